@@ -1,0 +1,142 @@
+# crm - a CRM as small Unix tools. See README.md and HACKING.md.
+.SUFFIXES:
+.SECONDARY:
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+SHAREDIR = $(PREFIX)/share/crm
+
+# SAN=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer into
+# build-san/, so both variants can sit side by side.
+SAN ?=
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      = -O1
+else
+BUILD   ?= build
+SANFLAGS =
+OPT      = -O2
+endif
+
+CC      ?= cc
+PKGS     = sqlite3 jansson libutf8proc
+WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-missing-field-initializers -Wno-format-truncation
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -iquote lib \
+             -DCRM_SHARE_DIR='"$(SHAREDIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRC  = $(sort $(wildcard lib/*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CMD_SRC  = $(sort $(wildcard cmd/*.c))
+BINS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%)
+UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
+UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+# Debian packages the build and the tests use.
+DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
+           libutf8proc-dev sqlite3 mandoc bash-completion zsh fish clang \
+           libclang-rt-14-dev miller time
+
+all: deps-check $(BINS)
+
+# Installs what is missing, then goes on: make, make check and make demo run it.
+deps-check:
+	@if ! pkg-config --exists $(PKGS) 2>/dev/null || [ ! -f /usr/include/csv.h ] \
+	   || ! command -v mandoc >/dev/null || ! command -v sqlite3 >/dev/null; then \
+		$(MAKE) --no-print-directory deps; fi
+
+deps:
+	@cmd="apt-get install -y --no-install-recommends $(DEB_PKGS)"; \
+	if [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive $$cmd; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+		(sudo apt-get update -qq || true) && sudo DEBIAN_FRONTEND=noninteractive $$cmd; \
+	else \
+		echo "crm: missing build dependencies; as root run:"; \
+		echo "  apt-get update && $$cmd"; exit 1; \
+	fi
+
+$(BUILD)/obj/%.o: %.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcrm.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/bin/%: $(BUILD)/obj/cmd/%.o $(BUILD)/libcrm.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcrm.a $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libcrm.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcrm.a $(LDLIBS)
+
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c tests/unit/test.h lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+units: deps-check $(UNITS)
+
+check: all units
+	@BUILD=$(BUILD) sh tests/run.sh
+
+# The same suite under ASan and UBSan.
+check-san:
+	@$(MAKE) --no-print-directory SAN=1 check
+
+# One sample database from share/crm/examples, built from scratch.
+demo: all
+	@BUILD=$(BUILD) sh share/crm/examples/demo.sh
+
+# libFuzzer harnesses (clang); FUZZ_TIME seconds each.
+FUZZ_TIME ?= 60
+fuzz: deps-check
+	@BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh
+
+bench: all
+	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+lint-man:
+	@mandoc -Tlint -W warning man/man*/*.[0-9]
+
+format:
+	clang-format -i lib/*.c lib/*.h cmd/*.c tests/unit/*.c tests/fuzz/*.c
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR) \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	cp $(BINS) $(DESTDIR)$(BINDIR)/
+	cp man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	-cp man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/ 2>/dev/null
+	-cp man/man7/*.7 $(DESTDIR)$(MANDIR)/man7/ 2>/dev/null
+	cp -R share/crm/. $(DESTDIR)$(SHAREDIR)/
+	for b in $(BINS:$(BUILD)/bin/%=%); do \
+	  cp completions/crm.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$b; done
+	cp completions/_crm $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_crm
+	cp completions/crm.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/crm.fish
+
+uninstall:
+	for b in $(BINS:$(BUILD)/bin/%=%); do \
+	  rm -f $(DESTDIR)$(BINDIR)/$$b $(DESTDIR)$(MANDIR)/man1/$$b.1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$b; done
+	rm -f $(DESTDIR)$(MANDIR)/man5/crm-*.5 $(DESTDIR)$(MANDIR)/man7/crm.7
+	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_crm \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/crm.fish
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all deps deps-check check check-san demo fuzz bench lint-man format \
+        install uninstall clean units

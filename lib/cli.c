@@ -1,0 +1,590 @@
+/* cli.c - common options, verb dispatch, output and the exit path. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum {
+	OPT_FIELDS = 0x100,
+	OPT_SORT,
+	OPT_LIMIT,
+	OPT_IDS,
+	OPT_STDIN,
+	OPT_LIST_OPTIONS,
+	OPT_FIELD_BASE = 0x10000, /* + field index: add/update per-field flags */
+};
+
+static const struct argp_option common_options[] = {
+	{"db", 'd', "PATH", 0,
+	 "Database (default $CRM_DB, else "
+	 "${XDG_DATA_HOME:-~/.local/share}/crm/crm.db)",
+	 0},
+	{"format", 'f', "FMT", 0,
+	 "Output format: csv, tsv, json, ndjson, table (default table on a "
+	 "terminal, else csv)",
+	 0},
+	{"input-format", 'i', "FMT", 0,
+	 "Input format: csv, tsv, json, ndjson (default: detected)", 0},
+	{"fields", OPT_FIELDS, "A,B,...", 0, "Output these fields, in order", 0},
+	{"where", 'w', "EXPR", 0,
+	 "Only records where FIELD OP VALUE (OP: = != < <= > >= ~); "
+	 "repeatable, all must hold",
+	 0},
+	{"sort", OPT_SORT, "[-]FIELD,...", 0,
+	 "Order by these fields (- for descending)", 0},
+	{"limit", OPT_LIMIT, "N", 0, "At most N records", 0},
+	{"ids", OPT_IDS, 0, 0, "Print only record ids, one per line", 0},
+	{"stdin", OPT_STDIN, 0, 0,
+	 "Read record ids (or keys) from stdin, one per line", 0},
+	{"dry-run", 'n', 0, 0, "Do everything but commit; report what would change",
+	 0},
+	{"quiet", 'q', 0, 0, "No summaries or progress on stderr", 0},
+	{"list-options", OPT_LIST_OPTIONS, 0, OPTION_HIDDEN,
+	 "List every option of this verb (for completions)", 0},
+	{0},
+};
+
+static void list_options(const struct argp *argp)
+{
+	for (const struct argp_option *o = argp->options; o && (o->name || o->key);
+	     o++)
+		if (o->name && !(o->flags & OPTION_HIDDEN))
+			printf("--%s%s\n", o->name, o->arg ? "=" : "");
+	for (const struct argp_child *c = argp->children; c && c->argp; c++)
+		list_options(c->argp);
+}
+
+static error_t common_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	int f;
+
+	switch (key) {
+	case 'd':
+		cli->db_path = arg;
+		break;
+	case 'f':
+		f = crm_fmt_parse(arg);
+		if (f < 0 || f == CRM_FMT_AUTO)
+			argp_error(state, "unknown format '%s'", arg);
+		cli->fmt = (enum crm_fmt)f;
+		break;
+	case 'i':
+		f = crm_fmt_parse(arg);
+		if (f < 0 || f == CRM_FMT_TABLE)
+			argp_error(state, "unknown input format '%s'", arg);
+		cli->ifmt = (enum crm_fmt)f;
+		break;
+	case OPT_FIELDS:
+		cli->fields = arg;
+		break;
+	case 'w':
+		crm_strv_push(&cli->where, arg);
+		break;
+	case OPT_SORT:
+		cli->sort = arg;
+		break;
+	case OPT_LIMIT:
+		if (crm_parse_int(arg, &cli->limit) < 0 || cli->limit < 0)
+			argp_error(state, "--limit: expected a count, got '%s'",
+				   arg);
+		break;
+	case OPT_IDS:
+		cli->ids = true;
+		break;
+	case OPT_STDIN:
+		cli->from_stdin = true;
+		break;
+	case 'n':
+		cli->dry_run = true;
+		break;
+	case 'q':
+		cli->quiet = true;
+		break;
+	case OPT_LIST_OPTIONS:
+		list_options(state->root_argp);
+		exit(0);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp common_argp = {common_options, common_parse, NULL,
+					NULL, NULL, NULL, NULL};
+
+/* The verb's parser: positional arguments, per-field flags, then the
+ * verb's own options. */
+static error_t verb_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	const struct crm_entity *e = cli->cmd->entity;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = cli;
+		return 0;
+	case ARGP_KEY_ARG:
+		crm_strv_push(&cli->args, arg);
+		return 0;
+	}
+	if (key >= OPT_FIELD_BASE && e &&
+	    (size_t)(key - OPT_FIELD_BASE) < e->nfields) {
+		struct crm_entity_opts *o = cli->opts;
+		char *kv = crm_xasprintf(
+			"%s=%s", e->fields[key - OPT_FIELD_BASE].name, arg);
+		crm_strv_push(&o->set, kv);
+		free(kv);
+		return 0;
+	}
+	if (cli->verb->parse)
+		return cli->verb->parse(key, arg, state);
+	return ARGP_ERR_UNKNOWN;
+}
+
+/* The verb's options plus, for add and update, one per settable field. */
+static struct argp_option *verb_options(const struct crm_cli *cli,
+					struct crm_strv *names)
+{
+	const struct crm_entity *e = cli->cmd->entity;
+	const struct argp_option *vo = cli->verb->options;
+	size_t nv = 0, n = 0;
+	struct argp_option *all;
+	bool fields = e && (!strcmp(cli->verb->name, "add") ||
+			    !strcmp(cli->verb->name, "update"));
+
+	while (vo && (vo[nv].name || vo[nv].key))
+		nv++;
+	all = crm_xcalloc(nv + (e ? e->nfields : 0) + 1, sizeof(*all));
+	memcpy(all, vo, nv * sizeof(*all));
+	n = nv;
+	for (size_t i = 0; fields && i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+		char *nm;
+
+		if (f->flags & (CRM_FF_HIDDEN | CRM_FF_SYSTEM | CRM_FF_READONLY))
+			continue;
+		nm = crm_xstrdup(f->name);
+		for (char *p = nm; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		crm_strv_push(names, nm);
+		free(nm);
+		all[n].name = names->v[names->n - 1];
+		all[n].key = OPT_FIELD_BASE + (int)i;
+		all[n].arg = "VALUE";
+		all[n].doc = "Set this field";
+		all[n].group = 5;
+		n++;
+	}
+	return all;
+}
+
+static void print_verbs(const struct crm_command *cmd, FILE *fp)
+{
+	fprintf(fp, "Usage: %s VERB [OPTION...] [ARG...]\n%s\n\nVerbs:\n",
+		cmd->name, cmd->doc);
+	for (size_t i = 0; i < cmd->nverbs; i++)
+		fprintf(fp, "  %-10s %s\n", cmd->verbs[i].name,
+			cmd->verbs[i].doc);
+	fprintf(fp,
+		"\n'%s VERB --help' describes a verb and its options.\n"
+		"Report bugs in the project's issue tracker.\n",
+		cmd->name);
+}
+
+static const struct crm_verb *find_verb(const struct crm_command *cmd,
+					const char *name)
+{
+	for (size_t i = 0; i < cmd->nverbs; i++)
+		if (!strcmp(cmd->verbs[i].name, name))
+			return &cmd->verbs[i];
+	return NULL;
+}
+
+/* Flush and close stdout, checking for errors (a full disk is exit 74). */
+static int close_stdout(const char *prog, int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno == EPIPE)
+			return status;
+		fprintf(stderr, "%s: write error: %s\n", prog,
+			strerror(errno ? errno : EIO));
+		return status ? status : CRM_EX_IOERR;
+	}
+	return status;
+}
+
+int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
+		 char **argv)
+{
+	struct crm_cli cli = {0};
+	struct crm_strv names = {0};
+	struct argp_option *options = NULL;
+	struct argp_child children[] = {{&common_argp, 0, "Common options:", 10},
+					{0}};
+	struct argp argp = {0};
+	char *args_doc = NULL, *version;
+	int status;
+
+	argp_err_exit_status = CRM_EX_USAGE;
+	version = crm_xasprintf("%s (crm) %s", cmd->name, CRM_VERSION);
+	argp_program_version = version;
+	cli.cmd = cmd;
+	cli.opts = opts;
+	cli.limit = -1;
+	cli.out_tty = isatty(STDOUT_FILENO);
+	cli.err_tty = isatty(STDERR_FILENO);
+	if (argc < 2) {
+		fprintf(stderr, "%s: no verb given\n", cmd->name);
+		print_verbs(cmd, stderr);
+		free(version);
+		return CRM_EX_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help") || !strcmp(argv[1], "-?")) {
+		print_verbs(cmd, stdout);
+		free(version);
+		return close_stdout(cmd->name, 0);
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("%s\n", version);
+		free(version);
+		return close_stdout(cmd->name, 0);
+	}
+	if (!strcmp(argv[1], "--describe")) {
+		printf("%s\n", cmd->doc);
+		free(version);
+		return close_stdout(cmd->name, 0);
+	}
+	if (!strcmp(argv[1], "--list-verbs")) {
+		for (size_t i = 0; i < cmd->nverbs; i++)
+			printf("%s\n", cmd->verbs[i].name);
+		free(version);
+		return close_stdout(cmd->name, 0);
+	}
+	cli.verb = find_verb(cmd, argv[1]);
+	if (!cli.verb) {
+		fprintf(stderr,
+			"%s: unknown verb '%s'\nTry '%s --help' for the list "
+			"of verbs.\n",
+			cmd->name, argv[1], cmd->name);
+		free(version);
+		return CRM_EX_USAGE;
+	}
+	options = verb_options(&cli, &names);
+	args_doc = crm_xasprintf("%s%s%s", cli.verb->name,
+				 cli.verb->args_doc ? " " : "",
+				 cli.verb->args_doc ? cli.verb->args_doc : "");
+	argp.options = options;
+	argp.parser = verb_parse;
+	argp.args_doc = args_doc;
+	argp.doc = cli.verb->doc;
+	argp.children = children;
+	/* argv[1] is the verb: parse the rest with argv[0] as the name */
+	argv[1] = argv[0];
+	argp_parse(&argp, argc - 1, argv + 1, 0, NULL, &cli);
+
+	signal(SIGPIPE, SIG_DFL);
+	status = 0;
+	if (!(cli.verb->flags & CRM_VERB_NODB)) {
+		cli.db = crm_db_open(cli.db_path,
+				     cli.verb->flags & CRM_VERB_WRITE
+					     ? CRM_DB_CREATE
+					     : 0,
+				     &cli.err);
+		if (!cli.db)
+			status = crm_cli_fail(&cli);
+	}
+	if (!status)
+		status = cli.verb->run(&cli);
+	crm_db_close(cli.db);
+	crm_strv_release(&cli.where);
+	crm_strv_release(&cli.args);
+	crm_strv_release(&names);
+	free(options);
+	free(args_doc);
+	free(version);
+	return close_stdout(cmd->name, status);
+}
+
+enum crm_fmt crm_cli_format(const struct crm_cli *cli)
+{
+	if (cli->fmt != CRM_FMT_AUTO)
+		return cli->fmt;
+	return cli->out_tty ? CRM_FMT_TABLE : CRM_FMT_CSV;
+}
+
+struct crm_writer *crm_cli_writer(struct crm_cli *cli,
+				  const struct crm_strv *cols)
+{
+	enum crm_fmt f = crm_cli_format(cli);
+	const char *nc = getenv("NO_COLOR");
+	unsigned flags = 0;
+
+	if (f == CRM_FMT_TABLE && cli->out_tty && !(nc && *nc))
+		flags |= CRM_W_COLOR;
+	return crm_writer_open(stdout, f, (const char *const *)cols->v,
+			       cols->n, flags);
+}
+
+int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e,
+		    bool every, struct crm_strv *cols)
+{
+	if (cli->fields) {
+		crm_strv_split(cols, cli->fields, ',');
+		if (!cols->n)
+			return crm_err_set(&cli->err, CRM_EX_USAGE,
+					   "--fields: no field given");
+		return crm_entity_check_columns(cli->db, e, cols, &cli->err);
+	}
+	crm_entity_columns(e, !every && crm_cli_format(cli) == CRM_FMT_TABLE,
+			   cols);
+	if (every && crm_entity_custom_names(cli->db, e, cols, &cli->err) < 0)
+		return -1;
+	return 0;
+}
+
+static int add_key(struct crm_cli *cli, const struct crm_entity *e,
+		   const char *key, int64_t **ids, size_t *n, size_t *cap)
+{
+	struct crm_row row;
+	int rc;
+
+	crm_row_init(&row, e);
+	rc = crm_entity_find(cli->db, e, key, &row, &cli->err);
+	if (rc == 0)
+		crm_err_set(&cli->err, CRM_EX_NOINPUT, "no %s '%s'", e->name,
+			    key);
+	if (rc > 0) {
+		*ids = crm_xgrow(*ids, cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = crm_row_id(&row);
+	}
+	crm_row_release(&row);
+	return rc > 0 ? 0 : -1;
+}
+
+int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e,
+		  bool require, struct crm_query *q, int64_t **ids)
+{
+	size_t n = 0, cap = 0;
+	char *line = NULL;
+	size_t lcap = 0;
+	ssize_t len;
+
+	memset(q, 0, sizeof(*q));
+	*ids = NULL;
+	q->where = &cli->where;
+	q->sort = cli->sort;
+	q->limit = cli->limit;
+	for (size_t i = 0; i < cli->args.n; i++)
+		if (add_key(cli, e, cli->args.v[i], ids, &n, &cap) < 0)
+			return -1;
+	if (cli->from_stdin) {
+		while ((len = getline(&line, &lcap, stdin)) > 0) {
+			while (len && (line[len - 1] == '\n' ||
+				       line[len - 1] == '\r'))
+				line[--len] = '\0';
+			if (!len)
+				continue;
+			if (add_key(cli, e, line, ids, &n, &cap) < 0) {
+				free(line);
+				return -1;
+			}
+		}
+		free(line);
+		if (!n) {
+			/* nothing on stdin selects nothing, not everything */
+			*ids = crm_xgrow(*ids, &cap, 1, sizeof(**ids));
+			(*ids)[n++] = 0;
+		}
+	}
+	q->ids = *ids;
+	q->nids = n;
+	if (require && !n && !cli->where.n)
+		return crm_err_set(&cli->err, CRM_EX_USAGE,
+				   "no %s given (an id, --where or --stdin)",
+				   e->name);
+	return 0;
+}
+
+struct list_ctx {
+	struct crm_cli *cli;
+	struct crm_writer *w;
+	const struct crm_strv *cols;
+	struct crm_rec rec;
+};
+
+static int list_one(const struct crm_row *row, void *arg)
+{
+	struct list_ctx *lc = arg;
+
+	if (lc->cli->ids) {
+		if (printf("%lld\n", (long long)crm_row_id(row)) < 0)
+			goto werr;
+		return 0;
+	}
+	crm_row_to_rec(row, lc->cols, &lc->rec);
+	if (crm_writer_write(lc->w, &lc->rec) < 0)
+		goto werr;
+	return 0;
+werr:
+	crm_err_set(&lc->cli->err, CRM_EX_IOERR, "write error: %s",
+		    strerror(errno));
+	return -1;
+}
+
+int crm_cli_list(struct crm_cli *cli, const struct crm_entity *e,
+		 const struct crm_query *q, bool every)
+{
+	struct crm_strv cols = {0};
+	struct list_ctx lc = {.cli = cli, .cols = &cols};
+	int rc = -1;
+
+	crm_rec_init(&lc.rec);
+	if (crm_cli_columns(cli, e, every, &cols) < 0)
+		goto out;
+	if (!cli->ids)
+		lc.w = crm_cli_writer(cli, &cols);
+	if (crm_entity_each(cli->db, e, q, list_one, &lc, &cli->err) < 0)
+		goto out;
+	if (lc.w && crm_writer_close(lc.w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	crm_writer_free(lc.w);
+	crm_rec_release(&lc.rec);
+	crm_strv_release(&cols);
+	return rc;
+}
+
+int crm_cli_readers(struct crm_cli *cli, struct crm_reader ***rs, size_t *n,
+		    FILE ***fps)
+{
+	size_t nf = cli->args.n ? cli->args.n : 1;
+
+	*rs = crm_xcalloc(nf, sizeof(**rs));
+	*fps = crm_xcalloc(nf, sizeof(**fps));
+	*n = 0;
+	for (size_t i = 0; i < nf; i++) {
+		const char *path = cli->args.n ? cli->args.v[i] : "-";
+		FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+
+		if (!fp) {
+			int code = errno == ENOENT ? CRM_EX_NOINPUT
+						   : CRM_EX_IOERR;
+			return crm_err_set(&cli->err, code,
+					   "cannot open '%s': %s", path,
+					   strerror(errno));
+		}
+		(*fps)[i] = fp;
+		(*rs)[i] = crm_reader_open(fp, path, cli->ifmt, &cli->err);
+		*n = i + 1;
+		if (!(*rs)[i])
+			return -1;
+	}
+	return 0;
+}
+
+void crm_cli_readers_free(struct crm_reader **rs, FILE **fps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		crm_reader_free(rs[i]);
+		if (fps[i] && fps[i] != stdin)
+			fclose(fps[i]);
+	}
+	free(rs);
+	free(fps);
+}
+
+void crm_cli_note(const struct crm_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cli->quiet)
+		return;
+	fprintf(stderr, "%s: ", cli->cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int crm_cli_fail(struct crm_cli *cli)
+{
+	char msg[2048];
+
+	crm_cli_progress_end(cli);
+	crm_err_format(&cli->err, cli->cmd->name, msg, sizeof(msg));
+	fprintf(stderr, "%s\n", msg);
+	if (cli->err.code == CRM_EX_USAGE)
+		fprintf(stderr, "Try '%s %s --help' for more information.\n",
+			cli->cmd->name, cli->verb ? cli->verb->name : "");
+	return cli->err.code ? cli->err.code : CRM_EX_SOFTWARE;
+}
+
+static struct timespec progress_t0;
+static bool progress_shown;
+
+void crm_cli_progress(uint64_t rows, void *arg)
+{
+	struct crm_cli *cli = arg;
+	struct timespec now;
+	double secs;
+
+	if (!cli->err_tty || cli->quiet)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!progress_shown) {
+		progress_t0 = now;
+		progress_shown = true;
+	}
+	secs = (double)(now.tv_sec - progress_t0.tv_sec) +
+	       (double)(now.tv_nsec - progress_t0.tv_nsec) / 1e9;
+	fprintf(stderr, "\r%s: %llu records, %.0f/s ", cli->cmd->name,
+		(unsigned long long)rows, secs > 0 ? (double)rows / secs : 0.0);
+}
+
+void crm_cli_progress_end(struct crm_cli *cli)
+{
+	if (progress_shown && cli->err_tty && !cli->quiet)
+		fputs("\r\033[K", stderr);
+	progress_shown = false;
+}
+
+FILE *crm_cli_create(struct crm_cli *cli, const char *path, bool force)
+{
+	int fd = open(path,
+		      O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+			      (force ? O_TRUNC : O_EXCL),
+		      0600);
+	FILE *fp;
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			crm_err_set(&cli->err, CRM_EX_CANTCREAT,
+				    "'%s' exists; --force replaces it", path);
+		else
+			crm_err_set(&cli->err, CRM_EX_CANTCREAT,
+				    "cannot create '%s': %s", path,
+				    strerror(errno));
+		return NULL;
+	}
+	fp = fdopen(fd, "w");
+	if (!fp) {
+		close(fd);
+		crm_err_set(&cli->err, CRM_EX_CANTCREAT,
+			    "cannot create '%s': %s", path, strerror(errno));
+	}
+	return fp;
+}

@@ -1,0 +1,130 @@
+/* cli.h - what every crm-NOUN binary shares: the common options (one argp
+ * child parser), verb dispatch, output, error reporting and the exit path.
+ * This is the one part of libcrm that writes to stdout and stderr, and only
+ * when a command's main() asks it to. */
+#ifndef CRM_CLI_H
+#define CRM_CLI_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "db.h"
+#include "entity.h"
+#include "record.h"
+#include "util.h"
+
+struct crm_cli;
+
+enum {
+	CRM_VERB_WRITE = 1, /* opens (and creates) the database for writing */
+	CRM_VERB_NODB = 2,  /* needs no database */
+};
+
+struct crm_verb {
+	const char *name;
+	const char *args_doc; /* "ID..." */
+	const char *doc;      /* one line: what it does */
+	const struct argp_option *options; /* the verb's own, or NULL */
+	/* Parses the verb's own options; state->input is the struct crm_cli.
+	 * May be NULL. */
+	error_t (*parse)(int key, char *arg, struct argp_state *state);
+	int (*run)(struct crm_cli *cli); /* returns the exit status */
+	unsigned flags;
+};
+
+struct crm_command {
+	const char *name; /* "crm-contact" */
+	const char *doc;  /* one line */
+	const struct crm_verb *verbs;
+	size_t nverbs;
+	const struct crm_entity *entity; /* for field-name completion, or NULL */
+};
+
+struct crm_cli {
+	const struct crm_command *cmd;
+	const struct crm_verb *verb;
+	/* common options */
+	const char *db_path;
+	enum crm_fmt fmt, ifmt;
+	const char *fields;
+	struct crm_strv where;
+	const char *sort;
+	int64_t limit; /* -1: none */
+	bool dry_run, quiet, ids, from_stdin;
+	/* positional arguments after the verb */
+	struct crm_strv args;
+	bool out_tty, err_tty;
+	struct crm_db *db;
+	struct crm_err err;
+	void *opts; /* the verb's own option values, set by the command */
+};
+
+/* Run a command: parse argv (verb first), open the database, run the verb,
+ * report its error, flush stdout. Returns the exit status for main(). */
+int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
+		 char **argv);
+
+/* The output format: --format, else table on a terminal, else csv. */
+enum crm_fmt crm_cli_format(const struct crm_cli *cli);
+/* A writer on stdout for cols in the output format. */
+struct crm_writer *crm_cli_writer(struct crm_cli *cli,
+				  const struct crm_strv *cols);
+/* Columns for output: --fields if given (checked), else the entity's
+ * default (brief on a table, every field otherwise). */
+int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e,
+		    bool every, struct crm_strv *cols);
+/* The selection from the arguments (ids, emails, external ids), --stdin and
+ * --where. With require set, an empty selection is a usage error. The ids
+ * array in q is owned by the caller (free it). */
+int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e,
+		  bool require, struct crm_query *q, int64_t **ids);
+/* Write records of e selected by q (list). */
+int crm_cli_list(struct crm_cli *cli, const struct crm_entity *e,
+		 const struct crm_query *q, bool every);
+/* Open input files (args, or stdin when none or "-"): readers in *rs. */
+int crm_cli_readers(struct crm_cli *cli, struct crm_reader ***rs, size_t *n,
+		    FILE ***fps);
+void crm_cli_readers_free(struct crm_reader **rs, FILE **fps, size_t n);
+/* Print a message to stderr as "prog: msg" unless --quiet. */
+void crm_cli_note(const struct crm_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Report cli->err on stderr; return its exit code. */
+int crm_cli_fail(struct crm_cli *cli);
+/* A progress callback for long work: rows done, on stderr when it is a
+ * terminal and not --quiet. arg is the struct crm_cli. */
+void crm_cli_progress(uint64_t rows, void *arg);
+void crm_cli_progress_end(struct crm_cli *cli);
+/* Open path for writing a file crm makes (reject files, models, reports):
+ * refuses to replace an existing file unless force. */
+FILE *crm_cli_create(struct crm_cli *cli, const char *path, bool force);
+
+/* The generic verbs every entity command has; their run functions take the
+ * entity from cli->cmd->entity. */
+int crm_verb_add(struct crm_cli *cli);
+int crm_verb_import(struct crm_cli *cli);
+int crm_verb_list(struct crm_cli *cli);
+int crm_verb_show(struct crm_cli *cli);
+int crm_verb_update(struct crm_cli *cli);
+int crm_verb_delete(struct crm_cli *cli);
+int crm_verb_export(struct crm_cli *cli);
+int crm_verb_undo(struct crm_cli *cli);
+int crm_verb_tag(struct crm_cli *cli);
+/* Options and parsers of the generic verbs (their state lives in a
+ * struct crm_entity_opts the command passes as opts). */
+struct crm_entity_opts {
+	struct crm_strv set; /* --set FIELD=VALUE and per-field flags */
+	struct crm_strv map; /* --map SRC=FIELD */
+	const char *keys;    /* --key */
+	enum crm_import_mode mode;
+	const char *reject;
+	bool force, emit, all;
+};
+extern const struct argp_option crm_add_options[];
+extern const struct argp_option crm_import_options[];
+extern const struct argp_option crm_update_options[];
+extern const struct argp_option crm_delete_options[];
+error_t crm_entity_opts_parse(int key, char *arg, struct argp_state *state);
+void crm_entity_opts_release(struct crm_entity_opts *o);
+
+#endif

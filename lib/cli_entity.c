@@ -1,0 +1,499 @@
+/* cli_entity.c - the verbs every entity command shares: add, import, list,
+ * show, update, delete, export, tag, undo. A command lists them in its verb
+ * table with its entity; nothing here knows about contacts or deals. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_CREATE_ONLY = 0x200,
+	OPT_UPDATE_ONLY,
+	OPT_REJECT,
+	OPT_FORCE,
+	OPT_EMIT,
+	OPT_ALL,
+};
+
+const struct argp_option crm_add_options[] = {
+	{"set", 's', "FIELD=VALUE", 0,
+	 "Set a field (any field, custom ones included); repeatable", 0},
+	{"key", 'k', "KEY,...", 0,
+	 "Refuse the record when one of these keys already matches one "
+	 "(default: the entity's keys)",
+	 0},
+	{0},
+};
+
+const struct argp_option crm_import_options[] = {
+	{"map", 'm', "SOURCE=FIELD", 0,
+	 "Read input column SOURCE as FIELD; repeatable", 0},
+	{"key", 'k', "KEY,...", 0,
+	 "Match existing records by these keys in order; the first with "
+	 "exactly one match wins (default: the entity's, e.g. "
+	 "id,external_id,email)",
+	 0},
+	{"create-only", OPT_CREATE_ONLY, 0, 0,
+	 "Only insert; a record that matches one already there is rejected",
+	 0},
+	{"update-only", OPT_UPDATE_ONLY, 0, 0,
+	 "Only update; a record matching nothing is rejected", 0},
+	{"reject", OPT_REJECT, "FILE", 0,
+	 "Load the good records and write the bad ones to FILE, with "
+	 "error_line and error columns",
+	 0},
+	{"force", OPT_FORCE, 0, 0,
+	 "Replace the reject file if it exists; let stages move backwards", 0},
+	{"emit", OPT_EMIT, 0, 0,
+	 "Print each record with its id and import_action on stdout", 0},
+	{0},
+};
+
+const struct argp_option crm_update_options[] = {
+	{"set", 's', "FIELD=VALUE", 0,
+	 "Set a field (VALUE empty clears it); repeatable", 0},
+	{0},
+};
+
+const struct argp_option crm_delete_options[] = {
+	{"all", OPT_ALL, 0, 0, "Allow deleting every record (no selection)",
+	 0},
+	{0},
+};
+
+error_t crm_entity_opts_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	struct crm_entity_opts *o = cli->opts;
+
+	switch (key) {
+	case 's':
+		if (!strchr(arg, '=') || *arg == '=')
+			argp_error(state, "--set '%s': expected FIELD=VALUE",
+				   arg);
+		crm_strv_push(&o->set, arg);
+		break;
+	case 'm':
+		crm_strv_push(&o->map, arg);
+		break;
+	case 'k':
+		o->keys = arg;
+		break;
+	case OPT_CREATE_ONLY:
+		o->mode = CRM_CREATE_ONLY;
+		break;
+	case OPT_UPDATE_ONLY:
+		o->mode = CRM_UPDATE_ONLY;
+		break;
+	case OPT_REJECT:
+		o->reject = arg;
+		break;
+	case OPT_FORCE:
+		o->force = true;
+		break;
+	case OPT_EMIT:
+		o->emit = true;
+		break;
+	case OPT_ALL:
+		o->all = true;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+void crm_entity_opts_release(struct crm_entity_opts *o)
+{
+	crm_strv_release(&o->set);
+	crm_strv_release(&o->map);
+}
+
+static const struct crm_entity *entity(struct crm_cli *cli)
+{
+	return cli->cmd->entity;
+}
+
+/* --set FIELD=VALUE pairs as a record. */
+static void set_record(struct crm_entity_opts *o, struct crm_rec *rec)
+{
+	for (size_t i = 0; i < o->set.n; i++) {
+		const char *kv = o->set.v[i], *eq = strchr(kv, '=');
+		crm_rec_add(rec, kv, (size_t)(eq - kv), eq + 1, strlen(eq + 1),
+			    CRM_STR);
+	}
+}
+
+/* Print one stored row in full (or --fields): a card on a terminal, else a
+ * record. Returns 0, -1 on a write error, -2 on bad --fields (cli->err). */
+static int print_row(struct crm_cli *cli, const struct crm_row *row)
+{
+	struct crm_strv cols = {0};
+	struct crm_rec rec;
+	struct crm_writer *w;
+	enum crm_fmt f = crm_cli_format(cli);
+	int rc = 0;
+
+	if (cli->ids)
+		return printf("%lld\n", (long long)crm_row_id(row)) < 0 ? -1
+									: 0;
+	crm_rec_init(&rec);
+	if (cli->fields) {
+		if (crm_cli_columns(cli, row->e, true, &cols) < 0) {
+			crm_rec_release(&rec);
+			crm_strv_release(&cols);
+			return -2;
+		}
+		crm_row_to_rec(row, &cols, &rec);
+		crm_strv_release(&cols);
+	} else {
+		crm_row_to_rec(row, NULL, &rec);
+	}
+	if (f == CRM_FMT_TABLE) {
+		size_t wd = 0;
+		for (size_t i = 0; i < rec.n; i++)
+			if (strlen(crm_rec_name(&rec, i)) > wd)
+				wd = strlen(crm_rec_name(&rec, i));
+		for (size_t i = 0; i < rec.n; i++)
+			if (crm_rec_val(&rec, i) &&
+			    printf("%-*s  %s\n", (int)wd, crm_rec_name(&rec, i),
+				   crm_rec_val(&rec, i)) < 0)
+				rc = -1;
+	} else {
+		for (size_t i = 0; i < rec.n; i++)
+			crm_strv_push(&cols, crm_rec_name(&rec, i));
+		/* one record: a JSON object, not an array of one */
+		w = crm_writer_open(stdout,
+				    f == CRM_FMT_JSON ? CRM_FMT_NDJSON : f,
+				    (const char *const *)cols.v, cols.n, 0);
+		if (crm_writer_write(w, &rec) < 0 || crm_writer_close(w) < 0)
+			rc = -1;
+		crm_writer_free(w);
+	}
+	crm_strv_release(&cols);
+	crm_rec_release(&rec);
+	return rc;
+}
+
+static int write_error(struct crm_cli *cli)
+{
+	crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+		    strerror(errno));
+	return crm_cli_fail(cli);
+}
+
+int crm_verb_add(struct crm_cli *cli)
+{
+	struct crm_entity_opts *o = cli->opts;
+	const struct crm_entity *e = entity(cli);
+	struct crm_import_opts io = {.command = "add",
+				     .mode = CRM_CREATE_ONLY,
+				     .keys = o->keys,
+				     .force = o->force};
+	struct crm_importer *im = NULL;
+	enum crm_import_action a;
+	struct crm_rec rec;
+	struct crm_row row;
+	int status = 0;
+
+	if (cli->args.n)
+		return crm_err_set(&cli->err, CRM_EX_USAGE,
+				   "add takes options, not '%s'",
+				   cli->args.v[0]),
+		       crm_cli_fail(cli);
+	crm_rec_init(&rec);
+	crm_row_init(&row, e);
+	set_record(o, &rec);
+	if (crm_db_begin(cli->db, &cli->err) < 0)
+		goto fail;
+	im = crm_importer_new(cli->db, e, &io, &cli->err);
+	if (!im || crm_importer_apply(im, &rec, &row, &a, &cli->err) < 0)
+		goto fail;
+	if (cli->dry_run)
+		crm_db_rollback(cli->db);
+	else if (crm_db_commit(cli->db, &cli->err) < 0)
+		goto fail;
+	if ((status = print_row(cli, &row)) < 0)
+		status = status == -2 ? crm_cli_fail(cli) : write_error(cli);
+	goto out;
+fail:
+	crm_db_rollback(cli->db);
+	status = crm_cli_fail(cli);
+out:
+	crm_importer_free(im);
+	crm_row_release(&row);
+	crm_rec_release(&rec);
+	return status;
+}
+
+struct emit_ctx {
+	struct crm_cli *cli;
+	struct crm_writer *w;
+	struct crm_strv cols;
+	struct crm_rec rec;
+};
+
+static int emit_one(const struct crm_row *row, const struct crm_rec *in,
+		    enum crm_import_action a, const char *error, void *arg)
+{
+	struct emit_ctx *ec = arg;
+	const char *an = crm_import_action_name(a);
+
+	if (ec->cli->ids) {
+		if (!row)
+			return 0;
+		return printf("%lld\n", (long long)crm_row_id(row)) < 0 ? -1 : 0;
+	}
+	if (row) {
+		crm_row_to_rec(row, NULL, &ec->rec);
+	} else {
+		crm_rec_copy(&ec->rec, in);
+		crm_rec_set(&ec->rec, "id", NULL, CRM_NULL);
+	}
+	crm_rec_set(&ec->rec, "import_action", an, CRM_STR);
+	crm_rec_set(&ec->rec, "import_error", error, error ? CRM_STR : CRM_NULL);
+	return crm_writer_write(ec->w, &ec->rec);
+}
+
+int crm_verb_import(struct crm_cli *cli)
+{
+	struct crm_entity_opts *o = cli->opts;
+	const struct crm_entity *e = entity(cli);
+	struct crm_import_opts io = {.command = "import",
+				     .mode = o->mode,
+				     .keys = o->keys,
+				     .map = &o->map,
+				     .force = o->force,
+				     .dry_run = cli->dry_run,
+				     .progress = crm_cli_progress,
+				     .progress_arg = cli};
+	struct emit_ctx ec = {.cli = cli};
+	struct crm_import_stats st, total = {0};
+	struct crm_reader **rs = NULL;
+	FILE **fps = NULL;
+	size_t nr = 0;
+	int status = 0;
+
+	crm_rec_init(&ec.rec);
+	if (o->reject) {
+		io.reject = crm_cli_create(cli, o->reject, o->force);
+		if (!io.reject)
+			goto fail;
+	}
+	if (o->emit || cli->ids) {
+		crm_strv_push(&ec.cols, "import_action");
+		crm_entity_columns(e, false, &ec.cols);
+		crm_strv_push(&ec.cols, "import_error");
+		if (!cli->ids)
+			ec.w = crm_cli_writer(cli, &ec.cols);
+		io.emit = emit_one;
+		io.emit_arg = &ec;
+	}
+	if (crm_cli_readers(cli, &rs, &nr, &fps) < 0)
+		goto fail;
+	/* each input is one transaction; a failure stops at that input */
+	for (size_t i = 0; i < nr; i++) {
+		if (crm_entity_import(cli->db, e, rs[i], &io, &st, &cli->err) <
+		    0)
+			goto fail;
+		for (size_t k = 0; k <= CRM_SKIPPED; k++)
+			total.n[k] += st.n[k];
+	}
+	if (ec.w && crm_writer_close(ec.w) < 0) {
+		status = write_error(cli);
+		goto out;
+	}
+	crm_cli_progress_end(cli);
+	crm_cli_note(cli,
+		     "%s%llu inserted, %llu updated, %llu unchanged, %llu "
+		     "rejected%s",
+		     cli->dry_run ? "dry run: " : "",
+		     (unsigned long long)total.n[CRM_INSERTED],
+		     (unsigned long long)total.n[CRM_UPDATED],
+		     (unsigned long long)total.n[CRM_UNCHANGED],
+		     (unsigned long long)total.n[CRM_REJECTED],
+		     total.n[CRM_REJECTED] && o->reject ? " (see the reject file)"
+							: "");
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	if (io.reject && fclose(io.reject) != 0 && !status) {
+		crm_err_set(&cli->err, CRM_EX_IOERR,
+			    "cannot write the reject file '%s'", o->reject);
+		status = crm_cli_fail(cli);
+	}
+	crm_cli_readers_free(rs, fps, nr);
+	crm_writer_free(ec.w);
+	crm_strv_release(&ec.cols);
+	crm_rec_release(&ec.rec);
+	return status;
+}
+
+int crm_verb_list(struct crm_cli *cli)
+{
+	struct crm_query q;
+	int64_t *ids;
+	int status = 0;
+
+	if (crm_cli_query(cli, entity(cli), false, &q, &ids) < 0 ||
+	    crm_cli_list(cli, entity(cli), &q, false) < 0)
+		status = crm_cli_fail(cli);
+	free(ids);
+	return status;
+}
+
+int crm_verb_export(struct crm_cli *cli)
+{
+	struct crm_query q;
+	int64_t *ids;
+	int status = 0;
+
+	if (crm_cli_query(cli, entity(cli), false, &q, &ids) < 0 ||
+	    crm_cli_list(cli, entity(cli), &q, true) < 0)
+		status = crm_cli_fail(cli);
+	free(ids);
+	return status;
+}
+
+int crm_verb_show(struct crm_cli *cli)
+{
+	const struct crm_entity *e = entity(cli);
+	struct crm_row row;
+	int rc, status = 0;
+
+	if (cli->args.n != 1) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "show takes one %s (id, email or external id)",
+			    e->name);
+		return crm_cli_fail(cli);
+	}
+	crm_row_init(&row, e);
+	rc = crm_entity_find(cli->db, e, cli->args.v[0], &row, &cli->err);
+	if (rc == 0)
+		crm_err_set(&cli->err, CRM_EX_NOINPUT, "no %s '%s'", e->name,
+			    cli->args.v[0]);
+	if (rc <= 0)
+		status = crm_cli_fail(cli);
+	else if ((rc = print_row(cli, &row)) < 0)
+		status = rc == -2 ? crm_cli_fail(cli) : write_error(cli);
+	crm_row_release(&row);
+	return status;
+}
+
+static void note_change(struct crm_cli *cli, const char *did, uint64_t n)
+{
+	const struct crm_entity *e = entity(cli);
+
+	if (cli->dry_run)
+		crm_cli_note(cli, "dry run: would have %s %llu %s", did,
+			     (unsigned long long)n, n == 1 ? e->name : e->plural);
+	else if (n && cli->db->last_change)
+		crm_cli_note(cli, "%s %llu %s (change %lld; '%s undo %lld' "
+				  "reverts it)",
+			     did, (unsigned long long)n,
+			     n == 1 ? e->name : e->plural,
+			     (long long)cli->db->last_change, cli->cmd->name,
+			     (long long)cli->db->last_change);
+	else
+		crm_cli_note(cli, "%s %llu %s", did, (unsigned long long)n,
+			     n == 1 ? e->name : e->plural);
+}
+
+int crm_verb_update(struct crm_cli *cli)
+{
+	struct crm_entity_opts *o = cli->opts;
+	struct crm_query q;
+	struct crm_rec set;
+	int64_t *ids = NULL;
+	uint64_t n;
+	int status = 0;
+
+	crm_rec_init(&set);
+	set_record(o, &set);
+	if (!set.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "nothing to update (--set FIELD=VALUE)");
+		status = crm_cli_fail(cli);
+	} else if (crm_cli_query(cli, entity(cli), true, &q, &ids) < 0 ||
+		   crm_entity_update(cli->db, entity(cli), &q, &set,
+				     cli->dry_run, &n, &cli->err) < 0) {
+		status = crm_cli_fail(cli);
+	} else {
+		note_change(cli, "updated", n);
+	}
+	free(ids);
+	crm_rec_release(&set);
+	return status;
+}
+
+int crm_verb_delete(struct crm_cli *cli)
+{
+	struct crm_entity_opts *o = cli->opts;
+	struct crm_query q;
+	int64_t *ids = NULL;
+	uint64_t n;
+	int status = 0;
+
+	if (crm_cli_query(cli, entity(cli), !o->all, &q, &ids) < 0 ||
+	    crm_entity_delete(cli->db, entity(cli), &q, cli->dry_run, &n,
+			      &cli->err) < 0)
+		status = crm_cli_fail(cli);
+	else
+		note_change(cli, "deleted", n);
+	free(ids);
+	return status;
+}
+
+int crm_verb_tag(struct crm_cli *cli)
+{
+	struct crm_query q;
+	int64_t *ids = NULL;
+	uint64_t n;
+	bool add;
+	char *tags;
+	int status = 0;
+
+	if (cli->args.n < 2 || (strcmp(cli->args.v[0], "add") &&
+				strcmp(cli->args.v[0], "rm"))) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "expected: tag add|rm TAG[,TAG...] [ID...]");
+		return crm_cli_fail(cli);
+	}
+	add = !strcmp(cli->args.v[0], "add");
+	tags = crm_xstrdup(cli->args.v[1]);
+	/* the rest of the arguments select the records */
+	free(cli->args.v[0]);
+	free(cli->args.v[1]);
+	memmove(cli->args.v, cli->args.v + 2,
+		(cli->args.n - 1) * sizeof(*cli->args.v));
+	cli->args.n -= 2;
+	if (crm_cli_query(cli, entity(cli), true, &q, &ids) < 0 ||
+	    crm_entity_tag(cli->db, entity(cli), &q, tags, add, cli->dry_run,
+			   &n, &cli->err) < 0)
+		status = crm_cli_fail(cli);
+	else
+		note_change(cli, "tagged", n);
+	free(ids);
+	free(tags);
+	return status;
+}
+
+int crm_verb_undo(struct crm_cli *cli)
+{
+	int64_t change;
+	uint64_t n;
+
+	if (cli->args.n != 1 || crm_parse_int(cli->args.v[0], &change) < 0) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "undo takes one change number");
+		return crm_cli_fail(cli);
+	}
+	if (crm_entity_undo(cli->db, change, cli->dry_run, &n, &cli->err) < 0)
+		return crm_cli_fail(cli);
+	crm_cli_note(cli, "%sundid change %lld: %llu records restored",
+		     cli->dry_run ? "dry run: " : "", (long long)change,
+		     (unsigned long long)n);
+	return 0;
+}

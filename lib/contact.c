@@ -1,0 +1,59 @@
+/* contact.c - the contact entity: people. */
+#include <string.h>
+
+#include "contact.h"
+
+static const char *const lifecycle_stages[] = {
+	"subscriber",  "lead",     "marketing_qualified_lead",
+	"sales_qualified_lead", "opportunity", "customer",
+	"evangelist",  NULL,
+};
+
+static const struct crm_field contact_fields[] = {
+	{"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+	{"external_id", CRM_T_TEXT, CRM_FF_KEY},
+	{"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
+	{"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
+	{"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+	{"email_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+	{"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+	{"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+	{"company", CRM_T_TEXT, CRM_FF_BRIEF},
+	{"title", CRM_T_TEXT, 0},
+	{"city", CRM_T_TEXT, 0},
+	{"region", CRM_T_TEXT, 0},
+	{"country", CRM_T_TEXT, 0},
+	{"source", CRM_T_TEXT, 0},
+	{"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+	{"tags", CRM_T_TAGS, 0},
+	{"lifecycle_stage", CRM_T_ENUM, CRM_FF_FORWARD | CRM_FF_BRIEF,
+	 lifecycle_stages},
+	{"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+	{"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+};
+
+static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
+			   struct crm_row *row, const struct crm_row *old,
+			   void *arg, struct crm_err *err)
+{
+	(void)db;
+	(void)e;
+	(void)arg;
+	(void)old;
+	if (!crm_row_get(row, "first_name") && !crm_row_get(row, "last_name") &&
+	    !crm_row_get(row, "email") && !crm_row_get(row, "phone"))
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "a contact needs a name, an email or a "
+				   "phone");
+	return 0;
+}
+
+const struct crm_entity crm_contact_entity = {
+	.name = "contact",
+	.plural = "contacts",
+	.table = "contacts",
+	.fields = contact_fields,
+	.nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
+	.keys = "id,external_id,email",
+	.prepare = contact_prepare,
+};

@@ -1,0 +1,379 @@
+/* db.c - opening the database, migrations, transactions, change sets. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "schema.h"
+
+char *crm_db_resolve_path(const char *path)
+{
+	const char *env = getenv("CRM_DB");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+
+	if (path && *path)
+		return crm_xstrdup(path);
+	if (env && *env)
+		return crm_xstrdup(env);
+	if (xdg && *xdg == '/')
+		return crm_xasprintf("%s/crm/crm.db", xdg);
+	if (!home || !*home) {
+		struct passwd *pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : "/";
+	}
+	return crm_xasprintf("%s/.local/share/crm/crm.db", home);
+}
+
+/* mkdir -p of the folders above path, mode 0700. */
+static int make_parents(const char *path, struct crm_err *err)
+{
+	char *p = crm_xstrdup(path);
+	int rc = 0;
+
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			rc = crm_err_set(err, CRM_EX_CANTCREAT,
+					 "cannot create '%s': %s", p,
+					 strerror(errno));
+			break;
+		}
+		*s = '/';
+	}
+	free(p);
+	return rc;
+}
+
+static char *actor_name(void)
+{
+	const char *u = getenv("CRM_USER");
+	struct passwd *pw;
+
+	if (!u || !*u)
+		u = getenv("USER");
+	if (u && *u)
+		return crm_xstrdup(u);
+	pw = getpwuid(getuid());
+	if (pw)
+		return crm_xstrdup(pw->pw_name);
+	return crm_xasprintf("uid%ld", (long)getuid());
+}
+
+int crm_db_error(struct crm_db *db, int rc, const char *what,
+		 struct crm_err *err)
+{
+	int code = CRM_EX_SOFTWARE;
+	const char *msg = db && db->h ? sqlite3_errmsg(db->h)
+				      : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return crm_err_set(err, CRM_EX_TEMPFAIL,
+				   "%s: database is busy; try again later",
+				   what);
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_TOOBIG:
+		code = CRM_EX_DATAERR;
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+		code = CRM_EX_IOERR;
+		break;
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		code = CRM_EX_CANTCREAT;
+		break;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		code = CRM_EX_DATAERR;
+		break;
+	}
+	return crm_err_set(err, code, "%s: %s", what, msg);
+}
+
+int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return crm_db_error(db, rc, "database", err);
+	return 0;
+}
+
+sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql,
+			     struct crm_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    &st, NULL);
+
+	if (rc != SQLITE_OK) {
+		crm_db_error(db, rc, "database", err);
+		return NULL;
+	}
+	return st;
+}
+
+sqlite3_stmt *crm_db_cached(struct crm_db *db, const char *sql,
+			    struct crm_err *err)
+{
+	sqlite3_stmt *st;
+
+	for (size_t i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].st);
+			sqlite3_clear_bindings(db->cache[i].st);
+			return db->cache[i].st;
+		}
+	st = crm_db_prepare(db, sql, err);
+	if (!st)
+		return NULL;
+	db->cache = crm_xgrow(db->cache, &db->capcache, db->ncache + 1,
+			      sizeof(*db->cache));
+	db->cache[db->ncache].sql = sql;
+	db->cache[db->ncache++].st = st;
+	return st;
+}
+
+int crm_db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+const char *crm_db_col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+int crm_db_begin(struct crm_db *db, struct crm_err *err)
+{
+	int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return crm_db_error(db, rc, "cannot start a transaction", err);
+	db->in_tx = true;
+	db->change = 0;
+	return 0;
+}
+
+int crm_db_commit(struct crm_db *db, struct crm_err *err)
+{
+	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK) {
+		crm_db_error(db, rc, "cannot commit", err);
+		crm_db_rollback(db);
+		return -1;
+	}
+	db->in_tx = false;
+	db->last_change = db->change;
+	db->change = 0;
+	return 0;
+}
+
+void crm_db_rollback(struct crm_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = false;
+	db->change = 0;
+}
+
+static int user_version(struct crm_db *db, int *v, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "PRAGMA user_version", err);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return crm_db_error(db, rc, "cannot read the schema version",
+				    err);
+	}
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Apply the migrations after the current version, all in one IMMEDIATE
+ * transaction; re-read the version inside it, since another process may
+ * have migrated meanwhile. */
+static int migrate(struct crm_db *db, struct crm_err *err)
+{
+	int v, target = crm_db_schema_version();
+	char sql[64];
+
+	if (user_version(db, &v, err) < 0)
+		return -1;
+	if (v > target)
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "'%s' has schema version %d, newer than "
+				   "this crm (%s) knows (%d); upgrade crm",
+				   db->path, v, CRM_VERSION, target);
+	if (v == target)
+		return 0;
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	if (user_version(db, &v, err) < 0)
+		goto fail;
+	for (; v < target; v++) {
+		const char *m = crm_schema_migration(v + 1);
+		int rc = sqlite3_exec(db->h, m, NULL, NULL, NULL);
+
+		if (rc != SQLITE_OK) {
+			crm_db_error(db, rc, "schema migration", err);
+			goto fail;
+		}
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", target);
+	if (crm_db_exec(db, sql, err) < 0)
+		goto fail;
+	return crm_db_commit(db, err);
+fail:
+	crm_db_rollback(db);
+	return -1;
+}
+
+struct crm_db *crm_db_open(const char *path, unsigned flags,
+			   struct crm_err *err)
+{
+	struct crm_db *db = crm_xcalloc(1, sizeof(*db));
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW;
+	const char *bt = getenv("CRM_BUSY_TIMEOUT");
+	int64_t timeout = 60000;
+	struct stat sb;
+	mode_t old;
+	int rc;
+
+	db->path = crm_db_resolve_path(path);
+	db->actor = actor_name();
+	if (crm_datetime_now(&db->now, err) < 0)
+		goto fail;
+	if (bt && *bt && (crm_parse_int(bt, &timeout) < 0 || timeout < 0)) {
+		crm_err_set(err, CRM_EX_CONFIG,
+			    "CRM_BUSY_TIMEOUT: expected milliseconds, got '%s'",
+			    bt);
+		goto fail;
+	}
+	if (stat(db->path, &sb) < 0) {
+		if (!(flags & CRM_DB_CREATE)) {
+			crm_err_set(err, CRM_EX_NOINPUT,
+				    "no database at '%s' (crm init creates one)",
+				    db->path);
+			goto fail;
+		}
+		if (make_parents(db->path, err) < 0)
+			goto fail;
+		oflags |= SQLITE_OPEN_CREATE;
+	}
+	/* The database and its -wal and -shm files are private: 0600. */
+	old = umask(077);
+	rc = sqlite3_open_v2(db->path, &db->h, oflags, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL,
+				  NULL);
+	umask(old);
+	if (rc != SQLITE_OK) {
+		crm_err_set(err, rc == SQLITE_BUSY ? CRM_EX_TEMPFAIL
+						   : CRM_EX_CANTCREAT,
+			    "cannot open database '%s': %s", db->path,
+			    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->h, (int)(timeout > 0x7fffffff ? 0x7fffffff
+							       : timeout));
+	sqlite3_extended_result_codes(db->h, 0);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
+	if (crm_db_exec(db, "PRAGMA foreign_keys=ON;"
+			    "PRAGMA synchronous=NORMAL;"
+			    "PRAGMA cache_size=-32768;"
+			    "PRAGMA temp_store=MEMORY",
+			err) < 0)
+		goto fail;
+	if (migrate(db, err) < 0)
+		goto fail;
+	return db;
+fail:
+	crm_db_close(db);
+	return NULL;
+}
+
+void crm_db_close(struct crm_db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].st);
+	free(db->cache);
+	if (db->h) {
+		crm_db_rollback(db);
+		sqlite3_close_v2(db->h);
+	}
+	free(db->path);
+	free(db->actor);
+	free(db);
+}
+
+int crm_db_change(struct crm_db *db, const char *command, const char *entity,
+		  struct crm_err *err)
+{
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st = crm_db_prepare(
+		db,
+		"INSERT INTO crm_changes (at, actor, command, entity) "
+		"VALUES (?, ?, ?, ?)",
+		err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, crm_datetime_format(db->now, now));
+	crm_db_bind_text(st, 2, db->actor);
+	crm_db_bind_text(st, 3, command);
+	crm_db_bind_text(st, 4, entity);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "cannot record the change", err);
+	db->change = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
+		 const char *action, const char *before_json,
+		 struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+		db,
+		"INSERT INTO crm_audit (change_id, entity, record_id, action, "
+		"before) VALUES (?, ?, ?, ?, ?)",
+		err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, db->change);
+	crm_db_bind_text(st, 2, entity);
+	sqlite3_bind_int64(st, 3, id);
+	crm_db_bind_text(st, 4, action);
+	crm_db_bind_text(st, 5, before_json);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "cannot record the change", err);
+	return 0;
+}

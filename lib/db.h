@@ -1,0 +1,88 @@
+/* db.h - the SQLite database: opening, migrations, transactions. All SQL in
+ * crm lives in lib/; commands never see a sqlite3 handle. */
+#ifndef CRM_DB_H
+#define CRM_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "datetime.h"
+#include "util.h"
+
+/* The schema version this binary writes (PRAGMA user_version). */
+int crm_db_schema_version(void);
+
+struct crm_db {
+	sqlite3 *h;
+	char *path;
+	crm_time now;   /* "now" for this process: CRM_NOW or the clock */
+	char *actor;    /* who makes changes: $CRM_USER, else $USER, else uid */
+	int64_t change; /* the open change set (see crm_db_change), 0 if none */
+	int64_t last_change; /* the change set of the last commit, 0 if none */
+	bool in_tx;
+	struct crm_db_stmt { /* statements cached by their SQL text pointer */
+		const char *sql;
+		sqlite3_stmt *st;
+	} *cache;
+	size_t ncache, capcache;
+};
+
+enum {
+	CRM_DB_CREATE = 1, /* create the file (and its folders) when missing */
+};
+
+/* The database path: path if not NULL, else $CRM_DB, else
+ * ${XDG_DATA_HOME:-$HOME/.local/share}/crm/crm.db. Caller frees. */
+char *crm_db_resolve_path(const char *path);
+
+/* Open (creating when flags say so: folders 0700, file 0600), set WAL,
+ * foreign keys, trusted_schema off and the busy timeout ($CRM_BUSY_TIMEOUT
+ * ms, default 60000), and apply pending migrations in one transaction.
+ * A database newer than this binary is refused (CRM_EX_CONFIG). Returns the
+ * handle (free with crm_db_close) or NULL with err filled. */
+struct crm_db *crm_db_open(const char *path, unsigned flags,
+			   struct crm_err *err);
+void crm_db_close(struct crm_db *db);
+
+/* Start a write transaction (BEGIN IMMEDIATE: waits for the busy timeout,
+ * then fails with CRM_EX_TEMPFAIL). */
+int crm_db_begin(struct crm_db *db, struct crm_err *err);
+int crm_db_commit(struct crm_db *db, struct crm_err *err);
+/* Roll back if a transaction is open; never fails. */
+void crm_db_rollback(struct crm_db *db);
+
+/* Prepare sql (fixed text; values are bound, never spliced). Returns the
+ * statement (caller finalizes) or NULL with err filled. */
+sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql,
+			     struct crm_err *err);
+/* The cached statement for sql, which must be a string literal (the
+ * pointer is the key): prepared once, reset and unbound on every call, and
+ * finalized by crm_db_close. The caller must not finalize it. */
+sqlite3_stmt *crm_db_cached(struct crm_db *db, const char *sql,
+			    struct crm_err *err);
+/* Run SQL without results (fixed text, no parameters). */
+int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
+/* Map the last SQLite error to err: SQLITE_BUSY/LOCKED -> CRM_EX_TEMPFAIL,
+ * constraint failures -> CRM_EX_DATAERR, I/O and full disk -> CRM_EX_IOERR,
+ * else CRM_EX_SOFTWARE. what says what was being done. Returns -1. */
+int crm_db_error(struct crm_db *db, int rc, const char *what,
+		 struct crm_err *err);
+
+/* Bind helpers: NULL s binds SQL NULL. */
+int crm_db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Column as text, NULL for SQL NULL. */
+const char *crm_db_col_text(sqlite3_stmt *st, int i);
+
+/* Start a change set for undo: one row in crm_changes (command, entity,
+ * summary) whose id db->change then holds; crm_db_audit records
+ * before-images under it. Needs an open transaction. */
+int crm_db_change(struct crm_db *db, const char *command, const char *entity,
+		  struct crm_err *err);
+/* Record that record id of entity had before-image before_json (NULL for an
+ * insert) and underwent action ("update", "delete", "insert", "merge"). */
+int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
+		 const char *action, const char *before_json,
+		 struct crm_err *err);
+
+#endif

@@ -1,0 +1,17 @@
+/* entities.c - the registry of every entity, for undo and merges. */
+#include <string.h>
+
+#include "contact.h"
+#include "entity.h"
+
+static const struct crm_entity *const entities[] = {
+	&crm_contact_entity,
+};
+
+const struct crm_entity *crm_entity_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(entities) / sizeof(entities[0]); i++)
+		if (strcmp(entities[i]->name, name) == 0)
+			return entities[i];
+	return NULL;
+}

@@ -1,0 +1,609 @@
+/* entity.c - the generic entity engine: rows, field types, lookups and
+ * queries. Writes (import, update, delete, undo) are in entity_write.c. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entity.h"
+#include "filter.h"
+#include "money.h"
+#include "normalize.h"
+
+void crm_row_init(struct crm_row *row, const struct crm_entity *e)
+{
+	row->e = e;
+	row->v = crm_xcalloc(e->nfields, sizeof(*row->v));
+	row->touched = crm_xcalloc(e->nfields, sizeof(*row->touched));
+	row->custom = json_object();
+}
+
+void crm_row_reset(struct crm_row *row)
+{
+	for (size_t i = 0; i < row->e->nfields; i++) {
+		free(row->v[i]);
+		row->v[i] = NULL;
+		row->touched[i] = false;
+	}
+	json_object_clear(row->custom);
+}
+
+void crm_row_release(struct crm_row *row)
+{
+	if (!row->v)
+		return;
+	crm_row_reset(row);
+	free(row->v);
+	free(row->touched);
+	json_decref(row->custom);
+	row->v = NULL;
+	row->touched = NULL;
+	row->custom = NULL;
+}
+
+void crm_row_copy(struct crm_row *dst, const struct crm_row *src)
+{
+	crm_row_reset(dst);
+	for (size_t i = 0; i < src->e->nfields; i++) {
+		dst->v[i] = src->v[i] ? crm_xstrdup(src->v[i]) : NULL;
+		dst->touched[i] = src->touched[i];
+	}
+	json_object_update(dst->custom, src->custom);
+}
+
+long crm_entity_field(const struct crm_entity *e, const char *name)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (strcmp(e->fields[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+const char *crm_row_get(const struct crm_row *row, const char *name)
+{
+	long i = crm_entity_field(row->e, name);
+
+	return i < 0 ? NULL : row->v[i];
+}
+
+int crm_row_set(struct crm_row *row, const char *name, const char *s)
+{
+	long i = crm_entity_field(row->e, name);
+
+	if (i < 0)
+		return -1;
+	free(row->v[i]);
+	row->v[i] = s ? crm_xstrdup(s) : NULL;
+	return 0;
+}
+
+int64_t crm_row_id(const struct crm_row *row)
+{
+	const char *id = row->v[0];
+
+	return id ? strtoll(id, NULL, 10) : 0;
+}
+
+static int enum_index(const struct crm_field *f, const char *v)
+{
+	for (int i = 0; f->values[i]; i++)
+		if (strcmp(f->values[i], v) == 0)
+			return i;
+	return -1;
+}
+
+/* "Closed Won", "closed-won" -> "closed_won". */
+static void enum_fold(const char *in, struct crm_buf *out)
+{
+	crm_buf_reset(out);
+	for (; *in; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (c == ' ' || c == '-')
+			crm_buf_addc(out, '_');
+		else
+			crm_buf_addc(out, (char)tolower(c));
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Tags: split at commas, trimmed, NFC, unique, sorted, joined by ",". */
+static int parse_tags(const char *in, struct crm_buf *out, struct crm_err *err)
+{
+	struct crm_strv sv = {0};
+	struct crm_buf t = {0};
+	size_t n = 0;
+
+	crm_strv_split(&sv, in, ',');
+	for (size_t i = 0; i < sv.n; i++) {
+		crm_buf_reset(&t);
+		if (crm_norm_nfc(sv.v[i], strlen(sv.v[i]), &t) < 0) {
+			crm_strv_release(&sv);
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "invalid UTF-8");
+		}
+		free(sv.v[i]);
+		sv.v[i] = crm_buf_detach(&t);
+	}
+	if (sv.n)
+		qsort(sv.v, sv.n, sizeof(*sv.v), cmp_str);
+	crm_buf_reset(out);
+	for (size_t i = 0; i < sv.n; i++) {
+		if (i && strcmp(sv.v[i], sv.v[i - 1]) == 0)
+			continue;
+		if (n++)
+			crm_buf_addc(out, ',');
+		crm_buf_adds(out, sv.v[i]);
+	}
+	crm_buf_release(&t);
+	crm_strv_release(&sv);
+	return 0;
+}
+
+static const char *phone_country(void)
+{
+	const char *cc = getenv("CRM_PHONE_COUNTRY");
+
+	return cc && *cc ? cc : NULL;
+}
+
+int crm_field_parse(const struct crm_field *f, const char *in,
+		    const char *currency, struct crm_buf *out,
+		    struct crm_err *err)
+{
+	int64_t n;
+	crm_time t;
+	char tb[CRM_TIME_LEN];
+	char *end;
+	double d;
+
+	crm_buf_reset(out);
+	switch (f->type) {
+	case CRM_T_TEXT:
+		if (crm_norm_nfc(in, strlen(in), out) < 0)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "invalid UTF-8");
+		return 0;
+	case CRM_T_INT:
+	case CRM_T_REF:
+		if (crm_parse_int(in, &n) < 0)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "expected an integer, got '%s'", in);
+		if (f->type == CRM_T_REF && n <= 0)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "expected a %s id, got '%s'", f->ref,
+					   in);
+		crm_buf_addf(out, "%lld", (long long)n);
+		return 0;
+	case CRM_T_REAL:
+	case CRM_T_PERCENT:
+		d = strtod(in, &end);
+		if (!*in || *end || isspace((unsigned char)*in) || d != d)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "expected a number, got '%s'", in);
+		if (f->type == CRM_T_PERCENT && (d < 0 || d > 100))
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "expected a percentage from 0 to "
+					   "100, got '%s'",
+					   in);
+		crm_buf_addf(out, "%.15g", d);
+		return 0;
+	case CRM_T_MONEY:
+		if (crm_money_parse(in, currency ? currency : "XXX", &n, err) <
+		    0)
+			return -1;
+		crm_buf_addf(out, "%lld", (long long)n);
+		return 0;
+	case CRM_T_TIME:
+		if (crm_datetime_parse(in, &t, err) < 0)
+			return -1;
+		crm_buf_adds(out, crm_datetime_format(t, tb));
+		return 0;
+	case CRM_T_DATE:
+		if (crm_datetime_parse(in, &t, err) < 0)
+			return -1;
+		crm_buf_adds(out, crm_datetime_format_date(t, tb));
+		return 0;
+	case CRM_T_ENUM: {
+		struct crm_buf fold = {0};
+		int i;
+
+		enum_fold(in, &fold);
+		i = enum_index(f, crm_buf_str(&fold));
+		crm_buf_release(&fold);
+		if (i < 0) {
+			struct crm_buf all = {0};
+			for (int k = 0; f->values[k]; k++)
+				crm_buf_addf(&all, "%s%s", k ? ", " : "",
+					     f->values[k]);
+			crm_err_set(err, CRM_EX_DATAERR,
+				    "unknown value '%s' (expected one of: %s)",
+				    in, crm_buf_str(&all));
+			crm_buf_release(&all);
+			return -1;
+		}
+		crm_buf_adds(out, f->values[i]);
+		return 0;
+	}
+	case CRM_T_TAGS:
+		return parse_tags(in, out, err);
+	case CRM_T_EMAIL:
+		return crm_norm_email(in, out, err);
+	case CRM_T_PHONE: {
+		struct crm_buf key = {0};
+		int rc = crm_norm_phone(in, phone_country(), &key, err);
+
+		crm_buf_release(&key);
+		if (rc < 0)
+			return -1;
+		/* kept as given, trimmed; the key column has the E.164 form */
+		while (isspace((unsigned char)*in))
+			in++;
+		crm_buf_adds(out, in);
+		while (out->len && isspace((unsigned char)out->s[out->len - 1]))
+			out->s[--out->len] = '\0';
+		return 0;
+	}
+	case CRM_T_BOOL:
+		if (!strcasecmp(in, "true") || !strcmp(in, "1") ||
+		    !strcasecmp(in, "yes"))
+			crm_buf_adds(out, "1");
+		else if (!strcasecmp(in, "false") || !strcmp(in, "0") ||
+			 !strcasecmp(in, "no"))
+			crm_buf_adds(out, "0");
+		else
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "expected true or false, got '%s'",
+					   in);
+		return 0;
+	}
+	return crm_err_set(err, CRM_EX_SOFTWARE, "unknown field type");
+}
+
+void crm_entity_select_list(const struct crm_entity *e, struct crm_buf *sql)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		crm_buf_addf(sql, "%s, ", e->fields[i].name);
+	crm_buf_adds(sql, "custom");
+}
+
+void crm_row_from_stmt(struct crm_row *row, sqlite3_stmt *st)
+{
+	const struct crm_entity *e = row->e;
+	const char *c;
+
+	crm_row_reset(row);
+	for (size_t i = 0; i < e->nfields; i++) {
+		int k = (int)i;
+		switch (sqlite3_column_type(st, k)) {
+		case SQLITE_NULL:
+			break;
+		case SQLITE_FLOAT:
+			row->v[i] = crm_xasprintf(
+				"%.15g", sqlite3_column_double(st, k));
+			break;
+		default:
+			row->v[i] = crm_xstrdup(crm_db_col_text(st, k));
+		}
+	}
+	c = crm_db_col_text(st, (int)e->nfields);
+	if (c && *c) {
+		json_t *j = json_loads(c, JSON_DECODE_ANY, NULL);
+		if (json_is_object(j))
+			json_object_update(row->custom, j);
+		json_decref(j);
+	}
+}
+
+int crm_entity_get(struct crm_db *db, const struct crm_entity *e, int64_t id,
+		   struct crm_row *row, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	sqlite3_stmt *st;
+	int rc;
+
+	crm_buf_adds(&sql, "SELECT ");
+	crm_entity_select_list(e, &sql);
+	crm_buf_addf(&sql, " FROM %s WHERE id = ?", e->table);
+	st = crm_db_prepare(db, sql.s, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		crm_row_from_stmt(row, st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return crm_db_error(db, rc, "database", err);
+}
+
+/* Rows whose column col equals v: 1 exactly one (loaded into row), 0 none,
+ * 2 several. */
+static int find_by(struct crm_db *db, const struct crm_entity *e,
+		   const char *col, const char *v, struct crm_row *row,
+		   struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	crm_buf_adds(&sql, "SELECT ");
+	crm_entity_select_list(e, &sql);
+	crm_buf_addf(&sql, " FROM %s WHERE %s = ? LIMIT 2", e->table, col);
+	st = crm_db_prepare(db, sql.s, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, v);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (n++ == 0)
+			crm_row_from_stmt(row, st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "database", err);
+	return n;
+}
+
+int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
+		    const char *key, struct crm_row *row, struct crm_err *err)
+{
+	int64_t id;
+	int rc;
+
+	if (crm_parse_int(key, &id) == 0 && id > 0) {
+		rc = crm_entity_get(db, e, id, row, err);
+		if (rc != 0)
+			return rc;
+	}
+	if (crm_entity_field(e, "external_id") >= 0) {
+		rc = find_by(db, e, "external_id", key, row, err);
+		if (rc != 0)
+			return rc < 0 ? -1 : 1;
+	}
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+		struct crm_buf v = {0}, k = {0};
+		struct crm_err e2 = {0};
+		const char *col = f->name;
+
+		if (!(f->flags & CRM_FF_KEY) || !strcmp(f->name, "id") ||
+		    !strcmp(f->name, "external_id"))
+			continue;
+		if (crm_field_parse(f, key, NULL, &v, &e2) < 0) {
+			crm_buf_release(&v);
+			continue;
+		}
+		if (f->flags & CRM_FF_MATCH && f->type == CRM_T_EMAIL) {
+			crm_norm_email_key(v.s, &k);
+			col = NULL;
+		}
+		if (col) {
+			rc = find_by(db, e, col, v.s, row, err);
+		} else {
+			char *kc = crm_xasprintf("%s_key", f->name);
+			rc = find_by(db, e, kc, k.s, row, err);
+			free(kc);
+		}
+		crm_buf_release(&v);
+		crm_buf_release(&k);
+		if (rc == 2)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "'%s' matches several %s; use the id",
+					   key, e->plural);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+void crm_entity_columns(const struct crm_entity *e, bool brief,
+			struct crm_strv *cols)
+{
+	for (size_t i = 0; i < e->nfields; i++) {
+		unsigned fl = e->fields[i].flags;
+		if (fl & CRM_FF_HIDDEN)
+			continue;
+		if (brief && !(fl & CRM_FF_BRIEF))
+			continue;
+		crm_strv_push(cols, e->fields[i].name);
+	}
+}
+
+int crm_entity_check_columns(struct crm_db *db, const struct crm_entity *e,
+			     const struct crm_strv *cols, struct crm_err *err)
+{
+	for (size_t i = 0; i < cols->n; i++) {
+		long k = crm_entity_field(e, cols->v[i]);
+		int known;
+
+		if (k >= 0 && !(e->fields[k].flags & CRM_FF_HIDDEN))
+			continue;
+		known = db ? crm_custom_known(db, e, cols->v[i], err) : 0;
+		if (known < 0)
+			return -1;
+		if (!known)
+			return crm_err_set(err, CRM_EX_USAGE,
+					   "--fields: unknown %s field '%s'",
+					   e->name, cols->v[i]);
+	}
+	return 0;
+}
+
+static void add_value(struct crm_rec *rec, const struct crm_row *row,
+		      const struct crm_field *f, const char *name,
+		      const char *v)
+{
+	char buf[32];
+	const char *cur;
+
+	if (!v) {
+		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+		return;
+	}
+	switch (f->type) {
+	case CRM_T_INT:
+	case CRM_T_REF:
+	case CRM_T_REAL:
+	case CRM_T_PERCENT:
+		crm_rec_add(rec, name, strlen(name), v, strlen(v), CRM_RAW);
+		return;
+	case CRM_T_BOOL:
+		v = strcmp(v, "0") ? "true" : "false";
+		crm_rec_add(rec, name, strlen(name), v, strlen(v), CRM_RAW);
+		return;
+	case CRM_T_MONEY:
+		cur = f->ref ? crm_row_get(row, f->ref) : NULL;
+		crm_money_format(strtoll(v, NULL, 10), cur ? cur : "XXX", buf);
+		crm_rec_add(rec, name, strlen(name), buf, strlen(buf), CRM_STR);
+		return;
+	default:
+		crm_rec_add(rec, name, strlen(name), v, strlen(v), CRM_STR);
+	}
+}
+
+static void add_custom(struct crm_rec *rec, const char *name, json_t *j)
+{
+	char *s;
+
+	if (!j || json_is_null(j)) {
+		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+	} else if (json_is_string(j)) {
+		crm_rec_add(rec, name, strlen(name), json_string_value(j),
+			    json_string_length(j), CRM_STR);
+	} else {
+		s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+		crm_rec_add(rec, name, strlen(name), s, strlen(s), CRM_RAW);
+		free(s);
+	}
+}
+
+void crm_row_to_rec(const struct crm_row *row, const struct crm_strv *cols,
+		    struct crm_rec *rec)
+{
+	const struct crm_entity *e = row->e;
+
+	crm_rec_clear(rec);
+	if (!cols) {
+		const char *k;
+		json_t *j;
+
+		for (size_t i = 0; i < e->nfields; i++)
+			if (!(e->fields[i].flags & CRM_FF_HIDDEN))
+				add_value(rec, row, &e->fields[i],
+					  e->fields[i].name, row->v[i]);
+		json_object_foreach(row->custom, k, j) add_custom(rec, k, j);
+		return;
+	}
+	for (size_t c = 0; c < cols->n; c++) {
+		long i = crm_entity_field(e, cols->v[c]);
+
+		if (i >= 0 && !(e->fields[i].flags & CRM_FF_HIDDEN))
+			add_value(rec, row, &e->fields[i], cols->v[c],
+				  row->v[i]);
+		else
+			add_custom(rec, cols->v[c],
+				   json_object_get(row->custom, cols->v[c]));
+	}
+}
+
+int crm_entity_custom_names(struct crm_db *db, const struct crm_entity *e,
+			    struct crm_strv *names, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(db,
+					  "SELECT name FROM crm_custom_fields "
+					  "WHERE entity = ? ORDER BY name",
+					  err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, e->name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		crm_strv_push(names, crm_db_col_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "database", err);
+	return 0;
+}
+
+int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
+		    const struct crm_query *q,
+		    int (*fn)(const struct crm_row *row, void *arg), void *arg,
+		    struct crm_err *err)
+{
+	struct crm_buf sql = {0}, ids = {0};
+	struct crm_binds b = {0};
+	struct crm_row row;
+	sqlite3_stmt *st = NULL;
+	int rc = -1, s;
+
+	crm_row_init(&row, e);
+	crm_buf_adds(&sql, "SELECT ");
+	crm_entity_select_list(e, &sql);
+	crm_buf_addf(&sql, " FROM %s WHERE 1", e->table);
+	if (q->nids) {
+		crm_buf_adds(&ids, "[");
+		for (size_t i = 0; i < q->nids; i++)
+			crm_buf_addf(&ids, "%s%lld", i ? "," : "",
+				     (long long)q->ids[i]);
+		crm_buf_adds(&ids, "]");
+		crm_buf_adds(&sql,
+			     " AND id IN (SELECT value FROM json_each(?))");
+		crm_binds_push(&b, ids.s, 't');
+	}
+	if (crm_filter_where(db, e, q->where, &sql, &b, err) < 0 ||
+	    crm_filter_order(db, e, q->sort, &sql, &b, err) < 0)
+		goto out;
+	if (q->limit >= 0) {
+		char n[32];
+		snprintf(n, sizeof(n), "%lld", (long long)q->limit);
+		crm_buf_adds(&sql, " LIMIT ?");
+		crm_binds_push(&b, n, 'i');
+	}
+	st = crm_db_prepare(db, sql.s, err);
+	if (!st)
+		goto out;
+	crm_binds_apply(&b, st, 1);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		int r;
+
+		crm_row_from_stmt(&row, st);
+		r = fn(&row, arg);
+		if (r < 0)
+			goto out;
+		if (r > 0) {
+			s = SQLITE_DONE;
+			break;
+		}
+	}
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	crm_row_release(&row);
+	crm_binds_release(&b);
+	crm_buf_release(&sql);
+	crm_buf_release(&ids);
+	return rc;
+}
+
+json_t *crm_row_to_json(const struct crm_row *row)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < row->e->nfields; i++)
+		json_object_set_new(o, row->e->fields[i].name,
+				    row->v[i] ? json_string(row->v[i])
+					      : json_null());
+	json_object_set(o, "custom", row->custom);
+	return o;
+}

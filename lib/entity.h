@@ -1,0 +1,230 @@
+/* entity.h - the table-driven entity engine. An entity (contact, company,
+ * lead, deal, ticket ...) is described once by a struct crm_entity; the
+ * generic code here gives it add, import, list, show, update, delete,
+ * export and undo. Entity modules add only their own verbs and hooks. */
+#ifndef CRM_ENTITY_H
+#define CRM_ENTITY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "record.h"
+#include "util.h"
+
+enum crm_ftype {
+	CRM_T_TEXT,    /* free text, NFC-normalized */
+	CRM_T_INT,     /* integer */
+	CRM_T_REAL,    /* decimal number */
+	CRM_T_PERCENT, /* 0-100 */
+	CRM_T_MONEY,   /* decimal in, integer minor units stored; see currency */
+	CRM_T_TIME,    /* ISO 8601 UTC */
+	CRM_T_DATE,    /* YYYY-MM-DD */
+	CRM_T_ENUM,    /* one of values[] */
+	CRM_T_TAGS,    /* comma-separated, stored trimmed, unique, sorted */
+	CRM_T_EMAIL,   /* validated; domain lower-cased */
+	CRM_T_PHONE,   /* kept as given, must parse as a phone number */
+	CRM_T_BOOL,    /* true/false (also 1/0, yes/no) */
+	CRM_T_REF,     /* id of a record of entity ref */
+};
+
+enum {
+	CRM_FF_REQUIRED = 1 << 0, /* must have a value on insert */
+	CRM_FF_SYSTEM = 1 << 1,   /* id, created_at, updated_at: kept as given
+				     on insert, never changed by input after */
+	CRM_FF_KEY = 1 << 2,      /* usable with --key and show */
+	CRM_FF_HIDDEN = 1 << 3,   /* a derived column: never read or written */
+	CRM_FF_BRIEF = 1 << 4,    /* one of the default table columns */
+	CRM_FF_FORWARD = 1 << 5,  /* enum that only moves forward on import */
+	CRM_FF_MATCH = 1 << 6,    /* keep NAME_key (matching form) up to date */
+	CRM_FF_READONLY = 1 << 7, /* maintained by crm itself (last_activity_at,
+				     scores): like SYSTEM, taken from input
+				     only on insert (so exports round-trip) */
+};
+
+struct crm_field {
+	const char *name;
+	enum crm_ftype type;
+	unsigned flags;
+	const char *const *values; /* CRM_T_ENUM: allowed values, in order */
+	const char *ref;           /* CRM_T_REF: the entity referred to;
+				      CRM_T_MONEY: the currency field */
+};
+
+struct crm_row;
+struct crm_import;
+
+struct crm_entity {
+	const char *name;   /* "contact" */
+	const char *plural; /* "contacts" */
+	const char *table;  /* SQL table */
+	const struct crm_field *fields;
+	size_t nfields;
+	const char *keys; /* default --key list, e.g. "id,external_id,email" */
+	/* Called for each record about to be written, after the input was
+	 * merged onto old (NULL for an insert): derive fields, link records.
+	 * May be NULL. Returns 0 or -1 with err (its field names the field). */
+	int (*prepare)(struct crm_db *db, const struct crm_entity *e,
+		       struct crm_row *row, const struct crm_row *old,
+		       void *arg, struct crm_err *err);
+	/* Called after a record was written (inserted or updated). */
+	int (*written)(struct crm_db *db, const struct crm_entity *e,
+		       const struct crm_row *row, bool inserted, void *arg,
+		       struct crm_err *err);
+};
+
+/* Every entity libcrm knows (lib/entities.c), for undo and merges. */
+const struct crm_entity *crm_entity_by_name(const char *name);
+
+/* A record in storage form: one value per field (NULL = SQL NULL), as
+ * text (integers and money minor units as decimal text), plus custom
+ * fields. Owned by whoever called crm_row_init. */
+struct crm_row {
+	const struct crm_entity *e;
+	char **v;         /* nfields values, each owned or NULL */
+	json_t *custom;   /* object, owned; never NULL after init */
+	bool *touched;    /* per field: input set it (import/update) */
+};
+
+void crm_row_init(struct crm_row *row, const struct crm_entity *e);
+void crm_row_release(struct crm_row *row);
+void crm_row_reset(struct crm_row *row);
+void crm_row_copy(struct crm_row *dst, const struct crm_row *src);
+/* Field index by name, or -1. */
+long crm_entity_field(const struct crm_entity *e, const char *name);
+/* Value of a field by name (NULL when null or no such field). */
+const char *crm_row_get(const struct crm_row *row, const char *name);
+/* Set a field by name to s (copied; NULL clears). Returns 0, -1 if no such
+ * field. */
+int crm_row_set(struct crm_row *row, const char *name, const char *s);
+int64_t crm_row_id(const struct crm_row *row);
+
+/* Fill row from a statement selecting every field in order, then custom
+ * (for entity modules that write their own queries). */
+void crm_row_from_stmt(struct crm_row *row, sqlite3_stmt *st);
+/* "f1, f2, ..., custom": the column list crm_row_from_stmt expects. */
+void crm_entity_select_list(const struct crm_entity *e, struct crm_buf *sql);
+
+/* Convert one input value of field f into storage form in out (reset
+ * first). Validates and normalizes; currency is the record's currency for
+ * CRM_T_MONEY (NULL: two decimals). Returns 0, or -1 with err->msg. */
+int crm_field_parse(const struct crm_field *f, const char *in,
+		    const char *currency, struct crm_buf *out,
+		    struct crm_err *err);
+
+/* Load a record by id (1), or by a key value: digits -> id, then
+ * external_id, then each CRM_FF_KEY field (email ...). Returns 1 found, 0
+ * not found, -1 error (ambiguous key: CRM_EX_DATAERR). */
+int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
+		    const char *key, struct crm_row *row, struct crm_err *err);
+int crm_entity_get(struct crm_db *db, const struct crm_entity *e, int64_t id,
+		   struct crm_row *row, struct crm_err *err);
+
+/* Output form of a row as a record with the given columns (NULL = every
+ * output field then every custom field of the row). */
+void crm_row_to_rec(const struct crm_row *row, const struct crm_strv *cols,
+		    struct crm_rec *rec);
+/* The default columns: every non-hidden field (brief: only CRM_FF_BRIEF). */
+void crm_entity_columns(const struct crm_entity *e, bool brief,
+			struct crm_strv *cols);
+/* Check that every name in cols is a field or (when db is given) a custom
+ * field in use; unknown -> CRM_EX_USAGE. */
+int crm_entity_check_columns(struct crm_db *db, const struct crm_entity *e,
+			     const struct crm_strv *cols, struct crm_err *err);
+
+/* Selection of records for list, update, delete, export. */
+struct crm_query {
+	const struct crm_strv *where; /* "field OP value" each, ANDed */
+	const char *sort;             /* "[-]field[,...]" or NULL (id) */
+	int64_t limit;                /* < 0: none */
+	const int64_t *ids;           /* when nids > 0: only these ids */
+	size_t nids;
+};
+
+/* Call fn for each selected row, in order. fn returns 0 to go on, 1 to
+ * stop, -1 on error. Returns 0 or -1. */
+int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
+		    const struct crm_query *q,
+		    int (*fn)(const struct crm_row *row, void *arg), void *arg,
+		    struct crm_err *err);
+/* Custom field names in use in the table, sorted. */
+int crm_entity_custom_names(struct crm_db *db, const struct crm_entity *e,
+			    struct crm_strv *names, struct crm_err *err);
+
+/* Import. */
+enum crm_import_mode { CRM_UPSERT, CRM_CREATE_ONLY, CRM_UPDATE_ONLY };
+enum crm_import_action {
+	CRM_INSERTED,
+	CRM_UPDATED,
+	CRM_UNCHANGED,
+	CRM_REJECTED,
+	CRM_SKIPPED,
+};
+const char *crm_import_action_name(enum crm_import_action a);
+
+struct crm_import_opts {
+	const char *command;      /* for the change log: "import", "update" */
+	enum crm_import_mode mode;
+	const char *keys;         /* "id,external_id,email"; NULL: e->keys */
+	const struct crm_strv *map; /* "SRC=FIELD" each */
+	bool force;               /* allow CRM_FF_FORWARD fields backwards */
+	bool dry_run;
+	/* Rejected rows go here (with "error" and "error_line" columns) and
+	 * the good ones are loaded; NULL: the first bad row fails it all. */
+	FILE *reject;
+	enum crm_fmt reject_fmt; /* CRM_FMT_AUTO: the input's format */
+	/* Called per processed record with its stored row (NULL when
+	 * rejected) and input record. May be NULL. */
+	int (*emit)(const struct crm_row *row, const struct crm_rec *in,
+		    enum crm_import_action a, const char *error, void *arg);
+	void *emit_arg;
+	void (*progress)(uint64_t rows, void *arg);
+	void *progress_arg;
+	void *hook_arg; /* passed to e->prepare and e->written */
+};
+
+struct crm_import_stats {
+	uint64_t n[CRM_SKIPPED + 1];
+};
+
+/* Import every record of r in one transaction (BEGIN IMMEDIATE ... COMMIT,
+ * or ROLLBACK for a dry run or an error). */
+int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
+		      struct crm_reader *r, const struct crm_import_opts *o,
+		      struct crm_import_stats *st, struct crm_err *err);
+/* Apply one record inside an open transaction (what import does per row).
+ * *action says what happened; row (if not NULL) receives the stored row. */
+struct crm_importer;
+struct crm_importer *crm_importer_new(struct crm_db *db,
+				      const struct crm_entity *e,
+				      const struct crm_import_opts *o,
+				      struct crm_err *err);
+int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
+		       struct crm_row *row, enum crm_import_action *action,
+		       struct crm_err *err);
+void crm_importer_free(struct crm_importer *im);
+
+/* Update the selected rows with the record set (field -> value; "" clears)
+ * in one transaction, recording before-images under a change set. *n gets
+ * the number of rows changed. */
+int crm_entity_update(struct crm_db *db, const struct crm_entity *e,
+		      const struct crm_query *q, const struct crm_rec *set,
+		      bool dry_run, uint64_t *n, struct crm_err *err);
+/* Add or remove tags (comma-separated) on the selected rows. */
+int crm_entity_tag(struct crm_db *db, const struct crm_entity *e,
+		   const struct crm_query *q, const char *tags, bool add,
+		   bool dry_run, uint64_t *n, struct crm_err *err);
+/* Delete the selected rows, keeping their before-images for undo. */
+int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
+		      const struct crm_query *q, bool dry_run, uint64_t *n,
+		      struct crm_err *err);
+/* Undo change set id: restore before-images, delete inserted records.
+ * *n gets the number of records restored. */
+int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
+		    uint64_t *n, struct crm_err *err);
+
+/* Storage row as a JSON object (for audit before-images); caller owns. */
+json_t *crm_row_to_json(const struct crm_row *row);
+
+#endif

@@ -1,0 +1,1065 @@
+/* entity_write.c - the write side of the entity engine: import (and add,
+ * which is an import of one record), update, tag, delete and undo. Every
+ * update and delete keeps a before-image under a change set for undo. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "entity.h"
+#include "normalize.h"
+
+const char *crm_import_action_name(enum crm_import_action a)
+{
+	static const char *const names[] = {"inserted", "updated", "unchanged",
+					    "rejected", "skipped"};
+	return names[a];
+}
+
+struct crm_importer {
+	struct crm_db *db;
+	const struct crm_entity *e;
+	const struct crm_import_opts *o;
+	struct crm_strv keys;
+	long *keyfield;           /* field index per key */
+	sqlite3_stmt **find;      /* lookup statement per key */
+	sqlite3_stmt *ins, *upd;
+	long *matchkey;           /* per field: index of its NAME_key, or -1 */
+	char **money;             /* per field: raw money input, deferred */
+	struct crm_strv map_src, map_dst;
+	struct crm_strv custom_seen;
+	struct crm_row in, old, row;
+	struct crm_buf tmp;
+	char now[CRM_TIME_LEN];
+};
+
+static void bind_row(sqlite3_stmt *st, const struct crm_row *row)
+{
+	const struct crm_entity *e = row->e;
+	int k = 1;
+
+	for (size_t i = 0; i < e->nfields; i++, k++) {
+		const char *v = row->v[i];
+
+		if (!v) {
+			sqlite3_bind_null(st, k);
+			continue;
+		}
+		switch (e->fields[i].type) {
+		case CRM_T_INT:
+		case CRM_T_REF:
+		case CRM_T_MONEY:
+		case CRM_T_BOOL:
+			sqlite3_bind_int64(st, k, strtoll(v, NULL, 10));
+			break;
+		case CRM_T_REAL:
+		case CRM_T_PERCENT:
+			sqlite3_bind_double(st, k, strtod(v, NULL));
+			break;
+		default:
+			sqlite3_bind_text(st, k, v, -1, SQLITE_TRANSIENT);
+		}
+	}
+	if (json_object_size(row->custom)) {
+		char *c = json_dumps(row->custom, JSON_COMPACT);
+		sqlite3_bind_text(st, k, c, -1, free);
+	} else {
+		sqlite3_bind_null(st, k);
+	}
+}
+
+static sqlite3_stmt *prepare_insert(struct crm_db *db,
+				    const struct crm_entity *e,
+				    struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	sqlite3_stmt *st;
+
+	crm_buf_addf(&sql, "INSERT INTO %s (", e->table);
+	for (size_t i = 0; i < e->nfields; i++)
+		crm_buf_addf(&sql, "%s, ", e->fields[i].name);
+	crm_buf_adds(&sql, "custom) VALUES (");
+	for (size_t i = 0; i < e->nfields; i++)
+		crm_buf_adds(&sql, "?, ");
+	crm_buf_adds(&sql, "?)");
+	st = crm_db_prepare(db, sql.s, err);
+	crm_buf_release(&sql);
+	return st;
+}
+
+static sqlite3_stmt *prepare_update(struct crm_db *db,
+				    const struct crm_entity *e,
+				    struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	sqlite3_stmt *st;
+
+	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
+	for (size_t i = 0; i < e->nfields; i++)
+		crm_buf_addf(&sql, "%s = ?, ", e->fields[i].name);
+	crm_buf_addf(&sql, "custom = ? WHERE id = ?%zu", e->nfields + 2);
+	st = crm_db_prepare(db, sql.s, err);
+	crm_buf_release(&sql);
+	return st;
+}
+
+/* Run a prepared write of row; for an insert, store the new id. */
+static int write_row(struct crm_db *db, sqlite3_stmt *st, struct crm_row *row,
+		     bool insert, struct crm_err *err)
+{
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	bind_row(st, row);
+	if (!insert)
+		sqlite3_bind_int64(st, (int)row->e->nfields + 2,
+				   crm_row_id(row));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, insert ? "cannot insert"
+						   : "cannot update",
+				    err);
+	if (insert && !row->v[0])
+		row->v[0] = crm_xasprintf(
+			"%lld", (long long)sqlite3_last_insert_rowid(db->h));
+	return 0;
+}
+
+void crm_importer_free(struct crm_importer *im)
+{
+	if (!im)
+		return;
+	for (size_t i = 0; i < im->keys.n; i++)
+		sqlite3_finalize(im->find[i]);
+	for (size_t i = 0; i < im->e->nfields; i++)
+		free(im->money[i]);
+	sqlite3_finalize(im->ins);
+	sqlite3_finalize(im->upd);
+	free(im->find);
+	free(im->keyfield);
+	free(im->matchkey);
+	free(im->money);
+	crm_strv_release(&im->keys);
+	crm_strv_release(&im->map_src);
+	crm_strv_release(&im->map_dst);
+	crm_strv_release(&im->custom_seen);
+	crm_row_release(&im->in);
+	crm_row_release(&im->old);
+	crm_row_release(&im->row);
+	crm_buf_release(&im->tmp);
+	free(im);
+}
+
+static int setup_keys(struct crm_importer *im, struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+
+	crm_strv_split(&im->keys, im->o->keys ? im->o->keys : e->keys, ',');
+	if (!im->keys.n)
+		return crm_err_set(err, CRM_EX_USAGE, "--key: no key given");
+	im->keyfield = crm_xcalloc(im->keys.n, sizeof(*im->keyfield));
+	im->find = crm_xcalloc(im->keys.n, sizeof(*im->find));
+	for (size_t k = 0; k < im->keys.n; k++) {
+		long f = crm_entity_field(e, im->keys.v[k]);
+		struct crm_buf sql = {0};
+		const char *col;
+
+		if (f < 0 || !(e->fields[f].flags & CRM_FF_KEY))
+			return crm_err_set(err, CRM_EX_USAGE,
+					   "--key: '%s' is not a key of %s",
+					   im->keys.v[k], e->plural);
+		im->keyfield[k] = f;
+		col = e->fields[f].name;
+		crm_buf_adds(&sql, "SELECT ");
+		crm_entity_select_list(e, &sql);
+		crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2",
+			     e->table, col,
+			     im->matchkey[f] >= 0 ? "_key" : "");
+		im->find[k] = crm_db_prepare(im->db, sql.s, err);
+		crm_buf_release(&sql);
+		if (!im->find[k])
+			return -1;
+	}
+	return 0;
+}
+
+static int setup_map(struct crm_importer *im, struct crm_err *err)
+{
+	const struct crm_strv *map = im->o->map;
+
+	for (size_t i = 0; map && i < map->n; i++) {
+		const char *eq = strrchr(map->v[i], '=');
+		char *src;
+
+		if (!eq || eq == map->v[i] || !eq[1])
+			return crm_err_set(err, CRM_EX_USAGE,
+					   "--map '%s': expected SOURCE=FIELD",
+					   map->v[i]);
+		src = crm_xstrndup(map->v[i], (size_t)(eq - map->v[i]));
+		crm_strv_push(&im->map_src, src);
+		crm_strv_push(&im->map_dst, eq + 1);
+		free(src);
+	}
+	return 0;
+}
+
+struct crm_importer *crm_importer_new(struct crm_db *db,
+				      const struct crm_entity *e,
+				      const struct crm_import_opts *o,
+				      struct crm_err *err)
+{
+	struct crm_importer *im = crm_xcalloc(1, sizeof(*im));
+
+	im->db = db;
+	im->e = e;
+	im->o = o;
+	im->matchkey = crm_xcalloc(e->nfields, sizeof(*im->matchkey));
+	im->money = crm_xcalloc(e->nfields, sizeof(*im->money));
+	for (size_t i = 0; i < e->nfields; i++) {
+		im->matchkey[i] = -1;
+		if (e->fields[i].flags & CRM_FF_MATCH) {
+			char *k = crm_xasprintf("%s_key", e->fields[i].name);
+			im->matchkey[i] = crm_entity_field(e, k);
+			free(k);
+		}
+	}
+	crm_row_init(&im->in, e);
+	crm_row_init(&im->old, e);
+	crm_row_init(&im->row, e);
+	crm_datetime_format(db->now, im->now);
+	if (setup_map(im, err) < 0 || setup_keys(im, err) < 0)
+		goto fail;
+	im->ins = prepare_insert(db, e, err);
+	im->upd = im->ins ? prepare_update(db, e, err) : NULL;
+	if (!im->upd)
+		goto fail;
+	return im;
+fail:
+	crm_importer_free(im);
+	return NULL;
+}
+
+/* The matching form of field f's value v (for NAME_key columns and key
+ * lookups); false when there is none. */
+static bool match_form(const struct crm_field *f, const char *v,
+		       struct crm_buf *out)
+{
+	struct crm_err e2 = {0};
+
+	crm_buf_reset(out);
+	if (!v)
+		return false;
+	switch (f->type) {
+	case CRM_T_EMAIL:
+		crm_norm_email_key(v, out);
+		return true;
+	case CRM_T_PHONE:
+		return crm_norm_phone(v, getenv("CRM_PHONE_COUNTRY"), out,
+				      &e2) == 0;
+	default:
+		return crm_norm_key(v, strlen(v), out) == 0;
+	}
+}
+
+static void derive_keys(struct crm_importer *im, struct crm_row *row)
+{
+	for (size_t i = 0; i < im->e->nfields; i++) {
+		long k = im->matchkey[i];
+
+		if (k < 0)
+			continue;
+		free(row->v[k]);
+		row->v[k] = match_form(&im->e->fields[i], row->v[i], &im->tmp)
+				    ? crm_xstrdup(im->tmp.s)
+				    : NULL;
+	}
+}
+
+static const char *mapped_name(struct crm_importer *im, const char *name)
+{
+	long i = crm_strv_find(&im->map_src, name);
+
+	return i >= 0 ? im->map_dst.v[i] : name;
+}
+
+/* Read the input record into im->in: parsed values and touched flags; a
+ * custom field set to JSON null means "clear it". */
+static int read_input(struct crm_importer *im, const struct crm_rec *in,
+		      struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	bool reject_file = crm_rec_find(in, "error") >= 0 &&
+			   crm_rec_find(in, "error_line") >= 0;
+
+	crm_row_reset(&im->in);
+	for (size_t i = 0; i < e->nfields; i++) {
+		free(im->money[i]);
+		im->money[i] = NULL;
+	}
+	for (size_t j = 0; j < in->n; j++) {
+		const char *name = mapped_name(im, crm_rec_name(in, j));
+		const char *v = crm_rec_val(in, j);
+		enum crm_kind kind = crm_rec_kind(in, j);
+		long k = crm_entity_field(e, name);
+
+		if (reject_file &&
+		    (!strcmp(name, "error") || !strcmp(name, "error_line")))
+			continue;
+		if (kind == CRM_NULL)
+			continue;
+		if (k >= 0 && !(e->fields[k].flags & CRM_FF_HIDDEN)) {
+			const struct crm_field *f = &e->fields[k];
+
+			im->in.touched[k] = true;
+			free(im->in.v[k]);
+			im->in.v[k] = NULL;
+			if (!*v)
+				continue;
+			if (f->type == CRM_T_MONEY) {
+				im->money[k] = crm_xstrdup(v);
+				continue;
+			}
+			if (crm_field_parse(f, v, NULL, &im->tmp, err) < 0) {
+				snprintf(err->field, sizeof(err->field), "%s",
+					 f->name);
+				return -1;
+			}
+			im->in.v[k] = crm_xstrdup(im->tmp.s);
+		} else if (!*name || strlen(name) > 200) {
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "bad custom field name '%.40s'",
+					   name);
+		} else if (!*v) {
+			json_object_set_new(im->in.custom, name, json_null());
+		} else if (kind == CRM_RAW) {
+			json_t *jv = json_loads(v, JSON_DECODE_ANY, NULL);
+			if (!jv) {
+				snprintf(err->field, sizeof(err->field), "%s",
+					 name);
+				return crm_err_set(err, CRM_EX_DATAERR,
+						   "invalid JSON value");
+			}
+			json_object_set_new(im->in.custom, name, jv);
+		} else {
+			json_t *jv = json_stringn(v, crm_rec_vlen(in, j));
+			if (!jv) {
+				snprintf(err->field, sizeof(err->field), "%s",
+					 name);
+				return crm_err_set(err, CRM_EX_DATAERR,
+						   "invalid UTF-8");
+			}
+			json_object_set_new(im->in.custom, name, jv);
+		}
+	}
+	return 0;
+}
+
+/* Find the existing record: the first key with exactly one match wins.
+ * Returns 1 found (in im->old), 0 none, -1 error (also: only ambiguous). */
+static int lookup(struct crm_importer *im, struct crm_err *err)
+{
+	const char *ambiguous = NULL;
+
+	for (size_t k = 0; k < im->keys.n; k++) {
+		long f = im->keyfield[k];
+		const char *v = im->in.v[f];
+		sqlite3_stmt *st = im->find[k];
+		int rc, n = 0;
+
+		if (!v)
+			continue;
+		if (im->matchkey[f] >= 0) {
+			if (!match_form(&im->e->fields[f], v, &im->tmp))
+				continue;
+			v = im->tmp.s;
+		}
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if (n++ == 0)
+				crm_row_from_stmt(&im->old, st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return crm_db_error(im->db, rc, "database", err);
+		if (n == 1)
+			return 1;
+		if (n > 1 && !ambiguous)
+			ambiguous = im->keys.v[k];
+	}
+	if (ambiguous) {
+		snprintf(err->field, sizeof(err->field), "%s", ambiguous);
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "matches several %s; use another --key",
+				   im->e->plural);
+	}
+	return 0;
+}
+
+static int enum_pos(const struct crm_field *f, const char *v)
+{
+	for (int i = 0; v && f->values[i]; i++)
+		if (!strcmp(f->values[i], v))
+			return i;
+	return -1;
+}
+
+static bool rows_equal(const struct crm_row *a, const struct crm_row *b)
+{
+	for (size_t i = 0; i < a->e->nfields; i++) {
+		const char *x = a->v[i], *y = b->v[i];
+		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y)))
+			return false;
+	}
+	return json_equal(a->custom, b->custom);
+}
+
+static int register_custom(struct crm_importer *im, const struct crm_row *row,
+			   struct crm_err *err)
+{
+	const char *k;
+	json_t *j;
+
+	json_object_foreach(row->custom, k, j)
+	{
+		sqlite3_stmt *st;
+		int rc;
+
+		if (crm_strv_find(&im->custom_seen, k) >= 0)
+			continue;
+		st = crm_db_cached(im->db,
+				   "INSERT OR IGNORE INTO crm_custom_fields "
+				   "(entity, name) VALUES (?, ?)",
+				   err);
+		if (!st)
+			return -1;
+		crm_db_bind_text(st, 1, im->e->name);
+		crm_db_bind_text(st, 2, k);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return crm_db_error(im->db, rc, "database", err);
+		crm_strv_push(&im->custom_seen, k);
+	}
+	return 0;
+}
+
+/* Merge the input onto the old record (or make a new one). */
+static int merge(struct crm_importer *im, bool found, struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	struct crm_row *row = &im->row;
+	const char *k;
+	json_t *j;
+
+	if (found)
+		crm_row_copy(row, &im->old);
+	else
+		crm_row_reset(row);
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+
+		if (!im->in.touched[i] || f->type == CRM_T_MONEY)
+			continue;
+		if (found && f->flags & (CRM_FF_SYSTEM | CRM_FF_READONLY))
+			continue;
+		if (found && f->flags & CRM_FF_FORWARD && !im->o->force &&
+		    enum_pos(f, im->in.v[i]) < enum_pos(f, row->v[i]))
+			continue; /* never backwards unless forced */
+		free(row->v[i]);
+		row->v[i] = im->in.v[i] ? crm_xstrdup(im->in.v[i]) : NULL;
+	}
+	json_object_foreach(im->in.custom, k, j)
+	{
+		if (json_is_null(j))
+			json_object_del(row->custom, k);
+		else
+			json_object_set(row->custom, k, j);
+	}
+	/* money after the rest, since it needs the record's currency */
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+		const char *cur;
+
+		if (f->type != CRM_T_MONEY || !im->in.touched[i])
+			continue;
+		free(row->v[i]);
+		row->v[i] = NULL;
+		if (!im->money[i])
+			continue;
+		cur = f->ref ? crm_row_get(row, f->ref) : NULL;
+		if (crm_field_parse(f, im->money[i], cur, &im->tmp, err) < 0) {
+			snprintf(err->field, sizeof(err->field), "%s", f->name);
+			return -1;
+		}
+		row->v[i] = crm_xstrdup(im->tmp.s);
+	}
+	derive_keys(im, row);
+	if (e->prepare &&
+	    e->prepare(im->db, e, row, found ? &im->old : NULL,
+		       im->o->hook_arg, err) < 0)
+		return -1;
+	for (size_t i = 0; !found && i < e->nfields; i++)
+		if (e->fields[i].flags & CRM_FF_REQUIRED && !row->v[i]) {
+			snprintf(err->field, sizeof(err->field), "%s",
+				 e->fields[i].name);
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "missing required field");
+		}
+	return 0;
+}
+
+int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
+		       struct crm_row *out, enum crm_import_action *action,
+		       struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	struct crm_row *row = &im->row;
+	int found;
+
+	if (read_input(im, in, err) < 0)
+		return -1;
+	found = lookup(im, err);
+	if (found < 0)
+		return -1;
+	if (found && im->o->mode == CRM_CREATE_ONLY)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "already exists as %s %s", e->name,
+				   im->old.v[0]);
+	if (!found && im->o->mode == CRM_UPDATE_ONLY)
+		return crm_err_set(err, CRM_EX_DATAERR, "no %s matches",
+				   e->name);
+	if (!found && im->in.v[0] &&
+	    crm_strv_find(&im->keys, "id") < 0) {
+		/* an id is kept on insert only when it was looked up (and so
+		 * is known to be free) */
+		free(im->in.v[0]);
+		im->in.v[0] = NULL;
+	}
+	if (merge(im, found, err) < 0)
+		return -1;
+	if (found) {
+		long u = crm_entity_field(e, "updated_at");
+		json_t *before;
+		char *bj;
+
+		if (rows_equal(row, &im->old)) {
+			*action = CRM_UNCHANGED;
+			goto done;
+		}
+		if (u >= 0) {
+			free(row->v[u]);
+			row->v[u] = crm_xstrdup(im->now);
+		}
+		if (!im->db->change &&
+		    crm_db_change(im->db, im->o->command ? im->o->command
+							 : "import",
+				  e->name, err) < 0)
+			return -1;
+		before = crm_row_to_json(&im->old);
+		bj = json_dumps(before, JSON_COMPACT);
+		json_decref(before);
+		if (crm_db_audit(im->db, e->name, crm_row_id(&im->old),
+				 "update", bj, err) < 0) {
+			free(bj);
+			return -1;
+		}
+		free(bj);
+		if (write_row(im->db, im->upd, row, false, err) < 0)
+			return -1;
+		*action = CRM_UPDATED;
+	} else {
+		long c = crm_entity_field(e, "created_at");
+		long u = crm_entity_field(e, "updated_at");
+
+		if (c >= 0 && !row->v[c])
+			row->v[c] = crm_xstrdup(im->now);
+		if (u >= 0 && !row->v[u])
+			row->v[u] = crm_xstrdup(c >= 0 ? row->v[c] : im->now);
+		if (write_row(im->db, im->ins, row, true, err) < 0)
+			return -1;
+		*action = CRM_INSERTED;
+	}
+	if (e->written && e->written(im->db, e, row, *action == CRM_INSERTED,
+				     im->o->hook_arg, err) < 0)
+		return -1;
+	if (register_custom(im, row, err) < 0)
+		return -1;
+done:
+	if (out)
+		crm_row_copy(out, row);
+	return 0;
+}
+
+/* Write a rejected record with its error to the reject file. */
+static int write_reject(const struct crm_import_opts *o, struct crm_reader *r,
+			struct crm_writer **w, const struct crm_rec *in,
+			const struct crm_err *err)
+{
+	enum crm_fmt fmt = o->reject_fmt ? o->reject_fmt : crm_reader_format(r);
+	struct crm_rec rec;
+	char line[32], msg[1400];
+	int rc;
+
+	if (fmt == CRM_FMT_JSON || fmt == CRM_FMT_TABLE)
+		fmt = CRM_FMT_NDJSON;
+	crm_rec_init(&rec);
+	crm_rec_copy(&rec, in);
+	snprintf(line, sizeof(line), "%ld", in->line);
+	crm_rec_set(&rec, "error_line", line, CRM_RAW);
+	if (err->field[0])
+		snprintf(msg, sizeof(msg), "%s: %s", err->field, err->msg);
+	else
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+	crm_rec_set(&rec, "error", msg, CRM_STR);
+	if (!*w || fmt == CRM_FMT_NDJSON) {
+		const char **cols = crm_xcalloc(rec.n, sizeof(*cols));
+
+		for (size_t i = 0; i < rec.n; i++)
+			cols[i] = crm_rec_name(&rec, i);
+		if (*w) {
+			crm_writer_close(*w);
+			crm_writer_free(*w);
+		}
+		*w = crm_writer_open(o->reject, fmt, cols, rec.n,
+				     fmt == CRM_FMT_NDJSON && *w
+					     ? CRM_W_NOHEADER
+					     : 0);
+		free(cols);
+	}
+	rc = crm_writer_write(*w, &rec);
+	crm_rec_release(&rec);
+	return rc;
+}
+
+int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
+		      struct crm_reader *r, const struct crm_import_opts *o,
+		      struct crm_import_stats *st, struct crm_err *err)
+{
+	struct crm_importer *im = NULL;
+	struct crm_writer *rw = NULL;
+	struct crm_rec rec;
+	struct crm_row row;
+	uint64_t n = 0;
+	int rc = -1, got;
+
+	memset(st, 0, sizeof(*st));
+	crm_rec_init(&rec);
+	crm_row_init(&row, e);
+	if (crm_db_begin(db, err) < 0)
+		goto out;
+	im = crm_importer_new(db, e, o, err);
+	if (!im)
+		goto out;
+	while ((got = crm_reader_next(r, &rec, err)) > 0) {
+		enum crm_import_action a;
+		bool sp = o->reject != NULL;
+
+		crm_err_clear(err);
+		/* with --reject, a savepoint per row undoes what a bad row's
+		 * hooks already wrote */
+		if (sp && crm_db_exec(db, "SAVEPOINT crm_row", err) < 0)
+			goto out;
+		if (crm_importer_apply(im, &rec, &row, &a, err) < 0) {
+			if (!err->file[0])
+				snprintf(err->file, sizeof(err->file), "%s",
+					 crm_reader_name(r));
+			if (!err->line)
+				err->line = rec.line;
+			if (err->code != CRM_EX_DATAERR || !o->reject)
+				goto out;
+			if (crm_db_exec(db,
+					"ROLLBACK TO crm_row; RELEASE crm_row",
+					err) < 0)
+				goto out;
+			if (write_reject(o, r, &rw, &rec, err) < 0) {
+				crm_err_set(err, CRM_EX_IOERR,
+					    "cannot write the reject file");
+				goto out;
+			}
+			st->n[CRM_REJECTED]++;
+			if (o->emit && o->emit(NULL, &rec, CRM_REJECTED,
+					       err->msg, o->emit_arg) < 0) {
+				crm_err_set(err, CRM_EX_IOERR,
+					    "cannot write output");
+				goto out;
+			}
+			crm_err_clear(err);
+			continue;
+		}
+		if (sp && crm_db_exec(db, "RELEASE crm_row", err) < 0)
+			goto out;
+		st->n[a]++;
+		if (o->emit && o->emit(&row, &rec, a, NULL, o->emit_arg) < 0) {
+			crm_err_set(err, CRM_EX_IOERR, "cannot write output");
+			goto out;
+		}
+		if (o->progress && (++n & 1023) == 0)
+			o->progress(n, o->progress_arg);
+	}
+	if (got < 0)
+		goto out;
+	if (rw && crm_writer_close(rw) < 0) {
+		crm_err_set(err, CRM_EX_IOERR, "cannot write the reject file");
+		goto out;
+	}
+	if (o->dry_run) {
+		crm_db_rollback(db);
+		rc = 0;
+	} else {
+		rc = crm_db_commit(db, err);
+	}
+out:
+	if (rc < 0)
+		crm_db_rollback(db);
+	crm_writer_free(rw);
+	crm_importer_free(im);
+	crm_row_release(&row);
+	crm_rec_release(&rec);
+	return rc;
+}
+
+struct idlist {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int collect_id(const struct crm_row *row, void *arg)
+{
+	struct idlist *l = arg;
+
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = crm_row_id(row);
+	return 0;
+}
+
+/* Ids first, then writes: a write must not disturb the query it came
+ * from. */
+static int select_ids(struct crm_db *db, const struct crm_entity *e,
+		      const struct crm_query *q, struct idlist *l,
+		      struct crm_err *err)
+{
+	return crm_entity_each(db, e, q, collect_id, l, err);
+}
+
+/* Apply set (plus the id) to every selected row, in one transaction. */
+static int update_rows(struct crm_db *db, const struct crm_entity *e,
+		       const struct crm_query *q, const char *command,
+		       const struct crm_rec *set, const char *tags, bool add,
+		       bool dry_run, uint64_t *n, struct crm_err *err)
+{
+	struct crm_import_opts o = {.command = command,
+				    .mode = CRM_UPDATE_ONLY,
+				    .keys = "id",
+				    .force = true};
+	struct crm_importer *im = NULL;
+	struct idlist l = {0};
+	struct crm_rec rec;
+	struct crm_row cur;
+	int rc = -1;
+
+	*n = 0;
+	crm_rec_init(&rec);
+	crm_row_init(&cur, e);
+	if (crm_db_begin(db, err) < 0)
+		goto out;
+	if (select_ids(db, e, q, &l, err) < 0)
+		goto out;
+	im = crm_importer_new(db, e, &o, err);
+	if (!im)
+		goto out;
+	for (size_t i = 0; i < l.n; i++) {
+		enum crm_import_action a;
+		char id[32];
+
+		snprintf(id, sizeof(id), "%lld", (long long)l.v[i]);
+		if (set)
+			crm_rec_copy(&rec, set);
+		else
+			crm_rec_clear(&rec);
+		crm_rec_set(&rec, "id", id, CRM_STR);
+		if (tags) {
+			struct crm_strv have = {0}, t = {0};
+			struct crm_buf nt = {0};
+
+			if (crm_entity_get(db, e, l.v[i], &cur, err) < 0)
+				goto out;
+			crm_strv_split(&have, crm_row_get(&cur, "tags"), ',');
+			crm_strv_split(&t, tags, ',');
+			for (size_t k = 0; k < t.n; k++) {
+				long at = crm_strv_find(&have, t.v[k]);
+				if (add && at < 0)
+					crm_strv_push(&have, t.v[k]);
+				if (!add && at >= 0) {
+					free(have.v[at]);
+					have.v[at] = crm_xstrdup("");
+				}
+			}
+			for (size_t k = 0; k < have.n; k++)
+				if (*have.v[k])
+					crm_buf_addf(&nt, "%s%s",
+						     nt.len ? "," : "",
+						     have.v[k]);
+			crm_rec_set(&rec, "tags", crm_buf_str(&nt), CRM_STR);
+			crm_buf_release(&nt);
+			crm_strv_release(&have);
+			crm_strv_release(&t);
+		}
+		if (crm_importer_apply(im, &rec, NULL, &a, err) < 0) {
+			if (!err->msg[0])
+				crm_err_set(err, CRM_EX_DATAERR, "failed");
+			if (!err->line) {
+				char pre[sizeof(err->msg)];
+				snprintf(pre, sizeof(pre), "%s", err->msg);
+				snprintf(err->msg, sizeof(err->msg),
+					 "%s %s: %s", e->name, id, pre);
+			}
+			goto out;
+		}
+		if (a == CRM_UPDATED)
+			(*n)++;
+	}
+	if (dry_run) {
+		crm_db_rollback(db);
+		rc = 0;
+	} else {
+		rc = crm_db_commit(db, err);
+	}
+out:
+	if (rc < 0)
+		crm_db_rollback(db);
+	crm_importer_free(im);
+	crm_row_release(&cur);
+	crm_rec_release(&rec);
+	free(l.v);
+	return rc;
+}
+
+int crm_entity_update(struct crm_db *db, const struct crm_entity *e,
+		      const struct crm_query *q, const struct crm_rec *set,
+		      bool dry_run, uint64_t *n, struct crm_err *err)
+{
+	return update_rows(db, e, q, "update", set, NULL, false, dry_run, n,
+			   err);
+}
+
+int crm_entity_tag(struct crm_db *db, const struct crm_entity *e,
+		   const struct crm_query *q, const char *tags, bool add,
+		   bool dry_run, uint64_t *n, struct crm_err *err)
+{
+	struct crm_buf norm = {0};
+	struct crm_field tf = {.name = "tags", .type = CRM_T_TAGS};
+	int rc;
+
+	if (crm_field_parse(&tf, tags, NULL, &norm, err) < 0 || !norm.len) {
+		crm_buf_release(&norm);
+		return crm_err_set(err, CRM_EX_USAGE, "bad tag list '%s'",
+				   tags);
+	}
+	rc = update_rows(db, e, q, add ? "tag add" : "tag rm", NULL, norm.s,
+			 add, dry_run, n, err);
+	crm_buf_release(&norm);
+	return rc;
+}
+
+int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
+		      const struct crm_query *q, bool dry_run, uint64_t *n,
+		      struct crm_err *err)
+{
+	struct idlist l = {0};
+	struct crm_row row;
+	struct crm_buf sql = {0};
+	sqlite3_stmt *del = NULL;
+	int rc = -1;
+
+	*n = 0;
+	crm_row_init(&row, e);
+	if (crm_db_begin(db, err) < 0)
+		goto out;
+	if (select_ids(db, e, q, &l, err) < 0)
+		goto out;
+	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
+	del = crm_db_prepare(db, sql.s, err);
+	if (!del || crm_db_change(db, "delete", e->name, err) < 0)
+		goto out;
+	for (size_t i = 0; i < l.n; i++) {
+		json_t *j;
+		char *bj;
+		int s;
+
+		if (crm_entity_get(db, e, l.v[i], &row, err) <= 0)
+			goto out;
+		j = crm_row_to_json(&row);
+		bj = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+		s = crm_db_audit(db, e->name, l.v[i], "delete", bj, err);
+		free(bj);
+		if (s < 0)
+			goto out;
+		sqlite3_reset(del);
+		sqlite3_bind_int64(del, 1, l.v[i]);
+		s = sqlite3_step(del);
+		sqlite3_reset(del);
+		if (s != SQLITE_DONE) {
+			crm_db_error(db, s, "cannot delete", err);
+			goto out;
+		}
+		(*n)++;
+	}
+	if (dry_run) {
+		crm_db_rollback(db);
+		rc = 0;
+	} else {
+		rc = crm_db_commit(db, err);
+	}
+out:
+	if (rc < 0)
+		crm_db_rollback(db);
+	sqlite3_finalize(del);
+	crm_buf_release(&sql);
+	crm_row_release(&row);
+	free(l.v);
+	return rc;
+}
+
+/* Fill row from a before-image. */
+static int row_from_json(struct crm_row *row, json_t *o)
+{
+	json_t *c;
+
+	if (!json_is_object(o))
+		return -1;
+	crm_row_reset(row);
+	for (size_t i = 0; i < row->e->nfields; i++) {
+		json_t *v = json_object_get(o, row->e->fields[i].name);
+		if (json_is_string(v))
+			row->v[i] = crm_xstrdup(json_string_value(v));
+	}
+	c = json_object_get(o, "custom");
+	if (json_is_object(c))
+		json_object_update(row->custom, c);
+	return 0;
+}
+
+static int undo_one(struct crm_db *db, const char *entity, int64_t id,
+		    const char *action, const char *before, struct crm_err *err)
+{
+	const struct crm_entity *e = crm_entity_by_name(entity);
+	struct crm_row row;
+	json_t *j = NULL;
+	sqlite3_stmt *st = NULL;
+	struct crm_buf sql = {0};
+	int rc = -1;
+
+	if (!e)
+		return crm_err_set(err, CRM_EX_SOFTWARE,
+				   "cannot undo: unknown entity '%s'", entity);
+	crm_row_init(&row, e);
+	if (!strcmp(action, "insert")) {
+		crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
+		st = crm_db_prepare(db, sql.s, err);
+		if (!st)
+			goto out;
+		sqlite3_bind_int64(st, 1, id);
+	} else {
+		j = before ? json_loads(before, 0, NULL) : NULL;
+		if (row_from_json(&row, j) < 0) {
+			crm_err_set(err, CRM_EX_SOFTWARE,
+				    "cannot undo: damaged history of %s %lld",
+				    entity, (long long)id);
+			goto out;
+		}
+		st = !strcmp(action, "delete") ? prepare_insert(db, e, err)
+					       : prepare_update(db, e, err);
+		if (!st)
+			goto out;
+		bind_row(st, &row);
+		if (strcmp(action, "delete"))
+			sqlite3_bind_int64(st, (int)e->nfields + 2, id);
+	}
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		crm_db_error(db, rc, "cannot undo", err);
+		rc = -1;
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	json_decref(j);
+	crm_buf_release(&sql);
+	crm_row_release(&row);
+	return rc;
+}
+
+int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
+		    uint64_t *n, struct crm_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char now[CRM_TIME_LEN];
+	int rc = -1, s;
+
+	*n = 0;
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	st = crm_db_prepare(db,
+			    "SELECT undone_at FROM crm_changes WHERE id = ?",
+			    err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, change);
+	s = sqlite3_step(st);
+	if (s != SQLITE_ROW) {
+		crm_err_set(err, CRM_EX_NOINPUT, "no change %lld",
+			    (long long)change);
+		goto out;
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		crm_err_set(err, CRM_EX_DATAERR,
+			    "change %lld was already undone at %s",
+			    (long long)change, crm_db_col_text(st, 0));
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = crm_db_prepare(db,
+			    "SELECT entity, record_id, action, before FROM "
+			    "crm_audit WHERE change_id = ? ORDER BY id DESC",
+			    err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, change);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (undo_one(db, crm_db_col_text(st, 0),
+			     sqlite3_column_int64(st, 1),
+			     crm_db_col_text(st, 2), crm_db_col_text(st, 3),
+			     err) < 0)
+			goto out;
+		(*n)++;
+	}
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = crm_db_prepare(db,
+			    "UPDATE crm_changes SET undone_at = ? WHERE id = ?",
+			    err);
+	if (!st)
+		goto out;
+	crm_db_bind_text(st, 1, crm_datetime_format(db->now, now));
+	sqlite3_bind_int64(st, 2, change);
+	if ((s = sqlite3_step(st)) != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	if (dry_run) {
+		crm_db_rollback(db);
+		rc = 0;
+	} else {
+		rc = crm_db_commit(db, err);
+	}
+out:
+	sqlite3_finalize(st);
+	if (rc < 0)
+		crm_db_rollback(db);
+	return rc;
+}

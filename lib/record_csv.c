@@ -1,0 +1,507 @@
+/* record_csv.c - CSV (RFC 4180, through libcsv) and TSV readers and
+ * writers. */
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "record_impl.h"
+#include "util.h"
+
+/* libcsv's parser states (struct csv_parser.pstate). */
+enum { ROW_NOT_BEGUN = 0, FIELD_BEGUN = 2, FIELD_MIGHT_HAVE_ENDED = 3 };
+
+/* libcsv keeps the whole current field in one buffer; a quoted field needs
+ * room for its closing quote and the next byte on top of the field. */
+#define CSV_BUF_CAP (CRM_MAX_FIELD + 16)
+
+struct csv_state {
+	struct csv_parser p;
+	struct crm_reader *r;
+	struct crm_err *err; /* where callbacks report */
+	bool fini;	     /* csv_fini called */
+	bool row_done;	     /* a row ended in the last csv_parse */
+	bool fail;	     /* a callback reported an error */
+	long row_line;	     /* line the current row started on */
+	long qline;	     /* line the open quoted field started on */
+};
+
+/* libcsv's realloc hook has no context: the cap is global. A failure makes
+ * csv_parse stop with CSV_ENOMEM, which we report as an over-long field. */
+static void *capped_realloc(void *p, size_t n)
+{
+	return n > CSV_BUF_CAP ? NULL : crm_xrealloc(p, n);
+}
+
+/* Nothing is trimmed: leading and trailing spaces are data. */
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static const char *cur_field(const struct crm_reader *r)
+{
+	return r->row.n < r->hdr.n ? r->hdr.v[r->row.n] : NULL;
+}
+
+static void field_cb(void *s, size_t len, void *data)
+{
+	struct csv_state *st = data;
+	struct crm_reader *r = st->r;
+	long col = (long)r->row.n + 1;
+
+	if (st->fail)
+		return;
+	if (r->row.n >= CRM_MAX_COLUMNS)
+		st->fail = crm_rio_fail(r, st->err, r->line, col, NULL,
+					"more than %d fields", CRM_MAX_COLUMNS);
+	else if (len > CRM_MAX_FIELD)
+		st->fail =
+		    crm_rio_fail(r, st->err, r->line, col, cur_field(r),
+				 "field longer than %u bytes", CRM_MAX_FIELD);
+	else if (r->row.data.len + len > CRM_MAX_RECORD)
+		st->fail =
+		    crm_rio_fail(r, st->err, r->line, col, cur_field(r),
+				 "record longer than %u bytes", CRM_MAX_RECORD);
+	else
+		crm_rio_cells_add(&r->row, s, len, s == NULL);
+}
+
+static void row_cb(int c, void *data)
+{
+	struct csv_state *st = data;
+
+	(void)c;
+	st->row_done = true;
+}
+
+static bool in_quote(const struct csv_parser *p)
+{
+	return p->quoted && (p->pstate == FIELD_BEGUN ||
+			     p->pstate == FIELD_MIGHT_HAVE_ENDED);
+}
+
+static int parse_error(struct crm_reader *r, struct csv_state *st,
+		       struct crm_err *err)
+{
+	long col = (long)r->row.n + 1;
+
+	if (csv_error(&st->p) == CSV_EPARSE)
+		return crm_rio_fail(r, err, r->line, col, cur_field(r),
+				    "bad quote");
+	return crm_rio_fail(r, err, r->line, col, cur_field(r),
+			    "field longer than %u bytes", CRM_MAX_FIELD);
+}
+
+/* End of input: flush the last row, which may lack a final newline. */
+static int csv_finish(struct crm_reader *r, struct csv_state *st,
+		      struct crm_err *err)
+{
+	bool quoted = in_quote(&st->p);
+
+	if (st->fini)
+		return 0;
+	st->fini = true;
+	if (csv_fini(&st->p, field_cb, row_cb, st) != 0 && quoted)
+		return crm_rio_fail(r, err, st->qline, (long)r->row.n + 1,
+				    cur_field(r), "unterminated quote");
+	if (st->fail)
+		return -1;
+	return st->row_done;
+}
+
+/* Parse up to the end of the next row into r->row. Input is fed to libcsv
+ * in pieces ending at the first CR or LF, so at most one row ends per piece
+ * and each row's first line is known. Returns 1, 0 at end, -1 on error. */
+static int csv_row(struct crm_reader *r, struct csv_state *st,
+		   struct crm_err *err)
+{
+	struct crm_rio_in *in = &r->in;
+
+	st->err = err;
+	st->row_done = false;
+	for (;;) {
+		const char *s, *e, *p;
+		size_t n, nf = r->row.n, bufsz;
+		bool was_q = in_quote(&st->p);
+		int rc;
+
+		if (in->pos == in->len) {
+			rc = crm_rio_fill(in);
+			if (rc < 0)
+				return crm_rio_ioerr(r, err);
+			if (rc == 0)
+				return csv_finish(r, st, err);
+		}
+		s = in->s + in->pos;
+		e = in->s + in->len;
+		for (p = s; p < e && *p != '\n' && *p != '\r'; p++)
+			;
+		n = (size_t)(p - s) + (p < e);
+		if (st->p.pstate == ROW_NOT_BEGUN)
+			st->row_line = r->line;
+		if (csv_parse(&st->p, s, n, field_cb, row_cb, st) < n ||
+		    csv_error(&st->p))
+			return st->fail ? -1 : parse_error(r, st, err);
+		if (st->fail)
+			return -1;
+		if (in_quote(&st->p) &&
+		    (!was_q || r->row.n != nf || st->row_done))
+			st->qline = r->line;
+		if (s[n - 1] == '\n')
+			r->line++;
+		in->pos += n;
+		/* libcsv grows its buffer by a fixed block: double it instead
+		 * so a long field costs log(n) reallocations. */
+		bufsz = csv_get_buffer_size(&st->p);
+		if (bufsz > st->p.blk_size)
+			csv_set_blk_size(
+			    &st->p, bufsz < CSV_BUF_CAP ? bufsz : CSV_BUF_CAP);
+		if (st->row_done)
+			return 1;
+	}
+}
+
+static int csv_next(struct crm_reader *r, struct crm_rec *rec,
+		    struct crm_err *err)
+{
+	struct csv_state *st = r->priv;
+	int rc;
+
+	while (r->hdr.n == 0) {
+		rc = csv_row(r, st, err);
+		if (rc <= 0) {
+			r->state = rc < 0 ? -1 : 1;
+			return rc;
+		}
+		for (size_t i = 0; i < r->row.n; i++) {
+			const struct crm_rio_cell *c = &r->row.c[i];
+
+			if (crm_rio_add_name(r, r->row.data.s + c->off, c->len,
+					     st->row_line, (long)i + 1,
+					     err) < 0)
+				return -1;
+		}
+		crm_rio_cells_reset(&r->row);
+	}
+	rc = csv_row(r, st, err);
+	if (rc <= 0) {
+		r->state = rc < 0 ? -1 : 1;
+		return rc;
+	}
+	return crm_rio_row_to_rec(r, rec, st->row_line, err) < 0 ? -1 : 1;
+}
+
+static void csv_release(struct crm_reader *r)
+{
+	struct csv_state *st = r->priv;
+
+	if (!st)
+		return;
+	csv_free(&st->p);
+	free(st);
+	r->priv = NULL;
+}
+
+void crm_rio_csv_reader_init(struct crm_reader *r)
+{
+	struct csv_state *st = crm_xcalloc(1, sizeof(*st));
+
+	csv_init(&st->p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL);
+	csv_set_space_func(&st->p, no_space);
+	csv_set_realloc_func(&st->p, capped_realloc);
+	st->r = r;
+	st->row_line = st->qline = r->line;
+	r->priv = st;
+	r->next = csv_next;
+	r->release = csv_release;
+}
+
+/* TSV. Values have no quoting, only the escapes \t \n \r \\. An empty cell
+ * is null: TSV cannot tell the empty string from null, so both are written
+ * as an empty cell and read back as null. */
+
+struct tsv_state {
+	struct crm_buf cell;
+};
+
+/* Unescape one cell into the row. */
+static void tsv_cell(struct crm_rio_cells *row, struct crm_buf *tmp,
+		     const char *s, size_t n)
+{
+	if (n == 0) {
+		crm_rio_cells_add(row, NULL, 0, true);
+		return;
+	}
+	if (!memchr(s, '\\', n)) {
+		crm_rio_cells_add(row, s, n, false);
+		return;
+	}
+	crm_buf_reset(tmp);
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\\' && i + 1 < n) {
+			switch (s[i + 1]) {
+			case 't':
+				c = '\t';
+				i++;
+				break;
+			case 'n':
+				c = '\n';
+				i++;
+				break;
+			case 'r':
+				c = '\r';
+				i++;
+				break;
+			case '\\':
+				i++;
+				break;
+			default:
+				break; /* other backslashes are literal */
+			}
+		}
+		crm_buf_addc(tmp, c);
+	}
+	crm_rio_cells_add(row, tmp->s, tmp->len, false);
+}
+
+/* Split line s (n bytes, no line end) into r->row. */
+static int tsv_split(struct crm_reader *r, struct tsv_state *st, const char *s,
+		     size_t n, long line, struct crm_err *err)
+{
+	size_t bad, at = n, col = 0;
+	const char *nul = memchr(s, '\0', n);
+	bool is_name = r->hdr.n == 0;
+
+	/* Check the raw line, so the error can name the cell it is in. */
+	if (!crm_utf8_valid(s, n, &bad))
+		at = bad;
+	if (nul && (size_t)(nul - s) < at)
+		at = (size_t)(nul - s);
+	if (at < n) {
+		for (size_t i = 0; i < at; i++)
+			col += s[i] == '\t';
+		if (s[at] == '\0')
+			return crm_rio_fail(r, err, line, (long)col + 1,
+					    col < r->hdr.n ? r->hdr.v[col]
+							   : NULL,
+					    "NUL byte in %s",
+					    is_name ? "column name" : "value");
+		return crm_rio_fail(r, err, line, (long)col + 1,
+				    col < r->hdr.n ? r->hdr.v[col] : NULL,
+				    "invalid UTF-8%s",
+				    is_name ? " in column name" : "");
+	}
+	for (size_t i = 0;;) {
+		const char *tab = memchr(s + i, '\t', n - i);
+		size_t end = tab ? (size_t)(tab - s) : n;
+
+		if (r->row.n >= CRM_MAX_COLUMNS)
+			return crm_rio_fail(r, err, line, (long)r->row.n + 1,
+					    NULL, "more than %d fields",
+					    CRM_MAX_COLUMNS);
+		if (end - i > CRM_MAX_FIELD)
+			return crm_rio_fail(
+			    r, err, line, (long)r->row.n + 1, cur_field(r),
+			    "field longer than %u bytes", CRM_MAX_FIELD);
+		tsv_cell(&r->row, &st->cell, s + i, end - i);
+		if (!tab)
+			return 0;
+		i = end + 1;
+	}
+}
+
+static int tsv_next(struct crm_reader *r, struct crm_rec *rec,
+		    struct crm_err *err)
+{
+	struct tsv_state *st = r->priv;
+
+	for (;;) {
+		size_t len, n;
+		const char *s;
+		long line = r->line;
+		int rc = crm_rio_line(&r->in, CRM_MAX_RECORD, &len);
+
+		if (rc == -1)
+			return crm_rio_ioerr(r, err);
+		if (rc == -2)
+			return crm_rio_fail(r, err, line, 0, NULL,
+					    "line longer than %u bytes",
+					    CRM_MAX_RECORD);
+		if (rc == 0) {
+			r->state = 1;
+			return 0;
+		}
+		s = r->in.s + r->in.pos;
+		r->in.pos += len;
+		r->line++;
+		n = len;
+		if (n && s[n - 1] == '\n')
+			n--;
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue; /* blank line */
+		crm_rio_cells_reset(&r->row);
+		if (tsv_split(r, st, s, n, line, err) < 0)
+			return -1;
+		if (r->hdr.n > 0)
+			return crm_rio_row_to_rec(r, rec, line, err) < 0 ? -1
+									 : 1;
+		for (size_t i = 0; i < r->row.n; i++) {
+			const struct crm_rio_cell *c = &r->row.c[i];
+
+			if (crm_rio_add_name(r, r->row.data.s + c->off, c->len,
+					     line, (long)i + 1, err) < 0)
+				return -1;
+		}
+	}
+}
+
+static void tsv_release(struct crm_reader *r)
+{
+	struct tsv_state *st = r->priv;
+
+	if (!st)
+		return;
+	crm_buf_release(&st->cell);
+	free(st);
+	r->priv = NULL;
+}
+
+void crm_rio_tsv_reader_init(struct crm_reader *r)
+{
+	r->priv = crm_xcalloc(1, sizeof(struct tsv_state));
+	r->next = tsv_next;
+	r->release = tsv_release;
+}
+
+/* Writers */
+
+/* Whether a cell would be read as a formula by a spreadsheet (OWASP CSV
+ * injection). Plain numbers such as -12.50 are left alone. */
+static bool formula_like(const char *s, size_t n)
+{
+	return n > 0 && s[0] != '\0' && strchr("=+-@\t\r", s[0]) &&
+	       !crm_rio_numeric(s, n);
+}
+
+static bool csv_needs_quotes(const char *s, size_t n)
+{
+	if (n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+	    s[n - 1] == '\t')
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			return true;
+	return false;
+}
+
+static void csv_cell(struct crm_buf *b, const char *s, size_t n, unsigned flags)
+{
+	bool guard = (flags & CRM_W_SAFE) && formula_like(s, n);
+	const char *q;
+
+	if (!guard && !csv_needs_quotes(s, n)) {
+		crm_buf_add(b, s, n);
+		return;
+	}
+	crm_buf_adds(b, guard ? "\"'" : "\"");
+	while ((q = memchr(s, '"', n))) {
+		size_t k = (size_t)(q - s) + 1;
+
+		crm_buf_add(b, s, k);
+		crm_buf_addc(b, '"');
+		s += k;
+		n -= k;
+	}
+	crm_buf_add(b, s, n);
+	crm_buf_addc(b, '"');
+}
+
+static void tsv_cell_out(struct crm_buf *b, const char *s, size_t n,
+			 unsigned flags)
+{
+	if ((flags & CRM_W_SAFE) && formula_like(s, n))
+		crm_buf_addc(b, '\'');
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '\t':
+			crm_buf_add(b, "\\t", 2);
+			break;
+		case '\n':
+			crm_buf_add(b, "\\n", 2);
+			break;
+		case '\r':
+			crm_buf_add(b, "\\r", 2);
+			break;
+		case '\\':
+			crm_buf_add(b, "\\\\", 2);
+			break;
+		default:
+			crm_buf_addc(b, s[i]);
+			break;
+		}
+	}
+}
+
+typedef void cell_fn(struct crm_buf *b, const char *s, size_t n,
+		     unsigned flags);
+
+static void header(struct crm_writer *w, cell_fn *cell, char sep)
+{
+	if (w->header_done)
+		return;
+	w->header_done = true;
+	if (w->flags & CRM_W_NOHEADER)
+		return;
+	for (size_t i = 0; i < w->cols.n; i++) {
+		if (i)
+			crm_buf_addc(&w->out, sep);
+		cell(&w->out, w->cols.v[i], strlen(w->cols.v[i]), w->flags);
+	}
+	crm_buf_addc(&w->out, '\n');
+}
+
+static int write_line(struct crm_writer *w, const struct crm_rec *rec,
+		      cell_fn *cell, char sep)
+{
+	header(w, cell, sep);
+	for (size_t i = 0; i < w->cols.n; i++) {
+		size_t len;
+		enum crm_kind kind;
+		const char *v = crm_rio_val(w, rec, i, &len, &kind);
+
+		if (i)
+			crm_buf_addc(&w->out, sep);
+		if (v)
+			cell(&w->out, v, len, w->flags);
+	}
+	crm_buf_addc(&w->out, '\n');
+	return crm_rio_flush_out(w);
+}
+
+int crm_rio_csv_write(struct crm_writer *w, const struct crm_rec *rec)
+{
+	return write_line(w, rec, csv_cell, ',');
+}
+
+int crm_rio_csv_close(struct crm_writer *w)
+{
+	header(w, csv_cell, ',');
+	return crm_rio_flush_out(w);
+}
+
+int crm_rio_tsv_write(struct crm_writer *w, const struct crm_rec *rec)
+{
+	return write_line(w, rec, tsv_cell_out, '\t');
+}
+
+int crm_rio_tsv_close(struct crm_writer *w)
+{
+	header(w, tsv_cell_out, '\t');
+	return crm_rio_flush_out(w);
+}

@@ -1,0 +1,114 @@
+/* record_impl.h - internals shared by lib/record*.c; commands use record.h.
+ * The reader owns an input buffer so format detection can look ahead on a
+ * pipe and hand the same bytes on to the format's parser. */
+#ifndef CRM_RECORD_IMPL_H
+#define CRM_RECORD_IMPL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "record.h"
+#include "util.h"
+
+/* Buffered input: bytes s[pos, len) are read but not yet consumed. */
+struct crm_rio_in {
+	FILE *fp;
+	char *s;
+	size_t pos, len, cap;
+	bool eof;
+	int err; /* errno of a read error, 0 if none */
+};
+
+/* Read more input (at most one line's worth, so line-oriented input on a
+ * pipe is handed on as it arrives). May move the unconsumed bytes to the
+ * start of s. Returns 1 when bytes were added, 0 at end, -1 on error. */
+int crm_rio_fill(struct crm_rio_in *in);
+/* Make the line at s + pos available, its length (with the '\n', if any)
+ * in *len; nothing is consumed. Returns 1, 0 at end of input, -1 on a read
+ * error, -2 when the line is longer than max bytes. */
+int crm_rio_line(struct crm_rio_in *in, size_t max, size_t *len);
+
+/* One parsed row before it becomes a record: cells are offsets into data. */
+struct crm_rio_cells {
+	struct crm_buf data;
+	struct crm_rio_cell {
+		size_t off, len;
+		bool null;
+	} * c;
+	size_t n, cap;
+};
+void crm_rio_cells_reset(struct crm_rio_cells *row);
+void crm_rio_cells_add(struct crm_rio_cells *row, const char *s, size_t len,
+		       bool null);
+
+struct crm_reader {
+	struct crm_rio_in in;
+	char *name; /* as shown in messages */
+	enum crm_fmt fmt;
+	long line;	       /* line of the byte at in.pos */
+	long col;	       /* its byte column (JSON only) */
+	int state;	       /* 0 reading, 1 at end, -1 failed */
+	struct crm_err failed; /* repeated by later calls after a failure */
+	struct crm_strv hdr;   /* column names */
+	struct crm_rio_cells row;
+	void *priv; /* the format's own state */
+	int (*next)(struct crm_reader *r, struct crm_rec *rec,
+		    struct crm_err *err);
+	void (*release)(struct crm_reader *r);
+};
+
+/* Fill err (code CRM_EX_DATAERR) and mark r failed. Returns -1. */
+int crm_rio_fail(struct crm_reader *r, struct crm_err *err, long line, long col,
+		 const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Same for a read error (code CRM_EX_IOERR, errno in r->in.err). */
+int crm_rio_ioerr(struct crm_reader *r, struct crm_err *err);
+/* Check and append a header name (CSV/TSV): not empty, valid UTF-8, no NUL,
+ * not a duplicate, within CRM_MAX_COLUMNS. col is 1-based. Returns 0 or -1. */
+int crm_rio_add_name(struct crm_reader *r, const char *s, size_t len, long line,
+		     long col, struct crm_err *err);
+/* Turn r->row into rec under the header, checking count and UTF-8. line is
+ * where the row starts. Returns 0 or -1. */
+int crm_rio_row_to_rec(struct crm_reader *r, struct crm_rec *rec, long line,
+		       struct crm_err *err);
+
+/* Format readers: set r->next, r->release and r->priv. */
+void crm_rio_csv_reader_init(struct crm_reader *r);
+void crm_rio_tsv_reader_init(struct crm_reader *r);
+void crm_rio_json_reader_init(struct crm_reader *r);
+void crm_rio_ndjson_reader_init(struct crm_reader *r);
+
+struct crm_rio_table;
+
+struct crm_writer {
+	FILE *fp;
+	enum crm_fmt fmt;
+	struct crm_strv cols;
+	unsigned flags;
+	size_t nrec;
+	bool header_done;
+	struct crm_buf out;   /* one record's text, written with one fwrite */
+	struct crm_strv keys; /* JSON: each column as "name": */
+	struct crm_rio_table *table;
+};
+
+/* The value written for column i: by name, trying field i first since
+ * records usually come in column order. Returns NULL for null or absent. */
+const char *crm_rio_val(const struct crm_writer *w, const struct crm_rec *rec,
+			size_t i, size_t *len, enum crm_kind *kind);
+/* Write w->out to w->fp and empty it. Returns 0 or -1. */
+int crm_rio_flush_out(struct crm_writer *w);
+/* Whether s is a plain decimal number (-12, 3.50, 1e6). */
+bool crm_rio_numeric(const char *s, size_t len);
+
+int crm_rio_csv_write(struct crm_writer *w, const struct crm_rec *rec);
+int crm_rio_csv_close(struct crm_writer *w);
+int crm_rio_tsv_write(struct crm_writer *w, const struct crm_rec *rec);
+int crm_rio_tsv_close(struct crm_writer *w);
+int crm_rio_json_write(struct crm_writer *w, const struct crm_rec *rec);
+int crm_rio_json_close(struct crm_writer *w);
+int crm_rio_table_write(struct crm_writer *w, const struct crm_rec *rec);
+int crm_rio_table_close(struct crm_writer *w);
+void crm_rio_table_free(struct crm_rio_table *t);
+
+#endif

@@ -1,0 +1,609 @@
+/* record_json.c - JSON array and NDJSON readers and writers. jansson
+ * validates each object; numbers and nested values keep their input text. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "record_impl.h"
+#include "util.h"
+
+/* Where the array reader is. */
+enum {
+	J_START, /* before '[' */
+	J_FIRST, /* after '[': an object or ']' */
+	J_ELEM,	 /* after ',': an object */
+	J_AFTER, /* after an object: ',' or ']' */
+	J_END,	 /* after ']': only whitespace */
+};
+
+/* Ints as reals: jansson's values are never used for numbers (their text
+ * is), so integers beyond 64 bits load instead of failing. */
+#define LOAD_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL)
+
+struct json_state {
+	int st;
+	struct crm_buf tmp; /* a compacted value */
+};
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Bracket depth outside strings, resumable across reads. */
+struct jscan {
+	int depth;
+	bool str, esc;
+};
+
+/* Scan s[0, n). Returns 1 when the depth returns to 0 (*used bytes up to
+ * and including that bracket), -1 when it exceeds CRM_MAX_DEPTH (*used
+ * bytes before the offending bracket), 0 when more input is needed. */
+static int jscan(struct jscan *js, const char *s, size_t n, size_t *used)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (js->str) {
+			if (js->esc)
+				js->esc = false;
+			else if (c == '\\')
+				js->esc = true;
+			else if (c == '"')
+				js->str = false;
+		} else if (c == '"') {
+			js->str = true;
+		} else if (c == '{' || c == '[') {
+			if (++js->depth > CRM_MAX_DEPTH) {
+				*used = i;
+				return -1;
+			}
+		} else if ((c == '}' || c == ']') && js->depth > 0) {
+			if (--js->depth == 0) {
+				*used = i + 1;
+				return 1;
+			}
+		}
+	}
+	*used = n;
+	return 0;
+}
+
+/* Line and column of s[off], given those of s[0]. */
+static void locate(const char *s, size_t off, long *line, long *col)
+{
+	for (size_t i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else {
+			++*col;
+		}
+	}
+}
+
+/* Spans of one object member in raw text: the key with its quotes, and
+ * the value. */
+struct member {
+	size_t ks, ke, vs, ve;
+};
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+	while (i < n && is_ws(s[i]))
+		i++;
+	return i;
+}
+
+static size_t skip_str(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return n;
+}
+
+static size_t skip_value(const char *s, size_t n, size_t i)
+{
+	struct jscan js = {0};
+	size_t used;
+
+	if (i < n && s[i] == '"')
+		return skip_str(s, n, i);
+	if (i < n && (s[i] == '{' || s[i] == '[')) {
+		jscan(&js, s + i, n - i, &used);
+		return i + used;
+	}
+	while (i < n && !is_ws(s[i]) && s[i] != ',' && s[i] != '}' &&
+	       s[i] != ']')
+		i++;
+	return i;
+}
+
+/* The next member of the object text s from *i (1 after the '{' at
+ * first). Returns false at the end or on anything unexpected; s need not
+ * be valid JSON. */
+static bool next_member(const char *s, size_t n, size_t *i, struct member *m)
+{
+	size_t j = skip_ws(s, n, *i);
+
+	if (j < n && s[j] == ',')
+		j = skip_ws(s, n, j + 1);
+	if (j >= n || s[j] != '"')
+		return false;
+	m->ks = j;
+	m->ke = j = skip_str(s, n, j);
+	j = skip_ws(s, n, j);
+	if (j >= n || s[j] != ':')
+		return false;
+	m->vs = j = skip_ws(s, n, j + 1);
+	m->ve = j = skip_value(s, n, j);
+	*i = j;
+	return m->ve > m->vs;
+}
+
+/* Copy JSON text without the whitespace outside strings. */
+static void compact(struct crm_buf *b, const char *s, size_t n)
+{
+	bool str = false, esc = false;
+	size_t run = 0; /* start of bytes not yet copied */
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				str = false;
+		} else if (c == '"') {
+			str = true;
+		} else if (is_ws(c)) {
+			crm_buf_add(b, s + run, i - run);
+			run = i + 1;
+		}
+	}
+	crm_buf_add(b, s + run, n - run);
+}
+
+/* Report a jansson error for the text s (n bytes) starting at line, col.
+ * For invalid UTF-8, name the member it is in when its key is plain. */
+static int load_fail(struct crm_reader *r, const json_error_t *je,
+		     const char *s, size_t n, long line, long col,
+		     struct crm_err *err)
+{
+	size_t pos = je->position > 0 ? (size_t)je->position : 0;
+	size_t i = 1;
+	struct member m;
+	char field[128] = "";
+	bool in_key = false;
+
+	if (pos > n)
+		pos = n;
+	/* jansson points after the token: report its last byte. */
+	locate(s, pos ? pos - 1 : 0, &line, &col);
+	if (json_error_code(je) != json_error_invalid_utf8)
+		return crm_rio_fail(r, err, line, col, NULL, "%s", je->text);
+	while (next_member(s, n, &i, &m)) {
+		size_t klen = m.ke - m.ks - 2;
+
+		if (pos > m.ve)
+			continue;
+		in_key = pos <= m.ke;
+		if (!in_key && klen < sizeof(field) &&
+		    !memchr(s + m.ks + 1, '\\', klen) &&
+		    crm_utf8_valid(s + m.ks + 1, klen, NULL))
+			snprintf(field, sizeof(field), "%.*s", (int)klen,
+				 s + m.ks + 1);
+		break;
+	}
+	return crm_rio_fail(r, err, line, col, field, "invalid UTF-8%s",
+			    in_key ? " in column name" : "");
+}
+
+/* Fill rec from obj, whose text is raw (n bytes from its '{', at line,
+ * col). Members come in input order (jansson keeps insertion order), so
+ * the raw scan walks alongside and gives each value's own text. */
+static int obj_to_rec(struct crm_reader *r, struct json_state *st, json_t *obj,
+		      const char *raw, size_t n, long line, long col,
+		      struct crm_rec *rec, struct crm_err *err)
+{
+	const char *key;
+	json_t *v;
+	size_t i = 1;
+
+	rec->line = line;
+	json_object_foreach(obj, key, v)
+	{
+		struct member m = {0};
+		bool have = next_member(raw, n, &i, &m);
+		size_t klen = strlen(key), len = 0;
+		const char *val = NULL;
+		enum crm_kind kind = CRM_RAW;
+		long l = line, c = col;
+		char *dump = NULL;
+
+		if (have)
+			locate(raw, m.ks, &l, &c);
+		if (rec->n >= CRM_MAX_COLUMNS)
+			return crm_rio_fail(r, err, l, c, NULL,
+					    "more than %d fields",
+					    CRM_MAX_COLUMNS);
+		if (klen == 0)
+			return crm_rio_fail(r, err, l, c, NULL,
+					    "empty column name");
+		switch (json_typeof(v)) {
+		case JSON_STRING:
+			val = json_string_value(v);
+			len = json_string_length(v);
+			kind = CRM_STR;
+			break;
+		case JSON_NULL:
+			kind = CRM_NULL;
+			break;
+		default:
+			crm_buf_reset(&st->tmp);
+			if (have) {
+				compact(&st->tmp, raw + m.vs, m.ve - m.vs);
+			} else {
+				/* Not expected: jansson validated raw. */
+				dump = json_dumps(v, JSON_COMPACT |
+							 JSON_ENCODE_ANY);
+				crm_buf_adds(&st->tmp, dump ? dump : "null");
+				free(dump);
+			}
+			val = st->tmp.s;
+			len = st->tmp.len;
+			break;
+		}
+		if (len > CRM_MAX_FIELD)
+			return crm_rio_fail(r, err, l, c, key,
+					    "field longer than %u bytes",
+					    CRM_MAX_FIELD);
+		crm_rec_add(rec, key, klen, val, len, kind);
+	}
+	/* The header of a JSON input is the first record's keys. */
+	if (r->hdr.n == 0)
+		for (size_t k = 0; k < rec->n; k++)
+			crm_strv_push(&r->hdr, crm_rec_name(rec, k));
+	return 0;
+}
+
+/* Parse the object s (n bytes at line, col) into rec. */
+static int load_obj(struct crm_reader *r, const char *s, size_t n, long line,
+		    long col, struct crm_rec *rec, struct crm_err *err)
+{
+	json_error_t je;
+	json_t *o = json_loadb(s, n, LOAD_FLAGS, &je);
+	int rc;
+
+	if (!o)
+		return load_fail(r, &je, s, n, line, col, err);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return crm_rio_fail(r, err, line, col, NULL,
+				    "expected a JSON object");
+	}
+	rc = obj_to_rec(r, r->priv, o, s, n, line, col, rec, err);
+	json_decref(o);
+	return rc;
+}
+
+/* Consume n bytes, keeping line and column. */
+static void consume(struct crm_reader *r, size_t n)
+{
+	locate(r->in.s + r->in.pos, n, &r->line, &r->col);
+	r->in.pos += n;
+}
+
+/* Skip whitespace. Returns 1 with a byte at in.pos, 0 at end, -1 on a read
+ * error. */
+static int skip_input_ws(struct crm_reader *r)
+{
+	struct crm_rio_in *in = &r->in;
+
+	for (;;) {
+		size_t i = in->pos;
+		int rc;
+
+		while (i < in->len && is_ws(in->s[i]))
+			i++;
+		consume(r, i - in->pos);
+		if (in->pos < in->len)
+			return 1;
+		rc = crm_rio_fill(in);
+		if (rc <= 0)
+			return rc;
+	}
+}
+
+/* Read ahead to the end of the object at in.pos; *end is its length.
+ * Returns 0 (the end may be missing at end of input: jansson then says
+ * what is wrong) or -1. */
+static int scan_elem(struct crm_reader *r, size_t *end, struct crm_err *err)
+{
+	struct crm_rio_in *in = &r->in;
+	struct jscan js = {0};
+	size_t i = 0, used;
+
+	for (;;) {
+		int rc = jscan(&js, in->s + in->pos + i, in->len - in->pos - i,
+			       &used);
+		long line = r->line, col = r->col;
+
+		i += used;
+		if (rc > 0) {
+			*end = i;
+			return 0;
+		}
+		if (rc < 0) {
+			locate(in->s + in->pos, i, &line, &col);
+			return crm_rio_fail(r, err, line, col, NULL,
+					    "nesting deeper than %d levels",
+					    CRM_MAX_DEPTH);
+		}
+		if (i > CRM_MAX_RECORD)
+			return crm_rio_fail(r, err, r->line, r->col, NULL,
+					    "record longer than %u bytes",
+					    CRM_MAX_RECORD);
+		rc = crm_rio_fill(in);
+		if (rc < 0)
+			return crm_rio_ioerr(r, err);
+		if (rc == 0) {
+			*end = i;
+			return 0;
+		}
+	}
+}
+
+static int json_elem(struct crm_reader *r, struct json_state *st,
+		     struct crm_rec *rec, struct crm_err *err)
+{
+	long line = r->line, col = r->col;
+	size_t end = 0;
+
+	if (r->in.s[r->in.pos] != '{')
+		return crm_rio_fail(r, err, line, col, NULL,
+				    "expected a JSON object");
+	if (scan_elem(r, &end, err) < 0 ||
+	    load_obj(r, r->in.s + r->in.pos, end, line, col, rec, err) < 0)
+		return -1;
+	consume(r, end);
+	st->st = J_AFTER;
+	return 1;
+}
+
+static int json_next(struct crm_reader *r, struct crm_rec *rec,
+		     struct crm_err *err)
+{
+	struct json_state *st = r->priv;
+
+	for (;;) {
+		int rc = skip_input_ws(r);
+		char c;
+
+		if (rc < 0)
+			return crm_rio_ioerr(r, err);
+		if (rc == 0) {
+			if (st->st == J_START || st->st == J_END) {
+				r->state = 1;
+				return 0;
+			}
+			return crm_rio_fail(
+			    r, err, r->line, r->col, NULL,
+			    "unexpected end of input, expected %s",
+			    st->st == J_AFTER ? "',' or ']'" : "a JSON object");
+		}
+		c = r->in.s[r->in.pos];
+		switch (st->st) {
+		case J_START:
+			if (c != '[')
+				return crm_rio_fail(r, err, r->line, r->col,
+						    NULL,
+						    "expected a JSON array");
+			consume(r, 1);
+			st->st = J_FIRST;
+			break;
+		case J_FIRST:
+			if (c == ']') {
+				consume(r, 1);
+				st->st = J_END;
+				break;
+			}
+			return json_elem(r, st, rec, err);
+		case J_ELEM:
+			return json_elem(r, st, rec, err);
+		case J_AFTER:
+			if (c != ',' && c != ']')
+				return crm_rio_fail(r, err, r->line, r->col,
+						    NULL,
+						    "expected ',' or ']'");
+			consume(r, 1);
+			st->st = c == ',' ? J_ELEM : J_END;
+			break;
+		default:
+			return crm_rio_fail(
+			    r, err, r->line, r->col, NULL,
+			    "unexpected data after the closing ']'");
+		}
+	}
+}
+
+static int ndjson_next(struct crm_reader *r, struct crm_rec *rec,
+		       struct crm_err *err)
+{
+	for (;;) {
+		long line = r->line;
+		size_t len, i = 0, used, off;
+		struct jscan js = {0};
+		const char *s;
+		int rc = crm_rio_line(&r->in, CRM_MAX_RECORD, &len);
+
+		if (rc == -1)
+			return crm_rio_ioerr(r, err);
+		if (rc == -2)
+			return crm_rio_fail(r, err, line, 0, NULL,
+					    "line longer than %u bytes",
+					    CRM_MAX_RECORD);
+		if (rc == 0) {
+			r->state = 1;
+			return 0;
+		}
+		s = r->in.s + r->in.pos;
+		r->in.pos += len;
+		r->line++;
+		i = skip_ws(s, len, 0);
+		if (i == len)
+			continue; /* blank line */
+		if (s[i] != '{')
+			return crm_rio_fail(r, err, line, (long)i + 1, NULL,
+					    "expected a JSON object");
+		/* Check the depth before jansson recurses into it. */
+		for (off = i; off < len; off += used) {
+			if (jscan(&js, s + off, len - off, &used) < 0)
+				return crm_rio_fail(
+				    r, err, line, (long)(off + used) + 1, NULL,
+				    "nesting deeper than %d levels",
+				    CRM_MAX_DEPTH);
+		}
+		return load_obj(r, s + i, len - i, line, (long)i + 1, rec,
+				err) < 0
+			   ? -1
+			   : 1;
+	}
+}
+
+static void json_release(struct crm_reader *r)
+{
+	struct json_state *st = r->priv;
+
+	if (!st)
+		return;
+	crm_buf_release(&st->tmp);
+	free(st);
+	r->priv = NULL;
+}
+
+void crm_rio_json_reader_init(struct crm_reader *r)
+{
+	r->priv = crm_xcalloc(1, sizeof(struct json_state));
+	r->next = json_next;
+	r->release = json_release;
+}
+
+void crm_rio_ndjson_reader_init(struct crm_reader *r)
+{
+	crm_rio_json_reader_init(r);
+	r->next = ndjson_next;
+}
+
+/* Writers: the text is written directly, no json_t in between. */
+
+/* The escape for a byte that may not appear raw in a JSON string. */
+static const char *esc_char(unsigned char c, char u[8])
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	default:
+		snprintf(u, 8, "\\u%04x", c);
+		return u;
+	}
+}
+
+/* s as a JSON string. Invalid UTF-8 bytes become U+FFFD so the output
+ * stays valid JSON whatever the record holds. */
+static void json_str(struct crm_buf *b, const char *s, size_t n)
+{
+	size_t bad = n, run = 0;
+
+	if (crm_utf8_valid(s, n, &bad))
+		bad = n;
+	crm_buf_addc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char u[8];
+		const char *e;
+
+		if (i == bad) {
+			e = "\\ufffd";
+			if (crm_utf8_valid(s + i + 1, n - i - 1, &bad))
+				bad = n;
+			else
+				bad += i + 1;
+		} else if (c >= 0x20 && c != '"' && c != '\\') {
+			continue;
+		} else {
+			e = esc_char(c, u);
+		}
+		crm_buf_add(b, s + run, i - run);
+		crm_buf_adds(b, e);
+		run = i + 1;
+	}
+	crm_buf_add(b, s + run, n - run);
+	crm_buf_addc(b, '"');
+}
+
+int crm_rio_json_write(struct crm_writer *w, const struct crm_rec *rec)
+{
+	struct crm_buf *b = &w->out;
+
+	if (w->keys.n < w->cols.n) {
+		struct crm_buf k = {0};
+
+		for (size_t i = 0; i < w->cols.n; i++) {
+			crm_buf_reset(&k);
+			json_str(&k, w->cols.v[i], strlen(w->cols.v[i]));
+			crm_buf_addc(&k, ':');
+			crm_strv_push(&w->keys, k.s);
+		}
+		crm_buf_release(&k);
+	}
+	if (w->fmt == CRM_FMT_JSON)
+		crm_buf_adds(b, w->nrec ? ",\n" : "[\n");
+	crm_buf_addc(b, '{');
+	for (size_t i = 0; i < w->cols.n; i++) {
+		size_t len;
+		enum crm_kind kind;
+		const char *v = crm_rio_val(w, rec, i, &len, &kind);
+
+		if (i)
+			crm_buf_addc(b, ',');
+		crm_buf_adds(b, w->keys.v[i]);
+		if (kind == CRM_STR)
+			json_str(b, v, len);
+		else if (kind == CRM_RAW && len > 0)
+			crm_buf_add(b, v, len);
+		else
+			crm_buf_adds(b, "null");
+	}
+	crm_buf_addc(b, '}');
+	if (w->fmt == CRM_FMT_NDJSON)
+		crm_buf_addc(b, '\n');
+	return crm_rio_flush_out(w);
+}
+
+int crm_rio_json_close(struct crm_writer *w)
+{
+	if (w->fmt == CRM_FMT_JSON)
+		crm_buf_adds(&w->out, w->nrec ? "\n]\n" : "[]\n");
+	return crm_rio_flush_out(w);
+}

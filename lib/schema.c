@@ -1,0 +1,97 @@
+/* schema.c - every table, as numbered migrations.
+ *
+ * Migration n brings a database from user_version n-1 to n. Once a version
+ * has been released its migration never changes: a new column or table is
+ * a new migration at the end of the list. Until the first release, the
+ * blocks of migration 1 below belong to their modules and may still grow.
+ *
+ * Conventions: times are TEXT "YYYY-MM-DDTHH:MM:SSZ" (sorts as time and
+ * works with julianday()); money INTEGER minor units beside a currency
+ * TEXT; custom fields a JSON object in TEXT "custom"; a matching form of a
+ * field NAME is NAME_key. */
+#include <stddef.h>
+
+#include "db.h"
+#include "schema.h"
+
+static const char migration1[] =
+	/* -- core: change sets and before-images, for undo ------------ */
+	"CREATE TABLE crm_changes ("
+	" id INTEGER PRIMARY KEY,"
+	" at TEXT NOT NULL,"
+	" actor TEXT,"
+	" command TEXT NOT NULL,"
+	" entity TEXT,"
+	" undone_at TEXT);"
+	"CREATE TABLE crm_audit ("
+	" id INTEGER PRIMARY KEY,"
+	" change_id INTEGER NOT NULL REFERENCES crm_changes(id),"
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" action TEXT NOT NULL,"
+	" before TEXT);"
+	"CREATE INDEX crm_audit_change ON crm_audit(change_id);"
+	"CREATE INDEX crm_audit_record ON crm_audit(entity, record_id);"
+	/* custom field names per entity: for --where, --fields and export */
+	"CREATE TABLE crm_custom_fields ("
+	" entity TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" PRIMARY KEY (entity, name)) WITHOUT ROWID;"
+
+	/* -- contacts (lib/contact.c) ----------------------------------- */
+	"CREATE TABLE contacts ("
+	" id INTEGER PRIMARY KEY,"
+	" external_id TEXT UNIQUE,"
+	" first_name TEXT,"
+	" last_name TEXT,"
+	" email TEXT,"
+	" email_key TEXT,"
+	" phone TEXT,"
+	" phone_key TEXT,"
+	" company TEXT,"
+	" title TEXT,"
+	" city TEXT,"
+	" region TEXT,"
+	" country TEXT,"
+	" source TEXT,"
+	" owner TEXT,"
+	" tags TEXT,"
+	" lifecycle_stage TEXT,"
+	" custom TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"CREATE INDEX contacts_email_key ON contacts(email_key);"
+	"CREATE INDEX contacts_phone_key ON contacts(phone_key);"
+	"CREATE INDEX contacts_owner ON contacts(owner);"
+
+	/* -- companies (lib/company.c) ---------------------------------- */
+
+	/* -- activities (lib/activity.c) -------------------------------- */
+
+	/* -- leads (lib/lead.c) ----------------------------------------- */
+
+	/* -- deals and pipelines (lib/deal.c) --------------------------- */
+
+	/* -- tickets and SLA (lib/ticket.c) ----------------------------- */
+
+	/* -- scoring (lib/score.c) -------------------------------------- */
+
+	/* -- dedupe and merges (lib/dedupe.c) --------------------------- */
+
+	"";
+
+static const char *const migrations[] = {
+	migration1,
+};
+
+int crm_db_schema_version(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+const char *crm_schema_migration(int n)
+{
+	if (n < 1 || n > crm_db_schema_version())
+		return NULL;
+	return migrations[n - 1];
+}

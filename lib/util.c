@@ -1,0 +1,308 @@
+/* util.c - allocation, buffers, string lists and errors. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void crm_err_clear(struct crm_err *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+static void err_vset(struct crm_err *e, int code, const char *fmt, va_list ap)
+{
+	e->code = code;
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+}
+
+int crm_err_set(struct crm_err *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset(e, code, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int crm_err_at(struct crm_err *e, int code, const char *file, long line,
+	       const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	e->line = line;
+	e->col = 0;
+	va_start(ap, fmt);
+	err_vset(e, code, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void crm_err_format(const struct crm_err *e, const char *prog, char *out,
+		    size_t n)
+{
+	struct crm_buf b = {0};
+
+	crm_buf_adds(&b, prog);
+	if (e->file[0]) {
+		crm_buf_addf(&b, ":%s", e->file);
+		if (e->line > 0)
+			crm_buf_addf(&b, ":%ld", e->line);
+		if (e->line > 0 && e->col > 0)
+			crm_buf_addf(&b, ":%ld", e->col);
+	}
+	crm_buf_adds(&b, ": ");
+	if (e->field[0])
+		crm_buf_addf(&b, "%s: ", e->field);
+	crm_buf_adds(&b, e->msg[0] ? e->msg : "unknown error");
+	snprintf(out, n, "%s", crm_buf_str(&b));
+	crm_buf_release(&b);
+}
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "crm: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *crm_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *crm_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *crm_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *crm_xstrdup(const char *s)
+{
+	return crm_xstrndup(s, strlen(s));
+}
+
+char *crm_xstrndup(const char *s, size_t n)
+{
+	char *p = crm_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *crm_xasprintf(const char *fmt, ...)
+{
+	struct crm_buf b = {0};
+	va_list ap;
+
+	va_start(ap, fmt);
+	crm_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	crm_buf_str(&b);
+	return crm_buf_detach(&b);
+}
+
+void *crm_xgrow(void *p, size_t *cap, size_t need, size_t sz)
+{
+	size_t c = *cap;
+
+	if (need <= c)
+		return p;
+	if (c < 8)
+		c = 8;
+	while (c < need) {
+		if (c > SIZE_MAX / 2)
+			oom(SIZE_MAX);
+		c *= 2;
+	}
+	if (c > SIZE_MAX / sz)
+		oom(SIZE_MAX);
+	*cap = c;
+	return crm_xrealloc(p, c * sz);
+}
+
+void crm_buf_add(struct crm_buf *b, const void *p, size_t n)
+{
+	b->s = crm_xgrow(b->s, &b->cap, b->len + n + 1, 1);
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void crm_buf_adds(struct crm_buf *b, const char *s)
+{
+	crm_buf_add(b, s, strlen(s));
+}
+
+void crm_buf_addc(struct crm_buf *b, char c)
+{
+	crm_buf_add(b, &c, 1);
+}
+
+void crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	b->s = crm_xgrow(b->s, &b->cap, b->len + (size_t)n + 1, 1);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	crm_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void crm_buf_reset(struct crm_buf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+void crm_buf_release(struct crm_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+const char *crm_buf_str(struct crm_buf *b)
+{
+	if (!b->s)
+		crm_buf_add(b, "", 0);
+	return b->s;
+}
+
+char *crm_buf_detach(struct crm_buf *b)
+{
+	char *s;
+
+	crm_buf_str(b);
+	s = b->s;
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void crm_strv_push(struct crm_strv *sv, const char *s)
+{
+	sv->v = crm_xgrow(sv->v, &sv->cap, sv->n + 2, sizeof(*sv->v));
+	sv->v[sv->n++] = crm_xstrdup(s);
+	sv->v[sv->n] = NULL;
+}
+
+void crm_strv_release(struct crm_strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+void crm_strv_split(struct crm_strv *sv, const char *s, char sep)
+{
+	while (s && *s) {
+		const char *e = strchr(s, sep);
+		const char *end = e ? e : s + strlen(s);
+		const char *a = s, *z = end;
+
+		while (a < z && isspace((unsigned char)*a))
+			a++;
+		while (z > a && isspace((unsigned char)z[-1]))
+			z--;
+		if (z > a) {
+			char *t = crm_xstrndup(a, (size_t)(z - a));
+			crm_strv_push(sv, t);
+			free(t);
+		}
+		s = e ? e + 1 : NULL;
+	}
+}
+
+long crm_strv_find(const struct crm_strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return (long)i;
+	return -1;
+}
+
+int crm_parse_int(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int crm_parse_duration(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+	int64_t mult = 1;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		switch (*end) {
+		case 's': mult = 1; break;
+		case 'm': mult = 60; break;
+		case 'h': mult = 3600; break;
+		case 'd': mult = 86400; break;
+		case 'w': mult = 7 * 86400; break;
+		default: return -1;
+		}
+		if (end[1])
+			return -1;
+	}
+	if (v > INT64_MAX / mult)
+		return -1;
+	*out = (int64_t)v * mult;
+	return 0;
+}

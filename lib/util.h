@@ -1,0 +1,96 @@
+/* util.h - memory, growable buffers and error reporting shared by libcrm. */
+#ifndef CRM_UTIL_H
+#define CRM_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRM_VERSION "0.1.0"
+
+/* Exit statuses (sysexits.h); struct crm_err.code holds one of these. */
+enum crm_exit {
+	CRM_EX_OK = 0,
+	CRM_EX_FOUND = 1, /* a check verb found something */
+	CRM_EX_USAGE = 64,
+	CRM_EX_DATAERR = 65,
+	CRM_EX_NOINPUT = 66,
+	CRM_EX_SOFTWARE = 70,
+	CRM_EX_CANTCREAT = 73,
+	CRM_EX_IOERR = 74,
+	CRM_EX_TEMPFAIL = 75,
+	CRM_EX_CONFIG = 78,
+};
+
+/* An error as the library reports it: the library never prints or exits. */
+struct crm_err {
+	int code;        /* an enum crm_exit value; 0 when no error */
+	char msg[1024];  /* what went wrong, lower case, no final period */
+	char file[256];  /* input name, "" when not about an input */
+	long line;       /* 1-based input line, 0 when unknown */
+	long col;        /* 1-based column, 0 when unknown */
+	char field[128]; /* field name, "" when not about a field */
+};
+
+/* Clear *e. */
+void crm_err_clear(struct crm_err *e);
+/* Set code and message (printf format); keeps file/line/field. Returns -1. */
+int crm_err_set(struct crm_err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Set code, location and message. file, field may be NULL. Returns -1. */
+int crm_err_at(struct crm_err *e, int code, const char *file, long line,
+	       const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Format e as "prog:file:line: field: msg" (parts omitted when empty) into
+ * out (size n). */
+void crm_err_format(const struct crm_err *e, const char *prog, char *out,
+		    size_t n);
+
+/* Allocation that never fails: out of memory aborts with a message, here
+ * and nowhere else. */
+void *crm_xmalloc(size_t n);
+void *crm_xcalloc(size_t n, size_t size);
+void *crm_xrealloc(void *p, size_t n);
+char *crm_xstrdup(const char *s);
+char *crm_xstrndup(const char *s, size_t n);
+char *crm_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Grow an array so it holds at least need elements of size sz. */
+void *crm_xgrow(void *p, size_t *cap, size_t need, size_t sz);
+
+/* A growable NUL-terminated byte buffer. Zero-initialised is valid. */
+struct crm_buf {
+	char *s;
+	size_t len, cap;
+};
+void crm_buf_add(struct crm_buf *b, const void *p, size_t n);
+void crm_buf_adds(struct crm_buf *b, const char *s);
+void crm_buf_addc(struct crm_buf *b, char c);
+void crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap);
+void crm_buf_reset(struct crm_buf *b);   /* len = 0, keeps memory */
+void crm_buf_release(struct crm_buf *b); /* frees memory */
+/* Return the string (always NUL-terminated, never NULL). */
+const char *crm_buf_str(struct crm_buf *b);
+/* Take ownership of the string; b is left empty. */
+char *crm_buf_detach(struct crm_buf *b);
+
+/* A list of owned strings. Zero-initialised is valid. */
+struct crm_strv {
+	char **v;
+	size_t n, cap;
+};
+void crm_strv_push(struct crm_strv *sv, const char *s); /* copies s */
+void crm_strv_release(struct crm_strv *sv);
+/* Split s at sep into sv, trimming ASCII spaces; empty parts skipped. */
+void crm_strv_split(struct crm_strv *sv, const char *s, char sep);
+/* Index of s in sv, or -1. */
+long crm_strv_find(const struct crm_strv *sv, const char *s);
+
+/* Parse a signed decimal integer, whole string. Returns 0 or -1. */
+int crm_parse_int(const char *s, int64_t *out);
+/* Parse a duration like 30m, 48h, 7d, 2w, 90s, or a bare number of
+ * seconds into seconds. Returns 0 or -1. */
+int crm_parse_duration(const char *s, int64_t *out);
+
+#endif

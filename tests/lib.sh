@@ -1,0 +1,74 @@
+# tests/lib.sh - sourced by every CLI test: a fresh database, a pinned clock,
+# and helpers that print TAP lines. Check the exit code of every command
+# under test; never pipe one into another (the pipe hides its status).
+set -u
+BUILD=${BUILD:-build}
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+PATH="$TOP/$BUILD/bin:$PATH"
+T=$(mktemp -d "${TMPDIR:-/tmp}/crm-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export LC_ALL=C TZ=UTC CRM_NOW=2026-11-22T09:30:00Z CRM_USER=tester \
+	CRM_DB="$T/crm.db" HOME="$T/home" XDG_DATA_HOME="$T/home/.local/share" \
+	CRM_SHARE="$TOP/share/crm" NO_COLOR=1
+unset CRM_PHONE_COUNTRY CRM_BUSY_TIMEOUT
+DATA="$TOP/tests/data"
+tap_n=0
+
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
+not_ok() { tap_n=$((tap_n + 1)); echo "not ok $tap_n - $1"; }
+check() { # description, then a command whose status says pass or fail
+	d=$1; shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+# run CMD...: stdout in $T/out, stderr in $T/err, status in $rc.
+run() { "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+# run_in FILE CMD...: the same with stdin from FILE.
+run_in() { f=$1; shift; "$@" <"$f" >"$T/out" 2>"$T/err"; rc=$?; }
+
+# expect_code N CMD...: runs CMD and checks its exit status.
+expect_code() {
+	want=$1; shift
+	run "$@"
+	if [ "$rc" -eq "$want" ]; then ok "exit $want: $*"
+	else
+		not_ok "exit $want: $* (got $rc)"
+		sed 's/^/#   err: /' "$T/err" | head -5
+	fi
+}
+# expect_code_in N FILE CMD...: the same with stdin from FILE.
+expect_code_in() {
+	want=$1; f=$2; shift 2
+	run_in "$f" "$@"
+	if [ "$rc" -eq "$want" ]; then ok "exit $want: $* < $(basename "$f")"
+	else
+		not_ok "exit $want: $* < $(basename "$f") (got $rc)"
+		sed 's/^/#   err: /' "$T/err" | head -5
+	fi
+}
+# compare EXPECTED_FILE ACTUAL_FILE description
+compare() {
+	if cmp -s "$1" "$2"; then ok "$3"
+	else
+		not_ok "$3"
+		diff -u "$1" "$2" | head -40 | sed 's/^/#   /'
+	fi
+}
+# expect_out description: compares $T/out with the text on stdin.
+expect_out() { cat >"$T/want"; compare "$T/want" "$T/out" "$1"; }
+# expect_err description: compares $T/err with the text on stdin.
+expect_err() { cat >"$T/want"; compare "$T/want" "$T/err" "$1"; }
+# err_has TEXT: stderr contains TEXT (fixed string).
+err_has() {
+	if grep -qF -- "$1" "$T/err"; then ok "stderr has: $1"
+	else not_ok "stderr has: $1"; sed 's/^/#   err: /' "$T/err" | head -5; fi
+}
+out_has() {
+	if grep -qF -- "$1" "$T/out"; then ok "stdout has: $1"
+	else not_ok "stdout has: $1"; sed 's/^/#   out: /' "$T/out" | head -5; fi
+}
+# A dump of the database, to prove a failed command changed nothing.
+db_dump() { sqlite3 "${1:-$CRM_DB}" .dump >"$2"; }
+# sql QUERY: run a query with the sqlite3 shell (list mode) into $T/sql.
+sql() { sqlite3 -batch "$CRM_DB" "$1" >"$T/sql"; }
+done_testing() { echo "1..$tap_n"; }
