@@ -554,8 +554,8 @@ int crm_norm_phone(const char *s, const char *default_cc, struct crm_buf *out,
 {
 	struct crm_err scratch;
 	char dig[32];
-	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
-	size_t nd = 0, total = 0, len = s ? strlen(s) : 0;
+	const utf8proc_uint8_t *u;
+	size_t nd = 0, total = 0, len;
 	const char *d, *cc = default_cc && *default_cc ? default_cc : NULL;
 	bool plus = false;
 
@@ -563,6 +563,8 @@ int crm_norm_phone(const char *s, const char *default_cc, struct crm_buf *out,
 		err = &scratch;
 	if (!s)
 		s = "";
+	u = (const utf8proc_uint8_t *)s;
+	len = strlen(s);
 	if (cc && *cc == '+')
 		cc++;
 	if (cc && !valid_cc(cc))

@@ -391,8 +391,9 @@ static bool formula_like(const char *s, size_t n)
 
 static bool csv_needs_quotes(const char *s, size_t n)
 {
+	/* A leading U+FEFF would pass for a BOM when it starts the output. */
 	if (n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-	    s[n - 1] == '\t')
+	    s[n - 1] == '\t' || (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0))
 		return true;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')

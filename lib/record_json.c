@@ -179,13 +179,17 @@ static int load_fail(struct crm_reader *r, const json_error_t *je,
 		     struct crm_err *err)
 {
 	size_t pos = je->position > 0 ? (size_t)je->position : 0;
-	size_t i = 1;
+	size_t i = 1, bad;
 	struct member m;
 	char field[128] = "";
 	bool in_key = false;
 
 	if (pos > n)
 		pos = n;
+	/* jansson stops at the first bad byte, which is the first one in s. */
+	if (json_error_code(je) == json_error_invalid_utf8 &&
+	    !crm_utf8_valid(s, n, &bad))
+		pos = bad + 1;
 	/* jansson points after the token: report its last byte. */
 	locate(s, pos ? pos - 1 : 0, &line, &col);
 	if (json_error_code(je) != json_error_invalid_utf8)

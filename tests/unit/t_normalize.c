@@ -526,6 +526,9 @@ static void test_phone(void)
 		  "phone: 0044 is not a country code");
 	CHECK_INT(crm_norm_phone("x", NULL, &b, NULL), -1,
 		  "phone: NULL err allowed");
+	CHECK_INT(crm_norm_phone(NULL, NULL, &b, &e), -1, "phone: NULL input");
+	CHECK_STR(e.msg, "invalid phone number '': fewer than 4 digits",
+		  "phone: NULL input message");
 	crm_buf_release(&b);
 }
 

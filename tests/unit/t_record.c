@@ -130,7 +130,7 @@ static int same(const struct got *a, const struct got *b)
 }
 
 /* Check a failed read: message, line, column and field. */
-static void check_err(const struct got *g, const char *msg, long line, long col,
+static void check_err(struct got *g, const char *msg, long line, long col,
 		      const char *field, const char *what)
 {
 	char buf[256];
@@ -151,6 +151,7 @@ static void check_err(const struct got *g, const char *msg, long line, long col,
 	CHECK_STR(g->err.field, field, buf);
 	snprintf(buf, sizeof(buf), "%s: file", what);
 	CHECK_STR(g->err.file, "in.csv", buf);
+	got_release(g);
 }
 
 static void t_formats(void)
@@ -458,6 +459,8 @@ static void t_json(void)
 	CHECK_STR(val(&g, 0, "a"), "b", "json: BOM skipped");
 	got_release(&g);
 
+	in = "[{\"a\":\"x\\ty\",\"n\":-1.5e3,\"o\":{\"k\":[null]}},\n"
+	     " {\"a\":\"\\u0001\\\"\\\\\",\"n\":null,\"o\":\"\"}]";
 	round_trip("json -> json", in, CRM_FMT_JSON, CRM_FMT_JSON);
 	round_trip("json -> ndjson", in, CRM_FMT_JSON, CRM_FMT_NDJSON);
 	round_trip("ndjson -> csv", "{\"a b\":\"x,y\",\"c\":\"\"}",
@@ -532,6 +535,7 @@ static void t_detect(void)
 		read_fp(&g, fp, "-", CRM_FMT_AUTO);
 		fclose(fp);
 		CHECK_STR(g.err.file, "<stdin>", "detect: stdin named <stdin>");
+		got_release(&g);
 	}
 }
 
@@ -603,6 +607,7 @@ static void t_errors(void)
 		  "", "json: truncated array");
 	rd(&g, "[{\"a\":1,\"a\":2}]", CRM_FMT_AUTO);
 	CHECK_INT(g.rc, -1, "json: duplicate key rejected");
+	got_release(&g);
 	rd(&g, "[{\"a\":\"\xFF\"}]", CRM_FMT_AUTO);
 	check_err(&g, "invalid UTF-8", 1, 8, "a", "json: invalid UTF-8");
 	rd(&g, "{\"ok\":1}\n{\"a\": \"x\" \"b\"}\n", CRM_FMT_AUTO);
@@ -721,7 +726,9 @@ static void t_table(void)
 	   CRM_FMT_CSV);
 	out = table(g.rec, g.n, 0);
 	CHECK_STR(out,
-		  "a                                        b\n"
+		  "a"
+		  "                                         "
+		  "b\n"
 		  "123456789012345678901234567890123456789…  x\n"
 		  "王王王王王王王王王王王王王王王王王王王…   ?\n",
 		  "table: long cells cut at 40 columns");

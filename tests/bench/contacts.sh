@@ -1,0 +1,58 @@
+#!/bin/sh
+# contacts.sh [N]: import and export N contacts (default 1,000,000) with
+# crm-contact, and the same work with the sqlite3 shell into the same schema
+# and indexes, in one run; prints times, ratios and our peak RSS.
+set -eu
+n=${1:-1000000}
+BUILD=${BUILD:-build}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$top/$BUILD/bin
+dir=${BENCH_DIR:-$(mktemp -d)}
+trap 'rm -rf "$dir"' EXIT
+export CRM_NOW=2026-11-22T09:30:00Z
+
+sh "$top/tests/bench/gen-contacts.sh" "$n" >"$dir/c.csv"
+echo "data: $n contacts, $(($(stat -c %s "$dir/c.csv") / 1048576)) MiB of CSV"
+
+secs() { # command...: run it, print wall seconds to fd 3
+	s=$(date +%s.%N); "$@"; e=$(date +%s.%N)
+	echo "$s $e" | awk '{printf "%.3f", $2 - $1}'
+}
+rss() { # file written by /usr/bin/time -f %M (KiB)
+	awk '{printf "%.1f MiB", $1 / 1024}' "$1"
+}
+
+# ours: import (validating, normalizing, upserting) into a fresh database
+t_ours=$(secs /usr/bin/time -f %M -o "$dir/rss.import" \
+	"$bin/crm-contact" import -q --db "$dir/ours.db" "$dir/c.csv")
+# reference: the same schema and indexes (made by crm itself), .import into
+# a temporary table, then INSERT ... SELECT
+"$bin/crm" init --db "$dir/ref.db" 2>/dev/null
+t_ref=$(secs sqlite3 "$dir/ref.db" <<SQL
+PRAGMA journal_mode=WAL;
+.mode csv
+.import $dir/c.csv tmp_import
+INSERT INTO contacts (external_id, first_name, last_name, email, email_key,
+  phone, phone_key, company, title, city, region, country, source, owner,
+  tags, lifecycle_stage, created_at, updated_at)
+SELECT external_id, first_name, last_name, email, lower(email), phone,
+  '+' || replace(replace(replace(replace(replace(phone, ' ', ''), '(', ''), ')', ''), '-', ''), '+', ''),
+  company, title, city, region, country, source, owner, tags, lifecycle_stage,
+  '2026-11-22T09:30:00Z', '2026-11-22T09:30:00Z' FROM tmp_import;
+DROP TABLE tmp_import;
+SQL
+)
+echo "import: crm-contact ${t_ours}s, sqlite3 shell ${t_ref}s, ratio $(echo "$t_ours $t_ref" | awk '{printf "%.2f", $1 / $2}'), crm peak RSS $(rss "$dir/rss.import")"
+
+t_ours=$(secs /usr/bin/time -f %M -o "$dir/rss.export" \
+	"$bin/crm-contact" export -f csv --db "$dir/ours.db" >"$dir/ours.out")
+t_ref=$(secs sqlite3 -csv -header "$dir/ref.db" \
+	"SELECT id, external_id, first_name, last_name, email, phone, company, title, city, region, country, source, owner, tags, lifecycle_stage, created_at, updated_at FROM contacts ORDER BY id" >"$dir/ref.out")
+echo "export: crm-contact ${t_ours}s, sqlite3 shell ${t_ref}s, ratio $(echo "$t_ours $t_ref" | awk '{printf "%.2f", $1 / $2}'), crm peak RSS $(rss "$dir/rss.export")"
+echo "rows exported: $(($(wc -l <"$dir/ours.out") - 1)) ours, $(($(wc -l <"$dir/ref.out") - 1)) reference"
+
+# --version start-up time, over 200 runs
+s=$(date +%s.%N)
+for i in $(seq 200); do "$bin/crm-contact" --version >/dev/null; done
+e=$(date +%s.%N)
+echo "crm-contact --version: $(echo "$s $e" | awk '{printf "%.2f", ($2 - $1) * 1000 / 200}') ms per run"
