@@ -264,6 +264,14 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 		free(version);
 		return close_stdout(cmd->name, 0);
 	}
+	if (!strcmp(argv[1], "--list-fields")) {
+		/* for completions: --where, --fields and --sort field names */
+		for (size_t i = 0; cmd->entity && i < cmd->entity->nfields; i++)
+			if (!(cmd->entity->fields[i].flags & CRM_FF_HIDDEN))
+				printf("%s\n", cmd->entity->fields[i].name);
+		free(version);
+		return close_stdout(cmd->name, 0);
+	}
 	if (!strcmp(argv[1], "--list-verbs")) {
 		for (size_t i = 0; i < cmd->nverbs; i++)
 			printf("%s\n", cmd->verbs[i].name);
@@ -418,42 +426,34 @@ int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e,
 struct list_ctx {
 	struct crm_cli *cli;
 	struct crm_writer *w;
-	const struct crm_strv *cols;
-	struct crm_rec rec;
 };
 
-static int list_one(const struct crm_row *row, void *arg)
+static int list_one(const struct crm_rec *rec, int64_t id, void *arg)
 {
 	struct list_ctx *lc = arg;
 
-	if (lc->cli->ids) {
-		if (printf("%lld\n", (long long)crm_row_id(row)) < 0)
-			goto werr;
-		return 0;
+	if (lc->cli->ids ? printf("%lld\n", (long long)id) < 0
+			 : crm_writer_write(lc->w, rec) < 0) {
+		crm_err_set(&lc->cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		return -1;
 	}
-	crm_row_to_rec(row, lc->cols, &lc->rec);
-	if (crm_writer_write(lc->w, &lc->rec) < 0)
-		goto werr;
 	return 0;
-werr:
-	crm_err_set(&lc->cli->err, CRM_EX_IOERR, "write error: %s",
-		    strerror(errno));
-	return -1;
 }
 
 int crm_cli_list(struct crm_cli *cli, const struct crm_entity *e,
 		 const struct crm_query *q, bool every)
 {
 	struct crm_strv cols = {0};
-	struct list_ctx lc = {.cli = cli, .cols = &cols};
+	struct list_ctx lc = {.cli = cli};
 	int rc = -1;
 
-	crm_rec_init(&lc.rec);
 	if (crm_cli_columns(cli, e, every, &cols) < 0)
 		goto out;
 	if (!cli->ids)
 		lc.w = crm_cli_writer(cli, &cols);
-	if (crm_entity_each(cli->db, e, q, list_one, &lc, &cli->err) < 0)
+	if (crm_entity_each_rec(cli->db, e, q, &cols, list_one, &lc,
+				&cli->err) < 0)
 		goto out;
 	if (lc.w && crm_writer_close(lc.w) < 0) {
 		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
@@ -463,7 +463,6 @@ int crm_cli_list(struct crm_cli *cli, const struct crm_entity *e,
 	rc = 0;
 out:
 	crm_writer_free(lc.w);
-	crm_rec_release(&lc.rec);
 	crm_strv_release(&cols);
 	return rc;
 }

@@ -145,10 +145,10 @@ static int print_row(struct crm_cli *cli, const struct crm_row *row)
 			crm_strv_release(&cols);
 			return -2;
 		}
-		crm_row_to_rec(row, &cols, &rec);
+		crm_row_to_rec(row, &cols, NULL, &rec);
 		crm_strv_release(&cols);
 	} else {
-		crm_row_to_rec(row, NULL, &rec);
+		crm_row_to_rec(row, NULL, NULL, &rec);
 	}
 	if (f == CRM_FMT_TABLE) {
 		size_t wd = 0;
@@ -246,7 +246,7 @@ static int emit_one(const struct crm_row *row, const struct crm_rec *in,
 		return printf("%lld\n", (long long)crm_row_id(row)) < 0 ? -1 : 0;
 	}
 	if (row) {
-		crm_row_to_rec(row, NULL, &ec->rec);
+		crm_row_to_rec(row, NULL, NULL, &ec->rec);
 	} else {
 		crm_rec_copy(&ec->rec, in);
 		crm_rec_set(&ec->rec, "id", NULL, CRM_NULL);

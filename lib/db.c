@@ -251,7 +251,9 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 			   struct crm_err *err)
 {
 	struct crm_db *db = crm_xcalloc(1, sizeof(*db));
-	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW;
+	/* one connection per process, used by one thread: no mutexes */
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+		     SQLITE_OPEN_NOMUTEX;
 	const char *bt = getenv("CRM_BUSY_TIMEOUT");
 	int64_t timeout = 60000;
 	struct stat sb;
@@ -282,6 +284,11 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 	/* The database and its -wal and -shm files are private: 0600. */
 	old = umask(077);
 	rc = sqlite3_open_v2(db->path, &db->h, oflags, NULL);
+	/* the busy timeout first: even switching to WAL takes a lock */
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(db->h, (int)(timeout > 0x7fffffff
+							  ? 0x7fffffff
+							  : timeout));
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL,
 				  NULL);
@@ -293,8 +300,6 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 			    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_busy_timeout(db->h, (int)(timeout > 0x7fffffff ? 0x7fffffff
-							       : timeout));
 	sqlite3_extended_result_codes(db->h, 0);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);

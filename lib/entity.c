@@ -435,15 +435,16 @@ int crm_entity_check_columns(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
-static void add_value(struct crm_rec *rec, const struct crm_row *row,
-		      const struct crm_field *f, const char *name,
-		      const char *v)
+/* Append field f's stored value v in output form; currency is the
+ * record's, for money. */
+static void add_value(struct crm_rec *rec, const struct crm_field *f,
+		      const char *name, const char *v, const char *currency)
 {
 	char buf[32];
-	const char *cur;
+	size_t nl = strlen(name);
 
 	if (!v) {
-		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+		crm_rec_add(rec, name, nl, NULL, 0, CRM_NULL);
 		return;
 	}
 	switch (f->type) {
@@ -451,20 +452,27 @@ static void add_value(struct crm_rec *rec, const struct crm_row *row,
 	case CRM_T_REF:
 	case CRM_T_REAL:
 	case CRM_T_PERCENT:
-		crm_rec_add(rec, name, strlen(name), v, strlen(v), CRM_RAW);
+		crm_rec_add(rec, name, nl, v, strlen(v), CRM_RAW);
 		return;
 	case CRM_T_BOOL:
 		v = strcmp(v, "0") ? "true" : "false";
-		crm_rec_add(rec, name, strlen(name), v, strlen(v), CRM_RAW);
+		crm_rec_add(rec, name, nl, v, strlen(v), CRM_RAW);
 		return;
 	case CRM_T_MONEY:
-		cur = f->ref ? crm_row_get(row, f->ref) : NULL;
-		crm_money_format(strtoll(v, NULL, 10), cur ? cur : "XXX", buf);
-		crm_rec_add(rec, name, strlen(name), buf, strlen(buf), CRM_STR);
+		crm_money_format(strtoll(v, NULL, 10),
+				 currency ? currency : "XXX", buf);
+		crm_rec_add(rec, name, nl, buf, strlen(buf), CRM_STR);
 		return;
 	default:
-		crm_rec_add(rec, name, strlen(name), v, strlen(v), CRM_STR);
+		crm_rec_add(rec, name, nl, v, strlen(v), CRM_STR);
 	}
+}
+
+static const char *row_currency(const struct crm_row *row,
+				const struct crm_field *f)
+{
+	return f->type == CRM_T_MONEY && f->ref ? crm_row_get(row, f->ref)
+						: NULL;
 }
 
 static void add_custom(struct crm_rec *rec, const char *name, json_t *j)
@@ -483,8 +491,21 @@ static void add_custom(struct crm_rec *rec, const char *name, json_t *j)
 	}
 }
 
+long *crm_entity_colmap(const struct crm_entity *e,
+			const struct crm_strv *cols)
+{
+	long *idx = crm_xcalloc(cols->n, sizeof(*idx));
+
+	for (size_t c = 0; c < cols->n; c++) {
+		idx[c] = crm_entity_field(e, cols->v[c]);
+		if (idx[c] >= 0 && e->fields[idx[c]].flags & CRM_FF_HIDDEN)
+			idx[c] = -1;
+	}
+	return idx;
+}
+
 void crm_row_to_rec(const struct crm_row *row, const struct crm_strv *cols,
-		    struct crm_rec *rec)
+		    const long *idx, struct crm_rec *rec)
 {
 	const struct crm_entity *e = row->e;
 
@@ -495,17 +516,18 @@ void crm_row_to_rec(const struct crm_row *row, const struct crm_strv *cols,
 
 		for (size_t i = 0; i < e->nfields; i++)
 			if (!(e->fields[i].flags & CRM_FF_HIDDEN))
-				add_value(rec, row, &e->fields[i],
-					  e->fields[i].name, row->v[i]);
+				add_value(rec, &e->fields[i], e->fields[i].name,
+					  row->v[i],
+					  row_currency(row, &e->fields[i]));
 		json_object_foreach(row->custom, k, j) add_custom(rec, k, j);
 		return;
 	}
 	for (size_t c = 0; c < cols->n; c++) {
-		long i = crm_entity_field(e, cols->v[c]);
+		long i = idx ? idx[c] : crm_entity_field(e, cols->v[c]);
 
 		if (i >= 0 && !(e->fields[i].flags & CRM_FF_HIDDEN))
-			add_value(rec, row, &e->fields[i], cols->v[c],
-				  row->v[i]);
+			add_value(rec, &e->fields[i], cols->v[c], row->v[i],
+				  row_currency(row, &e->fields[i]));
 		else
 			add_custom(rec, cols->v[c],
 				   json_object_get(row->custom, cols->v[c]));
@@ -532,18 +554,14 @@ int crm_entity_custom_names(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
-int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
-		    const struct crm_query *q,
-		    int (*fn)(const struct crm_row *row, void *arg), void *arg,
-		    struct crm_err *err)
+/* Prepare the SELECT of every stored column for q. */
+static sqlite3_stmt *query_stmt(struct crm_db *db, const struct crm_entity *e,
+				const struct crm_query *q, struct crm_err *err)
 {
 	struct crm_buf sql = {0}, ids = {0};
 	struct crm_binds b = {0};
-	struct crm_row row;
 	sqlite3_stmt *st = NULL;
-	int rc = -1, s;
 
-	crm_row_init(&row, e);
 	crm_buf_adds(&sql, "SELECT ");
 	crm_entity_select_list(e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE 1", e->table);
@@ -567,9 +585,27 @@ int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
 		crm_binds_push(&b, n, 'i');
 	}
 	st = crm_db_prepare(db, sql.s, err);
+	if (st)
+		crm_binds_apply(&b, st, 1);
+out:
+	crm_binds_release(&b);
+	crm_buf_release(&sql);
+	crm_buf_release(&ids);
+	return st;
+}
+
+int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
+		    const struct crm_query *q,
+		    int (*fn)(const struct crm_row *row, void *arg), void *arg,
+		    struct crm_err *err)
+{
+	sqlite3_stmt *st = query_stmt(db, e, q, err);
+	struct crm_row row;
+	int rc = -1, s;
+
 	if (!st)
-		goto out;
-	crm_binds_apply(&b, st, 1);
+		return -1;
+	crm_row_init(&row, e);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		int r;
 
@@ -590,9 +626,84 @@ int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
 out:
 	sqlite3_finalize(st);
 	crm_row_release(&row);
-	crm_binds_release(&b);
-	crm_buf_release(&sql);
-	crm_buf_release(&ids);
+	return rc;
+}
+
+int crm_entity_each_rec(struct crm_db *db, const struct crm_entity *e,
+			const struct crm_query *q, const struct crm_strv *cols,
+			int (*fn)(const struct crm_rec *rec, int64_t id,
+				  void *arg),
+			void *arg, struct crm_err *err)
+{
+	sqlite3_stmt *st = query_stmt(db, e, q, err);
+	long *idx = crm_entity_colmap(e, cols);
+	int *cur = crm_xcalloc(cols->n, sizeof(*cur));
+	bool custom = false;
+	struct crm_rec rec;
+	int rc = -1, s;
+
+	if (!st)
+		goto out0;
+	/* column of each money field's currency, -1 if none */
+	for (size_t c = 0; c < cols->n; c++) {
+		const struct crm_field *f = idx[c] >= 0 ? &e->fields[idx[c]]
+							: NULL;
+		cur[c] = f && f->type == CRM_T_MONEY && f->ref
+				 ? (int)crm_entity_field(e, f->ref)
+				 : -1;
+		custom |= idx[c] < 0;
+	}
+	crm_rec_init(&rec);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *cj = NULL;
+		int r;
+
+		crm_rec_clear(&rec);
+		if (custom) {
+			const char *c = crm_db_col_text(st, (int)e->nfields);
+			cj = c ? json_loads(c, 0, NULL) : NULL;
+		}
+		for (size_t c = 0; c < cols->n; c++) {
+			int k = (int)idx[c];
+			char num[40];
+			const char *v;
+
+			if (k < 0) {
+				add_custom(&rec, cols->v[c],
+					   json_object_get(cj, cols->v[c]));
+				continue;
+			}
+			if (sqlite3_column_type(st, k) == SQLITE_FLOAT) {
+				snprintf(num, sizeof(num), "%.15g",
+					 sqlite3_column_double(st, k));
+				v = num;
+			} else {
+				v = crm_db_col_text(st, k);
+			}
+			add_value(&rec, &e->fields[k], cols->v[c], v,
+				  cur[c] >= 0 ? crm_db_col_text(st, cur[c])
+					      : NULL);
+		}
+		json_decref(cj);
+		r = fn(&rec, sqlite3_column_int64(st, 0), arg);
+		if (r < 0)
+			goto out;
+		if (r > 0) {
+			s = SQLITE_DONE;
+			break;
+		}
+	}
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	crm_rec_release(&rec);
+	sqlite3_finalize(st);
+out0:
+	free(idx);
+	free(cur);
 	return rc;
 }
 

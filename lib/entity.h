@@ -122,9 +122,14 @@ int crm_entity_get(struct crm_db *db, const struct crm_entity *e, int64_t id,
 		   struct crm_row *row, struct crm_err *err);
 
 /* Output form of a row as a record with the given columns (NULL = every
- * output field then every custom field of the row). */
+ * output field then every custom field of the row). idx, when not NULL,
+ * is crm_entity_colmap's answer for cols, which saves a lookup per cell. */
 void crm_row_to_rec(const struct crm_row *row, const struct crm_strv *cols,
-		    struct crm_rec *rec);
+		    const long *idx, struct crm_rec *rec);
+/* For each column: its field index, or -1 for a custom field. Caller
+ * frees. */
+long *crm_entity_colmap(const struct crm_entity *e,
+			const struct crm_strv *cols);
 /* The default columns: every non-hidden field (brief: only CRM_FF_BRIEF). */
 void crm_entity_columns(const struct crm_entity *e, bool brief,
 			struct crm_strv *cols);
@@ -148,6 +153,14 @@ int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
 		    const struct crm_query *q,
 		    int (*fn)(const struct crm_row *row, void *arg), void *arg,
 		    struct crm_err *err);
+/* Call fn with each selected record in output form with columns cols,
+ * built straight from the query (the fast path of list and export), and
+ * its id. */
+int crm_entity_each_rec(struct crm_db *db, const struct crm_entity *e,
+			const struct crm_query *q, const struct crm_strv *cols,
+			int (*fn)(const struct crm_rec *rec, int64_t id,
+				  void *arg),
+			void *arg, struct crm_err *err);
 /* Custom field names in use in the table, sorted. */
 int crm_entity_custom_names(struct crm_db *db, const struct crm_entity *e,
 			    struct crm_strv *names, struct crm_err *err);

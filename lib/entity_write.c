@@ -26,6 +26,9 @@ struct crm_importer {
 	char **money;             /* per field: raw money input, deferred */
 	struct crm_strv map_src, map_dst;
 	struct crm_strv custom_seen;
+	struct crm_strv colname; /* input column j's name last seen ... */
+	long *colfield;          /* ... and its field index (-1: custom) */
+	size_t capfield;
 	struct crm_row in, old, row;
 	struct crm_buf tmp;
 	char now[CRM_TIME_LEN];
@@ -55,7 +58,8 @@ static void bind_row(sqlite3_stmt *st, const struct crm_row *row)
 			sqlite3_bind_double(st, k, strtod(v, NULL));
 			break;
 		default:
-			sqlite3_bind_text(st, k, v, -1, SQLITE_TRANSIENT);
+			/* row outlives the step: no copy needed */
+			sqlite3_bind_text(st, k, v, -1, SQLITE_STATIC);
 		}
 	}
 	if (json_object_size(row->custom)) {
@@ -108,8 +112,7 @@ static int write_row(struct crm_db *db, sqlite3_stmt *st, struct crm_row *row,
 	int rc;
 
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	bind_row(st, row);
+	bind_row(st, row); /* binds every parameter: no need to clear */
 	if (!insert)
 		sqlite3_bind_int64(st, (int)row->e->nfields + 2,
 				   crm_row_id(row));
@@ -143,6 +146,8 @@ void crm_importer_free(struct crm_importer *im)
 	crm_strv_release(&im->map_src);
 	crm_strv_release(&im->map_dst);
 	crm_strv_release(&im->custom_seen);
+	crm_strv_release(&im->colname);
+	free(im->colfield);
 	crm_row_release(&im->in);
 	crm_row_release(&im->old);
 	crm_row_release(&im->row);
@@ -282,6 +287,28 @@ static const char *mapped_name(struct crm_importer *im, const char *name)
 	return i >= 0 ? im->map_dst.v[i] : name;
 }
 
+/* The field index of input column j named name (after --map), or -1 for
+ * a custom field. Rows of one input have the same columns, so the answer
+ * is cached per column position. */
+static long column_field(struct crm_importer *im, size_t j, const char *name)
+{
+	long k;
+
+	if (j < im->colname.n && strcmp(im->colname.v[j], name) == 0)
+		return im->colfield[j];
+	k = crm_entity_field(im->e, name);
+	if (k >= 0 && im->e->fields[k].flags & CRM_FF_HIDDEN)
+		k = -1;
+	while (im->colname.n <= j)
+		crm_strv_push(&im->colname, "");
+	free(im->colname.v[j]);
+	im->colname.v[j] = crm_xstrdup(name);
+	im->colfield = crm_xgrow(im->colfield, &im->capfield, j + 1,
+				 sizeof(*im->colfield));
+	im->colfield[j] = k;
+	return k;
+}
+
 /* Read the input record into im->in: parsed values and touched flags; a
  * custom field set to JSON null means "clear it". */
 static int read_input(struct crm_importer *im, const struct crm_rec *in,
@@ -300,14 +327,14 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 		const char *name = mapped_name(im, crm_rec_name(in, j));
 		const char *v = crm_rec_val(in, j);
 		enum crm_kind kind = crm_rec_kind(in, j);
-		long k = crm_entity_field(e, name);
+		long k = column_field(im, j, name);
 
 		if (reject_file &&
 		    (!strcmp(name, "error") || !strcmp(name, "error_line")))
 			continue;
 		if (kind == CRM_NULL)
 			continue;
-		if (k >= 0 && !(e->fields[k].flags & CRM_FF_HIDDEN)) {
+		if (k >= 0) {
 			const struct crm_field *f = &e->fields[k];
 
 			im->in.touched[k] = true;
@@ -465,8 +492,10 @@ static int merge(struct crm_importer *im, bool found, struct crm_err *err)
 		if (found && f->flags & CRM_FF_FORWARD && !im->o->force &&
 		    enum_pos(f, im->in.v[i]) < enum_pos(f, row->v[i]))
 			continue; /* never backwards unless forced */
+		/* move, not copy: im->in is rebuilt for the next record */
 		free(row->v[i]);
-		row->v[i] = im->in.v[i] ? crm_xstrdup(im->in.v[i]) : NULL;
+		row->v[i] = im->in.v[i];
+		im->in.v[i] = NULL;
 	}
 	json_object_foreach(im->in.custom, k, j)
 	{
@@ -659,7 +688,8 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		 * hooks already wrote */
 		if (sp && crm_db_exec(db, "SAVEPOINT crm_row", err) < 0)
 			goto out;
-		if (crm_importer_apply(im, &rec, &row, &a, err) < 0) {
+		if (crm_importer_apply(im, &rec, o->emit ? &row : NULL, &a,
+				       err) < 0) {
 			if (!err->file[0])
 				snprintf(err->file, sizeof(err->file), "%s",
 					 crm_reader_name(r));

@@ -11,6 +11,8 @@
 #include "record_impl.h"
 #include "util.h"
 
+#define BOM "\xEF\xBB\xBF"
+
 /* Input is read in chunks of this size at most. */
 #define IN_CHUNK (64u << 10)
 
@@ -335,6 +337,7 @@ int crm_rio_line(struct crm_rio_in *in, size_t max, size_t *len)
 void crm_rio_cells_reset(struct crm_rio_cells *row)
 {
 	crm_buf_reset(&row->data);
+	crm_buf_str(&row->data); /* never NULL, even if all cells are null */
 	row->n = 0;
 }
 
@@ -471,10 +474,13 @@ static int detect(struct crm_reader *r, enum crm_fmt want, struct crm_err *err)
 	size_t i, len;
 	int rc;
 
-	while (in->len < 3 && (rc = crm_rio_fill(in)) != 0)
+	/* Read on only while the input may still be a BOM, so that a short
+	 * first line on a pipe is not held up. */
+	while (in->len < 3 && memcmp(in->s ? in->s : "", BOM, in->len) == 0 &&
+	       (rc = crm_rio_fill(in)) != 0)
 		if (rc < 0)
 			return crm_rio_ioerr(r, err);
-	if (in->len >= 3 && memcmp(in->s, "\xEF\xBB\xBF", 3) == 0)
+	if (in->len >= 3 && memcmp(in->s, BOM, 3) == 0)
 		in->pos = 3;
 	for (;;) {
 		for (i = in->pos; i < in->len && is_blank(in->s[i]); i++)

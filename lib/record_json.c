@@ -1,6 +1,8 @@
 /* record_json.c - JSON array and NDJSON readers and writers. jansson
  * validates each object; numbers and nested values keep their input text. */
 #include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -211,6 +213,26 @@ static int load_fail(struct crm_reader *r, const json_error_t *je,
 			    in_key ? " in column name" : "");
 }
 
+/* Fail for the member whose key starts at raw[off] (0 when unknown). */
+static int member_fail(struct crm_reader *r, struct crm_err *err,
+		       const char *raw, size_t off, long line, long col,
+		       const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+static int member_fail(struct crm_reader *r, struct crm_err *err,
+		       const char *raw, size_t off, long line, long col,
+		       const char *field, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	locate(raw, off, &line, &col);
+	return crm_rio_fail(r, err, line, col, field, "%s", msg);
+}
+
 /* Fill rec from obj, whose text is raw (n bytes from its '{', at line,
  * col). Members come in input order (jansson keeps insertion order), so
  * the raw scan walks alongside and gives each value's own text. */
@@ -230,18 +252,15 @@ static int obj_to_rec(struct crm_reader *r, struct json_state *st, json_t *obj,
 		size_t klen = strlen(key), len = 0;
 		const char *val = NULL;
 		enum crm_kind kind = CRM_RAW;
-		long l = line, c = col;
 		char *dump = NULL;
 
-		if (have)
-			locate(raw, m.ks, &l, &c);
 		if (rec->n >= CRM_MAX_COLUMNS)
-			return crm_rio_fail(r, err, l, c, NULL,
-					    "more than %d fields",
-					    CRM_MAX_COLUMNS);
+			return member_fail(r, err, raw, m.ks, line, col, NULL,
+					   "more than %d fields",
+					   CRM_MAX_COLUMNS);
 		if (klen == 0)
-			return crm_rio_fail(r, err, l, c, NULL,
-					    "empty column name");
+			return member_fail(r, err, raw, m.ks, line, col, NULL,
+					   "empty column name");
 		switch (json_typeof(v)) {
 		case JSON_STRING:
 			val = json_string_value(v);
@@ -267,9 +286,9 @@ static int obj_to_rec(struct crm_reader *r, struct json_state *st, json_t *obj,
 			break;
 		}
 		if (len > CRM_MAX_FIELD)
-			return crm_rio_fail(r, err, l, c, key,
-					    "field longer than %u bytes",
-					    CRM_MAX_FIELD);
+			return member_fail(r, err, raw, m.ks, line, col, key,
+					   "field longer than %u bytes",
+					   CRM_MAX_FIELD);
 		crm_rec_add(rec, key, klen, val, len, kind);
 	}
 	/* The header of a JSON input is the first record's keys. */
@@ -469,7 +488,8 @@ static int ndjson_next(struct crm_reader *r, struct crm_rec *rec,
 			return crm_rio_fail(r, err, line, (long)i + 1, NULL,
 					    "expected a JSON object");
 		/* Check the depth before jansson recurses into it. */
-		for (off = i; off < len; off += used) {
+		for (off = len - i > CRM_MAX_DEPTH ? i : len; off < len;
+		     off += used) {
 			if (jscan(&js, s + off, len - off, &used) < 0)
 				return crm_rio_fail(
 				    r, err, line, (long)(off + used) + 1, NULL,

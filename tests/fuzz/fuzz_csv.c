@@ -25,8 +25,8 @@ static void recs_release(struct recs *rs)
 
 /* Read all of s (n bytes) as fmt into rs (if not NULL). Returns the
  * reader's last result: 0 at a clean end, -1 on an error. */
-static int read_all(const void *s, size_t n, enum crm_fmt fmt,
-		    struct recs *rs, size_t *ncols)
+static int read_all(const void *s, size_t n, enum crm_fmt fmt, struct recs *rs,
+		    size_t *ncols)
 {
 	FILE *fp = fmemopen((void *)s, n, "r");
 	struct crm_err err;
@@ -60,8 +60,8 @@ static int read_all(const void *s, size_t n, enum crm_fmt fmt,
 }
 
 /* Write rs in fmt; the caller frees the text. */
-static char *write_all(const struct recs *rs, enum crm_fmt fmt,
-		       unsigned flags, size_t *len)
+static char *write_all(const struct recs *rs, enum crm_fmt fmt, unsigned flags,
+		       size_t *len)
 {
 	char *out = NULL;
 	FILE *fp = open_memstream(&out, len);
@@ -109,13 +109,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	read_all(data, size, CRM_FMT_AUTO, NULL, NULL);
 	read_all(data, size, CRM_FMT_TSV, NULL, NULL);
-	if (read_all(data, size, CRM_FMT_CSV, &rs, &ncols) == 0 &&
-	    rs.n > 0) {
+	if (read_all(data, size, CRM_FMT_CSV, &rs, &ncols) == 0 && rs.n > 0) {
 		text = write_all(&rs, CRM_FMT_CSV, 0, &len);
 		/* One column of nulls is written as blank lines, which the
 		 * reader skips: CSV cannot say it otherwise. */
 		if (ncols > 1) {
-			if (read_all(text, len, CRM_FMT_CSV, &back, NULL) != 0 ||
+			if (read_all(text, len, CRM_FMT_CSV, &back, NULL) !=
+				0 ||
 			    back.n != rs.n)
 				abort();
 			for (size_t i = 0; i < rs.n; i++)

@@ -49,8 +49,7 @@ static void round_trip(const struct crm_rec *rec)
 	fp = fmemopen(out, len, "r");
 	crm_rec_init(&back);
 	r = crm_reader_open(fp, "back", CRM_FMT_NDJSON, &err);
-	if (!r || crm_reader_next(r, &back, &err) != 1 ||
-	    !same_rec(rec, &back))
+	if (!r || crm_reader_next(r, &back, &err) != 1 || !same_rec(rec, &back))
 		abort();
 	crm_reader_free(r);
 	crm_rec_release(&back);
@@ -58,8 +57,7 @@ static void round_trip(const struct crm_rec *rec)
 	free(out);
 }
 
-static void drain(const uint8_t *data, size_t size, enum crm_fmt fmt,
-		  int check)
+static void drain(const uint8_t *data, size_t size, enum crm_fmt fmt, int check)
 {
 	FILE *fp = fmemopen((void *)data, size, "r");
 	struct crm_err err;

@@ -390,6 +390,12 @@ static void t_tsv(void)
 	got_release(&g);
 	got_release(&h);
 
+	rd(&g, "f\n=SUM(A1)\n-3\n", CRM_FMT_TSV);
+	out = write_recs(g.rec, g.n, CRM_FMT_TSV, CRM_W_SAFE | CRM_W_NOHEADER);
+	CHECK_STR(out, "'=SUM(A1)\n-3\n", "tsv write: safe, no header");
+	free(out);
+	got_release(&g);
+
 	rd(&g, "a\tb\n1\t2\t3\n", CRM_FMT_TSV);
 	check_err(&g, "expected 2 fields, found 3", 2, 0, "", "tsv: ragged");
 	rd(&g, "a\tb\n1\tx\xFFy\n", CRM_FMT_TSV);

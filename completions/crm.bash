@@ -1,0 +1,53 @@
+# bash completion for crm and every crm-NOUN command.
+# Verbs, options and field names come from the binaries themselves
+# (--list-verbs, VERB --list-options, --list-fields), so the completions
+# never drift from the code.
+
+_crm_words() { "$@" 2>/dev/null; }
+
+_crm_noun() { # the crm-NOUN command at words[1..]
+	local cmd=$1 cur=$2 verb=$3 prev=$4
+	if [[ -z $verb ]]; then
+		COMPREPLY=($(compgen -W "$(_crm_words "$cmd" --list-verbs) --help --version" -- "$cur"))
+		return
+	fi
+	case $prev in
+	-d | --db | --reject | --model | --rules)
+		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	-f | --format)
+		COMPREPLY=($(compgen -W "csv tsv json ndjson table html" -- "$cur")); return ;;
+	-i | --input-format)
+		COMPREPLY=($(compgen -W "csv tsv json ndjson" -- "$cur")); return ;;
+	-w | --where | --fields | --sort)
+		local pre=${cur%"${cur##*[,-]}"}
+		COMPREPLY=($(compgen -P "$pre" -W "$(_crm_words "$cmd" --list-fields)" -- "${cur##*[,-]}"))
+		compopt -o nospace 2>/dev/null
+		return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$(_crm_words "$cmd" "$verb" --list-options)" -- "$cur"))
+		[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
+	else
+		COMPREPLY=($(compgen -f -- "$cur"))
+	fi
+}
+
+_crm_complete() {
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local cmd=${COMP_WORDS[0]} i=1 verb=
+	if [[ ${cmd##*/} == crm ]]; then
+		if ((COMP_CWORD == 1)); then
+			local nouns
+			nouns=$(compgen -c crm- | sed 's/^crm-//' | sort -u)
+			COMPREPLY=($(compgen -W "help init version $nouns" -- "$cur"))
+			return
+		fi
+		cmd=crm-${COMP_WORDS[1]}
+		i=2
+	fi
+	((COMP_CWORD > i)) && verb=${COMP_WORDS[i]}
+	_crm_noun "$cmd" "$cur" "$verb" "$prev"
+}
+
+complete -F _crm_complete crm crm-contact crm-company crm-activity crm-lead \
+	crm-score crm-dedupe crm-pipeline crm-ticket crm-report
