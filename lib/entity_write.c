@@ -315,8 +315,7 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 		      struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
-	bool reject_file = crm_rec_find(in, "error") >= 0 &&
-			   crm_rec_find(in, "error_line") >= 0;
+	bool reject_file = false;
 
 	crm_row_reset(&im->in);
 	for (size_t i = 0; i < e->nfields; i++) {
@@ -329,8 +328,13 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 		enum crm_kind kind = crm_rec_kind(in, j);
 		long k = column_field(im, j, name);
 
-		if (reject_file &&
-		    (!strcmp(name, "error") || !strcmp(name, "error_line")))
+		if (j == 0) /* a reject file has both columns, at its end */
+			reject_file = in->n >= 2 &&
+				      !strcmp(crm_rec_name(in, in->n - 1),
+					      "error") &&
+				      !strcmp(crm_rec_name(in, in->n - 2),
+					      "error_line");
+		if (reject_file && j >= in->n - 2)
 			continue;
 		if (kind == CRM_NULL)
 			continue;
