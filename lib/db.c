@@ -305,7 +305,7 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
 	if (crm_db_exec(db, "PRAGMA foreign_keys=ON;"
 			    "PRAGMA synchronous=NORMAL;"
-			    "PRAGMA cache_size=-32768;"
+			    "PRAGMA cache_size=-45000;"
 			    "PRAGMA temp_store=MEMORY",
 			err) < 0)
 		goto fail;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bloom.h"
 #include "entity.h"
 #include "normalize.h"
 
@@ -32,7 +33,16 @@ struct crm_importer {
 	struct crm_row in, old, row;
 	struct crm_buf tmp;
 	char now[CRM_TIME_LEN];
+	/* Bulk imports probe the database for a key only when a Bloom filter
+	 * of every key in the table says it may be there: most rows of a
+	 * large load are new, and each skipped probe is a B-tree search. */
+	struct crm_bloom *bloom; /* per key, once enabled */
+	uint64_t applied;        /* records applied so far */
+	int64_t rows_at_start;   /* table size when the importer began */
+	bool bloom_tried;
 };
+
+enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
 
 static void bind_row(sqlite3_stmt *st, const struct crm_row *row)
 {
@@ -132,8 +142,12 @@ void crm_importer_free(struct crm_importer *im)
 {
 	if (!im)
 		return;
-	for (size_t i = 0; i < im->keys.n; i++)
+	for (size_t i = 0; i < im->keys.n; i++) {
 		sqlite3_finalize(im->find[i]);
+		if (im->bloom)
+			crm_bloom_release(&im->bloom[i]);
+	}
+	free(im->bloom);
 	for (size_t i = 0; i < im->e->nfields; i++)
 		free(im->money[i]);
 	sqlite3_finalize(im->ins);
@@ -208,6 +222,23 @@ static int setup_map(struct crm_importer *im, struct crm_err *err)
 	return 0;
 }
 
+static int count_rows(struct crm_importer *im, int64_t *n, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	sqlite3_stmt *st;
+	int rc;
+
+	crm_buf_addf(&sql, "SELECT count(*) FROM %s", im->e->table);
+	st = crm_db_prepare(im->db, sql.s, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : crm_db_error(im->db, rc, "database", err);
+}
+
 struct crm_importer *crm_importer_new(struct crm_db *db,
 				      const struct crm_entity *e,
 				      const struct crm_import_opts *o,
@@ -236,7 +267,7 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 		goto fail;
 	im->ins = prepare_insert(db, e, err);
 	im->upd = im->ins ? prepare_update(db, e, err) : NULL;
-	if (!im->upd)
+	if (!im->upd || count_rows(im, &im->rows_at_start, err) < 0)
 		goto fail;
 	return im;
 fail:
@@ -385,25 +416,89 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 	return 0;
 }
 
+/* The value of key k of row as looked up (its matching form for NAME_key
+ * columns), or NULL. Uses buf. */
+static const char *key_value(struct crm_importer *im, size_t k,
+			     const struct crm_row *row, struct crm_buf *buf)
+{
+	long f = im->keyfield[k];
+	const char *v = row->v[f];
+
+	if (!v || im->matchkey[f] < 0)
+		return v;
+	return match_form(&im->e->fields[f], v, buf) ? buf->s : NULL;
+}
+
+/* Fill one filter per key (not id: a primary key probe is cheap) from the
+ * table, once a load is big enough for that to pay off. */
+static int bloom_build(struct crm_importer *im, struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+
+	if (im->applied * 4 < (uint64_t)im->rows_at_start)
+		return 0; /* a small load into a big table: probing is cheaper */
+	im->bloom_tried = true;
+	im->bloom = crm_xcalloc(im->keys.n, sizeof(*im->bloom));
+	for (size_t k = 0; k < im->keys.n; k++) {
+		long f = im->keyfield[k];
+		struct crm_buf sql = {0};
+		sqlite3_stmt *st;
+		int rc;
+
+		if (f == 0)
+			continue; /* id: the primary key, probed directly */
+		crm_bloom_init(&im->bloom[k],
+			       (uint64_t)im->rows_at_start + 2 * im->applied +
+				       (1u << 20));
+		crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
+			     im->matchkey[f] >= 0 ? "_key" : "", e->table);
+		st = crm_db_prepare(im->db, sql.s, err);
+		crm_buf_release(&sql);
+		if (!st)
+			return -1;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const void *p = sqlite3_column_blob(st, 0);
+			if (p)
+				crm_bloom_add(&im->bloom[k], p,
+					      (size_t)sqlite3_column_bytes(st, 0));
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return crm_db_error(im->db, rc, "database", err);
+	}
+	return 0;
+}
+
+/* Keep the filters current with a row just written. */
+static void bloom_note(struct crm_importer *im, const struct crm_row *row)
+{
+	for (size_t k = 0; im->bloom && k < im->keys.n; k++) {
+		const char *v = im->keyfield[k] ? key_value(im, k, row, &im->tmp)
+						: NULL;
+		if (v)
+			crm_bloom_add(&im->bloom[k], v, strlen(v));
+	}
+}
+
 /* Find the existing record: the first key with exactly one match wins.
  * Returns 1 found (in im->old), 0 none, -1 error (also: only ambiguous). */
 static int lookup(struct crm_importer *im, struct crm_err *err)
 {
 	const char *ambiguous = NULL;
 
+	if (!im->bloom_tried && im->applied >= BLOOM_AFTER &&
+	    bloom_build(im, err) < 0)
+		return -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
-		long f = im->keyfield[k];
-		const char *v = im->in.v[f];
+		const char *v = key_value(im, k, &im->in, &im->tmp);
 		sqlite3_stmt *st = im->find[k];
 		int rc, n = 0;
 
 		if (!v)
 			continue;
-		if (im->matchkey[f] >= 0) {
-			if (!match_form(&im->e->fields[f], v, &im->tmp))
-				continue;
-			v = im->tmp.s;
-		}
+		if (im->bloom && im->bloom[k].bits &&
+		    !crm_bloom_maybe(&im->bloom[k], v, strlen(v)))
+			continue;
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -599,6 +694,7 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 		free(bj);
 		if (write_row(im->db, im->upd, row, false, err) < 0)
 			return -1;
+		bloom_note(im, row);
 		*action = CRM_UPDATED;
 	} else {
 		long c = crm_entity_field(e, "created_at");
@@ -610,6 +706,7 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 			row->v[u] = crm_xstrdup(c >= 0 ? row->v[c] : im->now);
 		if (write_row(im->db, im->ins, row, true, err) < 0)
 			return -1;
+		bloom_note(im, row);
 		*action = CRM_INSERTED;
 	}
 	if (e->written && e->written(im->db, e, row, *action == CRM_INSERTED,
@@ -618,6 +715,7 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 	if (register_custom(im, row, err) < 0)
 		return -1;
 done:
+	im->applied++;
 	if (out)
 		crm_row_copy(out, row);
 	return 0;
