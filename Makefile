@@ -67,6 +67,12 @@ $(BUILD)/obj/%.o: %.c lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# share.o has the install path compiled in: rebuild it when PREFIX changes.
+$(BUILD)/share-dir: FORCE
+	@mkdir -p $(@D); echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' >$@
+$(BUILD)/obj/lib/share.o: $(BUILD)/share-dir
+FORCE:
+
 $(BUILD)/libcrm.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $(LIB_OBJ)
@@ -117,6 +123,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	cp $(BINS) $(DESTDIR)$(BINDIR)/
+	chmod 755 $(BINS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%)
 	cp man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	-cp man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/ 2>/dev/null
 	-cp man/man7/*.7 $(DESTDIR)$(MANDIR)/man7/ 2>/dev/null
@@ -138,5 +145,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps deps-check check check-san demo fuzz bench lint-man format \
+.PHONY: FORCE all deps deps-check check check-san demo fuzz bench lint-man format \
         install uninstall clean units
