@@ -19,6 +19,7 @@ static const struct crm_field contact_fields[] = {
 	{"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
 	{"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
 	{"company", CRM_T_TEXT, CRM_FF_BRIEF},
+	{"company_id", CRM_T_REF, 0, NULL, "company"},
 	{"title", CRM_T_TEXT, 0},
 	{"city", CRM_T_TEXT, 0},
 	{"region", CRM_T_TEXT, 0},
@@ -28,6 +29,7 @@ static const struct crm_field contact_fields[] = {
 	{"tags", CRM_T_TAGS, 0},
 	{"lifecycle_stage", CRM_T_ENUM, CRM_FF_FORWARD | CRM_FF_BRIEF,
 	 lifecycle_stages},
+	{"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
 	{"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
 	{"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
 };

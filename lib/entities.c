@@ -1,11 +1,13 @@
 /* entities.c - the registry of every entity, for undo and merges. */
 #include <string.h>
 
+#include "activity.h"
 #include "contact.h"
 #include "entity.h"
 
 static const struct crm_entity *const entities[] = {
 	&crm_contact_entity,
+	&crm_activity_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)

@@ -1,0 +1,498 @@
+/* activity.c - the activity entity, its links to contacts, companies,
+ * leads, deals and tickets, and last_activity_at upkeep. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity.h"
+#include "normalize.h"
+
+static const char *const directions[] = {"in", "out", NULL};
+
+static const struct crm_field activity_fields[] = {
+    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    {"type", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
+    {"direction", CRM_T_ENUM, CRM_FF_BRIEF, directions},
+    {"subject", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"body", CRM_T_TEXT, 0},
+    {"occurred_at", CRM_T_TIME, CRM_FF_BRIEF},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"channel", CRM_T_TEXT, 0},
+    {"due_at", CRM_T_TIME, CRM_FF_BRIEF},
+    {"done_at", CRM_T_TIME, 0},
+    {"contact_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "contact"},
+    {"company_id", CRM_T_REF, 0, NULL, "company"},
+    {"lead_id", CRM_T_REF, 0, NULL, "lead"},
+    {"deal_id", CRM_T_REF, 0, NULL, "deal"},
+    {"ticket_id", CRM_T_REF, 0, NULL, "ticket"},
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+};
+
+const struct crm_activity_link crm_activity_links[] = {
+    {"contact_id", "contacts", "contact"},
+    {"company_id", "companies", "company"},
+    {"lead_id", "leads", "lead"},
+    {"deal_id", "deals", "deal"},
+    {"ticket_id", "tickets", "ticket"},
+};
+const size_t crm_activity_nlinks =
+    sizeof(crm_activity_links) / sizeof(crm_activity_links[0]);
+
+/* Per link, in the order above: fixed SQL (string literals, so that
+ * crm_db_cached can key on them). */
+static const char *const touch_sql[] = {
+    "UPDATE contacts SET last_activity_at = ?1 WHERE id = ?2 AND "
+    "(last_activity_at IS NULL OR last_activity_at < ?1)",
+    "UPDATE companies SET last_activity_at = ?1 WHERE id = ?2 AND "
+    "(last_activity_at IS NULL OR last_activity_at < ?1)",
+    "UPDATE leads SET last_activity_at = ?1 WHERE id = ?2 AND "
+    "(last_activity_at IS NULL OR last_activity_at < ?1)",
+    "UPDATE deals SET last_activity_at = ?1 WHERE id = ?2 AND "
+    "(last_activity_at IS NULL OR last_activity_at < ?1)",
+    "UPDATE tickets SET last_activity_at = ?1 WHERE id = ?2 AND "
+    "(last_activity_at IS NULL OR last_activity_at < ?1)",
+};
+static const char *const exists_sql[] = {
+    "SELECT company_id FROM contacts WHERE id = ?",
+    "SELECT 1 FROM companies WHERE id = ?",
+    "SELECT 1 FROM leads WHERE id = ?",
+    "SELECT 1 FROM deals WHERE id = ?",
+    "SELECT 1 FROM tickets WHERE id = ?",
+};
+
+int crm_table_has_column(struct crm_db *db, const char *table,
+			 const char *column, struct crm_err *err)
+{
+	/* The schema is the binary's (migrations are compiled in), so the
+	 * answer holds for the life of the process. */
+	static struct {
+		char *table, *column;
+		int has;
+	} cache[32];
+	static size_t ncache;
+	sqlite3_stmt *st;
+	int rc, has;
+
+	for (size_t i = 0; i < ncache; i++)
+		if (!strcmp(cache[i].table, table) &&
+		    !strcmp(cache[i].column, column))
+			return cache[i].has;
+	st = crm_db_cached(
+	    db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", err);
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, table);
+	crm_db_bind_text(st, 2, column);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "database", err);
+	has = rc == SQLITE_ROW;
+	if (ncache < sizeof(cache) / sizeof(cache[0])) {
+		cache[ncache].table = crm_xstrdup(table);
+		cache[ncache].column = crm_xstrdup(column);
+		cache[ncache++].has = has;
+	}
+	return has;
+}
+
+static long link_index(const char *column)
+{
+	for (size_t i = 0; i < crm_activity_nlinks; i++)
+		if (!strcmp(crm_activity_links[i].column, column))
+			return (long)i;
+	return -1;
+}
+
+int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
+		       const char *at, struct crm_err *err)
+{
+	long k = link_index(column);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (k < 0)
+		return crm_err_set(err, CRM_EX_SOFTWARE,
+				   "unknown activity link '%s'", column);
+	if (k >= 2) {
+		rc = crm_table_has_column(db, crm_activity_links[k].table,
+					  "last_activity_at", err);
+		if (rc <= 0)
+			return rc;
+	}
+	st = crm_db_cached(db, touch_sql[k], err);
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, at);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "cannot update last_activity_at",
+				    err);
+	return 0;
+}
+
+/* Whether record id of link k exists: 1 (and, for contacts, *company the
+ * contact's company id or 0), 0, -1 on error. A link to a table that does
+ * not exist yet is not checked. */
+static int link_exists(struct crm_db *db, long k, int64_t id, int64_t *company,
+		       struct crm_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (company)
+		*company = 0;
+	if (k >= 2) {
+		rc = crm_table_has_column(db, crm_activity_links[k].table, "id",
+					  err);
+		if (rc <= 0)
+			return rc < 0 ? -1 : 1;
+	}
+	st = crm_db_cached(db, exists_sql[k], err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && company && k == 0)
+		*company = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return crm_db_error(db, rc, "database", err);
+}
+
+static int missing_link(struct crm_err *err, long k, int64_t id)
+{
+	snprintf(err->field, sizeof(err->field), "%s",
+		 crm_activity_links[k].column);
+	return crm_err_set(err, CRM_EX_DATAERR, "no %s %lld",
+			   crm_activity_links[k].entity, (long long)id);
+}
+
+/* "Web Visit", "web-visit" -> "web_visit". */
+static void fold_type(const char *in, struct crm_buf *out)
+{
+	crm_buf_reset(out);
+	for (; *in; in++) {
+		unsigned char c = (unsigned char)*in;
+		crm_buf_addc(out,
+			     c == ' ' || c == '-' ? '_' : (char)tolower(c));
+	}
+}
+
+static int parse_time(const char *in, const char *field, char *out,
+		      struct crm_err *err)
+{
+	crm_time t;
+
+	if (crm_datetime_parse(in, &t, err) < 0) {
+		snprintf(err->field, sizeof(err->field), "%s", field);
+		return -1;
+	}
+	crm_datetime_format(t, out);
+	return 0;
+}
+
+int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
+		     int64_t *id, struct crm_err *err)
+{
+	static const char ins[] =
+	    "INSERT INTO activities (type, direction, subject, body, "
+	    "occurred_at, owner, channel, due_at, contact_id, company_id, "
+	    "lead_id, deal_id, ticket_id, created_at, updated_at) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?14)";
+	int64_t links[5] = {a->contact_id, a->company_id, a->lead_id,
+			    a->deal_id, a->ticket_id};
+	char occurred[CRM_TIME_LEN], due[CRM_TIME_LEN], now[CRM_TIME_LEN];
+	struct crm_buf type = {0};
+	sqlite3_stmt *st;
+	int rc = -1, s;
+
+	crm_datetime_format(db->now, now);
+	if (!a->type || !*a->type) {
+		snprintf(err->field, sizeof(err->field), "type");
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "missing required field");
+	}
+	if (a->direction && strcmp(a->direction, "in") &&
+	    strcmp(a->direction, "out")) {
+		snprintf(err->field, sizeof(err->field), "direction");
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "unknown value '%s' (expected one of: in, "
+				   "out)",
+				   a->direction);
+	}
+	if (a->occurred_at &&
+	    parse_time(a->occurred_at, "occurred_at", occurred, err) < 0)
+		return -1;
+	if (!a->occurred_at)
+		memcpy(occurred, now, sizeof(now));
+	if (a->due_at && parse_time(a->due_at, "due_at", due, err) < 0)
+		return -1;
+	for (long k = 0; k < 5; k++) {
+		int64_t company;
+		int e;
+
+		if (!links[k])
+			continue;
+		e = link_exists(db, k, links[k], &company, err);
+		if (e < 0)
+			return -1;
+		if (!e)
+			return missing_link(err, k, links[k]);
+		if (k == 0 && !links[1])
+			links[1] = company;
+	}
+	st = crm_db_cached(db, ins, err);
+	if (!st)
+		return -1;
+	fold_type(a->type, &type);
+	crm_db_bind_text(st, 1, type.s);
+	crm_db_bind_text(st, 2, a->direction);
+	crm_db_bind_text(st, 3, a->subject);
+	crm_db_bind_text(st, 4, a->body);
+	crm_db_bind_text(st, 5, occurred);
+	crm_db_bind_text(st, 6, a->owner);
+	crm_db_bind_text(st, 7, a->channel);
+	crm_db_bind_text(st, 8, a->due_at ? due : NULL);
+	for (int k = 0; k < 5; k++)
+		if (links[k])
+			sqlite3_bind_int64(st, 9 + k, links[k]);
+	crm_db_bind_text(st, 14, now);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "cannot insert activity", err);
+		goto out;
+	}
+	if (id)
+		*id = sqlite3_last_insert_rowid(db->h);
+	for (long k = 0; k < 5; k++)
+		if (links[k] &&
+		    crm_activity_touch(db, crm_activity_links[k].column,
+				       links[k], occurred, err) < 0)
+			goto out;
+	rc = 0;
+out:
+	crm_buf_release(&type);
+	return rc;
+}
+
+/* -- import hooks ------------------------------------------------------ */
+
+/* Contact by email: 1 found (*id, *company), 0 none, -1 error (several:
+ * CRM_EX_DATAERR). */
+static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
+			    int64_t *company, struct crm_err *err)
+{
+	struct crm_buf norm = {0}, key = {0};
+	sqlite3_stmt *st;
+	int rc = -1, s, n = 0;
+
+	if (crm_norm_email(email, &norm, err) < 0)
+		goto out;
+	crm_norm_email_key(norm.s, &key);
+	st = crm_db_cached(db,
+			   "SELECT id, company_id FROM contacts WHERE "
+			   "email_key = ? LIMIT 2",
+			   err);
+	if (!st)
+		goto out;
+	sqlite3_bind_text(st, 1, key.s, (int)key.len, SQLITE_STATIC);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		if (n++ == 0) {
+			*id = sqlite3_column_int64(st, 0);
+			*company = sqlite3_column_int64(st, 1);
+		}
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	if (n > 1) {
+		crm_err_set(err, CRM_EX_DATAERR,
+			    "'%s' matches several contacts; give contact_id",
+			    email);
+		goto out;
+	}
+	rc = n;
+out:
+	crm_buf_release(&norm);
+	crm_buf_release(&key);
+	return rc;
+}
+
+static int contact_by_external_id(struct crm_db *db, const char *xid,
+				  int64_t *id, int64_t *company,
+				  struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db, "SELECT id, company_id FROM contacts WHERE external_id = ?",
+	    err);
+	int s;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, xid);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*company = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (s == SQLITE_ROW)
+		return 1;
+	if (s == SQLITE_DONE)
+		return 0;
+	return crm_db_error(db, s, "database", err);
+}
+
+/* Input columns that name the contact rather than give its id: resolved
+ * to contact_id and not kept as custom fields. */
+static const char *const contact_columns[] = {
+    "contact", "contact_email", "email", "contact_external_id", NULL};
+
+static int set_id(struct crm_row *row, const char *field, int64_t id)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)id);
+	return crm_row_set(row, field, id ? buf : NULL);
+}
+
+/* Resolve a contact named by one of contact_columns into contact_id: the
+ * first such column given wins; all of them are removed from custom. */
+static int resolve_contact(struct crm_db *db, struct crm_row *row,
+			   int64_t *company, bool *resolved,
+			   struct crm_err *err)
+{
+	*resolved = false;
+	for (size_t c = 0; contact_columns[c]; c++) {
+		const char *col = contact_columns[c];
+		json_t *j = json_object_get(row->custom, col);
+		char num[32];
+		const char *v;
+		int64_t id = 0;
+		int rc;
+
+		if (!j)
+			continue;
+		if (*resolved) {
+			json_object_del(row->custom, col);
+			continue;
+		}
+		snprintf(err->field, sizeof(err->field), "%s", col);
+		if (json_is_integer(j)) {
+			snprintf(num, sizeof(num), "%lld",
+				 (long long)json_integer_value(j));
+			v = num;
+		} else if (json_is_string(j)) {
+			v = json_string_value(j);
+		} else {
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "expected a string");
+		}
+		if (!strcmp(col, "contact_external_id"))
+			rc = contact_by_external_id(db, v, &id, company, err);
+		else if (!strcmp(col, "contact") && crm_parse_int(v, &id) == 0)
+			rc = id > 0 ? link_exists(db, 0, id, company, err) : 0;
+		else if (strchr(v, '@') || strcmp(col, "contact"))
+			rc = contact_by_email(db, v, &id, company, err);
+		else
+			rc = contact_by_external_id(db, v, &id, company, err);
+		if (rc < 0)
+			return -1;
+		if (!rc)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "no contact '%s'", v);
+		err->field[0] = '\0';
+		set_id(row, "contact_id", id);
+		json_object_del(row->custom, col);
+		*resolved = true;
+	}
+	return 0;
+}
+
+static int activity_prepare(struct crm_db *db, const struct crm_entity *e,
+			    struct crm_row *row, const struct crm_row *old,
+			    void *arg, struct crm_err *err)
+{
+	const char *type = crm_row_get(row, "type");
+	int64_t company = 0;
+	bool resolved;
+	long tf = crm_entity_field(e, "type");
+
+	(void)arg;
+	if (type && row->touched[tf]) {
+		struct crm_buf b = {0};
+
+		fold_type(type, &b);
+		crm_row_set(row, "type", b.s);
+		crm_buf_release(&b);
+	}
+	if (!old && !crm_row_get(row, "occurred_at")) {
+		char now[CRM_TIME_LEN];
+
+		crm_row_set(row, "occurred_at",
+			    crm_datetime_format(db->now, now));
+	}
+	if (resolve_contact(db, row, &company, &resolved, err) < 0)
+		return -1;
+	for (long k = 0; k < (long)crm_activity_nlinks; k++) {
+		const char *col = crm_activity_links[k].column;
+		long f = crm_entity_field(e, col);
+		const char *v = row->v[f];
+		int64_t id;
+		int rc;
+
+		if (!v || (k == 0 && resolved) || (old && !row->touched[f]))
+			continue;
+		id = strtoll(v, NULL, 10);
+		rc = link_exists(db, k, id, k == 0 ? &company : NULL, err);
+		if (rc < 0)
+			return -1;
+		if (!rc)
+			return missing_link(err, k, id);
+	}
+	/* an activity with a contact of a company counts for the company */
+	if (company && !crm_row_get(row, "company_id"))
+		set_id(row, "company_id", company);
+	return 0;
+}
+
+static int activity_written(struct crm_db *db, const struct crm_entity *e,
+			    const struct crm_row *row, bool inserted, void *arg,
+			    struct crm_err *err)
+{
+	const char *at = crm_row_get(row, "occurred_at");
+
+	(void)inserted;
+	(void)arg;
+	for (size_t k = 0; at && k < crm_activity_nlinks; k++) {
+		const char *v =
+		    row->v[crm_entity_field(e, crm_activity_links[k].column)];
+
+		if (v && crm_activity_touch(db, crm_activity_links[k].column,
+					    strtoll(v, NULL, 10), at, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+const struct crm_entity crm_activity_entity = {
+    .name = "activity",
+    .plural = "activities",
+    .table = "activities",
+    .fields = activity_fields,
+    .nfields = sizeof(activity_fields) / sizeof(activity_fields[0]),
+    .keys = "id,external_id",
+    .prepare = activity_prepare,
+    .written = activity_written,
+};

@@ -1,0 +1,59 @@
+/* activity.h - activities: interactions (calls, emails, meetings, web
+ * events ...) and tasks, linked to a contact, company, lead, deal or
+ * ticket. Any module may log one inside its own open transaction; logging
+ * keeps last_activity_at current on every linked record. */
+#ifndef CRM_ACTIVITY_H
+#define CRM_ACTIVITY_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "entity.h"
+
+extern const struct crm_entity crm_activity_entity;
+
+/* One activity to log. Strings are borrowed; NULL means none. A link of 0
+ * means none. type is required ("call", "email", "note", "task" ...; folded
+ * to lower case with '_' for spaces and '-'); direction is NULL, "in" or
+ * "out"; times take any form crm_datetime_parse does. */
+struct crm_activity {
+	const char *type, *direction, *subject, *body;
+	const char *occurred_at; /* NULL: now (db->now) */
+	const char *owner, *channel;
+	const char *due_at; /* a task: open until done_at is set */
+	int64_t contact_id, company_id, lead_id, deal_id, ticket_id;
+};
+
+/* Insert a inside the caller's open transaction and keep last_activity_at
+ * (the maximum occurred_at) current on each linked record. company_id 0
+ * with a contact_id is filled from the contact's company. A link to a
+ * record that does not exist is CRM_EX_DATAERR with err->field naming the
+ * link. *id (may be NULL) gets the new id. Returns 0 or -1. */
+int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
+		     int64_t *id, struct crm_err *err);
+
+/* The link columns of activities, the table each refers to and its
+ * entity name. A linked table gets its last_activity_at column kept
+ * current as soon as it exists and has that column (issues that add
+ * leads, deals and tickets only need the column in their table). */
+struct crm_activity_link {
+	const char *column; /* "deal_id" */
+	const char *table;  /* "deals" */
+	const char *entity; /* "deal" */
+};
+extern const struct crm_activity_link crm_activity_links[];
+extern const size_t crm_activity_nlinks;
+
+/* Set last_activity_at of record id in the table of link column column
+ * ("contact_id" ...) to at when it is later than the value there (or
+ * there is none). A table that does not exist yet, or lacks the column,
+ * is skipped. Does not change updated_at. Returns 0 or -1. */
+int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
+		       const char *at, struct crm_err *err);
+
+/* Whether table exists and has column (cached per process: the schema is
+ * the binary's). Returns 1, 0, or -1 on error. */
+int crm_table_has_column(struct crm_db *db, const char *table,
+			 const char *column, struct crm_err *err);
+
+#endif
