@@ -12,6 +12,8 @@ export LC_ALL=C TZ=UTC CRM_NOW=2026-11-22T09:30:00Z CRM_USER=tester \
 	CRM_SHARE="$TOP/share/crm" NO_COLOR=1
 unset CRM_PHONE_COUNTRY CRM_BUSY_TIMEOUT
 DATA="$TOP/tests/data"
+export LSAN_OPTIONS="print_suppressions=0:suppressions=$TOP/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 tap_n=0
 
 ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
