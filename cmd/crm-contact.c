@@ -1,6 +1,7 @@
 /* crm-contact - people: add, import, list, show, update, delete, export,
  * tag, undo. Every verb is the shared entity engine's. */
 #include "cli.h"
+#include "cli_view.h"
 #include "contact.h"
 
 static const struct crm_verb verbs[] = {
@@ -13,8 +14,9 @@ static const struct crm_verb verbs[] = {
 	 CRM_VERB_WRITE},
 	{"list", "[ID...]", "List contacts (brief columns on a terminal)", NULL,
 	 NULL, crm_verb_list, 0},
-	{"show", "ID|EMAIL|EXTERNAL_ID", "Show one contact", NULL, NULL,
-	 crm_verb_show, 0},
+	{"show", "ID|EMAIL|EXTERNAL_ID",
+	 "Show one contact: its company, recent activities and open tasks",
+	 NULL, NULL, crm_verb_view, 0},
 	{"update", "[ID...]",
 	 "Change fields of the given contacts, or of those --where selects",
 	 crm_update_options, crm_entity_opts_parse, crm_verb_update,

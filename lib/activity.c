@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "company.h"
 #include "normalize.h"
 
 static const char *const directions[] = {"in", "out", NULL};
@@ -420,6 +421,36 @@ static int resolve_contact(struct crm_db *db, struct crm_row *row,
 	return 0;
 }
 
+/* "company" names the company by id, external id, name or domain. */
+static int resolve_company(struct crm_db *db, struct crm_row *row,
+			   struct crm_err *err)
+{
+	json_t *j = json_object_get(row->custom, "company");
+	struct crm_row c;
+	int rc;
+
+	if (!j)
+		return 0;
+	snprintf(err->field, sizeof(err->field), "company");
+	if (!json_is_string(j))
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "expected a company name or id");
+	crm_row_init(&c, &crm_company_entity);
+	rc = crm_entity_find(db, &crm_company_entity, json_string_value(j), &c,
+			     err);
+	if (rc == 0)
+		crm_err_set(err, CRM_EX_DATAERR, "no company '%s'",
+			    json_string_value(j));
+	if (rc > 0) {
+		crm_row_set(row, "company_id", c.v[0]);
+		row->touched[crm_entity_field(row->e, "company_id")] = true;
+		json_object_del(row->custom, "company");
+		err->field[0] = '\0';
+	}
+	crm_row_release(&c);
+	return rc > 0 ? 0 : -1;
+}
+
 static int activity_prepare(struct crm_db *db, const struct crm_entity *e,
 			    struct crm_row *row, const struct crm_row *old,
 			    void *arg, struct crm_err *err)
@@ -444,6 +475,8 @@ static int activity_prepare(struct crm_db *db, const struct crm_entity *e,
 			    crm_datetime_format(db->now, now));
 	}
 	if (resolve_contact(db, row, &company, &resolved, err) < 0)
+		return -1;
+	if (resolve_company(db, row, err) < 0)
 		return -1;
 	for (long k = 0; k < (long)crm_activity_nlinks; k++) {
 		const char *col = crm_activity_links[k].column;

@@ -270,12 +270,15 @@ int crm_verb_import(struct crm_cli *cli)
 				     .progress_arg = cli};
 	struct emit_ctx ec = {.cli = cli};
 	struct crm_import_stats st, total = {0};
+	struct crm_hook_counts counts = {0};
+	struct crm_buf made = {0};
 	struct crm_reader **rs = NULL;
 	FILE **fps = NULL;
 	size_t nr = 0;
 	int status = 0;
 
 	crm_rec_init(&ec.rec);
+	io.hook_arg = &counts;
 	if (o->reject) {
 		io.reject = crm_cli_create(cli, o->reject, o->force);
 		if (!io.reject)
@@ -305,14 +308,18 @@ int crm_verb_import(struct crm_cli *cli)
 		goto out;
 	}
 	crm_cli_progress_end(cli);
+	for (size_t k = 0; e->counters && e->counters[k]; k++)
+		crm_buf_addf(&made, ", %llu %s", (unsigned long long)counts.n[k],
+			     e->counters[k]);
 	crm_cli_note(cli,
 		     "%s%llu inserted, %llu updated, %llu unchanged, %llu "
-		     "rejected%s",
+		     "rejected%s%s",
 		     cli->dry_run ? "dry run: " : "",
 		     (unsigned long long)total.n[CRM_INSERTED],
 		     (unsigned long long)total.n[CRM_UPDATED],
 		     (unsigned long long)total.n[CRM_UNCHANGED],
 		     (unsigned long long)total.n[CRM_REJECTED],
+		     crm_buf_str(&made),
 		     total.n[CRM_REJECTED] && o->reject ? " (see the reject file)"
 							: "");
 	goto out;
@@ -325,6 +332,7 @@ out:
 		status = crm_cli_fail(cli);
 	}
 	crm_cli_readers_free(rs, fps, nr);
+	crm_buf_release(&made);
 	crm_writer_free(ec.w);
 	crm_strv_release(&ec.cols);
 	crm_rec_release(&ec.rec);

@@ -1,6 +1,7 @@
 /* contact.c - the contact entity: people. */
 #include <string.h>
 
+#include "company.h"
 #include "contact.h"
 
 static const char *const lifecycle_stages[] = {
@@ -38,17 +39,16 @@ static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 			   struct crm_row *row, const struct crm_row *old,
 			   void *arg, struct crm_err *err)
 {
-	(void)db;
 	(void)e;
-	(void)arg;
-	(void)old;
 	if (!crm_row_get(row, "first_name") && !crm_row_get(row, "last_name") &&
 	    !crm_row_get(row, "email") && !crm_row_get(row, "phone"))
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "a contact needs a name, an email or a "
 				   "phone");
-	return 0;
+	return crm_company_link_contact(db, row, old, arg, err);
 }
+
+static const char *const contact_counters[] = {"companies created", NULL};
 
 const struct crm_entity crm_contact_entity = {
 	.name = "contact",
@@ -58,4 +58,5 @@ const struct crm_entity crm_contact_entity = {
 	.nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
 	.keys = "id,external_id,email",
 	.prepare = contact_prepare,
+	.counters = contact_counters,
 };

@@ -2,11 +2,13 @@
 #include <string.h>
 
 #include "activity.h"
+#include "company.h"
 #include "contact.h"
 #include "entity.h"
 
 static const struct crm_entity *const entities[] = {
 	&crm_contact_entity,
+	&crm_company_entity,
 	&crm_activity_entity,
 };
 

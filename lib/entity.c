@@ -382,6 +382,13 @@ int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
 		if (f->flags & CRM_FF_MATCH && f->type == CRM_T_EMAIL) {
 			crm_norm_email_key(v.s, &k);
 			col = NULL;
+		} else if (f->flags & CRM_FF_MATCH && f->match) {
+			if (f->match(v.s, v.len, &k) < 0) {
+				crm_buf_release(&v);
+				crm_buf_release(&k);
+				continue;
+			}
+			col = NULL;
 		}
 		if (col) {
 			rc = find_by(db, e, col, v.s, row, err);

@@ -50,6 +50,10 @@ struct crm_field {
 	const char *const *values; /* CRM_T_ENUM: allowed values, in order */
 	const char *ref;           /* CRM_T_REF: the entity referred to;
 				      CRM_T_MONEY: the currency field */
+	/* CRM_FF_MATCH: the matching form for NAME_key (appends to out;
+	 * returns 0, or -1 for none); NULL: crm_norm_key (email and phone
+	 * fields have their own). */
+	int (*match)(const char *s, size_t len, struct crm_buf *out);
 };
 
 struct crm_row;
@@ -72,6 +76,17 @@ struct crm_entity {
 	int (*written)(struct crm_db *db, const struct crm_entity *e,
 		       const struct crm_row *row, bool inserted, void *arg,
 		       struct crm_err *err);
+	/* Names of what the hooks count in a struct crm_hook_counts
+	 * ("companies created"), NULL-terminated; NULL: nothing. */
+	const char *const *counters;
+};
+
+/* What an entity's hooks count during an import, for the summary line:
+ * the generic import, add and update verbs pass one as hook_arg (it may
+ * also be NULL: hooks must check). n[i] is named by e->counters[i]. */
+#define CRM_HOOK_COUNTERS 4
+struct crm_hook_counts {
+	uint64_t n[CRM_HOOK_COUNTERS];
 };
 
 /* Every entity libcrm knows (lib/entities.c), for undo and merges. */

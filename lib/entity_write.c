@@ -293,6 +293,8 @@ static bool match_form(const struct crm_field *f, const char *v,
 		return crm_norm_phone(v, getenv("CRM_PHONE_COUNTRY"), out,
 				      &e2) == 0;
 	default:
+		if (f->match)
+			return f->match(v, strlen(v), out) == 0;
 		return crm_norm_key(v, strlen(v), out) == 0;
 	}
 }
@@ -595,6 +597,7 @@ static int merge(struct crm_importer *im, bool found, struct crm_err *err)
 		free(row->v[i]);
 		row->v[i] = im->in.v[i];
 		im->in.v[i] = NULL;
+		row->touched[i] = true; /* for the prepare hook */
 	}
 	json_object_foreach(im->in.custom, k, j)
 	{
@@ -612,6 +615,7 @@ static int merge(struct crm_importer *im, bool found, struct crm_err *err)
 			continue;
 		free(row->v[i]);
 		row->v[i] = NULL;
+		row->touched[i] = true;
 		if (!im->money[i])
 			continue;
 		cur = f->ref ? crm_row_get(row, f->ref) : NULL;

@@ -1,0 +1,135 @@
+/* cli_view.c - show for contacts and companies: the 360-degree view as a
+ * card on a terminal and one nested JSON object in JSON and NDJSON; CSV,
+ * TSV and --fields give the plain record (crm_verb_show). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_view.h"
+#include "view.h"
+
+static const char *str(json_t *o, const char *k)
+{
+	json_t *j = json_object_get(o, k);
+
+	return json_is_string(j) ? json_string_value(j) : NULL;
+}
+
+/* One line for a related record: id, then what names it. */
+static void line(struct crm_buf *b, json_t *o)
+{
+	static const char *const names[] = {
+	    "occurred_at", "due_at", "type",  "name",	 "first_name",
+	    "last_name",   "email",  "title", "subject", "stage",
+	    "status",	   "owner",  NULL};
+	json_t *id = json_object_get(o, "id");
+
+	crm_buf_addf(b, "  %lld", (long long)json_integer_value(id));
+	for (size_t i = 0; names[i]; i++) {
+		const char *v = str(o, names[i]);
+		if (v)
+			crm_buf_addf(b, "  %s", v);
+	}
+	crm_buf_addc(b, '\n');
+}
+
+static void card(struct crm_buf *b, json_t *view)
+{
+	const char *key;
+	json_t *v;
+	bool first = true;
+
+	json_object_foreach(view, key, v)
+	{
+		if (first) {
+			const char *k;
+			json_t *f;
+			size_t wd = 0;
+
+			json_object_foreach(v, k, f) if (strlen(k) > wd) wd =
+			    strlen(k);
+			json_object_foreach(v, k, f)
+			{
+				char *s;
+
+				if (json_is_null(f))
+					continue;
+				s = json_is_string(f)
+					? crm_xstrdup(json_string_value(f))
+					: json_dumps(f, JSON_ENCODE_ANY);
+				crm_buf_addf(b, "%-*s  %s\n", (int)wd, k, s);
+				free(s);
+			}
+			first = false;
+			continue;
+		}
+		if (json_is_null(v))
+			continue;
+		if (json_is_array(v) && !json_array_size(v))
+			continue;
+		crm_buf_addf(b, "\n%s:\n", key);
+		if (json_is_array(v)) {
+			size_t i;
+			json_t *o;
+
+			json_array_foreach(v, i, o) line(b, o);
+		} else if (json_object_get(v, "id")) {
+			line(b, v);
+		} else {
+			const char *k;
+			json_t *f;
+
+			json_object_foreach(v, k, f)
+			    crm_buf_addf(b, "  %s  %lld\n", k,
+					 (long long)json_integer_value(f));
+		}
+	}
+}
+
+int crm_verb_view(struct crm_cli *cli)
+{
+	const struct crm_entity *e = cli->cmd->entity;
+	enum crm_fmt f = crm_cli_format(cli);
+	struct crm_buf out = {0};
+	struct crm_row row;
+	json_t *view = NULL;
+	int rc, status = 0;
+
+	if (cli->fields || cli->ids || f == CRM_FMT_CSV || f == CRM_FMT_TSV)
+		return crm_verb_show(cli);
+	if (cli->args.n != 1) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "show takes one %s",
+			    e->name);
+		return crm_cli_fail(cli);
+	}
+	crm_row_init(&row, e);
+	rc = crm_entity_find(cli->db, e, cli->args.v[0], &row, &cli->err);
+	if (rc == 0)
+		crm_err_set(&cli->err, CRM_EX_NOINPUT, "no %s '%s'", e->name,
+			    cli->args.v[0]);
+	if (rc > 0)
+		view = crm_view(cli->db, &row, &cli->err);
+	if (!view) {
+		status = crm_cli_fail(cli);
+		goto out;
+	}
+	if (f == CRM_FMT_TABLE) {
+		card(&out, view);
+	} else {
+		char *s = json_dumps(view, JSON_COMPACT);
+		crm_buf_adds(&out, s);
+		crm_buf_addc(&out, '\n');
+		free(s);
+	}
+	if (fwrite(out.s, 1, out.len, stdout) != out.len) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		status = crm_cli_fail(cli);
+	}
+out:
+	json_decref(view);
+	crm_buf_release(&out);
+	crm_row_release(&row);
+	return status;
+}

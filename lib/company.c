@@ -1,0 +1,663 @@
+/* company.c - the company entity: accounts, their hierarchy and roll-ups,
+ * and how contacts link to them. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity.h"
+#include "company.h"
+#include "normalize.h"
+
+static const struct crm_field company_fields[] = {
+    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    {"name", CRM_T_TEXT,
+     CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF, NULL, NULL,
+     crm_norm_company},
+    {"name_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+    {"domain", CRM_T_TEXT, CRM_FF_KEY | CRM_FF_BRIEF},
+    {"industry", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"employees", CRM_T_INT, 0},
+    {"annual_revenue", CRM_T_MONEY, 0, NULL, "currency"},
+    {"currency", CRM_T_TEXT, 0},
+    {"region", CRM_T_TEXT, 0},
+    {"country", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"parent_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "company"},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"tags", CRM_T_TAGS, 0},
+    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+};
+
+/* -- roll-ups: one line per table counted per company ------------------ */
+
+static const struct crm_company_rollup rollups[] = {
+    {"contacts", "contacts", "company_id", NULL},
+    {"open_deals", "deals", "company_id,status", "status = 'open'"},
+    {"open_tickets", "tickets", "company_id,status",
+     "status NOT IN ('resolved', 'closed')"},
+};
+
+long crm_company_rollups(struct crm_db *db,
+			 const struct crm_company_rollup ***out,
+			 struct crm_err *err)
+{
+	size_t n = sizeof(rollups) / sizeof(rollups[0]);
+	long k = 0;
+
+	*out = crm_xcalloc(n, sizeof(**out));
+	for (size_t i = 0; i < n; i++) {
+		struct crm_strv cols = {0};
+		int ok = 1;
+
+		crm_strv_split(&cols, rollups[i].needs, ',');
+		for (size_t c = 0; ok == 1 && c < cols.n; c++)
+			ok = crm_table_has_column(db, rollups[i].table,
+						  cols.v[c], err);
+		crm_strv_release(&cols);
+		if (ok < 0) {
+			free(*out);
+			*out = NULL;
+			return -1;
+		}
+		if (ok)
+			(*out)[k++] = &rollups[i];
+	}
+	return k;
+}
+
+/* -- hierarchy --------------------------------------------------------- */
+
+int crm_company_cycle(int64_t self, int64_t parent,
+		      int64_t (*parent_of)(int64_t id, void *arg), void *arg,
+		      long max_depth)
+{
+	for (long d = 0; parent; d++) {
+		if (parent == self || d > max_depth)
+			return 1;
+		parent = parent_of(parent, arg);
+		if (parent < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct parent_ctx {
+	struct crm_db *db;
+	struct crm_err *err;
+};
+
+static int64_t db_parent_of(int64_t id, void *arg)
+{
+	struct parent_ctx *pc = arg;
+	sqlite3_stmt *st = crm_db_cached(
+	    pc->db, "SELECT parent_id FROM companies WHERE id = ?", pc->err);
+	int64_t p = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		p = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_error(pc->db, rc, "database", pc->err);
+	return p;
+}
+
+static int company_exists(struct crm_db *db, int64_t id, struct crm_err *err)
+{
+	sqlite3_stmt *st =
+	    crm_db_cached(db, "SELECT 1 FROM companies WHERE id = ?", err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return crm_db_error(db, rc, "database", err);
+}
+
+/* "https://www.Acme.com/about" -> "acme.com". */
+static int norm_domain(const char *in, struct crm_buf *out)
+{
+	const char *p = in, *end;
+
+	crm_buf_reset(out);
+	if (!strncasecmp(p, "https://", 8))
+		p += 8;
+	else if (!strncasecmp(p, "http://", 7))
+		p += 7;
+	if (!strncasecmp(p, "www.", 4))
+		p += 4;
+	end = p + strcspn(p, "/?#");
+	while (end > p && end[-1] == '.')
+		end--;
+	for (const char *c = p; c < end; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (!(isalnum(u) || u == '-' || u == '.' || u >= 0x80))
+			return -1;
+		crm_buf_addc(out, (char)tolower(u));
+	}
+	return out->len && strchr(out->s, '.') ? 0 : -1;
+}
+
+static int company_prepare(struct crm_db *db, const struct crm_entity *e,
+			   struct crm_row *row, const struct crm_row *old,
+			   void *arg, struct crm_err *err)
+{
+	long df = crm_entity_field(e, "domain"),
+	     pf = crm_entity_field(e, "parent_id");
+	json_t *pj = json_object_get(row->custom, "parent");
+	struct crm_buf b = {0};
+	int64_t self = crm_row_id(row), parent;
+	struct parent_ctx pc = {db, err};
+	int rc;
+
+	(void)arg;
+	if (row->v[df] && row->touched[df]) {
+		if (norm_domain(row->v[df], &b) < 0) {
+			snprintf(err->field, sizeof(err->field), "domain");
+			crm_err_set(err, CRM_EX_DATAERR, "invalid domain '%s'",
+				    row->v[df]);
+			crm_buf_release(&b);
+			return -1;
+		}
+		crm_row_set(row, "domain", b.s);
+	}
+	crm_buf_release(&b);
+	/* "parent" names the parent by id, external id, name or domain */
+	if (pj) {
+		struct crm_row p;
+
+		if (!json_is_string(pj)) {
+			snprintf(err->field, sizeof(err->field), "parent");
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "expected a company name or id");
+		}
+		crm_row_init(&p, e);
+		rc = crm_entity_find(db, e, json_string_value(pj), &p, err);
+		if (rc == 0)
+			crm_err_set(err, CRM_EX_DATAERR, "no company '%s'",
+				    json_string_value(pj));
+		if (rc <= 0) {
+			snprintf(err->field, sizeof(err->field), "parent");
+			crm_row_release(&p);
+			return -1;
+		}
+		crm_row_set(row, "parent_id", p.v[0]);
+		row->touched[pf] = true;
+		crm_row_release(&p);
+		json_object_del(row->custom, "parent");
+	}
+	if (!row->v[pf] || (old && !row->touched[pf]))
+		return 0;
+	parent = strtoll(row->v[pf], NULL, 10);
+	snprintf(err->field, sizeof(err->field), "parent_id");
+	rc = company_exists(db, parent, err);
+	if (rc < 0)
+		return -1;
+	if (!rc)
+		return crm_err_set(err, CRM_EX_DATAERR, "no company %lld",
+				   (long long)parent);
+	rc = crm_company_cycle(self, parent, db_parent_of, &pc, 100000);
+	if (rc < 0)
+		return -1;
+	if (rc && parent == self)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "a company cannot be its own parent");
+	if (rc)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "company %lld is below company %lld: that "
+				   "would make a cycle",
+				   (long long)parent, (long long)self);
+	err->field[0] = '\0';
+	return 0;
+}
+
+const struct crm_entity crm_company_entity = {
+    .name = "company",
+    .plural = "companies",
+    .table = "companies",
+    .fields = company_fields,
+    .nfields = sizeof(company_fields) / sizeof(company_fields[0]),
+    .keys = "id,external_id,name",
+    .prepare = company_prepare,
+};
+
+/* -- contacts to companies --------------------------------------------- */
+
+bool crm_company_free_mail(const char *domain)
+{
+	static const char *const free_mail[] = {
+	    "126.com",	   "163.com",	     "aol.com",	    "fastmail.com",
+	    "gmail.com",   "googlemail.com", "gmx.de",	    "gmx.net",
+	    "hey.com",	   "hotmail.com",    "icloud.com",  "live.com",
+	    "mac.com",	   "mail.ru",	     "me.com",	    "msn.com",
+	    "outlook.com", "pm.me",	     "proton.me",   "protonmail.com",
+	    "qq.com",	   "web.de",	     "yahoo.co.uk", "yahoo.com",
+	    "yandex.ru",   "zoho.com",	     NULL,
+	};
+	for (size_t i = 0; free_mail[i]; i++)
+		if (!strcmp(domain, free_mail[i]))
+			return true;
+	return false;
+}
+
+/* The first company (lowest id) whose column equals v: its id, 0 none,
+ * -1 error. sql is a literal (cached statement). */
+static int64_t first_company(struct crm_db *db, const char *sql, const char *v,
+			     struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(db, sql, err);
+	int64_t id = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, v);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "database", err);
+	return id;
+}
+
+static int64_t by_domain(struct crm_db *db, const char *domain,
+			 struct crm_err *err)
+{
+	if (!domain || crm_company_free_mail(domain))
+		return 0;
+	return first_company(db,
+			     "SELECT id FROM companies WHERE domain = ? "
+			     "ORDER BY id LIMIT 1",
+			     domain, err);
+}
+
+static int64_t create_company(struct crm_db *db, const char *name,
+			      const char *key, const char *domain,
+			      struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "INSERT INTO companies (name, name_key, domain, created_at, "
+	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+	    err);
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, name);
+	crm_db_bind_text(st, 2, key);
+	crm_db_bind_text(
+	    st, 3, domain && !crm_company_free_mail(domain) ? domain : NULL);
+	crm_db_bind_text(st, 4, crm_datetime_format(db->now, now));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "cannot create company", err);
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int crm_company_link_contact(struct crm_db *db, struct crm_row *row,
+			     const struct crm_row *old,
+			     struct crm_hook_counts *counts,
+			     struct crm_err *err)
+{
+	const struct crm_entity *e = row->e;
+	long cf = crm_entity_field(e, "company");
+	long idf = crm_entity_field(e, "company_id");
+	long ef = crm_entity_field(e, "email");
+	const char *name = row->v[cf], *email = row->v[ef];
+	struct crm_buf domain = {0}, key = {0};
+	int64_t id = 0;
+	int rc = -1;
+	char buf[32];
+
+	if (email)
+		crm_norm_email_domain(email, &domain);
+	if (row->v[idf] && (row->touched[idf] || !old)) {
+		/* an id given: kept when it exists; else the name decides
+		 * (an export imported into another database) */
+		int ex =
+		    company_exists(db, strtoll(row->v[idf], NULL, 10), err);
+		if (ex < 0)
+			goto out;
+		if (ex) {
+			rc = 0;
+			goto out;
+		}
+		if (!name) {
+			snprintf(err->field, sizeof(err->field), "company_id");
+			crm_err_set(err, CRM_EX_DATAERR, "no company %s",
+				    row->v[idf]);
+			goto out;
+		}
+	} else if (old && !row->touched[cf] &&
+		   !(row->touched[ef] && !row->v[idf])) {
+		rc = 0; /* nothing that decides the link changed */
+		goto out;
+	}
+	if (!name) {
+		/* no company named: an existing company with the email's
+		 * domain, never a new one */
+		if (old && row->touched[cf] && !row->touched[idf]) {
+			crm_row_set(row, "company_id", NULL);
+			rc = 0;
+			goto out;
+		}
+		id = domain.len ? by_domain(db, domain.s, err) : 0;
+	} else {
+		crm_norm_company(name, strlen(name), &key);
+		id =
+		    first_company(db,
+				  "SELECT id FROM companies WHERE name_key = ? "
+				  "ORDER BY id LIMIT 1",
+				  key.s, err);
+		if (id == 0 && domain.len)
+			id = by_domain(db, domain.s, err);
+		if (id == 0) {
+			id = create_company(db, name, key.s,
+					    domain.len ? domain.s : NULL, err);
+			if (id > 0 && counts)
+				counts->n[0]++;
+		}
+	}
+	if (id < 0)
+		goto out;
+	snprintf(buf, sizeof(buf), "%lld", (long long)id);
+	crm_row_set(row, "company_id", id ? buf : NULL);
+	rc = 0;
+out:
+	crm_buf_release(&domain);
+	crm_buf_release(&key);
+	return rc;
+}
+
+/* -- tree -------------------------------------------------------------- */
+
+struct tnode {
+	int64_t id, parent;
+	char *name, *key;
+	size_t first_child, nchild; /* into kids[] */
+	bool seen;
+};
+
+struct tree {
+	struct tnode *n;
+	size_t len, cap;
+	size_t *kids;	       /* children of each node, contiguous per node */
+	uint64_t *own, *total; /* len * nroll */
+	size_t nroll;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct tnode *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static long tree_find(const struct tree *t, int64_t id)
+{
+	size_t lo = 0, hi = t->len;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (t->n[mid].id < id)
+			lo = mid + 1;
+		else if (t->n[mid].id > id)
+			hi = mid;
+		else
+			return (long)mid;
+	}
+	return -1;
+}
+
+static int load_tree(struct crm_db *db, struct tree *t, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(
+	    db, "SELECT id, parent_id, name, name_key FROM companies", err);
+	size_t *pos;
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = crm_db_col_text(st, 3);
+
+		t->n = crm_xgrow(t->n, &t->cap, t->len + 1, sizeof(*t->n));
+		t->n[t->len] = (struct tnode){
+		    .id = sqlite3_column_int64(st, 0),
+		    .parent = sqlite3_column_int64(st, 1),
+		    .name = crm_xstrdup(crm_db_col_text(st, 2)),
+		    .key = crm_xstrdup(k ? k : ""),
+		};
+		t->len++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "database", err);
+	if (t->len)
+		qsort(t->n, t->len, sizeof(*t->n), cmp_id);
+	/* children: count, then place */
+	for (size_t i = 0; i < t->len; i++) {
+		long p = t->n[i].parent ? tree_find(t, t->n[i].parent) : -1;
+		if (p >= 0)
+			t->n[p].nchild++;
+		else
+			t->n[i].parent = 0; /* a missing parent makes a root */
+	}
+	pos = crm_xcalloc(t->len + 1, sizeof(*pos));
+	for (size_t i = 0, at = 0; i < t->len; i++) {
+		t->n[i].first_child = pos[i] = at;
+		at += t->n[i].nchild;
+	}
+	t->kids = crm_xcalloc(t->len + 1, sizeof(*t->kids));
+	for (size_t i = 0; i < t->len; i++)
+		if (t->n[i].parent) {
+			long p = tree_find(t, t->n[i].parent);
+			t->kids[pos[p]++] = i;
+		}
+	free(pos);
+	return 0;
+}
+
+static const struct tree *sort_tree;
+
+static int cmp_kid(const void *a, const void *b)
+{
+	const struct tnode *x = &sort_tree->n[*(const size_t *)a];
+	const struct tnode *y = &sort_tree->n[*(const size_t *)b];
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
+}
+
+static int count_rollups(struct crm_db *db, struct tree *t,
+			 const struct crm_company_rollup *const *r, size_t nr,
+			 struct crm_err *err)
+{
+	t->nroll = nr;
+	t->own = crm_xcalloc(t->len * nr + 1, sizeof(*t->own));
+	t->total = crm_xcalloc(t->len * nr + 1, sizeof(*t->total));
+	for (size_t k = 0; k < nr; k++) {
+		struct crm_buf sql = {0};
+		sqlite3_stmt *st;
+		int rc;
+
+		/* table and condition are fixed text from the table above */
+		crm_buf_addf(&sql,
+			     "SELECT company_id, count(*) FROM %s WHERE "
+			     "company_id IS NOT NULL%s%s%s GROUP BY company_id",
+			     r[k]->table, r[k]->where ? " AND (" : "",
+			     r[k]->where ? r[k]->where : "",
+			     r[k]->where ? ")" : "");
+		st = crm_db_prepare(db, sql.s, err);
+		crm_buf_release(&sql);
+		if (!st)
+			return -1;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			long i = tree_find(t, sqlite3_column_int64(st, 0));
+			if (i >= 0)
+				t->own[(size_t)i * nr + k] =
+				    (uint64_t)sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return crm_db_error(db, rc, "database", err);
+	}
+	return 0;
+}
+
+/* Totals bottom up, without recursion: nodes in an order where children
+ * come after parents (BFS from the roots), then summed backwards. */
+static void sum_totals(struct tree *t)
+{
+	size_t *order = crm_xcalloc(t->len + 1, sizeof(*order)), n = 0;
+	size_t nr = t->nroll;
+
+	for (size_t i = 0; i < t->len; i++)
+		if (!t->n[i].parent)
+			order[n++] = i;
+	for (size_t q = 0; q < n; q++) {
+		const struct tnode *x = &t->n[order[q]];
+		for (size_t c = 0; c < x->nchild; c++)
+			order[n++] = t->kids[x->first_child + c];
+	}
+	memcpy(t->total, t->own, t->len * nr * sizeof(*t->own));
+	while (n--) {
+		size_t i = order[n];
+		long p = t->n[i].parent ? tree_find(t, t->n[i].parent) : -1;
+		for (size_t k = 0; p >= 0 && k < nr; k++)
+			t->total[(size_t)p * nr + k] += t->total[i * nr + k];
+	}
+	free(order);
+}
+
+struct frame {
+	size_t node, next;
+	size_t pathlen;
+};
+
+static int walk(struct tree *t, size_t root,
+		int (*fn)(const struct crm_tree_node *n, void *arg), void *arg)
+{
+	struct frame *stack = NULL;
+	size_t depth = 0, cap = 0;
+	struct crm_buf path = {0};
+	int rc = 0;
+
+	stack = crm_xgrow(stack, &cap, 1, sizeof(*stack));
+	stack[0] = (struct frame){root, 0, 0};
+	for (;;) {
+		struct frame *f = &stack[depth];
+		struct tnode *x = &t->n[f->node];
+
+		if (f->next == 0 && !x->seen) {
+			struct crm_tree_node tn;
+
+			x->seen = true;
+			path.len = f->pathlen;
+			crm_buf_addf(&path, "%s%lld", f->pathlen ? "/" : "",
+				     (long long)x->id);
+			tn = (struct crm_tree_node){
+			    .id = x->id,
+			    .parent_id = depth ? x->parent : 0,
+			    .name = x->name,
+			    .depth = (int)depth,
+			    .path = crm_buf_str(&path),
+			    .own = t->own + f->node * t->nroll,
+			    .total = t->total + f->node * t->nroll,
+			};
+			if (fn(&tn, arg) < 0) {
+				rc = -1;
+				break;
+			}
+			f->pathlen = path.len; /* children extend this path */
+		}
+		if (f->next < x->nchild) {
+			size_t c = t->kids[x->first_child + f->next++];
+			size_t pl = f->pathlen;
+
+			if (t->n[c].seen)
+				continue;
+			stack =
+			    crm_xgrow(stack, &cap, depth + 2, sizeof(*stack));
+			stack[++depth] = (struct frame){c, 0, pl};
+			continue;
+		}
+		if (depth == 0)
+			break;
+		depth--;
+	}
+	free(stack);
+	crm_buf_release(&path);
+	return rc;
+}
+
+int crm_company_tree(struct crm_db *db, const int64_t *roots, size_t nroots,
+		     const struct crm_company_rollup *const *r, size_t nr,
+		     int (*fn)(const struct crm_tree_node *n, void *arg),
+		     void *arg, struct crm_err *err)
+{
+	struct tree t = {0};
+	size_t *top = NULL, ntop = 0;
+	int rc = -1;
+
+	if (load_tree(db, &t, err) < 0 || count_rollups(db, &t, r, nr, err) < 0)
+		goto out;
+	sort_tree = &t;
+	for (size_t i = 0; i < t.len; i++)
+		if (t.n[i].nchild > 1)
+			qsort(t.kids + t.n[i].first_child, t.n[i].nchild,
+			      sizeof(*t.kids), cmp_kid);
+	sum_totals(&t);
+	top = crm_xcalloc(t.len + 1, sizeof(*top));
+	if (nroots) {
+		for (size_t i = 0; i < nroots; i++) {
+			long x = tree_find(&t, roots[i]);
+			size_t steps = 0;
+
+			if (x < 0) {
+				crm_err_set(err, CRM_EX_NOINPUT,
+					    "no company %lld",
+					    (long long)roots[i]);
+				goto out;
+			}
+			while (t.n[x].parent && steps++ < t.len)
+				x = tree_find(&t, t.n[x].parent);
+			top[ntop++] = (size_t)x;
+		}
+	} else {
+		for (size_t i = 0; i < t.len; i++)
+			if (!t.n[i].parent)
+				top[ntop++] = i;
+		qsort(top, ntop, sizeof(*top), cmp_kid);
+	}
+	for (size_t i = 0; i < ntop; i++)
+		if (!t.n[top[i]].seen && walk(&t, top[i], fn, arg) < 0)
+			goto out;
+	rc = 0;
+out:
+	for (size_t i = 0; i < t.len; i++) {
+		free(t.n[i].name);
+		free(t.n[i].key);
+	}
+	free(t.n);
+	free(t.kids);
+	free(t.own);
+	free(t.total);
+	free(top);
+	return rc;
+}
