@@ -182,6 +182,14 @@ int crm_db_commit(struct crm_db *db, struct crm_err *err)
 	return 0;
 }
 
+int crm_db_finish(struct crm_db *db, bool dry_run, struct crm_err *err)
+{
+	if (!dry_run)
+		return crm_db_commit(db, err);
+	crm_db_rollback(db);
+	return 0;
+}
+
 void crm_db_rollback(struct crm_db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))

@@ -49,6 +49,8 @@ void crm_db_close(struct crm_db *db);
  * then fails with CRM_EX_TEMPFAIL). */
 int crm_db_begin(struct crm_db *db, struct crm_err *err);
 int crm_db_commit(struct crm_db *db, struct crm_err *err);
+/* End a write: roll back for a dry run (returns 0), else commit. */
+int crm_db_finish(struct crm_db *db, bool dry_run, struct crm_err *err);
 /* Roll back if a transaction is open; never fails. */
 void crm_db_rollback(struct crm_db *db);
 

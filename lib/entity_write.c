@@ -838,12 +838,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		crm_err_set(err, CRM_EX_IOERR, "cannot write the reject file");
 		goto out;
 	}
-	if (o->dry_run) {
-		crm_db_rollback(db);
-		rc = 0;
-	} else {
-		rc = crm_db_commit(db, err);
-	}
+	rc = crm_db_finish(db, o->dry_run, err);
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
@@ -954,12 +949,7 @@ static int update_rows(struct crm_db *db, const struct crm_entity *e,
 		if (a == CRM_UPDATED)
 			(*n)++;
 	}
-	if (dry_run) {
-		crm_db_rollback(db);
-		rc = 0;
-	} else {
-		rc = crm_db_commit(db, err);
-	}
+	rc = crm_db_finish(db, dry_run, err);
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
@@ -1041,12 +1031,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 		}
 		(*n)++;
 	}
-	if (dry_run) {
-		crm_db_rollback(db);
-		rc = 0;
-	} else {
-		rc = crm_db_commit(db, err);
-	}
+	rc = crm_db_finish(db, dry_run, err);
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
@@ -1187,12 +1172,7 @@ int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
 		crm_db_error(db, s, "database", err);
 		goto out;
 	}
-	if (dry_run) {
-		crm_db_rollback(db);
-		rc = 0;
-	} else {
-		rc = crm_db_commit(db, err);
-	}
+	rc = crm_db_finish(db, dry_run, err);
 out:
 	sqlite3_finalize(st);
 	if (rc < 0)
