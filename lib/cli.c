@@ -223,6 +223,28 @@ static int close_stdout(const char *prog, int status)
 	return status;
 }
 
+static sqlite3 *interruptible;
+
+/* SIGINT/SIGTERM: note it and stop SQLite's current statement; the verb
+ * then fails, its transaction rolls back and main() says so. */
+static void on_signal(int sig)
+{
+	(void)sig;
+	crm_interrupted = 1;
+	if (interruptible)
+		sqlite3_interrupt(interruptible);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = {0};
+
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 		 char **argv)
 {
@@ -312,8 +334,13 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 		if (!cli.db)
 			status = crm_cli_fail(&cli);
 	}
-	if (!status)
+	if (!status) {
+		if (cli.db)
+			interruptible = cli.db->h;
+		catch_signals();
 		status = cli.verb->run(&cli);
+		interruptible = NULL;
+	}
 	crm_db_close(cli.db);
 	crm_strv_release(&cli.where);
 	crm_strv_release(&cli.args);

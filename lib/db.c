@@ -72,6 +72,11 @@ int crm_db_error(struct crm_db *db, int rc, const char *what,
 	const char *msg = db && db->h ? sqlite3_errmsg(db->h)
 				      : sqlite3_errstr(rc);
 
+	if (crm_interrupted || (rc & 0xff) == SQLITE_INTERRUPT)
+		return crm_check_interrupt(err) < 0
+			       ? -1
+			       : crm_err_set(err, CRM_EX_INTERRUPTED,
+					     "interrupted");
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:

@@ -789,6 +789,8 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		enum crm_import_action a;
 		bool sp = o->reject != NULL;
 
+		if (crm_check_interrupt(err) < 0)
+			goto out;
 		crm_err_clear(err);
 		/* with --reject, a savepoint per row undoes what a bad row's
 		 * hooks already wrote */
@@ -832,7 +834,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		if (o->progress && (++n & 1023) == 0)
 			o->progress(n, o->progress_arg);
 	}
-	if (got < 0)
+	if (crm_check_interrupt(err) < 0 || got < 0)
 		goto out;
 	if (rw && crm_writer_close(rw) < 0) {
 		crm_err_set(err, CRM_EX_IOERR, "cannot write the reject file");

@@ -8,6 +8,17 @@
 
 #include "util.h"
 
+volatile sig_atomic_t crm_interrupted;
+
+int crm_check_interrupt(struct crm_err *err)
+{
+	if (!crm_interrupted)
+		return 0;
+	crm_err_clear(err);
+	return crm_err_set(err, CRM_EX_INTERRUPTED,
+			   "interrupted: rolled back, nothing was written");
+}
+
 void crm_err_clear(struct crm_err *e)
 {
 	memset(e, 0, sizeof(*e));

@@ -2,6 +2,7 @@
 #ifndef CRM_UTIL_H
 #define CRM_UTIL_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,7 +21,9 @@ enum crm_exit {
 	CRM_EX_IOERR = 74,
 	CRM_EX_TEMPFAIL = 75,
 	CRM_EX_CONFIG = 78,
+	CRM_EX_INTERRUPTED = 130, /* SIGINT or SIGTERM: 128 + 2, as shells do */
 };
+
 
 /* An error as the library reports it: the library never prints or exits. */
 struct crm_err {
@@ -31,6 +34,13 @@ struct crm_err {
 	long col;        /* 1-based column, 0 when unknown */
 	char field[128]; /* field name, "" when not about a field */
 };
+
+/* Set by the front end's SIGINT/SIGTERM handler; long loops in the library
+ * check it and fail with CRM_EX_INTERRUPTED, so the transaction rolls
+ * back. */
+extern volatile sig_atomic_t crm_interrupted;
+/* Fill err for an interruption if one happened; returns -1 then, else 0. */
+int crm_check_interrupt(struct crm_err *err);
 
 /* Clear *e. */
 void crm_err_clear(struct crm_err *e);

@@ -19,6 +19,20 @@ for delay in 0.3 0.8 1.5; do
 	sql "DELETE FROM contacts WHERE external_id <> 'seed'"
 done
 
+# SIGINT and SIGTERM during an import roll back and say so
+for sig in INT TERM; do
+	crm-contact import "$T/big.csv" 2>"$T/err" &
+	pid=$!
+	sleep 0.8
+	kill -$sig $pid
+	wait $pid
+	rc=$?
+	check "SIG$sig during import exits 130" [ $rc -eq 130 ]
+	err_has "interrupted: rolled back, nothing was written"
+	sql "SELECT count(*) FROM contacts"
+	check "SIG$sig: nothing was written" grep -qx 1 "$T/sql"
+done
+
 # two imports into one database at the same time
 sh "$TOP/tests/bench/gen-contacts.sh" 20000 >"$T/a.csv"
 sed -e 's/^crm-/b-/' -e 's/User\./Other./' "$T/a.csv" >"$T/b.csv"
