@@ -1,63 +1,47 @@
-#!/ bin / sh
-#contacts.sh[N] : import and export N contacts(default 1, 000, 000) with
-#crm - contact, and the same work with the sqlite3 shell into the same schema
-#and indexes, in one run; prints times, ratios and our peak RSS.
-set - eu n = ${1 : -1000000} BUILD =
-${BUILD : -build} top = $(cd "$(dirname " $0 ")/../.." && pwd)
-    bin = $top / $BUILD / bin dir =
-${BENCH_DIR : -$(mktemp - d)} trap 'rm -rf "$dir"' EXIT export CRM_NOW =
-    2026 - 11 -
-	22T09 : 30 : 00Z
+#!/bin/sh
+# contacts.sh [N]: import and export N contacts (default 1,000,000) with
+# crm-contact, and the same work with the sqlite3 shell into the same schema
+# and indexes, in one run; prints times, ratios and our peak RSS.
+set -eu
+n=${1:-1000000}
+BUILD=${BUILD:-build}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$top/$BUILD/bin
+dir=${BENCH_DIR:-$(mktemp -d)}
+trap 'rm -rf "$dir"' EXIT
+export CRM_NOW=2026-11-22T09:30:00Z
 
-	sh "$top/tests/bench/gen-contacts.sh"
-	   "$n" >
-    "$dir/c.csv" echo "data: $n contacts, $(($(stat -c %s " $dir /
-	c.csv ") / 1048576)) MiB of CSV"
+sh "$top/tests/bench/gen-contacts.sh" "$n" >"$dir/c.csv"
+echo "data: $n contacts, $(($(stat -c %s "$dir/c.csv") / 1048576)) MiB of CSV"
 
-	timed()
-{
-#OUT command... : run it with stdout to OUT;
-	wall seconds in $t o = $1;
-	shift s = $(date + % s.% N);
-	"$@" > "$o";
-	e = $(date + % s.% N) t =
-	    $(echo "$s $e" | awk '{printf "%.3f", $2 - $1}')
+timed() { # OUT command...: run it with stdout to OUT; wall seconds in $t
+	o=$1; shift
+	s=$(date +%s.%N); "$@" >"$o"; e=$(date +%s.%N)
+	t=$(echo "$s $e" | awk '{printf "%.3f", $2 - $1}')
 }
-ratio()
-{
-	echo "$1 $2" | awk '{printf "%.2f", $1 / $2}';
+ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
+rss() { # file written by /usr/bin/time -f %M (KiB)
+	awk '{printf "%.1f MiB", $1 / 1024}' "$1"
 }
-rss(){#file written by / usr / bin / time -
-      f % M(KiB) awk '{printf "%.1f MiB", $1 / 1024}' "$1"}
 
-#ours : import(validating, normalizing, upserting) into a fresh database
-	timed
-	/ dev / null / usr / bin / time
-    - f % M -
-    o "$dir/rss.import"
-      "$bin/crm-contact" import
-    -
-    q-- db
-    "$dir/ours.db"
-    "$dir/c.csv" t_ours = $t
-#reference : the same schema and indexes(made by crm itself), .import into
-#a temporary table, then INSERT... SELECT
-			  "$bin/crm" init-- db "$dir/ref.db" 2 >
-			  / dev / null timed / dev / null sqlite3 "$dir/ref.db"
-			      << SQL PRAGMA journal_mode = WAL;
-.mode csv.import $dir /
-    c.csv tmp_import INSERT INTO contacts(external_id, first_name, last_name,
-					  email, email_key, phone, phone_key,
-					  company, title, city, region, country,
-					  source, owner, tags, lifecycle_stage,
-					  created_at, updated_at)
+# ours: import (validating, normalizing, upserting) into a fresh database
+timed /dev/null /usr/bin/time -f %M -o "$dir/rss.import" \
+	"$bin/crm-contact" import -q --db "$dir/ours.db" "$dir/c.csv"
+t_ours=$t
+# reference: the same schema and indexes (made by crm itself), .import into
+# a temporary table, then INSERT ... SELECT
+"$bin/crm" init --db "$dir/ref.db" 2>/dev/null
+timed /dev/null sqlite3 "$dir/ref.db" <<SQL
+PRAGMA journal_mode=WAL;
+.mode csv
+.import $dir/c.csv tmp_import
+INSERT INTO contacts (external_id, first_name, last_name, email, email_key,
+  phone, phone_key, company, title, city, region, country, source, owner,
+  tags, lifecycle_stage, created_at, updated_at)
 SELECT external_id, first_name, last_name, email, lower(email), phone,
-    '+' || replace(replace(replace(replace(replace(phone, ' ', ''), '(', ''),
-				   ')', ''),
-			   '-', ''),
-		   '+', ''),
-    company, title, city, region, country, source, owner, tags, lifecycle_stage,
-    '2026-11-22T09:30:00Z', '2026-11-22T09:30:00Z' FROM tmp_import;
+  '+' || replace(replace(replace(replace(replace(phone, ' ', ''), '(', ''), ')', ''), '-', ''), '+', ''),
+  company, title, city, region, country, source, owner, tags, lifecycle_stage,
+  '2026-11-22T09:30:00Z', '2026-11-22T09:30:00Z' FROM tmp_import;
 DROP TABLE tmp_import;
 SQL
 t_ref=$t
@@ -72,11 +56,8 @@ t_ref=$t
 echo "export: crm-contact ${t_ours}s, sqlite3 shell ${t_ref}s, ratio $(ratio $t_ours $t_ref), crm peak RSS $(rss "$dir/rss.export")"
 echo "rows exported: $(($(wc -l <"$dir/ours.out") - 1)) ours, $(($(wc -l <"$dir/ref.out") - 1)) reference"
 
-#-- version start - up time, over 200 runs
+# --version start-up time, over 200 runs
 s=$(date +%s.%N)
-for i in $(seq 200);
-do
-	"$bin/crm-contact" --version > / dev / null;
-done e = $(date + % s.% N) echo "crm-contact --version: $(echo " $s $e
-				" | awk '{printf " %
-	 .2f ", ($2 - $1) * 1000 / 200}') ms per run"
+for i in $(seq 200); do "$bin/crm-contact" --version >/dev/null; done
+e=$(date +%s.%N)
+echo "crm-contact --version: $(echo "$s $e" | awk '{printf "%.2f", ($2 - $1) * 1000 / 200}') ms per run"

@@ -1,31 +1,32 @@
-#!/ bin / sh
-#logit - vs - sklearn.sh[ROWS] : crm - score's logistic regression against
-#scikit - learn 's LogisticRegression (Debian' s python3 - sklearn, see DEB_PKGS
-#in the Makefile; this script installs nothing) on a generated data set of
-#known structure(default 20, 000 rows : 8 numeric columns, some with
-#missing values, 4 categorical, a linear log - odds plus noise), with the
-#same train / test split(first 70 % / last 30 %) and the same encoding
-#(one - hot of every value seen in training, numbers standardized with the
-#population sd, missing numbers as the mean plus an indicator column), and
-#the same penalty(L2 lambda 1 = C 1).Prints both held - out ROC AUCs and
-#the difference; the target is ours no more than 0.005 below.
-#Then : train on 100, 000 rows x 40 columns and predict 1, 000, 000 rows, with
-#times and peak RSS.BENCH_BIG = 0 skips that part.
-set - eu n = ${1 : -20000} BUILD = ${BUILD : -build} PYTHON =
-${PYTHON : - / usr / bin / python3} top =
-    $(cd "$(dirname " $0 ")/../.." && pwd) bin = $top / $BUILD / bin dir =
-${BENCH_DIR : -$(mktemp - d)} trap 'rm -rf "$dir"' EXIT export CRM_NOW =
-    2026 - 11 -
-	22T09 : 30 : 00Z
+#!/bin/sh
+# logit-vs-sklearn.sh [ROWS]: crm-score's logistic regression against
+# scikit-learn's LogisticRegression (Debian's python3-sklearn, see DEB_PKGS
+# in the Makefile; this script installs nothing) on a generated data set of
+# known structure (default 20,000 rows: 8 numeric columns, some with
+# missing values, 4 categorical, a linear log-odds plus noise), with the
+# same train/test split (first 70% / last 30%) and the same encoding
+# (one-hot of every value seen in training, numbers standardized with the
+# population sd, missing numbers as the mean plus an indicator column), and
+# the same penalty (L2 lambda 1 = C 1). Prints both held-out ROC AUCs and
+# the difference; the target is ours no more than 0.005 below.
+# Then: train on 100,000 rows x 40 columns and predict 1,000,000 rows, with
+# times and peak RSS. BENCH_BIG=0 skips that part.
+set -eu
+n=${1:-20000}
+BUILD=${BUILD:-build}
+PYTHON=${PYTHON:-/usr/bin/python3}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$top/$BUILD/bin
+dir=${BENCH_DIR:-$(mktemp -d)}
+trap 'rm -rf "$dir"' EXIT
+export CRM_NOW=2026-11-22T09:30:00Z
 
-	if !"$PYTHON" -
-	c 'import sklearn, numpy' 2 >
-    / dev / null; then
+if ! "$PYTHON" -c 'import sklearn, numpy' 2>/dev/null; then
 	echo "logit-vs-sklearn: $PYTHON lacks scikit-learn (apt-get install python3-sklearn)" >&2
 	exit 1
 fi
 
-#gen.py ROWS NUM CAT SEED : CSV on stdout; column "converted" is 0 / 1.
+# gen.py ROWS NUM CAT SEED: CSV on stdout; column "converted" is 0/1.
 cat >"$dir/gen.py" <<'PY'
 import sys
 import numpy as np
@@ -56,10 +57,7 @@ PY
 "$PYTHON" "$dir/gen.py" "$n" 8 4 7 >"$dir/all.csv"
 ntrain=$((n * 7 / 10))
 head -n $((ntrain + 1)) "$dir/all.csv" >"$dir/train.csv"
-{
-	head - n 1 "$dir/all.csv";
-	tail - n + $((ntrain + 2)) "$dir/all.csv";
-} >"$dir/test.csv"
+{ head -n 1 "$dir/all.csv"; tail -n +$((ntrain + 2)) "$dir/all.csv"; } >"$dir/test.csv"
 echo "data: $n rows (8 numeric, 4 categorical), train $ntrain, test $((n - ntrain))"
 
 "$bin/crm-score" train -q --target converted --min-count 1 --folds 0 \
@@ -74,8 +72,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 train, test, ours = sys.argv[1:4]
 def load(path):
-    rows = list(csv.DictReader(open(path)))
-    return rows
+    return list(csv.DictReader(open(path)))
 tr, te = load(train), load(test)
 names = [c for c in tr[0].keys() if c != "converted"]
 num = [c for c in names if c.startswith("Num")]
@@ -114,38 +111,18 @@ PY
 
 [ "${BENCH_BIG:-1}" = 0 ] && exit 0
 
-timed()
-{
-#OUT command... : run it with stdout to OUT;
-	wall seconds in $t o = $1;
-	shift s = $(date + % s.% N);
-	"$@" > "$o";
-	e = $(date + % s.% N) t =
-	    $(echo "$s $e" | awk '{printf "%.2f", $2 - $1}')
+timed() { # OUT command...: run it with stdout to OUT; wall seconds in $t
+	o=$1; shift
+	s=$(date +%s.%N); "$@" >"$o"; e=$(date +%s.%N)
+	t=$(echo "$s $e" | awk '{printf "%.2f", $2 - $1}')
 }
-rss()
-{
-	awk '{printf "%.1f MiB", $1 / 1024}' "$1";
-}
+rss() { awk '{printf "%.1f MiB", $1 / 1024}' "$1"; }
 
-"$PYTHON"
-    "$dir/gen.py" 100000 30 10 11 >
-    "$dir/big.csv" timed / dev / null / usr / bin / time - f % M -
-	o "$dir/rss.train"
-	  "$bin/crm-score" train-- target converted-- model
-	    "$dir/big.json"
-	    "$dir/big.csv" echo
-	    "train: 100000 rows x 40 columns, 5-fold CV and the final fit: "
-	    "${t}s, peak RSS $(rss " $dir /
-	    rss.train ")"
-		      "$PYTHON"
-		      "$dir/gen.py" 1000000 30 10 12 >
-    "$dir/million.csv" timed / dev / null / usr / bin / time - f % M -
-	o "$dir/rss.predict"
-	  "$bin/crm-score" predict -
-	q -
-	f csv-- model
-	    "$dir/big.json"
-	    "$dir/million.csv" echo
-	    "predict: 1000000 rows x 40 columns: ${t}s, peak RSS $(rss " $dir /
-	    rss.predict ")"
+"$PYTHON" "$dir/gen.py" 100000 30 10 11 >"$dir/big.csv"
+timed /dev/null /usr/bin/time -f %M -o "$dir/rss.train" "$bin/crm-score" train \
+	--target converted --model "$dir/big.json" "$dir/big.csv"
+echo "train: 100000 rows x 40 columns, 5-fold CV and the final fit: ${t}s, peak RSS $(rss "$dir/rss.train")"
+"$PYTHON" "$dir/gen.py" 1000000 30 10 12 >"$dir/million.csv"
+timed /dev/null /usr/bin/time -f %M -o "$dir/rss.predict" "$bin/crm-score" predict \
+	-q -f csv --model "$dir/big.json" "$dir/million.csv"
+echo "predict: 1000000 rows x 40 columns: ${t}s, peak RSS $(rss "$dir/rss.predict")"
