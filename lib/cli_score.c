@@ -282,15 +282,26 @@ out:
 	return status;
 }
 
-/* Output columns: the input's, then extra (those already there keep their
- * place). */
-static void out_columns(struct crm_reader *r, const struct crm_rec *first,
-			const char *const *extra, size_t nextra,
-			struct crm_strv *cols)
+/* --fields, when given, replaces the columns. */
+static void pick_fields(const struct crm_cli *cli, struct crm_strv *cols)
+{
+	if (!cli->fields)
+		return;
+	crm_strv_release(cols);
+	crm_strv_split(cols, cli->fields, ',');
+}
+
+/* Output columns: --fields, else the input's then extra (those already
+ * there keep their place). */
+static void out_columns(const struct crm_cli *cli, struct crm_reader *r,
+			const struct crm_rec *first, const char *const *extra,
+			size_t nextra, struct crm_strv *cols)
 {
 	size_t n;
 	const char *const *h = crm_reader_header(r, &n);
 
+	if (cli->fields)
+		return pick_fields(cli, cols);
 	if (h)
 		for (size_t i = 0; i < n; i++)
 			crm_strv_push(cols, h[i]);
@@ -358,7 +369,7 @@ int crm_score_predict(struct crm_cli *cli)
 			goto fail;
 		}
 		if (!w) {
-			out_columns(r, &rec, extra, o->explain ? 3 : 2, &cols);
+			out_columns(cli, r, &rec, extra, o->explain ? 3 : 2, &cols);
 			w = crm_cli_writer(cli, &cols);
 		}
 		snprintf(buf, sizeof(buf), "%.6f", p);
@@ -379,7 +390,7 @@ int crm_score_predict(struct crm_cli *cli)
 	if (rc < 0)
 		goto fail;
 	if (!w) {
-		out_columns(r, NULL, extra, o->explain ? 3 : 2, &cols);
+		out_columns(cli, r, NULL, extra, o->explain ? 3 : 2, &cols);
 		w = crm_cli_writer(cli, &cols);
 	}
 	if (crm_writer_close(w) < 0) {
@@ -424,12 +435,15 @@ int crm_score_explain(struct crm_cli *cli)
 		goto fail;
 	for (size_t i = 0; i < 3; i++)
 		crm_strv_push(&cols, cn[i]);
+	pick_fields(cli, &cols);
 	w = crm_cli_writer(cli, &cols);
 	n = crm_logit_model_coefs(m, &names, &coef);
 	for (size_t i = 0; i < n; i++) {
 		char c[32], or [32];
 
-		snprintf(c, sizeof(c), "%.6f", coef[i]);
+		/* no "-0.000000" */
+		snprintf(c, sizeof(c), "%.6f",
+			 fabs(coef[i]) < 5e-7 ? 0.0 : coef[i]);
 		snprintf(or, sizeof(or), "%.6g", exp(coef[i]));
 		crm_rec_clear(&rec);
 		crm_rec_add(&rec, "term", 4, names[i], strlen(names[i]),
@@ -518,7 +532,7 @@ int crm_score_leads(struct crm_cli *cli)
 
 		crm_scoring_fit(s, &rec, &res);
 		if (!w) {
-			out_columns(r, &rec, extra, o->explain ? 3 : 2, &cols);
+			out_columns(cli, r, &rec, extra, o->explain ? 3 : 2, &cols);
 			w = crm_cli_writer(cli, &cols);
 		}
 		snprintf(buf, sizeof(buf), "%ld", lround(res.score));
@@ -538,7 +552,7 @@ int crm_score_leads(struct crm_cli *cli)
 	if (rc < 0)
 		goto fail;
 	if (!w) {
-		out_columns(r, NULL, extra, o->explain ? 3 : 2, &cols);
+		out_columns(cli, r, NULL, extra, o->explain ? 3 : 2, &cols);
 		w = crm_cli_writer(cli, &cols);
 	}
 	if (crm_writer_close(w) < 0) {
