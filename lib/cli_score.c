@@ -345,7 +345,7 @@ int crm_score_predict(struct crm_cli *cli)
 	struct crm_rec rec;
 	FILE *in = NULL;
 	uint64_t rows = 0;
-	int rc, status;
+	int rc = 0, status;
 
 	crm_rec_init(&rec);
 	if (!o->model) {
@@ -357,7 +357,8 @@ int crm_score_predict(struct crm_cli *cli)
 	if (!(r = open_input(cli, &in)))
 		goto fail;
 	fs = crm_xcalloc(o->top ? (size_t)o->top : 1, sizeof(*fs));
-	while ((rc = crm_reader_next(r, &rec, &cli->err)) > 0) {
+	while ((cli->limit < 0 || rows < (uint64_t)cli->limit) &&
+	       (rc = crm_reader_next(r, &rec, &cli->err)) > 0) {
 		double p;
 		size_t nf = 0;
 		char buf[32];
@@ -369,7 +370,8 @@ int crm_score_predict(struct crm_cli *cli)
 			goto fail;
 		}
 		if (!w) {
-			out_columns(cli, r, &rec, extra, o->explain ? 3 : 2, &cols);
+			out_columns(cli, r, &rec, extra, o->explain ? 3 : 2,
+				    &cols);
 			w = crm_cli_writer(cli, &cols);
 		}
 		snprintf(buf, sizeof(buf), "%.6f", p);
@@ -510,7 +512,7 @@ int crm_score_leads(struct crm_cli *cli)
 	FILE *in = NULL;
 	char *path = NULL;
 	uint64_t rows = 0;
-	int rc, status;
+	int rc = 0, status;
 
 	crm_rec_init(&rec);
 	crm_score_result_init(&res);
@@ -527,12 +529,14 @@ int crm_score_leads(struct crm_cli *cli)
 		goto fail;
 	if (!(r = open_input(cli, &in)))
 		goto fail;
-	while ((rc = crm_reader_next(r, &rec, &cli->err)) > 0) {
+	while ((cli->limit < 0 || rows < (uint64_t)cli->limit) &&
+	       (rc = crm_reader_next(r, &rec, &cli->err)) > 0) {
 		char buf[32];
 
 		crm_scoring_fit(s, &rec, &res);
 		if (!w) {
-			out_columns(cli, r, &rec, extra, o->explain ? 3 : 2, &cols);
+			out_columns(cli, r, &rec, extra, o->explain ? 3 : 2,
+				    &cols);
 			w = crm_cli_writer(cli, &cols);
 		}
 		snprintf(buf, sizeof(buf), "%ld", lround(res.score));
@@ -540,7 +544,8 @@ int crm_score_leads(struct crm_cli *cli)
 		crm_rec_set(&rec, "grade", res.grade, CRM_STR);
 		if (o->explain) {
 			format_reasons(&res, o->top, &b);
-			crm_rec_set(&rec, "reasons", crm_buf_str(&b), CRM_STR);
+			crm_rec_set(&rec, "reasons", b.len ? b.s : NULL,
+				    b.len ? CRM_STR : CRM_NULL);
 		}
 		if (crm_writer_write(w, &rec) < 0) {
 			write_error(cli);
