@@ -163,7 +163,7 @@ static struct argp_option *verb_options(const struct crm_cli *cli,
 	while (vo && (vo[nv].name || vo[nv].key))
 		nv++;
 	all = crm_xcalloc(nv + (e ? e->nfields : 0) + 1, sizeof(*all));
-	if (nv)
+	if (nv) /* vo may be NULL: memcpy from NULL is undefined */
 		memcpy(all, vo, nv * sizeof(*all));
 	n = nv;
 	for (size_t i = 0; fields && i < e->nfields; i++) {
@@ -314,7 +314,8 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	args_doc = crm_xasprintf("%s%s%s", cli.verb->name,
 				 cli.verb->args_doc ? " " : "",
 				 cli.verb->args_doc ? cli.verb->args_doc : "");
-	argp.options = options;
+	/* no options: NULL, or glibc's argp leaks its empty option table */
+	argp.options = options[0].name || options[0].key ? options : NULL;
 	argp.parser = verb_parse;
 	argp.args_doc = args_doc;
 	argp.doc = cli.verb->doc;

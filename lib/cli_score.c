@@ -1,0 +1,582 @@
+/* cli_score.c - crm-score's verbs: train, predict, explain (logit) and
+ * leads --stdin (scoring rules). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_score.h"
+#include "scoring.h"
+
+enum {
+	OPT_TARGET = 0x200,
+	OPT_FEATURES,
+	OPT_CATEGORICAL,
+	OPT_POSITIVE,
+	OPT_MODEL,
+	OPT_FORCE,
+	OPT_L2,
+	OPT_MIN_COUNT,
+	OPT_MAX_LEVELS,
+	OPT_FOLDS,
+	OPT_SEED,
+	OPT_EXPLAIN,
+	OPT_TOP,
+	OPT_RULES,
+};
+
+const struct argp_option crm_score_train_options[] = {
+    {"target", OPT_TARGET, "FIELD", 0,
+     "The 0/1 column to learn (required): 1, true, yes or 0, false, no", 0},
+    {"features", OPT_FEATURES, "A,B,...", 0,
+     "Learn from these columns (default: every other column); repeatable", 0},
+    {"categorical", OPT_CATEGORICAL, "A,B,...", 0,
+     "One-hot encode these columns even if their values are numbers", 0},
+    {"positive", OPT_POSITIVE, "VALUE", 0,
+     "The target value that means 1 (every other value means 0)", 0},
+    {"model", OPT_MODEL, "FILE", 0, "Write the model to FILE (required)", 0},
+    {"force", OPT_FORCE, 0, 0, "Replace FILE if it exists", 0},
+    {"l2", OPT_L2, "LAMBDA", 0,
+     "L2 penalty on the coefficients (default 1, as scikit-learn's C=1)", 0},
+    {"min-count", OPT_MIN_COUNT, "N", 0,
+     "Pool category values seen in fewer than N rows (default 10)", 0},
+    {"max-levels", OPT_MAX_LEVELS, "N", 0,
+     "Keep at most N values per categorical column (default 50)", 0},
+    {"folds", OPT_FOLDS, "K", 0,
+     "K-fold cross-validation (default 5; 0 for none)", 0},
+    {"seed", OPT_SEED, "N", 0, "Seed of the fold shuffle (default 1)", 0},
+    {0},
+};
+
+const struct argp_option crm_score_predict_options[] = {
+    {"model", OPT_MODEL, "FILE", 0, "The model file (required)", 0},
+    {"explain", OPT_EXPLAIN, 0, 0,
+     "Add a factors column: the strongest contributions", 0},
+    {"top", OPT_TOP, "N", 0, "Factors shown with --explain (default 3)", 0},
+    {0},
+};
+
+const struct argp_option crm_score_explain_options[] = {
+    {"model", OPT_MODEL, "FILE", 0, "The model file (required)", 0},
+    {0},
+};
+
+const struct argp_option crm_score_leads_options[] = {
+    {"rules", OPT_RULES, "FILE", 0,
+     "The rules file (default $CRM_SHARE/scoring.json)", 0},
+    {"explain", OPT_EXPLAIN, 0, 0,
+     "Add a reasons column: the rules that gave points", 0},
+    {"top", OPT_TOP, "N", 0,
+     "Reasons shown with --explain (default 3; 0 for all)", 0},
+    {0},
+};
+
+void crm_score_opts_init(struct crm_score_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	crm_logit_opts_init(&o->logit);
+	o->top = 3;
+}
+
+void crm_score_opts_release(struct crm_score_opts *o)
+{
+	crm_logit_opts_release(&o->logit);
+}
+
+static long count_arg(struct argp_state *state, const char *opt,
+		      const char *arg, long min)
+{
+	int64_t v;
+
+	if (crm_parse_int(arg, &v) < 0 || v < min || v > 1000000000)
+		argp_error(state,
+			   "%s: expected a whole number >= %ld, got '%s'", opt,
+			   min, arg);
+	return (long)v;
+}
+
+error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	struct crm_score_opts *o = cli->opts;
+	char *end;
+	int64_t v;
+
+	switch (key) {
+	case OPT_TARGET:
+		o->logit.target = arg;
+		break;
+	case OPT_FEATURES:
+		crm_strv_split(&o->logit.features, arg, ',');
+		break;
+	case OPT_CATEGORICAL:
+		crm_strv_split(&o->logit.categorical, arg, ',');
+		break;
+	case OPT_POSITIVE:
+		o->logit.positive = arg;
+		break;
+	case OPT_MODEL:
+		o->model = arg;
+		break;
+	case OPT_FORCE:
+		o->force = true;
+		break;
+	case OPT_L2:
+		errno = 0;
+		o->logit.l2 = strtod(arg, &end);
+		if (!*arg || *end || errno || !(o->logit.l2 > 0) ||
+		    !isfinite(o->logit.l2))
+			argp_error(state,
+				   "--l2: expected a number > 0, got '%s'",
+				   arg);
+		break;
+	case OPT_MIN_COUNT:
+		o->logit.min_count = count_arg(state, "--min-count", arg, 1);
+		break;
+	case OPT_MAX_LEVELS:
+		o->logit.max_levels = count_arg(state, "--max-levels", arg, 1);
+		break;
+	case OPT_FOLDS:
+		o->logit.folds = count_arg(state, "--folds", arg, 0);
+		if (o->logit.folds == 1 || o->logit.folds > 100)
+			argp_error(state,
+				   "--folds: expected 0 or 2 to 100, got "
+				   "'%s'",
+				   arg);
+		break;
+	case OPT_SEED:
+		if (crm_parse_int(arg, &v) < 0 || v < 0)
+			argp_error(state,
+				   "--seed: expected a whole number, "
+				   "got '%s'",
+				   arg);
+		o->logit.seed = (uint64_t)v;
+		break;
+	case OPT_EXPLAIN:
+		o->explain = true;
+		break;
+	case OPT_TOP:
+		o->top = count_arg(state, "--top", arg, 0);
+		break;
+	case OPT_RULES:
+		o->rules = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* The one input: FILE, or stdin. */
+static struct crm_reader *open_input(struct crm_cli *cli, FILE **fp)
+{
+	const char *path = cli->args.n ? cli->args.v[0] : "-";
+	struct crm_reader *r;
+
+	*fp = NULL;
+	if (cli->args.n > 1) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "one input at a time (got %zu files)", cli->args.n);
+		return NULL;
+	}
+	*fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!*fp) {
+		crm_err_set(&cli->err,
+			    errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
+			    "cannot open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	r = crm_reader_open(*fp, path, cli->ifmt, &cli->err);
+	return r;
+}
+
+static void close_input(struct crm_reader *r, FILE *fp)
+{
+	crm_reader_free(r);
+	if (fp && fp != stdin)
+		fclose(fp);
+}
+
+static int write_error(struct crm_cli *cli)
+{
+	return crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			   strerror(errno ? errno : EIO));
+}
+
+int crm_score_train(struct crm_cli *cli)
+{
+	struct crm_score_opts *o = cli->opts;
+	struct crm_logit_data *d = NULL;
+	struct crm_logit_model *m = NULL;
+	struct crm_logit_report rep;
+	struct crm_reader *r = NULL;
+	FILE *in = NULL, *out = NULL;
+	int status;
+
+	if (!o->logit.target || !o->model) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "%s",
+			    !o->logit.target ? "--target is required"
+					     : "--model is required");
+		goto fail;
+	}
+	if (crm_strv_find(&o->logit.features, o->logit.target) >= 0) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--features: the target '%s' cannot be a feature",
+			    o->logit.target);
+		goto fail;
+	}
+	for (size_t i = 0; i < o->logit.features.n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(o->logit.features.v[i],
+				    o->logit.features.v[j])) {
+				crm_err_set(&cli->err, CRM_EX_USAGE,
+					    "--features: '%s' given twice",
+					    o->logit.features.v[i]);
+				goto fail;
+			}
+	/* refuse before the work; crm_cli_create checks again */
+	if (!o->force && access(o->model, F_OK) == 0) {
+		crm_err_set(&cli->err, CRM_EX_CANTCREAT,
+			    "'%s' exists; --force replaces it", o->model);
+		goto fail;
+	}
+	if (!(r = open_input(cli, &in)))
+		goto fail;
+	if (!(d = crm_logit_data_read(r, &o->logit, &cli->err)))
+		goto fail;
+	if (!(m = crm_logit_train(d, &o->logit, &rep, &cli->err)))
+		goto fail;
+	if (!(out = crm_cli_create(cli, o->model, o->force)))
+		goto fail;
+	if (crm_logit_model_save(m, &rep, out, &cli->err) < 0)
+		goto fail;
+	if (fclose(out) != 0) {
+		out = NULL;
+		crm_err_set(&cli->err, CRM_EX_IOERR, "cannot write '%s': %s",
+			    o->model, strerror(errno));
+		goto fail;
+	}
+	out = NULL;
+	crm_cli_note(cli,
+		     "trained on %zu rows (%zu positive), %zu columns, %ld "
+		     "Newton steps; model in '%s'",
+		     rep.rows, rep.positives, rep.columns, rep.iterations,
+		     o->model);
+	if (o->logit.folds >= 2)
+		crm_cli_note(
+		    cli,
+		    "%ld-fold cross-validation: ROC AUC %.4f, log loss "
+		    "%.4f",
+		    o->logit.folds, rep.cv_auc, rep.cv_log_loss);
+	status = 0;
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	if (out)
+		fclose(out);
+	crm_logit_model_free(m);
+	crm_logit_data_free(d);
+	close_input(r, in);
+	return status;
+}
+
+/* --fields, when given, replaces the columns. */
+static void pick_fields(const struct crm_cli *cli, struct crm_strv *cols)
+{
+	if (!cli->fields)
+		return;
+	crm_strv_release(cols);
+	crm_strv_split(cols, cli->fields, ',');
+}
+
+/* Output columns: --fields, else the input's then extra (those already
+ * there keep their place). */
+static void out_columns(const struct crm_cli *cli, struct crm_reader *r,
+			const struct crm_rec *first, const char *const *extra,
+			size_t nextra, struct crm_strv *cols)
+{
+	size_t n;
+	const char *const *h = crm_reader_header(r, &n);
+
+	if (cli->fields)
+		return pick_fields(cli, cols);
+	if (h)
+		for (size_t i = 0; i < n; i++)
+			crm_strv_push(cols, h[i]);
+	else if (first)
+		for (size_t i = 0; i < first->n; i++)
+			crm_strv_push(cols, crm_rec_name(first, i));
+	for (size_t i = 0; i < nextra; i++)
+		if (crm_strv_find(cols, extra[i]) < 0)
+			crm_strv_push(cols, extra[i]);
+}
+
+/* "Industry=tech (+1.234); Deal Size=40 (-0.500)" */
+static void format_factors(const struct crm_rec *rec,
+			   const struct crm_logit_factor *fs, size_t n,
+			   struct crm_buf *b)
+{
+	crm_buf_reset(b);
+	for (size_t i = 0; i < n; i++) {
+		const char *v = crm_rec_get(rec, fs[i].feature);
+
+		if (i)
+			crm_buf_adds(b, "; ");
+		if (!strcmp(fs[i].level, fs[i].feature) && v)
+			crm_buf_addf(b, "%s=%s", fs[i].feature, v);
+		else
+			crm_buf_adds(b, fs[i].level);
+		crm_buf_addf(b, " (%+.3f)", fs[i].contribution);
+	}
+}
+
+int crm_score_predict(struct crm_cli *cli)
+{
+	static const char *const extra[] = {"probability", "score", "factors"};
+	struct crm_score_opts *o = cli->opts;
+	struct crm_logit_model *m = NULL;
+	struct crm_reader *r = NULL;
+	struct crm_writer *w = NULL;
+	struct crm_logit_factor *fs = NULL;
+	struct crm_strv cols = {0};
+	struct crm_buf fb = {0};
+	struct crm_rec rec;
+	FILE *in = NULL;
+	uint64_t rows = 0;
+	int rc = 0, status;
+
+	crm_rec_init(&rec);
+	if (!o->model) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "--model is required");
+		goto fail;
+	}
+	if (!(m = crm_logit_model_load(o->model, &cli->err)))
+		goto fail;
+	if (!(r = open_input(cli, &in)))
+		goto fail;
+	fs = crm_xcalloc(o->top ? (size_t)o->top : 1, sizeof(*fs));
+	while ((cli->limit < 0 || rows < (uint64_t)cli->limit) &&
+	       (rc = crm_reader_next(r, &rec, &cli->err)) > 0) {
+		double p;
+		size_t nf = 0;
+		char buf[32];
+
+		if (crm_logit_predict(m, &rec, &p, o->explain ? fs : NULL,
+				      (size_t)o->top, &nf, &cli->err) < 0) {
+			snprintf(cli->err.file, sizeof(cli->err.file), "%s",
+				 crm_reader_name(r));
+			goto fail;
+		}
+		if (!w) {
+			out_columns(cli, r, &rec, extra, o->explain ? 3 : 2,
+				    &cols);
+			w = crm_cli_writer(cli, &cols);
+		}
+		snprintf(buf, sizeof(buf), "%.6f", p);
+		crm_rec_set(&rec, "probability", buf, CRM_RAW);
+		snprintf(buf, sizeof(buf), "%d", (int)lround(p * 100));
+		crm_rec_set(&rec, "score", buf, CRM_RAW);
+		if (o->explain) {
+			format_factors(&rec, fs, nf, &fb);
+			crm_rec_set(&rec, "factors", crm_buf_str(&fb), CRM_STR);
+		}
+		if (crm_writer_write(w, &rec) < 0) {
+			write_error(cli);
+			goto fail;
+		}
+		if (++rows % 65536 == 0)
+			crm_cli_progress(rows, cli);
+	}
+	if (rc < 0)
+		goto fail;
+	if (!w) {
+		out_columns(cli, r, NULL, extra, o->explain ? 3 : 2, &cols);
+		w = crm_cli_writer(cli, &cols);
+	}
+	if (crm_writer_close(w) < 0) {
+		write_error(cli);
+		goto fail;
+	}
+	crm_cli_progress_end(cli);
+	status = 0;
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(w);
+	crm_rec_release(&rec);
+	crm_buf_release(&fb);
+	crm_strv_release(&cols);
+	free(fs);
+	crm_logit_model_free(m);
+	close_input(r, in);
+	return status;
+}
+
+int crm_score_explain(struct crm_cli *cli)
+{
+	static const char *const cn[] = {"term", "coefficient", "odds_ratio"};
+	struct crm_score_opts *o = cli->opts;
+	struct crm_logit_model *m = NULL;
+	struct crm_writer *w = NULL;
+	struct crm_strv cols = {0};
+	struct crm_rec rec;
+	const char *const *names;
+	const double *coef;
+	size_t n;
+	int status;
+
+	crm_rec_init(&rec);
+	if (!o->model) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "--model is required");
+		goto fail;
+	}
+	if (!(m = crm_logit_model_load(o->model, &cli->err)))
+		goto fail;
+	for (size_t i = 0; i < 3; i++)
+		crm_strv_push(&cols, cn[i]);
+	pick_fields(cli, &cols);
+	w = crm_cli_writer(cli, &cols);
+	n = crm_logit_model_coefs(m, &names, &coef);
+	for (size_t i = 0; i < n; i++) {
+		char c[32], or [32];
+
+		/* no "-0.000000" */
+		snprintf(c, sizeof(c), "%.6f",
+			 fabs(coef[i]) < 5e-7 ? 0.0 : coef[i]);
+		snprintf(or, sizeof(or), "%.6g", exp(coef[i]));
+		crm_rec_clear(&rec);
+		crm_rec_add(&rec, "term", 4, names[i], strlen(names[i]),
+			    CRM_STR);
+		crm_rec_add(&rec, "coefficient", 11, c, strlen(c), CRM_RAW);
+		crm_rec_add(&rec, "odds_ratio", 10, or, strlen(or), CRM_RAW);
+		if (crm_writer_write(w, &rec) < 0) {
+			write_error(cli);
+			goto fail;
+		}
+	}
+	if (crm_writer_close(w) < 0) {
+		write_error(cli);
+		goto fail;
+	}
+	status = 0;
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(w);
+	crm_rec_release(&rec);
+	crm_strv_release(&cols);
+	crm_logit_model_free(m);
+	return status;
+}
+
+/* The top parts by magnitude (all when top is 0), ties in rule order:
+ * "senior title +10; free mail -5". */
+static void format_reasons(const struct crm_score_result *r, long top,
+			   struct crm_buf *b)
+{
+	size_t n = r->nparts, *ix = crm_xmalloc((n ? n : 1) * sizeof(*ix));
+	size_t shown = top > 0 && (size_t)top < n ? (size_t)top : n;
+
+	for (size_t i = 0; i < n; i++) { /* insertion sort: stable */
+		size_t j = i;
+
+		while (j > 0 && fabs(r->parts[ix[j - 1]].points) <
+				    fabs(r->parts[i].points)) {
+			ix[j] = ix[j - 1];
+			j--;
+		}
+		ix[j] = i;
+	}
+	crm_buf_reset(b);
+	for (size_t i = 0; i < shown; i++)
+		crm_buf_addf(b, "%s%s %+g", i ? "; " : "", r->parts[ix[i]].what,
+			     r->parts[ix[i]].points);
+	free(ix);
+}
+
+int crm_score_leads(struct crm_cli *cli)
+{
+	static const char *const extra[] = {"score", "grade", "reasons"};
+	struct crm_score_opts *o = cli->opts;
+	struct crm_scoring *s = NULL;
+	struct crm_reader *r = NULL;
+	struct crm_writer *w = NULL;
+	struct crm_strv cols = {0};
+	struct crm_buf b = {0};
+	struct crm_score_result res;
+	struct crm_rec rec;
+	FILE *in = NULL;
+	char *path = NULL;
+	uint64_t rows = 0;
+	int rc = 0, status;
+
+	crm_rec_init(&rec);
+	crm_score_result_init(&res);
+	if (!cli->from_stdin) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "scoring the leads in the database needs the "
+			    "leads and activities tables, which this build "
+			    "does not have yet; --stdin scores records from "
+			    "standard input");
+		goto fail;
+	}
+	path = o->rules ? crm_xstrdup(o->rules) : crm_scoring_default_path();
+	if (!(s = crm_scoring_load(path, &cli->err)))
+		goto fail;
+	if (!(r = open_input(cli, &in)))
+		goto fail;
+	while ((cli->limit < 0 || rows < (uint64_t)cli->limit) &&
+	       (rc = crm_reader_next(r, &rec, &cli->err)) > 0) {
+		char buf[32];
+
+		crm_scoring_fit(s, &rec, &res);
+		if (!w) {
+			out_columns(cli, r, &rec, extra, o->explain ? 3 : 2,
+				    &cols);
+			w = crm_cli_writer(cli, &cols);
+		}
+		snprintf(buf, sizeof(buf), "%ld", lround(res.score));
+		crm_rec_set(&rec, "score", buf, CRM_RAW);
+		crm_rec_set(&rec, "grade", res.grade, CRM_STR);
+		if (o->explain) {
+			format_reasons(&res, o->top, &b);
+			crm_rec_set(&rec, "reasons", b.len ? b.s : NULL,
+				    b.len ? CRM_STR : CRM_NULL);
+		}
+		if (crm_writer_write(w, &rec) < 0) {
+			write_error(cli);
+			goto fail;
+		}
+		if (++rows % 65536 == 0)
+			crm_cli_progress(rows, cli);
+	}
+	if (rc < 0)
+		goto fail;
+	if (!w) {
+		out_columns(cli, r, NULL, extra, o->explain ? 3 : 2, &cols);
+		w = crm_cli_writer(cli, &cols);
+	}
+	if (crm_writer_close(w) < 0) {
+		write_error(cli);
+		goto fail;
+	}
+	crm_cli_progress_end(cli);
+	status = 0;
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(w);
+	crm_rec_release(&rec);
+	crm_score_result_release(&res);
+	crm_buf_release(&b);
+	crm_strv_release(&cols);
+	crm_scoring_free(s);
+	free(path);
+	close_input(r, in);
+	return status;
+}
