@@ -297,6 +297,7 @@ int crm_verb_import(struct crm_cli *cli)
 		goto fail;
 	/* each input is one transaction; a failure stops at that input */
 	for (size_t i = 0; i < nr; i++) {
+		cli->progress_in = fps[i];
 		if (crm_entity_import(cli->db, e, rs[i], &io, &st, &cli->err) <
 		    0)
 			goto fail;
