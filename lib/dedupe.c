@@ -1226,15 +1226,6 @@ int crm_dedupe_run(struct crm_dedupe *dd, const struct crm_dedupe_opts *o,
 		codes[p] = encode(dd, lv);
 	}
 	estimate_m(dd, codes);
-	if (getenv("CRM_DEDUPE_DEBUG")) {
-		fprintf(stderr, "lambda %g\n", dd->lambda);
-		for (size_t f = 0; f < dd->nf; f++) {
-			fprintf(stderr, "%s:", dd->names[f]);
-			for (int l = 0; l < type_levels[dd->types[f]]; l++)
-				fprintf(stderr, " m%d=%.4f u%d=%.6f", l, dd->m[f][l], l, dd->u[f][l]);
-			fprintf(stderr, "\n");
-		}
-	}
 	dd->prob =
 	    crm_xmalloc((dd->npairs ? dd->npairs : 1) * sizeof(*dd->prob));
 	dd->nmatch = 0;
