@@ -464,20 +464,25 @@ long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 				s = crm_norm_nickname(s);
 			crm_buf_reset(&dd->tmp);
 			crm_match_nysiis(s, &dd->tmp);
-			if (append(dd, dd->tmp.s, dd->tmp.len, x, err) < 0)
+			if (intern(dd, CRM_DD_MAXFIELDS + f, dd->tmp.s,
+				   dd->tmp.len, x, err) < 0)
 				return -1;
 		} else if (t == CRM_DD_DATE) {
 			*x = (uint32_t)crm_match_date_parse(str(dd, *v));
 		}
 	}
-	/* order inside big blocks: by last name (or the first field) */
+	/* order inside big blocks (which share a last name or a date): by
+	 * first name, then last name; else by the first field */
 	{
-		long f = dd->last >= 0 ? dd->last : 0;
-		const char *s = str(dd, dd->v[base + (size_t)f]);
+		const char *a = str(
+		    dd, dd->v[base + (size_t)(dd->first >= 0 ? dd->first : 0)]);
+		const char *b = str(
+		    dd, dd->v[base + (size_t)(dd->last >= 0 ? dd->last : 0)]);
 		for (int k = 0; k < 8; k++) {
-			sk = sk << 8 | (unsigned char)*s;
-			if (*s)
-				s++;
+			const char **p = k < 5 ? &a : &b;
+			sk = sk << 8 | (unsigned char)**p;
+			if (**p)
+				(*p)++;
 		}
 	}
 	dd->sortkey[i] = sk;
@@ -499,12 +504,13 @@ static int name_level(const struct crm_dedupe *dd, uint32_t a, uint32_t b,
 		return 3;
 	s = str(dd, a);
 	t = str(dd, b);
-	if (first && !strcmp(crm_norm_nickname(s), crm_norm_nickname(t)))
+	if (first && xa == xb &&
+	    !strcmp(crm_norm_nickname(s), crm_norm_nickname(t)))
 		return 2;
 	jw = crm_match_jaro_winkler(s, t);
 	if (jw >= 0.92)
 		return 2;
-	if (jw >= 0.8 || (xa && xb && !strcmp(str(dd, xa), str(dd, xb))))
+	if (jw >= 0.8 || (xa && xa == xb))
 		return 1;
 	/* an initial for a name: "J" and "John" */
 	if ((!s[1] || !t[1]) && s[0] == t[0])
@@ -535,8 +541,8 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		return -1;
 	s = str(dd, a);
 	t = str(dd, b);
-	if (a == b || !strcmp(s, t))
-		return type_levels[dd->types[f]] - 1;
+	if (a == b || (!tf_type(dd->types[f]) && !strcmp(s, t)))
+		return type_levels[dd->types[f]] - 1; /* interned: a != b */
 	switch (dd->types[f]) {
 	case CRM_DD_NAME: {
 		double ts = crm_match_token_set(s, t);
@@ -556,7 +562,11 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		return crm_match_damerau(s, t) <= 1;
 	case CRM_DD_ADDRESS: {
 		double ts = crm_match_token_set(s, t);
-		if (ts >= 0.8 || crm_match_jaro_winkler(s, t) >= 0.95)
+		if (ts >= 0.8)
+			return 2;
+		if (ts < 0.25)
+			return 0; /* no word in common: far apart */
+		if (crm_match_jaro_winkler(s, t) >= 0.95)
 			return 2;
 		return ts >= 0.5;
 	}
@@ -585,7 +595,9 @@ static void compare(const struct crm_dedupe *dd, size_t i, size_t j, int *lv)
 		    vi[fa] == vj[la] && vi[la] == vj[fa])
 			swap = true;
 		else if (vi[fa] && vi[la] && vj[fa] && vj[la] &&
-			 vi[fa] != vj[fa] && vi[la] != vj[la]) {
+			 vi[fa] != vj[fa] && vi[la] != vj[la] &&
+			 dd->x[i * dd->nf + fa] != dd->x[j * dd->nf + fa] &&
+			 dd->x[i * dd->nf + la] != dd->x[j * dd->nf + la]) {
 			double d = crm_match_jaro_winkler(str(dd, vi[fa]),
 							  str(dd, vj[fa])) +
 				   crm_match_jaro_winkler(str(dd, vi[la]),
@@ -833,8 +845,9 @@ static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
 			key_add(ks, k, s, NULL);
 			break;
 		case CRM_DD_DATE:
+			/* one kind: a swapped name still shares a block */
 			key_add(ks, k, s, fi);
-			key_add(ks, k + 1, s, li);
+			key_add(ks, k, s, li);
 			if (x[f] && !*fi && !*li)
 				key_add(ks, k + 2, s, NULL);
 			break;
@@ -1214,8 +1227,8 @@ int crm_dedupe_run(struct crm_dedupe *dd, const struct crm_dedupe_opts *o,
 	int lv[CRM_DD_MAXFIELDS];
 
 	dd->threshold = o->threshold;
-	dd->max_block = o->max_block ? o->max_block : 64;
-	dd->window = o->window ? o->window : 12;
+	dd->max_block = o->max_block ? o->max_block : 16;
+	dd->window = o->window ? o->window : 4;
 	if (o->rule && parse_rule(dd, o->rule, err) < 0)
 		return -1;
 	block(dd);
