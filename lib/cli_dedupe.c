@@ -491,14 +491,209 @@ out:
 	return status;
 }
 
+/* -- merge and undo ---------------------------------------------------- */
+
+struct member {
+	int64_t cluster, id;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+
+	if (x->cluster != y->cluster)
+		return x->cluster < y->cluster ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* (cluster, id) of each record read from stdin. */
+static int read_clusters(struct crm_cli *cli, struct member **m, size_t *n)
+{
+	struct crm_reader *r =
+	    crm_reader_open(stdin, "-", cli->ifmt, &cli->err);
+	struct crm_rec rec;
+	size_t cap = 0;
+	int got = -1;
+
+	if (!r)
+		return -1;
+	crm_rec_init(&rec);
+	while ((got = crm_reader_next(r, &rec, &cli->err)) > 0) {
+		const char *names[2] = {"cluster", "id"};
+		int64_t v[2];
+
+		for (int k = 0; k < 2; k++) {
+			const char *s = crm_rec_get(&rec, names[k]);
+			if (!s || crm_parse_int(s, &v[k]) < 0) {
+				got = crm_err_at(
+				    &cli->err, CRM_EX_DATAERR,
+				    crm_reader_name(r), rec.line, names[k],
+				    s ? "not a record id '%s'" : "missing%s",
+				    s ? s : "");
+				goto out;
+			}
+		}
+		*m = crm_xgrow(*m, &cap, *n + 1, sizeof(**m));
+		(*m)[(*n)++] = (struct member){v[0], v[1]};
+	}
+out:
+	crm_rec_release(&rec);
+	crm_reader_free(r);
+	return got;
+}
+
+/* Clusters above the threshold, as (cluster, id). */
+static int found_clusters(struct crm_cli *cli, const struct crm_entity *e,
+			  struct member **m, size_t *n)
+{
+	struct crm_dedupe_cli *o = cli->opts;
+	struct crm_dedupe_opts ro = run_opts(o);
+	int64_t *ids = NULL;
+	struct crm_dedupe *dd = crm_dedupe_load(cli->db, e, &cli->where,
+						cli->fields, &ids, &cli->err);
+	size_t nm, *mm;
+
+	if (!dd || crm_dedupe_run(dd, &ro, &cli->err) < 0) {
+		crm_dedupe_free(dd);
+		free(ids);
+		return -1;
+	}
+	mm = members(dd, &nm);
+	*m = crm_xmalloc((nm + 1) * sizeof(**m));
+	for (size_t k = 0; k < nm; k++)
+		(*m)[k] = (struct member){ids[crm_dedupe_cluster(dd, mm[k])],
+					  ids[mm[k]]};
+	*n = nm;
+	free(mm);
+	free(ids);
+	crm_dedupe_free(dd);
+	return 0;
+}
+
 int crm_verb_dedupe_merge(struct crm_cli *cli)
 {
-	crm_err_set(&cli->err, CRM_EX_SOFTWARE, "merge: not yet");
-	return crm_cli_fail(cli);
+	const struct crm_entity *e = cli->cmd->entity;
+	struct member *m = NULL, *byid = NULL;
+	size_t n = 0, merges = 0, merged = 0;
+	struct crm_strv cols = {0};
+	struct crm_writer *w = NULL;
+	struct crm_row row;
+	struct crm_rec rec;
+	int64_t *ids = NULL;
+	int status = 0;
+
+	crm_row_init(&row, e);
+	crm_rec_init(&rec);
+	if ((cli->from_stdin ? read_clusters(cli, &m, &n)
+			     : found_clusters(cli, e, &m, &n)) < 0)
+		goto fail;
+	/* a record in two clusters cannot be merged twice */
+	byid = crm_xmalloc((n + 1) * sizeof(*byid));
+	memcpy(byid, m, n * sizeof(*m));
+	qsort(byid, n, sizeof(*byid), cmp_id);
+	for (size_t k = 1; k < n; k++)
+		if (byid[k].id == byid[k - 1].id &&
+		    byid[k].cluster != byid[k - 1].cluster) {
+			crm_err_at(&cli->err, CRM_EX_DATAERR, "<stdin>", 0,
+				   "id", "%s %lld is in clusters %lld and %lld",
+				   e->name, (long long)byid[k].id,
+				   (long long)byid[k - 1].cluster,
+				   (long long)byid[k].cluster);
+			goto fail;
+		}
+	qsort(m, n, sizeof(*m), cmp_pair);
+	crm_strv_push(&cols, "merge");
+	crm_strv_push(&cols, "merged");
+	crm_entity_columns(e, false, &cols);
+	w = crm_cli_writer(cli, &cols);
+	ids = crm_xmalloc((n + 1) * sizeof(*ids));
+	if (crm_db_begin(cli->db, &cli->err) < 0)
+		goto fail;
+	for (size_t a = 0, b; a < n; a = b) {
+		size_t k = 0;
+		int64_t merge;
+		char num[32];
+
+		for (b = a; b < n && m[b].cluster == m[a].cluster; b++)
+			if (!k || ids[k - 1] != m[b].id)
+				ids[k++] = m[b].id;
+		if (k < 2)
+			continue;
+		if (crm_merge_records(cli->db, e, ids, k, &row, &merge,
+				      &cli->err) < 0)
+			goto fail;
+		merges++;
+		merged += k - 1;
+		crm_rec_clear(&rec);
+		crm_row_to_rec(&row, &cols, NULL, &rec);
+		snprintf(num, sizeof(num), "%lld", (long long)merge);
+		crm_rec_set(&rec, "merge", num, CRM_STR);
+		crm_rec_set(&rec, "merged", NULL, CRM_NULL);
+		{
+			struct crm_buf ml = {0};
+			for (size_t j = 0; j < k; j++)
+				if (ids[j] != crm_row_id(&row))
+					crm_buf_addf(&ml, "%s%lld",
+						     ml.len ? "," : "",
+						     (long long)ids[j]);
+			crm_rec_set(&rec, "merged", crm_buf_str(&ml), CRM_STR);
+			crm_buf_release(&ml);
+		}
+		if (crm_writer_write(w, &rec) < 0) {
+			status = write_error(cli);
+			crm_db_rollback(cli->db);
+			goto out;
+		}
+	}
+	if (cli->dry_run)
+		crm_db_rollback(cli->db);
+	else if (crm_db_commit(cli->db, &cli->err) < 0)
+		goto fail;
+	if (crm_writer_close(w) < 0) {
+		status = write_error(cli);
+		goto out;
+	}
+	crm_cli_note(cli, "%s%zu merges, %zu %s merged away",
+		     cli->dry_run ? "dry run: " : "", merges, merged,
+		     merged == 1 ? e->name : e->plural);
+	goto out;
+fail:
+	crm_db_rollback(cli->db);
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(w);
+	crm_row_release(&row);
+	crm_rec_release(&rec);
+	crm_strv_release(&cols);
+	free(m);
+	free(byid);
+	free(ids);
+	return status;
 }
 
 int crm_verb_dedupe_undo(struct crm_cli *cli)
 {
-	crm_err_set(&cli->err, CRM_EX_SOFTWARE, "undo: not yet");
-	return crm_cli_fail(cli);
+	struct crm_dedupe_cli *o = cli->opts;
+	int64_t merge;
+	uint64_t n;
+
+	if (cli->args.n != 1 || crm_parse_int(cli->args.v[0], &merge) < 0) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "undo takes one merge number");
+		return crm_cli_fail(cli);
+	}
+	if (crm_merge_undo(cli->db, merge, o->force, cli->dry_run, &n,
+			   &cli->err) < 0)
+		return crm_cli_fail(cli);
+	crm_cli_note(cli, "%sundid merge %lld: %llu records restored",
+		     cli->dry_run ? "dry run: " : "", (long long)merge,
+		     (unsigned long long)n);
+	return 0;
 }
