@@ -636,8 +636,11 @@ static double probability(const struct crm_dedupe *dd, size_t i, const int *lv)
 			uint32_t off = dd->v[i * dd->nf + f];
 			/* u of this very value: how often it occurs */
 			if (off) {
-				double tf = (double)count_of(dd, off) /
-					    (double)dd->nonmissing[f];
+				/* the chance another record has it, shrunk to
+				 * u on small data (50 pseudo-records) */
+				double tf =
+				    ((double)count_of(dd, off) - 1 + 50 * u) /
+				    ((double)dd->nonmissing[f] - 1 + 50);
 				u = fmin(fmax(tf, u * 0.1), u * 10);
 			}
 		}
@@ -789,6 +792,25 @@ static void radix_u64(uint64_t *a, size_t n)
 	free(b);
 }
 
+/* The space-separated words of s, at most max. */
+static int words(const char *s, const char **w, int *len, int max)
+{
+	int n = 0;
+
+	while (*s && n < max) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		w[n] = s;
+		while (*s && *s != ' ')
+			s++;
+		len[n] = (int)(s - w[n]);
+		n++;
+	}
+	return n;
+}
+
 struct keys {
 	uint64_t k[16];
 	int n;
@@ -844,13 +866,21 @@ static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
 		case CRM_DD_PHONE:
 			key_add(ks, k, s, NULL);
 			break;
-		case CRM_DD_DATE:
-			/* one kind: a swapped name still shares a block */
-			key_add(ks, k, s, fi);
-			key_add(ks, k, s, li);
-			if (x[f] && !*fi && !*li)
-				key_add(ks, k + 2, s, NULL);
+		case CRM_DD_DATE: {
+			/* day and month in either order; one kind for both
+			 * initials: a swapped name still shares a block */
+			char ds[16];
+			unsigned md = x[f] % 10000, a = md / 100, b = md % 100;
+			if (!x[f])
+				break;
+			snprintf(ds, sizeof(ds), "%u%02u%02u", x[f] / 10000,
+				 a < b ? a : b, a < b ? b : a);
+			key_add(ks, k, ds, fi);
+			key_add(ks, k, ds, li);
+			if (!*fi && !*li)
+				key_add(ks, k + 2, ds, NULL);
 			break;
+		}
 		case CRM_DD_POSTCODE:
 			key_add(ks, k, s, li);
 			if (x[f])
@@ -860,8 +890,31 @@ static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
 			key_add(ks, k, s, *fi ? fi : li);
 			break;
 		case CRM_DD_NAME: {
-			/* each word, with the first letter of the others */
-			key_add(ks, k, s, NULL);
+			/* the words in order, so "Lee Ann" meets "Ann Lee" */
+			const char *w[8];
+			int len[8], nw = words(s, w, len, 8);
+			char sorted[256];
+			size_t o = 0;
+			for (int a = 1; a < nw; a++)
+				for (int b = a;
+				     b > 0 && strncmp(w[b - 1], w[b], 255) > 0;
+				     b--) {
+					const char *t = w[b];
+					int tl = len[b];
+					w[b] = w[b - 1];
+					len[b] = len[b - 1];
+					w[b - 1] = t;
+					len[b - 1] = tl;
+				}
+			for (int a = 0;
+			     a < nw && o + (size_t)len[a] + 2 < sizeof(sorted);
+			     a++) {
+				memcpy(sorted + o, w[a], (size_t)len[a]);
+				o += (size_t)len[a];
+				sorted[o++] = ' ';
+			}
+			sorted[o ? o - 1 : 0] = '\0';
+			key_add(ks, k, sorted, NULL);
 			break;
 		}
 		case CRM_DD_ADDRESS:
@@ -1001,11 +1054,15 @@ static void estimate_u(struct crm_dedupe *dd)
 	for (size_t f = 0; f < dd->nf; f++) {
 		int L = type_levels[dd->types[f]];
 		/* a level never seen among random pairs still happens by
-		 * chance: at least half a pair in the sample, or 1e-6 */
-		double floor = fmax(0.5 / fmax(tot[f], 1), 1e-6);
-		double sum = 0;
+		 * chance: the prior below, and at least 1e-6 */
+		double floor = 1e-6;
+		double sum = 0, prior = 50;
 		for (int l = 0; l < L; l++) {
-			dd->u[f][l] = fmax(cnt[f][l] / fmax(tot[f], 1), floor);
+			/* a small data set says little about chance
+			 * agreement: 50 pseudo-pairs that mostly differ */
+			double pr = l == 0 ? 0.97 : 0.03 / (L - 1) / (l * l);
+			dd->u[f][l] = fmax(
+			    (cnt[f][l] + prior * pr) / (tot[f] + prior), floor);
 			sum += dd->u[f][l];
 		}
 		for (int l = 0; l < L; l++)
