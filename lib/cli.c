@@ -163,7 +163,8 @@ static struct argp_option *verb_options(const struct crm_cli *cli,
 	while (vo && (vo[nv].name || vo[nv].key))
 		nv++;
 	all = crm_xcalloc(nv + (e ? e->nfields : 0) + 1, sizeof(*all));
-	memcpy(all, vo, nv * sizeof(*all));
+	if (nv) /* vo may be NULL: memcpy from NULL is undefined */
+		memcpy(all, vo, nv * sizeof(*all));
 	n = nv;
 	for (size_t i = 0; fields && i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];

@@ -746,6 +746,8 @@ out:
 /* LSD radix sort of n 64-bit keys (with payload when slots). */
 static void radix_slots(struct slot *a, size_t n)
 {
+	if (!n)
+		return;
 	struct slot *b = crm_xmalloc((n ? n : 1) * sizeof(*b));
 	size_t *cnt = crm_xmalloc(65536 * sizeof(size_t));
 
@@ -770,6 +772,8 @@ static void radix_slots(struct slot *a, size_t n)
 
 static void radix_u64(uint64_t *a, size_t n)
 {
+	if (!n)
+		return;
 	uint64_t *b = crm_xmalloc((n ? n : 1) * sizeof(*b));
 	size_t *cnt = crm_xmalloc(65536 * sizeof(size_t));
 
