@@ -292,7 +292,8 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	args_doc = crm_xasprintf("%s%s%s", cli.verb->name,
 				 cli.verb->args_doc ? " " : "",
 				 cli.verb->args_doc ? cli.verb->args_doc : "");
-	argp.options = options;
+	/* no options: NULL, or glibc's argp leaks its empty option table */
+	argp.options = options[0].name || options[0].key ? options : NULL;
 	argp.parser = verb_parse;
 	argp.args_doc = args_doc;
 	argp.doc = cli.verb->doc;
