@@ -252,6 +252,15 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
 		    uint64_t *n, struct crm_err *err);
 
+/* crm_entity_undo's work inside a transaction the caller opened (a merge
+ * undo restores its links in the same one). */
+int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
+		      struct crm_err *err);
+/* Write row as it is (no hooks, no audit) inside an open transaction:
+ * insert (a NULL id gets one) or update by id. */
+int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
+			 struct crm_row *row, bool insert, struct crm_err *err);
+
 /* Storage row as a JSON object (for audit before-images); caller owns. */
 json_t *crm_row_to_json(const struct crm_row *row);
 

@@ -1114,16 +1114,40 @@ out:
 	return rc;
 }
 
+int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
+			 struct crm_row *row, bool insert, struct crm_err *err)
+{
+	sqlite3_stmt *st = insert ? prepare_insert(db, e, err)
+				  : prepare_update(db, e, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = write_row(db, st, row, insert, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
 		    uint64_t *n, struct crm_err *err)
+{
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	if (crm_entity_revert(db, change, n, err) < 0) {
+		crm_db_rollback(db);
+		return -1;
+	}
+	return crm_db_finish(db, dry_run, err);
+}
+
+int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
+		      struct crm_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	char now[CRM_TIME_LEN];
 	int rc = -1, s;
 
 	*n = 0;
-	if (crm_db_begin(db, err) < 0)
-		return -1;
 	st = crm_db_prepare(db,
 			    "SELECT undone_at FROM crm_changes WHERE id = ?",
 			    err);
@@ -1174,10 +1198,8 @@ int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
 		crm_db_error(db, s, "database", err);
 		goto out;
 	}
-	rc = crm_db_finish(db, dry_run, err);
+	rc = 0;
 out:
 	sqlite3_finalize(st);
-	if (rc < 0)
-		crm_db_rollback(db);
 	return rc;
 }

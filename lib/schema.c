@@ -139,6 +139,25 @@ static const char migration1[] =
 	/* -- scoring (lib/score.c) -------------------------------------- */
 
 	/* -- dedupe and merges (lib/dedupe.c) --------------------------- */
+	/* a merge: its records' before-images are in crm_audit under
+	 * change_id; the rows of other tables re-pointed to the survivor are
+	 * in crm_merge_links */
+	"CREATE TABLE crm_merges ("
+	" id INTEGER PRIMARY KEY,"
+	" change_id INTEGER NOT NULL REFERENCES crm_changes(id),"
+	" entity TEXT NOT NULL,"
+	" survivor INTEGER NOT NULL,"
+	" merged TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" result_updated_at TEXT NOT NULL,"
+	" undone_at TEXT);"
+	"CREATE TABLE crm_merge_links ("
+	" merge_id INTEGER NOT NULL REFERENCES crm_merges(id),"
+	" tbl TEXT NOT NULL,"
+	" col TEXT NOT NULL,"
+	" row_id INTEGER NOT NULL,"
+	" old_value INTEGER NOT NULL);"
+	"CREATE INDEX crm_merge_links_merge ON crm_merge_links(merge_id);"
 
 	"";
 
