@@ -462,7 +462,6 @@ static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
 	char now[CRM_TIME_LEN], flag[16], buf[64];
 	int old_status = old ? status_of(old->v[F_STATUS]) : CRM_DEAL_OPEN;
 	bool reopen = false, moved;
-	char *list;
 
 	(void)e;
 	if (!cfg)
@@ -504,15 +503,13 @@ static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
 	set_val(row, F_STATUS, crm_deal_status_names[st->status]);
 	moved = !old || !same(old->v[F_PIPELINE], row->v[F_PIPELINE]) ||
 		!same(old->v[F_STAGE], row->v[F_STAGE]);
-	if (moved && old && old_status != CRM_DEAL_OPEN && !reopen) {
-		list = crm_xasprintf("%s", old->v[F_STAGE]);
-		field_err(err, "stage",
-			  "the deal is closed (%s, in stage '%s'): give "
-			  "--reopen (a reopen column) to move it",
-			  crm_deal_status_names[old_status], list);
-		free(list);
-		return -1;
-	}
+	if (moved && old && old_status != CRM_DEAL_OPEN && !reopen)
+		return field_err(err, "stage",
+				 "closed as %s (stage '%s'): leaving a closed "
+				 "stage needs --reopen (a reopen column on "
+				 "import)",
+				 crm_deal_status_names[old_status],
+				 old->v[F_STAGE]);
 	if (moved) {
 		if (!row->touched[F_PROBABILITY] || !row->v[F_PROBABILITY]) {
 			snprintf(buf, sizeof(buf), "%.15g", st->probability);
