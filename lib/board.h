@@ -11,11 +11,11 @@
 /* One stage of a board in one currency. */
 struct crm_board_cell {
 	const char *pipeline, *stage, *label; /* owned by the board */
-	long position;  /* 1-based place in the pipeline; 0: not in it */
+	long position;	/* 1-based place in the pipeline; 0: not in it */
 	char *currency; /* NULL: no deals, or deals without a currency */
 	uint64_t deals;
-	int64_t amount;	  /* minor units */
-	double weighted;  /* minor units: sum of amount x probability / 100 */
+	int64_t amount;	 /* minor units */
+	double weighted; /* minor units: sum of amount x probability / 100 */
 };
 
 struct crm_board {

@@ -35,8 +35,8 @@ const struct argp_option crm_pipeline_move_options[] = {
      "Change the amount too (a decimal in the deal's currency)", 0},
     {"probability", OPT_PROBABILITY, "PERCENT", 0,
      "Set the win probability, 0-100 (default: the new stage's)", 0},
-    {"close-date", OPT_CLOSE_DATE, "DATE", 0,
-     "Change the expected close date", 0},
+    {"close-date", OPT_CLOSE_DATE, "DATE", 0, "Change the expected close date",
+     0},
     {"reopen", OPT_REOPEN, 0, 0, "Allow moving a won or lost deal", 0},
     {0},
 };
@@ -284,8 +284,8 @@ static int report_args(struct crm_cli *cli, bool args)
 	return 0;
 }
 
-static struct crm_writer *writer(struct crm_cli *cli,
-				 const char *const *cols, bool skip_owner)
+static struct crm_writer *writer(struct crm_cli *cli, const char *const *cols,
+				 bool skip_owner)
 {
 	struct crm_strv sv = {0};
 	struct crm_writer *w;
@@ -312,7 +312,7 @@ static int finish(struct crm_cli *cli, struct crm_writer *w, int rc)
 /* -- board ------------------------------------------------------------- */
 
 static const char *const board_columns[] = {
-    "pipeline", "stage",  "label",  "position",	    "deals",
+    "pipeline", "stage",  "label",	     "position", "deals",
     "currency", "amount", "weighted_amount", NULL};
 
 static void cell_rec(const struct crm_board_cell *c, struct crm_rec *rec)
@@ -417,8 +417,8 @@ static int kanban(struct crm_cli *cli, const struct crm_board *b, size_t from,
 		if (i == from || strcmp(c->stage, b->cells[i - 1].stage)) {
 			col = &cols[nc++];
 			crm_strv_push(&col->lines, c->label);
-			for (size_t k = i; k < to && !strcmp(b->cells[k].stage,
-							     c->stage);
+			for (size_t k = i;
+			     k < to && !strcmp(b->cells[k].stage, c->stage);
 			     k++)
 				total += b->cells[k].deals;
 			l = crm_xasprintf("%llu %s", (unsigned long long)total,
@@ -458,9 +458,9 @@ static int kanban(struct crm_cli *cli, const struct crm_board *b, size_t from,
 				  &cli->err) < 0)
 			goto out;
 		if (total > (uint64_t)lim) {
-			char *l = crm_xasprintf("+%llu more",
-						(unsigned long long)(total -
-								     (uint64_t)lim));
+			char *l = crm_xasprintf(
+			    "+%llu more",
+			    (unsigned long long)(total - (uint64_t)lim));
 			crm_strv_push(&cols[k].lines, l);
 			free(l);
 		}
@@ -473,7 +473,8 @@ static int kanban(struct crm_cli *cli, const struct crm_board *b, size_t from,
 	for (size_t k = 0; k < nc; k++)
 		if (cols[k].lines.n > rows)
 			rows = cols[k].lines.n;
-	crm_buf_addf(&out, "%s (%s)\n", pl ? pl->label : b->cells[from].pipeline,
+	crm_buf_addf(&out, "%s (%s)\n",
+		     pl ? pl->label : b->cells[from].pipeline,
 		     b->cells[from].pipeline);
 	for (size_t r = 0; r < rows; r++) {
 		size_t mark = out.len;
@@ -520,9 +521,8 @@ int crm_verb_deal_board(struct crm_cli *cli)
 		goto out;
 	}
 	cfg = crm_pipelines_get(&cli->err);
-	if (!cfg ||
-	    crm_board_build(cli->db, cfg, o->pipeline, &cli->where, &b,
-			    &cli->err) < 0)
+	if (!cfg || crm_board_build(cli->db, cfg, o->pipeline, &cli->where, &b,
+				    &cli->err) < 0)
 		goto out;
 	if (crm_cli_format(cli) == CRM_FMT_TABLE && !cli->ids) {
 		rc = 0;
@@ -647,11 +647,10 @@ int crm_verb_deal_stale(struct crm_cli *cli)
 	if (status)
 		return status;
 	if (o->create_tasks)
-		crm_cli_note(cli, "%s%llu stale, %llu follow-up %s created",
-			     cli->dry_run ? "dry run: " : "",
-			     (unsigned long long)found,
-			     (unsigned long long)made,
-			     made == 1 ? "task" : "tasks");
+		crm_cli_note(
+		    cli, "%s%llu stale, %llu follow-up %s created",
+		    cli->dry_run ? "dry run: " : "", (unsigned long long)found,
+		    (unsigned long long)made, made == 1 ? "task" : "tasks");
 	return found ? CRM_EX_FOUND : 0;
 }
 
@@ -664,10 +663,10 @@ int crm_verb_deal_history(struct crm_cli *cli)
 	int64_t *ids = NULL;
 	int rc;
 
-	if (report_args(cli, true) < 0 || (cli->where.n &&
-					   crm_err_set(&cli->err, CRM_EX_USAGE,
-						       "history takes deal "
-						       "ids, not --where")))
+	if (report_args(cli, true) < 0 ||
+	    (cli->where.n && crm_err_set(&cli->err, CRM_EX_USAGE,
+					 "history takes deal "
+					 "ids, not --where")))
 		return crm_cli_fail(cli);
 	if (crm_cli_query(cli, cli->cmd->entity, false, &q, &ids) < 0)
 		return crm_cli_fail(cli);

@@ -100,8 +100,8 @@ static bool same(const char *a, const char *b)
 }
 
 /* 1 when the row of sql (a literal taking one id) exists, 0, -1. */
-static int exists(struct crm_db *db, const char *sql, int64_t id,
-		  int64_t *col0, struct crm_err *err)
+static int exists(struct crm_db *db, const char *sql, int64_t id, int64_t *col0,
+		  struct crm_err *err)
 {
 	sqlite3_stmt *st = crm_db_cached(db, sql, err);
 	int rc;
@@ -275,10 +275,10 @@ static int check_links(struct crm_db *db, struct crm_row *row,
 		id = strtoll(row->v[F_LEAD_ID], NULL, 10);
 		if (rc && (rc = exists(db, "SELECT id FROM leads WHERE id = ?",
 				       id, NULL, err)) <= 0)
-			return rc < 0 ? -1
-				      : field_err(err, "lead_id",
-						  "no lead %lld",
-						  (long long)id);
+			return rc < 0
+				   ? -1
+				   : field_err(err, "lead_id", "no lead %lld",
+					       (long long)id);
 	}
 	return 0;
 }
@@ -476,7 +476,8 @@ static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
 		reopen = !strcmp(flag, "true") || !strcmp(flag, "1");
 	}
 	if (resolve_company(db, row, arg, err) < 0 ||
-	    resolve_contact(db, row, err) < 0 || check_links(db, row, old, err) < 0)
+	    resolve_contact(db, row, err) < 0 ||
+	    check_links(db, row, old, err) < 0)
 		return -1;
 	if (row->v[F_CURRENCY] && crm_money_exponent(row->v[F_CURRENCY]) < 0)
 		return field_err(err, "currency",
@@ -586,14 +587,10 @@ int crm_deal_open(struct crm_db *db, const struct crm_deal_new *d, int64_t *id,
 	const struct {
 		const char *name, *v;
 	} s[] = {
-	    {"name", d->name},
-	    {"currency", d->currency},
-	    {"amount", d->amount},
-	    {"pipeline", d->pipeline},
-	    {"stage", d->stage},
-	    {"owner", d->owner},
-	    {"source", d->source},
-	    {"expected_close", d->expected_close},
+	    {"name", d->name},	   {"currency", d->currency},
+	    {"amount", d->amount}, {"pipeline", d->pipeline},
+	    {"stage", d->stage},   {"owner", d->owner},
+	    {"source", d->source}, {"expected_close", d->expected_close},
 	};
 	const struct {
 		const char *name;
@@ -626,11 +623,20 @@ int crm_deal_open(struct crm_db *db, const struct crm_deal_new *d, int64_t *id,
 	return rc;
 }
 
-const char *const crm_deal_history_columns[] = {
-    "id",	  "deal_id",	 "at",		"actor",
-    "field",	  "from_value",	 "to_value",	"pipeline",
-    "from_status", "to_status",	 "seconds_in_stage", "amount",
-    "currency",	  NULL};
+const char *const crm_deal_history_columns[] = {"id",
+						"deal_id",
+						"at",
+						"actor",
+						"field",
+						"from_value",
+						"to_value",
+						"pipeline",
+						"from_status",
+						"to_status",
+						"seconds_in_stage",
+						"amount",
+						"currency",
+						NULL};
 
 static void add_money(struct crm_rec *rec, const char *name, const char *v,
 		      const char *cur)

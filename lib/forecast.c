@@ -161,8 +161,7 @@ void crm_forecast_init(struct crm_forecast *fc, enum crm_period period,
 	fc->period = period;
 	fc->by_owner = by_owner;
 	fc->rates = rates;
-	snprintf(fc->now, sizeof(fc->now), "%s",
-		 crm_datetime_format(now, buf));
+	snprintf(fc->now, sizeof(fc->now), "%s", crm_datetime_format(now, buf));
 }
 
 void crm_forecast_release(struct crm_forecast *fc)
@@ -196,10 +195,10 @@ static void rehash(struct crm_forecast *fc)
 	fc->hash = crm_xcalloc(fc->hcap, sizeof(*fc->hash));
 	for (size_t i = 0; i < fc->n; i++) {
 		const struct crm_forecast_row *r = &fc->rows[i];
-		uint64_t h = hash_str(hash_str(hash_str(14695981039346656037u,
-							r->period),
-					       r->owner),
-				      r->currency);
+		uint64_t h = hash_str(
+		    hash_str(hash_str(14695981039346656037u, r->period),
+			     r->owner),
+		    r->currency);
 		size_t k = h & (fc->hcap - 1);
 
 		while (fc->hash[k])
@@ -222,7 +221,8 @@ static struct crm_forecast_row *row_for(struct crm_forecast *fc,
 		rehash(fc);
 	h = hash_str(hash_str(hash_str(14695981039346656037u, period), owner),
 		     cur);
-	for (k = h & (fc->hcap - 1); fc->hash[k]; k = (k + 1) & (fc->hcap - 1)) {
+	for (k = h & (fc->hcap - 1); fc->hash[k];
+	     k = (k + 1) & (fc->hcap - 1)) {
 		r = &fc->rows[fc->hash[k] - 1];
 		if (eq(r->period, period) && eq(r->owner, owner) &&
 		    eq(r->currency, cur))
@@ -253,13 +253,13 @@ int crm_forecast_add(struct crm_forecast *fc, const struct crm_forecast_deal *d,
 	if (won && (!d->closed_at || strcmp(d->closed_at, fc->now) > 0))
 		return 0; /* not won yet, as of now */
 	if (fc->rates) {
-		if (d->amount && crm_rates_convert(fc->rates, cur, amount,
-						   &amount, err) < 0)
+		if (d->amount &&
+		    crm_rates_convert(fc->rates, cur, amount, &amount, err) < 0)
 			return -1;
 		cur = fc->rates->base;
 	}
-	crm_forecast_period(open ? d->expected_close : d->closed_at,
-			    fc->period, period);
+	crm_forecast_period(open ? d->expected_close : d->closed_at, fc->period,
+			    period);
 	r = row_for(fc, period, fc->by_owner ? d->owner : NULL, cur);
 	if (open) {
 		r->open_deals++;
@@ -303,8 +303,8 @@ void crm_forecast_sort(struct crm_forecast *fc)
 }
 
 const char *const crm_forecast_columns[] = {
-    "period",	       "owner",	   "currency", "open_deals", "open_amount",
-    "weighted_amount", "pipeline", "best_case", "commit",    "closed",
+    "period",	       "owner",	    "currency",	  "open_deals", "open_amount",
+    "weighted_amount", "pipeline",  "best_case",  "commit",	"closed",
     "omitted",	       "won_deals", "closed_won", NULL};
 
 static void add_money(struct crm_rec *rec, const char *name, long double v,

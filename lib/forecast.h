@@ -20,7 +20,7 @@ struct crm_rates {
 	struct crm_rate {
 		char cur[4];
 		long double rate;
-	} *v;
+	} * v;
 	size_t n;
 	char *path;
 };
@@ -42,9 +42,9 @@ void crm_forecast_period(const char *date, enum crm_period p, char out[16]);
 
 /* One deal as the forecast sees it. */
 struct crm_forecast_deal {
-	const char *status;	  /* "open", "won" (others are ignored) */
+	const char *status;	    /* "open", "won" (others are ignored) */
 	const char *expected_close; /* an open deal's period */
-	const char *closed_at;	  /* a won deal's period */
+	const char *closed_at;	    /* a won deal's period */
 	const char *owner, *currency;
 	int64_t amount; /* minor units; 0 when none */
 	double probability;

@@ -52,8 +52,8 @@ static bool good_name(const char *s)
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
-		      *s == '_'))
+		if (!(islower((unsigned char)*s) ||
+		      isdigit((unsigned char)*s) || *s == '_'))
 			return false;
 	return true;
 }
@@ -63,11 +63,10 @@ struct where {
 	char pl[160], st[160];
 };
 
-static int bad(struct crm_err *err, const struct where *w, const char *fmt,
-	       ...) __attribute__((format(printf, 3, 4)));
+static int bad(struct crm_err *err, const struct where *w, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static int bad(struct crm_err *err, const struct where *w, const char *fmt,
-	       ...)
+static int bad(struct crm_err *err, const struct where *w, const char *fmt, ...)
 {
 	char what[512];
 	va_list ap;
@@ -100,7 +99,7 @@ static int parse_stage(json_t *o, size_t idx, struct crm_pipeline *pl,
 		       struct where *w, struct crm_err *err)
 {
 	static const char *const keys[] = {
-	    "name",	 "label",  "probability", "forecast_category",
+	    "name",	"label",  "probability", "forecast_category",
 	    "max_days", "status", NULL};
 	struct crm_stage *s = &pl->stages[idx];
 	json_t *name = json_object_get(o, "name");
@@ -172,8 +171,8 @@ static int parse_pipeline(json_t *o, size_t idx, struct crm_pipelines *p,
 	if (!json_is_string(name) || !good_name(json_string_value(name)))
 		return bad(err, &w,
 			   "name: expected lower-case letters, digits and _");
-	snprintf(w.pl, sizeof(w.pl), "pipeline '%.80s': ",
-		 json_string_value(name));
+	snprintf(w.pl, sizeof(w.pl),
+		 "pipeline '%.80s': ", json_string_value(name));
 	if (check_keys(o, keys, err, &w) < 0)
 		return -1;
 	for (size_t k = 0; k < idx; k++)
@@ -244,7 +243,8 @@ int crm_pipelines_parse(const char *text, const char *name,
 			? crm_pipeline_find(p, json_string_value(def))
 			: NULL;
 		if (!d) {
-			bad(err, &w, "default: expected the name of a pipeline");
+			bad(err, &w,
+			    "default: expected the name of a pipeline");
 			goto out;
 		}
 		p->def = (size_t)(d - p->v);
@@ -324,8 +324,8 @@ static void fold(const char *in, char *out, size_t n)
 
 	for (; *in && k + 1 < n; in++) {
 		unsigned char c = (unsigned char)*in;
-		out[k++] = c == ' ' || c == '-' || c == '/' ? '_'
-							    : (char)tolower(c);
+		out[k++] =
+		    c == ' ' || c == '-' || c == '/' ? '_' : (char)tolower(c);
 	}
 	out[k] = '\0';
 }

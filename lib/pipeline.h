@@ -29,8 +29,8 @@ enum crm_deal_status { CRM_DEAL_OPEN, CRM_DEAL_WON, CRM_DEAL_LOST };
 extern const char *const crm_deal_status_names[];
 
 struct crm_stage {
-	char *name;  /* "proposal": what deals store */
-	char *label; /* "Proposal/Quote": what boards show */
+	char *name;	    /* "proposal": what deals store */
+	char *label;	    /* "Proposal/Quote": what boards show */
 	double probability; /* default win probability, 0-100 */
 	enum crm_fcat category;
 	double max_days; /* idle days before a deal is stale; 0: no limit */

@@ -10,12 +10,11 @@
 #include "stale.h"
 
 const char *const crm_stale_columns[] = {
-    "id",	  "name",	"pipeline",   "stage",	 "owner",
-    "idle_since", "idle_days", "limit_days", "reason", "task_id",
-    NULL};
+    "id",	 "name",       "pipeline", "stage",   "owner", "idle_since",
+    "idle_days", "limit_days", "reason",   "task_id", NULL};
 
-int crm_stale_check(crm_time since, crm_time now, int64_t idle,
-		    double max_days, int64_t *limit)
+int crm_stale_check(crm_time since, crm_time now, int64_t idle, double max_days,
+		    int64_t *limit)
 {
 	int64_t quiet = now - since;
 	int64_t stage = max_days > 0 ? (int64_t)llround(max_days * 86400) : 0;
@@ -133,14 +132,15 @@ static int follow_up(struct crm_db *db, struct item *it, bool *made,
 		     struct crm_err *err)
 {
 	sqlite3_stmt *st;
-	char *key = crm_xasprintf("stale:%lld:%s", (long long)it->id, it->since);
+	char *key =
+	    crm_xasprintf("stale:%lld:%s", (long long)it->id, it->since);
 	char *subject = NULL, *body = NULL, due[CRM_TIME_LEN];
 	struct crm_activity a = {0};
 	int rc = -1, s;
 
 	*made = false;
-	st = crm_db_cached(db, "SELECT id FROM activities WHERE external_id = ?",
-			   err);
+	st = crm_db_cached(
+	    db, "SELECT id FROM activities WHERE external_id = ?", err);
 	if (!st)
 		goto out;
 	crm_db_bind_text(st, 1, key);
@@ -206,7 +206,8 @@ static void item_rec(const struct item *it, struct crm_rec *rec)
 	crm_rec_adds(rec, "stage", it->stage);
 	crm_rec_adds(rec, "owner", it->owner);
 	crm_rec_adds(rec, "idle_since", it->since);
-	snprintf(num, sizeof(num), "%.1f", floor((double)it->quiet / 8640) / 10);
+	snprintf(num, sizeof(num), "%.1f",
+		 floor((double)it->quiet / 8640) / 10);
 	crm_rec_add(rec, "idle_days", 9, num, strlen(num), CRM_RAW);
 	snprintf(num, sizeof(num), "%g", (double)it->limit / 86400);
 	crm_rec_add(rec, "limit_days", 10, num, strlen(num), CRM_RAW);

@@ -11,9 +11,9 @@
 #include "record.h"
 
 struct crm_stale_opts {
-	int64_t idle;	  /* seconds without activity; 0: only stage limits */
+	int64_t idle;	   /* seconds without activity; 0: only stage limits */
 	bool create_tasks; /* log a follow-up task per stale deal */
-	bool dry_run;	  /* create_tasks: roll back at the end */
+	bool dry_run;	   /* create_tasks: roll back at the end */
 	const struct crm_strv *where; /* more conditions on deals, or NULL */
 };
 
@@ -34,7 +34,7 @@ extern const char *const crm_stale_columns[];
 /* Whether a deal quiet since since (seconds) is stale at now: 0 no, 1 by
  * idle, 2 by its stage's max_days (max_days 0: none; idle 0: none). *limit
  * gets the limit that was passed, in seconds. */
-int crm_stale_check(crm_time since, crm_time now, int64_t idle,
-		    double max_days, int64_t *limit);
+int crm_stale_check(crm_time since, crm_time now, int64_t idle, double max_days,
+		    int64_t *limit);
 
 #endif

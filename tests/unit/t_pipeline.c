@@ -92,12 +92,14 @@ static void sums(void)
 	struct crm_rec rec;
 	long double v;
 	crm_time now = 1795339800; /* 2026-11-22T09:30:00Z */
-	struct crm_forecast_deal d1 = {"open", "2026-11-30", NULL, "kim",
-				       "EUR", 5,    50,	  CRM_FCAT_COMMIT};
-	struct crm_forecast_deal d2 = {"won", NULL, "2026-11-01T00:00:00Z",
-				       "kim", "EUR", 100, 100, CRM_FCAT_CLOSED};
-	struct crm_forecast_deal d3 = {"lost", NULL, "2026-11-01T00:00:00Z",
-				       "kim", "EUR", 700, 0, CRM_FCAT_OMITTED};
+	struct crm_forecast_deal d1 = {
+	    "open", "2026-11-30", NULL, "kim", "EUR", 5, 50, CRM_FCAT_COMMIT};
+	struct crm_forecast_deal d2 = {
+	    "won", NULL, "2026-11-01T00:00:00Z", "kim", "EUR",
+	    100,   100,	 CRM_FCAT_CLOSED};
+	struct crm_forecast_deal d3 = {
+	    "lost", NULL, "2026-11-01T00:00:00Z", "kim", "EUR",
+	    700,    0,	  CRM_FCAT_OMITTED};
 
 	crm_rec_init(&rec);
 	crm_forecast_init(&fc, CRM_PERIOD_MONTH, false, NULL, now);
