@@ -1,7 +1,9 @@
 /* t_pipeline.c - pipelines files, forecast periods and sums, exchange
  * rates, and when a deal is stale. */
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "deal.h"
 #include "forecast.h"
 #include "pipeline.h"
 #include "stale.h"
@@ -153,11 +155,58 @@ static void stale(void)
 		  "fractional days");
 }
 
+/* crm_deal_open, as crm-lead convert calls it. */
+static void deal_open(void)
+{
+	char dir[] = "/tmp/crm-t_pipeline.XXXXXX", path[64], p2[80];
+	struct crm_err err = {0};
+	struct crm_db *db;
+	struct crm_row row;
+	int64_t id = 0;
+	struct crm_deal_new d = {.name = "From a lead",
+				 .amount = "99.90",
+				 .currency = "EUR",
+				 .owner = "kim"};
+
+	if (!mkdtemp(dir))
+		return;
+	snprintf(path, sizeof(path), "%s/crm.db", dir);
+	setenv("CRM_NOW", "2026-11-22T09:30:00Z", 1);
+	setenv("CRM_SHARE", "share/crm", 1); /* tests run from the top */
+	db = crm_db_open(path, CRM_DB_CREATE, &err);
+	CHECK(db != NULL, "database opens");
+	if (!db)
+		return;
+	CHECK_INT(crm_db_begin(db, &err), 0, "begin");
+	CHECK_INT(crm_deal_open(db, &d, &id, &err), 0, "crm_deal_open");
+	CHECK_INT(id, 1, "... gives the new id");
+	d.stage = "nowhere";
+	CHECK_INT(crm_deal_open(db, &d, NULL, &err), -1, "an unknown stage");
+	CHECK_STR(err.field, "stage", "... is refused naming the field");
+	CHECK_INT(crm_db_commit(db, &err), 0, "commit");
+	crm_row_init(&row, &crm_deal_entity);
+	CHECK_INT(crm_entity_get(db, &crm_deal_entity, 1, &row, &err), 1,
+		  "the deal is there");
+	CHECK_STR(crm_row_get(&row, "stage"), "prospecting",
+		  "in the default pipeline's first stage");
+	CHECK_STR(crm_row_get(&row, "amount"), "9990", "amount in cents");
+	CHECK_STR(crm_row_get(&row, "probability"), "10", "probability");
+	crm_row_release(&row);
+	crm_db_close(db);
+	unlink(path);
+	snprintf(p2, sizeof(p2), "%s-wal", path);
+	unlink(p2);
+	snprintf(p2, sizeof(p2), "%s-shm", path);
+	unlink(p2);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	pipelines();
 	periods();
 	sums();
 	stale();
+	deal_open();
 	return done_testing();
 }
