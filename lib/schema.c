@@ -133,6 +133,65 @@ static const char migration1[] =
 	/* -- leads (lib/lead.c) ----------------------------------------- */
 
 	/* -- deals and pipelines (lib/deal.c) --------------------------- */
+	/* Stages live in share/crm/pipelines.json; a deal stores the names.
+	 * status (open, won, lost) follows the stage, for roll-ups and
+	 * views. lead_id is a plain integer: leads have their own block. */
+	"CREATE TABLE deals ("
+	" id INTEGER PRIMARY KEY,"
+	" external_id TEXT UNIQUE,"
+	" name TEXT NOT NULL,"
+	" company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,"
+	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	" lead_id INTEGER,"
+	" pipeline TEXT NOT NULL,"
+	" stage TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" amount INTEGER,"
+	" currency TEXT,"
+	" probability REAL,"
+	" forecast_category TEXT,"
+	" expected_close TEXT,"
+	" owner TEXT,"
+	" source TEXT,"
+	" tags TEXT,"
+	" close_reason TEXT,"
+	" closed_at TEXT,"
+	" stage_changed_at TEXT,"
+	" last_activity_at TEXT,"
+	" custom TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"CREATE INDEX deals_company ON deals(company_id)"
+	" WHERE company_id IS NOT NULL;"
+	"CREATE INDEX deals_contact ON deals(contact_id)"
+	" WHERE contact_id IS NOT NULL;"
+	"CREATE INDEX deals_status ON deals(status, pipeline, stage);"
+	"CREATE INDEX deals_owner ON deals(owner);"
+	/* One row per change of stage, amount, probability or expected close
+	 * date (and one "stage" row from NULL when a deal is created): what
+	 * days per stage, conversion, cycle length and velocity are computed
+	 * from. Values are in storage form (amount in minor units of
+	 * currency); seconds_in_stage is, on a stage row, how long the deal
+	 * was in from_value. amount and currency are the deal's after the
+	 * change. No foreign key: the history of a deleted deal stays (undo
+	 * brings the deal back). */
+	"CREATE TABLE deal_history ("
+	" id INTEGER PRIMARY KEY,"
+	" deal_id INTEGER NOT NULL,"
+	" field TEXT NOT NULL,"
+	" from_value TEXT,"
+	" to_value TEXT,"
+	" at TEXT NOT NULL,"
+	" actor TEXT,"
+	" pipeline TEXT NOT NULL,"
+	" from_status TEXT,"
+	" to_status TEXT,"
+	" seconds_in_stage INTEGER,"
+	" amount INTEGER,"
+	" currency TEXT);"
+	"CREATE INDEX deal_history_deal ON deal_history(deal_id, at);"
+	"CREATE INDEX deal_history_stage ON deal_history(field, pipeline,"
+	" to_value) WHERE field = 'stage';"
 
 	/* -- tickets and SLA (lib/ticket.c) ----------------------------- */
 
