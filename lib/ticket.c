@@ -405,12 +405,19 @@ static int clock(struct crm_db *db, const struct crm_sla *s,
 	met[CRM_SLA_FIRST_REPLY] = row->v[F_FIRST_RESPONSE]
 				       ? when(row->v[F_FIRST_RESPONSE])
 				       : met[CRM_SLA_RESOLUTION];
-	met[CRM_SLA_NEXT_REPLY] = CRM_BIZ_NEVER; /* met: awaiting cleared */
+	/* next reply: met when an agent answers (awaiting clears), or by a
+	 * solve */
+	met[CRM_SLA_NEXT_REPLY] = met[CRM_SLA_RESOLUTION];
 	for (int k = 0; k < CRM_SLA_NKINDS; k++) {
-		crm_time due =
-		    p && start[k] != CRM_BIZ_NEVER
-			? crm_sla_due(s, &p->target[k], start[k], ps, np)
-			: CRM_BIZ_NEVER;
+		size_t nk = 0;
+		crm_time due;
+
+		/* pauses after a target was met do not move its due time */
+		while (nk < np && ps[nk].from < met[k])
+			nk++;
+		due = p && start[k] != CRM_BIZ_NEVER
+			  ? crm_sla_due(s, &p->target[k], start[k], ps, nk)
+			  : CRM_BIZ_NEVER;
 		crm_time old_due =
 		    old ? when(old->v[F_DUE + k]) : CRM_BIZ_NEVER;
 		bool b = row->v[F_BREACHED + k] &&
@@ -418,8 +425,10 @@ static int clock(struct crm_db *db, const struct crm_sla *s,
 
 		if (due != CRM_BIZ_NEVER)
 			b |= (met[k] != CRM_BIZ_NEVER ? met[k] : db->now) > due;
-		/* a customer answered just now, after the due time */
-		if (k == CRM_SLA_NEXT_REPLY && old_due != CRM_BIZ_NEVER)
+		/* an agent answered the customer just now, after the due
+		 * time */
+		if (k == CRM_SLA_NEXT_REPLY && old_due != CRM_BIZ_NEVER &&
+		    start[k] == CRM_BIZ_NEVER)
 			b |= db->now > old_due;
 		set_time(row, F_DUE + k, due);
 		set_str(row, F_BREACHED + k, b ? "1" : "0");
