@@ -816,31 +816,35 @@ out:
 
 /* -- the SLA check and escalation ----------------------------------------- */
 
+/* A breached target kept for escalation. */
 struct hit {
-	struct crm_row row;
+	int64_t id;
 	int kind;
 	crm_time due;
-	bool breached;
-	int64_t delta;
 };
 
 struct scan {
 	crm_time at;
 	int64_t warn;
+	bool keep; /* escalating: keep the breached targets */
+	int (*fn)(const struct crm_sla_hit *h, void *arg);
+	void *arg;
+	uint64_t breached;
 	struct hit *v;
 	size_t n, cap;
 };
 
+/* Report each target of row that is breached or at risk, as it comes:
+ * memory stays flat however many tickets there are. */
 static int scan_one(const struct crm_row *row, void *arg)
 {
 	struct scan *sc = arg;
-	const char *st = row->v[F_STATUS];
 
-	if (is_done(st))
+	if (is_done(row->v[F_STATUS]))
 		return 0;
 	for (int k = 0; k < CRM_SLA_NKINDS; k++) {
 		crm_time due = when(row->v[F_DUE + k]);
-		struct hit *h;
+		struct crm_sla_hit h = {row, k, due, false, 0};
 
 		if (due == CRM_BIZ_NEVER)
 			continue;
@@ -848,14 +852,15 @@ static int scan_one(const struct crm_row *row, void *arg)
 			continue;
 		if (due > sc->at && due - sc->at > sc->warn)
 			continue;
+		h.breached = sc->at > due;
+		h.delta = h.breached ? sc->at - due : due - sc->at;
+		sc->breached += h.breached;
+		if (sc->fn(&h, sc->arg) < 0)
+			return -1;
+		if (!h.breached || !sc->keep)
+			continue;
 		sc->v = crm_xgrow(sc->v, &sc->cap, sc->n + 1, sizeof(*sc->v));
-		h = &sc->v[sc->n++];
-		crm_row_init(&h->row, row->e);
-		crm_row_copy(&h->row, row);
-		h->kind = k;
-		h->due = due;
-		h->breached = sc->at > due;
-		h->delta = h->breached ? sc->at - due : due - sc->at;
+		sc->v[sc->n++] = (struct hit){crm_row_id(row), k, due};
 	}
 	return 0;
 }
@@ -992,11 +997,9 @@ static int escalate_all(struct crm_db *db, struct scan *sc, bool dry_run,
 		goto out;
 	for (size_t i = 0; i < sc->n; i++) {
 		struct hit *h = &sc->v[i];
-		int64_t id = crm_row_id(&h->row);
+		int64_t id = h->id;
 		const struct crm_sla_policy *p;
 
-		if (!h->breached)
-			continue;
 		if (crm_entity_get(db, &crm_ticket_entity, id, &x.row, err) <=
 		    0)
 			goto out;
@@ -1043,7 +1046,11 @@ int crm_ticket_sla(struct crm_db *db, const struct crm_query *q, crm_time at,
 		   int (*fn)(const struct crm_sla_hit *h, void *arg), void *arg,
 		   uint64_t *breached, uint64_t *escalated, struct crm_err *err)
 {
-	struct scan sc = {.at = at, .warn = warn};
+	struct scan sc = {.at = at,
+			  .warn = warn,
+			  .keep = escalate_levels,
+			  .fn = fn,
+			  .arg = arg};
 	int rc = -1;
 
 	*breached = *escalated = 0;
@@ -1051,21 +1058,11 @@ int crm_ticket_sla(struct crm_db *db, const struct crm_query *q, crm_time at,
 		return -1;
 	if (crm_entity_each(db, &crm_ticket_entity, q, scan_one, &sc, err) < 0)
 		goto out;
-	for (size_t i = 0; i < sc.n; i++) {
-		struct crm_sla_hit h = {&sc.v[i].row, sc.v[i].kind, sc.v[i].due,
-					sc.v[i].breached, sc.v[i].delta};
-
-		*breached += h.breached;
-		if (fn(&h, arg) < 0)
-			goto out;
-	}
-	if (escalate_levels && *breached &&
-	    escalate_all(db, &sc, dry_run, escalated, err) < 0)
+	*breached = sc.breached;
+	if (sc.n && escalate_all(db, &sc, dry_run, escalated, err) < 0)
 		goto out;
 	rc = 0;
 out:
-	for (size_t i = 0; i < sc.n; i++)
-		crm_row_release(&sc.v[i].row);
 	free(sc.v);
 	return rc;
 }
