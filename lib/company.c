@@ -37,7 +37,7 @@ static const struct crm_company_rollup rollups[] = {
     {"contacts", "contacts", "company_id", NULL},
     {"open_deals", "deals", "company_id,status", "status = 'open'"},
     {"open_tickets", "tickets", "company_id,status",
-     "status NOT IN ('resolved', 'closed')"},
+     "status NOT IN ('solved', 'closed')"},
 };
 
 long crm_company_rollups(struct crm_db *db,

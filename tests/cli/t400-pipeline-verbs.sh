@@ -125,15 +125,15 @@ X
 expect_code 0 crm-activity timeline deal 'Acme platform' --ids
 expect_out "timeline of a deal, by name" <<<'1'
 expect_code 0 crm-company show Acme -f json
-out_has '"rollups":{"contacts":1,"open_deals":1}'
+out_has '"rollups":{"contacts":1,"open_deals":1,"open_tickets":0}'
 out_has '"deals":[{"id":1,"external_id":null,"name":"Acme platform"'
 check "company view lists open deals only" [ "$(grep -c 'Ann upsell' "$T/out")" -eq 0 ]
 crm-pipeline move -q prospecting 2 --reopen
 expect_code 0 crm-company tree -f csv
 expect_out "company tree rolls up open deals" <<'X'
-id,name,parent_id,depth,path,contacts,contacts_total,open_deals,open_deals_total
-1,Acme,,0,1,1,1,2,2
-2,Globex,,0,2,0,0,1,1
+id,name,parent_id,depth,path,contacts,contacts_total,open_deals,open_deals_total,open_tickets,open_tickets_total
+1,Acme,,0,1,1,1,2,2,0,0
+2,Globex,,0,2,0,0,1,1,0,0
 X
 expect_code 0 crm-contact show ann@acme.example -f json
 out_has '"deals":[{"id":2,"external_id":null,"name":"Ann upsell"'
