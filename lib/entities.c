@@ -5,11 +5,13 @@
 #include "company.h"
 #include "contact.h"
 #include "entity.h"
+#include "lead.h"
 
 static const struct crm_entity *const entities[] = {
 	&crm_contact_entity,
 	&crm_company_entity,
 	&crm_activity_entity,
+	&crm_lead_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)
