@@ -247,6 +247,10 @@ static int check_new(struct crm_db *db, struct crm_row *row, void *arg,
 	if (rc <= 0)
 		return rc;
 	count_dup(arg);
+	snprintf(buf, sizeof(buf), "%s %lld (%s)", m.entity, (long long)m.id,
+		 m.by);
+	if (mode != CRM_DUP_ALLOW)
+		crm_row_set(row, "duplicate_of", buf);
 	if (mode == CRM_DUP_SKIP ||
 	    (mode == CRM_DUP_UPDATE && !strcmp(m.entity, "contact"))) {
 		report(ctx, row, &m, "skipped");
@@ -257,9 +261,6 @@ static int check_new(struct crm_db *db, struct crm_row *row, void *arg,
 		return 0;
 	}
 	/* flag; or update with a lead a key lookup could not single out */
-	snprintf(buf, sizeof(buf), "%s %lld (%s)", m.entity, (long long)m.id,
-		 m.by);
-	crm_row_set(row, "duplicate_of", buf);
 	report(ctx, row, &m, "flagged");
 	return 0;
 }
@@ -300,10 +301,11 @@ static int lead_prepare(struct crm_db *db, const struct crm_entity *e,
 				 crm_row_get(old, "email_key"))
 				? "email"
 				: "phone"};
-			if (ox)
-				crm_row_set(row, "external_id", ox);
 			count_dup(arg);
 			report(hook_ctx(arg), row, &m, "updated");
+			/* the lead keeps its own key */
+			if (ox)
+				crm_row_set(row, "external_id", ox);
 		}
 	}
 	if (!same(st, crm_row_get(old, "status"))) {
@@ -908,9 +910,7 @@ static int convert_one(struct crm_db *db, int64_t lid,
 		goto out;
 	if (same(crm_row_get(&lead, "status"), "converted")) {
 		crm_err_set(err, CRM_EX_DATAERR,
-			    "lead %lld was already converted at %s (contact "
-			    "%s)",
-			    (long long)lid,
+			    "already converted at %s (contact %s)",
 			    crm_row_get(&lead, "converted_at")
 				? crm_row_get(&lead, "converted_at")
 				: "?",
