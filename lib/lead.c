@@ -389,6 +389,9 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 	int64_t id = crm_row_id(row);
 	int rc;
 
+	/* a change set only once something changes */
+	if (!db->change && crm_db_change(db, command, "lead", err) < 0)
+		return -1;
 	j = crm_row_to_json(old);
 	bj = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -464,8 +467,7 @@ int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 	crm_row_init(&row, &crm_lead_entity);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	if (crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err) < 0 ||
-	    crm_db_change(db, command, "lead", err) < 0)
+	if (crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
 		if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old, err) <= 0)
@@ -640,8 +642,7 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		goto out;
 	if (crm_entity_each(db, &crm_lead_entity, q ? q : &all, collect_id, &l,
 			    err) < 0 ||
-	    load_state(db, rules, err) < 0 ||
-	    crm_db_change(db, "assign", "lead", err) < 0)
+	    load_state(db, rules, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
 		struct crm_lead_assignment a = {.id = l.v[i]};
@@ -761,8 +762,6 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 		crm_db_error(db, s, "database", err);
 		goto out;
 	}
-	if (!warn && crm_db_change(db, "reclaim", "lead", err) < 0)
-		goto out;
 	reason = crm_xasprintf("idle %llds", (long long)idle);
 	if (idle % 86400 == 0) {
 		free(reason);
