@@ -1058,8 +1058,10 @@ out:
 		char pre[sizeof(err->msg)];
 
 		snprintf(pre, sizeof(pre), "%s", err->msg);
-		snprintf(err->msg, sizeof(err->msg), "lead %lld: %s",
-			 (long long)lid, pre);
+		snprintf(err->msg, sizeof(err->msg), "lead %lld: %s%s%s",
+			 (long long)lid, err->field, err->field[0] ? ": " : "",
+			 pre);
+		err->field[0] = '\0';
 	}
 	crm_row_release(&lead);
 	crm_row_release(&tgt);
