@@ -99,8 +99,7 @@ static int load_member(json_t *j, const struct crm_assign_team *t,
 	}
 	if (get_count(j, "weight", 1, &m->weight, msg, n) < 0 ||
 	    get_count(j, "max_open", max_open, &m->max_open, msg, n) < 0 ||
-	    get_count(j, "max_per_30d", max_recent, &m->max_recent, msg, n) <
-		0)
+	    get_count(j, "max_per_30d", max_recent, &m->max_recent, msg, n) < 0)
 		return -1;
 	if (m->weight < 1 && t->strategy == CRM_ASSIGN_WEIGHTED) {
 		snprintf(msg, n, "member '%s': weight must be 1 or more",
@@ -110,8 +109,7 @@ static int load_member(json_t *j, const struct crm_assign_team *t,
 	return 0;
 }
 
-static int load_team(json_t *j, struct crm_assign_team *t, char *msg,
-		     size_t n)
+static int load_team(json_t *j, struct crm_assign_team *t, char *msg, size_t n)
 {
 	static const char *const known[] = {
 	    "name", "strategy", "members", "max_open", "max_per_30d", NULL};
@@ -260,7 +258,8 @@ static int load_rule(const struct crm_entity *e, json_t *j,
 		return -1;
 	}
 	if (json_is_string(json_object_get(j, "name")))
-		ru->name = crm_xstrdup(json_string_value(json_object_get(j, "name")));
+		ru->name =
+		    crm_xstrdup(json_string_value(json_object_get(j, "name")));
 	json_object_foreach(j, k, v)
 	{
 		for (i = 0; known[i] && strcmp(known[i], k); i++)
@@ -303,8 +302,8 @@ int crm_assign_load(const char *path, const struct crm_entity *e,
 		    struct crm_assign_rules *r, struct crm_err *err)
 {
 	static const char *const known[] = {
-	    "default_owner", "seed", "avoid_previous_owner", "teams", "rules",
-	    NULL};
+	    "default_owner", "seed",  "avoid_previous_owner",
+	    "teams",	     "rules", NULL};
 	json_error_t je;
 	json_t *root, *teams, *rules, *v;
 	char msg[512], what[300];
@@ -357,7 +356,8 @@ int crm_assign_load(const char *path, const struct crm_entity *e,
 		r->seed = (uint64_t)json_integer_value(v);
 	v = json_object_get(root, "avoid_previous_owner");
 	if (v && !json_is_boolean(v)) {
-		bad(err, path, "avoid_previous_owner", "expected true or false");
+		bad(err, path, "avoid_previous_owner",
+		    "expected true or false");
 		goto out;
 	}
 	if (v)
@@ -375,7 +375,8 @@ int crm_assign_load(const char *path, const struct crm_entity *e,
 	r->teams = crm_xcalloc(json_array_size(teams) + 1, sizeof(*r->teams));
 	json_array_foreach(teams, i, v)
 	{
-		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *name =
+		    json_string_value(json_object_get(v, "name"));
 		struct crm_assign_team *t = &r->teams[i];
 
 		r->nteams = i + 1;
@@ -388,7 +389,8 @@ int crm_assign_load(const char *path, const struct crm_entity *e,
 		t->name = crm_xstrdup(name);
 		for (size_t p = 0; p < i; p++)
 			if (!strcmp(r->teams[p].name, name)) {
-				bad(err, path, what, "a second team of that name");
+				bad(err, path, what,
+				    "a second team of that name");
 				goto out;
 			}
 		if (load_team(v, t, msg, sizeof(msg)) < 0) {
@@ -399,7 +401,8 @@ int crm_assign_load(const char *path, const struct crm_entity *e,
 	r->rules = crm_xcalloc(json_array_size(rules) + 1, sizeof(*r->rules));
 	json_array_foreach(rules, i, v)
 	{
-		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *name =
+		    json_string_value(json_object_get(v, "name"));
 
 		r->nrules = i + 1;
 		snprintf(what, sizeof(what), "rule %zu%s%s%s", i + 1,

@@ -26,7 +26,7 @@ struct crm_assign_member {
 	/* state, loaded by the caller and kept current by crm_assign_pick */
 	int64_t open;	/* open leads owned now */
 	int64_t recent; /* leads given in the last 30 days */
-	int64_t seq;	/* team sequence number of the last assignment, 0 never */
+	int64_t seq; /* team sequence number of the last assignment, 0 never */
 	int64_t credit; /* weighted: smooth round-robin credit */
 	bool dirty;	/* seq or credit changed: store it back */
 };

@@ -77,7 +77,10 @@ static void report_dup(const struct crm_row *lead,
 void crm_lead_cli_init(struct crm_lead_opts *o)
 {
 	static const struct argp_option dup = {
-	    "on-duplicate", OPT_ON_DUPLICATE, "MODE", 0,
+	    "on-duplicate",
+	    OPT_ON_DUPLICATE,
+	    "MODE",
+	    0,
 	    "A lead whose email or phone matches a lead or contact already "
 	    "there: update (the lead; the default), skip, flag (insert with "
 	    "duplicate_of) or allow",
@@ -89,8 +92,9 @@ void crm_lead_cli_init(struct crm_lead_opts *o)
 	o->base.hook_ctx = &o->dup;
 	crm_lead_import_options[n++] = dup;
 	for (const struct argp_option *p = crm_import_options;
-	     (p->name || p->key) && n + 1 < sizeof(crm_lead_import_options) /
-						 sizeof(crm_lead_import_options[0]);
+	     (p->name || p->key) &&
+	     n + 1 < sizeof(crm_lead_import_options) /
+			 sizeof(crm_lead_import_options[0]);
 	     p++)
 		crm_lead_import_options[n++] = *p;
 }
@@ -107,10 +111,11 @@ error_t crm_lead_opts_parse(int key, char *arg, struct argp_state *state)
 	case OPT_ON_DUPLICATE:
 		m = crm_lead_dup_parse(arg);
 		if (m < 0)
-			argp_error(state,
-				   "--on-duplicate '%s': expected update, skip, "
-				   "flag or allow",
-				   arg);
+			argp_error(
+			    state,
+			    "--on-duplicate '%s': expected update, skip, "
+			    "flag or allow",
+			    arg);
 		o->dup.mode = (enum crm_lead_dup)m;
 		o->dup_set = true;
 		return 0;
@@ -271,8 +276,7 @@ static int assign_one(const struct crm_lead_assignment *a, void *arg)
 	}
 	crm_rec_clear(&o->rec);
 	num(&o->rec, "id", a->id);
-	crm_rec_set(&o->rec, "owner", a->owner,
-		    a->owner ? CRM_STR : CRM_NULL);
+	crm_rec_set(&o->rec, "owner", a->owner, a->owner ? CRM_STR : CRM_NULL);
 	crm_rec_set(&o->rec, "rule", a->rule, a->rule ? CRM_STR : CRM_NULL);
 	crm_rec_set(&o->rec, "team", a->team, a->team ? CRM_STR : CRM_NULL);
 	crm_rec_set(&o->rec, "strategy", a->strategy,
@@ -399,8 +403,8 @@ fail:
 
 /* -- qualify, disqualify ----------------------------------------------- */
 
-static int set_status(struct crm_cli *cli, const char *status,
-		      const char *verb, const char *did)
+static int set_status(struct crm_cli *cli, const char *status, const char *verb,
+		      const char *did)
 {
 	struct crm_lead_opts *o = cli->opts;
 	struct crm_query q;
@@ -466,7 +470,7 @@ static int converted_one(const struct crm_lead_conversion *c, void *arg)
 int crm_verb_lead_convert(struct crm_cli *cli)
 {
 	static const char *const cols[] = {
-	    "lead_id", "contact_id", "contact", "company_id",
+	    "lead_id", "contact_id",  "contact", "company_id",
 	    "company", "activity_id", NULL};
 	struct {
 		int64_t *v;
@@ -503,9 +507,9 @@ static int change_one(const struct crm_lead_change *c, void *arg)
 	struct out *o = arg;
 	struct {
 		const char *name, *v;
-	} f[] = {{"field", c->field},	  {"from", c->from},
-		 {"to", c->to},		  {"at", c->at},
-		 {"actor", c->actor},	  {"command", c->command},
+	} f[] = {{"field", c->field},  {"from", c->from},
+		 {"to", c->to},	       {"at", c->at},
+		 {"actor", c->actor},  {"command", c->command},
 		 {"reason", c->reason}};
 
 	crm_rec_clear(&o->rec);
@@ -518,8 +522,8 @@ static int change_one(const struct crm_lead_change *c, void *arg)
 
 int crm_verb_lead_history(struct crm_cli *cli)
 {
-	static const char *const cols[] = {"lead_id", "field",	 "from",
-					   "to",      "at",	 "actor",
+	static const char *const cols[] = {"lead_id", "field",	"from",
+					   "to",      "at",	"actor",
 					   "command", "reason", NULL};
 	struct {
 		int64_t *v;
@@ -538,9 +542,8 @@ int crm_verb_lead_history(struct crm_cli *cli)
 	if (sel && crm_entity_each(cli->db, &crm_lead_entity, &q, collect, &l,
 				   &cli->err) < 0)
 		goto fail;
-	if ((!sel || l.n) &&
-	    crm_lead_history(cli->db, l.v, l.n, change_one, &out, &cli->err) <
-		0)
+	if ((!sel || l.n) && crm_lead_history(cli->db, l.v, l.n, change_one,
+					      &out, &cli->err) < 0)
 		goto fail;
 	status = out_close(&out);
 	goto out;

@@ -10,8 +10,8 @@
 #include "normalize.h"
 
 static const char *const statuses[] = {
-    "new", "working", "nurturing", "qualified", "unqualified", "converted",
-    NULL,
+    "new",	   "working",	"nurturing", "qualified",
+    "unqualified", "converted", NULL,
 };
 
 static const struct crm_field lead_fields[] = {
@@ -49,9 +49,9 @@ static const struct crm_field lead_fields[] = {
 
 bool crm_lead_open_status(const char *status)
 {
-	return status && (!strcmp(status, "new") || !strcmp(status, "working") ||
-			  !strcmp(status, "nurturing") ||
-			  !strcmp(status, "qualified"));
+	return status &&
+	       (!strcmp(status, "new") || !strcmp(status, "working") ||
+		!strcmp(status, "nurturing") || !strcmp(status, "qualified"));
 }
 
 static bool same(const char *a, const char *b)
@@ -191,8 +191,8 @@ int crm_lead_find_duplicate(struct crm_db *db, const char *email_key,
 	};
 
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
-		const char *v = !strcmp(probes[i].by, "email") ? email_key
-							       : phone_key;
+		const char *v =
+		    !strcmp(probes[i].by, "email") ? email_key : phone_key;
 		int64_t id;
 
 		if (!v)
@@ -470,7 +470,8 @@ int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 	if (crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
-		if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old, err) <= 0)
+		if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old, err) <=
+		    0)
 			goto out;
 		if (same(crm_row_get(&old, "status"), "converted")) {
 			crm_err_set(err, CRM_EX_DATAERR,
@@ -607,9 +608,8 @@ static int save_state(struct crm_db *db, struct crm_assign_rules *r,
 			rc = sqlite3_step(st);
 			sqlite3_reset(st);
 			if (rc != SQLITE_DONE)
-				return crm_db_error(db, rc,
-						    "cannot store rotation",
-						    err);
+				return crm_db_error(
+				    db, rc, "cannot store rotation", err);
 			m->dirty = false;
 		}
 	return 0;
@@ -649,7 +649,8 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		const char *prev;
 		long ri, pick;
 
-		if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old, err) <= 0)
+		if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old, err) <=
+		    0)
 			goto out;
 		if (!crm_lead_open_status(crm_row_get(&old, "status")) ||
 		    (crm_row_get(&old, "owner") && !reassign))
@@ -832,11 +833,11 @@ static void fill_custom(struct crm_rec *rec, const struct crm_row *tgt,
 
 	json_object_foreach(lead->custom, k, v)
 	{
-		long f = crm_entity_field(tgt ? tgt->e : &crm_contact_entity, k);
+		long f =
+		    crm_entity_field(tgt ? tgt->e : &crm_contact_entity, k);
 		char *s;
 
-		if (crm_rec_find(rec, k) >= 0 ||
-		    (f >= 0 && tgt && tgt->v[f]) ||
+		if (crm_rec_find(rec, k) >= 0 || (f >= 0 && tgt && tgt->v[f]) ||
 		    (f < 0 && tgt && json_object_get(tgt->custom, k)) ||
 		    (f >= 0 && crm_contact_entity.fields[f].flags &
 				   (CRM_FF_HIDDEN | CRM_FF_SYSTEM)))
@@ -880,9 +881,9 @@ static int upsert(struct crm_db *db, struct crm_importer *im,
 	return 0;
 }
 
-static int convert_one(struct crm_db *db, int64_t lid,
-		       struct crm_importer *ci, struct crm_importer *pi,
-		       struct crm_lead_conversion *c, struct crm_err *err)
+static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
+		       struct crm_importer *pi, struct crm_lead_conversion *c,
+		       struct crm_err *err)
 {
 	struct crm_row lead, tgt, out;
 	struct crm_rec rec;
@@ -993,16 +994,15 @@ static int convert_one(struct crm_db *db, int64_t lid,
 	if (c->contact_id < 0)
 		goto out;
 	c->contact = c->contact_id ? "linked" : "created";
-	if (c->contact_id &&
-	    crm_entity_get(db, &crm_contact_entity, c->contact_id, &tgt, err) <=
-		0)
+	if (c->contact_id && crm_entity_get(db, &crm_contact_entity,
+					    c->contact_id, &tgt, err) <= 0)
 		goto out;
 	crm_rec_clear(&rec);
 	{
 		static const char *const carry[] = {
-		    "first_name", "last_name", "email",	 "phone", "company",
-		    "title",	  "region",    "country", "source", "owner",
-		    NULL};
+		    "first_name", "last_name", "email",	 "phone",
+		    "company",	  "title",     "region", "country",
+		    "source",	  "owner",     NULL};
 		const struct crm_row *t = c->contact_id ? &tgt : NULL;
 		char num[32];
 

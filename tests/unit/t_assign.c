@@ -55,10 +55,10 @@ int main(void)
 		       &r, &err),
 		  0, "a valid file loads");
 	{
-		const char *hot_eu[] = {"score", "85", "region", "emea",
+		const char *hot_eu[] = {"score",  "85",	 "region", "emea",
 					"source", "web", NULL};
-		const char *eu[] = {"score", "79.5", "region", "Europe",
-				    "source", "web", NULL};
+		const char *eu[] = {"score",  "79.5", "region", "Europe",
+				    "source", "web",  NULL};
 		const char *web[] = {"region", "APAC", "source", "WEB", NULL};
 		const char *none[] = {"score", "x", "source", "ads", NULL};
 
@@ -126,7 +126,8 @@ int main(void)
 		for (uint64_t seed = 1; seed < 20; seed++) {
 			load(seven, &r, &err);
 			r.seed = seed;
-			if (crm_assign_pick(&r, &r.teams[0], NULL, 1, NULL) != 0)
+			if (crm_assign_pick(&r, &r.teams[0], NULL, 1, NULL) !=
+			    0)
 				differs = true;
 			crm_assign_release(&r);
 		}
@@ -229,9 +230,9 @@ int main(void)
 	CHECK_INT(err.code, CRM_EX_CONFIG, "... is 78 too");
 	CHECK(err.line == 1, "... with its line");
 	crm_assign_release(&r);
-	CHECK_INT(crm_assign_load("/nonexistent/x.json", &crm_lead_entity, &r,
-				  &err),
-		  -1, "missing file");
+	CHECK_INT(
+	    crm_assign_load("/nonexistent/x.json", &crm_lead_entity, &r, &err),
+	    -1, "missing file");
 	CHECK_INT(err.code, CRM_EX_NOINPUT, "... is 66");
 	crm_assign_release(&r);
 	unlink(tmp);
