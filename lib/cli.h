@@ -123,6 +123,7 @@ struct crm_entity_opts {
 	enum crm_import_mode mode;
 	const char *reject;
 	bool force, emit, all;
+	void *hook_ctx; /* passed to the entity's hooks (crm_hook_counts.ctx) */
 };
 extern const struct argp_option crm_add_options[];
 extern const struct argp_option crm_import_options[];

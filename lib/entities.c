@@ -6,6 +6,7 @@
 #include "contact.h"
 #include "deal.h"
 #include "entity.h"
+#include "lead.h"
 #include "ticket.h"
 
 static const struct crm_entity *const entities[] = {
@@ -14,6 +15,7 @@ static const struct crm_entity *const entities[] = {
 	&crm_activity_entity,
 	&crm_deal_entity,
 	&crm_ticket_entity,
+	&crm_lead_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)

@@ -571,7 +571,8 @@ static int register_custom(struct crm_importer *im, const struct crm_row *row,
 	return 0;
 }
 
-/* Merge the input onto the old record (or make a new one). */
+/* Merge the input onto the old record (or make a new one). Returns 0, 1
+ * when the prepare hook skips the record, -1 on error. */
 static int merge(struct crm_importer *im, bool found, struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
@@ -626,10 +627,12 @@ static int merge(struct crm_importer *im, bool found, struct crm_err *err)
 		row->v[i] = crm_xstrdup(im->tmp.s);
 	}
 	derive_keys(im, row);
-	if (e->prepare &&
-	    e->prepare(im->db, e, row, found ? &im->old : NULL,
-		       im->o->hook_arg, err) < 0)
-		return -1;
+	if (e->prepare) {
+		int p = e->prepare(im->db, e, row, found ? &im->old : NULL,
+				   im->o->hook_arg, err);
+		if (p != 0)
+			return p; /* -1 error, 1 skip the record */
+	}
 	for (size_t i = 0; !found && i < e->nfields; i++)
 		if (e->fields[i].flags & CRM_FF_REQUIRED && !row->v[i]) {
 			snprintf(err->field, sizeof(err->field), "%s",
@@ -667,8 +670,13 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 		free(im->in.v[0]);
 		im->in.v[0] = NULL;
 	}
-	if (merge(im, found, err) < 0)
+	switch (merge(im, found, err)) {
+	case -1:
 		return -1;
+	case 1:
+		*action = CRM_SKIPPED; /* the prepare hook said so */
+		goto done;
+	}
 	if (found) {
 		long u = crm_entity_field(e, "updated_at");
 		json_t *before;

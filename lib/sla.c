@@ -206,8 +206,8 @@ static int load_teams(struct ctx *c, struct crm_sla *s, json_t *j)
 				      "fewest_open");
 		tm->strategy =
 		    st && !strcmp(json_string_value(st), "fewest_open")
-			? CRM_ASSIGN_FEWEST
-			: CRM_ASSIGN_ROUND_ROBIN;
+			? CRM_TEAM_FEWEST_OPEN
+			: CRM_TEAM_ROUND_ROBIN;
 		if (cap &&
 		    (!json_is_integer(cap) || json_integer_value(cap) < 0))
 			return bad(c, "cap: expected a count (0: none)");

@@ -45,12 +45,12 @@ struct crm_sla_policy {
 	size_t nesc;
 };
 
-enum crm_assign_strategy { CRM_ASSIGN_ROUND_ROBIN, CRM_ASSIGN_FEWEST };
+enum crm_team_strategy { CRM_TEAM_ROUND_ROBIN, CRM_TEAM_FEWEST_OPEN };
 
 struct crm_sla_team {
 	char *name, *lead;
 	struct crm_strv agents;
-	enum crm_assign_strategy strategy;
+	enum crm_team_strategy strategy;
 	int64_t cap; /* open tickets (clock running) per agent; 0: no cap */
 };
 

@@ -566,7 +566,7 @@ static long pick_agent(struct crm_db *db, const struct crm_sla *s,
 
 	if (running_counts(db, s, t, count, err) < 0)
 		goto fail;
-	if (t->strategy == CRM_ASSIGN_FEWEST) {
+	if (t->strategy == CRM_TEAM_FEWEST_OPEN) {
 		for (size_t i = 0; i < t->agents.n; i++)
 			if ((!t->cap || count[i] < t->cap) &&
 			    (pick < 0 || count[i] < count[pick]))

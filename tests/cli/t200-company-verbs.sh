@@ -117,7 +117,7 @@ print(",".join(v.keys()))
 print(v["company"]["name"], v["parent"]["name"], len(v["subsidiaries"]), v["rollups"]["contacts"], [c["id"] for c in v["contacts"]], [a["id"] for a in v["recent_activities"]], [t["id"] for t in v["open_tasks"]])
 P
 cat >"$T/want" <<'X'
-company,parent,subsidiaries,rollups,contacts,recent_activities,open_tasks,deals,tickets
+company,parent,subsidiaries,rollups,contacts,recent_activities,open_tasks,leads,deals,tickets
 Acme Rockets GmbH Acme Group 1 1 [1] [2, 1] [2]
 X
 compare "$T/want" "$T/keys" "show -f json: one nested object"
