@@ -44,9 +44,10 @@ static const struct crm_verb verbs[] = {
      crm_lead_status_options, crm_lead_opts_parse, crm_verb_lead_disqualify,
      CRM_VERB_WRITE},
     {"convert", "[ID...]",
-     "Turn leads into a contact and a company (new or matched), in one "
-     "transaction",
-     NULL, NULL, crm_verb_lead_convert, CRM_VERB_WRITE},
+     "Turn leads into a contact and a company (new or matched), and with "
+     "--deal-name or --amount a deal, in one transaction",
+     crm_lead_convert_options, crm_lead_opts_parse, crm_verb_lead_convert,
+     CRM_VERB_WRITE},
     {"history", "[ID...]",
      "Status and owner changes of the given leads (or all), oldest first", NULL,
      NULL, crm_verb_lead_history, 0},

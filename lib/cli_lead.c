@@ -17,6 +17,12 @@ enum {
 	OPT_IDLE,
 	OPT_WARN,
 	OPT_REASON,
+	OPT_DEAL_NAME,
+	OPT_AMOUNT,
+	OPT_CURRENCY,
+	OPT_PIPELINE,
+	OPT_STAGE,
+	OPT_EXPECTED_CLOSE,
 };
 
 /* crm_import_options plus --on-duplicate, filled by crm_lead_cli_init. */
@@ -53,6 +59,23 @@ const struct argp_option crm_lead_status_options[] = {
      "Why (kept in status_reason and the history); required by "
      "disqualify",
      0},
+    {0},
+};
+
+const struct argp_option crm_lead_convert_options[] = {
+    {"deal-name", OPT_DEAL_NAME, "NAME", 0,
+     "Also open a deal with this name (default with --amount: the company's "
+     "or the lead's name)",
+     0},
+    {"amount", OPT_AMOUNT, "AMOUNT", 0, "The deal's amount (opens a deal)", 0},
+    {"currency", OPT_CURRENCY, "CODE", 0,
+     "The deal's ISO 4217 currency (required with --amount)", 0},
+    {"pipeline", OPT_PIPELINE, "NAME", 0,
+     "The deal's pipeline (default: the default pipeline)", 0},
+    {"stage", OPT_STAGE, "STAGE", 0,
+     "The deal's stage (default: the pipeline's first)", 0},
+    {"expected-close", OPT_EXPECTED_CLOSE, "DATE", 0,
+     "The deal's expected close date", 0},
     {0},
 };
 
@@ -136,6 +159,26 @@ error_t crm_lead_opts_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_IDLE:
 		o->idle = arg;
+		return 0;
+	case OPT_DEAL_NAME:
+		o->deal.name = arg;
+		o->open_deal = true;
+		return 0;
+	case OPT_AMOUNT:
+		o->deal.amount = arg;
+		o->open_deal = true;
+		return 0;
+	case OPT_CURRENCY:
+		o->deal.currency = arg;
+		return 0;
+	case OPT_PIPELINE:
+		o->deal.pipeline = arg;
+		return 0;
+	case OPT_STAGE:
+		o->deal.stage = arg;
+		return 0;
+	case OPT_EXPECTED_CLOSE:
+		o->deal.expected_close = arg;
 		return 0;
 	case OPT_WARN:
 		o->warn = arg;
@@ -463,6 +506,7 @@ static int converted_one(const struct crm_lead_conversion *c, void *arg)
 	crm_rec_set(&o->rec, "company", c->company,
 		    c->company ? CRM_STR : CRM_NULL);
 	num(&o->rec, "activity_id", c->activity_id);
+	num(&o->rec, "deal_id", c->deal_id);
 	o->n++;
 	return out_write(o, c->lead_id);
 }
@@ -471,7 +515,8 @@ int crm_verb_lead_convert(struct crm_cli *cli)
 {
 	static const char *const cols[] = {
 	    "lead_id", "contact_id",  "contact", "company_id",
-	    "company", "activity_id", NULL};
+	    "company", "activity_id", "deal_id", NULL};
+	struct crm_lead_opts *lo = cli->opts;
 	struct {
 		int64_t *v;
 		size_t n, cap;
@@ -485,8 +530,9 @@ int crm_verb_lead_convert(struct crm_cli *cli)
 	if (selected(cli, true, &q, &ids) < 0 ||
 	    crm_entity_each(cli->db, &crm_lead_entity, &q, collect, &l,
 			    &cli->err) < 0 ||
-	    crm_lead_convert(cli->db, l.v, l.n, cli->dry_run, converted_one,
-			     &out, &cli->err) < 0) {
+	    crm_lead_convert(cli->db, l.v, l.n,
+			     lo->open_deal ? &lo->deal : NULL, cli->dry_run,
+			     converted_one, &out, &cli->err) < 0) {
 		status = crm_cli_fail(cli);
 		out_close(&out);
 		goto out;

@@ -3,6 +3,7 @@
 #define CRM_CLI_LEAD_H
 
 #include "cli.h"
+#include "deal.h"
 #include "lead.h"
 
 /* crm-lead's option values: the generic verbs' first (their parser takes
@@ -12,6 +13,8 @@ struct crm_lead_opts {
 	struct crm_lead_hook_ctx dup;
 	bool dup_set, explain, reassign, seed_set;
 	const char *rules, *reason, *idle, *warn;
+	struct crm_deal_new deal; /* convert: the deal to open, if any */
+	bool open_deal;
 	int64_t seed;
 };
 
@@ -23,6 +26,7 @@ extern struct argp_option crm_lead_import_options[];
 extern const struct argp_option crm_lead_assign_options[];
 extern const struct argp_option crm_lead_reclaim_options[];
 extern const struct argp_option crm_lead_status_options[];
+extern const struct argp_option crm_lead_convert_options[];
 error_t crm_lead_opts_parse(int key, char *arg, struct argp_state *state);
 
 int crm_verb_lead_add(struct crm_cli *cli);

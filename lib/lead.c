@@ -476,15 +476,6 @@ static int collect_id(const struct crm_row *row, void *arg)
 	return 0;
 }
 
-static int finish(struct crm_db *db, bool dry_run, struct crm_err *err)
-{
-	if (dry_run) {
-		crm_db_rollback(db);
-		return 0;
-	}
-	return crm_db_commit(db, err);
-}
-
 int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 			const char *status, const char *reason,
 			const char *command, bool dry_run, uint64_t *n,
@@ -521,7 +512,7 @@ int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 			goto out;
 		(*n)++;
 	}
-	rc = finish(db, dry_run, err);
+	rc = crm_db_finish(db, dry_run, err);
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
@@ -727,7 +718,7 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 	}
 	if (save_state(db, rules, err) < 0)
 		goto out;
-	rc = finish(db, dry_run, err);
+	rc = crm_db_finish(db, dry_run, err);
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
@@ -821,7 +812,7 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 		if (fn && fn(&li, arg) < 0)
 			goto out;
 	}
-	rc = warn ? (crm_db_rollback(db), 0) : finish(db, dry_run, err);
+	rc = warn ? (crm_db_rollback(db), 0) : crm_db_finish(db, dry_run, err);
 out:
 	sqlite3_finalize(st);
 	if (rc < 0)
@@ -910,9 +901,58 @@ static int upsert(struct crm_db *db, struct crm_importer *im,
 	return 0;
 }
 
+/* Open the deal a conversion asks for, linked to what it made. */
+static int convert_deal(struct crm_db *db, const struct crm_deal_new *tmpl,
+			const struct crm_row *lead,
+			struct crm_lead_conversion *c, struct crm_err *err)
+{
+	struct crm_deal_new d = *tmpl;
+	struct crm_buf name = {0};
+	sqlite3_stmt *st;
+	int s;
+
+	d.company_id = c->company_id;
+	d.contact_id = c->contact_id;
+	d.lead_id = c->lead_id;
+	if (!d.owner)
+		d.owner = crm_row_get(lead, "owner");
+	if (!d.source)
+		d.source = crm_row_get(lead, "source");
+	if (!d.name) {
+		const char *co = crm_row_get(lead, "company");
+		const char *fn = crm_row_get(lead, "first_name");
+		const char *ln = crm_row_get(lead, "last_name");
+
+		if (co)
+			crm_buf_adds(&name, co);
+		else
+			crm_buf_addf(&name, "%s%s%s", fn ? fn : "",
+				     fn && ln ? " " : "", ln ? ln : "");
+		if (!name.len)
+			crm_buf_addf(&name, "lead %lld", (long long)c->lead_id);
+		d.name = name.s;
+	}
+	s = crm_deal_open(db, &d, &c->deal_id, err);
+	crm_buf_release(&name);
+	if (s < 0 ||
+	    crm_db_audit(db, "deal", c->deal_id, "insert", NULL, err) < 0)
+		return -1;
+	st = crm_db_cached(db, "UPDATE leads SET deal_id = ?1 WHERE id = ?2",
+			   err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->deal_id);
+	sqlite3_bind_int64(st, 2, c->lead_id);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE)
+		return crm_db_error(db, s, "cannot update lead", err);
+	return 0;
+}
+
 static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
-		       struct crm_importer *pi, struct crm_lead_conversion *c,
-		       struct crm_err *err)
+		       struct crm_importer *pi, const struct crm_deal_new *deal,
+		       struct crm_lead_conversion *c, struct crm_err *err)
 {
 	struct crm_row lead, tgt, out;
 	struct crm_rec rec;
@@ -1081,6 +1121,8 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 				 crm_row_get(&lead, "status"), "converted",
 				 "convert", NULL, err) < 0)
 		goto out;
+	if (deal && convert_deal(db, deal, &lead, c, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	if (rc < 0 && err->code != CRM_EX_NOINPUT) {
@@ -1104,7 +1146,7 @@ out:
 }
 
 int crm_lead_convert(struct crm_db *db, const int64_t *ids, size_t n,
-		     bool dry_run,
+		     const struct crm_deal_new *deal, bool dry_run,
 		     int (*fn)(const struct crm_lead_conversion *c, void *arg),
 		     void *arg, struct crm_err *err)
 {
@@ -1123,9 +1165,9 @@ int crm_lead_convert(struct crm_db *db, const int64_t *ids, size_t n,
 	if (!pi)
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (convert_one(db, ids[i], ci, pi, &c[i], err) < 0)
+		if (convert_one(db, ids[i], ci, pi, deal, &c[i], err) < 0)
 			goto out;
-	rc = finish(db, dry_run, err);
+	rc = crm_db_finish(db, dry_run, err);
 	for (size_t i = 0; rc == 0 && fn && i < n; i++)
 		if (fn(&c[i], arg) < 0)
 			rc = -1;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "assign.h"
+#include "deal.h"
 #include "entity.h"
 
 extern const struct crm_entity crm_lead_entity;
@@ -108,7 +109,7 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 /* -- conversion -------------------------------------------------------- */
 
 struct crm_lead_conversion {
-	int64_t lead_id, contact_id, company_id, activity_id;
+	int64_t lead_id, contact_id, company_id, activity_id, deal_id;
 	const char *contact; /* "created" or "linked" */
 	const char *company; /* "created", "linked" or NULL (none) */
 };
@@ -118,10 +119,13 @@ struct crm_lead_conversion {
  * company (the one with its email domain, else its company name, else a
  * new one when it has either), filling only their empty fields, custom
  * fields carried over by name; logs a "conversion" activity and records
- * the ids on the lead. A converted lead is an error (CRM_EX_DATAERR). fn
- * is called per lead after the work is done. */
+ * the ids on the lead. With deal not NULL, also opens a deal for each (its
+ * company, contact and lead filled in; name, when not given, the company's
+ * or the lead's; owner the lead's) through crm_deal_open. A converted lead
+ * is an error (CRM_EX_DATAERR). fn is called per lead after the work is
+ * done. */
 int crm_lead_convert(struct crm_db *db, const int64_t *ids, size_t n,
-		     bool dry_run,
+		     const struct crm_deal_new *deal, bool dry_run,
 		     int (*fn)(const struct crm_lead_conversion *c, void *arg),
 		     void *arg, struct crm_err *err);
 

@@ -16,10 +16,10 @@ X
 crm-lead import -q --on-duplicate=allow "$T/l.csv"
 expect_code 0 crm-lead convert 1 2 3 -f csv
 expect_out "linked and created contacts and companies" <<'X'
-lead_id,contact_id,contact,company_id,company,activity_id
-1,1,linked,1,linked,1
-2,2,created,2,created,2
-3,3,created,,,3
+lead_id,contact_id,contact,company_id,company,activity_id,deal_id
+1,1,linked,1,linked,1,
+2,2,created,2,created,2,
+3,3,created,,,3,
 X
 err_has "converted 3 leads (change"
 expect_code 0 crm-contact export -f csv --fields id,first_name,last_name,email,phone,company,company_id,title,city,country,owner,Budget
