@@ -272,7 +272,7 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 {
 	const struct crm_entity *e =
 	    s->entity ? crm_entity_by_name(s->entity) : NULL;
-	const char *by = o->by ? o->by : s->by;
+	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
 	struct crm_buf ps = {0};
 	char t[CRM_TIME_LEN];
 	int ngroup = 0, rc = -1;
@@ -577,13 +577,16 @@ static void describe(const struct crm_report_spec *s,
 {
 	struct crm_buf d = {0};
 	char a[CRM_TIME_LEN], b[CRM_TIME_LEN];
-	const char *by = o->by ? o->by : s->by;
+	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
 
 	if (o->has_from)
 		crm_buf_addf(&d, "%s to %s", crm_datetime_format(o->from, a),
-			     crm_datetime_format(o->to, b));
+			     crm_datetime_format(o->has_to ? o->to : o->to - 1,
+						 b));
 	else
-		crm_buf_addf(&d, "until %s", crm_datetime_format(o->to, b));
+		crm_buf_addf(&d, "until %s",
+			     crm_datetime_format(o->has_to ? o->to : o->to - 1,
+						 b));
 	if (o->period)
 		crm_buf_addf(&d, ", by %s", period_names[o->period]);
 	if (by)
@@ -600,7 +603,7 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 		   const struct crm_report_opts *o, struct crm_report *r,
 		   struct crm_err *err)
 {
-	const char *by = o->by ? o->by : s->by;
+	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
 	const char *keys[3];
 	size_t nkeys = 0;
 

@@ -50,6 +50,9 @@ static const struct crm_measure unattended_measures[] = {
     {"median_days_overdue",
      "round(crm_percentile(julianday(now_) - julianday(due_at), 50), 1)",
      CRM_M_VALUE},
+    {"p90_days_overdue",
+     "round(crm_percentile(julianday(now_) - julianday(due_at), 90), 1)",
+     CRM_M_VALUE},
     {"max_days_overdue", "round(max(julianday(now_) - julianday(due_at)), 1)",
      CRM_M_VALUE},
 };
