@@ -1,6 +1,6 @@
 /* report.h - the report framework: common options (--from, --to,
  * --period, --by, --where, --compare), period buckets computed in SQL,
- * results as records, and the reports themselves (lib/report_*.c). */
+ * results as records, and the reports themselves (lib/report_specs.c). */
 #ifndef CRM_REPORT_H
 #define CRM_REPORT_H
 
@@ -99,9 +99,9 @@ void crm_report_release(struct crm_report *r);
 /* Append a row (copied). */
 void crm_report_add(struct crm_report *r, const struct crm_rec *row);
 
-/* Run spec with o into r (initialised by the caller). Missing tables are
- * CRM_EX_SOFTWARE: callers check crm_report_available first. Returns 0
- * or -1 with err. */
+/* Run spec with o into r (initialised by the caller; release it in any
+ * case). --compare without --from and a bad --by or --where are
+ * CRM_EX_USAGE. Returns 0 or -1 with err. */
 int crm_report_run(struct crm_db *db, const struct crm_report_spec *spec,
 		   const struct crm_report_opts *o, struct crm_report *r,
 		   struct crm_err *err);
@@ -145,7 +145,7 @@ void crm_period_start_sql(enum crm_period p, const char *x,
 void crm_period_label_sql(enum crm_period p, const char *s,
 			  struct crm_buf *sql);
 
-/* Every report, by name (lib/report_*.c): the spec, or NULL. */
+/* Every report, by name (lib/report_specs.c): the spec, or NULL. */
 const struct crm_report_spec *crm_report_spec(const char *name);
 
 #endif

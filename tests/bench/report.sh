@@ -3,7 +3,8 @@
 # activities (default 5,000,000) and CONTACTS contacts (default 1,000,000)
 # against the equivalent hand-written SQL in the sqlite3 shell over the
 # same database, in the same run, and checks both print the same CSV. Prints each time, the ratio (ours /
-# sqlite3; the goal is at most 1.5) and our peak RSS.
+# sqlite3, the best of two runs each; the goal is at most 1.5) and our
+# peak RSS.
 #
 # The funnel, pipeline and sla reports (leads, deals, tickets) are not
 # here yet: those tables are not in this tree.
@@ -64,14 +65,18 @@ echo "data: $n activities, $nc contacts"
 # bench NAME 'crm-report args' 'reference SQL'
 bench() {
 	name=$1 args=$2 ref=$3
-	# warm the page cache for both
+	# warm the page cache, then the best of two runs each, alternating
 	cat "$dir/crm.db" >/dev/null
-	# shellcheck disable=SC2086
-	timed "$dir/ours.csv" /usr/bin/time -f %M -o "$dir/rss" \
-		"$bin/crm-report" $args --db "$dir/crm.db" -f csv
-	t_ours=$t
-	timed "$dir/ref.csv" sqlite3 -csv -header "$dir/crm.db" "$ref"
-	t_ref=$t
+	best_ours= best_ref=
+	for k in 1 2; do
+		# shellcheck disable=SC2086
+		timed "$dir/ours.csv" /usr/bin/time -f %M -o "$dir/rss" \
+			"$bin/crm-report" $args --db "$dir/crm.db" -f csv
+		best_ours=$(echo "$t ${best_ours:-$t}" | awk '{print ($1 < $2) ? $1 : $2}')
+		timed "$dir/ref.csv" sqlite3 -csv -header "$dir/crm.db" "$ref"
+		best_ref=$(echo "$t ${best_ref:-$t}" | awk '{print ($1 < $2) ? $1 : $2}')
+	done
+	t_ours=$best_ours t_ref=$best_ref
 	rows=$(($(wc -l <"$dir/ours.csv") - 1))
 	same=$(cmp -s "$dir/ours.csv" "$dir/ref.csv" && echo "same output" || echo "OUTPUT DIFFERS")
 	printf '%-28s crm-report %7.2fs  sqlite3 %7.2fs  ratio %s  rss %s  %d rows, %s\n' \
