@@ -99,9 +99,10 @@ int crm_report_fetch(struct crm_db *db, sqlite3_stmt *st, struct crm_report *r,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		crm_rec_clear(&rec);
 		for (int i = 0; i < ncol; i++) {
+			/* the type first: column_text may convert it */
+			int t = sqlite3_column_type(st, i);
 			const char *v =
 			    (const char *)sqlite3_column_text(st, i);
-			int t = sqlite3_column_type(st, i);
 
 			crm_rec_add(&rec, r->cols.v[i], strlen(r->cols.v[i]), v,
 				    v ? (size_t)sqlite3_column_bytes(st, i) : 0,
@@ -580,13 +581,13 @@ static void describe(const struct crm_report_spec *s,
 	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
 
 	if (o->has_from)
-		crm_buf_addf(&d, "%s to %s", crm_datetime_format(o->from, a),
-			     crm_datetime_format(o->has_to ? o->to : o->to - 1,
-						 b));
+		crm_buf_addf(
+		    &d, "%s to %s", crm_datetime_format(o->from, a),
+		    crm_datetime_format(o->has_to ? o->to : o->to - 1, b));
 	else
-		crm_buf_addf(&d, "until %s",
-			     crm_datetime_format(o->has_to ? o->to : o->to - 1,
-						 b));
+		crm_buf_addf(
+		    &d, "until %s",
+		    crm_datetime_format(o->has_to ? o->to : o->to - 1, b));
 	if (o->period)
 		crm_buf_addf(&d, ", by %s", period_names[o->period]);
 	if (by)
