@@ -451,6 +451,35 @@ static int resolve_company(struct crm_db *db, struct crm_row *row,
 	return rc > 0 ? 0 : -1;
 }
 
+int crm_activity_resolve_links(struct crm_db *db, struct crm_row *row,
+			       const struct crm_row *old, struct crm_err *err)
+{
+	int64_t company = 0;
+	bool resolved;
+
+	if (resolve_contact(db, row, &company, &resolved, err) < 0 ||
+	    resolve_company(db, row, err) < 0)
+		return -1;
+	for (long k = 0; k < 2; k++) {
+		long f = crm_entity_field(row->e, crm_activity_links[k].column);
+		const char *v = row->v[f];
+		int64_t id;
+		int rc;
+
+		if (!v || (k == 0 && resolved) || (old && !row->touched[f]))
+			continue;
+		id = strtoll(v, NULL, 10);
+		rc = link_exists(db, k, id, k == 0 ? &company : NULL, err);
+		if (rc < 0)
+			return -1;
+		if (!rc)
+			return missing_link(err, k, id);
+	}
+	if (company && !crm_row_get(row, "company_id"))
+		set_id(row, "company_id", company);
+	return 0;
+}
+
 static int activity_prepare(struct crm_db *db, const struct crm_entity *e,
 			    struct crm_row *row, const struct crm_row *old,
 			    void *arg, struct crm_err *err)

@@ -51,6 +51,16 @@ extern const size_t crm_activity_nlinks;
 int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 		       const char *at, struct crm_err *err);
 
+/* For an entity with contact_id and company_id fields (tickets ...):
+ * resolve the input columns that name a contact (contact, email,
+ * contact_email, contact_external_id) or a company (company: id, name,
+ * domain or external id) into those ids, removing them from the custom
+ * fields; check that a given contact_id or company_id exists; fill
+ * company_id from the contact when not given. For an entity's prepare
+ * hook. Returns 0 or -1 (CRM_EX_DATAERR, err->field the column). */
+int crm_activity_resolve_links(struct crm_db *db, struct crm_row *row,
+			       const struct crm_row *old, struct crm_err *err);
+
 /* Whether table exists and has column (cached per process: the schema is
  * the binary's). Returns 1, 0, or -1 on error. */
 int crm_table_has_column(struct crm_db *db, const char *table,

@@ -562,26 +562,55 @@ int crm_cli_fail(struct crm_cli *cli)
 	return cli->err.code ? cli->err.code : CRM_EX_SOFTWARE;
 }
 
-static struct timespec progress_t0;
+static struct timespec progress_t0, progress_last;
 static bool progress_shown;
+
+static double seconds_between(struct timespec a, struct timespec b)
+{
+	return (double)(b.tv_sec - a.tv_sec) +
+	       (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
 
 void crm_cli_progress(uint64_t rows, void *arg)
 {
 	struct crm_cli *cli = arg;
 	struct timespec now;
-	double secs;
+	struct stat sb;
+	double secs, rate, frac = -1;
+	off_t pos;
 
 	if (!cli->err_tty || cli->quiet)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!progress_shown) {
-		progress_t0 = now;
+		progress_t0 = progress_last = now;
 		progress_shown = true;
+		return;
 	}
-	secs = (double)(now.tv_sec - progress_t0.tv_sec) +
-	       (double)(now.tv_nsec - progress_t0.tv_nsec) / 1e9;
-	fprintf(stderr, "\r%s: %llu records, %.0f/s ", cli->cmd->name,
-		(unsigned long long)rows, secs > 0 ? (double)rows / secs : 0.0);
+	if (seconds_between(progress_last, now) < 0.1)
+		return;
+	progress_last = now;
+	secs = seconds_between(progress_t0, now);
+	rate = secs > 0 ? (double)rows / secs : 0.0;
+	if (cli->progress_in && fstat(fileno(cli->progress_in), &sb) == 0 &&
+	    S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+	    (pos = ftello(cli->progress_in)) >= 0)
+		frac = (double)pos / (double)sb.st_size;
+	if (frac >= 0 && frac <= 1) {
+		char bar[21];
+		int full = (int)(frac * 20);
+		double left = frac > 0 ? secs / frac - secs : 0;
+
+		memset(bar, '#', (size_t)full);
+		memset(bar + full, '.', (size_t)(20 - full));
+		bar[20] = '\0';
+		fprintf(stderr, "\r%s: [%s] %3.0f%%  %llu records  %.0f/s  %.0fs left ",
+			cli->cmd->name, bar, frac * 100, (unsigned long long)rows,
+			rate, left);
+	} else {
+		fprintf(stderr, "\r%s: %llu records  %.0f/s ", cli->cmd->name,
+			(unsigned long long)rows, rate);
+	}
 }
 
 void crm_cli_progress_end(struct crm_cli *cli)

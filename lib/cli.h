@@ -59,6 +59,7 @@ struct crm_cli {
 	struct crm_db *db;
 	struct crm_err err;
 	void *opts; /* the verb's own option values, set by the command */
+	FILE *progress_in; /* the input being read, for a progress bar */
 };
 
 /* Run a command: parse argv (verb first), open the database, run the verb,
@@ -93,7 +94,10 @@ void crm_cli_note(const struct crm_cli *cli, const char *fmt, ...)
 /* Report cli->err on stderr; return its exit code. */
 int crm_cli_fail(struct crm_cli *cli);
 /* A progress callback for long work: rows done, on stderr when it is a
- * terminal and not --quiet. arg is the struct crm_cli. */
+ * terminal and not --quiet. arg is the struct crm_cli. When
+ * cli->progress_in is a regular file, a bar with the share read, the rate
+ * and the time left; else the count and the rate. At most 10 updates a
+ * second. */
 void crm_cli_progress(uint64_t rows, void *arg);
 void crm_cli_progress_end(struct crm_cli *cli);
 /* Open path for writing a file crm makes (reject files, models, reports):
@@ -120,6 +124,7 @@ struct crm_entity_opts {
 	enum crm_import_mode mode;
 	const char *reject;
 	bool force, emit, all;
+	void *hook_ctx; /* passed to the entity's hooks (crm_hook_counts.ctx) */
 };
 extern const struct argp_option crm_add_options[];
 extern const struct argp_option crm_import_options[];

@@ -191,12 +191,14 @@ int crm_verb_add(struct crm_cli *cli)
 				     .mode = CRM_CREATE_ONLY,
 				     .keys = o->keys,
 				     .force = o->force};
+	struct crm_hook_counts counts = {.ctx = o->hook_ctx};
 	struct crm_importer *im = NULL;
 	enum crm_import_action a;
 	struct crm_rec rec;
 	struct crm_row row;
 	int status = 0;
 
+	io.hook_arg = &counts;
 	if (cli->args.n)
 		return crm_err_set(&cli->err, CRM_EX_USAGE,
 				   "add takes options, not '%s'",
@@ -271,13 +273,14 @@ int crm_verb_import(struct crm_cli *cli)
 	struct emit_ctx ec = {.cli = cli};
 	struct crm_import_stats st, total = {0};
 	struct crm_hook_counts counts = {0};
-	struct crm_buf made = {0};
+	struct crm_buf made = {0}, skipped = {0};
 	struct crm_reader **rs = NULL;
 	FILE **fps = NULL;
 	size_t nr = 0;
 	int status = 0;
 
 	crm_rec_init(&ec.rec);
+	counts.ctx = o->hook_ctx;
 	io.hook_arg = &counts;
 	if (o->reject) {
 		io.reject = crm_cli_create(cli, o->reject, o->force);
@@ -297,6 +300,7 @@ int crm_verb_import(struct crm_cli *cli)
 		goto fail;
 	/* each input is one transaction; a failure stops at that input */
 	for (size_t i = 0; i < nr; i++) {
+		cli->progress_in = fps[i];
 		if (crm_entity_import(cli->db, e, rs[i], &io, &st, &cli->err) <
 		    0)
 			goto fail;
@@ -308,18 +312,21 @@ int crm_verb_import(struct crm_cli *cli)
 		goto out;
 	}
 	crm_cli_progress_end(cli);
+	if (total.n[CRM_SKIPPED])
+		crm_buf_addf(&skipped, ", %llu skipped",
+			     (unsigned long long)total.n[CRM_SKIPPED]);
 	for (size_t k = 0; e->counters && e->counters[k]; k++)
 		crm_buf_addf(&made, ", %llu %s", (unsigned long long)counts.n[k],
 			     e->counters[k]);
 	crm_cli_note(cli,
 		     "%s%llu inserted, %llu updated, %llu unchanged, %llu "
-		     "rejected%s%s",
+		     "rejected%s%s%s",
 		     cli->dry_run ? "dry run: " : "",
 		     (unsigned long long)total.n[CRM_INSERTED],
 		     (unsigned long long)total.n[CRM_UPDATED],
 		     (unsigned long long)total.n[CRM_UNCHANGED],
 		     (unsigned long long)total.n[CRM_REJECTED],
-		     crm_buf_str(&made),
+		     skipped.s ? skipped.s : "", crm_buf_str(&made),
 		     total.n[CRM_REJECTED] && o->reject ? " (see the reject file)"
 							: "");
 	goto out;
@@ -333,6 +340,7 @@ out:
 	}
 	crm_cli_readers_free(rs, fps, nr);
 	crm_buf_release(&made);
+	crm_buf_release(&skipped);
 	crm_writer_free(ec.w);
 	crm_strv_release(&ec.cols);
 	crm_rec_release(&ec.rec);

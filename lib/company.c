@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "bloom.h"
 #include "company.h"
 #include "normalize.h"
 
@@ -36,7 +37,7 @@ static const struct crm_company_rollup rollups[] = {
     {"contacts", "contacts", "company_id", NULL},
     {"open_deals", "deals", "company_id,status", "status = 'open'"},
     {"open_tickets", "tickets", "company_id,status",
-     "status NOT IN ('resolved', 'closed')"},
+     "status NOT IN ('solved', 'closed')"},
 };
 
 long crm_company_rollups(struct crm_db *db,
@@ -310,6 +311,28 @@ static int64_t create_company(struct crm_db *db, const char *name,
 	return sqlite3_last_insert_rowid(db->h);
 }
 
+/* crm_norm_company is costly (many suffix tables) and an import repeats
+ * the same few company names: remember the last keys, by name. */
+static void company_key(const char *name, struct crm_buf *key)
+{
+	static struct {
+		char *name, *key;
+	} memo[256];
+	size_t len = strlen(name);
+	uint64_t h = crm_hash64(name, len);
+	size_t i = (size_t)(h & 255);
+
+	if (memo[i].name && strcmp(memo[i].name, name) == 0) {
+		crm_buf_adds(key, memo[i].key);
+		return;
+	}
+	crm_norm_company(name, len, key);
+	free(memo[i].name);
+	free(memo[i].key);
+	memo[i].name = crm_xstrdup(name);
+	memo[i].key = crm_xstrdup(crm_buf_str(key));
+}
+
 int crm_company_link_contact(struct crm_db *db, struct crm_row *row,
 			     const struct crm_row *old,
 			     struct crm_hook_counts *counts,
@@ -359,7 +382,7 @@ int crm_company_link_contact(struct crm_db *db, struct crm_row *row,
 		}
 		id = domain.len ? by_domain(db, domain.s, err) : 0;
 	} else {
-		crm_norm_company(name, strlen(name), &key);
+		company_key(name, &key);
 		id =
 		    first_company(db,
 				  "SELECT id FROM companies WHERE name_key = ? "

@@ -68,7 +68,9 @@ struct crm_entity {
 	const char *keys; /* default --key list, e.g. "id,external_id,email" */
 	/* Called for each record about to be written, after the input was
 	 * merged onto old (NULL for an insert): derive fields, link records.
-	 * May be NULL. Returns 0 or -1 with err (its field names the field). */
+	 * May be NULL. Returns 0, 1 to skip the record (nothing is written;
+	 * import counts it as skipped), or -1 with err (its field names the
+	 * field). */
 	int (*prepare)(struct crm_db *db, const struct crm_entity *e,
 		       struct crm_row *row, const struct crm_row *old,
 		       void *arg, struct crm_err *err);
@@ -87,6 +89,8 @@ struct crm_entity {
 #define CRM_HOOK_COUNTERS 4
 struct crm_hook_counts {
 	uint64_t n[CRM_HOOK_COUNTERS];
+	void *ctx; /* the command's own context for its hooks
+		      (crm_entity_opts.hook_ctx), or NULL */
 };
 
 /* Every entity libcrm knows (lib/entities.c), for undo and merges. */
@@ -251,6 +255,15 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
  * *n gets the number of records restored. */
 int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
 		    uint64_t *n, struct crm_err *err);
+
+/* crm_entity_undo's work inside a transaction the caller opened (a merge
+ * undo restores its links in the same one). */
+int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
+		      struct crm_err *err);
+/* Write row as it is (no hooks, no audit) inside an open transaction:
+ * insert (a NULL id gets one) or update by id. */
+int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
+			 struct crm_row *row, bool insert, struct crm_err *err);
 
 /* Storage row as a JSON object (for audit before-images); caller owns. */
 json_t *crm_row_to_json(const struct crm_row *row);

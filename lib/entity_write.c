@@ -571,7 +571,8 @@ static int register_custom(struct crm_importer *im, const struct crm_row *row,
 	return 0;
 }
 
-/* Merge the input onto the old record (or make a new one). */
+/* Merge the input onto the old record (or make a new one). Returns 0, 1
+ * when the prepare hook skips the record, -1 on error. */
 static int merge(struct crm_importer *im, bool found, struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
@@ -626,10 +627,12 @@ static int merge(struct crm_importer *im, bool found, struct crm_err *err)
 		row->v[i] = crm_xstrdup(im->tmp.s);
 	}
 	derive_keys(im, row);
-	if (e->prepare &&
-	    e->prepare(im->db, e, row, found ? &im->old : NULL,
-		       im->o->hook_arg, err) < 0)
-		return -1;
+	if (e->prepare) {
+		int p = e->prepare(im->db, e, row, found ? &im->old : NULL,
+				   im->o->hook_arg, err);
+		if (p != 0)
+			return p; /* -1 error, 1 skip the record */
+	}
 	for (size_t i = 0; !found && i < e->nfields; i++)
 		if (e->fields[i].flags & CRM_FF_REQUIRED && !row->v[i]) {
 			snprintf(err->field, sizeof(err->field), "%s",
@@ -667,8 +670,13 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 		free(im->in.v[0]);
 		im->in.v[0] = NULL;
 	}
-	if (merge(im, found, err) < 0)
+	switch (merge(im, found, err)) {
+	case -1:
 		return -1;
+	case 1:
+		*action = CRM_SKIPPED; /* the prepare hook said so */
+		goto done;
+	}
 	if (found) {
 		long u = crm_entity_field(e, "updated_at");
 		json_t *before;
@@ -1114,16 +1122,40 @@ out:
 	return rc;
 }
 
+int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
+			 struct crm_row *row, bool insert, struct crm_err *err)
+{
+	sqlite3_stmt *st = insert ? prepare_insert(db, e, err)
+				  : prepare_update(db, e, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = write_row(db, st, row, insert, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
 		    uint64_t *n, struct crm_err *err)
+{
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	if (crm_entity_revert(db, change, n, err) < 0) {
+		crm_db_rollback(db);
+		return -1;
+	}
+	return crm_db_finish(db, dry_run, err);
+}
+
+int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
+		      struct crm_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	char now[CRM_TIME_LEN];
 	int rc = -1, s;
 
 	*n = 0;
-	if (crm_db_begin(db, err) < 0)
-		return -1;
 	st = crm_db_prepare(db,
 			    "SELECT undone_at FROM crm_changes WHERE id = ?",
 			    err);
@@ -1174,10 +1206,8 @@ int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
 		crm_db_error(db, s, "database", err);
 		goto out;
 	}
-	rc = crm_db_finish(db, dry_run, err);
+	rc = 0;
 out:
 	sqlite3_finalize(st);
-	if (rc < 0)
-		crm_db_rollback(db);
 	return rc;
 }

@@ -72,4 +72,15 @@ int crm_norm_phone(const char *s, const char *default_cc, struct crm_buf *out,
  * whole. Returns 0, or -1 when s is not valid UTF-8. */
 int crm_norm_company(const char *s, size_t len, struct crm_buf *out);
 
+/* The formal given name for a common nickname, given and returned as a
+ * matching key (crm_norm_key): "bob" -> "robert", "kate" -> "catherine";
+ * key itself when it is no known nickname. The result is key or a static
+ * string. */
+const char *crm_norm_nickname(const char *key);
+/* Address matching key: crm_norm_key, then street abbreviations spelt out
+ * word by word ("12 Main St." -> "12 main street", "Rd" -> "road", "Ave" ->
+ * "avenue", "N" -> "north" ...). Appends to out, which must be empty or
+ * end a word. Returns 0, or -1 when s is not valid UTF-8. */
+int crm_norm_address(const char *s, size_t len, struct crm_buf *out);
+
 #endif

@@ -168,11 +168,6 @@ void crm_buf_adds(struct crm_buf *b, const char *s)
 	crm_buf_add(b, s, strlen(s));
 }
 
-void crm_buf_addc(struct crm_buf *b, char c)
-{
-	crm_buf_add(b, &c, 1);
-}
-
 void crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

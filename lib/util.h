@@ -74,7 +74,15 @@ struct crm_buf {
 };
 void crm_buf_add(struct crm_buf *b, const void *p, size_t n);
 void crm_buf_adds(struct crm_buf *b, const char *s);
-void crm_buf_addc(struct crm_buf *b, char c);
+/* Append one byte: inline, since writers and normalizers call it per
+ * character. */
+static inline void crm_buf_addc(struct crm_buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		b->s = crm_xgrow(b->s, &b->cap, b->len + 2, 1);
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
 void crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap);

@@ -11,10 +11,11 @@
  * lib/entities.c with contact_id / company_id fields shows up here. */
 static const struct {
 	const char *entity, *key, *sort;
+	const char *where; /* "field OP value" they must also meet, or NULL */
 } related[] = {
-    {"lead", "leads", "-updated_at"},
-    {"deal", "deals", "-updated_at"},
-    {"ticket", "tickets", "-updated_at"},
+    {"lead", "leads", "-updated_at", NULL},
+    {"deal", "deals", "-updated_at", "status=open"},
+    {"ticket", "tickets", "-updated_at", NULL},
 };
 
 json_t *crm_rec_to_json(const struct crm_rec *rec)
@@ -198,11 +199,13 @@ json_t *crm_view(struct crm_db *db, const struct crm_row *row,
 	for (size_t i = 0; i < sizeof(related) / sizeof(related[0]); i++) {
 		const struct crm_entity *re =
 		    crm_entity_by_name(related[i].entity);
+		const char *wrel[] = {w1, related[i].where, NULL};
 
 		if (!re || crm_entity_field(re, link) < 0)
 			continue;
+
 		if (add(view, related[i].key,
-			rows(db, re, wlink,
+			rows(db, re, wrel,
 			     crm_entity_field(re, "updated_at") >= 0
 				 ? related[i].sort
 				 : "-id",

@@ -35,13 +35,20 @@ timed /dev/null sqlite3 "$dir/ref.db" <<SQL
 PRAGMA journal_mode=WAL;
 .mode csv
 .import $dir/c.csv tmp_import
+-- companies from the distinct names, then contacts linked to them, as
+-- crm-contact does (it also matches by email domain, normalizes names
+-- and validates every field)
+INSERT INTO companies (name, name_key, created_at, updated_at)
+SELECT company, lower(company), '2026-11-22T09:30:00Z', '2026-11-22T09:30:00Z'
+  FROM tmp_import WHERE company <> '' GROUP BY lower(company);
 INSERT INTO contacts (external_id, first_name, last_name, email, email_key,
-  phone, phone_key, company, title, city, region, country, source, owner,
-  tags, lifecycle_stage, created_at, updated_at)
+  phone, phone_key, company, company_id, title, city, region, country, source,
+  owner, tags, lifecycle_stage, created_at, updated_at)
 SELECT external_id, first_name, last_name, email, lower(email), phone,
   '+' || replace(replace(replace(replace(replace(phone, ' ', ''), '(', ''), ')', ''), '-', ''), '+', ''),
-  company, title, city, region, country, source, owner, tags, lifecycle_stage,
-  '2026-11-22T09:30:00Z', '2026-11-22T09:30:00Z' FROM tmp_import;
+  company, (SELECT id FROM companies c WHERE c.name_key = lower(t.company)),
+  title, city, region, country, source, owner, tags, lifecycle_stage,
+  '2026-11-22T09:30:00Z', '2026-11-22T09:30:00Z' FROM tmp_import t;
 DROP TABLE tmp_import;
 SQL
 t_ref=$t

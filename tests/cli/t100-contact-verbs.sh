@@ -17,7 +17,7 @@ id,email,phone
 X
 expect_code 0 crm-contact show ann@example.com -f json
 expect_out "show by email (any case): the 360-degree view as one JSON object" <<'X'
-{"contact":{"id":1,"external_id":null,"first_name":"Ann","last_name":"Lee","email":"Ann@example.com","phone":"+1 (415) 555-2671","company":null,"company_id":null,"title":null,"city":null,"region":null,"country":null,"source":null,"owner":"kim","tags":null,"lifecycle_stage":null,"last_activity_at":null,"created_at":"2026-11-22T09:30:00Z","updated_at":"2026-11-22T09:30:00Z"},"company":null,"parent":null,"recent_activities":[],"open_tasks":[]}
+{"contact":{"id":1,"external_id":null,"first_name":"Ann","last_name":"Lee","email":"Ann@example.com","phone":"+1 (415) 555-2671","company":null,"company_id":null,"title":null,"city":null,"region":null,"country":null,"source":null,"owner":"kim","tags":null,"lifecycle_stage":null,"last_activity_at":null,"created_at":"2026-11-22T09:30:00Z","updated_at":"2026-11-22T09:30:00Z"},"company":null,"parent":null,"recent_activities":[],"open_tasks":[],"leads":[],"deals":[],"tickets":[]}
 X
 expect_code 66 crm-contact show nobody@example.com
 err_has "crm-contact: no contact 'nobody@example.com'"

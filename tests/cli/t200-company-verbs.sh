@@ -57,17 +57,17 @@ err_has "3 inserted, 0 updated, 0 unchanged, 0 rejected, 0 companies created"
 expect_code 0 crm-company add --name 'Other Co' --ids
 expect_code 0 crm-company tree -f csv
 expect_out "tree as records: depth, path, own and group roll-ups" <<'X'
-id,name,parent_id,depth,path,contacts,contacts_total
-1,Acme Group,,0,1,1,2
-2,Acme Rockets GmbH,1,1,1/2,1,1
-3,"Acme Labs, Inc.",2,2,1/2/3,0,0
-4,Other Co,,0,4,0,0
+id,name,parent_id,depth,path,contacts,contacts_total,open_deals,open_deals_total,open_tickets,open_tickets_total
+1,Acme Group,,0,1,1,2,0,0,0,0
+2,Acme Rockets GmbH,1,1,1/2,1,1,0,0,0,0
+3,"Acme Labs, Inc.",2,2,1/2/3,0,0,0,0,0,0
+4,Other Co,,0,4,0,0,0,0,0,0
 X
 expect_code 0 crm-company tree 3 -f table
 expect_out "tree of one group, indented" <<'X'
-Acme Group (1)  contacts 1/2
-  Acme Rockets GmbH (2)  contacts 1/1
-    Acme Labs, Inc. (3)  contacts 0/0
+Acme Group (1)  contacts 1/2  open_deals 0/0  open_tickets 0/0
+  Acme Rockets GmbH (2)  contacts 1/1  open_deals 0/0  open_tickets 0/0
+    Acme Labs, Inc. (3)  contacts 0/0  open_deals 0/0  open_tickets 0/0
 X
 expect_code 0 crm-company tree 'Other Co' --ids
 expect_out "tree --ids" <<<'4'
@@ -95,6 +95,8 @@ subsidiaries:
 
 rollups:
   contacts  1
+  open_deals  0
+  open_tickets  0
 
 contacts:
   1  Ann  ann@acme.com
@@ -115,7 +117,7 @@ print(",".join(v.keys()))
 print(v["company"]["name"], v["parent"]["name"], len(v["subsidiaries"]), v["rollups"]["contacts"], [c["id"] for c in v["contacts"]], [a["id"] for a in v["recent_activities"]], [t["id"] for t in v["open_tasks"]])
 P
 cat >"$T/want" <<'X'
-company,parent,subsidiaries,rollups,contacts,recent_activities,open_tasks
+company,parent,subsidiaries,rollups,contacts,recent_activities,open_tasks,leads,deals,tickets
 Acme Rockets GmbH Acme Group 1 1 [1] [2, 1] [2]
 X
 compare "$T/want" "$T/keys" "show -f json: one nested object"

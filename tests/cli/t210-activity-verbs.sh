@@ -66,8 +66,8 @@ expect_code 66 crm-activity timeline nobody@acme.example
 err_has "no contact 'nobody@acme.example'"
 expect_code 64 crm-activity timeline planet Mars
 err_has "expected contact, company, lead, deal or ticket"
-expect_code 64 crm-activity timeline deal 1
-err_has "no deal entity"
+expect_code 66 crm-activity timeline deal 1
+err_has "no deal '1'"
 expect_code 64 crm-activity timeline
 
 expect_code 1 crm-activity due -f csv --fields id,owner,due_at

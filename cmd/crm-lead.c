@@ -1,0 +1,77 @@
+/* crm-lead - leads: add, import (with duplicate control), list, show,
+ * update, delete, export, undo, and assign, reclaim, qualify, disqualify,
+ * convert, history. */
+#include "cli.h"
+#include "cli_lead.h"
+#include "lead.h"
+
+static const struct crm_verb verbs[] = {
+    {"add", NULL, "Add one lead from options (a duplicate is flagged)",
+     crm_add_options, crm_entity_opts_parse, crm_verb_lead_add, CRM_VERB_WRITE},
+    {"import", "[FILE...]",
+     "Insert or update leads from CSV, TSV, JSON or NDJSON, checking each "
+     "against the leads and contacts there by email and phone",
+     crm_lead_import_options, crm_lead_opts_parse, crm_verb_lead_import,
+     CRM_VERB_WRITE},
+    {"list", "[ID...]", "List leads (brief columns on a terminal)", NULL, NULL,
+     crm_verb_list, 0},
+    {"show", "ID|EMAIL|EXTERNAL_ID", "Show one lead", NULL, NULL, crm_verb_show,
+     0},
+    {"update", "[ID...]",
+     "Change fields of the given leads, or of those --where selects",
+     crm_update_options, crm_entity_opts_parse, crm_verb_update,
+     CRM_VERB_WRITE},
+    {"delete", "[ID...]",
+     "Delete leads (kept in the change log: undo restores them)",
+     crm_delete_options, crm_entity_opts_parse, crm_verb_delete,
+     CRM_VERB_WRITE},
+    {"export", NULL,
+     "Write every lead with every field, in a form import takes back", NULL,
+     NULL, crm_verb_export, 0},
+    {"assign", "[ID...]",
+     "Give unassigned leads (or the selected ones) owners by the "
+     "assignment rules",
+     crm_lead_assign_options, crm_lead_opts_parse, crm_verb_lead_assign,
+     CRM_VERB_WRITE},
+    {"reclaim", NULL,
+     "Return leads idle in their owner's hands to the pool; --warn lists "
+     "those soon due (exit 1)",
+     crm_lead_reclaim_options, crm_lead_opts_parse, crm_verb_lead_reclaim,
+     CRM_VERB_WRITE},
+    {"qualify", "[ID...]", "Mark leads qualified", crm_lead_status_options,
+     crm_lead_opts_parse, crm_verb_lead_qualify, CRM_VERB_WRITE},
+    {"disqualify", "[ID...]", "Mark leads unqualified, with a --reason",
+     crm_lead_status_options, crm_lead_opts_parse, crm_verb_lead_disqualify,
+     CRM_VERB_WRITE},
+    {"convert", "[ID...]",
+     "Turn leads into a contact and a company (new or matched), in one "
+     "transaction",
+     NULL, NULL, crm_verb_lead_convert, CRM_VERB_WRITE},
+    {"history", "[ID...]",
+     "Status and owner changes of the given leads (or all), oldest first", NULL,
+     NULL, crm_verb_lead_history, 0},
+    {"undo", "CHANGE",
+     "Revert a change (an update, delete, assign, reclaim, qualify, "
+     "disqualify or convert)",
+     NULL, NULL, crm_verb_undo, CRM_VERB_WRITE},
+};
+
+static const struct crm_command command = {
+    "crm-lead",
+    "Leads: capture, assignment, the lead pool, qualification and "
+    "conversion.",
+    verbs,
+    sizeof(verbs) / sizeof(verbs[0]),
+    &crm_lead_entity,
+};
+
+int main(int argc, char **argv)
+{
+	struct crm_lead_opts opts = {0};
+	int status;
+
+	crm_lead_cli_init(&opts);
+	status = crm_cli_main(&command, &opts, argc, argv);
+	crm_entity_opts_release(&opts.base);
+	return status;
+}

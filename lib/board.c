@@ -1,0 +1,192 @@
+/* board.c - open deals per stage: one GROUP BY, laid out in stage order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "board.h"
+#include "deal.h"
+#include "filter.h"
+
+struct group {
+	char *pipeline, *stage, *currency;
+	uint64_t deals;
+	int64_t amount;
+	double weighted;
+	bool used;
+};
+
+static struct crm_board_cell *new_cell(struct crm_board *b)
+{
+	b->cells = crm_xgrow(b->cells, &b->cap, b->n + 1, sizeof(*b->cells));
+	memset(&b->cells[b->n], 0, sizeof(*b->cells));
+	return &b->cells[b->n++];
+}
+
+static void put(struct crm_board *b, struct group *g, const char *pipeline,
+		const char *stage, const char *label, long position)
+{
+	struct crm_board_cell *c = new_cell(b);
+
+	c->pipeline = pipeline;
+	c->stage = stage;
+	c->label = label;
+	c->position = position;
+	if (g) {
+		c->currency = g->currency ? crm_xstrdup(g->currency) : NULL;
+		c->deals = g->deals;
+		c->amount = g->amount;
+		c->weighted = g->weighted;
+		g->used = true;
+	}
+}
+
+static const char *keep(struct crm_board *b, const char *s)
+{
+	crm_strv_push(&b->names, s);
+	return b->names.v[b->names.n - 1];
+}
+
+int crm_board_build(struct crm_db *db, const struct crm_pipelines *cfg,
+		    const char *pipeline, const struct crm_strv *where,
+		    struct crm_board *b, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_binds bi = {0};
+	sqlite3_stmt *st = NULL;
+	struct group *g = NULL;
+	size_t ng = 0, capg = 0;
+	int rc = -1, s;
+
+	memset(b, 0, sizeof(*b));
+	if (pipeline && !crm_pipeline_find(cfg, pipeline))
+		return crm_err_set(err, CRM_EX_USAGE, "no pipeline '%s'",
+				   pipeline);
+	crm_buf_adds(&sql, "SELECT pipeline, stage, currency, count(*), "
+			   "sum(amount), sum(amount * probability) / 100.0 "
+			   "FROM deals WHERE status = 'open'");
+	if (where &&
+	    crm_filter_where(db, &crm_deal_entity, where, &sql, &bi, err) < 0)
+		goto out;
+	crm_buf_adds(&sql, " GROUP BY pipeline, stage, currency ORDER BY "
+			   "pipeline, stage, currency");
+	st = crm_db_prepare(db, sql.s, err);
+	if (!st)
+		goto out;
+	crm_binds_apply(&bi, st, 1);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cur = crm_db_col_text(st, 2);
+
+		g = crm_xgrow(g, &capg, ng + 1, sizeof(*g));
+		g[ng++] = (struct group){
+		    .pipeline = crm_xstrdup(crm_db_col_text(st, 0)),
+		    .stage = crm_xstrdup(crm_db_col_text(st, 1)),
+		    .currency = cur ? crm_xstrdup(cur) : NULL,
+		    .deals = (uint64_t)sqlite3_column_int64(st, 3),
+		    .amount = sqlite3_column_int64(st, 4),
+		    .weighted = sqlite3_column_double(st, 5),
+		};
+	}
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	for (size_t p = 0; p < cfg->n; p++) {
+		const struct crm_pipeline *pl = &cfg->v[p];
+
+		if (pipeline && strcmp(pipeline, pl->name))
+			continue;
+		for (size_t k = 0; k < pl->nstages; k++) {
+			const struct crm_stage *sg = &pl->stages[k];
+			bool any = false;
+
+			if (sg->status != CRM_DEAL_OPEN)
+				continue;
+			for (size_t i = 0; i < ng; i++)
+				if (!strcmp(g[i].pipeline, pl->name) &&
+				    !strcmp(g[i].stage, sg->name)) {
+					put(b, &g[i], pl->name, sg->name,
+					    sg->label, (long)k + 1);
+					any = true;
+				}
+			if (!any)
+				put(b, NULL, pl->name, sg->name, sg->label,
+				    (long)k + 1);
+		}
+	}
+	/* deals in stages (or pipelines) the file no longer has */
+	for (size_t i = 0; i < ng; i++) {
+		const char *pn, *sn;
+
+		if (g[i].used || (pipeline && strcmp(pipeline, g[i].pipeline)))
+			continue;
+		pn = keep(b, g[i].pipeline);
+		sn = keep(b, g[i].stage);
+		put(b, &g[i], pn, sn, sn, 0);
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < ng; i++) {
+		free(g[i].pipeline);
+		free(g[i].stage);
+		free(g[i].currency);
+	}
+	free(g);
+	sqlite3_finalize(st);
+	crm_binds_release(&bi);
+	crm_buf_release(&sql);
+	if (rc < 0)
+		crm_board_release(b);
+	return rc;
+}
+
+void crm_board_release(struct crm_board *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->cells[i].currency);
+	free(b->cells);
+	crm_strv_release(&b->names);
+	memset(b, 0, sizeof(*b));
+}
+
+int crm_board_top(struct crm_db *db, const char *pipeline, const char *stage,
+		  const struct crm_strv *where, int64_t limit,
+		  int (*fn)(int64_t id, const char *name, int64_t amount,
+			    const char *currency, void *arg),
+		  void *arg, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_binds bi = {0};
+	sqlite3_stmt *st = NULL;
+	char num[32];
+	int rc = -1, s;
+
+	crm_buf_adds(&sql, "SELECT id, name, amount, currency FROM deals "
+			   "WHERE status = 'open' AND pipeline = ? AND "
+			   "stage = ?");
+	crm_binds_push(&bi, pipeline, 't');
+	crm_binds_push(&bi, stage, 't');
+	if (where &&
+	    crm_filter_where(db, &crm_deal_entity, where, &sql, &bi, err) < 0)
+		goto out;
+	crm_buf_adds(&sql, " ORDER BY amount DESC, id LIMIT ?");
+	snprintf(num, sizeof(num), "%lld", (long long)limit);
+	crm_binds_push(&bi, num, 'i');
+	st = crm_db_prepare(db, sql.s, err);
+	if (!st)
+		goto out;
+	crm_binds_apply(&bi, st, 1);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(sqlite3_column_int64(st, 0), crm_db_col_text(st, 1),
+		       sqlite3_column_int64(st, 2), crm_db_col_text(st, 3),
+		       arg) < 0)
+			goto out;
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	crm_binds_release(&bi);
+	crm_buf_release(&sql);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/* cli_dedupe.h - the verbs of crm-dedupe: stream, contacts, merge, undo.
+ * Their option values live in a struct crm_dedupe_cli the command passes
+ * as opts. */
+#ifndef CRM_CLI_DEDUPE_H
+#define CRM_CLI_DEDUPE_H
+
+#include "cli.h"
+
+struct crm_dedupe_cli {
+	double threshold; /* 0-1 */
+	const char *rule;
+	const char *id;
+	bool pairs, check, force;
+};
+
+extern const struct argp_option crm_dedupe_stream_options[];
+extern const struct argp_option crm_dedupe_find_options[];
+extern const struct argp_option crm_dedupe_merge_options[];
+extern const struct argp_option crm_dedupe_undo_options[];
+error_t crm_dedupe_opts_parse(int key, char *arg, struct argp_state *state);
+
+int crm_verb_dedupe_stream(struct crm_cli *cli);
+/* contacts, companies, leads: the entity is cli->cmd->entity's namesake,
+ * by the verb's name. */
+int crm_verb_dedupe_find(struct crm_cli *cli);
+int crm_verb_dedupe_merge(struct crm_cli *cli);
+int crm_verb_dedupe_undo(struct crm_cli *cli);
+
+#endif

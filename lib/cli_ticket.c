@@ -1,0 +1,638 @@
+/* cli_ticket.c - crm-ticket's verbs. The generic verbs that write (add,
+ * import, update, tag) are the entity engine's, with --policies. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_ticket.h"
+#include "ticket.h"
+#include "view.h"
+
+enum {
+	OPT_POLICIES = 0x400,
+	OPT_BODY,
+	OPT_AUTHOR,
+	OPT_CUSTOMER,
+	OPT_TO,
+	OPT_TEAM,
+	OPT_AUTO,
+	OPT_AT,
+	OPT_WARN,
+	OPT_BREACHED,
+	OPT_ESCALATE,
+	/* open: fields */
+	OPT_SUBJECT,
+	OPT_DESCRIPTION,
+	OPT_CONTACT,
+	OPT_COMPANY,
+	OPT_CHANNEL,
+	OPT_PRIORITY,
+	OPT_ASSIGNEE,
+	OPT_TAGS,
+	OPT_EXTERNAL_ID,
+};
+
+#define POLICIES_OPTION                                                        \
+	{                                                                      \
+		"policies", OPT_POLICIES, "FILE", 0,                           \
+		    "SLA policies, calendars and teams (default: "             \
+		    "share/crm/sla.json)",                                     \
+		    0                                                          \
+	}
+
+const struct argp_option crm_ticket_policies_options[] = {POLICIES_OPTION, {0}};
+struct argp_option crm_ticket_add_options[16];
+struct argp_option crm_ticket_import_options[24];
+struct argp_option crm_ticket_update_options[16];
+
+static void cat(struct argp_option *dst, size_t cap,
+		const struct argp_option *a)
+{
+	size_t n = 0;
+
+	while (a[n].name || a[n].key)
+		n++;
+	if (n + 2 > cap)
+		abort(); /* the tables above are sized for the generic ones */
+	memcpy(dst, a, n * sizeof(*a));
+	dst[n] = crm_ticket_policies_options[0];
+	memset(&dst[n + 1], 0, sizeof(*dst));
+}
+
+void crm_ticket_cli_init(void)
+{
+	cat(crm_ticket_add_options, 16, crm_add_options);
+	cat(crm_ticket_import_options, 24, crm_import_options);
+	cat(crm_ticket_update_options, 16, crm_update_options);
+}
+
+const struct argp_option crm_ticket_open_options[] = {
+    {"subject", OPT_SUBJECT, "TEXT", 0, "Subject line", 0},
+    {"description", OPT_DESCRIPTION, "TEXT", 0, "What the customer asks", 0},
+    {"contact", OPT_CONTACT, "KEY", 0,
+     "The requester: a contact's id, email or external id", 0},
+    {"company", OPT_COMPANY, "KEY", 0,
+     "The company: id, name, domain or external id (default: the "
+     "contact's)",
+     0},
+    {"channel", OPT_CHANNEL, "NAME", 0, "email, phone, web, chat or social", 0},
+    {"priority", OPT_PRIORITY, "LEVEL", 0,
+     "urgent, high, normal (default) or low", 0},
+    {"assignee", OPT_ASSIGNEE, "AGENT", 0, "The agent who owns it", 0},
+    {"team", OPT_TEAM, "TEAM", 0, "The team it belongs to", 0},
+    {"tags", OPT_TAGS, "TAG,...", 0, "Tags", 0},
+    {"external-id", OPT_EXTERNAL_ID, "ID", 0, "The caller's key", 0},
+    {"set", 's', "FIELD=VALUE", 0,
+     "Set any field, custom ones included; repeatable", 0},
+    POLICIES_OPTION,
+    {0},
+};
+
+const struct argp_option crm_ticket_reply_options[] = {
+    {"body", OPT_BODY, "TEXT", 0, "The message (required)", 0},
+    {"author", OPT_AUTHOR, "NAME", 0, "Who wrote it (default $CRM_USER)", 0},
+    {"customer", OPT_CUSTOMER, 0, 0,
+     "The customer wrote it (an inbound message: starts the next-reply "
+     "clock)",
+     0},
+    POLICIES_OPTION,
+    {0},
+};
+
+const struct argp_option crm_ticket_note_options[] = {
+    {"body", OPT_BODY, "TEXT", 0, "The note (required)", 0},
+    {"author", OPT_AUTHOR, "NAME", 0, "Who wrote it (default $CRM_USER)", 0},
+    POLICIES_OPTION,
+    {0},
+};
+
+const struct argp_option crm_ticket_assign_options[] = {
+    {"to", OPT_TO, "AGENT", 0, "Assign to this agent ('' unassigns)", 0},
+    {"team", OPT_TEAM, "TEAM", 0,
+     "Move to this team (with --auto: pick its agent)", 0},
+    {"auto", OPT_AUTO, 0, 0,
+     "Pick the agent by the team's rule (round_robin or fewest_open) "
+     "under its cap",
+     0},
+    POLICIES_OPTION,
+    {0},
+};
+
+const struct argp_option crm_ticket_sla_options[] = {
+    {"at", OPT_AT, "TIME", 0, "Check at this time (default: now)", 0},
+    {"warn", OPT_WARN, "DURATION", 0,
+     "Also list targets due within DURATION (default 30m; 0: none)", 0},
+    {"breached", OPT_BREACHED, 0, 0, "Only breached targets", 0},
+    {"escalate", OPT_ESCALATE, 0, 0,
+     "Apply the escalation levels that are due, once each", 0},
+    POLICIES_OPTION,
+    {0},
+};
+
+error_t crm_ticket_opts_parse(int key, char *arg, struct argp_state *state)
+{
+	static const struct {
+		int key;
+		const char *field;
+	} map[] = {
+	    {OPT_SUBJECT, "subject"},	      {OPT_DESCRIPTION, "description"},
+	    {OPT_CONTACT, "contact"},	      {OPT_COMPANY, "company"},
+	    {OPT_CHANNEL, "channel"},	      {OPT_PRIORITY, "priority"},
+	    {OPT_ASSIGNEE, "assignee"},	      {OPT_TAGS, "tags"},
+	    {OPT_EXTERNAL_ID, "external_id"},
+	};
+	struct crm_cli *cli = state->input;
+	struct crm_ticket_opts *o = cli->opts;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].key == key) {
+			char *kv = crm_xasprintf("%s=%s", map[i].field, arg);
+			crm_strv_push(&o->e.set, kv);
+			free(kv);
+			return 0;
+		}
+	switch (key) {
+	case OPT_POLICIES:
+		o->policies = arg;
+		break;
+	case OPT_BODY:
+		o->body = arg;
+		break;
+	case OPT_AUTHOR:
+		o->author = arg;
+		break;
+	case OPT_CUSTOMER:
+		o->customer = true;
+		break;
+	case OPT_TO:
+		o->to = arg;
+		break;
+	case OPT_TEAM:
+		if (!strcmp(cli->verb->name, "open")) {
+			char *kv = crm_xasprintf("team=%s", arg);
+			crm_strv_push(&o->e.set, kv);
+			free(kv);
+		}
+		o->team = arg;
+		break;
+	case OPT_AUTO:
+		o->autoassign = true;
+		break;
+	case OPT_AT:
+		o->at = arg;
+		break;
+	case OPT_WARN:
+		o->warn = arg;
+		break;
+	case OPT_BREACHED:
+		o->breached = true;
+		break;
+	case OPT_ESCALATE:
+		o->escalate = true;
+		break;
+	default:
+		return crm_entity_opts_parse(key, arg, state);
+	}
+	return 0;
+}
+
+/* Load the policies first, so a bad file is reported as itself. */
+static int policies(struct crm_cli *cli)
+{
+	struct crm_ticket_opts *o = cli->opts;
+
+	crm_ticket_use_policies(o->policies);
+	return crm_ticket_policies(&cli->err) ? 0 : -1;
+}
+
+#define WITH_POLICIES(name, generic)                                           \
+	int name(struct crm_cli *cli)                                          \
+	{                                                                      \
+		if (policies(cli) < 0)                                         \
+			return crm_cli_fail(cli);                              \
+		return generic(cli);                                           \
+	}
+WITH_POLICIES(crm_verb_ticket_add, crm_verb_add)
+WITH_POLICIES(crm_verb_ticket_import, crm_verb_import)
+WITH_POLICIES(crm_verb_ticket_update, crm_verb_update)
+WITH_POLICIES(crm_verb_ticket_tag, crm_verb_tag)
+
+/* -- show ---------------------------------------------------------------- */
+
+static void card(struct crm_buf *b, json_t *view)
+{
+	json_t *t = json_object_get(view, "ticket"), *v;
+	const char *k;
+	size_t wd = 0, i;
+
+	json_object_foreach(t, k, v) if (strlen(k) > wd) wd = strlen(k);
+	json_object_foreach(t, k, v)
+	{
+		char *s;
+
+		if (json_is_null(v))
+			continue;
+		s = json_is_string(v) ? crm_xstrdup(json_string_value(v))
+				      : json_dumps(v, JSON_ENCODE_ANY);
+		crm_buf_addf(b, "%-*s  %s\n", (int)wd, k, s);
+		free(s);
+	}
+	if (json_array_size(json_object_get(view, "thread")))
+		crm_buf_adds(b, "\nthread:\n");
+	json_array_foreach(json_object_get(view, "thread"), i, v)
+	{
+		static const char *const f[] = {
+		    "occurred_at", "type", "direction", "owner",
+		    "subject",	   "body", NULL};
+		crm_buf_adds(b, " ");
+		for (int j = 0; f[j]; j++) {
+			json_t *x = json_object_get(v, f[j]);
+			if (json_is_string(x))
+				crm_buf_addf(b, " %s", json_string_value(x));
+		}
+		crm_buf_addc(b, '\n');
+	}
+	if (json_array_size(json_object_get(view, "history")))
+		crm_buf_adds(b, "\nhistory:\n");
+	json_array_foreach(json_object_get(view, "history"), i, v)
+	{
+		json_t *from = json_object_get(v, "from");
+		json_t *actor = json_object_get(v, "actor");
+
+		crm_buf_addf(
+		    b, "  %s  %s -> %s%s%s\n",
+		    json_string_value(json_object_get(v, "at")),
+		    json_is_string(from) ? json_string_value(from) : "(none)",
+		    json_string_value(json_object_get(v, "to")),
+		    json_is_string(actor) ? "  " : "",
+		    json_is_string(actor) ? json_string_value(actor) : "");
+	}
+}
+
+int crm_verb_ticket_show(struct crm_cli *cli)
+{
+	const struct crm_entity *e = cli->cmd->entity;
+	enum crm_fmt f = crm_cli_format(cli);
+	struct crm_buf out = {0};
+	struct crm_row row;
+	struct crm_rec rec;
+	json_t *view = NULL, *thread = NULL, *hist = NULL;
+	int rc, status = 0;
+
+	if (cli->fields || cli->ids || f == CRM_FMT_CSV || f == CRM_FMT_TSV)
+		return crm_verb_show(cli);
+	if (cli->args.n != 1) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "show takes one ticket (id or external id)");
+		return crm_cli_fail(cli);
+	}
+	crm_row_init(&row, e);
+	crm_rec_init(&rec);
+	rc = crm_entity_find(cli->db, e, cli->args.v[0], &row, &cli->err);
+	if (rc == 0)
+		crm_err_set(&cli->err, CRM_EX_NOINPUT, "no ticket '%s'",
+			    cli->args.v[0]);
+	if (rc > 0) {
+		thread =
+		    crm_ticket_thread(cli->db, crm_row_id(&row), &cli->err);
+		hist = thread ? crm_ticket_history(cli->db, crm_row_id(&row),
+						   &cli->err)
+			      : NULL;
+	}
+	if (!hist) {
+		json_decref(thread);
+		status = crm_cli_fail(cli);
+		goto out;
+	}
+	crm_row_to_rec(&row, NULL, NULL, &rec);
+	view = json_object();
+	json_object_set_new(view, "ticket", crm_rec_to_json(&rec));
+	json_object_set_new(view, "thread", thread);
+	json_object_set_new(view, "history", hist);
+	if (f == CRM_FMT_TABLE) {
+		card(&out, view);
+	} else {
+		char *s = json_dumps(view, JSON_COMPACT);
+		crm_buf_adds(&out, s);
+		crm_buf_addc(&out, '\n');
+		free(s);
+	}
+	if (fwrite(out.s, 1, out.len, stdout) != out.len) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		status = crm_cli_fail(cli);
+	}
+out:
+	json_decref(view);
+	crm_buf_release(&out);
+	crm_rec_release(&rec);
+	crm_row_release(&row);
+	return status;
+}
+
+/* -- reply, note, status changes, assign ---------------------------------- */
+
+struct idlist {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int collect(const struct crm_row *row, void *arg)
+{
+	struct idlist *l = arg;
+
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = crm_row_id(row);
+	return 0;
+}
+
+/* The tickets selected by ids, --stdin and --where. With require false
+ * and nothing given, every ticket where's conditions select. */
+static int select_ids(struct crm_cli *cli, bool require, struct idlist *l)
+{
+	struct crm_query q;
+	int64_t *ids = NULL;
+	int rc = -1;
+
+	if (crm_cli_query(cli, cli->cmd->entity, require, &q, &ids) < 0)
+		goto out;
+	if (q.nids && !cli->where.n) {
+		l->v = ids;
+		l->n = q.nids;
+		return 0;
+	}
+	rc = crm_entity_each(cli->db, cli->cmd->entity, &q, collect, l,
+			     &cli->err);
+out:
+	free(ids);
+	return rc;
+}
+
+static int act(struct crm_cli *cli, struct crm_ticket_action *a,
+	       const char *did, bool require)
+{
+	struct idlist l = {0};
+	uint64_t changed, left = 0;
+	int status = 0;
+
+	if (policies(cli) < 0 || select_ids(cli, require, &l) < 0 ||
+	    crm_ticket_act(cli->db, l.v, l.n, a, cli->dry_run, &changed, &left,
+			   &cli->err) < 0) {
+		status = crm_cli_fail(cli);
+		goto out;
+	}
+	if (cli->dry_run)
+		crm_cli_note(cli, "dry run: would have %s %llu ticket%s", did,
+			     (unsigned long long)changed,
+			     changed == 1 ? "" : "s");
+	else if (changed && cli->db->last_change)
+		crm_cli_note(
+		    cli,
+		    "%s %llu ticket%s (change %lld; 'crm-ticket undo "
+		    "%lld' reverts the ticket%s)",
+		    did, (unsigned long long)changed, changed == 1 ? "" : "s",
+		    (long long)cli->db->last_change,
+		    (long long)cli->db->last_change, changed == 1 ? "" : "s");
+	else
+		crm_cli_note(cli, "%s %llu ticket%s", did,
+			     (unsigned long long)changed,
+			     changed == 1 ? "" : "s");
+	if (left)
+		crm_cli_note(cli,
+			     "%llu ticket%s left unassigned: every agent of "
+			     "the team is at the cap",
+			     (unsigned long long)left, left == 1 ? "" : "s");
+out:
+	free(l.v);
+	return status;
+}
+
+static int need_body(struct crm_cli *cli)
+{
+	struct crm_ticket_opts *o = cli->opts;
+
+	if (o->body && *o->body)
+		return 0;
+	crm_err_set(&cli->err, CRM_EX_USAGE, "%s needs --body TEXT",
+		    cli->verb->name);
+	return crm_cli_fail(cli);
+}
+
+int crm_verb_ticket_reply(struct crm_cli *cli)
+{
+	struct crm_ticket_opts *o = cli->opts;
+	struct crm_ticket_action a = {.op = CRM_TICKET_REPLY,
+				      .body = o->body,
+				      .author = o->author,
+				      .customer = o->customer};
+
+	if (need_body(cli))
+		return CRM_EX_USAGE;
+	if (o->customer && o->author) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--customer and --author: the customer is the "
+			    "ticket's contact");
+		return crm_cli_fail(cli);
+	}
+	return act(cli, &a, "replied to", true);
+}
+
+int crm_verb_ticket_note(struct crm_cli *cli)
+{
+	struct crm_ticket_opts *o = cli->opts;
+	struct crm_ticket_action a = {
+	    .op = CRM_TICKET_NOTE, .body = o->body, .author = o->author};
+
+	if (need_body(cli))
+		return CRM_EX_USAGE;
+	return act(cli, &a, "noted on", true);
+}
+
+static int set_status(struct crm_cli *cli, const char *status, const char *did)
+{
+	struct crm_ticket_action a = {.op = CRM_TICKET_STATUS,
+				      .status = status};
+	return act(cli, &a, did, true);
+}
+
+int crm_verb_ticket_pending(struct crm_cli *cli)
+{
+	return set_status(cli, "pending", "set pending");
+}
+
+int crm_verb_ticket_hold(struct crm_cli *cli)
+{
+	return set_status(cli, "on_hold", "put on hold");
+}
+
+int crm_verb_ticket_solve(struct crm_cli *cli)
+{
+	return set_status(cli, "solved", "solved");
+}
+
+int crm_verb_ticket_close(struct crm_cli *cli)
+{
+	return set_status(cli, "closed", "closed");
+}
+
+int crm_verb_ticket_reopen(struct crm_cli *cli)
+{
+	return set_status(cli, "open", "reopened");
+}
+
+int crm_verb_ticket_assign(struct crm_cli *cli)
+{
+	struct crm_ticket_opts *o = cli->opts;
+	struct crm_ticket_action a = {.op = CRM_TICKET_ASSIGN,
+				      .assignee = o->to,
+				      .team = o->team,
+				      .autoassign = o->autoassign};
+	bool all = false;
+
+	if (!!o->to + o->autoassign != 1) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "assign needs --to AGENT or --auto (one of them)");
+		return crm_cli_fail(cli);
+	}
+	/* --auto alone: every unassigned ticket still being worked on */
+	if (o->autoassign && !cli->args.n && !cli->from_stdin) {
+		all = true;
+		crm_strv_push(&cli->where, "assignee=");
+		crm_strv_push(&cli->where, "status!=solved");
+		crm_strv_push(&cli->where, "status!=closed");
+		if (o->team && !cli->where.n) {
+			char *w = crm_xasprintf("team=%s", o->team);
+			crm_strv_push(&cli->where, w);
+			free(w);
+		}
+	}
+	return act(cli, &a, "assigned", !all);
+}
+
+/* -- sla ------------------------------------------------------------------ */
+
+/* "1d2h", "1h30m", "45m", "20s", "0s". */
+static void span(int64_t s, char *buf, size_t n)
+{
+	int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60,
+		x = s % 60;
+	size_t k = 0;
+
+	buf[0] = '\0';
+	if (d)
+		k += (size_t)snprintf(buf + k, n - k, "%lldd", (long long)d);
+	if (h && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%lldh", (long long)h);
+	if (m && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%lldm", (long long)m);
+	if ((x || !s) && k < n)
+		snprintf(buf + k, n - k, "%llds", (long long)x);
+}
+
+struct sla_ctx {
+	struct crm_cli *cli;
+	struct crm_writer *w;
+	struct crm_rec rec;
+	bool breached_only;
+};
+
+static int sla_one(const struct crm_sla_hit *h, void *arg)
+{
+	static const char *const copy[] = {"id",	 "subject",  "status",
+					   "priority",	 "assignee", "team",
+					   "sla_policy", NULL};
+	struct sla_ctx *sc = arg;
+	char due[CRM_TIME_LEN], d[64];
+	struct crm_rec full;
+
+	if (sc->breached_only && !h->breached)
+		return 0;
+	if (sc->cli->ids)
+		return printf("%lld\n", (long long)crm_row_id(h->row)) < 0 ? -1
+									   : 0;
+	crm_rec_init(&full);
+	crm_row_to_rec(h->row, NULL, NULL, &full);
+	crm_rec_clear(&sc->rec);
+	for (size_t i = 0; copy[i]; i++) {
+		long k = crm_rec_find(&full, copy[i]);
+		crm_rec_add(&sc->rec, copy[i], strlen(copy[i]),
+			    crm_rec_val(&full, (size_t)k),
+			    crm_rec_vlen(&full, (size_t)k),
+			    crm_rec_kind(&full, (size_t)k));
+	}
+	crm_rec_release(&full);
+	span(h->delta, d, sizeof(d));
+	crm_rec_adds(&sc->rec, "target", crm_sla_kind_names[h->kind]);
+	crm_rec_adds(&sc->rec, "due_at", crm_datetime_format(h->due, due));
+	crm_rec_adds(&sc->rec, "state", h->breached ? "breached" : "at_risk");
+	crm_rec_adds(&sc->rec, "past", h->breached ? d : NULL);
+	crm_rec_adds(&sc->rec, "left", h->breached ? NULL : d);
+	return crm_writer_write(sc->w, &sc->rec);
+}
+
+int crm_verb_ticket_sla(struct crm_cli *cli)
+{
+	static const char *const cols[] = {
+	    "id",	  "subject", "status", "priority", "assignee", "team",
+	    "sla_policy", "target",  "due_at", "state",	   "past",     "left"};
+	struct crm_ticket_opts *o = cli->opts;
+	struct sla_ctx sc = {.cli = cli, .breached_only = o->breached};
+	struct crm_strv cv = {0};
+	struct crm_query q;
+	int64_t *ids = NULL, warn = 30 * 60;
+	crm_time at = cli->db->now;
+	uint64_t breached = 0, escalated = 0;
+	int status = 0;
+
+	crm_rec_init(&sc.rec);
+	if (o->at && crm_datetime_parse(o->at, &at, &cli->err) < 0) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "--at: %s", cli->err.msg);
+		goto fail;
+	}
+	if (o->warn && crm_parse_duration(o->warn, &warn) < 0) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--warn: expected a duration such as 30m, got '%s'",
+			    o->warn);
+		goto fail;
+	}
+	if (cli->fields || cli->sort) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "sla has fixed columns: no --fields or --sort");
+		goto fail;
+	}
+	if (policies(cli) < 0 ||
+	    crm_cli_query(cli, cli->cmd->entity, false, &q, &ids) < 0)
+		goto fail;
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		crm_strv_push(&cv, cols[i]);
+	if (!cli->ids)
+		sc.w = crm_cli_writer(cli, &cv);
+	if (crm_ticket_sla(cli->db, &q, at, warn, o->escalate, cli->dry_run,
+			   sla_one, &sc, &breached, &escalated,
+			   &cli->err) < 0) {
+		if (!cli->err.code)
+			crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+				    strerror(errno));
+		goto fail;
+	}
+	if (sc.w && crm_writer_close(sc.w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto fail;
+	}
+	if (o->escalate)
+		crm_cli_note(cli, "%s%llu escalation%s applied",
+			     cli->dry_run ? "dry run: " : "",
+			     (unsigned long long)escalated,
+			     escalated == 1 ? "" : "s");
+	status = breached ? CRM_EX_FOUND : 0;
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(sc.w);
+	crm_rec_release(&sc.rec);
+	crm_strv_release(&cv);
+	free(ids);
+	return status;
+}

@@ -1,0 +1,46 @@
+/* cli_ticket.h - crm-ticket's verbs: open, show (with the thread), assign,
+ * reply, note, pending, hold, solve, close, reopen, sla; and the generic
+ * verbs that write, with --policies. */
+#ifndef CRM_CLI_TICKET_H
+#define CRM_CLI_TICKET_H
+
+#include "cli.h"
+
+/* The options of crm-ticket's verbs; the generic verbs see the first
+ * member. */
+struct crm_ticket_opts {
+	struct crm_entity_opts e;
+	const char *policies, *body, *author, *to, *team, *at, *warn;
+	bool customer, autoassign, breached, escalate;
+};
+
+/* Fill the option tables below (the generic ones plus --policies); call
+ * once before crm_cli_main. */
+void crm_ticket_cli_init(void);
+extern struct argp_option crm_ticket_add_options[];
+extern struct argp_option crm_ticket_import_options[];
+extern struct argp_option crm_ticket_update_options[];
+extern const struct argp_option crm_ticket_open_options[];
+extern const struct argp_option crm_ticket_policies_options[];
+extern const struct argp_option crm_ticket_reply_options[];
+extern const struct argp_option crm_ticket_note_options[];
+extern const struct argp_option crm_ticket_assign_options[];
+extern const struct argp_option crm_ticket_sla_options[];
+error_t crm_ticket_opts_parse(int key, char *arg, struct argp_state *state);
+
+int crm_verb_ticket_add(struct crm_cli *cli);
+int crm_verb_ticket_import(struct crm_cli *cli);
+int crm_verb_ticket_update(struct crm_cli *cli);
+int crm_verb_ticket_tag(struct crm_cli *cli);
+int crm_verb_ticket_show(struct crm_cli *cli);
+int crm_verb_ticket_reply(struct crm_cli *cli);
+int crm_verb_ticket_note(struct crm_cli *cli);
+int crm_verb_ticket_assign(struct crm_cli *cli);
+int crm_verb_ticket_pending(struct crm_cli *cli);
+int crm_verb_ticket_hold(struct crm_cli *cli);
+int crm_verb_ticket_solve(struct crm_cli *cli);
+int crm_verb_ticket_close(struct crm_cli *cli);
+int crm_verb_ticket_reopen(struct crm_cli *cli);
+int crm_verb_ticket_sla(struct crm_cli *cli);
+
+#endif

@@ -1,0 +1,722 @@
+/* deal.c - the deal entity: links to companies and contacts, stages from
+ * the pipelines file, derived status, probability and forecast category,
+ * and the history of every change that matters to a forecast. */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity.h"
+#include "company.h"
+#include "contact.h"
+#include "deal.h"
+#include "money.h"
+#include "normalize.h"
+#include "pipeline.h"
+
+static const struct crm_field deal_fields[] = {
+    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    {"name", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"company_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "company"},
+    {"contact_id", CRM_T_REF, 0, NULL, "contact"},
+    {"lead_id", CRM_T_REF, 0, NULL, "lead"},
+    {"pipeline", CRM_T_TEXT, 0},
+    {"stage", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"status", CRM_T_ENUM, CRM_FF_BRIEF, crm_deal_status_names},
+    {"amount", CRM_T_MONEY, CRM_FF_BRIEF, NULL, "currency"},
+    {"currency", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"probability", CRM_T_PERCENT, 0},
+    {"forecast_category", CRM_T_ENUM, 0, crm_fcat_names},
+    {"expected_close", CRM_T_DATE, CRM_FF_BRIEF},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"source", CRM_T_TEXT, 0},
+    {"tags", CRM_T_TAGS, 0},
+    {"close_reason", CRM_T_TEXT, 0},
+    {"closed_at", CRM_T_TIME, 0},
+    {"stage_changed_at", CRM_T_TIME, CRM_FF_READONLY},
+    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+};
+
+enum {
+	F_ID,
+	F_EXTERNAL_ID,
+	F_NAME,
+	F_COMPANY_ID,
+	F_CONTACT_ID,
+	F_LEAD_ID,
+	F_PIPELINE,
+	F_STAGE,
+	F_STATUS,
+	F_AMOUNT,
+	F_CURRENCY,
+	F_PROBABILITY,
+	F_CATEGORY,
+	F_EXPECTED_CLOSE,
+	F_OWNER,
+	F_SOURCE,
+	F_TAGS,
+	F_CLOSE_REASON,
+	F_CLOSED_AT,
+	F_STAGE_CHANGED_AT,
+	F_LAST_ACTIVITY_AT,
+	F_CREATED_AT,
+	F_UPDATED_AT,
+};
+
+static int field_err(struct crm_err *err, const char *field, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+
+static int field_err(struct crm_err *err, const char *field, const char *fmt,
+		     ...)
+{
+	va_list ap;
+
+	snprintf(err->field, sizeof(err->field), "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = CRM_EX_DATAERR;
+	return -1;
+}
+
+static void set_id(struct crm_row *row, long f, int64_t id)
+{
+	free(row->v[f]);
+	row->v[f] = id ? crm_xasprintf("%lld", (long long)id) : NULL;
+}
+
+static void set_val(struct crm_row *row, long f, const char *s)
+{
+	free(row->v[f]);
+	row->v[f] = s ? crm_xstrdup(s) : NULL;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* 1 when the row of sql (a literal taking one id) exists, 0, -1. */
+static int exists(struct crm_db *db, const char *sql, int64_t id, int64_t *col0,
+		  struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(db, sql, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && col0)
+		*col0 = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return crm_db_error(db, rc, "database", err);
+}
+
+/* A custom input column's value as text ("" when not a string or
+ * number); the column is removed from the row. Returns 1 when present. */
+static int take(struct crm_row *row, const char *col, char *out, size_t n)
+{
+	json_t *j = json_object_get(row->custom, col);
+
+	if (!j)
+		return 0;
+	if (json_is_string(j))
+		snprintf(out, n, "%s", json_string_value(j));
+	else if (json_is_integer(j))
+		snprintf(out, n, "%lld", (long long)json_integer_value(j));
+	else if (json_is_true(j))
+		snprintf(out, n, "true");
+	else
+		out[0] = '\0';
+	json_object_del(row->custom, col);
+	return 1;
+}
+
+static int64_t create_company(struct crm_db *db, const char *name,
+			      struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "INSERT INTO companies (name, name_key, created_at, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?3)",
+	    err);
+	struct crm_buf key = {0}, nfc = {0};
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	if (!st)
+		return -1;
+	if (crm_norm_nfc(name, strlen(name), &nfc) < 0)
+		return field_err(err, "company", "invalid UTF-8");
+	crm_norm_company(nfc.s, nfc.len, &key);
+	crm_db_bind_text(st, 1, nfc.s);
+	crm_db_bind_text(st, 2, key.s);
+	crm_db_bind_text(st, 3, crm_datetime_format(db->now, now));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	crm_buf_release(&key);
+	crm_buf_release(&nfc);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "cannot create company", err);
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+/* "company" names the company by id, external id, name or domain; one
+ * that does not exist is created (as contacts do), unless the name is a
+ * number. */
+static int resolve_company(struct crm_db *db, struct crm_row *row,
+			   struct crm_hook_counts *counts, struct crm_err *err)
+{
+	struct crm_row c;
+	char v[512];
+	int64_t id = 0, n;
+	int rc;
+
+	if (!take(row, "company", v, sizeof(v)))
+		return 0;
+	row->touched[F_COMPANY_ID] = true;
+	if (!*v) {
+		set_id(row, F_COMPANY_ID, 0);
+		return 0;
+	}
+	crm_row_init(&c, &crm_company_entity);
+	rc = crm_entity_find(db, &crm_company_entity, v, &c, err);
+	if (rc > 0)
+		id = crm_row_id(&c);
+	crm_row_release(&c);
+	if (rc < 0) {
+		snprintf(err->field, sizeof(err->field), "company");
+		return -1;
+	}
+	if (!rc) {
+		if (crm_parse_int(v, &n) == 0)
+			return field_err(err, "company", "no company %s", v);
+		id = create_company(db, v, err);
+		if (id < 0)
+			return -1;
+		if (counts)
+			counts->n[0]++;
+	}
+	set_id(row, F_COMPANY_ID, id);
+	return 0;
+}
+
+/* "contact" names the contact by id, external id, email or phone. */
+static int resolve_contact(struct crm_db *db, struct crm_row *row,
+			   struct crm_err *err)
+{
+	struct crm_row c;
+	char v[512];
+	int rc;
+
+	if (!take(row, "contact", v, sizeof(v)))
+		return 0;
+	row->touched[F_CONTACT_ID] = true;
+	if (!*v) {
+		set_id(row, F_CONTACT_ID, 0);
+		return 0;
+	}
+	crm_row_init(&c, &crm_contact_entity);
+	rc = crm_entity_find(db, &crm_contact_entity, v, &c, err);
+	if (rc > 0)
+		set_val(row, F_CONTACT_ID, c.v[0]);
+	crm_row_release(&c);
+	if (rc < 0) {
+		snprintf(err->field, sizeof(err->field), "contact");
+		return -1;
+	}
+	if (!rc)
+		return field_err(err, "contact", "no contact '%s'", v);
+	return 0;
+}
+
+/* Links given as ids must exist; a contact's company fills company_id. */
+static int check_links(struct crm_db *db, struct crm_row *row,
+		       const struct crm_row *old, struct crm_err *err)
+{
+	int64_t id, company = 0;
+	int rc;
+
+	if (row->v[F_COMPANY_ID] && (!old || row->touched[F_COMPANY_ID])) {
+		id = strtoll(row->v[F_COMPANY_ID], NULL, 10);
+		rc = exists(db, "SELECT id FROM companies WHERE id = ?", id,
+			    NULL, err);
+		if (rc <= 0)
+			return rc < 0 ? -1
+				      : field_err(err, "company_id",
+						  "no company %lld",
+						  (long long)id);
+	}
+	if (row->v[F_CONTACT_ID] && (!old || row->touched[F_CONTACT_ID])) {
+		id = strtoll(row->v[F_CONTACT_ID], NULL, 10);
+		rc = exists(db, "SELECT company_id FROM contacts WHERE id = ?",
+			    id, &company, err);
+		if (rc <= 0)
+			return rc < 0 ? -1
+				      : field_err(err, "contact_id",
+						  "no contact %lld",
+						  (long long)id);
+		if (company && !row->v[F_COMPANY_ID])
+			set_id(row, F_COMPANY_ID, company);
+	}
+	if (row->v[F_LEAD_ID] && (!old || row->touched[F_LEAD_ID])) {
+		/* leads come in their own issue: checked once they exist */
+		rc = crm_table_has_column(db, "leads", "id", err);
+		if (rc < 0)
+			return -1;
+		id = strtoll(row->v[F_LEAD_ID], NULL, 10);
+		if (rc && (rc = exists(db, "SELECT id FROM leads WHERE id = ?",
+				       id, NULL, err)) <= 0)
+			return rc < 0
+				   ? -1
+				   : field_err(err, "lead_id", "no lead %lld",
+					       (long long)id);
+	}
+	return 0;
+}
+
+static int status_of(const char *s)
+{
+	for (int i = 0; s && crm_deal_status_names[i]; i++)
+		if (!strcmp(s, crm_deal_status_names[i]))
+			return i;
+	return CRM_DEAL_OPEN;
+}
+
+/* -- history ----------------------------------------------------------- */
+
+struct change {
+	const char *field, *from, *to;
+	const char *from_status, *to_status;
+	int64_t seconds; /* < 0: none */
+	const char *at;
+};
+
+static int history_add(struct crm_db *db, const struct crm_row *row,
+		       const struct change *c, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "INSERT INTO deal_history (deal_id, field, from_value, to_value, "
+	    "at, actor, pipeline, from_status, to_status, seconds_in_stage, "
+	    "amount, currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12)",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, crm_row_id(row));
+	crm_db_bind_text(st, 2, c->field);
+	crm_db_bind_text(st, 3, c->from);
+	crm_db_bind_text(st, 4, c->to);
+	crm_db_bind_text(st, 5, c->at);
+	crm_db_bind_text(st, 6, db->actor);
+	crm_db_bind_text(st, 7, row->v[F_PIPELINE]);
+	crm_db_bind_text(st, 8, c->from_status);
+	crm_db_bind_text(st, 9, c->to_status);
+	if (c->seconds >= 0)
+		sqlite3_bind_int64(st, 10, c->seconds);
+	if (row->v[F_AMOUNT])
+		sqlite3_bind_int64(st, 11, strtoll(row->v[F_AMOUNT], NULL, 10));
+	crm_db_bind_text(st, 12, row->v[F_CURRENCY]);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "cannot write deal history", err);
+	return 0;
+}
+
+static bool num_same(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !a && !b;
+	return strtod(a, NULL) == strtod(b, NULL);
+}
+
+/* History rows for what an update changes. */
+static int history_update(struct crm_db *db, const struct crm_row *row,
+			  const struct crm_row *old, const char *now,
+			  struct crm_err *err)
+{
+	struct change c = {.seconds = -1, .at = now};
+	crm_time t0, t1;
+	struct crm_err e2;
+
+	if (!same(old->v[F_PIPELINE], row->v[F_PIPELINE])) {
+		c.field = "pipeline";
+		c.from = old->v[F_PIPELINE];
+		c.to = row->v[F_PIPELINE];
+		if (history_add(db, row, &c, err) < 0)
+			return -1;
+	}
+	if (!same(old->v[F_PIPELINE], row->v[F_PIPELINE]) ||
+	    !same(old->v[F_STAGE], row->v[F_STAGE])) {
+		c.field = "stage";
+		c.from = old->v[F_STAGE];
+		c.to = row->v[F_STAGE];
+		c.from_status = old->v[F_STATUS];
+		c.to_status = row->v[F_STATUS];
+		if (old->v[F_STAGE_CHANGED_AT] &&
+		    crm_datetime_parse(old->v[F_STAGE_CHANGED_AT], &t0, &e2) ==
+			0 &&
+		    crm_datetime_parse(now, &t1, &e2) == 0)
+			c.seconds = t1 > t0 ? t1 - t0 : 0;
+		if (history_add(db, row, &c, err) < 0)
+			return -1;
+		c.from_status = c.to_status = NULL;
+		c.seconds = -1;
+	}
+	if (!same(old->v[F_CURRENCY], row->v[F_CURRENCY])) {
+		c.field = "currency";
+		c.from = old->v[F_CURRENCY];
+		c.to = row->v[F_CURRENCY];
+		if (history_add(db, row, &c, err) < 0)
+			return -1;
+	}
+	if (!same(old->v[F_AMOUNT], row->v[F_AMOUNT])) {
+		c.field = "amount";
+		c.from = old->v[F_AMOUNT];
+		c.to = row->v[F_AMOUNT];
+		if (history_add(db, row, &c, err) < 0)
+			return -1;
+	}
+	if (!num_same(old->v[F_PROBABILITY], row->v[F_PROBABILITY])) {
+		c.field = "probability";
+		c.from = old->v[F_PROBABILITY];
+		c.to = row->v[F_PROBABILITY];
+		if (history_add(db, row, &c, err) < 0)
+			return -1;
+	}
+	if (!same(old->v[F_EXPECTED_CLOSE], row->v[F_EXPECTED_CLOSE])) {
+		c.field = "expected_close";
+		c.from = old->v[F_EXPECTED_CLOSE];
+		c.to = row->v[F_EXPECTED_CLOSE];
+		if (history_add(db, row, &c, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* -- stage, status, probability ---------------------------------------- */
+
+static int pick_stage(const struct crm_pipeline *pl, struct crm_row *row,
+		      const struct crm_row *old, const struct crm_stage **out,
+		      struct crm_err *err)
+{
+	bool stage_in = row->touched[F_STAGE] && row->v[F_STAGE];
+	bool status_in = row->touched[F_STATUS] && row->v[F_STATUS];
+	const struct crm_stage *st = NULL;
+	char *list;
+
+	if (status_in && !stage_in) {
+		int want = status_of(row->v[F_STATUS]);
+		const struct crm_stage *cur =
+		    old && old->v[F_STAGE] &&
+			    same(old->v[F_PIPELINE], row->v[F_PIPELINE])
+			? crm_stage_find(pl, old->v[F_STAGE])
+			: NULL;
+
+		st = cur && (int)cur->status == want
+			 ? cur
+			 : crm_stage_first(pl, (enum crm_deal_status)want);
+	} else if (row->v[F_STAGE]) {
+		st = crm_stage_find(pl, row->v[F_STAGE]);
+		if (!st) {
+			list = crm_pipeline_stage_list(pl);
+			field_err(err, "stage",
+				  "unknown stage '%s' in pipeline '%s' "
+				  "(expected one of: %s)",
+				  row->v[F_STAGE], pl->name, list);
+			free(list);
+			return -1;
+		}
+		if (status_in && (int)st->status != status_of(row->v[F_STATUS]))
+			return field_err(err, "status",
+					 "'%s' does not go with stage '%s' "
+					 "(%s)",
+					 row->v[F_STATUS], st->name,
+					 crm_deal_status_names[st->status]);
+	} else {
+		st = crm_stage_first(pl, CRM_DEAL_OPEN);
+	}
+	*out = st;
+	return 0;
+}
+
+static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
+			struct crm_row *row, const struct crm_row *old,
+			void *arg, struct crm_err *err)
+{
+	const struct crm_pipelines *cfg = crm_pipelines_get(err);
+	const struct crm_pipeline *pl;
+	const struct crm_stage *st = NULL;
+	char now[CRM_TIME_LEN], flag[16], buf[64];
+	int old_status = old ? status_of(old->v[F_STATUS]) : CRM_DEAL_OPEN;
+	bool reopen = false, moved;
+
+	(void)e;
+	if (!cfg)
+		return -1;
+	crm_datetime_format(db->now, now);
+	if (take(row, "reopen", flag, sizeof(flag))) {
+		if (strcmp(flag, "true") && strcmp(flag, "1") &&
+		    strcmp(flag, "false") && strcmp(flag, "0") && *flag)
+			return field_err(err, "reopen",
+					 "expected true or false, got '%s'",
+					 flag);
+		reopen = !strcmp(flag, "true") || !strcmp(flag, "1");
+	}
+	if (resolve_company(db, row, arg, err) < 0 ||
+	    resolve_contact(db, row, err) < 0 ||
+	    check_links(db, row, old, err) < 0)
+		return -1;
+	if (row->v[F_CURRENCY] && crm_money_exponent(row->v[F_CURRENCY]) < 0)
+		return field_err(err, "currency",
+				 "expected an ISO 4217 code like EUR, got '%s'",
+				 row->v[F_CURRENCY]);
+	if (row->v[F_AMOUNT] && !row->v[F_CURRENCY])
+		return field_err(err, "currency", "needed with an amount");
+	pl = crm_pipeline_find(cfg, row->v[F_PIPELINE]);
+	if (!pl) {
+		struct crm_buf b = {0};
+
+		for (size_t i = 0; i < cfg->n; i++)
+			crm_buf_addf(&b, "%s%s", i ? ", " : "", cfg->v[i].name);
+		field_err(err, "pipeline",
+			  "unknown pipeline '%s' (expected one of: %s)",
+			  row->v[F_PIPELINE], crm_buf_str(&b));
+		crm_buf_release(&b);
+		return -1;
+	}
+	set_val(row, F_PIPELINE, pl->name);
+	if (pick_stage(pl, row, old, &st, err) < 0)
+		return -1;
+	set_val(row, F_STAGE, st->name);
+	set_val(row, F_STATUS, crm_deal_status_names[st->status]);
+	moved = !old || !same(old->v[F_PIPELINE], row->v[F_PIPELINE]) ||
+		!same(old->v[F_STAGE], row->v[F_STAGE]);
+	if (moved && old && old_status != CRM_DEAL_OPEN && !reopen)
+		return field_err(err, "stage",
+				 "closed as %s (stage '%s'): leaving a closed "
+				 "stage needs --reopen (a reopen column on "
+				 "import)",
+				 crm_deal_status_names[old_status],
+				 old->v[F_STAGE]);
+	if (moved) {
+		if (!row->touched[F_PROBABILITY] || !row->v[F_PROBABILITY]) {
+			snprintf(buf, sizeof(buf), "%.15g", st->probability);
+			set_val(row, F_PROBABILITY, buf);
+		}
+		if (!row->touched[F_CATEGORY] || !row->v[F_CATEGORY])
+			set_val(row, F_CATEGORY, crm_fcat_names[st->category]);
+		if (old)
+			set_val(row, F_STAGE_CHANGED_AT, now);
+		else if (!row->v[F_STAGE_CHANGED_AT])
+			set_val(row, F_STAGE_CHANGED_AT,
+				row->v[F_CREATED_AT] ? row->v[F_CREATED_AT]
+						     : now);
+	}
+	if (st->status == CRM_DEAL_OPEN) {
+		set_val(row, F_CLOSED_AT, NULL);
+		if (old && old_status != CRM_DEAL_OPEN &&
+		    !row->touched[F_CLOSE_REASON])
+			set_val(row, F_CLOSE_REASON, NULL);
+	} else if (!row->v[F_CLOSED_AT] ||
+		   (old && old_status == CRM_DEAL_OPEN &&
+		    !row->touched[F_CLOSED_AT])) {
+		set_val(row, F_CLOSED_AT, now);
+	}
+	if (old)
+		return history_update(db, row, old, now, err);
+	return 0;
+}
+
+static int deal_written(struct crm_db *db, const struct crm_entity *e,
+			const struct crm_row *row, bool inserted, void *arg,
+			struct crm_err *err)
+{
+	struct change c = {.field = "stage", .seconds = -1};
+
+	(void)e;
+	(void)arg;
+	if (!inserted)
+		return 0;
+	/* the deal entered its first stage when it says it did */
+	c.to = row->v[F_STAGE];
+	c.to_status = row->v[F_STATUS];
+	c.at = row->v[F_STAGE_CHANGED_AT];
+	return history_add(db, row, &c, err);
+}
+
+static const char *const deal_counters[] = {"companies created", NULL};
+
+const struct crm_entity crm_deal_entity = {
+    .name = "deal",
+    .plural = "deals",
+    .table = "deals",
+    .fields = deal_fields,
+    .nfields = sizeof(deal_fields) / sizeof(deal_fields[0]),
+    .keys = "id,external_id",
+    .prepare = deal_prepare,
+    .written = deal_written,
+    .counters = deal_counters,
+};
+
+/* -- for other modules ------------------------------------------------- */
+
+int crm_deal_open(struct crm_db *db, const struct crm_deal_new *d, int64_t *id,
+		  struct crm_err *err)
+{
+	struct crm_import_opts o = {
+	    .command = "open deal", .mode = CRM_CREATE_ONLY, .keys = "id"};
+	struct crm_importer *im;
+	enum crm_import_action a;
+	struct crm_rec rec;
+	struct crm_row row;
+	char num[32];
+	int rc = -1;
+	const struct {
+		const char *name, *v;
+	} s[] = {
+	    {"name", d->name},	   {"currency", d->currency},
+	    {"amount", d->amount}, {"pipeline", d->pipeline},
+	    {"stage", d->stage},   {"owner", d->owner},
+	    {"source", d->source}, {"expected_close", d->expected_close},
+	};
+	const struct {
+		const char *name;
+		int64_t v;
+	} l[] = {
+	    {"company_id", d->company_id},
+	    {"contact_id", d->contact_id},
+	    {"lead_id", d->lead_id},
+	};
+
+	crm_rec_init(&rec);
+	crm_row_init(&row, &crm_deal_entity);
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (s[i].v)
+			crm_rec_adds(&rec, s[i].name, s[i].v);
+	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++)
+		if (l[i].v) {
+			snprintf(num, sizeof(num), "%lld", (long long)l[i].v);
+			crm_rec_adds(&rec, l[i].name, num);
+		}
+	im = crm_importer_new(db, &crm_deal_entity, &o, err);
+	if (im && crm_importer_apply(im, &rec, &row, &a, err) == 0) {
+		if (id)
+			*id = crm_row_id(&row);
+		rc = 0;
+	}
+	crm_importer_free(im);
+	crm_row_release(&row);
+	crm_rec_release(&rec);
+	return rc;
+}
+
+const char *const crm_deal_history_columns[] = {"id",
+						"deal_id",
+						"at",
+						"actor",
+						"field",
+						"from_value",
+						"to_value",
+						"pipeline",
+						"from_status",
+						"to_status",
+						"seconds_in_stage",
+						"amount",
+						"currency",
+						NULL};
+
+static void add_money(struct crm_rec *rec, const char *name, const char *v,
+		      const char *cur)
+{
+	char buf[32];
+
+	if (!v) {
+		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+		return;
+	}
+	crm_money_format(strtoll(v, NULL, 10), cur ? cur : "XXX", buf);
+	crm_rec_adds(rec, name, buf);
+}
+
+static void add_num(struct crm_rec *rec, const char *name, sqlite3_stmt *st,
+		    int i)
+{
+	const char *v = crm_db_col_text(st, i);
+
+	crm_rec_add(rec, name, strlen(name), v, v ? strlen(v) : 0,
+		    v ? CRM_RAW : CRM_NULL);
+}
+
+int crm_deal_history(struct crm_db *db, const int64_t *ids, size_t nids,
+		     int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
+		     struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(
+	    db,
+	    "SELECT id, deal_id, at, actor, field, from_value, to_value, "
+	    "pipeline, from_status, to_status, seconds_in_stage, amount, "
+	    "currency FROM deal_history WHERE ?1 IS NULL OR deal_id IN "
+	    "(SELECT value FROM json_each(?1)) ORDER BY deal_id, at, id",
+	    err);
+	struct crm_buf list = {0};
+	struct crm_rec rec;
+	int rc = -1, s;
+
+	if (!st)
+		return -1;
+	crm_rec_init(&rec);
+	if (nids) {
+		crm_buf_adds(&list, "[");
+		for (size_t i = 0; i < nids; i++)
+			crm_buf_addf(&list, "%s%lld", i ? "," : "",
+				     (long long)ids[i]);
+		crm_buf_adds(&list, "]");
+		crm_db_bind_text(st, 1, list.s);
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *field = crm_db_col_text(st, 4);
+		const char *cur = crm_db_col_text(st, 12);
+
+		crm_rec_clear(&rec);
+		add_num(&rec, "id", st, 0);
+		add_num(&rec, "deal_id", st, 1);
+		for (int i = 2; i <= 9; i++) {
+			const char *name = crm_deal_history_columns[i];
+
+			if ((i == 5 || i == 6) && !strcmp(field, "amount"))
+				add_money(&rec, name, crm_db_col_text(st, i),
+					  cur);
+			else
+				crm_rec_adds(&rec, name,
+					     crm_db_col_text(st, i));
+		}
+		add_num(&rec, "seconds_in_stage", st, 10);
+		add_money(&rec, "amount", crm_db_col_text(st, 11), cur);
+		crm_rec_adds(&rec, "currency", cur);
+		if (fn(&rec, arg) < 0)
+			goto out;
+	}
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	crm_buf_release(&list);
+	crm_rec_release(&rec);
+	return rc;
+}

@@ -1,0 +1,1460 @@
+/* dedupe.c - blocking, a Fellegi-Sunter model estimated by EM, scoring and
+ * clustering. See dedupe.h.
+ *
+ * Values live in one arena addressed by 32-bit offsets (offset 0 is the
+ * empty string: missing). Values of fields that get a term-frequency
+ * adjustment (names, text, postcodes, companies) are interned, each copy
+ * preceded by its count, so equal values have equal offsets. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedupe.h"
+#include "match.h"
+#include "normalize.h"
+
+static const char *const type_names[CRM_DD_NTYPES] = {
+    "ignore", "first_name", "last_name", "name",    "email", "phone",
+    "date",   "postcode",   "address",	 "company", "text",  "number",
+};
+
+/* Levels per type (the top one is "exact"). */
+static const int type_levels[CRM_DD_NTYPES] = {
+    0, 4, 4, 4, 3, 3, 4, 3, 4, 3, 3, 3,
+};
+
+int crm_dd_type_parse(const char *s)
+{
+	for (int t = 0; t < CRM_DD_NTYPES; t++)
+		if (!strcmp(s, type_names[t]))
+			return t;
+	return -1;
+}
+
+const char *crm_dd_type_name(int type)
+{
+	return type >= 0 && type < CRM_DD_NTYPES ? type_names[type] : "?";
+}
+
+int crm_dd_type_guess(const char *column)
+{
+	static const struct {
+		const char *name;
+		int type;
+	} guess[] = {
+	    {"given_name", CRM_DD_FIRST_NAME},
+	    {"first_name", CRM_DD_FIRST_NAME},
+	    {"firstname", CRM_DD_FIRST_NAME},
+	    {"forename", CRM_DD_FIRST_NAME},
+	    {"first", CRM_DD_FIRST_NAME},
+	    {"surname", CRM_DD_LAST_NAME},
+	    {"last_name", CRM_DD_LAST_NAME},
+	    {"lastname", CRM_DD_LAST_NAME},
+	    {"family_name", CRM_DD_LAST_NAME},
+	    {"last", CRM_DD_LAST_NAME},
+	    {"name", CRM_DD_NAME},
+	    {"full_name", CRM_DD_NAME},
+	    {"fullname", CRM_DD_NAME},
+	    {"email", CRM_DD_EMAIL},
+	    {"e_mail", CRM_DD_EMAIL},
+	    {"email_address", CRM_DD_EMAIL},
+	    {"phone", CRM_DD_PHONE},
+	    {"phone_number", CRM_DD_PHONE},
+	    {"mobile", CRM_DD_PHONE},
+	    {"telephone", CRM_DD_PHONE},
+	    {"tel", CRM_DD_PHONE},
+	    {"soc_sec_id", CRM_DD_NUMBER},
+	    {"date_of_birth", CRM_DD_DATE},
+	    {"dob", CRM_DD_DATE},
+	    {"birth_date", CRM_DD_DATE},
+	    {"birthdate", CRM_DD_DATE},
+	    {"birthday", CRM_DD_DATE},
+	    {"postcode", CRM_DD_POSTCODE},
+	    {"post_code", CRM_DD_POSTCODE},
+	    {"postal_code", CRM_DD_POSTCODE},
+	    {"zip", CRM_DD_POSTCODE},
+	    {"zipcode", CRM_DD_POSTCODE},
+	    {"zip_code", CRM_DD_POSTCODE},
+	    {"address", CRM_DD_ADDRESS},
+	    {"address_1", CRM_DD_ADDRESS},
+	    {"address1", CRM_DD_ADDRESS},
+	    {"street", CRM_DD_ADDRESS},
+	    {"street_address", CRM_DD_ADDRESS},
+	    {"street_number", CRM_DD_TEXT},
+	    {"address_2", CRM_DD_TEXT},
+	    {"suburb", CRM_DD_TEXT},
+	    {"city", CRM_DD_TEXT},
+	    {"town", CRM_DD_TEXT},
+	    {"state", CRM_DD_TEXT},
+	    {"region", CRM_DD_TEXT},
+	    {"country", CRM_DD_TEXT},
+	    {"company", CRM_DD_COMPANY},
+	    {"company_name", CRM_DD_COMPANY},
+	    {"organization", CRM_DD_COMPANY},
+	    {"organisation", CRM_DD_COMPANY},
+	    {"employer", CRM_DD_COMPANY},
+	    {"account", CRM_DD_COMPANY},
+	};
+	char low[64];
+	size_t i = 0;
+
+	/* "Given Name", "given-name" and "GivenName" all count */
+	for (; column[i] && i + 1 < sizeof(low); i++) {
+		char c = column[i];
+		low[i] = (c == ' ' || c == '-')	  ? '_'
+			 : (c >= 'A' && c <= 'Z') ? (char)(c + 32)
+						  : c;
+	}
+	low[i] = '\0';
+	for (size_t k = 0; k < sizeof(guess) / sizeof(guess[0]); k++)
+		if (!strcmp(low, guess[k].name))
+			return guess[k].type;
+	return CRM_DD_IGNORE;
+}
+
+static bool tf_type(int t)
+{
+	return t == CRM_DD_FIRST_NAME || t == CRM_DD_LAST_NAME ||
+	       t == CRM_DD_NAME || t == CRM_DD_POSTCODE ||
+	       t == CRM_DD_COMPANY || t == CRM_DD_TEXT;
+}
+
+struct intern {
+	uint32_t off, hash;
+};
+
+struct slot { /* a block key: its hash and the record */
+	uint64_t key;
+	uint32_t rec;
+};
+
+struct crm_dedupe {
+	size_t nf;
+	char **names;
+	int types[CRM_DD_MAXFIELDS];
+	size_t col[CRM_DD_MAXFIELDS]; /* its index in crm_dedupe_new's list */
+	long first, last; /* field index of first and last name, or -1 */
+	uint64_t nonmissing[CRM_DD_MAXFIELDS];
+
+	size_t n, cap;
+	uint32_t *id;	   /* per record: offset of its id */
+	uint32_t *v, *x;   /* per record and field: value, secondary value */
+	uint64_t *sortkey; /* per record: order inside a big block */
+	struct crm_buf arena;
+	struct intern *tab;
+	size_t ntab, captab;
+
+	/* model */
+	double m[CRM_DD_MAXFIELDS][4], u[CRM_DD_MAXFIELDS][4], lambda;
+	double threshold;
+	/* rule: OR of AND groups of (field, minimum level) */
+	struct {
+		int nterm, field[CRM_DD_MAXFIELDS], level[CRM_DD_MAXFIELDS];
+	} * rule;
+	size_t nrule;
+	bool use_rule;
+
+	/* blocks, kept for crm_dedupe_candidates */
+	struct slot *slots;
+	size_t nslots;
+	unsigned max_block, window;
+
+	/* pairs and results */
+	uint64_t *pairs;
+	float *prob;
+	size_t npairs;
+	uint64_t nmatch;
+	uint32_t *parent, *size, *center, *cluster;
+	float *best;
+	struct crm_buf tmp;
+};
+
+/* -- hashing and interning --------------------------------------------- */
+
+static uint64_t hash64(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static const char *str(const struct crm_dedupe *dd, uint32_t off)
+{
+	return dd->arena.s + off;
+}
+
+static uint32_t count_of(const struct crm_dedupe *dd, uint32_t off)
+{
+	uint32_t c;
+
+	memcpy(&c, dd->arena.s + off - 4, 4);
+	return c;
+}
+
+/* Append s to the arena: its offset (0 for an empty string). */
+static int append(struct crm_dedupe *dd, const char *s, size_t len,
+		  uint32_t *off, struct crm_err *err)
+{
+	if (!len) {
+		*off = 0;
+		return 0;
+	}
+	if (dd->arena.len + len + 5 > UINT32_MAX)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "too much data to dedupe (4 GiB of values)");
+	*off = (uint32_t)dd->arena.len;
+	crm_buf_add(&dd->arena, s, len);
+	crm_buf_addc(&dd->arena, '\0');
+	return 0;
+}
+
+static void tab_grow(struct crm_dedupe *dd)
+{
+	size_t cap = dd->captab ? dd->captab * 2 : 4096;
+	struct intern *t = crm_xcalloc(cap, sizeof(*t));
+
+	for (size_t i = 0; i < dd->captab; i++) {
+		size_t j;
+
+		if (!dd->tab[i].off)
+			continue;
+		for (j = dd->tab[i].hash & (cap - 1); t[j].off;
+		     j = (j + 1) & (cap - 1))
+			;
+		t[j] = dd->tab[i];
+	}
+	free(dd->tab);
+	dd->tab = t;
+	dd->captab = cap;
+}
+
+/* Interned copy of s for field f, its count raised by one. */
+static int intern(struct crm_dedupe *dd, size_t f, const char *s, size_t len,
+		  uint32_t *off, struct crm_err *err)
+{
+	uint32_t h, one = 1;
+	size_t j;
+
+	if (!len) {
+		*off = 0;
+		return 0;
+	}
+	h = (uint32_t)mix64(hash64(s, len, 0xcbf29ce484222325ULL ^ f));
+	if ((dd->ntab + 1) * 2 > dd->captab)
+		tab_grow(dd);
+	for (j = h & (dd->captab - 1); dd->tab[j].off;
+	     j = (j + 1) & (dd->captab - 1)) {
+		struct intern *t = &dd->tab[j];
+		const char *o = str(dd, t->off);
+
+		if (t->hash == h && o[-5] == (char)f && !strncmp(o, s, len) &&
+		    !o[len]) {
+			uint32_t c = count_of(dd, t->off) + 1;
+			memcpy(dd->arena.s + t->off - 4, &c, 4);
+			*off = t->off;
+			return 0;
+		}
+	}
+	if (dd->arena.len + len + 6 > UINT32_MAX)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "too much data to dedupe (4 GiB of values)");
+	crm_buf_addc(&dd->arena, (char)f);
+	crm_buf_add(&dd->arena, &one, 4);
+	*off = (uint32_t)dd->arena.len;
+	crm_buf_add(&dd->arena, s, len);
+	crm_buf_addc(&dd->arena, '\0');
+	dd->tab[j].off = *off;
+	dd->tab[j].hash = h;
+	dd->ntab++;
+	return 0;
+}
+
+/* -- records ----------------------------------------------------------- */
+
+struct crm_dedupe *crm_dedupe_new(const char *const *names, const int *types,
+				  size_t n, struct crm_err *err)
+{
+	struct crm_dedupe *dd = crm_xcalloc(1, sizeof(*dd));
+
+	dd->first = dd->last = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (types[i] == CRM_DD_IGNORE)
+			continue;
+		if (types[i] < 0 || types[i] >= CRM_DD_NTYPES ||
+		    dd->nf == CRM_DD_MAXFIELDS) {
+			crm_err_set(err, CRM_EX_USAGE,
+				    "at most %d fields can be compared",
+				    CRM_DD_MAXFIELDS);
+			crm_dedupe_free(dd);
+			return NULL;
+		}
+		if (types[i] == CRM_DD_FIRST_NAME && dd->first < 0)
+			dd->first = (long)dd->nf;
+		if (types[i] == CRM_DD_LAST_NAME && dd->last < 0)
+			dd->last = (long)dd->nf;
+		dd->types[dd->nf] = types[i];
+		dd->col[dd->nf] = i;
+		dd->names =
+		    crm_xrealloc(dd->names, (dd->nf + 1) * sizeof(char *));
+		dd->names[dd->nf++] = crm_xstrdup(names[i]);
+	}
+	if (!dd->nf) {
+		crm_err_set(err, CRM_EX_USAGE, "no field to compare");
+		crm_dedupe_free(dd);
+		return NULL;
+	}
+	crm_buf_addc(&dd->arena, '\0'); /* offset 0: missing */
+	dd->threshold = 0.5;
+	return dd;
+}
+
+void crm_dedupe_free(struct crm_dedupe *dd)
+{
+	if (!dd)
+		return;
+	for (size_t i = 0; i < dd->nf; i++)
+		free(dd->names[i]);
+	free(dd->names);
+	free(dd->id);
+	free(dd->v);
+	free(dd->x);
+	free(dd->sortkey);
+	crm_buf_release(&dd->arena);
+	crm_buf_release(&dd->tmp);
+	free(dd->tab);
+	free(dd->rule);
+	free(dd->slots);
+	free(dd->pairs);
+	free(dd->prob);
+	free(dd->parent);
+	free(dd->size);
+	free(dd->center);
+	free(dd->cluster);
+	free(dd->best);
+	free(dd);
+}
+
+/* Digits of s, the last 9 of them (national numbers written with or
+ * without country code and trunk prefix agree). */
+static void phone_key(const char *s, struct crm_buf *out)
+{
+	struct crm_buf b = {0};
+	const char *p;
+	size_t n;
+
+	if (crm_norm_phone(s, NULL, &b, NULL) < 0)
+		crm_buf_adds(&b, s);
+	for (p = crm_buf_str(&b); *p; p++)
+		if (*p >= '0' && *p <= '9')
+			crm_buf_addc(out, *p);
+	n = out->len;
+	if (n > 9) {
+		memmove(out->s, out->s + n - 9, 9);
+		out->len = 9;
+		out->s[9] = '\0';
+	}
+	crm_buf_release(&b);
+}
+
+/* The matching form of value s of type t into out. */
+static int normalize(int t, const char *s, struct crm_buf *out)
+{
+	struct crm_buf b = {0};
+	size_t len = strlen(s);
+	int rc = 0;
+
+	crm_buf_reset(out);
+	switch (t) {
+	case CRM_DD_EMAIL:
+		if (crm_norm_email(s, &b, NULL) == 0) {
+			crm_norm_email_key(crm_buf_str(&b), out);
+		} else {
+			rc = crm_norm_key(s, len, &b);
+			/* not an address: compared as text */
+			crm_buf_adds(out, crm_buf_str(&b));
+		}
+		break;
+	case CRM_DD_PHONE:
+		phone_key(s, out);
+		break;
+	case CRM_DD_ADDRESS:
+		rc = crm_norm_address(s, len, out);
+		break;
+	case CRM_DD_COMPANY:
+		rc = crm_norm_company(s, len, out);
+		break;
+	case CRM_DD_POSTCODE:
+		rc = crm_norm_key(s, len, &b);
+		for (const char *p = crm_buf_str(&b); *p; p++)
+			if (*p != ' ')
+				crm_buf_addc(out, *p);
+		break;
+	case CRM_DD_DATE:
+	case CRM_DD_NUMBER:
+		while (*s == ' ')
+			s++;
+		crm_buf_adds(out, s);
+		while (out->len && out->s[out->len - 1] == ' ')
+			out->s[--out->len] = '\0';
+		break;
+	default:
+		rc = crm_norm_key(s, len, out);
+	}
+	crm_buf_release(&b);
+	return rc;
+}
+
+long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
+		    const char *const *vals, struct crm_err *err)
+{
+	size_t i = dd->n, base;
+	uint64_t sk = 0;
+
+	if (dd->n == dd->cap) {
+		size_t cap = dd->cap ? dd->cap * 2 : 1024;
+		dd->id = crm_xrealloc(dd->id, cap * sizeof(*dd->id));
+		dd->v = crm_xrealloc(dd->v, cap * dd->nf * sizeof(*dd->v));
+		dd->x = crm_xrealloc(dd->x, cap * dd->nf * sizeof(*dd->x));
+		dd->sortkey =
+		    crm_xrealloc(dd->sortkey, cap * sizeof(*dd->sortkey));
+		dd->cap = cap;
+	}
+	base = i * dd->nf;
+	if (append(dd, id ? id : "", id ? strlen(id) : 0, &dd->id[i], err) < 0)
+		return -1;
+	for (size_t f = 0; f < dd->nf; f++) {
+		int t = dd->types[f];
+		uint32_t *v = &dd->v[base + f], *x = &dd->x[base + f];
+
+		const char *val = vals[dd->col[f]];
+
+		*v = *x = 0;
+		if (!val || !*val)
+			continue;
+		if (normalize(t, val, &dd->tmp) < 0)
+			return crm_err_at(err, CRM_EX_DATAERR, NULL, 0,
+					  dd->names[f], "invalid UTF-8");
+		if (tf_type(t)) {
+			if (intern(dd, f, dd->tmp.s, dd->tmp.len, v, err) < 0)
+				return -1;
+		} else if (append(dd, dd->tmp.s, dd->tmp.len, v, err) < 0) {
+			return -1;
+		}
+		if (!*v)
+			continue;
+		dd->nonmissing[f]++;
+		if (t == CRM_DD_FIRST_NAME || t == CRM_DD_LAST_NAME) {
+			const char *s = str(dd, *v);
+			if (t == CRM_DD_FIRST_NAME)
+				s = crm_norm_nickname(s);
+			crm_buf_reset(&dd->tmp);
+			crm_match_nysiis(s, &dd->tmp);
+			if (intern(dd, CRM_DD_MAXFIELDS + f, dd->tmp.s,
+				   dd->tmp.len, x, err) < 0)
+				return -1;
+		} else if (t == CRM_DD_DATE) {
+			*x = (uint32_t)crm_match_date_parse(str(dd, *v));
+		}
+	}
+	/* order inside big blocks (which share a last name or a date): by
+	 * first name, then last name; else by the first field */
+	{
+		const char *a = str(
+		    dd, dd->v[base + (size_t)(dd->first >= 0 ? dd->first : 0)]);
+		const char *b = str(
+		    dd, dd->v[base + (size_t)(dd->last >= 0 ? dd->last : 0)]);
+		for (int k = 0; k < 8; k++) {
+			const char **p = k < 5 ? &a : &b;
+			sk = sk << 8 | (unsigned char)**p;
+			if (**p)
+				(*p)++;
+		}
+	}
+	dd->sortkey[i] = sk;
+	dd->n++;
+	return (long)i;
+}
+
+/* -- comparison -------------------------------------------------------- */
+
+static int name_level(const struct crm_dedupe *dd, uint32_t a, uint32_t b,
+		      uint32_t xa, uint32_t xb, bool first)
+{
+	const char *s, *t;
+	double jw;
+
+	if (!a || !b)
+		return -1;
+	if (a == b)
+		return 3;
+	s = str(dd, a);
+	t = str(dd, b);
+	if (first && xa == xb &&
+	    !strcmp(crm_norm_nickname(s), crm_norm_nickname(t)))
+		return 2;
+	jw = crm_match_jaro_winkler(s, t);
+	if (jw >= 0.92)
+		return 2;
+	if (jw >= 0.8 || (xa && xa == xb))
+		return 1;
+	/* an initial for a name: "J" and "John" */
+	if ((!s[1] || !t[1]) && s[0] == t[0])
+		return 1;
+	return 0;
+}
+
+static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
+		 size_t fi, size_t fj)
+{
+	uint32_t a = dd->v[i * dd->nf + fi], b = dd->v[j * dd->nf + fj];
+	const char *s, *t;
+
+	switch (dd->types[f]) {
+	case CRM_DD_FIRST_NAME:
+	case CRM_DD_LAST_NAME:
+		return name_level(dd, a, b, dd->x[i * dd->nf + fi],
+				  dd->x[j * dd->nf + fj],
+				  dd->types[fi] == CRM_DD_FIRST_NAME &&
+				      dd->types[fj] == CRM_DD_FIRST_NAME);
+	case CRM_DD_DATE:
+		return crm_match_date(dd->x[i * dd->nf + f],
+				      dd->x[j * dd->nf + f]);
+	default:
+		break;
+	}
+	if (!a || !b)
+		return -1;
+	s = str(dd, a);
+	t = str(dd, b);
+	if (a == b || (!tf_type(dd->types[f]) && !strcmp(s, t)))
+		return type_levels[dd->types[f]] - 1; /* interned: a != b */
+	switch (dd->types[f]) {
+	case CRM_DD_NAME: {
+		double ts = crm_match_token_set(s, t);
+		double jw = crm_match_jaro_winkler(s, t);
+		if (ts >= 0.99 || jw >= 0.94)
+			return 2;
+		return ts >= 0.5 || jw >= 0.85;
+	}
+	case CRM_DD_EMAIL: {
+		const char *as = strchr(s, '@'), *at = strchr(t, '@');
+		if (as && at && as - s == at - t && !strncmp(s, t, as - s))
+			return 1;
+		return crm_match_damerau(s, t) <= 1;
+	}
+	case CRM_DD_PHONE:
+	case CRM_DD_POSTCODE:
+		return crm_match_damerau(s, t) <= 1;
+	case CRM_DD_ADDRESS: {
+		double ts = crm_match_token_set(s, t);
+		if (ts >= 0.8)
+			return 2;
+		if (ts < 0.25)
+			return 0; /* no word in common: far apart */
+		if (crm_match_jaro_winkler(s, t) >= 0.95)
+			return 2;
+		return ts >= 0.5;
+	}
+	case CRM_DD_COMPANY:
+		return crm_match_token_set(s, t) >= 0.5 ||
+		       crm_match_jaro_winkler(s, t) >= 0.9;
+	case CRM_DD_NUMBER:
+		return crm_match_numeric(strtod(s, NULL), strtod(t, NULL)) >=
+		       0.95;
+	default:
+		return crm_match_jaro_winkler(s, t) >= 0.9;
+	}
+}
+
+/* Levels of every field for records i and j. */
+static void compare(const struct crm_dedupe *dd, size_t i, size_t j, int *lv)
+{
+	size_t fa = (size_t)dd->first, la = (size_t)dd->last;
+	bool swap = false;
+
+	if (dd->first >= 0 && dd->last >= 0) {
+		/* first and last name written the other way round */
+		const uint32_t *vi = dd->v + i * dd->nf,
+			       *vj = dd->v + j * dd->nf;
+		if (vi[fa] && vi[la] && vj[fa] && vj[la] && vi[fa] != vj[fa] &&
+		    vi[fa] == vj[la] && vi[la] == vj[fa])
+			swap = true;
+		else if (vi[fa] && vi[la] && vj[fa] && vj[la] &&
+			 vi[fa] != vj[fa] && vi[la] != vj[la] &&
+			 dd->x[i * dd->nf + fa] != dd->x[j * dd->nf + fa] &&
+			 dd->x[i * dd->nf + la] != dd->x[j * dd->nf + la]) {
+			double d = crm_match_jaro_winkler(str(dd, vi[fa]),
+							  str(dd, vj[fa])) +
+				   crm_match_jaro_winkler(str(dd, vi[la]),
+							  str(dd, vj[la]));
+			double s = crm_match_jaro_winkler(str(dd, vi[fa]),
+							  str(dd, vj[la])) +
+				   crm_match_jaro_winkler(str(dd, vi[la]),
+							  str(dd, vj[fa]));
+			swap = s > d + 0.3 && s > 1.8;
+		}
+	}
+	for (size_t f = 0; f < dd->nf; f++) {
+		size_t g = f;
+		if (swap && f == fa)
+			g = la;
+		else if (swap && f == la)
+			g = fa;
+		lv[f] = level(dd, f, i, j, f, g);
+	}
+}
+
+/* The Bayes factor of the levels of i and j, term-frequency adjusted. */
+static double probability(const struct crm_dedupe *dd, size_t i, const int *lv)
+{
+	double bf = dd->lambda / (1 - dd->lambda);
+
+	for (size_t f = 0; f < dd->nf; f++) {
+		int l = lv[f];
+		double u;
+
+		if (l < 0)
+			continue;
+		u = dd->u[f][l];
+		if (l == type_levels[dd->types[f]] - 1 &&
+		    tf_type(dd->types[f]) && dd->nonmissing[f]) {
+			uint32_t off = dd->v[i * dd->nf + f];
+			/* u of this very value: how often it occurs */
+			if (off) {
+				/* the chance another record has it, shrunk to
+				 * u on small data (50 pseudo-records) */
+				double tf =
+				    ((double)count_of(dd, off) - 1 + 50 * u) /
+				    ((double)dd->nonmissing[f] - 1 + 50);
+				u = fmin(fmax(tf, u * 0.1), u * 10);
+			}
+		}
+		bf *= dd->m[f][l] / u;
+	}
+	if (isinf(bf))
+		return 1;
+	return bf / (1 + bf);
+}
+
+static bool rule_holds(const struct crm_dedupe *dd, const int *lv)
+{
+	for (size_t r = 0; r < dd->nrule; r++) {
+		int k;
+		for (k = 0; k < dd->rule[r].nterm; k++)
+			if (lv[dd->rule[r].field[k]] < dd->rule[r].level[k])
+				break;
+		if (k == dd->rule[r].nterm)
+			return true;
+	}
+	return false;
+}
+
+static double score(const struct crm_dedupe *dd, size_t i, size_t j)
+{
+	int lv[CRM_DD_MAXFIELDS];
+
+	compare(dd, i, j, lv);
+	if (dd->use_rule)
+		return rule_holds(dd, lv) ? 1 : 0;
+	return probability(dd, i, lv);
+}
+
+/* -- rules ------------------------------------------------------------- */
+
+/* "a & b~ | c": OR ('|' or ',') of AND ('&' or '+') of fields; a field
+ * alone must agree exactly, "field~" at least "similar". */
+static int parse_rule(struct crm_dedupe *dd, const char *rule,
+		      struct crm_err *err)
+{
+	struct crm_strv ors = {0};
+	int rc = -1;
+	char *copy = crm_xstrdup(rule);
+
+	for (char *p = copy; *p; p++)
+		if (*p == ',')
+			*p = '|';
+	crm_strv_split(&ors, copy, '|');
+	if (!ors.n) {
+		crm_err_set(err, CRM_EX_USAGE, "empty rule");
+		goto out;
+	}
+	dd->rule = crm_xcalloc(ors.n, sizeof(*dd->rule));
+	for (size_t r = 0; r < ors.n; r++) {
+		struct crm_strv ands = {0};
+		for (char *p = ors.v[r]; *p; p++)
+			if (*p == '+')
+				*p = '&';
+		crm_strv_split(&ands, ors.v[r], '&');
+		for (size_t k = 0; k < ands.n; k++) {
+			char *t = ands.v[k];
+			size_t len = strlen(t);
+			bool similar = len && t[len - 1] == '~';
+			long f = -1;
+
+			if (similar)
+				t[--len] = '\0';
+			while (len && t[len - 1] == ' ')
+				t[--len] = '\0';
+			for (size_t g = 0; g < dd->nf; g++)
+				if (!strcmp(dd->names[g], t))
+					f = (long)g;
+			if (f < 0 || k >= CRM_DD_MAXFIELDS) {
+				crm_err_set(err, CRM_EX_USAGE,
+					    "rule '%s': no compared field '%s'",
+					    rule, t);
+				crm_strv_release(&ands);
+				goto out;
+			}
+			dd->rule[r].field[k] = (int)f;
+			dd->rule[r].level[k] =
+			    type_levels[dd->types[f]] - (similar ? 2 : 1);
+			dd->rule[r].nterm++;
+		}
+		crm_strv_release(&ands);
+		if (!dd->rule[r].nterm) {
+			crm_err_set(err, CRM_EX_USAGE, "rule '%s': empty term",
+				    rule);
+			goto out;
+		}
+	}
+	dd->nrule = ors.n;
+	dd->use_rule = true;
+	rc = 0;
+out:
+	crm_strv_release(&ors);
+	free(copy);
+	return rc;
+}
+
+/* -- blocking ---------------------------------------------------------- */
+
+/* LSD radix sort of n 64-bit keys (with payload when slots). */
+static void radix_slots(struct slot *a, size_t n)
+{
+	if (!n)
+		return;
+	struct slot *b = crm_xmalloc((n ? n : 1) * sizeof(*b));
+	size_t *cnt = crm_xmalloc(65536 * sizeof(size_t));
+
+	for (int pass = 0; pass < 4; pass++) {
+		int sh = pass * 16;
+		size_t sum = 0;
+		memset(cnt, 0, 65536 * sizeof(size_t));
+		for (size_t i = 0; i < n; i++)
+			cnt[(a[i].key >> sh) & 0xFFFF]++;
+		for (size_t k = 0; k < 65536; k++) {
+			size_t c = cnt[k];
+			cnt[k] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[cnt[(a[i].key >> sh) & 0xFFFF]++] = a[i];
+		memcpy(a, b, n * sizeof(*a));
+	}
+	free(cnt);
+	free(b);
+}
+
+static void radix_u64(uint64_t *a, size_t n)
+{
+	if (!n)
+		return;
+	uint64_t *b = crm_xmalloc((n ? n : 1) * sizeof(*b));
+	size_t *cnt = crm_xmalloc(65536 * sizeof(size_t));
+
+	for (int pass = 0; pass < 4; pass++) {
+		int sh = pass * 16;
+		size_t sum = 0;
+		memset(cnt, 0, 65536 * sizeof(size_t));
+		for (size_t i = 0; i < n; i++)
+			cnt[(a[i] >> sh) & 0xFFFF]++;
+		for (size_t k = 0; k < 65536; k++) {
+			size_t c = cnt[k];
+			cnt[k] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[cnt[(a[i] >> sh) & 0xFFFF]++] = a[i];
+		memcpy(a, b, n * sizeof(*a));
+	}
+	free(cnt);
+	free(b);
+}
+
+/* The space-separated words of s, at most max. */
+static int words(const char *s, const char **w, int *len, int max)
+{
+	int n = 0;
+
+	while (*s && n < max) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		w[n] = s;
+		while (*s && *s != ' ')
+			s++;
+		len[n] = (int)(s - w[n]);
+		n++;
+	}
+	return n;
+}
+
+struct keys {
+	uint64_t k[16];
+	int n;
+};
+
+static void key_add(struct keys *ks, int kind, const char *a, const char *b)
+{
+	uint64_t h =
+	    0xcbf29ce484222325ULL ^ (uint64_t)kind * 0x9E3779B97F4A7C15ULL;
+
+	if (!a || !*a || (b && !*b) || ks->n == 16)
+		return;
+	h = hash64(a, strlen(a), h);
+	if (b) {
+		h = hash64("|", 1, h);
+		h = hash64(b, strlen(b), h);
+	}
+	ks->k[ks->n++] = mix64(h);
+}
+
+/* The blocking keys of record i: equal email, equal phone, phonetic last
+ * name with first initial, both phonetic names in either order, birth date
+ * with either initial, postcode with last initial, company with first
+ * initial, full name words, address. */
+static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
+{
+	const uint32_t *v = dd->v + i * dd->nf, *x = dd->x + i * dd->nf;
+	char fi[8] = "", li[8] = "", yy[8] = "";
+	const char *fx = "", *lx = "";
+
+	ks->n = 0;
+	if (dd->first >= 0 && v[dd->first]) {
+		const char *s = crm_norm_nickname(str(dd, v[dd->first]));
+		fi[0] = s[0];
+		fx = str(dd, x[dd->first]);
+	}
+	if (dd->last >= 0 && v[dd->last]) {
+		li[0] = str(dd, v[dd->last])[0];
+		lx = str(dd, x[dd->last]);
+	}
+	key_add(ks, 1, lx, fi);
+	if (*fx && *lx)
+		key_add(ks, 2, strcmp(fx, lx) < 0 ? fx : lx,
+			strcmp(fx, lx) < 0 ? lx : fx);
+	for (size_t f = 0; f < dd->nf; f++) {
+		const char *s = str(dd, v[f]);
+		int k = 10 + (int)f * 4;
+
+		if (!v[f])
+			continue;
+		switch (dd->types[f]) {
+		case CRM_DD_EMAIL:
+		case CRM_DD_PHONE:
+			key_add(ks, k, s, NULL);
+			break;
+		case CRM_DD_DATE: {
+			/* day and month in either order; one kind for both
+			 * initials: a swapped name still shares a block */
+			char ds[16];
+			unsigned md = x[f] % 10000, a = md / 100, b = md % 100;
+			if (!x[f])
+				break;
+			snprintf(ds, sizeof(ds), "%u%02u%02u", x[f] / 10000,
+				 a < b ? a : b, a < b ? b : a);
+			key_add(ks, k, ds, fi);
+			key_add(ks, k, ds, li);
+			if (!*fi && !*li)
+				key_add(ks, k + 2, ds, NULL);
+			break;
+		}
+		case CRM_DD_POSTCODE:
+			key_add(ks, k, s, li);
+			if (x[f])
+				snprintf(yy, sizeof(yy), "%u", x[f] / 10000);
+			break;
+		case CRM_DD_COMPANY:
+			key_add(ks, k, s, *fi ? fi : li);
+			break;
+		case CRM_DD_NAME: {
+			/* the words in order, so "Lee Ann" meets "Ann Lee" */
+			const char *w[8];
+			int len[8], nw = words(s, w, len, 8);
+			char sorted[256];
+			size_t o = 0;
+			for (int a = 1; a < nw; a++)
+				for (int b = a;
+				     b > 0 && strncmp(w[b - 1], w[b], 255) > 0;
+				     b--) {
+					const char *t = w[b];
+					int tl = len[b];
+					w[b] = w[b - 1];
+					len[b] = len[b - 1];
+					w[b - 1] = t;
+					len[b - 1] = tl;
+				}
+			for (int a = 0;
+			     a < nw && o + (size_t)len[a] + 2 < sizeof(sorted);
+			     a++) {
+				memcpy(sorted + o, w[a], (size_t)len[a]);
+				o += (size_t)len[a];
+				sorted[o++] = ' ';
+			}
+			sorted[o ? o - 1 : 0] = '\0';
+			key_add(ks, k, sorted, NULL);
+			break;
+		}
+		case CRM_DD_ADDRESS:
+			key_add(ks, k, s, NULL);
+			break;
+		default:
+			break;
+		}
+	}
+	/* postcode with birth year */
+	for (size_t f = 0; f < dd->nf; f++)
+		if (dd->types[f] == CRM_DD_POSTCODE && v[f])
+			for (size_t g = 0; g < dd->nf; g++)
+				if (dd->types[g] == CRM_DD_DATE && x[g]) {
+					snprintf(yy, sizeof(yy), "%u",
+						 x[g] / 10000);
+					key_add(ks, 5, str(dd, v[f]), yy);
+				}
+}
+
+static int by_sortkey(const void *a, const void *b, void *arg)
+{
+	const uint64_t *sk = arg;
+	const struct slot *x = a, *y = b;
+	uint64_t p = sk[x->rec], q = sk[y->rec];
+
+	if (p != q)
+		return p < q ? -1 : 1;
+	return x->rec < y->rec ? -1 : x->rec > y->rec;
+}
+
+static void pair_add(uint64_t **pairs, size_t *n, size_t *cap, uint32_t a,
+		     uint32_t b)
+{
+	if (a == b)
+		return;
+	if (a > b) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	*pairs = crm_xgrow(*pairs, cap, *n + 1, sizeof(**pairs));
+	(*pairs)[(*n)++] = (uint64_t)a << 32 | b;
+}
+
+/* Candidate pairs: all pairs of a block up to max_block records, each
+ * record with its window neighbours (by sort key) in bigger ones. */
+static void block(struct crm_dedupe *dd)
+{
+	struct keys ks;
+	size_t cap = 0, pcap = 0, np = 0, w;
+	uint64_t *pairs = NULL;
+
+	dd->nslots = 0;
+	for (size_t i = 0; i < dd->n; i++) {
+		block_keys(dd, i, &ks);
+		dd->slots = crm_xgrow(dd->slots, &cap, dd->nslots + ks.n,
+				      sizeof(*dd->slots));
+		for (int k = 0; k < ks.n; k++)
+			dd->slots[dd->nslots++] =
+			    (struct slot){ks.k[k], (uint32_t)i};
+	}
+	radix_slots(dd->slots, dd->nslots);
+	for (size_t s = 0; s < dd->nslots; s = w) {
+		size_t len;
+		for (w = s + 1;
+		     w < dd->nslots && dd->slots[w].key == dd->slots[s].key;
+		     w++)
+			;
+		len = w - s;
+		if (len <= dd->max_block) {
+			for (size_t a = s; a < w; a++)
+				for (size_t b = a + 1; b < w; b++)
+					pair_add(&pairs, &np, &pcap,
+						 dd->slots[a].rec,
+						 dd->slots[b].rec);
+			continue;
+		}
+		qsort_r(dd->slots + s, len, sizeof(*dd->slots), by_sortkey,
+			dd->sortkey);
+		for (size_t a = s; a < w; a++)
+			for (size_t b = a + 1; b < w && b <= a + dd->window;
+			     b++)
+				pair_add(&pairs, &np, &pcap, dd->slots[a].rec,
+					 dd->slots[b].rec);
+	}
+	radix_u64(pairs, np);
+	dd->npairs = 0;
+	for (size_t i = 0; i < np; i++)
+		if (!i || pairs[i] != pairs[i - 1])
+			pairs[dd->npairs++] = pairs[i];
+	dd->pairs = pairs;
+}
+
+/* -- the model --------------------------------------------------------- */
+
+static uint64_t rng(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* u: level frequencies among random pairs (nearly all non-matches). */
+static void estimate_u(struct crm_dedupe *dd)
+{
+	double cnt[CRM_DD_MAXFIELDS][4] = {{0}}, tot[CRM_DD_MAXFIELDS] = {0};
+	uint64_t seed = 0x9E3779B97F4A7C15ULL, all;
+	size_t samples;
+	int lv[CRM_DD_MAXFIELDS];
+
+	all = (uint64_t)dd->n * (dd->n - 1) / 2;
+	samples = all < 200000 ? (size_t)all : 200000;
+	for (size_t s = 0; s < samples; s++) {
+		size_t i, j;
+		if (all <= 200000) { /* every pair, in order */
+			i = (size_t)((1 + sqrt(1 + 8.0 * (double)s)) / 2);
+			while (i * (i - 1) / 2 > s)
+				i--;
+			while ((i + 1) * i / 2 <= s)
+				i++;
+			j = s - i * (i - 1) / 2;
+		} else {
+			i = rng(&seed) % dd->n;
+			j = rng(&seed) % dd->n;
+			if (i == j)
+				continue;
+		}
+		compare(dd, i, j, lv);
+		for (size_t f = 0; f < dd->nf; f++)
+			if (lv[f] >= 0) {
+				cnt[f][lv[f]]++;
+				tot[f]++;
+			}
+	}
+	for (size_t f = 0; f < dd->nf; f++) {
+		int L = type_levels[dd->types[f]];
+		/* a level never seen among random pairs still happens by
+		 * chance: the prior below, and at least 1e-6 */
+		double floor = 1e-6;
+		double sum = 0, prior = 50;
+		for (int l = 0; l < L; l++) {
+			/* a small data set says little about chance
+			 * agreement: 50 pseudo-pairs that mostly differ */
+			double pr = l == 0 ? 0.97 : 0.03 / (L - 1) / (l * l);
+			dd->u[f][l] = fmax(
+			    (cnt[f][l] + prior * pr) / (tot[f] + prior), floor);
+			sum += dd->u[f][l];
+		}
+		for (int l = 0; l < L; l++)
+			dd->u[f][l] /= sum;
+	}
+}
+
+struct pattern {
+	uint32_t code;
+	double count;
+};
+
+static uint32_t encode(const struct crm_dedupe *dd, const int *lv)
+{
+	uint32_t c = 0;
+
+	for (size_t f = 0; f < dd->nf; f++)
+		c = c << 3 | (uint32_t)(lv[f] + 1);
+	return c;
+}
+
+static void decode_lv(const struct crm_dedupe *dd, uint32_t c, int *lv)
+{
+	for (size_t f = dd->nf; f-- > 0;) {
+		lv[f] = (int)(c & 7) - 1;
+		c >>= 3;
+	}
+}
+
+/* m and lambda by EM over the distinct level patterns of the candidate
+ * pairs, u held fixed; weak priors keep small data sets sane. */
+static void estimate_m(struct crm_dedupe *dd, const uint32_t *codes)
+{
+	struct pattern *pt = NULL;
+	size_t np = 0, cap = 0, tcap = 1024, *tab;
+	double prior = 10; /* pseudo-pairs for the priors */
+	double u0[CRM_DD_MAXFIELDS][4];
+	int lv[CRM_DD_MAXFIELDS];
+
+	tab = crm_xmalloc(tcap * sizeof(*tab));
+	memset(tab, 0xFF, tcap * sizeof(*tab));
+	for (size_t p = 0; p < dd->npairs; p++) {
+		uint32_t c = codes[p];
+		size_t j;
+		for (j = mix64(c) & (tcap - 1); tab[j] != SIZE_MAX;
+		     j = (j + 1) & (tcap - 1))
+			if (pt[tab[j]].code == c)
+				break;
+		if (tab[j] == SIZE_MAX) {
+			pt = crm_xgrow(pt, &cap, np + 1, sizeof(*pt));
+			pt[np] = (struct pattern){c, 0};
+			tab[j] = np++;
+			if (np * 2 > tcap) { /* rehash */
+				tcap *= 2;
+				tab = crm_xrealloc(tab, tcap * sizeof(*tab));
+				memset(tab, 0xFF, tcap * sizeof(*tab));
+				for (size_t k = 0; k < np; k++) {
+					size_t q =
+					    mix64(pt[k].code) & (tcap - 1);
+					while (tab[q] != SIZE_MAX)
+						q = (q + 1) & (tcap - 1);
+					tab[q] = k;
+				}
+				j = SIZE_MAX;
+			}
+		}
+		if (j == SIZE_MAX) {
+			for (j = mix64(c) & (tcap - 1); pt[tab[j]].code != c;
+			     j = (j + 1) & (tcap - 1))
+				;
+		}
+		pt[tab[j]].count++;
+	}
+	free(tab);
+	/* priors: a match mostly agrees exactly */
+	for (size_t f = 0; f < dd->nf; f++) {
+		int L = type_levels[dd->types[f]];
+		for (int l = 0; l < L; l++)
+			dd->m[f][l] = l == L - 1 ? 0.85 : 0.15 / (L - 1);
+	}
+	memcpy(u0, dd->u, sizeof(u0));
+	dd->lambda = 0.3;
+	for (int it = 0; it < 40; it++) {
+		double mc[CRM_DD_MAXFIELDS][4] = {{0}};
+		double uc[CRM_DD_MAXFIELDS][4] = {{0}};
+		double mt[CRM_DD_MAXFIELDS] = {0}, ut[CRM_DD_MAXFIELDS] = {0};
+		double wsum = 0, total = 0;
+
+		for (size_t k = 0; k < np; k++) {
+			double a = dd->lambda, b = 1 - dd->lambda, w;
+			decode_lv(dd, pt[k].code, lv);
+			for (size_t f = 0; f < dd->nf; f++) {
+				if (lv[f] < 0)
+					continue;
+				a *= dd->m[f][lv[f]];
+				b *= dd->u[f][lv[f]];
+			}
+			w = a / (a + b) * pt[k].count;
+			wsum += w;
+			total += pt[k].count;
+			for (size_t f = 0; f < dd->nf; f++) {
+				if (lv[f] < 0)
+					continue;
+				mc[f][lv[f]] += w;
+				mt[f] += w;
+				uc[f][lv[f]] += pt[k].count - w;
+				ut[f] += pt[k].count - w;
+			}
+		}
+		dd->lambda = (wsum + prior * 0.3) / (total + prior);
+		dd->lambda = fmin(fmax(dd->lambda, 1e-4), 0.9999);
+		for (size_t f = 0; f < dd->nf; f++) {
+			int L = type_levels[dd->types[f]];
+			for (int l = 0; l < L; l++) {
+				double pr = l == L - 1 ? 0.85 : 0.15 / (L - 1);
+				dd->m[f][l] =
+				    (mc[f][l] + prior * pr) / (mt[f] + prior);
+				dd->m[f][l] = fmax(dd->m[f][l], 1e-4);
+				/* non-matches among candidates: the random
+				 * pairs' u is their prior */
+				dd->u[f][l] = (uc[f][l] + prior * u0[f][l]) /
+					      (ut[f] + prior);
+				dd->u[f][l] = fmax(dd->u[f][l], u0[f][l]);
+			}
+		}
+	}
+	free(pt);
+}
+
+/* -- clustering -------------------------------------------------------- */
+
+static uint32_t find(uint32_t *parent, uint32_t i)
+{
+	while (parent[i] != i) {
+		parent[i] = parent[parent[i]];
+		i = parent[i];
+	}
+	return i;
+}
+
+static int by_prob(const void *a, const void *b, void *arg)
+{
+	const float *p = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (p[x] != p[y])
+		return p[x] > p[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Strongest links first; two clusters join only when their centers match
+ * each other, so a chain of weak links never grows a cluster. */
+static void cluster(struct crm_dedupe *dd)
+{
+	size_t *edges =
+	    crm_xmalloc((dd->nmatch ? dd->nmatch : 1) * sizeof(size_t));
+	size_t ne = 0;
+
+	dd->parent = crm_xmalloc((dd->n ? dd->n : 1) * sizeof(uint32_t));
+	dd->size = crm_xmalloc((dd->n ? dd->n : 1) * sizeof(uint32_t));
+	dd->center = crm_xmalloc((dd->n ? dd->n : 1) * sizeof(uint32_t));
+	dd->cluster = crm_xmalloc((dd->n ? dd->n : 1) * sizeof(uint32_t));
+	dd->best = crm_xmalloc((dd->n ? dd->n : 1) * sizeof(float));
+	for (size_t i = 0; i < dd->n; i++) {
+		dd->parent[i] = dd->center[i] = dd->cluster[i] = (uint32_t)i;
+		dd->size[i] = 1;
+		dd->best[i] = -1;
+	}
+	for (size_t p = 0; p < dd->npairs; p++)
+		if (dd->prob[p] >= dd->threshold)
+			edges[ne++] = p;
+	qsort_r(edges, ne, sizeof(*edges), by_prob, dd->prob);
+	for (size_t k = 0; k < ne; k++) {
+		uint32_t a = (uint32_t)(dd->pairs[edges[k]] >> 32);
+		uint32_t b = (uint32_t)dd->pairs[edges[k]];
+		uint32_t ra = find(dd->parent, a), rb = find(dd->parent, b);
+		uint32_t ca, cb;
+		double p = dd->prob[edges[k]];
+
+		if (ra == rb)
+			continue;
+		ca = dd->center[ra];
+		cb = dd->center[rb];
+		if (ca != a || cb != b)
+			p = score(dd, ca, cb);
+		if (p < dd->threshold)
+			continue;
+		if (dd->size[ra] < dd->size[rb] ||
+		    (dd->size[ra] == dd->size[rb] && ca > cb)) {
+			uint32_t t = ra;
+			ra = rb;
+			rb = t;
+		}
+		dd->parent[rb] = ra;
+		dd->size[ra] += dd->size[rb];
+	}
+	free(edges);
+	/* each record's link to its center; the cluster is its first
+	 * member */
+	for (size_t i = 0; i < dd->n; i++) {
+		uint32_t r = find(dd->parent, (uint32_t)i);
+		if (i < dd->cluster[r])
+			dd->cluster[r] = (uint32_t)i;
+	}
+	for (size_t i = 0; i < dd->n; i++) {
+		uint32_t r = find(dd->parent, (uint32_t)i), c = dd->center[r];
+		if (dd->size[r] < 2 || c == i)
+			continue;
+		dd->best[i] = (float)score(dd, i, c);
+		if (dd->best[i] > dd->best[c])
+			dd->best[c] = dd->best[i];
+	}
+}
+
+int crm_dedupe_run(struct crm_dedupe *dd, const struct crm_dedupe_opts *o,
+		   struct crm_err *err)
+{
+	uint32_t *codes;
+	int lv[CRM_DD_MAXFIELDS];
+
+	dd->threshold = o->threshold;
+	dd->max_block = o->max_block ? o->max_block : 16;
+	dd->window = o->window ? o->window : 4;
+	if (o->rule && parse_rule(dd, o->rule, err) < 0)
+		return -1;
+	block(dd);
+	estimate_u(dd);
+	codes = crm_xmalloc((dd->npairs ? dd->npairs : 1) * sizeof(*codes));
+	for (size_t p = 0; p < dd->npairs; p++) {
+		compare(dd, dd->pairs[p] >> 32, (uint32_t)dd->pairs[p], lv);
+		codes[p] = encode(dd, lv);
+	}
+	estimate_m(dd, codes);
+	dd->prob =
+	    crm_xmalloc((dd->npairs ? dd->npairs : 1) * sizeof(*dd->prob));
+	dd->nmatch = 0;
+	for (size_t p = 0; p < dd->npairs; p++) {
+		size_t i = dd->pairs[p] >> 32;
+		decode_lv(dd, codes[p], lv);
+		dd->prob[p] = (float)(dd->use_rule ? rule_holds(dd, lv)
+						   : probability(dd, i, lv));
+		if (dd->prob[p] >= dd->threshold)
+			dd->nmatch++;
+	}
+	free(codes);
+	cluster(dd);
+	return 0;
+}
+
+/* -- results ----------------------------------------------------------- */
+
+size_t crm_dedupe_count(const struct crm_dedupe *dd)
+{
+	return dd->n;
+}
+
+const char *crm_dedupe_id(const struct crm_dedupe *dd, size_t i)
+{
+	return str(dd, dd->id[i]);
+}
+
+size_t crm_dedupe_cluster(const struct crm_dedupe *dd, size_t i)
+{
+	return dd->cluster[find(dd->parent, (uint32_t)i)];
+}
+
+size_t crm_dedupe_cluster_size(const struct crm_dedupe *dd, size_t i)
+{
+	return dd->size[find(dd->parent, (uint32_t)i)];
+}
+
+double crm_dedupe_prob(const struct crm_dedupe *dd, size_t i)
+{
+	return dd->best[i];
+}
+
+void crm_dedupe_stats(const struct crm_dedupe *dd, uint64_t *pairs,
+		      uint64_t *matches)
+{
+	*pairs = dd->npairs;
+	*matches = dd->nmatch;
+}
+
+size_t crm_dedupe_nfields(const struct crm_dedupe *dd)
+{
+	return dd->nf;
+}
+
+const char *crm_dedupe_field(const struct crm_dedupe *dd, size_t f)
+{
+	return dd->names[f];
+}
+
+const char *crm_dedupe_level_name(const struct crm_dedupe *dd, size_t f,
+				  int level)
+{
+	static const char *const three[] = {"differ", "similar", "exact"};
+	static const char *const four[] = {"differ", "weak", "similar",
+					   "exact"};
+
+	if (level < 0)
+		return NULL;
+	return type_levels[dd->types[f]] == 4 ? four[level] : three[level];
+}
+
+int crm_dedupe_each_pair(struct crm_dedupe *dd, double threshold,
+			 int (*fn)(size_t a, size_t b, double p,
+				   const int *levels, void *arg),
+			 void *arg)
+{
+	int lv[CRM_DD_MAXFIELDS];
+
+	for (size_t p = 0; p < dd->npairs; p++) {
+		size_t a = dd->pairs[p] >> 32, b = (uint32_t)dd->pairs[p];
+		if (dd->prob[p] < threshold)
+			continue;
+		compare(dd, a, b, lv);
+		if (fn(a, b, dd->prob[p], lv, arg) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int by_key(const void *k, const void *s)
+{
+	uint64_t a = *(const uint64_t *)k, b = ((const struct slot *)s)->key;
+
+	return a < b ? -1 : a > b;
+}
+
+static int by_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+long crm_dedupe_candidates(struct crm_dedupe *dd, const char *const *vals,
+			   double threshold,
+			   int (*fn)(size_t i, double p, void *arg), void *arg,
+			   struct crm_err *err)
+{
+	struct keys ks;
+	long q, found = 0;
+	size_t n0 = dd->n, nc = 0, cap = 0;
+	uint32_t *cand = NULL;
+
+	if (!dd->parent)
+		return crm_err_set(err, CRM_EX_SOFTWARE, "dedupe not run");
+	/* the record is added, compared and taken back out (its interned
+	 * values stay, a count one too high: a term frequency bears that) */
+	q = crm_dedupe_add(dd, "", vals, err);
+	if (q < 0)
+		return -1;
+	block_keys(dd, (size_t)q, &ks);
+	for (int k = 0; k < ks.n; k++) {
+		struct slot *s = bsearch(&ks.k[k], dd->slots, dd->nslots,
+					 sizeof(*dd->slots), by_key);
+		size_t lo, hi;
+		if (!s)
+			continue;
+		lo = hi = (size_t)(s - dd->slots);
+		while (lo > 0 && dd->slots[lo - 1].key == ks.k[k])
+			lo--;
+		while (hi < dd->nslots && dd->slots[hi].key == ks.k[k])
+			hi++;
+		if (hi - lo > dd->max_block * 4)
+			hi = lo + dd->max_block * 4;
+		cand = crm_xgrow(cand, &cap, nc + (hi - lo), sizeof(*cand));
+		for (size_t j = lo; j < hi; j++)
+			cand[nc++] = dd->slots[j].rec;
+	}
+	if (nc)
+		qsort(cand, nc, sizeof(*cand), by_u32);
+	for (size_t j = 0; j < nc; j++) {
+		double p;
+		if (j && cand[j] == cand[j - 1])
+			continue;
+		p = score(dd, (size_t)q, cand[j]);
+		if (p < threshold)
+			continue;
+		found++;
+		if (fn(cand[j], p, arg) < 0) {
+			found = -1;
+			break;
+		}
+	}
+	free(cand);
+	dd->n = n0;
+	return found;
+}

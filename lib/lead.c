@@ -1,0 +1,1139 @@
+/* lead.c - the lead entity: duplicate control on capture, status and
+ * owner history, assignment, the lead pool and conversion. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity.h"
+#include "company.h"
+#include "contact.h"
+#include "lead.h"
+#include "normalize.h"
+
+static const char *const statuses[] = {
+    "new",	   "working",	"nurturing", "qualified",
+    "unqualified", "converted", NULL,
+};
+
+static const struct crm_field lead_fields[] = {
+    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    {"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+    {"email_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+    {"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH},
+    {"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+    {"company", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"title", CRM_T_TEXT, 0},
+    {"industry", CRM_T_TEXT, 0},
+    {"region", CRM_T_TEXT, 0},
+    {"country", CRM_T_TEXT, 0},
+    {"source", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"campaign", CRM_T_TEXT, 0},
+    {"status", CRM_T_ENUM, CRM_FF_BRIEF, statuses},
+    {"status_reason", CRM_T_TEXT, 0},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"previous_owner", CRM_T_TEXT, CRM_FF_READONLY},
+    {"score", CRM_T_INT, CRM_FF_READONLY | CRM_FF_BRIEF},
+    {"grade", CRM_T_TEXT, CRM_FF_READONLY},
+    {"duplicate_of", CRM_T_TEXT, 0},
+    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
+    {"assigned_at", CRM_T_TIME, CRM_FF_READONLY},
+    {"converted_at", CRM_T_TIME, CRM_FF_READONLY},
+    {"contact_id", CRM_T_REF, CRM_FF_READONLY, NULL, "contact"},
+    {"company_id", CRM_T_REF, CRM_FF_READONLY, NULL, "company"},
+    {"deal_id", CRM_T_REF, CRM_FF_READONLY, NULL, "deal"},
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+};
+
+bool crm_lead_open_status(const char *status)
+{
+	return status &&
+	       (!strcmp(status, "new") || !strcmp(status, "working") ||
+		!strcmp(status, "nurturing") || !strcmp(status, "qualified"));
+}
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
+{
+	return crm_datetime_format(db->now, buf);
+}
+
+/* -- history ----------------------------------------------------------- */
+
+int crm_lead_history_add(struct crm_db *db, int64_t id, const char *field,
+			 const char *from, const char *to, const char *command,
+			 const char *reason, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "INSERT INTO lead_history (lead_id, field, from_value, to_value, "
+	    "at, actor, command, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    err);
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, field);
+	crm_db_bind_text(st, 3, from);
+	crm_db_bind_text(st, 4, to);
+	crm_db_bind_text(st, 5, now_text(db, now));
+	crm_db_bind_text(st, 6, db->actor);
+	crm_db_bind_text(st, 7, command);
+	crm_db_bind_text(st, 8, reason);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "cannot record lead history", err);
+	return 0;
+}
+
+int crm_lead_history(struct crm_db *db, const int64_t *ids, size_t n,
+		     int (*fn)(const struct crm_lead_change *c, void *arg),
+		     void *arg, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(
+	    db,
+	    "SELECT id, lead_id, field, from_value, to_value, at, actor, "
+	    "command, reason FROM lead_history WHERE ?1 = 0 OR lead_id = ?2 "
+	    "ORDER BY lead_id, id",
+	    err);
+	int rc = 0;
+
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < (n ? n : 1) && rc == 0; i++) {
+		int s;
+
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, n ? 1 : 0);
+		sqlite3_bind_int64(st, 2, n ? ids[i] : 0);
+		while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+			struct crm_lead_change c = {
+			    .id = sqlite3_column_int64(st, 0),
+			    .lead_id = sqlite3_column_int64(st, 1),
+			    .field = crm_db_col_text(st, 2),
+			    .from = crm_db_col_text(st, 3),
+			    .to = crm_db_col_text(st, 4),
+			    .at = crm_db_col_text(st, 5),
+			    .actor = crm_db_col_text(st, 6),
+			    .command = crm_db_col_text(st, 7),
+			    .reason = crm_db_col_text(st, 8),
+			};
+			rc = fn(&c, arg);
+		}
+		if (rc == 0 && s != SQLITE_DONE)
+			rc = crm_db_error(db, s, "database", err);
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* -- duplicates -------------------------------------------------------- */
+
+int crm_lead_dup_parse(const char *s)
+{
+	static const char *const names[] = {"update", "skip", "flag", "allow"};
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+/* The lowest id in sql's answer for v other than self: id, 0, -1. */
+static int64_t first_id(struct crm_db *db, const char *sql, const char *v,
+			int64_t self, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(db, sql, err);
+	int64_t id = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, v);
+	sqlite3_bind_int64(st, 2, self);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "database", err);
+	return id;
+}
+
+int crm_lead_find_duplicate(struct crm_db *db, const char *email_key,
+			    const char *phone_key, int64_t self,
+			    struct crm_lead_match *m, struct crm_err *err)
+{
+	static const struct {
+		const char *entity, *by, *sql;
+	} probes[] = {
+	    {"lead", "email",
+	     "SELECT id FROM leads WHERE email_key = ?1 AND id != ?2 ORDER BY "
+	     "id LIMIT 1"},
+	    {"lead", "phone",
+	     "SELECT id FROM leads WHERE phone_key = ?1 AND id != ?2 ORDER BY "
+	     "id LIMIT 1"},
+	    {"contact", "email",
+	     "SELECT id FROM contacts WHERE email_key = ?1 AND ?2 = ?2 ORDER "
+	     "BY id LIMIT 1"},
+	    {"contact", "phone",
+	     "SELECT id FROM contacts WHERE phone_key = ?1 AND ?2 = ?2 ORDER "
+	     "BY id LIMIT 1"},
+	};
+
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		const char *v =
+		    !strcmp(probes[i].by, "email") ? email_key : phone_key;
+		int64_t id;
+
+		if (!v)
+			continue;
+		id = first_id(db, probes[i].sql, v, self, err);
+		if (id < 0)
+			return -1;
+		if (id) {
+			m->entity = probes[i].entity;
+			m->by = probes[i].by;
+			m->id = id;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* -- entity hooks ------------------------------------------------------ */
+
+static struct crm_lead_hook_ctx *hook_ctx(void *arg)
+{
+	struct crm_hook_counts *c = arg;
+
+	return c ? c->ctx : NULL;
+}
+
+static void count_dup(void *arg)
+{
+	if (arg)
+		((struct crm_hook_counts *)arg)->n[0]++;
+}
+
+static void report(struct crm_lead_hook_ctx *ctx, const struct crm_row *row,
+		   const struct crm_lead_match *m, const char *action)
+{
+	if (ctx && ctx->report)
+		ctx->report(row, m, action, ctx->report_arg);
+}
+
+/* An incoming lead that matches no lead by its keys: 0 insert, 1 skip. */
+static int check_new(struct crm_db *db, struct crm_row *row, void *arg,
+		     struct crm_err *err)
+{
+	struct crm_lead_hook_ctx *ctx = hook_ctx(arg);
+	enum crm_lead_dup mode = ctx ? ctx->mode : CRM_DUP_FLAG;
+	struct crm_lead_match m;
+	char buf[96];
+	int rc;
+
+	rc = crm_lead_find_duplicate(db, crm_row_get(row, "email_key"),
+				     crm_row_get(row, "phone_key"), 0, &m, err);
+	if (rc <= 0)
+		return rc;
+	count_dup(arg);
+	snprintf(buf, sizeof(buf), "%s %lld (%s)", m.entity, (long long)m.id,
+		 m.by);
+	if (mode != CRM_DUP_ALLOW)
+		crm_row_set(row, "duplicate_of", buf);
+	if (mode == CRM_DUP_SKIP ||
+	    (mode == CRM_DUP_UPDATE && !strcmp(m.entity, "contact"))) {
+		report(ctx, row, &m, "skipped");
+		return 1;
+	}
+	if (mode == CRM_DUP_ALLOW) {
+		report(ctx, row, &m, "allowed");
+		return 0;
+	}
+	/* flag; or update with a lead a key lookup could not single out */
+	report(ctx, row, &m, "flagged");
+	return 0;
+}
+
+static int lead_prepare(struct crm_db *db, const struct crm_entity *e,
+			struct crm_row *row, const struct crm_row *old,
+			void *arg, struct crm_err *err)
+{
+	const char *st = crm_row_get(row, "status");
+	const char *owner = crm_row_get(row, "owner");
+	char now[CRM_TIME_LEN];
+	int64_t id = crm_row_id(row);
+
+	if (!crm_row_get(row, "first_name") && !crm_row_get(row, "last_name") &&
+	    !crm_row_get(row, "email") && !crm_row_get(row, "phone") &&
+	    !crm_row_get(row, "company"))
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "a lead needs a name, an email, a phone or "
+				   "a company");
+	now_text(db, now);
+	if (!old) {
+		if (!st)
+			crm_row_set(row, "status", "new");
+		if (owner && !crm_row_get(row, "assigned_at"))
+			crm_row_set(row, "assigned_at", now);
+		return check_new(db, row, arg, err);
+	}
+	/* an update: key lookups by email or phone (import
+	 * --on-duplicate=update) are duplicates too */
+	if (hook_ctx(arg) && !row->touched[0]) {
+		const char *ox = crm_row_get(old, "external_id");
+		const char *nx = crm_row_get(row, "external_id");
+
+		if (!ox || !same(ox, nx)) {
+			struct crm_lead_match m = {
+			    "lead", id,
+			    same(crm_row_get(row, "email_key"),
+				 crm_row_get(old, "email_key"))
+				? "email"
+				: "phone"};
+			count_dup(arg);
+			report(hook_ctx(arg), row, &m, "updated");
+			/* the lead keeps its own key */
+			if (ox)
+				crm_row_set(row, "external_id", ox);
+		}
+	}
+	if (!same(st, crm_row_get(old, "status"))) {
+		snprintf(err->field, sizeof(err->field), "status");
+		if (same(crm_row_get(old, "status"), "converted"))
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "lead %lld is converted: its status "
+					   "cannot change",
+					   (long long)id);
+		if (same(st, "converted"))
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "a lead becomes converted only by "
+					   "'crm-lead convert'");
+		err->field[0] = '\0';
+		if (crm_lead_history_add(
+			db, id, "status", crm_row_get(old, "status"), st,
+			"edit",
+			row->touched[crm_entity_field(e, "status_reason")]
+			    ? crm_row_get(row, "status_reason")
+			    : NULL,
+			err) < 0)
+			return -1;
+	}
+	if (!same(owner, crm_row_get(old, "owner"))) {
+		crm_row_set(row, "assigned_at", owner ? now : NULL);
+		if (crm_lead_history_add(db, id, "owner",
+					 crm_row_get(old, "owner"), owner,
+					 "edit", NULL, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int lead_written(struct crm_db *db, const struct crm_entity *e,
+			const struct crm_row *row, bool inserted, void *arg,
+			struct crm_err *err)
+{
+	int64_t id = crm_row_id(row);
+	const char *owner = crm_row_get(row, "owner");
+
+	(void)e;
+	(void)arg;
+	if (!inserted)
+		return 0;
+	if (crm_lead_history_add(db, id, "status", NULL,
+				 crm_row_get(row, "status"), "create", NULL,
+				 err) < 0)
+		return -1;
+	if (owner && crm_lead_history_add(db, id, "owner", NULL, owner,
+					  "create", NULL, err) < 0)
+		return -1;
+	return 0;
+}
+
+static const char *const lead_counters[] = {"duplicates", NULL};
+
+const struct crm_entity crm_lead_entity = {
+    .name = "lead",
+    .plural = "leads",
+    .table = "leads",
+    .fields = lead_fields,
+    .nfields = sizeof(lead_fields) / sizeof(lead_fields[0]),
+    .keys = "id,external_id",
+    .prepare = lead_prepare,
+    .written = lead_written,
+    .counters = lead_counters,
+};
+
+/* A lead by id, through one cached statement (bulk verbs load each lead
+ * they change): 1 found, 0 not, -1 error. */
+static int lead_get(struct crm_db *db, int64_t id, struct crm_row *row,
+		    struct crm_err *err)
+{
+	static char *sql; /* built once: a stable key for crm_db_cached */
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!sql) {
+		struct crm_buf b = {0};
+
+		crm_buf_adds(&b, "SELECT ");
+		crm_entity_select_list(&crm_lead_entity, &b);
+		crm_buf_adds(&b, " FROM leads WHERE id = ?");
+		sql = crm_buf_detach(&b);
+	}
+	st = crm_db_cached(db, sql, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		crm_row_from_stmt(row, st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return crm_db_error(db, rc, "database", err);
+}
+
+/* -- status and owner changes ------------------------------------------ */
+
+/* Write the new status, status_reason, owner, previous_owner and
+ * assigned_at of row (whose before-image is old), with audit and
+ * history. Needs an open change set. */
+static int write_change(struct crm_db *db, const struct crm_row *old,
+			const struct crm_row *row, const char *command,
+			const char *reason, struct crm_err *err)
+{
+	sqlite3_stmt *st;
+	json_t *j;
+	char *bj, now[CRM_TIME_LEN];
+	int64_t id = crm_row_id(row);
+	int rc;
+
+	/* a change set only once something changes */
+	if (!db->change && crm_db_change(db, command, "lead", err) < 0)
+		return -1;
+	j = crm_row_to_json(old);
+	bj = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	rc = crm_db_audit(db, "lead", id, "update", bj, err);
+	free(bj);
+	if (rc < 0)
+		return -1;
+	st = crm_db_cached(db,
+			   "UPDATE leads SET status = ?, status_reason = ?, "
+			   "owner = ?, previous_owner = ?, assigned_at = ?, "
+			   "updated_at = ? WHERE id = ?",
+			   err);
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, crm_row_get(row, "status"));
+	crm_db_bind_text(st, 2, crm_row_get(row, "status_reason"));
+	crm_db_bind_text(st, 3, crm_row_get(row, "owner"));
+	crm_db_bind_text(st, 4, crm_row_get(row, "previous_owner"));
+	crm_db_bind_text(st, 5, crm_row_get(row, "assigned_at"));
+	crm_db_bind_text(st, 6, now_text(db, now));
+	sqlite3_bind_int64(st, 7, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "cannot update lead", err);
+	if (!same(crm_row_get(old, "status"), crm_row_get(row, "status")) &&
+	    crm_lead_history_add(db, id, "status", crm_row_get(old, "status"),
+				 crm_row_get(row, "status"), command, reason,
+				 err) < 0)
+		return -1;
+	if (!same(crm_row_get(old, "owner"), crm_row_get(row, "owner")) &&
+	    crm_lead_history_add(db, id, "owner", crm_row_get(old, "owner"),
+				 crm_row_get(row, "owner"), command, reason,
+				 err) < 0)
+		return -1;
+	return 0;
+}
+
+struct idlist {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int collect_id(const struct crm_row *row, void *arg)
+{
+	struct idlist *l = arg;
+
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = crm_row_id(row);
+	return 0;
+}
+
+static int finish(struct crm_db *db, bool dry_run, struct crm_err *err)
+{
+	if (dry_run) {
+		crm_db_rollback(db);
+		return 0;
+	}
+	return crm_db_commit(db, err);
+}
+
+int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
+			const char *status, const char *reason,
+			const char *command, bool dry_run, uint64_t *n,
+			struct crm_err *err)
+{
+	struct idlist l = {0};
+	struct crm_row old, row;
+	int rc = -1;
+
+	*n = 0;
+	crm_row_init(&old, &crm_lead_entity);
+	crm_row_init(&row, &crm_lead_entity);
+	if (crm_db_begin(db, err) < 0)
+		goto out;
+	if (crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err) < 0)
+		goto out;
+	for (size_t i = 0; i < l.n; i++) {
+		if (lead_get(db, l.v[i], &old, err) <= 0)
+			goto out;
+		if (same(crm_row_get(&old, "status"), "converted")) {
+			crm_err_set(err, CRM_EX_DATAERR,
+				    "lead %lld is converted: its status cannot "
+				    "change",
+				    (long long)l.v[i]);
+			goto out;
+		}
+		if (same(crm_row_get(&old, "status"), status) &&
+		    same(crm_row_get(&old, "status_reason"), reason))
+			continue;
+		crm_row_copy(&row, &old);
+		crm_row_set(&row, "status", status);
+		crm_row_set(&row, "status_reason", reason);
+		if (write_change(db, &old, &row, command, reason, err) < 0)
+			goto out;
+		(*n)++;
+	}
+	rc = finish(db, dry_run, err);
+out:
+	if (rc < 0)
+		crm_db_rollback(db);
+	crm_row_release(&old);
+	crm_row_release(&row);
+	free(l.v);
+	return rc;
+}
+
+/* -- assignment -------------------------------------------------------- */
+
+static int64_t count_of(struct crm_db *db, const char *sql, const char *a,
+			const char *b, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(db, sql, err);
+	int64_t v = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, a);
+	crm_db_bind_text(st, 2, b);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "database", err);
+	return v;
+}
+
+/* Members' open leads, leads given in the last 30 days, and rotation
+ * state. */
+static int load_state(struct crm_db *db, struct crm_assign_rules *r,
+		      struct crm_err *err)
+{
+	char since[CRM_TIME_LEN];
+
+	crm_datetime_format(db->now - 30 * 86400, since);
+	for (size_t i = 0; i < r->nteams; i++) {
+		struct crm_assign_team *t = &r->teams[i];
+
+		t->seq = 0;
+		for (size_t k = 0; k < t->n; k++) {
+			struct crm_assign_member *m = &t->m[k];
+			sqlite3_stmt *st;
+			int rc;
+
+			m->open = count_of(
+			    db,
+			    "SELECT count(*) FROM leads WHERE owner = ?1 AND "
+			    "status IN ('new', 'working', 'nurturing', "
+			    "'qualified') AND ?2 IS NULL",
+			    m->name, NULL, err);
+			m->recent = count_of(
+			    db,
+			    "SELECT count(*) FROM lead_history WHERE field = "
+			    "'owner' AND to_value = ?1 AND at > ?2",
+			    m->name, since, err);
+			if (m->open < 0 || m->recent < 0)
+				return -1;
+			st = crm_db_cached(db,
+					   "SELECT seq, credit FROM "
+					   "lead_rotation WHERE team = ? AND "
+					   "member = ?",
+					   err);
+			if (!st)
+				return -1;
+			crm_db_bind_text(st, 1, t->name);
+			crm_db_bind_text(st, 2, m->name);
+			rc = sqlite3_step(st);
+			m->seq = m->credit = 0;
+			if (rc == SQLITE_ROW) {
+				m->seq = sqlite3_column_int64(st, 0);
+				m->credit = sqlite3_column_int64(st, 1);
+			}
+			sqlite3_reset(st);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				return crm_db_error(db, rc, "database", err);
+			if (m->seq > t->seq)
+				t->seq = m->seq;
+		}
+	}
+	return 0;
+}
+
+static int save_state(struct crm_db *db, struct crm_assign_rules *r,
+		      struct crm_err *err)
+{
+	char now[CRM_TIME_LEN];
+
+	now_text(db, now);
+	for (size_t i = 0; i < r->nteams; i++)
+		for (size_t k = 0; k < r->teams[i].n; k++) {
+			struct crm_assign_member *m = &r->teams[i].m[k];
+			sqlite3_stmt *st;
+			int rc;
+
+			if (!m->dirty)
+				continue;
+			st = crm_db_cached(
+			    db,
+			    "INSERT INTO lead_rotation (team, member, seq, "
+			    "credit, last_assigned_at) VALUES (?1, ?2, ?3, "
+			    "?4, ?5) ON CONFLICT (team, member) DO UPDATE SET "
+			    "seq = ?3, credit = ?4, last_assigned_at = ?5",
+			    err);
+			if (!st)
+				return -1;
+			crm_db_bind_text(st, 1, r->teams[i].name);
+			crm_db_bind_text(st, 2, m->name);
+			sqlite3_bind_int64(st, 3, m->seq);
+			sqlite3_bind_int64(st, 4, m->credit);
+			crm_db_bind_text(st, 5, now);
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (rc != SQLITE_DONE)
+				return crm_db_error(
+				    db, rc, "cannot store rotation", err);
+			m->dirty = false;
+		}
+	return 0;
+}
+
+static const char *row_field(const char *field, void *arg)
+{
+	return crm_row_get(arg, field);
+}
+
+int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
+		    const struct crm_query *q, bool reassign, bool dry_run,
+		    int (*fn)(const struct crm_lead_assignment *a, void *arg),
+		    void *arg, uint64_t *n, struct crm_err *err)
+{
+	struct crm_strv unassigned = {0};
+	struct crm_query all = {.where = &unassigned, .limit = -1};
+	struct idlist l = {0};
+	struct crm_row old, row;
+	struct crm_buf why = {0};
+	char now[CRM_TIME_LEN];
+	int rc = -1;
+
+	*n = 0;
+	crm_strv_push(&unassigned, "owner=");
+	crm_row_init(&old, &crm_lead_entity);
+	crm_row_init(&row, &crm_lead_entity);
+	now_text(db, now);
+	if (crm_db_begin(db, err) < 0)
+		goto out;
+	if (crm_entity_each(db, &crm_lead_entity, q ? q : &all, collect_id, &l,
+			    err) < 0 ||
+	    load_state(db, rules, err) < 0)
+		goto out;
+	for (size_t i = 0; i < l.n; i++) {
+		struct crm_lead_assignment a = {.id = l.v[i]};
+		const char *prev;
+		long ri, pick;
+
+		if (lead_get(db, l.v[i], &old, err) <= 0)
+			goto out;
+		if (!crm_lead_open_status(crm_row_get(&old, "status")) ||
+		    (crm_row_get(&old, "owner") && !reassign))
+			continue; /* idempotent: owned leads stay put */
+		crm_buf_reset(&why);
+		prev = rules->avoid_previous
+			   ? crm_row_get(&old, "previous_owner")
+			   : NULL;
+		ri = crm_assign_match(rules, row_field, &old);
+		if (ri < 0) {
+			a.rule = rules->default_owner ? "default" : NULL;
+			a.owner = rules->default_owner;
+			crm_buf_adds(&why, rules->default_owner
+					       ? "no rule matched: the default "
+						 "owner"
+					       : "no rule matched and there is "
+						 "no default owner");
+		} else if (rules->rules[ri].owner) {
+			a.rule = rules->rules[ri].name;
+			a.owner = rules->rules[ri].owner;
+			crm_buf_adds(&why, "the rule names the owner");
+		} else {
+			struct crm_assign_team *t =
+			    &rules->teams[rules->rules[ri].team];
+
+			a.rule = rules->rules[ri].name;
+			a.team = t->name;
+			a.strategy = crm_assign_strategy_name(t->strategy);
+			pick = crm_assign_pick(rules, t, prev, l.v[i], &why);
+			a.owner = pick >= 0 ? t->m[pick].name : NULL;
+		}
+		a.why = crm_buf_str(&why);
+		if (a.owner && !same(a.owner, crm_row_get(&old, "owner"))) {
+			crm_row_copy(&row, &old);
+			crm_row_set(&row, "owner", a.owner);
+			crm_row_set(&row, "assigned_at", now);
+			if (write_change(db, &old, &row, "assign", a.rule,
+					 err) < 0)
+				goto out;
+			(*n)++;
+		}
+		if (fn && fn(&a, arg) < 0)
+			goto out;
+	}
+	if (save_state(db, rules, err) < 0)
+		goto out;
+	rc = finish(db, dry_run, err);
+out:
+	if (rc < 0)
+		crm_db_rollback(db);
+	crm_strv_release(&unassigned);
+	crm_row_release(&old);
+	crm_row_release(&row);
+	crm_buf_release(&why);
+	free(l.v);
+	return rc;
+}
+
+/* -- the lead pool ----------------------------------------------------- */
+
+int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
+		     bool dry_run,
+		     int (*fn)(const struct crm_lead_idle *l, void *arg),
+		     void *arg, uint64_t *n, struct crm_err *err)
+{
+	/* idle since: the later of the assignment and the owner's last
+	 * activity on the lead (one with no owner counts as the owner's) */
+	static const char sql[] =
+	    "SELECT id, owner, since FROM (SELECT l.id, l.owner, "
+	    "max(coalesce(l.assigned_at, l.created_at), coalesce((SELECT "
+	    "max(a.occurred_at) FROM activities a WHERE a.lead_id = l.id AND "
+	    "(a.owner IS NULL OR a.owner = l.owner) AND a.occurred_at <= ?3), "
+	    "'')) AS since FROM leads l WHERE l.owner IS NOT NULL AND "
+	    "l.status IN ('new', 'working', 'nurturing', 'qualified')) WHERE "
+	    "since <= ?1 AND since > ?2 ORDER BY id";
+	char hi[CRM_TIME_LEN], lo[CRM_TIME_LEN], now[CRM_TIME_LEN];
+	struct crm_row old, row;
+	struct idlist l = {0};
+	struct crm_strv owners = {0}, since = {0};
+	sqlite3_stmt *st = NULL;
+	char *reason = NULL;
+	int rc = -1, s;
+
+	*n = 0;
+	crm_row_init(&old, &crm_lead_entity);
+	crm_row_init(&row, &crm_lead_entity);
+	if (warn > 0) {
+		crm_datetime_format(db->now - idle + warn, hi);
+		crm_datetime_format(db->now - idle, lo);
+	} else {
+		crm_datetime_format(db->now - idle, hi);
+		lo[0] = '\0';
+	}
+	now_text(db, now);
+	if (crm_db_begin(db, err) < 0)
+		goto out;
+	st = crm_db_prepare(db, sql, err);
+	if (!st)
+		goto out;
+	crm_db_bind_text(st, 1, hi);
+	crm_db_bind_text(st, 2, lo);
+	crm_db_bind_text(st, 3, now);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		l.v = crm_xgrow(l.v, &l.cap, l.n + 1, sizeof(*l.v));
+		l.v[l.n++] = sqlite3_column_int64(st, 0);
+		crm_strv_push(&owners, crm_db_col_text(st, 1));
+		crm_strv_push(&since, crm_db_col_text(st, 2));
+	}
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	reason = crm_xasprintf("idle %llds", (long long)idle);
+	if (idle % 86400 == 0) {
+		free(reason);
+		reason = crm_xasprintf("idle %lldd", (long long)(idle / 86400));
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		char at[CRM_TIME_LEN];
+		crm_time t;
+		struct crm_lead_idle li = {l.v[i], owners.v[i], since.v[i], at};
+
+		if (crm_datetime_parse(since.v[i], &t, err) < 0)
+			goto out;
+		crm_datetime_format(t + idle, at);
+		if (!warn) {
+			if (lead_get(db, l.v[i], &old, err) <= 0)
+				goto out;
+			crm_row_copy(&row, &old);
+			crm_row_set(&row, "previous_owner", owners.v[i]);
+			crm_row_set(&row, "owner", NULL);
+			crm_row_set(&row, "assigned_at", NULL);
+			if (write_change(db, &old, &row, "reclaim", reason,
+					 err) < 0)
+				goto out;
+		}
+		(*n)++;
+		if (fn && fn(&li, arg) < 0)
+			goto out;
+	}
+	rc = warn ? (crm_db_rollback(db), 0) : finish(db, dry_run, err);
+out:
+	sqlite3_finalize(st);
+	if (rc < 0)
+		crm_db_rollback(db);
+	crm_row_release(&old);
+	crm_row_release(&row);
+	crm_strv_release(&owners);
+	crm_strv_release(&since);
+	free(reason);
+	free(l.v);
+	return rc;
+}
+
+/* -- conversion -------------------------------------------------------- */
+
+/* Add field name = the lead's value to rec when the target lacks it (tgt
+ * NULL: a new record). */
+static void fill(struct crm_rec *rec, const struct crm_row *tgt,
+		 const char *name, const char *v)
+{
+	if (!v || crm_rec_find(rec, name) >= 0)
+		return;
+	if (tgt) {
+		long f = crm_entity_field(tgt->e, name);
+		if (f >= 0 ? tgt->v[f] != NULL
+			   : json_object_get(tgt->custom, name) != NULL)
+			return;
+	}
+	crm_rec_adds(rec, name, v);
+}
+
+/* Custom lead fields onto rec by name, where the target lacks them. */
+static void fill_custom(struct crm_rec *rec, const struct crm_row *tgt,
+			const struct crm_row *lead)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(lead->custom, k, v)
+	{
+		long f =
+		    crm_entity_field(tgt ? tgt->e : &crm_contact_entity, k);
+		char *s;
+
+		if (crm_rec_find(rec, k) >= 0 || (f >= 0 && tgt && tgt->v[f]) ||
+		    (f < 0 && tgt && json_object_get(tgt->custom, k)) ||
+		    (f >= 0 && crm_contact_entity.fields[f].flags &
+				   (CRM_FF_HIDDEN | CRM_FF_SYSTEM)))
+			continue;
+		if (json_is_string(v)) {
+			crm_rec_adds(rec, k, json_string_value(v));
+			continue;
+		}
+		s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		crm_rec_add(rec, k, strlen(k), s, strlen(s),
+			    f >= 0 ? CRM_STR : CRM_RAW);
+		free(s);
+	}
+}
+
+static int64_t find_one(struct crm_db *db, const char *sql, const char *v,
+			struct crm_err *err)
+{
+	return v ? first_id(db, sql, v, 0, err) : 0;
+}
+
+/* Apply rec to entity e (an update when id != 0, else an insert, audited
+ * as such for undo); *id gets the record's id. */
+static int upsert(struct crm_db *db, struct crm_importer *im,
+		  const struct crm_entity *e, struct crm_rec *rec, int64_t *id,
+		  struct crm_row *out, struct crm_err *err)
+{
+	enum crm_import_action a;
+	char num[32];
+
+	if (*id) {
+		snprintf(num, sizeof(num), "%lld", (long long)*id);
+		crm_rec_set(rec, "id", num, CRM_STR);
+	}
+	if (crm_importer_apply(im, rec, out, &a, err) < 0)
+		return -1;
+	if (!*id) {
+		*id = crm_row_id(out);
+		return crm_db_audit(db, e->name, *id, "insert", NULL, err);
+	}
+	return 0;
+}
+
+static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
+		       struct crm_importer *pi, struct crm_lead_conversion *c,
+		       struct crm_err *err)
+{
+	struct crm_row lead, tgt, out;
+	struct crm_rec rec;
+	struct crm_buf key = {0}, domain = {0}, ek = {0}, pk = {0};
+	struct crm_activity act = {.type = "conversion"};
+	const char *email, *cname;
+	char subject[64], now[CRM_TIME_LEN];
+	sqlite3_stmt *st;
+	json_t *j;
+	char *bj;
+	int rc = -1, s;
+
+	memset(c, 0, sizeof(*c));
+	c->lead_id = lid;
+	crm_row_init(&lead, &crm_lead_entity);
+	crm_row_init(&tgt, &crm_contact_entity);
+	crm_row_init(&out, &crm_contact_entity);
+	crm_rec_init(&rec);
+	s = crm_entity_get(db, &crm_lead_entity, lid, &lead, err);
+	if (s == 0)
+		crm_err_set(err, CRM_EX_NOINPUT, "no lead %lld",
+			    (long long)lid);
+	if (s <= 0)
+		goto out;
+	if (same(crm_row_get(&lead, "status"), "converted")) {
+		crm_err_set(err, CRM_EX_DATAERR,
+			    "already converted at %s (contact %s)",
+			    crm_row_get(&lead, "converted_at")
+				? crm_row_get(&lead, "converted_at")
+				: "?",
+			    crm_row_get(&lead, "contact_id")
+				? crm_row_get(&lead, "contact_id")
+				: "none");
+		goto out;
+	}
+	/* the lead's before-image first: undo restores it last */
+	j = crm_row_to_json(&lead);
+	bj = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	s = crm_db_audit(db, "lead", lid, "update", bj, err);
+	free(bj);
+	if (s < 0)
+		goto out;
+	email = crm_row_get(&lead, "email");
+	cname = crm_row_get(&lead, "company");
+	if (email && crm_norm_email_domain(email, &domain) == 0 &&
+	    crm_company_free_mail(domain.s))
+		crm_buf_reset(&domain);
+	/* the company: by email domain, else by name, else a new one */
+	c->company_id = find_one(db,
+				 "SELECT id FROM companies WHERE domain = ?1 "
+				 "AND ?2 = ?2 ORDER BY id LIMIT 1",
+				 domain.len ? domain.s : NULL, err);
+	if (c->company_id == 0 && cname) {
+		crm_norm_company(cname, strlen(cname), &key);
+		c->company_id =
+		    find_one(db,
+			     "SELECT id FROM companies WHERE name_key = ?1 AND "
+			     "?2 = ?2 ORDER BY id LIMIT 1",
+			     key.s, err);
+	}
+	if (c->company_id < 0)
+		goto out;
+	if (c->company_id || cname || domain.len) {
+		struct crm_row co;
+
+		crm_row_init(&co, &crm_company_entity);
+		c->company = c->company_id ? "linked" : "created";
+		if (c->company_id &&
+		    crm_entity_get(db, &crm_company_entity, c->company_id, &co,
+				   err) <= 0) {
+			crm_row_release(&co);
+			goto out;
+		}
+		fill(&rec, c->company_id ? &co : NULL, "name",
+		     cname ? cname : domain.s);
+		fill(&rec, c->company_id ? &co : NULL, "domain",
+		     domain.len ? domain.s : NULL);
+		fill(&rec, c->company_id ? &co : NULL, "industry",
+		     crm_row_get(&lead, "industry"));
+		fill(&rec, c->company_id ? &co : NULL, "region",
+		     crm_row_get(&lead, "region"));
+		fill(&rec, c->company_id ? &co : NULL, "country",
+		     crm_row_get(&lead, "country"));
+		fill(&rec, c->company_id ? &co : NULL, "owner",
+		     crm_row_get(&lead, "owner"));
+		crm_row_release(&co);
+		crm_row_init(&co, &crm_company_entity);
+		s = upsert(db, pi, &crm_company_entity, &rec, &c->company_id,
+			   &co, err);
+		crm_row_release(&co);
+		if (s < 0)
+			goto out;
+	}
+	/* the contact: by email, else by phone, else a new one */
+	if (email)
+		crm_norm_email_key(email, &ek);
+	c->contact_id = find_one(db,
+				 "SELECT id FROM contacts WHERE email_key = ?1 "
+				 "AND ?2 = ?2 ORDER BY id LIMIT 1",
+				 email ? ek.s : NULL, err);
+	if (c->contact_id == 0 && crm_row_get(&lead, "phone_key"))
+		c->contact_id =
+		    find_one(db,
+			     "SELECT id FROM contacts WHERE phone_key = ?1 AND "
+			     "?2 = ?2 ORDER BY id LIMIT 1",
+			     crm_row_get(&lead, "phone_key"), err);
+	if (c->contact_id < 0)
+		goto out;
+	c->contact = c->contact_id ? "linked" : "created";
+	if (c->contact_id && crm_entity_get(db, &crm_contact_entity,
+					    c->contact_id, &tgt, err) <= 0)
+		goto out;
+	crm_rec_clear(&rec);
+	{
+		static const char *const carry[] = {
+		    "first_name", "last_name", "email",	 "phone",
+		    "company",	  "title",     "region", "country",
+		    "source",	  "owner",     NULL};
+		const struct crm_row *t = c->contact_id ? &tgt : NULL;
+		char num[32];
+
+		for (size_t i = 0; carry[i]; i++)
+			fill(&rec, t, carry[i], crm_row_get(&lead, carry[i]));
+		snprintf(num, sizeof(num), "%lld", (long long)c->company_id);
+		if (c->company_id)
+			fill(&rec, t, "company_id", num);
+		fill_custom(&rec, t, &lead);
+	}
+	if (upsert(db, ci, &crm_contact_entity, &rec, &c->contact_id, &out,
+		   err) < 0)
+		goto out;
+	/* the conversion is an activity of the lead, contact and company */
+	snprintf(subject, sizeof(subject), "lead %lld converted",
+		 (long long)lid);
+	act.subject = subject;
+	act.owner = crm_row_get(&lead, "owner");
+	act.contact_id = c->contact_id;
+	act.company_id = c->company_id;
+	act.lead_id = lid;
+	if (crm_activity_log(db, &act, &c->activity_id, err) < 0 ||
+	    crm_db_audit(db, "activity", c->activity_id, "insert", NULL, err) <
+		0)
+		goto out;
+	st = crm_db_cached(db,
+			   "UPDATE leads SET status = 'converted', "
+			   "converted_at = ?1, contact_id = ?2, company_id = "
+			   "?3, updated_at = ?1 WHERE id = ?4",
+			   err);
+	if (!st)
+		goto out;
+	crm_db_bind_text(st, 1, now_text(db, now));
+	sqlite3_bind_int64(st, 2, c->contact_id);
+	if (c->company_id)
+		sqlite3_bind_int64(st, 3, c->company_id);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, lid);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "cannot update lead", err);
+		goto out;
+	}
+	if (crm_lead_history_add(db, lid, "status",
+				 crm_row_get(&lead, "status"), "converted",
+				 "convert", NULL, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0 && err->code != CRM_EX_NOINPUT) {
+		char pre[sizeof(err->msg)];
+
+		snprintf(pre, sizeof(pre), "%s", err->msg);
+		snprintf(err->msg, sizeof(err->msg), "lead %lld: %s%s%s",
+			 (long long)lid, err->field, err->field[0] ? ": " : "",
+			 pre);
+		err->field[0] = '\0';
+	}
+	crm_row_release(&lead);
+	crm_row_release(&tgt);
+	crm_row_release(&out);
+	crm_rec_release(&rec);
+	crm_buf_release(&key);
+	crm_buf_release(&domain);
+	crm_buf_release(&ek);
+	crm_buf_release(&pk);
+	return rc;
+}
+
+int crm_lead_convert(struct crm_db *db, const int64_t *ids, size_t n,
+		     bool dry_run,
+		     int (*fn)(const struct crm_lead_conversion *c, void *arg),
+		     void *arg, struct crm_err *err)
+{
+	struct crm_import_opts co = {.command = "convert", .keys = "id"};
+	struct crm_import_opts po = {.command = "convert", .keys = "id"};
+	struct crm_importer *ci = NULL, *pi = NULL;
+	struct crm_lead_conversion *c = crm_xcalloc(n + 1, sizeof(*c));
+	int rc = -1;
+
+	if (crm_db_begin(db, err) < 0)
+		goto out;
+	if (crm_db_change(db, "convert", "lead", err) < 0)
+		goto out;
+	ci = crm_importer_new(db, &crm_contact_entity, &co, err);
+	pi = ci ? crm_importer_new(db, &crm_company_entity, &po, err) : NULL;
+	if (!pi)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (convert_one(db, ids[i], ci, pi, &c[i], err) < 0)
+			goto out;
+	rc = finish(db, dry_run, err);
+	for (size_t i = 0; rc == 0 && fn && i < n; i++)
+		if (fn(&c[i], arg) < 0)
+			rc = -1;
+out:
+	if (rc < 0)
+		crm_db_rollback(db);
+	crm_importer_free(ci);
+	crm_importer_free(pi);
+	free(c);
+	return rc;
+}

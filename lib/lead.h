@@ -1,0 +1,148 @@
+/* lead.h - the lead entity: capture with duplicate control, status and
+ * owner history, assignment by rules, the lead pool (reclaim) and
+ * conversion into a contact and a company. */
+#ifndef CRM_LEAD_H
+#define CRM_LEAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "assign.h"
+#include "entity.h"
+
+extern const struct crm_entity crm_lead_entity;
+
+/* Statuses in which a lead is open: owned and worked, counted for
+ * capacities, reclaimable. */
+bool crm_lead_open_status(const char *status);
+
+/* -- duplicates -------------------------------------------------------- */
+
+/* What an incoming lead matched. */
+struct crm_lead_match {
+	const char *entity; /* "lead" or "contact" */
+	int64_t id;
+	const char *by; /* "email" or "phone" */
+};
+
+/* The existing lead (other than self; 0: none) or contact whose email_key
+ * or phone_key equals the given matching forms (NULL: not compared):
+ * leads before contacts, email before phone, lowest id. The one place
+ * leads are matched, so a better engine (crm-dedupe) can replace it.
+ * Returns 1 found (*m filled), 0 none, -1 error. */
+int crm_lead_find_duplicate(struct crm_db *db, const char *email_key,
+			    const char *phone_key, int64_t self,
+			    struct crm_lead_match *m, struct crm_err *err);
+
+/* What import does with a lead that matches one already there. */
+enum crm_lead_dup {
+	CRM_DUP_UPDATE, /* update the matching lead (a contact: skip) */
+	CRM_DUP_SKIP,	/* leave it out */
+	CRM_DUP_FLAG,	/* insert it with duplicate_of set */
+	CRM_DUP_ALLOW,	/* insert it */
+};
+/* "skip" -> CRM_DUP_SKIP ...; -1 when unknown. */
+int crm_lead_dup_parse(const char *s);
+
+/* The hooks' context (crm_hook_counts.ctx): the mode, and a callback that
+ * reports each duplicate (lead: the incoming row; action: "updated",
+ * "skipped", "flagged", "allowed"). Without one: flag, unreported. */
+struct crm_lead_hook_ctx {
+	enum crm_lead_dup mode;
+	void (*report)(const struct crm_row *lead,
+		       const struct crm_lead_match *m, const char *action,
+		       void *arg);
+	void *report_arg;
+};
+
+/* -- status and owner changes ------------------------------------------ */
+
+/* Set status (qualified, unqualified ...) of each selected lead in one
+ * transaction, recording reason in the history and status_reason.
+ * Converted leads are refused. *n gets the number changed. */
+int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
+			const char *status, const char *reason,
+			const char *command, bool dry_run, uint64_t *n,
+			struct crm_err *err);
+
+/* One result of assign. */
+struct crm_lead_assignment {
+	int64_t id;
+	const char *owner; /* NULL: stays unassigned */
+	const char *rule;  /* the rule's name, "default" or NULL */
+	const char *team;  /* NULL when the rule names an owner */
+	const char *strategy;
+	const char *why;
+};
+
+/* Assign the selected leads (q NULL: every unassigned open lead) by the
+ * rules, in one transaction, keeping the rotation state in the database.
+ * Leads with an owner are left alone unless reassign; closed ones always.
+ * fn is called for each lead routed (owner NULL: nobody could take it);
+ * it returns 0 or -1. seed >= 0 replaces the file's. *n gets the number
+ * assigned. */
+int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
+		    const struct crm_query *q, bool reassign, bool dry_run,
+		    int (*fn)(const struct crm_lead_assignment *a, void *arg),
+		    void *arg, uint64_t *n, struct crm_err *err);
+
+/* A lead idle in its owner's hands. */
+struct crm_lead_idle {
+	int64_t id;
+	const char *owner;
+	const char *idle_since; /* the owner's last activity, or assignment */
+	const char *reclaim_at; /* idle_since + idle */
+};
+
+/* The open owned leads whose owner logged no activity on them (an
+ * activity with that owner, or none) since assignment for idle seconds;
+ * with warn > 0 instead those that reach it within warn seconds (nothing
+ * is written). Reclaiming clears the owner, records it as previous_owner
+ * and in the history, in one transaction. fn is called per lead. *n gets
+ * the count. */
+int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
+		     bool dry_run,
+		     int (*fn)(const struct crm_lead_idle *l, void *arg),
+		     void *arg, uint64_t *n, struct crm_err *err);
+
+/* -- conversion -------------------------------------------------------- */
+
+struct crm_lead_conversion {
+	int64_t lead_id, contact_id, company_id, activity_id;
+	const char *contact; /* "created" or "linked" */
+	const char *company; /* "created", "linked" or NULL (none) */
+};
+
+/* Convert the leads ids (n of them) in one transaction: each into a
+ * contact (the one with its email, else its phone, else a new one) and a
+ * company (the one with its email domain, else its company name, else a
+ * new one when it has either), filling only their empty fields, custom
+ * fields carried over by name; logs a "conversion" activity and records
+ * the ids on the lead. A converted lead is an error (CRM_EX_DATAERR). fn
+ * is called per lead after the work is done. */
+int crm_lead_convert(struct crm_db *db, const int64_t *ids, size_t n,
+		     bool dry_run,
+		     int (*fn)(const struct crm_lead_conversion *c, void *arg),
+		     void *arg, struct crm_err *err);
+
+/* -- history ----------------------------------------------------------- */
+
+/* Record a change of field ("status" or "owner") of lead id from -> to
+ * (NULL: none) at db->now by db->actor, inside the caller's
+ * transaction. */
+int crm_lead_history_add(struct crm_db *db, int64_t id, const char *field,
+			 const char *from, const char *to, const char *command,
+			 const char *reason, struct crm_err *err);
+
+/* One history entry. */
+struct crm_lead_change {
+	int64_t id, lead_id;
+	const char *field, *from, *to, *at, *actor, *command, *reason;
+};
+/* Call fn for the history of each lead in ids (n of them; 0: every lead),
+ * oldest first. */
+int crm_lead_history(struct crm_db *db, const int64_t *ids, size_t n,
+		     int (*fn)(const struct crm_lead_change *c, void *arg),
+		     void *arg, struct crm_err *err);
+
+#endif

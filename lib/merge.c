@@ -1,0 +1,472 @@
+/* merge.c - merging duplicate records and undoing merges. See merge.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "merge.h"
+
+/* Quote an SQL identifier that comes from the schema itself. */
+static void ident(struct crm_buf *b, const char *s)
+{
+	crm_buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			crm_buf_addc(b, '"');
+		crm_buf_addc(b, *s);
+	}
+	crm_buf_addc(b, '"');
+}
+
+/* Every (table, column) whose foreign key refers to table's id, as
+ * "table\tcolumn" strings. */
+static int references(struct crm_db *db, const char *table,
+		      struct crm_strv *refs, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(
+	    db,
+	    "SELECT m.name, p.\"from\" FROM sqlite_schema m, "
+	    "pragma_foreign_key_list(m.name) p WHERE m.type = 'table' AND "
+	    "p.\"table\" = ? AND (p.\"to\" IS NULL OR p.\"to\" = 'id') "
+	    "ORDER BY m.name, p.\"from\"",
+	    err);
+	int s;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, table);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		char *r = crm_xasprintf("%s\t%s", crm_db_col_text(st, 0),
+					crm_db_col_text(st, 1));
+		crm_strv_push(refs, r);
+		free(r);
+	}
+	sqlite3_finalize(st);
+	if (s != SQLITE_DONE)
+		return crm_db_error(db, s, "cannot read the schema", err);
+	return 0;
+}
+
+static int exec1(struct crm_db *db, const char *sql, int64_t a, int64_t b,
+		 int64_t c, int nbind, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	int s;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	if (nbind > 1)
+		sqlite3_bind_int64(st, 2, b);
+	if (nbind > 2)
+		sqlite3_bind_int64(st, 3, c);
+	s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (s != SQLITE_DONE)
+		return crm_db_error(db, s, "cannot re-point links", err);
+	return 0;
+}
+
+/* Re-point the rows of ref ("table\tcolumn") from old to survivor, logging
+ * each under merge. */
+static int repoint(struct crm_db *db, const char *ref, int64_t merge,
+		   int64_t old, int64_t survivor, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	char *tbl = crm_xstrdup(ref), *col = strchr(tbl, '\t');
+	int rc = -1;
+	sqlite3_stmt *st;
+	int s;
+
+	*col++ = '\0';
+	crm_buf_adds(&sql, "INSERT INTO crm_merge_links (merge_id, tbl, col, "
+			   "row_id, old_value) SELECT ?, ?, ?, rowid, ");
+	ident(&sql, col);
+	crm_buf_adds(&sql, " FROM ");
+	ident(&sql, tbl);
+	crm_buf_adds(&sql, " WHERE ");
+	ident(&sql, col);
+	crm_buf_adds(&sql, " = ?");
+	st = crm_db_prepare(db, sql.s, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, merge);
+	crm_db_bind_text(st, 2, tbl);
+	crm_db_bind_text(st, 3, col);
+	sqlite3_bind_int64(st, 4, old);
+	s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "cannot log links", err);
+		goto out;
+	}
+	crm_buf_reset(&sql);
+	crm_buf_adds(&sql, "UPDATE ");
+	ident(&sql, tbl);
+	crm_buf_adds(&sql, " SET ");
+	ident(&sql, col);
+	crm_buf_adds(&sql, " = ? WHERE ");
+	ident(&sql, col);
+	crm_buf_adds(&sql, " = ?");
+	rc = exec1(db, sql.s, survivor, old, 0, 2, err);
+out:
+	crm_buf_release(&sql);
+	free(tbl);
+	return rc;
+}
+
+static int enum_pos(const struct crm_field *f, const char *v)
+{
+	for (int i = 0; v && f->values && f->values[i]; i++)
+		if (!strcmp(f->values[i], v))
+			return i;
+	return -1;
+}
+
+/* rows ordered newest update first (ties: the survivor, then by id) */
+static const struct crm_row *const *order_rows;
+static size_t order_survivor;
+
+static int by_update(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const char *ux = crm_row_get(order_rows[x], "updated_at");
+	const char *uy = crm_row_get(order_rows[y], "updated_at");
+	int c = strcmp(uy ? uy : "", ux ? ux : "");
+
+	if (c)
+		return c;
+	if (x == order_survivor || y == order_survivor)
+		return x == order_survivor ? -1 : 1;
+	return crm_row_id(order_rows[x]) < crm_row_id(order_rows[y]) ? -1 : 1;
+}
+
+/* The surviving record from rows[0..n), rows[surv] being the oldest. */
+static int survive(struct crm_db *db, const struct crm_entity *e,
+		   struct crm_row **rows, size_t n, size_t surv,
+		   struct crm_row *res, struct crm_err *err)
+{
+	size_t *ord = crm_xmalloc(n * sizeof(*ord));
+	struct crm_buf tags = {0}, out = {0};
+	char now[CRM_TIME_LEN];
+	int rc = -1;
+
+	for (size_t k = 0; k < n; k++)
+		ord[k] = k;
+	order_rows = (const struct crm_row *const *)rows;
+	order_survivor = surv;
+	qsort(ord, n, sizeof(*ord), by_update);
+	crm_row_copy(res, rows[surv]);
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+
+		if (f->flags & (CRM_FF_SYSTEM | CRM_FF_HIDDEN))
+			continue;
+		if (f->type == CRM_T_TAGS) {
+			crm_buf_reset(&tags);
+			for (size_t k = 0; k < n; k++)
+				if (rows[k]->v[i]) {
+					if (tags.len)
+						crm_buf_addc(&tags, ',');
+					crm_buf_adds(&tags, rows[k]->v[i]);
+				}
+			crm_buf_reset(&out);
+			if (tags.len &&
+			    crm_field_parse(f, tags.s, NULL, &out, err) < 0)
+				goto out;
+			crm_row_set(res, f->name, tags.len ? out.s : NULL);
+			continue;
+		}
+		if (f->type == CRM_T_ENUM && (f->flags & CRM_FF_FORWARD)) {
+			size_t best = surv;
+			for (size_t k = 0; k < n; k++)
+				if (enum_pos(f, rows[k]->v[i]) >
+				    enum_pos(f, rows[best]->v[i]))
+					best = k;
+			crm_row_set(res, f->name, rows[best]->v[i]);
+			continue;
+		}
+		/* the caller's own key stays the survivor's, when it has one */
+		if (!strcmp(f->name, "external_id") && rows[surv]->v[i])
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			const struct crm_row *r = rows[ord[k]];
+			char *key;
+			long ki;
+
+			if (!r->v[i])
+				continue;
+			crm_row_set(res, f->name, r->v[i]);
+			/* the matching form goes with its value */
+			key = crm_xasprintf("%s_key", f->name);
+			ki = crm_entity_field(e, key);
+			if (ki >= 0 && (e->fields[ki].flags & CRM_FF_HIDDEN))
+				crm_row_set(res, key, r->v[ki]);
+			free(key);
+			break;
+		}
+	}
+	/* custom fields: the newest value of each */
+	for (size_t k = n; k-- > 0;) {
+		const char *name;
+		json_t *v;
+		json_object_foreach(rows[ord[k]]->custom, name, v)
+		    json_object_set(res->custom, name, v);
+	}
+	crm_row_set(res, "updated_at", crm_datetime_format(db->now, now));
+	rc = 0;
+out:
+	free(ord);
+	crm_buf_release(&tags);
+	crm_buf_release(&out);
+	return rc;
+}
+
+static int audit(struct crm_db *db, const struct crm_entity *e,
+		 const struct crm_row *row, const char *action,
+		 struct crm_err *err)
+{
+	json_t *j = crm_row_to_json(row);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc = crm_db_audit(db, e->name, crm_row_id(row), action, s, err);
+
+	free(s);
+	json_decref(j);
+	return rc;
+}
+
+int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
+		      const int64_t *ids, size_t n, struct crm_row *result,
+		      int64_t *merge, struct crm_err *err)
+{
+	struct crm_row **rows = crm_xcalloc(n, sizeof(*rows));
+	struct crm_strv refs = {0};
+	struct crm_buf merged = {0}, sql = {0};
+	sqlite3_stmt *st = NULL;
+	size_t surv = 0;
+	int rc = -1, s;
+
+	for (size_t k = 0; k < n; k++) {
+		rows[k] = crm_xmalloc(sizeof(**rows));
+		crm_row_init(rows[k], e);
+		s = crm_entity_get(db, e, ids[k], rows[k], err);
+		if (s < 0)
+			goto out;
+		if (!s) {
+			crm_err_set(err, CRM_EX_NOINPUT, "no %s %lld", e->name,
+				    (long long)ids[k]);
+			goto out;
+		}
+	}
+	for (size_t k = 1; k < n; k++) {
+		const char *a = crm_row_get(rows[k], "created_at");
+		const char *b = crm_row_get(rows[surv], "created_at");
+		int c = strcmp(a ? a : "", b ? b : "");
+		if (c < 0 ||
+		    (!c && crm_row_id(rows[k]) < crm_row_id(rows[surv])))
+			surv = k;
+	}
+	if (survive(db, e, rows, n, surv, result, err) < 0)
+		goto out;
+	for (size_t k = 0; k < n; k++)
+		if (k != surv)
+			crm_buf_addf(&merged, "%s%lld", merged.len ? "," : "",
+				     (long long)crm_row_id(rows[k]));
+	if (crm_db_change(db, "merge", e->name, err) < 0)
+		goto out;
+	st = crm_db_prepare(db,
+			    "INSERT INTO crm_merges (change_id, entity, "
+			    "survivor, merged, at, result_updated_at) VALUES "
+			    "(?, ?, ?, ?, ?, ?)",
+			    err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, db->change);
+	crm_db_bind_text(st, 2, e->name);
+	sqlite3_bind_int64(st, 3, crm_row_id(rows[surv]));
+	crm_db_bind_text(st, 4, merged.s);
+	crm_db_bind_text(st, 5, crm_row_get(result, "updated_at"));
+	crm_db_bind_text(st, 6, crm_row_get(result, "updated_at"));
+	s = sqlite3_step(st);
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "cannot log the merge", err);
+		goto out;
+	}
+	*merge = sqlite3_last_insert_rowid(db->h);
+	if (references(db, e->table, &refs, err) < 0)
+		goto out;
+	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
+	for (size_t k = 0; k < n; k++) {
+		if (k == surv)
+			continue;
+		for (size_t r = 0; r < refs.n; r++)
+			if (repoint(db, refs.v[r], *merge, crm_row_id(rows[k]),
+				    crm_row_id(rows[surv]), err) < 0)
+				goto out;
+		if (audit(db, e, rows[k], "delete", err) < 0 ||
+		    exec1(db, sql.s, crm_row_id(rows[k]), 0, 0, 1, err) < 0)
+			goto out;
+	}
+	if (audit(db, e, rows[surv], "update", err) < 0 ||
+	    crm_entity_write_row(db, e, result, false, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	for (size_t k = 0; k < n; k++) {
+		if (rows[k])
+			crm_row_release(rows[k]);
+		free(rows[k]);
+	}
+	free(rows);
+	crm_strv_release(&refs);
+	crm_buf_release(&merged);
+	crm_buf_release(&sql);
+	return rc;
+}
+
+/* Put the logged links of merge back, checking each (table, column) is
+ * still a foreign key to the entity's table. */
+static int restore_links(struct crm_db *db, const struct crm_entity *e,
+			 int64_t merge, struct crm_err *err)
+{
+	struct crm_strv refs = {0};
+	struct crm_buf sql = {0};
+	sqlite3_stmt *st = NULL;
+	int rc = -1, s;
+
+	if (references(db, e->table, &refs, err) < 0)
+		goto out;
+	st = crm_db_prepare(db,
+			    "SELECT tbl, col, row_id, old_value FROM "
+			    "crm_merge_links WHERE merge_id = ? ORDER BY rowid",
+			    err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, merge);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *tbl = crm_db_col_text(st, 0);
+		const char *col = crm_db_col_text(st, 1);
+		char *ref = crm_xasprintf("%s\t%s", tbl, col);
+		long known = crm_strv_find(&refs, ref);
+
+		free(ref);
+		if (known < 0) {
+			crm_err_set(err, CRM_EX_DATAERR,
+				    "cannot undo: %s.%s no longer refers to %s",
+				    tbl, col, e->table);
+			goto out;
+		}
+		crm_buf_reset(&sql);
+		crm_buf_adds(&sql, "UPDATE ");
+		ident(&sql, tbl);
+		crm_buf_adds(&sql, " SET ");
+		ident(&sql, col);
+		crm_buf_adds(&sql, " = ? WHERE rowid = ?");
+		if (exec1(db, sql.s, sqlite3_column_int64(st, 3),
+			  sqlite3_column_int64(st, 2), 0, 2, err) < 0)
+			goto out;
+	}
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	crm_strv_release(&refs);
+	crm_buf_release(&sql);
+	return rc;
+}
+
+int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
+		   uint64_t *n, struct crm_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	const struct crm_entity *e;
+	struct crm_row row;
+	int64_t change, survivor;
+	char *done_at = NULL, *result_at = NULL, now[CRM_TIME_LEN];
+	int rc = -1, s;
+
+	*n = 0;
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	st = crm_db_prepare(db,
+			    "SELECT change_id, entity, survivor, "
+			    "result_updated_at, undone_at FROM crm_merges "
+			    "WHERE id = ?",
+			    err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, merge);
+	if ((s = sqlite3_step(st)) != SQLITE_ROW) {
+		if (s == SQLITE_DONE)
+			crm_err_set(err, CRM_EX_NOINPUT, "no merge %lld",
+				    (long long)merge);
+		else
+			crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	change = sqlite3_column_int64(st, 0);
+	e = crm_entity_by_name(crm_db_col_text(st, 1));
+	survivor = sqlite3_column_int64(st, 2);
+	result_at = crm_xstrdup(crm_db_col_text(st, 3));
+	if (crm_db_col_text(st, 4))
+		done_at = crm_xstrdup(crm_db_col_text(st, 4));
+	sqlite3_finalize(st);
+	st = NULL;
+	if (done_at) {
+		crm_err_set(err, CRM_EX_DATAERR,
+			    "merge %lld was already undone at %s",
+			    (long long)merge, done_at);
+		goto out;
+	}
+	if (!e) {
+		crm_err_set(err, CRM_EX_SOFTWARE,
+			    "cannot undo merge %lld: "
+			    "unknown entity",
+			    (long long)merge);
+		goto out;
+	}
+	crm_row_init(&row, e);
+	s = crm_entity_get(db, e, survivor, &row, err);
+	if (s > 0 && !force &&
+	    strcmp(crm_row_get(&row, "updated_at")
+		       ? crm_row_get(&row, "updated_at")
+		       : "",
+		   result_at)) {
+		crm_err_set(err, CRM_EX_DATAERR,
+			    "%s %lld changed since merge %lld (--force undoes "
+			    "it anyway, losing that change)",
+			    e->name, (long long)survivor, (long long)merge);
+		s = -1;
+	}
+	crm_row_release(&row);
+	if (s < 0)
+		goto out;
+	if (crm_entity_revert(db, change, n, err) < 0 ||
+	    restore_links(db, e, merge, err) < 0)
+		goto out;
+	st = crm_db_prepare(
+	    db, "UPDATE crm_merges SET undone_at = ? WHERE id = ?", err);
+	if (!st)
+		goto out;
+	crm_db_bind_text(st, 1, crm_datetime_format(db->now, now));
+	sqlite3_bind_int64(st, 2, merge);
+	if ((s = sqlite3_step(st)) != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	if (dry_run) {
+		crm_db_rollback(db);
+		rc = 0;
+	} else {
+		rc = crm_db_commit(db, err);
+	}
+out:
+	sqlite3_finalize(st);
+	if (rc < 0)
+		crm_db_rollback(db);
+	free(done_at);
+	free(result_at);
+	return rc;
+}

@@ -1,0 +1,267 @@
+/* stale.c - stale deals and their follow-up tasks. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity.h"
+#include "deal.h"
+#include "filter.h"
+#include "pipeline.h"
+#include "stale.h"
+
+const char *const crm_stale_columns[] = {
+    "id",	 "name",       "pipeline", "stage",   "owner", "idle_since",
+    "idle_days", "limit_days", "reason",   "task_id", NULL};
+
+int crm_stale_check(crm_time since, crm_time now, int64_t idle, double max_days,
+		    int64_t *limit)
+{
+	int64_t quiet = now - since;
+	int64_t stage = max_days > 0 ? (int64_t)llround(max_days * 86400) : 0;
+	bool by_idle = idle > 0 && quiet > idle;
+	bool by_stage = stage > 0 && quiet > stage;
+
+	*limit = 0;
+	/* when both are past, the tighter limit is the one that counts */
+	if (by_stage && (!by_idle || stage <= idle)) {
+		*limit = stage;
+		return 2;
+	}
+	if (by_idle) {
+		*limit = idle;
+		return 1;
+	}
+	return 0;
+}
+
+struct item {
+	int64_t id, contact, company, task;
+	char *name, *pipeline, *stage, *owner;
+	char since[CRM_TIME_LEN];
+	int64_t quiet, limit;
+	int reason;
+};
+
+static void items_free(struct item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].pipeline);
+		free(v[i].stage);
+		free(v[i].owner);
+	}
+	free(v);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? crm_xstrdup(s) : NULL;
+}
+
+static int collect(struct crm_db *db, const struct crm_stale_opts *o,
+		   struct item **out, size_t *n, struct crm_err *err)
+{
+	const struct crm_pipelines *cfg = crm_pipelines_get(err);
+	struct crm_buf sql = {0};
+	struct crm_binds b = {0};
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = -1, s;
+
+	if (!cfg)
+		return -1;
+	crm_buf_adds(&sql, "SELECT id, name, pipeline, stage, owner, "
+			   "contact_id, company_id, "
+			   "coalesce(max(last_activity_at, stage_changed_at), "
+			   "last_activity_at, stage_changed_at, created_at) "
+			   "FROM deals WHERE status = 'open'");
+	if (o->where &&
+	    crm_filter_where(db, &crm_deal_entity, o->where, &sql, &b, err) < 0)
+		goto out;
+	crm_buf_adds(&sql, " ORDER BY id");
+	st = crm_db_prepare(db, sql.s, err);
+	if (!st)
+		goto out;
+	crm_binds_apply(&b, st, 1);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *pn = crm_db_col_text(st, 2);
+		const char *sn = crm_db_col_text(st, 3);
+		const struct crm_pipeline *pl = crm_pipeline_find(cfg, pn);
+		const struct crm_stage *sg = pl ? crm_stage_find(pl, sn) : NULL;
+		struct crm_err e2;
+		crm_time since;
+		int64_t limit;
+		int why;
+		struct item *it;
+
+		if (crm_datetime_parse(crm_db_col_text(st, 7), &since, &e2) < 0)
+			continue;
+		why = crm_stale_check(since, db->now, o->idle,
+				      sg ? sg->max_days : 0, &limit);
+		if (!why)
+			continue;
+		*out = crm_xgrow(*out, &cap, *n + 1, sizeof(**out));
+		it = &(*out)[(*n)++];
+		memset(it, 0, sizeof(*it));
+		it->id = sqlite3_column_int64(st, 0);
+		it->name = dup_or_null(crm_db_col_text(st, 1));
+		it->pipeline = dup_or_null(pn);
+		it->stage = dup_or_null(sn);
+		it->owner = dup_or_null(crm_db_col_text(st, 4));
+		it->contact = sqlite3_column_int64(st, 5);
+		it->company = sqlite3_column_int64(st, 6);
+		crm_datetime_format(since, it->since);
+		it->quiet = db->now - since;
+		it->limit = limit;
+		it->reason = why;
+	}
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	crm_binds_release(&b);
+	crm_buf_release(&sql);
+	return rc;
+}
+
+/* The follow-up task of it: the one there is, or a new one. */
+static int follow_up(struct crm_db *db, struct item *it, bool *made,
+		     struct crm_err *err)
+{
+	sqlite3_stmt *st;
+	char *key =
+	    crm_xasprintf("stale:%lld:%s", (long long)it->id, it->since);
+	char *subject = NULL, *body = NULL, due[CRM_TIME_LEN];
+	struct crm_activity a = {0};
+	int rc = -1, s;
+
+	*made = false;
+	st = crm_db_cached(
+	    db, "SELECT id FROM activities WHERE external_id = ?", err);
+	if (!st)
+		goto out;
+	crm_db_bind_text(st, 1, key);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		it->task = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	if (it->task) {
+		rc = 0;
+		goto out;
+	}
+	subject = crm_xasprintf("Follow up: %s", it->name ? it->name : "deal");
+	body = crm_xasprintf("No activity since %s: %.1f days in stage %s "
+			     "(limit %g days)",
+			     it->since, floor((double)it->quiet / 8640) / 10,
+			     it->stage, (double)it->limit / 86400);
+	a.type = "task";
+	a.subject = subject;
+	a.body = body;
+	a.occurred_at = it->since; /* so that it does not end the quiet */
+	a.owner = it->owner;
+	a.channel = "crm-pipeline stale";
+	a.due_at = crm_datetime_format(db->now + 86400, due);
+	a.contact_id = it->contact;
+	a.company_id = it->company;
+	a.deal_id = it->id;
+	if (crm_activity_log(db, &a, &it->task, err) < 0)
+		goto out;
+	st = crm_db_cached(
+	    db, "UPDATE activities SET external_id = ?2 WHERE id = ?1", err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, it->task);
+	crm_db_bind_text(st, 2, key);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "cannot name the task", err);
+		goto out;
+	}
+	*made = true;
+	rc = 0;
+out:
+	free(key);
+	free(subject);
+	free(body);
+	return rc;
+}
+
+static void item_rec(const struct item *it, struct crm_rec *rec)
+{
+	char num[64];
+
+	crm_rec_clear(rec);
+	snprintf(num, sizeof(num), "%lld", (long long)it->id);
+	crm_rec_add(rec, "id", 2, num, strlen(num), CRM_RAW);
+	crm_rec_adds(rec, "name", it->name);
+	crm_rec_adds(rec, "pipeline", it->pipeline);
+	crm_rec_adds(rec, "stage", it->stage);
+	crm_rec_adds(rec, "owner", it->owner);
+	crm_rec_adds(rec, "idle_since", it->since);
+	snprintf(num, sizeof(num), "%.1f",
+		 floor((double)it->quiet / 8640) / 10);
+	crm_rec_add(rec, "idle_days", 9, num, strlen(num), CRM_RAW);
+	snprintf(num, sizeof(num), "%g", (double)it->limit / 86400);
+	crm_rec_add(rec, "limit_days", 10, num, strlen(num), CRM_RAW);
+	crm_rec_adds(rec, "reason", it->reason == 2 ? "stage" : "idle");
+	if (it->task) {
+		snprintf(num, sizeof(num), "%lld", (long long)it->task);
+		crm_rec_add(rec, "task_id", 7, num, strlen(num), CRM_RAW);
+	} else {
+		crm_rec_add(rec, "task_id", 7, NULL, 0, CRM_NULL);
+	}
+}
+
+int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
+		   int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
+		   uint64_t *found, uint64_t *created, struct crm_err *err)
+{
+	struct item *v = NULL;
+	size_t n = 0;
+	uint64_t made = 0;
+	struct crm_rec rec;
+	int rc = -1;
+
+	crm_rec_init(&rec);
+	if (o->create_tasks && crm_db_begin(db, err) < 0)
+		goto out;
+	if (collect(db, o, &v, &n, err) < 0)
+		goto out;
+	for (size_t i = 0; o->create_tasks && i < n; i++) {
+		bool m;
+
+		if (follow_up(db, &v[i], &m, err) < 0)
+			goto out;
+		made += m;
+	}
+	if (o->create_tasks) {
+		if (o->dry_run)
+			crm_db_rollback(db);
+		else if (crm_db_commit(db, err) < 0)
+			goto out;
+	}
+	if (found)
+		*found = n;
+	if (created)
+		*created = made;
+	for (size_t i = 0; i < n; i++) {
+		item_rec(&v[i], &rec);
+		if (fn(&rec, arg) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0 && db->in_tx)
+		crm_db_rollback(db);
+	crm_rec_release(&rec);
+	items_free(v, n);
+	return rc;
+}

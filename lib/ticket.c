@@ -1,0 +1,1133 @@
+/* ticket.c - the ticket entity and its SLA clock.
+ *
+ * Due times are never adjusted step by step: every write recomputes them
+ * from the ticket's status history (pending and on_hold spans, and spans
+ * between a solve and a reopen, do not count), its replies (activities)
+ * and its policy, so a pause, a reopen and a priority change all follow
+ * from one rule. Breach flags are only ever set: a target met late stays
+ * breached. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity.h"
+#include "normalize.h"
+#include "share.h"
+#include "ticket.h"
+#include "view.h"
+
+static const char *const channels[] = {"email", "phone",  "web",
+				       "chat",	"social", NULL};
+static const char *const priorities[] = {"low", "normal", "high", "urgent",
+					 NULL};
+static const char *const statuses[] = {"new",	 "open",   "pending", "on_hold",
+				       "solved", "closed", NULL};
+
+/* Field positions in ticket_fields. */
+enum {
+	F_ID,
+	F_EXTERNAL_ID,
+	F_SUBJECT,
+	F_DESCRIPTION,
+	F_CONTACT,
+	F_COMPANY,
+	F_CHANNEL,
+	F_PRIORITY,
+	F_STATUS,
+	F_ASSIGNEE,
+	F_TEAM,
+	F_TAGS,
+	F_FIRST_RESPONSE,
+	F_SOLVED,
+	F_CLOSED,
+	F_POLICY,
+	F_DUE, /* + kind: first_reply_due, next_reply_due, resolution_due */
+	F_BREACHED = F_DUE + CRM_SLA_NKINDS, /* + kind */
+	F_AWAITING = F_BREACHED + CRM_SLA_NKINDS,
+	F_LAST_ACTIVITY,
+	F_CREATED,
+	F_UPDATED,
+};
+
+static const struct crm_field ticket_fields[] = {
+    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    {"subject", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"description", CRM_T_TEXT, 0},
+    {"contact_id", CRM_T_REF, 0, NULL, "contact"},
+    {"company_id", CRM_T_REF, 0, NULL, "company"},
+    {"channel", CRM_T_ENUM, 0, channels},
+    {"priority", CRM_T_ENUM, CRM_FF_BRIEF, priorities},
+    {"status", CRM_T_ENUM, CRM_FF_BRIEF, statuses},
+    {"assignee", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"team", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"tags", CRM_T_TAGS, 0},
+    {"first_response_at", CRM_T_TIME, 0},
+    {"solved_at", CRM_T_TIME, 0},
+    {"closed_at", CRM_T_TIME, 0},
+    {"sla_policy", CRM_T_TEXT, CRM_FF_READONLY},
+    {"first_reply_due", CRM_T_TIME, CRM_FF_READONLY},
+    {"next_reply_due", CRM_T_TIME, CRM_FF_READONLY},
+    {"resolution_due", CRM_T_TIME, CRM_FF_READONLY | CRM_FF_BRIEF},
+    {"first_reply_breached", CRM_T_BOOL, CRM_FF_READONLY},
+    {"next_reply_breached", CRM_T_BOOL, CRM_FF_READONLY},
+    {"resolution_breached", CRM_T_BOOL, CRM_FF_READONLY},
+    {"awaiting_since", CRM_T_TIME, CRM_FF_READONLY},
+    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+};
+
+/* -- the policy file ---------------------------------------------------- */
+
+static struct {
+	const char *path; /* NULL: the default */
+	struct crm_sla sla;
+	bool loaded;
+} pol;
+
+void crm_ticket_use_policies(const char *path)
+{
+	crm_ticket_policies_release();
+	pol.path = path;
+}
+
+const struct crm_sla *crm_ticket_policies(struct crm_err *err)
+{
+	char *def;
+	int rc;
+
+	if (pol.loaded)
+		return &pol.sla;
+	def = pol.path ? NULL : crm_share_path("sla.json");
+	rc = crm_sla_load(pol.path ? pol.path : def, &pol.sla, err);
+	free(def);
+	if (rc < 0) {
+		crm_sla_release(&pol.sla);
+		return NULL;
+	}
+	pol.loaded = true;
+	return &pol.sla;
+}
+
+void crm_ticket_policies_release(void)
+{
+	if (pol.loaded)
+		crm_sla_release(&pol.sla);
+	pol.loaded = false;
+}
+
+/* -- small helpers ------------------------------------------------------ */
+
+static bool is_done(const char *status)
+{
+	return status &&
+	       (!strcmp(status, "solved") || !strcmp(status, "closed"));
+}
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static crm_time when(const char *s)
+{
+	crm_time t;
+	struct crm_err e;
+
+	if (!s || crm_datetime_parse(s, &t, &e) < 0)
+		return CRM_BIZ_NEVER;
+	return t;
+}
+
+static void set_time(struct crm_row *row, int f, crm_time t)
+{
+	char buf[CRM_TIME_LEN];
+
+	free(row->v[f]);
+	row->v[f] = t == CRM_BIZ_NEVER
+			? NULL
+			: crm_xstrdup(crm_datetime_format(t, buf));
+}
+
+static void set_str(struct crm_row *row, int f, const char *s)
+{
+	free(row->v[f]);
+	row->v[f] = s ? crm_xstrdup(s) : NULL;
+}
+
+/* One status change. */
+struct step {
+	crm_time at;
+	char status[16];
+};
+
+struct timeline {
+	struct step *v;
+	size_t n, cap;
+};
+
+static void push_step(struct timeline *tl, crm_time at, const char *status)
+{
+	tl->v = crm_xgrow(tl->v, &tl->cap, tl->n + 1, sizeof(*tl->v));
+	tl->v[tl->n].at = at;
+	snprintf(tl->v[tl->n].status, sizeof(tl->v[tl->n].status), "%s",
+		 status);
+	tl->n++;
+}
+
+/* A new ticket's history: its status since it was created, or for one
+ * imported as solved or closed, open until it was solved. */
+static void first_steps(const struct crm_row *row, crm_time now,
+			struct timeline *tl)
+{
+	crm_time c = when(row->v[F_CREATED]), s = when(row->v[F_SOLVED]);
+
+	if (c == CRM_BIZ_NEVER)
+		c = now;
+	if (is_done(row->v[F_STATUS]) && s != CRM_BIZ_NEVER && s > c) {
+		push_step(tl, c, "open");
+		push_step(tl, s, row->v[F_STATUS]);
+	} else {
+		push_step(tl, c, row->v[F_STATUS]);
+	}
+}
+
+static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
+		      struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "SELECT at, to_status FROM ticket_status_history WHERE ticket_id = "
+	    "? ORDER BY at, id",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		push_step(tl, when(crm_db_col_text(st, 0)),
+			  crm_db_col_text(st, 1));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+}
+
+static int add_history(struct crm_db *db, int64_t id, const char *from,
+		       const char *to, const char *at, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "INSERT INTO ticket_status_history (ticket_id, from_status, "
+	    "to_status, at, actor) VALUES (?, ?, ?, ?, ?)",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, from);
+	crm_db_bind_text(st, 3, to);
+	crm_db_bind_text(st, 4, at);
+	crm_db_bind_text(st, 5, db->actor);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+}
+
+static int add_owner_history(struct crm_db *db, int64_t id,
+			     const struct crm_row *old,
+			     const struct crm_row *row, const char *at,
+			     struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "INSERT INTO ticket_assignee_history (ticket_id, from_assignee, "
+	    "to_assignee, from_team, to_team, at, actor) VALUES (?, ?, ?, ?, "
+	    "?, ?, ?)",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, old ? old->v[F_ASSIGNEE] : NULL);
+	crm_db_bind_text(st, 3, row->v[F_ASSIGNEE]);
+	crm_db_bind_text(st, 4, old ? old->v[F_TEAM] : NULL);
+	crm_db_bind_text(st, 5, row->v[F_TEAM]);
+	crm_db_bind_text(st, 6, at);
+	crm_db_bind_text(st, 7, db->actor);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+}
+
+/* Spans the clock stands still: pausing statuses, and a solve that was
+ * later reopened. The current solve is not a pause: the clock has
+ * stopped because the target was met. */
+static struct crm_span *pauses(const struct crm_sla *s,
+			       const struct timeline *tl, size_t *n)
+{
+	struct crm_span *p = crm_xcalloc(tl->n + 1, sizeof(*p));
+
+	*n = 0;
+	for (size_t i = 0; i < tl->n; i++) {
+		bool last = i + 1 == tl->n;
+		crm_time to = last ? CRM_BIZ_NEVER : tl->v[i + 1].at;
+
+		if (!crm_sla_pauses(s, tl->v[i].status) &&
+		    !(is_done(tl->v[i].status) && !last))
+			continue;
+		if (to <= tl->v[i].at)
+			continue;
+		if (*n && p[*n - 1].to >= tl->v[i].at) {
+			p[*n - 1].to = to; /* touching spans merge */
+			continue;
+		}
+		p[(*n)++] = (struct crm_span){tl->v[i].at, to};
+	}
+	return p;
+}
+
+/* Replies so far: the first and last by an agent, and the first customer
+ * message after the last agent reply (the next-reply clock's start). */
+static int replies(struct crm_db *db, int64_t id, const char *answered,
+		   crm_time *first_out, crm_time *awaiting, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "SELECT min(occurred_at), max(occurred_at) FROM activities WHERE "
+	    "ticket_id = ? AND type = 'reply' AND direction = 'out'",
+	    err);
+	char last[CRM_TIME_LEN] = "";
+	int rc;
+
+	*first_out = *awaiting = CRM_BIZ_NEVER;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*first_out = when(crm_db_col_text(st, 0));
+		if (crm_db_col_text(st, 1))
+			snprintf(last, sizeof(last), "%s",
+				 crm_db_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return crm_db_error(db, rc, "database", err);
+	if (answered && strcmp(answered, last) > 0)
+		snprintf(last, sizeof(last), "%s", answered);
+	if (!last[0])
+		return 0; /* no first response yet: the first-reply clock */
+	st = crm_db_cached(db,
+			   "SELECT min(occurred_at) FROM activities WHERE "
+			   "ticket_id = ? AND type = 'reply' AND direction = "
+			   "'in' AND occurred_at > ?",
+			   err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, last);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*awaiting = when(crm_db_col_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : crm_db_error(db, rc, "database", err);
+}
+
+static int company_key(struct crm_db *db, const char *id, struct crm_buf *out,
+		       struct crm_err *err)
+{
+	sqlite3_stmt *st =
+	    crm_db_cached(db, "SELECT name FROM companies WHERE id = ?", err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, strtoll(id, NULL, 10));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && crm_db_col_text(st, 0)) {
+		const char *n = crm_db_col_text(st, 0);
+		crm_norm_company(n, strlen(n), out);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		   ? 0
+		   : crm_db_error(db, rc, "database", err);
+}
+
+/* The policy, due times and breach flags of row. */
+static int clock(struct crm_db *db, const struct crm_sla *s,
+		 struct crm_row *row, const struct crm_row *old,
+		 struct crm_err *err)
+{
+	const struct crm_sla_policy *p = crm_sla_policy(s, row->v[F_POLICY]);
+	struct timeline tl = {0};
+	struct crm_span *ps = NULL;
+	size_t np;
+	crm_time created = when(row->v[F_CREATED]), first_out, awaiting;
+	crm_time met[CRM_SLA_NKINDS], start[CRM_SLA_NKINDS];
+	int rc = -1;
+
+	if (!old || !p || !same(old->v[F_PRIORITY], row->v[F_PRIORITY]) ||
+	    !same(old->v[F_CHANNEL], row->v[F_CHANNEL]) ||
+	    !same(old->v[F_COMPANY], row->v[F_COMPANY]) ||
+	    !same(old->v[F_TAGS], row->v[F_TAGS])) {
+		struct crm_buf key = {0};
+
+		if (row->v[F_COMPANY] && crm_sla_uses_company(s) &&
+		    company_key(db, row->v[F_COMPANY], &key, err) < 0) {
+			crm_buf_release(&key);
+			return -1;
+		}
+		p = crm_sla_match(s, row->v[F_PRIORITY], row->v[F_CHANNEL],
+				  row->v[F_COMPANY], key.len ? key.s : NULL,
+				  row->v[F_TAGS]);
+		crm_buf_release(&key);
+		set_str(row, F_POLICY, p ? p->name : NULL);
+	}
+	if (created == CRM_BIZ_NEVER)
+		created = db->now;
+	if (old) {
+		if (load_steps(db, crm_row_id(row), &tl, err) < 0 ||
+		    replies(db, crm_row_id(row), row->v[F_FIRST_RESPONSE],
+			    &first_out, &awaiting, err) < 0)
+			goto out;
+		if (!row->v[F_FIRST_RESPONSE] && first_out != CRM_BIZ_NEVER)
+			set_time(row, F_FIRST_RESPONSE, first_out);
+	} else {
+		first_steps(row, db->now, &tl);
+		awaiting = CRM_BIZ_NEVER;
+	}
+	set_time(row, F_AWAITING, awaiting);
+	ps = pauses(s, &tl, &np);
+	start[CRM_SLA_FIRST_REPLY] = start[CRM_SLA_RESOLUTION] = created;
+	start[CRM_SLA_NEXT_REPLY] = awaiting;
+	met[CRM_SLA_RESOLUTION] =
+	    is_done(row->v[F_STATUS]) ? when(row->v[F_SOLVED]) : CRM_BIZ_NEVER;
+	met[CRM_SLA_FIRST_REPLY] = row->v[F_FIRST_RESPONSE]
+				       ? when(row->v[F_FIRST_RESPONSE])
+				       : met[CRM_SLA_RESOLUTION];
+	/* next reply: met when an agent answers (awaiting clears), or by a
+	 * solve */
+	met[CRM_SLA_NEXT_REPLY] = met[CRM_SLA_RESOLUTION];
+	for (int k = 0; k < CRM_SLA_NKINDS; k++) {
+		size_t nk = 0;
+		crm_time due;
+
+		/* pauses after a target was met do not move its due time */
+		while (nk < np && ps[nk].from < met[k])
+			nk++;
+		due = p && start[k] != CRM_BIZ_NEVER
+			  ? crm_sla_due(s, &p->target[k], start[k], ps, nk)
+			  : CRM_BIZ_NEVER;
+		crm_time old_due =
+		    old ? when(old->v[F_DUE + k]) : CRM_BIZ_NEVER;
+		bool b = row->v[F_BREACHED + k] &&
+			 !strcmp(row->v[F_BREACHED + k], "1");
+
+		if (due != CRM_BIZ_NEVER)
+			b |= (met[k] != CRM_BIZ_NEVER ? met[k] : db->now) > due;
+		/* an agent answered the customer just now, after the due
+		 * time */
+		if (k == CRM_SLA_NEXT_REPLY && old_due != CRM_BIZ_NEVER &&
+		    start[k] == CRM_BIZ_NEVER)
+			b |= db->now > old_due;
+		set_time(row, F_DUE + k, due);
+		set_str(row, F_BREACHED + k, b ? "1" : "0");
+	}
+	rc = 0;
+out:
+	free(tl.v);
+	free(ps);
+	return rc;
+}
+
+static int ticket_prepare(struct crm_db *db, const struct crm_entity *e,
+			  struct crm_row *row, const struct crm_row *old,
+			  void *arg, struct crm_err *err)
+{
+	const struct crm_sla *s = crm_ticket_policies(err);
+	char now[CRM_TIME_LEN];
+	const char *ost = old ? old->v[F_STATUS] : NULL;
+
+	(void)e;
+	(void)arg;
+	if (!s)
+		return -1;
+	crm_datetime_format(db->now, now);
+	if (crm_activity_resolve_links(db, row, old, err) < 0)
+		return -1;
+	if (!row->v[F_STATUS])
+		set_str(row, F_STATUS, ost ? ost : "new");
+	if (!row->v[F_PRIORITY])
+		set_str(row, F_PRIORITY,
+			old && old->v[F_PRIORITY] ? old->v[F_PRIORITY]
+						  : "normal");
+	/* an assigned new ticket is open */
+	if (!strcmp(row->v[F_STATUS], "new") && row->v[F_ASSIGNEE] &&
+	    !row->touched[F_STATUS])
+		set_str(row, F_STATUS, "open");
+	if (is_done(row->v[F_STATUS]) && !row->v[F_SOLVED])
+		set_str(row, F_SOLVED, now);
+	if (!strcmp(row->v[F_STATUS], "closed") && !row->v[F_CLOSED])
+		set_str(row, F_CLOSED, now);
+	if (strcmp(row->v[F_STATUS], "closed") && row->v[F_CLOSED] &&
+	    (!old || !row->touched[F_CLOSED]))
+		set_str(row, F_CLOSED, NULL);
+	if (!is_done(row->v[F_STATUS]) && is_done(ost)) {
+		set_str(row, F_SOLVED, NULL); /* reopened */
+		set_str(row, F_CLOSED, NULL);
+	}
+	if (old && !same(ost, row->v[F_STATUS]) &&
+	    add_history(db, crm_row_id(row), ost, row->v[F_STATUS], now, err) <
+		0)
+		return -1;
+	if (old &&
+	    (!same(old->v[F_ASSIGNEE], row->v[F_ASSIGNEE]) ||
+	     !same(old->v[F_TEAM], row->v[F_TEAM])) &&
+	    add_owner_history(db, crm_row_id(row), old, row, now, err) < 0)
+		return -1;
+	/* a ticket loaded with its policy (an export) keeps its clock */
+	if (!old && row->v[F_POLICY])
+		return 0;
+	return clock(db, s, row, old, err);
+}
+
+static int ticket_written(struct crm_db *db, const struct crm_entity *e,
+			  const struct crm_row *row, bool inserted, void *arg,
+			  struct crm_err *err)
+{
+	struct timeline tl = {0};
+	char at[CRM_TIME_LEN];
+	int rc = 0;
+
+	(void)e;
+	(void)arg;
+	if (!inserted)
+		return 0;
+	first_steps(row, db->now, &tl);
+	for (size_t i = 0; rc == 0 && i < tl.n; i++)
+		rc = add_history(db, crm_row_id(row),
+				 i ? tl.v[i - 1].status : NULL, tl.v[i].status,
+				 crm_datetime_format(tl.v[i].at, at), err);
+	if (rc == 0 && (row->v[F_ASSIGNEE] || row->v[F_TEAM]))
+		rc = add_owner_history(db, crm_row_id(row), NULL, row,
+				       row->v[F_CREATED], err);
+	free(tl.v);
+	return rc;
+}
+
+const struct crm_entity crm_ticket_entity = {
+    .name = "ticket",
+    .plural = "tickets",
+    .table = "tickets",
+    .fields = ticket_fields,
+    .nfields = sizeof(ticket_fields) / sizeof(ticket_fields[0]),
+    .keys = "id,external_id",
+    .prepare = ticket_prepare,
+    .written = ticket_written,
+};
+
+/* -- assignment ---------------------------------------------------------- */
+
+/* Tickets whose clock runs, per agent of team t (same order). */
+static int running_counts(struct crm_db *db, const struct crm_sla *s,
+			  const struct crm_sla_team *t, int64_t *count,
+			  struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "SELECT assignee, status, count(*) FROM tickets WHERE assignee "
+	    "IS NOT NULL GROUP BY assignee, status",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	memset(count, 0, t->agents.n * sizeof(*count));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long a = crm_strv_find(&t->agents, crm_db_col_text(st, 0));
+		const char *status = crm_db_col_text(st, 1);
+
+		if (a >= 0 && !is_done(status) && !crm_sla_pauses(s, status))
+			count[a] += sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+}
+
+/* The next agent of team t by its strategy under its cap: index, -1 for
+ * none, -2 on error. */
+static long pick_agent(struct crm_db *db, const struct crm_sla *s,
+		       const struct crm_sla_team *t, struct crm_err *err)
+{
+	int64_t *count = crm_xcalloc(t->agents.n, sizeof(*count));
+	long pick = -1, last = -1;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (running_counts(db, s, t, count, err) < 0)
+		goto fail;
+	if (t->strategy == CRM_TEAM_FEWEST_OPEN) {
+		for (size_t i = 0; i < t->agents.n; i++)
+			if ((!t->cap || count[i] < t->cap) &&
+			    (pick < 0 || count[i] < count[pick]))
+				pick = (long)i;
+		free(count);
+		return pick;
+	}
+	st = crm_db_cached(
+	    db, "SELECT last_assignee FROM ticket_round_robin WHERE team = ?",
+	    err);
+	if (!st)
+		goto fail;
+	crm_db_bind_text(st, 1, t->name);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		last = crm_strv_find(&t->agents, crm_db_col_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		crm_db_error(db, rc, "database", err);
+		goto fail;
+	}
+	for (size_t k = 1; pick < 0 && k <= t->agents.n; k++) {
+		size_t i = (size_t)(last + (long)k) % t->agents.n;
+		if (!t->cap || count[i] < t->cap)
+			pick = (long)i;
+	}
+	free(count);
+	if (pick < 0)
+		return -1;
+	st = crm_db_cached(
+	    db,
+	    "INSERT INTO ticket_round_robin (team, last_assignee) "
+	    "VALUES (?1, ?2) ON CONFLICT (team) DO UPDATE SET "
+	    "last_assignee = ?2",
+	    err);
+	if (!st)
+		return -2;
+	crm_db_bind_text(st, 1, t->name);
+	crm_db_bind_text(st, 2, t->agents.v[pick]);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "database", err), -2;
+	return pick;
+fail:
+	free(count);
+	return -2;
+}
+
+/* -- actions on tickets ---------------------------------------------------- */
+
+struct actx {
+	struct crm_db *db;
+	const struct crm_sla *s;
+	struct crm_importer *im;
+	struct crm_rec set;
+	struct crm_row row;
+};
+
+/* Write set (plus the id) onto ticket id. Returns 1 changed, 0 not, -1. */
+static int apply(struct actx *x, int64_t id, struct crm_err *err)
+{
+	enum crm_import_action a;
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", (long long)id);
+	crm_rec_set(&x->set, "id", num, CRM_STR);
+	if (crm_importer_apply(x->im, &x->set, &x->row, &a, err) < 0)
+		return -1;
+	crm_rec_clear(&x->set);
+	return a == CRM_UPDATED;
+}
+
+static int log_on(struct actx *x, const char *type, const char *direction,
+		  const char *subject, const char *body, const char *owner,
+		  struct crm_err *err)
+{
+	struct crm_activity act = {
+	    .type = type,
+	    .direction = direction,
+	    .subject = subject,
+	    .body = body,
+	    .owner = owner,
+	    .channel = crm_row_get(&x->row, "channel"),
+	    .ticket_id = crm_row_id(&x->row),
+	};
+	const char *c = x->row.v[F_CONTACT], *co = x->row.v[F_COMPANY];
+
+	act.contact_id = c ? strtoll(c, NULL, 10) : 0;
+	act.company_id = co ? strtoll(co, NULL, 10) : 0;
+	return crm_activity_log(x->db, &act, NULL, err);
+}
+
+static int status_allowed(const struct crm_row *row, const char *to,
+			  struct crm_err *err)
+{
+	const char *st = row->v[F_STATUS];
+	long long id = (long long)crm_row_id(row);
+
+	if (!strcmp(to, "open") && !is_done(st))
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "ticket %lld is %s, not solved or closed",
+				   id, st);
+	if (strcmp(to, "open") && !strcmp(st, "closed") && strcmp(to, "closed"))
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "ticket %lld is closed: reopen it first",
+				   id);
+	return 0;
+}
+
+static int act_one(struct actx *x, int64_t id,
+		   const struct crm_ticket_action *a, uint64_t *left,
+		   struct crm_err *err)
+{
+	const char *st;
+	int rc;
+
+	rc = crm_entity_get(x->db, &crm_ticket_entity, id, &x->row, err);
+	if (rc == 0)
+		return crm_err_set(err, CRM_EX_NOINPUT, "no ticket %lld",
+				   (long long)id);
+	if (rc < 0)
+		return -1;
+	st = x->row.v[F_STATUS];
+	switch (a->op) {
+	case CRM_TICKET_NOTE:
+		return log_on(x, "note", NULL, NULL, a->body,
+			      a->author ? a->author : x->db->actor, err) < 0
+			   ? -1
+			   : 1;
+	case CRM_TICKET_REPLY:
+		if (!strcmp(st, "closed"))
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "ticket %lld is closed",
+					   (long long)id);
+		if (log_on(x, "reply", a->customer ? "in" : "out", NULL,
+			   a->body,
+			   a->customer ? NULL
+				       : (a->author ? a->author : x->db->actor),
+			   err) < 0)
+			return -1;
+		if (!a->customer && !strcmp(st, "new"))
+			crm_rec_adds(&x->set, "status", "open");
+		if (a->customer &&
+		    (!strcmp(st, "pending") || !strcmp(st, "solved")))
+			crm_rec_adds(&x->set, "status", "open");
+		return apply(x, id, err) < 0 ? -1 : 1;
+	case CRM_TICKET_STATUS:
+		if (status_allowed(&x->row, a->status, err) < 0)
+			return -1;
+		crm_rec_adds(&x->set, "status", a->status);
+		return apply(x, id, err);
+	case CRM_TICKET_ASSIGN:
+		break;
+	}
+	if (a->team)
+		crm_rec_adds(&x->set, "team", a->team);
+	if (a->autoassign) {
+		const char *tn = a->team ? a->team : x->row.v[F_TEAM];
+		const struct crm_sla_team *t = crm_sla_team(x->s, tn);
+		long pick;
+
+		if (!tn)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "ticket %lld has no team (give "
+					   "--team)",
+					   (long long)id);
+		if (!t)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "no team '%s' in %s", tn,
+					   x->s->path);
+		pick = pick_agent(x->db, x->s, t, err);
+		if (pick < -1)
+			return -1;
+		if (pick < 0) {
+			if (left)
+				(*left)++;
+			crm_rec_clear(&x->set);
+			return 0;
+		}
+		crm_rec_adds(&x->set, "assignee", t->agents.v[pick]);
+	} else if (a->assignee) {
+		crm_rec_adds(&x->set, "assignee", a->assignee);
+	}
+	return apply(x, id, err);
+}
+
+static int actx_open(struct actx *x, struct crm_db *db, const char *command,
+		     struct crm_import_opts *o, struct crm_err *err)
+{
+	*o = (struct crm_import_opts){.command = command,
+				      .mode = CRM_UPDATE_ONLY,
+				      .keys = "id",
+				      .force = true};
+	x->db = db;
+	crm_rec_init(&x->set);
+	crm_row_init(&x->row, &crm_ticket_entity);
+	x->s = crm_ticket_policies(err);
+	if (!x->s)
+		return -1;
+	x->im = crm_importer_new(db, &crm_ticket_entity, o, err);
+	return x->im ? 0 : -1;
+}
+
+static void actx_close(struct actx *x)
+{
+	crm_importer_free(x->im);
+	crm_rec_release(&x->set);
+	crm_row_release(&x->row);
+}
+
+int crm_ticket_act(struct crm_db *db, const int64_t *ids, size_t n,
+		   const struct crm_ticket_action *a, bool dry_run,
+		   uint64_t *changed, uint64_t *left, struct crm_err *err)
+{
+	static const char *const names[] = {"reply", "note", "status",
+					    "assign"};
+	struct crm_import_opts o;
+	struct actx x = {0};
+	int rc = -1;
+
+	*changed = 0;
+	if (left)
+		*left = 0;
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	if (actx_open(&x, db, names[a->op], &o, err) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		int r = act_one(&x, ids[i], a, left, err);
+
+		if (r < 0)
+			goto out;
+		*changed += (uint64_t)r;
+	}
+	if (dry_run) {
+		crm_db_rollback(db);
+		rc = 0;
+	} else {
+		rc = crm_db_commit(db, err);
+	}
+out:
+	if (rc < 0)
+		crm_db_rollback(db);
+	actx_close(&x);
+	return rc;
+}
+
+/* -- the SLA check and escalation ----------------------------------------- */
+
+/* A breached target kept for escalation. */
+struct hit {
+	int64_t id;
+	int kind;
+	crm_time due;
+};
+
+struct scan {
+	crm_time at;
+	int64_t warn;
+	bool keep; /* escalating: keep the breached targets */
+	int (*fn)(const struct crm_sla_hit *h, void *arg);
+	void *arg;
+	uint64_t breached;
+	struct hit *v;
+	size_t n, cap;
+};
+
+/* Report each target of row that is breached or at risk, as it comes:
+ * memory stays flat however many tickets there are. */
+static int scan_one(const struct crm_row *row, void *arg)
+{
+	struct scan *sc = arg;
+
+	if (is_done(row->v[F_STATUS]))
+		return 0;
+	for (int k = 0; k < CRM_SLA_NKINDS; k++) {
+		crm_time due = when(row->v[F_DUE + k]);
+		struct crm_sla_hit h = {row, k, due, false, 0};
+
+		if (due == CRM_BIZ_NEVER)
+			continue;
+		if (k == CRM_SLA_FIRST_REPLY && row->v[F_FIRST_RESPONSE])
+			continue;
+		if (due > sc->at && due - sc->at > sc->warn)
+			continue;
+		h.breached = sc->at > due;
+		h.delta = h.breached ? sc->at - due : due - sc->at;
+		sc->breached += h.breached;
+		if (sc->fn(&h, sc->arg) < 0)
+			return -1;
+		if (!h.breached || !sc->keep)
+			continue;
+		sc->v = crm_xgrow(sc->v, &sc->cap, sc->n + 1, sizeof(*sc->v));
+		sc->v[sc->n++] = (struct hit){crm_row_id(row), k, due};
+	}
+	return 0;
+}
+
+static int applied(struct crm_db *db, int64_t id, const char *level,
+		   struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "SELECT 1 FROM ticket_escalations WHERE ticket_id = ? AND level "
+	    "= ?",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, level);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+}
+
+static int record_level(struct crm_db *db, int64_t id,
+			const struct crm_sla_escalation *l, int kind,
+			crm_time at, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "INSERT INTO ticket_escalations (ticket_id, level, target, action, "
+	    "applied_at) VALUES (?, ?, ?, ?, ?)",
+	    err);
+	char buf[CRM_TIME_LEN];
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, l->name);
+	crm_db_bind_text(st, 3, crm_sla_kind_names[kind]);
+	crm_db_bind_text(st, 4, crm_sla_action_names[l->action]);
+	crm_db_bind_text(st, 5, crm_datetime_format(at, buf));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+}
+
+/* Apply level l to the ticket in x->row (breached target kind). */
+static int escalate(struct actx *x, const struct crm_sla_escalation *l,
+		    int kind, crm_time due, struct crm_err *err)
+{
+	int64_t id = crm_row_id(&x->row);
+	const struct crm_sla_team *t = crm_sla_team(x->s, x->row.v[F_TEAM]);
+	char dbuf[CRM_TIME_LEN], *subject = NULL, *body;
+	const char *owner = NULL;
+	int rc;
+
+	body =
+	    crm_xasprintf("%s %s was due %s", l->name, crm_sla_kind_names[kind],
+			  crm_datetime_format(due, dbuf));
+	switch (l->action) {
+	case CRM_ESC_NOTIFY:
+		owner = !strcmp(l->to, "lead") ? (t && t->lead ? t->lead : NULL)
+					       : l->to;
+		subject = crm_xasprintf("SLA %s breached: notify %s",
+					crm_sla_kind_names[kind],
+					owner ? owner : "the team lead");
+		break;
+	case CRM_ESC_RAISE: {
+		long p = 0;
+
+		while (priorities[p] &&
+		       strcmp(priorities[p], x->row.v[F_PRIORITY]))
+			p++;
+		if (priorities[p] && priorities[p + 1]) {
+			subject =
+			    crm_xasprintf("SLA %s breached: priority %s -> %s",
+					  crm_sla_kind_names[kind],
+					  priorities[p], priorities[p + 1]);
+			crm_rec_adds(&x->set, "priority", priorities[p + 1]);
+		} else {
+			subject = crm_xasprintf(
+			    "SLA %s breached: priority already %s",
+			    crm_sla_kind_names[kind], x->row.v[F_PRIORITY]);
+		}
+		break;
+	}
+	case CRM_ESC_REASSIGN: {
+		const char *to = l->to;
+
+		if (l->team) {
+			const struct crm_sla_team *nt =
+			    crm_sla_team(x->s, l->team);
+			long pick = pick_agent(x->db, x->s, nt, err);
+
+			if (pick < -1) {
+				free(body);
+				return -1;
+			}
+			crm_rec_adds(&x->set, "team", l->team);
+			to = pick >= 0 ? nt->agents.v[pick] : to;
+		}
+		crm_rec_adds(&x->set, "assignee", to ? to : "");
+		subject = crm_xasprintf(
+		    "SLA %s breached: reassigned to %s%s%s",
+		    crm_sla_kind_names[kind], to ? to : "nobody",
+		    l->team ? " in team " : "", l->team ? l->team : "");
+		owner = to;
+		break;
+	}
+	}
+	rc = log_on(x, "escalation", NULL, subject, body, owner, err);
+	if (rc == 0 && x->set.n)
+		rc = apply(x, id, err) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = record_level(x->db, id, l, kind, x->db->now, err);
+	free(subject);
+	free(body);
+	return rc;
+}
+
+static int escalate_all(struct crm_db *db, struct scan *sc, bool dry_run,
+			uint64_t *escalated, struct crm_err *err)
+{
+	struct crm_import_opts o;
+	struct actx x = {0};
+	int rc = -1;
+
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	if (actx_open(&x, db, "sla --escalate", &o, err) < 0)
+		goto out;
+	for (size_t i = 0; i < sc->n; i++) {
+		struct hit *h = &sc->v[i];
+		int64_t id = h->id;
+		const struct crm_sla_policy *p;
+
+		if (crm_entity_get(db, &crm_ticket_entity, id, &x.row, err) <=
+		    0)
+			goto out;
+		p = crm_sla_policy(x.s, x.row.v[F_POLICY]);
+		for (size_t k = 0; p && k < p->nesc; k++) {
+			const struct crm_sla_escalation *l = &p->esc[k];
+			int r;
+
+			if ((l->kind >= 0 && l->kind != h->kind) ||
+			    sc->at < h->due + l->after)
+				continue;
+			if ((r = applied(db, id, l->name, err)) < 0)
+				goto out;
+			if (r)
+				continue;
+			if (escalate(&x, l, h->kind, h->due, err) < 0)
+				goto out;
+			(*escalated)++;
+			/* the next level sees this one's changes */
+			if (crm_entity_get(db, &crm_ticket_entity, id, &x.row,
+					   err) <= 0)
+				goto out;
+			p = crm_sla_policy(x.s, x.row.v[F_POLICY]);
+		}
+		/* record the breach flags (the clock runs at db->now) */
+		if (apply(&x, id, err) < 0)
+			goto out;
+	}
+	if (dry_run) {
+		crm_db_rollback(db);
+		rc = 0;
+	} else {
+		rc = crm_db_commit(db, err);
+	}
+out:
+	if (rc < 0)
+		crm_db_rollback(db);
+	actx_close(&x);
+	return rc;
+}
+
+int crm_ticket_sla(struct crm_db *db, const struct crm_query *q, crm_time at,
+		   int64_t warn, bool escalate_levels, bool dry_run,
+		   int (*fn)(const struct crm_sla_hit *h, void *arg), void *arg,
+		   uint64_t *breached, uint64_t *escalated, struct crm_err *err)
+{
+	struct scan sc = {.at = at,
+			  .warn = warn,
+			  .keep = escalate_levels,
+			  .fn = fn,
+			  .arg = arg};
+	int rc = -1;
+
+	*breached = *escalated = 0;
+	if (!crm_ticket_policies(err))
+		return -1;
+	if (crm_entity_each(db, &crm_ticket_entity, q, scan_one, &sc, err) < 0)
+		goto out;
+	*breached = sc.breached;
+	if (sc.n && escalate_all(db, &sc, dry_run, escalated, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(sc.v);
+	return rc;
+}
+
+/* -- the thread ----------------------------------------------------------- */
+
+static int push_json(const struct crm_row *row, void *arg)
+{
+	struct crm_rec rec;
+
+	crm_rec_init(&rec);
+	crm_row_to_rec(row, NULL, NULL, &rec);
+	json_array_append_new(arg, crm_rec_to_json(&rec));
+	crm_rec_release(&rec);
+	return 0;
+}
+
+json_t *crm_ticket_thread(struct crm_db *db, int64_t id, struct crm_err *err)
+{
+	struct crm_strv w = {0};
+	struct crm_query q = {.where = &w, .sort = "occurred_at", .limit = -1};
+	json_t *a = json_array();
+	char *c = crm_xasprintf("ticket_id=%lld", (long long)id);
+
+	crm_strv_push(&w, c);
+	free(c);
+	if (crm_entity_each(db, &crm_activity_entity, &q, push_json, a, err) <
+	    0) {
+		json_decref(a);
+		a = NULL;
+	}
+	crm_strv_release(&w);
+	return a;
+}
+
+json_t *crm_ticket_history(struct crm_db *db, int64_t id, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "SELECT from_status, to_status, at, actor FROM "
+	    "ticket_status_history WHERE ticket_id = ? ORDER BY at, id",
+	    err);
+	json_t *a;
+	int rc;
+
+	if (!st)
+		return NULL;
+	a = json_array();
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		static const char *const k[] = {"from", "to", "at", "actor"};
+
+		for (int i = 0; i < 4; i++) {
+			const char *v = crm_db_col_text(st, i);
+			json_object_set_new(o, k[i],
+					    v ? json_string(v) : json_null());
+		}
+		json_array_append_new(a, o);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(a);
+		crm_db_error(db, rc, "database", err);
+		return NULL;
+	}
+	return a;
+}
