@@ -72,13 +72,14 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'f':
 		f = crm_fmt_parse(arg);
-		if (f < 0 || f == CRM_FMT_AUTO)
+		if (f < 0 || f == CRM_FMT_AUTO ||
+		    (f == CRM_FMT_HTML && !cli->cmd->html))
 			argp_error(state, "unknown format '%s'", arg);
 		cli->fmt = (enum crm_fmt)f;
 		break;
 	case 'i':
 		f = crm_fmt_parse(arg);
-		if (f < 0 || f == CRM_FMT_TABLE)
+		if (f < 0 || f == CRM_FMT_TABLE || f == CRM_FMT_HTML)
 			argp_error(state, "unknown input format '%s'", arg);
 		cli->ifmt = (enum crm_fmt)f;
 		break;

@@ -39,6 +39,7 @@ struct crm_command {
 	const struct crm_verb *verbs;
 	size_t nverbs;
 	const struct crm_entity *entity; /* for field-name completion, or NULL */
+	bool html; /* accepts -f html (its verbs write CRM_FMT_HTML) */
 };
 
 struct crm_cli {

@@ -20,6 +20,7 @@ static const char *const fmt_names[] = {
     [CRM_FMT_AUTO] = "auto",	 [CRM_FMT_CSV] = "csv",
     [CRM_FMT_TSV] = "tsv",	 [CRM_FMT_JSON] = "json",
     [CRM_FMT_NDJSON] = "ndjson", [CRM_FMT_TABLE] = "table",
+    [CRM_FMT_HTML] = "html",
 };
 
 int crm_fmt_parse(const char *s)

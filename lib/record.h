@@ -21,6 +21,8 @@ enum crm_fmt {
 	CRM_FMT_JSON,
 	CRM_FMT_NDJSON,
 	CRM_FMT_TABLE,
+	CRM_FMT_HTML, /* output of commands that write it themselves (reports:
+			 struct crm_command.html); no reader or writer */
 };
 
 /* "csv" -> CRM_FMT_CSV ...; -1 when unknown. */

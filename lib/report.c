@@ -1,0 +1,744 @@
+/* report.c - the report framework: ranges, periods bucketed in SQL (with
+ * empty periods filled in by a recursive CTE), grouping by any field,
+ * comparisons, and results as records. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datetime.h"
+#include "filter.h"
+#include "money.h"
+#include "report.h"
+
+static const char *const period_names[] = {
+    [CRM_PERIOD_NONE] = "none",	      [CRM_PERIOD_DAY] = "day",
+    [CRM_PERIOD_WEEK] = "week",	      [CRM_PERIOD_MONTH] = "month",
+    [CRM_PERIOD_QUARTER] = "quarter", [CRM_PERIOD_YEAR] = "year",
+};
+
+int crm_period_parse(const char *s)
+{
+	for (size_t i = 1; i < sizeof(period_names) / sizeof(*period_names);
+	     i++)
+		if (!strcmp(s, period_names[i]))
+			return (int)i;
+	return -1;
+}
+
+int crm_compare_parse(const char *s)
+{
+	if (!strcmp(s, "previous"))
+		return CRM_COMPARE_PREVIOUS;
+	if (!strcmp(s, "year"))
+		return CRM_COMPARE_YEAR;
+	return -1;
+}
+
+int crm_report_range(struct crm_report_opts *o, const char *from,
+		     const char *to, crm_time now, struct crm_err *err)
+{
+	struct crm_err e2 = {0};
+
+	o->has_from = o->has_to = false;
+	o->to = now + 1; /* up to and including now */
+	if (from) {
+		if (crm_datetime_parse(from, &o->from, &e2) < 0)
+			return crm_err_set(err, CRM_EX_USAGE, "--from: %s",
+					   e2.msg);
+		o->has_from = true;
+	}
+	if (to) {
+		if (crm_datetime_parse(to, &o->to, &e2) < 0)
+			return crm_err_set(err, CRM_EX_USAGE, "--to: %s",
+					   e2.msg);
+		if (strlen(to) == 10) /* a date: the whole day */
+			o->to += 86400;
+		o->has_to = true;
+	}
+	if (o->has_from && o->from >= o->to)
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "--from must be before --to");
+	return 0;
+}
+
+void crm_report_init(struct crm_report *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void crm_report_release(struct crm_report *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		crm_rec_release(&r->rows[i]);
+	free(r->rows);
+	crm_strv_release(&r->cols);
+	crm_strv_release(&r->labels);
+	free(r->chart);
+	free(r->subtitle);
+	memset(r, 0, sizeof(*r));
+}
+
+void crm_report_add(struct crm_report *r, const struct crm_rec *row)
+{
+	r->rows = crm_xgrow(r->rows, &r->cap, r->n + 1, sizeof(*r->rows));
+	crm_rec_init(&r->rows[r->n]);
+	crm_rec_copy(&r->rows[r->n], row);
+	r->n++;
+}
+
+int crm_report_fetch(struct crm_db *db, sqlite3_stmt *st, struct crm_report *r,
+		     struct crm_err *err)
+{
+	int ncol = sqlite3_column_count(st), rc;
+	struct crm_rec rec;
+
+	if (!r->cols.n)
+		for (int i = 0; i < ncol; i++)
+			crm_strv_push(&r->cols, sqlite3_column_name(st, i));
+	crm_rec_init(&rec);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		crm_rec_clear(&rec);
+		for (int i = 0; i < ncol; i++) {
+			/* the type first: column_text may convert it */
+			int t = sqlite3_column_type(st, i);
+			const char *v =
+			    (const char *)sqlite3_column_text(st, i);
+
+			crm_rec_add(&rec, r->cols.v[i], strlen(r->cols.v[i]), v,
+				    v ? (size_t)sqlite3_column_bytes(st, i) : 0,
+				    t == SQLITE_NULL ? CRM_NULL
+				    : t == SQLITE_INTEGER || t == SQLITE_FLOAT
+					? CRM_RAW
+					: CRM_STR);
+		}
+		crm_report_add(r, &rec);
+	}
+	crm_rec_release(&rec);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "report", err);
+	return 0;
+}
+
+/* Period arithmetic in SQL. Dates are 'YYYY-MM-DD' text. */
+void crm_period_start_sql(enum crm_period p, const char *x, struct crm_buf *sql)
+{
+	switch (p) {
+	case CRM_PERIOD_WEEK: /* back to Monday */
+		crm_buf_addf(sql,
+			     "date(%s, '-' || ((strftime('%%w', %s) + 6) %% 7)"
+			     " || ' days')",
+			     x, x);
+		break;
+	case CRM_PERIOD_MONTH:
+		crm_buf_addf(sql, "date(%s, 'start of month')", x);
+		break;
+	case CRM_PERIOD_QUARTER:
+		crm_buf_addf(sql,
+			     "date(%s, 'start of month', '-' || "
+			     "((strftime('%%m', %s) - 1) %% 3) || ' months')",
+			     x, x);
+		break;
+	case CRM_PERIOD_YEAR:
+		crm_buf_addf(sql, "date(%s, 'start of year')", x);
+		break;
+	default:
+		crm_buf_addf(sql, "date(%s)", x);
+	}
+}
+
+void crm_period_label_sql(enum crm_period p, const char *s, struct crm_buf *sql)
+{
+	switch (p) {
+	case CRM_PERIOD_WEEK: /* the ISO year and week of its Thursday */
+		crm_buf_addf(sql,
+			     "strftime('%%Y', date(%s, '+3 days')) || '-W' || "
+			     "printf('%%02d', (strftime('%%j', date(%s, "
+			     "'+3 days')) - 1) / 7 + 1)",
+			     s, s);
+		break;
+	case CRM_PERIOD_MONTH:
+		crm_buf_addf(sql, "substr(%s, 1, 7)", s);
+		break;
+	case CRM_PERIOD_QUARTER:
+		crm_buf_addf(sql,
+			     "substr(%s, 1, 4) || '-Q' || ((substr(%s, 6, 2) "
+			     "+ 2) / 3)",
+			     s, s);
+		break;
+	case CRM_PERIOD_YEAR:
+		crm_buf_addf(sql, "substr(%s, 1, 4)", s);
+		break;
+	default:
+		crm_buf_adds(sql, s);
+	}
+}
+
+static const char *period_step(enum crm_period p)
+{
+	switch (p) {
+	case CRM_PERIOD_WEEK:
+		return "'+7 days'";
+	case CRM_PERIOD_MONTH:
+		return "'+1 month'";
+	case CRM_PERIOD_QUARTER:
+		return "'+3 months'";
+	case CRM_PERIOD_YEAR:
+		return "'+1 year'";
+	default:
+		return "'+1 day'";
+	}
+}
+
+/* The SQL expression of field name of entity e, for --by. Field names
+ * come from the entity; a custom field is json_extract with a bound
+ * path. */
+static int by_expr(struct crm_db *db, const struct crm_entity *e,
+		   const char *name, struct crm_buf *sql, struct crm_binds *b,
+		   struct crm_err *err)
+{
+	long i = e ? crm_entity_field(e, name) : -1;
+	int known;
+	char *path;
+
+	if (i >= 0 && !(e->fields[i].flags & CRM_FF_HIDDEN)) {
+		crm_buf_adds(sql, e->fields[i].name);
+		return 0;
+	}
+	if (!e || !*name || strchr(name, '"') || strchr(name, '\\'))
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "--by: cannot group by '%s'", name);
+	known = crm_custom_known(db, e, name, err);
+	if (known < 0)
+		return -1;
+	if (!known)
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "--by: unknown %s field '%s'", e->name,
+				   name);
+	crm_buf_adds(sql, "json_extract(custom, ?)");
+	path = crm_xasprintf("$.\"%s\"", name);
+	crm_binds_push(b, path, 't');
+	free(path);
+	return 0;
+}
+
+/* The base rows: (SELECT *, now AS now_ FROM table WHERE range, filter,
+ * --where). */
+static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
+		    const struct crm_entity *e, const struct crm_report_opts *o,
+		    struct crm_buf *sql, struct crm_binds *b,
+		    struct crm_err *err)
+{
+	char t[CRM_TIME_LEN];
+
+	crm_buf_addf(sql, "(SELECT *, ? AS now_ FROM %s WHERE %s < ?", s->table,
+		     s->time);
+	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
+	crm_binds_push(b, crm_datetime_format(o->to, t), 't');
+	if (o->has_from) {
+		crm_buf_addf(sql, " AND %s >= ?", s->time);
+		crm_binds_push(b, crm_datetime_format(o->from, t), 't');
+	}
+	if (s->filter)
+		crm_buf_addf(sql, " AND (%s)", s->filter);
+	if (o->where && o->where->n) {
+		if (!e)
+			return crm_err_set(err, CRM_EX_USAGE,
+					   "--where: this report has no "
+					   "fields to filter on");
+		if (crm_filter_where(db, e, o->where, sql, b, err) < 0)
+			return -1;
+	}
+	crm_buf_adds(sql, ")");
+	return 0;
+}
+
+static void measures_sql(const struct crm_report_spec *s, struct crm_buf *sql)
+{
+	for (size_t i = 0; i < s->nmeasures; i++)
+		crm_buf_addf(sql, ", %s AS %s", s->measures[i].sql,
+			     s->measures[i].name);
+}
+
+/* Columns a --by or key group is named by in the output. */
+static void group_name(struct crm_buf *sql, const char *name)
+{
+	crm_buf_adds(sql, "\"");
+	crm_buf_adds(sql, name);
+	crm_buf_adds(sql, "\"");
+}
+
+static int build(struct crm_db *db, const struct crm_report_spec *s,
+		 const struct crm_report_opts *o, struct crm_buf *sql,
+		 struct crm_binds *b, struct crm_err *err)
+{
+	const struct crm_entity *e =
+	    s->entity ? crm_entity_by_name(s->entity) : NULL;
+	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
+	struct crm_buf ps = {0};
+	char t[CRM_TIME_LEN];
+	int ngroup = 0, rc = -1;
+
+	if (!o->period) {
+		crm_buf_adds(sql, "SELECT ");
+		if (by) {
+			if (by_expr(db, e, by, sql, b, err) < 0)
+				goto out;
+			crm_buf_adds(sql, " AS ");
+			group_name(sql, by);
+			ngroup++;
+		}
+		if (s->keys) {
+			crm_buf_addf(sql, "%s%s", ngroup ? ", " : "", s->keys);
+			ngroup++;
+		}
+		if (!ngroup)
+			crm_buf_adds(sql, "'all' AS total");
+		measures_sql(s, sql);
+		crm_buf_adds(sql, " FROM ");
+		if (base_sql(db, s, e, o, sql, b, err) < 0)
+			goto out;
+		if (ngroup)
+			crm_buf_addf(sql, " GROUP BY %s",
+				     ngroup == 2 ? "1, 2" : "1");
+		crm_buf_addf(sql, " ORDER BY %s", s->order ? s->order : "1");
+		rc = 0;
+		goto out;
+	}
+
+	/* with periods: aggregate per period start, then join onto every
+	 * period of the range (and every group) so empty ones show */
+	crm_period_start_sql(o->period, s->time, &ps);
+	crm_buf_addf(sql, "WITH agg AS (SELECT %s AS ps_", crm_buf_str(&ps));
+	if (by) {
+		crm_buf_adds(sql, ", ");
+		if (by_expr(db, e, by, sql, b, err) < 0)
+			goto out;
+		crm_buf_adds(sql, " AS g1_");
+	}
+	if (s->keys)
+		crm_buf_addf(sql, ", %s AS g2_", s->keys);
+	measures_sql(s, sql);
+	crm_buf_adds(sql, " FROM ");
+	if (base_sql(db, s, e, o, sql, b, err) < 0)
+		goto out;
+	crm_buf_addf(sql, " GROUP BY 1%s%s), ", by ? ", g1_" : "",
+		     s->keys ? ", g2_" : "");
+	/* first and last period: of the range when given, else of the
+	 * data */
+	crm_buf_reset(&ps);
+	crm_period_start_sql(o->period, "v", &ps);
+	crm_buf_addf(sql,
+		     "p(s) AS (SELECT coalesce((SELECT %s FROM (SELECT ? AS "
+		     "v)), (SELECT min(ps_) FROM agg)) UNION ALL SELECT "
+		     "date(s, %s) FROM p WHERE date(s, %s) <= coalesce("
+		     "(SELECT %s FROM (SELECT datetime(?, '-1 second') AS v) "
+		     "WHERE ?), (SELECT max(ps_) FROM agg))), ",
+		     crm_buf_str(&ps), period_step(o->period),
+		     period_step(o->period), crm_buf_str(&ps));
+	if (o->has_from)
+		crm_binds_push(b, crm_datetime_format(o->from, t), 't');
+	else
+		crm_binds_push(b, "", 'n');
+	crm_binds_push(b, crm_datetime_format(o->to, t), 't');
+	/* the range ends at --to when given or when it starts at --from;
+	 * else at the last period with data */
+	crm_binds_push(b, o->has_from || o->has_to ? "1" : "0", 'i');
+	if (by || s->keys)
+		crm_buf_addf(sql, "g AS (SELECT DISTINCT %s%s%s FROM agg) ",
+			     by ? "g1_" : "", by && s->keys ? ", " : "",
+			     s->keys ? "g2_" : "");
+	else /* one group: every period shows, data or not */
+		crm_buf_adds(sql, "g AS (SELECT 1 AS x_) ");
+	crm_buf_adds(sql, "SELECT ");
+	crm_period_label_sql(o->period, "p.s", sql);
+	crm_buf_adds(sql, " AS period");
+	if (by) {
+		crm_buf_adds(sql, ", g.g1_ AS ");
+		group_name(sql, by);
+	}
+	if (s->keys)
+		crm_buf_addf(sql, ", g.g2_ AS %s", s->keys);
+	for (size_t i = 0; i < s->nmeasures; i++) {
+		const struct crm_measure *m = &s->measures[i];
+
+		if (m->kind == CRM_M_COUNT)
+			crm_buf_addf(sql, ", coalesce(agg.%s, 0) AS %s",
+				     m->name, m->name);
+		else
+			crm_buf_addf(sql, ", agg.%s AS %s", m->name, m->name);
+	}
+	crm_buf_adds(sql,
+		     " FROM p CROSS JOIN g LEFT JOIN agg ON agg.ps_ = p.s");
+	if (by)
+		crm_buf_adds(sql, " AND agg.g1_ IS g.g1_");
+	if (s->keys)
+		crm_buf_adds(sql, " AND agg.g2_ IS g.g2_");
+	crm_buf_adds(sql, " WHERE p.s IS NOT NULL ORDER BY ");
+	if (by)
+		crm_buf_adds(sql, "g.g1_, ");
+	if (s->keys)
+		crm_buf_adds(sql, "g.g2_, ");
+	crm_buf_adds(sql, "p.s");
+	rc = 0;
+out:
+	crm_buf_release(&ps);
+	return rc;
+}
+
+static int bind_all(const struct crm_binds *b, sqlite3_stmt *st)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		int k = (int)i + 1, rc;
+
+		if (b->v[i].type == 'n')
+			rc = sqlite3_bind_null(st, k);
+		else if (b->v[i].type == 'i')
+			rc = sqlite3_bind_int64(st, k,
+						strtoll(b->v[i].s, NULL, 10));
+		else if (b->v[i].type == 'r')
+			rc =
+			    sqlite3_bind_double(st, k, strtod(b->v[i].s, NULL));
+		else
+			rc = sqlite3_bind_text(st, k, b->v[i].s, -1,
+					       SQLITE_TRANSIENT);
+		if (rc != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int run_one(struct crm_db *db, const struct crm_report_spec *s,
+		   const struct crm_report_opts *o, struct crm_report *r,
+		   struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_binds b = {0};
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (build(db, s, o, &sql, &b, err) < 0)
+		goto out;
+	st = crm_db_prepare(db, crm_buf_str(&sql), err);
+	if (!st)
+		goto out;
+	if (bind_all(&b, st) < 0) {
+		crm_db_error(db, SQLITE_ERROR, "report", err);
+		goto out;
+	}
+	rc = crm_report_fetch(db, st, r, err);
+out:
+	sqlite3_finalize(st);
+	crm_binds_release(&b);
+	crm_buf_release(&sql);
+	return rc;
+}
+
+void crm_report_compare_range(const struct crm_report_opts *o, crm_time *from,
+			      crm_time *to)
+{
+	if (o->compare == CRM_COMPARE_PREVIOUS) {
+		*to = o->from;
+		*from = o->from - (o->to - o->from);
+		return;
+	}
+	/* a year back, date by date; 29 February becomes the 28th */
+	for (int k = 0; k < 2; k++) {
+		crm_time t = k ? o->to : o->from;
+		crm_time day = crm_datetime_day_start(t);
+		int64_t y;
+		unsigned m, d;
+
+		crm_civil_from_days(day / 86400, &y, &m, &d);
+		if (m == 2 && d == 29)
+			d = 28;
+		t = crm_days_from_civil(y - 1, m, d) * 86400 + (t - day);
+		*(k ? to : from) = t;
+	}
+}
+
+/* The key of row i of r: its key columns, a period replaced by its
+ * position among the rows with the same other keys. */
+static char *row_key(const struct crm_report *r, size_t i,
+		     const char *const *keys, size_t nkeys)
+{
+	struct crm_buf k = {0};
+	size_t pos = 0;
+	bool period = false;
+
+	for (size_t j = 0; j < nkeys; j++) {
+		const char *v;
+
+		if (!strcmp(keys[j], "period")) {
+			period = true;
+			continue;
+		}
+		v = crm_rec_get(&r->rows[i], keys[j]);
+		crm_buf_adds(&k, v ? v : "\x01");
+		crm_buf_addc(&k, '\x1f');
+	}
+	if (period) {
+		/* rows come ordered by group then period */
+		for (size_t p = i; p-- > 0;) {
+			bool same = true;
+
+			for (size_t j = 0; j < nkeys && same; j++) {
+				const char *a, *b;
+
+				if (!strcmp(keys[j], "period"))
+					continue;
+				a = crm_rec_get(&r->rows[i], keys[j]);
+				b = crm_rec_get(&r->rows[p], keys[j]);
+				same = (!a && !b) || (a && b && !strcmp(a, b));
+			}
+			if (!same)
+				break;
+			pos++;
+		}
+		crm_buf_addf(&k, "#%zu", pos);
+	}
+	return crm_buf_detach(&k);
+}
+
+void crm_report_merge_compare(struct crm_report *r,
+			      const struct crm_report *cmp,
+			      const char *const *keys, size_t nkeys,
+			      const struct crm_measure *m, size_t nm)
+{
+	char **ck = crm_xcalloc(cmp->n ? cmp->n : 1, sizeof(*ck));
+	struct crm_strv cols = {0};
+
+	for (size_t i = 0; i < cmp->n; i++)
+		ck[i] = row_key(cmp, i, keys, nkeys);
+	for (size_t i = 0; i < r->cols.n; i++) {
+		crm_strv_push(&cols, r->cols.v[i]);
+		for (size_t j = 0; j < nm; j++) {
+			char *c;
+
+			if (strcmp(m[j].name, r->cols.v[i]) ||
+			    m[j].kind == CRM_M_TEXT)
+				continue;
+			c = crm_xasprintf("%s_prev", m[j].name);
+			crm_strv_push(&cols, c);
+			free(c);
+			if (m[j].kind == CRM_M_RATE)
+				continue;
+			c = crm_xasprintf("%s_change_pct", m[j].name);
+			crm_strv_push(&cols, c);
+			free(c);
+		}
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		char *key = row_key(r, i, keys, nkeys);
+		const struct crm_rec *prev = NULL;
+
+		for (size_t j = 0; j < cmp->n && !prev; j++)
+			if (!strcmp(key, ck[j]))
+				prev = &cmp->rows[j];
+		free(key);
+		for (size_t j = 0; j < nm; j++) {
+			const char *now, *was;
+			char *c, buf[64];
+
+			if (m[j].kind == CRM_M_TEXT ||
+			    crm_rec_find(&r->rows[i], m[j].name) < 0)
+				continue;
+			now = crm_rec_get(&r->rows[i], m[j].name);
+			was = prev ? crm_rec_get(prev, m[j].name) : NULL;
+			if (!was && !prev && m[j].kind == CRM_M_COUNT)
+				was = "0";
+			c = crm_xasprintf("%s_prev", m[j].name);
+			crm_rec_set(&r->rows[i], c, was, CRM_RAW);
+			free(c);
+			if (m[j].kind == CRM_M_RATE)
+				continue;
+			c = crm_xasprintf("%s_change_pct", m[j].name);
+			if (now && was && strtod(was, NULL) != 0) {
+				double ch =
+				    100.0 *
+				    (strtod(now, NULL) - strtod(was, NULL)) /
+				    fabs(strtod(was, NULL));
+				snprintf(buf, sizeof(buf), "%.1f",
+					 round(ch * 10) / 10);
+				crm_rec_set(&r->rows[i], c, buf, CRM_RAW);
+			} else {
+				crm_rec_set(&r->rows[i], c, NULL, CRM_NULL);
+			}
+			free(c);
+		}
+	}
+	for (size_t i = 0; i < cmp->n; i++)
+		free(ck[i]);
+	free(ck);
+	crm_strv_release(&r->cols);
+	r->cols = cols;
+}
+
+static void describe(const struct crm_report_spec *s,
+		     const struct crm_report_opts *o, struct crm_report *r)
+{
+	struct crm_buf d = {0};
+	char a[CRM_TIME_LEN], b[CRM_TIME_LEN];
+	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
+
+	if (o->has_from)
+		crm_buf_addf(
+		    &d, "%s to %s", crm_datetime_format(o->from, a),
+		    crm_datetime_format(o->has_to ? o->to : o->to - 1, b));
+	else
+		crm_buf_addf(
+		    &d, "until %s",
+		    crm_datetime_format(o->has_to ? o->to : o->to - 1, b));
+	if (o->period)
+		crm_buf_addf(&d, ", by %s", period_names[o->period]);
+	if (by)
+		crm_buf_addf(&d, ", per %s", by);
+	if (o->compare)
+		crm_buf_addf(&d, ", compared with the %s",
+			     o->compare == CRM_COMPARE_YEAR
+				 ? "year before"
+				 : "previous period");
+	r->subtitle = crm_buf_detach(&d);
+}
+
+int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
+		   const struct crm_report_opts *o, struct crm_report *r,
+		   struct crm_err *err)
+{
+	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
+	const char *keys[3];
+	size_t nkeys = 0;
+
+	if (crm_report_sql_functions(db, err) < 0)
+		return -1;
+	r->name = s->name;
+	r->title = s->title;
+	if (o->compare && !o->has_from)
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "--compare needs --from (the span to "
+				   "compare)");
+	if (run_one(db, s, o, r, err) < 0)
+		return -1;
+	if (o->period)
+		keys[nkeys++] = "period";
+	if (by)
+		keys[nkeys++] = by;
+	if (s->keys)
+		keys[nkeys++] = s->keys;
+	for (size_t i = 0; i < nkeys; i++)
+		crm_strv_push(&r->labels, keys[i]);
+	if (!nkeys)
+		crm_strv_push(&r->labels, "total");
+	r->chart = s->chart ? crm_xstrdup(s->chart) : NULL;
+	describe(s, o, r);
+	if (o->compare) {
+		struct crm_report_opts co = *o;
+		struct crm_report cmp;
+		int rc;
+
+		crm_report_compare_range(o, &co.from, &co.to);
+		co.compare = CRM_COMPARE_NONE;
+		crm_report_init(&cmp);
+		rc = run_one(db, s, &co, &cmp, err);
+		if (rc == 0)
+			crm_report_merge_compare(r, &cmp, keys, nkeys,
+						 s->measures, s->nmeasures);
+		crm_report_release(&cmp);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+double crm_percentile(const double *v, size_t n, double p)
+{
+	size_t k;
+
+	if (p == 50 && n % 2 == 0)
+		return (v[n / 2 - 1] + v[n / 2]) / 2;
+	k = (size_t)ceil(p / 100.0 * (double)n);
+	if (k < 1)
+		k = 1;
+	if (k > n)
+		k = n;
+	return v[k - 1];
+}
+
+static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char buf[32];
+	const char *cur = (const char *)sqlite3_value_text(argv[1]);
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	crm_money_format(sqlite3_value_int64(argv[0]), cur ? cur : "", buf);
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* crm_percentile(x, p): the exact percentile of a group's non-null x (see
+ * crm_percentile above); null for no values. */
+struct pct_acc {
+	double *v;
+	size_t n, cap;
+	double p;
+};
+
+static void pct_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct pct_acc *a = sqlite3_aggregate_context(ctx, sizeof(*a));
+
+	(void)argc;
+	if (!a) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	a->p = sqlite3_value_double(argv[1]);
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	a->v = crm_xgrow(a->v, &a->cap, a->n + 1, sizeof(*a->v));
+	a->v[a->n++] = sqlite3_value_double(argv[0]);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void pct_final(sqlite3_context *ctx)
+{
+	struct pct_acc *a = sqlite3_aggregate_context(ctx, 0);
+
+	if (!a || !a->n) {
+		sqlite3_result_null(ctx);
+		if (a)
+			free(a->v);
+		return;
+	}
+	qsort(a->v, a->n, sizeof(*a->v), cmp_double);
+	sqlite3_result_double(ctx, crm_percentile(a->v, a->n, a->p));
+	free(a->v);
+}
+
+int crm_report_sql_functions(struct crm_db *db, struct crm_err *err)
+{
+	int rc = sqlite3_create_function(db->h, "crm_money", 2,
+					 SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+					     SQLITE_INNOCUOUS,
+					 NULL, sql_money, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(
+		    db->h, "crm_percentile", 2,
+		    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+		    NULL, pct_step, pct_final);
+	if (rc != SQLITE_OK)
+		return crm_db_error(db, rc, "report functions", err);
+	/* GROUP BY and DISTINCT over millions of rows sort faster in temp
+	 * files (the OS caches them) than in one growing in-memory b-tree;
+	 * reports only read, so the connection is theirs to tune */
+	return crm_db_exec(db, "PRAGMA temp_store=FILE", err);
+}
