@@ -74,8 +74,11 @@ X
 # statuses
 CRM_NOW=2026-11-23T10:00:00Z expect_code 0 crm-ticket pending "${P[@]}" 1
 CRM_NOW=2026-11-23T11:00:00Z expect_code 0 crm-ticket hold "${P[@]}" 1
-CRM_NOW=2026-11-23T12:00:00Z expect_code 0 crm-ticket solve "${P[@]}" 1 2
-err_has "solved 2 tickets (change"
+CRM_NOW=2026-11-23T12:00:00Z expect_code 0 crm-ticket solve "${P[@]}" 1
+err_has "solved 1 ticket (change"
+# resolve is DESIGN.md's name for solve
+CRM_NOW=2026-11-23T12:00:00Z expect_code 0 crm-ticket resolve "${P[@]}" 2
+err_has "solved 1 ticket (change"
 CRM_NOW=2026-11-23T13:00:00Z expect_code 0 crm-ticket close "${P[@]}" 1
 expect_code 0 crm-ticket list -f csv --fields id,status,solved_at,closed_at --where 'id<=2'
 expect_out "solve sets solved_at, close closed_at" <<'X'
