@@ -42,15 +42,25 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # Debian packages the build and the tests use.
 DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
            libutf8proc-dev sqlite3 mandoc bash-completion zsh fish clang \
-           libclang-rt-14-dev miller time python3-sklearn tzdata jq chromium
+           libclang-rt-14-dev miller time tzdata jq chromium
+# and the benchmarks ("make bench" installs these too)
+BENCH_PKGS = python3-sklearn hyperfine
 
 all: deps-check $(BINS)
 
 # Installs what is missing, then goes on: make, make check and make demo run it.
+# On Debian it asks dpkg about every package; elsewhere it checks the libraries.
 deps-check:
-	@if ! pkg-config --exists $(PKGS) 2>/dev/null || [ ! -f /usr/include/csv.h ] \
-	   || ! command -v mandoc >/dev/null || ! command -v sqlite3 >/dev/null; then \
+	@if command -v dpkg-query >/dev/null; then \
+		for p in $(DEB_PKGS); do \
+			dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' \
+			|| { $(MAKE) --no-print-directory deps; exit $$?; }; \
+		done; \
+	elif ! pkg-config --exists $(PKGS) 2>/dev/null || [ ! -f /usr/include/csv.h ]; then \
 		$(MAKE) --no-print-directory deps; fi
+
+bench-deps:
+	@$(MAKE) --no-print-directory DEB_PKGS="$(DEB_PKGS) $(BENCH_PKGS)" deps-check
 
 deps:
 	@cmd="apt-get install -y --no-install-recommends $(DEB_PKGS)"; \
@@ -107,7 +117,7 @@ FUZZ_TIME ?= 60
 fuzz: deps-check
 	@BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh
 
-bench: all
+bench: all bench-deps
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
 lint-man:
@@ -145,5 +155,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: FORCE all deps deps-check check check-san demo fuzz bench lint-man format \
+.PHONY: FORCE all deps deps-check bench-deps check check-san demo fuzz bench lint-man format \
         install uninstall clean units
