@@ -299,12 +299,9 @@ out:
 
 /* -- contacts (companies, leads) --------------------------------------- */
 
-static const struct crm_entity *verb_entity(struct crm_cli *cli)
+/* The entity a plural names ("contacts", "companies", "leads"), or NULL. */
+static const struct crm_entity *entity_of(const char *plural)
 {
-	const char *plural = cli->verb->name;
-
-	if (!strcmp(plural, "merge") || !strcmp(plural, "undo"))
-		return cli->cmd->entity;
 	for (const char *const *n =
 		 (const char *const[]){"contact", "company", "lead", NULL};
 	     *n; n++) {
@@ -313,6 +310,37 @@ static const struct crm_entity *verb_entity(struct crm_cli *cli)
 			return e;
 	}
 	return NULL;
+}
+
+/* The entity of a verb: its name (contacts ...), or merge's NOUN argument
+ * (contacts when none). NULL with cli->err set when there is none. */
+static const struct crm_entity *verb_entity(struct crm_cli *cli)
+{
+	const struct crm_entity *e;
+
+	if (strcmp(cli->verb->name, "merge")) {
+		e = entity_of(cli->verb->name);
+		if (!e)
+			crm_err_set(&cli->err, CRM_EX_SOFTWARE,
+				    "no %s in this database's schema",
+				    cli->verb->name);
+		return e;
+	}
+	if (cli->args.n > 1) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "merge takes at most one NOUN, not '%s'",
+			    cli->args.v[1]);
+		return NULL;
+	}
+	if (!cli->args.n)
+		return cli->cmd->entity;
+	e = entity_of(cli->args.v[0]);
+	if (!e)
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "merge: unknown NOUN '%s' (contacts, companies%s)",
+			    cli->args.v[0],
+			    crm_entity_by_name("lead") ? ", leads" : "");
+	return e;
 }
 
 struct pair_out {
@@ -441,11 +469,8 @@ int crm_verb_dedupe_find(struct crm_cli *cli)
 	uint64_t np, nm;
 	int status;
 
-	if (!e) {
-		crm_err_set(&cli->err, CRM_EX_SOFTWARE,
-			    "no %s in this database's schema", cli->verb->name);
+	if (!e)
 		return crm_cli_fail(cli);
-	}
 	dd = crm_dedupe_load(cli->db, e, &cli->where, cli->fields, &ids,
 			     &cli->err);
 	if (!dd || crm_dedupe_run(dd, &ro, &cli->err) < 0)
@@ -579,7 +604,7 @@ static int found_clusters(struct crm_cli *cli, const struct crm_entity *e,
 
 int crm_verb_dedupe_merge(struct crm_cli *cli)
 {
-	const struct crm_entity *e = cli->cmd->entity;
+	const struct crm_entity *e = verb_entity(cli);
 	struct member *m = NULL, *byid = NULL;
 	size_t n = 0, merges = 0, merged = 0;
 	struct crm_strv cols = {0};
@@ -589,6 +614,8 @@ int crm_verb_dedupe_merge(struct crm_cli *cli)
 	int64_t *ids = NULL;
 	int status = 0;
 
+	if (!e)
+		return crm_cli_fail(cli);
 	crm_row_init(&row, e);
 	crm_rec_init(&rec);
 	if ((cli->from_stdin ? read_clusters(cli, &m, &n)
