@@ -7,6 +7,7 @@
 
 #include "cli_dedupe.h"
 #include "dedupe.h"
+#include "dedupe_import.h"
 #include "merge.h"
 
 /* The default threshold: a pair is a match when the model says it is more
@@ -215,6 +216,9 @@ static int stream_read(struct crm_cli *cli, struct stream *s,
 			id = num;
 		}
 		if (crm_dedupe_add(s->dd, id, s->vals, &cli->err) < 0) {
+			if (!strcmp(cli->err.field, "id"))
+				snprintf(cli->err.field, sizeof(cli->err.field),
+					 "%s", s->idcol);
 			snprintf(cli->err.file, sizeof(cli->err.file), "%s",
 				 crm_reader_name(r));
 			cli->err.line = rec->line;
@@ -723,4 +727,113 @@ int crm_verb_dedupe_undo(struct crm_cli *cli)
 		     cli->dry_run ? "dry run: " : "", (long long)merge,
 		     (unsigned long long)n);
 	return 0;
+}
+
+/* -- import with duplicate checks -------------------------------------- */
+
+enum { OPT_ON_DUPLICATE = 0x320, OPT_DUPLICATE_THRESHOLD };
+
+const struct argp_option crm_import_dedupe_options[] = {
+    CRM_IMPORT_OPTION_LIST,
+    {"on-duplicate", OPT_ON_DUPLICATE, "POLICY", 0,
+     "A record that matches no key but duplicates one already there (the "
+     "crm-dedupe model): skip it, update that one, flag it (insert it "
+     "tagged possible-duplicate, duplicate_of set) or allow it (insert, "
+     "report only)",
+     0},
+    {"duplicate-threshold", OPT_DUPLICATE_THRESHOLD, "P", 0,
+     "Match probability (percent, 0-100) from which a record is a "
+     "duplicate (default 50)",
+     0},
+    {0},
+};
+
+error_t crm_import_dedupe_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	struct crm_entity_opts *o = cli->opts;
+	char *end;
+	double p;
+
+	switch (key) {
+	case OPT_ON_DUPLICATE:
+		if (crm_dup_policy_parse(arg) < 0)
+			argp_error(state,
+				   "--on-duplicate: expected skip, update, "
+				   "flag or allow, got '%s'",
+				   arg);
+		o->on_duplicate = arg;
+		return 0;
+	case OPT_DUPLICATE_THRESHOLD:
+		errno = 0;
+		p = strtod(arg, &end);
+		if (errno || end == arg || *end || p < 0 || p > 100)
+			argp_error(state,
+				   "--duplicate-threshold: expected a "
+				   "percentage 0-100, got '%s'",
+				   arg);
+		o->duplicate_threshold = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->duplicate_threshold && !o->on_duplicate)
+			argp_error(state, "--duplicate-threshold needs "
+					  "--on-duplicate");
+		if (o->on_duplicate && o->mode == CRM_UPDATE_ONLY)
+			argp_error(state, "--on-duplicate: a record matching "
+					  "no key is rejected by --update-only");
+		if (o->on_duplicate && o->mode == CRM_CREATE_ONLY &&
+		    crm_dup_policy_parse(o->on_duplicate) == CRM_ONDUP_UPDATE)
+			argp_error(state, "--on-duplicate=update: not with "
+					  "--create-only");
+		return 0;
+	default:
+		return crm_entity_opts_parse(key, arg, state);
+	}
+}
+
+/* One line on stderr per duplicate found. */
+static void report_dup(const struct crm_dup_report *r, void *arg)
+{
+	struct crm_cli *cli = arg;
+	static const char *const done[] = {"allowed", "skipped", "updated it",
+					   "flagged"};
+
+	if (cli->quiet)
+		return;
+	fprintf(stderr, "%s:%s:%ld: duplicate of %s %lld (%.2f%%): %s\n",
+		cli->cmd->name, r->input, r->line, cli->cmd->entity->name,
+		(long long)r->target, r->p * 100, done[r->policy]);
+}
+
+int crm_verb_import_dedupe(struct crm_cli *cli)
+{
+	struct crm_entity_opts *o = cli->opts;
+	const struct crm_entity *e = cli->cmd->entity;
+	struct crm_dupcheck *dc;
+	int policy, status;
+	double threshold = DEFAULT_THRESHOLD;
+
+	if (!o->on_duplicate)
+		return crm_verb_import(cli);
+	policy = crm_dup_policy_parse(o->on_duplicate);
+	if (o->duplicate_threshold)
+		threshold = strtod(o->duplicate_threshold, NULL) / 100;
+	dc = crm_dupcheck_new(cli->db, e, policy, threshold, report_dup, cli,
+			      &cli->err);
+	if (!dc)
+		return crm_cli_fail(cli);
+	o->check = crm_dupcheck_import;
+	o->check_arg = dc;
+	status = crm_verb_import(cli);
+	if (!status)
+		crm_cli_note(cli, "%s%llu duplicates of %s already there: %s",
+			     cli->dry_run ? "dry run: " : "",
+			     (unsigned long long)crm_dupcheck_found(dc),
+			     e->plural,
+			     policy == CRM_ONDUP_UPDATE ? "updated"
+			     : policy == CRM_ONDUP_SKIP ? "skipped"
+			     : policy == CRM_ONDUP_FLAG ? "flagged"
+							: "allowed");
+	crm_dupcheck_free(dc);
+	return status;
 }
