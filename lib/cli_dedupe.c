@@ -406,41 +406,92 @@ static size_t *members(const struct crm_dedupe *dd, size_t *n)
 	return m;
 }
 
+/* The members' records, fetched in one query (ids sorted for lookup). */
+struct fetch {
+	int64_t *ids; /* sorted */
+	size_t *pos;  /* pos[k]: where ids[k] goes in recs */
+	struct crm_rec *recs;
+	size_t n;
+};
+
+static int fetch_one(const struct crm_rec *rec, int64_t id, void *arg)
+{
+	struct fetch *f = arg;
+	size_t lo = 0, hi = f->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (f->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < f->n && f->ids[lo] == id)
+		crm_rec_copy(&f->recs[f->pos[lo]], rec);
+	return 0;
+}
+
+static const int64_t *sort_ids;
+
+static int cmp_by_id(const void *a, const void *b)
+{
+	int64_t x = sort_ids[*(const size_t *)a],
+		y = sort_ids[*(const size_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
 static int write_clusters(struct crm_cli *cli, const struct crm_entity *e,
 			  struct crm_dedupe *dd, const int64_t *ids,
 			  size_t *nrec)
 {
 	struct crm_strv cols = {0};
-	struct crm_writer *w;
-	struct crm_rec rec;
-	struct crm_row row;
-	size_t n, *m = members(dd, &n);
+	struct crm_writer *w = NULL;
+	size_t n, *m = members(dd, &n), *ord;
+	int64_t *mids = crm_xmalloc((n + 1) * sizeof(*mids));
+	struct fetch f = {.n = n};
+	struct crm_query q = {.limit = -1};
 	int rc = -1;
 
-	crm_rec_init(&rec);
-	crm_row_init(&row, e);
 	crm_strv_push(&cols, "cluster");
 	crm_strv_push(&cols, "id");
 	crm_strv_push(&cols, "probability");
-	for (size_t f = 0; f < crm_dedupe_nfields(dd); f++)
-		crm_strv_push(&cols, crm_dedupe_field(dd, f));
+	for (size_t fi = 0; fi < crm_dedupe_nfields(dd); fi++)
+		crm_strv_push(&cols, crm_dedupe_field(dd, fi));
+	/* every member's record in one query, then in cluster order */
+	ord = crm_xmalloc((n + 1) * sizeof(*ord));
+	for (size_t k = 0; k < n; k++) {
+		mids[k] = ids[m[k]];
+		ord[k] = k;
+	}
+	sort_ids = mids;
+	qsort(ord, n, sizeof(*ord), cmp_by_id);
+	f.ids = crm_xmalloc((n + 1) * sizeof(*f.ids));
+	f.pos = ord;
+	for (size_t k = 0; k < n; k++)
+		f.ids[k] = mids[ord[k]];
+	f.recs = crm_xcalloc(n + 1, sizeof(*f.recs));
+	for (size_t k = 0; k < n; k++)
+		crm_rec_init(&f.recs[k]);
+	q.ids = mids;
+	q.nids = n;
+	if (n && crm_entity_each_rec(cli->db, e, &q, &cols, fetch_one, &f,
+				     &cli->err) < 0)
+		goto out;
 	w = crm_cli_writer(cli, &cols);
 	for (size_t k = 0; k < n; k++) {
 		size_t i = m[k];
 		char c[32], id[32], p[32];
+		struct crm_rec *rec = &f.recs[k];
 
-		if (crm_entity_get(cli->db, e, ids[i], &row, &cli->err) < 0)
-			goto out;
 		snprintf(c, sizeof(c), "%lld",
 			 (long long)ids[crm_dedupe_cluster(dd, i)]);
 		snprintf(id, sizeof(id), "%lld", (long long)ids[i]);
 		percent(p, sizeof(p), crm_dedupe_prob(dd, i));
-		crm_rec_clear(&rec);
-		crm_row_to_rec(&row, &cols, NULL, &rec);
-		crm_rec_set(&rec, "cluster", c, CRM_STR);
-		crm_rec_set(&rec, "id", id, CRM_STR);
-		crm_rec_set(&rec, "probability", p, CRM_STR);
-		if (crm_writer_write(w, &rec) < 0) {
+		crm_rec_set(rec, "cluster", c, CRM_STR);
+		crm_rec_set(rec, "id", id, CRM_STR);
+		crm_rec_set(rec, "probability", p, CRM_STR);
+		if (crm_writer_write(w, rec) < 0) {
 			crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
 				    strerror(errno));
 			goto out;
@@ -455,8 +506,12 @@ static int write_clusters(struct crm_cli *cli, const struct crm_entity *e,
 	rc = 0;
 out:
 	crm_writer_free(w);
-	crm_rec_release(&rec);
-	crm_row_release(&row);
+	for (size_t k = 0; k < n; k++)
+		crm_rec_release(&f.recs[k]);
+	free(f.recs);
+	free(f.ids);
+	free(ord);
+	free(mids);
 	crm_strv_release(&cols);
 	free(m);
 	return rc;
@@ -779,8 +834,9 @@ error_t crm_import_dedupe_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--duplicate-threshold needs "
 					  "--on-duplicate");
 		if (o->on_duplicate && o->mode == CRM_UPDATE_ONLY)
-			argp_error(state, "--on-duplicate: a record matching "
-					  "no key is rejected by --update-only");
+			argp_error(state,
+				   "--on-duplicate: a record matching "
+				   "no key is rejected by --update-only");
 		if (o->on_duplicate && o->mode == CRM_CREATE_ONLY &&
 		    crm_dup_policy_parse(o->on_duplicate) == CRM_ONDUP_UPDATE)
 			argp_error(state, "--on-duplicate=update: not with "

@@ -16,9 +16,8 @@
 #include "normalize.h"
 
 static const char *const type_names[CRM_DD_NTYPES] = {
-    "ignore", "first_name", "last_name", "name",    "email", "phone",
-    "date",   "postcode",   "address",	 "company", "text",  "number",
-    "domain",
+    "ignore",	"first_name", "last_name", "name", "email",  "phone",  "date",
+    "postcode", "address",    "company",   "text", "number", "domain",
 };
 
 /* Levels per type (the top one is "exact"). */
@@ -396,9 +395,9 @@ static void domain_key(const char *s, struct crm_buf *out)
 		s += 7;
 	if (!strncasecmp(s, "www.", 4))
 		s += 4;
-	for (p = s; *p && *p != '/' && *p != ' ' && *p != '?' && *p != ':';
-	     p++)
-		crm_buf_addc(out, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+	for (p = s; *p && *p != '/' && *p != ' ' && *p != '?' && *p != ':'; p++)
+		crm_buf_addc(out,
+			     (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
 	while (out->len && out->s[out->len - 1] == '.')
 		out->s[--out->len] = '\0';
 }
@@ -455,8 +454,7 @@ static int normalize(int t, const char *s, struct crm_buf *out)
 }
 
 /* Refuse an id seen before (a table of record index + 1 by hash). */
-static int id_unique(struct crm_dedupe *dd, const char *id,
-		     struct crm_err *err)
+static int id_unique(struct crm_dedupe *dd, const char *id, struct crm_err *err)
 {
 	size_t len = strlen(id), j;
 
@@ -508,7 +506,8 @@ long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 		dd->cap = cap;
 	}
 	base = i * dd->nf;
-	if (append(dd, id ? id : "", id ? strlen(id) : 0, &dd->id[i], err) < 0 ||
+	if (append(dd, id ? id : "", id ? strlen(id) : 0, &dd->id[i], err) <
+		0 ||
 	    id_unique(dd, id ? id : "", err) < 0)
 		return -1;
 	for (size_t f = 0; f < dd->nf; f++) {
@@ -626,9 +625,15 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		return ts >= 0.5 || jw >= 0.85;
 	}
 	case CRM_DD_EMAIL: {
+		/* a sub-address ("+tag") at the same domain, or a typo; the
+		 * same local part at another domain is someone else as often
+		 * as not (john.smith@) */
 		const char *as = strchr(s, '@'), *at = strchr(t, '@');
-		if (as && at && as - s == at - t && !strncmp(s, t, as - s))
-			return 1;
+		if (as && at && !strcmp(as, at)) {
+			size_t ls = strcspn(s, "+@"), lt = strcspn(t, "+@");
+			if (ls == lt && !strncmp(s, t, ls))
+				return 1;
+		}
 		return crm_match_damerau(s, t) <= 1;
 	}
 	case CRM_DD_PHONE:
@@ -985,7 +990,8 @@ static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
 			key_add(ks, k, s, NULL);
 			nw = words(s, w, len, 3);
 			for (int a = 0; nw > 1 && a < nw; a++) {
-				if (len[a] < 2 || (size_t)len[a] >= sizeof(word))
+				if (len[a] < 2 ||
+				    (size_t)len[a] >= sizeof(word))
 					continue;
 				memcpy(word, w[a], (size_t)len[a]);
 				word[len[a]] = '\0';

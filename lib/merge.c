@@ -140,8 +140,7 @@ static int by_update(const void *a, const void *b)
 }
 
 /* rows[0..n) in survivorship order: newest update first. */
-static size_t *survivorship_order(struct crm_row **rows, size_t n,
-				  size_t surv)
+static size_t *survivorship_order(struct crm_row **rows, size_t n, size_t surv)
 {
 	size_t *ord = crm_xmalloc(n * sizeof(*ord));
 
@@ -298,9 +297,9 @@ static int64_t parent_of(struct crm_db *db, const struct crm_entity *e,
  * order that is none of the merged records and whose ancestors (links
  * already re-pointed) do not lead back to the survivor; else none. */
 static int survive_self_refs(struct crm_db *db, const struct crm_entity *e,
-			     struct crm_row **rows, size_t n,
-			     const size_t *ord, const int64_t *ids,
-			     struct crm_row *res, struct crm_err *err)
+			     struct crm_row **rows, size_t n, const size_t *ord,
+			     const int64_t *ids, struct crm_row *res,
+			     struct crm_err *err)
 {
 	int64_t self = crm_row_id(res);
 
