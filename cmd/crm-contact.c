@@ -1,6 +1,7 @@
 /* crm-contact - people: add, import, list, show, update, delete, export,
  * tag, undo. Every verb is the shared entity engine's. */
 #include "cli.h"
+#include "cli_dedupe.h"
 #include "cli_view.h"
 #include "contact.h"
 
@@ -10,8 +11,8 @@ static const struct crm_verb verbs[] = {
 	{"import", "[FILE...]",
 	 "Insert or update contacts from CSV, TSV, JSON or NDJSON (stdin "
 	 "without FILE)",
-	 crm_import_options, crm_entity_opts_parse, crm_verb_import,
-	 CRM_VERB_WRITE},
+	 crm_import_dedupe_options, crm_import_dedupe_parse,
+	 crm_verb_import_dedupe, CRM_VERB_WRITE},
 	{"list", "[ID...]", "List contacts (brief columns on a terminal)", NULL,
 	 NULL, crm_verb_list, 0},
 	{"show", "ID|EMAIL|EXTERNAL_ID",

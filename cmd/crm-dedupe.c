@@ -8,9 +8,13 @@ static const struct crm_verb verbs[] = {
      "Find duplicate contacts: clusters (or --pairs) with the match "
      "probability and the agreement of each field",
      crm_dedupe_find_options, crm_dedupe_opts_parse, crm_verb_dedupe_find, 0},
-    {"merge", NULL,
-     "Merge the duplicate contacts found above --threshold, or the "
-     "clusters read from stdin with --stdin",
+    {"companies", NULL,
+     "Find duplicate companies: names without legal forms, domains, "
+     "country, phones",
+     crm_dedupe_find_options, crm_dedupe_opts_parse, crm_verb_dedupe_find, 0},
+    {"merge", "[contacts|companies]",
+     "Merge the duplicates found above --threshold (contacts without "
+     "NOUN), or the clusters read from stdin with --stdin",
      crm_dedupe_merge_options, crm_dedupe_opts_parse, crm_verb_dedupe_merge,
      CRM_VERB_WRITE},
     {"stream", "[FILE...]",

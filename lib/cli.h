@@ -125,8 +125,50 @@ struct crm_entity_opts {
 	const char *reject;
 	bool force, emit, all;
 	void *hook_ctx; /* passed to the entity's hooks (crm_hook_counts.ctx) */
+	/* import --on-duplicate (lib/cli_dedupe.c): the policy and
+	 * threshold as given, and the check crm_verb_import passes on */
+	const char *on_duplicate, *duplicate_threshold;
+	int (*check)(struct crm_db *db, const struct crm_entity *e,
+		     struct crm_import_new *nw, void *arg, struct crm_err *err);
+	void *check_arg;
 };
 extern const struct argp_option crm_add_options[];
+/* The import options as argp_option initializers, for an import verb that
+ * adds its own (crm_import_dedupe_options); crm_import_options is them
+ * alone. */
+#define CRM_IMPORT_OPTION_LIST                                                 \
+	{"map", 'm', "SOURCE=FIELD", 0,                                        \
+	 "Read input column SOURCE as FIELD; repeatable", 0},                  \
+	    {"key", 'k', "KEY,...", 0,                                         \
+	     "Match existing records by these keys in order; the first with "  \
+	     "exactly one match wins (default: the entity's, e.g. "            \
+	     "id,external_id,email)",                                          \
+	     0},                                                               \
+	    {"create-only", CRM_OPT_CREATE_ONLY, 0, 0,                         \
+	     "Only insert; a record that matches one already there is "        \
+	     "rejected",                                                       \
+	     0},                                                               \
+	    {"update-only", CRM_OPT_UPDATE_ONLY, 0, 0,                         \
+	     "Only update; a record matching nothing is rejected", 0},         \
+	    {"reject", CRM_OPT_REJECT, "FILE", 0,                              \
+	     "Load the good records and write the bad ones to FILE, with "     \
+	     "error_line and error columns",                                   \
+	     0},                                                               \
+	    {"force", CRM_OPT_FORCE, 0, 0,                                     \
+	     "Replace the reject file if it exists; let stages move "          \
+	     "backwards",                                                      \
+	     0},                                                               \
+	    {"emit", CRM_OPT_EMIT, 0, 0,                                       \
+	     "Print each record with its id and import_action on stdout", 0}
+/* Keys of the generic verbs' options (crm_entity_opts_parse). */
+enum {
+	CRM_OPT_CREATE_ONLY = 0x200,
+	CRM_OPT_UPDATE_ONLY,
+	CRM_OPT_REJECT,
+	CRM_OPT_FORCE,
+	CRM_OPT_EMIT,
+	CRM_OPT_ALL,
+};
 extern const struct argp_option crm_import_options[];
 extern const struct argp_option crm_update_options[];
 extern const struct argp_option crm_delete_options[];

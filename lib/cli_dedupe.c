@@ -7,6 +7,7 @@
 
 #include "cli_dedupe.h"
 #include "dedupe.h"
+#include "dedupe_import.h"
 #include "merge.h"
 
 /* The default threshold: a pair is a match when the model says it is more
@@ -215,6 +216,9 @@ static int stream_read(struct crm_cli *cli, struct stream *s,
 			id = num;
 		}
 		if (crm_dedupe_add(s->dd, id, s->vals, &cli->err) < 0) {
+			if (!strcmp(cli->err.field, "id"))
+				snprintf(cli->err.field, sizeof(cli->err.field),
+					 "%s", s->idcol);
 			snprintf(cli->err.file, sizeof(cli->err.file), "%s",
 				 crm_reader_name(r));
 			cli->err.line = rec->line;
@@ -299,12 +303,9 @@ out:
 
 /* -- contacts (companies, leads) --------------------------------------- */
 
-static const struct crm_entity *verb_entity(struct crm_cli *cli)
+/* The entity a plural names ("contacts", "companies", "leads"), or NULL. */
+static const struct crm_entity *entity_of(const char *plural)
 {
-	const char *plural = cli->verb->name;
-
-	if (!strcmp(plural, "merge") || !strcmp(plural, "undo"))
-		return cli->cmd->entity;
 	for (const char *const *n =
 		 (const char *const[]){"contact", "company", "lead", NULL};
 	     *n; n++) {
@@ -313,6 +314,37 @@ static const struct crm_entity *verb_entity(struct crm_cli *cli)
 			return e;
 	}
 	return NULL;
+}
+
+/* The entity of a verb: its name (contacts ...), or merge's NOUN argument
+ * (contacts when none). NULL with cli->err set when there is none. */
+static const struct crm_entity *verb_entity(struct crm_cli *cli)
+{
+	const struct crm_entity *e;
+
+	if (strcmp(cli->verb->name, "merge")) {
+		e = entity_of(cli->verb->name);
+		if (!e)
+			crm_err_set(&cli->err, CRM_EX_SOFTWARE,
+				    "no %s in this database's schema",
+				    cli->verb->name);
+		return e;
+	}
+	if (cli->args.n > 1) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "merge takes at most one NOUN, not '%s'",
+			    cli->args.v[1]);
+		return NULL;
+	}
+	if (!cli->args.n)
+		return cli->cmd->entity;
+	e = entity_of(cli->args.v[0]);
+	if (!e)
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "merge: unknown NOUN '%s' (contacts, companies%s)",
+			    cli->args.v[0],
+			    crm_entity_by_name("lead") ? ", leads" : "");
+	return e;
 }
 
 struct pair_out {
@@ -374,41 +406,92 @@ static size_t *members(const struct crm_dedupe *dd, size_t *n)
 	return m;
 }
 
+/* The members' records, fetched in one query (ids sorted for lookup). */
+struct fetch {
+	int64_t *ids; /* sorted */
+	size_t *pos;  /* pos[k]: where ids[k] goes in recs */
+	struct crm_rec *recs;
+	size_t n;
+};
+
+static int fetch_one(const struct crm_rec *rec, int64_t id, void *arg)
+{
+	struct fetch *f = arg;
+	size_t lo = 0, hi = f->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (f->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < f->n && f->ids[lo] == id)
+		crm_rec_copy(&f->recs[f->pos[lo]], rec);
+	return 0;
+}
+
+static const int64_t *sort_ids;
+
+static int cmp_by_id(const void *a, const void *b)
+{
+	int64_t x = sort_ids[*(const size_t *)a],
+		y = sort_ids[*(const size_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
 static int write_clusters(struct crm_cli *cli, const struct crm_entity *e,
 			  struct crm_dedupe *dd, const int64_t *ids,
 			  size_t *nrec)
 {
 	struct crm_strv cols = {0};
-	struct crm_writer *w;
-	struct crm_rec rec;
-	struct crm_row row;
-	size_t n, *m = members(dd, &n);
+	struct crm_writer *w = NULL;
+	size_t n, *m = members(dd, &n), *ord;
+	int64_t *mids = crm_xmalloc((n + 1) * sizeof(*mids));
+	struct fetch f = {.n = n};
+	struct crm_query q = {.limit = -1};
 	int rc = -1;
 
-	crm_rec_init(&rec);
-	crm_row_init(&row, e);
 	crm_strv_push(&cols, "cluster");
 	crm_strv_push(&cols, "id");
 	crm_strv_push(&cols, "probability");
-	for (size_t f = 0; f < crm_dedupe_nfields(dd); f++)
-		crm_strv_push(&cols, crm_dedupe_field(dd, f));
+	for (size_t fi = 0; fi < crm_dedupe_nfields(dd); fi++)
+		crm_strv_push(&cols, crm_dedupe_field(dd, fi));
+	/* every member's record in one query, then in cluster order */
+	ord = crm_xmalloc((n + 1) * sizeof(*ord));
+	for (size_t k = 0; k < n; k++) {
+		mids[k] = ids[m[k]];
+		ord[k] = k;
+	}
+	sort_ids = mids;
+	qsort(ord, n, sizeof(*ord), cmp_by_id);
+	f.ids = crm_xmalloc((n + 1) * sizeof(*f.ids));
+	f.pos = ord;
+	for (size_t k = 0; k < n; k++)
+		f.ids[k] = mids[ord[k]];
+	f.recs = crm_xcalloc(n + 1, sizeof(*f.recs));
+	for (size_t k = 0; k < n; k++)
+		crm_rec_init(&f.recs[k]);
+	q.ids = mids;
+	q.nids = n;
+	if (n && crm_entity_each_rec(cli->db, e, &q, &cols, fetch_one, &f,
+				     &cli->err) < 0)
+		goto out;
 	w = crm_cli_writer(cli, &cols);
 	for (size_t k = 0; k < n; k++) {
 		size_t i = m[k];
 		char c[32], id[32], p[32];
+		struct crm_rec *rec = &f.recs[k];
 
-		if (crm_entity_get(cli->db, e, ids[i], &row, &cli->err) < 0)
-			goto out;
 		snprintf(c, sizeof(c), "%lld",
 			 (long long)ids[crm_dedupe_cluster(dd, i)]);
 		snprintf(id, sizeof(id), "%lld", (long long)ids[i]);
 		percent(p, sizeof(p), crm_dedupe_prob(dd, i));
-		crm_rec_clear(&rec);
-		crm_row_to_rec(&row, &cols, NULL, &rec);
-		crm_rec_set(&rec, "cluster", c, CRM_STR);
-		crm_rec_set(&rec, "id", id, CRM_STR);
-		crm_rec_set(&rec, "probability", p, CRM_STR);
-		if (crm_writer_write(w, &rec) < 0) {
+		crm_rec_set(rec, "cluster", c, CRM_STR);
+		crm_rec_set(rec, "id", id, CRM_STR);
+		crm_rec_set(rec, "probability", p, CRM_STR);
+		if (crm_writer_write(w, rec) < 0) {
 			crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
 				    strerror(errno));
 			goto out;
@@ -423,8 +506,12 @@ static int write_clusters(struct crm_cli *cli, const struct crm_entity *e,
 	rc = 0;
 out:
 	crm_writer_free(w);
-	crm_rec_release(&rec);
-	crm_row_release(&row);
+	for (size_t k = 0; k < n; k++)
+		crm_rec_release(&f.recs[k]);
+	free(f.recs);
+	free(f.ids);
+	free(ord);
+	free(mids);
 	crm_strv_release(&cols);
 	free(m);
 	return rc;
@@ -441,11 +528,8 @@ int crm_verb_dedupe_find(struct crm_cli *cli)
 	uint64_t np, nm;
 	int status;
 
-	if (!e) {
-		crm_err_set(&cli->err, CRM_EX_SOFTWARE,
-			    "no %s in this database's schema", cli->verb->name);
+	if (!e)
 		return crm_cli_fail(cli);
-	}
 	dd = crm_dedupe_load(cli->db, e, &cli->where, cli->fields, &ids,
 			     &cli->err);
 	if (!dd || crm_dedupe_run(dd, &ro, &cli->err) < 0)
@@ -579,7 +663,7 @@ static int found_clusters(struct crm_cli *cli, const struct crm_entity *e,
 
 int crm_verb_dedupe_merge(struct crm_cli *cli)
 {
-	const struct crm_entity *e = cli->cmd->entity;
+	const struct crm_entity *e = verb_entity(cli);
 	struct member *m = NULL, *byid = NULL;
 	size_t n = 0, merges = 0, merged = 0;
 	struct crm_strv cols = {0};
@@ -589,6 +673,8 @@ int crm_verb_dedupe_merge(struct crm_cli *cli)
 	int64_t *ids = NULL;
 	int status = 0;
 
+	if (!e)
+		return crm_cli_fail(cli);
 	crm_row_init(&row, e);
 	crm_rec_init(&rec);
 	if ((cli->from_stdin ? read_clusters(cli, &m, &n)
@@ -696,4 +782,114 @@ int crm_verb_dedupe_undo(struct crm_cli *cli)
 		     cli->dry_run ? "dry run: " : "", (long long)merge,
 		     (unsigned long long)n);
 	return 0;
+}
+
+/* -- import with duplicate checks -------------------------------------- */
+
+enum { OPT_ON_DUPLICATE = 0x320, OPT_DUPLICATE_THRESHOLD };
+
+const struct argp_option crm_import_dedupe_options[] = {
+    CRM_IMPORT_OPTION_LIST,
+    {"on-duplicate", OPT_ON_DUPLICATE, "POLICY", 0,
+     "A record that matches no key but duplicates one already there (the "
+     "crm-dedupe model): skip it, update that one, flag it (insert it "
+     "tagged possible-duplicate, duplicate_of set) or allow it (insert, "
+     "report only)",
+     0},
+    {"duplicate-threshold", OPT_DUPLICATE_THRESHOLD, "P", 0,
+     "Match probability (percent, 0-100) from which a record is a "
+     "duplicate (default 50)",
+     0},
+    {0},
+};
+
+error_t crm_import_dedupe_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	struct crm_entity_opts *o = cli->opts;
+	char *end;
+	double p;
+
+	switch (key) {
+	case OPT_ON_DUPLICATE:
+		if (crm_dup_policy_parse(arg) < 0)
+			argp_error(state,
+				   "--on-duplicate: expected skip, update, "
+				   "flag or allow, got '%s'",
+				   arg);
+		o->on_duplicate = arg;
+		return 0;
+	case OPT_DUPLICATE_THRESHOLD:
+		errno = 0;
+		p = strtod(arg, &end);
+		if (errno || end == arg || *end || p < 0 || p > 100)
+			argp_error(state,
+				   "--duplicate-threshold: expected a "
+				   "percentage 0-100, got '%s'",
+				   arg);
+		o->duplicate_threshold = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->duplicate_threshold && !o->on_duplicate)
+			argp_error(state, "--duplicate-threshold needs "
+					  "--on-duplicate");
+		if (o->on_duplicate && o->mode == CRM_UPDATE_ONLY)
+			argp_error(state,
+				   "--on-duplicate: a record matching "
+				   "no key is rejected by --update-only");
+		if (o->on_duplicate && o->mode == CRM_CREATE_ONLY &&
+		    crm_dup_policy_parse(o->on_duplicate) == CRM_ONDUP_UPDATE)
+			argp_error(state, "--on-duplicate=update: not with "
+					  "--create-only");
+		return 0;
+	default:
+		return crm_entity_opts_parse(key, arg, state);
+	}
+}
+
+/* One line on stderr per duplicate found. */
+static void report_dup(const struct crm_dup_report *r, void *arg)
+{
+	struct crm_cli *cli = arg;
+	static const char *const done[] = {"allowed", "skipped", "updated it",
+					   "flagged"};
+
+	if (cli->quiet)
+		return;
+	fprintf(stderr, "%s:%s:%ld: duplicate of %s %lld (%.2f%%): %s\n",
+		cli->cmd->name, r->input, r->line, cli->cmd->entity->name,
+		(long long)r->target, r->p * 100, done[r->policy]);
+}
+
+int crm_verb_import_dedupe(struct crm_cli *cli)
+{
+	struct crm_entity_opts *o = cli->opts;
+	const struct crm_entity *e = cli->cmd->entity;
+	struct crm_dupcheck *dc;
+	int policy, status;
+	double threshold = DEFAULT_THRESHOLD;
+
+	if (!o->on_duplicate)
+		return crm_verb_import(cli);
+	policy = crm_dup_policy_parse(o->on_duplicate);
+	if (o->duplicate_threshold)
+		threshold = strtod(o->duplicate_threshold, NULL) / 100;
+	dc = crm_dupcheck_new(cli->db, e, policy, threshold, report_dup, cli,
+			      &cli->err);
+	if (!dc)
+		return crm_cli_fail(cli);
+	o->check = crm_dupcheck_import;
+	o->check_arg = dc;
+	status = crm_verb_import(cli);
+	if (!status)
+		crm_cli_note(cli, "%s%llu duplicates of %s already there: %s",
+			     cli->dry_run ? "dry run: " : "",
+			     (unsigned long long)crm_dupcheck_found(dc),
+			     e->plural,
+			     policy == CRM_ONDUP_UPDATE ? "updated"
+			     : policy == CRM_ONDUP_SKIP ? "skipped"
+			     : policy == CRM_ONDUP_FLAG ? "flagged"
+							: "allowed");
+	crm_dupcheck_free(dc);
+	return status;
 }

@@ -1,4 +1,5 @@
-/* cli_dedupe.h - the verbs of crm-dedupe: stream, contacts, merge, undo.
+/* cli_dedupe.h - the verbs of crm-dedupe: stream, contacts, companies,
+ * merge, undo; and import with duplicate checks for entity commands.
  * Their option values live in a struct crm_dedupe_cli the command passes
  * as opts. */
 #ifndef CRM_CLI_DEDUPE_H
@@ -25,5 +26,14 @@ int crm_verb_dedupe_stream(struct crm_cli *cli);
 int crm_verb_dedupe_find(struct crm_cli *cli);
 int crm_verb_dedupe_merge(struct crm_cli *cli);
 int crm_verb_dedupe_undo(struct crm_cli *cli);
+
+/* An entity command's import with import-time duplicate checks: the
+ * generic import options plus --on-duplicate=skip|update|flag|allow and
+ * --duplicate-threshold (opts: struct crm_entity_opts). In a verb table:
+ * {"import", "[FILE...]", "...", crm_import_dedupe_options,
+ *  crm_import_dedupe_parse, crm_verb_import_dedupe, CRM_VERB_WRITE}. */
+extern const struct argp_option crm_import_dedupe_options[];
+error_t crm_import_dedupe_parse(int key, char *arg, struct argp_state *state);
+int crm_verb_import_dedupe(struct crm_cli *cli);
 
 #endif

@@ -7,14 +7,6 @@
 
 #include "cli.h"
 
-enum {
-	OPT_CREATE_ONLY = 0x200,
-	OPT_UPDATE_ONLY,
-	OPT_REJECT,
-	OPT_FORCE,
-	OPT_EMIT,
-	OPT_ALL,
-};
 
 const struct argp_option crm_add_options[] = {
 	{"set", 's', "FIELD=VALUE", 0,
@@ -27,26 +19,7 @@ const struct argp_option crm_add_options[] = {
 };
 
 const struct argp_option crm_import_options[] = {
-	{"map", 'm', "SOURCE=FIELD", 0,
-	 "Read input column SOURCE as FIELD; repeatable", 0},
-	{"key", 'k', "KEY,...", 0,
-	 "Match existing records by these keys in order; the first with "
-	 "exactly one match wins (default: the entity's, e.g. "
-	 "id,external_id,email)",
-	 0},
-	{"create-only", OPT_CREATE_ONLY, 0, 0,
-	 "Only insert; a record that matches one already there is rejected",
-	 0},
-	{"update-only", OPT_UPDATE_ONLY, 0, 0,
-	 "Only update; a record matching nothing is rejected", 0},
-	{"reject", OPT_REJECT, "FILE", 0,
-	 "Load the good records and write the bad ones to FILE, with "
-	 "error_line and error columns",
-	 0},
-	{"force", OPT_FORCE, 0, 0,
-	 "Replace the reject file if it exists; let stages move backwards", 0},
-	{"emit", OPT_EMIT, 0, 0,
-	 "Print each record with its id and import_action on stdout", 0},
+	CRM_IMPORT_OPTION_LIST,
 	{0},
 };
 
@@ -57,7 +30,7 @@ const struct argp_option crm_update_options[] = {
 };
 
 const struct argp_option crm_delete_options[] = {
-	{"all", OPT_ALL, 0, 0, "Allow deleting every record (no selection)",
+	{"all", CRM_OPT_ALL, 0, 0, "Allow deleting every record (no selection)",
 	 0},
 	{0},
 };
@@ -80,22 +53,22 @@ error_t crm_entity_opts_parse(int key, char *arg, struct argp_state *state)
 	case 'k':
 		o->keys = arg;
 		break;
-	case OPT_CREATE_ONLY:
+	case CRM_OPT_CREATE_ONLY:
 		o->mode = CRM_CREATE_ONLY;
 		break;
-	case OPT_UPDATE_ONLY:
+	case CRM_OPT_UPDATE_ONLY:
 		o->mode = CRM_UPDATE_ONLY;
 		break;
-	case OPT_REJECT:
+	case CRM_OPT_REJECT:
 		o->reject = arg;
 		break;
-	case OPT_FORCE:
+	case CRM_OPT_FORCE:
 		o->force = true;
 		break;
-	case OPT_EMIT:
+	case CRM_OPT_EMIT:
 		o->emit = true;
 		break;
-	case OPT_ALL:
+	case CRM_OPT_ALL:
 		o->all = true;
 		break;
 	default:
@@ -269,7 +242,9 @@ int crm_verb_import(struct crm_cli *cli)
 				     .force = o->force,
 				     .dry_run = cli->dry_run,
 				     .progress = crm_cli_progress,
-				     .progress_arg = cli};
+				     .progress_arg = cli,
+				     .check = o->check,
+				     .check_arg = o->check_arg};
 	struct emit_ctx ec = {.cli = cli};
 	struct crm_import_stats st, total = {0};
 	struct crm_hook_counts counts = {0};

@@ -110,7 +110,7 @@ void crm_lead_cli_init(struct crm_lead_opts *o)
 	    0};
 	size_t n = 0;
 
-	o->dup.mode = CRM_DUP_FLAG;
+	o->dup.mode = CRM_LEAD_DUP_FLAG;
 	o->dup.report = report_dup;
 	o->base.hook_ctx = &o->dup;
 	crm_lead_import_options[n++] = dup;
@@ -206,10 +206,10 @@ int crm_verb_lead_import(struct crm_cli *cli)
 
 	o->dup.report_arg = cli;
 	if (!o->dup_set)
-		o->dup.mode = CRM_DUP_UPDATE;
+		o->dup.mode = CRM_LEAD_DUP_UPDATE;
 	/* update: a lead with the same email or phone is the same lead */
 	if (!o->base.keys)
-		o->base.keys = o->dup.mode == CRM_DUP_UPDATE
+		o->base.keys = o->dup.mode == CRM_LEAD_DUP_UPDATE
 				   ? "id,external_id,email,phone"
 				   : "id,external_id";
 	return crm_verb_import(cli);

@@ -9,19 +9,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dedupe.h"
 #include "match.h"
 #include "normalize.h"
 
 static const char *const type_names[CRM_DD_NTYPES] = {
-    "ignore", "first_name", "last_name", "name",    "email", "phone",
-    "date",   "postcode",   "address",	 "company", "text",  "number",
+    "ignore",	"first_name", "last_name", "name", "email",  "phone",  "date",
+    "postcode", "address",    "company",   "text", "number", "domain",
 };
 
 /* Levels per type (the top one is "exact"). */
 static const int type_levels[CRM_DD_NTYPES] = {
-    0, 4, 4, 4, 3, 3, 4, 3, 4, 3, 3, 3,
+    0, 4, 4, 4, 3, 3, 4, 3, 4, 3, 3, 3, 3,
 };
 
 int crm_dd_type_parse(const char *s)
@@ -95,6 +96,11 @@ int crm_dd_type_guess(const char *column)
 	    {"organisation", CRM_DD_COMPANY},
 	    {"employer", CRM_DD_COMPANY},
 	    {"account", CRM_DD_COMPANY},
+	    {"domain", CRM_DD_DOMAIN},
+	    {"website", CRM_DD_DOMAIN},
+	    {"web", CRM_DD_DOMAIN},
+	    {"url", CRM_DD_DOMAIN},
+	    {"homepage", CRM_DD_DOMAIN},
 	};
 	char low[64];
 	size_t i = 0;
@@ -144,6 +150,8 @@ struct crm_dedupe {
 	struct crm_buf arena;
 	struct intern *tab;
 	size_t ntab, captab;
+	uint32_t *idtab; /* record index + 1 by id hash: ids are unique */
+	size_t capid;
 
 	/* model */
 	double m[CRM_DD_MAXFIELDS][4], u[CRM_DD_MAXFIELDS][4], lambda;
@@ -337,6 +345,7 @@ void crm_dedupe_free(struct crm_dedupe *dd)
 	crm_buf_release(&dd->arena);
 	crm_buf_release(&dd->tmp);
 	free(dd->tab);
+	free(dd->idtab);
 	free(dd->rule);
 	free(dd->slots);
 	free(dd->pairs);
@@ -371,6 +380,28 @@ static void phone_key(const char *s, struct crm_buf *out)
 	crm_buf_release(&b);
 }
 
+/* "https://www.Acme.com/about" and "sales@acme.com" -> "acme.com". */
+static void domain_key(const char *s, struct crm_buf *out)
+{
+	const char *at = strrchr(s, '@'), *p;
+
+	if (at)
+		s = at + 1;
+	while (*s == ' ')
+		s++;
+	if (!strncasecmp(s, "https://", 8))
+		s += 8;
+	else if (!strncasecmp(s, "http://", 7))
+		s += 7;
+	if (!strncasecmp(s, "www.", 4))
+		s += 4;
+	for (p = s; *p && *p != '/' && *p != ' ' && *p != '?' && *p != ':'; p++)
+		crm_buf_addc(out,
+			     (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+	while (out->len && out->s[out->len - 1] == '.')
+		out->s[--out->len] = '\0';
+}
+
 /* The matching form of value s of type t into out. */
 static int normalize(int t, const char *s, struct crm_buf *out)
 {
@@ -391,6 +422,9 @@ static int normalize(int t, const char *s, struct crm_buf *out)
 		break;
 	case CRM_DD_PHONE:
 		phone_key(s, out);
+		break;
+	case CRM_DD_DOMAIN:
+		domain_key(s, out);
 		break;
 	case CRM_DD_ADDRESS:
 		rc = crm_norm_address(s, len, out);
@@ -419,6 +453,43 @@ static int normalize(int t, const char *s, struct crm_buf *out)
 	return rc;
 }
 
+/* Refuse an id seen before (a table of record index + 1 by hash). */
+static int id_unique(struct crm_dedupe *dd, const char *id, struct crm_err *err)
+{
+	size_t len = strlen(id), j;
+
+	if (!len)
+		return 0;
+	if ((dd->n + 1) * 2 > dd->capid) {
+		size_t cap = dd->capid ? dd->capid * 2 : 4096;
+		uint32_t *t = crm_xcalloc(cap, sizeof(*t));
+		for (size_t i = 0; i < dd->capid; i++) {
+			const char *o;
+			if (!dd->idtab[i])
+				continue;
+			o = str(dd, dd->id[dd->idtab[i] - 1]);
+			for (j = mix64(hash64(o, strlen(o), 0)) & (cap - 1);
+			     t[j]; j = (j + 1) & (cap - 1))
+				;
+			t[j] = dd->idtab[i];
+		}
+		free(dd->idtab);
+		dd->idtab = t;
+		dd->capid = cap;
+	}
+	for (j = mix64(hash64(id, len, 0)) & (dd->capid - 1); dd->idtab[j];
+	     j = (j + 1) & (dd->capid - 1))
+		if (!strcmp(str(dd, dd->id[dd->idtab[j] - 1]), id)) {
+			snprintf(err->field, sizeof(err->field), "id");
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "duplicate id '%.200s' (the same as "
+					   "record %u's)",
+					   id, dd->idtab[j]);
+		}
+	dd->idtab[j] = (uint32_t)dd->n + 1;
+	return 0;
+}
+
 long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 		    const char *const *vals, struct crm_err *err)
 {
@@ -435,7 +506,9 @@ long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 		dd->cap = cap;
 	}
 	base = i * dd->nf;
-	if (append(dd, id ? id : "", id ? strlen(id) : 0, &dd->id[i], err) < 0)
+	if (append(dd, id ? id : "", id ? strlen(id) : 0, &dd->id[i], err) <
+		0 ||
+	    id_unique(dd, id ? id : "", err) < 0)
 		return -1;
 	for (size_t f = 0; f < dd->nf; f++) {
 		int t = dd->types[f];
@@ -552,13 +625,20 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		return ts >= 0.5 || jw >= 0.85;
 	}
 	case CRM_DD_EMAIL: {
+		/* a sub-address ("+tag") at the same domain, or a typo; the
+		 * same local part at another domain is someone else as often
+		 * as not (john.smith@) */
 		const char *as = strchr(s, '@'), *at = strchr(t, '@');
-		if (as && at && as - s == at - t && !strncmp(s, t, as - s))
-			return 1;
+		if (as && at && !strcmp(as, at)) {
+			size_t ls = strcspn(s, "+@"), lt = strcspn(t, "+@");
+			if (ls == lt && !strncmp(s, t, ls))
+				return 1;
+		}
 		return crm_match_damerau(s, t) <= 1;
 	}
 	case CRM_DD_PHONE:
 	case CRM_DD_POSTCODE:
+	case CRM_DD_DOMAIN:
 		return crm_match_damerau(s, t) <= 1;
 	case CRM_DD_ADDRESS: {
 		double ts = crm_match_token_set(s, t);
@@ -570,9 +650,13 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 			return 2;
 		return ts >= 0.5;
 	}
-	case CRM_DD_COMPANY:
-		return crm_match_token_set(s, t) >= 0.5 ||
-		       crm_match_jaro_winkler(s, t) >= 0.9;
+	case CRM_DD_COMPANY: {
+		/* the same words in another order count as the same name */
+		double ts = crm_match_token_set(s, t);
+		if (ts >= 0.99)
+			return 2;
+		return ts >= 0.5 || crm_match_jaro_winkler(s, t) >= 0.9;
+	}
 	case CRM_DD_NUMBER:
 		return crm_match_numeric(strtod(s, NULL), strtod(t, NULL)) >=
 		       0.95;
@@ -868,6 +952,7 @@ static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
 		switch (dd->types[f]) {
 		case CRM_DD_EMAIL:
 		case CRM_DD_PHONE:
+		case CRM_DD_DOMAIN:
 			key_add(ks, k, s, NULL);
 			break;
 		case CRM_DD_DATE: {
@@ -890,9 +975,30 @@ static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
 			if (x[f])
 				snprintf(yy, sizeof(yy), "%u", x[f] / 10000);
 			break;
-		case CRM_DD_COMPANY:
-			key_add(ks, k, s, *fi ? fi : li);
+		case CRM_DD_COMPANY: {
+			/* a person's employer: with an initial; a company's
+			 * own name: whole, and each of its first words (big
+			 * blocks of common words are windowed) */
+			const char *w[3];
+			int len[3], nw;
+			char word[64];
+
+			if (*fi || *li) {
+				key_add(ks, k, s, *fi ? fi : li);
+				break;
+			}
+			key_add(ks, k, s, NULL);
+			nw = words(s, w, len, 3);
+			for (int a = 0; nw > 1 && a < nw; a++) {
+				if (len[a] < 2 ||
+				    (size_t)len[a] >= sizeof(word))
+					continue;
+				memcpy(word, w[a], (size_t)len[a]);
+				word[len[a]] = '\0';
+				key_add(ks, k + 1, word, NULL);
+			}
 			break;
+		}
 		case CRM_DD_NAME: {
 			/* the words in order, so "Lee Ann" meets "Ann Lee" */
 			const char *w[8];

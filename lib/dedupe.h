@@ -31,6 +31,7 @@ enum crm_dd_type {
 	CRM_DD_COMPANY, /* legal forms dropped, word sets */
 	CRM_DD_TEXT,	/* city, state, country ...: exact or close */
 	CRM_DD_NUMBER,	/* within 5% */
+	CRM_DD_DOMAIN,	/* web domain: scheme, www. and path dropped */
 	CRM_DD_NTYPES
 };
 
@@ -54,8 +55,9 @@ void crm_dedupe_free(struct crm_dedupe *dd);
 
 /* Add a record: id (copied; any text) and one value per field given to
  * crm_dedupe_new (ignored ones included), in that order, NULL for
- * missing. Returns its index, or
- * -1 (CRM_EX_DATAERR, err->field set) for a value that is not UTF-8. */
+ * missing. Returns its index, or -1 with err (CRM_EX_DATAERR): a value
+ * that is not UTF-8 (err->field names the field), or an id given before
+ * (err->field is "id"). */
 long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 		    const char *const *vals, struct crm_err *err);
 
@@ -124,7 +126,8 @@ struct crm_strv;
 /* A dedupe over the records of entity e that the filters where select
  * (NULL: all), by record id. spec as for crm_dedupe_parse_fields, or NULL
  * for the entity's own: emails, phones, and every field whose name
- * crm_dd_type_guess knows (a field "name" of a company is a company name).
+ * crm_dd_type_guess knows (a field "name" of a company is a company name),
+ * then custom fields in use whose names it knows, up to CRM_DD_MAXFIELDS.
  * ids[i] is the id of record i (allocated, caller frees). */
 struct crm_dedupe *crm_dedupe_load(struct crm_db *db,
 				   const struct crm_entity *e,

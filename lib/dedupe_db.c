@@ -126,7 +126,11 @@ struct crm_dedupe *crm_dedupe_load(struct crm_db *db,
 		if (crm_entity_check_columns(db, e, &names, err) < 0)
 			goto fail;
 	} else {
-		types = crm_xcalloc(e->nfields, sizeof(int));
+		struct crm_strv custom = {0};
+
+		if (crm_entity_custom_names(db, e, &custom, err) < 0)
+			goto fail;
+		types = crm_xcalloc(e->nfields + custom.n, sizeof(int));
 		for (size_t i = 0; i < e->nfields; i++) {
 			int t = field_type(e, &e->fields[i]);
 			if (t == CRM_DD_IGNORE)
@@ -134,6 +138,16 @@ struct crm_dedupe *crm_dedupe_load(struct crm_db *db,
 			types[names.n] = t;
 			crm_strv_push(&names, e->fields[i].name);
 		}
+		/* custom fields whose names say what they are (a company's
+		 * phone), while there is room */
+		for (size_t i = 0; i < custom.n; i++) {
+			int t = crm_dd_type_guess(custom.v[i]);
+			if (t == CRM_DD_IGNORE || names.n >= CRM_DD_MAXFIELDS)
+				continue;
+			types[names.n] = t;
+			crm_strv_push(&names, custom.v[i]);
+		}
+		crm_strv_release(&custom);
 	}
 	l.dd =
 	    crm_dedupe_new((const char *const *)names.v, types, names.n, err);

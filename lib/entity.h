@@ -195,6 +195,22 @@ enum crm_import_action {
 };
 const char *crm_import_action_name(enum crm_import_action a);
 
+/* What crm_import_opts.check decides for a record that matched no key. */
+enum crm_dup_action {
+	CRM_DUP_INSERT, /* insert it (the check may have flagged it) */
+	CRM_DUP_SKIP,	/* leave it out: it duplicates record target */
+	CRM_DUP_UPDATE, /* apply it to record target, as a key match would */
+};
+
+/* A record that matched no key, as crm_import_opts.check sees it. */
+struct crm_import_new {
+	struct crm_row *in;	   /* its parsed input values (in->touched:
+				      given); the check may change them */
+	const struct crm_rec *rec; /* the input record (rec->line) */
+	const char *input;	   /* the input's name */
+	int64_t target;		   /* for SKIP and UPDATE: the record */
+};
+
 struct crm_import_opts {
 	const char *command;      /* for the change log: "import", "update" */
 	enum crm_import_mode mode;
@@ -214,6 +230,12 @@ struct crm_import_opts {
 	void (*progress)(uint64_t rows, void *arg);
 	void *progress_arg;
 	void *hook_arg; /* passed to e->prepare and e->written */
+	/* Called for each record that matched no key (an import-time
+	 * duplicate check, lib/dedupe_import.c): returns an enum
+	 * crm_dup_action, or -1 with err. May be NULL. */
+	int (*check)(struct crm_db *db, const struct crm_entity *e,
+		     struct crm_import_new *nw, void *arg, struct crm_err *err);
+	void *check_arg;
 };
 
 struct crm_import_stats {

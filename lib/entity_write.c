@@ -38,6 +38,7 @@ struct crm_importer {
 	 * large load are new, and each skipped probe is a B-tree search. */
 	struct crm_bloom *bloom; /* per key, once enabled */
 	uint64_t applied;        /* records applied so far */
+	const char *input;       /* the input's name, for o->check */
 	int64_t rows_at_start;   /* table size when the importer began */
 	bool bloom_tried;
 };
@@ -670,6 +671,25 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 		free(im->in.v[0]);
 		im->in.v[0] = NULL;
 	}
+	if (!found && im->o->check) {
+		struct crm_import_new nw = {
+		    .in = &im->in, .rec = in, .input = im->input ? im->input : "-"};
+		int a = im->o->check(im->db, e, &nw, im->o->check_arg, err);
+		int s = a == CRM_DUP_SKIP || a == CRM_DUP_UPDATE
+			    ? crm_entity_get(im->db, e, nw.target, &im->old, err)
+			    : a;
+
+		if (a < 0 || s < 0)
+			return -1;
+		if (s > 0 && a == CRM_DUP_SKIP) {
+			*action = CRM_SKIPPED;
+			im->applied++;
+			if (out)
+				crm_row_copy(out, &im->old);
+			return 0;
+		}
+		found = s > 0 && a == CRM_DUP_UPDATE;
+	}
 	switch (merge(im, found, err)) {
 	case -1:
 		return -1;
@@ -793,6 +813,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	im = crm_importer_new(db, e, o, err);
 	if (!im)
 		goto out;
+	im->input = crm_reader_name(r);
 	while ((got = crm_reader_next(r, &rec, err)) > 0) {
 		enum crm_import_action a;
 		bool sp = o->reject != NULL;

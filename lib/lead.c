@@ -237,7 +237,7 @@ static int check_new(struct crm_db *db, struct crm_row *row, void *arg,
 		     struct crm_err *err)
 {
 	struct crm_lead_hook_ctx *ctx = hook_ctx(arg);
-	enum crm_lead_dup mode = ctx ? ctx->mode : CRM_DUP_FLAG;
+	enum crm_lead_dup mode = ctx ? ctx->mode : CRM_LEAD_DUP_FLAG;
 	struct crm_lead_match m;
 	char buf[96];
 	int rc;
@@ -249,14 +249,14 @@ static int check_new(struct crm_db *db, struct crm_row *row, void *arg,
 	count_dup(arg);
 	snprintf(buf, sizeof(buf), "%s %lld (%s)", m.entity, (long long)m.id,
 		 m.by);
-	if (mode != CRM_DUP_ALLOW)
+	if (mode != CRM_LEAD_DUP_ALLOW)
 		crm_row_set(row, "duplicate_of", buf);
-	if (mode == CRM_DUP_SKIP ||
-	    (mode == CRM_DUP_UPDATE && !strcmp(m.entity, "contact"))) {
+	if (mode == CRM_LEAD_DUP_SKIP ||
+	    (mode == CRM_LEAD_DUP_UPDATE && !strcmp(m.entity, "contact"))) {
 		report(ctx, row, &m, "skipped");
 		return 1;
 	}
-	if (mode == CRM_DUP_ALLOW) {
+	if (mode == CRM_LEAD_DUP_ALLOW) {
 		report(ctx, row, &m, "allowed");
 		return 0;
 	}

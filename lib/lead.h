@@ -37,12 +37,12 @@ int crm_lead_find_duplicate(struct crm_db *db, const char *email_key,
 
 /* What import does with a lead that matches one already there. */
 enum crm_lead_dup {
-	CRM_DUP_UPDATE, /* update the matching lead (a contact: skip) */
-	CRM_DUP_SKIP,	/* leave it out */
-	CRM_DUP_FLAG,	/* insert it with duplicate_of set */
-	CRM_DUP_ALLOW,	/* insert it */
+	CRM_LEAD_DUP_UPDATE, /* update the matching lead (a contact: skip) */
+	CRM_LEAD_DUP_SKIP,	/* leave it out */
+	CRM_LEAD_DUP_FLAG,	/* insert it with duplicate_of set */
+	CRM_LEAD_DUP_ALLOW,	/* insert it */
 };
-/* "skip" -> CRM_DUP_SKIP ...; -1 when unknown. */
+/* "skip" -> CRM_LEAD_DUP_SKIP ...; -1 when unknown. */
 int crm_lead_dup_parse(const char *s);
 
 /* The hooks' context (crm_hook_counts.ctx): the mode, and a callback that

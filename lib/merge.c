@@ -139,27 +139,73 @@ static int by_update(const void *a, const void *b)
 	return crm_row_id(order_rows[x]) < crm_row_id(order_rows[y]) ? -1 : 1;
 }
 
-/* The surviving record from rows[0..n), rows[surv] being the oldest. */
-static int survive(struct crm_db *db, const struct crm_entity *e,
-		   struct crm_row **rows, size_t n, size_t surv,
-		   struct crm_row *res, struct crm_err *err)
+/* rows[0..n) in survivorship order: newest update first. */
+static size_t *survivorship_order(struct crm_row **rows, size_t n, size_t surv)
 {
 	size_t *ord = crm_xmalloc(n * sizeof(*ord));
-	struct crm_buf tags = {0}, out = {0};
-	char now[CRM_TIME_LEN];
-	int rc = -1;
 
 	for (size_t k = 0; k < n; k++)
 		ord[k] = k;
 	order_rows = (const struct crm_row *const *)rows;
 	order_survivor = surv;
 	qsort(ord, n, sizeof(*ord), by_update);
+	return ord;
+}
+
+/* Money goes with its currency: each money field and its currency field
+ * come from the newest record that has an amount. Marks the fields set. */
+static void survive_money(const struct crm_entity *e, struct crm_row **rows,
+			  size_t n, const size_t *ord, struct crm_row *res,
+			  bool *done)
+{
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+		long c = f->ref ? crm_entity_field(e, f->ref) : -1;
+
+		if (f->type != CRM_T_MONEY || c < 0 || done[c])
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			const struct crm_row *r = rows[ord[k]];
+			if (!r->v[i])
+				continue;
+			crm_row_set(res, f->name, r->v[i]);
+			crm_row_set(res, f->ref, r->v[c]);
+			done[i] = done[c] = true;
+			break;
+		}
+	}
+}
+
+/* The surviving record from rows[0..n), rows[surv] being the oldest, ord
+ * the survivorship order. */
+static int survive(struct crm_db *db, const struct crm_entity *e,
+		   struct crm_row **rows, size_t n, size_t surv,
+		   const size_t *ord, struct crm_row *res, struct crm_err *err)
+{
+	struct crm_buf tags = {0}, out = {0};
+	bool *done = crm_xcalloc(e->nfields, sizeof(*done));
+	char now[CRM_TIME_LEN];
+	int rc = -1;
+
 	crm_row_copy(res, rows[surv]);
+	survive_money(e, rows, n, ord, res, done);
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
 
-		if (f->flags & (CRM_FF_SYSTEM | CRM_FF_HIDDEN))
+		if (f->flags & (CRM_FF_SYSTEM | CRM_FF_HIDDEN) || done[i])
 			continue;
+		if (f->type == CRM_T_TIME && f->flags & CRM_FF_READONLY) {
+			/* kept by crm (last_activity_at): the latest */
+			size_t best = surv;
+			for (size_t k = 0; k < n; k++)
+				if (rows[k]->v[i] &&
+				    (!rows[best]->v[i] ||
+				     strcmp(rows[k]->v[i], rows[best]->v[i]) >
+					 0))
+					best = k;
+			crm_row_set(res, f->name, rows[best]->v[i]);
+			continue;
+		}
 		if (f->type == CRM_T_TAGS) {
 			crm_buf_reset(&tags);
 			for (size_t k = 0; k < n; k++)
@@ -214,10 +260,75 @@ static int survive(struct crm_db *db, const struct crm_entity *e,
 	crm_row_set(res, "updated_at", crm_datetime_format(db->now, now));
 	rc = 0;
 out:
-	free(ord);
+	free(done);
 	crm_buf_release(&tags);
 	crm_buf_release(&out);
 	return rc;
+}
+
+/* The parent of id by column col of e's table: 0 for none, -1 on error. */
+static int64_t parent_of(struct crm_db *db, const struct crm_entity *e,
+			 const char *col, int64_t id, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	sqlite3_stmt *st;
+	int64_t p = 0;
+	int s;
+
+	crm_buf_adds(&sql, "SELECT ");
+	ident(&sql, col);
+	crm_buf_addf(&sql, " FROM %s WHERE id = ?", e->table);
+	st = crm_db_cached(db, sql.s, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		p = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return crm_db_error(db, s, "database", err);
+	return p;
+}
+
+/* A field referring to the entity itself (a company's parent_id) keeps the
+ * hierarchy acyclic: the survivor takes the first value in survivorship
+ * order that is none of the merged records and whose ancestors (links
+ * already re-pointed) do not lead back to the survivor; else none. */
+static int survive_self_refs(struct crm_db *db, const struct crm_entity *e,
+			     struct crm_row **rows, size_t n, const size_t *ord,
+			     const int64_t *ids, struct crm_row *res,
+			     struct crm_err *err)
+{
+	int64_t self = crm_row_id(res);
+
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+		const char *keep = NULL;
+
+		if (f->type != CRM_T_REF || !f->ref || strcmp(f->ref, e->name))
+			continue;
+		for (size_t k = 0; k < n && !keep; k++) {
+			const char *v = rows[ord[k]]->v[i];
+			int64_t p = v ? strtoll(v, NULL, 10) : 0;
+			bool merged = false;
+			long depth = 0;
+
+			for (size_t j = 0; j < n; j++)
+				merged |= p == ids[j];
+			if (!p || merged)
+				continue;
+			while (p > 0 && p != self && depth++ < 100000)
+				p = parent_of(db, e, f->name, p, err);
+			if (p < 0)
+				return -1;
+			if (!p)
+				keep = v;
+		}
+		crm_row_set(res, f->name, keep);
+	}
+	return 0;
 }
 
 static int audit(struct crm_db *db, const struct crm_entity *e,
@@ -238,6 +349,7 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 		      int64_t *merge, struct crm_err *err)
 {
 	struct crm_row **rows = crm_xcalloc(n, sizeof(*rows));
+	size_t *ord = NULL;
 	struct crm_strv refs = {0};
 	struct crm_buf merged = {0}, sql = {0};
 	sqlite3_stmt *st = NULL;
@@ -264,7 +376,8 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 		    (!c && crm_row_id(rows[k]) < crm_row_id(rows[surv])))
 			surv = k;
 	}
-	if (survive(db, e, rows, n, surv, result, err) < 0)
+	ord = survivorship_order(rows, n, surv);
+	if (survive(db, e, rows, n, surv, ord, result, err) < 0)
 		goto out;
 	for (size_t k = 0; k < n; k++)
 		if (k != surv)
@@ -305,11 +418,13 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 		    exec1(db, sql.s, crm_row_id(rows[k]), 0, 0, 1, err) < 0)
 			goto out;
 	}
-	if (audit(db, e, rows[surv], "update", err) < 0 ||
+	if (survive_self_refs(db, e, rows, n, ord, ids, result, err) < 0 ||
+	    audit(db, e, rows[surv], "update", err) < 0 ||
 	    crm_entity_write_row(db, e, result, false, err) < 0)
 		goto out;
 	rc = 0;
 out:
+	free(ord);
 	sqlite3_finalize(st);
 	for (size_t k = 0; k < n; k++) {
 		if (rows[k])
@@ -377,12 +492,51 @@ out:
 	return rc;
 }
 
+/* The ids of the merged-away records must still be free: an id can be
+ * given again to a new record (SQLite reuses the highest). */
+static int ids_free(struct crm_db *db, const struct crm_entity *e,
+		    int64_t merge, const struct crm_strv *merged,
+		    struct crm_err *err)
+{
+	struct crm_row row;
+	int rc = 0;
+
+	crm_row_init(&row, e);
+	for (size_t k = 0; k < merged->n && !rc; k++) {
+		int64_t id;
+		int s;
+
+		if (crm_parse_int(merged->v[k], &id) < 0) {
+			rc = crm_err_set(err, CRM_EX_SOFTWARE,
+					 "merge %lld: damaged log",
+					 (long long)merge);
+			break;
+		}
+		s = crm_entity_get(db, e, id, &row, err);
+		if (s < 0)
+			rc = -1;
+		else if (s > 0)
+			rc = crm_err_set(
+			    err, CRM_EX_DATAERR,
+			    "cannot undo merge %lld: %s %lld was merged away "
+			    "and its id is now another %s's (created %s); "
+			    "delete or renumber that one first",
+			    (long long)merge, e->name, (long long)id, e->name,
+			    crm_row_get(&row, "created_at")
+				? crm_row_get(&row, "created_at")
+				: "since");
+	}
+	crm_row_release(&row);
+	return rc;
+}
+
 int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 		   uint64_t *n, struct crm_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	const struct crm_entity *e;
 	struct crm_row row;
+	struct crm_strv merged = {0};
 	int64_t change, survivor;
 	char *done_at = NULL, *result_at = NULL, now[CRM_TIME_LEN];
 	int rc = -1, s;
@@ -392,8 +546,8 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 		return -1;
 	st = crm_db_prepare(db,
 			    "SELECT change_id, entity, survivor, "
-			    "result_updated_at, undone_at FROM crm_merges "
-			    "WHERE id = ?",
+			    "result_updated_at, undone_at, merged FROM "
+			    "crm_merges WHERE id = ?",
 			    err);
 	if (!st)
 		goto out;
@@ -412,6 +566,7 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 	result_at = crm_xstrdup(crm_db_col_text(st, 3));
 	if (crm_db_col_text(st, 4))
 		done_at = crm_xstrdup(crm_db_col_text(st, 4));
+	crm_strv_split(&merged, crm_db_col_text(st, 5), ',');
 	sqlite3_finalize(st);
 	st = NULL;
 	if (done_at) {
@@ -441,10 +596,23 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 		s = -1;
 	}
 	crm_row_release(&row);
-	if (s < 0)
+	if (s < 0 || ids_free(db, e, merge, &merged, err) < 0)
 		goto out;
-	if (crm_entity_revert(db, change, n, err) < 0 ||
-	    restore_links(db, e, merge, err) < 0)
+	/* links come back after the records they point to (a company whose
+	 * parent was merged away): check foreign keys at commit */
+	if (crm_db_exec(db, "PRAGMA defer_foreign_keys = ON", err) < 0)
+		goto out;
+	if (crm_entity_revert(db, change, n, err) < 0) {
+		if (err->code == CRM_EX_DATAERR) { /* a unique value taken */
+			char *m = crm_xstrdup(err->msg);
+			crm_err_set(err, CRM_EX_DATAERR,
+				    "cannot undo merge %lld: %s",
+				    (long long)merge, m);
+			free(m);
+		}
+		goto out;
+	}
+	if (restore_links(db, e, merge, err) < 0)
 		goto out;
 	st = crm_db_prepare(
 	    db, "UPDATE crm_merges SET undone_at = ? WHERE id = ?", err);
@@ -468,5 +636,6 @@ out:
 		crm_db_rollback(db);
 	free(done_at);
 	free(result_at);
+	crm_strv_release(&merged);
 	return rc;
 }

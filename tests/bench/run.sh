@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 export BUILD
 status=0
-for b in ${BENCH:-contacts activities pipeline dedupe logit-vs-sklearn report}; do
+for b in ${BENCH:-contacts activities pipeline dedupe dedupe-crm logit-vs-sklearn report}; do
 	s=tests/bench/$b.sh
 	[ -f "$s" ] || continue
 	echo "== $b"

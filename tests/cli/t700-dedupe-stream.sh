@@ -139,4 +139,12 @@ check "a write error exits 74" [ $? -eq 74 ]
 printf '' >"$T/empty.csv"
 expect_code_in 0 "$T/empty.csv" crm-dedupe stream
 expect_out "empty input: a header only" <<<'id,cluster,probability'
+# an id given twice: the line of the second, the id column named
+printf 'rec_id,given_name,surname\nq1,Ann,Lee\nq2,Bob,Ray\nq1,Ann,Lee\n' >"$T/dup.csv"
+expect_code_in 65 "$T/dup.csv" crm-dedupe stream --id rec_id
+err_has "crm-dedupe:<stdin>:4: rec_id: duplicate id 'q1' (the same as record 1's)"
+check "no output on a duplicate id" [ ! -s "$T/out" ]
+printf '[{"id":"7","name":"Ann Lee"},{"id":"7","name":"Bob Ray"}]' >"$T/dup.json"
+expect_code 65 crm-dedupe stream "$T/dup.json"
+err_has "dup.json:1: id: duplicate id '7'"
 done_testing
