@@ -12,7 +12,10 @@ static const struct crm_verb verbs[] = {
      "Find duplicate companies: names without legal forms, domains, "
      "country, phones",
      crm_dedupe_find_options, crm_dedupe_opts_parse, crm_verb_dedupe_find, 0},
-    {"merge", "[contacts|companies]",
+    {"leads", NULL,
+     "Find duplicate leads: names, emails, phones, companies",
+     crm_dedupe_find_options, crm_dedupe_opts_parse, crm_verb_dedupe_find, 0},
+    {"merge", "[contacts|companies|leads]",
      "Merge the duplicates found above --threshold (contacts without "
      "NOUN), or the clusters read from stdin with --stdin",
      crm_dedupe_merge_options, crm_dedupe_opts_parse, crm_verb_dedupe_merge,
