@@ -200,7 +200,17 @@ def pick_country():
 # 36 groups: a holding, subsidiaries abroad, some with their own
 for g in range(36):
     home = pick_country()
-    top = add_company(home)
+    loc = COUNTRIES[home][0]
+    for _ in range(100):
+        stem = R.choice(STEMS[loc])
+        slug = (stem[1] if isinstance(stem, tuple) else asc(stem).replace('-', '')) + '-group'
+        if slug not in used_names:
+            break
+    st = stem[0] if isinstance(stem, tuple) else stem
+    name = {'en': f'{st} Group plc', 'de': f'{st} Holding AG', 'fr': f'Groupe {st} SA',
+            'pt': f'Grupo {st} SGPS, S.A.', 'es': f'Grupo {st} S.A.',
+            'ja': f'{st}ホールディングス株式会社', 'zh': f'{st}集团有限公司'}[loc]
+    top = add_company(home, name=name, slug=slug, sector=R.choice(SECTORS))
     top['tags'] = 'group'
     if home in ('CN', 'JP'):
         top['employees'] *= 20
@@ -431,9 +441,9 @@ for i in range(520):
         d['stage_changed_at'] = iso(changed)
         d['expected_close'] = (NOW + timedelta(days=R.randrange(-10, 200))).strftime('%Y-%m-%d')
         last = changed if stale else NOW - timedelta(days=R.randrange(0, 5), hours=R.randrange(1, 20))
-    t = created
-    for j in range(R.randrange(1, 6)):
-        t = created + (last - created) * (j + 1) / 5
+    n = R.randrange(1, 6)
+    for j in range(n):
+        t = created + (last - created) * (j + 1) / n
         act(external_id=f'da-{len(activities) + 1}', type=R.choice(['call', 'email', 'meeting', 'note']),
             direction='out', subject=R.choice(['discovery call', 'proposal sent', 'pricing review', 'legal review', 'check-in']),
             occurred_at=iso(t), owner=d['owner'], contact_external_id=who['external_id'], deal_id=len(deals) + 1)
