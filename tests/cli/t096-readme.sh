@@ -8,7 +8,7 @@
 . "$TOP/tests/readme.sh"
 
 for tool in jq mlr sqlite3 flock python3; do
-	check "$tool is installed (make deps)" command -v $tool >/dev/null
+	check "$tool is installed (make deps)" sh -c "command -v $tool >/dev/null"
 done
 unset CRM_DB
 readme_tour "$TOP/README.md"
