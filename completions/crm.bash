@@ -5,19 +5,41 @@
 
 _crm_words() { "$@" 2>/dev/null; }
 
+# The values of options that take one of a few words (the same list in
+# _crm and crm.fish).
+_crm_values() {
+	case $1 in
+	-f | --format) echo csv tsv json ndjson table ;;
+	-i | --input-format) echo csv tsv json ndjson ;;
+	--period) echo month quarter ;;
+	--by) echo owner ;;
+	--on-duplicate) echo update skip flag allow ;;
+	--direction) echo in out ;;
+	-t | --type) echo call email meeting note sms task web_visit ;;
+	--priority) echo urgent high normal low ;;
+	--channel) echo email phone web chat social ;;
+	--lifecycle-stage) echo subscriber lead marketing_qualified_lead \
+		sales_qualified_lead opportunity customer evangelist ;;
+	esac
+}
+
 _crm_noun() { # the crm-NOUN command at words[1..]
 	local cmd=$1 cur=$2 verb=$3 prev=$4
 	if [[ -z $verb ]]; then
 		COMPREPLY=($(compgen -W "$(_crm_words "$cmd" --list-verbs) --help --version" -- "$cur"))
 		return
 	fi
+	# --opt=value arrives as three words: --opt, =, value
+	[[ $prev == = && $COMP_CWORD -ge 2 ]] && prev=${COMP_WORDS[COMP_CWORD - 2]}
+	[[ $cur == = ]] && cur=
+	local vals
+	vals=$(_crm_values "$prev")
+	if [[ -n $vals ]]; then
+		COMPREPLY=($(compgen -W "$vals" -- "$cur")); return
+	fi
 	case $prev in
-	-d | --db | --reject | --model | --rules)
+	-d | --db | --reject | --model | --rules | --policies | --rates | -o | --output)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	-f | --format)
-		COMPREPLY=($(compgen -W "csv tsv json ndjson table html" -- "$cur")); return ;;
-	-i | --input-format)
-		COMPREPLY=($(compgen -W "csv tsv json ndjson" -- "$cur")); return ;;
 	-w | --where | --fields | --sort)
 		local pre=${cur%"${cur##*[,-]}"}
 		COMPREPLY=($(compgen -P "$pre" -W "$(_crm_words "$cmd" --list-fields)" -- "${cur##*[,-]}"))

@@ -45,7 +45,16 @@ for c in crm crm-contact crm-company crm-activity crm-lead crm-score crm-dedupe 
 	complete -c $c -f
 	complete -c $c -n __crm_needs_verb -a '(__crm_verbs)'
 	complete -c $c -n __crm_has_verb -a '(__crm_options)'
-	complete -c $c -s f -l format -x -a 'csv tsv json ndjson table html'
+	complete -c $c -s f -l format -x -a 'csv tsv json ndjson table'
+	complete -c $c -l period -x -a 'month quarter'
+	complete -c $c -l by -x -a 'owner'
+	complete -c $c -l on-duplicate -x -a 'update skip flag allow'
+	complete -c $c -l direction -x -a 'in out'
+	complete -c $c -s t -l type -x -a 'call email meeting note sms task web_visit'
+	complete -c $c -l priority -x -a 'urgent high normal low'
+	complete -c $c -l channel -x -a 'email phone web chat social'
+	complete -c $c -l lifecycle-stage -x -a 'subscriber lead marketing_qualified_lead sales_qualified_lead opportunity customer evangelist'
+	complete -c $c -l rules -l policies -l model -l rates -l reject -r -F
 	complete -c $c -s i -l input-format -x -a 'csv tsv json ndjson'
 	complete -c $c -s w -l where -x -a '(__crm_fields)'
 	complete -c $c -l fields -x -a '(__crm_fields)'

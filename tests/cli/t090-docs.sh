@@ -27,6 +27,29 @@ for bin in "$TOP/$BUILD"/bin/crm-*; do
 	check "$name has its place in the README" [ $? -eq 0 ]
 done
 
+# Sections every crm-NOUN(1) has; cross-references between crm pages
+# point at pages that exist; crm(7) names every binary.
+for page in "$TOP"/man/man1/crm*.1; do
+	for sec in 'EXIT STATUS' EXAMPLES; do
+		check "${page#$TOP/} has $sec" grep -qx ".Sh $sec" "$page"
+	done
+done
+bad=
+for page in "$TOP"/man/man*/*.[0-9]; do
+	for ref in $(sed -n 's/^\.Xr \(crm[a-z-]*\) \([0-9]\).*/\1.\2/p' "$page"); do
+		# crm-report(1) is being written in its own branch
+		[ -f "$TOP/man/man${ref##*.}/$ref" ] || [ "$ref" = crm-report.1 ] ||
+			bad="$bad ${page##*/}->$ref"
+	done
+done
+check "every .Xr crm* reference has a page${bad:+ (missing:$bad)}" [ -z "$bad" ]
+for bin in "$TOP/$BUILD"/bin/crm-*; do
+	check "crm(7) names $(basename "$bin")" grep -q "^\.Xr $(basename "$bin") 1" "$TOP/man/man7/crm.7"
+done
+for f in scoring assignment pipelines sla; do
+	check "crm-formats(5) documents $f.json" grep -q "^\.Ss $f.json" "$TOP/man/man5/crm-formats.5"
+done
+
 # bash
 out=$(bash -c '. "$1"/completions/crm.bash
 	COMP_WORDS=(crm-contact li); COMP_CWORD=1; _crm_complete; echo "${COMPREPLY[*]}"
