@@ -224,13 +224,34 @@ static int score_one(const struct crm_rec *rec, int64_t id, void *arg)
 	return r->fn ? r->fn(&ls, r->arg) : 0;
 }
 
-/* Every field of the lead, custom ones included: what the fit rules see,
- * the same whether one lead is scored or all. */
-static int lead_columns(struct crm_db *db, struct crm_strv *cols,
-			struct crm_err *err)
+/* What scoring reads of a lead: the link to its contact, the score and
+ * grade it has, and each field a fit rule names that is a lead field or a
+ * custom field in use (any other is missing for every lead). The same
+ * whether one lead is scored or all. */
+static int lead_columns(struct crm_db *db, const struct crm_scoring *s,
+			struct crm_strv *cols, struct crm_err *err)
 {
-	crm_entity_columns(&crm_lead_entity, false, cols);
-	return crm_entity_custom_names(db, &crm_lead_entity, cols, err);
+	struct crm_strv custom = {0};
+
+	crm_strv_push(cols, "id");
+	crm_strv_push(cols, "contact_id");
+	crm_strv_push(cols, "score");
+	crm_strv_push(cols, "grade");
+	if (crm_entity_custom_names(db, &crm_lead_entity, &custom, err) < 0)
+		return -1;
+	for (size_t i = 0; i < crm_scoring_fit_rules(s); i++) {
+		const char *f = crm_scoring_rule_field(s, i);
+		long k = crm_entity_field(&crm_lead_entity, f);
+
+		if (crm_strv_find(cols, f) >= 0)
+			continue;
+		if ((k >= 0 && !(crm_lead_entity.fields[k].flags &
+				 CRM_FF_HIDDEN)) ||
+		    (k < 0 && crm_strv_find(&custom, f) >= 0))
+			crm_strv_push(cols, f);
+	}
+	crm_strv_release(&custom);
+	return 0;
 }
 
 static void run_init(struct run *r, struct crm_db *db,
@@ -278,7 +299,7 @@ int crm_leadscore_run(struct crm_db *db, const struct crm_scoring *s,
 	r.arg = arg;
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	if (lead_columns(db, &cols, err) < 0)
+	if (lead_columns(db, s, &cols, err) < 0)
 		goto out;
 	if (!q || (!q->nids && (!q->where || !q->where->n))) {
 		/* every lead: id order, activities walked in step */
@@ -323,7 +344,7 @@ int crm_leadscore_explain(struct crm_db *db, const struct crm_scoring *s,
 	run_init(&r, db, s, err);
 	r.fn = fn;
 	r.arg = arg;
-	if (lead_columns(db, &cols, err) < 0)
+	if (lead_columns(db, s, &cols, err) < 0)
 		goto out;
 	if (crm_entity_each_rec(db, &crm_lead_entity, &q, &cols, score_one, &r,
 				err) < 0)

@@ -579,6 +579,11 @@ const char *crm_scoring_rule_name(const struct crm_scoring *s, size_t i)
 	return i < s->nrules ? s->rules[i].name : NULL;
 }
 
+const char *crm_scoring_rule_field(const struct crm_scoring *s, size_t i)
+{
+	return i < s->nrules ? s->rules[i].field : NULL;
+}
+
 size_t crm_scoring_types(const struct crm_scoring *s)
 {
 	return s->ntypes;

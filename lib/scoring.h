@@ -74,6 +74,8 @@ const char *crm_scoring_trend(const struct crm_scoring *s, double previous,
 /* The number of fit rules, and the name of rule i (owned by s). */
 size_t crm_scoring_fit_rules(const struct crm_scoring *s);
 const char *crm_scoring_rule_name(const struct crm_scoring *s, size_t i);
+/* The field fit rule i reads (owned by s). */
+const char *crm_scoring_rule_field(const struct crm_scoring *s, size_t i);
 /* The number of engagement types, and the name of type i (owned by s). */
 size_t crm_scoring_types(const struct crm_scoring *s);
 const char *crm_scoring_type_name(const struct crm_scoring *s, size_t i);
