@@ -29,8 +29,7 @@ static const struct crm_verb verbs[] = {
      "from won deals",
      crm_score_rfm_options, crm_score_opts_parse, crm_score_rfm,
      CRM_VERB_WRITE},
-    {"churn", NULL,
-     "Churn risk of customers from their activities and tickets",
+    {"churn", NULL, "Churn risk of customers from their activities and tickets",
      crm_score_churn_options, crm_score_opts_parse, crm_score_churn,
      CRM_VERB_WRITE},
 };

@@ -8,9 +8,8 @@
 void crm_churn_compute(const struct crm_churn_input *in,
 		       struct crm_churn_risk *out)
 {
-	double ratio = in->baseline > 0
-			   ? (double)in->window / (double)in->baseline
-			   : 0;
+	double ratio =
+	    in->baseline > 0 ? (double)in->window / (double)in->baseline : 0;
 	double sum;
 
 	memset(out, 0, sizeof(*out));
@@ -18,9 +17,8 @@ void crm_churn_compute(const struct crm_churn_input *in,
 	out->tickets_expected = (double)in->tickets_base * ratio;
 	if (in->activities_base >= 3 &&
 	    (double)in->activities < out->activities_expected)
-		out->activity_points =
-		    40 * (1 - (double)in->activities /
-				  out->activities_expected);
+		out->activity_points = 40 * (1 - (double)in->activities /
+						     out->activities_expected);
 	if ((double)in->tickets > out->tickets_expected)
 		out->ticket_points = fmin(
 		    30, 10 * ((double)in->tickets - out->tickets_expected));
@@ -122,16 +120,17 @@ static void reasons(const struct crm_churn_input *in,
 
 	crm_buf_reset(b);
 	if (r->activity_points > 0)
-		crm_buf_addf(b,
-			     "activity down %.0f%% (%lld in %ld days, %.3g "
-			     "expected) +%.1f",
-			     100 * (1 - (double)in->activities /
-					    r->activities_expected),
-			     (long long)in->activities, wd,
-			     r->activities_expected, r->activity_points);
+		crm_buf_addf(
+		    b,
+		    "activity down %.0f%% (%lld in %ld days, %.3g "
+		    "expected) +%.1f",
+		    100 * (1 - (double)in->activities / r->activities_expected),
+		    (long long)in->activities, wd, r->activities_expected,
+		    r->activity_points);
 	if (r->ticket_points > 0)
-		crm_buf_addf(b, "%stickets up (%lld in %ld days, %.3g "
-				"expected) +%.1f",
+		crm_buf_addf(b,
+			     "%stickets up (%lld in %ld days, %.3g "
+			     "expected) +%.1f",
 			     b->len ? "; " : "", (long long)in->tickets, wd,
 			     r->tickets_expected, r->ticket_points);
 	if (r->silence_points > 0)
@@ -182,14 +181,14 @@ static int one(struct crm_db *db, int by, sqlite3_stmt *st, int64_t window,
 	/* t: now, now - window, now - window - baseline */
 	if (count(db, sql_activities[by], c.id, t[1], t[0], &in.activities,
 		  err) < 0 ||
-	    count(db, sql_activities[by], c.id, t[2], t[1],
-		  &in.activities_base, err) < 0 ||
+	    count(db, sql_activities[by], c.id, t[2], t[1], &in.activities_base,
+		  err) < 0 ||
 	    count(db, sql_tickets[by], c.id, t[1], t[0], &in.tickets, err) <
 		0 ||
 	    count(db, sql_tickets[by], c.id, t[2], t[1], &in.tickets_base,
 		  err) < 0 ||
-	    silence(db, by, c.id, crm_db_col_text(st, 2), t[0],
-		    &in.days_silent, err) < 0)
+	    silence(db, by, c.id, crm_db_col_text(st, 2), t[0], &in.days_silent,
+		    err) < 0)
 		return -1;
 	crm_churn_compute(&in, &risk);
 	reasons(&in, &risk, b);

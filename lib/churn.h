@@ -13,8 +13,8 @@
 struct crm_churn_input {
 	int64_t activities, activities_base; /* in the window, the baseline */
 	int64_t tickets, tickets_base;
-	int64_t days_silent; /* since the last activity (or the record's
-				creation when it has none) */
+	int64_t days_silent;	  /* since the last activity (or the record's
+				     creation when it has none) */
 	int64_t window, baseline; /* seconds */
 };
 

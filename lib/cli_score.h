@@ -13,14 +13,14 @@ struct crm_score_opts {
 	const char *model;	     /* --model */
 	const char *rules;	     /* --rules */
 	bool force, explain;
-	long top; /* --top: factors or reasons shown with --explain */
-	bool changed;	     /* leads: print only grade changes */
-	const char *at;	     /* rfm: the analysis time */
-	const char *by;	     /* rfm, churn: "company" or "contact" */
-	const char *rates;   /* rfm: exchange rates file */
-	const char *window;  /* churn: the recent period */
+	long top;	    /* --top: factors or reasons shown with --explain */
+	bool changed;	    /* leads: print only grade changes */
+	const char *at;	    /* rfm: the analysis time */
+	const char *by;	    /* rfm, churn: "company" or "contact" */
+	const char *rates;  /* rfm: exchange rates file */
+	const char *window; /* churn: the recent period */
 	const char *baseline; /* churn: the period before it */
-	long min_risk;	     /* churn: print only risks from this */
+	long min_risk;	      /* churn: print only risks from this */
 };
 void crm_score_opts_init(struct crm_score_opts *o);
 void crm_score_opts_release(struct crm_score_opts *o);

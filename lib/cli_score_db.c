@@ -38,8 +38,7 @@ struct out {
 };
 
 /* Columns: --fields (checked against cols), else cols. */
-static int out_open(struct out *o, struct crm_cli *cli,
-		    const char *const *cols)
+static int out_open(struct out *o, struct crm_cli *cli, const char *const *cols)
 {
 	struct crm_strv all = {0};
 
@@ -138,8 +137,8 @@ static void add_reasons(struct reason **v, size_t *n, size_t *cap,
 {
 	for (size_t i = 0; i < r->nparts; i++) {
 		*v = crm_xgrow(*v, cap, *n + 1, sizeof(**v));
-		(*v)[(*n)++] = (struct reason){r->parts[i].what,
-					       r->parts[i].points};
+		(*v)[(*n)++] =
+		    (struct reason){r->parts[i].what, r->parts[i].points};
 	}
 }
 
@@ -251,15 +250,14 @@ static int explain_caps(struct explain_ctx *c, int64_t id, const char *section,
 	for (size_t i = 0; i < r->nparts; i++) {
 		const char *w = r->parts[i].what;
 		bool known = false;
-		size_t n = fit ? crm_scoring_fit_rules(c->s)
-			       : crm_scoring_types(c->s);
+		size_t n =
+		    fit ? crm_scoring_fit_rules(c->s) : crm_scoring_types(c->s);
 
 		for (size_t k = 0; k < n && !known; k++)
 			known = w == (fit ? crm_scoring_rule_name(c->s, k)
 					  : crm_scoring_type_name(c->s, k));
-		if (!known &&
-		    explain_row(c, id, section, w, r->parts[i].points, NULL) <
-			0)
+		if (!known && explain_row(c, id, section, w, r->parts[i].points,
+					  NULL) < 0)
 			return -1;
 	}
 	return 0;
@@ -295,8 +293,8 @@ static int explain_out(const struct crm_leadscore *ls, void *arg)
 	if (explain_caps(c, ls->id, "engagement", ls->engagement, false) < 0)
 		return -1;
 	snprintf(eg, sizeof(eg), "%s", ls->grade + gl);
-	if (explain_row(c, ls->id, "engagement", "total",
-			ls->engagement->score, eg) < 0)
+	if (explain_row(c, ls->id, "engagement", "total", ls->engagement->score,
+			eg) < 0)
 		return -1;
 	return explain_row(c, ls->id, "combined", "score", ls->combined,
 			   ls->grade);
@@ -305,7 +303,7 @@ static int explain_out(const struct crm_leadscore *ls, void *arg)
 static int leads_explain(struct crm_cli *cli, const struct crm_scoring *s)
 {
 	static const char *const cols[] = {"id",     "section", "item",
-					   "points", "grade",   NULL};
+					   "points", "grade",	NULL};
 	struct explain_ctx c = {.s = s};
 	struct crm_query q;
 	int64_t *ids = NULL;
@@ -337,9 +335,14 @@ fail:
 
 int crm_score_leads_db(struct crm_cli *cli)
 {
-	static const char *const cols[] = {
-	    "id",    "score",	"previous_score", "grade", "previous_grade",
-	    "trend", "reasons", NULL};
+	static const char *const cols[] = {"id",
+					   "score",
+					   "previous_score",
+					   "grade",
+					   "previous_grade",
+					   "trend",
+					   "reasons",
+					   NULL};
 	struct crm_score_opts *o = cli->opts;
 	struct leads_ctx c = {.o = o};
 	struct crm_scoring *s = NULL;
@@ -364,8 +367,8 @@ int crm_score_leads_db(struct crm_cli *cli)
 	if (crm_cli_query(cli, &crm_lead_entity, false, &q, &ids) < 0)
 		goto fail;
 	q.sort = NULL; /* id order: the walk in step needs it */
-	if (crm_leadscore_run(cli->db, s, &q, cli->dry_run,
-			      lead_out, &c, &n, &cli->err) < 0)
+	if (crm_leadscore_run(cli->db, s, &q, cli->dry_run, lead_out, &c, &n,
+			      &cli->err) < 0)
 		goto fail;
 	crm_cli_progress_end(cli);
 	if (out_close(&c.out) < 0) {
@@ -415,14 +418,12 @@ static int predict_out(const struct crm_leadpredict *p, void *arg)
 			if (i)
 				crm_buf_adds(&c->out.b, "; ");
 			if (!strcmp(f->level, f->feature) && v)
-				crm_buf_addf(&c->out.b, "%s=%s", f->feature,
-					     v);
+				crm_buf_addf(&c->out.b, "%s=%s", f->feature, v);
 			else
 				crm_buf_adds(&c->out.b, f->level);
 			crm_buf_addf(&c->out.b, " (%+.3f)", f->contribution);
 		}
-		set_str(rec, "factors",
-			c->out.b.len ? c->out.b.s : NULL);
+		set_str(rec, "factors", c->out.b.len ? c->out.b.s : NULL);
 	}
 	if (out_write(&c->out, p->id) < 0)
 		return -1;
@@ -433,8 +434,7 @@ static int predict_out(const struct crm_leadpredict *p, void *arg)
 
 int crm_score_predict_db(struct crm_cli *cli)
 {
-	static const char *const brief[] = {"id", "probability", "score",
-					    NULL};
+	static const char *const brief[] = {"id", "probability", "score", NULL};
 	static const char *const full[] = {"id", "probability", "score",
 					   "factors", NULL};
 	struct crm_score_opts *o = cli->opts;
@@ -457,9 +457,8 @@ int crm_score_predict_db(struct crm_cli *cli)
 	    crm_cli_query(cli, &crm_lead_entity, false, &q, &ids) < 0)
 		goto fail;
 	if (crm_leadscore_predict(cli->db, m, &q,
-				  o->explain ? (size_t)o->top : 0,
-				  cli->dry_run, predict_out, &c, &n,
-				  &cli->err) < 0)
+				  o->explain ? (size_t)o->top : 0, cli->dry_run,
+				  predict_out, &c, &n, &cli->err) < 0)
 		goto fail;
 	crm_cli_progress_end(cli);
 	if (out_close(&c.out) < 0) {
@@ -511,8 +510,8 @@ static int rfm_out(const struct crm_rfm *r, void *arg)
 	set_str(rec, "last_won_at", r->last_won_at);
 	set_int(rec, "recency_days", r->recency_days);
 	set_int(rec, "frequency", r->frequency);
-	set_str(rec, "monetary", crm_money_format(r->monetary, r->currency,
-						   buf));
+	set_str(rec, "monetary",
+		crm_money_format(r->monetary, r->currency, buf));
 	set_str(rec, "currency", r->currency);
 	set_int(rec, "r", r->r);
 	set_int(rec, "f", r->f);
@@ -580,9 +579,12 @@ int crm_score_rfm(struct crm_cli *cli)
 		status = crm_cli_fail(cli);
 		goto done;
 	}
-	crm_cli_note(cli, "%s %llu %s%s", cli->dry_run ? "would score" : "scored",
+	crm_cli_note(cli, "%s %llu %s%s",
+		     cli->dry_run ? "would score" : "scored",
 		     (unsigned long long)n,
-		     by_contact ? "contact" : n == 1 ? "company" : "companie",
+		     by_contact ? "contact"
+		     : n == 1	? "company"
+				: "companie",
 		     n == 1 ? "" : "s");
 	status = 0;
 	goto done;
@@ -604,8 +606,7 @@ const struct argp_option crm_score_churn_options[] = {
     {"window", CRM_SCORE_OPT_WINDOW, "DURATION", 0,
      "The recent period measured (default 30d)", 0},
     {"baseline", CRM_SCORE_OPT_BASELINE, "DURATION", 0,
-     "The period before it that sets each customer's norm (default 180d)",
-     0},
+     "The period before it that sets each customer's norm (default 180d)", 0},
     {"min-risk", CRM_SCORE_OPT_MIN_RISK, "N", 0,
      "Print only customers whose risk is at least N (all are stored)", 0},
     {0},
@@ -670,8 +671,7 @@ int crm_score_churn(struct crm_cli *cli)
 
 	if (out_open(&c.out, cli, cols) < 0 || no_selection(cli) < 0 ||
 	    duration(cli, "window", o->window, 30 * 86400, &window) < 0 ||
-	    duration(cli, "baseline", o->baseline, 180 * 86400, &baseline) <
-		0)
+	    duration(cli, "baseline", o->baseline, 180 * 86400, &baseline) < 0)
 		goto fail;
 	if (crm_churn_run(cli->db, by_contact, window, baseline, cli->dry_run,
 			  churn_out, &c, &n, &cli->err) < 0)

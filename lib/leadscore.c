@@ -142,8 +142,8 @@ static int lead_events(struct run *r, const struct crm_rec *rec, int64_t id)
 		if (read_events(r, st) < 0)
 			return -1;
 	}
-	r->events = crm_xgrow(r->events, &r->ecap, r->nev + 1,
-			      sizeof(*r->events));
+	r->events =
+	    crm_xgrow(r->events, &r->ecap, r->nev + 1, sizeof(*r->events));
 	for (size_t i = 0; i < r->nev; i++)
 		r->events[i] = (struct crm_scoring_event){
 		    r->types.s + r->ev[i].type, r->ev[i].at};
@@ -213,8 +213,8 @@ static int score_one(const struct crm_rec *rec, int64_t id, void *arg)
 	if (prev && crm_parse_int(prev, &pv) == 0) {
 		ls.has_previous = true;
 		ls.previous_score = (long)pv;
-		ls.trend = crm_scoring_trend(r->s, (double)pv,
-					     (double)ls.score);
+		ls.trend =
+		    crm_scoring_trend(r->s, (double)pv, (double)ls.score);
 	}
 	ls.grade_changed =
 	    !ls.previous_grade || strcmp(ls.previous_grade, grade) != 0;
@@ -245,8 +245,8 @@ static int lead_columns(struct crm_db *db, const struct crm_scoring *s,
 
 		if (crm_strv_find(cols, f) >= 0)
 			continue;
-		if ((k >= 0 && !(crm_lead_entity.fields[k].flags &
-				 CRM_FF_HIDDEN)) ||
+		if ((k >= 0 &&
+		     !(crm_lead_entity.fields[k].flags & CRM_FF_HIDDEN)) ||
 		    (k < 0 && crm_strv_find(&custom, f) >= 0))
 			crm_strv_push(cols, f);
 	}
@@ -311,8 +311,8 @@ int crm_leadscore_run(struct crm_db *db, const struct crm_scoring *s,
 		crm_db_bind_text(r.all, 2, r.to);
 		if ((rc = sqlite3_step(r.all)) != SQLITE_ROW &&
 		    rc != SQLITE_DONE) {
-			rc = crm_db_error(db, rc, "cannot read activities",
-					  err);
+			rc =
+			    crm_db_error(db, rc, "cannot read activities", err);
 			goto out;
 		}
 		r.all_row = rc == SQLITE_ROW;
@@ -375,7 +375,7 @@ static int label(const struct data_ctx *c, const char *v, int64_t id, int *y)
 	static const char *const no[] = {"0", "false", "no", "n", "f", NULL};
 
 	if (!c->target) { /* status */
-		*y = !strcmp(v, "converted")	? 1
+		*y = !strcmp(v, "converted")	 ? 1
 		     : !strcmp(v, "unqualified") ? 0
 						 : -1;
 		return 0;
@@ -414,16 +414,15 @@ static int data_one(const struct crm_rec *rec, int64_t id, void *arg)
 	return 0;
 }
 
-struct crm_logit_data *crm_leadscore_data(struct crm_db *db,
-					  const char *target,
+struct crm_logit_data *crm_leadscore_data(struct crm_db *db, const char *target,
 					  const char *positive,
 					  const struct crm_strv *features,
 					  struct crm_err *err)
 {
 	struct crm_query every = {.limit = -1};
 	struct crm_strv cols = {0};
-	struct data_ctx c = {.target = target, .positive = positive,
-			     .err = err};
+	struct data_ctx c = {
+	    .target = target, .positive = positive, .err = err};
 
 	if (features && features->n) {
 		for (size_t i = 0; i < features->n; i++)
@@ -432,8 +431,8 @@ struct crm_logit_data *crm_leadscore_data(struct crm_db *db,
 		for (size_t i = 0; default_features[i]; i++)
 			if (!target || strcmp(target, default_features[i]))
 				crm_strv_push(&cols, default_features[i]);
-		if (crm_entity_custom_names(db, &crm_lead_entity, &cols,
-					    err) < 0)
+		if (crm_entity_custom_names(db, &crm_lead_entity, &cols, err) <
+		    0)
 			goto fail;
 		for (size_t i = 0; target && i < cols.n; i++)
 			if (!strcmp(cols.v[i], target)) {
@@ -518,8 +517,12 @@ int crm_leadscore_predict(struct crm_db *db, const struct crm_logit_model *m,
 			  void *arg, uint64_t *n, struct crm_err *err)
 {
 	struct crm_query every = {.limit = -1};
-	struct predict_ctx c = {.db = db, .m = m, .nfactors = nfactors,
-				.fn = fn, .arg = arg, .err = err};
+	struct predict_ctx c = {.db = db,
+				.m = m,
+				.nfactors = nfactors,
+				.fn = fn,
+				.arg = arg,
+				.err = err};
 	struct crm_strv cols = {0};
 	const char *const *names;
 	size_t nn = crm_logit_model_features(m, &names);

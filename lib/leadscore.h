@@ -19,15 +19,15 @@
  * during the call only. */
 struct crm_leadscore {
 	int64_t id;
-	long score;	      /* combined, rounded, 0-100 */
-	const char *grade;    /* "A1" */
-	bool has_previous;    /* the lead had a score before this run */
-	long previous_score;  /* when has_previous */
+	long score;		    /* combined, rounded, 0-100 */
+	const char *grade;	    /* "A1" */
+	bool has_previous;	    /* the lead had a score before this run */
+	long previous_score;	    /* when has_previous */
 	const char *previous_grade; /* NULL when none */
-	const char *trend;    /* improving, steady, declining; NULL: first */
-	bool grade_changed;   /* grade differs from previous_grade (or was
-				 none) */
-	double combined;      /* unrounded */
+	const char *trend;  /* improving, steady, declining; NULL: first */
+	bool grade_changed; /* grade differs from previous_grade (or was
+			       none) */
+	double combined;    /* unrounded */
 	const struct crm_score_result *fit, *engagement;
 };
 
@@ -61,8 +61,7 @@ int crm_leadscore_explain(struct crm_db *db, const struct crm_scoring *s,
  * NULL, 1/true/yes/y/t; 0/false/no/n/f is 0, anything else
  * CRM_EX_DATAERR naming the lead), null left out. An unknown field is
  * CRM_EX_USAGE. Returns the data (caller frees) or NULL with err set. */
-struct crm_logit_data *crm_leadscore_data(struct crm_db *db,
-					  const char *target,
+struct crm_logit_data *crm_leadscore_data(struct crm_db *db, const char *target,
 					  const char *positive,
 					  const struct crm_strv *features,
 					  struct crm_err *err);

@@ -28,8 +28,7 @@ static size_t below(const double *sorted, size_t n, double x)
 	return lo;
 }
 
-void crm_rfm_quintiles(const double *v, size_t n, bool lower_better,
-		       int *out)
+void crm_rfm_quintiles(const double *v, size_t n, bool lower_better, int *out)
 {
 	double *s = crm_xmalloc((n ? n : 1) * sizeof(*s));
 

@@ -14,8 +14,7 @@
 /* Quintile scores of n values into out[n]: 1 + floor(5 * k / n), k the
  * number of values strictly worse (smaller, or with lower_better larger),
  * so equal values share a score and the best fifth gets 5. */
-void crm_rfm_quintiles(const double *v, size_t n, bool lower_better,
-		       int *out);
+void crm_rfm_quintiles(const double *v, size_t n, bool lower_better, int *out);
 
 /* The segment of scores r, f, m (1-5) on the R x FM grid, FM = (f + m)
  * / 2 rounded up: "champions", "loyal", "potential loyalist", "new",
@@ -26,12 +25,12 @@ const char *crm_rfm_segment(int r, int f, int m);
 /* One customer's result. */
 struct crm_rfm {
 	int64_t id;
-	const char *name;	 /* company name or contact's full name */
+	const char *name; /* company name or contact's full name */
 	char last_won_at[CRM_TIME_LEN];
-	int64_t recency_days;	 /* whole days from the last won deal */
-	int64_t frequency;	 /* won deals */
-	int64_t monetary;	 /* minor units of currency, rounded */
-	const char *currency;	 /* NULL when the deals had no amount */
+	int64_t recency_days; /* whole days from the last won deal */
+	int64_t frequency;    /* won deals */
+	int64_t monetary;     /* minor units of currency, rounded */
+	const char *currency; /* NULL when the deals had no amount */
 	int r, f, m;
 	const char *segment;
 };

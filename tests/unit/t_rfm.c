@@ -44,8 +44,8 @@ static void segments(void)
 
 	for (int r = 1; r <= 5; r++)
 		for (int fm = 1; fm <= 5; fm++)
-			CHECK_STR(crm_rfm_segment(r, fm, fm), grid[r - 1][fm - 1],
-				  "segment map");
+			CHECK_STR(crm_rfm_segment(r, fm, fm),
+				  grid[r - 1][fm - 1], "segment map");
 	/* FM = ceil((f + m) / 2) */
 	CHECK_STR(crm_rfm_segment(5, 4, 3), "champions", "f4 m3 -> FM 4");
 	CHECK_STR(crm_rfm_segment(5, 1, 2), "potential loyalist",
