@@ -1,28 +1,37 @@
-/* crm-score - scoring: a logistic regression trained on any records
- * (train, predict, explain) and rule-based lead scores (leads). The verbs
- * live in lib/cli_score.c. */
+/* crm-score - scoring: a logistic regression trained on any records or
+ * the leads (train, predict, explain), rule-based lead scores (leads),
+ * RFM segments (rfm) and churn risk (churn). The verbs live in
+ * lib/cli_score.c and lib/cli_score_db.c. */
 #include "cli.h"
 #include "cli_score.h"
 
 static const struct crm_verb verbs[] = {
     {"train", "[FILE]",
-     "Fit a logistic regression to records (stdin without FILE) and "
-     "write the model file",
+     "Fit a logistic regression to records (FILE or --stdin), or to the "
+     "converted and unqualified leads, and write the model file",
      crm_score_train_options, crm_score_opts_parse, crm_score_train,
      CRM_VERB_NODB},
     {"predict", "[FILE]",
-     "Append probability (0-1) and score (0-100) to each record, from a "
-     "model",
+     "Append probability (0-1) and score (0-100) to each record (FILE or "
+     "--stdin), or store them on the leads, from a model",
      crm_score_predict_options, crm_score_opts_parse, crm_score_predict,
      CRM_VERB_NODB},
     {"explain", NULL, "List a model's terms and coefficients",
      crm_score_explain_options, crm_score_opts_parse, crm_score_explain,
      CRM_VERB_NODB},
-    {"leads", "[FILE]",
-     "Score records against the fit rules (--stdin), appending score "
-     "and grade",
+    {"leads", "[ID...]",
+     "Score the leads (fit and engagement), store score, grade and trend; "
+     "with --stdin, score records read from stdin",
      crm_score_leads_options, crm_score_opts_parse, crm_score_leads,
      CRM_VERB_NODB},
+    {"rfm", NULL,
+     "Recency, frequency and monetary scores and segments of customers "
+     "from won deals",
+     crm_score_rfm_options, crm_score_opts_parse, crm_score_rfm,
+     CRM_VERB_WRITE},
+    {"churn", NULL, "Churn risk of customers from their activities and tickets",
+     crm_score_churn_options, crm_score_opts_parse, crm_score_churn,
+     CRM_VERB_WRITE},
 };
 
 static const struct crm_command command = {

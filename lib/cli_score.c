@@ -7,23 +7,24 @@
 #include <unistd.h>
 
 #include "cli_score.h"
+#include "leadscore.h"
 #include "scoring.h"
 
 enum {
-	OPT_TARGET = 0x200,
-	OPT_FEATURES,
-	OPT_CATEGORICAL,
-	OPT_POSITIVE,
-	OPT_MODEL,
-	OPT_FORCE,
-	OPT_L2,
-	OPT_MIN_COUNT,
-	OPT_MAX_LEVELS,
-	OPT_FOLDS,
-	OPT_SEED,
-	OPT_EXPLAIN,
-	OPT_TOP,
-	OPT_RULES,
+	OPT_TARGET = CRM_SCORE_OPT_TARGET,
+	OPT_FEATURES = CRM_SCORE_OPT_FEATURES,
+	OPT_CATEGORICAL = CRM_SCORE_OPT_CATEGORICAL,
+	OPT_POSITIVE = CRM_SCORE_OPT_POSITIVE,
+	OPT_MODEL = CRM_SCORE_OPT_MODEL,
+	OPT_FORCE = CRM_SCORE_OPT_FORCE,
+	OPT_L2 = CRM_SCORE_OPT_L2,
+	OPT_MIN_COUNT = CRM_SCORE_OPT_MIN_COUNT,
+	OPT_MAX_LEVELS = CRM_SCORE_OPT_MAX_LEVELS,
+	OPT_FOLDS = CRM_SCORE_OPT_FOLDS,
+	OPT_SEED = CRM_SCORE_OPT_SEED,
+	OPT_EXPLAIN = CRM_SCORE_OPT_EXPLAIN,
+	OPT_TOP = CRM_SCORE_OPT_TOP,
+	OPT_RULES = CRM_SCORE_OPT_RULES,
 };
 
 const struct argp_option crm_score_train_options[] = {
@@ -66,9 +67,13 @@ const struct argp_option crm_score_leads_options[] = {
     {"rules", OPT_RULES, "FILE", 0,
      "The rules file (default $CRM_SHARE/scoring.json)", 0},
     {"explain", OPT_EXPLAIN, 0, 0,
-     "Add a reasons column: the rules that gave points", 0},
+     "With --stdin, add a reasons column; else, with one lead ID, show "
+     "every rule's contribution (nothing is written)",
+     0},
     {"top", OPT_TOP, "N", 0,
-     "Reasons shown with --explain (default 3; 0 for all)", 0},
+     "Reasons shown (default 3; 0 for all)", 0},
+    {"changed", CRM_SCORE_OPT_CHANGED, 0, 0,
+     "Print only the leads whose grade changed (every lead is scored)", 0},
     {0},
 };
 
@@ -162,6 +167,36 @@ error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
 	case OPT_RULES:
 		o->rules = arg;
 		break;
+	case CRM_SCORE_OPT_CHANGED:
+		o->changed = true;
+		break;
+	case CRM_SCORE_OPT_AT:
+		o->at = arg;
+		break;
+	case CRM_SCORE_OPT_BY:
+		if (strcmp(arg, "company") && strcmp(arg, "contact"))
+			argp_error(state,
+				   "--by: expected company or contact, got "
+				   "'%s'",
+				   arg);
+		o->by = arg;
+		break;
+	case CRM_SCORE_OPT_RATES:
+		o->rates = arg;
+		break;
+	case CRM_SCORE_OPT_WINDOW:
+		o->window = arg;
+		break;
+	case CRM_SCORE_OPT_BASELINE:
+		o->baseline = arg;
+		break;
+	case CRM_SCORE_OPT_MIN_RISK:
+		o->min_risk = count_arg(state, "--min-risk", arg, 0);
+		if (o->min_risk > 100)
+			argp_error(state,
+				   "--min-risk: expected 0 to 100, got '%s'",
+				   arg);
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -214,13 +249,17 @@ int crm_score_train(struct crm_cli *cli)
 	FILE *in = NULL, *out = NULL;
 	int status;
 
-	if (!o->logit.target || !o->model) {
+	struct crm_logit_opts lo = o->logit;
+	bool db_mode = !cli->from_stdin && !cli->args.n;
+
+	if ((!o->logit.target && !db_mode) || !o->model) {
 		crm_err_set(&cli->err, CRM_EX_USAGE, "%s",
-			    !o->logit.target ? "--target is required"
-					     : "--model is required");
+			    !o->model ? "--model is required"
+				      : "--target is required");
 		goto fail;
 	}
-	if (crm_strv_find(&o->logit.features, o->logit.target) >= 0) {
+	if (o->logit.target &&
+	    crm_strv_find(&o->logit.features, o->logit.target) >= 0) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
 			    "--features: the target '%s' cannot be a feature",
 			    o->logit.target);
@@ -241,11 +280,22 @@ int crm_score_train(struct crm_cli *cli)
 			    "'%s' exists; --force replaces it", o->model);
 		goto fail;
 	}
-	if (!(r = open_input(cli, &in)))
-		goto fail;
-	if (!(d = crm_logit_data_read(r, &o->logit, &cli->err)))
-		goto fail;
-	if (!(m = crm_logit_train(d, &o->logit, &rep, &cli->err)))
+	if (db_mode) {
+		/* the leads that ended converted (1) or unqualified (0) */
+		if (crm_score_open_db(cli) < 0 ||
+		    !(d = crm_leadscore_data(cli->db, o->logit.target,
+					     o->logit.positive,
+					     &o->logit.features, &cli->err)))
+			goto fail;
+		if (!lo.target)
+			lo.target = "status=converted";
+	} else {
+		if (!(r = open_input(cli, &in)))
+			goto fail;
+		if (!(d = crm_logit_data_read(r, &o->logit, &cli->err)))
+			goto fail;
+	}
+	if (!(m = crm_logit_train(d, &lo, &rep, &cli->err)))
 		goto fail;
 	if (!(out = crm_cli_create(cli, o->model, o->force)))
 		goto fail;
@@ -347,6 +397,8 @@ int crm_score_predict(struct crm_cli *cli)
 	uint64_t rows = 0;
 	int rc = 0, status;
 
+	if (!cli->from_stdin && !cli->args.n)
+		return crm_score_predict_db(cli);
 	crm_rec_init(&rec);
 	if (!o->model) {
 		crm_err_set(&cli->err, CRM_EX_USAGE, "--model is required");
@@ -516,14 +568,8 @@ int crm_score_leads(struct crm_cli *cli)
 
 	crm_rec_init(&rec);
 	crm_score_result_init(&res);
-	if (!cli->from_stdin) {
-		crm_err_set(&cli->err, CRM_EX_USAGE,
-			    "scoring the leads in the database needs the "
-			    "leads and activities tables, which this build "
-			    "does not have yet; --stdin scores records from "
-			    "standard input");
-		goto fail;
-	}
+	if (!cli->from_stdin)
+		return crm_score_leads_db(cli);
 	path = o->rules ? crm_xstrdup(o->rules) : crm_scoring_default_path();
 	if (!(s = crm_scoring_load(path, &cli->err)))
 		goto fail;

@@ -13,7 +13,14 @@ struct crm_score_opts {
 	const char *model;	     /* --model */
 	const char *rules;	     /* --rules */
 	bool force, explain;
-	long top; /* --top: factors or reasons shown with --explain */
+	long top;	    /* --top: factors or reasons shown with --explain */
+	bool changed;	    /* leads: print only grade changes */
+	const char *at;	    /* rfm: the analysis time */
+	const char *by;	    /* rfm, churn: "company" or "contact" */
+	const char *rates;  /* rfm: exchange rates file */
+	const char *window; /* churn: the recent period */
+	const char *baseline; /* churn: the period before it */
+	long min_risk;	      /* churn: print only risks from this */
 };
 void crm_score_opts_init(struct crm_score_opts *o);
 void crm_score_opts_release(struct crm_score_opts *o);
@@ -29,5 +36,41 @@ int crm_score_train(struct crm_cli *cli);
 int crm_score_predict(struct crm_cli *cli);
 int crm_score_explain(struct crm_cli *cli);
 int crm_score_leads(struct crm_cli *cli);
+int crm_score_rfm(struct crm_cli *cli);
+int crm_score_churn(struct crm_cli *cli);
+extern const struct argp_option crm_score_rfm_options[];
+extern const struct argp_option crm_score_churn_options[];
+
+/* The database parts (lib/cli_score_db.c), called by the verbs above when
+ * they read no records: leads and predict on the leads table. */
+int crm_score_leads_db(struct crm_cli *cli);
+int crm_score_predict_db(struct crm_cli *cli);
+/* Open the database for a verb that needs it only sometimes (its flags
+ * say CRM_VERB_NODB): cli->db, closed by crm_cli_main. Returns 0 or -1. */
+int crm_score_open_db(struct crm_cli *cli);
+/* Option keys shared by cli_score.c and cli_score_db.c. */
+enum {
+	CRM_SCORE_OPT_TARGET = 0x200,
+	CRM_SCORE_OPT_FEATURES,
+	CRM_SCORE_OPT_CATEGORICAL,
+	CRM_SCORE_OPT_POSITIVE,
+	CRM_SCORE_OPT_MODEL,
+	CRM_SCORE_OPT_FORCE,
+	CRM_SCORE_OPT_L2,
+	CRM_SCORE_OPT_MIN_COUNT,
+	CRM_SCORE_OPT_MAX_LEVELS,
+	CRM_SCORE_OPT_FOLDS,
+	CRM_SCORE_OPT_SEED,
+	CRM_SCORE_OPT_EXPLAIN,
+	CRM_SCORE_OPT_TOP,
+	CRM_SCORE_OPT_RULES,
+	CRM_SCORE_OPT_CHANGED,
+	CRM_SCORE_OPT_AT,
+	CRM_SCORE_OPT_BY,
+	CRM_SCORE_OPT_RATES,
+	CRM_SCORE_OPT_WINDOW,
+	CRM_SCORE_OPT_BASELINE,
+	CRM_SCORE_OPT_MIN_RISK,
+};
 
 #endif

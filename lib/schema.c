@@ -121,8 +121,10 @@ static const char migration1[] =
 	" WHERE contact_id IS NOT NULL;"
 	"CREATE INDEX activities_company ON activities(company_id, occurred_at)"
 	" WHERE company_id IS NOT NULL;"
-	"CREATE INDEX activities_lead ON activities(lead_id, occurred_at)"
-	" WHERE lead_id IS NOT NULL;"
+	/* type in activities_lead makes it covering for lead scoring's
+	 * ordered walk (lib/leadscore.c): no table lookup per activity */
+	"CREATE INDEX activities_lead ON activities(lead_id, occurred_at,"
+	" type) WHERE lead_id IS NOT NULL;"
 	"CREATE INDEX activities_deal ON activities(deal_id, occurred_at)"
 	" WHERE deal_id IS NOT NULL;"
 	"CREATE INDEX activities_ticket ON activities(ticket_id, occurred_at)"
@@ -155,6 +157,11 @@ static const char migration1[] =
 	" previous_owner TEXT,"
 	" score INTEGER,"
 	" grade TEXT,"
+	" previous_score INTEGER,"
+	" trend TEXT,"
+	" scored_at TEXT,"
+	" conversion_probability REAL,"
+	" predicted_at TEXT,"
 	" duplicate_of TEXT,"
 	" last_activity_at TEXT,"
 	" assigned_at TEXT,"
@@ -329,7 +336,58 @@ static const char migration1[] =
 	" team TEXT PRIMARY KEY,"
 	" last_assignee TEXT) WITHOUT ROWID;"
 
-	/* -- scoring (lib/score.c) -------------------------------------- */
+	/* -- scoring (lib/leadscore.c, rfm.c, churn.c) ------------------ */
+	/* lead_scores: every score a lead was given (crm-score leads), with
+	 * the score and grade it had before; rfm_scores and churn_scores:
+	 * one row per customer per analysis time (a rerun at the same time
+	 * replaces that run's rows). entity is "company" or "contact";
+	 * monetary in minor units of currency. No foreign keys: history
+	 * outlives a deleted record, as the other history tables do. */
+	"CREATE TABLE lead_scores ("
+	" id INTEGER PRIMARY KEY,"
+	" lead_id INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" score INTEGER NOT NULL,"
+	" grade TEXT NOT NULL,"
+	" fit_score REAL NOT NULL,"
+	" engagement_score REAL NOT NULL,"
+	" previous_score INTEGER,"
+	" previous_grade TEXT,"
+	" trend TEXT,"
+	" actor TEXT);"
+	"CREATE INDEX lead_scores_lead ON lead_scores(lead_id, at);"
+	"CREATE TABLE rfm_scores ("
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" last_won_at TEXT NOT NULL,"
+	" recency_days INTEGER NOT NULL,"
+	" frequency INTEGER NOT NULL,"
+	" monetary INTEGER NOT NULL,"
+	" currency TEXT,"
+	" r INTEGER NOT NULL,"
+	" f INTEGER NOT NULL,"
+	" m INTEGER NOT NULL,"
+	" segment TEXT NOT NULL,"
+	" scored_at TEXT NOT NULL,"
+	" actor TEXT,"
+	" PRIMARY KEY (entity, at, record_id)) WITHOUT ROWID;"
+	"CREATE INDEX rfm_scores_record ON rfm_scores(entity, record_id, at);"
+	"CREATE TABLE churn_scores ("
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" risk INTEGER NOT NULL,"
+	" activities INTEGER NOT NULL,"
+	" activities_expected REAL NOT NULL,"
+	" tickets INTEGER NOT NULL,"
+	" tickets_expected REAL NOT NULL,"
+	" days_silent INTEGER,"
+	" reasons TEXT,"
+	" actor TEXT,"
+	" PRIMARY KEY (entity, at, record_id)) WITHOUT ROWID;"
+	"CREATE INDEX churn_scores_record ON churn_scores(entity, record_id,"
+	" at);"
 
 	/* -- dedupe and merges (lib/dedupe.c) --------------------------- */
 	/* a merge: its records' before-images are in crm_audit under

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "scoring.h"
+#include "share.h"
 
 enum op {
 	OP_EQ,
@@ -565,14 +566,37 @@ void crm_scoring_free(struct crm_scoring *s)
 
 char *crm_scoring_default_path(void)
 {
-	const char *d = getenv("CRM_SHARE");
-
-	return crm_xasprintf("%s/scoring.json", d && *d ? d : CRM_SHARE_DIR);
+	return crm_share_path("scoring.json");
 }
 
 size_t crm_scoring_fit_rules(const struct crm_scoring *s)
 {
 	return s->nrules;
+}
+
+const char *crm_scoring_rule_name(const struct crm_scoring *s, size_t i)
+{
+	return i < s->nrules ? s->rules[i].name : NULL;
+}
+
+const char *crm_scoring_rule_field(const struct crm_scoring *s, size_t i)
+{
+	return i < s->nrules ? s->rules[i].field : NULL;
+}
+
+size_t crm_scoring_types(const struct crm_scoring *s)
+{
+	return s->ntypes;
+}
+
+const char *crm_scoring_type_name(const struct crm_scoring *s, size_t i)
+{
+	return i < s->ntypes ? s->types[i].name : NULL;
+}
+
+double crm_scoring_window_days(const struct crm_scoring *s)
+{
+	return s->window_days;
 }
 
 /* ---- scoring ---- */

@@ -21,8 +21,9 @@ struct crm_scoring;
  * and the rule ("fit rule 3 'free mail': unknown operator 'matchs'"). */
 struct crm_scoring *crm_scoring_load(const char *path, struct crm_err *err);
 void crm_scoring_free(struct crm_scoring *s);
-/* The default rules file: $CRM_SHARE/scoring.json, else the installed
- * share/crm/scoring.json. Returns a new string (caller frees). */
+/* The default rules file: crm_share_path("scoring.json") ($CRM_SHARE,
+ * else the installed share/crm, else the source tree). Returns a new
+ * string (caller frees). */
 char *crm_scoring_default_path(void);
 
 /* One contribution to a score: a rule, an activity type or a cap. */
@@ -70,7 +71,15 @@ double crm_scoring_combine(const struct crm_scoring *s,
 const char *crm_scoring_trend(const struct crm_scoring *s, double previous,
 			      double current);
 
-/* Whether the rules have engagement types (stream mode ignores them). */
+/* The number of fit rules, and the name of rule i (owned by s). */
 size_t crm_scoring_fit_rules(const struct crm_scoring *s);
+const char *crm_scoring_rule_name(const struct crm_scoring *s, size_t i);
+/* The field fit rule i reads (owned by s). */
+const char *crm_scoring_rule_field(const struct crm_scoring *s, size_t i);
+/* The number of engagement types, and the name of type i (owned by s). */
+size_t crm_scoring_types(const struct crm_scoring *s);
+const char *crm_scoring_type_name(const struct crm_scoring *s, size_t i);
+/* The engagement window in days (0: none): older events never count. */
+double crm_scoring_window_days(const struct crm_scoring *s);
 
 #endif

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 D=$DATA/score-eight.csv
 
-expect_code_in 0 "$D" crm-score train --target 'Won?' --min-count 3 --folds 0 --model "$T/m.json"
+expect_code_in 0 "$D" crm-score train --stdin --target 'Won?' --min-count 3 --folds 0 --model "$T/m.json"
 err_has "crm-score: trained on 8 rows (4 positive), 6 columns"
 check "the model file is 0600" [ "$(stat -c %a "$T/m.json")" = 600 ]
 expect_code 0 crm-score explain --model "$T/m.json" -f csv
@@ -31,7 +31,7 @@ Deal Size ($),Industry,Won?,probability,score
 35,gov,yes,0.705012,71
 X
 printf '%s\n' '{"Industry":"mining","Deal Size ($)":35,"id":7}' '{"Industry":"tech","id":8}' >"$T/in.ndjson"
-expect_code_in 0 "$T/in.ndjson" crm-score predict --model "$T/m.json" --explain --top 2 -f ndjson
+expect_code_in 0 "$T/in.ndjson" crm-score predict --stdin --model "$T/m.json" --explain --top 2 -f ndjson
 expect_out "JSON in, numbers stay numbers; unseen value -> (other); strongest factors first" <<'X'
 {"Industry":"mining","Deal Size ($)":35,"id":7,"probability":0.705012,"score":71,"factors":"Deal Size ($)=35 (+0.671); Industry (other) (+0.109)"}
 {"Industry":"tech","Deal Size ($)":null,"id":8,"probability":0.354393,"score":35,"factors":"Deal Size ($) (missing) (-0.446); Industry=tech (-0.246)"}
@@ -41,21 +41,21 @@ X
 
 # never written over without --force; the old model stays
 cp "$T/m.json" "$T/m.before"
-expect_code_in 73 "$D" crm-score train --target 'Won?' --model "$T/m.json" --l2 5 --folds 0
+expect_code_in 73 "$D" crm-score train --stdin --target 'Won?' --model "$T/m.json" --l2 5 --folds 0
 err_has "crm-score: '$T/m.json' exists; --force replaces it"
 compare "$T/m.before" "$T/m.json" "the existing model is untouched"
-expect_code_in 0 "$D" crm-score train --target 'Won?' --model "$T/m.json" --l2 5 --folds 0 --min-count 3 --force
+expect_code_in 0 "$D" crm-score train --stdin --target 'Won?' --model "$T/m.json" --l2 5 --folds 0 --min-count 3 --force
 cmp -s "$T/m.before" "$T/m.json"
 check "--force replaced it" [ $? -ne 0 ]
 
 # --positive, --features, --categorical
 sed 's/,no$/,lost/; s/,yes$/,won/' "$D" >"$T/stage.csv"
-expect_code_in 0 "$T/stage.csv" crm-score train --target 'Won?' --positive won --min-count 3 --folds 0 --model "$T/p.json"
+expect_code_in 0 "$T/stage.csv" crm-score train --stdin --target 'Won?' --positive won --min-count 3 --folds 0 --model "$T/p.json"
 expect_code 0 crm-score explain --model "$T/p.json" -f csv --fields coefficient
 cp "$T/out" "$T/p.coef"
 expect_code 0 crm-score explain --model "$T/m.before" -f csv --fields coefficient
 compare "$T/out" "$T/p.coef" "--positive won learns what yes/no did"
-expect_code_in 0 "$D" crm-score train --target 'Won?' --features Industry --min-count 1 --folds 0 --model "$T/f.json"
+expect_code_in 0 "$D" crm-score train --stdin --target 'Won?' --features Industry --min-count 1 --folds 0 --model "$T/f.json"
 expect_code 0 crm-score explain --model "$T/f.json" -f csv --fields term
 expect_out "--features: only Industry, every level kept with --min-count 1" <<'X'
 term
@@ -75,7 +75,7 @@ X
 # by symmetry (gov 1 of 2 won, retail 2 of 3, tech 1 of 3 with opposite
 # signs) intercept and gov are 0, retail = -tech, and retail solves
 # 3 sigmoid(r) - 2 + r = 0 (the gradient of its level): r = 0.286548
-expect_code_in 0 "$D" crm-score train --target 'Won?' --categorical 'Deal Size ($)' --min-count 2 --folds 0 --model "$T/c.json"
+expect_code_in 0 "$D" crm-score train --stdin --target 'Won?' --categorical 'Deal Size ($)' --min-count 2 --folds 0 --model "$T/c.json"
 expect_code 0 crm-score explain --model "$T/c.json" -f csv --fields term
 expect_out "--categorical: numbers one-hot; all seen once -> pooled with the missing one" <<'X'
 term
@@ -91,25 +91,25 @@ awk 'BEGIN { print "x,grp,y"; s = 1
 	for (i = 0; i < 300; i++) { s = (s * 1103515245 + 12345) % 2147483648
 		x = s % 100; n = (s / 100) % 50
 		print x "," (i % 3 ? "a" : "b") "," (x + n > 70 ? 1 : 0) } }' >"$T/cv.csv"
-expect_code_in 0 "$T/cv.csv" crm-score train --target y --seed 7 --model "$T/s1.json"
+expect_code_in 0 "$T/cv.csv" crm-score train --stdin --target y --seed 7 --model "$T/s1.json"
 grep cross "$T/err" >"$T/cv1"
 check "5-fold cross-validation reported" grep -q "crm-score: 5-fold cross-validation: ROC AUC 0\.[0-9]*, log loss 0\.[0-9]*" "$T/cv1"
-expect_code_in 0 "$T/cv.csv" crm-score train --target y --seed 7 --model "$T/s2.json"
+expect_code_in 0 "$T/cv.csv" crm-score train --stdin --target y --seed 7 --model "$T/s2.json"
 grep cross "$T/err" >"$T/cv2"
 compare "$T/cv1" "$T/cv2" "the same seed, the same CV figures"
 compare "$T/s1.json" "$T/s2.json" "the same seed, the same model file byte for byte"
-expect_code_in 0 "$T/cv.csv" crm-score train --target y --seed 8 --folds 3 -q --model "$T/s3.json"
+expect_code_in 0 "$T/cv.csv" crm-score train --stdin --target y --seed 8 --folds 3 -q --model "$T/s3.json"
 check "-q: nothing on stderr" [ ! -s "$T/err" ]
 check "the seed and folds are in the model's metadata" grep -q '"folds": 3' "$T/s3.json"
 
 # errors
-expect_code_in 64 "$D" crm-score train --model "$T/x.json"
+expect_code_in 64 "$D" crm-score train --stdin --model "$T/x.json"
 err_has "crm-score: --target is required"
-expect_code_in 64 "$D" crm-score train --target 'Won?'
+expect_code_in 64 "$D" crm-score train --stdin --target 'Won?'
 err_has "--model is required"
-expect_code_in 64 "$D" crm-score train --target 'Won?' --model "$T/x.json" --folds 1
-expect_code_in 64 "$D" crm-score train --target 'Won?' --model "$T/x.json" --l2 -1
-expect_code_in 64 "$D" crm-score train --target 'Won?' --model "$T/x.json" --features 'Won?'
+expect_code_in 64 "$D" crm-score train --stdin --target 'Won?' --model "$T/x.json" --folds 1
+expect_code_in 64 "$D" crm-score train --stdin --target 'Won?' --model "$T/x.json" --l2 -1
+expect_code_in 64 "$D" crm-score train --stdin --target 'Won?' --model "$T/x.json" --features 'Won?'
 err_has "the target 'Won?' cannot be a feature"
 expect_code 64 crm-score train --target 'Won?' --model "$T/x.json" "$D" "$D"
 err_has "one input at a time"
@@ -123,11 +123,11 @@ err_has "bad.csv:3: Won?: missing target value"
 printf 'a,Won?\n1,yes\n2,yes\n' >"$T/bad.csv"
 expect_code 65 crm-score train --target 'Won?' --model "$T/x.json" --folds 0 "$T/bad.csv"
 err_has "has one class only"
-expect_code_in 65 "$D" crm-score train --target won --model "$T/x.json"
+expect_code_in 65 "$D" crm-score train --stdin --target won --model "$T/x.json"
 err_has "crm-score:<stdin>:2: no target column 'won'"
-expect_code_in 65 "$D" crm-score train --target 'Won?' --features Size --model "$T/x.json"
+expect_code_in 65 "$D" crm-score train --stdin --target 'Won?' --features Size --model "$T/x.json"
 err_has "no column 'Size'"
-expect_code_in 65 "$D" crm-score train --target 'Won?' --folds 20 --model "$T/x.json"
+expect_code_in 65 "$D" crm-score train --stdin --target 'Won?' --folds 20 --model "$T/x.json"
 err_has "20 folds need at least 20 rows, got 8"
 printf 'a,Won?\n1,yes,3\n' >"$T/bad.csv"
 expect_code 65 crm-score train --target 'Won?' --model "$T/x.json" "$T/bad.csv"

@@ -89,8 +89,9 @@ expect_code_in 0 /dev/null crm-score leads --stdin --rules "$T/rules.json" -f cs
 expect_out "no input: just the header" <<<'score,grade'
 
 # errors
-expect_code_in 64 "$T/leads.csv" crm-score leads --rules "$T/rules.json"
-err_has "--stdin scores records from standard input"
+# without --stdin the verb scores the leads table (empty here), not stdin
+expect_code_in 0 "$T/leads.csv" crm-score leads --rules "$T/rules.json"
+err_has "crm-score: scored 0 leads, 0 grades changed"
 expect_code_in 66 "$T/leads.csv" crm-score leads --stdin --rules "$T/none.json"
 err_has "cannot open rules '$T/none.json'"
 sed 's/"op": "domain_in"/"op": "domain"/' "$T/rules.json" >"$T/bad.json"

@@ -1,0 +1,251 @@
+/* churn.c - churn risk per customer from its activities and tickets. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "churn.h"
+
+void crm_churn_compute(const struct crm_churn_input *in,
+		       struct crm_churn_risk *out)
+{
+	double ratio =
+	    in->baseline > 0 ? (double)in->window / (double)in->baseline : 0;
+	double sum;
+
+	memset(out, 0, sizeof(*out));
+	out->activities_expected = (double)in->activities_base * ratio;
+	out->tickets_expected = (double)in->tickets_base * ratio;
+	if (in->activities_base >= 3 &&
+	    (double)in->activities < out->activities_expected)
+		out->activity_points = 40 * (1 - (double)in->activities /
+						     out->activities_expected);
+	if ((double)in->tickets > out->tickets_expected)
+		out->ticket_points = fmin(
+		    30, 10 * ((double)in->tickets - out->tickets_expected));
+	if (in->days_silent > 0)
+		out->silence_points = fmin(30, (double)in->days_silent / 3);
+	sum = out->activity_points + out->ticket_points + out->silence_points;
+	out->risk = (int)lround(fmin(100, sum));
+}
+
+static const char *const sql_customers[2] = {
+    "SELECT c.id, c.name, c.created_at FROM companies c WHERE EXISTS "
+    "(SELECT 1 FROM deals d WHERE d.company_id = c.id AND d.status = "
+    "'won' AND COALESCE(d.closed_at, d.updated_at) <= ?1) ORDER BY c.id",
+    "SELECT id, TRIM(COALESCE(first_name, '') || ' ' || "
+    "COALESCE(last_name, '')), created_at FROM contacts WHERE "
+    "lifecycle_stage IN ('customer', 'evangelist') AND ?1 = ?1 ORDER BY "
+    "id",
+};
+/* ?1 the customer, activities or tickets in (?2, ?3] */
+static const char *const sql_activities[2] = {
+    "SELECT COUNT(*) FROM activities WHERE company_id = ?1 AND "
+    "occurred_at > ?2 AND occurred_at <= ?3",
+    "SELECT COUNT(*) FROM activities WHERE contact_id = ?1 AND "
+    "occurred_at > ?2 AND occurred_at <= ?3",
+};
+static const char *const sql_tickets[2] = {
+    "SELECT COUNT(*) FROM tickets WHERE company_id = ?1 AND created_at > "
+    "?2 AND created_at <= ?3",
+    "SELECT COUNT(*) FROM tickets WHERE contact_id = ?1 AND created_at > "
+    "?2 AND created_at <= ?3",
+};
+static const char *const sql_last[2] = {
+    "SELECT MAX(occurred_at) FROM activities WHERE company_id = ?1 AND "
+    "occurred_at <= ?2",
+    "SELECT MAX(occurred_at) FROM activities WHERE contact_id = ?1 AND "
+    "occurred_at <= ?2",
+};
+static const char sql_clear[] =
+    "DELETE FROM churn_scores WHERE entity = ?1 AND at = ?2";
+static const char sql_store[] =
+    "INSERT INTO churn_scores (entity, record_id, at, risk, activities, "
+    "activities_expected, tickets, tickets_expected, days_silent, reasons, "
+    "actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/* COUNT(*) of sql for id in (from, to]. */
+static int count(struct crm_db *db, const char *sql, int64_t id,
+		 const char *from, const char *to, int64_t *out,
+		 struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(db, sql, err);
+	int s;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, from);
+	crm_db_bind_text(st, 3, to);
+	s = sqlite3_step(st);
+	*out = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (s != SQLITE_ROW)
+		return crm_db_error(db, s, "cannot count activities", err);
+	return 0;
+}
+
+/* Whole days from the last activity (or since) to now. */
+static int silence(struct crm_db *db, int by, int64_t id, const char *since,
+		   const char *now, int64_t *days, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(db, sql_last[by], err);
+	const char *last;
+	crm_time t;
+	struct crm_err e;
+	int s;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, now);
+	s = sqlite3_step(st);
+	if (s != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return crm_db_error(db, s, "cannot read activities", err);
+	}
+	last = crm_db_col_text(st, 0);
+	if (!last)
+		last = since;
+	*days = 0;
+	if (last && crm_datetime_parse(last, &t, &e) == 0 && t < db->now)
+		*days = (db->now - t) / 86400;
+	sqlite3_reset(st);
+	return 0;
+}
+
+static void reasons(const struct crm_churn_input *in,
+		    const struct crm_churn_risk *r, struct crm_buf *b)
+{
+	long wd = (long)(in->window / 86400);
+
+	crm_buf_reset(b);
+	if (r->activity_points > 0)
+		crm_buf_addf(
+		    b,
+		    "activity down %.0f%% (%lld in %ld days, %.3g "
+		    "expected) +%.1f",
+		    100 * (1 - (double)in->activities / r->activities_expected),
+		    (long long)in->activities, wd, r->activities_expected,
+		    r->activity_points);
+	if (r->ticket_points > 0)
+		crm_buf_addf(b,
+			     "%stickets up (%lld in %ld days, %.3g "
+			     "expected) +%.1f",
+			     b->len ? "; " : "", (long long)in->tickets, wd,
+			     r->tickets_expected, r->ticket_points);
+	if (r->silence_points > 0)
+		crm_buf_addf(b, "%ssilent %lld day%s +%.1f", b->len ? "; " : "",
+			     (long long)in->days_silent,
+			     in->days_silent == 1 ? "" : "s",
+			     r->silence_points);
+}
+
+static int store(struct crm_db *db, const char *entity, const char *at,
+		 const struct crm_churn *c, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(db, sql_store, err);
+	int s;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, entity);
+	sqlite3_bind_int64(st, 2, c->id);
+	crm_db_bind_text(st, 3, at);
+	sqlite3_bind_int(st, 4, c->risk->risk);
+	sqlite3_bind_int64(st, 5, c->in->activities);
+	sqlite3_bind_double(st, 6, c->risk->activities_expected);
+	sqlite3_bind_int64(st, 7, c->in->tickets);
+	sqlite3_bind_double(st, 8, c->risk->tickets_expected);
+	sqlite3_bind_int64(st, 9, c->in->days_silent);
+	crm_db_bind_text(st, 10, c->reasons);
+	crm_db_bind_text(st, 11, db->actor);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE)
+		return crm_db_error(db, s, "cannot store churn scores", err);
+	return 0;
+}
+
+/* Score one customer (the current row of st). */
+static int one(struct crm_db *db, int by, sqlite3_stmt *st, int64_t window,
+	       int64_t baseline, const char *const t[3], struct crm_buf *b,
+	       int (*fn)(const struct crm_churn *c, void *arg), void *arg,
+	       struct crm_err *err)
+{
+	struct crm_churn_input in = {.window = window, .baseline = baseline};
+	struct crm_churn_risk risk;
+	struct crm_churn c = {.in = &in, .risk = &risk};
+
+	c.id = sqlite3_column_int64(st, 0);
+	c.name = crm_db_col_text(st, 1);
+	/* t: now, now - window, now - window - baseline */
+	if (count(db, sql_activities[by], c.id, t[1], t[0], &in.activities,
+		  err) < 0 ||
+	    count(db, sql_activities[by], c.id, t[2], t[1], &in.activities_base,
+		  err) < 0 ||
+	    count(db, sql_tickets[by], c.id, t[1], t[0], &in.tickets, err) <
+		0 ||
+	    count(db, sql_tickets[by], c.id, t[2], t[1], &in.tickets_base,
+		  err) < 0 ||
+	    silence(db, by, c.id, crm_db_col_text(st, 2), t[0], &in.days_silent,
+		    err) < 0)
+		return -1;
+	crm_churn_compute(&in, &risk);
+	reasons(&in, &risk, b);
+	c.reasons = b->len ? b->s : NULL;
+	if (store(db, by ? "contact" : "company", t[0], &c, err) < 0)
+		return -1;
+	return fn ? fn(&c, arg) : 0;
+}
+
+int crm_churn_run(struct crm_db *db, bool by_contact, int64_t window,
+		  int64_t baseline, bool dry_run,
+		  int (*fn)(const struct crm_churn *c, void *arg), void *arg,
+		  uint64_t *n, struct crm_err *err)
+{
+	int by = by_contact ? 1 : 0;
+	char now[CRM_TIME_LEN], w[CRM_TIME_LEN], wb[CRM_TIME_LEN];
+	const char *t[3] = {now, w, wb};
+	struct crm_buf b = {0};
+	sqlite3_stmt *st = NULL, *cl;
+	int rc = -1, s;
+
+	*n = 0;
+	crm_datetime_format(db->now, now);
+	crm_datetime_format(db->now - window, w);
+	crm_datetime_format(db->now - window - baseline, wb);
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	if (!(cl = crm_db_cached(db, sql_clear, err)))
+		goto out;
+	crm_db_bind_text(cl, 1, by ? "contact" : "company");
+	crm_db_bind_text(cl, 2, now);
+	s = sqlite3_step(cl);
+	sqlite3_reset(cl);
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "cannot store churn scores", err);
+		goto out;
+	}
+	if (!(st = crm_db_prepare(db, sql_customers[by], err)))
+		goto out;
+	crm_db_bind_text(st, 1, now);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (crm_check_interrupt(err) < 0 ||
+		    one(db, by, st, window, baseline, t, &b, fn, arg, err) < 0)
+			goto out;
+		(*n)++;
+	}
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "cannot read customers", err);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = crm_db_finish(db, dry_run, err);
+out:
+	sqlite3_finalize(st);
+	if (rc < 0)
+		crm_db_rollback(db);
+	crm_buf_release(&b);
+	return rc;
+}

@@ -1,0 +1,277 @@
+/* rfm.c - RFM scores and segments of customers from their won deals. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rfm.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The number of sorted values below x (strictly). */
+static size_t below(const double *sorted, size_t n, double x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sorted[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void crm_rfm_quintiles(const double *v, size_t n, bool lower_better, int *out)
+{
+	double *s = crm_xmalloc((n ? n : 1) * sizeof(*s));
+
+	for (size_t i = 0; i < n; i++)
+		s[i] = lower_better ? -v[i] : v[i];
+	qsort(s, n, sizeof(*s), cmp_double);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = below(s, n, lower_better ? -v[i] : v[i]);
+
+		out[i] = 1 + (int)(5 * k / n);
+	}
+	free(s);
+}
+
+const char *crm_rfm_segment(int r, int f, int m)
+{
+	int fm = (f + m + 1) / 2;
+
+	if (r <= 2) {
+		if (fm <= 2)
+			return r == 1 && fm == 1 ? "lost" : "hibernating";
+		return fm <= 4 ? "at risk" : "can't lose them";
+	}
+	if (r == 3) {
+		if (fm <= 2)
+			return "about to sleep";
+		return fm == 3 ? "need attention" : "loyal";
+	}
+	if (fm == 1)
+		return r == 4 ? "promising" : "new";
+	if (fm <= 3)
+		return "potential loyalist";
+	return r == 4 ? "loyal" : "champions";
+}
+
+/* Won deals per customer and currency, in customer order. */
+static const char sql_company[] =
+    "SELECT d.company_id, c.name, d.currency, COUNT(*), "
+    "MAX(COALESCE(d.closed_at, d.updated_at)), SUM(COALESCE(d.amount, 0)) "
+    "FROM deals d LEFT JOIN companies c ON c.id = d.company_id WHERE "
+    "d.status = 'won' AND d.company_id IS NOT NULL AND "
+    "COALESCE(d.closed_at, d.updated_at) <= ?1 GROUP BY d.company_id, "
+    "d.currency ORDER BY d.company_id, d.currency";
+static const char sql_contact[] =
+    "SELECT d.contact_id, TRIM(COALESCE(c.first_name, '') || ' ' || "
+    "COALESCE(c.last_name, '')), d.currency, COUNT(*), "
+    "MAX(COALESCE(d.closed_at, d.updated_at)), SUM(COALESCE(d.amount, 0)) "
+    "FROM deals d LEFT JOIN contacts c ON c.id = d.contact_id WHERE "
+    "d.status = 'won' AND d.contact_id IS NOT NULL AND "
+    "COALESCE(d.closed_at, d.updated_at) <= ?1 GROUP BY d.contact_id, "
+    "d.currency ORDER BY d.contact_id, d.currency";
+static const char sql_clear[] =
+    "DELETE FROM rfm_scores WHERE entity = ?1 AND at = ?2";
+static const char sql_store[] =
+    "INSERT INTO rfm_scores (entity, record_id, at, last_won_at, "
+    "recency_days, frequency, monetary, currency, r, f, m, segment, "
+    "scored_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+struct cust {
+	struct crm_rfm r;
+	char *name;
+	long double money;
+};
+
+static int store(struct crm_db *db, const char *entity, const char *at,
+		 const struct crm_rfm *r, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(db, sql_store, err);
+	char now[CRM_TIME_LEN];
+	int s;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, entity);
+	sqlite3_bind_int64(st, 2, r->id);
+	crm_db_bind_text(st, 3, at);
+	crm_db_bind_text(st, 4, r->last_won_at);
+	sqlite3_bind_int64(st, 5, r->recency_days);
+	sqlite3_bind_int64(st, 6, r->frequency);
+	sqlite3_bind_int64(st, 7, r->monetary);
+	crm_db_bind_text(st, 8, r->currency);
+	sqlite3_bind_int(st, 9, r->r);
+	sqlite3_bind_int(st, 10, r->f);
+	sqlite3_bind_int(st, 11, r->m);
+	crm_db_bind_text(st, 12, r->segment);
+	crm_db_bind_text(st, 13, crm_datetime_format(db->now, now));
+	crm_db_bind_text(st, 14, db->actor);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE)
+		return crm_db_error(db, s, "cannot store RFM scores", err);
+	return 0;
+}
+
+/* Read the won deals into customers; currencies seen go to curs. */
+static int load(struct crm_db *db, bool by_contact, const char *at,
+		const struct crm_rates *rates, struct cust **cs, size_t *n,
+		struct crm_strv *curs, struct crm_err *err)
+{
+	sqlite3_stmt *st =
+	    crm_db_prepare(db, by_contact ? sql_contact : sql_company, err);
+	size_t cap = 0;
+	int s;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, at);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *cur = crm_db_col_text(st, 2);
+		const char *last = crm_db_col_text(st, 4);
+		long double m = (long double)sqlite3_column_int64(st, 5);
+		struct cust *c;
+
+		if (!*n || (*cs)[*n - 1].r.id != id) {
+			*cs = crm_xgrow(*cs, &cap, *n + 1, sizeof(**cs));
+			c = &(*cs)[(*n)++];
+			memset(c, 0, sizeof(*c));
+			c->r.id = id;
+			c->name = crm_db_col_text(st, 1)
+				      ? crm_xstrdup(crm_db_col_text(st, 1))
+				      : NULL;
+		}
+		c = &(*cs)[*n - 1];
+		c->r.frequency += sqlite3_column_int64(st, 3);
+		if (last && strcmp(last, c->r.last_won_at) > 0)
+			snprintf(c->r.last_won_at, sizeof(c->r.last_won_at),
+				 "%s", last);
+		if (cur && m != 0 && crm_strv_find(curs, cur) < 0)
+			crm_strv_push(curs, cur);
+		if (rates && m != 0 &&
+		    crm_rates_convert(rates, cur, m, &m, err) < 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		c->money += m;
+	}
+	sqlite3_finalize(st);
+	if (s != SQLITE_DONE)
+		return crm_db_error(db, s, "cannot read deals", err);
+	return 0;
+}
+
+int crm_rfm_run(struct crm_db *db, bool by_contact, crm_time at,
+		const struct crm_rates *rates, bool dry_run,
+		int (*fn)(const struct crm_rfm *r, void *arg), void *arg,
+		uint64_t *n, struct crm_err *err)
+{
+	const char *entity = by_contact ? "contact" : "company";
+	struct cust *cs = NULL;
+	struct crm_strv curs = {0};
+	double *v = NULL;
+	int *q = NULL;
+	size_t nc = 0;
+	char att[CRM_TIME_LEN];
+	const char *cur = NULL;
+	sqlite3_stmt *st;
+	int rc = -1, s;
+
+	*n = 0;
+	crm_datetime_format(at, att);
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	if (load(db, by_contact, att, rates, &cs, &nc, &curs, err) < 0)
+		goto out;
+	if (rates)
+		cur = rates->base;
+	else if (curs.n > 1) {
+		struct crm_buf b = {0};
+
+		for (size_t i = 0; i < curs.n; i++)
+			crm_buf_addf(&b, "%s%s", i ? ", " : "", curs.v[i]);
+		crm_err_set(err, CRM_EX_USAGE,
+			    "won deals in several currencies (%s): --rates "
+			    "FILE converts them into one",
+			    b.s);
+		crm_buf_release(&b);
+		goto out;
+	} else if (curs.n == 1)
+		cur = curs.v[0];
+	v = crm_xmalloc((nc ? nc : 1) * sizeof(*v));
+	q = crm_xmalloc((nc ? nc : 1) * sizeof(*q));
+	for (size_t i = 0; i < nc; i++) {
+		struct crm_rfm *r = &cs[i].r;
+		crm_time t;
+		struct crm_err e;
+
+		if (crm_datetime_parse(r->last_won_at, &t, &e) < 0) {
+			crm_err_set(err, CRM_EX_DATAERR,
+				    "%s %lld: a won deal closed at '%s': %s",
+				    entity, (long long)r->id, r->last_won_at,
+				    e.msg);
+			goto out;
+		}
+		r->recency_days = (at - t) / 86400;
+		r->monetary = (int64_t)llroundl(cs[i].money);
+		r->currency = cur;
+		r->name = cs[i].name;
+	}
+	for (size_t i = 0; i < nc; i++)
+		v[i] = (double)cs[i].r.recency_days;
+	crm_rfm_quintiles(v, nc, true, q);
+	for (size_t i = 0; i < nc; i++)
+		cs[i].r.r = q[i];
+	for (size_t i = 0; i < nc; i++)
+		v[i] = (double)cs[i].r.frequency;
+	crm_rfm_quintiles(v, nc, false, q);
+	for (size_t i = 0; i < nc; i++)
+		cs[i].r.f = q[i];
+	for (size_t i = 0; i < nc; i++)
+		v[i] = (double)cs[i].money;
+	crm_rfm_quintiles(v, nc, false, q);
+	for (size_t i = 0; i < nc; i++)
+		cs[i].r.m = q[i];
+	if (!(st = crm_db_cached(db, sql_clear, err)))
+		goto out;
+	crm_db_bind_text(st, 1, entity);
+	crm_db_bind_text(st, 2, att);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "cannot store RFM scores", err);
+		goto out;
+	}
+	for (size_t i = 0; i < nc; i++) {
+		struct crm_rfm *r = &cs[i].r;
+
+		r->segment = crm_rfm_segment(r->r, r->f, r->m);
+		if (store(db, entity, att, r, err) < 0)
+			goto out;
+		if (fn && fn(r, arg) < 0)
+			goto out;
+	}
+	*n = nc;
+	rc = crm_db_finish(db, dry_run, err);
+out:
+	if (rc < 0)
+		crm_db_rollback(db);
+	for (size_t i = 0; i < nc; i++)
+		free(cs[i].name);
+	free(cs);
+	free(v);
+	free(q);
+	crm_strv_release(&curs);
+	return rc;
+}
