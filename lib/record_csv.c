@@ -381,12 +381,13 @@ void crm_rio_tsv_reader_init(struct crm_reader *r)
 
 /* Writers */
 
-/* Whether a cell would be read as a formula by a spreadsheet (OWASP CSV
- * injection). Plain numbers such as -12.50 are left alone. */
-static bool formula_like(const char *s, size_t n)
+/* Whether a cell gets an apostrophe in front: it already looks guarded
+ * (always, so that reading it back gives it unchanged), or the writer
+ * guards formulas and it looks like one. */
+static bool guard_cell(const char *s, size_t n, unsigned flags)
 {
-	return n > 0 && s[0] != '\0' && strchr("=+-@\t\r", s[0]) &&
-	       !crm_rio_numeric(s, n);
+	return crm_rio_guarded(s, n) ||
+	       ((flags & CRM_W_SAFE) && crm_rio_formula_like(s, n));
 }
 
 static bool csv_needs_quotes(const char *s, size_t n)
@@ -403,7 +404,7 @@ static bool csv_needs_quotes(const char *s, size_t n)
 
 static void csv_cell(struct crm_buf *b, const char *s, size_t n, unsigned flags)
 {
-	bool guard = (flags & CRM_W_SAFE) && formula_like(s, n);
+	bool guard = guard_cell(s, n, flags);
 	const char *q;
 
 	if (!guard && !csv_needs_quotes(s, n)) {
@@ -426,7 +427,7 @@ static void csv_cell(struct crm_buf *b, const char *s, size_t n, unsigned flags)
 static void tsv_cell_out(struct crm_buf *b, const char *s, size_t n,
 			 unsigned flags)
 {
-	if ((flags & CRM_W_SAFE) && formula_like(s, n))
+	if (guard_cell(s, n, flags))
 		crm_buf_addc(b, '\'');
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {
