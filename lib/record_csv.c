@@ -40,6 +40,15 @@ static int no_space(unsigned char c)
 	return 0;
 }
 
+/* A byte order mark where a line starts, past the start of the input (which
+ * the reader skips): files joined with cat, each with its own BOM. */
+static bool bom_at(const char *s, size_t n)
+{
+	return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0;
+}
+
+#define BOM_MSG "byte order mark inside the input (files joined together?)"
+
 static const char *cur_field(const struct crm_reader *r)
 {
 	return r->row.n < r->hdr.n ? r->hdr.v[r->row.n] : NULL;
@@ -139,8 +148,12 @@ static int csv_row(struct crm_reader *r, struct csv_state *st,
 		for (p = s; p < e && *p != '\n' && *p != '\r'; p++)
 			;
 		n = (size_t)(p - s) + (p < e);
-		if (st->p.pstate == ROW_NOT_BEGUN)
+		if (st->p.pstate == ROW_NOT_BEGUN) {
 			st->row_line = r->line;
+			if (bom_at(s, (size_t)(e - s)))
+				return crm_rio_fail(r, err, r->line, 1, NULL,
+						    BOM_MSG);
+		}
 		if (csv_parse(&st->p, s, n, field_cb, row_cb, st) < n ||
 		    csv_error(&st->p))
 			return st->fail ? -1 : parse_error(r, st, err);
@@ -345,6 +358,8 @@ static int tsv_next(struct crm_reader *r, struct crm_rec *rec,
 			n--;
 		if (n == 0)
 			continue; /* blank line */
+		if (bom_at(s, n))
+			return crm_rio_fail(r, err, line, 1, NULL, BOM_MSG);
 		crm_rio_cells_reset(&r->row);
 		if (tsv_split(r, st, s, n, line, err) < 0)
 			return -1;
