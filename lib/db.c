@@ -210,8 +210,16 @@ int crm_db_begin(struct crm_db *db, struct crm_err *err)
 
 int crm_db_commit(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	int rc;
 
+	/* SIGINT/SIGTERM between statements interrupts nothing in SQLite:
+	 * whatever the verb's loops check, an interrupted write never
+	 * commits. */
+	if (crm_check_interrupt(err) < 0) {
+		crm_db_rollback(db);
+		return -1;
+	}
+	rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		crm_db_error(db, rc, "cannot commit", err);
 		crm_db_rollback(db);
