@@ -42,7 +42,10 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # Debian packages the build and the tests use.
 DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
            libutf8proc-dev sqlite3 mandoc bash-completion zsh fish clang \
-           libclang-rt-14-dev miller time python3-sklearn valgrind
+           libclang-rt-14-dev miller time python3-sklearn
+
+# tests/cli/t906-valgrind.sh (skipped without it)
+DEB_PKGS += valgrind
 
 all: deps-check $(BINS)
 
