@@ -14,6 +14,25 @@
 
 #include "logit.h"
 #include "scoring.h"
+/* Policy files of modules that may not be built yet: each joins the table
+ * when its header exists. */
+#if __has_include("sla.h")
+#include "sla.h"
+#define HAVE_SLA 1
+#endif
+#if __has_include("pipeline.h")
+#include "pipeline.h"
+#define HAVE_PIPELINES 1
+#endif
+#if __has_include("assign.h") && __has_include("lead.h")
+#include "assign.h"
+#include "lead.h"
+#define HAVE_ASSIGN 1
+#endif
+#if __has_include("forecast.h")
+#include "forecast.h"
+#define HAVE_RATES 1
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -103,6 +122,58 @@ static void model(const char *path)
 	crm_logit_model_free(m);
 }
 
+#ifdef HAVE_SLA
+static void sla(const char *path)
+{
+	struct crm_err err = {0};
+	struct crm_sla s;
+
+	memset(&s, 0, sizeof(s));
+	if (crm_sla_load(path, &s, &err) < 0)
+		bad_load(&err);
+	crm_sla_release(&s);
+}
+#endif
+
+#ifdef HAVE_PIPELINES
+static void pipelines(const char *path)
+{
+	struct crm_err err = {0};
+	struct crm_pipelines p;
+
+	memset(&p, 0, sizeof(p));
+	if (crm_pipelines_load(path, &p, &err) < 0)
+		bad_load(&err);
+	crm_pipelines_release(&p);
+}
+#endif
+
+#ifdef HAVE_ASSIGN
+static void assignment(const char *path)
+{
+	struct crm_err err = {0};
+	struct crm_assign_rules r;
+
+	memset(&r, 0, sizeof(r));
+	if (crm_assign_load(path, &crm_lead_entity, &r, &err) < 0)
+		bad_load(&err);
+	crm_assign_release(&r);
+}
+#endif
+
+#ifdef HAVE_RATES
+static void rates(const char *path)
+{
+	struct crm_err err = {0};
+	struct crm_rates r;
+
+	memset(&r, 0, sizeof(r));
+	if (crm_rates_load(path, &r, &err) < 0)
+		bad_load(&err);
+	crm_rates_release(&r);
+}
+#endif
+
 /* Every file loader: add a row when a module gains a rules file. */
 static const struct {
 	const char *name;
@@ -110,6 +181,18 @@ static const struct {
 } loaders[] = {
     {"scoring.json", scoring},
     {"model", model},
+#ifdef HAVE_SLA
+    {"sla.json", sla},
+#endif
+#ifdef HAVE_PIPELINES
+    {"pipelines.json", pipelines},
+#endif
+#ifdef HAVE_ASSIGN
+    {"assignment.json", assignment},
+#endif
+#ifdef HAVE_RATES
+    {"rates", rates},
+#endif
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,6 +10,12 @@
 
 #include "normalize.h"
 #include "record.h"
+#if __has_include("match.h") /* the dedupe comparators, once built */
+#include <math.h>
+
+#include "match.h"
+#define HAVE_MATCH 1
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -142,8 +148,39 @@ static void phone(const char *s)
 	crm_buf_release(&b);
 }
 
-/* Every normalizer, or comparator, that takes the input: add new ones here
- * (the dedupe comparators when lib/dedupe.h lands). */
+#ifdef HAVE_MATCH
+/* The comparators on the two halves of the input (split at the first
+ * newline): in range, symmetric, and a string agrees with itself. */
+static void match(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+	char *a = crm_xstrndup(s, nl ? (size_t)(nl - s) : strlen(s));
+	const char *b = nl ? nl + 1 : "";
+	struct crm_buf code = {0};
+	double jw = crm_match_jaro_winkler(a, b);
+	double ts = crm_match_token_set(a, b);
+	int d = crm_match_damerau(a, b);
+	long da = crm_match_date_parse(a), db = crm_match_date_parse(b);
+	int dm = crm_match_date(da, db);
+
+	if (!(jw >= 0 && jw <= 1) || !(ts >= 0 && ts <= 1) || d < 0 ||
+	    fabs(jw - crm_match_jaro_winkler(b, a)) > 1e-12 ||
+	    fabs(ts - crm_match_token_set(b, a)) > 1e-12 ||
+	    d != crm_match_damerau(b, a) || crm_match_damerau(a, a) != 0 ||
+	    (*a && crm_match_jaro_winkler(a, a) != 1) || dm < -1 || dm > 3 ||
+	    dm != crm_match_date(db, da) || (da && crm_match_date(da, da) != 3))
+		abort();
+	crm_match_nysiis(a, &code);
+	if (code.len > 6 || strspn(crm_buf_str(&code),
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != code.len)
+		abort();
+	crm_buf_release(&code);
+	free(a);
+}
+#endif
+
+/* Every normalizer, or comparator, that takes the input: add new ones
+ * here. */
 static const struct {
 	const char *name;
 	void (*bytes)(const char *s, size_t n); /* any bytes */
@@ -151,6 +188,9 @@ static const struct {
 } checks[] = {
     {"nfc", nfc, NULL},	    {"key", key, NULL},	    {"company", company, NULL},
     {"email", NULL, email}, {"phone", NULL, phone},
+#ifdef HAVE_MATCH
+    {"match", NULL, match},
+#endif
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
