@@ -54,9 +54,9 @@ expect_code 73 crm-contact import --reject "$T/link.csv" "$T/co.csv"
 # model files
 D="$DATA/score-eight.csv"
 echo old >"$T/m.json"
-expect_code_in 73 "$D" crm-score train --target 'Won?' --min-count 3 --folds 0 --model "$T/m.json"
+expect_code_in 73 "$D" crm-score train --stdin --target 'Won?' --min-count 3 --folds 0 --model "$T/m.json"
 check "model not written over without --force" [ "$(cat "$T/m.json")" = old ]
-expect_code_in 73 "$D" crm-score train --target 'Won?' --min-count 3 --folds 0 --model "$T/link.csv" --force
+expect_code_in 73 "$D" crm-score train --stdin --target 'Won?' --min-count 3 --folds 0 --model "$T/link.csv" --force
 check "a model path that is a symbolic link is not followed" [ "$(cat "$T/target")" = precious ]
 
 # symbolic links in the database path

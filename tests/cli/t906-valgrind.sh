@@ -62,8 +62,8 @@ vg 0 crm-activity import "$T/ev.ndjson"
 vg 0 crm-activity log --type task --contact ann@acme.example --due 2026-11-25 --owner kim
 vg 0 crm-activity timeline contact c1
 CRM_NOW=2026-12-01T00:00:00Z vg 1 crm-activity due
-vg_in 0 "$DATA/score-eight.csv" crm-score train --target 'Won?' --min-count 3 --folds 0 --model "$T/m.json"
-vg_in 0 "$DATA/score-eight.csv" crm-score predict --model "$T/m.json"
+vg_in 0 "$DATA/score-eight.csv" crm-score train --stdin --target 'Won?' --min-count 3 --folds 0 --model "$T/m.json"
+vg_in 0 "$DATA/score-eight.csv" crm-score predict --stdin --model "$T/m.json"
 vg_in 0 "$T/c.csv" crm-score leads --stdin
 vg 64 crm-contact frobnicate
 done_testing
