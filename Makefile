@@ -46,6 +46,9 @@ DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
 # and the benchmarks ("make bench" installs these too)
 BENCH_PKGS = python3-sklearn hyperfine
 
+# tests/cli/t906-valgrind.sh (skipped without it)
+DEB_PKGS += valgrind
+
 all: deps-check $(BINS)
 
 # Installs what is missing, then goes on: make, make check and make demo run it.

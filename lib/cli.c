@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,8 @@ enum {
 	OPT_IDS,
 	OPT_STDIN,
 	OPT_LIST_OPTIONS,
+	OPT_SAFE_CSV,
+	OPT_NO_SAFE_CSV,
 	OPT_FIELD_BASE = 0x10000, /* + field index: add/update per-field flags */
 };
 
@@ -46,6 +49,12 @@ static const struct argp_option common_options[] = {
 	{"dry-run", 'n', 0, 0, "Do everything but commit; report what would change",
 	 0},
 	{"quiet", 'q', 0, 0, "No summaries or progress on stderr", 0},
+	{"safe-csv", OPT_SAFE_CSV, 0, 0,
+	 "CSV/TSV output: an apostrophe before cells starting = + - @ tab or "
+	 "CR, for spreadsheets (default: $CRM_SAFE_CSV, else off)",
+	 0},
+	{"no-safe-csv", OPT_NO_SAFE_CSV, 0, 0,
+	 "CSV/TSV output: cells as they are", 0},
 	{"list-options", OPT_LIST_OPTIONS, 0, OPTION_HIDDEN,
 	 "List every option of this verb (for completions)", 0},
 	{0},
@@ -108,6 +117,12 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'q':
 		cli->quiet = true;
+		break;
+	case OPT_SAFE_CSV:
+		cli->safe_csv = true;
+		break;
+	case OPT_NO_SAFE_CSV:
+		cli->safe_csv = false;
 		break;
 	case OPT_LIST_OPTIONS:
 		list_options(state->root_argp);
@@ -224,6 +239,16 @@ static int close_stdout(const char *prog, int status)
 	return status;
 }
 
+/* A yes/no environment variable: set, not empty and not "0", "no", "off"
+ * or "false" is yes. */
+static bool env_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0") && strcasecmp(v, "no") &&
+	       strcasecmp(v, "off") && strcasecmp(v, "false");
+}
+
 static sqlite3 *interruptible;
 
 /* SIGINT/SIGTERM: note it and stop SQLite's current statement; the verb
@@ -266,6 +291,7 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	cli.limit = -1;
 	cli.out_tty = isatty(STDOUT_FILENO);
 	cli.err_tty = isatty(STDERR_FILENO);
+	cli.safe_csv = env_flag("CRM_SAFE_CSV");
 	if (argc < 2) {
 		fprintf(stderr, "%s: no verb given\n", cmd->name);
 		print_verbs(cmd, stderr);
@@ -360,17 +386,23 @@ enum crm_fmt crm_cli_format(const struct crm_cli *cli)
 	return cli->out_tty ? CRM_FMT_TABLE : CRM_FMT_CSV;
 }
 
+unsigned crm_cli_wflags(const struct crm_cli *cli)
+{
+	const char *nc = getenv("NO_COLOR");
+	unsigned flags = cli->safe_csv ? CRM_W_SAFE : 0;
+
+	if (crm_cli_format(cli) == CRM_FMT_TABLE && cli->out_tty &&
+	    !(nc && *nc))
+		flags |= CRM_W_COLOR;
+	return flags;
+}
+
 struct crm_writer *crm_cli_writer(struct crm_cli *cli,
 				  const struct crm_strv *cols)
 {
-	enum crm_fmt f = crm_cli_format(cli);
-	const char *nc = getenv("NO_COLOR");
-	unsigned flags = 0;
-
-	if (f == CRM_FMT_TABLE && cli->out_tty && !(nc && *nc))
-		flags |= CRM_W_COLOR;
-	return crm_writer_open(stdout, f, (const char *const *)cols->v,
-			       cols->n, flags);
+	return crm_writer_open(stdout, crm_cli_format(cli),
+			       (const char *const *)cols->v, cols->n,
+			       crm_cli_wflags(cli));
 }
 
 int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e,

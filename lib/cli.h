@@ -53,6 +53,7 @@ struct crm_cli {
 	const char *sort;
 	int64_t limit; /* -1: none */
 	bool dry_run, quiet, ids, from_stdin;
+	bool safe_csv; /* --safe-csv, else $CRM_SAFE_CSV: CRM_W_SAFE on output */
 	/* positional arguments after the verb */
 	struct crm_strv args;
 	bool out_tty, err_tty;
@@ -69,6 +70,9 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 
 /* The output format: --format, else table on a terminal, else csv. */
 enum crm_fmt crm_cli_format(const struct crm_cli *cli);
+/* Writer flags for stdout: CRM_W_SAFE with --safe-csv, CRM_W_COLOR for a
+ * table on a terminal without $NO_COLOR. */
+unsigned crm_cli_wflags(const struct crm_cli *cli);
 /* A writer on stdout for cols in the output format. */
 struct crm_writer *crm_cli_writer(struct crm_cli *cli,
 				  const struct crm_strv *cols);

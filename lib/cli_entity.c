@@ -139,7 +139,8 @@ static int print_row(struct crm_cli *cli, const struct crm_row *row)
 		/* one record: a JSON object, not an array of one */
 		w = crm_writer_open(stdout,
 				    f == CRM_FMT_JSON ? CRM_FMT_NDJSON : f,
-				    (const char *const *)cols.v, cols.n, 0);
+				    (const char *const *)cols.v, cols.n,
+				    crm_cli_wflags(cli) & CRM_W_SAFE);
 		if (crm_writer_write(w, &rec) < 0 || crm_writer_close(w) < 0)
 			rc = -1;
 		crm_writer_free(w);

@@ -50,6 +50,42 @@ static int make_parents(const char *path, struct crm_err *err)
 	return rc;
 }
 
+/* SQLite opens the database with SQLITE_OPEN_NOFOLLOW: no symbolic link
+ * anywhere in the path, nor as its -wal or -shm file. Say which one it is
+ * before SQLite creates anything, so the message is clear (SQLite's own
+ * check stays, and closes the race). Returns 0 or -1. */
+static int refuse_symlinks(const char *path, struct crm_err *err)
+{
+	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+	char *p = crm_xstrdup(path);
+	struct stat sb;
+	int rc = 0;
+
+	for (char *s = p + 1; !rc && (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		if (lstat(p, &sb) == 0 && S_ISLNK(sb.st_mode))
+			rc = crm_err_set(err, CRM_EX_CANTCREAT,
+					 "cannot open database '%s': folder "
+					 "'%s' is a symbolic link, which crm "
+					 "does not follow (give the real path)",
+					 path, p);
+		*s = '/';
+	}
+	for (size_t i = 0; !rc && i < sizeof(ext) / sizeof(*ext); i++) {
+		char *f = crm_xasprintf("%s%s", path, ext[i]);
+
+		if (lstat(f, &sb) == 0 && S_ISLNK(sb.st_mode))
+			rc = crm_err_set(err, CRM_EX_CANTCREAT,
+					 "cannot open database '%s': '%s' is a "
+					 "symbolic link, which crm does not "
+					 "follow (give the real path)",
+					 path, f);
+		free(f);
+	}
+	free(p);
+	return rc;
+}
+
 static char *actor_name(void)
 {
 	const char *u = getenv("CRM_USER");
@@ -174,8 +210,16 @@ int crm_db_begin(struct crm_db *db, struct crm_err *err)
 
 int crm_db_commit(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	int rc;
 
+	/* SIGINT/SIGTERM between statements interrupts nothing in SQLite:
+	 * whatever the verb's loops check, an interrupted write never
+	 * commits. */
+	if (crm_check_interrupt(err) < 0) {
+		crm_db_rollback(db);
+		return -1;
+	}
+	rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		crm_db_error(db, rc, "cannot commit", err);
 		crm_db_rollback(db);
@@ -283,6 +327,8 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 			    bt);
 		goto fail;
 	}
+	if (strcmp(db->path, ":memory:") && refuse_symlinks(db->path, err) < 0)
+		goto fail;
 	if (stat(db->path, &sb) < 0) {
 		if (!(flags & CRM_DB_CREATE)) {
 			crm_err_set(err, CRM_EX_NOINPUT,

@@ -933,6 +933,8 @@ static int update_rows(struct crm_db *db, const struct crm_entity *e,
 		enum crm_import_action a;
 		char id[32];
 
+		if (crm_check_interrupt(err) < 0)
+			goto out;
 		snprintf(id, sizeof(id), "%lld", (long long)l.v[i]);
 		if (set)
 			crm_rec_copy(&rec, set);
@@ -1043,7 +1045,8 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 		char *bj;
 		int s;
 
-		if (crm_entity_get(db, e, l.v[i], &row, err) <= 0)
+		if (crm_check_interrupt(err) < 0 ||
+		    crm_entity_get(db, e, l.v[i], &row, err) <= 0)
 			goto out;
 		j = crm_row_to_json(&row);
 		bj = json_dumps(j, JSON_COMPACT);
@@ -1204,7 +1207,8 @@ int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
 		goto out;
 	sqlite3_bind_int64(st, 1, change);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (undo_one(db, crm_db_col_text(st, 0),
+		if (crm_check_interrupt(err) < 0 ||
+		    undo_one(db, crm_db_col_text(st, 0),
 			     sqlite3_column_int64(st, 1),
 			     crm_db_col_text(st, 2), crm_db_col_text(st, 3),
 			     err) < 0)

@@ -805,6 +805,17 @@ static size_t match_suffix(const char *k, size_t b, size_t e,
 	return best;
 }
 
+/* Whether s (n bytes) starts with a combining mark: a prefix followed by
+ * one ends inside a character ("유한회사" + U+0301), so it is no match. */
+static bool starts_with_mark(const char *s, size_t n)
+{
+	utf8proc_int32_t cp;
+
+	return utf8proc_iterate((const utf8proc_uint8_t *)s,
+				(utf8proc_ssize_t)n, &cp) > 0 &&
+	       is_mark(utf8proc_category(cp));
+}
+
 static size_t match_prefix(const char *k, size_t b, size_t e,
 			   const char *const *list, size_t n, bool words)
 {
@@ -817,7 +828,8 @@ static size_t match_prefix(const char *k, size_t b, size_t e,
 			return 0;
 		if (l <= best || l >= e - b || memcmp(k + b, list[i], l) != 0)
 			continue;
-		if (words && k[b + l] != ' ')
+		if (words ? k[b + l] != ' '
+			  : starts_with_mark(k + b + l, e - b - l))
 			continue;
 		best = l;
 	}

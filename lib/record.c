@@ -418,6 +418,10 @@ int crm_rio_add_name(struct crm_reader *r, const char *s, size_t len, long line,
 				    "empty column name");
 	if (check_text(r, s, len, line, col, NULL, true, err) < 0)
 		return -1;
+	if (crm_rio_guarded(s, len)) { /* as for values */
+		s++;
+		len--;
+	}
 	for (size_t i = 0; i < r->hdr.n; i++)
 		if (strlen(r->hdr.v[i]) == len &&
 		    memcmp(r->hdr.v[i], s, len) == 0)
@@ -454,10 +458,15 @@ int crm_rio_row_to_rec(struct crm_reader *r, struct crm_rec *rec, long line,
 		if (check_text(r, s, c->len, at, (long)i + 1, name, false,
 			       err) < 0)
 			return -1;
-		crm_rec_add(rec, name, strlen(name), s, c->len, CRM_STR);
 		/* Later cells start on later lines after embedded newlines. */
 		for (size_t k = 0; k < c->len; k++)
 			at += s[k] == '\n';
+		if (crm_rio_guarded(s, c->len)) /* a writer's guard: drop it */
+			crm_rec_add(rec, name, strlen(name), s + 1, c->len - 1,
+				    CRM_STR);
+		else
+			crm_rec_add(rec, name, strlen(name), s, c->len,
+				    CRM_STR);
 	}
 	return 0;
 }
@@ -742,4 +751,19 @@ bool crm_rio_numeric(const char *s, size_t len)
 			return false;
 	}
 	return i == len;
+}
+
+bool crm_rio_formula_like(const char *s, size_t len)
+{
+	return len > 0 && s[0] != '\0' && strchr("=+-@\t\r", s[0]) &&
+	       !crm_rio_numeric(s, len);
+}
+
+bool crm_rio_guarded(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && s[i] == '\'')
+		i++;
+	return i > 0 && crm_rio_formula_like(s + i, len - i);
 }

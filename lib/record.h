@@ -100,7 +100,12 @@ struct crm_writer;
 enum {
 	CRM_W_COLOR = 1,    /* table: colours allowed */
 	CRM_W_NOHEADER = 2, /* csv/tsv/table: no header line */
-	CRM_W_SAFE = 4,     /* csv/tsv: neutralise cells starting = + - @ \t \r */
+	/* csv/tsv: an apostrophe before cells starting = + - @ tab or CR
+	 * (not plain numbers such as -12.50), so spreadsheets show them as
+	 * text. Cells that already start with apostrophes and then such a
+	 * character get one more, with or without this flag, and the CSV
+	 * and TSV readers drop one: crm's own import round-trips. */
+	CRM_W_SAFE = 4,
 };
 
 /* Write records to fp in fmt (CRM_FMT_AUTO is not accepted here) with the

@@ -40,6 +40,15 @@ static int no_space(unsigned char c)
 	return 0;
 }
 
+/* A byte order mark where a line starts, past the start of the input (which
+ * the reader skips): files joined with cat, each with its own BOM. */
+static bool bom_at(const char *s, size_t n)
+{
+	return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0;
+}
+
+#define BOM_MSG "byte order mark inside the input (files joined together?)"
+
 static const char *cur_field(const struct crm_reader *r)
 {
 	return r->row.n < r->hdr.n ? r->hdr.v[r->row.n] : NULL;
@@ -139,8 +148,12 @@ static int csv_row(struct crm_reader *r, struct csv_state *st,
 		for (p = s; p < e && *p != '\n' && *p != '\r'; p++)
 			;
 		n = (size_t)(p - s) + (p < e);
-		if (st->p.pstate == ROW_NOT_BEGUN)
+		if (st->p.pstate == ROW_NOT_BEGUN) {
 			st->row_line = r->line;
+			if (bom_at(s, (size_t)(e - s)))
+				return crm_rio_fail(r, err, r->line, 1, NULL,
+						    BOM_MSG);
+		}
 		if (csv_parse(&st->p, s, n, field_cb, row_cb, st) < n ||
 		    csv_error(&st->p))
 			return st->fail ? -1 : parse_error(r, st, err);
@@ -345,6 +358,8 @@ static int tsv_next(struct crm_reader *r, struct crm_rec *rec,
 			n--;
 		if (n == 0)
 			continue; /* blank line */
+		if (bom_at(s, n))
+			return crm_rio_fail(r, err, line, 1, NULL, BOM_MSG);
 		crm_rio_cells_reset(&r->row);
 		if (tsv_split(r, st, s, n, line, err) < 0)
 			return -1;
@@ -381,12 +396,13 @@ void crm_rio_tsv_reader_init(struct crm_reader *r)
 
 /* Writers */
 
-/* Whether a cell would be read as a formula by a spreadsheet (OWASP CSV
- * injection). Plain numbers such as -12.50 are left alone. */
-static bool formula_like(const char *s, size_t n)
+/* Whether a cell gets an apostrophe in front: it already looks guarded
+ * (always, so that reading it back gives it unchanged), or the writer
+ * guards formulas and it looks like one. */
+static bool guard_cell(const char *s, size_t n, unsigned flags)
 {
-	return n > 0 && s[0] != '\0' && strchr("=+-@\t\r", s[0]) &&
-	       !crm_rio_numeric(s, n);
+	return crm_rio_guarded(s, n) ||
+	       ((flags & CRM_W_SAFE) && crm_rio_formula_like(s, n));
 }
 
 static bool csv_needs_quotes(const char *s, size_t n)
@@ -403,7 +419,7 @@ static bool csv_needs_quotes(const char *s, size_t n)
 
 static void csv_cell(struct crm_buf *b, const char *s, size_t n, unsigned flags)
 {
-	bool guard = (flags & CRM_W_SAFE) && formula_like(s, n);
+	bool guard = guard_cell(s, n, flags);
 	const char *q;
 
 	if (!guard && !csv_needs_quotes(s, n)) {
@@ -426,7 +442,7 @@ static void csv_cell(struct crm_buf *b, const char *s, size_t n, unsigned flags)
 static void tsv_cell_out(struct crm_buf *b, const char *s, size_t n,
 			 unsigned flags)
 {
-	if ((flags & CRM_W_SAFE) && formula_like(s, n))
+	if (guard_cell(s, n, flags))
 		crm_buf_addc(b, '\'');
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {

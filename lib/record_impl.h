@@ -100,6 +100,14 @@ const char *crm_rio_val(const struct crm_writer *w, const struct crm_rec *rec,
 int crm_rio_flush_out(struct crm_writer *w);
 /* Whether s is a plain decimal number (-12, 3.50, 1e6). */
 bool crm_rio_numeric(const char *s, size_t len);
+/* Whether a cell would be read as a formula by a spreadsheet: it starts
+ * with = + - @ tab or CR and is not a plain number (OWASP CSV injection). */
+bool crm_rio_formula_like(const char *s, size_t len);
+/* Whether s is a guarded cell: one or more apostrophes, then a
+ * formula-like rest. CSV and TSV writers add an apostrophe to these (and,
+ * with CRM_W_SAFE, to formula-like cells); readers drop one, so the
+ * guard round-trips whether or not it was asked for. */
+bool crm_rio_guarded(const char *s, size_t len);
 
 int crm_rio_csv_write(struct crm_writer *w, const struct crm_rec *rec);
 int crm_rio_csv_close(struct crm_writer *w);

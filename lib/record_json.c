@@ -33,15 +33,20 @@ static bool is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Bracket depth outside strings, resumable across reads. */
+/* Bracket depth outside strings, resumable across reads; with limit set,
+ * also the members of the outer object, so that a record with a million
+ * fields fails before jansson builds it. */
 struct jscan {
 	int depth;
-	bool str, esc;
+	bool str, esc, limit;
+	long members; /* commas at depth 1 */
 };
 
 /* Scan s[0, n). Returns 1 when the depth returns to 0 (*used bytes up to
  * and including that bracket), -1 when it exceeds CRM_MAX_DEPTH (*used
- * bytes before the offending bracket), 0 when more input is needed. */
+ * bytes before the offending bracket), -2 with limit set when the outer
+ * object has more than CRM_MAX_COLUMNS members (*used bytes before the
+ * comma), 0 when more input is needed. */
 static int jscan(struct jscan *js, const char *s, size_t n, size_t *used)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -66,11 +71,17 @@ static int jscan(struct jscan *js, const char *s, size_t n, size_t *used)
 				*used = i + 1;
 				return 1;
 			}
+		} else if (c == ',' && js->depth == 1 && js->limit &&
+			   ++js->members >= CRM_MAX_COLUMNS) {
+			*used = i;
+			return -2;
 		}
 	}
 	*used = n;
 	return 0;
 }
+
+#define WIDE_MSG "more than %d fields", CRM_MAX_COLUMNS
 
 /* Line and column of s[off], given those of s[0]. */
 static void locate(const char *s, size_t off, long *line, long *col)
@@ -194,6 +205,10 @@ static int load_fail(struct crm_reader *r, const json_error_t *je,
 		pos = bad + 1;
 	/* jansson points after the token: report its last byte. */
 	locate(s, pos ? pos - 1 : 0, &line, &col);
+	/* jansson's own words name its flag; say what the input holds */
+	if (json_error_code(je) == json_error_null_character)
+		return crm_rio_fail(r, err, line, col, NULL,
+				    "NUL character (\\u0000) in a string");
 	if (json_error_code(je) != json_error_invalid_utf8)
 		return crm_rio_fail(r, err, line, col, NULL, "%s", je->text);
 	while (next_member(s, n, &i, &m)) {
@@ -352,7 +367,7 @@ static int skip_input_ws(struct crm_reader *r)
 static int scan_elem(struct crm_reader *r, size_t *end, struct crm_err *err)
 {
 	struct crm_rio_in *in = &r->in;
-	struct jscan js = {0};
+	struct jscan js = {.limit = true};
 	size_t i = 0, used;
 
 	for (;;) {
@@ -364,6 +379,10 @@ static int scan_elem(struct crm_reader *r, size_t *end, struct crm_err *err)
 		if (rc > 0) {
 			*end = i;
 			return 0;
+		}
+		if (rc == -2) {
+			locate(in->s + in->pos, i, &line, &col);
+			return crm_rio_fail(r, err, line, col, NULL, WIDE_MSG);
 		}
 		if (rc < 0) {
 			locate(in->s + in->pos, i, &line, &col);
@@ -488,9 +507,16 @@ static int ndjson_next(struct crm_reader *r, struct crm_rec *rec,
 			return crm_rio_fail(r, err, line, (long)i + 1, NULL,
 					    "expected a JSON object");
 		/* Check the depth before jansson recurses into it. */
+		js.limit = true;
 		for (off = len - i > CRM_MAX_DEPTH ? i : len; off < len;
 		     off += used) {
-			if (jscan(&js, s + off, len - off, &used) < 0)
+			int sc = jscan(&js, s + off, len - off, &used);
+
+			if (sc == -2)
+				return crm_rio_fail(r, err, line,
+						    (long)(off + used) + 1,
+						    NULL, WIDE_MSG);
+			if (sc < 0)
 				return crm_rio_fail(
 				    r, err, line, (long)(off + used) + 1, NULL,
 				    "nesting deeper than %d levels",

@@ -34,6 +34,7 @@ for src in tests/fuzz/fuzz_*.c; do
 	# shellcheck disable=SC2046
 	if ! "$CC" -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -g -O1 -std=c17 -D_GNU_SOURCE \
+		-DCRM_SHARE_DIR=\"share/crm\" \
 		-iquote lib -o "$bin" "$src" lib/*.c \
 		$(pkg-config --cflags --libs sqlite3 jansson libutf8proc) \
 		-lcsv -lm >"$log" 2>&1; then

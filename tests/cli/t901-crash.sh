@@ -1,0 +1,127 @@
+#!/bin/bash
+# Crash safety: every write command in the table below is SIGKILLed at a
+# random point, many times; after each kill the database passes PRAGMA
+# integrity_check and holds exactly the state before the command or exactly
+# the state after it ran to the end (every record of every entity, counts,
+# change sets and before-images): all or nothing.
+# KILLS=N kills each command N times (default: 64 kills in all).
+. "$(dirname "$0")/../lib.sh"
+
+# The commands: "name|command line" (split at spaces, no shell syntax, so
+# that the command itself is the process killed; inputs in $T). A command
+# whose binary is not built is skipped, so the table can name commands
+# before they land. Add a line for every command that writes.
+COMMANDS=(
+	"contact import (inserts)|crm-contact import -q $T/new.csv"
+	"contact import (updates)|crm-contact import -q $T/upd.csv"
+	"contact bulk update|crm-contact update -q -w id>0 --set owner=zed"
+	"contact bulk delete|crm-contact delete -q -w id>0"
+	"contact bulk tag|crm-contact tag add -q vip2 -w id>0"
+	"contact undo|crm-contact undo -q 1"
+	"company import|crm-company import -q $T/co.csv"
+	"activity import|crm-activity import -q $T/ev.ndjson"
+	"lead import|crm-lead import -q $T/leads.csv"
+	"lead convert|crm-lead convert -q -w id>0"
+	"deal import|crm-pipeline import -q $T/deals.csv"
+	"ticket import|crm-ticket import -q $T/tickets.csv"
+	"dedupe merge|crm-dedupe merge -q --rule first_name&last_name&city"
+)
+# entities whose exports make up the state (those built)
+NOUNS="contact company activity lead pipeline ticket"
+have() { [ -x "$TOP/$BUILD/bin/$1" ]; }
+n=0
+for entry in "${COMMANDS[@]}"; do
+	read -ra cmd <<<"${entry#*|}"
+	have "${cmd[0]}" && n=$((n + 1))
+done
+# KILLS=N kills each command N times; by default 64 kills in all.
+KILLS=${KILLS:-$(((64 + n - 1) / n))}
+
+# The base: 1500 contacts, a bulk update (change 1) to undo.
+sh "$TOP/tests/bench/gen-contacts.sh" 3000 >"$T/all.csv"
+head -1501 "$T/all.csv" >"$T/base.csv"
+{ head -1 "$T/all.csv"; tail -n 1500 "$T/all.csv"; } >"$T/new.csv"
+sed -e '2,$s/,Lisbon,/,Porto,/' -e '2,$s/,CEO,/,Chief,/' "$T/base.csv" >"$T/upd.csv"
+awk 'BEGIN { print "name,domain,industry"
+	for (i = 1; i <= 1000; i++) printf "Co %d,co%d.example,ind%d\n", i, i, i % 7 }' >"$T/co.csv"
+awk 'BEGIN { for (i = 1; i <= 1500; i++)
+	printf "{\"external_id\":\"ev%d\",\"contact_external_id\":\"crm-%d\",\"type\":\"call\",\"occurred_at\":\"2026-11-%02dT08:00:00Z\"}\n", i, i, 1 + i % 20 }' >"$T/ev.ndjson"
+awk 'BEGIN { print "external_id,first_name,last_name,email,company,source"
+	for (i = 1; i <= 600; i++) printf "lead-%d,L%d,Lee,lead.%d@leadco%d.example,LeadCo %d,web\n", i, i, i, i % 50, i % 50 }' >"$T/leads.csv"
+awk 'BEGIN { print "external_id,name,amount,currency,stage"
+	for (i = 1; i <= 1000; i++) printf "deal-%d,Deal %d,%d.50,EUR,qualification\n", i, i, i }' >"$T/deals.csv"
+awk 'BEGIN { print "external_id,subject,contact_email,priority"
+	for (i = 1; i <= 1000; i++) printf "tk-%d,Broken %d,user.%d@example%d.com,high\n", i, i, i, i % 97 }' >"$T/tickets.csv"
+crm-contact import -q "$T/base.csv" || exit 1
+crm-contact update -q -w country=PT --set owner=ana >/dev/null || exit 1
+if have crm-lead; then # leads to convert
+	head -301 "$T/leads.csv" | sed 's/^lead-/base-lead-/' >"$T/base-leads.csv"
+	crm-lead import -q "$T/base-leads.csv" || exit 1
+fi
+cp "$CRM_DB" "$T/base.db"
+
+restore() { rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"; cp "$T/base.db" "$CRM_DB"; }
+# Everything a command may change, in a stable text form.
+state() {
+	{
+		for noun in $NOUNS; do
+			have crm-$noun || continue
+			crm-$noun export -f ndjson || echo "export $noun failed"
+		done
+		sqlite3 -batch "$CRM_DB" "SELECT count(*) FROM contacts;
+			SELECT count(*) FROM companies; SELECT count(*) FROM activities;
+			SELECT count(*) FROM crm_changes; SELECT count(*) FROM crm_audit;"
+	} >"$1" 2>&1
+}
+differ() { ! cmp -s "$1" "$2"; }
+ms() { echo $(($(date +%s%N) / 1000000)); }
+
+restore
+state "$T/before"
+total=0
+for entry in "${COMMANDS[@]}"; do
+	name=${entry%%|*}
+	read -ra cmd <<<"${entry#*|}"
+	if ! have "${cmd[0]}"; then
+		ok "# SKIP $name: ${cmd[0]} is not built"
+		continue
+	fi
+	# the state after a complete run, and how long it takes
+	restore
+	t0=$(ms)
+	"${cmd[@]}" >/dev/null 2>"$T/err"
+	rc=$?
+	dur=$(($(ms) - t0))
+	check "$name: a full run exits 0" [ $rc -eq 0 ]
+	state "$T/after"
+	check "$name: changes something" differ "$T/before" "$T/after"
+	nb=0 na=0 bad=0
+	for k in $(seq 1 "$KILLS"); do
+		restore
+		delay=$((RANDOM % (dur + 10)))
+		"${cmd[@]}" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(printf '0.%03d' "$delay")"
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		total=$((total + 1))
+		ic=$(sqlite3 -batch "$CRM_DB" "PRAGMA integrity_check" 2>&1)
+		state "$T/now"
+		if [ "$ic" != ok ]; then
+			bad=$((bad + 1))
+			echo "# $name: kill after ${delay} ms: integrity_check: $ic"
+		elif cmp -s "$T/now" "$T/before"; then
+			nb=$((nb + 1))
+		elif cmp -s "$T/now" "$T/after"; then
+			na=$((na + 1))
+		else
+			bad=$((bad + 1))
+			echo "# $name: kill after ${delay} ms: neither before nor after"
+			diff "$T/before" "$T/now" | head -5 | sed 's/^/#   /'
+		fi
+	done
+	echo "# $name: full run ${dur} ms; $KILLS kills: $nb left it as before, $na as after"
+	check "$name: $KILLS kills, each all or nothing with integrity_check ok" [ $bad -eq 0 ]
+done
+check "at least 50 kills in all ($total)" [ $total -ge 50 ]
+done_testing
