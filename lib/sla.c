@@ -7,8 +7,8 @@
 #include "normalize.h"
 #include "sla.h"
 
-const char *const crm_sla_kind_names[CRM_SLA_NKINDS] = {
-    "first_reply", "next_reply", "resolution"};
+const char *const crm_sla_kind_names[CRM_SLA_NKINDS + 1] = {
+    "first_reply", "next_reply", "resolution", NULL};
 const char *const crm_sla_action_names[] = {"notify", "raise_priority",
 					    "reassign", NULL};
 

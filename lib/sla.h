@@ -17,7 +17,7 @@ enum crm_sla_kind {
 	CRM_SLA_NKINDS,
 };
 /* "first_reply", "next_reply", "resolution". */
-extern const char *const crm_sla_kind_names[CRM_SLA_NKINDS];
+extern const char *const crm_sla_kind_names[CRM_SLA_NKINDS + 1]; /* NULL-terminated */
 
 struct crm_sla_target {
 	int64_t secs; /* < 0: no target */

@@ -74,6 +74,8 @@ pol() { # description, expected message, JSON
 	unchanged "$1"
 }
 pol "not JSON" ":1: " '{"policies": [}'
+# found by fuzz_config: an unknown escalation target read past a table
+pol "unknown escalation target" ": policies[0] 'a': escalations[0]: target: expected first_reply, next_reply, resolution or any" '{"policies": [{"name": "a", "targets": {"resolution": "8h"}, "escalations": [{"name": "x", "target": "resolved", "after": "1h", "action": "notify", "to": "lead"}]}]}'
 pol "no policies" ": policies: expected an array" '{}'
 pol "unknown top key" ": unknown key 'polices'" '{"polices": []}'
 pol "no name" ": policies[0]: name: expected a name" '{"policies": [{"targets": {}}]}'
