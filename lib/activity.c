@@ -529,14 +529,103 @@ static int activity_prepare(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
+/* During a bulk import, last_activity_at is brought up to date once at
+ * the end, set-based, for every record linked to the activities it
+ * inserted (ids from batch_from on): one UPDATE per record per activity
+ * would cost random writes all over the linked tables. */
+static bool batch;
+static int64_t batch_from;
+
+static const char *const batch_sql[] = {
+    "UPDATE contacts SET last_activity_at = x.m FROM (SELECT contact_id AS "
+    "rid, max(occurred_at) AS m FROM activities WHERE id >= ?1 AND "
+    "contact_id IS NOT NULL GROUP BY contact_id) AS x WHERE contacts.id = "
+    "x.rid AND (contacts.last_activity_at IS NULL OR "
+    "contacts.last_activity_at < x.m)",
+    "UPDATE companies SET last_activity_at = x.m FROM (SELECT company_id AS "
+    "rid, max(occurred_at) AS m FROM activities WHERE id >= ?1 AND "
+    "company_id IS NOT NULL GROUP BY company_id) AS x WHERE companies.id = "
+    "x.rid AND (companies.last_activity_at IS NULL OR "
+    "companies.last_activity_at < x.m)",
+    "UPDATE leads SET last_activity_at = x.m FROM (SELECT lead_id AS rid, "
+    "max(occurred_at) AS m FROM activities WHERE id >= ?1 AND lead_id IS "
+    "NOT NULL GROUP BY lead_id) AS x WHERE leads.id = x.rid AND "
+    "(leads.last_activity_at IS NULL OR leads.last_activity_at < x.m)",
+    "UPDATE deals SET last_activity_at = x.m FROM (SELECT deal_id AS rid, "
+    "max(occurred_at) AS m FROM activities WHERE id >= ?1 AND deal_id IS "
+    "NOT NULL GROUP BY deal_id) AS x WHERE deals.id = x.rid AND "
+    "(deals.last_activity_at IS NULL OR deals.last_activity_at < x.m)",
+    "UPDATE tickets SET last_activity_at = x.m FROM (SELECT ticket_id AS "
+    "rid, max(occurred_at) AS m FROM activities WHERE id >= ?1 AND "
+    "ticket_id IS NOT NULL GROUP BY ticket_id) AS x WHERE tickets.id = "
+    "x.rid AND (tickets.last_activity_at IS NULL OR "
+    "tickets.last_activity_at < x.m)",
+};
+
+static int activity_begin(struct crm_db *db, const struct crm_entity *e,
+			  struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(
+	    db, "SELECT coalesce(max(id), 0) + 1 FROM activities", err);
+	int rc;
+
+	(void)e;
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	batch_from = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return crm_db_error(db, rc, "database", err);
+	batch = true;
+	return 0;
+}
+
+static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
+			struct crm_err *err)
+{
+	(void)e;
+	batch = false;
+	if (!ok)
+		return 0;
+	for (size_t k = 0; k < crm_activity_nlinks; k++) {
+		sqlite3_stmt *st;
+		int rc;
+
+		if (k >= 2) {
+			rc = crm_table_has_column(db, crm_activity_links[k].table,
+						  "last_activity_at", err);
+			if (rc < 0)
+				return -1;
+			if (!rc)
+				continue;
+		}
+		st = crm_db_prepare(db, batch_sql[k], err);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, batch_from);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return crm_db_error(db, rc, "cannot update last_activity_at",
+					    err);
+	}
+	return 0;
+}
+
 static int activity_written(struct crm_db *db, const struct crm_entity *e,
 			    const struct crm_row *row, bool inserted, void *arg,
 			    struct crm_err *err)
 {
 	const char *at = crm_row_get(row, "occurred_at");
 
-	(void)inserted;
 	(void)arg;
+	if (batch && inserted) {
+		/* an id given on input may lie below the batch's first */
+		if (crm_row_id(row) < batch_from)
+			batch_from = crm_row_id(row);
+		return 0;
+	}
 	for (size_t k = 0; at && k < crm_activity_nlinks; k++) {
 		const char *v =
 		    row->v[crm_entity_field(e, crm_activity_links[k].column)];
@@ -557,4 +646,6 @@ const struct crm_entity crm_activity_entity = {
     .keys = "id,external_id",
     .prepare = activity_prepare,
     .written = activity_written,
+    .begin = activity_begin,
+    .end = activity_end,
 };

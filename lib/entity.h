@@ -78,6 +78,14 @@ struct crm_entity {
 	int (*written)(struct crm_db *db, const struct crm_entity *e,
 		       const struct crm_row *row, bool inserted, void *arg,
 		       struct crm_err *err);
+	/* A bulk import calls begin before its first record and end after
+	 * its last (ok: before the commit; !ok: it failed and rolls back),
+	 * so per-record upkeep can be done once, set-based, at the end.
+	 * Either may be NULL. */
+	int (*begin)(struct crm_db *db, const struct crm_entity *e,
+		     struct crm_err *err);
+	int (*end)(struct crm_db *db, const struct crm_entity *e, bool ok,
+		   struct crm_err *err);
 	/* Names of what the hooks count in a struct crm_hook_counts
 	 * ("companies created"), NULL-terminated; NULL: nothing. */
 	const char *const *counters;

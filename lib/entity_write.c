@@ -811,7 +811,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	if (crm_db_begin(db, err) < 0)
 		goto out;
 	im = crm_importer_new(db, e, o, err);
-	if (!im)
+	if (!im || (e->begin && e->begin(db, e, err) < 0))
 		goto out;
 	im->input = crm_reader_name(r);
 	while ((got = crm_reader_next(r, &rec, err)) > 0) {
@@ -865,14 +865,19 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	}
 	if (crm_check_interrupt(err) < 0 || got < 0)
 		goto out;
+	if (e->end && e->end(db, e, true, err) < 0)
+		goto out;
 	if (rw && crm_writer_close(rw) < 0) {
 		crm_err_set(err, CRM_EX_IOERR, "cannot write the reject file");
 		goto out;
 	}
 	rc = crm_db_finish(db, o->dry_run, err);
 out:
-	if (rc < 0)
+	if (rc < 0) {
+		if (e->end && im)
+			e->end(db, e, false, err);
 		crm_db_rollback(db);
+	}
 	crm_writer_free(rw);
 	crm_importer_free(im);
 	crm_row_release(&row);
