@@ -25,6 +25,8 @@ COMMANDS=(
 	"deal import|crm-pipeline import -q $T/deals.csv"
 	"ticket import|crm-ticket import -q $T/tickets.csv"
 	"dedupe merge|crm-dedupe merge -q --rule first_name&last_name&city"
+	"lead assign|crm-lead assign -q"
+	"score leads|crm-score leads -q"
 )
 # entities whose exports make up the state (those built)
 NOUNS="contact company activity lead pipeline ticket"
@@ -101,7 +103,7 @@ for entry in "${COMMANDS[@]}"; do
 		delay=$((RANDOM % (dur + 10)))
 		"${cmd[@]}" >/dev/null 2>&1 &
 		pid=$!
-		sleep "$(printf '0.%03d' "$delay")"
+		sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
 		kill -9 $pid 2>/dev/null
 		wait $pid 2>/dev/null
 		total=$((total + 1))
