@@ -143,7 +143,8 @@ struct crm_dedupe {
 	long first, last; /* field index of first and last name, or -1 */
 	uint64_t nonmissing[CRM_DD_MAXFIELDS];
 	/* context fields (a person's company, city, country ...) describe
-	 * where a record lives, not who it is: see estimate_m */
+	 * where a record lives, not who it is: agreeing on them identifies
+	 * no one (identity_agrees) */
 	bool context[CRM_DD_MAXFIELDS];
 	/* key fields (email, phone, birth date, address, numbers) of people:
 	 * unlike a name, each is seldom shared by two people */
@@ -305,9 +306,10 @@ static int intern(struct crm_dedupe *dd, size_t f, const char *s, size_t len,
 
 /* Context fields: places (city, state, country, postcode) and, for people,
  * their company and web domain. Colleagues share all of them at once, so
- * they are weak and correlated evidence of a duplicate; identity fields
- * (names, email, phone, birth date, address, numbers) are not. With no
- * identity field at all, every field counts as one. */
+ * agreeing on them identifies no one; identity fields (names, email, phone,
+ * birth date, address, numbers) do. Key fields are a person's identity
+ * fields other than names (see em_member). With no identity field at all,
+ * every field counts as one. */
 static void mark_context(struct crm_dedupe *dd)
 {
 	bool person = false, identity = false;
@@ -1351,14 +1353,13 @@ static void decode_lv(const struct crm_dedupe *dd, uint32_t c, int *lv)
  * u from random pairs would count it a second time on top of a match rate
  * that already reflects it.
  *
- * Context fields take no part in the E-step. Colleagues agree on company,
- * email domain, city, region and country all together, and in a CRM most
- * candidate pairs are colleagues: with those fields voting as independent
- * evidence, EM takes "same company" for the match class. So the classes
- * are found by the identity fields alone, and the pairs that share no
- * identifying value are no match (identity_agrees); the context fields'
- * m and u are then measured on those classes, and weigh in at scoring time
- * with the little evidence they carry among candidates. */
+ * Colleagues agree on company, email domain, city, region and country all
+ * at once, and in a CRM most candidate pairs are colleagues: EM would take
+ * "same company" for the match class, were it not that a match must share
+ * an identifying value (em_member; colleagues seldom share an email or a
+ * phone, see phone_typo). Estimated among candidates, where colleagues
+ * abound, those context fields then weigh little; among people who merely
+ * live in one place they still count. */
 static void estimate_m(struct crm_dedupe *dd, const uint32_t *codes)
 {
 	struct pattern *pt = NULL;
@@ -1420,7 +1421,7 @@ static void estimate_m(struct crm_dedupe *dd, const uint32_t *codes)
 			double a = dd->lambda, b = 1 - dd->lambda, w;
 			decode_lv(dd, pt[k].code, lv);
 			for (size_t f = 0; f < dd->nf; f++) {
-				if (lv[f] < 0 || dd->context[f])
+				if (lv[f] < 0)
 					continue;
 				a *= dd->m[f][lv[f]];
 				b *= dd->u[f][lv[f]];
