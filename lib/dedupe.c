@@ -142,6 +142,16 @@ struct crm_dedupe {
 	size_t col[CRM_DD_MAXFIELDS]; /* its index in crm_dedupe_new's list */
 	long first, last; /* field index of first and last name, or -1 */
 	uint64_t nonmissing[CRM_DD_MAXFIELDS];
+	/* context fields (a person's company, city, country ...) describe
+	 * where a record lives, not who it is: agreeing on them identifies
+	 * no one (identity_agrees) */
+	bool context[CRM_DD_MAXFIELDS];
+	/* key fields (email, phone, birth date, address, numbers) of people:
+	 * unlike a name, each is seldom shared by two people */
+	bool key[CRM_DD_MAXFIELDS], has_key;
+	/* per field with a term-frequency adjustment: the chance that two
+	 * distinct records with a value share it */
+	double tfu[CRM_DD_MAXFIELDS];
 
 	size_t n, cap;
 	uint32_t *id;	   /* per record: offset of its id */
@@ -294,6 +304,37 @@ static int intern(struct crm_dedupe *dd, size_t f, const char *s, size_t len,
 
 /* -- records ----------------------------------------------------------- */
 
+/* Context fields: places (city, state, country, postcode) and, for people,
+ * their company and web domain. Colleagues share all of them at once, so
+ * agreeing on them identifies no one; identity fields (names, email, phone,
+ * birth date, address, numbers) do. Key fields are a person's identity
+ * fields other than names (see em_member). With no identity field at all,
+ * every field counts as one. */
+static void mark_context(struct crm_dedupe *dd)
+{
+	bool person = false, identity = false;
+
+	for (size_t f = 0; f < dd->nf; f++)
+		if (dd->types[f] == CRM_DD_FIRST_NAME ||
+		    dd->types[f] == CRM_DD_LAST_NAME ||
+		    dd->types[f] == CRM_DD_NAME)
+			person = true;
+	for (size_t f = 0; f < dd->nf; f++) {
+		int t = dd->types[f];
+		dd->context[f] =
+		    t == CRM_DD_TEXT || t == CRM_DD_POSTCODE ||
+		    (person && (t == CRM_DD_COMPANY || t == CRM_DD_DOMAIN));
+		identity |= !dd->context[f];
+		dd->key[f] =
+		    person && (t == CRM_DD_EMAIL || t == CRM_DD_PHONE ||
+			       t == CRM_DD_DATE || t == CRM_DD_NUMBER ||
+			       t == CRM_DD_ADDRESS);
+		dd->has_key |= dd->key[f];
+	}
+	if (!identity)
+		memset(dd->context, 0, sizeof(dd->context));
+}
+
 struct crm_dedupe *crm_dedupe_new(const char *const *names, const int *types,
 				  size_t n, struct crm_err *err)
 {
@@ -328,6 +369,7 @@ struct crm_dedupe *crm_dedupe_new(const char *const *names, const int *types,
 	}
 	crm_buf_addc(&dd->arena, '\0'); /* offset 0: missing */
 	dd->threshold = 0.5;
+	mark_context(dd);
 	return dd;
 }
 
@@ -591,6 +633,42 @@ static int name_level(const struct crm_dedupe *dd, uint32_t a, uint32_t b,
 	return 0;
 }
 
+/* Two phone numbers (their last digits) one typo apart: a swap of two
+ * digits, one digit more or less, or another digit before the last four.
+ * Numbers of one organisation share all but their last digits (a range of
+ * extensions), so one digit among those is another line, not a typo. */
+static int phone_typo(const char *s, const char *t)
+{
+	size_t n = strlen(s), diff = 0, at = 0;
+
+	if (crm_match_damerau(s, t) != 1)
+		return 0;
+	if (n != strlen(t))
+		return 1;
+	for (size_t k = 0; k < n; k++)
+		if (s[k] != t[k]) {
+			diff++;
+			at = k;
+		}
+	return diff != 1 || at + 4 < n;
+}
+
+/* Jaro-Winkler of s and t without their spaces. */
+static double spaceless_jw(const char *s, const char *t)
+{
+	char a[256], b[256];
+	size_t i = 0, j = 0;
+
+	for (; *s && i + 1 < sizeof(a); s++)
+		if (*s != ' ')
+			a[i++] = *s;
+	for (; *t && j + 1 < sizeof(b); t++)
+		if (*t != ' ')
+			b[j++] = *t;
+	a[i] = b[j] = '\0';
+	return crm_match_jaro_winkler(a, b);
+}
+
 static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		 size_t fi, size_t fj)
 {
@@ -637,6 +715,7 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		return crm_match_damerau(s, t) <= 1;
 	}
 	case CRM_DD_PHONE:
+		return phone_typo(s, t);
 	case CRM_DD_POSTCODE:
 	case CRM_DD_DOMAIN:
 		return crm_match_damerau(s, t) <= 1;
@@ -644,8 +723,11 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		double ts = crm_match_token_set(s, t);
 		if (ts >= 0.8)
 			return 2;
-		if (ts < 0.25)
-			return 0; /* no word in common: far apart */
+		if (ts < 0.25) {
+			/* few words in common: far apart, unless only typos
+			 * and spaces tell them apart ("135vigo avenue") */
+			return spaceless_jw(s, t) >= 0.93;
+		}
 		if (crm_match_jaro_winkler(s, t) >= 0.95)
 			return 2;
 		return ts >= 0.5;
@@ -703,11 +785,43 @@ static void compare(const struct crm_dedupe *dd, size_t i, size_t j, int *lv)
 	}
 }
 
-/* The Bayes factor of the levels of i and j, term-frequency adjusted. */
+/* A duplicate shares at least one identifying value: an identity field
+ * agrees, if only weakly (a nickname, a phone with a typo). */
+static bool identity_agrees(const struct crm_dedupe *dd, const int *lv)
+{
+	for (size_t f = 0; f < dd->nf; f++)
+		if (!dd->context[f] && lv[f] >= 1)
+			return true;
+	return false;
+}
+
+/* Whether EM may count a pair into the match class. Many people share a
+ * name (a common name, a small country's pool of names): with names alone
+ * EM takes namesakes for the match class, and learns that a match seldom
+ * shares a phone. So for people the class is learnt from the pairs that
+ * also agree on a key field (email, phone ...), when there is one; the
+ * weights learnt then score every pair. */
+static bool em_member(const struct crm_dedupe *dd, const int *lv)
+{
+	if (!dd->has_key)
+		return identity_agrees(dd, lv);
+	for (size_t f = 0; f < dd->nf; f++)
+		if (dd->key[f] && lv[f] >= 1)
+			return true;
+	return false;
+}
+
+/* The match probability of the levels of i and j, exact agreement
+ * term-frequency adjusted. m, u and lambda are all conditional on the pair
+ * being a candidate (see estimate_m); so is the u of one value: u of exact
+ * agreement, scaled by how much more or less often than the field's
+ * average this value agrees among all pairs. */
 static double probability(const struct crm_dedupe *dd, size_t i, const int *lv)
 {
 	double bf = dd->lambda / (1 - dd->lambda);
 
+	if (!identity_agrees(dd, lv))
+		return 0;
 	for (size_t f = 0; f < dd->nf; f++) {
 		int l = lv[f];
 		double u;
@@ -716,16 +830,18 @@ static double probability(const struct crm_dedupe *dd, size_t i, const int *lv)
 			continue;
 		u = dd->u[f][l];
 		if (l == type_levels[dd->types[f]] - 1 &&
-		    tf_type(dd->types[f]) && dd->nonmissing[f]) {
+		    tf_type(dd->types[f]) && dd->tfu[f] > 0) {
 			uint32_t off = dd->v[i * dd->nf + f];
-			/* u of this very value: how often it occurs */
 			if (off) {
 				/* the chance another record has it, shrunk to
-				 * u on small data (50 pseudo-records) */
+				 * the average on small data (50 pseudo-records)
+				 */
 				double tf =
-				    ((double)count_of(dd, off) - 1 + 50 * u) /
+				    ((double)count_of(dd, off) - 1 +
+				     50 * dd->tfu[f]) /
 				    ((double)dd->nonmissing[f] - 1 + 50);
-				u = fmin(fmax(tf, u * 0.1), u * 10);
+				double uv = u * tf / dd->tfu[f];
+				u = fmin(fmin(fmax(uv, u * 0.1), u * 10), 1);
 			}
 		}
 		bf *= dd->m[f][l] / u;
@@ -1129,6 +1245,31 @@ static uint64_t rng(uint64_t *s)
 	return *s;
 }
 
+/* tfu: for each field with a term-frequency adjustment, the chance that
+ * two distinct records with a value have the same one (the interned
+ * values' counts say it exactly). */
+static void estimate_tf(struct crm_dedupe *dd)
+{
+	double same[CRM_DD_MAXFIELDS] = {0};
+
+	for (size_t j = 0; j < dd->captab; j++) {
+		const char *o;
+		double c;
+
+		if (!dd->tab[j].off)
+			continue;
+		o = str(dd, dd->tab[j].off);
+		if ((unsigned char)o[-5] >= dd->nf) /* a phonetic code */
+			continue;
+		c = count_of(dd, dd->tab[j].off);
+		same[(unsigned char)o[-5]] += c * (c - 1);
+	}
+	for (size_t f = 0; f < dd->nf; f++) {
+		double n = (double)dd->nonmissing[f];
+		dd->tfu[f] = n > 1 ? same[f] / (n * (n - 1)) : 0;
+	}
+}
+
 /* u: level frequencies among random pairs (nearly all non-matches). */
 static void estimate_u(struct crm_dedupe *dd)
 {
@@ -1202,8 +1343,23 @@ static void decode_lv(const struct crm_dedupe *dd, uint32_t c, int *lv)
 	}
 }
 
-/* m and lambda by EM over the distinct level patterns of the candidate
- * pairs, u held fixed; weak priors keep small data sets sane. */
+/* m, u and lambda by EM over the distinct level patterns of the candidate
+ * pairs; weak priors keep small data sets sane, and u never falls below
+ * that of random pairs.
+ *
+ * All three are conditional on the pair being a candidate: blocking chose
+ * the pairs for agreeing on something (a company and an initial, a phonetic
+ * name ...), so among candidates that agreement is common and says little;
+ * u from random pairs would count it a second time on top of a match rate
+ * that already reflects it.
+ *
+ * Colleagues agree on company, email domain, city, region and country all
+ * at once, and in a CRM most candidate pairs are colleagues: EM would take
+ * "same company" for the match class, were it not that a match must share
+ * an identifying value (em_member; colleagues seldom share an email or a
+ * phone, see phone_typo). Estimated among candidates, where colleagues
+ * abound, those context fields then weigh little; among people who merely
+ * live in one place they still count. */
 static void estimate_m(struct crm_dedupe *dd, const uint32_t *codes)
 {
 	struct pattern *pt = NULL;
@@ -1270,7 +1426,7 @@ static void estimate_m(struct crm_dedupe *dd, const uint32_t *codes)
 				a *= dd->m[f][lv[f]];
 				b *= dd->u[f][lv[f]];
 			}
-			w = a / (a + b) * pt[k].count;
+			w = em_member(dd, lv) ? a / (a + b) * pt[k].count : 0;
 			wsum += w;
 			total += pt[k].count;
 			for (size_t f = 0; f < dd->nf; f++) {
@@ -1399,6 +1555,7 @@ int crm_dedupe_run(struct crm_dedupe *dd, const struct crm_dedupe_opts *o,
 	if (o->rule && parse_rule(dd, o->rule, err) < 0)
 		return -1;
 	block(dd);
+	estimate_tf(dd);
 	estimate_u(dd);
 	codes = crm_xmalloc((dd->npairs ? dd->npairs : 1) * sizeof(*codes));
 	for (size_t p = 0; p < dd->npairs; p++) {

@@ -16,8 +16,12 @@ cluster,id
 X
 expect_code 1 crm-dedupe leads --check
 expect_code 0 crm-dedupe leads -f csv
-awk -F, 'NR > 1 && $3 < 95 { bad = 1 } END { exit bad }' "$T/out"
-check "every clustered lead matches above 95%" [ $? -eq 0 ]
+# Robert/Bob share email and phone: near certain. Marta/Martha share only
+# a name and a company, with two addresses at its domain (namesakes at one
+# company look just like that): a match, but not a sure one
+awk -F, 'NR > 1 && ($2 <= 2 ? $3 < 95 : $3 < 50 || $3 > 95) { bad = 1 }
+	END { exit bad }' "$T/out"
+check "the sure pair matches above 95%, the name-only pair above 50%" [ $? -eq 0 ]
 expect_code 0 crm-lead export -f csv
 cp "$T/out" "$T/before.csv"
 expect_code 0 crm-dedupe merge leads --dry-run

@@ -1,7 +1,9 @@
 /* t_dedupe.c - the dedupe engine on a fixture: type guesses, blocking
  * recall (every true pair is a candidate), clusters, rules, and candidates
  * for one more record (the import-time check). */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dedupe.h"
 #include "test.h"
@@ -52,6 +54,100 @@ static struct crm_dedupe *fixture(void)
 	for (size_t i = 0; i < NROWS; i++)
 		crm_dedupe_add(dd, rows[i][0], rows[i] + 1, &err);
 	return dd;
+}
+
+/* Colleagues: three companies of twelve people sharing the company, its
+ * email domain, city and country, their phones one digit apart among the
+ * last four, first names often alike; and three people entered twice (a
+ * nickname or a typo, another email or none, the phone written another
+ * way). Only those three pairs are duplicates. */
+static const char *const cnames[] = {
+    "first_name", "last_name", "email", "phone", "company", "city", "country"};
+static const char *const firsts[] = {"Anna", "Thomas", "Julia",
+				     "Anna", "Lukas",  "Thomas"};
+static const char *const lasts[] = {"Hoffmann", "Meyer", "Weber",   "Schulz",
+				    "Becker",	"Koch",	 "Wagner",  "Richter",
+				    "Klein",	"Wolf",	 "Neumann", "Bauer"};
+static const char *const companies[] = {"Donautal Handel AG", "Isarwerk GmbH",
+					"Elbufer Logistik KG"};
+static const char *const doms[] = {"donautal.de", "isarwerk.de", "elbufer.de"};
+
+static const int areas[] = {30, 89, 40};
+
+static int lv_seen[3][CRM_DD_MAXFIELDS];
+
+static int on_dup(size_t a, size_t b, double p, const int *lv, void *arg)
+{
+	(void)p;
+	(void)arg;
+	if (b >= 36 && a == (b - 36) * 13 % 36)
+		for (int f = 0; f < 7; f++)
+			lv_seen[b - 36][f] = lv[f];
+	return 0;
+}
+
+static void colleagues(void)
+{
+	struct crm_dedupe_opts o = {.threshold = 0.5};
+	struct crm_err err;
+	struct crm_dedupe *dd;
+	int types[7];
+	char id[16], em[64], ph[32];
+	const char *v[7];
+	size_t clustered = 0;
+
+	for (int f = 0; f < 7; f++)
+		types[f] = crm_dd_type_guess(cnames[f]);
+	dd = crm_dedupe_new(cnames, types, 7, &err);
+	for (int i = 0; i < 36; i++) {
+		int c = i / 12, k = i % 12;
+		snprintf(id, sizeof(id), "c%d", i);
+		snprintf(em, sizeof(em), "%c%s@%s", firsts[k % 6][0],
+			 lasts[(k + 5 * c) % 12], doms[c]);
+		snprintf(ph, sizeof(ph), "+49 %d 555 %04d", areas[c],
+			 10 + 3 * k);
+		v[0] = firsts[k % 6];
+		v[1] = lasts[(k + 5 * c) % 12];
+		v[2] = em;
+		v[3] = ph;
+		v[4] = companies[c];
+		v[5] = k % 2 ? "Berlin" : "Hamburg";
+		v[6] = "DE";
+		crm_dedupe_add(dd, id, v, &err);
+	}
+	/* copies of c0, c13 and c26 (i * 13 % 36 for i = 0, 1, 2) */
+	for (int i = 0; i < 3; i++) {
+		int src = i * 13, c = src / 12, k = src % 12;
+		snprintf(id, sizeof(id), "dup%d", i);
+		snprintf(ph, sizeof(ph), "0049%d555%04d", areas[c], 10 + 3 * k);
+		if (i == 2) { /* a swap of two digits is a typo */
+			size_t n = strlen(ph);
+			char t = ph[n - 1];
+			ph[n - 1] = ph[n - 2];
+			ph[n - 2] = t;
+		}
+		v[0] = i == 1 ? "Tom" : firsts[k % 6];
+		v[1] = i == 2 ? "Hoffmnan" : lasts[(k + 5 * c) % 12];
+		v[2] = i == 0 ? "anna.h@gmail.com" : NULL;
+		v[3] = ph;
+		v[4] = companies[c];
+		v[5] = k % 2 ? "Berlin" : "Hamburg";
+		v[6] = "DE";
+		crm_dedupe_add(dd, id, v, &err);
+	}
+	CHECK(crm_dedupe_run(dd, &o, &err) == 0, "colleagues: run");
+	for (size_t i = 0; i < 36; i++)
+		clustered += crm_dedupe_cluster_size(dd, i) > 1;
+	CHECK_INT(clustered, 3,
+		  "colleagues: only the three copied are "
+		  "in clusters");
+	for (size_t i = 0; i < 3; i++)
+		CHECK_INT(crm_dedupe_cluster(dd, 36 + i), i * 13 % 36,
+			  "colleagues: each copy with its source");
+	crm_dedupe_each_pair(dd, 0, on_dup, NULL);
+	CHECK_INT(lv_seen[0][3], 2, "phone written another way: exact");
+	CHECK_INT(lv_seen[2][3], 1, "phone with two digits swapped: similar");
+	crm_dedupe_free(dd);
 }
 
 int main(void)
@@ -114,5 +210,7 @@ int main(void)
 	CHECK(crm_dedupe_run(dd, &o, &err) < 0 && err.code == CRM_EX_USAGE,
 	      "rule on an unknown field: usage error");
 	crm_dedupe_free(dd);
+
+	colleagues();
 	return done_testing();
 }
