@@ -231,13 +231,15 @@ static int by_expr(struct crm_db *db, const struct crm_report_spec *s,
 
 /* The CTE every statement starts with: the report's parameters, for
  * derived tables and whole queries to read. */
-static void params_sql(struct crm_db *db, const struct crm_report_opts *o,
-		       struct crm_buf *sql, struct crm_binds *b)
+static void params_sql(struct crm_db *db, const struct crm_report_spec *s,
+		       const struct crm_report_opts *o, struct crm_buf *sql,
+		       struct crm_binds *b)
 {
+	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
 	char t[CRM_TIME_LEN], n[32];
 
-	crm_buf_adds(sql, "WITH params_(now_, from_, to_, idle_, cur_) AS "
-			  "(SELECT ?, ?, ?, ?, ?)");
+	crm_buf_adds(sql, "WITH params_(now_, from_, to_, idle_, cur_, by_) "
+			  "AS (SELECT ?, ?, ?, ?, ?, ?)");
 	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
 	if (o->has_from)
 		crm_binds_push(b, crm_datetime_format(o->from, t), 't');
@@ -248,6 +250,7 @@ static void params_sql(struct crm_db *db, const struct crm_report_opts *o,
 		 (long long)(o->idle > 0 ? o->idle : 7 * 86400));
 	crm_binds_push(b, n, 'i');
 	crm_binds_push(b, o->currency ? o->currency : "", o->currency ? 't' : 'n');
+	crm_binds_push(b, by ? by : "", by ? 't' : 'n');
 }
 
 /* The base rows: (SELECT *, now AS now_ FROM table WHERE range, filter,
@@ -311,7 +314,7 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	char t[CRM_TIME_LEN];
 	int ngroup = 0, rc = -1;
 
-	params_sql(db, o, sql, b);
+	params_sql(db, s, o, sql, b);
 	if (s->sql) {
 		crm_buf_adds(sql, s->sql);
 		rc = 0;
@@ -661,7 +664,7 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 				   "%s takes no --by, --period, --where or "
 				   "--compare",
 				   s->name);
-	if (o->period && (!s->time || s->flags & CRM_RS_ASOF))
+	if (o->period && (!s->time || s->flags & (CRM_RS_ASOF | CRM_RS_SPAN)))
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "%s is %s: it takes no --period", s->name,
 				   s->flags & CRM_RS_ASOF ? "a state at --to"
@@ -754,7 +757,7 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
 	crm_rec_init(&rec);
 	if (crm_db_exec(db,
 			"CREATE TEMP TABLE IF NOT EXISTS crm_report_costs ("
-			"source TEXT, campaign TEXT, cost INTEGER NOT NULL, "
+			"cost_source TEXT, cost_campaign TEXT, cost INTEGER NOT NULL, "
 			"currency TEXT NOT NULL); DELETE FROM "
 			"temp.crm_report_costs",
 			err) < 0)
@@ -767,8 +770,8 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
 				   path, strerror(errno));
 	rd = crm_reader_open(fp, path, CRM_FMT_AUTO, err);
 	st = rd ? crm_db_prepare(db,
-				 "INSERT INTO temp.crm_report_costs (source, "
-				 "campaign, cost, currency) VALUES (?, ?, ?, ?)",
+				 "INSERT INTO temp.crm_report_costs (cost_source, "
+				 "cost_campaign, cost, currency) VALUES (?, ?, ?, ?)",
 				 err)
 		: NULL;
 	if (!st)

@@ -78,12 +78,14 @@ enum {
 	CRM_RS_CURRENCY = 1 << 1,
 	/* uses temp.crm_report_costs (--costs FILE) */
 	CRM_RS_COSTS = 1 << 2,
+	/* one span: no --period */
+	CRM_RS_SPAN = 1 << 3,
 };
 
 /* A report over one table: what it counts and how it is grouped. All SQL
  * here is fixed text; the framework adds bound parameters only. Every
- * statement starts with the CTE params_(now_, from_, to_, idle_, cur_)
- * (from_ null without --from; idle_ in seconds), which a derived table
+ * statement starts with the CTE params_(now_, from_, to_, idle_, cur_, by_)
+ * (from_ null without --from; idle_ in seconds; by_ the --by field), which a derived table
  * or sql may read. */
 struct crm_report_spec {
 	const char *name;   /* "activities" */
