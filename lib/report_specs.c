@@ -121,10 +121,11 @@ static const struct crm_measure sources_measures[] = {
 								       "")) ", " \
 	ASOF("currency", LAST_ROW("currency", "")) ", " ASOF(                  \
 	    "probability",                                                     \
-	    "coalesce(" LAST_ROW("to_value", "AND h.field = 'probability'")    \
-	    ", (SELECT h.from_value FROM deal_history h WHERE h.deal_id = "    \
-	    "d.id AND h.field = 'probability' AND h.at >= p.to_ ORDER BY "     \
-	    "h.at, h.id LIMIT 1), d.probability)") ", d.forecast_category, "   \
+	    "coalesce(CAST(" LAST_ROW("to_value",                              \
+				      "AND h.field = 'probability'")           \
+	    " AS REAL), CAST((SELECT h.from_value FROM deal_history h WHERE "  \
+	    "h.deal_id = d.id AND h.field = 'probability' AND h.at >= p.to_ "  \
+	    "ORDER BY h.at, h.id LIMIT 1) AS REAL), d.probability)") ", d.forecast_category, "   \
 	"d.expected_close, d.owner, d.source, d.tags, d.close_reason, "        \
 	"d.closed_at, d.stage_changed_at, d.last_activity_at, d.custom, "      \
 	"d.created_at, d.updated_at FROM deals d, params_ p) AS deals"
