@@ -15,6 +15,9 @@ static const struct crm_verb verbs[] = {
 	   "meetings, tasks done"),
     REPORT("cohort", "Customers by month of first won deal: how many bought "
 		     "again or went silent in each later month"),
+    REPORT("contacts",
+	   "Contacts per source (or --by ...) and lifecycle stage, with the "
+	   "customer rate"),
     REPORT("cycle", "Sales cycle of won deals: median, p90 and average days "
 		    "from creation to close"),
     REPORT("dealsize",

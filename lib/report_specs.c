@@ -23,6 +23,22 @@ static const struct crm_measure activity_measures[] = {
      CRM_M_RATE},
 };
 
+/* contacts per source and lifecycle stage */
+static const struct crm_measure contact_measures[] = {
+    {"contacts", "count(*)", CRM_M_COUNT},
+    {"subscribers", "sum(lifecycle_stage = 'subscriber')", CRM_M_COUNT},
+    {"leads", "sum(lifecycle_stage = 'lead')", CRM_M_COUNT},
+    {"mqls", "sum(lifecycle_stage = 'marketing_qualified_lead')", CRM_M_COUNT},
+    {"sqls", "sum(lifecycle_stage = 'sales_qualified_lead')", CRM_M_COUNT},
+    {"opportunities", "sum(lifecycle_stage = 'opportunity')", CRM_M_COUNT},
+    {"customers", "sum(lifecycle_stage IN ('customer', 'evangelist'))",
+     CRM_M_COUNT},
+    {"customer_rate",
+     "round(100.0 * sum(lifecycle_stage IN ('customer', 'evangelist')) / "
+     "nullif(count(*), 0), 1)",
+     CRM_M_RATE},
+};
+
 /* -- leads ------------------------------------------------------------- */
 
 /* Each lead with its funnel marks: first assignment (lead_history),
@@ -386,6 +402,9 @@ static const struct crm_report_spec specs[] = {
     {"activities", "Activities", "activities", "activity", "occurred_at", NULL,
      "owner", NULL, activity_measures, N(activity_measures),
      "activities DESC, 1", "activities"},
+    {"contacts", "Contacts by source", "contacts", "contact", "created_at",
+     NULL, "source", NULL, contact_measures, N(contact_measures),
+     "contacts DESC, 1", "contacts"},
     {"funnel", "Lead funnel", LEAD_FUNNEL, "lead", "created_at", NULL, NULL,
      NULL, funnel_measures, N(funnel_measures), "leads DESC, 1", "leads"},
     {"sources", "Lead sources and campaigns", LEAD_REVENUE, "lead",
