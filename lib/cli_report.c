@@ -33,8 +33,7 @@ const struct argp_option crm_report_options[] = {
     {"compare", OPT_COMPARE, "previous|year", 0,
      "Add each measure's value in the previous span, or a year before", 0},
     {"idle", OPT_IDLE, "DURATION", 0,
-     "unattended: a lead or deal untouched this long is due (default 7d)",
-     0},
+     "unattended: a lead or deal untouched this long is due (default 7d)", 0},
     {"currency", OPT_CURRENCY, "CODE", 0,
      "sources, leaderboard: money in this currency (default: that of most "
      "won deals)",
@@ -296,7 +295,7 @@ int crm_verb_report(struct crm_cli *cli)
 	    (ro->currency && !(s->flags & CRM_RS_CURRENCY))) {
 		crm_err_set(&cli->err, CRM_EX_USAGE, "%s takes no --%s",
 			    s->name,
-			    ro->idle	  ? "idle"
+			    ro->idle	? "idle"
 			    : ro->costs ? "costs"
 					: "currency");
 		goto fail;

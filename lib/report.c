@@ -249,7 +249,8 @@ static void params_sql(struct crm_db *db, const struct crm_report_spec *s,
 	snprintf(n, sizeof(n), "%lld",
 		 (long long)(o->idle > 0 ? o->idle : 7 * 86400));
 	crm_binds_push(b, n, 'i');
-	crm_binds_push(b, o->currency ? o->currency : "", o->currency ? 't' : 'n');
+	crm_binds_push(b, o->currency ? o->currency : "",
+		       o->currency ? 't' : 'n');
 	crm_binds_push(b, by ? by : "", by ? 't' : 'n');
 }
 
@@ -658,8 +659,8 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 		return -1;
 	r->name = s->name;
 	r->title = s->title;
-	if (s->sql && (o->by || o->period || o->compare ||
-		       (o->where && o->where->n)))
+	if (s->sql &&
+	    (o->by || o->period || o->compare || (o->where && o->where->n)))
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "%s takes no --by, --period, --where or "
 				   "--compare",
@@ -755,12 +756,13 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
 	int rc = -1, k;
 
 	crm_rec_init(&rec);
-	if (crm_db_exec(db,
-			"CREATE TEMP TABLE IF NOT EXISTS crm_report_costs ("
-			"cost_source TEXT, cost_campaign TEXT, cost INTEGER NOT NULL, "
-			"currency TEXT NOT NULL); DELETE FROM "
-			"temp.crm_report_costs",
-			err) < 0)
+	if (crm_db_exec(
+		db,
+		"CREATE TEMP TABLE IF NOT EXISTS crm_report_costs ("
+		"cost_source TEXT, cost_campaign TEXT, cost INTEGER NOT NULL, "
+		"currency TEXT NOT NULL); DELETE FROM "
+		"temp.crm_report_costs",
+		err) < 0)
 		return -1;
 	if (!path)
 		return 0;
@@ -769,10 +771,11 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
 		return crm_err_set(err, CRM_EX_NOINPUT, "cannot open '%s': %s",
 				   path, strerror(errno));
 	rd = crm_reader_open(fp, path, CRM_FMT_AUTO, err);
-	st = rd ? crm_db_prepare(db,
-				 "INSERT INTO temp.crm_report_costs (cost_source, "
-				 "cost_campaign, cost, currency) VALUES (?, ?, ?, ?)",
-				 err)
+	st = rd ? crm_db_prepare(
+		      db,
+		      "INSERT INTO temp.crm_report_costs (cost_source, "
+		      "cost_campaign, cost, currency) VALUES (?, ?, ?, ?)",
+		      err)
 		: NULL;
 	if (!st)
 		goto out;

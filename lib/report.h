@@ -85,8 +85,8 @@ enum {
 /* A report over one table: what it counts and how it is grouped. All SQL
  * here is fixed text; the framework adds bound parameters only. Every
  * statement starts with the CTE params_(now_, from_, to_, idle_, cur_, by_)
- * (from_ null without --from; idle_ in seconds; by_ the --by field), which a derived table
- * or sql may read. */
+ * (from_ null without --from; idle_ in seconds; by_ the --by field), which a
+ * derived table or sql may read. */
 struct crm_report_spec {
 	const char *name;   /* "activities" */
 	const char *title;  /* "Activities" */

@@ -55,8 +55,7 @@ static const struct crm_measure contact_measures[] = {
 	"won_at_ FROM leads l) AS leads"
 
 #define DAYS(a, b) "(julianday(" a ") - julianday(" b "))"
-#define RATE(num, den)                                                         \
-	"round(100.0 * (" num ") / nullif(" den ", 0), 1)"
+#define RATE(num, den) "round(100.0 * (" num ") / nullif(" den ", 0), 1)"
 
 static const struct crm_measure funnel_measures[] = {
     {"leads", "count(*)", CRM_M_COUNT},
@@ -67,8 +66,7 @@ static const struct crm_measure funnel_measures[] = {
     {"qualified_rate", RATE("sum(qualified_)", "count(*)"), CRM_M_RATE},
     {"converted_rate", RATE("sum(status = 'converted')", "sum(qualified_)"),
      CRM_M_RATE},
-    {"deal_rate", RATE("sum(deal_)", "sum(status = 'converted')"),
-     CRM_M_RATE},
+    {"deal_rate", RATE("sum(deal_)", "sum(status = 'converted')"), CRM_M_RATE},
     {"won_rate", RATE("sum(won_at_ IS NOT NULL)", "sum(deal_)"), CRM_M_RATE},
     {"lead_to_won_rate", RATE("sum(won_at_ IS NOT NULL)", "count(*)"),
      CRM_M_RATE},
@@ -96,7 +94,7 @@ static const struct crm_measure funnel_measures[] = {
  * campaign without --by; none for other groupings */
 #define COST                                                                   \
 	"(SELECT sum(c.cost) FROM temp.crm_report_costs c, params_ p WHERE "   \
-	"c.currency = p.cur_ AND CASE WHEN p.by_ = 'source' THEN "            \
+	"c.currency = p.cur_ AND CASE WHEN p.by_ = 'source' THEN "             \
 	"c.cost_source IS source AND c.cost_campaign IS campaign WHEN p.by_ "  \
 	"IS NULL THEN c.cost_campaign IS campaign ELSE 0 END)"
 #define REVENUE "coalesce(sum(won_amount_), 0)"
@@ -126,33 +124,39 @@ static const struct crm_measure sources_measures[] = {
 	" AND h.at < p.to_ ORDER BY h.at DESC, h.id DESC LIMIT 1)"
 #define ASOF(col, expr)                                                        \
 	"CASE WHEN p.to_ > p.now_ THEN d." col " ELSE " expr " END AS " col
-#define DEAL_ASOF                                                              \
-	"(SELECT d.id, d.external_id, d.name, d.company_id, d.contact_id, "    \
-	"d.lead_id, d.pipeline, " ASOF(                                        \
-	    "stage", LAST_ROW("to_value", "AND h.field = 'stage'")) ", " ASOF( \
-	    "status", LAST_ROW("to_status",                                    \
-			       "AND h.field = 'stage'")) ", " ASOF("amount",   \
-								   LAST_ROW(   \
-								       "amount", \
-								       "")) ", " \
-	ASOF("currency", LAST_ROW("currency", "")) ", " ASOF(                  \
-	    "probability",                                                     \
-	    "coalesce(CAST(" LAST_ROW("to_value",                              \
-				      "AND h.field = 'probability'")           \
-	    " AS REAL), CAST((SELECT h.from_value FROM deal_history h WHERE "  \
-	    "h.deal_id = d.id AND h.field = 'probability' AND h.at >= p.to_ "  \
-	    "ORDER BY h.at, h.id LIMIT 1) AS REAL), d.probability)") ", d.forecast_category, "   \
-	"d.expected_close, d.owner, d.source, d.tags, d.close_reason, "        \
-	"d.closed_at, d.stage_changed_at, d.last_activity_at, d.custom, "      \
-	"d.created_at, d.updated_at FROM deals d, params_ p) AS deals"
+#define DEAL_ASOF                                                                                                                                                                                                                                                                 \
+	"(SELECT d.id, d.external_id, d.name, d.company_id, d.contact_id, "                                                                                                                                                                                                       \
+	"d.lead_id, d.pipeline, " ASOF(                                                                                                                                                                                                                                           \
+	    "stage",                                                                                                                                                                                                                                                              \
+	    LAST_ROW(                                                                                                                                                                                                                                                             \
+		"to_value",                                                                                                                                                                                                                                                       \
+		"AND h.field = 'stage'")) ", " ASOF("status",                                                                                                                                                                                                                     \
+						    LAST_ROW(                                                                                                                                                                                                                     \
+							"to_status",                                                                                                                                                                                                              \
+							"AND h.field = "                                                                                                                                                                                                          \
+							"'stage'")) ", " ASOF("amount",                                                                                                                                                                                           \
+									      LAST_ROW(                                                                                                                                                                                           \
+										  "amount",                                                                                                                                                                                       \
+										  "")) ", " ASOF("currency",                                                                                                                                                                      \
+												 LAST_ROW(                                                                                                                                                                        \
+												     "currency",                                                                                                                                                                  \
+												     "")) ", " ASOF("probability",                                                                                                                                                \
+														    "coalesce(CAST(" LAST_ROW(                                                                                                                                    \
+															"to_value",                                                                                                                                               \
+															"AND h.field = 'probability'") " AS REAL), CAST((SELECT h.from_value FROM deal_history h WHERE "                                                          \
+																		       "h.deal_id = d.id AND h.field = 'probability' AND h.at >= p.to_ "                                                          \
+																		       "ORDER BY h.at, h.id LIMIT 1) AS REAL), d.probability)") ", d.forecast_category, "                                         \
+																										"d.expected_close, d.owner, d.source, d.tags, d.close_reason, "   \
+																										"d.closed_at, d.stage_changed_at, d.last_activity_at, d.custom, " \
+																										"d.created_at, d.updated_at FROM deals d, params_ p) AS deals"
 
 #define MONEY(x) "crm_money(CAST(round(" x ") AS INTEGER), currency)"
 
 static const struct crm_measure pipeline_measures[] = {
     {"deals", "count(*)", CRM_M_COUNT},
     {"amount", "crm_money(sum(amount), currency)", CRM_M_VALUE},
-    {"weighted_amount",
-     MONEY("sum(amount * coalesce(probability, 0) / 100.0)"), CRM_M_VALUE},
+    {"weighted_amount", MONEY("sum(amount * coalesce(probability, 0) / 100.0)"),
+     CRM_M_VALUE},
 };
 
 static const struct crm_measure winrate_measures[] = {
@@ -293,8 +297,7 @@ static const struct crm_measure sla_measures[] = {
      "round(crm_percentile(" HOURS("solved_at") ", 50), 1)", CRM_M_VALUE},
     {"p90_resolution_hours",
      "round(crm_percentile(" HOURS("solved_at") ", 90), 1)", CRM_M_VALUE},
-    {"breached_tickets", "sum(" FR_BREACH " OR " RES_BREACH ")",
-     CRM_M_COUNT},
+    {"breached_tickets", "sum(" FR_BREACH " OR " RES_BREACH ")", CRM_M_COUNT},
 };
 
 #define AGE DAYS("now_", "created_at")
@@ -366,7 +369,8 @@ static const char cohort_sql[] =
 						"at, ''))",                    \
 						"'+' || p.idle_ || ' "         \
 						"seconds'") ", NULL, NULL, "   \
-							    "NULL, d.lead_id, " \
+							    "NULL, "           \
+							    "d.lead_id, "      \
 							    "d.id, NULL, "     \
 							    "NULL, "           \
 							    "d.created_at, "   \
@@ -420,30 +424,27 @@ static const struct crm_report_spec specs[] = {
     {"cycle", "Sales cycle", "deals", "deal", "closed_at", "status = 'won'",
      NULL, NULL, cycle_measures, N(cycle_measures), "won DESC, 1",
      "median_days"},
-    {"stages", "Days per stage", STAGE_EXITS, "deal", "left_at_", NULL,
-     "stage", "pipeline", stages_measures, N(stages_measures), "2, 1",
-     "median_days"},
+    {"stages", "Days per stage", STAGE_EXITS, "deal", "left_at_", NULL, "stage",
+     "pipeline", stages_measures, N(stages_measures), "2, 1", "median_days"},
     {"dealsize", "Deal size", "deals", "deal", "closed_at", "status = 'won'",
      NULL, "currency", dealsize_measures, N(dealsize_measures), "1", "won"},
     {"velocity", "Sales velocity", DEAL_SPAN, "deal", "t_",
      "created_at < (SELECT to_ FROM params_)", NULL, "currency",
-     velocity_measures, N(velocity_measures), "1", "open_deals",
-     CRM_RS_SPAN},
+     velocity_measures, N(velocity_measures), "1", "open_deals", CRM_RS_SPAN},
     {"leaderboard", "Leaderboard", EVENTS, NULL, "at_", NULL, "owner", NULL,
      leaderboard_measures, N(leaderboard_measures),
      "deals_won DESC, activities DESC, 1", "deals_won", CRM_RS_CURRENCY},
-    {"sla", "Support SLA", "tickets", "ticket", "created_at", NULL,
-     "priority", NULL, sla_measures, N(sla_measures), "tickets DESC, 1",
-     "tickets"},
+    {"sla", "Support SLA", "tickets", "ticket", "created_at", NULL, "priority",
+     NULL, sla_measures, N(sla_measures), "tickets DESC, 1", "tickets"},
     {"tickets", "Ticket backlog", "tickets", "ticket", "created_at",
      "status NOT IN ('solved', 'closed')", "status", NULL, tickets_measures,
      N(tickets_measures), "tickets DESC, 1", "tickets"},
-    {"cohort", "Customer cohorts", "deals", NULL, "closed_at", NULL, NULL,
-     NULL, NULL, 0, NULL, "bought", 0, cohort_sql, "cohort,month"},
+    {"cohort", "Customer cohorts", "deals", NULL, "closed_at", NULL, NULL, NULL,
+     NULL, 0, NULL, "bought", 0, cohort_sql, "cohort,month"},
     {"unattended", "Overdue follow-ups", FOLLOWUPS, "activity", "due_at",
      "due_at < now_", "owner", NULL, unattended_measures,
-     N(unattended_measures),
-     "overdue_tasks + idle_leads + stale_deals DESC, 1", "overdue_tasks"},
+     N(unattended_measures), "overdue_tasks + idle_leads + stale_deals DESC, 1",
+     "overdue_tasks"},
 };
 
 const struct crm_report_spec *crm_report_spec(const char *name)
