@@ -41,6 +41,12 @@ static const struct crm_measure contact_measures[] = {
 
 /* -- leads ------------------------------------------------------------- */
 
+/* Derived tables keep their range themselves and are not flattened into
+ * the aggregate (LIMIT -1): each correlated subquery then runs once per
+ * row, not once per measure that reads its column. */
+#define IN_RANGE(t)                                                            \
+	t " < p.to_ AND (p.from_ IS NULL OR " t " >= p.from_) LIMIT -1"
+
 /* Each lead with its funnel marks: first assignment (lead_history),
  * whether it was ever qualified (or converted), whether it has a deal
  * (deals.lead_id) and when its first deal was won. */
@@ -52,7 +58,8 @@ static const struct crm_measure contact_measures[] = {
 	"AND h.to_value = 'qualified')) AS qualified_, EXISTS (SELECT 1 FROM " \
 	"deals d WHERE d.lead_id = l.id) AS deal_, (SELECT min(d.closed_at) "  \
 	"FROM deals d WHERE d.lead_id = l.id AND d.status = 'won') AS "        \
-	"won_at_ FROM leads l) AS leads"
+	"won_at_ FROM leads l, params_ p WHERE " IN_RANGE(                     \
+	    "l.created_at") ") AS leads"
 
 #define DAYS(a, b) "(julianday(" a ") - julianday(" b "))"
 #define RATE(num, den) "round(100.0 * (" num ") / nullif(" den ", 0), 1)"
@@ -88,7 +95,8 @@ static const struct crm_measure funnel_measures[] = {
 	"(SELECT l.*, (SELECT count(*) FROM deals d WHERE d.lead_id = l.id "   \
 	"AND d.status = 'won') AS won_deals_, (SELECT sum(d.amount) FROM "     \
 	"deals d, params_ p WHERE d.lead_id = l.id AND d.status = 'won' AND "  \
-	"d.currency = p.cur_) AS won_amount_ FROM leads l) AS leads"
+	"d.currency = p.cur_) AS won_amount_ FROM leads l, params_ p "         \
+	"WHERE " IN_RANGE("l.created_at") ") AS leads"
 
 /* the costs of the group: per source and campaign by default; per
  * campaign without --by; none for other groupings */
@@ -148,7 +156,8 @@ static const struct crm_measure sources_measures[] = {
 																		       "ORDER BY h.at, h.id LIMIT 1) AS REAL), d.probability)") ", d.forecast_category, "                                         \
 																										"d.expected_close, d.owner, d.source, d.tags, d.close_reason, "   \
 																										"d.closed_at, d.stage_changed_at, d.last_activity_at, d.custom, " \
-																										"d.created_at, d.updated_at FROM deals d, params_ p) AS deals"
+																										"d.created_at, d.updated_at FROM deals d, params_ p WHERE "       \
+																										"d.created_at < p.to_ LIMIT -1) AS deals"
 
 #define MONEY(x) "crm_money(CAST(round(" x ") AS INTEGER), currency)"
 
