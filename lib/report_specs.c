@@ -41,9 +41,9 @@ static const struct crm_measure contact_measures[] = {
 
 /* -- leads ------------------------------------------------------------- */
 
-/* Derived tables keep their range themselves and are not flattened into
- * the aggregate (LIMIT -1): each correlated subquery then runs once per
- * row, not once per measure that reads its column. */
+/* Derived tables whose columns several measures read keep their range
+ * themselves and are not flattened into the aggregate (LIMIT -1): each
+ * correlated subquery then runs once per row, not once per measure. */
 #define IN_RANGE(t)                                                            \
 	t " < p.to_ AND (p.from_ IS NULL OR " t " >= p.from_) LIMIT -1"
 
@@ -157,7 +157,7 @@ static const struct crm_measure sources_measures[] = {
 																										"d.expected_close, d.owner, d.source, d.tags, d.close_reason, "   \
 																										"d.closed_at, d.stage_changed_at, d.last_activity_at, d.custom, " \
 																										"d.created_at, d.updated_at FROM deals d, params_ p WHERE "       \
-																										"d.created_at < p.to_ LIMIT -1) AS deals"
+																										"d.created_at < p.to_) AS deals"
 
 #define MONEY(x) "crm_money(CAST(round(" x ") AS INTEGER), currency)"
 
