@@ -13,11 +13,35 @@ static const struct crm_verb verbs[] = {
     REPORT("activities",
 	   "Activities per owner (or --by type ...): calls, emails, "
 	   "meetings, tasks done"),
-    REPORT("sources",
+    REPORT("cohort", "Customers by month of first won deal: how many bought "
+		     "again or went silent in each later month"),
+    REPORT("contacts",
 	   "Contacts per source (or --by ...) and lifecycle stage, with the "
 	   "customer rate"),
-    REPORT("unattended",
-	   "Open tasks past due per owner; exit 1 when there are any"),
+    REPORT("cycle", "Sales cycle of won deals: median, p90 and average days "
+		    "from creation to close"),
+    REPORT("dealsize",
+	   "Won deals per currency: total, average, median, p90, largest"),
+    REPORT("funnel", "Leads -> qualified -> converted -> deal -> won, with "
+		     "stage-to-stage rates and days to assign, convert, close"),
+    REPORT("leaderboard",
+	   "Per owner: activities, leads worked, deals won, amount won, win "
+	   "rate, tickets solved, SLA compliance"),
+    REPORT("pipeline", "Open deals by stage as of --to: count, amount, "
+		       "weighted amount (--compare: as of --from)"),
+    REPORT("sla", "Ticket first-reply and resolution compliance, median and "
+		  "p90 hours, breaches, per priority"),
+    REPORT("sources", "Leads per source and campaign: conversions, won "
+		      "revenue, cost and ROI (--costs)"),
+    REPORT("stages",
+	   "Days deals spent in each stage (from deal history): median, "
+	   "p90, average"),
+    REPORT("tickets", "Open ticket backlog by status and age"),
+    REPORT("unattended", "Overdue tasks, idle leads and stale deals per "
+			 "owner; exit 1 when there are any"),
+    REPORT("velocity", "Sales velocity: open deals x win rate x average won "
+		       "deal / cycle days, per currency"),
+    REPORT("winrate", "Deals closed per owner: won, lost, win rate"),
 };
 
 static const struct crm_command command = {

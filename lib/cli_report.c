@@ -9,6 +9,7 @@
 #include "chart.h"
 #include "cli_report.h"
 #include "html.h"
+#include "money.h"
 #include "report.h"
 
 enum {
@@ -17,6 +18,9 @@ enum {
 	OPT_BY,
 	OPT_PERIOD,
 	OPT_COMPARE,
+	OPT_IDLE,
+	OPT_CURRENCY,
+	OPT_COSTS,
 };
 
 const struct argp_option crm_report_options[] = {
@@ -28,6 +32,16 @@ const struct argp_option crm_report_options[] = {
     {"by", OPT_BY, "FIELD", 0, "One row per value of FIELD", 0},
     {"compare", OPT_COMPARE, "previous|year", 0,
      "Add each measure's value in the previous span, or a year before", 0},
+    {"idle", OPT_IDLE, "DURATION", 0,
+     "unattended: a lead or deal untouched this long is due (default 7d)", 0},
+    {"currency", OPT_CURRENCY, "CODE", 0,
+     "sources, leaderboard: money in this currency (default: that of most "
+     "won deals)",
+     0},
+    {"costs", OPT_COSTS, "FILE", 0,
+     "sources: costs per source and campaign (source, campaign, cost, "
+     "currency), for the ROI",
+     0},
     {0},
 };
 
@@ -53,6 +67,24 @@ error_t crm_report_parse(int key, char *arg, struct argp_state *state)
 				   "quarter or year, got '%s'",
 				   arg);
 		o->period = arg;
+		break;
+	case OPT_IDLE:
+		if (crm_parse_duration(arg, &o->idle) < 0 || o->idle <= 0)
+			argp_error(state,
+				   "--idle: expected a duration like 7d or "
+				   "48h, got '%s'",
+				   arg);
+		break;
+	case OPT_CURRENCY:
+		if (crm_money_exponent(arg) < 0)
+			argp_error(state,
+				   "--currency: expected an ISO 4217 code "
+				   "like EUR, got '%s'",
+				   arg);
+		o->currency = arg;
+		break;
+	case OPT_COSTS:
+		o->costs = arg;
 		break;
 	case OPT_COMPARE:
 		if (crm_compare_parse(arg) < 0)
@@ -255,6 +287,19 @@ int crm_verb_report(struct crm_cli *cli)
 	o.compare = ro->compare ? crm_compare_parse(ro->compare) : 0;
 	o.by = ro->by;
 	o.where = &cli->where;
+	o.idle = ro->idle;
+	o.currency = ro->currency;
+	o.costs = ro->costs;
+	if ((ro->idle && strcmp(s->name, "unattended")) ||
+	    (ro->costs && !(s->flags & CRM_RS_COSTS)) ||
+	    (ro->currency && !(s->flags & CRM_RS_CURRENCY))) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "%s takes no --%s",
+			    s->name,
+			    ro->idle	? "idle"
+			    : ro->costs ? "costs"
+					: "currency");
+		goto fail;
+	}
 	if (crm_report_run(cli->db, s, &o, &r, &cli->err) < 0 ||
 	    order(cli, &r) < 0 || output(cli, &r) < 0)
 		goto fail;

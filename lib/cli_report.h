@@ -8,6 +8,8 @@
 /* The options of a report verb (cli->opts). */
 struct crm_report_cli {
 	const char *from, *to, *by, *period, *compare;
+	const char *currency, *costs;
+	int64_t idle; /* seconds; 0: not given */
 };
 
 extern const struct argp_option crm_report_options[];

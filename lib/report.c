@@ -1,7 +1,9 @@
 /* report.c - the report framework: ranges, periods bucketed in SQL (with
  * empty periods filled in by a recursive CTE), grouping by any field,
  * comparisons, and results as records. */
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,14 +194,20 @@ static const char *period_step(enum crm_period p)
 /* The SQL expression of field name of entity e, for --by. Field names
  * come from the entity; a custom field is json_extract with a bound
  * path. */
-static int by_expr(struct crm_db *db, const struct crm_entity *e,
-		   const char *name, struct crm_buf *sql, struct crm_binds *b,
+static int by_expr(struct crm_db *db, const struct crm_report_spec *s,
+		   const struct crm_entity *e, const char *name,
+		   struct crm_buf *sql, struct crm_binds *b,
 		   struct crm_err *err)
 {
 	long i = e ? crm_entity_field(e, name) : -1;
 	int known;
 	char *path;
 
+	if (!e && s->by && !strcmp(name, s->by)) {
+		/* a column of the report's own derived table */
+		crm_buf_adds(sql, s->by);
+		return 0;
+	}
 	if (i >= 0 && !(e->fields[i].flags & CRM_FF_HIDDEN)) {
 		crm_buf_adds(sql, e->fields[i].name);
 		return 0;
@@ -221,6 +229,31 @@ static int by_expr(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
+/* The CTE every statement starts with: the report's parameters, for
+ * derived tables and whole queries to read. */
+static void params_sql(struct crm_db *db, const struct crm_report_spec *s,
+		       const struct crm_report_opts *o, struct crm_buf *sql,
+		       struct crm_binds *b)
+{
+	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
+	char t[CRM_TIME_LEN], n[32];
+
+	crm_buf_adds(sql, "WITH params_(now_, from_, to_, idle_, cur_, by_) "
+			  "AS (SELECT ?, ?, ?, ?, ?, ?)");
+	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
+	if (o->has_from)
+		crm_binds_push(b, crm_datetime_format(o->from, t), 't');
+	else
+		crm_binds_push(b, "", 'n');
+	crm_binds_push(b, crm_datetime_format(o->to, t), 't');
+	snprintf(n, sizeof(n), "%lld",
+		 (long long)(o->idle > 0 ? o->idle : 7 * 86400));
+	crm_binds_push(b, n, 'i');
+	crm_binds_push(b, o->currency ? o->currency : "",
+		       o->currency ? 't' : 'n');
+	crm_binds_push(b, by ? by : "", by ? 't' : 'n');
+}
+
 /* The base rows: (SELECT *, now AS now_ FROM table WHERE range, filter,
  * --where). */
 static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
@@ -230,11 +263,15 @@ static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
 {
 	char t[CRM_TIME_LEN];
 
-	crm_buf_addf(sql, "(SELECT *, ? AS now_ FROM %s WHERE %s < ?", s->table,
-		     s->time);
+	crm_buf_addf(sql, "(SELECT *, ? AS now_ FROM %s WHERE ", s->table);
 	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
-	crm_binds_push(b, crm_datetime_format(o->to, t), 't');
-	if (o->has_from) {
+	if (!s->time) {
+		crm_buf_adds(sql, "1");
+	} else {
+		crm_buf_addf(sql, "%s < ?", s->time);
+		crm_binds_push(b, crm_datetime_format(o->to, t), 't');
+	}
+	if (o->has_from && s->time && !(s->flags & CRM_RS_ASOF)) {
 		crm_buf_addf(sql, " AND %s >= ?", s->time);
 		crm_binds_push(b, crm_datetime_format(o->from, t), 't');
 	}
@@ -278,10 +315,16 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	char t[CRM_TIME_LEN];
 	int ngroup = 0, rc = -1;
 
+	params_sql(db, s, o, sql, b);
+	if (s->sql) {
+		crm_buf_adds(sql, s->sql);
+		rc = 0;
+		goto out;
+	}
 	if (!o->period) {
-		crm_buf_adds(sql, "SELECT ");
+		crm_buf_adds(sql, " SELECT ");
 		if (by) {
-			if (by_expr(db, e, by, sql, b, err) < 0)
+			if (by_expr(db, s, e, by, sql, b, err) < 0)
 				goto out;
 			crm_buf_adds(sql, " AS ");
 			group_name(sql, by);
@@ -308,10 +351,10 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	/* with periods: aggregate per period start, then join onto every
 	 * period of the range (and every group) so empty ones show */
 	crm_period_start_sql(o->period, s->time, &ps);
-	crm_buf_addf(sql, "WITH agg AS (SELECT %s AS ps_", crm_buf_str(&ps));
+	crm_buf_addf(sql, ", agg AS (SELECT %s AS ps_", crm_buf_str(&ps));
 	if (by) {
 		crm_buf_adds(sql, ", ");
-		if (by_expr(db, e, by, sql, b, err) < 0)
+		if (by_expr(db, s, e, by, sql, b, err) < 0)
 			goto out;
 		crm_buf_adds(sql, " AS g1_");
 	}
@@ -608,28 +651,55 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 	const char *keys[3];
 	size_t nkeys = 0;
 
+	struct crm_report_opts oo = *o;
+	char *cur = NULL;
+	int rc0;
+
 	if (crm_report_sql_functions(db, err) < 0)
 		return -1;
 	r->name = s->name;
 	r->title = s->title;
+	if (s->sql &&
+	    (o->by || o->period || o->compare || (o->where && o->where->n)))
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "%s takes no --by, --period, --where or "
+				   "--compare",
+				   s->name);
+	if (o->period && (!s->time || s->flags & (CRM_RS_ASOF | CRM_RS_SPAN)))
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "%s is %s: it takes no --period", s->name,
+				   s->flags & CRM_RS_ASOF ? "a state at --to"
+							  : "one span");
 	if (o->compare && !o->has_from)
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "--compare needs --from (the span to "
 				   "compare)");
+	if (s->flags & CRM_RS_CURRENCY && !o->currency) {
+		if (crm_report_currency(db, &cur, err) < 0)
+			return -1;
+		oo.currency = cur;
+	}
+	if (s->flags & CRM_RS_COSTS &&
+	    crm_report_load_costs(db, o->costs, err) < 0)
+		goto fail;
+	o = &oo;
 	if (run_one(db, s, o, r, err) < 0)
-		return -1;
+		goto fail;
 	if (o->period)
 		keys[nkeys++] = "period";
-	if (by)
+	if (by && !s->sql)
 		keys[nkeys++] = by;
-	if (s->keys)
+	if (s->keys && !s->sql)
 		keys[nkeys++] = s->keys;
+	if (s->sql && s->labels)
+		crm_strv_split(&r->labels, s->labels, ',');
 	for (size_t i = 0; i < nkeys; i++)
 		crm_strv_push(&r->labels, keys[i]);
-	if (!nkeys)
+	if (!r->labels.n)
 		crm_strv_push(&r->labels, "total");
 	r->chart = s->chart ? crm_xstrdup(s->chart) : NULL;
 	describe(s, o, r);
+	rc0 = 0;
 	if (o->compare) {
 		struct crm_report_opts co = *o;
 		struct crm_report cmp;
@@ -637,6 +707,7 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 
 		crm_report_compare_range(o, &co.from, &co.to);
 		co.compare = CRM_COMPARE_NONE;
+		co.has_to = true;
 		crm_report_init(&cmp);
 		rc = run_one(db, s, &co, &cmp, err);
 		if (rc == 0)
@@ -644,9 +715,108 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 						 s->measures, s->nmeasures);
 		crm_report_release(&cmp);
 		if (rc < 0)
-			return -1;
+			rc0 = -1;
 	}
+	free(cur);
+	return rc0;
+fail:
+	free(cur);
+	return -1;
+}
+
+int crm_report_currency(struct crm_db *db, char **cur, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(
+	    db,
+	    "SELECT currency FROM deals WHERE status = 'won' AND currency IS "
+	    "NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency "
+	    "LIMIT 1",
+	    err);
+	int rc;
+
+	*cur = NULL;
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*cur = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "report", err);
 	return 0;
+}
+
+int crm_report_load_costs(struct crm_db *db, const char *path,
+			  struct crm_err *err)
+{
+	struct crm_reader *rd = NULL;
+	sqlite3_stmt *st = NULL;
+	struct crm_rec rec;
+	FILE *fp = NULL;
+	int rc = -1, k;
+
+	crm_rec_init(&rec);
+	if (crm_db_exec(
+		db,
+		"CREATE TEMP TABLE IF NOT EXISTS crm_report_costs ("
+		"cost_source TEXT, cost_campaign TEXT, cost INTEGER NOT NULL, "
+		"currency TEXT NOT NULL); DELETE FROM "
+		"temp.crm_report_costs",
+		err) < 0)
+		return -1;
+	if (!path)
+		return 0;
+	fp = fopen(path, "r");
+	if (!fp)
+		return crm_err_set(err, CRM_EX_NOINPUT, "cannot open '%s': %s",
+				   path, strerror(errno));
+	rd = crm_reader_open(fp, path, CRM_FMT_AUTO, err);
+	st = rd ? crm_db_prepare(
+		      db,
+		      "INSERT INTO temp.crm_report_costs (cost_source, "
+		      "cost_campaign, cost, currency) VALUES (?, ?, ?, ?)",
+		      err)
+		: NULL;
+	if (!st)
+		goto out;
+	while ((k = crm_reader_next(rd, &rec, err)) == 1) {
+		const char *cost = crm_rec_get(&rec, "cost");
+		const char *cur = crm_rec_get(&rec, "currency");
+		int64_t minor;
+
+		if (!cost || !cur ||
+		    crm_money_parse(cost, cur, &minor, err) < 0) {
+			if (!cost || !cur)
+				crm_err_set(err, CRM_EX_DATAERR,
+					    "needs a value");
+			snprintf(err->file, sizeof(err->file), "%s", path);
+			snprintf(err->field, sizeof(err->field), "%s",
+				 !cur || crm_money_exponent(cur) < 0
+				     ? "currency"
+				     : "cost");
+			err->line = rec.line;
+			goto out;
+		}
+		sqlite3_reset(st);
+		crm_db_bind_text(st, 1, crm_rec_get(&rec, "source"));
+		crm_db_bind_text(st, 2, crm_rec_get(&rec, "campaign"));
+		sqlite3_bind_int64(st, 3, minor);
+		crm_db_bind_text(st, 4, cur);
+		k = sqlite3_step(st);
+		if (k != SQLITE_DONE) {
+			crm_db_error(db, k, "costs", err);
+			goto out;
+		}
+	}
+	if (k == 0)
+		rc = 0;
+out:
+	sqlite3_finalize(st);
+	crm_reader_free(rd);
+	crm_rec_release(&rec);
+	if (fp)
+		fclose(fp);
+	return rc;
 }
 
 double crm_percentile(const double *v, size_t n, double p)

@@ -40,7 +40,10 @@ struct crm_report_opts {
 	const char *by;		      /* group by this field, or NULL */
 	const struct crm_strv *where; /* --where, on the report's records */
 	enum crm_compare compare;
-	const char *idle; /* unattended: a duration, or NULL (7d) */
+	int64_t idle;	      /* unattended: seconds idle (0: 7 days) */
+	const char *currency; /* money in one currency (NULL: the most
+				 common among won deals) */
+	const char *costs;    /* sources: the costs file, or NULL */
 };
 
 /* Parse --from and --to (any form crm_datetime_parse takes; a date alone
@@ -64,14 +67,35 @@ struct crm_measure {
 	enum crm_measure_kind kind;
 };
 
+/* How a report treats the range (crm_report_spec.flags). */
+enum {
+	/* a state as of --to (default now): only --to bounds the rows;
+	 * --from only sets the span --compare looks back from, and the
+	 * comparison is the state as of --from; no --period */
+	CRM_RS_ASOF = 1 << 0,
+	/* money columns in one currency: --currency, else the currency of
+	 * most won deals (params_.cur_) */
+	CRM_RS_CURRENCY = 1 << 1,
+	/* uses temp.crm_report_costs (--costs FILE) */
+	CRM_RS_COSTS = 1 << 2,
+	/* one span: no --period */
+	CRM_RS_SPAN = 1 << 3,
+};
+
 /* A report over one table: what it counts and how it is grouped. All SQL
- * here is fixed text; the framework adds bound parameters only. */
+ * here is fixed text; the framework adds bound parameters only. Every
+ * statement starts with the CTE params_(now_, from_, to_, idle_, cur_, by_)
+ * (from_ null without --from; idle_ in seconds; by_ the --by field), which a
+ * derived table or sql may read. */
 struct crm_report_spec {
 	const char *name;   /* "activities" */
 	const char *title;  /* "Activities" */
-	const char *table;  /* base table */
+	const char *table;  /* base table, or a derived table "(SELECT ...) AS
+			       name" */
 	const char *entity; /* entity whose fields --where and --by name */
-	const char *time;   /* column --from, --to and --period apply to */
+	const char *time;   /* column --from, --to and --period apply to;
+			       NULL: the table applies the range itself
+			       (params_) and --period is refused */
 	const char *filter; /* fixed condition on base rows, or NULL; it
 			       may use now_, the current time */
 	const char *by;	    /* default --by field, or NULL */
@@ -81,6 +105,12 @@ struct crm_report_spec {
 	size_t nmeasures;
 	const char *order; /* ORDER BY without periods (fixed), or NULL */
 	const char *chart; /* the measure the bar chart shows */
+	unsigned flags;	   /* CRM_RS_* */
+	/* a whole fixed query instead (after the params_ CTE, so it
+	 * starts with ", name AS (...)" or " SELECT"); --by, --period,
+	 * --where and --compare are refused */
+	const char *sql;
+	const char *labels; /* with sql: the columns labelling a row */
 };
 
 /* A report's result: columns and rows (records), ready for any writer. */
@@ -144,6 +174,17 @@ void crm_period_start_sql(enum crm_period p, const char *x,
 			  struct crm_buf *sql);
 void crm_period_label_sql(enum crm_period p, const char *s,
 			  struct crm_buf *sql);
+
+/* Load the costs file path (any record format: source, campaign, cost,
+ * currency; cost a decimal in currency) into temp.crm_report_costs
+ * (created empty when path is NULL). A bad row is CRM_EX_DATAERR naming
+ * path, line and field; a missing file CRM_EX_NOINPUT. Returns 0 or -1. */
+int crm_report_load_costs(struct crm_db *db, const char *path,
+			  struct crm_err *err);
+
+/* The currency of most won deals (ties: the first by code) into *cur
+ * (the caller's to free; NULL when there are none). Returns 0 or -1. */
+int crm_report_currency(struct crm_db *db, char **cur, struct crm_err *err);
 
 /* Every report, by name (lib/report_specs.c): the spec, or NULL. */
 const struct crm_report_spec *crm_report_spec(const char *name);

@@ -24,7 +24,7 @@ static const struct crm_measure activity_measures[] = {
 };
 
 /* contacts per source and lifecycle stage */
-static const struct crm_measure source_measures[] = {
+static const struct crm_measure contact_measures[] = {
     {"contacts", "count(*)", CRM_M_COUNT},
     {"subscribers", "sum(lifecycle_stage = 'subscriber')", CRM_M_COUNT},
     {"leads", "sum(lifecycle_stage = 'lead')", CRM_M_COUNT},
@@ -39,34 +39,421 @@ static const struct crm_measure source_measures[] = {
      CRM_M_RATE},
 };
 
-/* open tasks past due, per owner */
+/* -- leads ------------------------------------------------------------- */
+
+/* Derived tables whose columns several measures read keep their range
+ * themselves and are not flattened into the aggregate (LIMIT -1): each
+ * correlated subquery then runs once per row, not once per measure. */
+#define IN_RANGE(t)                                                            \
+	t " < p.to_ AND (p.from_ IS NULL OR " t " >= p.from_) LIMIT -1"
+
+/* Each lead with its funnel marks: first assignment (lead_history),
+ * whether it was ever qualified (or converted), whether it has a deal
+ * (deals.lead_id) and when its first deal was won. */
+#define LEAD_FUNNEL                                                            \
+	"(SELECT l.*, (SELECT min(h.at) FROM lead_history h WHERE h.lead_id "  \
+	"= l.id AND h.field = 'owner' AND h.to_value IS NOT NULL) AS "         \
+	"assigned_first_at_, (l.status = 'converted' OR EXISTS (SELECT 1 "     \
+	"FROM lead_history h WHERE h.lead_id = l.id AND h.field = 'status' "   \
+	"AND h.to_value = 'qualified')) AS qualified_, EXISTS (SELECT 1 FROM " \
+	"deals d WHERE d.lead_id = l.id) AS deal_, (SELECT min(d.closed_at) "  \
+	"FROM deals d WHERE d.lead_id = l.id AND d.status = 'won') AS "        \
+	"won_at_ FROM leads l, params_ p WHERE " IN_RANGE(                     \
+	    "l.created_at") ") AS leads"
+
+#define DAYS(a, b) "(julianday(" a ") - julianday(" b "))"
+#define RATE(num, den) "round(100.0 * (" num ") / nullif(" den ", 0), 1)"
+
+static const struct crm_measure funnel_measures[] = {
+    {"leads", "count(*)", CRM_M_COUNT},
+    {"qualified", "sum(qualified_)", CRM_M_COUNT},
+    {"converted", "sum(status = 'converted')", CRM_M_COUNT},
+    {"deals", "sum(deal_)", CRM_M_COUNT},
+    {"won", "sum(won_at_ IS NOT NULL)", CRM_M_COUNT},
+    {"qualified_rate", RATE("sum(qualified_)", "count(*)"), CRM_M_RATE},
+    {"converted_rate", RATE("sum(status = 'converted')", "sum(qualified_)"),
+     CRM_M_RATE},
+    {"deal_rate", RATE("sum(deal_)", "sum(status = 'converted')"), CRM_M_RATE},
+    {"won_rate", RATE("sum(won_at_ IS NOT NULL)", "sum(deal_)"), CRM_M_RATE},
+    {"lead_to_won_rate", RATE("sum(won_at_ IS NOT NULL)", "count(*)"),
+     CRM_M_RATE},
+    {"median_days_to_assign",
+     "round(crm_percentile(" DAYS("assigned_first_at_",
+				  "created_at") ", 50), 1)",
+     CRM_M_VALUE},
+    {"median_days_to_convert",
+     "round(crm_percentile(" DAYS("converted_at", "created_at") ", 50), 1)",
+     CRM_M_VALUE},
+    {"median_days_to_close",
+     "round(crm_percentile(" DAYS("won_at_", "created_at") ", 50), 1)",
+     CRM_M_VALUE},
+};
+
+/* Each lead with its won deals: how many, and their amount in the report
+ * currency. */
+#define LEAD_REVENUE                                                           \
+	"(SELECT l.*, (SELECT count(*) FROM deals d WHERE d.lead_id = l.id "   \
+	"AND d.status = 'won') AS won_deals_, (SELECT sum(d.amount) FROM "     \
+	"deals d, params_ p WHERE d.lead_id = l.id AND d.status = 'won' AND "  \
+	"d.currency = p.cur_) AS won_amount_ FROM leads l, params_ p "         \
+	"WHERE " IN_RANGE("l.created_at") ") AS leads"
+
+/* the costs of the group: per source and campaign by default; per
+ * campaign without --by; none for other groupings */
+#define COST                                                                   \
+	"(SELECT sum(c.cost) FROM temp.crm_report_costs c, params_ p WHERE "   \
+	"c.currency = p.cur_ AND CASE WHEN p.by_ = 'source' THEN "             \
+	"c.cost_source IS source AND c.cost_campaign IS campaign WHEN p.by_ "  \
+	"IS NULL THEN c.cost_campaign IS campaign ELSE 0 END)"
+#define REVENUE "coalesce(sum(won_amount_), 0)"
+
+static const struct crm_measure sources_measures[] = {
+    {"leads", "count(*)", CRM_M_COUNT},
+    {"converted", "sum(status = 'converted')", CRM_M_COUNT},
+    {"conversion_rate", RATE("sum(status = 'converted')", "count(*)"),
+     CRM_M_RATE},
+    {"won_deals", "sum(won_deals_)", CRM_M_COUNT},
+    {"won_revenue", "crm_money(" REVENUE ", (SELECT cur_ FROM params_))",
+     CRM_M_VALUE},
+    {"cost", "crm_money(" COST ", (SELECT cur_ FROM params_))", CRM_M_VALUE},
+    {"currency", "(SELECT cur_ FROM params_)", CRM_M_TEXT},
+    {"roi_pct", RATE(REVENUE " - " COST, COST), CRM_M_RATE},
+};
+
+/* -- deals ------------------------------------------------------------- */
+
+/* A deal's state as of params_.to_, from deal_history: the stage and
+ * status of its last stage row before then, the amount and currency of
+ * its last row of any kind (each row carries the deal's amount after the
+ * change), the probability of its last probability row (or the value
+ * the first later change replaced). A state now is the deal itself. */
+#define LAST_ROW(col, cond)                                                    \
+	"(SELECT h." col " FROM deal_history h WHERE h.deal_id = d.id " cond   \
+	" AND h.at < p.to_ ORDER BY h.at DESC, h.id DESC LIMIT 1)"
+#define ASOF(col, expr)                                                        \
+	"CASE WHEN p.to_ > p.now_ THEN d." col " ELSE " expr " END AS " col
+#define DEAL_ASOF                                                                                                                                                                                                                                                                 \
+	"(SELECT d.id, d.external_id, d.name, d.company_id, d.contact_id, "                                                                                                                                                                                                       \
+	"d.lead_id, d.pipeline, " ASOF(                                                                                                                                                                                                                                           \
+	    "stage",                                                                                                                                                                                                                                                              \
+	    LAST_ROW(                                                                                                                                                                                                                                                             \
+		"to_value",                                                                                                                                                                                                                                                       \
+		"AND h.field = 'stage'")) ", " ASOF("status",                                                                                                                                                                                                                     \
+						    LAST_ROW(                                                                                                                                                                                                                     \
+							"to_status",                                                                                                                                                                                                              \
+							"AND h.field = "                                                                                                                                                                                                          \
+							"'stage'")) ", " ASOF("amount",                                                                                                                                                                                           \
+									      LAST_ROW(                                                                                                                                                                                           \
+										  "amount",                                                                                                                                                                                       \
+										  "")) ", " ASOF("currency",                                                                                                                                                                      \
+												 LAST_ROW(                                                                                                                                                                        \
+												     "currency",                                                                                                                                                                  \
+												     "")) ", " ASOF("probability",                                                                                                                                                \
+														    "coalesce(CAST(" LAST_ROW(                                                                                                                                    \
+															"to_value",                                                                                                                                               \
+															"AND h.field = 'probability'") " AS REAL), CAST((SELECT h.from_value FROM deal_history h WHERE "                                                          \
+																		       "h.deal_id = d.id AND h.field = 'probability' AND h.at >= p.to_ "                                                          \
+																		       "ORDER BY h.at, h.id LIMIT 1) AS REAL), d.probability)") ", d.forecast_category, "                                         \
+																										"d.expected_close, d.owner, d.source, d.tags, d.close_reason, "   \
+																										"d.closed_at, d.stage_changed_at, d.last_activity_at, d.custom, " \
+																										"d.created_at, d.updated_at FROM deals d, params_ p WHERE "       \
+																										"d.created_at < p.to_) AS deals"
+
+#define MONEY(x) "crm_money(CAST(round(" x ") AS INTEGER), currency)"
+
+static const struct crm_measure pipeline_measures[] = {
+    {"deals", "count(*)", CRM_M_COUNT},
+    {"amount", "crm_money(sum(amount), currency)", CRM_M_VALUE},
+    {"weighted_amount", MONEY("sum(amount * coalesce(probability, 0) / 100.0)"),
+     CRM_M_VALUE},
+};
+
+static const struct crm_measure winrate_measures[] = {
+    {"closed", "count(*)", CRM_M_COUNT},
+    {"won", "sum(status = 'won')", CRM_M_COUNT},
+    {"lost", "sum(status = 'lost')", CRM_M_COUNT},
+    {"win_rate", RATE("sum(status = 'won')", "count(*)"), CRM_M_RATE},
+};
+
+#define CYCLE DAYS("closed_at", "created_at")
+
+static const struct crm_measure cycle_measures[] = {
+    {"won", "count(*)", CRM_M_COUNT},
+    {"median_days", "round(crm_percentile(" CYCLE ", 50), 1)", CRM_M_VALUE},
+    {"p90_days", "round(crm_percentile(" CYCLE ", 90), 1)", CRM_M_VALUE},
+    {"avg_days", "round(avg(" CYCLE "), 1)", CRM_M_VALUE},
+};
+
+/* Each time a deal left a stage: the deal's fields, with the stage it
+ * left, its pipeline then, and when. */
+#define STAGE_EXITS                                                            \
+	"(SELECT d.id, d.external_id, d.name, d.company_id, d.contact_id, "    \
+	"d.lead_id, h.pipeline, h.from_value AS stage, d.status, d.amount, "   \
+	"d.currency, d.probability, d.forecast_category, d.expected_close, "   \
+	"d.owner, d.source, d.tags, d.close_reason, d.closed_at, "             \
+	"d.stage_changed_at, d.last_activity_at, d.custom, d.created_at, "     \
+	"d.updated_at, h.at AS left_at_, h.seconds_in_stage / 86400.0 AS "     \
+	"days_ FROM deal_history h JOIN deals d ON d.id = h.deal_id WHERE "    \
+	"h.field = 'stage' AND h.from_value IS NOT NULL AND "                  \
+	"h.seconds_in_stage IS NOT NULL) AS stages"
+
+static const struct crm_measure stages_measures[] = {
+    {"exits", "count(*)", CRM_M_COUNT},
+    {"median_days", "round(crm_percentile(days_, 50), 1)", CRM_M_VALUE},
+    {"p90_days", "round(crm_percentile(days_, 90), 1)", CRM_M_VALUE},
+    {"avg_days", "round(avg(days_), 1)", CRM_M_VALUE},
+};
+
+static const struct crm_measure dealsize_measures[] = {
+    {"won", "count(*)", CRM_M_COUNT},
+    {"total", "crm_money(sum(amount), currency)", CRM_M_VALUE},
+    {"average", MONEY("avg(amount)"), CRM_M_VALUE},
+    {"median", MONEY("crm_percentile(amount, 50)"), CRM_M_VALUE},
+    {"p90", MONEY("crm_percentile(amount, 90)"), CRM_M_VALUE},
+    {"largest", "crm_money(max(amount), currency)", CRM_M_VALUE},
+};
+
+/* Open deals (created before --to) and deals closed in the range, on
+ * one time line: an open deal counts at --from (or its creation). */
+#define DEAL_SPAN                                                              \
+	"(SELECT d.*, CASE WHEN d.status = 'open' THEN max(d.created_at, "     \
+	"coalesce(p.from_, '')) ELSE d.closed_at END AS t_ FROM deals d, "     \
+	"params_ p) AS deals"
+#define WON "FILTER (WHERE status = 'won')"
+#define WIN_RATIO                                                              \
+	"(1.0 * sum(status = 'won') / nullif(sum(status IN ('won', 'lost')), " \
+	"0))"
+
+static const struct crm_measure velocity_measures[] = {
+    {"open_deals", "sum(status = 'open')", CRM_M_COUNT},
+    {"won", "sum(status = 'won')", CRM_M_COUNT},
+    {"lost", "sum(status = 'lost')", CRM_M_COUNT},
+    {"win_rate", "round(100 * " WIN_RATIO ", 1)", CRM_M_RATE},
+    {"avg_won", MONEY("avg(amount) " WON), CRM_M_VALUE},
+    {"avg_cycle_days", "round(avg(" CYCLE ") " WON ", 1)", CRM_M_VALUE},
+    {"velocity_per_day",
+     MONEY("sum(status = 'open') * " WIN_RATIO " * avg(amount) " WON
+	   " / nullif(avg(" CYCLE ") " WON ", 0)"),
+     CRM_M_VALUE},
+};
+
+/* -- people ------------------------------------------------------------ */
+
+/* What each owner did, as events on one time line: activities logged,
+ * deals closed, tickets solved (met_: resolution target met). */
+#define EVENTS                                                                 \
+	"(SELECT owner, 'activity' AS kind_, occurred_at AS at_, lead_id, "    \
+	"NULL AS amount, NULL AS currency, NULL AS met_ FROM activities "      \
+	"WHERE owner IS NOT NULL UNION ALL SELECT owner, status, closed_at, "  \
+	"NULL, amount, currency, NULL FROM deals WHERE status IN ('won', "     \
+	"'lost') AND owner IS NOT NULL UNION ALL SELECT assignee, 'solved', "  \
+	"solved_at, NULL, NULL, NULL, CASE WHEN resolution_due IS NOT NULL "   \
+	"THEN solved_at <= resolution_due AND NOT coalesce("                   \
+	"resolution_breached, 0) END FROM tickets WHERE solved_at IS NOT "     \
+	"NULL AND assignee IS NOT NULL) AS events"
+
+static const struct crm_measure leaderboard_measures[] = {
+    {"activities", "sum(kind_ = 'activity')", CRM_M_COUNT},
+    {"leads_worked", "count(DISTINCT lead_id)", CRM_M_COUNT},
+    {"deals_won", "sum(kind_ = 'won')", CRM_M_COUNT},
+    {"amount_won",
+     "crm_money(coalesce(sum(amount) FILTER (WHERE kind_ = 'won' AND "
+     "currency = (SELECT cur_ FROM params_)), 0), (SELECT cur_ FROM "
+     "params_))",
+     CRM_M_VALUE},
+    {"currency", "(SELECT cur_ FROM params_)", CRM_M_TEXT},
+    {"win_rate", RATE("sum(kind_ = 'won')", "sum(kind_ IN ('won', 'lost'))"),
+     CRM_M_RATE},
+    {"tickets_solved", "sum(kind_ = 'solved')", CRM_M_COUNT},
+    {"sla_compliance", RATE("sum(met_)", "count(met_)"), CRM_M_RATE},
+};
+
+/* -- tickets ----------------------------------------------------------- */
+
+#define FR_MET                                                                 \
+	"(first_reply_due IS NOT NULL AND coalesce(first_response_at <= "      \
+	"first_reply_due, 0) AND NOT coalesce(first_reply_breached, 0))"
+#define FR_BREACH                                                              \
+	"(first_reply_due IS NOT NULL AND (coalesce(first_reply_breached, 0) " \
+	"OR coalesce(first_response_at, now_) > first_reply_due))"
+#define RES_MET                                                                \
+	"(resolution_due IS NOT NULL AND coalesce(solved_at <= "               \
+	"resolution_due, 0) AND NOT coalesce(resolution_breached, 0))"
+#define RES_BREACH                                                             \
+	"(resolution_due IS NOT NULL AND (coalesce(resolution_breached, 0) "   \
+	"OR coalesce(solved_at, now_) > resolution_due))"
+#define HOURS(a) "(24 * " DAYS(a, "created_at") ")"
+
+static const struct crm_measure sla_measures[] = {
+    {"tickets", "count(*)", CRM_M_COUNT},
+    {"first_reply_met", "sum(" FR_MET ")", CRM_M_COUNT},
+    {"first_reply_breached", "sum(" FR_BREACH ")", CRM_M_COUNT},
+    {"first_reply_compliance",
+     RATE("sum(" FR_MET ")", "sum(" FR_MET ") + sum(" FR_BREACH ")"),
+     CRM_M_RATE},
+    {"median_first_reply_hours",
+     "round(crm_percentile(" HOURS("first_response_at") ", 50), 1)",
+     CRM_M_VALUE},
+    {"p90_first_reply_hours",
+     "round(crm_percentile(" HOURS("first_response_at") ", 90), 1)",
+     CRM_M_VALUE},
+    {"resolution_met", "sum(" RES_MET ")", CRM_M_COUNT},
+    {"resolution_breached", "sum(" RES_BREACH ")", CRM_M_COUNT},
+    {"resolution_compliance",
+     RATE("sum(" RES_MET ")", "sum(" RES_MET ") + sum(" RES_BREACH ")"),
+     CRM_M_RATE},
+    {"median_resolution_hours",
+     "round(crm_percentile(" HOURS("solved_at") ", 50), 1)", CRM_M_VALUE},
+    {"p90_resolution_hours",
+     "round(crm_percentile(" HOURS("solved_at") ", 90), 1)", CRM_M_VALUE},
+    {"breached_tickets", "sum(" FR_BREACH " OR " RES_BREACH ")", CRM_M_COUNT},
+};
+
+#define AGE DAYS("now_", "created_at")
+
+static const struct crm_measure tickets_measures[] = {
+    {"tickets", "count(*)", CRM_M_COUNT},
+    {"under_1d", "sum(" AGE " < 1)", CRM_M_COUNT},
+    {"d1_to_7", "sum(" AGE " >= 1 AND " AGE " < 7)", CRM_M_COUNT},
+    {"d7_to_30", "sum(" AGE " >= 7 AND " AGE " < 30)", CRM_M_COUNT},
+    {"over_30d", "sum(" AGE " >= 30)", CRM_M_COUNT},
+    {"median_age_days", "round(crm_percentile(" AGE ", 50), 1)", CRM_M_VALUE},
+    {"p90_age_days", "round(crm_percentile(" AGE ", 90), 1)", CRM_M_VALUE},
+    {"oldest_created_at", "min(created_at)", CRM_M_TEXT},
+};
+
+/* -- customers --------------------------------------------------------- */
+
+/* Customers (a deal's company, else its contact, else the deal alone) by
+ * the month of their first won deal, and per later month how many bought
+ * again then and how many had bought for the last time before it. */
+static const char cohort_sql[] =
+    ", won_ AS (SELECT coalesce('company:' || company_id, 'contact:' || "
+    "contact_id, 'deal:' || id) AS cust_, substr(closed_at, 1, 7) AS m_ "
+    "FROM deals, params_ p WHERE status = 'won' AND closed_at < p.to_), "
+    "first_ AS (SELECT cust_, min(m_) AS c_, max(m_) AS l_ FROM won_ GROUP "
+    "BY cust_), cohorts_ AS (SELECT c_, count(*) AS n_ FROM first_, params_ "
+    "p WHERE c_ >= coalesce(substr(p.from_, 1, 7), '') GROUP BY c_), "
+    "months_(c_, k_, m_) AS (SELECT c_, 0, c_ FROM cohorts_ UNION ALL "
+    "SELECT c_, k_ + 1, substr(date(m_ || '-01', '+1 month'), 1, 7) FROM "
+    "months_, params_ p WHERE m_ < substr(strftime('%Y-%m-%dT%H:%M:%SZ', "
+    "p.to_, '-1 second'), 1, 7)), cells_ AS (SELECT mo.c_, mo.k_, mo.m_, "
+    "co.n_, (SELECT count(DISTINCT w.cust_) FROM won_ w JOIN first_ f ON "
+    "f.cust_ = w.cust_ WHERE f.c_ = mo.c_ AND w.m_ = mo.m_) AS b_, (SELECT "
+    "count(*) FROM first_ f WHERE f.c_ = mo.c_ AND f.l_ < mo.m_) AS s_ "
+    "FROM months_ mo JOIN cohorts_ co ON co.c_ = mo.c_) SELECT c_ AS "
+    "cohort, k_ AS month, m_ AS period, n_ AS customers, b_ AS bought, "
+    "round(100.0 * b_ / n_, 1) AS bought_rate, s_ AS silent, round(100.0 "
+    "* s_ / n_, 1) AS silent_rate FROM cells_ ORDER BY c_, k_";
+
+/* -- follow-ups -------------------------------------------------------- */
+
+/* Every follow-up that falls due, as activity-shaped rows (so --where
+ * and --by take activity fields): open tasks at their due_at; open leads
+ * and open deals idle_ seconds after their last touch (assignment or
+ * stage change, or the last activity). kind_: task, lead or deal. */
+#define ISO(x, off) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", " off ")"
+#define FOLLOWUPS                                                              \
+	"(SELECT id, external_id, type, direction, subject, body, "            \
+	"occurred_at, owner, channel, due_at, done_at, contact_id, "           \
+	"company_id, lead_id, deal_id, ticket_id, custom, created_at, "        \
+	"updated_at, 'task' AS kind_ FROM activities WHERE due_at IS NOT "     \
+	"NULL AND done_at IS NULL UNION ALL SELECT NULL, NULL, 'lead', NULL, " \
+	"NULL, NULL, NULL, l.owner, NULL, " ISO(                               \
+	    "max(coalesce(l.assigned_at, l.created_at), "                      \
+	    "coalesce(l.last_activity_at, ''))",                               \
+	    "'+' || p.idle_ || ' seconds'") ", NULL, NULL, NULL, l.id, "       \
+					    "l.deal_id, NULL, NULL, "          \
+					    "l.created_at, l.updated_at, "     \
+					    "'lead' FROM leads l, params_ p "  \
+					    "WHERE l.status IN ('new', "       \
+					    "'working', 'nurturing', "         \
+					    "'qualified') UNION ALL SELECT "   \
+					    "NULL, NULL, 'deal', NULL, "       \
+					    "NULL, NULL, NULL, d.owner, "      \
+					    "NULL, " ISO(                      \
+						"max(coalesce(d.stage_"        \
+						"changed_at, d.created_at), "  \
+						"coalesce(d.last_activity_"    \
+						"at, ''))",                    \
+						"'+' || p.idle_ || ' "         \
+						"seconds'") ", NULL, NULL, "   \
+							    "NULL, "           \
+							    "d.lead_id, "      \
+							    "d.id, NULL, "     \
+							    "NULL, "           \
+							    "d.created_at, "   \
+							    "d.updated_at, "   \
+							    "'deal' FROM "     \
+							    "deals d, "        \
+							    "params_ p WHERE " \
+							    "d.status = "      \
+							    "'open') AS "      \
+							    "followups"
+
+#define OVERDUE DAYS("now_", "due_at")
+
 static const struct crm_measure unattended_measures[] = {
-    {"overdue_tasks", "count(*)", CRM_M_COUNT},
-    {"on_contacts", "sum(contact_id IS NOT NULL)", CRM_M_COUNT},
-    {"on_leads", "sum(lead_id IS NOT NULL)", CRM_M_COUNT},
-    {"on_deals", "sum(deal_id IS NOT NULL)", CRM_M_COUNT},
-    {"on_tickets", "sum(ticket_id IS NOT NULL)", CRM_M_COUNT},
+    {"overdue_tasks", "sum(kind_ = 'task')", CRM_M_COUNT},
+    {"idle_leads", "sum(kind_ = 'lead')", CRM_M_COUNT},
+    {"stale_deals", "sum(kind_ = 'deal')", CRM_M_COUNT},
+    {"on_contacts", "sum(kind_ = 'task' AND contact_id IS NOT NULL)",
+     CRM_M_COUNT},
+    {"on_leads", "sum(kind_ = 'task' AND lead_id IS NOT NULL)", CRM_M_COUNT},
+    {"on_deals", "sum(kind_ = 'task' AND deal_id IS NOT NULL)", CRM_M_COUNT},
+    {"on_tickets", "sum(kind_ = 'task' AND ticket_id IS NOT NULL)",
+     CRM_M_COUNT},
     {"oldest_due_at", "min(due_at)", CRM_M_TEXT},
-    {"median_days_overdue",
-     "round(crm_percentile(julianday(now_) - julianday(due_at), 50), 1)",
+    {"median_days_overdue", "round(crm_percentile(" OVERDUE ", 50), 1)",
      CRM_M_VALUE},
-    {"p90_days_overdue",
-     "round(crm_percentile(julianday(now_) - julianday(due_at), 90), 1)",
+    {"p90_days_overdue", "round(crm_percentile(" OVERDUE ", 90), 1)",
      CRM_M_VALUE},
-    {"max_days_overdue", "round(max(julianday(now_) - julianday(due_at)), 1)",
-     CRM_M_VALUE},
+    {"max_days_overdue", "round(max(" OVERDUE "), 1)", CRM_M_VALUE},
 };
 
 static const struct crm_report_spec specs[] = {
     {"activities", "Activities", "activities", "activity", "occurred_at", NULL,
      "owner", NULL, activity_measures, N(activity_measures),
      "activities DESC, 1", "activities"},
-    {"sources", "Contacts by source", "contacts", "contact", "created_at", NULL,
-     "source", NULL, source_measures, N(source_measures), "contacts DESC, 1",
-     "contacts"},
-    {"unattended", "Overdue tasks", "activities", "activity", "due_at",
-     "due_at < now_ AND done_at IS NULL", "owner", NULL, unattended_measures,
-     N(unattended_measures), "overdue_tasks DESC, 1", "overdue_tasks"},
+    {"contacts", "Contacts by source", "contacts", "contact", "created_at",
+     NULL, "source", NULL, contact_measures, N(contact_measures),
+     "contacts DESC, 1", "contacts"},
+    {"funnel", "Lead funnel", LEAD_FUNNEL, "lead", "created_at", NULL, NULL,
+     NULL, funnel_measures, N(funnel_measures), "leads DESC, 1", "leads"},
+    {"sources", "Lead sources and campaigns", LEAD_REVENUE, "lead",
+     "created_at", NULL, "source", "campaign", sources_measures,
+     N(sources_measures), "leads DESC, 1, 2", "leads",
+     CRM_RS_CURRENCY | CRM_RS_COSTS},
+    {"pipeline", "Open pipeline", DEAL_ASOF, "deal", "created_at",
+     "status = 'open'", "stage", "currency", pipeline_measures,
+     N(pipeline_measures), "min(probability), 1, 2", "deals", CRM_RS_ASOF},
+    {"winrate", "Win rate", "deals", "deal", "closed_at",
+     "status IN ('won', 'lost')", "owner", NULL, winrate_measures,
+     N(winrate_measures), "closed DESC, 1", "win_rate"},
+    {"cycle", "Sales cycle", "deals", "deal", "closed_at", "status = 'won'",
+     NULL, NULL, cycle_measures, N(cycle_measures), "won DESC, 1",
+     "median_days"},
+    {"stages", "Days per stage", STAGE_EXITS, "deal", "left_at_", NULL, "stage",
+     "pipeline", stages_measures, N(stages_measures), "2, 1", "median_days"},
+    {"dealsize", "Deal size", "deals", "deal", "closed_at", "status = 'won'",
+     NULL, "currency", dealsize_measures, N(dealsize_measures), "1", "won"},
+    {"velocity", "Sales velocity", DEAL_SPAN, "deal", "t_",
+     "created_at < (SELECT to_ FROM params_)", NULL, "currency",
+     velocity_measures, N(velocity_measures), "1", "open_deals", CRM_RS_SPAN},
+    {"leaderboard", "Leaderboard", EVENTS, NULL, "at_", NULL, "owner", NULL,
+     leaderboard_measures, N(leaderboard_measures),
+     "deals_won DESC, activities DESC, 1", "deals_won", CRM_RS_CURRENCY},
+    {"sla", "Support SLA", "tickets", "ticket", "created_at", NULL, "priority",
+     NULL, sla_measures, N(sla_measures), "tickets DESC, 1", "tickets"},
+    {"tickets", "Ticket backlog", "tickets", "ticket", "created_at",
+     "status NOT IN ('solved', 'closed')", "status", NULL, tickets_measures,
+     N(tickets_measures), "tickets DESC, 1", "tickets"},
+    {"cohort", "Customer cohorts", "deals", NULL, "closed_at", NULL, NULL, NULL,
+     NULL, 0, NULL, "bought", 0, cohort_sql, "cohort,month"},
+    {"unattended", "Overdue follow-ups", FOLLOWUPS, "activity", "due_at",
+     "due_at < now_", "owner", NULL, unattended_measures,
+     N(unattended_measures), "overdue_tasks + idle_leads + stale_deals DESC, 1",
+     "overdue_tasks"},
 };
 
 const struct crm_report_spec *crm_report_spec(const char *name)

@@ -237,6 +237,8 @@ static const char migration1[] =
 	" WHERE contact_id IS NOT NULL;"
 	"CREATE INDEX deals_status ON deals(status, pipeline, stage);"
 	"CREATE INDEX deals_owner ON deals(owner);"
+	/* a lead's deals (crm-report funnel and sources) */
+	"CREATE INDEX deals_lead ON deals(lead_id) WHERE lead_id IS NOT NULL;"
 	/* One row per change of stage, amount, probability or expected close
 	 * date (and one "stage" row from NULL when a deal is created): what
 	 * days per stage, conversion, cycle length and velocity are computed

@@ -1,5 +1,5 @@
 #!/bin/bash
-# crm-report over contacts and activities: activities, sources, unattended;
+# crm-report over contacts and activities: activities, contacts, unattended;
 # --by (fields and custom fields), --period with empty periods and ISO
 # weeks, --from/--to, --compare, --where, --fields, --sort, --limit; rates
 # empty when their denominator is 0; the chart under a table. Every
@@ -114,29 +114,29 @@ lou	2
 	1
 X
 
-expect_code 0 crm-report sources -f csv
-expect_out "sources: contacts per source and stage, customers include evangelists" <<'X'
+expect_code 0 crm-report contacts -f csv
+expect_out "contacts: contacts per source and stage, customers include evangelists" <<'X'
 source,contacts,subscribers,leads,mqls,sqls,opportunities,customers,customer_rate
 web,2,0,1,0,0,0,1,50.0
 ,1,1,0,0,0,0,0,0.0
 event,1,0,0,0,0,0,1,100.0
 X
-expect_code 0 crm-report sources -f csv --by campaign --fields campaign,contacts,customers,customer_rate
+expect_code 0 crm-report contacts -f csv --by campaign --fields campaign,contacts,customers,customer_rate
 expect_out "--by a custom field" <<'X'
 campaign,contacts,customers,customer_rate
 nov,2,1,50.0
 ,1,0,0.0
 dec,1,1,100.0
 X
-expect_code 0 crm-report sources -f csv --from 2026-11-23 --to 2026-12-01 --fields source,contacts,customer_rate
+expect_code 0 crm-report contacts -f csv --from 2026-11-23 --to 2026-12-01 --fields source,contacts,customer_rate
 expect_out "nothing in range: the header alone" <<'X'
 source,contacts,customer_rate
 X
-expect_code 0 crm-report sources -f ndjson --by '' --fields total,contacts,customer_rate
+expect_code 0 crm-report contacts -f ndjson --by '' --fields total,contacts,customer_rate
 expect_out "no grouping: one total row" <<'X'
 {"total":"all","contacts":4,"customer_rate":50.0}
 X
-COLUMNS=40 expect_code 0 crm-report sources -f table --fields source,contacts
+COLUMNS=40 expect_code 0 crm-report contacts -f table --fields source,contacts
 expect_out "a table gets a bar chart, scaled to the widest value within COLUMNS" <<'X'
 source  contacts
 web            2
@@ -159,9 +159,9 @@ X
 crm-activity import -q "$T/t.ndjson"
 expect_code 1 crm-report unattended -f csv
 expect_out "unattended: overdue open tasks per owner, exact median and p90; exit 1" <<'X'
-owner,overdue_tasks,on_contacts,on_leads,on_deals,on_tickets,oldest_due_at,median_days_overdue,p90_days_overdue,max_days_overdue
-kim,4,0,0,0,0,2026-11-02T09:30:00Z,6.0,20.0,20.0
-lou,1,1,0,0,0,2026-11-01T00:00:00Z,21.4,21.4,21.4
+owner,overdue_tasks,idle_leads,stale_deals,on_contacts,on_leads,on_deals,on_tickets,oldest_due_at,median_days_overdue,p90_days_overdue,max_days_overdue
+kim,4,0,0,0,0,0,0,2026-11-02T09:30:00Z,6.0,20.0,20.0
+lou,1,0,0,1,0,0,0,2026-11-01T00:00:00Z,21.4,21.4,21.4
 X
 CRM_NOW=2026-11-02T00:00:00Z expect_code 1 crm-report unattended -f csv --fields owner,overdue_tasks,median_days_overdue
 expect_out "unattended follows CRM_NOW" <<'X'
@@ -170,6 +170,6 @@ lou,1,1.0
 X
 expect_code 0 crm-report unattended -f csv -w owner=nobody
 expect_out "nothing overdue: exit 0, the header alone" <<'X'
-owner,overdue_tasks,on_contacts,on_leads,on_deals,on_tickets,oldest_due_at,median_days_overdue,p90_days_overdue,max_days_overdue
+owner,overdue_tasks,idle_leads,stale_deals,on_contacts,on_leads,on_deals,on_tickets,oldest_due_at,median_days_overdue,p90_days_overdue,max_days_overdue
 X
 done_testing

@@ -19,25 +19,25 @@ expect_code 64 crm-report activities --to yesterday
 err_has "crm-report: --to: "
 expect_code 64 crm-report activities --by colour
 err_has "crm-report: --by: unknown activity field 'colour'"
-expect_code 64 crm-report sources --by 'a"b'
+expect_code 64 crm-report contacts --by 'a"b'
 err_has "crm-report: --by: cannot group by 'a\"b'"
-expect_code 64 crm-report sources --by email_key
+expect_code 64 crm-report contacts --by email_key
 err_has "crm-report: --by: unknown contact field 'email_key'"
-expect_code 64 crm-report sources -w 'colour=red'
+expect_code 64 crm-report contacts -w 'colour=red'
 err_has "unknown contact field 'colour'"
-expect_code 64 crm-report sources -w 'nonsense'
+expect_code 64 crm-report contacts -w 'nonsense'
 err_has "expected FIELD OP VALUE"
-expect_code 64 crm-report sources --fields source,nope
+expect_code 64 crm-report contacts --fields source,nope
 err_has "crm-report: --fields: no column 'nope' in this report"
-expect_code 64 crm-report sources --fields ,
+expect_code 64 crm-report contacts --fields ,
 err_has "crm-report: --fields: no field given"
-expect_code 64 crm-report sources --sort=-nope
+expect_code 64 crm-report contacts --sort=-nope
 err_has "crm-report: --sort: no column 'nope' in this report"
-expect_code 64 crm-report sources extra
-err_has "crm-report: sources takes options, not 'extra'"
-expect_code 64 crm-report sources -f pdf
+expect_code 64 crm-report contacts extra
+err_has "crm-report: contacts takes options, not 'extra'"
+expect_code 64 crm-report contacts -f pdf
 err_has "unknown format 'pdf'"
-expect_code 64 crm-report sources -i html
+expect_code 64 crm-report contacts -i html
 err_has "unknown input format 'html'"
 expect_code 64 crm-contact list -f html
 err_has "unknown format 'html'"
@@ -45,25 +45,37 @@ expect_code 64 crm-report funnelcake
 err_has "crm-report: unknown verb 'funnelcake'"
 expect_code 64 crm-report
 err_has "crm-report: no verb given"
-expect_code 64 crm-report sources --limit=-1
+expect_code 64 crm-report contacts --limit=-1
 
 expect_code 0 crm-report --list-verbs
 expect_out "the verbs" <<'X'
 activities
+cohort
+contacts
+cycle
+dealsize
+funnel
+leaderboard
+pipeline
+sla
 sources
+stages
+tickets
 unattended
+velocity
+winrate
 X
 expect_code 0 crm-report --help
 out_has "unattended"
 
-CRM_DB="$T/none.db" expect_code 66 crm-report sources
+CRM_DB="$T/none.db" expect_code 66 crm-report contacts
 check "a report never creates the database" [ ! -e "$T/none.db" ]
 
 if [ -e /dev/full ]; then
-	crm-report sources -f csv >/dev/full 2>"$T/err"; rc=$?
+	crm-report contacts -f csv >/dev/full 2>"$T/err"; rc=$?
 	check "a full disk is exit 74" [ "$rc" -eq 74 ]
 	err_has "write error"
-	crm-report sources -f html >/dev/full 2>"$T/err"; rc=$?
+	crm-report contacts -f html >/dev/full 2>"$T/err"; rc=$?
 	check "a full disk is exit 74 for html too" [ "$rc" -eq 74 ]
 fi
 done_testing

@@ -12,7 +12,7 @@ c3,Cy,cy@c.example,"<event & ""fair"">"
 X
 crm-contact import -q "$T/c.csv"
 
-expect_code 0 crm-report sources -f html
+expect_code 0 crm-report contacts -f html
 cp "$T/out" "$T/r.html"
 out_has '<!DOCTYPE html>'
 out_has '<svg class="chart"'
