@@ -28,9 +28,8 @@ for f in companies:company contacts:contact leads:lead deals:pipeline \
 done
 echo "== one group: crm-company tree 长城集团"
 crm-company tree -f table 长城集团
-echo "== possible duplicate contacts (same phone, similar names)"
-crm-dedupe contacts --rule 'email | first_name~ & last_name~ & phone' \
-	-f csv >"$top/$BUILD/demo-duplicates.csv"
+echo "== duplicate contacts (the default match model, no labels, no rules)"
+crm-dedupe contacts --threshold 95 -f csv >"$top/$BUILD/demo-duplicates.csv"
 cut -d, -f1-7 "$top/$BUILD/demo-duplicates.csv" | head -7
 echo "== the night of $CRM_NOW: nightly.sh"
 rc=0
