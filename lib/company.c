@@ -274,15 +274,84 @@ static int64_t first_company(struct crm_db *db, const char *sql, const char *v,
 	return id;
 }
 
+/* During a bulk contact import (and only then: the import's transaction
+ * holds the write lock, so no one else creates or deletes companies) the
+ * answers of the two lookups below are remembered, absent ones too (0):
+ * an import names the same few companies and domains again and again. */
+enum { MEMO = 4096 };
+struct memo {
+	char *k;
+	int64_t v;
+};
+static struct memo memo_name[MEMO], memo_domain[MEMO];
+static bool memo_on;
+
+static void memo_clear(struct memo *m)
+{
+	for (size_t i = 0; i < MEMO; i++) {
+		free(m[i].k);
+		m[i].k = NULL;
+	}
+}
+
+void crm_company_link_batch(bool on)
+{
+	memo_clear(memo_name);
+	memo_clear(memo_domain);
+	memo_on = on;
+}
+
+static struct memo *memo_slot(struct memo *m, const char *k)
+{
+	return &m[crm_hash64(k, strlen(k)) & (MEMO - 1)];
+}
+
+static bool memo_get(struct memo *m, const char *k, int64_t *v)
+{
+	struct memo *e = memo_slot(m, k);
+
+	if (!memo_on || !e->k || strcmp(e->k, k))
+		return false;
+	*v = e->v;
+	return true;
+}
+
+static void memo_put(struct memo *m, const char *k, int64_t v)
+{
+	struct memo *e = memo_slot(m, k);
+
+	if (!memo_on || v < 0)
+		return;
+	free(e->k);
+	e->k = crm_xstrdup(k);
+	e->v = v;
+}
+
+static void memo_forget(struct memo *m, const char *k)
+{
+	struct memo *e = memo_slot(m, k);
+
+	if (e->k && !strcmp(e->k, k)) {
+		free(e->k);
+		e->k = NULL;
+	}
+}
+
 static int64_t by_domain(struct crm_db *db, const char *domain,
 			 struct crm_err *err)
 {
+	int64_t id;
+
 	if (!domain || crm_company_free_mail(domain))
 		return 0;
-	return first_company(db,
-			     "SELECT id FROM companies WHERE domain = ? "
-			     "ORDER BY id LIMIT 1",
-			     domain, err);
+	if (memo_get(memo_domain, domain, &id))
+		return id;
+	id = first_company(db,
+			   "SELECT id FROM companies WHERE domain = ? "
+			   "ORDER BY id LIMIT 1",
+			   domain, err);
+	memo_put(memo_domain, domain, id);
+	return id;
 }
 
 static int64_t create_company(struct crm_db *db, const char *name,
@@ -383,11 +452,13 @@ int crm_company_link_contact(struct crm_db *db, struct crm_row *row,
 		id = domain.len ? by_domain(db, domain.s, err) : 0;
 	} else {
 		company_key(name, &key);
-		id =
-		    first_company(db,
-				  "SELECT id FROM companies WHERE name_key = ? "
-				  "ORDER BY id LIMIT 1",
-				  key.s, err);
+		if (!memo_get(memo_name, key.s, &id)) {
+			id = first_company(db,
+					   "SELECT id FROM companies WHERE "
+					   "name_key = ? ORDER BY id LIMIT 1",
+					   key.s, err);
+			memo_put(memo_name, key.s, id);
+		}
 		if (id == 0 && domain.len)
 			id = by_domain(db, domain.s, err);
 		if (id == 0) {
@@ -395,6 +466,11 @@ int crm_company_link_contact(struct crm_db *db, struct crm_row *row,
 					    domain.len ? domain.s : NULL, err);
 			if (id > 0 && counts)
 				counts->n[0]++;
+			/* forget, not remember: with --reject this row may
+			 * still be rolled back, company and all */
+			memo_forget(memo_name, key.s);
+			if (domain.len)
+				memo_forget(memo_domain, domain.s);
 		}
 	}
 	if (id < 0)

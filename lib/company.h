@@ -67,4 +67,8 @@ int crm_company_tree(struct crm_db *db, const int64_t *roots, size_t nroots,
 		     int (*fn)(const struct crm_tree_node *n, void *arg),
 		     void *arg, struct crm_err *err);
 
+/* Bulk contact imports turn on (and off) remembering company lookups
+ * while their transaction holds the write lock. */
+void crm_company_link_batch(bool on);
+
 #endif

@@ -50,6 +50,27 @@ static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 
 static const char *const contact_counters[] = {"companies created", NULL};
 
+static int contact_begin(struct crm_db *db, const struct crm_entity *e,
+			 struct crm_err *err)
+{
+	(void)db;
+	(void)e;
+	(void)err;
+	crm_company_link_batch(true);
+	return 0;
+}
+
+static int contact_end(struct crm_db *db, const struct crm_entity *e, bool ok,
+		       struct crm_err *err)
+{
+	(void)db;
+	(void)e;
+	(void)ok;
+	(void)err;
+	crm_company_link_batch(false);
+	return 0;
+}
+
 const struct crm_entity crm_contact_entity = {
 	.name = "contact",
 	.plural = "contacts",
@@ -58,5 +79,7 @@ const struct crm_entity crm_contact_entity = {
 	.nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
 	.keys = "id,external_id,email",
 	.prepare = contact_prepare,
+	.begin = contact_begin,
+	.end = contact_end,
 	.counters = contact_counters,
 };
