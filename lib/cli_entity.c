@@ -291,9 +291,17 @@ int crm_verb_import(struct crm_cli *cli)
 	if (total.n[CRM_SKIPPED])
 		crm_buf_addf(&skipped, ", %llu skipped",
 			     (unsigned long long)total.n[CRM_SKIPPED]);
-	for (size_t k = 0; e->counters && e->counters[k]; k++)
-		crm_buf_addf(&made, ", %llu %s", (unsigned long long)counts.n[k],
-			     e->counters[k]);
+	for (size_t k = 0; e->counters && e->counters[k]; k++) {
+		const char *c = e->counters[k], *bar = strchr(c, '|');
+		unsigned long long v = (unsigned long long)counts.n[k];
+
+		if (!bar) /* one form for both */
+			crm_buf_addf(&made, ", %llu %s", v, c);
+		else if (v == 1)
+			crm_buf_addf(&made, ", %llu %.*s", v, (int)(bar - c), c);
+		else
+			crm_buf_addf(&made, ", %llu %s", v, bar + 1);
+	}
 	crm_cli_note(cli,
 		     "%s%llu inserted, %llu updated, %llu unchanged, %llu "
 		     "rejected%s%s%s",

@@ -48,7 +48,8 @@ static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 	return crm_company_link_contact(db, row, old, arg, err);
 }
 
-static const char *const contact_counters[] = {"companies created", NULL};
+static const char *const contact_counters[] = {"company created|companies created",
+						   NULL};
 
 static int contact_begin(struct crm_db *db, const struct crm_entity *e,
 			 struct crm_err *err)

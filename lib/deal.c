@@ -557,7 +557,7 @@ static int deal_written(struct crm_db *db, const struct crm_entity *e,
 	return history_add(db, row, &c, err);
 }
 
-static const char *const deal_counters[] = {"companies created", NULL};
+static const char *const deal_counters[] = {"company created|companies created", NULL};
 
 const struct crm_entity crm_deal_entity = {
     .name = "deal",

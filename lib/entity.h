@@ -86,8 +86,9 @@ struct crm_entity {
 		     struct crm_err *err);
 	int (*end)(struct crm_db *db, const struct crm_entity *e, bool ok,
 		   struct crm_err *err);
-	/* Names of what the hooks count in a struct crm_hook_counts
-	 * ("companies created"), NULL-terminated; NULL: nothing. */
+	/* Names of what the hooks count in a struct crm_hook_counts, as
+	 * "SINGULAR|PLURAL" ("company created|companies created"),
+	 * NULL-terminated; NULL: nothing. */
 	const char *const *counters;
 };
 

@@ -365,7 +365,7 @@ static int lead_written(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
-static const char *const lead_counters[] = {"duplicates", NULL};
+static const char *const lead_counters[] = {"duplicate|duplicates", NULL};
 
 const struct crm_entity crm_lead_entity = {
     .name = "lead",

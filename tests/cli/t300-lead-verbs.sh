@@ -50,11 +50,11 @@ inserted,5,Zed,
 skipped,,Annie,lead 1 (email)
 X
 compare "$T/want" "$T/got" "skip: --emit shows the skipped lead and what it matched"
-err_has "crm-lead: 1 inserted, 0 updated, 0 unchanged, 0 rejected, 1 skipped, 1 duplicates"
+err_has "crm-lead: 1 inserted, 0 updated, 0 unchanged, 0 rejected, 1 skipped, 1 duplicate"
 expect_code 0 crm-lead import --on-duplicate=allow <<<$'first_name,email\nBo,bob@gmail.com'
 expect_err "allow: inserted, still reported" <<'X'
 crm-lead: duplicate: 'bob@gmail.com' matches lead 2 by email: allowed
-crm-lead: 1 inserted, 0 updated, 0 unchanged, 0 rejected, 1 duplicates
+crm-lead: 1 inserted, 0 updated, 0 unchanged, 0 rejected, 1 duplicate
 X
 expect_code 0 crm-lead list 6 -f csv --fields id,duplicate_of
 expect_out "allow: no duplicate_of" <<'X'

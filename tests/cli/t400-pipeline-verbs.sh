@@ -144,7 +144,7 @@ d10,Initech deal,Initech,negotiation,1000,EUR,lou,2027-01-10
 d11,Acme extra,acme.example,Closed Won,250,EUR,kim,
 X
 expect_code 0 crm-pipeline import "$T/d.csv"
-err_has "2 inserted, 0 updated, 0 unchanged, 0 rejected, 1 companies created"
+err_has "2 inserted, 0 updated, 0 unchanged, 0 rejected, 1 company created"
 expect_code 0 crm-pipeline list -w 'external_id~d1' -f csv --fields id,company_id,stage,status,probability,closed_at
 expect_out "import links companies by name and domain, stages by label" <<'X'
 id,company_id,stage,status,probability,closed_at

@@ -29,7 +29,7 @@ expect_code 0 crm-contact import --on-duplicate=skip new.csv
 expect_err "skip: one line per duplicate, then the summaries" <<'X'
 crm-contact:new.csv:2: duplicate of contact 1 (100.00%): skipped
 crm-contact:new.csv:3: duplicate of contact 2 (100.00%): skipped
-crm-contact: 1 inserted, 1 updated, 0 unchanged, 0 rejected, 2 skipped, 1 companies created
+crm-contact: 1 inserted, 1 updated, 0 unchanged, 0 rejected, 2 skipped, 1 company created
 crm-contact: 2 duplicates of contacts already there: skipped
 X
 expect_code 0 crm-contact list -f csv --fields id,first_name,city
@@ -97,7 +97,7 @@ err_has "crm-contact: 0 duplicates of contacts already there: skipped"
 fresh
 db_dump "$CRM_DB" "$T/dump.before"
 expect_code 0 crm-contact import --on-duplicate=skip --dry-run new.csv
-err_has "dry run: 1 inserted, 1 updated, 0 unchanged, 0 rejected, 2 skipped, 1 companies created"
+err_has "dry run: 1 inserted, 1 updated, 0 unchanged, 0 rejected, 2 skipped, 1 company created"
 db_dump "$CRM_DB" "$T/dump.after"
 compare "$T/dump.before" "$T/dump.after" "--dry-run changes nothing"
 
