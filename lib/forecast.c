@@ -87,23 +87,12 @@ out:
 int crm_rates_load(const char *path, struct crm_rates *r, struct crm_err *err)
 {
 	struct crm_buf b = {0};
-	char chunk[8192];
-	size_t n;
-	FILE *fp = fopen(path, "r");
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (!fp) {
-		crm_err_clear(err);
-		snprintf(err->file, sizeof(err->file), "%s", path);
-		return crm_err_set(err, CRM_EX_CONFIG, "cannot open: %s",
-				   strerror(errno));
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 &&
-	       b.len < (1u << 20))
-		crm_buf_add(&b, chunk, n);
-	fclose(fp);
-	rc = crm_rates_parse(crm_buf_str(&b), path, r, err);
+	rc = crm_file_read(path, 1u << 20, &b, err);
+	if (rc == 0)
+		rc = crm_rates_parse(b.s, path, r, err);
 	crm_buf_release(&b);
 	return rc;
 }

@@ -263,29 +263,12 @@ int crm_pipelines_load(const char *path, struct crm_pipelines *p,
 		       struct crm_err *err)
 {
 	struct crm_buf b = {0};
-	char chunk[8192];
-	size_t n;
-	FILE *fp = fopen(path, "r");
 	int rc;
 
 	memset(p, 0, sizeof(*p));
-	if (!fp) {
-		crm_err_clear(err);
-		snprintf(err->file, sizeof(err->file), "%s", path);
-		return crm_err_set(err, CRM_EX_CONFIG, "cannot open: %s",
-				   strerror(errno));
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 &&
-	       b.len < (1u << 20))
-		crm_buf_add(&b, chunk, n);
-	fclose(fp);
-	if (b.len >= (1u << 20)) {
-		crm_buf_release(&b);
-		crm_err_clear(err);
-		snprintf(err->file, sizeof(err->file), "%s", path);
-		return crm_err_set(err, CRM_EX_CONFIG, "larger than 1 MiB");
-	}
-	rc = crm_pipelines_parse(crm_buf_str(&b), path, p, err);
+	rc = crm_file_read(path, 1u << 20, &b, err);
+	if (rc == 0)
+		rc = crm_pipelines_parse(b.s, path, p, err);
 	crm_buf_release(&b);
 	return rc;
 }

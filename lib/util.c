@@ -268,6 +268,32 @@ long crm_strv_find(const struct crm_strv *sv, const char *s)
 	return -1;
 }
 
+int crm_file_read(const char *path, size_t max, struct crm_buf *b,
+		  struct crm_err *err)
+{
+	FILE *fp = fopen(path, "r");
+	char chunk[8192];
+	size_t n;
+	int failed;
+
+	crm_buf_reset(b);
+	if (!fp)
+		return crm_err_at(err, CRM_EX_CONFIG, path, 0, NULL,
+				  "cannot open: %s", strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b->len <= max)
+		crm_buf_add(b, chunk, n);
+	failed = ferror(fp);
+	fclose(fp);
+	if (failed)
+		return crm_err_at(err, CRM_EX_CONFIG, path, 0, NULL,
+				  "cannot read: %s", strerror(errno));
+	if (b->len > max)
+		return crm_err_at(err, CRM_EX_CONFIG, path, 0, NULL,
+				  "larger than %zu bytes", max);
+	crm_buf_str(b);
+	return 0;
+}
+
 int crm_parse_int(const char *s, int64_t *out)
 {
 	char *end;

@@ -105,6 +105,12 @@ void crm_strv_split(struct crm_strv *sv, const char *s, char sep);
 /* Index of s in sv, or -1. */
 long crm_strv_find(const struct crm_strv *sv, const char *s);
 
+/* Read the whole file path (a rules, policy or rates file) into b
+ * (reset first). A file that cannot be opened or read, or is larger than
+ * max bytes, is a CRM_EX_CONFIG error with err->file set. Returns 0 or -1. */
+int crm_file_read(const char *path, size_t max, struct crm_buf *b,
+		  struct crm_err *err);
+
 /* Parse a signed decimal integer, whole string. Returns 0 or -1. */
 int crm_parse_int(const char *s, int64_t *out);
 /* Parse a duration like 30m, 48h, 7d, 2w, 90s, or a bare number of

@@ -80,6 +80,9 @@ expect_code 78 crm-pipeline forecast --rates "$T/rates.json"
 err_has "crm-pipeline:$T/rates.json:2: "
 expect_code 78 crm-pipeline forecast --rates "$T/none.json"
 err_has "cannot open: No such file or directory"
+head -c 1100000 /dev/zero | tr '\0' ' ' >"$T/big-rates.json"
+expect_code 78 crm-pipeline forecast --period month --rates "$T/big-rates.json"
+err_has "big-rates.json: larger than 1048576 bytes"
 expect_code 64 crm-pipeline forecast --period week
 err_has "--period: expected month or quarter, got 'week'"
 expect_code 64 crm-pipeline forecast --by team

@@ -88,6 +88,10 @@ badfile "duplicate stage" ": pipeline 'p': stage 2 ('a'): name: stage 1 has it t
 badfile "no lost stage" ": pipeline 'p': stages: expected at least one open, one won and one lost stage" "{\"pipelines\": [{\"name\": \"p\", \"stages\": [$(stage a 10 pipeline ''), $(stage w 100 closed ', "status": "won"')]}]}"
 badfile "duplicate pipeline" ": pipeline 'p': name: pipeline 1 has it too" "{\"pipelines\": [{\"name\": \"p\", \"stages\": [$ok3]}, {\"name\": \"p\", \"stages\": [$ok3]}]}"
 badfile "default" ": default: expected the name of a pipeline" "{\"default\": \"q\", \"pipelines\": [{\"name\": \"p\", \"stages\": [$ok3]}]}"
+# a pipelines file larger than 1 MiB is refused, not read whole
+head -c 1100000 /dev/zero | tr '\0' ' ' >"$T/share/pipelines.json"
+CRM_SHARE="$T/share" expect_code 78 crm-pipeline board
+err_has "crm-pipeline:$T/share/pipelines.json: larger than 1048576 bytes"
 rm "$T/share/pipelines.json"
 CRM_SHARE="$T/share" expect_code 78 crm-pipeline import "$T/in.csv"
 err_has "crm-pipeline:$T/share/pipelines.json: cannot open: No such file or directory"
