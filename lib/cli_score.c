@@ -382,57 +382,38 @@ static void format_factors(const struct crm_rec *rec,
 	}
 }
 
-int crm_score_predict(struct crm_cli *cli)
+/* The stream verbs (predict, leads --stdin): read records, let fn add
+ * its columns (the first nextra of extra) to each, write them out, in
+ * constant memory. fn returns 0, or -1 with cli->err set. Returns the exit
+ * status. */
+static int stream_records(struct crm_cli *cli, const char *const *extra,
+			  size_t nextra,
+			  int (*fn)(struct crm_cli *cli, struct crm_rec *rec,
+				    void *arg),
+			  void *arg)
 {
-	static const char *const extra[] = {"probability", "score", "factors"};
-	struct crm_score_opts *o = cli->opts;
-	struct crm_logit_model *m = NULL;
-	struct crm_reader *r = NULL;
+	struct crm_reader *r;
 	struct crm_writer *w = NULL;
-	struct crm_logit_factor *fs = NULL;
 	struct crm_strv cols = {0};
-	struct crm_buf fb = {0};
 	struct crm_rec rec;
 	FILE *in = NULL;
 	uint64_t rows = 0;
 	int rc = 0, status;
 
-	if (!cli->from_stdin && !cli->args.n)
-		return crm_score_predict_db(cli);
 	crm_rec_init(&rec);
-	if (!o->model) {
-		crm_err_set(&cli->err, CRM_EX_USAGE, "--model is required");
-		goto fail;
-	}
-	if (!(m = crm_logit_model_load(o->model, &cli->err)))
-		goto fail;
 	if (!(r = open_input(cli, &in)))
 		goto fail;
-	fs = crm_xcalloc(o->top ? (size_t)o->top : 1, sizeof(*fs));
 	while ((cli->limit < 0 || rows < (uint64_t)cli->limit) &&
 	       (rc = crm_reader_next(r, &rec, &cli->err)) > 0) {
-		double p;
-		size_t nf = 0;
-		char buf[32];
-
-		if (crm_logit_predict(m, &rec, &p, o->explain ? fs : NULL,
-				      (size_t)o->top, &nf, &cli->err) < 0) {
-			snprintf(cli->err.file, sizeof(cli->err.file), "%s",
-				 crm_reader_name(r));
-			goto fail;
-		}
 		if (!w) {
-			out_columns(cli, r, &rec, extra, o->explain ? 3 : 2,
-				    &cols);
+			out_columns(cli, r, &rec, extra, nextra, &cols);
 			w = crm_cli_writer(cli, &cols);
 		}
-		snprintf(buf, sizeof(buf), "%.6f", p);
-		crm_rec_set(&rec, "probability", buf, CRM_RAW);
-		snprintf(buf, sizeof(buf), "%d", (int)lround(p * 100));
-		crm_rec_set(&rec, "score", buf, CRM_RAW);
-		if (o->explain) {
-			format_factors(&rec, fs, nf, &fb);
-			crm_rec_set(&rec, "factors", crm_buf_str(&fb), CRM_STR);
+		if (fn(cli, &rec, arg) < 0) {
+			if (!cli->err.file[0])
+				snprintf(cli->err.file, sizeof(cli->err.file),
+					 "%s", crm_reader_name(r));
+			goto fail;
 		}
 		if (crm_writer_write(w, &rec) < 0) {
 			write_error(cli);
@@ -444,7 +425,7 @@ int crm_score_predict(struct crm_cli *cli)
 	if (rc < 0)
 		goto fail;
 	if (!w) {
-		out_columns(cli, r, NULL, extra, o->explain ? 3 : 2, &cols);
+		out_columns(cli, r, NULL, extra, nextra, &cols);
 		w = crm_cli_writer(cli, &cols);
 	}
 	if (crm_writer_close(w) < 0) {
@@ -459,11 +440,60 @@ fail:
 out:
 	crm_writer_free(w);
 	crm_rec_release(&rec);
-	crm_buf_release(&fb);
 	crm_strv_release(&cols);
-	free(fs);
-	crm_logit_model_free(m);
 	close_input(r, in);
+	return status;
+}
+
+struct predict_ctx {
+	struct crm_logit_model *m;
+	struct crm_logit_factor *fs;
+	struct crm_buf fb;
+};
+
+static int predict_one(struct crm_cli *cli, struct crm_rec *rec, void *arg)
+{
+	struct crm_score_opts *o = cli->opts;
+	struct predict_ctx *pc = arg;
+	size_t nf = 0;
+	char buf[32];
+	double p;
+
+	if (crm_logit_predict(pc->m, rec, &p, o->explain ? pc->fs : NULL,
+			      (size_t)o->top, &nf, &cli->err) < 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "%.6f", p);
+	crm_rec_set(rec, "probability", buf, CRM_RAW);
+	snprintf(buf, sizeof(buf), "%d", (int)lround(p * 100));
+	crm_rec_set(rec, "score", buf, CRM_RAW);
+	if (o->explain) {
+		format_factors(rec, pc->fs, nf, &pc->fb);
+		crm_rec_set(rec, "factors", crm_buf_str(&pc->fb), CRM_STR);
+	}
+	return 0;
+}
+
+int crm_score_predict(struct crm_cli *cli)
+{
+	static const char *const extra[] = {"probability", "score", "factors"};
+	struct crm_score_opts *o = cli->opts;
+	struct predict_ctx pc = {0};
+	int status;
+
+	if (!cli->from_stdin && !cli->args.n)
+		return crm_score_predict_db(cli);
+	if (!o->model) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "--model is required");
+		return crm_cli_fail(cli);
+	}
+	if (!(pc.m = crm_logit_model_load(o->model, &cli->err)))
+		return crm_cli_fail(cli);
+	pc.fs = crm_xcalloc(o->top ? (size_t)o->top : 1, sizeof(*pc.fs));
+	status = stream_records(cli, extra, o->explain ? 3 : 2, predict_one,
+				&pc);
+	crm_buf_release(&pc.fb);
+	free(pc.fs);
+	crm_logit_model_free(pc.m);
 	return status;
 }
 
@@ -550,79 +580,49 @@ static void format_reasons(const struct crm_score_result *r, long top,
 	free(ix);
 }
 
+struct fit_ctx {
+	struct crm_scoring *s;
+	struct crm_score_result res;
+	struct crm_buf b;
+};
+
+static int fit_one(struct crm_cli *cli, struct crm_rec *rec, void *arg)
+{
+	struct crm_score_opts *o = cli->opts;
+	struct fit_ctx *fc = arg;
+	char buf[32];
+
+	crm_scoring_fit(fc->s, rec, &fc->res);
+	snprintf(buf, sizeof(buf), "%ld", lround(fc->res.score));
+	crm_rec_set(rec, "score", buf, CRM_RAW);
+	crm_rec_set(rec, "grade", fc->res.grade, CRM_STR);
+	if (o->explain) {
+		format_reasons(&fc->res, o->top, &fc->b);
+		crm_rec_set(rec, "reasons", fc->b.len ? fc->b.s : NULL,
+			    fc->b.len ? CRM_STR : CRM_NULL);
+	}
+	return 0;
+}
+
 int crm_score_leads(struct crm_cli *cli)
 {
 	static const char *const extra[] = {"score", "grade", "reasons"};
 	struct crm_score_opts *o = cli->opts;
-	struct crm_scoring *s = NULL;
-	struct crm_reader *r = NULL;
-	struct crm_writer *w = NULL;
-	struct crm_strv cols = {0};
-	struct crm_buf b = {0};
-	struct crm_score_result res;
-	struct crm_rec rec;
-	FILE *in = NULL;
-	char *path = NULL;
-	uint64_t rows = 0;
-	int rc = 0, status;
+	struct fit_ctx fc = {0};
+	char *path;
+	int status;
 
-	crm_rec_init(&rec);
-	crm_score_result_init(&res);
 	if (!cli->from_stdin)
 		return crm_score_leads_db(cli);
 	path = o->rules ? crm_xstrdup(o->rules) : crm_scoring_default_path();
-	if (!(s = crm_scoring_load(path, &cli->err)))
-		goto fail;
-	if (!(r = open_input(cli, &in)))
-		goto fail;
-	while ((cli->limit < 0 || rows < (uint64_t)cli->limit) &&
-	       (rc = crm_reader_next(r, &rec, &cli->err)) > 0) {
-		char buf[32];
-
-		crm_scoring_fit(s, &rec, &res);
-		if (!w) {
-			out_columns(cli, r, &rec, extra, o->explain ? 3 : 2,
-				    &cols);
-			w = crm_cli_writer(cli, &cols);
-		}
-		snprintf(buf, sizeof(buf), "%ld", lround(res.score));
-		crm_rec_set(&rec, "score", buf, CRM_RAW);
-		crm_rec_set(&rec, "grade", res.grade, CRM_STR);
-		if (o->explain) {
-			format_reasons(&res, o->top, &b);
-			crm_rec_set(&rec, "reasons", b.len ? b.s : NULL,
-				    b.len ? CRM_STR : CRM_NULL);
-		}
-		if (crm_writer_write(w, &rec) < 0) {
-			write_error(cli);
-			goto fail;
-		}
-		if (++rows % 65536 == 0)
-			crm_cli_progress(rows, cli);
-	}
-	if (rc < 0)
-		goto fail;
-	if (!w) {
-		out_columns(cli, r, NULL, extra, o->explain ? 3 : 2, &cols);
-		w = crm_cli_writer(cli, &cols);
-	}
-	if (crm_writer_close(w) < 0) {
-		write_error(cli);
-		goto fail;
-	}
-	crm_cli_progress_end(cli);
-	status = 0;
-	goto out;
-fail:
-	status = crm_cli_fail(cli);
-out:
-	crm_writer_free(w);
-	crm_rec_release(&rec);
-	crm_score_result_release(&res);
-	crm_buf_release(&b);
-	crm_strv_release(&cols);
-	crm_scoring_free(s);
+	fc.s = crm_scoring_load(path, &cli->err);
 	free(path);
-	close_input(r, in);
+	if (!fc.s)
+		return crm_cli_fail(cli);
+	crm_score_result_init(&fc.res);
+	status = stream_records(cli, extra, o->explain ? 3 : 2, fit_one, &fc);
+	crm_score_result_release(&fc.res);
+	crm_buf_release(&fc.b);
+	crm_scoring_free(fc.s);
 	return status;
 }
