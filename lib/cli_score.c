@@ -70,8 +70,7 @@ const struct argp_option crm_score_leads_options[] = {
      "With --stdin, add a reasons column; else, with one lead ID, show "
      "every rule's contribution (nothing is written)",
      0},
-    {"top", OPT_TOP, "N", 0,
-     "Reasons shown (default 3; 0 for all)", 0},
+    {"top", OPT_TOP, "N", 0, "Reasons shown (default 3; 0 for all)", 0},
     {"changed", CRM_SCORE_OPT_CHANGED, 0, 0,
      "Print only the leads whose grade changed (every lead is scored)", 0},
     {0},
@@ -386,11 +385,10 @@ static void format_factors(const struct crm_rec *rec,
  * its columns (the first nextra of extra) to each, write them out, in
  * constant memory. fn returns 0, or -1 with cli->err set. Returns the exit
  * status. */
-static int stream_records(struct crm_cli *cli, const char *const *extra,
-			  size_t nextra,
-			  int (*fn)(struct crm_cli *cli, struct crm_rec *rec,
-				    void *arg),
-			  void *arg)
+static int
+stream_records(struct crm_cli *cli, const char *const *extra, size_t nextra,
+	       int (*fn)(struct crm_cli *cli, struct crm_rec *rec, void *arg),
+	       void *arg)
 {
 	struct crm_reader *r;
 	struct crm_writer *w = NULL;
@@ -489,8 +487,8 @@ int crm_score_predict(struct crm_cli *cli)
 	if (!(pc.m = crm_logit_model_load(o->model, &cli->err)))
 		return crm_cli_fail(cli);
 	pc.fs = crm_xcalloc(o->top ? (size_t)o->top : 1, sizeof(*pc.fs));
-	status = stream_records(cli, extra, o->explain ? 3 : 2, predict_one,
-				&pc);
+	status =
+	    stream_records(cli, extra, o->explain ? 3 : 2, predict_one, &pc);
 	crm_buf_release(&pc.fb);
 	free(pc.fs);
 	crm_logit_model_free(pc.m);

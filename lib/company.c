@@ -253,27 +253,6 @@ bool crm_company_free_mail(const char *domain)
 	return false;
 }
 
-/* The first company (lowest id) whose column equals v: its id, 0 none,
- * -1 error. sql is a literal (cached statement). */
-static int64_t first_company(struct crm_db *db, const char *sql, const char *v,
-			     struct crm_err *err)
-{
-	sqlite3_stmt *st = crm_db_cached(db, sql, err);
-	int64_t id = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_db_bind_text(st, 1, v);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "database", err);
-	return id;
-}
-
 /* During a bulk contact import (and only then: the import's transaction
  * holds the write lock, so no one else creates or deletes companies) the
  * answers of the two lookups below are remembered, absent ones too (0):
@@ -346,10 +325,10 @@ static int64_t by_domain(struct crm_db *db, const char *domain,
 		return 0;
 	if (memo_get(memo_domain, domain, &id))
 		return id;
-	id = first_company(db,
-			   "SELECT id FROM companies WHERE domain = ? "
-			   "ORDER BY id LIMIT 1",
-			   domain, err);
+	id = crm_db_int(db,
+			"SELECT id FROM companies WHERE domain = ? "
+			"ORDER BY id LIMIT 1",
+			domain, NULL, err);
 	memo_put(memo_domain, domain, id);
 	return id;
 }
@@ -453,10 +432,10 @@ int crm_company_link_contact(struct crm_db *db, struct crm_row *row,
 	} else {
 		company_key(name, &key);
 		if (!memo_get(memo_name, key.s, &id)) {
-			id = first_company(db,
-					   "SELECT id FROM companies WHERE "
-					   "name_key = ? ORDER BY id LIMIT 1",
-					   key.s, err);
+			id = crm_db_int(db,
+					"SELECT id FROM companies WHERE "
+					"name_key = ? ORDER BY id LIMIT 1",
+					key.s, NULL, err);
 			memo_put(memo_name, key.s, id);
 		}
 		if (id == 0 && domain.len)

@@ -105,14 +105,14 @@ int crm_db_error(struct crm_db *db, int rc, const char *what,
 		 struct crm_err *err)
 {
 	int code = CRM_EX_SOFTWARE;
-	const char *msg = db && db->h ? sqlite3_errmsg(db->h)
-				      : sqlite3_errstr(rc);
+	const char *msg =
+	    db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
 
 	if (crm_interrupted || (rc & 0xff) == SQLITE_INTERRUPT)
 		return crm_check_interrupt(err) < 0
-			       ? -1
-			       : crm_err_set(err, CRM_EX_INTERRUPTED,
-					     "interrupted");
+			   ? -1
+			   : crm_err_set(err, CRM_EX_INTERRUPTED,
+					 "interrupted");
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -183,6 +183,27 @@ sqlite3_stmt *crm_db_cached(struct crm_db *db, const char *sql,
 	db->cache[db->ncache].sql = sql;
 	db->cache[db->ncache++].st = st;
 	return st;
+}
+
+int64_t crm_db_int(struct crm_db *db, const char *sql, const char *a,
+		   const char *b, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(db, sql, err);
+	int64_t v = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, a);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		crm_db_bind_text(st, 2, b);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "database", err);
+	return v;
 }
 
 int crm_db_bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -309,8 +330,8 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 {
 	struct crm_db *db = crm_xcalloc(1, sizeof(*db));
 	/* one connection per process, used by one thread: no mutexes */
-	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
-		     SQLITE_OPEN_NOMUTEX;
+	int oflags =
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
 	const char *bt = getenv("CRM_BUSY_TIMEOUT");
 	int64_t timeout = 60000;
 	struct stat sb;
@@ -331,9 +352,10 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 		goto fail;
 	if (stat(db->path, &sb) < 0) {
 		if (!(flags & CRM_DB_CREATE)) {
-			crm_err_set(err, CRM_EX_NOINPUT,
-				    "no database at '%s' (crm init creates one)",
-				    db->path);
+			crm_err_set(
+			    err, CRM_EX_NOINPUT,
+			    "no database at '%s' (crm init creates one)",
+			    db->path);
 			goto fail;
 		}
 		if (make_parents(db->path, err) < 0)
@@ -345,27 +367,27 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 	rc = sqlite3_open_v2(db->path, &db->h, oflags, NULL);
 	/* the busy timeout first: even switching to WAL takes a lock */
 	if (rc == SQLITE_OK)
-		sqlite3_busy_timeout(db->h, (int)(timeout > 0x7fffffff
-							  ? 0x7fffffff
-							  : timeout));
+		sqlite3_busy_timeout(
+		    db->h, (int)(timeout > 0x7fffffff ? 0x7fffffff : timeout));
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL,
 				  NULL);
 	umask(old);
 	if (rc != SQLITE_OK) {
-		crm_err_set(err, rc == SQLITE_BUSY ? CRM_EX_TEMPFAIL
-						   : CRM_EX_CANTCREAT,
-			    "cannot open database '%s': %s", db->path,
-			    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		crm_err_set(
+		    err, rc == SQLITE_BUSY ? CRM_EX_TEMPFAIL : CRM_EX_CANTCREAT,
+		    "cannot open database '%s': %s", db->path,
+		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->h, 0);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
-	if (crm_db_exec(db, "PRAGMA foreign_keys=ON;"
-			    "PRAGMA synchronous=NORMAL;"
-			    "PRAGMA cache_size=-45000;"
-			    "PRAGMA temp_store=MEMORY",
+	if (crm_db_exec(db,
+			"PRAGMA foreign_keys=ON;"
+			"PRAGMA synchronous=NORMAL;"
+			"PRAGMA cache_size=-45000;"
+			"PRAGMA temp_store=MEMORY",
 			err) < 0)
 		goto fail;
 	if (migrate(db, err) < 0)
@@ -397,10 +419,10 @@ int crm_db_change(struct crm_db *db, const char *command, const char *entity,
 {
 	char now[CRM_TIME_LEN];
 	sqlite3_stmt *st = crm_db_prepare(
-		db,
-		"INSERT INTO crm_changes (at, actor, command, entity) "
-		"VALUES (?, ?, ?, ?)",
-		err);
+	    db,
+	    "INSERT INTO crm_changes (at, actor, command, entity) "
+	    "VALUES (?, ?, ?, ?)",
+	    err);
 	int rc;
 
 	if (!st)
@@ -422,10 +444,10 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 		 struct crm_err *err)
 {
 	sqlite3_stmt *st = crm_db_cached(
-		db,
-		"INSERT INTO crm_audit (change_id, entity, record_id, action, "
-		"before) VALUES (?, ?, ?, ?, ?)",
-		err);
+	    db,
+	    "INSERT INTO crm_audit (change_id, entity, record_id, action, "
+	    "before) VALUES (?, ?, ?, ?, ?)",
+	    err);
 	int rc;
 
 	if (!st)

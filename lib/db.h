@@ -63,6 +63,12 @@ sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql,
  * finalized by crm_db_close. The caller must not finalize it. */
 sqlite3_stmt *crm_db_cached(struct crm_db *db, const char *sql,
 			    struct crm_err *err);
+/* The integer in the first column of the first row of sql (a string
+ * literal: the statement is cached) with a bound to ?1 and b to ?2 as
+ * text (NULL binds NULL; a statement may use fewer). 0 when there is no
+ * row, -1 on error. */
+int64_t crm_db_int(struct crm_db *db, const char *sql, const char *a,
+		   const char *b, struct crm_err *err);
 /* Run SQL without results (fixed text, no parameters). */
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
 /* Map the last SQLite error to err: SQLITE_BUSY/LOCKED -> CRM_EX_TEMPFAIL,

@@ -157,21 +157,10 @@ int crm_lead_dup_parse(const char *s)
 static int64_t first_id(struct crm_db *db, const char *sql, const char *v,
 			int64_t self, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(db, sql, err);
-	int64_t id = 0;
-	int rc;
+	char n[32];
 
-	if (!st)
-		return -1;
-	crm_db_bind_text(st, 1, v);
-	sqlite3_bind_int64(st, 2, self);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "database", err);
-	return id;
+	snprintf(n, sizeof(n), "%lld", (long long)self);
+	return crm_db_int(db, sql, v, n, err);
 }
 
 int crm_lead_find_duplicate(struct crm_db *db, const char *email_key,
@@ -529,26 +518,6 @@ out:
 
 /* -- assignment -------------------------------------------------------- */
 
-static int64_t count_of(struct crm_db *db, const char *sql, const char *a,
-			const char *b, struct crm_err *err)
-{
-	sqlite3_stmt *st = crm_db_cached(db, sql, err);
-	int64_t v = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_db_bind_text(st, 1, a);
-	crm_db_bind_text(st, 2, b);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "database", err);
-	return v;
-}
-
 /* Members' open leads, leads given in the last 30 days, and rotation
  * state. */
 static int load_state(struct crm_db *db, struct crm_assign_rules *r,
@@ -566,13 +535,13 @@ static int load_state(struct crm_db *db, struct crm_assign_rules *r,
 			sqlite3_stmt *st;
 			int rc;
 
-			m->open = count_of(
+			m->open = crm_db_int(
 			    db,
 			    "SELECT count(*) FROM leads WHERE owner = ?1 AND "
 			    "status IN ('new', 'working', 'nurturing', "
-			    "'qualified') AND ?2 IS NULL",
+			    "'qualified')",
 			    m->name, NULL, err);
-			m->recent = count_of(
+			m->recent = crm_db_int(
 			    db,
 			    "SELECT count(*) FROM lead_history WHERE field = "
 			    "'owner' AND to_value = ?1 AND at > ?2",
