@@ -45,7 +45,9 @@ static const struct argp_option common_options[] = {
 	{"limit", OPT_LIMIT, "N", 0, "At most N records", 0},
 	{"ids", OPT_IDS, 0, 0, "Print only record ids, one per line", 0},
 	{"stdin", OPT_STDIN, 0, 0,
-	 "Read record ids (or keys) from stdin, one per line", 0},
+	 "Read record ids (or keys) from stdin, one per line, or records "
+	 "with an id column (another command's output)",
+	 0},
 	{"dry-run", 'n', 0, 0, "Do everything but commit; report what would change",
 	 0},
 	{"quiet", 'q', 0, 0, "No summaries or progress on stderr", 0},
@@ -441,13 +443,86 @@ static int add_key(struct crm_cli *cli, const struct crm_entity *e,
 	return rc > 0 ? 0 : -1;
 }
 
+/* --stdin takes either keys, one per line (ids, emails, external ids),
+ * or records (CSV/TSV with a header, JSON, NDJSON) with an id column, so
+ * that one command's output pipes straight into the next. A first line
+ * with a comma or a tab, or that is just "id" (a one-column CSV), or
+ * input starting with '[' or '{', is records. */
+static bool looks_like_records(const char *s)
+{
+	const char *nl;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	if (*s == '[' || *s == '{')
+		return true;
+	nl = strchr(s, '\n');
+	if (!strncmp(s, "id", 2) && (s[2] == '\n' || s[2] == '\r' || !s[2]))
+		return true;
+	for (const char *p = s; *p && p != nl; p++)
+		if (*p == ',' || *p == '\t')
+			return true;
+	return false;
+}
+
+static int ids_from_lines(struct crm_cli *cli, const struct crm_entity *e,
+			  struct crm_buf *all, int64_t **ids, size_t *n,
+			  size_t *cap)
+{
+	char *save = NULL;
+
+	for (char *line = strtok_r(all->s, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(line);
+
+		while (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len && add_key(cli, e, line, ids, n, cap) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int ids_from_records(struct crm_cli *cli, const struct crm_entity *e,
+			    struct crm_buf *all, int64_t **ids, size_t *n,
+			    size_t *cap)
+{
+	FILE *fp = fmemopen(all->s, all->len, "r");
+	struct crm_reader *r = fp ? crm_reader_open(fp, "<stdin>", cli->ifmt,
+						    &cli->err)
+				  : NULL;
+	struct crm_rec rec;
+	int got = -1, rc = -1;
+
+	crm_rec_init(&rec);
+	if (!fp)
+		crm_err_set(&cli->err, CRM_EX_IOERR, "cannot read stdin");
+	while (r && (got = crm_reader_next(r, &rec, &cli->err)) > 0) {
+		const char *id = crm_rec_get(&rec, "id");
+
+		if (!id) {
+			crm_err_at(&cli->err, CRM_EX_DATAERR, "<stdin>",
+				   rec.line, "id",
+				   "--stdin records need an id column");
+			goto out;
+		}
+		if (add_key(cli, e, id, ids, n, cap) < 0)
+			goto out;
+	}
+	if (r && got == 0)
+		rc = 0;
+out:
+	crm_rec_release(&rec);
+	crm_reader_free(r);
+	if (fp)
+		fclose(fp);
+	return rc;
+}
+
 int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e,
 		  bool require, struct crm_query *q, int64_t **ids)
 {
 	size_t n = 0, cap = 0;
-	char *line = NULL;
-	size_t lcap = 0;
-	ssize_t len;
 
 	memset(q, 0, sizeof(*q));
 	*ids = NULL;
@@ -458,18 +533,19 @@ int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e,
 		if (add_key(cli, e, cli->args.v[i], ids, &n, &cap) < 0)
 			return -1;
 	if (cli->from_stdin) {
-		while ((len = getline(&line, &lcap, stdin)) > 0) {
-			while (len && (line[len - 1] == '\n' ||
-				       line[len - 1] == '\r'))
-				line[--len] = '\0';
-			if (!len)
-				continue;
-			if (add_key(cli, e, line, ids, &n, &cap) < 0) {
-				free(line);
-				return -1;
-			}
-		}
-		free(line);
+		struct crm_buf all = {0};
+		char chunk[8192];
+		size_t got;
+		int rc;
+
+		while ((got = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+			crm_buf_add(&all, chunk, got);
+		rc = looks_like_records(crm_buf_str(&all))
+			     ? ids_from_records(cli, e, &all, ids, &n, &cap)
+			     : ids_from_lines(cli, e, &all, ids, &n, &cap);
+		crm_buf_release(&all);
+		if (rc < 0)
+			return -1;
 		if (!n) {
 			/* nothing on stdin selects nothing, not everything */
 			*ids = crm_xgrow(*ids, &cap, 1, sizeof(**ids));
