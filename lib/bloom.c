@@ -1,4 +1,7 @@
-/* bloom.c - a Bloom filter with seven probes from double hashing. */
+/* bloom.c - a blocked Bloom filter: one hash picks a 512-bit block (one
+ * cache line), seven probes inside it. A million-key filter is bigger than
+ * the cache, and seven probes spread over it cost seven misses; within one
+ * line they cost one, for a slightly higher false-positive rate. */
 #include "bloom.h"
 #include "util.h"
 
@@ -22,6 +25,8 @@ uint64_t crm_hash64(const void *p, size_t len)
 	return h;
 }
 
+enum { BLOCK_WORDS = 8 }; /* 512 bits, a cache line */
+
 void crm_bloom_init(struct crm_bloom *b, uint64_t n)
 {
 	uint64_t bits = 1024;
@@ -39,20 +44,29 @@ void crm_bloom_release(struct crm_bloom *b)
 	b->mask = 0;
 }
 
+/* The block of h, and seven 9-bit positions in it from a remix of h. */
+static uint64_t *block(const struct crm_bloom *b, uint64_t h, uint64_t *pos)
+{
+	uint64_t nblocks = (b->mask + 1) / 512;
+
+	*pos = (h ^ (h >> 29)) * 0x9e3779b97f4a7c15ULL;
+	return b->bits + ((h >> 32) & (nblocks - 1)) * BLOCK_WORDS;
+}
+
 void crm_bloom_add(struct crm_bloom *b, const void *p, size_t len)
 {
-	uint64_t h = crm_hash64(p, len), d = (h >> 32) | 1;
+	uint64_t pos, *w = block(b, crm_hash64(p, len), &pos);
 
-	for (int i = 0; i < 7; i++, h += d)
-		b->bits[(h & b->mask) >> 6] |= 1ULL << (h & 63);
+	for (int i = 0; i < 7; i++, pos >>= 9)
+		w[(pos >> 6) & 7] |= 1ULL << (pos & 63);
 }
 
 bool crm_bloom_maybe(const struct crm_bloom *b, const void *p, size_t len)
 {
-	uint64_t h = crm_hash64(p, len), d = (h >> 32) | 1;
+	uint64_t pos, *w = block(b, crm_hash64(p, len), &pos);
 
-	for (int i = 0; i < 7; i++, h += d)
-		if (!(b->bits[(h & b->mask) >> 6] & (1ULL << (h & 63))))
+	for (int i = 0; i < 7; i++, pos >>= 9)
+		if (!(w[(pos >> 6) & 7] & (1ULL << (pos & 63))))
 			return false;
 	return true;
 }

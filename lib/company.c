@@ -396,8 +396,6 @@ int crm_company_link_contact(struct crm_db *db, struct crm_row *row,
 	int rc = -1;
 	char buf[32];
 
-	if (email)
-		crm_norm_email_domain(email, &domain);
 	if (row->v[idf] && (row->touched[idf] || !old)) {
 		/* an id given: kept when it exists; else the name decides
 		 * (an export imported into another database) */
@@ -428,6 +426,8 @@ int crm_company_link_contact(struct crm_db *db, struct crm_row *row,
 			rc = 0;
 			goto out;
 		}
+		if (email)
+			crm_norm_email_domain(email, &domain);
 		id = domain.len ? by_domain(db, domain.s, err) : 0;
 	} else {
 		company_key(name, &key);
@@ -438,6 +438,10 @@ int crm_company_link_contact(struct crm_db *db, struct crm_row *row,
 					key.s, NULL, err);
 			memo_put(memo_name, key.s, id);
 		}
+		/* the domain only when the name finds none: most rows of
+		 * a load name a company already seen */
+		if (id == 0 && email)
+			crm_norm_email_domain(email, &domain);
 		if (id == 0 && domain.len)
 			id = by_domain(db, domain.s, err);
 		if (id == 0) {
@@ -454,8 +458,9 @@ int crm_company_link_contact(struct crm_db *db, struct crm_row *row,
 	}
 	if (id < 0)
 		goto out;
-	snprintf(buf, sizeof(buf), "%lld", (long long)id);
-	crm_row_set(row, "company_id", id ? buf : NULL);
+	crm_fmt_int(buf, id);
+	free(row->v[idf]);
+	row->v[idf] = id ? crm_xstrdup(buf) : NULL;
 	rc = 0;
 out:
 	crm_buf_release(&domain);

@@ -362,6 +362,10 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 			goto fail;
 		oflags |= SQLITE_OPEN_CREATE;
 	}
+	/* Before SQLite's first use in the process: no memory statistics,
+	 * which cost a global mutex on every allocation (nothing reads them).
+	 * Later calls are refused harmlessly. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	/* The database and its -wal and -shm files are private: 0600. */
 	old = umask(077);
 	rc = sqlite3_open_v2(db->path, &db->h, oflags, NULL);

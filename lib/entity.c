@@ -52,8 +52,11 @@ void crm_row_copy(struct crm_row *dst, const struct crm_row *src)
 
 long crm_entity_field(const struct crm_entity *e, const char *name)
 {
+	/* the first byte rules out most fields before a call to strcmp;
+	 * hooks look fields up by name for every record */
 	for (size_t i = 0; i < e->nfields; i++)
-		if (strcmp(e->fields[i].name, name) == 0)
+		if (e->fields[i].name[0] == name[0] &&
+		    strcmp(e->fields[i].name, name) == 0)
 			return (long)i;
 	return -1;
 }
@@ -281,8 +284,8 @@ void crm_row_from_stmt(struct crm_row *row, sqlite3_stmt *st)
 		case SQLITE_NULL:
 			break;
 		case SQLITE_FLOAT:
-			row->v[i] = crm_xasprintf(
-				"%.15g", sqlite3_column_double(st, k));
+			row->v[i] = crm_xasprintf("%.15g",
+						  sqlite3_column_double(st, k));
 			break;
 		default:
 			row->v[i] = crm_xstrdup(crm_db_col_text(st, k));
@@ -400,9 +403,10 @@ int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
 		crm_buf_release(&v);
 		crm_buf_release(&k);
 		if (rc == 2)
-			return crm_err_set(err, CRM_EX_DATAERR,
-					   "'%s' matches several %s; use the id",
-					   key, e->plural);
+			return crm_err_set(
+			    err, CRM_EX_DATAERR,
+			    "'%s' matches several %s; use the id", key,
+			    e->plural);
 		if (rc != 0)
 			return rc;
 	}
@@ -498,8 +502,7 @@ static void add_custom(struct crm_rec *rec, const char *name, json_t *j)
 	}
 }
 
-long *crm_entity_colmap(const struct crm_entity *e,
-			const struct crm_strv *cols)
+long *crm_entity_colmap(const struct crm_entity *e, const struct crm_strv *cols)
 {
 	long *idx = crm_xcalloc(cols->n, sizeof(*idx));
 
@@ -653,11 +656,11 @@ int crm_entity_each_rec(struct crm_db *db, const struct crm_entity *e,
 		goto out0;
 	/* column of each money field's currency, -1 if none */
 	for (size_t c = 0; c < cols->n; c++) {
-		const struct crm_field *f = idx[c] >= 0 ? &e->fields[idx[c]]
-							: NULL;
+		const struct crm_field *f =
+		    idx[c] >= 0 ? &e->fields[idx[c]] : NULL;
 		cur[c] = f && f->type == CRM_T_MONEY && f->ref
-				 ? (int)crm_entity_field(e, f->ref)
-				 : -1;
+			     ? (int)crm_entity_field(e, f->ref)
+			     : -1;
 		custom |= idx[c] < 0;
 	}
 	crm_rec_init(&rec);

@@ -123,6 +123,23 @@ char *crm_xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *crm_fmt_int(char *buf, int64_t v)
+{
+	char tmp[CRM_INT_LEN];
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0, k = 0;
+
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		buf[k++] = '-';
+	while (n)
+		buf[k++] = tmp[--n];
+	buf[k] = '\0';
+	return buf;
+}
+
 char *crm_xasprintf(const char *fmt, ...)
 {
 	struct crm_buf b = {0};

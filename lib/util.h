@@ -24,14 +24,13 @@ enum crm_exit {
 	CRM_EX_INTERRUPTED = 130, /* SIGINT or SIGTERM: 128 + 2, as shells do */
 };
 
-
 /* An error as the library reports it: the library never prints or exits. */
 struct crm_err {
-	int code;        /* an enum crm_exit value; 0 when no error */
-	char msg[1024];  /* what went wrong, lower case, no final period */
-	char file[256];  /* input name, "" when not about an input */
-	long line;       /* 1-based input line, 0 when unknown */
-	long col;        /* 1-based column, 0 when unknown */
+	int code;	 /* an enum crm_exit value; 0 when no error */
+	char msg[1024];	 /* what went wrong, lower case, no final period */
+	char file[256];	 /* input name, "" when not about an input */
+	long line;	 /* 1-based input line, 0 when unknown */
+	long col;	 /* 1-based column, 0 when unknown */
 	char field[128]; /* field name, "" when not about a field */
 };
 
@@ -46,11 +45,11 @@ int crm_check_interrupt(struct crm_err *err);
 void crm_err_clear(struct crm_err *e);
 /* Set code and message (printf format); keeps file/line/field. Returns -1. */
 int crm_err_set(struct crm_err *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Set code, location and message. file, field may be NULL. Returns -1. */
 int crm_err_at(struct crm_err *e, int code, const char *file, long line,
 	       const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 6, 7)));
 /* Format e as "prog:file:line: field: msg" (parts omitted when empty) into
  * out (size n). */
 void crm_err_format(const struct crm_err *e, const char *prog, char *out,
@@ -63,6 +62,10 @@ void *crm_xcalloc(size_t n, size_t size);
 void *crm_xrealloc(void *p, size_t n);
 char *crm_xstrdup(const char *s);
 char *crm_xstrndup(const char *s, size_t n);
+/* v in decimal into buf (at least CRM_INT_LEN bytes); returns buf. For
+ * hot loops, where snprintf's format parsing shows. */
+#define CRM_INT_LEN 21
+char *crm_fmt_int(char *buf, int64_t v);
 char *crm_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Grow an array so it holds at least need elements of size sz. */
 void *crm_xgrow(void *p, size_t *cap, size_t need, size_t sz);
@@ -84,9 +87,9 @@ static inline void crm_buf_addc(struct crm_buf *b, char c)
 	b->s[b->len] = '\0';
 }
 void crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap);
-void crm_buf_reset(struct crm_buf *b);   /* len = 0, keeps memory */
+void crm_buf_reset(struct crm_buf *b);	 /* len = 0, keeps memory */
 void crm_buf_release(struct crm_buf *b); /* frees memory */
 /* Return the string (always NUL-terminated, never NULL). */
 const char *crm_buf_str(struct crm_buf *b);

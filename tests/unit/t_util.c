@@ -1,0 +1,60 @@
+/* t_util.c - small helpers: integer formatting checked against printf,
+ * the Bloom filter (no false negatives, a bounded false-positive rate). */
+#include <stdlib.h>
+
+#include "bloom.h"
+#include "test.h"
+#include "util.h"
+
+static void fmt_matches_printf(int64_t v)
+{
+	char got[CRM_INT_LEN], want[32], what[64];
+
+	snprintf(want, sizeof(want), "%" PRId64, v);
+	snprintf(what, sizeof(what), "crm_fmt_int %s", want);
+	CHECK_STR(crm_fmt_int(got, v), want, what);
+}
+
+int main(void)
+{
+	struct crm_bloom b;
+	char key[32];
+	int missing = 0, fp = 0;
+
+	fmt_matches_printf(0);
+	fmt_matches_printf(7);
+	fmt_matches_printf(-7);
+	fmt_matches_printf(1234567890123);
+	fmt_matches_printf(INT64_MAX);
+	fmt_matches_printf(INT64_MIN);
+	/* and a spread of values in between */
+	for (int64_t v = 1, i = 0; i < 62; i++, v = v * 2 + (i & 1)) {
+		char got[CRM_INT_LEN], want[32];
+
+		snprintf(want, sizeof(want), "%" PRId64, v);
+		missing += strcmp(crm_fmt_int(got, v), want) != 0;
+		snprintf(want, sizeof(want), "%" PRId64, -v);
+		missing += strcmp(crm_fmt_int(got, -v), want) != 0;
+	}
+	CHECK_INT(missing, 0, "crm_fmt_int matches printf on 124 values");
+
+	/* 100,000 keys added are all found; of 100,000 others, few are
+	 * (sized for 10 bits a key: well under 2% expected) */
+	crm_bloom_init(&b, 100000);
+	for (int i = 0; i < 100000; i++) {
+		snprintf(key, sizeof(key), "user.%d@example.com", i);
+		crm_bloom_add(&b, key, strlen(key));
+	}
+	missing = 0;
+	for (int i = 0; i < 100000; i++) {
+		snprintf(key, sizeof(key), "user.%d@example.com", i);
+		missing += !crm_bloom_maybe(&b, key, strlen(key));
+		snprintf(key, sizeof(key), "other.%d@example.com", i);
+		fp += crm_bloom_maybe(&b, key, strlen(key));
+	}
+	CHECK_INT(missing, 0, "bloom: every key added is maybe there");
+	CHECK(fp < 2000, "bloom: under 2% false positives");
+	printf("# false positives: %d of 100000\n", fp);
+	crm_bloom_release(&b);
+	return done_testing();
+}
