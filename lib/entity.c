@@ -145,11 +145,20 @@ static int parse_tags(const char *in, struct crm_buf *out, struct crm_err *err)
 	return 0;
 }
 
-static const char *phone_country(void)
+const char *crm_phone_country(void)
 {
-	const char *cc = getenv("CRM_PHONE_COUNTRY");
+	/* read once: imports ask for every phone, and getenv walks the
+	 * whole environment */
+	static const char *cc;
+	static bool read;
 
-	return cc && *cc ? cc : NULL;
+	if (!read) {
+		cc = getenv("CRM_PHONE_COUNTRY");
+		if (cc && !*cc)
+			cc = NULL;
+		read = true;
+	}
+	return cc;
 }
 
 int crm_field_parse(const struct crm_field *f, const char *in,
@@ -236,7 +245,7 @@ int crm_field_parse(const struct crm_field *f, const char *in,
 		return crm_norm_email(in, out, err);
 	case CRM_T_PHONE: {
 		struct crm_buf key = {0};
-		int rc = crm_norm_phone(in, phone_country(), &key, err);
+		int rc = crm_norm_phone(in, crm_phone_country(), &key, err);
 
 		crm_buf_release(&key);
 		if (rc < 0)

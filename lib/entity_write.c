@@ -292,8 +292,7 @@ static bool match_form(const struct crm_field *f, const char *v,
 		crm_norm_email_key(v, out);
 		return true;
 	case CRM_T_PHONE:
-		return crm_norm_phone(v, getenv("CRM_PHONE_COUNTRY"), out,
-				      &e2) == 0;
+		return crm_norm_phone(v, crm_phone_country(), out, &e2) == 0;
 	default:
 		if (f->match)
 			return f->match(v, strlen(v), out) == 0;

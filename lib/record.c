@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <utf8proc.h>
 
 #include "record.h"
@@ -95,6 +96,29 @@ static void add_pair(struct crm_rec *r, const char *name, size_t nlen,
 		val = r->arena.s + vo;
 	*nofs = name ? arena_add(r, name, nlen) : 0;
 	*vofs = arena_add(r, val ? val : "", val ? vlen : 0);
+}
+
+/* Append a field when the room is reserved and name and val (vlen bytes,
+ * ignored when kind is CRM_NULL) are outside the arena. */
+static void rec_put(struct crm_rec *r, const char *name, const char *val,
+		    size_t vlen, enum crm_kind kind)
+{
+	struct crm_rec_field *f = &r->f[r->n++];
+	size_t nlen = strlen(name);
+	char *p = r->arena.s + r->arena.len;
+
+	if (kind == CRM_NULL)
+		vlen = 0;
+	f->name = r->arena.len;
+	memcpy(p, name, nlen + 1);
+	f->val = r->arena.len + nlen + 1;
+	if (vlen)
+		memcpy(p + nlen + 1, val, vlen);
+	p[nlen + 1 + vlen] = '\0';
+	f->vlen = vlen;
+	f->kind = kind;
+	r->arena.len += nlen + vlen + 2;
+	r->arena.s[r->arena.len] = '\0'; /* as crm_buf keeps it */
 }
 
 void crm_rec_add(struct crm_rec *r, const char *name, size_t nlen,
@@ -286,7 +310,12 @@ int crm_rio_fill(struct crm_rio_in *in)
 	}
 	in->s = crm_xgrow(in->s, &in->cap, in->len + IN_CHUNK + 1, 1);
 	flockfile(in->fp);
-	while (got < IN_CHUNK && (c = getc_unlocked(in->fp)) != EOF) {
+	if (in->file) {
+		got = fread_unlocked(in->s + in->len, 1, IN_CHUNK, in->fp);
+		c = got < IN_CHUNK ? EOF : 0;
+	}
+	while (!in->file && got < IN_CHUNK &&
+	       (c = getc_unlocked(in->fp)) != EOF) {
 		in->s[in->len + got++] = (char)c;
 		if (c == '\n')
 			break;
@@ -440,33 +469,41 @@ int crm_rio_row_to_rec(struct crm_reader *r, struct crm_rec *rec, long line,
 {
 	const struct crm_rio_cells *row = &r->row;
 	long at = line;
+	size_t need;
 
 	if (row->n != r->hdr.n)
 		return crm_rio_fail(r, err, line, 0, NULL,
 				    "expected %zu fields, found %zu", r->hdr.n,
 				    row->n);
 	rec->line = line;
+	/* room for every name and value at once: this runs per input row */
+	need = rec->arena.len + row->data.len;
+	for (size_t i = 0; i < row->n; i++)
+		need += strlen(r->hdr.v[i]) + 2;
+	rec->arena.s = crm_xgrow(rec->arena.s, &rec->arena.cap, need + 1, 1);
+	rec->f = crm_xgrow(rec->f, &rec->cap, rec->n + row->n, sizeof(*rec->f));
 	for (size_t i = 0; i < row->n; i++) {
 		const struct crm_rio_cell *c = &row->c[i];
-		const char *s = row->data.s + c->off;
+		const char *s = row->data.s + c->off, *nl;
 		const char *name = r->hdr.v[i];
+		size_t len = c->len;
 
 		if (c->null) {
-			crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+			rec_put(rec, name, NULL, 0, CRM_NULL);
 			continue;
 		}
-		if (check_text(r, s, c->len, at, (long)i + 1, name, false,
-			       err) < 0)
+		if (check_text(r, s, len, at, (long)i + 1, name, false, err) <
+		    0)
 			return -1;
 		/* Later cells start on later lines after embedded newlines. */
-		for (size_t k = 0; k < c->len; k++)
-			at += s[k] == '\n';
-		if (crm_rio_guarded(s, c->len)) /* a writer's guard: drop it */
-			crm_rec_add(rec, name, strlen(name), s + 1, c->len - 1,
-				    CRM_STR);
-		else
-			crm_rec_add(rec, name, strlen(name), s, c->len,
-				    CRM_STR);
+		for (const char *p = s;
+		     (nl = memchr(p, '\n', len - (size_t)(p - s))); p = nl + 1)
+			at++;
+		if (crm_rio_guarded(s, len)) { /* a writer's guard: drop it */
+			s++;
+			len--;
+		}
+		rec_put(rec, name, s, len, CRM_STR);
 	}
 	return 0;
 }
@@ -536,6 +573,7 @@ struct crm_reader *crm_reader_open(FILE *fp, const char *name, enum crm_fmt fmt,
 				   struct crm_err *err)
 {
 	struct crm_reader *r;
+	struct stat sb;
 	int rc;
 
 	if (fmt == CRM_FMT_TABLE || (unsigned)fmt > CRM_FMT_TABLE) {
@@ -545,6 +583,7 @@ struct crm_reader *crm_reader_open(FILE *fp, const char *name, enum crm_fmt fmt,
 	}
 	r = crm_xcalloc(1, sizeof(*r));
 	r->in.fp = fp;
+	r->in.file = fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode);
 	r->name =
 	    crm_xstrdup(!name || strcmp(name, "-") == 0 ? "<stdin>" : name);
 	r->line = 1;

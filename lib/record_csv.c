@@ -131,7 +131,7 @@ static int csv_row(struct crm_reader *r, struct csv_state *st,
 	st->err = err;
 	st->row_done = false;
 	for (;;) {
-		const char *s, *e, *p;
+		const char *s, *e, *p, *cr;
 		size_t n, nf = r->row.n, bufsz;
 		bool was_q = in_quote(&st->p);
 		int rc;
@@ -145,8 +145,13 @@ static int csv_row(struct crm_reader *r, struct csv_state *st,
 		}
 		s = in->s + in->pos;
 		e = in->s + in->len;
-		for (p = s; p < e && *p != '\n' && *p != '\r'; p++)
-			;
+		/* two memchr scans beat one loop testing two bytes */
+		p = memchr(s, '\n', (size_t)(e - s));
+		if (!p)
+			p = e;
+		cr = memchr(s, '\r', (size_t)(p - s));
+		if (cr)
+			p = cr;
 		n = (size_t)(p - s) + (p < e);
 		if (st->p.pstate == ROW_NOT_BEGUN) {
 			st->row_line = r->line;

@@ -16,12 +16,14 @@ struct crm_rio_in {
 	char *s;
 	size_t pos, len, cap;
 	bool eof;
-	int err; /* errno of a read error, 0 if none */
+	bool file; /* a regular file: read in blocks, nobody waits on lines */
+	int err;   /* errno of a read error, 0 if none */
 };
 
-/* Read more input (at most one line's worth, so line-oriented input on a
- * pipe is handed on as it arrives). May move the unconsumed bytes to the
- * start of s. Returns 1 when bytes were added, 0 at end, -1 on error. */
+/* Read more input (from a pipe or terminal at most one line's worth, so
+ * line-oriented input is handed on as it arrives). May move the unconsumed
+ * bytes to the start of s. Returns 1 when bytes were added, 0 at end, -1 on
+ * error. */
 int crm_rio_fill(struct crm_rio_in *in);
 /* Make the line at s + pos available, its length (with the '\n', if any)
  * in *len; nothing is consumed. Returns 1, 0 at end of input, -1 on a read
