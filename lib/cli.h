@@ -128,9 +128,9 @@ struct crm_entity_opts {
 	enum crm_import_mode mode;
 	const char *reject;
 	bool force, emit, all;
-	void *hook_ctx; /* passed to the entity's hooks (crm_hook_counts.ctx) */
 	/* import --on-duplicate (lib/cli_dedupe.c): the policy and
-	 * threshold as given, and the check crm_verb_import passes on */
+	 * threshold as given, and the check crm_verb_import and
+	 * crm_verb_add pass on */
 	const char *on_duplicate, *duplicate_threshold;
 	int (*check)(struct crm_db *db, const struct crm_entity *e,
 		     struct crm_import_new *nw, void *arg, struct crm_err *err);

@@ -164,8 +164,10 @@ int crm_verb_add(struct crm_cli *cli)
 	struct crm_import_opts io = {.command = "add",
 				     .mode = CRM_CREATE_ONLY,
 				     .keys = o->keys,
-				     .force = o->force};
-	struct crm_hook_counts counts = {.ctx = o->hook_ctx};
+				     .force = o->force,
+				     .check = o->check,
+				     .check_arg = o->check_arg};
+	struct crm_hook_counts counts = {0};
 	struct crm_importer *im = NULL;
 	enum crm_import_action a;
 	struct crm_rec rec;
@@ -256,7 +258,6 @@ int crm_verb_import(struct crm_cli *cli)
 	int status = 0;
 
 	crm_rec_init(&ec.rec);
-	counts.ctx = o->hook_ctx;
 	io.hook_arg = &counts;
 	if (o->reject) {
 		io.reject = crm_cli_create(cli, o->reject, o->force);
