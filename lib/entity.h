@@ -18,26 +18,26 @@ enum crm_ftype {
 	CRM_T_INT,     /* integer */
 	CRM_T_REAL,    /* decimal number */
 	CRM_T_PERCENT, /* 0-100 */
-	CRM_T_MONEY,   /* decimal in, integer minor units stored; see currency */
-	CRM_T_TIME,    /* ISO 8601 UTC */
-	CRM_T_DATE,    /* YYYY-MM-DD */
-	CRM_T_ENUM,    /* one of values[] */
-	CRM_T_TAGS,    /* comma-separated, stored trimmed, unique, sorted */
-	CRM_T_EMAIL,   /* validated; domain lower-cased */
-	CRM_T_PHONE,   /* kept as given, must parse as a phone number */
-	CRM_T_BOOL,    /* true/false (also 1/0, yes/no) */
-	CRM_T_REF,     /* id of a record of entity ref */
+	CRM_T_MONEY, /* decimal in, integer minor units stored; see currency */
+	CRM_T_TIME,  /* ISO 8601 UTC */
+	CRM_T_DATE,  /* YYYY-MM-DD */
+	CRM_T_ENUM,  /* one of values[] */
+	CRM_T_TAGS,  /* comma-separated, stored trimmed, unique, sorted */
+	CRM_T_EMAIL, /* validated; domain lower-cased */
+	CRM_T_PHONE, /* kept as given, must parse as a phone number */
+	CRM_T_BOOL,  /* true/false (also 1/0, yes/no) */
+	CRM_T_REF,   /* id of a record of entity ref */
 };
 
 enum {
 	CRM_FF_REQUIRED = 1 << 0, /* must have a value on insert */
-	CRM_FF_SYSTEM = 1 << 1,   /* id, created_at, updated_at: kept as given
+	CRM_FF_SYSTEM = 1 << 1,	  /* id, created_at, updated_at: kept as given
 				     on insert, never changed by input after */
-	CRM_FF_KEY = 1 << 2,      /* usable with --key and show */
-	CRM_FF_HIDDEN = 1 << 3,   /* a derived column: never read or written */
-	CRM_FF_BRIEF = 1 << 4,    /* one of the default table columns */
+	CRM_FF_KEY = 1 << 2,	  /* usable with --key and show */
+	CRM_FF_HIDDEN = 1 << 3,	  /* a derived column: never read or written */
+	CRM_FF_BRIEF = 1 << 4,	  /* one of the default table columns */
 	CRM_FF_FORWARD = 1 << 5,  /* enum that only moves forward on import */
-	CRM_FF_MATCH = 1 << 6,    /* keep NAME_key (matching form) up to date */
+	CRM_FF_MATCH = 1 << 6,	  /* keep NAME_key (matching form) up to date */
 	CRM_FF_READONLY = 1 << 7, /* maintained by crm itself (last_activity_at,
 				     scores): like SYSTEM, taken from input
 				     only on insert (so exports round-trip) */
@@ -48,7 +48,7 @@ struct crm_field {
 	enum crm_ftype type;
 	unsigned flags;
 	const char *const *values; /* CRM_T_ENUM: allowed values, in order */
-	const char *ref;           /* CRM_T_REF: the entity referred to;
+	const char *ref;	   /* CRM_T_REF: the entity referred to;
 				      CRM_T_MONEY: the currency field */
 	/* CRM_FF_MATCH: the matching form for NAME_key (appends to out;
 	 * returns 0, or -1 for none); NULL: crm_norm_key (email and phone
@@ -108,9 +108,9 @@ const struct crm_entity *crm_entity_by_name(const char *name);
  * fields. Owned by whoever called crm_row_init. */
 struct crm_row {
 	const struct crm_entity *e;
-	char **v;         /* nfields values, each owned or NULL */
-	json_t *custom;   /* object, owned; never NULL after init */
-	bool *touched;    /* per field: input set it (import/update) */
+	char **v;	/* nfields values, each owned or NULL */
+	json_t *custom; /* object, owned; never NULL after init */
+	bool *touched;	/* per field: input set it (import/update) */
 };
 
 void crm_row_init(struct crm_row *row, const struct crm_entity *e);
@@ -171,9 +171,9 @@ int crm_entity_check_columns(struct crm_db *db, const struct crm_entity *e,
 /* Selection of records for list, update, delete, export. */
 struct crm_query {
 	const struct crm_strv *where; /* "field OP value" each, ANDed */
-	const char *sort;             /* "[-]field[,...]" or NULL (id) */
-	int64_t limit;                /* < 0: none */
-	const int64_t *ids;           /* when nids > 0: only these ids */
+	const char *sort;	      /* "[-]field[,...]" or NULL (id) */
+	int64_t limit;		      /* < 0: none */
+	const int64_t *ids;	      /* when nids > 0: only these ids */
 	size_t nids;
 };
 
@@ -227,11 +227,11 @@ struct crm_import_new {
 };
 
 struct crm_import_opts {
-	const char *command;      /* for the change log: "import", "update" */
+	const char *command; /* for the change log: "import", "update" */
 	enum crm_import_mode mode;
-	const char *keys;         /* "id,external_id,email"; NULL: e->keys */
+	const char *keys;	    /* "id,external_id,email"; NULL: e->keys */
 	const struct crm_strv *map; /* "SRC=FIELD" each */
-	bool force;               /* allow CRM_FF_FORWARD fields backwards */
+	bool force;		    /* allow CRM_FF_FORWARD fields backwards */
 	bool dry_run;
 	/* Rejected rows go here (with "error" and "error_line" columns) and
 	 * the good ones are loaded; NULL: the first bad row fails it all. */

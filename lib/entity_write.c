@@ -20,15 +20,15 @@ struct crm_importer {
 	const struct crm_entity *e;
 	const struct crm_import_opts *o;
 	struct crm_strv keys;
-	long *keyfield;           /* field index per key */
-	sqlite3_stmt **find;      /* lookup statement per key */
+	long *keyfield;	     /* field index per key */
+	sqlite3_stmt **find; /* lookup statement per key */
 	sqlite3_stmt *ins, *upd;
-	long *matchkey;           /* per field: index of its NAME_key, or -1 */
-	char **money;             /* per field: raw money input, deferred */
+	long *matchkey; /* per field: index of its NAME_key, or -1 */
+	char **money;	/* per field: raw money input, deferred */
 	struct crm_strv map_src, map_dst;
 	struct crm_strv custom_seen;
 	struct crm_strv colname; /* input column j's name last seen ... */
-	long *colfield;          /* ... and its field index (-1: custom) */
+	long *colfield;		 /* ... and its field index (-1: custom) */
 	size_t capfield;
 	struct crm_row in, old, row;
 	struct crm_buf tmp;
@@ -37,9 +37,9 @@ struct crm_importer {
 	 * of every key in the table says it may be there: most rows of a
 	 * large load are new, and each skipped probe is a B-tree search. */
 	struct crm_bloom *bloom; /* per key, once enabled */
-	uint64_t applied;        /* records applied so far */
-	const char *input;       /* the input's name, for o->check */
-	int64_t rows_at_start;   /* table size when the importer began */
+	uint64_t applied;	 /* records applied so far */
+	const char *input;	 /* the input's name, for o->check */
+	int64_t rows_at_start;	 /* table size when the importer began */
 	bool bloom_tried;
 };
 
@@ -130,12 +130,11 @@ static int write_row(struct crm_db *db, sqlite3_stmt *st, struct crm_row *row,
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, insert ? "cannot insert"
-						   : "cannot update",
-				    err);
+		return crm_db_error(
+		    db, rc, insert ? "cannot insert" : "cannot update", err);
 	if (insert && !row->v[0])
 		row->v[0] = crm_xasprintf(
-			"%lld", (long long)sqlite3_last_insert_rowid(db->h));
+		    "%lld", (long long)sqlite3_last_insert_rowid(db->h));
 	return 0;
 }
 
@@ -192,9 +191,8 @@ static int setup_keys(struct crm_importer *im, struct crm_err *err)
 		col = e->fields[f].name;
 		crm_buf_adds(&sql, "SELECT ");
 		crm_entity_select_list(e, &sql);
-		crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2",
-			     e->table, col,
-			     im->matchkey[f] >= 0 ? "_key" : "");
+		crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2", e->table,
+			     col, im->matchkey[f] >= 0 ? "_key" : "");
 		im->find[k] = crm_db_prepare(im->db, sql.s, err);
 		crm_buf_release(&sql);
 		if (!im->find[k])
@@ -306,10 +304,10 @@ static void derive_keys(struct crm_importer *im, struct crm_row *row)
 		if (k < 0)
 			continue;
 		free(row->v[k]);
-		row->v[k] = crm_field_match_form(&im->e->fields[i], row->v[i],
-						 &im->tmp)
-				    ? crm_xstrdup(im->tmp.s)
-				    : NULL;
+		row->v[k] =
+		    crm_field_match_form(&im->e->fields[i], row->v[i], &im->tmp)
+			? crm_xstrdup(im->tmp.s)
+			: NULL;
 	}
 }
 
@@ -362,11 +360,10 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 		long k = column_field(im, j, name);
 
 		if (j == 0) /* a reject file has both columns, at its end */
-			reject_file = in->n >= 2 &&
-				      !strcmp(crm_rec_name(in, in->n - 1),
-					      "error") &&
-				      !strcmp(crm_rec_name(in, in->n - 2),
-					      "error_line");
+			reject_file =
+			    in->n >= 2 &&
+			    !strcmp(crm_rec_name(in, in->n - 1), "error") &&
+			    !strcmp(crm_rec_name(in, in->n - 2), "error_line");
 		if (reject_file && j >= in->n - 2)
 			continue;
 		if (kind == CRM_NULL)
@@ -438,7 +435,8 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 	const struct crm_entity *e = im->e;
 
 	if (im->applied * 4 < (uint64_t)im->rows_at_start)
-		return 0; /* a small load into a big table: probing is cheaper */
+		return 0; /* a small load into a big table: probing is cheaper
+			   */
 	im->bloom_tried = true;
 	im->bloom = crm_xcalloc(im->keys.n, sizeof(*im->bloom));
 	for (size_t k = 0; k < im->keys.n; k++) {
@@ -449,9 +447,8 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 
 		if (f == 0)
 			continue; /* id: the primary key, probed directly */
-		crm_bloom_init(&im->bloom[k],
-			       (uint64_t)im->rows_at_start + 2 * im->applied +
-				       (1u << 20));
+		crm_bloom_init(&im->bloom[k], (uint64_t)im->rows_at_start +
+						  2 * im->applied + (1u << 20));
 		crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
 			     im->matchkey[f] >= 0 ? "_key" : "", e->table);
 		st = crm_db_prepare(im->db, sql.s, err);
@@ -461,8 +458,9 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			const void *p = sqlite3_column_blob(st, 0);
 			if (p)
-				crm_bloom_add(&im->bloom[k], p,
-					      (size_t)sqlite3_column_bytes(st, 0));
+				crm_bloom_add(
+				    &im->bloom[k], p,
+				    (size_t)sqlite3_column_bytes(st, 0));
 		}
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
@@ -475,8 +473,8 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 static void bloom_note(struct crm_importer *im, const struct crm_row *row)
 {
 	for (size_t k = 0; im->bloom && k < im->keys.n; k++) {
-		const char *v = im->keyfield[k] ? key_value(im, k, row, &im->tmp)
-						: NULL;
+		const char *v =
+		    im->keyfield[k] ? key_value(im, k, row, &im->tmp) : NULL;
 		if (v)
 			crm_bloom_add(&im->bloom[k], v, strlen(v));
 	}
@@ -675,16 +673,17 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 	found = lookup(im, err);
 	if (found < 0)
 		return -1;
-	if (!found && im->in.v[0] &&
-	    crm_strv_find(&im->keys, "id") < 0) {
+	if (!found && im->in.v[0] && crm_strv_find(&im->keys, "id") < 0) {
 		/* an id is kept on insert only when it was looked up (and so
 		 * is known to be free) */
 		free(im->in.v[0]);
 		im->in.v[0] = NULL;
 	}
 	if (!found && im->o->check) {
-		struct crm_import_new nw = {
-		    .in = &im->in, .rec = in, .input = im->input ? im->input : "-"};
+		struct crm_import_new nw = {.in = &im->in,
+					    .rec = in,
+					    .input =
+						im->input ? im->input : "-"};
 		int a = im->o->check(im->db, e, &nw, im->o->check_arg, err);
 
 		if (a < 0)
@@ -739,8 +738,8 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 			row->v[u] = crm_xstrdup(im->now);
 		}
 		if (!im->db->change &&
-		    crm_db_change(im->db, im->o->command ? im->o->command
-							 : "import",
+		    crm_db_change(im->db,
+				  im->o->command ? im->o->command : "import",
 				  e->name, err) < 0)
 			return -1;
 		before = crm_row_to_json(&im->old);
@@ -811,10 +810,9 @@ static int write_reject(const struct crm_import_opts *o, struct crm_reader *r,
 			crm_writer_close(*w);
 			crm_writer_free(*w);
 		}
-		*w = crm_writer_open(o->reject, fmt, cols, rec.n,
-				     fmt == CRM_FMT_NDJSON && *w
-					     ? CRM_W_NOHEADER
-					     : 0);
+		*w = crm_writer_open(
+		    o->reject, fmt, cols, rec.n,
+		    fmt == CRM_FMT_NDJSON && *w ? CRM_W_NOHEADER : 0);
 		free(cols);
 	}
 	rc = crm_writer_write(*w, &rec);
@@ -1182,8 +1180,8 @@ out:
 int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
 			 struct crm_row *row, bool insert, struct crm_err *err)
 {
-	sqlite3_stmt *st = insert ? prepare_insert(db, e, err)
-				  : prepare_update(db, e, err);
+	sqlite3_stmt *st =
+	    insert ? prepare_insert(db, e, err) : prepare_update(db, e, err);
 	int rc;
 
 	if (!st)
@@ -1213,9 +1211,8 @@ int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
 	int rc = -1, s;
 
 	*n = 0;
-	st = crm_db_prepare(db,
-			    "SELECT undone_at FROM crm_changes WHERE id = ?",
-			    err);
+	st = crm_db_prepare(
+	    db, "SELECT undone_at FROM crm_changes WHERE id = ?", err);
 	if (!st)
 		goto out;
 	sqlite3_bind_int64(st, 1, change);
@@ -1253,9 +1250,8 @@ int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
 		goto out;
 	}
 	sqlite3_finalize(st);
-	st = crm_db_prepare(db,
-			    "UPDATE crm_changes SET undone_at = ? WHERE id = ?",
-			    err);
+	st = crm_db_prepare(
+	    db, "UPDATE crm_changes SET undone_at = ? WHERE id = ?", err);
 	if (!st)
 		goto out;
 	crm_db_bind_text(st, 1, crm_datetime_format(db->now, now));
