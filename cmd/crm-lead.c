@@ -2,16 +2,20 @@
  * update, delete, export, undo, and assign, reclaim, qualify, disqualify,
  * convert, history. */
 #include "cli.h"
+#include "cli_dedupe.h"
 #include "cli_lead.h"
 #include "lead.h"
 
 static const struct crm_verb verbs[] = {
-    {"add", NULL, "Add one lead from options (a duplicate is flagged)",
+    {"add", NULL,
+     "Add one lead from options (flagged when its email or phone is a "
+     "lead's or contact's)",
      crm_add_options, crm_entity_opts_parse, crm_verb_lead_add, CRM_VERB_WRITE},
     {"import", "[FILE...]",
      "Insert or update leads from CSV, TSV, JSON or NDJSON, checking each "
-     "against the leads and contacts there by email and phone",
-     crm_lead_import_options, crm_lead_opts_parse, crm_verb_lead_import,
+     "against the leads and contacts there by email and phone (and "
+     "--on-duplicate: by the dedupe model)",
+     crm_import_dedupe_options, crm_import_dedupe_parse, crm_verb_lead_import,
      CRM_VERB_WRITE},
     {"list", "[ID...]", "List leads (brief columns on a terminal)", NULL, NULL,
      crm_verb_list, 0},
@@ -71,7 +75,6 @@ int main(int argc, char **argv)
 	struct crm_lead_opts opts = {0};
 	int status;
 
-	crm_lead_cli_init(&opts);
 	status = crm_cli_main(&command, &opts, argc, argv);
 	crm_entity_opts_release(&opts.base);
 	return status;

@@ -23,8 +23,8 @@ enum {
 
 struct crm_verb {
 	const char *name;
-	const char *args_doc; /* "ID..." */
-	const char *doc;      /* one line: what it does */
+	const char *args_doc;		   /* "ID..." */
+	const char *doc;		   /* one line: what it does */
 	const struct argp_option *options; /* the verb's own, or NULL */
 	/* Parses the verb's own options; state->input is the struct crm_cli.
 	 * May be NULL. */
@@ -38,8 +38,9 @@ struct crm_command {
 	const char *doc;  /* one line */
 	const struct crm_verb *verbs;
 	size_t nverbs;
-	const struct crm_entity *entity; /* for field-name completion, or NULL */
-	bool html; /* accepts -f html (its verbs write CRM_FMT_HTML) */
+	const struct crm_entity
+	    *entity; /* for field-name completion, or NULL */
+	bool html;   /* accepts -f html (its verbs write CRM_FMT_HTML) */
 };
 
 struct crm_cli {
@@ -53,7 +54,8 @@ struct crm_cli {
 	const char *sort;
 	int64_t limit; /* -1: none */
 	bool dry_run, quiet, ids, from_stdin;
-	bool safe_csv; /* --safe-csv, else $CRM_SAFE_CSV: CRM_W_SAFE on output */
+	bool
+	    safe_csv; /* --safe-csv, else $CRM_SAFE_CSV: CRM_W_SAFE on output */
 	/* positional arguments after the verb */
 	struct crm_strv args;
 	bool out_tty, err_tty;
@@ -78,13 +80,13 @@ struct crm_writer *crm_cli_writer(struct crm_cli *cli,
 				  const struct crm_strv *cols);
 /* Columns for output: --fields if given (checked), else the entity's
  * default (brief on a table, every field otherwise). */
-int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e,
-		    bool every, struct crm_strv *cols);
+int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e, bool every,
+		    struct crm_strv *cols);
 /* The selection from the arguments (ids, emails, external ids), --stdin and
  * --where. With require set, an empty selection is a usage error. The ids
  * array in q is owned by the caller (free it). */
-int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e,
-		  bool require, struct crm_query *q, int64_t **ids);
+int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e, bool require,
+		  struct crm_query *q, int64_t **ids);
 /* Write records of e selected by q (list). */
 int crm_cli_list(struct crm_cli *cli, const struct crm_entity *e,
 		 const struct crm_query *q, bool every);
@@ -94,7 +96,7 @@ int crm_cli_readers(struct crm_cli *cli, struct crm_reader ***rs, size_t *n,
 void crm_cli_readers_free(struct crm_reader **rs, FILE **fps, size_t n);
 /* Print a message to stderr as "prog: msg" unless --quiet. */
 void crm_cli_note(const struct crm_cli *cli, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Report cli->err on stderr; return its exit code. */
 int crm_cli_fail(struct crm_cli *cli);
 /* A progress callback for long work: rows done, on stderr when it is a
@@ -128,9 +130,9 @@ struct crm_entity_opts {
 	enum crm_import_mode mode;
 	const char *reject;
 	bool force, emit, all;
-	void *hook_ctx; /* passed to the entity's hooks (crm_hook_counts.ctx) */
 	/* import --on-duplicate (lib/cli_dedupe.c): the policy and
-	 * threshold as given, and the check crm_verb_import passes on */
+	 * threshold as given, and the check crm_verb_import and
+	 * crm_verb_add pass on */
 	const char *on_duplicate, *duplicate_threshold;
 	int (*check)(struct crm_db *db, const struct crm_entity *e,
 		     struct crm_import_new *nw, void *arg, struct crm_err *err);
@@ -141,29 +143,53 @@ extern const struct argp_option crm_add_options[];
  * adds its own (crm_import_dedupe_options); crm_import_options is them
  * alone. */
 #define CRM_IMPORT_OPTION_LIST                                                 \
-	{"map", 'm', "SOURCE=FIELD", 0,                                        \
-	 "Read input column SOURCE as FIELD; repeatable", 0},                  \
-	    {"key", 'k', "KEY,...", 0,                                         \
+	{"map",                                                                \
+	 'm',                                                                  \
+	 "SOURCE=FIELD",                                                       \
+	 0,                                                                    \
+	 "Read input column SOURCE as FIELD; repeatable",                      \
+	 0},                                                                   \
+	    {"key",                                                            \
+	     'k',                                                              \
+	     "KEY,...",                                                        \
+	     0,                                                                \
 	     "Match existing records by these keys in order; the first with "  \
 	     "exactly one match wins (default: the entity's, e.g. "            \
 	     "id,external_id,email)",                                          \
 	     0},                                                               \
-	    {"create-only", CRM_OPT_CREATE_ONLY, 0, 0,                         \
+	    {"create-only",                                                    \
+	     CRM_OPT_CREATE_ONLY,                                              \
+	     0,                                                                \
+	     0,                                                                \
 	     "Only insert; a record that matches one already there is "        \
 	     "rejected",                                                       \
 	     0},                                                               \
-	    {"update-only", CRM_OPT_UPDATE_ONLY, 0, 0,                         \
-	     "Only update; a record matching nothing is rejected", 0},         \
-	    {"reject", CRM_OPT_REJECT, "FILE", 0,                              \
+	    {"update-only",                                                    \
+	     CRM_OPT_UPDATE_ONLY,                                              \
+	     0,                                                                \
+	     0,                                                                \
+	     "Only update; a record matching nothing is rejected",             \
+	     0},                                                               \
+	    {"reject",                                                         \
+	     CRM_OPT_REJECT,                                                   \
+	     "FILE",                                                           \
+	     0,                                                                \
 	     "Load the good records and write the bad ones to FILE, with "     \
 	     "error_line and error columns",                                   \
 	     0},                                                               \
-	    {"force", CRM_OPT_FORCE, 0, 0,                                     \
+	    {"force",                                                          \
+	     CRM_OPT_FORCE,                                                    \
+	     0,                                                                \
+	     0,                                                                \
 	     "Replace the reject file if it exists; let stages move "          \
 	     "backwards",                                                      \
 	     0},                                                               \
-	    {"emit", CRM_OPT_EMIT, 0, 0,                                       \
-	     "Print each record with its id and import_action on stdout", 0}
+	{                                                                      \
+		"emit", CRM_OPT_EMIT, 0, 0,                                    \
+		    "Print each record with its id and import_action on "      \
+		    "stdout",                                                  \
+		    0                                                          \
+	}
 /* Keys of the generic verbs' options (crm_entity_opts_parse). */
 enum {
 	CRM_OPT_CREATE_ONLY = 0x200,

@@ -793,8 +793,8 @@ const struct argp_option crm_import_dedupe_options[] = {
     {"on-duplicate", OPT_ON_DUPLICATE, "POLICY", 0,
      "A record that matches no key but duplicates one already there (the "
      "crm-dedupe model): skip it, update that one, flag it (insert it "
-     "tagged possible-duplicate, duplicate_of set) or allow it (insert, "
-     "report only)",
+     "with duplicate_of set, tagged possible-duplicate if it has tags) or "
+     "allow it (insert, report only)",
      0},
     {"duplicate-threshold", OPT_DUPLICATE_THRESHOLD, "P", 0,
      "Match probability (percent, 0-100) from which a record is a "
@@ -809,6 +809,7 @@ error_t crm_import_dedupe_parse(int key, char *arg, struct argp_state *state)
 	struct crm_entity_opts *o = cli->opts;
 	char *end;
 	double p;
+	int policy;
 
 	switch (key) {
 	case OPT_ON_DUPLICATE:
@@ -833,12 +834,15 @@ error_t crm_import_dedupe_parse(int key, char *arg, struct argp_state *state)
 		if (o->duplicate_threshold && !o->on_duplicate)
 			argp_error(state, "--duplicate-threshold needs "
 					  "--on-duplicate");
-		if (o->on_duplicate && o->mode == CRM_UPDATE_ONLY)
+		policy = o->on_duplicate ? crm_dup_policy_parse(o->on_duplicate)
+					 : -1;
+		if (policy >= 0 && policy != CRM_ONDUP_UPDATE &&
+		    o->mode == CRM_UPDATE_ONLY)
 			argp_error(state,
-				   "--on-duplicate: a record matching "
-				   "no key is rejected by --update-only");
-		if (o->on_duplicate && o->mode == CRM_CREATE_ONLY &&
-		    crm_dup_policy_parse(o->on_duplicate) == CRM_ONDUP_UPDATE)
+				   "--on-duplicate=%s: a record matching "
+				   "no key is rejected by --update-only",
+				   o->on_duplicate);
+		if (policy == CRM_ONDUP_UPDATE && o->mode == CRM_CREATE_ONLY)
 			argp_error(state, "--on-duplicate=update: not with "
 					  "--create-only");
 		return 0;
@@ -847,49 +851,115 @@ error_t crm_import_dedupe_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
+/* What was done with a duplicate, by enum crm_dup_policy. */
+static const char *const treated[] = {"allowed", "skipped", "updated",
+				      "flagged", "rejected"};
+
 /* One line on stderr per duplicate found. */
 static void report_dup(const struct crm_dup_report *r, void *arg)
 {
 	struct crm_cli *cli = arg;
-	static const char *const done[] = {"allowed", "skipped", "updated it",
-					   "flagged"};
 
 	if (cli->quiet)
 		return;
-	fprintf(stderr, "%s:%s:%ld: duplicate of %s %lld (%.2f%%): %s\n",
-		cli->cmd->name, r->input, r->line, cli->cmd->entity->name,
-		(long long)r->target, r->p * 100, done[r->policy]);
+	if (r->line > 0)
+		fprintf(stderr, "%s:%s:%ld: ", cli->cmd->name, r->input,
+			r->line);
+	else
+		fprintf(stderr, "%s: ", cli->cmd->name);
+	fprintf(stderr, "duplicate of %s %lld (%.2f%%): %s%s\n",
+		r->entity->name, (long long)r->target, r->p * 100,
+		treated[r->policy], r->policy == CRM_ONDUP_UPDATE ? " it" : "");
 }
 
-int crm_verb_import_dedupe(struct crm_cli *cli)
+/* "N duplicates of leads or contacts already there: updated" (or, when
+ * they were treated differently, "1 updated, 1 skipped"). */
+static void note_found(struct crm_cli *cli, const struct crm_dupcheck *dc,
+		       const struct crm_dupcheck_opts *d)
+{
+	uint64_t n = crm_dupcheck_found(dc, -1);
+	struct crm_buf of = {0}, what = {0};
+	int kinds = 0, last = d->policy;
+
+	crm_buf_adds(&of, cli->cmd->entity->plural);
+	for (size_t i = 0; d->also && d->also[i]; i++)
+		crm_buf_addf(&of, "%s%s", d->also[i + 1] ? ", " : " or ",
+			     d->also[i]->plural);
+	for (int p = 0; p < CRM_ONDUP_N; p++)
+		if (crm_dupcheck_found(dc, p)) {
+			kinds++;
+			last = p;
+		}
+	for (int p = 0; kinds > 1 && p < CRM_ONDUP_N; p++)
+		if (crm_dupcheck_found(dc, p))
+			crm_buf_addf(
+			    &what, "%s%llu %s", what.len ? ", " : "",
+			    (unsigned long long)crm_dupcheck_found(dc, p),
+			    treated[p]);
+	crm_cli_note(cli, "%s%llu duplicate%s of %s already there: %s",
+		     cli->dry_run ? "dry run: " : "", (unsigned long long)n,
+		     n == 1 ? "" : "s", of.s,
+		     kinds > 1 ? what.s : treated[last]);
+	crm_buf_release(&of);
+	crm_buf_release(&what);
+}
+
+/* Run verb with the check d (reporting through cli) as o->check. */
+static int with_check(struct crm_cli *cli, struct crm_dupcheck_opts *d,
+		      int (*verb)(struct crm_cli *cli), bool summary)
 {
 	struct crm_entity_opts *o = cli->opts;
-	const struct crm_entity *e = cli->cmd->entity;
 	struct crm_dupcheck *dc;
-	int policy, status;
-	double threshold = DEFAULT_THRESHOLD;
+	int status;
 
-	if (!o->on_duplicate)
-		return crm_verb_import(cli);
-	policy = crm_dup_policy_parse(o->on_duplicate);
-	if (o->duplicate_threshold)
-		threshold = strtod(o->duplicate_threshold, NULL) / 100;
-	dc = crm_dupcheck_new(cli->db, e, policy, threshold, report_dup, cli,
-			      &cli->err);
+	d->report = report_dup;
+	d->report_arg = cli;
+	dc = crm_dupcheck_new(cli->db, cli->cmd->entity, d, &cli->err);
 	if (!dc)
 		return crm_cli_fail(cli);
 	o->check = crm_dupcheck_import;
 	o->check_arg = dc;
-	status = crm_verb_import(cli);
-	if (!status)
-		crm_cli_note(cli, "%s%llu duplicates of %s already there: %s",
-			     cli->dry_run ? "dry run: " : "",
-			     (unsigned long long)crm_dupcheck_found(dc),
-			     e->plural,
-			     policy == CRM_ONDUP_UPDATE ? "updated"
-			     : policy == CRM_ONDUP_SKIP ? "skipped"
-			     : policy == CRM_ONDUP_FLAG ? "flagged"
-							: "allowed");
+	status = verb(cli);
+	if (!status && summary)
+		note_found(cli, dc, d);
+	o->check = NULL;
+	o->check_arg = NULL;
 	crm_dupcheck_free(dc);
 	return status;
+}
+
+int crm_import_dedupe(struct crm_cli *cli, const struct crm_dupcheck_opts *base)
+{
+	struct crm_entity_opts *o = cli->opts;
+	struct crm_dupcheck_opts d = {.policy = -1};
+
+	if (base)
+		d = *base;
+	if (o->on_duplicate) {
+		d.policy = crm_dup_policy_parse(o->on_duplicate);
+		d.model = true;
+		d.threshold = o->duplicate_threshold
+				  ? strtod(o->duplicate_threshold, NULL) / 100
+				  : DEFAULT_THRESHOLD;
+	}
+	if (d.policy < 0)
+		return crm_verb_import(cli);
+	/* the policy that would update cannot under --create-only */
+	if (d.policy == CRM_ONDUP_UPDATE && o->mode == CRM_CREATE_ONLY)
+		d.policy = CRM_ONDUP_REJECT;
+	return with_check(cli, &d, crm_verb_import, true);
+}
+
+int crm_verb_import_dedupe(struct crm_cli *cli)
+{
+	return crm_import_dedupe(cli, NULL);
+}
+
+int crm_add_dedupe(struct crm_cli *cli, const struct crm_dupcheck_opts *base)
+{
+	struct crm_dupcheck_opts d = *base;
+
+	d.policy = CRM_ONDUP_FLAG;
+	d.model = false;
+	return with_check(cli, &d, crm_verb_add, false);
 }

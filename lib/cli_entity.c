@@ -7,32 +7,30 @@
 
 #include "cli.h"
 
-
 const struct argp_option crm_add_options[] = {
-	{"set", 's', "FIELD=VALUE", 0,
-	 "Set a field (any field, custom ones included); repeatable", 0},
-	{"key", 'k', "KEY,...", 0,
-	 "Refuse the record when one of these keys already matches one "
-	 "(default: the entity's keys)",
-	 0},
-	{0},
+    {"set", 's', "FIELD=VALUE", 0,
+     "Set a field (any field, custom ones included); repeatable", 0},
+    {"key", 'k', "KEY,...", 0,
+     "Refuse the record when one of these keys already matches one "
+     "(default: the entity's keys)",
+     0},
+    {0},
 };
 
 const struct argp_option crm_import_options[] = {
-	CRM_IMPORT_OPTION_LIST,
-	{0},
+    CRM_IMPORT_OPTION_LIST,
+    {0},
 };
 
 const struct argp_option crm_update_options[] = {
-	{"set", 's', "FIELD=VALUE", 0,
-	 "Set a field (VALUE empty clears it); repeatable", 0},
-	{0},
+    {"set", 's', "FIELD=VALUE", 0,
+     "Set a field (VALUE empty clears it); repeatable", 0},
+    {0},
 };
 
 const struct argp_option crm_delete_options[] = {
-	{"all", CRM_OPT_ALL, 0, 0, "Allow deleting every record (no selection)",
-	 0},
-	{0},
+    {"all", CRM_OPT_ALL, 0, 0, "Allow deleting every record (no selection)", 0},
+    {0},
 };
 
 error_t crm_entity_opts_parse(int key, char *arg, struct argp_state *state)
@@ -164,8 +162,10 @@ int crm_verb_add(struct crm_cli *cli)
 	struct crm_import_opts io = {.command = "add",
 				     .mode = CRM_CREATE_ONLY,
 				     .keys = o->keys,
-				     .force = o->force};
-	struct crm_hook_counts counts = {.ctx = o->hook_ctx};
+				     .force = o->force,
+				     .check = o->check,
+				     .check_arg = o->check_arg};
+	struct crm_hook_counts counts = {0};
 	struct crm_importer *im = NULL;
 	enum crm_import_action a;
 	struct crm_rec rec;
@@ -219,7 +219,8 @@ static int emit_one(const struct crm_row *row, const struct crm_rec *in,
 	if (ec->cli->ids) {
 		if (!row)
 			return 0;
-		return printf("%lld\n", (long long)crm_row_id(row)) < 0 ? -1 : 0;
+		return printf("%lld\n", (long long)crm_row_id(row)) < 0 ? -1
+									: 0;
 	}
 	if (row) {
 		crm_row_to_rec(row, NULL, NULL, &ec->rec);
@@ -228,7 +229,8 @@ static int emit_one(const struct crm_row *row, const struct crm_rec *in,
 		crm_rec_set(&ec->rec, "id", NULL, CRM_NULL);
 	}
 	crm_rec_set(&ec->rec, "import_action", an, CRM_STR);
-	crm_rec_set(&ec->rec, "import_error", error, error ? CRM_STR : CRM_NULL);
+	crm_rec_set(&ec->rec, "import_error", error,
+		    error ? CRM_STR : CRM_NULL);
 	return crm_writer_write(ec->w, &ec->rec);
 }
 
@@ -256,7 +258,6 @@ int crm_verb_import(struct crm_cli *cli)
 	int status = 0;
 
 	crm_rec_init(&ec.rec);
-	counts.ctx = o->hook_ctx;
 	io.hook_arg = &counts;
 	if (o->reject) {
 		io.reject = crm_cli_create(cli, o->reject, o->force);
@@ -298,21 +299,22 @@ int crm_verb_import(struct crm_cli *cli)
 		if (!bar) /* one form for both */
 			crm_buf_addf(&made, ", %llu %s", v, c);
 		else if (v == 1)
-			crm_buf_addf(&made, ", %llu %.*s", v, (int)(bar - c), c);
+			crm_buf_addf(&made, ", %llu %.*s", v, (int)(bar - c),
+				     c);
 		else
 			crm_buf_addf(&made, ", %llu %s", v, bar + 1);
 	}
-	crm_cli_note(cli,
-		     "%s%llu inserted, %llu updated, %llu unchanged, %llu "
-		     "rejected%s%s%s",
-		     cli->dry_run ? "dry run: " : "",
-		     (unsigned long long)total.n[CRM_INSERTED],
-		     (unsigned long long)total.n[CRM_UPDATED],
-		     (unsigned long long)total.n[CRM_UNCHANGED],
-		     (unsigned long long)total.n[CRM_REJECTED],
-		     skipped.s ? skipped.s : "", crm_buf_str(&made),
-		     total.n[CRM_REJECTED] && o->reject ? " (see the reject file)"
-							: "");
+	crm_cli_note(
+	    cli,
+	    "%s%llu inserted, %llu updated, %llu unchanged, %llu "
+	    "rejected%s%s%s",
+	    cli->dry_run ? "dry run: " : "",
+	    (unsigned long long)total.n[CRM_INSERTED],
+	    (unsigned long long)total.n[CRM_UPDATED],
+	    (unsigned long long)total.n[CRM_UNCHANGED],
+	    (unsigned long long)total.n[CRM_REJECTED],
+	    skipped.s ? skipped.s : "", crm_buf_str(&made),
+	    total.n[CRM_REJECTED] && o->reject ? " (see the reject file)" : "");
 	goto out;
 fail:
 	status = crm_cli_fail(cli);
@@ -388,10 +390,12 @@ static void note_change(struct crm_cli *cli, const char *did, uint64_t n)
 
 	if (cli->dry_run)
 		crm_cli_note(cli, "dry run: would have %s %llu %s", did,
-			     (unsigned long long)n, n == 1 ? e->name : e->plural);
+			     (unsigned long long)n,
+			     n == 1 ? e->name : e->plural);
 	else if (n && cli->db->last_change)
-		crm_cli_note(cli, "%s %llu %s (change %lld; '%s undo %lld' "
-				  "reverts it)",
+		crm_cli_note(cli,
+			     "%s %llu %s (change %lld; '%s undo %lld' "
+			     "reverts it)",
 			     did, (unsigned long long)n,
 			     n == 1 ? e->name : e->plural,
 			     (long long)cli->db->last_change, cli->cmd->name,
@@ -455,8 +459,8 @@ int crm_verb_tag(struct crm_cli *cli)
 	char *tags;
 	int status = 0;
 
-	if (cli->args.n < 2 || (strcmp(cli->args.v[0], "add") &&
-				strcmp(cli->args.v[0], "rm"))) {
+	if (cli->args.n < 2 ||
+	    (strcmp(cli->args.v[0], "add") && strcmp(cli->args.v[0], "rm"))) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
 			    "expected: tag add|rm TAG[,TAG...] [ID...]");
 		return crm_cli_fail(cli);

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_dedupe.h"
 #include "cli_lead.h"
 #include "share.h"
 
 enum {
-	OPT_ON_DUPLICATE = 0x400,
-	OPT_RULES,
+	OPT_RULES = 0x400,
 	OPT_EXPLAIN,
 	OPT_REASSIGN,
 	OPT_SEED,
@@ -24,9 +24,6 @@ enum {
 	OPT_STAGE,
 	OPT_EXPECTED_CLOSE,
 };
-
-/* crm_import_options plus --on-duplicate, filled by crm_lead_cli_init. */
-struct argp_option crm_lead_import_options[16];
 
 const struct argp_option crm_lead_assign_options[] = {
     {"rules", OPT_RULES, "FILE", 0,
@@ -79,69 +76,12 @@ const struct argp_option crm_lead_convert_options[] = {
     {0},
 };
 
-static void report_dup(const struct crm_row *lead,
-		       const struct crm_lead_match *m, const char *action,
-		       void *arg)
-{
-	const struct crm_cli *cli = arg;
-	const char *who = crm_row_get(lead, "external_id");
-
-	if (!who)
-		who = crm_row_get(lead, "email");
-	if (!who)
-		who = crm_row_get(lead, "phone");
-	if (!who)
-		who = crm_row_get(lead, "last_name");
-	crm_cli_note(cli, "duplicate: '%s' matches %s %lld by %s: %s",
-		     who ? who : "?", m->entity, (long long)m->id, m->by,
-		     action);
-}
-
-void crm_lead_cli_init(struct crm_lead_opts *o)
-{
-	static const struct argp_option dup = {
-	    "on-duplicate",
-	    OPT_ON_DUPLICATE,
-	    "MODE",
-	    0,
-	    "A lead whose email or phone matches a lead or contact already "
-	    "there: update (the lead; the default), skip, flag (insert with "
-	    "duplicate_of) or allow",
-	    0};
-	size_t n = 0;
-
-	o->dup.mode = CRM_LEAD_DUP_FLAG;
-	o->dup.report = report_dup;
-	o->base.hook_ctx = &o->dup;
-	crm_lead_import_options[n++] = dup;
-	for (const struct argp_option *p = crm_import_options;
-	     (p->name || p->key) &&
-	     n + 1 < sizeof(crm_lead_import_options) /
-			 sizeof(crm_lead_import_options[0]);
-	     p++)
-		crm_lead_import_options[n++] = *p;
-}
-
 error_t crm_lead_opts_parse(int key, char *arg, struct argp_state *state)
 {
 	struct crm_cli *cli = state->input;
 	struct crm_lead_opts *o = cli->opts;
-	int m;
 
-	/* the report callback prints through the cli */
-	o->dup.report_arg = cli;
 	switch (key) {
-	case OPT_ON_DUPLICATE:
-		m = crm_lead_dup_parse(arg);
-		if (m < 0)
-			argp_error(
-			    state,
-			    "--on-duplicate '%s': expected update, skip, "
-			    "flag or allow",
-			    arg);
-		o->dup.mode = (enum crm_lead_dup)m;
-		o->dup_set = true;
-		return 0;
 	case OPT_RULES:
 		o->rules = arg;
 		return 0;
@@ -194,25 +134,12 @@ error_t crm_lead_opts_parse(int key, char *arg, struct argp_state *state)
 
 int crm_verb_lead_add(struct crm_cli *cli)
 {
-	struct crm_lead_opts *o = cli->opts;
-
-	o->dup.report_arg = cli; /* add flags duplicates and says so */
-	return crm_verb_add(cli);
+	return crm_add_dedupe(cli, &crm_lead_dupcheck);
 }
 
 int crm_verb_lead_import(struct crm_cli *cli)
 {
-	struct crm_lead_opts *o = cli->opts;
-
-	o->dup.report_arg = cli;
-	if (!o->dup_set)
-		o->dup.mode = CRM_LEAD_DUP_UPDATE;
-	/* update: a lead with the same email or phone is the same lead */
-	if (!o->base.keys)
-		o->base.keys = o->dup.mode == CRM_LEAD_DUP_UPDATE
-				   ? "id,external_id,email,phone"
-				   : "id,external_id";
-	return crm_verb_import(cli);
+	return crm_import_dedupe(cli, &crm_lead_dupcheck);
 }
 
 /* -- output helpers ---------------------------------------------------- */

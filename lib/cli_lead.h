@@ -10,25 +10,21 @@
  * cli->opts as a struct crm_entity_opts). */
 struct crm_lead_opts {
 	struct crm_entity_opts base;
-	struct crm_lead_hook_ctx dup;
-	bool dup_set, explain, reassign, seed_set;
+	bool explain, reassign, seed_set;
 	const char *rules, *reason, *idle, *warn;
 	struct crm_deal_new deal; /* convert: the deal to open, if any */
 	bool open_deal;
 	int64_t seed;
 };
 
-/* Set up o (hook context, duplicate reports) and the option tables that
- * extend the generic ones; call once from main(). */
-void crm_lead_cli_init(struct crm_lead_opts *o);
-
-extern struct argp_option crm_lead_import_options[];
 extern const struct argp_option crm_lead_assign_options[];
 extern const struct argp_option crm_lead_reclaim_options[];
 extern const struct argp_option crm_lead_status_options[];
 extern const struct argp_option crm_lead_convert_options[];
 error_t crm_lead_opts_parse(int key, char *arg, struct argp_state *state);
 
+/* add and import, checking for duplicates as crm_lead_dupcheck says
+ * (add: exact matches, flagged; import: see crm_import_dedupe) */
 int crm_verb_lead_add(struct crm_cli *cli);
 int crm_verb_lead_import(struct crm_cli *cli);
 int crm_verb_lead_assign(struct crm_cli *cli);

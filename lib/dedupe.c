@@ -1686,8 +1686,11 @@ long crm_dedupe_candidates(struct crm_dedupe *dd, const char *const *vals,
 		return -1;
 	block_keys(dd, (size_t)q, &ks);
 	for (int k = 0; k < ks.n; k++) {
-		struct slot *s = bsearch(&ks.k[k], dd->slots, dd->nslots,
-					 sizeof(*dd->slots), by_key);
+		/* (no slots at all: an empty table, and a NULL array) */
+		struct slot *s = dd->nslots
+				     ? bsearch(&ks.k[k], dd->slots, dd->nslots,
+					       sizeof(*dd->slots), by_key)
+				     : NULL;
 		size_t lo, hi;
 		if (!s)
 			continue;

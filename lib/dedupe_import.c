@@ -6,11 +6,12 @@
 #include "dedupe.h"
 #include "dedupe_import.h"
 
-static const char *const policies[] = {"allow", "skip", "update", "flag"};
+static const char *const policies[] = {"allow", "skip", "update", "flag",
+				       "reject"};
 
 int crm_dup_policy_parse(const char *s)
 {
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < CRM_ONDUP_REJECT; i++)
 		if (!strcmp(s, policies[i]))
 			return i;
 	return -1;
@@ -18,46 +19,102 @@ int crm_dup_policy_parse(const char *s)
 
 const char *crm_dup_policy_name(int policy)
 {
-	return policy >= 0 && policy < 4 ? policies[policy] : "?";
+	return policy >= 0 && policy < CRM_ONDUP_N ? policies[policy] : "?";
 }
 
-struct crm_dupcheck {
-	struct crm_dedupe *dd;
-	int64_t *ids; /* record id per dedupe index */
-	long *idx;    /* per compared field: its field index, -1: custom */
-	const char **vals;
-	size_t nf;
-	int policy;
-	double threshold;
-	void (*report)(const struct crm_dup_report *r, void *arg);
-	void *report_arg;
-	uint64_t found;
+/* An equal-matching-form probe: field of the imported entity, and the
+ * statement finding the oldest record with that form. */
+struct probe {
+	const struct crm_field *f;
+	long field;
+	sqlite3_stmt *st;
 };
 
-struct crm_dupcheck *
-crm_dupcheck_new(struct crm_db *db, const struct crm_entity *e, int policy,
-		 double threshold,
-		 void (*report)(const struct crm_dup_report *r, void *arg),
-		 void *report_arg, struct crm_err *err)
+/* One compared entity's records. */
+struct source {
+	const struct crm_entity *e;
+	struct probe probe[CRM_DD_MAXFIELDS];
+	size_t nprobe;
+	struct crm_dedupe *dd;	    /* NULL: no model */
+	int64_t *ids;		    /* record id per dedupe index */
+	long idx[CRM_DD_MAXFIELDS]; /* per compared field: the imported
+				       entity's field index, -1: custom */
+	size_t nf;
+};
+
+struct crm_dupcheck {
+	struct crm_dupcheck_opts o;
+	struct source *src; /* [0]: the imported entity's own records */
+	size_t nsrc;
+	struct crm_buf form;
+	uint64_t found[CRM_ONDUP_N];
+};
+
+/* Probes for the CRM_FF_MATCH fields of s->e that e has too. */
+static int setup_probes(struct crm_db *db, const struct crm_entity *e,
+			struct source *s, struct crm_err *err)
 {
-	struct crm_dupcheck *dc = crm_xcalloc(1, sizeof(*dc));
+	for (size_t i = 0; i < s->e->nfields && s->nprobe < CRM_DD_MAXFIELDS;
+	     i++) {
+		const struct crm_field *f = &s->e->fields[i];
+		long k = crm_entity_field(e, f->name);
+		char *sql;
+
+		if (!(f->flags & CRM_FF_MATCH) || k < 0 ||
+		    e->fields[k].type != f->type)
+			continue;
+		/* names from the entity descriptions, never from input */
+		sql = crm_xasprintf("SELECT id FROM %s WHERE %s_key = ?1 "
+				    "ORDER BY id LIMIT 1",
+				    s->e->table, f->name);
+		s->probe[s->nprobe].st = crm_db_prepare(db, sql, err);
+		free(sql);
+		if (!s->probe[s->nprobe].st)
+			return -1;
+		s->probe[s->nprobe].f = f;
+		s->probe[s->nprobe++].field = k;
+	}
+	return 0;
+}
+
+static int setup_model(struct crm_db *db, const struct crm_entity *e,
+		       struct source *s, double threshold, struct crm_err *err)
+{
 	struct crm_dedupe_opts o = {.threshold = threshold};
 
-	dc->policy = policy;
-	dc->threshold = threshold;
-	dc->report = report;
-	dc->report_arg = report_arg;
 	/* default fields: none ignored, so field f is value f */
-	dc->dd = crm_dedupe_load(db, e, NULL, NULL, &dc->ids, err);
-	if (!dc->dd || crm_dedupe_run(dc->dd, &o, err) < 0) {
-		crm_dupcheck_free(dc);
-		return NULL;
+	s->dd = crm_dedupe_load(db, s->e, NULL, NULL, &s->ids, err);
+	if (!s->dd || crm_dedupe_run(s->dd, &o, err) < 0)
+		return -1;
+	s->nf = crm_dedupe_nfields(s->dd);
+	for (size_t f = 0; f < s->nf; f++)
+		s->idx[f] = crm_entity_field(e, crm_dedupe_field(s->dd, f));
+	return 0;
+}
+
+struct crm_dupcheck *crm_dupcheck_new(struct crm_db *db,
+				      const struct crm_entity *e,
+				      const struct crm_dupcheck_opts *o,
+				      struct crm_err *err)
+{
+	struct crm_dupcheck *dc = crm_xcalloc(1, sizeof(*dc));
+
+	dc->o = *o;
+	dc->nsrc = 1;
+	while (o->also && o->also[dc->nsrc - 1])
+		dc->nsrc++;
+	dc->src = crm_xcalloc(dc->nsrc, sizeof(*dc->src));
+	for (size_t i = 0; i < dc->nsrc; i++) {
+		struct source *s = &dc->src[i];
+
+		s->e = i ? o->also[i - 1] : e;
+		if ((o->exact && setup_probes(db, e, s, err) < 0) ||
+		    (o->model &&
+		     setup_model(db, e, s, o->threshold, err) < 0)) {
+			crm_dupcheck_free(dc);
+			return NULL;
+		}
 	}
-	dc->nf = crm_dedupe_nfields(dc->dd);
-	dc->idx = crm_xcalloc(dc->nf, sizeof(*dc->idx));
-	dc->vals = crm_xcalloc(dc->nf, sizeof(*dc->vals));
-	for (size_t f = 0; f < dc->nf; f++)
-		dc->idx[f] = crm_entity_field(e, crm_dedupe_field(dc->dd, f));
 	return dc;
 }
 
@@ -65,16 +122,52 @@ void crm_dupcheck_free(struct crm_dupcheck *dc)
 {
 	if (!dc)
 		return;
-	crm_dedupe_free(dc->dd);
-	free(dc->ids);
-	free(dc->idx);
-	free(dc->vals);
+	for (size_t i = 0; i < dc->nsrc; i++) {
+		for (size_t k = 0; k < dc->src[i].nprobe; k++)
+			sqlite3_finalize(dc->src[i].probe[k].st);
+		crm_dedupe_free(dc->src[i].dd);
+		free(dc->src[i].ids);
+	}
+	free(dc->src);
+	crm_buf_release(&dc->form);
 	free(dc);
 }
 
-uint64_t crm_dupcheck_found(const struct crm_dupcheck *dc)
+uint64_t crm_dupcheck_found(const struct crm_dupcheck *dc, int policy)
 {
-	return dc->found;
+	uint64_t n = 0;
+
+	if (policy >= 0)
+		return policy < CRM_ONDUP_N ? dc->found[policy] : 0;
+	for (int i = 0; i < CRM_ONDUP_N; i++)
+		n += dc->found[i];
+	return n;
+}
+
+/* The oldest record of s with a matching form equal to in's: its id, 0
+ * for none, -1 on error. */
+static int64_t exact(struct crm_db *db, struct crm_dupcheck *dc,
+		     struct source *s, const struct crm_row *in,
+		     struct crm_err *err)
+{
+	for (size_t k = 0; k < s->nprobe; k++) {
+		struct probe *pr = &s->probe[k];
+		int64_t id = 0;
+		int rc;
+
+		if (!crm_field_match_form(pr->f, in->v[pr->field], &dc->form))
+			continue;
+		sqlite3_bind_text(pr->st, 1, dc->form.s, -1, SQLITE_STATIC);
+		rc = sqlite3_step(pr->st);
+		if (rc == SQLITE_ROW)
+			id = sqlite3_column_int64(pr->st, 0);
+		sqlite3_reset(pr->st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return crm_db_error(db, rc, "database", err);
+		if (id)
+			return id;
+	}
+	return 0;
 }
 
 struct best {
@@ -93,12 +186,45 @@ static int keep_best(size_t i, double p, void *arg)
 	return 0;
 }
 
-/* Tag the record possible-duplicate and note what it duplicates. */
-static int flag(const struct crm_entity *e, struct crm_row *in, int64_t target,
+/* The model's likeliest duplicate in s of in (b->p < 0: none). */
+static int likeliest(const struct crm_dupcheck *dc, const struct source *s,
+		     const struct crm_row *in, struct best *b,
+		     struct crm_err *err)
+{
+	const char *vals[CRM_DD_MAXFIELDS];
+
+	for (size_t f = 0; f < s->nf; f++) {
+		if (s->idx[f] >= 0) {
+			vals[f] = in->v[s->idx[f]];
+		} else {
+			json_t *v = json_object_get(in->custom,
+						    crm_dedupe_field(s->dd, f));
+			vals[f] =
+			    json_is_string(v) ? json_string_value(v) : NULL;
+		}
+	}
+	b->p = -1;
+	return crm_dedupe_candidates(s->dd, vals, dc->o.threshold, keep_best, b,
+				     err) < 0
+		   ? -1
+		   : 0;
+}
+
+/* Mark in as a possible duplicate of record target of te: the tag
+ * possible-duplicate when e has tags, and duplicate_of (e's own field of
+ * that name, else a custom one): target's id, or "ENTITY ID" when the
+ * check compares several entities. */
+static int mark(const struct crm_dupcheck *dc, const struct crm_entity *e,
+		struct crm_row *in, const struct crm_entity *te, int64_t target,
 		struct crm_err *err)
 {
 	long t = crm_entity_field(e, "tags");
+	long d = crm_entity_field(e, "duplicate_of");
 	struct crm_buf out = {0};
+	bool qualify = dc->nsrc > 1;
+	char *of = qualify
+		       ? crm_xasprintf("%s %lld", te->name, (long long)target)
+		       : crm_xasprintf("%lld", (long long)target);
 
 	if (t >= 0 && e->fields[t].type == CRM_T_TAGS) {
 		char *tags = crm_xasprintf("%s%spossible-duplicate",
@@ -109,6 +235,7 @@ static int flag(const struct crm_entity *e, struct crm_row *in, int64_t target,
 		free(tags);
 		if (rc < 0) {
 			crm_buf_release(&out);
+			free(of);
 			return -1;
 		}
 		free(in->v[t]);
@@ -116,7 +243,15 @@ static int flag(const struct crm_entity *e, struct crm_row *in, int64_t target,
 		in->touched[t] = true;
 	}
 	crm_buf_release(&out);
-	json_object_set_new(in->custom, "duplicate_of", json_integer(target));
+	if (d >= 0) {
+		free(in->v[d]);
+		in->v[d] = of;
+		in->touched[d] = true;
+		return 0;
+	}
+	json_object_set_new(in->custom, "duplicate_of",
+			    qualify ? json_string(of) : json_integer(target));
+	free(of);
 	return 0;
 }
 
@@ -125,39 +260,66 @@ int crm_dupcheck_import(struct crm_db *db, const struct crm_entity *e,
 			struct crm_err *err)
 {
 	struct crm_dupcheck *dc = arg;
-	struct best b = {0, -1};
-	struct crm_dup_report r;
+	struct crm_dup_report r = {
+	    .input = nw->input, .line = nw->rec->line, .p = -1};
+	int done = dc->o.policy;
 
-	(void)db;
-	for (size_t f = 0; f < dc->nf; f++) {
-		if (dc->idx[f] >= 0) {
-			dc->vals[f] = nw->in->v[dc->idx[f]];
+	/* the first source with the likeliest: its own record on a tie */
+	for (size_t i = 0; i < dc->nsrc && r.p < 1; i++) {
+		struct source *s = &dc->src[i];
+		int64_t id = exact(db, dc, s, nw->in, err);
+		struct best b;
+
+		if (id < 0)
+			return -1;
+		if (id) {
+			b.p = 1;
+		} else if (!s->dd) {
+			continue;
 		} else {
-			json_t *v = json_object_get(
-			    nw->in->custom, crm_dedupe_field(dc->dd, f));
-			dc->vals[f] =
-			    json_is_string(v) ? json_string_value(v) : NULL;
+			if (likeliest(dc, s, nw->in, &b, err) < 0)
+				return -1;
+			id = b.p >= 0 ? s->ids[b.i] : 0;
+		}
+		if (id && b.p > r.p) {
+			r.entity = s->e;
+			r.target = id;
+			r.p = b.p;
 		}
 	}
-	if (crm_dedupe_candidates(dc->dd, dc->vals, dc->threshold, keep_best,
-				  &b, err) < 0)
-		return -1;
-	if (b.p < 0)
+	if (r.p < 0)
 		return CRM_DUP_INSERT;
-	dc->found++;
-	nw->target = dc->ids[b.i];
-	r = (struct crm_dup_report){nw->input, nw->rec->line, nw->target, b.p,
-				    dc->policy};
-	if (dc->report)
-		dc->report(&r, dc->report_arg);
-	switch (dc->policy) {
+	/* another entity's record is never updated */
+	if (r.entity != e &&
+	    (done == CRM_ONDUP_UPDATE || done == CRM_ONDUP_REJECT))
+		done = CRM_ONDUP_SKIP;
+	dc->found[done]++;
+	r.policy = done;
+	if (done == CRM_ONDUP_REJECT)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "already exists as %s %lld (a duplicate: "
+				   "%.2f%%)",
+				   e->name, (long long)r.target, r.p * 100);
+	if (dc->o.report)
+		dc->o.report(&r, dc->o.report_arg);
+	switch (done) {
 	case CRM_ONDUP_SKIP:
-		return CRM_DUP_SKIP;
+		if (r.entity == e) {
+			nw->target = r.target;
+			return CRM_DUP_SKIP;
+		}
+		/* shown by --emit as read, saying what it duplicates */
+		nw->target = 0;
+		return mark(dc, e, nw->in, r.entity, r.target, err) < 0
+			   ? -1
+			   : CRM_DUP_SKIP;
 	case CRM_ONDUP_UPDATE:
+		nw->target = r.target;
 		return CRM_DUP_UPDATE;
 	case CRM_ONDUP_FLAG:
-		return flag(e, nw->in, nw->target, err) < 0 ? -1
-							    : CRM_DUP_INSERT;
+		return mark(dc, e, nw->in, r.entity, r.target, err) < 0
+			   ? -1
+			   : CRM_DUP_INSERT;
 	default:
 		return CRM_DUP_INSERT;
 	}

@@ -98,8 +98,6 @@ struct crm_entity {
 #define CRM_HOOK_COUNTERS 4
 struct crm_hook_counts {
 	uint64_t n[CRM_HOOK_COUNTERS];
-	void *ctx; /* the command's own context for its hooks
-		      (crm_entity_opts.hook_ctx), or NULL */
 };
 
 /* Every entity libcrm knows (lib/entities.c), for undo and merges. */
@@ -144,6 +142,10 @@ const char *crm_phone_country(void);
 int crm_field_parse(const struct crm_field *f, const char *in,
 		    const char *currency, struct crm_buf *out,
 		    struct crm_err *err);
+/* The matching form of field f's value v, as its NAME_key column holds it
+ * (CRM_FF_MATCH), in out (reset first); false when v has none. */
+bool crm_field_match_form(const struct crm_field *f, const char *v,
+			  struct crm_buf *out);
 
 /* Load a record by id (1), or by a key value: digits -> id, then
  * external_id, then each CRM_FF_KEY field (email ...). Returns 1 found, 0
@@ -208,11 +210,15 @@ enum crm_import_action {
 };
 const char *crm_import_action_name(enum crm_import_action a);
 
-/* What crm_import_opts.check decides for a record that matched no key. */
+/* What crm_import_opts.check decides for a record that matched no key.
+ * Under --create-only an UPDATE is an error, under --update-only an
+ * INSERT is. */
 enum crm_dup_action {
 	CRM_DUP_INSERT, /* insert it (the check may have flagged it) */
-	CRM_DUP_SKIP,	/* leave it out: it duplicates record target */
-	CRM_DUP_UPDATE, /* apply it to record target, as a key match would */
+	CRM_DUP_SKIP,	/* leave it out: it duplicates record target, or
+			   (target 0) a record of another entity */
+	CRM_DUP_UPDATE, /* apply it to record target, as a key match would,
+			   but that record keeps its external_id */
 };
 
 /* A record that matched no key, as crm_import_opts.check sees it. */

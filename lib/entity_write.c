@@ -277,10 +277,8 @@ fail:
 	return NULL;
 }
 
-/* The matching form of field f's value v (for NAME_key columns and key
- * lookups); false when there is none. */
-static bool match_form(const struct crm_field *f, const char *v,
-		       struct crm_buf *out)
+bool crm_field_match_form(const struct crm_field *f, const char *v,
+			  struct crm_buf *out)
 {
 	struct crm_err e2 = {0};
 
@@ -310,9 +308,10 @@ static void derive_keys(struct crm_importer *im, struct crm_row *row)
 		if (k < 0 || row->touched[i])
 			continue;
 		free(row->v[k]);
-		row->v[k] = match_form(&im->e->fields[i], row->v[i], &im->tmp)
-				? crm_xstrdup(im->tmp.s)
-				: NULL;
+		row->v[k] =
+		    crm_field_match_form(&im->e->fields[i], row->v[i], &im->tmp)
+			? crm_xstrdup(im->tmp.s)
+			: NULL;
 	}
 }
 
@@ -395,10 +394,10 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 				long mk = im->matchkey[k];
 
 				free(im->in.v[mk]);
-				im->in.v[mk] =
-				    match_form(f, im->in.v[k], &im->tmp)
-					? crm_xstrdup(im->tmp.s)
-					: NULL;
+				im->in.v[mk] = crm_field_match_form(
+						   f, im->in.v[k], &im->tmp)
+						   ? crm_xstrdup(im->tmp.s)
+						   : NULL;
 			}
 		} else if (!*name || strlen(name) > 200) {
 			return crm_err_set(err, CRM_EX_DATAERR,
@@ -580,9 +579,11 @@ static int register_custom(struct crm_importer *im, const struct crm_row *row,
 	return 0;
 }
 
-/* Merge the input onto the old record (or make a new one). Returns 0, 1
+/* Merge the input onto the old record (or make a new one), then (when
+ * hooks) run the prepare hook and check required fields. Returns 0, 1
  * when the prepare hook skips the record, -1 on error. */
-static int merge(struct crm_importer *im, bool found, struct crm_err *err)
+static int merge(struct crm_importer *im, bool found, bool hooks,
+		 struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
 	struct crm_row *row = &im->row;
@@ -643,6 +644,8 @@ static int merge(struct crm_importer *im, bool found, struct crm_err *err)
 		row->v[i] = crm_xstrdup(im->tmp.s);
 	}
 	derive_keys(im, row);
+	if (!hooks)
+		return 0;
 	if (e->prepare) {
 		int p = e->prepare(im->db, e, row, found ? &im->old : NULL,
 				   im->o->hook_arg, err);
@@ -659,12 +662,27 @@ static int merge(struct crm_importer *im, bool found, struct crm_err *err)
 	return 0;
 }
 
+/* A duplicate applied to a record keeps that record's external_id: the
+ * input's is the key of another source, which a later import of that
+ * source must still find. */
+static void keep_external_id(struct crm_importer *im)
+{
+	long x = crm_entity_field(im->e, "external_id");
+
+	if (x < 0 || !im->old.v[x] || !im->in.touched[x])
+		return;
+	free(im->in.v[x]);
+	im->in.v[x] = NULL;
+	im->in.touched[x] = false;
+}
+
 int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 		       struct crm_row *out, enum crm_import_action *action,
 		       struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
 	struct crm_row *row = &im->row;
+	bool skip = false; /* a duplicate of another entity's record */
 	int found;
 
 	if (read_input(im, in, err) < 0)
@@ -672,13 +690,6 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 	found = lookup(im, err);
 	if (found < 0)
 		return -1;
-	if (found && im->o->mode == CRM_CREATE_ONLY)
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "already exists as %s %s", e->name,
-				   im->old.v[0]);
-	if (!found && im->o->mode == CRM_UPDATE_ONLY)
-		return crm_err_set(err, CRM_EX_DATAERR, "no %s matches",
-				   e->name);
 	if (!found && im->in.v[0] && crm_strv_find(&im->keys, "id") < 0) {
 		/* an id is kept on insert only when it was looked up (and so
 		 * is known to be free) */
@@ -691,27 +702,43 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 					    .input =
 						im->input ? im->input : "-"};
 		int a = im->o->check(im->db, e, &nw, im->o->check_arg, err);
-		int s =
-		    a == CRM_DUP_SKIP || a == CRM_DUP_UPDATE
-			? crm_entity_get(im->db, e, nw.target, &im->old, err)
-			: a;
 
-		if (a < 0 || s < 0)
+		if (a < 0)
 			return -1;
-		if (s > 0 && a == CRM_DUP_SKIP) {
+		/* (a record gone since the check loaded it is inserted) */
+		if (a != CRM_DUP_INSERT && nw.target &&
+		    (found = crm_entity_get(im->db, e, nw.target, &im->old,
+					    err)) < 0)
+			return -1;
+		if (found && a == CRM_DUP_SKIP) {
 			*action = CRM_SKIPPED;
 			im->applied++;
 			if (out)
 				crm_row_copy(out, &im->old);
 			return 0;
 		}
-		found = s > 0 && a == CRM_DUP_UPDATE;
+		if (found)
+			keep_external_id(im);
+		skip = a == CRM_DUP_SKIP && !nw.target;
 	}
-	switch (merge(im, found, err)) {
+	if (found && im->o->mode == CRM_CREATE_ONLY)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "already exists as %s %s", e->name,
+				   im->old.v[0]);
+	if (!found && !skip && im->o->mode == CRM_UPDATE_ONLY)
+		return crm_err_set(err, CRM_EX_DATAERR, "no %s matches",
+				   e->name);
+	/* a skipped record is merged all the same, for --emit, but its
+	 * hooks (which may write) do not run */
+	switch (merge(im, found, !skip, err)) {
 	case -1:
 		return -1;
 	case 1:
 		*action = CRM_SKIPPED; /* the prepare hook said so */
+		goto done;
+	}
+	if (skip) {
+		*action = CRM_SKIPPED;
 		goto done;
 	}
 	if (found) {

@@ -1,5 +1,5 @@
-/* lead.c - the lead entity: duplicate control on capture, status and
- * owner history, assignment, the lead pool and conversion. */
+/* lead.c - the lead entity: what its duplicate check compares, status
+ * and owner history, assignment, the lead pool and conversion. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,121 +143,16 @@ int crm_lead_history(struct crm_db *db, const int64_t *ids, size_t n,
 
 /* -- duplicates -------------------------------------------------------- */
 
-int crm_lead_dup_parse(const char *s)
-{
-	static const char *const names[] = {"update", "skip", "flag", "allow"};
+static const struct crm_entity *const lead_dup_also[] = {&crm_contact_entity,
+							 NULL};
 
-	for (int i = 0; i < 4; i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	return -1;
-}
-
-/* The lowest id in sql's answer for v other than self: id, 0, -1. */
-static int64_t first_id(struct crm_db *db, const char *sql, const char *v,
-			int64_t self, struct crm_err *err)
-{
-	char n[32];
-
-	snprintf(n, sizeof(n), "%lld", (long long)self);
-	return crm_db_int(db, sql, v, n, err);
-}
-
-int crm_lead_find_duplicate(struct crm_db *db, const char *email_key,
-			    const char *phone_key, int64_t self,
-			    struct crm_lead_match *m, struct crm_err *err)
-{
-	static const struct {
-		const char *entity, *by, *sql;
-	} probes[] = {
-	    {"lead", "email",
-	     "SELECT id FROM leads WHERE email_key = ?1 AND id != ?2 ORDER BY "
-	     "id LIMIT 1"},
-	    {"lead", "phone",
-	     "SELECT id FROM leads WHERE phone_key = ?1 AND id != ?2 ORDER BY "
-	     "id LIMIT 1"},
-	    {"contact", "email",
-	     "SELECT id FROM contacts WHERE email_key = ?1 AND ?2 = ?2 ORDER "
-	     "BY id LIMIT 1"},
-	    {"contact", "phone",
-	     "SELECT id FROM contacts WHERE phone_key = ?1 AND ?2 = ?2 ORDER "
-	     "BY id LIMIT 1"},
-	};
-
-	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
-		const char *v =
-		    !strcmp(probes[i].by, "email") ? email_key : phone_key;
-		int64_t id;
-
-		if (!v)
-			continue;
-		id = first_id(db, probes[i].sql, v, self, err);
-		if (id < 0)
-			return -1;
-		if (id) {
-			m->entity = probes[i].entity;
-			m->by = probes[i].by;
-			m->id = id;
-			return 1;
-		}
-	}
-	return 0;
-}
+const struct crm_dupcheck_opts crm_lead_dupcheck = {
+    .policy = CRM_ONDUP_UPDATE,
+    .exact = true,
+    .also = lead_dup_also,
+};
 
 /* -- entity hooks ------------------------------------------------------ */
-
-static struct crm_lead_hook_ctx *hook_ctx(void *arg)
-{
-	struct crm_hook_counts *c = arg;
-
-	return c ? c->ctx : NULL;
-}
-
-static void count_dup(void *arg)
-{
-	if (arg)
-		((struct crm_hook_counts *)arg)->n[0]++;
-}
-
-static void report(struct crm_lead_hook_ctx *ctx, const struct crm_row *row,
-		   const struct crm_lead_match *m, const char *action)
-{
-	if (ctx && ctx->report)
-		ctx->report(row, m, action, ctx->report_arg);
-}
-
-/* An incoming lead that matches no lead by its keys: 0 insert, 1 skip. */
-static int check_new(struct crm_db *db, struct crm_row *row, void *arg,
-		     struct crm_err *err)
-{
-	struct crm_lead_hook_ctx *ctx = hook_ctx(arg);
-	enum crm_lead_dup mode = ctx ? ctx->mode : CRM_LEAD_DUP_FLAG;
-	struct crm_lead_match m;
-	char buf[96];
-	int rc;
-
-	rc = crm_lead_find_duplicate(db, crm_row_get(row, "email_key"),
-				     crm_row_get(row, "phone_key"), 0, &m, err);
-	if (rc <= 0)
-		return rc;
-	count_dup(arg);
-	snprintf(buf, sizeof(buf), "%s %lld (%s)", m.entity, (long long)m.id,
-		 m.by);
-	if (mode != CRM_LEAD_DUP_ALLOW)
-		crm_row_set(row, "duplicate_of", buf);
-	if (mode == CRM_LEAD_DUP_SKIP ||
-	    (mode == CRM_LEAD_DUP_UPDATE && !strcmp(m.entity, "contact"))) {
-		report(ctx, row, &m, "skipped");
-		return 1;
-	}
-	if (mode == CRM_LEAD_DUP_ALLOW) {
-		report(ctx, row, &m, "allowed");
-		return 0;
-	}
-	/* flag; or update with a lead a key lookup could not single out */
-	report(ctx, row, &m, "flagged");
-	return 0;
-}
 
 static int lead_prepare(struct crm_db *db, const struct crm_entity *e,
 			struct crm_row *row, const struct crm_row *old,
@@ -274,33 +169,14 @@ static int lead_prepare(struct crm_db *db, const struct crm_entity *e,
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "a lead needs a name, an email, a phone or "
 				   "a company");
+	(void)arg;
 	now_text(db, now);
 	if (!old) {
 		if (!st)
 			crm_row_set(row, "status", "new");
 		if (owner && !crm_row_get(row, "assigned_at"))
 			crm_row_set(row, "assigned_at", now);
-		return check_new(db, row, arg, err);
-	}
-	/* an update: key lookups by email or phone (import
-	 * --on-duplicate=update) are duplicates too */
-	if (hook_ctx(arg) && !row->touched[0]) {
-		const char *ox = crm_row_get(old, "external_id");
-		const char *nx = crm_row_get(row, "external_id");
-
-		if (!ox || !same(ox, nx)) {
-			struct crm_lead_match m = {
-			    "lead", id,
-			    same(crm_row_get(row, "email_key"),
-				 crm_row_get(old, "email_key"))
-				? "email"
-				: "phone"};
-			count_dup(arg);
-			report(hook_ctx(arg), row, &m, "updated");
-			/* the lead keeps its own key */
-			if (ox)
-				crm_row_set(row, "external_id", ox);
-		}
+		return 0;
 	}
 	if (!same(st, crm_row_get(old, "status"))) {
 		snprintf(err->field, sizeof(err->field), "status");
@@ -354,8 +230,6 @@ static int lead_written(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
-static const char *const lead_counters[] = {"duplicate|duplicates", NULL};
-
 const struct crm_entity crm_lead_entity = {
     .name = "lead",
     .plural = "leads",
@@ -365,7 +239,6 @@ const struct crm_entity crm_lead_entity = {
     .keys = "id,external_id",
     .prepare = lead_prepare,
     .written = lead_written,
-    .counters = lead_counters,
 };
 
 /* A lead by id, through one cached statement (bulk verbs load each lead
@@ -850,7 +723,7 @@ static void fill_custom(struct crm_rec *rec, const struct crm_row *tgt,
 static int64_t find_one(struct crm_db *db, const char *sql, const char *v,
 			struct crm_err *err)
 {
-	return v ? first_id(db, sql, v, 0, err) : 0;
+	return v ? crm_db_int(db, sql, v, NULL, err) : 0;
 }
 
 /* Apply rec to entity e (an update when id != 0, else an insert, audited
@@ -978,14 +851,14 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	/* the company: by email domain, else by name, else a new one */
 	c->company_id = find_one(db,
 				 "SELECT id FROM companies WHERE domain = ?1 "
-				 "AND ?2 = ?2 ORDER BY id LIMIT 1",
+				 "ORDER BY id LIMIT 1",
 				 domain.len ? domain.s : NULL, err);
 	if (c->company_id == 0 && cname) {
 		crm_norm_company(cname, strlen(cname), &key);
 		c->company_id =
 		    find_one(db,
-			     "SELECT id FROM companies WHERE name_key = ?1 AND "
-			     "?2 = ?2 ORDER BY id LIMIT 1",
+			     "SELECT id FROM companies WHERE name_key = ?1 "
+			     "ORDER BY id LIMIT 1",
 			     key.s, err);
 	}
 	if (c->company_id < 0)
@@ -1026,13 +899,13 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 		crm_norm_email_key(email, &ek);
 	c->contact_id = find_one(db,
 				 "SELECT id FROM contacts WHERE email_key = ?1 "
-				 "AND ?2 = ?2 ORDER BY id LIMIT 1",
+				 "ORDER BY id LIMIT 1",
 				 email ? ek.s : NULL, err);
 	if (c->contact_id == 0 && crm_row_get(&lead, "phone_key"))
 		c->contact_id =
 		    find_one(db,
-			     "SELECT id FROM contacts WHERE phone_key = ?1 AND "
-			     "?2 = ?2 ORDER BY id LIMIT 1",
+			     "SELECT id FROM contacts WHERE phone_key = ?1 "
+			     "ORDER BY id LIMIT 1",
 			     crm_row_get(&lead, "phone_key"), err);
 	if (c->contact_id < 0)
 		goto out;

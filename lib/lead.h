@@ -9,6 +9,7 @@
 
 #include "assign.h"
 #include "deal.h"
+#include "dedupe_import.h"
 #include "entity.h"
 
 extern const struct crm_entity crm_lead_entity;
@@ -19,42 +20,11 @@ bool crm_lead_open_status(const char *status);
 
 /* -- duplicates -------------------------------------------------------- */
 
-/* What an incoming lead matched. */
-struct crm_lead_match {
-	const char *entity; /* "lead" or "contact" */
-	int64_t id;
-	const char *by; /* "email" or "phone" */
-};
-
-/* The existing lead (other than self; 0: none) or contact whose email_key
- * or phone_key equals the given matching forms (NULL: not compared):
- * leads before contacts, email before phone, lowest id. The one place
- * leads are matched, so a better engine (crm-dedupe) can replace it.
- * Returns 1 found (*m filled), 0 none, -1 error. */
-int crm_lead_find_duplicate(struct crm_db *db, const char *email_key,
-			    const char *phone_key, int64_t self,
-			    struct crm_lead_match *m, struct crm_err *err);
-
-/* What import does with a lead that matches one already there. */
-enum crm_lead_dup {
-	CRM_LEAD_DUP_UPDATE, /* update the matching lead (a contact: skip) */
-	CRM_LEAD_DUP_SKIP,	/* leave it out */
-	CRM_LEAD_DUP_FLAG,	/* insert it with duplicate_of set */
-	CRM_LEAD_DUP_ALLOW,	/* insert it */
-};
-/* "skip" -> CRM_LEAD_DUP_SKIP ...; -1 when unknown. */
-int crm_lead_dup_parse(const char *s);
-
-/* The hooks' context (crm_hook_counts.ctx): the mode, and a callback that
- * reports each duplicate (lead: the incoming row; action: "updated",
- * "skipped", "flagged", "allowed"). Without one: flag, unreported. */
-struct crm_lead_hook_ctx {
-	enum crm_lead_dup mode;
-	void (*report)(const struct crm_row *lead,
-		       const struct crm_lead_match *m, const char *action,
-		       void *arg);
-	void *report_arg;
-};
+/* How a lead's duplicates are found (crm_import_dedupe, crm_add_dedupe):
+ * an equal email or phone (matching forms) of a lead or a contact is one
+ * whatever the model says; a duplicate of a contact is never updated (the
+ * lead is skipped). Policy update. */
+extern const struct crm_dupcheck_opts crm_lead_dupcheck;
 
 /* -- status and owner changes ------------------------------------------ */
 

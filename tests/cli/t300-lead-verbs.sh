@@ -12,13 +12,16 @@ w2,Bob,Roe,bob@gmail.com,,,NA,US,ads,
 w3,Cathy,Poe,,+44 (0)20 7946 0000,Beta,EMEA,GB,event,
 w4,Ann,Lee,ANN@acme.example,,Acme,EMEA,DE,web,
 X
-# default: update. w3's phone is contact 1's (skipped); w4's email is
-# lead 1's (that lead is updated and keeps its external id)
-expect_code 0 crm-lead import "$T/leads.csv"
-expect_err "import reports each duplicate and what it matched" <<'X'
-crm-lead: duplicate: 'w3' matches contact 1 by phone: skipped
-crm-lead: duplicate: 'w4' matches lead 1 by email: updated
-crm-lead: 2 inserted, 1 updated, 0 unchanged, 0 rejected, 1 skipped, 2 duplicates
+# default: update, by equal email or phone. w3's phone is contact 1's
+# (skipped); w4's email is lead 1's (that lead is updated and keeps its
+# external id: w4 is another source's key)
+cd "$T" || exit 1 # reports name the input as given
+expect_code 0 crm-lead import leads.csv
+expect_err "import reports each duplicate, what it matched and what was done" <<'X'
+crm-lead:leads.csv:4: duplicate of contact 1 (100.00%): skipped
+crm-lead:leads.csv:5: duplicate of lead 1 (100.00%): updated it
+crm-lead: 2 inserted, 1 updated, 0 unchanged, 0 rejected, 1 skipped
+crm-lead: 2 duplicates of leads or contacts already there: 1 skipped, 1 updated
 X
 expect_code 0 crm-lead list -f csv --fields id,external_id,email,status,duplicate_of,Budget
 expect_out "two leads; lead 1 took w4's email" <<'X'
@@ -26,35 +29,38 @@ id,external_id,email,status,duplicate_of,Budget
 1,w1,ANN@acme.example,new,,5000
 2,w2,bob@gmail.com,new,,
 X
-# flag: keyed by id and external id only; duplicates go in, marked
-expect_code 0 crm-lead import --on-duplicate=flag "$T/leads.csv"
+# flag: duplicates go in, marked
+expect_code 0 crm-lead import --on-duplicate=flag leads.csv
 expect_err "flag inserts duplicates with duplicate_of" <<'X'
-crm-lead: duplicate: 'w3' matches contact 1 by phone: flagged
-crm-lead: duplicate: 'w4' matches lead 1 by email: flagged
-crm-lead: 2 inserted, 1 updated, 1 unchanged, 0 rejected, 2 duplicates
+crm-lead:leads.csv:4: duplicate of contact 1 (100.00%): flagged
+crm-lead:leads.csv:5: duplicate of lead 1 (100.00%): flagged
+crm-lead: 2 inserted, 1 updated, 1 unchanged, 0 rejected
+crm-lead: 2 duplicates of leads or contacts already there: flagged
 X
 expect_code 0 crm-lead list -f csv --fields id,external_id,email,duplicate_of
-expect_out "flagged leads say what they matched" <<'X'
+expect_out "flagged leads say what they duplicate" <<'X'
 id,external_id,email,duplicate_of
 1,w1,ann@acme.example,
 2,w2,bob@gmail.com,
-3,w3,,contact 1 (phone)
-4,w4,ANN@acme.example,lead 1 (email)
+3,w3,,contact 1
+4,w4,ANN@acme.example,lead 1
 X
 printf 'first_name,email\nZed,zed@acme.example\nAnnie,ann@ACME.example\n' >"$T/skip.csv"
-expect_code 0 crm-lead import --on-duplicate=skip --emit -f csv "$T/skip.csv"
+expect_code 0 crm-lead import --on-duplicate=skip --emit -f csv skip.csv
 mlr --icsv --ocsv cut -o -f import_action,id,first_name,duplicate_of "$T/out" >"$T/got"
 cat >"$T/want" <<'X'
 import_action,id,first_name,duplicate_of
 inserted,5,Zed,
-skipped,,Annie,lead 1 (email)
+skipped,1,Ann,
 X
-compare "$T/want" "$T/got" "skip: --emit shows the skipped lead and what it matched"
-err_has "crm-lead: 1 inserted, 0 updated, 0 unchanged, 0 rejected, 1 skipped, 1 duplicate"
+compare "$T/want" "$T/got" "skip: --emit shows the lead the skipped one duplicates"
+err_has "crm-lead: 1 inserted, 0 updated, 0 unchanged, 0 rejected, 1 skipped"
+err_has "crm-lead: 1 duplicate of leads or contacts already there: skipped"
 expect_code 0 crm-lead import --on-duplicate=allow <<<$'first_name,email\nBo,bob@gmail.com'
 expect_err "allow: inserted, still reported" <<'X'
-crm-lead: duplicate: 'bob@gmail.com' matches lead 2 by email: allowed
-crm-lead: 1 inserted, 0 updated, 0 unchanged, 0 rejected, 1 duplicate
+crm-lead:<stdin>:2: duplicate of lead 2 (100.00%): allowed
+crm-lead: 1 inserted, 0 updated, 0 unchanged, 0 rejected
+crm-lead: 1 duplicate of leads or contacts already there: allowed
 X
 expect_code 0 crm-lead list 6 -f csv --fields id,duplicate_of
 expect_out "allow: no duplicate_of" <<'X'
@@ -70,11 +76,11 @@ id,status,owner,assigned_at
 X
 expect_code 0 crm-lead add --first-name Dee2 --email dee@delta.example --ids
 expect_out "add of a duplicate goes in" <<<'8'
-err_has "crm-lead: duplicate: 'dee@delta.example' matches lead 7 by email: flagged"
+expect_err "... and is reported" <<<'crm-lead: duplicate of lead 7 (100.00%): flagged'
 expect_code 0 crm-lead show 8 -f csv --fields duplicate_of
 expect_out "... flagged" <<'X'
 duplicate_of
-lead 7 (email)
+lead 7
 X
 
 # status and owner changes are history

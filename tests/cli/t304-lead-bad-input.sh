@@ -32,7 +32,9 @@ bad "ragged CSV" 65 "crm-lead:$T/in:2: expected 2 fields, found 3" 'first_name,e
 expect_code 66 crm-lead import "$T/nope.csv"
 err_has "cannot open '$T/nope.csv'"
 expect_code 64 crm-lead import --on-duplicate=merge "$T/in"
-err_has "--on-duplicate 'merge': expected update, skip, flag or allow"
+err_has "--on-duplicate: expected skip, update, flag or allow, got 'merge'"
+expect_code 64 crm-lead import --on-duplicate=skip --duplicate-threshold 1e9 "$T/in"
+err_has "--duplicate-threshold: expected a percentage 0-100, got '1e9'"
 expect_code 65 crm-lead update 1 --set status=new
 err_has "lead 1 is converted: its status cannot change"
 expect_code 65 crm-lead qualify 1

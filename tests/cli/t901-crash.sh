@@ -21,6 +21,7 @@ COMMANDS=(
 	"company import|crm-company import -q $T/co.csv"
 	"activity import|crm-activity import -q $T/ev.ndjson"
 	"lead import|crm-lead import -q $T/leads.csv"
+	"lead import (model)|crm-lead import -q --on-duplicate=flag $T/leads.csv"
 	"lead convert|crm-lead convert -q -w id>0"
 	"deal import|crm-pipeline import -q $T/deals.csv"
 	"ticket import|crm-ticket import -q $T/tickets.csv"

@@ -15,6 +15,7 @@ COMMANDS=(
 	"company import|crm-company import -q $T/co.csv"
 	"activity import|crm-activity import -q $T/ev.ndjson"
 	"lead import|crm-lead import -q $T/leads.csv"
+	"lead import (model)|crm-lead import -q --on-duplicate=flag $T/leads.csv"
 	"deal import|crm-pipeline import -q $T/deals.csv"
 	"ticket import|crm-ticket import -q $T/tickets.csv"
 	"dedupe merge|crm-dedupe merge -q --rule first_name&last_name&city"

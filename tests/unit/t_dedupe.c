@@ -211,6 +211,17 @@ int main(void)
 	      "rule on an unknown field: usage error");
 	crm_dedupe_free(dd);
 
+	/* an import into an empty table: nothing to find, no crash */
+	o.rule = NULL;
+	dd = crm_dedupe_new(names,
+			    (const int[]){CRM_DD_FIRST_NAME, CRM_DD_LAST_NAME,
+					  CRM_DD_DATE, CRM_DD_POSTCODE},
+			    4, &err);
+	CHECK(dd && crm_dedupe_run(dd, &o, &err) == 0, "run with no records");
+	CHECK_INT(crm_dedupe_candidates(dd, q, 0, on_cand, NULL, &err), 0,
+		  "candidates in an empty dedupe: none");
+	crm_dedupe_free(dd);
+
 	colleagues();
 	return done_testing();
 }
