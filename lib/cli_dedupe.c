@@ -920,7 +920,10 @@ static int with_check(struct crm_cli *cli, struct crm_dupcheck_opts *d,
 	o->check = crm_dupcheck_import;
 	o->check_arg = dc;
 	status = verb(cli);
-	if (!status && summary)
+	/* the check every lead import makes says something only when it
+	 * found something; one asked for with --on-duplicate always does */
+	if (!status && summary &&
+	    (o->on_duplicate || crm_dupcheck_found(dc, -1)))
 		note_found(cli, dc, d);
 	o->check = NULL;
 	o->check_arg = NULL;

@@ -206,6 +206,14 @@ sql "SELECT id, duplicate_of FROM leads WHERE id > 5"
 printf '6|contact 2\n7|\n' >"$T/want"
 compare "$T/want" "$T/sql" "add: duplicate_of names the contact"
 
+# a default import that finds no duplicate says nothing of duplicates
+fresh
+printf 'external_id,first_name,email\nq1,Quinn,quinn@nowhere.example\n' >quiet.csv
+expect_code 0 crm-lead import quiet.csv
+expect_err "default, none found: only the counts" <<'X'
+crm-lead: 1 inserted, 0 updated, 0 unchanged, 0 rejected
+X
+
 # usage errors, nothing written
 fresh
 db_dump "$CRM_DB" "$T/dump.before"
