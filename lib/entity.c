@@ -391,11 +391,10 @@ int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
 			crm_buf_release(&v);
 			continue;
 		}
-		if (f->flags & CRM_FF_MATCH && f->type == CRM_T_EMAIL) {
-			crm_norm_email_key(v.s, &k);
-			col = NULL;
-		} else if (f->flags & CRM_FF_MATCH && f->match) {
-			if (f->match(v.s, v.len, &k) < 0) {
+		/* a matching field by its NAME_key column, in the form the
+		 * engine stores there: a phone written any way finds it */
+		if (f->flags & CRM_FF_MATCH) {
+			if (!crm_field_match_form(f, v.s, &k)) {
 				crm_buf_release(&v);
 				crm_buf_release(&k);
 				continue;

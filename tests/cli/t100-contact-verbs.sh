@@ -21,6 +21,14 @@ expect_out "show by email (any case): the 360-degree view as one JSON object" <<
 X
 expect_code 66 crm-contact show nobody@example.com
 err_has "crm-contact: no contact 'nobody@example.com'"
+# by phone, written another way than it was stored
+expect_code 0 crm-contact show '+1 415-555-2671' -f csv --fields id,phone
+expect_out "show by phone in any notation" <<'X'
+id,phone
+1,+1 (415) 555-2671
+X
+expect_code 66 crm-contact show '+1 415-555-2672'
+err_has "crm-contact: no contact '+1 415-555-2672'"
 
 CRM_NOW=2026-11-23T10:00:00Z expect_code 0 crm-contact update 1 --set title=CTO --city Lisbon
 err_has "updated 1 contact (change 1;"
