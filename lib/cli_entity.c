@@ -234,6 +234,27 @@ static int emit_one(const struct crm_row *row, const struct crm_rec *in,
 	return crm_writer_write(ec->w, &ec->rec);
 }
 
+/* --fields for --emit: the entity's fields (custom ones too) and the two
+ * the import adds. */
+static int emit_fields(struct crm_cli *cli, const struct crm_entity *e,
+		       struct crm_strv *cols)
+{
+	struct crm_strv own = {0};
+	int rc;
+
+	crm_strv_split(cols, cli->fields, ',');
+	for (size_t i = 0; i < cols->n; i++)
+		if (strcmp(cols->v[i], "import_action") &&
+		    strcmp(cols->v[i], "import_error"))
+			crm_strv_push(&own, cols->v[i]);
+	rc = !cols->n ? crm_err_set(&cli->err, CRM_EX_USAGE,
+				    "--fields: no field given")
+	     : own.n  ? crm_entity_check_columns(cli->db, e, &own, &cli->err)
+		      : 0;
+	crm_strv_release(&own);
+	return rc;
+}
+
 int crm_verb_import(struct crm_cli *cli)
 {
 	struct crm_entity_opts *o = cli->opts;
@@ -265,9 +286,13 @@ int crm_verb_import(struct crm_cli *cli)
 			goto fail;
 	}
 	if (o->emit || cli->ids) {
-		crm_strv_push(&ec.cols, "import_action");
-		crm_entity_columns(e, false, &ec.cols);
-		crm_strv_push(&ec.cols, "import_error");
+		if (cli->fields && emit_fields(cli, e, &ec.cols) < 0)
+			goto fail;
+		if (!cli->fields) {
+			crm_strv_push(&ec.cols, "import_action");
+			crm_entity_columns(e, false, &ec.cols);
+			crm_strv_push(&ec.cols, "import_error");
+		}
 		if (!cli->ids)
 			ec.w = crm_cli_writer(cli, &ec.cols);
 		io.emit = emit_one;

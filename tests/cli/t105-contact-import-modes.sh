@@ -18,6 +18,17 @@ import_action,id,external_id,first_name,last_name,email,phone,company,company_id
 inserted,1,a1,Ann,,ann@example.com,,,,,,,,,,,customer,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,
 inserted,2,a2,Bob,,bob@example.com,,,,,,,,,,,lead,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,
 X
+expect_code 0 crm-contact import --emit -f csv --fields id,import_action,email "$T/a.csv"
+expect_out "--emit with --fields: those columns, in that order" <<'X'
+id,import_action,email
+1,unchanged,ann@example.com
+2,unchanged,bob@example.com
+X
+db_dump "$CRM_DB" "$T/dump.before"
+expect_code 64 crm-contact import --emit --fields id,shoe_size "$T/b.csv"
+err_has "--fields: unknown contact field 'shoe_size'"
+db_dump "$CRM_DB" "$T/dump.after"
+compare "$T/dump.before" "$T/dump.after" "--emit with a bad --fields: nothing imported"
 
 # stages never move backwards on import, unless --force
 cat >"$T/b.csv" <<'X'
