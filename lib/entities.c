@@ -10,12 +10,8 @@
 #include "ticket.h"
 
 static const struct crm_entity *const entities[] = {
-	&crm_contact_entity,
-	&crm_company_entity,
-	&crm_activity_entity,
-	&crm_deal_entity,
-	&crm_ticket_entity,
-	&crm_lead_entity,
+    &crm_contact_entity, &crm_company_entity, &crm_activity_entity,
+    &crm_deal_entity,	 &crm_ticket_entity,  &crm_lead_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)
@@ -24,4 +20,27 @@ const struct crm_entity *crm_entity_by_name(const char *name)
 		if (strcmp(entities[i]->name, name) == 0)
 			return entities[i];
 	return NULL;
+}
+
+int crm_entity_each_referrer(const struct crm_entity *e,
+			     int (*fn)(const struct crm_entity *r, size_t field,
+				       void *arg),
+			     void *arg)
+{
+	for (size_t i = 0; i < sizeof(entities) / sizeof(entities[0]); i++) {
+		const struct crm_entity *r = entities[i];
+
+		for (size_t f = 0; f < r->nfields; f++) {
+			int rc;
+
+			if (r->fields[f].type != CRM_T_REF ||
+			    !r->fields[f].ref ||
+			    strcmp(r->fields[f].ref, e->name))
+				continue;
+			rc = fn(r, f, arg);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
 }

@@ -102,6 +102,12 @@ struct crm_hook_counts {
 
 /* Every entity libcrm knows (lib/entities.c), for undo and merges. */
 const struct crm_entity *crm_entity_by_name(const char *name);
+/* Call fn for each field, of any entity, that refers to e (a CRM_T_REF
+ * whose ref is e->name); stops at and returns the first nonzero. */
+int crm_entity_each_referrer(const struct crm_entity *e,
+			     int (*fn)(const struct crm_entity *r, size_t field,
+				       void *arg),
+			     void *arg);
 
 /* A record in storage form: one value per field (NULL = SQL NULL), as
  * text (integers and money minor units as decimal text), plus custom

@@ -1068,6 +1068,70 @@ int crm_entity_tag(struct crm_db *db, const struct crm_entity *e,
 	return rc;
 }
 
+/* Records that refer to one being deleted lose the link (ON DELETE SET
+ * NULL): an "unlink" audit row for each lets undo put it back. */
+struct links {
+	struct crm_db *db;
+	struct crm_err *err;
+	size_t n;
+	const struct crm_entity *r[16];
+	size_t f[16];
+	sqlite3_stmt *st[16];
+};
+
+static int links_prepare(const struct crm_entity *r, size_t f, void *arg)
+{
+	struct links *l = arg;
+	struct crm_buf sql = {0};
+
+	if (l->n == sizeof(l->st) / sizeof(l->st[0]))
+		return crm_err_set(l->err, CRM_EX_SOFTWARE,
+				   "too many references to one entity");
+	crm_buf_addf(&sql, "SELECT id FROM %s WHERE %s = ?", r->table,
+		     r->fields[f].name);
+	l->st[l->n] = crm_db_prepare(l->db, sql.s, l->err);
+	crm_buf_release(&sql);
+	if (!l->st[l->n])
+		return -1;
+	l->r[l->n] = r;
+	l->f[l->n++] = f;
+	return 0;
+}
+
+static int links_note(struct links *l, int64_t id)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		sqlite3_stmt *st = l->st[i];
+		json_t *j = json_pack("{s:s, s:I}", "field",
+				      l->r[i]->fields[l->f[i]].name, "id",
+				      (json_int_t)id);
+		char *before = json_dumps(j, JSON_COMPACT);
+		int s;
+
+		json_decref(j);
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		while ((s = sqlite3_step(st)) == SQLITE_ROW)
+			if (crm_db_audit(l->db, l->r[i]->name,
+					 sqlite3_column_int64(st, 0), "unlink",
+					 before, l->err) < 0)
+				break;
+		free(before);
+		sqlite3_reset(st);
+		if (s == SQLITE_ROW)
+			return -1;
+		if (s != SQLITE_DONE)
+			return crm_db_error(l->db, s, "database", l->err);
+	}
+	return 0;
+}
+
+static void links_free(struct links *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		sqlite3_finalize(l->st[i]);
+}
+
 int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 		      const struct crm_query *q, bool dry_run, uint64_t *n,
 		      struct crm_err *err)
@@ -1075,6 +1139,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 	struct idlist l = {0};
 	struct crm_row row;
 	struct crm_buf sql = {0};
+	struct links links = {.db = db, .err = err};
 	sqlite3_stmt *del = NULL;
 	int rc = -1;
 
@@ -1082,7 +1147,8 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 	crm_row_init(&row, e);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	if (select_ids(db, e, q, &l, err) < 0)
+	if (select_ids(db, e, q, &l, err) < 0 ||
+	    crm_entity_each_referrer(e, links_prepare, &links) < 0)
 		goto out;
 	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
 	del = crm_db_prepare(db, sql.s, err);
@@ -1093,8 +1159,11 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 		char *bj;
 		int s;
 
+		/* the links first: undo (last first) re-inserts the record
+		 * before it relinks the records that referred to it */
 		if (crm_check_interrupt(err) < 0 ||
-		    crm_entity_get(db, e, l.v[i], &row, err) <= 0)
+		    crm_entity_get(db, e, l.v[i], &row, err) <= 0 ||
+		    links_note(&links, l.v[i]) < 0)
 			goto out;
 		j = crm_row_to_json(&row);
 		bj = json_dumps(j, JSON_COMPACT);
@@ -1118,6 +1187,7 @@ out:
 	if (rc < 0)
 		crm_db_rollback(db);
 	sqlite3_finalize(del);
+	links_free(&links);
 	crm_buf_release(&sql);
 	crm_row_release(&row);
 	free(l.v);
@@ -1143,6 +1213,42 @@ static int row_from_json(struct crm_row *row, json_t *o)
 	return 0;
 }
 
+/* Undo an "unlink": the record refers again to the one it referred to,
+ * unless it was linked elsewhere since. */
+static int relink(struct crm_db *db, const struct crm_entity *e, int64_t id,
+		  const char *before, struct crm_err *err)
+{
+	json_t *j = before ? json_loads(before, 0, NULL) : NULL;
+	const char *field = json_string_value(json_object_get(j, "field"));
+	json_t *to = json_object_get(j, "id");
+	long f = field ? crm_entity_field(e, field) : -1;
+	struct crm_buf sql = {0};
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	/* the name goes into SQL: it must be one of e's references */
+	if (f < 0 || e->fields[f].type != CRM_T_REF || !json_is_integer(to)) {
+		crm_err_set(err, CRM_EX_SOFTWARE,
+			    "cannot undo: damaged history of %s %lld", e->name,
+			    (long long)id);
+		goto out;
+	}
+	crm_buf_addf(&sql, "UPDATE %s SET %s = ? WHERE id = ? AND %s IS NULL",
+		     e->table, field, field);
+	st = crm_db_prepare(db, sql.s, err);
+	if (!st)
+		goto out;
+	sqlite3_bind_int64(st, 1, json_integer_value(to));
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "cannot undo", err);
+out:
+	sqlite3_finalize(st);
+	crm_buf_release(&sql);
+	json_decref(j);
+	return rc;
+}
+
 static int undo_one(struct crm_db *db, const char *entity, int64_t id,
 		    const char *action, const char *before, struct crm_err *err)
 {
@@ -1157,6 +1263,10 @@ static int undo_one(struct crm_db *db, const char *entity, int64_t id,
 		return crm_err_set(err, CRM_EX_SOFTWARE,
 				   "cannot undo: unknown entity '%s'", entity);
 	crm_row_init(&row, e);
+	if (!strcmp(action, "unlink")) {
+		rc = relink(db, e, id, before, err);
+		goto out;
+	}
 	if (!strcmp(action, "insert")) {
 		crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
 		st = crm_db_prepare(db, sql.s, err);
@@ -1260,7 +1370,8 @@ int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
 			     crm_db_col_text(st, 2), crm_db_col_text(st, 3),
 			     err) < 0)
 			goto out;
-		(*n)++;
+		/* records, not the links put back with them */
+		*n += strcmp(crm_db_col_text(st, 2), "unlink") != 0;
 	}
 	if (s != SQLITE_DONE) {
 		crm_db_error(db, s, "database", err);

@@ -42,8 +42,8 @@ id,first_name,city
 X
 
 fresh
-expect_code 0 crm-contact import -q --on-duplicate=update --emit -f csv --fields id new.csv
-cut -d, -f1-3,6 "$T/out" >"$T/got"
+expect_code 0 crm-contact import -q --on-duplicate=update --emit -f csv --fields import_action,id,external_id,email new.csv
+cp "$T/out" "$T/got"
 cat >"$T/want" <<'X'
 import_action,id,external_id,email
 updated,1,a1,rob@acme.com
