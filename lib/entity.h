@@ -254,7 +254,8 @@ struct crm_import_opts {
 	void *emit_arg;
 	void (*progress)(uint64_t rows, void *arg);
 	void *progress_arg;
-	void *hook_arg; /* passed to e->prepare and e->written */
+	/* passed to e->prepare and e->written; may be NULL */
+	struct crm_hook_counts *hook_arg;
 	/* Called for each record that matched no key (an import-time
 	 * duplicate check, lib/dedupe_import.c): returns an enum
 	 * crm_dup_action, or -1 with err. May be NULL. */

@@ -860,6 +860,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	while ((got = crm_reader_next(r, &rec, err)) > 0) {
 		enum crm_import_action a;
 		bool sp = o->reject != NULL;
+		struct crm_hook_counts counted = {0};
 
 		if (crm_check_interrupt(err) < 0)
 			goto out;
@@ -868,6 +869,8 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		 * hooks already wrote */
 		if (sp && crm_db_exec(db, "SAVEPOINT crm_row", err) < 0)
 			goto out;
+		if (o->hook_arg) /* what a rejected row counted is undone too */
+			counted = *o->hook_arg;
 		if (crm_importer_apply(im, &rec, o->emit ? &row : NULL, &a,
 				       err) < 0) {
 			if (!err->file[0])
@@ -881,6 +884,8 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 					"ROLLBACK TO crm_row; RELEASE crm_row",
 					err) < 0)
 				goto out;
+			if (o->hook_arg)
+				*o->hook_arg = counted;
 			if (write_reject(o, r, &rw, &rec, err) < 0) {
 				crm_err_set(err, CRM_EX_IOERR,
 					    "cannot write the reject file");

@@ -96,4 +96,14 @@ expect_out "an id given on a new record is kept" <<'X'
 id,first_name
 500,Ida
 X
+# a row rejected after its company was made: the company is rolled back
+# with it, and not counted
+printf 'external_id,first_name,email,company\nr1,Ann,ann@r.example,Alpha Co\n' >"$T/r1.csv"
+expect_code 0 crm-contact import "$T/r1.csv"
+printf 'external_id,first_name,email,company\nr1,Bob,bob@brandnew.example,Brandnew Co\nr2,Cy,cy@gamma.example,Gamma Co\n' >"$T/r2.csv"
+expect_code 0 crm-contact import --key email --reject "$T/rej2.csv" "$T/r2.csv"
+err_has "1 inserted, 0 updated, 0 unchanged, 1 rejected, 1 company created (see the reject file)"
+sql "SELECT name FROM companies WHERE name LIKE '%Co' ORDER BY id"
+printf 'Alpha Co\nGamma Co\n' >"$T/want"
+compare "$T/want" "$T/sql" "only the accepted row's company exists"
 done_testing
