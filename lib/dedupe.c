@@ -14,6 +14,7 @@
 #include "dedupe.h"
 #include "match.h"
 #include "normalize.h"
+#include "par.h"
 
 static const char *const type_names[CRM_DD_NTYPES] = {
     "ignore",	"first_name", "last_name", "name", "email",  "phone",  "date",
@@ -177,6 +178,7 @@ struct crm_dedupe {
 	struct slot *slots;
 	size_t nslots;
 	unsigned max_block, window;
+	unsigned threads; /* 0: crm_par_default */
 
 	/* pairs and results */
 	uint64_t *pairs;
@@ -584,6 +586,16 @@ long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 				return -1;
 		} else if (t == CRM_DD_DATE) {
 			*x = (uint32_t)crm_match_date_parse(str(dd, *v));
+		} else if (t == CRM_DD_ADDRESS) {
+			/* without its spaces, for "135vigo avenue" (level):
+			 * made once here rather than for every pair */
+			const char *p = str(dd, *v);
+			crm_buf_reset(&dd->tmp);
+			for (; *p && dd->tmp.len + 1 < 256; p++)
+				if (*p != ' ')
+					crm_buf_addc(&dd->tmp, *p);
+			if (append(dd, dd->tmp.s, dd->tmp.len, x, err) < 0)
+				return -1;
 		}
 	}
 	/* order inside big blocks (which share a last name or a date): by
@@ -622,7 +634,8 @@ static int name_level(const struct crm_dedupe *dd, uint32_t a, uint32_t b,
 	if (first && xa == xb &&
 	    !strcmp(crm_norm_nickname(s), crm_norm_nickname(t)))
 		return 2;
-	jw = crm_match_jaro_winkler(s, t);
+	/* only 0.92 and 0.8 matter, and 0.8 not with the same code */
+	jw = crm_match_jaro_winkler_min(s, t, xa && xa == xb ? 0.92 : 0.8);
 	if (jw >= 0.92)
 		return 2;
 	if (jw >= 0.8 || (xa && xa == xb))
@@ -641,7 +654,7 @@ static int phone_typo(const char *s, const char *t)
 {
 	size_t n = strlen(s), diff = 0, at = 0;
 
-	if (crm_match_damerau(s, t) != 1)
+	if (crm_match_damerau_near(s, t) != 1)
 		return 0;
 	if (n != strlen(t))
 		return 1;
@@ -651,22 +664,6 @@ static int phone_typo(const char *s, const char *t)
 			at = k;
 		}
 	return diff != 1 || at + 4 < n;
-}
-
-/* Jaro-Winkler of s and t without their spaces. */
-static double spaceless_jw(const char *s, const char *t)
-{
-	char a[256], b[256];
-	size_t i = 0, j = 0;
-
-	for (; *s && i + 1 < sizeof(a); s++)
-		if (*s != ' ')
-			a[i++] = *s;
-	for (; *t && j + 1 < sizeof(b); t++)
-		if (*t != ' ')
-			b[j++] = *t;
-	a[i] = b[j] = '\0';
-	return crm_match_jaro_winkler(a, b);
 }
 
 static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
@@ -697,7 +694,7 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 	switch (dd->types[f]) {
 	case CRM_DD_NAME: {
 		double ts = crm_match_token_set(s, t);
-		double jw = crm_match_jaro_winkler(s, t);
+		double jw = crm_match_jaro_winkler_min(s, t, 0.85);
 		if (ts >= 0.99 || jw >= 0.94)
 			return 2;
 		return ts >= 0.5 || jw >= 0.85;
@@ -712,13 +709,13 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 			if (ls == lt && !strncmp(s, t, ls))
 				return 1;
 		}
-		return crm_match_damerau(s, t) <= 1;
+		return crm_match_damerau_near(s, t) <= 1;
 	}
 	case CRM_DD_PHONE:
 		return phone_typo(s, t);
 	case CRM_DD_POSTCODE:
 	case CRM_DD_DOMAIN:
-		return crm_match_damerau(s, t) <= 1;
+		return crm_match_damerau_near(s, t) <= 1;
 	case CRM_DD_ADDRESS: {
 		double ts = crm_match_token_set(s, t);
 		if (ts >= 0.8)
@@ -726,9 +723,12 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		if (ts < 0.25) {
 			/* few words in common: far apart, unless only typos
 			 * and spaces tell them apart ("135vigo avenue") */
-			return spaceless_jw(s, t) >= 0.93;
+			return crm_match_jaro_winkler_min(
+				   str(dd, dd->x[i * dd->nf + fi]),
+				   str(dd, dd->x[j * dd->nf + fj]),
+				   0.93) >= 0.93;
 		}
-		if (crm_match_jaro_winkler(s, t) >= 0.95)
+		if (crm_match_jaro_winkler_min(s, t, 0.95) >= 0.95)
 			return 2;
 		return ts >= 0.5;
 	}
@@ -737,26 +737,58 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		double ts = crm_match_token_set(s, t);
 		if (ts >= 0.99)
 			return 2;
-		return ts >= 0.5 || crm_match_jaro_winkler(s, t) >= 0.9;
+		return ts >= 0.5 ||
+		       crm_match_jaro_winkler_min(s, t, 0.9) >= 0.9;
 	}
 	case CRM_DD_NUMBER:
 		return crm_match_numeric(strtod(s, NULL), strtod(t, NULL)) >=
 		       0.95;
 	default:
-		return crm_match_jaro_winkler(s, t) >= 0.9;
+		return crm_match_jaro_winkler_min(s, t, 0.9) >= 0.9;
 	}
 }
 
-/* Levels of every field for records i and j. */
-static void compare(const struct crm_dedupe *dd, size_t i, size_t j, int *lv)
+/* A memo of comparisons between two interned values (names, places):
+ * values repeat, and so do their pairs. Keyed by the two offsets, which
+ * also tell the fields apart; one per thread. */
+#define MEMO_BITS 16
+
+struct memo {
+	uint32_t a, b;
+	double val;
+};
+
+static struct memo *memo_slot(struct memo *mm, uint32_t a, uint32_t b)
+{
+	return mm + (mix64((uint64_t)a << 32 | b) >> (64 - MEMO_BITS));
+}
+
+/* Jaro-Winkler of two names from other fields (first with last), when at
+ * least 0.79 (see compare). */
+static double cross_jw(const struct crm_dedupe *dd, struct memo *mm, uint32_t a,
+		       uint32_t b)
+{
+	struct memo *e = mm ? memo_slot(mm, a, b) : NULL;
+	double v;
+
+	if (e && e->a == a && e->b == b)
+		return e->val;
+	v = crm_match_jaro_winkler_min(str(dd, a), str(dd, b), 0.79);
+	if (e)
+		*e = (struct memo){a, b, v};
+	return v;
+}
+
+/* Levels of every field for records i and j; mm a memo or NULL. */
+static void compare(const struct crm_dedupe *dd, size_t i, size_t j, int *lv,
+		    struct memo *mm)
 {
 	size_t fa = (size_t)dd->first, la = (size_t)dd->last;
+	const uint32_t *vi = dd->v + i * dd->nf, *vj = dd->v + j * dd->nf;
 	bool swap = false;
 
 	if (dd->first >= 0 && dd->last >= 0) {
 		/* first and last name written the other way round */
-		const uint32_t *vi = dd->v + i * dd->nf,
-			       *vj = dd->v + j * dd->nf;
 		if (vi[fa] && vi[la] && vj[fa] && vj[la] && vi[fa] != vj[fa] &&
 		    vi[fa] == vj[la] && vi[la] == vj[fa])
 			swap = true;
@@ -764,24 +796,40 @@ static void compare(const struct crm_dedupe *dd, size_t i, size_t j, int *lv)
 			 vi[fa] != vj[fa] && vi[la] != vj[la] &&
 			 dd->x[i * dd->nf + fa] != dd->x[j * dd->nf + fa] &&
 			 dd->x[i * dd->nf + la] != dd->x[j * dd->nf + la]) {
-			double d = crm_match_jaro_winkler(str(dd, vi[fa]),
-							  str(dd, vj[fa])) +
-				   crm_match_jaro_winkler(str(dd, vi[la]),
-							  str(dd, vj[la]));
-			double s = crm_match_jaro_winkler(str(dd, vi[fa]),
-							  str(dd, vj[la])) +
-				   crm_match_jaro_winkler(str(dd, vi[la]),
-							  str(dd, vj[fa]));
-			swap = s > d + 0.3 && s > 1.8;
+			/* crossed names close: s > 1.8 needs each above 0.8,
+			 * so most pairs stop after one comparison */
+			double s = cross_jw(dd, mm, vi[fa], vj[la]);
+			if (s >= 0.79)
+				s += cross_jw(dd, mm, vi[la], vj[fa]);
+			if (s > 1.8) {
+				double d =
+				    crm_match_jaro_winkler(str(dd, vi[fa]),
+							   str(dd, vj[fa])) +
+				    crm_match_jaro_winkler(str(dd, vi[la]),
+							   str(dd, vj[la]));
+				swap = s > d + 0.3;
+			}
 		}
 	}
 	for (size_t f = 0; f < dd->nf; f++) {
 		size_t g = f;
+		struct memo *e;
+
 		if (swap && f == fa)
 			g = la;
 		else if (swap && f == la)
 			g = fa;
-		lv[f] = level(dd, f, i, j, f, g);
+		if (!mm || g != f || !tf_type(dd->types[f]) || !vi[f] ||
+		    !vj[f] || vi[f] == vj[f]) {
+			lv[f] = level(dd, f, i, j, f, g);
+			continue;
+		}
+		/* two interned values: the level depends on them alone */
+		e = memo_slot(mm, vi[f], vj[f]);
+		if (e->a != vi[f] || e->b != vj[f])
+			*e = (struct memo){vi[f], vj[f],
+					   level(dd, f, i, j, f, f)};
+		lv[f] = (int)e->val;
 	}
 }
 
@@ -868,7 +916,7 @@ static double score(const struct crm_dedupe *dd, size_t i, size_t j)
 {
 	int lv[CRM_DD_MAXFIELDS];
 
-	compare(dd, i, j, lv);
+	compare(dd, i, j, lv, NULL);
 	if (dd->use_rule)
 		return rule_holds(dd, lv) ? 1 : 0;
 	return probability(dd, i, lv);
@@ -1245,6 +1293,77 @@ static uint64_t rng(uint64_t *s)
 	return *s;
 }
 
+struct pattern {
+	uint32_t code;
+	double count;
+};
+
+static uint32_t encode(const struct crm_dedupe *dd, const int *lv)
+{
+	uint32_t c = 0;
+
+	for (size_t f = 0; f < dd->nf; f++)
+		c = c << 3 | (uint32_t)(lv[f] + 1);
+	return c;
+}
+
+static void decode_lv(const struct crm_dedupe *dd, uint32_t c, int *lv)
+{
+	for (size_t f = dd->nf; f-- > 0;) {
+		lv[f] = (int)(c & 7) - 1;
+		c >>= 3;
+	}
+}
+
+/* -- comparing pairs on all threads ----------------------------------- */
+
+struct compare_job {
+	const struct crm_dedupe *dd;
+	const uint64_t *pairs;
+	uint32_t *codes;
+	struct memo **memos;
+};
+
+static void compare_slice(void *arg, unsigned w, size_t lo, size_t hi)
+{
+	struct compare_job *job = arg;
+	const struct crm_dedupe *dd = job->dd;
+	const uint64_t *pairs = job->pairs;
+	int lv[CRM_DD_MAXFIELDS];
+
+	if (!job->memos[w])
+		job->memos[w] =
+		    crm_xcalloc((size_t)1 << MEMO_BITS, sizeof(struct memo));
+	for (size_t p = lo; p < hi; p++) {
+		/* the second record of a pair is anywhere in memory: ask
+		 * for its fields, then its values, a few pairs ahead */
+		if (p + 16 < hi) {
+			size_t j = (uint32_t)pairs[p + 16];
+			__builtin_prefetch(dd->v + j * dd->nf);
+			__builtin_prefetch(dd->x + j * dd->nf);
+		}
+		if (p + 8 < hi) {
+			size_t j = (uint32_t)pairs[p + 8];
+			for (size_t f = 0; f < dd->nf; f++)
+				__builtin_prefetch(dd->arena.s +
+						   dd->v[j * dd->nf + f]);
+		}
+		compare(dd, pairs[p] >> 32, (uint32_t)pairs[p], lv,
+			job->memos[w]);
+		job->codes[p] = encode(dd, lv);
+	}
+}
+
+/* The levels of pairs (i << 32 | j) as codes; memos has one per worker
+ * (CRM_PAR_MAX, NULL until used). */
+static void compare_all(const struct crm_dedupe *dd, const uint64_t *pairs,
+			size_t n, uint32_t *codes, struct memo **memos)
+{
+	struct compare_job job = {dd, pairs, codes, memos};
+
+	crm_par_for(dd->threads, n, 16384, compare_slice, &job);
+}
+
 /* tfu: for each field with a term-frequency adjustment, the chance that
  * two distinct records with a value have the same one (the interned
  * values' counts say it exactly). */
@@ -1271,15 +1390,17 @@ static void estimate_tf(struct crm_dedupe *dd)
 }
 
 /* u: level frequencies among random pairs (nearly all non-matches). */
-static void estimate_u(struct crm_dedupe *dd)
+static void estimate_u(struct crm_dedupe *dd, struct memo **memos)
 {
 	double cnt[CRM_DD_MAXFIELDS][4] = {{0}}, tot[CRM_DD_MAXFIELDS] = {0};
-	uint64_t seed = 0x9E3779B97F4A7C15ULL, all;
-	size_t samples;
+	uint64_t seed = 0x9E3779B97F4A7C15ULL, all, *pairs;
+	size_t samples, n = 0;
+	uint32_t *codes;
 	int lv[CRM_DD_MAXFIELDS];
 
 	all = (uint64_t)dd->n * (dd->n - 1) / 2;
 	samples = all < 200000 ? (size_t)all : 200000;
+	pairs = crm_xmalloc((samples ? samples : 1) * sizeof(*pairs));
 	for (size_t s = 0; s < samples; s++) {
 		size_t i, j;
 		if (all <= 200000) { /* every pair, in order */
@@ -1295,13 +1416,20 @@ static void estimate_u(struct crm_dedupe *dd)
 			if (i == j)
 				continue;
 		}
-		compare(dd, i, j, lv);
+		pairs[n++] = (uint64_t)i << 32 | j;
+	}
+	codes = crm_xmalloc((n ? n : 1) * sizeof(*codes));
+	compare_all(dd, pairs, n, codes, memos);
+	for (size_t k = 0; k < n; k++) {
+		decode_lv(dd, codes[k], lv);
 		for (size_t f = 0; f < dd->nf; f++)
 			if (lv[f] >= 0) {
 				cnt[f][lv[f]]++;
 				tot[f]++;
 			}
 	}
+	free(codes);
+	free(pairs);
 	for (size_t f = 0; f < dd->nf; f++) {
 		int L = type_levels[dd->types[f]];
 		/* a level never seen among random pairs still happens by
@@ -1318,28 +1446,6 @@ static void estimate_u(struct crm_dedupe *dd)
 		}
 		for (int l = 0; l < L; l++)
 			dd->u[f][l] /= sum;
-	}
-}
-
-struct pattern {
-	uint32_t code;
-	double count;
-};
-
-static uint32_t encode(const struct crm_dedupe *dd, const int *lv)
-{
-	uint32_t c = 0;
-
-	for (size_t f = 0; f < dd->nf; f++)
-		c = c << 3 | (uint32_t)(lv[f] + 1);
-	return c;
-}
-
-static void decode_lv(const struct crm_dedupe *dd, uint32_t c, int *lv)
-{
-	for (size_t f = dd->nf; f-- > 0;) {
-		lv[f] = (int)(c & 7) - 1;
-		c >>= 3;
 	}
 }
 
@@ -1543,37 +1649,56 @@ static void cluster(struct crm_dedupe *dd)
 	}
 }
 
+struct prob_job {
+	struct crm_dedupe *dd;
+	const uint32_t *codes;
+};
+
+static void prob_slice(void *arg, unsigned w, size_t lo, size_t hi)
+{
+	struct prob_job *job = arg;
+	struct crm_dedupe *dd = job->dd;
+	int lv[CRM_DD_MAXFIELDS];
+
+	(void)w;
+	for (size_t p = lo; p < hi; p++) {
+		decode_lv(dd, job->codes[p], lv);
+		dd->prob[p] =
+		    (float)(dd->use_rule
+				? rule_holds(dd, lv)
+				: probability(dd, dd->pairs[p] >> 32, lv));
+	}
+}
+
 int crm_dedupe_run(struct crm_dedupe *dd, const struct crm_dedupe_opts *o,
 		   struct crm_err *err)
 {
+	struct memo *memos[CRM_PAR_MAX] = {0};
+	struct prob_job pj;
 	uint32_t *codes;
-	int lv[CRM_DD_MAXFIELDS];
 
 	dd->threshold = o->threshold;
 	dd->max_block = o->max_block ? o->max_block : 16;
 	dd->window = o->window ? o->window : 4;
+	dd->threads = o->threads;
 	if (o->rule && parse_rule(dd, o->rule, err) < 0)
 		return -1;
 	block(dd);
 	estimate_tf(dd);
-	estimate_u(dd);
+	estimate_u(dd, memos);
 	codes = crm_xmalloc((dd->npairs ? dd->npairs : 1) * sizeof(*codes));
-	for (size_t p = 0; p < dd->npairs; p++) {
-		compare(dd, dd->pairs[p] >> 32, (uint32_t)dd->pairs[p], lv);
-		codes[p] = encode(dd, lv);
-	}
+	compare_all(dd, dd->pairs, dd->npairs, codes, memos);
+	for (size_t w = 0; w < CRM_PAR_MAX; w++)
+		free(memos[w]);
 	estimate_m(dd, codes);
 	dd->prob =
 	    crm_xmalloc((dd->npairs ? dd->npairs : 1) * sizeof(*dd->prob));
+	pj = (struct prob_job){dd, codes};
+	crm_par_for(dd->threads, dd->npairs, 65536, prob_slice, &pj);
 	dd->nmatch = 0;
-	for (size_t p = 0; p < dd->npairs; p++) {
-		size_t i = dd->pairs[p] >> 32;
-		decode_lv(dd, codes[p], lv);
-		dd->prob[p] = (float)(dd->use_rule ? rule_holds(dd, lv)
-						   : probability(dd, i, lv));
+	for (size_t p = 0; p < dd->npairs; p++)
 		if (dd->prob[p] >= dd->threshold)
 			dd->nmatch++;
-	}
 	free(codes);
 	cluster(dd);
 	return 0;
@@ -1646,7 +1771,7 @@ int crm_dedupe_each_pair(struct crm_dedupe *dd, double threshold,
 		size_t a = dd->pairs[p] >> 32, b = (uint32_t)dd->pairs[p];
 		if (dd->prob[p] < threshold)
 			continue;
-		compare(dd, a, b, lv);
+		compare(dd, a, b, lv, NULL);
 		if (fn(a, b, dd->prob[p], lv, arg) < 0)
 			return -1;
 	}

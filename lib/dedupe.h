@@ -65,8 +65,10 @@ struct crm_dedupe_opts {
 	double threshold;   /* 0-1: a pair at or above it matches (0.5) */
 	const char *rule;   /* "email | first_name & last_name~": use this
 			       rule instead of the model; NULL for none */
-	unsigned max_block; /* blocks bigger than this are windowed (64) */
-	unsigned window;    /* neighbours compared in a big block (12) */
+	unsigned max_block; /* blocks bigger than this are windowed (16) */
+	unsigned window;    /* neighbours compared in a big block (4) */
+	unsigned threads;   /* threads to compare pairs on (0: one per CPU,
+			       at most 8); results do not depend on it */
 };
 
 /* Block, estimate the model, score and cluster. Returns 0, or -1 with err

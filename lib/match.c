@@ -41,48 +41,163 @@ static int decode(const char *s, uint32_t *cp)
 	return n;
 }
 
+/* Two strings as small character codes (below 128) that are equal exactly
+ * where their code points are: the bytes themselves when both are ASCII
+ * (in their first MAXCP characters), else codes given in order of first
+ * appearance. The comparators below only ever test characters for
+ * equality, so they work on these. */
+struct chars {
+	const unsigned char *x, *y;
+	int nx, ny;
+	unsigned char bx[MAXCP], by[MAXCP];
+};
+
+/* The length of s when its first MAXCP characters are ASCII, else -1. */
+static int ascii_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n = 0;
+
+	while (n < MAXCP && p[n]) {
+		if (p[n] & 0x80)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+static int code_of(uint32_t c, uint32_t *seen, int *nseen)
+{
+	for (int k = 0; k < *nseen; k++)
+		if (seen[k] == c)
+			return k;
+	seen[*nseen] = c;
+	return (*nseen)++;
+}
+
+static void chars_of(const char *a, const char *b, struct chars *c)
+{
+	uint32_t x[MAXCP], y[MAXCP], seen[2 * MAXCP];
+	int nseen = 0;
+
+	c->nx = ascii_len(a);
+	c->ny = ascii_len(b);
+	if (c->nx >= 0 && c->ny >= 0) {
+		c->x = (const unsigned char *)a;
+		c->y = (const unsigned char *)b;
+		return;
+	}
+	c->nx = decode(a, x);
+	c->ny = decode(b, y);
+	for (int i = 0; i < c->nx; i++)
+		c->bx[i] = (unsigned char)code_of(x[i], seen, &nseen);
+	for (int j = 0; j < c->ny; j++)
+		c->by[j] = (unsigned char)code_of(y[j], seen, &nseen);
+	c->x = c->bx;
+	c->y = c->by;
+}
+
+/* Bits lo to hi - 1 (0 <= lo, hi <= 64). */
+static uint64_t bit_range(int lo, int hi)
+{
+	uint64_t h = hi >= 64 ? ~0ULL : (1ULL << hi) - 1;
+
+	return lo >= hi ? 0 : h & ~((1ULL << lo) - 1);
+}
+
+/* The Jaro matching of x and y (each x[i] takes the first free equal y[j]
+ * in its window) as bit sets of matched positions; returns the count. A
+ * bit set of y's positions per character makes it linear. */
+static int jaro_match(const struct chars *c, int win, uint64_t *mx,
+		      uint64_t *my)
+{
+	uint64_t at[128], seen[2] = {0, 0};
+	int m = 0;
+
+	*mx = *my = 0;
+	for (int j = 0; j < c->ny; j++) {
+		unsigned k = c->y[j];
+		if (!(seen[k >> 6] >> (k & 63) & 1)) {
+			seen[k >> 6] |= 1ULL << (k & 63);
+			at[k] = 0;
+		}
+		at[k] |= 1ULL << j;
+	}
+	for (int i = 0; i < c->nx; i++) {
+		unsigned k = c->x[i];
+		uint64_t avail;
+
+		if (!(seen[k >> 6] >> (k & 63) & 1))
+			continue;
+		avail = at[k] & ~*my &
+			bit_range(i - win > 0 ? i - win : 0,
+				  i + win + 1 < c->ny ? i + win + 1 : c->ny);
+		if (avail) {
+			*my |= avail & -avail;
+			*mx |= 1ULL << i;
+			m++;
+		}
+	}
+	return m;
+}
+
 double crm_match_jaro_winkler(const char *a, const char *b)
 {
-	uint32_t x[MAXCP], y[MAXCP];
-	bool mx[MAXCP] = {0}, my[MAXCP] = {0};
-	int nx = decode(a, x), ny = decode(b, y), win, m = 0, t = 0, k = 0;
-	int prefix = 0;
+	return crm_match_jaro_winkler_min(a, b, 0);
+}
+
+double crm_match_jaro_winkler_min(const char *a, const char *b, double min)
+{
+	struct chars c;
+	int nx, ny, win, m, t = 0, prefix = 0;
+	uint64_t mx, my;
 	double jaro;
 
+	chars_of(a, b, &c);
+	nx = c.nx;
+	ny = c.ny;
 	if (!nx && !ny)
 		return 1;
 	if (!nx || !ny)
 		return 0;
+	while (prefix < 4 && prefix < nx && prefix < ny &&
+	       c.x[prefix] == c.y[prefix])
+		prefix++;
+	if (min > 0) {
+		/* each match pairs two equal characters: at most as many
+		 * as they have in common, and jaro grows with the matches;
+		 * most pairs of unlike values stop here */
+		unsigned char cnt[128] = {0};
+		int common = 0;
+
+		for (int j = 0; j < ny; j++)
+			cnt[c.y[j]]++;
+		for (int i = 0; i < nx; i++)
+			if (cnt[c.x[i]]) {
+				cnt[c.x[i]]--;
+				common++;
+			}
+		jaro = common
+			   ? ((double)common / nx + (double)common / ny + 1) / 3
+			   : 0;
+		jaro += prefix * 0.1 * (1 - jaro);
+		if (jaro < min - 1e-9)
+			return jaro;
+	}
 	win = (nx > ny ? nx : ny) / 2 - 1;
 	if (win < 0)
 		win = 0;
-	for (int i = 0; i < nx; i++) {
-		int lo = i - win > 0 ? i - win : 0;
-		int hi = i + win + 1 < ny ? i + win + 1 : ny;
-
-		for (int j = lo; j < hi; j++) {
-			if (!my[j] && x[i] == y[j]) {
-				mx[i] = my[j] = true;
-				m++;
-				break;
-			}
-		}
-	}
+	m = jaro_match(&c, win, &mx, &my);
 	if (!m)
 		return 0;
-	for (int i = 0; i < nx; i++) {
-		if (!mx[i])
-			continue;
-		while (!my[k])
-			k++;
-		if (x[i] != y[k])
+	/* transpositions: the matched characters of each, in order */
+	while (mx) {
+		if (c.x[__builtin_ctzll(mx)] != c.y[__builtin_ctzll(my)])
 			t++;
-		k++;
+		mx &= mx - 1;
+		my &= my - 1;
 	}
 	jaro = ((double)m / nx + (double)m / ny + (m - t / 2.0) / m) / 3;
-	while (prefix < 4 && prefix < nx && prefix < ny &&
-	       x[prefix] == y[prefix])
-		prefix++;
 	return jaro + prefix * 0.1 * (1 - jaro);
 }
 
@@ -112,6 +227,43 @@ int crm_match_damerau(const char *a, const char *b)
 		}
 	}
 	return d[nx][ny];
+}
+
+/* The first position where x and y (of length n each) differ, n if none. */
+static int first_diff(const unsigned char *x, const unsigned char *y, int n)
+{
+	int i = 0;
+
+	while (i < n && x[i] == y[i])
+		i++;
+	return i;
+}
+
+int crm_match_damerau_near(const char *a, const char *b)
+{
+	struct chars c;
+	const unsigned char *x, *y;
+	int nx, ny, p;
+
+	chars_of(a, b, &c);
+	x = c.x, y = c.y, nx = c.nx, ny = c.ny;
+	if (nx < ny) { /* x the longer */
+		x = c.y, y = c.x, nx = c.ny, ny = c.nx;
+	}
+	if (nx - ny > 1)
+		return 2;
+	p = first_diff(x, y, ny);
+	if (nx > ny) /* one character more in x */
+		return first_diff(x + p + 1, y + p, ny - p) == ny - p ? 1 : 2;
+	if (p == nx)
+		return 0;
+	/* one substitution, or two adjacent characters swapped */
+	if (first_diff(x + p + 1, y + p + 1, nx - p - 1) == nx - p - 1)
+		return 1;
+	if (p + 1 < nx && x[p] == y[p + 1] && x[p + 1] == y[p] &&
+	    first_diff(x + p + 2, y + p + 2, nx - p - 2) == nx - p - 2)
+		return 1;
+	return 2;
 }
 
 /* The words of s as (start, length) pairs, at most max of them. */
@@ -273,18 +425,37 @@ long crm_match_date_parse(const char *s)
 	return (long)y * 10000 + m * 100 + d;
 }
 
-int crm_match_date(long a, long b)
+/* v (0 to 99999999) in binary-coded decimal, a digit a nibble. */
+static uint32_t bcd(long v)
 {
-	char x[16], y[16];
+	uint32_t r = 0;
+
+	for (int i = 0; i < 8; i++, v /= 10)
+		r |= (uint32_t)(v % 10) << (4 * i);
+	return r;
+}
+
+/* Whether the digits of a and b ("%08ld") differ in one place, or in two
+ * adjacent places holding the same two digits swapped. */
+static bool digit_typo(long a, long b)
+{
+	char x[24], y[24];
 	int diff = 0, first = -1, second = -1;
 
-	if (!a || !b)
-		return -1;
-	if (a == b)
-		return 3;
-	if (a / 10000 == b / 10000 && a / 100 % 100 == b % 100 &&
-	    a % 100 == b / 100 % 100)
-		return 2;
+	if (a >= 0 && a <= 99999999 && b >= 0 && b <= 99999999) {
+		uint32_t p = bcd(a), q = bcd(b), d = p ^ q, at, sw;
+		d = (d | d >> 1 | d >> 2 | d >> 3) & 0x11111111u;
+		if (__builtin_popcount(d) == 1)
+			return true;
+		if (__builtin_popcount(d) != 2)
+			return false;
+		at = (uint32_t)__builtin_ctz(d);
+		if (d != (0x11u << at))
+			return false;
+		/* the two digits of p at at and at + 4 swapped */
+		sw = (p >> at & 0xF) << (at + 4) | (p >> (at + 4) & 0xF) << at;
+		return (q >> at & 0xFF) == sw >> at;
+	}
 	snprintf(x, sizeof(x), "%08ld", a);
 	snprintf(y, sizeof(y), "%08ld", b);
 	for (int i = 0; x[i] && y[i]; i++) {
@@ -295,10 +466,20 @@ int crm_match_date(long a, long b)
 		else
 			second = i;
 	}
-	if (diff == 1)
+	return diff == 1 || (diff == 2 && second == first + 1 &&
+			     x[first] == y[second] && x[second] == y[first]);
+}
+
+int crm_match_date(long a, long b)
+{
+	if (!a || !b)
+		return -1;
+	if (a == b)
+		return 3;
+	if (a / 10000 == b / 10000 && a / 100 % 100 == b % 100 &&
+	    a % 100 == b / 100 % 100)
 		return 2;
-	if (diff == 2 && second == first + 1 && x[first] == y[second] &&
-	    x[second] == y[first])
+	if (digit_typo(a, b))
 		return 2;
 	return a / 10000 == b / 10000 ? 1 : 0;
 }
