@@ -155,8 +155,10 @@ struct crm_dedupe {
 	double tfu[CRM_DD_MAXFIELDS];
 
 	size_t n, cap;
-	uint32_t *id;	   /* per record: offset of its id */
-	uint32_t *v, *x;   /* per record and field: value, secondary value */
+	uint32_t *id; /* per record: offset of its id */
+	/* per record and field: value, secondary value (x is v + nf, the
+	 * rows of both 2 * nf apart) */
+	uint32_t *v, *x;
 	uint64_t *sortkey; /* per record: order inside a big block */
 	struct crm_buf arena;
 	struct intern *tab;
@@ -211,6 +213,12 @@ static uint64_t mix64(uint64_t h)
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
 	return h;
+}
+
+/* Where record i's values start in v (and its secondary values in x). */
+static size_t row(const struct crm_dedupe *dd, size_t i)
+{
+	return i * 2 * dd->nf;
 }
 
 static const char *str(const struct crm_dedupe *dd, uint32_t off)
@@ -384,7 +392,6 @@ void crm_dedupe_free(struct crm_dedupe *dd)
 	free(dd->names);
 	free(dd->id);
 	free(dd->v);
-	free(dd->x);
 	free(dd->sortkey);
 	crm_buf_release(&dd->arena);
 	crm_buf_release(&dd->tmp);
@@ -543,13 +550,15 @@ long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 	if (dd->n == dd->cap) {
 		size_t cap = dd->cap ? dd->cap * 2 : 1024;
 		dd->id = crm_xrealloc(dd->id, cap * sizeof(*dd->id));
-		dd->v = crm_xrealloc(dd->v, cap * dd->nf * sizeof(*dd->v));
-		dd->x = crm_xrealloc(dd->x, cap * dd->nf * sizeof(*dd->x));
+		/* a record's values and secondary values side by side: a
+		 * pair's comparison reads one place per record */
+		dd->v = crm_xrealloc(dd->v, cap * 2 * dd->nf * sizeof(*dd->v));
+		dd->x = dd->v + dd->nf;
 		dd->sortkey =
 		    crm_xrealloc(dd->sortkey, cap * sizeof(*dd->sortkey));
 		dd->cap = cap;
 	}
-	base = i * dd->nf;
+	base = row(dd, i);
 	if (append(dd, id ? id : "", id ? strlen(id) : 0, &dd->id[i], err) <
 		0 ||
 	    id_unique(dd, id ? id : "", err) < 0)
@@ -669,19 +678,19 @@ static int phone_typo(const char *s, const char *t)
 static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		 size_t fi, size_t fj)
 {
-	uint32_t a = dd->v[i * dd->nf + fi], b = dd->v[j * dd->nf + fj];
+	uint32_t a = dd->v[row(dd, i) + fi], b = dd->v[row(dd, j) + fj];
 	const char *s, *t;
 
 	switch (dd->types[f]) {
 	case CRM_DD_FIRST_NAME:
 	case CRM_DD_LAST_NAME:
-		return name_level(dd, a, b, dd->x[i * dd->nf + fi],
-				  dd->x[j * dd->nf + fj],
+		return name_level(dd, a, b, dd->x[row(dd, i) + fi],
+				  dd->x[row(dd, j) + fj],
 				  dd->types[fi] == CRM_DD_FIRST_NAME &&
 				      dd->types[fj] == CRM_DD_FIRST_NAME);
 	case CRM_DD_DATE:
-		return crm_match_date(dd->x[i * dd->nf + f],
-				      dd->x[j * dd->nf + f]);
+		return crm_match_date(dd->x[row(dd, i) + f],
+				      dd->x[row(dd, j) + f]);
 	default:
 		break;
 	}
@@ -724,8 +733,8 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 			/* few words in common: far apart, unless only typos
 			 * and spaces tell them apart ("135vigo avenue") */
 			return crm_match_jaro_winkler_min(
-				   str(dd, dd->x[i * dd->nf + fi]),
-				   str(dd, dd->x[j * dd->nf + fj]),
+				   str(dd, dd->x[row(dd, i) + fi]),
+				   str(dd, dd->x[row(dd, j) + fj]),
 				   0.93) >= 0.93;
 		}
 		if (crm_match_jaro_winkler_min(s, t, 0.95) >= 0.95)
@@ -784,7 +793,7 @@ static void compare(const struct crm_dedupe *dd, size_t i, size_t j, int *lv,
 		    struct memo *mm)
 {
 	size_t fa = (size_t)dd->first, la = (size_t)dd->last;
-	const uint32_t *vi = dd->v + i * dd->nf, *vj = dd->v + j * dd->nf;
+	const uint32_t *vi = dd->v + row(dd, i), *vj = dd->v + row(dd, j);
 	bool swap = false;
 
 	if (dd->first >= 0 && dd->last >= 0) {
@@ -794,8 +803,8 @@ static void compare(const struct crm_dedupe *dd, size_t i, size_t j, int *lv,
 			swap = true;
 		else if (vi[fa] && vi[la] && vj[fa] && vj[la] &&
 			 vi[fa] != vj[fa] && vi[la] != vj[la] &&
-			 dd->x[i * dd->nf + fa] != dd->x[j * dd->nf + fa] &&
-			 dd->x[i * dd->nf + la] != dd->x[j * dd->nf + la]) {
+			 dd->x[row(dd, i) + fa] != dd->x[row(dd, j) + fa] &&
+			 dd->x[row(dd, i) + la] != dd->x[row(dd, j) + la]) {
 			/* crossed names close: s > 1.8 needs each above 0.8,
 			 * so most pairs stop after one comparison */
 			double s = cross_jw(dd, mm, vi[fa], vj[la]);
@@ -879,7 +888,7 @@ static double probability(const struct crm_dedupe *dd, size_t i, const int *lv)
 		u = dd->u[f][l];
 		if (l == type_levels[dd->types[f]] - 1 &&
 		    tf_type(dd->types[f]) && dd->tfu[f] > 0) {
-			uint32_t off = dd->v[i * dd->nf + f];
+			uint32_t off = dd->v[row(dd, i) + f];
 			if (off) {
 				/* the chance another record has it, shrunk to
 				 * the average on small data (50 pseudo-records)
@@ -1018,32 +1027,6 @@ static void radix_slots(struct slot *a, size_t n)
 	free(b);
 }
 
-static void radix_u64(uint64_t *a, size_t n)
-{
-	if (!n)
-		return;
-	uint64_t *b = crm_xmalloc((n ? n : 1) * sizeof(*b));
-	size_t *cnt = crm_xmalloc(65536 * sizeof(size_t));
-
-	for (int pass = 0; pass < 4; pass++) {
-		int sh = pass * 16;
-		size_t sum = 0;
-		memset(cnt, 0, 65536 * sizeof(size_t));
-		for (size_t i = 0; i < n; i++)
-			cnt[(a[i] >> sh) & 0xFFFF]++;
-		for (size_t k = 0; k < 65536; k++) {
-			size_t c = cnt[k];
-			cnt[k] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			b[cnt[(a[i] >> sh) & 0xFFFF]++] = a[i];
-		memcpy(a, b, n * sizeof(*a));
-	}
-	free(cnt);
-	free(b);
-}
-
 /* The space-separated words of s, at most max. */
 static int words(const char *s, const char **w, int *len, int max)
 {
@@ -1089,7 +1072,7 @@ static void key_add(struct keys *ks, int kind, const char *a, const char *b)
  * initial, full name words, address. */
 static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
 {
-	const uint32_t *v = dd->v + i * dd->nf, *x = dd->x + i * dd->nf;
+	const uint32_t *v = dd->v + row(dd, i), *x = dd->x + row(dd, i);
 	char fi[8] = "", li[8] = "", yy[8] = "";
 	const char *fx = "", *lx = "";
 
@@ -1220,67 +1203,221 @@ static int by_sortkey(const void *a, const void *b, void *arg)
 	return x->rec < y->rec ? -1 : x->rec > y->rec;
 }
 
-static void pair_add(uint64_t **pairs, size_t *n, size_t *cap, uint32_t a,
-		     uint32_t b)
+/* Blocking keys of records, a slice per task: tasks store their slots
+ * by slice number, so the order is the records' whatever the threads. */
+struct keys_job {
+	const struct crm_dedupe *dd;
+	size_t chunk;
+	struct slot **buf;
+	size_t *len;
+};
+
+static void keys_slice(void *arg, unsigned w, size_t lo, size_t hi)
 {
-	if (a == b)
-		return;
-	if (a > b) {
-		uint32_t t = a;
-		a = b;
-		b = t;
+	struct keys_job *job = arg;
+	struct slot *b = NULL;
+	size_t n = 0, cap = 0;
+	struct keys ks;
+
+	(void)w;
+	for (size_t i = lo; i < hi; i++) {
+		block_keys(job->dd, i, &ks);
+		b = crm_xgrow(b, &cap, n + (size_t)ks.n, sizeof(*b));
+		for (int k = 0; k < ks.n; k++)
+			b[n++] = (struct slot){ks.k[k], (uint32_t)i};
 	}
-	*pairs = crm_xgrow(*pairs, cap, *n + 1, sizeof(**pairs));
-	(*pairs)[(*n)++] = (uint64_t)a << 32 | b;
+	job->buf[lo / job->chunk] = b;
+	job->len[lo / job->chunk] = n;
+}
+
+/* Big blocks in sort key order, so that neighbours are alike. */
+struct sort_job {
+	struct crm_dedupe *dd;
+	const size_t *big; /* start and end of each big block */
+};
+
+static void sort_slice(void *arg, unsigned w, size_t lo, size_t hi)
+{
+	struct sort_job *job = arg;
+
+	(void)w;
+	for (size_t k = lo; k < hi; k++) {
+		size_t s = job->big[2 * k], e = job->big[2 * k + 1];
+		qsort_r(job->dd->slots + s, e - s, sizeof(*job->dd->slots),
+			by_sortkey, job->dd->sortkey);
+	}
+}
+
+/* Candidate pairs record by record: the partners of record a are the
+ * later records sharing one of its blocks (in a big block, within window
+ * places of it), sorted and unique; so the pairs come out in order with
+ * no global sort. First counted (off[a]), then written at the offsets. */
+struct pairs_job {
+	const struct crm_dedupe *dd;
+	const uint32_t *recs;  /* the slots' records, in slot order */
+	const size_t *rfirst;  /* per record: its first entry in range */
+	const uint32_t *range; /* per entry: the slots it is compared with */
+	size_t chunk;
+	size_t *count;	/* per record: how many partners */
+	uint32_t **buf; /* per slice: the partners of its records, in turn */
+};
+
+static size_t partners(const struct pairs_job *job, size_t a, uint32_t *out)
+{
+	size_t n = 0, m = 0;
+
+	for (size_t k = job->rfirst[a]; k < job->rfirst[a + 1]; k++)
+		for (size_t r = job->range[2 * k]; r < job->range[2 * k + 1];
+		     r++)
+			if (job->recs[r] > a)
+				out[n++] = job->recs[r];
+	for (size_t i = 1; i < n; i++) { /* few: insertion sort */
+		uint32_t v = out[i];
+		size_t j = i;
+		for (; j > 0 && out[j - 1] > v; j--)
+			out[j] = out[j - 1];
+		out[j] = v;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!i || out[i] != out[i - 1])
+			out[m++] = out[i];
+	return m;
+}
+
+static void pairs_slice(void *arg, unsigned w, size_t lo, size_t hi)
+{
+	struct pairs_job *job = arg;
+	const struct crm_dedupe *dd = job->dd;
+	size_t most = 0, n = 0, cap = 0;
+	uint32_t *b = NULL;
+
+	(void)w;
+	/* at most a block's worth (or two windows) per slot */
+	for (size_t a = lo; a < hi; a++) {
+		size_t k = job->rfirst[a + 1] - job->rfirst[a];
+		if (k > most)
+			most = k;
+	}
+	most *= dd->max_block > 2 * dd->window + 1 ? dd->max_block
+						   : 2 * dd->window + 1;
+	for (size_t a = lo; a < hi; a++) {
+		/* the blocks of a record a few ahead are anywhere */
+		if (a + 4 < hi)
+			for (size_t k = job->rfirst[a + 4];
+			     k < job->rfirst[a + 5]; k++)
+				__builtin_prefetch(job->recs +
+						   job->range[2 * k]);
+		b = crm_xgrow(b, &cap, n + most + 1, sizeof(*b));
+		job->count[a] = partners(job, a, b + n);
+		n += job->count[a];
+	}
+	job->buf[lo / job->chunk] = b;
 }
 
 /* Candidate pairs: all pairs of a block up to max_block records, each
  * record with its window neighbours (by sort key) in bigger ones. */
 static void block(struct crm_dedupe *dd)
 {
-	struct keys ks;
-	size_t cap = 0, pcap = 0, np = 0, w;
-	uint64_t *pairs = NULL;
+	size_t chunk = 16384, nchunks = dd->n / chunk + 1, nbig = 0, w;
+	struct keys_job kj = {dd, chunk, crm_xcalloc(nchunks, sizeof(*kj.buf)),
+			      crm_xcalloc(nchunks, sizeof(*kj.len))};
+	struct pairs_job pj = {dd};
+	size_t *big = NULL, bigcap = 0, *rfirst;
+	uint32_t *range, *recs;
+	size_t total = 0;
 
+	crm_par_for(dd->threads, dd->n, chunk, keys_slice, &kj);
 	dd->nslots = 0;
-	for (size_t i = 0; i < dd->n; i++) {
-		block_keys(dd, i, &ks);
-		dd->slots = crm_xgrow(dd->slots, &cap, dd->nslots + ks.n,
-				      sizeof(*dd->slots));
-		for (int k = 0; k < ks.n; k++)
-			dd->slots[dd->nslots++] =
-			    (struct slot){ks.k[k], (uint32_t)i};
+	for (size_t c = 0; c < nchunks; c++)
+		dd->nslots += kj.len[c];
+	free(dd->slots);
+	dd->slots =
+	    crm_xmalloc((dd->nslots ? dd->nslots : 1) * sizeof(*dd->slots));
+	for (size_t c = 0, at = 0; c < nchunks; c++) {
+		if (kj.len[c])
+			memcpy(dd->slots + at, kj.buf[c],
+			       kj.len[c] * sizeof(*dd->slots));
+		at += kj.len[c];
+		free(kj.buf[c]);
 	}
+	free(kj.buf);
+	free(kj.len);
 	radix_slots(dd->slots, dd->nslots);
+
+	/* the big blocks sorted */
 	for (size_t s = 0; s < dd->nslots; s = w) {
-		size_t len;
 		for (w = s + 1;
 		     w < dd->nslots && dd->slots[w].key == dd->slots[s].key;
 		     w++)
 			;
-		len = w - s;
-		if (len <= dd->max_block) {
-			for (size_t a = s; a < w; a++)
-				for (size_t b = a + 1; b < w; b++)
-					pair_add(&pairs, &np, &pcap,
-						 dd->slots[a].rec,
-						 dd->slots[b].rec);
-			continue;
+		if (w - s > dd->max_block) {
+			big =
+			    crm_xgrow(big, &bigcap, 2 * nbig + 2, sizeof(*big));
+			big[2 * nbig] = s;
+			big[2 * nbig + 1] = w;
+			nbig++;
 		}
-		qsort_r(dd->slots + s, len, sizeof(*dd->slots), by_sortkey,
-			dd->sortkey);
-		for (size_t a = s; a < w; a++)
-			for (size_t b = a + 1; b < w && b <= a + dd->window;
-			     b++)
-				pair_add(&pairs, &np, &pcap, dd->slots[a].rec,
-					 dd->slots[b].rec);
 	}
-	radix_u64(pairs, np);
+	crm_par_for(dd->threads, nbig, 16, sort_slice,
+		    &(struct sort_job){dd, big});
+	free(big);
+
+	/* each record's slots, as the ranges of slots it meets there: its
+	 * block, or its window in a big one */
+	rfirst = crm_xcalloc(dd->n + 2, sizeof(*rfirst));
+	range = crm_xmalloc((dd->nslots ? dd->nslots : 1) * 2 * sizeof(*range));
+	recs = crm_xmalloc((dd->nslots ? dd->nslots : 1) * sizeof(*recs));
+	for (size_t q = 0; q < dd->nslots; q++) {
+		rfirst[dd->slots[q].rec + 2]++;
+		recs[q] = dd->slots[q].rec;
+	}
+	for (size_t i = 2; i < dd->n + 2; i++)
+		rfirst[i] += rfirst[i - 1];
+	for (size_t s = 0; s < dd->nslots; s = w) {
+		for (w = s + 1;
+		     w < dd->nslots && dd->slots[w].key == dd->slots[s].key;
+		     w++)
+			;
+		for (size_t q = s; q < w; q++) {
+			size_t k = rfirst[dd->slots[q].rec + 1]++, lo = s,
+			       hi = w;
+			if (w - s > dd->max_block) {
+				if (q - s > dd->window)
+					lo = q - dd->window;
+				if (w - q > dd->window + 1)
+					hi = q + dd->window + 1;
+			}
+			range[2 * k] = (uint32_t)lo;
+			range[2 * k + 1] = (uint32_t)hi;
+		}
+	}
+	pj = (struct pairs_job){dd,
+				recs,
+				rfirst,
+				range,
+				chunk,
+				crm_xmalloc((dd->n + 1) * sizeof(size_t)),
+				crm_xcalloc(nchunks, sizeof(uint32_t *))};
+	crm_par_for(dd->threads, dd->n, chunk, pairs_slice, &pj);
+	for (size_t a = 0; a < dd->n; a++)
+		total += pj.count[a];
+	free(dd->pairs);
+	dd->pairs = crm_xmalloc((total ? total : 1) * sizeof(*dd->pairs));
 	dd->npairs = 0;
-	for (size_t i = 0; i < np; i++)
-		if (!i || pairs[i] != pairs[i - 1])
-			pairs[dd->npairs++] = pairs[i];
-	dd->pairs = pairs;
+	for (size_t c = 0; c < nchunks; c++) {
+		const uint32_t *b = pj.buf[c];
+		for (size_t a = c * chunk; a < dd->n && a < (c + 1) * chunk;
+		     a++)
+			for (size_t k = 0; k < pj.count[a]; k++)
+				dd->pairs[dd->npairs++] =
+				    (uint64_t)a << 32 | *b++;
+		free(pj.buf[c]);
+	}
+	free(pj.buf);
+	free(pj.count);
+	free(rfirst);
+	free(range);
+	free(recs);
 }
 
 /* -- the model --------------------------------------------------------- */
@@ -1339,14 +1476,14 @@ static void compare_slice(void *arg, unsigned w, size_t lo, size_t hi)
 		 * for its fields, then its values, a few pairs ahead */
 		if (p + 16 < hi) {
 			size_t j = (uint32_t)pairs[p + 16];
-			__builtin_prefetch(dd->v + j * dd->nf);
-			__builtin_prefetch(dd->x + j * dd->nf);
+			__builtin_prefetch(dd->v + row(dd, j));
+			__builtin_prefetch(dd->x + row(dd, j));
 		}
 		if (p + 8 < hi) {
 			size_t j = (uint32_t)pairs[p + 8];
 			for (size_t f = 0; f < dd->nf; f++)
 				__builtin_prefetch(dd->arena.s +
-						   dd->v[j * dd->nf + f]);
+						   dd->v[row(dd, j) + f]);
 		}
 		compare(dd, pairs[p] >> 32, (uint32_t)pairs[p], lv,
 			job->memos[w]);
