@@ -9,6 +9,7 @@
 #include "dedupe.h"
 #include "dedupe_import.h"
 #include "merge.h"
+#include "par.h"
 
 /* The default threshold: a pair is a match when the model says it is more
  * likely one than not. */
@@ -21,6 +22,7 @@ enum {
 	OPT_PAIRS,
 	OPT_CHECK,
 	OPT_FORCE,
+	OPT_THREADS,
 };
 
 #define THRESHOLD_OPT                                                          \
@@ -41,12 +43,22 @@ enum {
 		    0                                                          \
 	}
 
+#define THREADS_OPT                                                            \
+	{                                                                      \
+		"threads", OPT_THREADS, "N", 0,                                \
+		    "Compare pairs on N threads (default: $CRM_THREADS, "      \
+		    "else one per CPU, at most 8); the results do not "        \
+		    "depend on it",                                            \
+		    0                                                          \
+	}
+
 const struct argp_option crm_dedupe_stream_options[] = {
     {"id", OPT_ID, "FIELD", 0,
      "The input's id column (default: id, else the record number)", 0},
     THRESHOLD_OPT,
     RULE_OPT,
     {"check", OPT_CHECK, 0, 0, "Exit 1 when there are duplicates", 0},
+    THREADS_OPT,
     {0},
 };
 
@@ -58,12 +70,14 @@ const struct argp_option crm_dedupe_find_options[] = {
      "clusters",
      0},
     {"check", OPT_CHECK, 0, 0, "Exit 1 when there are duplicates", 0},
+    THREADS_OPT,
     {0},
 };
 
 const struct argp_option crm_dedupe_merge_options[] = {
     THRESHOLD_OPT,
     RULE_OPT,
+    THREADS_OPT,
     {0},
 };
 
@@ -107,6 +121,18 @@ error_t crm_dedupe_opts_parse(int key, char *arg, struct argp_state *state)
 	case OPT_FORCE:
 		o->force = true;
 		break;
+	case OPT_THREADS: {
+		long n;
+		errno = 0;
+		n = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || n < 1 || n > CRM_PAR_MAX)
+			argp_error(state,
+				   "--threads: expected a number 1-%d, got "
+				   "'%s'",
+				   CRM_PAR_MAX, arg);
+		o->threads = (unsigned)n;
+		break;
+	}
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -118,6 +144,7 @@ static struct crm_dedupe_opts run_opts(const struct crm_dedupe_cli *o)
 	struct crm_dedupe_opts r = {
 	    .threshold = o->threshold < 0 ? DEFAULT_THRESHOLD : o->threshold,
 	    .rule = o->rule,
+	    .threads = o->threads,
 	};
 	return r;
 }

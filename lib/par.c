@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "par.h"
@@ -43,8 +44,16 @@ static void *start(void *arg)
 
 unsigned crm_par_default(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *env = getenv("CRM_THREADS");
+	long n;
 
+	if (env && *env) {
+		char *end;
+		n = strtol(env, &end, 10);
+		if (!*end && n >= 1 && n <= CRM_PAR_MAX)
+			return (unsigned)n;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
 }
 

@@ -10,7 +10,9 @@
 /* The most threads crm_par_for starts. */
 #define CRM_PAR_MAX 16
 
-/* The default number of threads: online CPUs, at most 8. */
+/* The default number of threads: $CRM_THREADS when it is a number from 1
+ * to CRM_PAR_MAX (anything else is ignored), else the online CPUs, at
+ * most 8. */
 unsigned crm_par_default(void);
 
 /* Call fn(arg, worker, lo, hi) for consecutive slices [lo, hi) of [0, n)

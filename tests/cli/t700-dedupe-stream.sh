@@ -147,4 +147,29 @@ check "no output on a duplicate id" [ ! -s "$T/out" ]
 printf '[{"id":"7","name":"Ann Lee"},{"id":"7","name":"Bob Ray"}]' >"$T/dup.json"
 expect_code 65 crm-dedupe stream "$T/dup.json"
 err_has "dup.json:1: id: duplicate id '7'"
+
+# threads: the same output on 1, 2 and 3 threads, with enough records that
+# every phase splits its work (slices of 16384 records, of 16384 pairs)
+sh "$TOP/tests/bench/gen-persons.sh" 40000 >"$T/many.csv"
+expect_code_in 0 "$T/many.csv" crm-dedupe stream -q --id rec_id --threads 1
+cp "$T/out" "$T/one"
+check "1 thread: 40000 records, many in clusters" \
+	[ "$(awk -F, 'NR > 1 && $3 != ""' "$T/one" | wc -l)" -gt 4000 ]
+expect_code_in 0 "$T/many.csv" crm-dedupe stream -q --id rec_id --threads 2
+compare "$T/one" "$T/out" "2 threads: the same clusters and probabilities"
+CRM_THREADS=3 expect_code_in 0 "$T/many.csv" crm-dedupe stream -q --id rec_id
+compare "$T/one" "$T/out" "CRM_THREADS=3: the same"
+expect_code_in 0 "$T/many.csv" crm-dedupe stream -q --id rec_id --threads 16 \
+	--rule 'surname & date_of_birth~'
+cp "$T/out" "$T/rule16"
+expect_code_in 0 "$T/many.csv" crm-dedupe stream -q --id rec_id --threads 1 \
+	--rule 'surname & date_of_birth~'
+compare "$T/rule16" "$T/out" "a rule: the same on 16 threads as on 1"
+CRM_THREADS=lots expect_code_in 0 "$P" crm-dedupe stream -q --id rec_id
+check "CRM_THREADS not a number: ignored" [ -s "$T/out" ]
+expect_code_in 64 "$P" crm-dedupe stream --threads 0
+err_has "--threads: expected a number 1-16, got '0'"
+expect_code_in 64 "$P" crm-dedupe stream --threads 17
+expect_code_in 64 "$P" crm-dedupe stream --threads 2x
+err_has "--threads: expected a number 1-16, got '2x'"
 done_testing
