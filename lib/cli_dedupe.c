@@ -172,6 +172,8 @@ struct stream {
 	const char **vals;
 	const char *idcol;
 	bool have_id;
+	size_t count; /* records read */
+	unsigned threads;
 	struct crm_dedupe *dd;
 };
 
@@ -218,39 +220,54 @@ static int stream_setup(struct crm_cli *cli, struct stream *s,
 	return s->dd ? 0 : -1;
 }
 
+/* Records of one reader, added on another thread while the next ones
+ * are read (crm_dedupe_feed); the first error in input order wins. */
 static int stream_read(struct crm_cli *cli, struct stream *s,
 		       struct crm_reader *r, struct crm_rec *rec)
 {
+	struct crm_dedupe_feed *fd = NULL;
+	struct crm_err e;
 	int got;
 	char num[32];
+	long line;
 
 	while ((got = crm_reader_next(r, rec, &cli->err)) > 0) {
 		const char *id;
 
-		if (!s->dd && stream_setup(cli, s, rec, r) < 0)
-			return -1;
+		if (!s->dd && stream_setup(cli, s, rec, r) < 0) {
+			got = -1;
+			break;
+		}
+		if (!fd)
+			fd = crm_dedupe_feed_new(s->dd, s->threads);
 		for (size_t f = 0; f < s->names.n; f++)
 			s->vals[f] = crm_rec_get(rec, s->names.v[f]);
 		if (s->have_id) {
 			id = crm_rec_get(rec, s->idcol);
-			if (!id || !*id)
-				return crm_err_at(&cli->err, CRM_EX_DATAERR,
-						  crm_reader_name(r), rec->line,
-						  s->idcol, "missing id");
+			if (!id || !*id) {
+				got = crm_err_at(&cli->err, CRM_EX_DATAERR,
+						 crm_reader_name(r), rec->line,
+						 s->idcol, "missing id");
+				break;
+			}
 		} else {
-			snprintf(num, sizeof(num), "%zu",
-				 crm_dedupe_count(s->dd) + 1);
+			snprintf(num, sizeof(num), "%zu", s->count + 1);
 			id = num;
 		}
-		if (crm_dedupe_add(s->dd, id, s->vals, &cli->err) < 0) {
-			if (!strcmp(cli->err.field, "id"))
-				snprintf(cli->err.field, sizeof(cli->err.field),
-					 "%s", s->idcol);
-			snprintf(cli->err.file, sizeof(cli->err.file), "%s",
-				 crm_reader_name(r));
-			cli->err.line = rec->line;
-			return -1;
-		}
+		s->count++;
+		if (crm_dedupe_feed_add(fd, id, s->vals, rec->line) < 0)
+			break; /* crm_dedupe_feed_end says why */
+	}
+	crm_err_clear(&e);
+	if (fd && crm_dedupe_feed_end(fd, &e, &line) < 0) {
+		cli->err = e;
+		if (!strcmp(cli->err.field, "id"))
+			snprintf(cli->err.field, sizeof(cli->err.field), "%s",
+				 s->idcol);
+		snprintf(cli->err.file, sizeof(cli->err.file), "%s",
+			 crm_reader_name(r));
+		cli->err.line = line;
+		return -1;
 	}
 	return got;
 }
@@ -271,6 +288,7 @@ int crm_verb_dedupe_stream(struct crm_cli *cli)
 
 	crm_rec_init(&rec);
 	crm_rec_init(&out);
+	s.threads = o->threads;
 	if (crm_cli_readers(cli, &rs, &nr, &fps) < 0)
 		goto fail;
 	for (size_t i = 0; i < nr; i++)
@@ -557,8 +575,8 @@ int crm_verb_dedupe_find(struct crm_cli *cli)
 
 	if (!e)
 		return crm_cli_fail(cli);
-	dd = crm_dedupe_load(cli->db, e, &cli->where, cli->fields, &ids,
-			     &cli->err);
+	dd = crm_dedupe_load(cli->db, e, &cli->where, cli->fields, o->threads,
+			     &ids, &cli->err);
 	if (!dd || crm_dedupe_run(dd, &ro, &cli->err) < 0)
 		goto fail;
 	if (o->pairs) {
@@ -667,8 +685,8 @@ static int found_clusters(struct crm_cli *cli, const struct crm_entity *e,
 	struct crm_dedupe_cli *o = cli->opts;
 	struct crm_dedupe_opts ro = run_opts(o);
 	int64_t *ids = NULL;
-	struct crm_dedupe *dd = crm_dedupe_load(cli->db, e, &cli->where,
-						cli->fields, &ids, &cli->err);
+	struct crm_dedupe *dd = crm_dedupe_load(
+	    cli->db, e, &cli->where, cli->fields, o->threads, &ids, &cli->err);
 	size_t nm, *mm;
 
 	if (!dd || crm_dedupe_run(dd, &ro, &cli->err) < 0) {

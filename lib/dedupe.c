@@ -6,6 +6,8 @@
  * adjustment (names, text, postcodes, companies) are interned, each copy
  * preceded by its count, so equal values have equal offsets. */
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -624,6 +626,202 @@ long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 	dd->sortkey[i] = sk;
 	dd->n++;
 	return (long)i;
+}
+
+/* -- adding on another thread ------------------------------------------ */
+
+/* Records copied for the adding thread: ids and values, NUL-terminated,
+ * in text; per record 1 + nv offsets (the id's, then each value's,
+ * SIZE_MAX for NULL) and the caller's tag. */
+struct feed_batch {
+	struct crm_buf text;
+	size_t *off, offcap;
+	long *tag;
+	size_t n, tagcap;
+};
+
+#define FEED_BATCH 4096
+
+struct crm_dedupe_feed {
+	struct crm_dedupe *dd;
+	size_t nv; /* values per record */
+	bool threaded;
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct feed_batch b[2];
+	int fill;    /* the batch the caller fills */
+	bool busy;   /* the other one waits for or is being added */
+	bool stop;   /* no more batches */
+	bool failed; /* a record failed: the rest are not added */
+	long failtag;
+	struct crm_err err;
+	const char **vals;
+};
+
+/* Add b's records; false once one fails (err and failtag then say which:
+ * only this thread writes them, and the caller reads them after). */
+static bool feed_run(struct crm_dedupe_feed *fd, struct feed_batch *b)
+{
+	bool ok = true;
+
+	for (size_t r = 0; r < b->n && ok; r++) {
+		const size_t *o = b->off + r * (fd->nv + 1);
+		for (size_t v = 0; v < fd->nv; v++)
+			fd->vals[v] =
+			    o[v + 1] == SIZE_MAX ? NULL : b->text.s + o[v + 1];
+		if (crm_dedupe_add(fd->dd, b->text.s + o[0], fd->vals,
+				   &fd->err) < 0) {
+			ok = false;
+			fd->failtag = b->tag[r];
+		}
+	}
+	crm_buf_reset(&b->text);
+	b->n = 0;
+	return ok;
+}
+
+static void *feed_thread(void *arg)
+{
+	struct crm_dedupe_feed *fd = arg;
+	bool failed = false;
+
+	pthread_mutex_lock(&fd->mu);
+	for (;;) {
+		struct feed_batch *b;
+
+		while (!fd->busy && !fd->stop)
+			pthread_cond_wait(&fd->cv, &fd->mu);
+		if (!fd->busy)
+			break;
+		b = &fd->b[!fd->fill];
+		pthread_mutex_unlock(&fd->mu);
+		if (!failed) {
+			failed = !feed_run(fd, b);
+		} else {
+			crm_buf_reset(&b->text);
+			b->n = 0;
+		}
+		pthread_mutex_lock(&fd->mu);
+		fd->failed = failed;
+		fd->busy = false;
+		pthread_cond_broadcast(&fd->cv);
+	}
+	pthread_mutex_unlock(&fd->mu);
+	return NULL;
+}
+
+struct crm_dedupe_feed *crm_dedupe_feed_new(struct crm_dedupe *dd,
+					    unsigned threads)
+{
+	struct crm_dedupe_feed *fd = crm_xcalloc(1, sizeof(*fd));
+
+	fd->dd = dd;
+	fd->nv = dd->col[dd->nf - 1] + 1;
+	fd->vals = crm_xcalloc(fd->nv, sizeof(*fd->vals));
+	if ((threads ? threads : crm_par_default()) > 1) {
+		sigset_t all, old;
+
+		pthread_mutex_init(&fd->mu, NULL);
+		pthread_cond_init(&fd->cv, NULL);
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		fd->threaded =
+		    pthread_create(&fd->tid, NULL, feed_thread, fd) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!fd->threaded) {
+			pthread_mutex_destroy(&fd->mu);
+			pthread_cond_destroy(&fd->cv);
+		}
+	}
+	return fd;
+}
+
+/* Hand the filled batch to the thread, once it is done with the other. */
+static void feed_hand(struct crm_dedupe_feed *fd)
+{
+	pthread_mutex_lock(&fd->mu);
+	while (fd->busy)
+		pthread_cond_wait(&fd->cv, &fd->mu);
+	fd->fill = !fd->fill;
+	fd->busy = true;
+	pthread_cond_broadcast(&fd->cv);
+	pthread_mutex_unlock(&fd->mu);
+}
+
+static bool feed_failed(struct crm_dedupe_feed *fd)
+{
+	bool failed;
+
+	if (!fd->threaded)
+		return fd->failed;
+	pthread_mutex_lock(&fd->mu);
+	failed = fd->failed;
+	pthread_mutex_unlock(&fd->mu);
+	return failed;
+}
+
+int crm_dedupe_feed_add(struct crm_dedupe_feed *fd, const char *id,
+			const char *const *vals, long tag)
+{
+	struct feed_batch *b = &fd->b[fd->fill];
+	size_t *o;
+
+	if (feed_failed(fd))
+		return -1;
+	b->off = crm_xgrow(b->off, &b->offcap, (b->n + 1) * (fd->nv + 1),
+			   sizeof(*b->off));
+	b->tag = crm_xgrow(b->tag, &b->tagcap, b->n + 1, sizeof(*b->tag));
+	o = b->off + b->n * (fd->nv + 1);
+	o[0] = b->text.len;
+	crm_buf_adds(&b->text, id ? id : "");
+	crm_buf_addc(&b->text, '\0');
+	for (size_t v = 0; v < fd->nv; v++) {
+		o[v + 1] = vals[v] ? b->text.len : SIZE_MAX;
+		if (vals[v]) {
+			crm_buf_adds(&b->text, vals[v]);
+			crm_buf_addc(&b->text, '\0');
+		}
+	}
+	b->tag[b->n++] = tag;
+	if (!fd->threaded) {
+		fd->failed = !feed_run(fd, b);
+		return fd->failed ? -1 : 0;
+	}
+	if (b->n == FEED_BATCH)
+		feed_hand(fd);
+	return 0;
+}
+
+int crm_dedupe_feed_end(struct crm_dedupe_feed *fd, struct crm_err *err,
+			long *tag)
+{
+	int rc;
+
+	if (fd->threaded) {
+		if (fd->b[fd->fill].n)
+			feed_hand(fd);
+		pthread_mutex_lock(&fd->mu);
+		fd->stop = true;
+		pthread_cond_broadcast(&fd->cv);
+		pthread_mutex_unlock(&fd->mu);
+		pthread_join(fd->tid, NULL);
+		pthread_mutex_destroy(&fd->mu);
+		pthread_cond_destroy(&fd->cv);
+	}
+	rc = fd->failed ? -1 : 0;
+	if (fd->failed) {
+		*err = fd->err;
+		*tag = fd->failtag;
+	}
+	for (int k = 0; k < 2; k++) {
+		crm_buf_release(&fd->b[k].text);
+		free(fd->b[k].off);
+		free(fd->b[k].tag);
+	}
+	free(fd->vals);
+	free(fd);
+	return rc;
 }
 
 /* -- comparison -------------------------------------------------------- */

@@ -48,7 +48,7 @@ crm_dupcheck_new(struct crm_db *db, const struct crm_entity *e, int policy,
 	dc->report = report;
 	dc->report_arg = report_arg;
 	/* default fields: none ignored, so field f is value f */
-	dc->dd = crm_dedupe_load(db, e, NULL, NULL, &dc->ids, err);
+	dc->dd = crm_dedupe_load(db, e, NULL, NULL, 0, &dc->ids, err);
 	if (!dc->dd || crm_dedupe_run(dc->dd, &o, err) < 0) {
 		crm_dupcheck_free(dc);
 		return NULL;

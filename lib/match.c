@@ -411,7 +411,16 @@ long crm_match_date_parse(const char *s)
 
 	if (!s)
 		return 0;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) == 3 && len == 10)
+#define D(k) (s[k] >= '0' && s[k] <= '9')
+	if (D(0) && D(1) && D(2) && D(3) && s[4] == '-' && D(5) && D(6) &&
+	    s[7] == '-' && D(8) && D(9)) {
+		/* YYYY-MM-DD, the usual form: what sscanf below reads */
+		y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+		    (s[2] - '0') * 10 + (s[3] - '0');
+		m = (s[5] - '0') * 10 + (s[6] - '0');
+		d = (s[8] - '0') * 10 + (s[9] - '0');
+	} else if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) == 3 &&
+		   len == 10)
 		;
 	else if (strlen(s) == 8 && strspn(s, "0123456789") == 8)
 		y = atoi(s) / 10000, m = atoi(s) / 100 % 100, d = atoi(s) % 100;
@@ -420,6 +429,7 @@ long crm_match_date_parse(const char *s)
 		;
 	else
 		return 0;
+#undef D
 	if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1)
 		return 0;
 	return (long)y * 10000 + m * 100 + d;

@@ -172,4 +172,24 @@ err_has "--threads: expected a number 1-16, got '0'"
 expect_code_in 64 "$P" crm-dedupe stream --threads 17
 expect_code_in 64 "$P" crm-dedupe stream --threads 2x
 err_has "--threads: expected a number 1-16, got '2x'"
+
+# records are added on another thread while the next are read: the first
+# error in input order is the one reported, however far the reading got
+printf 'rec_id,given_name,surname\nq1,Ann,Lee\nq2,Bob,Ray\nq1,Ann,Lee\n,Cy,Day\n' \
+	>"$T/dup2.csv"
+expect_code_in 65 "$T/dup2.csv" crm-dedupe stream --id rec_id
+err_has "crm-dedupe:<stdin>:4: rec_id: duplicate id 'q1'"
+check "one error, not the missing id after it" [ "$(wc -l <"$T/err")" -eq 1 ]
+awk -F, 'NR == 1 || NR <= 9001' "$T/many.csv" >"$T/late.csv"
+awk -F, 'NR == 2 { print; exit }' "$T/many.csv" >>"$T/late.csv"
+printf 'x,"unterminated\n' >>"$T/late.csv"
+expect_code_in 65 "$T/late.csv" crm-dedupe stream --id rec_id --threads 2
+err_has "crm-dedupe:<stdin>:9002: rec_id: duplicate id '1' (the same as record 1's)"
+check "a later bad line goes unreported" [ "$(wc -l <"$T/err")" -eq 1 ]
+expect_code_in 65 "$T/late.csv" crm-dedupe stream --id rec_id --threads 1
+err_has "crm-dedupe:<stdin>:9002: rec_id: duplicate id '1' (the same as record 1's)"
+head -9001 "$T/many.csv" >"$T/late2.csv"
+printf 'x,"unterminated\n' >>"$T/late2.csv"
+expect_code_in 65 "$T/late2.csv" crm-dedupe stream --id rec_id
+err_has "crm-dedupe:<stdin>:9002:"
 done_testing

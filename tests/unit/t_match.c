@@ -109,6 +109,25 @@ static int ref_date(long a, long b)
 	return a / 10000 == b / 10000 ? 1 : 0;
 }
 
+static long ref_date_parse(const char *s)
+{
+	int y, m, d, len = 0;
+	char sep;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) == 3 && len == 10)
+		;
+	else if (strlen(s) == 8 && strspn(s, "0123456789") == 8)
+		y = atoi(s) / 10000, m = atoi(s) / 100 % 100, d = atoi(s) % 100;
+	else if (sscanf(s, "%2d%c%2d%*c%4d%n", &d, &sep, &m, &y, &len) == 4 &&
+		 (sep == '/' || sep == '.') && s[len] == '\0' && y >= 1000)
+		;
+	else
+		return 0;
+	if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1)
+		return 0;
+	return (long)y * 10000 + m * 100 + d;
+}
+
 static unsigned long long seed = 88172645463325252ULL;
 
 static unsigned rnd(unsigned n)
@@ -192,6 +211,23 @@ static void fast_forms(void)
 	CHECK(!dl_bad && near > 1000,
 	      "damerau near equals the capped distance (200000 pairs)");
 	CHECK(!date_bad, "date agreement equals the printed-digit form");
+	date_bad = 0;
+	for (int k = 0; k < 200000; k++) {
+		static const char pick[] = "0123456789-/.+ T";
+		static const char *const tail[] = {"", "T10:00Z", " ", "1"};
+		char d[32];
+		int n = (int)rnd(14);
+		/* mostly dates, with a character or two changed */
+		snprintf(d, sizeof(d), "%04u-%02u-%02u%s", rnd(10000), rnd(14),
+			 rnd(33), tail[rnd(4)]);
+		for (unsigned e = rnd(3); e-- > 0;)
+			d[rnd(10)] = pick[rnd(sizeof(pick) - 1)];
+		if (rnd(4) == 0)
+			d[n < 10 ? n : 10] = '\0';
+		if (crm_match_date_parse(d) != ref_date_parse(d) && !date_bad++)
+			printf("#   date parse '%s'\n", d);
+	}
+	CHECK(!date_bad, "date parse: YYYY-MM-DD read as sscanf reads it");
 }
 
 static void jw_is(const char *a, const char *b, double want)
