@@ -49,20 +49,40 @@ static int decode(const char *s, uint32_t *cp)
 struct chars {
 	const unsigned char *x, *y;
 	int nx, ny;
+	uint64_t sx, sy; /* the characters of each (see bit) */
 	unsigned char bx[MAXCP], by[MAXCP];
 };
 
-/* The length of s when its first MAXCP characters are ASCII, else -1. */
-static int ascii_len(const char *s)
+/* A character's bit in a set of 64: codes folded so that lower-case
+ * letters, digits and space get bits of their own; two characters that
+ * share one only make the sets look closer than they are. */
+#define BIT(c) (1ULL << ((((c)&63) ^ ((~(c)&64) >> 1)) & 63))
+#define BIT4(c) BIT(c), BIT(c + 1), BIT(c + 2), BIT(c + 3)
+#define BIT16(c) BIT4(c), BIT4(c + 4), BIT4(c + 8), BIT4(c + 12)
+static const uint64_t bits[128] = {
+    BIT16(0),  BIT16(16), BIT16(32), BIT16(48),
+    BIT16(64), BIT16(80), BIT16(96), BIT16(112),
+};
+
+static uint64_t bit(unsigned c)
+{
+	return bits[c & 127];
+}
+
+/* The length of s and the set of its characters when its first MAXCP
+ * characters are ASCII, else -1. */
+static int ascii_scan(const char *s, uint64_t *set)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	uint64_t b = 0;
 	int n = 0;
 
-	while (n < MAXCP && p[n]) {
+	for (; n < MAXCP && p[n]; n++) {
 		if (p[n] & 0x80)
 			return -1;
-		n++;
+		b |= bit(p[n]);
 	}
+	*set = b;
 	return n;
 }
 
@@ -80,8 +100,8 @@ static void chars_of(const char *a, const char *b, struct chars *c)
 	uint32_t x[MAXCP], y[MAXCP], seen[2 * MAXCP];
 	int nseen = 0;
 
-	c->nx = ascii_len(a);
-	c->ny = ascii_len(b);
+	c->nx = ascii_scan(a, &c->sx);
+	c->ny = c->nx >= 0 ? ascii_scan(b, &c->sy) : -1;
 	if (c->nx >= 0 && c->ny >= 0) {
 		c->x = (const unsigned char *)a;
 		c->y = (const unsigned char *)b;
@@ -89,12 +109,36 @@ static void chars_of(const char *a, const char *b, struct chars *c)
 	}
 	c->nx = decode(a, x);
 	c->ny = decode(b, y);
-	for (int i = 0; i < c->nx; i++)
+	c->sx = c->sy = 0;
+	for (int i = 0; i < c->nx; i++) {
 		c->bx[i] = (unsigned char)code_of(x[i], seen, &nseen);
-	for (int j = 0; j < c->ny; j++)
+		c->sx |= bit(c->bx[i]);
+	}
+	for (int j = 0; j < c->ny; j++) {
 		c->by[j] = (unsigned char)code_of(y[j], seen, &nseen);
+		c->sy |= bit(c->by[j]);
+	}
 	c->x = c->bx;
 	c->y = c->by;
+}
+
+/* The bits set in v (no popcnt instruction in the baseline x86-64). */
+static int ones(uint64_t v)
+{
+	v -= v >> 1 & 0x5555555555555555ULL;
+	v = (v & 0x3333333333333333ULL) + (v >> 2 & 0x3333333333333333ULL);
+	v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (int)(v * 0x0101010101010101ULL >> 56);
+}
+
+/* How many characters of x (n) may be in set. */
+static int in_set(const unsigned char *x, int n, uint64_t set)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		k += (set & bit(x[i])) != 0;
+	return k;
 }
 
 /* Bits lo to hi - 1 (0 <= lo, hi <= 64). */
@@ -111,24 +155,20 @@ static uint64_t bit_range(int lo, int hi)
 static int jaro_match(const struct chars *c, int win, uint64_t *mx,
 		      uint64_t *my)
 {
-	uint64_t at[128], seen[2] = {0, 0};
+	uint64_t at[128];
 	int m = 0;
 
 	*mx = *my = 0;
-	for (int j = 0; j < c->ny; j++) {
-		unsigned k = c->y[j];
-		if (!(seen[k >> 6] >> (k & 63) & 1)) {
-			seen[k >> 6] |= 1ULL << (k & 63);
-			at[k] = 0;
-		}
-		at[k] |= 1ULL << j;
-	}
+	for (int i = 0; i < c->nx; i++)
+		at[c->x[i]] = 0;
+	for (int j = 0; j < c->ny; j++)
+		at[c->y[j]] = 0;
+	for (int j = 0; j < c->ny; j++)
+		at[c->y[j]] |= 1ULL << j;
 	for (int i = 0; i < c->nx; i++) {
 		unsigned k = c->x[i];
 		uint64_t avail;
 
-		if (!(seen[k >> 6] >> (k & 63) & 1))
-			continue;
 		avail = at[k] & ~*my &
 			bit_range(i - win > 0 ? i - win : 0,
 				  i + win + 1 < c->ny ? i + win + 1 : c->ny);
@@ -139,6 +179,18 @@ static int jaro_match(const struct chars *c, int win, uint64_t *mx,
 		}
 	}
 	return m;
+}
+
+/* Whether Jaro-Winkler stays below min with at most most matches (and no
+ * transposition): jaro <= n / d, jw = jaro + p (1 - jaro), compared
+ * without dividing. */
+static bool below(int nx, int ny, int most, int prefix, double min)
+{
+	double d = 3.0 * nx * ny,
+	       n = (double)most * (nx + ny) + (double)nx * ny;
+	double p = prefix * 0.1;
+
+	return n * (1 - p) + p * d < (min - 1e-9) * d;
 }
 
 double crm_match_jaro_winkler(const char *a, const char *b)
@@ -164,25 +216,19 @@ double crm_match_jaro_winkler_min(const char *a, const char *b, double min)
 	       c.x[prefix] == c.y[prefix])
 		prefix++;
 	if (min > 0) {
-		/* each match pairs two equal characters: at most as many
-		 * as they have in common, and jaro grows with the matches;
-		 * most pairs of unlike values stop here */
-		unsigned char cnt[128] = {0};
-		int common = 0;
+		/* a match pairs two equal characters: at least one place of x
+		 * per character of x not in y is unmatched (and of y), and
+		 * at most the characters of x found in y match (and of y);
+		 * jaro grows with the matches, and most pairs of unlike
+		 * values stop here */
+		int k = nx - ones(c.sx & ~c.sy), l = ny - ones(c.sy & ~c.sx);
 
-		for (int j = 0; j < ny; j++)
-			cnt[c.y[j]]++;
-		for (int i = 0; i < nx; i++)
-			if (cnt[c.x[i]]) {
-				cnt[c.x[i]]--;
-				common++;
-			}
-		jaro = common
-			   ? ((double)common / nx + (double)common / ny + 1) / 3
-			   : 0;
-		jaro += prefix * 0.1 * (1 - jaro);
-		if (jaro < min - 1e-9)
-			return jaro;
+		if (below(nx, ny, k < l ? k : l, prefix, min))
+			return 0;
+		k = in_set(c.x, nx, c.sy);
+		l = in_set(c.y, ny, c.sx);
+		if (below(nx, ny, k < l ? k : l, prefix, min))
+			return 0;
 	}
 	win = (nx > ny ? nx : ny) / 2 - 1;
 	if (win < 0)
