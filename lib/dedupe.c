@@ -133,6 +133,10 @@ struct intern {
 	uint32_t off, hash;
 };
 
+/* Records are numbered in 32 bits, and so are their blocking keys (at
+ * most 16 a record). */
+#define CRM_DD_MAXRECORDS (1UL << 28)
+
 struct slot { /* a block key: its hash and the record */
 	uint64_t key;
 	uint32_t rec;
@@ -549,6 +553,10 @@ long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 	size_t i = dd->n, base;
 	uint64_t sk = 0;
 
+	if (dd->n == CRM_DD_MAXRECORDS)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "too many records to dedupe (at most %lu)",
+				   (unsigned long)CRM_DD_MAXRECORDS);
 	if (dd->n == dd->cap) {
 		size_t cap = dd->cap ? dd->cap * 2 : 1024;
 		dd->id = crm_xrealloc(dd->id, cap * sizeof(*dd->id));
@@ -1449,7 +1457,8 @@ static void sort_slice(void *arg, unsigned w, size_t lo, size_t hi)
 /* Candidate pairs record by record: the partners of record a are the
  * later records sharing one of its blocks (in a big block, within window
  * places of it), sorted and unique; so the pairs come out in order with
- * no global sort. First counted (off[a]), then written at the offsets. */
+ * no global sort. Each slice of records keeps its partners, joined in
+ * slice order after. */
 struct pairs_job {
 	const struct crm_dedupe *dd;
 	const uint32_t *recs;  /* the slots' records, in slot order */

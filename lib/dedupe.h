@@ -56,8 +56,8 @@ void crm_dedupe_free(struct crm_dedupe *dd);
 /* Add a record: id (copied; any text) and one value per field given to
  * crm_dedupe_new (ignored ones included), in that order, NULL for
  * missing. Returns its index, or -1 with err (CRM_EX_DATAERR): a value
- * that is not UTF-8 (err->field names the field), or an id given before
- * (err->field is "id"). */
+ * that is not UTF-8 (err->field names the field), an id given before
+ * (err->field is "id"), or more than 2^28 records. */
 long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 		    const char *const *vals, struct crm_err *err);
 
