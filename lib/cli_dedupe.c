@@ -9,6 +9,7 @@
 #include "dedupe.h"
 #include "dedupe_import.h"
 #include "merge.h"
+#include "par.h"
 
 /* The default threshold: a pair is a match when the model says it is more
  * likely one than not. */
@@ -21,6 +22,7 @@ enum {
 	OPT_PAIRS,
 	OPT_CHECK,
 	OPT_FORCE,
+	OPT_THREADS,
 };
 
 #define THRESHOLD_OPT                                                          \
@@ -41,12 +43,22 @@ enum {
 		    0                                                          \
 	}
 
+#define THREADS_OPT                                                            \
+	{                                                                      \
+		"threads", OPT_THREADS, "N", 0,                                \
+		    "Compare pairs on N threads (default: $CRM_THREADS, "      \
+		    "else one per CPU, at most 8); the results do not "        \
+		    "depend on it",                                            \
+		    0                                                          \
+	}
+
 const struct argp_option crm_dedupe_stream_options[] = {
     {"id", OPT_ID, "FIELD", 0,
      "The input's id column (default: id, else the record number)", 0},
     THRESHOLD_OPT,
     RULE_OPT,
     {"check", OPT_CHECK, 0, 0, "Exit 1 when there are duplicates", 0},
+    THREADS_OPT,
     {0},
 };
 
@@ -58,12 +70,14 @@ const struct argp_option crm_dedupe_find_options[] = {
      "clusters",
      0},
     {"check", OPT_CHECK, 0, 0, "Exit 1 when there are duplicates", 0},
+    THREADS_OPT,
     {0},
 };
 
 const struct argp_option crm_dedupe_merge_options[] = {
     THRESHOLD_OPT,
     RULE_OPT,
+    THREADS_OPT,
     {0},
 };
 
@@ -107,6 +121,18 @@ error_t crm_dedupe_opts_parse(int key, char *arg, struct argp_state *state)
 	case OPT_FORCE:
 		o->force = true;
 		break;
+	case OPT_THREADS: {
+		long n;
+		errno = 0;
+		n = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || n < 1 || n > CRM_PAR_MAX)
+			argp_error(state,
+				   "--threads: expected a number 1-%d, got "
+				   "'%s'",
+				   CRM_PAR_MAX, arg);
+		o->threads = (unsigned)n;
+		break;
+	}
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -118,6 +144,7 @@ static struct crm_dedupe_opts run_opts(const struct crm_dedupe_cli *o)
 	struct crm_dedupe_opts r = {
 	    .threshold = o->threshold < 0 ? DEFAULT_THRESHOLD : o->threshold,
 	    .rule = o->rule,
+	    .threads = o->threads,
 	};
 	return r;
 }
@@ -145,6 +172,8 @@ struct stream {
 	const char **vals;
 	const char *idcol;
 	bool have_id;
+	size_t count; /* records read */
+	unsigned threads;
 	struct crm_dedupe *dd;
 };
 
@@ -191,39 +220,54 @@ static int stream_setup(struct crm_cli *cli, struct stream *s,
 	return s->dd ? 0 : -1;
 }
 
+/* Records of one reader, added on another thread while the next ones
+ * are read (crm_dedupe_feed); the first error in input order wins. */
 static int stream_read(struct crm_cli *cli, struct stream *s,
 		       struct crm_reader *r, struct crm_rec *rec)
 {
+	struct crm_dedupe_feed *fd = NULL;
+	struct crm_err e;
 	int got;
 	char num[32];
+	long line;
 
 	while ((got = crm_reader_next(r, rec, &cli->err)) > 0) {
 		const char *id;
 
-		if (!s->dd && stream_setup(cli, s, rec, r) < 0)
-			return -1;
+		if (!s->dd && stream_setup(cli, s, rec, r) < 0) {
+			got = -1;
+			break;
+		}
+		if (!fd)
+			fd = crm_dedupe_feed_new(s->dd, s->threads);
 		for (size_t f = 0; f < s->names.n; f++)
 			s->vals[f] = crm_rec_get(rec, s->names.v[f]);
 		if (s->have_id) {
 			id = crm_rec_get(rec, s->idcol);
-			if (!id || !*id)
-				return crm_err_at(&cli->err, CRM_EX_DATAERR,
-						  crm_reader_name(r), rec->line,
-						  s->idcol, "missing id");
+			if (!id || !*id) {
+				got = crm_err_at(&cli->err, CRM_EX_DATAERR,
+						 crm_reader_name(r), rec->line,
+						 s->idcol, "missing id");
+				break;
+			}
 		} else {
-			snprintf(num, sizeof(num), "%zu",
-				 crm_dedupe_count(s->dd) + 1);
+			snprintf(num, sizeof(num), "%zu", s->count + 1);
 			id = num;
 		}
-		if (crm_dedupe_add(s->dd, id, s->vals, &cli->err) < 0) {
-			if (!strcmp(cli->err.field, "id"))
-				snprintf(cli->err.field, sizeof(cli->err.field),
-					 "%s", s->idcol);
-			snprintf(cli->err.file, sizeof(cli->err.file), "%s",
-				 crm_reader_name(r));
-			cli->err.line = rec->line;
-			return -1;
-		}
+		s->count++;
+		if (crm_dedupe_feed_add(fd, id, s->vals, rec->line) < 0)
+			break; /* crm_dedupe_feed_end says why */
+	}
+	crm_err_clear(&e);
+	if (fd && crm_dedupe_feed_end(fd, &e, &line) < 0) {
+		cli->err = e;
+		if (!strcmp(cli->err.field, "id"))
+			snprintf(cli->err.field, sizeof(cli->err.field), "%s",
+				 s->idcol);
+		snprintf(cli->err.file, sizeof(cli->err.file), "%s",
+			 crm_reader_name(r));
+		cli->err.line = line;
+		return -1;
 	}
 	return got;
 }
@@ -244,6 +288,7 @@ int crm_verb_dedupe_stream(struct crm_cli *cli)
 
 	crm_rec_init(&rec);
 	crm_rec_init(&out);
+	s.threads = o->threads;
 	if (crm_cli_readers(cli, &rs, &nr, &fps) < 0)
 		goto fail;
 	for (size_t i = 0; i < nr; i++)
@@ -530,8 +575,8 @@ int crm_verb_dedupe_find(struct crm_cli *cli)
 
 	if (!e)
 		return crm_cli_fail(cli);
-	dd = crm_dedupe_load(cli->db, e, &cli->where, cli->fields, &ids,
-			     &cli->err);
+	dd = crm_dedupe_load(cli->db, e, &cli->where, cli->fields, o->threads,
+			     &ids, &cli->err);
 	if (!dd || crm_dedupe_run(dd, &ro, &cli->err) < 0)
 		goto fail;
 	if (o->pairs) {
@@ -640,8 +685,8 @@ static int found_clusters(struct crm_cli *cli, const struct crm_entity *e,
 	struct crm_dedupe_cli *o = cli->opts;
 	struct crm_dedupe_opts ro = run_opts(o);
 	int64_t *ids = NULL;
-	struct crm_dedupe *dd = crm_dedupe_load(cli->db, e, &cli->where,
-						cli->fields, &ids, &cli->err);
+	struct crm_dedupe *dd = crm_dedupe_load(
+	    cli->db, e, &cli->where, cli->fields, o->threads, &ids, &cli->err);
 	size_t nm, *mm;
 
 	if (!dd || crm_dedupe_run(dd, &ro, &cli->err) < 0) {

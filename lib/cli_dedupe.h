@@ -12,6 +12,7 @@ struct crm_dedupe_cli {
 	double threshold; /* 0-1 */
 	const char *rule;
 	const char *id;
+	unsigned threads; /* 0: crm_par_default */
 	bool pairs, check, force;
 };
 

@@ -6,6 +6,8 @@
  * adjustment (names, text, postcodes, companies) are interned, each copy
  * preceded by its count, so equal values have equal offsets. */
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "dedupe.h"
 #include "match.h"
 #include "normalize.h"
+#include "par.h"
 
 static const char *const type_names[CRM_DD_NTYPES] = {
     "ignore",	"first_name", "last_name", "name", "email",  "phone",  "date",
@@ -130,6 +133,10 @@ struct intern {
 	uint32_t off, hash;
 };
 
+/* Records are numbered in 32 bits, and so are their blocking keys (at
+ * most 16 a record). */
+#define CRM_DD_MAXRECORDS (1UL << 28)
+
 struct slot { /* a block key: its hash and the record */
 	uint64_t key;
 	uint32_t rec;
@@ -154,8 +161,10 @@ struct crm_dedupe {
 	double tfu[CRM_DD_MAXFIELDS];
 
 	size_t n, cap;
-	uint32_t *id;	   /* per record: offset of its id */
-	uint32_t *v, *x;   /* per record and field: value, secondary value */
+	uint32_t *id; /* per record: offset of its id */
+	/* per record and field: value, secondary value (x is v + nf, the
+	 * rows of both 2 * nf apart) */
+	uint32_t *v, *x;
 	uint64_t *sortkey; /* per record: order inside a big block */
 	struct crm_buf arena;
 	struct intern *tab;
@@ -177,6 +186,7 @@ struct crm_dedupe {
 	struct slot *slots;
 	size_t nslots;
 	unsigned max_block, window;
+	unsigned threads; /* 0: crm_par_default */
 
 	/* pairs and results */
 	uint64_t *pairs;
@@ -209,6 +219,12 @@ static uint64_t mix64(uint64_t h)
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
 	return h;
+}
+
+/* Where record i's values start in v (and its secondary values in x). */
+static size_t row(const struct crm_dedupe *dd, size_t i)
+{
+	return i * 2 * dd->nf;
 }
 
 static const char *str(const struct crm_dedupe *dd, uint32_t off)
@@ -382,7 +398,6 @@ void crm_dedupe_free(struct crm_dedupe *dd)
 	free(dd->names);
 	free(dd->id);
 	free(dd->v);
-	free(dd->x);
 	free(dd->sortkey);
 	crm_buf_release(&dd->arena);
 	crm_buf_release(&dd->tmp);
@@ -538,16 +553,22 @@ long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 	size_t i = dd->n, base;
 	uint64_t sk = 0;
 
+	if (dd->n == CRM_DD_MAXRECORDS)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "too many records to dedupe (at most %lu)",
+				   (unsigned long)CRM_DD_MAXRECORDS);
 	if (dd->n == dd->cap) {
 		size_t cap = dd->cap ? dd->cap * 2 : 1024;
 		dd->id = crm_xrealloc(dd->id, cap * sizeof(*dd->id));
-		dd->v = crm_xrealloc(dd->v, cap * dd->nf * sizeof(*dd->v));
-		dd->x = crm_xrealloc(dd->x, cap * dd->nf * sizeof(*dd->x));
+		/* a record's values and secondary values side by side: a
+		 * pair's comparison reads one place per record */
+		dd->v = crm_xrealloc(dd->v, cap * 2 * dd->nf * sizeof(*dd->v));
+		dd->x = dd->v + dd->nf;
 		dd->sortkey =
 		    crm_xrealloc(dd->sortkey, cap * sizeof(*dd->sortkey));
 		dd->cap = cap;
 	}
-	base = i * dd->nf;
+	base = row(dd, i);
 	if (append(dd, id ? id : "", id ? strlen(id) : 0, &dd->id[i], err) <
 		0 ||
 	    id_unique(dd, id ? id : "", err) < 0)
@@ -584,6 +605,16 @@ long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 				return -1;
 		} else if (t == CRM_DD_DATE) {
 			*x = (uint32_t)crm_match_date_parse(str(dd, *v));
+		} else if (t == CRM_DD_ADDRESS) {
+			/* without its spaces, for "135vigo avenue" (level):
+			 * made once here rather than for every pair */
+			const char *p = str(dd, *v);
+			crm_buf_reset(&dd->tmp);
+			for (; *p && dd->tmp.len + 1 < 256; p++)
+				if (*p != ' ')
+					crm_buf_addc(&dd->tmp, *p);
+			if (append(dd, dd->tmp.s, dd->tmp.len, x, err) < 0)
+				return -1;
 		}
 	}
 	/* order inside big blocks (which share a last name or a date): by
@@ -605,6 +636,202 @@ long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 	return (long)i;
 }
 
+/* -- adding on another thread ------------------------------------------ */
+
+/* Records copied for the adding thread: ids and values, NUL-terminated,
+ * in text; per record 1 + nv offsets (the id's, then each value's,
+ * SIZE_MAX for NULL) and the caller's tag. */
+struct feed_batch {
+	struct crm_buf text;
+	size_t *off, offcap;
+	long *tag;
+	size_t n, tagcap;
+};
+
+#define FEED_BATCH 4096
+
+struct crm_dedupe_feed {
+	struct crm_dedupe *dd;
+	size_t nv; /* values per record */
+	bool threaded;
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct feed_batch b[2];
+	int fill;    /* the batch the caller fills */
+	bool busy;   /* the other one waits for or is being added */
+	bool stop;   /* no more batches */
+	bool failed; /* a record failed: the rest are not added */
+	long failtag;
+	struct crm_err err;
+	const char **vals;
+};
+
+/* Add b's records; false once one fails (err and failtag then say which:
+ * only this thread writes them, and the caller reads them after). */
+static bool feed_run(struct crm_dedupe_feed *fd, struct feed_batch *b)
+{
+	bool ok = true;
+
+	for (size_t r = 0; r < b->n && ok; r++) {
+		const size_t *o = b->off + r * (fd->nv + 1);
+		for (size_t v = 0; v < fd->nv; v++)
+			fd->vals[v] =
+			    o[v + 1] == SIZE_MAX ? NULL : b->text.s + o[v + 1];
+		if (crm_dedupe_add(fd->dd, b->text.s + o[0], fd->vals,
+				   &fd->err) < 0) {
+			ok = false;
+			fd->failtag = b->tag[r];
+		}
+	}
+	crm_buf_reset(&b->text);
+	b->n = 0;
+	return ok;
+}
+
+static void *feed_thread(void *arg)
+{
+	struct crm_dedupe_feed *fd = arg;
+	bool failed = false;
+
+	pthread_mutex_lock(&fd->mu);
+	for (;;) {
+		struct feed_batch *b;
+
+		while (!fd->busy && !fd->stop)
+			pthread_cond_wait(&fd->cv, &fd->mu);
+		if (!fd->busy)
+			break;
+		b = &fd->b[!fd->fill];
+		pthread_mutex_unlock(&fd->mu);
+		if (!failed) {
+			failed = !feed_run(fd, b);
+		} else {
+			crm_buf_reset(&b->text);
+			b->n = 0;
+		}
+		pthread_mutex_lock(&fd->mu);
+		fd->failed = failed;
+		fd->busy = false;
+		pthread_cond_broadcast(&fd->cv);
+	}
+	pthread_mutex_unlock(&fd->mu);
+	return NULL;
+}
+
+struct crm_dedupe_feed *crm_dedupe_feed_new(struct crm_dedupe *dd,
+					    unsigned threads)
+{
+	struct crm_dedupe_feed *fd = crm_xcalloc(1, sizeof(*fd));
+
+	fd->dd = dd;
+	fd->nv = dd->col[dd->nf - 1] + 1;
+	fd->vals = crm_xcalloc(fd->nv, sizeof(*fd->vals));
+	if ((threads ? threads : crm_par_default()) > 1) {
+		sigset_t all, old;
+
+		pthread_mutex_init(&fd->mu, NULL);
+		pthread_cond_init(&fd->cv, NULL);
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		fd->threaded =
+		    pthread_create(&fd->tid, NULL, feed_thread, fd) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!fd->threaded) {
+			pthread_mutex_destroy(&fd->mu);
+			pthread_cond_destroy(&fd->cv);
+		}
+	}
+	return fd;
+}
+
+/* Hand the filled batch to the thread, once it is done with the other. */
+static void feed_hand(struct crm_dedupe_feed *fd)
+{
+	pthread_mutex_lock(&fd->mu);
+	while (fd->busy)
+		pthread_cond_wait(&fd->cv, &fd->mu);
+	fd->fill = !fd->fill;
+	fd->busy = true;
+	pthread_cond_broadcast(&fd->cv);
+	pthread_mutex_unlock(&fd->mu);
+}
+
+static bool feed_failed(struct crm_dedupe_feed *fd)
+{
+	bool failed;
+
+	if (!fd->threaded)
+		return fd->failed;
+	pthread_mutex_lock(&fd->mu);
+	failed = fd->failed;
+	pthread_mutex_unlock(&fd->mu);
+	return failed;
+}
+
+int crm_dedupe_feed_add(struct crm_dedupe_feed *fd, const char *id,
+			const char *const *vals, long tag)
+{
+	struct feed_batch *b = &fd->b[fd->fill];
+	size_t *o;
+
+	if (feed_failed(fd))
+		return -1;
+	b->off = crm_xgrow(b->off, &b->offcap, (b->n + 1) * (fd->nv + 1),
+			   sizeof(*b->off));
+	b->tag = crm_xgrow(b->tag, &b->tagcap, b->n + 1, sizeof(*b->tag));
+	o = b->off + b->n * (fd->nv + 1);
+	o[0] = b->text.len;
+	crm_buf_adds(&b->text, id ? id : "");
+	crm_buf_addc(&b->text, '\0');
+	for (size_t v = 0; v < fd->nv; v++) {
+		o[v + 1] = vals[v] ? b->text.len : SIZE_MAX;
+		if (vals[v]) {
+			crm_buf_adds(&b->text, vals[v]);
+			crm_buf_addc(&b->text, '\0');
+		}
+	}
+	b->tag[b->n++] = tag;
+	if (!fd->threaded) {
+		fd->failed = !feed_run(fd, b);
+		return fd->failed ? -1 : 0;
+	}
+	if (b->n == FEED_BATCH)
+		feed_hand(fd);
+	return 0;
+}
+
+int crm_dedupe_feed_end(struct crm_dedupe_feed *fd, struct crm_err *err,
+			long *tag)
+{
+	int rc;
+
+	if (fd->threaded) {
+		if (fd->b[fd->fill].n)
+			feed_hand(fd);
+		pthread_mutex_lock(&fd->mu);
+		fd->stop = true;
+		pthread_cond_broadcast(&fd->cv);
+		pthread_mutex_unlock(&fd->mu);
+		pthread_join(fd->tid, NULL);
+		pthread_mutex_destroy(&fd->mu);
+		pthread_cond_destroy(&fd->cv);
+	}
+	rc = fd->failed ? -1 : 0;
+	if (fd->failed) {
+		*err = fd->err;
+		*tag = fd->failtag;
+	}
+	for (int k = 0; k < 2; k++) {
+		crm_buf_release(&fd->b[k].text);
+		free(fd->b[k].off);
+		free(fd->b[k].tag);
+	}
+	free(fd->vals);
+	free(fd);
+	return rc;
+}
+
 /* -- comparison -------------------------------------------------------- */
 
 static int name_level(const struct crm_dedupe *dd, uint32_t a, uint32_t b,
@@ -622,7 +849,8 @@ static int name_level(const struct crm_dedupe *dd, uint32_t a, uint32_t b,
 	if (first && xa == xb &&
 	    !strcmp(crm_norm_nickname(s), crm_norm_nickname(t)))
 		return 2;
-	jw = crm_match_jaro_winkler(s, t);
+	/* only 0.92 and 0.8 matter, and 0.8 not with the same code */
+	jw = crm_match_jaro_winkler_min(s, t, xa && xa == xb ? 0.92 : 0.8);
 	if (jw >= 0.92)
 		return 2;
 	if (jw >= 0.8 || (xa && xa == xb))
@@ -641,7 +869,7 @@ static int phone_typo(const char *s, const char *t)
 {
 	size_t n = strlen(s), diff = 0, at = 0;
 
-	if (crm_match_damerau(s, t) != 1)
+	if (crm_match_damerau_near(s, t) != 1)
 		return 0;
 	if (n != strlen(t))
 		return 1;
@@ -653,38 +881,22 @@ static int phone_typo(const char *s, const char *t)
 	return diff != 1 || at + 4 < n;
 }
 
-/* Jaro-Winkler of s and t without their spaces. */
-static double spaceless_jw(const char *s, const char *t)
-{
-	char a[256], b[256];
-	size_t i = 0, j = 0;
-
-	for (; *s && i + 1 < sizeof(a); s++)
-		if (*s != ' ')
-			a[i++] = *s;
-	for (; *t && j + 1 < sizeof(b); t++)
-		if (*t != ' ')
-			b[j++] = *t;
-	a[i] = b[j] = '\0';
-	return crm_match_jaro_winkler(a, b);
-}
-
 static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		 size_t fi, size_t fj)
 {
-	uint32_t a = dd->v[i * dd->nf + fi], b = dd->v[j * dd->nf + fj];
+	uint32_t a = dd->v[row(dd, i) + fi], b = dd->v[row(dd, j) + fj];
 	const char *s, *t;
 
 	switch (dd->types[f]) {
 	case CRM_DD_FIRST_NAME:
 	case CRM_DD_LAST_NAME:
-		return name_level(dd, a, b, dd->x[i * dd->nf + fi],
-				  dd->x[j * dd->nf + fj],
+		return name_level(dd, a, b, dd->x[row(dd, i) + fi],
+				  dd->x[row(dd, j) + fj],
 				  dd->types[fi] == CRM_DD_FIRST_NAME &&
 				      dd->types[fj] == CRM_DD_FIRST_NAME);
 	case CRM_DD_DATE:
-		return crm_match_date(dd->x[i * dd->nf + f],
-				      dd->x[j * dd->nf + f]);
+		return crm_match_date(dd->x[row(dd, i) + f],
+				      dd->x[row(dd, j) + f]);
 	default:
 		break;
 	}
@@ -697,7 +909,7 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 	switch (dd->types[f]) {
 	case CRM_DD_NAME: {
 		double ts = crm_match_token_set(s, t);
-		double jw = crm_match_jaro_winkler(s, t);
+		double jw = crm_match_jaro_winkler_min(s, t, 0.85);
 		if (ts >= 0.99 || jw >= 0.94)
 			return 2;
 		return ts >= 0.5 || jw >= 0.85;
@@ -712,13 +924,13 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 			if (ls == lt && !strncmp(s, t, ls))
 				return 1;
 		}
-		return crm_match_damerau(s, t) <= 1;
+		return crm_match_damerau_near(s, t) <= 1;
 	}
 	case CRM_DD_PHONE:
 		return phone_typo(s, t);
 	case CRM_DD_POSTCODE:
 	case CRM_DD_DOMAIN:
-		return crm_match_damerau(s, t) <= 1;
+		return crm_match_damerau_near(s, t) <= 1;
 	case CRM_DD_ADDRESS: {
 		double ts = crm_match_token_set(s, t);
 		if (ts >= 0.8)
@@ -726,9 +938,12 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		if (ts < 0.25) {
 			/* few words in common: far apart, unless only typos
 			 * and spaces tell them apart ("135vigo avenue") */
-			return spaceless_jw(s, t) >= 0.93;
+			return crm_match_jaro_winkler_min(
+				   str(dd, dd->x[row(dd, i) + fi]),
+				   str(dd, dd->x[row(dd, j) + fj]),
+				   0.93) >= 0.93;
 		}
-		if (crm_match_jaro_winkler(s, t) >= 0.95)
+		if (crm_match_jaro_winkler_min(s, t, 0.95) >= 0.95)
 			return 2;
 		return ts >= 0.5;
 	}
@@ -737,51 +952,99 @@ static int level(const struct crm_dedupe *dd, size_t f, size_t i, size_t j,
 		double ts = crm_match_token_set(s, t);
 		if (ts >= 0.99)
 			return 2;
-		return ts >= 0.5 || crm_match_jaro_winkler(s, t) >= 0.9;
+		return ts >= 0.5 ||
+		       crm_match_jaro_winkler_min(s, t, 0.9) >= 0.9;
 	}
 	case CRM_DD_NUMBER:
 		return crm_match_numeric(strtod(s, NULL), strtod(t, NULL)) >=
 		       0.95;
 	default:
-		return crm_match_jaro_winkler(s, t) >= 0.9;
+		return crm_match_jaro_winkler_min(s, t, 0.9) >= 0.9;
 	}
 }
 
-/* Levels of every field for records i and j. */
-static void compare(const struct crm_dedupe *dd, size_t i, size_t j, int *lv)
+/* A memo of comparisons between two interned values (names, places):
+ * values repeat, and so do their pairs. Keyed by the two offsets, which
+ * also tell the fields apart; one per thread. */
+#define MEMO_BITS 16
+
+struct memo {
+	uint32_t a, b;
+	double val;
+};
+
+static struct memo *memo_slot(struct memo *mm, uint32_t a, uint32_t b)
+{
+	return mm + (mix64((uint64_t)a << 32 | b) >> (64 - MEMO_BITS));
+}
+
+/* Jaro-Winkler of two names from other fields (first with last), when at
+ * least 0.79 (see compare). */
+static double cross_jw(const struct crm_dedupe *dd, struct memo *mm, uint32_t a,
+		       uint32_t b)
+{
+	struct memo *e = mm ? memo_slot(mm, a, b) : NULL;
+	double v;
+
+	if (e && e->a == a && e->b == b)
+		return e->val;
+	v = crm_match_jaro_winkler_min(str(dd, a), str(dd, b), 0.79);
+	if (e)
+		*e = (struct memo){a, b, v};
+	return v;
+}
+
+/* Levels of every field for records i and j; mm a memo or NULL. */
+static void compare(const struct crm_dedupe *dd, size_t i, size_t j, int *lv,
+		    struct memo *mm)
 {
 	size_t fa = (size_t)dd->first, la = (size_t)dd->last;
+	const uint32_t *vi = dd->v + row(dd, i), *vj = dd->v + row(dd, j);
 	bool swap = false;
 
 	if (dd->first >= 0 && dd->last >= 0) {
 		/* first and last name written the other way round */
-		const uint32_t *vi = dd->v + i * dd->nf,
-			       *vj = dd->v + j * dd->nf;
 		if (vi[fa] && vi[la] && vj[fa] && vj[la] && vi[fa] != vj[fa] &&
 		    vi[fa] == vj[la] && vi[la] == vj[fa])
 			swap = true;
 		else if (vi[fa] && vi[la] && vj[fa] && vj[la] &&
 			 vi[fa] != vj[fa] && vi[la] != vj[la] &&
-			 dd->x[i * dd->nf + fa] != dd->x[j * dd->nf + fa] &&
-			 dd->x[i * dd->nf + la] != dd->x[j * dd->nf + la]) {
-			double d = crm_match_jaro_winkler(str(dd, vi[fa]),
-							  str(dd, vj[fa])) +
-				   crm_match_jaro_winkler(str(dd, vi[la]),
-							  str(dd, vj[la]));
-			double s = crm_match_jaro_winkler(str(dd, vi[fa]),
-							  str(dd, vj[la])) +
-				   crm_match_jaro_winkler(str(dd, vi[la]),
-							  str(dd, vj[fa]));
-			swap = s > d + 0.3 && s > 1.8;
+			 dd->x[row(dd, i) + fa] != dd->x[row(dd, j) + fa] &&
+			 dd->x[row(dd, i) + la] != dd->x[row(dd, j) + la]) {
+			/* crossed names close: s > 1.8 needs each above 0.8,
+			 * so most pairs stop after one comparison */
+			double s = cross_jw(dd, mm, vi[fa], vj[la]);
+			if (s >= 0.79)
+				s += cross_jw(dd, mm, vi[la], vj[fa]);
+			if (s > 1.8) {
+				double d =
+				    crm_match_jaro_winkler(str(dd, vi[fa]),
+							   str(dd, vj[fa])) +
+				    crm_match_jaro_winkler(str(dd, vi[la]),
+							   str(dd, vj[la]));
+				swap = s > d + 0.3;
+			}
 		}
 	}
 	for (size_t f = 0; f < dd->nf; f++) {
 		size_t g = f;
+		struct memo *e;
+
 		if (swap && f == fa)
 			g = la;
 		else if (swap && f == la)
 			g = fa;
-		lv[f] = level(dd, f, i, j, f, g);
+		if (!mm || g != f || !tf_type(dd->types[f]) || !vi[f] ||
+		    !vj[f] || vi[f] == vj[f]) {
+			lv[f] = level(dd, f, i, j, f, g);
+			continue;
+		}
+		/* two interned values: the level depends on them alone */
+		e = memo_slot(mm, vi[f], vj[f]);
+		if (e->a != vi[f] || e->b != vj[f])
+			*e = (struct memo){vi[f], vj[f],
+					   level(dd, f, i, j, f, f)};
+		lv[f] = (int)e->val;
 	}
 }
 
@@ -831,7 +1094,7 @@ static double probability(const struct crm_dedupe *dd, size_t i, const int *lv)
 		u = dd->u[f][l];
 		if (l == type_levels[dd->types[f]] - 1 &&
 		    tf_type(dd->types[f]) && dd->tfu[f] > 0) {
-			uint32_t off = dd->v[i * dd->nf + f];
+			uint32_t off = dd->v[row(dd, i) + f];
 			if (off) {
 				/* the chance another record has it, shrunk to
 				 * the average on small data (50 pseudo-records)
@@ -868,7 +1131,7 @@ static double score(const struct crm_dedupe *dd, size_t i, size_t j)
 {
 	int lv[CRM_DD_MAXFIELDS];
 
-	compare(dd, i, j, lv);
+	compare(dd, i, j, lv, NULL);
 	if (dd->use_rule)
 		return rule_holds(dd, lv) ? 1 : 0;
 	return probability(dd, i, lv);
@@ -970,32 +1233,6 @@ static void radix_slots(struct slot *a, size_t n)
 	free(b);
 }
 
-static void radix_u64(uint64_t *a, size_t n)
-{
-	if (!n)
-		return;
-	uint64_t *b = crm_xmalloc((n ? n : 1) * sizeof(*b));
-	size_t *cnt = crm_xmalloc(65536 * sizeof(size_t));
-
-	for (int pass = 0; pass < 4; pass++) {
-		int sh = pass * 16;
-		size_t sum = 0;
-		memset(cnt, 0, 65536 * sizeof(size_t));
-		for (size_t i = 0; i < n; i++)
-			cnt[(a[i] >> sh) & 0xFFFF]++;
-		for (size_t k = 0; k < 65536; k++) {
-			size_t c = cnt[k];
-			cnt[k] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			b[cnt[(a[i] >> sh) & 0xFFFF]++] = a[i];
-		memcpy(a, b, n * sizeof(*a));
-	}
-	free(cnt);
-	free(b);
-}
-
 /* The space-separated words of s, at most max. */
 static int words(const char *s, const char **w, int *len, int max)
 {
@@ -1041,7 +1278,7 @@ static void key_add(struct keys *ks, int kind, const char *a, const char *b)
  * initial, full name words, address. */
 static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
 {
-	const uint32_t *v = dd->v + i * dd->nf, *x = dd->x + i * dd->nf;
+	const uint32_t *v = dd->v + row(dd, i), *x = dd->x + row(dd, i);
 	char fi[8] = "", li[8] = "", yy[8] = "";
 	const char *fx = "", *lx = "";
 
@@ -1172,67 +1409,222 @@ static int by_sortkey(const void *a, const void *b, void *arg)
 	return x->rec < y->rec ? -1 : x->rec > y->rec;
 }
 
-static void pair_add(uint64_t **pairs, size_t *n, size_t *cap, uint32_t a,
-		     uint32_t b)
+/* Blocking keys of records, a slice per task: tasks store their slots
+ * by slice number, so the order is the records' whatever the threads. */
+struct keys_job {
+	const struct crm_dedupe *dd;
+	size_t chunk;
+	struct slot **buf;
+	size_t *len;
+};
+
+static void keys_slice(void *arg, unsigned w, size_t lo, size_t hi)
 {
-	if (a == b)
-		return;
-	if (a > b) {
-		uint32_t t = a;
-		a = b;
-		b = t;
+	struct keys_job *job = arg;
+	struct slot *b = NULL;
+	size_t n = 0, cap = 0;
+	struct keys ks;
+
+	(void)w;
+	for (size_t i = lo; i < hi; i++) {
+		block_keys(job->dd, i, &ks);
+		b = crm_xgrow(b, &cap, n + (size_t)ks.n, sizeof(*b));
+		for (int k = 0; k < ks.n; k++)
+			b[n++] = (struct slot){ks.k[k], (uint32_t)i};
 	}
-	*pairs = crm_xgrow(*pairs, cap, *n + 1, sizeof(**pairs));
-	(*pairs)[(*n)++] = (uint64_t)a << 32 | b;
+	job->buf[lo / job->chunk] = b;
+	job->len[lo / job->chunk] = n;
+}
+
+/* Big blocks in sort key order, so that neighbours are alike. */
+struct sort_job {
+	struct crm_dedupe *dd;
+	const size_t *big; /* start and end of each big block */
+};
+
+static void sort_slice(void *arg, unsigned w, size_t lo, size_t hi)
+{
+	struct sort_job *job = arg;
+
+	(void)w;
+	for (size_t k = lo; k < hi; k++) {
+		size_t s = job->big[2 * k], e = job->big[2 * k + 1];
+		qsort_r(job->dd->slots + s, e - s, sizeof(*job->dd->slots),
+			by_sortkey, job->dd->sortkey);
+	}
+}
+
+/* Candidate pairs record by record: the partners of record a are the
+ * later records sharing one of its blocks (in a big block, within window
+ * places of it), sorted and unique; so the pairs come out in order with
+ * no global sort. Each slice of records keeps its partners, joined in
+ * slice order after. */
+struct pairs_job {
+	const struct crm_dedupe *dd;
+	const uint32_t *recs;  /* the slots' records, in slot order */
+	const size_t *rfirst;  /* per record: its first entry in range */
+	const uint32_t *range; /* per entry: the slots it is compared with */
+	size_t chunk;
+	size_t *count;	/* per record: how many partners */
+	uint32_t **buf; /* per slice: the partners of its records, in turn */
+};
+
+static size_t partners(const struct pairs_job *job, size_t a, uint32_t *out)
+{
+	size_t n = 0, m = 0;
+
+	for (size_t k = job->rfirst[a]; k < job->rfirst[a + 1]; k++)
+		for (size_t r = job->range[2 * k]; r < job->range[2 * k + 1];
+		     r++)
+			if (job->recs[r] > a)
+				out[n++] = job->recs[r];
+	for (size_t i = 1; i < n; i++) { /* few: insertion sort */
+		uint32_t v = out[i];
+		size_t j = i;
+		for (; j > 0 && out[j - 1] > v; j--)
+			out[j] = out[j - 1];
+		out[j] = v;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!i || out[i] != out[i - 1])
+			out[m++] = out[i];
+	return m;
+}
+
+static void pairs_slice(void *arg, unsigned w, size_t lo, size_t hi)
+{
+	struct pairs_job *job = arg;
+	const struct crm_dedupe *dd = job->dd;
+	size_t most = 0, n = 0, cap = 0;
+	uint32_t *b = NULL;
+
+	(void)w;
+	/* at most a block's worth (or two windows) per slot */
+	for (size_t a = lo; a < hi; a++) {
+		size_t k = job->rfirst[a + 1] - job->rfirst[a];
+		if (k > most)
+			most = k;
+	}
+	most *= dd->max_block > 2 * dd->window + 1 ? dd->max_block
+						   : 2 * dd->window + 1;
+	for (size_t a = lo; a < hi; a++) {
+		/* the blocks of a record a few ahead are anywhere */
+		if (a + 4 < hi)
+			for (size_t k = job->rfirst[a + 4];
+			     k < job->rfirst[a + 5]; k++)
+				__builtin_prefetch(job->recs +
+						   job->range[2 * k]);
+		b = crm_xgrow(b, &cap, n + most + 1, sizeof(*b));
+		job->count[a] = partners(job, a, b + n);
+		n += job->count[a];
+	}
+	job->buf[lo / job->chunk] = b;
 }
 
 /* Candidate pairs: all pairs of a block up to max_block records, each
  * record with its window neighbours (by sort key) in bigger ones. */
 static void block(struct crm_dedupe *dd)
 {
-	struct keys ks;
-	size_t cap = 0, pcap = 0, np = 0, w;
-	uint64_t *pairs = NULL;
+	size_t chunk = 16384, nchunks = dd->n / chunk + 1, nbig = 0, w;
+	struct keys_job kj = {dd, chunk, crm_xcalloc(nchunks, sizeof(*kj.buf)),
+			      crm_xcalloc(nchunks, sizeof(*kj.len))};
+	struct pairs_job pj = {dd};
+	size_t *big = NULL, bigcap = 0, *rfirst;
+	uint32_t *range, *recs;
+	size_t total = 0;
 
+	crm_par_for(dd->threads, dd->n, chunk, keys_slice, &kj);
 	dd->nslots = 0;
-	for (size_t i = 0; i < dd->n; i++) {
-		block_keys(dd, i, &ks);
-		dd->slots = crm_xgrow(dd->slots, &cap, dd->nslots + ks.n,
-				      sizeof(*dd->slots));
-		for (int k = 0; k < ks.n; k++)
-			dd->slots[dd->nslots++] =
-			    (struct slot){ks.k[k], (uint32_t)i};
+	for (size_t c = 0; c < nchunks; c++)
+		dd->nslots += kj.len[c];
+	free(dd->slots);
+	dd->slots =
+	    crm_xmalloc((dd->nslots ? dd->nslots : 1) * sizeof(*dd->slots));
+	for (size_t c = 0, at = 0; c < nchunks; c++) {
+		if (kj.len[c])
+			memcpy(dd->slots + at, kj.buf[c],
+			       kj.len[c] * sizeof(*dd->slots));
+		at += kj.len[c];
+		free(kj.buf[c]);
 	}
+	free(kj.buf);
+	free(kj.len);
 	radix_slots(dd->slots, dd->nslots);
+
+	/* the big blocks sorted */
 	for (size_t s = 0; s < dd->nslots; s = w) {
-		size_t len;
 		for (w = s + 1;
 		     w < dd->nslots && dd->slots[w].key == dd->slots[s].key;
 		     w++)
 			;
-		len = w - s;
-		if (len <= dd->max_block) {
-			for (size_t a = s; a < w; a++)
-				for (size_t b = a + 1; b < w; b++)
-					pair_add(&pairs, &np, &pcap,
-						 dd->slots[a].rec,
-						 dd->slots[b].rec);
-			continue;
+		if (w - s > dd->max_block) {
+			big =
+			    crm_xgrow(big, &bigcap, 2 * nbig + 2, sizeof(*big));
+			big[2 * nbig] = s;
+			big[2 * nbig + 1] = w;
+			nbig++;
 		}
-		qsort_r(dd->slots + s, len, sizeof(*dd->slots), by_sortkey,
-			dd->sortkey);
-		for (size_t a = s; a < w; a++)
-			for (size_t b = a + 1; b < w && b <= a + dd->window;
-			     b++)
-				pair_add(&pairs, &np, &pcap, dd->slots[a].rec,
-					 dd->slots[b].rec);
 	}
-	radix_u64(pairs, np);
+	crm_par_for(dd->threads, nbig, 16, sort_slice,
+		    &(struct sort_job){dd, big});
+	free(big);
+
+	/* each record's slots, as the ranges of slots it meets there: its
+	 * block, or its window in a big one */
+	rfirst = crm_xcalloc(dd->n + 2, sizeof(*rfirst));
+	range = crm_xmalloc((dd->nslots ? dd->nslots : 1) * 2 * sizeof(*range));
+	recs = crm_xmalloc((dd->nslots ? dd->nslots : 1) * sizeof(*recs));
+	for (size_t q = 0; q < dd->nslots; q++) {
+		rfirst[dd->slots[q].rec + 2]++;
+		recs[q] = dd->slots[q].rec;
+	}
+	for (size_t i = 2; i < dd->n + 2; i++)
+		rfirst[i] += rfirst[i - 1];
+	for (size_t s = 0; s < dd->nslots; s = w) {
+		for (w = s + 1;
+		     w < dd->nslots && dd->slots[w].key == dd->slots[s].key;
+		     w++)
+			;
+		for (size_t q = s; q < w; q++) {
+			size_t k = rfirst[dd->slots[q].rec + 1]++, lo = s,
+			       hi = w;
+			if (w - s > dd->max_block) {
+				if (q - s > dd->window)
+					lo = q - dd->window;
+				if (w - q > dd->window + 1)
+					hi = q + dd->window + 1;
+			}
+			range[2 * k] = (uint32_t)lo;
+			range[2 * k + 1] = (uint32_t)hi;
+		}
+	}
+	pj = (struct pairs_job){dd,
+				recs,
+				rfirst,
+				range,
+				chunk,
+				crm_xmalloc((dd->n + 1) * sizeof(size_t)),
+				crm_xcalloc(nchunks, sizeof(uint32_t *))};
+	crm_par_for(dd->threads, dd->n, chunk, pairs_slice, &pj);
+	for (size_t a = 0; a < dd->n; a++)
+		total += pj.count[a];
+	free(dd->pairs);
+	dd->pairs = crm_xmalloc((total ? total : 1) * sizeof(*dd->pairs));
 	dd->npairs = 0;
-	for (size_t i = 0; i < np; i++)
-		if (!i || pairs[i] != pairs[i - 1])
-			pairs[dd->npairs++] = pairs[i];
-	dd->pairs = pairs;
+	for (size_t c = 0; c < nchunks; c++) {
+		const uint32_t *b = pj.buf[c];
+		for (size_t a = c * chunk; a < dd->n && a < (c + 1) * chunk;
+		     a++)
+			for (size_t k = 0; k < pj.count[a]; k++)
+				dd->pairs[dd->npairs++] =
+				    (uint64_t)a << 32 | *b++;
+		free(pj.buf[c]);
+	}
+	free(pj.buf);
+	free(pj.count);
+	free(rfirst);
+	free(range);
+	free(recs);
 }
 
 /* -- the model --------------------------------------------------------- */
@@ -1243,6 +1635,77 @@ static uint64_t rng(uint64_t *s)
 	*s ^= *s >> 7;
 	*s ^= *s << 17;
 	return *s;
+}
+
+struct pattern {
+	uint32_t code;
+	double count;
+};
+
+static uint32_t encode(const struct crm_dedupe *dd, const int *lv)
+{
+	uint32_t c = 0;
+
+	for (size_t f = 0; f < dd->nf; f++)
+		c = c << 3 | (uint32_t)(lv[f] + 1);
+	return c;
+}
+
+static void decode_lv(const struct crm_dedupe *dd, uint32_t c, int *lv)
+{
+	for (size_t f = dd->nf; f-- > 0;) {
+		lv[f] = (int)(c & 7) - 1;
+		c >>= 3;
+	}
+}
+
+/* -- comparing pairs on all threads ----------------------------------- */
+
+struct compare_job {
+	const struct crm_dedupe *dd;
+	const uint64_t *pairs;
+	uint32_t *codes;
+	struct memo **memos;
+};
+
+static void compare_slice(void *arg, unsigned w, size_t lo, size_t hi)
+{
+	struct compare_job *job = arg;
+	const struct crm_dedupe *dd = job->dd;
+	const uint64_t *pairs = job->pairs;
+	int lv[CRM_DD_MAXFIELDS];
+
+	if (!job->memos[w])
+		job->memos[w] =
+		    crm_xcalloc((size_t)1 << MEMO_BITS, sizeof(struct memo));
+	for (size_t p = lo; p < hi; p++) {
+		/* the second record of a pair is anywhere in memory: ask
+		 * for its fields, then its values, a few pairs ahead */
+		if (p + 16 < hi) {
+			size_t j = (uint32_t)pairs[p + 16];
+			__builtin_prefetch(dd->v + row(dd, j));
+			__builtin_prefetch(dd->x + row(dd, j));
+		}
+		if (p + 8 < hi) {
+			size_t j = (uint32_t)pairs[p + 8];
+			for (size_t f = 0; f < dd->nf; f++)
+				__builtin_prefetch(dd->arena.s +
+						   dd->v[row(dd, j) + f]);
+		}
+		compare(dd, pairs[p] >> 32, (uint32_t)pairs[p], lv,
+			job->memos[w]);
+		job->codes[p] = encode(dd, lv);
+	}
+}
+
+/* The levels of pairs (i << 32 | j) as codes; memos has one per worker
+ * (CRM_PAR_MAX, NULL until used). */
+static void compare_all(const struct crm_dedupe *dd, const uint64_t *pairs,
+			size_t n, uint32_t *codes, struct memo **memos)
+{
+	struct compare_job job = {dd, pairs, codes, memos};
+
+	crm_par_for(dd->threads, n, 16384, compare_slice, &job);
 }
 
 /* tfu: for each field with a term-frequency adjustment, the chance that
@@ -1271,15 +1734,17 @@ static void estimate_tf(struct crm_dedupe *dd)
 }
 
 /* u: level frequencies among random pairs (nearly all non-matches). */
-static void estimate_u(struct crm_dedupe *dd)
+static void estimate_u(struct crm_dedupe *dd, struct memo **memos)
 {
 	double cnt[CRM_DD_MAXFIELDS][4] = {{0}}, tot[CRM_DD_MAXFIELDS] = {0};
-	uint64_t seed = 0x9E3779B97F4A7C15ULL, all;
-	size_t samples;
+	uint64_t seed = 0x9E3779B97F4A7C15ULL, all, *pairs;
+	size_t samples, n = 0;
+	uint32_t *codes;
 	int lv[CRM_DD_MAXFIELDS];
 
 	all = (uint64_t)dd->n * (dd->n - 1) / 2;
 	samples = all < 200000 ? (size_t)all : 200000;
+	pairs = crm_xmalloc((samples ? samples : 1) * sizeof(*pairs));
 	for (size_t s = 0; s < samples; s++) {
 		size_t i, j;
 		if (all <= 200000) { /* every pair, in order */
@@ -1295,13 +1760,20 @@ static void estimate_u(struct crm_dedupe *dd)
 			if (i == j)
 				continue;
 		}
-		compare(dd, i, j, lv);
+		pairs[n++] = (uint64_t)i << 32 | j;
+	}
+	codes = crm_xmalloc((n ? n : 1) * sizeof(*codes));
+	compare_all(dd, pairs, n, codes, memos);
+	for (size_t k = 0; k < n; k++) {
+		decode_lv(dd, codes[k], lv);
 		for (size_t f = 0; f < dd->nf; f++)
 			if (lv[f] >= 0) {
 				cnt[f][lv[f]]++;
 				tot[f]++;
 			}
 	}
+	free(codes);
+	free(pairs);
 	for (size_t f = 0; f < dd->nf; f++) {
 		int L = type_levels[dd->types[f]];
 		/* a level never seen among random pairs still happens by
@@ -1318,28 +1790,6 @@ static void estimate_u(struct crm_dedupe *dd)
 		}
 		for (int l = 0; l < L; l++)
 			dd->u[f][l] /= sum;
-	}
-}
-
-struct pattern {
-	uint32_t code;
-	double count;
-};
-
-static uint32_t encode(const struct crm_dedupe *dd, const int *lv)
-{
-	uint32_t c = 0;
-
-	for (size_t f = 0; f < dd->nf; f++)
-		c = c << 3 | (uint32_t)(lv[f] + 1);
-	return c;
-}
-
-static void decode_lv(const struct crm_dedupe *dd, uint32_t c, int *lv)
-{
-	for (size_t f = dd->nf; f-- > 0;) {
-		lv[f] = (int)(c & 7) - 1;
-		c >>= 3;
 	}
 }
 
@@ -1543,37 +1993,56 @@ static void cluster(struct crm_dedupe *dd)
 	}
 }
 
+struct prob_job {
+	struct crm_dedupe *dd;
+	const uint32_t *codes;
+};
+
+static void prob_slice(void *arg, unsigned w, size_t lo, size_t hi)
+{
+	struct prob_job *job = arg;
+	struct crm_dedupe *dd = job->dd;
+	int lv[CRM_DD_MAXFIELDS];
+
+	(void)w;
+	for (size_t p = lo; p < hi; p++) {
+		decode_lv(dd, job->codes[p], lv);
+		dd->prob[p] =
+		    (float)(dd->use_rule
+				? rule_holds(dd, lv)
+				: probability(dd, dd->pairs[p] >> 32, lv));
+	}
+}
+
 int crm_dedupe_run(struct crm_dedupe *dd, const struct crm_dedupe_opts *o,
 		   struct crm_err *err)
 {
+	struct memo *memos[CRM_PAR_MAX] = {0};
+	struct prob_job pj;
 	uint32_t *codes;
-	int lv[CRM_DD_MAXFIELDS];
 
 	dd->threshold = o->threshold;
 	dd->max_block = o->max_block ? o->max_block : 16;
 	dd->window = o->window ? o->window : 4;
+	dd->threads = o->threads;
 	if (o->rule && parse_rule(dd, o->rule, err) < 0)
 		return -1;
 	block(dd);
 	estimate_tf(dd);
-	estimate_u(dd);
+	estimate_u(dd, memos);
 	codes = crm_xmalloc((dd->npairs ? dd->npairs : 1) * sizeof(*codes));
-	for (size_t p = 0; p < dd->npairs; p++) {
-		compare(dd, dd->pairs[p] >> 32, (uint32_t)dd->pairs[p], lv);
-		codes[p] = encode(dd, lv);
-	}
+	compare_all(dd, dd->pairs, dd->npairs, codes, memos);
+	for (size_t w = 0; w < CRM_PAR_MAX; w++)
+		free(memos[w]);
 	estimate_m(dd, codes);
 	dd->prob =
 	    crm_xmalloc((dd->npairs ? dd->npairs : 1) * sizeof(*dd->prob));
+	pj = (struct prob_job){dd, codes};
+	crm_par_for(dd->threads, dd->npairs, 65536, prob_slice, &pj);
 	dd->nmatch = 0;
-	for (size_t p = 0; p < dd->npairs; p++) {
-		size_t i = dd->pairs[p] >> 32;
-		decode_lv(dd, codes[p], lv);
-		dd->prob[p] = (float)(dd->use_rule ? rule_holds(dd, lv)
-						   : probability(dd, i, lv));
+	for (size_t p = 0; p < dd->npairs; p++)
 		if (dd->prob[p] >= dd->threshold)
 			dd->nmatch++;
-	}
 	free(codes);
 	cluster(dd);
 	return 0;
@@ -1646,7 +2115,7 @@ int crm_dedupe_each_pair(struct crm_dedupe *dd, double threshold,
 		size_t a = dd->pairs[p] >> 32, b = (uint32_t)dd->pairs[p];
 		if (dd->prob[p] < threshold)
 			continue;
-		compare(dd, a, b, lv);
+		compare(dd, a, b, lv, NULL);
 		if (fn(a, b, dd->prob[p], lv, arg) < 0)
 			return -1;
 	}

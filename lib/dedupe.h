@@ -56,17 +56,36 @@ void crm_dedupe_free(struct crm_dedupe *dd);
 /* Add a record: id (copied; any text) and one value per field given to
  * crm_dedupe_new (ignored ones included), in that order, NULL for
  * missing. Returns its index, or -1 with err (CRM_EX_DATAERR): a value
- * that is not UTF-8 (err->field names the field), or an id given before
- * (err->field is "id"). */
+ * that is not UTF-8 (err->field names the field), an id given before
+ * (err->field is "id"), or more than 2^28 records. */
 long crm_dedupe_add(struct crm_dedupe *dd, const char *id,
 		    const char *const *vals, struct crm_err *err);
+
+/* Adding records on another thread while the caller reads the next ones
+ * (reading and normalizing take about as long): the same records in the
+ * same order as crm_dedupe_add would add them. Nothing else may use dd
+ * until crm_dedupe_feed_end. threads as in crm_dedupe_opts: with 1, each
+ * record is added at once. Free with crm_dedupe_feed_end. */
+struct crm_dedupe_feed;
+struct crm_dedupe_feed *crm_dedupe_feed_new(struct crm_dedupe *dd,
+					    unsigned threads);
+/* Queue a record (id and vals are copied) with a tag of the caller's (an
+ * input line) for errors. Returns 0, or -1 once a record has failed. */
+int crm_dedupe_feed_add(struct crm_dedupe_feed *fd, const char *id,
+			const char *const *vals, long tag);
+/* Add what is queued, then free fd. Returns 0, or -1 with err as
+ * crm_dedupe_add failed for the first record that did, and its tag. */
+int crm_dedupe_feed_end(struct crm_dedupe_feed *fd, struct crm_err *err,
+			long *tag);
 
 struct crm_dedupe_opts {
 	double threshold;   /* 0-1: a pair at or above it matches (0.5) */
 	const char *rule;   /* "email | first_name & last_name~": use this
 			       rule instead of the model; NULL for none */
-	unsigned max_block; /* blocks bigger than this are windowed (64) */
-	unsigned window;    /* neighbours compared in a big block (12) */
+	unsigned max_block; /* blocks bigger than this are windowed (16) */
+	unsigned window;    /* neighbours compared in a big block (4) */
+	unsigned threads;   /* threads to compare pairs on (0: one per CPU,
+			       at most 8); results do not depend on it */
 };
 
 /* Block, estimate the model, score and cluster. Returns 0, or -1 with err
@@ -128,11 +147,12 @@ struct crm_strv;
  * for the entity's own: emails, phones, and every field whose name
  * crm_dd_type_guess knows (a field "name" of a company is a company name),
  * then custom fields in use whose names it knows, up to CRM_DD_MAXFIELDS.
- * ids[i] is the id of record i (allocated, caller frees). */
+ * ids[i] is the id of record i (allocated, caller frees). threads as in
+ * crm_dedupe_opts (records are added while the next are read). */
 struct crm_dedupe *crm_dedupe_load(struct crm_db *db,
 				   const struct crm_entity *e,
 				   const struct crm_strv *where,
-				   const char *spec, int64_t **ids,
-				   struct crm_err *err);
+				   const char *spec, unsigned threads,
+				   int64_t **ids, struct crm_err *err);
 
 #endif

@@ -76,19 +76,17 @@ static int field_type(const struct crm_entity *e, const struct crm_field *f)
 }
 
 struct load {
-	struct crm_dedupe *dd;
+	struct crm_dedupe_feed *fd;
 	struct crm_strv *names;
 	long *idx; /* field index per name, -1 for a custom field */
 	int64_t *ids;
-	size_t cap;
+	size_t n, cap;
 	const char **vals;
-	struct crm_err *err;
 };
 
 static int load_one(const struct crm_row *row, void *arg)
 {
 	struct load *l = arg;
-	long i;
 
 	for (size_t f = 0; f < l->names->n; f++) {
 		if (l->idx[f] >= 0) {
@@ -100,23 +98,26 @@ static int load_one(const struct crm_row *row, void *arg)
 			    json_is_string(v) ? json_string_value(v) : NULL;
 		}
 	}
-	i = crm_dedupe_add(l->dd, row->v[0], l->vals, l->err);
-	if (i < 0)
-		return -1;
-	l->ids = crm_xgrow(l->ids, &l->cap, (size_t)i + 1, sizeof(*l->ids));
-	l->ids[i] = crm_row_id(row);
+	if (crm_dedupe_feed_add(l->fd, row->v[0], l->vals, 0) < 0)
+		return -1; /* crm_dedupe_feed_end says why */
+	l->ids = crm_xgrow(l->ids, &l->cap, l->n + 1, sizeof(*l->ids));
+	l->ids[l->n++] = crm_row_id(row);
 	return 0;
 }
 
 struct crm_dedupe *crm_dedupe_load(struct crm_db *db,
 				   const struct crm_entity *e,
 				   const struct crm_strv *where,
-				   const char *spec, int64_t **ids,
-				   struct crm_err *err)
+				   const char *spec, unsigned threads,
+				   int64_t **ids, struct crm_err *err)
 {
 	struct crm_strv names = {0};
 	int *types = NULL;
-	struct load l = {.names = &names, .err = err};
+	struct load l = {.names = &names};
+	struct crm_dedupe *dd = NULL;
+	struct crm_err ferr;
+	long tag;
+	int rc;
 	struct crm_query q = {.where = where, .limit = -1};
 
 	*ids = NULL;
@@ -149,17 +150,25 @@ struct crm_dedupe *crm_dedupe_load(struct crm_db *db,
 		}
 		crm_strv_release(&custom);
 	}
-	l.dd =
-	    crm_dedupe_new((const char *const *)names.v, types, names.n, err);
-	if (!l.dd)
+	dd = crm_dedupe_new((const char *const *)names.v, types, names.n, err);
+	if (!dd)
 		goto fail;
 	l.idx = crm_xcalloc(names.n, sizeof(long));
 	l.vals = crm_xcalloc(names.n, sizeof(char *));
 	for (size_t f = 0; f < names.n; f++)
 		l.idx[f] = crm_entity_field(e, names.v[f]);
-	if (crm_entity_each(db, e, &q, load_one, &l, err) < 0) {
-		crm_dedupe_free(l.dd);
-		l.dd = NULL;
+	l.fd = crm_dedupe_feed_new(dd, threads);
+	rc = crm_entity_each(db, e, &q, load_one, &l, err);
+	/* a record that could not be added came before whatever stopped
+	 * the query */
+	crm_err_clear(&ferr);
+	if (crm_dedupe_feed_end(l.fd, &ferr, &tag) < 0) {
+		*err = ferr;
+		rc = -1;
+	}
+	if (rc < 0) {
+		crm_dedupe_free(dd);
+		dd = NULL;
 		free(l.ids);
 		l.ids = NULL;
 	}
@@ -169,5 +178,5 @@ fail:
 	free(l.vals);
 	free(types);
 	crm_strv_release(&names);
-	return l.dd;
+	return dd;
 }

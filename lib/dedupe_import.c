@@ -83,7 +83,7 @@ static int setup_model(struct crm_db *db, const struct crm_entity *e,
 	struct crm_dedupe_opts o = {.threshold = threshold};
 
 	/* default fields: none ignored, so field f is value f */
-	s->dd = crm_dedupe_load(db, s->e, NULL, NULL, &s->ids, err);
+	s->dd = crm_dedupe_load(db, s->e, NULL, NULL, 0, &s->ids, err);
 	if (!s->dd || crm_dedupe_run(s->dd, &o, err) < 0)
 		return -1;
 	s->nf = crm_dedupe_nfields(s->dd);

@@ -41,48 +41,209 @@ static int decode(const char *s, uint32_t *cp)
 	return n;
 }
 
+/* Two strings as small character codes (below 128) that are equal exactly
+ * where their code points are: the bytes themselves when both are ASCII
+ * (in their first MAXCP characters), else codes given in order of first
+ * appearance. The comparators below only ever test characters for
+ * equality, so they work on these. */
+struct chars {
+	const unsigned char *x, *y;
+	int nx, ny;
+	uint64_t sx, sy; /* the characters of each (see bit) */
+	unsigned char bx[MAXCP], by[MAXCP];
+};
+
+/* A character's bit in a set of 64: codes folded so that lower-case
+ * letters, digits and space get bits of their own; two characters that
+ * share one only make the sets look closer than they are. */
+#define BIT(c) (1ULL << ((((c)&63) ^ ((~(c)&64) >> 1)) & 63))
+#define BIT4(c) BIT(c), BIT(c + 1), BIT(c + 2), BIT(c + 3)
+#define BIT16(c) BIT4(c), BIT4(c + 4), BIT4(c + 8), BIT4(c + 12)
+static const uint64_t bits[128] = {
+    BIT16(0),  BIT16(16), BIT16(32), BIT16(48),
+    BIT16(64), BIT16(80), BIT16(96), BIT16(112),
+};
+
+static uint64_t bit(unsigned c)
+{
+	return bits[c & 127];
+}
+
+/* The length of s and the set of its characters when its first MAXCP
+ * characters are ASCII, else -1. */
+static int ascii_scan(const char *s, uint64_t *set)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint64_t b = 0;
+	int n = 0;
+
+	for (; n < MAXCP && p[n]; n++) {
+		if (p[n] & 0x80)
+			return -1;
+		b |= bit(p[n]);
+	}
+	*set = b;
+	return n;
+}
+
+static int code_of(uint32_t c, uint32_t *seen, int *nseen)
+{
+	for (int k = 0; k < *nseen; k++)
+		if (seen[k] == c)
+			return k;
+	seen[*nseen] = c;
+	return (*nseen)++;
+}
+
+static void chars_of(const char *a, const char *b, struct chars *c)
+{
+	uint32_t x[MAXCP], y[MAXCP], seen[2 * MAXCP];
+	int nseen = 0;
+
+	c->nx = ascii_scan(a, &c->sx);
+	c->ny = c->nx >= 0 ? ascii_scan(b, &c->sy) : -1;
+	if (c->nx >= 0 && c->ny >= 0) {
+		c->x = (const unsigned char *)a;
+		c->y = (const unsigned char *)b;
+		return;
+	}
+	c->nx = decode(a, x);
+	c->ny = decode(b, y);
+	c->sx = c->sy = 0;
+	for (int i = 0; i < c->nx; i++) {
+		c->bx[i] = (unsigned char)code_of(x[i], seen, &nseen);
+		c->sx |= bit(c->bx[i]);
+	}
+	for (int j = 0; j < c->ny; j++) {
+		c->by[j] = (unsigned char)code_of(y[j], seen, &nseen);
+		c->sy |= bit(c->by[j]);
+	}
+	c->x = c->bx;
+	c->y = c->by;
+}
+
+/* The bits set in v (no popcnt instruction in the baseline x86-64). */
+static int ones(uint64_t v)
+{
+	v -= v >> 1 & 0x5555555555555555ULL;
+	v = (v & 0x3333333333333333ULL) + (v >> 2 & 0x3333333333333333ULL);
+	v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (int)(v * 0x0101010101010101ULL >> 56);
+}
+
+/* How many characters of x (n) may be in set. */
+static int in_set(const unsigned char *x, int n, uint64_t set)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		k += (set & bit(x[i])) != 0;
+	return k;
+}
+
+/* Bits lo to hi - 1 (0 <= lo, hi <= 64). */
+static uint64_t bit_range(int lo, int hi)
+{
+	uint64_t h = hi >= 64 ? ~0ULL : (1ULL << hi) - 1;
+
+	return lo >= hi ? 0 : h & ~((1ULL << lo) - 1);
+}
+
+/* The Jaro matching of x and y (each x[i] takes the first free equal y[j]
+ * in its window) as bit sets of matched positions; returns the count. A
+ * bit set of y's positions per character makes it linear. */
+static int jaro_match(const struct chars *c, int win, uint64_t *mx,
+		      uint64_t *my)
+{
+	uint64_t at[128];
+	int m = 0;
+
+	*mx = *my = 0;
+	for (int i = 0; i < c->nx; i++)
+		at[c->x[i]] = 0;
+	for (int j = 0; j < c->ny; j++)
+		at[c->y[j]] = 0;
+	for (int j = 0; j < c->ny; j++)
+		at[c->y[j]] |= 1ULL << j;
+	for (int i = 0; i < c->nx; i++) {
+		unsigned k = c->x[i];
+		uint64_t avail;
+
+		avail = at[k] & ~*my &
+			bit_range(i - win > 0 ? i - win : 0,
+				  i + win + 1 < c->ny ? i + win + 1 : c->ny);
+		if (avail) {
+			*my |= avail & -avail;
+			*mx |= 1ULL << i;
+			m++;
+		}
+	}
+	return m;
+}
+
+/* Whether Jaro-Winkler stays below min with at most most matches (and no
+ * transposition): jaro <= n / d, jw = jaro + p (1 - jaro), compared
+ * without dividing. */
+static bool below(int nx, int ny, int most, int prefix, double min)
+{
+	double d = 3.0 * nx * ny,
+	       n = (double)most * (nx + ny) + (double)nx * ny;
+	double p = prefix * 0.1;
+
+	return n * (1 - p) + p * d < (min - 1e-9) * d;
+}
+
 double crm_match_jaro_winkler(const char *a, const char *b)
 {
-	uint32_t x[MAXCP], y[MAXCP];
-	bool mx[MAXCP] = {0}, my[MAXCP] = {0};
-	int nx = decode(a, x), ny = decode(b, y), win, m = 0, t = 0, k = 0;
-	int prefix = 0;
+	return crm_match_jaro_winkler_min(a, b, 0);
+}
+
+double crm_match_jaro_winkler_min(const char *a, const char *b, double min)
+{
+	struct chars c;
+	int nx, ny, win, m, t = 0, prefix = 0;
+	uint64_t mx, my;
 	double jaro;
 
+	chars_of(a, b, &c);
+	nx = c.nx;
+	ny = c.ny;
 	if (!nx && !ny)
 		return 1;
 	if (!nx || !ny)
 		return 0;
+	while (prefix < 4 && prefix < nx && prefix < ny &&
+	       c.x[prefix] == c.y[prefix])
+		prefix++;
+	if (min > 0) {
+		/* a match pairs two equal characters: at least one place of x
+		 * per character of x not in y is unmatched (and of y), and
+		 * at most the characters of x found in y match (and of y);
+		 * jaro grows with the matches, and most pairs of unlike
+		 * values stop here */
+		int k = nx - ones(c.sx & ~c.sy), l = ny - ones(c.sy & ~c.sx);
+
+		if (below(nx, ny, k < l ? k : l, prefix, min))
+			return 0;
+		k = in_set(c.x, nx, c.sy);
+		l = in_set(c.y, ny, c.sx);
+		if (below(nx, ny, k < l ? k : l, prefix, min))
+			return 0;
+	}
 	win = (nx > ny ? nx : ny) / 2 - 1;
 	if (win < 0)
 		win = 0;
-	for (int i = 0; i < nx; i++) {
-		int lo = i - win > 0 ? i - win : 0;
-		int hi = i + win + 1 < ny ? i + win + 1 : ny;
-
-		for (int j = lo; j < hi; j++) {
-			if (!my[j] && x[i] == y[j]) {
-				mx[i] = my[j] = true;
-				m++;
-				break;
-			}
-		}
-	}
+	m = jaro_match(&c, win, &mx, &my);
 	if (!m)
 		return 0;
-	for (int i = 0; i < nx; i++) {
-		if (!mx[i])
-			continue;
-		while (!my[k])
-			k++;
-		if (x[i] != y[k])
+	/* transpositions: the matched characters of each, in order */
+	while (mx) {
+		if (c.x[__builtin_ctzll(mx)] != c.y[__builtin_ctzll(my)])
 			t++;
-		k++;
+		mx &= mx - 1;
+		my &= my - 1;
 	}
 	jaro = ((double)m / nx + (double)m / ny + (m - t / 2.0) / m) / 3;
-	while (prefix < 4 && prefix < nx && prefix < ny &&
-	       x[prefix] == y[prefix])
-		prefix++;
 	return jaro + prefix * 0.1 * (1 - jaro);
 }
 
@@ -112,6 +273,43 @@ int crm_match_damerau(const char *a, const char *b)
 		}
 	}
 	return d[nx][ny];
+}
+
+/* The first position where x and y (of length n each) differ, n if none. */
+static int first_diff(const unsigned char *x, const unsigned char *y, int n)
+{
+	int i = 0;
+
+	while (i < n && x[i] == y[i])
+		i++;
+	return i;
+}
+
+int crm_match_damerau_near(const char *a, const char *b)
+{
+	struct chars c;
+	const unsigned char *x, *y;
+	int nx, ny, p;
+
+	chars_of(a, b, &c);
+	x = c.x, y = c.y, nx = c.nx, ny = c.ny;
+	if (nx < ny) { /* x the longer */
+		x = c.y, y = c.x, nx = c.ny, ny = c.nx;
+	}
+	if (nx - ny > 1)
+		return 2;
+	p = first_diff(x, y, ny);
+	if (nx > ny) /* one character more in x */
+		return first_diff(x + p + 1, y + p, ny - p) == ny - p ? 1 : 2;
+	if (p == nx)
+		return 0;
+	/* one substitution, or two adjacent characters swapped */
+	if (first_diff(x + p + 1, y + p + 1, nx - p - 1) == nx - p - 1)
+		return 1;
+	if (p + 1 < nx && x[p] == y[p + 1] && x[p + 1] == y[p] &&
+	    first_diff(x + p + 2, y + p + 2, nx - p - 2) == nx - p - 2)
+		return 1;
+	return 2;
 }
 
 /* The words of s as (start, length) pairs, at most max of them. */
@@ -259,7 +457,16 @@ long crm_match_date_parse(const char *s)
 
 	if (!s)
 		return 0;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) == 3 && len == 10)
+#define D(k) (s[k] >= '0' && s[k] <= '9')
+	if (D(0) && D(1) && D(2) && D(3) && s[4] == '-' && D(5) && D(6) &&
+	    s[7] == '-' && D(8) && D(9)) {
+		/* YYYY-MM-DD, the usual form: what sscanf below reads */
+		y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+		    (s[2] - '0') * 10 + (s[3] - '0');
+		m = (s[5] - '0') * 10 + (s[6] - '0');
+		d = (s[8] - '0') * 10 + (s[9] - '0');
+	} else if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) == 3 &&
+		   len == 10)
 		;
 	else if (strlen(s) == 8 && strspn(s, "0123456789") == 8)
 		y = atoi(s) / 10000, m = atoi(s) / 100 % 100, d = atoi(s) % 100;
@@ -268,23 +475,43 @@ long crm_match_date_parse(const char *s)
 		;
 	else
 		return 0;
+#undef D
 	if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1)
 		return 0;
 	return (long)y * 10000 + m * 100 + d;
 }
 
-int crm_match_date(long a, long b)
+/* v (0 to 99999999) in binary-coded decimal, a digit a nibble. */
+static uint32_t bcd(long v)
 {
-	char x[16], y[16];
+	uint32_t r = 0;
+
+	for (int i = 0; i < 8; i++, v /= 10)
+		r |= (uint32_t)(v % 10) << (4 * i);
+	return r;
+}
+
+/* Whether the digits of a and b ("%08ld") differ in one place, or in two
+ * adjacent places holding the same two digits swapped. */
+static bool digit_typo(long a, long b)
+{
+	char x[24], y[24];
 	int diff = 0, first = -1, second = -1;
 
-	if (!a || !b)
-		return -1;
-	if (a == b)
-		return 3;
-	if (a / 10000 == b / 10000 && a / 100 % 100 == b % 100 &&
-	    a % 100 == b / 100 % 100)
-		return 2;
+	if (a >= 0 && a <= 99999999 && b >= 0 && b <= 99999999) {
+		uint32_t p = bcd(a), q = bcd(b), d = p ^ q, at, sw;
+		d = (d | d >> 1 | d >> 2 | d >> 3) & 0x11111111u;
+		if (__builtin_popcount(d) == 1)
+			return true;
+		if (__builtin_popcount(d) != 2)
+			return false;
+		at = (uint32_t)__builtin_ctz(d);
+		if (d != (0x11u << at))
+			return false;
+		/* the two digits of p at at and at + 4 swapped */
+		sw = (p >> at & 0xF) << (at + 4) | (p >> (at + 4) & 0xF) << at;
+		return (q >> at & 0xFF) == sw >> at;
+	}
 	snprintf(x, sizeof(x), "%08ld", a);
 	snprintf(y, sizeof(y), "%08ld", b);
 	for (int i = 0; x[i] && y[i]; i++) {
@@ -295,10 +522,20 @@ int crm_match_date(long a, long b)
 		else
 			second = i;
 	}
-	if (diff == 1)
+	return diff == 1 || (diff == 2 && second == first + 1 &&
+			     x[first] == y[second] && x[second] == y[first]);
+}
+
+int crm_match_date(long a, long b)
+{
+	if (!a || !b)
+		return -1;
+	if (a == b)
+		return 3;
+	if (a / 10000 == b / 10000 && a / 100 % 100 == b % 100 &&
+	    a % 100 == b / 100 % 100)
 		return 2;
-	if (diff == 2 && second == first + 1 && x[first] == y[second] &&
-	    x[second] == y[first])
+	if (digit_typo(a, b))
 		return 2;
 	return a / 10000 == b / 10000 ? 1 : 0;
 }

@@ -14,10 +14,18 @@
  * of common prefix): MARTHA/MARHTA 0.961, DIXON/DICKSONX 0.813. Two empty
  * strings are 1, one empty string 0. */
 double crm_match_jaro_winkler(const char *a, const char *b);
+/* crm_match_jaro_winkler when that is at least min, else some value below
+ * min (often found without the full comparison): for callers that only
+ * compare the similarity with min or more. */
+double crm_match_jaro_winkler_min(const char *a, const char *b, double min);
 /* Damerau-Levenshtein distance, optimal string alignment form (insert,
  * delete, substitute, swap two adjacent characters; no substring edited
  * twice): kitten/sitting 3, abcdef/abcdfe 1, CA/ABC 3. */
 int crm_match_damerau(const char *a, const char *b);
+/* crm_match_damerau capped at 2 (0 equal, 1 one edit apart, 2 more), in
+ * linear time: for callers that only ask whether two values are a typo
+ * apart. */
+int crm_match_damerau_near(const char *a, const char *b);
 /* Token-set similarity: |A and B| / |A or B| over the sets of
  * space-separated words (Jaccard); "acme holdings"/"holdings acme" 1,
  * "acme"/"acme holdings" 0.5. Two empty strings are 1. */

@@ -652,151 +652,170 @@ int crm_norm_phone(const char *s, const char *default_cc, struct crm_buf *out,
 
 /* ---- Company ---- */
 
+/* A listed word with its length, known when compiled: names are tried
+ * against every entry, so no strlen per entry. */
+struct word {
+	const char *s;
+	size_t len;
+};
+
+#define W(s)                                                                   \
+	{                                                                      \
+		s, sizeof(s) - 1                                               \
+	}
+
 /* Legal forms and noise, as they look after crm_norm_key (lower case,
  * accents gone, punctuation turned to spaces): "S.A.R.L." is "s a r l".
  * Matched as whole trailing words, repeatedly, longest first. */
-static const char *const company_suffixes[] = {
+static const struct word company_suffixes[] = {
     /* English */
-    "inc",
-    "incorporated",
-    "llc",
-    "l l c",
-    "llp",
-    "l l p",
-    "lp",
-    "l p",
-    "ltd",
-    "limited",
-    "co",
-    "company",
-    "corp",
-    "corporation",
-    "plc",
-    "co ltd",
-    "co inc",
-    "and co",
-    "pty",
-    "pty ltd",
-    "pty limited",
-    "pvt",
-    "pvt ltd",
-    "private limited",
-    "pte",
-    "pte ltd",
-    "sdn bhd",
-    "bhd",
-    "tbk",
+    W("inc"),
+    W("incorporated"),
+    W("llc"),
+    W("l l c"),
+    W("llp"),
+    W("l l p"),
+    W("lp"),
+    W("l p"),
+    W("ltd"),
+    W("limited"),
+    W("co"),
+    W("company"),
+    W("corp"),
+    W("corporation"),
+    W("plc"),
+    W("co ltd"),
+    W("co inc"),
+    W("and co"),
+    W("pty"),
+    W("pty ltd"),
+    W("pty limited"),
+    W("pvt"),
+    W("pvt ltd"),
+    W("private limited"),
+    W("pte"),
+    W("pte ltd"),
+    W("sdn bhd"),
+    W("bhd"),
+    W("tbk"),
     /* German */
-    "gmbh",
-    "ag",
-    "kg",
-    "kgaa",
-    "ohg",
-    "gbr",
-    "ug",
-    "ug haftungsbeschrankt",
-    "e v",
-    "gmbh and co kg",
-    "gmbh and co",
-    "se",
+    W("gmbh"),
+    W("ag"),
+    W("kg"),
+    W("kgaa"),
+    W("ohg"),
+    W("gbr"),
+    W("ug"),
+    W("ug haftungsbeschrankt"),
+    W("e v"),
+    W("gmbh and co kg"),
+    W("gmbh and co"),
+    W("se"),
     /* French, Spanish, Portuguese, Italian */
-    "sa",
-    "s a",
-    "sas",
-    "s a s",
-    "sasu",
-    "sarl",
-    "s a r l",
-    "eurl",
-    "snc",
-    "s n c",
-    "sl",
-    "s l",
-    "slu",
-    "s l u",
-    "sa de cv",
-    "s a de c v",
-    "s de r l",
-    "cia",
-    "y cia",
-    "ltda",
-    "lda",
-    "srl",
-    "s r l",
-    "spa",
-    "s p a",
-    "sapa",
+    W("sa"),
+    W("s a"),
+    W("sas"),
+    W("s a s"),
+    W("sasu"),
+    W("sarl"),
+    W("s a r l"),
+    W("eurl"),
+    W("snc"),
+    W("s n c"),
+    W("sl"),
+    W("s l"),
+    W("slu"),
+    W("s l u"),
+    W("sa de cv"),
+    W("s a de c v"),
+    W("s de r l"),
+    W("cia"),
+    W("y cia"),
+    W("ltda"),
+    W("lda"),
+    W("srl"),
+    W("s r l"),
+    W("spa"),
+    W("s p a"),
+    W("sapa"),
     /* Dutch, Nordic, Central European, Turkish */
-    "bv",
-    "b v",
-    "nv",
-    "n v",
-    "vof",
-    "oy",
-    "oyj",
-    "ab",
-    "ab publ",
-    "publ",
-    "as",
-    "a s",
-    "asa",
-    "aps",
-    "a p s",
-    "hf",
-    "ehf",
-    "sp z o o",
-    "s r o",
-    "sro",
-    "ltd sti",
-    "sti",
+    W("bv"),
+    W("b v"),
+    W("nv"),
+    W("n v"),
+    W("vof"),
+    W("oy"),
+    W("oyj"),
+    W("ab"),
+    W("ab publ"),
+    W("publ"),
+    W("as"),
+    W("a s"),
+    W("asa"),
+    W("aps"),
+    W("a p s"),
+    W("hf"),
+    W("ehf"),
+    W("sp z o o"),
+    W("s r o"),
+    W("sro"),
+    W("ltd sti"),
+    W("sti"),
     /* Japanese and Korean romanized, and what (株) (有) (주) become */
-    "kk",
-    "k k",
-    "kabushiki kaisha",
-    "godo kaisha",
-    "yk",
-    "株",
-    "有",
-    "주",
+    W("kk"),
+    W("k k"),
+    W("kabushiki kaisha"),
+    W("godo kaisha"),
+    W("yk"),
+    W("株"),
+    W("有"),
+    W("주"),
     /* Greek, Hebrew */
-    "αε",
-    "α ε",
-    "επε",
-    "בע מ",
+    W("αε"),
+    W("α ε"),
+    W("επε"),
+    W("בע מ"),
 };
 
 /* Legal forms that come first: "ООО Ромашка", "(株)トヨタ". */
-static const char *const company_prefixes[] = {
-    "the", "ооо", "зао", "оао", "пао", "ао", "ип", "ooo", "株", "有", "주",
+static const struct word company_prefixes[] = {
+    W("the"), W("ооо"), W("зао"), W("оао"), W("пао"), W("ао"),
+    W("ип"),  W("ooo"), W("株"),  W("有"),  W("주"),
 };
 
 /* CJK legal forms are not separated by spaces, so they are matched as
  * plain string suffixes (and the Japanese and Korean ones as prefixes). */
-static const char *const cjk_suffixes[] = {
-    "股份有限公司", "有限责任公司", "有限責任公司", "股份公司",	    "有限公司",
-    "公司",	    "株式会社",	    "有限会社",	    "合同会社",	    "合資会社",
-    "合名会社",	    "주식회사",	    "유한회사",	    "유한책임회사",
+static const struct word cjk_suffixes[] = {
+    W("股份有限公司"), W("有限责任公司"), W("有限責任公司"), W("股份公司"),
+    W("有限公司"),     W("公司"),	  W("株式会社"),     W("有限会社"),
+    W("合同会社"),     W("合資会社"),	  W("合名会社"),     W("주식회사"),
+    W("유한회사"),     W("유한책임회사"),
 };
 
-static const char *const cjk_prefixes[] = {
-    "株式会社", "有限会社", "合同会社", "주식회사", "유한회사",
+static const struct word cjk_prefixes[] = {
+    W("株式会社"), W("有限会社"), W("合同会社"), W("주식회사"), W("유한회사"),
 };
 
 /* Longest entry of list that k[b..e) ends with (as whole words when words
  * is set), leaving something before it; its length, or 0. A name that is
  * itself a listed form is left whole: "有限公司" does not become "有限". */
 static size_t match_suffix(const char *k, size_t b, size_t e,
-			   const char *const *list, size_t n, bool words)
+			   const struct word *list, size_t n, bool words)
 {
 	size_t best = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(list[i]);
+		const char *w = list[i].s;
+		size_t l = list[i].len;
 
-		if (l == e - b && memcmp(k + b, list[i], l) == 0)
-			return 0;
-		if (l <= best || l >= e - b ||
-		    memcmp(k + e - l, list[i], l) != 0)
+		/* one byte first: most entries differ there */
+		if (l == e - b) {
+			if (k[b] == w[0] && memcmp(k + b, w, l) == 0)
+				return 0;
+			continue;
+		}
+		if (l <= best || l > e - b || k[e - 1] != w[l - 1] ||
+		    memcmp(k + e - l, w, l) != 0)
 			continue;
 		if (words && k[e - l - 1] != ' ')
 			continue;
@@ -817,16 +836,21 @@ static bool starts_with_mark(const char *s, size_t n)
 }
 
 static size_t match_prefix(const char *k, size_t b, size_t e,
-			   const char *const *list, size_t n, bool words)
+			   const struct word *list, size_t n, bool words)
 {
 	size_t best = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(list[i]);
+		const char *w = list[i].s;
+		size_t l = list[i].len;
 
-		if (l == e - b && memcmp(k + b, list[i], l) == 0)
-			return 0;
-		if (l <= best || l >= e - b || memcmp(k + b, list[i], l) != 0)
+		if (l == e - b) {
+			if (k[b] == w[0] && memcmp(k + b, w, l) == 0)
+				return 0;
+			continue;
+		}
+		if (l <= best || l > e - b || k[b] != w[0] ||
+		    memcmp(k + b, w, l) != 0)
 			continue;
 		if (words ? k[b + l] != ' '
 			  : starts_with_mark(k + b + l, e - b - l))

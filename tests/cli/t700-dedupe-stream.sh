@@ -147,4 +147,49 @@ check "no output on a duplicate id" [ ! -s "$T/out" ]
 printf '[{"id":"7","name":"Ann Lee"},{"id":"7","name":"Bob Ray"}]' >"$T/dup.json"
 expect_code 65 crm-dedupe stream "$T/dup.json"
 err_has "dup.json:1: id: duplicate id '7'"
+
+# threads: the same output on 1, 2 and 3 threads, with enough records that
+# every phase splits its work (slices of 16384 records, of 16384 pairs)
+sh "$TOP/tests/bench/gen-persons.sh" 40000 >"$T/many.csv"
+expect_code_in 0 "$T/many.csv" crm-dedupe stream -q --id rec_id --threads 1
+cp "$T/out" "$T/one"
+check "1 thread: 40000 records, many in clusters" \
+	[ "$(awk -F, 'NR > 1 && $3 != ""' "$T/one" | wc -l)" -gt 4000 ]
+expect_code_in 0 "$T/many.csv" crm-dedupe stream -q --id rec_id --threads 2
+compare "$T/one" "$T/out" "2 threads: the same clusters and probabilities"
+CRM_THREADS=3 expect_code_in 0 "$T/many.csv" crm-dedupe stream -q --id rec_id
+compare "$T/one" "$T/out" "CRM_THREADS=3: the same"
+expect_code_in 0 "$T/many.csv" crm-dedupe stream -q --id rec_id --threads 16 \
+	--rule 'surname & date_of_birth~'
+cp "$T/out" "$T/rule16"
+expect_code_in 0 "$T/many.csv" crm-dedupe stream -q --id rec_id --threads 1 \
+	--rule 'surname & date_of_birth~'
+compare "$T/rule16" "$T/out" "a rule: the same on 16 threads as on 1"
+CRM_THREADS=lots expect_code_in 0 "$P" crm-dedupe stream -q --id rec_id
+check "CRM_THREADS not a number: ignored" [ -s "$T/out" ]
+expect_code_in 64 "$P" crm-dedupe stream --threads 0
+err_has "--threads: expected a number 1-16, got '0'"
+expect_code_in 64 "$P" crm-dedupe stream --threads 17
+expect_code_in 64 "$P" crm-dedupe stream --threads 2x
+err_has "--threads: expected a number 1-16, got '2x'"
+
+# records are added on another thread while the next are read: the first
+# error in input order is the one reported, however far the reading got
+printf 'rec_id,given_name,surname\nq1,Ann,Lee\nq2,Bob,Ray\nq1,Ann,Lee\n,Cy,Day\n' \
+	>"$T/dup2.csv"
+expect_code_in 65 "$T/dup2.csv" crm-dedupe stream --id rec_id
+err_has "crm-dedupe:<stdin>:4: rec_id: duplicate id 'q1'"
+check "one error, not the missing id after it" [ "$(wc -l <"$T/err")" -eq 1 ]
+awk -F, 'NR == 1 || NR <= 9001' "$T/many.csv" >"$T/late.csv"
+awk -F, 'NR == 2 { print; exit }' "$T/many.csv" >>"$T/late.csv"
+printf 'x,"unterminated\n' >>"$T/late.csv"
+expect_code_in 65 "$T/late.csv" crm-dedupe stream --id rec_id --threads 2
+err_has "crm-dedupe:<stdin>:9002: rec_id: duplicate id '1' (the same as record 1's)"
+check "a later bad line goes unreported" [ "$(wc -l <"$T/err")" -eq 1 ]
+expect_code_in 65 "$T/late.csv" crm-dedupe stream --id rec_id --threads 1
+err_has "crm-dedupe:<stdin>:9002: rec_id: duplicate id '1' (the same as record 1's)"
+head -9001 "$T/many.csv" >"$T/late2.csv"
+printf 'x,"unterminated\n' >>"$T/late2.csv"
+expect_code_in 65 "$T/late2.csv" crm-dedupe stream --id rec_id
+err_has "crm-dedupe:<stdin>:9002:"
 done_testing

@@ -150,7 +150,8 @@ static void phone(const char *s)
 
 #ifdef HAVE_MATCH
 /* The comparators on the two halves of the input (split at the first
- * newline): in range, symmetric, and a string agrees with itself. */
+ * newline): in range, symmetric, a string agrees with itself, and the
+ * fast forms agree with the plain ones. */
 static void match(const char *s)
 {
 	const char *nl = strchr(s, '\n');
@@ -170,6 +171,15 @@ static void match(const char *s)
 	    (*a && crm_match_jaro_winkler(a, a) != 1) || dm < -1 || dm > 3 ||
 	    dm != crm_match_date(db, da) || (da && crm_match_date(da, da) != 3))
 		abort();
+	/* the fast forms: the capped distance, the thresholded similarity
+	 * (exact from the threshold up, below it under) */
+	if (crm_match_damerau_near(a, b) != (d < 2 ? d : 2))
+		abort();
+	for (double min = 0.5; min < 1; min += 0.1) {
+		double got = crm_match_jaro_winkler_min(a, b, min);
+		if (jw >= min ? got != jw : got >= min)
+			abort();
+	}
 	crm_match_nysiis(a, &code);
 	if (code.len > 6 || strspn(crm_buf_str(&code),
 				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != code.len)

@@ -33,7 +33,7 @@ for src in tests/fuzz/fuzz_*.c; do
 	# Word splitting of the pkg-config output is intended.
 	# shellcheck disable=SC2046
 	if ! "$CC" -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -g -O1 -std=c17 -D_GNU_SOURCE \
+		-fno-sanitize-recover=undefined -g -O1 -std=c17 -D_GNU_SOURCE -pthread \
 		-DCRM_SHARE_DIR=\"share/crm\" \
 		-iquote lib -o "$bin" "$src" lib/*.c \
 		$(pkg-config --cflags --libs sqlite3 jansson libutf8proc) \

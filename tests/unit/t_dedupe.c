@@ -150,6 +150,54 @@ static void colleagues(void)
 	crm_dedupe_free(dd);
 }
 
+/* Records added on another thread: the same as added one by one; the
+ * first bad record (in order) is the one reported, with its tag. */
+static void feed(void)
+{
+	struct crm_dedupe *one, *two, *bad;
+	struct crm_dedupe_feed *fd[3];
+	int types[4];
+	struct crm_err err;
+	long tag = 0;
+	bool same = true;
+
+	for (int f = 0; f < 4; f++)
+		types[f] = crm_dd_type_guess(names[f]);
+	one = crm_dedupe_new(names, types, 4, &err);
+	two = crm_dedupe_new(names, types, 4, &err);
+	bad = crm_dedupe_new(names, types, 4, &err);
+	fd[0] = crm_dedupe_feed_new(one, 1);
+	fd[1] = crm_dedupe_feed_new(two, 2);
+	fd[2] = crm_dedupe_feed_new(bad, 2);
+	for (long k = 0; k < 10000; k++) {
+		char id[32];
+		const char *v[4] = {rows[k % NROWS][1], rows[k % NROWS][2],
+				    rows[k % NROWS][3], rows[k % NROWS][4]};
+		snprintf(id, sizeof(id), "r%ld", k);
+		crm_dedupe_feed_add(fd[0], id, v, k);
+		crm_dedupe_feed_add(fd[1], id, v, k);
+		if (k == 7000)
+			v[0] = "\xff"; /* bad UTF-8, then a repeated id */
+		if (k == 9000)
+			snprintf(id, sizeof(id), "r1");
+		crm_dedupe_feed_add(fd[2], id, v, k); /* -1 once it knows */
+	}
+	CHECK(crm_dedupe_feed_end(fd[0], &err, &tag) == 0 &&
+		  crm_dedupe_feed_end(fd[1], &err, &tag) == 0,
+	      "feed: 10000 records on one thread and on two");
+	CHECK_INT(crm_dedupe_count(two), 10000, "feed: all added");
+	for (size_t i = 0; i < 10000; i++)
+		same &= !strcmp(crm_dedupe_id(one, i), crm_dedupe_id(two, i));
+	CHECK(same, "feed: in the same order");
+	CHECK(crm_dedupe_feed_end(fd[2], &err, &tag) < 0 && tag == 7000 &&
+		  !strcmp(err.field, "given_name"),
+	      "feed: the first bad record reported, with its tag");
+	CHECK_INT(crm_dedupe_count(bad), 7000, "feed: none added after it");
+	crm_dedupe_free(one);
+	crm_dedupe_free(two);
+	crm_dedupe_free(bad);
+}
+
 int main(void)
 {
 	struct crm_dedupe_opts o = {.threshold = 0.5};
@@ -223,5 +271,6 @@ int main(void)
 	crm_dedupe_free(dd);
 
 	colleagues();
+	feed();
 	return done_testing();
 }
