@@ -390,7 +390,7 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 	if (crm_db_exec(db,
 			"PRAGMA foreign_keys=ON;"
 			"PRAGMA synchronous=NORMAL;"
-			"PRAGMA cache_size=-45000;"
+			"PRAGMA cache_size=-42000;"
 			"PRAGMA temp_store=MEMORY",
 			err) < 0)
 		goto fail;

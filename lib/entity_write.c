@@ -7,12 +7,43 @@
 #include "bloom.h"
 #include "entity.h"
 #include "normalize.h"
+#include "par.h"
+#include "readahead.h"
 
 const char *crm_import_action_name(enum crm_import_action a)
 {
 	static const char *const names[] = {"inserted", "updated", "unchanged",
 					    "rejected", "skipped"};
 	return names[a];
+}
+
+/* One input record read into fields: what read_input makes, on the
+ * reading thread when there is one. */
+struct parsed {
+	struct crm_row in; /* parsed values, touched flags, custom fields */
+	char **money;	   /* per field: raw money input, parsed later */
+};
+
+static void parsed_init(struct parsed *p, const struct crm_entity *e)
+{
+	crm_row_init(&p->in, e);
+	p->money = crm_xcalloc(e->nfields, sizeof(*p->money));
+}
+
+static void parsed_reset(struct parsed *p)
+{
+	for (size_t i = 0; i < p->in.e->nfields; i++) {
+		free(p->money[i]);
+		p->money[i] = NULL;
+	}
+	crm_row_reset(&p->in);
+}
+
+static void parsed_release(struct parsed *p)
+{
+	parsed_reset(p);
+	free(p->money);
+	crm_row_release(&p->in);
 }
 
 struct crm_importer {
@@ -24,13 +55,13 @@ struct crm_importer {
 	sqlite3_stmt **find; /* lookup statement per key */
 	sqlite3_stmt *ins, *upd;
 	long *matchkey; /* per field: index of its NAME_key, or -1 */
-	char **money;	/* per field: raw money input, deferred */
 	struct crm_strv map_src, map_dst;
 	struct crm_strv custom_seen;
 	struct crm_strv colname; /* input column j's name last seen ... */
 	long *colfield;		 /* ... and its field index (-1: custom) */
 	size_t capfield;
-	struct crm_row in, old, row;
+	struct parsed p; /* the record being applied */
+	struct crm_row old, row;
 	struct crm_buf tmp;
 	char now[CRM_TIME_LEN];
 	/* Bulk imports probe the database for a key only when a Bloom filter
@@ -151,21 +182,18 @@ void crm_importer_free(struct crm_importer *im)
 			crm_bloom_release(&im->bloom[i]);
 	}
 	free(im->bloom);
-	for (size_t i = 0; i < im->e->nfields; i++)
-		free(im->money[i]);
 	sqlite3_finalize(im->ins);
 	sqlite3_finalize(im->upd);
 	free(im->find);
 	free(im->keyfield);
 	free(im->matchkey);
-	free(im->money);
 	crm_strv_release(&im->keys);
 	crm_strv_release(&im->map_src);
 	crm_strv_release(&im->map_dst);
 	crm_strv_release(&im->custom_seen);
 	crm_strv_release(&im->colname);
 	free(im->colfield);
-	crm_row_release(&im->in);
+	parsed_release(&im->p);
 	crm_row_release(&im->old);
 	crm_row_release(&im->row);
 	crm_buf_release(&im->tmp);
@@ -252,7 +280,6 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 	im->e = e;
 	im->o = o;
 	im->matchkey = crm_xcalloc(e->nfields, sizeof(*im->matchkey));
-	im->money = crm_xcalloc(e->nfields, sizeof(*im->money));
 	for (size_t i = 0; i < e->nfields; i++) {
 		im->matchkey[i] = -1;
 		if (e->fields[i].flags & CRM_FF_MATCH) {
@@ -261,7 +288,7 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 			free(k);
 		}
 	}
-	crm_row_init(&im->in, e);
+	parsed_init(&im->p, e);
 	crm_row_init(&im->old, e);
 	crm_row_init(&im->row, e);
 	crm_datetime_format(db->now, im->now);
@@ -344,19 +371,17 @@ static long column_field(struct crm_importer *im, size_t j, const char *name)
 	return k;
 }
 
-/* Read the input record into im->in: parsed values and touched flags; a
+/* Read the input record into to: parsed values and touched flags; a
  * custom field set to JSON null means "clear it". */
+
 static int read_input(struct crm_importer *im, const struct crm_rec *in,
+		      struct parsed *to, struct crm_buf *tmp,
 		      struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
 	bool reject_file = false;
 
-	crm_row_reset(&im->in);
-	for (size_t i = 0; i < e->nfields; i++) {
-		free(im->money[i]);
-		im->money[i] = NULL;
-	}
+	parsed_reset(to);
 	for (size_t j = 0; j < in->n; j++) {
 		const char *name = mapped_name(im, crm_rec_name(in, j));
 		const char *v = crm_rec_val(in, j);
@@ -375,36 +400,36 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 		if (k >= 0) {
 			const struct crm_field *f = &e->fields[k];
 
-			im->in.touched[k] = true;
-			free(im->in.v[k]);
-			im->in.v[k] = NULL;
+			to->in.touched[k] = true;
+			free(to->in.v[k]);
+			to->in.v[k] = NULL;
 			if (!*v)
 				continue;
 			if (f->type == CRM_T_MONEY) {
-				im->money[k] = crm_xstrdup(v);
+				to->money[k] = crm_xstrdup(v);
 				continue;
 			}
-			if (crm_field_parse(f, v, NULL, &im->tmp, err) < 0) {
+			if (crm_field_parse(f, v, NULL, tmp, err) < 0) {
 				snprintf(err->field, sizeof(err->field), "%s",
 					 f->name);
 				return -1;
 			}
-			im->in.v[k] = crm_xstrdup(im->tmp.s);
+			to->in.v[k] = crm_xstrdup(tmp->s);
 			if (im->matchkey[k] >= 0) {
 				long mk = im->matchkey[k];
 
-				free(im->in.v[mk]);
-				im->in.v[mk] = crm_field_match_form(
-						   f, im->in.v[k], &im->tmp)
-						   ? crm_xstrdup(im->tmp.s)
-						   : NULL;
+				free(to->in.v[mk]);
+				to->in.v[mk] =
+				    crm_field_match_form(f, to->in.v[k], tmp)
+					? crm_xstrdup(tmp->s)
+					: NULL;
 			}
 		} else if (!*name || strlen(name) > 200) {
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "bad custom field name '%.40s'",
 					   name);
 		} else if (!*v) {
-			json_object_set_new(im->in.custom, name, json_null());
+			json_object_set_new(to->in.custom, name, json_null());
 		} else if (kind == CRM_RAW) {
 			json_t *jv = json_loads(v, JSON_DECODE_ANY, NULL);
 			if (!jv) {
@@ -413,7 +438,7 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 				return crm_err_set(err, CRM_EX_DATAERR,
 						   "invalid JSON value");
 			}
-			json_object_set_new(im->in.custom, name, jv);
+			json_object_set_new(to->in.custom, name, jv);
 		} else {
 			json_t *jv = json_stringn(v, crm_rec_vlen(in, j));
 			if (!jv) {
@@ -422,7 +447,7 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 				return crm_err_set(err, CRM_EX_DATAERR,
 						   "invalid UTF-8");
 			}
-			json_object_set_new(im->in.custom, name, jv);
+			json_object_set_new(to->in.custom, name, jv);
 		}
 	}
 	return 0;
@@ -500,7 +525,7 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 	    bloom_build(im, err) < 0)
 		return -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
-		const char *v = key_value(im, k, &im->in);
+		const char *v = key_value(im, k, &im->p.in);
 		sqlite3_stmt *st = im->find[k];
 		int rc, n = 0;
 
@@ -597,27 +622,27 @@ static int merge(struct crm_importer *im, bool found, bool hooks,
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
 
-		if (!im->in.touched[i] || f->type == CRM_T_MONEY)
+		if (!im->p.in.touched[i] || f->type == CRM_T_MONEY)
 			continue;
 		if (found && f->flags & (CRM_FF_SYSTEM | CRM_FF_READONLY))
 			continue;
 		if (found && f->flags & CRM_FF_FORWARD && !im->o->force &&
-		    enum_pos(f, im->in.v[i]) < enum_pos(f, row->v[i]))
+		    enum_pos(f, im->p.in.v[i]) < enum_pos(f, row->v[i]))
 			continue; /* never backwards unless forced */
-		/* move, not copy: im->in is rebuilt for the next record */
+		/* move, not copy: im->p is rebuilt for the next record */
 		free(row->v[i]);
-		row->v[i] = im->in.v[i];
-		im->in.v[i] = NULL;
+		row->v[i] = im->p.in.v[i];
+		im->p.in.v[i] = NULL;
 		row->touched[i] = true; /* for the prepare hook */
 		if (im->matchkey[i] >= 0) {
 			long mk = im->matchkey[i];
 
 			free(row->v[mk]);
-			row->v[mk] = im->in.v[mk];
-			im->in.v[mk] = NULL;
+			row->v[mk] = im->p.in.v[mk];
+			im->p.in.v[mk] = NULL;
 		}
 	}
-	json_object_foreach(im->in.custom, k, j)
+	json_object_foreach(im->p.in.custom, k, j)
 	{
 		if (json_is_null(j))
 			json_object_del(row->custom, k);
@@ -629,15 +654,16 @@ static int merge(struct crm_importer *im, bool found, bool hooks,
 		const struct crm_field *f = &e->fields[i];
 		const char *cur;
 
-		if (f->type != CRM_T_MONEY || !im->in.touched[i])
+		if (f->type != CRM_T_MONEY || !im->p.in.touched[i])
 			continue;
 		free(row->v[i]);
 		row->v[i] = NULL;
 		row->touched[i] = true;
-		if (!im->money[i])
+		if (!im->p.money[i])
 			continue;
 		cur = f->ref ? crm_row_get(row, f->ref) : NULL;
-		if (crm_field_parse(f, im->money[i], cur, &im->tmp, err) < 0) {
+		if (crm_field_parse(f, im->p.money[i], cur, &im->tmp, err) <
+		    0) {
 			snprintf(err->field, sizeof(err->field), "%s", f->name);
 			return -1;
 		}
@@ -669,35 +695,34 @@ static void keep_external_id(struct crm_importer *im)
 {
 	long x = crm_entity_field(im->e, "external_id");
 
-	if (x < 0 || !im->old.v[x] || !im->in.touched[x])
+	if (x < 0 || !im->old.v[x] || !im->p.in.touched[x])
 		return;
-	free(im->in.v[x]);
-	im->in.v[x] = NULL;
-	im->in.touched[x] = false;
+	free(im->p.in.v[x]);
+	im->p.in.v[x] = NULL;
+	im->p.in.touched[x] = false;
 }
 
-int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
-		       struct crm_row *out, enum crm_import_action *action,
-		       struct crm_err *err)
+/* Apply the input record in, read into im->p. */
+static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
+			struct crm_row *out, enum crm_import_action *action,
+			struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
 	struct crm_row *row = &im->row;
 	bool skip = false; /* a duplicate of another entity's record */
 	int found;
 
-	if (read_input(im, in, err) < 0)
-		return -1;
 	found = lookup(im, err);
 	if (found < 0)
 		return -1;
-	if (!found && im->in.v[0] && crm_strv_find(&im->keys, "id") < 0) {
+	if (!found && im->p.in.v[0] && crm_strv_find(&im->keys, "id") < 0) {
 		/* an id is kept on insert only when it was looked up (and so
 		 * is known to be free) */
-		free(im->in.v[0]);
-		im->in.v[0] = NULL;
+		free(im->p.in.v[0]);
+		im->p.in.v[0] = NULL;
 	}
 	if (!found && im->o->check) {
-		struct crm_import_new nw = {.in = &im->in,
+		struct crm_import_new nw = {.in = &im->p.in,
 					    .rec = in,
 					    .input =
 						im->input ? im->input : "-"};
@@ -797,6 +822,95 @@ done:
 	return 0;
 }
 
+int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
+		       struct crm_row *out, enum crm_import_action *action,
+		       struct crm_err *err)
+{
+	if (read_input(im, in, &im->p, &im->tmp, err) < 0)
+		return -1;
+	return apply_parsed(im, in, out, action, err);
+}
+
+/* Reading ahead: the slots' data are struct parsed, filled by read_input
+ * on the reading thread, with its own buffer. */
+struct ahead {
+	struct crm_importer *im;
+	struct crm_buf tmp;
+};
+
+static void *ahead_init(void *arg)
+{
+	struct ahead *a = arg;
+	struct parsed *p = crm_xcalloc(1, sizeof(*p));
+
+	parsed_init(p, a->im->e);
+	return p;
+}
+
+static void ahead_release(void *arg, void *data)
+{
+	(void)arg;
+	parsed_release(data);
+	free(data);
+}
+
+static int ahead_prepare(void *arg, const struct crm_rec *rec, void *data,
+			 struct crm_err *err)
+{
+	struct ahead *a = arg;
+
+	return read_input(a->im, rec, data, &a->tmp, err);
+}
+
+/* Read ahead on a second thread when it pays: a regular file (which
+ * never blocks the reader), and a second CPU to run it. */
+static struct crm_readahead *ahead_start(struct crm_reader *r, struct ahead *a)
+{
+	struct crm_readahead_ops ops = {ahead_init, ahead_release,
+					ahead_prepare, a};
+
+	if (!crm_reader_regular(r) || crm_par_default() < 2)
+		return NULL;
+	crm_phone_country(); /* read once, before two threads may ask */
+	return crm_readahead_new(r, &ops);
+}
+
+/* The next input record, applied: crm_importer_apply's result (1 when
+ * applied, -1 with err) or 0 at the end; -2 with err when reading failed
+ * (which no --reject can take). *rec is the record read. */
+static int next_record(struct crm_importer *im, struct crm_reader *r,
+		       struct crm_readahead *ra, struct crm_rec *own,
+		       const struct crm_rec **rec, struct crm_row *out,
+		       enum crm_import_action *action, struct crm_err *err)
+{
+	struct parsed swap, *p;
+	void *data;
+	int got, prepared, rc;
+
+	if (!ra) {
+		got = crm_reader_next(r, own, err);
+		*rec = own;
+		if (got <= 0)
+			return got < 0 ? -2 : 0;
+		return crm_importer_apply(im, own, out, action, err) < 0 ? -1
+									 : 1;
+	}
+	got = crm_readahead_next(ra, rec, &data, &prepared, err);
+	if (got <= 0)
+		return got < 0 ? -2 : 0;
+	if (prepared < 0)
+		return -1;
+	/* the slot's record becomes the importer's; what is left of the
+	 * importer's last one is freed here, on this thread */
+	p = data;
+	swap = im->p;
+	im->p = *p;
+	*p = swap;
+	rc = apply_parsed(im, *rec, out, action, err);
+	parsed_reset(p);
+	return rc < 0 ? -1 : 1;
+}
+
 /* Write a rejected record with its error to the reject file. */
 static int write_reject(const struct crm_import_opts *o, struct crm_reader *r,
 			struct crm_writer **w, const struct crm_rec *in,
@@ -842,11 +956,13 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		      struct crm_import_stats *st, struct crm_err *err)
 {
 	struct crm_importer *im = NULL;
+	struct ahead ahead = {0};
 	struct crm_writer *rw = NULL;
 	struct crm_rec rec;
 	struct crm_row row;
+	struct crm_readahead *ra = NULL;
 	uint64_t n = 0;
-	int rc = -1, got;
+	int rc = -1, got = 0;
 
 	memset(st, 0, sizeof(*st));
 	crm_rec_init(&rec);
@@ -857,9 +973,12 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	if (!im || (e->begin && e->begin(db, e, err) < 0))
 		goto out;
 	im->input = crm_reader_name(r);
-	while ((got = crm_reader_next(r, &rec, err)) > 0) {
+	ahead.im = im;
+	ra = ahead_start(r, &ahead);
+	for (;;) {
 		enum crm_import_action a;
 		bool sp = o->reject != NULL;
+		const struct crm_rec *in = &rec;
 		struct crm_hook_counts counted = {0};
 
 		if (crm_check_interrupt(err) < 0)
@@ -871,13 +990,21 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 			goto out;
 		if (o->hook_arg) /* what a rejected row counted is undone too */
 			counted = *o->hook_arg;
-		if (crm_importer_apply(im, &rec, o->emit ? &row : NULL, &a,
-				       err) < 0) {
+		got = next_record(im, r, ra, &rec, &in, o->emit ? &row : NULL,
+				  &a, err);
+		if (got == -2)
+			goto out; /* a read error: no row to reject */
+		if (got == 0) {
+			if (sp && crm_db_exec(db, "RELEASE crm_row", err) < 0)
+				goto out;
+			break;
+		}
+		if (got < 0) {
 			if (!err->file[0])
 				snprintf(err->file, sizeof(err->file), "%s",
 					 crm_reader_name(r));
 			if (!err->line)
-				err->line = rec.line;
+				err->line = in->line;
 			if (err->code != CRM_EX_DATAERR || !o->reject)
 				goto out;
 			if (crm_db_exec(db,
@@ -886,14 +1013,14 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 				goto out;
 			if (o->hook_arg)
 				*o->hook_arg = counted;
-			if (write_reject(o, r, &rw, &rec, err) < 0) {
+			if (write_reject(o, r, &rw, in, err) < 0) {
 				crm_err_set(err, CRM_EX_IOERR,
 					    "cannot write the reject file");
 				goto out;
 			}
 			st->n[CRM_REJECTED]++;
-			if (o->emit && o->emit(NULL, &rec, CRM_REJECTED,
-					       err->msg, o->emit_arg) < 0) {
+			if (o->emit && o->emit(NULL, in, CRM_REJECTED, err->msg,
+					       o->emit_arg) < 0) {
 				crm_err_set(err, CRM_EX_IOERR,
 					    "cannot write output");
 				goto out;
@@ -904,7 +1031,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		if (sp && crm_db_exec(db, "RELEASE crm_row", err) < 0)
 			goto out;
 		st->n[a]++;
-		if (o->emit && o->emit(&row, &rec, a, NULL, o->emit_arg) < 0) {
+		if (o->emit && o->emit(&row, in, a, NULL, o->emit_arg) < 0) {
 			crm_err_set(err, CRM_EX_IOERR, "cannot write output");
 			goto out;
 		}
@@ -926,6 +1053,9 @@ out:
 			e->end(db, e, false, err);
 		crm_db_rollback(db);
 	}
+	/* the reading thread stops before what it reads into goes */
+	crm_readahead_free(ra);
+	crm_buf_release(&ahead.tmp);
 	crm_writer_free(rw);
 	crm_importer_free(im);
 	crm_row_release(&row);

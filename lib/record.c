@@ -631,6 +631,11 @@ enum crm_fmt crm_reader_format(const struct crm_reader *r)
 	return r->fmt;
 }
 
+bool crm_reader_regular(const struct crm_reader *r)
+{
+	return r->in.file;
+}
+
 const char *crm_reader_name(const struct crm_reader *r)
 {
 	return r->name;

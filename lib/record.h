@@ -11,8 +11,8 @@
 /* Input limits: past them an input is a data error, never unbounded memory. */
 #define CRM_MAX_FIELD (16u << 20)  /* bytes in one field */
 #define CRM_MAX_RECORD (64u << 20) /* bytes in one record or input line */
-#define CRM_MAX_COLUMNS 10000      /* fields in one record */
-#define CRM_MAX_DEPTH 64           /* JSON nesting */
+#define CRM_MAX_COLUMNS 10000	   /* fields in one record */
+#define CRM_MAX_DEPTH 64	   /* JSON nesting */
 
 enum crm_fmt {
 	CRM_FMT_AUTO = 0, /* input: detect; output: table on a tty, else csv */
@@ -33,7 +33,7 @@ const char *crm_fmt_name(enum crm_fmt f);
 enum crm_kind {
 	CRM_NULL = 0, /* no value: empty unquoted CSV cell, JSON null */
 	CRM_STR,      /* a string */
-	CRM_RAW,      /* JSON text kept as is: number, true, false, object, array */
+	CRM_RAW, /* JSON text kept as is: number, true, false, object, array */
 };
 
 /* One record: ordered (name, value) pairs. Names and values live in one
@@ -44,7 +44,7 @@ struct crm_rec {
 	struct crm_rec_field {
 		size_t name, val, vlen; /* offsets into arena */
 		enum crm_kind kind;
-	} *f;
+	} * f;
 	size_t n, cap;
 	long line; /* first input line of the record, 0 if not from input */
 };
@@ -80,8 +80,8 @@ struct crm_reader;
  * ("-" shown as "<stdin>"). fmt CRM_FMT_AUTO detects from the first
  * non-blank byte: '[' json, '{' ndjson, else csv, or tsv when the header has
  * tabs and no commas. Returns NULL and fills err on failure. */
-struct crm_reader *crm_reader_open(FILE *fp, const char *name,
-				   enum crm_fmt fmt, struct crm_err *err);
+struct crm_reader *crm_reader_open(FILE *fp, const char *name, enum crm_fmt fmt,
+				   struct crm_err *err);
 /* Read the next record into rec (cleared first). Returns 1 for a record, 0
  * at end of input, -1 on error with err naming file, line, column, field. */
 int crm_reader_next(struct crm_reader *r, struct crm_rec *rec,
@@ -89,6 +89,8 @@ int crm_reader_next(struct crm_reader *r, struct crm_rec *rec,
 /* The format read (after detection) and the displayed input name. */
 enum crm_fmt crm_reader_format(const struct crm_reader *r);
 const char *crm_reader_name(const struct crm_reader *r);
+/* Whether r reads a regular file (reads never wait on a writer). */
+bool crm_reader_regular(const struct crm_reader *r);
 /* The header columns (CSV/TSV; NULL/0 for JSON before the first record). */
 const char *const *crm_reader_header(const struct crm_reader *r, size_t *n);
 void crm_reader_free(struct crm_reader *r);
