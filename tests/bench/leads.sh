@@ -62,7 +62,7 @@ PRAGMA journal_mode=WAL;
 PRAGMA foreign_keys=ON;
 .mode csv
 CREATE TEMP TABLE t (first_name, last_name, email, company, region, country, source);
-.import $dir/leads.csv t
+.import --skip 1 $dir/leads.csv t
 BEGIN;
 INSERT INTO leads (first_name, last_name, email, email_key, company, region,
   country, source, status, created_at, updated_at)
