@@ -10,18 +10,11 @@ n=${1:-5000000}
 nc=${2:-1000000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$dir"' EXIT
 export CRM_NOW=2026-11-22T09:30:00Z
-
-timed() { # OUT command...: run it with stdout to OUT; wall seconds in $t
-	o=$1; shift
-	s=$(date +%s.%N); "$@" >"$o"; e=$(date +%s.%N)
-	t=$(echo "$s $e" | awk '{printf "%.3f", $2 - $1}')
-}
-ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
-rss() { awk '{printf "%.1f MiB", $1 / 1024}' "$1"; }
 
 # contacts: loaded straight into crm's schema (not what is measured)
 "$bin/crm" init --db "$dir/ours.db" 2>/dev/null

@@ -6,6 +6,7 @@ set -eu
 n=${1:-1000000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$dir"' EXIT
@@ -13,16 +14,6 @@ export CRM_NOW=2026-11-22T09:30:00Z
 
 sh "$top/tests/bench/gen-contacts.sh" "$n" >"$dir/c.csv"
 echo "data: $n contacts, $(($(stat -c %s "$dir/c.csv") / 1048576)) MiB of CSV"
-
-timed() { # OUT command...: run it with stdout to OUT; wall seconds in $t
-	o=$1; shift
-	s=$(date +%s.%N); "$@" >"$o"; e=$(date +%s.%N)
-	t=$(echo "$s $e" | awk '{printf "%.3f", $2 - $1}')
-}
-ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
-rss() { # file written by /usr/bin/time -f %M (KiB)
-	awk '{printf "%.1f MiB", $1 / 1024}' "$1"
-}
 
 # ours: import (validating, normalizing, upserting) into a fresh database
 timed /dev/null /usr/bin/time -f %M -o "$dir/rss.import" \

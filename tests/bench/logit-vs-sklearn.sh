@@ -16,6 +16,7 @@ n=${1:-20000}
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$dir"' EXIT
@@ -110,13 +111,6 @@ PY
 "$PYTHON" "$dir/compare.py" "$dir/train.csv" "$dir/test.csv" "$dir/ours.csv"
 
 [ "${BENCH_BIG:-1}" = 0 ] && exit 0
-
-timed() { # OUT command...: run it with stdout to OUT; wall seconds in $t
-	o=$1; shift
-	s=$(date +%s.%N); "$@" >"$o"; e=$(date +%s.%N)
-	t=$(echo "$s $e" | awk '{printf "%.2f", $2 - $1}')
-}
-rss() { awk '{printf "%.1f MiB", $1 / 1024}' "$1"; }
 
 "$PYTHON" "$dir/gen.py" 100000 30 10 11 >"$dir/big.csv"
 timed /dev/null /usr/bin/time -f %M -o "$dir/rss.train" "$bin/crm-score" train \

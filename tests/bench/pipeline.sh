@@ -7,19 +7,12 @@ set -eu
 n=${1:-200000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$dir"' EXIT
 export CRM_NOW=2026-11-22T09:30:00Z CRM_SHARE=$top/share/crm
 db=$dir/crm.db
-
-timed() { # OUT command...: run it with stdout to OUT; wall seconds in $t
-	o=$1; shift
-	s=$(date +%s.%N); "$@" >"$o"; e=$(date +%s.%N)
-	t=$(echo "$s $e" | awk '{printf "%.3f", $2 - $1}')
-}
-ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
-rss() { awk '{printf "%.1f MiB", $1 / 1024}' "$1"; }
 
 # deals loaded straight into crm's schema (not what is measured): stages of
 # the default pipeline with their probabilities and categories, three

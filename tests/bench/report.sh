@@ -15,18 +15,11 @@ nd=${4:-200000}
 nt=${5:-300000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$dir"' EXIT
 export CRM_NOW=2026-12-31T00:00:00Z LC_ALL=C
-
-timed() { # OUT command...: run it with stdout to OUT; wall seconds in $t
-	o=$1; shift
-	s=$(date +%s.%N); "$@" >"$o" || true; e=$(date +%s.%N)
-	t=$(echo "$s $e" | awk '{printf "%.3f", $2 - $1}')
-}
-ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
-rss() { awk 'END { printf "%.1f MiB", $1 / 1024 }' "$1"; }
 
 "$bin/crm" init --db "$dir/crm.db" 2>/dev/null
 sqlite3 "$dir/crm.db" >/dev/null <<SQL
@@ -164,9 +157,9 @@ bench() {
 	for k in 1 2; do
 		# shellcheck disable=SC2086
 		timed "$dir/ours.csv" /usr/bin/time -f %M -o "$dir/rss" \
-			"$bin/crm-report" $args --db "$dir/crm.db" -f csv
+			"$bin/crm-report" $args --db "$dir/crm.db" -f csv || true
 		best_ours=$(echo "$t ${best_ours:-$t}" | awk '{print ($1 < $2) ? $1 : $2}')
-		timed "$dir/ref.csv" sqlite3 -csv -header "$dir/crm.db" "$ref"
+		timed "$dir/ref.csv" sqlite3 -csv -header "$dir/crm.db" "$ref" || true
 		best_ref=$(echo "$t ${best_ref:-$t}" | awk '{print ($1 < $2) ? $1 : $2}')
 	done
 	t_ours=$best_ours t_ref=$best_ref

@@ -13,18 +13,11 @@ nr=${2:-20}
 na=${3:-5000000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 if [ -n "${BENCH_DIR:-}" ]; then dir=$BENCH_DIR # kept for a look
 else dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT; fi
 export CRM_NOW=2026-11-22T09:30:00Z CRM_SHARE="$top/share/crm"
-
-timed() { # OUT command...: run it with stdout to OUT; wall seconds in $t
-	o=$1; shift
-	s=$(date +%s.%N); "$@" >"$o"; e=$(date +%s.%N)
-	t=$(echo "$s $e" | awk '{printf "%.3f", $2 - $1}')
-}
-ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
-rss() { awk '{printf "%.1f MiB", $1 / 1024}' "$1"; }
 
 "$bin/crm" init --db "$dir/crm.db" 2>/dev/null
 awk -v n="$n" 'BEGIN {

@@ -10,18 +10,11 @@ set -eu
 n=${1:-500000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$dir"' EXIT
 export CRM_NOW=2026-12-31T12:00:00Z CRM_SHARE=$top/share/crm
-
-timed() { # OUT command...: run it with stdout to OUT; wall seconds in $t
-	o=$1; shift
-	s=$(date +%s.%N); "$@" >"$o"; e=$(date +%s.%N)
-	t=$(echo "$s $e" | awk '{printf "%.3f", $2 - $1}')
-}
-ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
-rss() { tail -1 "$1" | awk '{printf "%.1f MiB", $1 / 1024}'; }
 
 awk -v n="$n" 'BEGIN { srand(7)
 	split("low normal normal normal high urgent", pr, " ")

@@ -1,0 +1,18 @@
+# lib.sh - helpers the benchmarks share (sourced).
+
+# timed OUT command...: run it with stdout to OUT; wall seconds in $t.
+# Returns the command's status.
+timed() {
+	o=$1; shift
+	s=$(date +%s.%N)
+	timed_rc=0
+	"$@" >"$o" || timed_rc=$?
+	e=$(date +%s.%N)
+	t=$(echo "$s $e" | awk '{printf "%.3f", $2 - $1}')
+	return $timed_rc
+}
+# ratio A B: A / B to two decimals.
+ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
+# rss FILE: peak RSS in MiB from a file written by /usr/bin/time -f %M
+# (its last line: a failed command adds a line before it).
+rss() { awk 'END { printf "%.1f MiB", $1 / 1024 }' "$1"; }
