@@ -228,17 +228,34 @@ static const struct crm_verb *find_verb(const struct crm_command *cmd,
 	return NULL;
 }
 
-/* Flush and close stdout, checking for errors (a full disk is exit 74). */
+/* Flush and close stdout, checking for errors (a full disk is exit 74).
+ * A command that failed has said why already; a write error is reported
+ * here only after success or a check verb's "found something" (1). */
 static int close_stdout(const char *prog, int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
 		if (errno == EPIPE)
 			return status;
+		if (status > 1)
+			return status;
 		fprintf(stderr, "%s: write error: %s\n", prog,
 			strerror(errno ? errno : EIO));
-		return status ? status : CRM_EX_IOERR;
+		return CRM_EX_IOERR;
 	}
 	return status;
+}
+
+/* The database's before-commit hook: what the verb wrote must be out
+ * before its transaction commits, so a full disk or a closed pipe (with
+ * SIGPIPE ignored) rolls the write back instead of committing it. */
+static int flush_before_commit(void *arg, struct crm_err *err)
+{
+	(void)arg;
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return crm_err_set(err, CRM_EX_IOERR, "write error: %s",
+				   strerror(errno ? errno : EIO));
+	return 0;
 }
 
 /* A yes/no environment variable: set, not empty and not "0", "no", "off"
@@ -363,6 +380,8 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 				     &cli.err);
 		if (!cli.db)
 			status = crm_cli_fail(&cli);
+		else
+			cli.db->before_commit = flush_before_commit;
 	}
 	if (!status) {
 		if (cli.db)
@@ -660,7 +679,14 @@ void crm_cli_note(const struct crm_cli *cli, const char *fmt, ...)
 int crm_cli_fail(struct crm_cli *cli)
 {
 	char msg[2048];
+	bool write_error = cli->err.code == CRM_EX_IOERR &&
+			   !strncmp(cli->err.msg, "write error", 11);
 
+	/* stdout failing is seen by the commit and again by the writer's
+	 * close: one message is enough */
+	if (write_error && cli->write_error_said)
+		return CRM_EX_IOERR;
+	cli->write_error_said |= write_error;
 	crm_cli_progress_end(cli);
 	crm_err_format(&cli->err, cli->cmd->name, msg, sizeof(msg));
 	fprintf(stderr, "%s\n", msg);

@@ -63,6 +63,7 @@ struct crm_cli {
 	struct crm_err err;
 	void *opts; /* the verb's own option values, set by the command */
 	FILE *progress_in; /* the input being read, for a progress bar */
+	bool write_error_said; /* crm_cli_fail says a write error once */
 };
 
 /* Run a command: parse argv (verb first), open the database, run the verb,

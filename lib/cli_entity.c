@@ -186,12 +186,17 @@ int crm_verb_add(struct crm_cli *cli)
 	im = crm_importer_new(cli->db, e, &io, &cli->err);
 	if (!im || crm_importer_apply(im, &rec, &row, &a, &cli->err) < 0)
 		goto fail;
+	/* the record goes out before the commit: a write error commits
+	 * nothing */
+	if ((status = print_row(cli, &row)) < 0) {
+		crm_db_rollback(cli->db);
+		status = status == -2 ? crm_cli_fail(cli) : write_error(cli);
+		goto out;
+	}
 	if (cli->dry_run)
 		crm_db_rollback(cli->db);
 	else if (crm_db_commit(cli->db, &cli->err) < 0)
 		goto fail;
-	if ((status = print_row(cli, &row)) < 0)
-		status = status == -2 ? crm_cli_fail(cli) : write_error(cli);
 	goto out;
 fail:
 	crm_db_rollback(cli->db);

@@ -236,7 +236,9 @@ int crm_db_commit(struct crm_db *db, struct crm_err *err)
 	/* SIGINT/SIGTERM between statements interrupts nothing in SQLite:
 	 * whatever the verb's loops check, an interrupted write never
 	 * commits. */
-	if (crm_check_interrupt(err) < 0) {
+	if (crm_check_interrupt(err) < 0 ||
+	    (db->before_commit &&
+	     db->before_commit(db->before_commit_arg, err) < 0)) {
 		crm_db_rollback(db);
 		return -1;
 	}

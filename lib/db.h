@@ -21,6 +21,11 @@ struct crm_db {
 	int64_t change; /* the open change set (see crm_db_change), 0 if none */
 	int64_t last_change; /* the change set of the last commit, 0 if none */
 	bool in_tx;
+	/* Called by crm_db_commit before COMMIT; a failure rolls back. The
+	 * front end flushes stdout here, so a write command's records are out
+	 * before its transaction commits (a failed write commits nothing). */
+	int (*before_commit)(void *arg, struct crm_err *err);
+	void *before_commit_arg;
 	struct crm_db_stmt { /* statements cached by their SQL text pointer */
 		const char *sql;
 		sqlite3_stmt *st;

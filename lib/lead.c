@@ -1014,10 +1014,12 @@ int crm_lead_convert(struct crm_db *db, const int64_t *ids, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (convert_one(db, ids[i], ci, pi, deal, &c[i], err) < 0)
 			goto out;
-	rc = crm_db_finish(db, dry_run, err);
-	for (size_t i = 0; rc == 0 && fn && i < n; i++)
+	/* the conversions go to fn before the commit: a caller that cannot
+	 * write them out makes the conversion fail */
+	for (size_t i = 0; fn && i < n; i++)
 		if (fn(&c[i], arg) < 0)
-			rc = -1;
+			goto out;
+	rc = crm_db_finish(db, dry_run, err);
 out:
 	if (rc < 0)
 		crm_db_rollback(db);

@@ -242,6 +242,13 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 			goto out;
 		made += m;
 	}
+	/* the deals go to fn before the commit: a caller that cannot write
+	 * them out makes the tasks fail too */
+	for (size_t i = 0; i < n; i++) {
+		item_rec(&v[i], &rec);
+		if (fn(&rec, arg) < 0)
+			goto out;
+	}
 	if (o->create_tasks) {
 		if (o->dry_run)
 			crm_db_rollback(db);
@@ -252,11 +259,6 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 		*found = n;
 	if (created)
 		*created = made;
-	for (size_t i = 0; i < n; i++) {
-		item_rec(&v[i], &rec);
-		if (fn(&rec, arg) < 0)
-			goto out;
-	}
 	rc = 0;
 out:
 	if (rc < 0 && db->in_tx)

@@ -834,6 +834,14 @@ struct scan {
 	size_t n, cap;
 };
 
+/* The due time of row's target k while it is unmet, else CRM_BIZ_NEVER. */
+static crm_time unmet_due(const struct crm_row *row, int k)
+{
+	if (k == CRM_SLA_FIRST_REPLY && row->v[F_FIRST_RESPONSE])
+		return CRM_BIZ_NEVER;
+	return when(row->v[F_DUE + k]);
+}
+
 /* Report each target of row that is breached or at risk, as it comes:
  * memory stays flat however many tickets there are. */
 static int scan_one(const struct crm_row *row, void *arg)
@@ -843,12 +851,10 @@ static int scan_one(const struct crm_row *row, void *arg)
 	if (is_done(row->v[F_STATUS]))
 		return 0;
 	for (int k = 0; k < CRM_SLA_NKINDS; k++) {
-		crm_time due = when(row->v[F_DUE + k]);
+		crm_time due = unmet_due(row, k);
 		struct crm_sla_hit h = {row, k, due, false, 0};
 
 		if (due == CRM_BIZ_NEVER)
-			continue;
-		if (k == CRM_SLA_FIRST_REPLY && row->v[F_FIRST_RESPONSE])
 			continue;
 		if (due > sc->at && due - sc->at > sc->warn)
 			continue;
@@ -865,20 +871,21 @@ static int scan_one(const struct crm_row *row, void *arg)
 	return 0;
 }
 
-static int applied(struct crm_db *db, int64_t id, const char *level,
-		   struct crm_err *err)
+static int applied(struct crm_db *db, int64_t id, const char *policy,
+		   const char *level, struct crm_err *err)
 {
 	sqlite3_stmt *st = crm_db_cached(
 	    db,
-	    "SELECT 1 FROM ticket_escalations WHERE ticket_id = ? AND level "
-	    "= ?",
+	    "SELECT 1 FROM ticket_escalations WHERE ticket_id = ? AND policy "
+	    "= ? AND level = ?",
 	    err);
 	int rc;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, level);
+	crm_db_bind_text(st, 2, policy);
+	crm_db_bind_text(st, 3, level);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -887,13 +894,14 @@ static int applied(struct crm_db *db, int64_t id, const char *level,
 }
 
 static int record_level(struct crm_db *db, int64_t id,
+			const struct crm_sla_policy *p,
 			const struct crm_sla_escalation *l, int kind,
 			crm_time at, struct crm_err *err)
 {
 	sqlite3_stmt *st = crm_db_cached(
 	    db,
-	    "INSERT INTO ticket_escalations (ticket_id, level, target, action, "
-	    "applied_at) VALUES (?, ?, ?, ?, ?)",
+	    "INSERT INTO ticket_escalations (ticket_id, policy, level, target, "
+	    "action, applied_at) VALUES (?, ?, ?, ?, ?, ?)",
 	    err);
 	char buf[CRM_TIME_LEN];
 	int rc;
@@ -901,18 +909,21 @@ static int record_level(struct crm_db *db, int64_t id,
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, l->name);
-	crm_db_bind_text(st, 3, crm_sla_kind_names[kind]);
-	crm_db_bind_text(st, 4, crm_sla_action_names[l->action]);
-	crm_db_bind_text(st, 5, crm_datetime_format(at, buf));
+	crm_db_bind_text(st, 2, p->name);
+	crm_db_bind_text(st, 3, l->name);
+	crm_db_bind_text(st, 4, crm_sla_kind_names[kind]);
+	crm_db_bind_text(st, 5, crm_sla_action_names[l->action]);
+	crm_db_bind_text(st, 6, crm_datetime_format(at, buf));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
 }
 
-/* Apply level l to the ticket in x->row (breached target kind). */
-static int escalate(struct actx *x, const struct crm_sla_escalation *l,
-		    int kind, crm_time due, struct crm_err *err)
+/* Apply level l of policy to the ticket in x->row (breached target
+ * kind). */
+static int escalate(struct actx *x, const struct crm_sla_policy *policy,
+		    const struct crm_sla_escalation *l, int kind, crm_time due,
+		    struct crm_err *err)
 {
 	int64_t id = crm_row_id(&x->row);
 	const struct crm_sla_team *t = crm_sla_team(x->s, x->row.v[F_TEAM]);
@@ -978,65 +989,92 @@ static int escalate(struct actx *x, const struct crm_sla_escalation *l,
 	if (rc == 0 && x->set.n)
 		rc = apply(x, id, err) < 0 ? -1 : 0;
 	if (rc == 0)
-		rc = record_level(x->db, id, l, kind, x->db->now, err);
+		rc = record_level(x->db, id, policy, l, kind, x->db->now, err);
 	free(subject);
 	free(body);
 	return rc;
 }
 
-static int escalate_all(struct crm_db *db, struct scan *sc, bool dry_run,
-			uint64_t *escalated, struct crm_err *err)
+/* The next level of the ticket's policy that is due at `at` and not yet
+ * applied: its index in p, with the breached target kind and its due time
+ * (the first breached target the level covers). 0 found, 1 none, -1. */
+static int next_level(struct actx *x, const struct crm_sla_policy *p,
+		      crm_time at, size_t *level, int *kind, crm_time *due,
+		      struct crm_err *err)
+{
+	int64_t id = crm_row_id(&x->row);
+
+	for (size_t i = 0; i < p->nesc; i++) {
+		const struct crm_sla_escalation *l = &p->esc[i];
+
+		for (int k = 0; k < CRM_SLA_NKINDS; k++) {
+			crm_time d = unmet_due(&x->row, k);
+			int r;
+
+			if (d == CRM_BIZ_NEVER || at <= d ||
+			    (l->kind >= 0 && l->kind != k) || at < d + l->after)
+				continue;
+			if ((r = applied(x->db, id, p->name, l->name, err)) < 0)
+				return -1;
+			if (r)
+				break;
+			*level = i, *kind = k, *due = d;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Apply every level due at `at`, one at a time, re-reading the ticket after
+ * each: a level that moves it to another policy (a raised priority) lets
+ * that policy's due levels apply in the same run, so a second run at the
+ * same time applies nothing. Each (policy, level) applies once per ticket,
+ * so this ends. */
+static int escalate_ticket(struct actx *x, int64_t id, crm_time at,
+			   uint64_t *escalated, struct crm_err *err)
+{
+	for (;;) {
+		const struct crm_sla_policy *p;
+		size_t level;
+		int kind, r;
+		crm_time due;
+
+		if (crm_entity_get(x->db, &crm_ticket_entity, id, &x->row,
+				   err) <= 0)
+			return -1;
+		if (is_done(x->row.v[F_STATUS]))
+			return 0;
+		p = crm_sla_policy(x->s, x->row.v[F_POLICY]);
+		r = p ? next_level(x, p, at, &level, &kind, &due, err) : 1;
+		if (r < 0)
+			return -1;
+		if (r > 0) /* record the breach flags (the clock runs at now) */
+			return apply(x, id, err) < 0 ? -1 : 0;
+		if (escalate(x, p, &p->esc[level], kind, due, err) < 0)
+			return -1;
+		(*escalated)++;
+	}
+}
+
+static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
+			struct crm_err *err)
 {
 	struct crm_import_opts o;
 	struct actx x = {0};
 	int rc = -1;
 
-	if (crm_db_begin(db, err) < 0)
-		return -1;
 	if (actx_open(&x, db, "sla --escalate", &o, err) < 0)
 		goto out;
 	for (size_t i = 0; i < sc->n; i++) {
-		struct hit *h = &sc->v[i];
-		int64_t id = h->id;
-		const struct crm_sla_policy *p;
-
-		if (crm_entity_get(db, &crm_ticket_entity, id, &x.row, err) <=
+		/* a ticket's breached targets are next to each other */
+		if (i && sc->v[i - 1].id == sc->v[i].id)
+			continue;
+		if (escalate_ticket(&x, sc->v[i].id, sc->at, escalated, err) <
 		    0)
 			goto out;
-		p = crm_sla_policy(x.s, x.row.v[F_POLICY]);
-		for (size_t k = 0; p && k < p->nesc; k++) {
-			const struct crm_sla_escalation *l = &p->esc[k];
-			int r;
-
-			if ((l->kind >= 0 && l->kind != h->kind) ||
-			    sc->at < h->due + l->after)
-				continue;
-			if ((r = applied(db, id, l->name, err)) < 0)
-				goto out;
-			if (r)
-				continue;
-			if (escalate(&x, l, h->kind, h->due, err) < 0)
-				goto out;
-			(*escalated)++;
-			/* the next level sees this one's changes */
-			if (crm_entity_get(db, &crm_ticket_entity, id, &x.row,
-					   err) <= 0)
-				goto out;
-			p = crm_sla_policy(x.s, x.row.v[F_POLICY]);
-		}
-		/* record the breach flags (the clock runs at db->now) */
-		if (apply(&x, id, err) < 0)
-			goto out;
 	}
-	if (dry_run) {
-		crm_db_rollback(db);
-		rc = 0;
-	} else {
-		rc = crm_db_commit(db, err);
-	}
+	rc = 0;
 out:
-	if (rc < 0)
-		crm_db_rollback(db);
 	actx_close(&x);
 	return rc;
 }
@@ -1056,13 +1094,19 @@ int crm_ticket_sla(struct crm_db *db, const struct crm_query *q, crm_time at,
 	*breached = *escalated = 0;
 	if (!crm_ticket_policies(err))
 		return -1;
+	/* escalating: find the breaches inside the write transaction, so no
+	 * other run escalates the same ones meanwhile */
+	if (escalate_levels && crm_db_begin(db, err) < 0)
+		return -1;
 	if (crm_entity_each(db, &crm_ticket_entity, q, scan_one, &sc, err) < 0)
 		goto out;
 	*breached = sc.breached;
-	if (sc.n && escalate_all(db, &sc, dry_run, escalated, err) < 0)
+	if (sc.n && escalate_all(db, &sc, escalated, err) < 0)
 		goto out;
-	rc = 0;
+	rc = escalate_levels ? crm_db_finish(db, dry_run, err) : 0;
 out:
+	if (rc < 0)
+		crm_db_rollback(db);
 	free(sc.v);
 	return rc;
 }
