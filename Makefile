@@ -22,7 +22,7 @@ OPT      = -O2
 endif
 
 CC      ?= cc
-PKGS     = sqlite3 jansson libutf8proc
+PKGS     = sqlite3 jansson libutf8proc libpq
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-missing-field-initializers -Wno-format-truncation
 CFLAGS  ?= $(OPT) -g
@@ -40,9 +40,9 @@ UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 # Debian packages the build and the tests use.
-DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
+DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev libpq-dev \
            libutf8proc-dev sqlite3 mandoc bash-completion zsh fish clang \
-           libclang-rt-14-dev miller time tzdata jq chromium
+           libclang-rt-14-dev miller time tzdata jq chromium postgresql
 # and the benchmarks ("make bench" installs these too)
 BENCH_PKGS = python3-sklearn hyperfine
 
@@ -107,6 +107,11 @@ units: deps-check $(UNITS)
 check: all units
 	@BUILD=$(BUILD) sh tests/run.sh
 
+# What runs on PostgreSQL so far (the storage interface, lib/store*.c),
+# against a throwaway server: see tests/pg.sh.
+check-pg: all units
+	@BUILD=$(BUILD) sh tests/pg.sh
+
 # The same suite under ASan and UBSan.
 check-san:
 	@$(MAKE) --no-print-directory SAN=1 check
@@ -158,5 +163,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: FORCE all deps deps-check bench-deps check check-san demo fuzz bench lint-man format \
+.PHONY: FORCE all deps deps-check bench-deps check check-pg check-san demo fuzz bench lint-man format \
         install uninstall clean units

@@ -1,0 +1,135 @@
+/* store.h - the storage interface: one connection to SQLite or PostgreSQL
+ * behind one small set of calls. Only lib/store*.c include sqlite3.h or
+ * libpq-fe.h; everything else prepares portable SQL with ? placeholders
+ * (?NNN numbered ones too), binds typed values, steps and reads columns,
+ * and takes the few expressions that differ from crm_store_sql().
+ *
+ * A connection is used by one thread. Values are text, integers, doubles
+ * or NULL; PostgreSQL results arrive as text and are converted on reading,
+ * so a column reads the same on both engines. */
+#ifndef CRM_STORE_H
+#define CRM_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct crm_store;
+struct crm_stmt;
+
+enum crm_store_engine { CRM_STORE_SQLITE, CRM_STORE_PG };
+
+enum {
+	CRM_STORE_CREATE = 1, /* SQLite: create the file when missing */
+};
+
+/* Is target a PostgreSQL connection (postgresql:// or postgres:// URL, or
+ * a libpq key=value string such as "service=crm" or "host=... dbname=...")?
+ * Anything else is an SQLite file path. */
+bool crm_store_is_server(const char *target);
+
+/* Connect to target (see crm_store_is_server). busy_ms bounds waiting for
+ * locks (SQLite's busy timeout, PostgreSQL's lock_timeout); past it a
+ * statement fails with CRM_EX_TEMPFAIL. Returns the connection (free with
+ * crm_store_close) or NULL with err filled. */
+struct crm_store *crm_store_open(const char *target, unsigned flags,
+				 int64_t busy_ms, struct crm_err *err);
+/* Roll back an open transaction and disconnect. NULL is ignored. */
+void crm_store_close(struct crm_store *s);
+enum crm_store_engine crm_store_engine(const struct crm_store *s);
+
+/* Run sql (fixed text, one or more statements, no parameters). */
+int crm_store_exec(struct crm_store *s, const char *sql, struct crm_err *err);
+
+/* Transactions. begin starts a write transaction with one writer at a
+ * time (SQLite's BEGIN IMMEDIATE; on PostgreSQL a transaction-scoped
+ * advisory lock that every crm writer takes), waiting up to busy_ms.
+ * Savepoints nest inside it by name (a fixed identifier). */
+int crm_store_begin(struct crm_store *s, struct crm_err *err);
+int crm_store_commit(struct crm_store *s, struct crm_err *err);
+/* Roll back if a transaction is open; never fails. */
+void crm_store_rollback(struct crm_store *s);
+bool crm_store_in_tx(const struct crm_store *s);
+int crm_store_savepoint(struct crm_store *s, const char *name,
+			struct crm_err *err);
+int crm_store_release(struct crm_store *s, const char *name,
+		      struct crm_err *err);
+int crm_store_rollback_to(struct crm_store *s, const char *name,
+			  struct crm_err *err);
+
+/* Prepare sql (fixed text; values are bound, never spliced). Returns the
+ * statement (free with crm_stmt_finalize) or NULL with err filled. */
+struct crm_stmt *crm_stmt_prepare(struct crm_store *s, const char *sql,
+				  struct crm_err *err);
+/* Bind parameter i (1-based). Text is copied. NULL text binds NULL. */
+void crm_stmt_bind_int(struct crm_stmt *st, int i, int64_t v);
+void crm_stmt_bind_double(struct crm_stmt *st, int i, double v);
+void crm_stmt_bind_text(struct crm_stmt *st, int i, const char *v);
+void crm_stmt_bind_textn(struct crm_stmt *st, int i, const char *v, size_t n);
+void crm_stmt_bind_null(struct crm_stmt *st, int i);
+/* Run the statement or fetch its next row: 1 a row is ready, 0 done,
+ * -1 error (err filled, exit code mapped: busy 75, constraint 65, disk
+ * full or I/O 74, else 70). */
+int crm_stmt_step(struct crm_stmt *st, struct crm_err *err);
+/* The current row's columns (0-based). Text is valid until the next step,
+ * reset or finalize; NULL for SQL NULL. */
+int crm_stmt_ncols(const struct crm_stmt *st);
+const char *crm_stmt_name(const struct crm_stmt *st, int col);
+bool crm_stmt_is_null(struct crm_stmt *st, int col);
+const char *crm_stmt_text(struct crm_stmt *st, int col);
+int64_t crm_stmt_int(struct crm_stmt *st, int col);
+double crm_stmt_double(struct crm_stmt *st, int col);
+/* Ready the statement to run again; bindings are kept. */
+void crm_stmt_reset(struct crm_stmt *st);
+void crm_stmt_clear(struct crm_stmt *st); /* every binding to NULL */
+void crm_stmt_finalize(struct crm_stmt *st);
+
+/* Step st to the end, calling fn for each row (fn returns 0, or -1 to
+ * stop with err filled). The statement is reset after. Returns 0 or -1. */
+int crm_stmt_each(struct crm_stmt *st, int (*fn)(struct crm_stmt *, void *),
+		  void *arg, struct crm_err *err);
+/* The id of the row the last INSERT made on this connection. Portable SQL
+ * can also say INSERT ... RETURNING id. */
+int64_t crm_store_last_id(struct crm_store *s, struct crm_err *err);
+
+/* Bulk load: rows of text values (NULL for SQL NULL) into table's columns
+ * cols, inside the caller's transaction: prepared inserts on SQLite, COPY
+ * on PostgreSQL. table and cols are fixed identifiers, never input. */
+struct crm_copy;
+struct crm_copy *crm_copy_begin(struct crm_store *s, const char *table,
+				const char *const *cols, size_t ncols,
+				struct crm_err *err);
+int crm_copy_row(struct crm_copy *c, const char *const *values,
+		 struct crm_err *err);
+/* Finish the load (and free c): 0, or -1 with err filled. */
+int crm_copy_end(struct crm_copy *c, struct crm_err *err);
+/* Abandon the load (the caller rolls back) and free c. */
+void crm_copy_abort(struct crm_copy *c);
+
+/* The SQL fragments that differ between the engines. {1} and {2} in them
+ * stand for the caller's SQL expressions a and b (fixed text, or column
+ * names checked against an entity; never input: values are bound). */
+enum crm_sql_frag {
+	/* days from {1} to {2} (ISO 8601 UTC text), a real number */
+	CRM_SQL_DAYS_BETWEEN,
+	/* the period of time {1} as text: YYYY-MM-DD, YYYY-MM, YYYY */
+	CRM_SQL_DAY_OF,
+	CRM_SQL_MONTH_OF,
+	CRM_SQL_YEAR_OF,
+	/* custom field {2} (usually "?", bound to its name) of the JSON
+	 * object column {1}, as text */
+	CRM_SQL_JSON_FIELD,
+	/* {1} contains {2}, ignoring case */
+	CRM_SQL_CONTAINS_CI,
+	/* column types: an identity primary key; a JSON object */
+	CRM_SQL_ID_TYPE,
+	CRM_SQL_JSON_TYPE,
+	CRM_SQL_NFRAGS
+};
+/* Append fragment f to out with {1} as a and {2} as b. */
+void crm_store_frag(const struct crm_store *s, struct crm_buf *out,
+		    enum crm_sql_frag f, const char *a, const char *b);
+
+#endif

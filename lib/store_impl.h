@@ -1,0 +1,63 @@
+/* store_impl.h - what a storage backend implements (lib/store_sqlite.c,
+ * lib/store_pg.c): one table of functions, as git's ref backends and
+ * SQLite's VFS do. Only lib/store*.c include this. */
+#ifndef CRM_STORE_IMPL_H
+#define CRM_STORE_IMPL_H
+
+#include "store.h"
+
+struct crm_store_ops {
+	enum crm_store_engine engine;
+	struct crm_store *(*open)(const char *target, unsigned flags,
+				  int64_t busy_ms, struct crm_err *err);
+	void (*close)(struct crm_store *s);
+	int (*exec)(struct crm_store *s, const char *sql, struct crm_err *err);
+	struct crm_stmt *(*prepare)(struct crm_store *s, const char *sql,
+				    struct crm_err *err);
+	void (*bind_int)(struct crm_stmt *st, int i, int64_t v);
+	void (*bind_double)(struct crm_stmt *st, int i, double v);
+	void (*bind_textn)(struct crm_stmt *st, int i, const char *v, size_t n);
+	void (*bind_null)(struct crm_stmt *st, int i);
+	int (*step)(struct crm_stmt *st, struct crm_err *err);
+	int (*ncols)(const struct crm_stmt *st);
+	const char *(*name)(const struct crm_stmt *st, int col);
+	const char *(*text)(struct crm_stmt *st, int col);
+	int64_t (*integer)(struct crm_stmt *st, int col);
+	double (*real)(struct crm_stmt *st, int col);
+	void (*reset)(struct crm_stmt *st);
+	void (*clear)(struct crm_stmt *st);
+	void (*finalize)(struct crm_stmt *st);
+	int64_t (*last_id)(struct crm_store *s, struct crm_err *err);
+	/* bulk load; SQLite's is prepared inserts */
+	struct crm_copy *(*copy_begin)(struct crm_store *s, const char *table,
+				       const char *const *cols, size_t ncols,
+				       struct crm_err *err);
+	int (*copy_row)(struct crm_copy *c, const char *const *values,
+			struct crm_err *err);
+	int (*copy_end)(struct crm_copy *c, struct crm_err *err);
+	void (*copy_abort)(struct crm_copy *c);
+	/* the statement that begins a write transaction */
+	const char *begin_sql;
+	const char *const *frags; /* CRM_SQL_NFRAGS formats */
+};
+
+/* The head of every backend's connection, statement and bulk load. */
+struct crm_store {
+	const struct crm_store_ops *ops;
+	bool in_tx;
+};
+
+struct crm_stmt {
+	const struct crm_store_ops *ops;
+	struct crm_store *s;
+};
+
+struct crm_copy {
+	const struct crm_store_ops *ops;
+	struct crm_store *s;
+};
+
+extern const struct crm_store_ops crm_store_sqlite_ops;
+extern const struct crm_store_ops crm_store_pg_ops;
+
+#endif

@@ -1,0 +1,635 @@
+/* store_pg.c - the storage interface on PostgreSQL (libpq): a server a
+ * team shares. Statements are prepared on the server at their first run;
+ * rows stream one at a time (single-row mode). libpq runs one query at a
+ * time per connection, so a statement still streaming when another runs
+ * has its remaining rows read ahead into memory first. One writer at a
+ * time, as on SQLite: every write transaction takes one advisory lock. */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_impl.h"
+
+/* pg_type OIDs of the parameters crm binds (0: the server infers) */
+enum { OID_INT8 = 20, OID_FLOAT8 = 701 };
+
+struct pg_stmt;
+
+struct pg {
+	struct crm_store base;
+	PGconn *conn;
+	struct pg_stmt *active; /* the statement whose rows are streaming */
+	unsigned long nstmts;	/* names the prepared statements */
+};
+
+struct pg_param {
+	char *v; /* NULL: SQL NULL */
+	size_t len, cap;
+	unsigned oid;
+};
+
+struct pg_stmt {
+	struct crm_stmt base;
+	char *sql;     /* with $n placeholders */
+	char name[32]; /* "" until prepared on the server */
+	int nparams;
+	struct pg_param *p;
+	bool running;	  /* sent; rows or the end still to read */
+	PGresult *row;	  /* the current row */
+	PGresult **ahead; /* rows read ahead (see pg_drain) */
+	size_t nahead, head, capahead;
+	bool done_ahead;  /* the end was read ahead */
+	char errbuf[512]; /* an error read ahead, reported at its step */
+	int errcode;
+};
+
+struct pg_copy {
+	struct crm_copy base;
+	size_t ncols;
+	struct crm_buf buf;
+};
+
+/* Map a failed result (or the connection's state) to err. */
+static int pg_error(PGconn *conn, const PGresult *r, struct crm_err *err)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg =
+	    r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	int code = CRM_EX_SOFTWARE;
+
+	if (!msg)
+		msg = PQerrorMessage(conn);
+	if (crm_interrupted)
+		return crm_check_interrupt(err) < 0
+			   ? -1
+			   : crm_err_set(err, CRM_EX_INTERRUPTED,
+					 "interrupted");
+	if (!state)
+		code = PQstatus(conn) == CONNECTION_OK ? CRM_EX_SOFTWARE
+						       : CRM_EX_IOERR;
+	else if (!strcmp(state, "55P03") || !strcmp(state, "57014") ||
+		 !strcmp(state, "40001") || !strcmp(state, "40P01"))
+		return crm_err_set(err, CRM_EX_TEMPFAIL,
+				   "database is busy; try again later");
+	else if (!strncmp(state, "23", 2) || !strncmp(state, "22", 2))
+		code = CRM_EX_DATAERR;
+	else if (!strncmp(state, "53", 2) || !strncmp(state, "58", 2) ||
+		 !strncmp(state, "08", 2))
+		code = CRM_EX_IOERR;
+	else if (!strncmp(state, "42501", 5))
+		code = CRM_EX_CANTCREAT;
+	crm_err_set(err, code, "%s", msg);
+	/* libpq's messages end in a newline */
+	for (size_t n = strlen(err->msg); n && err->msg[n - 1] == '\n'; n--)
+		err->msg[n - 1] = '\0';
+	return -1;
+}
+
+/* Read the rest of st's rows into memory, so the connection is free. */
+static void pg_drain(struct pg *pg, struct pg_stmt *st)
+{
+	PGresult *r;
+
+	while ((r = PQgetResult(pg->conn))) {
+		ExecStatusType t = PQresultStatus(r);
+
+		if (t == PGRES_SINGLE_TUPLE) {
+			st->ahead =
+			    crm_xgrow(st->ahead, &st->capahead, st->nahead + 1,
+				      sizeof(*st->ahead));
+			st->ahead[st->nahead++] = r;
+			continue;
+		}
+		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK &&
+		    !st->errcode) {
+			struct crm_err e;
+
+			pg_error(pg->conn, r, &e);
+			st->errcode = e.code;
+			snprintf(st->errbuf, sizeof(st->errbuf), "%s", e.msg);
+		}
+		PQclear(r);
+	}
+	st->done_ahead = true;
+	if (pg->active == st)
+		pg->active = NULL;
+}
+
+/* Free the connection for a new query: read ahead whatever streams. */
+static void pg_free_conn(struct pg *pg)
+{
+	if (pg->active)
+		pg_drain(pg, pg->active);
+}
+
+static int pg_exec(struct crm_store *s, const char *sql, struct crm_err *err)
+{
+	struct pg *pg = (struct pg *)s;
+	PGresult *r;
+	int rc = 0;
+
+	pg_free_conn(pg);
+	r = PQexec(pg->conn, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = pg_error(pg->conn, r, err);
+	PQclear(r);
+	return rc;
+}
+
+static struct crm_store *pg_open(const char *target, unsigned flags,
+				 int64_t busy_ms, struct crm_err *err)
+{
+	struct pg *pg = crm_xcalloc(1, sizeof(*pg));
+	char sql[160];
+
+	(void)flags;
+	pg->base.ops = &crm_store_pg_ops;
+	pg->conn = PQconnectdb(target);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		crm_err_set(err, CRM_EX_NOINPUT, "cannot connect to '%s': %s",
+			    target, PQerrorMessage(pg->conn));
+		for (size_t n = strlen(err->msg); n && err->msg[n - 1] == '\n';
+		     n--)
+			err->msg[n - 1] = '\0';
+		goto fail;
+	}
+	/* times are ISO text in UTC on both engines; waits are bounded */
+	snprintf(sql, sizeof(sql),
+		 "SET client_encoding = 'UTF8'; SET TimeZone = 'UTC';"
+		 " SET client_min_messages = warning; SET lock_timeout = %lld",
+		 (long long)(busy_ms > 0 ? busy_ms : 1));
+	if (pg_exec(&pg->base, sql, err) < 0)
+		goto fail;
+	return &pg->base;
+fail:
+	PQfinish(pg->conn);
+	free(pg);
+	return NULL;
+}
+
+static void pg_close(struct crm_store *s)
+{
+	struct pg *pg = (struct pg *)s;
+
+	PQfinish(pg->conn);
+	free(pg);
+}
+
+/* SQLite's placeholders as PostgreSQL's: ?NNN is $NNN; a bare ? is one
+ * more than the largest number so far. Quoted text and identifiers are
+ * copied as they are. Returns the number of parameters. */
+static int dollar_params(const char *sql, struct crm_buf *out)
+{
+	int max = 0;
+
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\'' || *p == '"') {
+			const char *q = strchr(p + 1, *p);
+
+			if (!q)
+				q = p + strlen(p) - 1;
+			crm_buf_add(out, p, (size_t)(q - p + 1));
+			p = q;
+			continue;
+		}
+		if (*p != '?') {
+			crm_buf_add(out, p, 1);
+			continue;
+		}
+		if (p[1] >= '0' && p[1] <= '9') {
+			int n = (int)strtol(p + 1, (char **)&p, 10);
+
+			p--;
+			if (n > max)
+				max = n;
+			crm_buf_addf(out, "$%d", n);
+		} else {
+			crm_buf_addf(out, "$%d", ++max);
+		}
+	}
+	return max;
+}
+
+static struct crm_stmt *pg_prepare(struct crm_store *s, const char *sql,
+				   struct crm_err *err)
+{
+	struct pg_stmt *st = crm_xcalloc(1, sizeof(*st));
+	struct crm_buf b = {0};
+
+	(void)err;
+	st->base.ops = s->ops;
+	st->base.s = s;
+	st->nparams = dollar_params(sql, &b);
+	crm_buf_str(&b);
+	st->sql = crm_buf_detach(&b);
+	st->p = crm_xcalloc((size_t)st->nparams + 1, sizeof(*st->p));
+	return &st->base;
+}
+
+static struct pg_param *param(struct crm_stmt *base, int i)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+
+	return i >= 1 && i <= st->nparams ? &st->p[i - 1] : NULL;
+}
+
+static void set_param(struct crm_stmt *base, int i, const char *v, size_t n,
+		      unsigned oid)
+{
+	struct pg_param *p = param(base, i);
+
+	if (!p)
+		return;
+	if (!v) {
+		free(p->v);
+		p->v = NULL;
+		p->cap = p->len = 0;
+		return;
+	}
+	if (!p->v || p->cap < n + 1) {
+		p->v = crm_xrealloc(p->v, n + 1);
+		p->cap = n + 1;
+	}
+	memcpy(p->v, v, n);
+	p->v[n] = '\0';
+	p->len = n;
+	p->oid = oid;
+}
+
+static void pg_bind_int(struct crm_stmt *st, int i, int64_t v)
+{
+	char b[24];
+	int n = snprintf(b, sizeof(b), "%lld", (long long)v);
+
+	set_param(st, i, b, (size_t)n, OID_INT8);
+}
+
+static void pg_bind_double(struct crm_stmt *st, int i, double v)
+{
+	char b[32];
+	int n = snprintf(b, sizeof(b), "%.17g", v);
+
+	set_param(st, i, b, (size_t)n, OID_FLOAT8);
+}
+
+static void pg_bind_textn(struct crm_stmt *st, int i, const char *v, size_t n)
+{
+	set_param(st, i, v, n, 0);
+}
+
+static void pg_bind_null(struct crm_stmt *st, int i)
+{
+	set_param(st, i, NULL, 0, 0);
+}
+
+static void clear_rows(struct pg_stmt *st)
+{
+	PQclear(st->row);
+	st->row = NULL;
+	for (size_t i = st->head; i < st->nahead; i++)
+		PQclear(st->ahead[i]);
+	st->nahead = st->head = 0;
+	st->done_ahead = false;
+	st->errcode = 0;
+}
+
+static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
+{
+	const char **vals = crm_xcalloc((size_t)st->nparams + 1, sizeof(*vals));
+	int *lens = crm_xcalloc((size_t)st->nparams + 1, sizeof(*lens));
+	int ok;
+
+	pg_free_conn(pg);
+	if (!st->name[0]) {
+		Oid *types =
+		    crm_xcalloc((size_t)st->nparams + 1, sizeof(*types));
+		char name[32];
+		PGresult *r;
+
+		for (int i = 0; i < st->nparams; i++)
+			types[i] = st->p[i].v ? st->p[i].oid : 0;
+		snprintf(name, sizeof(name), "crm%lu", ++pg->nstmts);
+		r = PQprepare(pg->conn, name, st->sql, st->nparams, types);
+		free(types);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			pg_error(pg->conn, r, err);
+			PQclear(r);
+			free(vals);
+			free(lens);
+			return -1;
+		}
+		PQclear(r);
+		memcpy(st->name, name, sizeof(name));
+	}
+	for (int i = 0; i < st->nparams; i++) {
+		vals[i] = st->p[i].v;
+		lens[i] = (int)st->p[i].len;
+	}
+	ok = PQsendQueryPrepared(pg->conn, st->name, st->nparams, vals, lens,
+				 NULL, 0);
+	free(vals);
+	free(lens);
+	if (!ok || !PQsetSingleRowMode(pg->conn)) {
+		if (ok)
+			pg_drain(pg, st);
+		return pg_error(pg->conn, NULL, err);
+	}
+	st->running = true;
+	pg->active = st;
+	return 0;
+}
+
+static int pg_step(struct crm_stmt *base, struct crm_err *err)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	struct pg *pg = (struct pg *)base->s;
+	PGresult *r;
+
+	PQclear(st->row);
+	st->row = NULL;
+	if (!st->running) {
+		clear_rows(st);
+		if (send_stmt(pg, st, err) < 0)
+			return -1;
+	}
+	if (st->head < st->nahead) {
+		st->row = st->ahead[st->head++];
+		return 1;
+	}
+	if (st->done_ahead) {
+		st->running = false;
+		if (st->errcode)
+			return crm_err_set(err, st->errcode, "%s", st->errbuf);
+		return 0;
+	}
+	r = PQgetResult(pg->conn);
+	if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+		st->row = r;
+		return 1;
+	}
+	/* the end: read what remains, so the connection is free */
+	if (r && PQresultStatus(r) != PGRES_TUPLES_OK &&
+	    PQresultStatus(r) != PGRES_COMMAND_OK) {
+		pg_error(pg->conn, r, err);
+		PQclear(r);
+		pg_drain(pg, st);
+		clear_rows(st);
+		st->running = false;
+		return -1;
+	}
+	PQclear(r);
+	pg_drain(pg, st);
+	st->running = false;
+	if (st->errcode)
+		return crm_err_set(err, st->errcode, "%s", st->errbuf);
+	return 0;
+}
+
+static int pg_ncols(const struct crm_stmt *base)
+{
+	const struct pg_stmt *st = (const struct pg_stmt *)base;
+
+	return st->row ? PQnfields(st->row) : 0;
+}
+
+static const char *pg_name(const struct crm_stmt *base, int col)
+{
+	const struct pg_stmt *st = (const struct pg_stmt *)base;
+
+	return st->row ? PQfname(st->row, col) : NULL;
+}
+
+static const char *pg_text(struct crm_stmt *base, int col)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+
+	if (!st->row || col < 0 || col >= PQnfields(st->row) ||
+	    PQgetisnull(st->row, 0, col))
+		return NULL;
+	return PQgetvalue(st->row, 0, col);
+}
+
+static int64_t pg_int(struct crm_stmt *base, int col)
+{
+	const char *v = pg_text(base, col);
+
+	if (!v)
+		return 0;
+	/* a boolean expression reads as 1 or 0, as on SQLite */
+	if (!strcmp(v, "t"))
+		return 1;
+	if (!strcmp(v, "f"))
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+static double pg_real(struct crm_stmt *base, int col)
+{
+	const char *v = pg_text(base, col);
+
+	return v ? strtod(v, NULL) : 0;
+}
+
+static void pg_reset(struct crm_stmt *base)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	struct pg *pg = (struct pg *)base->s;
+
+	if (st->running && pg->active == st)
+		pg_drain(pg, st);
+	st->running = false;
+	clear_rows(st);
+}
+
+static void pg_clear(struct crm_stmt *base)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+
+	for (int i = 1; i <= st->nparams; i++)
+		pg_bind_null(base, i);
+}
+
+static void pg_finalize(struct crm_stmt *base)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	struct pg *pg = (struct pg *)base->s;
+
+	pg_reset(base);
+	if (st->name[0]) {
+		char sql[48];
+		struct crm_err ignored;
+
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
+		pg_exec(&pg->base, sql, &ignored);
+	}
+	for (int i = 0; i < st->nparams; i++)
+		free(st->p[i].v);
+	free(st->p);
+	free(st->ahead);
+	free(st->sql);
+	free(st);
+}
+
+static int64_t pg_last_id(struct crm_store *s, struct crm_err *err)
+{
+	struct crm_stmt *st = pg_prepare(s, "SELECT lastval()", err);
+	int64_t id = -1;
+
+	if (st && pg_step(st, err) == 1)
+		id = pg_int(st, 0);
+	if (st)
+		pg_finalize(st);
+	return id;
+}
+
+static struct crm_copy *pg_copy_begin(struct crm_store *s, const char *table,
+				      const char *const *cols, size_t ncols,
+				      struct crm_err *err)
+{
+	struct pg *pg = (struct pg *)s;
+	struct pg_copy *c;
+	struct crm_buf sql = {0};
+	PGresult *r;
+
+	pg_free_conn(pg);
+	crm_buf_addf(&sql, "COPY %s (", table);
+	for (size_t i = 0; i < ncols; i++)
+		crm_buf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
+	crm_buf_adds(&sql, ") FROM STDIN");
+	r = PQexec(pg->conn, crm_buf_str(&sql));
+	crm_buf_release(&sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		pg_error(pg->conn, r, err);
+		PQclear(r);
+		return NULL;
+	}
+	PQclear(r);
+	c = crm_xcalloc(1, sizeof(*c));
+	c->base.ops = s->ops;
+	c->base.s = s;
+	c->ncols = ncols;
+	return &c->base;
+}
+
+static int copy_flush(struct pg_copy *c, struct crm_err *err)
+{
+	PGconn *conn = ((struct pg *)c->base.s)->conn;
+
+	if (c->buf.len && PQputCopyData(conn, c->buf.s, (int)c->buf.len) != 1)
+		return pg_error(conn, NULL, err);
+	c->buf.len = 0;
+	return 0;
+}
+
+static int pg_copy_row(struct crm_copy *base, const char *const *values,
+		       struct crm_err *err)
+{
+	struct pg_copy *c = (struct pg_copy *)base;
+
+	for (size_t i = 0; i < c->ncols; i++) {
+		const char *v = values[i];
+
+		if (i)
+			crm_buf_add(&c->buf, "\t", 1);
+		if (!v) {
+			crm_buf_add(&c->buf, "\\N", 2);
+			continue;
+		}
+		/* COPY's text format: backslash escapes for the separators */
+		for (; *v; v++) {
+			const char *esc = *v == '\\'   ? "\\\\"
+					  : *v == '\t' ? "\\t"
+					  : *v == '\n' ? "\\n"
+					  : *v == '\r' ? "\\r"
+						       : NULL;
+
+			if (esc)
+				crm_buf_adds(&c->buf, esc);
+			else
+				crm_buf_add(&c->buf, v, 1);
+		}
+	}
+	crm_buf_add(&c->buf, "\n", 1);
+	return c->buf.len >= 65536 ? copy_flush(c, err) : 0;
+}
+
+static void pg_copy_abort(struct crm_copy *base)
+{
+	struct pg_copy *c = (struct pg_copy *)base;
+	PGconn *conn = ((struct pg *)base->s)->conn;
+	PGresult *r;
+
+	if (PQputCopyEnd(conn, "abandoned") == 1)
+		while ((r = PQgetResult(conn)))
+			PQclear(r);
+	crm_buf_release(&c->buf);
+	free(c);
+}
+
+static int pg_copy_end(struct crm_copy *base, struct crm_err *err)
+{
+	struct pg_copy *c = (struct pg_copy *)base;
+	PGconn *conn = ((struct pg *)base->s)->conn;
+	PGresult *r;
+	int rc = 0;
+
+	if (copy_flush(c, err) < 0) {
+		pg_copy_abort(base);
+		return -1;
+	}
+	if (PQputCopyEnd(conn, NULL) != 1)
+		rc = pg_error(conn, NULL, err);
+	while ((r = PQgetResult(conn))) {
+		if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = pg_error(conn, r, err);
+		PQclear(r);
+	}
+	crm_buf_release(&c->buf);
+	free(c);
+	return rc;
+}
+
+static const char *const pg_frags[CRM_SQL_NFRAGS] = {
+    [CRM_SQL_DAYS_BETWEEN] = "(EXTRACT(EPOCH FROM CAST({2} AS timestamptz)"
+			     " - CAST({1} AS timestamptz)) / 86400.0)",
+    [CRM_SQL_DAY_OF] = "substr({1}, 1, 10)",
+    [CRM_SQL_MONTH_OF] = "substr({1}, 1, 7)",
+    [CRM_SQL_YEAR_OF] = "substr({1}, 1, 4)",
+    [CRM_SQL_JSON_FIELD] = "({1} ->> {2})",
+    [CRM_SQL_CONTAINS_CI] = "(strpos(lower({1}), lower({2})) > 0)",
+    [CRM_SQL_ID_TYPE] = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+    [CRM_SQL_JSON_TYPE] = "JSONB",
+};
+
+const struct crm_store_ops crm_store_pg_ops = {
+    .engine = CRM_STORE_PG,
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .bind_int = pg_bind_int,
+    .bind_double = pg_bind_double,
+    .bind_textn = pg_bind_textn,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .ncols = pg_ncols,
+    .name = pg_name,
+    .text = pg_text,
+    .integer = pg_int,
+    .real = pg_real,
+    .reset = pg_reset,
+    .clear = pg_clear,
+    .finalize = pg_finalize,
+    .last_id = pg_last_id,
+    .copy_begin = pg_copy_begin,
+    .copy_row = pg_copy_row,
+    .copy_end = pg_copy_end,
+    .copy_abort = pg_copy_abort,
+    /* one writer at a time, as SQLite's BEGIN IMMEDIATE: every crm write
+     * takes this lock ("crm" in ASCII), waiting up to lock_timeout */
+    .begin_sql = "BEGIN; SELECT pg_advisory_xact_lock(6517357)",
+    .frags = pg_frags,
+};

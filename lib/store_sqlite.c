@@ -1,0 +1,330 @@
+/* store_sqlite.c - the storage interface on SQLite: a file, WAL, foreign
+ * keys, one writer at a time (BEGIN IMMEDIATE). */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store_impl.h"
+
+struct lite {
+	struct crm_store base;
+	sqlite3 *h;
+};
+
+struct lite_stmt {
+	struct crm_stmt base;
+	sqlite3_stmt *st;
+};
+
+struct lite_copy {
+	struct crm_copy base;
+	struct crm_stmt *ins;
+	size_t ncols;
+};
+
+/* Map SQLite's error rc to err: busy 75, constraint 65, full disk and I/O
+ * 74, cannot open 73, else 70. Returns -1. */
+static int lite_error(sqlite3 *h, int rc, struct crm_err *err)
+{
+	const char *msg = h ? sqlite3_errmsg(h) : sqlite3_errstr(rc);
+	int code = CRM_EX_SOFTWARE;
+
+	if (crm_interrupted || (rc & 0xff) == SQLITE_INTERRUPT)
+		return crm_check_interrupt(err) < 0
+			   ? -1
+			   : crm_err_set(err, CRM_EX_INTERRUPTED,
+					 "interrupted");
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return crm_err_set(err, CRM_EX_TEMPFAIL,
+				   "database is busy; try again later");
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_TOOBIG:
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		code = CRM_EX_DATAERR;
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+		code = CRM_EX_IOERR;
+		break;
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		code = CRM_EX_CANTCREAT;
+		break;
+	}
+	return crm_err_set(err, code, "%s", msg);
+}
+
+static struct crm_store *lite_open(const char *target, unsigned flags,
+				   int64_t busy_ms, struct crm_err *err)
+{
+	struct lite *l = crm_xcalloc(1, sizeof(*l));
+	/* one connection per process, used by one thread: no mutexes */
+	int oflags =
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
+	mode_t old;
+	int rc;
+
+	l->base.ops = &crm_store_sqlite_ops;
+	if (flags & CRM_STORE_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	/* no memory statistics: a global mutex on every allocation */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* the database and its -wal and -shm files are private: 0600 */
+	old = umask(077);
+	rc = sqlite3_open_v2(target, &l->h, oflags, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(
+		    l->h, (int)(busy_ms > 0x7fffffff ? 0x7fffffff : busy_ms));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(l->h, "PRAGMA journal_mode=WAL", NULL, NULL,
+				  NULL);
+	umask(old);
+	if (rc != SQLITE_OK) {
+		crm_err_set(
+		    err, rc == SQLITE_BUSY ? CRM_EX_TEMPFAIL : CRM_EX_CANTCREAT,
+		    "cannot open database '%s': %s", target,
+		    l->h ? sqlite3_errmsg(l->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(l->h, 0);
+	sqlite3_db_config(l->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(l->h, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
+	rc = sqlite3_exec(l->h,
+			  "PRAGMA foreign_keys=ON;"
+			  "PRAGMA synchronous=NORMAL;"
+			  "PRAGMA cache_size=-42000;"
+			  "PRAGMA temp_store=MEMORY",
+			  NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		lite_error(l->h, rc, err);
+		goto fail;
+	}
+	return &l->base;
+fail:
+	sqlite3_close_v2(l->h);
+	free(l);
+	return NULL;
+}
+
+static void lite_close(struct crm_store *s)
+{
+	struct lite *l = (struct lite *)s;
+
+	sqlite3_close_v2(l->h);
+	free(l);
+}
+
+static int lite_exec(struct crm_store *s, const char *sql, struct crm_err *err)
+{
+	struct lite *l = (struct lite *)s;
+	int rc = sqlite3_exec(l->h, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : lite_error(l->h, rc, err);
+}
+
+static struct crm_stmt *lite_prepare(struct crm_store *s, const char *sql,
+				     struct crm_err *err)
+{
+	struct lite *l = (struct lite *)s;
+	struct lite_stmt *ls = crm_xcalloc(1, sizeof(*ls));
+	int rc = sqlite3_prepare_v3(l->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    &ls->st, NULL);
+
+	if (rc != SQLITE_OK) {
+		lite_error(l->h, rc, err);
+		free(ls);
+		return NULL;
+	}
+	ls->base.ops = s->ops;
+	ls->base.s = s;
+	return &ls->base;
+}
+
+#define ST(st) (((struct lite_stmt *)(st))->st)
+
+static void lite_bind_int(struct crm_stmt *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(ST(st), i, v);
+}
+
+static void lite_bind_double(struct crm_stmt *st, int i, double v)
+{
+	sqlite3_bind_double(ST(st), i, v);
+}
+
+static void lite_bind_textn(struct crm_stmt *st, int i, const char *v, size_t n)
+{
+	sqlite3_bind_text64(ST(st), i, v, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+static void lite_bind_null(struct crm_stmt *st, int i)
+{
+	sqlite3_bind_null(ST(st), i);
+}
+
+static int lite_step(struct crm_stmt *st, struct crm_err *err)
+{
+	int rc = sqlite3_step(ST(st));
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return lite_error(((struct lite *)st->s)->h, rc, err);
+}
+
+static int lite_ncols(const struct crm_stmt *st)
+{
+	return sqlite3_column_count(ST(st));
+}
+
+static const char *lite_name(const struct crm_stmt *st, int col)
+{
+	return sqlite3_column_name(ST(st), col);
+}
+
+static const char *lite_text(struct crm_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(ST(st), col);
+}
+
+static int64_t lite_int(struct crm_stmt *st, int col)
+{
+	return sqlite3_column_int64(ST(st), col);
+}
+
+static double lite_real(struct crm_stmt *st, int col)
+{
+	return sqlite3_column_double(ST(st), col);
+}
+
+static void lite_reset(struct crm_stmt *st)
+{
+	sqlite3_reset(ST(st));
+}
+
+static void lite_clear(struct crm_stmt *st)
+{
+	sqlite3_clear_bindings(ST(st));
+}
+
+static void lite_finalize(struct crm_stmt *st)
+{
+	sqlite3_finalize(ST(st));
+	free(st);
+}
+
+static int64_t lite_last_id(struct crm_store *s, struct crm_err *err)
+{
+	(void)err;
+	return sqlite3_last_insert_rowid(((struct lite *)s)->h);
+}
+
+/* INSERT INTO table (cols) VALUES (?, ...), for copy_begin on both. */
+static char *insert_sql(const char *table, const char *const *cols,
+			size_t ncols)
+{
+	struct crm_buf b = {0};
+
+	crm_buf_addf(&b, "INSERT INTO %s (", table);
+	for (size_t i = 0; i < ncols; i++)
+		crm_buf_addf(&b, "%s%s", i ? ", " : "", cols[i]);
+	crm_buf_adds(&b, ") VALUES (");
+	for (size_t i = 0; i < ncols; i++)
+		crm_buf_adds(&b, i ? ", ?" : "?");
+	crm_buf_adds(&b, ")");
+	return crm_buf_detach(&b);
+}
+
+static struct crm_copy *lite_copy_begin(struct crm_store *s, const char *table,
+					const char *const *cols, size_t ncols,
+					struct crm_err *err)
+{
+	char *sql = insert_sql(table, cols, ncols);
+	struct lite_copy *c = crm_xcalloc(1, sizeof(*c));
+
+	c->base.ops = s->ops;
+	c->base.s = s;
+	c->ncols = ncols;
+	c->ins = lite_prepare(s, sql, err);
+	free(sql);
+	if (!c->ins) {
+		free(c);
+		return NULL;
+	}
+	return &c->base;
+}
+
+static int lite_copy_row(struct crm_copy *base, const char *const *values,
+			 struct crm_err *err)
+{
+	struct lite_copy *c = (struct lite_copy *)base;
+	int rc;
+
+	for (size_t i = 0; i < c->ncols; i++)
+		crm_stmt_bind_text(c->ins, (int)i + 1, values[i]);
+	rc = lite_step(c->ins, err);
+	lite_reset(c->ins);
+	return rc < 0 ? -1 : 0;
+}
+
+static void lite_copy_abort(struct crm_copy *base)
+{
+	struct lite_copy *c = (struct lite_copy *)base;
+
+	lite_finalize(c->ins);
+	free(c);
+}
+
+static int lite_copy_end(struct crm_copy *base, struct crm_err *err)
+{
+	(void)err;
+	lite_copy_abort(base);
+	return 0;
+}
+
+static const char *const lite_frags[CRM_SQL_NFRAGS] = {
+    [CRM_SQL_DAYS_BETWEEN] = "(julianday({2}) - julianday({1}))",
+    [CRM_SQL_DAY_OF] = "substr({1}, 1, 10)",
+    [CRM_SQL_MONTH_OF] = "substr({1}, 1, 7)",
+    [CRM_SQL_YEAR_OF] = "substr({1}, 1, 4)",
+    [CRM_SQL_JSON_FIELD] = "json_extract({1}, '$.\"' || {2} || '\"')",
+    [CRM_SQL_CONTAINS_CI] = "(instr(lower({1}), lower({2})) > 0)",
+    [CRM_SQL_ID_TYPE] = "INTEGER PRIMARY KEY AUTOINCREMENT",
+    [CRM_SQL_JSON_TYPE] = "TEXT",
+};
+
+const struct crm_store_ops crm_store_sqlite_ops = {
+    .engine = CRM_STORE_SQLITE,
+    .open = lite_open,
+    .close = lite_close,
+    .exec = lite_exec,
+    .prepare = lite_prepare,
+    .bind_int = lite_bind_int,
+    .bind_double = lite_bind_double,
+    .bind_textn = lite_bind_textn,
+    .bind_null = lite_bind_null,
+    .step = lite_step,
+    .ncols = lite_ncols,
+    .name = lite_name,
+    .text = lite_text,
+    .integer = lite_int,
+    .real = lite_real,
+    .reset = lite_reset,
+    .clear = lite_clear,
+    .finalize = lite_finalize,
+    .last_id = lite_last_id,
+    .copy_begin = lite_copy_begin,
+    .copy_row = lite_copy_row,
+    .copy_end = lite_copy_end,
+    .copy_abort = lite_copy_abort,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .frags = lite_frags,
+};

@@ -1,0 +1,295 @@
+/* t_store: the storage interface behaves the same on SQLite and, when
+ * $CRM_TEST_PG names a server (make check-pg sets it), on PostgreSQL:
+ * placeholders, typed binds and columns, NULL, transactions and
+ * savepoints, a statement streaming while another runs, bulk load with
+ * hostile text, error codes, and the dialect fragments. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "test.h"
+
+static int count_rows(struct crm_store *s, const char *sql)
+{
+	struct crm_err err;
+	struct crm_stmt *st = crm_stmt_prepare(s, sql, &err);
+	int n = -1;
+
+	if (st && crm_stmt_step(st, &err) == 1)
+		n = (int)crm_stmt_int(st, 0);
+	crm_stmt_finalize(st);
+	return n;
+}
+
+static void suite(struct crm_store *s, const char *engine)
+{
+	struct crm_err err;
+	struct crm_stmt *ins, *sel, *upd;
+	char what[160];
+	const char *const cols[] = {"name", "note", "n"};
+	struct crm_copy *c;
+	int rc;
+
+#define W(x) (snprintf(what, sizeof(what), "%s: %s", engine, (x)), what)
+	{
+		struct crm_buf q = {0};
+
+		crm_buf_adds(&q, "DROP TABLE IF EXISTS t_store;"
+				 "CREATE TABLE t_store (id ");
+		crm_store_frag(s, &q, CRM_SQL_ID_TYPE, NULL, NULL);
+		crm_buf_adds(&q, ", name TEXT NOT NULL UNIQUE, note TEXT,"
+				 " n BIGINT, x DOUBLE PRECISION, custom ");
+		crm_store_frag(s, &q, CRM_SQL_JSON_TYPE, NULL, NULL);
+		crm_buf_adds(&q, ")");
+		CHECK(crm_store_exec(s, crm_buf_str(&q), &err) == 0,
+		      W("create a table"));
+		crm_buf_release(&q);
+	}
+
+	CHECK(crm_store_begin(s, &err) == 0, W("begin"));
+	CHECK(crm_store_in_tx(s), W("in a transaction"));
+	ins = crm_stmt_prepare(s,
+			       "INSERT INTO t_store (name, note, n, x, custom)"
+			       " VALUES (?, ?, ?, ?, ?)",
+			       &err);
+	CHECK(ins != NULL, W("prepare an insert"));
+	crm_stmt_bind_text(ins, 1, "Müller 'quoted' ?");
+	crm_stmt_bind_text(ins, 2, NULL);
+	crm_stmt_bind_int(ins, 3, INT64_C(9007199254740993));
+	crm_stmt_bind_double(ins, 4, 0.1);
+	crm_stmt_bind_text(ins, 5, "{\"Contact Phone\": \"+351 21\"}");
+	CHECK_INT(crm_stmt_step(ins, &err), 0, W("insert: done, no row"));
+	CHECK_INT(crm_store_last_id(s, &err), 1, W("the id of the insert"));
+	crm_stmt_reset(ins);
+	crm_stmt_bind_text(ins, 1, "长城集团");
+	crm_stmt_bind_text(ins, 2, "");
+	crm_stmt_bind_int(ins, 3, -5);
+	crm_stmt_bind_double(ins, 4, 2.5);
+	crm_stmt_bind_text(ins, 5, NULL);
+	CHECK_INT(crm_stmt_step(ins, &err), 0, W("a second insert"));
+	crm_stmt_reset(ins);
+	/* a unique violation is bad data: 65 */
+	crm_stmt_bind_text(ins, 1, "长城集团");
+	CHECK(crm_store_savepoint(s, "dup", &err) == 0, W("savepoint"));
+	CHECK_INT(crm_stmt_step(ins, &err), -1, W("a duplicate fails"));
+	CHECK_INT(err.code, CRM_EX_DATAERR, W("a constraint is exit 65"));
+	CHECK(crm_store_rollback_to(s, "dup", &err) == 0,
+	      W("rollback to the savepoint"));
+	CHECK(crm_store_release(s, "dup", &err) == 0, W("release"));
+	crm_stmt_reset(ins);
+	CHECK(crm_store_savepoint(s, "bad name", &err) < 0,
+	      W("a savepoint name is an identifier"));
+	CHECK(crm_store_commit(s, &err) == 0, W("commit"));
+	CHECK(!crm_store_in_tx(s), W("no transaction after commit"));
+
+	/* numbered and bare placeholders, quotes with ? inside */
+	sel = crm_stmt_prepare(s,
+			       "SELECT id, name, note, n, x, '?' AS q FROM "
+			       "t_store WHERE n > ?1 OR name = ?2 ORDER BY id",
+			       &err);
+	CHECK(sel != NULL, W("prepare a select"));
+	crm_stmt_bind_int(sel, 1, -100);
+	crm_stmt_bind_text(sel, 2, "nobody");
+	CHECK_INT(crm_stmt_step(sel, &err), 1, W("a first row"));
+	CHECK_INT(crm_stmt_ncols(sel), 6, W("six columns"));
+	CHECK_STR(crm_stmt_name(sel, 1), "name", W("a column's name"));
+	CHECK_STR(crm_stmt_text(sel, 1), "Müller 'quoted' ?",
+		  W("text comes back byte for byte"));
+	CHECK(crm_stmt_is_null(sel, 2), W("NULL reads as NULL"));
+	CHECK_INT(crm_stmt_int(sel, 3), INT64_C(9007199254740993),
+		  W("64-bit integers are exact"));
+	CHECK_NEAR(crm_stmt_double(sel, 4), 0.1, 1e-15, W("a double"));
+	CHECK_STR(crm_stmt_text(sel, 5), "?", W("a ? in quotes is text"));
+	/* another statement runs while sel streams */
+	CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store"), 2,
+		  W("a second statement while the first streams"));
+	CHECK_INT(crm_stmt_step(sel, &err), 1, W("the first goes on"));
+	CHECK_STR(crm_stmt_text(sel, 1), "长城集团", W("CJK text"));
+	CHECK_STR(crm_stmt_text(sel, 2), "", W("the empty string is not NULL"));
+	CHECK_INT(crm_stmt_int(sel, 3), -5, W("a negative integer"));
+	CHECK_INT(crm_stmt_step(sel, &err), 0, W("then the end"));
+	crm_stmt_reset(sel);
+	CHECK_INT(crm_stmt_step(sel, &err), 1,
+		  W("a reset statement runs again"));
+	crm_stmt_reset(sel);
+
+	/* rollback undoes */
+	CHECK(crm_store_begin(s, &err) == 0, W("begin again"));
+	upd = crm_stmt_prepare(s, "UPDATE t_store SET n = n + 1", &err);
+	CHECK_INT(crm_stmt_step(upd, &err), 0, W("an update"));
+	crm_store_rollback(s);
+	CHECK_INT(count_rows(s, "SELECT sum(n) FROM t_store WHERE n < 0"), -5,
+		  W("a rollback undoes the update"));
+	crm_stmt_finalize(upd);
+
+	/* bulk load: tabs, newlines, backslashes, NULL */
+	CHECK(crm_store_begin(s, &err) == 0, W("begin a bulk load"));
+	c = crm_copy_begin(s, "t_store", cols, 3, &err);
+	CHECK(c != NULL, W("copy begins"));
+	for (int i = 0; c && i < 1000; i++) {
+		char name[32], n[16];
+		const char *v[3] = {name, i % 2 ? "a\tb\nc\\d\re" : NULL, n};
+
+		snprintf(name, sizeof(name), "bulk %d", i);
+		snprintf(n, sizeof(n), "%d", i);
+		if (crm_copy_row(c, v, &err) < 0)
+			break;
+	}
+	CHECK(c && crm_copy_end(c, &err) == 0, W("copy ends"));
+	CHECK(crm_store_commit(s, &err) == 0, W("commit the load"));
+	CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store"), 1002,
+		  W("1000 rows loaded"));
+	CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store WHERE note = "
+				"'a\tb\nc\\d\re'"),
+		  500, W("hostile text loaded as it was"));
+	CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store WHERE note IS "
+				"NULL"),
+		  501, W("NULL loaded as NULL"));
+
+	/* the dialect */
+	{
+		struct crm_buf q = {0};
+		struct crm_stmt *j;
+
+		crm_buf_adds(&q, "SELECT ");
+		crm_store_frag(s, &q, CRM_SQL_JSON_FIELD, "custom", "?");
+		crm_buf_adds(&q, " FROM t_store WHERE id = 1");
+		j = crm_stmt_prepare(s, crm_buf_str(&q), &err);
+		if (j)
+			crm_stmt_bind_text(j, 1, "Contact Phone");
+		rc = j ? crm_stmt_step(j, &err) : -1;
+		CHECK_INT(rc, 1, W("a custom field by name"));
+		CHECK_STR(rc == 1 ? crm_stmt_text(j, 0) : NULL, "+351 21",
+			  W("its value"));
+		crm_stmt_finalize(j);
+		crm_buf_reset(&q);
+		crm_buf_adds(&q, "SELECT count(*) FROM t_store WHERE ");
+		crm_store_frag(s, &q, CRM_SQL_CONTAINS_CI, "name", "?");
+		j = crm_stmt_prepare(s, crm_buf_str(&q), &err);
+		if (j)
+			crm_stmt_bind_text(j, 1, "BULK 99");
+		rc = j ? crm_stmt_step(j, &err) : -1;
+		CHECK_INT(rc == 1 ? crm_stmt_int(j, 0) : -1, 11,
+			  W("contains, ignoring case"));
+		crm_stmt_finalize(j);
+		crm_buf_reset(&q);
+		crm_buf_adds(&q, "SELECT ");
+		crm_store_frag(s, &q, CRM_SQL_DAYS_BETWEEN,
+			       "'2026-11-01T00:00:00Z'",
+			       "'2026-11-22T12:00:00Z'");
+		crm_buf_adds(&q, ", ");
+		crm_store_frag(s, &q, CRM_SQL_MONTH_OF,
+			       "'2026-11-22T12:00:00Z'", NULL);
+		j = crm_stmt_prepare(s, crm_buf_str(&q), &err);
+		rc = j ? crm_stmt_step(j, &err) : -1;
+		CHECK_NEAR(rc == 1 ? crm_stmt_double(j, 0) : -1, 21.5, 1e-9,
+			   W("days between two times"));
+		CHECK_STR(rc == 1 ? crm_stmt_text(j, 1) : NULL, "2026-11",
+			  W("the month of a time"));
+		crm_stmt_finalize(j);
+		crm_buf_release(&q);
+	}
+
+	/* errors */
+	{
+		struct crm_stmt *bad =
+		    crm_stmt_prepare(s, "SELECT nonsense FROM nowhere", &err);
+		CHECK(!bad || crm_stmt_step(bad, &err) < 0,
+		      W("a bad statement fails"));
+		CHECK(err.msg[0] != '\0', W("with a message"));
+		crm_stmt_finalize(bad);
+	}
+	CHECK(crm_store_exec(s, "DROP TABLE t_store", &err) == 0,
+	      W("drop the table"));
+	crm_stmt_finalize(ins);
+	crm_stmt_finalize(sel);
+#undef W
+}
+
+/* Two connections: a second writer waits for the first, then fails with
+ * 75 past its busy timeout. */
+static void single_writer(const char *target, const char *engine)
+{
+	struct crm_err err;
+	struct crm_store *a =
+	    crm_store_open(target, CRM_STORE_CREATE, 200, &err);
+	struct crm_store *b = crm_store_open(target, 0, 200, &err);
+	char what[160];
+
+	snprintf(what, sizeof(what), "%s: two connections", engine);
+	CHECK(a && b, what);
+	if (!a || !b) {
+		crm_store_close(a);
+		crm_store_close(b);
+		return;
+	}
+	snprintf(what, sizeof(what), "%s: the first writer begins", engine);
+	CHECK(crm_store_begin(a, &err) == 0, what);
+	snprintf(what, sizeof(what), "%s: a second writer times out", engine);
+	CHECK(crm_store_begin(b, &err) < 0, what);
+	snprintf(what, sizeof(what), "%s: busy is exit 75", engine);
+	CHECK_INT(err.code, CRM_EX_TEMPFAIL, what);
+	snprintf(what, sizeof(what), "%s: no transaction is left open", engine);
+	CHECK(!crm_store_in_tx(b), what);
+	crm_store_commit(a, &err);
+	snprintf(what, sizeof(what), "%s: then the second writer begins",
+		 engine);
+	CHECK(crm_store_begin(b, &err) == 0, what);
+	crm_store_rollback(b);
+	crm_store_close(a);
+	crm_store_close(b);
+}
+
+int main(void)
+{
+	struct crm_err err;
+	char path[] = "/tmp/t_store.XXXXXX";
+	char db[64];
+	int fd = mkstemp(path);
+	const char *pg = getenv("CRM_TEST_PG");
+	struct crm_store *s;
+
+	CHECK(crm_store_is_server("postgresql://u@h/db"), "a URL is a server");
+	CHECK(crm_store_is_server("postgres://h/db"), "postgres:// too");
+	CHECK(crm_store_is_server("service=crm"), "a libpq service string");
+	CHECK(!crm_store_is_server("/srv/crm/crm.db"), "a path is a file");
+	CHECK(!crm_store_is_server("host.db"), "a file named host.db");
+	if (fd >= 0)
+		close(fd);
+	snprintf(db, sizeof(db), "%s.db", path);
+	s = crm_store_open(db, CRM_STORE_CREATE, 1000, &err);
+	CHECK(s != NULL, "open an SQLite file");
+	CHECK(s && crm_store_engine(s) == CRM_STORE_SQLITE, "it is SQLite");
+	if (s)
+		suite(s, "sqlite");
+	crm_store_close(s);
+	single_writer(db, "sqlite");
+	CHECK(crm_store_open("/nonexistent/dir/x.db", 0, 10, &err) == NULL,
+	      "a missing file is not created without CRM_STORE_CREATE");
+	if (pg && *pg) {
+		s = crm_store_open(pg, 0, 1000, &err);
+		CHECK(s != NULL, "connect to PostgreSQL");
+		if (!s)
+			printf("#   %s\n", err.msg);
+		CHECK(s && crm_store_engine(s) == CRM_STORE_PG,
+		      "it is PostgreSQL");
+		if (s)
+			suite(s, "postgresql");
+		crm_store_close(s);
+		single_writer(pg, "postgresql");
+		CHECK(crm_store_open("postgresql://nobody@127.0.0.1:1/none", 0,
+				     10, &err) == NULL,
+		      "a server that is not there");
+		CHECK_INT(err.code, CRM_EX_NOINPUT, "is exit 66");
+	} else {
+		printf("# CRM_TEST_PG not set: PostgreSQL checked by make "
+		       "check-pg\n");
+	}
+	unlink(db);
+	snprintf(db, sizeof(db), "%s.db-wal", path);
+	unlink(db);
+	snprintf(db, sizeof(db), "%s.db-shm", path);
+	unlink(db);
+	unlink(path);
+	return done_testing();
+}
