@@ -6,7 +6,7 @@
 
 for page in "$TOP"/man/man*/*.[0-9]; do
 	run mandoc -Tlint -W warning "$page"
-	check "mandoc -Tlint: ${page#$TOP/}" [ $rc -eq 0 ] && [ ! -s "$T/out" ]
+	check "mandoc -Tlint: ${page#$TOP/}" sh -c '[ "$1" -eq 0 ] && [ ! -s "$2" ]' _ "$rc" "$T/out"
 done
 for bin in "$TOP/$BUILD"/bin/crm-*; do
 	name=$(basename "$bin")
@@ -23,8 +23,7 @@ for bin in "$TOP/$BUILD"/bin/crm-*; do
 		done
 	done
 	check "$name: every option is documented${missing:+ (missing:$missing)}" [ -z "$missing" ]
-	grep -q "$name" "$TOP/README.md"
-	check "$name has its place in the README" [ $? -eq 0 ]
+	check "$name has its place in the README" grep -q "$name" "$TOP/README.md"
 done
 
 # Sections every crm-NOUN(1) has; cross-references between crm pages
