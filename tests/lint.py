@@ -87,8 +87,18 @@ class Lexer:
     def match_paren(self, start):
         """Index of the ')' closing the '(' before start, aware of quotes."""
         depth, j, s = 1, start, self.s
+        cases = []  # depth at each open case: its patterns end in ')'
         while j < len(s):
             c = s[j]
+            if (j == 0 or not (s[j - 1].isalnum() or s[j - 1] in '_-$')):
+                m = re.match(r'(case|esac)(?![A-Za-z0-9_-])', s[j:j + 5])
+                if m and m.group(1) == 'case':
+                    cases.append(depth)
+                elif m and cases:
+                    cases.pop()
+            if c == ')' and cases and cases[-1] == depth:
+                j += 1
+                continue
             if c == '\\':
                 j += 2
                 continue
@@ -282,7 +292,7 @@ class Lexer:
                     self.heredocs.append((w.value(), op == '<<-'))
                 yield Tok('REDIR', m.group(0), line, w)
                 continue
-            for op in (';;&', ';;', ';&', '&&', '||', ';', '&', '|', '(', ')'):
+            for op in (';;&', ';;', ';&', '&&', '||', ';', '|&', '&', '|', '(', ')'):
                 if s.startswith(op, self.i):
                     if op == '(' and s.startswith('((', self.i):
                         break
@@ -374,7 +384,7 @@ class Parser:
         if self.is_word('time'):
             self.advance()
         cmds = [self.parse_command()]
-        while self.cur.kind == 'OP' and self.cur.text == '|':
+        while self.cur.kind == 'OP' and self.cur.text in ('|', '|&'):
             self.advance()
             self.skip_nl()
             cmds.append(self.parse_command())
