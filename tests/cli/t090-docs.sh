@@ -14,9 +14,13 @@ for bin in "$TOP/$BUILD"/bin/crm-*; do
 	check "$name has a man page" [ -f "$page" ]
 	[ -f "$page" ] || continue
 	missing=
-	for verb in $("$bin" --list-verbs); do
+	expect_code 0 "$bin" --list-verbs
+	verbs=$(cat "$T/out")
+	check "$name lists its verbs" [ -n "$verbs" ]
+	for verb in $verbs; do
 		check "$name: verb $verb is in the man page" grep -q "Cm $verb" "$page"
-		for opt in $("$bin" "$verb" --list-options); do
+		expect_code 0 "$bin" "$verb" --list-options
+		for opt in $(cat "$T/out"); do
 			o=${opt#--}; o=${o%=}
 			case $o in help | usage | version) continue ;; esac
 			grep -qF -- "\\-$o" "$page" || missing="$missing $verb:--$o"
