@@ -14,13 +14,12 @@ reports FILE:LINE: RULE: what is wrong. The rules (see tests/README.md):
               check, not an if/while/until condition, not followed by
               `|| not_ok ...`/`|| exit N`/`|| return N`, not followed by a
               statement reading $?, not run in the background with $!
-              saved.
+              saved; `|| true` ignores a failure.
   piped       a command under test piped into another (the pipe hides
               its status; set -o pipefail in the same scope allows it).
   lost        a command under test inside $(...) whose status is lost
               (only `var=$(cmd)` alone keeps it).
-  echoed      a failure that is echoed, ignored (`|| true`) or otherwise
-              not counted instead of reported with not_ok.
+  echoed      a failure that is echoed instead of reported with not_ok.
   bare-ok     an `ok` that no condition decides (not in an if/case that
               also calls not_ok), or `COND && ok`.
   outside     a condition outside check: `check DESC A && B` (B is not
@@ -180,6 +179,13 @@ class Lexer:
             if c == '\\':
                 self.adv(2)
                 continue
+            if c == '$' and self.peekc(1) == "'":  # $'...' (C escapes)
+                quoted = True
+                j = self.i + 2
+                while j < len(s) and s[j] != "'":
+                    j += 2 if s[j] == '\\' else 1
+                self.adv(j + 1 - self.i)
+                continue
             if c == "'":
                 quoted = True
                 k = s.find("'", self.i + 1)
@@ -189,7 +195,6 @@ class Lexer:
                 continue
             if c == '"':
                 quoted = True
-                j = self.i + 1
                 self.adv()
                 while self.i < len(s) and s[self.i] != '"':
                     if s[self.i] == '\\':
@@ -212,7 +217,6 @@ class Lexer:
                     self.adv()
                 if self.i >= len(s):
                     raise LintError('unmatched " from line %d' % line)
-                del j
                 self.adv()
                 continue
             if s.startswith('$((', self.i):
@@ -619,8 +623,20 @@ class Linter:
                             collect(c)
             elif node.kind == 'func':
                 funcs.append(node)
+                collect([{'items': [{'cmds': [node.body]}]}])
             elif node.kind in ('group', 'subshell'):
                 collect(node.body)
+            elif node.kind == 'if':
+                for cond, body in node.clauses:
+                    collect(cond)
+                    collect(body)
+                collect(node.els or [])
+            elif node.kind == 'loop':
+                collect(node.cond or [])
+                collect(node.body)
+            elif node.kind == 'case':
+                for b in node.branches:
+                    collect(b)
         collect(tree)
         for fn in funcs:
             self.funcs[fn.name] = fn
@@ -633,13 +649,11 @@ class Linter:
                 saved = self.findings
                 self.findings = []
                 self.carried = None
-                self.cur_func = fn.name
                 self.command(fn.body, 'func', Scope(return_ctx='func'))
                 self.findings = saved
                 if self.carried:
                     self.carriers[fn.name] = self.carried
                     changed = True
-        self.cur_func = None
         self.carried = None
         self.stmts(tree, None, Scope())
         self.findings.sort()
@@ -769,9 +783,7 @@ class Linter:
             if ctx == 'func':  # analysing the definition for carriers
                 return
             # the function body, with its status its callers'
-            self.cur_func = c.name
             self.command(c.body, 'func', scope.copy(return_ctx='func', ok_allowed=False))
-            self.cur_func = None
 
     def redirected(self, c, name):
         for r in c.redirs:

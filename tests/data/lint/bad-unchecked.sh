@@ -26,4 +26,8 @@ crm-$noun export -f ndjson >"$T/x" # expect: unchecked
 	crm-contact list # expect: unchecked
 	echo done
 } >"$T/log"
+if [ -n "$x" ]; then
+	show() { crm-contact show "$@"; }
+fi
+show 1 # expect: unchecked
 done_testing
