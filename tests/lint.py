@@ -862,8 +862,11 @@ class Linter:
 
 
 def lint_file(path):
-    with open(path, encoding='utf-8', errors='replace') as f:
-        src = f.read()
+    try:
+        with open(path, encoding='utf-8', errors='replace') as f:
+            src = f.read()
+    except OSError as e:
+        return [(0, 'parse', 'cannot read the script: %s' % e.strerror)]
     try:
         return Linter(path, src).run()
     except (LintError, StopIteration, IndexError, AttributeError) as e:
