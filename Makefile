@@ -48,6 +48,8 @@ BENCH_PKGS = python3-sklearn hyperfine
 
 # tests/cli/t906-valgrind.sh (skipped without it)
 DEB_PKGS += valgrind
+# tests/lint.py and tests/readme.sh
+DEB_PKGS += python3
 
 all: deps-check $(BINS)
 
@@ -131,6 +133,12 @@ bench: all bench-deps
 lint-man:
 	@mandoc -Tlint -W warning man/man*/*.[0-9]
 
+# The lint of the test scripts and its self-test (tests/README.md);
+# make check runs it too.
+lint-tests:
+	@python3 tests/lint.py --self-test >/dev/null || python3 tests/lint.py --self-test
+	@python3 tests/lint.py
+
 format:
 	clang-format -i lib/*.c lib/*.h cmd/*.c tests/unit/*.c tests/fuzz/*.c
 
@@ -163,5 +171,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: FORCE all deps deps-check bench-deps check check-pg check-san demo fuzz bench lint-man format \
+.PHONY: FORCE all deps deps-check bench-deps check check-pg check-san demo fuzz bench lint-man lint-tests format \
         install uninstall clean units

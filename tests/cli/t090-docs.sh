@@ -6,7 +6,7 @@
 
 for page in "$TOP"/man/man*/*.[0-9]; do
 	run mandoc -Tlint -W warning "$page"
-	check "mandoc -Tlint: ${page#$TOP/}" [ $rc -eq 0 ] && [ ! -s "$T/out" ]
+	check "mandoc -Tlint: ${page#$TOP/}" sh -c '[ "$1" -eq 0 ] && [ ! -s "$2" ]' _ "$rc" "$T/out"
 done
 for bin in "$TOP/$BUILD"/bin/crm-*; do
 	name=$(basename "$bin")
@@ -14,17 +14,20 @@ for bin in "$TOP/$BUILD"/bin/crm-*; do
 	check "$name has a man page" [ -f "$page" ]
 	[ -f "$page" ] || continue
 	missing=
-	for verb in $("$bin" --list-verbs); do
+	expect_code 0 "$bin" --list-verbs
+	verbs=$(cat "$T/out")
+	check "$name lists its verbs" [ -n "$verbs" ]
+	for verb in $verbs; do
 		check "$name: verb $verb is in the man page" grep -q "Cm $verb" "$page"
-		for opt in $("$bin" "$verb" --list-options); do
+		expect_code 0 "$bin" "$verb" --list-options
+		for opt in $(cat "$T/out"); do
 			o=${opt#--}; o=${o%=}
 			case $o in help | usage | version) continue ;; esac
 			grep -qF -- "\\-$o" "$page" || missing="$missing $verb:--$o"
 		done
 	done
 	check "$name: every option is documented${missing:+ (missing:$missing)}" [ -z "$missing" ]
-	grep -q "$name" "$TOP/README.md"
-	check "$name has its place in the README" [ $? -eq 0 ]
+	check "$name has its place in the README" grep -q "$name" "$TOP/README.md"
 done
 
 # Sections every crm-NOUN(1) has; cross-references between crm pages

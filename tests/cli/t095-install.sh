@@ -32,7 +32,7 @@ out_has "contact"
 )
 tap_n=$(cat "$T/tap_n")
 run mandoc -Tascii "$p/share/man/man1/crm-contact.1"
-check "installed man page renders" [ $rc -eq 0 ] && grep -q "crm-contact" "$T/out"
+check "installed man page renders" sh -c '[ "$1" -eq 0 ] && grep -q crm-contact "$2"' _ "$rc" "$T/out"
 run make -s -C "$TOP" BUILD="$BUILD" DESTDIR="$dest" uninstall
 check "make uninstall succeeds" [ $rc -eq 0 ]
 left=$(find "$dest" -type f | wc -l)

@@ -15,9 +15,9 @@ for f in companies.csv contacts.csv leads.csv deals.csv tickets.csv activities.n
 done
 
 for f in companies:company contacts:contact leads:lead deals:pipeline tickets:ticket; do
-	crm-${f#*:} import -q "$ex/${f%%:*}.csv" 2>/dev/null
+	expect_code 0 crm-${f#*:} import -q "$ex/${f%%:*}.csv"
 done
-crm-activity import -q "$ex/activities.ndjson"
+expect_code 0 crm-activity import -q "$ex/activities.ndjson"
 sql "SELECT count(*) FROM leads"
 check "the sample is loaded (1200 leads)" [ "$(cat "$T/sql")" = 1200 ]
 

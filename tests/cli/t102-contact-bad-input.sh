@@ -3,7 +3,7 @@
 # input, line and field, and the database exactly as before.
 . "$(dirname "$0")/../lib.sh"
 
-crm-contact import -q <<'X'
+expect_code 0 crm-contact import -q <<'X'
 external_id,first_name,email
 a1,Ann,ann@example.com
 X

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 printf 'external_id,first_name,email\na1,Ann,ann@x.io\nb2,Bob,bob@x.io\nc3,Cy,cy@x.io\n' >"$T/c.csv"
-crm-contact import -q "$T/c.csv"
+expect_code 0 crm-contact import -q "$T/c.csv"
 printf '3\nann@x.io\nb2\n' >"$T/keys"
 expect_code_in 0 "$T/keys" crm-contact list --stdin --ids
 expect_out "keys one per line: id, email, external id" <<'X'

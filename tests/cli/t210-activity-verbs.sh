@@ -4,9 +4,9 @@
 # last_activity_at on contacts and companies.
 . "$(dirname "$0")/../lib.sh"
 
-crm-company add --name Acme --domain acme.example -q >/dev/null
+expect_code 0 crm-company add --name Acme --domain acme.example -q
 printf 'external_id,first_name,email\nc1,Ann,ann@acme.example\nc2,Bob,bob@other.example\n' >"$T/c.csv"
-crm-contact import -q "$T/c.csv"
+expect_code 0 crm-contact import -q "$T/c.csv"
 
 expect_code 0 crm-activity log --type 'Phone Call' --direction out --subject intro --contact ann@acme.example --at '2026-11-20 10:00' --owner kim --ids
 expect_out "log prints the id" <<<'1'

@@ -4,8 +4,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 printf 'external_id,first_name,email\nc1,Ann,ann@acme.example\n' >"$T/c.csv"
-crm-contact import -q "$T/c.csv"
-crm-activity log -q --type note --contact 1 >/dev/null
+expect_code 0 crm-contact import -q "$T/c.csv"
+expect_code 0 crm-activity log -q --type note --contact 1
 db_dump "$CRM_DB" "$T/before"
 
 bad() { # description, expected message, printf format of the input

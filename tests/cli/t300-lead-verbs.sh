@@ -4,7 +4,7 @@
 # disqualify, history, delete, undo, export round trip.
 . "$(dirname "$0")/../lib.sh"
 
-crm-contact add --first-name Cat --email cat@beta.example --phone '+44 20 7946 0000' -q >/dev/null
+expect_code 0 crm-contact add --first-name Cat --email cat@beta.example --phone '+44 20 7946 0000' -q
 cat >"$T/leads.csv" <<'X'
 external_id,first_name,last_name,email,phone,company,region,country,source,Budget
 w1,Ann,Lee,ann@acme.example,+1 415 555 0101,Acme,EMEA,DE,web,5000

@@ -10,7 +10,7 @@ cat >"$T/seven.json" <<'X'
  "rules": [{"name": "all", "match": {}, "team": "sales"}]}
 X
 { echo external_id,first_name; for i in $(seq 1 1000); do echo "x$i,L$i"; done; } >"$T/1000.csv"
-crm-lead import -q "$T/1000.csv"
+expect_code 0 crm-lead import -q "$T/1000.csv"
 expect_code 0 crm-lead assign --rules "$T/seven.json" --ids
 check "assign prints the 1000 ids" [ "$(wc -l <"$T/out")" -eq 1000 ]
 err_has "assigned 1000 leads (change 1;"
@@ -18,14 +18,14 @@ sql "SELECT count(*), max(n) - min(n), sum(n) FROM (SELECT owner, count(*) AS n 
 echo '7|1|1000' >"$T/want"
 compare "$T/want" "$T/sql" "1000 leads over 7 reps: each rep within one of the others"
 # 1000 = 7 * 142 + 6: the rep with 142 waited longest, so it is next
-printf 'external_id,first_name\ny1,Next\n' | crm-lead import -q
+printf 'external_id,first_name\ny1,Next\n' >"$T/stdin"; expect_code_in 0 "$T/stdin" crm-lead import -q
 expect_code 0 crm-lead assign --rules "$T/seven.json" -q
 sql "SELECT count(DISTINCT n), min(n) FROM (SELECT owner, count(*) AS n FROM leads GROUP BY owner)"
 compare <(echo '1|143') "$T/sql" "the next lead goes to the rep behind: all at 143"
 # consecutive cron runs stay fair: one lead per run, seven runs
 for i in 1 2 3 4 5 6 7; do
-	printf 'external_id,first_name\nz%s,Run\n' "$i" | crm-lead import -q
-	crm-lead assign --rules "$T/seven.json" -q >/dev/null
+	printf 'external_id,first_name\nz%s,Run\n' "$i" >"$T/stdin"; expect_code_in 0 "$T/stdin" crm-lead import -q
+	expect_code 0 crm-lead assign --rules "$T/seven.json" -q
 done
 sql "SELECT count(DISTINCT n), min(n) FROM (SELECT owner, count(*) AS n FROM leads GROUP BY owner)"
 compare <(echo '1|144') "$T/sql" "seven runs of one lead: one each"
@@ -55,7 +55,7 @@ b,Warm,emea,79,
 c,Far,APAC,10,
 d,Owned,APAC,99,ben
 X
-crm-lead import -q "$T/r.csv"
+expect_code 0 crm-lead import -q "$T/r.csv"
 expect_code 0 crm-lead assign --rules "$T/rules.json" --explain -f csv
 expect_out "first match wins; the default owner when none does; owned leads stay" <<'X'
 id,owner,rule,team,strategy,why
@@ -73,7 +73,7 @@ id,owner,assigned_at
 X
 # without a default owner, unmatched leads stay unassigned and are reported
 sed 's/"default_owner": "desk",//' "$T/rules.json" >"$T/nodefault.json"
-printf 'external_id,first_name,region\ne,Lost,APAC\nf,Euro,Europe\n' | crm-lead import -q
+printf 'external_id,first_name,region\ne,Lost,APAC\nf,Euro,Europe\n' >"$T/stdin"; expect_code_in 0 "$T/stdin" crm-lead import -q
 expect_code 0 crm-lead assign --rules "$T/nodefault.json" -f csv
 expect_out "only the assignment is printed" <<'X'
 id,owner,rule
@@ -121,7 +121,7 @@ cat >"$T/cap.json" <<'X'
   "members": ["a", {"name": "b", "max_open": 1}, {"name": "c", "max_per_30d": 1}]}],
  "rules": [{"name": "all", "match": {}, "team": "t"}]}
 X
-{ echo first_name; for i in 1 2 3 4 5 6; do echo "L$i"; done; } | crm-lead import -q
+{ echo first_name; for i in 1 2 3 4 5 6; do echo "L$i"; done; } >"$T/stdin"; expect_code_in 0 "$T/stdin" crm-lead import -q
 expect_code 0 crm-lead assign --rules "$T/cap.json" --explain -f csv --fields x
 sql "SELECT coalesce(owner, '-'), count(*) FROM leads GROUP BY owner ORDER BY owner"
 cat >"$T/want" <<'X'
@@ -134,7 +134,7 @@ compare "$T/want" "$T/sql" "members at capacity are skipped; the rest stay unass
 err_has "crm-lead: lead 6 stays unassigned: all: every member of team t is at capacity"
 err_has "2 leads left unassigned"
 # a qualified lead is still open; a disqualified one frees a place
-crm-lead disqualify -q --reason spam --where owner=b
+expect_code 0 crm-lead disqualify -q --reason spam --where owner=b
 expect_code 0 crm-lead assign --rules "$T/cap.json" -f csv
 expect_out "b has room again, c has had its one this month" <<'X'
 id,owner,rule

@@ -4,16 +4,16 @@
 # --warn lists those due soon (exit 1); assign avoids the previous owner.
 . "$(dirname "$0")/../lib.sh"
 
-CRM_NOW=2026-11-10T09:30:00Z crm-lead add -q --first-name A --owner ana >/dev/null
-CRM_NOW=2026-11-10T09:30:00Z crm-lead add -q --first-name B --owner ben >/dev/null
-CRM_NOW=2026-11-14T09:30:00Z crm-lead add -q --first-name C --owner cy >/dev/null
-CRM_NOW=2026-11-10T09:30:00Z crm-lead add -q --first-name D --owner dee >/dev/null
-crm-lead add -q --first-name E >/dev/null
-CRM_NOW=2026-11-16T09:30:00Z crm-lead add -q --first-name F --owner eve >/dev/null
-crm-lead disqualify -q --reason spam 4
+expect_code 0 env CRM_NOW=2026-11-10T09:30:00Z crm-lead add -q --first-name A --owner ana
+expect_code 0 env CRM_NOW=2026-11-10T09:30:00Z crm-lead add -q --first-name B --owner ben
+expect_code 0 env CRM_NOW=2026-11-14T09:30:00Z crm-lead add -q --first-name C --owner cy
+expect_code 0 env CRM_NOW=2026-11-10T09:30:00Z crm-lead add -q --first-name D --owner dee
+expect_code 0 crm-lead add -q --first-name E
+expect_code 0 env CRM_NOW=2026-11-16T09:30:00Z crm-lead add -q --first-name F --owner eve
+expect_code 0 crm-lead disqualify -q --reason spam 4
 # ben worked lead 2; on lead 3 only someone else did
-crm-activity log -q --type call --lead 2 --owner ben --at 2026-11-20T10:00:00Z >/dev/null
-crm-activity log -q --type note --lead 3 --owner zed --at 2026-11-21T10:00:00Z >/dev/null
+expect_code 0 crm-activity log -q --type call --lead 2 --owner ben --at 2026-11-20T10:00:00Z
+expect_code 0 crm-activity log -q --type note --lead 3 --owner zed --at 2026-11-21T10:00:00Z
 
 db_dump "$CRM_DB" "$T/before"
 expect_code 1 crm-lead reclaim --idle 7d --warn 2d -f csv

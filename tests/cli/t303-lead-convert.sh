@@ -5,15 +5,15 @@
 # the ids on the lead; twice is an error; a failure leaves nothing.
 . "$(dirname "$0")/../lib.sh"
 
-crm-company add -q --name 'Acme Group' --domain acme.example >/dev/null
-crm-contact add -q --first-name Annie --email ann@acme.example --set Budget=100 >/dev/null
+expect_code 0 crm-company add -q --name 'Acme Group' --domain acme.example
+expect_code 0 crm-contact add -q --first-name Annie --email ann@acme.example --set Budget=100
 cat >"$T/l.csv" <<'X'
 external_id,first_name,last_name,email,phone,company,title,industry,country,owner,Budget,city
 l1,Ann,Lee,ann@acme.example,+1 415 555 0101,Acme Inc,CTO,Software,US,kim,5000,Boston
 l2,Bo,Chen,bo@newco.example,,NewCo,,Retail,DE,,,
 l3,Cy,Diaz,cy@gmail.com,,,,,,,,
 X
-crm-lead import -q --on-duplicate=allow "$T/l.csv"
+expect_code 0 crm-lead import -q --on-duplicate=allow "$T/l.csv"
 expect_code 0 crm-lead convert 1 2 3 -f csv
 expect_out "linked and created contacts and companies" <<'X'
 lead_id,contact_id,contact,company_id,company,activity_id,deal_id
@@ -61,7 +61,7 @@ err_has "crm-lead: no lead '99'"
 # atomicity: lead 5 converts fine, lead 4 fails half way (its company is
 # made, then its contact is refused): nothing of either stays
 printf 'external_id,first_name,email,company,lifecycle_stage\nl4,Dan,dan@failco.example,FailCo,whale\nl5,Eve,eve@fine.example,Fine,\n' >"$T/bad.csv"
-crm-lead import -q "$T/bad.csv"
+expect_code 0 crm-lead import -q "$T/bad.csv"
 db_dump "$CRM_DB" "$T/before"
 expect_code 65 crm-lead convert 5 4
 err_has "crm-lead: lead 4: lifecycle_stage: unknown value 'whale'"
@@ -72,15 +72,15 @@ db_dump "$CRM_DB" "$T/after"
 compare "$T/before" "$T/after" "--dry-run leaves nothing"
 
 # undo: created records go, linked ones get their fields back
-crm-contact export -f csv >"$T/c0"
-crm-company export -f csv >"$T/p0"
-crm-lead export -f csv --fields id,status,contact_id >"$T/l0"
+expect_code 0 crm-contact export -f csv; cp "$T/out" "$T/c0"
+expect_code 0 crm-company export -f csv; cp "$T/out" "$T/p0"
+expect_code 0 crm-lead export -f csv --fields id,status,contact_id; cp "$T/out" "$T/l0"
 expect_code 0 crm-lead convert 5
 sed -n 's/.*change \([0-9]*\).*/\1/p' "$T/err" >"$T/change"
 expect_code 0 crm-lead undo "$(cat "$T/change")"
-crm-contact export -f csv >"$T/c1"
-crm-company export -f csv >"$T/p1"
-crm-lead export -f csv --fields id,status,contact_id >"$T/l1"
+expect_code 0 crm-contact export -f csv; cp "$T/out" "$T/c1"
+expect_code 0 crm-company export -f csv; cp "$T/out" "$T/p1"
+expect_code 0 crm-lead export -f csv --fields id,status,contact_id; cp "$T/out" "$T/l1"
 compare "$T/c0" "$T/c1" "undo of convert: contacts as before"
 compare "$T/p0" "$T/p1" "undo of convert: companies as before"
 compare "$T/l0" "$T/l1" "undo of convert: the lead open again"

@@ -4,12 +4,12 @@
 # database is unchanged every time.
 . "$(dirname "$0")/../lib.sh"
 
-crm-lead import -q <<'X'
+expect_code 0 crm-lead import -q <<'X'
 external_id,first_name,email,owner
 a1,Ann,ann@example.com,kim
 X
-crm-lead convert -q 1 >/dev/null
-crm-lead add -q --first-name Bob >/dev/null
+expect_code 0 crm-lead convert -q 1
+expect_code 0 crm-lead add -q --first-name Bob
 db_dump "$CRM_DB" "$T/before"
 unchanged() {
 	db_dump "$CRM_DB" "$T/after"

@@ -4,9 +4,9 @@
 # kanban), history, and the views of companies and contacts.
 . "$(dirname "$0")/../lib.sh"
 
-crm-company add -q --name Acme --domain acme.example >/dev/null
+expect_code 0 crm-company add -q --name Acme --domain acme.example
 printf 'external_id,first_name,email,company\nc1,Ann,ann@acme.example,Acme\n' >"$T/c.csv"
-crm-contact import -q "$T/c.csv"
+expect_code 0 crm-contact import -q "$T/c.csv"
 
 expect_code 0 crm-pipeline add --name 'Acme platform' --amount 12000 --currency EUR --set company=Acme --expected-close 2026-12-15 --owner kim --ids
 expect_out "add prints the id" <<<'1'
@@ -116,7 +116,7 @@ X
 expect_code 64 crm-pipeline board --pipeline nope
 err_has "no pipeline 'nope'"
 
-crm-activity log -q --type call --deal 1 --at '2026-11-26 12:00' >/dev/null
+expect_code 0 crm-activity log -q --type call --deal 1 --at '2026-11-26 12:00'
 expect_code 0 crm-pipeline show 1 -f csv --fields id,last_activity_at
 expect_out "an activity keeps last_activity_at current" <<'X'
 id,last_activity_at
@@ -128,7 +128,7 @@ expect_code 0 crm-company show Acme -f json
 out_has '"rollups":{"contacts":1,"open_deals":1,"open_tickets":0}'
 out_has '"deals":[{"id":1,"external_id":null,"name":"Acme platform"'
 check "company view lists open deals only" [ "$(grep -c 'Ann upsell' "$T/out")" -eq 0 ]
-crm-pipeline move -q prospecting 2 --reopen
+expect_code 0 crm-pipeline move -q prospecting 2 --reopen
 expect_code 0 crm-company tree -f csv
 expect_out "company tree rolls up open deals" <<'X'
 id,name,parent_id,depth,path,contacts,contacts_total,open_deals,open_deals_total,open_tickets,open_tickets_total

@@ -19,7 +19,7 @@ H,H,default,closed_won,50,EUR,,,,2026-12-01T00:00:00Z,lou
 I,I,default,negotiation,700,EUR,,omitted,2026-11-20,,lou
 J,J,renewals,upcoming,100000,JPY,,,2027-01-15,,kim
 X
-crm-pipeline import -q "$T/deals.csv"
+expect_code 0 crm-pipeline import -q "$T/deals.csv"
 
 # by month: A (1000 x 60%) and I (700 x 80%, omitted) open and E won in
 # November EUR; C 333.33 x 33% = 109.9989 -> 110.00 USD; D has no date.

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 # now is 2026-11-22T09:30:00Z
 printf 'external_id,first_name,email,company\nc1,Ann,ann@acme.example,Acme\n' >"$T/c.csv"
-crm-contact import -q "$T/c.csv"
+expect_code 0 crm-contact import -q "$T/c.csv"
 # S1 in proposal (max 2 days) for 3 days; S2 there for 1 day; S3 in
 # prospecting (max 30) for 21 days; S4 for 52 days but with a call 2 days
 # ago; S5 won long ago; S6 in negotiation (max 7) for 12 days.
@@ -18,8 +18,8 @@ S4,Busy lead,prospecting,lou,,2026-10-01T09:30:00Z
 S5,Old win,closed_won,lou,,2026-01-01T00:00:00Z
 S6,Stuck deal,negotiation,,,2026-11-10T09:30:00Z
 X
-crm-pipeline import -q "$T/d.csv"
-crm-activity log -q --type call --deal 4 --at 2026-11-20T09:30:00Z >/dev/null
+expect_code 0 crm-pipeline import -q "$T/d.csv"
+expect_code 0 crm-activity log -q --type call --deal 4 --at 2026-11-20T09:30:00Z
 
 expect_code 1 crm-pipeline stale -f csv
 expect_out "past their stage's max_days; exit 1" <<'X'
@@ -75,7 +75,7 @@ compare "$T/want" "$T/sql" "hourly runs create no second task"
 
 # a reply ends S1's quiet spell; three days later it is stale again: a new
 # task for it (and one for S2, now 4 days in proposal), none more for S6
-crm-activity log -q --type email --direction in --deal 1 --at 2026-11-22T10:00:00Z >/dev/null
+expect_code 0 crm-activity log -q --type email --direction in --deal 1 --at 2026-11-22T10:00:00Z
 CRM_NOW=2026-11-25T11:00:00Z expect_code 1 crm-pipeline stale --create-tasks --ids
 err_has "3 stale, 2 follow-up tasks created"
 CRM_NOW=2026-11-25T11:00:00Z expect_code 1 crm-pipeline stale -f csv
@@ -98,8 +98,8 @@ expect_out "the follow-ups show up as due tasks" <<'X'
 3
 2
 X
-crm-pipeline move -q qualification 1
-crm-pipeline lost -q 6 --reason silence
+expect_code 0 crm-pipeline move -q qualification 1
+expect_code 0 crm-pipeline lost -q 6 --reason silence
 expect_code 0 crm-pipeline stale
 expect_code 64 crm-pipeline stale --idle soon
 expect_code 64 crm-pipeline stale --idle 0

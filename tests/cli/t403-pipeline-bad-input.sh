@@ -4,8 +4,8 @@
 # none of them changes the database.
 . "$(dirname "$0")/../lib.sh"
 
-crm-company add -q --name Acme >/dev/null
-crm-pipeline add -q --name First >/dev/null
+expect_code 0 crm-company add -q --name Acme
+expect_code 0 crm-pipeline add -q --name First
 db_dump "$CRM_DB" "$T/before"
 
 bad_add() { # expected message, then add's arguments

@@ -7,9 +7,9 @@
 export CRM_NOW=2026-11-20T16:30:00Z # a Friday
 P=(--policies "$DATA/sla-test.json")
 
-crm-company add -q --name 'ACME Inc.' --domain acme.example >/dev/null
+expect_code 0 crm-company add -q --name 'ACME Inc.' --domain acme.example
 printf 'external_id,first_name,email\nc1,Ann,ann@acme.example\nc2,Bob,bob@other.example\n' >"$T/c.csv"
-crm-contact import -q "$T/c.csv"
+expect_code 0 crm-contact import -q "$T/c.csv"
 
 expect_code 0 crm-ticket open "${P[@]}" --subject 'Printer on fire' --contact ann@acme.example --channel email --ids
 expect_out "open prints the id" <<<'1'
@@ -132,7 +132,7 @@ id,assignee,team,status
 4,caro,support,open
 X
 # ben has tickets 1 and 3 open: at the cap of 2, he is skipped
-for s in five six seven; do crm-ticket open -q "${P[@]}" --subject $s --team support >/dev/null; done
+for s in five six seven; do expect_code 0 crm-ticket open -q "${P[@]}" --subject $s --team support; done
 expect_code 0 crm-ticket assign "${P[@]}" --auto 5 6 7
 err_has "1 ticket left unassigned: every agent of the team is at the cap"
 expect_code 0 crm-ticket list -f csv --fields id,assignee --where 'id>=5'
@@ -142,7 +142,7 @@ id,assignee
 6,caro
 7,
 X
-CRM_NOW=2026-11-23T16:00:00Z crm-ticket pending -q "${P[@]}" 1 2
+expect_code 0 env CRM_NOW=2026-11-23T16:00:00Z crm-ticket pending -q "${P[@]}" 1 2
 expect_code 0 crm-ticket assign "${P[@]}" --auto 7
 expect_code 0 crm-ticket list -f csv --fields id,assignee --where id=7
 expect_out "pending tickets do not count against the cap: ana has one running" <<'X'
@@ -160,7 +160,7 @@ id,assignee,team
 X
 expect_code 65 crm-ticket assign "${P[@]}" --auto 2 --team nowhere
 err_has "no team 'nowhere' in"
-crm-ticket update -q "${P[@]}" 5 --set team=
+expect_code 0 crm-ticket update -q "${P[@]}" 5 --set team=
 expect_code 65 crm-ticket assign "${P[@]}" --auto 5
 err_has "ticket 5 has no team (give --team)"
 expect_code 64 crm-ticket assign "${P[@]}" 5
@@ -180,10 +180,10 @@ cp "$T/out" "$T/all.ndjson"
 expect_code 0 crm-ticket import "${P[@]}" "$T/all.ndjson"
 err_has "0 inserted, 0 updated, 7 unchanged, 0 rejected"
 rm -f "$T/fresh.db"
-crm-company export -f ndjson >"$T/co.ndjson"
-crm-company import -q --db "$T/fresh.db" --key id "$T/co.ndjson"
-crm-contact export -f ndjson >"$T/ct.ndjson"
-crm-contact import -q --db "$T/fresh.db" --key id "$T/ct.ndjson"
+expect_code 0 crm-company export -f ndjson; cp "$T/out" "$T/co.ndjson"
+expect_code 0 crm-company import -q --db "$T/fresh.db" --key id "$T/co.ndjson"
+expect_code 0 crm-contact export -f ndjson; cp "$T/out" "$T/ct.ndjson"
+expect_code 0 crm-contact import -q --db "$T/fresh.db" --key id "$T/ct.ndjson"
 expect_code 0 crm-ticket import "${P[@]}" --db "$T/fresh.db" --key id "$T/all.ndjson"
 expect_code 0 crm-ticket export --db "$T/fresh.db" -f ndjson
 compare "$T/all.ndjson" "$T/out" "export, import into an empty database, export: identical"

@@ -14,7 +14,7 @@ due() { # ID: the SLA fields as CSV
 # 1: Friday 16:30 + 2 business hours = Monday 10:30; resolution 16h:
 # Friday 0.5 + Monday 8 + Tuesday 7.5 = Tuesday 16:30
 at 2026-11-20T16:30:00Z
-crm-ticket open -q "${P[@]}" --subject one >/dev/null
+expect_code 0 crm-ticket open -q "${P[@]}" --subject one
 due 1
 expect_out "Friday 16:30 + 2 business hours is Monday 10:30" <<'X'
 id,status,priority,sla_policy,first_reply_due,next_reply_due,resolution_due,first_reply_breached,next_reply_breached,resolution_breached
@@ -22,7 +22,7 @@ id,status,priority,sla_policy,first_reply_due,next_reply_due,resolution_due,firs
 X
 # 2: Wednesday 16:30 + 2h over the Thursday holiday = Friday 10:30
 at 2026-11-25T16:30:00Z
-crm-ticket open -q "${P[@]}" --subject two >/dev/null
+expect_code 0 crm-ticket open -q "${P[@]}" --subject two
 due 2
 expect_out "a holiday in between" <<'X'
 id,status,priority,sla_policy,first_reply_due,next_reply_due,resolution_due,first_reply_breached,next_reply_breached,resolution_breached
@@ -30,9 +30,9 @@ id,status,priority,sla_policy,first_reply_due,next_reply_due,resolution_due,firs
 X
 # 3, 4: Lisbon, across both changes of 2026 (29 March, 25 October)
 at 2026-03-27T16:30:00Z
-crm-ticket open -q "${P[@]}" --subject three --tags pt --channel email >/dev/null
+expect_code 0 crm-ticket open -q "${P[@]}" --subject three --tags pt --channel email
 at 2026-10-23T15:30:00Z
-crm-ticket open -q "${P[@]}" --subject four --tags pt,vip --channel web >/dev/null
+expect_code 0 crm-ticket open -q "${P[@]}" --subject four --tags pt,vip --channel web
 run crm-ticket list -f csv --fields id,sla_policy,first_reply_due --where 'id>=3'
 expect_out "DST: Friday 16:30 WET + 2h = Monday 10:30 WEST; and back" <<'X'
 id,sla_policy,first_reply_due
@@ -42,7 +42,7 @@ X
 
 # 5: pause and resume. Monday 09:00; pending at 10:00 stops both clocks
 at 2026-11-23T09:00:00Z
-crm-ticket open -q "${P[@]}" --subject five >/dev/null
+expect_code 0 crm-ticket open -q "${P[@]}" --subject five
 at 2026-11-23T10:00:00Z
 expect_code 0 crm-ticket pending "${P[@]}" 5
 due 5
@@ -76,16 +76,16 @@ X
 # 6: the next-reply clock. Agent at 15:30 (on time), customer at 16:00:
 # 4h from 16:00 is Tuesday 12:00; the agent answers at 13:00, late
 at 2026-11-23T15:30:00Z
-crm-ticket reply -q "${P[@]}" 5 --body 'checking'
+expect_code 0 crm-ticket reply -q "${P[@]}" 5 --body 'checking'
 at 2026-11-23T16:00:00Z
-crm-ticket reply -q "${P[@]}" 5 --customer --body 'still down'
+expect_code 0 crm-ticket reply -q "${P[@]}" 5 --customer --body 'still down'
 due 5
 expect_out "a customer message starts the next-reply clock" <<'X'
 id,status,priority,sla_policy,first_reply_due,next_reply_due,resolution_due,first_reply_breached,next_reply_breached,resolution_breached
 5,open,normal,standard,2026-11-23T16:00:00Z,2026-11-24T12:00:00Z,2026-11-25T14:00:00Z,false,false,false
 X
 at 2026-11-24T13:00:00Z
-crm-ticket reply -q "${P[@]}" 5 --body 'fixed now'
+expect_code 0 crm-ticket reply -q "${P[@]}" 5 --body 'fixed now'
 due 5
 expect_out "answered late: next_reply breached, the clock cleared" <<'X'
 id,status,priority,sla_policy,first_reply_due,next_reply_due,resolution_due,first_reply_breached,next_reply_breached,resolution_breached
@@ -95,11 +95,11 @@ X
 # 7: reopen. Monday 09:00, solved at 12:00 (3h of 16h used), reopened
 # Tuesday 12:00: 13h left from there: Tuesday 5, Wednesday 8 = Wed 17:00
 at 2026-11-23T09:00:00Z
-crm-ticket open -q "${P[@]}" --subject seven >/dev/null
+expect_code 0 crm-ticket open -q "${P[@]}" --subject seven
 at 2026-11-23T09:30:00Z
-crm-ticket reply -q "${P[@]}" 6 --body hi
+expect_code 0 crm-ticket reply -q "${P[@]}" 6 --body hi
 at 2026-11-23T12:00:00Z
-crm-ticket solve -q "${P[@]}" 6
+expect_code 0 crm-ticket solve -q "${P[@]}" 6
 due 6
 expect_out "solved: resolution met" <<'X'
 id,status,priority,sla_policy,first_reply_due,next_reply_due,resolution_due,first_reply_breached,next_reply_breached,resolution_breached
@@ -115,11 +115,11 @@ X
 
 # 8: a target met late stays breached
 at 2026-11-23T09:00:00Z
-crm-ticket open -q "${P[@]}" --subject eight >/dev/null
+expect_code 0 crm-ticket open -q "${P[@]}" --subject eight
 at 2026-11-23T12:00:00Z
-crm-ticket reply -q "${P[@]}" 7 --body 'sorry for the wait'
+expect_code 0 crm-ticket reply -q "${P[@]}" 7 --body 'sorry for the wait'
 at 2026-11-23T12:30:00Z
-crm-ticket update -q "${P[@]}" 7 --set subject='eight!'
+expect_code 0 crm-ticket update -q "${P[@]}" 7 --set subject='eight!'
 run crm-ticket list -f csv --fields id,first_response_at,first_reply_due,first_reply_breached --where id=7
 expect_out "first reply at 12:00, due 10:00: breached, and it stays so" <<'X'
 id,first_response_at,first_reply_due,first_reply_breached
@@ -128,7 +128,7 @@ X
 
 # 9: a priority change recomputes the targets (urgent: calendar time)
 at 2026-11-23T09:00:00Z
-crm-ticket open -q "${P[@]}" --subject nine >/dev/null
+expect_code 0 crm-ticket open -q "${P[@]}" --subject nine
 at 2026-11-23T09:30:00Z
 expect_code 0 crm-ticket update "${P[@]}" 8 --priority urgent
 due 8
@@ -169,7 +169,7 @@ X
 # 11: escalation, idempotent at pinned times. Ticket 10 opened Monday
 # 09:00: first reply due 10:00. notify the lead at once, raise after 4h.
 at 2026-11-23T09:00:00Z
-crm-ticket open -q "${P[@]}" --subject ten --team support >/dev/null
+expect_code 0 crm-ticket open -q "${P[@]}" --subject ten --team support
 at 2026-11-23T11:30:00Z
 expect_code 1 crm-ticket sla "${P[@]}" 9 --escalate --breached --ids
 err_has "1 escalation applied"
@@ -198,7 +198,7 @@ X
 compare "$T/want" "$T/sql" "ticket_escalations: one row per level"
 # an urgent ticket breached for a day goes to tier2 (fewest open)
 at 2026-11-23T09:00:00Z
-crm-ticket open -q "${P[@]}" --subject eleven --priority urgent --team support >/dev/null
+expect_code 0 crm-ticket open -q "${P[@]}" --subject eleven --priority urgent --team support
 at 2026-11-24T13:30:00Z
 expect_code 1 crm-ticket sla "${P[@]}" 10 --escalate --dry-run -q
 expect_code 0 crm-ticket list -f csv --fields id,assignee,team --where id=10

@@ -6,10 +6,10 @@
 P=(--policies "$DATA/sla-test.json")
 
 printf 'external_id,first_name,email\nc1,Ann,ann@acme.example\n' >"$T/c.csv"
-crm-contact import -q "$T/c.csv"
-crm-ticket open -q "${P[@]}" --subject ok --contact 1 >/dev/null
-crm-ticket close -q "${P[@]}" 1
-crm-ticket open -q "${P[@]}" --subject ok2 >/dev/null
+expect_code 0 crm-contact import -q "$T/c.csv"
+expect_code 0 crm-ticket open -q "${P[@]}" --subject ok --contact 1
+expect_code 0 crm-ticket close -q "${P[@]}" 1
+expect_code 0 crm-ticket open -q "${P[@]}" --subject ok2
 db_dump "$CRM_DB" "$T/before"
 unchanged() { db_dump "$CRM_DB" "$T/after"; compare "$T/before" "$T/after" "$1: database unchanged"; }
 

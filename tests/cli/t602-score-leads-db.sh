@@ -38,14 +38,14 @@ Bob,bob@gmail.com,Engineer,retail
 Cy,cy@cy.org,,
 Dee,dee@x.org,VP,software
 X
-crm-lead import -q "$T/leads.csv"
-crm-lead convert -q 2 >/dev/null # Bob becomes contact 1
+expect_code 0 crm-lead import -q "$T/leads.csv"
+expect_code 0 crm-lead convert -q 2 # Bob becomes contact 1
 now=2026-11-22T09:30:00Z
-for i in 1 2 3; do crm-activity log -q --type web_visit --lead 1 --at $now >/dev/null; done
-crm-activity log -q --type form_submit --lead 1 --at 2026-11-12T09:30:00Z >/dev/null
-crm-activity log -q --type web_visit --lead 1 --at 2026-10-01T09:30:00Z >/dev/null
-crm-activity log -q --type form_submit --contact 1 --at 2026-11-02T09:30:00Z >/dev/null
-crm-activity log -q --type web_visit --contact 1 --lead 2 --at $now >/dev/null
+for i in 1 2 3; do expect_code 0 crm-activity log -q --type web_visit --lead 1 --at $now; done
+expect_code 0 crm-activity log -q --type form_submit --lead 1 --at 2026-11-12T09:30:00Z
+expect_code 0 crm-activity log -q --type web_visit --lead 1 --at 2026-10-01T09:30:00Z
+expect_code 0 crm-activity log -q --type form_submit --contact 1 --at 2026-11-02T09:30:00Z
+expect_code 0 crm-activity log -q --type web_visit --contact 1 --lead 2 --at $now
 # Ann: fit vp 30 + software 20 = 50 (A); web visits today 4 + 4, the third
 #   over the daily cap 8; form 10 days old = one half-life: 20/2 = 10; the
 #   visit of 2026-10-01 is 52 days old, out of the 30-day window:
@@ -108,14 +108,14 @@ expect_out "crm-lead shows the fields" <<'X'
 score,grade,previous_score,trend,scored_at
 34,A1,34,steady,2026-11-22T09:30:00Z
 X
-crm-lead update -q 1 --set score=99 --set trend=up --set previous_score=1
+expect_code 0 crm-lead update -q 1 --set score=99 --set trend=up --set previous_score=1
 sql "SELECT score, trend, previous_score FROM leads WHERE id = 1"
 check "read-only: crm-lead update leaves them alone" [ "$(cat "$T/sql")" = "34|steady|34" ]
 
 # ten days later; Ann unsubscribed yesterday, Cy sent a form today
 export CRM_NOW=2026-12-02T09:30:00Z
-crm-activity log -q --type unsubscribe --lead 1 --at 2026-12-01T09:30:00Z >/dev/null
-crm-activity log -q --type form_submit --lead 3 --at 2026-12-02T09:30:00Z >/dev/null
+expect_code 0 crm-activity log -q --type unsubscribe --lead 1 --at 2026-12-01T09:30:00Z
+expect_code 0 crm-activity log -q --type form_submit --lead 3 --at 2026-12-02T09:30:00Z
 # Ann: visits 10 days old 8/2 = 4, form 20 days 20/4 = 5, unsubscribe a day
 #   old -30 * 0.5^0.1 = -27.99; sum -18.99, held at 0 (3): 25, A3;
 #   34 -> 25 is more than trend_band 5 down: declining
@@ -154,7 +154,7 @@ compare "$T/count" "$T/sql" "--explain writes nothing"
 
 # the nightly pipe: changed grades to assignment (crm-lead assign --stdin)
 export CRM_NOW=2026-12-20T09:30:00Z
-crm-activity log -q --type form_submit --lead 4 --at $CRM_NOW >/dev/null
+expect_code 0 crm-activity log -q --type form_submit --lead 4 --at $CRM_NOW
 # Cy: the form is 18 days old: 20 * 0.5^1.8 = 5.74 (2): C1 -> C2
 # Dee: form today 20 (1): A3 -> A1.  Ann: visits 8 * 0.5^2.8 = 1.15,
 #   unsubscribe -30 * 0.5^1.9 = -8.04, the form is out of the window:

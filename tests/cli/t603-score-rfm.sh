@@ -5,8 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 printf 'name\nA\nB\nC\nD\nE\nF\n' >"$T/c.csv"
-crm-company import -q "$T/c.csv"
-crm-contact add -q --first-name Ann --last-name Lee --email ann@a.example >/dev/null
+expect_code 0 crm-company import -q "$T/c.csv"
+expect_code 0 crm-contact add -q --first-name Ann --last-name Lee --email ann@a.example
 cat >"$T/deals.csv" <<'X'
 name,company_id,contact_id,stage,amount,currency,closed_at
 a1,1,1,closed_won,1000.00,EUR,2026-11-21
@@ -26,7 +26,7 @@ f3,6,,closed_won,1000.00,EUR,2026-12-05
 x1,,,closed_won,7.00,EUR,2026-11-01
 o1,2,,proposal,800.00,EUR,
 X
-crm-pipeline import -q "$T/deals.csv"
+expect_code 0 crm-pipeline import -q "$T/deals.csv"
 # at 2026-12-01: f3 (later), e2 (lost), x1 (no company), o1 (open) do not
 # count. Recency days: A 10, B 20, C 180, D 5, E 365, F 30; frequency A 4,
 # B 1, C 3, D 1, E 1, F 2; monetary A 4000, B 5000, C 300, D 50, E 100,
@@ -85,7 +85,7 @@ check "--dry-run writes nothing" cmp -s "$CRM_DB" "$T/before.db"
 
 # several currencies need --rates
 printf 'name,company_id,stage,amount,currency,closed_at\nb2,2,closed_won,1000.00,USD,2026-11-11\n' >"$T/usd.csv"
-crm-pipeline import -q "$T/usd.csv"
+expect_code 0 crm-pipeline import -q "$T/usd.csv"
 cp "$CRM_DB" "$T/before.db"
 expect_code 64 crm-score rfm --at 2026-12-01
 err_has "won deals in several currencies (EUR, USD): --rates FILE converts them into one"

@@ -6,9 +6,9 @@
 
 old=2026-01-01T09:30:00Z
 printf 'name,created_at\nA,%s\nB,%s\nC,%s\nD,%s\n' $old $old $old $old >"$T/c.csv"
-crm-company import -q "$T/c.csv"
-crm-contact add -q --first-name Ann --company-id 2 --set lifecycle_stage=customer >/dev/null
-crm-contact add -q --first-name Bo --company-id 2 >/dev/null
+expect_code 0 crm-company import -q "$T/c.csv"
+expect_code 0 crm-contact add -q --first-name Ann --company-id 2 --set lifecycle_stage=customer
+expect_code 0 crm-contact add -q --first-name Bo --company-id 2
 cat >"$T/deals.csv" <<'X'
 name,company_id,stage,amount,currency,closed_at
 a,1,closed_won,10.00,EUR,2026-01-10
@@ -16,7 +16,7 @@ b,2,closed_won,10.00,EUR,2026-01-10
 c,3,closed_won,10.00,EUR,2026-01-10
 d,4,closed_lost,10.00,EUR,2026-01-10
 X
-crm-pipeline import -q "$T/deals.csv"
+expect_code 0 crm-pipeline import -q "$T/deals.csv"
 # now 2026-11-22T09:30:00Z; window 30 days from 2026-10-23T09:30:00Z,
 # baseline the 180 days before, from 2026-04-26T09:30:00Z
 {
@@ -35,7 +35,7 @@ crm-pipeline import -q "$T/deals.csv"
 	echo "meeting,2026-11-22T09:30:00Z,2,1"
 	echo "call,2026-11-23T10:00:00Z,2," # in the future: not counted
 } >"$T/a.csv"
-crm-activity import -q "$T/a.csv"
+expect_code 0 crm-activity import -q "$T/a.csv"
 {
 	echo subject,company_id,contact_id,created_at
 	echo "t1,1,,2026-11-01T10:00:00Z"
@@ -43,7 +43,7 @@ crm-activity import -q "$T/a.csv"
 	for m in 05 06 07 08 09 10; do echo "t,2,,2026-$m-10T10:00:00Z"; done
 	echo "t3,2,1,2026-11-15T10:00:00Z"
 } >"$T/t.csv"
-crm-ticket import -q "$T/t.csv"
+expect_code 0 crm-ticket import -q "$T/t.csv"
 # A: activity expected 12 * 30/180 = 2, 1 seen: down 50%: 40 * 0.5 = 20;
 #    tickets expected 0, 2 seen: 10 * 2 = 20; silent 10 days: 10/3 = 3.33;
 #    risk 43.33 -> 43

@@ -17,7 +17,7 @@ g,25,retail,converted,yes
 h,35,gov,converted,yes
 i,35,mining,new,
 X
-crm-lead import -q "$T/l.csv"
+expect_code 0 crm-lead import -q "$T/l.csv"
 F=(--features 'Deal Size ($),sector' --min-count 3 --folds 0)
 expect_code 0 crm-score train --model "$T/m.json" "${F[@]}"
 err_has "crm-score: trained on 8 rows (4 positive), 6 columns"
@@ -87,7 +87,7 @@ expect_code 73 crm-score train --model "$T/m.json" "${F[@]}"
 expect_code 64 crm-score predict
 expect_code 66 crm-score predict --model "$T/none.json"
 printf 'Industry,y\na,1\nb,0\na,1\nb,0\n' >"$T/o.csv"
-crm-score train -q --stdin --target y --min-count 1 --folds 0 --model "$T/o.json" <"$T/o.csv"
+expect_code_in 0 "$T/o.csv" crm-score train -q --stdin --target y --min-count 1 --folds 0 --model "$T/o.json"
 expect_code 78 crm-score predict --model "$T/o.json"
 err_has "Industry"
 expect_code 64 crm-score predict --model "$T/m.json" -w 'nope=1'

@@ -52,8 +52,8 @@ printf 'first_name,email,company_id\nAnn,ann@acme.com,2\nBob,bob@globex.de,4\n' 
 expect_code 0 crm-contact import -q "$T/ct.csv"
 expect_code 0 crm-pipeline add -q --name 'Big deal' --set company_id=7 --amount 100 --currency EUR
 expect_code 0 crm-activity log -q --type call --contact bob@globex.de --subject hello
-crm-company export -f csv >"$T/before.csv"
-crm-contact export -f csv >"$T/contacts.before"
+expect_code 0 crm-company export -f csv; cp "$T/out" "$T/before.csv"
+expect_code 0 crm-contact export -f csv; cp "$T/out" "$T/contacts.before"
 sql "SELECT id, company_id FROM deals; SELECT id, contact_id, company_id FROM activities"
 cp "$T/sql" "$T/links.before"
 
@@ -82,9 +82,9 @@ check "no dangling foreign key" [ ! -s "$T/sql" ]
 expect_code 0 crm-dedupe undo 2
 expect_code 0 crm-dedupe undo 1
 err_has "undid merge 1: 3 records restored"
-crm-company export -f csv >"$T/after.csv"
+expect_code 0 crm-company export -f csv; cp "$T/out" "$T/after.csv"
 compare "$T/before.csv" "$T/after.csv" "undo: the companies export is byte-identical (parents too)"
-crm-contact export -f csv >"$T/contacts.after"
+expect_code 0 crm-contact export -f csv; cp "$T/out" "$T/contacts.after"
 compare "$T/contacts.before" "$T/contacts.after" "undo: contacts point to their companies again"
 sql "SELECT id, company_id FROM deals; SELECT id, contact_id, company_id FROM activities"
 compare "$T/links.before" "$T/sql" "undo: deals and activities too"

@@ -13,7 +13,7 @@ c2,Bob,bob@b.example,web,lead,nov
 c3,Cy,cy@c.example,event,evangelist,dec
 c4,Di,di@d.example,,subscriber,
 X
-crm-contact import -q "$T/c.csv"
+expect_code 0 crm-contact import -q "$T/c.csv"
 # now is 2026-11-22T09:30:00Z (tests/lib.sh)
 cat >"$T/a.ndjson" <<'X'
 {"external_id":"a1","contact_external_id":"c1","type":"call","owner":"kim","occurred_at":"2026-11-02T10:00:00Z"}
@@ -24,7 +24,7 @@ cat >"$T/a.ndjson" <<'X'
 {"external_id":"a6","contact_external_id":"c3","type":"task","owner":"kim","occurred_at":"2026-10-02T10:00:00Z","due_at":"2026-11-25T00:00:00Z"}
 {"external_id":"a7","contact_external_id":"c4","type":"meeting","occurred_at":"2026-08-10T10:00:00Z"}
 X
-crm-activity import -q "$T/a.ndjson"
+expect_code 0 crm-activity import -q "$T/a.ndjson"
 
 expect_code 0 crm-report activities -f csv
 expect_out "activities per owner (the default); tasks_done_rate empty with no tasks" <<'X'
@@ -156,7 +156,7 @@ cat >"$T/t.ndjson" <<'X'
 {"external_id":"t3","type":"task","owner":"kim","occurred_at":"2026-11-01T00:00:00Z","due_at":"2026-11-12T09:30:00Z"}
 {"external_id":"t4","type":"task","owner":"kim","occurred_at":"2026-11-01T00:00:00Z","due_at":"2026-11-02T09:30:00Z"}
 X
-crm-activity import -q "$T/t.ndjson"
+expect_code 0 crm-activity import -q "$T/t.ndjson"
 expect_code 1 crm-report unattended -f csv
 expect_out "unattended: overdue open tasks per owner, exact median and p90; exit 1" <<'X'
 owner,overdue_tasks,idle_leads,stale_deals,on_contacts,on_leads,on_deals,on_tickets,oldest_due_at,median_days_overdue,p90_days_overdue,max_days_overdue

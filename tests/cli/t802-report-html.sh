@@ -10,7 +10,7 @@ c1,Ann,ann@a.example,web
 c2,Bob,bob@b.example,web
 c3,Cy,cy@c.example,"<event & ""fair"">"
 X
-crm-contact import -q "$T/c.csv"
+expect_code 0 crm-contact import -q "$T/c.csv"
 
 expect_code 0 crm-report contacts -f html
 cp "$T/out" "$T/r.html"
@@ -32,7 +32,7 @@ chrome() {
 		2>"$T/chrome.err"
 }
 chrome --dump-dom "$T/r.html" >"$T/dom.html"; rc=$?
-check "chromium loads the page" [ "$rc" -eq 0 ] && [ -s "$T/dom.html" ]
+check "chromium loads the page" sh -c '[ "$1" -eq 0 ] && [ -s "$2" ]' _ "$rc" "$T/dom.html"
 grep -o '<rect class="bar"[^>]*>' "$T/dom.html" >"$T/bars"
 cat >"$T/want" <<'X'
 <rect class="bar" x="220" y="4" width="460.0" height="16">
@@ -44,7 +44,7 @@ grep -o '<title>[^<]*</title>' "$T/dom.html" | head -1 >"$T/got"
 echo '<title>Contacts by source</title>' >"$T/want"
 compare "$T/want" "$T/got" "the page title"
 chrome --screenshot="$T/shot.png" --window-size=900,600 "$T/r.html" >/dev/null; rc=$?
-check "chromium draws a screenshot" [ "$rc" -eq 0 ] && [ -s "$T/shot.png" ]
+check "chromium draws a screenshot" sh -c '[ "$1" -eq 0 ] && [ -s "$2" ]' _ "$rc" "$T/shot.png"
 # the chart's bars are drawn in the bar colour #3b7dd8: count its pixels
 python3 - "$T/shot.png" >"$T/px" <<'PY'
 import struct, sys, zlib
@@ -87,5 +87,5 @@ print(count)
 PY
 px=$(cat "$T/px")
 # 460x16 + 230x16 = 11040 CSS pixels of bar (give or take antialiasing)
-check "the screenshot shows the bars ($px bar-coloured pixels)" [ "${px:-0}" -gt 10000 ] && [ "${px:-0}" -lt 12000 ]
+check "the screenshot shows the bars ($px bar-coloured pixels)" sh -c '[ "$1" -gt 10000 ] && [ "$1" -lt 12000 ]' _ "${px:-0}"
 done_testing

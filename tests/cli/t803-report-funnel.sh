@@ -8,31 +8,31 @@
 . "$(dirname "$0")/../lib.sh"
 
 at() { CRM_NOW=$1; export CRM_NOW; }
-lead() { crm-lead add -q --ids "$@" >/dev/null || echo "lead add failed: $*"; }
+lead() { expect_code 0 crm-lead add -q --ids "$@"; }
 
 # L5 (event, dec): created 10-15, assigned 10-17 (2 days), disqualified
 at 2026-10-15T00:00:00Z; lead --first-name L5 --source event --set campaign=dec
-at 2026-10-17T00:00:00Z; crm-lead update -q 1 --owner lou
-at 2026-10-20T00:00:00Z; crm-lead disqualify -q 1 --reason budget
+at 2026-10-17T00:00:00Z; expect_code 0 crm-lead update -q 1 --owner lou
+at 2026-10-20T00:00:00Z; expect_code 0 crm-lead disqualify -q 1 --reason budget
 # L1 (web, nov): created 11-01, assigned 11-02 (1 day), qualified 11-03,
 # converted with a 1000 EUR deal 11-05 (4 days), won 11-11 (10 days)
 at 2026-11-01T00:00:00Z; lead --first-name L1 --source web --set campaign=nov
-at 2026-11-02T00:00:00Z; crm-lead update -q 2 --owner kim
-at 2026-11-03T00:00:00Z; crm-lead qualify -q 2
-at 2026-11-05T00:00:00Z; crm-lead convert -q 2 --amount 1000 --currency EUR >/dev/null
+at 2026-11-02T00:00:00Z; expect_code 0 crm-lead update -q 2 --owner kim
+at 2026-11-03T00:00:00Z; expect_code 0 crm-lead qualify -q 2
+at 2026-11-05T00:00:00Z; expect_code 0 crm-lead convert -q 2 --amount 1000 --currency EUR
 # L2 (web, nov): created with an owner 11-01 12:00 (0 days), qualified,
 # converted with a 500 USD deal 11-06 12:00 (5 days), lost 11-10
 at 2026-11-01T12:00:00Z; lead --first-name L2 --source web --set campaign=nov --owner kim
-at 2026-11-04T12:00:00Z; crm-lead qualify -q 3
-at 2026-11-06T12:00:00Z; crm-lead convert -q 3 --amount 500 --currency USD >/dev/null
+at 2026-11-04T12:00:00Z; expect_code 0 crm-lead qualify -q 3
+at 2026-11-06T12:00:00Z; expect_code 0 crm-lead convert -q 3 --amount 500 --currency USD
 # L3 (web, no campaign): created 11-02, never assigned
 at 2026-11-02T00:00:00Z; lead --first-name L3 --source web
 # L4 (event, dec): created with an owner 11-03, converted without a deal
 # and without qualifying first 11-05 (2 days)
 at 2026-11-03T00:00:00Z; lead --first-name L4 --source event --set campaign=dec --owner lou
-at 2026-11-05T00:00:00Z; crm-lead convert -q 5 >/dev/null
-at 2026-11-10T00:00:00Z; crm-pipeline lost -q 2 --reason price
-at 2026-11-11T00:00:00Z; crm-pipeline won -q 1
+at 2026-11-05T00:00:00Z; expect_code 0 crm-lead convert -q 5
+at 2026-11-10T00:00:00Z; expect_code 0 crm-pipeline lost -q 2 --reason price
+at 2026-11-11T00:00:00Z; expect_code 0 crm-pipeline won -q 1
 at 2026-11-22T09:30:00Z
 sql "SELECT id, lead_id, status FROM deals ORDER BY id"
 cp "$T/sql" "$T/out"; cat >"$T/want" <<'X'

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 at() { CRM_NOW=$1; export CRM_NOW; }
-deal() { crm-pipeline add -q --ids "$@" >/dev/null || echo "deal add failed: $*"; }
+deal() { expect_code 0 crm-pipeline add -q --ids "$@"; }
 
 # D1 kim 1000 EUR: prospecting 11-01, proposal 11-05 (4 days), won 11-11
 # D2 kim 500 USD: prospecting 11-02, lost 11-08 (6 days)
@@ -18,15 +18,15 @@ at 2026-10-01T00:00:00Z; deal --name D6 --amount 100000 --currency JPY --owner l
 at 2026-11-01T00:00:00Z; deal --name D1 --amount 1000 --currency EUR --owner kim
 at 2026-11-02T00:00:00Z; deal --name D2 --amount 500 --currency USD --owner kim
 at 2026-11-03T00:00:00Z; deal --name D3 --amount 2000 --currency EUR --owner lou
-at 2026-11-04T00:00:00Z; crm-pipeline move -q qualification 4
-at 2026-11-05T00:00:00Z; crm-pipeline move -q proposal 2
-at 2026-11-07T12:00:00Z; crm-pipeline won -q 4
-at 2026-11-08T00:00:00Z; crm-pipeline lost -q 3 --reason price
+at 2026-11-04T00:00:00Z; expect_code 0 crm-pipeline move -q qualification 4
+at 2026-11-05T00:00:00Z; expect_code 0 crm-pipeline move -q proposal 2
+at 2026-11-07T12:00:00Z; expect_code 0 crm-pipeline won -q 4
+at 2026-11-08T00:00:00Z; expect_code 0 crm-pipeline lost -q 3 --reason price
 at 2026-11-10T00:00:00Z; deal --name D4 --amount 300 --currency EUR --owner lou
-at 2026-11-11T00:00:00Z; crm-pipeline won -q 2
+at 2026-11-11T00:00:00Z; expect_code 0 crm-pipeline won -q 2
 at 2026-11-12T00:00:00Z; deal --name D5 --amount 700 --currency USD --owner kim
-at 2026-11-15T00:00:00Z; crm-pipeline move -q negotiation 6 --amount 800
-at 2026-10-21T12:00:00Z; crm-pipeline won -q 1
+at 2026-11-15T00:00:00Z; expect_code 0 crm-pipeline move -q negotiation 6 --amount 800
+at 2026-10-21T12:00:00Z; expect_code 0 crm-pipeline won -q 1
 at 2026-11-22T09:30:00Z
 
 # now: D4 (10% of 300) and D5 (80% of 800), ordered by probability

@@ -18,8 +18,8 @@ cat >"$T/sla.json" <<'X'
 X
 at() { CRM_NOW=$1; export CRM_NOW; }
 P=(--policies "$T/sla.json")
-open_t() { crm-ticket open -q "${P[@]}" "$@" >/dev/null || echo "open failed: $*"; }
-t() { crm-ticket "$1" -q "${P[@]}" "${@:2}" >/dev/null || echo "failed: $*"; }
+open_t() { expect_code 0 crm-ticket open -q "${P[@]}" "$@"; }
+t() { expect_code 0 crm-ticket "$1" -q "${P[@]}" "${@:2}"; }
 
 # T1 urgent ana: 10:00, reply 10:30 (0.5h, met), solved 16:00 (6h, met)
 at 2026-11-20T10:00:00Z; open_t --subject T1 --priority urgent --assignee ana

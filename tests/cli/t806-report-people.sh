@@ -9,11 +9,11 @@ cat >"$T/sla.json" <<'X'
 {"policies": [{"name": "all", "targets": {"first_reply": "1h", "resolution": "8h"}}]}
 X
 at() { CRM_NOW=$1; export CRM_NOW; }
-deal() { crm-pipeline add -q --ids "$@" >/dev/null || echo "deal add failed: $*"; }
+deal() { expect_code 0 crm-pipeline add -q --ids "$@"; }
 
 # leads 1 and 2 of kim's, created with their owner
-at 2026-11-01T00:00:00Z; crm-lead add -q --first-name L1 --owner kim >/dev/null
-at 2026-11-20T00:00:00Z; crm-lead add -q --first-name L2 --owner kim >/dev/null
+at 2026-11-01T00:00:00Z; expect_code 0 crm-lead add -q --first-name L1 --owner kim
+at 2026-11-20T00:00:00Z; expect_code 0 crm-lead add -q --first-name L2 --owner kim
 at 2026-11-01T00:00:00Z
 cat >"$T/a.ndjson" <<'X'
 {"external_id":"a1","type":"call","owner":"kim","lead_id":1,"occurred_at":"2026-11-10T10:00:00Z"}
@@ -21,7 +21,7 @@ cat >"$T/a.ndjson" <<'X'
 {"external_id":"a3","type":"task","owner":"kim","occurred_at":"2026-11-05T10:00:00Z","due_at":"2026-11-20T00:00:00Z"}
 {"external_id":"a4","type":"email","owner":"lou","occurred_at":"2026-11-06T10:00:00Z"}
 X
-crm-activity import -q "$T/a.ndjson"
+expect_code 0 crm-activity import -q "$T/a.ndjson"
 # deals: kim wins 1000 EUR and 200 USD and loses one; lou wins 500 EUR;
 # kim's D5 stays open, untouched since 11-01
 at 2026-11-01T00:00:00Z
@@ -31,14 +31,14 @@ deal --name D3 --amount 50 --currency EUR --owner kim
 deal --name D4 --amount 500 --currency EUR --owner lou
 deal --name D5 --amount 70 --currency EUR --owner kim
 at 2026-11-12T00:00:00Z
-crm-pipeline won -q 1 2 4
-crm-pipeline lost -q 3 --reason price
+expect_code 0 crm-pipeline won -q 1 2 4
+expect_code 0 crm-pipeline lost -q 3 --reason price
 # kim solves two tickets: one in 4h (met), one in 24h (breached)
 at 2026-11-20T00:00:00Z
-crm-ticket open -q --policies "$T/sla.json" --subject T1 --assignee kim >/dev/null
-crm-ticket open -q --policies "$T/sla.json" --subject T2 --assignee kim >/dev/null
-at 2026-11-20T04:00:00Z; crm-ticket solve -q --policies "$T/sla.json" 1 >/dev/null
-at 2026-11-21T00:00:00Z; crm-ticket solve -q --policies "$T/sla.json" 2 >/dev/null
+expect_code 0 crm-ticket open -q --policies "$T/sla.json" --subject T1 --assignee kim
+expect_code 0 crm-ticket open -q --policies "$T/sla.json" --subject T2 --assignee kim
+at 2026-11-20T04:00:00Z; expect_code 0 crm-ticket solve -q --policies "$T/sla.json" 1
+at 2026-11-21T00:00:00Z; expect_code 0 crm-ticket solve -q --policies "$T/sla.json" 2
 at 2026-11-22T09:30:00Z
 
 # kim: 3 activities on 2 leads, won 2 of 3, 1000 EUR (the USD deal is not
@@ -89,7 +89,9 @@ err_has "crm-report: funnel takes no --idle"
 # Beta in August only, Gamma twice in September, a deal with no company or
 # contact is a customer of its own (December, after --to)
 export CRM_DB="$T/cohort.db"
-won() { at "$1"; deal --name "$2" --amount 10 --currency EUR "${@:3}"; crm-pipeline won -q "$(crm-pipeline list --ids -w "name=$2")"; }
+won() { at "$1"; deal --name "$2" --amount 10 --currency EUR "${@:3}"
+	expect_code 0 crm-pipeline list --ids -w "name=$2"
+	expect_code 0 crm-pipeline won -q "$(cat "$T/out")"; }
 won 2026-08-10T00:00:00Z A1 --set company=Acme
 won 2026-08-20T00:00:00Z B1 --set company=Beta
 won 2026-09-15T00:00:00Z G1 --set company=Gamma

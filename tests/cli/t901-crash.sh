@@ -69,7 +69,7 @@ state() {
 	{
 		for noun in $NOUNS; do
 			have crm-$noun || continue
-			crm-$noun export -f ndjson || echo "export $noun failed"
+			crm-$noun export -f ndjson || return 1
 		done
 		sqlite3 -batch "$CRM_DB" "SELECT count(*) FROM contacts;
 			SELECT count(*) FROM companies; SELECT count(*) FROM activities;
@@ -80,13 +80,13 @@ differ() { ! cmp -s "$1" "$2"; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
 restore
-state "$T/before"
+state "$T/before" || not_ok "the state before: an export failed"
 total=0
 for entry in "${COMMANDS[@]}"; do
 	name=${entry%%|*}
 	read -ra cmd <<<"${entry#*|}"
 	if ! have "${cmd[0]}"; then
-		ok "# SKIP $name: ${cmd[0]} is not built"
+		skip "$name: ${cmd[0]} is not built"
 		continue
 	fi
 	# the state after a complete run, and how long it takes
@@ -96,7 +96,7 @@ for entry in "${COMMANDS[@]}"; do
 	rc=$?
 	dur=$(($(ms) - t0))
 	check "$name: a full run exits 0" [ $rc -eq 0 ]
-	state "$T/after"
+	state "$T/after" || not_ok "$name: the state after: an export failed"
 	check "$name: changes something" differ "$T/before" "$T/after"
 	nb=0 na=0 bad=0
 	for k in $(seq 1 "$KILLS"); do
@@ -109,7 +109,7 @@ for entry in "${COMMANDS[@]}"; do
 		wait $pid 2>/dev/null
 		total=$((total + 1))
 		ic=$(sqlite3 -batch "$CRM_DB" "PRAGMA integrity_check" 2>&1)
-		state "$T/now"
+		state "$T/now" || not_ok "$name: the state after a kill: an export failed"
 		if [ "$ic" != ok ]; then
 			bad=$((bad + 1))
 			echo "# $name: kill after ${delay} ms: integrity_check: $ic"

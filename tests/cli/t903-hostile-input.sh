@@ -10,8 +10,8 @@ case $BUILD in *san*) MUL=6 ;; *) MUL=1 ;; esac
 SMALL=$((40 * 1024 * MUL))  # inputs that stop early
 BIG=$((100 * 1024 * MUL))   # up to one 64 MiB line held (CRM_MAX_RECORD)
 
-crm-contact add -q --first-name Seed --email seed@example.com >/dev/null
-crm-company add -q --name Seed >/dev/null
+expect_code 0 crm-contact add -q --first-name Seed --email seed@example.com
+expect_code 0 crm-company add -q --name Seed
 db_dump "$CRM_DB" "$T/before.sql"
 
 # hostile CODE CEILING_KIB TEXT CMD...: exit CODE, stderr has TEXT, peak RSS

@@ -13,7 +13,7 @@ umask 000
 export CRM_DB="$T/new/deeper/crm.db"
 expect_code 0 crm-contact add -q --first-name Ann --email ann@example.com
 check "database 0600 under umask 000" [ "$(mode "$CRM_DB")" = 600 ]
-check "created folders 0700" [ "$(mode "$T/new")" = 700 ] && [ "$(mode "$T/new/deeper")" = 700 ]
+check "created folders 0700" [ "$(mode "$T/new") $(mode "$T/new/deeper")" = "700 700" ]
 # -wal and -shm exist while a writer runs: kill one part way to keep them
 sh "$TOP/tests/bench/gen-contacts.sh" 100000 >"$T/big.csv"
 crm-contact import -q "$T/big.csv" &

@@ -64,7 +64,7 @@ for entry in "${COMMANDS[@]}"; do
 	name=${entry%%|*}
 	read -ra cmd <<<"${entry#*|}"
 	if ! have "${cmd[0]}"; then
-		ok "# SKIP $name: ${cmd[0]} is not built"
+		skip "$name: ${cmd[0]} is not built"
 		continue
 	fi
 	t0=$(ms)

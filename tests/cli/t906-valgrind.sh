@@ -7,10 +7,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 case $BUILD in *san*)
-	ok "# SKIP valgrind does not run sanitizer builds"; done_testing; exit 0 ;;
+	skip "valgrind does not run sanitizer builds"; done_testing; exit 0 ;;
 esac
 if ! command -v valgrind >/dev/null; then
-	ok "# SKIP valgrind not installed (apt-get install valgrind)"; done_testing; exit 0
+	skip "valgrind not installed (apt-get install valgrind)"; done_testing; exit 0
 fi
 
 VG=(valgrind -q --error-exitcode=99 --leak-check=full
