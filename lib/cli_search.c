@@ -39,7 +39,7 @@ static int one(const struct crm_search_hit *h, void *arg)
 	}
 	crm_rec_clear(&hs->rec);
 	crm_rec_adds(&hs->rec, "noun", h->noun);
-	crm_rec_adds(&hs->rec, "id", id);
+	crm_rec_add(&hs->rec, "id", 2, id, strlen(id), CRM_RAW);
 	crm_rec_adds(&hs->rec, "name", h->name);
 	crm_rec_adds(&hs->rec, "matched", h->matched);
 	crm_rec_adds(&hs->rec, "value", h->value);
