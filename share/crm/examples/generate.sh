@@ -7,8 +7,12 @@
 #   companies.csv     companies, parents before their subsidiaries
 #   contacts.csv      people at those companies, some entered twice
 #   leads.csv         web, event, partner ... leads; some idle, some new
-#                     and unassigned, some duplicates of contacts (at the end)
-#   deals.csv         deals in the default and renewals pipelines
+#                     and unassigned, some converted, some duplicates of
+#                     contacts (at the end)
+#   deals.csv         deals in the default and renewals pipelines, then the
+#                     deals opened from converted leads (lead_id); its last
+#                     rows close some of those (stage, closed_at), as a
+#                     later export would: an update, kept in deal history
 #   tickets.csv       support tickets, some past their SLA targets
 #   activities.ndjson calls, emails, meetings, web events and tasks,
 #                     linked to contacts, leads (lead_id), deals (deal_id)
