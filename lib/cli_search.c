@@ -7,7 +7,7 @@
 #include "cli_search.h"
 #include "search.h"
 
-/* a search finds many records of one noun at most this often by default */
+/* matches shown per noun without --limit; candidates a shared name lists */
 enum { DEFAULT_LIMIT = 20, SHOW_CANDIDATES = 10 };
 
 static const char *const cols[] = {"noun", "id", "name", "matched", "value"};
