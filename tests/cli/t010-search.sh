@@ -113,6 +113,22 @@ expect_code 64 crm search x --fields nope
 err_has "--fields: no field 'nope'"
 expect_code 0 crm search --list-options
 out_has "--limit="
+# completions: search is a word after crm, its options come from crm
+# search --list-options
+bash -c '. "$1"/completions/crm.bash
+	COMP_WORDS=(crm sea); COMP_CWORD=1; _crm_complete; echo "${COMPREPLY[*]}"
+	COMP_WORDS=(crm search --lim); COMP_CWORD=2; _crm_complete; echo "${COMPREPLY[*]}"' _ "$TOP" >"$T/out" 2>&1
+expect_out "bash completes search and its options" <<'X'
+search
+--limit=
+X
+if command -v fish >/dev/null; then
+	fish -c "source $TOP/completions/crm.fish; complete -C 'crm sea'; complete -C 'crm search --lim'" >"$T/out" 2>&1
+	expect_out "fish completes search and its options" <<'X'
+search
+--limit
+X
+fi
 CRM_DB="$T/missing.db" expect_code 66 crm search x
 check "search created no database" [ ! -e "$T/missing.db" ]
 done_testing
