@@ -15,7 +15,7 @@ static const struct crm_verb verbs[] = {
 	 crm_verb_import_dedupe, CRM_VERB_WRITE},
 	{"list", "[ID...]", "List contacts (brief columns on a terminal)", NULL,
 	 NULL, crm_verb_list, 0},
-	{"show", "ID|EMAIL|EXTERNAL_ID",
+	{"show", "ID|EXTERNAL_ID|EMAIL|PHONE|NAME",
 	 "Show one contact: its company, recent activities and open tasks",
 	 NULL, NULL, crm_verb_view, 0},
 	{"update", "[ID...]",

@@ -52,7 +52,7 @@ static const struct crm_verb verbs[] = {
     {"stale", NULL,
      "Open deals without activity for too long; exit 1 when there are any",
      crm_pipeline_stale_options, crm_pipeline_opts_parse, crm_verb_deal_stale,
-     CRM_VERB_WRITE},
+     0},
     {"history", "[DEAL...]",
      "Every recorded change of stage, amount, probability and close date", NULL,
      NULL, crm_verb_deal_history, 0},

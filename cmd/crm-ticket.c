@@ -18,7 +18,7 @@ static const struct crm_verb verbs[] = {
      CRM_VERB_WRITE},
     {"list", "[ID...]", "List tickets (brief columns on a terminal)", NULL,
      NULL, crm_verb_list, 0},
-    {"show", "ID|EXTERNAL_ID",
+    {"show", "ID|EXTERNAL_ID|SUBJECT",
      "Show one ticket with its thread of replies and notes and its status "
      "history",
      NULL, NULL, crm_verb_ticket_show, 0},

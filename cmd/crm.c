@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_search.h"
 #include "db.h"
 #include "util.h"
 
@@ -20,6 +21,8 @@ static const char usage[] =
 	"Commands:\n"
 	"  help           List the crm commands installed, a line each\n"
 	"  init [--db=PATH]  Create the database (or bring it up to date)\n"
+	"  search TEXT    Find contacts, companies, leads, deals and tickets\n"
+	"                 by name, email, phone or company\n"
 	"  version        Print the version\n"
 	"\n"
 	"'crm help' lists the nouns; 'crm NOUN --help' describes one.\n";
@@ -189,6 +192,25 @@ static int init(int argc, char **argv)
 	return 0;
 }
 
+/* crm search: a verb of crm itself, with the common options */
+static const struct crm_verb search_verbs[] = {
+    {"search", "TEXT...",
+     "Find contacts, companies, leads, deals and tickets whose name, "
+     "email, phone or company has TEXT (case-insensitive; a phone in any "
+     "notation); grouped by noun on a terminal, else records; exit 1 when "
+     "nothing matches",
+     NULL, NULL, crm_verb_search, 0},
+};
+
+static const struct crm_command search_command = {
+    "crm",
+    "Find records across nouns.",
+    search_verbs,
+    sizeof(search_verbs) / sizeof(search_verbs[0]),
+    NULL,
+    false,
+};
+
 static int finish(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -221,6 +243,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(noun, "init"))
 		return init(argc, argv);
+	if (!strcmp(noun, "search"))
+		return crm_cli_main(&search_command, NULL, argc, argv);
 	if (*noun == '-' || strchr(noun, '/') ||
 	    find_command(noun, path, sizeof(path)) < 0) {
 		fprintf(stderr,

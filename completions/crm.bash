@@ -61,11 +61,16 @@ _crm_complete() {
 		if ((COMP_CWORD == 1)); then
 			local nouns
 			nouns=$(compgen -c crm- | sed 's/^crm-//' | sort -u)
-			COMPREPLY=($(compgen -W "help init version $nouns" -- "$cur"))
+			COMPREPLY=($(compgen -W "help init search version $nouns" -- "$cur"))
 			return
 		fi
-		cmd=crm-${COMP_WORDS[1]}
-		i=2
+		# crm search is a verb of crm itself: crm search --list-options
+		if [[ ${COMP_WORDS[1]} == search ]]; then
+			i=1
+		else
+			cmd=crm-${COMP_WORDS[1]}
+			i=2
+		fi
 	fi
 	((COMP_CWORD > i)) && verb=${COMP_WORDS[i]}
 	_crm_noun "$cmd" "$cur" "$verb" "$prev"

@@ -5,7 +5,12 @@
 function __crm_cmd
 	set -l t (commandline -opc)
 	if test (basename $t[1]) = crm
-		test (count $t) -ge 2; and echo crm-$t[2]
+		# crm search is a verb of crm itself
+		if test (count $t) -ge 2; and test $t[2] = search
+			echo crm
+		else if test (count $t) -ge 2
+			echo crm-$t[2]
+		end
 	else
 		echo (basename $t[1])
 	end
@@ -14,7 +19,7 @@ end
 function __crm_verb
 	set -l t (commandline -opc)
 	set -l i 2
-	test (basename $t[1]) = crm; and set i 3
+	test (basename $t[1]) = crm; and test (count $t) -ge 2; and test $t[2] != search; and set i 3
 	test (count $t) -ge $i; and echo $t[$i]
 end
 
@@ -61,4 +66,4 @@ for c in crm crm-contact crm-company crm-activity crm-lead crm-score crm-dedupe 
 	complete -c $c -l sort -x -a '(__crm_fields)'
 	complete -c $c -s d -l db -r -F
 end
-complete -c crm -n 'test (count (commandline -opc)) -eq 1' -a 'help init version (string replace -r "^crm-" "" (complete -C crm- | string replace -r "\t.*" ""))'
+complete -c crm -n 'test (count (commandline -opc)) -eq 1' -a 'help init search version (string replace -r "^crm-" "" (complete -C crm- | string replace -r "\t.*" ""))'

@@ -373,12 +373,8 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	signal(SIGPIPE, SIG_DFL);
 	status = 0;
 	if (!(cli.verb->flags & CRM_VERB_NODB)) {
-		cli.db = crm_db_open(cli.db_path,
-				     cli.verb->flags & CRM_VERB_WRITE
-					     ? CRM_DB_CREATE
-					     : 0,
-				     &cli.err);
-		if (!cli.db)
+		if (crm_cli_open_db(&cli, (cli.verb->flags & CRM_VERB_WRITE) ||
+						  cli.writes) < 0)
 			status = crm_cli_fail(&cli);
 		else
 			cli.db->before_commit = flush_before_commit;
@@ -398,6 +394,21 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	free(args_doc);
 	free(version);
 	return close_stdout(cmd->name, status);
+}
+
+int crm_cli_open_db(struct crm_cli *cli, bool create)
+{
+	if (cli->db)
+		return 0;
+	cli->db = crm_db_open(cli->db_path, create ? CRM_DB_CREATE : 0,
+			      &cli->err);
+	if (!cli->db)
+		return -1;
+	/* a typo in --db or $CRM_DB must not pass unseen */
+	if (cli->db->created)
+		crm_cli_note(cli, "created a new database at '%s'",
+			     cli->db->path);
+	return 0;
 }
 
 enum crm_fmt crm_cli_format(const struct crm_cli *cli)

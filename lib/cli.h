@@ -17,8 +17,10 @@
 struct crm_cli;
 
 enum {
-	CRM_VERB_WRITE = 1, /* opens (and creates) the database for writing */
-	CRM_VERB_NODB = 2,  /* needs no database */
+	/* writes: creates the database when it is missing (and says so);
+	 * a verb without it is a read, and a missing database is exit 66 */
+	CRM_VERB_WRITE = 1,
+	CRM_VERB_NODB = 2, /* needs no database */
 };
 
 struct crm_verb {
@@ -54,6 +56,9 @@ struct crm_cli {
 	const char *sort;
 	int64_t limit; /* -1: none */
 	bool dry_run, quiet, ids, from_stdin;
+	/* set by a verb's option parser when an option makes a read verb
+	 * write (stale --create-tasks): a missing database is then created */
+	bool writes;
 	bool
 	    safe_csv; /* --safe-csv, else $CRM_SAFE_CSV: CRM_W_SAFE on output */
 	/* positional arguments after the verb */
@@ -70,6 +75,11 @@ struct crm_cli {
  * report its error, flush stdout. Returns the exit status for main(). */
 int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 		 char **argv);
+
+/* Open cli->db unless open: create it when missing if create is set,
+ * saying so on stderr (unless --quiet); else a missing database is
+ * CRM_EX_NOINPUT and nothing is created. Returns 0 or -1 with cli->err. */
+int crm_cli_open_db(struct crm_cli *cli, bool create);
 
 /* The output format: --format, else table on a terminal, else csv. */
 enum crm_fmt crm_cli_format(const struct crm_cli *cli);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_search.h"
 
 const struct argp_option crm_add_options[] = {
     {"set", 's', "FIELD=VALUE", 0,
@@ -397,15 +398,13 @@ int crm_verb_show(struct crm_cli *cli)
 
 	if (cli->args.n != 1) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
-			    "show takes one %s (id, email or external id)",
+			    "show takes one %s (id, external id, email, "
+			    "phone or name)",
 			    e->name);
 		return crm_cli_fail(cli);
 	}
 	crm_row_init(&row, e);
-	rc = crm_entity_find(cli->db, e, cli->args.v[0], &row, &cli->err);
-	if (rc == 0)
-		crm_err_set(&cli->err, CRM_EX_NOINPUT, "no %s '%s'", e->name,
-			    cli->args.v[0]);
+	rc = crm_cli_show_find(cli, e, cli->args.v[0], &row);
 	if (rc <= 0)
 		status = crm_cli_fail(cli);
 	else if ((rc = print_row(cli, &row)) < 0)

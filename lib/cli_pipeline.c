@@ -136,6 +136,7 @@ error_t crm_pipeline_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_CREATE_TASKS:
 		o->create_tasks = true;
+		((struct crm_cli *)state->input)->writes = true;
 		break;
 	default:
 		return crm_entity_opts_parse(key, arg, state);

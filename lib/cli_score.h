@@ -46,8 +46,9 @@ extern const struct argp_option crm_score_churn_options[];
 int crm_score_leads_db(struct crm_cli *cli);
 int crm_score_predict_db(struct crm_cli *cli);
 /* Open the database for a verb that needs it only sometimes (its flags
- * say CRM_VERB_NODB): cli->db, closed by crm_cli_main. Returns 0 or -1. */
-int crm_score_open_db(struct crm_cli *cli);
+ * say CRM_VERB_NODB): cli->db, closed by crm_cli_main; created when
+ * missing only if write is set. Returns 0 or -1. */
+int crm_score_open_db(struct crm_cli *cli, bool write);
 /* Option keys shared by cli_score.c and cli_score_db.c. */
 enum {
 	CRM_SCORE_OPT_TARGET = 0x200,

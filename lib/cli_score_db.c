@@ -18,12 +18,9 @@
 #include "rfm.h"
 #include "scoring.h"
 
-int crm_score_open_db(struct crm_cli *cli)
+int crm_score_open_db(struct crm_cli *cli, bool write)
 {
-	if (cli->db)
-		return 0;
-	cli->db = crm_db_open(cli->db_path, CRM_DB_CREATE, &cli->err);
-	return cli->db ? 0 : -1;
+	return crm_cli_open_db(cli, write);
 }
 
 /* -- output ------------------------------------------------------------ */
@@ -354,7 +351,7 @@ int crm_score_leads_db(struct crm_cli *cli)
 
 	path = o->rules ? crm_xstrdup(o->rules) : crm_scoring_default_path();
 	if (!(s = crm_scoring_load(path, &cli->err)) ||
-	    crm_score_open_db(cli) < 0) {
+	    crm_score_open_db(cli, !cli->dry_run) < 0) {
 		status = crm_cli_fail(cli);
 		goto done;
 	}
@@ -453,7 +450,7 @@ int crm_score_predict_db(struct crm_cli *cli)
 	}
 	if (!(m = crm_logit_model_load(o->model, &cli->err)))
 		goto fail;
-	if (crm_score_open_db(cli) < 0 ||
+	if (crm_score_open_db(cli, !cli->dry_run) < 0 ||
 	    crm_cli_query(cli, &crm_lead_entity, false, &q, &ids) < 0)
 		goto fail;
 	if (crm_leadscore_predict(cli->db, m, &q,

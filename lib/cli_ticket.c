@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_search.h"
 #include "cli_ticket.h"
 #include "ticket.h"
 #include "view.h"
@@ -288,10 +289,7 @@ int crm_verb_ticket_show(struct crm_cli *cli)
 	}
 	crm_row_init(&row, e);
 	crm_rec_init(&rec);
-	rc = crm_entity_find(cli->db, e, cli->args.v[0], &row, &cli->err);
-	if (rc == 0)
-		crm_err_set(&cli->err, CRM_EX_NOINPUT, "no ticket '%s'",
-			    cli->args.v[0]);
+	rc = crm_cli_show_find(cli, e, cli->args.v[0], &row);
 	if (rc > 0) {
 		thread =
 		    crm_ticket_thread(cli->db, crm_row_id(&row), &cli->err);

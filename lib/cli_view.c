@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_search.h"
 #include "cli_view.h"
 #include "view.h"
 
@@ -104,10 +105,7 @@ int crm_verb_view(struct crm_cli *cli)
 		return crm_cli_fail(cli);
 	}
 	crm_row_init(&row, e);
-	rc = crm_entity_find(cli->db, e, cli->args.v[0], &row, &cli->err);
-	if (rc == 0)
-		crm_err_set(&cli->err, CRM_EX_NOINPUT, "no %s '%s'", e->name,
-			    cli->args.v[0]);
+	rc = crm_cli_show_find(cli, e, cli->args.v[0], &row);
 	if (rc > 0)
 		view = crm_view(cli->db, &row, &cli->err);
 	if (!view) {

@@ -363,6 +363,7 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 		if (make_parents(db->path, err) < 0)
 			goto fail;
 		oflags |= SQLITE_OPEN_CREATE;
+		db->created = true;
 	}
 	/* Before SQLite's first use in the process: no memory statistics,
 	 * which cost a global mutex on every allocation (nothing reads them).

@@ -26,6 +26,7 @@ struct crm_db {
 	 * before its transaction commits (a failed write commits nothing). */
 	int (*before_commit)(void *arg, struct crm_err *err);
 	void *before_commit_arg;
+	bool created; /* crm_db_open made the file (it was missing) */
 	struct crm_db_stmt { /* statements cached by their SQL text pointer */
 		const char *sql;
 		sqlite3_stmt *st;
@@ -41,7 +42,9 @@ enum {
  * ${XDG_DATA_HOME:-$HOME/.local/share}/crm/crm.db. Caller frees. */
 char *crm_db_resolve_path(const char *path);
 
-/* Open (creating when flags say so: folders 0700, file 0600), set WAL,
+/* Open (creating when flags say so: folders 0700, file 0600, and
+ * db->created set; without CRM_DB_CREATE a missing file is CRM_EX_NOINPUT
+ * and nothing is made), set WAL,
  * foreign keys, trusted_schema off and the busy timeout ($CRM_BUSY_TIMEOUT
  * ms, default 60000), and apply pending migrations in one transaction.
  * A database newer than this binary is refused (CRM_EX_CONFIG). Returns the

@@ -511,6 +511,11 @@ static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
 				 "import)",
 				 crm_deal_status_names[old_status],
 				 old->v[F_STAGE]);
+	/* a deal closed by an import (or --set) that says when: it left its
+	 * stage then, not now (the stages report's days in stage) */
+	if (old && moved && st->status != CRM_DEAL_OPEN &&
+	    row->touched[F_CLOSED_AT] && row->v[F_CLOSED_AT])
+		snprintf(now, sizeof(now), "%s", row->v[F_CLOSED_AT]);
 	if (moved) {
 		if (!row->touched[F_PROBABILITY] || !row->v[F_PROBABILITY]) {
 			snprintf(buf, sizeof(buf), "%.15g", st->probability);

@@ -71,9 +71,10 @@ static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
 
 /* -- history ----------------------------------------------------------- */
 
-int crm_lead_history_add(struct crm_db *db, int64_t id, const char *field,
-			 const char *from, const char *to, const char *command,
-			 const char *reason, struct crm_err *err)
+/* A history row at the time at (NULL: now). */
+static int history_add(struct crm_db *db, int64_t id, const char *field,
+		       const char *from, const char *to, const char *command,
+		       const char *reason, const char *at, struct crm_err *err)
 {
 	sqlite3_stmt *st = crm_db_cached(
 	    db,
@@ -89,7 +90,7 @@ int crm_lead_history_add(struct crm_db *db, int64_t id, const char *field,
 	crm_db_bind_text(st, 2, field);
 	crm_db_bind_text(st, 3, from);
 	crm_db_bind_text(st, 4, to);
-	crm_db_bind_text(st, 5, now_text(db, now));
+	crm_db_bind_text(st, 5, at ? at : now_text(db, now));
 	crm_db_bind_text(st, 6, db->actor);
 	crm_db_bind_text(st, 7, command);
 	crm_db_bind_text(st, 8, reason);
@@ -98,6 +99,14 @@ int crm_lead_history_add(struct crm_db *db, int64_t id, const char *field,
 	if (rc != SQLITE_DONE)
 		return crm_db_error(db, rc, "cannot record lead history", err);
 	return 0;
+}
+
+int crm_lead_history_add(struct crm_db *db, int64_t id, const char *field,
+			 const char *from, const char *to, const char *command,
+			 const char *reason, struct crm_err *err)
+{
+	return history_add(db, id, field, from, to, command, reason, NULL,
+			   err);
 }
 
 int crm_lead_history(struct crm_db *db, const int64_t *ids, size_t n,
@@ -174,8 +183,13 @@ static int lead_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (!old) {
 		if (!st)
 			crm_row_set(row, "status", "new");
+		/* an imported lead was assigned when it says, else when it
+		 * was created (it came with its owner) */
 		if (owner && !crm_row_get(row, "assigned_at"))
-			crm_row_set(row, "assigned_at", now);
+			crm_row_set(row, "assigned_at",
+				    crm_row_get(row, "created_at")
+					? crm_row_get(row, "created_at")
+					: now);
 		return 0;
 	}
 	if (!same(st, crm_row_get(old, "status"))) {
@@ -220,12 +234,14 @@ static int lead_written(struct crm_db *db, const struct crm_entity *e,
 	(void)arg;
 	if (!inserted)
 		return 0;
-	if (crm_lead_history_add(db, id, "status", NULL,
-				 crm_row_get(row, "status"), "create", NULL,
-				 err) < 0)
+	/* at the times the record gives, so that an import keeps the
+	 * source's history (the funnel's days to assign) */
+	if (history_add(db, id, "status", NULL, crm_row_get(row, "status"),
+			"create", NULL, crm_row_get(row, "created_at"),
+			err) < 0)
 		return -1;
-	if (owner && crm_lead_history_add(db, id, "owner", NULL, owner,
-					  "create", NULL, err) < 0)
+	if (owner && history_add(db, id, "owner", NULL, owner, "create", NULL,
+				 crm_row_get(row, "assigned_at"), err) < 0)
 		return -1;
 	return 0;
 }

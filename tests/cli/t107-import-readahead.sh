@@ -17,6 +17,8 @@ printf 'crm-17,Updated,Later,,,,,,,,,,,customer\ncrm-5900,Again,,,,,,,,,,,,\n' >
 # each mode: file (ahead), CRM_THREADS=1 (one thread), pipe (one thread)
 imp() { # mode db args...
 	mode=$1 db=$2; shift 2
+	# made first: a write that creates the database says so, naming it
+	[ -e "$db" ] || crm init --db="$db" 2>/dev/null
 	case $mode in
 	ahead) CRM_DB=$db crm-contact import "$@" ;;
 	one) CRM_DB=$db CRM_THREADS=1 crm-contact import "$@" ;;

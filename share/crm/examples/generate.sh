@@ -7,8 +7,12 @@
 #   companies.csv     companies, parents before their subsidiaries
 #   contacts.csv      people at those companies, some entered twice
 #   leads.csv         web, event, partner ... leads; some idle, some new
-#                     and unassigned, some duplicates of contacts (at the end)
-#   deals.csv         deals in the default and renewals pipelines
+#                     and unassigned, some converted, some duplicates of
+#                     contacts (at the end)
+#   deals.csv         deals in the default and renewals pipelines, then the
+#                     deals opened from converted leads (lead_id); its last
+#                     rows close some of those (stage, closed_at), as a
+#                     later export would: an update, kept in deal history
 #   tickets.csv       support tickets, some past their SLA targets
 #   activities.ndjson calls, emails, meetings, web events and tasks,
 #                     linked to contacts, leads (lead_id), deals (deal_id)
@@ -391,10 +395,26 @@ for i, src in enumerate(R.sample(leads[:1200], 15)):
                       company=src['company'], country=src['country'],
                       region=src['region'], source='event', campaign='web-summit-2026',
                       created_at=iso(NOW - timedelta(days=1, hours=i))))
+# some qualified leads at customer companies were converted, and a deal
+# opened from each (below); a random stream of their own keeps the rest of
+# the data as it was
+R2 = random.Random(16)
+company_by_name = {c['name']: c for c in companies}
+converted = []
+for i, lead in enumerate(leads[:1200]):
+    if i < 10 or lead['status'] != 'qualified' or lead['company'] not in company_by_name:
+        continue
+    assigned = datetime.strptime(lead['assigned_at'], '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc)
+    if (NOW - assigned).days < 30 or R2.random() < .3:
+        continue
+    conv = assigned + timedelta(days=R2.randrange(2, 20), hours=R2.randrange(0, 8))
+    lead['status'] = 'converted'
+    lead['converted_at'] = iso(conv)
+    converted.append((i + 1, lead, company_by_name[lead['company']], conv))
 write_csv('leads.csv', ['external_id', 'first_name', 'last_name', 'email', 'phone', 'company',
                         'title', 'industry', 'region', 'country', 'source', 'campaign',
                         'status', 'status_reason', 'owner', 'assigned_at', 'employees', 'budget', 'notes',
-                        'created_at'], leads)
+                        'created_at', 'converted_at'], leads)
 
 # -- deals ----------------------------------------------------------------
 PRODUCTS = ['platform', 'support plan', 'onboarding', 'analytics add-on', 'seats expansion', 'API access']
@@ -448,9 +468,35 @@ for i in range(520):
             direction='out', subject=R.choice(['discovery call', 'proposal sent', 'pricing review', 'legal review', 'check-in']),
             occurred_at=iso(t), owner=d['owner'], contact_external_id=who['external_id'], deal_id=len(deals) + 1)
     deals.append(d)
+# the deals opened from converted leads (lead_id), after the others (whose
+# ids the activities use); those since won or lost close in a second row
+# at the end, as a later export of the same deal: it left its stage when
+# it closed, which the stages report measures
+closings = []
+for n, (lead_id, lead, co, conv) in enumerate(converted):
+    amount = R2.choice([5, 8, 12, 20, 35]) * 1000
+    if co['currency'] == 'JPY':
+        amount *= 150
+    d = dict(external_id=f'lead-deal-{n + 1}', name=f"{co['name']} – {R2.choice(PRODUCTS)}",
+             company=co['external_id'], pipeline='default',
+             stage=R2.choice(['qualification', 'needs_analysis', 'proposal']),
+             amount=amount, currency=co['currency'], owner=lead['owner'], source=lead['source'],
+             lead_id=lead_id, stage_changed_at=iso(conv), created_at=iso(conv))
+    close = conv + timedelta(days=R2.randrange(10, 60), hours=R2.randrange(0, 8))
+    r = R2.random()
+    if close < NOW - timedelta(days=1) and r < .8:
+        won = r < .5
+        d['expected_close'] = close.strftime('%Y-%m-%d')
+        closings.append(dict(external_id=d['external_id'], stage='closed_won' if won else 'closed_lost',
+                             close_reason=R2.choice(['best fit', 'relationship']) if won else R2.choice(LOST),
+                             closed_at=iso(close)))
+    else:
+        d['expected_close'] = (NOW + timedelta(days=R2.randrange(10, 120))).strftime('%Y-%m-%d')
+    deals.append(d)
+deals.extend(closings)
 write_csv('deals.csv', ['external_id', 'name', 'company', 'contact', 'pipeline', 'stage', 'amount',
                         'currency', 'expected_close', 'owner', 'source', 'close_reason',
-                        'closed_at', 'stage_changed_at', 'created_at'], deals)
+                        'closed_at', 'stage_changed_at', 'created_at', 'lead_id'], deals)
 
 # -- tickets --------------------------------------------------------------
 SUBJECTS = ['Cannot log in', 'Invoice shows the wrong VAT', 'Export to CSV times out',

@@ -1,0 +1,278 @@
+/* search.c - crm search and show by name: one fixed query per noun, built
+ * from the table below (never from input), values bound as parameters:
+ * ?1 the text's matching key, ?2 its E.164 form, ?3 its digits, ?4 the
+ * limit. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "company.h"
+#include "contact.h"
+#include "deal.h"
+#include "lead.h"
+#include "normalize.h"
+#include "search.h"
+#include "ticket.h"
+
+enum how {
+	TEXT,  /* the value's matching key contains ?1 */
+	PHONE, /* the NAME_key column is ?2 or contains the digits ?3 */
+};
+
+struct sfield {
+	const char *label; /* the matched column's name */
+	const char *value; /* SQL: what is shown */
+	const char *match; /* SQL: what is compared (NULL: value) */
+	enum how how;
+};
+
+#define NAME_EXPR                                                              \
+	"trim(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))"
+#define COMPANY_OF(t)                                                          \
+	"(SELECT c.name FROM companies c WHERE c.id = " t ".company_id)"
+#define CONTACT_OF(t)                                                          \
+	"(SELECT trim(coalesce(p.first_name, '') || ' ' || "                   \
+	"coalesce(p.last_name, '') || ' ' || coalesce(p.email, '')) "          \
+	"FROM contacts p WHERE p.id = " t ".contact_id)"
+
+struct snoun {
+	const struct crm_entity *e;
+	const char *display; /* SQL: the name a record is shown by */
+	struct sfield f[5];
+	const char *names[3]; /* SQL: what show KEY compares to a name */
+};
+
+static const struct snoun nouns[] = {
+    {&crm_contact_entity,
+     "coalesce(nullif(" NAME_EXPR ", ''), email, phone)",
+     {{"name", NAME_EXPR, NULL, TEXT},
+      {"email", "email", NULL, TEXT},
+      {"phone", "phone", "phone_key", PHONE},
+      {"company", "company", NULL, TEXT}},
+     {NAME_EXPR, "last_name"}},
+    {&crm_company_entity,
+     "name",
+     {{"name", "name", NULL, TEXT}, {"domain", "domain", NULL, TEXT}},
+     {"name"}},
+    {&crm_lead_entity,
+     "coalesce(nullif(" NAME_EXPR ", ''), email, phone, company)",
+     {{"name", NAME_EXPR, NULL, TEXT},
+      {"email", "email", NULL, TEXT},
+      {"phone", "phone", "phone_key", PHONE},
+      {"company", "company", NULL, TEXT}},
+     {NAME_EXPR, "last_name", "company"}},
+    {&crm_deal_entity,
+     "name",
+     {{"name", "name", NULL, TEXT},
+      {"company", COMPANY_OF("deals"), NULL, TEXT}},
+     {"name"}},
+    {&crm_ticket_entity,
+     "subject",
+     {{"subject", "subject", NULL, TEXT},
+      {"company", COMPANY_OF("tickets"), NULL, TEXT},
+      {"contact", CONTACT_OF("tickets"), NULL, TEXT}},
+     {"subject"}},
+};
+
+const size_t crm_search_nouns = sizeof(nouns) / sizeof(nouns[0]);
+
+/* crm_search_key(TEXT): crm_norm_key's form, NULL for NULL or bad UTF-8 */
+static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	struct crm_buf b = {0};
+
+	(void)argc;
+	if (!s || crm_norm_key((const char *)s,
+			       (size_t)sqlite3_value_bytes(argv[0]), &b) < 0) {
+		sqlite3_result_null(ctx);
+	} else {
+		sqlite3_result_text(ctx, crm_buf_str(&b), (int)b.len,
+				    SQLITE_TRANSIENT);
+	}
+	crm_buf_release(&b);
+}
+
+static int add_functions(struct crm_db *db, struct crm_err *err)
+{
+	int rc = sqlite3_create_function(db->h, "crm_search_key", 1,
+					 SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+					     SQLITE_INNOCUOUS,
+					 NULL, sql_key, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return crm_db_error(db, rc, "search functions", err);
+	return 0;
+}
+
+static void add_cond(struct crm_buf *sql, const struct sfield *f)
+{
+	const char *m = f->match ? f->match : f->value;
+
+	if (f->how == PHONE)
+		crm_buf_addf(sql, "(%s = ?2 OR instr(%s, ?3) > 0)", m, m);
+	else
+		crm_buf_addf(sql, "instr(crm_search_key(%s), ?1) > 0", m);
+}
+
+/* SELECT id, display, matched, value FROM table WHERE any field matches */
+static void build(const struct snoun *sn, struct crm_buf *sql)
+{
+	size_t nf = 0;
+
+	while (nf < 5 && sn->f[nf].label)
+		nf++;
+	crm_buf_addf(sql, "SELECT id, %s, CASE", sn->display);
+	for (size_t i = 0; i < nf; i++) {
+		crm_buf_adds(sql, " WHEN ");
+		add_cond(sql, &sn->f[i]);
+		crm_buf_addf(sql, " THEN '%s'", sn->f[i].label);
+	}
+	crm_buf_adds(sql, " END, CASE");
+	for (size_t i = 0; i < nf; i++) {
+		crm_buf_adds(sql, " WHEN ");
+		add_cond(sql, &sn->f[i]);
+		crm_buf_addf(sql, " THEN %s", sn->f[i].value);
+	}
+	crm_buf_addf(sql, " END FROM %s WHERE ", sn->e->table);
+	for (size_t i = 0; i < nf; i++) {
+		if (i)
+			crm_buf_adds(sql, " OR ");
+		add_cond(sql, &sn->f[i]);
+	}
+	crm_buf_adds(sql, " ORDER BY id LIMIT ?4");
+}
+
+/* The digits of text when it reads as (part of) a phone number: digits,
+ * spaces and + - . ( ) / only, at least 4 digits. */
+static bool phone_digits(const char *text, struct crm_buf *out)
+{
+	size_t nd = 0;
+
+	for (const char *p = text; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			crm_buf_add(out, p, 1);
+			nd++;
+		} else if (!strchr(" +-.()/", *p)) {
+			return false;
+		}
+	}
+	return nd >= 4;
+}
+
+int64_t crm_search(struct crm_db *db, const char *text, int64_t limit,
+		   int (*fn)(const struct crm_search_hit *h, void *arg),
+		   void *arg, bool *more, struct crm_err *err)
+{
+	struct crm_buf key = {0}, e164 = {0}, digits = {0};
+	bool has_key, has_e164, has_digits;
+	int64_t total = 0;
+
+	if (add_functions(db, err) < 0)
+		return -1;
+	has_key = crm_norm_key(text, strlen(text), &key) == 0 && key.len;
+	has_e164 = crm_norm_phone(text, crm_phone_country(), &e164, NULL) == 0;
+	has_digits = phone_digits(text, &digits);
+	for (size_t i = 0; i < crm_search_nouns; i++) {
+		struct crm_buf sql = {0};
+		sqlite3_stmt *st;
+		int64_t n = 0;
+		int rc;
+
+		if (more)
+			more[i] = false;
+		build(&nouns[i], &sql);
+		st = crm_db_prepare(db, sql.s, err);
+		crm_buf_release(&sql);
+		if (!st)
+			goto fail;
+		crm_db_bind_text(st, 1, has_key ? crm_buf_str(&key) : NULL);
+		crm_db_bind_text(st, 2, has_e164 ? crm_buf_str(&e164) : NULL);
+		crm_db_bind_text(st, 3,
+				 has_digits ? crm_buf_str(&digits) : NULL);
+		sqlite3_bind_int64(st, 4, limit < 0 ? -1 : limit + 1);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct crm_search_hit h = {
+			    .noun = nouns[i].e->plural,
+			    .index = i,
+			    .id = sqlite3_column_int64(st, 0),
+			    .name = crm_db_col_text(st, 1),
+			    .matched = crm_db_col_text(st, 2),
+			    .value = crm_db_col_text(st, 3),
+			};
+
+			if (limit >= 0 && n == limit) {
+				if (more)
+					more[i] = true;
+				continue;
+			}
+			n++;
+			if (fn(&h, arg) < 0) {
+				sqlite3_finalize(st);
+				goto fail;
+			}
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			crm_db_error(db, rc, "search", err);
+			goto fail;
+		}
+		total += n;
+	}
+	crm_buf_release(&key);
+	crm_buf_release(&e164);
+	crm_buf_release(&digits);
+	return total;
+fail:
+	crm_buf_release(&key);
+	crm_buf_release(&e164);
+	crm_buf_release(&digits);
+	return -1;
+}
+
+int crm_search_names(struct crm_db *db, const struct crm_entity *e,
+		     const char *key, size_t max, int64_t **ids, size_t *n,
+		     struct crm_err *err)
+{
+	const struct snoun *sn = NULL;
+	struct crm_buf sql = {0}, k = {0};
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	for (size_t i = 0; i < crm_search_nouns; i++)
+		if (nouns[i].e == e)
+			sn = &nouns[i];
+	if (!sn || crm_norm_key(key, strlen(key), &k) < 0 || !k.len) {
+		crm_buf_release(&k);
+		return 0;
+	}
+	if (add_functions(db, err) < 0) {
+		crm_buf_release(&k);
+		return -1;
+	}
+	crm_buf_addf(&sql, "SELECT id FROM %s WHERE ", e->table);
+	for (size_t i = 0; i < 3 && sn->names[i]; i++)
+		crm_buf_addf(&sql, "%scrm_search_key(%s) = ?1", i ? " OR " : "",
+			     sn->names[i]);
+	crm_buf_adds(&sql, " ORDER BY id LIMIT ?2");
+	st = crm_db_prepare(db, sql.s, err);
+	crm_buf_release(&sql);
+	if (!st) {
+		crm_buf_release(&k);
+		return -1;
+	}
+	crm_db_bind_text(st, 1, crm_buf_str(&k));
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*ids = crm_xgrow(*ids, &cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	crm_buf_release(&k);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(db, rc, "search", err);
+	return 0;
+}
