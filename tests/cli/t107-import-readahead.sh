@@ -18,7 +18,7 @@ printf 'crm-17,Updated,Later,,,,,,,,,,,customer\ncrm-5900,Again,,,,,,,,,,,,\n' >
 imp() { # mode db args...
 	mode=$1 db=$2; shift 2
 	# made first: a write that creates the database says so, naming it
-	[ -e "$db" ] || crm init --db="$db" 2>/dev/null
+	[ -e "$db" ] || crm init --db="$db" >/dev/null 2>&1 || not_ok "crm init --db=$db"
 	case $mode in
 	ahead) CRM_DB=$db crm-contact import "$@" ;;
 	one) CRM_DB=$db CRM_THREADS=1 crm-contact import "$@" ;;

@@ -9,13 +9,15 @@ ex="$TOP/share/crm/examples"
 export CRM_NOW=2026-11-23T02:00:00Z
 
 for f in companies:company contacts:contact leads:lead deals:pipeline tickets:ticket; do
-	crm-${f#*:} import -q "$ex/${f%%:*}.csv" 2>/dev/null
+	expect_code 0 crm-${f#*:} import -q "$ex/${f%%:*}.csv"
 done
-crm-activity import -q "$ex/activities.ndjson"
+expect_code 0 crm-activity import -q "$ex/activities.ndjson"
 sql "SELECT count(*) FROM deals WHERE lead_id IS NOT NULL"
 check "deals opened from leads" [ "$(cat "$T/sql")" -gt 5 ]
 
-for r in $(crm-report --list-verbs); do
+expect_code 0 crm-report --list-verbs
+cp "$T/out" "$T/reports"
+for r in $(cat "$T/reports"); do
 	run crm-report "$r" -f csv
 	# unattended is a check verb: 1 when something is overdue
 	ok_rc=0
