@@ -702,6 +702,28 @@ static void keep_external_id(struct crm_importer *im)
 	im->p.in.touched[x] = false;
 }
 
+/* Whether id was ever given in the entity's table (ids are never reused,
+ * lib/schema.c): 1 yes, 0 no, -1 error. */
+static int id_used(struct crm_importer *im, int64_t id, struct crm_err *err)
+{
+	sqlite3_stmt *st =
+	    crm_db_cached(im->db,
+			  "SELECT 1 FROM sqlite_sequence WHERE name = ? AND "
+			  "seq >= ?",
+			  err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, im->e->table);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_error(im->db, rc, "database", err);
+	return rc == SQLITE_ROW;
+}
+
 /* Apply the input record in, read into im->p. */
 static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			struct crm_row *out, enum crm_import_action *action,
@@ -715,11 +737,19 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	found = lookup(im, err);
 	if (found < 0)
 		return -1;
-	if (!found && im->p.in.v[0] && crm_strv_find(&im->keys, "id") < 0) {
+	if (!found && im->p.in.v[0]) {
 		/* an id is kept on insert only when it was looked up (and so
-		 * is known to be free) */
-		free(im->p.in.v[0]);
-		im->p.in.v[0] = NULL;
+		 * is known to be free) and was never given before */
+		int used = crm_strv_find(&im->keys, "id") < 0
+			       ? 1
+			       : id_used(im, crm_row_id(&im->p.in), err);
+
+		if (used < 0)
+			return -1;
+		if (used) {
+			free(im->p.in.v[0]);
+			im->p.in.v[0] = NULL;
+		}
 	}
 	if (!found && im->o->check) {
 		struct crm_import_new nw = {.in = &im->p.in,
