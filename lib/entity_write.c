@@ -941,16 +941,26 @@ static int next_record(struct crm_importer *im, struct crm_reader *r,
 	return rc < 0 ? -1 : 1;
 }
 
-/* Write a rejected record with its error to the reject file. */
+/* Write a rejected record with its error to the reject file (opened
+ * now, for the first). Returns 0, or -1 with err replaced by why the
+ * file could not be written. */
 static int write_reject(const struct crm_import_opts *o, struct crm_reader *r,
-			struct crm_writer **w, const struct crm_rec *in,
-			const struct crm_err *err)
+			struct crm_writer **w, FILE **fp,
+			const struct crm_rec *in, struct crm_err *err)
 {
 	enum crm_fmt fmt = o->reject_fmt ? o->reject_fmt : crm_reader_format(r);
 	struct crm_rec rec;
 	char line[32], msg[1400];
 	int rc;
 
+	if (!*fp) {
+		struct crm_err e2 = {0};
+
+		if (!(*fp = o->reject_open(o->reject_arg, &e2))) {
+			*err = e2;
+			return -1;
+		}
+	}
 	if (fmt == CRM_FMT_JSON || fmt == CRM_FMT_TABLE)
 		fmt = CRM_FMT_NDJSON;
 	crm_rec_init(&rec);
@@ -972,12 +982,14 @@ static int write_reject(const struct crm_import_opts *o, struct crm_reader *r,
 			crm_writer_free(*w);
 		}
 		*w = crm_writer_open(
-		    o->reject, fmt, cols, rec.n,
+		    *fp, fmt, cols, rec.n,
 		    fmt == CRM_FMT_NDJSON && *w ? CRM_W_NOHEADER : 0);
 		free(cols);
 	}
 	rc = crm_writer_write(*w, &rec);
 	crm_rec_release(&rec);
+	if (rc < 0)
+		crm_err_set(err, CRM_EX_IOERR, "cannot write the reject file");
 	return rc;
 }
 
@@ -988,6 +1000,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	struct crm_importer *im = NULL;
 	struct ahead ahead = {0};
 	struct crm_writer *rw = NULL;
+	FILE *rfp = NULL; /* the reject file, once a row is rejected */
 	struct crm_rec rec;
 	struct crm_row row;
 	struct crm_readahead *ra = NULL;
@@ -1007,7 +1020,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	ra = ahead_start(r, &ahead);
 	for (;;) {
 		enum crm_import_action a;
-		bool sp = o->reject != NULL;
+		bool sp = o->reject_open != NULL;
 		const struct crm_rec *in = &rec;
 		struct crm_hook_counts counted = {0};
 
@@ -1035,7 +1048,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 					 crm_reader_name(r));
 			if (!err->line)
 				err->line = in->line;
-			if (err->code != CRM_EX_DATAERR || !o->reject)
+			if (err->code != CRM_EX_DATAERR || !o->reject_open)
 				goto out;
 			if (crm_db_exec(db,
 					"ROLLBACK TO crm_row; RELEASE crm_row",
@@ -1043,11 +1056,8 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 				goto out;
 			if (o->hook_arg)
 				*o->hook_arg = counted;
-			if (write_reject(o, r, &rw, in, err) < 0) {
-				crm_err_set(err, CRM_EX_IOERR,
-					    "cannot write the reject file");
+			if (write_reject(o, r, &rw, &rfp, in, err) < 0)
 				goto out;
-			}
 			st->n[CRM_REJECTED]++;
 			if (o->emit && o->emit(NULL, in, CRM_REJECTED, err->msg,
 					       o->emit_arg) < 0) {

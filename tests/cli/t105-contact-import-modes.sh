@@ -58,7 +58,7 @@ expect_code 65 crm-contact import --create-only "$T/c.csv"
 err_has "crm-contact:$T/c.csv:2: already exists as contact 1"
 expect_code 65 crm-contact import --update-only "$T/c.csv"
 err_has "crm-contact:$T/c.csv:3: no contact matches"
-expect_code 0 crm-contact import --update-only --reject "$T/rej.csv" "$T/c.csv"
+expect_code 3 crm-contact import --update-only --reject "$T/rej.csv" "$T/c.csv"
 err_has "0 inserted, 0 updated, 1 unchanged, 1 rejected"
 
 # --key: email only (a new external_id, the same email -> an update)
@@ -101,7 +101,7 @@ X
 printf 'external_id,first_name,email,company\nr1,Ann,ann@r.example,Alpha Co\n' >"$T/r1.csv"
 expect_code 0 crm-contact import "$T/r1.csv"
 printf 'external_id,first_name,email,company\nr1,Bob,bob@brandnew.example,Brandnew Co\nr2,Cy,cy@gamma.example,Gamma Co\n' >"$T/r2.csv"
-expect_code 0 crm-contact import --key email --reject "$T/rej2.csv" "$T/r2.csv"
+expect_code 3 crm-contact import --key email --reject "$T/rej2.csv" "$T/r2.csv"
 err_has "1 inserted, 0 updated, 0 unchanged, 1 rejected, 1 company created (see the reject file)"
 sql "SELECT name FROM companies WHERE name LIKE '%Co' ORDER BY id"
 printf 'Alpha Co\nGamma Co\n' >"$T/want"
