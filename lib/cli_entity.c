@@ -317,6 +317,7 @@ int crm_verb_import(struct crm_cli *cli)
 	struct crm_import_opts io = {.command = "import",
 				     .mode = o->mode,
 				     .keys = o->keys,
+				     .default_keys = true,
 				     .map = &o->map,
 				     .force = o->force,
 				     .dry_run = cli->dry_run,

@@ -51,8 +51,12 @@ struct crm_importer {
 	const struct crm_entity *e;
 	const struct crm_import_opts *o;
 	struct crm_strv keys;
+	size_t nkeys;	     /* keys asked for; those after: default keys */
 	long *keyfield;	     /* field index per key */
 	sqlite3_stmt **find; /* lookup statement per key */
+	long xid;	     /* external_id's field index, or -1 */
+	long xid_key;	     /* its index in keys, or -1 ... */
+	sqlite3_stmt *find_xid; /* ... and then its own lookup */
 	sqlite3_stmt *ins, *upd;
 	long *matchkey; /* per field: index of its NAME_key, or -1 */
 	struct crm_strv map_src, map_dst;
@@ -184,6 +188,7 @@ void crm_importer_free(struct crm_importer *im)
 	free(im->bloom);
 	sqlite3_finalize(im->ins);
 	sqlite3_finalize(im->upd);
+	sqlite3_finalize(im->find_xid);
 	free(im->find);
 	free(im->keyfield);
 	free(im->matchkey);
@@ -200,6 +205,23 @@ void crm_importer_free(struct crm_importer *im)
 	free(im);
 }
 
+/* The statement that finds the records whose field f equals a value. */
+static sqlite3_stmt *prepare_find(struct crm_importer *im, long f,
+				  struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	struct crm_buf sql = {0};
+	sqlite3_stmt *st;
+
+	crm_buf_adds(&sql, "SELECT ");
+	crm_entity_select_list(e, &sql);
+	crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2", e->table,
+		     e->fields[f].name, im->matchkey[f] >= 0 ? "_key" : "");
+	st = crm_db_prepare(im->db, sql.s, err);
+	crm_buf_release(&sql);
+	return st;
+}
+
 static int setup_keys(struct crm_importer *im, struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
@@ -207,28 +229,36 @@ static int setup_keys(struct crm_importer *im, struct crm_err *err)
 	crm_strv_split(&im->keys, im->o->keys ? im->o->keys : e->keys, ',');
 	if (!im->keys.n)
 		return crm_err_set(err, CRM_EX_USAGE, "--key: no key given");
+	im->nkeys = im->keys.n;
+	if (im->o->default_keys) {
+		struct crm_strv dk = {0};
+
+		crm_strv_split(&dk, e->keys, ',');
+		for (size_t i = 0; i < dk.n; i++)
+			if (crm_strv_find(&im->keys, dk.v[i]) < 0)
+				crm_strv_push(&im->keys, dk.v[i]);
+		crm_strv_release(&dk);
+	}
 	im->keyfield = crm_xcalloc(im->keys.n, sizeof(*im->keyfield));
 	im->find = crm_xcalloc(im->keys.n, sizeof(*im->find));
+	im->xid = crm_entity_field(e, "external_id");
+	im->xid_key = -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
 		long f = crm_entity_field(e, im->keys.v[k]);
-		struct crm_buf sql = {0};
-		const char *col;
 
 		if (f < 0 || !(e->fields[f].flags & CRM_FF_KEY))
 			return crm_err_set(err, CRM_EX_USAGE,
 					   "--key: '%s' is not a key of %s",
 					   im->keys.v[k], e->plural);
 		im->keyfield[k] = f;
-		col = e->fields[f].name;
-		crm_buf_adds(&sql, "SELECT ");
-		crm_entity_select_list(e, &sql);
-		crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2", e->table,
-			     col, im->matchkey[f] >= 0 ? "_key" : "");
-		im->find[k] = crm_db_prepare(im->db, sql.s, err);
-		crm_buf_release(&sql);
-		if (!im->find[k])
+		if (f == im->xid)
+			im->xid_key = (long)k;
+		if (!(im->find[k] = prepare_find(im, f, err)))
 			return -1;
 	}
+	if (im->xid >= 0 && im->xid_key < 0 &&
+	    !(im->find_xid = prepare_find(im, im->xid, err)))
+		return -1;
 	return 0;
 }
 
@@ -515,33 +545,69 @@ static void bloom_note(struct crm_importer *im, const struct crm_row *row)
 	}
 }
 
+/* The records whose key k (-1: external_id, not a key) is v: how many
+ * (at most 2) in *n, the first in im->old. Returns 0 or -1. */
+static int probe(struct crm_importer *im, long k, const char *v, int *n,
+		 struct crm_err *err)
+{
+	sqlite3_stmt *st = k >= 0 ? im->find[k] : im->find_xid;
+	int rc;
+
+	*n = 0;
+	if (k >= 0 && im->bloom && im->bloom[k].bits &&
+	    !crm_bloom_maybe(&im->bloom[k], v, strlen(v)))
+		return 0;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((*n)++ == 0)
+			crm_row_from_stmt(&im->old, st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(im->db, rc, "database", err);
+	return 0;
+}
+
 /* Find the existing record: the first key with exactly one match wins.
- * Returns 1 found (in im->old), 0 none, -1 error (also: only ambiguous). */
+ * An external_id is an identity: before the first fallback key (any but
+ * id and external_id), a record holding the input's external_id is the
+ * record, and a fallback key's match holding another external_id is
+ * another record (the input becomes a new one). Returns 1 found (in
+ * im->old), 0 none, -1 error (also: only ambiguous). */
 static int lookup(struct crm_importer *im, struct crm_err *err)
 {
 	const char *ambiguous = NULL;
+	const char *xin = im->xid >= 0 ? im->p.in.v[im->xid] : NULL;
+	bool xid_done = false, keyed = false;
 
 	if (!im->bloom_tried && im->applied >= BLOOM_AFTER &&
 	    bloom_build(im, err) < 0)
 		return -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
 		const char *v = key_value(im, k, &im->p.in);
-		sqlite3_stmt *st = im->find[k];
-		int rc, n = 0;
+		long f = im->keyfield[k];
+		bool fallback = f != 0 && f != im->xid;
+		int n;
 
-		if (!v)
+		if (k == im->nkeys && (keyed || xid_done))
+			break; /* the default keys: only for a keyless record */
+		keyed = keyed || v;
+		if (fallback && xin && !xid_done) {
+			xid_done = true;
+			if (probe(im, im->xid_key, xin, &n, err) < 0)
+				return -1;
+			if (n == 1)
+				return 1;
+		}
+		if (!v || (f == im->xid && xid_done))
 			continue;
-		if (im->bloom && im->bloom[k].bits &&
-		    !crm_bloom_maybe(&im->bloom[k], v, strlen(v)))
-			continue;
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			if (n++ == 0)
-				crm_row_from_stmt(&im->old, st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return crm_db_error(im->db, rc, "database", err);
+		if (probe(im, (long)k, v, &n, err) < 0)
+			return -1;
+		if (f == im->xid)
+			xid_done = true;
+		if (n == 1 && fallback && xin && im->old.v[im->xid] &&
+		    strcmp(im->old.v[im->xid], xin))
+			continue; /* another record's identity */
 		if (n == 1)
 			return 1;
 		if (n > 1 && !ambiguous)
@@ -740,7 +806,8 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	if (!found && im->p.in.v[0]) {
 		/* an id is kept on insert only when it was looked up (and so
 		 * is known to be free) and was never given before */
-		int used = crm_strv_find(&im->keys, "id") < 0
+		long ik = crm_strv_find(&im->keys, "id");
+		int used = ik < 0 || (size_t)ik >= im->nkeys
 			       ? 1
 			       : id_used(im, crm_row_id(&im->p.in), err);
 
