@@ -239,7 +239,7 @@ struct crm_import_new {
 struct crm_import_opts {
 	const char *command; /* for the change log: "import", "update" */
 	enum crm_import_mode mode;
-	const char *keys;	    /* "id,external_id,email"; NULL: e->keys */
+	const char *keys; /* "id,external_id,email"; NULL: e->keys */
 	/* a record with no value for any of keys is looked up by those of
 	 * e->keys that keys does not name (import: so that importing a file
 	 * again changes nothing, whatever its keys) */

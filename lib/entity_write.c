@@ -51,11 +51,11 @@ struct crm_importer {
 	const struct crm_entity *e;
 	const struct crm_import_opts *o;
 	struct crm_strv keys;
-	size_t nkeys;	     /* keys asked for; those after: default keys */
-	long *keyfield;	     /* field index per key */
-	sqlite3_stmt **find; /* lookup statement per key */
-	long xid;	     /* external_id's field index, or -1 */
-	long xid_key;	     /* its index in keys, or -1 ... */
+	size_t nkeys;		/* keys asked for; those after: default keys */
+	long *keyfield;		/* field index per key */
+	sqlite3_stmt **find;	/* lookup statement per key */
+	long xid;		/* external_id's field index, or -1 */
+	long xid_key;		/* its index in keys, or -1 ... */
 	sqlite3_stmt *find_xid; /* ... and then its own lookup */
 	sqlite3_stmt *ins, *upd;
 	long *matchkey; /* per field: index of its NAME_key, or -1 */
@@ -401,6 +401,47 @@ static long column_field(struct crm_importer *im, size_t j, const char *name)
 	return k;
 }
 
+/* A JSON array or object given for field f (JSON input keeps it as raw
+ * text): a tags field takes an array of strings, the tags, none holding
+ * a comma (tags are stored comma-separated); anything else is an error,
+ * never the JSON text stringified. The tags go to out, comma-separated
+ * (empty: no tags). */
+static int json_field_value(const struct crm_field *f, const char *v,
+			    struct crm_buf *out, struct crm_err *err)
+{
+	json_t *j, *t;
+	size_t i;
+	int rc = 0;
+
+	if (f->type != CRM_T_TAGS || *v != '[')
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "expected a single value, not a JSON %s",
+				   *v == '[' ? "array" : "object");
+	j = json_loads(v, 0, NULL);
+	crm_buf_reset(out);
+	crm_buf_adds(out, "");
+	json_array_foreach(j, i, t)
+	{
+		const char *s = json_string_value(t);
+
+		if (!s) {
+			rc = crm_err_set(err, CRM_EX_DATAERR,
+					 "a JSON array of tags holds strings "
+					 "only");
+			break;
+		}
+		if (strchr(s, ',')) {
+			rc = crm_err_set(
+			    err, CRM_EX_DATAERR,
+			    "a tag cannot contain a comma: '%.80s'", s);
+			break;
+		}
+		crm_buf_addf(out, "%s%s", out->len ? "," : "", s);
+	}
+	json_decref(j);
+	return rc;
+}
+
 /* Read the input record into to: parsed values and touched flags; a
  * custom field set to JSON null means "clear it". */
 
@@ -429,10 +470,30 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 			continue;
 		if (k >= 0) {
 			const struct crm_field *f = &e->fields[k];
+			struct crm_buf jv = {0};
 
 			to->in.touched[k] = true;
 			free(to->in.v[k]);
 			to->in.v[k] = NULL;
+			if (kind == CRM_RAW && (*v == '[' || *v == '{')) {
+				int rc = json_field_value(f, v, &jv, err);
+
+				if (rc == 0 && !*jv.s)
+					rc = 1; /* [] clears the tags */
+				else if (rc == 0)
+					rc = crm_field_parse(f, jv.s, NULL, tmp,
+							     err);
+				crm_buf_release(&jv);
+				if (rc < 0) {
+					snprintf(err->field, sizeof(err->field),
+						 "%s", f->name);
+					return -1;
+				}
+				if (rc == 1)
+					continue;
+				to->in.v[k] = crm_xstrdup(tmp->s);
+				continue;
+			}
 			if (!*v)
 				continue;
 			if (f->type == CRM_T_MONEY) {
