@@ -236,7 +236,8 @@ static int close_stdout(const char *prog, int status)
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
 		if (errno == EPIPE)
 			return status;
-		if (status > 1)
+		/* 3 says the rest committed; a write error is worse news */
+		if (status > 1 && status != CRM_EX_REJECTED)
 			return status;
 		fprintf(stderr, "%s: write error: %s\n", prog,
 			strerror(errno ? errno : EIO));
@@ -387,6 +388,7 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 		interruptible = NULL;
 	}
 	crm_db_close(cli.db);
+	free(cli.reads);
 	crm_strv_release(&cli.where);
 	crm_strv_release(&cli.args);
 	crm_strv_release(&names);
@@ -655,6 +657,7 @@ int crm_cli_readers(struct crm_cli *cli, struct crm_reader ***rs, size_t *n,
 					   strerror(errno));
 		}
 		(*fps)[i] = fp;
+		crm_cli_reading(cli, fp);
 		(*rs)[i] = crm_reader_open(fp, path, cli->ifmt, &cli->err);
 		*n = i + 1;
 		if (!(*rs)[i])
@@ -765,14 +768,100 @@ void crm_cli_progress_end(struct crm_cli *cli)
 	progress_shown = false;
 }
 
+void crm_cli_reading(struct crm_cli *cli, FILE *fp)
+{
+	struct stat sb;
+
+	if (!fp || fstat(fileno(fp), &sb) < 0)
+		return;
+	cli->reads = crm_xgrow(cli->reads, &cli->capreads, cli->nreads + 1,
+			       sizeof(*cli->reads));
+	cli->reads[cli->nreads].dev = sb.st_dev;
+	cli->reads[cli->nreads++].ino = sb.st_ino;
+}
+
+/* What the file sb is that crm must never replace, or NULL: compared by
+ * device and inode, so another name or a hard link is the same file. */
+static const char *protected_file(const struct crm_cli *cli,
+				  const struct stat *sb)
+{
+	static const char *const db_files[][2] = {
+	    {"", "the database"},
+	    {"-wal", "the database's -wal"},
+	    {"-shm", "the database's -shm"},
+	    {"-journal", "the database's -journal"},
+	};
+	char *db = cli->db ? crm_xstrdup(cli->db->path)
+			   : crm_db_resolve_path(cli->db_path);
+	const char *what = NULL;
+	struct stat o;
+
+	for (size_t i = 0; !what && i < 4; i++) {
+		char *p = crm_xasprintf("%s%s", db, db_files[i][0]);
+
+		if (stat(p, &o) == 0 && o.st_dev == sb->st_dev &&
+		    o.st_ino == sb->st_ino)
+			what = db_files[i][1];
+		free(p);
+	}
+	free(db);
+	for (size_t i = 0; !what && i < cli->nreads; i++)
+		if (cli->reads[i].dev == sb->st_dev &&
+		    cli->reads[i].ino == sb->st_ino)
+			what = "an input of this run";
+	if (!what && fstat(STDIN_FILENO, &o) == 0 && S_ISREG(o.st_mode) &&
+	    o.st_dev == sb->st_dev && o.st_ino == sb->st_ino)
+		what = "the standard input";
+	return what;
+}
+
+int crm_cli_may_create(struct crm_cli *cli, const char *path, bool force)
+{
+	struct stat sb;
+	const char *what;
+
+	if (lstat(path, &sb) < 0)
+		return 0;
+	if (!force)
+		return crm_err_set(&cli->err, CRM_EX_CANTCREAT,
+				   "'%s' exists; --force replaces it", path);
+	if ((what = protected_file(cli, &sb)))
+		return crm_err_set(&cli->err, CRM_EX_CANTCREAT,
+				   "'%s' is %s; --force never replaces it",
+				   path, what);
+	return 0;
+}
+
+static int close_keeping_errno(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 FILE *crm_cli_create(struct crm_cli *cli, const char *path, bool force)
 {
-	int fd = open(path,
-		      O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
-			      (force ? O_TRUNC : O_EXCL),
-		      0600);
+	struct stat sb;
+	const char *what;
+	int fd;
 	FILE *fp;
 
+	/* checked before opening, since a close() of the database drops
+	 * SQLite's locks; and again after, against a race */
+	if (crm_cli_may_create(cli, path, force) < 0)
+		return NULL;
+	fd = open(path,
+		  O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+		      (force ? 0 : O_EXCL),
+		  0600);
+	if (fd >= 0 && fstat(fd, &sb) < 0)
+		fd = close_keeping_errno(fd);
+	if (fd >= 0 && (what = protected_file(cli, &sb)))
+		goto refuse; /* fd stays open: see above */
+	if (fd >= 0 && force && S_ISREG(sb.st_mode) && ftruncate(fd, 0) < 0)
+		fd = close_keeping_errno(fd);
 	if (fd < 0) {
 		if (errno == EEXIST)
 			crm_err_set(&cli->err, CRM_EX_CANTCREAT,
@@ -790,4 +879,8 @@ FILE *crm_cli_create(struct crm_cli *cli, const char *path, bool force)
 			    "cannot create '%s': %s", path, strerror(errno));
 	}
 	return fp;
+refuse:
+	crm_err_set(&cli->err, CRM_EX_CANTCREAT,
+		    "'%s' is %s; --force never replaces it", path, what);
+	return NULL;
 }

@@ -8,6 +8,7 @@
 #include <argp.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "db.h"
 #include "entity.h"
@@ -45,6 +46,12 @@ struct crm_command {
 	bool html;   /* accepts -f html (its verbs write CRM_FMT_HTML) */
 };
 
+/* A file by device and inode, whatever its name. */
+struct crm_cli_file {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct crm_cli {
 	const struct crm_command *cmd;
 	const struct crm_verb *verb;
@@ -69,6 +76,10 @@ struct crm_cli {
 	void *opts; /* the verb's own option values, set by the command */
 	FILE *progress_in; /* the input being read, for a progress bar */
 	bool write_error_said; /* crm_cli_fail says a write error once */
+	/* the files this run reads (crm_cli_reading): crm_cli_create never
+	 * replaces one */
+	struct crm_cli_file *reads;
+	size_t nreads, capreads;
 };
 
 /* Run a command: parse argv (verb first), open the database, run the verb,
@@ -118,8 +129,18 @@ int crm_cli_fail(struct crm_cli *cli);
 void crm_cli_progress(uint64_t rows, void *arg);
 void crm_cli_progress_end(struct crm_cli *cli);
 /* Open path for writing a file crm makes (reject files, models, reports):
- * refuses to replace an existing file unless force. */
+ * refuses to replace an existing file unless force, and even with force
+ * (CRM_EX_CANTCREAT, the file untouched) when it is, by device and inode,
+ * the database, its -wal, -shm or -journal, standard input or a file
+ * this run reads (crm_cli_reading). */
 FILE *crm_cli_create(struct crm_cli *cli, const char *path, bool force);
+/* Whether crm_cli_create(cli, path, force) would refuse path as it is
+ * now: 0, or -1 with cli->err. For a file made late (at the first
+ * rejected row), to refuse before the work. */
+int crm_cli_may_create(struct crm_cli *cli, const char *path, bool force);
+/* Note that this run reads fp, which crm_cli_create must then never
+ * replace. crm_cli_readers notes its inputs itself. */
+void crm_cli_reading(struct crm_cli *cli, FILE *fp);
 
 /* The generic verbs every entity command has; their run functions take the
  * entity from cli->cmd->entity. */

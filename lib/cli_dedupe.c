@@ -967,7 +967,7 @@ static int with_check(struct crm_cli *cli, struct crm_dupcheck_opts *d,
 	status = verb(cli);
 	/* the check every lead import makes says something only when it
 	 * found something; one asked for with --on-duplicate always does */
-	if (!status && summary &&
+	if ((!status || status == CRM_EX_REJECTED) && summary &&
 	    (o->on_duplicate || crm_dupcheck_found(dc, -1)))
 		note_found(cli, dc, d);
 	o->check = NULL;

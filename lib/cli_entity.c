@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_search.h"
@@ -261,6 +263,59 @@ static int emit_fields(struct crm_cli *cli, const struct crm_entity *e,
 	return rc;
 }
 
+/* The reject file: created at the first rejected row (crm_cli_create),
+ * and on a failed run cut back to what committed inputs put in it, or
+ * removed when that is nothing. */
+struct reject_file {
+	struct crm_cli *cli;
+	const char *path;
+	bool force;
+	FILE *fp;
+	off_t committed; /* bytes that belong to committed inputs */
+};
+
+static FILE *reject_open(void *arg, struct crm_err *err)
+{
+	struct reject_file *rf = arg;
+
+	if (!rf->fp) {
+		/* (err may be cli->err, holding the rejected row's place) */
+		rf->fp = crm_cli_create(rf->cli, rf->path, rf->force);
+		if (!rf->fp) {
+			struct crm_err e2;
+
+			crm_err_clear(&e2);
+			crm_err_set(&e2, rf->cli->err.code, "%s",
+				    rf->cli->err.msg);
+			*err = e2;
+		}
+	}
+	return rf->fp;
+}
+
+/* After an input committed: what it wrote stays. */
+static void reject_commit(struct reject_file *rf)
+{
+	if (rf->fp && fflush(rf->fp) == 0)
+		rf->committed = ftello(rf->fp);
+}
+
+/* After a failure: nothing of a rolled-back input stays in the file. */
+static void reject_abort(struct reject_file *rf)
+{
+	struct stat a, b;
+
+	if (!rf->fp)
+		return;
+	fflush(rf->fp);
+	if (ftruncate(fileno(rf->fp), rf->committed) < 0 || rf->committed)
+		return;
+	/* empty: remove it, if the name is still the file made */
+	if (fstat(fileno(rf->fp), &a) == 0 && lstat(rf->path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		unlink(rf->path);
+}
+
 int crm_verb_import(struct crm_cli *cli)
 {
 	struct crm_entity_opts *o = cli->opts;
@@ -268,6 +323,7 @@ int crm_verb_import(struct crm_cli *cli)
 	struct crm_import_opts io = {.command = "import",
 				     .mode = o->mode,
 				     .keys = o->keys,
+				     .default_keys = true,
 				     .map = &o->map,
 				     .force = o->force,
 				     .dry_run = cli->dry_run,
@@ -280,6 +336,8 @@ int crm_verb_import(struct crm_cli *cli)
 	struct crm_hook_counts counts = {0};
 	struct crm_buf made = {0}, skipped = {0};
 	struct crm_reader **rs = NULL;
+	struct reject_file rf = {
+	    .cli = cli, .path = o->reject, .force = o->force};
 	FILE **fps = NULL;
 	size_t nr = 0;
 	int status = 0;
@@ -287,9 +345,8 @@ int crm_verb_import(struct crm_cli *cli)
 	crm_rec_init(&ec.rec);
 	io.hook_arg = &counts;
 	if (o->reject) {
-		io.reject = crm_cli_create(cli, o->reject, o->force);
-		if (!io.reject)
-			goto fail;
+		io.reject_open = reject_open;
+		io.reject_arg = &rf;
 	}
 	if (o->emit || cli->ids) {
 		if (cli->fields && emit_fields(cli, e, &ec.cols) < 0)
@@ -306,12 +363,17 @@ int crm_verb_import(struct crm_cli *cli)
 	}
 	if (crm_cli_readers(cli, &rs, &nr, &fps) < 0)
 		goto fail;
+	/* the reject file is made at the first rejected row; refuse now
+	 * what would be refused then */
+	if (o->reject && crm_cli_may_create(cli, o->reject, o->force) < 0)
+		goto fail;
 	/* each input is one transaction; a failure stops at that input */
 	for (size_t i = 0; i < nr; i++) {
 		cli->progress_in = fps[i];
 		if (crm_entity_import(cli->db, e, rs[i], &io, &st, &cli->err) <
 		    0)
 			goto fail;
+		reject_commit(&rf);
 		for (size_t k = 0; k <= CRM_SKIPPED; k++)
 			total.n[k] += st.n[k];
 	}
@@ -346,11 +408,16 @@ int crm_verb_import(struct crm_cli *cli)
 	    (unsigned long long)total.n[CRM_REJECTED],
 	    skipped.s ? skipped.s : "", crm_buf_str(&made),
 	    total.n[CRM_REJECTED] && o->reject ? " (see the reject file)" : "");
+	/* some rows rejected, the rest committed: cron should notice */
+	if (total.n[CRM_REJECTED] && o->reject)
+		status = CRM_EX_REJECTED;
 	goto out;
 fail:
 	status = crm_cli_fail(cli);
+	reject_abort(&rf);
 out:
-	if (io.reject && fclose(io.reject) != 0 && !status) {
+	if (rf.fp && fclose(rf.fp) != 0 &&
+	    (!status || status == CRM_EX_REJECTED)) {
 		crm_err_set(&cli->err, CRM_EX_IOERR,
 			    "cannot write the reject file '%s'", o->reject);
 		status = crm_cli_fail(cli);

@@ -221,6 +221,7 @@ static struct crm_reader *open_input(struct crm_cli *cli, FILE **fp)
 			    "cannot open '%s': %s", path, strerror(errno));
 		return NULL;
 	}
+	crm_cli_reading(cli, *fp);
 	r = crm_reader_open(*fp, path, cli->ifmt, &cli->err);
 	return r;
 }

@@ -239,13 +239,21 @@ struct crm_import_new {
 struct crm_import_opts {
 	const char *command; /* for the change log: "import", "update" */
 	enum crm_import_mode mode;
-	const char *keys;	    /* "id,external_id,email"; NULL: e->keys */
+	const char *keys; /* "id,external_id,email"; NULL: e->keys */
+	/* a record with no value for any of keys is looked up by those of
+	 * e->keys that keys does not name (import: so that importing a file
+	 * again changes nothing, whatever its keys) */
+	bool default_keys;
 	const struct crm_strv *map; /* "SRC=FIELD" each */
 	bool force;		    /* allow CRM_FF_FORWARD fields backwards */
 	bool dry_run;
-	/* Rejected rows go here (with "error" and "error_line" columns) and
-	 * the good ones are loaded; NULL: the first bad row fails it all. */
-	FILE *reject;
+	/* Rejected rows go to the file reject_open returns (with "error"
+	 * and "error_line" columns), called at the first rejected row, so
+	 * that no row to reject makes no file; it returns NULL with err on
+	 * failure. The good rows are loaded. NULL: the first bad row fails
+	 * it all. */
+	FILE *(*reject_open)(void *arg, struct crm_err *err);
+	void *reject_arg;
 	enum crm_fmt reject_fmt; /* CRM_FMT_AUTO: the input's format */
 	/* Called per processed record with its stored row (NULL when
 	 * rejected) and input record. May be NULL. */

@@ -51,8 +51,12 @@ struct crm_importer {
 	const struct crm_entity *e;
 	const struct crm_import_opts *o;
 	struct crm_strv keys;
-	long *keyfield;	     /* field index per key */
-	sqlite3_stmt **find; /* lookup statement per key */
+	size_t nkeys;		/* keys asked for; those after: default keys */
+	long *keyfield;		/* field index per key */
+	sqlite3_stmt **find;	/* lookup statement per key */
+	long xid;		/* external_id's field index, or -1 */
+	long xid_key;		/* its index in keys, or -1 ... */
+	sqlite3_stmt *find_xid; /* ... and then its own lookup */
 	sqlite3_stmt *ins, *upd;
 	long *matchkey; /* per field: index of its NAME_key, or -1 */
 	struct crm_strv map_src, map_dst;
@@ -184,6 +188,7 @@ void crm_importer_free(struct crm_importer *im)
 	free(im->bloom);
 	sqlite3_finalize(im->ins);
 	sqlite3_finalize(im->upd);
+	sqlite3_finalize(im->find_xid);
 	free(im->find);
 	free(im->keyfield);
 	free(im->matchkey);
@@ -200,6 +205,23 @@ void crm_importer_free(struct crm_importer *im)
 	free(im);
 }
 
+/* The statement that finds the records whose field f equals a value. */
+static sqlite3_stmt *prepare_find(struct crm_importer *im, long f,
+				  struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	struct crm_buf sql = {0};
+	sqlite3_stmt *st;
+
+	crm_buf_adds(&sql, "SELECT ");
+	crm_entity_select_list(e, &sql);
+	crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2", e->table,
+		     e->fields[f].name, im->matchkey[f] >= 0 ? "_key" : "");
+	st = crm_db_prepare(im->db, sql.s, err);
+	crm_buf_release(&sql);
+	return st;
+}
+
 static int setup_keys(struct crm_importer *im, struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
@@ -207,28 +229,36 @@ static int setup_keys(struct crm_importer *im, struct crm_err *err)
 	crm_strv_split(&im->keys, im->o->keys ? im->o->keys : e->keys, ',');
 	if (!im->keys.n)
 		return crm_err_set(err, CRM_EX_USAGE, "--key: no key given");
+	im->nkeys = im->keys.n;
+	if (im->o->default_keys) {
+		struct crm_strv dk = {0};
+
+		crm_strv_split(&dk, e->keys, ',');
+		for (size_t i = 0; i < dk.n; i++)
+			if (crm_strv_find(&im->keys, dk.v[i]) < 0)
+				crm_strv_push(&im->keys, dk.v[i]);
+		crm_strv_release(&dk);
+	}
 	im->keyfield = crm_xcalloc(im->keys.n, sizeof(*im->keyfield));
 	im->find = crm_xcalloc(im->keys.n, sizeof(*im->find));
+	im->xid = crm_entity_field(e, "external_id");
+	im->xid_key = -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
 		long f = crm_entity_field(e, im->keys.v[k]);
-		struct crm_buf sql = {0};
-		const char *col;
 
 		if (f < 0 || !(e->fields[f].flags & CRM_FF_KEY))
 			return crm_err_set(err, CRM_EX_USAGE,
 					   "--key: '%s' is not a key of %s",
 					   im->keys.v[k], e->plural);
 		im->keyfield[k] = f;
-		col = e->fields[f].name;
-		crm_buf_adds(&sql, "SELECT ");
-		crm_entity_select_list(e, &sql);
-		crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2", e->table,
-			     col, im->matchkey[f] >= 0 ? "_key" : "");
-		im->find[k] = crm_db_prepare(im->db, sql.s, err);
-		crm_buf_release(&sql);
-		if (!im->find[k])
+		if (f == im->xid)
+			im->xid_key = (long)k;
+		if (!(im->find[k] = prepare_find(im, f, err)))
 			return -1;
 	}
+	if (im->xid >= 0 && im->xid_key < 0 &&
+	    !(im->find_xid = prepare_find(im, im->xid, err)))
+		return -1;
 	return 0;
 }
 
@@ -371,6 +401,47 @@ static long column_field(struct crm_importer *im, size_t j, const char *name)
 	return k;
 }
 
+/* A JSON array or object given for field f (JSON input keeps it as raw
+ * text): a tags field takes an array of strings, the tags, none holding
+ * a comma (tags are stored comma-separated); anything else is an error,
+ * never the JSON text stringified. The tags go to out, comma-separated
+ * (empty: no tags). */
+static int json_field_value(const struct crm_field *f, const char *v,
+			    struct crm_buf *out, struct crm_err *err)
+{
+	json_t *j, *t;
+	size_t i;
+	int rc = 0;
+
+	if (f->type != CRM_T_TAGS || *v != '[')
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "expected a single value, not a JSON %s",
+				   *v == '[' ? "array" : "object");
+	j = json_loads(v, 0, NULL);
+	crm_buf_reset(out);
+	crm_buf_adds(out, "");
+	json_array_foreach(j, i, t)
+	{
+		const char *s = json_string_value(t);
+
+		if (!s) {
+			rc = crm_err_set(err, CRM_EX_DATAERR,
+					 "a JSON array of tags holds strings "
+					 "only");
+			break;
+		}
+		if (strchr(s, ',')) {
+			rc = crm_err_set(
+			    err, CRM_EX_DATAERR,
+			    "a tag cannot contain a comma: '%.80s'", s);
+			break;
+		}
+		crm_buf_addf(out, "%s%s", out->len ? "," : "", s);
+	}
+	json_decref(j);
+	return rc;
+}
+
 /* Read the input record into to: parsed values and touched flags; a
  * custom field set to JSON null means "clear it". */
 
@@ -399,10 +470,30 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 			continue;
 		if (k >= 0) {
 			const struct crm_field *f = &e->fields[k];
+			struct crm_buf jv = {0};
 
 			to->in.touched[k] = true;
 			free(to->in.v[k]);
 			to->in.v[k] = NULL;
+			if (kind == CRM_RAW && (*v == '[' || *v == '{')) {
+				int rc = json_field_value(f, v, &jv, err);
+
+				if (rc == 0 && !*jv.s)
+					rc = 1; /* [] clears the tags */
+				else if (rc == 0)
+					rc = crm_field_parse(f, jv.s, NULL, tmp,
+							     err);
+				crm_buf_release(&jv);
+				if (rc < 0) {
+					snprintf(err->field, sizeof(err->field),
+						 "%s", f->name);
+					return -1;
+				}
+				if (rc == 1)
+					continue;
+				to->in.v[k] = crm_xstrdup(tmp->s);
+				continue;
+			}
 			if (!*v)
 				continue;
 			if (f->type == CRM_T_MONEY) {
@@ -515,33 +606,69 @@ static void bloom_note(struct crm_importer *im, const struct crm_row *row)
 	}
 }
 
+/* The records whose key k (-1: external_id, not a key) is v: how many
+ * (at most 2) in *n, the first in im->old. Returns 0 or -1. */
+static int probe(struct crm_importer *im, long k, const char *v, int *n,
+		 struct crm_err *err)
+{
+	sqlite3_stmt *st = k >= 0 ? im->find[k] : im->find_xid;
+	int rc;
+
+	*n = 0;
+	if (k >= 0 && im->bloom && im->bloom[k].bits &&
+	    !crm_bloom_maybe(&im->bloom[k], v, strlen(v)))
+		return 0;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((*n)++ == 0)
+			crm_row_from_stmt(&im->old, st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_error(im->db, rc, "database", err);
+	return 0;
+}
+
 /* Find the existing record: the first key with exactly one match wins.
- * Returns 1 found (in im->old), 0 none, -1 error (also: only ambiguous). */
+ * An external_id is an identity: before the first fallback key (any but
+ * id and external_id), a record holding the input's external_id is the
+ * record, and a fallback key's match holding another external_id is
+ * another record (the input becomes a new one). Returns 1 found (in
+ * im->old), 0 none, -1 error (also: only ambiguous). */
 static int lookup(struct crm_importer *im, struct crm_err *err)
 {
 	const char *ambiguous = NULL;
+	const char *xin = im->xid >= 0 ? im->p.in.v[im->xid] : NULL;
+	bool xid_done = false, keyed = false;
 
 	if (!im->bloom_tried && im->applied >= BLOOM_AFTER &&
 	    bloom_build(im, err) < 0)
 		return -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
 		const char *v = key_value(im, k, &im->p.in);
-		sqlite3_stmt *st = im->find[k];
-		int rc, n = 0;
+		long f = im->keyfield[k];
+		bool fallback = f != 0 && f != im->xid;
+		int n;
 
-		if (!v)
+		if (k == im->nkeys && (keyed || xid_done))
+			break; /* the default keys: only for a keyless record */
+		keyed = keyed || v;
+		if (fallback && xin && !xid_done) {
+			xid_done = true;
+			if (probe(im, im->xid_key, xin, &n, err) < 0)
+				return -1;
+			if (n == 1)
+				return 1;
+		}
+		if (!v || (f == im->xid && xid_done))
 			continue;
-		if (im->bloom && im->bloom[k].bits &&
-		    !crm_bloom_maybe(&im->bloom[k], v, strlen(v)))
-			continue;
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			if (n++ == 0)
-				crm_row_from_stmt(&im->old, st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return crm_db_error(im->db, rc, "database", err);
+		if (probe(im, (long)k, v, &n, err) < 0)
+			return -1;
+		if (f == im->xid)
+			xid_done = true;
+		if (n == 1 && fallback && xin && im->old.v[im->xid] &&
+		    strcmp(im->old.v[im->xid], xin))
+			continue; /* another record's identity */
 		if (n == 1)
 			return 1;
 		if (n > 1 && !ambiguous)
@@ -702,6 +829,28 @@ static void keep_external_id(struct crm_importer *im)
 	im->p.in.touched[x] = false;
 }
 
+/* Whether id was ever given in the entity's table (ids are never reused,
+ * lib/schema.c): 1 yes, 0 no, -1 error. */
+static int id_used(struct crm_importer *im, int64_t id, struct crm_err *err)
+{
+	sqlite3_stmt *st =
+	    crm_db_cached(im->db,
+			  "SELECT 1 FROM sqlite_sequence WHERE name = ? AND "
+			  "seq >= ?",
+			  err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, im->e->table);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_error(im->db, rc, "database", err);
+	return rc == SQLITE_ROW;
+}
+
 /* Apply the input record in, read into im->p. */
 static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			struct crm_row *out, enum crm_import_action *action,
@@ -715,11 +864,20 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	found = lookup(im, err);
 	if (found < 0)
 		return -1;
-	if (!found && im->p.in.v[0] && crm_strv_find(&im->keys, "id") < 0) {
+	if (!found && im->p.in.v[0]) {
 		/* an id is kept on insert only when it was looked up (and so
-		 * is known to be free) */
-		free(im->p.in.v[0]);
-		im->p.in.v[0] = NULL;
+		 * is known to be free) and was never given before */
+		long ik = crm_strv_find(&im->keys, "id");
+		int used = ik < 0 || (size_t)ik >= im->nkeys
+			       ? 1
+			       : id_used(im, crm_row_id(&im->p.in), err);
+
+		if (used < 0)
+			return -1;
+		if (used) {
+			free(im->p.in.v[0]);
+			im->p.in.v[0] = NULL;
+		}
 	}
 	if (!found && im->o->check) {
 		struct crm_import_new nw = {.in = &im->p.in,
@@ -911,16 +1069,26 @@ static int next_record(struct crm_importer *im, struct crm_reader *r,
 	return rc < 0 ? -1 : 1;
 }
 
-/* Write a rejected record with its error to the reject file. */
+/* Write a rejected record with its error to the reject file (opened
+ * now, for the first). Returns 0, or -1 with err replaced by why the
+ * file could not be written. */
 static int write_reject(const struct crm_import_opts *o, struct crm_reader *r,
-			struct crm_writer **w, const struct crm_rec *in,
-			const struct crm_err *err)
+			struct crm_writer **w, FILE **fp,
+			const struct crm_rec *in, struct crm_err *err)
 {
 	enum crm_fmt fmt = o->reject_fmt ? o->reject_fmt : crm_reader_format(r);
 	struct crm_rec rec;
 	char line[32], msg[1400];
 	int rc;
 
+	if (!*fp) {
+		struct crm_err e2 = {0};
+
+		if (!(*fp = o->reject_open(o->reject_arg, &e2))) {
+			*err = e2;
+			return -1;
+		}
+	}
 	if (fmt == CRM_FMT_JSON || fmt == CRM_FMT_TABLE)
 		fmt = CRM_FMT_NDJSON;
 	crm_rec_init(&rec);
@@ -942,12 +1110,14 @@ static int write_reject(const struct crm_import_opts *o, struct crm_reader *r,
 			crm_writer_free(*w);
 		}
 		*w = crm_writer_open(
-		    o->reject, fmt, cols, rec.n,
+		    *fp, fmt, cols, rec.n,
 		    fmt == CRM_FMT_NDJSON && *w ? CRM_W_NOHEADER : 0);
 		free(cols);
 	}
 	rc = crm_writer_write(*w, &rec);
 	crm_rec_release(&rec);
+	if (rc < 0)
+		crm_err_set(err, CRM_EX_IOERR, "cannot write the reject file");
 	return rc;
 }
 
@@ -958,6 +1128,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	struct crm_importer *im = NULL;
 	struct ahead ahead = {0};
 	struct crm_writer *rw = NULL;
+	FILE *rfp = NULL; /* the reject file, once a row is rejected */
 	struct crm_rec rec;
 	struct crm_row row;
 	struct crm_readahead *ra = NULL;
@@ -977,7 +1148,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	ra = ahead_start(r, &ahead);
 	for (;;) {
 		enum crm_import_action a;
-		bool sp = o->reject != NULL;
+		bool sp = o->reject_open != NULL;
 		const struct crm_rec *in = &rec;
 		struct crm_hook_counts counted = {0};
 
@@ -1005,7 +1176,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 					 crm_reader_name(r));
 			if (!err->line)
 				err->line = in->line;
-			if (err->code != CRM_EX_DATAERR || !o->reject)
+			if (err->code != CRM_EX_DATAERR || !o->reject_open)
 				goto out;
 			if (crm_db_exec(db,
 					"ROLLBACK TO crm_row; RELEASE crm_row",
@@ -1013,11 +1184,8 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 				goto out;
 			if (o->hook_arg)
 				*o->hook_arg = counted;
-			if (write_reject(o, r, &rw, in, err) < 0) {
-				crm_err_set(err, CRM_EX_IOERR,
-					    "cannot write the reject file");
+			if (write_reject(o, r, &rw, &rfp, in, err) < 0)
 				goto out;
-			}
 			st->n[CRM_REJECTED]++;
 			if (o->emit && o->emit(NULL, in, CRM_REJECTED, err->msg,
 					       o->emit_arg) < 0) {

@@ -8,7 +8,13 @@
  * Conventions: times are TEXT "YYYY-MM-DDTHH:MM:SSZ" (sorts as time and
  * works with julianday()); money INTEGER minor units beside a currency
  * TEXT; custom fields a JSON object in TEXT "custom"; a matching form of a
- * field NAME is NAME_key. */
+ * field NAME is NAME_key.
+ *
+ * Ids are never reused: every table whose ids other rows refer to (the
+ * entities, change sets, merges) is AUTOINCREMENT, so a record created
+ * after another was deleted never inherits the history, scores, thread or
+ * activities kept under the deleted one's id (they stay for undo, which
+ * re-inserts the record under its old id). */
 #include <stddef.h>
 
 #include "db.h"
@@ -17,7 +23,7 @@
 static const char migration1[] =
 	/* -- core: change sets and before-images, for undo ------------ */
 	"CREATE TABLE crm_changes ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" at TEXT NOT NULL,"
 	" actor TEXT,"
 	" command TEXT NOT NULL,"
@@ -40,7 +46,7 @@ static const char migration1[] =
 
 	/* -- contacts (lib/contact.c) ----------------------------------- */
 	"CREATE TABLE contacts ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" external_id TEXT UNIQUE,"
 	" first_name TEXT,"
 	" last_name TEXT,"
@@ -70,7 +76,7 @@ static const char migration1[] =
 
 	/* -- companies (lib/company.c) ---------------------------------- */
 	"CREATE TABLE companies ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" external_id TEXT UNIQUE,"
 	" name TEXT NOT NULL,"
 	" name_key TEXT,"
@@ -98,7 +104,7 @@ static const char migration1[] =
 	 * in their own blocks below. Link indexes are partial (most links
 	 * are NULL), which keeps bulk loads of event streams cheap. */
 	"CREATE TABLE activities ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" external_id TEXT UNIQUE,"
 	" type TEXT NOT NULL,"
 	" direction TEXT,"
@@ -136,7 +142,7 @@ static const char migration1[] =
 	/* contact_id, company_id, deal_id: what a lead was converted into
 	 * (deal_id a plain integer until the deals table exists). */
 	"CREATE TABLE leads ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" external_id TEXT UNIQUE,"
 	" first_name TEXT,"
 	" last_name TEXT,"
@@ -207,7 +213,7 @@ static const char migration1[] =
 	 * status (open, won, lost) follows the stage, for roll-ups and
 	 * views. lead_id is a plain integer: leads have their own block. */
 	"CREATE TABLE deals ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" external_id TEXT UNIQUE,"
 	" name TEXT NOT NULL,"
 	" company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,"
@@ -273,7 +279,7 @@ static const char migration1[] =
 	 * escalation level of a ticket happen once; ticket_round_robin
 	 * remembers the last agent given a ticket per team. */
 	"CREATE TABLE tickets ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" external_id TEXT UNIQUE,"
 	" subject TEXT,"
 	" description TEXT,"
@@ -397,7 +403,7 @@ static const char migration1[] =
 	 * change_id; the rows of other tables re-pointed to the survivor are
 	 * in crm_merge_links */
 	"CREATE TABLE crm_merges ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" change_id INTEGER NOT NULL REFERENCES crm_changes(id),"
 	" entity TEXT NOT NULL,"
 	" survivor INTEGER NOT NULL,"

@@ -13,6 +13,8 @@
 enum crm_exit {
 	CRM_EX_OK = 0,
 	CRM_EX_FOUND = 1, /* a check verb found something */
+	/* import --reject: some rows rejected, the rest committed */
+	CRM_EX_REJECTED = 3,
 	CRM_EX_USAGE = 64,
 	CRM_EX_DATAERR = 65,
 	CRM_EX_NOINPUT = 66,

@@ -54,7 +54,7 @@ compare "$T/before" "$T/after" "database unchanged after the injection attempts"
 
 # --reject loads the good rows and writes the bad ones, ready to fix
 printf 'external_id,first_name,email\nc1,Cy,cy@example.com\nc2,Di,di@\nc3,Ed,ed@example.com\n' >"$T/in"
-expect_code 0 crm-contact import --reject "$T/rej.csv" "$T/in"
+expect_code 3 crm-contact import --reject "$T/rej.csv" "$T/in"
 err_has "2 inserted, 0 updated, 0 unchanged, 1 rejected"
 cat >"$T/want" <<'X'
 external_id,first_name,email,error_line,error

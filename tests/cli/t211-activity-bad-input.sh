@@ -38,7 +38,7 @@ compare "$T/before" "$T/after" "failed logs changed nothing"
 
 # --reject loads the good events
 printf 'type,email\ncall,ann@acme.example\ncall,zed@acme.example\n' >"$T/in"
-expect_code 0 crm-activity import --reject "$T/rej.csv" "$T/in"
+expect_code 3 crm-activity import --reject "$T/rej.csv" "$T/in"
 err_has "1 inserted, 0 updated, 0 unchanged, 1 rejected"
 cat >"$T/want" <<'X'
 type,email,error_line,error

@@ -173,7 +173,7 @@ compare "$T/dump.before" "$T/dump.after" "--dry-run changes nothing"
 # --create-only: a duplicate it would update is rejected, a contact's
 # skipped; --update-only: one matching nothing is rejected
 fresh
-expect_code 0 crm-lead import --create-only --reject rej.csv new.csv
+expect_code 3 crm-lead import --create-only --reject rej.csv new.csv
 expect_err "create-only: rejects the lead duplicates" <<'X'
 crm-lead:new.csv:8: duplicate of contact 2 (100.00%): skipped
 crm-lead: 5 inserted, 0 updated, 0 unchanged, 2 rejected, 1 skipped (see the reject file)
@@ -190,7 +190,7 @@ fresh
 printf 'first_name,phone\nDee,+49 30 1234567\nEve,+1 555 0100\n' >"$T/upd.csv"
 expect_code 65 crm-lead import --update-only upd.csv
 err_has "crm-lead:upd.csv:3: no lead matches"
-expect_code 0 crm-lead import --update-only --reject rej2.csv upd.csv
+expect_code 3 crm-lead import --update-only --reject rej2.csv upd.csv
 err_has "crm-lead: 0 inserted, 1 updated, 0 unchanged, 1 rejected"
 sql "SELECT first_name FROM leads WHERE id = 4"
 check "update-only: the duplicate by phone updated" [ "$(cat "$T/sql")" = Dee ]

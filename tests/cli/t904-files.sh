@@ -36,7 +36,7 @@ err_has "crm-company: '$T/rej.csv' exists; --force replaces it"
 check "the reject file is untouched" [ "$(cat "$T/rej.csv")" = old ]
 expect_code 0 crm-company list --ids -w name=Good
 check "... and nothing was imported" [ ! -s "$T/out" ]
-expect_code 0 crm-company import -q --reject "$T/rej.csv" --force "$T/co.csv"
+expect_code 3 crm-company import -q --reject "$T/rej.csv" --force "$T/co.csv"
 printf '%s\n' name,employees,error_line,error "Bad,x,3,\"employees: expected an integer, got 'x'\"" >"$T/want"
 compare "$T/want" "$T/rej.csv" "--force replaces the reject file"
 printf '{"type":"call","contact_id":1}\n{"type":"call","contact_id":99}\n' >"$T/ev.ndjson"

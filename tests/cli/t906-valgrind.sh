@@ -53,7 +53,7 @@ vg 0 crm-contact export --safe-csv -f ndjson
 cp "$T/out" "$T/exp.ndjson"
 vg 0 crm-contact import --key id "$T/exp.ndjson"
 vg 65 crm-contact import "$T/bad.csv"
-vg 0 crm-contact import --reject "$T/rej.csv" "$T/bad.csv"
+vg 3 crm-contact import --reject "$T/rej.csv" "$T/bad.csv"
 vg 64 crm-contact list -w 'nope=1'
 vg 0 crm-company add --name 'Acme Group' --domain acme.example
 vg 0 crm-company update 'Acme Rockets' --set 'parent=Acme Group'
