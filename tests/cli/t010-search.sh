@@ -6,29 +6,34 @@
 # when nothing matches (as grep), 64 without text, 66 without a database.
 . "$(dirname "$0")/../lib.sh"
 
-crm-company import -q >/dev/null <<'X'
+cat >"$T/in" <<'X'
 external_id,name,domain
 co-1,Acme GmbH,acme.example
 co-2,长城集团有限公司,greatwall.example
 X
-crm-contact import -q >/dev/null <<'X'
+expect_code_in 0 "$T/in" crm-company import -q
+cat >"$T/in" <<'X'
 first_name,last_name,email,phone,company
 Jürgen,Müller,jm@acme.example,+49 30 1234567,Acme GmbH
 Ann,Lee,ann@lee.example,,
 伟,王,wang@greatwall.example,,长城集团有限公司
 X
-crm-lead import -q >/dev/null <<'X'
+expect_code_in 0 "$T/in" crm-contact import -q
+cat >"$T/in" <<'X'
 first_name,last_name,email,phone,company
 Zoe,Park,zoe@park.example,+1 415 555 0142,Parkside Ltd
 X
-crm-pipeline import -q >/dev/null <<'X'
+expect_code_in 0 "$T/in" crm-lead import -q
+cat >"$T/in" <<'X'
 name,company,amount,currency
 Acme platform,co-1,1000,EUR
 X
-crm-ticket import -q >/dev/null <<'X'
+expect_code_in 0 "$T/in" crm-pipeline import -q
+cat >"$T/in" <<'X'
 subject,contact
 Cannot log in,ann@lee.example
 X
+expect_code_in 0 "$T/in" crm-ticket import -q
 
 expect_code 0 crm search müller
 expect_out "a name, case- and accent-insensitive, and the company's deal" <<'X'
