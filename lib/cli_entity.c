@@ -430,6 +430,30 @@ static void note_change(struct crm_cli *cli, const char *did, uint64_t n)
 			     n == 1 ? e->name : e->plural);
 }
 
+/* A --set of a field crm maintains (id, created_at, updated_at,
+ * last_activity_at ...) is a usage error naming it, not a silent no-op. */
+static int check_writable(struct crm_cli *cli, const struct crm_rec *set)
+{
+	const struct crm_entity *e = entity(cli);
+
+	for (size_t i = 0; i < set->n; i++) {
+		const char *name = crm_rec_name(set, i);
+		long k = crm_entity_field(e, name);
+
+		if (k >= 0 && e->fields[k].flags & CRM_FF_HIDDEN)
+			return crm_err_set(&cli->err, CRM_EX_USAGE,
+					   "--set '%s': unknown %s field", name,
+					   e->name);
+		if (k >= 0 &&
+		    e->fields[k].flags & (CRM_FF_SYSTEM | CRM_FF_READONLY))
+			return crm_err_set(&cli->err, CRM_EX_USAGE,
+					   "--set '%s': %s is read-only "
+					   "(maintained by crm)",
+					   name, name);
+	}
+	return 0;
+}
+
 int crm_verb_update(struct crm_cli *cli)
 {
 	struct crm_entity_opts *o = cli->opts;
@@ -445,7 +469,8 @@ int crm_verb_update(struct crm_cli *cli)
 		crm_err_set(&cli->err, CRM_EX_USAGE,
 			    "nothing to update (--set FIELD=VALUE)");
 		status = crm_cli_fail(cli);
-	} else if (crm_cli_query(cli, entity(cli), true, &q, &ids) < 0 ||
+	} else if (check_writable(cli, &set) < 0 ||
+		   crm_cli_query(cli, entity(cli), true, &q, &ids) < 0 ||
 		   crm_entity_update(cli->db, entity(cli), &q, &set,
 				     cli->dry_run, &n, &cli->err) < 0) {
 		status = crm_cli_fail(cli);
