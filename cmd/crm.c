@@ -14,15 +14,16 @@
 #include "util.h"
 
 static const char usage[] =
-    "Usage: crm COMMAND [ARG...]\n"
-    "       crm NOUN VERB [OPTION...]   (runs crm-NOUN VERB ...)\n"
-    "\n"
-    "Commands:\n"
-    "  help           List the crm commands installed, a line each\n"
-    "  init [--db=PATH]  Create the database (or bring it up to date)\n"
-    "  version        Print the version\n"
-    "\n"
-    "'crm help' lists the nouns; 'crm NOUN --help' describes one.\n";
+	"Usage: crm COMMAND [ARG...]\n"
+	"       crm NOUN VERB [OPTION...]   (runs crm-NOUN VERB ...)\n"
+	"\n"
+	"Commands:\n"
+	"  help           List the crm commands installed, a line each\n"
+	"  init [--db=PATH]  Create the database (or bring it up to date)\n"
+	"  version        Print the version\n"
+	"\n"
+	"'crm help' lists the nouns; 'crm NOUN --help' describes one.\n";
+
 
 /* The folder this binary is in ("" if unknown). */
 static void self_dir(char *out, size_t n)
