@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -397,23 +398,46 @@ enum crm_fmt crm_cli_format(const struct crm_cli *cli)
 	return cli->out_tty ? CRM_FMT_TABLE : CRM_FMT_CSV;
 }
 
+bool crm_cli_color(const struct crm_cli *cli)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return cli->out_tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+}
+
 unsigned crm_cli_wflags(const struct crm_cli *cli)
 {
-	const char *nc = getenv("NO_COLOR");
 	unsigned flags = cli->safe_csv ? CRM_W_SAFE : 0;
 
-	if (crm_cli_format(cli) == CRM_FMT_TABLE && cli->out_tty &&
-	    !(nc && *nc))
+	if (crm_cli_format(cli) == CRM_FMT_TABLE && crm_cli_color(cli))
 		flags |= CRM_W_COLOR;
 	return flags;
+}
+
+size_t crm_cli_term_width(const struct crm_cli *cli)
+{
+	const char *c = getenv("COLUMNS");
+	struct winsize ws;
+	int64_t n;
+
+	if (c && crm_parse_int(c, &n) == 0 && n >= 10 && n <= 100000)
+		return (size_t)n;
+	if (cli->out_tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 10)
+		return ws.ws_col;
+	return 0;
 }
 
 struct crm_writer *crm_cli_writer(struct crm_cli *cli,
 				  const struct crm_strv *cols)
 {
-	return crm_writer_open(stdout, crm_cli_format(cli),
-			       (const char *const *)cols->v, cols->n,
-			       crm_cli_wflags(cli));
+	struct crm_writer *w = crm_writer_open(
+	    stdout, crm_cli_format(cli), (const char *const *)cols->v, cols->n,
+	    crm_cli_wflags(cli));
+
+	if (crm_cli_format(cli) == CRM_FMT_TABLE)
+		crm_writer_width(w, crm_cli_term_width(cli));
+	return w;
 }
 
 int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e,
@@ -730,10 +754,19 @@ void crm_cli_progress(uint64_t rows, void *arg)
 	}
 }
 
+#define CLEAR_DUMB                                                             \
+	"                                                                      " \
+	"         "
+
 void crm_cli_progress_end(struct crm_cli *cli)
 {
+	const char *term = getenv("TERM");
+
+	/* a dumb terminal has no "erase line": blank the bar with spaces */
 	if (progress_shown && cli->err_tty && !cli->quiet)
-		fputs("\r\033[K", stderr);
+		fputs(term && !strcmp(term, "dumb") ? "\r" CLEAR_DUMB "\r"
+						    : "\r\033[K",
+		      stderr);
 	progress_shown = false;
 }
 

@@ -247,9 +247,7 @@ static int output(struct crm_cli *cli, struct crm_report *r)
 		goto out;
 	}
 	if (f == CRM_FMT_TABLE && r->chart && r->n) {
-		const char *nc = getenv("NO_COLOR");
-
-		bars(cli, r, &out, cli->out_tty && !(nc && *nc));
+		bars(cli, r, &out, crm_cli_color(cli));
 		if (write_out(cli, &out) < 0)
 			goto out;
 	}
