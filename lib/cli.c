@@ -450,9 +450,11 @@ int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e,
 					   "--fields: no field given");
 		return crm_entity_check_columns(cli->db, e, cols, &cli->err);
 	}
-	crm_entity_columns(e, !every && crm_cli_format(cli) == CRM_FMT_TABLE,
-			   cols);
-	if (every && crm_entity_custom_names(cli->db, e, cols, &cli->err) < 0)
+	bool brief = !every && crm_cli_format(cli) == CRM_FMT_TABLE;
+
+	crm_entity_columns(e, brief, cols);
+	/* every field is the custom ones too (a table shows the main ones) */
+	if (!brief && crm_entity_custom_names(cli->db, e, cols, &cli->err) < 0)
 		return -1;
 	return 0;
 }

@@ -85,7 +85,8 @@ size_t crm_cli_term_width(const struct crm_cli *cli);
 struct crm_writer *crm_cli_writer(struct crm_cli *cli,
 				  const struct crm_strv *cols);
 /* Columns for output: --fields if given (checked), else the entity's
- * default (brief on a table, every field otherwise). */
+ * default (brief on a table, every field otherwise, custom fields last
+ * in name order). */
 int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e, bool every,
 		    struct crm_strv *cols);
 /* The selection from the arguments (ids, emails, external ids), --stdin and
