@@ -450,6 +450,31 @@ static int bind_all(const struct crm_binds *b, sqlite3_stmt *st)
 	return 0;
 }
 
+/* Money measures (crm_money(...)) come back from SQLite as text: mark
+ * them numbers, so JSON has 12600.00 (exact, the currency's digits). */
+static void money_raw(const struct crm_report_spec *s, struct crm_report *r,
+		      size_t from)
+{
+	for (size_t j = 0; j < s->nmeasures; j++) {
+		const struct crm_measure *m = &s->measures[j];
+
+		if (strncmp(m->sql, "crm_money(", 10))
+			continue;
+		for (size_t i = from; i < r->n; i++) {
+			long k = crm_rec_find(&r->rows[i], m->name);
+			char buf[64];
+
+			if (k < 0 || crm_rec_kind(&r->rows[i], (size_t)k) !=
+					 CRM_STR ||
+			    crm_rec_vlen(&r->rows[i], (size_t)k) >= sizeof(buf))
+				continue;
+			snprintf(buf, sizeof(buf), "%s",
+				 crm_rec_val(&r->rows[i], (size_t)k));
+			crm_rec_set(&r->rows[i], m->name, buf, CRM_RAW);
+		}
+	}
+}
+
 static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 		   const struct crm_report_opts *o, struct crm_report *r,
 		   struct crm_err *err)
@@ -457,6 +482,7 @@ static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
 	sqlite3_stmt *st = NULL;
+	size_t from;
 	int rc = -1;
 
 	if (build(db, s, o, &sql, &b, err) < 0)
@@ -468,7 +494,10 @@ static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 		crm_db_error(db, SQLITE_ERROR, "report", err);
 		goto out;
 	}
+	from = r->n;
 	rc = crm_report_fetch(db, st, r, err);
+	if (rc == 0)
+		money_raw(s, r, from);
 out:
 	sqlite3_finalize(st);
 	crm_binds_release(&b);
