@@ -22,7 +22,7 @@ check "crm-lead is not on cron's PATH" \
 cd "$T" || exit 1
 expect_code 1 env -i PATH=/usr/bin:/bin HOME="$T/home" CRM_DB="$CRM_DB" \
 	CRM_NOW="$CRM_NOW" CRM_SHARE="$p/share/crm" \
-	sh "$p/share/crm/examples/nightly.sh" "$T/reports"
+	"$p/share/crm/examples/nightly.sh" "$T/reports"
 s="$T/reports/2026-11-23/summary"
 check "the summary is written" [ -f "$s" ]
 check "no step failed" sh -c "! grep -q 'failed' '$s'"
