@@ -24,7 +24,6 @@ static const char usage[] =
 	"\n"
 	"'crm help' lists the nouns; 'crm NOUN --help' describes one.\n";
 
-
 /* The folder this binary is in ("" if unknown). */
 static void self_dir(char *out, size_t n)
 {

@@ -431,9 +431,9 @@ size_t crm_cli_term_width(const struct crm_cli *cli)
 struct crm_writer *crm_cli_writer(struct crm_cli *cli,
 				  const struct crm_strv *cols)
 {
-	struct crm_writer *w = crm_writer_open(
-	    stdout, crm_cli_format(cli), (const char *const *)cols->v, cols->n,
-	    crm_cli_wflags(cli));
+	struct crm_writer *w = crm_writer_open(stdout, crm_cli_format(cli),
+					       (const char *const *)cols->v,
+					       cols->n, crm_cli_wflags(cli));
 
 	if (crm_cli_format(cli) == CRM_FMT_TABLE)
 		crm_writer_width(w, crm_cli_term_width(cli));
@@ -756,19 +756,17 @@ void crm_cli_progress(uint64_t rows, void *arg)
 	}
 }
 
-#define CLEAR_DUMB                                                             \
-	"                                                                      " \
-	"         "
-
 void crm_cli_progress_end(struct crm_cli *cli)
 {
 	const char *term = getenv("TERM");
 
 	/* a dumb terminal has no "erase line": blank the bar with spaces */
-	if (progress_shown && cli->err_tty && !cli->quiet)
-		fputs(term && !strcmp(term, "dumb") ? "\r" CLEAR_DUMB "\r"
-						    : "\r\033[K",
-		      stderr);
+	if (progress_shown && cli->err_tty && !cli->quiet) {
+		if (term && !strcmp(term, "dumb"))
+			fprintf(stderr, "\r%79s\r", "");
+		else
+			fputs("\r\033[K", stderr);
+	}
 	progress_shown = false;
 }
 

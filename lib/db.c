@@ -414,8 +414,9 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 		    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 		    sql_fold, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		crm_err_set(err, CRM_EX_SOFTWARE, "cannot open database '%s': %s",
-			    db->path, sqlite3_errmsg(db->h));
+		crm_err_set(err, CRM_EX_SOFTWARE,
+			    "cannot open database '%s': %s", db->path,
+			    sqlite3_errmsg(db->h));
 		goto fail;
 	}
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);

@@ -171,12 +171,13 @@ void crm_norm_fold(const char *s, size_t len, struct crm_buf *out)
 		high |= (unsigned char)s[i];
 	if (high < 0x80) { /* ASCII: lower case is its case folding */
 		for (size_t i = 0; i < len; i++)
-			crm_buf_addc(out, (char)ascii_lower((unsigned char)s[i]));
+			crm_buf_addc(out,
+				     (char)ascii_lower((unsigned char)s[i]));
 		return;
 	}
-	n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
-			 &folded,
-			 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	n = utf8proc_map(
+	    (const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &folded,
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 	if (n < 0) { /* not UTF-8 (or NUL inside): lower what can be */
 		add_lower(s, len, out);
 		return;

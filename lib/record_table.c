@@ -131,9 +131,9 @@ static size_t fit_bytes(const char *s, size_t len, size_t max, size_t *w)
 	*w = 0;
 	while (i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate(
-		    (const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i),
-		    &cp);
+		utf8proc_ssize_t k =
+		    utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+				     (utf8proc_ssize_t)(len - i), &cp);
 		int cw;
 
 		if (k <= 0)

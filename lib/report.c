@@ -502,8 +502,8 @@ static void money_raw(const struct crm_report_spec *s, struct crm_report *r,
 			long k = crm_rec_find(&r->rows[i], m->name);
 			char buf[64];
 
-			if (k < 0 || crm_rec_kind(&r->rows[i], (size_t)k) !=
-					 CRM_STR ||
+			if (k < 0 ||
+			    crm_rec_kind(&r->rows[i], (size_t)k) != CRM_STR ||
 			    crm_rec_vlen(&r->rows[i], (size_t)k) >= sizeof(buf))
 				continue;
 			snprintf(buf, sizeof(buf), "%s",

@@ -113,8 +113,7 @@ long crm_strv_find(const struct crm_strv *sv, const char *s);
  * neighbours, ASCII case ignored) when it is at most 2 and less than half
  * of word's length, or word is a prefix of exactly one candidate. NULL
  * when none is close or two are equally close. Points into cands. */
-const char *crm_closest(const char *word, const char *const *cands,
-			size_t n);
+const char *crm_closest(const char *word, const char *const *cands, size_t n);
 
 /* Read the whole file path (a rules, policy or rates file) into b
  * (reset first). A file that cannot be opened or read, or is larger than
