@@ -28,4 +28,14 @@ check "objects have deps-check as an order-only prerequisite" \
 	grep -Eq "^$T/b/obj/lib/db\.o:.*\| *deps-check" "$T/db"
 awk -v b="$T/b" '$0 ~ "^"b"/obj/cmd/crm\\.o:" {print}' "$T/db" >"$T/crm.o"
 check "command objects too" grep -q '| *deps-check' "$T/crm.o"
+
+# CRM_TEST_CLONE=1: a clean clone builds with make -j8 (slow: a whole build)
+if [ "${CRM_TEST_CLONE:-0}" = 1 ] && command -v git >/dev/null; then
+	git clone -q "$TOP" "$T/clone" 2>/dev/null
+	(cd "$T/clone" && make -j8 >"$T/make.log" 2>&1)
+	check "a clean clone builds with make -j8" [ $? -eq 0 ]
+	check "every command is built" [ -x "$T/clone/build/bin/crm-contact" ]
+else
+	ok "# SKIP the clean clone build (CRM_TEST_CLONE=1 runs it)"
+fi
 done_testing
