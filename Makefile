@@ -39,19 +39,23 @@ UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
-# Debian packages the build and the tests use.
-DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev libpq-dev \
-           libutf8proc-dev sqlite3 mandoc bash-completion zsh fish clang \
-           libclang-rt-14-dev miller time tzdata jq chromium postgresql
+# Debian packages a plain "make" needs: the compiler and the libraries it
+# links. "make install" needs nothing more.
+DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
+           libutf8proc-dev libpq-dev
+# What the tests use besides ("make check" and "make fuzz" install these):
+# tests/cli/t906-valgrind.sh is skipped without valgrind.
+TEST_PKGS = sqlite3 mandoc bash-completion zsh fish clang libclang-rt-14-dev \
+            miller time tzdata jq chromium valgrind util-linux
 # and the benchmarks ("make bench" installs these too)
 BENCH_PKGS = python3-sklearn hyperfine
 
-# tests/cli/t906-valgrind.sh (skipped without it)
-DEB_PKGS += valgrind
-# tests/lint.py and tests/readme.sh
-DEB_PKGS += python3
+all: $(BINS)
 
-all: deps-check $(BINS)
+# Every object waits for the dependency check (order-only: it never makes
+# them stale), so "make -j" does not compile while packages are missing.
+$(LIB_OBJ) $(BINS:$(BUILD)/bin/%=$(BUILD)/obj/cmd/%.o) \
+  $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.o): | deps-check
 
 # Installs what is missing, then goes on: make, make check and make demo run it.
 # On Debian it asks dpkg about every package; elsewhere it checks the libraries.
@@ -59,13 +63,16 @@ deps-check:
 	@if command -v dpkg-query >/dev/null; then \
 		for p in $(DEB_PKGS); do \
 			dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' \
-			|| { $(MAKE) --no-print-directory deps; exit $$?; }; \
+			|| { $(MAKE) --no-print-directory DEB_PKGS="$(DEB_PKGS)" deps; exit $$?; }; \
 		done; \
 	elif ! pkg-config --exists $(PKGS) 2>/dev/null || [ ! -f /usr/include/csv.h ]; then \
 		$(MAKE) --no-print-directory deps; fi
 
-bench-deps:
-	@$(MAKE) --no-print-directory DEB_PKGS="$(DEB_PKGS) $(BENCH_PKGS)" deps-check
+test-deps: deps-check
+	@$(MAKE) --no-print-directory DEB_PKGS="$(DEB_PKGS) $(TEST_PKGS)" deps-check
+
+bench-deps: test-deps
+	@$(MAKE) --no-print-directory DEB_PKGS="$(DEB_PKGS) $(TEST_PKGS) $(BENCH_PKGS)" deps-check
 
 deps:
 	@cmd="apt-get install -y --no-install-recommends $(DEB_PKGS)"; \
@@ -104,14 +111,14 @@ $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c tests/unit/test.h lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
-units: deps-check $(UNITS)
+units: $(UNITS)
 
-check: all units
+check: test-deps all units
 	@BUILD=$(BUILD) sh tests/run.sh
 
 # What runs on PostgreSQL so far (the storage interface, lib/store*.c),
 # against a throwaway server: see tests/pg.sh.
-check-pg: all units
+check-pg: test-deps all units
 	@BUILD=$(BUILD) sh tests/pg.sh
 
 # The same suite under ASan and UBSan.
@@ -124,7 +131,7 @@ demo: all
 
 # libFuzzer harnesses (clang); FUZZ_TIME seconds each.
 FUZZ_TIME ?= 60
-fuzz: deps-check
+fuzz: test-deps
 	@BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh
 
 bench: all bench-deps
@@ -171,5 +178,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: FORCE all deps deps-check bench-deps check check-pg check-san demo fuzz bench lint-man lint-tests format \
+.PHONY: FORCE all deps deps-check test-deps bench-deps check check-pg check-san demo fuzz bench lint-man lint-tests format \
         install uninstall clean units

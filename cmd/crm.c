@@ -134,25 +134,48 @@ static void describe(const char *name)
 	printf("  %-10s %s\n", name, line);
 }
 
-static int help(void)
+/* The nouns found beside this binary and on PATH, sorted. */
+static void nouns(struct crm_strv *names)
 {
-	struct crm_strv names = {0};
 	char dir[PATH_MAX];
 	const char *path = getenv("PATH");
 
 	self_dir(dir, sizeof(dir));
 	if (dir[0])
-		add_dir(dir, &names);
+		add_dir(dir, names);
 	while (path && *path) {
 		const char *colon = strchr(path, ':');
 		char *p = crm_xstrndup(path, colon ? (size_t)(colon - path)
 						   : strlen(path));
-		add_dir(*p ? p : ".", &names);
+		add_dir(*p ? p : ".", names);
 		free(p);
 		path = colon ? colon + 1 : NULL;
 	}
-	if (names.n)
-		qsort(names.v, names.n, sizeof(*names.v), cmp);
+	if (names->n)
+		qsort(names->v, names->n, sizeof(*names->v), cmp);
+}
+
+/* "did you mean" for a mistyped noun or command, as git does. */
+static void suggest(const char *noun)
+{
+	struct crm_strv names = {0};
+	const char *near;
+
+	nouns(&names);
+	crm_strv_push(&names, "help");
+	crm_strv_push(&names, "init");
+	crm_strv_push(&names, "version");
+	near = crm_closest(noun, (const char *const *)names.v, names.n);
+	if (near)
+		fprintf(stderr, "crm: did you mean '%s'?\n", near);
+	crm_strv_release(&names);
+}
+
+static int help(void)
+{
+	struct crm_strv names = {0};
+
+	nouns(&names);
 	fputs(usage, stdout);
 	printf("\nNouns:\n");
 	for (size_t i = 0; i < names.n; i++)
@@ -251,6 +274,8 @@ int main(int argc, char **argv)
 			"crm: '%s' is not a crm command; 'crm help' lists "
 			"them\n",
 			noun);
+		if (*noun != '-' && !strchr(noun, '/'))
+			suggest(noun);
 		return CRM_EX_USAGE;
 	}
 	argv[1] = path;

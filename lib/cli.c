@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -350,10 +351,19 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	}
 	cli.verb = find_verb(cmd, argv[1]);
 	if (!cli.verb) {
-		fprintf(stderr,
-			"%s: unknown verb '%s'\nTry '%s --help' for the list "
-			"of verbs.\n",
-			cmd->name, argv[1], cmd->name);
+		const char **vn = crm_xcalloc(cmd->nverbs + 1, sizeof(*vn));
+		const char *near;
+
+		for (size_t i = 0; i < cmd->nverbs; i++)
+			vn[i] = cmd->verbs[i].name;
+		near = crm_closest(argv[1], vn, cmd->nverbs);
+		fprintf(stderr, "%s: unknown verb '%s'\n", cmd->name, argv[1]);
+		if (near)
+			fprintf(stderr, "%s: did you mean '%s'?\n", cmd->name,
+				near);
+		fprintf(stderr, "Try '%s --help' for the list of verbs.\n",
+			cmd->name);
+		free(vn);
 		free(version);
 		return CRM_EX_USAGE;
 	}
@@ -420,23 +430,46 @@ enum crm_fmt crm_cli_format(const struct crm_cli *cli)
 	return cli->out_tty ? CRM_FMT_TABLE : CRM_FMT_CSV;
 }
 
+bool crm_cli_color(const struct crm_cli *cli)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return cli->out_tty && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+}
+
 unsigned crm_cli_wflags(const struct crm_cli *cli)
 {
-	const char *nc = getenv("NO_COLOR");
 	unsigned flags = cli->safe_csv ? CRM_W_SAFE : 0;
 
-	if (crm_cli_format(cli) == CRM_FMT_TABLE && cli->out_tty &&
-	    !(nc && *nc))
+	if (crm_cli_format(cli) == CRM_FMT_TABLE && crm_cli_color(cli))
 		flags |= CRM_W_COLOR;
 	return flags;
+}
+
+size_t crm_cli_term_width(const struct crm_cli *cli)
+{
+	const char *c = getenv("COLUMNS");
+	struct winsize ws;
+	int64_t n;
+
+	if (c && crm_parse_int(c, &n) == 0 && n >= 10 && n <= 100000)
+		return (size_t)n;
+	if (cli->out_tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 10)
+		return ws.ws_col;
+	return 0;
 }
 
 struct crm_writer *crm_cli_writer(struct crm_cli *cli,
 				  const struct crm_strv *cols)
 {
-	return crm_writer_open(stdout, crm_cli_format(cli),
-			       (const char *const *)cols->v, cols->n,
-			       crm_cli_wflags(cli));
+	struct crm_writer *w = crm_writer_open(stdout, crm_cli_format(cli),
+					       (const char *const *)cols->v,
+					       cols->n, crm_cli_wflags(cli));
+
+	if (crm_cli_format(cli) == CRM_FMT_TABLE)
+		crm_writer_width(w, crm_cli_term_width(cli));
+	return w;
 }
 
 int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e,
@@ -449,9 +482,11 @@ int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e,
 					   "--fields: no field given");
 		return crm_entity_check_columns(cli->db, e, cols, &cli->err);
 	}
-	crm_entity_columns(e, !every && crm_cli_format(cli) == CRM_FMT_TABLE,
-			   cols);
-	if (every && crm_entity_custom_names(cli->db, e, cols, &cli->err) < 0)
+	bool brief = !every && crm_cli_format(cli) == CRM_FMT_TABLE;
+
+	crm_entity_columns(e, brief, cols);
+	/* every field is the custom ones too (a table shows the main ones) */
+	if (!brief && crm_entity_custom_names(cli->db, e, cols, &cli->err) < 0)
 		return -1;
 	return 0;
 }
@@ -763,8 +798,15 @@ void crm_cli_progress(uint64_t rows, void *arg)
 
 void crm_cli_progress_end(struct crm_cli *cli)
 {
-	if (progress_shown && cli->err_tty && !cli->quiet)
-		fputs("\r\033[K", stderr);
+	const char *term = getenv("TERM");
+
+	/* a dumb terminal has no "erase line": blank the bar with spaces */
+	if (progress_shown && cli->err_tty && !cli->quiet) {
+		if (term && !strcmp(term, "dumb"))
+			fprintf(stderr, "\r%79s\r", "");
+		else
+			fputs("\r\033[K", stderr);
+	}
 	progress_shown = false;
 }
 

@@ -97,11 +97,18 @@ enum crm_fmt crm_cli_format(const struct crm_cli *cli);
 /* Writer flags for stdout: CRM_W_SAFE with --safe-csv, CRM_W_COLOR for a
  * table on a terminal without $NO_COLOR. */
 unsigned crm_cli_wflags(const struct crm_cli *cli);
+/* Whether output may be coloured: stdout a terminal, NO_COLOR unset or
+ * empty, and TERM not "dumb". */
+bool crm_cli_color(const struct crm_cli *cli);
+/* The width tables fit in: $COLUMNS, else the terminal's on stdout, else 0
+ * (no limit). */
+size_t crm_cli_term_width(const struct crm_cli *cli);
 /* A writer on stdout for cols in the output format. */
 struct crm_writer *crm_cli_writer(struct crm_cli *cli,
 				  const struct crm_strv *cols);
 /* Columns for output: --fields if given (checked), else the entity's
- * default (brief on a table, every field otherwise). */
+ * default (brief on a table, every field otherwise, custom fields last
+ * in name order). */
 int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e, bool every,
 		    struct crm_strv *cols);
 /* The selection from the arguments (ids, emails, external ids), --stdin and

@@ -216,7 +216,35 @@ struct emit_ctx {
 	struct crm_writer *w;
 	struct crm_strv cols;
 	struct crm_rec rec;
+	bool fixed; /* cols from --fields */
 };
+
+/* Open the --emit writer. Without --fields its columns are the import's
+ * action, every field, the custom fields known by now (those of the first
+ * record included: the import registered them, or rec has them) and the
+ * error, so they are known before the first record is written. */
+static int emit_open(struct emit_ctx *ec, const struct crm_rec *rec)
+{
+	const struct crm_entity *e = ec->cli->cmd->entity;
+
+	if (!ec->fixed) {
+		crm_strv_push(&ec->cols, "import_action");
+		crm_entity_columns(e, false, &ec->cols);
+		if (crm_entity_custom_names(ec->cli->db, e, &ec->cols,
+					    &ec->cli->err) < 0)
+			return -1;
+		for (size_t i = 0; rec && i < rec->n; i++) {
+			const char *name = crm_rec_name(rec, i);
+
+			if (crm_strv_find(&ec->cols, name) < 0 &&
+			    strcmp(name, "import_error"))
+				crm_strv_push(&ec->cols, name);
+		}
+		crm_strv_push(&ec->cols, "import_error");
+	}
+	ec->w = crm_cli_writer(ec->cli, &ec->cols);
+	return 0;
+}
 
 static int emit_one(const struct crm_row *row, const struct crm_rec *in,
 		    enum crm_import_action a, const char *error, void *arg)
@@ -239,6 +267,8 @@ static int emit_one(const struct crm_row *row, const struct crm_rec *in,
 	crm_rec_set(&ec->rec, "import_action", an, CRM_STR);
 	crm_rec_set(&ec->rec, "import_error", error,
 		    error ? CRM_STR : CRM_NULL);
+	if (!ec->w && emit_open(ec, &ec->rec) < 0)
+		return -1;
 	return crm_writer_write(ec->w, &ec->rec);
 }
 
@@ -351,13 +381,7 @@ int crm_verb_import(struct crm_cli *cli)
 	if (o->emit || cli->ids) {
 		if (cli->fields && emit_fields(cli, e, &ec.cols) < 0)
 			goto fail;
-		if (!cli->fields) {
-			crm_strv_push(&ec.cols, "import_action");
-			crm_entity_columns(e, false, &ec.cols);
-			crm_strv_push(&ec.cols, "import_error");
-		}
-		if (!cli->ids)
-			ec.w = crm_cli_writer(cli, &ec.cols);
+		ec.fixed = cli->fields != NULL;
 		io.emit = emit_one;
 		io.emit_arg = &ec;
 	}
@@ -377,6 +401,8 @@ int crm_verb_import(struct crm_cli *cli)
 		for (size_t k = 0; k <= CRM_SKIPPED; k++)
 			total.n[k] += st.n[k];
 	}
+	if (o->emit && !cli->ids && !ec.w && emit_open(&ec, NULL) < 0)
+		goto fail;
 	if (ec.w && crm_writer_close(ec.w) < 0) {
 		status = write_error(cli);
 		goto out;
@@ -501,6 +527,30 @@ static void note_change(struct crm_cli *cli, const char *did, uint64_t n)
 			     n == 1 ? e->name : e->plural);
 }
 
+/* A --set of a field crm maintains (id, created_at, updated_at,
+ * last_activity_at ...) is a usage error naming it, not a silent no-op. */
+static int check_writable(struct crm_cli *cli, const struct crm_rec *set)
+{
+	const struct crm_entity *e = entity(cli);
+
+	for (size_t i = 0; i < set->n; i++) {
+		const char *name = crm_rec_name(set, i);
+		long k = crm_entity_field(e, name);
+
+		if (k >= 0 && e->fields[k].flags & CRM_FF_HIDDEN)
+			return crm_err_set(&cli->err, CRM_EX_USAGE,
+					   "--set '%s': unknown %s field", name,
+					   e->name);
+		if (k >= 0 &&
+		    e->fields[k].flags & (CRM_FF_SYSTEM | CRM_FF_READONLY))
+			return crm_err_set(&cli->err, CRM_EX_USAGE,
+					   "--set '%s': %s is read-only "
+					   "(maintained by crm)",
+					   name, name);
+	}
+	return 0;
+}
+
 int crm_verb_update(struct crm_cli *cli)
 {
 	struct crm_entity_opts *o = cli->opts;
@@ -516,7 +566,8 @@ int crm_verb_update(struct crm_cli *cli)
 		crm_err_set(&cli->err, CRM_EX_USAGE,
 			    "nothing to update (--set FIELD=VALUE)");
 		status = crm_cli_fail(cli);
-	} else if (crm_cli_query(cli, entity(cli), true, &q, &ids) < 0 ||
+	} else if (check_writable(cli, &set) < 0 ||
+		   crm_cli_query(cli, entity(cli), true, &q, &ids) < 0 ||
 		   crm_entity_update(cli->db, entity(cli), &q, &set,
 				     cli->dry_run, &n, &cli->err) < 0) {
 		status = crm_cli_fail(cli);

@@ -338,10 +338,10 @@ static void cell_rec(const struct crm_board_cell *c, struct crm_rec *rec)
 		return;
 	}
 	crm_money_format(c->amount, c->currency ? c->currency : "XXX", m);
-	crm_rec_adds(rec, "amount", m);
+	crm_rec_add(rec, "amount", 6, m, strlen(m), CRM_RAW);
 	crm_money_format((int64_t)llround(c->weighted),
 			 c->currency ? c->currency : "XXX", m);
-	crm_rec_adds(rec, "weighted_amount", m);
+	crm_rec_add(rec, "weighted_amount", 15, m, strlen(m), CRM_RAW);
 }
 
 /* Append s cut to w display columns, padded to w when pad. */

@@ -29,7 +29,8 @@ const struct argp_option crm_report_options[] = {
      "Before this time (a date alone includes that day; default: now)", 0},
     {"period", OPT_PERIOD, "PERIOD", 0,
      "One row per day, week, month, quarter or year (empty ones too)", 0},
-    {"by", OPT_BY, "FIELD", 0, "One row per value of FIELD", 0},
+    {"by", OPT_BY, "FIELD,...", 0,
+     "One row per value of FIELD (several: per combination)", 0},
     {"compare", OPT_COMPARE, "previous|year", 0,
      "Add each measure's value in the previous span, or a year before", 0},
     {"idle", OPT_IDLE, "DURATION", 0,
@@ -247,9 +248,7 @@ static int output(struct crm_cli *cli, struct crm_report *r)
 		goto out;
 	}
 	if (f == CRM_FMT_TABLE && r->chart && r->n) {
-		const char *nc = getenv("NO_COLOR");
-
-		bars(cli, r, &out, cli->out_tty && !(nc && *nc));
+		bars(cli, r, &out, crm_cli_color(cli));
 		if (write_out(cli, &out) < 0)
 			goto out;
 	}

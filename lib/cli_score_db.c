@@ -507,8 +507,8 @@ static int rfm_out(const struct crm_rfm *r, void *arg)
 	set_str(rec, "last_won_at", r->last_won_at);
 	set_int(rec, "recency_days", r->recency_days);
 	set_int(rec, "frequency", r->frequency);
-	set_str(rec, "monetary",
-		crm_money_format(r->monetary, r->currency, buf));
+	crm_rec_set(rec, "monetary",
+		    crm_money_format(r->monetary, r->currency, buf), CRM_RAW);
 	set_str(rec, "currency", r->currency);
 	set_int(rec, "r", r->r);
 	set_int(rec, "f", r->f);

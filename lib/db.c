@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "normalize.h"
 #include "schema.h"
 
 char *crm_db_resolve_path(const char *path)
@@ -327,6 +328,26 @@ fail:
 	return -1;
 }
 
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct crm_buf b = {0};
+	const char *s;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	crm_norm_fold(s, (size_t)sqlite3_value_bytes(argv[0]), &b);
+	sqlite3_result_text(ctx, crm_buf_str(&b), (int)b.len, SQLITE_TRANSIENT);
+	crm_buf_release(&b);
+}
+
 struct crm_db *crm_db_open(const char *path, unsigned flags,
 			   struct crm_err *err)
 {
@@ -388,6 +409,19 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->h, 0);
+	/* crm_fold(x): what --where FIELD~TEXT compares (Unicode case
+	 * folding); PostgreSQL will need the same through its dialect */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(
+		    db->h, "crm_fold", 1,
+		    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+		    sql_fold, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		crm_err_set(err, CRM_EX_SOFTWARE,
+			    "cannot open database '%s': %s", db->path,
+			    sqlite3_errmsg(db->h));
+		goto fail;
+	}
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
 	if (crm_db_exec(db,

@@ -653,7 +653,7 @@ static void add_money(struct crm_rec *rec, const char *name, const char *v,
 		return;
 	}
 	crm_money_format(strtoll(v, NULL, 10), cur ? cur : "XXX", buf);
-	crm_rec_adds(rec, name, buf);
+	crm_rec_add(rec, name, strlen(name), buf, strlen(buf), CRM_RAW);
 }
 
 static void add_num(struct crm_rec *rec, const char *name, sqlite3_stmt *st,

@@ -478,9 +478,10 @@ static void add_value(struct crm_rec *rec, const struct crm_field *f,
 		crm_rec_add(rec, name, nl, v, strlen(v), CRM_RAW);
 		return;
 	case CRM_T_MONEY:
+		/* a number with the currency's minor digits: exact in JSON */
 		crm_money_format(strtoll(v, NULL, 10),
 				 currency ? currency : "XXX", buf);
-		crm_rec_add(rec, name, nl, buf, strlen(buf), CRM_STR);
+		crm_rec_add(rec, name, nl, buf, strlen(buf), CRM_RAW);
 		return;
 	default:
 		crm_rec_add(rec, name, nl, v, strlen(v), CRM_STR);

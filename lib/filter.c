@@ -6,6 +6,7 @@
 #include "datetime.h"
 #include "filter.h"
 #include "money.h"
+#include "normalize.h"
 
 static const struct {
 	const char *text;
@@ -242,6 +243,90 @@ static void like_escape(const char *v, struct crm_buf *out)
 	}
 }
 
+/* Split a --where value at commas into alternatives ("PT,ES"); "\," is a
+ * comma inside one and "\\" a backslash, any other backslash is itself. */
+static void split_alternatives(const char *v, struct crm_strv *alts)
+{
+	struct crm_buf cur = {0};
+
+	for (;; v++) {
+		if (*v == '\\' && (v[1] == ',' || v[1] == '\\')) {
+			crm_buf_addc(&cur, *++v);
+			continue;
+		}
+		if (*v == ',' || !*v) {
+			char *t = trimmed(crm_buf_str(&cur),
+					  crm_buf_str(&cur) + cur.len);
+			crm_strv_push(alts, t);
+			free(t);
+			crm_buf_reset(&cur);
+			if (!*v)
+				break;
+			continue;
+		}
+		crm_buf_addc(&cur, *v);
+	}
+	crm_buf_release(&cur);
+}
+
+/* One alternative of "field OP value" (OP =, != or ~; != is the negation of
+ * = around all of them). lhs is used once per call: for a custom field
+ * its path parameter is pushed again after the first use. */
+static int one_alternative(const struct crm_field *f, const char *expr,
+			   enum crm_op op, const char *v, const char *lhs,
+			   const char *path, bool first, struct crm_buf *sql,
+			   struct crm_binds *b, struct crm_err *err)
+{
+	struct crm_buf val = {0};
+	char type;
+	int rc = -1;
+
+	if (!first && path)
+		crm_binds_push(b, path, 't');
+	if (op == CRM_OP_HAS) {
+		/* contains, Unicode case folded on both sides */
+		crm_norm_fold(v, strlen(v), &val);
+		crm_buf_addf(sql, "instr(crm_fold(%s), ?) > 0", lhs);
+		crm_binds_push(b, crm_buf_str(&val), 't');
+	} else if (!*v) {
+		/* "field=" asks for no value: null or empty */
+		crm_buf_addf(sql, "(%s IS NULL OR %s = '')", lhs, lhs);
+		if (path) /* the path parameter is used twice */
+			crm_binds_push(b, path, 't');
+	} else if (f && f->type == CRM_T_TAGS) {
+		/* tags=x: has the tag x */
+		like_escape(v, &val);
+		crm_buf_addf(sql,
+			     "(',' || coalesce(%s, '') || ',') LIKE "
+			     "'%%,' || ? || ',%%' ESCAPE '\\'",
+			     lhs);
+		crm_binds_push(b, crm_buf_str(&val), 't');
+	} else {
+		if (f && f->type == CRM_T_ENUM) {
+			size_t i;
+			for (i = 0; f->values[i]; i++)
+				if (!strcmp(f->values[i], v))
+					break;
+			if (!f->values[i]) {
+				crm_err_set(err, CRM_EX_USAGE,
+					    "--where '%s': unknown %s '%s'",
+					    expr, f->name, v);
+				goto out;
+			}
+		}
+		if (where_value(f, expr, v, &val, &type, err) < 0)
+			goto out;
+		crm_buf_addf(sql, "%s = ?", lhs);
+		if (f && f->type == CRM_T_EMAIL)
+			crm_buf_adds(sql, " COLLATE NOCASE");
+		crm_binds_push(b, crm_buf_str(&val), type);
+	}
+	rc = 0;
+out:
+	crm_buf_release(&val);
+	return rc;
+}
+
 static int one_where(struct crm_db *db, const struct crm_entity *e,
 		     const char *expr, struct crm_buf *sql,
 		     struct crm_binds *b, struct crm_err *err)
@@ -249,49 +334,32 @@ static int one_where(struct crm_db *db, const struct crm_entity *e,
 	struct crm_cond c;
 	const struct crm_field *f;
 	struct crm_buf lhs = {0}, val = {0};
-	char type;
+	struct crm_strv alts = {0};
+	char type, *path = NULL;
 	int rc = -1;
 
 	if (crm_filter_parse(expr, &c, err) < 0)
 		return -1;
 	if (field_expr(db, e, c.field, "--where", &lhs, b, &f, err) < 0)
 		goto out;
+	if (!f)
+		path = crm_xstrdup(b->v[b->n - 1].s);
 	crm_buf_adds(sql, " AND (");
-	if (!*c.value && (c.op == CRM_OP_EQ || c.op == CRM_OP_NE)) {
-		/* "field=" asks for no value: null or empty */
-		crm_buf_addf(sql, c.op == CRM_OP_EQ ? "%s IS NULL OR %s = ''"
-						    : "%s IS NOT NULL AND %s <> ''",
-			     lhs.s, lhs.s);
-		if (!f) /* the path parameter is used twice */
-			crm_binds_push(b, b->v[b->n - 1].s, 't');
-	} else if (c.op == CRM_OP_HAS) {
-		like_escape(c.value, &val);
-		crm_buf_addf(sql, "%s LIKE '%%' || ? || '%%' ESCAPE '\\'",
-			     lhs.s);
-		crm_binds_push(b, val.s ? val.s : "", 't');
-	} else if (f && f->type == CRM_T_TAGS &&
-		   (c.op == CRM_OP_EQ || c.op == CRM_OP_NE)) {
-		/* tags=x: has the tag x */
-		like_escape(c.value, &val);
-		crm_buf_addf(sql,
-			     "%s(',' || coalesce(%s, '') || ',') LIKE "
-			     "'%%,' || ? || ',%%' ESCAPE '\\'",
-			     c.op == CRM_OP_NE ? "NOT " : "", lhs.s);
-		crm_binds_push(b, val.s ? val.s : "", 't');
-	} else {
-		if (f && f->type == CRM_T_ENUM &&
-		    (c.op == CRM_OP_EQ || c.op == CRM_OP_NE)) {
-			size_t i;
-			for (i = 0; f->values[i]; i++)
-				if (!strcmp(f->values[i], c.value))
-					break;
-			if (!f->values[i]) {
-				crm_err_set(err, CRM_EX_USAGE,
-					    "--where '%s': unknown %s '%s'",
-					    expr, f->name, c.value);
+	if (c.op == CRM_OP_EQ || c.op == CRM_OP_NE || c.op == CRM_OP_HAS) {
+		/* alternatives: any of them holds (for !=, none does) */
+		split_alternatives(c.value, &alts);
+		if (c.op == CRM_OP_NE)
+			crm_buf_adds(sql, "NOT (");
+		for (size_t i = 0; i < alts.n; i++) {
+			if (i)
+				crm_buf_adds(sql, " OR ");
+			if (one_alternative(f, expr, c.op, alts.v[i], lhs.s,
+					    path, i == 0, sql, b, err) < 0)
 				goto out;
-			}
 		}
+		if (c.op == CRM_OP_NE)
+			crm_buf_adds(sql, ")");
+	} else {
 		if (where_value(f, expr, c.value, &val, &type, err) < 0)
 			goto out;
 		for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
@@ -305,6 +373,8 @@ static int one_where(struct crm_db *db, const struct crm_entity *e,
 	crm_buf_adds(sql, ")");
 	rc = 0;
 out:
+	free(path);
+	crm_strv_release(&alts);
 	crm_buf_release(&lhs);
 	crm_buf_release(&val);
 	crm_cond_release(&c);

@@ -302,7 +302,7 @@ static void add_money(struct crm_rec *rec, const char *name, long double v,
 	char buf[32];
 
 	crm_money_format((int64_t)llroundl(v), cur ? cur : "XXX", buf);
-	crm_rec_adds(rec, name, buf);
+	crm_rec_add(rec, name, strlen(name), buf, strlen(buf), CRM_RAW);
 }
 
 static void add_count(struct crm_rec *rec, const char *name, uint64_t n)

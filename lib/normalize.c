@@ -161,6 +161,31 @@ int crm_norm_nfc(const char *s, size_t len, struct crm_buf *out)
 	return rc;
 }
 
+void crm_norm_fold(const char *s, size_t len, struct crm_buf *out)
+{
+	utf8proc_uint8_t *folded = NULL;
+	utf8proc_ssize_t n;
+	unsigned char high = 0;
+
+	for (size_t i = 0; i < len; i++)
+		high |= (unsigned char)s[i];
+	if (high < 0x80) { /* ASCII: lower case is its case folding */
+		for (size_t i = 0; i < len; i++)
+			crm_buf_addc(out,
+				     (char)ascii_lower((unsigned char)s[i]));
+		return;
+	}
+	n = utf8proc_map(
+	    (const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &folded,
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	if (n < 0) { /* not UTF-8 (or NUL inside): lower what can be */
+		add_lower(s, len, out);
+		return;
+	}
+	crm_buf_add(out, (const char *)folded, (size_t)n);
+	free(folded);
+}
+
 /* ASCII keys need no Unicode tables: lower case, runs of anything else to
  * one space. Gives exactly what the general path gives for ASCII. */
 static void key_ascii(const char *s, size_t len, struct crm_buf *out)

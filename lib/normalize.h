@@ -14,6 +14,11 @@
  * when s is not valid UTF-8 (overlong forms, surrogates and stray bytes
  * included) or contains a NUL byte. */
 int crm_norm_nfc(const char *s, size_t len, struct crm_buf *out);
+/* Case-folded NFC for "contains, ignoring case" (--where FIELD~TEXT):
+ * Unicode full case folding, so "MÜLLER" and "Müller" fold alike, "Straße"
+ * folds to "strasse" and "ΣΟΦΊΑ" to "σοφία". Bytes that are not UTF-8 are
+ * copied as they are. Appends to out; never fails. */
+void crm_norm_fold(const char *s, size_t len, struct crm_buf *out);
 /* Matching key: NFKC, case folded, accents stripped, punctuation to space,
  * runs of space collapsed, trimmed. "  Zoë  O'Brien " -> "zoe o brien",
  * "ＡＢＣ" -> "abc", "İstanbul" -> "istanbul", CJK kept as is. Letters and

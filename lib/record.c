@@ -680,6 +680,12 @@ struct crm_writer *crm_writer_open(FILE *fp, enum crm_fmt fmt,
 	return w;
 }
 
+void crm_writer_width(struct crm_writer *w, size_t width)
+{
+	if (w)
+		w->width = width;
+}
+
 int crm_writer_write(struct crm_writer *w, const struct crm_rec *rec)
 {
 	int rc;

@@ -115,6 +115,9 @@ enum {
 struct crm_writer *crm_writer_open(FILE *fp, enum crm_fmt fmt,
 				   const char *const *cols, size_t ncols,
 				   unsigned flags);
+/* Tables: fit rows in width display columns (0, the default: no limit),
+ * cutting the widest columns' cells with an ellipsis. */
+void crm_writer_width(struct crm_writer *w, size_t width);
 /* Write one record. Returns 0, or -1 on an output error (errno set). */
 int crm_writer_write(struct crm_writer *w, const struct crm_rec *rec);
 /* Finish (JSON's closing bracket, the table itself), flush. Returns 0 or -1

@@ -92,6 +92,7 @@ struct crm_writer {
 	struct crm_buf out;   /* one record's text, written with one fwrite */
 	struct crm_strv keys; /* JSON: each column as "name": */
 	struct crm_rio_table *table;
+	size_t width; /* table: display columns to fit in; 0 no limit */
 };
 
 /* The value written for column i: by name, trying field i first since

@@ -122,6 +122,79 @@ static void pad(struct crm_buf *b, size_t n)
 		crm_buf_addc(b, ' ');
 }
 
+/* How many bytes of the rendered cell s (len bytes, printable only) fit in
+ * max display columns; *w gets their width. */
+static size_t fit_bytes(const char *s, size_t len, size_t max, size_t *w)
+{
+	size_t i = 0;
+
+	*w = 0;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k =
+		    utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+				     (utf8proc_ssize_t)(len - i), &cp);
+		int cw;
+
+		if (k <= 0)
+			break;
+		cw = utf8proc_charwidth(cp);
+		if (cw < 0)
+			cw = 0;
+		if (*w + (size_t)cw > max)
+			break;
+		*w += (size_t)cw;
+		i += (size_t)k;
+	}
+	return i;
+}
+
+/* Append cell c in width display columns: cut with an ellipsis when it is
+ * wider (a double-width character that does not fit leaves a space). */
+static void put_cell(struct crm_buf *b, const struct crm_rio_table *t,
+		     const struct tcell *c, size_t width)
+{
+	size_t cw = c->width, len = c->len;
+
+	if (cw > width) {
+		len = fit_bytes(t->text.s + c->off, c->len,
+				width ? width - 1 : 0, &cw);
+		if (width) {
+			crm_buf_add(b, t->text.s + c->off, len);
+			crm_buf_adds(b, ELLIPSIS);
+			cw++;
+		}
+		pad(b, width - cw);
+		return;
+	}
+	if (c->right)
+		pad(b, width - cw);
+	crm_buf_add(b, t->text.s + c->off, len);
+	if (!c->right)
+		pad(b, width - cw);
+}
+
+/* Narrow the widest columns, one display column at a time, until the row
+ * fits in max (or every column is down to a few characters). */
+static void fit_width(size_t *width, size_t ncols, size_t max)
+{
+	size_t total = ncols ? 2 * (ncols - 1) : 0;
+
+	for (size_t i = 0; i < ncols; i++)
+		total += width[i];
+	while (total > max) {
+		size_t wi = 0;
+
+		for (size_t i = 1; i < ncols; i++)
+			if (width[i] > width[wi])
+				wi = i;
+		if (width[wi] <= 3)
+			break;
+		width[wi]--;
+		total--;
+	}
+}
+
 /* Append row r (0 is the header) to w->out. */
 static void put_row(struct crm_writer *w, const size_t *width, size_t r)
 {
@@ -138,11 +211,7 @@ static void put_row(struct crm_writer *w, const size_t *width, size_t r)
 
 		if (i)
 			crm_buf_adds(b, GAP);
-		if (c->right)
-			pad(b, width[i] - c->width);
-		crm_buf_add(b, t->text.s + c->off, c->len);
-		if (!c->right)
-			pad(b, width[i] - c->width);
+		put_cell(b, t, c, width[i]);
 	}
 	while (b->len > start && b->s[b->len - 1] == ' ')
 		b->len--;
@@ -165,6 +234,8 @@ int crm_rio_table_close(struct crm_writer *w)
 		for (size_t i = 0; i < ncols; i++)
 			if (t->c[r * ncols + i].width > width[i])
 				width[i] = t->c[r * ncols + i].width;
+	if (w->width)
+		fit_width(width, ncols, w->width);
 	for (size_t r = first; r <= t->rows && rc == 0; r++) {
 		put_row(w, width, r);
 		if (w->out.len >= (64u << 10) || r == t->rows)

@@ -304,16 +304,41 @@ static void group_name(struct crm_buf *sql, const char *name)
 	crm_buf_adds(sql, "\"");
 }
 
+/* The --by fields: o->by split at commas ("owner,source"; --by '' is
+ * none), else the report's default. A field named twice is an error. */
+static int by_fields(const struct crm_report_spec *s,
+		     const struct crm_report_opts *o, struct crm_strv *bys,
+		     struct crm_err *err)
+{
+	const char *by = o->by ? o->by : s->by;
+
+	if (!by || !*by)
+		return 0;
+	crm_strv_split(bys, by, ',');
+	if (!bys->n || bys->n > 8)
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "--by '%s': expected one to eight fields",
+				   by);
+	for (size_t i = 0; i < bys->n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(bys->v[i], bys->v[j]))
+				return crm_err_set(err, CRM_EX_USAGE,
+						   "--by: '%s' given twice",
+						   bys->v[i]);
+	return 0;
+}
+
 static int build(struct crm_db *db, const struct crm_report_spec *s,
 		 const struct crm_report_opts *o, struct crm_buf *sql,
 		 struct crm_binds *b, struct crm_err *err)
 {
 	const struct crm_entity *e =
 	    s->entity ? crm_entity_by_name(s->entity) : NULL;
-	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
+	struct crm_strv bys = {0};
 	struct crm_buf ps = {0};
 	char t[CRM_TIME_LEN];
 	int ngroup = 0, rc = -1;
+	bool by;
 
 	params_sql(db, s, o, sql, b);
 	if (s->sql) {
@@ -321,13 +346,18 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 		rc = 0;
 		goto out;
 	}
+	if (by_fields(s, o, &bys, err) < 0)
+		goto out;
+	by = bys.n > 0;
 	if (!o->period) {
 		crm_buf_adds(sql, " SELECT ");
-		if (by) {
-			if (by_expr(db, s, e, by, sql, b, err) < 0)
+		for (size_t i = 0; i < bys.n; i++) {
+			if (i)
+				crm_buf_adds(sql, ", ");
+			if (by_expr(db, s, e, bys.v[i], sql, b, err) < 0)
 				goto out;
 			crm_buf_adds(sql, " AS ");
-			group_name(sql, by);
+			group_name(sql, bys.v[i]);
 			ngroup++;
 		}
 		if (s->keys) {
@@ -340,10 +370,13 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 		crm_buf_adds(sql, " FROM ");
 		if (base_sql(db, s, e, o, sql, b, err) < 0)
 			goto out;
-		if (ngroup)
-			crm_buf_addf(sql, " GROUP BY %s",
-				     ngroup == 2 ? "1, 2" : "1");
+		for (int i = 0; i < ngroup; i++)
+			crm_buf_addf(sql, "%s%d", i ? ", " : " GROUP BY ",
+				     i + 1);
 		crm_buf_addf(sql, " ORDER BY %s", s->order ? s->order : "1");
+		/* then every group column: a total order with several --by */
+		for (int i = 1; bys.n > 1 && i <= ngroup; i++)
+			crm_buf_addf(sql, ", %d", i);
 		rc = 0;
 		goto out;
 	}
@@ -352,11 +385,11 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	 * period of the range (and every group) so empty ones show */
 	crm_period_start_sql(o->period, s->time, &ps);
 	crm_buf_addf(sql, ", agg AS (SELECT %s AS ps_", crm_buf_str(&ps));
-	if (by) {
+	for (size_t i = 0; i < bys.n; i++) {
 		crm_buf_adds(sql, ", ");
-		if (by_expr(db, s, e, by, sql, b, err) < 0)
+		if (by_expr(db, s, e, bys.v[i], sql, b, err) < 0)
 			goto out;
-		crm_buf_adds(sql, " AS g1_");
+		crm_buf_addf(sql, " AS g1_%zu", i);
 	}
 	if (s->keys)
 		crm_buf_addf(sql, ", %s AS g2_", s->keys);
@@ -364,8 +397,10 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	crm_buf_adds(sql, " FROM ");
 	if (base_sql(db, s, e, o, sql, b, err) < 0)
 		goto out;
-	crm_buf_addf(sql, " GROUP BY 1%s%s), ", by ? ", g1_" : "",
-		     s->keys ? ", g2_" : "");
+	crm_buf_adds(sql, " GROUP BY 1");
+	for (size_t i = 0; i < bys.n; i++)
+		crm_buf_addf(sql, ", g1_%zu", i);
+	crm_buf_addf(sql, "%s), ", s->keys ? ", g2_" : "");
 	/* first and last period: of the range when given, else of the
 	 * data */
 	crm_buf_reset(&ps);
@@ -386,18 +421,20 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	/* the range ends at --to when given or when it starts at --from;
 	 * else at the last period with data */
 	crm_binds_push(b, o->has_from || o->has_to ? "1" : "0", 'i');
-	if (by || s->keys)
-		crm_buf_addf(sql, "g AS (SELECT DISTINCT %s%s%s FROM agg) ",
-			     by ? "g1_" : "", by && s->keys ? ", " : "",
+	if (by || s->keys) {
+		crm_buf_adds(sql, "g AS (SELECT DISTINCT ");
+		for (size_t i = 0; i < bys.n; i++)
+			crm_buf_addf(sql, "%sg1_%zu", i ? ", " : "", i);
+		crm_buf_addf(sql, "%s%s FROM agg) ", by && s->keys ? ", " : "",
 			     s->keys ? "g2_" : "");
-	else /* one group: every period shows, data or not */
+	} else /* one group: every period shows, data or not */
 		crm_buf_adds(sql, "g AS (SELECT 1 AS x_) ");
 	crm_buf_adds(sql, "SELECT ");
 	crm_period_label_sql(o->period, "p.s", sql);
 	crm_buf_adds(sql, " AS period");
-	if (by) {
-		crm_buf_adds(sql, ", g.g1_ AS ");
-		group_name(sql, by);
+	for (size_t i = 0; i < bys.n; i++) {
+		crm_buf_addf(sql, ", g.g1_%zu AS ", i);
+		group_name(sql, bys.v[i]);
 	}
 	if (s->keys)
 		crm_buf_addf(sql, ", g.g2_ AS %s", s->keys);
@@ -412,18 +449,19 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	}
 	crm_buf_adds(sql,
 		     " FROM p CROSS JOIN g LEFT JOIN agg ON agg.ps_ = p.s");
-	if (by)
-		crm_buf_adds(sql, " AND agg.g1_ IS g.g1_");
+	for (size_t i = 0; i < bys.n; i++)
+		crm_buf_addf(sql, " AND agg.g1_%zu IS g.g1_%zu", i, i);
 	if (s->keys)
 		crm_buf_adds(sql, " AND agg.g2_ IS g.g2_");
 	crm_buf_adds(sql, " WHERE p.s IS NOT NULL ORDER BY ");
-	if (by)
-		crm_buf_adds(sql, "g.g1_, ");
+	for (size_t i = 0; i < bys.n; i++)
+		crm_buf_addf(sql, "g.g1_%zu, ", i);
 	if (s->keys)
 		crm_buf_adds(sql, "g.g2_, ");
 	crm_buf_adds(sql, "p.s");
 	rc = 0;
 out:
+	crm_strv_release(&bys);
 	crm_buf_release(&ps);
 	return rc;
 }
@@ -450,6 +488,31 @@ static int bind_all(const struct crm_binds *b, sqlite3_stmt *st)
 	return 0;
 }
 
+/* Money measures (crm_money(...)) come back from SQLite as text: mark
+ * them numbers, so JSON has 12600.00 (exact, the currency's digits). */
+static void money_raw(const struct crm_report_spec *s, struct crm_report *r,
+		      size_t from)
+{
+	for (size_t j = 0; j < s->nmeasures; j++) {
+		const struct crm_measure *m = &s->measures[j];
+
+		if (strncmp(m->sql, "crm_money(", 10))
+			continue;
+		for (size_t i = from; i < r->n; i++) {
+			long k = crm_rec_find(&r->rows[i], m->name);
+			char buf[64];
+
+			if (k < 0 ||
+			    crm_rec_kind(&r->rows[i], (size_t)k) != CRM_STR ||
+			    crm_rec_vlen(&r->rows[i], (size_t)k) >= sizeof(buf))
+				continue;
+			snprintf(buf, sizeof(buf), "%s",
+				 crm_rec_val(&r->rows[i], (size_t)k));
+			crm_rec_set(&r->rows[i], m->name, buf, CRM_RAW);
+		}
+	}
+}
+
 static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 		   const struct crm_report_opts *o, struct crm_report *r,
 		   struct crm_err *err)
@@ -457,6 +520,7 @@ static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
 	sqlite3_stmt *st = NULL;
+	size_t from;
 	int rc = -1;
 
 	if (build(db, s, o, &sql, &b, err) < 0)
@@ -468,7 +532,10 @@ static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 		crm_db_error(db, SQLITE_ERROR, "report", err);
 		goto out;
 	}
+	from = r->n;
 	rc = crm_report_fetch(db, st, r, err);
+	if (rc == 0)
+		money_raw(s, r, from);
 out:
 	sqlite3_finalize(st);
 	crm_binds_release(&b);
@@ -647,8 +714,8 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 		   const struct crm_report_opts *o, struct crm_report *r,
 		   struct crm_err *err)
 {
-	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
-	const char *keys[3];
+	struct crm_strv bys = {0};
+	const char *keys[12];
 	size_t nkeys = 0;
 
 	struct crm_report_opts oo = *o;
@@ -687,8 +754,10 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 		goto fail;
 	if (o->period)
 		keys[nkeys++] = "period";
-	if (by && !s->sql)
-		keys[nkeys++] = by;
+	if (!s->sql && by_fields(s, o, &bys, err) < 0)
+		goto fail;
+	for (size_t i = 0; i < bys.n; i++)
+		keys[nkeys++] = bys.v[i];
 	if (s->keys && !s->sql)
 		keys[nkeys++] = s->keys;
 	if (s->sql && s->labels)
@@ -717,9 +786,11 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 		if (rc < 0)
 			rc0 = -1;
 	}
+	crm_strv_release(&bys);
 	free(cur);
 	return rc0;
 fail:
+	crm_strv_release(&bys);
 	free(cur);
 	return -1;
 }

@@ -366,3 +366,69 @@ int crm_parse_duration(const char *s, int64_t *out)
 	*out = (int64_t)v * mult;
 	return 0;
 }
+
+/* Optimal string alignment distance, capped: more than cap is cap + 1. */
+static size_t edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b), d;
+	size_t *m;
+
+	if (la > 64 || lb > 64)
+		return cap + 1;
+	if ((la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	m = crm_xcalloc((la + 1) * (lb + 1), sizeof(*m));
+#define M(i, j) m[(i) * (lb + 1) + (j)]
+	for (size_t i = 0; i <= la; i++)
+		M(i, 0) = i;
+	for (size_t j = 0; j <= lb; j++)
+		M(0, j) = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			size_t c = tolower((unsigned char)a[i - 1]) !=
+				   tolower((unsigned char)b[j - 1]);
+			size_t v = M(i - 1, j - 1) + c;
+
+			if (M(i - 1, j) + 1 < v)
+				v = M(i - 1, j) + 1;
+			if (M(i, j - 1) + 1 < v)
+				v = M(i, j - 1) + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && M(i - 2, j - 2) + 1 < v)
+				v = M(i - 2, j - 2) + 1;
+			M(i, j) = v;
+		}
+	d = M(la, lb);
+#undef M
+	free(m);
+	return d > cap ? cap + 1 : d;
+}
+
+const char *crm_closest(const char *word, const char *const *cands, size_t n)
+{
+	size_t wl = strlen(word), best = 3, nbest = 0, nprefix = 0;
+	const char *hit = NULL, *prefix = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, cands[i], 2);
+
+		if (wl && !strncmp(cands[i], word, wl)) {
+			nprefix++;
+			prefix = cands[i];
+		}
+		if (d > 2 || 2 * d >= wl)
+			continue;
+		if (d < best) {
+			best = d;
+			hit = cands[i];
+			nbest = 1;
+		} else if (d == best) {
+			nbest++;
+		}
+	}
+	if (nbest == 1)
+		return hit;
+	if (!nbest && nprefix == 1)
+		return prefix;
+	return NULL;
+}

@@ -110,6 +110,13 @@ void crm_strv_split(struct crm_strv *sv, const char *s, char sep);
 /* Index of s in sv, or -1. */
 long crm_strv_find(const struct crm_strv *sv, const char *s);
 
+/* The candidate closest to word for a "did you mean" hint: the smallest
+ * edit distance (insertions, deletions, substitutions and swaps of two
+ * neighbours, ASCII case ignored) when it is at most 2 and less than half
+ * of word's length, or word is a prefix of exactly one candidate. NULL
+ * when none is close or two are equally close. Points into cands. */
+const char *crm_closest(const char *word, const char *const *cands, size_t n);
+
 /* Read the whole file path (a rules, policy or rates file) into b
  * (reset first). A file that cannot be opened or read, or is larger than
  * max bytes, is a CRM_EX_CONFIG error with err->file set. Returns 0 or -1. */

@@ -10,7 +10,7 @@ trap 'rm -rf "$T"' EXIT
 export LC_ALL=C TZ=UTC CRM_NOW=2026-11-22T09:30:00Z CRM_USER=tester \
 	CRM_DB="$T/crm.db" HOME="$T/home" XDG_DATA_HOME="$T/home/.local/share" \
 	CRM_SHARE="$TOP/share/crm" NO_COLOR=1
-unset CRM_PHONE_COUNTRY CRM_BUSY_TIMEOUT
+unset CRM_PHONE_COUNTRY CRM_BUSY_TIMEOUT COLUMNS
 DATA="$TOP/tests/data"
 export LSAN_OPTIONS="print_suppressions=0:suppressions=$TOP/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

@@ -18,6 +18,9 @@
 #
 #   0 2 * * *  CRM_DB=/srv/crm/crm.db /usr/local/share/crm/examples/nightly.sh /srv/crm/reports
 #
+# Cron's PATH is /usr/bin:/bin; the script adds the bin folder of its own
+# install tree and /usr/local/bin, so it finds crm-lead and the others.
+#
 # Exit status: 0 nothing needs attention; 1 something does (leads about
 # to be reclaimed, stale deals, SLA breaches, overdue tasks: see the
 # report); 75 another run still holds the lock; any other code is the
@@ -30,6 +33,15 @@
 # RECLAIM_IDLE (7d), RECLAIM_WARN (2d), STALE_IDLE (unset: the stages'
 # max_days only).
 set -u
+
+# Cron runs jobs with PATH=/usr/bin:/bin: find the crm commands in the
+# bin folder of the tree this script is installed in
+# (PREFIX/share/crm/examples -> PREFIX/bin) and in /usr/local/bin.
+here=$(cd "$(dirname "$0")" && pwd)
+bindir=$(cd "$here/../../.." && pwd)/bin
+case ":${PATH:-}:" in *":$bindir:"*) ;; *) [ -x "$bindir/crm-lead" ] && PATH=$bindir:${PATH:-} ;; esac
+case ":${PATH:-}:" in *:/usr/local/bin:*) ;; *) PATH=${PATH:-/usr/bin:/bin}:/usr/local/bin ;; esac
+export PATH
 
 out=${1:-${CRM_REPORT_DIR:-reports}}
 export CRM_USER=${CRM_USER:-nightly}
