@@ -13,9 +13,9 @@ cp "$TOP/$BUILD"/bin/crm* "$p/bin/"
 cp -R "$TOP/share/crm" "$p/share/crm"
 
 for f in companies:company contacts:contact leads:lead deals:pipeline tickets:ticket; do
-	crm-${f#*:} import -q "$ex/${f%%:*}.csv" 2>/dev/null
+	expect_code 0 crm-${f#*:} import -q "$ex/${f%%:*}.csv"
 done
-crm-activity import -q "$ex/activities.ndjson"
+expect_code 0 crm-activity import -q "$ex/activities.ndjson"
 
 check "crm-lead is not on cron's PATH" \
 	env -i PATH=/usr/bin:/bin sh -c '! command -v crm-lead >/dev/null'

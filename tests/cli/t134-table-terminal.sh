@@ -50,6 +50,6 @@ if command -v script >/dev/null; then
 	TERM=dumb NO_COLOR= run script -qec "crm-contact list -f table" /dev/null
 	check "TERM=dumb with an empty NO_COLOR: no escape codes" no_esc "$T/out"
 else
-	ok "# SKIP script(1) missing"
+	not_ok "script(1) missing (util-linux)"
 fi
 done_testing

@@ -108,7 +108,8 @@ expect_out "crm-lead shows the fields" <<'X'
 score,grade,previous_score,trend,scored_at
 34,A1,34,steady,2026-11-22T09:30:00Z
 X
-expect_code 0 crm-lead update -q 1 --set score=99 --set trend=up --set previous_score=1
+expect_code 64 crm-lead update -q 1 --set score=99 --set trend=up --set previous_score=1
+err_has "score is read-only"
 sql "SELECT score, trend, previous_score FROM leads WHERE id = 1"
 check "read-only: crm-lead update leaves them alone" [ "$(cat "$T/sql")" = "34|steady|34" ]
 

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 at() { CRM_NOW=$1; export CRM_NOW; }
-deal() { crm-pipeline add -q --ids "$@" >/dev/null || echo "deal add failed: $*"; }
+deal() { expect_code 0 crm-pipeline add -q --ids "$@"; }
 
 # 1 ana web won; 2 ana web lost; 3 ana web won; 4 ana ads lost;
 # 5 bob web won; 6 bob ads won; 7 bob ads lost; 8 bob web open (EUR 500)
@@ -19,10 +19,10 @@ deal --name D6 --amount 60 --currency EUR --owner bob --set source=ads
 deal --name D7 --amount 70 --currency EUR --owner bob --set source=ads
 deal --name D8 --amount 500 --currency EUR --owner bob --set source=web
 at 2026-10-10T00:00:00Z
-for d in 1 3 5; do crm-pipeline won -q $d; done
-for d in 2 4 7; do crm-pipeline lost -q $d --reason price; done
+for d in 1 3 5; do expect_code 0 crm-pipeline won -q $d; done
+for d in 2 4 7; do expect_code 0 crm-pipeline lost -q $d --reason price; done
 at 2026-11-10T00:00:00Z
-crm-pipeline won -q 6
+expect_code 0 crm-pipeline won -q 6
 at 2026-11-22T09:30:00Z
 
 # closed DESC, then owner, source: ana/web 3 (2 won), bob/ads 2 (1),
