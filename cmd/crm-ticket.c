@@ -15,7 +15,7 @@ static const struct crm_verb verbs[] = {
      "Insert or update tickets from CSV, TSV, JSON or NDJSON (stdin without "
      "FILE)",
      crm_ticket_import_options, crm_ticket_opts_parse, crm_verb_ticket_import,
-     CRM_VERB_WRITE},
+     CRM_VERB_WRITE | CRM_VERB_IMPORT},
     {"list", "[ID...]", "List tickets (brief columns on a terminal)", NULL,
      NULL, crm_verb_list, 0},
     {"show", "ID|EXTERNAL_ID",
@@ -44,9 +44,8 @@ static const struct crm_verb verbs[] = {
      crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_solve,
      CRM_VERB_WRITE},
     /* DESIGN.md's name for it; the is solve: both work */
-    {"resolve", "ID...", "The same as solve",
-     crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_solve,
-     CRM_VERB_WRITE},
+    {"resolve", "ID...", "The same as solve", crm_ticket_policies_options,
+     crm_ticket_opts_parse, crm_verb_ticket_solve, CRM_VERB_WRITE},
     {"close", "ID...", "Close (sets closed_at; final until reopened)",
      crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_close,
      CRM_VERB_WRITE},

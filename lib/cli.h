@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "datefmt.h"
 #include "db.h"
 #include "entity.h"
 #include "record.h"
@@ -19,6 +20,11 @@ struct crm_cli;
 enum {
 	CRM_VERB_WRITE = 1, /* opens (and creates) the database for writing */
 	CRM_VERB_NODB = 2,  /* needs no database */
+	/* reads records: takes the input options (--delimiter, --strict,
+	 * --encoding) */
+	CRM_VERB_READS = 4,
+	/* imports records: the input options and --date-format, --tz */
+	CRM_VERB_IMPORT = 8 | CRM_VERB_READS,
 };
 
 struct crm_verb {
@@ -63,6 +69,10 @@ struct crm_cli {
 	struct crm_err err;
 	void *opts; /* the verb's own option values, set by the command */
 	FILE *progress_in; /* the input being read, for a progress bar */
+	/* input options (CRM_VERB_READS): read.fmt is ifmt when used */
+	struct crm_read_opts read;
+	struct crm_datefmt *dates; /* --date-format, --tz; NULL: neither */
+	const char *date_format, *tz;
 };
 
 /* Run a command: parse argv (verb first), open the database, run the verb,
@@ -90,6 +100,10 @@ int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e, bool require,
 /* Write records of e selected by q (list). */
 int crm_cli_list(struct crm_cli *cli, const struct crm_entity *e,
 		 const struct crm_query *q, bool every);
+/* Open fp as name with the input options (-i, --delimiter, --strict,
+ * --encoding). NULL with cli->err on failure. */
+struct crm_reader *crm_cli_reader(struct crm_cli *cli, FILE *fp,
+				  const char *name);
 /* Open input files (args, or stdin when none or "-"): readers in *rs. */
 int crm_cli_readers(struct crm_cli *cli, struct crm_reader ***rs, size_t *n,
 		    FILE ***fps);

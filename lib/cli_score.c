@@ -221,7 +221,7 @@ static struct crm_reader *open_input(struct crm_cli *cli, FILE **fp)
 			    "cannot open '%s': %s", path, strerror(errno));
 		return NULL;
 	}
-	r = crm_reader_open(*fp, path, cli->ifmt, &cli->err);
+	r = crm_cli_reader(cli, *fp, path);
 	return r;
 }
 
