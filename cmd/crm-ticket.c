@@ -44,8 +44,9 @@ static const struct crm_verb verbs[] = {
      crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_solve,
      CRM_VERB_WRITE},
     /* DESIGN.md's name for it; the is solve: both work */
-    {"resolve", "ID...", "The same as solve", crm_ticket_policies_options,
-     crm_ticket_opts_parse, crm_verb_ticket_solve, CRM_VERB_WRITE},
+    {"resolve", "ID...", "The same as solve",
+     crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_solve,
+     CRM_VERB_WRITE},
     {"close", "ID...", "Close (sets closed_at; final until reopened)",
      crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_close,
      CRM_VERB_WRITE},
