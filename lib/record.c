@@ -321,20 +321,16 @@ static void compact(struct crm_rio_in *in)
 	}
 }
 
-/* Note why conversion stopped at raw byte p (n bytes left). */
-static void conv_bad(struct crm_rio_conv *cv, const char *p, size_t n)
+/* Note why conversion stopped at raw byte p (ilseq: an invalid sequence,
+ * else the input ended inside a character). */
+static void conv_bad(struct crm_rio_conv *cv, const char *p, bool ilseq)
 {
-	size_t k = n < 4 ? n : 4, at;
-
 	cv->bad = true;
 	cv->bad_line = cv->lines + 1;
-	if (!cv->eof || errno == EILSEQ) {
-		at = (size_t)snprintf(cv->bad_msg, sizeof(cv->bad_msg),
-				      "invalid %s: bytes", cv->name);
-		for (size_t i = 0; i < k && at < sizeof(cv->bad_msg); i++)
-			at += (size_t)snprintf(cv->bad_msg + at,
-					       sizeof(cv->bad_msg) - at,
-					       " 0x%02X", (unsigned char)p[i]);
+	if (ilseq) {
+		snprintf(cv->bad_msg, sizeof(cv->bad_msg),
+			 "invalid %s: byte 0x%02X", cv->name,
+			 (unsigned char)*p);
 	} else {
 		snprintf(cv->bad_msg, sizeof(cv->bad_msg),
 			 "invalid %s: input ends inside a character", cv->name);
@@ -347,20 +343,22 @@ static size_t convert(struct crm_rio_in *in, struct crm_rio_conv *cv)
 {
 	char *ip = cv->raw, *op;
 	size_t il = cv->rawlen, ol, made;
+	int e = 0;
 
 	/* 4 bytes out per byte in is the most any character set needs */
 	in->s = crm_xgrow(in->s, &in->cap, in->len + 4 * il + 16, 1);
 	op = in->s + in->len;
 	ol = in->cap - in->len - 1;
-	if (iconv(cv->cd, &ip, &il, &op, &ol) == (size_t)-1 &&
-	    (errno == EILSEQ || (errno == EINVAL && cv->eof)))
-		conv_bad(cv, ip, il);
+	if (iconv(cv->cd, &ip, &il, &op, &ol) == (size_t)-1)
+		e = errno;
 	else if (cv->eof && il == 0)
 		iconv(cv->cd, NULL, NULL, &op, &ol); /* reset shift state */
 	made = (size_t)(op - (in->s + in->len));
 	for (const char *p = in->s + in->len;
 	     (p = memchr(p, '\n', (size_t)(op - p))); p++)
 		cv->lines++;
+	if (e == EILSEQ || (e == EINVAL && cv->eof))
+		conv_bad(cv, ip, e == EILSEQ);
 	in->len += made;
 	memmove(cv->raw, ip, il);
 	cv->rawlen = il;
