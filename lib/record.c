@@ -386,7 +386,7 @@ static int fill_conv(struct crm_rio_in *in)
 			n = fread(cv->raw + cv->rawlen, 1, IN_CHUNK, in->fp);
 			c = n < IN_CHUNK ? EOF : 0;
 		} else if (!cv->eof && (c = getc(in->fp)) != EOF) {
-			cv->raw[n++] = (char)c;
+			cv->raw[cv->rawlen + n++] = (char)c;
 		}
 		cv->rawlen += n;
 		if (c == EOF && ferror(in->fp)) {
