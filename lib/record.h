@@ -79,7 +79,8 @@ struct crm_reader;
 /* Start reading fp (not closed by the reader). name is used in messages
  * ("-" shown as "<stdin>"). fmt CRM_FMT_AUTO detects from the first
  * non-blank byte: '[' json, '{' ndjson, else csv, or tsv when the header has
- * tabs and no commas. Returns NULL and fills err on failure. */
+ * tabs and no commas (CSV with semicolons when it has semicolons and no
+ * commas or tabs). Returns NULL and fills err on failure. */
 struct crm_reader *crm_reader_open(FILE *fp, const char *name, enum crm_fmt fmt,
 				   struct crm_err *err);
 /* How to read an input beyond its format (the common input options). */
