@@ -583,6 +583,7 @@ static void t_errors(void)
 
 	rd(&g, "a,b\n1,2\nx,y\"z\n", CRM_FMT_CSV);
 	CHECK_STR(val(&g, 1, "b"), "y\"z", "csv: a quote in an unquoted cell");
+	got_release(&g);
 	ropts = &(const struct crm_read_opts){.strict = true};
 	rd(&g, "a,b\n1,2\nx,y\"z\n", CRM_FMT_CSV);
 	check_err(&g, "quote inside an unquoted cell (--strict)", 3, 2, "b",
