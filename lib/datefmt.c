@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "bizcal.h"
 #include "datefmt.h"
@@ -83,6 +82,16 @@ static int num(const char **p, int min, int max)
 	return v;
 }
 
+/* Whether the n bytes at p are the lower-case ASCII letters of name in
+ * any case (no strncasecmp: it follows the locale). */
+static bool ascii_caseeq(const char *p, const char *name, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((p[i] | 0x20) != name[i])
+			return false;
+	return true;
+}
+
 /* An English name from names[n] at *p, in full or its first three letters
  * (and "sept"), any case. Returns its index or -1. */
 static int name(const char **p, const char *const *names, int n)
@@ -94,7 +103,7 @@ static int name(const char **p, const char *const *names, int n)
 	for (int i = 0; i < n; i++)
 		if ((len == 3 || len == strlen(names[i]) ||
 		     (len == 4 && i == 8)) &&
-		    strncasecmp(*p, names[i], len) == 0) {
+		    ascii_caseeq(*p, names[i], len)) {
 			*p += len;
 			return i;
 		}
