@@ -357,7 +357,9 @@ static size_t convert(struct crm_rio_in *in, struct crm_rio_conv *cv)
 	for (const char *p = in->s + in->len;
 	     (p = memchr(p, '\n', (size_t)(op - p))); p++)
 		cv->lines++;
-	if (e == EILSEQ || (e == EINVAL && cv->eof))
+	/* E2BIG: convert the rest next time; EINVAL: the input so far ends
+	 * inside a character, which more input may complete */
+	if (e && e != E2BIG && (e != EINVAL || cv->eof))
 		conv_bad(cv, ip, e == EILSEQ);
 	in->len += made;
 	memmove(cv->raw, ip, il);
@@ -760,6 +762,8 @@ static int setup_encoding(struct crm_reader *r, const char *enc,
 	cv->rawlen = in->len - skip;
 	cv->raw = crm_xgrow(cv->raw, &cv->rawcap, cv->rawlen + 1, 1);
 	memcpy(cv->raw, in->s + skip, cv->rawlen);
+	cv->eof = in->eof; /* a short input may be read to its end already */
+	in->eof = false;
 	in->len = in->pos = 0;
 	in->conv = cv;
 	return 0;
