@@ -12,7 +12,7 @@ static const struct crm_verb verbs[] = {
      "Insert or update activities from CSV, TSV, JSON or NDJSON event "
      "streams, linked to contacts by id, email or external id",
      crm_import_options, crm_entity_opts_parse, crm_verb_import,
-     CRM_VERB_WRITE},
+     CRM_VERB_WRITE | CRM_VERB_IMPORT},
     {"list", "[ID...]", "List activities", NULL, NULL, crm_verb_list, 0},
     {"show", "ID|EXTERNAL_ID", "Show one activity", NULL, NULL, crm_verb_show,
      0},

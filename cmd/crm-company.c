@@ -12,7 +12,7 @@ static const struct crm_verb verbs[] = {
      "Insert or update companies from CSV, TSV, JSON or NDJSON (stdin "
      "without FILE)",
      crm_import_options, crm_entity_opts_parse, crm_verb_import,
-     CRM_VERB_WRITE},
+     CRM_VERB_WRITE | CRM_VERB_IMPORT},
     {"list", "[ID...]", "List companies (brief columns on a terminal)", NULL,
      NULL, crm_verb_list, 0},
     {"show", "ID|NAME|DOMAIN|EXTERNAL_ID",

@@ -12,7 +12,7 @@ static const struct crm_verb verbs[] = {
 	 "Insert or update contacts from CSV, TSV, JSON or NDJSON (stdin "
 	 "without FILE)",
 	 crm_import_dedupe_options, crm_import_dedupe_parse,
-	 crm_verb_import_dedupe, CRM_VERB_WRITE},
+	 crm_verb_import_dedupe, CRM_VERB_WRITE | CRM_VERB_IMPORT},
 	{"list", "[ID...]", "List contacts (brief columns on a terminal)", NULL,
 	 NULL, crm_verb_list, 0},
 	{"show", "ID|EXTERNAL_ID|EMAIL|PHONE|NAME",

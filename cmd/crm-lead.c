@@ -16,7 +16,7 @@ static const struct crm_verb verbs[] = {
      "against the leads and contacts there by email and phone (and "
      "--on-duplicate: by the dedupe model)",
      crm_import_dedupe_options, crm_import_dedupe_parse, crm_verb_lead_import,
-     CRM_VERB_WRITE},
+     CRM_VERB_WRITE | CRM_VERB_IMPORT},
     {"list", "[ID...]", "List leads (brief columns on a terminal)", NULL, NULL,
      crm_verb_list, 0},
     {"show", "ID|EXTERNAL_ID|EMAIL|PHONE|NAME", "Show one lead", NULL, NULL,

@@ -12,7 +12,7 @@ static const struct crm_verb verbs[] = {
      "Insert or update deals from CSV, TSV, JSON or NDJSON (stdin without "
      "FILE)",
      crm_import_options, crm_pipeline_opts_parse, crm_verb_deal_import,
-     CRM_VERB_WRITE},
+     CRM_VERB_WRITE | CRM_VERB_IMPORT},
     {"list", "[ID...]", "List deals (brief columns on a terminal)", NULL, NULL,
      crm_verb_list, 0},
     {"show", "ID|EXTERNAL_ID|NAME", "Show one deal", NULL, NULL, crm_verb_show,

@@ -10,12 +10,12 @@ static const struct crm_verb verbs[] = {
      "Fit a logistic regression to records (FILE or --stdin), or to the "
      "converted and unqualified leads, and write the model file",
      crm_score_train_options, crm_score_opts_parse, crm_score_train,
-     CRM_VERB_NODB},
+     CRM_VERB_NODB | CRM_VERB_READS},
     {"predict", "[FILE]",
      "Append probability (0-1) and score (0-100) to each record (FILE or "
      "--stdin), or store them on the leads, from a model",
      crm_score_predict_options, crm_score_opts_parse, crm_score_predict,
-     CRM_VERB_NODB},
+     CRM_VERB_NODB | CRM_VERB_READS},
     {"explain", NULL, "List a model's terms and coefficients",
      crm_score_explain_options, crm_score_opts_parse, crm_score_explain,
      CRM_VERB_NODB},
@@ -23,7 +23,7 @@ static const struct crm_verb verbs[] = {
      "Score the leads (fit and engagement), store score, grade and trend; "
      "with --stdin, score records read from stdin",
      crm_score_leads_options, crm_score_opts_parse, crm_score_leads,
-     CRM_VERB_NODB},
+     CRM_VERB_NODB | CRM_VERB_READS},
     {"rfm", NULL,
      "Recency, frequency and monetary scores and segments of customers "
      "from won deals",

@@ -15,7 +15,7 @@ static const struct crm_verb verbs[] = {
      "Insert or update tickets from CSV, TSV, JSON or NDJSON (stdin without "
      "FILE)",
      crm_ticket_import_options, crm_ticket_opts_parse, crm_verb_ticket_import,
-     CRM_VERB_WRITE},
+     CRM_VERB_WRITE | CRM_VERB_IMPORT},
     {"list", "[ID...]", "List tickets (brief columns on a terminal)", NULL,
      NULL, crm_verb_list, 0},
     {"show", "ID|EXTERNAL_ID|SUBJECT",

@@ -20,6 +20,8 @@ _crm_values() {
 	--channel) echo email phone web chat social ;;
 	--lifecycle-stage) echo subscriber lead marketing_qualified_lead \
 		sales_qualified_lead opportunity customer evangelist ;;
+	--date-format) echo us eu ymd mon excel excel1904 ;;
+	--encoding) echo UTF-8 UTF-16 GB18030 GBK BIG5 SHIFT_JIS CP1252 ;;
 	esac
 }
 

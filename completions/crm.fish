@@ -61,6 +61,8 @@ for c in crm crm-contact crm-company crm-activity crm-lead crm-score crm-dedupe 
 	complete -c $c -l lifecycle-stage -x -a 'subscriber lead marketing_qualified_lead sales_qualified_lead opportunity customer evangelist'
 	complete -c $c -l rules -l policies -l model -l rates -l reject -r -F
 	complete -c $c -s i -l input-format -x -a 'csv tsv json ndjson'
+	complete -c $c -l date-format -x -a 'us eu ymd mon excel excel1904'
+	complete -c $c -l encoding -x -a 'UTF-8 UTF-16 GB18030 GBK BIG5 SHIFT_JIS CP1252'
 	complete -c $c -s w -l where -x -a '(__crm_fields)'
 	complete -c $c -l fields -x -a '(__crm_fields)'
 	complete -c $c -l sort -x -a '(__crm_fields)'

@@ -139,6 +139,100 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 static const struct argp common_argp = {common_options, common_parse, NULL,
 					NULL, NULL, NULL, NULL};
 
+/* The input options of verbs that read records (CRM_VERB_READS), and
+ * the time options of those that import them (CRM_VERB_IMPORT). */
+enum {
+	OPT_DELIMITER = 0x1c0,
+	OPT_STRICT,
+	OPT_ENCODING,
+	OPT_DATE_FORMAT,
+	OPT_TZ,
+};
+
+#define READ_OPTIONS                                                           \
+	{"delimiter",                                                          \
+	 OPT_DELIMITER,                                                        \
+	 "CHAR",                                                               \
+	 0,                                                                    \
+	 "CSV cell separator: one character, or tab (default: ';' when the "   \
+	 "header has semicolons and no commas or tabs, else ',')",             \
+	 0},                                                                   \
+	    {"strict",                                                         \
+	     OPT_STRICT,                                                       \
+	     0,                                                                \
+	     0,                                                                \
+	     "CSV: refuse a quote inside an unquoted cell (default: it is a "  \
+	     "literal character, as in 5'11\")",                               \
+	     0},                                                               \
+	{                                                                      \
+		"encoding", OPT_ENCODING, "CHARSET", 0,                        \
+		    "Input character set, as iconv names it: GB18030, GBK, "   \
+		    "BIG5, "                                                   \
+		    "SHIFT_JIS, CP1252, UTF-16 ... (default UTF-8; a byte "    \
+		    "order "                                                   \
+		    "mark decides)",                                           \
+		    0                                                          \
+	}
+
+static const struct argp_option read_options[] = {READ_OPTIONS, {0}};
+
+static const struct argp_option import_input_options[] = {
+    READ_OPTIONS,
+    {"date-format", OPT_DATE_FORMAT, "FMT", 0,
+     "Times in the input: us (M/D/YYYY h:mm AM), eu (D/M/YYYY, D.M.YYYY), "
+     "ymd (YYYY/MM/DD), mon (22-Nov-2026), excel, excel1904, or a "
+     "strftime format such as '%d.%m.%Y %H:%M' (default: ISO 8601 only)",
+     0},
+    {"tz", OPT_TZ, "ZONE", 0,
+     "IANA time zone of input times without an offset (default UTC)", 0},
+    {0},
+};
+
+static error_t input_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+
+	switch (key) {
+	case OPT_DELIMITER:
+		if (!strcmp(arg, "tab") || !strcmp(arg, "\\t"))
+			arg = "\t";
+		if (strlen(arg) != 1 || strchr("\"\r\n", *arg))
+			argp_error(state,
+				   "--delimiter: expected one character (not "
+				   "a quote or line end) or tab, got '%s'",
+				   arg);
+		cli->read.delim = *arg;
+		break;
+	case OPT_STRICT:
+		cli->read.strict = true;
+		break;
+	case OPT_ENCODING:
+		cli->read.encoding = arg;
+		break;
+	case OPT_DATE_FORMAT:
+		cli->date_format = arg;
+		break;
+	case OPT_TZ:
+		cli->tz = arg;
+		break;
+	case ARGP_KEY_END:
+		/* even with neither option: ISO 8601, with hints */
+		cli->dates =
+		    crm_datefmt_new(cli->date_format, cli->tz, &cli->err);
+		if (!cli->dates)
+			argp_error(state, "%s", cli->err.msg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp read_argp = {read_options, input_parse, NULL, NULL,
+				      NULL,	    NULL,	 NULL};
+static const struct argp import_input_argp = {
+    import_input_options, input_parse, NULL, NULL, NULL, NULL, NULL};
+
 /* The verb's parser: positional arguments, per-field flags, then the
  * verb's own options. */
 static error_t verb_parse(int key, char *arg, struct argp_state *state)
@@ -149,6 +243,8 @@ static error_t verb_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = cli;
+		if (cli->verb->flags & CRM_VERB_READS)
+			state->child_inputs[1] = cli; /* the input options */
 		return 0;
 	case ARGP_KEY_ARG:
 		crm_strv_push(&cli->args, arg);
@@ -299,6 +395,7 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	struct crm_strv names = {0};
 	struct argp_option *options = NULL;
 	struct argp_child children[] = {{&common_argp, 0, "Common options:", 10},
+					{NULL, 0, "Input options:", 9},
 					{0}};
 	struct argp argp = {0};
 	char *args_doc = NULL, *version;
@@ -367,6 +464,10 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 		free(version);
 		return CRM_EX_USAGE;
 	}
+	if ((cli.verb->flags & CRM_VERB_IMPORT) == CRM_VERB_IMPORT)
+		children[1].argp = &import_input_argp;
+	else if (cli.verb->flags & CRM_VERB_READS)
+		children[1].argp = &read_argp;
 	options = verb_options(&cli, &names);
 	args_doc = crm_xasprintf("%s%s%s", cli.verb->name,
 				 cli.verb->args_doc ? " " : "",
@@ -399,6 +500,7 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	}
 	crm_db_close(cli.db);
 	free(cli.reads);
+	crm_datefmt_free(cli.dates);
 	crm_strv_release(&cli.where);
 	crm_strv_release(&cli.args);
 	crm_strv_release(&names);
@@ -672,6 +774,13 @@ out:
 	return rc;
 }
 
+struct crm_reader *crm_cli_reader(struct crm_cli *cli, FILE *fp,
+				  const char *name)
+{
+	cli->read.fmt = cli->ifmt;
+	return crm_reader_open_with(fp, name, &cli->read, &cli->err);
+}
+
 int crm_cli_readers(struct crm_cli *cli, struct crm_reader ***rs, size_t *n,
 		    FILE ***fps)
 {
@@ -693,7 +802,7 @@ int crm_cli_readers(struct crm_cli *cli, struct crm_reader ***rs, size_t *n,
 		}
 		(*fps)[i] = fp;
 		crm_cli_reading(cli, fp);
-		(*rs)[i] = crm_reader_open(fp, path, cli->ifmt, &cli->err);
+		(*rs)[i] = crm_cli_reader(cli, fp, path);
 		*n = i + 1;
 		if (!(*rs)[i])
 			return -1;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "datefmt.h"
 #include "db.h"
 #include "entity.h"
 #include "record.h"
@@ -22,6 +23,11 @@ enum {
 	 * a verb without it is a read, and a missing database is exit 66 */
 	CRM_VERB_WRITE = 1,
 	CRM_VERB_NODB = 2, /* needs no database */
+	/* reads records: takes the input options (--delimiter, --strict,
+	 * --encoding) */
+	CRM_VERB_READS = 4,
+	/* imports records: the input options and --date-format, --tz */
+	CRM_VERB_IMPORT = 8 | CRM_VERB_READS,
 };
 
 struct crm_verb {
@@ -80,6 +86,10 @@ struct crm_cli {
 	 * replaces one */
 	struct crm_cli_file *reads;
 	size_t nreads, capreads;
+	/* input options (CRM_VERB_READS): read.fmt is ifmt when used */
+	struct crm_read_opts read;
+	struct crm_datefmt *dates; /* --date-format, --tz; NULL: neither */
+	const char *date_format, *tz;
 };
 
 /* Run a command: parse argv (verb first), open the database, run the verb,
@@ -119,6 +129,10 @@ int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e, bool require,
 /* Write records of e selected by q (list). */
 int crm_cli_list(struct crm_cli *cli, const struct crm_entity *e,
 		 const struct crm_query *q, bool every);
+/* Open fp as name with the input options (-i, --delimiter, --strict,
+ * --encoding). NULL with cli->err on failure. */
+struct crm_reader *crm_cli_reader(struct crm_cli *cli, FILE *fp,
+				  const char *name);
 /* Open input files (args, or stdin when none or "-"): readers in *rs. */
 int crm_cli_readers(struct crm_cli *cli, struct crm_reader ***rs, size_t *n,
 		    FILE ***fps);

@@ -360,7 +360,8 @@ int crm_verb_import(struct crm_cli *cli)
 				     .progress = crm_cli_progress,
 				     .progress_arg = cli,
 				     .check = o->check,
-				     .check_arg = o->check_arg};
+				     .check_arg = o->check_arg,
+				     .dates = cli->dates};
 	struct emit_ctx ec = {.cli = cli};
 	struct crm_import_stats st, total = {0};
 	struct crm_hook_counts counts = {0};

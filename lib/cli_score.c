@@ -222,7 +222,7 @@ static struct crm_reader *open_input(struct crm_cli *cli, FILE **fp)
 		return NULL;
 	}
 	crm_cli_reading(cli, *fp);
-	r = crm_reader_open(*fp, path, cli->ifmt, &cli->err);
+	r = crm_cli_reader(cli, *fp, path);
 	return r;
 }
 

@@ -58,6 +58,7 @@ struct crm_field {
 
 struct crm_row;
 struct crm_import;
+struct crm_datefmt;
 
 struct crm_entity {
 	const char *name;   /* "contact" */
@@ -264,6 +265,9 @@ struct crm_import_opts {
 	void *progress_arg;
 	/* passed to e->prepare and e->written; may be NULL */
 	struct crm_hook_counts *hook_arg;
+	/* How to read TIME and DATE fields (--date-format, --tz); NULL:
+	 * ISO 8601 in UTC, with no hint at the options. */
+	const struct crm_datefmt *dates;
 	/* Called for each record that matched no key (an import-time
 	 * duplicate check, lib/dedupe_import.c): returns an enum
 	 * crm_dup_action, or -1 with err. May be NULL. */

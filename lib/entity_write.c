@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bloom.h"
+#include "datefmt.h"
 #include "entity.h"
 #include "normalize.h"
 #include "par.h"
@@ -442,6 +443,26 @@ static int json_field_value(const struct crm_field *f, const char *v,
 	return rc;
 }
 
+/* crm_field_parse, with the import's --date-format and --tz for times
+ * and dates. */
+static int parse_value(const struct crm_importer *im, const struct crm_field *f,
+		       const char *v, struct crm_buf *out, struct crm_err *err)
+{
+	bool time = f->type == CRM_T_TIME;
+	char tb[CRM_TIME_LEN];
+	crm_time t;
+
+	if (!im->o->dates || (!time && f->type != CRM_T_DATE))
+		return crm_field_parse(f, v, NULL, out, err);
+	crm_buf_reset(out);
+	if ((time ? crm_datefmt_time(im->o->dates, v, &t, err)
+		  : crm_datefmt_date(im->o->dates, v, &t, err)) < 0)
+		return -1;
+	crm_buf_adds(out, time ? crm_datetime_format(t, tb)
+			       : crm_datetime_format_date(t, tb));
+	return 0;
+}
+
 /* Read the input record into to: parsed values and touched flags; a
  * custom field set to JSON null means "clear it". */
 
@@ -500,7 +521,7 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 				to->money[k] = crm_xstrdup(v);
 				continue;
 			}
-			if (crm_field_parse(f, v, NULL, tmp, err) < 0) {
+			if (parse_value(im, f, v, tmp, err) < 0) {
 				snprintf(err->field, sizeof(err->field), "%s",
 					 f->name);
 				return -1;

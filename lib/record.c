@@ -1,10 +1,13 @@
 /* record.c - records, format names, UTF-8 helpers, reader detection and
  * writer dispatch. The formats themselves are in record_*.c. */
+#include <ctype.h>
 #include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <utf8proc.h>
 
@@ -294,6 +297,121 @@ size_t crm_display_width(const char *s, size_t len)
 
 /* Input buffer */
 
+/* Conversion of the input from another character set to UTF-8. */
+struct crm_rio_conv {
+	iconv_t cd;
+	char name[64]; /* the character set, for messages */
+	char *raw;     /* read, not yet converted */
+	size_t rawlen, rawcap;
+	long lines; /* newlines converted so far */
+	bool eof;   /* no more raw input */
+	bool bad;   /* conversion failed at line bad_line: bad_msg */
+	long bad_line;
+	char bad_msg[160];
+};
+
+/* Move the unconsumed bytes down once half the buffer is spent, so memory
+ * follows the largest pending item, not the input size. */
+static void compact(struct crm_rio_in *in)
+{
+	if (in->pos > 0 && (in->pos == in->len || in->pos >= in->cap / 2)) {
+		memmove(in->s, in->s + in->pos, in->len - in->pos);
+		in->len -= in->pos;
+		in->pos = 0;
+	}
+}
+
+/* Note why conversion stopped at raw byte p (ilseq: an invalid sequence,
+ * else the input ended inside a character). */
+static void conv_bad(struct crm_rio_conv *cv, const char *p, bool ilseq)
+{
+	cv->bad = true;
+	cv->bad_line = cv->lines + 1;
+	if (ilseq) {
+		snprintf(cv->bad_msg, sizeof(cv->bad_msg),
+			 "invalid %s: byte 0x%02X", cv->name,
+			 (unsigned char)*p);
+	} else {
+		snprintf(cv->bad_msg, sizeof(cv->bad_msg),
+			 "invalid %s: input ends inside a character", cv->name);
+	}
+}
+
+/* Convert the raw bytes read so far into in->s. Returns the bytes added;
+ * sets cv->bad when the input is not valid in the character set. */
+static size_t convert(struct crm_rio_in *in, struct crm_rio_conv *cv)
+{
+	char *ip = cv->raw, *op;
+	size_t il = cv->rawlen, ol, made;
+	int e = 0;
+
+	/* 4 bytes out per byte in is the most any character set needs */
+	in->s = crm_xgrow(in->s, &in->cap, in->len + 4 * il + 16, 1);
+	op = in->s + in->len;
+	ol = in->cap - in->len - 1;
+	if (iconv(cv->cd, &ip, &il, &op, &ol) == (size_t)-1)
+		e = errno;
+	else if (cv->eof && il == 0)
+		iconv(cv->cd, NULL, NULL, &op, &ol); /* reset shift state */
+	made = (size_t)(op - (in->s + in->len));
+	for (const char *p = in->s + in->len;
+	     (p = memchr(p, '\n', (size_t)(op - p))); p++)
+		cv->lines++;
+	/* E2BIG: convert the rest next time; EINVAL: the input so far ends
+	 * inside a character, which more input may complete */
+	if (e && e != E2BIG && (e != EINVAL || cv->eof))
+		conv_bad(cv, ip, e == EILSEQ);
+	in->len += made;
+	memmove(cv->raw, ip, il);
+	cv->rawlen = il;
+	return made;
+}
+
+/* crm_rio_fill for converted input: from a pipe, byte by byte until a
+ * whole line is converted. */
+static int fill_conv(struct crm_rio_in *in)
+{
+	struct crm_rio_conv *cv = in->conv;
+	size_t got = 0;
+	bool line = false;
+
+	compact(in);
+	while (!cv->bad && !(got && (in->file || line))) {
+		size_t n = 0;
+		int c = 0;
+
+		if (cv->eof && cv->rawlen == 0)
+			break;
+		cv->raw =
+		    crm_xgrow(cv->raw, &cv->rawcap, cv->rawlen + IN_CHUNK, 1);
+		if (!cv->eof && in->file) {
+			n = fread(cv->raw + cv->rawlen, 1, IN_CHUNK, in->fp);
+			c = n < IN_CHUNK ? EOF : 0;
+		} else if (!cv->eof && (c = getc(in->fp)) != EOF) {
+			cv->raw[cv->rawlen + n++] = (char)c;
+		}
+		cv->rawlen += n;
+		if (c == EOF && ferror(in->fp)) {
+			in->err = errno ? errno : EIO;
+			return -1;
+		}
+		if (c == EOF)
+			cv->eof = true;
+		n = convert(in, cv);
+		line = line || (n && memchr(in->s + in->len - n, '\n', n));
+		got += n;
+	}
+	in->s[in->len] = '\0';
+	if (got)
+		return 1;
+	if (cv->bad) {
+		in->err = EILSEQ;
+		return -1;
+	}
+	in->eof = true;
+	return 0;
+}
+
 int crm_rio_fill(struct crm_rio_in *in)
 {
 	size_t got = 0;
@@ -301,13 +419,9 @@ int crm_rio_fill(struct crm_rio_in *in)
 
 	if (in->eof)
 		return 0;
-	/* Move the unconsumed bytes down once half the buffer is spent, so
-	 * memory follows the largest pending item, not the input size. */
-	if (in->pos > 0 && (in->pos == in->len || in->pos >= in->cap / 2)) {
-		memmove(in->s, in->s + in->pos, in->len - in->pos);
-		in->len -= in->pos;
-		in->pos = 0;
-	}
+	if (in->conv)
+		return fill_conv(in);
+	compact(in);
 	in->s = crm_xgrow(in->s, &in->cap, in->len + IN_CHUNK + 1, 1);
 	flockfile(in->fp);
 	if (in->file) {
@@ -404,8 +518,12 @@ int crm_rio_fail(struct crm_reader *r, struct crm_err *err, long line, long col,
 
 int crm_rio_ioerr(struct crm_reader *r, struct crm_err *err)
 {
-	crm_err_at(err, CRM_EX_IOERR, r->name, 0, NULL, "read error: %s",
-		   strerror(r->in.err));
+	if (r->in.conv && r->in.conv->bad)
+		crm_err_at(err, CRM_EX_DATAERR, r->name, r->in.conv->bad_line,
+			   NULL, "%s", r->in.conv->bad_msg);
+	else
+		crm_err_at(err, CRM_EX_IOERR, r->name, 0, NULL,
+			   "read error: %s", strerror(r->in.err));
 	r->failed = *err;
 	r->state = -1;
 	return -1;
@@ -432,7 +550,9 @@ static int check_text(struct crm_reader *r, const char *s, size_t len,
 	if (s[bad] == '\0')
 		return crm_rio_fail(r, err, line, col, field, "NUL byte in %s",
 				    name ? "column name" : "value");
-	return crm_rio_fail(r, err, line, col, field, "invalid UTF-8%s",
+	return crm_rio_fail(r, err, line, col, field,
+			    "invalid UTF-8%s (another character set? "
+			    "see --encoding)",
 			    name ? " in column name" : "");
 }
 
@@ -563,19 +683,113 @@ static int detect(struct crm_reader *r, enum crm_fmt want, struct crm_err *err)
 	if (rc == -2)
 		len = in->len - in->pos; /* the CSV parser reports the size */
 	r->fmt = CRM_FMT_CSV;
-	if (memchr(in->s + in->pos, '\t', len) &&
+	if (!r->delim && memchr(in->s + in->pos, '\t', len) &&
 	    !memchr(in->s + in->pos, ',', len))
 		r->fmt = CRM_FMT_TSV;
 	return 1;
 }
 
+/* The CSV separator when not given: ';' when the header line has
+ * semicolons and no commas or tabs (European Excel), else ','. */
+static char detect_delim(struct crm_reader *r)
+{
+	struct crm_rio_in *in = &r->in;
+	size_t len;
+	const char *s;
+	int rc = in->pos < in->len ? crm_rio_line(in, CRM_MAX_RECORD, &len) : 0;
+
+	if (rc == -2)
+		len = in->len - in->pos;
+	else if (rc <= 0)
+		return ',';
+	s = in->s + in->pos;
+	return memchr(s, ';', len) && !memchr(s, ',', len) &&
+		       !memchr(s, '\t', len)
+		   ? ';'
+		   : ',';
+}
+
+/* Whether s (n bytes) may still turn out to start with a byte order mark
+ * when more is read. */
+static bool bom_prefix(const char *s, size_t n)
+{
+	return n < 3 && (memcmp(s, BOM, n) == 0 ||
+			 memcmp(s, "\xFF\xFE", n < 2 ? n : 2) == 0 ||
+			 memcmp(s, "\xFE\xFF", n < 2 ? n : 2) == 0);
+}
+
+static bool is_utf8_name(const char *s)
+{
+	return !strcasecmp(s, "UTF-8") || !strcasecmp(s, "UTF8");
+}
+
+/* Set up conversion to UTF-8: from UTF-16 when the input starts with its
+ * byte order mark, else from enc unless it is UTF-8 (or NULL). */
+static int setup_encoding(struct crm_reader *r, const char *enc,
+			  struct crm_err *err)
+{
+	struct crm_rio_in *in = &r->in;
+	struct crm_rio_conv *cv;
+	const char *from = enc;
+	size_t skip = 0;
+	int rc;
+
+	while (bom_prefix(in->s ? in->s : "", in->len) &&
+	       (rc = crm_rio_fill(in)) != 0)
+		if (rc < 0)
+			return crm_rio_ioerr(r, err);
+	if (in->len >= 3 && memcmp(in->s, BOM, 3) == 0)
+		return 0;
+	if (in->len >= 2 && memcmp(in->s, "\xFF\xFE", 2) == 0)
+		from = "UTF-16LE", skip = 2;
+	else if (in->len >= 2 && memcmp(in->s, "\xFE\xFF", 2) == 0)
+		from = "UTF-16BE", skip = 2;
+	if (!from || is_utf8_name(from))
+		return 0;
+	cv = crm_xcalloc(1, sizeof(*cv));
+	cv->cd = iconv_open("UTF-8", from);
+	if (cv->cd == (iconv_t)-1) {
+		free(cv);
+		return crm_err_at(err, CRM_EX_USAGE, r->name, 0, NULL,
+				  "unknown character set '%s' (iconv -l lists "
+				  "them)",
+				  from);
+	}
+	snprintf(cv->name, sizeof(cv->name), "%s", from);
+	for (char *p = cv->name; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	/* what was read so far is raw input */
+	cv->rawlen = in->len - skip;
+	cv->raw = crm_xgrow(cv->raw, &cv->rawcap, cv->rawlen + 1, 1);
+	memcpy(cv->raw, in->s + skip, cv->rawlen);
+	cv->eof = in->eof; /* a short input may be read to its end already */
+	in->eof = false;
+	in->len = in->pos = 0;
+	in->conv = cv;
+	return 0;
+}
+
 struct crm_reader *crm_reader_open(FILE *fp, const char *name, enum crm_fmt fmt,
 				   struct crm_err *err)
 {
+	struct crm_read_opts o = {.fmt = fmt};
+
+	return crm_reader_open_with(fp, name, &o, err);
+}
+
+struct crm_reader *crm_reader_open_with(FILE *fp, const char *name,
+					const struct crm_read_opts *o,
+					struct crm_err *err)
+{
+	static const struct crm_read_opts defaults;
 	struct crm_reader *r;
 	struct stat sb;
+	enum crm_fmt fmt;
 	int rc;
 
+	if (!o)
+		o = &defaults;
+	fmt = o->fmt;
 	if (fmt == CRM_FMT_TABLE || (unsigned)fmt > CRM_FMT_TABLE) {
 		crm_err_at(err, CRM_EX_USAGE, name, 0, NULL,
 			   "cannot read format '%s'", crm_fmt_name(fmt));
@@ -588,7 +802,13 @@ struct crm_reader *crm_reader_open(FILE *fp, const char *name, enum crm_fmt fmt,
 	    crm_xstrdup(!name || strcmp(name, "-") == 0 ? "<stdin>" : name);
 	r->line = 1;
 	r->col = 1;
-	rc = detect(r, fmt, err);
+	r->delim = o->delim;
+	r->strict = o->strict;
+	rc = setup_encoding(r, o->encoding, err);
+	if (rc == 0)
+		rc = detect(r, fmt, err);
+	if (rc > 0 && r->fmt == CRM_FMT_CSV && !r->delim)
+		r->delim = detect_delim(r);
 	if (rc < 0) {
 		crm_reader_free(r);
 		return NULL;
@@ -653,6 +873,11 @@ void crm_reader_free(struct crm_reader *r)
 		return;
 	if (r->release)
 		r->release(r);
+	if (r->in.conv) {
+		iconv_close(r->in.conv->cd);
+		free(r->in.conv->raw);
+		free(r->in.conv);
+	}
 	free(r->in.s);
 	free(r->name);
 	crm_strv_release(&r->hdr);

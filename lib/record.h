@@ -79,9 +79,31 @@ struct crm_reader;
 /* Start reading fp (not closed by the reader). name is used in messages
  * ("-" shown as "<stdin>"). fmt CRM_FMT_AUTO detects from the first
  * non-blank byte: '[' json, '{' ndjson, else csv, or tsv when the header has
- * tabs and no commas. Returns NULL and fills err on failure. */
+ * tabs and no commas (CSV with semicolons when it has semicolons and no
+ * commas or tabs). Returns NULL and fills err on failure. */
 struct crm_reader *crm_reader_open(FILE *fp, const char *name, enum crm_fmt fmt,
 				   struct crm_err *err);
+/* How to read an input beyond its format (the common input options). */
+struct crm_read_opts {
+	enum crm_fmt fmt; /* CRM_FMT_AUTO: detect */
+	/* CSV: the cell separator; 0 detects it from the header: ';' when
+	 * it has semicolons and no commas or tabs, else ','. */
+	char delim;
+	/* CSV: refuse a quote inside an unquoted cell (5'11"), which is
+	 * otherwise a literal character, as in Excel and Python's csv. */
+	bool strict;
+	/* The input's character set, as iconv(3) names it ("GB18030",
+	 * "CP1252"); NULL or "UTF-8": UTF-8. A byte order mark (UTF-8,
+	 * UTF-16LE, UTF-16BE) decides whatever this says. Bytes invalid in
+	 * the character set are a data error naming the line. */
+	const char *encoding;
+};
+
+/* crm_reader_open with options o (NULL: the defaults). A character set
+ * iconv does not know is CRM_EX_USAGE. */
+struct crm_reader *crm_reader_open_with(FILE *fp, const char *name,
+					const struct crm_read_opts *o,
+					struct crm_err *err);
 /* Read the next record into rec (cleared first). Returns 1 for a record, 0
  * at end of input, -1 on error with err naming file, line, column, field. */
 int crm_reader_next(struct crm_reader *r, struct crm_rec *rec,

@@ -91,11 +91,36 @@ static bool in_quote(const struct csv_parser *p)
 			     p->pstate == FIELD_MIGHT_HAVE_ENDED);
 }
 
+/* Whether libcsv stopped at a quote inside an unquoted cell (CSV_STRICT
+ * refuses those, whatever the quoted cells around do). */
+static bool bare_quote(const struct csv_parser *p)
+{
+	return p->status == CSV_EPARSE && p->pstate == FIELD_BEGUN &&
+	       !p->quoted;
+}
+
+/* Take the quote libcsv stopped at as a literal character of the cell, as
+ * Excel, Python's csv and the sqlite3 shell do, and go on. Quoted cells
+ * stay strict: only the quote itself is parsed without CSV_STRICT. */
+static void literal_quote(struct csv_state *st)
+{
+	int opts = csv_get_opts(&st->p);
+
+	st->p.status = 0;
+	csv_set_opts(&st->p, (unsigned char)(opts & ~CSV_STRICT));
+	csv_parse(&st->p, "\"", 1, field_cb, row_cb, st);
+	csv_set_opts(&st->p, (unsigned char)opts);
+}
+
 static int parse_error(struct crm_reader *r, struct csv_state *st,
 		       struct crm_err *err)
 {
 	long col = (long)r->row.n + 1;
 
+	if (bare_quote(&st->p))
+		return crm_rio_fail(r, err, r->line, col, cur_field(r),
+				    "quote inside an unquoted cell "
+				    "(--strict)");
 	if (csv_error(&st->p) == CSV_EPARSE)
 		return crm_rio_fail(r, err, r->line, col, cur_field(r),
 				    "bad quote");
@@ -159,11 +184,20 @@ static int csv_row(struct crm_reader *r, struct csv_state *st,
 				return crm_rio_fail(r, err, r->line, 1, NULL,
 						    BOM_MSG);
 		}
-		if (csv_parse(&st->p, s, n, field_cb, row_cb, st) < n ||
-		    csv_error(&st->p))
-			return st->fail ? -1 : parse_error(r, st, err);
-		if (st->fail)
-			return -1;
+		for (size_t done = 0;;) {
+			done += csv_parse(&st->p, s + done, n - done, field_cb,
+					  row_cb, st);
+			if (st->fail)
+				return -1;
+			if (done == n && !csv_error(&st->p))
+				break;
+			if (r->strict || !bare_quote(&st->p))
+				return parse_error(r, st, err);
+			literal_quote(st);
+			if (st->fail)
+				return -1;
+			done++;
+		}
 		if (in_quote(&st->p) &&
 		    (!was_q || r->row.n != nf || st->row_done))
 			st->qline = r->line;
@@ -227,6 +261,7 @@ void crm_rio_csv_reader_init(struct crm_reader *r)
 	struct csv_state *st = crm_xcalloc(1, sizeof(*st));
 
 	csv_init(&st->p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL);
+	csv_set_delim(&st->p, (unsigned char)(r->delim ? r->delim : ','));
 	csv_set_space_func(&st->p, no_space);
 	csv_set_realloc_func(&st->p, capped_realloc);
 	st->r = r;

@@ -18,6 +18,9 @@ struct crm_rio_in {
 	bool eof;
 	bool file; /* a regular file: read in blocks, nobody waits on lines */
 	int err;   /* errno of a read error, 0 if none */
+	/* Converting from another character set to UTF-8 (lib/record.c):
+	 * raw[0, rawlen) is read but not yet converted. */
+	struct crm_rio_conv *conv;
 };
 
 /* Read more input (from a pipe or terminal at most one line's worth, so
@@ -53,7 +56,9 @@ struct crm_reader {
 	struct crm_err failed; /* repeated by later calls after a failure */
 	struct crm_strv hdr;   /* column names */
 	struct crm_rio_cells row;
-	void *priv; /* the format's own state */
+	char delim;  /* CSV cell separator */
+	bool strict; /* CSV: a quote in an unquoted cell is an error */
+	void *priv;  /* the format's own state */
 	int (*next)(struct crm_reader *r, struct crm_rec *rec,
 		    struct crm_err *err);
 	void (*release)(struct crm_reader *r);

@@ -1,11 +1,13 @@
-/* fuzz_time.c - libFuzzer harness for crm_datetime_parse and
- * crm_parse_duration. Invariants: a parsed time lies in range and survives
- * format -> parse unchanged (its date too); the civil calendar functions
- * agree with each other; a parsed duration is not negative. */
+/* fuzz_time.c - libFuzzer harness for crm_datetime_parse, the
+ * --date-format readers (crm_datefmt) and crm_parse_duration. Invariants: a
+ * parsed time lies in range and survives format -> parse unchanged (its date
+ * too); the civil calendar functions agree with each other; a parsed duration
+ * is not negative. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "datefmt.h"
 #include "datetime.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,6 +42,41 @@ static void check_time(const char *s)
 		abort();
 }
 
+/* --date-format conventions and a format: a result lies in range, a
+ * failure is a data error with a message. */
+static void check_datefmt(const char *s)
+{
+	static const char *const specs[] = {"us",
+					    "eu",
+					    "ymd",
+					    "mon",
+					    "excel",
+					    "excel1904",
+					    "%a, %d %b %Y %I:%M:%S %p %z",
+					    "%s",
+					    "%D %T",
+					    NULL};
+	static struct crm_datefmt *dfs[16];
+	struct crm_err err = {0};
+	crm_time t;
+
+	for (int i = 0; specs[i]; i++) {
+		if (!dfs[i] &&
+		    !(dfs[i] = crm_datefmt_new(specs[i], NULL, &err)))
+			abort();
+		crm_err_clear(&err);
+		if (crm_datefmt_time(dfs[i], s, &t, &err) == 0) {
+			if (t < CRM_TIME_MIN || t > CRM_TIME_MAX)
+				abort();
+		} else if (err.code != CRM_EX_DATAERR || !err.msg[0]) {
+			abort();
+		}
+		if (crm_datefmt_date(dfs[i], s, &t, &err) == 0 &&
+		    t != crm_datetime_day_start(t))
+			abort();
+	}
+}
+
 static void check_duration(const char *s)
 {
 	int64_t v;
@@ -61,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	if (strlen(s) == size) { /* the parsers take C strings */
 		check_time(s);
+		check_datefmt(s);
 		check_duration(s);
 	}
 	free(s);

@@ -1,8 +1,10 @@
 /* t_datetime.c - ISO 8601 parsing and formatting, civil date arithmetic and
  * CRM_NOW. Expected values are worked out by hand in the comments. */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "datefmt.h"
 #include "datetime.h"
 #include "test.h"
 
@@ -353,6 +355,124 @@ static void test_now(void)
 	      "no CRM_NOW means the clock");
 }
 
+/* crm_datefmt: --date-format conventions and formats, and --tz. */
+static crm_time df_time(const char *spec, const char *zone, const char *s,
+			struct crm_err *e)
+{
+	struct crm_datefmt *df = crm_datefmt_new(spec, zone, e);
+	crm_time t = -1;
+
+	crm_err_clear(e);
+	if (df && crm_datefmt_time(df, s, &t, e) < 0)
+		t = -1;
+	crm_datefmt_free(df);
+	return t;
+}
+
+static crm_time at(const char *iso)
+{
+	crm_time t = 0;
+
+	crm_datetime_parse(iso, &t, NULL);
+	return t;
+}
+
+static void test_datefmt(void)
+{
+	struct crm_err e;
+	struct crm_datefmt *df;
+	crm_time t;
+
+	CHECK_INT(df_time("us", NULL, "11/22/2026 3:04 PM", &e),
+		  at("2026-11-22T15:04:00Z"), "us with PM");
+	CHECK_INT(df_time("us", NULL, "1/2/2026 12:00 AM", &e),
+		  at("2026-01-02T00:00:00Z"), "12:00 AM is midnight");
+	CHECK_INT(df_time("us", NULL, "1/2/2026 12:30 PM", &e),
+		  at("2026-01-02T12:30:00Z"), "12:30 PM is after noon");
+	CHECK_INT(df_time("us", NULL, "1/2/2026 11:59:59 p.m.", &e),
+		  at("2026-01-02T23:59:59Z"), "p.m. with dots");
+	CHECK_INT(df_time("us", NULL, "1/2/2026 13:00 PM", &e), -1,
+		  "13 PM is refused");
+	CHECK_INT(df_time("eu", NULL, "22.11.2026 14:30", &e),
+		  at("2026-11-22T14:30:00Z"), "eu with dots");
+	CHECK_INT(df_time("eu", NULL, "03/04/2026", &e),
+		  at("2026-04-03T00:00:00Z"), "eu is day first");
+	CHECK_INT(df_time("us", NULL, "03/04/2026", &e),
+		  at("2026-03-04T00:00:00Z"), "us is month first");
+	CHECK_INT(df_time("ymd", NULL, "2026/11/22", &e),
+		  at("2026-11-22T00:00:00Z"), "ymd");
+	CHECK_INT(df_time("mon", NULL, "22-nOv-2026", &e),
+		  at("2026-11-22T00:00:00Z"), "mon in any case");
+	CHECK_INT(df_time("us", NULL, "2026-11-22T10:00:00+01:00", &e),
+		  at("2026-11-22T09:00:00Z"), "ISO is read with a format too");
+	CHECK_INT(df_time("%d.%m.%y", NULL, "22.11.26", &e),
+		  at("2026-11-22T00:00:00Z"), "%y after 1968 is 20xx");
+	CHECK_INT(df_time("%d.%m.%y", NULL, "22.11.69", &e),
+		  at("1969-11-22T00:00:00Z"), "%y 69 is 1969");
+	CHECK_INT(df_time("%B %e, %Y", NULL, "November  2, 2026", &e),
+		  at("2026-11-02T00:00:00Z"), "%B %e");
+	CHECK_INT(df_time("%FT%T%z", NULL, "2026-11-22T09:30:00-0330", &e),
+		  at("2026-11-22T13:00:00Z"), "%F, %T and %z");
+
+	/* Excel serials and the 1900 leap-year bug */
+	CHECK_INT(df_time("excel", NULL, "46348.5", &e),
+		  at("2026-11-22T12:00:00Z"), "excel serial with a fraction");
+	CHECK_INT(df_time("excel", NULL, "1", &e), at("1900-01-01"),
+		  "excel serial 1");
+	CHECK_INT(df_time("excel", NULL, "59", &e), at("1900-02-28"),
+		  "excel serial 59");
+	CHECK_INT(df_time("excel", NULL, "61", &e), at("1900-03-01"),
+		  "excel serial 61");
+	CHECK_INT(df_time("excel", NULL, "60", &e), -1, "excel serial 60");
+	CHECK(strstr(e.msg, "1900-02-29") != NULL, "serial 60 says why");
+	CHECK_INT(df_time("excel1904", NULL, "0", &e), at("1904-01-01"),
+		  "excel1904 serial 0");
+
+	/* never a guess between D/M and M/D */
+	CHECK_INT(df_time(NULL, NULL, "03/04/2026", &e), -1,
+		  "D/M or M/D without a format");
+	CHECK_STR(e.msg,
+		  "ambiguous date '03/04/2026': give --date-format us or eu",
+		  "the ambiguity names the option");
+	CHECK_INT(e.code, CRM_EX_DATAERR, "ambiguity is a data error");
+	CHECK_INT(df_time(NULL, NULL, "13/04/2026", &e), -1,
+		  "D/M without a format");
+	CHECK_STR(e.msg,
+		  "date '13/04/2026' is not ISO 8601: give --date-format eu",
+		  "a day above 12 names eu");
+	CHECK_INT(df_time(NULL, NULL, "2026-11-22 09:30", &e),
+		  at("2026-11-22T09:30:00Z"), "ISO without a format");
+
+	/* zones and daylight-saving changes */
+	CHECK_INT(df_time(NULL, "America/New_York", "2026-03-08 02:30", &e),
+		  at("2026-03-08T07:30:00Z"),
+		  "a time in the gap takes the offset before it");
+	CHECK_INT(df_time(NULL, "America/New_York", "2026-11-01 01:30", &e),
+		  at("2026-11-01T05:30:00Z"),
+		  "a time in the overlap is its first occurrence");
+	CHECK_INT(
+	    df_time(NULL, "America/New_York", "2026-11-01T01:30-05:00", &e),
+	    at("2026-11-01T06:30:00Z"), "an offset wins over the zone");
+
+	df = crm_datefmt_new("eu", "Asia/Tokyo", &e);
+	CHECK(df && crm_datefmt_date(df, "31.12.2026", &t, &e) == 0 &&
+		  t == at("2026-12-31"),
+	      "dates take no zone");
+	crm_datefmt_free(df);
+
+	/* bad options */
+	CHECK(crm_datefmt_new("uk", NULL, &e) == NULL && e.code == CRM_EX_USAGE,
+	      "unknown convention");
+	CHECK(crm_datefmt_new("%H:%M", NULL, &e) == NULL, "no date in format");
+	CHECK(crm_datefmt_new("%Y-%m-%d %I:%M", NULL, &e) == NULL,
+	      "%I without %p");
+	CHECK(crm_datefmt_new("%Y-%m-%d %Q", NULL, &e) == NULL,
+	      "unknown directive");
+	CHECK(crm_datefmt_new(NULL, "No/Such_Zone", &e) == NULL &&
+		  e.code == CRM_EX_USAGE,
+	      "unknown zone");
+}
+
 int main(void)
 {
 	/* Nothing here may depend on the local time zone. */
@@ -365,5 +485,6 @@ int main(void)
 	test_format();
 	test_round_trip();
 	test_now();
+	test_datefmt();
 	return done_testing();
 }

@@ -26,6 +26,9 @@ static void got_release(struct got *g)
 		crm_rec_release(&g->rec[i]);
 }
 
+/* Reader options for the next reads; NULL: crm_reader_open's. */
+static const struct crm_read_opts *ropts;
+
 static void read_fp(struct got *g, FILE *fp, const char *name, enum crm_fmt fmt)
 {
 	struct crm_reader *r;
@@ -34,7 +37,14 @@ static void read_fp(struct got *g, FILE *fp, const char *name, enum crm_fmt fmt)
 
 	memset(g, 0, sizeof(*g));
 	crm_rec_init(&tmp);
-	r = crm_reader_open(fp, name, fmt, &g->err);
+	if (ropts) {
+		struct crm_read_opts o = *ropts;
+
+		o.fmt = fmt;
+		r = crm_reader_open_with(fp, name, &o, &g->err);
+	} else {
+		r = crm_reader_open(fp, name, fmt, &g->err);
+	}
 	if (!r) {
 		g->n = g->rc = -1;
 		return;
@@ -534,7 +544,7 @@ static void t_detect(void)
 		got_release(&g);
 	}
 	if (pipe(fd) == 0) {
-		if (write(fd[1], "a\"b,c\n", 6) != 6)
+		if (write(fd[1], "a,a\n", 4) != 4)
 			CHECK(0, "pipe write");
 		close(fd[1]);
 		fp = fdopen(fd[0], "r");
@@ -572,7 +582,13 @@ static void t_errors(void)
 	size_t n;
 
 	rd(&g, "a,b\n1,2\nx,y\"z\n", CRM_FMT_CSV);
-	check_err(&g, "bad quote", 3, 2, "b", "csv: bad quote");
+	CHECK_STR(val(&g, 1, "b"), "y\"z", "csv: a quote in an unquoted cell");
+	got_release(&g);
+	ropts = &(const struct crm_read_opts){.strict = true};
+	rd(&g, "a,b\n1,2\nx,y\"z\n", CRM_FMT_CSV);
+	check_err(&g, "quote inside an unquoted cell (--strict)", 3, 2, "b",
+		  "csv: --strict refuses a quote in an unquoted cell");
+	ropts = NULL;
 	rd(&g, "a,b\n1,\"x\" y\n", CRM_FMT_CSV);
 	check_err(&g, "bad quote", 2, 2, "b", "csv: text after quote");
 	rd(&g, "a,b\n1,2\n3,\"open\nand on\n", CRM_FMT_CSV);
@@ -585,10 +601,13 @@ static void t_errors(void)
 	check_err(&g, "expected 2 fields, found 1", 4, 0, "",
 		  "csv: ragged after multi-line field");
 	rd(&g, "a,b\n1,2\n\"x\ny\",\"ok\xC3(\"\n", CRM_FMT_CSV);
-	check_err(&g, "invalid UTF-8", 4, 2, "b", "csv: invalid UTF-8 value");
+	check_err(&g, "invalid UTF-8 (another character set? see --encoding)",
+		  4, 2, "b", "csv: invalid UTF-8 value");
 	rd(&g, "a,b\xFF\n1,2\n", CRM_FMT_CSV);
-	check_err(&g, "invalid UTF-8 in column name", 1, 2, "",
-		  "csv: invalid UTF-8 header");
+	check_err(&g,
+		  "invalid UTF-8 in column name (another character set? see "
+		  "--encoding)",
+		  1, 2, "", "csv: invalid UTF-8 header");
 	rd(&g, "email,name,email\n", CRM_FMT_CSV);
 	check_err(&g, "duplicate column 'email'", 1, 3, "",
 		  "csv: duplicate column");
@@ -767,6 +786,53 @@ static void t_write_error(void)
 	fclose(fp);
 }
 
+/* Dialects: quotes in unquoted cells, separators, character sets. */
+static void t_dialects(void)
+{
+	struct got g;
+	struct crm_read_opts semi = {.delim = ';'},
+			     gb = {.encoding = "GB18030"};
+	static const char le[] = "\xFF\xFE"
+				 "a\0,\0b\0\n\0"
+				 "1\0,\0\xE9\0\n\0";
+	static const char be[] = "\xFE\xFF"
+				 "\0[\0{\0\"\0a\0\"\0:\0\"\0x\0\"\0}\0]";
+
+	rd(&g, "h,w\n5'11\",12\" pizza\n\"a\"\"b\",\"\"\n", CRM_FMT_AUTO);
+	CHECK_STR(val(&g, 0, "h"), "5'11\"", "csv: 5'11\" is literal");
+	CHECK_STR(val(&g, 0, "w"), "12\" pizza", "csv: 12\" pizza is literal");
+	CHECK_STR(val(&g, 1, "h"), "a\"b", "csv: quoted cells as before");
+	got_release(&g);
+	rd(&g, "a;b\r\n1;\"x;y\"\r\n", CRM_FMT_AUTO);
+	CHECK_INT(g.fmt, CRM_FMT_CSV, "semicolons: csv");
+	CHECK_STR(val(&g, 0, "b"), "x;y", "semicolons detected");
+	got_release(&g);
+	rd(&g, "a;b,c\n1;2,3\n", CRM_FMT_AUTO);
+	CHECK_STR(val(&g, 0, "a;b"), "1;2", "a comma in the header wins");
+	ropts = &semi;
+	got_release(&g);
+	rd(&g, "a;b,c\n1;2,3\n", CRM_FMT_AUTO);
+	CHECK_STR(val(&g, 0, "b,c"), "2,3", "--delimiter ';'");
+	ropts = NULL;
+	got_release(&g);
+	readn(&g, le, sizeof(le) - 1, CRM_FMT_AUTO);
+	CHECK_STR(val(&g, 0, "b"), "\xC3\xA9", "UTF-16LE by its BOM");
+	got_release(&g);
+	readn(&g, be, sizeof(be) - 1, CRM_FMT_AUTO);
+	CHECK_INT(g.fmt, CRM_FMT_JSON, "UTF-16BE: JSON detected");
+	CHECK_STR(val(&g, 0, "a"), "x", "UTF-16BE JSON read");
+	ropts = &gb;
+	got_release(&g);
+	rd(&g, "a,b\n1,\xD5\xC5\n", CRM_FMT_AUTO);
+	CHECK_STR(val(&g, 0, "b"), "\xE5\xBC\xA0", "GB18030 to UTF-8");
+	got_release(&g);
+	rd(&g, "a,b\n1,2\n3,\xFF\xFF\n", CRM_FMT_AUTO);
+	check_err(&g, "invalid GB18030: byte 0xFF", 3, 0, "",
+		  "GB18030: an invalid byte names its line");
+	ropts = NULL;
+	got_release(&g);
+}
+
 int main(void)
 {
 	t_formats();
@@ -781,5 +847,6 @@ int main(void)
 	t_errors();
 	t_table();
 	t_write_error();
+	t_dialects();
 	return done_testing();
 }
