@@ -813,19 +813,20 @@ int crm_verb_dedupe_undo(struct crm_cli *cli)
 {
 	struct crm_dedupe_cli *o = cli->opts;
 	int64_t merge;
-	uint64_t n;
+	uint64_t n, links;
 
 	if (cli->args.n != 1 || crm_parse_int(cli->args.v[0], &merge) < 0) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
 			    "undo takes one merge number");
 		return crm_cli_fail(cli);
 	}
-	if (crm_merge_undo(cli->db, merge, o->force, cli->dry_run, &n,
+	if (crm_merge_undo(cli->db, merge, o->force, cli->dry_run, &n, &links,
 			   &cli->err) < 0)
 		return crm_cli_fail(cli);
-	crm_cli_note(cli, "%sundid merge %lld: %llu records restored",
+	crm_cli_note(cli, "%sundid merge %lld: %llu records restored, %llu %s",
 		     cli->dry_run ? "dry run: " : "", (long long)merge,
-		     (unsigned long long)n);
+		     (unsigned long long)n, (unsigned long long)links,
+		     links == 1 ? "link restored" : "links restored");
 	return 0;
 }
 
