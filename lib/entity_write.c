@@ -2079,10 +2079,18 @@ int crm_entity_revert(struct crm_db *db, int64_t change, bool force,
 				 u.now, db->change, change, err) < 0 ||
 	    (undo_of &&
 	     exec_tii(db,
-				  "UPDATE crm_changes SET undone_at = NULL, "
-				  "undone_by = NULL WHERE id = ?3 AND ?1 IS "
-				  "NOT NULL AND ?2 IS NOT NULL",
-				  u.now, db->change, undo_of, err) < 0))
+		      "UPDATE crm_changes SET undone_at = NULL, "
+		      "undone_by = NULL WHERE id = ?3 AND ?1 IS "
+		      "NOT NULL AND ?2 IS NOT NULL",
+		      u.now, db->change, undo_of, err) < 0) ||
+	    /* ... and when that one was an undo too, what it undid is undone
+	     * again */
+	    (undo_of &&
+	     exec_tii(db,
+		      "UPDATE crm_changes SET undone_at = ?1, undone_by = ?3 "
+		      "WHERE id = (SELECT undo_of FROM crm_changes WHERE id = "
+		      "?3) AND ?2 IS NOT NULL",
+		      u.now, db->change, undo_of, err) < 0))
 		goto out;
 	*n = u.n;
 	rc = 0;
