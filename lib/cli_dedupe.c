@@ -722,6 +722,10 @@ int crm_verb_dedupe_merge(struct crm_cli *cli)
 		return crm_cli_fail(cli);
 	crm_row_init(&row, e);
 	crm_rec_init(&rec);
+	/* the clusters are found in the transaction that merges them: a
+	 * record deleted or added meanwhile is never merged by a stale id */
+	if (crm_db_begin(cli->db, &cli->err) < 0)
+		goto fail;
 	if ((cli->from_stdin ? read_clusters(cli, &m, &n)
 			     : found_clusters(cli, e, &m, &n)) < 0)
 		goto fail;
@@ -745,8 +749,6 @@ int crm_verb_dedupe_merge(struct crm_cli *cli)
 	crm_entity_columns(e, false, &cols);
 	w = crm_cli_writer(cli, &cols);
 	ids = crm_xmalloc((n + 1) * sizeof(*ids));
-	if (crm_db_begin(cli->db, &cli->err) < 0)
-		goto fail;
 	for (size_t a = 0, b; a < n; a = b) {
 		size_t k = 0;
 		int64_t merge;

@@ -160,12 +160,20 @@ bool crm_field_match_form(const struct crm_field *f, const char *v,
 			  struct crm_buf *out);
 
 /* Load a record by id (1), or by a key value: digits -> id, then
- * external_id, then each CRM_FF_KEY field (email ...). Returns 1 found, 0
- * not found, -1 error (ambiguous key: CRM_EX_DATAERR). */
+ * external_id, then each CRM_FF_KEY field (email ...), then a merged-away
+ * record's id, external_id, email or phone (its survivor). Returns 1
+ * found, 0 not found, -1 error (ambiguous key: CRM_EX_DATAERR). */
 int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
 		    const char *key, struct crm_row *row, struct crm_err *err);
 int crm_entity_get(struct crm_db *db, const struct crm_entity *e, int64_t id,
 		   struct crm_row *row, struct crm_err *err);
+/* The record a merge left holding key as a secondary identity of field
+ * (id, external_id: as given; email, phone: the matching form), from
+ * crm_identities (crm_entity_find falls back on it). 1 found, 0 not, -1
+ * error. */
+int crm_entity_find_identity(struct crm_db *db, const struct crm_entity *e,
+			     const char *field, const char *key,
+			     struct crm_row *row, struct crm_err *err);
 
 /* Output form of a row as a record with the given columns (NULL = every
  * output field then every custom field of the row). idx, when not NULL,

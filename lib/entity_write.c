@@ -72,6 +72,8 @@ struct crm_importer {
 	const char *input;	 /* the input's name, for o->check */
 	int64_t rows_at_start;	 /* table size when the importer began */
 	bool bloom_tried;
+	bool identities;   /* merges left secondary identities to look up */
+	bool via_identity; /* the last lookup found one */
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
@@ -298,6 +300,10 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 	im->upd = im->ins ? prepare_update(db, e, err) : NULL;
 	if (!im->upd || count_rows(im, &im->rows_at_start, err) < 0)
 		goto fail;
+	im->identities = crm_db_int(db,
+				    "SELECT EXISTS (SELECT 1 FROM crm_identities "
+				    "WHERE entity = ?)",
+				    e->name, NULL, err) > 0;
 	return im;
 fail:
 	crm_importer_free(im);
@@ -553,6 +559,77 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 				   "matches several %s; use another --key",
 				   im->e->plural);
 	}
+	/* a merged-away record's key finds its survivor */
+	for (size_t k = 0; im->identities && k < im->keys.n; k++) {
+		const char *v = key_value(im, k, &im->p.in);
+		int rc;
+
+		if (!v)
+			continue;
+		rc = crm_entity_find_identity(im->db, im->e,
+					      im->e->fields[im->keyfield[k]].name,
+					      v, &im->old, err);
+		if (rc != 0) {
+			im->via_identity = rc > 0;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Whether key is a secondary identity (field) of record id. */
+static int identity_of(struct crm_importer *im, const char *field,
+		       const char *key, int64_t id, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    im->db,
+	    "SELECT 1 FROM crm_identities WHERE entity = ? AND field = ? AND "
+	    "key = ? AND record_id = ?",
+	    err);
+	int s;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, im->e->name);
+	crm_db_bind_text(st, 2, field);
+	crm_db_bind_text(st, 3, key);
+	sqlite3_bind_int64(st, 4, id);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (s == SQLITE_ROW)
+		return 1;
+	return s == SQLITE_DONE ? 0 : crm_db_error(im->db, s, "database", err);
+}
+
+/* The input found its record through a secondary identity: the input's
+ * values that are secondary identities of that record stay secondary
+ * (the survivor keeps its own external_id, email and phone). */
+static int keep_identities(struct crm_importer *im, struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+
+	for (size_t i = 1; i < e->nfields; i++) {
+		long mk = im->matchkey[i];
+		const char *v = im->p.in.v[mk >= 0 ? mk : (long)i];
+		int is;
+
+		if (!im->p.in.touched[i] || !v ||
+		    (mk < 0 && strcmp(e->fields[i].name, "external_id")))
+			continue;
+		is = identity_of(im, e->fields[i].name, v,
+				 crm_row_id(&im->old), err);
+		if (is < 0)
+			return -1;
+		if (!is)
+			continue;
+		free(im->p.in.v[i]);
+		im->p.in.v[i] = NULL;
+		im->p.in.touched[i] = false;
+		if (mk >= 0) {
+			free(im->p.in.v[mk]);
+			im->p.in.v[mk] = NULL;
+		}
+	}
 	return 0;
 }
 
@@ -712,8 +789,11 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	bool skip = false; /* a duplicate of another entity's record */
 	int found;
 
+	im->via_identity = false;
 	found = lookup(im, err);
 	if (found < 0)
+		return -1;
+	if (found && im->via_identity && keep_identities(im, err) < 0)
 		return -1;
 	if (!found && im->p.in.v[0] && crm_strv_find(&im->keys, "id") < 0) {
 		/* an id is kept on insert only when it was looked up (and so

@@ -347,6 +347,108 @@ static int audit(struct crm_db *db, const struct crm_entity *e,
 	return rc;
 }
 
+/* The key of field i of row as crm_identities holds it: the matching form
+ * (NAME_key) of an email or phone, the id or external_id as it is; NULL
+ * for none or a field that is no identity. */
+static const char *identity_key(const struct crm_row *row, size_t i)
+{
+	const struct crm_entity *e = row->e;
+	const struct crm_field *f = &e->fields[i];
+	char *kn;
+	long k;
+
+	if (!strcmp(f->name, "id") || !strcmp(f->name, "external_id"))
+		return row->v[i];
+	if (!(f->flags & CRM_FF_MATCH) ||
+	    (f->type != CRM_T_EMAIL && f->type != CRM_T_PHONE))
+		return NULL;
+	kn = crm_xasprintf("%s_key", f->name);
+	k = crm_entity_field(e, kn);
+	free(kn);
+	return k >= 0 ? row->v[k] : NULL;
+}
+
+/* Secondary identities: every id, external_id, email and phone of the
+ * merged records that the result does not hold finds the survivor from
+ * now on; those the merged-away records had already move to it too
+ * (logged, for the undo). */
+static int keep_identities(struct crm_db *db, const struct crm_entity *e,
+			   struct crm_row **rows, size_t n, size_t surv,
+			   const struct crm_row *result, int64_t merge,
+			   struct crm_err *err)
+{
+	sqlite3_stmt *ins = crm_db_prepare(
+	    db,
+	    "INSERT INTO crm_identities (entity, field, key, record_id, "
+	    "merge_id) SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 "
+	    "FROM crm_identities WHERE entity = ?1 AND field = ?2 AND key = "
+	    "?3 AND record_id = ?4)",
+	    err);
+	int64_t sid = crm_row_id(result);
+	int rc = -1, s;
+
+	if (!ins)
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < e->nfields; i++) {
+			const char *key = identity_key(rows[k], i);
+			const char *now = identity_key(result, i);
+
+			if (!key || (now && !strcmp(key, now)))
+				continue;
+			sqlite3_reset(ins);
+			crm_db_bind_text(ins, 1, e->name);
+			crm_db_bind_text(ins, 2, e->fields[i].name);
+			crm_db_bind_text(ins, 3, key);
+			sqlite3_bind_int64(ins, 4, sid);
+			sqlite3_bind_int64(ins, 5, merge);
+			if ((s = sqlite3_step(ins)) != SQLITE_DONE) {
+				crm_db_error(db, s, "cannot keep identities",
+					     err);
+				goto out;
+			}
+		}
+	for (size_t k = 0; k < n; k++) {
+		if (k == surv)
+			continue;
+		sqlite3_finalize(ins);
+		ins = crm_db_prepare(
+		    db,
+		    "INSERT INTO crm_merge_links (merge_id, tbl, col, row_id, "
+		    "old_value) SELECT ?1, 'crm_identities', 'record_id', "
+		    "rowid, record_id FROM crm_identities WHERE entity = ?2 AND "
+		    "record_id = ?3",
+		    err);
+		if (!ins)
+			goto out;
+		sqlite3_bind_int64(ins, 1, merge);
+		crm_db_bind_text(ins, 2, e->name);
+		sqlite3_bind_int64(ins, 3, crm_row_id(rows[k]));
+		if ((s = sqlite3_step(ins)) != SQLITE_DONE) {
+			crm_db_error(db, s, "cannot keep identities", err);
+			goto out;
+		}
+		sqlite3_finalize(ins);
+		ins = crm_db_prepare(db,
+				     "UPDATE crm_identities SET record_id = ?1 "
+				     "WHERE entity = ?2 AND record_id = ?3",
+				     err);
+		if (!ins)
+			goto out;
+		sqlite3_bind_int64(ins, 1, sid);
+		crm_db_bind_text(ins, 2, e->name);
+		sqlite3_bind_int64(ins, 3, crm_row_id(rows[k]));
+		if ((s = sqlite3_step(ins)) != SQLITE_DONE) {
+			crm_db_error(db, s, "cannot keep identities", err);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 		      const int64_t *ids, size_t n, struct crm_row *result,
 		      int64_t *merge, struct crm_err *err)
@@ -422,6 +524,7 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 			goto out;
 	}
 	if (survive_self_refs(db, e, rows, n, ord, ids, result, err) < 0 ||
+	    keep_identities(db, e, rows, n, surv, result, *merge, err) < 0 ||
 	    audit(db, e, rows[surv], result, "update", err) < 0 ||
 	    crm_entity_write_row(db, e, result, false, err) < 0)
 		goto out;
