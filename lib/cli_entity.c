@@ -532,8 +532,9 @@ int crm_verb_undo(struct crm_cli *cli)
 			    &cli->err) < 0)
 		return crm_cli_fail(cli);
 	if (cli->dry_run)
-		crm_cli_note(cli, "dry run: undid change %lld: %llu records "
-				  "restored",
+		crm_cli_note(cli,
+			     "dry run: undid change %lld: %llu records "
+			     "restored",
 			     (long long)change, (unsigned long long)n);
 	else
 		crm_cli_note(cli,

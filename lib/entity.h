@@ -321,13 +321,13 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
  * the entity's rules (required fields, its prepare hook). A merge's
  * change is refused (crm_merge_undo undoes it). *n gets the number of
  * records restored. */
-int crm_entity_undo(struct crm_db *db, int64_t change, bool force,
-		    bool dry_run, uint64_t *n, struct crm_err *err);
+int crm_entity_undo(struct crm_db *db, int64_t change, bool force, bool dry_run,
+		    uint64_t *n, struct crm_err *err);
 
 /* crm_entity_undo's work inside a transaction the caller opened; merge:
  * the caller is crm_merge_undo (a merge's change is then allowed). */
-int crm_entity_revert(struct crm_db *db, int64_t change, bool force,
-		      bool merge, uint64_t *n, struct crm_err *err);
+int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
+		      uint64_t *n, struct crm_err *err);
 /* The fields row has that old has not (or differently), as the JSON
  * object an audit row's after holds: {"field": value or null, "custom":
  * {...}}; derived columns and updated_at left out. Caller frees. */

@@ -300,10 +300,11 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 	im->upd = im->ins ? prepare_update(db, e, err) : NULL;
 	if (!im->upd || count_rows(im, &im->rows_at_start, err) < 0)
 		goto fail;
-	im->identities = crm_db_int(db,
-				    "SELECT EXISTS (SELECT 1 FROM crm_identities "
-				    "WHERE entity = ?)",
-				    e->name, NULL, err) > 0;
+	im->identities =
+	    crm_db_int(db,
+		       "SELECT EXISTS (SELECT 1 FROM crm_identities "
+		       "WHERE entity = ?)",
+		       e->name, NULL, err) > 0;
 	return im;
 fail:
 	crm_importer_free(im);
@@ -566,9 +567,9 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 
 		if (!v)
 			continue;
-		rc = crm_entity_find_identity(im->db, im->e,
-					      im->e->fields[im->keyfield[k]].name,
-					      v, &im->old, err);
+		rc = crm_entity_find_identity(
+		    im->db, im->e, im->e->fields[im->keyfield[k]].name, v,
+		    &im->old, err);
 		if (rc != 0) {
 			im->via_identity = rc > 0;
 			return rc;
@@ -616,8 +617,8 @@ static int keep_identities(struct crm_importer *im, struct crm_err *err)
 		if (!im->p.in.touched[i] || !v ||
 		    (mk < 0 && strcmp(e->fields[i].name, "external_id")))
 			continue;
-		is = identity_of(im, e->fields[i].name, v,
-				 crm_row_id(&im->old), err);
+		is = identity_of(im, e->fields[i].name, v, crm_row_id(&im->old),
+				 err);
 		if (is < 0)
 			return -1;
 		if (!is)
@@ -1511,14 +1512,14 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 	sqlite3_stmt *st = NULL, *up = NULL;
 	int rc = -1, s;
 
-	st = crm_db_prepare(db,
-			    "SELECT id, entity, record_id, before FROM crm_audit "
-			    "WHERE change_id = ? AND action = 'update' AND "
-			    "after IS NULL",
-			    err);
-	up = st ? crm_db_prepare(db,
-				 "UPDATE crm_audit SET after = ? WHERE id = ?",
-				 err)
+	st = crm_db_prepare(
+	    db,
+	    "SELECT id, entity, record_id, before FROM crm_audit "
+	    "WHERE change_id = ? AND action = 'update' AND "
+	    "after IS NULL",
+	    err);
+	up = st ? crm_db_prepare(
+		      db, "UPDATE crm_audit SET after = ? WHERE id = ?", err)
 		: NULL;
 	if (!up)
 		goto out;
@@ -1526,7 +1527,9 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		const struct crm_entity *e =
 		    crm_entity_by_name(crm_db_col_text(st, 1));
-		json_t *j = json_loads(crm_db_col_text(st, 3) ? crm_db_col_text(st, 3) : "", 0, NULL);
+		json_t *j = json_loads(
+		    crm_db_col_text(st, 3) ? crm_db_col_text(st, 3) : "", 0,
+		    NULL);
 		struct crm_row b, cur;
 		int got;
 
@@ -1584,8 +1587,8 @@ static int exec_tii(struct crm_db *db, const char *sql, const char *t,
 
 struct undo {
 	struct crm_db *db;
-	int64_t change; /* the change undone */
-	bool force, merge; /* merge: crm_merge_undo's */
+	int64_t change;		  /* the change undone */
+	bool force, merge;	  /* merge: crm_merge_undo's */
 	struct crm_buf conflicts; /* "contact 3 city (change 9); ..." */
 	size_t nconflicts;
 	uint64_t n; /* records restored */
@@ -1595,9 +1598,9 @@ struct undo {
 /* The later changes in effect (not undone) that wrote field (NULL: any
  * field; custom: a custom field) of record id, as "change 4" or
  * "changes 4, 7", into b. */
-static int later_changes(struct undo *u, const struct crm_entity *e,
-			 int64_t id, const char *field, bool custom,
-			 struct crm_buf *b, struct crm_err *err)
+static int later_changes(struct undo *u, const struct crm_entity *e, int64_t id,
+			 const char *field, bool custom, struct crm_buf *b,
+			 struct crm_err *err)
 {
 	sqlite3_stmt *st = crm_db_cached(
 	    u->db,
@@ -1691,8 +1694,8 @@ static int check_rules(struct undo *u, const struct crm_entity *e,
 fail:
 	snprintf(m, sizeof(m), "%s", err->msg);
 	snprintf(err->msg, sizeof(err->msg),
-		 "cannot undo change %lld: %s %lld: %.900s", (long long)u->change,
-		 e->name, (long long)crm_row_id(row), m);
+		 "cannot undo change %lld: %s %lld: %.900s",
+		 (long long)u->change, e->name, (long long)crm_row_id(row), m);
 	err->code = CRM_EX_DATAERR;
 	return -1;
 }
@@ -1732,9 +1735,8 @@ static int undo_write(struct undo *u, struct crm_row *row,
 	if (b && ua >= 0) {
 		char *d = crm_row_diff(b, row);
 		free(row->v[ua]);
-		row->v[ua] = crm_xstrdup(strcmp(d, "{}") || !b->v[ua]
-					     ? u->now
-					     : b->v[ua]);
+		row->v[ua] = crm_xstrdup(
+		    strcmp(d, "{}") || !b->v[ua] ? u->now : b->v[ua]);
 		free(d);
 	}
 	if (check_rules(u, row->e, row, err) < 0 ||
@@ -1770,7 +1772,8 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 	if (got < 0)
 		goto out;
 	if (!got) { /* deleted since */
-		rc = u->force ? 0 : conflict(u, e, id, NULL, false, "deleted", err);
+		rc = u->force ? 0
+			      : conflict(u, e, id, NULL, false, "deleted", err);
 		goto out;
 	}
 	if (after) {
@@ -2001,12 +2004,12 @@ static int load_steps(struct crm_db *db, int64_t change, struct step **v,
 	sqlite3_bind_int64(st, 1, change);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		*v = crm_xgrow(*v, &cap, *n + 1, sizeof(**v));
-		(*v)[(*n)++] = (struct step){
-		    dup_or_null(crm_db_col_text(st, 0)),
-		    dup_or_null(crm_db_col_text(st, 2)),
-		    dup_or_null(crm_db_col_text(st, 3)),
-		    dup_or_null(crm_db_col_text(st, 4)),
-		    sqlite3_column_int64(st, 1)};
+		(*v)[(*n)++] =
+		    (struct step){dup_or_null(crm_db_col_text(st, 0)),
+				  dup_or_null(crm_db_col_text(st, 2)),
+				  dup_or_null(crm_db_col_text(st, 3)),
+				  dup_or_null(crm_db_col_text(st, 4)),
+				  sqlite3_column_int64(st, 1)};
 	}
 	sqlite3_finalize(st);
 	if (s != SQLITE_DONE)
@@ -2063,8 +2066,8 @@ static int64_t merge_of(struct crm_db *db, int64_t change, struct crm_err *err)
 	return m;
 }
 
-int crm_entity_revert(struct crm_db *db, int64_t change, bool force,
-		      bool merge, uint64_t *n, struct crm_err *err)
+int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
+		      uint64_t *n, struct crm_err *err)
 {
 	struct undo u = {
 	    .db = db, .change = change, .force = force, .merge = merge};
@@ -2150,19 +2153,18 @@ int crm_entity_revert(struct crm_db *db, int64_t change, bool force,
 	/* the undone change is out of effect; the one it undid (when it
 	 * was an undo) back in effect */
 	if (exec_tii(db,
-				 "UPDATE crm_changes SET undone_at = ?, "
-				 "undone_by = ?2 WHERE id = ?3",
-				 u.now, db->change, change, err) < 0 ||
+		     "UPDATE crm_changes SET undone_at = ?, "
+		     "undone_by = ?2 WHERE id = ?3",
+		     u.now, db->change, change, err) < 0 ||
 	    exec_tii(db,
-				 "UPDATE crm_changes SET undo_of = ?3 WHERE "
-				 "id = ?2 AND ?1 IS NOT NULL",
-				 u.now, db->change, change, err) < 0 ||
-	    (undo_of &&
-	     exec_tii(db,
-		      "UPDATE crm_changes SET undone_at = NULL, "
-		      "undone_by = NULL WHERE id = ?3 AND ?1 IS "
-		      "NOT NULL AND ?2 IS NOT NULL",
-		      u.now, db->change, undo_of, err) < 0) ||
+		     "UPDATE crm_changes SET undo_of = ?3 WHERE "
+		     "id = ?2 AND ?1 IS NOT NULL",
+		     u.now, db->change, change, err) < 0 ||
+	    (undo_of && exec_tii(db,
+				 "UPDATE crm_changes SET undone_at = NULL, "
+				 "undone_by = NULL WHERE id = ?3 AND ?1 IS "
+				 "NOT NULL AND ?2 IS NOT NULL",
+				 u.now, db->change, undo_of, err) < 0) ||
 	    /* ... and when that one was an undo too, what it undid is undone
 	     * again */
 	    (undo_of &&
@@ -2182,8 +2184,8 @@ out:
 	return rc;
 }
 
-int crm_entity_undo(struct crm_db *db, int64_t change, bool force,
-		    bool dry_run, uint64_t *n, struct crm_err *err)
+int crm_entity_undo(struct crm_db *db, int64_t change, bool force, bool dry_run,
+		    uint64_t *n, struct crm_err *err)
 {
 	if (crm_db_begin(db, err) < 0)
 		return -1;

@@ -745,7 +745,8 @@ static int upsert(struct crm_db *db, struct crm_importer *im,
 		return -1;
 	if (!*id) {
 		*id = crm_row_id(out);
-		return crm_db_audit(db, e->name, *id, "insert", NULL, NULL, err);
+		return crm_db_audit(db, e->name, *id, "insert", NULL, NULL,
+				    err);
 	}
 	return 0;
 }
@@ -945,8 +946,7 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	act.lead_id = lid;
 	if (crm_activity_log(db, &act, &c->activity_id, err) < 0 ||
 	    crm_db_audit(db, "activity", c->activity_id, "insert", NULL, NULL,
-			 err) <
-		0)
+			 err) < 0)
 		goto out;
 	st = crm_db_cached(db,
 			   "UPDATE leads SET status = 'converted', "

@@ -416,7 +416,8 @@ static int keep_identities(struct crm_db *db, const struct crm_entity *e,
 		    db,
 		    "INSERT INTO crm_merge_links (merge_id, tbl, col, row_id, "
 		    "old_value) SELECT ?1, 'crm_identities', 'record_id', "
-		    "rowid, record_id FROM crm_identities WHERE entity = ?2 AND "
+		    "rowid, record_id FROM crm_identities WHERE entity = ?2 "
+		    "AND "
 		    "record_id = ?3",
 		    err);
 		if (!ins)
@@ -736,8 +737,8 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 		goto out;
 	}
 	if (restore_links(db, e, merge, survivor, links, err) < 0 ||
-	    exec1(db, "DELETE FROM crm_identities WHERE merge_id = ?", merge,
-		  0, 0, 1, err) < 0)
+	    exec1(db, "DELETE FROM crm_identities WHERE merge_id = ?", merge, 0,
+		  0, 1, err) < 0)
 		goto out;
 	st = crm_db_prepare(
 	    db, "UPDATE crm_merges SET undone_at = ? WHERE id = ?", err);
