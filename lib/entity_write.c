@@ -1509,29 +1509,48 @@ static int audit_row(struct crm_db *db, const char *action,
 
 int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 {
-	sqlite3_stmt *st = NULL, *up = NULL;
+	struct pending {
+		int64_t id, record;
+		char *entity, *before;
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *st = NULL;
 	int rc = -1, s;
 
+	/* read them all first: the updates below must not disturb the
+	 * query */
 	st = crm_db_prepare(
 	    db,
 	    "SELECT id, entity, record_id, before FROM crm_audit "
 	    "WHERE change_id = ? AND action = 'update' AND "
 	    "after IS NULL",
 	    err);
-	up = st ? crm_db_prepare(
-		      db, "UPDATE crm_audit SET after = ? WHERE id = ?", err)
-		: NULL;
-	if (!up)
-		goto out;
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 1, db->change);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct crm_entity *e =
-		    crm_entity_by_name(crm_db_col_text(st, 1));
-		json_t *j = json_loads(
-		    crm_db_col_text(st, 3) ? crm_db_col_text(st, 3) : "", 0,
-		    NULL);
+		v = crm_xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n++] = (struct pending){
+		    sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
+		    crm_xstrdup(crm_db_col_text(st, 1)),
+		    crm_xstrdup(crm_db_col_text(st, 3) ? crm_db_col_text(st, 3)
+						       : "")};
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	st = crm_db_prepare(db, "UPDATE crm_audit SET after = ? WHERE id = ?",
+			    err);
+	if (!st)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct crm_entity *e = crm_entity_by_name(v[i].entity);
+		json_t *j = json_loads(v[i].before, 0, NULL);
 		struct crm_row b, cur;
-		int got;
+		int got = 0;
 
 		if (!e) {
 			json_decref(j);
@@ -1539,17 +1558,16 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 		}
 		crm_row_init(&b, e);
 		crm_row_init(&cur, e);
-		got = crm_entity_get(db, e, sqlite3_column_int64(st, 2), &cur,
-				     err);
+		got = crm_entity_get(db, e, v[i].record, &cur, err);
 		if (got > 0 && row_from_json(&b, j) == 0) {
-			char *d = crm_row_diff(&b, &cur);
-			sqlite3_reset(up);
-			sqlite3_bind_text(up, 1, d, -1, free);
-			sqlite3_bind_int64(up, 2, sqlite3_column_int64(st, 0));
-			got = sqlite3_step(up) == SQLITE_DONE ? 0 : -1;
-			if (got < 0)
-				crm_db_error(db, sqlite3_errcode(db->h),
-					     "database", err);
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, crm_row_diff(&b, &cur), -1,
+					  free);
+			sqlite3_bind_int64(st, 2, v[i].id);
+			s = sqlite3_step(st);
+			got = s == SQLITE_DONE
+				  ? 0
+				  : crm_db_error(db, s, "database", err);
 		}
 		crm_row_release(&b);
 		crm_row_release(&cur);
@@ -1557,14 +1575,14 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 		if (got < 0)
 			goto out;
 	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
-		goto out;
-	}
 	rc = 0;
 out:
 	sqlite3_finalize(st);
-	sqlite3_finalize(up);
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].entity);
+		free(v[i].before);
+	}
+	free(v);
 	return rc;
 }
 
