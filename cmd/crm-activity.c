@@ -34,8 +34,8 @@ static const struct crm_verb verbs[] = {
     {"export", NULL,
      "Write every activity with every field, in a form import takes back", NULL,
      NULL, crm_verb_export, 0},
-    {"undo", "CHANGE", "Revert a change (an update, done or delete)", NULL,
-     NULL, crm_verb_undo, CRM_VERB_WRITE},
+    {"undo", "CHANGE", "Revert a change (an update, done or delete)",
+     crm_undo_options, crm_entity_opts_parse, crm_verb_undo, CRM_VERB_WRITE},
 };
 
 static const struct crm_command command = {

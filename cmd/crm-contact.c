@@ -31,8 +31,10 @@ static const struct crm_verb verbs[] = {
 	 NULL, NULL, crm_verb_export, 0},
 	{"tag", "add|rm TAG[,TAG...] [ID...]", "Add or remove tags", NULL, NULL,
 	 crm_verb_tag, CRM_VERB_WRITE},
-	{"undo", "CHANGE", "Revert a change (an update, tag or delete)", NULL,
-	 NULL, crm_verb_undo, CRM_VERB_WRITE},
+	{"undo", "CHANGE",
+	 "Revert a change (an update, tag or delete; an undo redoes)",
+	 crm_undo_options, crm_entity_opts_parse, crm_verb_undo,
+	 CRM_VERB_WRITE},
 };
 
 static const struct crm_command command = {

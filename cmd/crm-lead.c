@@ -58,7 +58,7 @@ static const struct crm_verb verbs[] = {
     {"undo", "CHANGE",
      "Revert a change (an update, delete, assign, reclaim, qualify, "
      "disqualify or convert)",
-     NULL, NULL, crm_verb_undo, CRM_VERB_WRITE},
+     crm_undo_options, crm_entity_opts_parse, crm_verb_undo, CRM_VERB_WRITE},
 };
 
 static const struct crm_command command = {

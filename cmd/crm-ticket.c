@@ -67,7 +67,7 @@ static const struct crm_verb verbs[] = {
      "Write every ticket with every field, in a form import takes back", NULL,
      NULL, crm_verb_export, 0},
     {"undo", "CHANGE", "Revert a change (an update, status change or delete)",
-     NULL, NULL, crm_verb_undo, CRM_VERB_WRITE},
+     crm_undo_options, crm_entity_opts_parse, crm_verb_undo, CRM_VERB_WRITE},
 };
 
 static const struct crm_command command = {

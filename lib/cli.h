@@ -255,6 +255,7 @@ enum {
 extern const struct argp_option crm_import_options[];
 extern const struct argp_option crm_update_options[];
 extern const struct argp_option crm_delete_options[];
+extern const struct argp_option crm_undo_options[];
 error_t crm_entity_opts_parse(int key, char *arg, struct argp_state *state);
 void crm_entity_opts_release(struct crm_entity_opts *o);
 

@@ -722,6 +722,10 @@ int crm_verb_dedupe_merge(struct crm_cli *cli)
 		return crm_cli_fail(cli);
 	crm_row_init(&row, e);
 	crm_rec_init(&rec);
+	/* the clusters are found in the transaction that merges them: a
+	 * record deleted or added meanwhile is never merged by a stale id */
+	if (crm_db_begin(cli->db, &cli->err) < 0)
+		goto fail;
 	if ((cli->from_stdin ? read_clusters(cli, &m, &n)
 			     : found_clusters(cli, e, &m, &n)) < 0)
 		goto fail;
@@ -745,8 +749,6 @@ int crm_verb_dedupe_merge(struct crm_cli *cli)
 	crm_entity_columns(e, false, &cols);
 	w = crm_cli_writer(cli, &cols);
 	ids = crm_xmalloc((n + 1) * sizeof(*ids));
-	if (crm_db_begin(cli->db, &cli->err) < 0)
-		goto fail;
 	for (size_t a = 0, b; a < n; a = b) {
 		size_t k = 0;
 		int64_t merge;
@@ -813,19 +815,20 @@ int crm_verb_dedupe_undo(struct crm_cli *cli)
 {
 	struct crm_dedupe_cli *o = cli->opts;
 	int64_t merge;
-	uint64_t n;
+	uint64_t n, links;
 
 	if (cli->args.n != 1 || crm_parse_int(cli->args.v[0], &merge) < 0) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
 			    "undo takes one merge number");
 		return crm_cli_fail(cli);
 	}
-	if (crm_merge_undo(cli->db, merge, o->force, cli->dry_run, &n,
+	if (crm_merge_undo(cli->db, merge, o->force, cli->dry_run, &n, &links,
 			   &cli->err) < 0)
 		return crm_cli_fail(cli);
-	crm_cli_note(cli, "%sundid merge %lld: %llu records restored",
+	crm_cli_note(cli, "%sundid merge %lld: %llu records restored, %llu %s",
 		     cli->dry_run ? "dry run: " : "", (long long)merge,
-		     (unsigned long long)n);
+		     (unsigned long long)n, (unsigned long long)links,
+		     links == 1 ? "link restored" : "links restored");
 	return 0;
 }
 

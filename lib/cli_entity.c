@@ -632,8 +632,17 @@ int crm_verb_tag(struct crm_cli *cli)
 	return status;
 }
 
+const struct argp_option crm_undo_options[] = {
+    {"force", CRM_OPT_FORCE, 0, 0,
+     "Undo even what later changes changed again (their changes to those "
+     "fields are lost)",
+     0},
+    {0},
+};
+
 int crm_verb_undo(struct crm_cli *cli)
 {
+	struct crm_entity_opts *o = cli->opts;
 	int64_t change;
 	uint64_t n;
 
@@ -642,10 +651,20 @@ int crm_verb_undo(struct crm_cli *cli)
 			    "undo takes one change number");
 		return crm_cli_fail(cli);
 	}
-	if (crm_entity_undo(cli->db, change, cli->dry_run, &n, &cli->err) < 0)
+	if (crm_entity_undo(cli->db, change, o->force, cli->dry_run, &n,
+			    &cli->err) < 0)
 		return crm_cli_fail(cli);
-	crm_cli_note(cli, "%sundid change %lld: %llu records restored",
-		     cli->dry_run ? "dry run: " : "", (long long)change,
-		     (unsigned long long)n);
+	if (cli->dry_run)
+		crm_cli_note(cli,
+			     "dry run: undid change %lld: %llu records "
+			     "restored",
+			     (long long)change, (unsigned long long)n);
+	else
+		crm_cli_note(cli,
+			     "undid change %lld: %llu records restored (change "
+			     "%lld; '%s undo %lld' redoes it)",
+			     (long long)change, (unsigned long long)n,
+			     (long long)cli->db->last_change, cli->cmd->name,
+			     (long long)cli->db->last_change);
 	return 0;
 }

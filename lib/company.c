@@ -151,6 +151,9 @@ static int norm_domain(const char *in, struct crm_buf *out)
 	return out->len && strchr(out->s, '.') ? 0 : -1;
 }
 
+static int parent_ok(struct crm_db *db, int64_t self, int64_t parent,
+		     struct crm_err *err);
+
 static int company_prepare(struct crm_db *db, const struct crm_entity *e,
 			   struct crm_row *row, const struct crm_row *old,
 			   void *arg, struct crm_err *err)
@@ -159,8 +162,7 @@ static int company_prepare(struct crm_db *db, const struct crm_entity *e,
 	     pf = crm_entity_field(e, "parent_id");
 	json_t *pj = json_object_get(row->custom, "parent");
 	struct crm_buf b = {0};
-	int64_t self = crm_row_id(row), parent;
-	struct parent_ctx pc = {db, err};
+	int64_t self = crm_row_id(row);
 	int rc;
 
 	(void)arg;
@@ -201,7 +203,16 @@ static int company_prepare(struct crm_db *db, const struct crm_entity *e,
 	}
 	if (!row->v[pf] || (old && !row->touched[pf]))
 		return 0;
-	parent = strtoll(row->v[pf], NULL, 10);
+	return parent_ok(db, self, strtoll(row->v[pf], NULL, 10), err);
+}
+
+/* A parent must exist and be no descendant of self. */
+static int parent_ok(struct crm_db *db, int64_t self, int64_t parent,
+		     struct crm_err *err)
+{
+	struct parent_ctx pc = {db, err};
+	int rc;
+
 	snprintf(err->field, sizeof(err->field), "parent_id");
 	rc = company_exists(db, parent, err);
 	if (rc < 0)
@@ -224,6 +235,16 @@ static int company_prepare(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
+static int company_check(struct crm_db *db, const struct crm_entity *e,
+			 const struct crm_row *row, struct crm_err *err)
+{
+	const char *p = crm_row_get(row, "parent_id");
+
+	(void)e;
+	return p ? parent_ok(db, crm_row_id(row), strtoll(p, NULL, 10), err)
+		 : 0;
+}
+
 const struct crm_entity crm_company_entity = {
     .name = "company",
     .plural = "companies",
@@ -232,6 +253,7 @@ const struct crm_entity crm_company_entity = {
     .nfields = sizeof(company_fields) / sizeof(company_fields[0]),
     .keys = "id,external_id,name",
     .prepare = company_prepare,
+    .check = company_check,
 };
 
 /* -- contacts to companies --------------------------------------------- */

@@ -35,16 +35,25 @@ static const struct crm_field contact_fields[] = {
 	{"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
 };
 
-static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
-			   struct crm_row *row, const struct crm_row *old,
-			   void *arg, struct crm_err *err)
+static int contact_check(struct crm_db *db, const struct crm_entity *e,
+			 const struct crm_row *row, struct crm_err *err)
 {
+	(void)db;
 	(void)e;
 	if (!crm_row_get(row, "first_name") && !crm_row_get(row, "last_name") &&
 	    !crm_row_get(row, "email") && !crm_row_get(row, "phone"))
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "a contact needs a name, an email or a "
 				   "phone");
+	return 0;
+}
+
+static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
+			   struct crm_row *row, const struct crm_row *old,
+			   void *arg, struct crm_err *err)
+{
+	if (contact_check(db, e, row, err) < 0)
+		return -1;
 	return crm_company_link_contact(db, row, old, arg, err);
 }
 
@@ -80,6 +89,7 @@ const struct crm_entity crm_contact_entity = {
 	.nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
 	.keys = "id,external_id,email",
 	.prepare = contact_prepare,
+	.check = contact_check,
 	.begin = contact_begin,
 	.end = contact_end,
 	.counters = contact_counters,

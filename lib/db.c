@@ -482,12 +482,12 @@ int crm_db_change(struct crm_db *db, const char *command, const char *entity,
 
 int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 		 const char *action, const char *before_json,
-		 struct crm_err *err)
+		 const char *after_json, struct crm_err *err)
 {
 	sqlite3_stmt *st = crm_db_cached(
 	    db,
 	    "INSERT INTO crm_audit (change_id, entity, record_id, action, "
-	    "before) VALUES (?, ?, ?, ?, ?)",
+	    "before, after) VALUES (?, ?, ?, ?, ?, ?)",
 	    err);
 	int rc;
 
@@ -498,6 +498,7 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 	sqlite3_bind_int64(st, 3, id);
 	crm_db_bind_text(st, 4, action);
 	crm_db_bind_text(st, 5, before_json);
+	crm_db_bind_text(st, 6, after_json);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

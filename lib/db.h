@@ -96,9 +96,11 @@ const char *crm_db_col_text(sqlite3_stmt *st, int i);
 int crm_db_change(struct crm_db *db, const char *command, const char *entity,
 		  struct crm_err *err);
 /* Record that record id of entity had before-image before_json (NULL for an
- * insert) and underwent action ("update", "delete", "insert", "merge"). */
+ * insert) and underwent action ("update", "delete", "insert", "unlink");
+ * after_json: for an update, the fields it wrote (crm_row_diff), or NULL
+ * when the caller fills them in later (crm_entity_audit_close). */
 int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 		 const char *action, const char *before_json,
-		 struct crm_err *err);
+		 const char *after_json, struct crm_err *err);
 
 #endif

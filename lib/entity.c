@@ -362,6 +362,37 @@ static int find_by(struct crm_db *db, const struct crm_entity *e,
 	return n;
 }
 
+/* key as a secondary identity (merged-away id, external_id, email,
+ * phone): the survivor. */
+static int find_secondary(struct crm_db *db, const struct crm_entity *e,
+			  const char *key, struct crm_row *row,
+			  struct crm_err *err)
+{
+	struct crm_buf v = {0}, k = {0};
+	int64_t id;
+	int rc = 0;
+
+	if (crm_parse_int(key, &id) == 0 && id > 0)
+		rc = crm_entity_find_identity(db, e, "id", key, row, err);
+	if (!rc && crm_entity_field(e, "external_id") >= 0)
+		rc = crm_entity_find_identity(db, e, "external_id", key, row,
+					      err);
+	for (size_t i = 0; !rc && i < e->nfields; i++) {
+		const struct crm_field *f = &e->fields[i];
+		struct crm_err e2 = {0};
+
+		if (!(f->flags & CRM_FF_MATCH) ||
+		    (f->type != CRM_T_EMAIL && f->type != CRM_T_PHONE) ||
+		    crm_field_parse(f, key, NULL, &v, &e2) < 0 ||
+		    !crm_field_match_form(f, v.s, &k))
+			continue;
+		rc = crm_entity_find_identity(db, e, f->name, k.s, row, err);
+	}
+	crm_buf_release(&v);
+	crm_buf_release(&k);
+	return rc;
+}
+
 int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
 		    const char *key, struct crm_row *row, struct crm_err *err)
 {
@@ -417,6 +448,38 @@ int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
 			    e->plural);
 		if (rc != 0)
 			return rc;
+	}
+	return find_secondary(db, e, key, row, err);
+}
+
+int crm_entity_find_identity(struct crm_db *db, const struct crm_entity *e,
+			     const char *field, const char *key,
+			     struct crm_row *row, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    db,
+	    "SELECT record_id FROM crm_identities WHERE entity = ? AND field "
+	    "= ? AND key = ? ORDER BY rowid DESC",
+	    err);
+	int64_t ids[8];
+	size_t n = 0;
+	int s;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, e->name);
+	crm_db_bind_text(st, 2, field);
+	crm_db_bind_text(st, 3, key);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW && n < 8)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return crm_db_error(db, s, "database", err);
+	/* the newest merge first; a survivor deleted since finds nothing */
+	for (size_t i = 0; i < n; i++) {
+		int got = crm_entity_get(db, e, ids[i], row, err);
+		if (got != 0)
+			return got;
 	}
 	return 0;
 }

@@ -75,6 +75,12 @@ struct crm_entity {
 	int (*prepare)(struct crm_db *db, const struct crm_entity *e,
 		       struct crm_row *row, const struct crm_row *old,
 		       void *arg, struct crm_err *err);
+	/* The rules every stored record keeps, whatever wrote it (a
+	 * company's parent exists and makes no cycle; a contact has a name,
+	 * an email or a phone): undo checks a record it reverts with it.
+	 * May be NULL. Returns 0, or -1 with err (field set). */
+	int (*check)(struct crm_db *db, const struct crm_entity *e,
+		     const struct crm_row *row, struct crm_err *err);
 	/* Called after a record was written (inserted or updated). */
 	int (*written)(struct crm_db *db, const struct crm_entity *e,
 		       const struct crm_row *row, bool inserted, void *arg,
@@ -155,12 +161,20 @@ bool crm_field_match_form(const struct crm_field *f, const char *v,
 			  struct crm_buf *out);
 
 /* Load a record by id (1), or by a key value: digits -> id, then
- * external_id, then each CRM_FF_KEY field (email ...). Returns 1 found, 0
- * not found, -1 error (ambiguous key: CRM_EX_DATAERR). */
+ * external_id, then each CRM_FF_KEY field (email ...), then a merged-away
+ * record's id, external_id, email or phone (its survivor). Returns 1
+ * found, 0 not found, -1 error (ambiguous key: CRM_EX_DATAERR). */
 int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
 		    const char *key, struct crm_row *row, struct crm_err *err);
 int crm_entity_get(struct crm_db *db, const struct crm_entity *e, int64_t id,
 		   struct crm_row *row, struct crm_err *err);
+/* The record a merge left holding key as a secondary identity of field
+ * (id, external_id: as given; email, phone: the matching form), from
+ * crm_identities (crm_entity_find falls back on it). 1 found, 0 not, -1
+ * error. */
+int crm_entity_find_identity(struct crm_db *db, const struct crm_entity *e,
+			     const char *field, const char *key,
+			     struct crm_row *row, struct crm_err *err);
 
 /* Output form of a row as a record with the given columns (NULL = every
  * output field then every custom field of the row). idx, when not NULL,
@@ -311,15 +325,29 @@ int crm_entity_tag(struct crm_db *db, const struct crm_entity *e,
 int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 		      const struct crm_query *q, bool dry_run, uint64_t *n,
 		      struct crm_err *err);
-/* Undo change set id: restore before-images, delete inserted records.
- * *n gets the number of records restored. */
-int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
+/* Undo change set id, as a change set of its own (so undoing that redoes
+ * it): revert only the fields each update wrote, re-insert deleted
+ * records, delete inserted ones. A field (or record) changed since by a
+ * later change is a conflict: CRM_EX_DATAERR naming the records and the
+ * changes, nothing written, unless force. The reverted records must keep
+ * the entity's rules (required fields, its prepare hook). A merge's
+ * change is refused (crm_merge_undo undoes it). *n gets the number of
+ * records restored. */
+int crm_entity_undo(struct crm_db *db, int64_t change, bool force, bool dry_run,
 		    uint64_t *n, struct crm_err *err);
 
-/* crm_entity_undo's work inside a transaction the caller opened (a merge
- * undo restores its links in the same one). */
-int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
-		      struct crm_err *err);
+/* crm_entity_undo's work inside a transaction the caller opened; merge:
+ * the caller is crm_merge_undo (a merge's change is then allowed). */
+int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
+		      uint64_t *n, struct crm_err *err);
+/* The fields row has that old has not (or differently), as the JSON
+ * object an audit row's after holds: {"field": value or null, "custom":
+ * {...}}; derived columns and updated_at left out. Caller frees. */
+char *crm_row_diff(const struct crm_row *old, const struct crm_row *row);
+/* Fill in what each update of the open change set wrote, for audit rows
+ * written before the record was (their after is NULL): a diff of the
+ * before-image against the record now. */
+int crm_entity_audit_close(struct crm_db *db, struct crm_err *err);
 /* Write row as it is (no hooks, no audit) inside an open transaction:
  * insert (a NULL id gets one) or update by id. */
 int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,

@@ -77,6 +77,8 @@ struct crm_importer {
 	const char *input;	 /* the input's name, for o->check */
 	int64_t rows_at_start;	 /* table size when the importer began */
 	bool bloom_tried;
+	bool identities;   /* merges left secondary identities to look up */
+	bool via_identity; /* the last lookup found one */
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
@@ -329,6 +331,11 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 	im->upd = im->ins ? prepare_update(db, e, err) : NULL;
 	if (!im->upd || count_rows(im, &im->rows_at_start, err) < 0)
 		goto fail;
+	im->identities =
+	    crm_db_int(db,
+		       "SELECT EXISTS (SELECT 1 FROM crm_identities "
+		       "WHERE entity = ?)",
+		       e->name, NULL, err) > 0;
 	return im;
 fail:
 	crm_importer_free(im);
@@ -701,6 +708,77 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 				   "matches several %s; use another --key",
 				   im->e->plural);
 	}
+	/* a merged-away record's key finds its survivor */
+	for (size_t k = 0; im->identities && k < im->keys.n; k++) {
+		const char *v = key_value(im, k, &im->p.in);
+		int rc;
+
+		if (!v)
+			continue;
+		rc = crm_entity_find_identity(
+		    im->db, im->e, im->e->fields[im->keyfield[k]].name, v,
+		    &im->old, err);
+		if (rc != 0) {
+			im->via_identity = rc > 0;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Whether key is a secondary identity (field) of record id. */
+static int identity_of(struct crm_importer *im, const char *field,
+		       const char *key, int64_t id, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    im->db,
+	    "SELECT 1 FROM crm_identities WHERE entity = ? AND field = ? AND "
+	    "key = ? AND record_id = ?",
+	    err);
+	int s;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, im->e->name);
+	crm_db_bind_text(st, 2, field);
+	crm_db_bind_text(st, 3, key);
+	sqlite3_bind_int64(st, 4, id);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (s == SQLITE_ROW)
+		return 1;
+	return s == SQLITE_DONE ? 0 : crm_db_error(im->db, s, "database", err);
+}
+
+/* The input found its record through a secondary identity: the input's
+ * values that are secondary identities of that record stay secondary
+ * (the survivor keeps its own external_id, email and phone). */
+static int keep_identities(struct crm_importer *im, struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+
+	for (size_t i = 1; i < e->nfields; i++) {
+		long mk = im->matchkey[i];
+		const char *v = im->p.in.v[mk >= 0 ? mk : (long)i];
+		int is;
+
+		if (!im->p.in.touched[i] || !v ||
+		    (mk < 0 && strcmp(e->fields[i].name, "external_id")))
+			continue;
+		is = identity_of(im, e->fields[i].name, v, crm_row_id(&im->old),
+				 err);
+		if (is < 0)
+			return -1;
+		if (!is)
+			continue;
+		free(im->p.in.v[i]);
+		im->p.in.v[i] = NULL;
+		im->p.in.touched[i] = false;
+		if (mk >= 0) {
+			free(im->p.in.v[mk]);
+			im->p.in.v[mk] = NULL;
+		}
+	}
 	return 0;
 }
 
@@ -882,8 +960,11 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	bool skip = false; /* a duplicate of another entity's record */
 	int found;
 
+	im->via_identity = false;
 	found = lookup(im, err);
 	if (found < 0)
+		return -1;
+	if (found && im->via_identity && keep_identities(im, err) < 0)
 		return -1;
 	if (!found && im->p.in.v[0]) {
 		/* an id is kept on insert only when it was looked up (and so
@@ -948,7 +1029,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	if (found) {
 		long u = crm_entity_field(e, "updated_at");
 		json_t *before;
-		char *bj;
+		char *bj, *aj;
 
 		if (rows_equal(row, &im->old)) {
 			*action = CRM_UNCHANGED;
@@ -966,12 +1047,15 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 		before = crm_row_to_json(&im->old);
 		bj = json_dumps(before, JSON_COMPACT);
 		json_decref(before);
+		aj = crm_row_diff(&im->old, row);
 		if (crm_db_audit(im->db, e->name, crm_row_id(&im->old),
-				 "update", bj, err) < 0) {
+				 "update", bj, aj, err) < 0) {
 			free(bj);
+			free(aj);
 			return -1;
 		}
 		free(bj);
+		free(aj);
 		if (write_row(im->db, im->upd, row, false, err) < 0)
 			return -1;
 		bloom_note(im, row);
@@ -1438,7 +1522,7 @@ static int links_note(struct links *l, int64_t id)
 		while ((s = sqlite3_step(st)) == SQLITE_ROW)
 			if (crm_db_audit(l->db, l->r[i]->name,
 					 sqlite3_column_int64(st, 0), "unlink",
-					 before, l->err) < 0)
+					 before, NULL, l->err) < 0)
 				break;
 		free(before);
 		sqlite3_reset(st);
@@ -1492,7 +1576,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 		j = crm_row_to_json(&row);
 		bj = json_dumps(j, JSON_COMPACT);
 		json_decref(j);
-		s = crm_db_audit(db, e->name, l.v[i], "delete", bj, err);
+		s = crm_db_audit(db, e->name, l.v[i], "delete", bj, NULL, err);
 		free(bj);
 		if (s < 0)
 			goto out;
@@ -1518,6 +1602,60 @@ out:
 	return rc;
 }
 
+/* -- undo ---------------------------------------------------------------
+ *
+ * An update's audit row holds the whole record before (crm_row_to_json)
+ * and the fields the change wrote (crm_row_diff). Undo reverts only
+ * those, and only where they still hold what the change wrote: a field
+ * changed since by a later change is a conflict, named, and nothing is
+ * written unless forced. An undo is a change set of its own (logged like
+ * any other), so undoing it redoes the change. */
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Fields a diff leaves out: derived columns and the update time (every
+ * change sets it; undo sets its own). */
+static bool diff_skip(const struct crm_field *f)
+{
+	return (f->flags & CRM_FF_HIDDEN) || !strcmp(f->name, "updated_at");
+}
+
+char *crm_row_diff(const struct crm_row *old, const struct crm_row *row)
+{
+	json_t *o = json_object(), *c = json_object(), *v;
+	const char *k;
+	char *s;
+
+	for (size_t i = 0; i < row->e->nfields; i++) {
+		if (diff_skip(&row->e->fields[i]) ||
+		    same_str(old->v[i], row->v[i]))
+			continue;
+		json_object_set_new(o, row->e->fields[i].name,
+				    row->v[i] ? json_string(row->v[i])
+					      : json_null());
+	}
+	json_object_foreach(row->custom, k, v)
+	{
+		json_t *w = json_object_get(old->custom, k);
+		if (!w || !json_equal(v, w))
+			json_object_set(c, k, v);
+	}
+	json_object_foreach(old->custom, k, v)
+	{
+		if (!json_object_get(row->custom, k))
+			json_object_set_new(c, k, json_null());
+	}
+	if (json_object_size(c))
+		json_object_set(o, "custom", c);
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(c);
+	json_decref(o);
+	return s;
+}
+
 /* Fill row from a before-image. */
 static int row_from_json(struct crm_row *row, json_t *o)
 {
@@ -1537,19 +1675,475 @@ static int row_from_json(struct crm_row *row, json_t *o)
 	return 0;
 }
 
+static int audit_row(struct crm_db *db, const char *action,
+		     const struct crm_row *before, const struct crm_row *after,
+		     struct crm_err *err)
+{
+	const struct crm_row *r = before ? before : after;
+	char *bj = NULL, *aj = NULL;
+	int rc;
+
+	if (before) {
+		json_t *j = crm_row_to_json(before);
+		bj = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	if (before && after)
+		aj = crm_row_diff(before, after);
+	rc = crm_db_audit(db, r->e->name, crm_row_id(r), action, bj, aj, err);
+	free(bj);
+	free(aj);
+	return rc;
+}
+
+int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
+{
+	struct pending {
+		int64_t id, record;
+		char *entity, *before;
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *st = NULL;
+	int rc = -1, s;
+
+	/* read them all first: the updates below must not disturb the
+	 * query */
+	st = crm_db_prepare(
+	    db,
+	    "SELECT id, entity, record_id, before FROM crm_audit "
+	    "WHERE change_id = ? AND action = 'update' AND "
+	    "after IS NULL",
+	    err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, db->change);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		v = crm_xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n++] = (struct pending){
+		    sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
+		    crm_xstrdup(crm_db_col_text(st, 1)),
+		    crm_xstrdup(crm_db_col_text(st, 3) ? crm_db_col_text(st, 3)
+						       : "")};
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (s != SQLITE_DONE) {
+		crm_db_error(db, s, "database", err);
+		goto out;
+	}
+	st = crm_db_prepare(db, "UPDATE crm_audit SET after = ? WHERE id = ?",
+			    err);
+	if (!st)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct crm_entity *e = crm_entity_by_name(v[i].entity);
+		json_t *j = json_loads(v[i].before, 0, NULL);
+		struct crm_row b, cur;
+		int got = 0;
+
+		if (!e) {
+			json_decref(j);
+			continue;
+		}
+		crm_row_init(&b, e);
+		crm_row_init(&cur, e);
+		got = crm_entity_get(db, e, v[i].record, &cur, err);
+		if (got > 0 && row_from_json(&b, j) == 0) {
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, crm_row_diff(&b, &cur), -1,
+					  free);
+			sqlite3_bind_int64(st, 2, v[i].id);
+			s = sqlite3_step(st);
+			got = s == SQLITE_DONE
+				  ? 0
+				  : crm_db_error(db, s, "database", err);
+		}
+		crm_row_release(&b);
+		crm_row_release(&cur);
+		json_decref(j);
+		if (got < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].entity);
+		free(v[i].before);
+	}
+	free(v);
+	return rc;
+}
+
+/* Run sql binding ?1 text t (may be NULL), ?2 and ?3 integers. */
+static int exec_tii(struct crm_db *db, const char *sql, const char *t,
+		    int64_t a, int64_t b, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	int s;
+
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, t);
+	sqlite3_bind_int64(st, 2, a);
+	sqlite3_bind_int64(st, 3, b);
+	s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return s == SQLITE_DONE ? 0 : crm_db_error(db, s, "database", err);
+}
+
+struct undo {
+	struct crm_db *db;
+	int64_t change;		  /* the change undone */
+	bool force, merge;	  /* merge: crm_merge_undo's */
+	struct crm_buf conflicts; /* "contact 3 city (change 9); ..." */
+	size_t nconflicts;
+	uint64_t n; /* records restored */
+	char now[CRM_TIME_LEN];
+};
+
+/* The later changes in effect (not undone) that wrote field (NULL: any
+ * field; custom: a custom field) of record id, as "change 4" or
+ * "changes 4, 7", into b. */
+static int later_changes(struct undo *u, const struct crm_entity *e, int64_t id,
+			 const char *field, bool custom, struct crm_buf *b,
+			 struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_cached(
+	    u->db,
+	    "SELECT a.change_id, a.action, a.after FROM crm_audit a JOIN "
+	    "crm_changes c ON c.id = a.change_id WHERE a.entity = ? AND "
+	    "a.record_id = ? AND a.change_id > ? AND a.change_id <> ? AND "
+	    "c.undone_at IS NULL ORDER BY a.change_id",
+	    err);
+	struct crm_buf ids = {0};
+	int64_t last = 0;
+	size_t n = 0;
+	int s;
+
+	crm_buf_reset(b);
+	if (!st)
+		return -1;
+	crm_db_bind_text(st, 1, e->name);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, u->change);
+	sqlite3_bind_int64(st, 4, u->db->change);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t c = sqlite3_column_int64(st, 0);
+		const char *after = crm_db_col_text(st, 2);
+		bool hit = !field || !after ||
+			   strcmp(crm_db_col_text(st, 1), "update");
+
+		if (!hit) {
+			json_t *j = json_loads(after, 0, NULL);
+			json_t *in = custom ? json_object_get(j, "custom") : j;
+			hit = json_object_get(in, field) != NULL;
+			json_decref(j);
+		}
+		if (!hit || c == last)
+			continue;
+		crm_buf_addf(&ids, "%s%lld", n++ ? ", " : "", (long long)c);
+		last = c;
+	}
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE) {
+		crm_buf_release(&ids);
+		return crm_db_error(u->db, s, "database", err);
+	}
+	if (n)
+		crm_buf_addf(b, "%s %s", n > 1 ? "changes" : "change", ids.s);
+	else
+		crm_buf_adds(b, "a change not in the log");
+	crm_buf_release(&ids);
+	return 0;
+}
+
+/* Note that record id's field (NULL: the record) was changed since. */
+static int conflict(struct undo *u, const struct crm_entity *e, int64_t id,
+		    const char *field, bool custom, const char *what,
+		    struct crm_err *err)
+{
+	struct crm_buf later = {0};
+
+	if (later_changes(u, e, id, field, custom, &later, err) < 0) {
+		crm_buf_release(&later);
+		return -1;
+	}
+	if (u->nconflicts++ < 5)
+		crm_buf_addf(&u->conflicts, "%s%s %lld %s%s (%s)",
+			     u->conflicts.len ? "; " : "", e->name,
+			     (long long)id, custom ? "custom field " : "",
+			     field ? field : what, later.s);
+	crm_buf_release(&later);
+	return 0;
+}
+
+/* The rules update and import keep: required fields and the entity's
+ * check hook (company cycles, a contact's name ...). Not while a merge
+ * is undone: its records come back one by one, its links after them. */
+static int check_rules(struct undo *u, const struct crm_entity *e,
+		       const struct crm_row *row, struct crm_err *err)
+{
+	char m[sizeof(err->msg)];
+
+	if (u->merge)
+		return 0;
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].flags & CRM_FF_REQUIRED && !row->v[i]) {
+			snprintf(err->field, sizeof(err->field), "%s",
+				 e->fields[i].name);
+			crm_err_set(err, CRM_EX_DATAERR,
+				    "missing required field");
+			goto fail;
+		}
+	if (!e->check || e->check(u->db, e, row, err) == 0)
+		return 0;
+fail:
+	snprintf(m, sizeof(m), "%s", err->msg);
+	snprintf(err->msg, sizeof(err->msg),
+		 "cannot undo change %lld: %s %lld: %.900s",
+		 (long long)u->change, e->name, (long long)crm_row_id(row), m);
+	err->code = CRM_EX_DATAERR;
+	return -1;
+}
+
+/* Set field i of row to v, with its matching form. */
+static void set_field(struct crm_row *row, size_t i, const char *v,
+		      struct crm_buf *tmp)
+{
+	const struct crm_field *f = &row->e->fields[i];
+
+	free(row->v[i]);
+	row->v[i] = v ? crm_xstrdup(v) : NULL;
+	row->touched[i] = true;
+	if (f->flags & CRM_FF_MATCH) {
+		char *kn = crm_xasprintf("%s_key", f->name);
+		long k = crm_entity_field(row->e, kn);
+
+		free(kn);
+		if (k >= 0) {
+			free(row->v[k]);
+			row->v[k] = crm_field_match_form(f, v, tmp)
+					? crm_xstrdup(tmp->s)
+					: NULL;
+		}
+	}
+}
+
+/* Write row (the record now being cur) as the undo's change. Its update
+ * time: the before-image's when the record is back to it (b; an undo
+ * then leaves no trace in an export), else now. */
+static int undo_write(struct undo *u, struct crm_row *row,
+		      const struct crm_row *cur, const struct crm_row *b,
+		      struct crm_err *err)
+{
+	long ua = crm_entity_field(row->e, "updated_at");
+
+	if (b && ua >= 0) {
+		char *d = crm_row_diff(b, row);
+		free(row->v[ua]);
+		row->v[ua] = crm_xstrdup(
+		    strcmp(d, "{}") || !b->v[ua] ? u->now : b->v[ua]);
+		free(d);
+	}
+	if (check_rules(u, row->e, row, err) < 0 ||
+	    audit_row(u->db, "update", cur, row, err) < 0)
+		return -1;
+	return crm_entity_write_row(u->db, row->e, row, false, err);
+}
+
+/* Revert the fields an update wrote (after: {field: value}; NULL: not
+ * known, so every field that differs from before). */
+static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
+		       const char *before, const char *after,
+		       struct crm_err *err)
+{
+	json_t *bj = before ? json_loads(before, 0, NULL) : NULL, *aj = NULL;
+	json_t *v, *bc;
+	struct crm_row b, cur, row;
+	struct crm_buf tmp = {0};
+	const char *name;
+	bool bad = false, changed = false;
+	int rc = -1, got;
+
+	crm_row_init(&b, e);
+	crm_row_init(&cur, e);
+	crm_row_init(&row, e);
+	if (row_from_json(&b, bj) < 0) {
+		crm_err_set(err, CRM_EX_SOFTWARE,
+			    "cannot undo: damaged history of %s %lld", e->name,
+			    (long long)id);
+		goto out;
+	}
+	got = crm_entity_get(u->db, e, id, &cur, err);
+	if (got < 0)
+		goto out;
+	if (!got) { /* deleted since */
+		rc = u->force ? 0
+			      : conflict(u, e, id, NULL, false, "deleted", err);
+		goto out;
+	}
+	if (after) {
+		aj = json_loads(after, 0, NULL);
+	} else {
+		char *d = crm_row_diff(&b, &cur);
+		aj = json_loads(d, 0, NULL);
+		free(d);
+	}
+	if (!json_is_object(aj)) {
+		crm_err_set(err, CRM_EX_SOFTWARE,
+			    "cannot undo: damaged history of %s %lld", e->name,
+			    (long long)id);
+		goto out;
+	}
+	crm_row_copy(&row, &cur);
+	memset(row.touched, 0, e->nfields * sizeof(*row.touched));
+	json_object_foreach(aj, name, v)
+	{
+		long f = crm_entity_field(e, name);
+
+		if (f < 0 || diff_skip(&e->fields[f]))
+			continue;
+		if (!same_str(cur.v[f], json_string_value(v)) && !u->force) {
+			if (conflict(u, e, id, name, false, NULL, err) < 0)
+				goto out;
+			bad = true;
+			continue;
+		}
+		if (same_str(cur.v[f], b.v[f]))
+			continue;
+		set_field(&row, (size_t)f, b.v[f], &tmp);
+		changed = true;
+	}
+	/* custom fields one by one, as fields */
+	bc = json_object_get(bj, "custom");
+	json_object_foreach(json_object_get(aj, "custom"), name, v)
+	{
+		json_t *now = json_object_get(cur.custom, name);
+		json_t *was = json_object_get(bc, name);
+
+		if (!(now ? json_equal(now, v) : json_is_null(v)) &&
+		    !u->force) {
+			if (conflict(u, e, id, name, true, NULL, err) < 0)
+				goto out;
+			bad = true;
+			continue;
+		}
+		if (was && !json_is_null(was))
+			json_object_set(row.custom, name, was);
+		else
+			json_object_del(row.custom, name);
+		changed = true;
+	}
+	rc = 0;
+	if (bad || !changed)
+		goto out;
+	rc = undo_write(u, &row, &cur, &b, err);
+	u->n += rc == 0;
+out:
+	json_decref(bj);
+	json_decref(aj);
+	crm_buf_release(&tmp);
+	crm_row_release(&b);
+	crm_row_release(&cur);
+	crm_row_release(&row);
+	return rc;
+}
+
+/* Undo a delete: the record comes back under its id. */
+static int undo_delete(struct undo *u, const struct crm_entity *e, int64_t id,
+		       const char *before, struct crm_err *err)
+{
+	json_t *bj = before ? json_loads(before, 0, NULL) : NULL;
+	struct crm_row row, cur;
+	int rc = -1, got;
+
+	crm_row_init(&row, e);
+	crm_row_init(&cur, e);
+	if (row_from_json(&row, bj) < 0) {
+		crm_err_set(err, CRM_EX_SOFTWARE,
+			    "cannot undo: damaged history of %s %lld", e->name,
+			    (long long)id);
+		goto out;
+	}
+	got = crm_entity_get(u->db, e, id, &cur, err);
+	if (got < 0)
+		goto out;
+	if (got) {
+		rc = conflict(u, e, id, NULL, false, "exists again", err);
+		goto out;
+	}
+	for (size_t i = 0; i < e->nfields; i++)
+		row.touched[i] = row.v[i] != NULL;
+	if (check_rules(u, e, &row, err) < 0 ||
+	    crm_entity_write_row(u->db, e, &row, true, err) < 0 ||
+	    crm_db_audit(u->db, e->name, id, "insert", NULL, NULL, err) < 0)
+		goto out;
+	u->n++;
+	rc = 0;
+out:
+	json_decref(bj);
+	crm_row_release(&row);
+	crm_row_release(&cur);
+	return rc;
+}
+
+/* Undo an insert: the record goes, with an audit row (and the links
+ * others had to it) that an undo of this undo puts back. */
+static int undo_insert(struct undo *u, const struct crm_entity *e, int64_t id,
+		       struct crm_err *err)
+{
+	struct links links = {.db = u->db, .err = err};
+	struct crm_row cur;
+	struct crm_buf sql = {0}, later = {0};
+	int rc = -1, got;
+
+	crm_row_init(&cur, e);
+	got = crm_entity_get(u->db, e, id, &cur, err);
+	if (got <= 0) {
+		rc = got;
+		goto out;
+	}
+	if (!u->force) {
+		if (later_changes(u, e, id, NULL, false, &later, err) < 0)
+			goto out;
+		if (strcmp(later.s, "a change not in the log")) {
+			rc = conflict(u, e, id, NULL, false, "changed", err);
+			goto out;
+		}
+	}
+	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?2", e->table);
+	if (crm_entity_each_referrer(e, links_prepare, &links) < 0 ||
+	    links_note(&links, id) < 0 ||
+	    audit_row(u->db, "delete", &cur, NULL, err) < 0 ||
+	    exec_tii(u->db, sql.s, NULL, id, 0, err) < 0)
+		goto out;
+	u->n++;
+	rc = 0;
+out:
+	links_free(&links);
+	crm_buf_release(&sql);
+	crm_buf_release(&later);
+	crm_row_release(&cur);
+	return rc;
+}
+
 /* Undo an "unlink": the record refers again to the one it referred to,
  * unless it was linked elsewhere since. */
-static int relink(struct crm_db *db, const struct crm_entity *e, int64_t id,
+static int relink(struct undo *u, const struct crm_entity *e, int64_t id,
 		  const char *before, struct crm_err *err)
 {
 	json_t *j = before ? json_loads(before, 0, NULL) : NULL;
 	const char *field = json_string_value(json_object_get(j, "field"));
 	json_t *to = json_object_get(j, "id");
 	long f = field ? crm_entity_field(e, field) : -1;
-	struct crm_buf sql = {0};
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
+	struct crm_row cur, row;
+	struct crm_buf tmp = {0};
+	char num[CRM_INT_LEN];
+	int rc = -1, got;
 
+	crm_row_init(&cur, e);
+	crm_row_init(&row, e);
 	/* the name goes into SQL: it must be one of e's references */
 	if (f < 0 || e->fields[f].type != CRM_T_REF || !json_is_integer(to)) {
 		crm_err_set(err, CRM_EX_SOFTWARE,
@@ -1557,74 +2151,20 @@ static int relink(struct crm_db *db, const struct crm_entity *e, int64_t id,
 			    (long long)id);
 		goto out;
 	}
-	crm_buf_addf(&sql, "UPDATE %s SET %s = ? WHERE id = ? AND %s IS NULL",
-		     e->table, field, field);
-	st = crm_db_prepare(db, sql.s, err);
-	if (!st)
+	got = crm_entity_get(u->db, e, id, &cur, err);
+	rc = got < 0 ? -1 : 0;
+	if (got <= 0 || cur.v[f])
 		goto out;
-	sqlite3_bind_int64(st, 1, json_integer_value(to));
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	rc = rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "cannot undo", err);
+	crm_row_copy(&row, &cur);
+	memset(row.touched, 0, e->nfields * sizeof(*row.touched));
+	set_field(&row, (size_t)f, crm_fmt_int(num, json_integer_value(to)),
+		  &tmp);
+	rc = undo_write(u, &row, &cur, NULL, err);
 out:
-	sqlite3_finalize(st);
-	crm_buf_release(&sql);
-	json_decref(j);
-	return rc;
-}
-
-static int undo_one(struct crm_db *db, const char *entity, int64_t id,
-		    const char *action, const char *before, struct crm_err *err)
-{
-	const struct crm_entity *e = crm_entity_by_name(entity);
-	struct crm_row row;
-	json_t *j = NULL;
-	sqlite3_stmt *st = NULL;
-	struct crm_buf sql = {0};
-	int rc = -1;
-
-	if (!e)
-		return crm_err_set(err, CRM_EX_SOFTWARE,
-				   "cannot undo: unknown entity '%s'", entity);
-	crm_row_init(&row, e);
-	if (!strcmp(action, "unlink")) {
-		rc = relink(db, e, id, before, err);
-		goto out;
-	}
-	if (!strcmp(action, "insert")) {
-		crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
-		st = crm_db_prepare(db, sql.s, err);
-		if (!st)
-			goto out;
-		sqlite3_bind_int64(st, 1, id);
-	} else {
-		j = before ? json_loads(before, 0, NULL) : NULL;
-		if (row_from_json(&row, j) < 0) {
-			crm_err_set(err, CRM_EX_SOFTWARE,
-				    "cannot undo: damaged history of %s %lld",
-				    entity, (long long)id);
-			goto out;
-		}
-		st = !strcmp(action, "delete") ? prepare_insert(db, e, err)
-					       : prepare_update(db, e, err);
-		if (!st)
-			goto out;
-		bind_row(st, &row);
-		if (strcmp(action, "delete"))
-			sqlite3_bind_int64(st, (int)e->nfields + 2, id);
-	}
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE) {
-		crm_db_error(db, rc, "cannot undo", err);
-		rc = -1;
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	json_decref(j);
-	crm_buf_release(&sql);
+	crm_row_release(&cur);
 	crm_row_release(&row);
+	crm_buf_release(&tmp);
+	json_decref(j);
 	return rc;
 }
 
@@ -1642,28 +2182,115 @@ int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
 	return rc;
 }
 
-int crm_entity_undo(struct crm_db *db, int64_t change, bool dry_run,
-		    uint64_t *n, struct crm_err *err)
+struct step {
+	char *entity, *action, *before, *after;
+	int64_t id;
+};
+
+static char *dup_or_null(const char *s)
 {
-	if (crm_db_begin(db, err) < 0)
-		return -1;
-	if (crm_entity_revert(db, change, n, err) < 0) {
-		crm_db_rollback(db);
-		return -1;
-	}
-	return crm_db_finish(db, dry_run, err);
+	return s ? crm_xstrdup(s) : NULL;
 }
 
-int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
-		      struct crm_err *err)
+/* The audit rows of change, last first (the order they are undone in). */
+static int load_steps(struct crm_db *db, int64_t change, struct step **v,
+		      size_t *n, struct crm_err *err)
 {
+	sqlite3_stmt *st = crm_db_prepare(
+	    db,
+	    "SELECT entity, record_id, action, before, after FROM crm_audit "
+	    "WHERE change_id = ? ORDER BY id DESC",
+	    err);
+	size_t cap = 0;
+	int s;
+
+	*v = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, change);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = crm_xgrow(*v, &cap, *n + 1, sizeof(**v));
+		(*v)[(*n)++] =
+		    (struct step){dup_or_null(crm_db_col_text(st, 0)),
+				  dup_or_null(crm_db_col_text(st, 2)),
+				  dup_or_null(crm_db_col_text(st, 3)),
+				  dup_or_null(crm_db_col_text(st, 4)),
+				  sqlite3_column_int64(st, 1)};
+	}
+	sqlite3_finalize(st);
+	if (s != SQLITE_DONE)
+		return crm_db_error(db, s, "database", err);
+	return 0;
+}
+
+static void steps_free(struct step *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].entity);
+		free(v[i].action);
+		free(v[i].before);
+		free(v[i].after);
+	}
+	free(v);
+}
+
+static int run_step(struct undo *u, const struct step *s, struct crm_err *err)
+{
+	const struct crm_entity *e =
+	    s->entity ? crm_entity_by_name(s->entity) : NULL;
+
+	if (!e || !s->action)
+		return crm_err_set(err, CRM_EX_SOFTWARE,
+				   "cannot undo: unknown entity '%s'",
+				   s->entity ? s->entity : "");
+	if (!strcmp(s->action, "unlink"))
+		return relink(u, e, s->id, s->before, err);
+	if (!strcmp(s->action, "insert"))
+		return undo_insert(u, e, s->id, err);
+	if (!strcmp(s->action, "delete"))
+		return undo_delete(u, e, s->id, s->before, err);
+	return undo_update(u, e, s->id, s->before, s->after, err);
+}
+
+/* The merge whose change this is (0: none). */
+static int64_t merge_of(struct crm_db *db, int64_t change, struct crm_err *err)
+{
+	sqlite3_stmt *st = crm_db_prepare(
+	    db, "SELECT id FROM crm_merges WHERE change_id = ?", err);
+	int64_t m = 0;
+	int s;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, change);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		m = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return crm_db_error(db, s, "database", err);
+	return m;
+}
+
+int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
+		      uint64_t *n, struct crm_err *err)
+{
+	struct undo u = {
+	    .db = db, .change = change, .force = force, .merge = merge};
 	sqlite3_stmt *st = NULL;
-	char now[CRM_TIME_LEN];
+	struct step *steps = NULL;
+	size_t nsteps = 0;
+	char *entity = NULL;
+	int64_t undo_of = 0, m;
 	int rc = -1, s;
 
 	*n = 0;
-	st = crm_db_prepare(
-	    db, "SELECT undone_at FROM crm_changes WHERE id = ?", err);
+	crm_datetime_format(db->now, u.now);
+	st = crm_db_prepare(db,
+			    "SELECT undone_at, entity, undo_of, undone_by FROM "
+			    "crm_changes WHERE id = ?",
+			    err);
 	if (!st)
 		goto out;
 	sqlite3_bind_int64(st, 1, change);
@@ -1675,45 +2302,103 @@ int crm_entity_revert(struct crm_db *db, int64_t change, uint64_t *n,
 	}
 	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		crm_err_set(err, CRM_EX_DATAERR,
-			    "change %lld was already undone at %s",
-			    (long long)change, crm_db_col_text(st, 0));
+			    "change %lld was already undone at %s (by change "
+			    "%lld)",
+			    (long long)change, crm_db_col_text(st, 0),
+			    (long long)sqlite3_column_int64(st, 3));
 		goto out;
 	}
+	entity = dup_or_null(crm_db_col_text(st, 1));
+	undo_of = sqlite3_column_int64(st, 2);
 	sqlite3_finalize(st);
-	st = crm_db_prepare(db,
-			    "SELECT entity, record_id, action, before FROM "
-			    "crm_audit WHERE change_id = ? ORDER BY id DESC",
-			    err);
-	if (!st)
-		goto out;
-	sqlite3_bind_int64(st, 1, change);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (crm_check_interrupt(err) < 0 ||
-		    undo_one(db, crm_db_col_text(st, 0),
-			     sqlite3_column_int64(st, 1),
-			     crm_db_col_text(st, 2), crm_db_col_text(st, 3),
-			     err) < 0)
+	st = NULL;
+	/* each kind of change has one undo: a merge's is crm-dedupe's */
+	if (!merge) {
+		if ((m = merge_of(db, change, err)) < 0)
 			goto out;
-		/* records, not the links put back with them */
-		*n += strcmp(crm_db_col_text(st, 2), "unlink") != 0;
+		if (m) {
+			crm_err_set(err, CRM_EX_DATAERR,
+				    "change %lld is merge %lld: 'crm-dedupe "
+				    "undo %lld' undoes it",
+				    (long long)change, (long long)m,
+				    (long long)m);
+			goto out;
+		}
+		if (undo_of && (m = merge_of(db, undo_of, err)) != 0) {
+			if (m > 0)
+				crm_err_set(err, CRM_EX_DATAERR,
+					    "change %lld undid merge %lld: "
+					    "'crm-dedupe merge' merges those "
+					    "records again",
+					    (long long)change, (long long)m);
+			goto out;
+		}
 	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	if (load_steps(db, change, &steps, &nsteps, err) < 0 ||
+	    crm_db_change(db, "undo", entity, err) < 0)
+		goto out;
+	/* last first; records the change inserted go after the rest (a
+	 * converted lead lets go of its new contact before it goes) */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nsteps; i++) {
+			bool ins = steps[i].action &&
+				   !strcmp(steps[i].action, "insert");
+			if (ins != (pass == 1))
+				continue;
+			if (crm_check_interrupt(err) < 0 ||
+			    run_step(&u, &steps[i], err) < 0)
+				goto out;
+		}
+	if (u.nconflicts) {
+		crm_err_set(err, CRM_EX_DATAERR,
+			    "cannot undo change %lld: changed since: %s%s "
+			    "(--force undoes it anyway, losing those changes)",
+			    (long long)change, u.conflicts.s,
+			    u.nconflicts > 5 ? " and more" : "");
 		goto out;
 	}
-	sqlite3_finalize(st);
-	st = crm_db_prepare(
-	    db, "UPDATE crm_changes SET undone_at = ? WHERE id = ?", err);
-	if (!st)
+	/* the undone change is out of effect; the one it undid (when it
+	 * was an undo) back in effect */
+	if (exec_tii(db,
+		     "UPDATE crm_changes SET undone_at = ?, "
+		     "undone_by = ?2 WHERE id = ?3",
+		     u.now, db->change, change, err) < 0 ||
+	    exec_tii(db,
+		     "UPDATE crm_changes SET undo_of = ?3 WHERE "
+		     "id = ?2 AND ?1 IS NOT NULL",
+		     u.now, db->change, change, err) < 0 ||
+	    (undo_of && exec_tii(db,
+				 "UPDATE crm_changes SET undone_at = NULL, "
+				 "undone_by = NULL WHERE id = ?3 AND ?1 IS "
+				 "NOT NULL AND ?2 IS NOT NULL",
+				 u.now, db->change, undo_of, err) < 0) ||
+	    /* ... and when that one was an undo too, what it undid is undone
+	     * again */
+	    (undo_of &&
+	     exec_tii(db,
+		      "UPDATE crm_changes SET undone_at = ?1, undone_by = ?3 "
+		      "WHERE id = (SELECT undo_of FROM crm_changes WHERE id = "
+		      "?3) AND ?2 IS NOT NULL",
+		      u.now, db->change, undo_of, err) < 0))
 		goto out;
-	crm_db_bind_text(st, 1, crm_datetime_format(db->now, now));
-	sqlite3_bind_int64(st, 2, change);
-	if ((s = sqlite3_step(st)) != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
-		goto out;
-	}
+	*n = u.n;
 	rc = 0;
 out:
 	sqlite3_finalize(st);
+	steps_free(steps, nsteps);
+	free(entity);
+	crm_buf_release(&u.conflicts);
 	return rc;
+}
+
+int crm_entity_undo(struct crm_db *db, int64_t change, bool force, bool dry_run,
+		    uint64_t *n, struct crm_err *err)
+{
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	if (crm_entity_revert(db, change, force, false, n, err) < 0) {
+		crm_db_rollback(db);
+		return -1;
+	}
+	return crm_db_finish(db, dry_run, err);
 }

@@ -327,6 +327,30 @@ out:
 	return rc;
 }
 
+/* field = value also finds the survivor of a merged-away record with that
+ * id, external_id, email or phone (its secondary identities). */
+static void secondary(const struct crm_entity *e, const struct crm_field *f,
+		      const char *v, struct crm_buf *sql, struct crm_binds *b)
+{
+	struct crm_buf key = {0};
+
+	if (!f || !v)
+		return;
+	if (!strcmp(f->name, "id") || !strcmp(f->name, "external_id"))
+		crm_buf_adds(&key, v);
+	else if (!(f->flags & CRM_FF_MATCH) ||
+		 (f->type != CRM_T_EMAIL && f->type != CRM_T_PHONE) ||
+		 !crm_field_match_form(f, v, &key))
+		goto out;
+	crm_buf_adds(sql, " OR id IN (SELECT record_id FROM crm_identities "
+			  "WHERE entity = ? AND field = ? AND key = ?)");
+	crm_binds_push(b, e->name, 't');
+	crm_binds_push(b, f->name, 't');
+	crm_binds_push(b, key.s ? key.s : "", 't');
+out:
+	crm_buf_release(&key);
+}
+
 static int one_where(struct crm_db *db, const struct crm_entity *e,
 		     const char *expr, struct crm_buf *sql,
 		     struct crm_binds *b, struct crm_err *err)
@@ -356,6 +380,10 @@ static int one_where(struct crm_db *db, const struct crm_entity *e,
 			if (one_alternative(f, expr, c.op, alts.v[i], lhs.s,
 					    path, i == 0, sql, b, err) < 0)
 				goto out;
+			/* = also finds a merged-away record's survivor */
+			if (c.op == CRM_OP_EQ && *alts.v[i] &&
+			    !(f && f->type == CRM_T_TAGS))
+				secondary(e, f, alts.v[i], sql, b);
 		}
 		if (c.op == CRM_OP_NE)
 			crm_buf_adds(sql, ")");

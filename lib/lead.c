@@ -300,7 +300,7 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 {
 	sqlite3_stmt *st;
 	json_t *j;
-	char *bj, now[CRM_TIME_LEN];
+	char *bj, *aj, now[CRM_TIME_LEN];
 	int64_t id = crm_row_id(row);
 	int rc;
 
@@ -310,8 +310,10 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 	j = crm_row_to_json(old);
 	bj = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	rc = crm_db_audit(db, "lead", id, "update", bj, err);
+	aj = crm_row_diff(old, row);
+	rc = crm_db_audit(db, "lead", id, "update", bj, aj, err);
 	free(bj);
+	free(aj);
 	if (rc < 0)
 		return -1;
 	st = crm_db_cached(db,
@@ -759,7 +761,8 @@ static int upsert(struct crm_db *db, struct crm_importer *im,
 		return -1;
 	if (!*id) {
 		*id = crm_row_id(out);
-		return crm_db_audit(db, e->name, *id, "insert", NULL, err);
+		return crm_db_audit(db, e->name, *id, "insert", NULL, NULL,
+				    err);
 	}
 	return 0;
 }
@@ -798,7 +801,7 @@ static int convert_deal(struct crm_db *db, const struct crm_deal_new *tmpl,
 	s = crm_deal_open(db, &d, &c->deal_id, err);
 	crm_buf_release(&name);
 	if (s < 0 ||
-	    crm_db_audit(db, "deal", c->deal_id, "insert", NULL, err) < 0)
+	    crm_db_audit(db, "deal", c->deal_id, "insert", NULL, NULL, err) < 0)
 		return -1;
 	st = crm_db_cached(db, "UPDATE leads SET deal_id = ?1 WHERE id = ?2",
 			   err);
@@ -855,7 +858,8 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	j = crm_row_to_json(&lead);
 	bj = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	s = crm_db_audit(db, "lead", lid, "update", bj, err);
+	/* what the conversion wrote is filled in at its end */
+	s = crm_db_audit(db, "lead", lid, "update", bj, NULL, err);
 	free(bj);
 	if (s < 0)
 		goto out;
@@ -957,8 +961,8 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	act.company_id = c->company_id;
 	act.lead_id = lid;
 	if (crm_activity_log(db, &act, &c->activity_id, err) < 0 ||
-	    crm_db_audit(db, "activity", c->activity_id, "insert", NULL, err) <
-		0)
+	    crm_db_audit(db, "activity", c->activity_id, "insert", NULL, NULL,
+			 err) < 0)
 		goto out;
 	st = crm_db_cached(db,
 			   "UPDATE leads SET status = 'converted', "
@@ -1030,6 +1034,8 @@ int crm_lead_convert(struct crm_db *db, const int64_t *ids, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (convert_one(db, ids[i], ci, pi, deal, &c[i], err) < 0)
 			goto out;
+	if (crm_entity_audit_close(db, err) < 0)
+		goto out;
 	/* the conversions go to fn before the commit: a caller that cannot
 	 * write them out makes the conversion fail */
 	for (size_t i = 0; fn && i < n; i++)

@@ -331,16 +331,122 @@ static int survive_self_refs(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
+/* before-image row; after: what it becomes (NULL for a delete) */
 static int audit(struct crm_db *db, const struct crm_entity *e,
-		 const struct crm_row *row, const char *action,
-		 struct crm_err *err)
+		 const struct crm_row *row, const struct crm_row *after,
+		 const char *action, struct crm_err *err)
 {
 	json_t *j = crm_row_to_json(row);
 	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = crm_db_audit(db, e->name, crm_row_id(row), action, s, err);
+	char *a = after ? crm_row_diff(row, after) : NULL;
+	int rc = crm_db_audit(db, e->name, crm_row_id(row), action, s, a, err);
 
 	free(s);
+	free(a);
 	json_decref(j);
+	return rc;
+}
+
+/* The key of field i of row as crm_identities holds it: the matching form
+ * (NAME_key) of an email or phone, the id or external_id as it is; NULL
+ * for none or a field that is no identity. */
+static const char *identity_key(const struct crm_row *row, size_t i)
+{
+	const struct crm_entity *e = row->e;
+	const struct crm_field *f = &e->fields[i];
+	char *kn;
+	long k;
+
+	if (!strcmp(f->name, "id") || !strcmp(f->name, "external_id"))
+		return row->v[i];
+	if (!(f->flags & CRM_FF_MATCH) ||
+	    (f->type != CRM_T_EMAIL && f->type != CRM_T_PHONE))
+		return NULL;
+	kn = crm_xasprintf("%s_key", f->name);
+	k = crm_entity_field(e, kn);
+	free(kn);
+	return k >= 0 ? row->v[k] : NULL;
+}
+
+/* Secondary identities: every id, external_id, email and phone of the
+ * merged records that the result does not hold finds the survivor from
+ * now on; those the merged-away records had already move to it too
+ * (logged, for the undo). */
+static int keep_identities(struct crm_db *db, const struct crm_entity *e,
+			   struct crm_row **rows, size_t n, size_t surv,
+			   const struct crm_row *result, int64_t merge,
+			   struct crm_err *err)
+{
+	sqlite3_stmt *ins = crm_db_prepare(
+	    db,
+	    "INSERT INTO crm_identities (entity, field, key, record_id, "
+	    "merge_id) SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 "
+	    "FROM crm_identities WHERE entity = ?1 AND field = ?2 AND key = "
+	    "?3 AND record_id = ?4)",
+	    err);
+	int64_t sid = crm_row_id(result);
+	int rc = -1, s;
+
+	if (!ins)
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < e->nfields; i++) {
+			const char *key = identity_key(rows[k], i);
+			const char *now = identity_key(result, i);
+
+			if (!key || (now && !strcmp(key, now)))
+				continue;
+			sqlite3_reset(ins);
+			crm_db_bind_text(ins, 1, e->name);
+			crm_db_bind_text(ins, 2, e->fields[i].name);
+			crm_db_bind_text(ins, 3, key);
+			sqlite3_bind_int64(ins, 4, sid);
+			sqlite3_bind_int64(ins, 5, merge);
+			if ((s = sqlite3_step(ins)) != SQLITE_DONE) {
+				crm_db_error(db, s, "cannot keep identities",
+					     err);
+				goto out;
+			}
+		}
+	for (size_t k = 0; k < n; k++) {
+		if (k == surv)
+			continue;
+		sqlite3_finalize(ins);
+		ins = crm_db_prepare(
+		    db,
+		    "INSERT INTO crm_merge_links (merge_id, tbl, col, row_id, "
+		    "old_value) SELECT ?1, 'crm_identities', 'record_id', "
+		    "rowid, record_id FROM crm_identities WHERE entity = ?2 "
+		    "AND "
+		    "record_id = ?3",
+		    err);
+		if (!ins)
+			goto out;
+		sqlite3_bind_int64(ins, 1, merge);
+		crm_db_bind_text(ins, 2, e->name);
+		sqlite3_bind_int64(ins, 3, crm_row_id(rows[k]));
+		if ((s = sqlite3_step(ins)) != SQLITE_DONE) {
+			crm_db_error(db, s, "cannot keep identities", err);
+			goto out;
+		}
+		sqlite3_finalize(ins);
+		ins = crm_db_prepare(db,
+				     "UPDATE crm_identities SET record_id = ?1 "
+				     "WHERE entity = ?2 AND record_id = ?3",
+				     err);
+		if (!ins)
+			goto out;
+		sqlite3_bind_int64(ins, 1, sid);
+		crm_db_bind_text(ins, 2, e->name);
+		sqlite3_bind_int64(ins, 3, crm_row_id(rows[k]));
+		if ((s = sqlite3_step(ins)) != SQLITE_DONE) {
+			crm_db_error(db, s, "cannot keep identities", err);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(ins);
 	return rc;
 }
 
@@ -414,12 +520,13 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 			if (repoint(db, refs.v[r], *merge, crm_row_id(rows[k]),
 				    crm_row_id(rows[surv]), err) < 0)
 				goto out;
-		if (audit(db, e, rows[k], "delete", err) < 0 ||
+		if (audit(db, e, rows[k], NULL, "delete", err) < 0 ||
 		    exec1(db, sql.s, crm_row_id(rows[k]), 0, 0, 1, err) < 0)
 			goto out;
 	}
 	if (survive_self_refs(db, e, rows, n, ord, ids, result, err) < 0 ||
-	    audit(db, e, rows[surv], "update", err) < 0 ||
+	    keep_identities(db, e, rows, n, surv, result, *merge, err) < 0 ||
+	    audit(db, e, rows[surv], result, "update", err) < 0 ||
 	    crm_entity_write_row(db, e, result, false, err) < 0)
 		goto out;
 	rc = 0;
@@ -438,18 +545,23 @@ out:
 	return rc;
 }
 
-/* Put the logged links of merge back, checking each (table, column) is
- * still a foreign key to the entity's table. */
+/* Put the logged links of merge back where they still point to the
+ * survivor (a row moved elsewhere since stays where it was put), checking
+ * each (table, column) is still a foreign key to the entity's table (or
+ * the survivor's secondary identities). *n: links put back. */
 static int restore_links(struct crm_db *db, const struct crm_entity *e,
-			 int64_t merge, struct crm_err *err)
+			 int64_t merge, int64_t survivor, uint64_t *n,
+			 struct crm_err *err)
 {
 	struct crm_strv refs = {0};
 	struct crm_buf sql = {0};
 	sqlite3_stmt *st = NULL;
 	int rc = -1, s;
 
+	*n = 0;
 	if (references(db, e->table, &refs, err) < 0)
 		goto out;
+	crm_strv_push(&refs, "crm_identities\trecord_id");
 	st = crm_db_prepare(db,
 			    "SELECT tbl, col, row_id, old_value FROM "
 			    "crm_merge_links WHERE merge_id = ? ORDER BY rowid",
@@ -475,10 +587,14 @@ static int restore_links(struct crm_db *db, const struct crm_entity *e,
 		ident(&sql, tbl);
 		crm_buf_adds(&sql, " SET ");
 		ident(&sql, col);
-		crm_buf_adds(&sql, " = ? WHERE rowid = ?");
+		crm_buf_adds(&sql, " = ? WHERE rowid = ? AND ");
+		ident(&sql, col);
+		crm_buf_adds(&sql, " = ?");
 		if (exec1(db, sql.s, sqlite3_column_int64(st, 3),
-			  sqlite3_column_int64(st, 2), 0, 2, err) < 0)
+			  sqlite3_column_int64(st, 2), survivor, 3, err) < 0)
 			goto out;
+		if (strcmp(tbl, "crm_identities"))
+			*n += (uint64_t)sqlite3_changes(db->h);
 	}
 	if (s != SQLITE_DONE) {
 		crm_db_error(db, s, "database", err);
@@ -531,7 +647,7 @@ static int ids_free(struct crm_db *db, const struct crm_entity *e,
 }
 
 int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
-		   uint64_t *n, struct crm_err *err)
+		   uint64_t *n, uint64_t *links, struct crm_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	const struct crm_entity *e;
@@ -541,7 +657,7 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 	char *done_at = NULL, *result_at = NULL, now[CRM_TIME_LEN];
 	int rc = -1, s;
 
-	*n = 0;
+	*n = *links = 0;
 	if (crm_db_begin(db, err) < 0)
 		return -1;
 	st = crm_db_prepare(db,
@@ -584,6 +700,14 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 	}
 	crm_row_init(&row, e);
 	s = crm_entity_get(db, e, survivor, &row, err);
+	if (s == 0 && !force) {
+		crm_err_set(err, CRM_EX_DATAERR,
+			    "%s %lld (the survivor) was deleted since merge "
+			    "%lld (--force brings the merged records back "
+			    "anyway)",
+			    e->name, (long long)survivor, (long long)merge);
+		s = -1;
+	}
 	if (s > 0 && !force &&
 	    strcmp(crm_row_get(&row, "updated_at")
 		       ? crm_row_get(&row, "updated_at")
@@ -602,7 +726,7 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 	 * parent was merged away): check foreign keys at commit */
 	if (crm_db_exec(db, "PRAGMA defer_foreign_keys = ON", err) < 0)
 		goto out;
-	if (crm_entity_revert(db, change, n, err) < 0) {
+	if (crm_entity_revert(db, change, force, true, n, err) < 0) {
 		if (err->code == CRM_EX_DATAERR) { /* a unique value taken */
 			char *m = crm_xstrdup(err->msg);
 			crm_err_set(err, CRM_EX_DATAERR,
@@ -612,7 +736,9 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 		}
 		goto out;
 	}
-	if (restore_links(db, e, merge, err) < 0)
+	if (restore_links(db, e, merge, survivor, links, err) < 0 ||
+	    exec1(db, "DELETE FROM crm_identities WHERE merge_id = ?", merge, 0,
+		  0, 1, err) < 0)
 		goto out;
 	st = crm_db_prepare(
 	    db, "UPDATE crm_merges SET undone_at = ? WHERE id = ?", err);

@@ -23,11 +23,14 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 		      int64_t *merge, struct crm_err *err);
 
 /* Undo merge number merge in one transaction: the merged records come back
- * with their ids and every field as before, and the re-pointed rows point
- * to them again. Refused (CRM_EX_DATAERR) when the survivor changed since
- * the merge unless force; a merge undone already is CRM_EX_DATAERR, an
- * unknown one CRM_EX_NOINPUT. *n gets the number of records restored. */
+ * with their ids and every field as before, the survivor's fields the
+ * merge wrote are reverted, and the re-pointed rows that still point to
+ * the survivor point to them again (a row moved since stays). Refused
+ * (CRM_EX_DATAERR) when the survivor changed or was deleted since the
+ * merge unless force; a merge undone already is CRM_EX_DATAERR, an
+ * unknown one CRM_EX_NOINPUT. *n gets the number of records restored,
+ * *links the number of references put back. */
 int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
-		   uint64_t *n, struct crm_err *err);
+		   uint64_t *n, uint64_t *links, struct crm_err *err);
 
 #endif

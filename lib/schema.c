@@ -22,20 +22,30 @@
 
 static const char migration1[] =
 	/* -- core: change sets and before-images, for undo ------------ */
+	/* An undo is a change too: undo_of names the change it reverted,
+	 * undone_by the change that reverted this one (an undo of an undo
+	 * puts the first change back in effect). */
 	"CREATE TABLE crm_changes ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" at TEXT NOT NULL,"
 	" actor TEXT,"
 	" command TEXT NOT NULL,"
 	" entity TEXT,"
-	" undone_at TEXT);"
+	" undone_at TEXT,"
+	" undo_of INTEGER,"
+	" undone_by INTEGER);"
+	/* before: the whole record before the change (for a delete, what
+	 * undo re-inserts); after: for an update, only the fields the
+	 * change wrote, {"field": value, "custom": {"name": value}} (null
+	 * for cleared), which undo reverts when they still hold that value */
 	"CREATE TABLE crm_audit ("
 	" id INTEGER PRIMARY KEY,"
 	" change_id INTEGER NOT NULL REFERENCES crm_changes(id),"
 	" entity TEXT NOT NULL,"
 	" record_id INTEGER NOT NULL,"
 	" action TEXT NOT NULL,"
-	" before TEXT);"
+	" before TEXT,"
+	" after TEXT);"
 	"CREATE INDEX crm_audit_change ON crm_audit(change_id);"
 	"CREATE INDEX crm_audit_record ON crm_audit(entity, record_id);"
 	/* custom field names per entity: for --where, --fields and export */
@@ -418,6 +428,20 @@ static const char migration1[] =
 	" row_id INTEGER NOT NULL,"
 	" old_value INTEGER NOT NULL);"
 	"CREATE INDEX crm_merge_links_merge ON crm_merge_links(merge_id);"
+	/* Secondary identities: the id, external_id, email and phone (key:
+	 * the matching form, as NAME_key holds it) of a merged-away record,
+	 * by which its survivor record_id is still found (show, --where,
+	 * import keys). Written by the merge, deleted by its undo; a later
+	 * merge of the survivor moves them on (logged in crm_merge_links as
+	 * tbl crm_identities). */
+	"CREATE TABLE crm_identities ("
+	" entity TEXT NOT NULL,"
+	" field TEXT NOT NULL,"
+	" key TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" merge_id INTEGER NOT NULL REFERENCES crm_merges(id));"
+	"CREATE INDEX crm_identities_key ON crm_identities(entity, field, key);"
+	"CREATE INDEX crm_identities_merge ON crm_identities(merge_id);"
 
 	"";
 

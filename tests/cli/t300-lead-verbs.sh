@@ -123,8 +123,9 @@ expect_out "--where on status" <<<'7'
 
 # delete and undo
 expect_code 0 crm-lead delete 8
+change=$(sed -n "s/.*(change \([0-9]*\);.*/\1/p" "$T/err")
 expect_code 66 crm-lead show 8
-expect_code 0 crm-lead undo 7
+expect_code 0 crm-lead undo "$change"
 expect_code 0 crm-lead show 8 --ids
 expect_out "undo brings a deleted lead back" <<<'8'
 
