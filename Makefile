@@ -22,7 +22,7 @@ OPT      = -O2
 endif
 
 CC      ?= cc
-PKGS     = sqlite3 jansson libutf8proc
+PKGS     = sqlite3 jansson libutf8proc libidn2
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-missing-field-initializers -Wno-format-truncation
 CFLAGS  ?= $(OPT) -g
@@ -41,7 +41,7 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 # Debian packages the build and the tests use.
 DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
-           libutf8proc-dev sqlite3 mandoc bash-completion zsh fish clang \
+           libutf8proc-dev libidn2-dev sqlite3 mandoc bash-completion zsh fish clang \
            libclang-rt-14-dev miller time tzdata jq chromium
 # and the benchmarks ("make bench" installs these too)
 BENCH_PKGS = python3-sklearn hyperfine

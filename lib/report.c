@@ -843,7 +843,18 @@ static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	crm_money_format(sqlite3_value_int64(argv[0]), cur ? cur : "", buf);
+	if (sqlite3_value_type(argv[0]) == SQLITE_FLOAT) {
+		/* a weighted or converted sum: CAST would clamp it */
+		long double v = sqlite3_value_double(argv[0]);
+
+		if (!crm_money_fits(v)) {
+			sqlite3_result_error(ctx, "integer overflow", -1);
+			return;
+		}
+		crm_money_format((int64_t)llroundl(v), cur ? cur : "", buf);
+	} else
+		crm_money_format(sqlite3_value_int64(argv[0]), cur ? cur : "",
+				 buf);
 	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
