@@ -523,7 +523,8 @@ static size_t wall_spans(const struct crm_tz *tz, int64_t l0, int64_t l1,
 		return 1;
 	}
 	while (t < end) {
-		crm_time next = t + STEP < end ? t + STEP : end, pe = next, s, e;
+		crm_time next = t + STEP < end ? t + STEP : end, pe = next, s,
+			 e;
 		int32_t on = crm_tz_offset(tz, next);
 
 		if (on != o)
@@ -601,9 +602,9 @@ crm_time crm_bizcal_add(const struct crm_bizcal *c, crm_time start,
 			continue;
 		for (int i = 0; i < c->nranges[wd]; i++) {
 			struct crm_span sp[MAX_SPANS];
-			size_t ns = wall_spans(
-			    c->tz, d * DAY + c->ranges[wd][i].from,
-			    d * DAY + c->ranges[wd][i].to, sp);
+			size_t ns =
+			    wall_spans(c->tz, d * DAY + c->ranges[wd][i].from,
+				       d * DAY + c->ranges[wd][i].to, sp);
 
 			for (size_t k = 0; k < ns; k++) {
 				crm_time ws = sp[k].from, we = sp[k].to;
@@ -639,9 +640,9 @@ int64_t crm_bizcal_between(const struct crm_bizcal *c, crm_time a, crm_time b)
 			continue;
 		for (int i = 0; i < c->nranges[wd]; i++) {
 			struct crm_span sp[MAX_SPANS];
-			size_t ns = wall_spans(
-			    c->tz, d * DAY + c->ranges[wd][i].from,
-			    d * DAY + c->ranges[wd][i].to, sp);
+			size_t ns =
+			    wall_spans(c->tz, d * DAY + c->ranges[wd][i].from,
+				       d * DAY + c->ranges[wd][i].to, sp);
 
 			for (size_t k = 0; k < ns; k++) {
 				crm_time ws = sp[k].from < a ? a : sp[k].from;

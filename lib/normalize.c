@@ -461,8 +461,7 @@ static bool idn_to_ascii(char **d)
 
 	while (*p && (unsigned char)*p < 0x80)
 		p++;
-	if (!*p || idn2_to_ascii_8z(*d, &a, IDN2_NONTRANSITIONAL) !=
-		       IDN2_OK)
+	if (!*p || idn2_to_ascii_8z(*d, &a, IDN2_NONTRANSITIONAL) != IDN2_OK)
 		return false;
 	free(*d);
 	*d = crm_xstrdup(a);

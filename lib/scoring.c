@@ -105,8 +105,9 @@ static int pattern_check(const char *p, char *msg, size_t n)
 		switch (*p) {
 		case '\\':
 			if (p[1] >= '1' && p[1] <= '9') {
-				snprintf(msg, n, "backreferences (\\%c) are "
-						 "not supported",
+				snprintf(msg, n,
+					 "backreferences (\\%c) are "
+					 "not supported",
 					 p[1]);
 				return -1;
 			}
@@ -121,12 +122,13 @@ static int pattern_check(const char *p, char *msg, size_t n)
 			if (*p == ']')
 				p++;
 			for (; *p && *p != ']'; p++)
-				if (*p == '[' &&
-				    (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+				if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
+						  p[1] == '=')) {
 					char c = p[1];
 					const char *e = p + 2;
 
-					while (*e && !(e[0] == c && e[1] == ']'))
+					while (*e &&
+					       !(e[0] == c && e[1] == ']'))
 						e++;
 					p = *e ? e + 1 : e - 1;
 				}
@@ -474,16 +476,16 @@ static int load_rule(struct loader *l, struct crm_scoring *s, json_t *o,
 		if (!json_is_string(v))
 			return bad(l, "%s: 'matches' needs a pattern", where);
 		if (pattern_check(json_string_value(v), eb, sizeof(eb)) < 0)
-			return bad(l, "%s: pattern '%.64s%s': %s", where,
-				   json_string_value(v),
-				   strlen(json_string_value(v)) > 64 ? "..."
-								     : "",
-				   eb);
+			return bad(
+			    l, "%s: pattern '%.64s%s': %s", where,
+			    json_string_value(v),
+			    strlen(json_string_value(v)) > 64 ? "..." : "", eb);
 		/* one pass over the value: glibc retries an unanchored
 		 * pattern at every start (quadratic); "^.*(P)" lets its DFA
 		 * try them all at once, and means the same for any P */
 		anch = crm_xasprintf("^.*(%s)", json_string_value(v));
-		rc = regcomp(&r->re, anch, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+		rc =
+		    regcomp(&r->re, anch, REG_EXTENDED | REG_ICASE | REG_NOSUB);
 		free(anch);
 		if (rc) {
 			regerror(rc, &r->re, eb, sizeof(eb));
