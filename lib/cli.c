@@ -21,52 +21,51 @@ enum {
 	OPT_LIST_OPTIONS,
 	OPT_SAFE_CSV,
 	OPT_NO_SAFE_CSV,
-	OPT_FIELD_BASE =
-	    0x10000, /* + field index: add/update per-field flags */
+	OPT_FIELD_BASE = 0x10000, /* + field index: add/update per-field flags */
 };
 
 static const struct argp_option common_options[] = {
-    {"db", 'd', "PATH", 0,
-     "Database (default $CRM_DB, else "
-     "${XDG_DATA_HOME:-~/.local/share}/crm/crm.db)",
-     0},
-    {"format", 'f', "FMT", 0,
-     "Output format: csv, tsv, json, ndjson, table (default table on a "
-     "terminal, else csv)",
-     0},
-    {"input-format", 'i', "FMT", 0,
-     "Input format: csv, tsv, json, ndjson (default: detected)", 0},
-    {"fields", OPT_FIELDS, "A,B,...", 0, "Output these fields, in order", 0},
-    {"where", 'w', "EXPR", 0,
-     "Only records where FIELD OP VALUE (OP: = != < <= > >= ~); "
-     "repeatable, all must hold",
-     0},
-    {"sort", OPT_SORT, "[-]FIELD,...", 0,
-     "Order by these fields (- for descending)", 0},
-    {"limit", OPT_LIMIT, "N", 0, "At most N records", 0},
-    {"ids", OPT_IDS, 0, 0, "Print only record ids, one per line", 0},
-    {"stdin", OPT_STDIN, 0, 0,
-     "Read record ids (or keys) from stdin, one per line, or records "
-     "with an id column (another command's output)",
-     0},
-    {"dry-run", 'n', 0, 0, "Do everything but commit; report what would change",
-     0},
-    {"quiet", 'q', 0, 0, "No summaries or progress on stderr", 0},
-    {"safe-csv", OPT_SAFE_CSV, 0, 0,
-     "CSV/TSV output: an apostrophe before cells starting = + - @ tab or "
-     "CR, for spreadsheets (default: $CRM_SAFE_CSV, else off)",
-     0},
-    {"no-safe-csv", OPT_NO_SAFE_CSV, 0, 0, "CSV/TSV output: cells as they are",
-     0},
-    {"list-options", OPT_LIST_OPTIONS, 0, OPTION_HIDDEN,
-     "List every option of this verb (for completions)", 0},
-    {0},
+	{"db", 'd', "PATH", 0,
+	 "Database (default $CRM_DB, else "
+	 "${XDG_DATA_HOME:-~/.local/share}/crm/crm.db)",
+	 0},
+	{"format", 'f', "FMT", 0,
+	 "Output format: csv, tsv, json, ndjson, table (default table on a "
+	 "terminal, else csv)",
+	 0},
+	{"input-format", 'i', "FMT", 0,
+	 "Input format: csv, tsv, json, ndjson (default: detected)", 0},
+	{"fields", OPT_FIELDS, "A,B,...", 0, "Output these fields, in order", 0},
+	{"where", 'w', "EXPR", 0,
+	 "Only records where FIELD OP VALUE (OP: = != < <= > >= ~); "
+	 "repeatable, all must hold",
+	 0},
+	{"sort", OPT_SORT, "[-]FIELD,...", 0,
+	 "Order by these fields (- for descending)", 0},
+	{"limit", OPT_LIMIT, "N", 0, "At most N records", 0},
+	{"ids", OPT_IDS, 0, 0, "Print only record ids, one per line", 0},
+	{"stdin", OPT_STDIN, 0, 0,
+	 "Read record ids (or keys) from stdin, one per line, or records "
+	 "with an id column (another command's output)",
+	 0},
+	{"dry-run", 'n', 0, 0, "Do everything but commit; report what would change",
+	 0},
+	{"quiet", 'q', 0, 0, "No summaries or progress on stderr", 0},
+	{"safe-csv", OPT_SAFE_CSV, 0, 0,
+	 "CSV/TSV output: an apostrophe before cells starting = + - @ tab or "
+	 "CR, for spreadsheets (default: $CRM_SAFE_CSV, else off)",
+	 0},
+	{"no-safe-csv", OPT_NO_SAFE_CSV, 0, 0,
+	 "CSV/TSV output: cells as they are", 0},
+	{"list-options", OPT_LIST_OPTIONS, 0, OPTION_HIDDEN,
+	 "List every option of this verb (for completions)", 0},
+	{0},
 };
 
 static void list_options(const struct argp *argp)
 {
-	for (const struct argp_option *o = argp->options;
-	     o && (o->name || o->key); o++)
+	for (const struct argp_option *o = argp->options; o && (o->name || o->key);
+	     o++)
 		if (o->name && !(o->flags & OPTION_HIDDEN))
 			printf("--%s%s\n", o->name, o->arg ? "=" : "");
 	for (const struct argp_child *c = argp->children; c && c->argp; c++)
@@ -136,8 +135,8 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp common_argp = {
-    common_options, common_parse, NULL, NULL, NULL, NULL, NULL};
+static const struct argp common_argp = {common_options, common_parse, NULL,
+					NULL, NULL, NULL, NULL};
 
 /* The verb's parser: positional arguments, per-field flags, then the
  * verb's own options. */
@@ -158,7 +157,7 @@ static error_t verb_parse(int key, char *arg, struct argp_state *state)
 	    (size_t)(key - OPT_FIELD_BASE) < e->nfields) {
 		struct crm_entity_opts *o = cli->opts;
 		char *kv = crm_xasprintf(
-		    "%s=%s", e->fields[key - OPT_FIELD_BASE].name, arg);
+			"%s=%s", e->fields[key - OPT_FIELD_BASE].name, arg);
 		crm_strv_push(&o->set, kv);
 		free(kv);
 		return 0;
@@ -189,8 +188,7 @@ static struct argp_option *verb_options(const struct crm_cli *cli,
 		const struct crm_field *f = &e->fields[i];
 		char *nm;
 
-		if (f->flags &
-		    (CRM_FF_HIDDEN | CRM_FF_SYSTEM | CRM_FF_READONLY))
+		if (f->flags & (CRM_FF_HIDDEN | CRM_FF_SYSTEM | CRM_FF_READONLY))
 			continue;
 		nm = crm_xstrdup(f->name);
 		for (char *p = nm; *p; p++)
@@ -281,8 +279,8 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	struct crm_cli cli = {0};
 	struct crm_strv names = {0};
 	struct argp_option *options = NULL;
-	struct argp_child children[] = {
-	    {&common_argp, 0, "Common options:", 10}, {0}};
+	struct argp_child children[] = {{&common_argp, 0, "Common options:", 10},
+					{0}};
 	struct argp argp = {0};
 	char *args_doc = NULL, *version;
 	int status;
@@ -358,10 +356,11 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	signal(SIGPIPE, SIG_DFL);
 	status = 0;
 	if (!(cli.verb->flags & CRM_VERB_NODB)) {
-		cli.db = crm_db_open(
-		    cli.db_path,
-		    cli.verb->flags & CRM_VERB_WRITE ? CRM_DB_CREATE : 0,
-		    &cli.err);
+		cli.db = crm_db_open(cli.db_path,
+				     cli.verb->flags & CRM_VERB_WRITE
+					     ? CRM_DB_CREATE
+					     : 0,
+				     &cli.err);
 		if (!cli.db)
 			status = crm_cli_fail(&cli);
 	}
@@ -408,8 +407,8 @@ struct crm_writer *crm_cli_writer(struct crm_cli *cli,
 			       crm_cli_wflags(cli));
 }
 
-int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e, bool every,
-		    struct crm_strv *cols)
+int crm_cli_columns(struct crm_cli *cli, const struct crm_entity *e,
+		    bool every, struct crm_strv *cols)
 {
 	if (cli->fields) {
 		crm_strv_split(cols, cli->fields, ',');
@@ -489,8 +488,9 @@ static int ids_from_records(struct crm_cli *cli, const struct crm_entity *e,
 			    size_t *cap)
 {
 	FILE *fp = fmemopen(all->s, all->len, "r");
-	struct crm_reader *r =
-	    fp ? crm_reader_open(fp, "<stdin>", cli->ifmt, &cli->err) : NULL;
+	struct crm_reader *r = fp ? crm_reader_open(fp, "<stdin>", cli->ifmt,
+						    &cli->err)
+				  : NULL;
 	struct crm_rec rec;
 	int got = -1, rc = -1;
 
@@ -519,8 +519,8 @@ out:
 	return rc;
 }
 
-int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e, bool require,
-		  struct crm_query *q, int64_t **ids)
+int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e,
+		  bool require, struct crm_query *q, int64_t **ids)
 {
 	size_t n = 0, cap = 0;
 
@@ -546,8 +546,8 @@ int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e, bool require,
 			memmove(all.s, all.s + 3, all.len + 1); /* and NUL */
 		}
 		rc = looks_like_records(crm_buf_str(&all))
-			 ? ids_from_records(cli, e, &all, ids, &n, &cap)
-			 : ids_from_lines(cli, e, &all, ids, &n, &cap);
+			     ? ids_from_records(cli, e, &all, ids, &n, &cap)
+			     : ids_from_lines(cli, e, &all, ids, &n, &cap);
 		crm_buf_release(&all);
 		if (rc < 0)
 			return -1;
@@ -623,8 +623,8 @@ int crm_cli_readers(struct crm_cli *cli, struct crm_reader ***rs, size_t *n,
 		FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
 
 		if (!fp) {
-			int code =
-			    errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR;
+			int code = errno == ENOENT ? CRM_EX_NOINPUT
+						   : CRM_EX_IOERR;
 			return crm_err_set(&cli->err, code,
 					   "cannot open '%s': %s", path,
 					   strerror(errno));
@@ -717,10 +717,9 @@ void crm_cli_progress(uint64_t rows, void *arg)
 		memset(bar, '#', (size_t)full);
 		memset(bar + full, '.', (size_t)(20 - full));
 		bar[20] = '\0';
-		fprintf(stderr,
-			"\r%s: [%s] %3.0f%%  %llu records  %.0f/s  %.0fs left ",
-			cli->cmd->name, bar, frac * 100,
-			(unsigned long long)rows, rate, left);
+		fprintf(stderr, "\r%s: [%s] %3.0f%%  %llu records  %.0f/s  %.0fs left ",
+			cli->cmd->name, bar, frac * 100, (unsigned long long)rows,
+			rate, left);
 	} else {
 		fprintf(stderr, "\r%s: %llu records  %.0f/s ", cli->cmd->name,
 			(unsigned long long)rows, rate);
@@ -738,7 +737,7 @@ FILE *crm_cli_create(struct crm_cli *cli, const char *path, bool force)
 {
 	int fd = open(path,
 		      O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
-			  (force ? O_TRUNC : O_EXCL),
+			      (force ? O_TRUNC : O_EXCL),
 		      0600);
 	FILE *fp;
 
