@@ -163,18 +163,25 @@ static int pattern_check(const char *p, char *msg, size_t n)
 			size = last;
 			total[depth] += size;
 			last += size;
+			if (total[depth] > CRM_RULE_PATTERN_NODES)
+				goto big;
 			continue;
 		case '{': {
-			char *end;
-			unsigned long lo = strtoul(p + 1, &end, 10), hi = lo;
+			char *e;
+			unsigned long lo = strtoul(p + 1, &e, 10), hi = lo;
+			const char *end = e;
 
-			if (end == p + 1 || (*end != ',' && *end != '}')) {
+			if (p[1] == ',') /* {,N} is {0,N} */
+				end = p + 1;
+			else if (end == p + 1)
+				end = NULL;
+			if (!end || (*end != ',' && *end != '}')) {
 				last = 1; /* a literal brace */
 				break;
 			}
 			if (*end == ',')
 				hi = end[1] == '}' ? lo + 1
-						   : strtoul(end + 1, &end, 10);
+						   : strtoul(end + 1, &e, 10);
 			if (lo > CRM_RULE_PATTERN_NODES ||
 			    hi > CRM_RULE_PATTERN_NODES)
 				hi = CRM_RULE_PATTERN_NODES + 1;

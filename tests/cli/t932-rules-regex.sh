@@ -46,6 +46,8 @@ refused() { # WHY PATTERN
 refused "too complex: its repetitions expand to more than 4096 positions" '((a{1,100}){1,100}){1,100}'
 refused "too complex" '(x{0,4096})'
 refused "too complex" '((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+'
+refused "too complex" '((a{,100}){,100})'
+refused "too complex" "a$(head -c 64 /dev/zero | tr '\0' +)"
 refused 'backreferences (\1) are not supported' '(a*)*\1b'
 refused "longer than 1024 bytes" "$(head -c 1100 /dev/zero | tr '\0' x)"
 refused "groups nested deeper than 32" "$(printf '(%.0s' $(seq 40))a$(printf ')%.0s' $(seq 40))"
