@@ -513,15 +513,30 @@ static crm_time change_after(const struct crm_tz *tz, crm_time a, crm_time b,
 static size_t wall_spans(const struct crm_tz *tz, int64_t l0, int64_t l1,
 			 struct crm_span out[MAX_SPANS])
 {
-	/* offsets are within -26h..+26h: instants outside cannot qualify */
-	crm_time t = l0 - 26 * 3600, end = l1 + 26 * 3600;
-	int32_t o = crm_tz_offset(tz, t);
+	int32_t lo = 0, hi = 0, o;
+	crm_time t, end;
 	size_t n = 0;
 
 	if (!tz) {
 		out[0] = (struct crm_span){l0, l1};
 		return 1;
 	}
+	/* only instants within the zone's offsets of the range qualify */
+	for (size_t i = 0; i < tz->ntypes; i++) {
+		lo = i && lo < tz->off[i] ? lo : tz->off[i];
+		hi = i && hi > tz->off[i] ? hi : tz->off[i];
+	}
+	if (tz->has_rule) {
+		lo = tz->ntypes && lo < tz->std_off ? lo : tz->std_off;
+		hi = tz->ntypes && hi > tz->std_off ? hi : tz->std_off;
+		if (tz->has_dst) {
+			lo = lo < tz->dst_off ? lo : tz->dst_off;
+			hi = hi > tz->dst_off ? hi : tz->dst_off;
+		}
+	}
+	t = l0 - hi - 1;
+	end = l1 - lo + 1;
+	o = crm_tz_offset(tz, t);
 	while (t < end) {
 		crm_time next = t + STEP < end ? t + STEP : end, pe = next, s,
 			 e;
