@@ -106,6 +106,14 @@ static int load_member(json_t *j, const struct crm_assign_team *t,
 			 m->name);
 		return -1;
 	}
+	/* credits move by a team's total weight per lead: bounded weights
+	 * keep every sum far from int64 */
+	if (m->weight > CRM_ASSIGN_WEIGHT_MAX) {
+		snprintf(msg, n,
+			 "member '%s': weight %lld is above the limit %d",
+			 m->name, (long long)m->weight, CRM_ASSIGN_WEIGHT_MAX);
+		return -1;
+	}
 	return 0;
 }
 
@@ -314,6 +322,8 @@ int crm_assign_load(const char *path, const struct crm_entity *e,
 	memset(r, 0, sizeof(*r));
 	r->seed = 1;
 	r->avoid_previous = true;
+	if (crm_config_not_dir(path, err) < 0)
+		return -1;
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		FILE *fp = fopen(path, "r");

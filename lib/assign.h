@@ -19,6 +19,9 @@ enum crm_assign_strategy {
 };
 const char *crm_assign_strategy_name(enum crm_assign_strategy s);
 
+/* The largest weight a member may have (crm-lead(1), FILES). */
+#define CRM_ASSIGN_WEIGHT_MAX 1000000
+
 struct crm_assign_member {
 	char *name;
 	int64_t weight;		      /* weighted: share of leads (>= 1) */

@@ -486,6 +486,79 @@ void crm_bizcal_release(struct crm_bizcal *c)
 	memset(c, 0, sizeof(*c));
 }
 
+#define MAX_SPANS 8
+#define STEP (3 * 3600) /* zones change offset at most once per 3 hours */
+
+/* The first instant in (a, b] whose offset is not o (off(a) == o, off(b)
+ * != o). */
+static crm_time change_after(const struct crm_tz *tz, crm_time a, crm_time b,
+			     int32_t o)
+{
+	while (b - a > 1) {
+		crm_time m = a + (b - a) / 2;
+
+		if (crm_tz_offset(tz, m) == o)
+			a = m;
+		else
+			b = m;
+	}
+	return b;
+}
+
+/* The instants whose wall clock reads a time in [l0, l1) (local seconds,
+ * l1 - l0 at most a day), as spans in order: a boundary in a gap (clocks
+ * set forward) counts from the change, wall times that happen twice
+ * (clocks set back) count twice, as a clock on the wall would. Returns
+ * how many spans. */
+static size_t wall_spans(const struct crm_tz *tz, int64_t l0, int64_t l1,
+			 struct crm_span out[MAX_SPANS])
+{
+	int32_t lo = 0, hi = 0, o;
+	crm_time t, end;
+	size_t n = 0;
+
+	if (!tz) {
+		out[0] = (struct crm_span){l0, l1};
+		return 1;
+	}
+	/* only instants within the zone's offsets of the range qualify */
+	for (size_t i = 0; i < tz->ntypes; i++) {
+		lo = i && lo < tz->off[i] ? lo : tz->off[i];
+		hi = i && hi > tz->off[i] ? hi : tz->off[i];
+	}
+	if (tz->has_rule) {
+		lo = tz->ntypes && lo < tz->std_off ? lo : tz->std_off;
+		hi = tz->ntypes && hi > tz->std_off ? hi : tz->std_off;
+		if (tz->has_dst) {
+			lo = lo < tz->dst_off ? lo : tz->dst_off;
+			hi = hi > tz->dst_off ? hi : tz->dst_off;
+		}
+	}
+	t = l0 - hi - 1;
+	end = l1 - lo + 1;
+	o = crm_tz_offset(tz, t);
+	while (t < end) {
+		crm_time next = t + STEP < end ? t + STEP : end, pe = next, s,
+			 e;
+		int32_t on = crm_tz_offset(tz, next);
+
+		if (on != o)
+			pe = change_after(tz, t, next, o);
+		/* [t, pe) has offset o: its wall clock is t + o */
+		s = l0 - o > t ? l0 - o : t;
+		e = l1 - o < pe ? l1 - o : pe;
+		if (s < e) {
+			if (n && out[n - 1].to == s)
+				out[n - 1].to = e;
+			else if (n < MAX_SPANS)
+				out[n++] = (struct crm_span){s, e};
+		}
+		t = pe;
+		o = crm_tz_offset(tz, t);
+	}
+	return n;
+}
+
 /* Consume open time [s, we) minus the pauses from *rem. Returns the
  * instant the remainder runs out, or 0 with *rem reduced (*never set when
  * an open-ended pause stops the clock). *pi: first pause not yet passed. */
@@ -528,31 +601,38 @@ crm_time crm_bizcal_add(const struct crm_bizcal *c, crm_time start,
 	bool never = false;
 
 	if (c->always) {
-		if (consume(start, CRM_BIZ_NEVER - 1, &rem, pauses, npauses,
-			    &pi, &due, &never))
+		/* an end far past year 9999 whose distance from any start
+		 * still fits: CRM_BIZ_NEVER - 1 - start overflowed for a
+		 * start before 1970 */
+		if (consume(start, INT64_MAX / 2, &rem, pauses, npauses, &pi,
+			    &due, &never))
 			return due;
 		return CRM_BIZ_NEVER;
 	}
 	int64_t d0 = floor_div(start + crm_tz_offset(c->tz, start), DAY);
-	for (int64_t d = d0; d < d0 + 3660; d++) {
+	for (int64_t d = d0 - 1; d < d0 + 3660; d++) {
 		int wd = (int)(((d % 7) + 7 + 3) % 7); /* Monday = 0 */
 
 		if (is_holiday(c, d))
 			continue;
 		for (int i = 0; i < c->nranges[wd]; i++) {
-			crm_time ws = crm_tz_to_utc(
-			    c->tz, d * DAY + c->ranges[wd][i].from);
-			crm_time we =
-			    crm_tz_to_utc(c->tz, d * DAY + c->ranges[wd][i].to);
+			struct crm_span sp[MAX_SPANS];
+			size_t ns =
+			    wall_spans(c->tz, d * DAY + c->ranges[wd][i].from,
+				       d * DAY + c->ranges[wd][i].to, sp);
 
-			if (we <= cursor)
-				continue;
-			if (consume(ws > cursor ? ws : cursor, we, &rem, pauses,
-				    npauses, &pi, &due, &never))
-				return due;
-			if (never)
-				return CRM_BIZ_NEVER;
-			cursor = we;
+			for (size_t k = 0; k < ns; k++) {
+				crm_time ws = sp[k].from, we = sp[k].to;
+
+				if (we <= cursor)
+					continue;
+				if (consume(ws > cursor ? ws : cursor, we, &rem,
+					    pauses, npauses, &pi, &due, &never))
+					return due;
+				if (never)
+					return CRM_BIZ_NEVER;
+				cursor = we;
+			}
 		}
 	}
 	return CRM_BIZ_NEVER;
@@ -568,23 +648,24 @@ int64_t crm_bizcal_between(const struct crm_bizcal *c, crm_time a, crm_time b)
 		return b - a;
 	int64_t d0 = floor_div(a + crm_tz_offset(c->tz, a), DAY);
 	int64_t d1 = floor_div(b + crm_tz_offset(c->tz, b), DAY);
-	for (int64_t d = d0; d <= d1; d++) {
+	for (int64_t d = d0 - 1; d <= d1; d++) {
 		int wd = (int)(((d % 7) + 7 + 3) % 7);
 
 		if (is_holiday(c, d))
 			continue;
 		for (int i = 0; i < c->nranges[wd]; i++) {
-			crm_time ws = crm_tz_to_utc(
-			    c->tz, d * DAY + c->ranges[wd][i].from);
-			crm_time we =
-			    crm_tz_to_utc(c->tz, d * DAY + c->ranges[wd][i].to);
+			struct crm_span sp[MAX_SPANS];
+			size_t ns =
+			    wall_spans(c->tz, d * DAY + c->ranges[wd][i].from,
+				       d * DAY + c->ranges[wd][i].to, sp);
 
-			if (ws < a)
-				ws = a;
-			if (we > b)
-				we = b;
-			if (we > ws)
-				sum += we - ws;
+			for (size_t k = 0; k < ns; k++) {
+				crm_time ws = sp[k].from < a ? a : sp[k].from;
+				crm_time we = sp[k].to > b ? b : sp[k].to;
+
+				if (we > ws)
+					sum += we - ws;
+			}
 		}
 	}
 	return sum;

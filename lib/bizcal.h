@@ -78,7 +78,10 @@ void crm_bizcal_release(struct crm_bizcal *c);
 crm_time crm_bizcal_add(const struct crm_bizcal *c, crm_time start,
 			int64_t secs, const struct crm_span *pauses,
 			size_t npauses);
-/* Business seconds in [a, b) (0 when b <= a). */
+/* Business seconds in [a, b) (0 when b <= a). Business time (here and in
+ * crm_bizcal_add) is every instant whose wall clock in the zone reads an
+ * opening hour of an open day: across a change of offset a boundary in
+ * the gap counts from the change and a repeated hour counts twice. */
 int64_t crm_bizcal_between(const struct crm_bizcal *c, crm_time a, crm_time b);
 
 #endif

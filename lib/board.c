@@ -5,6 +5,7 @@
 #include "board.h"
 #include "deal.h"
 #include "filter.h"
+#include "money.h"
 
 struct group {
 	char *pipeline, *stage, *currency;
@@ -84,6 +85,10 @@ int crm_board_build(struct crm_db *db, const struct crm_pipelines *cfg,
 		    .amount = sqlite3_column_int64(st, 4),
 		    .weighted = sqlite3_column_double(st, 5),
 		};
+		if (!crm_money_fits(g[ng - 1].weighted)) {
+			crm_money_overflow(err, "board");
+			goto out;
+		}
 	}
 	if (s != SQLITE_DONE) {
 		crm_db_error(db, s, "database", err);

@@ -709,6 +709,11 @@ int crm_cli_query(struct crm_cli *cli, const struct crm_entity *e,
 
 		while ((got = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
 			crm_buf_add(&all, chunk, got);
+		/* a UTF-8 BOM (a file saved by Notepad or Excel) is no key */
+		if (all.len >= 3 && !memcmp(all.s, "\xEF\xBB\xBF", 3)) {
+			all.len -= 3;
+			memmove(all.s, all.s + 3, all.len + 1); /* and NUL */
+		}
 		rc = looks_like_records(crm_buf_str(&all))
 			     ? ids_from_records(cli, e, &all, ids, &n, &cap)
 			     : ids_from_lines(cli, e, &all, ids, &n, &cap);

@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "normalize.h"
+#include "money.h"
 #include "schema.h"
 
 char *crm_db_resolve_path(const char *path)
@@ -114,6 +115,10 @@ int crm_db_error(struct crm_db *db, int rc, const char *what,
 			   ? -1
 			   : crm_err_set(err, CRM_EX_INTERRUPTED,
 					 "interrupted");
+	/* sum() over integers past int64, and crm_money() given a sum it
+	 * cannot print: bad data (amounts too large), not a crm bug */
+	if ((rc & 0xff) == SQLITE_ERROR && !strcmp(msg, "integer overflow"))
+		return crm_money_overflow(err, what);
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:

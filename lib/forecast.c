@@ -227,6 +227,17 @@ static struct crm_forecast_row *row_for(struct crm_forecast *fc,
 	return r;
 }
 
+/* Every sum of r prints as minor units (crm_money_fits). */
+static bool row_fits(const struct crm_forecast_row *r)
+{
+	bool ok = crm_money_fits(r->open) && crm_money_fits(r->won) &&
+		  crm_money_fits(r->weighted / 100);
+
+	for (int k = 0; k < CRM_FCAT_N; k++)
+		ok = ok && crm_money_fits(r->cat[k]);
+	return ok;
+}
+
 int crm_forecast_add(struct crm_forecast *fc, const struct crm_forecast_deal *d,
 		     struct crm_err *err)
 {
@@ -260,6 +271,8 @@ int crm_forecast_add(struct crm_forecast *fc, const struct crm_forecast_deal *d,
 	}
 	if (d->category >= 0 && d->category < CRM_FCAT_N)
 		r->cat[d->category] += amount;
+	if (!row_fits(r))
+		return crm_money_overflow(err, "forecast");
 	return 0;
 }
 

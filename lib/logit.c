@@ -1091,8 +1091,11 @@ struct crm_logit_model *crm_logit_model_load(const char *path,
 	json_error_t je;
 	json_t *root, *feats, *v;
 	struct crm_logit_model *m = NULL;
-	FILE *fp = fopen(path, "r");
+	FILE *fp;
 
+	if (crm_config_not_dir(path, err) < 0)
+		return NULL;
+	fp = fopen(path, "r");
 	if (!fp) {
 		crm_err_set(err,
 			    errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,

@@ -168,3 +168,19 @@ char *crm_money_format(int64_t minor, const char *currency, char buf[32])
 	buf[i] = '\0';
 	return buf;
 }
+
+bool crm_money_fits(long double v)
+{
+	/* both bounds are exact in x87 long double (64-bit mantissa), and
+	 * what rounds below 2^63 - 0.5 rounds to at most INT64_MAX; NaN
+	 * fails both tests */
+	return v >= -9223372036854775808.0L && v < 9223372036854775807.5L;
+}
+
+int crm_money_overflow(struct crm_err *err, const char *what)
+{
+	return crm_err_set(err, CRM_EX_DATAERR,
+			   "%s: a sum of amounts is out of range (more than "
+			   "9223372036854775807 minor units)",
+			   what);
+}

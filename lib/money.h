@@ -2,6 +2,7 @@
 #ifndef CRM_MONEY_H
 #define CRM_MONEY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -22,5 +23,12 @@ int crm_money_parse(const char *s, const char *currency, int64_t *minor,
  * JPY, "1.000" for KWD) into buf (at least 32 bytes); an invalid code is
  * formatted with 2 decimals. Returns buf. */
 char *crm_money_format(int64_t minor, const char *currency, char buf[32]);
+
+/* Whether v, an amount in minor units (a sum, a weighted or converted
+ * amount), rounds to an int64, so crm_money_format can print it. */
+bool crm_money_fits(long double v);
+/* The error for a sum of amounts past int64 (CRM_EX_DATAERR, "what: a sum
+ * of amounts is out of range ..."). Returns -1. */
+int crm_money_overflow(struct crm_err *err, const char *what);
 
 #endif

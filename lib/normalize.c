@@ -1,5 +1,6 @@
 /* normalize.c - Unicode normalization and the normalizers built on it:
  * matching keys, emails, phone numbers and company names. */
+#include <idn2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,6 +476,24 @@ static const struct provider providers[] = {
     {"yahoo.com", '-', false, NULL},
 };
 
+/* An IDN domain (lower case) to its ASCII form (IDNA2008, libidn2), in
+ * place; false, *d unchanged, when it is ASCII already or not valid IDNA
+ * (it is then matched as it is). */
+static bool idn_to_ascii(char **d)
+{
+	char *a = NULL;
+	const char *p = *d;
+
+	while (*p && (unsigned char)*p < 0x80)
+		p++;
+	if (!*p || idn2_to_ascii_8z(*d, &a, IDN2_NONTRANSITIONAL) != IDN2_OK)
+		return false;
+	free(*d);
+	*d = crm_xstrdup(a);
+	idn2_free(a);
+	return true;
+}
+
 void crm_norm_email_key(const char *email, struct crm_buf *out)
 {
 	size_t start = out->len, llen, tag;
@@ -487,6 +506,13 @@ void crm_norm_email_key(const char *email, struct crm_buf *out)
 	if (!at)
 		return;
 	domain = crm_xstrdup(at + 1);
+	if (idn_to_ascii(&domain)) {
+		/* müller.de is xn--mller-kva.de: keys hold the ASCII form */
+		out->len = (size_t)(at + 1 - out->s);
+		crm_buf_adds(out, domain);
+		k = out->s + start;
+		at = strrchr(k, '@');
+	}
 	llen = (size_t)(at - k);
 	for (size_t i = 0; i < sizeof(providers) / sizeof(*providers); i++)
 		if (strcmp(domain, providers[i].domain) == 0)

@@ -88,6 +88,9 @@ void crm_report_add(struct crm_report *r, const struct crm_rec *row)
 	r->n++;
 }
 
+/* What crm_period_n raises past CRM_REPORT_PERIODS_MAX. */
+#define TOO_MANY "crm: too many periods"
+
 int crm_report_fetch(struct crm_db *db, sqlite3_stmt *st, struct crm_report *r,
 		     struct crm_err *err)
 {
@@ -116,6 +119,11 @@ int crm_report_fetch(struct crm_db *db, sqlite3_stmt *st, struct crm_report *r,
 		crm_report_add(r, &rec);
 	}
 	crm_rec_release(&rec);
+	if (rc != SQLITE_DONE && !strcmp(sqlite3_errmsg(db->h), TOO_MANY))
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "more than %d periods: use a longer "
+				   "--period or a shorter --from/--to range",
+				   CRM_REPORT_PERIODS_MAX);
 	if (rc != SQLITE_DONE)
 		return crm_db_error(db, rc, "report", err);
 	return 0;
@@ -406,11 +414,12 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	crm_buf_reset(&ps);
 	crm_period_start_sql(o->period, "v", &ps);
 	crm_buf_addf(sql,
-		     "p(s) AS (SELECT coalesce((SELECT %s FROM (SELECT ? AS "
-		     "v)), (SELECT min(ps_) FROM agg)) UNION ALL SELECT "
-		     "date(s, %s) FROM p WHERE date(s, %s) <= coalesce("
-		     "(SELECT %s FROM (SELECT datetime(?, '-1 second') AS v) "
-		     "WHERE ?), (SELECT max(ps_) FROM agg))), ",
+		     "p(s, n_) AS (SELECT coalesce((SELECT %s FROM (SELECT ? "
+		     "AS v)), (SELECT min(ps_) FROM agg)), 1 UNION ALL SELECT "
+		     "date(s, %s), crm_period_n(n_ + 1) FROM p WHERE date(s, "
+		     "%s) <= coalesce((SELECT %s FROM (SELECT datetime(?, "
+		     "'-1 second') AS v) WHERE ?), (SELECT max(ps_) FROM "
+		     "agg))), ",
 		     crm_buf_str(&ps), period_step(o->period),
 		     period_step(o->period), crm_buf_str(&ps));
 	if (o->has_from)
@@ -914,7 +923,18 @@ static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	crm_money_format(sqlite3_value_int64(argv[0]), cur ? cur : "", buf);
+	if (sqlite3_value_type(argv[0]) == SQLITE_FLOAT) {
+		/* a weighted or converted sum: CAST would clamp it */
+		long double v = sqlite3_value_double(argv[0]);
+
+		if (!crm_money_fits(v)) {
+			sqlite3_result_error(ctx, "integer overflow", -1);
+			return;
+		}
+		crm_money_format((int64_t)llroundl(v), cur ? cur : "", buf);
+	} else
+		crm_money_format(sqlite3_value_int64(argv[0]), cur ? cur : "",
+				 buf);
 	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
@@ -964,12 +984,32 @@ static void pct_final(sqlite3_context *ctx)
 	free(a->v);
 }
 
+/* crm_period_n(n): n, the number of a period in a report's range; an
+ * error past CRM_REPORT_PERIODS_MAX, so a range from the year 0300 by day
+ * stops at once instead of listing 600,000 days. */
+static void sql_period_n(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	sqlite3_int64 n = sqlite3_value_int64(argv[0]);
+
+	(void)argc;
+	if (n > CRM_REPORT_PERIODS_MAX)
+		sqlite3_result_error(ctx, TOO_MANY, -1);
+	else
+		sqlite3_result_int64(ctx, n);
+}
+
 int crm_report_sql_functions(struct crm_db *db, struct crm_err *err)
 {
 	int rc = sqlite3_create_function(db->h, "crm_money", 2,
 					 SQLITE_UTF8 | SQLITE_DETERMINISTIC |
 					     SQLITE_INNOCUOUS,
 					 NULL, sql_money, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(
+		    db->h, "crm_period_n", 1,
+		    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+		    sql_period_n, NULL, NULL);
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(

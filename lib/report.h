@@ -21,6 +21,10 @@ enum crm_period {
 	CRM_PERIOD_YEAR,
 };
 
+/* The most periods a report's range may have (crm-report(1)); past it
+ * the report fails with CRM_EX_USAGE. */
+#define CRM_REPORT_PERIODS_MAX 10000
+
 enum crm_compare {
 	CRM_COMPARE_NONE = 0,
 	CRM_COMPARE_PREVIOUS, /* the span of the same length just before */

@@ -159,7 +159,7 @@ static const struct crm_measure sources_measures[] = {
 																										"d.created_at, d.updated_at FROM deals d, params_ p WHERE "       \
 																										"d.created_at < p.to_) AS deals"
 
-#define MONEY(x) "crm_money(CAST(round(" x ") AS INTEGER), currency)"
+#define MONEY(x) "crm_money(round(" x "), currency)"
 
 static const struct crm_measure pipeline_measures[] = {
     {"deals", "count(*)", CRM_M_COUNT},

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "money.h"
 #include "rfm.h"
 
 static int cmp_double(const void *a, const void *b)
@@ -224,6 +225,10 @@ int crm_rfm_run(struct crm_db *db, bool by_contact, crm_time at,
 			goto out;
 		}
 		r->recency_days = (at - t) / 86400;
+		if (!crm_money_fits(cs[i].money)) {
+			crm_money_overflow(err, "rfm");
+			goto out;
+		}
 		r->monetary = (int64_t)llroundl(cs[i].money);
 		r->currency = cur;
 		r->name = cs[i].name;

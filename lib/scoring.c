@@ -88,6 +88,134 @@ struct loader {
 	struct crm_err *err;
 };
 
+/* How many positions pattern p (POSIX ERE) expands to, each counted
+ * repetition multiplying its atom, as regcomp builds it; and no
+ * backreferences (they need backtracking). Bounds regcomp's memory and the
+ * matcher's work per byte of a value. Returns 0, or -1 with msg. */
+static int pattern_check(const char *p, char *msg, size_t n)
+{
+	uint64_t total[CRM_RULE_PATTERN_DEPTH + 1] = {0}, last = 0, size;
+	size_t depth = 0, len = strlen(p);
+
+	if (len > CRM_RULE_PATTERN_MAX) {
+		snprintf(msg, n, "longer than %d bytes", CRM_RULE_PATTERN_MAX);
+		return -1;
+	}
+	for (; *p; p++) {
+		switch (*p) {
+		case '\\':
+			if (p[1] >= '1' && p[1] <= '9') {
+				snprintf(msg, n,
+					 "backreferences (\\%c) are "
+					 "not supported",
+					 p[1]);
+				return -1;
+			}
+			if (p[1])
+				p++;
+			last = 1;
+			break;
+		case '[': /* a bracket expression: one position */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			for (; *p && *p != ']'; p++)
+				if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
+						  p[1] == '=')) {
+					char c = p[1];
+					const char *e = p + 2;
+
+					while (*e &&
+					       !(e[0] == c && e[1] == ']'))
+						e++;
+					p = *e ? e + 1 : e - 1;
+				}
+			if (!*p)
+				p--;
+			last = 1;
+			break;
+		case '(':
+			if (depth == CRM_RULE_PATTERN_DEPTH) {
+				snprintf(msg, n, "groups nested deeper than %d",
+					 CRM_RULE_PATTERN_DEPTH);
+				return -1;
+			}
+			total[++depth] = 0;
+			last = 0;
+			continue;
+		case ')':
+			if (!depth) {
+				last = 1;
+				break;
+			}
+			last = total[depth--] + 1;
+			break;
+		case '|':
+			last = 0;
+			total[depth]++;
+			continue;
+		case '*':
+		case '?':
+			continue;
+		case '+': /* regcomp copies the atom: a+ is aa* */
+			size = last;
+			total[depth] += size;
+			last += size;
+			if (total[depth] > CRM_RULE_PATTERN_NODES)
+				goto big;
+			continue;
+		case '{': {
+			char *e;
+			unsigned long lo = strtoul(p + 1, &e, 10), hi = lo;
+			const char *end = e;
+
+			if (p[1] == ',') /* {,N} is {0,N} */
+				end = p + 1;
+			else if (end == p + 1)
+				end = NULL;
+			if (!end || (*end != ',' && *end != '}')) {
+				last = 1; /* a literal brace */
+				break;
+			}
+			if (*end == ',')
+				hi = end[1] == '}' ? lo + 1
+						   : strtoul(end + 1, &e, 10);
+			if (lo > CRM_RULE_PATTERN_NODES ||
+			    hi > CRM_RULE_PATTERN_NODES)
+				hi = CRM_RULE_PATTERN_NODES + 1;
+			/* the atom was counted once already */
+			size = last * (hi ? hi : 1);
+			total[depth] += size - last;
+			last = size;
+			while (*p && *p != '}')
+				p++;
+			if (!*p)
+				p--;
+			if (total[depth] > CRM_RULE_PATTERN_NODES)
+				goto big;
+			continue;
+		}
+		default:
+			last = 1;
+		}
+		total[depth] += last;
+		if (total[depth] > CRM_RULE_PATTERN_NODES)
+			goto big;
+	}
+	for (size_t d = depth; d > 0; d--)
+		total[d - 1] += total[d];
+	if (total[0] <= CRM_RULE_PATTERN_NODES)
+		return 0;
+big:
+	snprintf(msg, n,
+		 "too complex: its repetitions expand to more than %d "
+		 "positions",
+		 CRM_RULE_PATTERN_NODES);
+	return -1;
+}
+
 static int bad(struct loader *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int bad(struct loader *l, const char *fmt, ...)
@@ -349,15 +477,24 @@ static int load_rule(struct loader *l, struct crm_scoring *s, json_t *o,
 		}
 		break;
 	case OP_MATCHES: {
+		char eb[256], *anch;
 		int rc;
 
 		if (!json_is_string(v))
 			return bad(l, "%s: 'matches' needs a pattern", where);
-		rc = regcomp(&r->re, json_string_value(v),
-			     REG_EXTENDED | REG_ICASE | REG_NOSUB);
+		if (pattern_check(json_string_value(v), eb, sizeof(eb)) < 0)
+			return bad(
+			    l, "%s: pattern '%.64s%s': %s", where,
+			    json_string_value(v),
+			    strlen(json_string_value(v)) > 64 ? "..." : "", eb);
+		/* one pass over the value: glibc retries an unanchored
+		 * pattern at every start (quadratic); "^.*(P)" lets its DFA
+		 * try them all at once, and means the same for any P */
+		anch = crm_xasprintf("^.*(%s)", json_string_value(v));
+		rc =
+		    regcomp(&r->re, anch, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+		free(anch);
 		if (rc) {
-			char eb[256];
-
 			regerror(rc, &r->re, eb, sizeof(eb));
 			return bad(l, "%s: bad pattern '%s': %s", where,
 				   json_string_value(v), eb);
@@ -504,9 +641,12 @@ struct crm_scoring *crm_scoring_load(const char *path, struct crm_err *err)
 	struct crm_scoring *s;
 	json_error_t je;
 	json_t *root;
-	FILE *fp = fopen(path, "r");
+	FILE *fp;
 
 	crm_err_clear(err);
+	if (crm_config_not_dir(path, err) < 0)
+		return NULL;
+	fp = fopen(path, "r");
 	if (!fp) {
 		crm_err_set(
 		    err, errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,

@@ -15,6 +15,13 @@
 
 struct crm_scoring;
 
+/* Limits on a 'matches' pattern (crm-formats(5)); past them the rules file
+ * is refused (CRM_EX_CONFIG): bytes, positions after expanding counted
+ * repetitions, and nested groups. */
+#define CRM_RULE_PATTERN_MAX 1024
+#define CRM_RULE_PATTERN_NODES 4096
+#define CRM_RULE_PATTERN_DEPTH 32
+
 /* Load and check a rules file. Returns the rules (free with
  * crm_scoring_free) or NULL with err set: CRM_EX_NOINPUT when path cannot
  * be opened, CRM_EX_CONFIG for a bad file, the message naming the file

@@ -417,6 +417,8 @@ int crm_sla_load(const char *path, struct crm_sla *s, struct crm_err *err)
 
 	memset(s, 0, sizeof(*s));
 	s->path = crm_xstrdup(path);
+	if (crm_config_not_dir(path, err) < 0)
+		return -1;
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		crm_err_clear(err);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -285,15 +286,28 @@ long crm_strv_find(const struct crm_strv *sv, const char *s)
 	return -1;
 }
 
+int crm_config_not_dir(const char *path, struct crm_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return crm_err_at(err, CRM_EX_CONFIG, path, 0, NULL,
+				  "is a directory, not a file");
+	return 0;
+}
+
 int crm_file_read(const char *path, size_t max, struct crm_buf *b,
 		  struct crm_err *err)
 {
-	FILE *fp = fopen(path, "r");
+	FILE *fp;
 	char chunk[8192];
 	size_t n;
 	int failed;
 
 	crm_buf_reset(b);
+	if (crm_config_not_dir(path, err) < 0)
+		return -1;
+	fp = fopen(path, "r");
 	if (!fp)
 		return crm_err_at(err, CRM_EX_CONFIG, path, 0, NULL,
 				  "cannot open: %s", strerror(errno));

@@ -117,6 +117,11 @@ long crm_strv_find(const struct crm_strv *sv, const char *s);
  * when none is close or two are equally close. Points into cands. */
 const char *crm_closest(const char *word, const char *const *cands, size_t n);
 
+/* A rules, policy, rates or model file given as a directory: a
+ * CRM_EX_CONFIG error "is a directory" with err->file set (-1); else 0,
+ * also when path does not exist (opening it says so). Every loader checks
+ * it first, since fopen and json_load_file take a directory. */
+int crm_config_not_dir(const char *path, struct crm_err *err);
 /* Read the whole file path (a rules, policy or rates file) into b
  * (reset first). A file that cannot be opened or read, or is larger than
  * max bytes, is a CRM_EX_CONFIG error with err->file set. Returns 0 or -1. */

@@ -36,7 +36,7 @@ for src in tests/fuzz/fuzz_*.c; do
 		-fno-sanitize-recover=undefined -g -O1 -std=c17 -D_GNU_SOURCE -pthread \
 		-DCRM_SHARE_DIR=\"share/crm\" \
 		-iquote lib -o "$bin" "$src" lib/*.c \
-		$(pkg-config --cflags --libs sqlite3 jansson libutf8proc libpq) \
+		$(pkg-config --cflags --libs sqlite3 jansson libutf8proc libpq libidn2) \
 		-lcsv -lm >"$log" 2>&1; then
 		echo "$name: build failed, see $log"
 		status=1

@@ -70,6 +70,91 @@ static void oracle(const char *zone)
 	tzset();
 }
 
+/* Seconds of [a, b) whose wall clock (in c's zone) reads an opening time,
+ * minute by minute: the definition crm_bizcal_between must agree with. */
+static int64_t brute_between(const struct crm_bizcal *c, crm_time a, crm_time b)
+{
+	int64_t sum = 0;
+
+	for (crm_time t = a; t < b; t += 60) {
+		int64_t local = t + crm_tz_offset(c->tz, t);
+		int64_t d =
+		    local >= 0 ? local / 86400 : (local - 86399) / 86400;
+		int wd = (int)(((d % 7) + 7 + 3) % 7),
+		    tod = (int)(local - d * 86400);
+
+		for (int i = 0; i < c->nranges[wd]; i++)
+			if (tod >= c->ranges[wd][i].from &&
+			    tod < c->ranges[wd][i].to)
+				sum += 60;
+	}
+	return sum;
+}
+
+/* The instant the k-th open minute after a ends, minute by minute. */
+static crm_time brute_add(const struct crm_bizcal *c, crm_time a, int64_t k)
+{
+	for (crm_time t = a; t < a + 40 * 86400; t += 60)
+		if (brute_between(c, t, t + 60) && --k == 0)
+			return t + 60;
+	return CRM_BIZ_NEVER;
+}
+
+/* Every day around a change of offset in 2018 and 2026, for calendars
+ * whose hours touch the change (a night shift 00:00-04:00, ranges that
+ * start or end inside a gap or an overlap): crm_bizcal_between and
+ * crm_bizcal_add against counting wall-clock minutes. */
+static void brute_force(const char *zone)
+{
+	static const char *const hours[] = {"00:00-04:00", "01:30-03:00",
+					    "02:30-05:00",
+					    "00:15-00:45,23:00-24:00"};
+	struct crm_bizcal c;
+	long bad = 0, days = 0;
+	char what[160];
+
+	for (size_t h = 0; h < sizeof(hours) / sizeof(*hours); h++) {
+		cal(&c, zone, "mon-sun", hours[h]);
+		for (int y = 0; y < 2; y++) {
+			crm_time y0 = T(y ? "2026-01-01" : "2018-01-01");
+
+			for (crm_time d = y0; d < y0 + 365 * 86400;
+			     d += 86400) {
+				crm_time a = d - 86400, b = d + 2 * 86400;
+				int64_t want, got;
+
+				if (crm_tz_offset(c.tz, a) ==
+				    crm_tz_offset(c.tz, b))
+					continue;
+				days++;
+				want = brute_between(&c, a, b);
+				got = crm_bizcal_between(&c, a, b);
+				if (want != got && bad++ < 3)
+					printf("# %s %s %s: between %lld, "
+					       "minutes %lld\n",
+					       zone, hours[h], F(d),
+					       (long long)got, (long long)want);
+				for (int64_t k = 1; k <= want / 60; k += 7) {
+					crm_time w = brute_add(&c, a, k),
+						 g = crm_bizcal_add(
+						     &c, a, k * 60, NULL, 0);
+					if (w != g && bad++ < 3)
+						printf("# %s %s from %s + %lld "
+						       "min: %s, minutes %s\n",
+						       zone, hours[h], F(a),
+						       (long long)k, F(g),
+						       F(w));
+				}
+			}
+		}
+		crm_bizcal_release(&c);
+	}
+	snprintf(what, sizeof(what),
+		 "%s: %ld change days counted as wall-clock minutes", zone,
+		 days);
+	CHECK(bad == 0 && days > 0, what);
+}
+
 int main(void)
 {
 	struct crm_bizcal c;
@@ -231,6 +316,30 @@ int main(void)
 				     T("2026-03-09T00:00:00Z")),
 		  2 * 3600, "opening hours across the spring gap: 2 hours");
 	crm_bizcal_release(&c);
+
+	/* a boundary inside the gap counts from the change (crm-ticket(1)):
+	 * Lisbon sets 01:00 to 02:00 on 29 March 2026 (01:00Z) */
+	cal(&c, "Europe/Lisbon", "sun", "01:30-03:00");
+	CHECK_INT(crm_bizcal_between(&c, T("2026-03-29T00:00:00Z"),
+				     T("2026-03-30T00:00:00Z")),
+		  3600, "a start at 01:30 in the spring gap counts from 02:00");
+	CHECK_STR(F(crm_bizcal_add(&c, T("2026-03-28T12:00:00Z"), 60, NULL, 0)),
+		  "2026-03-29T01:01:00Z",
+		  "... so the first open minute is the change's");
+	crm_bizcal_release(&c);
+	/* and sets 02:00 back to 01:00 on 25 October (01:00Z): 01:00-02:00
+	 * happens twice and counts twice, as on the wall */
+	cal(&c, "Europe/Lisbon", "sun", "01:30-03:00");
+	CHECK_INT(crm_bizcal_between(&c, T("2026-10-25T00:00:00Z"),
+				     T("2026-10-26T00:00:00Z")),
+		  2 * 3600, "01:30-03:00 over the autumn overlap: 2 hours");
+	crm_bizcal_release(&c);
+	brute_force("Europe/Lisbon");
+	brute_force("America/New_York");
+	brute_force("America/Santiago");
+	brute_force("America/Havana");
+	brute_force("Australia/Lord_Howe");
+	brute_force("America/Sao_Paulo");
 
 	/* -- calendar time, closed calendars, bad hours ----------------- */
 	memset(&c, 0, sizeof(c));

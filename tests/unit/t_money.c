@@ -254,8 +254,30 @@ static void test_round_trip(void)
 	}
 }
 
+/* Sums as long double: printable only when they round into int64. */
+static void test_fits(void)
+{
+	struct crm_err e;
+	long double max = 9223372036854775807.0L;
+
+	CHECK(crm_money_fits(max), "2^63-1 fits");
+	CHECK(crm_money_fits(-max - 1), "-2^63 fits");
+	CHECK(!crm_money_fits(max + 1), "2^63 does not");
+	CHECK(!crm_money_fits(-max - 2), "-2^63-1 does not");
+	CHECK(crm_money_fits(max - 0.75L) && !crm_money_fits(max + 0.5L),
+	      "what rounds to 2^63-1 fits, what rounds past it does not");
+	CHECK(!crm_money_fits(1.0L / 0.0L) && !crm_money_fits(0.0L / 0.0L),
+	      "infinity and NaN do not");
+	crm_err_clear(&e);
+	CHECK(crm_money_overflow(&e, "forecast") == -1 &&
+		  e.code == CRM_EX_DATAERR &&
+		  strstr(e.msg, "forecast: a sum of amounts is out of range"),
+	      "the overflow error is bad data");
+}
+
 int main(void)
 {
+	test_fits();
 	test_exponent();
 	test_parse();
 	test_refusals();

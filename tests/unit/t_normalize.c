@@ -408,12 +408,20 @@ static void test_email_key(void)
 	email_key_is("ann-x@outlook.com", "ann-x@outlook.com");
 	email_key_is("Ann.Lee+x@Example.com", "ann.lee+x@example.com");
 	email_key_is("ÅSA@Example.SE", "åsa@example.se");
-	email_key_is("user@BÜCHER.de", "user@bücher.de");
+	email_key_is("user@BÜCHER.de", "user@xn--bcher-kva.de");
 	email_key_is("ANN", "ann");
 	email_key_is("@gmail.com", "@gmail.com");
 	email_key_is("a@gmail.com", "a@gmail.com");
 	email_key_is("a.@GMAIL.COM", "a@gmail.com");
 	email_key_is("ann@b@gmail.com", "ann@b@gmail.com");
+	/* IDN domains: the key holds the ASCII (IDNA2008) form */
+	email_key_is("anna@m\xc3\xbcller.de", "anna@xn--mller-kva.de");
+	email_key_is("Anna@M\xc3\x9cLLER.DE", "anna@xn--mller-kva.de");
+	email_key_is("anna@XN--MLLER-KVA.de", "anna@xn--mller-kva.de");
+	email_key_is("x@stra\xc3\x9f"
+		     "e.de",
+		     "x@xn--strae-oqa.de");
+	email_key_is("a.b+c@g\xc3\xa1mail.com", "a.b+c@xn--gmail-xqa.com");
 
 	crm_buf_adds(&b, "k=");
 	crm_norm_email_key("A.B+c@gmail.com", &b);
