@@ -5,34 +5,34 @@
 #include "contact.h"
 
 static const char *const lifecycle_stages[] = {
-	"subscriber",  "lead",     "marketing_qualified_lead",
-	"sales_qualified_lead", "opportunity", "customer",
-	"evangelist",  NULL,
+    "subscriber",	    "lead",	   "marketing_qualified_lead",
+    "sales_qualified_lead", "opportunity", "customer",
+    "evangelist",	    NULL,
 };
 
 static const struct crm_field contact_fields[] = {
-	{"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-	{"external_id", CRM_T_TEXT, CRM_FF_KEY},
-	{"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
-	{"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
-	{"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
-	{"email_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-	{"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
-	{"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-	{"company", CRM_T_TEXT, CRM_FF_BRIEF},
-	{"company_id", CRM_T_REF, 0, NULL, "company"},
-	{"title", CRM_T_TEXT, 0},
-	{"city", CRM_T_TEXT, 0},
-	{"region", CRM_T_TEXT, 0},
-	{"country", CRM_T_TEXT, 0},
-	{"source", CRM_T_TEXT, 0},
-	{"owner", CRM_T_TEXT, CRM_FF_BRIEF},
-	{"tags", CRM_T_TAGS, 0},
-	{"lifecycle_stage", CRM_T_ENUM, CRM_FF_FORWARD | CRM_FF_BRIEF,
-	 lifecycle_stages},
-	{"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
-	{"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-	{"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    {"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+    {"email_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+    {"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+    {"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+    {"company", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"company_id", CRM_T_REF, 0, NULL, "company"},
+    {"title", CRM_T_TEXT, 0},
+    {"city", CRM_T_TEXT, 0},
+    {"region", CRM_T_TEXT, 0},
+    {"country", CRM_T_TEXT, 0},
+    {"source", CRM_T_TEXT, 0},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"tags", CRM_T_TAGS, 0},
+    {"lifecycle_stage", CRM_T_ENUM, CRM_FF_FORWARD | CRM_FF_BRIEF,
+     lifecycle_stages},
+    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
 };
 
 static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
@@ -48,8 +48,8 @@ static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 	return crm_company_link_contact(db, row, old, arg, err);
 }
 
-static const char *const contact_counters[] = {"company created|companies created",
-						   NULL};
+static const char *const contact_counters[] = {
+    "company created|companies created", NULL};
 
 static int contact_begin(struct crm_db *db, const struct crm_entity *e,
 			 struct crm_err *err)
@@ -72,15 +72,46 @@ static int contact_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 	return 0;
 }
 
+/* Other names of the fields on import (lib/import_map.h). */
+static const struct crm_alias contact_aliases[] = {
+    {"external_id", "Record ID|Contact ID"},
+    {"first_name", "First|Given Name|Forename|名"},
+    {"last_name", "Last|Surname|Family Name|姓"},
+    {"email", "Email Address|E-mail Address|Mail|Work Email|"
+	      "Business Email|邮箱|电子邮件|电子邮箱|邮件|邮箱地址"},
+    {"phone", "Phone Number|Mobile|Mobile Phone|Mobile Phone Number|"
+	      "Mobile Number|Cell|Cell Phone|Telephone|Tel|Work Phone|"
+	      "Business Phone|手机|手机号|手机号码|电话|联系电话|座机"},
+    {"company", "Company Name|Account Name|Account|Organization|"
+		"Organisation|Organization Name|公司|公司名称|客户名称|"
+		"单位|企业名称"},
+    {"title", "Job Title|Position|职位|职务|头衔"},
+    {"region", "State|Province|State/Province|State/Region|"
+	       "Mailing State|Mailing State/Province|省|省份|地区"},
+    {"country", "Country/Region|Mailing Country|国家|国家/地区"},
+    {"source", "Lead Source|Original Source|Contact Source|来源|线索来源"},
+    {"owner", "Contact Owner|Owner Name|Assigned To|负责人|所有人|"
+	      "跟进人"},
+    {"tags", "Tag|Labels|Label|标签"},
+    {"created_at", "Created Date|Create Date|Created|Created Time|"
+		   "Date Created|Created On|创建时间|创建日期"},
+    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
+		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {"city", "Mailing City|Town|城市|市"},
+    {"last_activity_at", "Last Activity Date|Last Activity|最后跟进时间"},
+    {0},
+};
+
 const struct crm_entity crm_contact_entity = {
-	.name = "contact",
-	.plural = "contacts",
-	.table = "contacts",
-	.fields = contact_fields,
-	.nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
-	.keys = "id,external_id,email",
-	.prepare = contact_prepare,
-	.begin = contact_begin,
-	.end = contact_end,
-	.counters = contact_counters,
+    .name = "contact",
+    .plural = "contacts",
+    .table = "contacts",
+    .fields = contact_fields,
+    .nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
+    .keys = "id,external_id,email",
+    .prepare = contact_prepare,
+    .begin = contact_begin,
+    .end = contact_end,
+    .counters = contact_counters,
+    .aliases = contact_aliases,
 };

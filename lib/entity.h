@@ -58,6 +58,14 @@ struct crm_field {
 
 struct crm_row;
 struct crm_import;
+struct crm_profile;
+
+/* Other names of a field on import (lib/import_map.h): field, then the
+ * names separated by '|', compared loosely (case, spaces, punctuation). */
+struct crm_alias {
+	const char *field;
+	const char *names;
+};
 
 struct crm_entity {
 	const char *name;   /* "contact" */
@@ -90,6 +98,11 @@ struct crm_entity {
 	 * "SINGULAR|PLURAL" ("company created|companies created"),
 	 * NULL-terminated; NULL: nothing. */
 	const char *const *counters;
+	/* Import: columns that are no field but that the hooks read (a
+	 * deal's "company"), NULL-terminated; and aliases of fields and of
+	 * those columns, ending with {0}. Either may be NULL. */
+	const char *const *inputs;
+	const struct crm_alias *aliases;
 };
 
 /* What an entity's hooks count during an import, for the summary line:
@@ -241,7 +254,13 @@ struct crm_import_opts {
 	enum crm_import_mode mode;
 	const char *keys;	    /* "id,external_id,email"; NULL: e->keys */
 	const struct crm_strv *map; /* "SRC=FIELD" each */
-	bool force;		    /* allow CRM_FF_FORWARD fields backwards */
+	/* --from: an export profile's headers (lib/import_map.h), or NULL */
+	const struct crm_profile *profile;
+	bool match; /* match column names loosely, by alias (import) */
+	/* When not NULL: gets the input columns that became custom fields,
+	 * each once (after each input that succeeded) */
+	struct crm_strv *custom_cols;
+	bool force; /* allow CRM_FF_FORWARD fields backwards */
 	bool dry_run;
 	/* Rejected rows go here (with "error" and "error_line" columns) and
 	 * the good ones are loaded; NULL: the first bad row fails it all. */
