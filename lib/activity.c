@@ -593,8 +593,7 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 		int rc;
 
 		if (k >= 2) {
-			rc = crm_table_has_column(db,
-						  crm_activity_links[k].table,
+			rc = crm_table_has_column(db, crm_activity_links[k].table,
 						  "last_activity_at", err);
 			if (rc < 0)
 				return -1;
@@ -608,8 +607,8 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
-			return crm_db_error(
-			    db, rc, "cannot update last_activity_at", err);
+			return crm_db_error(db, rc, "cannot update last_activity_at",
+					    err);
 	}
 	return 0;
 }

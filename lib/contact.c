@@ -5,34 +5,34 @@
 #include "contact.h"
 
 static const char *const lifecycle_stages[] = {
-    "subscriber",	    "lead",	   "marketing_qualified_lead",
-    "sales_qualified_lead", "opportunity", "customer",
-    "evangelist",	    NULL,
+	"subscriber",  "lead",     "marketing_qualified_lead",
+	"sales_qualified_lead", "opportunity", "customer",
+	"evangelist",  NULL,
 };
 
 static const struct crm_field contact_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
-    {"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
-    {"email_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-    {"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
-    {"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-    {"company", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"company_id", CRM_T_REF, 0, NULL, "company"},
-    {"title", CRM_T_TEXT, 0},
-    {"city", CRM_T_TEXT, 0},
-    {"region", CRM_T_TEXT, 0},
-    {"country", CRM_T_TEXT, 0},
-    {"source", CRM_T_TEXT, 0},
-    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"tags", CRM_T_TAGS, 0},
-    {"lifecycle_stage", CRM_T_ENUM, CRM_FF_FORWARD | CRM_FF_BRIEF,
-     lifecycle_stages},
-    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+	{"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+	{"external_id", CRM_T_TEXT, CRM_FF_KEY},
+	{"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
+	{"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
+	{"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+	{"email_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+	{"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+	{"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+	{"company", CRM_T_TEXT, CRM_FF_BRIEF},
+	{"company_id", CRM_T_REF, 0, NULL, "company"},
+	{"title", CRM_T_TEXT, 0},
+	{"city", CRM_T_TEXT, 0},
+	{"region", CRM_T_TEXT, 0},
+	{"country", CRM_T_TEXT, 0},
+	{"source", CRM_T_TEXT, 0},
+	{"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+	{"tags", CRM_T_TAGS, 0},
+	{"lifecycle_stage", CRM_T_ENUM, CRM_FF_FORWARD | CRM_FF_BRIEF,
+	 lifecycle_stages},
+	{"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
+	{"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+	{"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
 };
 
 static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
@@ -48,8 +48,8 @@ static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 	return crm_company_link_contact(db, row, old, arg, err);
 }
 
-static const char *const contact_counters[] = {
-    "company created|companies created", NULL};
+static const char *const contact_counters[] = {"company created|companies created",
+						   NULL};
 
 static int contact_begin(struct crm_db *db, const struct crm_entity *e,
 			 struct crm_err *err)
@@ -103,15 +103,15 @@ static const struct crm_alias contact_aliases[] = {
 };
 
 const struct crm_entity crm_contact_entity = {
-    .name = "contact",
-    .plural = "contacts",
-    .table = "contacts",
-    .fields = contact_fields,
-    .nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
-    .keys = "id,external_id,email",
-    .prepare = contact_prepare,
-    .begin = contact_begin,
-    .end = contact_end,
-    .counters = contact_counters,
-    .aliases = contact_aliases,
+	.name = "contact",
+	.plural = "contacts",
+	.table = "contacts",
+	.fields = contact_fields,
+	.nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
+	.keys = "id,external_id,email",
+	.prepare = contact_prepare,
+	.begin = contact_begin,
+	.end = contact_end,
+	.counters = contact_counters,
+	.aliases = contact_aliases,
 };

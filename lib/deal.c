@@ -557,8 +557,7 @@ static int deal_written(struct crm_db *db, const struct crm_entity *e,
 	return history_add(db, row, &c, err);
 }
 
-static const char *const deal_counters[] = {"company created|companies created",
-					    NULL};
+static const char *const deal_counters[] = {"company created|companies created", NULL};
 
 /* Input columns the hooks read that are no field. */
 static const char *const deal_inputs[] = {"company", "contact", "reopen", NULL};
