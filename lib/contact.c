@@ -3,6 +3,7 @@
 
 #include "company.h"
 #include "contact.h"
+#include "import_map.h"
 
 static const char *const lifecycle_stages[] = {
 	"subscriber",  "lead",     "marketing_qualified_lead",
@@ -40,6 +41,7 @@ static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 			   void *arg, struct crm_err *err)
 {
 	(void)e;
+	crm_row_take_full_name(row);
 	if (!crm_row_get(row, "first_name") && !crm_row_get(row, "last_name") &&
 	    !crm_row_get(row, "email") && !crm_row_get(row, "phone"))
 		return crm_err_set(err, CRM_EX_DATAERR,
@@ -72,9 +74,13 @@ static int contact_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 	return 0;
 }
 
+/* Input columns the hooks read that are no field. */
+static const char *const contact_inputs[] = {"name", NULL};
+
 /* Other names of the fields on import (lib/import_map.h). */
 static const struct crm_alias contact_aliases[] = {
     {"external_id", "Record ID|Contact ID"},
+    {"name", "Full Name|Contact Name|姓名|联系人姓名"},
     {"first_name", "First|Given Name|Forename|名"},
     {"last_name", "Last|Surname|Family Name|姓"},
     {"email", "Email Address|E-mail Address|Mail|Work Email|"
@@ -113,5 +119,6 @@ const struct crm_entity crm_contact_entity = {
 	.begin = contact_begin,
 	.end = contact_end,
 	.counters = contact_counters,
+	.inputs = contact_inputs,
 	.aliases = contact_aliases,
 };

@@ -478,11 +478,13 @@ struct crm_colmap *crm_colmap_new(struct crm_db *db, const struct crm_entity *e,
 		goto fail;
 	if (m->match) {
 		setup_fields(m);
-		if (setup_aliases(m, err) < 0 ||
-		    (db &&
-		     crm_entity_custom_names(db, e, &m->customs, err) < 0))
+		if (setup_aliases(m, err) < 0)
 			goto fail;
 	}
+	/* (add and update too: a custom field named like an input column
+	 * stays one) */
+	if (db && crm_entity_custom_names(db, e, &m->customs, err) < 0)
+		goto fail;
 	return m;
 fail:
 	crm_colmap_free(m);
@@ -522,7 +524,9 @@ static void candidate(struct crm_colmap *m, size_t j)
 	} else if ((i = field_index(e, name)) >= 0) {
 		t = i;
 		how = CRM_MAP_EXACT;
-	} else if ((i = input_index(e, name)) >= 0) {
+	} else if ((i = input_index(e, name)) >= 0 &&
+		   crm_strv_find(&m->customs, name) < 0) {
+		/* (a custom field of that name from before keeps it) */
 		t = (long)e->nfields + i;
 		how = CRM_MAP_EXACT;
 	} else {
@@ -743,4 +747,85 @@ int crm_input_columns(struct crm_reader *r, struct crm_strv *cols,
 			crm_strv_push(cols, h[j]);
 	}
 	return 0;
+}
+
+/* -- whole names -------------------------------------------------------- */
+
+/* Chinese surnames of two characters (the rest have one). */
+static const char *const compound_surnames[] = {
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容",
+    "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "钟离", "闻人", "申屠",
+    "端木", "西门", "南宫", "独孤", "澹台", "呼延", NULL};
+
+static bool is_han(utf8proc_int32_t cp)
+{
+	return (cp >= 0x4e00 && cp <= 0x9fff) ||
+	       (cp >= 0x3400 && cp <= 0x4dbf) ||
+	       (cp >= 0x20000 && cp <= 0x2ffff);
+}
+
+/* Set field to s (len bytes) without surrounding spaces and commas. */
+static void set_name(struct crm_row *row, const char *field, const char *s,
+		     size_t len)
+{
+	char *v;
+
+	while (len && (*s == ' ' || *s == ',')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == ','))
+		len--;
+	if (!len)
+		return;
+	v = crm_xstrndup(s, len);
+	crm_row_set(row, field, v);
+	row->touched[crm_entity_field(row->e, field)] = true;
+	free(v);
+}
+
+void crm_row_take_full_name(struct crm_row *row)
+{
+	json_t *j = json_object_get(row->custom, "name");
+	long f = crm_entity_field(row->e, "first_name"),
+	     l = crm_entity_field(row->e, "last_name");
+	const char *s, *sp = NULL, *comma;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k;
+	size_t len;
+
+	if (!j)
+		return;
+	if (!json_is_string(j) || f < 0 || l < 0 || row->touched[f] ||
+	    row->touched[l])
+		goto out;
+	s = json_string_value(j);
+	len = strlen(s);
+	comma = memchr(s, ',', len);
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == ' ' && i + 1 < len && s[i + 1] != ' ')
+			sp = s + i;
+	k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
+			     &cp);
+	if (comma) { /* "Lee, Ann" */
+		set_name(row, "last_name", s, (size_t)(comma - s));
+		set_name(row, "first_name", comma + 1,
+			 len - (size_t)(comma + 1 - s));
+	} else if (sp && sp > s) { /* "Ann Marie Lee" */
+		set_name(row, "first_name", s, (size_t)(sp - s));
+		set_name(row, "last_name", sp + 1, len - (size_t)(sp + 1 - s));
+	} else if (k > 0 && is_han(cp)) { /* 张伟, 欧阳娜娜: surname first */
+		for (size_t i = 0; compound_surnames[i]; i++) {
+			size_t n = strlen(compound_surnames[i]);
+
+			if (len > n && !strncmp(s, compound_surnames[i], n))
+				k = (utf8proc_ssize_t)n;
+		}
+		set_name(row, "last_name", s, (size_t)k);
+		set_name(row, "first_name", s + k, len - (size_t)k);
+	} else {
+		set_name(row, "first_name", s, len);
+	}
+out:
+	json_object_del(row->custom, "name");
 }

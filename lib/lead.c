@@ -7,6 +7,7 @@
 #include "company.h"
 #include "contact.h"
 #include "lead.h"
+#include "import_map.h"
 #include "normalize.h"
 
 static const char *const statuses[] = {
@@ -163,6 +164,7 @@ static int lead_prepare(struct crm_db *db, const struct crm_entity *e,
 	char now[CRM_TIME_LEN];
 	int64_t id = crm_row_id(row);
 
+	crm_row_take_full_name(row);
 	if (!crm_row_get(row, "first_name") && !crm_row_get(row, "last_name") &&
 	    !crm_row_get(row, "email") && !crm_row_get(row, "phone") &&
 	    !crm_row_get(row, "company"))
@@ -230,9 +232,13 @@ static int lead_written(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
+/* Input columns the hooks read that are no field. */
+static const char *const lead_inputs[] = {"name", NULL};
+
 /* Other names of the fields on import (lib/import_map.h). */
 static const struct crm_alias lead_aliases[] = {
     {"external_id", "Record ID|Lead ID"},
+    {"name", "Full Name|Lead Name|姓名"},
     {"first_name", "First|Given Name|Forename|名"},
     {"last_name", "Last|Surname|Family Name|姓"},
     {"email", "Email Address|E-mail Address|Mail|Work Email|"
@@ -271,6 +277,7 @@ const struct crm_entity crm_lead_entity = {
     .keys = "id,external_id",
     .prepare = lead_prepare,
     .written = lead_written,
+    .inputs = lead_inputs,
     .aliases = lead_aliases,
 };
 
