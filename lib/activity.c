@@ -655,7 +655,6 @@ static const struct crm_alias activity_aliases[] = {
     {"due_at", "Due Date|Due|Due Time|截止时间|到期时间"},
     {"done_at", "Completed Date|Done Time|Completed|Completed At|"
 		"完成时间"},
-    {"contact", "Contact Name|Contact Person|联系人"},
     {"contact_email", "Contact Email|Email Address|E-mail|邮箱"},
     {"company", "Company Name|Account Name|Account|Organization|公司|"
 		"客户名称"},

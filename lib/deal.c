@@ -570,8 +570,6 @@ static const struct crm_alias deal_aliases[] = {
     {"company", "Company Name|Account Name|Account|Organization|"
 		"Organisation|Organization Name|公司|公司名称|客户名称|"
 		"客户"},
-    {"contact", "Contact Name|Contact Person|Primary Contact|Person|"
-		"联系人|联系人姓名"},
     {"stage", "Deal Stage|Sales Stage|销售阶段|阶段|商机阶段"},
     {"amount", "Value|Deal Value|Deal Amount|Opportunity Amount|金额|"
 	       "商机金额|销售金额"},

@@ -796,8 +796,9 @@ void crm_row_take_full_name(struct crm_row *row)
 
 	if (!j)
 		return;
-	if (!json_is_string(j) || f < 0 || l < 0 || row->touched[f] ||
-	    row->touched[l])
+	/* (an empty first or last name column does not count) */
+	if (!json_is_string(j) || f < 0 || l < 0 ||
+	    (row->touched[f] && row->v[f]) || (row->touched[l] && row->v[l]))
 		goto out;
 	s = json_string_value(j);
 	len = strlen(s);

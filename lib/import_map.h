@@ -108,7 +108,7 @@ int crm_input_columns(struct crm_reader *r, struct crm_strv *cols,
 
 /* A contact's or lead's "name" input column, a whole name ("Ann Lee",
  * "Lee, Ann", "张伟"): split into first_name and last_name (Chinese
- * names: the surname first) unless the input set either; in any case
+ * names: the surname first) unless the input gave either; in any case
  * removed from the custom fields. */
 void crm_row_take_full_name(struct crm_row *row);
 

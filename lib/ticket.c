@@ -527,7 +527,6 @@ static const struct crm_alias ticket_aliases[] = {
     {"subject", "Ticket Name|Title|Summary|Case Subject|主题|标题|工单标题"},
     {"description", "Ticket Description|Case Description|Details|Body|"
 		    "描述|问题描述|工单描述"},
-    {"contact", "Contact Name|Requester|Customer|联系人"},
     {"contact_email", "Email|E-mail|Requester Email|Web Email|Contact Email|"
 		      "Email Address|邮箱|联系人邮箱"},
     {"company", "Company Name|Account Name|Account|Organization|公司|"
