@@ -1,10 +1,13 @@
 /* import_map.c - which field each input column of an import becomes. The
  * answer for a set of columns is worked out once and kept while the
  * records' columns stay the same (always, for CSV and TSV). */
+#include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "import_map.h"
@@ -117,6 +120,11 @@ static int parse_target(const struct crm_entity *e, const char *s, long *t,
 
 /* -- profiles ----------------------------------------------------------- */
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static const char *const profile_entities[] = {
     "contact", "company", "lead", "deal", "ticket", "activity", NULL};
 
@@ -227,6 +235,41 @@ int crm_profile_parse(const char *text, const char *path, struct crm_profile *p,
 	return 0;
 }
 
+/* A missing profile: name the ones there are. */
+static int no_profile(const char *name, const char *path, struct crm_err *err)
+{
+	char *dir = crm_share_path("profiles");
+	struct crm_strv have = {0};
+	struct crm_buf b = {0};
+	DIR *d = strchr(name, '/') ? NULL : opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 5 && !strcmp(de->d_name + n - 5, ".json")) {
+			de->d_name[n - 5] = '\0';
+			crm_strv_push(&have, de->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+	qsort(have.v, have.n, sizeof(*have.v), cmp_str);
+	for (size_t i = 0; i < have.n; i++)
+		crm_buf_addf(&b, "%s%s", i ? ", " : "", have.v[i]);
+	if (d)
+		crm_err_set(err, CRM_EX_NOINPUT,
+			    "--from %s: no such profile (%s has: %s)", name,
+			    dir, b.len ? b.s : "none");
+	else
+		crm_err_set(err, CRM_EX_NOINPUT, "--from %s: cannot open '%s'",
+			    name, path);
+	crm_buf_release(&b);
+	crm_strv_release(&have);
+	free(dir);
+	return -1;
+}
+
 int crm_profile_load(const char *name, struct crm_profile *p,
 		     struct crm_err *err)
 {
@@ -245,6 +288,11 @@ int crm_profile_load(const char *name, struct crm_profile *p,
 		rel = crm_xasprintf("profiles/%s.json", name);
 		path = crm_share_path(rel);
 		free(rel);
+	}
+	if (access(path, F_OK) < 0 && errno == ENOENT) {
+		rc = no_profile(name, path, err);
+		free(path);
+		return rc;
 	}
 	rc = crm_file_read(path, 1u << 20, &b, err);
 	if (rc == 0)
