@@ -254,7 +254,8 @@ static int no_profile(const char *name, const char *path, struct crm_err *err)
 	}
 	if (d)
 		closedir(d);
-	qsort(have.v, have.n, sizeof(*have.v), cmp_str);
+	if (have.n)
+		qsort(have.v, have.n, sizeof(*have.v), cmp_str);
 	for (size_t i = 0; i < have.n; i++)
 		crm_buf_addf(&b, "%s%s", i ? ", " : "", have.v[i]);
 	if (d)
