@@ -55,8 +55,9 @@ struct crm_importer {
 	long *keyfield;	     /* field index per key */
 	sqlite3_stmt **find; /* lookup statement per key */
 	sqlite3_stmt *ins, *upd;
-	long *matchkey;		   /* per field: index of its NAME_key, or -1 */
-	struct crm_colmap *colmap; /* input columns to fields */
+	long *matchkey; /* per field: index of its NAME_key, or -1 */
+	/* which field each input column is */
+	struct crm_colmap *colmap;
 	struct crm_strv custom_seen;
 	struct parsed p; /* the record being applied */
 	struct crm_row old, row;
