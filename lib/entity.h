@@ -254,14 +254,14 @@ struct crm_import_opts {
 	enum crm_import_mode mode;
 	const char *keys;	    /* "id,external_id,email"; NULL: e->keys */
 	const struct crm_strv *map; /* "SRC=FIELD" each */
+	bool force;		    /* allow CRM_FF_FORWARD fields backwards */
+	bool dry_run;
 	/* --from: an export profile's headers (lib/import_map.h), or NULL */
 	const struct crm_profile *profile;
 	bool match; /* match column names loosely, by alias (import) */
 	/* When not NULL: gets the input columns that became custom fields,
 	 * each once (after each input that succeeded) */
 	struct crm_strv *custom_cols;
-	bool force; /* allow CRM_FF_FORWARD fields backwards */
-	bool dry_run;
 	/* Rejected rows go here (with "error" and "error_line" columns) and
 	 * the good ones are loaded; NULL: the first bad row fails it all. */
 	FILE *reject;
