@@ -637,6 +637,34 @@ static int activity_written(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
+/* Input columns the hooks read that are no field. */
+static const char *const activity_inputs[] = {"contact", "contact_email",
+					      "email",	 "contact_external_id",
+					      "company", NULL};
+
+/* Other names of the fields on import (lib/import_map.h). */
+static const struct crm_alias activity_aliases[] = {
+    {"external_id", "Record ID|Activity ID|Task ID|Event ID"},
+    {"type", "Activity Type|Task Type|Event Type|类型|活动类型|跟进方式"},
+    {"subject", "Title|Activity Subject|主题|标题"},
+    {"body", "Description|Note|Notes|Comments|Details|Content|内容|"
+	     "备注|跟进内容|描述"},
+    {"occurred_at", "Date|Activity Date|Start Date|Start Time|Date/Time|"
+		    "Timestamp|时间|跟进时间|活动时间"},
+    {"owner", "Activity Owner|Assigned To|Owner Name|负责人|跟进人"},
+    {"due_at", "Due Date|Due|Due Time|截止时间|到期时间"},
+    {"done_at", "Completed Date|Done Time|Completed|Completed At|"
+		"完成时间"},
+    {"contact_email", "Contact Email|Email Address|E-mail|邮箱"},
+    {"company", "Company Name|Account Name|Account|Organization|公司|"
+		"客户名称"},
+    {"created_at", "Created Date|Create Date|Created|Created Time|"
+		   "Date Created|Created On|创建时间|创建日期"},
+    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
+		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {0},
+};
+
 const struct crm_entity crm_activity_entity = {
     .name = "activity",
     .plural = "activities",
@@ -648,4 +676,6 @@ const struct crm_entity crm_activity_entity = {
     .written = activity_written,
     .begin = activity_begin,
     .end = activity_end,
+    .inputs = activity_inputs,
+    .aliases = activity_aliases,
 };

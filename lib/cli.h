@@ -180,6 +180,8 @@ struct crm_entity_opts {
 	struct crm_strv set; /* --set FIELD=VALUE and per-field flags */
 	struct crm_strv map; /* --map SRC=FIELD */
 	const char *keys;    /* --key */
+	const char *from;    /* --from PROFILE */
+	bool explain_mapping;
 	enum crm_import_mode mode;
 	const char *reject;
 	bool force, emit, all;
@@ -200,8 +202,24 @@ extern const struct argp_option crm_add_options[];
 	 'm',                                                                  \
 	 "SOURCE=FIELD",                                                       \
 	 0,                                                                    \
-	 "Read input column SOURCE as FIELD; repeatable",                      \
+	 "Read input column SOURCE as FIELD (or custom:NAME, a custom "        \
+	 "field); repeatable",                                                 \
 	 0},                                                                   \
+	    {"from",                                                           \
+	     CRM_OPT_FROM,                                                     \
+	     "PROFILE",                                                        \
+	     0,                                                                \
+	     "Read the export layout of another CRM: salesforce, hubspot, "    \
+	     "zoho, pipedrive, fxiaoke (share/crm/profiles), or a profile "    \
+	     "file",                                                           \
+	     0},                                                               \
+	    {"explain-mapping",                                                \
+	     CRM_OPT_EXPLAIN_MAPPING,                                          \
+	     0,                                                                \
+	     0,                                                                \
+	     "Print which field each input column becomes, and how "           \
+	     "(column, field, how), and import nothing",                       \
+	     0},                                                               \
 	    {"key",                                                            \
 	     'k',                                                              \
 	     "KEY,...",                                                        \
@@ -251,6 +269,8 @@ enum {
 	CRM_OPT_FORCE,
 	CRM_OPT_EMIT,
 	CRM_OPT_ALL,
+	CRM_OPT_FROM,
+	CRM_OPT_EXPLAIN_MAPPING,
 };
 extern const struct argp_option crm_import_options[];
 extern const struct argp_option crm_update_options[];

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cli_search.h"
+#include "import_map.h"
 
 const struct argp_option crm_add_options[] = {
     {"set", 's', "FIELD=VALUE", 0,
@@ -71,6 +72,12 @@ error_t crm_entity_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case CRM_OPT_ALL:
 		o->all = true;
+		break;
+	case CRM_OPT_FROM:
+		o->from = arg;
+		break;
+	case CRM_OPT_EXPLAIN_MAPPING:
+		o->explain_mapping = true;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -346,6 +353,83 @@ static void reject_abort(struct reject_file *rf)
 		unlink(rf->path);
 }
 
+/* --explain-mapping: per input, each column with the field it becomes
+ * (custom fields as custom:NAME, what --map takes) and how. */
+static int explain_mapping(struct crm_cli *cli,
+			   const struct crm_import_opts *io,
+			   struct crm_reader **rs, size_t nr)
+{
+	struct crm_colmap_opts co = {
+	    .map = io->map, .profile = io->profile, .match = io->match};
+	struct crm_strv cols = {0}, names = {0};
+	struct crm_writer *w = NULL;
+	struct crm_colmap *m = NULL;
+	struct crm_rec rec;
+	int rc = -1;
+
+	crm_rec_init(&rec);
+	crm_strv_push(&cols, "column");
+	crm_strv_push(&cols, "field");
+	crm_strv_push(&cols, "how");
+	for (size_t i = 0; i < nr; i++) {
+		const struct crm_colmap_col *c;
+
+		crm_colmap_free(m);
+		crm_strv_release(&names);
+		m = crm_colmap_new(cli->db, entity(cli), &co, &cli->err);
+		if (!m || crm_input_columns(rs[i], &names, &cli->err) < 0)
+			goto out;
+		crm_colmap_input(m, crm_reader_name(rs[i]), true);
+		c = crm_colmap_columns(m, &names, &cli->err);
+		if (!c)
+			goto out;
+		if (!w)
+			w = crm_cli_writer(cli, &cols);
+		for (size_t j = 0; j < names.n; j++) {
+			char *f = !c[j].name ? NULL
+				  : c[j].custom
+				      ? crm_xasprintf("custom:%s", c[j].name)
+				      : crm_xstrdup(c[j].name);
+
+			crm_rec_clear(&rec);
+			crm_rec_adds(&rec, "column", names.v[j]);
+			crm_rec_adds(&rec, "field", f);
+			crm_rec_adds(&rec, "how", crm_map_how_name(c[j].how));
+			free(f);
+			if (crm_writer_write(w, &rec) < 0)
+				goto ioerr;
+		}
+	}
+	if (w && crm_writer_close(w) < 0)
+		goto ioerr;
+	rc = 0;
+	goto out;
+ioerr:
+	crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+		    strerror(errno));
+out:
+	crm_writer_free(w);
+	crm_colmap_free(m);
+	crm_strv_release(&cols);
+	crm_strv_release(&names);
+	crm_rec_release(&rec);
+	return rc;
+}
+
+/* "2 columns became custom fields: 'A', 'B'" */
+static void note_custom(struct crm_cli *cli, const struct crm_strv *c)
+{
+	struct crm_buf b = {0};
+
+	if (!c->n)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		crm_buf_addf(&b, "%s'%s'", i ? ", " : "", c->v[i]);
+	crm_cli_note(cli, "%zu column%s became custom field%s: %s", c->n,
+		     c->n == 1 ? "" : "s", c->n == 1 ? "" : "s", b.s);
+	crm_buf_release(&b);
+}
+
 int crm_verb_import(struct crm_cli *cli)
 {
 	struct crm_entity_opts *o = cli->opts;
@@ -361,11 +445,14 @@ int crm_verb_import(struct crm_cli *cli)
 				     .progress_arg = cli,
 				     .check = o->check,
 				     .check_arg = o->check_arg,
-				     .dates = cli->dates};
+				     .dates = cli->dates,
+				     .match = true};
 	struct emit_ctx ec = {.cli = cli};
 	struct crm_import_stats st, total = {0};
 	struct crm_hook_counts counts = {0};
 	struct crm_buf made = {0}, skipped = {0};
+	struct crm_strv custom = {0};
+	struct crm_profile profile = {0};
 	struct crm_reader **rs = NULL;
 	struct reject_file rf = {
 	    .cli = cli, .path = o->reject, .force = o->force};
@@ -375,6 +462,18 @@ int crm_verb_import(struct crm_cli *cli)
 
 	crm_rec_init(&ec.rec);
 	io.hook_arg = &counts;
+	io.custom_cols = &custom;
+	if (o->from) {
+		if (crm_profile_load(o->from, &profile, &cli->err) < 0)
+			goto fail;
+		io.profile = &profile;
+	}
+	if (o->explain_mapping) {
+		if (crm_cli_readers(cli, &rs, &nr, &fps) < 0 ||
+		    explain_mapping(cli, &io, rs, nr) < 0)
+			goto fail;
+		goto out;
+	}
 	if (o->reject) {
 		io.reject_open = reject_open;
 		io.reject_arg = &rf;
@@ -409,6 +508,7 @@ int crm_verb_import(struct crm_cli *cli)
 		goto out;
 	}
 	crm_cli_progress_end(cli);
+	note_custom(cli, &custom);
 	if (total.n[CRM_SKIPPED])
 		crm_buf_addf(&skipped, ", %llu skipped",
 			     (unsigned long long)total.n[CRM_SKIPPED]);
@@ -452,6 +552,8 @@ out:
 	crm_cli_readers_free(rs, fps, nr);
 	crm_buf_release(&made);
 	crm_buf_release(&skipped);
+	crm_strv_release(&custom);
+	crm_profile_release(&profile);
 	crm_writer_free(ec.w);
 	crm_strv_release(&ec.cols);
 	crm_rec_release(&ec.rec);

@@ -245,6 +245,38 @@ static int company_check(struct crm_db *db, const struct crm_entity *e,
 		 : 0;
 }
 
+/* Input columns the hooks read that are no field. */
+static const char *const company_inputs[] = {"parent", NULL};
+
+/* Other names of the fields on import (lib/import_map.h). */
+static const struct crm_alias company_aliases[] = {
+    {"external_id", "Record ID|Company ID|Account ID|Organization ID"},
+    {"name", "Company|Company Name|Account Name|Account|Organization|"
+	     "Organisation|Organization Name|公司|公司名称|客户名称|客户|"
+	     "企业名称"},
+    {"domain", "Website|Web Site|Company Domain Name|Domain Name|URL|"
+	       "Web|网址|公司网址|官网|网站"},
+    {"industry", "行业"},
+    {"employees", "Number of Employees|No. of Employees|Employee Count|"
+		  "Headcount|Staff|员工人数|人员规模|员工数"},
+    {"annual_revenue", "Revenue|年营业额|年收入|营业额"},
+    {"currency", "Currency Code|币种|货币"},
+    {"region", "State|Province|State/Province|State/Region|"
+	       "Billing State|Billing State/Province|省|省份|地区"},
+    {"country", "Country/Region|Billing Country|国家|国家/地区"},
+    {"owner", "Company Owner|Account Owner|Organization Owner|"
+	      "Owner Name|负责人|所有人"},
+    {"tags", "Tag|Labels|Label|标签"},
+    {"parent", "Parent Company|Parent Account|Parent Organization|"
+	       "上级公司|母公司|上级客户"},
+    {"last_activity_at", "Last Activity Date|Last Activity|最后跟进时间"},
+    {"created_at", "Created Date|Create Date|Created|Created Time|"
+		   "Date Created|Created On|创建时间|创建日期"},
+    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
+		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {0},
+};
+
 const struct crm_entity crm_company_entity = {
     .name = "company",
     .plural = "companies",
@@ -254,6 +286,8 @@ const struct crm_entity crm_company_entity = {
     .keys = "id,external_id,name",
     .prepare = company_prepare,
     .check = company_check,
+    .inputs = company_inputs,
+    .aliases = company_aliases,
 };
 
 /* -- contacts to companies --------------------------------------------- */

@@ -3,6 +3,7 @@
 
 #include "company.h"
 #include "contact.h"
+#include "import_map.h"
 
 static const char *const lifecycle_stages[] = {
 	"subscriber",  "lead",     "marketing_qualified_lead",
@@ -52,6 +53,8 @@ static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 			   struct crm_row *row, const struct crm_row *old,
 			   void *arg, struct crm_err *err)
 {
+	/* a "Name" column: first and last name (lib/import_map.h) */
+	crm_row_take_full_name(row);
 	if (contact_check(db, e, row, err) < 0)
 		return -1;
 	return crm_company_link_contact(db, row, old, arg, err);
@@ -81,6 +84,40 @@ static int contact_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 	return 0;
 }
 
+/* Input columns the hooks read that are no field. */
+static const char *const contact_inputs[] = {"name", NULL};
+
+/* Other names of the fields on import (lib/import_map.h). */
+static const struct crm_alias contact_aliases[] = {
+    {"external_id", "Record ID|Contact ID"},
+    {"name", "Full Name|Contact Name|姓名|联系人姓名"},
+    {"first_name", "First|Given Name|Forename|名"},
+    {"last_name", "Last|Surname|Family Name|姓"},
+    {"email", "Email Address|E-mail Address|Mail|Work Email|"
+	      "Business Email|邮箱|电子邮件|电子邮箱|邮件|邮箱地址"},
+    {"phone", "Phone Number|Mobile|Mobile Phone|Mobile Phone Number|"
+	      "Mobile Number|Cell|Cell Phone|Telephone|Tel|Work Phone|"
+	      "Business Phone|手机|手机号|手机号码|电话|联系电话|座机"},
+    {"company", "Company Name|Account Name|Account|Organization|"
+		"Organisation|Organization Name|公司|公司名称|客户名称|"
+		"单位|企业名称"},
+    {"title", "Job Title|Position|职位|职务|头衔"},
+    {"region", "State|Province|State/Province|State/Region|"
+	       "Mailing State|Mailing State/Province|省|省份|地区"},
+    {"country", "Country/Region|Mailing Country|国家|国家/地区"},
+    {"source", "Lead Source|Original Source|Contact Source|来源|线索来源"},
+    {"owner", "Contact Owner|Owner Name|Assigned To|负责人|所有人|"
+	      "跟进人"},
+    {"tags", "Tag|Labels|Label|标签"},
+    {"created_at", "Created Date|Create Date|Created|Created Time|"
+		   "Date Created|Created On|创建时间|创建日期"},
+    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
+		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {"city", "Mailing City|Town|城市|市"},
+    {"last_activity_at", "Last Activity Date|Last Activity|最后跟进时间"},
+    {0},
+};
+
 const struct crm_entity crm_contact_entity = {
 	.name = "contact",
 	.plural = "contacts",
@@ -93,4 +130,6 @@ const struct crm_entity crm_contact_entity = {
 	.begin = contact_begin,
 	.end = contact_end,
 	.counters = contact_counters,
+	.inputs = contact_inputs,
+	.aliases = contact_aliases,
 };

@@ -564,6 +564,40 @@ static int deal_written(struct crm_db *db, const struct crm_entity *e,
 
 static const char *const deal_counters[] = {"company created|companies created", NULL};
 
+/* Input columns the hooks read that are no field. */
+static const char *const deal_inputs[] = {"company", "contact", "reopen", NULL};
+
+/* Other names of the fields on import (lib/import_map.h). */
+static const struct crm_alias deal_aliases[] = {
+    {"external_id", "Record ID|Deal ID|Opportunity ID"},
+    {"name", "Deal Name|Opportunity Name|Deal|Opportunity|Title|"
+	     "Deal Title|商机名称|商机|机会名称"},
+    {"company", "Company Name|Account Name|Account|Organization|"
+		"Organisation|Organization Name|公司|公司名称|客户名称|"
+		"客户"},
+    {"stage", "Deal Stage|Sales Stage|销售阶段|阶段|商机阶段"},
+    {"amount", "Value|Deal Value|Deal Amount|Opportunity Amount|金额|"
+	       "商机金额|销售金额"},
+    {"currency", "Currency Code|Deal Currency|Opportunity Currency|"
+		 "币种|货币"},
+    {"probability", "Probability (%)|Win Probability|Deal Probability|"
+		    "赢率|成交概率"},
+    {"expected_close", "Close Date|Closing Date|Expected Close Date|"
+		       "Expected Close|预计成交日期|预计结单日期"},
+    {"owner", "Deal Owner|Opportunity Owner|Owner Name|负责人|所有人"},
+    {"source", "Lead Source|Deal Source|来源|商机来源"},
+    {"tags", "Tag|Labels|Label|标签"},
+    {"close_reason", "Lost Reason|Loss Reason|Won Reason|输单原因"},
+    {"closed_at", "Won Time|Won Date|Closed Date|Close Time|"
+		  "Date Closed|成交时间"},
+    {"last_activity_at", "Last Activity Date|Last Activity|最后跟进时间"},
+    {"created_at", "Created Date|Create Date|Created|Created Time|"
+		   "Date Created|Created On|创建时间|创建日期"},
+    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
+		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {0},
+};
+
 const struct crm_entity crm_deal_entity = {
     .name = "deal",
     .plural = "deals",
@@ -574,6 +608,8 @@ const struct crm_entity crm_deal_entity = {
     .prepare = deal_prepare,
     .written = deal_written,
     .counters = deal_counters,
+    .inputs = deal_inputs,
+    .aliases = deal_aliases,
 };
 
 /* -- for other modules ------------------------------------------------- */

@@ -59,6 +59,14 @@ struct crm_field {
 struct crm_row;
 struct crm_import;
 struct crm_datefmt;
+struct crm_profile;
+
+/* Other names of a field on import (lib/import_map.h): field, then the
+ * names separated by '|', compared loosely (case, spaces, punctuation). */
+struct crm_alias {
+	const char *field;
+	const char *names;
+};
 
 struct crm_entity {
 	const char *name;   /* "contact" */
@@ -97,6 +105,11 @@ struct crm_entity {
 	 * "SINGULAR|PLURAL" ("company created|companies created"),
 	 * NULL-terminated; NULL: nothing. */
 	const char *const *counters;
+	/* Import: columns that are no field but that the hooks read (a
+	 * deal's "company"), NULL-terminated; and aliases of fields and of
+	 * those columns, ending with {0}. Either may be NULL. */
+	const char *const *inputs;
+	const struct crm_alias *aliases;
 };
 
 /* What an entity's hooks count during an import, for the summary line:
@@ -269,6 +282,12 @@ struct crm_import_opts {
 	 * it all. */
 	FILE *(*reject_open)(void *arg, struct crm_err *err);
 	void *reject_arg;
+	/* --from: an export profile's headers (lib/import_map.h), or NULL */
+	const struct crm_profile *profile;
+	bool match; /* match column names loosely, by alias (import) */
+	/* When not NULL: gets the input columns that became custom fields,
+	 * each once (after each input that succeeded) */
+	struct crm_strv *custom_cols;
 	enum crm_fmt reject_fmt; /* CRM_FMT_AUTO: the input's format */
 	/* Called per processed record with its stored row (NULL when
 	 * rejected) and input record. May be NULL. */

@@ -7,6 +7,7 @@
 #include "bloom.h"
 #include "datefmt.h"
 #include "entity.h"
+#include "import_map.h"
 #include "normalize.h"
 #include "par.h"
 #include "readahead.h"
@@ -60,11 +61,9 @@ struct crm_importer {
 	sqlite3_stmt *find_xid; /* ... and then its own lookup */
 	sqlite3_stmt *ins, *upd;
 	long *matchkey; /* per field: index of its NAME_key, or -1 */
-	struct crm_strv map_src, map_dst;
+	/* which field each input column is */
+	struct crm_colmap *colmap;
 	struct crm_strv custom_seen;
-	struct crm_strv colname; /* input column j's name last seen ... */
-	long *colfield;		 /* ... and its field index (-1: custom) */
-	size_t capfield;
 	struct parsed p; /* the record being applied */
 	struct crm_row old, row;
 	struct crm_buf tmp;
@@ -196,11 +195,8 @@ void crm_importer_free(struct crm_importer *im)
 	free(im->keyfield);
 	free(im->matchkey);
 	crm_strv_release(&im->keys);
-	crm_strv_release(&im->map_src);
-	crm_strv_release(&im->map_dst);
+	crm_colmap_free(im->colmap);
 	crm_strv_release(&im->custom_seen);
-	crm_strv_release(&im->colname);
-	free(im->colfield);
 	parsed_release(&im->p);
 	crm_row_release(&im->old);
 	crm_row_release(&im->row);
@@ -267,22 +263,12 @@ static int setup_keys(struct crm_importer *im, struct crm_err *err)
 
 static int setup_map(struct crm_importer *im, struct crm_err *err)
 {
-	const struct crm_strv *map = im->o->map;
+	struct crm_colmap_opts co = {.map = im->o->map,
+				     .profile = im->o->profile,
+				     .match = im->o->match};
 
-	for (size_t i = 0; map && i < map->n; i++) {
-		const char *eq = strrchr(map->v[i], '=');
-		char *src;
-
-		if (!eq || eq == map->v[i] || !eq[1])
-			return crm_err_set(err, CRM_EX_USAGE,
-					   "--map '%s': expected SOURCE=FIELD",
-					   map->v[i]);
-		src = crm_xstrndup(map->v[i], (size_t)(eq - map->v[i]));
-		crm_strv_push(&im->map_src, src);
-		crm_strv_push(&im->map_dst, eq + 1);
-		free(src);
-	}
-	return 0;
+	im->colmap = crm_colmap_new(im->db, im->e, &co, err);
+	return im->colmap ? 0 : -1;
 }
 
 static int count_rows(struct crm_importer *im, int64_t *n, struct crm_err *err)
@@ -380,35 +366,6 @@ static void derive_keys(struct crm_importer *im, struct crm_row *row)
 	}
 }
 
-static const char *mapped_name(struct crm_importer *im, const char *name)
-{
-	long i = crm_strv_find(&im->map_src, name);
-
-	return i >= 0 ? im->map_dst.v[i] : name;
-}
-
-/* The field index of input column j named name (after --map), or -1 for
- * a custom field. Rows of one input have the same columns, so the answer
- * is cached per column position. */
-static long column_field(struct crm_importer *im, size_t j, const char *name)
-{
-	long k;
-
-	if (j < im->colname.n && strcmp(im->colname.v[j], name) == 0)
-		return im->colfield[j];
-	k = crm_entity_field(im->e, name);
-	if (k >= 0 && im->e->fields[k].flags & CRM_FF_HIDDEN)
-		k = -1;
-	while (im->colname.n <= j)
-		crm_strv_push(&im->colname, "");
-	free(im->colname.v[j]);
-	im->colname.v[j] = crm_xstrdup(name);
-	im->colfield = crm_xgrow(im->colfield, &im->capfield, j + 1,
-				 sizeof(*im->colfield));
-	im->colfield[j] = k;
-	return k;
-}
-
 /* A JSON array or object given for field f (JSON input keeps it as raw
  * text): a tags field takes an array of strings, the tags, none holding
  * a comma (tags are stored comma-separated); anything else is an error,
@@ -478,21 +435,25 @@ static int read_input(struct crm_importer *im, const struct crm_rec *in,
 		      struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
+	const struct crm_colmap_col *cols;
 	bool reject_file = false;
 
 	parsed_reset(to);
+	cols = crm_colmap_record(im->colmap, in, err);
+	if (!cols)
+		return -1;
 	for (size_t j = 0; j < in->n; j++) {
-		const char *name = mapped_name(im, crm_rec_name(in, j));
+		const char *name = cols[j].name;
 		const char *v = crm_rec_val(in, j);
 		enum crm_kind kind = crm_rec_kind(in, j);
-		long k = column_field(im, j, name);
+		long k = cols[j].field;
 
 		if (j == 0) /* a reject file has both columns, at its end */
 			reject_file =
 			    in->n >= 2 &&
 			    !strcmp(crm_rec_name(in, in->n - 1), "error") &&
 			    !strcmp(crm_rec_name(in, in->n - 2), "error_line");
-		if (reject_file && j >= in->n - 2)
+		if ((reject_file && j >= in->n - 2) || !name)
 			continue;
 		if (kind == CRM_NULL)
 			continue;
@@ -1226,6 +1187,28 @@ static int write_reject(const struct crm_import_opts *o, struct crm_reader *r,
 	return rc;
 }
 
+/* At the end of an input: --map named only columns it has; note the
+ * columns that became custom fields. */
+static int finish_columns(struct crm_importer *im, struct crm_reader *r,
+			  struct crm_err *err)
+{
+	const struct crm_strv *c = crm_colmap_custom(im->colmap);
+	enum crm_fmt f = crm_reader_format(r);
+	size_t n = 0;
+	const char *const *h = NULL;
+
+	/* (a JSON reader's header is its first record's keys only) */
+	if (f == CRM_FMT_CSV || f == CRM_FMT_TSV)
+		h = crm_reader_header(r, &n);
+
+	if (crm_colmap_finish(im->colmap, h, n, err) < 0)
+		return -1;
+	for (size_t i = 0; im->o->custom_cols && i < c->n; i++)
+		if (crm_strv_find(im->o->custom_cols, c->v[i]) < 0)
+			crm_strv_push(im->o->custom_cols, c->v[i]);
+	return 0;
+}
+
 int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		      struct crm_reader *r, const struct crm_import_opts *o,
 		      struct crm_import_stats *st, struct crm_err *err)
@@ -1249,6 +1232,9 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	if (!im || (e->begin && e->begin(db, e, err) < 0))
 		goto out;
 	im->input = crm_reader_name(r);
+	crm_colmap_input(im->colmap, im->input,
+			 crm_reader_format(r) == CRM_FMT_CSV ||
+			     crm_reader_format(r) == CRM_FMT_TSV);
 	ahead.im = im;
 	ra = ahead_start(r, &ahead);
 	for (;;) {
@@ -1311,7 +1297,8 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		if (o->progress && (++n & 1023) == 0)
 			o->progress(n, o->progress_arg);
 	}
-	if (crm_check_interrupt(err) < 0 || got < 0)
+	if (crm_check_interrupt(err) < 0 || got < 0 ||
+	    finish_columns(im, r, err) < 0)
 		goto out;
 	if (e->end && e->end(db, e, true, err) < 0)
 		goto out;

@@ -7,6 +7,7 @@
 #include "company.h"
 #include "contact.h"
 #include "lead.h"
+#include "import_map.h"
 #include "normalize.h"
 
 static const char *const statuses[] = {
@@ -172,6 +173,7 @@ static int lead_prepare(struct crm_db *db, const struct crm_entity *e,
 	char now[CRM_TIME_LEN];
 	int64_t id = crm_row_id(row);
 
+	crm_row_take_full_name(row);
 	if (!crm_row_get(row, "first_name") && !crm_row_get(row, "last_name") &&
 	    !crm_row_get(row, "email") && !crm_row_get(row, "phone") &&
 	    !crm_row_get(row, "company"))
@@ -246,6 +248,42 @@ static int lead_written(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
+/* Input columns the hooks read that are no field. */
+static const char *const lead_inputs[] = {"name", NULL};
+
+/* Other names of the fields on import (lib/import_map.h). */
+static const struct crm_alias lead_aliases[] = {
+    {"external_id", "Record ID|Lead ID"},
+    {"name", "Full Name|Lead Name|姓名"},
+    {"first_name", "First|Given Name|Forename|名"},
+    {"last_name", "Last|Surname|Family Name|姓"},
+    {"email", "Email Address|E-mail Address|Mail|Work Email|"
+	      "Business Email|邮箱|电子邮件|电子邮箱|邮件|邮箱地址"},
+    {"phone", "Phone Number|Mobile|Mobile Phone|Mobile Phone Number|"
+	      "Mobile Number|Cell|Cell Phone|Telephone|Tel|Work Phone|"
+	      "Business Phone|手机|手机号|手机号码|电话|联系电话|座机"},
+    {"company",
+     "Company Name|Company / Account|Account Name|Account|Organization|"
+     "Organisation|Organization Name|公司|公司名称|客户名称|"
+     "单位|企业名称"},
+    {"title", "Job Title|Position|职位|职务|头衔"},
+    {"region", "State|Province|State/Province|State/Region|"
+	       "Mailing State|Mailing State/Province|省|省份|地区"},
+    {"country", "Country/Region|Mailing Country|国家|国家/地区"},
+    {"source", "Lead Source|Original Source|来源|线索来源"},
+    {"owner", "Lead Owner|Owner Name|Assigned To|负责人|所有人|"
+	      "跟进人"},
+    {"created_at", "Created Date|Create Date|Created|Created Time|"
+		   "Date Created|Created On|创建时间|创建日期"},
+    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
+		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {"industry", "行业"},
+    {"campaign", "Campaign Name|市场活动|活动名称"},
+    {"status_reason", "Reason|Disqualified Reason|Unqualified Reason"},
+    {"last_activity_at", "Last Activity Date|Last Activity|最后跟进时间"},
+    {0},
+};
+
 const struct crm_entity crm_lead_entity = {
     .name = "lead",
     .plural = "leads",
@@ -255,6 +293,8 @@ const struct crm_entity crm_lead_entity = {
     .keys = "id,external_id",
     .prepare = lead_prepare,
     .written = lead_written,
+    .inputs = lead_inputs,
+    .aliases = lead_aliases,
 };
 
 /* A lead by id, through one cached statement (bulk verbs load each lead

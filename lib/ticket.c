@@ -515,6 +515,40 @@ static int ticket_written(struct crm_db *db, const struct crm_entity *e,
 	return rc;
 }
 
+/* Input columns the hooks read that are no field. */
+static const char *const ticket_inputs[] = {"contact", "contact_email",
+					    "email",   "contact_external_id",
+					    "company", NULL};
+
+/* Other names of the fields on import (lib/import_map.h). */
+static const struct crm_alias ticket_aliases[] = {
+    {"external_id", "Record ID|Ticket ID|Case ID|Case Number|Ticket Number|"
+		    "工单编号"},
+    {"subject", "Ticket Name|Title|Summary|Case Subject|主题|标题|工单标题"},
+    {"description", "Ticket Description|Case Description|Details|Body|"
+		    "描述|问题描述|工单描述"},
+    {"contact_email", "Email|E-mail|Requester Email|Web Email|Contact Email|"
+		      "Email Address|邮箱|联系人邮箱"},
+    {"company", "Company Name|Account Name|Account|Organization|公司|"
+		"客户名称"},
+    {"channel", "Source|Origin|Case Origin|Ticket Source|渠道|来源"},
+    {"priority", "Ticket Priority|Case Priority|优先级"},
+    {"status", "Ticket Status|Case Status|状态|工单状态"},
+    {"assignee", "Owner|Ticket Owner|Case Owner|Assigned To|Agent|"
+		 "负责人|处理人"},
+    {"team", "Group|Queue|Team Name|团队|处理组"},
+    {"tags", "Tag|Labels|Label|标签"},
+    {"solved_at", "Resolved|Resolved Date|Solved Date|解决时间"},
+    {"closed_at", "Close Date|Closed Date|Date/Time Closed|Closed Time|"
+		  "关闭时间"},
+    {"created_at", "Created Date|Create Date|Created|Created Time|"
+		   "Date Created|Created On|Date/Time Opened|Opened|"
+		   "创建时间|创建日期"},
+    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
+		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {0},
+};
+
 const struct crm_entity crm_ticket_entity = {
     .name = "ticket",
     .plural = "tickets",
@@ -524,6 +558,8 @@ const struct crm_entity crm_ticket_entity = {
     .keys = "id,external_id",
     .prepare = ticket_prepare,
     .written = ticket_written,
+    .inputs = ticket_inputs,
+    .aliases = ticket_aliases,
 };
 
 /* -- assignment ---------------------------------------------------------- */

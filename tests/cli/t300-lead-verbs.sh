@@ -20,6 +20,7 @@ expect_code 0 crm-lead import leads.csv
 expect_err "import reports each duplicate, what it matched and what was done" <<'X'
 crm-lead:leads.csv:4: duplicate of contact 1 (100.00%): skipped
 crm-lead:leads.csv:5: duplicate of lead 1 (100.00%): updated it
+crm-lead: 1 column became custom field: 'Budget'
 crm-lead: 2 inserted, 1 updated, 0 unchanged, 0 rejected, 1 skipped
 crm-lead: 2 duplicates of leads or contacts already there: 1 skipped, 1 updated
 X
@@ -34,6 +35,7 @@ expect_code 0 crm-lead import --on-duplicate=flag leads.csv
 expect_err "flag inserts duplicates with duplicate_of" <<'X'
 crm-lead:leads.csv:4: duplicate of contact 1 (100.00%): flagged
 crm-lead:leads.csv:5: duplicate of lead 1 (100.00%): flagged
+crm-lead: 1 column became custom field: 'Budget'
 crm-lead: 2 inserted, 1 updated, 1 unchanged, 0 rejected
 crm-lead: 2 duplicates of leads or contacts already there: flagged
 X

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "import_map.h"
 #include "logit.h"
 #include "scoring.h"
 /* Policy files of modules that may not be built yet: each joins the table
@@ -174,12 +175,40 @@ static void rates(const char *path)
 }
 #endif
 
+static void profile(const char *path)
+{
+	struct crm_err err = {0};
+	struct crm_profile p;
+
+	if (crm_profile_load(path, &p, &err) < 0) {
+		bad_load(&err);
+		return;
+	}
+	/* what loads maps: every entity it names takes it */
+	for (size_t i = 0; i < 6; i++) {
+		static const char *const names[] = {
+		    "contact", "company", "lead", "deal", "ticket", "activity"};
+		const struct crm_entity *e = crm_entity_by_name(names[i]);
+		struct crm_colmap_opts o = {.profile = &p, .match = true};
+		struct crm_colmap *m;
+
+		if (!json_object_get(p.root, e->plural))
+			continue;
+		m = crm_colmap_new(NULL, e, &o, &err);
+		if (!m)
+			abort();
+		crm_colmap_free(m);
+	}
+	crm_profile_release(&p);
+}
+
 /* Every file loader: add a row when a module gains a rules file. */
 static const struct {
 	const char *name;
 	void (*load)(const char *path);
 } loaders[] = {
     {"scoring.json", scoring},
+    {"profiles/NAME.json", profile},
     {"model", model},
 #ifdef HAVE_SLA
     {"sla.json", sla},
