@@ -46,10 +46,10 @@ err_has "exists; --force replaces it"
 check "crm-activity: the reject file is untouched" [ "$(cat "$T/rej.ndjson")" = old ]
 echo precious >"$T/target"
 ln -s "$T/target" "$T/link.csv"
-expect_code 73 crm-contact import --reject "$T/link.csv" --force "$T/co.csv"
+expect_code 73 crm-company import --reject "$T/link.csv" --force "$T/co.csv"
 err_has "cannot create '$T/link.csv'"
 check "a reject file that is a symbolic link is not followed, even with --force" [ "$(cat "$T/target")" = precious ]
-expect_code 73 crm-contact import --reject "$T/link.csv" "$T/co.csv"
+expect_code 73 crm-company import --reject "$T/link.csv" "$T/co.csv"
 
 # model files
 D="$DATA/score-eight.csv"
