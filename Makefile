@@ -26,14 +26,23 @@ PKGS     = sqlite3 jansson libutf8proc libpq libidn2
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-missing-field-initializers -Wno-format-truncation
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SANFLAGS) -iquote lib \
+# libcrm's layers (lib/README.md); the front end in cli/ sees them, they
+# never see cli/ (only cli/ and cmd/ objects get -iquote cli)
+LIB_DIRS = lib/base lib/records lib/store lib/entity lib/domain lib/analytics \
+           lib/report
+INCLUDES = $(addprefix -iquote ,$(LIB_DIRS))
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SANFLAGS) $(INCLUDES) \
              -DCRM_SHARE_DIR='"$(SHAREDIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
 
-LIB_SRC  = $(sort $(wildcard lib/*.c))
+LIB_SRC  = $(sort $(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_HDRS = $(wildcard $(addsuffix /*.h,$(LIB_DIRS)))
+CLI_SRC  = $(sort $(wildcard cli/*.c))
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 CMD_SRC  = $(sort $(wildcard cmd/*.c))
+CMD_OBJ  = $(CMD_SRC:cmd/%.c=$(BUILD)/obj/cmd/%.o)
 BINS     = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%)
 UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -55,8 +64,9 @@ all: $(BINS)
 
 # Every object waits for the dependency check (order-only: it never makes
 # them stale), so "make -j" does not compile while packages are missing.
-$(LIB_OBJ) $(BINS:$(BUILD)/bin/%=$(BUILD)/obj/cmd/%.o) \
+$(LIB_OBJ) $(CLI_OBJ) $(CMD_OBJ) \
   $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.o): | deps-check
+$(CLI_OBJ) $(CMD_OBJ): INCLUDES += -iquote cli
 
 # Installs what is missing, then goes on: make, make check and make demo run it.
 # On Debian it asks dpkg about every package; elsewhere it checks the libraries.
@@ -86,29 +96,34 @@ deps:
 		echo "  apt-get update && $$cmd"; exit 1; \
 	fi
 
-$(BUILD)/obj/%.o: %.c lib/*.h
+$(BUILD)/obj/%.o: %.c $(LIB_HDRS) $(wildcard cli/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # share.o has the install path compiled in: rebuild it when PREFIX changes.
 $(BUILD)/share-dir: FORCE
 	@mkdir -p $(@D); echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' >$@
-$(BUILD)/obj/lib/share.o: $(BUILD)/share-dir
+$(BUILD)/obj/lib/base/share.o: $(BUILD)/share-dir
 FORCE:
 
 $(BUILD)/libcrm.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(BUILD)/bin/%: $(BUILD)/obj/cmd/%.o $(BUILD)/libcrm.a
+# the front end every command shares: options, output, errors
+$(BUILD)/libcrm-cli.a: $(CLI_OBJ)
+	@rm -f $@
+	ar rcs $@ $(CLI_OBJ)
+
+$(BUILD)/bin/%: $(BUILD)/obj/cmd/%.o $(BUILD)/libcrm-cli.a $(BUILD)/libcrm.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcrm.a $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcrm-cli.a $(BUILD)/libcrm.a $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libcrm.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcrm.a $(LDLIBS)
 
-$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c tests/unit/test.h lib/*.h
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c tests/unit/test.h $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
@@ -117,7 +132,7 @@ units: $(UNITS)
 check: test-deps all units
 	@BUILD=$(BUILD) sh tests/run.sh
 
-# What runs on PostgreSQL so far (the storage interface, lib/store*.c),
+# What runs on PostgreSQL so far (the storage interface, lib/store/),
 # against a throwaway server: see tests/pg.sh.
 check-pg: test-deps all units
 	@BUILD=$(BUILD) sh tests/pg.sh
@@ -148,7 +163,7 @@ lint-tests:
 	@python3 tests/lint.py
 
 format:
-	clang-format -i lib/*.c lib/*.h cmd/*.c tests/unit/*.c tests/fuzz/*.c
+	clang-format -i lib/*/*.c lib/*/*.h cli/*.c cli/*.h cmd/*.c tests/unit/*.c tests/fuzz/*.c
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \

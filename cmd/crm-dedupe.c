@@ -1,5 +1,5 @@
 /* crm-dedupe - duplicates: find them in the database or in any CSV or
- * JSON stream, merge them, undo merges. The verbs are lib/cli_dedupe.c's. */
+ * JSON stream, merge them, undo merges. The verbs are cli/cli_dedupe.c's. */
 #include "cli_dedupe.h"
 #include "contact.h"
 

@@ -1,7 +1,7 @@
 /* crm-score - scoring: a logistic regression trained on any records or
  * the leads (train, predict, explain), rule-based lead scores (leads),
  * RFM segments (rfm) and churn risk (churn). The verbs live in
- * lib/cli_score.c and lib/cli_score_db.c. */
+ * cli/cli_score.c and cli/cli_score_db.c. */
 #include "cli.h"
 #include "cli_score.h"
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # --tz: input times without an offset are wall-clock times in an IANA zone
-# (read from the TZif files through lib/bizcal.c); a time skipped by a
+# (read from the TZif files through lib/base/bizcal.c); a time skipped by a
 # daylight-saving change is read with the offset before it, one that
 # happens twice is its first occurrence; offsets given win; dates have no
 # zone.

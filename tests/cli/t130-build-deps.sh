@@ -25,7 +25,7 @@ done
 # under -j the deps check comes before any compiler: objects wait for it
 make -p -n all BUILD="$T/b" >"$T/db" 2>/dev/null
 check "objects have deps-check as an order-only prerequisite" \
-	grep -Eq "^$T/b/obj/lib/db\.o:.*\| *deps-check" "$T/db"
+	grep -Eq "^$T/b/obj/lib/store/db\.o:.*\| *deps-check" "$T/db"
 awk -v b="$T/b" '$0 ~ "^"b"/obj/cmd/crm\\.o:" {print}' "$T/db" >"$T/crm.o"
 check "command objects too" grep -q '| *deps-check' "$T/crm.o"
 

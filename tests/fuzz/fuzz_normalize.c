@@ -1,5 +1,5 @@
 /* fuzz_normalize.c - libFuzzer harness for every normalizer in
- * lib/normalize.h (and, as they land, the dedupe comparators: add a row to
+ * lib/base/normalize.h (and, as they land, the dedupe comparators: add a row to
  * the table). Invariants: no crash; outputs are valid UTF-8 of bounded
  * size; NFC, key, email, email key and phone are idempotent; a company key
  * is already a key and is not empty when the input had a letter or digit. */

@@ -35,7 +35,8 @@ for src in tests/fuzz/fuzz_*.c; do
 	if ! "$CC" -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -g -O1 -std=c17 -D_GNU_SOURCE -pthread \
 		-DCRM_SHARE_DIR=\"share/crm\" \
-		-iquote lib -o "$bin" "$src" lib/*.c \
+		$(for d in lib/*/; do printf -- '-iquote %s ' "$d"; done) \
+		-o "$bin" "$src" lib/*/*.c \
 		$(pkg-config --cflags --libs sqlite3 jansson libutf8proc libpq libidn2) \
 		-lcsv -lm >"$log" 2>&1; then
 		echo "$name: build failed, see $log"

@@ -1,5 +1,5 @@
 /* deal.h - the deal entity: opportunities moving through the stages of a
- * pipeline (lib/pipeline.h), with a history row for every change of
+ * pipeline (lib/domain/pipeline.h), with a history row for every change of
  * stage, amount, probability or expected close date (table
  * deal_history). */
 #ifndef CRM_DEAL_H

@@ -41,7 +41,7 @@ int crm_score_churn(struct crm_cli *cli);
 extern const struct argp_option crm_score_rfm_options[];
 extern const struct argp_option crm_score_churn_options[];
 
-/* The database parts (lib/cli_score_db.c), called by the verbs above when
+/* The database parts (cli/cli_score_db.c), called by the verbs above when
  * they read no records: leads and predict on the leads table. */
 int crm_score_leads_db(struct crm_cli *cli);
 int crm_score_predict_db(struct crm_cli *cli);

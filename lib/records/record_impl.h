@@ -18,7 +18,7 @@ struct crm_rio_in {
 	bool eof;
 	bool file; /* a regular file: read in blocks, nobody waits on lines */
 	int err;   /* errno of a read error, 0 if none */
-	/* Converting from another character set to UTF-8 (lib/record.c):
+	/* Converting from another character set to UTF-8 (lib/records/record.c):
 	 * raw[0, rawlen) is read but not yet converted. */
 	struct crm_rio_conv *conv;
 };

@@ -61,7 +61,7 @@ struct crm_import;
 struct crm_datefmt;
 struct crm_profile;
 
-/* Other names of a field on import (lib/import_map.h): field, then the
+/* Other names of a field on import (lib/entity/import_map.h): field, then the
  * names separated by '|', compared loosely (case, spaces, punctuation). */
 struct crm_alias {
 	const char *field;
@@ -120,7 +120,7 @@ struct crm_hook_counts {
 	uint64_t n[CRM_HOOK_COUNTERS];
 };
 
-/* Every entity libcrm knows (lib/entities.c), for undo and merges. */
+/* Every entity libcrm knows (lib/domain/entities.c), for undo and merges. */
 const struct crm_entity *crm_entity_by_name(const char *name);
 /* Call fn for each field, of any entity, that refers to e (a CRM_T_REF
  * whose ref is e->name); stops at and returns the first nonzero. */
@@ -282,7 +282,7 @@ struct crm_import_opts {
 	 * it all. */
 	FILE *(*reject_open)(void *arg, struct crm_err *err);
 	void *reject_arg;
-	/* --from: an export profile's headers (lib/import_map.h), or NULL */
+	/* --from: an export profile's headers (lib/entity/import_map.h), or NULL */
 	const struct crm_profile *profile;
 	bool match; /* match column names loosely, by alias (import) */
 	/* When not NULL: gets the input columns that became custom fields,
@@ -302,7 +302,7 @@ struct crm_import_opts {
 	 * ISO 8601 in UTC, with no hint at the options. */
 	const struct crm_datefmt *dates;
 	/* Called for each record that matched no key (an import-time
-	 * duplicate check, lib/dedupe_import.c): returns an enum
+	 * duplicate check, lib/analytics/dedupe_import.c): returns an enum
 	 * crm_dup_action, or -1 with err. May be NULL. */
 	int (*check)(struct crm_db *db, const struct crm_entity *e,
 		     struct crm_import_new *nw, void *arg, struct crm_err *err);

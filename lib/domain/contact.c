@@ -53,7 +53,7 @@ static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 			   struct crm_row *row, const struct crm_row *old,
 			   void *arg, struct crm_err *err)
 {
-	/* a "Name" column: first and last name (lib/import_map.h) */
+	/* a "Name" column: first and last name (lib/entity/import_map.h) */
 	crm_row_take_full_name(row);
 	if (contact_check(db, e, row, err) < 0)
 		return -1;
@@ -87,7 +87,7 @@ static int contact_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 /* Input columns the hooks read that are no field. */
 static const char *const contact_inputs[] = {"name", NULL};
 
-/* Other names of the fields on import (lib/import_map.h). */
+/* Other names of the fields on import (lib/entity/import_map.h). */
 static const struct crm_alias contact_aliases[] = {
     {"external_id", "Record ID|Contact ID"},
     {"name", "Full Name|Contact Name|姓名|联系人姓名"},

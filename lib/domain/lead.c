@@ -251,7 +251,7 @@ static int lead_written(struct crm_db *db, const struct crm_entity *e,
 /* Input columns the hooks read that are no field. */
 static const char *const lead_inputs[] = {"name", NULL};
 
-/* Other names of the fields on import (lib/import_map.h). */
+/* Other names of the fields on import (lib/entity/import_map.h). */
 static const struct crm_alias lead_aliases[] = {
     {"external_id", "Record ID|Lead ID"},
     {"name", "Full Name|Lead Name|姓名"},

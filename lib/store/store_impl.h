@@ -1,5 +1,5 @@
-/* store_impl.h - what a storage backend implements (lib/store_sqlite.c,
- * lib/store_pg.c): one table of functions, as git's ref backends and
+/* store_impl.h - what a storage backend implements (lib/store/store_sqlite.c,
+ * lib/store/store_pg.c): one table of functions, as git's ref backends and
  * SQLite's VFS do. Only lib/store*.c include this. */
 #ifndef CRM_STORE_IMPL_H
 #define CRM_STORE_IMPL_H

@@ -54,7 +54,7 @@ static const char migration1[] =
 	" name TEXT NOT NULL,"
 	" PRIMARY KEY (entity, name)) WITHOUT ROWID;"
 
-	/* -- contacts (lib/contact.c) ----------------------------------- */
+	/* -- contacts (lib/domain/contact.c) ----------------------------------- */
 	"CREATE TABLE contacts ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" external_id TEXT UNIQUE,"
@@ -84,7 +84,7 @@ static const char migration1[] =
 	"CREATE INDEX contacts_company ON contacts(company_id)"
 	" WHERE company_id IS NOT NULL;"
 
-	/* -- companies (lib/company.c) ---------------------------------- */
+	/* -- companies (lib/domain/company.c) ---------------------------------- */
 	"CREATE TABLE companies ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" external_id TEXT UNIQUE,"
@@ -109,7 +109,7 @@ static const char migration1[] =
 	"CREATE INDEX companies_parent ON companies(parent_id)"
 	" WHERE parent_id IS NOT NULL;"
 
-	/* -- activities (lib/activity.c) -------------------------------- */
+	/* -- activities (lib/domain/activity.c) -------------------------------- */
 	/* lead_id, deal_id, ticket_id are plain integers: those tables come
 	 * in their own blocks below. Link indexes are partial (most links
 	 * are NULL), which keeps bulk loads of event streams cheap. */
@@ -138,7 +138,7 @@ static const char migration1[] =
 	"CREATE INDEX activities_company ON activities(company_id, occurred_at)"
 	" WHERE company_id IS NOT NULL;"
 	/* type in activities_lead makes it covering for lead scoring's
-	 * ordered walk (lib/leadscore.c): no table lookup per activity */
+	 * ordered walk (lib/analytics/leadscore.c): no table lookup per activity */
 	"CREATE INDEX activities_lead ON activities(lead_id, occurred_at,"
 	" type) WHERE lead_id IS NOT NULL;"
 	"CREATE INDEX activities_deal ON activities(deal_id, occurred_at)"
@@ -148,7 +148,7 @@ static const char migration1[] =
 	"CREATE INDEX activities_open_tasks ON activities(due_at)"
 	" WHERE due_at IS NOT NULL AND done_at IS NULL;"
 
-	/* -- leads (lib/lead.c) ----------------------------------------- */
+	/* -- leads (lib/domain/lead.c) ----------------------------------------- */
 	/* contact_id, company_id, deal_id: what a lead was converted into
 	 * (deal_id a plain integer until the deals table exists). */
 	"CREATE TABLE leads ("
@@ -218,7 +218,7 @@ static const char migration1[] =
 	" last_assigned_at TEXT,"
 	" PRIMARY KEY (team, member)) WITHOUT ROWID;"
 
-	/* -- deals and pipelines (lib/deal.c) --------------------------- */
+	/* -- deals and pipelines (lib/domain/deal.c) --------------------------- */
 	/* Stages live in share/crm/pipelines.json; a deal stores the names.
 	 * status (open, won, lost) follows the stage, for roll-ups and
 	 * views. lead_id is a plain integer: leads have their own block. */
@@ -281,7 +281,7 @@ static const char migration1[] =
 	"CREATE INDEX deal_history_stage ON deal_history(field, pipeline,"
 	" to_value) WHERE field = 'stage';"
 
-	/* -- tickets and SLA (lib/ticket.c) ----------------------------- */
+	/* -- tickets and SLA (lib/domain/ticket.c) ----------------------------- */
 	/* Times as everywhere; breach flags 0/1. The history tables keep
 	 * every status and assignee change (from, to, when, who); they have
 	 * no foreign key, so a deleted ticket restored by undo keeps its
@@ -355,7 +355,7 @@ static const char migration1[] =
 	" team TEXT PRIMARY KEY,"
 	" last_assignee TEXT) WITHOUT ROWID;"
 
-	/* -- scoring (lib/leadscore.c, rfm.c, churn.c) ------------------ */
+	/* -- scoring (lib/analytics/leadscore.c, rfm.c, churn.c) ------------------ */
 	/* lead_scores: every score a lead was given (crm-score leads), with
 	 * the score and grade it had before; rfm_scores and churn_scores:
 	 * one row per customer per analysis time (a rerun at the same time
@@ -408,7 +408,7 @@ static const char migration1[] =
 	"CREATE INDEX churn_scores_record ON churn_scores(entity, record_id,"
 	" at);"
 
-	/* -- dedupe and merges (lib/dedupe.c) --------------------------- */
+	/* -- dedupe and merges (lib/analytics/dedupe.c) --------------------------- */
 	/* a merge: its records' before-images are in crm_audit under
 	 * change_id; the rows of other tables re-pointed to the survivor are
 	 * in crm_merge_links */

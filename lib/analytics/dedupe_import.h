@@ -1,9 +1,9 @@
 /* dedupe_import.h - duplicate checks while importing: a record that
  * matches no key is compared with the records already there, by equal
- * matching forms (email, phone) and with the dedupe engine (lib/dedupe.h);
+ * matching forms (email, phone) and with the dedupe engine (lib/analytics/dedupe.h);
  * one it duplicates is skipped, applied to that record, flagged or
  * allowed. Any entity command whose import (or add) should check passes
- * crm_dupcheck_import as crm_import_opts.check; lib/cli_dedupe.c's
+ * crm_dupcheck_import as crm_import_opts.check; cli/cli_dedupe.c's
  * crm_import_dedupe does that for the --on-duplicate option. */
 #ifndef CRM_DEDUPE_IMPORT_H
 #define CRM_DEDUPE_IMPORT_H

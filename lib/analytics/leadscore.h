@@ -3,7 +3,7 @@
  * linked to the lead and, once it is converted, those of its contact,
  * each activity once), written to the lead with the previous score and a
  * trend, and kept in the lead_scores history. The arithmetic is
- * lib/scoring.c's; this module only reads and writes. */
+ * lib/analytics/scoring.c's; this module only reads and writes. */
 #ifndef CRM_LEADSCORE_H
 #define CRM_LEADSCORE_H
 

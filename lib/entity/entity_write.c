@@ -890,7 +890,7 @@ static void keep_external_id(struct crm_importer *im)
 }
 
 /* Whether id was ever given in the entity's table (ids are never reused,
- * lib/schema.c): 1 yes, 0 no, -1 error. */
+ * lib/store/schema.c): 1 yes, 0 no, -1 error. */
 static int id_used(struct crm_importer *im, int64_t id, struct crm_err *err)
 {
 	sqlite3_stmt *st =

@@ -1,6 +1,6 @@
 /* datefmt.c - input times by named conventions and strftime-style formats,
  * read by a strict walker (no strptime: results must not depend on the
- * locale), and zones through lib/bizcal.c's TZif reader. */
+ * locale), and zones through lib/base/bizcal.c's TZif reader. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

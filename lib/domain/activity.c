@@ -642,7 +642,7 @@ static const char *const activity_inputs[] = {"contact", "contact_email",
 					      "email",	 "contact_external_id",
 					      "company", NULL};
 
-/* Other names of the fields on import (lib/import_map.h). */
+/* Other names of the fields on import (lib/entity/import_map.h). */
 static const struct crm_alias activity_aliases[] = {
     {"external_id", "Record ID|Activity ID|Task ID|Event ID"},
     {"type", "Activity Type|Task Type|Event Type|类型|活动类型|跟进方式"},

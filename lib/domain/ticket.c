@@ -520,7 +520,7 @@ static const char *const ticket_inputs[] = {"contact", "contact_email",
 					    "email",   "contact_external_id",
 					    "company", NULL};
 
-/* Other names of the fields on import (lib/import_map.h). */
+/* Other names of the fields on import (lib/entity/import_map.h). */
 static const struct crm_alias ticket_aliases[] = {
     {"external_id", "Record ID|Ticket ID|Case ID|Case Number|Ticket Number|"
 		    "工单编号"},

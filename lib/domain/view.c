@@ -8,7 +8,7 @@
 
 /* Related entities listed in a view once they exist: the entity and the
  * key of its array. A module that adds one of these entities to
- * lib/entities.c with contact_id / company_id fields shows up here. */
+ * lib/domain/entities.c with contact_id / company_id fields shows up here. */
 static const struct {
 	const char *entity, *key, *sort;
 	const char *where; /* "field OP value" they must also meet, or NULL */

@@ -22,7 +22,7 @@ struct crm_db {
 	int64_t last_change; /* the change set of the last commit, 0 if none */
 	bool in_tx;
 	/* Called by crm_db_commit before COMMIT; a failure rolls back. The
-	 * front end flushes stdout here, so a write command's records are out
+	 * front end flushes its output here, so a write command's records are out
 	 * before its transaction commits (a failed write commits nothing). */
 	int (*before_commit)(void *arg, struct crm_err *err);
 	void *before_commit_arg;

@@ -1,5 +1,5 @@
 /* leadscore.c - score the leads in the database with the rules of
- * lib/scoring.c: lead fields for the fit, activities for the engagement,
+ * lib/analytics/scoring.c: lead fields for the fit, activities for the engagement,
  * results and history written in one transaction. */
 #include <math.h>
 #include <stdlib.h>

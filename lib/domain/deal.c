@@ -567,7 +567,7 @@ static const char *const deal_counters[] = {"company created|companies created",
 /* Input columns the hooks read that are no field. */
 static const char *const deal_inputs[] = {"company", "contact", "reopen", NULL};
 
-/* Other names of the fields on import (lib/import_map.h). */
+/* Other names of the fields on import (lib/entity/import_map.h). */
 static const struct crm_alias deal_aliases[] = {
     {"external_id", "Record ID|Deal ID|Opportunity ID"},
     {"name", "Deal Name|Opportunity Name|Deal|Opportunity|Title|"

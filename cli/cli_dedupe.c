@@ -1,6 +1,6 @@
 /* cli_dedupe.c - the verbs of crm-dedupe: stream, contacts (and the other
- * entities by name), merge and undo. The work is lib/dedupe.c's and
- * lib/merge.c's; this reads options and input and prints. */
+ * entities by name), merge and undo. The work is lib/analytics/dedupe.c's and
+ * lib/entity/merge.c's; this reads options and input and prints. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

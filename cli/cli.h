@@ -185,7 +185,7 @@ struct crm_entity_opts {
 	enum crm_import_mode mode;
 	const char *reject;
 	bool force, emit, all;
-	/* import --on-duplicate (lib/cli_dedupe.c): the policy and
+	/* import --on-duplicate (cli/cli_dedupe.c): the policy and
 	 * threshold as given, and the check crm_verb_import and
 	 * crm_verb_add pass on */
 	const char *on_duplicate, *duplicate_threshold;

@@ -248,7 +248,7 @@ static int company_check(struct crm_db *db, const struct crm_entity *e,
 /* Input columns the hooks read that are no field. */
 static const char *const company_inputs[] = {"parent", NULL};
 
-/* Other names of the fields on import (lib/import_map.h). */
+/* Other names of the fields on import (lib/entity/import_map.h). */
 static const struct crm_alias company_aliases[] = {
     {"external_id", "Record ID|Company ID|Account ID|Organization ID"},
     {"name", "Company|Company Name|Account Name|Account|Organization|"

@@ -1,6 +1,6 @@
 /* report.h - the report framework: common options (--from, --to,
  * --period, --by, --where, --compare), period buckets computed in SQL,
- * results as records, and the reports themselves (lib/report_specs.c). */
+ * results as records, and the reports themselves (lib/report/report_specs.c). */
 #ifndef CRM_REPORT_H
 #define CRM_REPORT_H
 
@@ -190,7 +190,7 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
  * (the caller's to free; NULL when there are none). Returns 0 or -1. */
 int crm_report_currency(struct crm_db *db, char **cur, struct crm_err *err);
 
-/* Every report, by name (lib/report_specs.c): the spec, or NULL. */
+/* Every report, by name (lib/report/report_specs.c): the spec, or NULL. */
 const struct crm_report_spec *crm_report_spec(const char *name);
 
 #endif

@@ -1,4 +1,4 @@
-/* cli_search.h - the front end of lib/search.c: crm search, and show KEY
+/* cli_search.h - the front end of lib/domain/search.c: crm search, and show KEY
  * taking a name. */
 #ifndef CRM_CLI_SEARCH_H
 #define CRM_CLI_SEARCH_H
