@@ -281,6 +281,35 @@ void crm_entity_select_list(const struct crm_entity *e, struct crm_buf *sql)
 	crm_buf_adds(sql, "custom");
 }
 
+void crm_row_read(struct crm_row *row, struct crm_stmt *st)
+{
+	const struct crm_entity *e = row->e;
+	const char *c;
+
+	crm_row_reset(row);
+	for (size_t i = 0; i < e->nfields; i++) {
+		int k = (int)i;
+
+		switch (crm_stmt_type(st, k)) {
+		case CRM_COL_NULL:
+			break;
+		case CRM_COL_REAL:
+			row->v[i] =
+			    crm_xasprintf("%.15g", crm_stmt_double(st, k));
+			break;
+		default:
+			row->v[i] = crm_xstrdup(crm_stmt_text(st, k));
+		}
+	}
+	c = crm_stmt_text(st, (int)e->nfields);
+	if (c && *c) {
+		json_t *j = json_loads(c, JSON_DECODE_ANY, NULL);
+		if (json_is_object(j))
+			json_object_update(row->custom, j);
+		json_decref(j);
+	}
+}
+
 void crm_row_from_stmt(struct crm_row *row, sqlite3_stmt *st)
 {
 	const struct crm_entity *e = row->e;

@@ -82,6 +82,25 @@ void crm_binds_release(struct crm_binds *b)
 	memset(b, 0, sizeof(*b));
 }
 
+void crm_binds_bind(const struct crm_binds *b, struct crm_stmt *st,
+		    int first)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		int k = first + (int)i;
+
+		switch (b->v[i].type) {
+		case 'i':
+			crm_stmt_bind_int(st, k, strtoll(b->v[i].s, NULL, 10));
+			break;
+		case 'r':
+			crm_stmt_bind_double(st, k, strtod(b->v[i].s, NULL));
+			break;
+		default:
+			crm_stmt_bind_text(st, k, b->v[i].s);
+		}
+	}
+}
+
 int crm_binds_apply(const struct crm_binds *b, sqlite3_stmt *st, int first)
 {
 	for (size_t i = 0; i < b->n; i++) {

@@ -12,6 +12,7 @@
 #include "normalize.h"
 #include "money.h"
 #include "schema.h"
+#include "store_impl.h"
 
 char *crm_db_resolve_path(const char *path)
 {
@@ -191,25 +192,50 @@ sqlite3_stmt *crm_db_cached(struct crm_db *db, const char *sql,
 	return st;
 }
 
+struct crm_stmt *crm_db_stmt(struct crm_db *db, const char *sql,
+			     struct crm_err *err)
+{
+	return crm_stmt_prepare(db->store, sql, err);
+}
+
+struct crm_stmt *crm_db_stmt_cached(struct crm_db *db, const char *sql,
+				    struct crm_err *err)
+{
+	struct crm_stmt *st;
+
+	for (size_t i = 0; i < db->nscache; i++)
+		if (db->scache[i].sql == sql) {
+			crm_stmt_reset(db->scache[i].st);
+			crm_stmt_clear(db->scache[i].st);
+			return db->scache[i].st;
+		}
+	st = crm_stmt_prepare(db->store, sql, err);
+	if (!st)
+		return NULL;
+	db->scache = crm_xgrow(db->scache, &db->capscache, db->nscache + 1,
+			       sizeof(*db->scache));
+	db->scache[db->nscache].sql = sql;
+	db->scache[db->nscache++].st = st;
+	return st;
+}
+
 int64_t crm_db_int(struct crm_db *db, const char *sql, const char *a,
 		   const char *b, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(db, sql, err);
+	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
 	int64_t v = 0;
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, a);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		crm_db_bind_text(st, 2, b);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "database", err);
-	return v;
+	/* a statement with one parameter ignores the second */
+	crm_stmt_bind_text(st, 1, a);
+	crm_stmt_bind_text(st, 2, b);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0)
+		v = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : v;
 }
 
 int crm_db_bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -226,10 +252,13 @@ const char *crm_db_col_text(sqlite3_stmt *st, int i)
 
 int crm_db_begin(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	struct crm_err e;
 
-	if (rc != SQLITE_OK)
-		return crm_db_error(db, rc, "cannot start a transaction", err);
+	if (crm_store_begin(db->store, &e) < 0)
+		return crm_err_set(err, e.code, "cannot start a transaction: %s",
+				   e.code == CRM_EX_TEMPFAIL
+				       ? "database is busy; try again later"
+				       : e.msg);
 	db->in_tx = true;
 	db->change = 0;
 	return 0;
@@ -237,7 +266,7 @@ int crm_db_begin(struct crm_db *db, struct crm_err *err)
 
 int crm_db_commit(struct crm_db *db, struct crm_err *err)
 {
-	int rc;
+	struct crm_err e;
 
 	/* SIGINT/SIGTERM between statements interrupts nothing in SQLite:
 	 * whatever the verb's loops check, an interrupted write never
@@ -248,9 +277,11 @@ int crm_db_commit(struct crm_db *db, struct crm_err *err)
 		crm_db_rollback(db);
 		return -1;
 	}
-	rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		crm_db_error(db, rc, "cannot commit", err);
+	if (crm_store_commit(db->store, &e) < 0) {
+		crm_err_set(err, e.code, "cannot commit: %s",
+			    e.code == CRM_EX_TEMPFAIL
+				? "database is busy; try again later"
+				: e.msg);
 		crm_db_rollback(db);
 		return -1;
 	}
@@ -270,7 +301,9 @@ int crm_db_finish(struct crm_db *db, bool dry_run, struct crm_err *err)
 
 void crm_db_rollback(struct crm_db *db)
 {
-	if (!sqlite3_get_autocommit(db->h))
+	crm_store_rollback(db->store);
+	/* a transaction begun past the store (none should be) */
+	if (db->h && !sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = false;
 	db->change = 0;
@@ -357,13 +390,9 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 			   struct crm_err *err)
 {
 	struct crm_db *db = crm_xcalloc(1, sizeof(*db));
-	/* one connection per process, used by one thread: no mutexes */
-	int oflags =
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
 	const char *bt = getenv("CRM_BUSY_TIMEOUT");
 	int64_t timeout = 60000;
 	struct stat sb;
-	mode_t old;
 	int rc;
 
 	db->path = crm_db_resolve_path(path);
@@ -388,31 +417,17 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 		}
 		if (make_parents(db->path, err) < 0)
 			goto fail;
-		oflags |= SQLITE_OPEN_CREATE;
 		db->created = true;
 	}
-	/* Before SQLite's first use in the process: no memory statistics,
-	 * which cost a global mutex on every allocation (nothing reads them).
-	 * Later calls are refused harmlessly. */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/* The database and its -wal and -shm files are private: 0600. */
-	old = umask(077);
-	rc = sqlite3_open_v2(db->path, &db->h, oflags, NULL);
-	/* the busy timeout first: even switching to WAL takes a lock */
-	if (rc == SQLITE_OK)
-		sqlite3_busy_timeout(
-		    db->h, (int)(timeout > 0x7fffffff ? 0x7fffffff : timeout));
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL,
-				  NULL);
-	umask(old);
-	if (rc != SQLITE_OK) {
-		crm_err_set(
-		    err, rc == SQLITE_BUSY ? CRM_EX_TEMPFAIL : CRM_EX_CANTCREAT,
-		    "cannot open database '%s': %s", db->path,
-		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+	/* the store sets WAL, foreign keys, trusted_schema off, the busy
+	 * timeout and mode 0600 */
+	db->store = crm_store_open(db->path,
+				   db->created ? CRM_STORE_CREATE : 0, timeout,
+				   err);
+	if (!db->store)
 		goto fail;
-	}
+	db->h = crm_store_sqlite_handle(db->store);
+	rc = SQLITE_OK;
 	sqlite3_extended_result_codes(db->h, 0);
 	/* crm_fold(x): what --where FIELD~TEXT compares (Unicode case
 	 * folding); PostgreSQL will need the same through its dialect */
@@ -427,15 +442,6 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 			    sqlite3_errmsg(db->h));
 		goto fail;
 	}
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
-	if (crm_db_exec(db,
-			"PRAGMA foreign_keys=ON;"
-			"PRAGMA synchronous=NORMAL;"
-			"PRAGMA cache_size=-42000;"
-			"PRAGMA temp_store=MEMORY",
-			err) < 0)
-		goto fail;
 	if (migrate(db, err) < 0)
 		goto fail;
 	return db;
@@ -451,9 +457,12 @@ void crm_db_close(struct crm_db *db)
 	for (size_t i = 0; i < db->ncache; i++)
 		sqlite3_finalize(db->cache[i].st);
 	free(db->cache);
-	if (db->h) {
+	for (size_t i = 0; i < db->nscache; i++)
+		crm_stmt_finalize(db->scache[i].st);
+	free(db->scache);
+	if (db->store) {
 		crm_db_rollback(db);
-		sqlite3_close_v2(db->h);
+		crm_store_close(db->store);
 	}
 	free(db->path);
 	free(db->actor);

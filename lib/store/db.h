@@ -8,12 +8,16 @@
 #include <stdint.h>
 
 #include "datetime.h"
+#include "store.h"
 #include "util.h"
 
 /* The schema version this binary writes (PRAGMA user_version). */
 int crm_db_schema_version(void);
 
 struct crm_db {
+	struct crm_store *store; /* the connection (lib/store/store.h) */
+	/* SQLite's handle under store, while modules still call SQLite
+	 * directly; they move to the store's statements one by one */
 	sqlite3 *h;
 	char *path;
 	crm_time now;   /* "now" for this process: CRM_NOW or the clock */
@@ -32,6 +36,11 @@ struct crm_db {
 		sqlite3_stmt *st;
 	} *cache;
 	size_t ncache, capcache;
+	struct crm_db_cstmt { /* the same for the store's statements */
+		const char *sql;
+		struct crm_stmt *st;
+	} *scache;
+	size_t nscache, capscache;
 };
 
 enum {
@@ -71,6 +80,14 @@ sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql,
  * finalized by crm_db_close. The caller must not finalize it. */
 sqlite3_stmt *crm_db_cached(struct crm_db *db, const char *sql,
 			    struct crm_err *err);
+/* The same on the storage interface, which every module moves to
+ * (portable SQL, ? placeholders; lib/store/store.h): prepare (the caller
+ * finalizes with crm_stmt_finalize), and a cached statement for a string
+ * literal (reset and unbound on every call; crm_db_close finalizes it). */
+struct crm_stmt *crm_db_stmt(struct crm_db *db, const char *sql,
+			     struct crm_err *err);
+struct crm_stmt *crm_db_stmt_cached(struct crm_db *db, const char *sql,
+				    struct crm_err *err);
 /* The integer in the first column of the first row of sql (a string
  * literal: the statement is cached) with a bound to ?1 and b to ?2 as
  * text (NULL binds NULL; a statement may use fewer). 0 when there is no

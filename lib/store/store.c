@@ -182,6 +182,11 @@ bool crm_stmt_is_null(struct crm_stmt *st, int col)
 	return st->ops->text(st, col) == NULL;
 }
 
+enum crm_col_type crm_stmt_type(struct crm_stmt *st, int col)
+{
+	return st->ops->type(st, col);
+}
+
 const char *crm_stmt_text(struct crm_stmt *st, int col)
 {
 	return st->ops->text(st, col);

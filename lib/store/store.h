@@ -78,6 +78,10 @@ int crm_stmt_step(struct crm_stmt *st, struct crm_err *err);
 int crm_stmt_ncols(const struct crm_stmt *st);
 const char *crm_stmt_name(const struct crm_stmt *st, int col);
 bool crm_stmt_is_null(struct crm_stmt *st, int col);
+/* What a column holds in the current row: SQLite's storage class; on
+ * PostgreSQL from the column's type (numbers, floats, else text). */
+enum crm_col_type { CRM_COL_NULL, CRM_COL_INT, CRM_COL_REAL, CRM_COL_TEXT };
+enum crm_col_type crm_stmt_type(struct crm_stmt *st, int col);
 const char *crm_stmt_text(struct crm_stmt *st, int col);
 int64_t crm_stmt_int(struct crm_stmt *st, int col);
 double crm_stmt_double(struct crm_stmt *st, int col);

@@ -22,6 +22,7 @@ struct crm_store_ops {
 	int (*ncols)(const struct crm_stmt *st);
 	const char *(*name)(const struct crm_stmt *st, int col);
 	const char *(*text)(struct crm_stmt *st, int col);
+	enum crm_col_type (*type)(struct crm_stmt *st, int col);
 	int64_t (*integer)(struct crm_stmt *st, int col);
 	double (*real)(struct crm_stmt *st, int col);
 	void (*reset)(struct crm_stmt *st);
@@ -58,6 +59,11 @@ struct crm_copy {
 };
 
 extern const struct crm_store_ops crm_store_sqlite_ops;
+/* The SQLite handle under s, for lib/store/db.c while modules still call
+ * SQLite themselves (and to register crm's SQL functions); NULL on
+ * PostgreSQL. */
+struct sqlite3;
+struct sqlite3 *crm_store_sqlite_handle(struct crm_store *s);
 extern const struct crm_store_ops crm_store_pg_ops;
 
 #endif

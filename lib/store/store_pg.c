@@ -80,7 +80,7 @@ static int pg_error(PGconn *conn, const PGresult *r, struct crm_err *err)
 		code = CRM_EX_IOERR;
 	else if (!strncmp(state, "42501", 5))
 		code = CRM_EX_CANTCREAT;
-	crm_err_set(err, code, "%s", msg);
+	crm_err_set(err, code, "database: %s", msg);
 	/* libpq's messages end in a newline */
 	for (size_t n = strlen(err->msg); n && err->msg[n - 1] == '\n'; n--)
 		err->msg[n - 1] = '\0';
@@ -412,6 +412,27 @@ static const char *pg_text(struct crm_stmt *base, int col)
 	return PQgetvalue(st->row, 0, col);
 }
 
+static enum crm_col_type pg_type(struct crm_stmt *base, int col)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+
+	if (!pg_text(base, col))
+		return CRM_COL_NULL;
+	switch (PQftype(st->row, col)) {
+	case 20: /* int8, int2, int4, bool */
+	case 21:
+	case 23:
+	case 16:
+		return CRM_COL_INT;
+	case 700: /* float4, float8, numeric */
+	case 701:
+	case 1700:
+		return CRM_COL_REAL;
+	default:
+		return CRM_COL_TEXT;
+	}
+}
+
 static int64_t pg_int(struct crm_stmt *base, int col)
 {
 	const char *v = pg_text(base, col);
@@ -618,6 +639,7 @@ const struct crm_store_ops crm_store_pg_ops = {
     .ncols = pg_ncols,
     .name = pg_name,
     .text = pg_text,
+    .type = pg_type,
     .integer = pg_int,
     .real = pg_real,
     .reset = pg_reset,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "money.h"
 #include "store_impl.h"
 
 struct lite {
@@ -36,6 +37,10 @@ static int lite_error(sqlite3 *h, int rc, struct crm_err *err)
 			   ? -1
 			   : crm_err_set(err, CRM_EX_INTERRUPTED,
 					 "interrupted");
+	/* sum() over integers past int64, and crm_money() given a sum it
+	 * cannot print: bad data (amounts too large), not a crm bug */
+	if ((rc & 0xff) == SQLITE_ERROR && !strcmp(msg, "integer overflow"))
+		return crm_money_overflow(err, "database");
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -58,7 +63,7 @@ static int lite_error(sqlite3 *h, int rc, struct crm_err *err)
 		code = CRM_EX_CANTCREAT;
 		break;
 	}
-	return crm_err_set(err, code, "%s", msg);
+	return crm_err_set(err, code, "database: %s", msg);
 }
 
 static struct crm_store *lite_open(const char *target, unsigned flags,
@@ -195,6 +200,20 @@ static const char *lite_text(struct crm_stmt *st, int col)
 	return (const char *)sqlite3_column_text(ST(st), col);
 }
 
+static enum crm_col_type lite_type(struct crm_stmt *st, int col)
+{
+	switch (sqlite3_column_type(ST(st), col)) {
+	case SQLITE_NULL:
+		return CRM_COL_NULL;
+	case SQLITE_INTEGER:
+		return CRM_COL_INT;
+	case SQLITE_FLOAT:
+		return CRM_COL_REAL;
+	default:
+		return CRM_COL_TEXT;
+	}
+}
+
 static int64_t lite_int(struct crm_stmt *st, int col)
 {
 	return sqlite3_column_int64(ST(st), col);
@@ -315,6 +334,7 @@ const struct crm_store_ops crm_store_sqlite_ops = {
     .ncols = lite_ncols,
     .name = lite_name,
     .text = lite_text,
+    .type = lite_type,
     .integer = lite_int,
     .real = lite_real,
     .reset = lite_reset,
@@ -328,3 +348,8 @@ const struct crm_store_ops crm_store_sqlite_ops = {
     .begin_sql = "BEGIN IMMEDIATE",
     .frags = lite_frags,
 };
+
+struct sqlite3 *crm_store_sqlite_handle(struct crm_store *s)
+{
+	return s->ops == &crm_store_sqlite_ops ? ((struct lite *)s)->h : NULL;
+}
