@@ -150,11 +150,7 @@ int crm_db_error(struct crm_db *db, int rc, const char *what,
 
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
 {
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return crm_db_error(db, rc, "database", err);
-	return 0;
+	return crm_store_exec(db->store, sql, err);
 }
 
 sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql,
@@ -311,19 +307,20 @@ void crm_db_rollback(struct crm_db *db)
 
 static int user_version(struct crm_db *db, int *v, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "PRAGMA user_version", err);
+	struct crm_stmt *st = crm_db_stmt(db, "PRAGMA user_version", err);
+	struct crm_err e;
 	int rc;
 
 	if (!st)
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return crm_db_error(db, rc, "cannot read the schema version",
-				    err);
-	}
-	*v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	rc = crm_stmt_step(st, &e);
+	if (rc > 0)
+		*v = (int)crm_stmt_int(st, 0);
+	crm_stmt_finalize(st);
+	if (rc <= 0)
+		return crm_err_set(err, rc < 0 ? e.code : CRM_EX_SOFTWARE,
+				   "cannot read the schema version: %s",
+				   rc < 0 ? e.msg : "no row");
 	return 0;
 }
 
@@ -350,10 +347,10 @@ static int migrate(struct crm_db *db, struct crm_err *err)
 		goto fail;
 	for (; v < target; v++) {
 		const char *m = crm_schema_migration(v + 1);
-		int rc = sqlite3_exec(db->h, m, NULL, NULL, NULL);
+		struct crm_err e;
 
-		if (rc != SQLITE_OK) {
-			crm_db_error(db, rc, "schema migration", err);
+		if (crm_store_exec(db->store, m, &e) < 0) {
+			crm_err_set(err, e.code, "schema migration: %s", e.msg);
 			goto fail;
 		}
 	}
@@ -473,24 +470,28 @@ int crm_db_change(struct crm_db *db, const char *command, const char *entity,
 		  struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	sqlite3_stmt *st = crm_db_prepare(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO crm_changes (at, actor, command, entity) "
-	    "VALUES (?, ?, ?, ?)",
+	    "VALUES (?, ?, ?, ?) RETURNING id",
 	    err);
+	struct crm_err e;
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, crm_datetime_format(db->now, now));
-	crm_db_bind_text(st, 2, db->actor);
-	crm_db_bind_text(st, 3, command);
-	crm_db_bind_text(st, 4, entity);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "cannot record the change", err);
-	db->change = sqlite3_last_insert_rowid(db->h);
+	crm_stmt_bind_text(st, 1, crm_datetime_format(db->now, now));
+	crm_stmt_bind_text(st, 2, db->actor);
+	crm_stmt_bind_text(st, 3, command);
+	crm_stmt_bind_text(st, 4, entity);
+	rc = crm_stmt_step(st, &e);
+	if (rc > 0)
+		db->change = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	if (rc <= 0)
+		return crm_err_set(err, rc < 0 ? e.code : CRM_EX_SOFTWARE,
+				   "cannot record the change: %s",
+				   rc < 0 ? e.msg : "no id");
 	return 0;
 }
 
@@ -498,24 +499,26 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 		 const char *action, const char *before_json,
 		 const char *after_json, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO crm_audit (change_id, entity, record_id, action, "
 	    "before, after) VALUES (?, ?, ?, ?, ?, ?)",
 	    err);
+	struct crm_err e;
 	int rc;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, db->change);
-	crm_db_bind_text(st, 2, entity);
-	sqlite3_bind_int64(st, 3, id);
-	crm_db_bind_text(st, 4, action);
-	crm_db_bind_text(st, 5, before_json);
-	crm_db_bind_text(st, 6, after_json);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "cannot record the change", err);
+	crm_stmt_bind_int(st, 1, db->change);
+	crm_stmt_bind_text(st, 2, entity);
+	crm_stmt_bind_int(st, 3, id);
+	crm_stmt_bind_text(st, 4, action);
+	crm_stmt_bind_text(st, 5, before_json);
+	crm_stmt_bind_text(st, 6, after_json);
+	rc = crm_stmt_step(st, &e);
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return crm_err_set(err, e.code, "cannot record the change: %s",
+				   e.msg);
 	return 0;
 }
