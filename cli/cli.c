@@ -485,11 +485,18 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	signal(SIGPIPE, SIG_DFL);
 	status = 0;
 	if (!(cli.verb->flags & CRM_VERB_NODB)) {
-		if (crm_cli_open_db(&cli, (cli.verb->flags & CRM_VERB_WRITE) ||
-						  cli.writes) < 0)
-			status = crm_cli_fail(&cli);
-		else
+		bool create = ((cli.verb->flags & CRM_VERB_WRITE) ||
+			       cli.writes) &&
+			      !cli.db_optional;
+
+		if (crm_cli_open_db(&cli, create) < 0) {
+			if (cli.db_optional && cli.err.code == CRM_EX_NOINPUT)
+				crm_err_clear(&cli.err); /* runs without */
+			else
+				status = crm_cli_fail(&cli);
+		} else {
 			cli.db->before_commit = flush_before_commit;
+		}
 	}
 	if (!status) {
 		if (cli.db)

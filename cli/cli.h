@@ -72,6 +72,11 @@ struct crm_cli {
 	/* set by a verb's option parser when an option makes a read verb
 	 * write (stale --create-tasks): a missing database is then created */
 	bool writes;
+	/* set by a verb's option parser when an option makes a write verb
+	 * only read, needing no database (import --explain-mapping): the
+	 * database is opened when it is there, never created; without one
+	 * the verb runs with cli->db NULL */
+	bool db_optional;
 	bool
 	    safe_csv; /* --safe-csv, else $CRM_SAFE_CSV: CRM_W_SAFE on output */
 	/* positional arguments after the verb */
@@ -80,7 +85,7 @@ struct crm_cli {
 	struct crm_db *db;
 	struct crm_err err;
 	void *opts; /* the verb's own option values, set by the command */
-	FILE *progress_in; /* the input being read, for a progress bar */
+	FILE *progress_in;     /* the input being read, for a progress bar */
 	bool write_error_said; /* crm_cli_fail says a write error once */
 	/* the files this run reads (crm_cli_reading): crm_cli_create never
 	 * replaces one */

@@ -993,7 +993,8 @@ int crm_import_dedupe(struct crm_cli *cli, const struct crm_dupcheck_opts *base)
 				  ? strtod(o->duplicate_threshold, NULL) / 100
 				  : DEFAULT_THRESHOLD;
 	}
-	if (d.policy < 0)
+	/* --explain-mapping imports nothing: nothing to check */
+	if (d.policy < 0 || o->explain_mapping)
 		return crm_verb_import(cli);
 	/* the policy that would update cannot under --create-only */
 	if (d.policy == CRM_ONDUP_UPDATE && o->mode == CRM_CREATE_ONLY)

@@ -77,7 +77,9 @@ error_t crm_entity_opts_parse(int key, char *arg, struct argp_state *state)
 		o->from = arg;
 		break;
 	case CRM_OPT_EXPLAIN_MAPPING:
+		/* a read: never creates the database, works without one */
 		o->explain_mapping = true;
+		cli->db_optional = true;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -453,6 +455,7 @@ int crm_verb_import(struct crm_cli *cli)
 	struct crm_buf made = {0}, skipped = {0};
 	struct crm_strv custom = {0};
 	struct crm_profile profile = {0};
+	struct crm_datefmt *pdates = NULL;
 	struct crm_reader **rs = NULL;
 	struct reject_file rf = {
 	    .cli = cli, .path = o->reject, .force = o->force};
@@ -467,6 +470,14 @@ int crm_verb_import(struct crm_cli *cli)
 		if (crm_profile_load(o->from, &profile, &cli->err) < 0)
 			goto fail;
 		io.profile = &profile;
+		/* the profile's date_format, unless --date-format is given */
+		if (profile.date_format && !cli->date_format) {
+			pdates = crm_datefmt_new(profile.date_format, cli->tz,
+						 &cli->err);
+			if (!pdates)
+				goto fail;
+			io.dates = pdates;
+		}
 	}
 	if (o->explain_mapping) {
 		if (crm_cli_readers(cli, &rs, &nr, &fps) < 0 ||
@@ -554,6 +565,7 @@ out:
 	crm_buf_release(&skipped);
 	crm_strv_release(&custom);
 	crm_profile_release(&profile);
+	crm_datefmt_free(pdates);
 	crm_writer_free(ec.w);
 	crm_strv_release(&ec.cols);
 	crm_rec_release(&ec.rec);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "datefmt.h"
 #include "import_map.h"
 #include "share.h"
 
@@ -229,8 +230,24 @@ int crm_profile_parse(const char *text, const char *path, struct crm_profile *p,
 		}
 	}
 	v = json_object_get(p->root, "date_format");
-	if (v)
+	if (v) {
+		/* checked now, so that a bad one names the profile */
+		struct crm_datefmt *df;
+		struct crm_err e2;
+		const char *why = e2.msg;
+
+		crm_err_clear(&e2);
+		df = crm_datefmt_new(json_string_value(v), NULL, &e2);
+		if (!df) {
+			if (!strncmp(why, "--date-format", 13))
+				why += 13;
+			return profile_bad(
+			    p, path, err, "date_format%s%s",
+			    *why == ':' || *why == ' ' ? "" : ": ", why);
+		}
+		crm_datefmt_free(df);
 		p->date_format = crm_xstrdup(json_string_value(v));
+	}
 	p->path = crm_xstrdup(path);
 	return 0;
 }

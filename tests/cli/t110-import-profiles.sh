@@ -3,7 +3,8 @@
 # come (tests/data/import: the vendors' own column names, a BOM, CRLF,
 # cells over several lines, quotes in quoted cells) and stores each column
 # in its field; what no field takes becomes a custom field, named on
-# stderr. Dates are ISO here: US dates need --date-format (dialects).
+# stderr. Dates are ISO here (the salesforce profile's "us" reads ISO
+# too); t113 has the US dates, semicolons and GB18030.
 . "$(dirname "$0")/../lib.sh"
 # a database of its own first: the imports below check their whole stderr
 expect_code 0 crm init
