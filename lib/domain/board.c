@@ -40,6 +40,34 @@ static void put(struct crm_board *b, struct group *g, const char *pipeline,
 	}
 }
 
+struct groups {
+	struct group *v;
+	size_t n, cap;
+	struct crm_err *err;
+};
+
+/* crm_stmt_each: one (pipeline, stage, currency) group */
+static int add_group(struct crm_stmt *st, void *arg)
+{
+	struct groups *gs = arg;
+	const char *cur = crm_stmt_text(st, 2);
+	struct group *g;
+
+	gs->v = crm_xgrow(gs->v, &gs->cap, gs->n + 1, sizeof(*gs->v));
+	g = &gs->v[gs->n++];
+	*g = (struct group){
+	    .pipeline = crm_xstrdup(crm_stmt_text(st, 0)),
+	    .stage = crm_xstrdup(crm_stmt_text(st, 1)),
+	    .currency = cur ? crm_xstrdup(cur) : NULL,
+	    .deals = (uint64_t)crm_stmt_int(st, 3),
+	    .amount = crm_stmt_int(st, 4),
+	    .weighted = crm_stmt_double(st, 5),
+	};
+	if (!crm_money_fits(g->weighted))
+		return crm_money_overflow(gs->err, "board");
+	return 0;
+}
+
 static const char *keep(struct crm_board *b, const char *s)
 {
 	crm_strv_push(&b->names, s);
@@ -52,10 +80,11 @@ int crm_board_build(struct crm_db *db, const struct crm_pipelines *cfg,
 {
 	struct crm_buf sql = {0};
 	struct crm_binds bi = {0};
-	sqlite3_stmt *st = NULL;
-	struct group *g = NULL;
-	size_t ng = 0, capg = 0;
-	int rc = -1, s;
+	struct crm_stmt *st = NULL;
+	struct groups gs = {.err = err};
+	struct group *g;
+	size_t ng;
+	int rc = -1;
 
 	memset(b, 0, sizeof(*b));
 	if (pipeline && !crm_pipeline_find(cfg, pipeline))
@@ -69,31 +98,14 @@ int crm_board_build(struct crm_db *db, const struct crm_pipelines *cfg,
 		goto out;
 	crm_buf_adds(&sql, " GROUP BY pipeline, stage, currency ORDER BY "
 			   "pipeline, stage, currency");
-	st = crm_db_prepare(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	if (!st)
 		goto out;
-	crm_binds_apply(&bi, st, 1);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *cur = crm_db_col_text(st, 2);
-
-		g = crm_xgrow(g, &capg, ng + 1, sizeof(*g));
-		g[ng++] = (struct group){
-		    .pipeline = crm_xstrdup(crm_db_col_text(st, 0)),
-		    .stage = crm_xstrdup(crm_db_col_text(st, 1)),
-		    .currency = cur ? crm_xstrdup(cur) : NULL,
-		    .deals = (uint64_t)sqlite3_column_int64(st, 3),
-		    .amount = sqlite3_column_int64(st, 4),
-		    .weighted = sqlite3_column_double(st, 5),
-		};
-		if (!crm_money_fits(g[ng - 1].weighted)) {
-			crm_money_overflow(err, "board");
-			goto out;
-		}
-	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	crm_binds_bind(&bi, st, 1);
+	if (crm_stmt_each(st, add_group, &gs, err) < 0)
 		goto out;
-	}
+	g = gs.v;
+	ng = gs.n;
 	for (size_t p = 0; p < cfg->n; p++) {
 		const struct crm_pipeline *pl = &cfg->v[p];
 
@@ -129,13 +141,13 @@ int crm_board_build(struct crm_db *db, const struct crm_pipelines *cfg,
 	}
 	rc = 0;
 out:
-	for (size_t i = 0; i < ng; i++) {
-		free(g[i].pipeline);
-		free(g[i].stage);
-		free(g[i].currency);
+	for (size_t i = 0; i < gs.n; i++) {
+		free(gs.v[i].pipeline);
+		free(gs.v[i].stage);
+		free(gs.v[i].currency);
 	}
-	free(g);
-	sqlite3_finalize(st);
+	free(gs.v);
+	crm_stmt_finalize(st);
 	crm_binds_release(&bi);
 	crm_buf_release(&sql);
 	if (rc < 0)
@@ -160,7 +172,7 @@ int crm_board_top(struct crm_db *db, const char *pipeline, const char *stage,
 {
 	struct crm_buf sql = {0};
 	struct crm_binds bi = {0};
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st = NULL;
 	char num[32];
 	int rc = -1, s;
 
@@ -175,22 +187,19 @@ int crm_board_top(struct crm_db *db, const char *pipeline, const char *stage,
 	crm_buf_adds(&sql, " ORDER BY amount DESC, id LIMIT ?");
 	snprintf(num, sizeof(num), "%lld", (long long)limit);
 	crm_binds_push(&bi, num, 'i');
-	st = crm_db_prepare(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	if (!st)
 		goto out;
-	crm_binds_apply(&bi, st, 1);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
-		if (fn(sqlite3_column_int64(st, 0), crm_db_col_text(st, 1),
-		       sqlite3_column_int64(st, 2), crm_db_col_text(st, 3),
-		       arg) < 0)
+	crm_binds_bind(&bi, st, 1);
+	while ((s = crm_stmt_step(st, err)) > 0)
+		if (fn(crm_stmt_int(st, 0), crm_stmt_text(st, 1),
+		       crm_stmt_int(st, 2), crm_stmt_text(st, 3), arg) < 0)
 			goto out;
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	if (s < 0)
 		goto out;
-	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	crm_binds_release(&bi);
 	crm_buf_release(&sql);
 	return rc;

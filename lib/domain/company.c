@@ -84,6 +84,20 @@ int crm_company_cycle(int64_t self, int64_t parent,
 	return 0;
 }
 
+/* err from the store ("database: ...") told as what failed */
+static int db_what(struct crm_err *err, const char *what)
+{
+	char msg[sizeof(err->msg)];
+	const char *m = err->msg;
+
+	if (err->code == CRM_EX_INTERRUPTED)
+		return -1;
+	if (!strncmp(m, "database: ", 10))
+		m += 10;
+	snprintf(msg, sizeof(msg), "%s", m);
+	return crm_err_set(err, err->code, "%s: %s", what, msg);
+}
+
 struct parent_ctx {
 	struct crm_db *db;
 	struct crm_err *err;
@@ -92,39 +106,33 @@ struct parent_ctx {
 static int64_t db_parent_of(int64_t id, void *arg)
 {
 	struct parent_ctx *pc = arg;
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    pc->db, "SELECT parent_id FROM companies WHERE id = ?", pc->err);
 	int64_t p = 0;
 	int rc;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		p = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_error(pc->db, rc, "database", pc->err);
-	return p;
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, pc->err);
+	if (rc > 0)
+		p = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : p;
 }
 
 static int company_exists(struct crm_db *db, int64_t id, struct crm_err *err)
 {
-	sqlite3_stmt *st =
-	    crm_db_cached(db, "SELECT 1 FROM companies WHERE id = ?", err);
+	struct crm_stmt *st =
+	    crm_db_stmt_cached(db, "SELECT 1 FROM companies WHERE id = ?", err);
 	int rc;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc;
 }
 
 /* "https://www.Acme.com/about" -> "acme.com". */
@@ -393,26 +401,29 @@ static int64_t create_company(struct crm_db *db, const char *name,
 			      const char *key, const char *domain,
 			      struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO companies (name, name_key, domain, created_at, "
-	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
 	    err);
 	char now[CRM_TIME_LEN];
+	int64_t id = 0;
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, name);
-	crm_db_bind_text(st, 2, key);
-	crm_db_bind_text(
+	crm_stmt_bind_text(st, 1, name);
+	crm_stmt_bind_text(st, 2, key);
+	crm_stmt_bind_text(
 	    st, 3, domain && !crm_company_free_mail(domain) ? domain : NULL);
-	crm_db_bind_text(st, 4, crm_datetime_format(db->now, now));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "cannot create company", err);
-	return sqlite3_last_insert_rowid(db->h);
+	crm_stmt_bind_text(st, 4, crm_datetime_format(db->now, now));
+	rc = crm_stmt_step(st, err);
+	if (rc > 0)
+		id = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return db_what(err, "cannot create company");
+	return id;
 }
 
 /* crm_norm_company is costly (many suffix tables) and an import repeats
@@ -563,30 +574,36 @@ static long tree_find(const struct tree *t, int64_t id)
 	return -1;
 }
 
+/* crm_stmt_each: one company into the tree */
+static int tree_add(struct crm_stmt *st, void *arg)
+{
+	struct tree *t = arg;
+	const char *k = crm_stmt_text(st, 3);
+
+	t->n = crm_xgrow(t->n, &t->cap, t->len + 1, sizeof(*t->n));
+	t->n[t->len] = (struct tnode){
+	    .id = crm_stmt_int(st, 0),
+	    .parent = crm_stmt_int(st, 1),
+	    .name = crm_xstrdup(crm_stmt_text(st, 2)),
+	    .key = crm_xstrdup(k ? k : ""),
+	};
+	t->len++;
+	return 0;
+}
+
 static int load_tree(struct crm_db *db, struct tree *t, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(
+	struct crm_stmt *st = crm_db_stmt(
 	    db, "SELECT id, parent_id, name, name_key FROM companies", err);
 	size_t *pos;
 	int rc;
 
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *k = crm_db_col_text(st, 3);
-
-		t->n = crm_xgrow(t->n, &t->cap, t->len + 1, sizeof(*t->n));
-		t->n[t->len] = (struct tnode){
-		    .id = sqlite3_column_int64(st, 0),
-		    .parent = sqlite3_column_int64(st, 1),
-		    .name = crm_xstrdup(crm_db_col_text(st, 2)),
-		    .key = crm_xstrdup(k ? k : ""),
-		};
-		t->len++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "database", err);
+	rc = crm_stmt_each(st, tree_add, t, err);
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		return -1;
 	if (t->len)
 		qsort(t->n, t->len, sizeof(*t->n), cmp_id);
 	/* children: count, then place */
@@ -632,7 +649,7 @@ static int count_rollups(struct crm_db *db, struct tree *t,
 	t->total = crm_xcalloc(t->len * nr + 1, sizeof(*t->total));
 	for (size_t k = 0; k < nr; k++) {
 		struct crm_buf sql = {0};
-		sqlite3_stmt *st;
+		struct crm_stmt *st;
 		int rc;
 
 		/* table and condition are fixed text from the table above */
@@ -642,19 +659,19 @@ static int count_rollups(struct crm_db *db, struct tree *t,
 			     r[k]->table, r[k]->where ? " AND (" : "",
 			     r[k]->where ? r[k]->where : "",
 			     r[k]->where ? ")" : "");
-		st = crm_db_prepare(db, sql.s, err);
+		st = crm_db_stmt(db, sql.s, err);
 		crm_buf_release(&sql);
 		if (!st)
 			return -1;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			long i = tree_find(t, sqlite3_column_int64(st, 0));
+		while ((rc = crm_stmt_step(st, err)) > 0) {
+			long i = tree_find(t, crm_stmt_int(st, 0));
 			if (i >= 0)
 				t->own[(size_t)i * nr + k] =
-				    (uint64_t)sqlite3_column_int64(st, 1);
+				    (uint64_t)crm_stmt_int(st, 1);
 		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return crm_db_error(db, rc, "database", err);
+		crm_stmt_finalize(st);
+		if (rc < 0)
+			return -1;
 	}
 	return 0;
 }

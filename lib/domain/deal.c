@@ -94,6 +94,20 @@ static void set_val(struct crm_row *row, long f, const char *s)
 	row->v[f] = s ? crm_xstrdup(s) : NULL;
 }
 
+/* err from the store ("database: ...") told as what failed */
+static int db_what(struct crm_err *err, const char *what)
+{
+	char msg[sizeof(err->msg)];
+	const char *m = err->msg;
+
+	if (err->code == CRM_EX_INTERRUPTED)
+		return -1;
+	if (!strncmp(m, "database: ", 10))
+		m += 10;
+	snprintf(msg, sizeof(msg), "%s", m);
+	return crm_err_set(err, err->code, "%s: %s", what, msg);
+}
+
 static bool same(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
@@ -103,21 +117,17 @@ static bool same(const char *a, const char *b)
 static int exists(struct crm_db *db, const char *sql, int64_t id, int64_t *col0,
 		  struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(db, sql, err);
+	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
 	int rc;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && col0)
-		*col0 = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0 && col0)
+		*col0 = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc;
 }
 
 /* A custom input column's value as text ("" when not a string or
@@ -143,13 +153,14 @@ static int take(struct crm_row *row, const char *col, char *out, size_t n)
 static int64_t create_company(struct crm_db *db, const char *name,
 			      struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO companies (name, name_key, created_at, updated_at) "
-	    "VALUES (?1, ?2, ?3, ?3)",
+	    "VALUES (?1, ?2, ?3, ?3) RETURNING id",
 	    err);
 	struct crm_buf key = {0}, nfc = {0};
 	char now[CRM_TIME_LEN];
+	int64_t id = 0;
 	int rc;
 
 	if (!st)
@@ -157,16 +168,18 @@ static int64_t create_company(struct crm_db *db, const char *name,
 	if (crm_norm_nfc(name, strlen(name), &nfc) < 0)
 		return field_err(err, "company", "invalid UTF-8");
 	crm_norm_company(nfc.s, nfc.len, &key);
-	crm_db_bind_text(st, 1, nfc.s);
-	crm_db_bind_text(st, 2, key.s);
-	crm_db_bind_text(st, 3, crm_datetime_format(db->now, now));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
+	crm_stmt_bind_text(st, 1, nfc.s);
+	crm_stmt_bind_text(st, 2, key.s);
+	crm_stmt_bind_text(st, 3, crm_datetime_format(db->now, now));
+	rc = crm_stmt_step(st, err);
+	if (rc > 0)
+		id = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
 	crm_buf_release(&key);
 	crm_buf_release(&nfc);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "cannot create company", err);
-	return sqlite3_last_insert_rowid(db->h);
+	if (rc < 0)
+		return db_what(err, "cannot create company");
+	return id;
 }
 
 /* "company" names the company by id, external id, name or domain; one
@@ -303,7 +316,7 @@ struct change {
 static int history_add(struct crm_db *db, const struct crm_row *row,
 		       const struct change *c, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO deal_history (deal_id, field, from_value, to_value, "
 	    "at, actor, pipeline, from_status, to_status, seconds_in_stage, "
@@ -314,24 +327,24 @@ static int history_add(struct crm_db *db, const struct crm_row *row,
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, crm_row_id(row));
-	crm_db_bind_text(st, 2, c->field);
-	crm_db_bind_text(st, 3, c->from);
-	crm_db_bind_text(st, 4, c->to);
-	crm_db_bind_text(st, 5, c->at);
-	crm_db_bind_text(st, 6, db->actor);
-	crm_db_bind_text(st, 7, row->v[F_PIPELINE]);
-	crm_db_bind_text(st, 8, c->from_status);
-	crm_db_bind_text(st, 9, c->to_status);
+	crm_stmt_bind_int(st, 1, crm_row_id(row));
+	crm_stmt_bind_text(st, 2, c->field);
+	crm_stmt_bind_text(st, 3, c->from);
+	crm_stmt_bind_text(st, 4, c->to);
+	crm_stmt_bind_text(st, 5, c->at);
+	crm_stmt_bind_text(st, 6, db->actor);
+	crm_stmt_bind_text(st, 7, row->v[F_PIPELINE]);
+	crm_stmt_bind_text(st, 8, c->from_status);
+	crm_stmt_bind_text(st, 9, c->to_status);
 	if (c->seconds >= 0)
-		sqlite3_bind_int64(st, 10, c->seconds);
+		crm_stmt_bind_int(st, 10, c->seconds);
 	if (row->v[F_AMOUNT])
-		sqlite3_bind_int64(st, 11, strtoll(row->v[F_AMOUNT], NULL, 10));
-	crm_db_bind_text(st, 12, row->v[F_CURRENCY]);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "cannot write deal history", err);
+		crm_stmt_bind_int(st, 11, strtoll(row->v[F_AMOUNT], NULL, 10));
+	crm_stmt_bind_text(st, 12, row->v[F_CURRENCY]);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return db_what(err, "cannot write deal history");
 	return 0;
 }
 
@@ -562,7 +575,8 @@ static int deal_written(struct crm_db *db, const struct crm_entity *e,
 	return history_add(db, row, &c, err);
 }
 
-static const char *const deal_counters[] = {"company created|companies created", NULL};
+static const char *const deal_counters[] = {"company created|companies created",
+					    NULL};
 
 /* Input columns the hooks read that are no field. */
 static const char *const deal_inputs[] = {"company", "contact", "reopen", NULL};
@@ -692,10 +706,10 @@ static void add_money(struct crm_rec *rec, const char *name, const char *v,
 	crm_rec_add(rec, name, strlen(name), buf, strlen(buf), CRM_RAW);
 }
 
-static void add_num(struct crm_rec *rec, const char *name, sqlite3_stmt *st,
+static void add_num(struct crm_rec *rec, const char *name, struct crm_stmt *st,
 		    int i)
 {
-	const char *v = crm_db_col_text(st, i);
+	const char *v = crm_stmt_text(st, i);
 
 	crm_rec_add(rec, name, strlen(name), v, v ? strlen(v) : 0,
 		    v ? CRM_RAW : CRM_NULL);
@@ -705,7 +719,7 @@ int crm_deal_history(struct crm_db *db, const int64_t *ids, size_t nids,
 		     int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 		     struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(
+	struct crm_stmt *st = crm_db_stmt(
 	    db,
 	    "SELECT id, deal_id, at, actor, field, from_value, to_value, "
 	    "pipeline, from_status, to_status, seconds_in_stage, amount, "
@@ -725,11 +739,11 @@ int crm_deal_history(struct crm_db *db, const int64_t *ids, size_t nids,
 			crm_buf_addf(&list, "%s%lld", i ? "," : "",
 				     (long long)ids[i]);
 		crm_buf_adds(&list, "]");
-		crm_db_bind_text(st, 1, list.s);
+		crm_stmt_bind_text(st, 1, list.s);
 	}
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *field = crm_db_col_text(st, 4);
-		const char *cur = crm_db_col_text(st, 12);
+	while ((s = crm_stmt_step(st, err)) > 0) {
+		const char *field = crm_stmt_text(st, 4);
+		const char *cur = crm_stmt_text(st, 12);
 
 		crm_rec_clear(&rec);
 		add_num(&rec, "id", st, 0);
@@ -738,25 +752,22 @@ int crm_deal_history(struct crm_db *db, const int64_t *ids, size_t nids,
 			const char *name = crm_deal_history_columns[i];
 
 			if ((i == 5 || i == 6) && !strcmp(field, "amount"))
-				add_money(&rec, name, crm_db_col_text(st, i),
+				add_money(&rec, name, crm_stmt_text(st, i),
 					  cur);
 			else
-				crm_rec_adds(&rec, name,
-					     crm_db_col_text(st, i));
+				crm_rec_adds(&rec, name, crm_stmt_text(st, i));
 		}
 		add_num(&rec, "seconds_in_stage", st, 10);
-		add_money(&rec, "amount", crm_db_col_text(st, 11), cur);
+		add_money(&rec, "amount", crm_stmt_text(st, 11), cur);
 		crm_rec_adds(&rec, "currency", cur);
 		if (fn(&rec, arg) < 0)
 			goto out;
 	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	if (s < 0)
 		goto out;
-	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	crm_buf_release(&list);
 	crm_rec_release(&rec);
 	return rc;

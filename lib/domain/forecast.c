@@ -345,13 +345,37 @@ void crm_forecast_rec(const struct crm_forecast *fc, size_t i,
 	add_money(rec, "closed_won", r->won, r->currency);
 }
 
+struct add_ctx {
+	struct crm_forecast *fc;
+	struct crm_err *err;
+};
+
+/* crm_stmt_each: count one deal row */
+static int add_row(struct crm_stmt *st, void *arg)
+{
+	struct add_ctx *c = arg;
+	struct crm_forecast_deal d = {
+	    .status = crm_stmt_text(st, 0),
+	    .expected_close = crm_stmt_text(st, 1),
+	    .closed_at = crm_stmt_text(st, 2),
+	    .owner = crm_stmt_text(st, 3),
+	    .currency = crm_stmt_text(st, 4),
+	    .amount = crm_stmt_int(st, 5),
+	    .probability = crm_stmt_double(st, 6),
+	    .category = crm_fcat_parse(crm_stmt_text(st, 7)),
+	};
+
+	return crm_forecast_add(c->fc, &d, c->err);
+}
+
 int crm_forecast_run(struct crm_db *db, struct crm_forecast *fc,
 		     const struct crm_strv *where, struct crm_err *err)
 {
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
-	sqlite3_stmt *st = NULL;
-	int rc = -1, s;
+	struct crm_stmt *st = NULL;
+	struct add_ctx c = {fc, err};
+	int rc = -1;
 
 	crm_buf_adds(&sql,
 		     "SELECT status, expected_close, closed_at, owner, "
@@ -360,31 +384,13 @@ int crm_forecast_run(struct crm_db *db, struct crm_forecast *fc,
 	if (where &&
 	    crm_filter_where(db, &crm_deal_entity, where, &sql, &b, err) < 0)
 		goto out;
-	st = crm_db_prepare(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	if (!st)
 		goto out;
-	crm_binds_apply(&b, st, 1);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		struct crm_forecast_deal d = {
-		    .status = crm_db_col_text(st, 0),
-		    .expected_close = crm_db_col_text(st, 1),
-		    .closed_at = crm_db_col_text(st, 2),
-		    .owner = crm_db_col_text(st, 3),
-		    .currency = crm_db_col_text(st, 4),
-		    .amount = sqlite3_column_int64(st, 5),
-		    .probability = sqlite3_column_double(st, 6),
-		    .category = crm_fcat_parse(crm_db_col_text(st, 7)),
-		};
-		if (crm_forecast_add(fc, &d, err) < 0)
-			goto out;
-	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
-		goto out;
-	}
-	rc = 0;
+	crm_binds_bind(&b, st, 1);
+	rc = crm_stmt_each(st, add_row, &c, err);
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	crm_binds_release(&b);
 	crm_buf_release(&sql);
 	return rc;

@@ -1,7 +1,7 @@
 /* search.c - crm search and show by name: one fixed query per noun, built
  * from the table below (never from input), values bound as parameters:
  * ?1 the text's matching key, ?2 its E.164 form, ?3 its digits, ?4 the
- * limit. */
+ * limit (none when unlimited). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +93,20 @@ static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	crm_buf_release(&b);
 }
 
+/* err from the store ("database: ...") told as what failed */
+static int db_what(struct crm_err *err, const char *what)
+{
+	char msg[sizeof(err->msg)];
+	const char *m = err->msg;
+
+	if (err->code == CRM_EX_INTERRUPTED)
+		return -1;
+	if (!strncmp(m, "database: ", 10))
+		m += 10;
+	snprintf(msg, sizeof(msg), "%s", m);
+	return crm_err_set(err, err->code, "%s: %s", what, msg);
+}
+
 static int add_functions(struct crm_db *db, struct crm_err *err)
 {
 	int rc = sqlite3_create_function(db->h, "crm_search_key", 1,
@@ -105,18 +119,29 @@ static int add_functions(struct crm_db *db, struct crm_err *err)
 	return 0;
 }
 
-static void add_cond(struct crm_buf *sql, const struct sfield *f)
+/* keys and digits are already folded: "contains" is the portable
+ * contains-ignoring-case */
+static void add_cond(const struct crm_db *db, struct crm_buf *sql,
+		     const struct sfield *f)
 {
 	const char *m = f->match ? f->match : f->value;
+	struct crm_buf k = {0};
 
-	if (f->how == PHONE)
-		crm_buf_addf(sql, "(%s = ?2 OR instr(%s, ?3) > 0)", m, m);
-	else
-		crm_buf_addf(sql, "instr(crm_search_key(%s), ?1) > 0", m);
+	if (f->how == PHONE) {
+		crm_buf_addf(sql, "(%s = ?2 OR ", m);
+		crm_store_frag(db->store, sql, CRM_SQL_CONTAINS_CI, m, "?3");
+		crm_buf_adds(sql, ")");
+	} else {
+		crm_buf_addf(&k, "crm_search_key(%s)", m);
+		crm_store_frag(db->store, sql, CRM_SQL_CONTAINS_CI, k.s, "?1");
+		crm_buf_release(&k);
+	}
 }
 
-/* SELECT id, display, matched, value FROM table WHERE any field matches */
-static void build(const struct snoun *sn, struct crm_buf *sql)
+/* SELECT id, display, matched, value FROM table WHERE any field matches,
+ * at most ?4 rows when limited */
+static void build(const struct crm_db *db, const struct snoun *sn, bool limited,
+		  struct crm_buf *sql)
 {
 	size_t nf = 0;
 
@@ -125,22 +150,22 @@ static void build(const struct snoun *sn, struct crm_buf *sql)
 	crm_buf_addf(sql, "SELECT id, %s, CASE", sn->display);
 	for (size_t i = 0; i < nf; i++) {
 		crm_buf_adds(sql, " WHEN ");
-		add_cond(sql, &sn->f[i]);
+		add_cond(db, sql, &sn->f[i]);
 		crm_buf_addf(sql, " THEN '%s'", sn->f[i].label);
 	}
 	crm_buf_adds(sql, " END, CASE");
 	for (size_t i = 0; i < nf; i++) {
 		crm_buf_adds(sql, " WHEN ");
-		add_cond(sql, &sn->f[i]);
+		add_cond(db, sql, &sn->f[i]);
 		crm_buf_addf(sql, " THEN %s", sn->f[i].value);
 	}
 	crm_buf_addf(sql, " END FROM %s WHERE ", sn->e->table);
 	for (size_t i = 0; i < nf; i++) {
 		if (i)
 			crm_buf_adds(sql, " OR ");
-		add_cond(sql, &sn->f[i]);
+		add_cond(db, sql, &sn->f[i]);
 	}
-	crm_buf_adds(sql, " ORDER BY id LIMIT ?4");
+	crm_buf_adds(sql, limited ? " ORDER BY id LIMIT ?4" : " ORDER BY id");
 }
 
 /* The digits of text when it reads as (part of) a phone number: digits,
@@ -175,30 +200,31 @@ int64_t crm_search(struct crm_db *db, const char *text, int64_t limit,
 	has_digits = phone_digits(text, &digits);
 	for (size_t i = 0; i < crm_search_nouns; i++) {
 		struct crm_buf sql = {0};
-		sqlite3_stmt *st;
+		struct crm_stmt *st;
 		int64_t n = 0;
 		int rc;
 
 		if (more)
 			more[i] = false;
-		build(&nouns[i], &sql);
-		st = crm_db_prepare(db, sql.s, err);
+		build(db, &nouns[i], limit >= 0, &sql);
+		st = crm_db_stmt(db, sql.s, err);
 		crm_buf_release(&sql);
 		if (!st)
 			goto fail;
-		crm_db_bind_text(st, 1, has_key ? crm_buf_str(&key) : NULL);
-		crm_db_bind_text(st, 2, has_e164 ? crm_buf_str(&e164) : NULL);
-		crm_db_bind_text(st, 3,
-				 has_digits ? crm_buf_str(&digits) : NULL);
-		sqlite3_bind_int64(st, 4, limit < 0 ? -1 : limit + 1);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		crm_stmt_bind_text(st, 1, has_key ? crm_buf_str(&key) : NULL);
+		crm_stmt_bind_text(st, 2, has_e164 ? crm_buf_str(&e164) : NULL);
+		crm_stmt_bind_text(st, 3,
+				   has_digits ? crm_buf_str(&digits) : NULL);
+		if (limit >= 0)
+			crm_stmt_bind_int(st, 4, limit + 1);
+		while ((rc = crm_stmt_step(st, err)) > 0) {
 			struct crm_search_hit h = {
 			    .noun = nouns[i].e->plural,
 			    .index = i,
-			    .id = sqlite3_column_int64(st, 0),
-			    .name = crm_db_col_text(st, 1),
-			    .matched = crm_db_col_text(st, 2),
-			    .value = crm_db_col_text(st, 3),
+			    .id = crm_stmt_int(st, 0),
+			    .name = crm_stmt_text(st, 1),
+			    .matched = crm_stmt_text(st, 2),
+			    .value = crm_stmt_text(st, 3),
 			};
 
 			if (limit >= 0 && n == limit) {
@@ -208,13 +234,13 @@ int64_t crm_search(struct crm_db *db, const char *text, int64_t limit,
 			}
 			n++;
 			if (fn(&h, arg) < 0) {
-				sqlite3_finalize(st);
+				crm_stmt_finalize(st);
 				goto fail;
 			}
 		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			crm_db_error(db, rc, "search", err);
+		crm_stmt_finalize(st);
+		if (rc < 0) {
+			db_what(err, "search");
 			goto fail;
 		}
 		total += n;
@@ -236,7 +262,7 @@ int crm_search_names(struct crm_db *db, const struct crm_entity *e,
 {
 	const struct snoun *sn = NULL;
 	struct crm_buf sql = {0}, k = {0};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	size_t cap = 0;
 	int rc;
 
@@ -258,21 +284,21 @@ int crm_search_names(struct crm_db *db, const struct crm_entity *e,
 		crm_buf_addf(&sql, "%scrm_search_key(%s) = ?1", i ? " OR " : "",
 			     sn->names[i]);
 	crm_buf_adds(&sql, " ORDER BY id LIMIT ?2");
-	st = crm_db_prepare(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
 	if (!st) {
 		crm_buf_release(&k);
 		return -1;
 	}
-	crm_db_bind_text(st, 1, crm_buf_str(&k));
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_text(st, 1, crm_buf_str(&k));
+	crm_stmt_bind_int(st, 2, (int64_t)max);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
 		*ids = crm_xgrow(*ids, &cap, *n + 1, sizeof(**ids));
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = crm_stmt_int(st, 0);
 	}
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	crm_buf_release(&k);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "search", err);
+	if (rc < 0)
+		return db_what(err, "search");
 	return 0;
 }

@@ -58,80 +58,108 @@ static char *dup_or_null(const char *s)
 	return s ? crm_xstrdup(s) : NULL;
 }
 
+struct collect_ctx {
+	struct crm_db *db;
+	const struct crm_stale_opts *o;
+	const struct crm_pipelines *cfg;
+	struct item *v;
+	size_t n, cap;
+};
+
+/* crm_stmt_each: keep the deal if it is stale */
+static int collect_row(struct crm_stmt *st, void *arg)
+{
+	struct collect_ctx *c = arg;
+	const char *pn = crm_stmt_text(st, 2);
+	const char *sn = crm_stmt_text(st, 3);
+	const struct crm_pipeline *pl = crm_pipeline_find(c->cfg, pn);
+	const struct crm_stage *sg = pl ? crm_stage_find(pl, sn) : NULL;
+	struct crm_err e2;
+	crm_time since;
+	int64_t limit;
+	int why;
+	struct item *it;
+
+	if (crm_datetime_parse(crm_stmt_text(st, 7), &since, &e2) < 0)
+		return 0;
+	why = crm_stale_check(since, c->db->now, c->o->idle,
+			      sg ? sg->max_days : 0, &limit);
+	if (!why)
+		return 0;
+	c->v = crm_xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	it = &c->v[c->n++];
+	memset(it, 0, sizeof(*it));
+	it->id = crm_stmt_int(st, 0);
+	it->name = dup_or_null(crm_stmt_text(st, 1));
+	it->pipeline = dup_or_null(pn);
+	it->stage = dup_or_null(sn);
+	it->owner = dup_or_null(crm_stmt_text(st, 4));
+	it->contact = crm_stmt_int(st, 5);
+	it->company = crm_stmt_int(st, 6);
+	crm_datetime_format(since, it->since);
+	it->quiet = c->db->now - since;
+	it->limit = limit;
+	it->reason = why;
+	return 0;
+}
+
 static int collect(struct crm_db *db, const struct crm_stale_opts *o,
 		   struct item **out, size_t *n, struct crm_err *err)
 {
-	const struct crm_pipelines *cfg = crm_pipelines_get(err);
+	struct collect_ctx c = {.db = db, .o = o};
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = -1, s;
+	struct crm_stmt *st = NULL;
+	int rc = -1;
 
-	if (!cfg)
+	c.cfg = crm_pipelines_get(err);
+	if (!c.cfg)
 		return -1;
+	/* quiet since the later of the last activity and the stage change */
 	crm_buf_adds(&sql, "SELECT id, name, pipeline, stage, owner, "
 			   "contact_id, company_id, "
-			   "coalesce(max(last_activity_at, stage_changed_at), "
+			   "coalesce(CASE WHEN last_activity_at > "
+			   "stage_changed_at THEN last_activity_at ELSE "
+			   "stage_changed_at END, "
 			   "last_activity_at, stage_changed_at, created_at) "
 			   "FROM deals WHERE status = 'open'");
 	if (o->where &&
 	    crm_filter_where(db, &crm_deal_entity, o->where, &sql, &b, err) < 0)
 		goto out;
 	crm_buf_adds(&sql, " ORDER BY id");
-	st = crm_db_prepare(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	if (!st)
 		goto out;
-	crm_binds_apply(&b, st, 1);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *pn = crm_db_col_text(st, 2);
-		const char *sn = crm_db_col_text(st, 3);
-		const struct crm_pipeline *pl = crm_pipeline_find(cfg, pn);
-		const struct crm_stage *sg = pl ? crm_stage_find(pl, sn) : NULL;
-		struct crm_err e2;
-		crm_time since;
-		int64_t limit;
-		int why;
-		struct item *it;
-
-		if (crm_datetime_parse(crm_db_col_text(st, 7), &since, &e2) < 0)
-			continue;
-		why = crm_stale_check(since, db->now, o->idle,
-				      sg ? sg->max_days : 0, &limit);
-		if (!why)
-			continue;
-		*out = crm_xgrow(*out, &cap, *n + 1, sizeof(**out));
-		it = &(*out)[(*n)++];
-		memset(it, 0, sizeof(*it));
-		it->id = sqlite3_column_int64(st, 0);
-		it->name = dup_or_null(crm_db_col_text(st, 1));
-		it->pipeline = dup_or_null(pn);
-		it->stage = dup_or_null(sn);
-		it->owner = dup_or_null(crm_db_col_text(st, 4));
-		it->contact = sqlite3_column_int64(st, 5);
-		it->company = sqlite3_column_int64(st, 6);
-		crm_datetime_format(since, it->since);
-		it->quiet = db->now - since;
-		it->limit = limit;
-		it->reason = why;
-	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
-		goto out;
-	}
-	rc = 0;
+	crm_binds_bind(&b, st, 1);
+	rc = crm_stmt_each(st, collect_row, &c, err);
 out:
-	sqlite3_finalize(st);
+	*out = c.v;
+	*n = c.n;
+	crm_stmt_finalize(st);
 	crm_binds_release(&b);
 	crm_buf_release(&sql);
 	return rc;
+}
+
+/* err from the store ("database: ...") told as what failed */
+static int db_what(struct crm_err *err, const char *what)
+{
+	char msg[sizeof(err->msg)];
+	const char *m = err->msg;
+
+	if (err->code == CRM_EX_INTERRUPTED)
+		return -1;
+	if (!strncmp(m, "database: ", 10))
+		m += 10;
+	snprintf(msg, sizeof(msg), "%s", m);
+	return crm_err_set(err, err->code, "%s: %s", what, msg);
 }
 
 /* The follow-up task of it: the one there is, or a new one. */
 static int follow_up(struct crm_db *db, struct item *it, bool *made,
 		     struct crm_err *err)
 {
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	char *key =
 	    crm_xasprintf("stale:%lld:%s", (long long)it->id, it->since);
 	char *subject = NULL, *body = NULL, due[CRM_TIME_LEN];
@@ -139,19 +167,17 @@ static int follow_up(struct crm_db *db, struct item *it, bool *made,
 	int rc = -1, s;
 
 	*made = false;
-	st = crm_db_cached(
+	st = crm_db_stmt_cached(
 	    db, "SELECT id FROM activities WHERE external_id = ?", err);
 	if (!st)
 		goto out;
-	crm_db_bind_text(st, 1, key);
-	s = sqlite3_step(st);
-	if (s == SQLITE_ROW)
-		it->task = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (s != SQLITE_ROW && s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	crm_stmt_bind_text(st, 1, key);
+	s = crm_stmt_step(st, err);
+	if (s > 0)
+		it->task = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	if (s < 0)
 		goto out;
-	}
 	if (it->task) {
 		rc = 0;
 		goto out;
@@ -173,16 +199,16 @@ static int follow_up(struct crm_db *db, struct item *it, bool *made,
 	a.deal_id = it->id;
 	if (crm_activity_log(db, &a, &it->task, err) < 0)
 		goto out;
-	st = crm_db_cached(
+	st = crm_db_stmt_cached(
 	    db, "UPDATE activities SET external_id = ?2 WHERE id = ?1", err);
 	if (!st)
 		goto out;
-	sqlite3_bind_int64(st, 1, it->task);
-	crm_db_bind_text(st, 2, key);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "cannot name the task", err);
+	crm_stmt_bind_int(st, 1, it->task);
+	crm_stmt_bind_text(st, 2, key);
+	s = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (s < 0) {
+		db_what(err, "cannot name the task");
 		goto out;
 	}
 	*made = true;
@@ -249,12 +275,8 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 		if (fn(&rec, arg) < 0)
 			goto out;
 	}
-	if (o->create_tasks) {
-		if (o->dry_run)
-			crm_db_rollback(db);
-		else if (crm_db_commit(db, err) < 0)
-			goto out;
-	}
+	if (o->create_tasks && crm_db_finish(db, o->dry_run, err) < 0)
+		goto out;
 	if (found)
 		*found = n;
 	if (created)

@@ -160,7 +160,8 @@ json_t *crm_view(struct crm_db *db, const struct crm_row *row,
 		for (long k = 0; k < nr; k++) {
 			/* own counts only: tree gives the group totals */
 			struct crm_buf sql = {0};
-			sqlite3_stmt *st;
+			struct crm_stmt *st;
+			int sr;
 
 			crm_buf_addf(&sql,
 				     "SELECT count(*) FROM %s WHERE company_id "
@@ -168,18 +169,23 @@ json_t *crm_view(struct crm_db *db, const struct crm_row *row,
 				     r[k]->table, r[k]->where ? " AND (" : "",
 				     r[k]->where ? r[k]->where : "",
 				     r[k]->where ? ")" : "");
-			st = crm_db_prepare(db, sql.s, err);
+			st = crm_db_stmt(db, sql.s, err);
 			crm_buf_release(&sql);
 			if (!st) {
 				nr = -1;
 				break;
 			}
-			sqlite3_bind_int64(st, 1, crm_row_id(row));
-			if (sqlite3_step(st) == SQLITE_ROW)
+			crm_stmt_bind_int(st, 1, crm_row_id(row));
+			sr = crm_stmt_step(st, err);
+			if (sr > 0)
 				json_object_set_new(
 				    ru, r[k]->name,
-				    json_integer(sqlite3_column_int64(st, 0)));
-			sqlite3_finalize(st);
+				    json_integer(crm_stmt_int(st, 0)));
+			crm_stmt_finalize(st);
+			if (sr < 0) {
+				nr = -1;
+				break;
+			}
 		}
 		free(r);
 		json_object_set_new(view, "rollups", ru);
