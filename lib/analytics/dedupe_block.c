@@ -39,25 +39,6 @@ static void radix_slots(struct slot *a, size_t n)
 	free(b);
 }
 
-/* The space-separated words of s, at most max. */
-static int words(const char *s, const char **w, int *len, int max)
-{
-	int n = 0;
-
-	while (*s && n < max) {
-		while (*s == ' ')
-			s++;
-		if (!*s)
-			break;
-		w[n] = s;
-		while (*s && *s != ' ')
-			s++;
-		len[n] = (int)(s - w[n]);
-		n++;
-	}
-	return n;
-}
-
 struct keys {
 	uint64_t k[16];
 	int n;
@@ -147,7 +128,7 @@ static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
 				break;
 			}
 			key_add(ks, k, s, NULL);
-			nw = words(s, w, len, 3);
+			nw = crm_match_words(s, w, len, 3);
 			for (int a = 0; nw > 1 && a < nw; a++) {
 				if (len[a] < 2 ||
 				    (size_t)len[a] >= sizeof(word))
@@ -161,7 +142,7 @@ static void block_keys(const struct crm_dedupe *dd, size_t i, struct keys *ks)
 		case CRM_DD_NAME: {
 			/* the words in order, so "Lee Ann" meets "Ann Lee" */
 			const char *w[8];
-			int len[8], nw = words(s, w, len, 8);
+			int len[8], nw = crm_match_words(s, w, len, 8);
 			char sorted[256];
 			size_t o = 0;
 			for (int a = 1; a < nw; a++)
