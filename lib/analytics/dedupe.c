@@ -180,7 +180,7 @@ static int intern(struct crm_dedupe *dd, size_t f, const char *s, size_t len,
 		*off = 0;
 		return 0;
 	}
-	h = (uint32_t)mix64(hash64(s, len, 0xcbf29ce484222325ULL ^ f));
+	h = (uint32_t)crm_mix64(crm_fnv1a64(s, len, CRM_FNV_BASIS ^ f));
 	if ((dd->ntab + 1) * 2 > dd->captab)
 		tab_grow(dd);
 	for (j = h & (dd->captab - 1); dd->tab[j].off;
@@ -417,7 +417,8 @@ static int id_unique(struct crm_dedupe *dd, const char *id, struct crm_err *err)
 			if (!dd->idtab[i])
 				continue;
 			o = str(dd, dd->id[dd->idtab[i] - 1]);
-			for (j = mix64(hash64(o, strlen(o), 0)) & (cap - 1);
+			for (j = crm_mix64(crm_fnv1a64(o, strlen(o), 0)) &
+				 (cap - 1);
 			     t[j]; j = (j + 1) & (cap - 1))
 				;
 			t[j] = dd->idtab[i];
@@ -426,8 +427,8 @@ static int id_unique(struct crm_dedupe *dd, const char *id, struct crm_err *err)
 		dd->idtab = t;
 		dd->capid = cap;
 	}
-	for (j = mix64(hash64(id, len, 0)) & (dd->capid - 1); dd->idtab[j];
-	     j = (j + 1) & (dd->capid - 1))
+	for (j = crm_mix64(crm_fnv1a64(id, len, 0)) & (dd->capid - 1);
+	     dd->idtab[j]; j = (j + 1) & (dd->capid - 1))
 		if (!strcmp(str(dd, dd->id[dd->idtab[j] - 1]), id)) {
 			snprintf(err->field, sizeof(err->field), "id");
 			return crm_err_set(err, CRM_EX_DATAERR,

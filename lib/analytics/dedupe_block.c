@@ -46,17 +46,16 @@ struct keys {
 
 static void key_add(struct keys *ks, int kind, const char *a, const char *b)
 {
-	uint64_t h =
-	    0xcbf29ce484222325ULL ^ (uint64_t)kind * 0x9E3779B97F4A7C15ULL;
+	uint64_t h = CRM_FNV_BASIS ^ (uint64_t)kind * 0x9E3779B97F4A7C15ULL;
 
 	if (!a || !*a || (b && !*b) || ks->n == 16)
 		return;
-	h = hash64(a, strlen(a), h);
+	h = crm_fnv1a64(a, strlen(a), h);
 	if (b) {
-		h = hash64("|", 1, h);
-		h = hash64(b, strlen(b), h);
+		h = crm_fnv1a64("|", 1, h);
+		h = crm_fnv1a64(b, strlen(b), h);
 	}
-	ks->k[ks->n++] = mix64(h);
+	ks->k[ks->n++] = crm_mix64(h);
 }
 
 /* The blocking keys of record i: equal email, equal phone, phonetic last

@@ -204,7 +204,7 @@ void crm_dd_estimate_m(struct crm_dedupe *dd, const uint32_t *codes)
 	for (size_t p = 0; p < dd->npairs; p++) {
 		uint32_t c = codes[p];
 		size_t j;
-		for (j = mix64(c) & (tcap - 1); tab[j] != SIZE_MAX;
+		for (j = crm_mix64(c) & (tcap - 1); tab[j] != SIZE_MAX;
 		     j = (j + 1) & (tcap - 1))
 			if (pt[tab[j]].code == c)
 				break;
@@ -218,7 +218,7 @@ void crm_dd_estimate_m(struct crm_dedupe *dd, const uint32_t *codes)
 				memset(tab, 0xFF, tcap * sizeof(*tab));
 				for (size_t k = 0; k < np; k++) {
 					size_t q =
-					    mix64(pt[k].code) & (tcap - 1);
+					    crm_mix64(pt[k].code) & (tcap - 1);
 					while (tab[q] != SIZE_MAX)
 						q = (q + 1) & (tcap - 1);
 					tab[q] = k;
@@ -227,8 +227,8 @@ void crm_dd_estimate_m(struct crm_dedupe *dd, const uint32_t *codes)
 			}
 		}
 		if (j == SIZE_MAX) {
-			for (j = mix64(c) & (tcap - 1); pt[tab[j]].code != c;
-			     j = (j + 1) & (tcap - 1))
+			for (j = crm_mix64(c) & (tcap - 1);
+			     pt[tab[j]].code != c; j = (j + 1) & (tcap - 1))
 				;
 		}
 		pt[tab[j]].count++;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dedupe.h"
+#include "hash.h"
 #include "util.h"
 
 struct intern {
@@ -82,27 +83,6 @@ struct crm_dedupe {
 	struct crm_buf tmp;
 };
 
-static inline uint64_t hash64(const void *p, size_t n, uint64_t h)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static inline uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 /* Where record i's values start in v (and its secondary values in x). */
 static inline size_t row(const struct crm_dedupe *dd, size_t i)
 {
@@ -134,7 +114,7 @@ struct memo {
 
 static inline struct memo *memo_slot(struct memo *mm, uint32_t a, uint32_t b)
 {
-	return mm + (mix64((uint64_t)a << 32 | b) >> (64 - MEMO_BITS));
+	return mm + (crm_mix64((uint64_t)a << 32 | b) >> (64 - MEMO_BITS));
 }
 
 /* dedupe.c: levels per type (the top one is "exact"); whether values of
