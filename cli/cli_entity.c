@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_card.h"
 #include "cli_search.h"
 #include "import_map.h"
 
@@ -134,15 +135,11 @@ static int print_row(struct crm_cli *cli, const struct crm_row *row)
 		crm_row_to_rec(row, NULL, NULL, &rec);
 	}
 	if (f == CRM_FMT_TABLE) {
-		size_t wd = 0;
-		for (size_t i = 0; i < rec.n; i++)
-			if (strlen(crm_rec_name(&rec, i)) > wd)
-				wd = strlen(crm_rec_name(&rec, i));
-		for (size_t i = 0; i < rec.n; i++)
-			if (crm_rec_val(&rec, i) &&
-			    printf("%-*s  %s\n", (int)wd, crm_rec_name(&rec, i),
-				   crm_rec_val(&rec, i)) < 0)
-				rc = -1;
+		struct crm_buf b = {0};
+		crm_card_rec(&b, &rec);
+		if (fwrite(b.s, 1, b.len, stdout) != b.len)
+			rc = -1;
+		crm_buf_release(&b);
 	} else {
 		for (size_t i = 0; i < rec.n; i++)
 			crm_strv_push(&cols, crm_rec_name(&rec, i));

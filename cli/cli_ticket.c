@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_card.h"
 #include "cli_search.h"
 #include "cli_ticket.h"
 #include "ticket.h"
@@ -222,22 +223,10 @@ WITH_POLICIES(crm_verb_ticket_tag, crm_verb_tag)
 
 static void card(struct crm_buf *b, json_t *view)
 {
-	json_t *t = json_object_get(view, "ticket"), *v;
-	const char *k;
-	size_t wd = 0, i;
+	json_t *v;
+	size_t i;
 
-	json_object_foreach(t, k, v) if (strlen(k) > wd) wd = strlen(k);
-	json_object_foreach(t, k, v)
-	{
-		char *s;
-
-		if (json_is_null(v))
-			continue;
-		s = json_is_string(v) ? crm_xstrdup(json_string_value(v))
-				      : json_dumps(v, JSON_ENCODE_ANY);
-		crm_buf_addf(b, "%-*s  %s\n", (int)wd, k, s);
-		free(s);
-	}
+	crm_card_json(b, json_object_get(view, "ticket"));
 	if (json_array_size(json_object_get(view, "thread")))
 		crm_buf_adds(b, "\nthread:\n");
 	json_array_foreach(json_object_get(view, "thread"), i, v)
@@ -274,7 +263,6 @@ int crm_verb_ticket_show(struct crm_cli *cli)
 {
 	const struct crm_entity *e = cli->cmd->entity;
 	enum crm_fmt f = crm_cli_format(cli);
-	struct crm_buf out = {0};
 	struct crm_row row;
 	struct crm_rec rec;
 	json_t *view = NULL, *thread = NULL, *hist = NULL;
@@ -307,22 +295,9 @@ int crm_verb_ticket_show(struct crm_cli *cli)
 	json_object_set_new(view, "ticket", crm_rec_to_json(&rec));
 	json_object_set_new(view, "thread", thread);
 	json_object_set_new(view, "history", hist);
-	if (f == CRM_FMT_TABLE) {
-		card(&out, view);
-	} else {
-		char *s = json_dumps(view, JSON_COMPACT);
-		crm_buf_adds(&out, s);
-		crm_buf_addc(&out, '\n');
-		free(s);
-	}
-	if (fwrite(out.s, 1, out.len, stdout) != out.len) {
-		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
-			    strerror(errno));
-		status = crm_cli_fail(cli);
-	}
+	status = crm_card_print_view(cli, view, card);
 out:
 	json_decref(view);
-	crm_buf_release(&out);
 	crm_rec_release(&rec);
 	crm_row_release(&row);
 	return status;

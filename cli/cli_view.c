@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_card.h"
 #include "cli_search.h"
 #include "cli_view.h"
 #include "view.h"
@@ -44,24 +45,7 @@ static void card(struct crm_buf *b, json_t *view)
 	json_object_foreach(view, key, v)
 	{
 		if (first) {
-			const char *k;
-			json_t *f;
-			size_t wd = 0;
-
-			json_object_foreach(v, k, f) if (strlen(k) > wd) wd =
-			    strlen(k);
-			json_object_foreach(v, k, f)
-			{
-				char *s;
-
-				if (json_is_null(f))
-					continue;
-				s = json_is_string(f)
-					? crm_xstrdup(json_string_value(f))
-					: json_dumps(f, JSON_ENCODE_ANY);
-				crm_buf_addf(b, "%-*s  %s\n", (int)wd, k, s);
-				free(s);
-			}
+			crm_card_json(b, v);
 			first = false;
 			continue;
 		}
@@ -92,7 +76,6 @@ int crm_verb_view(struct crm_cli *cli)
 {
 	const struct crm_entity *e = cli->cmd->entity;
 	enum crm_fmt f = crm_cli_format(cli);
-	struct crm_buf out = {0};
 	struct crm_row row;
 	json_t *view = NULL;
 	int rc, status = 0;
@@ -112,22 +95,9 @@ int crm_verb_view(struct crm_cli *cli)
 		status = crm_cli_fail(cli);
 		goto out;
 	}
-	if (f == CRM_FMT_TABLE) {
-		card(&out, view);
-	} else {
-		char *s = json_dumps(view, JSON_COMPACT);
-		crm_buf_adds(&out, s);
-		crm_buf_addc(&out, '\n');
-		free(s);
-	}
-	if (fwrite(out.s, 1, out.len, stdout) != out.len) {
-		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
-			    strerror(errno));
-		status = crm_cli_fail(cli);
-	}
+	status = crm_card_print_view(cli, view, card);
 out:
 	json_decref(view);
-	crm_buf_release(&out);
 	crm_row_release(&row);
 	return status;
 }

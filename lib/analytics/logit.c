@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "datetime.h"
 #include "logit.h"
 
@@ -1088,27 +1089,12 @@ static bool get_num(json_t *o, const char *key, double *out)
 struct crm_logit_model *crm_logit_model_load(const char *path,
 					     struct crm_err *err)
 {
-	json_error_t je;
 	json_t *root, *feats, *v;
 	struct crm_logit_model *m = NULL;
-	FILE *fp;
 
-	if (crm_config_not_dir(path, err) < 0)
+	if (crm_config_load(path, "", "not a valid model: ", NULL, &root, err) <
+	    0)
 		return NULL;
-	fp = fopen(path, "r");
-	if (!fp) {
-		crm_err_set(err,
-			    errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
-			    "cannot open '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	root = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
-	fclose(fp);
-	if (!root) {
-		crm_err_at(err, CRM_EX_CONFIG, path, je.line, NULL,
-			   "not a valid model: %s", je.text);
-		return NULL;
-	}
 	v = json_object_get(root, "format");
 	if (!json_is_string(v) || strcmp(json_string_value(v), "crm-logit")) {
 		bad_model(err, path, "'format' is not \"crm-logit\"");

@@ -312,8 +312,7 @@ int crm_match_damerau_near(const char *a, const char *b)
 	return 2;
 }
 
-/* The words of s as (start, length) pairs, at most max of them. */
-static int words(const char *s, const char **w, int *len, int max)
+int crm_match_words(const char *s, const char **w, int *len, int max)
 {
 	int n = 0;
 
@@ -345,8 +344,8 @@ double crm_match_token_set(const char *a, const char *b)
 	const char *wa[32], *wb[32];
 	int la[32], lb[32], na, nb, ua = 0, ub = 0, both = 0;
 
-	na = words(a, wa, la, 32);
-	nb = words(b, wb, lb, 32);
+	na = crm_match_words(a, wa, la, 32);
+	nb = crm_match_words(b, wb, lb, 32);
 	/* distinct words of each, and how many of a's are in b */
 	for (int i = 0; i < na; i++) {
 		if (in_words(wa[i], la[i], wa, la, i))

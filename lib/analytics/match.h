@@ -34,6 +34,9 @@ double crm_match_token_set(const char *a, const char *b);
  * the ASCII letters of s, upper case, appended to out: JOHNSON -> JANSAN,
  * KNIGHT -> NAGT. Nothing is appended when s has no ASCII letter. */
 void crm_match_nysiis(const char *s, struct crm_buf *out);
+/* The space-separated words of s, at most max of them: the start of each in
+ * w, its length in len. Returns how many. */
+int crm_match_words(const char *s, const char **w, int *len, int max);
 
 /* A date as YYYYMMDD from "YYYY-MM-DD" (a time part after it ignored),
  * "YYYYMMDD" or "DD/MM/YYYY" ("DD.MM.YYYY"). Returns 0 when s is no such

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "scoring.h"
 #include "share.h"
 
@@ -567,8 +568,6 @@ static int load(struct loader *l, struct crm_scoring *s, json_t *root)
 	static const char *const gkeys[] = {"fit", "engagement", NULL};
 	json_t *fit, *eng, *rules, *grades, *comb;
 
-	if (!json_is_object(root))
-		return bad(l, "the rules must be a JSON object");
 	if (check_keys(l, root, top, "rules file") < 0)
 		return -1;
 	fit = json_object_get(root, "fit");
@@ -639,27 +638,12 @@ struct crm_scoring *crm_scoring_load(const char *path, struct crm_err *err)
 {
 	struct loader l = {path, err};
 	struct crm_scoring *s;
-	json_error_t je;
 	json_t *root;
-	FILE *fp;
 
 	crm_err_clear(err);
-	if (crm_config_not_dir(path, err) < 0)
+	if (crm_config_load(path, "rules ", NULL,
+			    "the rules must be a JSON object", &root, err) < 0)
 		return NULL;
-	fp = fopen(path, "r");
-	if (!fp) {
-		crm_err_set(
-		    err, errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
-		    "cannot open rules '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	root = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
-	fclose(fp);
-	if (!root) {
-		crm_err_at(err, CRM_EX_CONFIG, path, je.line, NULL, "%s",
-			   je.text);
-		return NULL;
-	}
 	s = crm_xcalloc(1, sizeof(*s));
 	if (load(&l, s, root) < 0) {
 		crm_scoring_free(s);

@@ -3,26 +3,15 @@
  * the cache, and seven probes spread over it cost seven misses; within one
  * line they cost one, for a slightly higher false-positive rate. */
 #include "bloom.h"
+#include "hash.h"
 #include "util.h"
 
 #include <stdlib.h>
 
 uint64_t crm_hash64(const void *p, size_t len)
 {
-	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
 	/* murmur3's finalizer: spread FNV's weak low bits */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	return crm_mix64(crm_fnv1a64(p, len, CRM_FNV_BASIS));
 }
 
 enum { BLOCK_WORDS = 8 }; /* 512 bits, a cache line */

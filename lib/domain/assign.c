@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "assign.h"
+#include "config.h"
 
 const char *crm_assign_strategy_name(enum crm_assign_strategy s)
 {
@@ -312,7 +313,6 @@ int crm_assign_load(const char *path, const struct crm_entity *e,
 	static const char *const known[] = {
 	    "default_owner", "seed",  "avoid_previous_owner",
 	    "teams",	     "rules", NULL};
-	json_error_t je;
 	json_t *root, *teams, *rules, *v;
 	char msg[512], what[300];
 	const char *k;
@@ -322,22 +322,13 @@ int crm_assign_load(const char *path, const struct crm_entity *e,
 	memset(r, 0, sizeof(*r));
 	r->seed = 1;
 	r->avoid_previous = true;
-	if (crm_config_not_dir(path, err) < 0)
+	if (crm_config_load(path, "", NULL, "top level: expected an object",
+			    &root, err) < 0) {
+		/* not opened: no reason given */
+		if (err->code != CRM_EX_CONFIG)
+			crm_err_set(err, CRM_EX_NOINPUT, "cannot open '%s'",
+				    path);
 		return -1;
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		FILE *fp = fopen(path, "r");
-		if (!fp)
-			return crm_err_set(err, CRM_EX_NOINPUT,
-					   "cannot open '%s'", path);
-		fclose(fp);
-		snprintf(err->file, sizeof(err->file), "%s", path);
-		err->line = je.line > 0 ? je.line : 0;
-		return crm_err_set(err, CRM_EX_CONFIG, "%s", je.text);
-	}
-	if (!json_is_object(root)) {
-		bad(err, path, "top level", "expected an object");
-		goto out;
 	}
 	json_object_foreach(root, k, v)
 	{

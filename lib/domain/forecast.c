@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "deal.h"
 #include "filter.h"
 #include "forecast.h"
@@ -23,26 +24,22 @@ void crm_rates_release(struct crm_rates *r)
 int crm_rates_parse(const char *text, const char *name, struct crm_rates *r,
 		    struct crm_err *err)
 {
-	json_error_t je;
+	static const char *const want =
+	    "expected an object with \"base\" and \"rates\" only";
 	json_t *root, *base, *rates, *v;
 	const char *k;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	crm_err_clear(err);
+	if (crm_config_parse(text, name, NULL, want, &root, err) < 0)
+		return -1;
+	/* later errors are about this file too */
 	snprintf(err->file, sizeof(err->file), "%s", name);
-	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		err->line = je.line;
-		return crm_err_set(err, CRM_EX_CONFIG, "%s", je.text);
-	}
 	base = json_object_get(root, "base");
 	rates = json_object_get(root, "rates");
-	if (!json_is_object(root) || json_object_size(root) != 2 || !base ||
-	    !rates) {
-		crm_err_set(err, CRM_EX_CONFIG,
-			    "expected an object with \"base\" and \"rates\" "
-			    "only");
+	if (json_object_size(root) != 2 || !base || !rates) {
+		crm_err_set(err, CRM_EX_CONFIG, "%s", want);
 		goto out;
 	}
 	if (!json_is_string(base) ||

@@ -297,38 +297,6 @@ const struct crm_entity crm_lead_entity = {
     .aliases = lead_aliases,
 };
 
-/* A lead by id, through one cached statement (bulk verbs load each lead
- * they change): 1 found, 0 not, -1 error. */
-static int lead_get(struct crm_db *db, int64_t id, struct crm_row *row,
-		    struct crm_err *err)
-{
-	static char *sql; /* built once: a stable key for crm_db_cached */
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!sql) {
-		struct crm_buf b = {0};
-
-		crm_buf_adds(&b, "SELECT ");
-		crm_entity_select_list(&crm_lead_entity, &b);
-		crm_buf_adds(&b, " FROM leads WHERE id = ?");
-		sql = crm_buf_detach(&b);
-	}
-	st = crm_db_cached(db, sql, err);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		crm_row_from_stmt(row, st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return crm_db_error(db, rc, "database", err);
-}
-
 /* -- status and owner changes ------------------------------------------ */
 
 /* Write the new status, status_reason, owner, previous_owner and
@@ -418,7 +386,8 @@ int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 	if (crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
-		if (lead_get(db, l.v[i], &old, err) <= 0)
+		if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old, err) <=
+		    0)
 			goto out;
 		if (same(crm_row_get(&old, "status"), "converted")) {
 			crm_err_set(err, CRM_EX_DATAERR,
@@ -576,7 +545,8 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		const char *prev;
 		long ri, pick;
 
-		if (lead_get(db, l.v[i], &old, err) <= 0)
+		if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old, err) <=
+		    0)
 			goto out;
 		if (!crm_lead_open_status(crm_row_get(&old, "status")) ||
 		    (crm_row_get(&old, "owner") && !reassign))
@@ -703,7 +673,8 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 			goto out;
 		crm_datetime_format(t + idle, at);
 		if (!warn) {
-			if (lead_get(db, l.v[i], &old, err) <= 0)
+			if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old,
+					   err) <= 0)
 				goto out;
 			crm_row_copy(&row, &old);
 			crm_row_set(&row, "previous_owner", owners.v[i]);

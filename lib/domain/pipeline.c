@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "pipeline.h"
 #include "share.h"
 
@@ -207,24 +208,19 @@ int crm_pipelines_parse(const char *text, const char *name,
 {
 	static const char *const keys[] = {"default", "pipelines", NULL};
 	struct where w = {{0}, {0}};
-	json_error_t je;
 	json_t *root, *pls, *def;
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
 	crm_err_clear(err);
+	if (crm_config_parse(text, name, NULL,
+			     "expected an object with \"pipelines\"", &root,
+			     err) < 0)
+		return -1;
+	/* later errors are about this file too */
 	snprintf(err->file, sizeof(err->file), "%s", name);
-	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		err->line = je.line;
-		return crm_err_set(err, CRM_EX_CONFIG, "%s", je.text);
-	}
 	pls = json_object_get(root, "pipelines");
 	def = json_object_get(root, "default");
-	if (!json_is_object(root)) {
-		bad(err, &w, "expected an object with \"pipelines\"");
-		goto out;
-	}
 	if (check_keys(root, keys, err, &w) < 0)
 		goto out;
 	if (!json_is_array(pls) || !json_array_size(pls)) {

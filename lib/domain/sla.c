@@ -1,9 +1,11 @@
 /* sla.c - the SLA policy file: parsing and checking it, choosing a
  * policy for a ticket, and due times in calendar or business time. */
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "normalize.h"
 #include "sla.h"
 
@@ -410,25 +412,22 @@ int crm_sla_load(const char *path, struct crm_sla *s, struct crm_err *err)
 	static const char *const keys[] = {"calendars", "pause_statuses",
 					   "teams", "policies", NULL};
 	struct ctx c = {.path = path, .err = err};
-	json_error_t je;
 	json_t *root, *pol, *v;
 	size_t i;
 	int rc = -1;
 
 	memset(s, 0, sizeof(*s));
 	s->path = crm_xstrdup(path);
-	if (crm_config_not_dir(path, err) < 0)
+	if (crm_config_load(path, "", NULL, "expected a JSON object", &root,
+			    err) < 0) {
+		/* not opened: in jansson's words, as a policy error */
+		if (err->code != CRM_EX_CONFIG) {
+			int e = errno;
+			crm_err_clear(err);
+			crm_err_at(err, CRM_EX_CONFIG, path, 0, NULL,
+				   "unable to open %s: %s", path, strerror(e));
+		}
 		return -1;
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		crm_err_clear(err);
-		snprintf(err->file, sizeof(err->file), "%s", path);
-		err->line = je.line > 0 ? je.line : 0;
-		return crm_err_set(err, CRM_EX_CONFIG, "%s", je.text);
-	}
-	if (!json_is_object(root)) {
-		bad(&c, "expected a JSON object");
-		goto out;
 	}
 	if (check_keys(&c, root, keys) < 0 ||
 	    load_calendars(&c, s, json_object_get(root, "calendars")) < 0 ||

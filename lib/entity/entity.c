@@ -1,6 +1,7 @@
 /* entity.c - the generic entity engine: rows, field types, lookups and
  * queries. Writes (import, update, delete, undo) are in entity_write.c. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -338,25 +339,51 @@ void crm_row_from_stmt(struct crm_row *row, sqlite3_stmt *st)
 	}
 }
 
+/* The text of e's "row by id" query, built once per process and kept to
+ * its end: crm_db_cached keys statements by the text's address, and bulk
+ * verbs load each row they change. */
+static const char *get_sql(const struct crm_entity *e)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static struct {
+		const struct crm_entity *e;
+		char *sql;
+	} * v;
+	static size_t n, cap;
+	const char *sql = NULL;
+
+	pthread_mutex_lock(&mu);
+	for (size_t i = 0; i < n && !sql; i++)
+		if (v[i].e == e)
+			sql = v[i].sql;
+	if (!sql) {
+		struct crm_buf b = {0};
+
+		crm_buf_adds(&b, "SELECT ");
+		crm_entity_select_list(e, &b);
+		crm_buf_addf(&b, " FROM %s WHERE id = ?", e->table);
+		v = crm_xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n].e = e;
+		sql = v[n++].sql = crm_buf_detach(&b);
+	}
+	pthread_mutex_unlock(&mu);
+	return sql;
+}
+
 int crm_entity_get(struct crm_db *db, const struct crm_entity *e, int64_t id,
 		   struct crm_row *row, struct crm_err *err)
 {
-	struct crm_buf sql = {0};
 	sqlite3_stmt *st;
 	int rc;
 
-	crm_buf_adds(&sql, "SELECT ");
-	crm_entity_select_list(e, &sql);
-	crm_buf_addf(&sql, " FROM %s WHERE id = ?", e->table);
-	st = crm_db_prepare(db, sql.s, err);
-	crm_buf_release(&sql);
+	st = crm_db_cached(db, get_sql(e), err);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		crm_row_from_stmt(row, st);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)

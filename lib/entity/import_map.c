@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "config.h"
 #include "datefmt.h"
 #include "import_map.h"
 #include "share.h"
@@ -169,21 +170,15 @@ static int profile_bad(struct crm_profile *p, const char *path,
 int crm_profile_parse(const char *text, const char *path, struct crm_profile *p,
 		      struct crm_err *err)
 {
-	json_error_t je;
 	const char *k;
 	json_t *v;
 
 	memset(p, 0, sizeof(*p));
-	p->root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-	if (!p->root) {
-		crm_err_at(err, CRM_EX_CONFIG, path, je.line, NULL, "%s",
-			   je.text);
+	if (crm_config_parse(text, path, NULL,
+			     "expected an object of entities (contacts, "
+			     "companies, ...)",
+			     &p->root, err) < 0)
 		return -1;
-	}
-	if (!json_is_object(p->root))
-		return profile_bad(p, path, err,
-				   "expected an object of entities (contacts, "
-				   "companies, ...)");
 	json_object_foreach(p->root, k, v)
 	{
 		const struct crm_entity *e;

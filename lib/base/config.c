@@ -1,0 +1,58 @@
+/* config.c - JSON configuration files. See config.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+
+/* The error of a failed parse (root NULL) or of a top level that is no
+ * object, or 0 with root in *out. */
+static int parsed(json_t *root, const json_error_t *je, const char *name,
+		  const char *prefix, const char *object, json_t **out,
+		  struct crm_err *err)
+{
+	*out = NULL;
+	if (!root)
+		return crm_err_at(err, CRM_EX_CONFIG, name,
+				  je->line > 0 ? je->line : 0, NULL, "%s%s",
+				  prefix ? prefix : "", je->text);
+	if (object && !json_is_object(root)) {
+		json_decref(root);
+		return crm_err_at(err, CRM_EX_CONFIG, name, 0, NULL, "%s",
+				  object);
+	}
+	*out = root;
+	return 0;
+}
+
+int crm_config_parse(const char *text, const char *name, const char *prefix,
+		     const char *object, json_t **root, struct crm_err *err)
+{
+	json_error_t je;
+	json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+
+	return parsed(j, &je, name, prefix, object, root, err);
+}
+
+int crm_config_load(const char *path, const char *what, const char *prefix,
+		    const char *object, json_t **root, struct crm_err *err)
+{
+	json_error_t je;
+	json_t *j;
+	FILE *fp;
+
+	*root = NULL;
+	if (crm_config_not_dir(path, err) < 0)
+		return -1;
+	fp = fopen(path, "r");
+	if (!fp) {
+		int e = errno;
+		crm_err_set(err, e == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
+			    "cannot open %s'%s': %s", what, path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	j = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
+	fclose(fp);
+	return parsed(j, &je, path, prefix, object, root, err);
+}

@@ -1,0 +1,27 @@
+/* config.h - JSON configuration files (scoring rules, assignment rules, SLA
+ * policies, pipelines, currency rates, models, import profiles): read and
+ * parsed the one way every loader shares, errors at the file and line. */
+#ifndef CRM_CONFIG_H
+#define CRM_CONFIG_H
+
+#include <jansson.h>
+
+#include "util.h"
+
+/* Parse text, read from name, as JSON with duplicate keys refused; when
+ * object is not NULL the top level must be an object. Returns 0 and the
+ * root in *root (the caller's: json_decref), or -1 with a CRM_EX_CONFIG
+ * error at name: a syntax error at its line with jansson's message after
+ * prefix (NULL for none), a top level that is no object with the message
+ * object. */
+int crm_config_parse(const char *text, const char *name, const char *prefix,
+		     const char *object, json_t **root, struct crm_err *err);
+/* crm_config_parse on the file at path, a directory refused first
+ * (crm_config_not_dir). A file that cannot be opened is the one error that
+ * is not CRM_EX_CONFIG: CRM_EX_NOINPUT when it does not exist, else
+ * CRM_EX_IOERR, "cannot open WHAT'PATH': REASON" (what "" or a noun and a
+ * space, "rules "), errno kept for callers that word it their own way. */
+int crm_config_load(const char *path, const char *what, const char *prefix,
+		    const char *object, json_t **root, struct crm_err *err);
+
+#endif

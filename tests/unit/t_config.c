@@ -1,0 +1,92 @@
+/* t_config.c - JSON configuration files (lib/base/config.c): the root, and
+ * each error as the loaders report it: syntax at a line after a prefix, a
+ * top level that is no object, a file missing, a directory. */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "test.h"
+
+int main(void)
+{
+	char dir[] = "/tmp/t_config.XXXXXX", path[64], missing[64];
+	struct crm_err err = {0};
+	json_t *root = NULL;
+	FILE *fp;
+
+	CHECK_INT(
+	    crm_config_parse("{\"a\": 1}", "x.json", NULL, "want", &root, &err),
+	    0, "parse: an object");
+	CHECK_INT(json_integer_value(json_object_get(root, "a")), 1,
+		  "parse: its root");
+	json_decref(root);
+
+	crm_err_clear(&err);
+	CHECK_INT(crm_config_parse("{\"a\": 1,\n \"a\": 2}", "x.json",
+				   "bad: ", NULL, &root, &err),
+		  -1, "parse: duplicate keys refused");
+	CHECK(root == NULL, "parse: no root on an error");
+	CHECK_INT(err.code, CRM_EX_CONFIG, "parse: a config error");
+	CHECK_STR(err.file, "x.json", "parse: at the file");
+	CHECK_INT(err.line, 2, "parse: at the line");
+	CHECK(!strncmp(err.msg, "bad: duplicate object key", 25),
+	      "parse: jansson's message after the prefix");
+
+	crm_err_clear(&err);
+	CHECK_INT(crm_config_parse("[1]", "x.json", NULL, "not an object",
+				   &root, &err),
+		  -1, "parse: an array where an object is wanted");
+	CHECK_STR(err.msg, "not an object", "parse: the caller's message");
+	CHECK_INT(err.line, 0, "parse: no line for the top level");
+	CHECK_INT(crm_config_parse("[1]", "x.json", NULL, NULL, &root, &err), 0,
+		  "parse: any top level when none is wanted");
+	json_decref(root);
+
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(path, sizeof(path), "%s/rules.json", dir);
+	snprintf(missing, sizeof(missing), "%s/none.json", dir);
+	fp = fopen(path, "w");
+	fputs("{\n  \"x\": [1,\n}\n", fp);
+	fclose(fp);
+
+	crm_err_clear(&err);
+	CHECK_INT(crm_config_load(path, "rules ", NULL, "want", &root, &err),
+		  -1, "load: a syntax error");
+	CHECK_STR(err.file, path, "load: at the file");
+	CHECK_INT(err.line, 3, "load: at the line");
+
+	crm_err_clear(&err);
+	errno = 0;
+	CHECK_INT(crm_config_load(missing, "rules ", NULL, "want", &root, &err),
+		  -1, "load: a missing file");
+	CHECK_INT(errno, ENOENT, "load: errno kept");
+	CHECK_INT(err.code, CRM_EX_NOINPUT, "load: missing is no input");
+	{
+		char want[200];
+		snprintf(want, sizeof(want),
+			 "cannot open rules '%s': No such file or directory",
+			 missing);
+		CHECK_STR(err.msg, want, "load: the open message");
+	}
+
+	crm_err_clear(&err);
+	CHECK_INT(crm_config_load(dir, "", NULL, NULL, &root, &err), -1,
+		  "load: a directory");
+	CHECK_INT(err.code, CRM_EX_CONFIG,
+		  "load: a directory is a config error");
+
+	fp = fopen(path, "w");
+	fputs("{\"ok\": true}\n", fp);
+	fclose(fp);
+	CHECK_INT(crm_config_load(path, "", NULL, "want", &root, &err), 0,
+		  "load: a good file");
+	CHECK(json_is_true(json_object_get(root, "ok")), "load: its root");
+	json_decref(root);
+
+	unlink(path);
+	rmdir(dir);
+	return done_testing();
+}
