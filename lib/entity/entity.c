@@ -311,6 +311,19 @@ void crm_row_read(struct crm_row *row, struct crm_stmt *st)
 	}
 }
 
+int crm_err_what(struct crm_err *err, const char *what)
+{
+	char msg[sizeof(err->msg)];
+	const char *m = err->msg;
+
+	if (err->code == CRM_EX_INTERRUPTED)
+		return -1;
+	if (!strncmp(m, "database: ", 10))
+		m += 10;
+	snprintf(msg, sizeof(msg), "%s: %s", what, m);
+	return crm_err_set(err, err->code, "%s", msg);
+}
+
 void crm_row_from_stmt(struct crm_row *row, sqlite3_stmt *st)
 {
 	const struct crm_entity *e = row->e;
@@ -373,22 +386,17 @@ static const char *get_sql(const struct crm_entity *e)
 int crm_entity_get(struct crm_db *db, const struct crm_entity *e, int64_t id,
 		   struct crm_row *row, struct crm_err *err)
 {
-	sqlite3_stmt *st;
+	struct crm_stmt *st = crm_db_stmt_cached(db, get_sql(e), err);
 	int rc;
 
-	st = crm_db_cached(db, get_sql(e), err);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		crm_row_from_stmt(row, st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0)
+		crm_row_read(row, st);
+	crm_stmt_reset(st);
+	return rc;
 }
 
 /* Rows whose column col equals v: 1 exactly one (loaded into row), 0 none,
@@ -398,23 +406,23 @@ static int find_by(struct crm_db *db, const struct crm_entity *e,
 		   struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc, n = 0;
 
 	crm_buf_adds(&sql, "SELECT ");
 	crm_entity_select_list(e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE %s = ? LIMIT 2", e->table, col);
-	st = crm_db_prepare(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, v);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	crm_stmt_bind_text(st, 1, v);
+	while ((rc = crm_stmt_step(st, err)) > 0)
 		if (n++ == 0)
-			crm_row_from_stmt(row, st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "database", err);
+			crm_row_read(row, st);
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		return -1;
 	return n;
 }
 
@@ -512,7 +520,7 @@ int crm_entity_find_identity(struct crm_db *db, const struct crm_entity *e,
 			     const char *field, const char *key,
 			     struct crm_row *row, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "SELECT record_id FROM crm_identities WHERE entity = ? AND field "
 	    "= ? AND key = ? ORDER BY rowid DESC",
@@ -523,14 +531,14 @@ int crm_entity_find_identity(struct crm_db *db, const struct crm_entity *e,
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, e->name);
-	crm_db_bind_text(st, 2, field);
-	crm_db_bind_text(st, 3, key);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW && n < 8)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		return crm_db_error(db, s, "database", err);
+	crm_stmt_bind_text(st, 1, e->name);
+	crm_stmt_bind_text(st, 2, field);
+	crm_stmt_bind_text(st, 3, key);
+	while ((s = crm_stmt_step(st, err)) > 0 && n < 8)
+		ids[n++] = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	if (s < 0)
+		return -1;
 	/* the newest merge first; a survivor deleted since finds nothing */
 	for (size_t i = 0; i < n; i++) {
 		int got = crm_entity_get(db, e, ids[i], row, err);
@@ -675,7 +683,7 @@ void crm_row_to_rec(const struct crm_row *row, const struct crm_strv *cols,
 int crm_entity_custom_names(struct crm_db *db, const struct crm_entity *e,
 			    struct crm_strv *names, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(db,
+	struct crm_stmt *st = crm_db_stmt(db,
 					  "SELECT name FROM crm_custom_fields "
 					  "WHERE entity = ? ORDER BY name",
 					  err);
@@ -683,26 +691,26 @@ int crm_entity_custom_names(struct crm_db *db, const struct crm_entity *e,
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, e->name);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		crm_strv_push(names, crm_db_col_text(st, 0));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "database", err);
-	return 0;
+	crm_stmt_bind_text(st, 1, e->name);
+	while ((rc = crm_stmt_step(st, err)) > 0)
+		crm_strv_push(names, crm_stmt_text(st, 0));
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Prepare the SELECT of every stored column for q. */
-static sqlite3_stmt *query_stmt(struct crm_db *db, const struct crm_entity *e,
-				const struct crm_query *q, struct crm_err *err)
+static struct crm_stmt *query_stmt(struct crm_db *db,
+				   const struct crm_entity *e,
+				   const struct crm_query *q,
+				   struct crm_err *err)
 {
 	struct crm_buf sql = {0}, ids = {0};
 	struct crm_binds b = {0};
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st = NULL;
 
 	crm_buf_adds(&sql, "SELECT ");
 	crm_entity_select_list(e, &sql);
-	crm_buf_addf(&sql, " FROM %s WHERE 1", e->table);
+	crm_buf_addf(&sql, " FROM %s WHERE 1 = 1", e->table);
 	if (q->nids) {
 		crm_buf_adds(&ids, "[");
 		for (size_t i = 0; i < q->nids; i++)
@@ -722,9 +730,9 @@ static sqlite3_stmt *query_stmt(struct crm_db *db, const struct crm_entity *e,
 		crm_buf_adds(&sql, " LIMIT ?");
 		crm_binds_push(&b, n, 'i');
 	}
-	st = crm_db_prepare(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	if (st)
-		crm_binds_apply(&b, st, 1);
+		crm_binds_bind(&b, st, 1);
 out:
 	crm_binds_release(&b);
 	crm_buf_release(&sql);
@@ -737,32 +745,30 @@ int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
 		    int (*fn)(const struct crm_row *row, void *arg), void *arg,
 		    struct crm_err *err)
 {
-	sqlite3_stmt *st = query_stmt(db, e, q, err);
+	struct crm_stmt *st = query_stmt(db, e, q, err);
 	struct crm_row row;
 	int rc = -1, s;
 
 	if (!st)
 		return -1;
 	crm_row_init(&row, e);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((s = crm_stmt_step(st, err)) > 0) {
 		int r;
 
-		crm_row_from_stmt(&row, st);
+		crm_row_read(&row, st);
 		r = fn(&row, arg);
 		if (r < 0)
 			goto out;
 		if (r > 0) {
-			s = SQLITE_DONE;
+			s = 0;
 			break;
 		}
 	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	if (s < 0)
 		goto out;
-	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	crm_row_release(&row);
 	return rc;
 }
@@ -773,7 +779,7 @@ int crm_entity_each_rec(struct crm_db *db, const struct crm_entity *e,
 				  void *arg),
 			void *arg, struct crm_err *err)
 {
-	sqlite3_stmt *st = query_stmt(db, e, q, err);
+	struct crm_stmt *st = query_stmt(db, e, q, err);
 	long *idx = crm_entity_colmap(e, cols);
 	int *cur = crm_xcalloc(cols->n, sizeof(*cur));
 	bool custom = false;
@@ -792,13 +798,13 @@ int crm_entity_each_rec(struct crm_db *db, const struct crm_entity *e,
 		custom |= idx[c] < 0;
 	}
 	crm_rec_init(&rec);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((s = crm_stmt_step(st, err)) > 0) {
 		json_t *cj = NULL;
 		int r;
 
 		crm_rec_clear(&rec);
 		if (custom) {
-			const char *c = crm_db_col_text(st, (int)e->nfields);
+			const char *c = crm_stmt_text(st, (int)e->nfields);
 			cj = c ? json_loads(c, 0, NULL) : NULL;
 		}
 		for (size_t c = 0; c < cols->n; c++) {
@@ -811,34 +817,32 @@ int crm_entity_each_rec(struct crm_db *db, const struct crm_entity *e,
 					   json_object_get(cj, cols->v[c]));
 				continue;
 			}
-			if (sqlite3_column_type(st, k) == SQLITE_FLOAT) {
+			if (crm_stmt_type(st, k) == CRM_COL_REAL) {
 				snprintf(num, sizeof(num), "%.15g",
-					 sqlite3_column_double(st, k));
+					 crm_stmt_double(st, k));
 				v = num;
 			} else {
-				v = crm_db_col_text(st, k);
+				v = crm_stmt_text(st, k);
 			}
 			add_value(&rec, &e->fields[k], cols->v[c], v,
-				  cur[c] >= 0 ? crm_db_col_text(st, cur[c])
+				  cur[c] >= 0 ? crm_stmt_text(st, cur[c])
 					      : NULL);
 		}
 		json_decref(cj);
-		r = fn(&rec, sqlite3_column_int64(st, 0), arg);
+		r = fn(&rec, crm_stmt_int(st, 0), arg);
 		if (r < 0)
 			goto out;
 		if (r > 0) {
-			s = SQLITE_DONE;
+			s = 0;
 			break;
 		}
 	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	if (s < 0)
 		goto out;
-	}
 	rc = 0;
 out:
 	crm_rec_release(&rec);
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 out0:
 	free(idx);
 	free(cur);

@@ -55,11 +55,11 @@ struct crm_importer {
 	struct crm_strv keys;
 	size_t nkeys;		/* keys asked for; those after: default keys */
 	long *keyfield;		/* field index per key */
-	sqlite3_stmt **find;	/* lookup statement per key */
+	struct crm_stmt **find; /* lookup statement per key */
 	long xid;		/* external_id's field index, or -1 */
 	long xid_key;		/* its index in keys, or -1 ... */
-	sqlite3_stmt *find_xid; /* ... and then its own lookup */
-	sqlite3_stmt *ins, *upd;
+	struct crm_stmt *find_xid; /* ... and then its own lookup */
+	struct crm_stmt *ins, *upd;
 	long *matchkey; /* per field: index of its NAME_key, or -1 */
 	/* which field each input column is */
 	struct crm_colmap *colmap;
@@ -82,7 +82,7 @@ struct crm_importer {
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
 
-static void bind_row(sqlite3_stmt *st, const struct crm_row *row)
+static void bind_row(struct crm_stmt *st, const struct crm_row *row)
 {
 	const struct crm_entity *e = row->e;
 	int k = 1;
@@ -91,7 +91,7 @@ static void bind_row(sqlite3_stmt *st, const struct crm_row *row)
 		const char *v = row->v[i];
 
 		if (!v) {
-			sqlite3_bind_null(st, k);
+			crm_stmt_bind_null(st, k);
 			continue;
 		}
 		switch (e->fields[i].type) {
@@ -99,31 +99,31 @@ static void bind_row(sqlite3_stmt *st, const struct crm_row *row)
 		case CRM_T_REF:
 		case CRM_T_MONEY:
 		case CRM_T_BOOL:
-			sqlite3_bind_int64(st, k, strtoll(v, NULL, 10));
+			crm_stmt_bind_int(st, k, strtoll(v, NULL, 10));
 			break;
 		case CRM_T_REAL:
 		case CRM_T_PERCENT:
-			sqlite3_bind_double(st, k, strtod(v, NULL));
+			crm_stmt_bind_double(st, k, strtod(v, NULL));
 			break;
 		default:
-			/* row outlives the step: no copy needed */
-			sqlite3_bind_text(st, k, v, -1, SQLITE_STATIC);
+			crm_stmt_bind_text(st, k, v);
 		}
 	}
 	if (json_object_size(row->custom)) {
 		char *c = json_dumps(row->custom, JSON_COMPACT);
-		sqlite3_bind_text(st, k, c, -1, free);
+		crm_stmt_bind_text(st, k, c);
+		free(c);
 	} else {
-		sqlite3_bind_null(st, k);
+		crm_stmt_bind_null(st, k);
 	}
 }
 
-static sqlite3_stmt *prepare_insert(struct crm_db *db,
-				    const struct crm_entity *e,
-				    struct crm_err *err)
+static struct crm_stmt *prepare_insert(struct crm_db *db,
+				       const struct crm_entity *e,
+				       struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 
 	crm_buf_addf(&sql, "INSERT INTO %s (", e->table);
 	for (size_t i = 0; i < e->nfields; i++)
@@ -132,48 +132,50 @@ static sqlite3_stmt *prepare_insert(struct crm_db *db,
 	for (size_t i = 0; i < e->nfields; i++)
 		crm_buf_adds(&sql, "?, ");
 	crm_buf_adds(&sql, "?)");
-	st = crm_db_prepare(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
 	return st;
 }
 
-static sqlite3_stmt *prepare_update(struct crm_db *db,
-				    const struct crm_entity *e,
-				    struct crm_err *err)
+static struct crm_stmt *prepare_update(struct crm_db *db,
+				       const struct crm_entity *e,
+				       struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
 	for (size_t i = 0; i < e->nfields; i++)
 		crm_buf_addf(&sql, "%s = ?, ", e->fields[i].name);
 	crm_buf_addf(&sql, "custom = ? WHERE id = ?%zu", e->nfields + 2);
-	st = crm_db_prepare(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
 	return st;
 }
 
 /* Run a prepared write of row; for an insert, store the new id. */
-static int write_row(struct crm_db *db, sqlite3_stmt *st, struct crm_row *row,
-		     bool insert, struct crm_err *err)
+static int write_row(struct crm_db *db, struct crm_stmt *st,
+		     struct crm_row *row, bool insert, struct crm_err *err)
 {
 	int rc;
 
-	sqlite3_reset(st);
+	crm_stmt_reset(st);
 	bind_row(st, row); /* binds every parameter: no need to clear */
 	if (!insert)
-		sqlite3_bind_int64(st, (int)row->e->nfields + 2,
-				   crm_row_id(row));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(
-		    db, rc, insert ? "cannot insert" : "cannot update", err);
+		crm_stmt_bind_int(st, (int)row->e->nfields + 2,
+				  crm_row_id(row));
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return crm_err_what(err,
+				    insert ? "cannot insert" : "cannot update");
 	if (insert && !row->v[0]) {
 		char id[CRM_INT_LEN];
+		int64_t v = crm_store_last_id(db->store, err);
 
-		row->v[0] = crm_xstrdup(
-		    crm_fmt_int(id, sqlite3_last_insert_rowid(db->h)));
+		if (v < 0)
+			return -1;
+		row->v[0] = crm_xstrdup(crm_fmt_int(id, v));
 	}
 	return 0;
 }
@@ -183,14 +185,14 @@ void crm_importer_free(struct crm_importer *im)
 	if (!im)
 		return;
 	for (size_t i = 0; i < im->keys.n; i++) {
-		sqlite3_finalize(im->find[i]);
+		crm_stmt_finalize(im->find[i]);
 		if (im->bloom)
 			crm_bloom_release(&im->bloom[i]);
 	}
 	free(im->bloom);
-	sqlite3_finalize(im->ins);
-	sqlite3_finalize(im->upd);
-	sqlite3_finalize(im->find_xid);
+	crm_stmt_finalize(im->ins);
+	crm_stmt_finalize(im->upd);
+	crm_stmt_finalize(im->find_xid);
 	free(im->find);
 	free(im->keyfield);
 	free(im->matchkey);
@@ -205,18 +207,18 @@ void crm_importer_free(struct crm_importer *im)
 }
 
 /* The statement that finds the records whose field f equals a value. */
-static sqlite3_stmt *prepare_find(struct crm_importer *im, long f,
-				  struct crm_err *err)
+static struct crm_stmt *prepare_find(struct crm_importer *im, long f,
+				     struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
 	struct crm_buf sql = {0};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 
 	crm_buf_adds(&sql, "SELECT ");
 	crm_entity_select_list(e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2", e->table,
 		     e->fields[f].name, im->matchkey[f] >= 0 ? "_key" : "");
-	st = crm_db_prepare(im->db, sql.s, err);
+	st = crm_db_stmt(im->db, sql.s, err);
 	crm_buf_release(&sql);
 	return st;
 }
@@ -274,18 +276,20 @@ static int setup_map(struct crm_importer *im, struct crm_err *err)
 static int count_rows(struct crm_importer *im, int64_t *n, struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc;
 
 	crm_buf_addf(&sql, "SELECT count(*) FROM %s", im->e->table);
-	st = crm_db_prepare(im->db, sql.s, err);
+	st = crm_db_stmt(im->db, sql.s, err);
 	crm_buf_release(&sql);
 	if (!st)
 		return -1;
-	rc = sqlite3_step(st);
-	*n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : crm_db_error(im->db, rc, "database", err);
+	rc = crm_stmt_step(st, err);
+	*n = rc > 0 ? crm_stmt_int(st, 0) : 0;
+	crm_stmt_finalize(st);
+	if (rc == 0)
+		return crm_err_set(err, CRM_EX_SOFTWARE, "database: no count");
+	return rc < 0 ? -1 : 0;
 }
 
 struct crm_importer *crm_importer_new(struct crm_db *db,
@@ -558,7 +562,7 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 	for (size_t k = 0; k < im->keys.n; k++) {
 		long f = im->keyfield[k];
 		struct crm_buf sql = {0};
-		sqlite3_stmt *st;
+		struct crm_stmt *st;
 		int rc;
 
 		if (f == 0)
@@ -567,20 +571,18 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 						  2 * im->applied + (1u << 20));
 		crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
 			     im->matchkey[f] >= 0 ? "_key" : "", e->table);
-		st = crm_db_prepare(im->db, sql.s, err);
+		st = crm_db_stmt(im->db, sql.s, err);
 		crm_buf_release(&sql);
 		if (!st)
 			return -1;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const void *p = sqlite3_column_blob(st, 0);
+		while ((rc = crm_stmt_step(st, err)) > 0) {
+			const char *p = crm_stmt_text(st, 0);
 			if (p)
-				crm_bloom_add(
-				    &im->bloom[k], p,
-				    (size_t)sqlite3_column_bytes(st, 0));
+				crm_bloom_add(&im->bloom[k], p, strlen(p));
 		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return crm_db_error(im->db, rc, "database", err);
+		crm_stmt_finalize(st);
+		if (rc < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -600,22 +602,20 @@ static void bloom_note(struct crm_importer *im, const struct crm_row *row)
 static int probe(struct crm_importer *im, long k, const char *v, int *n,
 		 struct crm_err *err)
 {
-	sqlite3_stmt *st = k >= 0 ? im->find[k] : im->find_xid;
+	struct crm_stmt *st = k >= 0 ? im->find[k] : im->find_xid;
 	int rc;
 
 	*n = 0;
 	if (k >= 0 && im->bloom && im->bloom[k].bits &&
 	    !crm_bloom_maybe(&im->bloom[k], v, strlen(v)))
 		return 0;
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	crm_stmt_reset(st);
+	crm_stmt_bind_text(st, 1, v);
+	while ((rc = crm_stmt_step(st, err)) > 0)
 		if ((*n)++ == 0)
-			crm_row_from_stmt(&im->old, st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(im->db, rc, "database", err);
-	return 0;
+			crm_row_read(&im->old, st);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Find the existing record: the first key with exactly one match wins.
@@ -691,7 +691,7 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 static int identity_of(struct crm_importer *im, const char *field,
 		       const char *key, int64_t id, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    im->db,
 	    "SELECT 1 FROM crm_identities WHERE entity = ? AND field = ? AND "
 	    "key = ? AND record_id = ?",
@@ -700,15 +700,13 @@ static int identity_of(struct crm_importer *im, const char *field,
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, im->e->name);
-	crm_db_bind_text(st, 2, field);
-	crm_db_bind_text(st, 3, key);
-	sqlite3_bind_int64(st, 4, id);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s == SQLITE_ROW)
-		return 1;
-	return s == SQLITE_DONE ? 0 : crm_db_error(im->db, s, "database", err);
+	crm_stmt_bind_text(st, 1, im->e->name);
+	crm_stmt_bind_text(st, 2, field);
+	crm_stmt_bind_text(st, 3, key);
+	crm_stmt_bind_int(st, 4, id);
+	s = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return s;
 }
 
 /* The input found its record through a secondary identity: the input's
@@ -769,23 +767,24 @@ static int register_custom(struct crm_importer *im, const struct crm_row *row,
 
 	json_object_foreach(row->custom, k, j)
 	{
-		sqlite3_stmt *st;
+		struct crm_stmt *st;
 		int rc;
 
 		if (crm_strv_find(&im->custom_seen, k) >= 0)
 			continue;
-		st = crm_db_cached(im->db,
-				   "INSERT OR IGNORE INTO crm_custom_fields "
-				   "(entity, name) VALUES (?, ?)",
-				   err);
+		st = crm_db_stmt_cached(im->db,
+					"INSERT INTO crm_custom_fields "
+					"(entity, name) VALUES (?, ?) "
+					"ON CONFLICT DO NOTHING",
+					err);
 		if (!st)
 			return -1;
-		crm_db_bind_text(st, 1, im->e->name);
-		crm_db_bind_text(st, 2, k);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return crm_db_error(im->db, rc, "database", err);
+		crm_stmt_bind_text(st, 1, im->e->name);
+		crm_stmt_bind_text(st, 2, k);
+		rc = crm_stmt_step(st, err);
+		crm_stmt_reset(st);
+		if (rc < 0)
+			return -1;
 		crm_strv_push(&im->custom_seen, k);
 	}
 	return 0;
@@ -893,22 +892,20 @@ static void keep_external_id(struct crm_importer *im)
  * lib/store/schema.c): 1 yes, 0 no, -1 error. */
 static int id_used(struct crm_importer *im, int64_t id, struct crm_err *err)
 {
-	sqlite3_stmt *st =
-	    crm_db_cached(im->db,
-			  "SELECT 1 FROM sqlite_sequence WHERE name = ? AND "
-			  "seq >= ?",
-			  err);
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    im->db,
+	    "SELECT 1 FROM sqlite_sequence WHERE name = ? AND "
+	    "seq >= ?",
+	    err);
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, im->e->table);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_error(im->db, rc, "database", err);
-	return rc == SQLITE_ROW;
+	crm_stmt_bind_text(st, 1, im->e->table);
+	crm_stmt_bind_int(st, 2, id);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc;
 }
 
 /* Apply the input record in, read into im->p. */
@@ -1471,7 +1468,7 @@ struct links {
 	size_t n;
 	const struct crm_entity *r[16];
 	size_t f[16];
-	sqlite3_stmt *st[16];
+	struct crm_stmt *st[16];
 };
 
 static int links_prepare(const struct crm_entity *r, size_t f, void *arg)
@@ -1484,7 +1481,7 @@ static int links_prepare(const struct crm_entity *r, size_t f, void *arg)
 				   "too many references to one entity");
 	crm_buf_addf(&sql, "SELECT id FROM %s WHERE %s = ?", r->table,
 		     r->fields[f].name);
-	l->st[l->n] = crm_db_prepare(l->db, sql.s, l->err);
+	l->st[l->n] = crm_db_stmt(l->db, sql.s, l->err);
 	crm_buf_release(&sql);
 	if (!l->st[l->n])
 		return -1;
@@ -1496,7 +1493,7 @@ static int links_prepare(const struct crm_entity *r, size_t f, void *arg)
 static int links_note(struct links *l, int64_t id)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		sqlite3_stmt *st = l->st[i];
+		struct crm_stmt *st = l->st[i];
 		json_t *j = json_pack("{s:s, s:I}", "field",
 				      l->r[i]->fields[l->f[i]].name, "id",
 				      (json_int_t)id);
@@ -1504,19 +1501,17 @@ static int links_note(struct links *l, int64_t id)
 		int s;
 
 		json_decref(j);
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, id);
-		while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		crm_stmt_reset(st);
+		crm_stmt_bind_int(st, 1, id);
+		while ((s = crm_stmt_step(st, l->err)) > 0)
 			if (crm_db_audit(l->db, l->r[i]->name,
-					 sqlite3_column_int64(st, 0), "unlink",
-					 before, NULL, l->err) < 0)
+					 crm_stmt_int(st, 0), "unlink", before,
+					 NULL, l->err) < 0)
 				break;
 		free(before);
-		sqlite3_reset(st);
-		if (s == SQLITE_ROW)
+		crm_stmt_reset(st);
+		if (s != 0)
 			return -1;
-		if (s != SQLITE_DONE)
-			return crm_db_error(l->db, s, "database", l->err);
 	}
 	return 0;
 }
@@ -1524,7 +1519,7 @@ static int links_note(struct links *l, int64_t id)
 static void links_free(struct links *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		sqlite3_finalize(l->st[i]);
+		crm_stmt_finalize(l->st[i]);
 }
 
 int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
@@ -1535,7 +1530,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 	struct crm_row row;
 	struct crm_buf sql = {0};
 	struct links links = {.db = db, .err = err};
-	sqlite3_stmt *del = NULL;
+	struct crm_stmt *del = NULL;
 	int rc = -1;
 
 	*n = 0;
@@ -1546,7 +1541,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 	    crm_entity_each_referrer(e, links_prepare, &links) < 0)
 		goto out;
 	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
-	del = crm_db_prepare(db, sql.s, err);
+	del = crm_db_stmt(db, sql.s, err);
 	if (!del || crm_db_change(db, "delete", e->name, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
@@ -1567,12 +1562,12 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 		free(bj);
 		if (s < 0)
 			goto out;
-		sqlite3_reset(del);
-		sqlite3_bind_int64(del, 1, l.v[i]);
-		s = sqlite3_step(del);
-		sqlite3_reset(del);
-		if (s != SQLITE_DONE) {
-			crm_db_error(db, s, "cannot delete", err);
+		crm_stmt_reset(del);
+		crm_stmt_bind_int(del, 1, l.v[i]);
+		s = crm_stmt_step(del, err);
+		crm_stmt_reset(del);
+		if (s < 0) {
+			crm_err_what(err, "cannot delete");
 			goto out;
 		}
 		(*n)++;
@@ -1581,7 +1576,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
-	sqlite3_finalize(del);
+	crm_stmt_finalize(del);
 	links_free(&links);
 	crm_buf_release(&sql);
 	crm_row_release(&row);
@@ -1690,36 +1685,33 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 		char *entity, *before;
 	} *v = NULL;
 	size_t n = 0, cap = 0;
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st = NULL;
 	int rc = -1, s;
 
 	/* read them all first: the updates below must not disturb the
 	 * query */
-	st = crm_db_prepare(
-	    db,
-	    "SELECT id, entity, record_id, before FROM crm_audit "
-	    "WHERE change_id = ? AND action = 'update' AND "
-	    "after IS NULL",
-	    err);
+	st = crm_db_stmt(db,
+			 "SELECT id, entity, record_id, before FROM crm_audit "
+			 "WHERE change_id = ? AND action = 'update' AND "
+			 "after IS NULL",
+			 err);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, db->change);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_int(st, 1, db->change);
+	while ((s = crm_stmt_step(st, err)) > 0) {
 		v = crm_xgrow(v, &cap, n + 1, sizeof(*v));
 		v[n++] = (struct pending){
-		    sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
-		    crm_xstrdup(crm_db_col_text(st, 1)),
-		    crm_xstrdup(crm_db_col_text(st, 3) ? crm_db_col_text(st, 3)
-						       : "")};
+		    crm_stmt_int(st, 0), crm_stmt_int(st, 2),
+		    crm_xstrdup(crm_stmt_text(st, 1)),
+		    crm_xstrdup(crm_stmt_text(st, 3) ? crm_stmt_text(st, 3)
+						     : "")};
 	}
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	st = NULL;
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	if (s < 0)
 		goto out;
-	}
-	st = crm_db_prepare(db, "UPDATE crm_audit SET after = ? WHERE id = ?",
-			    err);
+	st =
+	    crm_db_stmt(db, "UPDATE crm_audit SET after = ? WHERE id = ?", err);
 	if (!st)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -1736,14 +1728,13 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 		crm_row_init(&cur, e);
 		got = crm_entity_get(db, e, v[i].record, &cur, err);
 		if (got > 0 && row_from_json(&b, j) == 0) {
-			sqlite3_reset(st);
-			sqlite3_bind_text(st, 1, crm_row_diff(&b, &cur), -1,
-					  free);
-			sqlite3_bind_int64(st, 2, v[i].id);
-			s = sqlite3_step(st);
-			got = s == SQLITE_DONE
-				  ? 0
-				  : crm_db_error(db, s, "database", err);
+			char *diff = crm_row_diff(&b, &cur);
+
+			crm_stmt_reset(st);
+			crm_stmt_bind_text(st, 1, diff);
+			free(diff);
+			crm_stmt_bind_int(st, 2, v[i].id);
+			got = crm_stmt_step(st, err) < 0 ? -1 : 0;
 		}
 		crm_row_release(&b);
 		crm_row_release(&cur);
@@ -1753,7 +1744,7 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].entity);
 		free(v[i].before);
@@ -1766,17 +1757,17 @@ out:
 static int exec_tii(struct crm_db *db, const char *sql, const char *t,
 		    int64_t a, int64_t b, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	struct crm_stmt *st = crm_db_stmt(db, sql, err);
 	int s;
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, t);
-	sqlite3_bind_int64(st, 2, a);
-	sqlite3_bind_int64(st, 3, b);
-	s = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return s == SQLITE_DONE ? 0 : crm_db_error(db, s, "database", err);
+	crm_stmt_bind_text(st, 1, t);
+	crm_stmt_bind_int(st, 2, a);
+	crm_stmt_bind_int(st, 3, b);
+	s = crm_stmt_step(st, err);
+	crm_stmt_finalize(st);
+	return s < 0 ? -1 : 0;
 }
 
 struct undo {
@@ -1796,7 +1787,7 @@ static int later_changes(struct undo *u, const struct crm_entity *e, int64_t id,
 			 const char *field, bool custom, struct crm_buf *b,
 			 struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    u->db,
 	    "SELECT a.change_id, a.action, a.after FROM crm_audit a JOIN "
 	    "crm_changes c ON c.id = a.change_id WHERE a.entity = ? AND "
@@ -1811,15 +1802,15 @@ static int later_changes(struct undo *u, const struct crm_entity *e, int64_t id,
 	crm_buf_reset(b);
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, e->name);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int64(st, 3, u->change);
-	sqlite3_bind_int64(st, 4, u->db->change);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t c = sqlite3_column_int64(st, 0);
-		const char *after = crm_db_col_text(st, 2);
-		bool hit = !field || !after ||
-			   strcmp(crm_db_col_text(st, 1), "update");
+	crm_stmt_bind_text(st, 1, e->name);
+	crm_stmt_bind_int(st, 2, id);
+	crm_stmt_bind_int(st, 3, u->change);
+	crm_stmt_bind_int(st, 4, u->db->change);
+	while ((s = crm_stmt_step(st, err)) > 0) {
+		int64_t c = crm_stmt_int(st, 0);
+		const char *after = crm_stmt_text(st, 2);
+		bool hit =
+		    !field || !after || strcmp(crm_stmt_text(st, 1), "update");
 
 		if (!hit) {
 			json_t *j = json_loads(after, 0, NULL);
@@ -1832,10 +1823,10 @@ static int later_changes(struct undo *u, const struct crm_entity *e, int64_t id,
 		crm_buf_addf(&ids, "%s%lld", n++ ? ", " : "", (long long)c);
 		last = c;
 	}
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE) {
+	crm_stmt_reset(st);
+	if (s < 0) {
 		crm_buf_release(&ids);
-		return crm_db_error(u->db, s, "database", err);
+		return -1;
 	}
 	if (n)
 		crm_buf_addf(b, "%s %s", n > 1 ? "changes" : "change", ids.s);
@@ -2158,14 +2149,14 @@ out:
 int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
 			 struct crm_row *row, bool insert, struct crm_err *err)
 {
-	sqlite3_stmt *st =
+	struct crm_stmt *st =
 	    insert ? prepare_insert(db, e, err) : prepare_update(db, e, err);
 	int rc;
 
 	if (!st)
 		return -1;
 	rc = write_row(db, st, row, insert, err);
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	return rc;
 }
 
@@ -2183,7 +2174,7 @@ static char *dup_or_null(const char *s)
 static int load_steps(struct crm_db *db, int64_t change, struct step **v,
 		      size_t *n, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(
+	struct crm_stmt *st = crm_db_stmt(
 	    db,
 	    "SELECT entity, record_id, action, before, after FROM crm_audit "
 	    "WHERE change_id = ? ORDER BY id DESC",
@@ -2195,20 +2186,17 @@ static int load_steps(struct crm_db *db, int64_t change, struct step **v,
 	*n = 0;
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, change);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_int(st, 1, change);
+	while ((s = crm_stmt_step(st, err)) > 0) {
 		*v = crm_xgrow(*v, &cap, *n + 1, sizeof(**v));
-		(*v)[(*n)++] =
-		    (struct step){dup_or_null(crm_db_col_text(st, 0)),
-				  dup_or_null(crm_db_col_text(st, 2)),
-				  dup_or_null(crm_db_col_text(st, 3)),
-				  dup_or_null(crm_db_col_text(st, 4)),
-				  sqlite3_column_int64(st, 1)};
+		(*v)[(*n)++] = (struct step){dup_or_null(crm_stmt_text(st, 0)),
+					     dup_or_null(crm_stmt_text(st, 2)),
+					     dup_or_null(crm_stmt_text(st, 3)),
+					     dup_or_null(crm_stmt_text(st, 4)),
+					     crm_stmt_int(st, 1)};
 	}
-	sqlite3_finalize(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(db, s, "database", err);
-	return 0;
+	crm_stmt_finalize(st);
+	return s < 0 ? -1 : 0;
 }
 
 static void steps_free(struct step *v, size_t n)
@@ -2243,21 +2231,19 @@ static int run_step(struct undo *u, const struct step *s, struct crm_err *err)
 /* The merge whose change this is (0: none). */
 static int64_t merge_of(struct crm_db *db, int64_t change, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(
+	struct crm_stmt *st = crm_db_stmt(
 	    db, "SELECT id FROM crm_merges WHERE change_id = ?", err);
 	int64_t m = 0;
 	int s;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, change);
-	s = sqlite3_step(st);
-	if (s == SQLITE_ROW)
-		m = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		return crm_db_error(db, s, "database", err);
-	return m;
+	crm_stmt_bind_int(st, 1, change);
+	s = crm_stmt_step(st, err);
+	if (s > 0)
+		m = crm_stmt_int(st, 0);
+	crm_stmt_finalize(st);
+	return s < 0 ? -1 : m;
 }
 
 int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
@@ -2265,7 +2251,7 @@ int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
 {
 	struct undo u = {
 	    .db = db, .change = change, .force = force, .merge = merge};
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st = NULL;
 	struct step *steps = NULL;
 	size_t nsteps = 0;
 	char *entity = NULL;
@@ -2274,30 +2260,31 @@ int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
 
 	*n = 0;
 	crm_datetime_format(db->now, u.now);
-	st = crm_db_prepare(db,
-			    "SELECT undone_at, entity, undo_of, undone_by FROM "
-			    "crm_changes WHERE id = ?",
-			    err);
+	st = crm_db_stmt(db,
+			 "SELECT undone_at, entity, undo_of, undone_by FROM "
+			 "crm_changes WHERE id = ?",
+			 err);
 	if (!st)
 		goto out;
-	sqlite3_bind_int64(st, 1, change);
-	s = sqlite3_step(st);
-	if (s != SQLITE_ROW) {
-		crm_err_set(err, CRM_EX_NOINPUT, "no change %lld",
-			    (long long)change);
+	crm_stmt_bind_int(st, 1, change);
+	s = crm_stmt_step(st, err);
+	if (s <= 0) {
+		if (s == 0)
+			crm_err_set(err, CRM_EX_NOINPUT, "no change %lld",
+				    (long long)change);
 		goto out;
 	}
-	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+	if (!crm_stmt_is_null(st, 0)) {
 		crm_err_set(err, CRM_EX_DATAERR,
 			    "change %lld was already undone at %s (by change "
 			    "%lld)",
-			    (long long)change, crm_db_col_text(st, 0),
-			    (long long)sqlite3_column_int64(st, 3));
+			    (long long)change, crm_stmt_text(st, 0),
+			    (long long)crm_stmt_int(st, 3));
 		goto out;
 	}
-	entity = dup_or_null(crm_db_col_text(st, 1));
-	undo_of = sqlite3_column_int64(st, 2);
-	sqlite3_finalize(st);
+	entity = dup_or_null(crm_stmt_text(st, 1));
+	undo_of = crm_stmt_int(st, 2);
+	crm_stmt_finalize(st);
 	st = NULL;
 	/* each kind of change has one undo: a merge's is crm-dedupe's */
 	if (!merge) {
@@ -2371,7 +2358,7 @@ int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
 	*n = u.n;
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	steps_free(steps, nsteps);
 	free(entity);
 	crm_buf_release(&u.conflicts);

@@ -13,11 +13,10 @@ static const struct {
 	enum crm_op op;
 	const char *sql;
 } ops[] = {
-	/* two-character operators first so "<=" is not read as "<" */
-	{"!=", CRM_OP_NE, "<>"}, {"<=", CRM_OP_LE, "<="},
-	{">=", CRM_OP_GE, ">="}, {"=", CRM_OP_EQ, "="},
-	{"<", CRM_OP_LT, "<"},   {">", CRM_OP_GT, ">"},
-	{"~", CRM_OP_HAS, NULL},
+    /* two-character operators first so "<=" is not read as "<" */
+    {"!=", CRM_OP_NE, "<>"}, {"<=", CRM_OP_LE, "<="}, {">=", CRM_OP_GE, ">="},
+    {"=", CRM_OP_EQ, "="},   {"<", CRM_OP_LT, "<"},   {">", CRM_OP_GT, ">"},
+    {"~", CRM_OP_HAS, NULL},
 };
 
 static char *trimmed(const char *a, const char *z)
@@ -29,8 +28,7 @@ static char *trimmed(const char *a, const char *z)
 	return crm_xstrndup(a, (size_t)(z - a));
 }
 
-int crm_filter_parse(const char *expr, struct crm_cond *c,
-		     struct crm_err *err)
+int crm_filter_parse(const char *expr, struct crm_cond *c, struct crm_err *err)
 {
 	const char *p;
 
@@ -82,8 +80,7 @@ void crm_binds_release(struct crm_binds *b)
 	memset(b, 0, sizeof(*b));
 }
 
-void crm_binds_bind(const struct crm_binds *b, struct crm_stmt *st,
-		    int first)
+void crm_binds_bind(const struct crm_binds *b, struct crm_stmt *st, int first)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		int k = first + (int)i;
@@ -113,8 +110,8 @@ int crm_binds_apply(const struct crm_binds *b, sqlite3_stmt *st, int first)
 						strtoll(b->v[i].s, NULL, 10));
 			break;
 		case 'r':
-			rc = sqlite3_bind_double(st, k,
-						 strtod(b->v[i].s, NULL));
+			rc =
+			    sqlite3_bind_double(st, k, strtod(b->v[i].s, NULL));
 			break;
 		default:
 			rc = sqlite3_bind_text(st, k, b->v[i].s, -1,
@@ -129,23 +126,18 @@ int crm_binds_apply(const struct crm_binds *b, sqlite3_stmt *st, int first)
 int crm_custom_known(struct crm_db *db, const struct crm_entity *e,
 		     const char *name, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
-		db,
-		"SELECT 1 FROM crm_custom_fields WHERE entity = ? AND name = ?",
-		err);
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db, "SELECT 1 FROM crm_custom_fields WHERE entity = ? AND name = ?",
+	    err);
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, e->name);
-	crm_db_bind_text(st, 2, name);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_text(st, 1, e->name);
+	crm_stmt_bind_text(st, 2, name);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc;
 }
 
 /* The SQL expression for a field: its column, or the custom JSON value
@@ -371,8 +363,8 @@ out:
 }
 
 static int one_where(struct crm_db *db, const struct crm_entity *e,
-		     const char *expr, struct crm_buf *sql,
-		     struct crm_binds *b, struct crm_err *err)
+		     const char *expr, struct crm_buf *sql, struct crm_binds *b,
+		     struct crm_err *err)
 {
 	struct crm_cond c;
 	const struct crm_field *f;
@@ -411,8 +403,7 @@ static int one_where(struct crm_db *db, const struct crm_entity *e,
 			goto out;
 		for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 			if (ops[i].op == c.op)
-				crm_buf_addf(sql, "%s %s ?", lhs.s,
-					     ops[i].sql);
+				crm_buf_addf(sql, "%s %s ?", lhs.s, ops[i].sql);
 		if (f && f->type == CRM_T_EMAIL)
 			crm_buf_adds(sql, " COLLATE NOCASE");
 		crm_binds_push(b, val.s, type);

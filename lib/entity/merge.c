@@ -21,7 +21,7 @@ static void ident(struct crm_buf *b, const char *s)
 static int references(struct crm_db *db, const char *table,
 		      struct crm_strv *refs, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(
+	struct crm_stmt *st = crm_db_stmt(
 	    db,
 	    "SELECT m.name, p.\"from\" FROM sqlite_schema m, "
 	    "pragma_foreign_key_list(m.name) p WHERE m.type = 'table' AND "
@@ -32,36 +32,40 @@ static int references(struct crm_db *db, const char *table,
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, table);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		char *r = crm_xasprintf("%s\t%s", crm_db_col_text(st, 0),
-					crm_db_col_text(st, 1));
+	crm_stmt_bind_text(st, 1, table);
+	while ((s = crm_stmt_step(st, err)) > 0) {
+		char *r = crm_xasprintf("%s\t%s", crm_stmt_text(st, 0),
+					crm_stmt_text(st, 1));
 		crm_strv_push(refs, r);
 		free(r);
 	}
-	sqlite3_finalize(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(db, s, "cannot read the schema", err);
+	crm_stmt_finalize(st);
+	if (s < 0)
+		return crm_err_what(err, "cannot read the schema");
 	return 0;
 }
 
+/* Run sql with nbind integer parameters a, b, c; *rows (if not NULL)
+ * counts the rows it returns (a RETURNING clause: the rows it changed). */
 static int exec1(struct crm_db *db, const char *sql, int64_t a, int64_t b,
-		 int64_t c, int nbind, struct crm_err *err)
+		 int64_t c, int nbind, uint64_t *rows, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, sql, err);
+	struct crm_stmt *st = crm_db_stmt(db, sql, err);
 	int s;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, a);
+	crm_stmt_bind_int(st, 1, a);
 	if (nbind > 1)
-		sqlite3_bind_int64(st, 2, b);
+		crm_stmt_bind_int(st, 2, b);
 	if (nbind > 2)
-		sqlite3_bind_int64(st, 3, c);
-	s = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(db, s, "cannot re-point links", err);
+		crm_stmt_bind_int(st, 3, c);
+	while ((s = crm_stmt_step(st, err)) > 0)
+		if (rows)
+			++*rows;
+	crm_stmt_finalize(st);
+	if (s < 0)
+		return crm_err_what(err, "cannot re-point links");
 	return 0;
 }
 
@@ -73,7 +77,7 @@ static int repoint(struct crm_db *db, const char *ref, int64_t merge,
 	struct crm_buf sql = {0};
 	char *tbl = crm_xstrdup(ref), *col = strchr(tbl, '\t');
 	int rc = -1;
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int s;
 
 	*col++ = '\0';
@@ -85,17 +89,17 @@ static int repoint(struct crm_db *db, const char *ref, int64_t merge,
 	crm_buf_adds(&sql, " WHERE ");
 	ident(&sql, col);
 	crm_buf_adds(&sql, " = ?");
-	st = crm_db_prepare(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	if (!st)
 		goto out;
-	sqlite3_bind_int64(st, 1, merge);
-	crm_db_bind_text(st, 2, tbl);
-	crm_db_bind_text(st, 3, col);
-	sqlite3_bind_int64(st, 4, old);
-	s = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "cannot log links", err);
+	crm_stmt_bind_int(st, 1, merge);
+	crm_stmt_bind_text(st, 2, tbl);
+	crm_stmt_bind_text(st, 3, col);
+	crm_stmt_bind_int(st, 4, old);
+	s = crm_stmt_step(st, err);
+	crm_stmt_finalize(st);
+	if (s < 0) {
+		crm_err_what(err, "cannot log links");
 		goto out;
 	}
 	crm_buf_reset(&sql);
@@ -106,7 +110,7 @@ static int repoint(struct crm_db *db, const char *ref, int64_t merge,
 	crm_buf_adds(&sql, " = ? WHERE ");
 	ident(&sql, col);
 	crm_buf_adds(&sql, " = ?");
-	rc = exec1(db, sql.s, survivor, old, 0, 2, err);
+	rc = exec1(db, sql.s, survivor, old, 0, 2, NULL, err);
 out:
 	crm_buf_release(&sql);
 	free(tbl);
@@ -271,25 +275,23 @@ static int64_t parent_of(struct crm_db *db, const struct crm_entity *e,
 			 const char *col, int64_t id, struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int64_t p = 0;
 	int s;
 
 	crm_buf_adds(&sql, "SELECT ");
 	ident(&sql, col);
 	crm_buf_addf(&sql, " FROM %s WHERE id = ?", e->table);
-	st = crm_db_cached(db, sql.s, err);
+	st = crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	s = sqlite3_step(st);
-	if (s == SQLITE_ROW)
-		p = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		return crm_db_error(db, s, "database", err);
-	return p;
+	crm_stmt_bind_int(st, 1, id);
+	s = crm_stmt_step(st, err);
+	if (s > 0)
+		p = crm_stmt_int(st, 0);
+	crm_stmt_finalize(st);
+	return s < 0 ? -1 : p;
 }
 
 /* A field referring to the entity itself (a company's parent_id) keeps the
@@ -377,7 +379,7 @@ static int keep_identities(struct crm_db *db, const struct crm_entity *e,
 			   const struct crm_row *result, int64_t merge,
 			   struct crm_err *err)
 {
-	sqlite3_stmt *ins = crm_db_prepare(
+	struct crm_stmt *ins = crm_db_stmt(
 	    db,
 	    "INSERT INTO crm_identities (entity, field, key, record_id, "
 	    "merge_id) SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 "
@@ -396,23 +398,22 @@ static int keep_identities(struct crm_db *db, const struct crm_entity *e,
 
 			if (!key || (now && !strcmp(key, now)))
 				continue;
-			sqlite3_reset(ins);
-			crm_db_bind_text(ins, 1, e->name);
-			crm_db_bind_text(ins, 2, e->fields[i].name);
-			crm_db_bind_text(ins, 3, key);
-			sqlite3_bind_int64(ins, 4, sid);
-			sqlite3_bind_int64(ins, 5, merge);
-			if ((s = sqlite3_step(ins)) != SQLITE_DONE) {
-				crm_db_error(db, s, "cannot keep identities",
-					     err);
+			crm_stmt_reset(ins);
+			crm_stmt_bind_text(ins, 1, e->name);
+			crm_stmt_bind_text(ins, 2, e->fields[i].name);
+			crm_stmt_bind_text(ins, 3, key);
+			crm_stmt_bind_int(ins, 4, sid);
+			crm_stmt_bind_int(ins, 5, merge);
+			if ((s = crm_stmt_step(ins, err)) < 0) {
+				crm_err_what(err, "cannot keep identities");
 				goto out;
 			}
 		}
 	for (size_t k = 0; k < n; k++) {
 		if (k == surv)
 			continue;
-		sqlite3_finalize(ins);
-		ins = crm_db_prepare(
+		crm_stmt_finalize(ins);
+		ins = crm_db_stmt(
 		    db,
 		    "INSERT INTO crm_merge_links (merge_id, tbl, col, row_id, "
 		    "old_value) SELECT ?1, 'crm_identities', 'record_id', "
@@ -422,31 +423,31 @@ static int keep_identities(struct crm_db *db, const struct crm_entity *e,
 		    err);
 		if (!ins)
 			goto out;
-		sqlite3_bind_int64(ins, 1, merge);
-		crm_db_bind_text(ins, 2, e->name);
-		sqlite3_bind_int64(ins, 3, crm_row_id(rows[k]));
-		if ((s = sqlite3_step(ins)) != SQLITE_DONE) {
-			crm_db_error(db, s, "cannot keep identities", err);
+		crm_stmt_bind_int(ins, 1, merge);
+		crm_stmt_bind_text(ins, 2, e->name);
+		crm_stmt_bind_int(ins, 3, crm_row_id(rows[k]));
+		if ((s = crm_stmt_step(ins, err)) < 0) {
+			crm_err_what(err, "cannot keep identities");
 			goto out;
 		}
-		sqlite3_finalize(ins);
-		ins = crm_db_prepare(db,
-				     "UPDATE crm_identities SET record_id = ?1 "
-				     "WHERE entity = ?2 AND record_id = ?3",
-				     err);
+		crm_stmt_finalize(ins);
+		ins = crm_db_stmt(db,
+				  "UPDATE crm_identities SET record_id = ?1 "
+				  "WHERE entity = ?2 AND record_id = ?3",
+				  err);
 		if (!ins)
 			goto out;
-		sqlite3_bind_int64(ins, 1, sid);
-		crm_db_bind_text(ins, 2, e->name);
-		sqlite3_bind_int64(ins, 3, crm_row_id(rows[k]));
-		if ((s = sqlite3_step(ins)) != SQLITE_DONE) {
-			crm_db_error(db, s, "cannot keep identities", err);
+		crm_stmt_bind_int(ins, 1, sid);
+		crm_stmt_bind_text(ins, 2, e->name);
+		crm_stmt_bind_int(ins, 3, crm_row_id(rows[k]));
+		if ((s = crm_stmt_step(ins, err)) < 0) {
+			crm_err_what(err, "cannot keep identities");
 			goto out;
 		}
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(ins);
+	crm_stmt_finalize(ins);
 	return rc;
 }
 
@@ -458,7 +459,7 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 	size_t *ord = NULL;
 	struct crm_strv refs = {0};
 	struct crm_buf merged = {0}, sql = {0};
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st = NULL;
 	size_t surv = 0;
 	int rc = -1, s;
 
@@ -491,25 +492,31 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 				     (long long)crm_row_id(rows[k]));
 	if (crm_db_change(db, "merge", e->name, err) < 0)
 		goto out;
-	st = crm_db_prepare(db,
-			    "INSERT INTO crm_merges (change_id, entity, "
-			    "survivor, merged, at, result_updated_at) VALUES "
-			    "(?, ?, ?, ?, ?, ?)",
-			    err);
+	st = crm_db_stmt(db,
+			 "INSERT INTO crm_merges (change_id, entity, "
+			 "survivor, merged, at, result_updated_at) VALUES "
+			 "(?, ?, ?, ?, ?, ?) RETURNING id",
+			 err);
 	if (!st)
 		goto out;
-	sqlite3_bind_int64(st, 1, db->change);
-	crm_db_bind_text(st, 2, e->name);
-	sqlite3_bind_int64(st, 3, crm_row_id(rows[surv]));
-	crm_db_bind_text(st, 4, merged.s);
-	crm_db_bind_text(st, 5, crm_row_get(result, "updated_at"));
-	crm_db_bind_text(st, 6, crm_row_get(result, "updated_at"));
-	s = sqlite3_step(st);
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "cannot log the merge", err);
+	crm_stmt_bind_int(st, 1, db->change);
+	crm_stmt_bind_text(st, 2, e->name);
+	crm_stmt_bind_int(st, 3, crm_row_id(rows[surv]));
+	crm_stmt_bind_text(st, 4, merged.s);
+	crm_stmt_bind_text(st, 5, crm_row_get(result, "updated_at"));
+	crm_stmt_bind_text(st, 6, crm_row_get(result, "updated_at"));
+	s = crm_stmt_step(st, err);
+	if (s <= 0) {
+		if (s == 0)
+			crm_err_set(err, CRM_EX_SOFTWARE,
+				    "cannot log the merge: no id");
+		else
+			crm_err_what(err, "cannot log the merge");
 		goto out;
 	}
-	*merge = sqlite3_last_insert_rowid(db->h);
+	*merge = crm_stmt_int(st, 0);
+	crm_stmt_finalize(st);
+	st = NULL;
 	if (references(db, e->table, &refs, err) < 0)
 		goto out;
 	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
@@ -521,7 +528,8 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 				    crm_row_id(rows[surv]), err) < 0)
 				goto out;
 		if (audit(db, e, rows[k], NULL, "delete", err) < 0 ||
-		    exec1(db, sql.s, crm_row_id(rows[k]), 0, 0, 1, err) < 0)
+		    exec1(db, sql.s, crm_row_id(rows[k]), 0, 0, 1, NULL, err) <
+			0)
 			goto out;
 	}
 	if (survive_self_refs(db, e, rows, n, ord, ids, result, err) < 0 ||
@@ -532,7 +540,7 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 	rc = 0;
 out:
 	free(ord);
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	for (size_t k = 0; k < n; k++) {
 		if (rows[k])
 			crm_row_release(rows[k]);
@@ -555,23 +563,24 @@ static int restore_links(struct crm_db *db, const struct crm_entity *e,
 {
 	struct crm_strv refs = {0};
 	struct crm_buf sql = {0};
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st = NULL;
 	int rc = -1, s;
 
 	*n = 0;
 	if (references(db, e->table, &refs, err) < 0)
 		goto out;
 	crm_strv_push(&refs, "crm_identities\trecord_id");
-	st = crm_db_prepare(db,
-			    "SELECT tbl, col, row_id, old_value FROM "
-			    "crm_merge_links WHERE merge_id = ? ORDER BY rowid",
-			    err);
+	st = crm_db_stmt(db,
+			 "SELECT tbl, col, row_id, old_value FROM "
+			 "crm_merge_links WHERE merge_id = ? ORDER BY rowid",
+			 err);
 	if (!st)
 		goto out;
-	sqlite3_bind_int64(st, 1, merge);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *tbl = crm_db_col_text(st, 0);
-		const char *col = crm_db_col_text(st, 1);
+	crm_stmt_bind_int(st, 1, merge);
+	while ((s = crm_stmt_step(st, err)) > 0) {
+		const char *tbl = crm_stmt_text(st, 0);
+		const char *col = crm_stmt_text(st, 1);
+		uint64_t *changed = strcmp(tbl, "crm_identities") ? n : NULL;
 		char *ref = crm_xasprintf("%s\t%s", tbl, col);
 		long known = crm_strv_find(&refs, ref);
 
@@ -589,20 +598,16 @@ static int restore_links(struct crm_db *db, const struct crm_entity *e,
 		ident(&sql, col);
 		crm_buf_adds(&sql, " = ? WHERE rowid = ? AND ");
 		ident(&sql, col);
-		crm_buf_adds(&sql, " = ?");
-		if (exec1(db, sql.s, sqlite3_column_int64(st, 3),
-			  sqlite3_column_int64(st, 2), survivor, 3, err) < 0)
+		crm_buf_adds(&sql, " = ? RETURNING 1");
+		if (exec1(db, sql.s, crm_stmt_int(st, 3), crm_stmt_int(st, 2),
+			  survivor, 3, changed, err) < 0)
 			goto out;
-		if (strcmp(tbl, "crm_identities"))
-			*n += (uint64_t)sqlite3_changes(db->h);
 	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	if (s < 0)
 		goto out;
-	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	crm_strv_release(&refs);
 	crm_buf_release(&sql);
 	return rc;
@@ -649,7 +654,7 @@ static int ids_free(struct crm_db *db, const struct crm_entity *e,
 int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 		   uint64_t *n, uint64_t *links, struct crm_err *err)
 {
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st = NULL;
 	const struct crm_entity *e;
 	struct crm_row row;
 	struct crm_strv merged = {0};
@@ -660,30 +665,28 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 	*n = *links = 0;
 	if (crm_db_begin(db, err) < 0)
 		return -1;
-	st = crm_db_prepare(db,
-			    "SELECT change_id, entity, survivor, "
-			    "result_updated_at, undone_at, merged FROM "
-			    "crm_merges WHERE id = ?",
-			    err);
+	st = crm_db_stmt(db,
+			 "SELECT change_id, entity, survivor, "
+			 "result_updated_at, undone_at, merged FROM "
+			 "crm_merges WHERE id = ?",
+			 err);
 	if (!st)
 		goto out;
-	sqlite3_bind_int64(st, 1, merge);
-	if ((s = sqlite3_step(st)) != SQLITE_ROW) {
-		if (s == SQLITE_DONE)
+	crm_stmt_bind_int(st, 1, merge);
+	if ((s = crm_stmt_step(st, err)) <= 0) {
+		if (s == 0)
 			crm_err_set(err, CRM_EX_NOINPUT, "no merge %lld",
 				    (long long)merge);
-		else
-			crm_db_error(db, s, "database", err);
 		goto out;
 	}
-	change = sqlite3_column_int64(st, 0);
-	e = crm_entity_by_name(crm_db_col_text(st, 1));
-	survivor = sqlite3_column_int64(st, 2);
-	result_at = crm_xstrdup(crm_db_col_text(st, 3));
-	if (crm_db_col_text(st, 4))
-		done_at = crm_xstrdup(crm_db_col_text(st, 4));
-	crm_strv_split(&merged, crm_db_col_text(st, 5), ',');
-	sqlite3_finalize(st);
+	change = crm_stmt_int(st, 0);
+	e = crm_entity_by_name(crm_stmt_text(st, 1));
+	survivor = crm_stmt_int(st, 2);
+	result_at = crm_xstrdup(crm_stmt_text(st, 3));
+	if (crm_stmt_text(st, 4))
+		done_at = crm_xstrdup(crm_stmt_text(st, 4));
+	crm_strv_split(&merged, crm_stmt_text(st, 5), ',');
+	crm_stmt_finalize(st);
 	st = NULL;
 	if (done_at) {
 		crm_err_set(err, CRM_EX_DATAERR,
@@ -738,18 +741,16 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 	}
 	if (restore_links(db, e, merge, survivor, links, err) < 0 ||
 	    exec1(db, "DELETE FROM crm_identities WHERE merge_id = ?", merge, 0,
-		  0, 1, err) < 0)
+		  0, 1, NULL, err) < 0)
 		goto out;
-	st = crm_db_prepare(
-	    db, "UPDATE crm_merges SET undone_at = ? WHERE id = ?", err);
+	st = crm_db_stmt(db, "UPDATE crm_merges SET undone_at = ? WHERE id = ?",
+			 err);
 	if (!st)
 		goto out;
-	crm_db_bind_text(st, 1, crm_datetime_format(db->now, now));
-	sqlite3_bind_int64(st, 2, merge);
-	if ((s = sqlite3_step(st)) != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	crm_stmt_bind_text(st, 1, crm_datetime_format(db->now, now));
+	crm_stmt_bind_int(st, 2, merge);
+	if (crm_stmt_step(st, err) < 0)
 		goto out;
-	}
 	if (dry_run) {
 		crm_db_rollback(db);
 		rc = 0;
@@ -757,7 +758,7 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 		rc = crm_db_commit(db, err);
 	}
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	if (rc < 0)
 		crm_db_rollback(db);
 	free(done_at);
