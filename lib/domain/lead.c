@@ -464,7 +464,10 @@ out:
 /* -- assignment -------------------------------------------------------- */
 
 /* Members' open leads, leads given in the last 30 days, and rotation
- * state. */
+ * state. Read and written back (save_state) inside one write transaction:
+ * the store's begin admits one writer at a time on either engine (SQLite's
+ * BEGIN IMMEDIATE; PostgreSQL's advisory lock, taken before this reads),
+ * so two runs never rotate from the same state. */
 static int load_state(struct crm_db *db, struct crm_assign_rules *r,
 		      struct crm_err *err)
 {

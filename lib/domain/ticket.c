@@ -589,7 +589,9 @@ static int running_counts(struct crm_db *db, const struct crm_sla *s,
 }
 
 /* The next agent of team t by its strategy under its cap: index, -1 for
- * none, -2 on error. */
+ * none, -2 on error. Called inside a write transaction: the store's begin
+ * admits one writer at a time on either engine, so the counts and the
+ * last assignee read here are still true when the choice is written. */
 static long pick_agent(struct crm_db *db, const struct crm_sla *s,
 		       const struct crm_sla_team *t, struct crm_err *err)
 {
