@@ -8,6 +8,26 @@
 #include "company.h"
 #include "normalize.h"
 
+/* Step st; an error reads "what: ..." as it did before the storage
+ * interface ("database: ..." from the store). 1 a row, 0 done, -1. */
+static int step_as(struct crm_stmt *st, const char *what, struct crm_err *err)
+{
+	int rc = crm_stmt_step(st, err);
+
+	if (rc < 0 && !strncmp(err->msg, "database: ", 10)) {
+		char m[sizeof(err->msg)];
+
+		snprintf(m, sizeof(m), "%s", err->msg + 10);
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", what, m);
+	} else if (rc < 0 && err->code == CRM_EX_TEMPFAIL) {
+		char m[sizeof(err->msg)];
+
+		snprintf(m, sizeof(m), "%s", err->msg);
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", what, m);
+	}
+	return rc;
+}
+
 static const char *const directions[] = {"in", "out", NULL};
 
 static const struct crm_field activity_fields[] = {
@@ -42,7 +62,7 @@ const size_t crm_activity_nlinks =
     sizeof(crm_activity_links) / sizeof(crm_activity_links[0]);
 
 /* Per link, in the order above: fixed SQL (string literals, so that
- * crm_db_cached can key on them). */
+ * crm_db_stmt_cached can key on them). */
 static const char *const touch_sql[] = {
     "UPDATE contacts SET last_activity_at = ?1 WHERE id = ?2 AND "
     "(last_activity_at IS NULL OR last_activity_at < ?1)",
@@ -73,24 +93,24 @@ int crm_table_has_column(struct crm_db *db, const char *table,
 		int has;
 	} cache[32];
 	static size_t ncache;
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc, has;
 
 	for (size_t i = 0; i < ncache; i++)
 		if (!strcmp(cache[i].table, table) &&
 		    !strcmp(cache[i].column, column))
 			return cache[i].has;
-	st = crm_db_cached(
+	st = crm_db_stmt_cached(
 	    db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", err);
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, table);
-	crm_db_bind_text(st, 2, column);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "database", err);
-	has = rc == SQLITE_ROW;
+	crm_stmt_bind_text(st, 1, table);
+	crm_stmt_bind_text(st, 2, column);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	has = rc == 1;
 	if (ncache < sizeof(cache) / sizeof(cache[0])) {
 		cache[ncache].table = crm_xstrdup(table);
 		cache[ncache].column = crm_xstrdup(column);
@@ -111,7 +131,7 @@ int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 		       const char *at, struct crm_err *err)
 {
 	long k = link_index(column);
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc;
 
 	if (k < 0)
@@ -123,17 +143,14 @@ int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 		if (rc <= 0)
 			return rc;
 	}
-	st = crm_db_cached(db, touch_sql[k], err);
+	st = crm_db_stmt_cached(db, touch_sql[k], err);
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, at);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "cannot update last_activity_at",
-				    err);
-	return 0;
+	crm_stmt_bind_text(st, 1, at);
+	crm_stmt_bind_int(st, 2, id);
+	rc = step_as(st, "cannot update last_activity_at", err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Whether record id of link k exists: 1 (and, for contacts, *company the
@@ -142,7 +159,7 @@ int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 static int link_exists(struct crm_db *db, long k, int64_t id, int64_t *company,
 		       struct crm_err *err)
 {
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc;
 
 	if (company)
@@ -153,19 +170,15 @@ static int link_exists(struct crm_db *db, long k, int64_t id, int64_t *company,
 		if (rc <= 0)
 			return rc < 0 ? -1 : 1;
 	}
-	st = crm_db_cached(db, exists_sql[k], err);
+	st = crm_db_stmt_cached(db, exists_sql[k], err);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && company && k == 0)
-		*company = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, err);
+	if (rc == 1 && company && k == 0)
+		*company = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc;
 }
 
 static int missing_link(struct crm_err *err, long k, int64_t id)
@@ -208,12 +221,12 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 	    "occurred_at, owner, channel, due_at, contact_id, company_id, "
 	    "lead_id, deal_id, ticket_id, created_at, updated_at) VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?14)";
+	    "?14) RETURNING id";
 	int64_t links[5] = {a->contact_id, a->company_id, a->lead_id,
 			    a->deal_id, a->ticket_id};
 	char occurred[CRM_TIME_LEN], due[CRM_TIME_LEN], now[CRM_TIME_LEN];
 	struct crm_buf type = {0};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc = -1, s;
 
 	crm_datetime_format(db->now, now);
@@ -251,30 +264,28 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 		if (k == 0 && !links[1])
 			links[1] = company;
 	}
-	st = crm_db_cached(db, ins, err);
+	st = crm_db_stmt_cached(db, ins, err);
 	if (!st)
 		return -1;
 	fold_type(a->type, &type);
-	crm_db_bind_text(st, 1, type.s);
-	crm_db_bind_text(st, 2, a->direction);
-	crm_db_bind_text(st, 3, a->subject);
-	crm_db_bind_text(st, 4, a->body);
-	crm_db_bind_text(st, 5, occurred);
-	crm_db_bind_text(st, 6, a->owner);
-	crm_db_bind_text(st, 7, a->channel);
-	crm_db_bind_text(st, 8, a->due_at ? due : NULL);
+	crm_stmt_bind_text(st, 1, type.s);
+	crm_stmt_bind_text(st, 2, a->direction);
+	crm_stmt_bind_text(st, 3, a->subject);
+	crm_stmt_bind_text(st, 4, a->body);
+	crm_stmt_bind_text(st, 5, occurred);
+	crm_stmt_bind_text(st, 6, a->owner);
+	crm_stmt_bind_text(st, 7, a->channel);
+	crm_stmt_bind_text(st, 8, a->due_at ? due : NULL);
 	for (int k = 0; k < 5; k++)
 		if (links[k])
-			sqlite3_bind_int64(st, 9 + k, links[k]);
-	crm_db_bind_text(st, 14, now);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "cannot insert activity", err);
+			crm_stmt_bind_int(st, 9 + k, links[k]);
+	crm_stmt_bind_text(st, 14, now);
+	s = step_as(st, "cannot insert activity", err);
+	if (s > 0 && id)
+		*id = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	if (s < 0)
 		goto out;
-	}
-	if (id)
-		*id = sqlite3_last_insert_rowid(db->h);
 	for (long k = 0; k < 5; k++)
 		if (links[k] &&
 		    crm_activity_touch(db, crm_activity_links[k].column,
@@ -294,29 +305,27 @@ static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
 			    int64_t *company, struct crm_err *err)
 {
 	struct crm_buf norm = {0}, key = {0};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc = -1, s, n = 0;
 
 	if (crm_norm_email(email, &norm, err) < 0)
 		goto out;
 	crm_norm_email_key(norm.s, &key);
-	st = crm_db_cached(db,
-			   "SELECT id, company_id FROM contacts WHERE "
-			   "email_key = ? LIMIT 2",
-			   err);
+	st = crm_db_stmt_cached(db,
+				"SELECT id, company_id FROM contacts WHERE "
+				"email_key = ? LIMIT 2",
+				err);
 	if (!st)
 		goto out;
-	sqlite3_bind_text(st, 1, key.s, (int)key.len, SQLITE_STATIC);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+	crm_stmt_bind_textn(st, 1, key.s, key.len);
+	while ((s = crm_stmt_step(st, err)) == 1)
 		if (n++ == 0) {
-			*id = sqlite3_column_int64(st, 0);
-			*company = sqlite3_column_int64(st, 1);
+			*id = crm_stmt_int(st, 0);
+			*company = crm_stmt_int(st, 1);
 		}
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	crm_stmt_reset(st);
+	if (s < 0)
 		goto out;
-	}
 	if (n > 1) {
 		crm_err_set(err, CRM_EX_DATAERR,
 			    "'%s' matches several contacts; give contact_id",
@@ -334,25 +343,21 @@ static int contact_by_external_id(struct crm_db *db, const char *xid,
 				  int64_t *id, int64_t *company,
 				  struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db, "SELECT id, company_id FROM contacts WHERE external_id = ?",
 	    err);
 	int s;
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, xid);
-	s = sqlite3_step(st);
-	if (s == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*company = sqlite3_column_int64(st, 1);
+	crm_stmt_bind_text(st, 1, xid);
+	s = crm_stmt_step(st, err);
+	if (s == 1) {
+		*id = crm_stmt_int(st, 0);
+		*company = crm_stmt_int(st, 1);
 	}
-	sqlite3_reset(st);
-	if (s == SQLITE_ROW)
-		return 1;
-	if (s == SQLITE_DONE)
-		return 0;
-	return crm_db_error(db, s, "database", err);
+	crm_stmt_reset(st);
+	return s;
 }
 
 /* Input columns that name the contact rather than give its id: resolved
@@ -565,18 +570,21 @@ static const char *const batch_sql[] = {
 static int activity_begin(struct crm_db *db, const struct crm_entity *e,
 			  struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(
+	struct crm_stmt *st = crm_db_stmt(
 	    db, "SELECT coalesce(max(id), 0) + 1 FROM activities", err);
 	int rc;
 
 	(void)e;
 	if (!st)
 		return -1;
-	rc = sqlite3_step(st);
-	batch_from = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return crm_db_error(db, rc, "database", err);
+	rc = crm_stmt_step(st, err);
+	batch_from = rc == 1 ? crm_stmt_int(st, 0) : 0;
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return crm_err_set(err, CRM_EX_SOFTWARE,
+				   "database: no maximum activity id");
 	batch = true;
 	return 0;
 }
@@ -589,26 +597,26 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 	if (!ok)
 		return 0;
 	for (size_t k = 0; k < crm_activity_nlinks; k++) {
-		sqlite3_stmt *st;
+		struct crm_stmt *st;
 		int rc;
 
 		if (k >= 2) {
-			rc = crm_table_has_column(db, crm_activity_links[k].table,
+			rc = crm_table_has_column(db,
+						  crm_activity_links[k].table,
 						  "last_activity_at", err);
 			if (rc < 0)
 				return -1;
 			if (!rc)
 				continue;
 		}
-		st = crm_db_prepare(db, batch_sql[k], err);
+		st = crm_db_stmt(db, batch_sql[k], err);
 		if (!st)
 			return -1;
-		sqlite3_bind_int64(st, 1, batch_from);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return crm_db_error(db, rc, "cannot update last_activity_at",
-					    err);
+		crm_stmt_bind_int(st, 1, batch_from);
+		rc = step_as(st, "cannot update last_activity_at", err);
+		crm_stmt_finalize(st);
+		if (rc < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -6,8 +6,8 @@
 #include "activity.h"
 #include "company.h"
 #include "contact.h"
-#include "lead.h"
 #include "import_map.h"
+#include "lead.h"
 #include "normalize.h"
 
 static const char *const statuses[] = {
@@ -65,6 +65,26 @@ static bool same(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+/* Step st; an error reads "what: ..." as it did before the storage
+ * interface ("database: ..." from the store). 1 a row, 0 done, -1. */
+static int step_as(struct crm_stmt *st, const char *what, struct crm_err *err)
+{
+	int rc = crm_stmt_step(st, err);
+
+	if (rc < 0 && !strncmp(err->msg, "database: ", 10)) {
+		char m[sizeof(err->msg)];
+
+		snprintf(m, sizeof(m), "%s", err->msg + 10);
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", what, m);
+	} else if (rc < 0 && err->code == CRM_EX_TEMPFAIL) {
+		char m[sizeof(err->msg)];
+
+		snprintf(m, sizeof(m), "%s", err->msg);
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", what, m);
+	}
+	return rc;
+}
+
 static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
 {
 	return crm_datetime_format(db->now, buf);
@@ -77,7 +97,7 @@ static int history_add(struct crm_db *db, int64_t id, const char *field,
 		       const char *from, const char *to, const char *command,
 		       const char *reason, const char *at, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO lead_history (lead_id, field, from_value, to_value, "
 	    "at, actor, command, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -87,34 +107,31 @@ static int history_add(struct crm_db *db, int64_t id, const char *field,
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, field);
-	crm_db_bind_text(st, 3, from);
-	crm_db_bind_text(st, 4, to);
-	crm_db_bind_text(st, 5, at ? at : now_text(db, now));
-	crm_db_bind_text(st, 6, db->actor);
-	crm_db_bind_text(st, 7, command);
-	crm_db_bind_text(st, 8, reason);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "cannot record lead history", err);
-	return 0;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, field);
+	crm_stmt_bind_text(st, 3, from);
+	crm_stmt_bind_text(st, 4, to);
+	crm_stmt_bind_text(st, 5, at ? at : now_text(db, now));
+	crm_stmt_bind_text(st, 6, db->actor);
+	crm_stmt_bind_text(st, 7, command);
+	crm_stmt_bind_text(st, 8, reason);
+	rc = step_as(st, "cannot record lead history", err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 int crm_lead_history_add(struct crm_db *db, int64_t id, const char *field,
 			 const char *from, const char *to, const char *command,
 			 const char *reason, struct crm_err *err)
 {
-	return history_add(db, id, field, from, to, command, reason, NULL,
-			   err);
+	return history_add(db, id, field, from, to, command, reason, NULL, err);
 }
 
 int crm_lead_history(struct crm_db *db, const int64_t *ids, size_t n,
 		     int (*fn)(const struct crm_lead_change *c, void *arg),
 		     void *arg, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(
+	struct crm_stmt *st = crm_db_stmt(
 	    db,
 	    "SELECT id, lead_id, field, from_value, to_value, at, actor, "
 	    "command, reason FROM lead_history WHERE ?1 = 0 OR lead_id = ?2 "
@@ -127,27 +144,27 @@ int crm_lead_history(struct crm_db *db, const int64_t *ids, size_t n,
 	for (size_t i = 0; i < (n ? n : 1) && rc == 0; i++) {
 		int s;
 
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, n ? 1 : 0);
-		sqlite3_bind_int64(st, 2, n ? ids[i] : 0);
-		while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		crm_stmt_reset(st);
+		crm_stmt_bind_int(st, 1, n ? 1 : 0);
+		crm_stmt_bind_int(st, 2, n ? ids[i] : 0);
+		while (rc == 0 && (s = crm_stmt_step(st, err)) == 1) {
 			struct crm_lead_change c = {
-			    .id = sqlite3_column_int64(st, 0),
-			    .lead_id = sqlite3_column_int64(st, 1),
-			    .field = crm_db_col_text(st, 2),
-			    .from = crm_db_col_text(st, 3),
-			    .to = crm_db_col_text(st, 4),
-			    .at = crm_db_col_text(st, 5),
-			    .actor = crm_db_col_text(st, 6),
-			    .command = crm_db_col_text(st, 7),
-			    .reason = crm_db_col_text(st, 8),
+			    .id = crm_stmt_int(st, 0),
+			    .lead_id = crm_stmt_int(st, 1),
+			    .field = crm_stmt_text(st, 2),
+			    .from = crm_stmt_text(st, 3),
+			    .to = crm_stmt_text(st, 4),
+			    .at = crm_stmt_text(st, 5),
+			    .actor = crm_stmt_text(st, 6),
+			    .command = crm_stmt_text(st, 7),
+			    .reason = crm_stmt_text(st, 8),
 			};
 			rc = fn(&c, arg);
 		}
-		if (rc == 0 && s != SQLITE_DONE)
-			rc = crm_db_error(db, s, "database", err);
+		if (rc == 0 && s < 0)
+			rc = -1;
 	}
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -306,7 +323,7 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 			const struct crm_row *row, const char *command,
 			const char *reason, struct crm_err *err)
 {
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	json_t *j;
 	char *bj, *aj, now[CRM_TIME_LEN];
 	int64_t id = crm_row_id(row);
@@ -324,24 +341,25 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 	free(aj);
 	if (rc < 0)
 		return -1;
-	st = crm_db_cached(db,
-			   "UPDATE leads SET status = ?, status_reason = ?, "
-			   "owner = ?, previous_owner = ?, assigned_at = ?, "
-			   "updated_at = ? WHERE id = ?",
-			   err);
+	st = crm_db_stmt_cached(
+	    db,
+	    "UPDATE leads SET status = ?, status_reason = ?, "
+	    "owner = ?, previous_owner = ?, assigned_at = ?, "
+	    "updated_at = ? WHERE id = ?",
+	    err);
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, crm_row_get(row, "status"));
-	crm_db_bind_text(st, 2, crm_row_get(row, "status_reason"));
-	crm_db_bind_text(st, 3, crm_row_get(row, "owner"));
-	crm_db_bind_text(st, 4, crm_row_get(row, "previous_owner"));
-	crm_db_bind_text(st, 5, crm_row_get(row, "assigned_at"));
-	crm_db_bind_text(st, 6, now_text(db, now));
-	sqlite3_bind_int64(st, 7, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "cannot update lead", err);
+	crm_stmt_bind_text(st, 1, crm_row_get(row, "status"));
+	crm_stmt_bind_text(st, 2, crm_row_get(row, "status_reason"));
+	crm_stmt_bind_text(st, 3, crm_row_get(row, "owner"));
+	crm_stmt_bind_text(st, 4, crm_row_get(row, "previous_owner"));
+	crm_stmt_bind_text(st, 5, crm_row_get(row, "assigned_at"));
+	crm_stmt_bind_text(st, 6, now_text(db, now));
+	crm_stmt_bind_int(st, 7, id);
+	rc = step_as(st, "cannot update lead", err);
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
 	if (!same(crm_row_get(old, "status"), crm_row_get(row, "status")) &&
 	    crm_lead_history_add(db, id, "status", crm_row_get(old, "status"),
 				 crm_row_get(row, "status"), command, reason,
@@ -419,7 +437,10 @@ out:
 /* -- assignment -------------------------------------------------------- */
 
 /* Members' open leads, leads given in the last 30 days, and rotation
- * state. */
+ * state. Read and written back (save_state) inside one write transaction:
+ * the store's begin admits one writer at a time on either engine (SQLite's
+ * BEGIN IMMEDIATE; PostgreSQL's advisory lock, taken before this reads),
+ * so two runs never rotate from the same state. */
 static int load_state(struct crm_db *db, struct crm_assign_rules *r,
 		      struct crm_err *err)
 {
@@ -432,7 +453,7 @@ static int load_state(struct crm_db *db, struct crm_assign_rules *r,
 		t->seq = 0;
 		for (size_t k = 0; k < t->n; k++) {
 			struct crm_assign_member *m = &t->m[k];
-			sqlite3_stmt *st;
+			struct crm_stmt *st;
 			int rc;
 
 			m->open = crm_db_int(
@@ -448,24 +469,24 @@ static int load_state(struct crm_db *db, struct crm_assign_rules *r,
 			    m->name, since, err);
 			if (m->open < 0 || m->recent < 0)
 				return -1;
-			st = crm_db_cached(db,
-					   "SELECT seq, credit FROM "
-					   "lead_rotation WHERE team = ? AND "
-					   "member = ?",
-					   err);
+			st = crm_db_stmt_cached(db,
+						"SELECT seq, credit FROM "
+						"lead_rotation WHERE team = ? "
+						"AND member = ?",
+						err);
 			if (!st)
 				return -1;
-			crm_db_bind_text(st, 1, t->name);
-			crm_db_bind_text(st, 2, m->name);
-			rc = sqlite3_step(st);
+			crm_stmt_bind_text(st, 1, t->name);
+			crm_stmt_bind_text(st, 2, m->name);
+			rc = crm_stmt_step(st, err);
 			m->seq = m->credit = 0;
-			if (rc == SQLITE_ROW) {
-				m->seq = sqlite3_column_int64(st, 0);
-				m->credit = sqlite3_column_int64(st, 1);
+			if (rc == 1) {
+				m->seq = crm_stmt_int(st, 0);
+				m->credit = crm_stmt_int(st, 1);
 			}
-			sqlite3_reset(st);
-			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-				return crm_db_error(db, rc, "database", err);
+			crm_stmt_reset(st);
+			if (rc < 0)
+				return -1;
 			if (m->seq > t->seq)
 				t->seq = m->seq;
 		}
@@ -482,12 +503,12 @@ static int save_state(struct crm_db *db, struct crm_assign_rules *r,
 	for (size_t i = 0; i < r->nteams; i++)
 		for (size_t k = 0; k < r->teams[i].n; k++) {
 			struct crm_assign_member *m = &r->teams[i].m[k];
-			sqlite3_stmt *st;
+			struct crm_stmt *st;
 			int rc;
 
 			if (!m->dirty)
 				continue;
-			st = crm_db_cached(
+			st = crm_db_stmt_cached(
 			    db,
 			    "INSERT INTO lead_rotation (team, member, seq, "
 			    "credit, last_assigned_at) VALUES (?1, ?2, ?3, "
@@ -496,16 +517,15 @@ static int save_state(struct crm_db *db, struct crm_assign_rules *r,
 			    err);
 			if (!st)
 				return -1;
-			crm_db_bind_text(st, 1, r->teams[i].name);
-			crm_db_bind_text(st, 2, m->name);
-			sqlite3_bind_int64(st, 3, m->seq);
-			sqlite3_bind_int64(st, 4, m->credit);
-			crm_db_bind_text(st, 5, now);
-			rc = sqlite3_step(st);
-			sqlite3_reset(st);
-			if (rc != SQLITE_DONE)
-				return crm_db_error(
-				    db, rc, "cannot store rotation", err);
+			crm_stmt_bind_text(st, 1, r->teams[i].name);
+			crm_stmt_bind_text(st, 2, m->name);
+			crm_stmt_bind_int(st, 3, m->seq);
+			crm_stmt_bind_int(st, 4, m->credit);
+			crm_stmt_bind_text(st, 5, now);
+			rc = step_as(st, "cannot store rotation", err);
+			crm_stmt_reset(st);
+			if (rc < 0)
+				return -1;
 			m->dirty = false;
 		}
 	return 0;
@@ -615,18 +635,20 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	/* idle since: the later of the assignment and the owner's last
 	 * activity on the lead (one with no owner counts as the owner's) */
 	static const char sql[] =
-	    "SELECT id, owner, since FROM (SELECT l.id, l.owner, "
-	    "max(coalesce(l.assigned_at, l.created_at), coalesce((SELECT "
-	    "max(a.occurred_at) FROM activities a WHERE a.lead_id = l.id AND "
-	    "(a.owner IS NULL OR a.owner = l.owner) AND a.occurred_at <= ?3), "
-	    "'')) AS since FROM leads l WHERE l.owner IS NOT NULL AND "
-	    "l.status IN ('new', 'working', 'nurturing', 'qualified')) WHERE "
-	    "since <= ?1 AND since > ?2 ORDER BY id";
+	    "SELECT id, owner, since FROM (SELECT id, owner, CASE WHEN "
+	    "given IS NULL OR given >= acted THEN given ELSE acted END AS "
+	    "since FROM (SELECT l.id, l.owner, coalesce(l.assigned_at, "
+	    "l.created_at) AS given, coalesce((SELECT max(a.occurred_at) FROM "
+	    "activities a WHERE a.lead_id = l.id AND (a.owner IS NULL OR "
+	    "a.owner = l.owner) AND a.occurred_at <= ?3), '') AS acted FROM "
+	    "leads l WHERE l.owner IS NOT NULL AND l.status IN ('new', "
+	    "'working', 'nurturing', 'qualified')) AS g) AS x WHERE since <= "
+	    "?1 AND since > ?2 ORDER BY id";
 	char hi[CRM_TIME_LEN], lo[CRM_TIME_LEN], now[CRM_TIME_LEN];
 	struct crm_row old, row;
 	struct idlist l = {0};
 	struct crm_strv owners = {0}, since = {0};
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st = NULL;
 	char *reason = NULL;
 	int rc = -1, s;
 
@@ -643,22 +665,20 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	now_text(db, now);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	st = crm_db_prepare(db, sql, err);
+	st = crm_db_stmt(db, sql, err);
 	if (!st)
 		goto out;
-	crm_db_bind_text(st, 1, hi);
-	crm_db_bind_text(st, 2, lo);
-	crm_db_bind_text(st, 3, now);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_text(st, 1, hi);
+	crm_stmt_bind_text(st, 2, lo);
+	crm_stmt_bind_text(st, 3, now);
+	while ((s = crm_stmt_step(st, err)) == 1) {
 		l.v = crm_xgrow(l.v, &l.cap, l.n + 1, sizeof(*l.v));
-		l.v[l.n++] = sqlite3_column_int64(st, 0);
-		crm_strv_push(&owners, crm_db_col_text(st, 1));
-		crm_strv_push(&since, crm_db_col_text(st, 2));
+		l.v[l.n++] = crm_stmt_int(st, 0);
+		crm_strv_push(&owners, crm_stmt_text(st, 1));
+		crm_strv_push(&since, crm_stmt_text(st, 2));
 	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "database", err);
+	if (s < 0)
 		goto out;
-	}
 	reason = crm_xasprintf("idle %llds", (long long)idle);
 	if (idle % 86400 == 0) {
 		free(reason);
@@ -690,7 +710,7 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	}
 	rc = warn ? (crm_db_rollback(db), 0) : crm_db_finish(db, dry_run, err);
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	if (rc < 0)
 		crm_db_rollback(db);
 	crm_row_release(&old);
@@ -785,7 +805,7 @@ static int convert_deal(struct crm_db *db, const struct crm_deal_new *tmpl,
 {
 	struct crm_deal_new d = *tmpl;
 	struct crm_buf name = {0};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int s;
 
 	d.company_id = c->company_id;
@@ -814,17 +834,15 @@ static int convert_deal(struct crm_db *db, const struct crm_deal_new *tmpl,
 	if (s < 0 ||
 	    crm_db_audit(db, "deal", c->deal_id, "insert", NULL, NULL, err) < 0)
 		return -1;
-	st = crm_db_cached(db, "UPDATE leads SET deal_id = ?1 WHERE id = ?2",
-			   err);
+	st = crm_db_stmt_cached(
+	    db, "UPDATE leads SET deal_id = ?1 WHERE id = ?2", err);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, c->deal_id);
-	sqlite3_bind_int64(st, 2, c->lead_id);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(db, s, "cannot update lead", err);
-	return 0;
+	crm_stmt_bind_int(st, 1, c->deal_id);
+	crm_stmt_bind_int(st, 2, c->lead_id);
+	s = step_as(st, "cannot update lead", err);
+	crm_stmt_reset(st);
+	return s < 0 ? -1 : 0;
 }
 
 static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
@@ -837,7 +855,7 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	struct crm_activity act = {.type = "conversion"};
 	const char *email, *cname;
 	char subject[64], now[CRM_TIME_LEN];
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	json_t *j;
 	char *bj;
 	int rc = -1, s;
@@ -975,26 +993,25 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	    crm_db_audit(db, "activity", c->activity_id, "insert", NULL, NULL,
 			 err) < 0)
 		goto out;
-	st = crm_db_cached(db,
-			   "UPDATE leads SET status = 'converted', "
-			   "converted_at = ?1, contact_id = ?2, company_id = "
-			   "?3, updated_at = ?1 WHERE id = ?4",
-			   err);
+	st = crm_db_stmt_cached(
+	    db,
+	    "UPDATE leads SET status = 'converted', "
+	    "converted_at = ?1, contact_id = ?2, company_id = "
+	    "?3, updated_at = ?1 WHERE id = ?4",
+	    err);
 	if (!st)
 		goto out;
-	crm_db_bind_text(st, 1, now_text(db, now));
-	sqlite3_bind_int64(st, 2, c->contact_id);
+	crm_stmt_bind_text(st, 1, now_text(db, now));
+	crm_stmt_bind_int(st, 2, c->contact_id);
 	if (c->company_id)
-		sqlite3_bind_int64(st, 3, c->company_id);
+		crm_stmt_bind_int(st, 3, c->company_id);
 	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_int64(st, 4, lid);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "cannot update lead", err);
+		crm_stmt_bind_null(st, 3);
+	crm_stmt_bind_int(st, 4, lid);
+	s = step_as(st, "cannot update lead", err);
+	crm_stmt_reset(st);
+	if (s < 0)
 		goto out;
-	}
 	if (crm_lead_history_add(db, lid, "status",
 				 crm_row_get(&lead, "status"), "converted",
 				 "convert", NULL, err) < 0)

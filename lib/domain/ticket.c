@@ -195,7 +195,7 @@ static void first_steps(const struct crm_row *row, crm_time now,
 static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 		      struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "SELECT at, to_status FROM ticket_status_history WHERE ticket_id = "
 	    "? ORDER BY at, id",
@@ -204,18 +204,17 @@ static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		push_step(tl, when(crm_db_col_text(st, 0)),
-			  crm_db_col_text(st, 1));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_int(st, 1, id);
+	while ((rc = crm_stmt_step(st, err)) == 1)
+		push_step(tl, when(crm_stmt_text(st, 0)), crm_stmt_text(st, 1));
+	crm_stmt_reset(st);
+	return rc;
 }
 
 static int add_history(struct crm_db *db, int64_t id, const char *from,
 		       const char *to, const char *at, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO ticket_status_history (ticket_id, from_status, "
 	    "to_status, at, actor) VALUES (?, ?, ?, ?, ?)",
@@ -224,14 +223,14 @@ static int add_history(struct crm_db *db, int64_t id, const char *from,
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, from);
-	crm_db_bind_text(st, 3, to);
-	crm_db_bind_text(st, 4, at);
-	crm_db_bind_text(st, 5, db->actor);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, from);
+	crm_stmt_bind_text(st, 3, to);
+	crm_stmt_bind_text(st, 4, at);
+	crm_stmt_bind_text(st, 5, db->actor);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 static int add_owner_history(struct crm_db *db, int64_t id,
@@ -239,7 +238,7 @@ static int add_owner_history(struct crm_db *db, int64_t id,
 			     const struct crm_row *row, const char *at,
 			     struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO ticket_assignee_history (ticket_id, from_assignee, "
 	    "to_assignee, from_team, to_team, at, actor) VALUES (?, ?, ?, ?, "
@@ -249,16 +248,16 @@ static int add_owner_history(struct crm_db *db, int64_t id,
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, old ? old->v[F_ASSIGNEE] : NULL);
-	crm_db_bind_text(st, 3, row->v[F_ASSIGNEE]);
-	crm_db_bind_text(st, 4, old ? old->v[F_TEAM] : NULL);
-	crm_db_bind_text(st, 5, row->v[F_TEAM]);
-	crm_db_bind_text(st, 6, at);
-	crm_db_bind_text(st, 7, db->actor);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, old ? old->v[F_ASSIGNEE] : NULL);
+	crm_stmt_bind_text(st, 3, row->v[F_ASSIGNEE]);
+	crm_stmt_bind_text(st, 4, old ? old->v[F_TEAM] : NULL);
+	crm_stmt_bind_text(st, 5, row->v[F_TEAM]);
+	crm_stmt_bind_text(st, 6, at);
+	crm_stmt_bind_text(st, 7, db->actor);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Spans the clock stands still: pausing statuses, and a solve that was
@@ -293,7 +292,7 @@ static struct crm_span *pauses(const struct crm_sla *s,
 static int replies(struct crm_db *db, int64_t id, const char *answered,
 		   crm_time *first_out, crm_time *awaiting, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "SELECT min(occurred_at), max(occurred_at) FROM activities WHERE "
 	    "ticket_id = ? AND type = 'reply' AND direction = 'out'",
@@ -304,53 +303,52 @@ static int replies(struct crm_db *db, int64_t id, const char *answered,
 	*first_out = *awaiting = CRM_BIZ_NEVER;
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*first_out = when(crm_db_col_text(st, 0));
-		if (crm_db_col_text(st, 1))
+	crm_stmt_bind_int(st, 1, id);
+	if ((rc = crm_stmt_step(st, err)) == 1) {
+		*first_out = when(crm_stmt_text(st, 0));
+		if (crm_stmt_text(st, 1))
 			snprintf(last, sizeof(last), "%s",
-				 crm_db_col_text(st, 1));
+				 crm_stmt_text(st, 1));
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return crm_db_error(db, rc, "database", err);
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
 	if (answered && strcmp(answered, last) > 0)
 		snprintf(last, sizeof(last), "%s", answered);
 	if (!last[0])
 		return 0; /* no first response yet: the first-reply clock */
-	st = crm_db_cached(db,
-			   "SELECT min(occurred_at) FROM activities WHERE "
-			   "ticket_id = ? AND type = 'reply' AND direction = "
-			   "'in' AND occurred_at > ?",
-			   err);
+	st = crm_db_stmt_cached(
+	    db,
+	    "SELECT min(occurred_at) FROM activities WHERE "
+	    "ticket_id = ? AND type = 'reply' AND direction = "
+	    "'in' AND occurred_at > ?",
+	    err);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, last);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*awaiting = when(crm_db_col_text(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, last);
+	if ((rc = crm_stmt_step(st, err)) == 1)
+		*awaiting = when(crm_stmt_text(st, 0));
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 static int company_key(struct crm_db *db, const char *id, struct crm_buf *out,
 		       struct crm_err *err)
 {
-	sqlite3_stmt *st =
-	    crm_db_cached(db, "SELECT name FROM companies WHERE id = ?", err);
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db, "SELECT name FROM companies WHERE id = ?", err);
 	int rc;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, strtoll(id, NULL, 10));
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW && crm_db_col_text(st, 0)) {
-		const char *n = crm_db_col_text(st, 0);
+	crm_stmt_bind_int(st, 1, strtoll(id, NULL, 10));
+	if ((rc = crm_stmt_step(st, err)) == 1 && crm_stmt_text(st, 0)) {
+		const char *n = crm_stmt_text(st, 0);
 		crm_norm_company(n, strlen(n), out);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE
-		   ? 0
-		   : crm_db_error(db, rc, "database", err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The policy, due times and breach flags of row. */
@@ -569,7 +567,7 @@ static int running_counts(struct crm_db *db, const struct crm_sla *s,
 			  const struct crm_sla_team *t, int64_t *count,
 			  struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "SELECT assignee, status, count(*) FROM tickets WHERE assignee "
 	    "IS NOT NULL GROUP BY assignee, status",
@@ -579,25 +577,27 @@ static int running_counts(struct crm_db *db, const struct crm_sla *s,
 	if (!st)
 		return -1;
 	memset(count, 0, t->agents.n * sizeof(*count));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long a = crm_strv_find(&t->agents, crm_db_col_text(st, 0));
-		const char *status = crm_db_col_text(st, 1);
+	while ((rc = crm_stmt_step(st, err)) == 1) {
+		long a = crm_strv_find(&t->agents, crm_stmt_text(st, 0));
+		const char *status = crm_stmt_text(st, 1);
 
 		if (a >= 0 && !is_done(status) && !crm_sla_pauses(s, status))
-			count[a] += sqlite3_column_int64(st, 2);
+			count[a] += crm_stmt_int(st, 2);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The next agent of team t by its strategy under its cap: index, -1 for
- * none, -2 on error. */
+ * none, -2 on error. Called inside a write transaction: the store's begin
+ * admits one writer at a time on either engine, so the counts and the
+ * last assignee read here are still true when the choice is written. */
 static long pick_agent(struct crm_db *db, const struct crm_sla *s,
 		       const struct crm_sla_team *t, struct crm_err *err)
 {
 	int64_t *count = crm_xcalloc(t->agents.n, sizeof(*count));
 	long pick = -1, last = -1;
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc;
 
 	if (running_counts(db, s, t, count, err) < 0)
@@ -610,19 +610,17 @@ static long pick_agent(struct crm_db *db, const struct crm_sla *s,
 		free(count);
 		return pick;
 	}
-	st = crm_db_cached(
+	st = crm_db_stmt_cached(
 	    db, "SELECT last_assignee FROM ticket_round_robin WHERE team = ?",
 	    err);
 	if (!st)
 		goto fail;
-	crm_db_bind_text(st, 1, t->name);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		last = crm_strv_find(&t->agents, crm_db_col_text(st, 0));
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_text(st, 1, t->name);
+	if ((rc = crm_stmt_step(st, err)) == 1)
+		last = crm_strv_find(&t->agents, crm_stmt_text(st, 0));
+	crm_stmt_reset(st);
+	if (rc < 0)
 		goto fail;
-	}
 	for (size_t k = 1; pick < 0 && k <= t->agents.n; k++) {
 		size_t i = (size_t)(last + (long)k) % t->agents.n;
 		if (!t->cap || count[i] < t->cap)
@@ -631,7 +629,7 @@ static long pick_agent(struct crm_db *db, const struct crm_sla *s,
 	free(count);
 	if (pick < 0)
 		return -1;
-	st = crm_db_cached(
+	st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO ticket_round_robin (team, last_assignee) "
 	    "VALUES (?1, ?2) ON CONFLICT (team) DO UPDATE SET "
@@ -639,13 +637,11 @@ static long pick_agent(struct crm_db *db, const struct crm_sla *s,
 	    err);
 	if (!st)
 		return -2;
-	crm_db_bind_text(st, 1, t->name);
-	crm_db_bind_text(st, 2, t->agents.v[pick]);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "database", err), -2;
-	return pick;
+	crm_stmt_bind_text(st, 1, t->name);
+	crm_stmt_bind_text(st, 2, t->agents.v[pick]);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -2 : pick;
 fail:
 	free(count);
 	return -2;
@@ -910,7 +906,7 @@ static int scan_one(const struct crm_row *row, void *arg)
 static int applied(struct crm_db *db, int64_t id, const char *policy,
 		   const char *level, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "SELECT 1 FROM ticket_escalations WHERE ticket_id = ? AND policy "
 	    "= ? AND level = ?",
@@ -919,14 +915,12 @@ static int applied(struct crm_db *db, int64_t id, const char *policy,
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, policy);
-	crm_db_bind_text(st, 3, level);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, policy);
+	crm_stmt_bind_text(st, 3, level);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc;
 }
 
 static int record_level(struct crm_db *db, int64_t id,
@@ -934,7 +928,7 @@ static int record_level(struct crm_db *db, int64_t id,
 			const struct crm_sla_escalation *l, int kind,
 			crm_time at, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO ticket_escalations (ticket_id, policy, level, target, "
 	    "action, applied_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -944,15 +938,15 @@ static int record_level(struct crm_db *db, int64_t id,
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, p->name);
-	crm_db_bind_text(st, 3, l->name);
-	crm_db_bind_text(st, 4, crm_sla_kind_names[kind]);
-	crm_db_bind_text(st, 5, crm_sla_action_names[l->action]);
-	crm_db_bind_text(st, 6, crm_datetime_format(at, buf));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : crm_db_error(db, rc, "database", err);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, p->name);
+	crm_stmt_bind_text(st, 3, l->name);
+	crm_stmt_bind_text(st, 4, crm_sla_kind_names[kind]);
+	crm_stmt_bind_text(st, 5, crm_sla_action_names[l->action]);
+	crm_stmt_bind_text(st, 6, crm_datetime_format(at, buf));
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Apply level l of policy to the ticket in x->row (breached target
@@ -1180,7 +1174,7 @@ json_t *crm_ticket_thread(struct crm_db *db, int64_t id, struct crm_err *err)
 
 json_t *crm_ticket_history(struct crm_db *db, int64_t id, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(
+	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "SELECT from_status, to_status, at, actor FROM "
 	    "ticket_status_history WHERE ticket_id = ? ORDER BY at, id",
@@ -1191,22 +1185,21 @@ json_t *crm_ticket_history(struct crm_db *db, int64_t id, struct crm_err *err)
 	if (!st)
 		return NULL;
 	a = json_array();
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_int(st, 1, id);
+	while ((rc = crm_stmt_step(st, err)) == 1) {
 		json_t *o = json_object();
 		static const char *const k[] = {"from", "to", "at", "actor"};
 
 		for (int i = 0; i < 4; i++) {
-			const char *v = crm_db_col_text(st, i);
+			const char *v = crm_stmt_text(st, i);
 			json_object_set_new(o, k[i],
 					    v ? json_string(v) : json_null());
 		}
 		json_array_append_new(a, o);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	crm_stmt_reset(st);
+	if (rc < 0) {
 		json_decref(a);
-		crm_db_error(db, rc, "database", err);
 		return NULL;
 	}
 	return a;
