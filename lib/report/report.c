@@ -124,6 +124,9 @@ int crm_report_fetch(struct crm_db *db, struct crm_stmt *st,
 				   "more than %d periods: use a longer "
 				   "--period or a shorter --from/--to range",
 				   CRM_REPORT_PERIODS_MAX);
+	/* the report's own words, as before the storage interface */
+	if (rc < 0 && !strncmp(err->msg, "database: a sum of amounts", 26))
+		return crm_money_overflow(err, "report");
 	return rc < 0 ? -1 : 0;
 }
 
@@ -198,8 +201,8 @@ static const char *period_step(enum crm_period p)
 }
 
 /* The SQL expression of field name of entity e, for --by. Field names
- * come from the entity; a custom field is json_extract with a bound
- * path. */
+ * come from the entity; a custom field is the dialect's JSON field with
+ * its name bound. */
 static int by_expr(struct crm_db *db, const struct crm_report_spec *s,
 		   const struct crm_entity *e, const char *name,
 		   struct crm_buf *sql, struct crm_binds *b,
@@ -207,7 +210,6 @@ static int by_expr(struct crm_db *db, const struct crm_report_spec *s,
 {
 	long i = e ? crm_entity_field(e, name) : -1;
 	int known;
-	char *path;
 
 	if (!e && s->by && !strcmp(name, s->by)) {
 		/* a column of the report's own derived table */
@@ -228,10 +230,8 @@ static int by_expr(struct crm_db *db, const struct crm_report_spec *s,
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "--by: unknown %s field '%s'", e->name,
 				   name);
-	crm_buf_adds(sql, "json_extract(custom, ?)");
-	path = crm_xasprintf("$.\"%s\"", name);
-	crm_binds_push(b, path, 't');
-	free(path);
+	crm_store_frag(db->store, sql, CRM_SQL_JSON_FIELD, "custom", "?");
+	crm_binds_push(b, name, 't');
 	return 0;
 }
 
