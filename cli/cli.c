@@ -366,16 +366,15 @@ static bool env_flag(const char *name)
 	       strcasecmp(v, "off") && strcasecmp(v, "false");
 }
 
-static sqlite3 *interruptible;
+static struct crm_store *interruptible;
 
-/* SIGINT/SIGTERM: note it and stop SQLite's current statement; the verb
- * then fails, its transaction rolls back and main() says so. */
+/* SIGINT/SIGTERM: note it and stop the database's current statement; the
+ * verb then fails, its transaction rolls back and main() says so. */
 static void on_signal(int sig)
 {
 	(void)sig;
 	crm_interrupted = 1;
-	if (interruptible)
-		sqlite3_interrupt(interruptible);
+	crm_store_interrupt(interruptible);
 }
 
 static void catch_signals(void)
@@ -500,7 +499,7 @@ int crm_cli_main(const struct crm_command *cmd, void *opts, int argc,
 	}
 	if (!status) {
 		if (cli.db)
-			interruptible = cli.db->h;
+			interruptible = cli.db->store;
 		catch_signals();
 		status = cli.verb->run(&cli);
 		interruptible = NULL;

@@ -68,19 +68,22 @@ static int count(struct crm_db *db, const char *sql, int64_t id,
 		 const char *from, const char *to, int64_t *out,
 		 struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(db, sql, err);
+	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
 	int s;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, from);
-	crm_db_bind_text(st, 3, to);
-	s = sqlite3_step(st);
-	*out = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (s != SQLITE_ROW)
-		return crm_db_error(db, s, "cannot count activities", err);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, from);
+	crm_stmt_bind_text(st, 3, to);
+	s = crm_stmt_step(st, err);
+	*out = s == 1 ? crm_stmt_int(st, 0) : 0;
+	crm_stmt_reset(st);
+	if (s < 0)
+		return -1;
+	if (s == 0)
+		return crm_err_set(err, CRM_EX_SOFTWARE,
+				   "cannot count activities: no row");
 	return 0;
 }
 
@@ -88,7 +91,7 @@ static int count(struct crm_db *db, const char *sql, int64_t id,
 static int silence(struct crm_db *db, int by, int64_t id, const char *since,
 		   const char *now, int64_t *days, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(db, sql_last[by], err);
+	struct crm_stmt *st = crm_db_stmt_cached(db, sql_last[by], err);
 	const char *last;
 	crm_time t;
 	struct crm_err e;
@@ -96,20 +99,22 @@ static int silence(struct crm_db *db, int by, int64_t id, const char *since,
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, now);
-	s = sqlite3_step(st);
-	if (s != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return crm_db_error(db, s, "cannot read activities", err);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, now);
+	s = crm_stmt_step(st, err);
+	if (s != 1) {
+		crm_stmt_reset(st);
+		return s < 0 ? -1
+			     : crm_err_set(err, CRM_EX_SOFTWARE,
+					   "cannot read activities: no row");
 	}
-	last = crm_db_col_text(st, 0);
+	last = crm_stmt_text(st, 0);
 	if (!last)
 		last = since;
 	*days = 0;
 	if (last && crm_datetime_parse(last, &t, &e) == 0 && t < db->now)
 		*days = (db->now - t) / 86400;
-	sqlite3_reset(st);
+	crm_stmt_reset(st);
 	return 0;
 }
 
@@ -143,31 +148,29 @@ static void reasons(const struct crm_churn_input *in,
 static int store(struct crm_db *db, const char *entity, const char *at,
 		 const struct crm_churn *c, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(db, sql_store, err);
+	struct crm_stmt *st = crm_db_stmt_cached(db, sql_store, err);
 	int s;
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, entity);
-	sqlite3_bind_int64(st, 2, c->id);
-	crm_db_bind_text(st, 3, at);
-	sqlite3_bind_int(st, 4, c->risk->risk);
-	sqlite3_bind_int64(st, 5, c->in->activities);
-	sqlite3_bind_double(st, 6, c->risk->activities_expected);
-	sqlite3_bind_int64(st, 7, c->in->tickets);
-	sqlite3_bind_double(st, 8, c->risk->tickets_expected);
-	sqlite3_bind_int64(st, 9, c->in->days_silent);
-	crm_db_bind_text(st, 10, c->reasons);
-	crm_db_bind_text(st, 11, db->actor);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(db, s, "cannot store churn scores", err);
-	return 0;
+	crm_stmt_bind_text(st, 1, entity);
+	crm_stmt_bind_int(st, 2, c->id);
+	crm_stmt_bind_text(st, 3, at);
+	crm_stmt_bind_int(st, 4, c->risk->risk);
+	crm_stmt_bind_int(st, 5, c->in->activities);
+	crm_stmt_bind_double(st, 6, c->risk->activities_expected);
+	crm_stmt_bind_int(st, 7, c->in->tickets);
+	crm_stmt_bind_double(st, 8, c->risk->tickets_expected);
+	crm_stmt_bind_int(st, 9, c->in->days_silent);
+	crm_stmt_bind_text(st, 10, c->reasons);
+	crm_stmt_bind_text(st, 11, db->actor);
+	s = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return s < 0 ? -1 : 0;
 }
 
 /* Score one customer (the current row of st). */
-static int one(struct crm_db *db, int by, sqlite3_stmt *st, int64_t window,
+static int one(struct crm_db *db, int by, struct crm_stmt *st, int64_t window,
 	       int64_t baseline, const char *const t[3], struct crm_buf *b,
 	       int (*fn)(const struct crm_churn *c, void *arg), void *arg,
 	       struct crm_err *err)
@@ -176,8 +179,8 @@ static int one(struct crm_db *db, int by, sqlite3_stmt *st, int64_t window,
 	struct crm_churn_risk risk;
 	struct crm_churn c = {.in = &in, .risk = &risk};
 
-	c.id = sqlite3_column_int64(st, 0);
-	c.name = crm_db_col_text(st, 1);
+	c.id = crm_stmt_int(st, 0);
+	c.name = crm_stmt_text(st, 1);
 	/* t: now, now - window, now - window - baseline */
 	if (count(db, sql_activities[by], c.id, t[1], t[0], &in.activities,
 		  err) < 0 ||
@@ -187,7 +190,7 @@ static int one(struct crm_db *db, int by, sqlite3_stmt *st, int64_t window,
 		0 ||
 	    count(db, sql_tickets[by], c.id, t[2], t[1], &in.tickets_base,
 		  err) < 0 ||
-	    silence(db, by, c.id, crm_db_col_text(st, 2), t[0], &in.days_silent,
+	    silence(db, by, c.id, crm_stmt_text(st, 2), t[0], &in.days_silent,
 		    err) < 0)
 		return -1;
 	crm_churn_compute(&in, &risk);
@@ -207,7 +210,7 @@ int crm_churn_run(struct crm_db *db, bool by_contact, int64_t window,
 	char now[CRM_TIME_LEN], w[CRM_TIME_LEN], wb[CRM_TIME_LEN];
 	const char *t[3] = {now, w, wb};
 	struct crm_buf b = {0};
-	sqlite3_stmt *st = NULL, *cl;
+	struct crm_stmt *st = NULL, *cl;
 	int rc = -1, s;
 
 	*n = 0;
@@ -216,34 +219,30 @@ int crm_churn_run(struct crm_db *db, bool by_contact, int64_t window,
 	crm_datetime_format(db->now - window - baseline, wb);
 	if (crm_db_begin(db, err) < 0)
 		return -1;
-	if (!(cl = crm_db_cached(db, sql_clear, err)))
+	if (!(cl = crm_db_stmt_cached(db, sql_clear, err)))
 		goto out;
-	crm_db_bind_text(cl, 1, by ? "contact" : "company");
-	crm_db_bind_text(cl, 2, now);
-	s = sqlite3_step(cl);
-	sqlite3_reset(cl);
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "cannot store churn scores", err);
+	crm_stmt_bind_text(cl, 1, by ? "contact" : "company");
+	crm_stmt_bind_text(cl, 2, now);
+	s = crm_stmt_step(cl, err);
+	crm_stmt_reset(cl);
+	if (s < 0)
 		goto out;
-	}
-	if (!(st = crm_db_prepare(db, sql_customers[by], err)))
+	if (!(st = crm_db_stmt(db, sql_customers[by], err)))
 		goto out;
-	crm_db_bind_text(st, 1, now);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_text(st, 1, now);
+	while ((s = crm_stmt_step(st, err)) == 1) {
 		if (crm_check_interrupt(err) < 0 ||
 		    one(db, by, st, window, baseline, t, &b, fn, arg, err) < 0)
 			goto out;
 		(*n)++;
 	}
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "cannot read customers", err);
+	if (s < 0)
 		goto out;
-	}
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	st = NULL;
 	rc = crm_db_finish(db, dry_run, err);
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	if (rc < 0)
 		crm_db_rollback(db);
 	crm_buf_release(&b);

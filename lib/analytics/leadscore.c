@@ -1,6 +1,6 @@
 /* leadscore.c - score the leads in the database with the rules of
- * lib/analytics/scoring.c: lead fields for the fit, activities for the engagement,
- * results and history written in one transaction. */
+ * lib/analytics/scoring.c: lead fields for the fit, activities for the
+ * engagement, results and history written in one transaction. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +39,7 @@ struct run {
 	char from[CRM_TIME_LEN], to[CRM_TIME_LEN];
 	bool write;
 	/* the ordered scan of every lead's activities, or NULL */
-	sqlite3_stmt *all;
+	struct crm_stmt *all;
 	bool all_row; /* all is on a row */
 	/* the events of the lead at hand: types in an arena */
 	struct crm_buf types;
@@ -75,20 +75,18 @@ static int add_event(struct run *r, const char *type, const char *at)
 }
 
 /* Collect the events of the statement st (type, occurred_at first). */
-static int read_events(struct run *r, sqlite3_stmt *st)
+static int read_events(struct run *r, struct crm_stmt *st)
 {
 	int s;
 
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
-		if (add_event(r, crm_db_col_text(st, 0),
-			      crm_db_col_text(st, 1)) < 0) {
-			sqlite3_reset(st);
+	while ((s = crm_stmt_step(st, r->err)) == 1)
+		if (add_event(r, crm_stmt_text(st, 0), crm_stmt_text(st, 1)) <
+		    0) {
+			crm_stmt_reset(st);
 			return -1;
 		}
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(r->db, s, "cannot read activities", r->err);
-	return 0;
+	crm_stmt_reset(st);
+	return s < 0 ? -1 : 0;
 }
 
 /* Advance the ordered scan to lead id, taking its events. */
@@ -97,18 +95,17 @@ static int scan_events(struct run *r, int64_t id)
 	int s;
 
 	while (r->all_row) {
-		int64_t lid = sqlite3_column_int64(r->all, 0);
+		int64_t lid = crm_stmt_int(r->all, 0);
 
 		if (lid > id)
 			return 0;
-		if (lid == id && add_event(r, crm_db_col_text(r->all, 1),
-					   crm_db_col_text(r->all, 2)) < 0)
+		if (lid == id && add_event(r, crm_stmt_text(r->all, 1),
+					   crm_stmt_text(r->all, 2)) < 0)
 			return -1;
-		s = sqlite3_step(r->all);
-		if (s != SQLITE_ROW && s != SQLITE_DONE)
-			return crm_db_error(r->db, s, "cannot read activities",
-					    r->err);
-		r->all_row = s == SQLITE_ROW;
+		s = crm_stmt_step(r->all, r->err);
+		if (s < 0)
+			return -1;
+		r->all_row = s == 1;
 	}
 	return 0;
 }
@@ -116,7 +113,7 @@ static int scan_events(struct run *r, int64_t id)
 static int lead_events(struct run *r, const struct crm_rec *rec, int64_t id)
 {
 	const char *contact = crm_rec_get(rec, "contact_id");
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 
 	r->nev = 0;
 	crm_buf_reset(&r->types);
@@ -124,21 +121,21 @@ static int lead_events(struct run *r, const struct crm_rec *rec, int64_t id)
 		if (scan_events(r, id) < 0)
 			return -1;
 	} else {
-		if (!(st = crm_db_cached(r->db, sql_lead, r->err)))
+		if (!(st = crm_db_stmt_cached(r->db, sql_lead, r->err)))
 			return -1;
-		crm_db_bind_text(st, 1, r->from);
-		crm_db_bind_text(st, 2, r->to);
-		sqlite3_bind_int64(st, 3, id);
+		crm_stmt_bind_text(st, 1, r->from);
+		crm_stmt_bind_text(st, 2, r->to);
+		crm_stmt_bind_int(st, 3, id);
 		if (read_events(r, st) < 0)
 			return -1;
 	}
 	if (contact) {
-		if (!(st = crm_db_cached(r->db, sql_contact, r->err)))
+		if (!(st = crm_db_stmt_cached(r->db, sql_contact, r->err)))
 			return -1;
-		crm_db_bind_text(st, 1, r->from);
-		crm_db_bind_text(st, 2, r->to);
-		sqlite3_bind_int64(st, 3, strtoll(contact, NULL, 10));
-		sqlite3_bind_int64(st, 4, id);
+		crm_stmt_bind_text(st, 1, r->from);
+		crm_stmt_bind_text(st, 2, r->to);
+		crm_stmt_bind_int(st, 3, strtoll(contact, NULL, 10));
+		crm_stmt_bind_int(st, 4, id);
 		if (read_events(r, st) < 0)
 			return -1;
 	}
@@ -153,42 +150,40 @@ static int lead_events(struct run *r, const struct crm_rec *rec, int64_t id)
 static int write_score(struct run *r, const struct crm_leadscore *ls)
 {
 	char now[CRM_TIME_LEN];
-	sqlite3_stmt *st = crm_db_cached(r->db, sql_update, r->err);
+	struct crm_stmt *st = crm_db_stmt_cached(r->db, sql_update, r->err);
 	int s;
 
 	crm_datetime_format(r->db->now, now);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, ls->score);
-	crm_db_bind_text(st, 2, ls->grade);
+	crm_stmt_bind_int(st, 1, ls->score);
+	crm_stmt_bind_text(st, 2, ls->grade);
 	if (ls->has_previous)
-		sqlite3_bind_int64(st, 3, ls->previous_score);
-	crm_db_bind_text(st, 4, ls->trend);
-	crm_db_bind_text(st, 5, now);
-	sqlite3_bind_int64(st, 6, ls->id);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(r->db, s, "cannot write a lead's score",
-				    r->err);
-	if (!(st = crm_db_cached(r->db, sql_history, r->err)))
+		crm_stmt_bind_int(st, 3, ls->previous_score);
+	crm_stmt_bind_text(st, 4, ls->trend);
+	crm_stmt_bind_text(st, 5, now);
+	crm_stmt_bind_int(st, 6, ls->id);
+	s = crm_stmt_step(st, r->err);
+	crm_stmt_reset(st);
+	if (s < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, ls->id);
-	crm_db_bind_text(st, 2, now);
-	sqlite3_bind_int64(st, 3, ls->score);
-	crm_db_bind_text(st, 4, ls->grade);
-	sqlite3_bind_double(st, 5, ls->fit->score);
-	sqlite3_bind_double(st, 6, ls->engagement->score);
+	if (!(st = crm_db_stmt_cached(r->db, sql_history, r->err)))
+		return -1;
+	crm_stmt_bind_int(st, 1, ls->id);
+	crm_stmt_bind_text(st, 2, now);
+	crm_stmt_bind_int(st, 3, ls->score);
+	crm_stmt_bind_text(st, 4, ls->grade);
+	crm_stmt_bind_double(st, 5, ls->fit->score);
+	crm_stmt_bind_double(st, 6, ls->engagement->score);
 	if (ls->has_previous)
-		sqlite3_bind_int64(st, 7, ls->previous_score);
-	crm_db_bind_text(st, 8, ls->previous_grade);
-	crm_db_bind_text(st, 9, ls->trend);
-	crm_db_bind_text(st, 10, r->db->actor);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(r->db, s, "cannot write the score history",
-				    r->err);
+		crm_stmt_bind_int(st, 7, ls->previous_score);
+	crm_stmt_bind_text(st, 8, ls->previous_grade);
+	crm_stmt_bind_text(st, 9, ls->trend);
+	crm_stmt_bind_text(st, 10, r->db->actor);
+	s = crm_stmt_step(st, r->err);
+	crm_stmt_reset(st);
+	if (s < 0)
+		return -1;
 	return 0;
 }
 
@@ -279,7 +274,7 @@ static void run_release(struct run *r)
 	free(r->events);
 	crm_score_result_release(&r->fit);
 	crm_score_result_release(&r->eng);
-	sqlite3_finalize(r->all);
+	crm_stmt_finalize(r->all);
 }
 
 int crm_leadscore_run(struct crm_db *db, const struct crm_scoring *s,
@@ -305,17 +300,13 @@ int crm_leadscore_run(struct crm_db *db, const struct crm_scoring *s,
 		/* every lead: id order, activities walked in step */
 		every.limit = q ? q->limit : -1;
 		q = &every;
-		if (!(r.all = crm_db_prepare(db, sql_all, err)))
+		if (!(r.all = crm_db_stmt(db, sql_all, err)))
 			goto out;
-		crm_db_bind_text(r.all, 1, r.from);
-		crm_db_bind_text(r.all, 2, r.to);
-		if ((rc = sqlite3_step(r.all)) != SQLITE_ROW &&
-		    rc != SQLITE_DONE) {
-			rc =
-			    crm_db_error(db, rc, "cannot read activities", err);
+		crm_stmt_bind_text(r.all, 1, r.from);
+		crm_stmt_bind_text(r.all, 2, r.to);
+		if ((rc = crm_stmt_step(r.all, err)) < 0)
 			goto out;
-		}
-		r.all_row = rc == SQLITE_ROW;
+		r.all_row = rc == 1;
 		rc = -1;
 	}
 	if (crm_entity_each_rec(db, &crm_lead_entity, q, &cols, score_one, &r,
@@ -482,7 +473,7 @@ static int predict_one(const struct crm_rec *rec, int64_t id, void *arg)
 {
 	struct predict_ctx *c = arg;
 	struct crm_leadpredict p = {.id = id, .rec = rec, .factors = c->fs};
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int s;
 
 	if (crm_check_interrupt(c->err) < 0)
@@ -496,16 +487,15 @@ static int predict_one(const struct crm_rec *rec, int64_t id, void *arg)
 		return crm_err_set(c->err, c->err->code, "lead %lld: %s",
 				   (long long)id, msg);
 	}
-	if (!(st = crm_db_cached(c->db, sql_predict, c->err)))
+	if (!(st = crm_db_stmt_cached(c->db, sql_predict, c->err)))
 		return -1;
-	sqlite3_bind_double(st, 1, round(p.probability * 10000) / 100);
-	crm_db_bind_text(st, 2, c->now);
-	sqlite3_bind_int64(st, 3, id);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(c->db, s, "cannot write a prediction",
-				    c->err);
+	crm_stmt_bind_double(st, 1, round(p.probability * 10000) / 100);
+	crm_stmt_bind_text(st, 2, c->now);
+	crm_stmt_bind_int(st, 3, id);
+	s = crm_stmt_step(st, c->err);
+	crm_stmt_reset(st);
+	if (s < 0)
+		return -1;
 	c->n++;
 	return c->fn ? c->fn(&p, c->arg) : 0;
 }

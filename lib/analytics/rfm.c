@@ -97,30 +97,30 @@ struct cust {
 static int store(struct crm_db *db, const char *entity, const char *at,
 		 const struct crm_rfm *r, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_cached(db, sql_store, err);
+	struct crm_stmt *st = crm_db_stmt_cached(db, sql_store, err);
 	char now[CRM_TIME_LEN];
 	int s;
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, entity);
-	sqlite3_bind_int64(st, 2, r->id);
-	crm_db_bind_text(st, 3, at);
-	crm_db_bind_text(st, 4, r->last_won_at);
-	sqlite3_bind_int64(st, 5, r->recency_days);
-	sqlite3_bind_int64(st, 6, r->frequency);
-	sqlite3_bind_int64(st, 7, r->monetary);
-	crm_db_bind_text(st, 8, r->currency);
-	sqlite3_bind_int(st, 9, r->r);
-	sqlite3_bind_int(st, 10, r->f);
-	sqlite3_bind_int(st, 11, r->m);
-	crm_db_bind_text(st, 12, r->segment);
-	crm_db_bind_text(st, 13, crm_datetime_format(db->now, now));
-	crm_db_bind_text(st, 14, db->actor);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(db, s, "cannot store RFM scores", err);
+	crm_stmt_bind_text(st, 1, entity);
+	crm_stmt_bind_int(st, 2, r->id);
+	crm_stmt_bind_text(st, 3, at);
+	crm_stmt_bind_text(st, 4, r->last_won_at);
+	crm_stmt_bind_int(st, 5, r->recency_days);
+	crm_stmt_bind_int(st, 6, r->frequency);
+	crm_stmt_bind_int(st, 7, r->monetary);
+	crm_stmt_bind_text(st, 8, r->currency);
+	crm_stmt_bind_int(st, 9, r->r);
+	crm_stmt_bind_int(st, 10, r->f);
+	crm_stmt_bind_int(st, 11, r->m);
+	crm_stmt_bind_text(st, 12, r->segment);
+	crm_stmt_bind_text(st, 13, crm_datetime_format(db->now, now));
+	crm_stmt_bind_text(st, 14, db->actor);
+	s = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (s < 0)
+		return -1;
 	return 0;
 }
 
@@ -129,19 +129,19 @@ static int load(struct crm_db *db, bool by_contact, const char *at,
 		const struct crm_rates *rates, struct cust **cs, size_t *n,
 		struct crm_strv *curs, struct crm_err *err)
 {
-	sqlite3_stmt *st =
-	    crm_db_prepare(db, by_contact ? sql_contact : sql_company, err);
+	struct crm_stmt *st =
+	    crm_db_stmt(db, by_contact ? sql_contact : sql_company, err);
 	size_t cap = 0;
 	int s;
 
 	if (!st)
 		return -1;
-	crm_db_bind_text(st, 1, at);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		const char *cur = crm_db_col_text(st, 2);
-		const char *last = crm_db_col_text(st, 4);
-		long double m = (long double)sqlite3_column_int64(st, 5);
+	crm_stmt_bind_text(st, 1, at);
+	while ((s = crm_stmt_step(st, err)) == 1) {
+		int64_t id = crm_stmt_int(st, 0);
+		const char *cur = crm_stmt_text(st, 2);
+		const char *last = crm_stmt_text(st, 4);
+		long double m = (long double)crm_stmt_int(st, 5);
 		struct cust *c;
 
 		if (!*n || (*cs)[*n - 1].r.id != id) {
@@ -149,12 +149,12 @@ static int load(struct crm_db *db, bool by_contact, const char *at,
 			c = &(*cs)[(*n)++];
 			memset(c, 0, sizeof(*c));
 			c->r.id = id;
-			c->name = crm_db_col_text(st, 1)
-				      ? crm_xstrdup(crm_db_col_text(st, 1))
+			c->name = crm_stmt_text(st, 1)
+				      ? crm_xstrdup(crm_stmt_text(st, 1))
 				      : NULL;
 		}
 		c = &(*cs)[*n - 1];
-		c->r.frequency += sqlite3_column_int64(st, 3);
+		c->r.frequency += crm_stmt_int(st, 3);
 		if (last && strcmp(last, c->r.last_won_at) > 0)
 			snprintf(c->r.last_won_at, sizeof(c->r.last_won_at),
 				 "%s", last);
@@ -162,15 +162,13 @@ static int load(struct crm_db *db, bool by_contact, const char *at,
 			crm_strv_push(curs, cur);
 		if (rates && m != 0 &&
 		    crm_rates_convert(rates, cur, m, &m, err) < 0) {
-			sqlite3_finalize(st);
+			crm_stmt_finalize(st);
 			return -1;
 		}
 		c->money += m;
 	}
-	sqlite3_finalize(st);
-	if (s != SQLITE_DONE)
-		return crm_db_error(db, s, "cannot read deals", err);
-	return 0;
+	crm_stmt_finalize(st);
+	return s < 0 ? -1 : 0;
 }
 
 int crm_rfm_run(struct crm_db *db, bool by_contact, crm_time at,
@@ -186,7 +184,7 @@ int crm_rfm_run(struct crm_db *db, bool by_contact, crm_time at,
 	size_t nc = 0;
 	char att[CRM_TIME_LEN];
 	const char *cur = NULL;
-	sqlite3_stmt *st;
+	struct crm_stmt *st;
 	int rc = -1, s;
 
 	*n = 0;
@@ -248,16 +246,14 @@ int crm_rfm_run(struct crm_db *db, bool by_contact, crm_time at,
 	crm_rfm_quintiles(v, nc, false, q);
 	for (size_t i = 0; i < nc; i++)
 		cs[i].r.m = q[i];
-	if (!(st = crm_db_cached(db, sql_clear, err)))
+	if (!(st = crm_db_stmt_cached(db, sql_clear, err)))
 		goto out;
-	crm_db_bind_text(st, 1, entity);
-	crm_db_bind_text(st, 2, att);
-	s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE) {
-		crm_db_error(db, s, "cannot store RFM scores", err);
+	crm_stmt_bind_text(st, 1, entity);
+	crm_stmt_bind_text(st, 2, att);
+	s = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (s < 0)
 		goto out;
-	}
 	for (size_t i = 0; i < nc; i++) {
 		struct crm_rfm *r = &cs[i].r;
 

@@ -91,42 +91,43 @@ void crm_report_add(struct crm_report *r, const struct crm_rec *row)
 /* What crm_period_n raises past CRM_REPORT_PERIODS_MAX. */
 #define TOO_MANY "crm: too many periods"
 
-int crm_report_fetch(struct crm_db *db, sqlite3_stmt *st, struct crm_report *r,
-		     struct crm_err *err)
+int crm_report_fetch(struct crm_db *db, struct crm_stmt *st,
+		     struct crm_report *r, struct crm_err *err)
 {
-	int ncol = sqlite3_column_count(st), rc;
+	int ncol = crm_stmt_ncols(st), rc;
 	struct crm_rec rec;
 
+	(void)db;
 	if (!r->cols.n)
 		for (int i = 0; i < ncol; i++)
-			crm_strv_push(&r->cols, sqlite3_column_name(st, i));
+			crm_strv_push(&r->cols, crm_stmt_name(st, i));
 	crm_rec_init(&rec);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_stmt_step(st, err)) == 1) {
 		crm_rec_clear(&rec);
 		for (int i = 0; i < ncol; i++) {
-			/* the type first: column_text may convert it */
-			int t = sqlite3_column_type(st, i);
-			const char *v =
-			    (const char *)sqlite3_column_text(st, i);
+			/* the type first: reading the text may convert it */
+			enum crm_col_type t = crm_stmt_type(st, i);
+			const char *v = crm_stmt_text(st, i);
 
 			crm_rec_add(&rec, r->cols.v[i], strlen(r->cols.v[i]), v,
-				    v ? (size_t)sqlite3_column_bytes(st, i) : 0,
-				    t == SQLITE_NULL ? CRM_NULL
-				    : t == SQLITE_INTEGER || t == SQLITE_FLOAT
+				    v ? strlen(v) : 0,
+				    t == CRM_COL_NULL ? CRM_NULL
+				    : t == CRM_COL_INT || t == CRM_COL_REAL
 					? CRM_RAW
 					: CRM_STR);
 		}
 		crm_report_add(r, &rec);
 	}
 	crm_rec_release(&rec);
-	if (rc != SQLITE_DONE && !strcmp(sqlite3_errmsg(db->h), TOO_MANY))
+	if (rc < 0 && !strcmp(err->msg, "database: " TOO_MANY))
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "more than %d periods: use a longer "
 				   "--period or a shorter --from/--to range",
 				   CRM_REPORT_PERIODS_MAX);
-	if (rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "report", err);
-	return 0;
+	/* the report's own words, as before the storage interface */
+	if (rc < 0 && !strncmp(err->msg, "database: a sum of amounts", 26))
+		return crm_money_overflow(err, "report");
+	return rc < 0 ? -1 : 0;
 }
 
 /* Period arithmetic in SQL. Dates are 'YYYY-MM-DD' text. */
@@ -200,8 +201,8 @@ static const char *period_step(enum crm_period p)
 }
 
 /* The SQL expression of field name of entity e, for --by. Field names
- * come from the entity; a custom field is json_extract with a bound
- * path. */
+ * come from the entity; a custom field is the dialect's JSON field with
+ * its name bound. */
 static int by_expr(struct crm_db *db, const struct crm_report_spec *s,
 		   const struct crm_entity *e, const char *name,
 		   struct crm_buf *sql, struct crm_binds *b,
@@ -209,7 +210,6 @@ static int by_expr(struct crm_db *db, const struct crm_report_spec *s,
 {
 	long i = e ? crm_entity_field(e, name) : -1;
 	int known;
-	char *path;
 
 	if (!e && s->by && !strcmp(name, s->by)) {
 		/* a column of the report's own derived table */
@@ -230,10 +230,8 @@ static int by_expr(struct crm_db *db, const struct crm_report_spec *s,
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "--by: unknown %s field '%s'", e->name,
 				   name);
-	crm_buf_adds(sql, "json_extract(custom, ?)");
-	path = crm_xasprintf("$.\"%s\"", name);
-	crm_binds_push(b, path, 't');
-	free(path);
+	crm_store_frag(db->store, sql, CRM_SQL_JSON_FIELD, "custom", "?");
+	crm_binds_push(b, name, 't');
 	return 0;
 }
 
@@ -475,26 +473,20 @@ out:
 	return rc;
 }
 
-static int bind_all(const struct crm_binds *b, sqlite3_stmt *st)
+static void bind_all(const struct crm_binds *b, struct crm_stmt *st)
 {
 	for (size_t i = 0; i < b->n; i++) {
-		int k = (int)i + 1, rc;
+		int k = (int)i + 1;
 
 		if (b->v[i].type == 'n')
-			rc = sqlite3_bind_null(st, k);
+			crm_stmt_bind_null(st, k);
 		else if (b->v[i].type == 'i')
-			rc = sqlite3_bind_int64(st, k,
-						strtoll(b->v[i].s, NULL, 10));
+			crm_stmt_bind_int(st, k, strtoll(b->v[i].s, NULL, 10));
 		else if (b->v[i].type == 'r')
-			rc =
-			    sqlite3_bind_double(st, k, strtod(b->v[i].s, NULL));
+			crm_stmt_bind_double(st, k, strtod(b->v[i].s, NULL));
 		else
-			rc = sqlite3_bind_text(st, k, b->v[i].s, -1,
-					       SQLITE_TRANSIENT);
-		if (rc != SQLITE_OK)
-			return -1;
+			crm_stmt_bind_text(st, k, b->v[i].s);
 	}
-	return 0;
 }
 
 /* Money measures (crm_money(...)) come back from SQLite as text: mark
@@ -528,25 +520,22 @@ static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 {
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st = NULL;
 	size_t from;
 	int rc = -1;
 
 	if (build(db, s, o, &sql, &b, err) < 0)
 		goto out;
-	st = crm_db_prepare(db, crm_buf_str(&sql), err);
+	st = crm_db_stmt(db, crm_buf_str(&sql), err);
 	if (!st)
 		goto out;
-	if (bind_all(&b, st) < 0) {
-		crm_db_error(db, SQLITE_ERROR, "report", err);
-		goto out;
-	}
+	bind_all(&b, st);
 	from = r->n;
 	rc = crm_report_fetch(db, st, r, err);
 	if (rc == 0)
 		money_raw(s, r, from);
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	crm_binds_release(&b);
 	crm_buf_release(&sql);
 	return rc;
@@ -806,7 +795,7 @@ fail:
 
 int crm_report_currency(struct crm_db *db, char **cur, struct crm_err *err)
 {
-	sqlite3_stmt *st = crm_db_prepare(
+	struct crm_stmt *st = crm_db_stmt(
 	    db,
 	    "SELECT currency FROM deals WHERE status = 'won' AND currency IS "
 	    "NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency "
@@ -817,20 +806,18 @@ int crm_report_currency(struct crm_db *db, char **cur, struct crm_err *err)
 	*cur = NULL;
 	if (!st)
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*cur = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_error(db, rc, "report", err);
-	return 0;
+	rc = crm_stmt_step(st, err);
+	if (rc == 1)
+		*cur = crm_xstrdup(crm_stmt_text(st, 0));
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
 }
 
 int crm_report_load_costs(struct crm_db *db, const char *path,
 			  struct crm_err *err)
 {
 	struct crm_reader *rd = NULL;
-	sqlite3_stmt *st = NULL;
+	struct crm_stmt *st = NULL;
 	struct crm_rec rec;
 	FILE *fp = NULL;
 	int rc = -1, k;
@@ -851,7 +838,7 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
 		return crm_err_set(err, CRM_EX_NOINPUT, "cannot open '%s': %s",
 				   path, strerror(errno));
 	rd = crm_reader_open(fp, path, CRM_FMT_AUTO, err);
-	st = rd ? crm_db_prepare(
+	st = rd ? crm_db_stmt(
 		      db,
 		      "INSERT INTO temp.crm_report_costs (cost_source, "
 		      "cost_campaign, cost, currency) VALUES (?, ?, ?, ?)",
@@ -877,21 +864,18 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
 			err->line = rec.line;
 			goto out;
 		}
-		sqlite3_reset(st);
-		crm_db_bind_text(st, 1, crm_rec_get(&rec, "source"));
-		crm_db_bind_text(st, 2, crm_rec_get(&rec, "campaign"));
-		sqlite3_bind_int64(st, 3, minor);
-		crm_db_bind_text(st, 4, cur);
-		k = sqlite3_step(st);
-		if (k != SQLITE_DONE) {
-			crm_db_error(db, k, "costs", err);
+		crm_stmt_reset(st);
+		crm_stmt_bind_text(st, 1, crm_rec_get(&rec, "source"));
+		crm_stmt_bind_text(st, 2, crm_rec_get(&rec, "campaign"));
+		crm_stmt_bind_int(st, 3, minor);
+		crm_stmt_bind_text(st, 4, cur);
+		if (crm_stmt_step(st, err) < 0)
 			goto out;
-		}
 	}
 	if (k == 0)
 		rc = 0;
 out:
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	crm_reader_free(rd);
 	crm_rec_release(&rec);
 	if (fp)

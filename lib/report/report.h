@@ -1,6 +1,7 @@
 /* report.h - the report framework: common options (--from, --to,
  * --period, --by, --where, --compare), period buckets computed in SQL,
- * results as records, and the reports themselves (lib/report/report_specs.c). */
+ * results as records, and the reports themselves (lib/report/report_specs.c).
+ */
 #ifndef CRM_REPORT_H
 #define CRM_REPORT_H
 
@@ -143,8 +144,8 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *spec,
 /* Append the rows of the statement st (already bound) to r, the column
  * names first when r has none: integers and reals as JSON numbers, text
  * as strings, NULL as null. Returns 0 or -1. */
-int crm_report_fetch(struct crm_db *db, sqlite3_stmt *st, struct crm_report *r,
-		     struct crm_err *err);
+int crm_report_fetch(struct crm_db *db, struct crm_stmt *st,
+		     struct crm_report *r, struct crm_err *err);
 
 /* Merge comparison results cmp into r: rows matched by their key columns
  * (keys, nkeys; a "period" key is matched by its position in its group),

@@ -7,35 +7,41 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* How many rows the condition c holds for: null when it is null for
+ * every row, as SQLite's sum(c) was (PostgreSQL cannot sum booleans). */
+#define COUNT_IF(c) "sum(CAST(" c " AS INTEGER))"
+#define RATE(num, den) "round(100.0 * (" num ") / nullif(" den ", 0), 1)"
+
 /* activities per owner (or --by type, channel ...) */
 static const struct crm_measure activity_measures[] = {
     {"activities", "count(*)", CRM_M_COUNT},
     {"contacts", "count(DISTINCT contact_id)", CRM_M_COUNT},
-    {"calls", "sum(type = 'call')", CRM_M_COUNT},
-    {"emails", "sum(type = 'email')", CRM_M_COUNT},
-    {"meetings", "sum(type = 'meeting')", CRM_M_COUNT},
-    {"tasks", "sum(due_at IS NOT NULL)", CRM_M_COUNT},
-    {"tasks_done", "sum(due_at IS NOT NULL AND done_at IS NOT NULL)",
+    {"calls", COUNT_IF("type = 'call'"), CRM_M_COUNT},
+    {"emails", COUNT_IF("type = 'email'"), CRM_M_COUNT},
+    {"meetings", COUNT_IF("type = 'meeting'"), CRM_M_COUNT},
+    {"tasks", COUNT_IF("due_at IS NOT NULL"), CRM_M_COUNT},
+    {"tasks_done", COUNT_IF("due_at IS NOT NULL AND done_at IS NOT NULL"),
      CRM_M_COUNT},
     {"tasks_done_rate",
-     "round(100.0 * sum(due_at IS NOT NULL AND done_at IS NOT NULL) / "
-     "nullif(sum(due_at IS NOT NULL), 0), 1)",
+     RATE(COUNT_IF("due_at IS NOT NULL AND done_at IS NOT NULL"),
+	  COUNT_IF("due_at IS NOT NULL")),
      CRM_M_RATE},
 };
 
 /* contacts per source and lifecycle stage */
 static const struct crm_measure contact_measures[] = {
     {"contacts", "count(*)", CRM_M_COUNT},
-    {"subscribers", "sum(lifecycle_stage = 'subscriber')", CRM_M_COUNT},
-    {"leads", "sum(lifecycle_stage = 'lead')", CRM_M_COUNT},
-    {"mqls", "sum(lifecycle_stage = 'marketing_qualified_lead')", CRM_M_COUNT},
-    {"sqls", "sum(lifecycle_stage = 'sales_qualified_lead')", CRM_M_COUNT},
-    {"opportunities", "sum(lifecycle_stage = 'opportunity')", CRM_M_COUNT},
-    {"customers", "sum(lifecycle_stage IN ('customer', 'evangelist'))",
+    {"subscribers", COUNT_IF("lifecycle_stage = 'subscriber'"), CRM_M_COUNT},
+    {"leads", COUNT_IF("lifecycle_stage = 'lead'"), CRM_M_COUNT},
+    {"mqls", COUNT_IF("lifecycle_stage = 'marketing_qualified_lead'"),
+     CRM_M_COUNT},
+    {"sqls", COUNT_IF("lifecycle_stage = 'sales_qualified_lead'"), CRM_M_COUNT},
+    {"opportunities", COUNT_IF("lifecycle_stage = 'opportunity'"), CRM_M_COUNT},
+    {"customers", COUNT_IF("lifecycle_stage IN ('customer', 'evangelist')"),
      CRM_M_COUNT},
     {"customer_rate",
-     "round(100.0 * sum(lifecycle_stage IN ('customer', 'evangelist')) / "
-     "nullif(count(*), 0), 1)",
+     RATE(COUNT_IF("lifecycle_stage IN ('customer', 'evangelist')"),
+	  "count(*)"),
      CRM_M_RATE},
 };
 
@@ -62,20 +68,21 @@ static const struct crm_measure contact_measures[] = {
 	    "l.created_at") ") AS leads"
 
 #define DAYS(a, b) "(julianday(" a ") - julianday(" b "))"
-#define RATE(num, den) "round(100.0 * (" num ") / nullif(" den ", 0), 1)"
-
 static const struct crm_measure funnel_measures[] = {
     {"leads", "count(*)", CRM_M_COUNT},
-    {"qualified", "sum(qualified_)", CRM_M_COUNT},
-    {"converted", "sum(status = 'converted')", CRM_M_COUNT},
-    {"deals", "sum(deal_)", CRM_M_COUNT},
-    {"won", "sum(won_at_ IS NOT NULL)", CRM_M_COUNT},
-    {"qualified_rate", RATE("sum(qualified_)", "count(*)"), CRM_M_RATE},
-    {"converted_rate", RATE("sum(status = 'converted')", "sum(qualified_)"),
+    {"qualified", COUNT_IF("qualified_"), CRM_M_COUNT},
+    {"converted", COUNT_IF("status = 'converted'"), CRM_M_COUNT},
+    {"deals", COUNT_IF("deal_"), CRM_M_COUNT},
+    {"won", COUNT_IF("won_at_ IS NOT NULL"), CRM_M_COUNT},
+    {"qualified_rate", RATE(COUNT_IF("qualified_"), "count(*)"), CRM_M_RATE},
+    {"converted_rate",
+     RATE(COUNT_IF("status = 'converted'"), COUNT_IF("qualified_")),
      CRM_M_RATE},
-    {"deal_rate", RATE("sum(deal_)", "sum(status = 'converted')"), CRM_M_RATE},
-    {"won_rate", RATE("sum(won_at_ IS NOT NULL)", "sum(deal_)"), CRM_M_RATE},
-    {"lead_to_won_rate", RATE("sum(won_at_ IS NOT NULL)", "count(*)"),
+    {"deal_rate", RATE(COUNT_IF("deal_"), COUNT_IF("status = 'converted'")),
+     CRM_M_RATE},
+    {"won_rate", RATE(COUNT_IF("won_at_ IS NOT NULL"), COUNT_IF("deal_")),
+     CRM_M_RATE},
+    {"lead_to_won_rate", RATE(COUNT_IF("won_at_ IS NOT NULL"), "count(*)"),
      CRM_M_RATE},
     {"median_days_to_assign",
      "round(crm_percentile(" DAYS("assigned_first_at_",
@@ -109,8 +116,8 @@ static const struct crm_measure funnel_measures[] = {
 
 static const struct crm_measure sources_measures[] = {
     {"leads", "count(*)", CRM_M_COUNT},
-    {"converted", "sum(status = 'converted')", CRM_M_COUNT},
-    {"conversion_rate", RATE("sum(status = 'converted')", "count(*)"),
+    {"converted", COUNT_IF("status = 'converted'"), CRM_M_COUNT},
+    {"conversion_rate", RATE(COUNT_IF("status = 'converted'"), "count(*)"),
      CRM_M_RATE},
     {"won_deals", "sum(won_deals_)", CRM_M_COUNT},
     {"won_revenue", "crm_money(" REVENUE ", (SELECT cur_ FROM params_))",
@@ -170,9 +177,9 @@ static const struct crm_measure pipeline_measures[] = {
 
 static const struct crm_measure winrate_measures[] = {
     {"closed", "count(*)", CRM_M_COUNT},
-    {"won", "sum(status = 'won')", CRM_M_COUNT},
-    {"lost", "sum(status = 'lost')", CRM_M_COUNT},
-    {"win_rate", RATE("sum(status = 'won')", "count(*)"), CRM_M_RATE},
+    {"won", COUNT_IF("status = 'won'"), CRM_M_COUNT},
+    {"lost", COUNT_IF("status = 'lost'"), CRM_M_COUNT},
+    {"win_rate", RATE(COUNT_IF("status = 'won'"), "count(*)"), CRM_M_RATE},
 };
 
 #define CYCLE DAYS("closed_at", "created_at")
@@ -221,19 +228,19 @@ static const struct crm_measure dealsize_measures[] = {
 	"params_ p) AS deals"
 #define WON "FILTER (WHERE status = 'won')"
 #define WIN_RATIO                                                              \
-	"(1.0 * sum(status = 'won') / nullif(sum(status IN ('won', 'lost')), " \
-	"0))"
+	"(1.0 * " COUNT_IF("status = 'won'") " / nullif(" COUNT_IF(            \
+	    "status IN ('won', 'lost')") ", 0))"
 
 static const struct crm_measure velocity_measures[] = {
-    {"open_deals", "sum(status = 'open')", CRM_M_COUNT},
-    {"won", "sum(status = 'won')", CRM_M_COUNT},
-    {"lost", "sum(status = 'lost')", CRM_M_COUNT},
+    {"open_deals", COUNT_IF("status = 'open'"), CRM_M_COUNT},
+    {"won", COUNT_IF("status = 'won'"), CRM_M_COUNT},
+    {"lost", COUNT_IF("status = 'lost'"), CRM_M_COUNT},
     {"win_rate", "round(100 * " WIN_RATIO ", 1)", CRM_M_RATE},
     {"avg_won", MONEY("avg(amount) " WON), CRM_M_VALUE},
     {"avg_cycle_days", "round(avg(" CYCLE ") " WON ", 1)", CRM_M_VALUE},
     {"velocity_per_day",
-     MONEY("sum(status = 'open') * " WIN_RATIO " * avg(amount) " WON
-	   " / nullif(avg(" CYCLE ") " WON ", 0)"),
+     MONEY(COUNT_IF("status = 'open'") " * " WIN_RATIO " * avg(amount) " WON
+				       " / nullif(avg(" CYCLE ") " WON ", 0)"),
      CRM_M_VALUE},
 };
 
@@ -253,19 +260,20 @@ static const struct crm_measure velocity_measures[] = {
 	"NULL AND assignee IS NOT NULL) AS events"
 
 static const struct crm_measure leaderboard_measures[] = {
-    {"activities", "sum(kind_ = 'activity')", CRM_M_COUNT},
+    {"activities", COUNT_IF("kind_ = 'activity'"), CRM_M_COUNT},
     {"leads_worked", "count(DISTINCT lead_id)", CRM_M_COUNT},
-    {"deals_won", "sum(kind_ = 'won')", CRM_M_COUNT},
+    {"deals_won", COUNT_IF("kind_ = 'won'"), CRM_M_COUNT},
     {"amount_won",
      "crm_money(coalesce(sum(amount) FILTER (WHERE kind_ = 'won' AND "
      "currency = (SELECT cur_ FROM params_)), 0), (SELECT cur_ FROM "
      "params_))",
      CRM_M_VALUE},
     {"currency", "(SELECT cur_ FROM params_)", CRM_M_TEXT},
-    {"win_rate", RATE("sum(kind_ = 'won')", "sum(kind_ IN ('won', 'lost'))"),
+    {"win_rate",
+     RATE(COUNT_IF("kind_ = 'won'"), COUNT_IF("kind_ IN ('won', 'lost')")),
      CRM_M_RATE},
-    {"tickets_solved", "sum(kind_ = 'solved')", CRM_M_COUNT},
-    {"sla_compliance", RATE("sum(met_)", "count(met_)"), CRM_M_RATE},
+    {"tickets_solved", COUNT_IF("kind_ = 'solved'"), CRM_M_COUNT},
+    {"sla_compliance", RATE(COUNT_IF("met_"), "count(met_)"), CRM_M_RATE},
 };
 
 /* -- tickets ----------------------------------------------------------- */
@@ -286,10 +294,10 @@ static const struct crm_measure leaderboard_measures[] = {
 
 static const struct crm_measure sla_measures[] = {
     {"tickets", "count(*)", CRM_M_COUNT},
-    {"first_reply_met", "sum(" FR_MET ")", CRM_M_COUNT},
-    {"first_reply_breached", "sum(" FR_BREACH ")", CRM_M_COUNT},
+    {"first_reply_met", COUNT_IF(FR_MET), CRM_M_COUNT},
+    {"first_reply_breached", COUNT_IF(FR_BREACH), CRM_M_COUNT},
     {"first_reply_compliance",
-     RATE("sum(" FR_MET ")", "sum(" FR_MET ") + sum(" FR_BREACH ")"),
+     RATE(COUNT_IF(FR_MET), COUNT_IF(FR_MET) " + " COUNT_IF(FR_BREACH)),
      CRM_M_RATE},
     {"median_first_reply_hours",
      "round(crm_percentile(" HOURS("first_response_at") ", 50), 1)",
@@ -297,26 +305,26 @@ static const struct crm_measure sla_measures[] = {
     {"p90_first_reply_hours",
      "round(crm_percentile(" HOURS("first_response_at") ", 90), 1)",
      CRM_M_VALUE},
-    {"resolution_met", "sum(" RES_MET ")", CRM_M_COUNT},
-    {"resolution_breached", "sum(" RES_BREACH ")", CRM_M_COUNT},
+    {"resolution_met", COUNT_IF(RES_MET), CRM_M_COUNT},
+    {"resolution_breached", COUNT_IF(RES_BREACH), CRM_M_COUNT},
     {"resolution_compliance",
-     RATE("sum(" RES_MET ")", "sum(" RES_MET ") + sum(" RES_BREACH ")"),
+     RATE(COUNT_IF(RES_MET), COUNT_IF(RES_MET) " + " COUNT_IF(RES_BREACH)),
      CRM_M_RATE},
     {"median_resolution_hours",
      "round(crm_percentile(" HOURS("solved_at") ", 50), 1)", CRM_M_VALUE},
     {"p90_resolution_hours",
      "round(crm_percentile(" HOURS("solved_at") ", 90), 1)", CRM_M_VALUE},
-    {"breached_tickets", "sum(" FR_BREACH " OR " RES_BREACH ")", CRM_M_COUNT},
+    {"breached_tickets", COUNT_IF(FR_BREACH " OR " RES_BREACH), CRM_M_COUNT},
 };
 
 #define AGE DAYS("now_", "created_at")
 
 static const struct crm_measure tickets_measures[] = {
     {"tickets", "count(*)", CRM_M_COUNT},
-    {"under_1d", "sum(" AGE " < 1)", CRM_M_COUNT},
-    {"d1_to_7", "sum(" AGE " >= 1 AND " AGE " < 7)", CRM_M_COUNT},
-    {"d7_to_30", "sum(" AGE " >= 7 AND " AGE " < 30)", CRM_M_COUNT},
-    {"over_30d", "sum(" AGE " >= 30)", CRM_M_COUNT},
+    {"under_1d", COUNT_IF(AGE " < 1"), CRM_M_COUNT},
+    {"d1_to_7", COUNT_IF(AGE " >= 1 AND " AGE " < 7"), CRM_M_COUNT},
+    {"d7_to_30", COUNT_IF(AGE " >= 7 AND " AGE " < 30"), CRM_M_COUNT},
+    {"over_30d", COUNT_IF(AGE " >= 30"), CRM_M_COUNT},
     {"median_age_days", "round(crm_percentile(" AGE ", 50), 1)", CRM_M_VALUE},
     {"p90_age_days", "round(crm_percentile(" AGE ", 90), 1)", CRM_M_VALUE},
     {"oldest_created_at", "min(created_at)", CRM_M_TEXT},
@@ -394,14 +402,16 @@ static const char cohort_sql[] =
 #define OVERDUE DAYS("now_", "due_at")
 
 static const struct crm_measure unattended_measures[] = {
-    {"overdue_tasks", "sum(kind_ = 'task')", CRM_M_COUNT},
-    {"idle_leads", "sum(kind_ = 'lead')", CRM_M_COUNT},
-    {"stale_deals", "sum(kind_ = 'deal')", CRM_M_COUNT},
-    {"on_contacts", "sum(kind_ = 'task' AND contact_id IS NOT NULL)",
+    {"overdue_tasks", COUNT_IF("kind_ = 'task'"), CRM_M_COUNT},
+    {"idle_leads", COUNT_IF("kind_ = 'lead'"), CRM_M_COUNT},
+    {"stale_deals", COUNT_IF("kind_ = 'deal'"), CRM_M_COUNT},
+    {"on_contacts", COUNT_IF("kind_ = 'task' AND contact_id IS NOT NULL"),
      CRM_M_COUNT},
-    {"on_leads", "sum(kind_ = 'task' AND lead_id IS NOT NULL)", CRM_M_COUNT},
-    {"on_deals", "sum(kind_ = 'task' AND deal_id IS NOT NULL)", CRM_M_COUNT},
-    {"on_tickets", "sum(kind_ = 'task' AND ticket_id IS NOT NULL)",
+    {"on_leads", COUNT_IF("kind_ = 'task' AND lead_id IS NOT NULL"),
+     CRM_M_COUNT},
+    {"on_deals", COUNT_IF("kind_ = 'task' AND deal_id IS NOT NULL"),
+     CRM_M_COUNT},
+    {"on_tickets", COUNT_IF("kind_ = 'task' AND ticket_id IS NOT NULL"),
      CRM_M_COUNT},
     {"oldest_due_at", "min(due_at)", CRM_M_TEXT},
     {"median_days_overdue", "round(crm_percentile(" OVERDUE ", 50), 1)",

@@ -42,6 +42,12 @@ void crm_store_close(struct crm_store *s)
 	s->ops->close(s);
 }
 
+void crm_store_interrupt(struct crm_store *s)
+{
+	if (s)
+		s->ops->interrupt(s);
+}
+
 enum crm_store_engine crm_store_engine(const struct crm_store *s)
 {
 	return s->ops->engine;

@@ -39,6 +39,9 @@ struct crm_store *crm_store_open(const char *target, unsigned flags,
 /* Roll back an open transaction and disconnect. NULL is ignored. */
 void crm_store_close(struct crm_store *s);
 enum crm_store_engine crm_store_engine(const struct crm_store *s);
+/* Ask the statement running on s to stop (it then fails: see
+ * crm_interrupted). Safe to call from a signal handler. NULL is ignored. */
+void crm_store_interrupt(struct crm_store *s);
 
 /* Run sql (fixed text, one or more statements, no parameters). */
 int crm_store_exec(struct crm_store *s, const char *sql, struct crm_err *err);

@@ -11,6 +11,7 @@ struct crm_store_ops {
 	struct crm_store *(*open)(const char *target, unsigned flags,
 				  int64_t busy_ms, struct crm_err *err);
 	void (*close)(struct crm_store *s);
+	void (*interrupt)(struct crm_store *s); /* async-signal-safe */
 	int (*exec)(struct crm_store *s, const char *sql, struct crm_err *err);
 	struct crm_stmt *(*prepare)(struct crm_store *s, const char *sql,
 				    struct crm_err *err);

@@ -20,6 +20,7 @@ struct pg_stmt;
 struct pg {
 	struct crm_store base;
 	PGconn *conn;
+	PGcancel *cancel;	/* for crm_store_interrupt */
 	struct pg_stmt *active; /* the statement whose rows are streaming */
 	unsigned long nstmts;	/* names the prepared statements */
 };
@@ -163,6 +164,7 @@ static struct crm_store *pg_open(const char *target, unsigned flags,
 		 (long long)(busy_ms > 0 ? busy_ms : 1));
 	if (pg_exec(&pg->base, sql, err) < 0)
 		goto fail;
+	pg->cancel = PQgetCancel(pg->conn);
 	return &pg->base;
 fail:
 	PQfinish(pg->conn);
@@ -170,10 +172,21 @@ fail:
 	return NULL;
 }
 
+/* PQcancel is safe in a signal handler (libpq's documentation). */
+static void pg_interrupt(struct crm_store *s)
+{
+	struct pg *pg = (struct pg *)s;
+	char errbuf[256];
+
+	if (pg->cancel)
+		PQcancel(pg->cancel, errbuf, sizeof(errbuf));
+}
+
 static void pg_close(struct crm_store *s)
 {
 	struct pg *pg = (struct pg *)s;
 
+	PQfreeCancel(pg->cancel);
 	PQfinish(pg->conn);
 	free(pg);
 }
@@ -629,6 +642,7 @@ const struct crm_store_ops crm_store_pg_ops = {
     .engine = CRM_STORE_PG,
     .open = pg_open,
     .close = pg_close,
+    .interrupt = pg_interrupt,
     .exec = pg_exec,
     .prepare = pg_prepare,
     .bind_int = pg_bind_int,

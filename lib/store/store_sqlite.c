@@ -118,6 +118,11 @@ fail:
 	return NULL;
 }
 
+static void lite_interrupt(struct crm_store *s)
+{
+	sqlite3_interrupt(((struct lite *)s)->h);
+}
+
 static void lite_close(struct crm_store *s)
 {
 	struct lite *l = (struct lite *)s;
@@ -324,6 +329,7 @@ const struct crm_store_ops crm_store_sqlite_ops = {
     .engine = CRM_STORE_SQLITE,
     .open = lite_open,
     .close = lite_close,
+    .interrupt = lite_interrupt,
     .exec = lite_exec,
     .prepare = lite_prepare,
     .bind_int = lite_bind_int,

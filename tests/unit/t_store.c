@@ -3,7 +3,9 @@
  * placeholders, typed binds and columns, NULL, transactions and
  * savepoints, a statement streaming while another runs, bulk load with
  * hostile text, error codes, and the dialect fragments. */
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -206,6 +208,52 @@ static void suite(struct crm_store *s, const char *engine)
 #undef W
 }
 
+static struct crm_store *to_interrupt;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	crm_interrupted = 1;
+	crm_store_interrupt(to_interrupt);
+}
+
+/* crm_store_interrupt from a signal handler stops a long statement: it
+ * fails as interrupted, and the connection works after. */
+static void interrupt(struct crm_store *s, const char *engine)
+{
+	struct crm_err err;
+	struct sigaction sa = {0};
+	struct itimerval it = {.it_value = {.tv_usec = 200000}};
+	struct crm_stmt *st = crm_stmt_prepare(
+	    s,
+	    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+	    "WHERE x < 2000000000) SELECT count(*) FROM c",
+	    &err);
+	char what[160];
+	int rc;
+
+	snprintf(what, sizeof(what), "%s: prepare a long statement", engine);
+	CHECK(st != NULL, what);
+	if (!st)
+		return;
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	to_interrupt = s;
+	setitimer(ITIMER_REAL, &it, NULL);
+	rc = crm_stmt_step(st, &err);
+	to_interrupt = NULL;
+	snprintf(what, sizeof(what), "%s: an interrupted statement fails",
+		 engine);
+	CHECK_INT(rc, -1, what);
+	snprintf(what, sizeof(what), "%s: as interrupted (exit 130)", engine);
+	CHECK_INT(err.code, CRM_EX_INTERRUPTED, what);
+	crm_interrupted = 0;
+	crm_stmt_finalize(st);
+	crm_store_interrupt(NULL);
+	snprintf(what, sizeof(what), "%s: the connection works after", engine);
+	CHECK_INT(count_rows(s, "SELECT 42"), 42, what);
+}
+
 /* Two connections: a second writer waits for the first, then fails with
  * 75 past its busy timeout. */
 static void single_writer(const char *target, const char *engine)
@@ -262,6 +310,8 @@ int main(void)
 	CHECK(s && crm_store_engine(s) == CRM_STORE_SQLITE, "it is SQLite");
 	if (s)
 		suite(s, "sqlite");
+	if (s)
+		interrupt(s, "sqlite");
 	crm_store_close(s);
 	single_writer(db, "sqlite");
 	CHECK(crm_store_open("/nonexistent/dir/x.db", 0, 10, &err) == NULL,
@@ -275,6 +325,8 @@ int main(void)
 		      "it is PostgreSQL");
 		if (s)
 			suite(s, "postgresql");
+		if (s)
+			interrupt(s, "postgresql");
 		crm_store_close(s);
 		single_writer(pg, "postgresql");
 		CHECK(crm_store_open("postgresql://nobody@127.0.0.1:1/none", 0,
