@@ -324,34 +324,6 @@ int crm_err_what(struct crm_err *err, const char *what)
 	return crm_err_set(err, err->code, "%s", msg);
 }
 
-void crm_row_from_stmt(struct crm_row *row, sqlite3_stmt *st)
-{
-	const struct crm_entity *e = row->e;
-	const char *c;
-
-	crm_row_reset(row);
-	for (size_t i = 0; i < e->nfields; i++) {
-		int k = (int)i;
-		switch (sqlite3_column_type(st, k)) {
-		case SQLITE_NULL:
-			break;
-		case SQLITE_FLOAT:
-			row->v[i] = crm_xasprintf("%.15g",
-						  sqlite3_column_double(st, k));
-			break;
-		default:
-			row->v[i] = crm_xstrdup(crm_db_col_text(st, k));
-		}
-	}
-	c = crm_db_col_text(st, (int)e->nfields);
-	if (c && *c) {
-		json_t *j = json_loads(c, JSON_DECODE_ANY, NULL);
-		if (json_is_object(j))
-			json_object_update(row->custom, j);
-		json_decref(j);
-	}
-}
-
 /* The text of e's "row by id" query, built once per process and kept to
  * its end: crm_db_cached keys statements by the text's address, and bulk
  * verbs load each row they change. */

@@ -98,31 +98,6 @@ void crm_binds_bind(const struct crm_binds *b, struct crm_stmt *st, int first)
 	}
 }
 
-int crm_binds_apply(const struct crm_binds *b, sqlite3_stmt *st, int first)
-{
-	for (size_t i = 0; i < b->n; i++) {
-		int k = first + (int)i;
-		int rc;
-
-		switch (b->v[i].type) {
-		case 'i':
-			rc = sqlite3_bind_int64(st, k,
-						strtoll(b->v[i].s, NULL, 10));
-			break;
-		case 'r':
-			rc =
-			    sqlite3_bind_double(st, k, strtod(b->v[i].s, NULL));
-			break;
-		default:
-			rc = sqlite3_bind_text(st, k, b->v[i].s, -1,
-					       SQLITE_TRANSIENT);
-		}
-		if (rc != SQLITE_OK)
-			return -1;
-	}
-	return 0;
-}
-
 int crm_custom_known(struct crm_db *db, const struct crm_entity *e,
 		     const char *name, struct crm_err *err)
 {

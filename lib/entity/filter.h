@@ -43,8 +43,6 @@ int crm_filter_order(struct crm_db *db, const struct crm_entity *e,
 		     const char *sort, struct crm_buf *sql, struct crm_binds *b,
 		     struct crm_err *err);
 /* Bind b's parameters to st from index first (1-based). */
-int crm_binds_apply(const struct crm_binds *b, sqlite3_stmt *st, int first);
-/* The same on the storage interface's statement (lib/store/store.h). */
 void crm_binds_bind(const struct crm_binds *b, struct crm_stmt *st,
 		    int first);
 void crm_binds_push(struct crm_binds *b, const char *s, char type);

@@ -153,41 +153,6 @@ int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
 	return crm_store_exec(db->store, sql, err);
 }
 
-sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql,
-			     struct crm_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				    &st, NULL);
-
-	if (rc != SQLITE_OK) {
-		crm_db_error(db, rc, "database", err);
-		return NULL;
-	}
-	return st;
-}
-
-sqlite3_stmt *crm_db_cached(struct crm_db *db, const char *sql,
-			    struct crm_err *err)
-{
-	sqlite3_stmt *st;
-
-	for (size_t i = 0; i < db->ncache; i++)
-		if (db->cache[i].sql == sql) {
-			sqlite3_reset(db->cache[i].st);
-			sqlite3_clear_bindings(db->cache[i].st);
-			return db->cache[i].st;
-		}
-	st = crm_db_prepare(db, sql, err);
-	if (!st)
-		return NULL;
-	db->cache = crm_xgrow(db->cache, &db->capcache, db->ncache + 1,
-			      sizeof(*db->cache));
-	db->cache[db->ncache].sql = sql;
-	db->cache[db->ncache++].st = st;
-	return st;
-}
-
 struct crm_stmt *crm_db_stmt(struct crm_db *db, const char *sql,
 			     struct crm_err *err)
 {
@@ -232,18 +197,6 @@ int64_t crm_db_int(struct crm_db *db, const char *sql, const char *a,
 		v = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : v;
-}
-
-int crm_db_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (!s)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
-const char *crm_db_col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
 }
 
 int crm_db_begin(struct crm_db *db, struct crm_err *err)
@@ -451,9 +404,6 @@ void crm_db_close(struct crm_db *db)
 {
 	if (!db)
 		return;
-	for (size_t i = 0; i < db->ncache; i++)
-		sqlite3_finalize(db->cache[i].st);
-	free(db->cache);
 	for (size_t i = 0; i < db->nscache; i++)
 		crm_stmt_finalize(db->scache[i].st);
 	free(db->scache);

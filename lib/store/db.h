@@ -31,12 +31,7 @@ struct crm_db {
 	int (*before_commit)(void *arg, struct crm_err *err);
 	void *before_commit_arg;
 	bool created; /* crm_db_open made the file (it was missing) */
-	struct crm_db_stmt { /* statements cached by their SQL text pointer */
-		const char *sql;
-		sqlite3_stmt *st;
-	} *cache;
-	size_t ncache, capcache;
-	struct crm_db_cstmt { /* the same for the store's statements */
+	struct crm_db_cstmt { /* statements cached by their SQL text pointer */
 		const char *sql;
 		struct crm_stmt *st;
 	} *scache;
@@ -71,19 +66,12 @@ int crm_db_finish(struct crm_db *db, bool dry_run, struct crm_err *err);
 /* Roll back if a transaction is open; never fails. */
 void crm_db_rollback(struct crm_db *db);
 
-/* Prepare sql (fixed text; values are bound, never spliced). Returns the
- * statement (caller finalizes) or NULL with err filled. */
-sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql,
-			     struct crm_err *err);
-/* The cached statement for sql, which must be a string literal (the
- * pointer is the key): prepared once, reset and unbound on every call, and
- * finalized by crm_db_close. The caller must not finalize it. */
-sqlite3_stmt *crm_db_cached(struct crm_db *db, const char *sql,
-			    struct crm_err *err);
-/* The same on the storage interface, which every module moves to
- * (portable SQL, ? placeholders; lib/store/store.h): prepare (the caller
- * finalizes with crm_stmt_finalize), and a cached statement for a string
- * literal (reset and unbound on every call; crm_db_close finalizes it). */
+/* Statements on the storage interface (portable SQL, ? placeholders;
+ * lib/store/store.h; values are bound, never spliced): prepare (the
+ * caller finalizes with crm_stmt_finalize), and a cached statement for
+ * sql, a string literal or text that lives as long as db (the pointer is
+ * the key): prepared once, reset and unbound on every call, finalized by
+ * crm_db_close; the caller must not finalize it. */
 struct crm_stmt *crm_db_stmt(struct crm_db *db, const char *sql,
 			     struct crm_err *err);
 struct crm_stmt *crm_db_stmt_cached(struct crm_db *db, const char *sql,
@@ -102,10 +90,6 @@ int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
 int crm_db_error(struct crm_db *db, int rc, const char *what,
 		 struct crm_err *err);
 
-/* Bind helpers: NULL s binds SQL NULL. */
-int crm_db_bind_text(sqlite3_stmt *st, int i, const char *s);
-/* Column as text, NULL for SQL NULL. */
-const char *crm_db_col_text(sqlite3_stmt *st, int i);
 
 /* Start a change set for undo: one row in crm_changes (command, entity,
  * summary) whose id db->change then holds; crm_db_audit records

@@ -173,6 +173,11 @@ int crm_stmt_step(struct crm_stmt *st, struct crm_err *err)
 	return st->ops->step(st, err);
 }
 
+int crm_stmt_nparams(const struct crm_stmt *st)
+{
+	return st->ops->nparams(st);
+}
+
 int crm_stmt_ncols(const struct crm_stmt *st)
 {
 	return st->ops->ncols(st);

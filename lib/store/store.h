@@ -72,6 +72,8 @@ void crm_stmt_bind_double(struct crm_stmt *st, int i, double v);
 void crm_stmt_bind_text(struct crm_stmt *st, int i, const char *v);
 void crm_stmt_bind_textn(struct crm_stmt *st, int i, const char *v, size_t n);
 void crm_stmt_bind_null(struct crm_stmt *st, int i);
+/* The number of parameters the statement takes (the largest ?NNN). */
+int crm_stmt_nparams(const struct crm_stmt *st);
 /* Run the statement or fetch its next row: 1 a row is ready, 0 done,
  * -1 error (err filled, exit code mapped: busy 75, constraint 65, disk
  * full or I/O 74, else 70). */

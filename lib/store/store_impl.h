@@ -21,6 +21,7 @@ struct crm_store_ops {
 	void (*bind_null)(struct crm_stmt *st, int i);
 	int (*step)(struct crm_stmt *st, struct crm_err *err);
 	int (*ncols)(const struct crm_stmt *st);
+	int (*nparams)(const struct crm_stmt *st);
 	const char *(*name)(const struct crm_stmt *st, int col);
 	const char *(*text)(struct crm_stmt *st, int col);
 	enum crm_col_type (*type)(struct crm_stmt *st, int col);

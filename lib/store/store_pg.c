@@ -408,6 +408,11 @@ static int pg_ncols(const struct crm_stmt *base)
 	return st->row ? PQnfields(st->row) : 0;
 }
 
+static int pg_nparams(const struct crm_stmt *base)
+{
+	return ((const struct pg_stmt *)base)->nparams;
+}
+
 static const char *pg_name(const struct crm_stmt *base, int col)
 {
 	const struct pg_stmt *st = (const struct pg_stmt *)base;
@@ -651,6 +656,7 @@ const struct crm_store_ops crm_store_pg_ops = {
     .bind_null = pg_bind_null,
     .step = pg_step,
     .ncols = pg_ncols,
+    .nparams = pg_nparams,
     .name = pg_name,
     .text = pg_text,
     .type = pg_type,

@@ -195,6 +195,11 @@ static int lite_ncols(const struct crm_stmt *st)
 	return sqlite3_column_count(ST(st));
 }
 
+static int lite_nparams(const struct crm_stmt *st)
+{
+	return sqlite3_bind_parameter_count(ST(st));
+}
+
 static const char *lite_name(const struct crm_stmt *st, int col)
 {
 	return sqlite3_column_name(ST(st), col);
@@ -338,6 +343,7 @@ const struct crm_store_ops crm_store_sqlite_ops = {
     .bind_null = lite_bind_null,
     .step = lite_step,
     .ncols = lite_ncols,
+    .nparams = lite_nparams,
     .name = lite_name,
     .text = lite_text,
     .type = lite_type,

@@ -50,15 +50,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      &err);
 	if (rc == 0) {
 		struct crm_err e2 = {0};
-		sqlite3_stmt *st = crm_db_prepare(db, sql.s, &e2);
+		struct crm_stmt *st = crm_db_stmt(db, crm_buf_str(&sql), &e2);
 
-		if (!st || sqlite3_bind_parameter_count(st) != (int)b.n)
+		if (!st || crm_stmt_nparams(st) != (int)b.n)
 			abort();
-		if (crm_binds_apply(&b, st, 1) < 0)
-			abort();
-		while (sqlite3_step(st) == SQLITE_ROW)
+		crm_binds_bind(&b, st, 1);
+		while (crm_stmt_step(st, &e2) > 0)
 			;
-		sqlite3_finalize(st);
+		crm_stmt_finalize(st);
 	} else if (err.code != CRM_EX_USAGE) {
 		abort();
 	}

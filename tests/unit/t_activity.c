@@ -13,15 +13,14 @@ static const char *q1(const char *sql)
 {
 	static char out[256];
 	struct crm_err err = {0};
-	sqlite3_stmt *st = crm_db_prepare(db, sql, &err);
+	struct crm_stmt *st = crm_db_stmt(db, sql, &err);
 
 	snprintf(out, sizeof(out), "(none)");
-	if (st && sqlite3_step(st) == SQLITE_ROW)
+	if (st && crm_stmt_step(st, &err) > 0)
 		snprintf(out, sizeof(out), "%s",
-			 sqlite3_column_type(st, 0) == SQLITE_NULL
-			     ? "NULL"
-			     : (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+			 crm_stmt_is_null(st, 0) ? "NULL"
+						 : crm_stmt_text(st, 0));
+	crm_stmt_finalize(st);
 	return out;
 }
 
