@@ -77,21 +77,21 @@ static const struct snoun nouns[] = {
 const size_t crm_search_nouns = sizeof(nouns) / sizeof(nouns[0]);
 
 /* crm_search_key(TEXT): crm_norm_key's form, NULL for NULL or bad UTF-8 */
-static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void sql_key(struct crm_fn_ctx *c)
 {
-	const unsigned char *s = sqlite3_value_text(argv[0]);
+	size_t n;
+	const char *s = crm_fn_text(c, 0, &n);
 	struct crm_buf b = {0};
 
-	(void)argc;
-	if (!s || crm_norm_key((const char *)s,
-			       (size_t)sqlite3_value_bytes(argv[0]), &b) < 0) {
-		sqlite3_result_null(ctx);
-	} else {
-		sqlite3_result_text(ctx, crm_buf_str(&b), (int)b.len,
-				    SQLITE_TRANSIENT);
-	}
+	if (!s || crm_norm_key(s, n, &b) < 0)
+		crm_fn_null(c);
+	else
+		crm_fn_result_text(c, crm_buf_str(&b), b.len);
 	crm_buf_release(&b);
 }
+
+static const struct crm_sql_fn key_fn = {
+    "crm_search_key", 1, sql_key, NULL, NULL, 0};
 
 /* err from the store ("database: ...") told as what failed */
 static int db_what(struct crm_err *err, const char *what)
@@ -109,13 +109,8 @@ static int db_what(struct crm_err *err, const char *what)
 
 static int add_functions(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_create_function(db->h, "crm_search_key", 1,
-					 SQLITE_UTF8 | SQLITE_DETERMINISTIC |
-					     SQLITE_INNOCUOUS,
-					 NULL, sql_key, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return crm_db_error(db, rc, "search functions", err);
+	if (crm_store_define(db->store, &key_fn, err) < 0)
+		return db_what(err, "search functions");
 	return 0;
 }
 

@@ -897,29 +897,27 @@ double crm_percentile(const double *v, size_t n, double p)
 	return v[k - 1];
 }
 
-static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void sql_money(struct crm_fn_ctx *c)
 {
 	char buf[32];
-	const char *cur = (const char *)sqlite3_value_text(argv[1]);
+	const char *cur = crm_fn_text(c, 1, NULL);
 
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
+	if (crm_fn_type(c, 0) == CRM_COL_NULL) {
+		crm_fn_null(c);
 		return;
 	}
-	if (sqlite3_value_type(argv[0]) == SQLITE_FLOAT) {
+	if (crm_fn_type(c, 0) == CRM_COL_REAL) {
 		/* a weighted or converted sum: CAST would clamp it */
-		long double v = sqlite3_value_double(argv[0]);
+		long double v = crm_fn_double(c, 0);
 
 		if (!crm_money_fits(v)) {
-			sqlite3_result_error(ctx, "integer overflow", -1);
+			crm_fn_error(c, "integer overflow");
 			return;
 		}
 		crm_money_format((int64_t)llroundl(v), cur ? cur : "", buf);
 	} else
-		crm_money_format(sqlite3_value_int64(argv[0]), cur ? cur : "",
-				 buf);
-	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+		crm_money_format(crm_fn_int(c, 0), cur ? cur : "", buf);
+	crm_fn_result_text(c, buf, strlen(buf));
 }
 
 /* crm_percentile(x, p): the exact percentile of a group's non-null x (see
@@ -930,20 +928,17 @@ struct pct_acc {
 	double p;
 };
 
-static void pct_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void pct_step(struct crm_fn_ctx *c)
 {
-	struct pct_acc *a = sqlite3_aggregate_context(ctx, sizeof(*a));
+	struct pct_acc *a = crm_fn_state(c);
 
-	(void)argc;
-	if (!a) {
-		sqlite3_result_error_nomem(ctx);
+	if (!a)
 		return;
-	}
-	a->p = sqlite3_value_double(argv[1]);
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+	a->p = crm_fn_double(c, 1);
+	if (crm_fn_type(c, 0) == CRM_COL_NULL)
 		return;
 	a->v = crm_xgrow(a->v, &a->cap, a->n + 1, sizeof(*a->v));
-	a->v[a->n++] = sqlite3_value_double(argv[0]);
+	a->v[a->n++] = crm_fn_double(c, 0);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -953,55 +948,45 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void pct_final(sqlite3_context *ctx)
+static void pct_final(struct crm_fn_ctx *c)
 {
-	struct pct_acc *a = sqlite3_aggregate_context(ctx, 0);
+	struct pct_acc *a = crm_fn_state(c);
 
 	if (!a || !a->n) {
-		sqlite3_result_null(ctx);
+		crm_fn_null(c);
 		if (a)
 			free(a->v);
 		return;
 	}
 	qsort(a->v, a->n, sizeof(*a->v), cmp_double);
-	sqlite3_result_double(ctx, crm_percentile(a->v, a->n, a->p));
+	crm_fn_result_double(c, crm_percentile(a->v, a->n, a->p));
 	free(a->v);
 }
 
 /* crm_period_n(n): n, the number of a period in a report's range; an
  * error past CRM_REPORT_PERIODS_MAX, so a range from the year 0300 by day
  * stops at once instead of listing 600,000 days. */
-static void sql_period_n(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void sql_period_n(struct crm_fn_ctx *c)
 {
-	sqlite3_int64 n = sqlite3_value_int64(argv[0]);
+	int64_t n = crm_fn_int(c, 0);
 
-	(void)argc;
 	if (n > CRM_REPORT_PERIODS_MAX)
-		sqlite3_result_error(ctx, TOO_MANY, -1);
+		crm_fn_error(c, TOO_MANY);
 	else
-		sqlite3_result_int64(ctx, n);
+		crm_fn_result_int(c, n);
 }
+
+static const struct crm_sql_fn report_fns[] = {
+    {"crm_money", 2, sql_money, NULL, NULL, 0},
+    {"crm_period_n", 1, sql_period_n, NULL, NULL, 0},
+    {"crm_percentile", 2, NULL, pct_step, pct_final, sizeof(struct pct_acc)},
+};
 
 int crm_report_sql_functions(struct crm_db *db, struct crm_err *err)
 {
-	int rc = sqlite3_create_function(db->h, "crm_money", 2,
-					 SQLITE_UTF8 | SQLITE_DETERMINISTIC |
-					     SQLITE_INNOCUOUS,
-					 NULL, sql_money, NULL, NULL);
-
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(
-		    db->h, "crm_period_n", 1,
-		    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-		    sql_period_n, NULL, NULL);
-
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(
-		    db->h, "crm_percentile", 2,
-		    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-		    NULL, pct_step, pct_final);
-	if (rc != SQLITE_OK)
-		return crm_db_error(db, rc, "report functions", err);
+	for (size_t i = 0; i < sizeof(report_fns) / sizeof(*report_fns); i++)
+		if (crm_store_define(db->store, &report_fns[i], err) < 0)
+			return -1;
 	/* GROUP BY and DISTINCT over millions of rows sort faster in temp
 	 * files (the OS caches them) than in one growing in-memory b-tree;
 	 * reports only read, so the connection is theirs to tune */

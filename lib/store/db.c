@@ -53,7 +53,7 @@ static int make_parents(const char *path, struct crm_err *err)
 	return rc;
 }
 
-/* SQLite opens the database with SQLITE_OPEN_NOFOLLOW: no symbolic link
+/* The database is opened without following symbolic links: none
  * anywhere in the path, nor as its -wal or -shm file. Say which one it is
  * before SQLite creates anything, so the message is clear (SQLite's own
  * check stays, and closes the race). Returns 0 or -1. */
@@ -102,50 +102,6 @@ static char *actor_name(void)
 	if (pw)
 		return crm_xstrdup(pw->pw_name);
 	return crm_xasprintf("uid%ld", (long)getuid());
-}
-
-int crm_db_error(struct crm_db *db, int rc, const char *what,
-		 struct crm_err *err)
-{
-	int code = CRM_EX_SOFTWARE;
-	const char *msg =
-	    db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
-
-	if (crm_interrupted || (rc & 0xff) == SQLITE_INTERRUPT)
-		return crm_check_interrupt(err) < 0
-			   ? -1
-			   : crm_err_set(err, CRM_EX_INTERRUPTED,
-					 "interrupted");
-	/* sum() over integers past int64, and crm_money() given a sum it
-	 * cannot print: bad data (amounts too large), not a crm bug */
-	if ((rc & 0xff) == SQLITE_ERROR && !strcmp(msg, "integer overflow"))
-		return crm_money_overflow(err, what);
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return crm_err_set(err, CRM_EX_TEMPFAIL,
-				   "%s: database is busy; try again later",
-				   what);
-	case SQLITE_CONSTRAINT:
-	case SQLITE_MISMATCH:
-	case SQLITE_TOOBIG:
-		code = CRM_EX_DATAERR;
-		break;
-	case SQLITE_IOERR:
-	case SQLITE_FULL:
-		code = CRM_EX_IOERR;
-		break;
-	case SQLITE_CANTOPEN:
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-		code = CRM_EX_CANTCREAT;
-		break;
-	case SQLITE_NOTADB:
-	case SQLITE_CORRUPT:
-		code = CRM_EX_DATAERR;
-		break;
-	}
-	return crm_err_set(err, code, "%s: %s", what, msg);
 }
 
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
@@ -251,9 +207,6 @@ int crm_db_finish(struct crm_db *db, bool dry_run, struct crm_err *err)
 void crm_db_rollback(struct crm_db *db)
 {
 	crm_store_rollback(db->store);
-	/* a transaction begun past the store (none should be) */
-	if (db->h && !sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = false;
 	db->change = 0;
 }
@@ -316,25 +269,23 @@ fail:
 	return -1;
 }
 
-static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void sql_fold(struct crm_fn_ctx *c)
 {
 	struct crm_buf b = {0};
-	const char *s;
+	size_t n;
+	const char *s = crm_fn_text(c, 0, &n);
 
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	s = (const char *)sqlite3_value_text(argv[0]);
 	if (!s) {
-		sqlite3_result_error_nomem(ctx);
+		crm_fn_null(c);
 		return;
 	}
-	crm_norm_fold(s, (size_t)sqlite3_value_bytes(argv[0]), &b);
-	sqlite3_result_text(ctx, crm_buf_str(&b), (int)b.len, SQLITE_TRANSIENT);
+	crm_norm_fold(s, n, &b);
+	crm_fn_result_text(c, crm_buf_str(&b), b.len);
 	crm_buf_release(&b);
 }
+
+static const struct crm_sql_fn fold_fn = {"crm_fold", 1,    sql_fold,
+					  NULL,	      NULL, 0};
 
 struct crm_db *crm_db_open(const char *path, unsigned flags,
 			   struct crm_err *err)
@@ -343,7 +294,6 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 	const char *bt = getenv("CRM_BUSY_TIMEOUT");
 	int64_t timeout = 60000;
 	struct stat sb;
-	int rc;
 
 	db->path = crm_db_resolve_path(path);
 	db->actor = actor_name();
@@ -376,22 +326,10 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 				   err);
 	if (!db->store)
 		goto fail;
-	db->h = crm_store_sqlite_handle(db->store);
-	rc = SQLITE_OK;
-	sqlite3_extended_result_codes(db->h, 0);
 	/* crm_fold(x): what --where FIELD~TEXT compares (Unicode case
-	 * folding); PostgreSQL will need the same through its dialect */
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(
-		    db->h, "crm_fold", 1,
-		    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-		    sql_fold, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		crm_err_set(err, CRM_EX_SOFTWARE,
-			    "cannot open database '%s': %s", db->path,
-			    sqlite3_errmsg(db->h));
+	 * folding) */
+	if (crm_store_define(db->store, &fold_fn, err) < 0)
 		goto fail;
-	}
 	if (migrate(db, err) < 0)
 		goto fail;
 	return db;

@@ -1,9 +1,9 @@
-/* db.h - the SQLite database: opening, migrations, transactions. All SQL in
- * crm lives in lib/; commands never see a sqlite3 handle. */
+/* db.h - crm's database connection: opening (a file path or a server),
+ * migrations, transactions, the change log; on the storage interface
+ * (store.h). All SQL in crm lives in lib/. */
 #ifndef CRM_DB_H
 #define CRM_DB_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -16,9 +16,6 @@ int crm_db_schema_version(void);
 
 struct crm_db {
 	struct crm_store *store; /* the connection (lib/store/store.h) */
-	/* SQLite's handle under store, while modules still call SQLite
-	 * directly; they move to the store's statements one by one */
-	sqlite3 *h;
 	char *path;
 	crm_time now;   /* "now" for this process: CRM_NOW or the clock */
 	char *actor;    /* who makes changes: $CRM_USER, else $USER, else uid */
@@ -84,12 +81,6 @@ int64_t crm_db_int(struct crm_db *db, const char *sql, const char *a,
 		   const char *b, struct crm_err *err);
 /* Run SQL without results (fixed text, no parameters). */
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
-/* Map the last SQLite error to err: SQLITE_BUSY/LOCKED -> CRM_EX_TEMPFAIL,
- * constraint failures -> CRM_EX_DATAERR, I/O and full disk -> CRM_EX_IOERR,
- * else CRM_EX_SOFTWARE. what says what was being done. Returns -1. */
-int crm_db_error(struct crm_db *db, int rc, const char *what,
-		 struct crm_err *err);
-
 
 /* Start a change set for undo: one row in crm_changes (command, entity,
  * summary) whose id db->change then holds; crm_db_audit records

@@ -243,6 +243,12 @@ int crm_stmt_each(struct crm_stmt *st, int (*fn)(struct crm_stmt *, void *),
 	return rc;
 }
 
+int crm_store_define(struct crm_store *s, const struct crm_sql_fn *fn,
+		     struct crm_err *err)
+{
+	return s->ops->define(s, fn, err);
+}
+
 int64_t crm_store_last_id(struct crm_store *s, struct crm_err *err)
 {
 	return s->ops->last_id(s, err);

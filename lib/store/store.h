@@ -117,6 +117,40 @@ int crm_copy_end(struct crm_copy *c, struct crm_err *err);
 /* Abandon the load (the caller rolls back) and free c. */
 void crm_copy_abort(struct crm_copy *c);
 
+/* SQL functions crm defines on a connection (crm_fold, crm_money ...):
+ * C functions on SQLite, deterministic, reading their arguments and
+ * setting their result through the crm_fn_ calls. A scalar function has
+ * fn; an aggregate has step and final, and state_size bytes of state per
+ * group (zeroed; crm_fn_state; final frees what the state points to).
+ * On PostgreSQL the same names need SQL definitions of their own: defining
+ * one there is refused until it has one (CRM_EX_SOFTWARE). */
+struct crm_fn_ctx;
+struct crm_sql_fn {
+	const char *name;
+	int nargs;
+	void (*fn)(struct crm_fn_ctx *c);
+	void (*step)(struct crm_fn_ctx *c);
+	void (*final)(struct crm_fn_ctx *c);
+	size_t state_size;
+};
+int crm_store_define(struct crm_store *s, const struct crm_sql_fn *fn,
+		     struct crm_err *err);
+enum crm_col_type crm_fn_type(struct crm_fn_ctx *c, int i);
+/* argument i as text (NULL for NULL; *len its bytes when len is given) */
+const char *crm_fn_text(struct crm_fn_ctx *c, int i, size_t *len);
+int64_t crm_fn_int(struct crm_fn_ctx *c, int i);
+double crm_fn_double(struct crm_fn_ctx *c, int i);
+/* the aggregate's state for this group, or NULL in final when the group
+ * had no rows (or on out of memory in step: the call fails) */
+void *crm_fn_state(struct crm_fn_ctx *c);
+void crm_fn_null(struct crm_fn_ctx *c);
+void crm_fn_result_int(struct crm_fn_ctx *c, int64_t v);
+void crm_fn_result_double(struct crm_fn_ctx *c, double v);
+void crm_fn_result_text(struct crm_fn_ctx *c, const char *s, size_t n);
+/* fail the statement with msg ("integer overflow" reads as a money sum out
+ * of range, exit 65) */
+void crm_fn_error(struct crm_fn_ctx *c, const char *msg);
+
 /* The SQL fragments that differ between the engines. {1} and {2} in them
  * stand for the caller's SQL expressions a and b (fixed text, or column
  * names checked against an entity; never input: values are bound). */

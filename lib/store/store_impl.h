@@ -39,6 +39,8 @@ struct crm_store_ops {
 			struct crm_err *err);
 	int (*copy_end)(struct crm_copy *c, struct crm_err *err);
 	void (*copy_abort)(struct crm_copy *c);
+	int (*define)(struct crm_store *s, const struct crm_sql_fn *fn,
+		      struct crm_err *err);
 	/* the statement that begins a write transaction */
 	const char *begin_sql;
 	const char *const *frags; /* CRM_SQL_NFRAGS formats */
@@ -61,11 +63,6 @@ struct crm_copy {
 };
 
 extern const struct crm_store_ops crm_store_sqlite_ops;
-/* The SQLite handle under s, for lib/store/db.c while modules still call
- * SQLite themselves (and to register crm's SQL functions); NULL on
- * PostgreSQL. */
-struct sqlite3;
-struct sqlite3 *crm_store_sqlite_handle(struct crm_store *s);
 extern const struct crm_store_ops crm_store_pg_ops;
 
 #endif

@@ -631,6 +631,16 @@ static int pg_copy_end(struct crm_copy *base, struct crm_err *err)
 	return rc;
 }
 
+static int pg_define(struct crm_store *s, const struct crm_sql_fn *fn,
+		     struct crm_err *err)
+{
+	(void)s;
+	return crm_err_set(err, CRM_EX_SOFTWARE,
+			   "the SQL function %s has no PostgreSQL definition "
+			   "yet",
+			   fn->name);
+}
+
 static const char *const pg_frags[CRM_SQL_NFRAGS] = {
     [CRM_SQL_DAYS_BETWEEN] = "(EXTRACT(EPOCH FROM CAST({2} AS timestamptz)"
 			     " - CAST({1} AS timestamptz)) / 86400.0)",
@@ -670,6 +680,7 @@ const struct crm_store_ops crm_store_pg_ops = {
     .copy_row = pg_copy_row,
     .copy_end = pg_copy_end,
     .copy_abort = pg_copy_abort,
+    .define = pg_define,
     /* one writer at a time, as SQLite's BEGIN IMMEDIATE: every crm write
      * takes this lock ("crm" in ASCII), waiting up to lock_timeout */
     .begin_sql = "BEGIN; SELECT pg_advisory_xact_lock(6517357)",

@@ -319,6 +319,126 @@ static int lite_copy_end(struct crm_copy *base, struct crm_err *err)
 	return 0;
 }
 
+/* -- SQL functions: the crm_fn_ calls over SQLite's context and values */
+
+struct crm_fn_ctx {
+	sqlite3_context *ctx;
+	sqlite3_value **argv;
+	int argc;
+	size_t state_size;
+	bool final;
+};
+
+static void call_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+		    void (*f)(struct crm_fn_ctx *), bool final)
+{
+	const struct crm_sql_fn *fn = sqlite3_user_data(ctx);
+	struct crm_fn_ctx c = {ctx, argv, argc, fn->state_size, final};
+
+	f(&c);
+}
+
+static void lite_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	call_fn(ctx, argc, argv,
+		((const struct crm_sql_fn *)sqlite3_user_data(ctx))->fn, false);
+}
+
+static void lite_step_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	call_fn(ctx, argc, argv,
+		((const struct crm_sql_fn *)sqlite3_user_data(ctx))->step,
+		false);
+}
+
+static void lite_final_fn(sqlite3_context *ctx)
+{
+	call_fn(ctx, 0, NULL,
+		((const struct crm_sql_fn *)sqlite3_user_data(ctx))->final,
+		true);
+}
+
+static int lite_define(struct crm_store *s, const struct crm_sql_fn *fn,
+		       struct crm_err *err)
+{
+	struct lite *l = (struct lite *)s;
+	int rc = sqlite3_create_function(
+	    l->h, fn->name, fn->nargs,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, (void *)fn,
+	    fn->fn ? lite_fn : NULL, fn->fn ? NULL : lite_step_fn,
+	    fn->fn ? NULL : lite_final_fn);
+
+	return rc == SQLITE_OK ? 0 : lite_error(l->h, rc, err);
+}
+
+enum crm_col_type crm_fn_type(struct crm_fn_ctx *c, int i)
+{
+	switch (sqlite3_value_type(c->argv[i])) {
+	case SQLITE_NULL:
+		return CRM_COL_NULL;
+	case SQLITE_INTEGER:
+		return CRM_COL_INT;
+	case SQLITE_FLOAT:
+		return CRM_COL_REAL;
+	default:
+		return CRM_COL_TEXT;
+	}
+}
+
+const char *crm_fn_text(struct crm_fn_ctx *c, int i, size_t *len)
+{
+	const char *s = (const char *)sqlite3_value_text(c->argv[i]);
+
+	if (len)
+		*len = s ? (size_t)sqlite3_value_bytes(c->argv[i]) : 0;
+	return s;
+}
+
+int64_t crm_fn_int(struct crm_fn_ctx *c, int i)
+{
+	return sqlite3_value_int64(c->argv[i]);
+}
+
+double crm_fn_double(struct crm_fn_ctx *c, int i)
+{
+	return sqlite3_value_double(c->argv[i]);
+}
+
+void *crm_fn_state(struct crm_fn_ctx *c)
+{
+	void *p = sqlite3_aggregate_context(c->ctx,
+					    c->final ? 0 : (int)c->state_size);
+
+	if (!p && !c->final)
+		sqlite3_result_error_nomem(c->ctx);
+	return p;
+}
+
+void crm_fn_null(struct crm_fn_ctx *c)
+{
+	sqlite3_result_null(c->ctx);
+}
+
+void crm_fn_result_int(struct crm_fn_ctx *c, int64_t v)
+{
+	sqlite3_result_int64(c->ctx, v);
+}
+
+void crm_fn_result_double(struct crm_fn_ctx *c, double v)
+{
+	sqlite3_result_double(c->ctx, v);
+}
+
+void crm_fn_result_text(struct crm_fn_ctx *c, const char *s, size_t n)
+{
+	sqlite3_result_text64(c->ctx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+void crm_fn_error(struct crm_fn_ctx *c, const char *msg)
+{
+	sqlite3_result_error(c->ctx, msg, -1);
+}
+
 static const char *const lite_frags[CRM_SQL_NFRAGS] = {
     [CRM_SQL_DAYS_BETWEEN] = "(julianday({2}) - julianday({1}))",
     [CRM_SQL_DAY_OF] = "substr({1}, 1, 10)",
@@ -357,11 +477,7 @@ const struct crm_store_ops crm_store_sqlite_ops = {
     .copy_row = lite_copy_row,
     .copy_end = lite_copy_end,
     .copy_abort = lite_copy_abort,
+    .define = lite_define,
     .begin_sql = "BEGIN IMMEDIATE",
     .frags = lite_frags,
 };
-
-struct sqlite3 *crm_store_sqlite_handle(struct crm_store *s)
-{
-	return s->ops == &crm_store_sqlite_ops ? ((struct lite *)s)->h : NULL;
-}

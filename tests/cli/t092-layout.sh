@@ -3,7 +3,7 @@
 # exits (the one out-of-memory exit in lib/base/util.c aside), each layer
 # includes only its own headers and those of the layers below it, no
 # library file includes the front end's (cli/), and only the storage
-# backends include a database client's header.
+# backends use a database client (SQLite's API, libpq).
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP" || exit 1
 
@@ -46,9 +46,13 @@ done
 check "each layer includes only itself and the layers below" [ ! -s "$T/layers" ]
 sed 's/^/#   /' "$T/layers" | head -5
 
-grep -l '#include <libpq-fe\.h>' lib/*/*.c lib/*/*.h cli/*.[ch] cmd/*.c >"$T/pq"
+# the database clients: only their backends (lib/store/store_*.c) use them
+grep -lE '#include <libpq-fe\.h>|[^a-z_]PQ[a-z]+\(' lib/*/*.[ch] cli/*.[ch] cmd/*.c >"$T/pq"
 echo lib/store/store_pg.c >"$T/want"
-compare "$T/want" "$T/pq" "only lib/store/store_pg.c includes libpq-fe.h"
+compare "$T/want" "$T/pq" "only lib/store/store_pg.c uses libpq"
+grep -lE '#include <sqlite3\.h>|sqlite3_[a-z]|SQLITE_[A-Z]' lib/*/*.[ch] cli/*.[ch] cmd/*.c >"$T/lite"
+echo lib/store/store_sqlite.c >"$T/want"
+compare "$T/want" "$T/lite" "only lib/store/store_sqlite.c uses SQLite's API"
 check "the front end lives in cli/, not in lib/" [ -z "$(ls lib/*/cli* 2>/dev/null)" ]
 check "lib/README.md names every layer" \
 	sh -c 'for d in lib/*/; do grep -q "$(basename "$d")/" lib/README.md || exit 1; done'
