@@ -8,26 +8,6 @@
 #include "company.h"
 #include "normalize.h"
 
-/* Step st; an error reads "what: ..." as it did before the storage
- * interface ("database: ..." from the store). 1 a row, 0 done, -1. */
-static int step_as(struct crm_stmt *st, const char *what, struct crm_err *err)
-{
-	int rc = crm_stmt_step(st, err);
-
-	if (rc < 0 && !strncmp(err->msg, "database: ", 10)) {
-		char m[sizeof(err->msg)];
-
-		snprintf(m, sizeof(m), "%s", err->msg + 10);
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", what, m);
-	} else if (rc < 0 && err->code == CRM_EX_TEMPFAIL) {
-		char m[sizeof(err->msg)];
-
-		snprintf(m, sizeof(m), "%s", err->msg);
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", what, m);
-	}
-	return rc;
-}
-
 static const char *const directions[] = {"in", "out", NULL};
 
 static const struct crm_field activity_fields[] = {
@@ -148,7 +128,7 @@ int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 		return -1;
 	crm_stmt_bind_text(st, 1, at);
 	crm_stmt_bind_int(st, 2, id);
-	rc = step_as(st, "cannot update last_activity_at", err);
+	rc = crm_stmt_step_as(st, "cannot update last_activity_at", err);
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : 0;
 }
@@ -280,7 +260,7 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 		if (links[k])
 			crm_stmt_bind_int(st, 9 + k, links[k]);
 	crm_stmt_bind_text(st, 14, now);
-	s = step_as(st, "cannot insert activity", err);
+	s = crm_stmt_step_as(st, "cannot insert activity", err);
 	if (s > 0 && id)
 		*id = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
@@ -613,7 +593,7 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 		if (!st)
 			return -1;
 		crm_stmt_bind_int(st, 1, batch_from);
-		rc = step_as(st, "cannot update last_activity_at", err);
+		rc = crm_stmt_step_as(st, "cannot update last_activity_at", err);
 		crm_stmt_finalize(st);
 		if (rc < 0)
 			return -1;

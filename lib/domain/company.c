@@ -84,20 +84,6 @@ int crm_company_cycle(int64_t self, int64_t parent,
 	return 0;
 }
 
-/* err from the store ("database: ...") told as what failed */
-static int db_what(struct crm_err *err, const char *what)
-{
-	char msg[sizeof(err->msg)];
-	const char *m = err->msg;
-
-	if (err->code == CRM_EX_INTERRUPTED)
-		return -1;
-	if (!strncmp(m, "database: ", 10))
-		m += 10;
-	snprintf(msg, sizeof(msg), "%s", m);
-	return crm_err_set(err, err->code, "%s: %s", what, msg);
-}
-
 struct parent_ctx {
 	struct crm_db *db;
 	struct crm_err *err;
@@ -422,7 +408,7 @@ static int64_t create_company(struct crm_db *db, const char *name,
 		id = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
 	if (rc < 0)
-		return db_what(err, "cannot create company");
+		return crm_err_what(err, "cannot create company");
 	return id;
 }
 

@@ -94,20 +94,6 @@ static void set_val(struct crm_row *row, long f, const char *s)
 	row->v[f] = s ? crm_xstrdup(s) : NULL;
 }
 
-/* err from the store ("database: ...") told as what failed */
-static int db_what(struct crm_err *err, const char *what)
-{
-	char msg[sizeof(err->msg)];
-	const char *m = err->msg;
-
-	if (err->code == CRM_EX_INTERRUPTED)
-		return -1;
-	if (!strncmp(m, "database: ", 10))
-		m += 10;
-	snprintf(msg, sizeof(msg), "%s", m);
-	return crm_err_set(err, err->code, "%s: %s", what, msg);
-}
-
 static bool same(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
@@ -178,7 +164,7 @@ static int64_t create_company(struct crm_db *db, const char *name,
 	crm_buf_release(&key);
 	crm_buf_release(&nfc);
 	if (rc < 0)
-		return db_what(err, "cannot create company");
+		return crm_err_what(err, "cannot create company");
 	return id;
 }
 
@@ -344,7 +330,7 @@ static int history_add(struct crm_db *db, const struct crm_row *row,
 	rc = crm_stmt_step(st, err);
 	crm_stmt_reset(st);
 	if (rc < 0)
-		return db_what(err, "cannot write deal history");
+		return crm_err_what(err, "cannot write deal history");
 	return 0;
 }
 

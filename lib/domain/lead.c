@@ -65,26 +65,6 @@ static bool same(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-/* Step st; an error reads "what: ..." as it did before the storage
- * interface ("database: ..." from the store). 1 a row, 0 done, -1. */
-static int step_as(struct crm_stmt *st, const char *what, struct crm_err *err)
-{
-	int rc = crm_stmt_step(st, err);
-
-	if (rc < 0 && !strncmp(err->msg, "database: ", 10)) {
-		char m[sizeof(err->msg)];
-
-		snprintf(m, sizeof(m), "%s", err->msg + 10);
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", what, m);
-	} else if (rc < 0 && err->code == CRM_EX_TEMPFAIL) {
-		char m[sizeof(err->msg)];
-
-		snprintf(m, sizeof(m), "%s", err->msg);
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", what, m);
-	}
-	return rc;
-}
-
 static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
 {
 	return crm_datetime_format(db->now, buf);
@@ -115,7 +95,7 @@ static int history_add(struct crm_db *db, int64_t id, const char *field,
 	crm_stmt_bind_text(st, 6, db->actor);
 	crm_stmt_bind_text(st, 7, command);
 	crm_stmt_bind_text(st, 8, reason);
-	rc = step_as(st, "cannot record lead history", err);
+	rc = crm_stmt_step_as(st, "cannot record lead history", err);
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : 0;
 }
@@ -356,7 +336,7 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 	crm_stmt_bind_text(st, 5, crm_row_get(row, "assigned_at"));
 	crm_stmt_bind_text(st, 6, now_text(db, now));
 	crm_stmt_bind_int(st, 7, id);
-	rc = step_as(st, "cannot update lead", err);
+	rc = crm_stmt_step_as(st, "cannot update lead", err);
 	crm_stmt_reset(st);
 	if (rc < 0)
 		return -1;
@@ -522,7 +502,7 @@ static int save_state(struct crm_db *db, struct crm_assign_rules *r,
 			crm_stmt_bind_int(st, 3, m->seq);
 			crm_stmt_bind_int(st, 4, m->credit);
 			crm_stmt_bind_text(st, 5, now);
-			rc = step_as(st, "cannot store rotation", err);
+			rc = crm_stmt_step_as(st, "cannot store rotation", err);
 			crm_stmt_reset(st);
 			if (rc < 0)
 				return -1;
@@ -840,7 +820,7 @@ static int convert_deal(struct crm_db *db, const struct crm_deal_new *tmpl,
 		return -1;
 	crm_stmt_bind_int(st, 1, c->deal_id);
 	crm_stmt_bind_int(st, 2, c->lead_id);
-	s = step_as(st, "cannot update lead", err);
+	s = crm_stmt_step_as(st, "cannot update lead", err);
 	crm_stmt_reset(st);
 	return s < 0 ? -1 : 0;
 }
@@ -1008,7 +988,7 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	else
 		crm_stmt_bind_null(st, 3);
 	crm_stmt_bind_int(st, 4, lid);
-	s = step_as(st, "cannot update lead", err);
+	s = crm_stmt_step_as(st, "cannot update lead", err);
 	crm_stmt_reset(st);
 	if (s < 0)
 		goto out;

@@ -93,24 +93,10 @@ static void sql_key(struct crm_fn_ctx *c)
 static const struct crm_sql_fn key_fn = {
     "crm_search_key", 1, sql_key, NULL, NULL, 0};
 
-/* err from the store ("database: ...") told as what failed */
-static int db_what(struct crm_err *err, const char *what)
-{
-	char msg[sizeof(err->msg)];
-	const char *m = err->msg;
-
-	if (err->code == CRM_EX_INTERRUPTED)
-		return -1;
-	if (!strncmp(m, "database: ", 10))
-		m += 10;
-	snprintf(msg, sizeof(msg), "%s", m);
-	return crm_err_set(err, err->code, "%s: %s", what, msg);
-}
-
 static int add_functions(struct crm_db *db, struct crm_err *err)
 {
 	if (crm_store_define(db->store, &key_fn, err) < 0)
-		return db_what(err, "search functions");
+		return crm_err_what(err, "search functions");
 	return 0;
 }
 
@@ -235,7 +221,7 @@ int64_t crm_search(struct crm_db *db, const char *text, int64_t limit,
 		}
 		crm_stmt_finalize(st);
 		if (rc < 0) {
-			db_what(err, "search");
+			crm_err_what(err, "search");
 			goto fail;
 		}
 		total += n;
@@ -294,6 +280,6 @@ int crm_search_names(struct crm_db *db, const struct crm_entity *e,
 	crm_stmt_finalize(st);
 	crm_buf_release(&k);
 	if (rc < 0)
-		return db_what(err, "search");
+		return crm_err_what(err, "search");
 	return 0;
 }

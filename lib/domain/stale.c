@@ -141,20 +141,6 @@ out:
 	return rc;
 }
 
-/* err from the store ("database: ...") told as what failed */
-static int db_what(struct crm_err *err, const char *what)
-{
-	char msg[sizeof(err->msg)];
-	const char *m = err->msg;
-
-	if (err->code == CRM_EX_INTERRUPTED)
-		return -1;
-	if (!strncmp(m, "database: ", 10))
-		m += 10;
-	snprintf(msg, sizeof(msg), "%s", m);
-	return crm_err_set(err, err->code, "%s: %s", what, msg);
-}
-
 /* The follow-up task of it: the one there is, or a new one. */
 static int follow_up(struct crm_db *db, struct item *it, bool *made,
 		     struct crm_err *err)
@@ -208,7 +194,7 @@ static int follow_up(struct crm_db *db, struct item *it, bool *made,
 	s = crm_stmt_step(st, err);
 	crm_stmt_reset(st);
 	if (s < 0) {
-		db_what(err, "cannot name the task");
+		crm_err_what(err, "cannot name the task");
 		goto out;
 	}
 	*made = true;

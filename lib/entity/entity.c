@@ -311,19 +311,6 @@ void crm_row_read(struct crm_row *row, struct crm_stmt *st)
 	}
 }
 
-int crm_err_what(struct crm_err *err, const char *what)
-{
-	char msg[sizeof(err->msg)];
-	const char *m = err->msg;
-
-	if (err->code == CRM_EX_INTERRUPTED)
-		return -1;
-	if (!strncmp(m, "database: ", 10))
-		m += 10;
-	snprintf(msg, sizeof(msg), "%s: %s", what, m);
-	return crm_err_set(err, err->code, "%s", msg);
-}
-
 /* The text of e's "row by id" query, built once per process and kept to
  * its end: crm_db_cached keys statements by the text's address, and bulk
  * verbs load each row they change. */

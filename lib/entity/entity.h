@@ -155,10 +155,6 @@ int64_t crm_row_id(const struct crm_row *row);
 /* Fill row from a statement selecting every field in order, then custom
  * (for entity modules that write their own queries). */
 void crm_row_read(struct crm_row *row, struct crm_stmt *st);
-/* err, filled by a failed storage call ("database: ..."), restated as
- * what was being done ("what: ..."), the way crm_db_error said it; an
- * interruption stays as it is. Returns -1. */
-int crm_err_what(struct crm_err *err, const char *what);
 /* "f1, f2, ..., custom": the column list crm_row_read expects. */
 void crm_entity_select_list(const struct crm_entity *e, struct crm_buf *sql);
 

@@ -178,6 +178,27 @@ int crm_stmt_nparams(const struct crm_stmt *st)
 	return st->ops->nparams(st);
 }
 
+int crm_err_what(struct crm_err *err, const char *what)
+{
+	char msg[sizeof(err->msg)];
+	const char *m = err->msg;
+
+	if (err->code == CRM_EX_INTERRUPTED)
+		return -1;
+	if (!strncmp(m, "database: ", 10))
+		m += 10;
+	snprintf(msg, sizeof(msg), "%s: %s", what, m);
+	return crm_err_set(err, err->code, "%s", msg);
+}
+
+int crm_stmt_step_as(struct crm_stmt *st, const char *what,
+		     struct crm_err *err)
+{
+	int rc = crm_stmt_step(st, err);
+
+	return rc < 0 ? crm_err_what(err, what) : rc;
+}
+
 int crm_stmt_ncols(const struct crm_stmt *st)
 {
 	return st->ops->ncols(st);

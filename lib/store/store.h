@@ -78,6 +78,13 @@ int crm_stmt_nparams(const struct crm_stmt *st);
  * -1 error (err filled, exit code mapped: busy 75, constraint 65, disk
  * full or I/O 74, else 70). */
 int crm_stmt_step(struct crm_stmt *st, struct crm_err *err);
+/* A failed call's err ("database: X") told as what was being done
+ * ("what: X", "what: database is busy; try again later"); an interruption
+ * stays as it is. Returns -1. */
+int crm_err_what(struct crm_err *err, const char *what);
+/* crm_stmt_step, a failure told as what was being done. */
+int crm_stmt_step_as(struct crm_stmt *st, const char *what,
+		     struct crm_err *err);
 /* The current row's columns (0-based). Text is valid until the next step,
  * reset or finalize; NULL for SQL NULL. */
 int crm_stmt_ncols(const struct crm_stmt *st);
