@@ -210,9 +210,10 @@ static const char *lite_text(struct crm_stmt *st, int col)
 	return (const char *)sqlite3_column_text(ST(st), col);
 }
 
-static enum crm_col_type lite_type(struct crm_stmt *st, int col)
+/* SQLite's storage class (of a column or a value) as crm's. */
+static enum crm_col_type col_type(int sqlite_type)
 {
-	switch (sqlite3_column_type(ST(st), col)) {
+	switch (sqlite_type) {
 	case SQLITE_NULL:
 		return CRM_COL_NULL;
 	case SQLITE_INTEGER:
@@ -222,6 +223,11 @@ static enum crm_col_type lite_type(struct crm_stmt *st, int col)
 	default:
 		return CRM_COL_TEXT;
 	}
+}
+
+static enum crm_col_type lite_type(struct crm_stmt *st, int col)
+{
+	return col_type(sqlite3_column_type(ST(st), col));
 }
 
 static int64_t lite_int(struct crm_stmt *st, int col)
@@ -373,16 +379,7 @@ static int lite_define(struct crm_store *s, const struct crm_sql_fn *fn,
 
 enum crm_col_type crm_fn_type(struct crm_fn_ctx *c, int i)
 {
-	switch (sqlite3_value_type(c->argv[i])) {
-	case SQLITE_NULL:
-		return CRM_COL_NULL;
-	case SQLITE_INTEGER:
-		return CRM_COL_INT;
-	case SQLITE_FLOAT:
-		return CRM_COL_REAL;
-	default:
-		return CRM_COL_TEXT;
-	}
+	return col_type(sqlite3_value_type(c->argv[i]));
 }
 
 const char *crm_fn_text(struct crm_fn_ctx *c, int i, size_t *len)
