@@ -1,19 +1,19 @@
 #!/bin/sh
 # make check-pg: the tests that run against PostgreSQL, on a throwaway
-# server that pg_virtualenv (Debian's postgresql-common) creates and drops;
-# it sets PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE, so the
-# connection target is just "postgresql://". Ends with "N passed, N failed".
-# By hand, without pg_virtualenv: initdb and pg_ctl a cluster in a scratch
-# folder as an unprivileged user, and set CRM_TEST_PG to its URL.
+# server tests/pgserver.sh starts in a scratch folder and removes after; it
+# sets PGHOST, PGPORT, PGUSER and PGDATABASE, so the connection target is
+# just "postgresql://". Ends with "N passed, N failed".
+# By hand, against a server of your own: CRM_TEST_PG=postgresql://... sh tests/pg.sh
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
-if [ -z "${CRM_TEST_PG:-}" ] && [ -z "${PG_VIRTUALENV_DONE:-}" ]; then
-	if ! command -v pg_virtualenv >/dev/null; then
-		echo "not ok - pg_virtualenv not found (apt-get install postgresql)"
+if [ -z "${CRM_TEST_PG:-}" ] && [ -z "${CRM_PGSERVER_DONE:-}" ]; then
+	CRM_PGSERVER_DONE=1 sh "$top/tests/pgserver.sh" sh "$0" "$@"
+	rc=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+		echo "not ok - no PostgreSQL server for the tests (exit $rc)"
 		echo "0 passed, 1 failed"
-		exit 1
 	fi
-	exec env PG_VIRTUALENV_DONE=1 pg_virtualenv sh "$0" "$@"
+	exit "$rc"
 fi
 export CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
 log=$(mktemp)
