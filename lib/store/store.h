@@ -39,6 +39,8 @@ struct crm_store *crm_store_open(const char *target, unsigned flags,
 /* Roll back an open transaction and disconnect. NULL is ignored. */
 void crm_store_close(struct crm_store *s);
 enum crm_store_engine crm_store_engine(const struct crm_store *s);
+/* the engine of the connection st was prepared on */
+enum crm_store_engine crm_stmt_engine(const struct crm_stmt *st);
 /* Ask the statement running on s to stop (it then fails: see
  * crm_interrupted). Safe to call from a signal handler. NULL is ignored. */
 void crm_store_interrupt(struct crm_store *s);
