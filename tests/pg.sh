@@ -2,7 +2,9 @@
 # make check-pg: the tests that run against PostgreSQL, on a throwaway
 # server tests/pgserver.sh starts in a scratch folder and removes after; it
 # sets PGHOST, PGPORT, PGUSER and PGDATABASE, so the connection target is
-# just "postgresql://". Ends with "N passed, N failed".
+# just "postgresql://". Runs unit/t_store and the CLI scripts that take
+# $CRM_TEST_PG (PG_TESTS, default tests/cli/t099-pg-*.sh). Ends with
+# "N passed, N failed".
 # By hand, against a server of your own: CRM_TEST_PG=postgresql://... sh tests/pg.sh
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,20 +20,37 @@ fi
 export CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+passed=0 failed=0
+
+tally() { # name, exit status, the PostgreSQL check it must have run
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	s=$(grep -ciE '^ok [0-9]+( -)?[^#]*# *skip' "$log")
+	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	if [ "$s" -ne 0 ]; then
+		echo "not ok - $1 skipped checks on PostgreSQL" >>"$log"
+		f=$((f + 1))
+	fi
+	if ! grep -qi "$3" "$log"; then
+		echo "not ok - $1 ran no PostgreSQL check" >>"$log"
+		f=$((f + 1))
+	fi
+	if [ "$f" -ne 0 ]; then
+		echo "FAIL $1 on PostgreSQL ($p passed, $f failed)"
+		grep -A3 '^not ok' "$log" | sed 's/^/    /' | head -40
+	else
+		echo "ok   $1 on PostgreSQL ($p)"
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
 "$top/$BUILD/tests/t_store" >"$log" 2>&1
-rc=$?
-p=$(grep -c '^ok ' "$log")
-f=$(grep -c '^not ok ' "$log")
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-if ! grep -q '^ok .*postgresql: ' "$log"; then
-	echo "not ok - t_store ran no PostgreSQL check" >>"$log"
-	f=$((f + 1))
-fi
-if [ "$f" -ne 0 ]; then
-	echo "FAIL unit/t_store on PostgreSQL ($p passed, $f failed)"
-	grep -A3 '^not ok' "$log" | sed 's/^/    /' | head -40
-else
-	echo "ok   unit/t_store on PostgreSQL ($p)"
-fi
-echo "$p passed, $f failed"
-[ "$f" -eq 0 ]
+tally unit/t_store $? '^ok .*postgresql: '
+for t in ${PG_TESTS:-"$top"/tests/cli/t099-pg-*.sh}; do
+	[ -f "$t" ] || continue
+	BUILD=$BUILD bash "$t" >"$log" 2>&1
+	tally "cli/$(basename "$t" .sh)" $? '^ok .* on SQLite and PostgreSQL'
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

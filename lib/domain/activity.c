@@ -73,6 +73,11 @@ int crm_table_has_column(struct crm_db *db, const char *table,
 		int has;
 	} cache[32];
 	static size_t ncache;
+	static const char sqlite_sql[] =
+	    "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2";
+	static const char pg_sql[] =
+	    "SELECT 1 FROM information_schema.columns WHERE table_schema ="
+	    " current_schema() AND table_name = ?1 AND column_name = ?2";
 	struct crm_stmt *st;
 	int rc, has;
 
@@ -81,7 +86,9 @@ int crm_table_has_column(struct crm_db *db, const char *table,
 		    !strcmp(cache[i].column, column))
 			return cache[i].has;
 	st = crm_db_stmt_cached(
-	    db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", err);
+	    db,
+	    crm_store_engine(db->store) == CRM_STORE_PG ? pg_sql : sqlite_sql,
+	    err);
 	if (!st)
 		return -1;
 	crm_stmt_bind_text(st, 1, table);

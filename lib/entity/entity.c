@@ -282,6 +282,23 @@ void crm_entity_select_list(const struct crm_entity *e, struct crm_buf *sql)
 	crm_buf_adds(sql, "custom");
 }
 
+/* PostgreSQL's jsonb keeps no order (shorter names come first): there a
+ * record's custom fields come in name order (on SQLite, in the order
+ * they were first set). */
+static void custom_by_name(json_t *dst, json_t *src)
+{
+	size_t n = json_object_size(src), i = 0;
+	const char **k = crm_xcalloc(n + 1, sizeof(*k));
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(src, key, v) k[i++] = key;
+	qsort(k, n, sizeof(*k), cmp_str);
+	for (i = 0; i < n; i++)
+		json_object_set(dst, k[i], json_object_get(src, k[i]));
+	free(k);
+}
+
 void crm_row_read(struct crm_row *row, struct crm_stmt *st)
 {
 	const struct crm_entity *e = row->e;
@@ -305,7 +322,9 @@ void crm_row_read(struct crm_row *row, struct crm_stmt *st)
 	c = crm_stmt_text(st, (int)e->nfields);
 	if (c && *c) {
 		json_t *j = json_loads(c, JSON_DECODE_ANY, NULL);
-		if (json_is_object(j))
+		if (json_is_object(j) && crm_stmt_engine(st) == CRM_STORE_PG)
+			custom_by_name(row->custom, j);
+		else if (json_is_object(j))
 			json_object_update(row->custom, j);
 		json_decref(j);
 	}
@@ -479,10 +498,17 @@ int crm_entity_find_identity(struct crm_db *db, const struct crm_entity *e,
 			     const char *field, const char *key,
 			     struct crm_row *row, struct crm_err *err)
 {
+	/* newest first: by rowid on SQLite; PostgreSQL has none, and the
+	 * newest merge's rows are the newest */
+	static const char sqlite_sql[] =
+	    "SELECT record_id FROM crm_identities WHERE entity = ? AND field "
+	    "= ? AND key = ? ORDER BY rowid DESC";
+	static const char pg_sql[] =
+	    "SELECT record_id FROM crm_identities WHERE entity = ? AND field "
+	    "= ? AND key = ? ORDER BY merge_id DESC";
 	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
-	    "SELECT record_id FROM crm_identities WHERE entity = ? AND field "
-	    "= ? AND key = ? ORDER BY rowid DESC",
+	    crm_store_engine(db->store) == CRM_STORE_PG ? pg_sql : sqlite_sql,
 	    err);
 	int64_t ids[8];
 	size_t n = 0;
@@ -676,8 +702,12 @@ static struct crm_stmt *query_stmt(struct crm_db *db,
 			crm_buf_addf(&ids, "%s%lld", i ? "," : "",
 				     (long long)q->ids[i]);
 		crm_buf_adds(&ids, "]");
-		crm_buf_adds(&sql,
-			     " AND id IN (SELECT value FROM json_each(?))");
+		crm_buf_adds(
+		    &sql, crm_store_engine(db->store) == CRM_STORE_PG
+			      ? " AND id IN (SELECT CAST(value AS BIGINT)"
+				" FROM jsonb_array_elements_text("
+				"CAST(? AS jsonb)))"
+			      : " AND id IN (SELECT value FROM json_each(?))");
 		crm_binds_push(&b, ids.s, 't');
 	}
 	if (crm_filter_where(db, e, q->where, &sql, &b, err) < 0 ||

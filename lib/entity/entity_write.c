@@ -130,7 +130,16 @@ static struct crm_stmt *prepare_insert(struct crm_db *db,
 		crm_buf_addf(&sql, "%s, ", e->fields[i].name);
 	crm_buf_adds(&sql, "custom) VALUES (");
 	for (size_t i = 0; i < e->nfields; i++)
-		crm_buf_adds(&sql, "?, ");
+		/* a NULL id is the next one: SQLite's rowid does this
+		 * itself; PostgreSQL's identity column takes its sequence
+		 * only when the column is left out */
+		if (i == 0 && crm_store_engine(db->store) == CRM_STORE_PG)
+			crm_buf_addf(&sql,
+				     "coalesce(CAST(? AS BIGINT), nextval("
+				     "pg_get_serial_sequence('%s', 'id'))), ",
+				     e->table);
+		else
+			crm_buf_adds(&sql, "?, ");
 	crm_buf_adds(&sql, "?)");
 	st = crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
@@ -153,6 +162,30 @@ static struct crm_stmt *prepare_update(struct crm_db *db,
 	return st;
 }
 
+/* PostgreSQL: an id given on insert (one never given before) moves the
+ * table's sequence past it, as SQLite's AUTOINCREMENT counter moves:
+ * ids are never reused. An older id put back by undo moves nothing. */
+static int bump_sequence(struct crm_db *db, const struct crm_row *row,
+			 struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') AS regclass),"
+	    " ?2) WHERE ?2 > coalesce(pg_sequence_last_value(CAST("
+	    "pg_get_serial_sequence(?1, 'id') AS regclass)), 0)",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, row->e->table);
+	crm_stmt_bind_int(st, 2, crm_row_id(row));
+	while ((rc = crm_stmt_step(st, err)) > 0)
+		;
+	crm_stmt_reset(st);
+	return rc < 0 ? crm_err_what(err, "cannot insert") : 0;
+}
+
 /* Run a prepared write of row; for an insert, store the new id. */
 static int write_row(struct crm_db *db, struct crm_stmt *st,
 		     struct crm_row *row, bool insert, struct crm_err *err)
@@ -169,6 +202,8 @@ static int write_row(struct crm_db *db, struct crm_stmt *st,
 	if (rc < 0)
 		return crm_err_what(err,
 				    insert ? "cannot insert" : "cannot update");
+	if (insert && row->v[0] && crm_store_engine(db->store) == CRM_STORE_PG)
+		return bump_sequence(db, row, err);
 	if (insert && !row->v[0]) {
 		char id[CRM_INT_LEN];
 		int64_t v = crm_store_last_id(db->store, err);
@@ -892,10 +927,18 @@ static void keep_external_id(struct crm_importer *im)
  * lib/store/schema.c): 1 yes, 0 no, -1 error. */
 static int id_used(struct crm_importer *im, int64_t id, struct crm_err *err)
 {
+	/* SQLite's AUTOINCREMENT counter; PostgreSQL's identity sequence
+	 * (NULL until it gave an id) */
+	static const char sqlite_sql[] =
+	    "SELECT 1 FROM sqlite_sequence WHERE name = ? AND "
+	    "seq >= ?";
+	static const char pg_sql[] =
+	    "SELECT 1 WHERE pg_sequence_last_value(CAST("
+	    "pg_get_serial_sequence(?, 'id') AS regclass)) >= ?";
 	struct crm_stmt *st = crm_db_stmt_cached(
 	    im->db,
-	    "SELECT 1 FROM sqlite_sequence WHERE name = ? AND "
-	    "seq >= ?",
+	    crm_store_engine(im->db->store) == CRM_STORE_PG ? pg_sql
+							    : sqlite_sql,
 	    err);
 	int rc;
 

@@ -141,9 +141,15 @@ static int field_expr(struct crm_db *db, const struct crm_entity *e,
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "%s: unknown %s field '%s'", what, e->name,
 				   name);
-	crm_buf_adds(sql, "json_extract(custom, ?)");
-	{
+	if (db) {
+		/* the engine's JSON field expression, the name bound */
+		crm_store_frag(db->store, sql, CRM_SQL_JSON_FIELD, "custom",
+			       "?");
+		crm_binds_push(b, name, 't');
+	} else {
 		char *path = crm_xasprintf("$.\"%s\"", name);
+
+		crm_buf_adds(sql, "json_extract(custom, ?)");
 		crm_binds_push(b, path, 't');
 		free(path);
 	}

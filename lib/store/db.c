@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "db.h"
-#include "normalize.h"
 #include "money.h"
+#include "normalize.h"
 #include "schema.h"
 #include "store_impl.h"
 
@@ -160,7 +160,8 @@ int crm_db_begin(struct crm_db *db, struct crm_err *err)
 	struct crm_err e;
 
 	if (crm_store_begin(db->store, &e) < 0)
-		return crm_err_set(err, e.code, "cannot start a transaction: %s",
+		return crm_err_set(err, e.code,
+				   "cannot start a transaction: %s",
 				   e.code == CRM_EX_TEMPFAIL
 				       ? "database is busy; try again later"
 				       : e.msg);
@@ -211,15 +212,35 @@ void crm_db_rollback(struct crm_db *db)
 	db->change = 0;
 }
 
+/* The schema version: PRAGMA user_version on SQLite; on PostgreSQL the
+ * one-row table crm_schema (none yet: 0). */
 static int user_version(struct crm_db *db, int *v, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(db, "PRAGMA user_version", err);
+	bool pg = crm_store_engine(db->store) == CRM_STORE_PG;
+	struct crm_stmt *st;
 	struct crm_err e;
 	int rc;
 
+	*v = 0;
+	st = crm_db_stmt(db,
+			 pg ? "SELECT to_regclass('crm_schema') IS NOT NULL"
+			    : "PRAGMA user_version",
+			 err);
 	if (!st)
 		return -1;
 	rc = crm_stmt_step(st, &e);
+	if (rc > 0 && pg && crm_stmt_int(st, 0)) {
+		crm_stmt_finalize(st);
+		st = crm_db_stmt(
+		    db, "SELECT coalesce(max(version), 0) FROM crm_schema",
+		    err);
+		if (!st)
+			return -1;
+		rc = crm_stmt_step(st, &e);
+	} else if (rc > 0 && pg) {
+		crm_stmt_finalize(st);
+		return 0;
+	}
 	if (rc > 0)
 		*v = (int)crm_stmt_int(st, 0);
 	crm_stmt_finalize(st);
@@ -233,13 +254,20 @@ static int user_version(struct crm_db *db, int *v, struct crm_err *err)
 /* Apply the migrations after the current version, all in one IMMEDIATE
  * transaction; re-read the version inside it, since another process may
  * have migrated meanwhile. */
-static int migrate(struct crm_db *db, struct crm_err *err)
+static int migrate(struct crm_db *db, bool create, struct crm_err *err)
 {
 	int v, target = crm_db_schema_version();
-	char sql[64];
+	bool pg = crm_store_engine(db->store) == CRM_STORE_PG;
+	char sql[128];
 
 	if (user_version(db, &v, err) < 0)
 		return -1;
+	/* reads don't create: on a server, a database without crm's tables
+	 * is as a missing file is on SQLite */
+	if (pg && v == 0 && !create)
+		return crm_err_set(
+		    err, CRM_EX_NOINPUT,
+		    "no crm schema in '%s' (crm init creates it)", db->path);
 	if (v > target)
 		return crm_err_set(err, CRM_EX_CONFIG,
 				   "'%s' has schema version %d, newer than "
@@ -252,15 +280,29 @@ static int migrate(struct crm_db *db, struct crm_err *err)
 	if (user_version(db, &v, err) < 0)
 		goto fail;
 	for (; v < target; v++) {
-		const char *m = crm_schema_migration(v + 1);
+		struct crm_buf m = {0};
 		struct crm_err e;
+		int rc;
 
-		if (crm_store_exec(db->store, m, &e) < 0) {
+		if (pg)
+			crm_schema_migration_pg(v + 1, &m);
+		else
+			crm_buf_adds(&m, crm_schema_migration(v + 1));
+		rc = crm_store_exec(db->store, crm_buf_str(&m), &e);
+		crm_buf_release(&m);
+		if (rc < 0) {
 			crm_err_set(err, e.code, "schema migration: %s", e.msg);
 			goto fail;
 		}
 	}
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", target);
+	if (pg)
+		snprintf(sql, sizeof(sql),
+			 "CREATE TABLE IF NOT EXISTS crm_schema (version"
+			 " INTEGER NOT NULL); DELETE FROM crm_schema;"
+			 " INSERT INTO crm_schema VALUES (%d)",
+			 target);
+	else
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", target);
 	if (crm_db_exec(db, sql, err) < 0)
 		goto fail;
 	return crm_db_commit(db, err);
@@ -305,9 +347,13 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 			    bt);
 		goto fail;
 	}
-	if (strcmp(db->path, ":memory:") && refuse_symlinks(db->path, err) < 0)
+	if (crm_store_is_server(db->path)) {
+		/* a server: no file to check; a missing schema is found
+		 * by migrate */
+	} else if (strcmp(db->path, ":memory:") &&
+		   refuse_symlinks(db->path, err) < 0) {
 		goto fail;
-	if (stat(db->path, &sb) < 0) {
+	} else if (stat(db->path, &sb) < 0) {
 		if (!(flags & CRM_DB_CREATE)) {
 			crm_err_set(
 			    err, CRM_EX_NOINPUT,
@@ -321,16 +367,15 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 	}
 	/* the store sets WAL, foreign keys, trusted_schema off, the busy
 	 * timeout and mode 0600 */
-	db->store = crm_store_open(db->path,
-				   db->created ? CRM_STORE_CREATE : 0, timeout,
-				   err);
+	db->store = crm_store_open(db->path, db->created ? CRM_STORE_CREATE : 0,
+				   timeout, err);
 	if (!db->store)
 		goto fail;
 	/* crm_fold(x): what --where FIELD~TEXT compares (Unicode case
 	 * folding) */
 	if (crm_store_define(db->store, &fold_fn, err) < 0)
 		goto fail;
-	if (migrate(db, err) < 0)
+	if (migrate(db, flags & CRM_DB_CREATE, err) < 0)
 		goto fail;
 	return db;
 fail:

@@ -53,6 +53,11 @@ enum crm_store_engine crm_store_engine(const struct crm_store *s)
 	return s->ops->engine;
 }
 
+enum crm_store_engine crm_stmt_engine(const struct crm_stmt *st)
+{
+	return st->ops->engine;
+}
+
 int crm_store_exec(struct crm_store *s, const char *sql, struct crm_err *err)
 {
 	return s->ops->exec(s, sql, err);

@@ -39,6 +39,8 @@ struct crm_store *crm_store_open(const char *target, unsigned flags,
 /* Roll back an open transaction and disconnect. NULL is ignored. */
 void crm_store_close(struct crm_store *s);
 enum crm_store_engine crm_store_engine(const struct crm_store *s);
+/* the engine of the connection st was prepared on */
+enum crm_store_engine crm_stmt_engine(const struct crm_stmt *st);
 /* Ask the statement running on s to stop (it then fails: see
  * crm_interrupted). Safe to call from a signal handler. NULL is ignored. */
 void crm_store_interrupt(struct crm_store *s);
@@ -129,8 +131,10 @@ void crm_copy_abort(struct crm_copy *c);
  * setting their result through the crm_fn_ calls. A scalar function has
  * fn; an aggregate has step and final, and state_size bytes of state per
  * group (zeroed; crm_fn_state; final frees what the state points to).
- * On PostgreSQL the same names need SQL definitions of their own: defining
- * one there is refused until it has one (CRM_EX_SOFTWARE). */
+ * On PostgreSQL the same names need SQL definitions of their own, which
+ * the schema creates (lib/store/schema.c: crm_fold, crm_search_key):
+ * defining one of those there does nothing; any other is refused
+ * (CRM_EX_SOFTWARE). */
 struct crm_fn_ctx;
 struct crm_sql_fn {
 	const char *name;
