@@ -407,16 +407,7 @@ void crm_datefmt_free(struct crm_datefmt *df)
 
 static int quote_len(const char *s, const char **ell)
 {
-	size_t n = strlen(s);
-
-	*ell = "";
-	if (n <= QUOTE_MAX)
-		return (int)n;
-	n = QUOTE_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	*ell = "...";
-	return (int)n;
+	return crm_quote_len(s, strlen(s), QUOTE_MAX, ell);
 }
 
 /* parts -> local seconds (or UTC with pt->off). */

@@ -84,16 +84,7 @@ static int digits(const char *p, int n)
  * UTF-8 character boundary. */
 static int quote_len(const char *s, const char **ellipsis)
 {
-	size_t n = strlen(s);
-
-	*ellipsis = "";
-	if (n <= QUOTE_MAX)
-		return (int)n;
-	n = QUOTE_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	*ellipsis = "...";
-	return (int)n;
+	return crm_quote_len(s, strlen(s), QUOTE_MAX, ellipsis);
 }
 
 static int bad_form(const char *s, struct crm_err *err)

@@ -43,16 +43,7 @@ int crm_money_exponent(const char *currency)
 
 static int quote_len(const char *s, const char **ellipsis)
 {
-	size_t n = strlen(s);
-
-	*ellipsis = "";
-	if (n <= QUOTE_MAX)
-		return (int)n;
-	n = QUOTE_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	*ellipsis = "...";
-	return (int)n;
+	return crm_quote_len(s, strlen(s), QUOTE_MAX, ellipsis);
 }
 
 static int bad(struct crm_err *err, const char *s, const char *why)

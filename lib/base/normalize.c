@@ -121,14 +121,7 @@ static void add_lower(const char *s, size_t len, struct crm_buf *out)
  * UTF-8 character boundary. */
 static int quote_len(const char *s, size_t n, const char **ellipsis)
 {
-	*ellipsis = "";
-	if (n <= QUOTE_MAX)
-		return (int)n;
-	n = QUOTE_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	*ellipsis = "...";
-	return (int)n;
+	return crm_quote_len(s, n, QUOTE_MAX, ellipsis);
 }
 
 /* ---- NFC and keys ---- */

@@ -446,3 +446,15 @@ const char *crm_closest(const char *word, const char *const *cands, size_t n)
 		return prefix;
 	return NULL;
 }
+
+int crm_quote_len(const char *s, size_t n, size_t max, const char **ellipsis)
+{
+	*ellipsis = "";
+	if (n <= max)
+		return (int)n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	*ellipsis = "...";
+	return (int)n;
+}

@@ -68,6 +68,9 @@ char *crm_xstrndup(const char *s, size_t n);
  * hot loops, where snprintf's format parsing shows. */
 #define CRM_INT_LEN 21
 char *crm_fmt_int(char *buf, int64_t v);
+/* How much of s (n bytes) to quote in a message: at most max bytes, cut at
+ * a UTF-8 character boundary; *ellipsis is "..." when cut, else "". */
+int crm_quote_len(const char *s, size_t n, size_t max, const char **ellipsis);
 char *crm_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Grow an array so it holds at least need elements of size sz. */
 void *crm_xgrow(void *p, size_t *cap, size_t need, size_t sz);
