@@ -653,10 +653,8 @@ static const struct crm_alias activity_aliases[] = {
     {"contact_email", "Contact Email|Email Address|E-mail|邮箱"},
     {"company", "Company Name|Account Name|Account|Organization|公司|"
 		"客户名称"},
-    {"created_at", "Created Date|Create Date|Created|Created Time|"
-		   "Date Created|Created On|创建时间|创建日期"},
-    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
-		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {"created_at", CRM_ALIASES_CREATED_AT},
+    {"updated_at", CRM_ALIASES_UPDATED_AT},
     {0},
 };
 

@@ -260,14 +260,12 @@ static const struct crm_alias company_aliases[] = {
     {"country", "Country/Region|Billing Country|国家|国家/地区"},
     {"owner", "Company Owner|Account Owner|Organization Owner|"
 	      "Owner Name|负责人|所有人"},
-    {"tags", "Tag|Labels|Label|标签"},
+    {"tags", CRM_ALIASES_TAGS},
     {"parent", "Parent Company|Parent Account|Parent Organization|"
 	       "上级公司|母公司|上级客户"},
-    {"last_activity_at", "Last Activity Date|Last Activity|最后跟进时间"},
-    {"created_at", "Created Date|Create Date|Created|Created Time|"
-		   "Date Created|Created On|创建时间|创建日期"},
-    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
-		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {"last_activity_at", CRM_ALIASES_LAST_ACTIVITY_AT},
+    {"created_at", CRM_ALIASES_CREATED_AT},
+    {"updated_at", CRM_ALIASES_UPDATED_AT},
     {0},
 };
 

@@ -91,30 +91,24 @@ static const char *const contact_inputs[] = {"name", NULL};
 static const struct crm_alias contact_aliases[] = {
     {"external_id", "Record ID|Contact ID"},
     {"name", "Full Name|Contact Name|姓名|联系人姓名"},
-    {"first_name", "First|Given Name|Forename|名"},
-    {"last_name", "Last|Surname|Family Name|姓"},
-    {"email", "Email Address|E-mail Address|Mail|Work Email|"
-	      "Business Email|邮箱|电子邮件|电子邮箱|邮件|邮箱地址"},
-    {"phone", "Phone Number|Mobile|Mobile Phone|Mobile Phone Number|"
-	      "Mobile Number|Cell|Cell Phone|Telephone|Tel|Work Phone|"
-	      "Business Phone|手机|手机号|手机号码|电话|联系电话|座机"},
+    {"first_name", CRM_ALIASES_FIRST_NAME},
+    {"last_name", CRM_ALIASES_LAST_NAME},
+    {"email", CRM_ALIASES_EMAIL},
+    {"phone", CRM_ALIASES_PHONE},
     {"company", "Company Name|Account Name|Account|Organization|"
 		"Organisation|Organization Name|公司|公司名称|客户名称|"
 		"单位|企业名称"},
-    {"title", "Job Title|Position|职位|职务|头衔"},
-    {"region", "State|Province|State/Province|State/Region|"
-	       "Mailing State|Mailing State/Province|省|省份|地区"},
-    {"country", "Country/Region|Mailing Country|国家|国家/地区"},
+    {"title", CRM_ALIASES_TITLE},
+    {"region", CRM_ALIASES_MAILING_REGION},
+    {"country", CRM_ALIASES_MAILING_COUNTRY},
     {"source", "Lead Source|Original Source|Contact Source|来源|线索来源"},
     {"owner", "Contact Owner|Owner Name|Assigned To|负责人|所有人|"
 	      "跟进人"},
-    {"tags", "Tag|Labels|Label|标签"},
-    {"created_at", "Created Date|Create Date|Created|Created Time|"
-		   "Date Created|Created On|创建时间|创建日期"},
-    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
-		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {"tags", CRM_ALIASES_TAGS},
+    {"created_at", CRM_ALIASES_CREATED_AT},
+    {"updated_at", CRM_ALIASES_UPDATED_AT},
     {"city", "Mailing City|Town|城市|市"},
-    {"last_activity_at", "Last Activity Date|Last Activity|最后跟进时间"},
+    {"last_activity_at", CRM_ALIASES_LAST_ACTIVITY_AT},
     {0},
 };
 

@@ -586,15 +586,13 @@ static const struct crm_alias deal_aliases[] = {
 		       "Expected Close|预计成交日期|预计结单日期"},
     {"owner", "Deal Owner|Opportunity Owner|Owner Name|负责人|所有人"},
     {"source", "Lead Source|Deal Source|来源|商机来源"},
-    {"tags", "Tag|Labels|Label|标签"},
+    {"tags", CRM_ALIASES_TAGS},
     {"close_reason", "Lost Reason|Loss Reason|Won Reason|输单原因"},
     {"closed_at", "Won Time|Won Date|Closed Date|Close Time|"
 		  "Date Closed|成交时间"},
-    {"last_activity_at", "Last Activity Date|Last Activity|最后跟进时间"},
-    {"created_at", "Created Date|Create Date|Created|Created Time|"
-		   "Date Created|Created On|创建时间|创建日期"},
-    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
-		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {"last_activity_at", CRM_ALIASES_LAST_ACTIVITY_AT},
+    {"created_at", CRM_ALIASES_CREATED_AT},
+    {"updated_at", CRM_ALIASES_UPDATED_AT},
     {0},
 };
 

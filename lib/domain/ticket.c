@@ -535,15 +535,14 @@ static const struct crm_alias ticket_aliases[] = {
     {"assignee", "Owner|Ticket Owner|Case Owner|Assigned To|Agent|"
 		 "负责人|处理人"},
     {"team", "Group|Queue|Team Name|团队|处理组"},
-    {"tags", "Tag|Labels|Label|标签"},
+    {"tags", CRM_ALIASES_TAGS},
     {"solved_at", "Resolved|Resolved Date|Solved Date|解决时间"},
     {"closed_at", "Close Date|Closed Date|Date/Time Closed|Closed Time|"
 		  "关闭时间"},
     {"created_at", "Created Date|Create Date|Created|Created Time|"
 		   "Date Created|Created On|Date/Time Opened|Opened|"
 		   "创建时间|创建日期"},
-    {"updated_at", "Last Modified Date|Modified Time|Last Modified|"
-		   "Updated|Modified|最后修改时间|修改时间|更新时间"},
+    {"updated_at", CRM_ALIASES_UPDATED_AT},
     {0},
 };
 

@@ -68,6 +68,32 @@ struct crm_alias {
 	const char *names;
 };
 
+/* Import names several entities share for a field. */
+#define CRM_ALIASES_FIRST_NAME "First|Given Name|Forename|名"
+#define CRM_ALIASES_LAST_NAME "Last|Surname|Family Name|姓"
+#define CRM_ALIASES_EMAIL                                                      \
+	"Email Address|E-mail Address|Mail|Work Email|"                        \
+	"Business Email|邮箱|电子邮件|电子邮箱|邮件|邮箱地址"
+#define CRM_ALIASES_PHONE                                                      \
+	"Phone Number|Mobile|Mobile Phone|Mobile Phone Number|"                \
+	"Mobile Number|Cell|Cell Phone|Telephone|Tel|Work Phone|"              \
+	"Business Phone|手机|手机号|手机号码|电话|联系电话|座机"
+#define CRM_ALIASES_MAILING_REGION                                             \
+	"State|Province|State/Province|State/Region|"                          \
+	"Mailing State|Mailing State/Province|省|省份|地区"
+#define CRM_ALIASES_MAILING_COUNTRY                                            \
+	"Country/Region|Mailing Country|国家|国家/地区"
+#define CRM_ALIASES_TITLE "Job Title|Position|职位|职务|头衔"
+#define CRM_ALIASES_TAGS "Tag|Labels|Label|标签"
+#define CRM_ALIASES_LAST_ACTIVITY_AT                                           \
+	"Last Activity Date|Last Activity|最后跟进时间"
+#define CRM_ALIASES_CREATED_AT                                                 \
+	"Created Date|Create Date|Created|Created Time|"                       \
+	"Date Created|Created On|创建时间|创建日期"
+#define CRM_ALIASES_UPDATED_AT                                                 \
+	"Last Modified Date|Modified Time|Last Modified|"                      \
+	"Updated|Modified|最后修改时间|修改时间|更新时间"
+
 struct crm_entity {
 	const char *name;   /* "contact" */
 	const char *plural; /* "contacts" */
