@@ -179,6 +179,32 @@ int crm_verb_delete(struct crm_cli *cli);
 int crm_verb_export(struct crm_cli *cli);
 int crm_verb_undo(struct crm_cli *cli);
 int crm_verb_tag(struct crm_cli *cli);
+/* The fields of a command's verbs[] entry for a generic verb, as
+ * {CRM_VERB_LIST("contacts")}; noun and nouns are string literals. */
+#define CRM_VERB_ADD(noun)                                                     \
+	"add", NULL, "Add one " noun " from options", crm_add_options,         \
+	    crm_entity_opts_parse, crm_verb_add, CRM_VERB_WRITE
+#define CRM_VERB_LIST(nouns)                                                   \
+	"list", "[ID...]", "List " nouns " (brief columns on a terminal)",     \
+	    NULL, NULL, crm_verb_list, 0
+#define CRM_VERB_UPDATE(nouns)                                                 \
+	"update", "[ID...]",                                                   \
+	    "Change fields of the given " nouns ", or of those --where "       \
+	    "selects",                                                         \
+	    crm_update_options, crm_entity_opts_parse, crm_verb_update,        \
+	    CRM_VERB_WRITE
+#define CRM_VERB_DELETE(nouns, parse)                                          \
+	"delete", "[ID...]",                                                   \
+	    "Delete " nouns " (kept in the change log: undo restores them)",   \
+	    crm_delete_options, parse, crm_verb_delete, CRM_VERB_WRITE
+#define CRM_VERB_EXPORT(noun)                                                  \
+	"export", NULL,                                                        \
+	    "Write every " noun " with every field, in a form import takes "   \
+	    "back",                                                            \
+	    NULL, NULL, crm_verb_export, 0
+#define CRM_VERB_TAG                                                           \
+	"tag", "add|rm TAG[,TAG...] [ID...]", "Add or remove tags", NULL,      \
+	    NULL, crm_verb_tag, CRM_VERB_WRITE
 /* Options and parsers of the generic verbs (their state lives in a
  * struct crm_entity_opts the command passes as opts). */
 struct crm_entity_opts {
