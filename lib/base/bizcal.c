@@ -559,6 +559,28 @@ static size_t wall_spans(const struct crm_tz *tz, int64_t l0, int64_t l1,
 	return n;
 }
 
+/* The weekday of local day d (days since 1970-01-01): Monday = 0. */
+static int weekday(int64_t d)
+{
+	return (int)(((d % 7) + 7 + 3) % 7);
+}
+
+/* How many ranges of business hours local day d has: none on a holiday. */
+static int day_nranges(const struct crm_bizcal *c, int64_t d)
+{
+	return is_holiday(c, d) ? 0 : c->nranges[weekday(d)];
+}
+
+/* Range i of the business hours of local day d, as spans (wall_spans). */
+static size_t range_spans(const struct crm_bizcal *c, int64_t d, int i,
+			  struct crm_span out[MAX_SPANS])
+{
+	int wd = weekday(d);
+
+	return wall_spans(c->tz, d * DAY + c->ranges[wd][i].from,
+			  d * DAY + c->ranges[wd][i].to, out);
+}
+
 /* Consume open time [s, we) minus the pauses from *rem. Returns the
  * instant the remainder runs out, or 0 with *rem reduced (*never set when
  * an open-ended pause stops the clock). *pi: first pause not yet passed. */
@@ -611,15 +633,9 @@ crm_time crm_bizcal_add(const struct crm_bizcal *c, crm_time start,
 	}
 	int64_t d0 = floor_div(start + crm_tz_offset(c->tz, start), DAY);
 	for (int64_t d = d0 - 1; d < d0 + 3660; d++) {
-		int wd = (int)(((d % 7) + 7 + 3) % 7); /* Monday = 0 */
-
-		if (is_holiday(c, d))
-			continue;
-		for (int i = 0; i < c->nranges[wd]; i++) {
+		for (int i = 0, n = day_nranges(c, d); i < n; i++) {
 			struct crm_span sp[MAX_SPANS];
-			size_t ns =
-			    wall_spans(c->tz, d * DAY + c->ranges[wd][i].from,
-				       d * DAY + c->ranges[wd][i].to, sp);
+			size_t ns = range_spans(c, d, i, sp);
 
 			for (size_t k = 0; k < ns; k++) {
 				crm_time ws = sp[k].from, we = sp[k].to;
@@ -649,15 +665,9 @@ int64_t crm_bizcal_between(const struct crm_bizcal *c, crm_time a, crm_time b)
 	int64_t d0 = floor_div(a + crm_tz_offset(c->tz, a), DAY);
 	int64_t d1 = floor_div(b + crm_tz_offset(c->tz, b), DAY);
 	for (int64_t d = d0 - 1; d <= d1; d++) {
-		int wd = (int)(((d % 7) + 7 + 3) % 7);
-
-		if (is_holiday(c, d))
-			continue;
-		for (int i = 0; i < c->nranges[wd]; i++) {
+		for (int i = 0, n = day_nranges(c, d); i < n; i++) {
 			struct crm_span sp[MAX_SPANS];
-			size_t ns =
-			    wall_spans(c->tz, d * DAY + c->ranges[wd][i].from,
-				       d * DAY + c->ranges[wd][i].to, sp);
+			size_t ns = range_spans(c, d, i, sp);
 
 			for (size_t k = 0; k < ns; k++) {
 				crm_time ws = sp[k].from < a ? a : sp[k].from;
