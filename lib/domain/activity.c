@@ -443,8 +443,12 @@ static int resolve_company(struct crm_db *db, struct crm_row *row,
 	return rc > 0 ? 0 : -1;
 }
 
-int crm_activity_resolve_links(struct crm_db *db, struct crm_row *row,
-			       const struct crm_row *old, struct crm_err *err)
+/* Resolve the contact and company of row by name or email, check that
+ * the first nlinks links it sets (or, on an update, changes) exist, and
+ * give it the company of its contact when it names none. */
+static int resolve_links(struct crm_db *db, struct crm_row *row,
+			 const struct crm_row *old, long nlinks,
+			 struct crm_err *err)
 {
 	int64_t company = 0;
 	bool resolved;
@@ -452,56 +456,8 @@ int crm_activity_resolve_links(struct crm_db *db, struct crm_row *row,
 	if (resolve_contact(db, row, &company, &resolved, err) < 0 ||
 	    resolve_company(db, row, err) < 0)
 		return -1;
-	for (long k = 0; k < 2; k++) {
+	for (long k = 0; k < nlinks; k++) {
 		long f = crm_entity_field(row->e, crm_activity_links[k].column);
-		const char *v = row->v[f];
-		int64_t id;
-		int rc;
-
-		if (!v || (k == 0 && resolved) || (old && !row->touched[f]))
-			continue;
-		id = strtoll(v, NULL, 10);
-		rc = link_exists(db, k, id, k == 0 ? &company : NULL, err);
-		if (rc < 0)
-			return -1;
-		if (!rc)
-			return missing_link(err, k, id);
-	}
-	if (company && !crm_row_get(row, "company_id"))
-		set_id(row, "company_id", company);
-	return 0;
-}
-
-static int activity_prepare(struct crm_db *db, const struct crm_entity *e,
-			    struct crm_row *row, const struct crm_row *old,
-			    void *arg, struct crm_err *err)
-{
-	const char *type = crm_row_get(row, "type");
-	int64_t company = 0;
-	bool resolved;
-	long tf = crm_entity_field(e, "type");
-
-	(void)arg;
-	if (type && row->touched[tf]) {
-		struct crm_buf b = {0};
-
-		fold_type(type, &b);
-		crm_row_set(row, "type", b.s);
-		crm_buf_release(&b);
-	}
-	if (!old && !crm_row_get(row, "occurred_at")) {
-		char now[CRM_TIME_LEN];
-
-		crm_row_set(row, "occurred_at",
-			    crm_datetime_format(db->now, now));
-	}
-	if (resolve_contact(db, row, &company, &resolved, err) < 0)
-		return -1;
-	if (resolve_company(db, row, err) < 0)
-		return -1;
-	for (long k = 0; k < (long)crm_activity_nlinks; k++) {
-		const char *col = crm_activity_links[k].column;
-		long f = crm_entity_field(e, col);
 		const char *v = row->v[f];
 		int64_t id;
 		int rc;
@@ -519,6 +475,36 @@ static int activity_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (company && !crm_row_get(row, "company_id"))
 		set_id(row, "company_id", company);
 	return 0;
+}
+
+int crm_activity_resolve_links(struct crm_db *db, struct crm_row *row,
+			       const struct crm_row *old, struct crm_err *err)
+{
+	return resolve_links(db, row, old, 2, err);
+}
+
+static int activity_prepare(struct crm_db *db, const struct crm_entity *e,
+			    struct crm_row *row, const struct crm_row *old,
+			    void *arg, struct crm_err *err)
+{
+	const char *type = crm_row_get(row, "type");
+	long tf = crm_entity_field(e, "type");
+
+	(void)arg;
+	if (type && row->touched[tf]) {
+		struct crm_buf b = {0};
+
+		fold_type(type, &b);
+		crm_row_set(row, "type", b.s);
+		crm_buf_release(&b);
+	}
+	if (!old && !crm_row_get(row, "occurred_at")) {
+		char now[CRM_TIME_LEN];
+
+		crm_row_set(row, "occurred_at",
+			    crm_datetime_format(db->now, now));
+	}
+	return resolve_links(db, row, old, (long)crm_activity_nlinks, err);
 }
 
 /* During a bulk import, last_activity_at is brought up to date once at
