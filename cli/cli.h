@@ -202,6 +202,9 @@ int crm_verb_tag(struct crm_cli *cli);
 	    "Write every " noun " with every field, in a form import takes "   \
 	    "back",                                                            \
 	    NULL, NULL, crm_verb_export, 0
+#define CRM_VERB_UNDO(doc)                                                     \
+	"undo", "CHANGE", doc, crm_undo_options, crm_entity_opts_parse,        \
+	    crm_verb_undo, CRM_VERB_WRITE
 #define CRM_VERB_TAG                                                           \
 	"tag", "add|rm TAG[,TAG...] [ID...]", "Add or remove tags", NULL,      \
 	    NULL, crm_verb_tag, CRM_VERB_WRITE

@@ -26,8 +26,7 @@ static const struct crm_verb verbs[] = {
     {CRM_VERB_UPDATE("activities")},
     {CRM_VERB_DELETE("activities", crm_entity_opts_parse)},
     {CRM_VERB_EXPORT("activity")},
-    {"undo", "CHANGE", "Revert a change (an update, done or delete)",
-     crm_undo_options, crm_entity_opts_parse, crm_verb_undo, CRM_VERB_WRITE},
+    {CRM_VERB_UNDO("Revert a change (an update, done or delete)")},
 };
 
 static const struct crm_command command = {

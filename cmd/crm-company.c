@@ -25,9 +25,8 @@ static const struct crm_verb verbs[] = {
      "The hierarchy of every group, or of the groups of the given "
      "companies, with roll-ups",
      NULL, NULL, crm_verb_company_tree, 0},
-    {"undo", "CHANGE",
-     "Revert a change (an update, tag or delete; an undo redoes)",
-     crm_undo_options, crm_entity_opts_parse, crm_verb_undo, CRM_VERB_WRITE},
+    {CRM_VERB_UNDO(
+	"Revert a change (an update, tag or delete; an undo redoes)")},
 };
 
 static const struct crm_command command = {

@@ -20,10 +20,8 @@ static const struct crm_verb verbs[] = {
 	{CRM_VERB_DELETE("contacts", crm_entity_opts_parse)},
 	{CRM_VERB_EXPORT("contact")},
 	{CRM_VERB_TAG},
-	{"undo", "CHANGE",
-	 "Revert a change (an update, tag or delete; an undo redoes)",
-	 crm_undo_options, crm_entity_opts_parse, crm_verb_undo,
-	 CRM_VERB_WRITE},
+	{CRM_VERB_UNDO(
+	    "Revert a change (an update, tag or delete; an undo redoes)")},
 };
 
 static const struct crm_command command = {

@@ -46,10 +46,9 @@ static const struct crm_verb verbs[] = {
     {"history", "[ID...]",
      "Status and owner changes of the given leads (or all), oldest first", NULL,
      NULL, crm_verb_lead_history, 0},
-    {"undo", "CHANGE",
-     "Revert a change (an update, delete, assign, reclaim, qualify, "
-     "disqualify or convert)",
-     crm_undo_options, crm_entity_opts_parse, crm_verb_undo, CRM_VERB_WRITE},
+    {CRM_VERB_UNDO(
+	"Revert a change (an update, delete, assign, reclaim, qualify, "
+	"disqualify or convert)")},
 };
 
 static const struct crm_command command = {

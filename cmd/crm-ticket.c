@@ -61,8 +61,7 @@ static const struct crm_verb verbs[] = {
      CRM_VERB_WRITE},
     {CRM_VERB_DELETE("tickets", crm_entity_opts_parse)},
     {CRM_VERB_EXPORT("ticket")},
-    {"undo", "CHANGE", "Revert a change (an update, status change or delete)",
-     crm_undo_options, crm_entity_opts_parse, crm_verb_undo, CRM_VERB_WRITE},
+    {CRM_VERB_UNDO("Revert a change (an update, status change or delete)")},
 };
 
 static const struct crm_command command = {
