@@ -312,5 +312,8 @@ extern const struct argp_option crm_delete_options[];
 extern const struct argp_option crm_undo_options[];
 error_t crm_entity_opts_parse(int key, char *arg, struct argp_state *state);
 void crm_entity_opts_release(struct crm_entity_opts *o);
+/* crm_cli_main for a command whose verbs' state is a struct
+ * crm_entity_opts. */
+int crm_entity_cli_main(const struct crm_command *cmd, int argc, char **argv);
 
 #endif

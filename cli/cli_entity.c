@@ -94,6 +94,15 @@ void crm_entity_opts_release(struct crm_entity_opts *o)
 	crm_strv_release(&o->map);
 }
 
+int crm_entity_cli_main(const struct crm_command *cmd, int argc, char **argv)
+{
+	struct crm_entity_opts opts = {0};
+	int status = crm_cli_main(cmd, &opts, argc, argv);
+
+	crm_entity_opts_release(&opts);
+	return status;
+}
+
 static const struct crm_entity *entity(struct crm_cli *cli)
 {
 	return cli->cmd->entity;

@@ -31,9 +31,5 @@ static const struct crm_command command = {
 
 int main(int argc, char **argv)
 {
-	struct crm_entity_opts opts = {0};
-	int status = crm_cli_main(&command, &opts, argc, argv);
-
-	crm_entity_opts_release(&opts);
-	return status;
+	return crm_entity_cli_main(&command, argc, argv);
 }
