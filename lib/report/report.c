@@ -1002,8 +1002,8 @@ static const struct crm_sql_fn report_fns[] = {
  * are refused on PostgreSQL. */
 bool crm_report_runs_on_pg(const struct crm_report_spec *s)
 {
-	static const char *const portable[] = {"activities", "contacts",
-					       "winrate", "cycle", "tickets"};
+	static const char *const portable[] = {
+	    "activities", "contacts", "winrate", "cycle", "tickets", "sla"};
 
 	for (size_t i = 0; i < sizeof(portable) / sizeof(*portable); i++)
 		if (!strcmp(s->name, portable[i]))
