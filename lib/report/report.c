@@ -532,6 +532,11 @@ static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 
 	if (build(db, s, o, &sql, &b, err) < 0)
 		goto out;
+	/* LIMIT -1 keeps SQLite from flattening a derived table into the
+	 * aggregate; PostgreSQL's word for it is OFFSET 0 (as long) */
+	if (crm_store_engine(db->store) == CRM_STORE_PG)
+		for (char *p = sql.s; (p = strstr(p, " LIMIT -1")); p += 9)
+			memcpy(p, " OFFSET 0", 9);
 	st = crm_db_stmt(db, crm_buf_str(&sql), err);
 	if (!st)
 		goto out;
@@ -1002,8 +1007,8 @@ static const struct crm_sql_fn report_fns[] = {
 bool crm_report_runs_on_pg(const struct crm_report_spec *s)
 {
 	static const char *const portable[] = {
-	    "activities", "contacts", "winrate", "cycle",
-	    "tickets",	  "sla",      "dealsize"};
+	    "activities", "contacts", "winrate",  "cycle",
+	    "tickets",	  "sla",      "dealsize", "funnel"};
 
 	for (size_t i = 0; i < sizeof(portable) / sizeof(*portable); i++)
 		if (!strcmp(s->name, portable[i]))

@@ -89,6 +89,12 @@ reports() {
 	keep
 	expect_code 0 crm-report dealsize --db "$db" -f json --from 2026-01-01
 	keep
+	expect_code 0 crm-report funnel --db "$db"
+	keep
+	expect_code 0 crm-report funnel --db "$db" -f csv --by source --to 2026-10-01
+	keep
+	expect_code 0 crm-report funnel --db "$db" -f json --from 2026-01-01
+	keep
 }
 reports lite "$LITE"
 reports pg "$PGDB"
@@ -106,8 +112,7 @@ err_has "activities --period does not run on PostgreSQL yet"
 
 # The reports that do not run on PostgreSQL yet: they run on SQLite, and
 # PostgreSQL refuses them plainly.
-for r in funnel sources pipeline stages velocity leaderboard cohort \
-	unattended; do
+for r in sources pipeline stages velocity leaderboard cohort unattended; do
 	case $r in unattended) c=1 ;; *) c=0 ;; esac
 	expect_code $c crm-report "$r" --db "$LITE"
 	expect_code 70 crm-report "$r" --db "$PGDB"
