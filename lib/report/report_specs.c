@@ -279,17 +279,19 @@ static const struct crm_measure leaderboard_measures[] = {
 /* -- tickets ----------------------------------------------------------- */
 
 #define FR_MET                                                                 \
-	"(first_reply_due IS NOT NULL AND coalesce(first_response_at <= "      \
-	"first_reply_due, 0) AND NOT coalesce(first_reply_breached, 0))"
+	"(first_reply_due IS NOT NULL AND first_response_at IS NOT NULL AND "  \
+	"first_response_at <= first_reply_due AND "                            \
+	"coalesce(first_reply_breached, 0) = 0)"
 #define FR_BREACH                                                              \
 	"(first_reply_due IS NOT NULL AND (coalesce(first_reply_breached, 0) " \
-	"OR coalesce(first_response_at, now_) > first_reply_due))"
+	"<> 0 OR coalesce(first_response_at, now_) > first_reply_due))"
 #define RES_MET                                                                \
-	"(resolution_due IS NOT NULL AND coalesce(solved_at <= "               \
-	"resolution_due, 0) AND NOT coalesce(resolution_breached, 0))"
+	"(resolution_due IS NOT NULL AND solved_at IS NOT NULL AND "           \
+	"solved_at <= resolution_due AND "                                     \
+	"coalesce(resolution_breached, 0) = 0)"
 #define RES_BREACH                                                             \
 	"(resolution_due IS NOT NULL AND (coalesce(resolution_breached, 0) "   \
-	"OR coalesce(solved_at, now_) > resolution_due))"
+	"<> 0 OR coalesce(solved_at, now_) > resolution_due))"
 #define HOURS(a) "(24 * " DAYS(a, "created_at") ")"
 
 static const struct crm_measure sla_measures[] = {

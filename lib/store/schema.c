@@ -496,7 +496,43 @@ static const char pg_functions[] =
     "regexp_replace(lower($1), ''[^[:alnum:]]+'', '' '', ''g''))';"
     /* SQLite's instr(a, b), which --where ~ uses */
     "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer"
-    " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT strpos($1, $2)';";
+    " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT strpos($1, $2)';"
+    /* the reports' SQL: SQLite's julianday() of ISO 8601 UTC text, as
+     * SQLite computes it (whole milliseconds over 86400000.0) */
+    "CREATE OR REPLACE FUNCTION julianday(text) RETURNS double precision"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$SELECT CAST(CAST("
+    "round(extract(epoch FROM CAST($1 AS timestamp)) * 1000) AS bigint) + "
+    "210866760000000 AS double precision) / "
+    "CAST(86400000 AS double precision)$$;"
+    /* SQLite's round(real, digits) */
+    "CREATE OR REPLACE FUNCTION round(double precision, integer) RETURNS "
+    "numeric LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS "
+    "$$SELECT round(CAST($1 AS numeric), $2)$$;"
+    /* crm_percentile(x, p) as lib/report/report.c's: the state is p and
+     * then the non-null values */
+    "CREATE OR REPLACE FUNCTION crm_pct_step(double precision[], double "
+    "precision, double precision) RETURNS double precision[] LANGUAGE sql "
+    "IMMUTABLE PARALLEL SAFE AS $$SELECT CASE WHEN $2 IS NULL THEN "
+    "coalesce($1, ARRAY[$3]) ELSE coalesce($1, ARRAY[$3]) || $2 END$$;"
+    "CREATE OR REPLACE FUNCTION crm_pct_final(double precision[]) RETURNS "
+    "numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$SELECT CAST("
+    "CASE WHEN n = 0 THEN NULL WHEN p = 50 AND n % 2 = 0 THEN "
+    "(v[n / 2] + v[n / 2 + 1]) / 2 ELSE v[least(greatest(CAST(ceil(p / "
+    "CAST(100 AS double precision) * n) AS integer), 1), n)] END AS "
+    "numeric) FROM "
+    "(SELECT $1[1] AS p, cardinality($1) - 1 AS n, ARRAY(SELECT x FROM "
+    "unnest($1[2:]) x ORDER BY x) AS v) s$$;"
+    "CREATE OR REPLACE AGGREGATE crm_percentile(double precision, double "
+    "precision) (SFUNC = crm_pct_step, STYPE = double precision[], "
+    "FINALFUNC = crm_pct_final);"
+    /* crm_money(minor, currency): lib/base/money.c's exponents */
+    "CREATE OR REPLACE FUNCTION crm_money(numeric, text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$SELECT CAST(round($1 / "
+    "power(CAST(10 AS numeric), e), e) AS text) FROM (SELECT CASE WHEN $2 "
+    "IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', "
+    "'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN $2 IN "
+    "('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END "
+    "AS e) x$$;";
 
 /* Copy one CREATE TABLE statement st (n bytes) to out with its types
  * translated; its REFERENCES clauses go to fks as ALTER TABLEs. */

@@ -1,0 +1,122 @@
+#!/bin/bash
+# PostgreSQL: crm-report on the sample company gives the same output as on
+# SQLite, byte for byte, for the reports whose SQL runs there so far; the
+# others are refused on PostgreSQL (exit 70, "... does not run on
+# PostgreSQL yet"). Runs when $CRM_TEST_PG names a server (make check-pg,
+# tests/pg.sh, sets it); under plain make check it is skipped.
+. "$(dirname "$0")/../lib.sh"
+
+if [ -z "${CRM_TEST_PG:-}" ]; then
+	skip "CRM_TEST_PG not set (make check-pg runs this on PostgreSQL)"
+	done_testing
+	exit 0
+fi
+if ! command -v psql >/dev/null; then
+	not_ok "psql not found (apt-get install postgresql-client)"
+	done_testing
+	exit 0
+fi
+
+name="crm_t099r_$$_$(date +%s)"
+case $CRM_TEST_PG in
+*://*\?*) PGDB="$CRM_TEST_PG&dbname=$name" ;;
+*://*) PGDB="$CRM_TEST_PG?dbname=$name" ;;
+*) PGDB="$CRM_TEST_PG dbname=$name" ;;
+esac
+psql_admin() { psql "$CRM_TEST_PG" -X -q -v ON_ERROR_STOP=1 -c "$1"; }
+trap 'psql_admin "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1; rm -rf "$T"' EXIT
+check "create the test database $name" psql_admin "CREATE DATABASE $name"
+
+LITE="$T/lite.db"
+EX="$TOP/share/crm/examples"
+export CRM_NOW=2026-11-23T10:00:00Z
+
+# the sample company on each engine
+load() {
+	db=$1
+	expect_code 0 crm init --db "$db"
+	expect_code_in 0 "$EX/companies.csv" crm-company import --db "$db"
+	expect_code_in 0 "$EX/contacts.csv" crm-contact import --db "$db"
+	expect_code 0 crm-lead import --db "$db" "$EX/leads.csv"
+	expect_code 0 crm-pipeline import --db "$db" "$EX/deals.csv"
+	expect_code 0 crm-activity import --db "$db" "$EX/activities.ndjson"
+	expect_code 0 crm-ticket import --db "$db" "$EX/tickets.csv"
+}
+load "$LITE"
+load "$PGDB"
+
+# The reports that run on PostgreSQL: the same commands on both engines;
+# $T/ENGINE.N keeps each stdout.
+n=0
+keep() { n=$((n + 1)); cp "$T/out" "$T/$engine.$n"; }
+reports() {
+	engine=$1 db=$2 n=0
+	expect_code 0 crm-report activities --db "$db"
+	keep
+	expect_code 0 crm-report activities --db "$db" -f csv --from 2026-01-01 --by type
+	keep
+	expect_code 0 crm-report activities --db "$db" -f json --where 'type=call'
+	keep
+	expect_code 0 crm-report contacts --db "$db"
+	keep
+	expect_code 0 crm-report contacts --db "$db" -f csv --by lifecycle_stage
+	keep
+	expect_code 0 crm-report contacts --db "$db" -f json --from 2025-01-01 --to 2026-06-01
+	keep
+	expect_code 0 crm-report activities --db "$db" -f csv --from 2026-01-01 --compare previous
+	keep
+	expect_code 0 crm-report winrate --db "$db"
+	keep
+	expect_code 0 crm-report winrate --db "$db" -f csv --by source --from 2025-06-01
+	keep
+	expect_code 0 crm-report cycle --db "$db"
+	keep
+	expect_code 0 crm-report cycle --db "$db" -f json --by owner
+	keep
+	expect_code 0 crm-report cycle --db "$db" -f csv --by owner --from 2026-01-01 --compare year
+	keep
+	expect_code 0 crm-report tickets --db "$db"
+	keep
+	expect_code 0 crm-report tickets --db "$db" -f csv --by priority --where 'status=open'
+	keep
+	expect_code 0 crm-report sla --db "$db"
+	keep
+	expect_code 0 crm-report sla --db "$db" -f csv --by assignee --from 2026-01-01
+	keep
+	expect_code 0 crm-report dealsize --db "$db"
+	keep
+	expect_code 0 crm-report dealsize --db "$db" -f csv --by owner
+	keep
+	expect_code 0 crm-report dealsize --db "$db" -f json --from 2026-01-01
+	keep
+	expect_code 0 crm-report funnel --db "$db"
+	keep
+	expect_code 0 crm-report funnel --db "$db" -f csv --by source --to 2026-10-01
+	keep
+	expect_code 0 crm-report funnel --db "$db" -f json --from 2026-01-01
+	keep
+}
+reports lite "$LITE"
+reports pg "$PGDB"
+i=1
+while [ "$i" -le "$n" ]; do
+	compare "$T/lite.$i" "$T/pg.$i" "report output $i the same on SQLite and PostgreSQL"
+	i=$((i + 1))
+done
+check "activities report is not empty" test -s "$T/pg.1"
+
+# --period (date arithmetic in SQL) does not run on PostgreSQL yet
+expect_code 0 crm-report activities --db "$LITE" --period month
+expect_code 70 crm-report activities --db "$PGDB" --period month
+err_has "activities --period does not run on PostgreSQL yet"
+
+# The reports that do not run on PostgreSQL yet: they run on SQLite, and
+# PostgreSQL refuses them plainly.
+for r in sources pipeline stages velocity leaderboard cohort unattended; do
+	case $r in unattended) c=1 ;; *) c=0 ;; esac
+	expect_code $c crm-report "$r" --db "$LITE"
+	expect_code 70 crm-report "$r" --db "$PGDB"
+	err_has "$r does not run on PostgreSQL yet"
+done
+
+done_testing
