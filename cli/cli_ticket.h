@@ -12,6 +12,8 @@ struct crm_ticket_opts {
 	struct crm_entity_opts e;
 	const char *policies, *body, *author, *to, *team, *at, *warn;
 	bool customer, autoassign, breached, escalate;
+	const char *model;     /* assign --auto --model: route by content */
+	double min_confidence; /* assign --min-confidence, 0-100 */
 };
 
 /* Fill the option tables below (the generic ones plus --policies); call
