@@ -125,6 +125,29 @@ static int write_error(struct crm_cli *cli)
 	return crm_cli_fail(cli);
 }
 
+/* The output columns: names, or those of --fields (each one of names). */
+static int out_cols(struct crm_cli *cli, const char *const *names, size_t n,
+		    struct crm_strv *cols)
+{
+	if (!cli->fields) {
+		for (size_t i = 0; i < n; i++)
+			crm_strv_push(cols, names[i]);
+		return 0;
+	}
+	crm_strv_split(cols, cli->fields, ',');
+	for (size_t i = 0; i < cols->n; i++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(names[k], cols->v[i]))
+			k++;
+		if (k == n)
+			return crm_err_set(&cli->err, CRM_EX_USAGE,
+					   "--fields: no field '%s' here",
+					   cols->v[i]);
+	}
+	return 0;
+}
+
 /* -- import of Markdown files --------------------------------------------- */
 
 struct md_file {
@@ -415,8 +438,10 @@ static int print_hits(struct crm_cli *cli, const struct crm_kb_hit *h, size_t n,
 		return 0;
 	}
 	crm_rec_init(&rec);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		crm_strv_push(&cols, names[i]);
+	if (out_cols(cli, names, sizeof(names) / sizeof(names[0]), &cols) < 0) {
+		status = crm_cli_fail(cli);
+		goto out;
+	}
 	w = crm_cli_writer(cli, &cols);
 	for (size_t i = 0; i < n; i++) {
 		char num[32], id[32], score[32];
@@ -438,6 +463,7 @@ static int print_hits(struct crm_cli *cli, const struct crm_kb_hit *h, size_t n,
 	}
 	if (crm_writer_close(w) < 0)
 		status = write_error(cli);
+out:
 	crm_writer_free(w);
 	crm_rec_release(&rec);
 	crm_strv_release(&cols);
@@ -626,10 +652,11 @@ static int versions(struct crm_cli *cli, long only)
 	int64_t id;
 	int status = 0;
 
-	vc.body = only > 0 || crm_cli_format(cli) != CRM_FMT_TABLE;
-	for (size_t i = 0; i < 5u + vc.body; i++)
-		crm_strv_push(&cols, names[i]);
+	vc.body =
+	    only > 0 || crm_cli_format(cli) != CRM_FMT_TABLE || cli->fields;
 	crm_rec_init(&vc.rec);
+	if (out_cols(cli, names, 5u + vc.body, &cols) < 0)
+		goto fail;
 	if (cli->args.n != 1) {
 		crm_err_set(&cli->err, CRM_EX_USAGE, "%s takes one ARTICLE",
 			    cli->verb->name);
@@ -683,11 +710,14 @@ static int one_record(struct crm_cli *cli, const char *const *names,
 	int status = 0;
 
 	crm_rec_init(&rec);
-	for (size_t i = 0; i < n; i++) {
-		crm_strv_push(&cols, names[i]);
+	if (out_cols(cli, names, n, &cols) < 0) {
+		crm_rec_release(&rec);
+		crm_strv_release(&cols);
+		return crm_cli_fail(cli);
+	}
+	for (size_t i = 0; i < n; i++)
 		crm_rec_add(&rec, names[i], strlen(names[i]), vals[i],
 			    strlen(vals[i]), CRM_RAW);
-	}
 	w = crm_cli_writer(cli, &cols);
 	crm_writer_write(w, &rec);
 	if (crm_writer_close(w) < 0)
@@ -756,13 +786,17 @@ int crm_verb_kb_usage(struct crm_cli *cli)
 	int status = 0;
 
 	crm_rec_init(&uc.rec);
-	for (size_t i = 0; i < 6; i++)
-		crm_strv_push(&cols, names[i]);
+	uc.w = NULL;
+	if (out_cols(cli, names, 6, &cols) < 0) {
+		status = crm_cli_fail(cli);
+		goto out;
+	}
 	uc.w = crm_cli_writer(cli, &cols);
 	if (crm_kb_usage(cli->db, usage_one, &uc, &cli->err) < 0)
 		status = crm_cli_fail(cli);
 	else if (crm_writer_close(uc.w) < 0)
 		status = write_error(cli);
+out:
 	crm_writer_free(uc.w);
 	crm_rec_release(&uc.rec);
 	crm_strv_release(&cols);

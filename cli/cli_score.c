@@ -55,8 +55,8 @@ const struct argp_option crm_score_train_options[] = {
     {"vocab", CRM_SCORE_OPT_VOCAB, "N", 0,
      "With --text: keep the N most common words (default 1000)", 0},
     {"holdout", CRM_SCORE_OPT_HOLDOUT, "PCT", 0,
-     "With --text: hold out PCT% of the rows to measure accuracy and "
-     "macro-F1 (default 20; 0: none)",
+     "With --text: hold out the last PCT% of the rows (a random share "
+     "with --seed) to measure accuracy and macro-F1 (default 20; 0: none)",
      0},
     {0},
 };
@@ -170,6 +170,7 @@ error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
 				   arg);
 		o->logit.seed = (uint64_t)v;
 		o->tc.seed = (uint64_t)v;
+		o->tc.shuffle = true;
 		break;
 	case OPT_EXPLAIN:
 		o->explain = true;

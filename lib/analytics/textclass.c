@@ -381,8 +381,8 @@ struct crm_textclass *crm_textclass_train(const char *const *texts,
 			    m->nclasses == 1 ? "" : "es");
 		goto fail;
 	}
-	/* hold out a share, shuffled by the seed */
-	for (size_t i = nr; i > 1; i--) {
+	/* hold out the last share, or a random one */
+	for (size_t i = nr; o->shuffle && i > 1; i--) {
 		size_t j = (size_t)(splitmix64(&seed) % i), t = rows[i - 1];
 		rows[i - 1] = rows[j];
 		rows[j] = t;

@@ -14,12 +14,16 @@
 #include "util.h"
 
 struct crm_textclass_opts {
-	long vocab;    /* at most this many tokens (default 1000) */
-	long min_df;   /* in at least this many texts (default 2) */
-	double l2;     /* penalty, as crm_logit_opts.l2 (default 1) */
-	long holdout;  /* percent of rows held out to measure (default 20;
-			  0: none) */
-	uint64_t seed; /* shuffles the held-out rows (default 1) */
+	long vocab;   /* at most this many tokens (default 1000) */
+	long min_df;  /* in at least this many texts (default 2) */
+	double l2;    /* penalty, as crm_logit_opts.l2 (default 1) */
+	long holdout; /* percent of rows held out to measure (default 20;
+			 0: none) */
+	/* the held-out rows are the last ones in input order (the newest
+	 * tickets: trained on the past, measured on what came after);
+	 * shuffle: a random share instead, by seed */
+	bool shuffle;
+	uint64_t seed;
 	long max_iter; /* Newton steps per class (default 100) */
 };
 void crm_textclass_opts_init(struct crm_textclass_opts *o);

@@ -452,6 +452,9 @@ static char *marked(const char *text, const struct toks *q, size_t width,
 			;
 		if (first < flat.len)
 			start = back_chars(flat.s, first, width / 4);
+		/* near the end: the window ends with the text */
+		if (fwd_chars(flat.s, flat.len, start, width) == flat.len)
+			start = back_chars(flat.s, flat.len, width);
 		/* begin at a word where one is near */
 		for (size_t k = start; start && k < first && k < start + 12;
 		     k++)
@@ -883,6 +886,30 @@ static bool fence(const char *s, const char *e)
 	return e - s == 3 && !memcmp(s, "---", 3);
 }
 
+/* The line of the first byte of text that is not UTF-8, or 0. */
+static long bad_utf8_line(const unsigned char *s, size_t len)
+{
+	long line = 1;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = s[i] < 0x80		   ? 1
+			   : (s[i] & 0xe0) == 0xc0 ? 2
+			   : (s[i] & 0xf0) == 0xe0 ? 3
+			   : (s[i] & 0xf8) == 0xf0 ? 4
+						   : 0;
+
+		if (!n || i + n > len || (n == 2 && s[i] < 0xc2))
+			return line;
+		for (size_t k = 1; k < n; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return line;
+		if (s[i] == '\n')
+			line++;
+		i += n;
+	}
+	return 0;
+}
+
 int crm_kb_markdown(const char *path, const char *stem, const char *text,
 		    size_t len, struct crm_rec *rec, struct crm_strv *lines,
 		    struct crm_err *err)
@@ -899,6 +926,9 @@ int crm_kb_markdown(const char *path, const char *stem, const char *text,
 	body = p;
 	if (memchr(text, '\0', len))
 		return md_err(err, path, 0, "a NUL byte: not a text file");
+	if ((line = bad_utf8_line((const unsigned char *)text, len)))
+		return md_err(err, path, line, "invalid UTF-8");
+	line = 1;
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	if (fence(p, nl ? nl : end)) {
 		bool closed = false;
