@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli_kb.h"
+#include "datetime.h"
 #include "kb.h"
 #include "ticket.h"
 
@@ -728,6 +729,22 @@ static int one_record(struct crm_cli *cli, const char *const *names,
 	return status;
 }
 
+/* A time option as solved_at holds it (ISO 8601 UTC), so that text
+ * compares in time order. */
+static int time_opt(struct crm_cli *cli, const char *opt, const char *v,
+		    char out[CRM_TIME_LEN])
+{
+	crm_time t;
+
+	if (!v)
+		return 0;
+	if (crm_datetime_parse(v, &t, &cli->err) < 0)
+		return crm_err_set(&cli->err, CRM_EX_USAGE, "%s: %s", opt,
+				   cli->err.msg);
+	crm_datetime_format(t, out);
+	return 0;
+}
+
 int crm_verb_kb_deflection(struct crm_cli *cli)
 {
 	static const char *const names[] = {"solved", "with_article",
@@ -737,7 +754,13 @@ int crm_verb_kb_deflection(struct crm_cli *cli)
 	char v[4][32];
 	const char *vals[4] = {v[0], v[1], v[2], v[3]};
 
-	if (crm_kb_deflection(cli->db, o->since, o->until, &d, &cli->err) < 0)
+	char since[CRM_TIME_LEN], until[CRM_TIME_LEN];
+
+	if (time_opt(cli, "--since", o->since, since) < 0 ||
+	    time_opt(cli, "--until", o->until, until) < 0)
+		return crm_cli_fail(cli);
+	if (crm_kb_deflection(cli->db, o->since ? since : NULL,
+			      o->until ? until : NULL, &d, &cli->err) < 0)
 		return crm_cli_fail(cli);
 	snprintf(v[0], sizeof(v[0]), "%llu", (unsigned long long)d.solved);
 	snprintf(v[1], sizeof(v[1]), "%llu",
