@@ -25,8 +25,8 @@ static const struct crm_verb verbs[] = {
     {CRM_VERB_DELETE("articles", crm_kb_opts_parse)},
     {CRM_VERB_EXPORT("article")},
     {CRM_VERB_TAG},
-    {CRM_VERB_UNDO("Revert a change (an update, tag or delete; then run "
-		   "reindex)")},
+    {CRM_VERB_UNDO("Revert a change (an update, tag or delete; an undo "
+		   "redoes)")},
     {"search", "QUERY...",
      "Published articles ranked by relevance (BM25), with snippets",
      crm_kb_search_options, crm_kb_opts_parse, crm_verb_kb_search, 0},
@@ -46,8 +46,8 @@ static const struct crm_verb verbs[] = {
      crm_kb_deflection_options, crm_kb_opts_parse, crm_verb_kb_deflection, 0},
     {"usage", NULL, "Articles by use: links and solved tickets, most first",
      NULL, NULL, crm_verb_kb_usage, 0},
-    {"reindex", NULL, "Rebuild the search index (after an undo)", NULL, NULL,
-     crm_verb_kb_reindex, CRM_VERB_WRITE},
+    {"reindex", NULL, "Rebuild the search index of every article (a repair)",
+     NULL, NULL, crm_verb_kb_reindex, CRM_VERB_WRITE},
 };
 
 static const struct crm_command command = {

@@ -255,6 +255,16 @@ static int kb_written(struct crm_db *db, const struct crm_entity *e,
 			     row->v[F_TAGS], row->v[F_BODY], err);
 }
 
+/* Undo writes the rows it restores without the entity's hooks but checks
+ * each with this: the index follows the restored text from here. */
+static int kb_check(struct crm_db *db, const struct crm_entity *e,
+		    const struct crm_row *row, struct crm_err *err)
+{
+	(void)e;
+	return index_article(db, crm_row_id(row), row->v[F_TITLE],
+			     row->v[F_TAGS], row->v[F_BODY], err);
+}
+
 const struct crm_entity crm_kb_entity = {
     .name = "article",
     .plural = "articles",
@@ -263,6 +273,7 @@ const struct crm_entity crm_kb_entity = {
     .nfields = sizeof(kb_fields) / sizeof(kb_fields[0]),
     .keys = "id,external_id",
     .prepare = kb_prepare,
+    .check = kb_check,
     .written = kb_written,
     .aliases = kb_aliases,
 };

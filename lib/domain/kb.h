@@ -49,9 +49,9 @@ int crm_kb_suggest(struct crm_db *db, int64_t ticket,
 		   size_t *n, struct crm_err *err);
 void crm_kb_hits_free(struct crm_kb_hit *hits, size_t n);
 
-/* Rebuild the index of every article (after an undo, which writes rows
- * without the entity's hooks), inside the caller's transaction. *n gets
- * the articles indexed. */
+/* Rebuild the index of every article inside the caller's transaction
+ * (a repair: every write, undo included, keeps it). *n gets the articles
+ * indexed. */
 int crm_kb_reindex(struct crm_db *db, uint64_t *n, struct crm_err *err);
 
 /* Link article to ticket (remove: unlink) in the caller's transaction;
