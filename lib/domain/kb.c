@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "datetime.h"
 #include "kb.h"
@@ -365,6 +366,23 @@ static bool excluded(const struct crm_kb_search_opts *o, int64_t id)
 	return false;
 }
 
+/* Does a word go on at s (n bytes): a letter, mark or digit, '_', but not
+ * a CJK character (each starts a word of its own)? */
+static bool word_goes_on(const char *s, size_t n)
+{
+	utf8proc_int32_t c;
+	utf8proc_category_t k;
+
+	if (utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+			     &c) <= 0)
+		return false;
+	if (c == '_')
+		return true;
+	k = utf8proc_category(c);
+	return k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_NO &&
+	       !crm_is_cjk(c);
+}
+
 /* Mark the query's terms in text: ASCII letters compared without case, a
  * word only where a word starts. */
 static void mark_terms(const char *text, size_t len, const struct toks *q,
@@ -384,10 +402,7 @@ static void mark_terms(const char *text, size_t len, const struct toks *q,
 				(text[p - 1] | 0x20) <= 'z')))))
 				continue;
 			if (word && p + wl < len &&
-			    ((unsigned char)text[p + wl] >= 0x80 ||
-			     (text[p + wl] >= '0' && text[p + wl] <= '9') ||
-			     ((text[p + wl] | 0x20) >= 'a' &&
-			      (text[p + wl] | 0x20) <= 'z')))
+			    word_goes_on(text + p + wl, len - p - wl))
 				continue; /* a word ends where one ends */
 			if (word ? !strncasecmp(text + p, w, wl)
 				 : !memcmp(text + p, w, wl))
