@@ -80,6 +80,7 @@ static int kb_prepare(struct crm_db *db, const struct crm_entity *e,
 {
 	char now[CRM_TIME_LEN];
 	struct crm_stmt *st;
+	int64_t v;
 
 	(void)e;
 	(void)arg;
@@ -102,7 +103,22 @@ static int kb_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (same(row->v[F_TITLE], old->v[F_TITLE]) &&
 	    same(row->v[F_BODY], old->v[F_BODY]))
 		return 0;
-	/* the text changes: keep the old one as a version of its own */
+	/* the text changes: keep the old one as a version of its own, under
+	 * its number, or after an undo (the article back at a number already
+	 * saved) the next free one */
+	v = old->v[F_VERSION] ? strtoll(old->v[F_VERSION], NULL, 10) : 1;
+	st = crm_db_stmt_cached(db,
+				"SELECT coalesce(max(version), 0) FROM "
+				"kb_versions WHERE article_id = ?1",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, crm_row_id(old));
+	if (crm_stmt_step_as(st, "saving the old version", err) < 0)
+		return -1;
+	if (crm_stmt_int(st, 0) >= v)
+		v = crm_stmt_int(st, 0) + 1;
+	crm_stmt_reset(st);
 	st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO kb_versions (article_id, version, title, body, "
@@ -110,8 +126,6 @@ static int kb_prepare(struct crm_db *db, const struct crm_entity *e,
 	    err);
 	if (!st)
 		return -1;
-	int64_t v =
-	    old->v[F_VERSION] ? strtoll(old->v[F_VERSION], NULL, 10) : 1;
 	crm_stmt_bind_int(st, 1, crm_row_id(old));
 	crm_stmt_bind_int(st, 2, v);
 	crm_stmt_bind_text(st, 3, old->v[F_TITLE]);

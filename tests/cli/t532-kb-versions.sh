@@ -98,12 +98,26 @@ expect_out "undone, the restored text is searched" <<'X'
 X
 expect_code 0 crm-kb search --ids different
 expect_out "and the undone text is not" </dev/null
+# after that undo the article is back at version 1 with version 1 saved:
+# the next change saves its text under the next free number
+expect_code 0 crm-kb add -q --title 'Third' --body one --external-id third
+expect_code 0 crm-kb update third --set body=two
+change=$(sed -n "s/.*'crm-kb undo \([0-9]*\)'.*/\1/p" "$T/err")
+expect_code 0 crm-kb undo "$change"
+expect_code 0 crm-kb update -q third --set body=three
+expect_code 0 crm-kb versions third -f csv --fields version,current,body
+expect_out "update, undo, update: every text kept, numbers never reused" <<'X'
+version,current,body
+1,false,one
+2,false,one
+3,true,three
+X
 # reindex rebuilds it all (a repair)
 sql "DELETE FROM kb_terms"
 expect_code 0 crm-kb search --ids another
 expect_out "no index, nothing found" </dev/null
 expect_code 0 crm-kb reindex
-err_has "indexed 2 articles"
+err_has "indexed 3 articles"
 expect_code 0 crm-kb search --ids another
 expect_out "reindexed" <<'X'
 2
