@@ -177,10 +177,10 @@ bool crm_report_runs_on_pg(const struct crm_report_spec *s);
  * time expression x (fixed text appended to sql), and for the label of a
  * period starting at date expression s ("2026-11-22", "2026-W47",
  * "2026-11", "2026-Q4", "2026"). */
-void crm_period_start_sql(enum crm_period p, const char *x,
-			  struct crm_buf *sql);
-void crm_period_label_sql(enum crm_period p, const char *s,
-			  struct crm_buf *sql);
+void crm_period_start_sql(const struct crm_db *db, enum crm_period p,
+			  const char *x, struct crm_buf *sql);
+void crm_period_label_sql(const struct crm_db *db, enum crm_period p,
+			  const char *s, struct crm_buf *sql);
 
 /* Load the costs file path (any record format: source, campaign, cost,
  * currency; cost a decimal in currency) into temp.crm_report_costs

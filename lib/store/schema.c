@@ -532,7 +532,13 @@ static const char pg_functions[] =
     "IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', "
     "'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN $2 IN "
     "('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END "
-    "AS e) x$$;";
+    "AS e) x$$;"
+    /* crm_period_n(n): n, or an error past lib/report's
+     * CRM_REPORT_PERIODS_MAX (10000), as report.c's */
+    "CREATE OR REPLACE FUNCTION crm_period_n(integer) RETURNS integer "
+    "LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$BEGIN IF $1 > "
+    "10000 THEN RAISE EXCEPTION 'crm: too many periods'; END IF; RETURN "
+    "$1; END$$;";
 
 /* Copy one CREATE TABLE statement st (n bytes) to out with its types
  * translated; its REFERENCES clauses go to fks as ALTER TABLEs. */

@@ -95,6 +95,23 @@ reports() {
 	keep
 	expect_code 0 crm-report funnel --db "$db" -f json --from 2026-01-01
 	keep
+	# --period: buckets, labels and empty periods from the dialect
+	expect_code 0 crm-report activities --db "$db" -f csv --period week
+	keep
+	expect_code 0 crm-report activities --db "$db" -f csv --period month --by type
+	keep
+	expect_code 0 crm-report contacts --db "$db" -f csv --period quarter --from 2025-02-10 --to 2026-05-17
+	keep
+	expect_code 0 crm-report winrate --db "$db" -f csv --period year
+	keep
+	expect_code 0 crm-report funnel --db "$db" -f csv --period day --from 2026-02-25 --to 2026-03-03
+	keep
+	expect_code 0 crm-report tickets --db "$db" -f csv --period week --by priority --from 2026-01-01
+	keep
+	expect_code 0 crm-report sla --db "$db" -f csv --period month --from 2026-01-01 --compare previous
+	keep
+	expect_code 0 crm-report cycle --db "$db" -f json --period quarter --by owner
+	keep
 }
 reports lite "$LITE"
 reports pg "$PGDB"
@@ -105,10 +122,17 @@ while [ "$i" -le "$n" ]; do
 done
 check "activities report is not empty" test -s "$T/pg.1"
 
-# --period (date arithmetic in SQL) does not run on PostgreSQL yet
-expect_code 0 crm-report activities --db "$LITE" --period month
-expect_code 70 crm-report activities --db "$PGDB" --period month
-err_has "activities --period does not run on PostgreSQL yet"
+# ISO weeks at a year's turn on PostgreSQL: 2026-W01 starts on Monday
+# 2025-12-29
+expect_code 0 crm-report activities --db "$PGDB" -f csv --by '' --period week --from 2025-12-22 --to 2026-01-12
+cut -d, -f1 "$T/out" >"$T/weeks"
+printf '%s\n' period 2025-W52 2026-W01 2026-W02 2026-W03 >"$T/want"
+compare "$T/want" "$T/weeks" "ISO weeks 2025-12-22 to 2026-01-12 (through the 12th)"
+# too many periods: 64 on both engines
+expect_code 64 crm-report activities --db "$LITE" --period day --from 1990-01-01
+err_has "more than 10000 periods"
+expect_code 64 crm-report activities --db "$PGDB" --period day --from 1990-01-01
+err_has "more than 10000 periods"
 
 # The reports that do not run on PostgreSQL yet: they run on SQLite, and
 # PostgreSQL refuses them plainly.
