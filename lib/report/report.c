@@ -125,6 +125,10 @@ int crm_report_fetch(struct crm_db *db, struct crm_stmt *st,
 		crm_report_add(r, &rec);
 	}
 	crm_rec_release(&rec);
+	/* no rows: PostgreSQL tells the columns at the end */
+	if (rc == 0 && !r->cols.n)
+		for (int i = 0; i < crm_stmt_ncols(st); i++)
+			crm_strv_push(&r->cols, crm_stmt_name(st, i));
 	if (rc < 0 && !strcmp(err->msg, "database: " TOO_MANY))
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "more than %d periods: use a longer "
@@ -727,11 +731,6 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 	char *cur = NULL;
 	int rc0;
 
-	if (crm_store_engine(db->store) == CRM_STORE_PG &&
-	    !crm_report_runs_on_pg(s))
-		return crm_err_set(err, CRM_EX_SOFTWARE,
-				   "%s does not run on PostgreSQL yet",
-				   s->name);
 	if (crm_report_sql_functions(db, err) < 0)
 		return -1;
 	r->name = s->name;
@@ -840,7 +839,7 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
 		"CREATE TEMP TABLE IF NOT EXISTS crm_report_costs ("
 		"cost_source TEXT, cost_campaign TEXT, cost INTEGER NOT NULL, "
 		"currency TEXT NOT NULL); DELETE FROM "
-		"temp.crm_report_costs",
+		"crm_report_costs",
 		err) < 0)
 		return -1;
 	if (!path)
@@ -852,7 +851,7 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
 	rd = crm_reader_open(fp, path, CRM_FMT_AUTO, err);
 	st = rd ? crm_db_stmt(
 		      db,
-		      "INSERT INTO temp.crm_report_costs (cost_source, "
+		      "INSERT INTO crm_report_costs (cost_source, "
 		      "cost_campaign, cost, currency) VALUES (?, ?, ?, ?)",
 		      err)
 		: NULL;
@@ -993,20 +992,6 @@ static const struct crm_sql_fn report_fns[] = {
     {"crm_period_n", 1, sql_period_n, NULL, NULL, 0},
     {"crm_percentile", 2, NULL, pct_step, pct_final, sizeof(struct pct_acc)},
 };
-
-/* The reports whose SQL runs on PostgreSQL so far (with the functions
- * lib/store/schema.c creates there); the others are refused there. */
-bool crm_report_runs_on_pg(const struct crm_report_spec *s)
-{
-	static const char *const portable[] = {
-	    "activities", "contacts", "winrate",  "cycle",
-	    "tickets",	  "sla",      "dealsize", "funnel"};
-
-	for (size_t i = 0; i < sizeof(portable) / sizeof(*portable); i++)
-		if (!strcmp(s->name, portable[i]))
-			return true;
-	return false;
-}
 
 int crm_report_sql_functions(struct crm_db *db, struct crm_err *err)
 {

@@ -538,7 +538,15 @@ static const char pg_functions[] =
     "CREATE OR REPLACE FUNCTION crm_period_n(integer) RETURNS integer "
     "LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$BEGIN IF $1 > "
     "10000 THEN RAISE EXCEPTION 'crm: too many periods'; END IF; RETURN "
-    "$1; END$$;";
+    "$1; END$$;"
+    /* SQLite's strftime(format, time, modifier) for the one format the
+     * reports use, ISO 8601 UTC, with an interval modifier ('+N seconds',
+     * '-1 second', '+1 month') */
+    "CREATE OR REPLACE FUNCTION strftime(text, text, text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$SELECT CASE WHEN $1 "
+    "= '%Y-%m-%dT%H:%M:%SZ' THEN to_char(CAST($2 AS timestamptz) AT TIME "
+    "ZONE 'UTC' + CAST($3 AS interval), "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') END$$;";
 
 /* Copy one CREATE TABLE statement st (n bytes) to out with its types
  * translated; its REFERENCES clauses go to fks as ALTER TABLEs. */

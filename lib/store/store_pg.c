@@ -40,6 +40,7 @@ struct pg_stmt {
 	struct pg_param *p;
 	bool running;	  /* sent; rows or the end still to read */
 	PGresult *row;	  /* the current row */
+	PGresult *desc;	  /* the end's result: the columns of no rows */
 	PGresult **ahead; /* rows read ahead (see pg_drain) */
 	size_t nahead, head, capahead;
 	bool done_ahead;  /* the end was read ahead */
@@ -102,6 +103,10 @@ static void pg_drain(struct pg *pg, struct pg_stmt *st)
 			    crm_xgrow(st->ahead, &st->capahead, st->nahead + 1,
 				      sizeof(*st->ahead));
 			st->ahead[st->nahead++] = r;
+			continue;
+		}
+		if (t == PGRES_TUPLES_OK && !st->desc) {
+			st->desc = r;
 			continue;
 		}
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK &&
@@ -311,6 +316,8 @@ static void clear_rows(struct pg_stmt *st)
 {
 	PQclear(st->row);
 	st->row = NULL;
+	PQclear(st->desc);
+	st->desc = NULL;
 	for (size_t i = st->head; i < st->nahead; i++)
 		PQclear(st->ahead[i]);
 	st->nahead = st->head = 0;
@@ -407,7 +414,10 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 		st->running = false;
 		return -1;
 	}
-	PQclear(r);
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && !st->desc)
+		st->desc = r;
+	else
+		PQclear(r);
 	pg_drain(pg, st);
 	st->running = false;
 	if (st->errcode)
@@ -419,7 +429,10 @@ static int pg_ncols(const struct crm_stmt *base)
 {
 	const struct pg_stmt *st = (const struct pg_stmt *)base;
 
-	return st->row ? PQnfields(st->row) : 0;
+	/* before the first row: none yet; after the end, the end's */
+	return st->row	  ? PQnfields(st->row)
+	       : st->desc ? PQnfields(st->desc)
+			  : 0;
 }
 
 static int pg_nparams(const struct crm_stmt *base)
@@ -431,7 +444,9 @@ static const char *pg_name(const struct crm_stmt *base, int col)
 {
 	const struct pg_stmt *st = (const struct pg_stmt *)base;
 
-	return st->row ? PQfname(st->row, col) : NULL;
+	return st->row	  ? PQfname(st->row, col)
+	       : st->desc ? PQfname(st->desc, col)
+			  : NULL;
 }
 
 static const char *pg_text(struct crm_stmt *base, int col)
