@@ -16,35 +16,6 @@ static void ident(struct crm_buf *b, const char *s)
 	crm_buf_addc(b, '"');
 }
 
-/* Every (table, column) whose foreign key refers to table's id, as
- * "table\tcolumn" strings. */
-static int references(struct crm_db *db, const char *table,
-		      struct crm_strv *refs, struct crm_err *err)
-{
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT m.name, p.\"from\" FROM sqlite_schema m, "
-	    "pragma_foreign_key_list(m.name) p WHERE m.type = 'table' AND "
-	    "p.\"table\" = ? AND (p.\"to\" IS NULL OR p.\"to\" = 'id') "
-	    "ORDER BY m.name, p.\"from\"",
-	    err);
-	int s;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, table);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		char *r = crm_xasprintf("%s\t%s", crm_stmt_text(st, 0),
-					crm_stmt_text(st, 1));
-		crm_strv_push(refs, r);
-		free(r);
-	}
-	crm_stmt_finalize(st);
-	if (s < 0)
-		return crm_err_what(err, "cannot read the schema");
-	return 0;
-}
-
 /* Run sql with nbind integer parameters a, b, c; *rows (if not NULL)
  * counts the rows it returns (a RETURNING clause: the rows it changed). */
 static int exec1(struct crm_db *db, const char *sql, int64_t a, int64_t b,
@@ -82,7 +53,7 @@ static int repoint(struct crm_db *db, const char *ref, int64_t merge,
 
 	*col++ = '\0';
 	crm_buf_adds(&sql, "INSERT INTO crm_merge_links (merge_id, tbl, col, "
-			   "row_id, old_value) SELECT ?, ?, ?, rowid, ");
+			   "row_id, old_value) SELECT ?, ?, ?, id, ");
 	ident(&sql, col);
 	crm_buf_adds(&sql, " FROM ");
 	ident(&sql, tbl);
@@ -417,7 +388,7 @@ static int keep_identities(struct crm_db *db, const struct crm_entity *e,
 		    db,
 		    "INSERT INTO crm_merge_links (merge_id, tbl, col, row_id, "
 		    "old_value) SELECT ?1, 'crm_identities', 'record_id', "
-		    "rowid, record_id FROM crm_identities WHERE entity = ?2 "
+		    "id, record_id FROM crm_identities WHERE entity = ?2 "
 		    "AND "
 		    "record_id = ?3",
 		    err);
@@ -517,7 +488,7 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 	*merge = crm_stmt_int(st, 0);
 	crm_stmt_finalize(st);
 	st = NULL;
-	if (references(db, e->table, &refs, err) < 0)
+	if (crm_db_references(db, e->table, &refs, err) < 0)
 		goto out;
 	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
 	for (size_t k = 0; k < n; k++) {
@@ -567,12 +538,12 @@ static int restore_links(struct crm_db *db, const struct crm_entity *e,
 	int rc = -1, s;
 
 	*n = 0;
-	if (references(db, e->table, &refs, err) < 0)
+	if (crm_db_references(db, e->table, &refs, err) < 0)
 		goto out;
 	crm_strv_push(&refs, "crm_identities\trecord_id");
 	st = crm_db_stmt(db,
 			 "SELECT tbl, col, row_id, old_value FROM "
-			 "crm_merge_links WHERE merge_id = ? ORDER BY rowid",
+			 "crm_merge_links WHERE merge_id = ? ORDER BY id",
 			 err);
 	if (!st)
 		goto out;
@@ -596,7 +567,7 @@ static int restore_links(struct crm_db *db, const struct crm_entity *e,
 		ident(&sql, tbl);
 		crm_buf_adds(&sql, " SET ");
 		ident(&sql, col);
-		crm_buf_adds(&sql, " = ? WHERE rowid = ? AND ");
+		crm_buf_adds(&sql, " = ? WHERE id = ? AND ");
 		ident(&sql, col);
 		crm_buf_adds(&sql, " = ? RETURNING 1");
 		if (exec1(db, sql.s, crm_stmt_int(st, 3), crm_stmt_int(st, 2),
@@ -727,7 +698,7 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 		goto out;
 	/* links come back after the records they point to (a company whose
 	 * parent was merged away): check foreign keys at commit */
-	if (crm_db_exec(db, "PRAGMA defer_foreign_keys = ON", err) < 0)
+	if (crm_db_defer_foreign_keys(db, err) < 0)
 		goto out;
 	if (crm_entity_revert(db, change, force, true, n, err) < 0) {
 		if (err->code == CRM_EX_DATAERR) { /* a unique value taken */

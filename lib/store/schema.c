@@ -424,6 +424,7 @@ static const char migration1[] =
 	" result_updated_at TEXT NOT NULL,"
 	" undone_at TEXT);"
 	"CREATE TABLE crm_merge_links ("
+	" id INTEGER PRIMARY KEY,"
 	" merge_id INTEGER NOT NULL REFERENCES crm_merges(id),"
 	" tbl TEXT NOT NULL,"
 	" col TEXT NOT NULL,"
@@ -437,6 +438,7 @@ static const char migration1[] =
 	 * merge of the survivor moves them on (logged in crm_merge_links as
 	 * tbl crm_identities). */
 	"CREATE TABLE crm_identities ("
+	" id INTEGER PRIMARY KEY,"
 	" entity TEXT NOT NULL,"
 	" field TEXT NOT NULL,"
 	" key TEXT NOT NULL,"
@@ -601,7 +603,9 @@ static void pg_statement(const char *st, size_t n, struct crm_buf *out,
 			while (*col == ' ')
 				col++;
 			crm_buf_addf(
-			    fks, "ALTER TABLE %s ADD FOREIGN KEY (%.*s)%.*s;",
+			    fks,
+			    "ALTER TABLE %s ADD FOREIGN KEY (%.*s)%.*s "
+			    "DEFERRABLE;",
 			    table, (int)strcspn(col, " "), col, (int)(j - i),
 			    st + i);
 			i = j;
