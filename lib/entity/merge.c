@@ -463,11 +463,19 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 				     (long long)crm_row_id(rows[k]));
 	if (crm_db_change(db, "merge", e->name, err) < 0)
 		goto out;
-	st = crm_db_stmt(db,
-			 "INSERT INTO crm_merges (change_id, entity, "
-			 "survivor, merged, at, result_updated_at) VALUES "
-			 "(?, ?, ?, ?, ?, ?) RETURNING id",
-			 err);
+	/* the merge number: on PostgreSQL the next one under the writer
+	 * lock (crm_db_change) */
+	st = crm_db_stmt(
+	    db,
+	    crm_store_engine(db->store) == CRM_STORE_PG
+		? "INSERT INTO crm_merges (id, change_id, entity, survivor, "
+		  "merged, at, result_updated_at) VALUES ((SELECT "
+		  "coalesce(max(id), 0) + 1 FROM crm_merges), ?, ?, ?, ?, ?, "
+		  "?) RETURNING id"
+		: "INSERT INTO crm_merges (change_id, entity, survivor, "
+		  "merged, at, result_updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+		  "RETURNING id",
+	    err);
 	if (!st)
 		goto out;
 	crm_stmt_bind_int(st, 1, db->change);

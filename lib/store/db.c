@@ -449,10 +449,16 @@ int crm_db_change(struct crm_db *db, const char *command, const char *entity,
 		  struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
+	/* On PostgreSQL the next number under the writer lock: a sequence
+	 * does not roll back, and a dry run must not use up a number */
 	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
-	    "INSERT INTO crm_changes (at, actor, command, entity) "
-	    "VALUES (?, ?, ?, ?) RETURNING id",
+	    crm_store_engine(db->store) == CRM_STORE_PG
+		? "INSERT INTO crm_changes (id, at, actor, command, entity) "
+		  "VALUES ((SELECT coalesce(max(id), 0) + 1 FROM "
+		  "crm_changes), ?, ?, ?, ?) RETURNING id"
+		: "INSERT INTO crm_changes (at, actor, command, entity) "
+		  "VALUES (?, ?, ?, ?) RETURNING id",
 	    err);
 	struct crm_err e;
 	int rc;
