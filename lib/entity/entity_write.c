@@ -1040,6 +1040,10 @@ static int id_used(struct crm_importer *im, int64_t id, struct crm_err *err)
 	    err);
 	int rc;
 
+	/* a bulk import's block: the ids below its next were given (those
+	 * before the block too); the rest of it is still free */
+	if (im->bulk && im->end_id)
+		return id < im->next_id;
 	if (!st)
 		return -1;
 	crm_stmt_bind_text(st, 1, im->e->table);
@@ -1171,10 +1175,14 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			if (copy_row(im, row, err) < 0)
 				return -1;
 		} else {
-			/* an id given: not one the block will give */
-			if (row->v[0] && crm_row_id(row) >= im->next_id &&
-			    crm_row_id(row) <= im->end_id)
-				im->next_id = im->end_id + 1;
+			/* an id given past those given so far: the next
+			 * new row's is the one after it, as on SQLite (from
+			 * the block, or from the sequence write_row moves) */
+			if (im->bulk && row->v[0] && im->end_id &&
+			    crm_row_id(row) >= im->next_id)
+				im->next_id = crm_row_id(row) < im->end_id
+						  ? crm_row_id(row) + 1
+						  : im->end_id + 1;
 			if (write_row(im->db, im->ins, row, true, err) < 0)
 				return -1;
 		}
