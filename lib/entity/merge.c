@@ -16,6 +16,51 @@ static void ident(struct crm_buf *b, const char *s)
 	crm_buf_addc(b, '"');
 }
 
+/* History tables that name a record by a plain integer (no foreign key,
+ * no entity field): a merged-away record's history follows it. */
+static const struct {
+	const char *entity, *ref;
+} history_refs[] = {
+    {"lead", "lead_history\tlead_id"},
+    {"deal", "deal_history\tdeal_id"},
+};
+
+static int push_referrer(const struct crm_entity *r, size_t field, void *arg)
+{
+	struct crm_strv *refs = arg;
+	char *ref = crm_xasprintf("%s\t%s", r->table, r->fields[field].name);
+
+	if (crm_strv_find(refs, ref) < 0)
+		crm_strv_push(refs, ref);
+	free(ref);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What refers to e's records, as "table\tcolumn": the foreign keys
+ * (crm_db_references), the fields of every entity that refer to e (plain
+ * integers in the schema, such as activities.lead_id) and e's history
+ * table; in table and column order. */
+static int references(struct crm_db *db, const struct crm_entity *e,
+		      struct crm_strv *refs, struct crm_err *err)
+{
+	if (crm_db_references(db, e->table, refs, err) < 0)
+		return -1;
+	crm_entity_each_referrer(e, push_referrer, refs);
+	for (size_t i = 0; i < sizeof(history_refs) / sizeof(*history_refs);
+	     i++)
+		if (!strcmp(history_refs[i].entity, e->name) &&
+		    crm_strv_find(refs, history_refs[i].ref) < 0)
+			crm_strv_push(refs, history_refs[i].ref);
+	if (refs->n > 1)
+		qsort(refs->v, refs->n, sizeof(*refs->v), cmp_str);
+	return 0;
+}
+
 /* Run sql with nbind integer parameters a, b, c; *rows (if not NULL)
  * counts the rows it returns (a RETURNING clause: the rows it changed). */
 static int exec1(struct crm_db *db, const char *sql, int64_t a, int64_t b,
@@ -496,7 +541,7 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 	*merge = crm_stmt_int(st, 0);
 	crm_stmt_finalize(st);
 	st = NULL;
-	if (crm_db_references(db, e->table, &refs, err) < 0)
+	if (references(db, e, &refs, err) < 0)
 		goto out;
 	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
 	for (size_t k = 0; k < n; k++) {
@@ -546,7 +591,7 @@ static int restore_links(struct crm_db *db, const struct crm_entity *e,
 	int rc = -1, s;
 
 	*n = 0;
-	if (crm_db_references(db, e->table, &refs, err) < 0)
+	if (references(db, e, &refs, err) < 0)
 		goto out;
 	crm_strv_push(&refs, "crm_identities\trecord_id");
 	st = crm_db_stmt(db,
