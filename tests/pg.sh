@@ -57,9 +57,11 @@ done
 # (tests/lib.sh: CRM_TEST_ENGINE=pg gives each a fresh server database;
 # sql and db_dump use psql there). PG_SUITE="" runs none.
 for t in ${PG_SUITE-t100-contact-verbs t101-contact-roundtrip \
+	t102-contact-bad-input t105-contact-import-modes \
 	t106-stdin-selection t702-dedupe-companies t704-dedupe-leads \
 	t913-undo-merge-kinds t915-dedupe-undo-links t916-dedupe-undo-survivor \
-	t917-merge-reimport t919-merge-transaction t098-lead-merge-links}; do
+	t917-merge-reimport t918-merge-identities t919-merge-transaction \
+	t098-lead-merge-links}; do
 	f=$top/tests/cli/$t.sh
 	[ -f "$f" ] || continue
 	CRM_TEST_ENGINE=pg BUILD=$BUILD bash "$f" >"$log" 2>&1
