@@ -114,7 +114,11 @@ int64_t crm_store_last_id(struct crm_store *s, struct crm_err *err);
 
 /* Bulk load: rows of text values (NULL for SQL NULL) into table's columns
  * cols, inside the caller's transaction: prepared inserts on SQLite, COPY
- * on PostgreSQL. table and cols are fixed identifiers, never input. */
+ * on PostgreSQL. table and cols are fixed identifiers, never input. Other
+ * statements may run between rows: on PostgreSQL each first ends the COPY
+ * (the rows so far are then in the table) and the next row starts it
+ * again; a failure there fails that statement, and crm_copy_row or
+ * crm_copy_end report it. One load at a time per connection. */
 struct crm_copy;
 struct crm_copy *crm_copy_begin(struct crm_store *s, const char *table,
 				const char *const *cols, size_t ncols,
