@@ -72,8 +72,53 @@ out_has() {
 	if grep -qF -- "$1" "$T/out"; then ok "stdout has: $1"
 	else not_ok "stdout has: $1"; sed 's/^/#   out: /' "$T/out" | head -5; fi
 }
-# A dump of the database, to prove a failed command changed nothing.
-db_dump() { sqlite3 "${1:-$CRM_DB}" .dump >"$2"; }
-# sql QUERY: run a query with the sqlite3 shell (list mode) into $T/sql.
-sql() { sqlite3 -batch "$CRM_DB" "$1" >"$T/sql"; }
+# A dump of the database, to prove a failed command changed nothing (on
+# PostgreSQL: every table's rows, sorted).
+db_dump() {
+	case ${1:-$CRM_DB} in
+	postgresql:* | postgres:*)
+		for t in $(psql "${1:-$CRM_DB}" -X -A -t -q -c "SELECT \
+table_name FROM information_schema.tables WHERE table_schema = \
+'public' ORDER BY 1"); do
+			echo "-- $t"
+			psql "${1:-$CRM_DB}" -X -A -t -q -c "SELECT * FROM $t \
+ORDER BY CAST($t AS text) COLLATE \"C\""
+		done >"$2" ;;
+	*) sqlite3 "${1:-$CRM_DB}" .dump >"$2" ;;
+	esac
+}
+# sql QUERY: run a query with the sqlite3 shell (list mode) into $T/sql;
+# with psql (unaligned, '|' between columns) when $CRM_DB is a
+# PostgreSQL URL.
+sql() {
+	case $CRM_DB in
+	postgresql:* | postgres:*)
+		psql "$CRM_DB" -X -A -t -q -v ON_ERROR_STOP=1 -c "$1" >"$T/sql" ;;
+	*) sqlite3 -batch "$CRM_DB" "$1" >"$T/sql" ;;
+	esac
+}
+# CRM_TEST_ENGINE=pg (tests/pg.sh sets it for the scripts it runs on
+# PostgreSQL) and $CRM_TEST_PG: the script's database is a fresh one on
+# that server, dropped at the end; SQLite's ifnull() is defined there for
+# the scripts' queries.
+if [ "${CRM_TEST_ENGINE:-}" = pg ] && [ -n "${CRM_TEST_PG:-}" ]; then
+	pg_name="crm_t_$$_$(date +%s%N)"
+	case $CRM_TEST_PG in
+	*://*\?*) CRM_DB="$CRM_TEST_PG&dbname=$pg_name" ;;
+	*://*) CRM_DB="$CRM_TEST_PG?dbname=$pg_name" ;;
+	*) CRM_DB="$CRM_TEST_PG dbname=$pg_name" ;;
+	esac
+	trap 'psql "$CRM_TEST_PG" -X -q -c "DROP DATABASE IF EXISTS $pg_name" \
+>/dev/null 2>&1; rm -rf "$T"' EXIT
+	if psql "$CRM_TEST_PG" -X -q -c "CREATE DATABASE $pg_name" &&
+		psql "$CRM_DB" -X -q -c "CREATE FUNCTION ifnull(anycompatible, \
+anycompatible) RETURNS anycompatible LANGUAGE sql AS 'SELECT \
+coalesce(\$1, \$2)'; CREATE FUNCTION ifnull(bigint, text) RETURNS text \
+LANGUAGE sql AS 'SELECT coalesce(CAST(\$1 AS text), \$2)'"
+	then
+		echo "ok 0 - on PostgreSQL: database $pg_name"
+	else
+		echo "not ok 0 - on PostgreSQL: cannot create database $pg_name"
+	fi
+fi
 done_testing() { echo "1..$tap_n"; }

@@ -3,8 +3,9 @@
 # server tests/pgserver.sh starts in a scratch folder and removes after; it
 # sets PGHOST, PGPORT, PGUSER and PGDATABASE, so the connection target is
 # just "postgresql://". Runs unit/t_store and the CLI scripts that take
-# $CRM_TEST_PG (PG_TESTS, default tests/cli/t099-pg-*.sh). Ends with
-# "N passed, N failed".
+# $CRM_TEST_PG (PG_TESTS, default tests/cli/t099-pg-*.sh), then the
+# scripts of the SQLite suite named in PG_SUITE on a fresh server database
+# each. Ends with "N passed, N failed".
 # By hand, against a server of your own: CRM_TEST_PG=postgresql://... sh tests/pg.sh
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,6 +52,20 @@ for t in ${PG_TESTS:-"$top"/tests/cli/t099-pg-*.sh}; do
 	[ -f "$t" ] || continue
 	BUILD=$BUILD bash "$t" >"$log" 2>&1
 	tally "cli/$(basename "$t" .sh)" $? '^ok .* on SQLite and PostgreSQL'
+done
+# Scripts of the SQLite suite that also run on PostgreSQL as they are
+# (tests/lib.sh: CRM_TEST_ENGINE=pg gives each a fresh server database;
+# sql and db_dump use psql there). PG_SUITE="" runs none.
+for t in ${PG_SUITE-t100-contact-verbs t101-contact-roundtrip \
+	t102-contact-bad-input t105-contact-import-modes \
+	t106-stdin-selection t702-dedupe-companies t704-dedupe-leads \
+	t913-undo-merge-kinds t915-dedupe-undo-links t916-dedupe-undo-survivor \
+	t917-merge-reimport t918-merge-identities t919-merge-transaction \
+	t098-lead-merge-links}; do
+	f=$top/tests/cli/$t.sh
+	[ -f "$f" ] || continue
+	CRM_TEST_ENGINE=pg BUILD=$BUILD bash "$f" >"$log" 2>&1
+	tally "cli/$t" $? '^ok 0 - on PostgreSQL: database '
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

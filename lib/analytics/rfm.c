@@ -72,7 +72,7 @@ static const char sql_company[] =
     "FROM deals d LEFT JOIN companies c ON c.id = d.company_id WHERE "
     "d.status = 'won' AND d.company_id IS NOT NULL AND "
     "COALESCE(d.closed_at, d.updated_at) <= ?1 GROUP BY d.company_id, "
-    "d.currency ORDER BY d.company_id, d.currency";
+    "c.name, d.currency ORDER BY d.company_id, d.currency";
 static const char sql_contact[] =
     "SELECT d.contact_id, TRIM(COALESCE(c.first_name, '') || ' ' || "
     "COALESCE(c.last_name, '')), d.currency, COUNT(*), "
@@ -80,7 +80,8 @@ static const char sql_contact[] =
     "FROM deals d LEFT JOIN contacts c ON c.id = d.contact_id WHERE "
     "d.status = 'won' AND d.contact_id IS NOT NULL AND "
     "COALESCE(d.closed_at, d.updated_at) <= ?1 GROUP BY d.contact_id, "
-    "d.currency ORDER BY d.contact_id, d.currency";
+    "c.first_name, c.last_name, d.currency ORDER BY d.contact_id, "
+    "d.currency";
 static const char sql_clear[] =
     "DELETE FROM rfm_scores WHERE entity = ?1 AND at = ?2";
 static const char sql_store[] =

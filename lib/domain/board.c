@@ -96,8 +96,10 @@ int crm_board_build(struct crm_db *db, const struct crm_pipelines *cfg,
 	if (where &&
 	    crm_filter_where(db, &crm_deal_entity, where, &sql, &bi, err) < 0)
 		goto out;
+	/* NULLS FIRST: SQLite's order, on PostgreSQL too */
 	crm_buf_adds(&sql, " GROUP BY pipeline, stage, currency ORDER BY "
-			   "pipeline, stage, currency");
+			   "pipeline NULLS FIRST, stage NULLS FIRST, "
+			   "currency NULLS FIRST");
 	st = crm_db_stmt(db, sql.s, err);
 	if (!st)
 		goto out;

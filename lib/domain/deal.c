@@ -705,10 +705,18 @@ int crm_deal_history(struct crm_db *db, const int64_t *ids, size_t nids,
 {
 	struct crm_stmt *st = crm_db_stmt(
 	    db,
-	    "SELECT id, deal_id, at, actor, field, from_value, to_value, "
-	    "pipeline, from_status, to_status, seconds_in_stage, amount, "
-	    "currency FROM deal_history WHERE ?1 IS NULL OR deal_id IN "
-	    "(SELECT value FROM json_each(?1)) ORDER BY deal_id, at, id",
+	    crm_store_engine(db->store) == CRM_STORE_PG
+		? "SELECT id, deal_id, at, actor, field, from_value, "
+		  "to_value, pipeline, from_status, to_status, "
+		  "seconds_in_stage, amount, currency FROM deal_history WHERE "
+		  "CAST(?1 AS text) IS NULL OR deal_id IN (SELECT CAST(value "
+		  "AS BIGINT) FROM jsonb_array_elements_text(CAST(?1 AS "
+		  "jsonb))) ORDER BY deal_id, at, id"
+		: "SELECT id, deal_id, at, actor, field, from_value, "
+		  "to_value, pipeline, from_status, to_status, "
+		  "seconds_in_stage, amount, currency FROM deal_history WHERE "
+		  "?1 IS NULL OR deal_id IN (SELECT value FROM json_each(?1)) "
+		  "ORDER BY deal_id, at, id",
 	    err);
 	struct crm_buf list = {0};
 	struct crm_rec rec;

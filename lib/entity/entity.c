@@ -498,17 +498,11 @@ int crm_entity_find_identity(struct crm_db *db, const struct crm_entity *e,
 			     const char *field, const char *key,
 			     struct crm_row *row, struct crm_err *err)
 {
-	/* newest first: by rowid on SQLite; PostgreSQL has none, and the
-	 * newest merge's rows are the newest */
-	static const char sqlite_sql[] =
-	    "SELECT record_id FROM crm_identities WHERE entity = ? AND field "
-	    "= ? AND key = ? ORDER BY rowid DESC";
-	static const char pg_sql[] =
-	    "SELECT record_id FROM crm_identities WHERE entity = ? AND field "
-	    "= ? AND key = ? ORDER BY merge_id DESC";
+	/* newest first */
 	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
-	    crm_store_engine(db->store) == CRM_STORE_PG ? pg_sql : sqlite_sql,
+	    "SELECT record_id FROM crm_identities WHERE entity = ? AND field "
+	    "= ? AND key = ? ORDER BY id DESC",
 	    err);
 	int64_t ids[8];
 	size_t n = 0;

@@ -78,9 +78,16 @@ struct crm_importer {
 	bool bloom_tried;
 	bool identities;   /* merges left secondary identities to look up */
 	bool via_identity; /* the last lookup found one */
+	/* PostgreSQL bulk import: new rows go through COPY (crm_copy_*),
+	 * with ids from a block of the table's sequence reserved ahead */
+	bool bulk;
+	struct crm_copy *copy;
+	int64_t next_id, end_id; /* the block's next id and its end */
+	int64_t first_id;	 /* the first block's first id */
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
+enum { ID_BLOCK = 1024 };    /* ids a bulk import reserves at a time */
 
 static void bind_row(struct crm_stmt *st, const struct crm_row *row)
 {
@@ -186,6 +193,119 @@ static int bump_sequence(struct crm_db *db, const struct crm_row *row,
 	return rc < 0 ? crm_err_what(err, "cannot insert") : 0;
 }
 
+/* PostgreSQL bulk import: the row as COPY values, with the next id of the
+ * reserved block (a new block when it is used up: one statement per
+ * ID_BLOCK rows; ids are given in order, as the sequence would). */
+static int copy_row(struct crm_importer *im, struct crm_row *row,
+		    struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	const char **v = crm_xcalloc(e->nfields + 1, sizeof(*v));
+	char id[CRM_INT_LEN], *custom = NULL;
+	int rc = -1;
+
+	if (!im->end_id || im->next_id > im->end_id) {
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    im->db,
+		    "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') AS "
+		    "regclass), nextval(CAST(pg_get_serial_sequence(?1, 'id') "
+		    "AS regclass)) + ?2 - 1)",
+		    err);
+
+		if (!st)
+			goto out;
+		crm_stmt_bind_text(st, 1, e->table);
+		crm_stmt_bind_int(st, 2, ID_BLOCK);
+		if (crm_stmt_step(st, err) <= 0) {
+			crm_stmt_reset(st);
+			crm_err_what(err, "cannot insert");
+			goto out;
+		}
+		im->end_id = crm_stmt_int(st, 0);
+		im->next_id = im->end_id - ID_BLOCK + 1;
+		if (!im->first_id)
+			im->first_id = im->next_id;
+		crm_stmt_reset(st);
+	}
+	if (!im->copy) {
+		const char **cols = crm_xcalloc(e->nfields + 1, sizeof(*cols));
+
+		for (size_t i = 0; i < e->nfields; i++)
+			cols[i] = e->fields[i].name;
+		cols[e->nfields] = "custom";
+		im->copy = crm_copy_begin(im->db->store, e->table, cols,
+					  e->nfields + 1, err);
+		free(cols);
+		if (!im->copy)
+			goto out;
+	}
+	row->v[0] = crm_xstrdup(crm_fmt_int(id, im->next_id++));
+	for (size_t i = 0; i < e->nfields; i++)
+		v[i] = row->v[i];
+	if (json_object_size(row->custom))
+		custom = json_dumps(row->custom, JSON_COMPACT);
+	v[e->nfields] = custom;
+	rc = crm_copy_row(im->copy, v, err);
+	if (rc < 0)
+		crm_err_what(err, "cannot insert");
+out:
+	free(custom);
+	free(v);
+	return rc;
+}
+
+/* The end of a bulk import: the last rows go in, and the ids reserved
+ * but not given go back to the sequence (crm's writers take turns: no
+ * other took one since). */
+static int copy_finish(struct crm_importer *im, struct crm_err *err)
+{
+	struct crm_stmt *st;
+	int rc;
+
+	if (im->copy) {
+		rc = crm_copy_end(im->copy, err);
+		im->copy = NULL;
+		if (rc < 0)
+			return crm_err_what(err, "cannot insert");
+	}
+	if (!im->bulk || !im->end_id || im->next_id > im->end_id)
+		return 0;
+	st = crm_db_stmt_cached(im->db,
+				"SELECT setval(CAST(pg_get_serial_sequence(?1, "
+				"'id') AS regclass), ?2, false)",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, im->e->table);
+	crm_stmt_bind_int(st, 2, im->next_id);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	im->next_id = im->end_id + 1;
+	return rc < 0 ? -1 : 0;
+}
+
+/* After a rollback (a dry run, a failure): the sequence as before the
+ * import, as SQLite's AUTOINCREMENT counter rolls back (a sequence does
+ * not: the ids would be used up) */
+static void copy_unreserve(struct crm_importer *im)
+{
+	struct crm_err ignored;
+	struct crm_stmt *st;
+
+	if (!im || !im->first_id)
+		return;
+	st = crm_db_stmt_cached(im->db,
+				"SELECT setval(CAST(pg_get_serial_sequence(?1, "
+				"'id') AS regclass), ?2, false)",
+				&ignored);
+	if (!st)
+		return;
+	crm_stmt_bind_text(st, 1, im->e->table);
+	crm_stmt_bind_int(st, 2, im->first_id);
+	crm_stmt_step(st, &ignored);
+	crm_stmt_reset(st);
+}
+
 /* Run a prepared write of row; for an insert, store the new id. */
 static int write_row(struct crm_db *db, struct crm_stmt *st,
 		     struct crm_row *row, bool insert, struct crm_err *err)
@@ -225,6 +345,8 @@ void crm_importer_free(struct crm_importer *im)
 			crm_bloom_release(&im->bloom[i]);
 	}
 	free(im->bloom);
+	if (im->copy)
+		crm_copy_abort(im->copy);
 	crm_stmt_finalize(im->ins);
 	crm_stmt_finalize(im->upd);
 	crm_stmt_finalize(im->find_xid);
@@ -665,7 +787,8 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 	const char *xin = im->xid >= 0 ? im->p.in.v[im->xid] : NULL;
 	bool xid_done = false, keyed = false;
 
-	if (!im->bloom_tried && im->applied >= BLOOM_AFTER &&
+	if (!im->bloom_tried &&
+	    (im->applied >= BLOOM_AFTER || (im->bulk && !im->applied)) &&
 	    bloom_build(im, err) < 0)
 		return -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
@@ -942,6 +1065,10 @@ static int id_used(struct crm_importer *im, int64_t id, struct crm_err *err)
 	    err);
 	int rc;
 
+	/* a bulk import's block: the ids below its next were given (those
+	 * before the block too); the rest of it is still free */
+	if (im->bulk && im->end_id)
+		return id < im->next_id;
 	if (!st)
 		return -1;
 	crm_stmt_bind_text(st, 1, im->e->table);
@@ -1069,8 +1196,21 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			row->v[c] = crm_xstrdup(im->now);
 		if (u >= 0 && !row->v[u])
 			row->v[u] = crm_xstrdup(c >= 0 ? row->v[c] : im->now);
-		if (write_row(im->db, im->ins, row, true, err) < 0)
-			return -1;
+		if (im->bulk && !row->v[0]) {
+			if (copy_row(im, row, err) < 0)
+				return -1;
+		} else {
+			/* an id given past those given so far: the next
+			 * new row's is the one after it, as on SQLite (from
+			 * the block, or from the sequence write_row moves) */
+			if (im->bulk && row->v[0] && im->end_id &&
+			    crm_row_id(row) >= im->next_id)
+				im->next_id = crm_row_id(row) < im->end_id
+						  ? crm_row_id(row) + 1
+						  : im->end_id + 1;
+			if (write_row(im->db, im->ins, row, true, err) < 0)
+				return -1;
+		}
 		bloom_note(im, row);
 		*action = CRM_INSERTED;
 	}
@@ -1272,6 +1412,11 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	if (!im || (e->begin && e->begin(db, e, err) < 0))
 		goto out;
 	im->input = crm_reader_name(r);
+	/* COPY for new rows on PostgreSQL: not with --reject (a savepoint
+	 * per row) nor an import-time duplicate check (it reads the table
+	 * per row), where each row would end the COPY */
+	im->bulk = crm_store_engine(db->store) == CRM_STORE_PG &&
+		   !o->reject_open && !o->check;
 	crm_colmap_input(im->colmap, im->input,
 			 crm_reader_format(r) == CRM_FMT_CSV ||
 			     crm_reader_format(r) == CRM_FMT_TSV);
@@ -1338,7 +1483,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 			o->progress(n, o->progress_arg);
 	}
 	if (crm_check_interrupt(err) < 0 || got < 0 ||
-	    finish_columns(im, r, err) < 0)
+	    copy_finish(im, err) < 0 || finish_columns(im, r, err) < 0)
 		goto out;
 	if (e->end && e->end(db, e, true, err) < 0)
 		goto out;
@@ -1347,11 +1492,14 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		goto out;
 	}
 	rc = crm_db_finish(db, o->dry_run, err);
+	if (rc == 0 && o->dry_run)
+		copy_unreserve(im);
 out:
 	if (rc < 0) {
 		if (e->end && im)
 			e->end(db, e, false, err);
 		crm_db_rollback(db);
+		copy_unreserve(im);
 	}
 	/* the reading thread stops before what it reads into goes */
 	crm_readahead_free(ra);

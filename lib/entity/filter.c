@@ -264,10 +264,11 @@ static void split_alternatives(const char *v, struct crm_strv *alts)
 /* One alternative of "field OP value" (OP =, != or ~; != is the negation of
  * = around all of them). lhs is used once per call: for a custom field
  * its path parameter is pushed again after the first use. */
-static int one_alternative(const struct crm_field *f, const char *expr,
-			   enum crm_op op, const char *v, const char *lhs,
-			   const char *path, bool first, struct crm_buf *sql,
-			   struct crm_binds *b, struct crm_err *err)
+static int one_alternative(struct crm_db *db, const struct crm_field *f,
+			   const char *expr, enum crm_op op, const char *v,
+			   const char *lhs, const char *path, bool first,
+			   struct crm_buf *sql, struct crm_binds *b,
+			   struct crm_err *err)
 {
 	struct crm_buf val = {0};
 	char type;
@@ -308,8 +309,15 @@ static int one_alternative(const struct crm_field *f, const char *expr,
 		}
 		if (where_value(f, expr, v, &val, &type, err) < 0)
 			goto out;
-		crm_buf_addf(sql, "%s = ?", lhs);
-		if (f && f->type == CRM_T_EMAIL)
+		/* an email ignores case: SQLite's NOCASE (ASCII); there is
+		 * no such collation on PostgreSQL: lower() on both sides */
+		if (f && f->type == CRM_T_EMAIL &&
+		    crm_store_engine(db->store) == CRM_STORE_PG)
+			crm_buf_addf(sql, "lower(%s) = lower(?)", lhs);
+		else
+			crm_buf_addf(sql, "%s = ?", lhs);
+		if (f && f->type == CRM_T_EMAIL &&
+		    crm_store_engine(db->store) != CRM_STORE_PG)
 			crm_buf_adds(sql, " COLLATE NOCASE");
 		crm_binds_push(b, crm_buf_str(&val), type);
 	}
@@ -369,7 +377,7 @@ static int one_where(struct crm_db *db, const struct crm_entity *e,
 		for (size_t i = 0; i < alts.n; i++) {
 			if (i)
 				crm_buf_adds(sql, " OR ");
-			if (one_alternative(f, expr, c.op, alts.v[i], lhs.s,
+			if (one_alternative(db, f, expr, c.op, alts.v[i], lhs.s,
 					    path, i == 0, sql, b, err) < 0)
 				goto out;
 			/* = also finds a merged-away record's survivor */
@@ -382,10 +390,16 @@ static int one_where(struct crm_db *db, const struct crm_entity *e,
 	} else {
 		if (where_value(f, expr, c.value, &val, &type, err) < 0)
 			goto out;
+		bool pg_email = f && f->type == CRM_T_EMAIL &&
+				crm_store_engine(db->store) == CRM_STORE_PG;
+
 		for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 			if (ops[i].op == c.op)
-				crm_buf_addf(sql, "%s %s ?", lhs.s, ops[i].sql);
-		if (f && f->type == CRM_T_EMAIL)
+				crm_buf_addf(sql,
+					     pg_email ? "lower(%s) %s lower(?)"
+						      : "%s %s ?",
+					     lhs.s, ops[i].sql);
+		if (f && f->type == CRM_T_EMAIL && !pg_email)
 			crm_buf_adds(sql, " COLLATE NOCASE");
 		crm_binds_push(b, val.s, type);
 	}

@@ -16,32 +16,48 @@ static void ident(struct crm_buf *b, const char *s)
 	crm_buf_addc(b, '"');
 }
 
-/* Every (table, column) whose foreign key refers to table's id, as
- * "table\tcolumn" strings. */
-static int references(struct crm_db *db, const char *table,
+/* History tables that name a record by a plain integer (no foreign key,
+ * no entity field): a merged-away record's history follows it. */
+static const struct {
+	const char *entity, *ref;
+} history_refs[] = {
+    {"lead", "lead_history\tlead_id"},
+    {"deal", "deal_history\tdeal_id"},
+};
+
+static int push_referrer(const struct crm_entity *r, size_t field, void *arg)
+{
+	struct crm_strv *refs = arg;
+	char *ref = crm_xasprintf("%s\t%s", r->table, r->fields[field].name);
+
+	if (crm_strv_find(refs, ref) < 0)
+		crm_strv_push(refs, ref);
+	free(ref);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What refers to e's records, as "table\tcolumn": the foreign keys
+ * (crm_db_references), the fields of every entity that refer to e (plain
+ * integers in the schema, such as activities.lead_id) and e's history
+ * table; in table and column order. */
+static int references(struct crm_db *db, const struct crm_entity *e,
 		      struct crm_strv *refs, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT m.name, p.\"from\" FROM sqlite_schema m, "
-	    "pragma_foreign_key_list(m.name) p WHERE m.type = 'table' AND "
-	    "p.\"table\" = ? AND (p.\"to\" IS NULL OR p.\"to\" = 'id') "
-	    "ORDER BY m.name, p.\"from\"",
-	    err);
-	int s;
-
-	if (!st)
+	if (crm_db_references(db, e->table, refs, err) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, table);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		char *r = crm_xasprintf("%s\t%s", crm_stmt_text(st, 0),
-					crm_stmt_text(st, 1));
-		crm_strv_push(refs, r);
-		free(r);
-	}
-	crm_stmt_finalize(st);
-	if (s < 0)
-		return crm_err_what(err, "cannot read the schema");
+	crm_entity_each_referrer(e, push_referrer, refs);
+	for (size_t i = 0; i < sizeof(history_refs) / sizeof(*history_refs);
+	     i++)
+		if (!strcmp(history_refs[i].entity, e->name) &&
+		    crm_strv_find(refs, history_refs[i].ref) < 0)
+			crm_strv_push(refs, history_refs[i].ref);
+	if (refs->n > 1)
+		qsort(refs->v, refs->n, sizeof(*refs->v), cmp_str);
 	return 0;
 }
 
@@ -82,7 +98,7 @@ static int repoint(struct crm_db *db, const char *ref, int64_t merge,
 
 	*col++ = '\0';
 	crm_buf_adds(&sql, "INSERT INTO crm_merge_links (merge_id, tbl, col, "
-			   "row_id, old_value) SELECT ?, ?, ?, rowid, ");
+			   "row_id, old_value) SELECT ?, ?, ?, id, ");
 	ident(&sql, col);
 	crm_buf_adds(&sql, " FROM ");
 	ident(&sql, tbl);
@@ -417,7 +433,7 @@ static int keep_identities(struct crm_db *db, const struct crm_entity *e,
 		    db,
 		    "INSERT INTO crm_merge_links (merge_id, tbl, col, row_id, "
 		    "old_value) SELECT ?1, 'crm_identities', 'record_id', "
-		    "rowid, record_id FROM crm_identities WHERE entity = ?2 "
+		    "id, record_id FROM crm_identities WHERE entity = ?2 "
 		    "AND "
 		    "record_id = ?3",
 		    err);
@@ -492,11 +508,19 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 				     (long long)crm_row_id(rows[k]));
 	if (crm_db_change(db, "merge", e->name, err) < 0)
 		goto out;
-	st = crm_db_stmt(db,
-			 "INSERT INTO crm_merges (change_id, entity, "
-			 "survivor, merged, at, result_updated_at) VALUES "
-			 "(?, ?, ?, ?, ?, ?) RETURNING id",
-			 err);
+	/* the merge number: on PostgreSQL the next one under the writer
+	 * lock (crm_db_change) */
+	st = crm_db_stmt(
+	    db,
+	    crm_store_engine(db->store) == CRM_STORE_PG
+		? "INSERT INTO crm_merges (id, change_id, entity, survivor, "
+		  "merged, at, result_updated_at) VALUES ((SELECT "
+		  "coalesce(max(id), 0) + 1 FROM crm_merges), ?, ?, ?, ?, ?, "
+		  "?) RETURNING id"
+		: "INSERT INTO crm_merges (change_id, entity, survivor, "
+		  "merged, at, result_updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+		  "RETURNING id",
+	    err);
 	if (!st)
 		goto out;
 	crm_stmt_bind_int(st, 1, db->change);
@@ -517,7 +541,7 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 	*merge = crm_stmt_int(st, 0);
 	crm_stmt_finalize(st);
 	st = NULL;
-	if (references(db, e->table, &refs, err) < 0)
+	if (references(db, e, &refs, err) < 0)
 		goto out;
 	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
 	for (size_t k = 0; k < n; k++) {
@@ -567,12 +591,12 @@ static int restore_links(struct crm_db *db, const struct crm_entity *e,
 	int rc = -1, s;
 
 	*n = 0;
-	if (references(db, e->table, &refs, err) < 0)
+	if (references(db, e, &refs, err) < 0)
 		goto out;
 	crm_strv_push(&refs, "crm_identities\trecord_id");
 	st = crm_db_stmt(db,
 			 "SELECT tbl, col, row_id, old_value FROM "
-			 "crm_merge_links WHERE merge_id = ? ORDER BY rowid",
+			 "crm_merge_links WHERE merge_id = ? ORDER BY id",
 			 err);
 	if (!st)
 		goto out;
@@ -596,7 +620,7 @@ static int restore_links(struct crm_db *db, const struct crm_entity *e,
 		ident(&sql, tbl);
 		crm_buf_adds(&sql, " SET ");
 		ident(&sql, col);
-		crm_buf_adds(&sql, " = ? WHERE rowid = ? AND ");
+		crm_buf_adds(&sql, " = ? WHERE id = ? AND ");
 		ident(&sql, col);
 		crm_buf_adds(&sql, " = ? RETURNING 1");
 		if (exec1(db, sql.s, crm_stmt_int(st, 3), crm_stmt_int(st, 2),
@@ -727,7 +751,7 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 		goto out;
 	/* links come back after the records they point to (a company whose
 	 * parent was merged away): check foreign keys at commit */
-	if (crm_db_exec(db, "PRAGMA defer_foreign_keys = ON", err) < 0)
+	if (crm_db_defer_foreign_keys(db, err) < 0)
 		goto out;
 	if (crm_entity_revert(db, change, force, true, n, err) < 0) {
 		if (err->code == CRM_EX_DATAERR) { /* a unique value taken */

@@ -125,6 +125,10 @@ int crm_report_fetch(struct crm_db *db, struct crm_stmt *st,
 		crm_report_add(r, &rec);
 	}
 	crm_rec_release(&rec);
+	/* no rows: PostgreSQL tells the columns at the end */
+	if (rc == 0 && !r->cols.n)
+		for (int i = 0; i < crm_stmt_ncols(st); i++)
+			crm_strv_push(&r->cols, crm_stmt_name(st, i));
 	if (rc < 0 && !strcmp(err->msg, "database: " TOO_MANY))
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "more than %d periods: use a longer "
@@ -136,50 +140,38 @@ int crm_report_fetch(struct crm_db *db, struct crm_stmt *st,
 	return rc < 0 ? -1 : 0;
 }
 
-/* Period arithmetic in SQL. Dates are 'YYYY-MM-DD' text. */
-void crm_period_start_sql(enum crm_period p, const char *x, struct crm_buf *sql)
+/* Period arithmetic in SQL, from the storage dialect (crm_store_frag).
+ * Dates are 'YYYY-MM-DD' text. */
+void crm_period_start_sql(const struct crm_db *db, enum crm_period p,
+			  const char *x, struct crm_buf *sql)
 {
-	switch (p) {
-	case CRM_PERIOD_WEEK: /* back to Monday */
-		crm_buf_addf(sql,
-			     "date(%s, '-' || ((strftime('%%w', %s) + 6) %% 7)"
-			     " || ' days')",
-			     x, x);
-		break;
-	case CRM_PERIOD_MONTH:
-		crm_buf_addf(sql, "date(%s, 'start of month')", x);
-		break;
-	case CRM_PERIOD_QUARTER:
-		crm_buf_addf(sql,
-			     "date(%s, 'start of month', '-' || "
-			     "((strftime('%%m', %s) - 1) %% 3) || ' months')",
-			     x, x);
-		break;
-	case CRM_PERIOD_YEAR:
-		crm_buf_addf(sql, "date(%s, 'start of year')", x);
-		break;
-	default:
-		crm_buf_addf(sql, "date(%s)", x);
-	}
+	static const enum crm_sql_frag f[] = {
+	    [CRM_PERIOD_WEEK] = CRM_SQL_WEEK_START,
+	    [CRM_PERIOD_MONTH] = CRM_SQL_MONTH_START,
+	    [CRM_PERIOD_QUARTER] = CRM_SQL_QUARTER_START,
+	    [CRM_PERIOD_YEAR] = CRM_SQL_YEAR_START,
+	};
+	enum crm_sql_frag k = CRM_SQL_DATE;
+
+	if (p > 0 && (size_t)p < sizeof(f) / sizeof(*f) && f[p])
+		k = f[p];
+	crm_store_frag(db->store, sql, k, x, NULL);
 }
 
-void crm_period_label_sql(enum crm_period p, const char *s, struct crm_buf *sql)
+void crm_period_label_sql(const struct crm_db *db, enum crm_period p,
+			  const char *s, struct crm_buf *sql)
 {
 	switch (p) {
 	case CRM_PERIOD_WEEK: /* the ISO year and week of its Thursday */
-		crm_buf_addf(sql,
-			     "strftime('%%Y', date(%s, '+3 days')) || '-W' || "
-			     "printf('%%02d', (strftime('%%j', date(%s, "
-			     "'+3 days')) - 1) / 7 + 1)",
-			     s, s);
+		crm_store_frag(db->store, sql, CRM_SQL_ISO_WEEK, s, NULL);
 		break;
 	case CRM_PERIOD_MONTH:
 		crm_buf_addf(sql, "substr(%s, 1, 7)", s);
 		break;
 	case CRM_PERIOD_QUARTER:
 		crm_buf_addf(sql,
-			     "substr(%s, 1, 4) || '-Q' || ((substr(%s, 6, 2) "
-			     "+ 2) / 3)",
+			     "substr(%s, 1, 4) || '-Q' || ((CAST(substr(%s, "
+			     "6, 2) AS INTEGER) + 2) / 3)",
 			     s, s);
 		break;
 	case CRM_PERIOD_YEAR:
@@ -250,8 +242,9 @@ static void params_sql(struct crm_db *db, const struct crm_report_spec *s,
 	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
 	char t[CRM_TIME_LEN], n[32];
 
-	crm_buf_adds(sql, "WITH params_(now_, from_, to_, idle_, cur_, by_) "
-			  "AS (SELECT ?, ?, ?, ?, ?, ?)");
+	crm_buf_adds(
+	    sql, "WITH RECURSIVE params_(now_, from_, to_, idle_, cur_, by_) "
+		 "AS (SELECT ?, ?, ?, ?, ?, ?)");
 	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
 	if (o->has_from)
 		crm_binds_push(b, crm_datetime_format(o->from, t), 't');
@@ -347,7 +340,7 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	const struct crm_entity *e =
 	    s->entity ? crm_entity_by_name(s->entity) : NULL;
 	struct crm_strv bys = {0};
-	struct crm_buf ps = {0};
+	struct crm_buf ps = {0}, step = {0}, last = {0};
 	char t[CRM_TIME_LEN];
 	int ngroup = 0, rc = -1;
 	bool by;
@@ -385,17 +378,18 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 		for (int i = 0; i < ngroup; i++)
 			crm_buf_addf(sql, "%s%d", i ? ", " : " GROUP BY ",
 				     i + 1);
-		crm_buf_addf(sql, " ORDER BY %s", s->order ? s->order : "1");
+		crm_buf_addf(sql, " ORDER BY %s",
+			     s->order ? s->order : "1 NULLS FIRST");
 		/* then every group column: a total order with several --by */
-		for (int i = 1; bys.n > 1 && i <= ngroup; i++)
-			crm_buf_addf(sql, ", %d", i);
+		for (int i = 1; ngroup > 1 && i <= ngroup; i++)
+			crm_buf_addf(sql, ", %d NULLS FIRST", i);
 		rc = 0;
 		goto out;
 	}
 
 	/* with periods: aggregate per period start, then join onto every
 	 * period of the range (and every group) so empty ones show */
-	crm_period_start_sql(o->period, s->time, &ps);
+	crm_period_start_sql(db, o->period, s->time, &ps);
 	crm_buf_addf(sql, ", agg AS (SELECT %s AS ps_", crm_buf_str(&ps));
 	for (size_t i = 0; i < bys.n; i++) {
 		crm_buf_adds(sql, ", ");
@@ -416,16 +410,18 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	/* first and last period: of the range when given, else of the
 	 * data */
 	crm_buf_reset(&ps);
-	crm_period_start_sql(o->period, "v", &ps);
+	crm_period_start_sql(db, o->period, "v", &ps);
+	crm_store_frag(db->store, &step, CRM_SQL_DATE_ADD, "s",
+		       period_step(o->period));
+	crm_store_frag(db->store, &last, CRM_SQL_TIME_ADD, "?", "'-1 second'");
 	crm_buf_addf(sql,
 		     "p(s, n_) AS (SELECT coalesce((SELECT %s FROM (SELECT ? "
-		     "AS v)), (SELECT min(ps_) FROM agg)), 1 UNION ALL SELECT "
-		     "date(s, %s), crm_period_n(n_ + 1) FROM p WHERE date(s, "
-		     "%s) <= coalesce((SELECT %s FROM (SELECT datetime(?, "
-		     "'-1 second') AS v) WHERE ?), (SELECT max(ps_) FROM "
-		     "agg))), ",
-		     crm_buf_str(&ps), period_step(o->period),
-		     period_step(o->period), crm_buf_str(&ps));
+		     "AS v) AS v_), (SELECT min(ps_) FROM agg)), 1 UNION ALL "
+		     "SELECT %s, crm_period_n(n_ + 1) FROM p WHERE %s <= "
+		     "coalesce((SELECT %s FROM (SELECT %s AS v) AS v_ WHERE ? "
+		     "<> 0), (SELECT max(ps_) FROM agg))), ",
+		     crm_buf_str(&ps), crm_buf_str(&step), crm_buf_str(&step),
+		     crm_buf_str(&ps), crm_buf_str(&last));
 	if (o->has_from)
 		crm_binds_push(b, crm_datetime_format(o->from, t), 't');
 	else
@@ -443,7 +439,7 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	} else /* one group: every period shows, data or not */
 		crm_buf_adds(sql, "g AS (SELECT 1 AS x_) ");
 	crm_buf_adds(sql, "SELECT ");
-	crm_period_label_sql(o->period, "p.s", sql);
+	crm_period_label_sql(db, o->period, "p.s", sql);
 	crm_buf_adds(sql, " AS period");
 	for (size_t i = 0; i < bys.n; i++) {
 		crm_buf_addf(sql, ", g.g1_%zu AS ", i);
@@ -463,19 +459,23 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	crm_buf_adds(sql,
 		     " FROM p CROSS JOIN g LEFT JOIN agg ON agg.ps_ = p.s");
 	for (size_t i = 0; i < bys.n; i++)
-		crm_buf_addf(sql, " AND agg.g1_%zu IS g.g1_%zu", i, i);
+		crm_buf_addf(
+		    sql, " AND agg.g1_%zu IS NOT DISTINCT FROM g.g1_%zu", i, i);
 	if (s->keys)
-		crm_buf_adds(sql, " AND agg.g2_ IS g.g2_");
+		crm_buf_adds(sql, " AND agg.g2_ IS NOT DISTINCT FROM g.g2_");
 	crm_buf_adds(sql, " WHERE p.s IS NOT NULL ORDER BY ");
+	/* NULLS FIRST: SQLite's order, not PostgreSQL's */
 	for (size_t i = 0; i < bys.n; i++)
-		crm_buf_addf(sql, "g.g1_%zu, ", i);
+		crm_buf_addf(sql, "g.g1_%zu NULLS FIRST, ", i);
 	if (s->keys)
-		crm_buf_adds(sql, "g.g2_, ");
+		crm_buf_adds(sql, "g.g2_ NULLS FIRST, ");
 	crm_buf_adds(sql, "p.s");
 	rc = 0;
 out:
 	crm_strv_release(&bys);
 	crm_buf_release(&ps);
+	crm_buf_release(&step);
+	crm_buf_release(&last);
 	return rc;
 }
 
@@ -731,15 +731,6 @@ int crm_report_run(struct crm_db *db, const struct crm_report_spec *s,
 	char *cur = NULL;
 	int rc0;
 
-	if (crm_store_engine(db->store) == CRM_STORE_PG &&
-	    !crm_report_runs_on_pg(s))
-		return crm_err_set(err, CRM_EX_SOFTWARE,
-				   "%s does not run on PostgreSQL yet",
-				   s->name);
-	if (crm_store_engine(db->store) == CRM_STORE_PG && o->period)
-		return crm_err_set(err, CRM_EX_SOFTWARE,
-				   "%s --period does not run on PostgreSQL yet",
-				   s->name);
 	if (crm_report_sql_functions(db, err) < 0)
 		return -1;
 	r->name = s->name;
@@ -848,7 +839,7 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
 		"CREATE TEMP TABLE IF NOT EXISTS crm_report_costs ("
 		"cost_source TEXT, cost_campaign TEXT, cost INTEGER NOT NULL, "
 		"currency TEXT NOT NULL); DELETE FROM "
-		"temp.crm_report_costs",
+		"crm_report_costs",
 		err) < 0)
 		return -1;
 	if (!path)
@@ -860,7 +851,7 @@ int crm_report_load_costs(struct crm_db *db, const char *path,
 	rd = crm_reader_open(fp, path, CRM_FMT_AUTO, err);
 	st = rd ? crm_db_stmt(
 		      db,
-		      "INSERT INTO temp.crm_report_costs (cost_source, "
+		      "INSERT INTO crm_report_costs (cost_source, "
 		      "cost_campaign, cost, currency) VALUES (?, ?, ?, ?)",
 		      err)
 		: NULL;
@@ -1001,20 +992,6 @@ static const struct crm_sql_fn report_fns[] = {
     {"crm_period_n", 1, sql_period_n, NULL, NULL, 0},
     {"crm_percentile", 2, NULL, pct_step, pct_final, sizeof(struct pct_acc)},
 };
-
-/* The reports whose SQL runs on PostgreSQL so far (with the functions
- * lib/store/schema.c creates there); the others are refused there. */
-bool crm_report_runs_on_pg(const struct crm_report_spec *s)
-{
-	static const char *const portable[] = {
-	    "activities", "contacts", "winrate",  "cycle",
-	    "tickets",	  "sla",      "dealsize", "funnel"};
-
-	for (size_t i = 0; i < sizeof(portable) / sizeof(*portable); i++)
-		if (!strcmp(s->name, portable[i]))
-			return true;
-	return false;
-}
 
 int crm_report_sql_functions(struct crm_db *db, struct crm_err *err)
 {

@@ -168,19 +168,18 @@ double crm_percentile(const double *sorted, size_t n, double p);
 
 /* Register the SQL functions crm_money(minor, currency) (the decimal
  * string of an amount) and the aggregate crm_percentile(x, p) (exact, as
- * crm_percentile) on db. Returns 0 or -1. */
+ * crm_percentile) on db; on PostgreSQL migration 1 creates them (and
+ * crm_period_n) in SQL (lib/store/schema.c). Returns 0 or -1. */
 int crm_report_sql_functions(struct crm_db *db, struct crm_err *err);
-/* Does report s run on PostgreSQL (the others exit 70 there)? */
-bool crm_report_runs_on_pg(const struct crm_report_spec *s);
 
 /* The SQL expression for the start date ('YYYY-MM-DD') of the period of
  * time expression x (fixed text appended to sql), and for the label of a
  * period starting at date expression s ("2026-11-22", "2026-W47",
  * "2026-11", "2026-Q4", "2026"). */
-void crm_period_start_sql(enum crm_period p, const char *x,
-			  struct crm_buf *sql);
-void crm_period_label_sql(enum crm_period p, const char *s,
-			  struct crm_buf *sql);
+void crm_period_start_sql(const struct crm_db *db, enum crm_period p,
+			  const char *x, struct crm_buf *sql);
+void crm_period_label_sql(const struct crm_db *db, enum crm_period p,
+			  const char *s, struct crm_buf *sql);
 
 /* Load the costs file path (any record format: source, campaign, cost,
  * currency; cost a decimal in currency) into temp.crm_report_costs

@@ -11,6 +11,8 @@
  * every row, as SQLite's sum(c) was (PostgreSQL cannot sum booleans). */
 #define COUNT_IF(c) "sum(CAST(" c " AS INTEGER))"
 #define RATE(num, den) "round(100.0 * (" num ") / nullif(" den ", 0), 1)"
+/* the later of two ISO times, neither null (SQLite's two-argument max()) */
+#define LATER(a, b) "CASE WHEN " a " >= " b " THEN " a " ELSE " b " END"
 
 /* activities per owner (or --by type, channel ...) */
 static const struct crm_measure activity_measures[] = {
@@ -107,11 +109,14 @@ static const struct crm_measure funnel_measures[] = {
 
 /* the costs of the group: per source and campaign by default; per
  * campaign without --by; none for other groupings */
+/* (the group's source and campaign as max(): an aggregate of the outer
+ * query, since PostgreSQL refuses a column the grouping does not name) */
 #define COST                                                                   \
-	"(SELECT sum(c.cost) FROM temp.crm_report_costs c, params_ p WHERE "   \
+	"(SELECT sum(c.cost) FROM crm_report_costs c, params_ p WHERE "        \
 	"c.currency = p.cur_ AND CASE WHEN p.by_ = 'source' THEN "             \
-	"c.cost_source IS source AND c.cost_campaign IS campaign WHEN p.by_ "  \
-	"IS NULL THEN c.cost_campaign IS campaign ELSE 0 END)"
+	"c.cost_source IS NOT DISTINCT FROM max(source) AND c.cost_campaign "  \
+	"IS NOT DISTINCT FROM max(campaign) WHEN p.by_ IS NULL THEN "          \
+	"c.cost_campaign IS NOT DISTINCT FROM max(campaign) ELSE 1 = 0 END)"
 #define REVENUE "coalesce(sum(won_amount_), 0)"
 
 static const struct crm_measure sources_measures[] = {
@@ -166,7 +171,9 @@ static const struct crm_measure sources_measures[] = {
 																										"d.created_at, d.updated_at FROM deals d, params_ p WHERE "       \
 																										"d.created_at < p.to_) AS deals"
 
-#define MONEY(x) "crm_money(round(" x "), currency)"
+/* rounded half away from zero on both engines (PostgreSQL's round() of a
+ * double rounds half to even; of a numeric as SQLite's) */
+#define MONEY(x) "crm_money(round(CAST(" x " AS NUMERIC)), currency)"
 
 static const struct crm_measure pipeline_measures[] = {
     {"deals", "count(*)", CRM_M_COUNT},
@@ -223,9 +230,10 @@ static const struct crm_measure dealsize_measures[] = {
 /* Open deals (created before --to) and deals closed in the range, on
  * one time line: an open deal counts at --from (or its creation). */
 #define DEAL_SPAN                                                              \
-	"(SELECT d.*, CASE WHEN d.status = 'open' THEN max(d.created_at, "     \
-	"coalesce(p.from_, '')) ELSE d.closed_at END AS t_ FROM deals d, "     \
-	"params_ p) AS deals"
+	"(SELECT d.*, CASE WHEN d.status = 'open' THEN " LATER(                \
+	    "d.created_at",                                                    \
+	    "coalesce(p.from_, '')") " ELSE d.closed_at END "                  \
+				     "AS t_ FROM deals d, params_ p) AS deals"
 #define WON "FILTER (WHERE status = 'won')"
 #define WIN_RATIO                                                              \
 	"(1.0 * " COUNT_IF("status = 'won'") " / nullif(" COUNT_IF(            \
@@ -250,13 +258,15 @@ static const struct crm_measure velocity_measures[] = {
  * deals closed, tickets solved (met_: resolution target met). */
 #define EVENTS                                                                 \
 	"(SELECT owner, 'activity' AS kind_, occurred_at AS at_, lead_id, "    \
-	"NULL AS amount, NULL AS currency, NULL AS met_ FROM activities "      \
+	"NULL AS amount, NULL AS currency, CAST(NULL AS INTEGER) AS met_ "     \
+	"FROM activities "                                                     \
 	"WHERE owner IS NOT NULL UNION ALL SELECT owner, status, closed_at, "  \
 	"NULL, amount, currency, NULL FROM deals WHERE status IN ('won', "     \
 	"'lost') AND owner IS NOT NULL UNION ALL SELECT assignee, 'solved', "  \
 	"solved_at, NULL, NULL, NULL, CASE WHEN resolution_due IS NOT NULL "   \
-	"THEN solved_at <= resolution_due AND NOT coalesce("                   \
-	"resolution_breached, 0) END FROM tickets WHERE solved_at IS NOT "     \
+	"THEN CASE WHEN solved_at <= resolution_due AND coalesce("             \
+	"resolution_breached, 0) = 0 THEN 1 ELSE 0 END END FROM tickets "      \
+	"WHERE solved_at IS NOT "                                              \
 	"NULL AND assignee IS NOT NULL) AS events"
 
 static const struct crm_measure leaderboard_measures[] = {
@@ -345,7 +355,8 @@ static const char cohort_sql[] =
     "BY cust_), cohorts_ AS (SELECT c_, count(*) AS n_ FROM first_, params_ "
     "p WHERE c_ >= coalesce(substr(p.from_, 1, 7), '') GROUP BY c_), "
     "months_(c_, k_, m_) AS (SELECT c_, 0, c_ FROM cohorts_ UNION ALL "
-    "SELECT c_, k_ + 1, substr(date(m_ || '-01', '+1 month'), 1, 7) FROM "
+    "SELECT c_, k_ + 1, substr(strftime('%Y-%m-%dT%H:%M:%SZ', m_ || "
+    "'-01', '+1 month'), 1, 7) FROM "
     "months_, params_ p WHERE m_ < substr(strftime('%Y-%m-%dT%H:%M:%SZ', "
     "p.to_, '-1 second'), 1, 7)), cells_ AS (SELECT mo.c_, mo.k_, mo.m_, "
     "co.n_, (SELECT count(DISTINCT w.cust_) FROM won_ w JOIN first_ f ON "
@@ -363,6 +374,12 @@ static const char cohort_sql[] =
  * and open deals idle_ seconds after their last touch (assignment or
  * stage change, or the last activity). kind_: task, lead or deal. */
 #define ISO(x, off) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", " off ")"
+#define LEAD_TOUCH                                                             \
+	LATER("coalesce(l.assigned_at, l.created_at)",                         \
+	      "coalesce(l.last_activity_at, '')")
+#define DEAL_TOUCH                                                             \
+	LATER("coalesce(d.stage_changed_at, d.created_at)",                    \
+	      "coalesce(d.last_activity_at, '')")
 #define FOLLOWUPS                                                              \
 	"(SELECT id, external_id, type, direction, subject, body, "            \
 	"occurred_at, owner, channel, due_at, done_at, contact_id, "           \
@@ -370,22 +387,19 @@ static const char cohort_sql[] =
 	"updated_at, 'task' AS kind_ FROM activities WHERE due_at IS NOT "     \
 	"NULL AND done_at IS NULL UNION ALL SELECT NULL, NULL, 'lead', NULL, " \
 	"NULL, NULL, NULL, l.owner, NULL, " ISO(                               \
-	    "max(coalesce(l.assigned_at, l.created_at), "                      \
-	    "coalesce(l.last_activity_at, ''))",                               \
-	    "'+' || p.idle_ || ' seconds'") ", NULL, NULL, NULL, l.id, "       \
-					    "l.deal_id, NULL, NULL, "          \
+	    LEAD_TOUCH,                                                        \
+	    "'+' || p.idle_ || ' seconds'") ", NULL, NULL, NULL, "             \
+					    "l.id, l.deal_id, NULL, NULL, "    \
 					    "l.created_at, l.updated_at, "     \
-					    "'lead' FROM leads l, params_ p "  \
-					    "WHERE l.status IN ('new', "       \
-					    "'working', 'nurturing', "         \
-					    "'qualified') UNION ALL SELECT "   \
-					    "NULL, NULL, 'deal', NULL, "       \
+					    "'lead' "                          \
+					    "FROM leads l, params_ p WHERE "   \
+					    "l.status IN ('new', 'working', "  \
+					    "'nurturing', 'qualified') UNION " \
+					    "ALL SELECT NULL, NULL, 'deal', "  \
+					    "NULL, "                           \
 					    "NULL, NULL, NULL, d.owner, "      \
 					    "NULL, " ISO(                      \
-						"max(coalesce(d.stage_"        \
-						"changed_at, d.created_at), "  \
-						"coalesce(d.last_activity_"    \
-						"at, ''))",                    \
+						DEAL_TOUCH,                    \
 						"'+' || p.idle_ || ' "         \
 						"seconds'") ", NULL, NULL, "   \
 							    "NULL, "           \
@@ -394,8 +408,8 @@ static const char cohort_sql[] =
 							    "NULL, "           \
 							    "d.created_at, "   \
 							    "d.updated_at, "   \
-							    "'deal' FROM "     \
-							    "deals d, "        \
+							    "'deal' "          \
+							    "FROM deals d, "   \
 							    "params_ p WHERE " \
 							    "d.status = "      \
 							    "'open') AS "      \
@@ -426,46 +440,55 @@ static const struct crm_measure unattended_measures[] = {
 static const struct crm_report_spec specs[] = {
     {"activities", "Activities", "activities", "activity", "occurred_at", NULL,
      "owner", NULL, activity_measures, N(activity_measures),
-     "activities DESC, 1", "activities"},
+     "activities DESC, 1 NULLS FIRST", "activities"},
     {"contacts", "Contacts by source", "contacts", "contact", "created_at",
      NULL, "source", NULL, contact_measures, N(contact_measures),
-     "contacts DESC, 1", "contacts"},
+     "contacts DESC, 1 NULLS FIRST", "contacts"},
     {"funnel", "Lead funnel", LEAD_FUNNEL, "lead", "created_at", NULL, NULL,
-     NULL, funnel_measures, N(funnel_measures), "leads DESC, 1", "leads"},
+     NULL, funnel_measures, N(funnel_measures), "leads DESC, 1 NULLS FIRST",
+     "leads"},
     {"sources", "Lead sources and campaigns", LEAD_REVENUE, "lead",
      "created_at", NULL, "source", "campaign", sources_measures,
-     N(sources_measures), "leads DESC, 1, 2", "leads",
+     N(sources_measures), "leads DESC, 1 NULLS FIRST, 2 NULLS FIRST", "leads",
      CRM_RS_CURRENCY | CRM_RS_COSTS},
     {"pipeline", "Open pipeline", DEAL_ASOF, "deal", "created_at",
      "status = 'open'", "stage", "currency", pipeline_measures,
-     N(pipeline_measures), "min(probability), 1, 2", "deals", CRM_RS_ASOF},
+     N(pipeline_measures),
+     "min(probability) NULLS FIRST, 1 NULLS FIRST, 2 NULLS FIRST", "deals",
+     CRM_RS_ASOF},
     {"winrate", "Win rate", "deals", "deal", "closed_at",
      "status IN ('won', 'lost')", "owner", NULL, winrate_measures,
-     N(winrate_measures), "closed DESC, 1", "win_rate"},
+     N(winrate_measures), "closed DESC, 1 NULLS FIRST", "win_rate"},
     {"cycle", "Sales cycle", "deals", "deal", "closed_at", "status = 'won'",
-     NULL, NULL, cycle_measures, N(cycle_measures), "won DESC, 1",
+     NULL, NULL, cycle_measures, N(cycle_measures), "won DESC, 1 NULLS FIRST",
      "median_days"},
     {"stages", "Days per stage", STAGE_EXITS, "deal", "left_at_", NULL, "stage",
-     "pipeline", stages_measures, N(stages_measures), "2, 1", "median_days"},
+     "pipeline", stages_measures, N(stages_measures),
+     "2 NULLS FIRST, 1 NULLS FIRST", "median_days"},
     {"dealsize", "Deal size", "deals", "deal", "closed_at", "status = 'won'",
-     NULL, "currency", dealsize_measures, N(dealsize_measures), "1", "won"},
+     NULL, "currency", dealsize_measures, N(dealsize_measures), "1 NULLS FIRST",
+     "won"},
     {"velocity", "Sales velocity", DEAL_SPAN, "deal", "t_",
      "created_at < (SELECT to_ FROM params_)", NULL, "currency",
-     velocity_measures, N(velocity_measures), "1", "open_deals", CRM_RS_SPAN},
+     velocity_measures, N(velocity_measures), "1 NULLS FIRST", "open_deals",
+     CRM_RS_SPAN},
     {"leaderboard", "Leaderboard", EVENTS, NULL, "at_", NULL, "owner", NULL,
      leaderboard_measures, N(leaderboard_measures),
-     "deals_won DESC, activities DESC, 1", "deals_won", CRM_RS_CURRENCY},
+     "deals_won DESC, activities DESC, 1 NULLS FIRST", "deals_won",
+     CRM_RS_CURRENCY},
     {"sla", "Support SLA", "tickets", "ticket", "created_at", NULL, "priority",
-     NULL, sla_measures, N(sla_measures), "tickets DESC, 1", "tickets"},
+     NULL, sla_measures, N(sla_measures), "tickets DESC, 1 NULLS FIRST",
+     "tickets"},
     {"tickets", "Ticket backlog", "tickets", "ticket", "created_at",
      "status NOT IN ('solved', 'closed')", "status", NULL, tickets_measures,
-     N(tickets_measures), "tickets DESC, 1", "tickets"},
+     N(tickets_measures), "tickets DESC, 1 NULLS FIRST", "tickets"},
     {"cohort", "Customer cohorts", "deals", NULL, "closed_at", NULL, NULL, NULL,
      NULL, 0, NULL, "bought", 0, cohort_sql, "cohort,month"},
     {"unattended", "Overdue follow-ups", FOLLOWUPS, "activity", "due_at",
-     "due_at < now_", "owner", NULL, unattended_measures,
-     N(unattended_measures), "overdue_tasks + idle_leads + stale_deals DESC, 1",
-     "overdue_tasks"},
+     "due_at < (SELECT now_ FROM params_)", "owner", NULL, unattended_measures,
+     N(unattended_measures),
+     /* overdue_tasks + idle_leads + stale_deals: every row is one of them */
+     "count(*) DESC, 1 NULLS FIRST", "overdue_tasks"},
 };
 
 const struct crm_report_spec *crm_report_spec(const char *name)

@@ -109,6 +109,52 @@ int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
 	return crm_store_exec(db->store, sql, err);
 }
 
+int crm_db_defer_foreign_keys(struct crm_db *db, struct crm_err *err)
+{
+	return crm_db_exec(db,
+			   crm_store_engine(db->store) == CRM_STORE_PG
+			       ? "SET CONSTRAINTS ALL DEFERRED"
+			       : "PRAGMA defer_foreign_keys = ON",
+			   err);
+}
+
+int crm_db_references(struct crm_db *db, const char *table,
+		      struct crm_strv *refs, struct crm_err *err)
+{
+	static const char lite_sql[] =
+	    "SELECT m.name, p.\"from\" FROM sqlite_schema m, "
+	    "pragma_foreign_key_list(m.name) p WHERE m.type = 'table' AND "
+	    "p.\"table\" = ? AND (p.\"to\" IS NULL OR p.\"to\" = 'id') "
+	    "ORDER BY m.name, p.\"from\"";
+	static const char pg_sql[] =
+	    "SELECT CAST(CAST(c.conrelid AS regclass) AS text) AS t, "
+	    "CAST(a.attname AS text) AS f FROM pg_constraint c JOIN "
+	    "pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = "
+	    "c.conkey[1] JOIN pg_attribute r ON r.attrelid = c.confrelid AND "
+	    "r.attnum = c.confkey[1] WHERE c.contype = 'f' AND c.confrelid = "
+	    "CAST(CAST(? AS text) AS regclass) AND r.attname = 'id' ORDER BY "
+	    "CAST(CAST(c.conrelid AS regclass) AS text) COLLATE \"C\", "
+	    "CAST(a.attname AS text) COLLATE \"C\"";
+	struct crm_stmt *st = crm_db_stmt(
+	    db, crm_store_engine(db->store) == CRM_STORE_PG ? pg_sql : lite_sql,
+	    err);
+	int s;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, table);
+	while ((s = crm_stmt_step(st, err)) > 0) {
+		char *r = crm_xasprintf("%s\t%s", crm_stmt_text(st, 0),
+					crm_stmt_text(st, 1));
+		crm_strv_push(refs, r);
+		free(r);
+	}
+	crm_stmt_finalize(st);
+	if (s < 0)
+		return crm_err_what(err, "cannot read the schema");
+	return 0;
+}
+
 struct crm_stmt *crm_db_stmt(struct crm_db *db, const char *sql,
 			     struct crm_err *err)
 {
@@ -403,10 +449,16 @@ int crm_db_change(struct crm_db *db, const char *command, const char *entity,
 		  struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
+	/* On PostgreSQL the next number under the writer lock: a sequence
+	 * does not roll back, and a dry run must not use up a number */
 	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
-	    "INSERT INTO crm_changes (at, actor, command, entity) "
-	    "VALUES (?, ?, ?, ?) RETURNING id",
+	    crm_store_engine(db->store) == CRM_STORE_PG
+		? "INSERT INTO crm_changes (id, at, actor, command, entity) "
+		  "VALUES ((SELECT coalesce(max(id), 0) + 1 FROM "
+		  "crm_changes), ?, ?, ?, ?) RETURNING id"
+		: "INSERT INTO crm_changes (at, actor, command, entity) "
+		  "VALUES (?, ?, ?, ?) RETURNING id",
 	    err);
 	struct crm_err e;
 	int rc;

@@ -81,6 +81,16 @@ int64_t crm_db_int(struct crm_db *db, const char *sql, const char *a,
 		   const char *b, struct crm_err *err);
 /* Run SQL without results (fixed text, no parameters). */
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
+/* Every (table, column) whose foreign key refers to table's id, as
+ * "table\tcolumn" strings pushed onto refs, ordered by table and column
+ * (bytes): from the engine's catalogue (SQLite's pragma_foreign_key_list,
+ * PostgreSQL's pg_constraint). */
+int crm_db_references(struct crm_db *db, const char *table,
+		      struct crm_strv *refs, struct crm_err *err);
+/* Check foreign keys at commit, not at each statement, for the rest of
+ * the open transaction (SQLite's defer_foreign_keys; on PostgreSQL, SET
+ * CONSTRAINTS ALL DEFERRED: crm's foreign keys are DEFERRABLE there). */
+int crm_db_defer_foreign_keys(struct crm_db *db, struct crm_err *err);
 
 /* Start a change set for undo: one row in crm_changes (command, entity,
  * summary) whose id db->change then holds; crm_db_audit records

@@ -424,6 +424,7 @@ static const char migration1[] =
 	" result_updated_at TEXT NOT NULL,"
 	" undone_at TEXT);"
 	"CREATE TABLE crm_merge_links ("
+	" id INTEGER PRIMARY KEY,"
 	" merge_id INTEGER NOT NULL REFERENCES crm_merges(id),"
 	" tbl TEXT NOT NULL,"
 	" col TEXT NOT NULL,"
@@ -437,6 +438,7 @@ static const char migration1[] =
 	 * merge of the survivor moves them on (logged in crm_merge_links as
 	 * tbl crm_identities). */
 	"CREATE TABLE crm_identities ("
+	" id INTEGER PRIMARY KEY,"
 	" entity TEXT NOT NULL,"
 	" field TEXT NOT NULL,"
 	" key TEXT NOT NULL,"
@@ -580,7 +582,21 @@ static const char pg_functions[] =
     "IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', "
     "'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN $2 IN "
     "('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END "
-    "AS e) x$$;";
+    "AS e) x$$;"
+    /* crm_period_n(n): n, or an error past lib/report's
+     * CRM_REPORT_PERIODS_MAX (10000), as report.c's */
+    "CREATE OR REPLACE FUNCTION crm_period_n(integer) RETURNS integer "
+    "LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$BEGIN IF $1 > "
+    "10000 THEN RAISE EXCEPTION 'crm: too many periods'; END IF; RETURN "
+    "$1; END$$;"
+    /* SQLite's strftime(format, time, modifier) for the one format the
+     * reports use, ISO 8601 UTC, with an interval modifier ('+N seconds',
+     * '-1 second', '+1 month') */
+    "CREATE OR REPLACE FUNCTION strftime(text, text, text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$SELECT CASE WHEN $1 "
+    "= '%Y-%m-%dT%H:%M:%SZ' THEN to_char(CAST($2 AS timestamptz) AT TIME "
+    "ZONE 'UTC' + CAST($3 AS interval), "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') END$$;";
 
 /* Copy one CREATE TABLE statement st (n bytes) to out with its types
  * translated; its REFERENCES clauses go to fks as ALTER TABLEs. */
@@ -635,7 +651,9 @@ static void pg_statement(const char *st, size_t n, struct crm_buf *out,
 			while (*col == ' ')
 				col++;
 			crm_buf_addf(
-			    fks, "ALTER TABLE %s ADD FOREIGN KEY (%.*s)%.*s;",
+			    fks,
+			    "ALTER TABLE %s ADD FOREIGN KEY (%.*s)%.*s "
+			    "DEFERRABLE;",
 			    table, (int)strcspn(col, " "), col, (int)(j - i),
 			    st + i);
 			i = j;

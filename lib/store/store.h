@@ -114,7 +114,11 @@ int64_t crm_store_last_id(struct crm_store *s, struct crm_err *err);
 
 /* Bulk load: rows of text values (NULL for SQL NULL) into table's columns
  * cols, inside the caller's transaction: prepared inserts on SQLite, COPY
- * on PostgreSQL. table and cols are fixed identifiers, never input. */
+ * on PostgreSQL. table and cols are fixed identifiers, never input. Other
+ * statements may run between rows: on PostgreSQL each first ends the COPY
+ * (the rows so far are then in the table) and the next row starts it
+ * again; a failure there fails that statement, and crm_copy_row or
+ * crm_copy_end report it. One load at a time per connection. */
 struct crm_copy;
 struct crm_copy *crm_copy_begin(struct crm_store *s, const char *table,
 				const char *const *cols, size_t ncols,
@@ -180,6 +184,19 @@ enum crm_sql_frag {
 	/* column types: an identity primary key; a JSON object */
 	CRM_SQL_ID_TYPE,
 	CRM_SQL_JSON_TYPE,
+	/* report periods: the date (YYYY-MM-DD) of time {1}; the first day
+	 * of its week (Monday), month, quarter, year; date {1} moved by the
+	 * SQLite date modifier literal {2} ('+7 days', '+1 month', ...);
+	 * time {1} moved by {2} ('-1 second') as "YYYY-MM-DD HH:MM:SS"; the
+	 * ISO week "YYYY-Www" of Monday {1} */
+	CRM_SQL_DATE,
+	CRM_SQL_WEEK_START,
+	CRM_SQL_MONTH_START,
+	CRM_SQL_QUARTER_START,
+	CRM_SQL_YEAR_START,
+	CRM_SQL_DATE_ADD,
+	CRM_SQL_TIME_ADD,
+	CRM_SQL_ISO_WEEK,
 	CRM_SQL_NFRAGS
 };
 /* Append fragment f to out with {1} as a and {2} as b. */

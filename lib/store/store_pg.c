@@ -23,6 +23,7 @@ struct pg {
 	PGcancel *cancel;	/* for crm_store_interrupt */
 	struct pg_stmt *active; /* the statement whose rows are streaming */
 	unsigned long nstmts;	/* names the prepared statements */
+	struct pg_copy *copy;	/* a load under way (see pg_copy_begin) */
 };
 
 struct pg_param {
@@ -40,6 +41,7 @@ struct pg_stmt {
 	struct pg_param *p;
 	bool running;	  /* sent; rows or the end still to read */
 	PGresult *row;	  /* the current row */
+	PGresult *desc;	  /* the end's result: the columns of no rows */
 	PGresult **ahead; /* rows read ahead (see pg_drain) */
 	size_t nahead, head, capahead;
 	bool done_ahead;  /* the end was read ahead */
@@ -51,7 +53,13 @@ struct pg_copy {
 	struct crm_copy base;
 	size_t ncols;
 	struct crm_buf buf;
+	char *sql;   /* the COPY statement, to start it again */
+	bool open;   /* the server is in COPY: rows go straight in */
+	int errcode; /* a failure when another statement ended it */
+	char errbuf[512];
 };
+
+static int copy_finish(struct pg_copy *c, struct crm_err *err);
 
 /* Map a failed result (or the connection's state) to err. */
 static int pg_error(PGconn *conn, const PGresult *r, struct crm_err *err)
@@ -104,6 +112,10 @@ static void pg_drain(struct pg *pg, struct pg_stmt *st)
 			st->ahead[st->nahead++] = r;
 			continue;
 		}
+		if (t == PGRES_TUPLES_OK && !st->desc) {
+			st->desc = r;
+			continue;
+		}
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK &&
 		    !st->errcode) {
 			struct crm_err e;
@@ -119,11 +131,23 @@ static void pg_drain(struct pg *pg, struct pg_stmt *st)
 		pg->active = NULL;
 }
 
-/* Free the connection for a new query: read ahead whatever streams. */
+/* Free the connection for a new query: read ahead whatever streams, and
+ * end a load under way (its rows are then in the table; the next row
+ * starts it again). A load that fails there fails the transaction: the
+ * query fails too, and crm_copy_row or crm_copy_end say why. */
 static void pg_free_conn(struct pg *pg)
 {
 	if (pg->active)
 		pg_drain(pg, pg->active);
+	if (pg->copy && pg->copy->open) {
+		struct crm_err e;
+
+		if (copy_finish(pg->copy, &e) < 0 && !pg->copy->errcode) {
+			pg->copy->errcode = e.code;
+			snprintf(pg->copy->errbuf, sizeof(pg->copy->errbuf),
+				 "%s", e.msg);
+		}
+	}
 }
 
 static int pg_exec(struct crm_store *s, const char *sql, struct crm_err *err)
@@ -311,6 +335,8 @@ static void clear_rows(struct pg_stmt *st)
 {
 	PQclear(st->row);
 	st->row = NULL;
+	PQclear(st->desc);
+	st->desc = NULL;
 	for (size_t i = st->head; i < st->nahead; i++)
 		PQclear(st->ahead[i]);
 	st->nahead = st->head = 0;
@@ -407,7 +433,10 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 		st->running = false;
 		return -1;
 	}
-	PQclear(r);
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && !st->desc)
+		st->desc = r;
+	else
+		PQclear(r);
 	pg_drain(pg, st);
 	st->running = false;
 	if (st->errcode)
@@ -419,7 +448,10 @@ static int pg_ncols(const struct crm_stmt *base)
 {
 	const struct pg_stmt *st = (const struct pg_stmt *)base;
 
-	return st->row ? PQnfields(st->row) : 0;
+	/* before the first row: none yet; after the end, the end's */
+	return st->row	  ? PQnfields(st->row)
+	       : st->desc ? PQnfields(st->desc)
+			  : 0;
 }
 
 static int pg_nparams(const struct crm_stmt *base)
@@ -431,7 +463,9 @@ static const char *pg_name(const struct crm_stmt *base, int col)
 {
 	const struct pg_stmt *st = (const struct pg_stmt *)base;
 
-	return st->row ? PQfname(st->row, col) : NULL;
+	return st->row	  ? PQfname(st->row, col)
+	       : st->desc ? PQfname(st->desc, col)
+			  : NULL;
 }
 
 static const char *pg_text(struct crm_stmt *base, int col)
@@ -538,6 +572,24 @@ static int64_t pg_last_id(struct crm_store *s, struct crm_err *err)
 	return id;
 }
 
+/* Put the server into COPY for c (after ending whatever else runs). */
+static int copy_start(struct pg_copy *c, struct crm_err *err)
+{
+	struct pg *pg = (struct pg *)c->base.s;
+	PGresult *r;
+
+	pg_free_conn(pg);
+	r = PQexec(pg->conn, c->sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		pg_error(pg->conn, r, err);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	c->open = true;
+	return 0;
+}
+
 static struct crm_copy *pg_copy_begin(struct crm_store *s, const char *table,
 				      const char *const *cols, size_t ncols,
 				      struct crm_err *err)
@@ -545,25 +597,24 @@ static struct crm_copy *pg_copy_begin(struct crm_store *s, const char *table,
 	struct pg *pg = (struct pg *)s;
 	struct pg_copy *c;
 	struct crm_buf sql = {0};
-	PGresult *r;
 
-	pg_free_conn(pg);
 	crm_buf_addf(&sql, "COPY %s (", table);
 	for (size_t i = 0; i < ncols; i++)
 		crm_buf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
 	crm_buf_adds(&sql, ") FROM STDIN");
-	r = PQexec(pg->conn, crm_buf_str(&sql));
-	crm_buf_release(&sql);
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		pg_error(pg->conn, r, err);
-		PQclear(r);
-		return NULL;
-	}
-	PQclear(r);
 	c = crm_xcalloc(1, sizeof(*c));
 	c->base.ops = s->ops;
 	c->base.s = s;
 	c->ncols = ncols;
+	c->sql = crm_buf_detach(&sql);
+	if (pg->copy && pg->copy->open) /* one load at a time */
+		pg_free_conn(pg);
+	if (copy_start(c, err) < 0) {
+		free(c->sql);
+		free(c);
+		return NULL;
+	}
+	pg->copy = c;
 	return &c->base;
 }
 
@@ -582,6 +633,10 @@ static int pg_copy_row(struct crm_copy *base, const char *const *values,
 {
 	struct pg_copy *c = (struct pg_copy *)base;
 
+	if (c->errcode)
+		return crm_err_set(err, c->errcode, "%s", c->errbuf);
+	if (!c->open && copy_start(c, err) < 0)
+		return -1;
 	for (size_t i = 0; i < c->ncols; i++) {
 		const char *v = values[i];
 
@@ -609,39 +664,58 @@ static int pg_copy_row(struct crm_copy *base, const char *const *values,
 	return c->buf.len >= 65536 ? copy_flush(c, err) : 0;
 }
 
-static void pg_copy_abort(struct crm_copy *base)
+/* End the COPY under way: its rows go in (0), or -1 with err. */
+static int copy_finish(struct pg_copy *c, struct crm_err *err)
 {
-	struct pg_copy *c = (struct pg_copy *)base;
-	PGconn *conn = ((struct pg *)base->s)->conn;
+	PGconn *conn = ((struct pg *)c->base.s)->conn;
 	PGresult *r;
+	int rc = copy_flush(c, err);
 
-	if (PQputCopyEnd(conn, "abandoned") == 1)
-		while ((r = PQgetResult(conn)))
-			PQclear(r);
-	crm_buf_release(&c->buf);
-	free(c);
-}
-
-static int pg_copy_end(struct crm_copy *base, struct crm_err *err)
-{
-	struct pg_copy *c = (struct pg_copy *)base;
-	PGconn *conn = ((struct pg *)base->s)->conn;
-	PGresult *r;
-	int rc = 0;
-
-	if (copy_flush(c, err) < 0) {
-		pg_copy_abort(base);
-		return -1;
-	}
-	if (PQputCopyEnd(conn, NULL) != 1)
+	c->open = false;
+	c->buf.len = 0;
+	if (PQputCopyEnd(conn, rc < 0 ? "failed" : NULL) != 1 && !rc)
 		rc = pg_error(conn, NULL, err);
 	while ((r = PQgetResult(conn))) {
 		if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
 			rc = pg_error(conn, r, err);
 		PQclear(r);
 	}
+	return rc;
+}
+
+static void copy_free(struct pg_copy *c)
+{
+	struct pg *pg = (struct pg *)c->base.s;
+
+	if (pg->copy == c)
+		pg->copy = NULL;
 	crm_buf_release(&c->buf);
+	free(c->sql);
 	free(c);
+}
+
+static void pg_copy_abort(struct crm_copy *base)
+{
+	struct pg_copy *c = (struct pg_copy *)base;
+	PGconn *conn = ((struct pg *)base->s)->conn;
+	PGresult *r;
+
+	if (c->open && PQputCopyEnd(conn, "abandoned") == 1)
+		while ((r = PQgetResult(conn)))
+			PQclear(r);
+	copy_free(c);
+}
+
+static int pg_copy_end(struct crm_copy *base, struct crm_err *err)
+{
+	struct pg_copy *c = (struct pg_copy *)base;
+	int rc = 0;
+
+	if (c->open)
+		rc = copy_finish(c, err);
+	if (!rc && c->errcode)
+		rc = crm_err_set(err, c->errcode, "%s", c->errbuf);
+	copy_free(c);
 	return rc;
 }
 
@@ -671,6 +745,21 @@ static const char *const pg_frags[CRM_SQL_NFRAGS] = {
     [CRM_SQL_CONTAINS_CI] = "(strpos(lower({1}), lower({2})) > 0)",
     [CRM_SQL_ID_TYPE] = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
     [CRM_SQL_JSON_TYPE] = "JSONB",
+    /* the session's time zone is UTC (pg_open) */
+    [CRM_SQL_DATE] = "to_char(CAST({1} AS timestamptz), 'YYYY-MM-DD')",
+    [CRM_SQL_WEEK_START] = "to_char(date_trunc('week', CAST({1} AS "
+			   "timestamptz)), 'YYYY-MM-DD')",
+    [CRM_SQL_MONTH_START] = "to_char(date_trunc('month', CAST({1} AS "
+			    "timestamptz)), 'YYYY-MM-DD')",
+    [CRM_SQL_QUARTER_START] = "to_char(date_trunc('quarter', CAST({1} AS "
+			      "timestamptz)), 'YYYY-MM-DD')",
+    [CRM_SQL_YEAR_START] = "to_char(date_trunc('year', CAST({1} AS "
+			   "timestamptz)), 'YYYY-MM-DD')",
+    [CRM_SQL_DATE_ADD] = "to_char(CAST({1} AS timestamptz) + CAST({2} AS "
+			 "interval), 'YYYY-MM-DD')",
+    [CRM_SQL_TIME_ADD] = "to_char(CAST({1} AS timestamptz) + CAST({2} AS "
+			 "interval), 'YYYY-MM-DD HH24:MI:SS')",
+    [CRM_SQL_ISO_WEEK] = "to_char(CAST({1} AS date), 'IYYY-\"W\"IW')",
 };
 
 const struct crm_store_ops crm_store_pg_ops = {

@@ -445,6 +445,18 @@ static const char *const lite_frags[CRM_SQL_NFRAGS] = {
     [CRM_SQL_CONTAINS_CI] = "(instr(lower({1}), lower({2})) > 0)",
     [CRM_SQL_ID_TYPE] = "INTEGER PRIMARY KEY AUTOINCREMENT",
     [CRM_SQL_JSON_TYPE] = "TEXT",
+    [CRM_SQL_DATE] = "date({1})",
+    [CRM_SQL_WEEK_START] =
+	"date({1}, '-' || ((strftime('%w', {1}) + 6) % 7) || ' days')",
+    [CRM_SQL_MONTH_START] = "date({1}, 'start of month')",
+    [CRM_SQL_QUARTER_START] = "date({1}, 'start of month', '-' || "
+			      "((strftime('%m', {1}) - 1) % 3) || ' months')",
+    [CRM_SQL_YEAR_START] = "date({1}, 'start of year')",
+    [CRM_SQL_DATE_ADD] = "date({1}, {2})",
+    [CRM_SQL_TIME_ADD] = "datetime({1}, {2})",
+    [CRM_SQL_ISO_WEEK] = "strftime('%Y', date({1}, '+3 days')) || '-W' || "
+			 "printf('%02d', (strftime('%j', date({1}, "
+			 "'+3 days')) - 1) / 7 + 1)",
 };
 
 const struct crm_store_ops crm_store_sqlite_ops = {

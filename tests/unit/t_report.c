@@ -10,6 +10,7 @@
 #include "test.h"
 
 static sqlite3 *h;
+static struct crm_db db; /* only its store: the SQL dialect */
 
 /* The label of the period holding time t, computed by SQLite. */
 static char *label(enum crm_period p, const char *t)
@@ -18,9 +19,9 @@ static char *label(enum crm_period p, const char *t)
 	sqlite3_stmt *st;
 	char *out = NULL;
 
-	crm_period_start_sql(p, "?1", &start);
+	crm_period_start_sql(&db, p, "?1", &start);
 	crm_buf_adds(&sql, "SELECT ");
-	crm_period_label_sql(p, crm_buf_str(&start), &sql);
+	crm_period_label_sql(&db, p, crm_buf_str(&start), &sql);
 	crm_buf_adds(&sql, ", ");
 	crm_buf_adds(&sql, crm_buf_str(&start));
 	if (sqlite3_prepare_v2(h, crm_buf_str(&sql), -1, &st, NULL) ==
@@ -209,7 +210,12 @@ static void test_chart(void)
 
 int main(void)
 {
+	struct crm_err err;
+
 	if (sqlite3_open(":memory:", &h) != SQLITE_OK)
+		return 1;
+	db.store = crm_store_open(":memory:", 0, 1000, &err);
+	if (!db.store)
 		return 1;
 	test_periods();
 	test_percentile();
@@ -217,5 +223,6 @@ int main(void)
 	test_merge();
 	test_chart();
 	sqlite3_close(h);
+	crm_store_close(db.store);
 	return done_testing();
 }

@@ -134,6 +134,13 @@ static void suite(struct crm_store *s, const char *engine)
 
 		snprintf(name, sizeof(name), "bulk %d", i);
 		snprintf(n, sizeof(n), "%d", i);
+		/* another statement between rows sees the rows so far (on
+		 * PostgreSQL it ends the COPY; the next row starts it again) */
+		if (i == 500)
+			CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store "
+						"WHERE name LIKE 'bulk %'"),
+				  500,
+				  W("a query during a load sees its rows"));
 		if (crm_copy_row(c, v, &err) < 0)
 			break;
 	}
@@ -147,6 +154,20 @@ static void suite(struct crm_store *s, const char *engine)
 	CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store WHERE note IS "
 				"NULL"),
 		  501, W("NULL loaded as NULL"));
+
+	/* no rows: the columns are known after the last step */
+	{
+		struct crm_stmt *q = crm_stmt_prepare(
+		    s, "SELECT id AS a, name AS b FROM t_store WHERE id < 0",
+		    &err);
+
+		CHECK_INT(q ? crm_stmt_step(q, &err) : -1, 0, W("no rows"));
+		CHECK_INT(q ? crm_stmt_ncols(q) : -1, 2,
+			  W("the columns of no rows"));
+		CHECK_STR(q ? crm_stmt_name(q, 1) : NULL, "b",
+			  W("their names"));
+		crm_stmt_finalize(q);
+	}
 
 	/* the dialect */
 	{
