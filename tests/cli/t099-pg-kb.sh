@@ -2,12 +2,12 @@
 # crm-kb on PostgreSQL: crm init makes its tables there, and import,
 # search (scores and snippets included), suggest, link, deflection, usage,
 # versions and reindex print byte for byte what they print on SQLite.
-# Runs when $CRM_TEST_PG names a server (PG_TESTS=tests/cli/t548-kb-pg.sh
+# Runs when $CRM_TEST_PG names a server (PG_TESTS=tests/cli/t099-pg-kb.sh
 # sh tests/pg.sh); skipped otherwise.
 . "$(dirname "$0")/../lib.sh"
 
 if [ -z "${CRM_TEST_PG:-}" ]; then
-	skip "CRM_TEST_PG not set (PG_TESTS=tests/cli/t548-kb-pg.sh sh tests/pg.sh runs this)"
+	skip "CRM_TEST_PG not set (PG_TESTS=tests/cli/t099-pg-kb.sh sh tests/pg.sh runs this)"
 	done_testing
 	exit 0
 fi
