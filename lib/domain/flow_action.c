@@ -383,7 +383,11 @@ static int assign_validate(const struct crm_flow *f, json_t *spec, void **data,
 		char *path = rules && strcmp(rules, "default")
 				 ? crm_xstrdup(rules)
 				 : crm_share_path("assignment.json");
-		int rc = crm_assign_load(path, f->e, &ad->rules, err);
+		/* a team is taken from the lead assignment rules as they
+		 * are; rules to match need fields of the flow's entity */
+		int rc = crm_assign_load(
+		    path, rules ? f->e : crm_entity_by_name("lead"), &ad->rules,
+		    err);
 
 		free(path);
 		ad->have_rules = true;
