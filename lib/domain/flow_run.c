@@ -1444,12 +1444,13 @@ static int job_done(struct run *r, const struct job *j, const char *error,
 	    "FROM crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status = "
 	    "'gave_up') THEN 'gave_up' WHEN EXISTS (SELECT 1 FROM "
 	    "crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status <> "
-	    "'done') THEN 'pending' ELSE 'done' END, error = ?2 WHERE id = ?1",
+	    "'done') THEN 'pending' ELSE 'done' END, error = (SELECT "
+	    "min(o.error) FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
+	    "AND o.status IN ('failed', 'gave_up')) WHERE id = ?1",
 	    err);
 	if (!st)
 		goto fail;
 	crm_stmt_bind_int(st, 1, j->firing);
-	crm_stmt_bind_text(st, 2, error);
 	s = crm_stmt_step_as(st, "cannot record an action", err);
 	crm_stmt_reset(st);
 	if (s < 0)
