@@ -304,6 +304,12 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 				   : crm_row_get(ctx->row, "assignee"));
 	a.channel = "crm-flow";
 	if (task) {
+		/* a task is a to-do, not an interaction: dated at the record's
+		 * last activity (else its creation), so that it does not end
+		 * a quiet spell (crm-pipeline stale does the same) */
+		a.occurred_at = crm_row_get(ctx->row, "last_activity_at")
+				    ? crm_row_get(ctx->row, "last_activity_at")
+				    : crm_row_get(ctx->row, "created_at");
 		if (str(spec, "due"))
 			crm_parse_duration(str(spec, "due"), &d);
 		a.due_at = crm_datetime_format(ctx->db->now + d, due);
