@@ -94,7 +94,7 @@ static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *k,
 static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
 			bool *changed, struct crm_err *err)
 {
-	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, err);
+	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, false, err);
 	enum crm_import_action a;
 	char id[32];
 
@@ -657,7 +657,7 @@ static int create_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	if (crm_entity_field(e, "external_id") >= 0 &&
 	    !crm_rec_get(&rec, "external_id"))
 		crm_rec_set(&rec, "external_id", ctx->key, CRM_STR);
-	im = crm_flow_importer(ctx, e, err);
+	im = crm_flow_importer(ctx, e, true, err);
 	if (!im || crm_importer_apply(im, &rec, &row, &a, err) < 0)
 		goto out;
 	if (crm_flow_made(ctx, e->name, crm_row_id(&row), err) < 0)

@@ -33,11 +33,10 @@ static const struct crm_import_opts create_opts = {
     .command = "flow", .mode = CRM_UPSERT, .keys = "external_id"};
 
 struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
-				       const struct crm_entity *e,
+				       const struct crm_entity *e, bool create,
 				       struct crm_err *err)
 {
 	struct run *r = ctx->run;
-	bool create = e != ctx->e;
 	struct cached_importer *c;
 
 	for (size_t i = 0; i < r->nimp; i++)
