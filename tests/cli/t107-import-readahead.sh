@@ -81,7 +81,7 @@ compare "$T/dump.before" "$T/dump.after" "--dry-run while reading ahead: nothing
 sh "$TOP/tests/bench/gen-contacts.sh" 300000 >"$T/big.csv"
 CRM_DB="$T/int.db" crm-contact import -q "$T/big.csv" 2>"$T/err4" &
 pid=$!
-for _ in $(seq 100); do
+for _ in $(seq 400); do
 	[ -s "$T/int.db-wal" ] && break
 	sleep 0.05
 done
