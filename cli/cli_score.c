@@ -196,6 +196,15 @@ error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
 				   "--min-risk: expected 0 to 100, got '%s'",
 				   arg);
 		break;
+	case CRM_SCORE_OPT_MIN_HISTORY:
+		o->min_history = count_arg(state, "--min-history", arg, 2);
+		break;
+	case CRM_SCORE_OPT_RETRAIN:
+		o->retrain = true;
+		break;
+	case CRM_SCORE_OPT_CALIBRATION:
+		o->calibration = true;
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

@@ -21,6 +21,9 @@ struct crm_score_opts {
 	const char *window; /* churn: the recent period */
 	const char *baseline; /* churn: the period before it */
 	long min_risk;	      /* churn: print only risks from this */
+	/* deals, monitor, rollback (cli/cli_predict.c) */
+	long min_history; /* closed deals needed to train; 0: default */
+	bool retrain, calibration;
 };
 void crm_score_opts_init(struct crm_score_opts *o);
 void crm_score_opts_release(struct crm_score_opts *o);
@@ -72,6 +75,15 @@ enum {
 	CRM_SCORE_OPT_WINDOW,
 	CRM_SCORE_OPT_BASELINE,
 	CRM_SCORE_OPT_MIN_RISK,
+	CRM_SCORE_OPT_MIN_HISTORY,
+	CRM_SCORE_OPT_RETRAIN,
+	CRM_SCORE_OPT_CALIBRATION,
 };
+
+/* The predictive verbs (cli/cli_predict.c). */
+extern const struct argp_option crm_score_deals_options[];
+int crm_score_deals(struct crm_cli *cli);
+int crm_score_models(struct crm_cli *cli);
+int crm_score_rollback(struct crm_cli *cli);
 
 #endif

@@ -32,6 +32,18 @@ static const struct crm_verb verbs[] = {
     {"churn", NULL, "Churn risk of customers from their activities and tickets",
      crm_score_churn_options, crm_score_opts_parse, crm_score_churn,
      CRM_VERB_WRITE},
+    {"deals", NULL,
+     "Win probability of the open deals from a model trained on the closed "
+     "ones; stored with history and trend",
+     crm_score_deals_options, crm_score_opts_parse, crm_score_deals,
+     CRM_VERB_WRITE},
+    {"models", NULL,
+     "List the stored models: training date, data window, validation", NULL,
+     NULL, crm_score_models, 0},
+    {"rollback", "KIND",
+     "Retire the active model of KIND (deal) and make the one before it "
+     "active again",
+     NULL, NULL, crm_score_rollback, CRM_VERB_WRITE},
 };
 
 static const struct crm_command command = {
