@@ -224,17 +224,16 @@ int crm_score_deals(struct crm_cli *cli)
 	dopts.retrain = o->retrain;
 	dopts.nfactors = o->top ? o->top : 3;
 	dopts.dry_run = cli->dry_run;
-	if (out_open(&c.out, cli, o->explain ? full : brief) < 0 ||
-	    no_selection(cli) < 0)
+	if (no_selection(cli) < 0)
+		goto fail_nout;
+	if (!o->calibration &&
+	    out_open(&c.out, cli, o->explain ? full : brief) < 0)
 		goto fail;
 	if (crm_dealscore_run(cli->db, &dopts, deal_out, &c, &n, &rep,
 			      &cli->err) < 0)
 		goto fail;
 	crm_cli_progress_end(cli);
 	if (o->calibration) {
-		c.out.w = NULL;
-		crm_rec_release(&c.out.rec);
-		crm_strv_release(&c.out.cols);
 		if (calibration_out(cli, &rep) < 0)
 			goto fail_nout;
 	} else if (out_close(&c.out) < 0) {
@@ -258,6 +257,8 @@ int crm_score_deals(struct crm_cli *cli)
 	crm_dealscore_report_release(&rep);
 	return 0;
 fail:
+	if (o->calibration)
+		goto fail_nout;
 	status = crm_cli_fail(cli);
 	out_close(&c.out);
 	crm_dealscore_report_release(&rep);
