@@ -24,6 +24,11 @@ struct crm_score_opts {
 	/* deals, monitor, rollback (cli/cli_predict.c) */
 	long min_history; /* closed deals needed to train; 0: default */
 	bool retrain, calibration;
+	/* forecast */
+	int period;	   /* enum crm_rev_period; -1: month */
+	const char *group; /* --by owner|region */
+	long horizon, origins, level;
+	bool backtest;
 };
 void crm_score_opts_init(struct crm_score_opts *o);
 void crm_score_opts_release(struct crm_score_opts *o);
@@ -78,6 +83,12 @@ enum {
 	CRM_SCORE_OPT_MIN_HISTORY,
 	CRM_SCORE_OPT_RETRAIN,
 	CRM_SCORE_OPT_CALIBRATION,
+	CRM_SCORE_OPT_PERIOD,
+	CRM_SCORE_OPT_GROUP,
+	CRM_SCORE_OPT_HORIZON,
+	CRM_SCORE_OPT_LEVEL,
+	CRM_SCORE_OPT_BACKTEST,
+	CRM_SCORE_OPT_ORIGINS,
 };
 
 /* The predictive verbs (cli/cli_predict.c). */
@@ -85,5 +96,7 @@ extern const struct argp_option crm_score_deals_options[];
 int crm_score_deals(struct crm_cli *cli);
 int crm_score_models(struct crm_cli *cli);
 int crm_score_rollback(struct crm_cli *cli);
+extern const struct argp_option crm_score_forecast_options[];
+int crm_score_forecast(struct crm_cli *cli);
 
 #endif

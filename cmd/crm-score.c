@@ -37,6 +37,11 @@ static const struct crm_verb verbs[] = {
      "ones; stored with history and trend",
      crm_score_deals_options, crm_score_opts_parse, crm_score_deals,
      CRM_VERB_WRITE},
+    {"forecast", NULL,
+     "Forecast won revenue per month (week, quarter) with Holt-Winters "
+     "exponential smoothing, intervals and a backtest against the "
+     "seasonal naive",
+     crm_score_forecast_options, crm_score_opts_parse, crm_score_forecast, 0},
     {"models", NULL,
      "List the stored models: training date, data window, validation", NULL,
      NULL, crm_score_models, 0},
