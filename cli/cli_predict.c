@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli_score.h"
+#include "cycle.h"
 #include "dealscore.h"
 #include "model.h"
 
@@ -337,4 +338,83 @@ int crm_score_rollback(struct crm_cli *cli)
 		     cli->dry_run ? "would retire" : "retired", kind,
 		     (long long)from, (long long)to);
 	return 0;
+}
+
+/* -- cycle ------------------------------------------------------------- */
+
+const struct argp_option crm_score_cycle_options[] = {
+    {"by", CRM_SCORE_OPT_BY, "company|contact", 0,
+     "Customers: companies (default) or contacts, by their won deals", 0},
+    {"lead", CRM_SCORE_OPT_LEAD, "DURATION", 0,
+     "List customers expected to buy within this time (default 60d)", 0},
+    {"all", CRM_SCORE_OPT_ALL, 0, 0,
+     "List every customer with an estimate, due or not", 0},
+    {0},
+};
+
+struct cycle_ctx {
+	struct out out;
+	const char *idcol;
+};
+
+static int cycle_out(const struct crm_cycle *cy, void *arg)
+{
+	struct cycle_ctx *c = arg;
+	struct crm_rec *rec = &c->out.rec;
+	char buf[CRM_TIME_LEN];
+
+	crm_rec_clear(rec);
+	set_int(rec, c->idcol, cy->id);
+	set_str(rec, "name", cy->name && *cy->name ? cy->name : NULL);
+	set_int(rec, "purchases", (long long)cy->purchases);
+	set_str(rec, "last_purchase",
+		crm_datetime_format_date(cy->last * 86400, buf));
+	set_num(rec, "median_interval", cy->est->median, 1);
+	set_str(rec, "expected_next",
+		crm_datetime_format_date(cy->est->next * 86400, buf));
+	set_int(rec, "days_until", cy->days_until);
+	set_str(rec, "method", cy->est->method);
+	set_str(rec, "evidence", cy->evidence);
+	return out_write(&c->out);
+}
+
+int crm_score_cycle(struct crm_cli *cli)
+{
+	struct crm_score_opts *o = cli->opts;
+	bool by_contact = o->by && !strcmp(o->by, "contact");
+	const char *cols[] = {by_contact ? "contact_id" : "company_id",
+			      "name",
+			      "purchases",
+			      "last_purchase",
+			      "median_interval",
+			      "expected_next",
+			      "days_until",
+			      "method",
+			      "evidence",
+			      NULL};
+	struct cycle_ctx c = {.idcol = cols[0]};
+	int64_t lead = 60 * 86400;
+	uint64_t n = 0;
+	int status;
+
+	if (out_open(&c.out, cli, cols) < 0 || no_selection(cli) < 0)
+		goto fail;
+	if (o->lead && (crm_parse_duration(o->lead, &lead) < 0 || lead < 0)) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--lead: expected a duration like 60d, got '%s'",
+			    o->lead);
+		goto fail;
+	}
+	if (crm_cycle_run(cli->db, by_contact, lead / 86400, o->every,
+			  cycle_out, &c, &n, &cli->err) < 0)
+		goto fail;
+	if (out_close(&c.out) < 0)
+		return crm_cli_fail(cli);
+	crm_cli_note(cli, "estimated %llu customer%s", (unsigned long long)n,
+		     n == 1 ? "" : "s");
+	return 0;
+fail:
+	status = crm_cli_fail(cli);
+	out_close(&c.out);
+	return status;
 }

@@ -242,6 +242,12 @@ error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
 	case CRM_SCORE_OPT_BACKTEST:
 		o->backtest = true;
 		break;
+	case CRM_SCORE_OPT_LEAD:
+		o->lead = arg;
+		break;
+	case CRM_SCORE_OPT_ALL:
+		o->every = true;
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

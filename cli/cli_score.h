@@ -29,6 +29,8 @@ struct crm_score_opts {
 	const char *group; /* --by owner|region */
 	long horizon, origins, level;
 	bool backtest;
+	const char *lead; /* cycle */
+	bool every;
 };
 void crm_score_opts_init(struct crm_score_opts *o);
 void crm_score_opts_release(struct crm_score_opts *o);
@@ -89,6 +91,8 @@ enum {
 	CRM_SCORE_OPT_LEVEL,
 	CRM_SCORE_OPT_BACKTEST,
 	CRM_SCORE_OPT_ORIGINS,
+	CRM_SCORE_OPT_LEAD,
+	CRM_SCORE_OPT_ALL,
 };
 
 /* The predictive verbs (cli/cli_predict.c). */
@@ -98,5 +102,7 @@ int crm_score_models(struct crm_cli *cli);
 int crm_score_rollback(struct crm_cli *cli);
 extern const struct argp_option crm_score_forecast_options[];
 int crm_score_forecast(struct crm_cli *cli);
+extern const struct argp_option crm_score_cycle_options[];
+int crm_score_cycle(struct crm_cli *cli);
 
 #endif

@@ -42,6 +42,10 @@ static const struct crm_verb verbs[] = {
      "exponential smoothing, intervals and a backtest against the "
      "seasonal naive",
      crm_score_forecast_options, crm_score_opts_parse, crm_score_forecast, 0},
+    {"cycle", NULL,
+     "Purchase cycles: customers expected to buy again within the lead "
+     "time (default 60 days), from their intervals or buying season",
+     crm_score_cycle_options, crm_score_opts_parse, crm_score_cycle, 0},
     {"models", NULL,
      "List the stored models: training date, data window, validation", NULL,
      NULL, crm_score_models, 0},
