@@ -10,6 +10,7 @@
 #include "cycle.h"
 #include "dealscore.h"
 #include "model.h"
+#include "reach.h"
 
 const struct argp_option crm_score_deals_options[] = {
     {"min-history", CRM_SCORE_OPT_MIN_HISTORY, "N", 0,
@@ -413,6 +414,85 @@ int crm_score_cycle(struct crm_cli *cli)
 	crm_cli_note(cli, "estimated %llu customer%s", (unsigned long long)n,
 		     n == 1 ? "" : "s");
 	return 0;
+fail:
+	status = crm_cli_fail(cli);
+	out_close(&c.out);
+	return status;
+}
+
+/* -- reach ------------------------------------------------------------- */
+
+struct reach_ctx {
+	struct out out;
+	struct crm_cli *cli;
+};
+
+static int reach_one(int64_t id, void *arg)
+{
+	struct reach_ctx *c = arg;
+	struct crm_reach r;
+	char label[32];
+
+	if (crm_reach_contact(c->cli->db, id, &r, &c->cli->err) < 0)
+		return -1;
+	for (int i = 0; i < r.ntop; i++) {
+		struct crm_rec *rec = &c->out.rec;
+
+		crm_reach_label(&r.top[i], label);
+		crm_rec_clear(rec);
+		set_int(rec, "contact_id", id);
+		set_int(rec, "rank", i + 1);
+		set_str(rec, "window", label);
+		set_num(rec, "share", r.top[i].share, 1);
+		set_int(rec, "events", r.top[i].events);
+		set_int(rec, "answers", r.events);
+		set_str(rec, "prior", r.prior);
+		set_int(rec, "prior_answers", r.prior_events);
+		set_str(rec, "timezone", r.tz);
+		if (out_write(&c->out) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int crm_score_reach(struct crm_cli *cli)
+{
+	static const char *const cols[] = {
+	    "contact_id", "rank",  "window",	    "share",	"events",
+	    "answers",	  "prior", "prior_answers", "timezone", NULL};
+	struct reach_ctx c = {.cli = cli};
+	int status;
+
+	if (out_open(&c.out, cli, cols) < 0)
+		goto fail;
+	if (cli->where.n || cli->from_stdin) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "reach takes contact ids, not --where or --stdin");
+		goto fail;
+	}
+	for (size_t i = 0; i < cli->args.n; i++) {
+		int64_t id;
+
+		if (crm_parse_int(cli->args.v[i], &id) < 0 || id <= 0) {
+			crm_err_set(&cli->err, CRM_EX_USAGE,
+				    "not a contact id: '%s'", cli->args.v[i]);
+			goto fail;
+		}
+		if (!crm_db_int(cli->db,
+				"SELECT id FROM contacts WHERE id = ?1",
+				cli->args.v[i], NULL, &cli->err)) {
+			if (!cli->err.code)
+				crm_err_set(&cli->err, CRM_EX_NOINPUT,
+					    "no contact %s", cli->args.v[i]);
+			goto fail;
+		}
+		if (reach_one(id, &c) < 0)
+			goto fail;
+	}
+	if (!cli->args.n &&
+	    crm_reach_each(cli->db, reach_one, &c, &cli->err) < 0)
+		goto fail;
+	return out_close(&c.out) < 0 ? crm_cli_fail(cli) : 0;
 fail:
 	status = crm_cli_fail(cli);
 	out_close(&c.out);

@@ -104,5 +104,6 @@ extern const struct argp_option crm_score_forecast_options[];
 int crm_score_forecast(struct crm_cli *cli);
 extern const struct argp_option crm_score_cycle_options[];
 int crm_score_cycle(struct crm_cli *cli);
+int crm_score_reach(struct crm_cli *cli);
 
 #endif

@@ -46,6 +46,10 @@ static const struct crm_verb verbs[] = {
      "Purchase cycles: customers expected to buy again within the lead "
      "time (default 60 days), from their intervals or buying season",
      crm_score_cycle_options, crm_score_opts_parse, crm_score_cycle, 0},
+    {"reach", "[CONTACT_ID...]",
+     "Best times to reach contacts: the weekday and hours they answer in, "
+     "in their time zone, shrunk toward their company's pattern",
+     NULL, NULL, crm_score_reach, 0},
     {"models", NULL,
      "List the stored models: training date, data window, validation", NULL,
      NULL, crm_score_models, 0},
