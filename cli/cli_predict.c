@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "cli_score.h"
+#include "config.h"
 #include "cycle.h"
 #include "dealscore.h"
 #include "model.h"
 #include "reach.h"
+#include "share.h"
 
 const struct argp_option crm_score_deals_options[] = {
     {"min-history", CRM_SCORE_OPT_MIN_HISTORY, "N", 0,
@@ -496,5 +498,155 @@ int crm_score_reach(struct crm_cli *cli)
 fail:
 	status = crm_cli_fail(cli);
 	out_close(&c.out);
+	return status;
+}
+
+/* -- monitor ----------------------------------------------------------- */
+
+const struct argp_option crm_score_monitor_options[] = {
+    {"config", CRM_SCORE_OPT_CONFIG, "FILE", 0,
+     "Drift thresholds (default: the shared monitor.json)", 0},
+    {"retrain", CRM_SCORE_OPT_RETRAIN, 0, 0,
+     "On drift, train a new model and rescore the open deals (the old "
+     "model is kept for crm-score rollback)",
+     0},
+    {"min-history", CRM_SCORE_OPT_MIN_HISTORY, "N", 0,
+     "Closed deals needed to retrain (default 200)", 0},
+    {0},
+};
+
+/* The "deal" object of a thresholds file. Errors: CRM_EX_CONFIG naming
+ * the file and the key. */
+static int load_limits(const char *path, struct crm_monitor_limits *l,
+		       struct crm_err *err)
+{
+	static const char *const keys[] = {"min_outcomes", "max_auc_drop",
+					   "max_calibration_gap", "max_psi",
+					   "min_open"};
+	json_t *root, *deal, *v;
+	const char *k;
+	int rc = -1;
+
+	if (crm_config_load(path, "thresholds ", NULL, "expected an object",
+			    &root, err) < 0)
+		return -1;
+	deal = json_object_get(root, "deal");
+	if (!json_is_object(deal)) {
+		crm_err_at(err, CRM_EX_CONFIG, path, 0, "deal",
+			   "expected an object of thresholds");
+		goto out;
+	}
+	json_object_foreach(deal, k, v)
+	{
+		size_t i = 0;
+		double x;
+
+		while (i < 5 && strcmp(k, keys[i]))
+			i++;
+		if (i == 5) {
+			crm_err_at(err, CRM_EX_CONFIG, path, 0, k,
+				   "unknown threshold (known: min_outcomes, "
+				   "max_auc_drop, max_calibration_gap, "
+				   "max_psi, min_open)");
+			goto out;
+		}
+		x = json_number_value(v);
+		if (!json_is_number(v) || !(x >= 0)) {
+			crm_err_at(err, CRM_EX_CONFIG, path, 0, k,
+				   "expected a number >= 0");
+			goto out;
+		}
+		if (i == 0)
+			l->min_outcomes = (long)x;
+		else if (i == 1)
+			l->max_auc_drop = x;
+		else if (i == 2)
+			l->max_calibration_gap = x;
+		else if (i == 3)
+			l->max_psi = x;
+		else
+			l->min_open = (long)x;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+int crm_score_monitor(struct crm_cli *cli)
+{
+	static const char *const cols[] = {"metric", "value", "limit", "drift",
+					   NULL};
+	struct crm_score_opts *o = cli->opts;
+	struct crm_monitor_limits lim;
+	struct crm_monitor mo = {0};
+	struct out out;
+	char *path = NULL;
+	int status;
+
+	crm_monitor_limits_init(&lim);
+	if (out_open(&out, cli, cols) < 0 || no_selection(cli) < 0)
+		goto fail;
+	path =
+	    o->config ? crm_xstrdup(o->config) : crm_share_path("monitor.json");
+	if (path && load_limits(path, &lim, &cli->err) < 0)
+		goto fail;
+	if (crm_dealscore_monitor(cli->db, &lim, &mo, &cli->err) < 0)
+		goto fail;
+	for (size_t i = 0; i < mo.n; i++) {
+		const struct crm_monitor_metric *m = &mo.v[i];
+
+		crm_rec_clear(&out.rec);
+		set_str(&out.rec, "metric", m->name);
+		set_num(&out.rec, "value", m->value, 3);
+		set_num(&out.rec, "limit", m->limit, 3);
+		set_str(&out.rec, "drift", m->drift ? "true" : "false");
+		if (out_write(&out) < 0)
+			goto fail;
+	}
+	if (out_close(&out) < 0)
+		goto fail_nout;
+	crm_cli_note(cli,
+		     "deal model %lld (trained %s): %ld outcome%s since its "
+		     "data window (%ld needed), %ld open deal%s; %s",
+		     (long long)mo.info.id, mo.info.trained_at, mo.outcomes,
+		     mo.outcomes == 1 ? "" : "s", lim.min_outcomes, mo.open,
+		     mo.open == 1 ? "" : "s", mo.drift ? "drift" : "no drift");
+	if (mo.drift && o->retrain) {
+		struct crm_dealscore_opts d;
+		struct crm_dealscore_report rep;
+		uint64_t n;
+
+		crm_dealscore_opts_init(&d);
+		d.retrain = true;
+		d.dry_run = cli->dry_run;
+		if (o->min_history)
+			d.min_history = o->min_history;
+		if (crm_dealscore_run(cli->db, &d, NULL, NULL, &n, &rep,
+				      &cli->err) < 0)
+			goto fail_nout;
+		crm_cli_note(cli,
+			     "%s deal model %lld (cross-validated AUC %.3f) "
+			     "and rescored %llu open deals; model %lld is "
+			     "kept ('crm-score rollback deal')",
+			     cli->dry_run ? "would train" : "trained",
+			     (long long)rep.info.id, rep.info.cv_auc,
+			     (unsigned long long)n, (long long)mo.info.id);
+		crm_dealscore_report_release(&rep);
+	}
+	status = mo.drift ? CRM_EX_FOUND : 0;
+	crm_monitor_release(&mo);
+	free(path);
+	return status;
+fail:
+	status = crm_cli_fail(cli);
+	out_close(&out);
+	crm_monitor_release(&mo);
+	free(path);
+	return status;
+fail_nout:
+	status = crm_cli_fail(cli);
+	crm_monitor_release(&mo);
+	free(path);
 	return status;
 }

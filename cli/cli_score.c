@@ -248,6 +248,9 @@ error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
 	case CRM_SCORE_OPT_ALL:
 		o->every = true;
 		break;
+	case CRM_SCORE_OPT_CONFIG:
+		o->config = arg;
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

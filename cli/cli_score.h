@@ -31,6 +31,7 @@ struct crm_score_opts {
 	bool backtest;
 	const char *lead; /* cycle */
 	bool every;
+	const char *config; /* monitor: thresholds file */
 };
 void crm_score_opts_init(struct crm_score_opts *o);
 void crm_score_opts_release(struct crm_score_opts *o);
@@ -93,6 +94,7 @@ enum {
 	CRM_SCORE_OPT_ORIGINS,
 	CRM_SCORE_OPT_LEAD,
 	CRM_SCORE_OPT_ALL,
+	CRM_SCORE_OPT_CONFIG,
 };
 
 /* The predictive verbs (cli/cli_predict.c). */
@@ -105,5 +107,7 @@ int crm_score_forecast(struct crm_cli *cli);
 extern const struct argp_option crm_score_cycle_options[];
 int crm_score_cycle(struct crm_cli *cli);
 int crm_score_reach(struct crm_cli *cli);
+extern const struct argp_option crm_score_monitor_options[];
+int crm_score_monitor(struct crm_cli *cli);
 
 #endif

@@ -50,6 +50,11 @@ static const struct crm_verb verbs[] = {
      "Best times to reach contacts: the weekday and hours they answer in, "
      "in their time zone, shrunk toward their company's pattern",
      NULL, NULL, crm_score_reach, 0},
+    {"monitor", NULL,
+     "Compare the deal model with what happened since: AUC, calibration, "
+     "input stability; exit 1 on drift (--retrain retrains)",
+     crm_score_monitor_options, crm_score_opts_parse, crm_score_monitor,
+     CRM_VERB_WRITE},
     {"models", NULL,
      "List the stored models: training date, data window, validation", NULL,
      NULL, crm_score_models, 0},

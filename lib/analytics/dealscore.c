@@ -463,6 +463,144 @@ static void calib_load(json_t *a, struct crm_calib *c, int *k)
 	}
 }
 
+/* -- the inputs' distributions, for the population stability index -- */
+
+static bool numeric_feature(int f)
+{
+	return f > F_AMOUNT_BAND;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Bin of value v (NULL: the last, "missing") against edges e[9]. */
+static int bin_of(const char *v, const double *e)
+{
+	double x;
+	int k = 0;
+
+	if (!v)
+		return 10;
+	x = strtod(v, NULL);
+	while (k < 9 && x > e[k])
+		k++;
+	return k;
+}
+
+/* Per feature: numeric ones the deciles of the training values (9 edges)
+ * and the share of rows in each of the 10 bins and missing; categorical
+ * ones the share of each level ("" for missing). */
+static json_t *inputs_json(const struct drow *rows, size_t n)
+{
+	json_t *root = json_object();
+	double *v = crm_xmalloc((n ? n : 1) * sizeof(*v));
+
+	for (int f = 0; f < NF; f++) {
+		json_t *o = json_object(), *p;
+
+		if (numeric_feature(f)) {
+			double e[9], cnt[11] = {0};
+			size_t k = 0;
+			json_t *ea = json_array();
+
+			for (size_t i = 0; i < n; i++)
+				if (rows[i].v[f])
+					v[k++] = strtod(rows[i].v[f], NULL);
+			qsort(v, k, sizeof(*v), cmp_dbl);
+			for (int q = 0; q < 9; q++) {
+				e[q] = k ? v[(size_t)(q + 1) * k / 10] : 0;
+				json_array_append_new(ea, json_real(e[q]));
+			}
+			for (size_t i = 0; i < n; i++)
+				cnt[bin_of(rows[i].v[f], e)]++;
+			p = json_array();
+			for (int q = 0; q < 11; q++)
+				json_array_append_new(
+				    p, json_real(n ? cnt[q] / (double)n : 0));
+			json_object_set_new(o, "edges", ea);
+		} else {
+			p = json_object();
+			for (size_t i = 0; i < n; i++) {
+				const char *l =
+				    rows[i].v[f] ? rows[i].v[f] : "";
+				json_t *c = json_object_get(p, l);
+
+				json_object_set_new(
+				    p, l,
+				    json_real((c ? json_real_value(c) : 0) +
+					      1.0 / (double)n));
+			}
+		}
+		json_object_set_new(o, "p", p);
+		json_object_set_new(root, feat_names[f], o);
+	}
+	free(v);
+	return root;
+}
+
+/* PSI of feature f of rows against its training distribution in (an
+ * object of inputs_json): sum (a - e) ln(a / e), shares floored at
+ * 0.0001. */
+static double psi(json_t *in, int f, const struct drow *rows, size_t n)
+{
+	json_t *p = json_object_get(in, "p");
+	double sum = 0;
+
+	if (!p || !n)
+		return NAN;
+	if (numeric_feature(f)) {
+		double e[9], a[11] = {0};
+		json_t *ea = json_object_get(in, "edges");
+
+		for (int q = 0; q < 9; q++)
+			e[q] = json_number_value(json_array_get(ea, (size_t)q));
+		for (size_t i = 0; i < n; i++)
+			a[bin_of(rows[i].v[f], e)]++;
+		for (int q = 0; q < 11; q++) {
+			double x = fmax(a[q] / (double)n, 0.0001);
+			double y = fmax(
+			    json_number_value(json_array_get(p, (size_t)q)),
+			    0.0001);
+
+			sum += (x - y) * log(x / y);
+		}
+	} else {
+		json_t *cnt = json_object(), *c;
+		const char *k;
+
+		for (size_t i = 0; i < n; i++) {
+			const char *l = rows[i].v[f] ? rows[i].v[f] : "";
+
+			c = json_object_get(cnt, l);
+			json_object_set_new(
+			    cnt, l,
+			    json_real((c ? json_real_value(c) : 0) +
+				      1.0 / (double)n));
+		}
+		json_object_foreach(p, k, c)
+		{
+			double y = fmax(json_number_value(c), 0.0001);
+			json_t *ac = json_object_get(cnt, k);
+			double x = fmax(ac ? json_real_value(ac) : 0, 0.0001);
+
+			sum += (x - y) * log(x / y);
+		}
+		json_object_foreach(cnt, k, c)
+		{
+			if (json_object_get(p, k))
+				continue;
+			sum += (json_real_value(c) - 0.0001) *
+			       log(json_real_value(c) / 0.0001);
+		}
+		json_decref(cnt);
+	}
+	return sum;
+}
+
 /* Cross-validate (out-of-fold probabilities), fit on everything, store
  * the model. */
 static int train(struct crm_db *db, const struct crm_dealscore_opts *o,
@@ -560,9 +698,10 @@ static int train(struct crm_db *db, const struct crm_dealscore_opts *o,
 	deciles(base, y, n, rep->stage);
 	if (!(rep->info.model = crm_logit_model_text(m, &lr, err)))
 		goto out;
-	det = json_pack("{s:o, s:o}", "model",
+	det = json_pack("{s:o, s:o, s:o}", "model",
 			calib_json(rep->model, rep->ndeciles), "stage",
-			calib_json(rep->stage, rep->ndeciles));
+			calib_json(rep->stage, rep->ndeciles), "inputs",
+			inputs_json(rows, n));
 	rep->info.details = json_dumps(det, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(det);
 	rc = crm_model_store(db, &rep->info, err);
@@ -747,5 +886,118 @@ out:
 	if (rc < 0)
 		crm_db_rollback(db);
 	crm_logit_model_free(m);
+	return rc;
+}
+
+/* -- monitor ----------------------------------------------------------- */
+
+void crm_monitor_limits_init(struct crm_monitor_limits *l)
+{
+	l->min_outcomes = 20;
+	l->max_auc_drop = 0.10;
+	l->max_calibration_gap = 15;
+	l->max_psi = 0.25;
+	l->min_open = 20;
+}
+
+static const char sql_outcomes[] =
+    "SELECT d.status, (SELECT s.probability FROM deal_scores s WHERE "
+    "s.deal_id = d.id AND s.at <= d.closed_at ORDER BY s.at DESC, s.id "
+    "DESC LIMIT 1) FROM deals d WHERE d.status IN ('won', 'lost') AND "
+    "d.closed_at > ?1 AND d.closed_at <= ?2 ORDER BY d.id";
+
+static void add_metric(struct crm_monitor *mo, const char *name, double v,
+		       double limit, bool drift)
+{
+	struct crm_monitor_metric *m;
+
+	mo->v = crm_xgrow(mo->v, &mo->cap, mo->n + 1, sizeof(*mo->v));
+	m = &mo->v[mo->n++];
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->value = v;
+	m->limit = limit;
+	m->drift = drift;
+	mo->drift = mo->drift || drift;
+}
+
+void crm_monitor_release(struct crm_monitor *mo)
+{
+	free(mo->v);
+	crm_model_info_release(&mo->info);
+	memset(mo, 0, sizeof(*mo));
+}
+
+int crm_dealscore_monitor(struct crm_db *db, const struct crm_monitor_limits *l,
+			  struct crm_monitor *mo, struct crm_err *err)
+{
+	struct crm_stmt *st;
+	double *p = NULL, sump = 0, sumy = 0;
+	unsigned char *y = NULL;
+	size_t n = 0, cap = 0, ycap = 0, nopen = 0;
+	struct drow *rows = NULL;
+	char now[CRM_TIME_LEN];
+	json_t *det = NULL, *in;
+	int s, rc = -1;
+
+	memset(mo, 0, sizeof(*mo));
+	s = crm_model_active(db, "deal", &mo->info, err);
+	if (s <= 0) {
+		if (s == 0)
+			crm_err_set(err, CRM_EX_NOINPUT,
+				    "no active deal model: run crm-score deals "
+				    "first");
+		return -1;
+	}
+	if (!(st = crm_db_stmt(db, sql_outcomes, err)))
+		return -1;
+	crm_stmt_bind_text(st, 1, mo->info.data_to ? mo->info.data_to : "0000");
+	crm_stmt_bind_text(st, 2, crm_datetime_format(db->now, now));
+	while ((s = crm_stmt_step(st, err)) == 1) {
+		if (crm_stmt_is_null(st, 1))
+			continue; /* never scored while open */
+		p = crm_xgrow(p, &cap, n + 1, sizeof(*p));
+		y = crm_xgrow(y, &ycap, n + 1, 1);
+		p[n] = crm_stmt_double(st, 1) / 100;
+		y[n] = !strcmp(crm_stmt_text(st, 0), "won");
+		sump += p[n];
+		sumy += y[n];
+		n++;
+	}
+	crm_stmt_finalize(st);
+	if (s < 0)
+		goto out;
+	mo->outcomes = (long)n;
+	if ((long)n >= l->min_outcomes) {
+		double auc = crm_logit_auc(p, y, n);
+		double gap = fabs(100 * (sump - sumy) / (double)n);
+
+		add_metric(mo, "auc", auc, mo->info.cv_auc - l->max_auc_drop,
+			   isfinite(auc) && isfinite(mo->info.cv_auc) &&
+			       mo->info.cv_auc - auc > l->max_auc_drop);
+		add_metric(mo, "calibration_gap", gap, l->max_calibration_gap,
+			   gap > l->max_calibration_gap);
+	}
+	if (read_deals(db, true, &rows, &nopen, err) < 0)
+		goto out;
+	mo->open = (long)nopen;
+	det = mo->info.details ? json_loads(mo->info.details, 0, NULL) : NULL;
+	in = json_object_get(det, "inputs");
+	if (in && (long)nopen >= l->min_open)
+		for (int f = 0; f < NF; f++) {
+			char name[64];
+			double v = psi(json_object_get(in, feat_names[f]), f,
+				       rows, nopen);
+
+			if (!isfinite(v))
+				continue;
+			snprintf(name, sizeof(name), "psi:%s", feat_names[f]);
+			add_metric(mo, name, v, l->max_psi, v > l->max_psi);
+		}
+	rc = 0;
+out:
+	json_decref(det);
+	free_rows(rows, nopen);
+	free(p);
+	free(y);
 	return rc;
 }

@@ -69,4 +69,40 @@ int crm_dealscore_run(struct crm_db *db, const struct crm_dealscore_opts *o,
  * stored score of deal id (percent), or NAN. */
 double crm_dealscore_latest(struct crm_db *db, int64_t id, struct crm_err *err);
 
+/* -- watching the model ------------------------------------------------ */
+
+/* Drift thresholds (share/crm/monitor.json; crm-score(1)). */
+struct crm_monitor_limits {
+	long min_outcomes;	    /* recent outcomes needed to judge AUC */
+	double max_auc_drop;	    /* below the model's cross-validated AUC */
+	double max_calibration_gap; /* |mean predicted - observed|, points */
+	double max_psi;		    /* population stability of one input */
+	long min_open;		    /* open deals needed for the PSI */
+};
+void crm_monitor_limits_init(struct crm_monitor_limits *l);
+
+struct crm_monitor_metric {
+	char name[64]; /* "auc", "calibration_gap", "psi:FEATURE" */
+	double value, limit;
+	bool drift;
+};
+
+struct crm_monitor {
+	struct crm_model_info info; /* the active model */
+	long outcomes;		    /* deals closed since its data window,
+				       scored while open */
+	long open;
+	struct crm_monitor_metric *v;
+	size_t n, cap;
+	bool drift; /* any metric past its limit */
+};
+void crm_monitor_release(struct crm_monitor *mo);
+
+/* Compare the active deal model with what happened since its data
+ * window: AUC and calibration of the last score each deal had before it
+ * closed, and the PSI of each input of the open deals against training.
+ * No active model is CRM_EX_NOINPUT. Returns 0 or -1. */
+int crm_dealscore_monitor(struct crm_db *db, const struct crm_monitor_limits *l,
+			  struct crm_monitor *mo, struct crm_err *err);
+
 #endif
