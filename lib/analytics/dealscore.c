@@ -491,7 +491,7 @@ static int bin_of(const char *v, const double *e)
 	return k;
 }
 
-/* Per feature: numeric ones the deciles of the training values (9 edges)
+/* Per feature: numeric ones the deciles of the rows' values (9 edges)
  * and the share of rows in each of the 10 bins and missing; categorical
  * ones the share of each level ("" for missing). */
 static json_t *inputs_json(const struct drow *rows, size_t n)
@@ -606,8 +606,9 @@ static double psi(json_t *in, int f, const struct drow *rows, size_t n)
 static int train(struct crm_db *db, const struct crm_dealscore_opts *o,
 		 struct crm_dealscore_report *rep, struct crm_err *err)
 {
-	struct drow *rows = NULL;
-	size_t n = 0, won = 0, k = (size_t)(o->folds >= 2 ? o->folds : 2);
+	struct drow *rows = NULL, *open = NULL;
+	size_t n = 0, nopen = 0, won = 0;
+	size_t k = (size_t)(o->folds >= 2 ? o->folds : 2);
 	struct crm_logit_opts lo;
 	struct crm_logit_report lr;
 	struct crm_logit_model *m = NULL;
@@ -698,10 +699,14 @@ static int train(struct crm_db *db, const struct crm_dealscore_opts *o,
 	deciles(base, y, n, rep->stage);
 	if (!(rep->info.model = crm_logit_model_text(m, &lr, err)))
 		goto out;
-	det = json_pack("{s:o, s:o, s:o}", "model",
-			calib_json(rep->model, rep->ndeciles), "stage",
-			calib_json(rep->stage, rep->ndeciles), "inputs",
-			inputs_json(rows, n));
+	/* the baseline of the inputs' stability: the deals the model is
+	 * about to score (the open ones now), else those it learnt from */
+	if (read_deals(db, true, &open, &nopen, err) < 0)
+		goto out;
+	det = json_pack(
+	    "{s:o, s:o, s:o}", "model", calib_json(rep->model, rep->ndeciles),
+	    "stage", calib_json(rep->stage, rep->ndeciles), "inputs",
+	    nopen ? inputs_json(open, nopen) : inputs_json(rows, n));
 	rep->info.details = json_dumps(det, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(det);
 	rc = crm_model_store(db, &rep->info, err);
@@ -710,6 +715,7 @@ out:
 	crm_logit_opts_release(&lo);
 	crm_rec_release(&rec);
 	free_rows(rows, n);
+	free_rows(open, nopen);
 	free(oof);
 	free(base);
 	free(y);

@@ -100,7 +100,9 @@ void crm_monitor_release(struct crm_monitor *mo);
 
 /* Compare the active deal model with what happened since its data
  * window: AUC and calibration of the last score each deal had before it
- * closed, and the PSI of each input of the open deals against training.
+ * closed, and the PSI of each input of the open deals against the open
+ * deals when it was trained (or, when there were none, the deals it
+ * learnt from).
  * No active model is CRM_EX_NOINPUT. Returns 0 or -1. */
 int crm_dealscore_monitor(struct crm_db *db, const struct crm_monitor_limits *l,
 			  struct crm_monitor *mo, struct crm_err *err);

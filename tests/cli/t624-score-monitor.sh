@@ -94,13 +94,15 @@ printf '{"deal": {"max_psi": "high"}}\n' >"$T/bad.json"
 expect_code 78 crm-score monitor --config "$T/bad.json"
 err_has "max_psi: expected a number >= 0"
 
-# the inputs' stability (PSI), counted once there is one open deal: both
-# open deals are in proposal as every training deal was (0); every
-# training deal was 59 days old at its close, both open ones are older
-# than any: all of the share moves from the first bin to the last, 2 x
+# the inputs' stability (PSI), counted once there is one open deal, against
+# the open deals when the model was trained (61 and 62, 325 days old):
+# 40 days later both are still in proposal (PSI 0) but older than any
+# edge: all of the share moves from the first bin to the last, 2 x
 # 0.9999 x ln(0.9999 / 0.0001) = 18.419
 printf '{"deal": {"min_open": 1}}\n' >"$T/psi.json"
 expect_code 1 crm-score monitor --config "$T/psi.json" -f csv
+check "no drift on the day of training" grep -qx 'psi:age_days,0.000,0.250,false' "$T/out"
+CRM_NOW=2027-01-01T00:00:00Z expect_code 1 crm-score monitor --config "$T/psi.json" -f csv
 check "psi of the stage 0" grep -qx 'psi:stage,0.000,0.250,false' "$T/out"
 check "psi of the age 18.419: drift" grep -qx 'psi:age_days,18.419,0.250,true' "$T/out"
 
