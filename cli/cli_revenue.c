@@ -63,6 +63,15 @@ static int put(struct ctx *c)
 	return 0;
 }
 
+/* v with dec decimals and unit, or "n/a" (no nonzero actual, no scale). */
+static const char *fmt(char buf[32], double v, int dec, const char *unit)
+{
+	if (!isfinite(v))
+		return "n/a";
+	snprintf(buf, 32, "%.*f%s", dec, v, unit);
+	return buf;
+}
+
 static const char *period_name(int p)
 {
 	return p == 0 ? "week" : p == 1 ? "month" : "quarter";
@@ -101,14 +110,21 @@ static int one(struct ctx *c, const struct crm_revenue *rv,
 			     s->group ? o->group : "revenue",
 			     s->group ? " " : "", g, s->n,
 			     period_name(o->period), 2 * m);
-	crm_cli_note(c->cli,
-		     "%s%s%s: %s, alpha %.3f beta %.3f gamma %.3f on %zu %ss "
-		     "of %s; backtest over %zu origins: MAPE %.1f%% MASE "
-		     "%.2f, seasonal naive MAPE %.1f%% MASE %.2f",
-		     s->group ? o->group : "revenue", s->group ? " " : "", g,
-		     method, e.alpha, e.beta, e.gamma, s->n,
-		     period_name(o->period), rv->currency, bt.origins, bt.mape,
-		     bt.mase, bt.snaive_mape, bt.snaive_mase);
+	{
+		char m1[32], m2[32], m3[32], m4[32];
+
+		crm_cli_note(
+		    c->cli,
+		    "%s%s%s: %s, alpha %.3f beta %.3f gamma %.3f on %zu %ss "
+		    "of %s; backtest over %zu origins: MAPE %s MASE %s, "
+		    "seasonal naive MAPE %s MASE %s",
+		    s->group ? o->group : "revenue", s->group ? " " : "", g,
+		    method, e.alpha, e.beta, e.gamma, s->n,
+		    period_name(o->period), rv->currency, bt.origins,
+		    fmt(m1, bt.mape, 1, "%"), fmt(m2, bt.mase, 2, ""),
+		    fmt(m3, bt.snaive_mape, 1, "%"),
+		    fmt(m4, bt.snaive_mase, 2, ""));
+	}
 	if (o->backtest) {
 		crm_rec_clear(&c->rec);
 		if (o->group)
@@ -139,9 +155,11 @@ static int one(struct ctx *c, const struct crm_revenue *rv,
 				    s->group ? CRM_STR : CRM_NULL);
 		crm_rec_set(&c->rec, "period", label, CRM_STR);
 		crm_rec_set(&c->rec, "currency", rv->currency, CRM_STR);
-		set_num(&c->rec, "forecast", f[i], 2);
-		set_num(&c->rec, "lower", lo[i] > 0 ? lo[i] : 0, 2); /* revenue */
-		set_num(&c->rec, "upper", hi[i], 2);
+		/* revenue is never below 0: a falling trend stops there */
+		set_num(&c->rec, "forecast", f[i] > 0 ? f[i] : 0, 2);
+		set_num(&c->rec, "upper", hi[i] > 0 ? hi[i] : 0, 2);
+		set_num(&c->rec, "lower", lo[i] > 0 ? lo[i] : 0,
+			2); /* revenue */
 		crm_rec_set(&c->rec, "method", method, CRM_STR);
 		if (put(c) < 0) {
 			free(f);

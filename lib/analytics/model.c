@@ -175,8 +175,10 @@ int crm_model_each(struct crm_db *db, const char *kind,
 	struct crm_stmt *st;
 	int s, rc = 0;
 
-	st = crm_db_stmt(
-	    db, SQL_COLS "WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC", err);
+	st = crm_db_stmt(db,
+			 SQL_COLS "WHERE CAST(?1 AS TEXT) IS NULL OR kind = ?1 "
+				  "ORDER BY id DESC",
+			 err);
 	if (!st)
 		return -1;
 	crm_stmt_bind_text(st, 1, kind);

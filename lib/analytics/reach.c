@@ -140,7 +140,7 @@ static const char sql_everyone[] =
     "SELECT a.occurred_at, c.custom, co.custom FROM activities a JOIN "
     "contacts c ON c.id = a.contact_id LEFT JOIN companies co ON co.id = "
     "c.company_id WHERE c.id <> ?2 AND a.occurred_at <= ?3 AND " ANSWER
-    " AND ?1 IS NULL";
+    " AND CAST(?1 AS BIGINT) IS NULL";
 
 static int others(struct crm_db *db, const char *sql, int64_t company,
 		  int64_t id, const char *now, struct zones *z, long *cells,
