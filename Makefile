@@ -58,7 +58,7 @@ TEST_PKGS = sqlite3 mandoc bash-completion zsh fish clang libclang-rt-14-dev \
             miller time tzdata jq chromium valgrind util-linux python3 \
             postgresql
 # and the benchmarks ("make bench" installs these too)
-BENCH_PKGS = python3-sklearn hyperfine
+BENCH_PKGS = python3-sklearn python3-statsmodels hyperfine
 
 all: $(BINS)
 

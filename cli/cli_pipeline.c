@@ -28,6 +28,7 @@ enum {
 	OPT_RATES,
 	OPT_IDLE,
 	OPT_CREATE_TASKS,
+	OPT_METHOD,
 };
 
 const struct argp_option crm_pipeline_move_options[] = {
@@ -61,6 +62,10 @@ const struct argp_option crm_pipeline_forecast_options[] = {
     {"by", OPT_BY, "owner", 0, "One row per owner too", 0},
     {"rates", OPT_RATES, "FILE", 0,
      "Exchange rates: every amount in the file's base currency", 0},
+    {"method", OPT_METHOD, "weighted|model", 0,
+     "model: add model_amount, the open amount weighted by each deal's "
+     "latest crm-score deals probability, next to the stage-weighted one",
+     0},
     {0},
 };
 
@@ -120,6 +125,14 @@ error_t crm_pipeline_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_RATES:
 		o->rates = arg;
+		break;
+	case OPT_METHOD:
+		if (strcmp(arg, "weighted") && strcmp(arg, "model"))
+			argp_error(state,
+				   "--method: expected weighted or model, got "
+				   "'%s'",
+				   arg);
+		o->model = !strcmp(arg, "model");
 		break;
 	case OPT_IDLE:
 		/* a bare number is days; else a duration (48h) */
@@ -579,10 +592,13 @@ int crm_verb_deal_forecast(struct crm_cli *cli)
 			goto out;
 		fc.rates = &rates;
 	}
+	fc.model = o->model;
 	if (crm_forecast_run(cli->db, &fc, &cli->where, &cli->err) < 0)
 		goto out;
 	crm_forecast_sort(&fc);
-	w = writer(cli, crm_forecast_columns, !o->by_owner);
+	w = writer(cli,
+		   o->model ? crm_forecast_model_columns : crm_forecast_columns,
+		   !o->by_owner);
 	rc = 0;
 	for (size_t i = 0; rc == 0 && i < fc.n; i++) {
 		crm_forecast_rec(&fc, i, &rec);

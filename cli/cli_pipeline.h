@@ -15,6 +15,7 @@ struct crm_pipeline_opts {
 	int64_t idle; /* seconds */
 	int period;   /* enum crm_period */
 	bool by_owner, reopen, create_tasks;
+	bool model; /* forecast --method model */
 };
 
 extern const struct argp_option crm_pipeline_move_options[];

@@ -93,6 +93,8 @@ void crm_score_opts_init(struct crm_score_opts *o)
 	crm_logit_opts_init(&o->logit);
 	crm_textclass_opts_init(&o->tc);
 	o->top = 3;
+	o->period = 1;
+	o->level = 95;
 }
 
 void crm_score_opts_release(struct crm_score_opts *o)
@@ -223,6 +225,59 @@ error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state,
 				   "--min-risk: expected 0 to 100, got '%s'",
 				   arg);
+		break;
+	case CRM_SCORE_OPT_MIN_HISTORY:
+		o->min_history = count_arg(state, "--min-history", arg, 2);
+		break;
+	case CRM_SCORE_OPT_RETRAIN:
+		o->retrain = true;
+		break;
+	case CRM_SCORE_OPT_CALIBRATION:
+		o->calibration = true;
+		break;
+	case CRM_SCORE_OPT_PERIOD:
+		if (!strcmp(arg, "week"))
+			o->period = 0;
+		else if (!strcmp(arg, "month"))
+			o->period = 1;
+		else if (!strcmp(arg, "quarter"))
+			o->period = 2;
+		else
+			argp_error(state,
+				   "--period: expected week, month or quarter, "
+				   "got '%s'",
+				   arg);
+		break;
+	case CRM_SCORE_OPT_GROUP:
+		if (strcmp(arg, "owner") && strcmp(arg, "region"))
+			argp_error(state,
+				   "--by: expected owner or region, got '%s'",
+				   arg);
+		o->group = arg;
+		break;
+	case CRM_SCORE_OPT_HORIZON:
+		o->horizon = count_arg(state, "--horizon", arg, 1);
+		break;
+	case CRM_SCORE_OPT_ORIGINS:
+		o->origins = count_arg(state, "--origins", arg, 1);
+		break;
+	case CRM_SCORE_OPT_LEVEL:
+		o->level = count_arg(state, "--level", arg, 80);
+		if (o->level != 80 && o->level != 95)
+			argp_error(state,
+				   "--level: expected 80 or 95, got '%s'", arg);
+		break;
+	case CRM_SCORE_OPT_BACKTEST:
+		o->backtest = true;
+		break;
+	case CRM_SCORE_OPT_LEAD:
+		o->lead = arg;
+		break;
+	case CRM_SCORE_OPT_ALL:
+		o->every = true;
+		break;
+	case CRM_SCORE_OPT_CONFIG:
+		o->config = arg;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -25,6 +25,17 @@ struct crm_score_opts {
 	/* train --text: a text classifier (lib/analytics/textclass.h) */
 	struct crm_strv text;
 	struct crm_textclass_opts tc;
+	/* deals, monitor, rollback (cli/cli_predict.c) */
+	long min_history; /* closed deals needed to train; 0: default */
+	bool retrain, calibration;
+	/* forecast */
+	int period;	   /* enum crm_rev_period; -1: month */
+	const char *group; /* --by owner|region */
+	long horizon, origins, level;
+	bool backtest;
+	const char *lead; /* cycle */
+	bool every;
+	const char *config; /* monitor: thresholds file */
 };
 void crm_score_opts_init(struct crm_score_opts *o);
 void crm_score_opts_release(struct crm_score_opts *o);
@@ -79,6 +90,31 @@ enum {
 	CRM_SCORE_OPT_TEXT,
 	CRM_SCORE_OPT_VOCAB,
 	CRM_SCORE_OPT_HOLDOUT,
+	CRM_SCORE_OPT_MIN_HISTORY,
+	CRM_SCORE_OPT_RETRAIN,
+	CRM_SCORE_OPT_CALIBRATION,
+	CRM_SCORE_OPT_PERIOD,
+	CRM_SCORE_OPT_GROUP,
+	CRM_SCORE_OPT_HORIZON,
+	CRM_SCORE_OPT_LEVEL,
+	CRM_SCORE_OPT_BACKTEST,
+	CRM_SCORE_OPT_ORIGINS,
+	CRM_SCORE_OPT_LEAD,
+	CRM_SCORE_OPT_ALL,
+	CRM_SCORE_OPT_CONFIG,
 };
+
+/* The predictive verbs (cli/cli_predict.c). */
+extern const struct argp_option crm_score_deals_options[];
+int crm_score_deals(struct crm_cli *cli);
+int crm_score_models(struct crm_cli *cli);
+int crm_score_rollback(struct crm_cli *cli);
+extern const struct argp_option crm_score_forecast_options[];
+int crm_score_forecast(struct crm_cli *cli);
+extern const struct argp_option crm_score_cycle_options[];
+int crm_score_cycle(struct crm_cli *cli);
+int crm_score_reach(struct crm_cli *cli);
+extern const struct argp_option crm_score_monitor_options[];
+int crm_score_monitor(struct crm_cli *cli);
 
 #endif

@@ -22,12 +22,13 @@ static const char *str(json_t *o, const char *k)
 static void line(struct crm_buf *b, json_t *o)
 {
 	static const char *const names[] = {
-	    "occurred_at", "due_at", "type",  "name",	 "first_name",
-	    "last_name",   "email",  "title", "subject", "stage",
-	    "status",	   "owner",  NULL};
+	    "occurred_at", "due_at", "type",   "name",	   "first_name",
+	    "last_name",   "email",  "title",  "subject",  "stage",
+	    "status",	   "owner",  "window", "evidence", NULL};
 	json_t *id = json_object_get(o, "id");
 
-	crm_buf_addf(b, "  %lld", (long long)json_integer_value(id));
+	if (id) /* best_times has none */
+		crm_buf_addf(b, "  %lld", (long long)json_integer_value(id));
 	for (size_t i = 0; names[i]; i++) {
 		const char *v = str(o, names[i]);
 		if (v)

@@ -32,6 +32,36 @@ static const struct crm_verb verbs[] = {
     {"churn", NULL, "Churn risk of customers from their activities and tickets",
      crm_score_churn_options, crm_score_opts_parse, crm_score_churn,
      CRM_VERB_WRITE},
+    {"deals", NULL,
+     "Win probability of the open deals from a model trained on the closed "
+     "ones; stored with history and trend",
+     crm_score_deals_options, crm_score_opts_parse, crm_score_deals,
+     CRM_VERB_WRITE},
+    {"forecast", NULL,
+     "Forecast won revenue per month (week, quarter) with Holt-Winters "
+     "exponential smoothing, intervals and a backtest against the "
+     "seasonal naive",
+     crm_score_forecast_options, crm_score_opts_parse, crm_score_forecast, 0},
+    {"cycle", NULL,
+     "Purchase cycles: customers expected to buy again within the lead "
+     "time (default 60 days), from their intervals or buying season",
+     crm_score_cycle_options, crm_score_opts_parse, crm_score_cycle, 0},
+    {"reach", "[CONTACT_ID...]",
+     "Best times to reach contacts: the weekday and hours they answer in, "
+     "in their time zone, shrunk toward their company's pattern",
+     NULL, NULL, crm_score_reach, 0},
+    {"monitor", NULL,
+     "Compare the deal model with what happened since: AUC, calibration, "
+     "input stability; exit 1 on drift (--retrain retrains)",
+     crm_score_monitor_options, crm_score_opts_parse, crm_score_monitor,
+     CRM_VERB_WRITE},
+    {"models", NULL,
+     "List the stored models: training date, data window, validation", NULL,
+     NULL, crm_score_models, 0},
+    {"rollback", "KIND",
+     "Retire the active model of KIND (deal) and make the one before it "
+     "active again",
+     NULL, NULL, crm_score_rollback, CRM_VERB_WRITE},
 };
 
 static const struct crm_command command = {

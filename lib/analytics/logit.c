@@ -1100,15 +1100,62 @@ static bool get_num(json_t *o, const char *key, double *out)
 	return isfinite(*out);
 }
 
+static struct crm_logit_model *model_from_root(json_t *root, const char *path,
+					       struct crm_err *err);
+
 struct crm_logit_model *crm_logit_model_load(const char *path,
 					     struct crm_err *err)
 {
-	json_t *root, *feats, *v;
-	struct crm_logit_model *m = NULL;
+	json_t *root;
 
 	if (crm_config_load(path, "", "not a valid model: ", NULL, &root, err) <
 	    0)
 		return NULL;
+	return model_from_root(root, path, err);
+}
+
+struct crm_logit_model *
+crm_logit_model_parse(const char *text, const char *name, struct crm_err *err)
+{
+	json_t *root;
+
+	if (crm_config_parse(text, name, "not a valid model: ", NULL, &root,
+			     err) < 0)
+		return NULL;
+	return model_from_root(root, name, err);
+}
+
+char *crm_logit_model_text(const struct crm_logit_model *m,
+			   const struct crm_logit_report *rep,
+			   struct crm_err *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	int rc;
+
+	if (!fp) {
+		crm_err_set(err, CRM_EX_SOFTWARE, "cannot save the model: %s",
+			    strerror(errno));
+		return NULL;
+	}
+	rc = crm_logit_model_save(m, rep, fp, err);
+	if (fclose(fp) != 0 && rc == 0)
+		rc = crm_err_set(err, CRM_EX_IOERR, "cannot save the model");
+	if (rc < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Takes root (decref'd here). */
+static struct crm_logit_model *model_from_root(json_t *root, const char *path,
+					       struct crm_err *err)
+{
+	json_t *feats, *v;
+	struct crm_logit_model *m = NULL;
+
 	v = json_object_get(root, "format");
 	if (!json_is_string(v) || strcmp(json_string_value(v), "crm-logit")) {
 		bad_model(err, path, "'format' is not \"crm-logit\"");

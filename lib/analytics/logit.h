@@ -80,6 +80,14 @@ int crm_logit_model_save(const struct crm_logit_model *m,
 struct crm_logit_model *crm_logit_model_load(const char *path,
 					     struct crm_err *err);
 
+/* The same from JSON text (name stands for the file in messages). */
+struct crm_logit_model *
+crm_logit_model_parse(const char *text, const char *name, struct crm_err *err);
+/* The model file's JSON as a string (caller frees), or NULL with err. */
+char *crm_logit_model_text(const struct crm_logit_model *m,
+			   const struct crm_logit_report *rep,
+			   struct crm_err *err);
+
 /* The design columns ("Industry=tech", "Deal Size", "Deal Size (missing)",
  * "Industry (other)") and their coefficients (on standardized values);
  * column 0 is the intercept. Pointers stay owned by m. */

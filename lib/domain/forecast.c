@@ -262,6 +262,12 @@ int crm_forecast_add(struct crm_forecast *fc, const struct crm_forecast_deal *d,
 		r->open_deals++;
 		r->open += amount;
 		r->weighted += amount * (long double)d->probability;
+		if (fc->model && !isnan(d->model_probability)) {
+			r->model += amount * (long double)d->model_probability;
+			r->scored_deals++;
+		} else if (fc->model) {
+			r->model += amount * (long double)d->probability;
+		}
 	} else {
 		r->won_deals++;
 		r->won += amount;
@@ -305,6 +311,11 @@ const char *const crm_forecast_columns[] = {
     "period",	       "owner",	    "currency",	  "open_deals", "open_amount",
     "weighted_amount", "pipeline",  "best_case",  "commit",	"closed",
     "omitted",	       "won_deals", "closed_won", NULL};
+const char *const crm_forecast_model_columns[] = {
+    "period",	   "owner",	      "currency",     "open_deals",
+    "open_amount", "weighted_amount", "model_amount", "scored_deals",
+    "pipeline",	   "best_case",	      "commit",	      "closed",
+    "omitted",	   "won_deals",	      "closed_won",   NULL};
 
 static void add_money(struct crm_rec *rec, const char *name, long double v,
 		      const char *cur)
@@ -336,6 +347,10 @@ void crm_forecast_rec(const struct crm_forecast *fc, size_t i,
 	add_count(rec, "open_deals", r->open_deals);
 	add_money(rec, "open_amount", r->open, r->currency);
 	add_money(rec, "weighted_amount", r->weighted / 100, r->currency);
+	if (fc->model) {
+		add_money(rec, "model_amount", r->model / 100, r->currency);
+		add_count(rec, "scored_deals", r->scored_deals);
+	}
 	for (int k = 0; k < CRM_FCAT_N; k++)
 		add_money(rec, crm_fcat_names[k], r->cat[k], r->currency);
 	add_count(rec, "won_deals", r->won_deals);
@@ -360,7 +375,11 @@ static int add_row(struct crm_stmt *st, void *arg)
 	    .amount = crm_stmt_int(st, 5),
 	    .probability = crm_stmt_double(st, 6),
 	    .category = crm_fcat_parse(crm_stmt_text(st, 7)),
+	    .model_probability = NAN,
 	};
+
+	if (c->fc->model && !crm_stmt_is_null(st, 8))
+		d.model_probability = crm_stmt_double(st, 8);
 
 	return crm_forecast_add(c->fc, &d, c->err);
 }
@@ -374,10 +393,13 @@ int crm_forecast_run(struct crm_db *db, struct crm_forecast *fc,
 	struct add_ctx c = {fc, err};
 	int rc = -1;
 
-	crm_buf_adds(&sql,
-		     "SELECT status, expected_close, closed_at, owner, "
-		     "currency, amount, probability, forecast_category FROM "
-		     "deals WHERE status IN ('open', 'won')");
+	crm_buf_adds(&sql, "SELECT status, expected_close, closed_at, owner, "
+			   "currency, amount, probability, forecast_category");
+	if (fc->model) /* the latest score (lib/analytics/dealscore.c) */
+		crm_buf_adds(&sql, ", (SELECT s.probability FROM deal_scores "
+				   "s WHERE s.deal_id = deals.id ORDER BY "
+				   "s.at DESC, s.id DESC LIMIT 1)");
+	crm_buf_adds(&sql, " FROM deals WHERE status IN ('open', 'won')");
 	if (where &&
 	    crm_filter_where(db, &crm_deal_entity, where, &sql, &b, err) < 0)
 		goto out;

@@ -48,7 +48,9 @@ struct crm_forecast_deal {
 	const char *owner, *currency;
 	int64_t amount; /* minor units; 0 when none */
 	double probability;
-	int category; /* enum crm_fcat, -1 when none */
+	int category;		  /* enum crm_fcat, -1 when none */
+	double model_probability; /* the latest deal_scores probability;
+				     NAN: none (the stage's counts) */
 };
 
 struct crm_forecast_row {
@@ -58,11 +60,14 @@ struct crm_forecast_row {
 	uint64_t open_deals, won_deals;
 	/* minor units of currency; weighted is amount x probability / 100 */
 	long double open, weighted, cat[CRM_FCAT_N], won;
+	long double model;     /* amount x model probability / 100 */
+	uint64_t scored_deals; /* open deals with a model probability */
 };
 
 struct crm_forecast {
 	enum crm_period period;
 	bool by_owner;
+	bool model; /* --method model: model_amount and scored_deals too */
 	const struct crm_rates *rates; /* NULL: each currency on its own */
 	char now[32];		       /* won deals count up to now */
 	struct crm_forecast_row *rows;
@@ -83,8 +88,11 @@ void crm_forecast_sort(struct crm_forecast *fc);
  * unless by owner), amounts rounded to minor units as decimal strings. */
 void crm_forecast_rec(const struct crm_forecast *fc, size_t i,
 		      struct crm_rec *rec);
-/* The columns: NULL-terminated; owner is the second. */
+/* The columns: NULL-terminated; owner is the second. With fc->model,
+ * crm_forecast_model_columns (model_amount and scored_deals after
+ * weighted_amount). */
 extern const char *const crm_forecast_columns[];
+extern const char *const crm_forecast_model_columns[];
 
 /* Add every open or won deal that where (field OP value each, may be NULL)
  * selects. Returns 0 or -1. */

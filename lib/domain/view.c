@@ -1,9 +1,12 @@
 /* view.c - the 360-degree view of a contact or a company. */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "activity.h"
 #include "company.h"
+#include "reach.h"
 #include "view.h"
 
 /* Related entities listed in a view once they exist: the entity and the
@@ -106,6 +109,41 @@ static int add(json_t *view, const char *key, json_t *v)
 	if (!v)
 		return -1;
 	json_object_set_new(view, key, v);
+	return 0;
+}
+
+/* A contact's best times to reach (lib/analytics/reach.c), when there
+ * is anything to go on: "best_times", one object per window. */
+static int best_times(struct crm_db *db, int64_t id, json_t *view,
+		      struct crm_err *err)
+{
+	struct crm_reach r;
+	json_t *a;
+
+	if (crm_reach_contact(db, id, &r, err) < 0)
+		return -1;
+	if (!r.ntop)
+		return 0;
+	a = json_array();
+	for (int i = 0; i < r.ntop; i++) {
+		char label[32], ev[160];
+
+		crm_reach_label(&r.top[i], label);
+		snprintf(ev, sizeof(ev),
+			 "%.0f%% expected; %ld of the contact's %ld answers; "
+			 "prior %s (%ld answers); %s",
+			 r.top[i].share, r.top[i].events, r.events, r.prior,
+			 r.prior_events, r.tz);
+		json_array_append_new(
+		    a, json_pack("{s:s, s:f, s:I, s:I, s:s, s:I, s:s, s:s}",
+				 "window", label, "share",
+				 round(r.top[i].share * 10) / 10, "events",
+				 (json_int_t)r.top[i].events, "answers",
+				 (json_int_t)r.events, "prior", r.prior,
+				 "prior_answers", (json_int_t)r.prior_events,
+				 "timezone", r.tz, "evidence", ev));
+	}
+	json_object_set_new(view, "best_times", a);
 	return 0;
 }
 
@@ -218,6 +256,8 @@ json_t *crm_view(struct crm_db *db, const struct crm_row *row,
 			     -1, err)) < 0)
 			goto fail;
 	}
+	if (!is_company && best_times(db, crm_row_id(row), view, err) < 0)
+		goto fail;
 	return view;
 fail:
 	json_decref(view);

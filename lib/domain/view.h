@@ -16,7 +16,8 @@
  * "company"; "company" (a contact's) and "parent"; for a company
  * "subsidiaries", "rollups" and "contacts"; "recent_activities",
  * "open_tasks"; then one array per related entity that exists ("leads",
- * "deals", "tickets"). */
+ * "deals", "tickets"); for a contact with anything to go on,
+ * "best_times" (lib/analytics/reach.c). */
 json_t *crm_view(struct crm_db *db, const struct crm_row *row,
 		 struct crm_err *err);
 

@@ -556,6 +556,45 @@ static const char migration1[] =
 	" data TEXT,"
 	" at TEXT NOT NULL,"
 	" depth INTEGER NOT NULL);"
+	/* -- predictions (lib/analytics/model.c, dealscore.c) ----------------- */
+	/* crm_models: every model crm-score trained on the database, with its
+	 * training time, data window (closed_at of the oldest and newest
+	 * outcome), validation metrics (AUC as 0-1), the crm-logit JSON and
+	 * details (JSON: calibration by decile, the inputs' training
+	 * distributions for drift); one active
+	 * per kind, retired_at set by a rollback. deal_scores: every win
+	 * probability (percent) a deal was given, the previous one and the
+	 * trend, and the top factors. No foreign keys: history outlives a
+	 * deleted deal. */
+	"CREATE TABLE crm_models ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" kind TEXT NOT NULL,"
+	" trained_at TEXT NOT NULL,"
+	" data_from TEXT,"
+	" data_to TEXT,"
+	" rows_n INTEGER NOT NULL,"
+	" positives INTEGER NOT NULL,"
+	" cv_auc REAL,"
+	" baseline_auc REAL,"
+	" cv_log_loss REAL,"
+	" model TEXT NOT NULL,"
+	" details TEXT,"
+	" active INTEGER NOT NULL,"
+	" retired_at TEXT,"
+	" actor TEXT);"
+	"CREATE INDEX crm_models_kind ON crm_models(kind, active);"
+	"CREATE TABLE deal_scores ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" deal_id INTEGER NOT NULL,"
+	" model_id INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" probability REAL NOT NULL,"
+	" stage_probability REAL,"
+	" previous REAL,"
+	" trend TEXT,"
+	" factors TEXT,"
+	" actor TEXT);"
+	"CREATE INDEX deal_scores_deal ON deal_scores(deal_id, at);"
 
 	"";
 

@@ -33,7 +33,7 @@
 # CRM_SHARE (rules files), CRM_USER (defaults to "nightly" here),
 # CRM_MAIL_TO (mail the summary), NIGHTLY_LOCK (the lock file),
 # RECLAIM_IDLE (7d), RECLAIM_WARN (2d), STALE_IDLE (unset: the stages'
-# max_days only).
+# max_days only), MONITOR_RETRAIN (set: retrain the deal model on drift).
 set -u
 
 # Cron runs jobs with PATH=/usr/bin:/bin: find the crm commands in the
@@ -128,6 +128,16 @@ step "flows fired" flows.csv crm-flow run
 # 6. The report: overdue tasks, the quarter's forecast per currency.
 step "overdue tasks" tasks-overdue.csv crm-activity due
 step "forecast by quarter" forecast.csv crm-pipeline forecast --period quarter
+
+# 6. Predictions, once a deal model has been trained (crm-score deals):
+# the open deals scored with it, then the model watched against what
+# closed since (exit 1 on drift); MONITOR_RETRAIN=1 retrains on drift,
+# keeping the old model for 'crm-score rollback deal'.
+if crm-score models -q -f csv 2>/dev/null | grep -q '^[0-9]*,deal,.*,true,'; then
+	step "deals scored (model)" deals-scored.csv crm-score deals
+	step "deal model drift" deal-model-drift.csv \
+		crm-score monitor ${MONITOR_RETRAIN:+--retrain}
+fi
 
 status=$failed
 [ "$status" -eq 0 ] && status=$found
