@@ -1486,7 +1486,7 @@ int crm_approval_list(struct crm_db *db, const struct crm_approval_query *q,
 	    "(SELECT 1 FROM crm_approval_approvers p WHERE p.approval_id = "
 	    "a.id AND p.step = a.step + 1 AND p.approver = ?2 AND p.state = "
 	    "'waiting'))) AND (?3 = '' OR a.entity = ?3) AND (?4 = 0 OR "
-	    "a.record_id = ?4) ORDER BY a.id",
+	    "a.record_id = ?4) AND (?5 = 0 OR a.id = ?5) ORDER BY a.id",
 	    err);
 	struct crm_rec rec;
 	struct crm_buf w = {0};
@@ -1499,6 +1499,7 @@ int crm_approval_list(struct crm_db *db, const struct crm_approval_query *q,
 	crm_stmt_bind_text(st, 2, q->user ? q->user : "");
 	crm_stmt_bind_text(st, 3, q->entity ? q->entity : "");
 	crm_stmt_bind_int(st, 4, q->record_id);
+	crm_stmt_bind_int(st, 5, q->id);
 	while ((rc = crm_stmt_step(st, err)) > 0) {
 		json_t *spec = json_loads(crm_stmt_text(st, 6), 0, NULL);
 		const char *status = crm_stmt_text(st, 4);

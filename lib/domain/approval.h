@@ -103,6 +103,7 @@ extern const char *const crm_approval_columns[];
 extern const char *const crm_approval_history_columns[];
 
 struct crm_approval_query {
+	int64_t id;	  /* only this approval (0: any) */
 	bool pending;	  /* only pending approvals */
 	const char *user; /* only those waiting for user's decision */
 	const char *entity;
