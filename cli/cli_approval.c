@@ -121,14 +121,33 @@ static int out_one(const struct crm_rec *rec, void *arg)
 	return crm_writer_write(oc->w, rec);
 }
 
+/* A writer for cols, or the --fields among them (an unknown one is a
+ * usage error); NULL with cli->err. */
 static struct crm_writer *writer(struct crm_cli *cli, const char *const *cols)
 {
 	struct crm_strv sv = {0};
-	struct crm_writer *w;
+	struct crm_writer *w = NULL;
 
-	for (size_t i = 0; cols[i]; i++)
-		crm_strv_push(&sv, cols[i]);
+	if (cli->fields) {
+		crm_strv_split(&sv, cli->fields, ',');
+		for (size_t i = 0; i < sv.n; i++) {
+			size_t k = 0;
+
+			while (cols[k] && strcmp(cols[k], sv.v[i]))
+				k++;
+			if (!cols[k]) {
+				crm_err_set(&cli->err, CRM_EX_USAGE,
+					    "--fields: unknown field '%s'",
+					    sv.v[i]);
+				goto out;
+			}
+		}
+	} else {
+		for (size_t i = 0; cols[i]; i++)
+			crm_strv_push(&sv, cols[i]);
+	}
 	w = crm_cli_writer(cli, &sv);
+out:
 	crm_strv_release(&sv);
 	return w;
 }
@@ -139,11 +158,10 @@ static int print(struct crm_cli *cli, const struct crm_approval_query *q)
 	struct out_ctx oc = {.cli = cli};
 	int rc;
 
-	oc.w = writer(cli, crm_approval_columns);
-	if (!oc.w)
+	if (!cli->ids && !(oc.w = writer(cli, crm_approval_columns)))
 		return -1;
 	rc = crm_approval_list(cli->db, q, out_one, &oc, &cli->err);
-	if (rc == 0 && crm_writer_close(oc.w) < 0)
+	if (rc == 0 && oc.w && crm_writer_close(oc.w) < 0)
 		rc = -1;
 	if (rc < 0 && !cli->err.code)
 		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
