@@ -927,6 +927,30 @@ out:
 	return rc;
 }
 
+int crm_approval_pending(struct crm_db *db, const struct crm_entity *e,
+			 int64_t id, const char *process, int64_t *approval,
+			 struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT id FROM crm_approvals WHERE entity = ? AND record_id = ? "
+	    "AND process = ? AND status = 'pending' ORDER BY id",
+	    err);
+	int rc;
+
+	*approval = 0;
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, e->name);
+	crm_stmt_bind_int(st, 2, id);
+	crm_stmt_bind_text(st, 3, process);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0)
+		*approval = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc;
+}
+
 int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 		       int64_t id, const json_t *spec, const char *flow,
 		       int64_t *out, struct crm_err *err)
@@ -938,6 +962,7 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 	struct crm_stmt *st;
 	struct appr a = {0};
 	const char *outcome;
+	int64_t pid = 0;
 	size_t i;
 	int rc = -1, got;
 
@@ -952,23 +977,11 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 	a.spec = json_deep_copy(spec);
 	if (load_record(db, &a, err) < 0)
 		goto out;
-	st = crm_db_stmt_cached(db,
-				"SELECT id FROM crm_approvals WHERE entity = ? "
-				"AND record_id = ? AND process = ? AND status "
-				"= 'pending'",
-				err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_text(st, 1, e->name);
-	crm_stmt_bind_int(st, 2, id);
-	crm_stmt_bind_text(st, 3, process);
-	got = crm_stmt_step(st, err);
+	got = crm_approval_pending(db, e, id, process, &pid, err);
 	if (got > 0)
 		crm_err_set(err, CRM_EX_DATAERR,
 			    "%s %lld already waits for approval %lld (%s)",
-			    e->name, (long long)id,
-			    (long long)crm_stmt_int(st, 0), process);
-	crm_stmt_reset(st);
+			    e->name, (long long)id, (long long)pid, process);
 	if (got != 0)
 		goto out;
 	json_array_foreach(lock, i, v)
@@ -1364,37 +1377,6 @@ int crm_approval_timeouts(struct crm_db *db, uint64_t *n, struct crm_err *err)
 	}
 	free(ids);
 	return rc < 0 ? -1 : 0;
-}
-
-void crm_approval_event_release(struct crm_approval_event *ev)
-{
-	free(ev->process);
-	free(ev->entity);
-	free(ev->outcome);
-	memset(ev, 0, sizeof(*ev));
-}
-
-int crm_approval_event_of(struct crm_db *db, int64_t approval,
-			  const char *after_json, struct crm_approval_event *ev,
-			  struct crm_err *err)
-{
-	json_t *after = after_json ? json_loads(after_json, 0, NULL) : NULL;
-	const char *o = json_string_value(json_object_get(after, "outcome"));
-	struct appr a;
-	int got;
-
-	memset(ev, 0, sizeof(*ev));
-	got = appr_load(db, approval, &a, err);
-	if (got > 0) {
-		ev->approval = approval;
-		ev->process = crm_xstrdup(a.process);
-		ev->entity = crm_xstrdup(a.entity);
-		ev->record_id = a.record_id;
-		ev->outcome = o ? crm_xstrdup(o) : NULL;
-		appr_release(&a);
-	}
-	json_decref(after);
-	return got;
 }
 
 /* -- the lock ----------------------------------------------------------- */

@@ -64,6 +64,12 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 		       int64_t id, const json_t *spec, const char *flow,
 		       int64_t *out, struct crm_err *err);
 
+/* Whether record id of e has a pending approval of process: 1 and its id
+ * in *approval, 0 no, -1 error. */
+int crm_approval_pending(struct crm_db *db, const struct crm_entity *e,
+			 int64_t id, const char *process, int64_t *approval,
+			 struct crm_err *err);
+
 /* Record user's decision on approval id, inside an open transaction:
  * approve (comment optional) or reject (comment is the reason, required).
  * Unknown approval: CRM_EX_NOINPUT; not pending, user no approver of the
@@ -80,21 +86,6 @@ int crm_approval_decide(struct crm_db *db, int64_t id, const char *user,
  * the approval's state moves on with it. *n gets the number of
  * escalations and expiries. */
 int crm_approval_timeouts(struct crm_db *db, uint64_t *n, struct crm_err *err);
-
-/* The approval an event of the change log is about: for an audit row of
- * entity "approval" (record_id the approval), its process, entity and
- * record id, and the outcome the row records ("approved", "rejected",
- * "escalated", "expired"; NULL for other events such as a single approver's
- * decision). Returns 1 found, 0 not, -1 error. Strings are the caller's. */
-struct crm_approval_event {
-	int64_t approval;
-	char *process, *entity, *outcome;
-	int64_t record_id;
-};
-int crm_approval_event_of(struct crm_db *db, int64_t approval,
-			  const char *after_json, struct crm_approval_event *ev,
-			  struct crm_err *err);
-void crm_approval_event_release(struct crm_approval_event *ev);
 
 /* -- listing -----------------------------------------------------------------
  */
