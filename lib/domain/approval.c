@@ -1020,10 +1020,12 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 	    next_step(db, &a, 0, &outcome, err) < 0)
 		goto out;
 	if (outcome &&
-	    log_change(db, "approve", &a, "pending", 0,
-		       json_pack("{s:s, s:s, s:s}", "event", "approved",
-				 "status", "approved", "outcome", "approved"),
-		       err) < 0)
+	    (log_change(db, "approve", &a, "pending", 0,
+			json_pack("{s:s, s:s, s:s}", "event", "approved",
+				  "status", "approved", "outcome", "approved"),
+			err) < 0 ||
+	     crm_approval_emit(db, a.id, a.process, a.entity, a.record_id,
+			       outcome, err) < 0))
 		goto out;
 	*out = a.id;
 	rc = 0;
@@ -1145,8 +1147,13 @@ int crm_approval_decide(struct crm_db *db, int64_t id, const char *user,
 	if (got < 0)
 		goto out;
 	if (got == 0 || !strcmp(state, "escalated")) {
+		struct crm_strv names = {0};
+
 		if (waiting(db, id, step, &w, &left, err) < 0)
 			goto out;
+		crm_strv_split(&names, crm_buf_str(&w), ',');
+		join(&names, &w);
+		crm_strv_release(&names);
 		crm_err_set(err, CRM_EX_DATAERR,
 			    "%s is not an approver of step %s of approval "
 			    "%lld%s (waiting for %s)",
@@ -1210,7 +1217,9 @@ int crm_approval_decide(struct crm_db *db, int64_t id, const char *user,
 		json_object_set_new(after, "next_step",
 				    json_integer(a.step + 1));
 	if (log_change(db, approve ? "approve" : "reject", &a, "pending",
-		       old_step, after, err) < 0)
+		       old_step, after, err) < 0 ||
+	    (done && crm_approval_emit(db, id, a.process, a.entity, a.record_id,
+				       done, err) < 0))
 		goto out;
 	if (outcome)
 		*outcome = done;
@@ -1317,7 +1326,9 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 					 "step", (json_int_t)step, "to",
 					 crm_buf_str(&who), "outcome",
 					 "escalated"),
-			       err) < 0)
+			       err) < 0 ||
+		    crm_approval_emit(db, a->id, a->process, a->entity,
+				      a->record_id, "escalated", err) < 0)
 			goto out;
 	} else {
 		if (set_state(db, a, "expired", a->step, NULL, a->escalated,
@@ -1329,7 +1340,9 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 					 "expired", "status", "expired", "step",
 					 (json_int_t)step, "outcome",
 					 "expired"),
-			       err) < 0)
+			       err) < 0 ||
+		    crm_approval_emit(db, a->id, a->process, a->entity,
+				      a->record_id, "expired", err) < 0)
 			goto out;
 	}
 	rc = 0;

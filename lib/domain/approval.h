@@ -87,6 +87,25 @@ int crm_approval_decide(struct crm_db *db, int64_t id, const char *user,
  * escalations and expiries. */
 int crm_approval_timeouts(struct crm_db *db, uint64_t *n, struct crm_err *err);
 
+/* -- in the flow engine (lib/domain/approval_flow.c) ---------------------- */
+
+struct crm_flow;
+struct crm_flow_ctx;
+/* The "approval" action of the flow engine's registry: {"type": "approval",
+ * "process": {...}} starts the process on the record the flow fires for
+ * (a pending approval of the same process is left as it is). */
+int crm_approval_action_validate(const struct crm_flow *f, json_t *spec,
+				 void **data, struct crm_err *err);
+int crm_approval_action_apply(struct crm_flow_ctx *ctx, json_t *spec,
+			      void *data, struct crm_err *err);
+/* Record an approval's outcome ("approved", "rejected", "escalated",
+ * "expired") as the named events "approval.OUTCOME" and
+ * "approval.PROCESS.OUTCOME" on its record, for flows with an event
+ * trigger (crm_flow_emit), inside the caller's transaction. */
+int crm_approval_emit(struct crm_db *db, int64_t approval, const char *process,
+		      const char *entity, int64_t record_id,
+		      const char *outcome, struct crm_err *err);
+
 /* -- listing -----------------------------------------------------------------
  */
 
