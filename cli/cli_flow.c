@@ -85,8 +85,25 @@ static struct crm_writer *writer(struct crm_cli *cli, const char *const *cols)
 	struct crm_strv sv = {0};
 	struct crm_writer *w;
 
-	for (size_t i = 0; cols[i]; i++)
-		crm_strv_push(&sv, cols[i]);
+	if (cli->fields) {
+		/* --fields: a subset of cols, in its order */
+		crm_strv_split(&sv, cli->fields, ',');
+		for (size_t i = 0; i < sv.n; i++) {
+			size_t k;
+
+			for (k = 0; cols[k] && strcmp(cols[k], sv.v[i]); k++)
+				;
+			if (!cols[k]) {
+				crm_err_set(&cli->err, CRM_EX_USAGE,
+					    "--fields: no field '%s'", sv.v[i]);
+				crm_strv_release(&sv);
+				return NULL;
+			}
+		}
+	} else {
+		for (size_t i = 0; cols[i]; i++)
+			crm_strv_push(&sv, cols[i]);
+	}
 	w = crm_cli_writer(cli, &sv);
 	crm_strv_release(&sv);
 	return w;
@@ -190,6 +207,10 @@ int crm_verb_flow_list(struct crm_cli *cli)
 		return rc;
 	}
 	w = writer(cli, list_columns);
+	if (!w) {
+		crm_flows_release(&fs);
+		return crm_cli_fail(cli);
+	}
 	crm_rec_init(&rec);
 	for (size_t i = 0; rc == 0 && i < fs.n; i++) {
 		const struct crm_flow *f = &fs.v[i];
@@ -251,6 +272,8 @@ static int out_one(const struct crm_rec *rec, void *arg)
 
 	if (!oc->w)
 		oc->w = writer(oc->cli, run_columns);
+	if (!oc->w)
+		return -1;
 	return crm_writer_write(oc->w, rec);
 }
 
@@ -335,6 +358,8 @@ int crm_verb_flow_test(struct crm_cli *cli)
 		goto fail;
 	}
 	oc.w = writer(cli, test_columns);
+	if (!oc.w)
+		goto fail;
 	rc = crm_flow_test(cli->db, f, id, out_one, &oc, &fires, &cli->err);
 	crm_flows_release(&fs);
 	rc = finish(cli, oc.w, rc);
@@ -363,6 +388,8 @@ int crm_verb_flow_log(struct crm_cli *cli)
 	     crm_err_set(&cli->err, CRM_EX_USAGE, "--record: an id") < 0))
 		return crm_cli_fail(cli);
 	oc.w = writer(cli, log_columns);
+	if (!oc.w)
+		return crm_cli_fail(cli);
 	rc = crm_flow_log(cli->db, o->flow, id, out_one, &oc, &cli->err);
 	return finish(cli, oc.w, rc);
 }

@@ -384,7 +384,11 @@ static int assign_validate(const struct crm_flow *f, json_t *spec, void **data,
 		char *path = rules && strcmp(rules, "default")
 				 ? crm_xstrdup(rules)
 				 : crm_share_path("assignment.json");
-		int rc = crm_assign_load(path, f->e, &ad->rules, err);
+		/* a team is taken from the lead assignment rules as they
+		 * are; rules to match need fields of the flow's entity */
+		int rc = crm_assign_load(
+		    path, rules ? f->e : crm_entity_by_name("lead"), &ad->rules,
+		    err);
 
 		free(path);
 		ad->have_rules = true;
@@ -826,6 +830,37 @@ static int command_validate(const struct crm_flow *f, json_t *spec, void **data,
 	return 0;
 }
 
+/* The record in output form (as crm-NOUN show -f json prints it): money
+ * as decimals, numbers as numbers, custom fields as fields. */
+static json_t *record_json(const struct crm_row *row)
+{
+	struct crm_rec rec;
+	json_t *o = json_object();
+
+	crm_rec_init(&rec);
+	crm_row_to_rec(row, NULL, NULL, &rec);
+	for (size_t i = 0; i < rec.n; i++) {
+		const char *v = crm_rec_val(&rec, i);
+		json_t *j = NULL;
+
+		/* integers and booleans as such; a decimal (money) stays
+		 * text, exact, as a double could not keep it */
+		if (crm_rec_kind(&rec, i) == CRM_RAW)
+			j = json_loads(v, JSON_DECODE_ANY, NULL);
+		if (j && json_is_real(j)) {
+			json_decref(j);
+			j = NULL;
+		}
+		if (!j)
+			j = crm_rec_kind(&rec, i) == CRM_NULL || !v
+				? json_null()
+				: json_string(v);
+		json_object_set_new(o, crm_rec_name(&rec, i), j);
+	}
+	crm_rec_release(&rec);
+	return o;
+}
+
 static int command_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 			 struct crm_err *err)
 {
@@ -847,8 +882,8 @@ static int command_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		json_array_append_new(argv, json_string(crm_buf_str(&b)));
 	}
 	crm_buf_release(&b);
-	rec = crm_row_to_json(ctx->row);
-	in = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
+	rec = record_json(ctx->row);
+	in = json_dumps(rec, JSON_COMPACT);
 	json_decref(rec);
 	json_array_append_new(ctx->outbox,
 			      json_pack("{s:s, s:o, s:s}", "kind", "command",

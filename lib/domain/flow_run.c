@@ -611,10 +611,11 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	if (h == 0) {
 		/* an event happens once: say why it did not fire */
 		if (log_skip &&
-		    (firing_insert(r, f, id, occ, why, "skipped", depth,
-				   crm_buf_str(&no), &fid, err) < 0 ||
-		     report(r, f, id, occ, why, "skipped", NULL,
-			    crm_buf_str(&no), depth) < 0))
+		    firing_insert(r, f, id, occ, why, "skipped", depth,
+				  crm_buf_str(&no), &fid, err) < 0)
+			goto out;
+		if (r->o->dry_run && report(r, f, id, occ, why, "skipped", NULL,
+					    crm_buf_str(&no), depth) < 0)
 			goto out;
 		rc = 0;
 		goto out;
@@ -626,12 +627,25 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	if (h < 0)
 		goto out;
 	if (h == 1) {
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    r->db,
+		    "UPDATE crm_flow_firings SET status = 'failed', attempts = "
+		    "1, error = ?2, next_try = ?3 WHERE id = ?1",
+		    err);
+		char next[CRM_TIME_LEN];
+		int s;
+
 		r->st->failed++;
-		/* the savepoint took the firing row: record the failure */
-		if (firing_insert(r, f, id, occ, why, "failed", depth,
-				  crm_buf_str(&fail), &fid, err) < 0 ||
-		    report(r, f, id, occ, why, "failed", NULL,
-			   crm_buf_str(&fail), depth) < 0)
+		if (!st)
+			goto out;
+		crm_stmt_bind_int(st, 1, fid);
+		crm_stmt_bind_text(st, 2, crm_buf_str(&fail));
+		crm_stmt_bind_text(
+		    st, 3, crm_datetime_format(r->db->now + f->backoff, next));
+		s = crm_stmt_step_as(st, "cannot record a failure", err);
+		crm_stmt_reset(st);
+		if (s < 0 || report(r, f, id, occ, why, "failed", NULL,
+				    crm_buf_str(&fail), depth) < 0)
 			goto out;
 		rc = 0;
 		goto out;
@@ -766,8 +780,8 @@ static int created_events(struct run *r, struct crm_err *err)
 					CRM_FLOW_ON_CREATE &&
 				    fs->v[j].e == e)
 					rc = fire(r, &fs->v[j], l.v[k],
-						  "created", "created", d, true,
-						  err);
+						  "created", "created", d,
+						  false, err);
 		}
 		if (rc == 0 && l.n &&
 		    cursor_set(r->db, name.s, l.v[l.n - 1], err) < 0)
@@ -931,7 +945,8 @@ static int audit_events(struct run *r, struct crm_err *err)
 			snprintf(occ, sizeof(occ), "audit:%lld",
 				 (long long)a->id);
 			if (rc == 0)
-				rc = fire(r, f, a->record, occ, why.s, d, true,
+				rc = fire(r, f, a->record, occ, why.s, d,
+					  f->trigger.field || f->trigger.tag,
 					  err);
 			crm_buf_release(&why);
 		}
@@ -1430,12 +1445,13 @@ static int job_done(struct run *r, const struct job *j, const char *error,
 	    "FROM crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status = "
 	    "'gave_up') THEN 'gave_up' WHEN EXISTS (SELECT 1 FROM "
 	    "crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status <> "
-	    "'done') THEN 'pending' ELSE 'done' END, error = ?2 WHERE id = ?1",
+	    "'done') THEN 'pending' ELSE 'done' END, error = (SELECT "
+	    "min(o.error) FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
+	    "AND o.status IN ('failed', 'gave_up')) WHERE id = ?1",
 	    err);
 	if (!st)
 		goto fail;
 	crm_stmt_bind_int(st, 1, j->firing);
-	crm_stmt_bind_text(st, 2, error);
 	s = crm_stmt_step_as(st, "cannot record an action", err);
 	crm_stmt_reset(st);
 	if (s < 0)
