@@ -830,10 +830,10 @@ static char *json_field(json_t *o, const char *field, bool *present)
 {
 	json_t *v = json_object_get(o, field);
 
-	if (present)
-		*present = v != NULL;
 	if (!v && json_is_object(json_object_get(o, "custom")))
 		v = json_object_get(json_object_get(o, "custom"), field);
+	if (present)
+		*present = v != NULL;
 	if (!v || json_is_null(v))
 		return NULL;
 	if (json_is_string(v))
