@@ -660,7 +660,7 @@ static int add_event(struct crm_db *db, int64_t id, int64_t step,
 	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO crm_approval_events (approval_id, at, step, event, "
-	    "actor, comment, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    "actor, comment) VALUES (?, ?, ?, ?, ?, ?)",
 	    err);
 	int rc;
 
@@ -675,10 +675,6 @@ static int add_event(struct crm_db *db, int64_t id, int64_t step,
 	crm_stmt_bind_text(st, 4, event);
 	crm_stmt_bind_text(st, 5, actor);
 	crm_stmt_bind_text(st, 6, comment);
-	if (db->change)
-		crm_stmt_bind_int(st, 7, db->change);
-	else
-		crm_stmt_bind_null(st, 7);
 	rc = crm_stmt_step(st, err);
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : 0;
@@ -706,14 +702,28 @@ static int log_change(struct crm_db *db, const char *command,
 	if (crm_db_change(db, command, "approval", err) == 0 &&
 	    crm_db_audit(db, "approval", a->id,
 			 strcmp(command, "approval") ? "update" : "insert",
-			 strcmp(command, "approval") ? bj : NULL, aj, err) == 0)
-		rc = 0;
+			 strcmp(command, "approval") ? bj : NULL, aj,
+			 err) == 0) {
+		/* the events written since belong to this change set */
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    db,
+		    "UPDATE crm_approval_events SET change_id = ? WHERE "
+		    "approval_id = ? AND change_id IS NULL",
+		    err);
+
+		if (st) {
+			crm_stmt_bind_int(st, 1, db->change);
+			crm_stmt_bind_int(st, 2, a->id);
+			rc = crm_stmt_step(st, err) < 0 ? -1 : 0;
+			crm_stmt_reset(st);
+		}
+	}
 	free(bj);
 	free(aj);
 	json_decref(before);
 	json_decref(after);
-	if (keep)
-		db->change = keep;
+	/* the caller's writes (a flow's next action) are not this change */
+	db->change = keep;
 	return rc;
 }
 
@@ -1012,12 +1022,12 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 			crm_err_set(err, CRM_EX_SOFTWARE, "no approval id");
 		goto out;
 	}
-	if (log_change(db, "approval", &a, "none", -1,
+	if (add_event(db, a.id, -1, "requested", db->actor, flow, err) < 0 ||
+	    next_step(db, &a, 0, &outcome, err) < 0 ||
+	    log_change(db, "approval", &a, "none", -1,
 		       json_pack("{s:s, s:s}", "event", "requested", "status",
 				 "pending"),
-		       err) < 0 ||
-	    add_event(db, a.id, -1, "requested", db->actor, flow, err) < 0 ||
-	    next_step(db, &a, 0, &outcome, err) < 0)
+		       err) < 0)
 		goto out;
 	if (outcome &&
 	    (log_change(db, "approve", &a, "pending", 0,
