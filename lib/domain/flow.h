@@ -164,7 +164,7 @@ struct crm_flow_ctx {
  * the run; through the entity engine, so changes are audited. NULL with
  * err on failure. */
 struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
-				       const struct crm_entity *e,
+				       const struct crm_entity *e, bool create,
 				       struct crm_err *err);
 /* Note that ctx's firing made record id of entity (for loop depth). */
 int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,

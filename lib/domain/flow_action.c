@@ -95,7 +95,7 @@ static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *k,
 static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
 			bool *changed, struct crm_err *err)
 {
-	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, err);
+	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, false, err);
 	enum crm_import_action a;
 	char id[32];
 
@@ -305,6 +305,12 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 				   : crm_row_get(ctx->row, "assignee"));
 	a.channel = "crm-flow";
 	if (task) {
+		/* a task is a to-do, not an interaction: dated at the record's
+		 * last activity (else its creation), so that it does not end
+		 * a quiet spell (crm-pipeline stale does the same) */
+		a.occurred_at = crm_row_get(ctx->row, "last_activity_at")
+				    ? crm_row_get(ctx->row, "last_activity_at")
+				    : crm_row_get(ctx->row, "created_at");
 		if (str(spec, "due"))
 			crm_parse_duration(str(spec, "due"), &d);
 		a.due_at = crm_datetime_format(ctx->db->now + d, due);
@@ -652,7 +658,7 @@ static int create_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	if (crm_entity_field(e, "external_id") >= 0 &&
 	    !crm_rec_get(&rec, "external_id"))
 		crm_rec_set(&rec, "external_id", ctx->key, CRM_STR);
-	im = crm_flow_importer(ctx, e, err);
+	im = crm_flow_importer(ctx, e, true, err);
 	if (!im || crm_importer_apply(im, &rec, &row, &a, err) < 0)
 		goto out;
 	if (crm_flow_made(ctx, e->name, crm_row_id(&row), err) < 0)

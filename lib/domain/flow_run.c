@@ -34,11 +34,10 @@ static const struct crm_import_opts create_opts = {
     .command = "flow", .mode = CRM_UPSERT, .keys = "external_id"};
 
 struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
-				       const struct crm_entity *e,
+				       const struct crm_entity *e, bool create,
 				       struct crm_err *err)
 {
 	struct run *r = ctx->run;
-	bool create = e != ctx->e;
 	struct cached_importer *c;
 
 	for (size_t i = 0; i < r->nimp; i++)
@@ -893,7 +892,9 @@ static bool audit_matches(const struct crm_flow *f, json_t *before,
 	return ok;
 }
 
-static int audit_events(struct run *r, struct crm_err *err)
+/* One batch of audit rows after the cursor (at most 5000, so
+ * memory stays bounded however long the log): 1 when there were any. */
+static int audit_batch(struct run *r, struct crm_err *err)
 {
 	const struct crm_flows *fs = r->fs;
 	struct audit_list l = {0};
@@ -901,16 +902,13 @@ static int audit_events(struct run *r, struct crm_err *err)
 	int64_t pos;
 	int rc = -1;
 
-	if (!uses(fs, CRM_FLOW_ON_UPDATE, NULL) &&
-	    !uses(fs, CRM_FLOW_ON_TAG, NULL))
-		return 0;
 	pos = cursor_get(r->db, "audit", err);
 	if (pos < 0)
 		return -1;
 	st = crm_db_stmt(r->db,
 			 "SELECT id, change_id, entity, record_id, before, "
 			 "after FROM crm_audit WHERE id > ?1 AND action = "
-			 "'update' ORDER BY id",
+			 "'update' ORDER BY id LIMIT 5000",
 			 err);
 	if (!st)
 		return -1;
@@ -965,6 +963,18 @@ static int audit_events(struct run *r, struct crm_err *err)
 	}
 	free(l.v);
 	return rc < 0 ? -1 : l.n > 0;
+}
+
+static int audit_events(struct run *r, struct crm_err *err)
+{
+	int any = 0, rc;
+
+	if (!uses(r->fs, CRM_FLOW_ON_UPDATE, NULL) &&
+	    !uses(r->fs, CRM_FLOW_ON_TAG, NULL))
+		return 0;
+	while ((rc = audit_batch(r, err)) > 0)
+		any = 1;
+	return rc < 0 ? -1 : any;
 }
 
 /* The pos after which no audit row is an update a flow could want: for a
