@@ -307,9 +307,10 @@ int crm_verb_approval_list(struct crm_cli *cli)
 	struct crm_approval_query q = {
 	    .pending = o.pending, .user = o.user, .entity = o.entity};
 
-	if (cli->args.n) {
+	if (cli->args.n || cli->where.n || cli->sort) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
-			    "approvals takes no arguments");
+			    "approvals takes no arguments, --where or --sort "
+			    "(--pending, --for, --entity and --record select)");
 		return crm_cli_fail(cli);
 	}
 	if (o.record && (crm_parse_int(o.record, &q.record_id) < 0 ||

@@ -138,6 +138,10 @@ err_has "'one' is no approval id"
 expect_code 64 crm-flow approve --as mike
 expect_code 64 crm-flow request deal 1
 err_has "request needs --process FILE"
+expect_code 64 crm-flow approvals --where status=pending
+err_has "approvals takes no arguments, --where or --sort"
+expect_code 64 crm-flow approvals --fields id,nope
+err_has "--fields: unknown field 'nope'"
 
 # every decision is a change set of its own, with its outcome
 sql "SELECT c.command || ' ' || a.record_id || ' ' || coalesce(json_extract(a.after, '$.outcome'), '-') FROM crm_changes c JOIN crm_audit a ON a.change_id = c.id WHERE a.entity = 'approval' ORDER BY c.id"
