@@ -298,6 +298,27 @@ static void decisions(void)
 		  "expire,escalate", "both in the change log");
 }
 
+static void money(void)
+{
+	struct crm_err err = {0};
+	int64_t id = 0;
+
+	/* deal 7: 1000.00 EUR (100000 minor units) */
+	CHECK_INT(start("{\"name\": \"m1\", \"steps\": [{\"when\": "
+			"\"amount > 1000\", \"approvers\": [\"user:x\"]}]}",
+			7, &id, &err),
+		  0, "start with a money condition");
+	CHECK_STR(q1("SELECT status FROM crm_approvals WHERE process = 'm1'"),
+		  "approved", "1000.00 is not over 1000: approved at once");
+	CHECK_INT(start("{\"name\": \"m2\", \"steps\": [{\"when\": "
+			"[\"amount >= 1000\", \"currency = EUR\"], "
+			"\"approvers\": [\"user:x\"]}]}",
+			7, &id, &err),
+		  0, "start with two conditions");
+	CHECK_STR(q1("SELECT status FROM crm_approvals WHERE process = 'm2'"),
+		  "pending", "money compares in the record's currency");
+}
+
 static void lock(void)
 {
 	struct crm_err err = {0};
@@ -364,28 +385,34 @@ int main(void)
 	CHECK(db != NULL, "database opens");
 	if (!db)
 		return done_testing();
-	CHECK(crm_db_exec(db,
-			  "INSERT INTO deals (id, name, owner, custom, "
-			  "pipeline, stage, status, created_at, updated_at) "
-			  "VALUES "
-			  "(1, 'a', 'ann', '{\"discount\": \"20\"}', "
-			  "'default', 'qualification', 'open', 'x', 'x'),"
-			  "(2, 'b', 'ann', '{\"discount\": 35}', 'default', "
-			  "'qualification', 'open', 'x', 'x'),"
-			  "(3, 'c', 'ann', '{\"discount\": \"5\"}', 'default', "
-			  "'qualification', 'open', 'x', 'x'),"
-			  "(4, 'd', 'dora', '{\"discount\": 20}', 'default', "
-			  "'qualification', 'open', 'x', 'x'),"
-			  "(5, 'e', 'ann', '{\"discount\": 20}', 'default', "
-			  "'qualification', 'open', 'x', 'x'),"
-			  "(6, 'f', 'ann', '{\"discount\": \"25\"}', "
-			  "'default', 'qualification', 'open', 'x', 'x');"
-			  "INSERT INTO crm_custom_fields VALUES ('deal', "
-			  "'discount');",
-			  &err) == 0,
-	      "fixtures");
+	CHECK(
+	    crm_db_exec(db,
+			"INSERT INTO deals (id, name, owner, custom, "
+			"pipeline, stage, status, created_at, updated_at) "
+			"VALUES "
+			"(1, 'a', 'ann', '{\"discount\": \"20\"}', "
+			"'default', 'qualification', 'open', 'x', 'x'),"
+			"(2, 'b', 'ann', '{\"discount\": 35}', 'default', "
+			"'qualification', 'open', 'x', 'x'),"
+			"(3, 'c', 'ann', '{\"discount\": \"5\"}', 'default', "
+			"'qualification', 'open', 'x', 'x'),"
+			"(4, 'd', 'dora', '{\"discount\": 20}', 'default', "
+			"'qualification', 'open', 'x', 'x'),"
+			"(5, 'e', 'ann', '{\"discount\": 20}', 'default', "
+			"'qualification', 'open', 'x', 'x'),"
+			"(6, 'f', 'ann', '{\"discount\": \"25\"}', "
+			"'default', 'qualification', 'open', 'x', 'x');"
+			"INSERT INTO deals (id, name, owner, amount, currency, "
+			"pipeline, stage, status, created_at, updated_at) "
+			"VALUES (7, 'g', 'ann', 100000, 'EUR', 'default', "
+			"'qualification', 'open', 'x', 'x');"
+			"INSERT INTO crm_custom_fields VALUES ('deal', "
+			"'discount');",
+			&err) == 0,
+	    "fixtures");
 	decisions();
 	lock();
+	money();
 	crm_db_close(db);
 	unlink(path);
 	return done_testing();
