@@ -110,11 +110,16 @@ static int approval_id(struct crm_cli *cli, int64_t *id)
 struct out_ctx {
 	struct crm_cli *cli;
 	struct crm_writer *w;
+	int64_t n; /* written, for --limit */
 };
 
 static int out_one(const struct crm_rec *rec, void *arg)
 {
 	struct out_ctx *oc = arg;
+
+	if (oc->cli->limit >= 0 && oc->n >= oc->cli->limit)
+		return 0;
+	oc->n++;
 
 	if (oc->cli->ids)
 		return printf("%s\n", crm_rec_get(rec, "id")) < 0 ? -1 : 0;

@@ -138,6 +138,11 @@ err_has "'one' is no approval id"
 expect_code 64 crm-flow approve --as mike
 expect_code 64 crm-flow request deal 1
 err_has "request needs --process FILE"
+expect_code 0 crm-flow approvals --limit 2 --ids
+expect_out "--limit" <<'X'
+1
+2
+X
 expect_code 64 crm-flow approvals --where status=pending
 err_has "approvals takes no arguments, --where or --sort"
 expect_code 64 crm-flow approvals --fields id,nope
