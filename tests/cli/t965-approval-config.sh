@@ -77,4 +77,23 @@ expect_out "request takes a flow file" <<'X'
 id,process,waiting_for
 1,f,bob
 X
+
+# in a flow: an owner without a manager fails that firing only (exit 1),
+# retried once the approvers file is fixed
+printf 'name,owner\nB,zed\nC,ann\n' >"$T/d2.csv"
+expect_code 0 crm-pipeline import -q "$T/d2.csv"
+expect_code 0 crm-flow run -q --flows "$T/flows" --approvers "$T/ok.json"
+expect_code 0 crm-pipeline update 2 3 -q --set source=web
+expect_code 1 crm-flow run --flows "$T/flows" --approvers "$T/ok.json" -f csv --fields record,status,did,error
+expect_out "one firing fails, the other is done" <<'X'
+record,status,did,error
+2,failed,,actions[0] approval: deal 2: owner 'zed' has no manager in the approvers file
+3,done,approval 2 (f) requested,
+X
+printf '{"users": {"ann": {"manager": "bob"}, "bob": {}, "zed": {"manager": "bob"}}}\n' >"$T/ok.json"
+expect_code 0 env CRM_NOW=2026-11-22T10:00:00Z crm-flow run --flows "$T/flows" --approvers "$T/ok.json" -f csv --fields record,status,did
+expect_out "the retry starts it" <<'X'
+record,status,did
+2,done,approval 3 (f) requested
+X
 done_testing
