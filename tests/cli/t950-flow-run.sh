@@ -68,7 +68,7 @@ crm-flow run "${F[@]}" >"$T/o1" 2>"$T/e1" & p1=$!
 crm-flow run "${F[@]}" >"$T/o2" 2>"$T/e2" & p2=$!
 wait $p1; r1=$?
 wait $p2; r2=$?
-check "concurrent runs both succeed" [ $r1 -eq 0 ] && [ $r2 -eq 0 ]
+check "concurrent runs both succeed" sh -c '[ "$1" -eq 0 ] && [ "$2" -eq 0 ]' _ "$r1" "$r2"
 cat "$T/o1" "$T/o2" | grep -c '^quote-follow-up' >"$T/n"
 check "concurrent runs: one of them fired it, once" grep -qx 1 "$T/n"
 unset CRM_NOW
