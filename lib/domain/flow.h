@@ -213,6 +213,16 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 		 const struct crm_flow_run_opts *o,
 		 struct crm_flow_run_stats *st, struct crm_err *err);
 
+/* Fire f for record id and occurrence inside the caller's open
+ * transaction, once (the firing log's key), with its conditions: for
+ * modules whose own verbs act through a flow (crm-pipeline stale
+ * --create-tasks). A failing action is an error here (the caller rolls
+ * back). Returns 1 fired, 0 not (fired before, or conditions), -1 with
+ * err. */
+int crm_flow_fire(struct crm_db *db, const struct crm_flow *f, int64_t id,
+		  const char *occurrence, const char *why, bool dry_run,
+		  struct crm_err *err);
+
 /* Explain whether f would fire for record id at db->now: fn gets one
  * record per step (step, holds yes/no, detail). *fires gets the answer. */
 int crm_flow_test(struct crm_db *db, const struct crm_flow *f, int64_t id,

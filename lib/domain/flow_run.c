@@ -26,6 +26,7 @@ struct run {
 	struct cached_importer *imp;
 	size_t nimp, capimp;
 	struct crm_rec rec;
+	bool strict; /* a failing action is an error (crm_flow_fire) */
 };
 
 static const struct crm_import_opts update_opts = {
@@ -625,6 +626,11 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	h = apply_actions(r, f, id, fid, occ, depth, &ctx, &fail, err);
 	if (h < 0)
 		goto out;
+	if (h == 1 && r->strict) {
+		crm_err_set(err, CRM_EX_DATAERR, "flow '%s': %s", f->name,
+			    crm_buf_str(&fail));
+		goto out;
+	}
 	if (h == 1) {
 		struct crm_stmt *st = crm_db_stmt_cached(
 		    r->db,
@@ -1599,6 +1605,25 @@ out:
 	free(r.imp);
 	crm_rec_release(&r.rec);
 	return rc;
+}
+
+int crm_flow_fire(struct crm_db *db, const struct crm_flow *f, int64_t id,
+		  const char *occurrence, const char *why, bool dry_run,
+		  struct crm_err *err)
+{
+	struct crm_flows fs = {.v = (struct crm_flow *)f, .n = 1};
+	struct crm_flow_run_opts o = {.dry_run = dry_run};
+	struct crm_flow_run_stats st = {0};
+	struct run r = {
+	    .db = db, .fs = &fs, .o = &o, .st = &st, .strict = true};
+	int rc;
+
+	crm_rec_init(&r.rec);
+	rc = fire(&r, f, id, occurrence, why, 0, false, err);
+	importers_free(&r);
+	free(r.imp);
+	crm_rec_release(&r.rec);
+	return rc < 0 ? -1 : st.fired > 0;
 }
 
 /* -- test and log -------------------------------------------------------- */

@@ -84,4 +84,15 @@ expect_out "the quiet deal gets a task, the busy one not" <<'X'
 record,did
 5,task 6 'Stale deal: Quiet' for kim
 X
+
+# crm-pipeline stale --create-tasks makes its tasks through the flow
+# engine: a firing of crm-pipeline-stale per deal and quiet spell
+CRM_NOW=2026-11-15T09:00:00Z expect_code 1 crm-pipeline stale --create-tasks --idle 10d --ids
+expect_out "deal 5 is quiet since 2026-11-01 (its flow task is no activity)" <<<'5'
+CRM_NOW=2026-11-15T10:00:00Z expect_code 1 crm-pipeline stale --create-tasks --idle 10d -q --ids
+expect_code 0 crm-flow log --flow crm-pipeline-stale -f csv --fields flow,record,occurrence,status,did
+expect_out "its firing, once" <<'X'
+flow,record,occurrence,status,did
+crm-pipeline-stale,5,2026-11-01T09:00:00Z,done,task 7 'Follow up: Quiet' for kim
+X
 done_testing
