@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_approval.h"
 #include "cli_flow.h"
 
 const struct argp_option crm_flow_dir_options[] = {
@@ -16,6 +17,7 @@ const struct argp_option crm_flow_dir_options[] = {
 const struct argp_option crm_flow_run_options[] = {
     CRM_FLOW_OPTION_FLOWS,
     {"flow", CRM_FLOW_OPT_FLOW, "NAME", 0, "Run only this flow", 0},
+    CRM_APPROVAL_APPROVERS_OPTION,
     {0},
 };
 
@@ -55,6 +57,8 @@ error_t crm_flow_opts_parse(int key, char *arg, struct argp_state *state)
 	case CRM_FLOW_OPT_REASON:
 		o->reason = arg;
 		break;
+	case CRM_APPROVAL_OPT_APPROVERS:
+		return crm_approval_opts_parse(key, arg, state);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

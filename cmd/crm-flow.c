@@ -2,6 +2,7 @@
  * that react to changes, time and schedules, run from cron. The verb table is
  * the one place a verb is added (approvals add theirs here). */
 #include "cli.h"
+#include "cli_approval.h"
 #include "cli_flow.h"
 
 static const struct crm_verb verbs[] = {
@@ -21,10 +22,12 @@ static const struct crm_verb verbs[] = {
      crm_flow_test_options, crm_flow_opts_parse, crm_verb_flow_test, 0},
     {"log", NULL, "What fired, when, why, and what it did",
      crm_flow_log_options, crm_flow_opts_parse, crm_verb_flow_log, 0},
+    CRM_APPROVAL_VERBS,
 };
 
 static const struct crm_command command = {
-    "crm-flow", "Workflow automation: flows that react to changes and to time.",
+    "crm-flow", "Workflow automation: flows that react to changes and to time, and "
+    "approvals.",
     verbs,	sizeof(verbs) / sizeof(verbs[0]),
     NULL,
 };

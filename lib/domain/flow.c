@@ -216,7 +216,9 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 	t->field = dupstr(j, "field");
 	t->from = dupstr(j, "from");
 	t->to = dupstr(j, "to");
-	if (t->field && !field_known(f->e, t->field))
+	/* an update trigger may name a custom field (a deal's discount) */
+	if (t->field && !field_known(f->e, t->field) &&
+	    t->kind != CRM_FLOW_ON_UPDATE)
 		return bad(err, f->path, f->name, "trigger.field",
 			   "%s has no field '%s'", f->e->name, t->field);
 	switch (t->kind) {

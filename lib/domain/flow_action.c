@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "approval.h"
 #include "assign.h"
 #include "flow.h"
 #include "share.h"
@@ -932,6 +933,8 @@ static int command_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 }
 
 const struct crm_flow_action_kind crm_flow_action_kinds[] = {
+    {"approval", false, crm_approval_action_validate, crm_approval_action_apply,
+     NULL},
     {"assign", false, assign_validate, assign_apply, assign_release},
     {"command", true, command_validate, command_apply, NULL},
     {"create", false, create_validate, create_apply, NULL},

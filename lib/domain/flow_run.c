@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "approval.h"
 #include "filter.h"
 #include "flow.h"
 
@@ -834,10 +835,10 @@ static char *json_field(json_t *o, const char *field, bool *present)
 {
 	json_t *v = json_object_get(o, field);
 
-	if (present)
-		*present = v != NULL;
 	if (!v && json_is_object(json_object_get(o, "custom")))
 		v = json_object_get(json_object_get(o, "custom"), field);
+	if (present)
+		*present = v != NULL;
 	if (!v || json_is_null(v))
 		return NULL;
 	if (json_is_string(v))
@@ -1564,11 +1565,16 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 		 struct crm_flow_run_stats *st, struct crm_err *err)
 {
 	struct run r = {.db = db, .fs = fs, .o = o, .st = st};
+	uint64_t timeouts = 0; /* approvals escalated or expired */
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
 	crm_rec_init(&r.rec);
 	if (crm_db_begin(db, err) < 0)
+		goto out;
+	/* approval steps past their timeout first: their outcomes are events
+	 * for this run's flows */
+	if (crm_approval_timeouts(db, &timeouts, err) < 0)
 		goto out;
 	/* changes made by firings are read by the next pass, up to the
 	 * depth limit (a loop stops there, each firing once) */

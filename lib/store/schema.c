@@ -596,6 +596,55 @@ static const char migration1[] =
 	" actor TEXT);"
 	"CREATE INDEX deal_scores_deal ON deal_scores(deal_id, at);"
 
+	/* -- approvals (lib/domain/approval.c) --------------------------------- */
+	/* an approval process started on a record: status pending, approved,
+	 * rejected or expired; step: the current step (0-based index into
+	 * spec's steps); locks: the guarded fields, comma-separated; due_at:
+	 * the current step's timeout, escalated once it escalated */
+	"CREATE TABLE crm_approvals ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" process TEXT NOT NULL,"
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" status TEXT NOT NULL,"
+	" step INTEGER NOT NULL,"
+	" locks TEXT,"
+	" spec TEXT NOT NULL,"
+	" flow TEXT,"
+	" requested_by TEXT,"
+	" created_at TEXT NOT NULL,"
+	" due_at TEXT,"
+	" escalated INTEGER NOT NULL,"
+	" decided_at TEXT);"
+	"CREATE INDEX crm_approvals_record ON crm_approvals(entity, record_id, "
+	"status);"
+	"CREATE INDEX crm_approvals_due ON crm_approvals(status, due_at);"
+	/* who decides each step (1-based): state waiting, approved, rejected,
+	 * not needed (the step was decided without them) or escalated (the
+	 * step passed to others); via: the approver spec that named them */
+	"CREATE TABLE crm_approval_approvers ("
+	" approval_id INTEGER NOT NULL REFERENCES crm_approvals(id),"
+	" step INTEGER NOT NULL,"
+	" approver TEXT NOT NULL,"
+	" via TEXT,"
+	" state TEXT NOT NULL,"
+	" decided_at TEXT,"
+	" comment TEXT,"
+	" PRIMARY KEY (approval_id, step, approver));"
+	/* the history show prints: requested, step, skipped, approve, reject,
+	 * escalated, and the outcomes approved, rejected, expired */
+	"CREATE TABLE crm_approval_events ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" approval_id INTEGER NOT NULL REFERENCES crm_approvals(id),"
+	" at TEXT NOT NULL,"
+	" step INTEGER,"
+	" event TEXT NOT NULL,"
+	" actor TEXT,"
+	" comment TEXT,"
+	" change_id INTEGER);"
+	"CREATE INDEX crm_approval_events_approval ON "
+	"crm_approval_events(approval_id);"
+
 	"";
 
 static const char *const migrations[] = {
