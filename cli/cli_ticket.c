@@ -7,6 +7,7 @@
 #include "cli_card.h"
 #include "cli_search.h"
 #include "cli_ticket.h"
+#include "mail.h"
 #include "ticket.h"
 #include "view.h"
 
@@ -32,6 +33,16 @@ enum {
 	OPT_ASSIGNEE,
 	OPT_TAGS,
 	OPT_EXTERNAL_ID,
+	/* mail, reply --send */
+	OPT_MAX_ATTACHMENT,
+	OPT_LOOP_LIMIT,
+	OPT_DEDUPE,
+	OPT_SEND,
+	OPT_FROM,
+	OPT_SENDMAIL,
+	OPT_SIGNATURE,
+	OPT_MACRO,
+	OPT_MACROS,
 };
 
 #define POLICIES_OPTION                                                        \
@@ -96,6 +107,27 @@ const struct argp_option crm_ticket_reply_options[] = {
     {"customer", OPT_CUSTOMER, 0, 0,
      "The customer wrote it (an inbound message: starts the next-reply "
      "clock)",
+     0},
+    POLICIES_OPTION,
+    {0},
+};
+
+const struct argp_option crm_ticket_mail_options[] = {
+    {"max-attachment", OPT_MAX_ATTACHMENT, "SIZE", 0,
+     "Keep attachments up to SIZE bytes (K and M suffixes; default 10M); "
+     "larger ones are listed, not kept",
+     0},
+    {"loop-limit", OPT_LOOP_LIMIT, "N", 0,
+     "At most N messages an hour from one sender open or update tickets "
+     "(default 20)",
+     0},
+    {"dedupe", OPT_DEDUPE, 0, 0,
+     "Compare a new sender with the contacts by the dedupe model (the new "
+     "contact is flagged when it duplicates one)",
+     0},
+    {"from", OPT_FROM, "ADDRESS", 0,
+     "The support address (default $CRM_MAIL_FROM): mail from it, or "
+     "that crm sent, is a loop",
      0},
     POLICIES_OPTION,
     {0},
@@ -191,6 +223,33 @@ error_t crm_ticket_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_ESCALATE:
 		o->escalate = true;
+		break;
+	case OPT_MAX_ATTACHMENT:
+		o->max_attachment = arg;
+		break;
+	case OPT_LOOP_LIMIT:
+		o->loop_limit = arg;
+		break;
+	case OPT_DEDUPE:
+		o->dedupe = true;
+		break;
+	case OPT_SEND:
+		o->send = true;
+		break;
+	case OPT_FROM:
+		o->from = arg;
+		break;
+	case OPT_SENDMAIL:
+		o->sendmail = arg;
+		break;
+	case OPT_SIGNATURE:
+		o->signature = arg;
+		break;
+	case OPT_MACRO:
+		o->macro = arg;
+		break;
+	case OPT_MACROS:
+		o->macros = arg;
 		break;
 	default:
 		return crm_entity_opts_parse(key, arg, state);
@@ -607,5 +666,152 @@ out:
 	crm_rec_release(&sc.rec);
 	crm_strv_release(&cv);
 	free(ids);
+	return status;
+}
+
+/* -- mail ------------------------------------------------------------------ */
+
+#define MAX_MESSAGE ((size_t)100 << 20)
+
+/* "10M", "512K", "1000" -> bytes; -1 when bad. */
+static long long parse_size(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v *= 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		v *= 1024 * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		v *= 1024 * 1024 * 1024, end++;
+	return *end ? -1 : v;
+}
+
+static int read_message(struct crm_cli *cli, struct crm_buf *b)
+{
+	char tmp[65536];
+	size_t n;
+
+	while ((n = fread(tmp, 1, sizeof(tmp), stdin)) > 0) {
+		if (b->len + n > MAX_MESSAGE)
+			return crm_err_set(&cli->err, CRM_EX_DATAERR,
+					   "message over %zu bytes",
+					   MAX_MESSAGE);
+		crm_buf_add(b, tmp, n);
+	}
+	if (ferror(stdin))
+		return crm_err_set(&cli->err, CRM_EX_TEMPFAIL,
+				   "cannot read the message: %s",
+				   strerror(errno));
+	if (!b->len)
+		return crm_err_set(&cli->err, CRM_EX_DATAERR,
+				   "no message on stdin");
+	return 0;
+}
+
+/* An MTA retries on 75 and bounces on 65: anything that is not the
+ * message's fault is worth a retry. */
+static int mail_fail(struct crm_cli *cli)
+{
+	int code = cli->err.code;
+
+	if (code != CRM_EX_DATAERR && code != CRM_EX_USAGE)
+		cli->err.code = CRM_EX_TEMPFAIL;
+	crm_cli_fail(cli);
+	return code == CRM_EX_USAGE ? CRM_EX_USAGE : cli->err.code;
+}
+
+int crm_verb_ticket_mail(struct crm_cli *cli)
+{
+	static const char *const cols[] = {"ticket_id",	  "contact_id",
+					   "action",	  "reason",
+					   "attachments", "dropped"};
+	struct crm_ticket_opts *o = cli->opts;
+	struct crm_mail_in_opts mo = {.model = o->dedupe,
+				      .dry_run = cli->dry_run};
+	struct crm_mail_in_result r;
+	struct crm_buf msg = {0};
+	struct crm_mail m = {0};
+	struct crm_strv cv = {0};
+	struct crm_writer *w = NULL;
+	struct crm_rec rec;
+	long long max = 10 << 20;
+	char num[4][32];
+	int status = 0;
+
+	crm_rec_init(&rec);
+	mo.self = o->from ? o->from : getenv("CRM_MAIL_FROM");
+	if (o->max_attachment && (max = parse_size(o->max_attachment)) < 0) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--max-attachment: expected a size such as 10M, "
+			    "got '%s'",
+			    o->max_attachment);
+		goto fail;
+	}
+	if (o->loop_limit) {
+		long long n = parse_size(o->loop_limit);
+		if (n < 1 || n > 1000000) {
+			crm_err_set(&cli->err, CRM_EX_USAGE,
+				    "--loop-limit: expected a count, got '%s'",
+				    o->loop_limit);
+			goto fail;
+		}
+		mo.loop_limit = (int)n;
+	}
+	if (cli->args.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "mail reads one message on stdin (no arguments)");
+		goto fail;
+	}
+	if (read_message(cli, &msg) < 0 ||
+	    crm_mail_parse(msg.s, msg.len, (size_t)max, &m, &cli->err) < 0 ||
+	    policies(cli) < 0 ||
+	    crm_mail_deliver(cli->db, &m, &mo, &r, &cli->err) < 0)
+		goto fail;
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		crm_strv_push(&cv, cols[i]);
+	snprintf(num[0], 32, "%lld", (long long)r.ticket_id);
+	snprintf(num[1], 32, "%lld", (long long)r.contact_id);
+	snprintf(num[2], 32, "%zu", r.attachments);
+	snprintf(num[3], 32, "%zu", r.dropped);
+	crm_rec_adds(&rec, "ticket_id", r.ticket_id ? num[0] : NULL);
+	crm_rec_adds(&rec, "contact_id", r.contact_id ? num[1] : NULL);
+	crm_rec_adds(&rec, "action",
+		     r.ignored	? "ignored"
+		     : r.opened ? "opened"
+				: "replied");
+	crm_rec_adds(&rec, "reason", r.ignored);
+	crm_rec_adds(&rec, "attachments", num[2]);
+	crm_rec_adds(&rec, "dropped", num[3]);
+	w = crm_cli_writer(cli, &cv);
+	if (crm_writer_write(w, &rec) < 0 || crm_writer_close(w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto fail;
+	}
+	if (r.ignored)
+		crm_cli_note(cli, "ignored a message from %s: %s", m.from_addr,
+			     r.ignored);
+	else
+		crm_cli_note(
+		    cli, "%s%s ticket %lld%s", cli->dry_run ? "dry run: " : "",
+		    r.opened ? "opened" : "replied to", (long long)r.ticket_id,
+		    r.dropped ? " (attachments over the limit listed, "
+				"not kept)"
+			      : "");
+	goto out;
+fail:
+	status = mail_fail(cli);
+out:
+	crm_writer_free(w);
+	crm_rec_release(&rec);
+	crm_strv_release(&cv);
+	crm_mail_release(&m);
+	crm_buf_release(&msg);
 	return status;
 }
