@@ -8,6 +8,7 @@
 #include "cli_search.h"
 #include "cli_ticket.h"
 #include "mail.h"
+#include "share.h"
 #include "ticket.h"
 #include "view.h"
 
@@ -102,7 +103,22 @@ const struct argp_option crm_ticket_open_options[] = {
 };
 
 const struct argp_option crm_ticket_reply_options[] = {
-    {"body", OPT_BODY, "TEXT", 0, "The message (required)", 0},
+    {"body", OPT_BODY, "TEXT", 0, "The message (required without --macro)",
+     0},
+    {"send", OPT_SEND, 0, 0,
+     "Also email it to the ticket's contact through $CRM_SENDMAIL, from "
+     "$CRM_MAIL_FROM, threaded and tagged [#ID]",
+     0},
+    {"macro", OPT_MACRO, "NAME", 0,
+     "Start with canned response NAME (its fields filled in; it may set "
+     "ticket fields)",
+     0},
+    {"macros", OPT_MACROS, "FILE", 0,
+     "Canned responses (default: share/crm/macros.json)", 0},
+    {"signature", OPT_SIGNATURE, "FILE", 0,
+     "The agent's signature for --send (default $CRM_SIGNATURE, else "
+     "~/.config/crm/signature when it exists)",
+     0},
     {"author", OPT_AUTHOR, "NAME", 0, "Who wrote it (default $CRM_USER)", 0},
     {"customer", OPT_CUSTOMER, 0, 0,
      "The customer wrote it (an inbound message: starts the next-reply "
@@ -450,6 +466,42 @@ static int need_body(struct crm_cli *cli)
 	return crm_cli_fail(cli);
 }
 
+struct send_ctx {
+	struct crm_mail_out_opts o;
+	int64_t ticket, activity;
+	const char *body;
+};
+
+static int send_then(struct crm_db *db, void *arg, struct crm_err *err)
+{
+	struct send_ctx *sc = arg;
+
+	return crm_mail_send_reply(db, sc->ticket, sc->activity, sc->body,
+				   &sc->o, NULL, err);
+}
+
+/* The signature file's text, or NULL when there is none. */
+static char *signature(struct crm_cli *cli, const char *path, bool must)
+{
+	struct crm_buf b = {0};
+	char tmp[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		if (must)
+			crm_err_set(&cli->err, CRM_EX_NOINPUT,
+				    "cannot open '%s': %s", path,
+				    strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0 && b.len < 65536)
+		crm_buf_add(&b, tmp, n);
+	fclose(f);
+	crm_buf_addc(&b, '\0');
+	return crm_buf_detach(&b);
+}
+
 int crm_verb_ticket_reply(struct crm_cli *cli)
 {
 	struct crm_ticket_opts *o = cli->opts;
@@ -457,8 +509,14 @@ int crm_verb_ticket_reply(struct crm_cli *cli)
 				      .body = o->body,
 				      .author = o->author,
 				      .customer = o->customer};
+	struct send_ctx sc = {0};
+	struct idlist l = {0};
+	struct crm_rec set;
+	char *macro_body = NULL, *sig = NULL, *def = NULL, *text = NULL;
+	uint64_t changed;
+	int status = 0;
 
-	if (need_body(cli))
+	if (!o->macro && need_body(cli))
 		return CRM_EX_USAGE;
 	if (o->customer && o->author) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
@@ -466,7 +524,91 @@ int crm_verb_ticket_reply(struct crm_cli *cli)
 			    "ticket's contact");
 		return crm_cli_fail(cli);
 	}
-	return act(cli, &a, "replied to", true);
+	if (!o->send && !o->macro)
+		return act(cli, &a, "replied to", true);
+	if (o->customer) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--send and --macro are for agent replies, not "
+			    "--customer");
+		return crm_cli_fail(cli);
+	}
+	crm_rec_init(&set);
+	if (policies(cli) < 0 || select_ids(cli, true, &l) < 0)
+		goto fail;
+	if (l.n != 1) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--send and --macro take one ticket");
+		goto fail;
+	}
+	if (o->macro) {
+		const char *path = o->macros;
+		if (!path)
+			path = def = crm_share_path("macros.json");
+		if (crm_macro_expand(cli->db, path, o->macro, l.v[0],
+				     o->author ? o->author : cli->db->actor,
+				     &macro_body, &set, &cli->err) < 0)
+			goto fail;
+		text = crm_xasprintf("%s%s%s", macro_body,
+				     o->body && *macro_body ? "\n" : "",
+				     o->body ? o->body : "");
+		a.body = text;
+		a.set = &set;
+	}
+	if (o->send) {
+		const char *sp = o->signature ? o->signature
+					      : getenv("CRM_SIGNATURE");
+		char *home = NULL;
+
+		if (!sp) {
+			const char *x = getenv("XDG_CONFIG_HOME");
+			const char *h = getenv("HOME");
+			if (x && *x)
+				home = crm_xasprintf("%s/crm/signature", x);
+			else if (h)
+				home = crm_xasprintf("%s/.config/crm/signature",
+						     h);
+			sp = home;
+		}
+		sig = sp ? signature(cli, sp, o->signature != NULL) : NULL;
+		free(home);
+		if (!sig && o->signature)
+			goto fail;
+		sc.o.from = getenv("CRM_MAIL_FROM");
+		sc.o.sendmail = getenv("CRM_SENDMAIL");
+		if (sc.o.sendmail && !*sc.o.sendmail)
+			sc.o.sendmail = NULL;
+		sc.o.signature = sig;
+		sc.ticket = l.v[0];
+		sc.body = a.body;
+		a.logged = &sc.activity;
+		a.then = send_then;
+		a.then_arg = &sc;
+		if (!sc.o.from || !strchr(sc.o.from, '@')) {
+			crm_err_set(&cli->err, CRM_EX_CONFIG,
+				    "--send needs CRM_MAIL_FROM (the support "
+				    "address, e.g. 'Support "
+				    "<support@example.com>')");
+			goto fail;
+		}
+	}
+	if (crm_ticket_act(cli->db, l.v, 1, &a, cli->dry_run, &changed, NULL,
+			   &cli->err) < 0)
+		goto fail;
+	crm_cli_note(cli, "%sreplied to ticket %lld%s",
+		     cli->dry_run ? "dry run: " : "", (long long)l.v[0],
+		     o->send ? (cli->dry_run ? " (mail not sent)" : " by mail")
+			     : "");
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	free(l.v);
+	free(macro_body);
+	free(text);
+	free(sig);
+	free(def);
+	crm_rec_release(&set);
+	return status;
 }
 
 int crm_verb_ticket_note(struct crm_cli *cli)

@@ -530,3 +530,127 @@ out:
 	crm_buf_release(&tag);
 	return rc;
 }
+
+/* -- canned responses ---------------------------------------------------- */
+
+static int fill(struct crm_db *db, const char *path, const char *tmpl,
+		const struct crm_row *t, const struct crm_row *c,
+		const char *agent, struct crm_buf *out, struct crm_err *err)
+{
+	const char *p = tmpl, *open;
+
+	while ((open = strstr(p, "{{"))) {
+		const char *close = strstr(open, "}}");
+		char name[128];
+		const char *v = NULL;
+		size_t k;
+
+		if (!close)
+			break;
+		crm_buf_add(out, p, (size_t)(open - p));
+		k = (size_t)(close - open - 2);
+		snprintf(name, sizeof(name), "%.*s", (int)k, open + 2);
+		if (!strcmp(name, "agent")) {
+			v = agent;
+		} else if (!strncmp(name, "ticket.", 7) &&
+			   crm_entity_field(t->e, name + 7) >= 0) {
+			v = crm_row_get(t, name + 7);
+		} else if (!strncmp(name, "contact.", 8) &&
+			   crm_entity_field(&crm_contact_entity, name + 8) >= 0) {
+			v = c ? crm_row_get(c, name + 8) : NULL;
+		} else {
+			return crm_err_set(err, CRM_EX_CONFIG,
+					   "%s: unknown field '{{%s}}' (ticket.F, "
+					   "contact.F or agent)",
+					   path, name);
+		}
+		if (v)
+			crm_buf_adds(out, v);
+		p = close + 2;
+	}
+	crm_buf_adds(out, p);
+	(void)db;
+	return 0;
+}
+
+int crm_macro_expand(struct crm_db *db, const char *path, const char *name,
+		     int64_t ticket, const char *agent, char **body,
+		     struct crm_rec *set, struct crm_err *err)
+{
+	json_error_t je;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je), *m,
+	       *b, *s;
+	struct crm_row t, c;
+	struct crm_buf out = {0};
+	bool have_c = false;
+	const char *k;
+	json_t *v;
+	int rc = -1;
+
+	*body = NULL;
+	crm_row_init(&t, &crm_ticket_entity);
+	crm_row_init(&c, &crm_contact_entity);
+	if (!root) {
+		crm_err_set(err, CRM_EX_CONFIG, "%s:%d: %s", path, je.line,
+			    je.text);
+		goto out;
+	}
+	m = json_object_get(json_object_get(root, "macros"), name);
+	if (!json_is_object(m)) {
+		crm_err_set(err, CRM_EX_CONFIG, "%s: no macro '%s'", path,
+			    name);
+		goto out;
+	}
+	b = json_object_get(m, "body");
+	s = json_object_get(m, "set");
+	if ((b && !json_is_string(b)) || (s && !json_is_object(s))) {
+		crm_err_set(err, CRM_EX_CONFIG,
+			    "%s: macro '%s': body is text, set an object", path,
+			    name);
+		goto out;
+	}
+	if (crm_entity_get(db, &crm_ticket_entity, ticket, &t, err) <= 0) {
+		if (!err->code)
+			crm_err_set(err, CRM_EX_NOINPUT, "no ticket %lld",
+				    (long long)ticket);
+		goto out;
+	}
+	if (crm_row_get(&t, "contact_id")) {
+		int r = crm_entity_get(db, &crm_contact_entity,
+				       strtoll(crm_row_get(&t, "contact_id"),
+					       NULL, 10),
+				       &c, err);
+		if (r < 0)
+			goto out;
+		have_c = r > 0;
+	}
+	if (b && fill(db, path, json_string_value(b), &t, have_c ? &c : NULL,
+		      agent, &out, err) < 0)
+		goto out;
+	json_object_foreach(s, k, v)
+	{
+		if (!json_is_string(v)) {
+			crm_err_set(err, CRM_EX_CONFIG,
+				    "%s: macro '%s': set.%s is not text", path,
+				    name, k);
+			goto out;
+		}
+		if (crm_entity_field(&crm_ticket_entity, k) < 0) {
+			crm_err_set(err, CRM_EX_CONFIG,
+				    "%s: macro '%s': no ticket field '%s'",
+				    path, name, k);
+			goto out;
+		}
+		if (set)
+			crm_rec_adds(set, k, json_string_value(v));
+	}
+	crm_buf_addc(&out, '\0');
+	*body = crm_buf_detach(&out);
+	rc = 0;
+out:
+	crm_buf_release(&out);
+	crm_row_release(&t);
+	crm_row_release(&c);
+	json_decref(root);
+	return rc;
+}

@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "mime.h"
+#include "record.h"
 
 #define CRM_MAIL_LOOP_LIMIT 20 /* messages from one sender per hour */
 
@@ -71,3 +72,13 @@ int crm_mail_send_reply(struct crm_db *db, int64_t ticket, int64_t activity_id,
 char *crm_base64(const unsigned char *data, size_t n);
 
 #endif
+
+/* Canned responses (crm-formats(5)): the macro name of the JSON file
+ * path filled in for ticket id: *body (caller frees) its text with
+ * {{ticket.FIELD}}, {{contact.FIELD}} and {{agent}} replaced, set (may be
+ * NULL) gets the fields it sets. A bad file, an unknown macro or field is
+ * CRM_EX_CONFIG naming the file. Returns 0 or -1. */
+struct crm_rec;
+int crm_macro_expand(struct crm_db *db, const char *path, const char *name,
+		     int64_t ticket, const char *agent, char **body,
+		     struct crm_rec *set, struct crm_err *err);

@@ -853,7 +853,7 @@ int crm_ticket_act(struct crm_db *db, const int64_t *ids, size_t n,
 		return -1;
 	if (crm_ticket_act_in(db, ids, n, a, changed, left, err) < 0)
 		goto out;
-	if (a->then && a->then(db, a->then_arg, err) < 0)
+	if (a->then && !dry_run && a->then(db, a->then_arg, err) < 0)
 		goto out;
 	if (dry_run) {
 		crm_db_rollback(db);
