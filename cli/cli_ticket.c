@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset.h"
 #include "cli_card.h"
 #include "cli_search.h"
 #include "cli_ticket.h"
@@ -103,8 +104,7 @@ const struct argp_option crm_ticket_open_options[] = {
 };
 
 const struct argp_option crm_ticket_reply_options[] = {
-    {"body", OPT_BODY, "TEXT", 0, "The message (required without --macro)",
-     0},
+    {"body", OPT_BODY, "TEXT", 0, "The message (required without --macro)", 0},
     {"send", OPT_SEND, 0, 0,
      "Also email it to the ticket's contact through $CRM_SENDMAIL, from "
      "$CRM_MAIL_FROM, threaded and tagged [#ID]",
@@ -296,12 +296,76 @@ WITH_POLICIES(crm_verb_ticket_tag, crm_verb_tag)
 
 /* -- show ---------------------------------------------------------------- */
 
+static const char *str(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* The customer context: who asks, what they bought and own, what else
+ * they asked. */
+static void context_card(struct crm_buf *b, json_t *view)
+{
+	json_t *r = json_object_get(view, "requester"),
+	       *c = json_object_get(view, "company"), *v;
+	size_t i;
+
+	if (json_is_object(r) || json_is_object(c))
+		crm_buf_adds(b, "\ncustomer:\n");
+	if (json_is_object(r))
+		crm_buf_addf(b, "  %s %s <%s>%s%s\n", str(r, "first_name"),
+			     str(r, "last_name"), str(r, "email"),
+			     *str(r, "phone") ? "  " : "", str(r, "phone"));
+	if (json_is_object(c))
+		crm_buf_addf(b, "  %s%s%s\n", str(c, "name"),
+			     *str(c, "domain") ? "  " : "", str(c, "domain"));
+	if (json_array_size(json_object_get(view, "purchases")))
+		crm_buf_adds(b, "\npurchases:\n");
+	json_array_foreach(json_object_get(view, "purchases"), i, v)
+	    crm_buf_addf(b, "  %s  %s %s  %s\n", str(v, "closed_at"),
+			 str(v, "amount"), str(v, "currency"), str(v, "name"));
+	if (json_array_size(json_object_get(view, "assets")))
+		crm_buf_adds(b, "\nassets:\n");
+	json_array_foreach(json_object_get(view, "assets"), i, v)
+	{
+		json_t *a = json_object_get(view, "asset");
+		bool this = json_is_object(a) &&
+			    json_integer_value(json_object_get(a, "id")) ==
+				json_integer_value(json_object_get(v, "id"));
+
+		crm_buf_addf(
+		    b, "%s %s  %s  warranty %s%s%s\n", this ? " *" : "  ",
+		    str(v, "serial"), str(v, "product"),
+		    *str(v, "warranty") ? str(v, "warranty") : "unknown",
+		    *str(v, "warranty_end") ? " to " : "",
+		    str(v, "warranty_end"));
+	}
+	if (json_array_size(json_object_get(view, "tickets")))
+		crm_buf_adds(b, "\nother tickets:\n");
+	json_array_foreach(json_object_get(view, "tickets"), i, v) crm_buf_addf(
+	    b, "  #%lld  %-8s %s  %s\n",
+	    (long long)json_integer_value(json_object_get(v, "id")),
+	    str(v, "status"), str(v, "created_at"), str(v, "subject"));
+	if (json_array_size(json_object_get(view, "attachments")))
+		crm_buf_adds(b, "\nattachments:\n");
+	json_array_foreach(json_object_get(view, "attachments"), i, v)
+	    crm_buf_addf(
+		b, "  %s  %s  %lld bytes%s\n", str(v, "filename"),
+		str(v, "content_type"),
+		(long long)json_integer_value(json_object_get(v, "size")),
+		json_is_true(json_object_get(v, "kept"))
+		    ? ""
+		    : "  (over the limit: not kept)");
+}
+
 static void card(struct crm_buf *b, json_t *view)
 {
 	json_t *v;
 	size_t i;
 
 	crm_card_json(b, json_object_get(view, "ticket"));
+	context_card(b, view);
 	if (json_array_size(json_object_get(view, "thread")))
 		crm_buf_adds(b, "\nthread:\n");
 	json_array_foreach(json_object_get(view, "thread"), i, v)
@@ -340,7 +404,7 @@ int crm_verb_ticket_show(struct crm_cli *cli)
 	enum crm_fmt f = crm_cli_format(cli);
 	struct crm_row row;
 	struct crm_rec rec;
-	json_t *view = NULL, *thread = NULL, *hist = NULL;
+	json_t *view = NULL, *thread = NULL, *hist = NULL, *ctx = NULL;
 	int rc, status = 0;
 
 	if (cli->fields || cli->ids || f == CRM_FMT_CSV || f == CRM_FMT_TSV)
@@ -359,9 +423,13 @@ int crm_verb_ticket_show(struct crm_cli *cli)
 		hist = thread ? crm_ticket_history(cli->db, crm_row_id(&row),
 						   &cli->err)
 			      : NULL;
+		ctx = hist ? crm_ticket_context(cli->db, crm_row_id(&row),
+						&cli->err)
+			   : NULL;
 	}
-	if (!hist) {
+	if (!ctx) {
 		json_decref(thread);
+		json_decref(hist);
 		status = crm_cli_fail(cli);
 		goto out;
 	}
@@ -370,6 +438,8 @@ int crm_verb_ticket_show(struct crm_cli *cli)
 	json_object_set_new(view, "ticket", crm_rec_to_json(&rec));
 	json_object_set_new(view, "thread", thread);
 	json_object_set_new(view, "history", hist);
+	json_object_update(view, ctx);
+	json_decref(ctx);
 	status = crm_card_print_view(cli, view, card);
 out:
 	json_decref(view);
@@ -555,8 +625,8 @@ int crm_verb_ticket_reply(struct crm_cli *cli)
 		a.set = &set;
 	}
 	if (o->send) {
-		const char *sp = o->signature ? o->signature
-					      : getenv("CRM_SIGNATURE");
+		const char *sp =
+		    o->signature ? o->signature : getenv("CRM_SIGNATURE");
 		char *home = NULL;
 
 		if (!sp) {

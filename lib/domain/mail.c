@@ -556,13 +556,15 @@ static int fill(struct crm_db *db, const char *path, const char *tmpl,
 			   crm_entity_field(t->e, name + 7) >= 0) {
 			v = crm_row_get(t, name + 7);
 		} else if (!strncmp(name, "contact.", 8) &&
-			   crm_entity_field(&crm_contact_entity, name + 8) >= 0) {
+			   crm_entity_field(&crm_contact_entity, name + 8) >=
+			       0) {
 			v = c ? crm_row_get(c, name + 8) : NULL;
 		} else {
-			return crm_err_set(err, CRM_EX_CONFIG,
-					   "%s: unknown field '{{%s}}' (ticket.F, "
-					   "contact.F or agent)",
-					   path, name);
+			return crm_err_set(
+			    err, CRM_EX_CONFIG,
+			    "%s: unknown field '{{%s}}' (ticket.F, "
+			    "contact.F or agent)",
+			    path, name);
 		}
 		if (v)
 			crm_buf_adds(out, v);
@@ -616,10 +618,9 @@ int crm_macro_expand(struct crm_db *db, const char *path, const char *name,
 		goto out;
 	}
 	if (crm_row_get(&t, "contact_id")) {
-		int r = crm_entity_get(db, &crm_contact_entity,
-				       strtoll(crm_row_get(&t, "contact_id"),
-					       NULL, 10),
-				       &c, err);
+		int r = crm_entity_get(
+		    db, &crm_contact_entity,
+		    strtoll(crm_row_get(&t, "contact_id"), NULL, 10), &c, err);
 		if (r < 0)
 			goto out;
 		have_c = r > 0;
