@@ -336,7 +336,8 @@ static void context_card(struct crm_buf *b, json_t *view)
 
 		crm_buf_addf(
 		    b, "%s %s  %s  warranty %s%s%s\n", this ? " *" : "  ",
-		    str(v, "serial"), str(v, "product"),
+		    *str(v, "serial") ? str(v, "serial") : "-",
+		    str(v, "product"),
 		    *str(v, "warranty") ? str(v, "warranty") : "unknown",
 		    *str(v, "warranty_end") ? " to " : "",
 		    str(v, "warranty_end"));
