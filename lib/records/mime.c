@@ -377,7 +377,8 @@ static char *part_bytes(GMimePart *p, size_t *len)
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	*len = ba->len;
 	r = crm_xmalloc(ba->len + 1);
-	memcpy(r, ba->data, ba->len);
+	if (ba->len)
+		memcpy(r, ba->data, ba->len);
 	r[ba->len] = '\0';
 	g_object_unref(mem);
 	return r;
