@@ -251,8 +251,9 @@ static int push_row(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
+/* sql's rows; its parameters ?1 and ?2 (nb of them) bound to a and b. */
 static json_t *rows(struct crm_db *db, const char *sql, const char *const *cols,
-		    int64_t a, int64_t b, const char *today,
+		    int nb, int64_t a, int64_t b, const char *today,
 		    struct crm_err *err)
 {
 	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
@@ -263,7 +264,8 @@ static json_t *rows(struct crm_db *db, const char *sql, const char *const *cols,
 		return NULL;
 	}
 	crm_stmt_bind_int(st, 1, a);
-	crm_stmt_bind_int(st, 2, b);
+	if (nb > 1)
+		crm_stmt_bind_int(st, 2, b);
 	if (crm_stmt_each(st, push_row, &x, err) < 0) {
 		json_decref(x.a);
 		return NULL;
@@ -323,32 +325,32 @@ json_t *crm_ticket_context(struct crm_db *db, int64_t id, struct crm_err *err)
 	ADD("requester",
 	    first_or_null(rows(db,
 			       "SELECT id, first_name, last_name, email, phone "
-			       "FROM contacts WHERE id = ?1 AND ?2 = ?2",
-			       person, c, 0, NULL, err)));
+			       "FROM contacts WHERE id = ?1",
+			       person, 1, c, 0, NULL, err)));
 	ADD("company", first_or_null(rows(db,
 					  "SELECT id, name, domain FROM "
-					  "companies WHERE id = ?1 AND ?2 = ?2",
-					  company, co, 0, NULL, err)));
+					  "companies WHERE id = ?1",
+					  company, 1, co, 0, NULL, err)));
 	ADD("purchases",
 	    rows(db,
 		 "SELECT id, name, amount, currency, closed_at FROM deals "
 		 "WHERE status = 'won' AND ((?1 > 0 AND contact_id = ?1) OR "
 		 "(?2 > 0 AND company_id = ?2)) ORDER BY closed_at DESC, id "
 		 "DESC LIMIT 10",
-		 deal, c, co, NULL, err));
+		 deal, 2, c, co, NULL, err));
 	ADD("assets",
 	    rows(db,
 		 "SELECT id, serial, product, purchased_on, warranty_end, "
 		 "contract, location FROM assets WHERE (?1 > 0 AND contact_id "
 		 "= ?1) OR (?2 > 0 AND company_id = ?2) ORDER BY id",
-		 asset, c, co, today, err));
+		 asset, 2, c, co, today, err));
 	ADD("asset", first_or_null(rows(
 			 db,
 			 "SELECT a.id, a.serial, a.product, a.purchased_on, "
 			 "a.warranty_end, a.contract, a.location FROM "
 			 "ticket_assets ta JOIN assets a ON a.id = ta.asset_id "
-			 "WHERE ta.ticket_id = ?1 AND ?2 = ?2",
-			 asset, id, 0, today, err)));
+			 "WHERE ta.ticket_id = ?1",
+			 asset, 1, id, 0, today, err)));
 	ADD("tickets",
 	    rows(db,
 		 "SELECT id, subject, status, created_at FROM tickets WHERE id "
@@ -356,13 +358,13 @@ json_t *crm_ticket_context(struct crm_db *db, int64_t id, struct crm_err *err)
 		 "(SELECT company_id FROM tickets WHERE id = ?1)) ORDER BY "
 		 "CASE WHEN status IN ('solved', 'closed') THEN 1 ELSE 0 END, "
 		 "created_at DESC, id DESC LIMIT 10",
-		 ticket, id, c, NULL, err));
+		 ticket, 2, id, c, NULL, err));
 	ADD("attachments",
 	    rows(db,
 		 "SELECT filename, content_type, size, CASE WHEN content IS "
 		 "NULL THEN 0 ELSE 1 END FROM ticket_attachments WHERE "
-		 "ticket_id = ?1 AND ?2 = ?2 ORDER BY id",
-		 att, id, 0, NULL, err));
+		 "ticket_id = ?1 ORDER BY id",
+		 att, 1, id, 0, NULL, err));
 #undef ADD
 	(void)num;
 	return ctx;
