@@ -14,6 +14,7 @@
 #include "activity.h"
 #include "contact.h"
 #include "dedupe_import.h"
+#include "import_map.h"
 #include "mail.h"
 #include "ticket.h"
 
@@ -132,8 +133,21 @@ static int contact_for(struct crm_db *db, const struct crm_mail *m,
 		io.check_arg = dc;
 	}
 	crm_rec_adds(&in, "email", m->from_addr);
-	if (m->from_name)
-		crm_rec_adds(&in, "name", m->from_name);
+	if (m->from_name) { /* split here: the dedupe check sees the names */
+		struct crm_row nm;
+
+		crm_row_init(&nm, &crm_contact_entity);
+		json_object_set_new(nm.custom, "name",
+				    json_string(m->from_name));
+		crm_row_take_full_name(&nm);
+		if (crm_row_get(&nm, "first_name"))
+			crm_rec_adds(&in, "first_name",
+				     crm_row_get(&nm, "first_name"));
+		if (crm_row_get(&nm, "last_name"))
+			crm_rec_adds(&in, "last_name",
+				     crm_row_get(&nm, "last_name"));
+		crm_row_release(&nm);
+	}
 	crm_rec_adds(&in, "source", "email");
 	rc = -1;
 	if (!(im = crm_importer_new(db, &crm_contact_entity, &io, err)) ||

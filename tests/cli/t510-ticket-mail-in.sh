@@ -127,6 +127,16 @@ sql "SELECT filename, size, content IS NULL FROM ticket_attachments WHERE ticket
 echo 'core.bin|31457280|1' >"$T/want"; compare "$T/want" "$T/sql" "listed with its size, content not kept"
 expect_code_in 0 "$M/01-alternative.eml" crm-ticket mail "${P[@]}" --max-attachment 1K -f csv
 
+# a new sender who looks like a known contact: --dedupe flags the new one
+printf 'first_name,last_name,email,city\nBob,Smith,bob@x.example,Paris\nCara,Diaz,cara@y.example,Madrid\nDan,Wu,dan@z.example,Berlin\n' >"$T/more.csv"
+expect_code 0 crm-contact import -q "$T/more.csv"
+printf 'From: Ann Lee <ann.lee@gmail.com>\nSubject: from home\nMessage-ID: <home@gmail.com>\n\nhello\n' >"$T/home.eml"
+expect_code_in 0 "$T/home.eml" crm-ticket mail "${P[@]}" --dedupe -q
+expect_code 0 crm-contact export -f ndjson --where email=ann.lee@gmail.com
+jq -c '[.first_name, .last_name, .tags, .duplicate_of]' "$T/out" >"$T/j"
+echo '["Ann","Lee","possible-duplicate",1]' >"$T/want"
+compare "$T/want" "$T/j" "--dedupe: the new contact is flagged as a duplicate of Ann"
+
 # permanent failures (65: the MTA bounces) and temporary ones (75: it retries)
 db_dump "" "$T/before"
 printf 'Subject: no sender\n\nhello\n' >"$T/nofrom.eml"
@@ -142,6 +152,10 @@ expect_code_in 65 "$T/deep.eml" crm-ticket mail "${P[@]}"
 err_has "nested too deeply"
 expect_code_in 75 "$M/04-gbk.eml" crm-ticket mail --policies "$T/missing.json"
 expect_code_in 64 "$M/04-gbk.eml" crm-ticket mail "${P[@]}" --max-attachment lots
+sed 's/<20261124080000.12345@example.cn>/<dry@example.cn>/' "$M/04-gbk.eml" >"$T/dry.eml"
+expect_code_in 0 "$T/dry.eml" crm-ticket mail "${P[@]}" --dry-run -f csv
+out_has ",opened,"
+err_has "dry run: opened ticket"
 db_dump "" "$T/after"
 compare "$T/before" "$T/after" "failed deliveries write nothing"
 done_testing
