@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "logit.h"
+#include "textclass.h"
 
 /* Option values of every crm-score verb; the command passes one as opts. */
 struct crm_score_opts {
@@ -21,6 +22,9 @@ struct crm_score_opts {
 	const char *window; /* churn: the recent period */
 	const char *baseline; /* churn: the period before it */
 	long min_risk;	      /* churn: print only risks from this */
+	/* train --text: a text classifier (lib/analytics/textclass.h) */
+	struct crm_strv text;
+	struct crm_textclass_opts tc;
 };
 void crm_score_opts_init(struct crm_score_opts *o);
 void crm_score_opts_release(struct crm_score_opts *o);
@@ -72,6 +76,9 @@ enum {
 	CRM_SCORE_OPT_WINDOW,
 	CRM_SCORE_OPT_BASELINE,
 	CRM_SCORE_OPT_MIN_RISK,
+	CRM_SCORE_OPT_TEXT,
+	CRM_SCORE_OPT_VOCAB,
+	CRM_SCORE_OPT_HOLDOUT,
 };
 
 #endif

@@ -10,6 +10,7 @@
 #include "cli_ticket.h"
 #include "mail.h"
 #include "share.h"
+#include "textclass.h"
 #include "ticket.h"
 #include "view.h"
 
@@ -25,6 +26,8 @@ enum {
 	OPT_WARN,
 	OPT_BREACHED,
 	OPT_ESCALATE,
+	OPT_MODEL,
+	OPT_MIN_CONFIDENCE,
 	/* open: fields */
 	OPT_SUBJECT,
 	OPT_DESCRIPTION,
@@ -164,6 +167,15 @@ const struct argp_option crm_ticket_assign_options[] = {
      "Pick the agent by the team's rule (round_robin or fewest_open) "
      "under its cap",
      0},
+    {"model", OPT_MODEL, "FILE", 0,
+     "With --auto: route each ticket by its text first, with this model "
+     "(crm-score train --text): set the field it predicts (team, "
+     "priority ...) and print why",
+     0},
+    {"min-confidence", OPT_MIN_CONFIDENCE, "PCT", 0,
+     "With --model: route only predictions at least this confident "
+     "(0-100, default 0)",
+     0},
     POLICIES_OPTION,
     {0},
 };
@@ -228,6 +240,22 @@ error_t crm_ticket_opts_parse(int key, char *arg, struct argp_state *state)
 	case OPT_AUTO:
 		o->autoassign = true;
 		break;
+	case OPT_MODEL:
+		o->model = arg;
+		break;
+	case OPT_MIN_CONFIDENCE: {
+		char *end;
+
+		errno = 0;
+		o->min_confidence = strtod(arg, &end);
+		if (!*arg || *end || errno || o->min_confidence < 0 ||
+		    o->min_confidence > 100)
+			argp_error(state,
+				   "--min-confidence: expected 0 to 100, got "
+				   "'%s'",
+				   arg);
+		break;
+	}
 	case OPT_AT:
 		o->at = arg;
 		break;
@@ -725,6 +753,84 @@ int crm_verb_ticket_reopen(struct crm_cli *cli)
 	return set_status(cli, "open", "reopened");
 }
 
+/* Routing by content (assign --auto --model): each ticket's prediction,
+ * kept to be printed once the assignment is done. */
+struct route_ctx {
+	struct crm_textclass *m;
+	struct crm_strv fields;
+	double min; /* 0-1 */
+	struct crm_rec *out;
+	size_t n, cap;
+};
+
+static int route_one(const struct crm_row *row, struct crm_rec *set, void *arg,
+		     struct crm_err *err)
+{
+	struct route_ctx *rc = arg;
+	const char *target = crm_textclass_target(rc->m), *label;
+	struct crm_textclass_word w[5];
+	struct crm_buf text = {0}, why = {0};
+	struct crm_rec *r;
+	double conf;
+	size_t nw;
+	char num[32];
+
+	(void)err;
+	for (size_t i = 0; i < rc->fields.n; i++) {
+		const char *v = crm_row_get(row, rc->fields.v[i]);
+
+		if (v) {
+			crm_buf_adds(&text, v);
+			crm_buf_addc(&text, '\n');
+		}
+	}
+	crm_textclass_predict(rc->m, text.s ? text.s : "", &label, &conf, w, 5,
+			      &nw);
+	for (size_t i = 0; i < nw; i++)
+		crm_buf_addf(&why, "%s%s (%+.3f)", i ? "; " : "", w[i].word,
+			     w[i].weight);
+	rc->out = crm_xgrow(rc->out, &rc->cap, rc->n + 1, sizeof(*rc->out));
+	r = &rc->out[rc->n++];
+	crm_rec_init(r);
+	snprintf(num, sizeof(num), "%lld", (long long)crm_row_id(row));
+	crm_rec_add(r, "id", 2, num, strlen(num), CRM_RAW);
+	crm_rec_adds(r, "field", target);
+	crm_rec_adds(r, "value", label);
+	snprintf(num, sizeof(num), "%.1f", 100 * conf);
+	crm_rec_add(r, "confidence", 10, num, strlen(num), CRM_RAW);
+	crm_rec_add(r, "routed", 6, conf >= rc->min ? "true" : "false",
+		    conf >= rc->min ? 4 : 5, CRM_RAW);
+	crm_rec_adds(r, "words", why.s ? why.s : "");
+	if (conf >= rc->min)
+		crm_rec_set(set, target, label, CRM_STR);
+	crm_buf_release(&text);
+	crm_buf_release(&why);
+	return 0;
+}
+
+static int print_routes(struct crm_cli *cli, struct route_ctx *rc)
+{
+	static const char *const names[] = {"id",	  "field",  "value",
+					    "confidence", "routed", "words"};
+	struct crm_strv cols = {0};
+	struct crm_writer *w;
+	int status = 0;
+
+	for (size_t i = 0; i < 6; i++)
+		crm_strv_push(&cols, names[i]);
+	w = crm_cli_writer(cli, &cols);
+	for (size_t i = 0; i < rc->n; i++)
+		crm_writer_write(w, &rc->out[i]);
+	if (crm_writer_close(w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno ? errno : EIO));
+		status = crm_cli_fail(cli);
+	}
+	crm_writer_free(w);
+	crm_strv_release(&cols);
+	return status;
+}
+
 int crm_verb_ticket_assign(struct crm_cli *cli)
 {
 	struct crm_ticket_opts *o = cli->opts;
@@ -732,12 +838,26 @@ int crm_verb_ticket_assign(struct crm_cli *cli)
 				      .assignee = o->to,
 				      .team = o->team,
 				      .autoassign = o->autoassign};
+	struct route_ctx rc = {0};
 	bool all = false;
+	int status;
 
 	if (!!o->to + o->autoassign != 1) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
 			    "assign needs --to AGENT or --auto (one of them)");
 		return crm_cli_fail(cli);
+	}
+	if (o->model && !o->autoassign) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "--model needs --auto");
+		return crm_cli_fail(cli);
+	}
+	if (o->model) {
+		if (!(rc.m = crm_textclass_load(o->model, &cli->err)))
+			return crm_cli_fail(cli);
+		crm_strv_split(&rc.fields, crm_textclass_fields(rc.m), ',');
+		rc.min = o->min_confidence / 100;
+		a.route = route_one;
+		a.route_arg = &rc;
 	}
 	/* --auto alone: every unassigned ticket still being worked on */
 	if (o->autoassign && !cli->args.n && !cli->from_stdin) {
@@ -751,7 +871,15 @@ int crm_verb_ticket_assign(struct crm_cli *cli)
 			free(w);
 		}
 	}
-	return act(cli, &a, "assigned", !all);
+	status = act(cli, &a, "assigned", !all);
+	if (!status && o->model)
+		status = print_routes(cli, &rc);
+	for (size_t i = 0; i < rc.n; i++)
+		crm_rec_release(&rc.out[i]);
+	free(rc.out);
+	crm_strv_release(&rc.fields);
+	crm_textclass_free(rc.m);
+	return status;
 }
 
 /* -- sla ------------------------------------------------------------------ */

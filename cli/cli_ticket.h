@@ -16,6 +16,8 @@ struct crm_ticket_opts {
 	const char *max_attachment, *loop_limit, *from, *sendmail, *signature,
 	    *macro, *macros;
 	bool send, dedupe;
+	const char *model;     /* assign --auto --model: route by content */
+	double min_confidence; /* assign --min-confidence, 0-100 */
 };
 
 /* Fill the option tables below (the generic ones plus --policies); call

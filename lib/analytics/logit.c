@@ -744,6 +744,20 @@ static long fit(const struct csr *x, double *w, size_t p, double l2,
 	return it;
 }
 
+long crm_logit_fit_sparse(const struct crm_logit_sparse *x, double *w,
+			  double l2, long max_iter, struct crm_err *err)
+{
+	/* the same layout as the design fit() reads; it only reads it */
+	struct csr c = {.n = x->n,
+			.nnz = x->start[x->n],
+			.start = (size_t *)x->start,
+			.idx = (uint32_t *)x->idx,
+			.val = (double *)x->val,
+			.y = (unsigned char *)x->y};
+
+	return fit(&c, w, x->p, l2, max_iter, err);
+}
+
 static bool both_classes(const struct crm_logit_data *d, const size_t *rows,
 			 size_t nr, size_t *npos)
 {

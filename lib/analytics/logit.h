@@ -111,4 +111,21 @@ double crm_logit_auc(const double *score, const unsigned char *y, size_t n);
 /* Mean log loss, probabilities clipped to [1e-15, 1 - 1e-15]. */
 double crm_logit_log_loss(const double *p, const unsigned char *y, size_t n);
 
+/* A design given row by row as sparse (column, value) pairs, for models
+ * that build their own columns (lib/analytics/textclass.c): row i is
+ * idx/val[start[i] .. start[i + 1]), y[i] its 0/1 label; column 0 is the
+ * intercept (unpenalized) and every row should hold it. */
+struct crm_logit_sparse {
+	size_t n, p;
+	const size_t *start; /* n + 1 */
+	const uint32_t *idx;
+	const double *val;
+	const unsigned char *y;
+};
+/* Fit the L2-penalized logistic regression to x by the same Newton's
+ * method as crm_logit_train; w (x->p) holds the start and gets the
+ * coefficients. Returns the iterations, or -1 with err set. */
+long crm_logit_fit_sparse(const struct crm_logit_sparse *x, double *w,
+			  double l2, long max_iter, struct crm_err *err);
+
 #endif

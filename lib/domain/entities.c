@@ -7,6 +7,7 @@
 #include "contact.h"
 #include "deal.h"
 #include "entity.h"
+#include "kb.h"
 #include "lead.h"
 #include "ticket.h"
 
@@ -14,6 +15,7 @@ static const struct crm_entity *const entities[] = {
     &crm_contact_entity, &crm_company_entity, &crm_activity_entity,
     &crm_deal_entity,	 &crm_ticket_entity,  &crm_lead_entity,
     &crm_asset_entity,
+    &crm_kb_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)

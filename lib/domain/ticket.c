@@ -759,13 +759,21 @@ static int act_one(struct actx *x, int64_t id,
 	case CRM_TICKET_ASSIGN:
 		break;
 	}
+	if (a->route && a->route(&x->row, &x->set, a->route_arg, err) < 0)
+		return -1;
 	if (a->team)
-		crm_rec_adds(&x->set, "team", a->team);
+		crm_rec_set(&x->set, "team", a->team, CRM_STR);
 	if (a->autoassign) {
-		const char *tn = a->team ? a->team : x->row.v[F_TEAM];
-		const struct crm_sla_team *t = crm_sla_team(x->s, tn);
+		const char *tn = crm_rec_get(&x->set, "team")
+				     ? crm_rec_get(&x->set, "team")
+				     : x->row.v[F_TEAM];
+		const struct crm_sla_team *t =
+		    tn ? crm_sla_team(x->s, tn) : NULL;
 		long pick;
 
+		/* routed to a team without rules: routed, not assigned */
+		if (a->route && (!tn || !t))
+			return apply(x, id, err);
 		if (!tn)
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "ticket %lld has no team (give "

@@ -45,6 +45,13 @@ struct crm_ticket_action {
 	 * reply sent by mail: a failure rolls it back). May be NULL. */
 	int (*then)(struct crm_db *db, void *arg, struct crm_err *err);
 	void *then_arg;
+	/* ASSIGN: route by content first (crm-ticket assign --model): given
+	 * each ticket's row, adds the fields it routes to (team, priority, a
+	 * category) to set; the agent is then picked in the team it gave,
+	 * and a team without rules is set without one. May be NULL. */
+	int (*route)(const struct crm_row *row, struct crm_rec *set, void *arg,
+		     struct crm_err *err);
+	void *route_arg;
 };
 
 /* Apply a to each ticket of ids in one transaction (rolled back for a

@@ -497,6 +497,54 @@ static const char migration1[] =
 	" asset_id INTEGER NOT NULL);"
 	"CREATE INDEX ticket_assets_asset ON ticket_assets(asset_id);"
 
+	/* -- knowledge base (lib/domain/kb.c) ----------------------------------- */
+	/* Articles; the old text of each title or body change in
+	 * kb_versions; the search index in plain tables (kb_terms: a word or
+	 * CJK bigram, its article and weighted count; kb_docs: the article's
+	 * weighted length) so that both engines rank with the same BM25; and
+	 * the links of articles to tickets (no foreign keys: an article or
+	 * ticket restored by undo keeps them). */
+	"CREATE TABLE kb_articles ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" external_id TEXT UNIQUE,"
+	" title TEXT NOT NULL,"
+	" body TEXT,"
+	" category TEXT,"
+	" tags TEXT,"
+	" language TEXT,"
+	" status TEXT NOT NULL,"
+	" author TEXT,"
+	" version INTEGER NOT NULL,"
+	" published_at TEXT,"
+	" custom TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"CREATE INDEX kb_articles_status ON kb_articles(status);"
+	"CREATE TABLE kb_versions ("
+	" article_id INTEGER NOT NULL,"
+	" version INTEGER NOT NULL,"
+	" title TEXT,"
+	" body TEXT,"
+	" author TEXT,"
+	" saved_at TEXT NOT NULL,"
+	" PRIMARY KEY (article_id, version)) WITHOUT ROWID;"
+	"CREATE TABLE kb_terms ("
+	" term TEXT NOT NULL,"
+	" article_id INTEGER NOT NULL,"
+	" tf INTEGER NOT NULL,"
+	" PRIMARY KEY (term, article_id)) WITHOUT ROWID;"
+	"CREATE INDEX kb_terms_article ON kb_terms(article_id);"
+	"CREATE TABLE kb_docs ("
+	" article_id INTEGER NOT NULL PRIMARY KEY,"
+	" dlen INTEGER NOT NULL);"
+	"CREATE TABLE kb_links ("
+	" article_id INTEGER NOT NULL,"
+	" ticket_id INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" actor TEXT,"
+	" PRIMARY KEY (article_id, ticket_id)) WITHOUT ROWID;"
+	"CREATE INDEX kb_links_ticket ON kb_links(ticket_id);"
+
 	"";
 
 static const char *const migrations[] = {

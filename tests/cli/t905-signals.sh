@@ -19,6 +19,7 @@ COMMANDS=(
 	"deal import|crm-pipeline import -q $T/deals.csv"
 	"ticket import|crm-ticket import -q $T/tickets.csv"
 	"dedupe merge|crm-dedupe merge -q --rule first_name&last_name&city"
+	"kb import|crm-kb import -q $T/kb.csv"
 )
 # a command whose binary is not built is skipped
 have() { [ -x "$TOP/$BUILD/bin/$1" ]; }
@@ -35,6 +36,8 @@ awk -v n="$N" 'BEGIN { print "external_id,name,amount,currency,stage"
 	for (i = 1; i <= n; i++) printf "deal-%d,Deal %d,%d.50,EUR,qualification\n", i, i, i }' >"$T/deals.csv"
 awk -v n="$N" 'BEGIN { print "external_id,subject,contact_email,priority"
 	for (i = 1; i <= n; i++) printf "tk-%d,Broken %d,user.%d@example%d.com,high\n", i, i, i, i % 97 }' >"$T/tickets.csv"
+awk -v n="$N" 'BEGIN { print "external_id,title,body,status"
+	for (i = 1; i <= n; i++) printf "kb-%d,Article %d,printer %d network 打印机网络 reset %d,published\n", i, i, i, i % 13 }' >"$T/kb.csv"
 crm-contact import -q "$T/base.csv" || exit 1
 crm-contact update -q -w 'id>0' --set owner=ana >/dev/null || exit 1
 cp "$CRM_DB" "$T/base.db"
@@ -54,6 +57,7 @@ extra=
 have crm-lead && extra="$extra SELECT count(*), total(length(coalesce(status, '') || updated_at)) FROM leads;"
 have crm-pipeline && extra="$extra SELECT count(*), total(amount) FROM deals;"
 have crm-ticket && extra="$extra SELECT count(*), total(length(status)) FROM tickets;"
+have crm-kb && extra="$extra SELECT count(*) FROM kb_articles; SELECT count(*), total(tf) FROM kb_terms;"
 ms() { echo $(($(date +%s%N) / 1000000)); }
 differ() { ! cmp -s "$1" "$2"; }
 

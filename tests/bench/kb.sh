@@ -1,0 +1,100 @@
+#!/bin/sh
+# kb.sh [ARTICLES] [QUERIES]: crm-kb search over a generated knowledge base
+# (default 100,000 articles, 300 queries): import time, database size, and
+# the latency of one `crm-kb search` (a whole process: start, open, rank,
+# snippets, print), median and p99, for English word queries, Chinese
+# queries written without spaces, and one-character CJK queries. The
+# articles: titles of 3-8 words and bodies of 40-200 words drawn from a
+# Zipf vocabulary of 20,000 made-up words; one article in five is Chinese
+# (bodies of 60-300 characters from 3,000 common Han characters). Run it
+# smaller on a shared machine: sh tests/bench/kb.sh 10000.
+set -eu
+n=${1:-100000}
+q=${2:-300}
+BUILD=${BUILD:-build}
+PYTHON=${PYTHON:-/usr/bin/python3}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/bench/lib.sh"
+bin=$top/$BUILD/bin
+dir=${BENCH_DIR:-$(mktemp -d)}
+trap 'rm -rf "$dir"' EXIT
+export CRM_NOW=2026-11-22T09:30:00Z CRM_DB="$dir/kb.db"
+
+cat >"$dir/gen.py" <<'PY'
+import csv, random, sys
+n, nq, seed = int(sys.argv[1]), int(sys.argv[2]), 7
+rng = random.Random(seed)
+syl = ["ka", "ri", "to", "mo", "ne", "sa", "lu", "pi", "de", "vo", "an",
+       "er", "ix", "ou", "ba", "zu", "che", "qua", "ste", "lin"]
+vocab = sorted({"".join(rng.choice(syl) for _ in range(rng.randint(2, 4)))
+                for _ in range(30000)})[:20000]
+rng.shuffle(vocab)
+weights = [1 / (i + 1) for i in range(len(vocab))]
+han = [chr(c) for c in rng.sample(range(0x4e00, 0x9fa5), 3000)]
+hw = [1 / (i + 1) ** 0.8 for i in range(len(han))]
+out = csv.writer(open(sys.argv[3], "w", newline=""), lineterminator="\n")
+out.writerow(["external_id", "title", "body", "category", "language", "status"])
+zh = []
+for i in range(n):
+    if i % 5 == 4:
+        t = "".join(rng.choices(han, hw, k=rng.randint(6, 14)))
+        b = "".join(rng.choices(han, hw, k=rng.randint(60, 300)))
+        zh.append(b)
+        out.writerow(["a%d" % i, t, b, "c%d" % (i % 20), "zh", "published"])
+    else:
+        t = " ".join(rng.choices(vocab, weights, k=rng.randint(3, 8)))
+        b = " ".join(rng.choices(vocab, weights, k=rng.randint(40, 200)))
+        out.writerow(["a%d" % i, t.capitalize(), b, "c%d" % (i % 20), "en", "published"])
+qs = open(sys.argv[4], "w")
+for i in range(nq):
+    k = i % 3
+    if k == 0:   # 1-3 words, from the middle of the vocabulary
+        qs.write(" ".join(rng.choice(vocab[50:5000]) for _ in range(rng.randint(1, 3))) + "\n")
+    elif k == 1:  # a Chinese phrase of 2-6 characters cut from an article
+        b = rng.choice(zh)
+        s = rng.randint(0, len(b) - 6)
+        qs.write(b[s:s + rng.randint(2, 6)] + "\n")
+    else:         # one Han character
+        qs.write(rng.choice(han[:500]) + "\n")
+PY
+
+cat >"$dir/time.py" <<'PY'
+import subprocess, sys, time
+bin_, queries = sys.argv[1], open(sys.argv[2], encoding="utf-8").read().split("\n")
+kinds = {0: "words", 1: "Chinese phrase", 2: "one CJK character"}
+lat, hits = {k: [] for k in kinds}, {k: 0 for k in kinds}
+for i, q in enumerate(x for x in queries if x):
+    t = time.perf_counter()
+    r = subprocess.run([bin_, "search", "-f", "csv", q], capture_output=True)
+    lat[i % 3].append(time.perf_counter() - t)
+    if r.returncode != 0:
+        sys.exit("crm-kb search %r: exit %d: %s" % (q, r.returncode, r.stderr.decode()))
+    hits[i % 3] += r.stdout.count(b"\n") > 1
+def pct(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, max(0, int(round(p / 100 * len(v) + 0.5)) - 1))]
+# a query no article holds: the cost of a process that opens the
+# database and finds nothing, to read the figures above against
+base = []
+for _ in range(30):
+    t = time.perf_counter()
+    subprocess.run([bin_, "search", "-f", "csv", "zzzzunheardof"], capture_output=True)
+    base.append(time.perf_counter() - t)
+every = sum(lat.values(), [])
+for k, name in kinds.items():
+    print("%-18s %4d queries: median %6.1f ms, p99 %6.1f ms, %d found something"
+          % (name, len(lat[k]), 1000 * pct(lat[k], 50), 1000 * pct(lat[k], 99), hits[k]))
+print("%-18s %4d queries: median %6.1f ms, p99 %6.1f ms"
+      % ("all", len(every), 1000 * pct(every, 50), 1000 * pct(every, 99)))
+print("%-18s %4d queries: median %6.1f ms (start, open, no postings)"
+      % ("nothing found", len(base), 1000 * pct(base, 50)))
+PY
+
+"$PYTHON" "$dir/gen.py" "$n" "$q" "$dir/articles.csv" "$dir/queries.txt"
+echo "data: $n articles ($((n / 5)) Chinese), $(wc -c <"$dir/articles.csv") bytes; $q queries"
+timed "$dir/import.out" /usr/bin/time -f %M -o "$dir/rss" "$bin/crm-kb" import -q "$dir/articles.csv"
+echo "import: ${t}s ($(echo "$n $t" | awk '{printf "%.0f", $1 / $2}') articles/s, the index included)"
+timed "$dir/import.out" "$bin/crm-kb" import -q "$dir/articles.csv"
+echo "import again (every article unchanged): ${t}s"
+echo "database: $(du -k "$dir/kb.db" | cut -f1) KiB; import peak RSS $(rss "$dir/rss")"
+"$PYTHON" "$dir/time.py" "$bin/crm-kb" "$dir/queries.txt"
