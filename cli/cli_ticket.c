@@ -376,6 +376,13 @@ static void context_card(struct crm_buf *b, json_t *view)
 	    b, "  #%lld  %-8s %s  %s\n",
 	    (long long)json_integer_value(json_object_get(v, "id")),
 	    str(v, "status"), str(v, "created_at"), str(v, "subject"));
+	if (json_array_size(json_object_get(view, "articles")))
+		crm_buf_adds(b, "\nsuggested articles:\n");
+	json_array_foreach(json_object_get(view, "articles"), i, v)
+	    crm_buf_addf(
+		b, "  #%lld  %s\n",
+		(long long)json_integer_value(json_object_get(v, "id")),
+		str(v, "title"));
 	if (json_array_size(json_object_get(view, "attachments")))
 		crm_buf_adds(b, "\nattachments:\n");
 	json_array_foreach(json_object_get(view, "attachments"), i, v)

@@ -5,6 +5,7 @@
 #include "activity.h"
 #include "asset.h"
 #include "deal.h"
+#include "kb.h"
 #include "money.h"
 
 static const struct crm_field asset_fields[] = {
@@ -366,6 +367,27 @@ json_t *crm_ticket_context(struct crm_db *db, int64_t id, struct crm_err *err)
 		 "ticket_id = ?1 ORDER BY id",
 		 att, 1, id, 0, NULL, err));
 #undef ADD
+	{ /* the top published articles for its subject and text
+	     (crm-kb suggest) */
+		struct crm_kb_search_opts so = {.status = "published",
+						.limit = 3};
+		struct crm_kb_hit *h = NULL;
+		size_t n = 0;
+		json_t *a = json_array();
+
+		if (crm_kb_suggest(db, id, &so, &h, &n, err) < 0) {
+			json_decref(a);
+			goto fail;
+		}
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+			    a,
+			    json_pack("{s:I, s:s, s:s?}", "id",
+				      (json_int_t)h[i].id, "title", h[i].title,
+				      "category", h[i].category));
+		crm_kb_hits_free(h, n);
+		json_object_set_new(ctx, "articles", a);
+	}
 	(void)num;
 	return ctx;
 fail:

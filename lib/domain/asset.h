@@ -31,8 +31,8 @@ int crm_asset_link(struct crm_db *db, int64_t ticket, const char *asset,
  * assets (of the contact or company, each with warranty: "active",
  * "expired" or null when unknown, at db->now), asset (the one the ticket
  * names, or null), tickets (the customer's other tickets: open ones and
- * the most recent, up to 10), attachments (of this ticket). NULL with
- * err. */
+ * the most recent, up to 10), attachments (of this ticket), articles
+ * (the top 3 published ones crm-kb suggest finds). NULL with err. */
 json_t *crm_ticket_context(struct crm_db *db, int64_t id, struct crm_err *err);
 
 #endif

@@ -2,7 +2,8 @@
 # crm-asset: assets from won deals and by import, warranty status, a
 # ticket naming its asset; the ticket's view (show -f json and the
 # terminal card) with the customer context: requester, company, recent
-# purchases, assets, the other tickets, attachments.
+# purchases, assets, the other tickets, attachments, and the top
+# published articles crm-kb suggests.
 . "$(dirname "$0")/../lib.sh"
 export CRM_NOW=2026-11-23T09:00:00Z
 P=(--policies "$DATA/sla-test.json")
@@ -41,6 +42,12 @@ printf 'serial,email\nSN-9,ann@acme.example\n' >"$T/bad.csv"
 expect_code 65 crm-asset import "$T/bad.csv"
 err_has "product"
 
+# the knowledge base: a published article about smoking printers, the
+# same as a draft (never suggested), and one about invoices
+expect_code 0 crm-kb add -q --title 'Printer smoking or smells burnt' --body 'Switch the printer off at once and unplug it. A smoking printer needs a technician.' --category hardware --status published
+expect_code 0 crm-kb add -q --title 'Printer smoking (draft)' --body 'printer smoking again' --status draft
+expect_code 0 crm-kb add -q --title 'Download an invoice' --body 'Invoices are under Billing.' --category billing --status published
+
 # Ann's tickets: one solved last week, one by mail now naming SN-1001
 CRM_NOW=2026-11-16T09:00:00Z expect_code 0 crm-ticket open "${P[@]}" -q --subject 'Toner empty' --contact ann@acme.example
 CRM_NOW=2026-11-16T10:00:00Z expect_code 0 crm-ticket solve "${P[@]}" 1
@@ -52,7 +59,7 @@ err_has "ticket 3 names asset 'SN-1001'"
 expect_code 0 crm-ticket show 3 -f json
 jq -c 'del(.ticket, .thread, .history)' "$T/out" >"$T/j"
 cat >"$T/want" <<'X'
-{"requester":{"id":1,"first_name":"Ann","last_name":"Lee","email":"ann@acme.example","phone":null},"company":{"id":1,"name":"ACME Inc.","domain":"acme.example"},"purchases":[{"id":2,"name":"Toner pack","amount":"80.50","currency":"EUR","closed_at":"2026-10-01T10:00:00Z"},{"id":1,"name":"LaserJet 4","amount":"1200.00","currency":"EUR","closed_at":"2025-03-01T10:00:00Z"}],"assets":[{"id":1,"serial":"SN-1001","product":"LaserJet 4","purchased_on":"2025-03-01","warranty_end":"2027-03-01","contract":null,"location":"Room 4","warranty":"active"},{"id":2,"serial":null,"product":"Toner pack","purchased_on":"2026-10-01","warranty_end":"2026-10-31","contract":null,"location":null,"warranty":"expired"},{"id":4,"serial":"SN-3001","product":"Label printer","purchased_on":"2026-11-01","warranty_end":null,"contract":null,"location":null,"warranty":null}],"asset":{"id":1,"serial":"SN-1001","product":"LaserJet 4","purchased_on":"2025-03-01","warranty_end":"2027-03-01","contract":null,"location":"Room 4","warranty":"active"},"tickets":[{"id":1,"subject":"Toner empty","status":"solved","created_at":"2026-11-16T09:00:00Z"}],"attachments":[{"filename":"printer.png","content_type":"image/png","size":68,"kept":true}]}
+{"requester":{"id":1,"first_name":"Ann","last_name":"Lee","email":"ann@acme.example","phone":null},"company":{"id":1,"name":"ACME Inc.","domain":"acme.example"},"purchases":[{"id":2,"name":"Toner pack","amount":"80.50","currency":"EUR","closed_at":"2026-10-01T10:00:00Z"},{"id":1,"name":"LaserJet 4","amount":"1200.00","currency":"EUR","closed_at":"2025-03-01T10:00:00Z"}],"assets":[{"id":1,"serial":"SN-1001","product":"LaserJet 4","purchased_on":"2025-03-01","warranty_end":"2027-03-01","contract":null,"location":"Room 4","warranty":"active"},{"id":2,"serial":null,"product":"Toner pack","purchased_on":"2026-10-01","warranty_end":"2026-10-31","contract":null,"location":null,"warranty":"expired"},{"id":4,"serial":"SN-3001","product":"Label printer","purchased_on":"2026-11-01","warranty_end":null,"contract":null,"location":null,"warranty":null}],"asset":{"id":1,"serial":"SN-1001","product":"LaserJet 4","purchased_on":"2025-03-01","warranty_end":"2027-03-01","contract":null,"location":"Room 4","warranty":"active"},"tickets":[{"id":1,"subject":"Toner empty","status":"solved","created_at":"2026-11-16T09:00:00Z"}],"attachments":[{"filename":"printer.png","content_type":"image/png","size":68,"kept":true}],"articles":[{"id":1,"title":"Printer smoking or smells burnt","category":"hardware"}]}
 X
 compare "$T/want" "$T/j" "show -f json: the customer context in one record"
 jq -r '.ticket.subject' "$T/out" >"$T/j"
@@ -77,6 +84,9 @@ assets:
 other tickets:
   #1  solved   2026-11-16T09:00:00Z  Toner empty
 
+suggested articles:
+  #1  Printer smoking or smells burnt
+
 attachments:
   printer.png  image/png  68 bytes
 X
@@ -87,7 +97,7 @@ compare "$T/want" "$T/card2" "the terminal card shows the context"
 expect_code 0 crm-ticket open "${P[@]}" -q --subject 'walk-in'
 expect_code 0 crm-ticket show 4 -f json
 jq -c 'del(.ticket, .thread, .history)' "$T/out" >"$T/j"
-echo '{"requester":null,"company":null,"purchases":[],"assets":[],"asset":null,"tickets":[],"attachments":[]}' >"$T/want"
+echo '{"requester":null,"company":null,"purchases":[],"assets":[],"asset":null,"tickets":[],"attachments":[],"articles":[]}' >"$T/want"
 compare "$T/want" "$T/j" "no contact: no context"
 
 db_dump "" "$T/before"
