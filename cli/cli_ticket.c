@@ -140,9 +140,9 @@ const struct argp_option crm_ticket_mail_options[] = {
      "At most N messages an hour from one sender open or update tickets "
      "(default 20)",
      0},
-    {"dedupe", OPT_DEDUPE, 0, 0,
-     "Compare a new sender with the contacts by the dedupe model (the new "
-     "contact is flagged when it duplicates one)",
+    {"no-dedupe", OPT_DEDUPE, 0, 0,
+     "Match a sender by address only: do not compare a new sender with "
+     "the contacts by the dedupe model (which flags a likely duplicate)",
      0},
     {"from", OPT_FROM, "ADDRESS", 0,
      "The support address (default $CRM_MAIL_FROM): mail from it, or "
@@ -275,7 +275,7 @@ error_t crm_ticket_opts_parse(int key, char *arg, struct argp_state *state)
 		o->loop_limit = arg;
 		break;
 	case OPT_DEDUPE:
-		o->dedupe = true;
+		o->no_dedupe = true;
 		break;
 	case OPT_SEND:
 		o->send = true;
@@ -1080,7 +1080,7 @@ int crm_verb_ticket_mail(struct crm_cli *cli)
 					   "action",	  "reason",
 					   "attachments", "dropped"};
 	struct crm_ticket_opts *o = cli->opts;
-	struct crm_mail_in_opts mo = {.model = o->dedupe,
+	struct crm_mail_in_opts mo = {.model = !o->no_dedupe,
 				      .dry_run = cli->dry_run};
 	struct crm_mail_in_result r;
 	struct crm_buf msg = {0};

@@ -15,7 +15,7 @@ struct crm_ticket_opts {
 	/* mail, reply --send */
 	const char *max_attachment, *loop_limit, *from, *sendmail, *signature,
 	    *macro, *macros;
-	bool send, dedupe;
+	bool send, no_dedupe;
 	const char *model;     /* assign --auto --model: route by content */
 	double min_confidence; /* assign --min-confidence, 0-100 */
 };

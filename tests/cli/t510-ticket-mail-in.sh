@@ -127,15 +127,21 @@ sql "SELECT filename, size, content IS NULL FROM ticket_attachments WHERE ticket
 echo 'core.bin|31457280|1' >"$T/want"; compare "$T/want" "$T/sql" "listed with its size, content not kept"
 expect_code_in 0 "$M/01-alternative.eml" crm-ticket mail "${P[@]}" --max-attachment 1K -f csv
 
-# a new sender who looks like a known contact: --dedupe flags the new one
+# a new sender who looks like a known contact: the dedupe model flags the
+# new one (--no-dedupe: by address only)
 printf 'first_name,last_name,email,city\nBob,Smith,bob@x.example,Paris\nCara,Diaz,cara@y.example,Madrid\nDan,Wu,dan@z.example,Berlin\n' >"$T/more.csv"
 expect_code 0 crm-contact import -q "$T/more.csv"
 printf 'From: Ann Lee <ann.lee@gmail.com>\nSubject: from home\nMessage-ID: <home@gmail.com>\n\nhello\n' >"$T/home.eml"
-expect_code_in 0 "$T/home.eml" crm-ticket mail "${P[@]}" --dedupe -q
-expect_code 0 crm-contact export -f ndjson --where email=ann.lee@gmail.com
-jq -c '[.first_name, .last_name, .tags, .duplicate_of]' "$T/out" >"$T/j"
-echo '["Ann","Lee","possible-duplicate",1]' >"$T/want"
-compare "$T/want" "$T/j" "--dedupe: the new contact is flagged as a duplicate of Ann"
+sed 's/ann.lee@gmail.com/ann.lee@work.example/; s/<home@/<work@/' "$T/home.eml" >"$T/work.eml"
+expect_code_in 0 "$T/home.eml" crm-ticket mail "${P[@]}" -q
+expect_code_in 0 "$T/work.eml" crm-ticket mail "${P[@]}" --no-dedupe -q
+expect_code 0 crm-contact export -f ndjson --where email~ann.lee@
+jq -c '[.email, .first_name, .last_name, .tags, .duplicate_of]' "$T/out" >"$T/j"
+cat >"$T/want" <<'X'
+["ann.lee@gmail.com","Ann","Lee","possible-duplicate",1]
+["ann.lee@work.example","Ann","Lee",null,null]
+X
+compare "$T/want" "$T/j" "a new sender like Ann is flagged as her duplicate; not with --no-dedupe"
 
 # permanent failures (65: the MTA bounces) and temporary ones (75: it retries)
 db_dump "" "$T/before"
