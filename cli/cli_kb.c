@@ -210,8 +210,9 @@ static int md_paths(struct crm_cli *cli, struct crm_strv *paths)
 				free(p);
 			}
 		closedir(d);
-		qsort(paths->v + first, paths->n - first, sizeof(char *),
-		      by_name);
+		if (paths->n - first > 1)
+			qsort(paths->v + first, paths->n - first,
+			      sizeof(char *), by_name);
 	}
 	if (!paths->n)
 		return crm_err_set(&cli->err, CRM_EX_NOINPUT,
