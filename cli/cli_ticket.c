@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset.h"
 #include "cli_card.h"
 #include "cli_search.h"
 #include "cli_ticket.h"
+#include "mail.h"
+#include "share.h"
 #include "textclass.h"
 #include "ticket.h"
 #include "view.h"
@@ -35,6 +38,16 @@ enum {
 	OPT_ASSIGNEE,
 	OPT_TAGS,
 	OPT_EXTERNAL_ID,
+	/* mail, reply --send */
+	OPT_MAX_ATTACHMENT,
+	OPT_LOOP_LIMIT,
+	OPT_DEDUPE,
+	OPT_SEND,
+	OPT_FROM,
+	OPT_SENDMAIL,
+	OPT_SIGNATURE,
+	OPT_MACRO,
+	OPT_MACROS,
 };
 
 #define POLICIES_OPTION                                                        \
@@ -94,11 +107,46 @@ const struct argp_option crm_ticket_open_options[] = {
 };
 
 const struct argp_option crm_ticket_reply_options[] = {
-    {"body", OPT_BODY, "TEXT", 0, "The message (required)", 0},
+    {"body", OPT_BODY, "TEXT", 0, "The message (required without --macro)", 0},
+    {"send", OPT_SEND, 0, 0,
+     "Also email it to the ticket's contact through $CRM_SENDMAIL, from "
+     "$CRM_MAIL_FROM, threaded and tagged [#ID]",
+     0},
+    {"macro", OPT_MACRO, "NAME", 0,
+     "Start with canned response NAME (its fields filled in; it may set "
+     "ticket fields)",
+     0},
+    {"macros", OPT_MACROS, "FILE", 0,
+     "Canned responses (default: share/crm/macros.json)", 0},
+    {"signature", OPT_SIGNATURE, "FILE", 0,
+     "The agent's signature for --send (default $CRM_SIGNATURE, else "
+     "~/.config/crm/signature when it exists)",
+     0},
     {"author", OPT_AUTHOR, "NAME", 0, "Who wrote it (default $CRM_USER)", 0},
     {"customer", OPT_CUSTOMER, 0, 0,
      "The customer wrote it (an inbound message: starts the next-reply "
      "clock)",
+     0},
+    POLICIES_OPTION,
+    {0},
+};
+
+const struct argp_option crm_ticket_mail_options[] = {
+    {"max-attachment", OPT_MAX_ATTACHMENT, "SIZE", 0,
+     "Keep attachments up to SIZE bytes (K and M suffixes; default 10M); "
+     "larger ones are listed, not kept",
+     0},
+    {"loop-limit", OPT_LOOP_LIMIT, "N", 0,
+     "At most N messages an hour from one sender open or update tickets "
+     "(default 20)",
+     0},
+    {"no-dedupe", OPT_DEDUPE, 0, 0,
+     "Match a sender by address only: do not compare a new sender with "
+     "the contacts by the dedupe model (which flags a likely duplicate)",
+     0},
+    {"from", OPT_FROM, "ADDRESS", 0,
+     "The support address (default $CRM_MAIL_FROM): mail from it, or "
+     "that crm sent, is a loop",
      0},
     POLICIES_OPTION,
     {0},
@@ -220,6 +268,33 @@ error_t crm_ticket_opts_parse(int key, char *arg, struct argp_state *state)
 	case OPT_ESCALATE:
 		o->escalate = true;
 		break;
+	case OPT_MAX_ATTACHMENT:
+		o->max_attachment = arg;
+		break;
+	case OPT_LOOP_LIMIT:
+		o->loop_limit = arg;
+		break;
+	case OPT_DEDUPE:
+		o->no_dedupe = true;
+		break;
+	case OPT_SEND:
+		o->send = true;
+		break;
+	case OPT_FROM:
+		o->from = arg;
+		break;
+	case OPT_SENDMAIL:
+		o->sendmail = arg;
+		break;
+	case OPT_SIGNATURE:
+		o->signature = arg;
+		break;
+	case OPT_MACRO:
+		o->macro = arg;
+		break;
+	case OPT_MACROS:
+		o->macros = arg;
+		break;
 	default:
 		return crm_entity_opts_parse(key, arg, state);
 	}
@@ -249,12 +324,84 @@ WITH_POLICIES(crm_verb_ticket_tag, crm_verb_tag)
 
 /* -- show ---------------------------------------------------------------- */
 
+static const char *str(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* The customer context: who asks, what they bought and own, what else
+ * they asked. */
+static void context_card(struct crm_buf *b, json_t *view)
+{
+	json_t *r = json_object_get(view, "requester"),
+	       *c = json_object_get(view, "company"), *v;
+	size_t i;
+
+	if (json_is_object(r) || json_is_object(c))
+		crm_buf_adds(b, "\ncustomer:\n");
+	if (json_is_object(r))
+		crm_buf_addf(b, "  %s %s <%s>%s%s\n", str(r, "first_name"),
+			     str(r, "last_name"), str(r, "email"),
+			     *str(r, "phone") ? "  " : "", str(r, "phone"));
+	if (json_is_object(c))
+		crm_buf_addf(b, "  %s%s%s\n", str(c, "name"),
+			     *str(c, "domain") ? "  " : "", str(c, "domain"));
+	if (json_array_size(json_object_get(view, "purchases")))
+		crm_buf_adds(b, "\npurchases:\n");
+	json_array_foreach(json_object_get(view, "purchases"), i, v)
+	    crm_buf_addf(b, "  %s  %s %s  %s\n", str(v, "closed_at"),
+			 str(v, "amount"), str(v, "currency"), str(v, "name"));
+	if (json_array_size(json_object_get(view, "assets")))
+		crm_buf_adds(b, "\nassets:\n");
+	json_array_foreach(json_object_get(view, "assets"), i, v)
+	{
+		json_t *a = json_object_get(view, "asset");
+		bool this = json_is_object(a) &&
+			    json_integer_value(json_object_get(a, "id")) ==
+				json_integer_value(json_object_get(v, "id"));
+
+		crm_buf_addf(
+		    b, "%s %s  %s  warranty %s%s%s\n", this ? " *" : "  ",
+		    *str(v, "serial") ? str(v, "serial") : "-",
+		    str(v, "product"),
+		    *str(v, "warranty") ? str(v, "warranty") : "unknown",
+		    *str(v, "warranty_end") ? " to " : "",
+		    str(v, "warranty_end"));
+	}
+	if (json_array_size(json_object_get(view, "tickets")))
+		crm_buf_adds(b, "\nother tickets:\n");
+	json_array_foreach(json_object_get(view, "tickets"), i, v) crm_buf_addf(
+	    b, "  #%lld  %-8s %s  %s\n",
+	    (long long)json_integer_value(json_object_get(v, "id")),
+	    str(v, "status"), str(v, "created_at"), str(v, "subject"));
+	if (json_array_size(json_object_get(view, "articles")))
+		crm_buf_adds(b, "\nsuggested articles:\n");
+	json_array_foreach(json_object_get(view, "articles"), i, v)
+	    crm_buf_addf(
+		b, "  #%lld  %s\n",
+		(long long)json_integer_value(json_object_get(v, "id")),
+		str(v, "title"));
+	if (json_array_size(json_object_get(view, "attachments")))
+		crm_buf_adds(b, "\nattachments:\n");
+	json_array_foreach(json_object_get(view, "attachments"), i, v)
+	    crm_buf_addf(
+		b, "  %s  %s  %lld bytes%s\n", str(v, "filename"),
+		str(v, "content_type"),
+		(long long)json_integer_value(json_object_get(v, "size")),
+		json_is_true(json_object_get(v, "kept"))
+		    ? ""
+		    : "  (over the limit: not kept)");
+}
+
 static void card(struct crm_buf *b, json_t *view)
 {
 	json_t *v;
 	size_t i;
 
 	crm_card_json(b, json_object_get(view, "ticket"));
+	context_card(b, view);
 	if (json_array_size(json_object_get(view, "thread")))
 		crm_buf_adds(b, "\nthread:\n");
 	json_array_foreach(json_object_get(view, "thread"), i, v)
@@ -293,7 +440,7 @@ int crm_verb_ticket_show(struct crm_cli *cli)
 	enum crm_fmt f = crm_cli_format(cli);
 	struct crm_row row;
 	struct crm_rec rec;
-	json_t *view = NULL, *thread = NULL, *hist = NULL;
+	json_t *view = NULL, *thread = NULL, *hist = NULL, *ctx = NULL;
 	int rc, status = 0;
 
 	if (cli->fields || cli->ids || f == CRM_FMT_CSV || f == CRM_FMT_TSV)
@@ -312,9 +459,13 @@ int crm_verb_ticket_show(struct crm_cli *cli)
 		hist = thread ? crm_ticket_history(cli->db, crm_row_id(&row),
 						   &cli->err)
 			      : NULL;
+		ctx = hist ? crm_ticket_context(cli->db, crm_row_id(&row),
+						&cli->err)
+			   : NULL;
 	}
-	if (!hist) {
+	if (!ctx) {
 		json_decref(thread);
+		json_decref(hist);
 		status = crm_cli_fail(cli);
 		goto out;
 	}
@@ -323,6 +474,8 @@ int crm_verb_ticket_show(struct crm_cli *cli)
 	json_object_set_new(view, "ticket", crm_rec_to_json(&rec));
 	json_object_set_new(view, "thread", thread);
 	json_object_set_new(view, "history", hist);
+	json_object_update(view, ctx);
+	json_decref(ctx);
 	status = crm_card_print_view(cli, view, card);
 out:
 	json_decref(view);
@@ -419,6 +572,42 @@ static int need_body(struct crm_cli *cli)
 	return crm_cli_fail(cli);
 }
 
+struct send_ctx {
+	struct crm_mail_out_opts o;
+	int64_t ticket, activity;
+	const char *body;
+};
+
+static int send_then(struct crm_db *db, void *arg, struct crm_err *err)
+{
+	struct send_ctx *sc = arg;
+
+	return crm_mail_send_reply(db, sc->ticket, sc->activity, sc->body,
+				   &sc->o, NULL, err);
+}
+
+/* The signature file's text, or NULL when there is none. */
+static char *signature(struct crm_cli *cli, const char *path, bool must)
+{
+	struct crm_buf b = {0};
+	char tmp[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		if (must)
+			crm_err_set(&cli->err, CRM_EX_NOINPUT,
+				    "cannot open '%s': %s", path,
+				    strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0 && b.len < 65536)
+		crm_buf_add(&b, tmp, n);
+	fclose(f);
+	crm_buf_addc(&b, '\0');
+	return crm_buf_detach(&b);
+}
+
 int crm_verb_ticket_reply(struct crm_cli *cli)
 {
 	struct crm_ticket_opts *o = cli->opts;
@@ -426,8 +615,14 @@ int crm_verb_ticket_reply(struct crm_cli *cli)
 				      .body = o->body,
 				      .author = o->author,
 				      .customer = o->customer};
+	struct send_ctx sc = {0};
+	struct idlist l = {0};
+	struct crm_rec set;
+	char *macro_body = NULL, *sig = NULL, *def = NULL, *text = NULL;
+	uint64_t changed;
+	int status = 0;
 
-	if (need_body(cli))
+	if (!o->macro && need_body(cli))
 		return CRM_EX_USAGE;
 	if (o->customer && o->author) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
@@ -435,7 +630,91 @@ int crm_verb_ticket_reply(struct crm_cli *cli)
 			    "ticket's contact");
 		return crm_cli_fail(cli);
 	}
-	return act(cli, &a, "replied to", true);
+	if (!o->send && !o->macro)
+		return act(cli, &a, "replied to", true);
+	if (o->customer) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--send and --macro are for agent replies, not "
+			    "--customer");
+		return crm_cli_fail(cli);
+	}
+	crm_rec_init(&set);
+	if (policies(cli) < 0 || select_ids(cli, true, &l) < 0)
+		goto fail;
+	if (l.n != 1) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--send and --macro take one ticket");
+		goto fail;
+	}
+	if (o->macro) {
+		const char *path = o->macros;
+		if (!path)
+			path = def = crm_share_path("macros.json");
+		if (crm_macro_expand(cli->db, path, o->macro, l.v[0],
+				     o->author ? o->author : cli->db->actor,
+				     &macro_body, &set, &cli->err) < 0)
+			goto fail;
+		text = crm_xasprintf("%s%s%s", macro_body,
+				     o->body && *macro_body ? "\n" : "",
+				     o->body ? o->body : "");
+		a.body = text;
+		a.set = &set;
+	}
+	if (o->send) {
+		const char *sp =
+		    o->signature ? o->signature : getenv("CRM_SIGNATURE");
+		char *home = NULL;
+
+		if (!sp) {
+			const char *x = getenv("XDG_CONFIG_HOME");
+			const char *h = getenv("HOME");
+			if (x && *x)
+				home = crm_xasprintf("%s/crm/signature", x);
+			else if (h)
+				home = crm_xasprintf("%s/.config/crm/signature",
+						     h);
+			sp = home;
+		}
+		sig = sp ? signature(cli, sp, o->signature != NULL) : NULL;
+		free(home);
+		if (!sig && o->signature)
+			goto fail;
+		sc.o.from = getenv("CRM_MAIL_FROM");
+		sc.o.sendmail = getenv("CRM_SENDMAIL");
+		if (sc.o.sendmail && !*sc.o.sendmail)
+			sc.o.sendmail = NULL;
+		sc.o.signature = sig;
+		sc.ticket = l.v[0];
+		sc.body = a.body;
+		a.logged = &sc.activity;
+		a.then = send_then;
+		a.then_arg = &sc;
+		if (!sc.o.from || !strchr(sc.o.from, '@')) {
+			crm_err_set(&cli->err, CRM_EX_CONFIG,
+				    "--send needs CRM_MAIL_FROM (the support "
+				    "address, e.g. 'Support "
+				    "<support@example.com>')");
+			goto fail;
+		}
+	}
+	if (crm_ticket_act(cli->db, l.v, 1, &a, cli->dry_run, &changed, NULL,
+			   &cli->err) < 0)
+		goto fail;
+	crm_cli_note(cli, "%sreplied to ticket %lld%s",
+		     cli->dry_run ? "dry run: " : "", (long long)l.v[0],
+		     o->send ? (cli->dry_run ? " (mail not sent)" : " by mail")
+			     : "");
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	free(l.v);
+	free(macro_body);
+	free(text);
+	free(sig);
+	free(def);
+	crm_rec_release(&set);
+	return status;
 }
 
 int crm_verb_ticket_note(struct crm_cli *cli)
@@ -735,5 +1014,152 @@ out:
 	crm_rec_release(&sc.rec);
 	crm_strv_release(&cv);
 	free(ids);
+	return status;
+}
+
+/* -- mail ------------------------------------------------------------------ */
+
+#define MAX_MESSAGE ((size_t)100 << 20)
+
+/* "10M", "512K", "1000" -> bytes; -1 when bad. */
+static long long parse_size(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v *= 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		v *= 1024 * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		v *= 1024 * 1024 * 1024, end++;
+	return *end ? -1 : v;
+}
+
+static int read_message(struct crm_cli *cli, struct crm_buf *b)
+{
+	char tmp[65536];
+	size_t n;
+
+	while ((n = fread(tmp, 1, sizeof(tmp), stdin)) > 0) {
+		if (b->len + n > MAX_MESSAGE)
+			return crm_err_set(&cli->err, CRM_EX_DATAERR,
+					   "message over %zu bytes",
+					   MAX_MESSAGE);
+		crm_buf_add(b, tmp, n);
+	}
+	if (ferror(stdin))
+		return crm_err_set(&cli->err, CRM_EX_TEMPFAIL,
+				   "cannot read the message: %s",
+				   strerror(errno));
+	if (!b->len)
+		return crm_err_set(&cli->err, CRM_EX_DATAERR,
+				   "no message on stdin");
+	return 0;
+}
+
+/* An MTA retries on 75 and bounces on 65: anything that is not the
+ * message's fault is worth a retry. */
+static int mail_fail(struct crm_cli *cli)
+{
+	int code = cli->err.code;
+
+	if (code != CRM_EX_DATAERR && code != CRM_EX_USAGE)
+		cli->err.code = CRM_EX_TEMPFAIL;
+	crm_cli_fail(cli);
+	return code == CRM_EX_USAGE ? CRM_EX_USAGE : cli->err.code;
+}
+
+int crm_verb_ticket_mail(struct crm_cli *cli)
+{
+	static const char *const cols[] = {"ticket_id",	  "contact_id",
+					   "action",	  "reason",
+					   "attachments", "dropped"};
+	struct crm_ticket_opts *o = cli->opts;
+	struct crm_mail_in_opts mo = {.model = !o->no_dedupe,
+				      .dry_run = cli->dry_run};
+	struct crm_mail_in_result r;
+	struct crm_buf msg = {0};
+	struct crm_mail m = {0};
+	struct crm_strv cv = {0};
+	struct crm_writer *w = NULL;
+	struct crm_rec rec;
+	long long max = 10 << 20;
+	char num[4][32];
+	int status = 0;
+
+	crm_rec_init(&rec);
+	mo.self = o->from ? o->from : getenv("CRM_MAIL_FROM");
+	if (o->max_attachment && (max = parse_size(o->max_attachment)) < 0) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--max-attachment: expected a size such as 10M, "
+			    "got '%s'",
+			    o->max_attachment);
+		goto fail;
+	}
+	if (o->loop_limit) {
+		long long n = parse_size(o->loop_limit);
+		if (n < 1 || n > 1000000) {
+			crm_err_set(&cli->err, CRM_EX_USAGE,
+				    "--loop-limit: expected a count, got '%s'",
+				    o->loop_limit);
+			goto fail;
+		}
+		mo.loop_limit = (int)n;
+	}
+	if (cli->args.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "mail reads one message on stdin (no arguments)");
+		goto fail;
+	}
+	if (read_message(cli, &msg) < 0 ||
+	    crm_mail_parse(msg.s, msg.len, (size_t)max, &m, &cli->err) < 0 ||
+	    policies(cli) < 0 ||
+	    crm_mail_deliver(cli->db, &m, &mo, &r, &cli->err) < 0)
+		goto fail;
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		crm_strv_push(&cv, cols[i]);
+	snprintf(num[0], 32, "%lld", (long long)r.ticket_id);
+	snprintf(num[1], 32, "%lld", (long long)r.contact_id);
+	snprintf(num[2], 32, "%zu", r.attachments);
+	snprintf(num[3], 32, "%zu", r.dropped);
+	crm_rec_adds(&rec, "ticket_id", r.ticket_id ? num[0] : NULL);
+	crm_rec_adds(&rec, "contact_id", r.contact_id ? num[1] : NULL);
+	crm_rec_adds(&rec, "action",
+		     r.ignored	? "ignored"
+		     : r.opened ? "opened"
+				: "replied");
+	crm_rec_adds(&rec, "reason", r.ignored);
+	crm_rec_adds(&rec, "attachments", num[2]);
+	crm_rec_adds(&rec, "dropped", num[3]);
+	w = crm_cli_writer(cli, &cv);
+	if (crm_writer_write(w, &rec) < 0 || crm_writer_close(w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto fail;
+	}
+	if (r.ignored)
+		crm_cli_note(cli, "ignored a message from %s: %s", m.from_addr,
+			     r.ignored);
+	else
+		crm_cli_note(
+		    cli, "%s%s ticket %lld%s", cli->dry_run ? "dry run: " : "",
+		    r.opened ? "opened" : "replied to", (long long)r.ticket_id,
+		    r.dropped ? " (attachments over the limit listed, "
+				"not kept)"
+			      : "");
+	goto out;
+fail:
+	status = mail_fail(cli);
+out:
+	crm_writer_free(w);
+	crm_rec_release(&rec);
+	crm_strv_release(&cv);
+	crm_mail_release(&m);
+	crm_buf_release(&msg);
 	return status;
 }

@@ -12,6 +12,10 @@ struct crm_ticket_opts {
 	struct crm_entity_opts e;
 	const char *policies, *body, *author, *to, *team, *at, *warn;
 	bool customer, autoassign, breached, escalate;
+	/* mail, reply --send */
+	const char *max_attachment, *loop_limit, *from, *sendmail, *signature,
+	    *macro, *macros;
+	bool send, no_dedupe;
 	const char *model;     /* assign --auto --model: route by content */
 	double min_confidence; /* assign --min-confidence, 0-100 */
 };
@@ -28,6 +32,7 @@ extern const struct argp_option crm_ticket_reply_options[];
 extern const struct argp_option crm_ticket_note_options[];
 extern const struct argp_option crm_ticket_assign_options[];
 extern const struct argp_option crm_ticket_sla_options[];
+extern const struct argp_option crm_ticket_mail_options[];
 error_t crm_ticket_opts_parse(int key, char *arg, struct argp_state *state);
 
 int crm_verb_ticket_add(struct crm_cli *cli);
@@ -44,5 +49,6 @@ int crm_verb_ticket_solve(struct crm_cli *cli);
 int crm_verb_ticket_close(struct crm_cli *cli);
 int crm_verb_ticket_reopen(struct crm_cli *cli);
 int crm_verb_ticket_sla(struct crm_cli *cli);
+int crm_verb_ticket_mail(struct crm_cli *cli);
 
 #endif

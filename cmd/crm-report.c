@@ -13,6 +13,8 @@ static const struct crm_verb verbs[] = {
     REPORT("activities",
 	   "Activities per owner (or --by type ...): calls, emails, "
 	   "meetings, tasks done"),
+    REPORT("assets", "Tickets per asset and product (--by serial: per "
+		     "asset): assets, tickets, open, tickets per asset"),
     REPORT("cohort", "Customers by month of first won deal: how many bought "
 		     "again or went silent in each later month"),
     REPORT("contacts",
@@ -29,6 +31,8 @@ static const struct crm_verb verbs[] = {
 	   "rate, tickets solved, SLA compliance"),
     REPORT("pipeline", "Open deals by stage as of --to: count, amount, "
 		       "weighted amount (--compare: as of --from)"),
+    REPORT("service", "First-contact resolution (solved with one agent "
+		      "reply), reopen rate, agent replies to resolution"),
     REPORT("sla", "Ticket first-reply and resolution compliance, median and "
 		  "p90 hours, breaches, per priority"),
     REPORT("sources", "Leads per source and campaign: conversions, won "

@@ -44,9 +44,8 @@ static const struct crm_verb verbs[] = {
      crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_solve,
      CRM_VERB_WRITE},
     /* DESIGN.md's name for it; the is solve: both work */
-    {"resolve", "ID...", "The same as solve",
-     crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_solve,
-     CRM_VERB_WRITE},
+    {"resolve", "ID...", "The same as solve", crm_ticket_policies_options,
+     crm_ticket_opts_parse, crm_verb_ticket_solve, CRM_VERB_WRITE},
     {"close", "ID...", "Close (sets closed_at; final until reopened)",
      crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_close,
      CRM_VERB_WRITE},
@@ -56,6 +55,11 @@ static const struct crm_verb verbs[] = {
     {"sla", "[ID...]",
      "Breached and at-risk SLA targets; exit 1 when any is breached",
      crm_ticket_sla_options, crm_ticket_opts_parse, crm_verb_ticket_sla, 0},
+    {"mail", NULL,
+     "Deliver one email on stdin: open a ticket or thread a reply (exit 0, "
+     "65 bounce, 75 retry)",
+     crm_ticket_mail_options, crm_ticket_opts_parse, crm_verb_ticket_mail,
+     CRM_VERB_WRITE},
     {"tag", "add|rm TAG[,TAG...] [ID...]", "Add or remove tags",
      crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_tag,
      CRM_VERB_WRITE},

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "asset.h"
 #include "company.h"
 #include "contact.h"
 #include "deal.h"
@@ -13,6 +14,7 @@
 static const struct crm_entity *const entities[] = {
     &crm_contact_entity, &crm_company_entity, &crm_activity_entity,
     &crm_deal_entity,	 &crm_ticket_entity,  &crm_lead_entity,
+    &crm_asset_entity,
     &crm_kb_entity,
 };
 

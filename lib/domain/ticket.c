@@ -672,7 +672,7 @@ static int apply(struct actx *x, int64_t id, struct crm_err *err)
 
 static int log_on(struct actx *x, const char *type, const char *direction,
 		  const char *subject, const char *body, const char *owner,
-		  struct crm_err *err)
+		  int64_t *id, struct crm_err *err)
 {
 	struct crm_activity act = {
 	    .type = type,
@@ -687,7 +687,7 @@ static int log_on(struct actx *x, const char *type, const char *direction,
 
 	act.contact_id = c ? strtoll(c, NULL, 10) : 0;
 	act.company_id = co ? strtoll(co, NULL, 10) : 0;
-	return crm_activity_log(x->db, &act, NULL, err);
+	return crm_activity_log(x->db, &act, id, err);
 }
 
 static int status_allowed(const struct crm_row *row, const char *to,
@@ -724,7 +724,8 @@ static int act_one(struct actx *x, int64_t id,
 	switch (a->op) {
 	case CRM_TICKET_NOTE:
 		return log_on(x, "note", NULL, NULL, a->body,
-			      a->author ? a->author : x->db->actor, err) < 0
+			      a->author ? a->author : x->db->actor, a->logged,
+			      err) < 0
 			   ? -1
 			   : 1;
 	case CRM_TICKET_REPLY:
@@ -736,13 +737,19 @@ static int act_one(struct actx *x, int64_t id,
 			   a->body,
 			   a->customer ? NULL
 				       : (a->author ? a->author : x->db->actor),
-			   err) < 0)
+			   a->logged, err) < 0)
 			return -1;
 		if (!a->customer && !strcmp(st, "new"))
 			crm_rec_adds(&x->set, "status", "open");
 		if (a->customer &&
 		    (!strcmp(st, "pending") || !strcmp(st, "solved")))
 			crm_rec_adds(&x->set, "status", "open");
+		/* a canned response's fields: after the defaults, so its
+		 * status wins */
+		for (size_t i = 0; a->set && i < a->set->n; i++)
+			crm_rec_set(&x->set, crm_rec_name(a->set, i),
+				    crm_rec_val(a->set, i),
+				    crm_rec_kind(a->set, i));
 		return apply(x, id, err) < 0 ? -1 : 1;
 	case CRM_TICKET_STATUS:
 		if (status_allowed(&x->row, a->status, err) < 0)
@@ -816,9 +823,9 @@ static void actx_close(struct actx *x)
 	crm_row_release(&x->row);
 }
 
-int crm_ticket_act(struct crm_db *db, const int64_t *ids, size_t n,
-		   const struct crm_ticket_action *a, bool dry_run,
-		   uint64_t *changed, uint64_t *left, struct crm_err *err)
+int crm_ticket_act_in(struct crm_db *db, const int64_t *ids, size_t n,
+		      const struct crm_ticket_action *a, uint64_t *changed,
+		      uint64_t *left, struct crm_err *err)
 {
 	static const char *const names[] = {"reply", "note", "status",
 					    "assign"};
@@ -829,8 +836,6 @@ int crm_ticket_act(struct crm_db *db, const int64_t *ids, size_t n,
 	*changed = 0;
 	if (left)
 		*left = 0;
-	if (crm_db_begin(db, err) < 0)
-		return -1;
 	if (actx_open(&x, db, names[a->op], &o, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -840,6 +845,24 @@ int crm_ticket_act(struct crm_db *db, const int64_t *ids, size_t n,
 			goto out;
 		*changed += (uint64_t)r;
 	}
+	rc = 0;
+out:
+	actx_close(&x);
+	return rc;
+}
+
+int crm_ticket_act(struct crm_db *db, const int64_t *ids, size_t n,
+		   const struct crm_ticket_action *a, bool dry_run,
+		   uint64_t *changed, uint64_t *left, struct crm_err *err)
+{
+	int rc = -1;
+
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	if (crm_ticket_act_in(db, ids, n, a, changed, left, err) < 0)
+		goto out;
+	if (a->then && !dry_run && a->then(db, a->then_arg, err) < 0)
+		goto out;
 	if (dry_run) {
 		crm_db_rollback(db);
 		rc = 0;
@@ -849,7 +872,6 @@ int crm_ticket_act(struct crm_db *db, const int64_t *ids, size_t n,
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
-	actx_close(&x);
 	return rc;
 }
 
@@ -1022,7 +1044,7 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 		break;
 	}
 	}
-	rc = log_on(x, "escalation", NULL, subject, body, owner, err);
+	rc = log_on(x, "escalation", NULL, subject, body, owner, NULL, err);
 	if (rc == 0 && x->set.n)
 		rc = apply(x, id, err) < 0 ? -1 : 0;
 	if (rc == 0)

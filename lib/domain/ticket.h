@@ -39,6 +39,12 @@ struct crm_ticket_action {
 	const char *assignee; /* ASSIGN: the agent ("" unassigns) */
 	const char *team;     /* ASSIGN: the team to set or pick from */
 	bool autoassign;      /* ASSIGN: pick the agent by the team's rule */
+	const struct crm_rec *set; /* REPLY: more fields to set (a macro) */
+	int64_t *logged;	   /* REPLY, NOTE: gets the activity's id */
+	/* crm_ticket_act: called after the action, before the commit (a
+	 * reply sent by mail: a failure rolls it back). May be NULL. */
+	int (*then)(struct crm_db *db, void *arg, struct crm_err *err);
+	void *then_arg;
 	/* ASSIGN: route by content first (crm-ticket assign --model): given
 	 * each ticket's row, adds the fields it routes to (team, priority, a
 	 * category) to set; the agent is then picked in the team it gave,
@@ -56,6 +62,11 @@ struct crm_ticket_action {
 int crm_ticket_act(struct crm_db *db, const int64_t *ids, size_t n,
 		   const struct crm_ticket_action *a, bool dry_run,
 		   uint64_t *changed, uint64_t *left, struct crm_err *err);
+
+/* crm_ticket_act inside the caller's open transaction. */
+int crm_ticket_act_in(struct crm_db *db, const int64_t *ids, size_t n,
+		      const struct crm_ticket_action *a, uint64_t *changed,
+		      uint64_t *left, struct crm_err *err);
 
 /* One target of one ticket found by crm_ticket_sla. */
 struct crm_sla_hit {

@@ -342,6 +342,62 @@ static const struct crm_measure tickets_measures[] = {
     {"oldest_created_at", "min(created_at)", CRM_M_TEXT},
 };
 
+/* -- service (lib/domain/mail.c, asset.c) ------------------------------ */
+
+/* Each ticket with its agent replies (public replies out) and how often
+ * it was reopened (a status change from solved or closed back). */
+#define SERVICE_TICKETS                                                        \
+	"(SELECT t.*, (SELECT count(*) FROM activities a WHERE a.ticket_id = " \
+	"t.id AND a.type = 'reply' AND a.direction = 'out') AS replies_, "     \
+	"(SELECT count(*) FROM ticket_status_history h WHERE h.ticket_id = "   \
+	"t.id AND h.from_status IN ('solved', 'closed') AND h.to_status NOT "  \
+	"IN ('solved', 'closed')) AS reopens_ FROM tickets t) AS tickets"
+#define RESOLVED "status IN ('solved', 'closed')"
+#define EVER_RESOLVED "(" RESOLVED " OR reopens_ > 0)"
+#define FCR RESOLVED " AND replies_ = 1 AND reopens_ = 0"
+
+static const struct crm_measure service_measures[] = {
+    {"tickets", "count(*)", CRM_M_COUNT},
+    {"resolved", COUNT_IF(RESOLVED), CRM_M_COUNT},
+    {"first_contact", COUNT_IF(FCR), CRM_M_COUNT},
+    {"first_contact_rate", RATE(COUNT_IF(FCR), COUNT_IF(RESOLVED)), CRM_M_RATE},
+    {"reopened", COUNT_IF("reopens_ > 0"), CRM_M_COUNT},
+    {"reopen_rate", RATE(COUNT_IF("reopens_ > 0"), COUNT_IF(EVER_RESOLVED)),
+     CRM_M_RATE},
+    {"avg_replies_to_resolution",
+     "round(avg(CASE WHEN " RESOLVED " THEN 1.0 * replies_ END), 2)",
+     CRM_M_VALUE},
+    {"median_replies_to_resolution",
+     "round(crm_percentile(CASE WHEN " RESOLVED " THEN replies_ END, 50), "
+     "1)",
+     CRM_M_VALUE},
+};
+
+/* Each asset with each ticket that names it (an asset without tickets
+ * once, with ticket_id_ null); at_: when the ticket was opened, else when
+ * the asset was recorded. */
+#define ASSET_TICKETS                                                          \
+	"(SELECT a.*, t.id AS ticket_id_, t.status AS ticket_status_, "        \
+	"coalesce(t.created_at, a.created_at) AS at_ FROM assets a LEFT JOIN " \
+	"ticket_assets ta ON ta.asset_id = a.id LEFT JOIN tickets t ON t.id "  \
+	"= ta.ticket_id) AS assets"
+
+static const struct crm_measure asset_measures[] = {
+    {"assets", "count(DISTINCT id)", CRM_M_COUNT},
+    {"tickets", "count(ticket_id_)", CRM_M_COUNT},
+    {"open_tickets",
+     COUNT_IF("ticket_id_ IS NOT NULL AND ticket_status_ NOT IN ('solved', "
+	      "'closed')"),
+     CRM_M_COUNT},
+    {"tickets_per_asset",
+     "round(1.0 * count(ticket_id_) / nullif(count(DISTINCT id), 0), 2)",
+     CRM_M_VALUE},
+    {"assets_with_tickets",
+     "count(DISTINCT CASE WHEN ticket_id_ IS NOT NULL "
+     "THEN id END)",
+     CRM_M_COUNT},
+};
+
 /* -- customers --------------------------------------------------------- */
 
 /* Customers (a deal's company, else its contact, else the deal alone) by
@@ -482,6 +538,12 @@ static const struct crm_report_spec specs[] = {
     {"tickets", "Ticket backlog", "tickets", "ticket", "created_at",
      "status NOT IN ('solved', 'closed')", "status", NULL, tickets_measures,
      N(tickets_measures), "tickets DESC, 1 NULLS FIRST", "tickets"},
+    {"service", "Service quality", SERVICE_TICKETS, "ticket", "created_at",
+     NULL, NULL, NULL, service_measures, N(service_measures), "tickets DESC, 1 NULLS FIRST",
+     "first_contact_rate"},
+    {"assets", "Tickets per asset and product", ASSET_TICKETS, "asset", "at_",
+     NULL, "product", NULL, asset_measures, N(asset_measures),
+     "tickets DESC, 1 NULLS FIRST", "tickets"},
     {"cohort", "Customer cohorts", "deals", NULL, "closed_at", NULL, NULL, NULL,
      NULL, 0, NULL, "bought", 0, cohort_sql, "cohort,month"},
     {"unattended", "Overdue follow-ups", FOLLOWUPS, "activity", "due_at",

@@ -447,6 +447,58 @@ static const char migration1[] =
 	"CREATE INDEX crm_identities_key ON crm_identities(entity, field, key);"
 	"CREATE INDEX crm_identities_merge ON crm_identities(merge_id);"
 
+	/* -- mail and assets (lib/domain/mail.c, lib/domain/asset.c) -------- */
+	/* ticket_messages: the Message-ID of every message of a ticket, in
+	 * and out (threading by In-Reply-To/References; a message delivered
+	 * twice is found here and ignored). ticket_attachments: files that
+	 * came with a message, base64 in content, NULL when over the size
+	 * limit (listed, not kept). assets: the installed base. */
+	"CREATE TABLE ticket_messages ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" ticket_id INTEGER NOT NULL,"
+	" activity_id INTEGER,"
+	" message_id TEXT NOT NULL UNIQUE,"
+	" direction TEXT NOT NULL,"
+	" sender TEXT,"
+	" at TEXT NOT NULL);"
+	"CREATE INDEX ticket_messages_ticket ON ticket_messages(ticket_id);"
+	"CREATE INDEX ticket_messages_sender ON ticket_messages(sender, at);"
+	"CREATE TABLE ticket_attachments ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" ticket_id INTEGER NOT NULL,"
+	" message_id INTEGER,"
+	" filename TEXT,"
+	" content_type TEXT,"
+	" size INTEGER NOT NULL,"
+	" content TEXT,"
+	" created_at TEXT NOT NULL);"
+	"CREATE INDEX ticket_attachments_ticket ON ticket_attachments(ticket_id);"
+	"CREATE TABLE assets ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" external_id TEXT UNIQUE,"
+	" serial TEXT,"
+	" product TEXT,"
+	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	" company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,"
+	" deal_id INTEGER,"
+	" purchased_on TEXT,"
+	" warranty_end TEXT,"
+	" contract TEXT,"
+	" location TEXT,"
+	" tags TEXT,"
+	" custom TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"CREATE INDEX assets_serial ON assets(serial);"
+	"CREATE INDEX assets_contact ON assets(contact_id)"
+	" WHERE contact_id IS NOT NULL;"
+	"CREATE INDEX assets_company ON assets(company_id)"
+	" WHERE company_id IS NOT NULL;"
+	"CREATE TABLE ticket_assets ("
+	" ticket_id INTEGER PRIMARY KEY,"
+	" asset_id INTEGER NOT NULL);"
+	"CREATE INDEX ticket_assets_asset ON ticket_assets(asset_id);"
+
 	/* -- knowledge base (lib/domain/kb.c) ----------------------------------- */
 	/* Articles; the old text of each title or body change in
 	 * kb_versions; the search index in plain tables (kb_terms: a word or

@@ -12,6 +12,8 @@ for f in companies:company contacts:contact leads:lead deals:pipeline tickets:ti
 	expect_code 0 crm-${f#*:} import -q "$ex/${f%%:*}.csv"
 done
 expect_code 0 crm-activity import -q "$ex/activities.ndjson"
+# the installed base: an asset of each won deal (the assets report)
+expect_code 0 crm-asset from-deals -q
 sql "SELECT count(*) FROM deals WHERE lead_id IS NOT NULL"
 check "deals opened from leads" [ "$(cat "$T/sql")" -gt 5 ]
 

@@ -50,6 +50,7 @@ expect_code 64 crm-report contacts --limit=-1
 expect_code 0 crm-report --list-verbs
 expect_out "the verbs" <<'X'
 activities
+assets
 cohort
 contacts
 cycle
@@ -57,6 +58,7 @@ dealsize
 funnel
 leaderboard
 pipeline
+service
 sla
 sources
 stages

@@ -30,13 +30,14 @@ COMMANDS=(
 	"lead assign|crm-lead assign -q"
 	"score leads|crm-score leads -q"
 	"kb import|crm-kb import -q $T/kb.csv"
+	"asset import|crm-asset import -q $T/assets.csv"
 )
 # a flow that tags every contact (crm-flow run: one transaction)
 mkdir -p "$T/flows"
 printf '%s\n' '{"name": "tagall", "entity": "contact", "trigger": {"type": "created"},' \
 	'"actions": [{"type": "tag", "add": "flowed"}]}' >"$T/flows/tagall.json"
 # entities whose exports make up the state (those built)
-NOUNS="contact company activity lead pipeline ticket kb"
+NOUNS="contact company activity lead pipeline ticket kb asset"
 have() { [ -x "$TOP/$BUILD/bin/$1" ]; }
 n=0
 for entry in "${COMMANDS[@]}"; do
@@ -61,6 +62,8 @@ awk 'BEGIN { print "external_id,name,amount,currency,stage"
 	for (i = 1; i <= 1000; i++) printf "deal-%d,Deal %d,%d.50,EUR,qualification\n", i, i, i }' >"$T/deals.csv"
 awk 'BEGIN { print "external_id,subject,contact_email,priority"
 	for (i = 1; i <= 1000; i++) printf "tk-%d,Broken %d,user.%d@example%d.com,high\n", i, i, i, i % 97 }' >"$T/tickets.csv"
+awk 'BEGIN { print "serial,product,purchased_on"
+	for (i = 1; i <= 1000; i++) printf "SN-%d,Model %d,2026-01-%02d\n", i, i % 9, 1 + i % 28 }' >"$T/assets.csv"
 awk 'BEGIN { print "external_id,title,body,status"
 	for (i = 1; i <= 1000; i++) printf "kb-%d,Article %d,printer %d network 打印机网络 reset %d,published\n", i, i, i, i % 13 }' >"$T/kb.csv"
 crm-contact import -q "$T/base.csv" || exit 1

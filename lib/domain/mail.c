@@ -1,0 +1,671 @@
+/* mail.c - support by email: delivering one parsed message to a ticket,
+ * and sending an agent's reply. Threading follows RT and Help Scout:
+ * the Message-IDs a ticket's messages carried (ticket_messages), then a
+ * [#ID] tag in the subject. Loop protection: mail a machine sent
+ * (lib/records/mime.c says which) and mail crm sent itself never open a
+ * ticket, and one sender gets at most loop_limit messages an hour. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "activity.h"
+#include "contact.h"
+#include "dedupe_import.h"
+#include "import_map.h"
+#include "mail.h"
+#include "ticket.h"
+
+char *crm_base64(const unsigned char *d, size_t n)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = crm_xmalloc((n + 2) / 3 * 4 + 1), *o = out;
+	size_t i = 0;
+
+	for (; i + 2 < n; i += 3) {
+		unsigned v =
+		    (unsigned)d[i] << 16 | (unsigned)d[i + 1] << 8 | d[i + 2];
+		*o++ = tab[v >> 18];
+		*o++ = tab[v >> 12 & 63];
+		*o++ = tab[v >> 6 & 63];
+		*o++ = tab[v & 63];
+	}
+	if (i < n) {
+		unsigned v = (unsigned)d[i] << 16 |
+			     (i + 1 < n ? (unsigned)d[i + 1] << 8 : 0);
+		*o++ = tab[v >> 18];
+		*o++ = tab[v >> 12 & 63];
+		*o++ = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The bare address of "Name <addr>" or "addr". */
+static void bare(const char *s, struct crm_buf *out)
+{
+	const char *lt = s ? strrchr(s, '<') : NULL;
+
+	crm_buf_reset(out);
+	if (!s)
+		return;
+	if (lt)
+		crm_buf_add(out, lt + 1, strcspn(lt + 1, ">"));
+	else
+		crm_buf_adds(out, s);
+	crm_buf_addc(out, '\0');
+	out->len--;
+}
+
+/* -- delivery -------------------------------------------------------------- */
+
+static int64_t tagged(struct crm_db *db, const char *subject,
+		      struct crm_err *err)
+{
+	for (const char *p = subject; (p = strstr(p, "[#")); p += 2) {
+		char *end;
+		long long id = strtoll(p + 2, &end, 10);
+
+		if (end > p + 2 && *end == ']' && id > 0) {
+			char num[32];
+			snprintf(num, sizeof(num), "%lld", id);
+			return crm_db_int(db,
+					  "SELECT id FROM tickets WHERE id = "
+					  "CAST(?1 AS INTEGER)",
+					  num, NULL, err);
+		}
+	}
+	return 0;
+}
+
+static int64_t threaded(struct crm_db *db, const struct crm_mail *m,
+			struct crm_err *err)
+{
+	int64_t t;
+
+	/* In-Reply-To first (the message answered), then References from
+	 * the newest */
+	for (size_t i = 0; i < m->refs.n; i++) {
+		size_t k = i == 0 ? 0 : m->refs.n - i;
+		t = crm_db_int(db,
+			       "SELECT ticket_id FROM ticket_messages WHERE "
+			       "message_id = ?1",
+			       m->refs.v[k], NULL, err);
+		if (t)
+			return t;
+	}
+	return tagged(db, m->subject, err);
+}
+
+static int contact_for(struct crm_db *db, const struct crm_mail *m,
+		       const struct crm_mail_in_opts *o,
+		       struct crm_mail_in_result *r, struct crm_err *err)
+{
+	struct crm_import_opts io = {
+	    .command = "mail", .mode = CRM_CREATE_ONLY, .keys = "email"};
+	struct crm_dupcheck *dc = NULL;
+	struct crm_importer *im = NULL;
+	enum crm_import_action a;
+	struct crm_row row;
+	struct crm_rec in;
+	int rc;
+
+	crm_row_init(&row, &crm_contact_entity);
+	crm_rec_init(&in);
+	rc = crm_entity_find(db, &crm_contact_entity, m->from_addr, &row, err);
+	if (rc != 0)
+		goto out;
+	if (o->model) {
+		struct crm_dupcheck_opts d = {.policy = CRM_ONDUP_FLAG,
+					      .threshold = 0.5,
+					      .model = true,
+					      .exact = true};
+		if (!(dc =
+			  crm_dupcheck_new(db, &crm_contact_entity, &d, err))) {
+			rc = -1;
+			goto out;
+		}
+		io.check = crm_dupcheck_import;
+		io.check_arg = dc;
+	}
+	crm_rec_adds(&in, "email", m->from_addr);
+	if (m->from_name) { /* split here: the dedupe check sees the names */
+		struct crm_row nm;
+
+		crm_row_init(&nm, &crm_contact_entity);
+		json_object_set_new(nm.custom, "name",
+				    json_string(m->from_name));
+		crm_row_take_full_name(&nm);
+		if (crm_row_get(&nm, "first_name"))
+			crm_rec_adds(&in, "first_name",
+				     crm_row_get(&nm, "first_name"));
+		if (crm_row_get(&nm, "last_name"))
+			crm_rec_adds(&in, "last_name",
+				     crm_row_get(&nm, "last_name"));
+		crm_row_release(&nm);
+	}
+	crm_rec_adds(&in, "source", "email");
+	rc = -1;
+	if (!(im = crm_importer_new(db, &crm_contact_entity, &io, err)) ||
+	    crm_importer_apply(im, &in, &row, &a, err) < 0)
+		goto out;
+	r->new_contact = a == CRM_INSERTED;
+	rc = 1;
+out:
+	if (rc > 0)
+		r->contact_id = crm_row_id(&row);
+	crm_importer_free(im);
+	crm_dupcheck_free(dc);
+	crm_rec_release(&in);
+	crm_row_release(&row);
+	return rc < 0 ? -1 : 0;
+}
+
+static int open_ticket(struct crm_db *db, const struct crm_mail *m,
+		       struct crm_mail_in_result *r, struct crm_err *err)
+{
+	struct crm_import_opts io = {
+	    .command = "mail", .mode = CRM_CREATE_ONLY, .keys = "id"};
+	struct crm_importer *im;
+	enum crm_import_action a;
+	struct crm_row row;
+	struct crm_rec in;
+	char num[32];
+	int rc = -1;
+
+	crm_row_init(&row, &crm_ticket_entity);
+	crm_rec_init(&in);
+	snprintf(num, sizeof(num), "%lld", (long long)r->contact_id);
+	crm_rec_adds(&in, "subject", *m->subject ? m->subject : "(no subject)");
+	crm_rec_adds(&in, "description", m->text);
+	crm_rec_adds(&in, "contact_id", num);
+	crm_rec_adds(&in, "channel", "email");
+	if ((im = crm_importer_new(db, &crm_ticket_entity, &io, err)) &&
+	    crm_importer_apply(im, &in, &row, &a, err) == 0) {
+		r->ticket_id = crm_row_id(&row);
+		r->opened = true;
+		rc = 0;
+	}
+	crm_importer_free(im);
+	crm_rec_release(&in);
+	crm_row_release(&row);
+	return rc;
+}
+
+static int record_message(struct crm_db *db, int64_t ticket, int64_t act,
+			  const char *msgid, const char *dir,
+			  const char *sender, int64_t *id, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "INSERT INTO ticket_messages (ticket_id, activity_id, message_id, "
+	    "direction, sender, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+	    err);
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, ticket);
+	if (act)
+		crm_stmt_bind_int(st, 2, act);
+	else
+		crm_stmt_bind_null(st, 2);
+	crm_stmt_bind_text(st, 3, msgid);
+	crm_stmt_bind_text(st, 4, dir);
+	crm_stmt_bind_text(st, 5, sender);
+	crm_stmt_bind_text(st, 6, crm_datetime_format(db->now, now));
+	rc = crm_stmt_step(st, err);
+	if (rc == 1 && id)
+		*id = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int store_attachments(struct crm_db *db, const struct crm_mail *m,
+			     int64_t ticket, int64_t msg,
+			     struct crm_mail_in_result *r, struct crm_err *err)
+{
+	char now[CRM_TIME_LEN];
+
+	crm_datetime_format(db->now, now);
+	for (size_t i = 0; i < m->natt; i++) {
+		const struct crm_mail_att *a = &m->att[i];
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    db,
+		    "INSERT INTO ticket_attachments (ticket_id, message_id, "
+		    "filename, content_type, size, content, created_at) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+		    err);
+		char *b64 = a->data ? crm_base64(a->data, a->size) : NULL;
+		int rc;
+
+		if (!st) {
+			free(b64);
+			return -1;
+		}
+		crm_stmt_bind_int(st, 1, ticket);
+		if (msg)
+			crm_stmt_bind_int(st, 2, msg);
+		else
+			crm_stmt_bind_null(st, 2);
+		crm_stmt_bind_text(st, 3, *a->filename ? a->filename : NULL);
+		crm_stmt_bind_text(st, 4, a->content_type);
+		crm_stmt_bind_int(st, 5, (int64_t)a->size);
+		crm_stmt_bind_text(st, 6, b64);
+		crm_stmt_bind_text(st, 7, now);
+		rc = crm_stmt_step(st, err);
+		crm_stmt_reset(st);
+		free(b64);
+		if (rc < 0)
+			return -1;
+		if (a->data)
+			r->attachments++;
+		else
+			r->dropped++;
+	}
+	return 0;
+}
+
+/* More than limit messages from sender within the last hour. */
+static int flooding(struct crm_db *db, const char *sender, int limit,
+		    struct crm_err *err)
+{
+	char since[CRM_TIME_LEN];
+	int64_t n;
+
+	crm_datetime_format(db->now - 3600, since);
+	n = crm_db_int(db,
+		       "SELECT count(*) FROM ticket_messages WHERE sender = ?1 "
+		       "AND direction = 'in' AND at > ?2",
+		       sender, since, err);
+	return n < 0 ? -1 : n >= limit;
+}
+
+int crm_mail_deliver(struct crm_db *db, const struct crm_mail *m,
+		     const struct crm_mail_in_opts *o,
+		     struct crm_mail_in_result *r, struct crm_err *err)
+{
+	struct crm_buf self = {0};
+	int64_t act = 0, msg = 0, t;
+	char *sender = NULL;
+	int rc = -1, f;
+
+	memset(r, 0, sizeof(*r));
+	bare(o->self, &self);
+	if (m->automatic) {
+		r->ignored = m->automatic;
+		crm_buf_release(&self);
+		return 0;
+	}
+	if ((m->loop && self.len && strstr(m->loop, self.s)) ||
+	    (self.len && !strcasecmp(m->from_addr, self.s))) {
+		r->ignored = "loop";
+		crm_buf_release(&self);
+		return 0;
+	}
+	crm_buf_release(&self);
+	sender = crm_xstrdup(m->from_addr);
+	for (char *p = sender; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (crm_db_begin(db, err) < 0)
+		goto done;
+	if (m->message_id) {
+		t = crm_db_int(db,
+			       "SELECT ticket_id FROM ticket_messages WHERE "
+			       "message_id = ?1",
+			       m->message_id, NULL, err);
+		if (t < 0)
+			goto out;
+		if (t) {
+			r->ignored = "duplicate";
+			r->ticket_id = t;
+			rc = 0;
+			goto out;
+		}
+	}
+	f = flooding(db, sender,
+		     o->loop_limit > 0 ? o->loop_limit : CRM_MAIL_LOOP_LIMIT,
+		     err);
+	if (f < 0)
+		goto out;
+	if (f) {
+		r->ignored = "loop";
+		rc = 0;
+		goto out;
+	}
+	if (contact_for(db, m, o, r, err) < 0)
+		goto out;
+	t = threaded(db, m, err);
+	if (t < 0)
+		goto out;
+	if (t) { /* a closed ticket is final: a follow-up opens a new one */
+		int64_t closed;
+		char num[32];
+
+		snprintf(num, sizeof(num), "%lld", (long long)t);
+		closed = crm_db_int(db,
+				    "SELECT count(*) FROM tickets WHERE id = "
+				    "CAST(?1 AS INTEGER) AND status = 'closed'",
+				    num, NULL, err);
+		if (closed < 0)
+			goto out;
+		if (closed)
+			t = 0;
+	}
+	if (t) {
+		struct crm_ticket_action a = {.op = CRM_TICKET_REPLY,
+					      .body = m->text,
+					      .customer = true,
+					      .logged = &act};
+		uint64_t changed;
+
+		if (crm_ticket_act_in(db, &t, 1, &a, &changed, NULL, err) < 0)
+			goto out;
+		r->ticket_id = t;
+	} else if (open_ticket(db, m, r, err) < 0) {
+		goto out;
+	}
+	if (m->message_id &&
+	    record_message(db, r->ticket_id, act, m->message_id, "in", sender,
+			   &msg, err) < 0)
+		goto out;
+	if (!m->message_id) { /* still counts against a flood */
+		char gen[96];
+		snprintf(gen, sizeof(gen), "crm-no-id.%lld.%lld@invalid",
+			 (long long)r->ticket_id, (long long)act);
+		if (record_message(db, r->ticket_id, act, gen, "in", sender,
+				   &msg, err) < 0)
+			goto out;
+	}
+	if (store_attachments(db, m, r->ticket_id, msg, r, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc == 0 && !r->ignored && !o->dry_run)
+		rc = crm_db_commit(db, err);
+	if (rc < 0 || r->ignored || o->dry_run)
+		crm_db_rollback(db);
+done:
+	free(sender);
+	return rc;
+}
+
+/* -- sending --------------------------------------------------------------- */
+
+static int push_ref(struct crm_stmt *st, void *arg)
+{
+	struct crm_strv *v = arg;
+
+	crm_strv_push(v, crm_stmt_text(st, 0));
+	return 0;
+}
+
+static int run_sendmail(const char *cmd, const char *msg, struct crm_err *err)
+{
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	FILE *p = popen(cmd, "w");
+	size_t n = strlen(msg);
+	int st, wrote;
+
+	if (!p) {
+		signal(SIGPIPE, old);
+		return crm_err_set(err, CRM_EX_TEMPFAIL, "cannot run '%s': %s",
+				   cmd, strerror(errno));
+	}
+	wrote = fwrite(msg, 1, n, p) == n;
+	st = pclose(p);
+	signal(SIGPIPE, old);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) || !wrote)
+		return crm_err_set(
+		    err, CRM_EX_TEMPFAIL,
+		    "'%s' failed (%s %d): the reply was not recorded", cmd,
+		    WIFEXITED(st) ? "exit" : "signal",
+		    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	return 0;
+}
+
+int crm_mail_send_reply(struct crm_db *db, int64_t ticket, int64_t activity_id,
+			const char *body, const struct crm_mail_out_opts *o,
+			char **msgout, struct crm_err *err)
+{
+	struct crm_stmt *st = NULL;
+	struct crm_strv refs = {0};
+	struct crm_buf from = {0}, name = {0}, subj = {0}, text = {0},
+		       mid = {0}, tag = {0};
+	char *to = NULL, *to_name = NULL, *subject = NULL, *msg = NULL;
+	const char *at;
+	int rc = -1;
+
+	st = crm_db_stmt_cached(
+	    db,
+	    "SELECT t.subject, c.email, c.first_name, c.last_name FROM "
+	    "tickets t LEFT JOIN contacts c ON c.id = t.contact_id WHERE t.id "
+	    "= ?",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, ticket);
+	if (crm_stmt_step(st, err) == 1) {
+		const char *fn = crm_stmt_text(st, 2),
+			   *ln = crm_stmt_text(st, 3);
+		subject = crm_xstrdup(
+		    crm_stmt_text(st, 0) ? crm_stmt_text(st, 0) : "");
+		to = crm_stmt_text(st, 1) ? crm_xstrdup(crm_stmt_text(st, 1))
+					  : NULL;
+		if (fn || ln)
+			to_name =
+			    crm_xasprintf("%s%s%s", fn ? fn : "",
+					  fn && ln ? " " : "", ln ? ln : "");
+	}
+	crm_stmt_reset(st);
+	if (!to) {
+		crm_err_set(err, CRM_EX_DATAERR,
+			    "ticket %lld: its contact has no email address",
+			    (long long)ticket);
+		goto out;
+	}
+	st = crm_db_stmt_cached(db,
+				"SELECT message_id FROM ticket_messages WHERE "
+				"ticket_id = ? ORDER BY id",
+				err);
+	if (!st)
+		goto out;
+	crm_stmt_bind_int(st, 1, ticket);
+	if (crm_stmt_each(st, push_ref, &refs, err) < 0)
+		goto out;
+	bare(o->from, &from);
+	if (o->from && strchr(o->from, '<')) {
+		size_t k = (size_t)(strchr(o->from, '<') - o->from);
+		while (k && o->from[k - 1] == ' ')
+			k--;
+		crm_buf_add(&name, o->from, k);
+		crm_buf_addc(&name, '\0');
+	}
+	crm_buf_addf(&tag, "[#%lld]", (long long)ticket);
+	crm_buf_addf(&subj, "%s%s",
+		     strncasecmp(subject, "Re:", 3) ? "Re: " : "", subject);
+	if (!strstr(subject, tag.s))
+		crm_buf_addf(&subj, " %s", tag.s);
+	crm_buf_adds(&text, body);
+	if (text.len && text.s[text.len - 1] != '\n')
+		crm_buf_addc(&text, '\n');
+	if (o->signature && *o->signature)
+		crm_buf_addf(
+		    &text, "\n-- \n%s%s", o->signature,
+		    o->signature[strlen(o->signature) - 1] == '\n' ? "" : "\n");
+	at = from.len ? strchr(from.s, '@') : NULL;
+	crm_buf_addf(&mid, "crm.%lld.%lld.%lld%s", (long long)ticket,
+		     (long long)activity_id, (long long)db->now,
+		     at ? at : "@localhost");
+	{
+		struct crm_mail_out mo = {
+		    .from_name = name.len ? name.s : NULL,
+		    .from_addr = from.len ? from.s : NULL,
+		    .to_name = to_name,
+		    .to_addr = to,
+		    .subject = subj.s,
+		    .body = text.s,
+		    .message_id = mid.s,
+		    .refs = &refs,
+		    .in_reply_to = refs.n ? refs.v[refs.n - 1] : NULL,
+		    .loop = from.len ? from.s : NULL,
+		    .date = db->now,
+		};
+		if (!(msg = crm_mail_build(&mo, err)))
+			goto out;
+	}
+	if (record_message(db, ticket, activity_id, mid.s, "out",
+			   from.len ? from.s : NULL, NULL, err) < 0 ||
+	    run_sendmail(o->sendmail ? o->sendmail : CRM_SENDMAIL_DEFAULT, msg,
+			 err) < 0)
+		goto out;
+	rc = 0;
+	if (msgout) {
+		*msgout = msg;
+		msg = NULL;
+	}
+out:
+	free(msg);
+	free(to);
+	free(to_name);
+	free(subject);
+	crm_strv_release(&refs);
+	crm_buf_release(&from);
+	crm_buf_release(&name);
+	crm_buf_release(&subj);
+	crm_buf_release(&text);
+	crm_buf_release(&mid);
+	crm_buf_release(&tag);
+	return rc;
+}
+
+/* -- canned responses ---------------------------------------------------- */
+
+static int fill(struct crm_db *db, const char *path, const char *tmpl,
+		const struct crm_row *t, const struct crm_row *c,
+		const char *agent, struct crm_buf *out, struct crm_err *err)
+{
+	const char *p = tmpl, *open;
+
+	while ((open = strstr(p, "{{"))) {
+		const char *close = strstr(open, "}}");
+		char name[128];
+		const char *v = NULL;
+		size_t k;
+
+		if (!close)
+			break;
+		crm_buf_add(out, p, (size_t)(open - p));
+		k = (size_t)(close - open - 2);
+		snprintf(name, sizeof(name), "%.*s", (int)k, open + 2);
+		if (!strcmp(name, "agent")) {
+			v = agent;
+		} else if (!strncmp(name, "ticket.", 7) &&
+			   crm_entity_field(t->e, name + 7) >= 0) {
+			v = crm_row_get(t, name + 7);
+		} else if (!strncmp(name, "contact.", 8) &&
+			   crm_entity_field(&crm_contact_entity, name + 8) >=
+			       0) {
+			v = c ? crm_row_get(c, name + 8) : NULL;
+		} else {
+			return crm_err_set(
+			    err, CRM_EX_CONFIG,
+			    "%s: unknown field '{{%s}}' (ticket.F, "
+			    "contact.F or agent)",
+			    path, name);
+		}
+		if (v)
+			crm_buf_adds(out, v);
+		p = close + 2;
+	}
+	crm_buf_adds(out, p);
+	(void)db;
+	return 0;
+}
+
+int crm_macro_expand(struct crm_db *db, const char *path, const char *name,
+		     int64_t ticket, const char *agent, char **body,
+		     struct crm_rec *set, struct crm_err *err)
+{
+	json_error_t je;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je), *m,
+	       *b, *s;
+	struct crm_row t, c;
+	struct crm_buf out = {0};
+	bool have_c = false;
+	const char *k;
+	json_t *v;
+	int rc = -1;
+
+	*body = NULL;
+	crm_row_init(&t, &crm_ticket_entity);
+	crm_row_init(&c, &crm_contact_entity);
+	if (!root) {
+		crm_err_set(err, CRM_EX_CONFIG, "%s:%d: %s", path, je.line,
+			    je.text);
+		goto out;
+	}
+	m = json_object_get(json_object_get(root, "macros"), name);
+	if (!json_is_object(m)) {
+		crm_err_set(err, CRM_EX_CONFIG, "%s: no macro '%s'", path,
+			    name);
+		goto out;
+	}
+	b = json_object_get(m, "body");
+	s = json_object_get(m, "set");
+	if ((b && !json_is_string(b)) || (s && !json_is_object(s))) {
+		crm_err_set(err, CRM_EX_CONFIG,
+			    "%s: macro '%s': body is text, set an object", path,
+			    name);
+		goto out;
+	}
+	if (crm_entity_get(db, &crm_ticket_entity, ticket, &t, err) <= 0) {
+		if (!err->code)
+			crm_err_set(err, CRM_EX_NOINPUT, "no ticket %lld",
+				    (long long)ticket);
+		goto out;
+	}
+	if (crm_row_get(&t, "contact_id")) {
+		int r = crm_entity_get(
+		    db, &crm_contact_entity,
+		    strtoll(crm_row_get(&t, "contact_id"), NULL, 10), &c, err);
+		if (r < 0)
+			goto out;
+		have_c = r > 0;
+	}
+	if (b && fill(db, path, json_string_value(b), &t, have_c ? &c : NULL,
+		      agent, &out, err) < 0)
+		goto out;
+	json_object_foreach(s, k, v)
+	{
+		if (!json_is_string(v)) {
+			crm_err_set(err, CRM_EX_CONFIG,
+				    "%s: macro '%s': set.%s is not text", path,
+				    name, k);
+			goto out;
+		}
+		if (crm_entity_field(&crm_ticket_entity, k) < 0) {
+			crm_err_set(err, CRM_EX_CONFIG,
+				    "%s: macro '%s': no ticket field '%s'",
+				    path, name, k);
+			goto out;
+		}
+		if (set)
+			crm_rec_adds(set, k, json_string_value(v));
+	}
+	crm_buf_addc(&out, '\0');
+	*body = crm_buf_detach(&out);
+	rc = 0;
+out:
+	crm_buf_release(&out);
+	crm_row_release(&t);
+	crm_row_release(&c);
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,84 @@
+/* mail.h - support by email: a message delivered to a ticket (threading,
+ * the sender's contact, attachments, loop protection), and a reply sent
+ * through a sendmail-compatible program with threading headers. */
+#ifndef CRM_MAIL_H
+#define CRM_MAIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "mime.h"
+#include "record.h"
+
+#define CRM_MAIL_LOOP_LIMIT 20 /* messages from one sender per hour */
+
+/* How to deliver. Strings borrowed. */
+struct crm_mail_in_opts {
+	const char *self; /* our address ($CRM_MAIL_FROM): mail from it,
+			     or carrying its X-CRM-Loop, is our own */
+	int loop_limit;	  /* 0: CRM_MAIL_LOOP_LIMIT */
+	bool model;	  /* a new sender is compared with the contacts by
+			     the dedupe model (flagged when it duplicates) */
+	bool dry_run;
+};
+
+/* What a delivery did. */
+struct crm_mail_in_result {
+	int64_t ticket_id; /* 0: none */
+	int64_t contact_id;
+	bool opened;	     /* a new ticket */
+	bool new_contact;    /* the sender became a contact */
+	const char *ignored; /* why nothing was written: "auto-submitted",
+				"precedence", "bounce", "list",
+				"auto-response-suppress", "loop",
+				"duplicate"; NULL when delivered */
+	size_t attachments, dropped; /* stored; listed but over the limit */
+};
+
+/* Deliver m in one transaction: a reply (In-Reply-To/References naming a
+ * message of a ticket, or a [#ID] subject tag of an open ticket) is added
+ * to its ticket as the customer's reply; any other message opens a ticket
+ * for its sender's contact (created when no contact has the address).
+ * Mail from a machine or from crm itself, a message already delivered,
+ * and more than loop_limit messages from one sender in an hour write
+ * nothing (r->ignored says why). The ticket policies must be loaded.
+ * Returns 0 or -1 with err. */
+int crm_mail_deliver(struct crm_db *db, const struct crm_mail *m,
+		     const struct crm_mail_in_opts *o,
+		     struct crm_mail_in_result *r, struct crm_err *err);
+
+/* How to send a reply. Strings borrowed. */
+struct crm_mail_out_opts {
+	const char *from;      /* "Name <addr>" or addr ($CRM_MAIL_FROM) */
+	const char *sendmail;  /* a shell command line; NULL: the default */
+	const char *signature; /* appended after "-- " when not NULL */
+};
+
+#define CRM_SENDMAIL_DEFAULT "/usr/sbin/sendmail -t -oi"
+
+/* Send body as agent reply activity_id of ticket id inside the caller's
+ * open transaction: to the ticket's contact, subject "Re: SUBJECT [#ID]",
+ * In-Reply-To and References from the ticket's messages, and record its
+ * Message-ID. The program exiting non-zero is CRM_EX_TEMPFAIL when it
+ * said 75, else CRM_EX_UNAVAILABLE; a ticket with no contact email is
+ * CRM_EX_DATAERR. *msg (may be NULL) gets the message sent (caller
+ * frees). Returns 0 or -1. */
+int crm_mail_send_reply(struct crm_db *db, int64_t ticket, int64_t activity_id,
+			const char *body, const struct crm_mail_out_opts *o,
+			char **msg, struct crm_err *err);
+
+/* Base64 of data[0..n) (no line breaks). Caller frees. */
+char *crm_base64(const unsigned char *data, size_t n);
+
+#endif
+
+/* Canned responses (crm-formats(5)): the macro name of the JSON file
+ * path filled in for ticket id: *body (caller frees) its text with
+ * {{ticket.FIELD}}, {{contact.FIELD}} and {{agent}} replaced, set (may be
+ * NULL) gets the fields it sets. A bad file, an unknown macro or field is
+ * CRM_EX_CONFIG naming the file. Returns 0 or -1. */
+struct crm_rec;
+int crm_macro_expand(struct crm_db *db, const char *path, const char *name,
+		     int64_t ticket, const char *agent, char **body,
+		     struct crm_rec *set, struct crm_err *err);

@@ -1,0 +1,755 @@
+/* mime.c - email messages in and out through GMime 3 (RFC 5322, MIME,
+ * RFC 2047 headers); HTML bodies made readable with libxml2's HTML parser
+ * (it reads tag soup as browsers do, and is parsed without network access
+ * or entity expansion); charsets converted with iconv. */
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gmime/gmime.h>
+#include <libxml/HTMLparser.h>
+
+#include "mime.h"
+
+static void init_once(void)
+{
+	static bool done;
+
+	if (!done) {
+		g_mime_init();
+		done = true;
+	}
+}
+
+/* -- charsets -------------------------------------------------------------- */
+
+static bool valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t k;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3;
+		else
+			return false;
+		for (size_t j = 1; j <= k; j++)
+			if (i + j >= n || (s[i + j] & 0xc0) != 0x80)
+				return false;
+		i += k + 1;
+	}
+	return true;
+}
+
+/* The iconv name for a charset label mail uses. */
+static const char *iconv_name(const char *cs)
+{
+	static const struct {
+		const char *label, *name;
+	} map[] = {
+	    {"gb2312", "GB18030"},	 {"gbk", "GB18030"},
+	    {"x-gbk", "GB18030"},	 {"cp936", "GB18030"},
+	    {"euc-cn", "GB18030"},	 {"big5", "BIG5-HKSCS"},
+	    {"ks_c_5601-1987", "CP949"}, {"us-ascii", "UTF-8"},
+	    {"ascii", "UTF-8"},		 {"iso-8859-1", "WINDOWS-1252"},
+	    {"latin1", "WINDOWS-1252"},	 {"x-unknown", NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcasecmp(cs, map[i].label))
+			return map[i].name;
+	return cs;
+}
+
+char *crm_mail_to_utf8(const char *bytes, size_t len, const char *charset)
+{
+	const char *name = charset ? iconv_name(charset) : NULL;
+	struct crm_buf out = {0};
+	iconv_t cd;
+	char *in = (char *)bytes;
+	size_t left = len;
+
+	if (!name && valid_utf8((const unsigned char *)bytes, len))
+		name = "UTF-8";
+	if (name && !strcasecmp(name, "UTF-8") &&
+	    valid_utf8((const unsigned char *)bytes, len)) {
+		crm_buf_add(&out, bytes, len);
+		crm_buf_addc(&out, '\0');
+		return crm_buf_detach(&out);
+	}
+	cd = iconv_open("UTF-8", name ? name : "WINDOWS-1252");
+	if (cd == (iconv_t)-1)
+		cd = iconv_open("UTF-8", "WINDOWS-1252");
+	if (cd == (iconv_t)-1) {
+		crm_buf_add(&out, bytes, len);
+		crm_buf_addc(&out, '\0');
+		return crm_buf_detach(&out);
+	}
+	while (left) {
+		char tmp[4096], *o = tmp;
+		size_t room = sizeof(tmp);
+		size_t r = iconv(cd, &in, &left, &o, &room);
+
+		crm_buf_add(&out, tmp, (size_t)(o - tmp));
+		if (r == (size_t)-1 && errno == E2BIG)
+			continue;
+		if (r == (size_t)-1) { /* EILSEQ, EINVAL: skip one byte */
+			crm_buf_adds(&out, "\xef\xbf\xbd");
+			in++;
+			left--;
+			iconv(cd, NULL, NULL, NULL, NULL);
+		}
+	}
+	{ /* flush a stateful encoding (ISO-2022-JP) */
+		char tmp[64], *o = tmp;
+		size_t room = sizeof(tmp);
+
+		iconv(cd, NULL, NULL, &o, &room);
+		crm_buf_add(&out, tmp, (size_t)(o - tmp));
+	}
+	iconv_close(cd);
+	crm_buf_addc(&out, '\0');
+	return crm_buf_detach(&out);
+}
+
+/* -- HTML to text -------------------------------------------------------- */
+
+static bool has_class(xmlNode *n, const char *cls)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)"class");
+	bool r = v && strstr((const char *)v, cls);
+
+	xmlFree(v);
+	return r;
+}
+
+static bool has_id(xmlNode *n, const char *id)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)"id");
+	bool r = v && !strcmp((const char *)v, id);
+
+	xmlFree(v);
+	return r;
+}
+
+static bool is_block(const char *t)
+{
+	static const char *const b[] = {
+	    "p",       "div",	 "br",	       "tr",  "li", "h1",
+	    "h2",      "h3",	 "h4",	       "h5",  "h6", "table",
+	    "ul",      "ol",	 "blockquote", "pre", "hr", "section",
+	    "article", "header", "footer",     "dt",  "dd", NULL};
+
+	for (int i = 0; b[i]; i++)
+		if (!strcasecmp(t, b[i]))
+			return true;
+	return false;
+}
+
+static void end_line(struct crm_buf *b)
+{
+	if (b->len && b->s[b->len - 1] != '\n')
+		crm_buf_addc(b, '\n');
+}
+
+/* Returns 1 to stop (the start of quoted history). */
+static int walk(xmlNode *n, struct crm_buf *b, int depth)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) {
+			const char *s = (const char *)n->content;
+			bool space = b->len && (b->s[b->len - 1] == ' ' ||
+						b->s[b->len - 1] == '\n');
+
+			for (; s && *s; s++) {
+				if (*s == ' ' || *s == '\t' || *s == '\n' ||
+				    *s == '\r') {
+					if (!space)
+						crm_buf_addc(b, ' ');
+					space = true;
+				} else {
+					crm_buf_addc(b, *s);
+					space = false;
+				}
+			}
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		const char *t = (const char *)n->name;
+		if (!strcasecmp(t, "script") || !strcasecmp(t, "style") ||
+		    !strcasecmp(t, "head") || !strcasecmp(t, "title"))
+			continue;
+		if (has_id(n, "divRplyFwdMsg") || has_id(n, "appendonsend"))
+			return 1;
+		if (has_class(n, "gmail_quote") || has_class(n, "yahoo_quoted"))
+			continue;
+		if (is_block(t))
+			end_line(b);
+		if (!strcasecmp(t, "li"))
+			crm_buf_adds(b, "- ");
+		if (depth < 256 && walk(n->children, b, depth + 1))
+			return 1;
+		if (is_block(t))
+			end_line(b);
+	}
+	return 0;
+}
+
+static char *tidy_lines(const char *s)
+{
+	struct crm_buf b = {0};
+	int blank = 0;
+
+	while (*s) {
+		size_t k = strcspn(s, "\n"), a = 0, z = k;
+
+		while (a < z && s[a] == ' ')
+			a++;
+		while (z > a && s[z - 1] == ' ')
+			z--;
+		if (z == a) {
+			blank++;
+		} else {
+			if (b.len && blank)
+				crm_buf_addc(&b, '\n');
+			blank = 0;
+			crm_buf_add(&b, s + a, z - a);
+			crm_buf_addc(&b, '\n');
+		}
+		s += k + (s[k] == '\n');
+	}
+	crm_buf_addc(&b, '\0');
+	return crm_buf_detach(&b);
+}
+
+char *crm_mail_html_text(const char *html, size_t len)
+{
+	struct crm_buf b = {0};
+	htmlDocPtr doc;
+	char *r;
+
+	if (len > (size_t)1 << 30)
+		len = (size_t)1 << 30;
+	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+			     HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+				 HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER);
+	if (doc)
+		walk(xmlDocGetRootElement(doc), &b, 0);
+	xmlFreeDoc(doc);
+	crm_buf_addc(&b, '\0');
+	r = tidy_lines(b.s);
+	crm_buf_release(&b);
+	return r;
+}
+
+/* -- quoted history ---------------------------------------------------------
+ */
+
+static bool starts(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	return n >= k && !strncasecmp(s, p, k);
+}
+
+static bool ends_with(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+		n--;
+	return n >= k && !strncmp(s + n - k, p, k);
+}
+
+static bool wrote(const char *s, size_t n)
+{
+	return ends_with(s, n, "wrote:") || ends_with(s, n, "写道：") ||
+	       ends_with(s, n, "写道:") || ends_with(s, n, "書きました:") ||
+	       ends_with(s, n, "schrieb:") || ends_with(s, n, "a écrit :");
+}
+
+/* Whether the line at s (length n, next line at nx) starts history. */
+static bool history_starts(const char *s, size_t n, const char *nx)
+{
+	size_t nn = nx ? strcspn(nx, "\n") : 0;
+
+	if (starts(s, n, "-----Original Message-----") ||
+	    starts(s, n, "----- Original Message -----") ||
+	    starts(s, n, "-------- Original Message --------") ||
+	    starts(s, n, "-----原始邮件-----") ||
+	    starts(s, n, "------------------ 原始邮件 ------------------"))
+		return true;
+	if (starts(s, n, "________________________________") && nx &&
+	    (starts(nx, nn, "From:") || starts(nx, nn, "发件人:") ||
+	     starts(nx, nn, "差出人:")))
+		return true;
+	if ((starts(s, n, "From: ") || starts(s, n, "发件人: ") ||
+	     starts(s, n, "差出人: ")) &&
+	    nx &&
+	    (starts(nx, nn, "Sent: ") || starts(nx, nn, "Date: ") ||
+	     starts(nx, nn, "发送时间: ") || starts(nx, nn, "送信日時: ")))
+		return true;
+	if (starts(s, n, "On ") || starts(s, n, "在 ") || starts(s, n, "Am ") ||
+	    starts(s, n, "Le ") ||
+	    (n && (unsigned char)s[0] >= '0' && (unsigned char)s[0] <= '9')) {
+		if (wrote(s, n))
+			return true;
+		if (nx && nn < 200 && n < 200 && wrote(nx, nn))
+			return true;
+	}
+	return false;
+}
+
+char *crm_mail_trim_quoted(const char *text)
+{
+	const char *s = text, *cut = NULL;
+	struct crm_buf b = {0};
+	size_t end;
+
+	while (*s) {
+		size_t k = strcspn(s, "\n");
+		const char *nx = s[k] ? s + k + 1 : NULL;
+
+		if (history_starts(s, k, nx)) {
+			cut = s;
+			break;
+		}
+		s = nx ? nx : s + k;
+	}
+	end = cut ? (size_t)(cut - text) : strlen(text);
+	/* trailing quoted lines and blank lines */
+	for (;;) {
+		size_t e = end, a;
+
+		while (e && (text[e - 1] == '\n' || text[e - 1] == ' ' ||
+			     text[e - 1] == '\r'))
+			e--;
+		a = e;
+		while (a && text[a - 1] != '\n')
+			a--;
+		if (e > a && text[a] == '>') {
+			end = a;
+			continue;
+		}
+		end = e;
+		break;
+	}
+	if (!end) /* all of it quoted: keep it */
+		return crm_xstrdup(text);
+	crm_buf_add(&b, text, end);
+	crm_buf_adds(&b, "\n");
+	return crm_buf_detach(&b);
+}
+
+/* -- parsing --------------------------------------------------------------- */
+
+struct walkctx {
+	struct crm_mail *m;
+	size_t max_att;
+	GMimePart *plain, *html;
+	int parts;
+	struct crm_err *err;
+};
+
+static char *part_bytes(GMimePart *p, size_t *len)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(p);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *ba;
+	char *r;
+
+	if (w)
+		g_mime_data_wrapper_write_to_stream(w, mem);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	*len = ba->len;
+	r = crm_xmalloc(ba->len + 1);
+	if (ba->len)
+		memcpy(r, ba->data, ba->len);
+	r[ba->len] = '\0';
+	g_object_unref(mem);
+	return r;
+}
+
+static void add_att(struct walkctx *x, GMimeObject *o, const char *filename)
+{
+	struct crm_mail *m = x->m;
+	struct crm_mail_att *a;
+	size_t len = 0;
+	char *data = NULL;
+
+	if (GMIME_IS_PART(o)) {
+		data = part_bytes(GMIME_PART(o), &len);
+	} else { /* an attached message: its text */
+		char *s = g_mime_object_to_string(o, NULL);
+		len = strlen(s);
+		data = crm_xstrdup(s);
+		g_free(s);
+	}
+	m->att = crm_xrealloc(m->att, (m->natt + 1) * sizeof(*m->att));
+	a = &m->att[m->natt++];
+	a->filename = crm_xstrdup(filename ? filename : "");
+	a->content_type = g_mime_content_type_get_mime_type(
+	    g_mime_object_get_content_type(o));
+	{ /* GMime's string: copy into ours */
+		char *ct = crm_xstrdup(a->content_type);
+		g_free(a->content_type);
+		a->content_type = ct;
+	}
+	a->size = len;
+	if (len > x->max_att) {
+		free(data);
+		data = NULL;
+	}
+	a->data = (unsigned char *)data;
+}
+
+static int visit(struct walkctx *x, GMimeObject *o, int depth)
+{
+	if (depth > CRM_MAIL_MAX_DEPTH || ++x->parts > CRM_MAIL_MAX_PARTS)
+		return crm_err_set(x->err, CRM_EX_DATAERR,
+				   "message nested too deeply or too many "
+				   "parts (limits %d, %d)",
+				   CRM_MAIL_MAX_DEPTH, CRM_MAIL_MAX_PARTS);
+	if (GMIME_IS_MULTIPART(o)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(o);
+		int n = g_mime_multipart_get_count(mp);
+
+		for (int i = 0; i < n; i++)
+			if (visit(x, g_mime_multipart_get_part(mp, i),
+				  depth + 1) < 0)
+				return -1;
+		return 0;
+	}
+	if (GMIME_IS_MESSAGE_PART(o)) {
+		add_att(x, o, "message.eml");
+		return 0;
+	}
+	if (!GMIME_IS_PART(o))
+		return 0;
+	GMimePart *p = GMIME_PART(o);
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	const char *fn = g_mime_part_get_filename(p);
+	bool att = g_mime_part_is_attachment(p) || fn;
+
+	if (!att && g_mime_content_type_is_type(ct, "text", "plain") &&
+	    !x->plain) {
+		x->plain = p;
+		return 0;
+	}
+	if (!att && g_mime_content_type_is_type(ct, "text", "html") &&
+	    !x->html) {
+		x->html = p;
+		return 0;
+	}
+	if (!att && g_mime_content_type_is_type(ct, "text", "*"))
+		return 0; /* another text part (text/calendar ...) */
+	if (!att && g_mime_content_type_is_type(ct, "message", "*"))
+		return 0; /* a delivery status */
+	add_att(x, o, fn);
+	return 0;
+}
+
+static char *part_text(GMimePart *p)
+{
+	size_t len;
+	char *raw = part_bytes(p, &len);
+	char *s = crm_mail_to_utf8(raw, len,
+				   g_mime_object_get_content_type_parameter(
+				       GMIME_OBJECT(p), "charset"));
+
+	free(raw);
+	return s;
+}
+
+static bool header_is(GMimeObject *o, const char *name, const char *const *v)
+{
+	const char *h = g_mime_object_get_header(o, name);
+
+	if (!h)
+		return false;
+	while (*h == ' ' || *h == '\t')
+		h++;
+	if (!v)
+		return true;
+	for (; *v; v++)
+		if (!strncasecmp(h, *v, strlen(*v)))
+			return true;
+	return false;
+}
+
+static const char *machine(GMimeObject *o, const char *from)
+{
+	static const char *const bulk[] = {"bulk", "junk", "list", "auto_reply",
+					   NULL};
+	const char *as = g_mime_object_get_header(o, "Auto-Submitted");
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	const char *rp = g_mime_object_get_header(o, "Return-Path");
+
+	if (as) {
+		while (*as == ' ')
+			as++;
+		if (strncasecmp(as, "no", 2) ||
+		    (as[2] && as[2] != ' ' && as[2] != ';'))
+			return "auto-submitted";
+	}
+	if (header_is(o, "Precedence", bulk))
+		return "precedence";
+	if (ct && g_mime_content_type_is_type(ct, "multipart", "report"))
+		return "bounce";
+	if (from) {
+		size_t k = strcspn(from, "@");
+		if ((k == 13 && !strncasecmp(from, "mailer-daemon", 13)) ||
+		    (k == 10 && !strncasecmp(from, "postmaster", 10)))
+			return "bounce";
+	}
+	if (rp && strstr(rp, "<>"))
+		return "bounce";
+	if (header_is(o, "X-Auto-Response-Suppress", NULL))
+		return "auto-response-suppress";
+	if (header_is(o, "X-Autoreply", NULL) ||
+	    header_is(o, "X-Autorespond", NULL))
+		return "auto-submitted";
+	if (header_is(o, "List-Id", NULL) ||
+	    header_is(o, "List-Unsubscribe", NULL))
+		return "list";
+	return NULL;
+}
+
+static size_t count_ci(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w), c = 0;
+
+	for (size_t i = 0; i + k <= n; i++)
+		if ((s[i] | 0x20) == w[0] && !strncasecmp(s + i, w, k))
+			c++;
+	return c;
+}
+
+static void add_refs(struct crm_strv *sv, const char *text)
+{
+	GMimeReferences *r;
+
+	if (!text)
+		return;
+	r = g_mime_references_parse(NULL, text);
+	if (!r)
+		return;
+	for (int i = 0; i < g_mime_references_length(r); i++) {
+		const char *id = g_mime_references_get_message_id(r, i);
+		if (id && *id && crm_strv_find(sv, id) < 0)
+			crm_strv_push(sv, id);
+	}
+	g_mime_references_free(r);
+}
+
+int crm_mail_parse(const char *buf, size_t len, size_t max_att,
+		   struct crm_mail *m, struct crm_err *err)
+{
+	struct walkctx x = {.m = m, .max_att = max_att, .err = err};
+	GMimeStream *st;
+	GMimeParser *p;
+	GMimeMessage *msg;
+	InternetAddressList *from;
+	GDateTime *dt;
+	const char *s;
+	int rc = -1;
+	size_t hdr;
+
+	memset(m, 0, sizeof(*m));
+	init_once();
+	/* the header block: to the first blank line */
+	for (hdr = 0; hdr < len; hdr++)
+		if (buf[hdr] == '\n' &&
+		    (hdr + 1 >= len || buf[hdr + 1] == '\n' ||
+		     (buf[hdr + 1] == '\r' && hdr + 2 < len &&
+		      buf[hdr + 2] == '\n')))
+			break;
+	if (hdr > CRM_MAIL_MAX_HEADER)
+		return crm_err_set(err, CRM_EX_DATAERR, "header over %d bytes",
+				   CRM_MAIL_MAX_HEADER);
+	/* GMime's parser recurses per nested part: refuse deep nesting
+	 * before it sees it */
+	if (count_ci(buf, len, "multipart/") +
+		count_ci(buf, len, "message/rfc822") >
+	    4 * CRM_MAIL_MAX_DEPTH)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "message nested too deeply or too many "
+				   "parts (limits %d, %d)",
+				   CRM_MAIL_MAX_DEPTH, CRM_MAIL_MAX_PARTS);
+	st = g_mime_stream_mem_new_with_buffer(buf, len);
+	p = g_mime_parser_new_with_stream(st);
+	msg = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(st);
+	if (!msg)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "not an RFC 5322 message");
+	from = g_mime_message_get_from(msg);
+	for (int i = 0; from && i < internet_address_list_length(from); i++) {
+		InternetAddress *a = internet_address_list_get_address(from, i);
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
+			const char *addr = internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(a));
+			const char *name = internet_address_get_name(a);
+
+			if (!addr || !strchr(addr, '@'))
+				continue;
+			m->from_addr = crm_xstrdup(addr);
+			m->from_name = name && *name ? crm_xstrdup(name) : NULL;
+			break;
+		}
+	}
+	if (!m->from_addr) {
+		crm_err_set(err, CRM_EX_DATAERR, "no From address");
+		goto out;
+	}
+	s = g_mime_message_get_subject(msg);
+	m->subject = crm_xstrdup(s ? s : "");
+	s = g_mime_message_get_message_id(msg);
+	m->message_id = s && *s ? crm_xstrdup(s) : NULL;
+	add_refs(&m->refs,
+		 g_mime_object_get_header(GMIME_OBJECT(msg), "In-Reply-To"));
+	add_refs(&m->refs,
+		 g_mime_object_get_header(GMIME_OBJECT(msg), "References"));
+	dt = g_mime_message_get_date(msg);
+	m->date = dt ? (int64_t)g_date_time_to_unix(dt) : 0;
+	m->automatic = machine(GMIME_OBJECT(msg), m->from_addr);
+	s = g_mime_object_get_header(GMIME_OBJECT(msg), "X-CRM-Loop");
+	m->loop = s ? crm_xstrdup(s) : NULL;
+	if (g_mime_message_get_mime_part(msg) &&
+	    visit(&x, g_mime_message_get_mime_part(msg), 0) < 0)
+		goto out;
+	if (x.plain) {
+		m->full_text = part_text(x.plain);
+	} else if (x.html) {
+		char *h = part_text(x.html);
+		m->full_text = crm_mail_html_text(h, strlen(h));
+		m->html_only = true;
+		free(h);
+	} else {
+		m->full_text = crm_xstrdup("");
+	}
+	{ /* CRLF to LF */
+		char *w = m->full_text;
+		for (const char *r = m->full_text; *r; r++)
+			if (*r != '\r')
+				*w++ = *r;
+		*w = '\0';
+	}
+	m->text = crm_mail_trim_quoted(m->full_text);
+	rc = 0;
+out:
+	g_object_unref(msg);
+	if (rc < 0)
+		crm_mail_release(m);
+	return rc;
+}
+
+void crm_mail_release(struct crm_mail *m)
+{
+	free(m->from_addr);
+	free(m->from_name);
+	free(m->subject);
+	free(m->message_id);
+	crm_strv_release(&m->refs);
+	free(m->text);
+	free(m->full_text);
+	free(m->loop);
+	for (size_t i = 0; i < m->natt; i++) {
+		free(m->att[i].filename);
+		free(m->att[i].content_type);
+		free(m->att[i].data);
+	}
+	free(m->att);
+	memset(m, 0, sizeof(*m));
+}
+
+/* -- building -------------------------------------------------------------- */
+
+static void ids_header(struct crm_buf *b, const struct crm_strv *refs,
+		       const char *last)
+{
+	for (size_t i = 0; refs && i < refs->n; i++)
+		if (!last || strcmp(refs->v[i], last))
+			crm_buf_addf(b, "%s<%s>", b->len ? " " : "",
+				     refs->v[i]);
+	if (last)
+		crm_buf_addf(b, "%s<%s>", b->len ? " " : "", last);
+}
+
+char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err)
+{
+	GMimeMessage *msg;
+	GMimeTextPart *tp;
+	GDateTime *dt;
+	struct crm_buf refs = {0};
+	GMimeFormatOptions *fo;
+	char *s, *r;
+
+	init_once();
+	if (!o->to_addr || !strchr(o->to_addr, '@')) {
+		crm_err_set(err, CRM_EX_DATAERR, "no address to send to");
+		return NULL;
+	}
+	if (!o->from_addr || !strchr(o->from_addr, '@')) {
+		crm_err_set(err, CRM_EX_CONFIG,
+			    "no address to send from (CRM_MAIL_FROM)");
+		return NULL;
+	}
+	msg = g_mime_message_new(TRUE);
+	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM,
+				   o->from_name ? o->from_name : "",
+				   o->from_addr);
+	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
+				   o->to_name ? o->to_name : "", o->to_addr);
+	g_mime_message_set_subject(msg, o->subject ? o->subject : "", "utf-8");
+	dt = g_date_time_new_from_unix_utc(o->date);
+	g_mime_message_set_date(msg, dt);
+	g_date_time_unref(dt);
+	if (o->message_id)
+		g_mime_message_set_message_id(msg, o->message_id);
+	if (o->in_reply_to) {
+		struct crm_buf irt = {0};
+		crm_buf_addf(&irt, "<%s>", o->in_reply_to);
+		g_mime_object_set_header(GMIME_OBJECT(msg), "In-Reply-To",
+					 crm_buf_str(&irt), NULL);
+		crm_buf_release(&irt);
+	}
+	ids_header(&refs, o->refs, o->in_reply_to);
+	if (refs.len)
+		g_mime_object_set_header(GMIME_OBJECT(msg), "References",
+					 crm_buf_str(&refs), NULL);
+	crm_buf_release(&refs);
+	if (o->loop)
+		g_mime_object_set_header(GMIME_OBJECT(msg), "X-CRM-Loop",
+					 o->loop, NULL);
+	tp = g_mime_text_part_new_with_subtype("plain");
+	g_mime_text_part_set_text(tp, o->body ? o->body : "");
+	g_mime_part_set_content_encoding(
+	    GMIME_PART(tp), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	g_mime_message_set_mime_part(msg, GMIME_OBJECT(tp));
+	g_object_unref(tp);
+	fo = g_mime_format_options_new();
+	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
+	s = g_mime_object_to_string(GMIME_OBJECT(msg), fo);
+	g_mime_format_options_free(fo);
+	g_object_unref(msg);
+	r = crm_xstrdup(s);
+	g_free(s);
+	return r;
+}
