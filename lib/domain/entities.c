@@ -4,14 +4,16 @@
 #include "activity.h"
 #include "company.h"
 #include "contact.h"
+#include "contract.h"
 #include "deal.h"
 #include "entity.h"
 #include "lead.h"
 #include "ticket.h"
 
 static const struct crm_entity *const entities[] = {
-    &crm_contact_entity, &crm_company_entity, &crm_activity_entity,
-    &crm_deal_entity,	 &crm_ticket_entity,  &crm_lead_entity,
+    &crm_contact_entity,  &crm_company_entity,	 &crm_activity_entity,
+    &crm_deal_entity,	  &crm_ticket_entity,	 &crm_lead_entity,
+    &crm_contract_entity, &crm_milestone_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)
