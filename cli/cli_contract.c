@@ -312,20 +312,39 @@ static int out_one(const struct crm_rec *rec, void *arg)
 	struct out *o = arg;
 
 	o->n++;
-	return crm_writer_write(o->w, rec);
+	return o->w ? crm_writer_write(o->w, rec) : 0;
 }
 
-static void out_open(struct out *o, struct crm_cli *cli,
-		     const char *const *cols)
+/* A writer for cols, or for --fields when given (each one of cols). */
+static int out_open(struct out *o, struct crm_cli *cli, const char *const *cols)
 {
 	struct crm_strv sv = {0};
 
-	for (size_t i = 0; cols[i]; i++)
-		crm_strv_push(&sv, cols[i]);
 	o->cli = cli;
 	o->n = 0;
+	o->w = NULL;
+	if (cli->fields) {
+		crm_strv_split(&sv, cli->fields, ',');
+		for (size_t i = 0; i < sv.n; i++) {
+			bool known = false;
+
+			for (size_t k = 0; cols[k]; k++)
+				known = known || !strcmp(cols[k], sv.v[i]);
+			if (!known) {
+				crm_err_set(&cli->err, CRM_EX_USAGE,
+					    "--fields: no field '%s' here",
+					    sv.v[i]);
+				crm_strv_release(&sv);
+				return -1;
+			}
+		}
+	} else {
+		for (size_t i = 0; cols[i]; i++)
+			crm_strv_push(&sv, cols[i]);
+	}
 	o->w = crm_cli_writer(cli, &sv);
 	crm_strv_release(&sv);
+	return 0;
 }
 
 /* Close the writer; a failure is a write error. Returns 0 or -1. */
@@ -350,10 +369,9 @@ static int need_args(struct crm_cli *cli, size_t min, size_t max,
 	if (cli->args.n < min || cli->args.n > max)
 		return crm_err_set(&cli->err, CRM_EX_USAGE, "expected: %s %s",
 				   cli->verb->name, usage);
-	if (cli->sort || cli->fields || cli->limit >= 0 || cli->where.n)
+	if (cli->sort || cli->limit >= 0 || cli->where.n)
 		return crm_err_set(&cli->err, CRM_EX_USAGE,
-				   "%s takes no --where, --sort, --fields or "
-				   "--limit",
+				   "%s takes no --where, --sort or --limit",
 				   cli->verb->name);
 	return 0;
 }
@@ -661,7 +679,8 @@ int crm_verb_contract_due(struct crm_cli *cli)
 
 	if (need_args(cli, 0, 0, "[--days N]") < 0)
 		return crm_cli_fail(cli);
-	out_open(&out, cli, due_cols);
+	if (out_open(&out, cli, due_cols) < 0)
+		return crm_cli_fail(cli);
 	rc = crm_contract_due(cli->db, o->days_set ? o->days : 14, due_one,
 			      &out, &overdue, &cli->err);
 	if (out_close(&out) < 0 || rc < 0)
@@ -701,8 +720,9 @@ int crm_verb_contract_schedule(struct crm_cli *cli)
 			      o->name ? o->name : "Instalment", o->amount, bp,
 			      &sid, &cli->err);
 	if (rc == 0) {
-		out_open(&out, cli, crm_recv_columns("schedule"));
-		rc = print_rows(cli, &out, "schedule", cid, "id", sid);
+		rc = out_open(&out, cli, crm_recv_columns("schedule"));
+		if (rc == 0)
+			rc = print_rows(cli, &out, "schedule", cid, "id", sid);
 	}
 	return finish(cli, &out, rc);
 }
@@ -712,7 +732,8 @@ static int list_what(struct crm_cli *cli, const char *what, int64_t scope)
 	struct out out = {0};
 	int rc;
 
-	out_open(&out, cli, crm_recv_columns(what));
+	if (out_open(&out, cli, crm_recv_columns(what)) < 0)
+		return crm_cli_fail(cli);
 	rc = crm_recv_list(cli->db, what, scope, out_one, &out, &cli->err);
 	if (out_close(&out) < 0 || rc < 0)
 		return crm_cli_fail(cli);
@@ -788,8 +809,9 @@ int crm_verb_contract_invoice(struct crm_cli *cli)
 	}
 	free_lines(lines, nl);
 	if (rc == 0) {
-		out_open(&out, cli, crm_recv_columns("invoices"));
-		rc = print_rows(cli, &out, "invoices", 0, "id", id);
+		rc = out_open(&out, cli, crm_recv_columns("invoices"));
+		if (rc == 0)
+			rc = print_rows(cli, &out, "invoices", 0, "id", id);
 	}
 	return finish(cli, &out, rc);
 }
@@ -860,8 +882,9 @@ int crm_verb_contract_credit(struct crm_cli *cli)
 	    crm_credit_issue(cli->db, inv, gross, o->lines.n ? lines : NULL, nl,
 			     o->series, o->date, o->reason, &id, &cli->err);
 	if (rc == 0) {
-		out_open(&out, cli, crm_recv_columns("invoices"));
-		rc = print_rows(cli, &out, "invoices", 0, "id", id);
+		rc = out_open(&out, cli, crm_recv_columns("invoices"));
+		if (rc == 0)
+			rc = print_rows(cli, &out, "invoices", 0, "id", id);
 	}
 done:
 	free_lines(lines, nl);
@@ -916,8 +939,10 @@ int crm_verb_contract_pay(struct crm_cli *cli)
 		free(key);
 	}
 	if (rc == 0) {
-		out_open(&out, cli, crm_recv_columns("payments"));
-		rc = print_rows(cli, &out, "payments", p.company_id, "id", pid);
+		rc = out_open(&out, cli, crm_recv_columns("payments"));
+		if (rc == 0)
+			rc = print_rows(cli, &out, "payments", p.company_id,
+					"id", pid);
 	}
 	return finish(cli, &out, rc);
 }
@@ -978,8 +1003,9 @@ int crm_verb_contract_allocate(struct crm_cli *cli)
 		rc = crm_allocate(cli->db, src, credit, inv, amount, &aid, NULL,
 				  &cli->err);
 	if (rc == 0) {
-		out_open(&out, cli, crm_recv_columns("allocations"));
-		rc = print_rows(cli, &out, "allocations", 0, "id", aid);
+		rc = out_open(&out, cli, crm_recv_columns("allocations"));
+		if (rc == 0)
+			rc = print_rows(cli, &out, "allocations", 0, "id", aid);
 	}
 	return finish(cli, &out, rc);
 }
@@ -995,8 +1021,9 @@ int crm_verb_contract_apply_credit(struct crm_cli *cli)
 		return crm_cli_fail(cli);
 	rc = crm_apply_credit(cli->db, inv, &done, &cli->err);
 	if (rc == 0) {
-		out_open(&out, cli, crm_recv_columns("invoices"));
-		rc = print_rows(cli, &out, "invoices", 0, "id", inv);
+		rc = out_open(&out, cli, crm_recv_columns("invoices"));
+		if (rc == 0)
+			rc = print_rows(cli, &out, "invoices", 0, "id", inv);
 	}
 	return finish(cli, &out, rc);
 }
@@ -1014,8 +1041,9 @@ int crm_verb_contract_unallocate(struct crm_cli *cli)
 		return crm_cli_fail(cli);
 	rc = crm_allocation_undo(cli->db, aid, o->reason, &cli->err);
 	if (rc == 0) {
-		out_open(&out, cli, crm_recv_columns("allocations"));
-		rc = print_rows(cli, &out, "allocations", 0, "id", aid);
+		rc = out_open(&out, cli, crm_recv_columns("allocations"));
+		if (rc == 0)
+			rc = print_rows(cli, &out, "allocations", 0, "id", aid);
 	}
 	return finish(cli, &out, rc);
 }
@@ -1102,9 +1130,10 @@ int crm_verb_contract_reconcile(struct crm_cli *cli)
 		crm_statement_release(&s);
 		return crm_cli_fail(cli);
 	}
-	out_open(&out, cli, crm_reconcile_columns);
-	rc =
-	    crm_reconcile(cli->db, &s, o->apply, out_one, &out, &st, &cli->err);
+	rc = out_open(&out, cli, crm_reconcile_columns);
+	if (rc == 0)
+		rc = crm_reconcile(cli->db, &s, o->apply, out_one, &out, &st,
+				   &cli->err);
 	crm_statement_release(&s);
 	if (o->apply) {
 		rc = finish(cli, &out, rc);
@@ -1148,7 +1177,8 @@ int crm_verb_contract_aging(struct crm_cli *cli)
 	if (need_args(cli, 0, 0, "[--by account|owner] [--as-of DATE]") < 0)
 		return crm_cli_fail(cli);
 	today_or(cli, o->as_of, day);
-	out_open(&out, cli, crm_aging_columns);
+	if (out_open(&out, cli, crm_aging_columns) < 0)
+		return crm_cli_fail(cli);
 	rc = crm_aging(cli->db, day, o->by ? o->by : "account", out_one, &out,
 		       &cli->err);
 	if (out_close(&out) < 0 || rc < 0)
@@ -1171,7 +1201,8 @@ int crm_verb_contract_dso(struct crm_cli *cli)
 		return crm_cli_fail(cli);
 	}
 	today_or(cli, o->as_of, day);
-	out_open(&out, cli, crm_dso_columns);
+	if (out_open(&out, cli, crm_dso_columns) < 0)
+		return crm_cli_fail(cli);
 	rc = crm_dso(cli->db, day, o->days_set ? o->days : 90, out_one, &out,
 		     &cli->err);
 	if (out_close(&out) < 0 || rc < 0)
@@ -1186,7 +1217,8 @@ int crm_verb_contract_months(struct crm_cli *cli)
 
 	if (need_args(cli, 0, 0, "") < 0)
 		return crm_cli_fail(cli);
-	out_open(&out, cli, crm_months_columns);
+	if (out_open(&out, cli, crm_months_columns) < 0)
+		return crm_cli_fail(cli);
 	rc = crm_billing_months(cli->db, out_one, &out, &cli->err);
 	if (out_close(&out) < 0 || rc < 0)
 		return crm_cli_fail(cli);
@@ -1211,9 +1243,10 @@ int crm_verb_contract_journal(struct crm_cli *cli)
 	}
 	if (begin(cli) < 0)
 		return crm_cli_fail(cli);
-	out_open(&out, cli, crm_journal_columns);
-	rc = crm_journal_export(cli->db, o->cursor, out_one, &out, &n,
-				&cli->err);
+	rc = out_open(&out, cli, crm_journal_columns);
+	if (rc == 0)
+		rc = crm_journal_export(cli->db, o->cursor, out_one, &out, &n,
+					&cli->err);
 	rc = finish(cli, &out, rc);
 	if (rc == 0)
 		crm_cli_note(cli, "%llu journal lines%s", (unsigned long long)n,
