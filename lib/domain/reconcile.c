@@ -607,7 +607,9 @@ static int amount_cmp(const void *a, const void *b)
 
 	if (c)
 		return c;
-	return (x->open > y->open) - (x->open < y->open);
+	if (x->open != y->open)
+		return (x->open > y->open) - (x->open < y->open);
+	return (x->id > y->id) - (x->id < y->id);
 }
 
 static void book_release(struct book *b)
