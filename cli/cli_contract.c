@@ -1095,9 +1095,15 @@ int crm_verb_contract_reconcile(struct crm_cli *cli)
 				    strerror(errno));
 			return crm_cli_fail(cli);
 		}
-		while ((c = getc(fp)) == ' ' || c == '\n' || c == '\r' ||
-		       c == '\t' || c == 0xef || c == 0xbb || c == 0xbf)
-			;
+		c = getc(fp);
+		/* UTF-16 (a byte order mark) is XML: CSV is read as UTF-8 */
+		if (c == 0xff || c == 0xfe) {
+			c = '<';
+		} else {
+			while (c == ' ' || c == '\n' || c == '\r' ||
+			       c == '\t' || c == 0xef || c == 0xbb || c == 0xbf)
+				c = getc(fp);
+		}
 		fclose(fp);
 		camt = c == '<';
 	}
