@@ -43,6 +43,7 @@ enum {
 	OPT_STATEMENT,
 	OPT_COLUMN,
 	OPT_MAX_BYTES,
+	OPT_ENTRY,
 };
 
 const struct argp_option crm_contract_milestone_options[] = {
@@ -113,6 +114,10 @@ const struct argp_option crm_contract_pay_options[] = {
     {"payer", OPT_PAYER, "NAME", 0, "The payer's name as the bank gave it", 0},
     {"method", OPT_METHOD, "METHOD", 0, "transfer, card, cash, cheque ...", 0},
     {"ref", OPT_REF, "REF", 0, "The external reference", 0},
+    {"entry", OPT_ENTRY, "REF", 0,
+     "The bank statement entry this payment is (a line reconcile left "
+     "for a person): reconcile then knows it applied",
+     0},
     {"invoice", OPT_INVOICE, "INVOICE[=AMOUNT]", 0,
      "Allocate to this invoice (as much as is open, or AMOUNT); "
      "repeatable; the rest is the account's credit",
@@ -216,6 +221,9 @@ error_t crm_contract_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_REF:
 		o->ref = arg;
+		break;
+	case OPT_ENTRY:
+		o->entry = arg;
 		break;
 	case OPT_REASON:
 		o->reason = arg;
@@ -900,7 +908,8 @@ int crm_verb_contract_pay(struct crm_cli *cli)
 				    .currency = o->currency,
 				    .payer = o->payer,
 				    .method = o->method,
-				    .external_ref = o->ref};
+				    .external_ref = o->ref,
+				    .statement_ref = o->entry};
 	struct out out = {0};
 	int64_t pid = 0;
 	int rc = 0;

@@ -14,7 +14,7 @@ struct crm_contract_opts {
 	const char *kind, *name, *due, *owner, *amount, *date, *evidence;
 	const char *series, *tax, *account, *currency, *payer, *method, *ref;
 	const char *reason, *milestone, *schedule, *note, *by, *as_of;
-	const char *cursor, *statement;
+	const char *cursor, *statement, *entry;
 	struct crm_strv lines, invoices, columns;
 	int64_t days, max_bytes;
 	bool all, apply, days_set;

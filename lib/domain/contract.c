@@ -400,6 +400,7 @@ int crm_contract_due(struct crm_db *db, int64_t days,
 			 " FROM contract_milestones m"
 			 " JOIN contracts c ON c.id = m.contract_id"
 			 " WHERE m.done_on IS NULL AND m.due_date <= ?"
+			 " AND c.status <> 'cancelled'"
 			 " ORDER BY m.due_date, m.id",
 			 err);
 	if (!st)

@@ -100,6 +100,23 @@ INV-000004,200.00
 INV-000006,0.00
 EOF
 
+# a person settles the ambiguous entry by hand, naming it: reconcile
+# then knows it
+expect_code 0 crm-contract pay -q --account "Globex Ltd" --amount 300 --currency EUR \
+	--date 2026-11-21 --payer "J. Smith" --entry 2026112100004 --invoice INV-000005
+expect_code 65 crm-contract pay --account "Globex Ltd" --amount 300 --currency EUR --entry 2026112100004
+expect_code 0 crm-contract reconcile "$D/camt053-day1.xml" --fields ref,status
+expect_out "the entry settled by hand counts as applied" <<'EOF'
+ref,status
+2026112100001,applied_before
+2026112100002,applied_before
+2026112100003,applied_before
+2026112100004,applied_before
+2026112100005,unmatched
+2026112100007/T1,applied_before
+2026112100007/T2,applied_before
+EOF
+
 # dry run of an apply writes nothing
 expect_code 0 crm-company add -q --set name="Someone Else Ltd"
 expect_code 0 crm-contract invoice -q --account "Someone Else Ltd" --currency EUR --line "X;1;12.34"
