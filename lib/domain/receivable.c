@@ -469,7 +469,7 @@ int crm_invoice_milestone(struct crm_db *db, int64_t mid, int64_t bp,
 	    db,
 	    "SELECT m.contract_id, m.amount, m.name, m.kind,"
 	    " (SELECT number FROM invoices i WHERE i.milestone_id = m.id"
-	    "  AND i.kind = 'invoice')"
+	    "  AND i.kind = 'invoice'), m.done_on"
 	    " FROM contract_milestones m WHERE m.id = ?",
 	    err);
 	struct crm_invoice_new nw = {.series = series, .issue_date = date};
@@ -492,6 +492,12 @@ int crm_invoice_milestone(struct crm_db *db, int64_t mid, int64_t bp,
 					 "milestone %lld has no amount to "
 					 "invoice",
 					 (long long)mid);
+		else if (crm_stmt_is_null(st, 5) &&
+			 strcmp(crm_stmt_text(st, 3), "invoicing"))
+			/* a delivery or acceptance is billed once reached */
+			rc = crm_err_set(err, CRM_EX_DATAERR,
+					 "milestone %lld (%s) is not done yet",
+					 (long long)mid, crm_stmt_text(st, 3));
 		else {
 			l.unit_price = crm_stmt_int(st, 1);
 			l.description =

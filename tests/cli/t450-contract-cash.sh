@@ -58,6 +58,8 @@ expect_code 65 crm-contract invoice --milestone 1 --tax 19
 err_has "milestone 1 is invoiced (INV-000001)"
 expect_code 65 crm-contract invoice --milestone 3
 err_has "no amount to invoice"
+expect_code 65 crm-contract invoice --milestone 2
+err_has "milestone 2 (acceptance) is not done yet"
 # invoice 2 by hand: 2 x 450.50 at 19% = 901.00 + 171.19; 100.00 at 0%
 expect_code 0 crm-contract invoice 1 -q --line "Training;2;450.50;19" --line "Travel;1;100" --date 2026-11-17
 expect_code 0 crm-contract lines INV-000002

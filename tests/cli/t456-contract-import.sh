@@ -88,7 +88,10 @@ id,contract_id,bill_date,description,amount,currency,tax_rate,invoice
 1,1,2027-01-01,H1 2027,12000.00,EUR,19,INV-000001
 2,1,2027-07-01,H2 2027,12000.00,EUR,19,
 EOF
-# JPY milestone: no minor unit
+# JPY milestone: no minor unit; a delivery is invoiced once done
+expect_code 65 crm-contract invoice --milestone 1 --tax 10
+err_has "milestone 1 (delivery) is not done yet"
+expect_code 0 crm-contract done 1 --evidence "POD 4471" --date 2026-11-30
 expect_code 0 crm-contract invoice --milestone 1 --tax 10 --date 2026-12-01 --fields number,currency,net,tax,total,due_date
 expect_out "a JPY invoice, net 45" <<'EOF'
 number,currency,net,tax,total,due_date
