@@ -1760,3 +1760,258 @@ bad:
 	json_decref(doc);
 	return NULL;
 }
+
+/* -- discount guidance ------------------------------------------------------
+ */
+
+struct past {
+	int64_t id, list_total, subtotal;
+	bool won;
+	char family[64], segment[64];
+	int64_t fam_amount;
+};
+
+/* The size band of a list total: by its order of magnitude in major
+ * units (<1000, <10000, <100000, more). */
+static int size_band(int64_t list_total, const char *cur)
+{
+	int e = crm_money_exponent(cur);
+	int64_t major = list_total;
+	int b = 0;
+
+	while (e-- > 0)
+		major /= 10;
+	for (int64_t lim = 1000; b < 3 && major >= lim; lim *= 10)
+		b++;
+	return b;
+}
+
+static const int64_t bands[] = {0, 500, 1000, 1500, 2000, 3000, 10001};
+#define NBANDS 6
+
+static int band_of(int64_t pct)
+{
+	for (int i = 0; i < NBANDS; i++)
+		if (pct < bands[i + 1])
+			return i;
+	return NBANDS - 1;
+}
+
+/* The quotes closed (accepted or rejected) in currency, other than self,
+ * with the family of their largest lines and their account's industry. */
+static int past_quotes(struct crm_db *db, const char *cur, int64_t self,
+		       struct past **out, size_t *n, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT q.id, q.status, v.list_total, v.subtotal, p.family, "
+	    "sum(l.list_amount), c.industry FROM quotes q JOIN "
+	    "quote_versions v ON v.quote_id = q.id AND v.version = "
+	    "coalesce(q.accepted_version, q.version) JOIN quote_lines l ON "
+	    "l.quote_id = q.id AND l.version = v.version LEFT JOIN products p "
+	    "ON p.id = l.product_id LEFT JOIN companies c ON c.id = "
+	    "q.company_id WHERE q.status IN ('accepted', 'rejected') AND "
+	    "q.currency = ?1 AND q.id <> ?2 GROUP BY q.id, q.status, "
+	    "v.list_total, v.subtotal, p.family, c.industry ORDER BY q.id",
+	    err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, cur);
+	crm_stmt_bind_int(st, 2, self);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		int64_t id = crm_stmt_int(st, 0), fa = crm_stmt_int(st, 5);
+		struct past *p = *n ? &(*out)[*n - 1] : NULL;
+
+		if (!p || p->id != id) {
+			*out = crm_xgrow(*out, &cap, *n + 1, sizeof(**out));
+			p = &(*out)[(*n)++];
+			memset(p, 0, sizeof(*p));
+			p->id = id;
+			p->won = !strcmp(crm_stmt_text(st, 1), "accepted");
+			p->list_total = crm_stmt_int(st, 2);
+			p->subtotal = crm_stmt_int(st, 3);
+			p->fam_amount = -1;
+			snprintf(p->segment, sizeof(p->segment), "%s",
+				 crm_stmt_is_null(st, 6)
+				     ? ""
+				     : crm_stmt_text(st, 6));
+		}
+		if (fa > p->fam_amount) {
+			p->fam_amount = fa;
+			snprintf(p->family, sizeof(p->family), "%s",
+				 crm_stmt_is_null(st, 4)
+				     ? ""
+				     : crm_stmt_text(st, 4));
+		}
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+json_t *crm_quote_suggest(struct crm_db *db, int64_t quote, int64_t min_history,
+			  struct crm_err *err)
+{
+	struct quote q;
+	struct past *ps = NULL, self = {0};
+	size_t n = 0, similar = 0, seg = 0;
+	int64_t cnt[NBANDS] = {0}, won[NBANDS] = {0}, tot[NBANDS] = {0};
+	bool use_seg;
+	json_t *res = NULL, *arr;
+	long best = -1;
+	long double best_e = -1;
+	char note[512], m[32];
+	int sb;
+
+	if (load_quote(db, quote, &q, err) < 0)
+		return NULL;
+	{
+		/* this quote's family, segment and size as past_quotes sees
+		 * them: its current version */
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    db,
+		    "SELECT p.family, sum(l.list_amount), c.industry, "
+		    "v.list_total FROM quotes q JOIN quote_versions v ON "
+		    "v.quote_id = q.id AND v.version = q.version JOIN "
+		    "quote_lines l ON l.quote_id = q.id AND l.version = "
+		    "q.version LEFT JOIN products p ON p.id = l.product_id "
+		    "LEFT JOIN companies c ON c.id = q.company_id WHERE q.id "
+		    "= ?1 GROUP BY p.family, c.industry, v.list_total",
+		    err);
+		int rc;
+
+		if (!st)
+			return NULL;
+		crm_stmt_bind_int(st, 1, quote);
+		self.fam_amount = -1;
+		while ((rc = crm_stmt_step(st, err)) > 0) {
+			if (crm_stmt_int(st, 1) > self.fam_amount) {
+				self.fam_amount = crm_stmt_int(st, 1);
+				snprintf(self.family, sizeof(self.family), "%s",
+					 crm_stmt_is_null(st, 0)
+					     ? ""
+					     : crm_stmt_text(st, 0));
+			}
+			snprintf(self.segment, sizeof(self.segment), "%s",
+				 crm_stmt_is_null(st, 2)
+				     ? ""
+				     : crm_stmt_text(st, 2));
+			self.list_total = crm_stmt_int(st, 3);
+		}
+		crm_stmt_reset(st);
+		if (rc < 0)
+			return NULL;
+		if (self.fam_amount < 0) {
+			derr(err, "lines", "quote %lld has no lines to compare",
+			     (long long)quote);
+			return NULL;
+		}
+	}
+	if (past_quotes(db, q.currency, quote, &ps, &n, err) < 0)
+		return NULL;
+	sb = size_band(self.list_total, q.currency);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ps[i].family, self.family) &&
+		    size_band(ps[i].list_total, q.currency) == sb) {
+			similar++;
+			if (*self.segment &&
+			    !strcmp(ps[i].segment, self.segment))
+				seg++;
+		}
+	/* the segment too, when it leaves enough to go on */
+	use_seg = *self.segment && seg >= (size_t)min_history * 2;
+	for (size_t i = 0; i < n; i++) {
+		int64_t pct;
+		int b;
+
+		if (strcmp(ps[i].family, self.family) ||
+		    size_band(ps[i].list_total, q.currency) != sb ||
+		    (use_seg && strcmp(ps[i].segment, self.segment)))
+			continue;
+		pct = ps[i].list_total > 0
+			  ? crm_div_half_even(
+				(__int128)(ps[i].list_total - ps[i].subtotal) *
+				    10000,
+				ps[i].list_total)
+			  : 0;
+		b = band_of(pct);
+		cnt[b]++;
+		won[b] += ps[i].won;
+		tot[b] += ps[i].subtotal;
+	}
+	res = json_object();
+	arr = json_array();
+	for (int b = 0; b < NBANDS; b++) {
+		char lo[32], hi[32], label[64], rate[32], exp[32];
+		long double wr = cnt[b] ? (long double)won[b] / cnt[b] : 0;
+		int64_t mid = b == NBANDS - 1 ? bands[b] + 500
+					      : (bands[b] + bands[b + 1]) / 2;
+		long double e =
+		    wr * (long double)self.list_total * (10000 - mid) / 10000;
+		json_t *o;
+
+		if (b == NBANDS - 1)
+			snprintf(label, sizeof(label), "%s%%+",
+				 crm_pct_format(bands[b], lo));
+		else
+			snprintf(label, sizeof(label), "%s-%s%%",
+				 crm_pct_format(bands[b], lo),
+				 crm_pct_format(bands[b + 1], hi));
+		snprintf(rate, sizeof(rate), "%.1Lf", wr * 100);
+		o = json_pack("{s:s, s:I, s:I}", "band", label, "quotes",
+			      (json_int_t)cnt[b], "won", (json_int_t)won[b]);
+		json_object_set_new(o, "win_rate",
+				    cnt[b] ? json_string(rate) : json_null());
+		json_object_set_new(
+		    o, "avg_total",
+		    cnt[b]
+			? json_string(crm_money_format(
+			      crm_div_half_even(tot[b], cnt[b]), q.currency, m))
+			: json_null());
+		if (cnt[b] >= min_history) {
+			crm_money_format((int64_t)(e + (e < 0 ? -0.5L : 0.5L)),
+					 q.currency, exp);
+			json_object_set_new(o, "expected", json_string(exp));
+			if (e > best_e) {
+				best_e = e;
+				best = b;
+			}
+		} else
+			json_object_set_new(o, "expected", json_null());
+		json_array_append_new(arr, o);
+	}
+	if (best >= 0)
+		json_object_set_new(json_array_get(arr, (size_t)best), "best",
+				    json_string("yes"));
+	json_object_set_new(res, "bands", arr);
+	if (best < 0)
+		snprintf(note, sizeof(note),
+			 "too little history: %zu similar closed quotes "
+			 "(family %s, size band %d%s%s), no discount band "
+			 "has %lld; no suggestion",
+			 similar, *self.family ? self.family : "none", sb,
+			 use_seg ? ", segment " : "",
+			 use_seg ? self.segment : "", (long long)min_history);
+	else
+		snprintf(note, sizeof(note),
+			 "suggested discount %s: win rate %s%% over %lld "
+			 "similar quotes (family %s, size band %d%s%s), "
+			 "expected revenue %s",
+			 json_string_value(json_object_get(
+			     json_array_get(arr, (size_t)best), "band")),
+			 json_string_value(json_object_get(
+			     json_array_get(arr, (size_t)best), "win_rate")),
+			 (long long)cnt[best],
+			 *self.family ? self.family : "none", sb,
+			 use_seg ? ", segment " : "",
+			 use_seg ? self.segment : "",
+			 json_string_value(json_object_get(
+			     json_array_get(arr, (size_t)best), "expected")));
+	json_object_set_new(res, "note", json_string(note));
+	free(ps);
+	return res;
+}
