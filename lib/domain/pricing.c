@@ -809,7 +809,8 @@ static int price_tiers(const struct crm_price_in *in, struct crm_price_out *out,
 		}
 		d = crm_div_half_even(off, 10000);
 		out->amount = out->list_amount - d;
-		steps->v[steps->n - 1].amount = out->amount;
+		if (steps && steps->n)
+			steps->v[steps->n - 1].amount = out->amount;
 	}
 	return 0;
 }
@@ -834,15 +835,16 @@ int crm_price_line(const struct crm_price_in *in, struct crm_price_out *out,
 				    crm_money_format(in->base, in->currency, m),
 				    e->of_family ? " (family " : "",
 				    e->of_family ? e->of_family : "");
-		if (e->of_family)
+		if (e->of_family && steps && steps->n)
 			strcat(steps->v[steps->n - 1].detail, ")");
-		if (in->qty != 1 &&
-		    mul(out->amount, in->qty, &out->amount, err) == 0) {
+		if (in->qty != 1) {
+			if (mul(out->amount, in->qty, &out->amount, err) < 0)
+				return -1;
 			out->list_amount = out->amount;
 			crm_price_steps_add(steps, "quantity", out->amount,
 					    "times %lld", (long long)in->qty);
 		}
-		return err->code ? -1 : 0;
+		return 0;
 	}
 	if (e->method == CRM_PRICE_COST_PLUS) {
 		if (!in->has_cost)

@@ -1400,7 +1400,14 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 			return -1;
 		return set_status(c->db, &q, "pending_approval", 1, err);
 	}
-	if (set_status(c->db, &q, "sent", 0, err) < 0)
+	st = crm_db_stmt_cached(
+	    c->db, "UPDATE quotes SET approval = NULL WHERE id = ?1", err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, quote);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (rc < 0 || set_status(c->db, &q, "sent", 0, err) < 0)
 		return -1;
 	st = crm_db_stmt_cached(c->db,
 				"UPDATE quote_versions SET sent_at = ?3 WHERE "
