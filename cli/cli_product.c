@@ -151,8 +151,25 @@ static struct crm_writer *open_writer(struct crm_cli *cli,
 	struct crm_strv sv = {0};
 	struct crm_writer *w;
 
-	for (size_t i = 0; cols[i]; i++)
-		crm_strv_push(&sv, cols[i]);
+	if (cli->fields) {
+		/* --fields: those columns, in that order */
+		crm_strv_split(&sv, cli->fields, ',');
+		for (size_t i = 0; i < sv.n; i++) {
+			size_t k;
+
+			for (k = 0; cols[k] && strcmp(cols[k], sv.v[i]); k++)
+				;
+			if (!cols[k]) {
+				crm_err_set(&cli->err, CRM_EX_USAGE,
+					    "--fields: no field '%s' here",
+					    sv.v[i]);
+				crm_strv_release(&sv);
+				return NULL;
+			}
+		}
+	} else
+		for (size_t i = 0; cols[i]; i++)
+			crm_strv_push(&sv, cols[i]);
 	w = crm_cli_writer(cli, &sv);
 	crm_strv_release(&sv);
 	return w;

@@ -104,12 +104,12 @@ const struct argp_option crm_quote_price_options[] = {
 };
 
 const struct argp_option crm_quote_show_options[] = {
-    {"version", OPT_VERSION, "N", 0, "That version (default: the current)", 0},
+    {"quote-version", OPT_VERSION, "N", 0, "That version (default: the current)", 0},
     {0},
 };
 
 const struct argp_option crm_quote_lines_options[] = {
-    {"version", OPT_VERSION, "N", 0, "That version (default: the current)", 0},
+    {"quote-version", OPT_VERSION, "N", 0, "That version (default: the current)", 0},
     {"explain", OPT_EXPLAIN, 0, 0,
      "Every pricing step of every line (line, sku, step, detail, amount)", 0},
     {"groups", OPT_GROUPS, 0, 0, "The subtotal of each group of lines", 0},
@@ -141,7 +141,7 @@ const struct argp_option crm_quote_render_options[] = {
      "The template (default: share/crm/templates/quote.html or "
      "quote.pango)",
      0},
-    {"version", OPT_VERSION, "N", 0, "That version (default: the current)", 0},
+    {"quote-version", OPT_VERSION, "N", 0, "That version (default: the current)", 0},
     {"force", OPT_FORCE_OUT, 0, 0, "Replace FILE if it exists", 0},
     {0},
 };
@@ -322,8 +322,25 @@ static struct crm_writer *open_writer(struct crm_cli *cli,
 	struct crm_strv sv = {0};
 	struct crm_writer *w;
 
-	for (size_t i = 0; cols[i]; i++)
-		crm_strv_push(&sv, cols[i]);
+	if (cli->fields) {
+		/* --fields: those columns, in that order */
+		crm_strv_split(&sv, cli->fields, ',');
+		for (size_t i = 0; i < sv.n; i++) {
+			size_t k;
+
+			for (k = 0; cols[k] && strcmp(cols[k], sv.v[i]); k++)
+				;
+			if (!cols[k]) {
+				crm_err_set(&cli->err, CRM_EX_USAGE,
+					    "--fields: no field '%s' here",
+					    sv.v[i]);
+				crm_strv_release(&sv);
+				return NULL;
+			}
+		}
+	} else
+		for (size_t i = 0; cols[i]; i++)
+			crm_strv_push(&sv, cols[i]);
 	w = crm_cli_writer(cli, &sv);
 	crm_strv_release(&sv);
 	return w;
