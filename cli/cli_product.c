@@ -214,9 +214,8 @@ int crm_verb_product_price(struct crm_cli *cli)
 		b = crm_pricing_book(&p, o->book, date, &cli->err);
 	else
 		for (size_t i = 0; i < p.nbooks && !b; i++)
-			if (crm_pricing_book(&p, p.books[i].name, date,
-					     &cli->err))
-				b = &p.books[i];
+			b = crm_pricing_book(&p, p.books[i].name, date,
+					     &cli->err);
 	if (!b) {
 		if (!o->book)
 			crm_err_set(&cli->err, CRM_EX_DATAERR,
