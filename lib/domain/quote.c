@@ -1740,11 +1740,14 @@ json_t *crm_quote_doc(struct crm_db *db, int64_t quote, int64_t version,
 		{
 			char m[32];
 
-			json_array_append_new(
-			    ga,
-			    json_pack("{s:s, s:s}", "group", k, "amount",
-				      crm_money_format(json_integer_value(v),
-						       q.currency, m)));
+			json_t *g = json_pack(
+			    "{s:s}", "amount",
+			    crm_money_format(json_integer_value(v), q.currency,
+					     m));
+
+			json_object_set_new(g, "group",
+					    *k ? json_string(k) : json_null());
+			json_array_append_new(ga, g);
 		}
 		json_object_set_new(doc, "groups", ga);
 		json_decref(groups);
