@@ -812,7 +812,7 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 		crm_price_steps_add(&l->steps, "bundle", 0,
 				    "priced in bundle line %lld",
 				    (long long)l->parent);
-		l->amount = 0;
+		l->amount = l->list_unit = l->list_amount = 0;
 		l->promo = 0;
 		crm_strv_release(&l->promos);
 	} else if (l->has_manual) {
@@ -842,7 +842,10 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 	return 0;
 }
 
-static int price_version(struct crm_quote_ctx *c, struct quote *q,
+/* Price the current version; bundles: check the bundles' options and
+ * rules too (price and submit do; adding and removing lines, while a
+ * bundle is being put together, do not). */
+static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 			 struct crm_err *err)
 {
 	const struct crm_price_book *b;
@@ -907,10 +910,15 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q,
 			     (long long)lines[i].parent);
 			goto out;
 		}
+		if (par && bundles && !crm_row_get(&par->product, "bundle")) {
+			derr(err, "parent", "line %lld: %s is not a bundle",
+			     (long long)lines[i].line_no, par->sku);
+			goto out;
+		}
 		if (par)
 			lines[i].included =
 			    crm_bundle_included(&par->product, lines[i].sku);
-		if (!crm_row_get(&lines[i].product, "bundle"))
+		if (!bundles || !crm_row_get(&lines[i].product, "bundle"))
 			continue;
 		items = crm_xcalloc(n, sizeof(*items));
 		for (size_t k = 0; k < n; k++)
@@ -1055,7 +1063,7 @@ int crm_quote_price(struct crm_quote_ctx *c, int64_t quote, struct crm_err *err)
 			    "quote %lld is %s: it keeps its "
 			    "prices",
 			    (long long)quote, q.locked ? "locked" : q.status);
-	return price_version(c, &q, err);
+	return price_version(c, &q, true, err);
 }
 
 int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
@@ -1171,7 +1179,7 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 	crm_stmt_reset(st);
 	if (rc < 0)
 		goto out;
-	rc = price_version(c, &q, err);
+	rc = price_version(c, &q, false, err);
 out:
 	crm_buf_release(&attrs);
 	crm_row_release(&p);
@@ -1199,12 +1207,17 @@ int crm_quote_remove_line(struct crm_quote_ctx *c, int64_t quote,
 	crm_stmt_bind_int(st, 2, q.version);
 	crm_stmt_bind_int(st, 3, line_no);
 	rc = crm_stmt_step(st, err);
+	if (rc == 0) {
+		crm_stmt_reset(st);
+		return derr(err, "line", "no line %lld on quote %lld",
+			    (long long)line_no, (long long)quote);
+	}
 	while (rc > 0 && (rc = crm_stmt_step(st, err)) > 0)
 		;
 	crm_stmt_reset(st);
 	if (rc < 0)
 		return -1;
-	return price_version(c, &q, err);
+	return price_version(c, &q, false, err);
 }
 
 /* -- copies ---------------------------------------------------------------- */
@@ -1249,7 +1262,7 @@ int crm_quote_copy(struct crm_quote_ctx *c, int64_t from,
 	rc = crm_stmt_step(st, err);
 	crm_stmt_reset(st);
 	if (rc < 0 || load_quote(c->db, *id, &q, err) < 0 ||
-	    price_version(c, &q, err) < 0)
+	    price_version(c, &q, false, err) < 0)
 		return -1;
 	st = crm_db_stmt_cached(
 	    c->db,
@@ -1314,7 +1327,7 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 			crm_fmt_int((char[32]){0}, quote), NULL, err))
 		return derr(err, "lines", "quote %lld has no lines",
 			    (long long)quote);
-	if (price_version(c, &q, err) < 0)
+	if (price_version(c, &q, true, err) < 0)
 		return -1;
 	st = crm_db_stmt_cached(
 	    c->db,
@@ -1740,10 +1753,10 @@ json_t *crm_quote_doc(struct crm_db *db, int64_t quote, int64_t version,
 		{
 			char m[32];
 
-			json_t *g = json_pack(
-			    "{s:s}", "amount",
-			    crm_money_format(json_integer_value(v), q.currency,
-					     m));
+			json_t *g =
+			    json_pack("{s:s}", "amount",
+				      crm_money_format(json_integer_value(v),
+						       q.currency, m));
 
 			json_object_set_new(g, "group",
 					    *k ? json_string(k) : json_null());
