@@ -386,6 +386,14 @@ static int print_head(struct crm_cli *cli, int64_t quote, int64_t version)
 
 	if (!doc)
 		return -1;
+	if (cli->ids) { /* --ids: the id alone, for $(...) and xargs */
+		rc = printf("%lld\n", (long long)quote) < 0 ? -1 : 0;
+		if (rc < 0)
+			crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+				    strerror(errno));
+		json_decref(doc);
+		return rc;
+	}
 	w = open_writer(cli, head_cols);
 	if (w && write_json(w, head_cols, doc) == 0 && crm_writer_close(w) == 0)
 		rc = 0;
