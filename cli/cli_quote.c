@@ -40,6 +40,7 @@ enum {
 	OPT_GROUPS,
 	OPT_FORCE_OUT,
 	OPT_MIN_HISTORY,
+	OPT_ALL_DRAFTS,
 };
 
 #define PRICING_OPTIONS                                                        \
@@ -103,13 +104,22 @@ const struct argp_option crm_quote_price_options[] = {
     {0},
 };
 
+const struct argp_option crm_quote_reprice_options[] = {
+    {"all", OPT_ALL_DRAFTS, 0, 0,
+     "Every draft quote (after a change of price books or promotions)", 0},
+    PRICING_OPTIONS,
+    {0},
+};
+
 const struct argp_option crm_quote_show_options[] = {
-    {"quote-version", OPT_VERSION, "N", 0, "That version (default: the current)", 0},
+    {"quote-version", OPT_VERSION, "N", 0,
+     "That version (default: the current)", 0},
     {0},
 };
 
 const struct argp_option crm_quote_lines_options[] = {
-    {"quote-version", OPT_VERSION, "N", 0, "That version (default: the current)", 0},
+    {"quote-version", OPT_VERSION, "N", 0,
+     "That version (default: the current)", 0},
     {"explain", OPT_EXPLAIN, 0, 0,
      "Every pricing step of every line (line, sku, step, detail, amount)", 0},
     {"groups", OPT_GROUPS, 0, 0, "The subtotal of each group of lines", 0},
@@ -141,7 +151,8 @@ const struct argp_option crm_quote_render_options[] = {
      "The template (default: share/crm/templates/quote.html or "
      "quote.pango)",
      0},
-    {"quote-version", OPT_VERSION, "N", 0, "That version (default: the current)", 0},
+    {"quote-version", OPT_VERSION, "N", 0,
+     "That version (default: the current)", 0},
     {"force", OPT_FORCE_OUT, 0, 0, "Replace FILE if it exists", 0},
     {0},
 };
@@ -241,6 +252,9 @@ error_t crm_quote_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_MIN_HISTORY:
 		o->min_history = arg;
+		break;
+	case OPT_ALL_DRAFTS:
+		o->all = true;
 		break;
 	default:
 		return crm_entity_opts_parse(key, arg, state);
@@ -589,18 +603,78 @@ out:
 
 int crm_verb_quote_price(struct crm_cli *cli)
 {
+	struct crm_quote_opts *o = cli->opts;
+	struct crm_writer *w = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
 	struct env v;
-	int64_t id;
 	int rc = -1;
 
 	memset(&v, 0, sizeof(v));
-	if (env_open(cli, &v) < 0 || crm_db_begin(cli->db, &cli->err) < 0 ||
-	    quote_arg(cli, 1, &id) < 0 ||
-	    crm_quote_price(&v.c, id, &cli->err) < 0 ||
-	    print_head(cli, id, 0) < 0)
+	if (o->all == (cli->args.n > 0)) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "price takes QUOTE... or --all");
+		return crm_cli_fail(cli);
+	}
+	if (env_open(cli, &v) < 0 || crm_db_begin(cli->db, &cli->err) < 0)
 		goto out;
+	if (o->all) {
+		if (crm_quote_drafts(cli->db, &ids, &n, &cli->err) < 0)
+			goto out;
+	} else {
+		ids = crm_xcalloc(cli->args.n, sizeof(*ids));
+		for (; n < cli->args.n; n++) {
+			int f = crm_quote_find(cli->db, cli->args.v[n], &ids[n],
+					       &cli->err);
+
+			if (f < 0)
+				goto out;
+			if (!f) {
+				crm_err_set(&cli->err, CRM_EX_NOINPUT,
+					    "no quote '%s'", cli->args.v[n]);
+				goto out;
+			}
+		}
+	}
+	if (!cli->ids) {
+		w = open_writer(cli, head_cols);
+		if (!w)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *doc;
+		int wr;
+
+		if (crm_check_interrupt(&cli->err) < 0 ||
+		    crm_quote_price(&v.c, ids[i], &cli->err) < 0)
+			goto out;
+		if (cli->ids) {
+			if (printf("%lld\n", (long long)ids[i]) < 0)
+				goto werr;
+			continue;
+		}
+		doc = crm_quote_doc(cli->db, ids[i], 0, &cli->err);
+		if (!doc)
+			goto out;
+		wr = write_json(w, head_cols, doc);
+		json_decref(doc);
+		if (wr < 0)
+			goto werr;
+	}
+	if (w && crm_writer_close(w) < 0)
+		goto werr;
+	if (o->all)
+		crm_cli_note(cli, "priced %zu draft quote%s", n,
+			     n == 1 ? "" : "s");
 	rc = 0;
+	goto out;
+werr:
+	if (!cli->err.code)
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
 out:
+	crm_writer_free(w);
+	free(ids);
 	env_close(&v);
 	return finish(cli, rc);
 }

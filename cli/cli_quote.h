@@ -12,12 +12,13 @@ struct crm_quote_opts {
 	const char *qty, *unit, *group, *discount, *price, *reason, *parent;
 	const char *output, *as, *template_path, *version, *min_history;
 	struct crm_strv attrs;
-	bool explain, groups, force;
+	bool explain, groups, force, all;
 };
 
 extern const struct argp_option crm_quote_new_options[];
 extern const struct argp_option crm_quote_line_options[];
 extern const struct argp_option crm_quote_price_options[];
+extern const struct argp_option crm_quote_reprice_options[];
 extern const struct argp_option crm_quote_show_options[];
 extern const struct argp_option crm_quote_lines_options[];
 extern const struct argp_option crm_quote_submit_options[];

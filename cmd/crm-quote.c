@@ -18,8 +18,10 @@ static const struct crm_verb verbs[] = {
      "Remove a line and its options (a sent quote gets a new version)",
      crm_quote_price_options, crm_quote_opts_parse, crm_verb_quote_remove_line,
      CRM_VERB_WRITE},
-    {"price", "QUOTE", "Reprice the current version from its price book",
-     crm_quote_price_options, crm_quote_opts_parse, crm_verb_quote_price,
+    {"price", "QUOTE...",
+     "Reprice the current version from its price book (--all: every "
+     "draft)",
+     crm_quote_reprice_options, crm_quote_opts_parse, crm_verb_quote_price,
      CRM_VERB_WRITE},
     {CRM_VERB_LIST("quotes")},
     {"show", "QUOTE", "The quote's status, figures and totals",

@@ -1066,6 +1066,29 @@ int crm_quote_price(struct crm_quote_ctx *c, int64_t quote, struct crm_err *err)
 	return price_version(c, &q, true, err);
 }
 
+int crm_quote_drafts(struct crm_db *db, int64_t **ids, size_t *n,
+		     struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT id FROM quotes WHERE status = 'draft' AND locked = 0 "
+	    "ORDER BY id",
+	    err);
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		*ids = crm_xgrow(*ids, &cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = crm_stmt_int(st, 0);
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 		       const struct crm_quote_line_in *in, int64_t *line_no,
 		       struct crm_err *err)

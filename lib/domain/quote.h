@@ -90,6 +90,11 @@ int crm_quote_remove_line(struct crm_quote_ctx *c, int64_t quote,
 int crm_quote_price(struct crm_quote_ctx *c, int64_t quote,
 		    struct crm_err *err);
 
+/* The ids of every draft quote (what price --all prices), by id; the
+ * caller frees *ids. */
+int crm_quote_drafts(struct crm_db *db, int64_t **ids, size_t *n,
+		     struct crm_err *err);
+
 /* A line whose price changed in new --from. */
 struct crm_quote_change {
 	int64_t line_no;

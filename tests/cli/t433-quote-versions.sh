@@ -78,4 +78,14 @@ compare "$T/before" "$T/after" "an accepted quote is not edited"
 sql "SELECT quote_id, version, status FROM quote_versions ORDER BY 1, 2"
 printf '1|1|sent\n1|2|accepted\n2|1|draft\n3|1|draft\n' >"$T/want"
 compare "$T/want" "$T/sql" "quote_versions: every version and its status"
+# price --all: every draft at the prices of 2027 (11 x 11.00 + 25%)
+expect_code 0 crm-quote price --all --at 2027-01-05 --fields id,status,subtotal
+expect_out "price --all: the drafts only" <<'X'
+id,status,subtotal
+2,draft,151.25
+3,draft,151.25
+X
+err_has "priced 2 draft quotes"
+expect_code 64 crm-quote price
+expect_code 64 crm-quote price 2 --all
 done_testing
