@@ -445,6 +445,118 @@ static const char migration1[] =
 	"CREATE INDEX crm_identities_key ON crm_identities(entity, field, key);"
 	"CREATE INDEX crm_identities_merge ON crm_identities(merge_id);"
 
+	/* -- flow (lib/domain/flow_run.c) ------------------------------------- */
+	/* crm_flow_cursor: how far crm-flow run has read (audit: crm_audit
+	 * id; events: crm_flow_events id; created:ENTITY: the last id seen).
+	 * crm_flow_firings: one row per flow, record and occurrence (the
+	 * unique key makes each fire once); status running, done, pending
+	 * (external actions queued), failed (retried at next_try), gave_up,
+	 * skipped (an event whose conditions did not hold), loop; change_id
+	 * is the change set its writes made (changes it causes are one
+	 * deeper). crm_flow_made: records a firing created. crm_flow_outbox:
+	 * external actions (email, command) run after the commit, each
+	 * claimed before it runs. crm_flow_events: named events
+	 * (crm_flow_emit) for event triggers. */
+	"CREATE TABLE crm_flow_cursor ("
+	" name TEXT PRIMARY KEY,"
+	" pos INTEGER NOT NULL);"
+	"CREATE TABLE crm_flow_firings ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" flow TEXT NOT NULL,"
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" occurrence TEXT NOT NULL,"
+	" why TEXT,"
+	" fired_at TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL,"
+	" next_try TEXT,"
+	" error TEXT,"
+	" depth INTEGER NOT NULL,"
+	" change_id INTEGER,"
+	" did TEXT,"
+	" UNIQUE (flow, record_id, occurrence));"
+	"CREATE INDEX crm_flow_firings_change ON crm_flow_firings(change_id)"
+	" WHERE change_id IS NOT NULL;"
+	"CREATE INDEX crm_flow_firings_retry ON crm_flow_firings(status,"
+	" next_try);"
+	"CREATE INDEX crm_flow_firings_record ON crm_flow_firings(record_id);"
+	"CREATE TABLE crm_flow_made ("
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" firing_id INTEGER NOT NULL,"
+	" PRIMARY KEY (entity, record_id));"
+	"CREATE TABLE crm_flow_outbox ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" firing_id INTEGER NOT NULL,"
+	" action INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" job TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL,"
+	" next_try TEXT,"
+	" error TEXT,"
+	" done_at TEXT,"
+	" UNIQUE (firing_id, action));"
+	"CREATE INDEX crm_flow_outbox_status ON crm_flow_outbox(status);"
+	"CREATE TABLE crm_flow_events ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" name TEXT NOT NULL,"
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" data TEXT,"
+	" at TEXT NOT NULL,"
+	" depth INTEGER NOT NULL);"
+
+	/* -- approvals (lib/domain/approval.c) --------------------------------- */
+	/* an approval process started on a record: status pending, approved,
+	 * rejected or expired; step: the current step (0-based index into
+	 * spec's steps); locks: the guarded fields, comma-separated; due_at:
+	 * the current step's timeout, escalated once it escalated */
+	"CREATE TABLE crm_approvals ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" process TEXT NOT NULL,"
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" status TEXT NOT NULL,"
+	" step INTEGER NOT NULL,"
+	" locks TEXT,"
+	" spec TEXT NOT NULL,"
+	" flow TEXT,"
+	" requested_by TEXT,"
+	" created_at TEXT NOT NULL,"
+	" due_at TEXT,"
+	" escalated INTEGER NOT NULL,"
+	" decided_at TEXT);"
+	"CREATE INDEX crm_approvals_record ON crm_approvals(entity, record_id, "
+	"status);"
+	"CREATE INDEX crm_approvals_due ON crm_approvals(status, due_at);"
+	/* who decides each step (1-based): state waiting, approved, rejected,
+	 * not needed (the step was decided without them) or escalated (the
+	 * step passed to others); via: the approver spec that named them */
+	"CREATE TABLE crm_approval_approvers ("
+	" approval_id INTEGER NOT NULL REFERENCES crm_approvals(id),"
+	" step INTEGER NOT NULL,"
+	" approver TEXT NOT NULL,"
+	" via TEXT,"
+	" state TEXT NOT NULL,"
+	" decided_at TEXT,"
+	" comment TEXT,"
+	" PRIMARY KEY (approval_id, step, approver));"
+	/* the history show prints: requested, step, skipped, approve, reject,
+	 * escalated, and the outcomes approved, rejected, expired */
+	"CREATE TABLE crm_approval_events ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" approval_id INTEGER NOT NULL REFERENCES crm_approvals(id),"
+	" at TEXT NOT NULL,"
+	" step INTEGER,"
+	" event TEXT NOT NULL,"
+	" actor TEXT,"
+	" comment TEXT,"
+	" change_id INTEGER);"
+	"CREATE INDEX crm_approval_events_approval ON "
+	"crm_approval_events(approval_id);"
+
 	/* -- products and quotes (lib/domain/product.c, quote.c) ------------- */
 	/* units: "box=12,each=1" (alternative units and how many base units
 	 * each holds); attributes: "size=S|M|L;colour=red|blue"; bundle: a
