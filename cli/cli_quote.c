@@ -792,7 +792,7 @@ int crm_verb_quote_submit(struct crm_cli *cli)
 	struct crm_thresholds t;
 	struct crm_strv reasons = {0};
 	struct env v;
-	int64_t id;
+	int64_t id, approval = 0;
 	char *tp;
 	int rc = -1;
 
@@ -804,17 +804,19 @@ int crm_verb_quote_submit(struct crm_cli *cli)
 	if (crm_thresholds_load(tp, &t, &cli->err) < 0 ||
 	    env_open(cli, &v) < 0 || crm_db_begin(cli->db, &cli->err) < 0 ||
 	    quote_arg(cli, 1, &id) < 0 ||
-	    crm_quote_submit(&v.c, id, &t, &reasons, &cli->err) < 0 ||
+	    crm_quote_submit(&v.c, id, &t, &reasons, &approval, &cli->err) <
+		0 ||
 	    print_head(cli, id, 0) < 0)
 		goto out;
 	for (size_t i = 0; i < reasons.n; i++)
 		crm_cli_note(cli, "needs approval: %s", reasons.v[i]);
-	if (reasons.n)
+	if (approval)
 		crm_cli_note(cli,
-			     "quote %lld is pending approval and locked "
-			     "(approvals through crm-flow are not wired yet: "
-			     "'crm-quote approve %lld' releases it)",
-			     (long long)id, (long long)id);
+			     "quote %lld is locked pending approval %lld "
+			     "('crm-flow approvals', 'crm-quote approve %lld' "
+			     "or 'crm-flow approve %lld')",
+			     (long long)id, (long long)approval, (long long)id,
+			     (long long)approval);
 	rc = 0;
 out:
 	free(tp);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "approval.h"
 #include "company.h"
 #include "config.h"
 #include "deal.h"
@@ -210,6 +211,26 @@ int crm_thresholds_load(const char *path, struct crm_thresholds *t,
 			goto out;
 		}
 	}
+	if ((v = json_object_get(root, "process"))) {
+		if (crm_approval_spec_check(v, path, "process", err) < 0)
+			goto out;
+		t->process = json_incref(v);
+	}
+	if ((v = json_object_get(root, "approver")) && !json_is_string(v)) {
+		crm_err_at(err, CRM_EX_CONFIG, path, 0, "approver",
+			   "\"user:NAME\", \"role:NAME\" or \"manager:FIELD\"");
+		goto out;
+	}
+	if (v) {
+		json_t *spec =
+		    json_pack("{s:s, s:[{s:s, s:[O]}]}", "name", "quote",
+			      "steps", "name", "approval", "approvers", v);
+		int bad = crm_approval_spec_check(spec, path, "approver", err);
+
+		json_decref(spec);
+		if (bad < 0)
+			goto out;
+	}
 	if ((v = json_object_get(root, "approver")))
 		t->approver = crm_xstrdup(
 		    json_string_value(v) ? json_string_value(v) : "");
@@ -222,6 +243,7 @@ out:
 void crm_thresholds_release(struct crm_thresholds *t)
 {
 	free(t->approver);
+	json_decref(t->process);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -318,6 +340,59 @@ static int set_status(struct crm_db *db, const struct quote *q,
 	rc = crm_stmt_step(st, err);
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : 0;
+}
+
+/* The latest approval of a quote (lib/domain/approval.h): id 0 when it
+ * has none. */
+struct last_approval {
+	int64_t id;
+	char status[24];
+};
+
+static int last_cb(const struct crm_rec *rec, void *arg)
+{
+	struct last_approval *a = arg;
+	const char *id = crm_rec_get(rec, "id"),
+		   *st = crm_rec_get(rec, "status");
+
+	a->id = id ? strtoll(id, NULL, 10) : 0;
+	snprintf(a->status, sizeof(a->status), "%s", st ? st : "");
+	return 0;
+}
+
+static int last_approval(struct crm_db *db, int64_t quote,
+			 struct last_approval *a, struct crm_err *err)
+{
+	struct crm_approval_query q = {.entity = "quote", .record_id = quote};
+
+	memset(a, 0, sizeof(*a));
+	return crm_approval_list(db, &q, last_cb, a, err);
+}
+
+/* A pending quote follows its approval when it was decided elsewhere:
+ * approved, or (rejected, expired) back to an unlocked draft. */
+static int sync_approval(struct crm_db *db, struct quote *q,
+			 struct crm_err *err)
+{
+	struct last_approval a;
+
+	if (strcmp(q->status, "pending_approval"))
+		return 0;
+	if (last_approval(db, q->id, &a, err) < 0)
+		return -1;
+	if (!a.id || !strcmp(a.status, "pending"))
+		return 0;
+	if (!strcmp(a.status, "approved")) {
+		if (set_status(db, q, "approved", 0, err) < 0)
+			return -1;
+		snprintf(q->status, sizeof(q->status), "approved");
+	} else {
+		if (set_status(db, q, "draft", 0, err) < 0)
+			return -1;
+		snprintf(q->status, sizeof(q->status), "draft");
+	}
+	q->locked = 0;
+	return 0;
 }
 
 static int add_version(struct crm_db *db, int64_t quote, int64_t version,
@@ -1055,7 +1130,8 @@ int crm_quote_price(struct crm_quote_ctx *c, int64_t quote, struct crm_err *err)
 {
 	struct quote q;
 
-	if (load_quote(c->db, quote, &q, err) < 0)
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
 		return -1;
 	if (!strcmp(q.status, "accepted") || !strcmp(q.status, "rejected") ||
 	    q.locked)
@@ -1101,7 +1177,8 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 	int rc = -1, f;
 
 	crm_row_init(&p, &crm_product_entity);
-	if (load_quote(c->db, quote, &q, err) < 0)
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
 		goto out;
 	if (in->qty <= 0) {
 		derr(err, "qty", "quantity must be at least 1, not %lld",
@@ -1328,9 +1405,33 @@ static void push_free(struct crm_strv *sv, char *s)
 	free(s);
 }
 
+/* Start the approval of a quote past a threshold: the thresholds'
+ * process, or one step for their approver. A process whose steps all
+ * skip it approves it at once. */
+static int start_approval(struct crm_quote_ctx *c, struct quote *q,
+			  const struct crm_thresholds *t, int64_t *approval,
+			  struct crm_err *err)
+{
+	json_t *spec =
+	    t && t->process
+		? json_incref(t->process)
+		: json_pack("{s:s, s:[{s:s, s:[s]}]}", "name", "quote", "steps",
+			    "name", "approval", "approvers",
+			    t && t->approver && *t->approver
+				? t->approver
+				: "role:sales_manager");
+	int rc = crm_approval_start(c->db, &crm_quote_entity, q->id, spec, NULL,
+				    approval, err);
+
+	json_decref(spec);
+	if (rc < 0)
+		return -1;
+	return sync_approval(c->db, q, err);
+}
+
 int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 		     const struct crm_thresholds *t, struct crm_strv *reasons,
-		     struct crm_err *err)
+		     int64_t *approval, struct crm_err *err)
 {
 	struct quote q;
 	struct crm_stmt *st;
@@ -1338,7 +1439,9 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 	int64_t list_total = 0, subtotal = 0, total = 0;
 	int rc;
 
-	if (load_quote(c->db, quote, &q, err) < 0)
+	*approval = 0;
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
 		return -1;
 	if (strcmp(q.status, "draft"))
 		return derr(err, "status", "quote %lld is %s, not a draft",
@@ -1432,9 +1535,10 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 		rc = crm_stmt_step(st, err);
 		crm_stmt_reset(st);
 		crm_buf_release(&why);
-		if (rc < 0)
+		if (rc < 0 ||
+		    set_status(c->db, &q, "pending_approval", 1, err) < 0)
 			return -1;
-		return set_status(c->db, &q, "pending_approval", 1, err);
+		return start_approval(c, &q, t, approval, err);
 	}
 	st = crm_db_stmt_cached(
 	    c->db, "UPDATE quotes SET approval = NULL WHERE id = ?1", err);
@@ -1464,14 +1568,25 @@ int crm_quote_approve(struct crm_quote_ctx *c, int64_t quote,
 {
 	struct quote q;
 
-	if (load_quote(c->db, quote, &q, err) < 0)
+	struct last_approval a;
+	const char *outcome = NULL;
+
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
 		return -1;
 	if (strcmp(q.status, "pending_approval"))
 		return derr(err, "status",
 			    "quote %lld is %s, not pending "
 			    "approval",
 			    (long long)quote, q.status);
-	return set_status(c->db, &q, "approved", 0, err);
+	if (last_approval(c->db, quote, &a, err) < 0)
+		return -1;
+	if (!a.id)
+		return set_status(c->db, &q, "approved", 0, err);
+	if (crm_approval_decide(c->db, a.id, c->db->actor, true, NULL, &outcome,
+				err) < 0)
+		return -1;
+	return sync_approval(c->db, &q, err);
 }
 
 int crm_quote_accept(struct crm_quote_ctx *c, int64_t quote,
@@ -1489,7 +1604,8 @@ int crm_quote_accept(struct crm_quote_ctx *c, int64_t quote,
 	int64_t total;
 	int rc;
 
-	if (load_quote(c->db, quote, &q, err) < 0)
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
 		return -1;
 	if (strcmp(q.status, "sent") && strcmp(q.status, "approved"))
 		return derr(err, "status",
@@ -1598,7 +1714,8 @@ int crm_quote_reject(struct crm_quote_ctx *c, int64_t quote, const char *reason,
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "reject needs --reason (why the customer "
 				   "said no)");
-	if (load_quote(c->db, quote, &q, err) < 0)
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
 		return -1;
 	if (!strcmp(q.status, "accepted") || !strcmp(q.status, "rejected"))
 		return derr(err, "status", "quote %lld is already %s",

@@ -40,7 +40,11 @@ struct crm_thresholds {
 	int64_t total;		/* a total above this (minor units of
 				   total_currency); -1: none */
 	char total_currency[4];
-	char *approver;
+	char *approver;	 /* who approves, as approvals name them
+			    ("role:sales_manager", "user:maria",
+			    "manager:FIELD"); NULL: role:sales_manager */
+	json_t *process; /* an approval process of one's own (approval.h),
+			    or NULL: one step, approver */
 };
 int crm_thresholds_load(const char *path, struct crm_thresholds *t,
 			struct crm_err *err);
@@ -110,11 +114,19 @@ int crm_quote_copy(struct crm_quote_ctx *c, int64_t from,
 		   struct crm_err *err);
 
 /* Submit: price, check the thresholds; past one the quote is
- * pending_approval and locked (reasons says which), else sent. */
+ * pending_approval and locked (reasons says which) and an approval
+ * process starts on it (lib/domain/approval.h: the thresholds' process,
+ * or one step for their approver), else sent. *approval gets the
+ * approval's id (0: none). */
 int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 		     const struct crm_thresholds *t, struct crm_strv *reasons,
-		     struct crm_err *err);
-/* Approve a pending quote (until crm-flow's approvals do it). */
+		     int64_t *approval, struct crm_err *err);
+/* Approve a pending quote: its approval's current step, as db->actor
+ * (who must be one of its approvers; the quote is approved when the
+ * process is); a quote pending without a process is approved at once. A
+ * quote whose approval was decided elsewhere (crm-flow approve, reject,
+ * a timeout) follows it in every write: approved, or back to a draft
+ * when rejected or expired. */
 int crm_quote_approve(struct crm_quote_ctx *c, int64_t quote,
 		      struct crm_err *err);
 /* Accept: the deal is won with the quote's total as its amount, the

@@ -1,8 +1,10 @@
 #!/bin/bash
 # submit against the thresholds file: past one the quote is pending
-# approval and locked; approve releases it; accept wins the deal for the
-# quote's total and counts the promotions used against their limits
-# (per account and in total); reject needs a reason.
+# approval and locked, and an approval (lib/domain/approval.h) starts on
+# it; an approver's decision (crm-quote approve, crm-flow approve or
+# reject) releases it; accept wins the deal for the quote's total and
+# counts the promotions used against their limits (per account and in
+# total); reject needs a reason.
 . "$(dirname "$0")/../lib.sh"
 D="$DATA/cpq"
 export CRM_PRICING="$D/pricing.json" CRM_TAXES="$D/taxes.json" \
@@ -23,6 +25,12 @@ pending_approval,81.75,15.53,97.28,line 1 (SEAT): discount 25.68% is past 20%; q
 X
 err_has "needs approval: line 1 (SEAT): discount 25.68% is past 20%"
 err_has "needs approval: quote discount 25.68% is past 15%"
+err_has "quote 1 is locked pending approval 1"
+expect_code 0 crm-flow approvals --fields id,process,entity,record_id,status,waiting_for
+expect_out "the approval waits for the sales managers" <<'X'
+id,process,entity,record_id,status,waiting_for
+1,quote,quote,1,pending,"maria,tom"
+X
 db_dump "$CRM_DB" "$T/before"
 expect_code 65 crm-quote add-line 1 SEAT
 err_has "quote 1 is locked pending approval"
@@ -33,8 +41,10 @@ expect_code 65 crm-quote accept 1
 err_has "only a sent or approved quote is accepted"
 db_dump "$CRM_DB" "$T/after"
 compare "$T/before" "$T/after" "a locked quote is not changed"
-expect_code 0 crm-quote approve 1 --fields status
-expect_out "approve" <<'X'
+expect_code 65 crm-quote approve 1
+err_has "tester"
+expect_code 0 env CRM_USER=maria crm-quote approve 1 --fields status
+expect_out "an approver approves" <<'X'
 status
 approved
 X
@@ -54,6 +64,13 @@ expect_code 0 crm-quote new --account 'Shop GmbH' --book list -q
 expect_code 0 crm-quote add-line 2 SHIRT --price 19.00 --reason 'trade show' -q
 expect_code 0 crm-quote submit 2 --fields status
 err_has "needs approval: line 1 (SHIRT): manual price 19.00 below list"
+approval=$(sqlite3 "$CRM_DB" "SELECT max(id) FROM crm_approvals")
+expect_code 0 crm-flow reject "$approval" --as maria --reason 'too cheap' -q
+expect_code 0 crm-quote add-line 2 SHIRT --fields version,status
+expect_out "a rejected approval leaves an unlocked draft" <<'X'
+version,status
+1,draft
+X
 # 3: a total past 50000.00 EUR (10 x 10 + 40 x 9 + 9950 x 8 = 80060.00)
 expect_code 0 crm-quote new --account 'Shop GmbH' --book list -q
 expect_code 0 crm-quote add-line 3 SEAT --qty 10000 -q
@@ -63,6 +80,9 @@ err_has "needs approval: total 80060.00 is past 50000.00"
 printf '{"line_discount": "lots"}' >"$T/th.json"
 expect_code 78 crm-quote submit 3 --thresholds "$T/th.json"
 err_has "line_discount"
+printf '{"approver": "the boss"}' >"$T/th.json"
+expect_code 78 crm-quote submit 3 --thresholds "$T/th.json"
+err_has "approver"
 
 # 4: reject
 expect_code 0 crm-quote new --account 'Shop GmbH' --book list -q
@@ -119,7 +139,8 @@ subtotal
 25.00
 X
 expect_code 0 crm-quote submit 9 -q
-expect_code 0 crm-quote approve 9 -q
+approval=$(sqlite3 "$CRM_DB" "SELECT max(id) FROM crm_approvals")
+expect_code 0 crm-flow approve "$approval" --as tom -q
 expect_code 0 crm-quote accept 9 -q
 expect_code 0 crm-quote new --account 'Other Shop' --book list -q
 expect_code 0 crm-quote add-line 10 SHIRT --qty 2 --fields subtotal
