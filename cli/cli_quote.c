@@ -41,6 +41,9 @@ enum {
 	OPT_FORCE_OUT,
 	OPT_MIN_HISTORY,
 	OPT_ALL_DRAFTS,
+	OPT_START,
+	OPT_END,
+	OPT_TERM,
 };
 
 #define PRICING_OPTIONS                                                        \
@@ -95,6 +98,14 @@ const struct argp_option crm_quote_line_options[] = {
     {"reason", OPT_REASON, "TEXT", 0, "Why the manual price", 0},
     {"parent", OPT_PARENT, "LINE", 0, "The bundle line this option belongs to",
      0},
+    {"start", OPT_START, "DATE", 0,
+     "A subscription's start (default: the pricing date)", 0},
+    {"end", OPT_END, "DATE", 0,
+     "A subscription's co-termed end, prorated (default: start plus the "
+     "term)",
+     0},
+    {"term", OPT_TERM, "MONTHS", 0,
+     "A subscription's term (default: the product's, else 12)", 0},
     PRICING_OPTIONS,
     {0},
 };
@@ -256,6 +267,15 @@ error_t crm_quote_opts_parse(int key, char *arg, struct argp_state *state)
 	case OPT_ALL_DRAFTS:
 		o->all = true;
 		break;
+	case OPT_START:
+		o->start = arg;
+		break;
+	case OPT_END:
+		o->end = arg;
+		break;
+	case OPT_TERM:
+		o->term = arg;
+		break;
 	default:
 		return crm_entity_opts_parse(key, arg, state);
 	}
@@ -323,6 +343,10 @@ static int parse_version(struct crm_cli *cli, int64_t *v)
 	struct crm_quote_opts *o = cli->opts;
 
 	*v = 0;
+	if (cli->where.n || cli->sort || cli->limit >= 0)
+		return crm_err_set(&cli->err, CRM_EX_USAGE,
+				   "%s takes no --where, --sort or --limit",
+				   cli->verb->name);
 	if (o->version && (crm_parse_int(o->version, v) < 0 || *v < 1))
 		return crm_err_set(&cli->err, CRM_EX_USAGE,
 				   "--version: a version number, not '%s'",
@@ -561,6 +585,13 @@ int crm_verb_quote_add_line(struct crm_cli *cli)
 			    "discount: '%s' is no percentage", o->discount);
 		goto out;
 	}
+	in.start = o->start;
+	in.end = o->end;
+	if (o->term && (crm_parse_int(o->term, &in.term) < 0 || in.term < 1)) {
+		crm_err_set(&cli->err, CRM_EX_DATAERR,
+			    "term: '%s' is no number of months", o->term);
+		goto out;
+	}
 	if (o->parent &&
 	    (crm_parse_int(o->parent, &in.parent) < 0 || in.parent < 1)) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
@@ -696,7 +727,8 @@ int crm_verb_quote_lines(struct crm_cli *cli)
 	    "qty",	     "unit",	    "base_qty",	  "attributes",
 	    "list_unit",     "list_amount", "discount",	  "manual_price",
 	    "manual_reason", "promotions",  "unit_price", "amount",
-	    "tax_category",  "parent_line", NULL,
+	    "tax_category",  "parent_line", "start_date", "end_date",
+	    "term_months",   NULL,
 	};
 	static const char *const ecols[] = {"line",   "sku",	"step",
 					    "detail", "amount", NULL};

@@ -11,6 +11,7 @@ struct crm_quote_opts {
 	const char *from, *external_id, *at, *pricing, *taxes, *thresholds;
 	const char *qty, *unit, *group, *discount, *price, *reason, *parent;
 	const char *output, *as, *template_path, *version, *min_history;
+	const char *start, *end, *term;
 	struct crm_strv attrs;
 	bool explain, groups, force, all;
 };

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "datetime.h"
 #include "money.h"
 #include "pricing.h"
 
@@ -930,6 +931,116 @@ int crm_price_line(const struct crm_price_in *in, struct crm_price_out *out,
 	out->amount = out->list_amount;
 	if (e->method == CRM_PRICE_TIERS)
 		return price_tiers(in, out, steps, err);
+	return 0;
+}
+
+/* -- subscriptions -----------------------------------------------------------
+ */
+
+int crm_period_months(const char *period)
+{
+	if (!period || !strcmp(period, "one_time"))
+		return 0;
+	if (!strcmp(period, "monthly"))
+		return 1;
+	if (!strcmp(period, "quarterly"))
+		return 3;
+	if (!strcmp(period, "annual"))
+		return 12;
+	return -1;
+}
+
+static int parse_day(const char *s, int64_t *days)
+{
+	int y, m, d;
+	char tail;
+
+	if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 ||
+	    m > 12 || d < 1 || d > 31)
+		return -1;
+	*days = crm_days_from_civil(y, (unsigned)m, (unsigned)d);
+	{
+		int64_t yy;
+		unsigned mm, dd;
+
+		crm_civil_from_days(*days, &yy, &mm, &dd);
+		if (yy != y || (int)mm != m || (int)dd != d)
+			return -1;
+	}
+	return 0;
+}
+
+/* The day n months after day (the same day of the month, or the month's
+ * last day when it has fewer). */
+static int64_t add_months(int64_t day, int64_t n)
+{
+	int64_t y, ty, idx;
+	unsigned m, d, tm, last;
+
+	crm_civil_from_days(day, &y, &m, &d);
+	idx = y * 12 + (m - 1) + n;
+	ty = idx / 12;
+	tm = (unsigned)(idx % 12) + 1;
+	last = (unsigned)(crm_days_from_civil(tm == 12 ? ty + 1 : ty,
+					      tm == 12 ? 1 : tm + 1, 1) -
+			  crm_days_from_civil(ty, tm, 1));
+	return crm_days_from_civil(ty, tm, d < last ? d : last);
+}
+
+int crm_price_term(int64_t per_period, int period_months, int64_t term_months,
+		   const char *start, const char *end, int64_t *out,
+		   struct crm_price_steps *steps, const char *currency,
+		   struct crm_err *err)
+{
+	int64_t s, e, k = 0, at, next, left, plen, part, whole;
+	char m1[32], m2[32];
+
+	if (period_months <= 0)
+		return crm_err_set(err, CRM_EX_DATAERR, "no billing period");
+	if (parse_day(start, &s) < 0)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "start: '%s' is no date YYYY-MM-DD",
+				   start ? start : "");
+	if (end) {
+		if (parse_day(end, &e) < 0)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "end: '%s' is no date YYYY-MM-DD",
+					   end);
+	} else {
+		if (term_months <= 0 || term_months % period_months)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "a term of %lld months is no "
+					   "multiple of the %d-month billing "
+					   "period",
+					   (long long)term_months,
+					   period_months);
+		e = add_months(s, term_months);
+	}
+	if (e <= s)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "the end (%s) must be after the start (%s)",
+				   end ? end : "", start);
+	at = s;
+	while ((next = add_months(s, (k + 1) * period_months)) <= e) {
+		k++;
+		at = next;
+	}
+	left = e - at;
+	plen = next - at;
+	if (__builtin_mul_overflow(per_period, k, &whole))
+		return crm_err_set(err, CRM_EX_DATAERR, "amount out of range");
+	part = left ? crm_div_half_even((__int128)per_period * left, plen) : 0;
+	*out = whole + part;
+	crm_price_steps_add(steps, "term", whole,
+			    "%lld whole period%s of %d month%s at %s",
+			    (long long)k, k == 1 ? "" : "s", period_months,
+			    period_months == 1 ? "" : "s",
+			    crm_money_format(per_period, currency, m1));
+	if (left)
+		crm_price_steps_add(steps, "proration", *out,
+				    "%lld of %lld days of a period: +%s",
+				    (long long)left, (long long)plen,
+				    crm_money_format(part, currency, m2));
 	return 0;
 }
 

@@ -166,6 +166,22 @@ struct crm_price_out {
 int crm_price_line(const struct crm_price_in *in, struct crm_price_out *out,
 		   struct crm_price_steps *steps, struct crm_err *err);
 
+/* Subscriptions: months in a billing period ("monthly" 1, "quarterly" 3,
+ * "annual" 12), 0 for "one_time" or NULL, -1 for anything else. */
+int crm_period_months(const char *period);
+/* The amount of a subscription line whose price per billing period
+ * (period_months) is per_period, from start to end (YYYY-MM-DD, end
+ * exclusive): every whole period, by the calendar from start, at
+ * per_period, and the days left as a share of the period they fall in
+ * (days / the days of that period), rounded half to even once. end NULL:
+ * start plus term_months (which must be a multiple of the period).
+ * CRM_EX_DATAERR for an end not after start, a bad date or a term that is
+ * no multiple of the period. */
+int crm_price_term(int64_t per_period, int period_months, int64_t term_months,
+		   const char *start, const char *end, int64_t *out,
+		   struct crm_price_steps *steps, const char *currency,
+		   struct crm_err *err);
+
 /* What a promotion's eligibility reads: a field's value (account.FIELD,
  * family, sku, quantity, amount, book), NULL when it has none. */
 typedef const char *(*crm_promo_get)(const char *field, void *arg);

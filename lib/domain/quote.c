@@ -426,11 +426,12 @@ static int copy_lines(struct crm_db *db, int64_t from, int64_t fv, int64_t to,
 	    "product_id, sku, name, qty, unit, base_qty, attributes, "
 	    "discount_pct, manual_price, manual_reason, parent_line, "
 	    "list_unit, list_amount, unit_price, amount, promotions, "
-	    "tax_category, explain) "
+	    "tax_category, explain, start_date, end_date, term_months) "
 	    "SELECT ?3, ?4, line_no, grp, product_id, sku, name, qty, unit, "
 	    "base_qty, attributes, discount_pct, manual_price, manual_reason, "
 	    "parent_line, list_unit, list_amount, unit_price, amount, "
-	    "promotions, tax_category, explain FROM quote_lines "
+	    "promotions, tax_category, explain, start_date, end_date, "
+	    "term_months FROM quote_lines "
 	    "WHERE quote_id = ?1 AND version = ?2 ORDER BY line_no",
 	    err);
 	int rc;
@@ -598,7 +599,8 @@ struct line {
 	int64_t id, line_no, qty, base_qty, discount, parent;
 	bool has_manual;
 	int64_t manual;
-	char *sku, *unit, *attrs, *grp, *reason;
+	char *sku, *unit, *attrs, *grp, *reason, *start, *end;
+	int64_t term;
 	/* priced */
 	struct crm_row product;
 	int64_t list_unit, list_amount, amount, promo, disc, net, unit_price;
@@ -616,6 +618,8 @@ static void lines_free(struct line *l, size_t n)
 		free(l[i].attrs);
 		free(l[i].grp);
 		free(l[i].reason);
+		free(l[i].start);
+		free(l[i].end);
 		crm_row_release(&l[i].product);
 		crm_strv_release(&l[i].promos);
 		crm_price_steps_release(&l[i].steps);
@@ -635,7 +639,8 @@ static int load_lines(struct crm_db *db, int64_t quote, int64_t version,
 	struct crm_stmt *st = crm_db_stmt_cached(
 	    db,
 	    "SELECT id, line_no, qty, base_qty, discount_pct, parent_line, "
-	    "manual_price, sku, unit, attributes, grp, manual_reason "
+	    "manual_price, sku, unit, attributes, grp, manual_reason, "
+	    "start_date, end_date, term_months "
 	    "FROM quote_lines WHERE quote_id = ? AND version = ? "
 	    "ORDER BY line_no",
 	    err);
@@ -668,6 +673,9 @@ static int load_lines(struct crm_db *db, int64_t quote, int64_t version,
 		l->attrs = col_dup(st, 9);
 		l->grp = col_dup(st, 10);
 		l->reason = col_dup(st, 11);
+		l->start = col_dup(st, 12);
+		l->end = col_dup(st, 13);
+		l->term = crm_stmt_int(st, 14);
 	}
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : 0;
@@ -883,6 +891,38 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 	l->list_unit = out.list_unit;
 	l->list_amount = out.list_amount;
 	l->amount = out.amount - l->promo;
+	{
+		/* a subscription: the price is per billing period; the line
+		 * holds every period of its term (prorated at the end) */
+		int pm = crm_period_months(
+		    crm_row_get(&l->product, "billing_period"));
+		const char *pt = crm_row_get(&l->product, "term_months");
+		int64_t tm = l->term ? l->term
+			     : pt    ? strtoll(pt, NULL, 10)
+				     : 12;
+		int64_t la, am;
+
+		if (pm > 0) {
+			if (crm_price_term(l->list_amount, pm, tm, l->start,
+					   l->end, &la, NULL, q->currency,
+					   err) < 0 ||
+			    crm_price_term(l->amount, pm, tm, l->start, l->end,
+					   &am, &l->steps, q->currency,
+					   err) < 0) {
+				char msg[sizeof(err->msg)];
+
+				snprintf(msg, sizeof(msg), "%s", err->msg);
+				snprintf(err->msg, sizeof(err->msg),
+					 "line %lld: %s", (long long)l->line_no,
+					 msg);
+				snprintf(err->field, sizeof(err->field),
+					 "term");
+				return -1;
+			}
+			l->list_amount = la;
+			l->amount = am;
+		}
+	}
 	if (l->included) {
 		crm_price_steps_add(&l->steps, "bundle", 0,
 				    "priced in bundle line %lld",
@@ -1217,6 +1257,16 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 		     "a manual price needs its reason (--reason)");
 		goto out;
 	}
+	if ((in->start || in->end || in->term) &&
+	    crm_period_months(crm_row_get(&p, "billing_period")) <= 0) {
+		derr(err, "term", "%s is no subscription (billing_period)",
+		     in->sku);
+		goto out;
+	}
+	if (in->term < 0) {
+		derr(err, "term", "a term is a number of months >= 1");
+		goto out;
+	}
 	if (editable(c->db, &q, err) < 0)
 		goto out;
 	if (in->parent &&
@@ -1244,9 +1294,9 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 	    c->db,
 	    "INSERT INTO quote_lines (quote_id, version, line_no, grp, "
 	    "product_id, sku, name, qty, unit, base_qty, attributes, "
-	    "discount_pct, manual_price, manual_reason, parent_line) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15)",
+	    "discount_pct, manual_price, manual_reason, parent_line, "
+	    "start_date, end_date, term_months) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
 	    err);
 	if (!st)
 		goto out;
@@ -1275,6 +1325,17 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 		crm_stmt_bind_int(st, 15, in->parent);
 	else
 		crm_stmt_bind_null(st, 15);
+	if (crm_period_months(crm_row_get(&p, "billing_period")) > 0) {
+		crm_stmt_bind_text(st, 16, in->start ? in->start : c->date);
+		crm_stmt_bind_text(st, 17, in->end);
+	} else {
+		crm_stmt_bind_null(st, 16);
+		crm_stmt_bind_null(st, 17);
+	}
+	if (in->term)
+		crm_stmt_bind_int(st, 18, in->term);
+	else
+		crm_stmt_bind_null(st, 18);
 	rc = crm_stmt_step(st, err);
 	crm_stmt_reset(st);
 	if (rc < 0)
@@ -1821,8 +1882,8 @@ json_t *crm_quote_doc(struct crm_db *db, int64_t quote, int64_t version,
 	    "SELECT line_no, grp, sku, name, qty, unit, base_qty, attributes, "
 	    "discount_pct, manual_price, manual_reason, parent_line, "
 	    "list_unit, list_amount, unit_price, amount, promotions, "
-	    "tax_category, explain FROM quote_lines WHERE quote_id = ? AND "
-	    "version = ? ORDER BY line_no",
+	    "tax_category, explain, start_date, end_date, term_months FROM "
+	    "quote_lines WHERE quote_id = ? AND version = ? ORDER BY line_no",
 	    err);
 	if (!st)
 		goto bad;
@@ -1865,6 +1926,9 @@ json_t *crm_quote_doc(struct crm_db *db, int64_t quote, int64_t version,
 		set_money(l, "amount", crm_stmt_int(st, 15), q.currency);
 		set_text(l, "promotions", st, 16);
 		json_object_set_new(l, "tax_category", json_string(tc));
+		set_text(l, "start_date", st, 19);
+		set_text(l, "end_date", st, 20);
+		set_text(l, "term_months", st, 21);
 		ex = crm_stmt_is_null(st, 18)
 			 ? json_array()
 			 : json_loads(crm_stmt_text(st, 18), 0, NULL);

@@ -79,6 +79,12 @@ struct crm_quote_line_in {
 	const char *manual_price; /* decimal in the quote's currency */
 	const char *reason;	  /* why the manual price */
 	int64_t parent;		  /* bundle line number, 0 none */
+	/* subscriptions (a product billed monthly, quarterly, annually):
+	 * the service's start (NULL: the pricing date), a co-termed end
+	 * (NULL: start plus the term), the term in months (0: the
+	 * product's, else 12) */
+	const char *start, *end;
+	int64_t term;
 };
 /* Add a line to the quote's current version (a sent quote gets a new
  * version first; a locked one is refused), then reprice. *line_no gets

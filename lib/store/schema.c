@@ -646,7 +646,10 @@ static const char migration1[] =
 	" amount INTEGER,"
 	" promotions TEXT,"
 	" tax_category TEXT,"
-	" explain TEXT);"
+	" explain TEXT,"
+	" start_date TEXT,"
+	" end_date TEXT,"
+	" term_months INTEGER);"
 	"CREATE INDEX quote_lines_quote ON quote_lines(quote_id, version, line_no);"
 	/* one row per promotion a quote used, written when it is accepted:
 	 * what the promotions' use limits count */

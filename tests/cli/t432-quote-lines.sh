@@ -45,7 +45,6 @@ licences,109.00
 services,21.80
 ,82.80
 X
-expect_code 0 crm-quote lines 1 --explain -w sku=SHIRT --fields step,detail,amount
 expect_code 0 crm-quote lines 1 --explain --fields line,step,amount
 out_has "4,manual,45.00"
 out_has "3,discount,37.80"

@@ -343,6 +343,41 @@ static void overflow(void)
 	CHECK(crm_price_line(&in, &out, NULL, &err) < 0, "quantity 0 refused");
 }
 
+static int64_t term(int64_t per, int pm, int64_t tm, const char *s,
+		    const char *e)
+{
+	struct crm_err err = {0};
+	int64_t out = -1;
+
+	if (crm_price_term(per, pm, tm, s, e, &out, NULL, "EUR", &err) < 0)
+		return -1;
+	return out;
+}
+
+static void subscriptions(void)
+{
+	CHECK_INT(crm_period_months("monthly"), 1, "monthly: 1 month");
+	CHECK_INT(crm_period_months("annual"), 12, "annual: 12 months");
+	CHECK_INT(crm_period_months("one_time"), 0, "one time: none");
+	CHECK_INT(crm_period_months("weekly"), -1, "weekly: unknown");
+	CHECK_INT(term(1000, 1, 12, "2026-01-15", NULL), 12000,
+		  "monthly 10.00 for a 12-month term: 120.00");
+	CHECK_INT(term(120000, 12, 24, "2026-01-15", NULL), 240000,
+		  "annual 1200.00 for 24 months: 2400.00");
+	CHECK_INT(term(1000, 1, 0, "2026-01-15", "2026-03-01"), 1500,
+		  "monthly 10.00 from 15 Jan to 1 Mar: 1 month + 14/28 days");
+	CHECK_INT(term(100000, 12, 0, "2026-07-01", "2027-01-01"), 50411,
+		  "annual 1000.00 for 184 of 365 days: 504.11 (half even)");
+	CHECK_INT(term(1000, 1, 1, "2026-01-31", NULL), 1000,
+		  "31 Jan plus a month ends on 28 Feb: one period");
+	CHECK_INT(term(1000, 3, 10, "2026-01-01", NULL), -1,
+		  "a 10-month term of quarters is refused");
+	CHECK_INT(term(1000, 1, 0, "2026-03-01", "2026-03-01"), -1,
+		  "an end not after the start is refused");
+	CHECK_INT(term(1000, 1, 0, "2026-02-30", "2026-03-01"), -1,
+		  "30 February is no date");
+}
+
 int main(void)
 {
 	tiers_by_qty();
@@ -355,5 +390,6 @@ int main(void)
 	promotions();
 	rounding();
 	overflow();
+	subscriptions();
 	return done_testing();
 }
