@@ -1007,10 +1007,6 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 			     (long long)lines[i].line_no, lines[i].sku);
 			goto out;
 		}
-		if (crm_entity_get(c->db, &crm_product_entity,
-				   crm_row_id(&lines[i].product),
-				   &lines[i].product, err) < 0)
-			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct line *par = lines[i].parent
