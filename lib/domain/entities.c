@@ -8,12 +8,23 @@
 #include "deal.h"
 #include "entity.h"
 #include "lead.h"
+#include "product.h"
+#include "quote.h"
 #include "ticket.h"
 
 static const struct crm_entity *const entities[] = {
-    &crm_contact_entity,  &crm_company_entity,	 &crm_activity_entity,
-    &crm_deal_entity,	  &crm_ticket_entity,	 &crm_lead_entity,
-    &crm_contract_entity, &crm_milestone_entity,
+    &crm_contact_entity,
+    &crm_company_entity,
+    &crm_activity_entity,
+    &crm_deal_entity,
+    &crm_ticket_entity,
+    &crm_lead_entity,
+    /* cpq */
+    &crm_product_entity,
+    &crm_quote_entity,
+    /* contracts */
+    &crm_contract_entity,
+    &crm_milestone_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)

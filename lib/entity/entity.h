@@ -146,6 +146,16 @@ struct crm_hook_counts {
 	uint64_t n[CRM_HOOK_COUNTERS];
 };
 
+/* The write guard: asked before every update of a stored record (import,
+ * update, tag, undo; any crm command), with the record as stored (old) and
+ * as it would be written (row). Returns 0 to let it through, or -1 with
+ * err (CRM_EX_DATAERR naming the record and field) to refuse it, nothing
+ * written. Defined by lib/domain/approval.c: a pending approval locks its
+ * guarded fields. */
+int crm_entity_guard(struct crm_db *db, const struct crm_entity *e,
+		     const struct crm_row *old, const struct crm_row *row,
+		     struct crm_err *err);
+
 /* Every entity libcrm knows (lib/domain/entities.c), for undo and merges. */
 const struct crm_entity *crm_entity_by_name(const char *name);
 /* Call fn for each field, of any entity, that refers to e (a CRM_T_REF

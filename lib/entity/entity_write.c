@@ -1036,6 +1036,8 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			*action = CRM_UNCHANGED;
 			goto done;
 		}
+		if (crm_entity_guard(im->db, e, &im->old, row, err) < 0)
+			return -1;
 		if (u >= 0) {
 			free(row->v[u]);
 			row->v[u] = crm_xstrdup(im->now);
@@ -1386,6 +1388,15 @@ static int select_ids(struct crm_db *db, const struct crm_entity *e,
 	return crm_entity_each(db, e, q, collect_id, l, err);
 }
 
+/* Whether msg already names record id of entity ("deal 7: ..."). */
+static bool is_about(const char *msg, const char *entity, const char *id)
+{
+	size_t n = strlen(entity), k = strlen(id);
+
+	return !strncmp(msg, entity, n) && msg[n] == ' ' &&
+	       !strncmp(msg + n + 1, id, k) && msg[n + 1 + k] == ':';
+}
+
 /* Apply set (plus the id) to every selected row, in one transaction. */
 static int update_rows(struct crm_db *db, const struct crm_entity *e,
 		       const struct crm_query *q, const char *command,
@@ -1454,7 +1465,7 @@ static int update_rows(struct crm_db *db, const struct crm_entity *e,
 		if (crm_importer_apply(im, &rec, NULL, &a, err) < 0) {
 			if (!err->msg[0])
 				crm_err_set(err, CRM_EX_DATAERR, "failed");
-			if (!err->line) {
+			if (!err->line && !is_about(err->msg, e->name, id)) {
 				char pre[sizeof(err->msg)];
 				snprintf(pre, sizeof(pre), "%s", err->msg);
 				snprintf(err->msg, sizeof(err->msg),
@@ -2059,7 +2070,9 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 	rc = 0;
 	if (bad || !changed)
 		goto out;
-	rc = undo_write(u, &row, &cur, &b, err);
+	rc = crm_entity_guard(u->db, e, &cur, &row, err);
+	if (rc == 0)
+		rc = undo_write(u, &row, &cur, &b, err);
 	u->n += rc == 0;
 out:
 	json_decref(bj);
@@ -2258,6 +2271,10 @@ static int run_step(struct undo *u, const struct step *s, struct crm_err *err)
 	const struct crm_entity *e =
 	    s->entity ? crm_entity_by_name(s->entity) : NULL;
 
+	if (!e && s->entity && !strcmp(s->entity, "approval"))
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "cannot undo an approval's decision: it "
+				   "stands (start a new approval instead)");
 	if (!e || !s->action)
 		return crm_err_set(err, CRM_EX_SOFTWARE,
 				   "cannot undo: unknown entity '%s'",

@@ -1,0 +1,918 @@
+/* flow_action.c - the action registry: one entry per action kind
+ * {name, external, validate, apply, release}. A new kind is one entry in
+ * crm_flow_action_kinds. Writes go through the entity engine (the change
+ * log, undo); external kinds (email, command) are queued in the outbox
+ * and run after the commit (lib/domain/flow_run.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity.h"
+#include "approval.h"
+#include "assign.h"
+#include "flow.h"
+#include "share.h"
+
+void crm_flow_did(struct crm_flow_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->did.len)
+		crm_buf_adds(&ctx->did, "; ");
+	va_start(ap, fmt);
+	crm_buf_vaddf(&ctx->did, fmt, ap);
+	va_end(ap);
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	json_t *j = json_object_get(o, key);
+
+	return json_is_string(j) ? json_string_value(j) : NULL;
+}
+
+/* Only these keys (plus "type") in o. */
+static int only_keys(json_t *o, const char *const *keys, struct crm_err *err)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(o, k, v)
+	{
+		size_t i;
+
+		if (!strcmp(k, "type"))
+			continue;
+		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
+			;
+		if (!keys[i]) {
+			snprintf(err->field, sizeof(err->field), "%s", k);
+			return crm_err_set(err, CRM_EX_CONFIG, "unknown key");
+		}
+	}
+	return 0;
+}
+
+/* Key k of o, when present, must be a string and a valid template. */
+static int tmpl_key(const struct crm_flow *f, json_t *o, const char *k,
+		    bool required, struct crm_err *err)
+{
+	json_t *j = json_object_get(o, k);
+
+	if (!j && !required)
+		return 0;
+	snprintf(err->field, sizeof(err->field), "%s", k);
+	if (!json_is_string(j))
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   required ? "required (a string)"
+					    : "must be a string");
+	if (crm_flow_tmpl_check(f->e, json_string_value(j), err) < 0)
+		return -1;
+	err->field[0] = '\0';
+	return 0;
+}
+
+/* Expand key k of spec (NULL when absent) into out; 1 when present. */
+static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *k,
+		  enum crm_tmpl_ctx how, struct crm_buf *out,
+		  struct crm_err *err)
+{
+	const char *t = str(spec, k);
+
+	crm_buf_reset(out);
+	if (!t)
+		return 0;
+	if (crm_flow_tmpl(ctx, t, how, out, err) < 0) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		crm_err_set(err, err->code, "%s: %s", k, why);
+		return -1;
+	}
+	return 1;
+}
+
+/* Write rec (with "id") onto the record through the entity engine. */
+static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
+			bool *changed, struct crm_err *err)
+{
+	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, err);
+	enum crm_import_action a;
+	char id[32];
+
+	if (!im)
+		return -1;
+	snprintf(id, sizeof(id), "%lld", (long long)ctx->record_id);
+	crm_rec_set(rec, "id", id, CRM_STR);
+	if (crm_importer_apply(im, rec, NULL, &a, err) < 0)
+		return -1;
+	*changed = a == CRM_UPDATED;
+	return 0;
+}
+
+/* -- set ---------------------------------------------------------------- */
+
+static int set_validate(const struct crm_flow *f, json_t *spec, void **data,
+			struct crm_err *err)
+{
+	static const char *const keys[] = {"fields", NULL};
+	json_t *fields = json_object_get(spec, "fields"), *v;
+	const char *k;
+
+	(void)data;
+	if (only_keys(spec, keys, err) < 0)
+		return -1;
+	if (!json_is_object(fields) || !json_object_size(fields)) {
+		snprintf(err->field, sizeof(err->field), "fields");
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "an object of field: value");
+	}
+	json_object_foreach(fields, k, v)
+	{
+		long fi = crm_entity_field(f->e, k);
+
+		snprintf(err->field, sizeof(err->field), "fields.%s", k);
+		if (fi < 0)
+			return crm_err_set(err, CRM_EX_CONFIG,
+					   "%s has no field", f->e->name);
+		if (f->e->fields[fi].flags &
+		    (CRM_FF_SYSTEM | CRM_FF_READONLY | CRM_FF_HIDDEN))
+			return crm_err_set(err, CRM_EX_CONFIG,
+					   "read-only field");
+		if (!json_is_string(v) && !json_is_null(v))
+			return crm_err_set(err, CRM_EX_CONFIG,
+					   "a string (a template) or null");
+		if (json_is_string(v) &&
+		    crm_flow_tmpl_check(f->e, json_string_value(v), err) < 0)
+			return -1;
+	}
+	err->field[0] = '\0';
+	return 0;
+}
+
+static int set_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
+		     struct crm_err *err)
+{
+	json_t *fields = json_object_get(spec, "fields"), *v;
+	struct crm_buf b = {0}, note = {0};
+	struct crm_rec rec;
+	const char *k;
+	bool changed;
+	int rc = -1;
+
+	(void)data;
+	crm_rec_init(&rec);
+	json_object_foreach(fields, k, v)
+	{
+		crm_buf_reset(&b);
+		if (json_is_string(v) &&
+		    crm_flow_tmpl(ctx, json_string_value(v), CRM_TMPL_TEXT, &b,
+				  err) < 0)
+			goto out;
+		/* "" clears, as in update --set */
+		crm_rec_set(&rec, k, crm_buf_str(&b), CRM_STR);
+		crm_buf_addf(&note, "%s%s=%s", note.len ? "," : "", k,
+			     crm_buf_str(&b));
+	}
+	if (write_fields(ctx, &rec, &changed, err) < 0)
+		goto out;
+	crm_flow_did(ctx, "set %s%s", crm_buf_str(&note),
+		     changed ? "" : " (unchanged)");
+	rc = 0;
+out:
+	crm_rec_release(&rec);
+	crm_buf_release(&b);
+	crm_buf_release(&note);
+	return rc;
+}
+
+/* -- tag ---------------------------------------------------------------- */
+
+static int tag_validate(const struct crm_flow *f, json_t *spec, void **data,
+			struct crm_err *err)
+{
+	static const char *const keys[] = {"add", "remove", NULL};
+
+	(void)data;
+	if (only_keys(spec, keys, err) < 0)
+		return -1;
+	if (crm_entity_field(f->e, "tags") < 0)
+		return crm_err_set(err, CRM_EX_CONFIG, "%s has no tags",
+				   f->e->name);
+	if (!str(spec, "add") && !str(spec, "remove"))
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "needs \"add\" or \"remove\" (tags, "
+				   "comma-separated)");
+	return 0;
+}
+
+static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
+		     struct crm_err *err)
+{
+	struct crm_strv have = {0}, add = {0}, rm = {0};
+	struct crm_buf nt = {0};
+	struct crm_rec rec;
+	bool changed;
+	int rc;
+
+	(void)data;
+	crm_strv_split(&have, crm_row_get(ctx->row, "tags"), ',');
+	crm_strv_split(&add, str(spec, "add"), ',');
+	crm_strv_split(&rm, str(spec, "remove"), ',');
+	for (size_t i = 0; i < add.n; i++)
+		if (crm_strv_find(&have, add.v[i]) < 0)
+			crm_strv_push(&have, add.v[i]);
+	for (size_t i = 0; i < have.n; i++)
+		if (crm_strv_find(&rm, have.v[i]) < 0)
+			crm_buf_addf(&nt, "%s%s", nt.len ? "," : "", have.v[i]);
+	crm_rec_init(&rec);
+	crm_rec_set(&rec, "tags", crm_buf_str(&nt), CRM_STR);
+	rc = write_fields(ctx, &rec, &changed, err);
+	if (rc == 0)
+		crm_flow_did(ctx, "tags%s%s%s%s%s", add.n ? " +" : "",
+			     add.n ? str(spec, "add") : "", rm.n ? " -" : "",
+			     rm.n ? str(spec, "remove") : "",
+			     changed ? "" : " (unchanged)");
+	crm_rec_release(&rec);
+	crm_buf_release(&nt);
+	crm_strv_release(&have);
+	crm_strv_release(&add);
+	crm_strv_release(&rm);
+	return rc;
+}
+
+/* -- task and log: an activity linked to the record --------------------- */
+
+static int activity_validate(const struct crm_flow *f, json_t *spec,
+			     void **data, struct crm_err *err)
+{
+	static const char *const keys[] = {
+	    "subject", "body", "owner", "due", "activity", "direction", NULL};
+	const char *due = str(spec, "due"), *dir = str(spec, "direction");
+	int64_t d;
+
+	(void)data;
+	if (only_keys(spec, keys, err) < 0 ||
+	    tmpl_key(f, spec, "subject", true, err) < 0 ||
+	    tmpl_key(f, spec, "body", false, err) < 0 ||
+	    tmpl_key(f, spec, "owner", false, err) < 0)
+		return -1;
+	if (due && (crm_parse_duration(due, &d) < 0 || d < 0)) {
+		snprintf(err->field, sizeof(err->field), "due");
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "a duration from now (1d, 4h)");
+	}
+	if (dir && strcmp(dir, "in") && strcmp(dir, "out")) {
+		snprintf(err->field, sizeof(err->field), "direction");
+		return crm_err_set(err, CRM_EX_CONFIG, "in or out");
+	}
+	if (strcmp(f->e->name, "activity") == 0)
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "activities cannot have activities");
+	return 0;
+}
+
+static int64_t ref_of(const struct crm_row *row, const char *field)
+{
+	const char *v = crm_row_get(row, field);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* Log an activity for ctx's record: a task when task is set. */
+static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
+			  struct crm_err *err)
+{
+	struct crm_buf subject = {0}, body = {0}, owner = {0};
+	struct crm_activity a = {0};
+	char due[CRM_TIME_LEN];
+	const char *e = ctx->e->name;
+	int64_t id = 0, d = 86400;
+	int rc = -1;
+
+	if (expand(ctx, spec, "subject", CRM_TMPL_TEXT, &subject, err) < 0 ||
+	    expand(ctx, spec, "body", CRM_TMPL_TEXT, &body, err) < 0 ||
+	    expand(ctx, spec, "owner", CRM_TMPL_TEXT, &owner, err) < 0)
+		goto out;
+	a.type = task
+		     ? "task"
+		     : (str(spec, "activity") ? str(spec, "activity") : "note");
+	a.direction = str(spec, "direction");
+	a.subject = crm_buf_str(&subject);
+	a.body = body.len ? body.s : NULL;
+	a.owner = owner.len ? owner.s
+			    : (crm_row_get(ctx->row, "owner")
+				   ? crm_row_get(ctx->row, "owner")
+				   : crm_row_get(ctx->row, "assignee"));
+	a.channel = "crm-flow";
+	if (task) {
+		if (str(spec, "due"))
+			crm_parse_duration(str(spec, "due"), &d);
+		a.due_at = crm_datetime_format(ctx->db->now + d, due);
+	}
+	a.contact_id = !strcmp(e, "contact") ? ctx->record_id
+					     : ref_of(ctx->row, "contact_id");
+	a.company_id = !strcmp(e, "company") ? ctx->record_id
+					     : ref_of(ctx->row, "company_id");
+	a.lead_id = !strcmp(e, "lead") ? ctx->record_id : 0;
+	a.deal_id = !strcmp(e, "deal") ? ctx->record_id : 0;
+	a.ticket_id = !strcmp(e, "ticket") ? ctx->record_id : 0;
+	if (crm_activity_log(ctx->db, &a, &id, err) < 0)
+		goto out;
+	if (crm_flow_made(ctx, "activity", id, err) < 0)
+		goto out;
+	crm_flow_did(ctx, "%s %lld '%s'%s%s", task ? "task" : a.type,
+		     (long long)id, a.subject, a.owner ? " for " : "",
+		     a.owner ? a.owner : "");
+	rc = 0;
+out:
+	crm_buf_release(&subject);
+	crm_buf_release(&body);
+	crm_buf_release(&owner);
+	return rc;
+}
+
+static int task_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
+		      struct crm_err *err)
+{
+	(void)data;
+	return activity_apply(ctx, spec, true, err);
+}
+
+static int log_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
+		     struct crm_err *err)
+{
+	(void)data;
+	return activity_apply(ctx, spec, false, err);
+}
+
+/* -- assign ------------------------------------------------------------- */
+
+struct assign_data {
+	struct crm_assign_rules rules;
+	bool have_rules;
+};
+
+static int assign_validate(const struct crm_flow *f, json_t *spec, void **data,
+			   struct crm_err *err)
+{
+	static const char *const keys[] = {"to", "team", "rules", "field",
+					   NULL};
+	const char *field = str(spec, "field"), *rules = str(spec, "rules");
+	struct assign_data *ad;
+	int n = !!str(spec, "to") + !!str(spec, "team") + !!rules;
+
+	if (only_keys(spec, keys, err) < 0)
+		return -1;
+	if (n != 1)
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "give one of \"to\" (a user), \"team\" or "
+				   "\"rules\" (an assignment rules file, "
+				   "\"default\": share/crm/assignment.json)");
+	if (!field)
+		field =
+		    crm_entity_field(f->e, "owner") >= 0 ? "owner" : "assignee";
+	if (crm_entity_field(f->e, field) < 0) {
+		snprintf(err->field, sizeof(err->field), "field");
+		return crm_err_set(err, CRM_EX_CONFIG, "%s has no field '%s'",
+				   f->e->name, field);
+	}
+	if (str(spec, "to") && tmpl_key(f, spec, "to", true, err) < 0)
+		return -1;
+	ad = crm_xcalloc(1, sizeof(*ad));
+	*data = ad;
+	if (rules || str(spec, "team")) {
+		char *path = rules && strcmp(rules, "default")
+				 ? crm_xstrdup(rules)
+				 : crm_share_path("assignment.json");
+		/* a team is taken from the lead assignment rules as they
+		 * are; rules to match need fields of the flow's entity */
+		int rc = crm_assign_load(
+		    path, rules ? f->e : crm_entity_by_name("lead"), &ad->rules,
+		    err);
+
+		free(path);
+		ad->have_rules = true;
+		if (rc < 0) {
+			snprintf(err->field, sizeof(err->field), "rules");
+			err->code = CRM_EX_CONFIG;
+			return -1;
+		}
+		if (str(spec, "team")) {
+			size_t i;
+
+			for (i = 0;
+			     i < ad->rules.nteams &&
+			     strcmp(ad->rules.teams[i].name, str(spec, "team"));
+			     i++)
+				;
+			if (i == ad->rules.nteams) {
+				snprintf(err->field, sizeof(err->field),
+					 "team");
+				return crm_err_set(err, CRM_EX_CONFIG,
+						   "no team '%s' in the "
+						   "assignment rules",
+						   str(spec, "team"));
+			}
+		}
+	}
+	return 0;
+}
+
+static void assign_release(void *data)
+{
+	struct assign_data *ad = data;
+
+	if (!ad)
+		return;
+	if (ad->have_rules)
+		crm_assign_release(&ad->rules);
+	free(ad);
+}
+
+static const char *row_field(const char *field, void *arg)
+{
+	return crm_row_get(arg, field);
+}
+
+/* A member of team t for the record: state from the database (records of
+ * the entity each owns, rotation under "flow:TEAM"), stored back. */
+static int pick(struct crm_flow_ctx *ctx, struct crm_assign_rules *r,
+		struct crm_assign_team *t, const char *field, char **who,
+		struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	char *team = crm_xasprintf("flow:%s", t->name);
+	long m;
+	int rc = -1;
+
+	/* the table and field names come from the entity description */
+	crm_buf_addf(&sql, "SELECT count(*) FROM %s WHERE %s = ?1",
+		     ctx->e->table, field);
+	for (size_t k = 0; k < t->n; k++) {
+		struct crm_stmt *st;
+		int s;
+
+		st = crm_db_stmt(ctx->db, crm_buf_str(&sql), err);
+		if (!st)
+			goto out;
+		crm_stmt_bind_text(st, 1, t->m[k].name);
+		s = crm_stmt_step(st, err);
+		t->m[k].open = s > 0 ? crm_stmt_int(st, 0) : 0;
+		crm_stmt_finalize(st);
+		if (s < 0)
+			goto out;
+		t->m[k].recent = 0;
+		st = crm_db_stmt_cached(ctx->db,
+					"SELECT seq, credit FROM lead_rotation "
+					"WHERE team = ?1 AND member = ?2",
+					err);
+		if (!st)
+			goto out;
+		crm_stmt_bind_text(st, 1, team);
+		crm_stmt_bind_text(st, 2, t->m[k].name);
+		s = crm_stmt_step(st, err);
+		t->m[k].seq = s > 0 ? crm_stmt_int(st, 0) : 0;
+		t->m[k].credit = s > 0 ? crm_stmt_int(st, 1) : 0;
+		crm_stmt_reset(st);
+		if (s < 0)
+			goto out;
+		if (t->m[k].seq > t->seq)
+			t->seq = t->m[k].seq;
+	}
+	m = crm_assign_pick(r, t, NULL, ctx->record_id, NULL);
+	if (m < 0) {
+		*who = NULL;
+		rc = 0;
+		goto out;
+	}
+	*who = crm_xstrdup(t->m[m].name);
+	for (size_t k = 0; k < t->n; k++) {
+		struct crm_stmt *st;
+		char now[CRM_TIME_LEN];
+		int s;
+
+		if (!t->m[k].dirty)
+			continue;
+		st = crm_db_stmt_cached(
+		    ctx->db,
+		    "INSERT INTO lead_rotation (team, member, seq, credit, "
+		    "last_assigned_at) VALUES (?1, ?2, ?3, ?4, ?5) ON "
+		    "CONFLICT (team, member) DO UPDATE SET seq = ?3, credit "
+		    "= ?4, last_assigned_at = ?5",
+		    err);
+		if (!st)
+			goto out;
+		crm_stmt_bind_text(st, 1, team);
+		crm_stmt_bind_text(st, 2, t->m[k].name);
+		crm_stmt_bind_int(st, 3, t->m[k].seq);
+		crm_stmt_bind_int(st, 4, t->m[k].credit);
+		crm_stmt_bind_text(st, 5,
+				   crm_datetime_format(ctx->db->now, now));
+		s = crm_stmt_step_as(st, "cannot store rotation", err);
+		crm_stmt_reset(st);
+		if (s < 0)
+			goto out;
+		t->m[k].dirty = false;
+	}
+	rc = 0;
+out:
+	free(team);
+	crm_buf_release(&sql);
+	return rc;
+}
+
+static int assign_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
+			struct crm_err *err)
+{
+	struct assign_data *ad = data;
+	const char *field = str(spec, "field");
+	struct crm_buf to = {0};
+	struct crm_rec rec;
+	char *who = NULL;
+	const char *how = "";
+	bool changed;
+	int rc = -1;
+
+	if (!field)
+		field = crm_entity_field(ctx->e, "owner") >= 0 ? "owner"
+							       : "assignee";
+	crm_rec_init(&rec);
+	if (str(spec, "to")) {
+		if (expand(ctx, spec, "to", CRM_TMPL_TEXT, &to, err) < 0)
+			goto out;
+		who = crm_buf_detach(&to);
+	} else {
+		struct crm_assign_team *t = NULL;
+
+		if (str(spec, "team")) {
+			for (size_t i = 0; i < ad->rules.nteams; i++)
+				if (!strcmp(ad->rules.teams[i].name,
+					    str(spec, "team")))
+					t = &ad->rules.teams[i];
+			how = " (team)";
+		} else {
+			long r =
+			    crm_assign_match(&ad->rules, row_field, ctx->row);
+
+			if (r >= 0 && ad->rules.rules[r].owner)
+				who = crm_xstrdup(ad->rules.rules[r].owner);
+			else if (r >= 0)
+				t = &ad->rules.teams[ad->rules.rules[r].team];
+			else if (ad->rules.default_owner)
+				who = crm_xstrdup(ad->rules.default_owner);
+			how = " (rules)";
+		}
+		if (t && pick(ctx, &ad->rules, t, field, &who, err) < 0)
+			goto out;
+	}
+	if (!who || !*who) {
+		crm_flow_did(ctx, "assign: nobody to assign%s", how);
+		rc = 0;
+		goto out;
+	}
+	crm_rec_set(&rec, field, who, CRM_STR);
+	if (write_fields(ctx, &rec, &changed, err) < 0)
+		goto out;
+	crm_flow_did(ctx, "%s=%s%s%s", field, who, how,
+		     changed ? "" : " (unchanged)");
+	rc = 0;
+out:
+	free(who);
+	crm_buf_release(&to);
+	crm_rec_release(&rec);
+	return rc;
+}
+
+/* -- create: a record of any entity ------------------------------------- */
+
+static int create_validate(const struct crm_flow *f, json_t *spec, void **data,
+			   struct crm_err *err)
+{
+	static const char *const keys[] = {"entity", "fields", NULL};
+	const struct crm_entity *e =
+	    str(spec, "entity") ? crm_entity_by_name(str(spec, "entity"))
+				: NULL;
+	json_t *fields = json_object_get(spec, "fields"), *v;
+	const char *k;
+
+	(void)data;
+	if (only_keys(spec, keys, err) < 0)
+		return -1;
+	if (!e) {
+		snprintf(err->field, sizeof(err->field), "entity");
+		return crm_err_set(err, CRM_EX_CONFIG, "no such entity");
+	}
+	if (!json_is_object(fields)) {
+		snprintf(err->field, sizeof(err->field), "fields");
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "an object of field: template");
+	}
+	json_object_foreach(fields, k, v)
+	{
+		snprintf(err->field, sizeof(err->field), "fields.%s", k);
+		if (crm_entity_field(e, k) < 0)
+			return crm_err_set(err, CRM_EX_CONFIG,
+					   "%s has no field", e->name);
+		if (!json_is_string(v) ||
+		    crm_flow_tmpl_check(f->e, json_string_value(v), err) < 0)
+			return err->code ? -1
+					 : crm_err_set(err, CRM_EX_CONFIG,
+						       "a string (a template)");
+	}
+	err->field[0] = '\0';
+	return 0;
+}
+
+static int create_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
+			struct crm_err *err)
+{
+	const struct crm_entity *e = crm_entity_by_name(str(spec, "entity"));
+	struct crm_importer *im;
+	json_t *v;
+	const char *k;
+	struct crm_buf b = {0};
+	struct crm_rec rec;
+	struct crm_row row;
+	enum crm_import_action a;
+	int rc = -1;
+
+	(void)data;
+	crm_rec_init(&rec);
+	crm_row_init(&row, e);
+	json_object_foreach(json_object_get(spec, "fields"), k, v)
+	{
+		crm_buf_reset(&b);
+		if (crm_flow_tmpl(ctx, json_string_value(v), CRM_TMPL_TEXT, &b,
+				  err) < 0)
+			goto out;
+		if (b.len)
+			crm_rec_set(&rec, k, b.s, CRM_STR);
+	}
+	/* the firing's key makes the record once, whatever happens */
+	if (crm_entity_field(e, "external_id") >= 0 &&
+	    !crm_rec_get(&rec, "external_id"))
+		crm_rec_set(&rec, "external_id", ctx->key, CRM_STR);
+	im = crm_flow_importer(ctx, e, err);
+	if (!im || crm_importer_apply(im, &rec, &row, &a, err) < 0)
+		goto out;
+	if (crm_flow_made(ctx, e->name, crm_row_id(&row), err) < 0)
+		goto out;
+	crm_flow_did(ctx, "created %s %lld", e->name,
+		     (long long)crm_row_id(&row));
+	rc = 0;
+out:
+	crm_buf_release(&b);
+	crm_rec_release(&rec);
+	crm_row_release(&row);
+	return rc;
+}
+
+/* -- email: a MIME message for $CRM_SENDMAIL ---------------------------- */
+
+static int email_validate(const struct crm_flow *f, json_t *spec, void **data,
+			  struct crm_err *err)
+{
+	static const char *const keys[] = {"to",   "cc",   "from", "subject",
+					   "text", "html", NULL};
+
+	(void)data;
+	if (only_keys(spec, keys, err) < 0 ||
+	    tmpl_key(f, spec, "to", true, err) < 0 ||
+	    tmpl_key(f, spec, "cc", false, err) < 0 ||
+	    tmpl_key(f, spec, "from", false, err) < 0 ||
+	    tmpl_key(f, spec, "subject", true, err) < 0 ||
+	    tmpl_key(f, spec, "text", false, err) < 0 ||
+	    tmpl_key(f, spec, "html", false, err) < 0)
+		return -1;
+	if (!str(spec, "text") && !str(spec, "html"))
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "needs \"text\" or \"html\" (or both)");
+	return 0;
+}
+
+/* A header value: ASCII as is, else one RFC 2047 base64 word per line
+ * piece (UTF-8). */
+static void header(struct crm_buf *m, const char *name, const char *v)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	bool ascii = true;
+	size_t n = strlen(v);
+
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			ascii = false;
+	crm_buf_addf(m, "%s: ", name);
+	if (ascii) {
+		crm_buf_addf(m, "%s\n", v);
+		return;
+	}
+	/* 45 bytes -> 60 base64 characters per encoded word */
+	for (size_t at = 0; at < n;) {
+		size_t len = n - at > 45 ? 45 : n - at;
+
+		/* never split a UTF-8 character */
+		while (at + len < n && len > 1 &&
+		       ((unsigned char)v[at + len] & 0xc0) == 0x80)
+			len--;
+		crm_buf_adds(m, at ? "\n =?UTF-8?B?" : "=?UTF-8?B?");
+		for (size_t i = 0; i < len; i += 3) {
+			unsigned x = (unsigned char)v[at + i] << 16;
+
+			if (i + 1 < len)
+				x |= (unsigned char)v[at + i + 1] << 8;
+			if (i + 2 < len)
+				x |= (unsigned char)v[at + i + 2];
+			crm_buf_addc(m, b64[x >> 18 & 63]);
+			crm_buf_addc(m, b64[x >> 12 & 63]);
+			crm_buf_addc(m, i + 1 < len ? b64[x >> 6 & 63] : '=');
+			crm_buf_addc(m, i + 2 < len ? b64[x & 63] : '=');
+		}
+		crm_buf_adds(m, "?=");
+		at += len;
+	}
+	crm_buf_addc(m, '\n');
+}
+
+static int email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
+		       struct crm_err *err)
+{
+	struct crm_buf to = {0}, cc = {0}, from = {0}, subject = {0},
+		       text = {0}, html = {0}, m = {0};
+	const char *dflt_from = getenv("CRM_MAIL_FROM");
+	json_t *job;
+	int rc = -1;
+
+	(void)data;
+	if (expand(ctx, spec, "to", CRM_TMPL_HEADER, &to, err) < 0 ||
+	    expand(ctx, spec, "cc", CRM_TMPL_HEADER, &cc, err) < 0 ||
+	    expand(ctx, spec, "from", CRM_TMPL_HEADER, &from, err) < 0 ||
+	    expand(ctx, spec, "subject", CRM_TMPL_HEADER, &subject, err) < 0 ||
+	    expand(ctx, spec, "text", CRM_TMPL_TEXT, &text, err) < 0 ||
+	    expand(ctx, spec, "html", CRM_TMPL_HTML, &html, err) < 0)
+		goto out;
+	if (!to.len) {
+		crm_err_set(err, CRM_EX_DATAERR, "to: no address");
+		goto out;
+	}
+	header(&m, "From",
+	       from.len ? from.s
+			: (dflt_from && *dflt_from ? dflt_from : "crm"));
+	header(&m, "To", to.s);
+	if (cc.len)
+		header(&m, "Cc", cc.s);
+	header(&m, "Subject", crm_buf_str(&subject));
+	crm_buf_addf(&m, "Message-ID: <%s@crm-flow>\n", ctx->key);
+	crm_buf_adds(&m, "MIME-Version: 1.0\n");
+	if (text.len && html.len) {
+		const char *bd = "crm-flow-alternative";
+
+		crm_buf_addf(&m,
+			     "Content-Type: multipart/alternative; "
+			     "boundary=\"%s\"\n\n--%s\n",
+			     bd, bd);
+		crm_buf_addf(&m,
+			     "Content-Type: text/plain; charset=utf-8\n"
+			     "Content-Transfer-Encoding: 8bit\n\n%s\n--%s\n",
+			     text.s, bd);
+		crm_buf_addf(&m,
+			     "Content-Type: text/html; charset=utf-8\n"
+			     "Content-Transfer-Encoding: 8bit\n\n%s\n--%s--\n",
+			     html.s, bd);
+	} else {
+		crm_buf_addf(&m,
+			     "Content-Type: text/%s; charset=utf-8\n"
+			     "Content-Transfer-Encoding: 8bit\n\n%s\n",
+			     html.len ? "html" : "plain",
+			     html.len ? html.s : crm_buf_str(&text));
+	}
+	job = json_pack("{s:s, s:s}", "kind", "email", "stdin", m.s);
+	json_array_append_new(ctx->outbox, job);
+	crm_flow_did(ctx, "email to %s queued", to.s);
+	rc = 0;
+out:
+	crm_buf_release(&to);
+	crm_buf_release(&cc);
+	crm_buf_release(&from);
+	crm_buf_release(&subject);
+	crm_buf_release(&text);
+	crm_buf_release(&html);
+	crm_buf_release(&m);
+	return rc;
+}
+
+/* -- command: argv with the record as JSON on stdin (webhooks) ---------- */
+
+static int command_validate(const struct crm_flow *f, json_t *spec, void **data,
+			    struct crm_err *err)
+{
+	static const char *const keys[] = {"argv", NULL};
+	json_t *argv = json_object_get(spec, "argv"), *v;
+	size_t i;
+
+	(void)data;
+	if (only_keys(spec, keys, err) < 0)
+		return -1;
+	snprintf(err->field, sizeof(err->field), "argv");
+	if (!json_is_array(argv) || !json_array_size(argv))
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "a list: the program and its arguments, "
+				   "each one template (no shell)");
+	json_array_foreach(argv, i, v)
+	{
+		if (!json_is_string(v))
+			return crm_err_set(err, CRM_EX_CONFIG,
+					   "argv[%zu]: a string", i);
+		if (crm_flow_tmpl_check(f->e, json_string_value(v), err) < 0)
+			return -1;
+	}
+	err->field[0] = '\0';
+	return 0;
+}
+
+/* The record in output form (as crm-NOUN show -f json prints it): money
+ * as decimals, numbers as numbers, custom fields as fields. */
+static json_t *record_json(const struct crm_row *row)
+{
+	struct crm_rec rec;
+	json_t *o = json_object();
+
+	crm_rec_init(&rec);
+	crm_row_to_rec(row, NULL, NULL, &rec);
+	for (size_t i = 0; i < rec.n; i++) {
+		const char *v = crm_rec_val(&rec, i);
+		json_t *j = NULL;
+
+		/* integers and booleans as such; a decimal (money) stays
+		 * text, exact, as a double could not keep it */
+		if (crm_rec_kind(&rec, i) == CRM_RAW)
+			j = json_loads(v, JSON_DECODE_ANY, NULL);
+		if (j && json_is_real(j)) {
+			json_decref(j);
+			j = NULL;
+		}
+		if (!j)
+			j = crm_rec_kind(&rec, i) == CRM_NULL || !v
+				? json_null()
+				: json_string(v);
+		json_object_set_new(o, crm_rec_name(&rec, i), j);
+	}
+	crm_rec_release(&rec);
+	return o;
+}
+
+static int command_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
+			 struct crm_err *err)
+{
+	json_t *argv = json_array(), *v, *rec;
+	struct crm_buf b = {0};
+	char *in;
+	size_t i;
+
+	(void)data;
+	json_array_foreach(json_object_get(spec, "argv"), i, v)
+	{
+		crm_buf_reset(&b);
+		if (crm_flow_tmpl(ctx, json_string_value(v), CRM_TMPL_TEXT, &b,
+				  err) < 0) {
+			json_decref(argv);
+			crm_buf_release(&b);
+			return -1;
+		}
+		json_array_append_new(argv, json_string(crm_buf_str(&b)));
+	}
+	crm_buf_release(&b);
+	rec = record_json(ctx->row);
+	in = json_dumps(rec, JSON_COMPACT);
+	json_decref(rec);
+	json_array_append_new(ctx->outbox,
+			      json_pack("{s:s, s:o, s:s}", "kind", "command",
+					"argv", argv, "stdin", in));
+	crm_flow_did(ctx, "command %s queued",
+		     json_string_value(json_array_get(argv, 0)));
+	free(in);
+	return 0;
+}
+
+const struct crm_flow_action_kind crm_flow_action_kinds[] = {
+    {"approval", false, crm_approval_action_validate, crm_approval_action_apply,
+     NULL},
+    {"assign", false, assign_validate, assign_apply, assign_release},
+    {"command", true, command_validate, command_apply, NULL},
+    {"create", false, create_validate, create_apply, NULL},
+    {"email", true, email_validate, email_apply, NULL},
+    {"log", false, activity_validate, log_apply, NULL},
+    {"set", false, set_validate, set_apply, NULL},
+    {"tag", false, tag_validate, tag_apply, NULL},
+    {"task", false, activity_validate, task_apply, NULL},
+    {0},
+};
+
+const struct crm_flow_action_kind *crm_flow_action_kind(const char *name)
+{
+	for (const struct crm_flow_action_kind *k = crm_flow_action_kinds;
+	     k->name; k++)
+		if (!strcmp(k->name, name))
+			return k;
+	return NULL;
+}

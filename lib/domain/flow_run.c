@@ -1,0 +1,1801 @@
+/* flow_run.c - running flows: change events after the cursor, time
+ * triggers, schedules and retries in one transaction, exactly once per
+ * occurrence (the unique firing key flow, record, occurrence); then the
+ * outbox of external actions, each claimed, run and recorded. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "approval.h"
+#include "filter.h"
+#include "flow.h"
+
+/* the depth of the firing whose actions run now (crm_flow_emit reads it) */
+static int current_depth = -1;
+
+struct cached_importer {
+	const struct crm_entity *e;
+	bool create;
+	struct crm_importer *im;
+};
+
+struct run {
+	struct crm_db *db;
+	const struct crm_flows *fs;
+	const struct crm_flow_run_opts *o;
+	struct crm_flow_run_stats *st;
+	struct cached_importer *imp;
+	size_t nimp, capimp;
+	struct crm_rec rec;
+};
+
+static const struct crm_import_opts update_opts = {
+    .command = "flow", .mode = CRM_UPDATE_ONLY, .keys = "id", .force = true};
+static const struct crm_import_opts create_opts = {
+    .command = "flow", .mode = CRM_UPSERT, .keys = "external_id"};
+
+struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
+				       const struct crm_entity *e,
+				       struct crm_err *err)
+{
+	struct run *r = ctx->run;
+	bool create = e != ctx->e;
+	struct cached_importer *c;
+
+	for (size_t i = 0; i < r->nimp; i++)
+		if (r->imp[i].e == e && r->imp[i].create == create)
+			return r->imp[i].im;
+	r->imp = crm_xgrow(r->imp, &r->capimp, r->nimp + 1, sizeof(*r->imp));
+	c = &r->imp[r->nimp];
+	c->e = e;
+	c->create = create;
+	c->im = crm_importer_new(ctx->db, e,
+				 create ? &create_opts : &update_opts, err);
+	if (!c->im)
+		return NULL;
+	r->nimp++;
+	return c->im;
+}
+
+/* After a rollback the importers' caches may be stale: start afresh. */
+static void importers_free(struct run *r)
+{
+	for (size_t i = 0; i < r->nimp; i++)
+		crm_importer_free(r->imp[i].im);
+	r->nimp = 0;
+}
+
+int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
+		  struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    ctx->db,
+	    "INSERT INTO crm_flow_made (entity, record_id, firing_id) VALUES "
+	    "(?1, ?2, ?3) ON CONFLICT (entity, record_id) DO NOTHING",
+	    err);
+	int rc;
+
+	if (ctx->dry_run && !ctx->firing_id)
+		return 0;
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, entity);
+	crm_stmt_bind_int(st, 2, id);
+	crm_stmt_bind_int(st, 3, ctx->firing_id);
+	rc = crm_stmt_step_as(st, "cannot note a made record", err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int crm_flow_emit(struct crm_db *db, const char *event, const char *entity,
+		  int64_t id, const char *data, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "INSERT INTO crm_flow_events (name, entity, record_id, data, at, "
+	    "depth) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    err);
+	char at[CRM_TIME_LEN];
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, event);
+	crm_stmt_bind_text(st, 2, entity);
+	crm_stmt_bind_int(st, 3, id);
+	crm_stmt_bind_text(st, 4, data);
+	crm_stmt_bind_text(st, 5, crm_datetime_format(db->now, at));
+	crm_stmt_bind_int(st, 6, current_depth < 0 ? 0 : current_depth + 1);
+	rc = crm_stmt_step_as(st, "cannot record the event", err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* -- cursors ------------------------------------------------------------ */
+
+static int64_t cursor_get(struct crm_db *db, const char *name,
+			  struct crm_err *err)
+{
+	return crm_db_int(db, "SELECT pos FROM crm_flow_cursor WHERE name = ?1",
+			  name, NULL, err);
+}
+
+static int cursor_set(struct crm_db *db, const char *name, int64_t pos,
+		      struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "INSERT INTO crm_flow_cursor (name, pos) VALUES (?1, ?2) ON "
+	    "CONFLICT (name) DO UPDATE SET pos = ?2",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, name);
+	crm_stmt_bind_int(st, 2, pos);
+	rc = crm_stmt_step_as(st, "cannot move the cursor", err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* -- conditions --------------------------------------------------------- */
+
+static const char *const count_sql[] = {
+    "SELECT count(*) FROM activities WHERE contact_id = ?1 AND (?2 IS NULL "
+    "OR type = ?2) AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR "
+    "occurred_at >= ?4)",
+    "SELECT count(*) FROM activities WHERE company_id = ?1 AND (?2 IS NULL "
+    "OR type = ?2) AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR "
+    "occurred_at >= ?4)",
+    "SELECT count(*) FROM activities WHERE lead_id = ?1 AND (?2 IS NULL OR "
+    "type = ?2) AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR "
+    "occurred_at >= ?4)",
+    "SELECT count(*) FROM activities WHERE deal_id = ?1 AND (?2 IS NULL OR "
+    "type = ?2) AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR "
+    "occurred_at >= ?4)",
+    "SELECT count(*) FROM activities WHERE ticket_id = ?1 AND (?2 IS NULL "
+    "OR type = ?2) AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR "
+    "occurred_at >= ?4)",
+};
+static const char *const count_entity[] = {"contact", "company", "lead", "deal",
+					   "ticket"};
+
+/* Whether record id of e passes where (SQL through the filter). */
+static int where_holds(struct crm_db *db, const struct crm_entity *e,
+		       int64_t id, const struct crm_strv *where,
+		       struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_binds b = {0};
+	struct crm_stmt *st = NULL;
+	int rc = -1;
+
+	crm_buf_addf(&sql, "SELECT 1 FROM %s WHERE id = ?", e->table);
+	if (crm_filter_where(db, e, where, &sql, &b, err) < 0)
+		goto out;
+	st = crm_db_stmt(db, sql.s, err);
+	if (!st)
+		goto out;
+	crm_stmt_bind_int(st, 1, id);
+	crm_binds_bind(&b, st, 2);
+	rc = crm_stmt_step(st, err);
+out:
+	crm_stmt_finalize(st);
+	crm_binds_release(&b);
+	crm_buf_release(&sql);
+	return rc;
+}
+
+/* 1 holds, 0 not, -1 error; detail says why. */
+static int cond_holds(struct crm_db *db, const struct crm_flow *f,
+		      const struct crm_flow_cond *c, const struct crm_row *row,
+		      struct crm_buf *detail, struct crm_err *err)
+{
+	int64_t id = crm_row_id(row);
+
+	switch (c->kind) {
+	case CRM_FLOW_COND_WHERE: {
+		int h = where_holds(db, f->e, id, &c->where, err);
+		struct crm_cond pc;
+
+		if (h < 0)
+			return -1;
+		if (crm_filter_parse(c->text, &pc, err) == 0) {
+			const char *v = crm_row_get(row, pc.field);
+			crm_buf_addf(detail, "%s is %s", pc.field,
+				     v ? v : "empty");
+			crm_cond_release(&pc);
+		}
+		return h;
+	}
+	case CRM_FLOW_COND_RELATED: {
+		const char *rid = crm_row_get(row, c->via);
+		int h;
+
+		if (!rid) {
+			crm_buf_addf(detail, "no %s", c->rel->name);
+			return 0;
+		}
+		h = where_holds(db, c->rel, strtoll(rid, NULL, 10), &c->where,
+				err);
+		if (h >= 0)
+			crm_buf_addf(detail, "%s %s", c->rel->name, rid);
+		return h;
+	}
+	case CRM_FLOW_COND_ACTIVITIES: {
+		const char *since = NULL;
+		char tb[CRM_TIME_LEN];
+		struct crm_stmt *st;
+		int64_t n;
+		size_t k;
+		int s;
+
+		for (k = 0; k < 5 && strcmp(count_entity[k], f->e->name); k++)
+			;
+		if (k == 5) {
+			crm_buf_addf(detail, "%s has no activities",
+				     f->e->name);
+			return c->min == 0 ? 1 : 0;
+		}
+		if (c->since_field) {
+			since = crm_row_get(row, c->since_field);
+			if (!since) {
+				crm_buf_addf(detail, "%s is empty",
+					     c->since_field);
+				since = "0001-01-01T00:00:00Z";
+			}
+		} else if (c->within) {
+			since = crm_datetime_format(db->now - c->within, tb);
+		}
+		st = crm_db_stmt_cached(db, count_sql[k], err);
+		if (!st)
+			return -1;
+		crm_stmt_bind_int(st, 1, id);
+		crm_stmt_bind_text(st, 2, c->type);
+		crm_stmt_bind_text(st, 3, c->direction);
+		crm_stmt_bind_text(st, 4, since);
+		s = crm_stmt_step(st, err);
+		n = s > 0 ? crm_stmt_int(st, 0) : 0;
+		crm_stmt_reset(st);
+		if (s < 0)
+			return -1;
+		crm_buf_addf(detail, "%lld %s%s%s%sactivit%s%s%s", (long long)n,
+			     c->direction ? c->direction : "",
+			     c->direction ? "bound " : "",
+			     c->type ? c->type : "", c->type ? " " : "",
+			     n == 1 ? "y" : "ies", since ? " since " : "",
+			     since ? since : "");
+		return n >= c->min && (c->max < 0 || n <= c->max);
+	}
+	}
+	return 0;
+}
+
+/* All conditions; first failing one in why. */
+static int conds_hold(struct crm_db *db, const struct crm_flow *f,
+		      const struct crm_row *row, struct crm_buf *why,
+		      struct crm_err *err)
+{
+	for (size_t i = 0; i < f->ncond; i++) {
+		struct crm_buf d = {0};
+		int h = cond_holds(db, f, &f->cond[i], row, &d, err);
+
+		if (h <= 0) {
+			if (h == 0 && why)
+				crm_buf_addf(why,
+					     "condition %s does not hold "
+					     "(%s)",
+					     f->cond[i].text, crm_buf_str(&d));
+			crm_buf_release(&d);
+			return h;
+		}
+		crm_buf_release(&d);
+	}
+	return 1;
+}
+
+/* -- time --------------------------------------------------------------- */
+
+/* The latest t with business seconds in [t, end) at least secs. */
+static crm_time biz_sub(const struct crm_bizcal *c, crm_time end, int64_t secs)
+{
+	crm_time lo = end - 3700LL * 86400, hi = end;
+
+	if (crm_bizcal_between(c, lo, end) < secs)
+		return CRM_TIME_MIN;
+	while (lo < hi) {
+		crm_time mid = lo + (hi - lo + 1) / 2;
+
+		if (crm_bizcal_between(c, mid, end) >= secs)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/* When a time trigger is due for field value v; CRM_BIZ_NEVER if never. */
+static crm_time time_due(const struct crm_flow_trigger *t, const char *v)
+{
+	crm_time at;
+	struct crm_err e;
+
+	if (!v || crm_datetime_parse(v, &at, &e) < 0)
+		return CRM_BIZ_NEVER;
+	if (!t->cal)
+		return at + t->offset;
+	if (t->offset >= 0)
+		return crm_bizcal_add(t->cal, at, t->offset, NULL, 0);
+	return biz_sub(t->cal, at, -t->offset);
+}
+
+/* The latest schedule slot at or before now; CRM_TIME_MIN when none. */
+static crm_time schedule_slot(const struct crm_flow_trigger *t, crm_time now)
+{
+	int64_t local, day;
+
+	if (t->every)
+		return now - ((now % t->every) + t->every) % t->every;
+	local = now + (t->zone ? crm_tz_offset(t->zone, now) : 0);
+	day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	for (int k = 0; k <= 8; k++) {
+		int64_t d = day - k;
+		int wd = (int)(((d + 3) % 7 + 7) % 7); /* Monday 0 */
+		crm_time slot;
+
+		if (!(t->days & (1u << wd)))
+			continue;
+		slot = t->zone ? crm_tz_to_utc(t->zone, d * 86400 + t->at)
+			       : d * 86400 + t->at;
+		if (slot <= now)
+			return slot;
+	}
+	return CRM_TIME_MIN;
+}
+
+/* -- firing ------------------------------------------------------------- */
+
+static int firing_exists(struct crm_db *db, const char *flow, int64_t id,
+			 const char *occ, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT 1 FROM crm_flow_firings WHERE flow = ?1 AND record_id = "
+	    "?2 AND occurrence = ?3",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, flow);
+	crm_stmt_bind_int(st, 2, id);
+	crm_stmt_bind_text(st, 3, occ);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc;
+}
+
+/* Insert the firing row; its id in *fid. */
+static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
+			 const char *occ, const char *why, const char *status,
+			 int depth, const char *error, int64_t *fid,
+			 struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    r->db,
+	    "INSERT INTO crm_flow_firings (flow, entity, record_id, "
+	    "occurrence, why, fired_at, status, attempts, depth, error, "
+	    "next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+	    "RETURNING id",
+	    err);
+	char now[CRM_TIME_LEN], next[CRM_TIME_LEN];
+	bool failed = !strcmp(status, "failed");
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, f->name);
+	crm_stmt_bind_text(st, 2, f->e->name);
+	crm_stmt_bind_int(st, 3, id);
+	crm_stmt_bind_text(st, 4, occ);
+	crm_stmt_bind_text(st, 5, why);
+	crm_stmt_bind_text(st, 6, crm_datetime_format(r->db->now, now));
+	crm_stmt_bind_text(st, 7, status);
+	crm_stmt_bind_int(st, 8, failed ? 1 : 0);
+	crm_stmt_bind_int(st, 9, depth);
+	crm_stmt_bind_text(st, 10, error);
+	crm_stmt_bind_text(
+	    st, 11,
+	    failed ? crm_datetime_format(r->db->now + f->backoff, next) : NULL);
+	rc = crm_stmt_step(st, err);
+	*fid = rc > 0 ? crm_stmt_int(st, 0) : 0;
+	crm_stmt_reset(st);
+	if (rc <= 0)
+		return rc < 0
+			   ? -1
+			   : crm_err_set(err, CRM_EX_SOFTWARE, "no firing id");
+	return 0;
+}
+
+static int exec_fid(struct crm_db *db, const char *sql, int64_t fid,
+		    const char *a, const char *b, int64_t n,
+		    struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, fid);
+	crm_stmt_bind_text(st, 2, a);
+	crm_stmt_bind_text(st, 3, b);
+	crm_stmt_bind_int(st, 4, n);
+	rc = crm_stmt_step_as(st, "cannot record the firing", err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int report(struct run *r, const struct crm_flow *f, int64_t id,
+		  const char *occ, const char *why, const char *status,
+		  const char *did, const char *error, int depth)
+{
+	char n[32];
+
+	if (!r->o->fn)
+		return 0;
+	crm_rec_clear(&r->rec);
+	crm_rec_adds(&r->rec, "flow", f->name);
+	crm_rec_adds(&r->rec, "entity", f->e->name);
+	snprintf(n, sizeof(n), "%lld", (long long)id);
+	crm_rec_add(&r->rec, "record", 6, n, strlen(n), CRM_RAW);
+	crm_rec_adds(&r->rec, "occurrence", occ);
+	crm_rec_adds(&r->rec, "why", why);
+	crm_rec_adds(&r->rec, "status", status);
+	crm_rec_adds(&r->rec, "did", did && *did ? did : NULL);
+	crm_rec_adds(&r->rec, "error", error);
+	snprintf(n, sizeof(n), "%d", depth);
+	crm_rec_add(&r->rec, "depth", 5, n, strlen(n), CRM_RAW);
+	return r->o->fn(&r->rec, r->o->arg);
+}
+
+/* Apply f's actions for record id under firing fid in a savepoint: 0
+ * applied (outbox rows queued), 1 an action failed (rolled back; the
+ * reason in fail), -1 a database error. */
+static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
+			 int64_t fid, const char *occ, int depth,
+			 struct crm_flow_ctx *ctx, struct crm_buf *fail,
+			 struct crm_err *err)
+{
+	struct crm_row row;
+	char *key = crm_xasprintf("%s:%lld:%s", f->name, (long long)id, occ);
+	struct crm_err e2;
+	int rc = -1;
+
+	crm_row_init(&row, f->e);
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->db = r->db;
+	ctx->flow = f;
+	ctx->e = f->e;
+	ctx->row = &row;
+	ctx->record_id = id;
+	ctx->firing_id = fid;
+	ctx->key = key;
+	ctx->occurrence = occ;
+	ctx->depth = depth;
+	ctx->dry_run = r->o->dry_run;
+	ctx->outbox = json_array();
+	ctx->run = r;
+	if (crm_store_savepoint(r->db->store, "crm_flow_fire", err) < 0)
+		goto out;
+	r->db->change = 0;
+	current_depth = depth;
+	for (size_t i = 0; i < f->nact; i++) {
+		int g;
+
+		crm_err_clear(&e2);
+		g = crm_entity_get(r->db, f->e, id, &row, &e2);
+		if (g == 0)
+			crm_err_set(&e2, CRM_EX_NOINPUT, "%s %lld is gone",
+				    f->e->name, (long long)id);
+		if (g > 0 && f->act[i].kind->apply(ctx, f->act[i].spec,
+						   f->act[i].data, &e2) == 0)
+			continue;
+		if (e2.code == CRM_EX_INTERRUPTED) {
+			*err = e2;
+			goto out;
+		}
+		crm_buf_addf(fail, "actions[%zu] %s: %s%s%s", i,
+			     f->act[i].kind->name, e2.field[0] ? e2.field : "",
+			     e2.field[0] ? ": " : "",
+			     e2.msg[0] ? e2.msg : "failed");
+		if (crm_store_rollback_to(r->db->store, "crm_flow_fire", err) <
+			0 ||
+		    crm_store_release(r->db->store, "crm_flow_fire", err) < 0)
+			goto out;
+		r->db->change = 0;
+		importers_free(r);
+		rc = 1;
+		goto out;
+	}
+	/* the change set its writes made: changes it causes are depth + 1 */
+	if (r->db->change &&
+	    exec_fid(r->db,
+		     "UPDATE crm_flow_firings SET change_id = ?4 WHERE id = ?1 "
+		     "AND ?2 IS NULL AND ?3 IS NULL",
+		     fid, NULL, NULL, r->db->change, err) < 0)
+		goto out;
+	for (size_t i = 0; i < json_array_size(ctx->outbox); i++) {
+		json_t *job = json_array_get(ctx->outbox, i);
+		char *text = json_dumps(job, JSON_COMPACT);
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    r->db,
+		    "INSERT INTO crm_flow_outbox (firing_id, action, kind, "
+		    "job, "
+		    "status, attempts) VALUES (?1, ?2, ?3, ?4, 'pending', 0)",
+		    err);
+		int s = -1;
+
+		if (st) {
+			crm_stmt_bind_int(st, 1, fid);
+			crm_stmt_bind_int(st, 2, (int64_t)i);
+			crm_stmt_bind_text(
+			    st, 3,
+			    json_string_value(json_object_get(job, "kind")));
+			crm_stmt_bind_text(st, 4, text);
+			s = crm_stmt_step_as(st, "cannot queue an action", err);
+			crm_stmt_reset(st);
+		}
+		free(text);
+		if (s < 0)
+			goto out;
+		r->st->pending++;
+	}
+	if (crm_store_release(r->db->store, "crm_flow_fire", err) < 0)
+		goto out;
+	r->db->change = 0;
+	rc = 0;
+out:
+	current_depth = -1;
+	free(key);
+	crm_row_release(&row);
+	return rc;
+}
+
+static void ctx_release(struct crm_flow_ctx *ctx)
+{
+	crm_buf_release(&ctx->did);
+	json_decref(ctx->outbox);
+	ctx->outbox = NULL;
+}
+
+/* Fire f for record id once per occurrence: conditions, then actions. */
+static int fire(struct run *r, const struct crm_flow *f, int64_t id,
+		const char *occ, const char *why, int depth, bool log_skip,
+		struct crm_err *err)
+{
+	struct crm_buf no = {0}, fail = {0};
+	struct crm_flow_ctx ctx = {0};
+	struct crm_row row;
+	int64_t fid = 0;
+	int rc = -1, h;
+
+	if (!f->enabled || (r->o->only && strcmp(r->o->only, f->name)))
+		return 0;
+	h = firing_exists(r->db, f->name, id, occ, err);
+	if (h != 0)
+		return h < 0 ? -1 : 0;
+	crm_row_init(&row, f->e);
+	h = crm_entity_get(r->db, f->e, id, &row, err);
+	if (h <= 0) {
+		rc = h;
+		goto out;
+	}
+	if (depth > CRM_FLOW_MAX_DEPTH) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg),
+			 "loop stopped: depth %d is past %d (flows triggering "
+			 "each other)",
+			 depth, CRM_FLOW_MAX_DEPTH);
+		r->st->loops++;
+		if (firing_insert(r, f, id, occ, why, "loop", depth, msg, &fid,
+				  err) < 0 ||
+		    report(r, f, id, occ, why, "loop", NULL, msg, depth) < 0)
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	h = conds_hold(r->db, f, &row, &no, err);
+	if (h < 0)
+		goto out;
+	if (h == 0) {
+		/* an event happens once: say why it did not fire */
+		if (log_skip &&
+		    firing_insert(r, f, id, occ, why, "skipped", depth,
+				  crm_buf_str(&no), &fid, err) < 0)
+			goto out;
+		if (r->o->dry_run && report(r, f, id, occ, why, "skipped", NULL,
+					    crm_buf_str(&no), depth) < 0)
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	if (firing_insert(r, f, id, occ, why, "running", depth, NULL, &fid,
+			  err) < 0)
+		goto out;
+	h = apply_actions(r, f, id, fid, occ, depth, &ctx, &fail, err);
+	if (h < 0)
+		goto out;
+	if (h == 1) {
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    r->db,
+		    "UPDATE crm_flow_firings SET status = 'failed', attempts = "
+		    "1, error = ?2, next_try = ?3 WHERE id = ?1",
+		    err);
+		char next[CRM_TIME_LEN];
+		int s;
+
+		r->st->failed++;
+		if (!st)
+			goto out;
+		crm_stmt_bind_int(st, 1, fid);
+		crm_stmt_bind_text(st, 2, crm_buf_str(&fail));
+		crm_stmt_bind_text(
+		    st, 3, crm_datetime_format(r->db->now + f->backoff, next));
+		s = crm_stmt_step_as(st, "cannot record a failure", err);
+		crm_stmt_reset(st);
+		if (s < 0 || report(r, f, id, occ, why, "failed", NULL,
+				    crm_buf_str(&fail), depth) < 0)
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	r->st->fired++;
+	if (exec_fid(r->db,
+		     "UPDATE crm_flow_firings SET status = ?2, did = ?3, "
+		     "attempts = ?4 WHERE id = ?1",
+		     fid, json_array_size(ctx.outbox) ? "pending" : "done",
+		     crm_buf_str(&ctx.did), 1, err) < 0 ||
+	    report(r, f, id, occ, why,
+		   json_array_size(ctx.outbox) ? "pending" : "done",
+		   crm_buf_str(&ctx.did), NULL, depth) < 0)
+		goto out;
+	rc = 0;
+out:
+	ctx_release(&ctx);
+	crm_row_release(&row);
+	crm_buf_release(&no);
+	crm_buf_release(&fail);
+	return rc;
+}
+
+/* -- events ------------------------------------------------------------- */
+
+static int depth_of_change(struct crm_db *db, int64_t change,
+			   struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db, "SELECT depth FROM crm_flow_firings WHERE change_id = ?1", err);
+	int rc, d = 0;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, change);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0)
+		d = (int)crm_stmt_int(st, 0) + 1;
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : d;
+}
+
+static int depth_of_made(struct crm_db *db, const char *entity, int64_t id,
+			 struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT f.depth FROM crm_flow_made m JOIN crm_flow_firings f ON "
+	    "f.id = m.firing_id WHERE m.entity = ?1 AND m.record_id = ?2",
+	    err);
+	int rc, d = 0;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, entity);
+	crm_stmt_bind_int(st, 2, id);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0)
+		d = (int)crm_stmt_int(st, 0) + 1;
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : d;
+}
+
+static bool uses(const struct crm_flows *fs, enum crm_flow_trigger_kind k,
+		 const struct crm_entity *e)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].trigger.kind == k && (!e || fs->v[i].e == e))
+			return true;
+	return false;
+}
+
+struct idv {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int collect_int(struct crm_stmt *st, void *arg)
+{
+	struct idv *l = arg;
+
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = crm_stmt_int(st, 0);
+	return 0;
+}
+
+/* New records of each entity a created flow watches; 1 when any. */
+static int created_events(struct run *r, struct crm_err *err)
+{
+	const struct crm_flows *fs = r->fs;
+	int any = 0;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct crm_entity *e = fs->v[i].e;
+		struct crm_buf sql = {0}, name = {0};
+		struct idv l = {0};
+		struct crm_stmt *st;
+		int64_t pos;
+		bool seen = false;
+		int rc = 0;
+
+		if (fs->v[i].trigger.kind != CRM_FLOW_ON_CREATE)
+			continue;
+		for (size_t k = 0; k < i; k++)
+			if (fs->v[k].trigger.kind == CRM_FLOW_ON_CREATE &&
+			    fs->v[k].e == e)
+				seen = true;
+		if (seen)
+			continue;
+		crm_buf_addf(&name, "created:%s", e->name);
+		pos = cursor_get(r->db, name.s, err);
+		crm_buf_addf(&sql,
+			     "SELECT id FROM %s WHERE id > ?1 ORDER BY id",
+			     e->table);
+		st = pos < 0 ? NULL : crm_db_stmt(r->db, sql.s, err);
+		if (st) {
+			crm_stmt_bind_int(st, 1, pos);
+			rc = crm_stmt_each(st, collect_int, &l, err);
+			crm_stmt_finalize(st);
+		} else {
+			rc = -1;
+		}
+		for (size_t k = 0; rc == 0 && k < l.n; k++) {
+			int d = depth_of_made(r->db, e->name, l.v[k], err);
+
+			if (d < 0 || crm_check_interrupt(err) < 0) {
+				rc = -1;
+				break;
+			}
+			for (size_t j = 0; rc == 0 && j < fs->n; j++)
+				if (fs->v[j].trigger.kind ==
+					CRM_FLOW_ON_CREATE &&
+				    fs->v[j].e == e)
+					rc = fire(r, &fs->v[j], l.v[k],
+						  "created", "created", d,
+						  false, err);
+		}
+		if (rc == 0 && l.n &&
+		    cursor_set(r->db, name.s, l.v[l.n - 1], err) < 0)
+			rc = -1;
+		any |= l.n > 0;
+		free(l.v);
+		crm_buf_release(&sql);
+		crm_buf_release(&name);
+		if (rc < 0)
+			return -1;
+	}
+	return any;
+}
+
+struct audit_row {
+	int64_t id, change;
+	char *entity, *before, *after;
+	int64_t record;
+};
+
+struct audit_list {
+	struct audit_row *v;
+	size_t n, cap;
+};
+
+static int collect_audit(struct crm_stmt *st, void *arg)
+{
+	struct audit_list *l = arg;
+	struct audit_row *a;
+
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	a = &l->v[l->n++];
+	a->id = crm_stmt_int(st, 0);
+	a->change = crm_stmt_int(st, 1);
+	a->entity = crm_xstrdup(crm_stmt_text(st, 2));
+	a->record = crm_stmt_int(st, 3);
+	a->before =
+	    crm_stmt_is_null(st, 4) ? NULL : crm_xstrdup(crm_stmt_text(st, 4));
+	a->after =
+	    crm_stmt_is_null(st, 5) ? NULL : crm_xstrdup(crm_stmt_text(st, 5));
+	return 0;
+}
+
+/* A field's value in a JSON image as text (NULL for null or absent). */
+static char *json_field(json_t *o, const char *field, bool *present)
+{
+	json_t *v = json_object_get(o, field);
+
+	if (!v && json_is_object(json_object_get(o, "custom")))
+		v = json_object_get(json_object_get(o, "custom"), field);
+	if (present)
+		*present = v != NULL;
+	if (!v || json_is_null(v))
+		return NULL;
+	if (json_is_string(v))
+		return crm_xstrdup(json_string_value(v));
+	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+}
+
+static bool has_tag(const char *tags, const char *tag)
+{
+	struct crm_strv v = {0};
+	bool h;
+
+	crm_strv_split(&v, tags, ',');
+	h = crm_strv_find(&v, tag) >= 0;
+	crm_strv_release(&v);
+	return h;
+}
+
+/* Whether f's update or tag trigger matches one audit row; why. */
+static bool audit_matches(const struct crm_flow *f, json_t *before,
+			  json_t *after, struct crm_buf *why)
+{
+	const struct crm_flow_trigger *t = &f->trigger;
+	char *from, *to;
+	bool present, ok;
+
+	if (t->kind == CRM_FLOW_ON_TAG) {
+		from = json_field(before, "tags", NULL);
+		to = json_field(after, "tags", &present);
+		ok = present && has_tag(to, t->tag) && !has_tag(from, t->tag);
+		if (ok)
+			crm_buf_addf(why, "tag %s added", t->tag);
+		free(from);
+		free(to);
+		return ok;
+	}
+	if (!t->field) {
+		crm_buf_adds(why, "updated");
+		return true;
+	}
+	to = json_field(after, t->field, &present);
+	if (!present) {
+		free(to);
+		return false;
+	}
+	from = json_field(before, t->field, NULL);
+	ok = (!from || !to || strcmp(from, to)) && (from || to);
+	if (ok && t->from)
+		ok = from && !strcmp(from, t->from);
+	if (ok && t->to)
+		ok = to && !strcmp(to, t->to);
+	if (ok)
+		crm_buf_addf(why, "%s: %s -> %s", t->field, from ? from : "",
+			     to ? to : "");
+	free(from);
+	free(to);
+	return ok;
+}
+
+static int audit_events(struct run *r, struct crm_err *err)
+{
+	const struct crm_flows *fs = r->fs;
+	struct audit_list l = {0};
+	struct crm_stmt *st;
+	int64_t pos;
+	int rc = -1;
+
+	if (!uses(fs, CRM_FLOW_ON_UPDATE, NULL) &&
+	    !uses(fs, CRM_FLOW_ON_TAG, NULL))
+		return 0;
+	pos = cursor_get(r->db, "audit", err);
+	if (pos < 0)
+		return -1;
+	st = crm_db_stmt(r->db,
+			 "SELECT id, change_id, entity, record_id, before, "
+			 "after FROM crm_audit WHERE id > ?1 AND action = "
+			 "'update' ORDER BY id",
+			 err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, pos);
+	rc = crm_stmt_each(st, collect_audit, &l, err);
+	crm_stmt_finalize(st);
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		struct audit_row *a = &l.v[i];
+		json_t *before =
+		    a->before ? json_loads(a->before, 0, NULL) : NULL;
+		json_t *after = a->after ? json_loads(a->after, 0, NULL) : NULL;
+		int d = -2;
+
+		for (size_t j = 0; rc == 0 && j < fs->n; j++) {
+			const struct crm_flow *f = &fs->v[j];
+			struct crm_buf why = {0};
+			char occ[48];
+
+			if ((f->trigger.kind != CRM_FLOW_ON_UPDATE &&
+			     f->trigger.kind != CRM_FLOW_ON_TAG) ||
+			    strcmp(f->e->name, a->entity) ||
+			    !audit_matches(f, before, after, &why)) {
+				crm_buf_release(&why);
+				continue;
+			}
+			if (d == -2)
+				d = depth_of_change(r->db, a->change, err);
+			if (d < 0)
+				rc = -1;
+			crm_buf_addf(&why, " (change %lld)",
+				     (long long)a->change);
+			snprintf(occ, sizeof(occ), "audit:%lld",
+				 (long long)a->id);
+			if (rc == 0)
+				rc = fire(r, f, a->record, occ, why.s, d,
+					  f->trigger.field || f->trigger.tag,
+					  err);
+			crm_buf_release(&why);
+		}
+		json_decref(before);
+		json_decref(after);
+		if (rc == 0)
+			rc = crm_check_interrupt(err);
+	}
+	if (rc == 0 && l.n &&
+	    cursor_set(r->db, "audit", l.v[l.n - 1].id, err) < 0)
+		rc = -1;
+	for (size_t i = 0; i < l.n; i++) {
+		free(l.v[i].entity);
+		free(l.v[i].before);
+		free(l.v[i].after);
+	}
+	free(l.v);
+	return rc < 0 ? -1 : l.n > 0;
+}
+
+/* The pos after which no audit row is an update a flow could want: for a
+ * run without update flows, the cursor still moves so that a flow added
+ * later starts from now, not from the beginning of the log. */
+static int audit_skip(struct run *r, struct crm_err *err)
+{
+	int64_t max;
+
+	if (uses(r->fs, CRM_FLOW_ON_UPDATE, NULL) ||
+	    uses(r->fs, CRM_FLOW_ON_TAG, NULL))
+		return 0;
+	max = crm_db_int(r->db, "SELECT coalesce(max(id), 0) FROM crm_audit",
+			 NULL, NULL, err);
+	return max < 0 ? -1 : cursor_set(r->db, "audit", max, err);
+}
+
+struct event_row {
+	int64_t id, record;
+	int depth;
+	char *name, *entity;
+};
+
+struct event_list {
+	struct event_row *v;
+	size_t n, cap;
+};
+
+static int collect_event(struct crm_stmt *st, void *arg)
+{
+	struct event_list *l = arg;
+	struct event_row *e;
+
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	e = &l->v[l->n++];
+	e->id = crm_stmt_int(st, 0);
+	e->name = crm_xstrdup(crm_stmt_text(st, 1));
+	e->entity = crm_xstrdup(crm_stmt_text(st, 2));
+	e->record = crm_stmt_int(st, 3);
+	e->depth = (int)crm_stmt_int(st, 4);
+	return 0;
+}
+
+static int named_events(struct run *r, struct crm_err *err)
+{
+	struct event_list l = {0};
+	struct crm_stmt *st;
+	int64_t pos = cursor_get(r->db, "events", err);
+	int rc;
+
+	if (pos < 0)
+		return -1;
+	st = crm_db_stmt(r->db,
+			 "SELECT id, name, entity, record_id, depth FROM "
+			 "crm_flow_events WHERE id > ?1 ORDER BY id",
+			 err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, pos);
+	rc = crm_stmt_each(st, collect_event, &l, err);
+	crm_stmt_finalize(st);
+	for (size_t i = 0; rc == 0 && i < l.n; i++)
+		for (size_t j = 0; rc == 0 && j < r->fs->n; j++) {
+			const struct crm_flow *f = &r->fs->v[j];
+			char occ[48], why[160];
+
+			if (f->trigger.kind != CRM_FLOW_ON_EVENT ||
+			    strcmp(f->trigger.event, l.v[i].name) ||
+			    strcmp(f->e->name, l.v[i].entity))
+				continue;
+			snprintf(occ, sizeof(occ), "event:%lld",
+				 (long long)l.v[i].id);
+			snprintf(why, sizeof(why), "event %s", l.v[i].name);
+			rc = fire(r, f, l.v[i].record, occ, why, l.v[i].depth,
+				  true, err);
+		}
+	if (rc == 0 && l.n &&
+	    cursor_set(r->db, "events", l.v[l.n - 1].id, err) < 0)
+		rc = -1;
+	for (size_t i = 0; i < l.n; i++) {
+		free(l.v[i].name);
+		free(l.v[i].entity);
+	}
+	free(l.v);
+	return rc < 0 ? -1 : l.n > 0;
+}
+
+/* -- time and schedules -------------------------------------------------- */
+
+struct cand {
+	int64_t id;
+	char *v;
+};
+
+struct cand_list {
+	struct cand *v;
+	size_t n, cap;
+};
+
+static int collect_cand(struct crm_stmt *st, void *arg)
+{
+	struct cand_list *l = arg;
+
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n].id = crm_stmt_int(st, 0);
+	l->v[l->n].v = crm_xstrdup(crm_stmt_text(st, 1));
+	l->n++;
+	return 0;
+}
+
+/* The WHERE conditions of f as --where expressions (pushed into SQL). */
+static void where_conds(const struct crm_flow *f, struct crm_strv *w)
+{
+	for (size_t i = 0; i < f->ncond; i++)
+		if (f->cond[i].kind == CRM_FLOW_COND_WHERE)
+			crm_strv_push(w, f->cond[i].text);
+}
+
+/* Records of f that may be due: time triggers (field set, not yet fired
+ * for its value) or a schedule's slot (not yet fired for it). */
+static int candidates(struct run *r, const struct crm_flow *f, const char *occ,
+		      const char *bound, struct cand_list *l,
+		      struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_binds b = {0};
+	struct crm_strv w = {0};
+	struct crm_stmt *st = NULL;
+	const char *t = f->e->table, *fld = f->trigger.field;
+	int rc = -1;
+
+	/* table and field names come from the entity description */
+	if (fld) {
+		crm_buf_addf(&sql,
+			     "SELECT id, %s FROM %s WHERE %s IS NOT NULL AND "
+			     "(?1 IS NULL OR %s <= ?1) AND NOT EXISTS (SELECT "
+			     "1 FROM crm_flow_firings x WHERE x.flow = ?2 AND "
+			     "x.record_id = %s.id AND x.occurrence = %s.%s)",
+			     fld, t, fld, fld, t, t, fld);
+	} else {
+		crm_buf_addf(&sql,
+			     "SELECT id, ?1 FROM %s WHERE NOT EXISTS (SELECT "
+			     "1 FROM crm_flow_firings x WHERE x.flow = ?2 AND "
+			     "x.record_id = %s.id AND x.occurrence = ?3)",
+			     t, t);
+	}
+	where_conds(f, &w);
+	if (crm_filter_where(r->db, f->e, &w, &sql, &b, err) < 0)
+		goto out;
+	crm_buf_adds(&sql, " ORDER BY id");
+	st = crm_db_stmt(r->db, sql.s, err);
+	if (!st)
+		goto out;
+	crm_stmt_bind_text(st, 1, fld ? bound : occ);
+	crm_stmt_bind_text(st, 2, f->name);
+	if (!fld)
+		crm_stmt_bind_text(st, 3, occ);
+	crm_binds_bind(&b, st, fld ? 3 : 4);
+	rc = crm_stmt_each(st, collect_cand, l, err);
+out:
+	crm_stmt_finalize(st);
+	crm_strv_release(&w);
+	crm_binds_release(&b);
+	crm_buf_release(&sql);
+	return rc;
+}
+
+static void cands_free(struct cand_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].v);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int time_flows(struct run *r, struct crm_err *err)
+{
+	for (size_t i = 0; i < r->fs->n; i++) {
+		const struct crm_flow *f = &r->fs->v[i];
+		const struct crm_flow_trigger *t = &f->trigger;
+		struct cand_list l = {0};
+		char bound[CRM_TIME_LEN], occ[CRM_TIME_LEN + 16];
+		const char *b = NULL;
+		int rc = 0;
+
+		if (!f->enabled || (r->o->only && strcmp(r->o->only, f->name)))
+			continue;
+		if (t->kind == CRM_FLOW_ON_TIME) {
+			/* due >= field + offset in calendar time, so this
+			 * bounds both calendars; before in business time
+			 * can be any distance before */
+			if (!t->cal || t->offset >= 0)
+				b = crm_datetime_format(r->db->now - t->offset,
+							bound);
+			if (candidates(r, f, NULL, b, &l, err) < 0)
+				return -1;
+			for (size_t k = 0; rc == 0 && k < l.n; k++) {
+				crm_time due = time_due(t, l.v[k].v);
+				struct crm_buf why = {0};
+				char ds[CRM_TIME_LEN];
+
+				if (due > r->db->now)
+					continue;
+				crm_flow_trigger_describe(f, &why);
+				crm_buf_addf(&why, " (%s %s): due %s", t->field,
+					     l.v[k].v,
+					     crm_datetime_format(due, ds));
+				rc = fire(r, f, l.v[k].id, l.v[k].v, why.s, 0,
+					  false, err);
+				crm_buf_release(&why);
+				if (rc == 0)
+					rc = crm_check_interrupt(err);
+			}
+		} else if (t->kind == CRM_FLOW_ON_SCHEDULE) {
+			crm_time slot = schedule_slot(t, r->db->now);
+			char ss[CRM_TIME_LEN];
+
+			if (slot == CRM_TIME_MIN)
+				continue;
+			snprintf(occ, sizeof(occ), "schedule:%s",
+				 crm_datetime_format(slot, ss));
+			if (candidates(r, f, occ, NULL, &l, err) < 0)
+				return -1;
+			for (size_t k = 0; rc == 0 && k < l.n; k++) {
+				struct crm_buf why = {0};
+
+				crm_flow_trigger_describe(f, &why);
+				crm_buf_addf(&why, ": slot %s", ss);
+				rc = fire(r, f, l.v[k].id, occ, why.s, 0, false,
+					  err);
+				crm_buf_release(&why);
+				if (rc == 0)
+					rc = crm_check_interrupt(err);
+			}
+		}
+		cands_free(&l);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* -- retries ------------------------------------------------------------ */
+
+struct retry_row {
+	int64_t id, record;
+	int attempts, depth;
+	char *flow, *occ, *why;
+};
+
+struct retry_list {
+	struct retry_row *v;
+	size_t n, cap;
+};
+
+static int collect_retry(struct crm_stmt *st, void *arg)
+{
+	struct retry_list *l = arg;
+	struct retry_row *x;
+
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	x = &l->v[l->n++];
+	x->id = crm_stmt_int(st, 0);
+	x->flow = crm_xstrdup(crm_stmt_text(st, 1));
+	x->record = crm_stmt_int(st, 2);
+	x->occ = crm_xstrdup(crm_stmt_text(st, 3));
+	x->why = crm_xstrdup(crm_stmt_text(st, 4));
+	x->attempts = (int)crm_stmt_int(st, 5);
+	x->depth = (int)crm_stmt_int(st, 6);
+	return 0;
+}
+
+static int retries(struct run *r, struct crm_err *err)
+{
+	struct retry_list l = {0};
+	struct crm_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	st = crm_db_stmt(r->db,
+			 "SELECT id, flow, record_id, occurrence, why, "
+			 "attempts, depth FROM crm_flow_firings WHERE status "
+			 "= 'failed' AND next_try <= ?1 ORDER BY id",
+			 err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, crm_datetime_format(r->db->now, now));
+	rc = crm_stmt_each(st, collect_retry, &l, err);
+	crm_stmt_finalize(st);
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		struct retry_row *x = &l.v[i];
+		const struct crm_flow *f = crm_flows_find(r->fs, x->flow);
+		struct crm_flow_ctx ctx = {0};
+		struct crm_buf fail = {0};
+		char next[CRM_TIME_LEN];
+		int h;
+
+		if (!f || (r->o->only && strcmp(r->o->only, f->name)))
+			continue;
+		r->st->retried++;
+		h = apply_actions(r, f, x->record, x->id, x->occ, x->depth,
+				  &ctx, &fail, err);
+		if (h < 0) {
+			rc = -1;
+		} else if (h == 0) {
+			r->st->fired++;
+			rc = exec_fid(r->db,
+				      "UPDATE crm_flow_firings SET status = "
+				      "?2, did = ?3, attempts = attempts + 1, "
+				      "error = NULL, next_try = NULL WHERE id "
+				      "= ?1",
+				      x->id,
+				      json_array_size(ctx.outbox) ? "pending"
+								  : "done",
+				      crm_buf_str(&ctx.did), 0, err);
+			if (rc == 0)
+				rc = report(r, f, x->record, x->occ, x->why,
+					    "done", crm_buf_str(&ctx.did), NULL,
+					    x->depth);
+		} else {
+			/* doubled each time: backoff, 2x, 4x ... */
+			int64_t wait = f->backoff
+				       << (x->attempts < 20 ? x->attempts : 20);
+			bool give_up = x->attempts + 1 >= f->retries;
+
+			r->st->failed++;
+			crm_datetime_format(r->db->now + wait, next);
+			st = crm_db_stmt_cached(
+			    r->db,
+			    "UPDATE crm_flow_firings SET status = ?2, error = "
+			    "?3, attempts = attempts + 1, next_try = ?4 WHERE "
+			    "id = ?1",
+			    err);
+			if (!st) {
+				rc = -1;
+			} else {
+				crm_stmt_bind_int(st, 1, x->id);
+				crm_stmt_bind_text(
+				    st, 2, give_up ? "gave_up" : "failed");
+				crm_stmt_bind_text(st, 3, crm_buf_str(&fail));
+				crm_stmt_bind_text(st, 4,
+						   give_up ? NULL : next);
+				rc = crm_stmt_step_as(
+					 st, "cannot schedule a retry", err) < 0
+					 ? -1
+					 : 0;
+				crm_stmt_reset(st);
+			}
+			if (rc == 0)
+				rc = report(r, f, x->record, x->occ, x->why,
+					    give_up ? "gave_up" : "failed",
+					    NULL, crm_buf_str(&fail), x->depth);
+		}
+		ctx_release(&ctx);
+		crm_buf_release(&fail);
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		free(l.v[i].flow);
+		free(l.v[i].occ);
+		free(l.v[i].why);
+	}
+	free(l.v);
+	return rc;
+}
+
+/* -- the outbox: external actions after the commit ------------------------ */
+
+struct job {
+	int64_t id, firing;
+	int attempts;
+	char *flow, *job, *kind;
+};
+
+struct job_list {
+	struct job *v;
+	size_t n, cap;
+};
+
+static int collect_job(struct crm_stmt *st, void *arg)
+{
+	struct job_list *l = arg;
+	struct job *j;
+
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	j = &l->v[l->n++];
+	j->id = crm_stmt_int(st, 0);
+	j->firing = crm_stmt_int(st, 1);
+	j->kind = crm_xstrdup(crm_stmt_text(st, 2));
+	j->job = crm_xstrdup(crm_stmt_text(st, 3));
+	j->attempts = (int)crm_stmt_int(st, 4);
+	j->flow = crm_xstrdup(crm_stmt_text(st, 5));
+	return 0;
+}
+
+/* Claim job j for this process (one short transaction): 1 claimed, 0
+ * another run has it or it is done. A claim lasts an hour: a run killed
+ * while running it leaves it to be retried after that. */
+static int claim(struct crm_db *db, const struct job *j, struct crm_err *err)
+{
+	char now[CRM_TIME_LEN], until[CRM_TIME_LEN], id[CRM_INT_LEN];
+	int64_t ok;
+
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	crm_datetime_format(db->now, now);
+	crm_datetime_format(db->now + 3600, until);
+	ok = crm_db_int(db,
+			"SELECT count(*) FROM crm_flow_outbox WHERE id = "
+			"CAST(?1 AS INTEGER) AND (status = 'pending' OR "
+			"(status IN ('failed', 'running') AND next_try <= ?2))",
+			crm_fmt_int(id, j->id), now, err);
+	if (ok < 0)
+		goto fail;
+	if (ok) {
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    db,
+		    "UPDATE crm_flow_outbox SET status = 'running', attempts "
+		    "= attempts + 1, next_try = ?2 WHERE id = ?1",
+		    err);
+		int s;
+
+		if (!st)
+			goto fail;
+		crm_stmt_bind_int(st, 1, j->id);
+		crm_stmt_bind_text(st, 2, until);
+		s = crm_stmt_step_as(st, "cannot claim an action", err);
+		crm_stmt_reset(st);
+		if (s < 0)
+			goto fail;
+	}
+	if (crm_db_commit(db, err) < 0)
+		return -1;
+	return ok ? 1 : 0;
+fail:
+	crm_db_rollback(db);
+	return -1;
+}
+
+static int job_done(struct run *r, const struct job *j, const char *error,
+		    struct crm_err *err)
+{
+	const struct crm_flow *f = crm_flows_find(r->fs, j->flow);
+	int64_t backoff = f ? f->backoff : 600;
+	int max = f ? f->retries : 5;
+	int tries = j->attempts + 1;
+	const char *status =
+	    !error ? "done" : (tries >= max ? "gave_up" : "failed");
+	char next[CRM_TIME_LEN], now[CRM_TIME_LEN];
+	struct crm_stmt *st;
+	int s;
+
+	crm_datetime_format(
+	    r->db->now + (backoff << (tries - 1 < 20 ? tries - 1 : 20)), next);
+	crm_datetime_format(r->db->now, now);
+	if (crm_db_begin(r->db, err) < 0)
+		return -1;
+	st = crm_db_stmt_cached(
+	    r->db,
+	    "UPDATE crm_flow_outbox SET status = ?2, error = ?3, next_try = "
+	    "CASE WHEN ?2 = 'failed' THEN ?4 END, done_at = CASE WHEN ?2 = "
+	    "'done' THEN ?5 END WHERE id = ?1",
+	    err);
+	if (!st)
+		goto fail;
+	crm_stmt_bind_int(st, 1, j->id);
+	crm_stmt_bind_text(st, 2, status);
+	crm_stmt_bind_text(st, 3, error);
+	crm_stmt_bind_text(st, 4, next);
+	crm_stmt_bind_text(st, 5, now);
+	s = crm_stmt_step_as(st, "cannot record an action", err);
+	crm_stmt_reset(st);
+	if (s < 0)
+		goto fail;
+	/* the firing is done when all its external actions are */
+	st = crm_db_stmt_cached(
+	    r->db,
+	    "UPDATE crm_flow_firings SET status = CASE WHEN EXISTS (SELECT 1 "
+	    "FROM crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status = "
+	    "'gave_up') THEN 'gave_up' WHEN EXISTS (SELECT 1 FROM "
+	    "crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status <> "
+	    "'done') THEN 'pending' ELSE 'done' END, error = (SELECT "
+	    "min(o.error) FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
+	    "AND o.status IN ('failed', 'gave_up')) WHERE id = ?1",
+	    err);
+	if (!st)
+		goto fail;
+	crm_stmt_bind_int(st, 1, j->firing);
+	s = crm_stmt_step_as(st, "cannot record an action", err);
+	crm_stmt_reset(st);
+	if (s < 0)
+		goto fail;
+	return crm_db_commit(r->db, err);
+fail:
+	crm_db_rollback(r->db);
+	return -1;
+}
+
+static int outbox(struct run *r, struct crm_err *err)
+{
+	struct job_list l = {0};
+	struct crm_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	st = crm_db_stmt(r->db,
+			 "SELECT o.id, o.firing_id, o.kind, o.job, o.attempts, "
+			 "f.flow FROM crm_flow_outbox o JOIN crm_flow_firings "
+			 "f ON f.id = o.firing_id WHERE o.status = 'pending' "
+			 "OR (o.status IN ('failed', 'running') AND o.next_try "
+			 "<= ?1) ORDER BY o.id",
+			 err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, crm_datetime_format(r->db->now, now));
+	rc = crm_stmt_each(st, collect_job, &l, err);
+	crm_stmt_finalize(st);
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		struct job *j = &l.v[i];
+		const struct crm_flow *f = crm_flows_find(r->fs, j->flow);
+		json_t *job = json_loads(j->job, 0, NULL);
+		struct crm_strv argv = {0};
+		struct crm_err e2 = {0};
+		char *env;
+		int c;
+
+		if (r->o->only && (!f || strcmp(r->o->only, f->name))) {
+			json_decref(job);
+			continue;
+		}
+		c = claim(r->db, j, err);
+		if (c <= 0) {
+			json_decref(job);
+			rc = c;
+			continue;
+		}
+		if (!strcmp(j->kind, "email")) {
+			const char *sm = getenv("CRM_SENDMAIL");
+
+			crm_strv_split(
+			    &argv, sm && *sm ? sm : "/usr/sbin/sendmail -t -oi",
+			    ' ');
+		} else {
+			json_t *v;
+			size_t k;
+
+			json_array_foreach(json_object_get(job, "argv"), k, v)
+			    crm_strv_push(&argv, json_string_value(v));
+		}
+		/* NULL-terminated for execvp */
+		argv.v =
+		    crm_xgrow(argv.v, &argv.cap, argv.n + 1, sizeof(*argv.v));
+		argv.v[argv.n] = NULL;
+		env = crm_xasprintf("CRM_FLOW_KEY=%lld:%lld",
+				    (long long)j->firing, (long long)j->id);
+		if (argv.n)
+			c = r->o->exec(
+			    argv.v,
+			    json_string_value(json_object_get(job, "stdin")),
+			    env, &e2);
+		else
+			c = crm_err_set(&e2, CRM_EX_CONFIG, "no program");
+		if (c == 0)
+			r->st->sent++;
+		else
+			r->st->failed++;
+		rc = job_done(r, j, c == 0 ? NULL : e2.msg, err);
+		free(env);
+		crm_strv_release(&argv);
+		json_decref(job);
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		free(l.v[i].kind);
+		free(l.v[i].job);
+		free(l.v[i].flow);
+	}
+	free(l.v);
+	return rc;
+}
+
+int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
+		 const struct crm_flow_run_opts *o,
+		 struct crm_flow_run_stats *st, struct crm_err *err)
+{
+	struct run r = {.db = db, .fs = fs, .o = o, .st = st};
+	uint64_t timeouts = 0; /* approvals escalated or expired */
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	crm_rec_init(&r.rec);
+	if (crm_db_begin(db, err) < 0)
+		goto out;
+	/* approval steps past their timeout first: their outcomes are events
+	 * for this run's flows */
+	if (crm_approval_timeouts(db, &timeouts, err) < 0)
+		goto out;
+	/* changes made by firings are read by the next pass, up to the
+	 * depth limit (a loop stops there, each firing once) */
+	for (int pass = 0; pass <= CRM_FLOW_MAX_DEPTH + 2; pass++) {
+		int a = created_events(&r, err), b, c;
+
+		if (a < 0 || (b = audit_events(&r, err)) < 0 ||
+		    (c = named_events(&r, err)) < 0)
+			goto out;
+		if (pass == 0 &&
+		    (time_flows(&r, err) < 0 || retries(&r, err) < 0))
+			goto out;
+		if (!a && !b && !c && pass > 0)
+			break;
+	}
+	if (audit_skip(&r, err) < 0)
+		goto out;
+	importers_free(&r);
+	if (crm_db_finish(db, o->dry_run, err) < 0)
+		goto out;
+	if (!o->dry_run && o->exec && outbox(&r, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0)
+		crm_db_rollback(db);
+	importers_free(&r);
+	free(r.imp);
+	crm_rec_release(&r.rec);
+	return rc;
+}
+
+/* -- test and log -------------------------------------------------------- */
+
+static int step(int (*fn)(const struct crm_rec *, void *), void *arg,
+		struct crm_rec *rec, const char *what, int holds,
+		const char *detail)
+{
+	crm_rec_clear(rec);
+	crm_rec_adds(rec, "step", what);
+	crm_rec_adds(rec, "holds", holds < 0 ? NULL : holds ? "yes" : "no");
+	crm_rec_adds(rec, "detail", detail);
+	return fn(rec, arg);
+}
+
+int crm_flow_test(struct crm_db *db, const struct crm_flow *f, int64_t id,
+		  int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
+		  bool *fires, struct crm_err *err)
+{
+	const struct crm_flow_trigger *t = &f->trigger;
+	struct crm_buf d = {0}, trig = {0};
+	struct crm_rec rec;
+	struct crm_row row;
+	char occ[CRM_TIME_LEN + 16] = "";
+	int rc = -1, h;
+	bool all = true;
+
+	*fires = false;
+	crm_rec_init(&rec);
+	crm_row_init(&row, f->e);
+	h = crm_entity_get(db, f->e, id, &row, err);
+	if (h <= 0) {
+		if (h == 0)
+			crm_err_set(err, CRM_EX_NOINPUT, "no %s %lld",
+				    f->e->name, (long long)id);
+		goto out;
+	}
+	crm_flow_trigger_describe(f, &trig);
+	if (!f->enabled) {
+		all = false;
+		if (step(fn, arg, &rec, "enabled", 0,
+			 "options.enabled is false") < 0)
+			goto out;
+	}
+	if (t->kind == CRM_FLOW_ON_TIME) {
+		const char *v = crm_row_get(&row, t->field);
+		crm_time due = time_due(t, v);
+		char ds[CRM_TIME_LEN];
+
+		crm_buf_addf(&d, "%s: %s is %s", trig.s, t->field,
+			     v ? v : "empty");
+		if (due != CRM_BIZ_NEVER)
+			crm_buf_addf(&d, ", due %s",
+				     crm_datetime_format(due, ds));
+		h = due != CRM_BIZ_NEVER && due <= db->now;
+		snprintf(occ, sizeof(occ), "%s", v ? v : "");
+	} else if (t->kind == CRM_FLOW_ON_SCHEDULE) {
+		crm_time slot = schedule_slot(t, db->now);
+		char ss[CRM_TIME_LEN];
+
+		h = slot != CRM_TIME_MIN;
+		crm_buf_addf(&d, "%s: last slot %s", trig.s,
+			     h ? crm_datetime_format(slot, ss) : "none");
+		snprintf(occ, sizeof(occ), "schedule:%s", ss);
+	} else {
+		h = -1;
+		crm_buf_addf(&d, "%s: fires on the change log, not on time",
+			     trig.s);
+	}
+	if (h == 0)
+		all = false;
+	if (step(fn, arg, &rec, "trigger", h, crm_buf_str(&d)) < 0)
+		goto out;
+	for (size_t i = 0; i < f->ncond; i++) {
+		crm_buf_reset(&d);
+		h = cond_holds(db, f, &f->cond[i], &row, &d, err);
+		if (h < 0)
+			goto out;
+		if (!h)
+			all = false;
+		if (step(fn, arg, &rec, f->cond[i].text, h, crm_buf_str(&d)) <
+		    0)
+			goto out;
+	}
+	if (*occ) {
+		h = firing_exists(db, f->name, id, occ, err);
+		if (h < 0)
+			goto out;
+		if (h)
+			all = false;
+		crm_buf_reset(&d);
+		crm_buf_addf(&d, "occurrence %s %s", occ,
+			     h ? "has fired already" : "has not fired");
+		if (step(fn, arg, &rec, "once", !h, crm_buf_str(&d)) < 0)
+			goto out;
+	}
+	*fires = all;
+	if (step(fn, arg, &rec, "fires", all,
+		 all ? (t->kind == CRM_FLOW_ON_TIME ||
+				t->kind == CRM_FLOW_ON_SCHEDULE
+			    ? "the next run fires it"
+			    : "a matching change fires it")
+		     : "it would not fire") < 0)
+		goto out;
+	rc = 0;
+out:
+	crm_buf_release(&d);
+	crm_buf_release(&trig);
+	crm_rec_release(&rec);
+	crm_row_release(&row);
+	return rc;
+}
+
+struct log_ctx {
+	int (*fn)(const struct crm_rec *rec, void *arg);
+	void *arg;
+	struct crm_rec rec;
+	struct crm_db *db;
+	struct crm_err *err;
+};
+
+/* did, then "[email done, command failed: why]" for external actions */
+static int outbox_summary(struct log_ctx *c, int64_t fid, const char *did,
+			  struct crm_buf *out)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    c->db,
+	    "SELECT kind, status, error FROM crm_flow_outbox WHERE firing_id "
+	    "= ?1 ORDER BY action",
+	    c->err);
+	int s, n = 0;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, fid);
+	while ((s = crm_stmt_step(st, c->err)) > 0) {
+		if (!n++)
+			crm_buf_addf(out, "%s%s[", did ? did : "",
+				     did && *did ? " " : "");
+		else
+			crm_buf_adds(out, ", ");
+		crm_buf_addf(out, "%s %s", crm_stmt_text(st, 0),
+			     crm_stmt_text(st, 1));
+	}
+	if (n)
+		crm_buf_addc(out, ']');
+	crm_stmt_reset(st);
+	return s < 0 ? -1 : 0;
+}
+
+static int log_row(struct crm_stmt *st, void *arg)
+{
+	struct log_ctx *c = arg;
+	static const char *const cols[] = {
+	    "id",	  "fired_at", "flow",	  "entity", "record",
+	    "occurrence", "status",   "attempts", "depth",  "why",
+	    "did",	  "error",    "next_try", "change", NULL};
+
+	crm_rec_clear(&c->rec);
+	for (int i = 0; cols[i]; i++) {
+		const char *v =
+		    crm_stmt_is_null(st, i) ? NULL : crm_stmt_text(st, i);
+		bool num = i == 0 || i == 4 || i == 7 || i == 8 || i == 13;
+		struct crm_buf did = {0};
+
+		if (i == 10 &&
+		    outbox_summary(c, crm_stmt_int(st, 0), v, &did) < 0) {
+			crm_buf_release(&did);
+			return -1;
+		}
+		if (i == 10 && did.len)
+			v = did.s;
+		crm_rec_add(&c->rec, cols[i], strlen(cols[i]), v,
+			    v ? strlen(v) : 0,
+			    !v	  ? CRM_NULL
+			    : num ? CRM_RAW
+				  : CRM_STR);
+		crm_buf_release(&did);
+	}
+	return c->fn(&c->rec, c->arg);
+}
+
+int crm_flow_log(struct crm_db *db, const char *flow, int64_t record,
+		 int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
+		 struct crm_err *err)
+{
+	struct log_ctx c = {.fn = fn, .arg = arg, .db = db, .err = err};
+	struct crm_stmt *st;
+	int rc;
+
+	st = crm_db_stmt(
+	    db,
+	    "SELECT f.id, f.fired_at, f.flow, f.entity, f.record_id, "
+	    "f.occurrence, f.status, f.attempts, f.depth, f.why, f.did, "
+	    "f.error, coalesce(f.next_try, (SELECT min(o.next_try) FROM "
+	    "crm_flow_outbox o WHERE o.firing_id = f.id AND o.status = "
+	    "'failed')), f.change_id FROM crm_flow_firings f WHERE (?1 IS "
+	    "NULL OR f.flow = ?1) AND (?2 = 0 OR f.record_id = ?2) ORDER BY "
+	    "f.id",
+	    err);
+	if (!st)
+		return -1;
+	crm_rec_init(&c.rec);
+	crm_stmt_bind_text(st, 1, flow);
+	crm_stmt_bind_int(st, 2, record);
+	rc = crm_stmt_each(st, log_row, &c, err);
+	crm_stmt_finalize(st);
+	crm_rec_release(&c.rec);
+	return rc;
+}
