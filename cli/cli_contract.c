@@ -10,8 +10,10 @@
 #include "company.h"
 #include "contract.h"
 #include "money.h"
+#include "quote.h"
 #include "receivable.h"
 #include "reconcile.h"
+#include "share.h"
 
 enum {
 	OPT_KIND = 0x400,
@@ -44,6 +46,9 @@ enum {
 	OPT_COLUMN,
 	OPT_MAX_BYTES,
 	OPT_ENTRY,
+	OPT_START,
+	OPT_NET_DAYS,
+	OPT_TAXES,
 };
 
 const struct argp_option crm_contract_milestone_options[] = {
@@ -173,6 +178,21 @@ const struct argp_option crm_contract_journal_options[] = {
     {0},
 };
 
+const struct argp_option crm_contract_from_quote_options[] = {
+    {"start", OPT_START, "DATE", 0,
+     "The contract's start (default today); subscription lines keep their "
+     "own",
+     0},
+    {"name", OPT_NAME, "TEXT", 0, "The contract's name (default: Quote N)", 0},
+    {"owner", OPT_OWNER, "USER", 0, "Who owns the contract", 0},
+    {"net-days", OPT_NET_DAYS, "N", 0, "Payment term in days (default 30)", 0},
+    {"taxes", OPT_TAXES, "FILE", 0,
+     "Tax rates by region and category (default: $CRM_TAXES, else "
+     "share/crm/taxes.json)",
+     0},
+    {0},
+};
+
 error_t crm_contract_opts_parse(int key, char *arg, struct argp_state *state)
 {
 	struct crm_cli *cli = state->input;
@@ -224,6 +244,15 @@ error_t crm_contract_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_ENTRY:
 		o->entry = arg;
+		break;
+	case OPT_START:
+		o->start = arg;
+		break;
+	case OPT_NET_DAYS:
+		o->net_days = arg;
+		break;
+	case OPT_TAXES:
+		o->taxes = arg;
 		break;
 	case OPT_REASON:
 		o->reason = arg;
@@ -1267,5 +1296,72 @@ int crm_verb_contract_journal(struct crm_cli *cli)
 		crm_cli_note(cli, "%llu journal lines%s", (unsigned long long)n,
 			     o->cursor && n && !cli->dry_run ? "; cursor moved"
 							     : "");
+	return rc;
+}
+
+/* -- from-quote -------------------------------------------------------- */
+
+int crm_verb_contract_from_quote(struct crm_cli *cli)
+{
+	struct crm_contract_opts *o = cli->opts;
+	struct crm_from_quote fq = {.start = o->start,
+				    .name = o->name,
+				    .owner = o->owner,
+				    .net_days = o->net_days};
+	struct crm_tax_rates tax = {0};
+	struct crm_strv cols = {0};
+	struct out out = {0};
+	struct crm_row row;
+	char *path;
+	int64_t qid, cid = 0;
+	int rc;
+
+	if (need_args(cli, 1, 1, "QUOTE") < 0 ||
+	    parse_id(cli, "QUOTE", cli->args.v[0], &qid) < 0)
+		return crm_cli_fail(cli);
+	path = o->taxes ? crm_xstrdup(o->taxes)
+	       : getenv("CRM_TAXES") && *getenv("CRM_TAXES")
+		   ? crm_xstrdup(getenv("CRM_TAXES"))
+		   : crm_share_path("taxes.json");
+	rc = crm_tax_load(path, &tax, &cli->err);
+	free(path);
+	if (rc < 0)
+		return crm_cli_fail(cli);
+	fq.tax = &tax;
+	crm_row_init(&row, &crm_contract_entity);
+	if (crm_cli_columns(cli, &crm_contract_entity, false, &cols) < 0 ||
+	    begin(cli) < 0) {
+		crm_row_release(&row);
+		crm_strv_release(&cols);
+		crm_tax_release(&tax);
+		return crm_cli_fail(cli);
+	}
+	rc = crm_db_change(cli->db, "from-quote", "contract", &cli->err);
+	if (rc == 0)
+		rc =
+		    crm_contract_from_quote(cli->db, qid, &fq, &cid, &cli->err);
+	if (rc == 0)
+		rc = crm_entity_get(cli->db, &crm_contract_entity, cid, &row,
+				    &cli->err) > 0
+			 ? 0
+			 : -1;
+	if (rc == 0) {
+		struct crm_rec rec;
+
+		out.cli = cli;
+		out.w = crm_cli_writer(cli, &cols);
+		crm_rec_init(&rec);
+		crm_row_to_rec(&row, &cols, NULL, &rec);
+		rc = crm_writer_write(out.w, &rec);
+		crm_rec_release(&rec);
+	}
+	crm_row_release(&row);
+	crm_strv_release(&cols);
+	crm_tax_release(&tax);
+	rc = finish(cli, &out, rc);
+	if (rc == 0)
+		crm_cli_note(cli, "%scontract %lld from quote %lld",
+			     cli->dry_run ? "dry run: " : "", (long long)cid,
+			     (long long)qid);
 	return rc;
 }

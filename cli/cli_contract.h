@@ -14,7 +14,7 @@ struct crm_contract_opts {
 	const char *kind, *name, *due, *owner, *amount, *date, *evidence;
 	const char *series, *tax, *account, *currency, *payer, *method, *ref;
 	const char *reason, *milestone, *schedule, *note, *by, *as_of;
-	const char *cursor, *statement, *entry;
+	const char *cursor, *statement, *entry, *start, *net_days, *taxes;
 	struct crm_strv lines, invoices, columns;
 	int64_t days, max_bytes;
 	bool all, apply, days_set;
@@ -33,6 +33,7 @@ extern const struct argp_option crm_contract_reconcile_options[];
 extern const struct argp_option crm_contract_aging_options[];
 extern const struct argp_option crm_contract_dso_options[];
 extern const struct argp_option crm_contract_journal_options[];
+extern const struct argp_option crm_contract_from_quote_options[];
 error_t crm_contract_opts_parse(int key, char *arg, struct argp_state *state);
 void crm_contract_opts_release(struct crm_contract_opts *o);
 
@@ -59,5 +60,6 @@ int crm_verb_contract_aging(struct crm_cli *cli);
 int crm_verb_contract_dso(struct crm_cli *cli);
 int crm_verb_contract_months(struct crm_cli *cli);
 int crm_verb_contract_journal(struct crm_cli *cli);
+int crm_verb_contract_from_quote(struct crm_cli *cli);
 
 #endif

@@ -42,4 +42,22 @@ int crm_date_days(const char *a, const char *b, int64_t *days,
 int crm_date_add(const char *date, int64_t days, char *out,
 		 struct crm_err *err);
 
+/* from-quote: a contract from accepted quote qid (lib/domain/quote.h,
+ * lib/domain/contract_quote.c) in the caller's open transaction, with
+ * its billing schedule; *cid gets its id. A quote not accepted, without
+ * an account, or with a contract already is CRM_EX_DATAERR. */
+struct crm_tax_rates;
+struct crm_from_quote {
+	const char *start;		 /* YYYY-MM-DD; NULL: today */
+	const char *name, *owner;	 /* NULL: "Quote N", none */
+	const char *net_days;		 /* NULL: the contract default */
+	const struct crm_tax_rates *tax; /* rates by region; NULL: none */
+};
+int crm_contract_from_quote(struct crm_db *db, int64_t qid,
+			    const struct crm_from_quote *o, int64_t *cid,
+			    struct crm_err *err);
+/* date + months (YYYY-MM-DD; the day kept, or the month's last). */
+int crm_date_add_months(const char *date, int64_t months, char out[16],
+			struct crm_err *err);
+
 #endif
