@@ -164,7 +164,7 @@ struct crm_flow_ctx {
  * the run; through the entity engine, so changes are audited. NULL with
  * err on failure. */
 struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
-				       const struct crm_entity *e,
+				       const struct crm_entity *e, bool create,
 				       struct crm_err *err);
 /* Note that ctx's firing made record id of entity (for loop depth). */
 int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
@@ -212,6 +212,16 @@ struct crm_flow_run_stats {
 int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 		 const struct crm_flow_run_opts *o,
 		 struct crm_flow_run_stats *st, struct crm_err *err);
+
+/* Fire f for record id and occurrence inside the caller's open
+ * transaction, once (the firing log's key), with its conditions: for
+ * modules whose own verbs act through a flow (crm-pipeline stale
+ * --create-tasks). A failing action is an error here (the caller rolls
+ * back). Returns 1 fired, 0 not (fired before, or conditions), -1 with
+ * err. */
+int crm_flow_fire(struct crm_db *db, const struct crm_flow *f, int64_t id,
+		  const char *occurrence, const char *why, bool dry_run,
+		  struct crm_err *err);
 
 /* Explain whether f would fire for record id at db->now: fn gets one
  * record per step (step, holds yes/no, detail). *fires gets the answer. */

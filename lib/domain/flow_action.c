@@ -95,7 +95,7 @@ static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *k,
 static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
 			bool *changed, struct crm_err *err)
 {
-	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, err);
+	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, false, err);
 	enum crm_import_action a;
 	char id[32];
 
@@ -246,7 +246,8 @@ static int activity_validate(const struct crm_flow *f, json_t *spec,
 			     void **data, struct crm_err *err)
 {
 	static const char *const keys[] = {
-	    "subject", "body", "owner", "due", "activity", "direction", NULL};
+	    "subject",	 "body", "owner",   "due",	   "activity",
+	    "direction", "at",	 "channel", "external_id", NULL};
 	const char *due = str(spec, "due"), *dir = str(spec, "direction");
 	int64_t d;
 
@@ -254,7 +255,10 @@ static int activity_validate(const struct crm_flow *f, json_t *spec,
 	if (only_keys(spec, keys, err) < 0 ||
 	    tmpl_key(f, spec, "subject", true, err) < 0 ||
 	    tmpl_key(f, spec, "body", false, err) < 0 ||
-	    tmpl_key(f, spec, "owner", false, err) < 0)
+	    tmpl_key(f, spec, "owner", false, err) < 0 ||
+	    tmpl_key(f, spec, "at", false, err) < 0 ||
+	    tmpl_key(f, spec, "channel", false, err) < 0 ||
+	    tmpl_key(f, spec, "external_id", false, err) < 0)
 		return -1;
 	if (due && (crm_parse_duration(due, &d) < 0 || d < 0)) {
 		snprintf(err->field, sizeof(err->field), "due");
@@ -282,7 +286,8 @@ static int64_t ref_of(const struct crm_row *row, const char *field)
 static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 			  struct crm_err *err)
 {
-	struct crm_buf subject = {0}, body = {0}, owner = {0};
+	struct crm_buf subject = {0}, body = {0}, owner = {0}, at = {0},
+		       channel = {0}, xid = {0};
 	struct crm_activity a = {0};
 	char due[CRM_TIME_LEN];
 	const char *e = ctx->e->name;
@@ -291,7 +296,10 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 
 	if (expand(ctx, spec, "subject", CRM_TMPL_TEXT, &subject, err) < 0 ||
 	    expand(ctx, spec, "body", CRM_TMPL_TEXT, &body, err) < 0 ||
-	    expand(ctx, spec, "owner", CRM_TMPL_TEXT, &owner, err) < 0)
+	    expand(ctx, spec, "owner", CRM_TMPL_TEXT, &owner, err) < 0 ||
+	    expand(ctx, spec, "at", CRM_TMPL_TEXT, &at, err) < 0 ||
+	    expand(ctx, spec, "channel", CRM_TMPL_TEXT, &channel, err) < 0 ||
+	    expand(ctx, spec, "external_id", CRM_TMPL_TEXT, &xid, err) < 0)
 		goto out;
 	a.type = task
 		     ? "task"
@@ -303,10 +311,20 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 			    : (crm_row_get(ctx->row, "owner")
 				   ? crm_row_get(ctx->row, "owner")
 				   : crm_row_get(ctx->row, "assignee"));
-	a.channel = "crm-flow";
+	a.channel = channel.len ? channel.s : "crm-flow";
+	if (!task && at.len)
+		a.occurred_at = at.s;
 	if (task) {
+		/* a task is a to-do, not an interaction: dated at the record's
+		 * last activity (else its creation), so that it does not end
+		 * a quiet spell (crm-pipeline stale does the same) */
+		a.occurred_at = crm_row_get(ctx->row, "last_activity_at")
+				    ? crm_row_get(ctx->row, "last_activity_at")
+				    : crm_row_get(ctx->row, "created_at");
 		if (str(spec, "due"))
 			crm_parse_duration(str(spec, "due"), &d);
+		if (at.len)
+			a.occurred_at = at.s;
 		a.due_at = crm_datetime_format(ctx->db->now + d, due);
 	}
 	a.contact_id = !strcmp(e, "contact") ? ctx->record_id
@@ -318,6 +336,23 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 	a.ticket_id = !strcmp(e, "ticket") ? ctx->record_id : 0;
 	if (crm_activity_log(ctx->db, &a, &id, err) < 0)
 		goto out;
+	if (xid.len) {
+		/* the caller's key: what makes it findable, and once */
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    ctx->db,
+		    "UPDATE activities SET external_id = ?2 WHERE id = ?1",
+		    err);
+		int r;
+
+		if (!st)
+			goto out;
+		crm_stmt_bind_int(st, 1, id);
+		crm_stmt_bind_text(st, 2, xid.s);
+		r = crm_stmt_step_as(st, "cannot name the activity", err);
+		crm_stmt_reset(st);
+		if (r < 0)
+			goto out;
+	}
 	if (crm_flow_made(ctx, "activity", id, err) < 0)
 		goto out;
 	crm_flow_did(ctx, "%s %lld '%s'%s%s", task ? "task" : a.type,
@@ -328,6 +363,9 @@ out:
 	crm_buf_release(&subject);
 	crm_buf_release(&body);
 	crm_buf_release(&owner);
+	crm_buf_release(&at);
+	crm_buf_release(&channel);
+	crm_buf_release(&xid);
 	return rc;
 }
 
@@ -652,7 +690,7 @@ static int create_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	if (crm_entity_field(e, "external_id") >= 0 &&
 	    !crm_rec_get(&rec, "external_id"))
 		crm_rec_set(&rec, "external_id", ctx->key, CRM_STR);
-	im = crm_flow_importer(ctx, e, err);
+	im = crm_flow_importer(ctx, e, true, err);
 	if (!im || crm_importer_apply(im, &rec, &row, &a, err) < 0)
 		goto out;
 	if (crm_flow_made(ctx, e->name, crm_row_id(&row), err) < 0)

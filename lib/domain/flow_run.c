@@ -26,6 +26,7 @@ struct run {
 	struct cached_importer *imp;
 	size_t nimp, capimp;
 	struct crm_rec rec;
+	bool strict; /* a failing action is an error (crm_flow_fire) */
 };
 
 static const struct crm_import_opts update_opts = {
@@ -34,11 +35,10 @@ static const struct crm_import_opts create_opts = {
     .command = "flow", .mode = CRM_UPSERT, .keys = "external_id"};
 
 struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
-				       const struct crm_entity *e,
+				       const struct crm_entity *e, bool create,
 				       struct crm_err *err)
 {
 	struct run *r = ctx->run;
-	bool create = e != ctx->e;
 	struct cached_importer *c;
 
 	for (size_t i = 0; i < r->nimp; i++)
@@ -626,6 +626,11 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	h = apply_actions(r, f, id, fid, occ, depth, &ctx, &fail, err);
 	if (h < 0)
 		goto out;
+	if (h == 1 && r->strict) {
+		crm_err_set(err, CRM_EX_DATAERR, "flow '%s': %s", f->name,
+			    crm_buf_str(&fail));
+		goto out;
+	}
 	if (h == 1) {
 		struct crm_stmt *st = crm_db_stmt_cached(
 		    r->db,
@@ -893,7 +898,9 @@ static bool audit_matches(const struct crm_flow *f, json_t *before,
 	return ok;
 }
 
-static int audit_events(struct run *r, struct crm_err *err)
+/* One batch of audit rows after the cursor (at most 5000, so
+ * memory stays bounded however long the log): 1 when there were any. */
+static int audit_batch(struct run *r, struct crm_err *err)
 {
 	const struct crm_flows *fs = r->fs;
 	struct audit_list l = {0};
@@ -901,16 +908,13 @@ static int audit_events(struct run *r, struct crm_err *err)
 	int64_t pos;
 	int rc = -1;
 
-	if (!uses(fs, CRM_FLOW_ON_UPDATE, NULL) &&
-	    !uses(fs, CRM_FLOW_ON_TAG, NULL))
-		return 0;
 	pos = cursor_get(r->db, "audit", err);
 	if (pos < 0)
 		return -1;
 	st = crm_db_stmt(r->db,
 			 "SELECT id, change_id, entity, record_id, before, "
 			 "after FROM crm_audit WHERE id > ?1 AND action = "
-			 "'update' ORDER BY id",
+			 "'update' ORDER BY id LIMIT 5000",
 			 err);
 	if (!st)
 		return -1;
@@ -965,6 +969,18 @@ static int audit_events(struct run *r, struct crm_err *err)
 	}
 	free(l.v);
 	return rc < 0 ? -1 : l.n > 0;
+}
+
+static int audit_events(struct run *r, struct crm_err *err)
+{
+	int any = 0, rc;
+
+	if (!uses(r->fs, CRM_FLOW_ON_UPDATE, NULL) &&
+	    !uses(r->fs, CRM_FLOW_ON_TAG, NULL))
+		return 0;
+	while ((rc = audit_batch(r, err)) > 0)
+		any = 1;
+	return rc < 0 ? -1 : any;
 }
 
 /* The pos after which no audit row is an update a flow could want: for a
@@ -1589,6 +1605,25 @@ out:
 	free(r.imp);
 	crm_rec_release(&r.rec);
 	return rc;
+}
+
+int crm_flow_fire(struct crm_db *db, const struct crm_flow *f, int64_t id,
+		  const char *occurrence, const char *why, bool dry_run,
+		  struct crm_err *err)
+{
+	struct crm_flows fs = {.v = (struct crm_flow *)f, .n = 1};
+	struct crm_flow_run_opts o = {.dry_run = dry_run};
+	struct crm_flow_run_stats st = {0};
+	struct run r = {
+	    .db = db, .fs = &fs, .o = &o, .st = &st, .strict = true};
+	int rc;
+
+	crm_rec_init(&r.rec);
+	rc = fire(&r, f, id, occurrence, why, 0, false, err);
+	importers_free(&r);
+	free(r.imp);
+	crm_rec_release(&r.rec);
+	return rc < 0 ? -1 : st.fired > 0;
 }
 
 /* -- test and log -------------------------------------------------------- */

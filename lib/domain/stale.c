@@ -6,6 +6,7 @@
 #include "activity.h"
 #include "deal.h"
 #include "filter.h"
+#include "flow.h"
 #include "pipeline.h"
 #include "stale.h"
 
@@ -148,8 +149,9 @@ static int follow_up(struct crm_db *db, struct item *it, bool *made,
 	struct crm_stmt *st;
 	char *key =
 	    crm_xasprintf("stale:%lld:%s", (long long)it->id, it->since);
-	char *subject = NULL, *body = NULL, due[CRM_TIME_LEN];
-	struct crm_activity a = {0};
+	char *body = NULL;
+	struct crm_flow flow = {0};
+	json_t *spec = NULL;
 	int rc = -1, s;
 
 	*made = false;
@@ -168,41 +170,44 @@ static int follow_up(struct crm_db *db, struct item *it, bool *made,
 		rc = 0;
 		goto out;
 	}
-	subject = crm_xasprintf("Follow up: %s", it->name ? it->name : "deal");
+	/* the task is made by the flow engine (a built-in flow, logged in
+	 * crm-flow log as crm-pipeline-stale, once per deal and quiet
+	 * spell); its text is computed here */
 	body = crm_xasprintf("No activity since %s: %.1f days in stage %s "
 			     "(limit %g days)",
 			     it->since, floor((double)it->quiet / 8640) / 10,
 			     it->stage, (double)it->limit / 86400);
-	a.type = "task";
-	a.subject = subject;
-	a.body = body;
-	a.occurred_at = it->since; /* so that it does not end the quiet */
-	a.owner = it->owner;
-	a.channel = "crm-pipeline stale";
-	a.due_at = crm_datetime_format(db->now + 86400, due);
-	a.contact_id = it->contact;
-	a.company_id = it->company;
-	a.deal_id = it->id;
-	if (crm_activity_log(db, &a, &it->task, err) < 0)
+	spec = json_pack(
+	    "{s:s, s:s, s:{s:s}, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}]}",
+	    "name", "crm-pipeline-stale", "entity", "deal", "trigger", "type",
+	    "created", "actions", "type", "task", "subject",
+	    "Follow up: {{name}}", "body", body, "owner", "{{owner}}", "at",
+	    it->since, "channel", "crm-pipeline stale", "external_id", key,
+	    "due", "1d");
+	memset(&flow, 0, sizeof(flow));
+	if (!spec || crm_flow_parse(spec, "crm-pipeline stale", &flow, err) < 0)
+		goto out;
+	s = crm_flow_fire(db, &flow, it->id, it->since, "stale", false, err);
+	if (s < 0)
 		goto out;
 	st = crm_db_stmt_cached(
-	    db, "UPDATE activities SET external_id = ?2 WHERE id = ?1", err);
+	    db, "SELECT id FROM activities WHERE external_id = ?", err);
 	if (!st)
 		goto out;
-	crm_stmt_bind_int(st, 1, it->task);
-	crm_stmt_bind_text(st, 2, key);
+	crm_stmt_bind_text(st, 1, key);
 	s = crm_stmt_step(st, err);
+	if (s > 0)
+		it->task = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
-	if (s < 0) {
-		crm_err_what(err, "cannot name the task");
+	if (s < 0)
 		goto out;
-	}
-	*made = true;
+	*made = it->task != 0;
 	rc = 0;
 out:
 	free(key);
-	free(subject);
 	free(body);
+	crm_flow_release(&flow);
+	json_decref(spec);
 	return rc;
 }
 

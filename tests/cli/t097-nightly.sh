@@ -43,9 +43,12 @@ check "the summary says why it exits 1" grep -q '^exit status 1: see the steps m
 check "reclaimed the $idle idle leads" grep -q "^leads reclaimed  *$idle  ok " "$r/summary"
 sql "SELECT count(*) FROM leads WHERE previous_owner IS NOT NULL"
 check "the reclaimed leads keep their previous owner" [ "$(cat "$T/sql")" -ge "$idle" ]
-sql "SELECT count(*) FROM activities WHERE type = 'task' AND deal_id IS NOT NULL"
+sql "SELECT count(*) FROM activities WHERE type = 'task' AND deal_id IS NOT NULL AND channel = 'crm-pipeline stale'"
 tasks=$(cat "$T/sql")
 check "follow-up tasks for stale deals ($tasks)" grep -q "^stale deals (tasks made)  *$tasks  attention " "$r/summary"
+sql "SELECT count(*) FROM crm_flow_firings WHERE status = 'done' AND flow <> 'crm-pipeline-stale'"
+fired=$(cat "$T/sql")
+check "the flows that were due fired ($fired)" grep -q "^flows fired  *$fired  ok " "$r/summary"
 sql "SELECT count(*) FROM crm_changes WHERE actor = 'nightly'"
 check "changes are made as CRM_USER=nightly" [ "$(cat "$T/sql")" -gt 0 ]
 
@@ -53,8 +56,9 @@ check "changes are made as CRM_USER=nightly" [ "$(cat "$T/sql")" -gt 0 ]
 db_dump "" "$T/before"
 expect_code 1 sh "$ex/nightly.sh" reports
 check "a second run reclaims nothing" grep -q "^leads reclaimed  *0  ok " "$r/summary"
+check "a second run fires no flow again" grep -q "^flows fired  *0  ok " "$r/summary"
 check "a second run makes no new tasks" grep -q "^stale deals (tasks made)  *$tasks  attention " "$r/summary"
-sql "SELECT count(*) FROM activities WHERE type = 'task' AND deal_id IS NOT NULL"
+sql "SELECT count(*) FROM activities WHERE type = 'task' AND deal_id IS NOT NULL AND channel = 'crm-pipeline stale'"
 check "no task twice" [ "$(cat "$T/sql")" = "$tasks" ]
 
 # another run holds the lock: 75 at once, nothing done

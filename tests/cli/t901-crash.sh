@@ -26,9 +26,14 @@ COMMANDS=(
 	"deal import|crm-pipeline import -q $T/deals.csv"
 	"ticket import|crm-ticket import -q $T/tickets.csv"
 	"dedupe merge|crm-dedupe merge -q --rule first_name&last_name&city"
+	"flow run|crm-flow run -q --flows $T/flows"
 	"lead assign|crm-lead assign -q"
 	"score leads|crm-score leads -q"
 )
+# a flow that tags every contact (crm-flow run: one transaction)
+mkdir -p "$T/flows"
+printf '%s\n' '{"name": "tagall", "entity": "contact", "trigger": {"type": "created"},' \
+	'"actions": [{"type": "tag", "add": "flowed"}]}' >"$T/flows/tagall.json"
 # entities whose exports make up the state (those built)
 NOUNS="contact company activity lead pipeline ticket"
 have() { [ -x "$TOP/$BUILD/bin/$1" ]; }

@@ -19,7 +19,12 @@ COMMANDS=(
 	"deal import|crm-pipeline import -q $T/deals.csv"
 	"ticket import|crm-ticket import -q $T/tickets.csv"
 	"dedupe merge|crm-dedupe merge -q --rule first_name&last_name&city"
+	"flow run|crm-flow run -q --flows $T/flows"
 )
+# a flow that tags every contact (crm-flow run: one transaction)
+mkdir -p "$T/flows"
+printf '%s\n' '{"name": "tagall", "entity": "contact", "trigger": {"type": "created"},' \
+	'"actions": [{"type": "tag", "add": "flowed"}]}' >"$T/flows/tagall.json"
 # a command whose binary is not built is skipped
 have() { [ -x "$TOP/$BUILD/bin/$1" ]; }
 N=${N:-10000}

@@ -30,6 +30,11 @@
 #include "lead.h"
 #define HAVE_ASSIGN 1
 #endif
+#if __has_include("flow.h")
+#include "config.h"
+#include "flow.h"
+#define HAVE_FLOW 1
+#endif
 #if __has_include("forecast.h")
 #include "forecast.h"
 #define HAVE_RATES 1
@@ -202,6 +207,22 @@ static void profile(const char *path)
 	crm_profile_release(&p);
 }
 
+#ifdef HAVE_FLOW
+static void flow(const char *path)
+{
+	struct crm_err err = {0};
+	struct crm_flow f;
+	json_t *root = NULL;
+
+	memset(&f, 0, sizeof(f));
+	if (crm_config_load(path, "flow ", NULL, "a flow", &root, &err) < 0 ||
+	    crm_flow_parse(root, path, &f, &err) < 0)
+		bad_load(&err);
+	crm_flow_release(&f);
+	json_decref(root);
+}
+#endif
+
 /* Every file loader: add a row when a module gains a rules file. */
 static const struct {
 	const char *name;
@@ -221,6 +242,9 @@ static const struct {
 #endif
 #ifdef HAVE_RATES
     {"rates", rates},
+#endif
+#ifdef HAVE_FLOW
+    {"flows/NAME.json", flow},
 #endif
 };
 

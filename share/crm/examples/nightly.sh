@@ -8,7 +8,9 @@
 #      share/crm/assignment.json;
 #   3. stale deals get one follow-up task each for their owner;
 #   4. the SLA check applies the escalations that are due;
-#   5. a report (CSV files and a summary) is written to REPORT_DIR/DATE/,
+#   5. the flows (share/crm/flows, or $CRM_FLOWS) do what is due: quote
+#      follow-ups, welcome sequences, SLA warnings ... each once;
+#   6. a report (CSV files and a summary) is written to REPORT_DIR/DATE/,
 #      and mailed when CRM_MAIL_TO is set.
 #
 # Usage: nightly.sh [REPORT_DIR]     (default: $CRM_REPORT_DIR, else ./reports)
@@ -118,7 +120,12 @@ step "stale deals (tasks made)" deals-stale.csv \
 # 4. SLA: breached and at-risk targets; escalations applied once each.
 step "SLA breaches and risks" tickets-sla.csv crm-ticket sla --escalate
 
-# 5. The report: overdue tasks, the quarter's forecast per currency.
+# 5. Flows: everything due now, once each (crm-flow(1)); exit 1 when
+# actions failed and wait for a retry. Cron may also run it every few
+# minutes on its own: a second run the same night does nothing.
+step "flows fired" flows.csv crm-flow run
+
+# 6. The report: overdue tasks, the quarter's forecast per currency.
 step "overdue tasks" tasks-overdue.csv crm-activity due
 step "forecast by quarter" forecast.csv crm-pipeline forecast --period quarter
 
