@@ -51,14 +51,25 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # Debian packages a plain "make" needs: the compiler and the libraries it
 # links. "make install" needs nothing more.
 DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
-           libutf8proc-dev libpq-dev libidn2-dev libgmime-3.0-dev libxml2-dev
+           libutf8proc-dev libpq-dev libidn2-dev libgmime-3.0-dev libxml2-dev $(CPQ_DEB_PKGS)
 # What the tests use besides ("make check" and "make fuzz" install these):
 # tests/cli/t906-valgrind.sh is skipped without valgrind.
 TEST_PKGS = sqlite3 mandoc bash-completion zsh fish clang libclang-rt-14-dev \
             miller time tzdata jq chromium valgrind util-linux python3 \
-            postgresql
+            postgresql $(CPQ_TEST_PKGS)
 # and the benchmarks ("make bench" installs these too)
 BENCH_PKGS = python3-sklearn python3-statsmodels hyperfine
+
+# cpq: crm-quote render writes PDF with Pango and Cairo (pangocairo: text
+# shaping, font fallback, embedded font subsets); a font with CJK glyphs
+# (WenQuanYi Micro Hei: Chinese and Japanese kana) so that quotes in
+# Chinese and Japanese render; poppler-utils (pdftotext, pdftoppm) checks
+# the PDFs in tests. Only quote_pdf.o and crm-quote see the flags.
+CPQ_DEB_PKGS = libpango1.0-dev libcairo2-dev fonts-wqy-microhei fonts-dejavu-core
+CPQ_TEST_PKGS = poppler-utils
+CPQ_PKGS = pangocairo
+$(BUILD)/obj/lib/report/quote_pdf.o: ALL_CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(CPQ_PKGS) 2>/dev/null))
+$(BUILD)/bin/crm-quote: LDLIBS += $(shell pkg-config --libs $(CPQ_PKGS) 2>/dev/null)
 
 all: $(BINS)
 

@@ -5,10 +5,13 @@
 #include "asset.h"
 #include "company.h"
 #include "contact.h"
+#include "contract.h"
 #include "deal.h"
 #include "entity.h"
 #include "kb.h"
 #include "lead.h"
+#include "product.h"
+#include "quote.h"
 #include "ticket.h"
 
 static const struct crm_entity *const entities[] = {
@@ -16,6 +19,12 @@ static const struct crm_entity *const entities[] = {
     &crm_deal_entity,	 &crm_ticket_entity,  &crm_lead_entity,
     &crm_asset_entity,
     &crm_kb_entity,
+    /* cpq */
+    &crm_product_entity,
+    &crm_quote_entity,
+    /* contracts */
+    &crm_contract_entity,
+    &crm_milestone_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)

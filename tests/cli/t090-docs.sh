@@ -58,7 +58,7 @@ out=$(bash -c '. "$1"/completions/crm.bash
 	COMP_WORDS=(crm-contact li); COMP_CWORD=1; _crm_complete; echo "${COMPREPLY[*]}"
 	COMP_WORDS=(crm-contact import --cr); COMP_CWORD=2; _crm_complete; echo "${COMPREPLY[*]}"
 	COMP_WORDS=(crm-contact list --where last_n); COMP_CWORD=3; _crm_complete; echo "${COMPREPLY[*]}"
-	COMP_WORDS=(crm cont); COMP_CWORD=1; _crm_complete; echo "${COMPREPLY[*]}"' _ "$TOP" 2>&1)
+	COMP_WORDS=(crm conta); COMP_CWORD=1; _crm_complete; echo "${COMPREPLY[*]}"' _ "$TOP" 2>&1)
 printf '%s\n' "$out" >"$T/out"
 expect_out "bash completes verbs, options, fields and nouns" <<'X'
 list

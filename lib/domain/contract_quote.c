@@ -1,0 +1,365 @@
+/* contract_quote.c - a contract from an accepted quote (lib/domain/quote.h):
+ * the account, deal, currency and value of the quote's accepted version,
+ * and a billing schedule from its lines: one-time lines billed on the
+ * start date, one entry per tax category (tax on the category's sum, as
+ * the quote takes it); subscription lines (a product with a
+ * billing_period) billed every period over the product's term. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contract.h"
+#include "money.h"
+#include "quote.h"
+#include "receivable.h"
+
+struct qline {
+	char *name, *cat, *period, *start, *end;
+	int64_t qty, amount, term, rate;
+};
+
+static int period_months(const char *p)
+{
+	if (!p)
+		return 0;
+	if (!strcmp(p, "monthly"))
+		return 1;
+	if (!strcmp(p, "quarterly"))
+		return 3;
+	if (!strcmp(p, "annual"))
+		return 12;
+	return 0;
+}
+
+int crm_date_add_months(const char *date, int64_t months, char out[16],
+			struct crm_err *err)
+{
+	crm_time t;
+	int64_t y, m, d;
+	unsigned mm, dd;
+
+	if (crm_datetime_parse(date, &t, err) < 0)
+		return -1;
+	crm_civil_from_days(t / 86400, &y, &mm, &dd);
+	m = (int64_t)mm - 1 + months;
+	y += m >= 0 ? m / 12 : (m - 11) / 12;
+	m = ((m % 12) + 12) % 12 + 1;
+	d = dd;
+	{
+		static const int mdays[] = {31, 28, 31, 30, 31, 30,
+					    31, 31, 30, 31, 30, 31};
+		int last = mdays[m - 1] + (m == 2 && crm_is_leap_year(y));
+
+		if (d > last)
+			d = last;
+	}
+	snprintf(out, 16, "%04lld-%02lld-%02lld", (long long)y, (long long)m,
+		 (long long)d);
+	return 0;
+}
+
+static void free_lines(struct qline *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].name);
+		free(l[i].cat);
+		free(l[i].period);
+		free(l[i].start);
+		free(l[i].end);
+	}
+	free(l);
+}
+
+int crm_contract_from_quote(struct crm_db *db, int64_t qid,
+			    const struct crm_from_quote *o, int64_t *cid,
+			    struct crm_err *err)
+{
+	struct crm_stmt *st;
+	struct qline *lines = NULL;
+	size_t n = 0, cap = 0;
+	char status[32] = "", cur[8] = "", region[64] = "", start[16],
+	     end[16] = "", num[32], money[32];
+	int64_t company = 0, deal = 0, version = 0, existing;
+	int64_t max_term = 0;
+	__int128 value = 0;
+	int rc = -1;
+
+	st = crm_db_stmt_cached(
+	    db,
+	    "SELECT status, coalesce(accepted_version, 0),"
+	    " coalesce(company_id, 0), coalesce(deal_id, 0), currency,"
+	    " coalesce(region, '') FROM quotes WHERE id = ?",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, qid);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0) {
+		snprintf(status, sizeof(status), "%s", crm_stmt_text(st, 0));
+		version = crm_stmt_int(st, 1);
+		company = crm_stmt_int(st, 2);
+		deal = crm_stmt_int(st, 3);
+		snprintf(cur, sizeof(cur), "%s", crm_stmt_text(st, 4));
+		snprintf(region, sizeof(region), "%s", crm_stmt_text(st, 5));
+	}
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return crm_err_set(err, CRM_EX_NOINPUT, "no quote has id %lld",
+				   (long long)qid);
+	if (strcmp(status, "accepted") || !version)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "quote %lld is %s, not accepted",
+				   (long long)qid, status);
+	if (!company)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "quote %lld has no account", (long long)qid);
+	snprintf(num, sizeof(num), "%lld", (long long)qid);
+	existing = crm_db_int(db,
+			      "SELECT id FROM contracts"
+			      " WHERE quote_id = CAST(?1 AS INTEGER)",
+			      num, NULL, err);
+	if (existing < 0)
+		return -1;
+	if (existing)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "quote %lld has its contract already (%lld)",
+				   (long long)qid, (long long)existing);
+	if (o->start) {
+		crm_time t;
+
+		if (strlen(o->start) != 10 ||
+		    crm_datetime_parse(o->start, &t, err) < 0)
+			return crm_err_set(err, CRM_EX_USAGE,
+					   "--start: expected a date "
+					   "YYYY-MM-DD, got '%s'",
+					   o->start);
+		snprintf(start, sizeof(start), "%s", o->start);
+	} else {
+		char buf[CRM_TIME_LEN];
+
+		crm_datetime_format_date(db->now, buf);
+		snprintf(start, sizeof(start), "%s", buf);
+	}
+	/* the accepted version's lines */
+	st = crm_db_stmt(
+	    db,
+	    "SELECT coalesce(l.name, l.sku), l.qty, coalesce(l.amount, 0),"
+	    " coalesce(l.tax_category, ''), p.billing_period,"
+	    " coalesce(l.term_months, p.term_months, 0), l.start_date,"
+	    " l.end_date"
+	    " FROM quote_lines l LEFT JOIN products p ON p.id = l.product_id"
+	    " WHERE l.quote_id = ? AND l.version = ? ORDER BY l.line_no",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, qid);
+	crm_stmt_bind_int(st, 2, version);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		struct qline *l;
+		const char *per = crm_stmt_text(st, 4);
+
+		if (crm_stmt_int(st, 2) <= 0)
+			continue; /* included in a bundle, or free */
+		lines = crm_xgrow(lines, &cap, n + 1, sizeof(*lines));
+		l = &lines[n++];
+		memset(l, 0, sizeof(*l));
+		l->name = crm_xstrdup(crm_stmt_text(st, 0));
+		l->qty = crm_stmt_int(st, 1);
+		l->amount = crm_stmt_int(st, 2);
+		l->cat = crm_xstrdup(crm_stmt_text(st, 3));
+		l->period = period_months(per) ? crm_xstrdup(per) : NULL;
+		l->term = crm_stmt_int(st, 5);
+		l->start = crm_stmt_is_null(st, 6)
+			       ? NULL
+			       : crm_xstrndup(crm_stmt_text(st, 6), 10);
+		l->end = crm_stmt_is_null(st, 7)
+			     ? NULL
+			     : crm_xstrndup(crm_stmt_text(st, 7), 10);
+	}
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		goto out;
+	if (!n) {
+		rc = crm_err_set(err, CRM_EX_DATAERR,
+				 "quote %lld has no line to bill",
+				 (long long)qid);
+		goto out;
+	}
+	/* tax rates by category for the quote's region */
+	for (size_t i = 0; i < n; i++) {
+		json_t *r =
+		    o->tax && o->tax->root && *region
+			? json_object_get(
+			      json_object_get(
+				  json_object_get(o->tax->root, "regions"),
+				  region),
+			      lines[i].cat)
+			: NULL;
+
+		lines[i].rate = json_is_integer(r) ? json_integer_value(r) : 0;
+	}
+	/* the value (the quote's lines: each subscription for its whole
+	 * term) and the end (the latest subscription end) */
+	for (size_t i = 0; i < n; i++) {
+		char e1[16];
+
+		value += lines[i].amount;
+		if (!lines[i].period)
+			continue;
+		if (!lines[i].start)
+			lines[i].start = crm_xstrdup(start);
+		if (!lines[i].end) {
+			if (crm_date_add_months(
+				lines[i].start,
+				lines[i].term > 0 ? lines[i].term : 12, e1,
+				err) < 0)
+				goto out;
+			lines[i].end = crm_xstrdup(e1);
+		}
+		if (!*end || strcmp(lines[i].end, end) > 0)
+			snprintf(end, sizeof(end), "%s", lines[i].end);
+	}
+	(void)max_term;
+	if (value > INT64_MAX) {
+		rc = crm_money_overflow(err, "contract value");
+		goto out;
+	}
+	if (*end && crm_date_add(end, -1, end, err) < 0) {
+		rc = -1;
+		goto out;
+	}
+	/* the contract, through the engine */
+	{
+		struct crm_import_opts io = {.command = "from-quote",
+					     .mode = CRM_CREATE_ONLY,
+					     .keys = "id"};
+		struct crm_importer *im =
+		    crm_importer_new(db, &crm_contract_entity, &io, err);
+		enum crm_import_action a;
+		struct crm_row row;
+		struct crm_rec rec;
+		char *name;
+
+		if (!im) {
+			rc = -1;
+			goto out;
+		}
+		crm_row_init(&row, &crm_contract_entity);
+		crm_rec_init(&rec);
+		name = o->name ? crm_xstrdup(o->name)
+			       : crm_xasprintf("Quote %lld", (long long)qid);
+		crm_rec_adds(&rec, "name", name);
+		free(name);
+		crm_rec_adds(&rec, "company_id", crm_fmt_int(num, company));
+		if (deal)
+			crm_rec_adds(&rec, "deal_id", crm_fmt_int(num, deal));
+		crm_rec_adds(&rec, "quote_id", crm_fmt_int(num, qid));
+		crm_rec_adds(&rec, "start_date", start);
+		if (*end)
+			crm_rec_adds(&rec, "end_date", end);
+		crm_rec_adds(&rec, "currency", cur);
+		crm_rec_adds(&rec, "value",
+			     crm_money_format((int64_t)value, cur, money));
+		crm_rec_adds(&rec, "billing", "schedule");
+		if (o->net_days)
+			crm_rec_adds(&rec, "net_days", o->net_days);
+		if (o->owner)
+			crm_rec_adds(&rec, "owner", o->owner);
+		rc = crm_importer_apply(im, &rec, &row, &a, err);
+		if (rc == 0)
+			*cid = crm_row_id(&row);
+		crm_rec_release(&rec);
+		crm_row_release(&row);
+		crm_importer_free(im);
+		if (rc < 0)
+			goto out;
+	}
+	/* one-time lines: one entry per tax category on the start date */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int64_t sum = 0, sid;
+		struct crm_buf desc = {0};
+		bool first = true;
+
+		if (lines[i].period || !lines[i].name)
+			continue;
+		for (size_t k = i; k < n; k++) {
+			if (lines[k].period || !lines[k].name ||
+			    strcmp(lines[k].cat, lines[i].cat))
+				continue;
+			sum += lines[k].amount;
+			crm_buf_addf(&desc, "%s%s", first ? "" : ", ",
+				     lines[k].name);
+			first = false;
+			if (k != i) {
+				free(lines[k].name);
+				lines[k].name = NULL;
+			}
+		}
+		rc = crm_schedule_add(db, *cid, start, crm_buf_str(&desc),
+				      crm_money_format(sum, cur, money),
+				      lines[i].rate, &sid, err);
+		crm_buf_release(&desc);
+	}
+	/* subscriptions: every period from the line's start to its end, the
+	 * line's amount split by days (a co-termed last period is a part) */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int pm = period_months(lines[i].period);
+		long double w[1200], total = 0;
+		char day[1200][16];
+		int64_t np = 0, done = 0;
+
+		if (!pm)
+			continue;
+		while (np < 1200) {
+			char next[16];
+			int64_t full, part;
+
+			if (crm_date_add_months(lines[i].start, np * pm,
+						day[np], err) < 0 ||
+			    crm_date_add_months(lines[i].start, (np + 1) * pm,
+						next, err) < 0) {
+				rc = -1;
+				break;
+			}
+			if (strcmp(day[np], lines[i].end) >= 0)
+				break;
+			if (crm_date_days(day[np], next, &full, err) < 0 ||
+			    crm_date_days(day[np],
+					  strcmp(next, lines[i].end) < 0
+					      ? next
+					      : lines[i].end,
+					  &part, err) < 0) {
+				rc = -1;
+				break;
+			}
+			w[np] = full > 0 ? (long double)part / full : 1;
+			total += w[np];
+			np++;
+		}
+		for (int64_t k = 0; rc == 0 && k < np; k++) {
+			long double cum = 0;
+			int64_t upto, sid;
+			char *desc;
+
+			for (int64_t j = 0; j <= k; j++)
+				cum += w[j];
+			upto = k == np - 1 ? lines[i].amount
+					   : (int64_t)llroundl(lines[i].amount *
+							       cum / total);
+			desc = crm_xasprintf("%s, %s %lld of %lld",
+					     lines[i].name, lines[i].period,
+					     (long long)k + 1, (long long)np);
+			rc = crm_schedule_add(
+			    db, *cid, day[k], desc,
+			    crm_money_format(upto - done, cur, money),
+			    lines[i].rate, &sid, err);
+			done = upto;
+			free(desc);
+		}
+	}
+out:
+	free_lines(lines, n);
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,2240 @@
+/* quote.c - quotes: lines priced from a price book, bundles checked,
+ * promotions counted, tax by category and region, totals, versions,
+ * submission against approval thresholds, acceptance and rejection. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "approval.h"
+#include "company.h"
+#include "config.h"
+#include "deal.h"
+#include "money.h"
+#include "product.h"
+#include "quote.h"
+
+const char *const crm_quote_status_names[] = {
+    "draft",	"sent", "pending_approval", "approved", "accepted",
+    "rejected", NULL,
+};
+
+static const struct crm_field quote_fields[] = {
+    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    {"deal_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "deal"},
+    {"company_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "company"},
+    {"currency", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
+    {"book", CRM_T_TEXT, CRM_FF_REQUIRED},
+    {"region", CRM_T_TEXT, 0},
+    {"version", CRM_T_INT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
+    {"status", CRM_T_ENUM, CRM_FF_REQUIRED | CRM_FF_BRIEF,
+     crm_quote_status_names},
+    {"subtotal", CRM_T_MONEY, 0, NULL, "currency"},
+    {"discount", CRM_T_MONEY, 0, NULL, "currency"},
+    {"tax", CRM_T_MONEY, 0, NULL, "currency"},
+    {"total", CRM_T_MONEY, CRM_FF_BRIEF, NULL, "currency"},
+    {"valid_until", CRM_T_DATE, 0},
+    {"accepted_version", CRM_T_INT, 0},
+    {"reason", CRM_T_TEXT, 0},
+    {"from_quote_id", CRM_T_INT, 0},
+    {"locked", CRM_T_BOOL, 0},
+    {"approval", CRM_T_TEXT, 0},
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+};
+
+const struct crm_entity crm_quote_entity = {
+    .name = "quote",
+    .plural = "quotes",
+    .table = "quotes",
+    .fields = quote_fields,
+    .nfields = sizeof(quote_fields) / sizeof(quote_fields[0]),
+    .keys = "id,external_id",
+};
+
+static int derr(struct crm_err *err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int derr(struct crm_err *err, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = CRM_EX_DATAERR;
+	return -1;
+}
+
+static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
+{
+	return crm_datetime_format(db->now, buf);
+}
+
+/* -- rates and thresholds files ---------------------------------------- */
+
+int crm_tax_load(const char *path, struct crm_tax_rates *t, struct crm_err *err)
+{
+	json_t *rates, *cats, *v;
+	const char *region, *cat;
+
+	memset(t, 0, sizeof(*t));
+	if (crm_config_load(path, "tax rates ", NULL,
+			    "a tax rates file is a JSON object", &t->root,
+			    err) < 0)
+		return -1;
+	t->path = crm_xstrdup(path);
+	rates = json_object_get(t->root, "regions");
+	if (!json_is_object(rates)) {
+		crm_err_at(err, CRM_EX_CONFIG, path, 0, "regions",
+			   "an object {REGION: {CATEGORY: percent}}");
+		crm_tax_release(t);
+		return -1;
+	}
+	json_object_foreach(rates, region, cats)
+	{
+		if (!json_is_object(cats))
+			goto bad;
+		json_object_foreach(cats, cat, v)
+		{
+			int64_t pct;
+			char buf[64];
+
+			if (json_is_integer(v))
+				snprintf(buf, sizeof(buf), "%lld",
+					 (long long)json_integer_value(v));
+			else if (json_is_real(v))
+				snprintf(buf, sizeof(buf), "%.6f",
+					 json_real_value(v));
+			else
+				snprintf(buf, sizeof(buf), "%s",
+					 json_is_string(v)
+					     ? json_string_value(v)
+					     : "?");
+			if (crm_pct_parse(buf, &pct) < 0 || pct < 0)
+				goto bad;
+			json_object_set_new(cats, cat, json_integer(pct));
+		}
+	}
+	return 0;
+bad:
+	crm_err_at(err, CRM_EX_CONFIG, path, 0, "regions",
+		   "%s: a rate is a percentage >= 0 with at most two decimals",
+		   region);
+	crm_tax_release(t);
+	return -1;
+}
+
+void crm_tax_release(struct crm_tax_rates *t)
+{
+	json_decref(t->root);
+	free(t->path);
+	memset(t, 0, sizeof(*t));
+}
+
+int crm_thresholds_load(const char *path, struct crm_thresholds *t,
+			struct crm_err *err)
+{
+	static const char *const keys[] = {
+	    "line_discount", "quote_discount", "manual_price", "total",
+	    "currency",	     "approver",       NULL,
+	};
+	json_t *root, *v;
+	const char *k;
+	int rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	t->line_discount = t->quote_discount = t->total = -1;
+	if (crm_config_load(path, "thresholds ", NULL,
+			    "a thresholds file is a JSON object", &root,
+			    err) < 0)
+		return -1;
+	json_object_foreach(root, k, v)
+	{
+		size_t i;
+
+		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
+			;
+		if (!keys[i]) {
+			crm_err_at(err, CRM_EX_CONFIG, path, 0, k,
+				   "unknown key");
+			goto out;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		const char *key = i ? "quote_discount" : "line_discount";
+		int64_t *dst = i ? &t->quote_discount : &t->line_discount;
+		char buf[64];
+
+		v = json_object_get(root, key);
+		if (!v)
+			continue;
+		if (json_is_integer(v))
+			snprintf(buf, sizeof(buf), "%lld",
+				 (long long)json_integer_value(v));
+		else if (json_is_real(v))
+			snprintf(buf, sizeof(buf), "%.6f", json_real_value(v));
+		else
+			buf[0] = '\0';
+		if (crm_pct_parse(buf, dst) < 0 || *dst < 0) {
+			crm_err_at(err, CRM_EX_CONFIG, path, 0, key,
+				   "a percentage >= 0");
+			goto out;
+		}
+	}
+	v = json_object_get(root, "manual_price");
+	if (v && !json_is_boolean(v)) {
+		crm_err_at(err, CRM_EX_CONFIG, path, 0, "manual_price",
+			   "true or false");
+		goto out;
+	}
+	t->manual_price = json_is_true(v);
+	if ((v = json_object_get(root, "total"))) {
+		const char *cur =
+		    json_string_value(json_object_get(root, "currency"));
+		struct crm_err e = {0};
+
+		if (!cur || crm_money_exponent(cur) < 0) {
+			crm_err_at(err, CRM_EX_CONFIG, path, 0, "currency",
+				   "total needs its currency");
+			goto out;
+		}
+		snprintf(t->total_currency, sizeof(t->total_currency), "%s",
+			 cur);
+		if (!json_is_string(v) ||
+		    crm_money_parse(json_string_value(v), cur, &t->total, &e) <
+			0) {
+			crm_err_at(err, CRM_EX_CONFIG, path, 0, "total",
+				   "an amount as a string (\"50000.00\")");
+			goto out;
+		}
+	}
+	if ((v = json_object_get(root, "process"))) {
+		if (crm_approval_spec_check(v, path, "process", err) < 0)
+			goto out;
+		t->process = json_incref(v);
+	}
+	if ((v = json_object_get(root, "approver")) && !json_is_string(v)) {
+		crm_err_at(err, CRM_EX_CONFIG, path, 0, "approver",
+			   "\"user:NAME\", \"role:NAME\" or \"manager:FIELD\"");
+		goto out;
+	}
+	if (v) {
+		json_t *spec =
+		    json_pack("{s:s, s:[{s:s, s:[O]}]}", "name", "quote",
+			      "steps", "name", "approval", "approvers", v);
+		int bad = crm_approval_spec_check(spec, path, "approver", err);
+
+		json_decref(spec);
+		if (bad < 0)
+			goto out;
+	}
+	if ((v = json_object_get(root, "approver")))
+		t->approver = crm_xstrdup(
+		    json_string_value(v) ? json_string_value(v) : "");
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+void crm_thresholds_release(struct crm_thresholds *t)
+{
+	free(t->approver);
+	json_decref(t->process);
+	memset(t, 0, sizeof(*t));
+}
+
+/* -- quotes ------------------------------------------------------------- */
+
+struct quote {
+	int64_t id, deal_id, company_id, version, locked;
+	char currency[8], book[128], region[64], status[24];
+};
+
+static int load_quote(struct crm_db *db, int64_t id, struct quote *q,
+		      struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT id, deal_id, company_id, version, locked, currency, book, "
+	    "region, status FROM quotes WHERE id = ?",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0) {
+		memset(q, 0, sizeof(*q));
+		q->id = crm_stmt_int(st, 0);
+		q->deal_id = crm_stmt_int(st, 1);
+		q->company_id = crm_stmt_int(st, 2);
+		q->version = crm_stmt_int(st, 3);
+		q->locked = crm_stmt_int(st, 4);
+		snprintf(q->currency, sizeof(q->currency), "%s",
+			 crm_stmt_text(st, 5));
+		snprintf(q->book, sizeof(q->book), "%s", crm_stmt_text(st, 6));
+		snprintf(q->region, sizeof(q->region), "%s",
+			 crm_stmt_is_null(st, 7) ? "" : crm_stmt_text(st, 7));
+		snprintf(q->status, sizeof(q->status), "%s",
+			 crm_stmt_text(st, 8));
+	}
+	crm_stmt_reset(st);
+	if (rc == 0)
+		return crm_err_set(err, CRM_EX_NOINPUT, "no quote %lld",
+				   (long long)id);
+	return rc < 0 ? -1 : 0;
+}
+
+int crm_quote_find(struct crm_db *db, const char *key, int64_t *id,
+		   struct crm_err *err)
+{
+	int64_t n;
+
+	if (crm_parse_int(key, &n) == 0)
+		*id = crm_db_int(db, "SELECT id FROM quotes WHERE id = ?1", key,
+				 NULL, err);
+	else
+		*id = crm_db_int(db,
+				 "SELECT id FROM quotes WHERE external_id = ?1",
+				 key, NULL, err);
+	if (*id < 0)
+		return -1;
+	return *id > 0;
+}
+
+static int set_status(struct crm_db *db, const struct quote *q,
+		      const char *status, int locked, struct crm_err *err)
+{
+	struct crm_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	st = crm_db_stmt_cached(db,
+				"UPDATE quotes SET status = ?2, locked = ?3, "
+				"updated_at = ?4 WHERE id = ?1",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, q->id);
+	crm_stmt_bind_text(st, 2, status);
+	crm_stmt_bind_int(st, 3, locked);
+	crm_stmt_bind_text(st, 4, now_text(db, now));
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	st = crm_db_stmt_cached(db,
+				"UPDATE quote_versions SET status = ?3 "
+				"WHERE quote_id = ?1 AND version = ?2",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, q->id);
+	crm_stmt_bind_int(st, 2, q->version);
+	crm_stmt_bind_text(st, 3, status);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The latest approval of a quote (lib/domain/approval.h): id 0 when it
+ * has none. */
+struct last_approval {
+	int64_t id;
+	char status[24];
+};
+
+static int last_cb(const struct crm_rec *rec, void *arg)
+{
+	struct last_approval *a = arg;
+	const char *id = crm_rec_get(rec, "id"),
+		   *st = crm_rec_get(rec, "status");
+
+	a->id = id ? strtoll(id, NULL, 10) : 0;
+	snprintf(a->status, sizeof(a->status), "%s", st ? st : "");
+	return 0;
+}
+
+static int last_approval(struct crm_db *db, int64_t quote,
+			 struct last_approval *a, struct crm_err *err)
+{
+	struct crm_approval_query q = {.entity = "quote", .record_id = quote};
+
+	memset(a, 0, sizeof(*a));
+	return crm_approval_list(db, &q, last_cb, a, err);
+}
+
+/* A pending quote follows its approval when it was decided elsewhere:
+ * approved, or (rejected, expired) back to an unlocked draft. */
+static int sync_approval(struct crm_db *db, struct quote *q,
+			 struct crm_err *err)
+{
+	struct last_approval a;
+
+	if (strcmp(q->status, "pending_approval"))
+		return 0;
+	if (last_approval(db, q->id, &a, err) < 0)
+		return -1;
+	if (!a.id || !strcmp(a.status, "pending"))
+		return 0;
+	if (!strcmp(a.status, "approved")) {
+		if (set_status(db, q, "approved", 0, err) < 0)
+			return -1;
+		snprintf(q->status, sizeof(q->status), "approved");
+	} else {
+		if (set_status(db, q, "draft", 0, err) < 0)
+			return -1;
+		snprintf(q->status, sizeof(q->status), "draft");
+	}
+	q->locked = 0;
+	return 0;
+}
+
+static int add_version(struct crm_db *db, int64_t quote, int64_t version,
+		       struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "INSERT INTO quote_versions (quote_id, version, status, "
+	    "created_at) VALUES (?1, ?2, 'draft', ?3)",
+	    err);
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_int(st, 2, version);
+	crm_stmt_bind_text(st, 3, now_text(db, now));
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Copy the lines of (from, fv) to (to, tv). */
+static int copy_lines(struct crm_db *db, int64_t from, int64_t fv, int64_t to,
+		      int64_t tv, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "INSERT INTO quote_lines (quote_id, version, line_no, grp, "
+	    "product_id, sku, name, qty, unit, base_qty, attributes, "
+	    "discount_pct, manual_price, manual_reason, parent_line, "
+	    "list_unit, list_amount, unit_price, amount, promotions, "
+	    "tax_category, explain, start_date, end_date, term_months) "
+	    "SELECT ?3, ?4, line_no, grp, product_id, sku, name, qty, unit, "
+	    "base_qty, attributes, discount_pct, manual_price, manual_reason, "
+	    "parent_line, list_unit, list_amount, unit_price, amount, "
+	    "promotions, tax_category, explain, start_date, end_date, "
+	    "term_months FROM quote_lines "
+	    "WHERE quote_id = ?1 AND version = ?2 ORDER BY line_no",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, from);
+	crm_stmt_bind_int(st, 2, fv);
+	crm_stmt_bind_int(st, 3, to);
+	crm_stmt_bind_int(st, 4, tv);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Make the quote editable: a draft as it is; a sent or approved one gets
+ * a new version (the old one stays as it was); locked, accepted or
+ * rejected ones are refused. */
+static int editable(struct crm_db *db, struct quote *q, struct crm_err *err)
+{
+	char now[CRM_TIME_LEN];
+	struct crm_stmt *st;
+	int rc;
+
+	if (q->locked || !strcmp(q->status, "pending_approval"))
+		return derr(err, "status",
+			    "quote %lld is locked pending approval",
+			    (long long)q->id);
+	if (!strcmp(q->status, "accepted") || !strcmp(q->status, "rejected"))
+		return derr(err, "status", "quote %lld is %s", (long long)q->id,
+			    q->status);
+	if (!strcmp(q->status, "draft"))
+		return 0;
+	if (add_version(db, q->id, q->version + 1, err) < 0 ||
+	    copy_lines(db, q->id, q->version, q->id, q->version + 1, err) < 0)
+		return -1;
+	q->version++;
+	snprintf(q->status, sizeof(q->status), "draft");
+	st = crm_db_stmt_cached(db,
+				"UPDATE quotes SET version = ?2, status = "
+				"'draft', updated_at = ?3 WHERE id = ?1",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, q->id);
+	crm_stmt_bind_int(st, 2, q->version);
+	crm_stmt_bind_text(st, 3, now_text(db, now));
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int find_ref(struct crm_db *db, const struct crm_entity *e,
+		    const char *key, const char *field, struct crm_row *row,
+		    struct crm_err *err)
+{
+	int rc = crm_entity_find(db, e, key, row, err);
+
+	if (rc < 0) {
+		snprintf(err->field, sizeof(err->field), "%s", field);
+		return -1;
+	}
+	if (!rc)
+		return derr(err, field, "no %s '%s'", e->name, key);
+	return 0;
+}
+
+int crm_quote_create(struct crm_quote_ctx *c, const struct crm_quote_new *n,
+		     int64_t *id, struct crm_err *err)
+{
+	const struct crm_price_book *b;
+	struct crm_row deal, co;
+	int64_t deal_id = 0, company_id = 0;
+	char now[CRM_TIME_LEN];
+	struct crm_stmt *st;
+	const char *cur;
+	int rc = -1;
+
+	crm_row_init(&deal, &crm_deal_entity);
+	crm_row_init(&co, &crm_company_entity);
+	if (!n->book || !*n->book) {
+		derr(err, "book", "a quote needs a price book (--book)");
+		goto out;
+	}
+	b = crm_pricing_book(c->pricing, n->book, c->date, err);
+	if (!b)
+		goto out;
+	cur = n->currency ? n->currency : b->currency;
+	if (strcmp(cur, b->currency)) {
+		derr(err, "currency",
+		     "the quote is in %s but price book %s is in %s", cur,
+		     b->name, b->currency);
+		goto out;
+	}
+	if (n->deal) {
+		if (find_ref(c->db, &crm_deal_entity, n->deal, "deal", &deal,
+			     err) < 0)
+			goto out;
+		deal_id = crm_row_id(&deal);
+		if (crm_row_get(&deal, "company_id"))
+			company_id =
+			    strtoll(crm_row_get(&deal, "company_id"), NULL, 10);
+	}
+	if (n->account) {
+		if (find_ref(c->db, &crm_company_entity, n->account, "account",
+			     &co, err) < 0)
+			goto out;
+		company_id = crm_row_id(&co);
+	}
+	if (!deal_id && !company_id) {
+		derr(err, "deal",
+		     "a quote is for a deal (--deal) or an "
+		     "account (--account)");
+		goto out;
+	}
+	if (n->region && c->tax && c->tax->root &&
+	    !json_object_get(json_object_get(c->tax->root, "regions"),
+			     n->region)) {
+		derr(err, "region", "no tax region '%s' in %s", n->region,
+		     c->tax->path);
+		goto out;
+	}
+	st = crm_db_stmt_cached(
+	    c->db,
+	    "INSERT INTO quotes (external_id, deal_id, company_id, currency, "
+	    "book, region, version, status, valid_until, locked, subtotal, "
+	    "discount, tax, total, created_at, updated_at) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, 1, 'draft', ?7, 0, 0, 0, 0, 0, ?8, ?8) "
+	    "RETURNING id",
+	    err);
+	if (!st)
+		goto out;
+	crm_stmt_bind_text(st, 1, n->external_id);
+	if (deal_id)
+		crm_stmt_bind_int(st, 2, deal_id);
+	else
+		crm_stmt_bind_null(st, 2);
+	if (company_id)
+		crm_stmt_bind_int(st, 3, company_id);
+	else
+		crm_stmt_bind_null(st, 3);
+	crm_stmt_bind_text(st, 4, cur);
+	crm_stmt_bind_text(st, 5, b->name);
+	crm_stmt_bind_text(st, 6, n->region);
+	crm_stmt_bind_text(st, 7, n->valid_until);
+	crm_stmt_bind_text(st, 8, now_text(c->db, now));
+	rc = crm_stmt_step(st, err);
+	if (rc > 0)
+		*id = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	if (rc <= 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = add_version(c->db, *id, 1, err);
+out:
+	crm_row_release(&deal);
+	crm_row_release(&co);
+	return rc;
+}
+
+/* -- lines ---------------------------------------------------------------- */
+
+struct line {
+	int64_t id, line_no, qty, base_qty, discount, parent;
+	bool has_manual;
+	int64_t manual;
+	char *sku, *unit, *attrs, *grp, *reason, *start, *end;
+	int64_t term;
+	/* priced */
+	struct crm_row product;
+	int64_t list_unit, list_amount, amount, promo, disc, net, unit_price;
+	bool percent, included;
+	struct crm_strv promos;
+	struct crm_price_steps steps;
+	char tax_category[64];
+};
+
+static void lines_free(struct line *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].sku);
+		free(l[i].unit);
+		free(l[i].attrs);
+		free(l[i].grp);
+		free(l[i].reason);
+		free(l[i].start);
+		free(l[i].end);
+		crm_row_release(&l[i].product);
+		crm_strv_release(&l[i].promos);
+		crm_price_steps_release(&l[i].steps);
+	}
+	free(l);
+}
+
+static char *col_dup(struct crm_stmt *st, int i)
+{
+	return crm_stmt_is_null(st, i) ? NULL
+				       : crm_xstrdup(crm_stmt_text(st, i));
+}
+
+static int load_lines(struct crm_db *db, int64_t quote, int64_t version,
+		      struct line **out, size_t *n, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT id, line_no, qty, base_qty, discount_pct, parent_line, "
+	    "manual_price, sku, unit, attributes, grp, manual_reason, "
+	    "start_date, end_date, term_months "
+	    "FROM quote_lines WHERE quote_id = ? AND version = ? "
+	    "ORDER BY line_no",
+	    err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_int(st, 2, version);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		struct line *l;
+
+		*out = crm_xgrow(*out, &cap, *n + 1, sizeof(**out));
+		l = &(*out)[(*n)++];
+		memset(l, 0, sizeof(*l));
+		crm_row_init(&l->product, &crm_product_entity);
+		l->id = crm_stmt_int(st, 0);
+		l->line_no = crm_stmt_int(st, 1);
+		l->qty = crm_stmt_int(st, 2);
+		l->base_qty = crm_stmt_int(st, 3);
+		l->discount = crm_stmt_int(st, 4);
+		l->parent = crm_stmt_int(st, 5);
+		l->has_manual = !crm_stmt_is_null(st, 6);
+		l->manual = crm_stmt_int(st, 6);
+		l->sku = col_dup(st, 7);
+		l->unit = col_dup(st, 8);
+		l->attrs = col_dup(st, 9);
+		l->grp = col_dup(st, 10);
+		l->reason = col_dup(st, 11);
+		l->start = col_dup(st, 12);
+		l->end = col_dup(st, 13);
+		l->term = crm_stmt_int(st, 14);
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Promotion uses by accepted quotes other than exclude: in total and by
+ * company (0: none). Arrays of p->npromos, caller frees. */
+static int promo_uses(struct crm_db *db, const struct crm_pricing *p,
+		      int64_t company, int64_t exclude, int64_t **uses,
+		      int64_t **uses_acct, struct crm_err *err)
+{
+	*uses = crm_xcalloc(p->npromos + 1, sizeof(**uses));
+	*uses_acct = crm_xcalloc(p->npromos + 1, sizeof(**uses_acct));
+	for (size_t i = 0; i < p->npromos; i++) {
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    db,
+		    "SELECT count(*), coalesce(sum(CASE WHEN company_id = ?2 "
+		    "THEN 1 ELSE 0 END), 0) FROM promotion_uses WHERE "
+		    "promotion = ?1 AND quote_id <> ?3",
+		    err);
+		int rc;
+
+		if (!st)
+			return -1;
+		crm_stmt_bind_text(st, 1, p->promos[i].name);
+		crm_stmt_bind_int(st, 2, company);
+		crm_stmt_bind_int(st, 3, exclude);
+		rc = crm_stmt_step(st, err);
+		if (rc > 0) {
+			(*uses)[i] = crm_stmt_int(st, 0);
+			(*uses_acct)[i] = company ? crm_stmt_int(st, 1) : 0;
+		}
+		crm_stmt_reset(st);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* What promotion eligibility reads. */
+struct elig {
+	const struct crm_row *account, *product;
+	const char *book;
+	char qty[32], amount[32];
+	char buf[512];
+};
+
+static const char *elig_get(const char *field, void *arg)
+{
+	struct elig *e = arg;
+
+	if (!strcmp(field, "quantity"))
+		return e->qty;
+	if (!strcmp(field, "amount"))
+		return e->amount;
+	if (!strcmp(field, "book"))
+		return e->book;
+	if (!strncmp(field, "account.", 8)) {
+		const char *f = field + 8;
+		json_t *j;
+
+		if (!e->account || !e->account->e)
+			return NULL;
+		if (crm_entity_field(e->account->e, f) >= 0)
+			return crm_row_get(e->account, f);
+		j = json_object_get(e->account->custom, f);
+		if (json_is_string(j))
+			return json_string_value(j);
+		if (json_is_integer(j)) {
+			snprintf(e->buf, sizeof(e->buf), "%lld",
+				 (long long)json_integer_value(j));
+			return e->buf;
+		}
+		return NULL;
+	}
+	if (!strcmp(field, "account"))
+		return e->account && e->account->e
+			   ? crm_row_get(e->account, "name")
+			   : NULL;
+	if (e->product && crm_entity_field(&crm_product_entity, field) >= 0)
+		return crm_row_get(e->product, field);
+	return NULL;
+}
+
+int crm_price_product(struct crm_quote_ctx *c, const struct crm_price_book *b,
+		      const struct crm_row *product, int64_t qty,
+		      const struct crm_strv *attrs,
+		      const struct crm_row *account, int64_t exclude_quote,
+		      int64_t base, struct crm_price_out *out, int64_t *promo,
+		      struct crm_strv *promos, struct crm_price_steps *steps,
+		      struct crm_err *err)
+{
+	const char *sku = crm_row_get(product, "sku");
+	const struct crm_price_entry *e = crm_book_entry(b, sku);
+	struct crm_price_in in = {0};
+	const char *cost = crm_row_get(product, "cost");
+	const char *pcur = crm_row_get(product, "currency");
+	int64_t *uses = NULL, *uses_acct = NULL;
+	struct elig el = {account, product, b->name, "", "", ""};
+	int rc = -1;
+
+	*promo = 0;
+	if (!e)
+		return derr(err, "sku", "%s is not in price book %s", sku,
+			    b->name);
+	if (crm_product_check_attrs(product, attrs, err) < 0)
+		return -1;
+	in.entry = e;
+	in.currency = b->currency;
+	in.qty = qty;
+	in.attrs = attrs;
+	in.base = base;
+	if (cost && pcur && !strcmp(pcur, b->currency)) {
+		in.has_cost = true;
+		in.cost = strtoll(cost, NULL, 10);
+	}
+	if (crm_price_line(&in, out, steps, err) < 0)
+		return -1;
+	snprintf(el.qty, sizeof(el.qty), "%lld", (long long)qty);
+	crm_money_format(out->amount, b->currency, el.amount);
+	if (promo_uses(c->db, c->pricing,
+		       account && account->e ? crm_row_id(account) : 0,
+		       exclude_quote, &uses, &uses_acct, err) < 0)
+		goto out;
+	if (crm_promo_apply(c->pricing, b->name, c->date, out->amount, qty,
+			    uses, uses_acct, elig_get, &el, b->currency, promo,
+			    promos, steps, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(uses);
+	free(uses_acct);
+	return rc;
+}
+
+static int save_line(struct crm_db *db, const struct line *l,
+		     struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "UPDATE quote_lines SET product_id = ?2, name = ?3, list_unit = "
+	    "?4, list_amount = ?5, unit_price = ?6, amount = ?7, promotions = "
+	    "?8, tax_category = ?9, explain = ?10 WHERE id = ?1",
+	    err);
+	json_t *ex = json_array();
+	struct crm_buf pr = {0};
+	char *exs;
+	int rc;
+
+	if (!st) {
+		json_decref(ex);
+		return -1;
+	}
+	for (size_t i = 0; i < l->steps.n; i++)
+		json_array_append_new(
+		    ex, json_pack("{s:s, s:s, s:I}", "step", l->steps.v[i].step,
+				  "detail", l->steps.v[i].detail, "amount",
+				  (json_int_t)l->steps.v[i].amount));
+	exs = json_dumps(ex, JSON_COMPACT);
+	json_decref(ex);
+	for (size_t i = 0; i < l->promos.n; i++)
+		crm_buf_addf(&pr, "%s%s", i ? "," : "", l->promos.v[i]);
+	crm_stmt_bind_int(st, 1, l->id);
+	crm_stmt_bind_int(st, 2, crm_row_id(&l->product));
+	crm_stmt_bind_text(st, 3, crm_row_get(&l->product, "name"));
+	crm_stmt_bind_int(st, 4, l->list_unit);
+	crm_stmt_bind_int(st, 5, l->list_amount);
+	crm_stmt_bind_int(st, 6, l->unit_price);
+	crm_stmt_bind_int(st, 7, l->net);
+	crm_stmt_bind_text(st, 8, pr.len ? pr.s : NULL);
+	crm_stmt_bind_text(st, 9, l->tax_category);
+	crm_stmt_bind_text(st, 10, exs);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	free(exs);
+	crm_buf_release(&pr);
+	return rc < 0 ? -1 : 0;
+}
+
+static struct line *line_by_no(struct line *l, size_t n, int64_t no)
+{
+	for (size_t i = 0; i < n; i++)
+		if (l[i].line_no == no)
+			return &l[i];
+	return NULL;
+}
+
+static int price_one(struct crm_quote_ctx *c, const struct quote *q,
+		     const struct crm_price_book *b, const struct crm_row *acct,
+		     struct line *l, int64_t base, struct crm_err *err)
+{
+	struct crm_strv attrs = {0};
+	struct crm_price_out out;
+	char m[32], p[32];
+	int rc;
+
+	if (l->attrs)
+		crm_strv_split(&attrs, l->attrs, ';');
+	crm_price_steps_release(&l->steps);
+	crm_strv_release(&l->promos);
+	rc = crm_price_product(c, b, &l->product, l->base_qty, &attrs, acct,
+			       q->id, base, &out, &l->promo, &l->promos,
+			       &l->steps, err);
+	crm_strv_release(&attrs);
+	if (rc < 0) {
+		char msg[sizeof(err->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		snprintf(err->msg, sizeof(err->msg), "line %lld: %s",
+			 (long long)l->line_no, msg);
+		return -1;
+	}
+	l->list_unit = out.list_unit;
+	l->list_amount = out.list_amount;
+	l->amount = out.amount - l->promo;
+	{
+		/* a subscription: the price is per billing period; the line
+		 * holds every period of its term (prorated at the end) */
+		int pm = crm_period_months(
+		    crm_row_get(&l->product, "billing_period"));
+		const char *pt = crm_row_get(&l->product, "term_months");
+		int64_t tm = l->term ? l->term
+			     : pt    ? strtoll(pt, NULL, 10)
+				     : 12;
+		int64_t la, am;
+
+		if (pm > 0) {
+			if (crm_price_term(l->list_amount, pm, tm, l->start,
+					   l->end, &la, NULL, q->currency,
+					   err) < 0 ||
+			    crm_price_term(l->amount, pm, tm, l->start, l->end,
+					   &am, &l->steps, q->currency,
+					   err) < 0) {
+				char msg[sizeof(err->msg)];
+
+				snprintf(msg, sizeof(msg), "%s", err->msg);
+				snprintf(err->msg, sizeof(err->msg),
+					 "line %lld: %s", (long long)l->line_no,
+					 msg);
+				snprintf(err->field, sizeof(err->field),
+					 "term");
+				return -1;
+			}
+			l->list_amount = la;
+			l->amount = am;
+		}
+	}
+	if (l->included) {
+		crm_price_steps_add(&l->steps, "bundle", 0,
+				    "priced in bundle line %lld",
+				    (long long)l->parent);
+		l->amount = l->list_unit = l->list_amount = 0;
+		l->promo = 0;
+		crm_strv_release(&l->promos);
+	} else if (l->has_manual) {
+		if (__builtin_mul_overflow(l->manual, l->base_qty, &l->amount))
+			return derr(err, "manual_price", "out of range");
+		crm_price_steps_add(&l->steps, "manual", l->amount,
+				    "manual price %s per unit (%s)",
+				    crm_money_format(l->manual, q->currency, m),
+				    l->reason ? l->reason : "no reason given");
+		l->promo = 0;
+		crm_strv_release(&l->promos);
+	}
+	l->disc = l->discount ? crm_pct_of(l->amount, l->discount) : 0;
+	l->net = l->amount - l->disc;
+	if (l->discount)
+		crm_price_steps_add(&l->steps, "discount", l->net,
+				    "line discount %s%%: -%s",
+				    crm_pct_format(l->discount, p),
+				    crm_money_format(l->disc, q->currency, m));
+	l->unit_price = crm_div_half_even(l->net, l->base_qty);
+	{
+		const char *tc = crm_row_get(&l->product, "tax_category");
+
+		snprintf(l->tax_category, sizeof(l->tax_category), "%s",
+			 tc ? tc : "standard");
+	}
+	return 0;
+}
+
+/* Price the current version; bundles: check the bundles' options and
+ * rules too (price and submit do; adding and removing lines, while a
+ * bundle is being put together, do not). */
+static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
+			 struct crm_err *err)
+{
+	const struct crm_price_book *b;
+	struct line *lines = NULL;
+	size_t n = 0;
+	struct crm_row acct;
+	int64_t list_total = 0, subtotal = 0, tax = 0;
+	json_t *cats = json_object(), *rates = NULL;
+	struct crm_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc = -1;
+
+	crm_row_init(&acct, &crm_company_entity);
+	b = crm_pricing_book(c->pricing, q->book, c->date, err);
+	if (!b)
+		goto out;
+	if (strcmp(b->currency, q->currency)) {
+		derr(err, "currency",
+		     "quote %lld is in %s but price book %s is in %s",
+		     (long long)q->id, q->currency, b->name, b->currency);
+		goto out;
+	}
+	if (q->company_id && crm_entity_get(c->db, &crm_company_entity,
+					    q->company_id, &acct, err) < 0)
+		goto out;
+	if (load_lines(c->db, q->id, q->version, &lines, &n, err) < 0)
+		goto out;
+	/* products; bundles */
+	for (size_t i = 0; i < n; i++) {
+		int f = crm_entity_find(c->db, &crm_product_entity,
+					lines[i].sku, &lines[i].product, err);
+		const char *act;
+
+		if (f < 0)
+			goto out;
+		if (!f) {
+			derr(err, "sku", "line %lld: no product '%s'",
+			     (long long)lines[i].line_no, lines[i].sku);
+			goto out;
+		}
+		act = crm_row_get(&lines[i].product, "active");
+		if (act && !strcmp(act, "0")) {
+			derr(err, "sku", "line %lld: %s is not active",
+			     (long long)lines[i].line_no, lines[i].sku);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct line *par = lines[i].parent
+				       ? line_by_no(lines, n, lines[i].parent)
+				       : NULL;
+		struct crm_bundle_item *items;
+		size_t ni = 0;
+
+		if (lines[i].parent && !par) {
+			derr(err, "parent", "line %lld: no bundle line %lld",
+			     (long long)lines[i].line_no,
+			     (long long)lines[i].parent);
+			goto out;
+		}
+		if (par && bundles && !crm_row_get(&par->product, "bundle")) {
+			derr(err, "parent", "line %lld: %s is not a bundle",
+			     (long long)lines[i].line_no, par->sku);
+			goto out;
+		}
+		if (par)
+			lines[i].included =
+			    crm_bundle_included(&par->product, lines[i].sku);
+		if (!bundles || !crm_row_get(&lines[i].product, "bundle"))
+			continue;
+		items = crm_xcalloc(n, sizeof(*items));
+		for (size_t k = 0; k < n; k++)
+			if (lines[k].parent == lines[i].line_no) {
+				items[ni].sku = lines[k].sku;
+				items[ni++].qty = lines[k].base_qty;
+			}
+		rc = crm_bundle_check(&lines[i].product, items, ni, err);
+		free(items);
+		if (rc < 0) {
+			char msg[sizeof(err->msg)];
+
+			snprintf(msg, sizeof(msg), "%s", err->msg);
+			snprintf(err->msg, sizeof(err->msg), "line %lld: %s",
+				 (long long)lines[i].line_no, msg);
+			goto out;
+		}
+		rc = -1;
+	}
+	/* every line but percent-of-total ones, then those */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			const struct crm_price_entry *e =
+			    crm_book_entry(b, lines[i].sku);
+			int64_t base = 0;
+
+			if (!e) {
+				derr(err, "sku",
+				     "line %lld: %s is not in price "
+				     "book %s",
+				     (long long)lines[i].line_no, lines[i].sku,
+				     b->name);
+				goto out;
+			}
+			if ((e->method == CRM_PRICE_PERCENT) != (pass == 1))
+				continue;
+			lines[i].percent = pass == 1;
+			for (size_t k = 0; pass == 1 && k < n; k++) {
+				const char *fam;
+
+				if (lines[k].percent || k == i)
+					continue;
+				fam = crm_row_get(&lines[k].product, "family");
+				if (e->of_family &&
+				    (!fam || strcmp(fam, e->of_family)))
+					continue;
+				base += lines[k].net;
+			}
+			if (price_one(c, q, b, &acct, &lines[i], base, err) < 0)
+				goto out;
+		}
+	/* tax by category on the sum of the lines in it */
+	for (size_t i = 0; i < n; i++) {
+		json_t *s = json_object_get(cats, lines[i].tax_category);
+
+		list_total += lines[i].list_amount;
+		subtotal += lines[i].net;
+		json_object_set_new(
+		    cats, lines[i].tax_category,
+		    json_integer(json_integer_value(s) + lines[i].net));
+		if (save_line(c->db, &lines[i], err) < 0)
+			goto out;
+	}
+	if (*q->region && c->tax && c->tax->root) {
+		const char *cat;
+		json_t *v;
+
+		rates = json_object_get(
+		    json_object_get(c->tax->root, "regions"), q->region);
+		if (!rates) {
+			derr(err, "region", "no tax region '%s' in %s",
+			     q->region, c->tax->path);
+			goto out;
+		}
+		json_object_foreach(cats, cat, v)
+		{
+			json_t *r = json_object_get(rates, cat);
+
+			if (!r) {
+				derr(err, "tax_category",
+				     "no tax rate for category '%s' in region "
+				     "%s (%s)",
+				     cat, q->region, c->tax->path);
+				goto out;
+			}
+			tax += crm_pct_of(json_integer_value(v),
+					  json_integer_value(r));
+		}
+	}
+	st = crm_db_stmt_cached(
+	    c->db,
+	    "UPDATE quote_versions SET list_total = ?3, subtotal = ?4, "
+	    "discount = ?5, tax = ?6, total = ?7, priced_at = ?8 WHERE "
+	    "quote_id = ?1 AND version = ?2",
+	    err);
+	if (!st)
+		goto out;
+	crm_stmt_bind_int(st, 1, q->id);
+	crm_stmt_bind_int(st, 2, q->version);
+	crm_stmt_bind_int(st, 3, list_total);
+	crm_stmt_bind_int(st, 4, subtotal);
+	crm_stmt_bind_int(st, 5, list_total - subtotal);
+	crm_stmt_bind_int(st, 6, tax);
+	crm_stmt_bind_int(st, 7, subtotal + tax);
+	crm_stmt_bind_text(st, 8, now_text(c->db, now));
+	if (crm_stmt_step(st, err) < 0) {
+		crm_stmt_reset(st);
+		goto out;
+	}
+	crm_stmt_reset(st);
+	st = crm_db_stmt_cached(c->db,
+				"UPDATE quotes SET subtotal = ?2, discount = "
+				"?3, tax = ?4, total = ?5, updated_at = ?6 "
+				"WHERE id = ?1",
+				err);
+	if (!st)
+		goto out;
+	crm_stmt_bind_int(st, 1, q->id);
+	crm_stmt_bind_int(st, 2, subtotal);
+	crm_stmt_bind_int(st, 3, list_total - subtotal);
+	crm_stmt_bind_int(st, 4, tax);
+	crm_stmt_bind_int(st, 5, subtotal + tax);
+	crm_stmt_bind_text(st, 6, now);
+	rc = crm_stmt_step(st, err) < 0 ? -1 : 0;
+	crm_stmt_reset(st);
+out:
+	json_decref(cats);
+	lines_free(lines, n);
+	crm_row_release(&acct);
+	return rc;
+}
+
+int crm_quote_price(struct crm_quote_ctx *c, int64_t quote, struct crm_err *err)
+{
+	struct quote q;
+
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
+		return -1;
+	if (!strcmp(q.status, "accepted") || !strcmp(q.status, "rejected") ||
+	    q.locked)
+		return derr(err, "status",
+			    "quote %lld is %s: it keeps its "
+			    "prices",
+			    (long long)quote, q.locked ? "locked" : q.status);
+	return price_version(c, &q, true, err);
+}
+
+int crm_quote_drafts(struct crm_db *db, int64_t **ids, size_t *n,
+		     struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT id FROM quotes WHERE status = 'draft' AND locked = 0 "
+	    "ORDER BY id",
+	    err);
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		*ids = crm_xgrow(*ids, &cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = crm_stmt_int(st, 0);
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
+		       const struct crm_quote_line_in *in, int64_t *line_no,
+		       struct crm_err *err)
+{
+	struct quote q;
+	struct crm_row p;
+	struct crm_stmt *st;
+	struct crm_buf attrs = {0};
+	int64_t factor, base, manual = 0;
+	int rc = -1, f;
+
+	crm_row_init(&p, &crm_product_entity);
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
+		goto out;
+	if (in->qty <= 0) {
+		derr(err, "qty", "quantity must be at least 1, not %lld",
+		     (long long)in->qty);
+		goto out;
+	}
+	if (in->discount < 0 || in->discount > 10000) {
+		derr(err, "discount", "a discount is 0 to 100 percent");
+		goto out;
+	}
+	f = crm_entity_find(c->db, &crm_product_entity, in->sku, &p, err);
+	if (f < 0)
+		goto out;
+	if (!f) {
+		derr(err, "sku", "no product '%s'", in->sku);
+		goto out;
+	}
+	if (crm_product_unit_factor(&p, in->unit, &factor, err) < 0 ||
+	    crm_product_check_attrs(&p, in->attrs, err) < 0)
+		goto out;
+	if (__builtin_mul_overflow(in->qty, factor, &base)) {
+		derr(err, "qty", "quantity out of range");
+		goto out;
+	}
+	if (in->manual_price &&
+	    crm_money_parse(in->manual_price, q.currency, &manual, err) < 0) {
+		snprintf(err->field, sizeof(err->field), "manual_price");
+		goto out;
+	}
+	if (in->manual_price && manual < 0) {
+		derr(err, "manual_price", "a price is not negative");
+		goto out;
+	}
+	if (in->manual_price && (!in->reason || !*in->reason)) {
+		derr(err, "reason",
+		     "a manual price needs its reason (--reason)");
+		goto out;
+	}
+	if ((in->start || in->end || in->term) &&
+	    crm_period_months(crm_row_get(&p, "billing_period")) <= 0) {
+		derr(err, "term", "%s is no subscription (billing_period)",
+		     in->sku);
+		goto out;
+	}
+	if (in->term < 0) {
+		derr(err, "term", "a term is a number of months >= 1");
+		goto out;
+	}
+	if (editable(c->db, &q, err) < 0)
+		goto out;
+	if (in->parent &&
+	    crm_db_int(c->db,
+		       "SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
+		       "AND version = (SELECT version FROM quotes WHERE id = "
+		       "?1) AND line_no = ?2",
+		       crm_fmt_int((char[32]){0}, quote),
+		       crm_fmt_int((char[32]){0}, in->parent), err) <= 0) {
+		if (!err->code)
+			derr(err, "parent", "no line %lld on quote %lld",
+			     (long long)in->parent, (long long)quote);
+		goto out;
+	}
+	*line_no = crm_db_int(c->db,
+			      "SELECT coalesce(max(line_no), 0) + 1 FROM "
+			      "quote_lines WHERE quote_id = ?1 AND version = "
+			      "(SELECT version FROM quotes WHERE id = ?1)",
+			      crm_fmt_int((char[32]){0}, quote), NULL, err);
+	if (*line_no < 0)
+		goto out;
+	for (size_t i = 0; in->attrs && i < in->attrs->n; i++)
+		crm_buf_addf(&attrs, "%s%s", i ? ";" : "", in->attrs->v[i]);
+	st = crm_db_stmt_cached(
+	    c->db,
+	    "INSERT INTO quote_lines (quote_id, version, line_no, grp, "
+	    "product_id, sku, name, qty, unit, base_qty, attributes, "
+	    "discount_pct, manual_price, manual_reason, parent_line, "
+	    "start_date, end_date, term_months) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	    err);
+	if (!st)
+		goto out;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_int(st, 2, q.version);
+	crm_stmt_bind_int(st, 3, *line_no);
+	crm_stmt_bind_text(st, 4, in->group);
+	crm_stmt_bind_int(st, 5, crm_row_id(&p));
+	crm_stmt_bind_text(st, 6, crm_row_get(&p, "sku"));
+	crm_stmt_bind_text(st, 7, crm_row_get(&p, "name"));
+	crm_stmt_bind_int(st, 8, in->qty);
+	crm_stmt_bind_text(
+	    st, 9,
+	    in->unit
+		? in->unit
+		: (crm_row_get(&p, "unit") ? crm_row_get(&p, "unit") : "each"));
+	crm_stmt_bind_int(st, 10, base);
+	crm_stmt_bind_text(st, 11, attrs.len ? attrs.s : NULL);
+	crm_stmt_bind_int(st, 12, in->discount);
+	if (in->manual_price)
+		crm_stmt_bind_int(st, 13, manual);
+	else
+		crm_stmt_bind_null(st, 13);
+	crm_stmt_bind_text(st, 14, in->reason);
+	if (in->parent)
+		crm_stmt_bind_int(st, 15, in->parent);
+	else
+		crm_stmt_bind_null(st, 15);
+	if (crm_period_months(crm_row_get(&p, "billing_period")) > 0) {
+		crm_stmt_bind_text(st, 16, in->start ? in->start : c->date);
+		crm_stmt_bind_text(st, 17, in->end);
+	} else {
+		crm_stmt_bind_null(st, 16);
+		crm_stmt_bind_null(st, 17);
+	}
+	if (in->term)
+		crm_stmt_bind_int(st, 18, in->term);
+	else
+		crm_stmt_bind_null(st, 18);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (rc < 0)
+		goto out;
+	rc = price_version(c, &q, false, err);
+out:
+	crm_buf_release(&attrs);
+	crm_row_release(&p);
+	return rc;
+}
+
+int crm_quote_remove_line(struct crm_quote_ctx *c, int64_t quote,
+			  int64_t line_no, struct crm_err *err)
+{
+	struct quote q;
+	struct crm_stmt *st;
+	int rc;
+
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    editable(c->db, &q, err) < 0)
+		return -1;
+	st = crm_db_stmt_cached(c->db,
+				"DELETE FROM quote_lines WHERE quote_id = ?1 "
+				"AND version = ?2 AND (line_no = ?3 OR "
+				"parent_line = ?3) RETURNING id",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_int(st, 2, q.version);
+	crm_stmt_bind_int(st, 3, line_no);
+	rc = crm_stmt_step(st, err);
+	if (rc == 0) {
+		crm_stmt_reset(st);
+		return derr(err, "line", "no line %lld on quote %lld",
+			    (long long)line_no, (long long)quote);
+	}
+	while (rc > 0 && (rc = crm_stmt_step(st, err)) > 0)
+		;
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	return price_version(c, &q, false, err);
+}
+
+/* -- copies ---------------------------------------------------------------- */
+
+int crm_quote_copy(struct crm_quote_ctx *c, int64_t from,
+		   const struct crm_quote_new *n, int64_t *id,
+		   struct crm_quote_change **changes, size_t *nchanges,
+		   struct crm_err *err)
+{
+	struct quote q;
+	struct crm_quote_new nn = *n;
+	char deal[32], acct[32];
+	struct crm_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*changes = NULL;
+	*nchanges = 0;
+	if (load_quote(c->db, from, &q, err) < 0)
+		return -1;
+	if (!nn.deal && !nn.account && q.deal_id)
+		nn.deal = crm_fmt_int(deal, q.deal_id);
+	if (!nn.account && q.company_id)
+		nn.account = crm_fmt_int(acct, q.company_id);
+	if (!nn.book)
+		nn.book = q.book;
+	if (!nn.currency)
+		nn.currency = q.currency;
+	if (!nn.region && *q.region)
+		nn.region = q.region;
+	if (crm_quote_create(c, &nn, id, err) < 0 ||
+	    copy_lines(c->db, from, q.version, *id, 1, err) < 0)
+		return -1;
+	st = crm_db_stmt_cached(c->db,
+				"UPDATE quotes SET from_quote_id = ?2 WHERE id "
+				"= ?1",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, *id);
+	crm_stmt_bind_int(st, 2, from);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (rc < 0 || load_quote(c->db, *id, &q, err) < 0 ||
+	    price_version(c, &q, false, err) < 0)
+		return -1;
+	st = crm_db_stmt_cached(
+	    c->db,
+	    "SELECT a.line_no, a.sku, a.unit_price, b.unit_price, a.amount, "
+	    "b.amount FROM quote_lines a JOIN quote_lines b ON b.quote_id = ?2 "
+	    "AND b.version = 1 AND b.line_no = a.line_no WHERE a.quote_id = ?1 "
+	    "AND a.version = ?3 AND (a.unit_price <> b.unit_price OR a.amount "
+	    "<> b.amount) ORDER BY a.line_no",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, from);
+	crm_stmt_bind_int(st, 2, *id);
+	crm_stmt_bind_int(
+	    st, 3,
+	    crm_db_int(c->db, "SELECT version FROM quotes WHERE id = ?1",
+		       crm_fmt_int((char[32]){0}, from), NULL, err));
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		struct crm_quote_change *ch;
+
+		*changes =
+		    crm_xgrow(*changes, &cap, *nchanges + 1, sizeof(**changes));
+		ch = &(*changes)[(*nchanges)++];
+		ch->line_no = crm_stmt_int(st, 0);
+		snprintf(ch->sku, sizeof(ch->sku), "%s", crm_stmt_text(st, 1));
+		ch->old_unit = crm_stmt_int(st, 2);
+		ch->new_unit = crm_stmt_int(st, 3);
+		ch->old_amount = crm_stmt_int(st, 4);
+		ch->new_amount = crm_stmt_int(st, 5);
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* -- submit, accept, reject ------------------------------------------------ */
+
+static void push_free(struct crm_strv *sv, char *s)
+{
+	crm_strv_push(sv, s);
+	free(s);
+}
+
+/* Start the approval of a quote past a threshold: the thresholds'
+ * process, or one step for their approver. A process whose steps all
+ * skip it approves it at once. */
+static int start_approval(struct crm_quote_ctx *c, struct quote *q,
+			  const struct crm_thresholds *t, int64_t *approval,
+			  struct crm_err *err)
+{
+	json_t *spec =
+	    t && t->process
+		? json_incref(t->process)
+		: json_pack("{s:s, s:[{s:s, s:[s]}]}", "name", "quote", "steps",
+			    "name", "approval", "approvers",
+			    t && t->approver && *t->approver
+				? t->approver
+				: "role:sales_manager");
+	int rc = crm_approval_start(c->db, &crm_quote_entity, q->id, spec, NULL,
+				    approval, err);
+
+	json_decref(spec);
+	if (rc < 0)
+		return -1;
+	return sync_approval(c->db, q, err);
+}
+
+int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
+		     const struct crm_thresholds *t, struct crm_strv *reasons,
+		     int64_t *approval, struct crm_err *err)
+{
+	struct quote q;
+	struct crm_stmt *st;
+	char m[32], p[32], p2[32];
+	int64_t list_total = 0, subtotal = 0, total = 0;
+	int rc;
+
+	*approval = 0;
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
+		return -1;
+	if (strcmp(q.status, "draft"))
+		return derr(err, "status", "quote %lld is %s, not a draft",
+			    (long long)quote, q.status);
+	if (!crm_db_int(c->db,
+			"SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
+			"AND version = (SELECT version FROM quotes WHERE id = "
+			"?1)",
+			crm_fmt_int((char[32]){0}, quote), NULL, err))
+		return derr(err, "lines", "quote %lld has no lines",
+			    (long long)quote);
+	if (price_version(c, &q, true, err) < 0)
+		return -1;
+	st = crm_db_stmt_cached(
+	    c->db,
+	    "SELECT line_no, sku, list_amount, amount, manual_price, "
+	    "list_unit FROM quote_lines WHERE quote_id = ? AND version = ? "
+	    "ORDER BY line_no",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_int(st, 2, q.version);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		int64_t la = crm_stmt_int(st, 2), a = crm_stmt_int(st, 3);
+		int64_t pct =
+		    la > 0 ? crm_div_half_even((__int128)(la - a) * 10000, la)
+			   : 0;
+
+		list_total += la;
+		subtotal += a;
+		if (t && t->line_discount >= 0 && pct > t->line_discount)
+			push_free(reasons,
+				  crm_xasprintf(
+				      "line %lld (%s): discount %s%% is past "
+				      "%s%%",
+				      (long long)crm_stmt_int(st, 0),
+				      crm_stmt_text(st, 1),
+				      crm_pct_format(pct, p),
+				      crm_pct_format(t->line_discount, p2)));
+		if (t && t->manual_price && !crm_stmt_is_null(st, 4) &&
+		    crm_stmt_int(st, 4) < crm_stmt_int(st, 5))
+			push_free(reasons,
+				  crm_xasprintf(
+				      "line %lld (%s): manual price %s below "
+				      "list",
+				      (long long)crm_stmt_int(st, 0),
+				      crm_stmt_text(st, 1),
+				      crm_money_format(crm_stmt_int(st, 4),
+						       q.currency, m)));
+	}
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	total = crm_db_int(c->db, "SELECT total FROM quotes WHERE id = ?1",
+			   crm_fmt_int((char[32]){0}, quote), NULL, err);
+	if (t && t->quote_discount >= 0 && list_total > 0) {
+		int64_t pct = crm_div_half_even(
+		    (__int128)(list_total - subtotal) * 10000, list_total);
+
+		if (pct > t->quote_discount)
+			push_free(reasons,
+				  crm_xasprintf(
+				      "quote discount %s%% is past %s%%",
+				      crm_pct_format(pct, p),
+				      crm_pct_format(t->quote_discount, p2)));
+	}
+	if (t && t->total >= 0 && !strcmp(t->total_currency, q.currency) &&
+	    total > t->total)
+		push_free(
+		    reasons,
+		    crm_xasprintf("total %s is past %s",
+				  crm_money_format(total, q.currency, m),
+				  crm_money_format(t->total, q.currency, p)));
+	if (reasons->n) {
+		struct crm_buf why = {0};
+
+		for (size_t i = 0; i < reasons->n; i++)
+			crm_buf_addf(&why, "%s%s", i ? "; " : "",
+				     reasons->v[i]);
+		st = crm_db_stmt_cached(c->db,
+					"UPDATE quotes SET approval = ?2 WHERE "
+					"id = ?1",
+					err);
+		if (!st) {
+			crm_buf_release(&why);
+			return -1;
+		}
+		crm_stmt_bind_int(st, 1, quote);
+		crm_stmt_bind_text(st, 2, why.s);
+		rc = crm_stmt_step(st, err);
+		crm_stmt_reset(st);
+		crm_buf_release(&why);
+		if (rc < 0 ||
+		    set_status(c->db, &q, "pending_approval", 1, err) < 0)
+			return -1;
+		return start_approval(c, &q, t, approval, err);
+	}
+	st = crm_db_stmt_cached(
+	    c->db, "UPDATE quotes SET approval = NULL WHERE id = ?1", err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, quote);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (rc < 0 || set_status(c->db, &q, "sent", 0, err) < 0)
+		return -1;
+	st = crm_db_stmt_cached(c->db,
+				"UPDATE quote_versions SET sent_at = ?3 WHERE "
+				"quote_id = ?1 AND version = ?2",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_int(st, 2, q.version);
+	crm_stmt_bind_text(st, 3, now_text(c->db, m));
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int crm_quote_approve(struct crm_quote_ctx *c, int64_t quote,
+		      struct crm_err *err)
+{
+	struct quote q;
+
+	struct last_approval a;
+	const char *outcome = NULL;
+
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
+		return -1;
+	if (strcmp(q.status, "pending_approval"))
+		return derr(err, "status",
+			    "quote %lld is %s, not pending "
+			    "approval",
+			    (long long)quote, q.status);
+	if (last_approval(c->db, quote, &a, err) < 0)
+		return -1;
+	if (!a.id)
+		return set_status(c->db, &q, "approved", 0, err);
+	if (crm_approval_decide(c->db, a.id, c->db->actor, true, NULL, &outcome,
+				err) < 0)
+		return -1;
+	return sync_approval(c->db, &q, err);
+}
+
+int crm_quote_accept(struct crm_quote_ctx *c, int64_t quote,
+		     struct crm_err *err)
+{
+	struct crm_import_opts o = {.command = "quote accept",
+				    .mode = CRM_UPDATE_ONLY,
+				    .keys = "id",
+				    .force = true};
+	struct crm_importer *im = NULL;
+	struct quote q;
+	struct crm_stmt *st;
+	struct crm_rec rec;
+	char now[CRM_TIME_LEN], m[32], id[32];
+	int64_t total;
+	int rc;
+
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
+		return -1;
+	if (strcmp(q.status, "sent") && strcmp(q.status, "approved"))
+		return derr(err, "status",
+			    "quote %lld is %s: only a sent or approved quote "
+			    "is accepted",
+			    (long long)quote, q.status);
+	total = crm_db_int(c->db, "SELECT total FROM quotes WHERE id = ?1",
+			   crm_fmt_int(id, quote), NULL, err);
+	st = crm_db_stmt_cached(c->db,
+				"UPDATE quotes SET accepted_version = version, "
+				"updated_at = ?2 WHERE id = ?1",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_text(st, 2, now_text(c->db, now));
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (rc < 0 || set_status(c->db, &q, "accepted", 0, err) < 0)
+		return -1;
+	/* the promotions it used count against their limits */
+	st = crm_db_stmt_cached(c->db,
+				"SELECT promotions FROM quote_lines WHERE "
+				"quote_id = ? AND version = ? AND promotions "
+				"IS NOT NULL",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_int(st, 2, q.version);
+	{
+		struct crm_strv used = {0};
+
+		while ((rc = crm_stmt_step(st, err)) > 0) {
+			struct crm_strv sv = {0};
+
+			crm_strv_split(&sv, crm_stmt_text(st, 0), ',');
+			for (size_t i = 0; i < sv.n; i++)
+				if (crm_strv_find(&used, sv.v[i]) < 0)
+					crm_strv_push(&used, sv.v[i]);
+			crm_strv_release(&sv);
+		}
+		crm_stmt_reset(st);
+		for (size_t i = 0; rc == 0 && i < used.n; i++) {
+			struct crm_stmt *ins = crm_db_stmt_cached(
+			    c->db,
+			    "INSERT INTO promotion_uses (promotion, "
+			    "company_id, quote_id, at) VALUES (?1, ?2, ?3, ?4)",
+			    err);
+
+			if (!ins) {
+				rc = -1;
+				break;
+			}
+			crm_stmt_bind_text(ins, 1, used.v[i]);
+			if (q.company_id)
+				crm_stmt_bind_int(ins, 2, q.company_id);
+			else
+				crm_stmt_bind_null(ins, 2);
+			crm_stmt_bind_int(ins, 3, quote);
+			crm_stmt_bind_text(ins, 4, now);
+			rc = crm_stmt_step(ins, err) < 0 ? -1 : 0;
+			crm_stmt_reset(ins);
+		}
+		crm_strv_release(&used);
+		if (rc < 0)
+			return -1;
+	}
+	if (!q.deal_id)
+		return 0;
+	/* the deal is won, for the quote's total */
+	im = crm_importer_new(c->db, &crm_deal_entity, &o, err);
+	if (!im)
+		return -1;
+	crm_rec_init(&rec);
+	crm_rec_adds(&rec, "id", crm_fmt_int(id, q.deal_id));
+	crm_rec_adds(&rec, "status", "won");
+	crm_rec_adds(&rec, "currency", q.currency);
+	crm_rec_adds(&rec, "amount", crm_money_format(total, q.currency, m));
+	{
+		enum crm_import_action a;
+
+		rc = crm_importer_apply(im, &rec, NULL, &a, err);
+	}
+	crm_rec_release(&rec);
+	crm_importer_free(im);
+	if (rc < 0) {
+		char msg[sizeof(err->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		snprintf(err->msg, sizeof(err->msg), "deal %lld: %s",
+			 (long long)q.deal_id, msg);
+		return -1;
+	}
+	return 0;
+}
+
+int crm_quote_reject(struct crm_quote_ctx *c, int64_t quote, const char *reason,
+		     struct crm_err *err)
+{
+	struct quote q;
+	struct crm_stmt *st;
+	int rc;
+
+	if (!reason || !*reason)
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "reject needs --reason (why the customer "
+				   "said no)");
+	if (load_quote(c->db, quote, &q, err) < 0 ||
+	    sync_approval(c->db, &q, err) < 0)
+		return -1;
+	if (!strcmp(q.status, "accepted") || !strcmp(q.status, "rejected"))
+		return derr(err, "status", "quote %lld is already %s",
+			    (long long)quote, q.status);
+	if (set_status(c->db, &q, "rejected", 0, err) < 0)
+		return -1;
+	st = crm_db_stmt_cached(
+	    c->db, "UPDATE quotes SET reason = ?2 WHERE id = ?1", err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_text(st, 2, reason);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* -- the document -------------------------------------------------------- */
+
+static void set_money(json_t *o, const char *k, int64_t v, const char *cur)
+{
+	char m[32];
+
+	json_object_set_new(o, k, json_string(crm_money_format(v, cur, m)));
+}
+
+static void set_text(json_t *o, const char *k, struct crm_stmt *st, int col)
+{
+	json_object_set_new(o, k,
+			    crm_stmt_is_null(st, col)
+				? json_null()
+				: json_string(crm_stmt_text(st, col)));
+}
+
+json_t *crm_quote_doc(struct crm_db *db, int64_t quote, int64_t version,
+		      struct crm_err *err)
+{
+	struct quote q;
+	json_t *doc, *lines, *groups, *taxes;
+	struct crm_stmt *st;
+	int rc;
+
+	if (load_quote(db, quote, &q, err) < 0)
+		return NULL;
+	if (!version)
+		version = q.version;
+	doc = json_object();
+	st = crm_db_stmt_cached(
+	    db,
+	    "SELECT q.id, q.external_id, q.currency, q.book, q.region, "
+	    "q.valid_until, q.accepted_version, q.reason, q.approval, "
+	    "c.name, d.name, v.status, v.list_total, v.subtotal, v.discount, "
+	    "v.tax, v.total, v.created_at, q.deal_id, q.company_id, "
+	    "q.from_quote_id, q.version FROM quotes q JOIN quote_versions v "
+	    "ON v.quote_id = q.id AND v.version = ?2 LEFT JOIN companies c ON "
+	    "c.id = q.company_id LEFT JOIN deals d ON d.id = q.deal_id WHERE "
+	    "q.id = ?1",
+	    err);
+	if (!st)
+		goto bad;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_int(st, 2, version);
+	rc = crm_stmt_step(st, err);
+	if (rc <= 0) {
+		crm_stmt_reset(st);
+		if (rc == 0)
+			crm_err_set(err, CRM_EX_NOINPUT,
+				    "quote %lld has no version %lld",
+				    (long long)quote, (long long)version);
+		goto bad;
+	}
+	json_object_set_new(doc, "id", json_integer(quote));
+	set_text(doc, "external_id", st, 1);
+	json_object_set_new(doc, "version", json_integer(version));
+	json_object_set_new(doc, "versions",
+			    json_integer(crm_stmt_int(st, 21)));
+	set_text(doc, "status", st, 11);
+	set_text(doc, "account", st, 9);
+	set_text(doc, "deal", st, 10);
+	set_text(doc, "deal_id", st, 18);
+	set_text(doc, "company_id", st, 19);
+	set_text(doc, "currency", st, 2);
+	set_text(doc, "book", st, 3);
+	set_text(doc, "region", st, 4);
+	set_text(doc, "valid_until", st, 5);
+	set_text(doc, "accepted_version", st, 6);
+	set_text(doc, "reason", st, 7);
+	set_text(doc, "approval", st, 8);
+	set_text(doc, "from_quote_id", st, 20);
+	set_text(doc, "created_at", st, 17);
+	set_money(doc, "list_total", crm_stmt_int(st, 12), q.currency);
+	set_money(doc, "subtotal", crm_stmt_int(st, 13), q.currency);
+	set_money(doc, "discount", crm_stmt_int(st, 14), q.currency);
+	set_money(doc, "tax", crm_stmt_int(st, 15), q.currency);
+	set_money(doc, "total", crm_stmt_int(st, 16), q.currency);
+	crm_stmt_reset(st);
+	lines = json_array();
+	groups = json_object();
+	taxes = json_object();
+	json_object_set_new(doc, "lines", lines);
+	st = crm_db_stmt_cached(
+	    db,
+	    "SELECT line_no, grp, sku, name, qty, unit, base_qty, attributes, "
+	    "discount_pct, manual_price, manual_reason, parent_line, "
+	    "list_unit, list_amount, unit_price, amount, promotions, "
+	    "tax_category, explain, start_date, end_date, term_months FROM "
+	    "quote_lines WHERE quote_id = ? AND version = ? ORDER BY line_no",
+	    err);
+	if (!st)
+		goto bad;
+	crm_stmt_bind_int(st, 1, quote);
+	crm_stmt_bind_int(st, 2, version);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		json_t *l = json_object(), *ex;
+		char p[32];
+		const char *g =
+		    crm_stmt_is_null(st, 1) ? "" : crm_stmt_text(st, 1);
+		const char *tc = crm_stmt_is_null(st, 17)
+				     ? "standard"
+				     : crm_stmt_text(st, 17);
+		json_t *gs = json_object_get(groups, g);
+
+		json_object_set_new(l, "line",
+				    json_integer(crm_stmt_int(st, 0)));
+		set_text(l, "group", st, 1);
+		set_text(l, "sku", st, 2);
+		set_text(l, "name", st, 3);
+		json_object_set_new(l, "qty",
+				    json_integer(crm_stmt_int(st, 4)));
+		set_text(l, "unit", st, 5);
+		json_object_set_new(l, "base_qty",
+				    json_integer(crm_stmt_int(st, 6)));
+		set_text(l, "attributes", st, 7);
+		json_object_set_new(
+		    l, "discount",
+		    json_string(crm_pct_format(crm_stmt_int(st, 8), p)));
+		if (crm_stmt_is_null(st, 9))
+			json_object_set_new(l, "manual_price", json_null());
+		else
+			set_money(l, "manual_price", crm_stmt_int(st, 9),
+				  q.currency);
+		set_text(l, "manual_reason", st, 10);
+		set_text(l, "parent_line", st, 11);
+		set_money(l, "list_unit", crm_stmt_int(st, 12), q.currency);
+		set_money(l, "list_amount", crm_stmt_int(st, 13), q.currency);
+		set_money(l, "unit_price", crm_stmt_int(st, 14), q.currency);
+		set_money(l, "amount", crm_stmt_int(st, 15), q.currency);
+		set_text(l, "promotions", st, 16);
+		json_object_set_new(l, "tax_category", json_string(tc));
+		set_text(l, "start_date", st, 19);
+		set_text(l, "end_date", st, 20);
+		set_text(l, "term_months", st, 21);
+		ex = crm_stmt_is_null(st, 18)
+			 ? json_array()
+			 : json_loads(crm_stmt_text(st, 18), 0, NULL);
+		json_object_set_new(l, "explain", ex ? ex : json_array());
+		json_array_append_new(lines, l);
+		json_object_set_new(groups, g,
+				    json_integer(json_integer_value(gs) +
+						 crm_stmt_int(st, 15)));
+		json_object_set_new(
+		    taxes, tc,
+		    json_integer(
+			json_integer_value(json_object_get(taxes, tc)) +
+			crm_stmt_int(st, 15)));
+	}
+	crm_stmt_reset(st);
+	if (rc < 0) {
+		json_decref(groups);
+		json_decref(taxes);
+		goto bad;
+	}
+	{
+		json_t *ga = json_array(), *v;
+		const char *k;
+
+		json_object_foreach(groups, k, v)
+		{
+			char m[32];
+
+			json_t *g =
+			    json_pack("{s:s}", "amount",
+				      crm_money_format(json_integer_value(v),
+						       q.currency, m));
+
+			json_object_set_new(g, "group",
+					    *k ? json_string(k) : json_null());
+			json_array_append_new(ga, g);
+		}
+		json_object_set_new(doc, "groups", ga);
+		json_decref(groups);
+		ga = json_array();
+		json_object_foreach(taxes, k, v)
+		{
+			char m[32];
+
+			json_array_append_new(
+			    ga, json_pack(
+				    "{s:s, s:s}", "tax_category", k, "taxable",
+				    crm_money_format(json_integer_value(v),
+						     q.currency, m)));
+		}
+		json_object_set_new(doc, "taxes", ga);
+		json_decref(taxes);
+	}
+	return doc;
+bad:
+	json_decref(doc);
+	return NULL;
+}
+
+/* -- discount guidance ------------------------------------------------------
+ */
+
+struct past {
+	int64_t id, list_total, subtotal;
+	bool won;
+	char family[64], segment[64];
+	int64_t fam_amount;
+};
+
+/* The size band of a list total: by its order of magnitude in major
+ * units (<1000, <10000, <100000, more). */
+static int size_band(int64_t list_total, const char *cur)
+{
+	int e = crm_money_exponent(cur);
+	int64_t major = list_total;
+	int b = 0;
+
+	while (e-- > 0)
+		major /= 10;
+	for (int64_t lim = 1000; b < 3 && major >= lim; lim *= 10)
+		b++;
+	return b;
+}
+
+static const int64_t bands[] = {0, 500, 1000, 1500, 2000, 3000, 10001};
+#define NBANDS 6
+
+static int band_of(int64_t pct)
+{
+	for (int i = 0; i < NBANDS; i++)
+		if (pct < bands[i + 1])
+			return i;
+	return NBANDS - 1;
+}
+
+/* The quotes closed (accepted or rejected) in currency, other than self,
+ * with the family of their largest lines and their account's industry. */
+static int past_quotes(struct crm_db *db, const char *cur, int64_t self,
+		       struct past **out, size_t *n, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT q.id, q.status, v.list_total, v.subtotal, p.family, "
+	    "sum(l.list_amount), c.industry FROM quotes q JOIN "
+	    "quote_versions v ON v.quote_id = q.id AND v.version = "
+	    "coalesce(q.accepted_version, q.version) JOIN quote_lines l ON "
+	    "l.quote_id = q.id AND l.version = v.version LEFT JOIN products p "
+	    "ON p.id = l.product_id LEFT JOIN companies c ON c.id = "
+	    "q.company_id WHERE q.status IN ('accepted', 'rejected') AND "
+	    "q.currency = ?1 AND q.id <> ?2 GROUP BY q.id, q.status, "
+	    "v.list_total, v.subtotal, p.family, c.industry ORDER BY q.id",
+	    err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, cur);
+	crm_stmt_bind_int(st, 2, self);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		int64_t id = crm_stmt_int(st, 0), fa = crm_stmt_int(st, 5);
+		struct past *p = *n ? &(*out)[*n - 1] : NULL;
+
+		if (!p || p->id != id) {
+			*out = crm_xgrow(*out, &cap, *n + 1, sizeof(**out));
+			p = &(*out)[(*n)++];
+			memset(p, 0, sizeof(*p));
+			p->id = id;
+			p->won = !strcmp(crm_stmt_text(st, 1), "accepted");
+			p->list_total = crm_stmt_int(st, 2);
+			p->subtotal = crm_stmt_int(st, 3);
+			p->fam_amount = -1;
+			snprintf(p->segment, sizeof(p->segment), "%s",
+				 crm_stmt_is_null(st, 6)
+				     ? ""
+				     : crm_stmt_text(st, 6));
+		}
+		if (fa > p->fam_amount) {
+			p->fam_amount = fa;
+			snprintf(p->family, sizeof(p->family), "%s",
+				 crm_stmt_is_null(st, 4)
+				     ? ""
+				     : crm_stmt_text(st, 4));
+		}
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+json_t *crm_quote_suggest(struct crm_db *db, int64_t quote, int64_t min_history,
+			  struct crm_err *err)
+{
+	struct quote q;
+	struct past *ps = NULL, self = {0};
+	size_t n = 0, similar = 0, seg = 0;
+	int64_t cnt[NBANDS] = {0}, won[NBANDS] = {0}, tot[NBANDS] = {0};
+	bool use_seg;
+	json_t *res = NULL, *arr;
+	long best = -1;
+	long double best_e = -1;
+	char note[512], m[32];
+	int sb;
+
+	if (load_quote(db, quote, &q, err) < 0)
+		return NULL;
+	{
+		/* this quote's family, segment and size as past_quotes sees
+		 * them: its current version */
+		struct crm_stmt *st = crm_db_stmt_cached(
+		    db,
+		    "SELECT p.family, sum(l.list_amount), c.industry, "
+		    "v.list_total FROM quotes q JOIN quote_versions v ON "
+		    "v.quote_id = q.id AND v.version = q.version JOIN "
+		    "quote_lines l ON l.quote_id = q.id AND l.version = "
+		    "q.version LEFT JOIN products p ON p.id = l.product_id "
+		    "LEFT JOIN companies c ON c.id = q.company_id WHERE q.id "
+		    "= ?1 GROUP BY p.family, c.industry, v.list_total",
+		    err);
+		int rc;
+
+		if (!st)
+			return NULL;
+		crm_stmt_bind_int(st, 1, quote);
+		self.fam_amount = -1;
+		while ((rc = crm_stmt_step(st, err)) > 0) {
+			if (crm_stmt_int(st, 1) > self.fam_amount) {
+				self.fam_amount = crm_stmt_int(st, 1);
+				snprintf(self.family, sizeof(self.family), "%s",
+					 crm_stmt_is_null(st, 0)
+					     ? ""
+					     : crm_stmt_text(st, 0));
+			}
+			snprintf(self.segment, sizeof(self.segment), "%s",
+				 crm_stmt_is_null(st, 2)
+				     ? ""
+				     : crm_stmt_text(st, 2));
+			self.list_total = crm_stmt_int(st, 3);
+		}
+		crm_stmt_reset(st);
+		if (rc < 0)
+			return NULL;
+		if (self.fam_amount < 0) {
+			derr(err, "lines", "quote %lld has no lines to compare",
+			     (long long)quote);
+			return NULL;
+		}
+	}
+	if (past_quotes(db, q.currency, quote, &ps, &n, err) < 0)
+		return NULL;
+	sb = size_band(self.list_total, q.currency);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ps[i].family, self.family) &&
+		    size_band(ps[i].list_total, q.currency) == sb) {
+			similar++;
+			if (*self.segment &&
+			    !strcmp(ps[i].segment, self.segment))
+				seg++;
+		}
+	/* the segment too, when it leaves enough to go on */
+	use_seg = *self.segment && seg >= (size_t)min_history * 2;
+	for (size_t i = 0; i < n; i++) {
+		int64_t pct;
+		int b;
+
+		if (strcmp(ps[i].family, self.family) ||
+		    size_band(ps[i].list_total, q.currency) != sb ||
+		    (use_seg && strcmp(ps[i].segment, self.segment)))
+			continue;
+		pct = ps[i].list_total > 0
+			  ? crm_div_half_even(
+				(__int128)(ps[i].list_total - ps[i].subtotal) *
+				    10000,
+				ps[i].list_total)
+			  : 0;
+		b = band_of(pct);
+		cnt[b]++;
+		won[b] += ps[i].won;
+		tot[b] += ps[i].subtotal;
+	}
+	res = json_object();
+	arr = json_array();
+	for (int b = 0; b < NBANDS; b++) {
+		char lo[32], hi[32], label[64], rate[32], exp[32];
+		long double wr = cnt[b] ? (long double)won[b] / cnt[b] : 0;
+		int64_t mid = b == NBANDS - 1 ? bands[b] + 500
+					      : (bands[b] + bands[b + 1]) / 2;
+		long double e =
+		    wr * (long double)self.list_total * (10000 - mid) / 10000;
+		json_t *o;
+
+		if (b == NBANDS - 1)
+			snprintf(label, sizeof(label), "%s%%+",
+				 crm_pct_format(bands[b], lo));
+		else
+			snprintf(label, sizeof(label), "%s-%s%%",
+				 crm_pct_format(bands[b], lo),
+				 crm_pct_format(bands[b + 1], hi));
+		snprintf(rate, sizeof(rate), "%.1Lf", wr * 100);
+		o = json_pack("{s:s, s:I, s:I}", "band", label, "quotes",
+			      (json_int_t)cnt[b], "won", (json_int_t)won[b]);
+		json_object_set_new(o, "win_rate",
+				    cnt[b] ? json_string(rate) : json_null());
+		json_object_set_new(
+		    o, "avg_total",
+		    cnt[b]
+			? json_string(crm_money_format(
+			      crm_div_half_even(tot[b], cnt[b]), q.currency, m))
+			: json_null());
+		if (cnt[b] >= min_history) {
+			crm_money_format((int64_t)(e + (e < 0 ? -0.5L : 0.5L)),
+					 q.currency, exp);
+			json_object_set_new(o, "expected", json_string(exp));
+			if (e > best_e) {
+				best_e = e;
+				best = b;
+			}
+		} else
+			json_object_set_new(o, "expected", json_null());
+		json_array_append_new(arr, o);
+	}
+	if (best >= 0)
+		json_object_set_new(json_array_get(arr, (size_t)best), "best",
+				    json_string("yes"));
+	json_object_set_new(res, "bands", arr);
+	if (best < 0)
+		snprintf(note, sizeof(note),
+			 "too little history: %zu similar closed quotes "
+			 "(family %s, size band %d%s%s), no discount band "
+			 "has %lld; no suggestion",
+			 similar, *self.family ? self.family : "none", sb,
+			 use_seg ? ", segment " : "",
+			 use_seg ? self.segment : "", (long long)min_history);
+	else
+		snprintf(note, sizeof(note),
+			 "suggested discount %s: win rate %s%% over %lld "
+			 "similar quotes (family %s, size band %d%s%s), "
+			 "expected revenue %s",
+			 json_string_value(json_object_get(
+			     json_array_get(arr, (size_t)best), "band")),
+			 json_string_value(json_object_get(
+			     json_array_get(arr, (size_t)best), "win_rate")),
+			 (long long)cnt[best],
+			 *self.family ? self.family : "none", sb,
+			 use_seg ? ", segment " : "",
+			 use_seg ? self.segment : "",
+			 json_string_value(json_object_get(
+			     json_array_get(arr, (size_t)best), "expected")));
+	json_object_set_new(res, "note", json_string(note));
+	free(ps);
+	return res;
+}

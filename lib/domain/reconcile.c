@@ -1,0 +1,1092 @@
+/* reconcile.c - bank statements in, payments and allocations out.
+ *
+ * camt.053 is parsed with libxml2 from memory, after refusing anything
+ * larger than the limit or carrying a DOCTYPE (so no entity can be
+ * declared, let alone expanded), with XML_PARSE_NONET and without
+ * XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_HUGE (libxml2's own
+ * depth and text size limits stay on). libxml2's messages are caught,
+ * never printed. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "contract.h"
+#include "money.h"
+#include "normalize.h"
+#include "receivable.h"
+#include "reconcile.h"
+
+void crm_statement_release(struct crm_statement *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].ref);
+		free(s->v[i].date);
+		free(s->v[i].payer);
+		free(s->v[i].text);
+	}
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static struct crm_bank_line *push(struct crm_statement *s)
+{
+	s->v = crm_xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	memset(&s->v[s->n], 0, sizeof(*s->v));
+	return &s->v[s->n++];
+}
+
+/* -- camt.053 ---------------------------------------------------------- */
+
+struct xml_err {
+	char msg[512];
+	long line;
+	bool set;
+};
+
+static void xml_error(void *ctx, xmlErrorPtr e)
+{
+	struct xml_err *xe = ctx;
+	size_t n;
+
+	if (xe->set || !e || e->level < XML_ERR_ERROR)
+		return;
+	snprintf(xe->msg, sizeof(xe->msg), "%s", e->message ? e->message : "");
+	n = strlen(xe->msg);
+	while (n && (xe->msg[n - 1] == '\n' || xe->msg[n - 1] == ' '))
+		xe->msg[--n] = '\0';
+	xe->line = e->line;
+	xe->set = true;
+}
+
+static void xml_quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx, (void)fmt;
+}
+
+static bool is(const xmlNode *n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE &&
+	       !strcmp((const char *)n->name, name);
+}
+
+static xmlNode *child(const xmlNode *n, const char *name)
+{
+	if (!n)
+		return NULL;
+	for (xmlNode *c = n->children; c; c = c->next)
+		if (is(c, name))
+			return c;
+	return NULL;
+}
+
+/* The element at a path of names below n ("BookgDt/Dt"). */
+static xmlNode *at(const xmlNode *n, const char *path)
+{
+	char name[64];
+	const char *p = path;
+
+	while (n && *p) {
+		size_t len = strcspn(p, "/");
+
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		n = child(n, name);
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	return (xmlNode *)n;
+}
+
+/* The text of an element (trimmed, owned by the caller) or NULL. Only
+ * text nodes count: there are no entities (no DOCTYPE was allowed). */
+static char *text(const xmlNode *n)
+{
+	struct crm_buf b = {0};
+	const char *s;
+	size_t len;
+
+	if (!n)
+		return NULL;
+	for (xmlNode *c = n->children; c; c = c->next)
+		if (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE)
+			crm_buf_adds(&b, (const char *)c->content);
+	s = crm_buf_str(&b);
+	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+		s++;
+	len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\n' ||
+		       s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	{
+		char *r = crm_xstrndup(s, len);
+
+		crm_buf_release(&b);
+		if (!*r) {
+			free(r);
+			return NULL;
+		}
+		return r;
+	}
+}
+
+static int camt_err(struct crm_err *err, const char *path, long line,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int camt_err(struct crm_err *err, const char *path, long line,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = CRM_EX_DATAERR;
+	snprintf(err->file, sizeof(err->file), "%s", path);
+	err->line = line;
+	return -1;
+}
+
+/* The amount of element n (a decimal, Ccy attribute) into l. */
+static int camt_amount(const xmlNode *n, const char *path,
+		       struct crm_bank_line *l, struct crm_err *err)
+{
+	char *v = text(n), *ccy;
+	int rc;
+
+	if (!n || !v) {
+		free(v);
+		return camt_err(err, path, n ? xmlGetLineNo(n) : l->line,
+				"Amt: missing%s", "");
+	}
+	ccy = (char *)xmlGetProp(n, (const xmlChar *)"Ccy");
+	if (!ccy || crm_money_exponent(ccy) < 0) {
+		rc = camt_err(err, path, xmlGetLineNo(n),
+			      "Amt: no valid Ccy attribute ('%s')",
+			      ccy ? ccy : "");
+	} else {
+		snprintf(l->currency, sizeof(l->currency), "%s", ccy);
+		rc = crm_money_parse(v, ccy, &l->amount, err);
+		if (rc < 0) {
+			char m[512];
+
+			snprintf(m, sizeof(m), "%s", err->msg);
+			rc = camt_err(err, path, xmlGetLineNo(n), "Amt: %s", m);
+		}
+	}
+	xmlFree(ccy);
+	free(v);
+	return rc;
+}
+
+static char *join_ustrd(const xmlNode *rmt)
+{
+	struct crm_buf b = {0};
+
+	if (!rmt)
+		return NULL;
+	for (xmlNode *c = rmt->children; c; c = c->next) {
+		char *t = NULL;
+
+		if (is(c, "Ustrd"))
+			t = text(c);
+		else if (is(c, "Strd"))
+			t = text(at(c, "CdtrRefInf/Ref"));
+		if (t) {
+			if (b.len)
+				crm_buf_addc(&b, ' ');
+			crm_buf_adds(&b, t);
+			free(t);
+		}
+	}
+	if (!b.len) {
+		crm_buf_release(&b);
+		return NULL;
+	}
+	return crm_buf_detach(&b);
+}
+
+static char *party_name(const xmlNode *tx)
+{
+	char *n = text(at(tx, "RltdPties/Dbtr/Nm"));
+
+	if (!n)
+		n = text(at(tx, "RltdPties/Dbtr/Pty/Nm"));
+	if (!n)
+		n = text(at(tx, "RltdPties/UltmtDbtr/Nm"));
+	return n;
+}
+
+static int camt_entry(const xmlNode *e, const char *path,
+		      struct crm_statement *s, struct crm_err *err)
+{
+	char *cdi = text(child(e, "CdtDbtInd")), *ref, *date;
+	size_t ntx = 0, k = 0;
+	xmlNode *dtls = child(e, "NtryDtls");
+	long line = xmlGetLineNo(e);
+	int rc = 0;
+
+	if (!cdi || (strcmp(cdi, "CRDT") && strcmp(cdi, "DBIT"))) {
+		free(cdi);
+		return camt_err(err, path, line,
+				"Ntry: CdtDbtInd: expected CRDT or DBIT%s", "");
+	}
+	if (!strcmp(cdi, "DBIT")) {
+		free(cdi);
+		s->debits++;
+		return 0;
+	}
+	free(cdi);
+	ref = text(child(e, "AcctSvcrRef"));
+	if (!ref)
+		ref = text(child(e, "NtryRef"));
+	if (!ref)
+		return camt_err(err, path, line,
+				"Ntry: no AcctSvcrRef or NtryRef (needed to "
+				"apply an entry once)%s",
+				"");
+	date = text(at(e, "BookgDt/Dt"));
+	if (!date) {
+		char *dt = text(at(e, "BookgDt/DtTm"));
+
+		if (dt && strlen(dt) >= 10)
+			date = crm_xstrndup(dt, 10);
+		free(dt);
+	}
+	if (!date)
+		date = text(at(e, "ValDt/Dt"));
+	if (!date || strlen(date) != 10) {
+		free(ref);
+		free(date);
+		return camt_err(err, path, line, "Ntry: no BookgDt/Dt%s", "");
+	}
+	for (xmlNode *c = dtls ? dtls->children : NULL; c; c = c->next)
+		if (is(c, "TxDtls"))
+			ntx++;
+	if (ntx <= 1) {
+		xmlNode *tx = ntx ? child(dtls, "TxDtls") : NULL;
+		struct crm_bank_line *l = push(s);
+
+		l->line = line;
+		l->ref = ref;
+		l->date = date;
+		rc = camt_amount(child(e, "Amt"), path, l, err);
+		if (tx) {
+			l->payer = party_name(tx);
+			l->text = join_ustrd(child(tx, "RmtInf"));
+		}
+		return rc;
+	}
+	/* a batch: one line per transaction */
+	for (xmlNode *c = dtls->children; c && rc == 0; c = c->next) {
+		struct crm_bank_line *l;
+		char *tref;
+		xmlNode *amt;
+
+		if (!is(c, "TxDtls"))
+			continue;
+		l = push(s);
+		l->line = xmlGetLineNo(c);
+		tref = text(at(c, "Refs/AcctSvcrRef"));
+		l->ref = tref ? crm_xasprintf("%s/%s", ref, tref)
+			      : crm_xasprintf("%s/%zu", ref, ++k);
+		free(tref);
+		l->date = crm_xstrdup(date);
+		amt = at(c, "AmtDtls/TxAmt/Amt");
+		if (!amt)
+			amt = child(c, "Amt");
+		rc = camt_amount(amt, path, l, err);
+		l->payer = party_name(c);
+		l->text = join_ustrd(child(c, "RmtInf"));
+	}
+	free(ref);
+	free(date);
+	return rc;
+}
+
+int crm_statement_read_camt(const char *path, size_t max_bytes,
+			    struct crm_statement *s, struct crm_err *err)
+{
+	struct xml_err xe = {0};
+	struct crm_buf b = {0};
+	xmlDoc *doc = NULL;
+	xmlNode *root, *bk;
+	struct stat sb;
+	FILE *fp;
+	char chunk[65536];
+	size_t got;
+	int rc = -1;
+
+	fp = fopen(path, "rb");
+	if (!fp)
+		return crm_err_set(err, CRM_EX_NOINPUT, "cannot open '%s': %s",
+				   path, strerror(errno));
+	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (uint64_t)sb.st_size > max_bytes) {
+		fclose(fp);
+		return camt_err(err, path, 0,
+				"the statement is larger than the limit "
+				"(--max-bytes)%s",
+				"");
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (b.len + got > max_bytes) {
+			fclose(fp);
+			crm_buf_release(&b);
+			return camt_err(err, path, 0,
+					"the statement is larger than the "
+					"limit (--max-bytes)%s",
+					"");
+		}
+		crm_buf_add(&b, chunk, got);
+	}
+	if (ferror(fp)) {
+		fclose(fp);
+		crm_buf_release(&b);
+		return crm_err_set(err, CRM_EX_IOERR, "cannot read '%s': %s",
+				   path, strerror(errno));
+	}
+	fclose(fp);
+	if (b.len > INT32_MAX) {
+		crm_buf_release(&b);
+		return camt_err(err, path, 0, "the statement is too large%s",
+				"");
+	}
+	/* no DOCTYPE: no entities declared, none expanded, no DTD fetched */
+	if (memmem(b.s ? b.s : "", b.len, "<!DOCTYPE", 9) ||
+	    memmem(b.s ? b.s : "", b.len, "<!ENTITY", 8)) {
+		crm_buf_release(&b);
+		return camt_err(err, path, 0,
+				"a DOCTYPE or entity declaration is not "
+				"allowed in a statement%s",
+				"");
+	}
+	xmlSetGenericErrorFunc(NULL, xml_quiet);
+	xmlSetStructuredErrorFunc(&xe, xml_error);
+	doc = xmlReadMemory(b.s ? b.s : "", (int)b.len, path, NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR |
+				XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetGenericErrorFunc(NULL, NULL);
+	crm_buf_release(&b);
+	if (!doc) {
+		camt_err(err, path, xe.line, "not well-formed XML: %s",
+			 xe.set ? xe.msg : "parse error");
+		goto out;
+	}
+	if (doc->intSubset || doc->extSubset) {
+		camt_err(err, path, 0, "a DTD is not allowed in a statement%s",
+			 "");
+		goto out;
+	}
+	root = xmlDocGetRootElement(doc);
+	bk = is(root, "Document") ? child(root, "BkToCstmrStmt") : NULL;
+	if (!bk) {
+		camt_err(err, path, root ? xmlGetLineNo(root) : 0,
+			 "not a camt.053 statement (no "
+			 "Document/BkToCstmrStmt)%s",
+			 "");
+		goto out;
+	}
+	rc = 0;
+	for (xmlNode *st = bk->children; st && rc == 0; st = st->next) {
+		if (!is(st, "Stmt"))
+			continue;
+		for (xmlNode *e = st->children; e && rc == 0; e = e->next)
+			if (is(e, "Ntry"))
+				rc = camt_entry(e, path, s, err);
+	}
+out:
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* -- CSV (any record format) ------------------------------------------- */
+
+static const char *const fields[] = {"ref",	 "date",  "amount",
+				     "currency", "payer", "text"};
+
+int crm_statement_read_records(struct crm_reader *r,
+			       const struct crm_strv *columns,
+			       struct crm_statement *s, struct crm_err *err)
+{
+	const char *col[6];
+	struct crm_rec rec;
+	int rc;
+
+	for (int i = 0; i < 6; i++)
+		col[i] = fields[i];
+	for (size_t i = 0; i < columns->n; i++) {
+		const char *kv = columns->v[i], *eq = strchr(kv, '=');
+		int f = -1;
+
+		for (int k = 0; k < 6; k++)
+			if (strlen(fields[k]) == (size_t)(eq - kv) &&
+			    !strncmp(kv, fields[k], (size_t)(eq - kv)))
+				f = k;
+		if (f < 0)
+			return crm_err_set(
+			    err, CRM_EX_USAGE,
+			    "--column %s: expected one of ref, "
+			    "date, amount, currency, payer, text",
+			    kv);
+		col[f] = eq + 1;
+	}
+	crm_rec_init(&rec);
+	while ((rc = crm_reader_next(r, &rec, err)) > 0) {
+		const char *v[6];
+		struct crm_bank_line *l;
+		char *amount;
+
+		for (int k = 0; k < 6; k++) {
+			v[k] = crm_rec_get(&rec, col[k]);
+			if (v[k] && !*v[k])
+				v[k] = NULL;
+		}
+		for (int k = 0; k < 4; k++)
+			if (!v[k]) {
+				crm_err_set(err, CRM_EX_DATAERR,
+					    "%s: missing (column '%s')",
+					    fields[k], col[k]);
+				snprintf(err->file, sizeof(err->file), "%s",
+					 crm_reader_name(r));
+				err->line = rec.line;
+				snprintf(err->field, sizeof(err->field), "%s",
+					 fields[k]);
+				rc = -1;
+				goto out;
+			}
+		amount = crm_xstrdup(v[2]);
+		l = push(s);
+		l->line = rec.line;
+		l->ref = crm_xstrdup(v[0]);
+		l->date = crm_xstrndup(v[1], 10);
+		snprintf(l->currency, sizeof(l->currency), "%s", v[3]);
+		l->payer = v[4] ? crm_xstrdup(v[4]) : NULL;
+		l->text = v[5] ? crm_xstrdup(v[5]) : NULL;
+		if (strlen(v[1]) < 10 ||
+		    crm_money_parse(amount, v[3], &l->amount, err) < 0) {
+			if (strlen(v[1]) < 10)
+				crm_err_set(err, CRM_EX_DATAERR,
+					    "expected a date YYYY-MM-DD, got "
+					    "'%s'",
+					    v[1]);
+			snprintf(err->file, sizeof(err->file), "%s",
+				 crm_reader_name(r));
+			err->line = rec.line;
+			snprintf(err->field, sizeof(err->field), "%s",
+				 strlen(v[1]) < 10 ? "date" : "amount");
+			free(amount);
+			rc = -1;
+			goto out;
+		}
+		free(amount);
+		if (l->amount <= 0) {
+			/* money going out (or nothing): not a receipt */
+			free(l->ref);
+			free(l->date);
+			free(l->payer);
+			free(l->text);
+			s->n--;
+			s->debits++;
+		}
+	}
+out:
+	crm_rec_release(&rec);
+	return rc < 0 ? -1 : 0;
+}
+
+/* -- matching ---------------------------------------------------------- */
+
+int crm_edit_distance(const char *a, const char *b, int max)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int *d0, *d1, *d2, best;
+
+	if ((la > lb ? la - lb : lb - la) > (size_t)max)
+		return max + 1;
+	d0 = crm_xcalloc(lb + 1, sizeof(int));
+	d1 = crm_xcalloc(lb + 1, sizeof(int));
+	d2 = crm_xcalloc(lb + 1, sizeof(int));
+	for (size_t j = 0; j <= lb; j++)
+		d1[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int *t;
+
+		d2[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int c = a[i - 1] == b[j - 1] ? 0 : 1;
+			int v = d1[j - 1] + c;
+
+			if (d1[j] + 1 < v)
+				v = d1[j] + 1;
+			if (d2[j - 1] + 1 < v)
+				v = d2[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d0[j - 2] + 1 < v)
+				v = d0[j - 2] + 1;
+			d2[j] = v;
+		}
+		t = d0;
+		d0 = d1;
+		d1 = d2;
+		d2 = t;
+	}
+	best = d1[lb];
+	free(d0);
+	free(d1);
+	free(d2);
+	return best > max ? max + 1 : best;
+}
+
+struct inv {
+	int64_t id, company, open;
+	char *number, *key, *company_key;
+	char cur[8];
+};
+
+struct key_ix {
+	const char *key;
+	size_t inv;
+};
+
+struct book {
+	struct inv *v;
+	size_t n, cap;
+	struct key_ix *keys; /* normalized numbers and their deletions */
+	size_t nkeys, capkeys;
+	size_t *by_amount; /* indices sorted by currency, open */
+};
+
+/* Upper case letters and digits only. */
+static char *norm_ref(const char *s, size_t len)
+{
+	char *r = crm_xmalloc(len + 1);
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			r[n++] = c;
+	}
+	r[n] = '\0';
+	return r;
+}
+
+static void add_key(struct book *b, char *key, size_t inv)
+{
+	b->keys =
+	    crm_xgrow(b->keys, &b->capkeys, b->nkeys + 1, sizeof(*b->keys));
+	b->keys[b->nkeys++] = (struct key_ix){key, inv};
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct key_ix *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->inv > y->inv) - (x->inv < y->inv);
+}
+
+static const struct book *sort_book;
+
+static int amount_cmp(const void *a, const void *b)
+{
+	const struct inv *x = &sort_book->v[*(const size_t *)a];
+	const struct inv *y = &sort_book->v[*(const size_t *)b];
+	int c = strcmp(x->cur, y->cur);
+
+	if (c)
+		return c;
+	if (x->open != y->open)
+		return (x->open > y->open) - (x->open < y->open);
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static void book_release(struct book *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->v[i].number);
+		free(b->v[i].company_key);
+	}
+	for (size_t i = 0; i < b->nkeys; i++)
+		free((char *)b->keys[i].key);
+	free(b->v);
+	free(b->keys);
+	free(b->by_amount);
+}
+
+static int book_load(struct crm_db *db, struct book *b, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt(
+	    db,
+	    "SELECT i.id, i.company_id, i.total - coalesce(a.s, 0), i.number,"
+	    " i.currency, co.name"
+	    " FROM invoices i JOIN companies co ON co.id = i.company_id"
+	    " LEFT JOIN (SELECT invoice_id, sum(amount) AS s FROM allocations"
+	    "  WHERE undone_at IS NULL GROUP BY invoice_id) a"
+	    "  ON a.invoice_id = i.id"
+	    " WHERE i.kind = 'invoice' AND i.total - coalesce(a.s, 0) > 0"
+	    " ORDER BY i.id",
+	    err);
+	struct crm_buf ck = {0};
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		struct inv *v;
+		const char *num = crm_stmt_text(st, 3), *name;
+		char *key;
+		size_t klen;
+
+		b->v = crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
+		v = &b->v[b->n];
+		v->id = crm_stmt_int(st, 0);
+		v->company = crm_stmt_int(st, 1);
+		v->open = crm_stmt_int(st, 2);
+		v->number = crm_xstrdup(num);
+		snprintf(v->cur, sizeof(v->cur), "%s", crm_stmt_text(st, 4));
+		name = crm_stmt_text(st, 5);
+		crm_buf_reset(&ck);
+		if (name && crm_norm_company(name, strlen(name), &ck) == 0 &&
+		    ck.len)
+			v->company_key = crm_xstrdup(crm_buf_str(&ck));
+		else
+			v->company_key = NULL;
+		key = norm_ref(num, strlen(num));
+		v->key = key;
+		add_key(b, key, b->n);
+		/* every deletion of one character, for one-typo lookups */
+		klen = strlen(key);
+		for (size_t d = 0; klen > 3 && d < klen; d++) {
+			char *del = crm_xmalloc(klen);
+
+			memcpy(del, key, d);
+			memcpy(del + d, key + d + 1, klen - d);
+			add_key(b, del, b->n);
+		}
+		b->n++;
+	}
+	crm_stmt_finalize(st);
+	crm_buf_release(&ck);
+	if (rc < 0)
+		return -1;
+	qsort(b->keys, b->nkeys, sizeof(*b->keys), key_cmp);
+	b->by_amount = crm_xcalloc(b->n ? b->n : 1, sizeof(size_t));
+	for (size_t i = 0; i < b->n; i++)
+		b->by_amount[i] = i;
+	sort_book = b;
+	qsort(b->by_amount, b->n, sizeof(size_t), amount_cmp);
+	sort_book = NULL;
+	return 0;
+}
+
+/* First index in b->keys with key k, or b->nkeys. */
+static size_t key_first(const struct book *b, const char *k)
+{
+	size_t lo = 0, hi = b->nkeys;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(b->keys[mid].key, k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct cands {
+	size_t *v;
+	size_t n, cap;
+};
+
+static void cand_add(struct cands *c, size_t i)
+{
+	for (size_t k = 0; k < c->n; k++)
+		if (c->v[k] == i)
+			return;
+	c->v = crm_xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	c->v[c->n++] = i;
+}
+
+/* Invoices whose number equals (exact) or is one edit from (typo) tok. */
+static void lookup(const struct book *b, const char *tok, struct cands *exact,
+		   struct cands *typo)
+{
+	size_t len = strlen(tok);
+
+	if (len < 4)
+		return;
+	for (size_t i = key_first(b, tok);
+	     i < b->nkeys && !strcmp(b->keys[i].key, tok); i++) {
+		const struct inv *v = &b->v[b->keys[i].inv];
+
+		if (!strcmp(v->key, tok))
+			cand_add(exact, b->keys[i].inv);
+		else if (crm_edit_distance(v->key, tok, 1) <= 1)
+			cand_add(typo, b->keys[i].inv);
+	}
+	/* tok with one character deleted against the numbers and their
+	 * deletions */
+	for (size_t d = 0; d < len; d++) {
+		char *del = crm_xmalloc(len);
+
+		memcpy(del, tok, d);
+		memcpy(del + d, tok + d + 1, len - d);
+		for (size_t i = key_first(b, del);
+		     i < b->nkeys && !strcmp(b->keys[i].key, del); i++) {
+			const struct inv *v = &b->v[b->keys[i].inv];
+
+			if (strcmp(v->key, tok) &&
+			    crm_edit_distance(v->key, tok, 1) <= 1)
+				cand_add(typo, b->keys[i].inv);
+		}
+		free(del);
+	}
+}
+
+/* The tokens of a remittance text: runs of letters, digits and '-', and
+ * each two neighbours joined ("INV 000123"). */
+static void tokens(const char *s, struct crm_strv *out)
+{
+	struct crm_strv raw = {0};
+	const char *p = s;
+
+	while (p && *p) {
+		size_t n = 0;
+
+		while (*p &&
+		       !((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			 (*p >= '0' && *p <= '9')))
+			p++;
+		while (p[n] && ((p[n] >= 'A' && p[n] <= 'Z') ||
+				(p[n] >= 'a' && p[n] <= 'z') ||
+				(p[n] >= '0' && p[n] <= '9') || p[n] == '-' ||
+				p[n] == '/' || p[n] == '_'))
+			n++;
+		if (n) {
+			char *t = norm_ref(p, n);
+
+			crm_strv_push(&raw, t);
+			free(t);
+		}
+		p += n;
+	}
+	for (size_t i = 0; i < raw.n; i++) {
+		crm_strv_push(out, raw.v[i]);
+		if (i + 1 < raw.n) {
+			char *j = crm_xasprintf("%s%s", raw.v[i], raw.v[i + 1]);
+
+			crm_strv_push(out, j);
+			free(j);
+		}
+	}
+	crm_strv_release(&raw);
+}
+
+static bool payer_matches(const struct inv *v, const char *payer)
+{
+	struct crm_buf k = {0};
+	bool ok = false;
+
+	if (!payer || !v->company_key)
+		return false;
+	if (crm_norm_company(payer, strlen(payer), &k) == 0 && k.len)
+		ok = strstr(crm_buf_str(&k), v->company_key) ||
+		     strstr(v->company_key, crm_buf_str(&k));
+	crm_buf_release(&k);
+	return ok;
+}
+
+const char *const crm_reconcile_columns[] = {
+    "ref", "date",     "amount", "currency",   "payer",	     "text", "status",
+    "how", "invoices", "credit", "candidates", "payment_id", NULL};
+
+struct decision {
+	const char *status, *how;
+	struct cands chosen;	/* invoices settled */
+	int64_t alloc[64];	/* what each gets */
+	struct cands shortlist; /* for a person, when ambiguous */
+	int64_t rest;
+};
+
+static void decide(const struct book *b, const struct crm_bank_line *l,
+		   struct decision *d)
+{
+	struct cands exact = {0}, typo = {0};
+	struct crm_strv toks = {0};
+	__int128 sum = 0;
+	int64_t company = -1;
+
+	d->status = "unmatched";
+	d->how = NULL;
+	tokens(l->text, &toks);
+	for (size_t i = 0; i < toks.n; i++)
+		lookup(b, toks.v[i], &exact, &typo);
+	crm_strv_release(&toks);
+	/* other currencies never match */
+	for (size_t i = 0; i < exact.n;)
+		if (strcmp(b->v[exact.v[i]].cur, l->currency) ||
+		    b->v[exact.v[i]].open <= 0)
+			exact.v[i] = exact.v[--exact.n];
+		else
+			i++;
+	for (size_t i = 0; i < typo.n;)
+		if (strcmp(b->v[typo.v[i]].cur, l->currency) ||
+		    b->v[typo.v[i]].open <= 0)
+			typo.v[i] = typo.v[--typo.n];
+		else
+			i++;
+	if (exact.n) {
+		for (size_t i = 0; i < exact.n; i++) {
+			const struct inv *v = &b->v[exact.v[i]];
+
+			sum += v->open;
+			if (company >= 0 && v->company != company)
+				company = -2;
+			if (company != -2)
+				company = v->company;
+		}
+		if (company == -2 || exact.n > 64) {
+			d->status = "ambiguous";
+			d->how = "references of several accounts";
+			for (size_t i = 0; i < exact.n; i++)
+				cand_add(&d->shortlist, exact.v[i]);
+		} else if (sum <= l->amount) {
+			d->status = "matched";
+			d->how = sum == l->amount ? "reference"
+						  : "reference, overpaid";
+			for (size_t i = 0; i < exact.n; i++) {
+				d->alloc[d->chosen.n] = b->v[exact.v[i]].open;
+				cand_add(&d->chosen, exact.v[i]);
+			}
+			d->rest = l->amount - (int64_t)sum;
+		} else if (exact.n == 1) {
+			d->status = "matched";
+			d->how = "reference, partial";
+			d->alloc[0] = l->amount;
+			cand_add(&d->chosen, exact.v[0]);
+		} else {
+			d->status = "ambiguous";
+			d->how = "less than the invoices referenced";
+			for (size_t i = 0; i < exact.n; i++)
+				cand_add(&d->shortlist, exact.v[i]);
+		}
+		goto out;
+	}
+	if (typo.n) {
+		size_t hit = 0, n = 0;
+
+		for (size_t i = 0; i < typo.n; i++)
+			if (b->v[typo.v[i]].open == l->amount) {
+				hit = typo.v[i];
+				n++;
+			}
+		if (n == 1) {
+			d->status = "matched";
+			d->how = "reference with a typo, amount";
+			d->alloc[0] = l->amount;
+			cand_add(&d->chosen, hit);
+		} else {
+			d->status = "ambiguous";
+			d->how = "reference with a typo";
+			for (size_t i = 0; i < typo.n; i++)
+				cand_add(&d->shortlist, typo.v[i]);
+		}
+		goto out;
+	}
+	/* amount and payer */
+	{
+		size_t lo = 0, hi = b->n, payer_hit = 0, npayer = 0, nsame = 0;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct inv *v = &b->v[b->by_amount[mid]];
+			int c = strcmp(v->cur, l->currency);
+
+			if (c < 0 || (c == 0 && v->open < l->amount))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < b->n; i++) {
+			const struct inv *v = &b->v[b->by_amount[i]];
+
+			if (strcmp(v->cur, l->currency) || v->open != l->amount)
+				break;
+			if (v->open <= 0)
+				continue;
+			nsame++;
+			if (nsame <= 20)
+				cand_add(&d->shortlist, b->by_amount[i]);
+			if (payer_matches(v, l->payer)) {
+				payer_hit = b->by_amount[i];
+				npayer++;
+			}
+		}
+		if (npayer == 1) {
+			d->status = "matched";
+			d->how = "amount and payer";
+			d->alloc[0] = l->amount;
+			cand_add(&d->chosen, payer_hit);
+			d->shortlist.n = 0;
+		} else if (nsame) {
+			d->status = "ambiguous";
+			d->how = npayer ? "amount and payer, several invoices"
+					: "amount only";
+		}
+	}
+out:
+	free(exact.v);
+	free(typo.v);
+}
+
+static void join_numbers(const struct book *b, const struct cands *c,
+			 struct crm_buf *out)
+{
+	crm_buf_reset(out);
+	for (size_t i = 0; i < c->n; i++) {
+		if (i)
+			crm_buf_addc(out, ' ');
+		crm_buf_adds(out, b->v[c->v[i]].number);
+	}
+}
+
+int crm_reconcile(struct crm_db *db, const struct crm_statement *s, bool apply,
+		  int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
+		  struct crm_reconcile_stats *st, struct crm_err *err)
+{
+	struct book b = {0};
+	struct crm_buf nums = {0};
+	struct crm_rec rec;
+	int rc = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (book_load(db, &b, err) < 0) {
+		book_release(&b);
+		return -1;
+	}
+	crm_rec_init(&rec);
+	for (size_t i = 0; i < s->n && rc == 0; i++) {
+		const struct crm_bank_line *l = &s->v[i];
+		struct decision d = {0};
+		int64_t pid = 0, seen;
+		char buf[32];
+
+		if (crm_check_interrupt(err) < 0) {
+			rc = -1;
+			break;
+		}
+		seen = crm_db_int(db,
+				  "SELECT count(*) FROM payments"
+				  " WHERE statement_ref = ?1",
+				  l->ref, NULL, err);
+		if (seen < 0) {
+			rc = -1;
+			break;
+		}
+		if (seen) {
+			d.status = "applied_before";
+			st->already++;
+		} else {
+			decide(&b, l, &d);
+			if (!strcmp(d.status, "matched"))
+				st->matched++;
+			else if (!strcmp(d.status, "ambiguous"))
+				st->ambiguous++;
+			else
+				st->unmatched++;
+		}
+		if (apply && !strcmp(d.status, "matched")) {
+			struct crm_payment_new p = {
+			    .company_id = b.v[d.chosen.v[0]].company,
+			    .date = l->date,
+			    .amount = l->amount,
+			    .currency = l->currency,
+			    .payer = l->payer,
+			    .method = "transfer",
+			    .external_ref = l->text,
+			    .statement_ref = l->ref};
+
+			rc = crm_payment_add(db, &p, &pid, err);
+			for (size_t k = 0; rc == 0 && k < d.chosen.n; k++) {
+				struct inv *v = &b.v[d.chosen.v[k]];
+
+				rc = crm_allocate(db, pid, false, v->id,
+						  d.alloc[k], NULL, NULL, err);
+				v->open -= d.alloc[k];
+			}
+			if (rc < 0) {
+				char m[sizeof(err->msg)];
+
+				snprintf(m, sizeof(m), "%s", err->msg);
+				crm_err_set(err, err->code, "entry %s: %s",
+					    l->ref, m);
+			}
+		} else if (!strcmp(d.status, "matched")) {
+			/* a proposal: later lines see what it would settle */
+			for (size_t k = 0; k < d.chosen.n; k++)
+				b.v[d.chosen.v[k]].open -= d.alloc[k];
+		}
+		if (rc == 0) {
+			crm_rec_clear(&rec);
+			crm_rec_adds(&rec, "ref", l->ref);
+			crm_rec_adds(&rec, "date", l->date);
+			crm_money_format(l->amount, l->currency, buf);
+			crm_rec_add(&rec, "amount", 6, buf, strlen(buf),
+				    CRM_RAW);
+			crm_rec_adds(&rec, "currency", l->currency);
+			crm_rec_adds(&rec, "payer", l->payer);
+			crm_rec_adds(&rec, "text", l->text);
+			crm_rec_adds(&rec, "status", d.status);
+			crm_rec_adds(&rec, "how", d.how);
+			join_numbers(&b, &d.chosen, &nums);
+			crm_rec_adds(&rec, "invoices",
+				     nums.len ? crm_buf_str(&nums) : NULL);
+			if (d.rest) {
+				crm_money_format(d.rest, l->currency, buf);
+				crm_rec_add(&rec, "credit", 6, buf, strlen(buf),
+					    CRM_RAW);
+			} else {
+				crm_rec_add(&rec, "credit", 6, NULL, 0,
+					    CRM_NULL);
+			}
+			join_numbers(&b, &d.shortlist, &nums);
+			crm_rec_adds(&rec, "candidates",
+				     nums.len ? crm_buf_str(&nums) : NULL);
+			if (pid) {
+				crm_fmt_int(buf, pid);
+				crm_rec_add(&rec, "payment_id", 10, buf,
+					    strlen(buf), CRM_RAW);
+			} else {
+				crm_rec_add(&rec, "payment_id", 10, NULL, 0,
+					    CRM_NULL);
+			}
+			if (fn(&rec, arg) < 0) {
+				if (!err->code)
+					crm_err_set(err, CRM_EX_IOERR,
+						    "write error: %s",
+						    strerror(errno));
+				rc = -1;
+			}
+		}
+		free(d.chosen.v);
+		free(d.shortlist.v);
+	}
+	crm_rec_release(&rec);
+	crm_buf_release(&nums);
+	book_release(&b);
+	return rc;
+}
