@@ -179,6 +179,13 @@ int crm_verb_delete(struct crm_cli *cli);
 int crm_verb_export(struct crm_cli *cli);
 int crm_verb_undo(struct crm_cli *cli);
 int crm_verb_tag(struct crm_cli *cli);
+/* history ID: the changes that touched one record, with changed_by */
+int crm_verb_history(struct crm_cli *cli);
+#define CRM_VERB_HISTORY(noun)                                                 \
+	"history", "ID",                                                       \
+	    "The changes made to one " noun ", oldest first, and who made "    \
+	    "each (changed_by)",                                               \
+	    NULL, NULL, crm_verb_history, 0
 /* The fields of a command's verbs[] entry for a generic verb, as
  * {CRM_VERB_LIST("contacts")}; noun and nouns are string literals. */
 #define CRM_VERB_ADD(noun)                                                     \

@@ -596,6 +596,23 @@ static const char migration1[] =
 	" actor TEXT);"
 	"CREATE INDEX deal_scores_deal ON deal_scores(deal_id, at);"
 
+	/* -- users (lib/domain/user.c) -- */
+	"CREATE TABLE crm_teams ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" name TEXT NOT NULL UNIQUE,"
+	" parent TEXT,"
+	" created_at TEXT NOT NULL);"
+	"CREATE TABLE crm_users ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" name TEXT NOT NULL UNIQUE,"
+	" email TEXT,"
+	" team TEXT,"
+	" role TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" custom TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+
 	"";
 
 static const char *const migrations[] = {
