@@ -179,6 +179,10 @@ int crm_verb_delete(struct crm_cli *cli);
 int crm_verb_export(struct crm_cli *cli);
 int crm_verb_undo(struct crm_cli *cli);
 int crm_verb_tag(struct crm_cli *cli);
+/* Output columns of a verb with fixed ones (names): --fields, checked
+ * against names (a usage error otherwise), else all of them. */
+int crm_cli_fixed_columns(struct crm_cli *cli, const char *const *names,
+			  size_t n, struct crm_strv *cols);
 /* history ID: the changes that touched one record, with changed_by */
 int crm_verb_history(struct crm_cli *cli);
 #define CRM_VERB_HISTORY(noun)                                                 \

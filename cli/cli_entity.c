@@ -789,6 +789,28 @@ int crm_verb_undo(struct crm_cli *cli)
 	return 0;
 }
 
+int crm_cli_fixed_columns(struct crm_cli *cli, const char *const *names,
+			  size_t n, struct crm_strv *cols)
+{
+	if (!cli->fields) {
+		for (size_t i = 0; i < n; i++)
+			crm_strv_push(cols, names[i]);
+		return 0;
+	}
+	crm_strv_split(cols, cli->fields, ',');
+	for (size_t i = 0; i < cols->n; i++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(names[k], cols->v[i]))
+			k++;
+		if (k == n)
+			return crm_err_set(&cli->err, CRM_EX_USAGE,
+					   "--fields: no field '%s' here",
+					   cols->v[i]);
+	}
+	return 0;
+}
+
 /* history ID: every change of the change log that touched the record,
  * oldest first, with who made it (changed_by: the connected role on
  * PostgreSQL, CRM_USER or the login name on SQLite). */
@@ -827,8 +849,11 @@ int crm_verb_history(struct crm_cli *cli)
 	crm_stmt_bind_text(st, 1, e->name);
 	crm_stmt_bind_int(st, 2, crm_row_id(&row));
 	crm_row_release(&row);
-	for (size_t i = 0; i < 6; i++)
-		crm_strv_push(&cols, names[i]);
+	if (crm_cli_fixed_columns(cli, names, 6, &cols) < 0) {
+		crm_stmt_finalize(st);
+		crm_strv_release(&cols);
+		return crm_cli_fail(cli);
+	}
 	w = crm_cli_writer(cli, &cols);
 	while ((rc = crm_stmt_step(st, &cli->err)) == 1) {
 		struct crm_rec rec;
@@ -838,8 +863,7 @@ int crm_verb_history(struct crm_cli *cli)
 		v = crm_stmt_text(st, 0);
 		crm_rec_add(&rec, "change", 6, v, strlen(v), CRM_RAW);
 		for (int c = 1; c < 6; c++) {
-			v = crm_stmt_text(st, c);
-			crm_rec_adds(&rec, names[c], v ? v : "");
+			crm_rec_adds(&rec, names[c], crm_stmt_text(st, c));
 		}
 		crm_writer_write(w, &rec);
 		crm_rec_release(&rec);

@@ -113,17 +113,19 @@ static int team_list(struct crm_cli *cli)
 
 	if (!st)
 		return crm_cli_fail(cli);
-	for (size_t i = 0; i < 3; i++)
-		crm_strv_push(&cols, names[i]);
+	if (crm_cli_fixed_columns(cli, names, 3, &cols) < 0) {
+		crm_stmt_finalize(st);
+		crm_strv_release(&cols);
+		return crm_cli_fail(cli);
+	}
 	w = crm_cli_writer(cli, &cols);
 	while ((rc = crm_stmt_step(st, &cli->err)) == 1) {
 		struct crm_rec rec;
-		const char *p = crm_stmt_text(st, 1);
 		const char *u = crm_stmt_text(st, 2);
 
 		crm_rec_init(&rec);
 		crm_rec_adds(&rec, "name", crm_stmt_text(st, 0));
-		crm_rec_adds(&rec, "parent", p ? p : "");
+		crm_rec_adds(&rec, "parent", crm_stmt_text(st, 1));
 		crm_rec_add(&rec, "users", 5, u, strlen(u), CRM_RAW);
 		crm_writer_write(w, &rec);
 		crm_rec_release(&rec);
@@ -190,8 +192,11 @@ int crm_verb_user_claim_owners(struct crm_cli *cli)
 	}
 	if (crm_user_claim_owners(cli->db, cli->dry_run, &c, &n, &cli->err) < 0)
 		return crm_cli_fail(cli);
-	for (size_t i = 0; i < 4; i++)
-		crm_strv_push(&cols, names[i]);
+	if (crm_cli_fixed_columns(cli, names, 4, &cols) < 0) {
+		crm_owner_claims_free(c, n);
+		crm_strv_release(&cols);
+		return crm_cli_fail(cli);
+	}
 	w = crm_cli_writer(cli, &cols);
 	for (size_t i = 0; i < n; i++) {
 		struct crm_rec rec;
@@ -201,7 +206,7 @@ int crm_verb_user_claim_owners(struct crm_cli *cli)
 		crm_rec_init(&rec);
 		crm_rec_adds(&rec, "entity", c[i].entity);
 		crm_rec_adds(&rec, "owner", c[i].owner);
-		crm_rec_adds(&rec, "user", c[i].user ? c[i].user : "");
+		crm_rec_adds(&rec, "user", c[i].user);
 		crm_rec_add(&rec, "records", 7, num, strlen(num), CRM_RAW);
 		crm_writer_write(w, &rec);
 		crm_rec_release(&rec);
@@ -215,9 +220,8 @@ int crm_verb_user_claim_owners(struct crm_cli *cli)
 	crm_writer_free(w);
 	crm_strv_release(&cols);
 	if (!status && unmatched)
-		crm_cli_note(cli,
-			     "%zu owner value%s name no user (crm-user add)",
-			     unmatched, unmatched == 1 ? "" : "s");
+		crm_cli_note(cli, "%zu owner value%s no user (crm-user add)",
+			     unmatched, unmatched == 1 ? " names" : "s name");
 	crm_owner_claims_free(c, n);
 	return status;
 }
