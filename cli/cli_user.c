@@ -225,3 +225,21 @@ int crm_verb_user_claim_owners(struct crm_cli *cli)
 	crm_owner_claims_free(c, n);
 	return status;
 }
+
+int crm_verb_user_setup_rls(struct crm_cli *cli)
+{
+	if (cli->args.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "setup-rls takes no arguments");
+		return crm_cli_fail(cli);
+	}
+	if (crm_db_begin(cli->db, &cli->err) < 0 ||
+	    crm_user_setup_rls(cli->db, &cli->err) < 0 ||
+	    crm_db_finish(cli->db, cli->dry_run, &cli->err) < 0) {
+		crm_db_rollback(cli->db);
+		return crm_cli_fail(cli);
+	}
+	crm_cli_note(cli, "%srow-level security on",
+		     cli->dry_run ? "dry run: would have turned " : "");
+	return 0;
+}

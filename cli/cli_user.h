@@ -22,5 +22,6 @@ int crm_verb_user_enable(struct crm_cli *cli);
 int crm_verb_user_grant(struct crm_cli *cli);
 int crm_verb_user_team(struct crm_cli *cli);
 int crm_verb_user_claim_owners(struct crm_cli *cli);
+int crm_verb_user_setup_rls(struct crm_cli *cli);
 
 #endif

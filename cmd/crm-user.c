@@ -30,6 +30,10 @@ static const struct crm_verb verbs[] = {
      "Map the owner values of records to users (a user's email becomes "
      "their name) and list them",
      NULL, crm_user_opts_parse, crm_verb_user_claim_owners, CRM_VERB_WRITE},
+    {"setup-rls", NULL,
+     "PostgreSQL: turn on row-level security (reps see their own records "
+     "and the pool, managers their teams', admins all)",
+     NULL, crm_user_opts_parse, crm_verb_user_setup_rls, CRM_VERB_WRITE},
     {CRM_VERB_HISTORY("user")},
     {CRM_VERB_UNDO("Revert a change to users (an update or an add)")},
 };

@@ -129,6 +129,65 @@ static int ensure_groups(struct crm_db *db, struct crm_err *err)
 			groups[i], "", err) < 0)
 			return -1;
 	}
+	/* only admins (and the installation's owner) change users and
+	 * teams: the policies read them */
+	return crm_db_exec(db,
+			   "REVOKE INSERT, UPDATE, DELETE ON crm_users, "
+			   "crm_teams FROM crm_rep, crm_manager",
+			   err);
+}
+
+/* -- row-level security -------------------------------------------------- */
+
+/* Who sees a record whose owner is who: anyone when it has none (the
+ * pool), its owner, an admin, and a manager whose team, or a team below
+ * it, is the owner's. Runs with the caller's rights (crm_users and
+ * crm_teams are readable by every group). */
+static const char rls_function[] =
+    "CREATE OR REPLACE FUNCTION crm_sees(who text) RETURNS boolean "
+    "LANGUAGE sql STABLE AS $f$"
+    " SELECT who IS NULL OR who = '' OR who = current_user::text"
+    " OR pg_has_role(current_user, 'crm_admin', 'MEMBER')"
+    " OR (pg_has_role(current_user, 'crm_manager', 'MEMBER') AND EXISTS ("
+    "  WITH RECURSIVE below(name) AS ("
+    "   SELECT team FROM crm_users WHERE name = current_user::text"
+    "   AND team IS NOT NULL AND status = 'active'"
+    "   UNION SELECT t.name FROM crm_teams t JOIN below b"
+    "   ON t.parent = b.name)"
+    "  SELECT 1 FROM crm_users u JOIN below b ON u.team = b.name"
+    "  WHERE u.name = who))"
+    " $f$";
+
+static const char *const rls_tables[][2] = {
+    {"contacts", "owner"}, {"companies", "owner"}, {"activities", "owner"},
+    {"deals", "owner"},	   {"leads", "owner"},	   {"tickets", "assignee"},
+};
+
+int crm_user_setup_rls(struct crm_db *db, struct crm_err *err)
+{
+	if (crm_store_engine(db->store) != CRM_STORE_PG)
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "setup-rls is for a PostgreSQL database: "
+				   "SQLite enforces no rights");
+	if (ensure_groups(db, err) < 0 ||
+	    crm_db_exec(db, rls_function, err) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(rls_tables) / sizeof(rls_tables[0]);
+	     i++) {
+		/* fixed identifiers from the table above, never input */
+		char *sql = crm_xasprintf(
+		    "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;"
+		    "DROP POLICY IF EXISTS crm_rows ON %s;"
+		    "CREATE POLICY crm_rows ON %s USING (crm_sees(%s)) "
+		    "WITH CHECK (crm_sees(%s))",
+		    rls_tables[i][0], rls_tables[i][0], rls_tables[i][0],
+		    rls_tables[i][1], rls_tables[i][1]);
+		int rc = crm_db_exec(db, sql, err);
+
+		free(sql);
+		if (rc < 0)
+			return -1;
+	}
 	return 0;
 }
 

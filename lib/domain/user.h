@@ -27,6 +27,16 @@ int crm_team_add(struct crm_db *db, const char *name, const char *parent,
  * under it; a missing team is CRM_EX_NOINPUT. */
 int crm_team_rm(struct crm_db *db, const char *name, struct crm_err *err);
 
+/* PostgreSQL: row-level security on contacts, companies, activities,
+ * deals, leads (by owner) and tickets (by assignee), through the SQL
+ * function crm_sees(owner): a record without an owner (the pool) is
+ * everyone's; its owner, admins, and managers of the owner's team or a
+ * team above it see and change it; a change that would give a record
+ * to someone outside one's rights fails (CRM_EX_CANTCREAT, the server's
+ * permission denied). Idempotent. On SQLite CRM_EX_USAGE. The table
+ * owner (the installation's role) is not bound by the policies. */
+int crm_user_setup_rls(struct crm_db *db, struct crm_err *err);
+
 /* One owner value found on records, and the user it maps to. */
 struct crm_owner_claim {
 	const char *entity; /* "contact" ... */
