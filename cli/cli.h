@@ -179,6 +179,17 @@ int crm_verb_delete(struct crm_cli *cli);
 int crm_verb_export(struct crm_cli *cli);
 int crm_verb_undo(struct crm_cli *cli);
 int crm_verb_tag(struct crm_cli *cli);
+/* Output columns of a verb with fixed ones (names): --fields, checked
+ * against names (a usage error otherwise), else all of them. */
+int crm_cli_fixed_columns(struct crm_cli *cli, const char *const *names,
+			  size_t n, struct crm_strv *cols);
+/* history ID: the changes that touched one record, with changed_by */
+int crm_verb_history(struct crm_cli *cli);
+#define CRM_VERB_HISTORY(noun)                                                 \
+	"history", "ID",                                                       \
+	    "The changes made to one " noun ", oldest first, and who made "    \
+	    "each (changed_by)",                                               \
+	    NULL, NULL, crm_verb_history, 0
 /* The fields of a command's verbs[] entry for a generic verb, as
  * {CRM_VERB_LIST("contacts")}; noun and nouns are string literals. */
 #define CRM_VERB_ADD(noun)                                                     \

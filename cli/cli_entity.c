@@ -788,3 +788,92 @@ int crm_verb_undo(struct crm_cli *cli)
 			     (long long)cli->db->last_change);
 	return 0;
 }
+
+int crm_cli_fixed_columns(struct crm_cli *cli, const char *const *names,
+			  size_t n, struct crm_strv *cols)
+{
+	if (!cli->fields) {
+		for (size_t i = 0; i < n; i++)
+			crm_strv_push(cols, names[i]);
+		return 0;
+	}
+	crm_strv_split(cols, cli->fields, ',');
+	for (size_t i = 0; i < cols->n; i++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(names[k], cols->v[i]))
+			k++;
+		if (k == n)
+			return crm_err_set(&cli->err, CRM_EX_USAGE,
+					   "--fields: no field '%s' here",
+					   cols->v[i]);
+	}
+	return 0;
+}
+
+/* history ID: every change of the change log that touched the record,
+ * oldest first, with who made it (changed_by: the connected role on
+ * PostgreSQL, CRM_USER or the login name on SQLite). */
+int crm_verb_history(struct crm_cli *cli)
+{
+	static const char *const names[] = {"change",  "at",	 "changed_by",
+					    "command", "action", "fields"};
+	const struct crm_entity *e = entity(cli);
+	struct crm_strv cols = {0};
+	struct crm_writer *w;
+	struct crm_stmt *st;
+	struct crm_row row;
+	int rc, status = 0;
+
+	if (cli->args.n != 1) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "history takes one %s",
+			    e->name);
+		return crm_cli_fail(cli);
+	}
+	crm_row_init(&row, e);
+	rc = crm_cli_show_find(cli, e, cli->args.v[0], &row);
+	if (rc <= 0) {
+		crm_row_release(&row);
+		return crm_cli_fail(cli);
+	}
+	st = crm_db_stmt(cli->db,
+			 "SELECT c.id, c.at, c.actor, c.command, a.action, "
+			 "a.after FROM crm_audit a JOIN crm_changes c ON c.id "
+			 "= a.change_id WHERE a.entity = ? AND a.record_id = ? "
+			 "ORDER BY c.id, a.id",
+			 &cli->err);
+	if (!st) {
+		crm_row_release(&row);
+		return crm_cli_fail(cli);
+	}
+	crm_stmt_bind_text(st, 1, e->name);
+	crm_stmt_bind_int(st, 2, crm_row_id(&row));
+	crm_row_release(&row);
+	if (crm_cli_fixed_columns(cli, names, 6, &cols) < 0) {
+		crm_stmt_finalize(st);
+		crm_strv_release(&cols);
+		return crm_cli_fail(cli);
+	}
+	w = crm_cli_writer(cli, &cols);
+	while ((rc = crm_stmt_step(st, &cli->err)) == 1) {
+		struct crm_rec rec;
+		const char *v;
+
+		crm_rec_init(&rec);
+		v = crm_stmt_text(st, 0);
+		crm_rec_add(&rec, "change", 6, v, strlen(v), CRM_RAW);
+		for (int c = 1; c < 6; c++) {
+			crm_rec_adds(&rec, names[c], crm_stmt_text(st, c));
+		}
+		crm_writer_write(w, &rec);
+		crm_rec_release(&rec);
+	}
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		status = crm_cli_fail(cli);
+	else if (crm_writer_close(w) < 0)
+		status = write_error(cli);
+	crm_writer_free(w);
+	crm_strv_release(&cols);
+	return status;
+}

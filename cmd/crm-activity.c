@@ -27,6 +27,7 @@ static const struct crm_verb verbs[] = {
     {CRM_VERB_DELETE("activities", crm_entity_opts_parse)},
     {CRM_VERB_EXPORT("activity")},
     {CRM_VERB_UNDO("Revert a change (an update, done or delete)")},
+    {CRM_VERB_HISTORY("activity")},
 };
 
 static const struct crm_command command = {

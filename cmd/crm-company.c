@@ -21,6 +21,7 @@ static const struct crm_verb verbs[] = {
     {CRM_VERB_DELETE("companies", crm_entity_opts_parse)},
     {CRM_VERB_EXPORT("company")},
     {CRM_VERB_TAG},
+    {CRM_VERB_HISTORY("company")},
     {"tree", "[ID|NAME...]",
      "The hierarchy of every group, or of the groups of the given "
      "companies, with roll-ups",

@@ -20,6 +20,7 @@ static const struct crm_verb verbs[] = {
 	{CRM_VERB_DELETE("contacts", crm_entity_opts_parse)},
 	{CRM_VERB_EXPORT("contact")},
 	{CRM_VERB_TAG},
+	{CRM_VERB_HISTORY("contact")},
 	{CRM_VERB_UNDO(
 	    "Revert a change (an update, tag or delete; an undo redoes)")},
 };

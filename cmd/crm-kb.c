@@ -25,6 +25,7 @@ static const struct crm_verb verbs[] = {
     {CRM_VERB_DELETE("articles", crm_kb_opts_parse)},
     {CRM_VERB_EXPORT("article")},
     {CRM_VERB_TAG},
+    {CRM_VERB_HISTORY("article")},
     {CRM_VERB_UNDO("Revert a change (an update, tag or delete; an undo "
 		   "redoes)")},
     {"search", "QUERY...",

@@ -13,6 +13,7 @@
 #include "product.h"
 #include "quote.h"
 #include "ticket.h"
+#include "user.h"
 
 static const struct crm_entity *const entities[] = {
     &crm_contact_entity, &crm_company_entity, &crm_activity_entity,
@@ -25,6 +26,7 @@ static const struct crm_entity *const entities[] = {
     /* contracts */
     &crm_contract_entity,
     &crm_milestone_entity,
+    &crm_user_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)

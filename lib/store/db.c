@@ -104,6 +104,33 @@ static char *actor_name(void)
 	return crm_xasprintf("uid%ld", (long)getuid());
 }
 
+/* On PostgreSQL changes are made by the connected role, which the server
+ * vouches for: a user's own role is the actor whatever CRM_USER says. A
+ * superuser (the installation's owner, scripts, the tests) may name
+ * another with CRM_USER as on SQLite. */
+static int server_actor(struct crm_db *db, struct crm_err *err)
+{
+	struct crm_stmt *st;
+	int rc;
+
+	if (crm_store_engine(db->store) != CRM_STORE_PG)
+		return 0;
+	st = crm_stmt_prepare(db->store,
+			      "SELECT current_user, rolsuper FROM pg_roles "
+			      "WHERE rolname = current_user",
+			      err);
+	if (!st)
+		return -1;
+	rc = crm_stmt_step(st, err);
+	if (rc == 1 && strcmp(crm_stmt_text(st, 1), "t") &&
+	    strcmp(crm_stmt_text(st, 1), "true")) {
+		free(db->actor);
+		db->actor = crm_xstrdup(crm_stmt_text(st, 0));
+	}
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
 {
 	return crm_store_exec(db->store, sql, err);
@@ -420,6 +447,8 @@ struct crm_db *crm_db_open(const char *path, unsigned flags,
 	/* crm_fold(x): what --where FIELD~TEXT compares (Unicode case
 	 * folding) */
 	if (crm_store_define(db->store, &fold_fn, err) < 0)
+		goto fail;
+	if (server_actor(db, err) < 0)
 		goto fail;
 	if (migrate(db, flags & CRM_DB_CREATE, err) < 0)
 		goto fail;

@@ -962,6 +962,22 @@ static const char migration1[] =
 	" name TEXT PRIMARY KEY,"
 	" last_id INTEGER NOT NULL,"
 	" at TEXT NOT NULL);"
+	/* -- users (lib/domain/user.c) -- */
+	"CREATE TABLE crm_teams ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" name TEXT NOT NULL UNIQUE,"
+	" parent TEXT,"
+	" created_at TEXT NOT NULL);"
+	"CREATE TABLE crm_users ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" name TEXT NOT NULL UNIQUE,"
+	" email TEXT,"
+	" team TEXT,"
+	" role TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" custom TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
 
 	"";
 

@@ -1,0 +1,459 @@
+/* user.c - users and teams (see user.h). The user entity's prepare hook
+ * keeps the server's login role in step with the record on PostgreSQL, in
+ * the same transaction: CREATE ROLE on insert, the group role on a change
+ * of role, LOGIN or NOLOGIN on a change of status. Role names are checked
+ * against a strict pattern and then quoted by the server (quote_ident)
+ * before they go into the DDL, which takes no parameters. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datetime.h"
+#include "user.h"
+
+static const char *const roles[] = {"rep", "manager", "admin", NULL};
+static const char *const statuses[] = {"active", "disabled", NULL};
+
+enum { F_ID, F_NAME, F_EMAIL, F_TEAM, F_ROLE, F_STATUS };
+
+static const struct crm_field user_fields[] = {
+    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"name", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_BRIEF},
+    {"team", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"role", CRM_T_ENUM, CRM_FF_BRIEF, roles},
+    {"status", CRM_T_ENUM, CRM_FF_BRIEF, statuses},
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+};
+
+bool crm_user_name_ok(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > 63 || !strncmp(name, "pg_", 3) ||
+	    !strncmp(name, "crm_", 4))
+		return false;
+	if (!(name[0] == '_' || (name[0] >= 'a' && name[0] <= 'z')))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!(name[i] == '_' || (name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= '0' && name[i] <= '9')))
+			return false;
+	return true;
+}
+
+static void set_val(struct crm_row *row, long f, const char *s)
+{
+	free(row->v[f]);
+	row->v[f] = s ? crm_xstrdup(s) : NULL;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static int field_err(struct crm_err *err, const char *field, int code,
+		     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int field_err(struct crm_err *err, const char *field, int code,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = code;
+	snprintf(err->field, sizeof(err->field), "%s", field);
+	return -1;
+}
+
+/* -- the server's roles (PostgreSQL only) ---------------------------------- */
+
+/* Run "head QUOTED tail" where QUOTED is the server's quote_ident(name);
+ * name has passed crm_user_name_ok or is one of crm's group roles. */
+static int ddl(struct crm_db *db, const char *head, const char *name,
+	       const char *tail, struct crm_err *err)
+{
+	struct crm_stmt *st =
+	    crm_db_stmt_cached(db, "SELECT quote_ident(?)", err);
+	char *sql;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, name);
+	if (crm_stmt_step(st, err) != 1) {
+		crm_stmt_reset(st);
+		return crm_err_set(err, CRM_EX_SOFTWARE,
+				   "quote_ident gave no row");
+	}
+	sql = crm_xasprintf("%s%s%s", head, crm_stmt_text(st, 0), tail);
+	crm_stmt_reset(st);
+	rc = crm_db_exec(db, sql, err);
+	free(sql);
+	return rc;
+}
+
+static int role_exists(struct crm_db *db, const char *name, struct crm_err *err)
+{
+	return (int)crm_db_int(db,
+			       "SELECT count(*) FROM pg_roles "
+			       "WHERE rolname = ?1",
+			       name, NULL, err);
+}
+
+/* crm_rep, crm_manager and crm_admin: group roles with the right to use
+ * crm's tables (row-level policies narrow what each sees). */
+static int ensure_groups(struct crm_db *db, struct crm_err *err)
+{
+	static const char *const groups[] = {"crm_rep", "crm_manager",
+					     "crm_admin"};
+
+	for (size_t i = 0; i < 3; i++) {
+		int ex = role_exists(db, groups[i], err);
+
+		if (ex < 0 ||
+		    (!ex &&
+		     ddl(db, "CREATE ROLE ", groups[i], " NOLOGIN", err) < 0) ||
+		    ddl(db,
+			"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES "
+			"IN SCHEMA public TO ",
+			groups[i], "", err) < 0 ||
+		    ddl(db,
+			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "
+			"public TO ",
+			groups[i], "", err) < 0)
+			return -1;
+	}
+	/* only admins (and the installation's owner) change users and
+	 * teams: the policies read them */
+	return crm_db_exec(db,
+			   "REVOKE INSERT, UPDATE, DELETE ON crm_users, "
+			   "crm_teams FROM crm_rep, crm_manager",
+			   err);
+}
+
+/* -- row-level security -------------------------------------------------- */
+
+/* Who sees a record whose owner is who: anyone when it has none (the
+ * pool), its owner, an admin, and a manager whose team, or a team below
+ * it, is the owner's. Runs with the caller's rights (crm_users and
+ * crm_teams are readable by every group). */
+static const char rls_function[] =
+    "CREATE OR REPLACE FUNCTION crm_sees(who text) RETURNS boolean "
+    "LANGUAGE sql STABLE AS $f$"
+    " SELECT who IS NULL OR who = '' OR who = current_user::text"
+    " OR pg_has_role(current_user, 'crm_admin', 'MEMBER')"
+    " OR (pg_has_role(current_user, 'crm_manager', 'MEMBER') AND EXISTS ("
+    "  WITH RECURSIVE below(name) AS ("
+    "   SELECT team FROM crm_users WHERE name = current_user::text"
+    "   AND team IS NOT NULL AND status = 'active'"
+    "   UNION SELECT t.name FROM crm_teams t JOIN below b"
+    "   ON t.parent = b.name)"
+    "  SELECT 1 FROM crm_users u JOIN below b ON u.team = b.name"
+    "  WHERE u.name = who))"
+    " $f$";
+
+static const char *const rls_tables[][2] = {
+    {"contacts", "owner"}, {"companies", "owner"}, {"activities", "owner"},
+    {"deals", "owner"},	   {"leads", "owner"},	   {"tickets", "assignee"},
+};
+
+int crm_user_setup_rls(struct crm_db *db, struct crm_err *err)
+{
+	if (crm_store_engine(db->store) != CRM_STORE_PG)
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "setup-rls is for a PostgreSQL database: "
+				   "SQLite enforces no rights");
+	if (ensure_groups(db, err) < 0 ||
+	    crm_db_exec(db, rls_function, err) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(rls_tables) / sizeof(rls_tables[0]);
+	     i++) {
+		/* fixed identifiers from the table above, never input */
+		char *sql = crm_xasprintf(
+		    "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;"
+		    "DROP POLICY IF EXISTS crm_rows ON %s;"
+		    "CREATE POLICY crm_rows ON %s USING (crm_sees(%s)) "
+		    "WITH CHECK (crm_sees(%s))",
+		    rls_tables[i][0], rls_tables[i][0], rls_tables[i][0],
+		    rls_tables[i][1], rls_tables[i][1]);
+		int rc = crm_db_exec(db, sql, err);
+
+		free(sql);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* "verb crm_ROLE sep name", both names quoted by the server */
+static int membership(struct crm_db *db, const char *verb, const char *role,
+		      const char *sep, const char *name, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db, "SELECT quote_ident(?1), quote_ident(?2)", err);
+	char *group = crm_xasprintf("crm_%s", role), *sql;
+	int rc;
+
+	if (!st) {
+		free(group);
+		return -1;
+	}
+	crm_stmt_bind_text(st, 1, group);
+	crm_stmt_bind_text(st, 2, name);
+	free(group);
+	if (crm_stmt_step(st, err) != 1) {
+		crm_stmt_reset(st);
+		return crm_err_set(err, CRM_EX_SOFTWARE,
+				   "quote_ident gave no row");
+	}
+	sql = crm_xasprintf("%s%s%s%s", verb, crm_stmt_text(st, 0), sep,
+			    crm_stmt_text(st, 1));
+	crm_stmt_reset(st);
+	rc = crm_db_exec(db, sql, err);
+	free(sql);
+	return rc;
+}
+
+static int server_role(struct crm_db *db, struct crm_row *row,
+		       const struct crm_row *old, struct crm_err *err)
+{
+	const char *name = row->v[F_NAME];
+	int ex;
+
+	if (crm_store_engine(db->store) != CRM_STORE_PG)
+		return 0;
+	if (ensure_groups(db, err) < 0 || (ex = role_exists(db, name, err)) < 0)
+		return -1;
+	if (!ex && ddl(db, "CREATE ROLE ", name, " LOGIN", err) < 0)
+		return -1;
+	if (old && !same(old->v[F_ROLE], row->v[F_ROLE]) &&
+	    membership(db, "REVOKE ", old->v[F_ROLE], " FROM ", name, err) < 0)
+		return -1;
+	if (membership(db, "GRANT ", row->v[F_ROLE], " TO ", name, err) < 0)
+		return -1;
+	return ddl(db, "ALTER ROLE ", name,
+		   strcmp(row->v[F_STATUS], "disabled") ? " LOGIN" : " NOLOGIN",
+		   err);
+}
+
+static int user_prepare(struct crm_db *db, const struct crm_entity *e,
+			struct crm_row *row, const struct crm_row *old,
+			void *arg, struct crm_err *err)
+{
+	int64_t n;
+
+	(void)e;
+	(void)arg;
+	if (!crm_user_name_ok(row->v[F_NAME]))
+		return field_err(err, "name", CRM_EX_DATAERR,
+				 "'%s' is no user name: lower-case letters, "
+				 "digits and _, starting with a letter or _, "
+				 "at most 63, not pg_... or crm_...",
+				 row->v[F_NAME] ? row->v[F_NAME] : "");
+	if (old && !same(old->v[F_NAME], row->v[F_NAME]))
+		return field_err(err, "name", CRM_EX_DATAERR,
+				 "a user is not renamed (%s): add a new one",
+				 old->v[F_NAME]);
+	if (!row->v[F_ROLE])
+		set_val(row, F_ROLE, old ? old->v[F_ROLE] : "rep");
+	if (!row->v[F_STATUS])
+		set_val(row, F_STATUS, old ? old->v[F_STATUS] : "active");
+	if (row->v[F_TEAM]) {
+		n = crm_db_int(db,
+			       "SELECT count(*) FROM crm_teams "
+			       "WHERE name = ?1",
+			       row->v[F_TEAM], NULL, err);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return field_err(err, "team", CRM_EX_DATAERR,
+					 "no team '%s' (crm-user team add)",
+					 row->v[F_TEAM]);
+	}
+	return server_role(db, row, old, err);
+}
+
+const struct crm_entity crm_user_entity = {
+    .name = "user",
+    .plural = "users",
+    .table = "crm_users",
+    .fields = user_fields,
+    .nfields = sizeof(user_fields) / sizeof(user_fields[0]),
+    .keys = "id,name,email",
+    .prepare = user_prepare,
+};
+
+/* -- teams ------------------------------------------------------------------
+ */
+
+int crm_team_add(struct crm_db *db, const char *name, const char *parent,
+		 struct crm_err *err)
+{
+	char now[CRM_TIME_LEN];
+	struct crm_stmt *st;
+	int64_t n;
+
+	if (!crm_user_name_ok(name))
+		return field_err(err, "team", CRM_EX_DATAERR,
+				 "'%s' is no team name: lower-case letters, "
+				 "digits and _, starting with a letter or _",
+				 name);
+	n = crm_db_int(db, "SELECT count(*) FROM crm_teams WHERE name = ?1",
+		       name, NULL, err);
+	if (n < 0)
+		return -1;
+	if (n)
+		return field_err(err, "team", CRM_EX_DATAERR,
+				 "team '%s' is there already", name);
+	if (parent) {
+		n = crm_db_int(db,
+			       "SELECT count(*) FROM crm_teams WHERE name = ?1",
+			       parent, NULL, err);
+		if (n < 0)
+			return -1;
+		if (!n)
+			return field_err(err, "parent", CRM_EX_DATAERR,
+					 "no team '%s'", parent);
+	}
+	crm_datetime_format(db->now, now);
+	st = crm_db_stmt_cached(db,
+				"INSERT INTO crm_teams (name, parent, "
+				"created_at) VALUES (?, ?, ?)",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, name);
+	crm_stmt_bind_text(st, 2, parent);
+	crm_stmt_bind_text(st, 3, now);
+	return crm_stmt_step_as(st, "adding a team", err) < 0 ? -1 : 0;
+}
+
+int crm_team_rm(struct crm_db *db, const char *name, struct crm_err *err)
+{
+	int64_t n;
+
+	n = crm_db_int(db, "SELECT count(*) FROM crm_teams WHERE name = ?1",
+		       name, NULL, err);
+	if (n < 0)
+		return -1;
+	if (!n)
+		return crm_err_set(err, CRM_EX_NOINPUT, "no team '%s'", name);
+	n = crm_db_int(db,
+		       "SELECT (SELECT count(*) FROM crm_users WHERE team = "
+		       "?1) + (SELECT count(*) FROM crm_teams WHERE parent = "
+		       "?1)",
+		       name, NULL, err);
+	if (n < 0)
+		return -1;
+	if (n)
+		return field_err(err, "team", CRM_EX_DATAERR,
+				 "team '%s' still has users or teams under it",
+				 name);
+	n = crm_db_int(db, "DELETE FROM crm_teams WHERE name = ?1", name, NULL,
+		       err);
+	return n < 0 ? -1 : 0;
+}
+
+/* -- owners -----------------------------------------------------------------
+ */
+
+static const struct {
+	const char *entity, *field;
+	const char *sql; /* owner value, the user it names, records */
+} owner_cols[] = {
+/* clang-format off */
+#define OWNERS(ent, tbl, col)                                                  \
+	{ent, col,                                                             \
+	 "SELECT t." col ", coalesce((SELECT u.name FROM crm_users u WHERE "   \
+	 "u.name = t." col "), (SELECT min(u.name) FROM crm_users u WHERE "    \
+	 "lower(u.email) = lower(t." col "))), count(*) FROM " tbl " t "       \
+	 "WHERE t." col " IS NOT NULL AND t." col " <> '' GROUP BY t." col     \
+	 " ORDER BY t." col}
+    /* clang-format on */
+    OWNERS("contact", "contacts", "owner"),
+    OWNERS("company", "companies", "owner"),
+    OWNERS("activity", "activities", "owner"),
+    OWNERS("deal", "deals", "owner"),
+    OWNERS("lead", "leads", "owner"),
+    OWNERS("ticket", "tickets", "assignee"),
+#undef OWNERS
+};
+
+void crm_owner_claims_free(struct crm_owner_claim *claims, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(claims[i].owner);
+		free(claims[i].user);
+	}
+	free(claims);
+}
+
+int crm_user_claim_owners(struct crm_db *db, bool dry_run,
+			  struct crm_owner_claim **claims, size_t *n,
+			  struct crm_err *err)
+{
+	struct crm_owner_claim *c = NULL;
+	size_t nc = 0, cap = 0;
+
+	for (size_t k = 0; k < sizeof(owner_cols) / sizeof(owner_cols[0]);
+	     k++) {
+		struct crm_stmt *st = crm_db_stmt(db, owner_cols[k].sql, err);
+		int rc;
+
+		if (!st)
+			goto fail;
+		while ((rc = crm_stmt_step(st, err)) == 1) {
+			if (nc == cap) {
+				cap = cap ? cap * 2 : 16;
+				c = crm_xrealloc(c, cap * sizeof(*c));
+			}
+			c[nc].entity = owner_cols[k].entity;
+			c[nc].owner = crm_xstrdup(crm_stmt_text(st, 0));
+			c[nc].user = crm_stmt_is_null(st, 1)
+					 ? NULL
+					 : crm_xstrdup(crm_stmt_text(st, 1));
+			c[nc].records = crm_stmt_int(st, 2);
+			nc++;
+		}
+		crm_stmt_finalize(st);
+		if (rc < 0)
+			goto fail;
+	}
+	/* an owner given as a user's email becomes the user's name */
+	for (size_t i = 0; i < nc; i++) {
+		const struct crm_entity *e = crm_entity_by_name(c[i].entity);
+		struct crm_strv where = {0};
+		struct crm_query q = {.where = &where, .limit = -1};
+		struct crm_rec set;
+		const char *field =
+		    strcmp(c[i].entity, "ticket") ? "owner" : "assignee";
+		char *w;
+		uint64_t done = 0;
+		int rc;
+
+		if (!c[i].user || !strcmp(c[i].user, c[i].owner))
+			continue;
+		w = crm_xasprintf("%s=%s", field, c[i].owner);
+		crm_strv_push(&where, w);
+		free(w);
+		crm_rec_init(&set);
+		crm_rec_adds(&set, field, c[i].user);
+		rc = crm_entity_update(db, e, &q, &set, dry_run, &done, err);
+		crm_rec_release(&set);
+		crm_strv_release(&where);
+		if (rc < 0)
+			goto fail;
+	}
+	*claims = c;
+	*n = nc;
+	return 0;
+fail:
+	crm_owner_claims_free(c, nc);
+	return -1;
+}
