@@ -596,6 +596,12 @@ static const char migration1[] =
 	" actor TEXT);"
 	"CREATE INDEX deal_scores_deal ON deal_scores(deal_id, at);"
 
+	/* -- key accounts (lib/domain/contact.c) ------------------------------ */
+	/* reporting lines: a plain id (a deleted manager leaves a root) */
+	"ALTER TABLE contacts ADD COLUMN reports_to_id INTEGER;"
+	"CREATE INDEX contacts_reports_to ON contacts(reports_to_id)"
+	" WHERE reports_to_id IS NOT NULL;"
+
 	"";
 
 static const char *const migrations[] = {
