@@ -8,12 +8,13 @@
 #include "entity.h"
 #include "kb.h"
 #include "lead.h"
+#include "role.h"
 #include "ticket.h"
 
 static const struct crm_entity *const entities[] = {
     &crm_contact_entity, &crm_company_entity, &crm_activity_entity,
     &crm_deal_entity,	 &crm_ticket_entity,  &crm_lead_entity,
-    &crm_kb_entity,
+    &crm_kb_entity,	 &crm_role_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)
