@@ -8,6 +8,7 @@
 #include "cli_role.h"
 #include "company.h"
 #include "contact.h"
+#include "db.h"
 #include "deal.h"
 #include "powermap.h"
 #include "role.h"
@@ -204,8 +205,17 @@ static int role_add(struct crm_cli *cli, const char *scope, int64_t sid,
 		goto fail;
 	if (cli->ids)
 		printf("%lld\n", (long long)crm_row_id(&row));
-	crm_cli_note(cli, "role %lld %s", (long long)crm_row_id(&row),
-		     crm_import_action_name(a));
+	if (!cli->dry_run && cli->db->last_change)
+		crm_cli_note(cli,
+			     "role %lld %s (change %lld; '%s undo %lld' "
+			     "reverts it)",
+			     (long long)crm_row_id(&row),
+			     crm_import_action_name(a),
+			     (long long)cli->db->last_change, cli->cmd->name,
+			     (long long)cli->db->last_change);
+	else
+		crm_cli_note(cli, "role %lld %s", (long long)crm_row_id(&row),
+			     crm_import_action_name(a));
 	goto out;
 fail:
 	crm_db_rollback(cli->db);
@@ -305,8 +315,16 @@ static int role_rm(struct crm_cli *cli, const char *scope, int64_t sid,
 	if (crm_entity_delete(cli->db, &crm_role_entity, &q, cli->dry_run,
 			      &done, &cli->err) < 0)
 		goto fail;
-	crm_cli_note(cli, "%llu role%s removed", (unsigned long long)done,
-		     done == 1 ? "" : "s");
+	if (!cli->dry_run && cli->db->last_change)
+		crm_cli_note(cli,
+			     "%llu role%s removed (change %lld; '%s undo %lld' "
+			     "reverts it)",
+			     (unsigned long long)done, done == 1 ? "" : "s",
+			     (long long)cli->db->last_change, cli->cmd->name,
+			     (long long)cli->db->last_change);
+	else
+		crm_cli_note(cli, "%llu role%s removed",
+			     (unsigned long long)done, done == 1 ? "" : "s");
 	goto out;
 fail:
 	status = crm_cli_fail(cli);
@@ -436,7 +454,7 @@ static int pm_write(struct crm_writer *w, struct crm_rec *rec,
 		add_text(rec, "owner", x->owner);
 		add_text(rec, "last_activity_at", x->last);
 		add_int(rec, "days_since", x->days, x->days < 0);
-		crm_rec_adds(rec, "flags", x->flags);
+		add_text(rec, "flags", *x->flags ? x->flags : NULL);
 		if (crm_writer_write(w, rec) < 0)
 			return -1;
 	}
