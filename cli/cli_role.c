@@ -8,8 +8,10 @@
 #include "cli_role.h"
 #include "company.h"
 #include "contact.h"
+#include "coverage.h"
 #include "db.h"
 #include "deal.h"
+#include "money.h"
 #include "powermap.h"
 #include "role.h"
 
@@ -60,6 +62,15 @@ const struct argp_option crm_powermap_options[] = {
      "Exit 1 when there is a gap (for cron and crm-flow)", 0},
     {"html", OPT_HTML, 0, 0,
      "Write a self-contained HTML page with the diagram (inline SVG)", 0},
+    {0},
+};
+
+const struct argp_option crm_coverage_options[] = {
+    {"days", OPT_DAYS, "N", 0,
+     "A company with no activity in N days is white space (default: only "
+     "one never worked on)",
+     0},
+    {"check", OPT_CHECK, 0, 0, "Exit 1 when there is white space", 0},
     {0},
 };
 
@@ -543,4 +554,150 @@ int crm_verb_deal_powermap(struct crm_cli *cli)
 int crm_verb_company_powermap(struct crm_cli *cli)
 {
 	return verb_powermap(cli, &crm_company_entity);
+}
+
+/* -- coverage ------------------------------------------------------------ */
+
+struct cov_out {
+	struct crm_cli *cli;
+	struct crm_writer *w;
+	struct crm_rec rec;
+	bool table;
+	long n, white;
+};
+
+static void add_money(struct crm_rec *r, const char *name, int64_t v,
+		      const char *cur)
+{
+	char buf[32];
+
+	if (!cur || !strcmp(cur, "mixed")) {
+		crm_rec_add(r, name, strlen(name), NULL, 0, CRM_NULL);
+		return;
+	}
+	crm_money_format(v, cur, buf);
+	crm_rec_add(r, name, strlen(name), buf, strlen(buf), CRM_RAW);
+}
+
+static int cov_print(const struct crm_coverage_row *r, void *arg)
+{
+	struct cov_out *co = arg;
+	char buf[32], pbuf[32];
+
+	co->n++;
+	co->white += r->white_space;
+	if (co->cli->ids)
+		return printf("%lld\n", (long long)r->id) < 0 ? -1 : 0;
+	if (co->table) {
+		char days[32], open[64] = "", won[64] = "";
+
+		if (r->days < 0)
+			snprintf(days, sizeof(days), "never");
+		else
+			snprintf(days, sizeof(days), "%ldd ago", r->days);
+		if (r->pcurrency && !strcmp(r->pcurrency, "mixed"))
+			snprintf(open, sizeof(open), " (mixed currencies)");
+		else if (r->pcurrency)
+			snprintf(
+			    open, sizeof(open), " (%s %s)",
+			    crm_money_format(r->pipeline, r->pcurrency, pbuf),
+			    r->pcurrency);
+		if (r->currency && !strcmp(r->currency, "mixed"))
+			snprintf(won, sizeof(won), " (mixed currencies)");
+		else if (r->currency)
+			snprintf(won, sizeof(won), " (%s %s)",
+				 crm_money_format(r->revenue, r->currency, buf),
+				 r->currency);
+		return printf("%*s%s (%lld)  owner %s  contacts %lld  open "
+			      "%lld%s  won %lld%s  touched %s%s%s%s\n",
+			      r->depth * 2, "", r->name, (long long)r->id,
+			      r->owner ? r->owner : "-", (long long)r->contacts,
+			      (long long)r->open_deals, open,
+			      (long long)r->won_deals, won, days,
+			      r->white_space ? "  WHITE SPACE (" : "",
+			      r->white_space ? r->why : "",
+			      r->white_space ? ")" : "") < 0
+			   ? -1
+			   : 0;
+	}
+	crm_rec_clear(&co->rec);
+	add_int(&co->rec, "id", r->id, false);
+	crm_rec_adds(&co->rec, "name", r->name);
+	add_int(&co->rec, "parent_id", r->parent_id, !r->parent_id);
+	add_int(&co->rec, "depth", r->depth, false);
+	crm_rec_adds(&co->rec, "path", r->path);
+	add_text(&co->rec, "owner", r->owner);
+	add_int(&co->rec, "contacts", r->contacts, false);
+	add_int(&co->rec, "open_deals", r->open_deals, false);
+	add_money(&co->rec, "pipeline", r->pipeline, r->pcurrency);
+	add_text(&co->rec, "pipeline_currency", r->pcurrency);
+	add_int(&co->rec, "won_deals", r->won_deals, false);
+	add_money(&co->rec, "revenue", r->revenue, r->currency);
+	add_text(&co->rec, "currency", r->currency);
+	add_text(&co->rec, "last_activity_at", r->last_activity_at);
+	add_int(&co->rec, "days_since", r->days, r->days < 0);
+	crm_rec_add(&co->rec, "white_space", 11,
+		    r->white_space ? "true" : "false", r->white_space ? 4 : 5,
+		    CRM_RAW);
+	add_text(&co->rec, "why", r->why);
+	return crm_writer_write(co->w, &co->rec);
+}
+
+static const char *const cov_cols[] = {
+    "id",	  "name",
+    "parent_id",  "depth",
+    "path",	  "owner",
+    "contacts",	  "open_deals",
+    "pipeline",	  "pipeline_currency",
+    "won_deals",  "revenue",
+    "currency",	  "last_activity_at",
+    "days_since", "white_space",
+    "why",	  NULL,
+};
+
+int crm_verb_company_coverage(struct crm_cli *cli)
+{
+	struct cov_out co = {.cli = cli};
+	struct crm_strv cols = {0};
+	int status = 0;
+
+	crm_rec_init(&co.rec);
+	co.table = crm_cli_format(cli) == CRM_FMT_TABLE;
+	if (!cli->args.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "coverage needs a company (its group is shown)");
+		goto fail;
+	}
+	for (size_t i = 0; cov_cols[i]; i++)
+		crm_strv_push(&cols, cov_cols[i]);
+	if (!co.table && !cli->ids)
+		co.w = crm_cli_writer(cli, &cols);
+	for (size_t i = 0; i < cli->args.n; i++) {
+		int64_t id;
+
+		if (find_id(cli, &crm_company_entity, cli->args.v[i], &id) < 0)
+			goto fail;
+		if (co.table && i && putchar('\n') == EOF)
+			goto fail_io;
+		if (crm_coverage(cli->db, id, ro.days_set ? ro.days : -1,
+				 cov_print, &co, &cli->err) < 0)
+			goto fail_io;
+	}
+	if (co.w && crm_writer_close(co.w) < 0)
+		goto fail_io;
+	crm_cli_note(cli, "%ld of %ld compan%s white space", co.white, co.n,
+		     co.n == 1 ? "y is" : "ies are");
+	status = ro.check && co.white ? 1 : 0;
+	goto out;
+fail_io:
+	if (!cli->err.code)
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(co.w);
+	crm_rec_release(&co.rec);
+	crm_strv_release(&cols);
+	return status;
 }

@@ -34,8 +34,11 @@ static const struct crm_verb verbs[] = {
     {"powermap", "COMPANY...",
      "Who decides at an account (its roles and those on its open deals), "
      "with the gaps (--check: exit 1 when there is one)",
-     crm_powermap_options, crm_role_opts_parse, crm_verb_company_powermap,
-     0},
+     crm_powermap_options, crm_role_opts_parse, crm_verb_company_powermap, 0},
+    {"coverage", "COMPANY...",
+     "Penetration of a group: per company, deals, revenue, contacts, last "
+     "activity and owner, the white space flagged",
+     crm_coverage_options, crm_role_opts_parse, crm_verb_company_coverage, 0},
     {CRM_VERB_UNDO(
 	"Revert a change (an update, tag or delete; an undo redoes)")},
 };

@@ -52,8 +52,7 @@ static const struct crm_verb verbs[] = {
     {"role", "add|list|rm DEAL [CONTACT]",
      "The roles of contacts on a deal (decision maker, economic buyer, "
      "champion ...) with attitude and influence",
-     crm_role_options, crm_role_opts_parse, crm_verb_deal_role,
-     CRM_VERB_WRITE},
+     crm_role_options, crm_role_opts_parse, crm_verb_deal_role, CRM_VERB_WRITE},
     {"powermap", "DEAL...",
      "Who decides: the deal's people by reporting line, with the gaps "
      "(--check: exit 1 when there is one)",

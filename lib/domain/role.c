@@ -337,11 +337,10 @@ static int pm_row(struct crm_stmt *st, void *arg)
 			crm_buf_adds(&name, em);
 		pm->p = crm_xgrow(pm->p, &b->cap, pm->n + 1, sizeof(*pm->p));
 		if (b->cap != old) {
-			b->best = realloc(b->best, b->cap * sizeof(*b->best));
-			b->key = realloc(b->key, b->cap * sizeof(*b->key));
-			b->mgr = realloc(b->mgr, b->cap * sizeof(*b->mgr));
-			if (!b->best || !b->key || !b->mgr)
-				abort();
+			b->best = crm_xrealloc(b->best,
+					       b->cap * sizeof(*b->best));
+			b->key = crm_xrealloc(b->key, b->cap * sizeof(*b->key));
+			b->mgr = crm_xrealloc(b->mgr, b->cap * sizeof(*b->mgr));
 		}
 		pm->p[i] = (struct crm_pm_person){
 		    .contact_id = id,
