@@ -685,6 +685,8 @@ int crm_verb_company_coverage(struct crm_cli *cli)
 	}
 	if (co.w && crm_writer_close(co.w) < 0)
 		goto fail_io;
+	if (fflush(stdout) == EOF)
+		goto fail_io;
 	crm_cli_note(cli, "%ld of %ld compan%s white space", co.white, co.n,
 		     co.n == 1 ? "y is" : "ies are");
 	status = ro.check && co.white ? 1 : 0;
