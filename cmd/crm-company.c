@@ -1,7 +1,9 @@
 /* crm-company - accounts: add, import, list, show (the 360-degree view),
- * update, delete, export, tag, undo, and tree (the group hierarchy). */
+ * update, delete, export, tag, undo, tree (the group hierarchy), role and
+ * powermap (who decides at an account). */
 #include "cli.h"
 #include "cli_company.h"
+#include "cli_role.h"
 #include "cli_view.h"
 #include "company.h"
 
@@ -26,6 +28,18 @@ static const struct crm_verb verbs[] = {
      "The hierarchy of every group, or of the groups of the given "
      "companies, with roll-ups",
      NULL, NULL, crm_verb_company_tree, 0},
+    {"role", "add|list|rm COMPANY [CONTACT]",
+     "The roles of contacts on an account, with attitude and influence",
+     crm_role_options, crm_role_opts_parse, crm_verb_company_role,
+     CRM_VERB_WRITE},
+    {"powermap", "COMPANY...",
+     "Who decides at an account (its roles and those on its open deals), "
+     "with the gaps (--check: exit 1 when there is one)",
+     crm_powermap_options, crm_role_opts_parse, crm_verb_company_powermap, 0},
+    {"coverage", "COMPANY...",
+     "Penetration of a group: per company, deals, revenue, contacts, last "
+     "activity and owner, the white space flagged",
+     crm_coverage_options, crm_role_opts_parse, crm_verb_company_coverage, 0},
     {CRM_VERB_UNDO(
 	"Revert a change (an update, tag or delete; an undo redoes)")},
 };

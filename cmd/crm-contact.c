@@ -1,6 +1,7 @@
 /* crm-contact - people: add, import, list, show, update, delete, export,
- * tag, undo. Every verb is the shared entity engine's. */
+ * tag, undo (the shared entity engine's), and tree (the org chart). */
 #include "cli.h"
+#include "cli_contact.h"
 #include "cli_dedupe.h"
 #include "cli_view.h"
 #include "contact.h"
@@ -21,6 +22,9 @@ static const struct crm_verb verbs[] = {
 	{CRM_VERB_EXPORT("contact")},
 	{CRM_VERB_TAG},
 	{CRM_VERB_HISTORY("contact")},
+	{"tree", "COMPANY...",
+	 "The org chart of the people at a company (who reports to whom)",
+	 NULL, NULL, crm_verb_contact_tree, 0},
 	{CRM_VERB_UNDO(
 	    "Revert a change (an update, tag or delete; an undo redoes)")},
 };

@@ -1,8 +1,9 @@
 /* crm-pipeline - deals through the stages of a pipeline: add, import,
  * list, show, update, delete, export, undo (the entity engine's), move,
- * won, lost, board, forecast, stale, history. */
+ * won, lost, board, forecast, stale, history, role, powermap. */
 #include "cli.h"
 #include "cli_pipeline.h"
+#include "cli_role.h"
 #include "deal.h"
 
 static const struct crm_verb verbs[] = {
@@ -48,6 +49,14 @@ static const struct crm_verb verbs[] = {
     {"history", "[DEAL...]",
      "Every recorded change of stage, amount, probability and close date", NULL,
      NULL, crm_verb_deal_history, 0},
+    {"role", "add|list|rm DEAL [CONTACT]",
+     "The roles of contacts on a deal (decision maker, economic buyer, "
+     "champion ...) with attitude and influence",
+     crm_role_options, crm_role_opts_parse, crm_verb_deal_role, CRM_VERB_WRITE},
+    {"powermap", "DEAL...",
+     "Who decides: the deal's people by reporting line, with the gaps "
+     "(--check: exit 1 when there is one)",
+     crm_powermap_options, crm_role_opts_parse, crm_verb_deal_powermap, 0},
 };
 
 static const struct crm_command command = {

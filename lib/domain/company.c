@@ -107,6 +107,22 @@ static int64_t db_parent_of(int64_t id, void *arg)
 	return rc < 0 ? -1 : p;
 }
 
+int64_t crm_company_root(struct crm_db *db, int64_t id, struct crm_err *err)
+{
+	struct parent_ctx pc = {db, err};
+
+	for (long d = 0; d < 100000; d++) {
+		int64_t p = db_parent_of(id, &pc);
+
+		if (p < 0)
+			return -1;
+		if (!p)
+			return id;
+		id = p;
+	}
+	return id;
+}
+
 static int company_exists(struct crm_db *db, int64_t id, struct crm_err *err)
 {
 	struct crm_stmt *st =

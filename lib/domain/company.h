@@ -19,6 +19,10 @@ int crm_company_cycle(int64_t self, int64_t parent,
 		      int64_t (*parent_of)(int64_t id, void *arg), void *arg,
 		      long max_depth);
 
+/* The top ancestor of company id (id itself when it has no parent; a
+ * company whose parent is gone counts as a top). Returns -1 on error. */
+int64_t crm_company_root(struct crm_db *db, int64_t id, struct crm_err *err);
+
 /* Whether domain is a free mail provider's (gmail.com ...): such a domain
  * says nothing about a person's company. */
 bool crm_company_free_mail(const char *domain);

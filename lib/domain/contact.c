@@ -1,4 +1,5 @@
 /* contact.c - the contact entity: people. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "company.h"
@@ -6,41 +7,39 @@
 #include "import_map.h"
 
 static const char *const lifecycle_stages[] = {
-	"subscriber",  "lead",     "marketing_qualified_lead",
-	"sales_qualified_lead", "opportunity", "customer",
-	"evangelist",  NULL,
+    "subscriber",	    "lead",	   "marketing_qualified_lead",
+    "sales_qualified_lead", "opportunity", "customer",
+    "evangelist",	    NULL,
 };
 
 static const struct crm_field contact_fields[] = {
-	{"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-	{"external_id", CRM_T_TEXT, CRM_FF_KEY},
-	{"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
-	{"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
-	{"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
-	{"email_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-	{"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
-	{"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-	{"company", CRM_T_TEXT, CRM_FF_BRIEF},
-	{"company_id", CRM_T_REF, 0, NULL, "company"},
-	{"title", CRM_T_TEXT, 0},
-	{"city", CRM_T_TEXT, 0},
-	{"region", CRM_T_TEXT, 0},
-	{"country", CRM_T_TEXT, 0},
-	{"source", CRM_T_TEXT, 0},
-	{"owner", CRM_T_TEXT, CRM_FF_BRIEF},
-	{"tags", CRM_T_TAGS, 0},
-	{"lifecycle_stage", CRM_T_ENUM, CRM_FF_FORWARD | CRM_FF_BRIEF,
-	 lifecycle_stages},
-	{"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
-	{"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-	{"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    {"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+    {"email_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+    {"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+    {"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+    {"company", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"company_id", CRM_T_REF, 0, NULL, "company"},
+    {"title", CRM_T_TEXT, 0},
+    {"reports_to_id", CRM_T_REF, 0, NULL, "contact"},
+    {"city", CRM_T_TEXT, 0},
+    {"region", CRM_T_TEXT, 0},
+    {"country", CRM_T_TEXT, 0},
+    {"source", CRM_T_TEXT, 0},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"tags", CRM_T_TAGS, 0},
+    {"lifecycle_stage", CRM_T_ENUM, CRM_FF_FORWARD | CRM_FF_BRIEF,
+     lifecycle_stages},
+    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
 };
 
-static int contact_check(struct crm_db *db, const struct crm_entity *e,
-			 const struct crm_row *row, struct crm_err *err)
+static int contact_check_name(const struct crm_row *row, struct crm_err *err)
 {
-	(void)db;
-	(void)e;
 	if (!crm_row_get(row, "first_name") && !crm_row_get(row, "last_name") &&
 	    !crm_row_get(row, "email") && !crm_row_get(row, "phone"))
 		return crm_err_set(err, CRM_EX_DATAERR,
@@ -49,19 +48,177 @@ static int contact_check(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
+/* -- reporting lines ---------------------------------------------------- */
+
+struct mgr_ctx {
+	struct crm_db *db;
+	struct crm_err *err;
+};
+
+static int64_t db_manager_of(int64_t id, void *arg)
+{
+	struct mgr_ctx *mc = arg;
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    mc->db, "SELECT reports_to_id FROM contacts WHERE id = ?", mc->err);
+	int64_t p = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, mc->err);
+	if (rc > 0)
+		p = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : p;
+}
+
+/* The company of contact id: 1 found (*company 0 when it has none), 0 no
+ * such contact, -1 error. */
+static int contact_company(struct crm_db *db, int64_t id, int64_t *company,
+			   struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db, "SELECT company_id FROM contacts WHERE id = ?", err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0)
+		*company = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc;
+}
+
+/* "reports_to" names the manager by id, external id, email or phone. */
+static int reports_to_input(struct crm_db *db, const struct crm_entity *e,
+			    struct crm_row *row, json_t *rj,
+			    struct crm_err *err)
+{
+	struct crm_row m;
+	int rc;
+
+	snprintf(err->field, sizeof(err->field), "reports_to");
+	if (!json_is_string(rj))
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "expected a contact id or email");
+	crm_row_init(&m, e);
+	rc = crm_entity_find(db, e, json_string_value(rj), &m, err);
+	if (rc == 0)
+		crm_err_set(err, CRM_EX_DATAERR, "no contact '%s'",
+			    json_string_value(rj));
+	if (rc <= 0) {
+		crm_row_release(&m);
+		return -1;
+	}
+	crm_row_set(row, "reports_to_id", m.v[0]);
+	row->touched[crm_entity_field(e, "reports_to_id")] = true;
+	crm_row_release(&m);
+	json_object_del(row->custom, "reports_to");
+	err->field[0] = '\0';
+	return 0;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* A manager exists (strict; else a deleted one is let be), works at the same
+ * company or group, and is nobody who reports (at any distance) to the contact.
+ */
+static int reports_to_ok(struct crm_db *db, const struct crm_row *row,
+			 bool strict, struct crm_err *err)
+{
+	struct mgr_ctx mc = {db, err};
+	int64_t self = crm_row_id(row),
+		mgr = strtoll(crm_row_get(row, "reports_to_id"), NULL, 10);
+	const char *cs = crm_row_get(row, "company_id");
+	int64_t company = cs ? strtoll(cs, NULL, 10) : 0, mcompany = 0;
+	int rc;
+
+	snprintf(err->field, sizeof(err->field), "reports_to_id");
+	rc = contact_company(db, mgr, &mcompany, err);
+	if (rc < 0)
+		return -1;
+	if (!rc && !strict) { /* a deleted manager: a root of the chart */
+		err->field[0] = '\0';
+		return 0;
+	}
+	if (!rc)
+		return crm_err_set(err, CRM_EX_DATAERR, "no contact %lld",
+				   (long long)mgr);
+	if (mgr == self)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "a contact cannot report to itself");
+	if (!company)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "a contact with no company reports to "
+				   "nobody");
+	if (company != mcompany) {
+		int64_t a = crm_company_root(db, company, err), b;
+
+		if (a < 0)
+			return -1;
+		b = mcompany ? crm_company_root(db, mcompany, err) : 0;
+		if (b < 0)
+			return -1;
+		if (a != b)
+			return crm_err_set(
+			    err, CRM_EX_DATAERR,
+			    "contact %lld works at another company and "
+			    "group",
+			    (long long)mgr);
+	}
+	rc = crm_company_cycle(self, mgr, db_manager_of, &mc, 100000);
+	if (rc < 0)
+		return -1;
+	if (rc)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "contact %lld reports to contact %lld: "
+				   "that would make a cycle",
+				   (long long)mgr, (long long)self);
+	err->field[0] = '\0';
+	return 0;
+}
+
+static int contact_check(struct crm_db *db, const struct crm_entity *e,
+			 const struct crm_row *row, struct crm_err *err)
+{
+	(void)e;
+	if (contact_check_name(row, err) < 0)
+		return -1;
+	return crm_row_get(row, "reports_to_id")
+		   ? reports_to_ok(db, row, false, err)
+		   : 0;
+}
+
 static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 			   struct crm_row *row, const struct crm_row *old,
 			   void *arg, struct crm_err *err)
 {
 	/* a "Name" column: first and last name (lib/entity/import_map.h) */
+	long rf = crm_entity_field(e, "reports_to_id"),
+	     cf = crm_entity_field(e, "company_id");
+	json_t *rj = json_object_get(row->custom, "reports_to");
+
 	crm_row_take_full_name(row);
-	if (contact_check(db, e, row, err) < 0)
+	if (contact_check_name(row, err) < 0)
 		return -1;
-	return crm_company_link_contact(db, row, old, arg, err);
+	if (rj && reports_to_input(db, e, row, rj, err) < 0)
+		return -1;
+	if (crm_company_link_contact(db, row, old, arg, err) < 0)
+		return -1;
+	if (!row->v[rf] || (old && same(old->v[cf], row->v[cf]) &&
+			    same(old->v[rf], row->v[rf])))
+		return 0;
+	return reports_to_ok(db, row, true, err);
 }
 
-static const char *const contact_counters[] = {"company created|companies created",
-						   NULL};
+static const char *const contact_counters[] = {
+    "company created|companies created", NULL};
 
 static int contact_begin(struct crm_db *db, const struct crm_entity *e,
 			 struct crm_err *err)
@@ -85,7 +242,7 @@ static int contact_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 }
 
 /* Input columns the hooks read that are no field. */
-static const char *const contact_inputs[] = {"name", NULL};
+static const char *const contact_inputs[] = {"name", "reports_to", NULL};
 
 /* Other names of the fields on import (lib/entity/import_map.h). */
 static const struct crm_alias contact_aliases[] = {
@@ -108,22 +265,217 @@ static const struct crm_alias contact_aliases[] = {
     {"created_at", CRM_ALIASES_CREATED_AT},
     {"updated_at", CRM_ALIASES_UPDATED_AT},
     {"city", "Mailing City|Town|城市|市"},
+    {"reports_to", "Reports To|Manager|Reports To Email|上级|汇报对象"},
     {"last_activity_at", CRM_ALIASES_LAST_ACTIVITY_AT},
     {0},
 };
 
 const struct crm_entity crm_contact_entity = {
-	.name = "contact",
-	.plural = "contacts",
-	.table = "contacts",
-	.fields = contact_fields,
-	.nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
-	.keys = "id,external_id,email",
-	.prepare = contact_prepare,
-	.check = contact_check,
-	.begin = contact_begin,
-	.end = contact_end,
-	.counters = contact_counters,
-	.inputs = contact_inputs,
-	.aliases = contact_aliases,
+    .name = "contact",
+    .plural = "contacts",
+    .table = "contacts",
+    .fields = contact_fields,
+    .nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
+    .keys = "id,external_id,email",
+    .prepare = contact_prepare,
+    .check = contact_check,
+    .begin = contact_begin,
+    .end = contact_end,
+    .counters = contact_counters,
+    .inputs = contact_inputs,
+    .aliases = contact_aliases,
 };
+
+/* -- org chart ---------------------------------------------------------- */
+
+struct onode {
+	int64_t id, mgr;
+	long parent; /* index of the manager in the chart, -1 for a root */
+	char *name, *title, *email, *owner, *last;
+	bool seen;
+};
+
+struct org {
+	struct onode *n;
+	size_t len, cap;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? crm_xstrdup(s) : NULL;
+}
+
+static int org_add(struct crm_stmt *st, void *arg)
+{
+	struct org *o = arg;
+	const char *fn = crm_stmt_text(st, 2), *ln = crm_stmt_text(st, 3),
+		   *em = crm_stmt_text(st, 5);
+	struct crm_buf name = {0};
+
+	if (fn)
+		crm_buf_adds(&name, fn);
+	if (ln)
+		crm_buf_addf(&name, "%s%s", name.len ? " " : "", ln);
+	if (!name.len)
+		crm_buf_adds(&name, em ? em
+				    : crm_stmt_text(st, 6)
+					? crm_stmt_text(st, 6)
+					: "");
+	o->n = crm_xgrow(o->n, &o->cap, o->len + 1, sizeof(*o->n));
+	o->n[o->len] = (struct onode){
+	    .id = crm_stmt_int(st, 0),
+	    .mgr = crm_stmt_int(st, 1),
+	    .parent = -1,
+	    .name = crm_xstrdup(crm_buf_str(&name)),
+	    .title = dup_or_null(crm_stmt_text(st, 4)),
+	    .email = dup_or_null(em),
+	    .owner = dup_or_null(crm_stmt_text(st, 7)),
+	    .last = dup_or_null(crm_stmt_text(st, 8)),
+	};
+	o->len++;
+	crm_buf_release(&name);
+	return 0;
+}
+
+static const struct org *sort_org;
+
+/* children of one manager together, each group by name, then id */
+static int cmp_org(const void *a, const void *b)
+{
+	const struct onode *x = &sort_org->n[*(const size_t *)a],
+			   *y = &sort_org->n[*(const size_t *)b];
+	int c;
+
+	if (x->parent != y->parent)
+		return x->parent < y->parent ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
+}
+
+int crm_contact_tree(struct crm_db *db, int64_t company,
+		     int (*fn)(const struct crm_org_node *n, void *arg),
+		     void *arg, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt(
+	    db,
+	    "SELECT id, reports_to_id, first_name, last_name, title, email, "
+	    "phone, owner, last_activity_at FROM contacts WHERE company_id = "
+	    "? ORDER BY id",
+	    err);
+	struct org o = {0};
+	size_t *order = NULL, *stack = NULL, *first = NULL, *count = NULL;
+	int *depth = NULL;
+	struct crm_buf *paths = NULL;
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, company);
+	rc = crm_stmt_each(st, org_add, &o, err);
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	/* managers by binary search over the ids (ascending) */
+	for (size_t i = 0; i < o.len; i++) {
+		size_t lo = 0, hi = o.len;
+
+		while (o.n[i].mgr && lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (o.n[mid].id < o.n[i].mgr)
+				lo = mid + 1;
+			else if (o.n[mid].id > o.n[i].mgr)
+				hi = mid;
+			else {
+				o.n[i].parent = (long)mid;
+				break;
+			}
+		}
+	}
+	order = crm_xcalloc(o.len + 1, sizeof(*order));
+	for (size_t i = 0; i < o.len; i++)
+		order[i] = i;
+	sort_org = &o;
+	if (o.len)
+		qsort(order, o.len, sizeof(*order), cmp_org);
+	/* the reports of node i are order[first[i] .. first[i]+count[i]) */
+	first = crm_xcalloc(o.len + 1, sizeof(*first));
+	count = crm_xcalloc(o.len + 1, sizeof(*count));
+	for (size_t k = 0; k < o.len; k++) {
+		long p = o.n[order[k]].parent;
+		if (p >= 0 && !count[p]++)
+			first[p] = k;
+	}
+	stack = crm_xcalloc(o.len + 1, sizeof(*stack));
+	depth = crm_xcalloc(o.len + 1, sizeof(*depth));
+	paths = crm_xcalloc(o.len + 1, sizeof(*paths));
+	/* roots first (parent -1 sorts first), then anyone a cycle in old
+	 * data left unreached */
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t r = 0; r < o.len; r++) {
+			size_t top = 0;
+			size_t root = order[r];
+
+			if (o.n[root].seen || (!pass && o.n[root].parent >= 0))
+				continue;
+			stack[top++] = root;
+			depth[root] = 0;
+			crm_buf_reset(&paths[root]);
+			crm_buf_addf(&paths[root], "%lld",
+				     (long long)o.n[root].id);
+			while (top) {
+				size_t i = stack[--top];
+				struct onode *x = &o.n[i];
+				struct crm_org_node on;
+
+				if (x->seen)
+					continue;
+				x->seen = true;
+				on = (struct crm_org_node){
+				    .id = x->id,
+				    .reports_to_id = x->mgr,
+				    .name = x->name,
+				    .title = x->title,
+				    .email = x->email,
+				    .owner = x->owner,
+				    .last_activity_at = x->last,
+				    .depth = depth[i],
+				    .path = crm_buf_str(&paths[i]),
+				};
+				if (fn(&on, arg) < 0)
+					goto out;
+				/* push the reports in reverse, so the first
+				 * pops first */
+				for (size_t c = count[i]; c-- > 0;) {
+					size_t k = order[first[i] + c];
+					if (o.n[k].seen)
+						continue;
+					depth[k] = depth[i] + 1;
+					crm_buf_reset(&paths[k]);
+					crm_buf_addf(&paths[k], "%s/%lld",
+						     crm_buf_str(&paths[i]),
+						     (long long)o.n[k].id);
+					stack[top++] = k;
+				}
+			}
+		}
+	rc = 0;
+out:
+	for (size_t i = 0; i < o.len; i++) {
+		free(o.n[i].name);
+		free(o.n[i].title);
+		free(o.n[i].email);
+		free(o.n[i].owner);
+		free(o.n[i].last);
+		if (paths)
+			crm_buf_release(&paths[i]);
+	}
+	free(o.n);
+	free(order);
+	free(first);
+	free(count);
+	free(stack);
+	free(depth);
+	free(paths);
+	return rc;
+}

@@ -12,6 +12,7 @@
 #include "lead.h"
 #include "product.h"
 #include "quote.h"
+#include "role.h"
 #include "ticket.h"
 #include "user.h"
 
@@ -27,6 +28,7 @@ static const struct crm_entity *const entities[] = {
     &crm_contract_entity,
     &crm_milestone_entity,
     &crm_user_entity,
+    &crm_role_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)

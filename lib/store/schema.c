@@ -978,6 +978,30 @@ static const char migration1[] =
 	" custom TEXT,"
 	" created_at TEXT NOT NULL,"
 	" updated_at TEXT NOT NULL);"
+	/* -- key accounts (lib/domain/contact.c) ------------------------------ */
+	/* reporting lines: a plain id (a deleted manager leaves a root) */
+	"ALTER TABLE contacts ADD COLUMN reports_to_id INTEGER;"
+	"CREATE INDEX contacts_reports_to ON contacts(reports_to_id)"
+	" WHERE reports_to_id IS NOT NULL;"
+	/* contact roles on deals and accounts (lib/domain/role.c) */
+	"CREATE TABLE contact_roles ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	/* plain ids, as reports_to_id: a deleted contact's roles wait for
+	 * its undo (the power map joins them away meanwhile) */
+	" deal_id INTEGER,"
+	" company_id INTEGER,"
+	" contact_id INTEGER NOT NULL,"
+	" role TEXT NOT NULL,"
+	" attitude TEXT,"
+	" influence TEXT,"
+	" owner TEXT,"
+	" strategy TEXT,"
+	" custom TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"CREATE INDEX contact_roles_deal ON contact_roles(deal_id);"
+	"CREATE INDEX contact_roles_company ON contact_roles(company_id);"
+	"CREATE INDEX contact_roles_contact ON contact_roles(contact_id);"
 
 	"";
 

@@ -6,8 +6,8 @@ expect_code 0 crm-contact add --first-name Ann --last-name Lee --email Ann@Examp
 expect_out "add prints the new id with --ids" <<<'1'
 expect_code 0 crm-contact add --set first_name=Bob --set email=bob@acme.io --set 'Shoe Size=44' -f csv
 expect_out "add prints the record; domain lower-cased, custom field kept" <<'X'
-id,external_id,first_name,last_name,email,phone,company,company_id,title,city,region,country,source,owner,tags,lifecycle_stage,last_activity_at,created_at,updated_at,Shoe Size
-2,,Bob,,bob@acme.io,,,,,,,,,,,,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,44
+id,external_id,first_name,last_name,email,phone,company,company_id,title,reports_to_id,city,region,country,source,owner,tags,lifecycle_stage,last_activity_at,created_at,updated_at,Shoe Size
+2,,Bob,,bob@acme.io,,,,,,,,,,,,,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,44
 X
 expect_code 0 crm-contact list -f csv --fields id,email,phone
 expect_out "list with --fields" <<'X'
@@ -17,7 +17,7 @@ id,email,phone
 X
 expect_code 0 crm-contact show ann@example.com -f json
 expect_out "show by email (any case): the 360-degree view as one JSON object" <<'X'
-{"contact":{"id":1,"external_id":null,"first_name":"Ann","last_name":"Lee","email":"Ann@example.com","phone":"+1 (415) 555-2671","company":null,"company_id":null,"title":null,"city":null,"region":null,"country":null,"source":null,"owner":"kim","tags":null,"lifecycle_stage":null,"last_activity_at":null,"created_at":"2026-11-22T09:30:00Z","updated_at":"2026-11-22T09:30:00Z"},"company":null,"parent":null,"recent_activities":[],"open_tasks":[],"leads":[],"deals":[],"tickets":[]}
+{"contact":{"id":1,"external_id":null,"first_name":"Ann","last_name":"Lee","email":"Ann@example.com","phone":"+1 (415) 555-2671","company":null,"company_id":null,"title":null,"reports_to_id":null,"city":null,"region":null,"country":null,"source":null,"owner":"kim","tags":null,"lifecycle_stage":null,"last_activity_at":null,"created_at":"2026-11-22T09:30:00Z","updated_at":"2026-11-22T09:30:00Z"},"company":null,"parent":null,"recent_activities":[],"open_tasks":[],"leads":[],"deals":[],"tickets":[]}
 X
 expect_code 66 crm-contact show nobody@example.com
 err_has "crm-contact: no contact 'nobody@example.com'"

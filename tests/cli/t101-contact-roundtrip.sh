@@ -10,11 +10,11 @@ err_has "4 inserted, 0 updated, 0 unchanged, 0 rejected"
 expect_code 0 crm-contact export -f csv
 now=2026-11-22T09:30:00Z
 {
-	printf 'id,external_id,first_name,last_name,email,phone,company,company_id,title,city,region,country,source,owner,tags,lifecycle_stage,last_activity_at,created_at,updated_at,Favourite Colour,notes\n'
-	printf '1,x1,"Smith, Jr.",O'"'"'Neil,ann@example.com,+44 20 7946 0958,"ACME ""Rockets""",1,,Zürich,,,,,"beta,vip",,,%s,%s,,"line one\r\nline two"\n' $now $now
-	printf '2,x2,王,小明,wang@example.cn,,北京科技有限公司,2,工程师,北京,,,,,,,,%s,%s,,"  padded  "\n' $now $now
-	printf '3,x3,Zoë,🙂 Emoji,zoe@example.com,,,1,\ttab\there,,,,,,,,,%s,%s,red,"multi\nline\nLF"\n' $now $now
-	printf '4,x4,"  lead space","trail space  ",,555-0100,,,,,,,,,,,,%s,%s,,\n' $now $now
+	printf 'id,external_id,first_name,last_name,email,phone,company,company_id,title,reports_to_id,city,region,country,source,owner,tags,lifecycle_stage,last_activity_at,created_at,updated_at,Favourite Colour,notes\n'
+	printf '1,x1,"Smith, Jr.",O'"'"'Neil,ann@example.com,+44 20 7946 0958,"ACME ""Rockets""",1,,,Zürich,,,,,"beta,vip",,,%s,%s,,"line one\r\nline two"\n' $now $now
+	printf '2,x2,王,小明,wang@example.cn,,北京科技有限公司,2,工程师,,北京,,,,,,,,%s,%s,,"  padded  "\n' $now $now
+	printf '3,x3,Zoë,🙂 Emoji,zoe@example.com,,,1,\ttab\there,,,,,,,,,,%s,%s,red,"multi\nline\nLF"\n' $now $now
+	printf '4,x4,"  lead space","trail space  ",,555-0100,,,,,,,,,,,,,%s,%s,,\n' $now $now
 } >"$T/want.csv"
 # a tab inside a cell needs no quotes in CSV; fix the hand-written line
 sed -i 's/,\ttab\there,/,tab\there,/' "$T/want.csv"

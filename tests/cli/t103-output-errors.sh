@@ -24,7 +24,7 @@ fi
 check "export | head -1: nothing on stderr" [ ! -s "$T/err" ]
 check "export | head -1: status 0 or SIGPIPE" grep -qE '^(0|141)$' "$T/rc"
 expect_out "export | head -1 gives the header" <<'X'
-id,external_id,first_name,last_name,email,phone,company,company_id,title,city,region,country,source,owner,tags,lifecycle_stage,last_activity_at,created_at,updated_at
+id,external_id,first_name,last_name,email,phone,company,company_id,title,reports_to_id,city,region,country,source,owner,tags,lifecycle_stage,last_activity_at,created_at,updated_at
 X
 
 expect_code 0 crm-contact import --help

@@ -14,9 +14,9 @@ expect_code 0 crm-contact list --ids
 expect_out "--dry-run wrote nothing" </dev/null
 expect_code 0 crm-contact import --emit -f csv "$T/a.csv"
 expect_out "--emit prints each record with its id and what happened" <<'X'
-import_action,id,external_id,first_name,last_name,email,phone,company,company_id,title,city,region,country,source,owner,tags,lifecycle_stage,last_activity_at,created_at,updated_at,import_error
-inserted,1,a1,Ann,,ann@example.com,,,,,,,,,,,customer,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,
-inserted,2,a2,Bob,,bob@example.com,,,,,,,,,,,lead,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,
+import_action,id,external_id,first_name,last_name,email,phone,company,company_id,title,reports_to_id,city,region,country,source,owner,tags,lifecycle_stage,last_activity_at,created_at,updated_at,import_error
+inserted,1,a1,Ann,,ann@example.com,,,,,,,,,,,,customer,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,
+inserted,2,a2,Bob,,bob@example.com,,,,,,,,,,,,lead,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,
 X
 expect_code 0 crm-contact import --emit -f csv --fields id,import_action,email "$T/a.csv"
 expect_out "--emit with --fields: those columns, in that order" <<'X'

@@ -17,9 +17,9 @@ check "--emit json: this record's custom value" grep -q '"shoe size":"41"' "$T/o
 
 expect_code 0 crm-contact list
 expect_out "list -f csv: every field, custom ones last in name order" <<'X'
-id,external_id,first_name,last_name,email,phone,company,company_id,title,city,region,country,source,owner,tags,lifecycle_stage,last_activity_at,created_at,updated_at,hobby,shoe size
-1,,Ann,,ann@example.com,,,,,,,,,,,,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,chess,38
-2,,Bob,,bob@example.com,,,,,,,,,,,,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,,41
+id,external_id,first_name,last_name,email,phone,company,company_id,title,reports_to_id,city,region,country,source,owner,tags,lifecycle_stage,last_activity_at,created_at,updated_at,hobby,shoe size
+1,,Ann,,ann@example.com,,,,,,,,,,,,,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,chess,38
+2,,Bob,,bob@example.com,,,,,,,,,,,,,,2026-11-22T09:30:00Z,2026-11-22T09:30:00Z,,41
 X
 expect_code 0 crm-contact list -f json -w 'hobby=chess'
 check "list -f json has the custom field" grep -q '"hobby":"chess","shoe size":"38"' "$T/out"

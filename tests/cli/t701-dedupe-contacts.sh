@@ -82,8 +82,8 @@ compare "$T/dump.before" "$T/dump.after" "a dry run changes nothing"
 expect_code 0 crm-dedupe merge -f json
 expect_out "merge: newest value wins, empty fields filled, tags united, furthest stage" <<'X'
 [
-{"merge":"1","merged":"2","id":1,"external_id":"a1","first_name":"Bob","last_name":"Smith","email":"rob@acme.com","phone":"+1 (415) 555-0101","company":"Acme","company_id":1,"title":null,"city":"Austin","region":null,"country":null,"source":null,"owner":null,"tags":"beta,vip","lifecycle_stage":"customer","last_activity_at":null,"created_at":"2025-01-01T00:00:00Z","updated_at":"2026-11-22T09:30:00Z"},
-{"merge":"2","merged":"4","id":3,"external_id":"a3","first_name":"Marhta","last_name":"Jones","email":"mj@example.com","phone":"+44 20 7946 0001","company":"Globex Ltd","company_id":2,"title":null,"city":"Londres","region":null,"country":null,"source":null,"owner":null,"tags":null,"lifecycle_stage":null,"last_activity_at":null,"created_at":"2025-01-05T00:00:00Z","updated_at":"2026-11-22T09:30:00Z"}
+{"merge":"1","merged":"2","id":1,"external_id":"a1","first_name":"Bob","last_name":"Smith","email":"rob@acme.com","phone":"+1 (415) 555-0101","company":"Acme","company_id":1,"title":null,"reports_to_id":null,"city":"Austin","region":null,"country":null,"source":null,"owner":null,"tags":"beta,vip","lifecycle_stage":"customer","last_activity_at":null,"created_at":"2025-01-01T00:00:00Z","updated_at":"2026-11-22T09:30:00Z"},
+{"merge":"2","merged":"4","id":3,"external_id":"a3","first_name":"Marhta","last_name":"Jones","email":"mj@example.com","phone":"+44 20 7946 0001","company":"Globex Ltd","company_id":2,"title":null,"reports_to_id":null,"city":"Londres","region":null,"country":null,"source":null,"owner":null,"tags":null,"lifecycle_stage":null,"last_activity_at":null,"created_at":"2025-01-05T00:00:00Z","updated_at":"2026-11-22T09:30:00Z"}
 ]
 X
 sql "SELECT id, contact_id FROM notes ORDER BY id"

@@ -16,6 +16,8 @@
 #   tickets.csv       support tickets, some past their SLA targets
 #   activities.ndjson calls, emails, meetings, web events and tasks,
 #                     linked to contacts, leads (lead_id), deals (deal_id)
+#   reporting.csv     reporting lines (email, reports_to) at a key account
+#   roles.csv         contact roles on its biggest open deal
 #
 # Import them in that order into an empty database (demo.sh does): leads,
 # deals and tickets get the ids 1, 2, 3 ... in file order, which the
@@ -572,6 +574,33 @@ activities.sort(key=lambda a: (a['occurred_at'], a['external_id']))
 with open(f'{out}/activities.ndjson', 'w', encoding='utf-8') as f:
     for a in activities:
         f.write(json.dumps(a, ensure_ascii=False, separators=(',', ':')) + '\n')
+
+# -- a key account: reporting lines and contact roles --------------------
+# (its own random stream, after everything else, so the files above stay
+# as they were). The group with the most open new-business deals past
+# qualification; its top company's people get a reporting line to their
+# CEO (or first person) and a manager, and roles on its biggest such deal.
+RK = random.Random(27)
+PAST = ('needs_analysis', 'proposal', 'negotiation')
+def open_past(co):
+    return [(i, d) for i, d in enumerate(deals[:520]) if d['company'] == co['external_id']
+            and d.get('pipeline') == 'default' and d['stage'] in PAST]
+groups = [c for c in companies if c['tags'] and 'group' in c['tags'].split(',')]
+key = max(groups, key=lambda c: (len(open_past(c)), -int(c['external_id'][3:])))
+kdeal = max(open_past(key), key=lambda p: (p[1]['amount'], -p[0]))[1]
+people = sorted(by_company.get(key['external_id'], []), key=lambda c: int(c['external_id'][4:]))[:7]
+boss = next((c for c in people if c['title'] == 'CEO'), people[0])
+rest = [c for c in people if c is not boss]
+lines = [dict(email=boss['email'], reports_to=None)]
+for j, c in enumerate(rest):
+    lines.append(dict(email=c['email'], reports_to=boss['email'] if j < 2 else rest[j % 2]['email']))
+write_csv('reporting.csv', ['email', 'reports_to'], lines)
+ROLES = [('decision_maker', 'supporter', 'high'), ('economic_buyer', 'neutral', 'high'),
+         ('technical_evaluator', 'opponent', 'high'), ('user', 'supporter', 'low'),
+         ('influencer', 'neutral', 'medium'), ('gatekeeper', 'neutral', 'low')]
+roles = [dict(deal=kdeal['external_id'], contact=c['email'], role=r, attitude=a, influence=inf)
+         for c, (r, a, inf) in zip([boss] + rest, ROLES)]
+write_csv('roles.csv', ['deal', 'contact', 'role', 'attitude', 'influence'], roles)
 
 print(f'{len(companies)} companies, {len(contacts)} contacts, {len(leads)} leads, '
       f'{len(deals)} deals, {len(tickets)} tickets, {len(activities)} activities', file=sys.stderr)

@@ -1,0 +1,168 @@
+/* coverage.c - a group's coverage, company by company, on the company
+ * tree's walk (company.c) with a few per-company queries. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "company.h"
+#include "coverage.h"
+#include "datetime.h"
+
+struct cov_ctx {
+	struct crm_db *db;
+	struct crm_err *err;
+	long days;
+	crm_time now;
+	int (*fn)(const struct crm_coverage_row *r, void *arg);
+	void *arg;
+};
+
+static const char *later(const char *a, const char *b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return strcmp(a, b) >= 0 ? a : b;
+}
+
+/* sum of amounts by currency: *cur NULL none, "mixed" several */
+static int money_of(struct cov_ctx *cc, const char *sql, int64_t id,
+		    int64_t *sum, char *cur, size_t curlen)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(cc->db, sql, cc->err);
+	int rc, n = 0;
+
+	*sum = 0;
+	cur[0] = '\0';
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	while ((rc = crm_stmt_step(st, cc->err)) > 0) {
+		const char *c = crm_stmt_text(st, 0);
+		if (n++ == 0) {
+			snprintf(cur, curlen, "%s", c ? c : "");
+			*sum = crm_stmt_int(st, 1);
+		} else {
+			snprintf(cur, curlen, "mixed");
+			*sum = 0;
+		}
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int cov_one(const struct crm_tree_node *n, void *arg)
+{
+	struct cov_ctx *cc = arg;
+	struct crm_coverage_row r = {
+	    .id = n->id,
+	    .parent_id = n->parent_id,
+	    .name = n->name,
+	    .path = n->path,
+	    .depth = n->depth,
+	    .days = -1,
+	};
+	char owner[256] = "", la[3][64] = {"", "", ""}, cur[16], pcur[16];
+	const char *last = NULL;
+	struct crm_stmt *st;
+	int rc;
+
+	st = crm_db_stmt_cached(
+	    cc->db,
+	    "SELECT owner, last_activity_at FROM companies WHERE id = ?",
+	    cc->err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, n->id);
+	rc = crm_stmt_step(st, cc->err);
+	if (rc > 0) {
+		snprintf(owner, sizeof(owner), "%s",
+			 crm_stmt_text(st, 0) ? crm_stmt_text(st, 0) : "");
+		snprintf(la[0], sizeof(la[0]), "%s",
+			 crm_stmt_text(st, 1) ? crm_stmt_text(st, 1) : "");
+	}
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	st = crm_db_stmt_cached(
+	    cc->db,
+	    "SELECT count(*), max(last_activity_at) FROM contacts WHERE "
+	    "company_id = ?",
+	    cc->err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, n->id);
+	rc = crm_stmt_step(st, cc->err);
+	if (rc > 0) {
+		r.contacts = crm_stmt_int(st, 0);
+		snprintf(la[1], sizeof(la[1]), "%s",
+			 crm_stmt_text(st, 1) ? crm_stmt_text(st, 1) : "");
+	}
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	st = crm_db_stmt_cached(
+	    cc->db,
+	    "SELECT coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 "
+	    "END), 0), coalesce(sum(CASE WHEN status = 'won' THEN 1 ELSE 0 "
+	    "END), 0), max(last_activity_at) FROM deals WHERE company_id = ?",
+	    cc->err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, n->id);
+	rc = crm_stmt_step(st, cc->err);
+	if (rc > 0) {
+		r.open_deals = crm_stmt_int(st, 0);
+		r.won_deals = crm_stmt_int(st, 1);
+		snprintf(la[2], sizeof(la[2]), "%s",
+			 crm_stmt_text(st, 2) ? crm_stmt_text(st, 2) : "");
+	}
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	if (money_of(cc,
+		     "SELECT currency, sum(amount) FROM deals WHERE company_id "
+		     "= ? AND status = 'won' AND amount IS NOT NULL GROUP BY "
+		     "currency ORDER BY currency",
+		     n->id, &r.revenue, cur, sizeof(cur)) < 0 ||
+	    money_of(cc,
+		     "SELECT currency, sum(amount) FROM deals WHERE company_id "
+		     "= ? AND status = 'open' AND amount IS NOT NULL GROUP BY "
+		     "currency ORDER BY currency",
+		     n->id, &r.pipeline, pcur, sizeof(pcur)) < 0)
+		return -1;
+	r.currency = *cur ? cur : NULL;
+	r.pcurrency = *pcur ? pcur : NULL;
+	for (int k = 0; k < 3; k++)
+		if (*la[k])
+			last = later(last, la[k]);
+	r.last_activity_at = last;
+	if (last) {
+		crm_time t;
+		struct crm_err e2 = {0};
+		if (crm_datetime_parse(last, &t, &e2) == 0)
+			r.days = (long)((cc->now - t) / 86400);
+	}
+	r.owner = *owner ? owner : NULL;
+	{
+		bool no_owner = !r.owner,
+		     quiet = r.days < 0 || (cc->days >= 0 && r.days > cc->days);
+		r.white_space = no_owner || quiet;
+		r.why = no_owner && quiet ? "no owner, no activity"
+			: no_owner	  ? "no owner"
+			: quiet		  ? "no activity"
+					  : NULL;
+	}
+	return cc->fn(&r, cc->arg);
+}
+
+int crm_coverage(struct crm_db *db, int64_t company, long days,
+		 int (*fn)(const struct crm_coverage_row *r, void *arg),
+		 void *arg, struct crm_err *err)
+{
+	struct cov_ctx cc = {db, err, days, 0, fn, arg};
+
+	if (crm_datetime_now(&cc.now, err) < 0)
+		return -1;
+	return crm_company_tree(db, &company, 1, NULL, 0, cov_one, &cc, err);
+}
