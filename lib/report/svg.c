@@ -569,10 +569,13 @@ static void report_part(struct crm_buf *out, const struct crm_report *r,
 		if (groups.n <= 1 && (!groups.n || !*groups.v[0]))
 			lines(out, crm_buf_str(&title), unit,
 			      (const char *const *)periods.v, periods.n, NULL,
-			      v, 1, CHART_W, 260, lo, hi);
+			      v, 1, split ? 370 : CHART_W, split ? 200 : 260,
+			      lo, hi);
 		else {
 			/* small multiples on one scale */
-			crm_buf_adds(out, "<section class=\"multiples\"><h3>");
+			crm_buf_adds(out,
+				     "<section class=\"multiples\"><h3>Small "
+				     "multiples: ");
 			crm_html_escape(out, crm_buf_str(&title));
 			crm_buf_adds(out, " per ");
 			for (size_t k = 0, f = 0; k < r->labels.n; k++)
@@ -598,15 +601,23 @@ static void report_part(struct crm_buf *out, const struct crm_report *r,
 	free(idx);
 }
 
+static bool money_unit(const char *u)
+{
+	return strcmp(u, "%") && strcmp(u, "days") && strcmp(u, "hours") &&
+	       strcmp(u, "count");
+}
+
 void crm_svg_report(struct crm_buf *out, const struct crm_report *r)
 {
 	struct crm_strv curs = {0};
-	bool nocur = false;
+	bool nocur = false, timed;
 
 	if (!r->chart || !r->n)
 		return;
-	if (crm_strv_find(&r->labels, "currency") < 0 &&
-	    crm_strv_find(&r->cols, "currency") < 0) {
+	/* only money is split by currency: a count of deals is a count */
+	if ((crm_strv_find(&r->labels, "currency") < 0 &&
+	     crm_strv_find(&r->cols, "currency") < 0) ||
+	    !money_unit(crm_svg_unit(r->chart, &r->rows[0]))) {
 		report_part(out, r, false, NULL);
 		return;
 	}
@@ -618,13 +629,19 @@ void crm_svg_report(struct crm_buf *out, const struct crm_report *r)
 		else if (crm_strv_find(&curs, c) < 0)
 			crm_strv_push(&curs, c);
 	}
+	timed = crm_strv_find(&r->labels, "period") >= 0;
 	if (curs.n + nocur <= 1)
 		report_part(out, r, false, NULL);
 	else {
+		/* one chart per currency, each on its own axis */
+		if (timed)
+			crm_buf_adds(out, "<div class=\"multiples\">\n");
 		for (size_t k = 0; k < curs.n; k++)
 			report_part(out, r, true, curs.v[k]);
 		if (nocur)
 			report_part(out, r, true, NULL);
+		if (timed)
+			crm_buf_adds(out, "</div>\n");
 	}
 	crm_strv_release(&curs);
 }
