@@ -193,7 +193,7 @@ static int tile(struct crm_db *db, struct crm_dashboard *d,
 		where.n ? &where : NULL, d->cur, &r, err) < 0)
 		goto out;
 	t->value = dup_or_null(pick(&r, td->column, d->cur));
-	t->unit = r.n ? crm_svg_unit(td->column, NULL) : "count";
+	t->unit = crm_svg_unit(td->column, NULL);
 	if (!strcmp(t->unit, "money"))
 		t->unit = d->cur ? d->cur : "money";
 	if (td->asof) {
@@ -514,6 +514,9 @@ void crm_dashboard_html(struct crm_buf *out, const struct crm_dashboard *d)
 	crm_buf_adds(out, period_word[d->period]);
 	crm_buf_adds(out, "</h3>\n");
 	chart(out, &d->won, "total");
+	crm_buf_adds(out, "<h3>Win rate per ");
+	crm_html_escape(out, d->by);
+	crm_buf_adds(out, "</h3>\n");
 	chart(out, &d->winrate, "win_rate");
 	crm_buf_adds(out, "<h3>Tickets opened vs solved</h3>\n");
 	opened_solved(out, d);
@@ -557,8 +560,9 @@ static void sparkline(struct crm_buf *out, const struct crm_dash_tile *t,
 			crm_buf_addc(out, ' ');
 			continue;
 		}
-		k = hi > lo ? (int)((t->spark[i] - lo) / (hi - lo) * 7 + 0.5)
-			    : 3;
+		k = hi > lo  ? (int)((t->spark[i] - lo) / (hi - lo) * 7 + 0.5)
+		    : hi > 0 ? 3
+			     : 0;
 		if (utf8) { /* U+2581 ... U+2588 */
 			crm_buf_addc(out, (char)0xE2);
 			crm_buf_addc(out, (char)0x96);

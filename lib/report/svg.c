@@ -573,9 +573,9 @@ static void report_part(struct crm_buf *out, const struct crm_report *r,
 			      lo, hi);
 		else {
 			/* small multiples on one scale */
-			crm_buf_adds(out,
-				     "<section class=\"multiples\"><h3>Small "
-				     "multiples: ");
+			crm_buf_adds(out, "<section class=\"multiples\"><p "
+					  "class=\"mtitle\">Small "
+					  "multiples: ");
 			crm_html_escape(out, crm_buf_str(&title));
 			crm_buf_adds(out, " per ");
 			for (size_t k = 0, f = 0; k < r->labels.n; k++)
@@ -584,7 +584,7 @@ static void report_part(struct crm_buf *out, const struct crm_report *r,
 					crm_buf_adds(out, f++ ? " / " : "");
 					crm_html_escape(out, r->labels.v[k]);
 				}
-			crm_buf_adds(out, "</h3>\n<div class=\"multiples\">\n");
+			crm_buf_adds(out, "</p>\n<div class=\"multiples\">\n");
 			for (size_t k = 0; k < groups.n; k++)
 				lines(out, groups.v[k], unit,
 				      (const char *const *)periods.v, periods.n,
