@@ -572,6 +572,14 @@ static void sparkline(struct crm_buf *out, const struct crm_dash_tile *t,
 	}
 }
 
+/* End a line without trailing blanks. */
+static void endline(struct crm_buf *out)
+{
+	while (out->len && out->s[out->len - 1] == ' ')
+		out->len--;
+	crm_buf_addc(out, '\n');
+}
+
 static void pad(struct crm_buf *out, size_t n)
 {
 	while (n--)
@@ -596,11 +604,12 @@ void crm_dashboard_text(struct crm_buf *out, const struct crm_dashboard *d,
 	narrow = width < lw + vw + 9 + CRM_DASH_SPARK + 3;
 	if (narrow && width >= 20 + vw + 9 + CRM_DASH_SPARK + 3)
 		lw = width - (vw + 9 + CRM_DASH_SPARK + 3), narrow = false;
-	crm_buf_addf(out, "Dashboard %s to %s, vs %s to %s\n",
-		     crm_datetime_format_date(d->from, a),
-		     crm_datetime_format_date(d->to - 1, b),
-		     crm_datetime_format_date(d->pfrom, c),
-		     crm_datetime_format_date(d->pto - 1, e));
+	crm_buf_addf(
+	    out, "Dashboard%s%s to %s,%svs %s to %s\n", width < 36 ? "\n" : " ",
+	    crm_datetime_format_date(d->from, a),
+	    crm_datetime_format_date(d->to - 1, b), width < 66 ? "\n" : " ",
+	    crm_datetime_format_date(d->pfrom, c),
+	    crm_datetime_format_date(d->pto - 1, e));
 	for (size_t i = 0; i < d->ntiles; i++) {
 		const struct crm_dash_tile *t = &d->tiles[i];
 		double pct;
@@ -613,7 +622,9 @@ void crm_dashboard_text(struct crm_buf *out, const struct crm_dashboard *d,
 		crm_buf_adds(out, "  ");
 		n = strlen(t->label);
 		if (narrow) {
-			crm_buf_adds(out, t->label);
+			crm_buf_add(out, t->label,
+				    n + 2 > width ? (width > 2 ? width - 2 : 1)
+						  : n);
 			crm_buf_adds(out, "\n    ");
 		} else {
 			if (n > lw - 2)
@@ -641,6 +652,6 @@ void crm_dashboard_text(struct crm_buf *out, const struct crm_dashboard *d,
 			crm_buf_adds(out, narrow ? "\n    " : "  ");
 			sparkline(out, t, utf8);
 		}
-		crm_buf_addc(out, '\n');
+		endline(out);
 	}
 }
