@@ -139,6 +139,7 @@ struct tile_def {
 	bool asof;    /* a state: now vs as of the window's start */
 	bool quarter; /* only deals expected to close this quarter */
 	bool now;     /* a state now, without history: no comparison */
+	bool lower_better;
 };
 
 static const struct tile_def defs[CRM_DASH_TILES] = {
@@ -151,7 +152,7 @@ static const struct tile_def defs[CRM_DASH_TILES] = {
     {"sales", "win_rate", "Win rate", "winrate", "win_rate", false, false,
      false},
     {"sales", "median_cycle", "Median cycle", "cycle", "median_days", false,
-     false, false},
+     false, false, true},
     {"marketing", "new_leads", "New leads", "funnel", "leads", false, false,
      false},
     {"support", "sla_compliance", "SLA compliance (first reply)", "sla",
@@ -159,7 +160,7 @@ static const struct tile_def defs[CRM_DASH_TILES] = {
     {"support", "open_tickets", "Open tickets", "tickets", "tickets", false,
      false, true},
     {"support", "breaches", "SLA breaches", "sla", "breached_tickets", false,
-     false, false},
+     false, false, true},
 };
 
 static int tile(struct crm_db *db, struct crm_dashboard *d,
@@ -178,6 +179,7 @@ static int tile(struct crm_db *db, struct crm_dashboard *d,
 	t->label = td->label;
 	t->report = td->report;
 	t->column = td->column;
+	t->lower_better = td->lower_better;
 	if (td->quarter) {
 		crm_time q = period_start(d->to - 1, CRM_PERIOD_QUARTER);
 
@@ -333,8 +335,8 @@ static const char page_css[] =
     "div.tile .label{font-weight:600}\n"
     "div.tile .value{font-size:1.6em;font-variant-numeric:tabular-nums}\n"
     "div.tile .change{font-size:.85em;color:#333}\n"
-    "div.tile .up{color:#006e4f}\n"
-    "div.tile .down{color:#b34700}\n"
+    "div.tile .good{color:#006e4f}\n" /* good news, up or down */
+    "div.tile .bad{color:#b34700}\n"
     "div.grid2{display:flex;flex-wrap:wrap;gap:1em}\n"
     "p.empty{color:#777}\n"
     "@media print{body{margin:0;max-width:none}h2{break-after:avoid}"
@@ -365,7 +367,7 @@ static void tile_html(struct crm_buf *out, const struct crm_dash_tile *t)
 		if (crm_dashboard_change(t, &pct))
 			crm_buf_addf(
 			    out, "<span class=\"%s\">%s %+.1f%%</span> ",
-			    pct >= 0 ? "up" : "down",
+			    (pct >= 0) != t->lower_better ? "good" : "bad",
 			    pct >= 0 ? "\xE2\x96\xB2" : "\xE2\x96\xBC", pct);
 		crm_buf_adds(out, "vs ");
 		crm_html_escape(out, t->prev ? t->prev : "none");
@@ -642,10 +644,12 @@ void crm_dashboard_text(struct crm_buf *out, const struct crm_dashboard *d,
 			snprintf(pc, sizeof(pc), "%+.1f%%", pct);
 			if (!narrow)
 				pad(out, 8 - (strlen(pc) < 8 ? strlen(pc) : 8));
-			crm_buf_addf(
-			    out, "%s%s%s",
-			    colour ? (pct >= 0 ? "\033[32m" : "\033[31m") : "",
-			    pc, colour ? "\033[0m" : "");
+			crm_buf_addf(out, "%s%s%s",
+				     colour ? ((pct >= 0) != t->lower_better
+						   ? "\033[32m"
+						   : "\033[31m")
+					    : "",
+				     pc, colour ? "\033[0m" : "");
 		} else if (!narrow)
 			pad(out, 8);
 		if (t->nspark && (!narrow || width >= 4 + t->nspark)) {

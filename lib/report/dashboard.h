@@ -26,7 +26,8 @@ struct crm_dash_tile {
 	const char *area, *key, *label, *report, *column;
 	const char *unit; /* "%", "days", "count" or the currency */
 	char *value, *prev;
-	char *compared;		      /* the comparison window, named */
+	char *compared;	   /* the comparison window, named */
+	bool lower_better; /* a fall is good news (cycle, breaches) */
 	double spark[CRM_DASH_SPARK]; /* NAN: no value in that period */
 	size_t nspark;
 };

@@ -244,6 +244,17 @@ static void lines(struct crm_buf *out, const char *title, const char *unit,
 	step = nice_step(hi - lo, 4);
 	hi = ceil(hi / step) * step;
 	lo = floor(lo / step) * step;
+	{ /* room for the longest tick label (7 pixels a character) */
+		struct crm_buf t = {0};
+		size_t n;
+
+		tick_label(&t, fabs(lo) > hi ? lo : hi, step);
+		n = t.len;
+		crm_buf_release(&t);
+		if ((int)n * 7 + 12 > left)
+			left = (int)n * 7 + 12;
+		pw = w - left - right;
+	}
 	crm_buf_addf(&alt, "Line chart of %s (%s) over %zu periods", title,
 		     unit, nx);
 	if (nx)
