@@ -94,6 +94,8 @@ static const char *pick(const struct crm_report *r, const char *col,
 	return NULL;
 }
 
+static bool num(const char *s, double *x);
+
 static char *dup_or_null(const char *s)
 {
 	return s ? crm_xstrdup(s) : NULL;
@@ -254,6 +256,28 @@ int crm_dashboard_run(struct crm_db *db, const struct crm_dash_opts *o,
 		d->cur = crm_xstrdup(o->currency);
 	else if (crm_report_currency(db, &d->cur, err) < 0)
 		return -1;
+	if (!d->cur) {
+		/* no won deals yet: the currency of most open deals */
+		struct crm_report p;
+		double best = 0, x;
+
+		if (run(db, "pipeline", -1, d->to, 0, "", NULL, NULL, &p, err) <
+		    0) {
+			crm_report_release(&p);
+			return -1;
+		}
+		for (size_t i = 0; i < p.n; i++) {
+			const char *c = crm_rec_get(&p.rows[i], "currency");
+
+			if (c && num(crm_rec_get(&p.rows[i], "deals"), &x) &&
+			    x > best) {
+				best = x;
+				free(d->cur);
+				d->cur = crm_xstrdup(c);
+			}
+		}
+		crm_report_release(&p);
+	}
 	for (size_t i = 0; i < CRM_DASH_TILES; i++)
 		if (tile(db, d, &defs[i], err) < 0)
 			return -1;
