@@ -52,6 +52,7 @@ expect_out "the verbs" <<'X'
 activities
 cohort
 contacts
+dashboard
 cycle
 dealsize
 funnel
