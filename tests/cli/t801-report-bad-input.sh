@@ -52,8 +52,8 @@ expect_out "the verbs" <<'X'
 activities
 cohort
 contacts
-dashboard
 cycle
+dashboard
 dealsize
 funnel
 leaderboard
