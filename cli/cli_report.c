@@ -8,6 +8,7 @@
 
 #include "chart.h"
 #include "cli_report.h"
+#include "dashboard.h"
 #include "html.h"
 #include "money.h"
 #include "report.h"
@@ -309,4 +310,113 @@ int crm_verb_report(struct crm_cli *cli)
 fail:
 	crm_report_release(&r);
 	return crm_cli_fail(cli);
+}
+
+/* UTF-8 on the terminal: the locale (LC_ALL, LC_CTYPE, LANG) says so. */
+static bool utf8_locale(void)
+{
+	const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
+	}
+	return false;
+}
+
+/* The key figures as records: one per figure. */
+static int dashboard_records(struct crm_cli *cli, const struct crm_dashboard *d)
+{
+	static const char *const names[] = {
+	    "area", "figure",	"label",      "value",
+	    "unit", "previous", "change_pct", "compared_with",
+	};
+	struct crm_strv cols = {0};
+	struct crm_writer *w;
+	struct crm_rec rec;
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		crm_strv_push(&cols, names[i]);
+	w = crm_cli_writer(cli, &cols);
+	crm_rec_init(&rec);
+	for (size_t i = 0; i < d->ntiles && rc == 0; i++) {
+		const struct crm_dash_tile *t = &d->tiles[i];
+		char pct[32];
+		double p;
+		bool has = crm_dashboard_change(t, &p);
+
+		snprintf(pct, sizeof(pct), "%.1f", p);
+		crm_rec_clear(&rec);
+		crm_rec_adds(&rec, "area", t->area);
+		crm_rec_adds(&rec, "figure", t->key);
+		crm_rec_adds(&rec, "label", t->label);
+		crm_rec_adds(&rec, "value", t->value);
+		crm_rec_adds(&rec, "unit", t->unit);
+		crm_rec_adds(&rec, "previous", t->prev);
+		crm_rec_adds(&rec, "change_pct", has ? pct : NULL);
+		crm_rec_adds(&rec, "compared_with", t->compared);
+		if (crm_writer_write(w, &rec) < 0)
+			rc = -1;
+	}
+	crm_rec_release(&rec);
+	if (crm_writer_close(w) < 0 || rc < 0)
+		rc = crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+				 strerror(errno));
+	crm_writer_free(w);
+	crm_strv_release(&cols);
+	return rc;
+}
+
+int crm_verb_dashboard(struct crm_cli *cli)
+{
+	struct crm_report_cli *ro = cli->opts;
+	struct crm_report_opts ro2 = {0};
+	struct crm_dash_opts o = {0};
+	struct crm_dashboard d = {0};
+	struct crm_buf out = {0};
+	enum crm_fmt f = crm_cli_format(cli);
+	int rc = -1;
+
+	if (cli->args.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "dashboard takes options, not '%s'",
+			    cli->args.v[0]);
+		goto out;
+	}
+	if (ro->idle || ro->costs || ro->compare || cli->where.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "dashboard takes no --%s",
+			    ro->idle	  ? "idle"
+			    : ro->costs	  ? "costs"
+			    : ro->compare ? "compare"
+					  : "where");
+		goto out;
+	}
+	if (crm_report_range(&ro2, ro->from, ro->to, cli->db->now, &cli->err) <
+	    0)
+		goto out;
+	o.from = ro2.from;
+	o.to = ro2.to;
+	o.has_from = ro2.has_from;
+	o.period = ro->period ? crm_period_parse(ro->period) : 0;
+	o.by = ro->by;
+	o.currency = ro->currency;
+	if (crm_dashboard_run(cli->db, &o, &d, &cli->err) < 0)
+		goto out;
+	if (f == CRM_FMT_HTML)
+		crm_dashboard_html(&out, &d);
+	else if (f == CRM_FMT_TABLE)
+		crm_dashboard_text(&out, &d, term_width(cli), utf8_locale(),
+				   crm_cli_color(cli));
+	else {
+		rc = dashboard_records(cli, &d);
+		goto out;
+	}
+	rc = write_out(cli, &out);
+out:
+	crm_buf_release(&out);
+	crm_dashboard_release(&d);
+	return rc < 0 ? crm_cli_fail(cli) : 0;
 }

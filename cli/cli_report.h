@@ -17,5 +17,8 @@ error_t crm_report_parse(int key, char *arg, struct argp_state *state);
 /* Run the report named by the verb; unattended exits 1 when it finds
  * something. */
 int crm_verb_report(struct crm_cli *cli);
+/* crm-report dashboard: the key figures (a page with -f html, a screen
+ * with -f table, else records). */
+int crm_verb_dashboard(struct crm_cli *cli);
 
 #endif

@@ -22,6 +22,10 @@ static const struct crm_verb verbs[] = {
 	   "customer rate"),
     REPORT("cycle", "Sales cycle of won deals: median, p90 and average days "
 		    "from creation to close"),
+    {"dashboard", NULL,
+     "The manager's dashboard: key figures with their change, trends, "
+     "funnel, leaderboards, service (-f html: one page)",
+     crm_report_options, crm_report_parse, crm_verb_dashboard, 0},
     REPORT("dealsize",
 	   "Won deals per currency: total, average, median, p90, largest"),
     REPORT("funnel", "Leads -> qualified -> converted -> deal -> won, with "

@@ -54,6 +54,7 @@ assets
 cohort
 contacts
 cycle
+dashboard
 dealsize
 funnel
 leaderboard

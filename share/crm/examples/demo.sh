@@ -38,6 +38,18 @@ echo "== nightly.sh exited $rc (1: something needs attention)"
 echo "== the SLA breaches it found"
 crm-ticket sla --breached -f csv >"$top/$BUILD/demo-breaches.csv" || true
 cut -d, -f1,2,4,5,8,9,11 "$top/$BUILD/demo-breaches.csv" | head -6
+echo "== the morning dashboard (nightly.sh step 7)"
+dash="$top/$BUILD/demo-reports/2026-11-23/dashboard.html"
+echo "page: $dash"
+# a screenshot for the README's tour, in the build folder (not committed)
+if command -v chromium >/dev/null; then
+	timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		--no-first-run --user-data-dir="$top/$BUILD/.demo-chrome" \
+		--screenshot="$top/$BUILD/demo-dashboard.png" \
+		--window-size=1280,2400 "$dash" >/dev/null 2>&1 &&
+		echo "screenshot: $top/$BUILD/demo-dashboard.png"
+	rm -rf "$top/$BUILD/.demo-chrome"
+fi
 echo
 echo "Reports: $top/$BUILD/demo-reports/2026-11-23/"
 echo "Try: CRM_DB=$CRM_DB CRM_NOW=$CRM_NOW $BUILD/bin/crm-company show co-0001"

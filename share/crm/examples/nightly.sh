@@ -11,7 +11,9 @@
 #   5. the flows (share/crm/flows, or $CRM_FLOWS) do what is due: quote
 #      follow-ups, welcome sequences, SLA warnings ... each once;
 #   6. a report (CSV files and a summary) is written to REPORT_DIR/DATE/,
-#      and mailed when CRM_MAIL_TO is set.
+#      and mailed when CRM_MAIL_TO is set;
+#   7. the morning dashboard: REPORT_DIR/DATE/dashboard.html (and a copy
+#      at $DASHBOARD_HTML when set).
 #
 # Usage: nightly.sh [REPORT_DIR]     (default: $CRM_REPORT_DIR, else ./reports)
 #
@@ -32,6 +34,7 @@
 # Environment: CRM_DB, CRM_NOW (replay a night: CRM_NOW=2026-11-23T02:00:00Z),
 # CRM_SHARE (rules files), CRM_USER (defaults to "nightly" here),
 # CRM_MAIL_TO (mail the summary), NIGHTLY_LOCK (the lock file),
+# DASHBOARD_HTML (also copy the dashboard page there),
 # RECLAIM_IDLE (7d), RECLAIM_WARN (2d), STALE_IDLE (unset: the stages'
 # max_days only), MONITOR_RETRAIN (set: retrain the deal model on drift).
 set -u
@@ -138,6 +141,24 @@ if crm-score models -q -f csv 2>/dev/null | grep -q '^[0-9]*,deal,.*,true,'; the
 	step "deal model drift" deal-model-drift.csv \
 		crm-score monitor ${MONITOR_RETRAIN:+--retrain}
 fi
+
+# 7. The morning dashboard (crm-report(1) dashboard): its key figures as
+# CSV, and the page itself, dashboard.html, one self-contained file for a
+# web server folder or a mail attachment (copy it where it is served:
+# DASHBOARD_HTML=/var/www/crm/dashboard.html).
+step "dashboard key figures" dashboard.csv crm-report dashboard
+echo "== dashboard page: crm-report dashboard -f html" >>"$dir/log"
+crm-report dashboard -f html >"$dir/dashboard.html" 2>>"$dir/log"
+rc=$?
+if [ "$rc" -eq 0 ] && [ -n "${DASHBOARD_HTML:-}" ]; then
+	cp "$dir/dashboard.html" "$DASHBOARD_HTML.tmp" 2>>"$dir/log" &&
+		mv "$DASHBOARD_HTML.tmp" "$DASHBOARD_HTML" 2>>"$dir/log" || rc=73
+fi
+if [ "$rc" -eq 0 ]; then status=ok; else
+	status="failed ($rc)"
+	[ "$failed" -eq 0 ] && failed=$rc
+fi
+printf '%-28s %6s  %-14s %s\n' "dashboard page" - "$status" dashboard.html >>"$dir/summary"
 
 status=$failed
 [ "$status" -eq 0 ] && status=$found
