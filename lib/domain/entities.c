@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "campaign.h"
 #include "company.h"
 #include "contact.h"
 #include "deal.h"
@@ -11,9 +12,9 @@
 #include "ticket.h"
 
 static const struct crm_entity *const entities[] = {
-    &crm_contact_entity, &crm_company_entity, &crm_activity_entity,
-    &crm_deal_entity,	 &crm_ticket_entity,  &crm_lead_entity,
-    &crm_kb_entity,
+    &crm_contact_entity, &crm_company_entity,  &crm_activity_entity,
+    &crm_deal_entity,	 &crm_ticket_entity,   &crm_lead_entity,
+    &crm_kb_entity,	 &crm_campaign_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)

@@ -1,0 +1,453 @@
+/* cli_campaign.c - crm-campaign tree (the hierarchy with roll-ups) and
+ * members (add, status, list, history). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "campaign.h"
+#include "cli_campaign.h"
+#include "contact.h"
+#include "datetime.h"
+#include "lead.h"
+#include "money.h"
+
+enum { OPT_LEAD = 0x300, OPT_STATUS };
+
+const struct argp_option crm_campaign_members_options[] = {
+    {"lead", OPT_LEAD, 0, 0, "The members are leads (default: contacts)", 0},
+    {"status", OPT_STATUS, "STATUS", 0,
+     "add: the status new members get (default targeted); status: the "
+     "status to set; list: only members with it",
+     0},
+    {0},
+};
+
+error_t crm_campaign_opts_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	struct crm_campaign_opts *o = cli->opts;
+
+	switch (key) {
+	case OPT_LEAD:
+		o->lead = true;
+		return 0;
+	case OPT_STATUS:
+		o->status = arg;
+		return 0;
+	default:
+		return crm_entity_opts_parse(key, arg, state);
+	}
+}
+
+/* -- tree -------------------------------------------------------------- */
+
+struct tree_ctx {
+	struct crm_cli *cli;
+	struct crm_writer *w;
+	struct crm_rec rec;
+	bool table;
+};
+
+static void add_num(struct crm_rec *rec, const char *name, long long v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", v);
+	crm_rec_add(rec, name, strlen(name), num, strlen(num), CRM_RAW);
+}
+
+static void add_money(struct crm_rec *rec, const char *name, int64_t v,
+		      const char *cur, bool known)
+{
+	char b[32];
+
+	if (!known) {
+		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+		return;
+	}
+	crm_money_format(v, cur, b);
+	crm_rec_add(rec, name, strlen(name), b, strlen(b), CRM_RAW);
+}
+
+static int tree_one(const struct crm_campaign_node *n, void *arg)
+{
+	struct tree_ctx *tc = arg;
+	bool tk = !n->mixed;
+	const char *tcur = n->total_currency;
+
+	if (tc->cli->ids)
+		return printf("%lld\n", (long long)n->id) < 0 ? -1 : 0;
+	if (tc->table) {
+		char b[32] = "", c[32] = "";
+		int rc;
+
+		if (tk) {
+			crm_money_format(n->budget_total, tcur, b);
+			crm_money_format(n->cost_total, tcur, c);
+		}
+		rc =
+		    printf("%*s%s (%lld)  members %llu/%llu  responses "
+			   "%llu/%llu  budget %s%s%s  cost %s%s%s\n",
+			   n->depth * 2, "", n->name, (long long)n->id,
+			   (unsigned long long)n->members,
+			   (unsigned long long)n->members_total,
+			   (unsigned long long)n->responses,
+			   (unsigned long long)n->responses_total,
+			   tk ? b : "mixed", tcur ? " " : "", tcur ? tcur : "",
+			   tk ? c : "mixed", tcur ? " " : "", tcur ? tcur : "");
+		return rc < 0 ? -1 : 0;
+	}
+	crm_rec_clear(&tc->rec);
+	add_num(&tc->rec, "id", n->id);
+	crm_rec_adds(&tc->rec, "name", n->name);
+	if (n->parent_id)
+		add_num(&tc->rec, "parent_id", n->parent_id);
+	else
+		crm_rec_add(&tc->rec, "parent_id", 9, NULL, 0, CRM_NULL);
+	add_num(&tc->rec, "depth", n->depth);
+	crm_rec_adds(&tc->rec, "path", n->path);
+	crm_rec_adds(&tc->rec, "type", n->type ? n->type : "");
+	crm_rec_adds(&tc->rec, "status", n->status ? n->status : "");
+	add_num(&tc->rec, "members", (long long)n->members);
+	add_num(&tc->rec, "members_total", (long long)n->members_total);
+	add_num(&tc->rec, "responses", (long long)n->responses);
+	add_num(&tc->rec, "responses_total", (long long)n->responses_total);
+	add_money(&tc->rec, "budget", n->budget, n->currency, true);
+	add_money(&tc->rec, "actual_cost", n->cost, n->currency, true);
+	crm_rec_adds(&tc->rec, "currency", n->currency ? n->currency : "");
+	add_money(&tc->rec, "budget_total", n->budget_total, tcur, tk);
+	add_money(&tc->rec, "actual_cost_total", n->cost_total, tcur, tk);
+	if (tk)
+		crm_rec_adds(&tc->rec, "total_currency", tcur ? tcur : "");
+	else
+		crm_rec_adds(&tc->rec, "total_currency", "mixed");
+	return crm_writer_write(tc->w, &tc->rec);
+}
+
+int crm_verb_campaign_tree(struct crm_cli *cli)
+{
+	static const char *const names[] = {
+	    "id",
+	    "name",
+	    "parent_id",
+	    "depth",
+	    "path",
+	    "type",
+	    "status",
+	    "members",
+	    "members_total",
+	    "responses",
+	    "responses_total",
+	    "budget",
+	    "actual_cost",
+	    "currency",
+	    "budget_total",
+	    "actual_cost_total",
+	    "total_currency",
+	};
+	const struct crm_entity *e = cli->cmd->entity;
+	struct tree_ctx tc = {.cli = cli};
+	struct crm_strv cols = {0};
+	struct crm_query q;
+	int64_t *ids = NULL;
+	int status = 0;
+
+	crm_rec_init(&tc.rec);
+	tc.table = crm_cli_format(cli) == CRM_FMT_TABLE;
+	if (crm_cli_query(cli, e, false, &q, &ids) < 0)
+		goto fail;
+	if (cli->where.n || cli->sort || cli->fields) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "tree takes campaign ids or names, not --where, "
+			    "--sort or --fields");
+		goto fail;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		crm_strv_push(&cols, names[i]);
+	if (!tc.table && !cli->ids)
+		tc.w = crm_cli_writer(cli, &cols);
+	if (crm_campaign_tree(cli->db, q.ids, q.nids, tree_one, &tc,
+			      &cli->err) < 0) {
+		if (!cli->err.code)
+			crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+				    strerror(errno));
+		goto fail;
+	}
+	if (tc.w && crm_writer_close(tc.w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto fail;
+	}
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(tc.w);
+	crm_rec_release(&tc.rec);
+	crm_strv_release(&cols);
+	free(ids);
+	return status;
+}
+
+/* -- members ----------------------------------------------------------- */
+
+struct ids {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int collect(const struct crm_row *row, void *arg)
+{
+	struct ids *x = arg;
+
+	x->v = crm_xgrow(x->v, &x->cap, x->n + 1, sizeof(*x->v));
+	x->v[x->n++] = crm_row_id(row);
+	return 0;
+}
+
+/* The members the arguments, --stdin and --where select, as ids. */
+static int select_members(struct crm_cli *cli, const struct crm_entity *me,
+			  struct ids *out)
+{
+	struct crm_query q;
+	int64_t *ids = NULL;
+	int rc = -1;
+
+	if (crm_cli_query(cli, me, true, &q, &ids) < 0)
+		goto out;
+	if (!cli->where.n) {
+		for (size_t i = 0; i < q.nids; i++) {
+			if (!ids[i]) /* empty --stdin */
+				continue;
+			out->v = crm_xgrow(out->v, &out->cap, out->n + 1,
+					   sizeof(*out->v));
+			out->v[out->n++] = ids[i];
+		}
+	} else {
+		q.sort = NULL;
+		if (crm_entity_each(cli->db, me, &q, collect, out, &cli->err) <
+		    0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(ids);
+	return rc;
+}
+
+static const char *const list_cols[] = {
+    "campaign_id", "member",	"record_id", "name",  "email",
+    "status",	   "status_at", "added_at",  "token",
+};
+
+static int members_list(struct crm_cli *cli, int64_t campaign,
+			const struct crm_campaign_opts *o, bool history)
+{
+	const char *sql =
+	    history
+		? "SELECT m.campaign_id, m.entity, m.record_id, h.status, h.at"
+		  " FROM campaign_members m JOIN campaign_member_history h ON"
+		  " h.member_id = m.id WHERE m.campaign_id = ? AND (? IS NULL"
+		  " OR m.entity = ?) ORDER BY m.entity, m.record_id, h.id"
+		: "SELECT m.campaign_id, m.entity, m.record_id, m.status,"
+		  " m.status_at, m.added_at, m.token,"
+		  " coalesce(c.first_name, l.first_name),"
+		  " coalesce(c.last_name, l.last_name),"
+		  " coalesce(c.email, l.email)"
+		  " FROM campaign_members m"
+		  " LEFT JOIN contacts c ON m.entity = 'contact' AND c.id ="
+		  " m.record_id"
+		  " LEFT JOIN leads l ON m.entity = 'lead' AND l.id ="
+		  " m.record_id"
+		  " WHERE m.campaign_id = ? AND (? IS NULL OR m.entity = ?)"
+		  " AND (? IS NULL OR m.status = ?)"
+		  " ORDER BY m.entity, m.record_id";
+	static const char *const hist_cols[] = {"campaign_id", "member",
+						"record_id", "status", "at"};
+	struct crm_strv cols = {0};
+	struct crm_writer *w = NULL;
+	struct crm_stmt *st = crm_db_stmt(cli->db, sql, &cli->err);
+	struct crm_rec rec;
+	const char *ent = o->lead ? "lead" : NULL;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_rec_init(&rec);
+	if (history)
+		for (size_t i = 0; i < 5; i++)
+			crm_strv_push(&cols, hist_cols[i]);
+	else
+		for (size_t i = 0; i < sizeof(list_cols) / sizeof(*list_cols);
+		     i++)
+			crm_strv_push(&cols, list_cols[i]);
+	crm_stmt_bind_int(st, 1, campaign);
+	if (ent) {
+		crm_stmt_bind_text(st, 2, ent);
+		crm_stmt_bind_text(st, 3, ent);
+	} else {
+		crm_stmt_bind_null(st, 2);
+		crm_stmt_bind_null(st, 3);
+	}
+	if (!history) {
+		if (o->status) {
+			crm_stmt_bind_text(st, 4, o->status);
+			crm_stmt_bind_text(st, 5, o->status);
+		} else {
+			crm_stmt_bind_null(st, 4);
+			crm_stmt_bind_null(st, 5);
+		}
+	}
+	if (!cli->ids)
+		w = crm_cli_writer(cli, &cols);
+	while ((rc = crm_stmt_step(st, &cli->err)) > 0) {
+		int wr;
+
+		if (cli->ids) {
+			if (printf("%lld\n", (long long)crm_stmt_int(st, 2)) <
+			    0)
+				goto werr;
+			continue;
+		}
+		crm_rec_clear(&rec);
+		add_num(&rec, "campaign_id", crm_stmt_int(st, 0));
+		crm_rec_adds(&rec, "member", crm_stmt_text(st, 1));
+		add_num(&rec, "record_id", crm_stmt_int(st, 2));
+		if (history) {
+			crm_rec_adds(&rec, "status", crm_stmt_text(st, 3));
+			crm_rec_adds(&rec, "at", crm_stmt_text(st, 4));
+		} else {
+			const char *f = crm_stmt_text(st, 7),
+				   *l = crm_stmt_text(st, 8),
+				   *em = crm_stmt_text(st, 9);
+			char *name =
+			    crm_xasprintf("%s%s%s", f ? f : "",
+					  f && l ? " " : "", l ? l : "");
+
+			crm_rec_adds(&rec, "name", name);
+			free(name);
+			crm_rec_adds(&rec, "email", em ? em : "");
+			crm_rec_adds(&rec, "status", crm_stmt_text(st, 3));
+			crm_rec_adds(&rec, "status_at", crm_stmt_text(st, 4));
+			crm_rec_adds(&rec, "added_at", crm_stmt_text(st, 5));
+			crm_rec_adds(&rec, "token", crm_stmt_text(st, 6));
+		}
+		wr = crm_writer_write(w, &rec);
+		if (wr < 0)
+			goto werr;
+	}
+	crm_stmt_finalize(st);
+	st = NULL;
+	if (rc < 0)
+		goto fail;
+	if (w && crm_writer_close(w) < 0)
+		goto werr;
+	crm_writer_free(w);
+	crm_rec_release(&rec);
+	crm_strv_release(&cols);
+	return 0;
+werr:
+	crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+		    strerror(errno));
+fail:
+	if (st)
+		crm_stmt_finalize(st);
+	crm_writer_free(w);
+	crm_rec_release(&rec);
+	crm_strv_release(&cols);
+	return -1;
+}
+
+int crm_verb_campaign_members(struct crm_cli *cli)
+{
+	struct crm_campaign_opts *o = cli->opts;
+	const struct crm_entity *me =
+	    o->lead ? &crm_lead_entity : &crm_contact_entity;
+	struct ids sel = {0};
+	struct crm_row camp;
+	char *sub = NULL;
+	char at[CRM_TIME_LEN];
+	crm_time now;
+	uint64_t n = 0;
+	int64_t cid;
+	int rc, status = 0;
+
+	crm_row_init(&camp, cli->cmd->entity);
+	if (cli->args.n < 2) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "usage: members add|status|list|history CAMPAIGN "
+			    "[ID...]");
+		goto fail;
+	}
+	sub = crm_xstrdup(cli->args.v[0]);
+	if (strcmp(sub, "add") && strcmp(sub, "status") &&
+	    strcmp(sub, "list") && strcmp(sub, "history")) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "members: expected add, status, list or history, "
+			    "got '%s'",
+			    sub);
+		goto fail;
+	}
+	rc = crm_entity_find(cli->db, cli->cmd->entity, cli->args.v[1], &camp,
+			     &cli->err);
+	if (rc == 0)
+		crm_err_set(&cli->err, CRM_EX_NOINPUT, "no campaign '%s'",
+			    cli->args.v[1]);
+	if (rc <= 0)
+		goto fail;
+	cid = crm_row_id(&camp);
+	/* the rest of the arguments are the members */
+	for (size_t i = 2; i < cli->args.n; i++) {
+		free(cli->args.v[i - 2]);
+		cli->args.v[i - 2] = cli->args.v[i];
+		cli->args.v[i] = NULL;
+	}
+	free(cli->args.v[cli->args.n - 2]);
+	free(cli->args.v[cli->args.n - 1]);
+	cli->args.v[cli->args.n - 2] = cli->args.v[cli->args.n - 1] = NULL;
+	cli->args.n -= 2;
+	if (!strcmp(sub, "list") || !strcmp(sub, "history")) {
+		if (cli->args.n || cli->where.n || cli->from_stdin) {
+			crm_err_set(&cli->err, CRM_EX_USAGE,
+				    "members %s takes only the campaign", sub);
+			goto fail;
+		}
+		if (members_list(cli, cid, o, !strcmp(sub, "history")) < 0)
+			goto fail;
+		goto out;
+	}
+	if (!strcmp(sub, "status") && !o->status) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "members status needs --status");
+		goto fail;
+	}
+	if (crm_datetime_now(&now, &cli->err) < 0)
+		goto fail;
+	crm_datetime_format(now, at);
+	if (crm_db_begin(cli->db, &cli->err) < 0)
+		goto fail;
+	if (select_members(cli, me, &sel) < 0)
+		goto rollback;
+	if (!strcmp(sub, "add")
+		? crm_campaign_members_add(cli->db, cid, me->name, sel.v, sel.n,
+					   o->status, at, &n, &cli->err)
+		: crm_campaign_members_status(cli->db, cid, me->name, sel.v,
+					      sel.n, o->status, at, &n,
+					      &cli->err))
+		goto rollback;
+	if (crm_db_finish(cli->db, cli->dry_run, &cli->err) < 0)
+		goto rollback;
+	crm_cli_note(cli, "%s%s %llu %s", cli->dry_run ? "dry run: " : "",
+		     !strcmp(sub, "add") ? "added" : "changed the status of",
+		     (unsigned long long)n, n == 1 ? me->name : me->plural);
+	goto out;
+rollback:
+	crm_db_rollback(cli->db);
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_row_release(&camp);
+	free(sel.v);
+	free(sub);
+	return status;
+}
