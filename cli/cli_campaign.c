@@ -235,6 +235,48 @@ out:
 	return rc;
 }
 
+/* --fields: the columns asked for, each one of all (n of them); none:
+ * all. */
+static int pick_cols(struct crm_cli *cli, const char *const *all, size_t n,
+		     struct crm_strv *cols)
+{
+	if (!cli->fields) {
+		for (size_t i = 0; i < n; i++)
+			crm_strv_push(cols, all[i]);
+		return 0;
+	}
+	crm_strv_split(cols, cli->fields, ',');
+	for (size_t c = 0; c < cols->n; c++) {
+		size_t i = 0;
+
+		while (i < n && strcmp(all[i], cols->v[c]))
+			i++;
+		if (i == n)
+			return crm_err_set(&cli->err, CRM_EX_USAGE,
+					   "unknown field '%s'", cols->v[c]);
+	}
+	return 0;
+}
+
+/* rec's cells in the order of cols, into out. */
+static void project(const struct crm_rec *rec, const struct crm_strv *cols,
+		    struct crm_rec *out)
+{
+	crm_rec_clear(out);
+	for (size_t c = 0; c < cols->n; c++) {
+		long i = crm_rec_find(rec, cols->v[c]);
+
+		if (i < 0)
+			crm_rec_add(out, cols->v[c], strlen(cols->v[c]), NULL,
+				    0, CRM_NULL);
+		else
+			crm_rec_add(out, cols->v[c], strlen(cols->v[c]),
+				    crm_rec_val(rec, (size_t)i),
+				    crm_rec_vlen(rec, (size_t)i),
+				    crm_rec_kind(rec, (size_t)i));
+	}
+}
+
 static const char *const list_cols[] = {
     "campaign_id", "member",	"record_id", "name",  "email",
     "status",	   "status_at", "added_at",  "token",
@@ -267,20 +309,19 @@ static int members_list(struct crm_cli *cli, int64_t campaign,
 	struct crm_strv cols = {0};
 	struct crm_writer *w = NULL;
 	struct crm_stmt *st = crm_db_stmt(cli->db, sql, &cli->err);
-	struct crm_rec rec;
+	struct crm_rec rec, prec;
 	const char *ent = o->lead ? "lead" : NULL;
 	int rc;
 
 	if (!st)
 		return -1;
 	crm_rec_init(&rec);
-	if (history)
-		for (size_t i = 0; i < 5; i++)
-			crm_strv_push(&cols, hist_cols[i]);
-	else
-		for (size_t i = 0; i < sizeof(list_cols) / sizeof(*list_cols);
-		     i++)
-			crm_strv_push(&cols, list_cols[i]);
+	crm_rec_init(&prec);
+	if ((history ? pick_cols(cli, hist_cols, 5, &cols)
+		     : pick_cols(cli, list_cols,
+				 sizeof(list_cols) / sizeof(*list_cols),
+				 &cols)) < 0)
+		goto fail;
 	crm_stmt_bind_int(st, 1, campaign);
 	if (ent) {
 		crm_stmt_bind_text(st, 2, ent);
@@ -332,7 +373,8 @@ static int members_list(struct crm_cli *cli, int64_t campaign,
 			crm_rec_adds(&rec, "added_at", crm_stmt_text(st, 5));
 			crm_rec_adds(&rec, "token", crm_stmt_text(st, 6));
 		}
-		wr = crm_writer_write(w, &rec);
+		project(&rec, &cols, &prec);
+		wr = crm_writer_write(w, &prec);
 		if (wr < 0)
 			goto werr;
 	}
@@ -344,6 +386,7 @@ static int members_list(struct crm_cli *cli, int64_t campaign,
 		goto werr;
 	crm_writer_free(w);
 	crm_rec_release(&rec);
+	crm_rec_release(&prec);
 	crm_strv_release(&cols);
 	return 0;
 werr:
@@ -354,6 +397,7 @@ fail:
 		crm_stmt_finalize(st);
 	crm_writer_free(w);
 	crm_rec_release(&rec);
+	crm_rec_release(&prec);
 	crm_strv_release(&cols);
 	return -1;
 }
