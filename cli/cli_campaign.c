@@ -10,8 +10,9 @@
 #include "datetime.h"
 #include "lead.h"
 #include "money.h"
+#include "segment.h"
 
-enum { OPT_LEAD = 0x300, OPT_STATUS };
+enum { OPT_LEAD = 0x300, OPT_STATUS, OPT_SEGMENTS };
 
 const struct argp_option crm_campaign_members_options[] = {
     {"lead", OPT_LEAD, 0, 0, "The members are leads (default: contacts)", 0},
@@ -33,6 +34,9 @@ error_t crm_campaign_opts_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_STATUS:
 		o->status = arg;
+		return 0;
+	case OPT_SEGMENTS:
+		o->segments = arg;
 		return 0;
 	default:
 		return crm_entity_opts_parse(key, arg, state);
@@ -493,5 +497,182 @@ out:
 	crm_row_release(&camp);
 	free(sel.v);
 	free(sub);
+	return status;
+}
+
+/* -- segments ---------------------------------------------------------- */
+
+const struct argp_option crm_campaign_segment_options[] = {
+    {"segments", OPT_SEGMENTS, "DIR", 0,
+     "The segment files (default $CRM_SEGMENTS, else the share folder's "
+     "segments/)",
+     0},
+    {0},
+};
+
+struct diff_ctx {
+	struct crm_cli *cli;
+	struct crm_writer *w;
+	struct crm_rec rec;
+	const char *name;
+	uint64_t entered, left;
+};
+
+static int diff_one(const char *change, int64_t id, void *arg)
+{
+	struct diff_ctx *d = arg;
+
+	if (!strcmp(change, "entered"))
+		d->entered++;
+	else
+		d->left++;
+	if (d->cli->ids)
+		return printf("%lld\n", (long long)id) < 0 ? -1 : 0;
+	crm_rec_clear(&d->rec);
+	crm_rec_adds(&d->rec, "segment", d->name);
+	crm_rec_adds(&d->rec, "change", change);
+	add_num(&d->rec, "record_id", id);
+	return crm_writer_write(d->w, &d->rec);
+}
+
+static int segment_list(struct crm_cli *cli, const char *dir, const char *now)
+{
+	struct crm_strv names = {0}, cols = {0};
+	struct crm_writer *w = NULL;
+	struct crm_rec rec;
+	int rc = -1;
+
+	crm_rec_init(&rec);
+	if (crm_segment_names(dir, &names, &cli->err) < 0)
+		goto out;
+	crm_strv_push(&cols, "name");
+	crm_strv_push(&cols, "entity");
+	crm_strv_push(&cols, "members");
+	w = crm_cli_writer(cli, &cols);
+	for (size_t i = 0; i < names.n; i++) {
+		struct crm_segment sg;
+		int64_t *ids = NULL;
+		long n;
+
+		if (crm_segment_load(dir, names.v[i], &sg, &cli->err) < 0)
+			goto out;
+		n = crm_segment_eval(cli->db, &sg, now, &ids, &cli->err);
+		free(ids);
+		if (n >= 0) {
+			crm_rec_clear(&rec);
+			crm_rec_adds(&rec, "name", sg.name);
+			crm_rec_adds(&rec, "entity", sg.e->name);
+			add_num(&rec, "members", n);
+		}
+		crm_segment_release(&sg);
+		if (n < 0)
+			goto out;
+		if (crm_writer_write(w, &rec) < 0)
+			goto werr;
+	}
+	if (crm_writer_close(w) < 0)
+		goto werr;
+	rc = 0;
+	goto out;
+werr:
+	crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+		    strerror(errno));
+out:
+	crm_writer_free(w);
+	crm_rec_release(&rec);
+	crm_strv_release(&names);
+	crm_strv_release(&cols);
+	return rc;
+}
+
+int crm_verb_campaign_segment(struct crm_cli *cli)
+{
+	struct crm_campaign_opts *o = cli->opts;
+	char *dir =
+	    o->segments ? crm_xstrdup(o->segments) : crm_segments_default_dir();
+	struct crm_segment sg = {0};
+	struct diff_ctx d = {.cli = cli};
+	struct crm_strv cols = {0};
+	const char *sub = cli->args.n ? cli->args.v[0] : "";
+	char now[CRM_TIME_LEN];
+	crm_time t;
+	int64_t *ids = NULL;
+	int status = 0;
+
+	crm_rec_init(&d.rec);
+	if (crm_datetime_now(&t, &cli->err) < 0)
+		goto fail;
+	crm_datetime_format(t, now);
+	if (cli->where.n || cli->from_stdin) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "segment takes no --where or --stdin: the "
+			    "segment file says who is in it");
+		goto fail;
+	}
+	if (!strcmp(sub, "list") && cli->args.n == 1) {
+		if (segment_list(cli, dir, now) < 0)
+			goto fail;
+		goto out;
+	}
+	if ((strcmp(sub, "show") && strcmp(sub, "diff")) || cli->args.n != 2) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "usage: segment list | show NAME | diff NAME");
+		goto fail;
+	}
+	if (crm_segment_load(dir, cli->args.v[1], &sg, &cli->err) < 0)
+		goto fail;
+	if (!strcmp(sub, "show")) {
+		struct crm_query q = {.limit = -1};
+		long n = crm_segment_eval(cli->db, &sg, now, &ids, &cli->err);
+
+		if (n < 0)
+			goto fail;
+		if (!n) { /* nothing selects nothing, not everything */
+			free(ids);
+			ids = crm_xcalloc(1, sizeof(*ids));
+			n = 1;
+		}
+		q.ids = ids;
+		q.nids = (size_t)n;
+		q.sort = cli->sort;
+		q.limit = cli->limit;
+		if (crm_cli_list(cli, sg.e, &q, false) < 0)
+			goto fail;
+		goto out;
+	}
+	d.name = sg.name;
+	crm_strv_push(&cols, "segment");
+	crm_strv_push(&cols, "change");
+	crm_strv_push(&cols, "record_id");
+	if (!cli->ids)
+		d.w = crm_cli_writer(cli, &cols);
+	if (crm_db_begin(cli->db, &cli->err) < 0)
+		goto fail;
+	if (crm_segment_diff(cli->db, &sg, now, diff_one, &d, &cli->err) < 0 ||
+	    crm_db_finish(cli->db, cli->dry_run, &cli->err) < 0) {
+		crm_db_rollback(cli->db);
+		if (!cli->err.code)
+			crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+				    strerror(errno));
+		goto fail;
+	}
+	if (d.w && crm_writer_close(d.w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto fail;
+	}
+	crm_cli_note(cli, "%ssegment %s: %llu entered, %llu left",
+		     cli->dry_run ? "dry run: " : "", sg.name,
+		     (unsigned long long)d.entered, (unsigned long long)d.left);
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(d.w);
+	crm_rec_release(&d.rec);
+	crm_strv_release(&cols);
+	crm_segment_release(&sg);
+	free(ids);
+	free(dir);
 	return status;
 }

@@ -28,6 +28,12 @@ static const struct crm_verb verbs[] = {
      "--stdin), set their status, list them or their status history",
      crm_campaign_members_options, crm_campaign_opts_parse,
      crm_verb_campaign_members, CRM_VERB_WRITE},
+    {"segment", "list | show NAME | diff NAME",
+     "Segments (files): list them, show who is in one now, or diff: who "
+     "entered and left since the last diff (entering raises the flow "
+     "event segment.entered)",
+     crm_campaign_segment_options, crm_campaign_opts_parse,
+     crm_verb_campaign_segment, CRM_VERB_WRITE},
     {CRM_VERB_UNDO("Revert a change (an update, tag or delete; an undo "
 		   "redoes)")},
 };

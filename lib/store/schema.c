@@ -644,6 +644,14 @@ static const char migration1[] =
 	" at TEXT NOT NULL);"
 	"CREATE INDEX campaign_member_history_member ON"
 	" campaign_member_history(member_id, id);"
+	/* segment_members: who was in each segment (files, see
+	 * lib/domain/segment.c) at its last diff, since when. */
+	"CREATE TABLE segment_members ("
+	" segment TEXT NOT NULL,"
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" entered_at TEXT NOT NULL,"
+	" PRIMARY KEY (segment, entity, record_id));"
 
 	"";
 
