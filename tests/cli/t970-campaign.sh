@@ -79,7 +79,8 @@ id,status,tags
 2,active,q2
 4,planned,
 X
-change=$(sqlite3 "$CRM_DB" "SELECT max(id) FROM crm_changes")
+sql "SELECT max(id) FROM crm_changes"
+change=$(cat "$T/sql")
 expect_code 0 crm-campaign undo -q "$change"
 expect_code 0 crm-campaign list -f csv --fields id,status
 expect_out "undo reverts the status" <<'X'
