@@ -8,11 +8,12 @@
 #include "cli_campaign.h"
 #include "contact.h"
 #include "datetime.h"
+#include "deal.h"
 #include "lead.h"
 #include "money.h"
 #include "segment.h"
 
-enum { OPT_LEAD = 0x300, OPT_STATUS, OPT_SEGMENTS };
+enum { OPT_LEAD = 0x300, OPT_STATUS, OPT_SEGMENTS, OPT_DEAL };
 
 const struct argp_option crm_campaign_members_options[] = {
     {"lead", OPT_LEAD, 0, 0, "The members are leads (default: contacts)", 0},
@@ -34,6 +35,9 @@ error_t crm_campaign_opts_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_STATUS:
 		o->status = arg;
+		return 0;
+	case OPT_DEAL:
+		o->deal = true;
 		return 0;
 	case OPT_SEGMENTS:
 		o->segments = arg;
@@ -674,5 +678,107 @@ out:
 	crm_segment_release(&sg);
 	free(ids);
 	free(dir);
+	return status;
+}
+
+/* -- touches ----------------------------------------------------------- */
+
+const struct argp_option crm_campaign_touches_options[] = {
+    {"deal", OPT_DEAL, 0, 0, "The ids are deals (default: leads)", 0},
+    {0},
+};
+
+/* the name of campaign id, or NULL when it has none (deleted) */
+static char *campaign_name(struct crm_db *db, int64_t id, struct crm_err *err,
+			   int *rc)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db, "SELECT name FROM campaigns WHERE id = ?", err);
+	char *name = NULL;
+
+	*rc = -1;
+	if (!st)
+		return NULL;
+	crm_stmt_bind_int(st, 1, id);
+	*rc = crm_stmt_step(st, err);
+	if (*rc > 0 && crm_stmt_text(st, 0))
+		name = crm_xstrdup(crm_stmt_text(st, 0));
+	crm_stmt_reset(st);
+	return name;
+}
+
+static int add_touch(struct crm_cli *cli, struct crm_rec *rec, const char *what,
+		     int64_t id)
+{
+	char *idn = crm_xasprintf("%s_id", what);
+	char *name = NULL;
+	int rc = 0;
+
+	if (id) {
+		add_num(rec, idn, id);
+		name = campaign_name(cli->db, id, &cli->err, &rc);
+	} else {
+		crm_rec_add(rec, idn, strlen(idn), NULL, 0, CRM_NULL);
+	}
+	if (name)
+		crm_rec_adds(rec, what, name);
+	else
+		crm_rec_add(rec, what, strlen(what), NULL, 0, CRM_NULL);
+	free(name);
+	free(idn);
+	return rc < 0 ? -1 : 0;
+}
+
+int crm_verb_campaign_touches(struct crm_cli *cli)
+{
+	static const char *const names[] = {
+	    "entity",	     "id",	   "first_touch_id", "first_touch",
+	    "last_touch_id", "last_touch",
+	};
+	struct crm_campaign_opts *o = cli->opts;
+	const struct crm_entity *e =
+	    o->deal ? &crm_deal_entity : &crm_lead_entity;
+	struct ids sel = {0};
+	struct crm_strv cols = {0};
+	struct crm_writer *w = NULL;
+	struct crm_rec rec, prec;
+	int status = 0;
+
+	crm_rec_init(&rec);
+	crm_rec_init(&prec);
+	if (pick_cols(cli, names, sizeof(names) / sizeof(*names), &cols) < 0 ||
+	    select_members(cli, e, &sel) < 0)
+		goto fail;
+	w = crm_cli_writer(cli, &cols);
+	for (size_t i = 0; i < sel.n; i++) {
+		int64_t first, last;
+
+		if (crm_campaign_touches(cli->db, e->name, sel.v[i], &first,
+					 &last, &cli->err) < 0)
+			goto fail;
+		crm_rec_clear(&rec);
+		crm_rec_adds(&rec, "entity", e->name);
+		add_num(&rec, "id", sel.v[i]);
+		if (add_touch(cli, &rec, "first_touch", first) < 0 ||
+		    add_touch(cli, &rec, "last_touch", last) < 0)
+			goto fail;
+		project(&rec, &cols, &prec);
+		if (crm_writer_write(w, &prec) < 0)
+			goto werr;
+	}
+	if (crm_writer_close(w) < 0)
+		goto werr;
+	goto out;
+werr:
+	crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+		    strerror(errno));
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(w);
+	crm_rec_release(&rec);
+	crm_rec_release(&prec);
+	crm_strv_release(&cols);
+	free(sel.v);
 	return status;
 }

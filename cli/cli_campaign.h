@@ -7,6 +7,7 @@
 struct crm_campaign_opts {
 	struct crm_entity_opts e; /* first: the generic verbs use it */
 	bool lead;		  /* members are leads, not contacts */
+	bool deal;		  /* touches: the ids are deals */
 	const char *status;	  /* --status */
 	const char *segments;	  /* --segments DIR */
 };
@@ -17,5 +18,7 @@ int crm_verb_campaign_tree(struct crm_cli *cli);
 int crm_verb_campaign_members(struct crm_cli *cli);
 extern const struct argp_option crm_campaign_segment_options[];
 int crm_verb_campaign_segment(struct crm_cli *cli);
+extern const struct argp_option crm_campaign_touches_options[];
+int crm_verb_campaign_touches(struct crm_cli *cli);
 
 #endif

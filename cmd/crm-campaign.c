@@ -34,6 +34,11 @@ static const struct crm_verb verbs[] = {
      "event segment.entered)",
      crm_campaign_segment_options, crm_campaign_opts_parse,
      crm_verb_campaign_segment, CRM_VERB_WRITE},
+    {"touches", "[ID...]",
+     "The first- and last-touch campaigns of leads (or deals with --deal: "
+     "their lead's, else their contact's), by ids, --where or --stdin",
+     crm_campaign_touches_options, crm_campaign_opts_parse,
+     crm_verb_campaign_touches, 0},
     {CRM_VERB_UNDO("Revert a change (an update, tag or delete; an undo "
 		   "redoes)")},
 };
