@@ -22,7 +22,7 @@ OPT      = -O2
 endif
 
 CC      ?= cc
-PKGS     = sqlite3 jansson libutf8proc libpq libidn2
+PKGS     = sqlite3 jansson libutf8proc libpq libidn2 gmime-3.0
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-missing-field-initializers -Wno-format-truncation
 CFLAGS  ?= $(OPT) -g
@@ -51,7 +51,7 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # Debian packages a plain "make" needs: the compiler and the libraries it
 # links. "make install" needs nothing more.
 DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
-           libutf8proc-dev libpq-dev libidn2-dev
+           libutf8proc-dev libpq-dev libidn2-dev libgmime-3.0-dev
 # What the tests use besides ("make check" and "make fuzz" install these):
 # tests/cli/t906-valgrind.sh is skipped without valgrind.
 TEST_PKGS = sqlite3 mandoc bash-completion zsh fish clang libclang-rt-14-dev \

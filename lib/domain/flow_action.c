@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "campaign_mail.h"
 #include "activity.h"
 #include "assign.h"
 #include "flow.h"
@@ -933,6 +934,8 @@ static int command_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 
 const struct crm_flow_action_kind crm_flow_action_kinds[] = {
     {"assign", false, assign_validate, assign_apply, assign_release},
+    {"campaign_email", true, crm_campaign_email_validate,
+     crm_campaign_email_apply, NULL},
     {"command", true, command_validate, command_apply, NULL},
     {"create", false, create_validate, create_apply, NULL},
     {"email", true, email_validate, email_apply, NULL},
