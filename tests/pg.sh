@@ -62,7 +62,8 @@ for t in ${PG_SUITE-t100-contact-verbs t101-contact-roundtrip \
 	t106-stdin-selection t702-dedupe-companies t704-dedupe-leads \
 	t913-undo-merge-kinds t915-dedupe-undo-links t916-dedupe-undo-survivor \
 	t917-merge-reimport t918-merge-identities t919-merge-transaction \
-	t098-lead-merge-links}; do
+	t098-lead-merge-links t970-campaign t971-campaign-members \
+	t972-campaign-segment t973-campaign-touches t974-campaign-email}; do
 	f=$top/tests/cli/$t.sh
 	[ -f "$f" ] || continue
 	CRM_TEST_ENGINE=pg BUILD=$BUILD bash "$f" >"$log" 2>&1

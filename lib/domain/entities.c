@@ -3,6 +3,7 @@
 
 #include "activity.h"
 #include "asset.h"
+#include "campaign.h"
 #include "company.h"
 #include "contact.h"
 #include "contract.h"
@@ -29,6 +30,7 @@ static const struct crm_entity *const entities[] = {
     &crm_milestone_entity,
     &crm_user_entity,
     &crm_role_entity,
+    &crm_campaign_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)

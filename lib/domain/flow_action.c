@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "campaign_mail.h"
 #include "activity.h"
 #include "approval.h"
 #include "assign.h"
@@ -936,6 +937,8 @@ const struct crm_flow_action_kind crm_flow_action_kinds[] = {
     {"approval", false, crm_approval_action_validate, crm_approval_action_apply,
      NULL},
     {"assign", false, assign_validate, assign_apply, assign_release},
+    {"campaign_email", true, crm_campaign_email_validate,
+     crm_campaign_email_apply, NULL},
     {"command", true, command_validate, command_apply, NULL},
     {"create", false, create_validate, create_apply, NULL},
     {"email", true, email_validate, email_apply, NULL},

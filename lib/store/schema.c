@@ -1002,6 +1002,62 @@ static const char migration1[] =
 	"CREATE INDEX contact_roles_deal ON contact_roles(deal_id);"
 	"CREATE INDEX contact_roles_company ON contact_roles(company_id);"
 	"CREATE INDEX contact_roles_contact ON contact_roles(contact_id);"
+	/* -- campaigns (lib/domain/campaign.c) -------------------------------- */
+	/* Campaigns (parent_id: the hierarchy, no cycles; budget and
+	 * actual_cost in minor units of currency). campaign_members: a
+	 * contact or lead (entity, record_id: plain integers, so undo of
+	 * either keeps them) in a campaign with its member status and a
+	 * per-member token; campaign_member_history: every status it had,
+	 * with the time. */
+	"CREATE TABLE campaigns ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" external_id TEXT UNIQUE,"
+	" name TEXT NOT NULL,"
+	" name_key TEXT,"
+	" type TEXT,"
+	" channel TEXT,"
+	" parent_id INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,"
+	" status TEXT NOT NULL,"
+	" start_date TEXT,"
+	" end_date TEXT,"
+	" budget INTEGER,"
+	" actual_cost INTEGER,"
+	" currency TEXT,"
+	" owner TEXT,"
+	" tags TEXT,"
+	" custom TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"CREATE INDEX campaigns_parent ON campaigns(parent_id)"
+	" WHERE parent_id IS NOT NULL;"
+	"CREATE INDEX campaigns_name_key ON campaigns(name_key);"
+	"CREATE TABLE campaign_members ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" campaign_id INTEGER NOT NULL,"
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" status TEXT NOT NULL,"
+	" token TEXT NOT NULL UNIQUE,"
+	" added_at TEXT NOT NULL,"
+	" status_at TEXT NOT NULL,"
+	" UNIQUE (campaign_id, entity, record_id));"
+	"CREATE INDEX campaign_members_record ON campaign_members(entity,"
+	" record_id, added_at);"
+	"CREATE TABLE campaign_member_history ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" member_id INTEGER NOT NULL,"
+	" status TEXT NOT NULL,"
+	" at TEXT NOT NULL);"
+	"CREATE INDEX campaign_member_history_member ON"
+	" campaign_member_history(member_id, id);"
+	/* segment_members: who was in each segment (files, see
+	 * lib/domain/segment.c) at its last diff, since when. */
+	"CREATE TABLE segment_members ("
+	" segment TEXT NOT NULL,"
+	" entity TEXT NOT NULL,"
+	" record_id INTEGER NOT NULL,"
+	" entered_at TEXT NOT NULL,"
+	" PRIMARY KEY (segment, entity, record_id));"
 
 	"";
 

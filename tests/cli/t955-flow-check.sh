@@ -35,7 +35,7 @@ bad "a bad time zone" "trigger.timezone: flow 'b': unknown time zone 'Mars/Base'
 	'{"name": "b", "entity": "deal", "trigger": {"type": "schedule", "every": "day", "at": "08:00", "timezone": "Mars/Base"}, "actions": [{"type": "tag", "add": "x"}]}'
 bad "a condition on an unknown field" "conditions[0]: flow 'b': deal has no field 'stge'" \
 	'{"name": "b", "entity": "deal", "trigger": {"type": "created"}, "conditions": ["stge = quote"], "actions": [{"type": "tag", "add": "x"}]}'
-bad "an unknown action" "actions[0]: flow 'b': unknown action type 'fax' (approval, assign, command, create, email, log, set, tag, task)" \
+bad "an unknown action" "actions[0]: flow 'b': unknown action type 'fax' (approval, assign, campaign_email, command, create, email, log, set, tag, task)" \
 	'{"name": "b", "entity": "deal", "trigger": {"type": "created"}, "actions": [{"type": "fax"}]}'
 bad "a template naming an unknown field" "actions[0].subject: flow 'b': template: deal has no field 'nmae'" \
 	'{"name": "b", "entity": "deal", "trigger": {"type": "created"}, "actions": [{"type": "task", "subject": "call {{nmae}}"}]}'

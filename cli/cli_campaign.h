@@ -1,0 +1,24 @@
+/* cli_campaign.h - crm-campaign's own verbs: tree and members. */
+#ifndef CRM_CLI_CAMPAIGN_H
+#define CRM_CLI_CAMPAIGN_H
+
+#include "cli.h"
+
+struct crm_campaign_opts {
+	struct crm_entity_opts e; /* first: the generic verbs use it */
+	bool lead;		  /* members are leads, not contacts */
+	bool deal;		  /* touches: the ids are deals */
+	const char *status;	  /* --status */
+	const char *segments;	  /* --segments DIR */
+};
+
+extern const struct argp_option crm_campaign_members_options[];
+error_t crm_campaign_opts_parse(int key, char *arg, struct argp_state *state);
+int crm_verb_campaign_tree(struct crm_cli *cli);
+int crm_verb_campaign_members(struct crm_cli *cli);
+extern const struct argp_option crm_campaign_segment_options[];
+int crm_verb_campaign_segment(struct crm_cli *cli);
+extern const struct argp_option crm_campaign_touches_options[];
+int crm_verb_campaign_touches(struct crm_cli *cli);
+
+#endif

@@ -1,0 +1,61 @@
+/* crm-campaign - marketing campaigns: add, import, list, show, update,
+ * delete, export, tag, undo, tree (the hierarchy with roll-ups) and
+ * members (contacts or leads with a member status and its history). */
+#include "campaign.h"
+#include "cli.h"
+#include "cli_campaign.h"
+
+static const struct crm_verb verbs[] = {
+    {CRM_VERB_ADD("campaign")},
+    {"import", "[FILE...]",
+     "Insert or update campaigns from CSV, TSV, JSON or NDJSON (stdin "
+     "without FILE)",
+     crm_import_options, crm_entity_opts_parse, crm_verb_import,
+     CRM_VERB_WRITE | CRM_VERB_IMPORT},
+    {CRM_VERB_LIST("campaigns")},
+    {"show", "ID|NAME|EXTERNAL_ID", "Show one campaign", NULL, NULL,
+     crm_verb_show, 0},
+    {CRM_VERB_UPDATE("campaigns")},
+    {CRM_VERB_DELETE("campaigns", crm_entity_opts_parse)},
+    {CRM_VERB_EXPORT("campaign")},
+    {CRM_VERB_TAG},
+    {"tree", "[ID|NAME...]",
+     "The hierarchy of every campaign, or of the given ones, with "
+     "roll-ups of members, responses, budget and cost",
+     NULL, NULL, crm_verb_campaign_tree, 0},
+    {"members", "add|status|list|history CAMPAIGN [ID...]",
+     "Add members (contacts, or leads with --lead; ids, --where or "
+     "--stdin), set their status, list them or their status history",
+     crm_campaign_members_options, crm_campaign_opts_parse,
+     crm_verb_campaign_members, CRM_VERB_WRITE},
+    {"segment", "list | show NAME | diff NAME",
+     "Segments (files): list them, show who is in one now, or diff: who "
+     "entered and left since the last diff (entering raises the flow "
+     "event segment.entered)",
+     crm_campaign_segment_options, crm_campaign_opts_parse,
+     crm_verb_campaign_segment, CRM_VERB_WRITE},
+    {"touches", "[ID...]",
+     "The first- and last-touch campaigns of leads (or deals with --deal: "
+     "their lead's, else their contact's), by ids, --where or --stdin",
+     crm_campaign_touches_options, crm_campaign_opts_parse,
+     crm_verb_campaign_touches, 0},
+    {CRM_VERB_UNDO("Revert a change (an update, tag or delete; an undo "
+		   "redoes)")},
+};
+
+static const struct crm_command command = {
+    "crm-campaign",
+    "Marketing campaigns: their hierarchy, members and member statuses.",
+    verbs,
+    sizeof(verbs) / sizeof(verbs[0]),
+    &crm_campaign_entity,
+};
+
+int main(int argc, char **argv)
+{
+	struct crm_campaign_opts opts = {0};
+	int status = crm_cli_main(&command, &opts, argc, argv);
+
+	crm_entity_opts_release(&opts.e);
+	return status;
+}

@@ -1,0 +1,769 @@
+/* campaign.c - marketing campaigns: the entity and its hierarchy, members
+ * with statuses and their history, and the tree with roll-ups. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "campaign.h"
+#include "company.h"
+#include "datetime.h"
+
+static const char *const campaign_types[] = {
+    "email", "event", "webinar", "trade_show", "ads", "social", "content", NULL,
+};
+
+static const char *const campaign_statuses[] = {
+    "planned", "active", "paused", "completed", "aborted", NULL,
+};
+
+const char *const crm_campaign_member_statuses[] = {
+    "targeted", "sent",	     "delivered",    "opened",	"clicked",
+    "replied",	"bounced",   "unsubscribed", "invited", "registered",
+    "attended", "converted", NULL,
+};
+
+static const char *const responded[] = {
+    "opened", "clicked", "replied", "registered", "attended", "converted",
+};
+
+bool crm_campaign_status_responded(const char *status)
+{
+	for (size_t i = 0; i < sizeof(responded) / sizeof(responded[0]); i++)
+		if (!strcmp(status, responded[i]))
+			return true;
+	return false;
+}
+
+static const struct crm_field campaign_fields[] = {
+    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    {"name", CRM_T_TEXT,
+     CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+    {"name_key", CRM_T_TEXT, CRM_FF_HIDDEN},
+    {"type", CRM_T_ENUM, CRM_FF_BRIEF, campaign_types},
+    {"channel", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"parent_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "campaign"},
+    {"status", CRM_T_ENUM, CRM_FF_BRIEF, campaign_statuses},
+    {"start_date", CRM_T_DATE, 0},
+    {"end_date", CRM_T_DATE, 0},
+    {"budget", CRM_T_MONEY, 0, NULL, "currency"},
+    {"actual_cost", CRM_T_MONEY, 0, NULL, "currency"},
+    {"currency", CRM_T_TEXT, 0},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"tags", CRM_T_TAGS, 0},
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+};
+
+/* -- hierarchy --------------------------------------------------------- */
+
+struct parent_ctx {
+	struct crm_db *db;
+	struct crm_err *err;
+};
+
+static int64_t db_parent_of(int64_t id, void *arg)
+{
+	struct parent_ctx *pc = arg;
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    pc->db, "SELECT parent_id FROM campaigns WHERE id = ?", pc->err);
+	int64_t p = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, pc->err);
+	if (rc > 0)
+		p = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : p;
+}
+
+/* A parent must exist and be no descendant of self. */
+static int parent_ok(struct crm_db *db, int64_t self, int64_t parent,
+		     struct crm_err *err)
+{
+	struct parent_ctx pc = {db, err};
+	int64_t n;
+	int rc;
+	char num[32];
+
+	snprintf(err->field, sizeof(err->field), "parent_id");
+	snprintf(num, sizeof(num), "%lld", (long long)parent);
+	n = crm_db_int(db, "SELECT count(*) FROM campaigns WHERE id = ?1", num,
+		       NULL, err);
+	if (n < 0)
+		return -1;
+	if (!n)
+		return crm_err_set(err, CRM_EX_DATAERR, "no campaign %lld",
+				   (long long)parent);
+	rc = crm_company_cycle(self, parent, db_parent_of, &pc, 100000);
+	if (rc < 0)
+		return -1;
+	if (rc && parent == self)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "a campaign cannot be its own parent");
+	if (rc)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "campaign %lld is below campaign %lld: that "
+				   "would make a cycle",
+				   (long long)parent, (long long)self);
+	err->field[0] = '\0';
+	return 0;
+}
+
+static int check_dates(const struct crm_row *row, struct crm_err *err)
+{
+	const char *s = crm_row_get(row, "start_date"),
+		   *e = crm_row_get(row, "end_date");
+
+	if (s && e && strcmp(e, s) < 0) {
+		snprintf(err->field, sizeof(err->field), "end_date");
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "end_date %s is before start_date %s", e, s);
+	}
+	return 0;
+}
+
+static int campaign_prepare(struct crm_db *db, const struct crm_entity *e,
+			    struct crm_row *row, const struct crm_row *old,
+			    void *arg, struct crm_err *err)
+{
+	long pf = crm_entity_field(e, "parent_id");
+	json_t *pj = json_object_get(row->custom, "parent");
+	int rc;
+
+	(void)arg;
+	if (!crm_row_get(row, "status"))
+		crm_row_set(row, "status", "planned");
+	if (check_dates(row, err) < 0)
+		return -1;
+	/* "parent" names the parent by id, external id or name */
+	if (pj) {
+		struct crm_row p;
+
+		if (!json_is_string(pj)) {
+			snprintf(err->field, sizeof(err->field), "parent");
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "expected a campaign name or id");
+		}
+		crm_row_init(&p, e);
+		rc = crm_entity_find(db, e, json_string_value(pj), &p, err);
+		if (rc == 0)
+			crm_err_set(err, CRM_EX_DATAERR, "no campaign '%s'",
+				    json_string_value(pj));
+		if (rc <= 0) {
+			snprintf(err->field, sizeof(err->field), "parent");
+			crm_row_release(&p);
+			return -1;
+		}
+		crm_row_set(row, "parent_id", p.v[0]);
+		row->touched[pf] = true;
+		crm_row_release(&p);
+		json_object_del(row->custom, "parent");
+	}
+	if (!row->v[pf] || (old && !row->touched[pf]))
+		return 0;
+	return parent_ok(db, crm_row_id(row), strtoll(row->v[pf], NULL, 10),
+			 err);
+}
+
+static int campaign_check(struct crm_db *db, const struct crm_entity *e,
+			  const struct crm_row *row, struct crm_err *err)
+{
+	const char *p = crm_row_get(row, "parent_id");
+
+	(void)e;
+	if (check_dates(row, err) < 0)
+		return -1;
+	return p ? parent_ok(db, crm_row_id(row), strtoll(p, NULL, 10), err)
+		 : 0;
+}
+
+static const char *const campaign_inputs[] = {"parent", NULL};
+
+static const struct crm_alias campaign_aliases[] = {
+    {"external_id", "Campaign ID"},
+    {"name", "Campaign Name|Campaign|活动名称|活动"},
+    {"type", "Campaign Type|Type|活动类型"},
+    {"start_date", "Start Date|Start|开始日期"},
+    {"end_date", "End Date|End|结束日期"},
+    {"budget", "Budgeted Cost|Budget|预算"},
+    {"actual_cost", "Actual Cost|Cost|实际成本"},
+    {"parent", "Parent Campaign|父活动"},
+    {"owner", "Campaign Owner|Owner|负责人"},
+    {"tags", CRM_ALIASES_TAGS},
+    {"created_at", CRM_ALIASES_CREATED_AT},
+    {"updated_at", CRM_ALIASES_UPDATED_AT},
+    {0},
+};
+
+const struct crm_entity crm_campaign_entity = {
+    .name = "campaign",
+    .plural = "campaigns",
+    .table = "campaigns",
+    .fields = campaign_fields,
+    .nfields = sizeof(campaign_fields) / sizeof(campaign_fields[0]),
+    .keys = "id,external_id",
+    .prepare = campaign_prepare,
+    .check = campaign_check,
+    .inputs = campaign_inputs,
+    .aliases = campaign_aliases,
+};
+
+/* -- members ----------------------------------------------------------- */
+
+static int status_ok(const char *status, struct crm_err *err)
+{
+	for (size_t i = 0; crm_campaign_member_statuses[i]; i++)
+		if (!strcmp(status, crm_campaign_member_statuses[i]))
+			return 0;
+	snprintf(err->field, sizeof(err->field), "status");
+	return crm_err_set(err, CRM_EX_DATAERR,
+			   "unknown member status '%s' (targeted, sent, "
+			   "delivered, opened, clicked, replied, bounced, "
+			   "unsubscribed, invited, registered, attended, "
+			   "converted)",
+			   status);
+}
+
+static int history(struct crm_db *db, int64_t member, const char *status,
+		   const char *at, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "INSERT INTO campaign_member_history (member_id, status, at) "
+	    "VALUES (?, ?, ?)",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, member);
+	crm_stmt_bind_text(st, 2, status);
+	crm_stmt_bind_text(st, 3, at);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The id of record id's membership of campaign, 0 none, -1 error. */
+static int64_t member_id(struct crm_db *db, int64_t campaign,
+			 const char *entity, int64_t id, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT id FROM campaign_members WHERE campaign_id = ? AND "
+	    "entity = ? AND record_id = ?",
+	    err);
+	int64_t m = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, campaign);
+	crm_stmt_bind_text(st, 2, entity);
+	crm_stmt_bind_int(st, 3, id);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0)
+		m = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : m;
+}
+
+static int record_exists(struct crm_db *db, const char *entity, int64_t id,
+			 struct crm_err *err)
+{
+	char num[32];
+	int64_t n;
+
+	snprintf(num, sizeof(num), "%lld", (long long)id);
+	/* fixed text per entity: never spliced */
+	n = !strcmp(entity, "lead")
+		? crm_db_int(db, "SELECT count(*) FROM leads WHERE id = ?1",
+			     num, NULL, err)
+		: crm_db_int(db, "SELECT count(*) FROM contacts WHERE id = ?1",
+			     num, NULL, err);
+	return n < 0 ? -1 : n > 0;
+}
+
+/* 32 hex digits from the kernel's random source. */
+static int new_token(char out[33], struct crm_err *err)
+{
+	unsigned char b[16];
+	size_t got = 0;
+
+	while (got < sizeof(b)) {
+		ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
+		if (n < 0)
+			return crm_err_set(err, CRM_EX_SOFTWARE,
+					   "getrandom: %s", strerror(errno));
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof(b); i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	return 0;
+}
+
+int crm_campaign_members_add(struct crm_db *db, int64_t campaign,
+			     const char *entity, const int64_t *ids, size_t n,
+			     const char *status, const char *at,
+			     uint64_t *added, struct crm_err *err)
+{
+	*added = 0;
+	if (!status)
+		status = "targeted";
+	if (status_ok(status, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct crm_stmt *st;
+		char tok[33];
+		int64_t m;
+		int rc;
+
+		rc = record_exists(db, entity, ids[i], err);
+		if (rc < 0)
+			return -1;
+		if (!rc)
+			return crm_err_set(err, CRM_EX_DATAERR, "no %s %lld",
+					   entity, (long long)ids[i]);
+		m = member_id(db, campaign, entity, ids[i], err);
+		if (m < 0)
+			return -1;
+		if (m)
+			continue;
+		if (new_token(tok, err) < 0)
+			return -1;
+		st = crm_db_stmt_cached(
+		    db,
+		    "INSERT INTO campaign_members (campaign_id, entity, "
+		    "record_id, status, token, added_at, status_at) VALUES "
+		    "(?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		    err);
+		if (!st)
+			return -1;
+		crm_stmt_bind_int(st, 1, campaign);
+		crm_stmt_bind_text(st, 2, entity);
+		crm_stmt_bind_int(st, 3, ids[i]);
+		crm_stmt_bind_text(st, 4, status);
+		crm_stmt_bind_text(st, 5, tok);
+		crm_stmt_bind_text(st, 6, at);
+		crm_stmt_bind_text(st, 7, at);
+		rc = crm_stmt_step(st, err);
+		if (rc > 0)
+			m = crm_stmt_int(st, 0);
+		crm_stmt_reset(st);
+		if (rc <= 0) {
+			if (!rc)
+				crm_err_set(err, CRM_EX_SOFTWARE,
+					    "no id for a new member");
+			return -1;
+		}
+		if (history(db, m, status, at, err) < 0)
+			return -1;
+		(*added)++;
+	}
+	return 0;
+}
+
+int crm_campaign_members_status(struct crm_db *db, int64_t campaign,
+				const char *entity, const int64_t *ids,
+				size_t n, const char *status, const char *at,
+				uint64_t *changed, struct crm_err *err)
+{
+	*changed = 0;
+	if (status_ok(status, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct crm_stmt *st;
+		int64_t m = member_id(db, campaign, entity, ids[i], err);
+		int rc;
+
+		if (m < 0)
+			return -1;
+		if (!m)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "%s %lld is no member of campaign "
+					   "%lld",
+					   entity, (long long)ids[i],
+					   (long long)campaign);
+		st = crm_db_stmt_cached(
+		    db,
+		    "UPDATE campaign_members SET status = ?, status_at = ? "
+		    "WHERE id = ? AND status <> ? RETURNING id",
+		    err);
+		if (!st)
+			return -1;
+		crm_stmt_bind_text(st, 1, status);
+		crm_stmt_bind_text(st, 2, at);
+		crm_stmt_bind_int(st, 3, m);
+		crm_stmt_bind_text(st, 4, status);
+		rc = crm_stmt_step(st, err);
+		crm_stmt_reset(st);
+		if (rc < 0)
+			return -1;
+		if (!rc) /* it had that status already */
+			continue;
+		if (history(db, m, status, at, err) < 0)
+			return -1;
+		(*changed)++;
+	}
+	return 0;
+}
+
+/* -- touches ----------------------------------------------------------- */
+
+static int touches_of(struct crm_db *db, const char *entity, int64_t id,
+		      int64_t *first, int64_t *last, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT campaign_id FROM campaign_members WHERE entity = ? AND "
+	    "record_id = ? ORDER BY added_at, id",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, entity);
+	crm_stmt_bind_int(st, 2, id);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		if (!*first)
+			*first = crm_stmt_int(st, 0);
+		*last = crm_stmt_int(st, 0);
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int crm_campaign_touches(struct crm_db *db, const char *entity, int64_t id,
+			 int64_t *first, int64_t *last, struct crm_err *err)
+{
+	struct crm_stmt *st;
+	int64_t lead = 0, contact = 0;
+	int rc;
+
+	*first = *last = 0;
+	if (strcmp(entity, "deal"))
+		return touches_of(db, entity, id, first, last, err);
+	st = crm_db_stmt_cached(
+	    db, "SELECT lead_id, contact_id FROM deals WHERE id = ?", err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0) {
+		lead = crm_stmt_int(st, 0);
+		contact = crm_stmt_int(st, 1);
+	}
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	if (lead && touches_of(db, "lead", lead, first, last, err) < 0)
+		return -1;
+	if (!*first && contact &&
+	    touches_of(db, "contact", contact, first, last, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* -- tree -------------------------------------------------------------- */
+
+struct cnode {
+	int64_t id, parent;
+	char *name, *key, *type, *status, *currency;
+	int64_t budget, cost;
+	uint64_t members, responses;
+	/* totals */
+	uint64_t tm, tr;
+	int64_t tb, tc;
+	const char *tcur; /* NULL: mixed */
+	bool mixed, seen, summed;
+	size_t *kids;
+	size_t nkids, capkids;
+};
+
+struct ctree {
+	struct cnode *n;
+	size_t len, cap;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? crm_xstrdup(s) : NULL;
+}
+
+static int ctree_add(struct crm_stmt *st, void *arg)
+{
+	struct ctree *t = arg;
+
+	t->n = crm_xgrow(t->n, &t->cap, t->len + 1, sizeof(*t->n));
+	t->n[t->len] = (struct cnode){
+	    .id = crm_stmt_int(st, 0),
+	    .parent = crm_stmt_int(st, 1),
+	    .name =
+		crm_xstrdup(crm_stmt_text(st, 2) ? crm_stmt_text(st, 2) : ""),
+	    .key =
+		crm_xstrdup(crm_stmt_text(st, 3) ? crm_stmt_text(st, 3) : ""),
+	    .type = dup_or_null(crm_stmt_text(st, 4)),
+	    .status = dup_or_null(crm_stmt_text(st, 5)),
+	    .currency = dup_or_null(crm_stmt_text(st, 6)),
+	    .budget = crm_stmt_int(st, 7),
+	    .cost = crm_stmt_int(st, 8),
+	};
+	t->len++;
+	return 0;
+}
+
+static long ctree_find(const struct ctree *t, int64_t id)
+{
+	size_t lo = 0, hi = t->len;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (t->n[mid].id < id)
+			lo = mid + 1;
+		else if (t->n[mid].id > id)
+			hi = mid;
+		else
+			return (long)mid;
+	}
+	return -1;
+}
+
+static int cmp_cid(const void *a, const void *b)
+{
+	const struct cnode *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static const struct ctree *sort_ctree;
+
+static int cmp_ckid(const void *a, const void *b)
+{
+	const struct cnode *x = &sort_ctree->n[*(const size_t *)a];
+	const struct cnode *y = &sort_ctree->n[*(const size_t *)b];
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
+}
+
+static int count_members(struct crm_db *db, struct ctree *t,
+			 struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt(
+	    db,
+	    "SELECT campaign_id, status, count(*) FROM campaign_members "
+	    "GROUP BY campaign_id, status",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		long i = ctree_find(t, crm_stmt_int(st, 0));
+		const char *s = crm_stmt_text(st, 1);
+		uint64_t c = (uint64_t)crm_stmt_int(st, 2);
+
+		if (i < 0)
+			continue;
+		t->n[i].members += c;
+		if (s && crm_campaign_status_responded(s))
+			t->n[i].responses += c;
+	}
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Totals of node i and below (children first, by an explicit stack). */
+static void sum_node(struct ctree *t, size_t root)
+{
+	size_t *stack = NULL, cap = 0, sp = 0;
+
+	stack = crm_xgrow(stack, &cap, 1, sizeof(*stack));
+	stack[sp++] = root;
+	while (sp) {
+		struct cnode *x = &t->n[stack[sp - 1]];
+		bool pushed = false;
+
+		for (size_t k = 0; k < x->nkids; k++) {
+			struct cnode *c = &t->n[x->kids[k]];
+			if (!c->summed && !c->seen) {
+				c->seen = true; /* on the stack */
+				stack = crm_xgrow(stack, &cap, sp + 1,
+						  sizeof(*stack));
+				stack[sp++] = x->kids[k];
+				pushed = true;
+			}
+		}
+		if (pushed)
+			continue;
+		sp--;
+		x->tm = x->members;
+		x->tr = x->responses;
+		x->tb = x->budget;
+		x->tc = x->cost;
+		x->tcur = x->currency;
+		x->mixed = false;
+		for (size_t k = 0; k < x->nkids; k++) {
+			struct cnode *c = &t->n[x->kids[k]];
+			if (!c->summed)
+				continue;
+			x->tm += c->tm;
+			x->tr += c->tr;
+			if (c->mixed) {
+				x->mixed = true;
+				continue;
+			}
+			if (c->tcur && x->tcur && strcmp(c->tcur, x->tcur))
+				x->mixed = true;
+			else if (c->tcur && !x->tcur && (x->tb || x->tc))
+				x->mixed = true;
+			else if (!c->tcur && x->tcur && (c->tb || c->tc))
+				x->mixed = true;
+			if (!x->tcur)
+				x->tcur = c->tcur;
+			x->tb += c->tb;
+			x->tc += c->tc;
+		}
+		x->summed = true;
+	}
+	free(stack);
+}
+
+struct walk_ctx {
+	struct ctree *t;
+	int (*fn)(const struct crm_campaign_node *n, void *arg);
+	void *arg;
+	struct crm_buf path;
+};
+
+static int walk_node(struct walk_ctx *w, size_t i, int64_t parent, int depth)
+{
+	struct cnode *x = &w->t->n[i];
+	struct crm_campaign_node cn;
+	size_t pl = w->path.len;
+
+	if (x->seen && depth > 0) /* only via a cycle in old data */
+		return 0;
+	x->seen = true;
+	crm_buf_addf(&w->path, "%s%lld", pl ? "/" : "", (long long)x->id);
+	cn = (struct crm_campaign_node){
+	    .id = x->id,
+	    .parent_id = parent,
+	    .name = x->name,
+	    .type = x->type,
+	    .status = x->status,
+	    .currency = x->currency,
+	    .total_currency = x->mixed ? NULL : x->tcur,
+	    .depth = depth,
+	    .mixed = x->mixed,
+	    .path = crm_buf_str(&w->path),
+	    .members = x->members,
+	    .responses = x->responses,
+	    .members_total = x->tm,
+	    .responses_total = x->tr,
+	    .budget = x->budget,
+	    .cost = x->cost,
+	    .budget_total = x->mixed ? 0 : x->tb,
+	    .cost_total = x->mixed ? 0 : x->tc,
+	};
+	if (w->fn(&cn, w->arg) < 0)
+		return -1;
+	for (size_t k = 0; k < x->nkids; k++)
+		if (!w->t->n[x->kids[k]].seen &&
+		    walk_node(w, x->kids[k], x->id, depth + 1) < 0)
+			return -1;
+	w->path.len = pl;
+	if (w->path.s)
+		w->path.s[pl] = '\0';
+	return 0;
+}
+
+int crm_campaign_tree(struct crm_db *db, const int64_t *roots, size_t nroots,
+		      int (*fn)(const struct crm_campaign_node *n, void *arg),
+		      void *arg, struct crm_err *err)
+{
+	struct ctree t = {0};
+	struct walk_ctx w = {.t = &t, .fn = fn, .arg = arg};
+	size_t *top = NULL, ntop = 0;
+	struct crm_stmt *st;
+	int rc = -1;
+
+	st = crm_db_stmt(db,
+			 "SELECT id, parent_id, name, name_key, type, status, "
+			 "currency, budget, actual_cost FROM campaigns",
+			 err);
+	if (!st)
+		return -1;
+	rc = crm_stmt_each(st, ctree_add, &t, err);
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	if (t.len)
+		qsort(t.n, t.len, sizeof(*t.n), cmp_cid);
+	for (size_t i = 0; i < t.len; i++) {
+		long p = t.n[i].parent ? ctree_find(&t, t.n[i].parent) : -1;
+		if (p < 0) {
+			t.n[i].parent = 0;
+			continue;
+		}
+		t.n[p].kids = crm_xgrow(t.n[p].kids, &t.n[p].capkids,
+					t.n[p].nkids + 1, sizeof(size_t));
+		t.n[p].kids[t.n[p].nkids++] = i;
+	}
+	sort_ctree = &t;
+	for (size_t i = 0; i < t.len; i++)
+		if (t.n[i].nkids > 1)
+			qsort(t.n[i].kids, t.n[i].nkids, sizeof(size_t),
+			      cmp_ckid);
+	if (count_members(db, &t, err) < 0)
+		goto out;
+	for (size_t i = 0; i < t.len; i++)
+		if (!t.n[i].parent)
+			sum_node(&t, i);
+	for (size_t i = 0; i < t.len; i++)
+		t.n[i].seen = false;
+	top = crm_xcalloc(t.len + 1, sizeof(*top));
+	if (nroots) {
+		for (size_t i = 0; i < nroots; i++) {
+			long x = ctree_find(&t, roots[i]);
+			size_t steps = 0;
+
+			if (x < 0) {
+				crm_err_set(err, CRM_EX_NOINPUT,
+					    "no campaign %lld",
+					    (long long)roots[i]);
+				goto out;
+			}
+			while (t.n[x].parent && steps++ < t.len)
+				x = ctree_find(&t, t.n[x].parent);
+			top[ntop++] = (size_t)x;
+		}
+	} else {
+		for (size_t i = 0; i < t.len; i++)
+			if (!t.n[i].parent)
+				top[ntop++] = i;
+		qsort(top, ntop, sizeof(*top), cmp_ckid);
+	}
+	for (size_t i = 0; i < ntop; i++)
+		if (!t.n[top[i]].seen && walk_node(&w, top[i], 0, 0) < 0)
+			goto out;
+	rc = 0;
+out:
+	for (size_t i = 0; i < t.len; i++) {
+		free(t.n[i].name);
+		free(t.n[i].key);
+		free(t.n[i].type);
+		free(t.n[i].status);
+		free(t.n[i].currency);
+		free(t.n[i].kids);
+	}
+	free(t.n);
+	free(top);
+	crm_buf_release(&w.path);
+	return rc;
+}
