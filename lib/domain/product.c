@@ -211,6 +211,14 @@ static int attr_syntax(const char *name, const char *values, void *arg)
 
 /* -- bundles ------------------------------------------------------------ */
 
+/* A bundle that fails a check is not kept: the caller gets no root. */
+static int drop_root(json_t **root, int rc)
+{
+	json_decref(*root);
+	*root = NULL;
+	return rc;
+}
+
 static int bundle_parse(const char *text, json_t **root, struct crm_err *err)
 {
 	json_error_t je;
@@ -239,36 +247,42 @@ static int bundle_parse(const char *text, json_t **root, struct crm_err *err)
 		    json_string_value(json_object_get(o, "priced"));
 
 		if (!json_string_value(json_object_get(o, "sku")))
-			return ferr(err, "bundle",
-				    "option %zu: sku is required", i + 1);
+			return drop_root(
+			    root, ferr(err, "bundle",
+				       "option %zu: sku is required", i + 1));
 		if (!kind ||
 		    (strcmp(kind, "required") && strcmp(kind, "optional") &&
 		     strcmp(kind, "group")))
-			return ferr(err, "bundle",
-				    "option %zu: kind is required, optional "
-				    "or group",
-				    i + 1);
+			return drop_root(
+			    root, ferr(err, "bundle",
+				       "option %zu: kind is required, optional "
+				       "or group",
+				       i + 1));
 		if (!strcmp(kind, "group") &&
 		    !json_string_value(json_object_get(o, "group")))
-			return ferr(
-			    err, "bundle",
-			    "option %zu: a group option names its group",
-			    i + 1);
+			return drop_root(
+			    root,
+			    ferr(err, "bundle",
+				 "option %zu: a group option names its group",
+				 i + 1));
 		if ((mn &&
 		     (!json_is_integer(mn) || json_integer_value(mn) < 0)) ||
 		    (mx &&
 		     (!json_is_integer(mx) || json_integer_value(mx) < 1)) ||
 		    (mn && mx &&
 		     json_integer_value(mn) > json_integer_value(mx)))
-			return ferr(err, "bundle",
-				    "option %zu: min and max are whole "
-				    "numbers, min <= max",
-				    i + 1);
+			return drop_root(
+			    root, ferr(err, "bundle",
+				       "option %zu: min and max are whole "
+				       "numbers, min <= max",
+				       i + 1));
 		if (priced && strcmp(priced, "bundle") &&
 		    strcmp(priced, "separate"))
-			return ferr(err, "bundle",
-				    "option %zu: priced is bundle or separate",
-				    i + 1);
+			return drop_root(
+			    root,
+			    ferr(err, "bundle",
+				 "option %zu: priced is bundle or separate",
+				 i + 1));
 	}
 	if (rules && !json_is_array(rules))
 		goto bad;
@@ -277,11 +291,12 @@ static int bundle_parse(const char *text, json_t **root, struct crm_err *err)
 		if (!json_string_value(json_object_get(o, "sku")) ||
 		    !!json_string_value(json_object_get(o, "requires")) ==
 			!!json_string_value(json_object_get(o, "excludes")))
-			return ferr(
-			    err, "bundle",
-			    "rule %zu: {\"sku\": X, \"requires\": Y} or "
-			    "{\"sku\": X, \"excludes\": Z}",
-			    i + 1);
+			return drop_root(
+			    root,
+			    ferr(err, "bundle",
+				 "rule %zu: {\"sku\": X, \"requires\": Y} or "
+				 "{\"sku\": X, \"excludes\": Z}",
+				 i + 1));
 	}
 	return 0;
 bad:

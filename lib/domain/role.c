@@ -337,8 +337,8 @@ static int pm_row(struct crm_stmt *st, void *arg)
 			crm_buf_adds(&name, em);
 		pm->p = crm_xgrow(pm->p, &b->cap, pm->n + 1, sizeof(*pm->p));
 		if (b->cap != old) {
-			b->best = crm_xrealloc(b->best,
-					       b->cap * sizeof(*b->best));
+			b->best =
+			    crm_xrealloc(b->best, b->cap * sizeof(*b->best));
 			b->key = crm_xrealloc(b->key, b->cap * sizeof(*b->key));
 			b->mgr = crm_xrealloc(b->mgr, b->cap * sizeof(*b->mgr));
 		}
@@ -725,10 +725,13 @@ int crm_powermap_deal(struct crm_db *db, int64_t deal,
 			    (long long)deal);
 	if (rc <= 0)
 		return -1;
-	return pm_run(db, o, pm,
-		      PM_COLS "WHERE r.deal_id = ? OR (r.company_id = ? AND "
-			      "r.company_id IS NOT NULL) ORDER BY r.id",
-		      deal, pm->company_id, err);
+	rc = pm_run(db, o, pm,
+		    PM_COLS "WHERE r.deal_id = ? OR (r.company_id = ? AND "
+			    "r.company_id IS NOT NULL) ORDER BY r.id",
+		    deal, pm->company_id, err);
+	if (rc < 0) /* a failed call leaves the caller nothing to free */
+		crm_powermap_release(pm);
+	return rc;
 }
 
 int crm_powermap_company(struct crm_db *db, int64_t company,
@@ -746,11 +749,14 @@ int crm_powermap_company(struct crm_db *db, int64_t company,
 			    (long long)company);
 	if (rc <= 0)
 		return -1;
-	return pm_run(db, o, pm,
-		      PM_COLS "WHERE r.company_id = ? OR r.deal_id IN (SELECT "
-			      "id FROM deals WHERE company_id = ? AND status = "
-			      "'open') ORDER BY r.id",
-		      company, company, err);
+	rc = pm_run(db, o, pm,
+		    PM_COLS "WHERE r.company_id = ? OR r.deal_id IN (SELECT "
+			    "id FROM deals WHERE company_id = ? AND status = "
+			    "'open') ORDER BY r.id",
+		    company, company, err);
+	if (rc < 0)
+		crm_powermap_release(pm);
+	return rc;
 }
 
 void crm_powermap_release(struct crm_powermap *pm)
