@@ -141,20 +141,30 @@ static int cursor_set(struct crm_db *db, const char *name, int64_t pos,
 /* -- conditions --------------------------------------------------------- */
 
 static const char *const count_sql[] = {
-    "SELECT count(*) FROM activities WHERE contact_id = ?1 AND (?2 IS NULL "
-    "OR type = ?2) AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR "
+    "SELECT count(*) FROM activities WHERE contact_id = ?1 AND (CAST(?2 AS "
+    "TEXT) IS NULL "
+    "OR type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR direction = ?3) AND "
+    "(CAST(?4 AS TEXT) IS NULL OR "
     "occurred_at >= ?4)",
-    "SELECT count(*) FROM activities WHERE company_id = ?1 AND (?2 IS NULL "
-    "OR type = ?2) AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR "
+    "SELECT count(*) FROM activities WHERE company_id = ?1 AND (CAST(?2 AS "
+    "TEXT) IS NULL "
+    "OR type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR direction = ?3) AND "
+    "(CAST(?4 AS TEXT) IS NULL OR "
     "occurred_at >= ?4)",
-    "SELECT count(*) FROM activities WHERE lead_id = ?1 AND (?2 IS NULL OR "
-    "type = ?2) AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR "
+    "SELECT count(*) FROM activities WHERE lead_id = ?1 AND (CAST(?2 AS TEXT) "
+    "IS NULL OR "
+    "type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR direction = ?3) AND (CAST(?4 "
+    "AS TEXT) IS NULL OR "
     "occurred_at >= ?4)",
-    "SELECT count(*) FROM activities WHERE deal_id = ?1 AND (?2 IS NULL OR "
-    "type = ?2) AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR "
+    "SELECT count(*) FROM activities WHERE deal_id = ?1 AND (CAST(?2 AS TEXT) "
+    "IS NULL OR "
+    "type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR direction = ?3) AND (CAST(?4 "
+    "AS TEXT) IS NULL OR "
     "occurred_at >= ?4)",
-    "SELECT count(*) FROM activities WHERE ticket_id = ?1 AND (?2 IS NULL "
-    "OR type = ?2) AND (?3 IS NULL OR direction = ?3) AND (?4 IS NULL OR "
+    "SELECT count(*) FROM activities WHERE ticket_id = ?1 AND (CAST(?2 AS "
+    "TEXT) IS NULL "
+    "OR type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR direction = ?3) AND "
+    "(CAST(?4 AS TEXT) IS NULL OR "
     "occurred_at >= ?4)",
 };
 static const char *const count_entity[] = {"contact", "company", "lead", "deal",
@@ -519,10 +529,11 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	}
 	/* the change set its writes made: changes it causes are depth + 1 */
 	if (r->db->change &&
-	    exec_fid(r->db,
-		     "UPDATE crm_flow_firings SET change_id = ?4 WHERE id = ?1 "
-		     "AND ?2 IS NULL AND ?3 IS NULL",
-		     fid, NULL, NULL, r->db->change, err) < 0)
+	    exec_fid(
+		r->db,
+		"UPDATE crm_flow_firings SET change_id = ?4 WHERE id = ?1 "
+		"AND CAST(?2 AS TEXT) IS NULL AND CAST(?3 AS TEXT) IS NULL",
+		fid, NULL, NULL, r->db->change, err) < 0)
 		goto out;
 	for (size_t i = 0; i < json_array_size(ctx->outbox); i++) {
 		json_t *job = json_array_get(ctx->outbox, i);
@@ -1116,13 +1127,15 @@ static int candidates(struct run *r, const struct crm_flow *f, const char *occ,
 	if (fld) {
 		crm_buf_addf(&sql,
 			     "SELECT id, %s FROM %s WHERE %s IS NOT NULL AND "
-			     "(?1 IS NULL OR %s <= ?1) AND NOT EXISTS (SELECT "
+			     "(CAST(?1 AS TEXT) IS NULL OR %s <= ?1) AND NOT "
+			     "EXISTS (SELECT "
 			     "1 FROM crm_flow_firings x WHERE x.flow = ?2 AND "
 			     "x.record_id = %s.id AND x.occurrence = %s.%s)",
 			     fld, t, fld, fld, t, t, fld);
 	} else {
 		crm_buf_addf(&sql,
-			     "SELECT id, ?1 FROM %s WHERE NOT EXISTS (SELECT "
+			     "SELECT id, CAST(?1 AS TEXT) FROM %s WHERE NOT "
+			     "EXISTS (SELECT "
 			     "1 FROM crm_flow_firings x WHERE x.flow = ?2 AND "
 			     "x.record_id = %s.id AND x.occurrence = ?3)",
 			     t, t);
@@ -1820,8 +1833,9 @@ int crm_flow_log(struct crm_db *db, const char *flow, int64_t record,
 	    "f.occurrence, f.status, f.attempts, f.depth, f.why, f.did, "
 	    "f.error, coalesce(f.next_try, (SELECT min(o.next_try) FROM "
 	    "crm_flow_outbox o WHERE o.firing_id = f.id AND o.status = "
-	    "'failed')), f.change_id FROM crm_flow_firings f WHERE (?1 IS "
-	    "NULL OR f.flow = ?1) AND (?2 = 0 OR f.record_id = ?2) ORDER BY "
+	    "'failed')), f.change_id FROM crm_flow_firings f WHERE (CAST(?1 "
+	    "AS TEXT) IS NULL OR f.flow = ?1) AND (?2 = 0 OR f.record_id = ?2) "
+	    "ORDER BY "
 	    "f.id",
 	    err);
 	if (!st)
