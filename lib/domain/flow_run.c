@@ -468,40 +468,36 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 	return r->o->fn(&r->rec, r->o->arg);
 }
 
-/* PostgreSQL: a sequence does not roll back with the transaction (or a
- * savepoint) that took ids from it, SQLite's AUTOINCREMENT counter does.
- * A dry run or a failed firing would use ids up, and what a later write
- * gets would differ between the engines; so the sequences are saved
- * before and put back before the rollback (the writers' advisory lock is
- * still held: no other writer took one meanwhile). */
-struct seq_snap {
-	size_t n, cap;
-	char **name;
-	int64_t *last; /* 0: never used */
-};
-
-static void seq_free(struct seq_snap *s)
+void crm_flow_seq_free(struct crm_flow_seq_snap *s)
 {
 	for (size_t i = 0; i < s->n; i++)
 		free(s->name[i]);
 	free(s->name);
-	free(s->last);
+	free(s->next);
 	memset(s, 0, sizeof(*s));
 }
 
-static int seq_save(struct crm_db *db, struct seq_snap *s, struct crm_err *err)
+int crm_flow_seq_save(struct crm_db *db, struct crm_flow_seq_snap *s,
+		      struct crm_err *err)
 {
 	struct crm_stmt *st;
 	int rc;
 
-	seq_free(s);
+	crm_flow_seq_free(s);
 	if (crm_store_engine(db->store) != CRM_STORE_PG)
 		return 0;
 	st = crm_db_stmt_cached(
 	    db,
-	    "SELECT quote_ident(schemaname) || '.' || quote_ident("
-	    "sequencename), coalesce(last_value, 0) FROM pg_sequences WHERE "
-	    "schemaname = current_schema()",
+	    /* each sequence's own row (pg_sequences hides the value of
+	     * one set with is_called false, as a bulk import leaves it) */
+	    "SELECT quote_ident(s.schemaname) || '.' || "
+	    "quote_ident(s.sequencename), CAST(CAST((xpath("
+	    "'/row/last_value/text()', x))[1] AS TEXT) AS BIGINT) + CASE WHEN "
+	    "CAST((xpath('/row/is_called/text()', x))[1] AS TEXT) = 'true' "
+	    "THEN 1 ELSE 0 END FROM pg_sequences s, LATERAL query_to_xml("
+	    "format('SELECT last_value, is_called FROM %I.%I', s.schemaname, "
+	    "s.sequencename), false, true, '') AS x WHERE s.schemaname = "
+	    "current_schema()",
 	    err);
 	if (!st)
 		return -1;
@@ -509,19 +505,19 @@ static int seq_save(struct crm_db *db, struct seq_snap *s, struct crm_err *err)
 		size_t c = s->cap;
 
 		s->name = crm_xgrow(s->name, &c, s->n + 1, sizeof(*s->name));
-		s->last =
-		    crm_xgrow(s->last, &s->cap, s->n + 1, sizeof(*s->last));
+		s->next =
+		    crm_xgrow(s->next, &s->cap, s->n + 1, sizeof(*s->next));
 		s->name[s->n] = crm_xstrdup(crm_stmt_text(st, 0));
-		s->last[s->n] = crm_stmt_int(st, 1);
+		s->next[s->n] = crm_stmt_int(st, 1);
 		s->n++;
 	}
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : 0;
 }
 
-/* Put the sequences back as seq_save found them (errors ignored: the
+/* Put the sequences back as crm_flow_seq_save found them (errors ignored: the
  * rollback that follows matters more). */
-static void seq_restore(struct crm_db *db, const struct seq_snap *s)
+void crm_flow_seq_restore(struct crm_db *db, const struct crm_flow_seq_snap *s)
 {
 	struct crm_err ignored;
 	struct crm_stmt *st;
@@ -529,13 +525,14 @@ static void seq_restore(struct crm_db *db, const struct seq_snap *s)
 	if (!s->n)
 		return;
 	st = crm_db_stmt_cached(
-	    db, "SELECT setval(CAST(?1 AS regclass), ?2, ?3 > 0)", &ignored);
+	    db,
+	    "SELECT setval(CAST(?1 AS regclass), greatest(?2 - 1, 1), ?2 > 1)",
+	    &ignored);
 	if (!st)
 		return;
 	for (size_t i = 0; i < s->n; i++) {
 		crm_stmt_bind_text(st, 1, s->name[i]);
-		crm_stmt_bind_int(st, 2, s->last[i] ? s->last[i] : 1);
-		crm_stmt_bind_int(st, 3, s->last[i]);
+		crm_stmt_bind_int(st, 2, s->next[i]);
 		while (crm_stmt_step(st, &ignored) > 0)
 			;
 		crm_stmt_reset(st);
@@ -553,7 +550,7 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	struct crm_row row;
 	char *key = crm_xasprintf("%s:%lld:%s", f->name, (long long)id, occ);
 	struct crm_err e2;
-	struct seq_snap seqs = {0};
+	struct crm_flow_seq_snap seqs = {0};
 	int rc = -1;
 
 	crm_row_init(&row, f->e);
@@ -571,7 +568,7 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	ctx->outbox = json_array();
 	ctx->run = r;
 	if (crm_store_savepoint(r->db->store, "crm_flow_fire", err) < 0 ||
-	    seq_save(r->db, &seqs, err) < 0)
+	    crm_flow_seq_save(r->db, &seqs, err) < 0)
 		goto out;
 	r->db->change = 0;
 	current_depth = depth;
@@ -594,7 +591,7 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 			     f->act[i].kind->name, e2.field[0] ? e2.field : "",
 			     e2.field[0] ? ": " : "",
 			     e2.msg[0] ? e2.msg : "failed");
-		seq_restore(r->db, &seqs);
+		crm_flow_seq_restore(r->db, &seqs);
 		if (crm_store_rollback_to(r->db->store, "crm_flow_fire", err) <
 			0 ||
 		    crm_store_release(r->db->store, "crm_flow_fire", err) < 0)
@@ -644,7 +641,7 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	rc = 0;
 out:
 	current_depth = -1;
-	seq_free(&seqs);
+	crm_flow_seq_free(&seqs);
 	free(key);
 	crm_row_release(&row);
 	return rc;
@@ -1656,7 +1653,7 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 		 struct crm_flow_run_stats *st, struct crm_err *err)
 {
 	struct run r = {.db = db, .fs = fs, .o = o, .st = st};
-	struct seq_snap seqs = {0};
+	struct crm_flow_seq_snap seqs = {0};
 	uint64_t timeouts = 0; /* approvals escalated or expired */
 	int rc = -1;
 
@@ -1664,7 +1661,7 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 	crm_rec_init(&r.rec);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	if (o->dry_run && seq_save(db, &seqs, err) < 0)
+	if (o->dry_run && crm_flow_seq_save(db, &seqs, err) < 0)
 		goto out;
 	/* approval steps past their timeout first: their outcomes are events
 	 * for this run's flows */
@@ -1688,7 +1685,7 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 		goto out;
 	importers_free(&r);
 	if (o->dry_run)
-		seq_restore(db, &seqs);
+		crm_flow_seq_restore(db, &seqs);
 	if (crm_db_finish(db, o->dry_run, err) < 0)
 		goto out;
 	if (!o->dry_run && o->exec && outbox(&r, err) < 0)
@@ -1697,7 +1694,7 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
-	seq_free(&seqs);
+	crm_flow_seq_free(&seqs);
 	importers_free(&r);
 	free(r.imp);
 	crm_rec_release(&r.rec);
