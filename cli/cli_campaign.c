@@ -309,8 +309,9 @@ static int members_list(struct crm_cli *cli, int64_t campaign,
 		  " m.record_id"
 		  " LEFT JOIN leads l ON m.entity = 'lead' AND l.id ="
 		  " m.record_id"
-		  " WHERE m.campaign_id = ? AND (? IS NULL OR m.entity = ?)"
-		  " AND (? IS NULL OR m.status = ?)"
+		  " WHERE m.campaign_id = ? AND (CAST(? AS TEXT) IS NULL OR "
+		  "m.entity = ?)"
+		  " AND (CAST(? AS TEXT) IS NULL OR m.status = ?)"
 		  " ORDER BY m.entity, m.record_id";
 	static const char *const hist_cols[] = {"campaign_id", "member",
 						"record_id", "status", "at"};

@@ -99,8 +99,8 @@ sql() {
 }
 # CRM_TEST_ENGINE=pg (tests/pg.sh sets it for the scripts it runs on
 # PostgreSQL) and $CRM_TEST_PG: the script's database is a fresh one on
-# that server, dropped at the end; SQLite's ifnull() is defined there for
-# the scripts' queries.
+# that server, dropped at the end; SQLite's ifnull() and json_extract()
+# (paths '$.a.b') are defined there for the scripts' queries.
 if [ "${CRM_TEST_ENGINE:-}" = pg ] && [ -n "${CRM_TEST_PG:-}" ]; then
 	pg_name="crm_t_$$_$(date +%s%N)"
 	case $CRM_TEST_PG in
@@ -114,7 +114,11 @@ if [ "${CRM_TEST_ENGINE:-}" = pg ] && [ -n "${CRM_TEST_PG:-}" ]; then
 		psql "$CRM_DB" -X -q -c "CREATE FUNCTION ifnull(anycompatible, \
 anycompatible) RETURNS anycompatible LANGUAGE sql AS 'SELECT \
 coalesce(\$1, \$2)'; CREATE FUNCTION ifnull(bigint, text) RETURNS text \
-LANGUAGE sql AS 'SELECT coalesce(CAST(\$1 AS text), \$2)'"
+LANGUAGE sql AS 'SELECT coalesce(CAST(\$1 AS text), \$2)'; \
+CREATE FUNCTION json_extract(jsonb, text) RETURNS text LANGUAGE sql AS \
+'SELECT \$1 #>> string_to_array(substr(\$2, 3), ''.'')'; \
+CREATE FUNCTION json_extract(text, text) RETURNS text LANGUAGE sql AS \
+'SELECT CAST(\$1 AS jsonb) #>> string_to_array(substr(\$2, 3), ''.'')'"
 	then
 		echo "ok 0 - on PostgreSQL: database $pg_name"
 	else

@@ -63,7 +63,12 @@ for t in ${PG_SUITE-t100-contact-verbs t101-contact-roundtrip \
 	t913-undo-merge-kinds t915-dedupe-undo-links t916-dedupe-undo-survivor \
 	t917-merge-reimport t918-merge-identities t919-merge-transaction \
 	t098-lead-merge-links t970-campaign t971-campaign-members \
-	t972-campaign-segment t973-campaign-touches t974-campaign-email}; do
+	t972-campaign-segment t973-campaign-touches t974-campaign-email \
+	t975-campaign-sequence t950-flow-run t951-flow-loops t952-flow-retry \
+	t953-flow-templates t954-flow-shipped t955-flow-check \
+	t956-flow-schedules t957-flow-actions t960-approval-verbs \
+	t961-approval-lock t962-approval-timeout t963-approval-outcomes \
+	t964-approval-discount t965-approval-config}; do
 	f=$top/tests/cli/$t.sh
 	[ -f "$f" ] || continue
 	CRM_TEST_ENGINE=pg BUILD=$BUILD bash "$f" >"$log" 2>&1

@@ -279,11 +279,13 @@ static int filter_act(struct crm_db *db, const struct crm_segment *s,
 	    s->e == &crm_lead_entity
 		? "SELECT lead_id, count(*) FROM activities WHERE lead_id IS "
 		  "NOT NULL AND type = ? AND occurred_at >= ? AND occurred_at "
-		  "<= ? AND (? IS NULL OR lower(subject) LIKE ? ESCAPE '\\') "
+		  "<= ? AND (CAST(? AS TEXT) IS NULL OR lower(subject) LIKE ? "
+		  "ESCAPE '\\') "
 		  "GROUP BY lead_id"
 		: "SELECT contact_id, count(*) FROM activities WHERE "
 		  "contact_id IS NOT NULL AND type = ? AND occurred_at >= ? "
-		  "AND occurred_at <= ? AND (? IS NULL OR lower(subject) LIKE "
+		  "AND occurred_at <= ? AND (CAST(? AS TEXT) IS NULL OR "
+		  "lower(subject) LIKE "
 		  "? ESCAPE '\\') GROUP BY contact_id";
 	struct crm_stmt *st;
 	struct count *c = NULL;

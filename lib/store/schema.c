@@ -820,7 +820,7 @@ static const char migration1[] =
 	" currency TEXT NOT NULL,"
 	" net_days INTEGER,"
 	" billing TEXT,"
-	" auto_renew TEXT,"
+	" auto_renew INTEGER,"
 	" renewal_notice_days INTEGER,"
 	" renewal_months INTEGER,"
 	" owner TEXT,"
