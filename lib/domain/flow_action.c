@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "campaign_mail.h"
 #include "activity.h"
 #include "approval.h"
 #include "assign.h"
+#include "campaign_mail.h"
 #include "flow.h"
+#include "mime.h"
 #include "share.h"
 
 void crm_flow_did(struct crm_flow_ctx *ctx, const char *fmt, ...)
@@ -729,50 +730,6 @@ static int email_validate(const struct crm_flow *f, json_t *spec, void **data,
 	return 0;
 }
 
-/* A header value: ASCII as is, else one RFC 2047 base64 word per line
- * piece (UTF-8). */
-static void header(struct crm_buf *m, const char *name, const char *v)
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	bool ascii = true;
-	size_t n = strlen(v);
-
-	for (const char *p = v; *p; p++)
-		if ((unsigned char)*p >= 0x80)
-			ascii = false;
-	crm_buf_addf(m, "%s: ", name);
-	if (ascii) {
-		crm_buf_addf(m, "%s\n", v);
-		return;
-	}
-	/* 45 bytes -> 60 base64 characters per encoded word */
-	for (size_t at = 0; at < n;) {
-		size_t len = n - at > 45 ? 45 : n - at;
-
-		/* never split a UTF-8 character */
-		while (at + len < n && len > 1 &&
-		       ((unsigned char)v[at + len] & 0xc0) == 0x80)
-			len--;
-		crm_buf_adds(m, at ? "\n =?UTF-8?B?" : "=?UTF-8?B?");
-		for (size_t i = 0; i < len; i += 3) {
-			unsigned x = (unsigned char)v[at + i] << 16;
-
-			if (i + 1 < len)
-				x |= (unsigned char)v[at + i + 1] << 8;
-			if (i + 2 < len)
-				x |= (unsigned char)v[at + i + 2];
-			crm_buf_addc(m, b64[x >> 18 & 63]);
-			crm_buf_addc(m, b64[x >> 12 & 63]);
-			crm_buf_addc(m, i + 1 < len ? b64[x >> 6 & 63] : '=');
-			crm_buf_addc(m, i + 2 < len ? b64[x & 63] : '=');
-		}
-		crm_buf_adds(m, "?=");
-		at += len;
-	}
-	crm_buf_addc(m, '\n');
-}
-
 static int email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		       struct crm_err *err)
 {
@@ -794,36 +751,32 @@ static int email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		crm_err_set(err, CRM_EX_DATAERR, "to: no address");
 		goto out;
 	}
-	header(&m, "From",
-	       from.len ? from.s
-			: (dflt_from && *dflt_from ? dflt_from : "crm"));
-	header(&m, "To", to.s);
-	if (cc.len)
-		header(&m, "Cc", cc.s);
-	header(&m, "Subject", crm_buf_str(&subject));
-	crm_buf_addf(&m, "Message-ID: <%s@crm-flow>\n", ctx->key);
-	crm_buf_adds(&m, "MIME-Version: 1.0\n");
-	if (text.len && html.len) {
-		const char *bd = "crm-flow-alternative";
+	{
+		struct crm_buf mid = {0};
+		struct crm_mail_out o = {
+		    .from_list =
+			from.len ? from.s
+				 : (dflt_from && *dflt_from ? dflt_from : NULL),
+		    .to_list = to.s,
+		    .cc_list = cc.len ? cc.s : NULL,
+		    .subject = crm_buf_str(&subject),
+		    .body = text.len ? text.s : NULL,
+		    .html = html.len ? html.s : NULL,
+		    .date = ctx->db->now,
+		};
+		char *msg;
 
-		crm_buf_addf(&m,
-			     "Content-Type: multipart/alternative; "
-			     "boundary=\"%s\"\n\n--%s\n",
-			     bd, bd);
-		crm_buf_addf(&m,
-			     "Content-Type: text/plain; charset=utf-8\n"
-			     "Content-Transfer-Encoding: 8bit\n\n%s\n--%s\n",
-			     text.s, bd);
-		crm_buf_addf(&m,
-			     "Content-Type: text/html; charset=utf-8\n"
-			     "Content-Transfer-Encoding: 8bit\n\n%s\n--%s--\n",
-			     html.s, bd);
-	} else {
-		crm_buf_addf(&m,
-			     "Content-Type: text/%s; charset=utf-8\n"
-			     "Content-Transfer-Encoding: 8bit\n\n%s\n",
-			     html.len ? "html" : "plain",
-			     html.len ? html.s : crm_buf_str(&text));
+		/* the firing's key as a valid msg-id: its ':' are not atext */
+		for (const char *k = ctx->key; *k; k++)
+			crm_buf_addc(&mid, *k == ':' ? '.' : *k);
+		crm_buf_adds(&mid, "@crm-flow");
+		o.message_id = mid.s;
+		msg = crm_mail_build(&o, err);
+		crm_buf_release(&mid);
+		if (!msg)
+			goto out;
+		crm_buf_adds(&m, msg);
+		free(msg);
 	}
 	job = json_pack("{s:s, s:s}", "kind", "email", "stdin", m.s);
 	json_array_append_new(ctx->outbox, job);

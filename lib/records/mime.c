@@ -692,31 +692,80 @@ static void ids_header(struct crm_buf *b, const struct crm_strv *refs,
 		crm_buf_addf(b, "%s<%s>", b->len ? " " : "", last);
 }
 
+/* An address list as GMime parses it; NULL when it holds no address. */
+static InternetAddressList *address_list(const char *text)
+{
+	InternetAddressList *l = internet_address_list_parse(NULL, text);
+
+	if (l && internet_address_list_length(l) == 0) {
+		g_object_unref(l);
+		l = NULL;
+	}
+	return l;
+}
+
+static GMimeObject *text_part(const char *subtype, const char *text)
+{
+	GMimeTextPart *tp = g_mime_text_part_new_with_subtype(subtype);
+
+	g_mime_text_part_set_text(tp, text);
+	g_mime_part_set_content_encoding(
+	    GMIME_PART(tp), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	return GMIME_OBJECT(tp);
+}
+
 char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err)
 {
 	GMimeMessage *msg;
-	GMimeTextPart *tp;
+	GMimeObject *body;
 	GDateTime *dt;
+	InternetAddressList *from = NULL, *to = NULL, *cc = NULL;
 	struct crm_buf refs = {0};
 	GMimeFormatOptions *fo;
 	char *s, *r;
 
 	init_once();
-	if (!o->to_addr || !strchr(o->to_addr, '@')) {
+	if (o->to_list ? !(to = address_list(o->to_list))
+		       : !o->to_addr || !strchr(o->to_addr, '@')) {
 		crm_err_set(err, CRM_EX_DATAERR, "no address to send to");
 		return NULL;
 	}
-	if (!o->from_addr || !strchr(o->from_addr, '@')) {
+	if (o->from_list ? !(from = address_list(o->from_list))
+			 : !o->from_addr || !strchr(o->from_addr, '@')) {
+		if (to)
+			g_object_unref(to);
 		crm_err_set(err, CRM_EX_CONFIG,
 			    "no address to send from (CRM_MAIL_FROM)");
 		return NULL;
 	}
+	if (o->cc_list && *o->cc_list && !(cc = address_list(o->cc_list))) {
+		g_object_unref(to);
+		g_object_unref(from);
+		crm_err_set(err, CRM_EX_DATAERR, "cc: no address");
+		return NULL;
+	}
 	msg = g_mime_message_new(TRUE);
-	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM,
-				   o->from_name ? o->from_name : "",
-				   o->from_addr);
-	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
-				   o->to_name ? o->to_name : "", o->to_addr);
+	if (from) {
+		internet_address_list_append(g_mime_message_get_from(msg),
+					     from);
+		g_object_unref(from);
+	} else {
+		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM,
+					   o->from_name ? o->from_name : "",
+					   o->from_addr);
+	}
+	if (to) {
+		internet_address_list_append(g_mime_message_get_to(msg), to);
+		g_object_unref(to);
+	} else {
+		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
+					   o->to_name ? o->to_name : "",
+					   o->to_addr);
+	}
+	if (cc) {
+		internet_address_list_append(g_mime_message_get_cc(msg), cc);
+		g_object_unref(cc);
+	}
 	g_mime_message_set_subject(msg, o->subject ? o->subject : "", "utf-8");
 	dt = g_date_time_new_from_unix_utc(o->date);
 	g_mime_message_set_date(msg, dt);
@@ -738,12 +787,23 @@ char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err)
 	if (o->loop)
 		g_mime_object_set_header(GMIME_OBJECT(msg), "X-CRM-Loop",
 					 o->loop, NULL);
-	tp = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_text(tp, o->body ? o->body : "");
-	g_mime_part_set_content_encoding(
-	    GMIME_PART(tp), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	g_mime_message_set_mime_part(msg, GMIME_OBJECT(tp));
-	g_object_unref(tp);
+	if (o->html && o->body) {
+		GMimeMultipart *alt =
+		    g_mime_multipart_new_with_subtype("alternative");
+		GMimeObject *t = text_part("plain", o->body),
+			    *h = text_part("html", o->html);
+
+		g_mime_multipart_add(alt, t);
+		g_mime_multipart_add(alt, h);
+		g_object_unref(t);
+		g_object_unref(h);
+		body = GMIME_OBJECT(alt);
+	} else {
+		body = o->html ? text_part("html", o->html)
+			       : text_part("plain", o->body ? o->body : "");
+	}
+	g_mime_message_set_mime_part(msg, body);
+	g_object_unref(body);
 	fo = g_mime_format_options_new();
 	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
 	s = g_mime_object_to_string(GMIME_OBJECT(msg), fo);

@@ -75,10 +75,15 @@ struct crm_mail_out {
 	const char *in_reply_to;     /* without <> */
 	const char *loop;	     /* X-CRM-Loop */
 	int64_t date;		     /* Unix time */
+	/* RFC 5322 address lists ("Ann <ann@example.com>, bo@example.com"),
+	 * used instead of the name and address pairs when set (flows) */
+	const char *from_list, *to_list, *cc_list;
+	const char *html; /* an HTML body: with body, multipart/alternative */
 };
 
-/* The message o as RFC 5322 text (LF line ends; sendmail -t takes it).
- * Caller frees; NULL with err when an address is bad. */
+/* The message o as RFC 5322 text (LF line ends; sendmail -t takes it),
+ * composed by GMime (RFC 2047 headers, quoted-printable parts). Caller
+ * frees; NULL with err when an address is missing or bad. */
 char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err);
 
 #endif
