@@ -133,7 +133,6 @@ static int campaign_prepare(struct crm_db *db, const struct crm_entity *e,
 {
 	long pf = crm_entity_field(e, "parent_id");
 	json_t *pj = json_object_get(row->custom, "parent");
-	int rc;
 
 	(void)arg;
 	if (!crm_row_get(row, "status"))
@@ -141,29 +140,9 @@ static int campaign_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (check_dates(row, err) < 0)
 		return -1;
 	/* "parent" names the parent by id, external id or name */
-	if (pj) {
-		struct crm_row p;
-
-		if (!json_is_string(pj)) {
-			snprintf(err->field, sizeof(err->field), "parent");
-			return crm_err_set(err, CRM_EX_DATAERR,
-					   "expected a campaign name or id");
-		}
-		crm_row_init(&p, e);
-		rc = crm_entity_find(db, e, json_string_value(pj), &p, err);
-		if (rc == 0)
-			crm_err_set(err, CRM_EX_DATAERR, "no campaign '%s'",
-				    json_string_value(pj));
-		if (rc <= 0) {
-			snprintf(err->field, sizeof(err->field), "parent");
-			crm_row_release(&p);
-			return -1;
-		}
-		crm_row_set(row, "parent_id", p.v[0]);
-		row->touched[pf] = true;
-		crm_row_release(&p);
-		json_object_del(row->custom, "parent");
-	}
+	if (pj &&
+	    crm_entity_set_parent(db, e, row, pf, pj, "campaign", err) < 0)
+		return -1;
 	if (!row->v[pf] || (old && !row->touched[pf]))
 		return 0;
 	return parent_ok(db, crm_row_id(row), strtoll(row->v[pf], NULL, 10),

@@ -173,7 +173,6 @@ static int company_prepare(struct crm_db *db, const struct crm_entity *e,
 	json_t *pj = json_object_get(row->custom, "parent");
 	struct crm_buf b = {0};
 	int64_t self = crm_row_id(row);
-	int rc;
 
 	(void)arg;
 	if (row->v[df] && row->touched[df]) {
@@ -188,29 +187,8 @@ static int company_prepare(struct crm_db *db, const struct crm_entity *e,
 	}
 	crm_buf_release(&b);
 	/* "parent" names the parent by id, external id, name or domain */
-	if (pj) {
-		struct crm_row p;
-
-		if (!json_is_string(pj)) {
-			snprintf(err->field, sizeof(err->field), "parent");
-			return crm_err_set(err, CRM_EX_DATAERR,
-					   "expected a company name or id");
-		}
-		crm_row_init(&p, e);
-		rc = crm_entity_find(db, e, json_string_value(pj), &p, err);
-		if (rc == 0)
-			crm_err_set(err, CRM_EX_DATAERR, "no company '%s'",
-				    json_string_value(pj));
-		if (rc <= 0) {
-			snprintf(err->field, sizeof(err->field), "parent");
-			crm_row_release(&p);
-			return -1;
-		}
-		crm_row_set(row, "parent_id", p.v[0]);
-		row->touched[pf] = true;
-		crm_row_release(&p);
-		json_object_del(row->custom, "parent");
-	}
+	if (pj && crm_entity_set_parent(db, e, row, pf, pj, "company", err) < 0)
+		return -1;
 	if (!row->v[pf] || (old && !row->touched[pf]))
 		return 0;
 	return parent_ok(db, self, strtoll(row->v[pf], NULL, 10), err);

@@ -843,3 +843,32 @@ json_t *crm_row_to_json(const struct crm_row *row)
 	json_object_set(o, "custom", row->custom);
 	return o;
 }
+
+int crm_entity_set_parent(struct crm_db *db, const struct crm_entity *e,
+			  struct crm_row *row, size_t pf, json_t *pj,
+			  const char *noun, struct crm_err *err)
+{
+	struct crm_row p;
+	int rc;
+
+	if (!json_is_string(pj)) {
+		snprintf(err->field, sizeof(err->field), "parent");
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "expected a %s name or id", noun);
+	}
+	crm_row_init(&p, e);
+	rc = crm_entity_find(db, e, json_string_value(pj), &p, err);
+	if (rc == 0)
+		crm_err_set(err, CRM_EX_DATAERR, "no %s '%s'", noun,
+			    json_string_value(pj));
+	if (rc <= 0) {
+		snprintf(err->field, sizeof(err->field), "parent");
+		crm_row_release(&p);
+		return -1;
+	}
+	crm_row_set(row, "parent_id", p.v[0]);
+	row->touched[pf] = true;
+	crm_row_release(&p);
+	json_object_del(row->custom, "parent");
+	return 0;
+}

@@ -215,6 +215,14 @@ bool crm_field_match_form(const struct crm_field *f, const char *v,
  * found, 0 not found, -1 error (ambiguous key: CRM_EX_DATAERR). */
 int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
 		    const char *key, struct crm_row *row, struct crm_err *err);
+/* A "parent" given by name on input (json string pj: id, external id or
+ * any key of e): sets row's field pf (parent_id) to that record's id and
+ * drops "parent" from the row's custom fields. -1 with err (field
+ * "parent") when pj is no string or names no record of e; noun words the
+ * message ("campaign", "company"). */
+int crm_entity_set_parent(struct crm_db *db, const struct crm_entity *e,
+			  struct crm_row *row, size_t pf, json_t *pj,
+			  const char *noun, struct crm_err *err);
 int crm_entity_get(struct crm_db *db, const struct crm_entity *e, int64_t id,
 		   struct crm_row *row, struct crm_err *err);
 /* The record a merge left holding key as a secondary identity of field
