@@ -56,19 +56,9 @@ for t in ${PG_TESTS:-"$top"/tests/cli/t099-pg-*.sh}; do
 done
 # Scripts of the SQLite suite that also run on PostgreSQL as they are
 # (tests/lib.sh: CRM_TEST_ENGINE=pg gives each a fresh server database;
-# sql and db_dump use psql there). PG_SUITE="" runs none.
-for t in ${PG_SUITE-t100-contact-verbs t101-contact-roundtrip \
-	t102-contact-bad-input t105-contact-import-modes \
-	t106-stdin-selection t702-dedupe-companies t704-dedupe-leads \
-	t913-undo-merge-kinds t915-dedupe-undo-links t916-dedupe-undo-survivor \
-	t917-merge-reimport t918-merge-identities t919-merge-transaction \
-	t098-lead-merge-links t970-campaign t971-campaign-members \
-	t972-campaign-segment t973-campaign-touches t974-campaign-email \
-	t975-campaign-sequence t950-flow-run t951-flow-loops t952-flow-retry \
-	t953-flow-templates t954-flow-shipped t955-flow-check \
-	t956-flow-schedules t957-flow-actions t960-approval-verbs \
-	t961-approval-lock t962-approval-timeout t963-approval-outcomes \
-	t964-approval-discount t965-approval-config}; do
+# sql and db_dump use psql there), listed in tests/pg-suite.txt.
+# PG_SUITE="" runs none.
+for t in ${PG_SUITE-$(grep -v '^#' "$top/tests/pg-suite.txt")}; do
 	f=$top/tests/cli/$t.sh
 	[ -f "$f" ] || continue
 	CRM_TEST_ENGINE=pg BUILD=$BUILD bash "$f" >"$log" 2>&1
