@@ -1059,6 +1059,29 @@ static const char migration1[] =
 	" entered_at TEXT NOT NULL,"
 	" PRIMARY KEY (segment, entity, record_id));"
 
+	/* -- sync (lib/domain/sync.c) -- */
+	/* In a pulled copy: its state (server, user, client, cursor) and
+	 * the base row of every pulled record, as pulled or last pushed (gen
+	 * counts the pushes). On the server: the changes applied, by client
+	 * and change key, written in the change's transaction (a push run
+	 * again applies each once). */
+	"CREATE TABLE crm_sync_state ("
+	" key TEXT PRIMARY KEY,"
+	" value TEXT);"
+	"CREATE TABLE crm_sync_base ("
+	" tbl TEXT NOT NULL,"
+	" id INTEGER NOT NULL,"
+	" gen INTEGER NOT NULL,"
+	" row TEXT NOT NULL,"
+	" PRIMARY KEY (tbl, id));"
+	"CREATE TABLE crm_sync_applied ("
+	" client TEXT NOT NULL,"
+	" change TEXT NOT NULL,"
+	" server_id INTEGER,"
+	" at TEXT NOT NULL,"
+	" actor TEXT,"
+	" PRIMARY KEY (client, change));"
+
 	"";
 
 static const char *const migrations[] = {
