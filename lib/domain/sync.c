@@ -1110,8 +1110,18 @@ static int finish_applied(struct sync *y, const struct item *it, int64_t sid,
 			 : 0;
 		return rc;
 	}
-	rc = (run_id(y->l, c->del, id, 0, err) < 0 ||
-	      run_row(y->l, c->ins, c, s, err) < 0 ||
+	{
+		/* an update, not delete and insert: a delete would clear the
+		 * references to the record (ON DELETE SET NULL) */
+		row_t l = get_row(y->l, c, id, &rc, err);
+
+		row_free(l, c->cols.n);
+		if (rc < 0) {
+			row_free(s, c->cols.n);
+			return -1;
+		}
+	}
+	rc = (run_row(y->l, rc == 1 ? c->upd : c->ins, c, s, err) < 0 ||
 	      base_put(y, it->tb, id, it->gen + 1, s, err) < 0)
 		 ? -1
 		 : 0;
