@@ -788,6 +788,13 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 	y.o = o;
 	y.st = stats;
 	memset(stats, 0, sizeof(*stats));
+	if (!o->server && access(o->local, F_OK) < 0)
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "a first pull needs --db (the server)");
+	if (o->server && !crm_store_is_server(o->server)) {
+		open_server(&y, o->server, err);
+		goto out;
+	}
 	if (open_local(&y, true, err) < 0)
 		goto out;
 	was = state_get(y.l, "server", err);
