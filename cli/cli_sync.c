@@ -116,6 +116,14 @@ static int run(struct crm_cli *cli, bool pull)
 			    pull ? "pull" : "push");
 		return crm_cli_fail(cli);
 	}
+	if (cli->dry_run || cli->where.n || cli->from_stdin || cli->ids ||
+	    cli->sort || cli->limit >= 0) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--dry-run, --where, --stdin, --ids, --sort and "
+			    "--limit are not for crm sync (push --conflict "
+			    "stop shows the conflicts and changes nothing)");
+		return crm_cli_fail(cli);
+	}
 	o.server = cli->db_path;
 	o.mine = so->mine;
 	if (pull) {

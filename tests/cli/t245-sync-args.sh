@@ -17,6 +17,10 @@ expect_code 64 crm sync pull --db postgresql://nowhere --to postgresql://elsewhe
 err_has "the local copy must be a file"
 expect_code 64 crm sync pull extra --db postgresql://nowhere --to "$T/l.db"
 err_has "pull takes no arguments"
+expect_code 64 crm sync push --dry-run
+err_has "not for crm sync"
+expect_code 64 crm sync pull --where owner=ann --db postgresql://nowhere --to "$T/l.db"
+err_has "not for crm sync"
 expect_code 64 crm sync push --conflict sometimes
 err_has "--conflict: expected stop, server or local, got 'sometimes'"
 expect_code 66 crm sync push --from "$T/missing.db"
