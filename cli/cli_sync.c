@@ -116,16 +116,23 @@ static int run(struct crm_cli *cli, bool pull)
 			    pull ? "pull" : "push");
 		return crm_cli_fail(cli);
 	}
-	if (cli->dry_run || cli->where.n || cli->from_stdin || cli->ids ||
-	    cli->sort || cli->limit >= 0) {
+	if (cli->dry_run || (!pull && cli->where.n) || cli->from_stdin ||
+	    cli->ids || cli->sort || cli->limit >= 0) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
-			    "--dry-run, --where, --stdin, --ids, --sort and "
-			    "--limit are not for crm sync (push --conflict "
-			    "stop shows the conflicts and changes nothing)");
+			    "--dry-run, --stdin, --ids, --sort, --limit and "
+			    "push --where are not for crm sync (push "
+			    "--conflict stop shows the conflicts and changes "
+			    "nothing)");
+		return crm_cli_fail(cli);
+	}
+	if (pull && so->mine && cli->where.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "pull takes --mine or --where, not both");
 		return crm_cli_fail(cli);
 	}
 	o.server = cli->db_path;
 	o.mine = so->mine;
+	o.where = &cli->where;
 	if (pull) {
 		if (!so->to) {
 			crm_err_set(&cli->err, CRM_EX_USAGE,

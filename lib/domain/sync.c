@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "contact.h"
 #include "sync.h"
 
 /* Local ids of records made offline start here, far above the server's,
@@ -68,6 +69,7 @@ struct tctx {
 	char *sel, *get, *ins, *upd, *del, *sins, *supd, *sdel, *remap;
 	int64_t *seen;
 	size_t nseen, capseen;
+	uint64_t pulled;
 };
 
 struct sync {
@@ -564,19 +566,38 @@ static int open_server(struct sync *y, const char *url, struct crm_err *err)
 static int apply_pulled(struct sync *y, int tb, row_t srow,
 			struct crm_err *err);
 
-static int seen_add(struct tctx *c, int64_t id)
+static size_t seen_slot(const struct tctx *c, int64_t id)
 {
-	c->seen =
-	    crm_xgrow(c->seen, &c->capseen, c->nseen + 1, sizeof(*c->seen));
-	c->seen[c->nseen++] = id;
-	return 0;
+	size_t h = (size_t)((uint64_t)id * UINT64_C(0x9E3779B97F4A7C15) >> 7);
+
+	for (h &= c->capseen - 1; c->seen[h] && c->seen[h] != id;
+	     h = (h + 1) & (c->capseen - 1))
+		;
+	return h;
 }
 
-static int cmp_id(const void *a, const void *b)
+static bool seen_has(const struct tctx *c, int64_t id)
 {
-	int64_t x = *(const int64_t *)a, z = *(const int64_t *)b;
+	return c->capseen && c->seen[seen_slot(c, id)] == id;
+}
 
-	return x < z ? -1 : x > z;
+static void seen_add(struct tctx *c, int64_t id)
+{
+	if (!id || seen_has(c, id))
+		return;
+	if (2 * (c->nseen + 1) > c->capseen) {
+		int64_t *old = c->seen;
+		size_t oldcap = c->capseen;
+
+		c->capseen = c->capseen ? 2 * c->capseen : 1024;
+		c->seen = crm_xcalloc(c->capseen, sizeof(*c->seen));
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i])
+				c->seen[seen_slot(c, old[i])] = old[i];
+		free(old);
+	}
+	c->seen[seen_slot(c, id)] = id;
+	c->nseen++;
 }
 
 /* Parents of a pulled row: present in the copy, else fetched from the
@@ -594,16 +615,19 @@ static int localize(struct sync *y, int tb, row_t r, struct crm_err *err)
 			continue;
 		if (crm_parse_int(r[col], &pid) < 0)
 			continue;
+		if (seen_has(&y->t[p], pid))
+			continue;
+		/* deleted here: the reference goes (as the delete did to the
+		 * records here); else fetched from the server (refreshed) */
 		lr = get_row(y->l, &y->t[p], pid, &rc, err);
 		row_free(lr, y->t[p].cols.n);
 		if (rc < 0)
 			return -1;
-		if (rc == 1)
-			continue;
-		rc = base_get(y, p, pid, &gen, &br, err);
-		row_free(br, y->t[p].cols.n);
-		if (rc < 0)
+		br = NULL;
+		if (rc == 0 && base_get(y, p, pid, &gen, &br, err) < 0)
 			return -1;
+		row_free(br, y->t[p].cols.n);
+		rc = br ? 1 : 0;
 		sr = NULL;
 		if (rc == 0 && y->depth < 8) {
 			sr = get_row(y->s, &y->t[p], pid, &rc, err);
@@ -638,13 +662,13 @@ static int apply_pulled(struct sync *y, int tb, row_t srow, struct crm_err *err)
 		return crm_err_set(err, CRM_EX_SOFTWARE, "bad id '%s'",
 				   srow[0] ? srow[0] : "");
 	/* a parent fetched for an earlier row is already in */
-	for (size_t i = c->nseen; i-- > 0 && i + 8 >= c->nseen;)
-		if (c->seen[i] == id)
-			return 0;
+	if (seen_has(c, id))
+		return 0;
+	seen_add(c, id); /* first: a cycle of parents ends here */
 	if (localize(y, tb, srow, err) < 0)
 		return -1;
-	seen_add(c, id);
 	y->st->rows++;
+	c->pulled++;
 	if ((rc = base_get(y, tb, id, &gen, &b, err)) < 0)
 		return -1;
 	l = get_row(y->l, c, id, &lrc, err);
@@ -697,12 +721,11 @@ static int drop_unseen(struct sync *y, int tb, uint64_t *removed,
 
 	if (!st)
 		return -1;
-	qsort(c->seen, c->nseen, sizeof(*c->seen), cmp_id);
 	crm_stmt_bind_text(st, 1, c->t->table);
 	while ((rc = crm_stmt_step(st, err)) == 1) {
 		int64_t id = crm_stmt_int(st, 0);
 
-		if (bsearch(&id, c->seen, c->nseen, sizeof(id), cmp_id))
+		if (seen_has(c, id))
 			continue;
 		gone = crm_xgrow(gone, &capgone, ngone + 1, sizeof(*gone));
 		gone[ngone++] = id;
@@ -778,11 +801,98 @@ static int local_ids(struct sync *y, struct crm_err *err)
 	return 0;
 }
 
+struct idv {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int collect_id(const struct crm_row *row, void *arg)
+{
+	struct idv *iv = arg;
+
+	iv->v = crm_xgrow(iv->v, &iv->cap, iv->n + 1, sizeof(*iv->v));
+	iv->v[iv->n++] = crm_row_id(row);
+	return 0;
+}
+
+/* --where: the contacts it selects on the server (as the user sees them:
+ * the engine's query under row-level security). */
+static int where_ids(struct sync *y, const struct crm_strv *where,
+		     int64_t **ids, size_t *n, struct crm_err *err)
+{
+	struct crm_query q = {where, NULL, -1, NULL, 0};
+	struct idv iv = {0};
+
+	if (crm_entity_each(y->s, &crm_contact_entity, &q, collect_id, &iv,
+			    err) < 0) {
+		free(iv.v);
+		return -1;
+	}
+	*ids = iv.v;
+	*n = iv.n;
+	return 0;
+}
+
+/* --where: the selected contacts, and the leads, deals, tickets and
+ * activities of each (companies come as the contacts' parents). */
+static int pull_by_contacts(struct sync *y, int tb, const int64_t *ids,
+			    size_t n, struct crm_err *err)
+{
+	struct tctx *c = &y->t[tb];
+	char *sql;
+	struct crm_stmt *st;
+	int rc = 0;
+
+	if (!strcmp(c->t->table, "contacts")) {
+		for (size_t i = 0; i < n && rc >= 0; i++) {
+			row_t r = get_row(y->s, c, ids[i], &rc, err);
+
+			if (r)
+				rc = apply_pulled(y, tb, r, err);
+			row_free(r, c->cols.n);
+		}
+		return rc < 0 ? -1 : 0;
+	}
+	if (crm_strv_find(&c->cols, "contact_id") < 0)
+		return 0;
+	sql = crm_xasprintf("%s WHERE contact_id = ?1 ORDER BY id", c->sel);
+	st = crm_db_stmt(y->s, sql, err);
+	free(sql);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		row_t *rs = NULL;
+		size_t nrs = 0, caprs = 0;
+
+		crm_stmt_bind_int(st, 1, ids[i]);
+		while ((rc = crm_stmt_step(st, err)) == 1) {
+			rs = crm_xgrow(rs, &caprs, nrs + 1, sizeof(*rs));
+			rs[nrs++] = row_read(st, c->cols.n);
+		}
+		crm_stmt_reset(st);
+		for (size_t k = 0; k < nrs; k++) {
+			if (rc >= 0 && apply_pulled(y, tb, rs[k], err) < 0)
+				rc = -1;
+			row_free(rs[k], c->cols.n);
+		}
+		free(rs);
+		if (rc >= 0 && crm_check_interrupt(err) < 0)
+			rc = -1;
+	}
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 		  struct crm_err *err)
 {
 	struct sync y = {0};
 	char *was = NULL, *cursor = NULL;
+	struct crm_strv where = {0};
+	bool mine = false;
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	uint64_t removed[NT] = {0};
 	int status = -1;
 
 	y.o = o;
@@ -854,45 +964,92 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 		    local_ids(&y, err) < 0)
 			goto out;
 	}
+	/* the selection: the options, else the one the copy was pulled with */
+	if (was && !o->mine && !(o->where && o->where->n)) {
+		char *m = state_get(y.l, "mine", err),
+		     *w = state_get(y.l, "where", err);
+		json_t *a = w ? json_loads(w, 0, NULL) : NULL;
+		size_t k;
+		json_t *v;
+
+		mine = m && !strcmp(m, "1");
+		json_array_foreach(a, k, v) if (json_is_string(v))
+		    crm_strv_push(&where, json_string_value(v));
+		json_decref(a);
+		free(m);
+		free(w);
+	} else {
+		mine = o->mine;
+		for (size_t k = 0; o->where && k < o->where->n; k++)
+			crm_strv_push(&where, o->where->v[k]);
+	}
+	{
+		json_t *a = json_array();
+		char *w;
+		int rc;
+
+		for (size_t k = 0; k < where.n; k++)
+			json_array_append_new(a, json_string(where.v[k]));
+		w = json_dumps(a, JSON_COMPACT);
+		json_decref(a);
+		rc = state_set(y.l, "where", w, err);
+		free(w);
+		if (rc < 0)
+			goto out;
+	}
 	if (state_set(y.l, "server", o->server ? o->server : was, err) < 0 ||
 	    state_set(y.l, "cursor", cursor, err) < 0 ||
-	    state_set(y.l, "mine", o->mine ? "1" : "0", err) < 0)
+	    state_set(y.l, "mine", mine ? "1" : "0", err) < 0)
+		goto out;
+	if (where.n && where_ids(&y, &where, &ids, &nids, err) < 0)
 		goto out;
 	for (size_t i = 0; i < NT; i++) {
 		struct tctx *c = &y.t[i];
-		char *sql = o->mine ? crm_xasprintf("%s WHERE %s ORDER BY id",
-						    c->sel, tables[i].mine)
-				    : crm_xasprintf("%s ORDER BY id", c->sel);
-		struct crm_stmt *st = crm_db_stmt(y.s, sql, err);
-		uint64_t before = stats->rows, removed = 0;
-		int rc;
+		int rc = 0;
 
-		free(sql);
-		if (!st)
-			goto out;
-		if (o->mine)
-			crm_stmt_bind_text(st, 1, y.user);
-		while ((rc = crm_stmt_step(st, err)) == 1) {
-			row_t r = row_read(st, c->cols.n);
+		if (where.n) {
+			rc = pull_by_contacts(&y, (int)i, ids, nids, err);
+		} else {
+			char *sql =
+			    mine ? crm_xasprintf("%s WHERE %s ORDER BY id",
+						 c->sel, tables[i].mine)
+				 : crm_xasprintf("%s ORDER BY id", c->sel);
+			struct crm_stmt *st = crm_db_stmt(y.s, sql, err);
 
-			rc = apply_pulled(&y, (int)i, r, err);
-			row_free(r, c->cols.n);
-			if (rc < 0 || crm_check_interrupt(err) < 0)
-				break;
+			free(sql);
+			if (!st)
+				goto out;
+			if (mine)
+				crm_stmt_bind_text(st, 1, y.user);
+			while ((rc = crm_stmt_step(st, err)) == 1) {
+				row_t r = row_read(st, c->cols.n);
+
+				rc = apply_pulled(&y, (int)i, r, err);
+				row_free(r, c->cols.n);
+				if (rc < 0 || crm_check_interrupt(err) < 0) {
+					rc = -1;
+					break;
+				}
+			}
+			crm_stmt_finalize(st);
 		}
-		crm_stmt_finalize(st);
-		if (rc < 0 || drop_unseen(&y, (int)i, &removed, err) < 0)
+		if (rc < 0)
 			goto out;
-		{
-			char rows[32], gone[32];
+	}
+	/* what is gone, children first: a parent pulled for a later table's
+	 * row is seen by then */
+	for (size_t k = NT; k-- > 0;)
+		if (drop_unseen(&y, (int)k, &removed[k], err) < 0)
+			goto out;
+	for (size_t i = 0; i < NT; i++) {
+		char rows[32], gone[32];
 
-			snprintf(rows, sizeof(rows), "%llu",
-				 (unsigned long long)(stats->rows - before));
-			snprintf(gone, sizeof(gone), "%llu",
-				 (unsigned long long)removed);
-			event(&y, tables[i].table, (int)i, 0, 0, NULL, rows,
-			      gone, NULL);
-		}
+		snprintf(rows, sizeof(rows), "%llu",
+			 (unsigned long long)y.t[i].pulled);
+		snprintf(gone, sizeof(gone), "%llu",
+			 (unsigned long long)removed[i]);
+		event(&y, tables[i].table, (int)i, 0, 0, NULL, rows, gone,
+		      NULL);
 	}
 	if (crm_db_commit(y.l, err) < 0)
 		goto out;
@@ -901,6 +1058,8 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 out:
 	free(was);
 	free(cursor);
+	free(ids);
+	crm_strv_release(&where);
 	sync_free(&y);
 	return status;
 }

@@ -44,6 +44,9 @@ struct crm_sync_opts {
 			       takes the recorded one) */
 	const char *local;  /* the local file */
 	bool mine;	    /* pull: only the user's own records and theirs */
+	/* pull: the contacts these --where conditions select (as for
+	 * crm-contact) and their leads, deals, tickets and activities */
+	const struct crm_strv *where;
 	enum crm_sync_policy policy;
 	crm_sync_report_fn report;
 	void *arg;

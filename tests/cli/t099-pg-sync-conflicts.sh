@@ -56,6 +56,26 @@ expect_code 0 crm-contact list --ids --db "$L"
 printf '1\n2\n3\n' >"$T/want"
 compare "$T/want" "$T/out" "the copy holds rita's contacts, not ron's"
 
+# --where: the contacts it selects, their deals and activities, and the
+# companies they need; a refresh keeps the selection
+expect_code 0 crm sync pull --db "$(as rita)" --to "$T/w.db" --where first_name=Ann
+expect_out "pull --where reports each table" <<'E'
+table,records,removed
+companies,1,0
+contacts,1,0
+leads,0,0
+deals,1,0
+tickets,0,0
+activities,0,0
+E
+expect_code 0 crm sync pull --to "$T/w.db"
+expect_code 0 crm-contact list -f csv --fields id,first_name,company_id --db "$T/w.db"
+printf 'id,first_name,company_id\n1,Ann,1\n' >"$T/want"
+compare "$T/want" "$T/out" "the refresh keeps --where's selection"
+expect_code 0 crm sync pull --db "$(as rita)" --to "$T/w.db" --where first_name=Dan
+expect_code 0 crm-contact list --ids --db "$T/w.db"
+check "--where sees only what row-level security lets rita see (not ron's Dan)" [ ! -s "$T/out" ]
+
 # offline: the normal commands on the copy
 export CRM_DB="$L"
 CRM_NOW=2026-11-23T09:00:00Z expect_code 0 crm-contact update 1 --set title=CEO --set city=Paris

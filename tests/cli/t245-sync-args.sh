@@ -19,8 +19,10 @@ expect_code 64 crm sync pull extra --db postgresql://nowhere --to "$T/l.db"
 err_has "pull takes no arguments"
 expect_code 64 crm sync push --dry-run
 err_has "not for crm sync"
-expect_code 64 crm sync pull --where owner=ann --db postgresql://nowhere --to "$T/l.db"
+expect_code 64 crm sync push --where owner=ann
 err_has "not for crm sync"
+expect_code 64 crm sync pull --where owner=ann --mine --db postgresql://nowhere --to "$T/l.db"
+err_has "pull takes --mine or --where, not both"
 expect_code 64 crm sync push --conflict sometimes
 err_has "--conflict: expected stop, server or local, got 'sometimes'"
 expect_code 66 crm sync push --from "$T/missing.db"
