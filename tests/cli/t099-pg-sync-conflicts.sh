@@ -186,4 +186,19 @@ expect_code 0 crm sync push --from "$L"
 q "SELECT city, region FROM contacts WHERE id = $EVE"
 echo "Oslo,North" >"$T/want"
 compare "$T/want" "$T/out" "on PostgreSQL: the kept local change is pushed after the pull"
+
+# --mine: rita's own records, not the ownerless pool that row-level
+# security also shows her; her contacts' deal comes along
+expect_code 0 crm-contact add -q --first-name Pool --last-name P --db "$PGDB"
+expect_code 0 crm sync pull --db "$(as rita)" --to "$T/mine.db" --mine
+expect_code 0 crm-contact list -f csv --fields first_name --db "$T/mine.db"
+printf 'first_name\nAnn\nEve\nFay\n' >"$T/want"
+compare "$T/want" "$T/out" "pull --mine: her own contacts only"
+expect_code 0 crm-pipeline list -f csv --fields name --db "$T/mine.db"
+printf 'name\nAcme deal\n' >"$T/want"
+compare "$T/want" "$T/out" "pull --mine: her deal"
+expect_code 0 crm sync pull --db "$(as rita)" --to "$T/all.db"
+expect_code 0 crm-contact list -f csv --fields first_name --db "$T/all.db"
+printf 'first_name\nAnn\nEve\nFay\nPool\n' >"$T/want"
+compare "$T/want" "$T/out" "a pull without --mine also has the pool"
 done_testing
