@@ -923,7 +923,7 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 	}
 	if (open_server(&y, o->server ? o->server : was, err) < 0)
 		goto out;
-	if (was && strcmp(was, o->server ? o->server : was)) {
+	if (was) {
 		char *u = state_get(y.l, "user", err);
 		bool other = u && strcmp(u, y.user);
 

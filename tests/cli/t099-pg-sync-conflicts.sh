@@ -187,6 +187,12 @@ q "SELECT city, region FROM contacts WHERE id = $EVE"
 echo "Oslo,North" >"$T/want"
 compare "$T/want" "$T/out" "on PostgreSQL: the kept local change is pushed after the pull"
 
+# a copy is its user's: another login can neither refresh nor push it
+expect_code 73 crm sync pull --db "$(as ron)" --to "$L"
+err_has "was pulled by another user"
+expect_code 73 crm sync push --db "$(as ron)" --from "$L"
+err_has "was pulled by rita"
+
 # --mine: rita's own records, not the ownerless pool that row-level
 # security also shows her; her contacts' deal comes along
 expect_code 0 crm-contact add -q --first-name Pool --last-name P --db "$PGDB"
