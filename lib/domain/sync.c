@@ -81,6 +81,8 @@ struct sync {
 	struct crm_sync_event *ev;
 	size_t nev, capev;
 	int depth;
+	bool resume; /* the last push may have stopped after the server's
+			commit: look changes up in crm_sync_applied */
 };
 
 static void row_free(row_t r, size_t n)
@@ -418,6 +420,20 @@ static int state_set(struct crm_db *db, const char *key, const char *value,
 		return -1;
 	crm_stmt_bind_text(st, 1, key);
 	crm_stmt_bind_text(st, 2, value);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int state_del(struct crm_db *db, const char *key, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db, "DELETE FROM crm_sync_state WHERE key = ?1", err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, key);
 	rc = crm_stmt_step(st, err);
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : 0;
@@ -1243,8 +1259,6 @@ static int remap(struct sync *y, int tb, int64_t from, int64_t to,
 static int log_lost(struct sync *y, int tb, int64_t id, const char *lost,
 		    const char *kept, struct crm_err *err)
 {
-	if (crm_db_change(y->s, "sync push", tables[tb].entity, err) < 0)
-		return -1;
 	return crm_db_audit(y->s, tables[tb].entity, id, "conflict", lost, kept,
 			    err);
 }
@@ -1322,8 +1336,7 @@ static int push_insert(struct sync *y, const struct item *it, const char *key,
 		return rc < 0 ? -1
 			      : crm_err_set(err, CRM_EX_SOFTWARE,
 					    "insert gave no id");
-	if (crm_db_change(y->s, "sync push", c->t->entity, err) < 0 ||
-	    crm_db_audit(y->s, c->t->entity, sid, "insert", NULL, NULL, err) <
+	if (crm_db_audit(y->s, c->t->entity, sid, "insert", NULL, NULL, err) <
 		0 ||
 	    mark_applied(y, key, sid, err) < 0)
 		return -1;
@@ -1440,10 +1453,8 @@ static int push_update(struct sync *y, const struct item *it, const char *key,
 				crm_stmt_reset(st);
 			}
 		}
-		if (rc == 1 &&
-		    (crm_db_change(y->s, "sync push", c->t->entity, err) < 0 ||
-		     crm_db_audit(y->s, c->t->entity, it->id, "update", bj, aj,
-				  err) < 0))
+		if (rc == 1 && crm_db_audit(y->s, c->t->entity, it->id,
+					    "update", bj, aj, err) < 0)
 			rc = -1;
 		free(bj);
 		free(aj);
@@ -1542,9 +1553,8 @@ static int push_delete(struct sync *y, const struct item *it, const char *key,
 	{
 		char *bj = fields_json(c, s, NULL);
 
-		rc = crm_db_change(y->s, "sync push", c->t->entity, err) < 0 ||
-			     crm_db_audit(y->s, c->t->entity, it->id, "delete",
-					  bj, NULL, err) < 0
+		rc = crm_db_audit(y->s, c->t->entity, it->id, "delete", bj,
+				  NULL, err) < 0
 			 ? -1
 			 : 0;
 		free(bj);
@@ -1572,8 +1582,12 @@ static int push_item(struct sync *y, const struct item *it, struct crm_err *err)
 		 : it->op == OP_DELETE ? "del"
 				       : "",
 		 (long long)it->gen);
-	if ((rc = applied(y, key, &sid, err)) < 0)
+	/* only a push interrupted after the server's commit can have left
+	 * applied changes the copy does not know of */
+	if (y->resume && (rc = applied(y, key, &sid, err)) < 0)
 		return -1;
+	if (!y->resume)
+		rc = 0;
 	if (rc == 1) {
 		event(y, "applied", it->tb, it->id, sid, NULL, NULL, NULL,
 		      NULL);
@@ -1639,11 +1653,29 @@ int crm_sync_push(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 			    o->local, user, user, y.user);
 		goto out;
 	}
+	/* "pushing" is in the copy, durably, before the server commits
+	 * anything, and leaves with the copy's commit: found at the start, a
+	 * push stopped between the two commits */
+	{
+		char *p = state_get(y.l, "pushing", err);
+
+		y.resume = p != NULL;
+		free(p);
+		if (err->code)
+			goto out;
+	}
+	if (!y.resume && (crm_db_begin(y.l, err) < 0 ||
+			  state_set(y.l, "pushing", "1", err) < 0 ||
+			  crm_db_commit(y.l, err) < 0))
+		goto out;
 	/* the copy stays locked while the server works: no local write slips
 	 * between the changes sent and their bookkeeping */
 	if (crm_db_begin(y.l, err) < 0 ||
 	    crm_db_defer_foreign_keys(y.l, err) < 0 ||
-	    collect(&y, &items, &nitems, err) < 0 || crm_db_begin(y.s, err) < 0)
+	    collect(&y, &items, &nitems, err) < 0 ||
+	    crm_db_begin(y.s, err) < 0 ||
+	    crm_db_change(y.s, "sync push", NULL, err) < 0 ||
+	    state_del(y.l, "pushing", err) < 0)
 		goto out;
 	/* parents first for inserts and updates, children first for deletes */
 	for (int pass = 0; pass < 2; pass++)
@@ -1663,6 +1695,11 @@ int crm_sync_push(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 	if (o->policy == CRM_SYNC_STOP && stats->conflicts) {
 		crm_db_rollback(y.s);
 		crm_db_rollback(y.l);
+		/* nothing reached the server: no resume needed */
+		if (crm_db_begin(y.l, err) < 0 ||
+		    state_del(y.l, "pushing", err) < 0 ||
+		    crm_db_commit(y.l, err) < 0)
+			goto out;
 		status = events_send(&y, true, err);
 		goto out;
 	}
