@@ -29,6 +29,8 @@ static const struct crm_field company_fields[] = {
     {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
     {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
     {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    /* the customer tier crm-company tier computes (lib/domain/tier.c) */
+    {"tier", CRM_T_TEXT, CRM_FF_READONLY},
 };
 
 /* -- roll-ups: one line per table counted per company ------------------ */

@@ -1058,6 +1058,9 @@ static const char migration1[] =
 	" record_id INTEGER NOT NULL,"
 	" entered_at TEXT NOT NULL,"
 	" PRIMARY KEY (segment, entity, record_id));"
+	/* -- key-account tiers and plans (lib/domain/tier.c, plan.c) -- */
+	/* the tier crm-company tier computed (its changes: the change log) */
+	"ALTER TABLE companies ADD COLUMN tier TEXT;"
 
 	"";
 
