@@ -14,6 +14,7 @@
 #include "datetime.h"
 #include "flow.h"
 #include "money.h"
+#include "normalize.h"
 #include "tier.h"
 
 /* -- the file ------------------------------------------------------------ */
@@ -699,5 +700,47 @@ int crm_tier_of(struct crm_db *db, int64_t id, char out[64],
 	if (rc > 0 && crm_stmt_text(st, 0))
 		snprintf(out, 64, "%s", crm_stmt_text(st, 0));
 	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int crm_tier_for_row(struct crm_db *db, const struct crm_row *row, char out[64],
+		     struct crm_err *err)
+{
+	const char *v;
+	struct crm_buf key = {0};
+	struct crm_stmt *st;
+	int rc;
+
+	*out = 0;
+	if (row->e == &crm_company_entity) {
+		v = crm_row_get(row, "tier");
+		if (v)
+			snprintf(out, 64, "%s", v);
+		return 0;
+	}
+	if (crm_entity_field(row->e, "company_id") >= 0 &&
+	    (v = crm_row_get(row, "company_id")))
+		return crm_tier_of(db, strtoll(v, NULL, 10), out, err);
+	if (crm_entity_field(row->e, "company") < 0 ||
+	    !(v = crm_row_get(row, "company")))
+		return 0;
+	/* a lead's company by name: the account of that name */
+	crm_norm_company(v, strlen(v), &key);
+	if (!key.len)
+		return 0;
+	st = crm_db_stmt_cached(db,
+				"SELECT tier FROM companies WHERE name_key = ? "
+				"ORDER BY id LIMIT 1",
+				err);
+	if (!st) {
+		crm_buf_release(&key);
+		return -1;
+	}
+	crm_stmt_bind_text(st, 1, crm_buf_str(&key));
+	rc = crm_stmt_step(st, err);
+	if (rc > 0 && crm_stmt_text(st, 0))
+		snprintf(out, 64, "%s", crm_stmt_text(st, 0));
+	crm_stmt_reset(st);
+	crm_buf_release(&key);
 	return rc < 0 ? -1 : 0;
 }

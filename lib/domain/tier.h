@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "entity.h"
 #include "forecast.h"
 #include "util.h"
 
@@ -87,5 +88,11 @@ int crm_tier_run(struct crm_db *db, const struct crm_tier_opts *o,
  * assignment rules and SLA policies. Returns 0 or -1. */
 int crm_tier_of(struct crm_db *db, int64_t id, char out[64],
 		struct crm_err *err);
+
+/* The tier of the account a record belongs to: a company's own, else
+ * the tier of its company_id, else (a lead) of the company whose name
+ * matches its company field; "" when none. Returns 0 or -1. */
+int crm_tier_for_row(struct crm_db *db, const struct crm_row *row, char out[64],
+		     struct crm_err *err);
 
 #endif
