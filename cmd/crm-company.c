@@ -47,6 +47,11 @@ static const struct crm_verb verbs[] = {
      "(--explain: which rule matched, with the figures)",
      crm_tier_options, crm_account_opts_parse, crm_verb_company_tier,
      CRM_VERB_WRITE},
+    {"plan", "COMPANY [set|goal|strategy|action|review] [ARG...]",
+     "The account plan: shown against actuals (revenue vs target, actions "
+     "done and due, power-map gaps), or edited",
+     crm_plan_options, crm_account_opts_parse, crm_verb_company_plan,
+     CRM_VERB_WRITE},
     {CRM_VERB_UNDO(
 	"Revert a change (an update, tag or delete; an undo redoes)")},
 };
