@@ -535,6 +535,10 @@ int crm_verb_company_plan(struct crm_cli *cli)
 		return crm_err_set(&cli->err, CRM_EX_USAGE,
 				   "plan needs a company"),
 		       crm_cli_fail(cli);
+	if (cli->where.n || cli->sort || cli->fields)
+		return crm_err_set(&cli->err, CRM_EX_USAGE,
+				   "plan takes no --where, --sort or --fields"),
+		       crm_cli_fail(cli);
 	want = !sub			  ? 1
 	       : !strcmp(sub, "set")	  ? 2
 	       : !strcmp(sub, "strategy") ? 4
