@@ -284,8 +284,9 @@ int crm_plan_load(struct crm_db *db, int64_t company, struct crm_plan *p,
 	    db,
 	    "SELECT currency, sum(amount), count(*) FROM deals WHERE "
 	    "company_id = ?1 AND status = 'won' AND closed_at >= "
-	    "coalesce(?2, '') AND (?3 IS NULL OR substr(closed_at, 1, 10) <= "
-	    "?3) AND amount IS NOT NULL GROUP BY currency ORDER BY 1",
+	    "coalesce(?2, '') AND substr(closed_at, 1, 10) <= "
+	    "coalesce(?3, '9999-12-31') AND amount IS NOT NULL GROUP BY "
+	    "currency ORDER BY 1",
 	    err);
 	if (!st)
 		return -1;
