@@ -63,6 +63,26 @@ Li,kam
 Mo,desk
 No,desk
 X
+# a flow's assign action with rules on the tier: tickets of A-tier
+# accounts to the key-account desk, the rest by the default owner
+cat >"$T/trules.json" <<'X'
+{"default_owner": "helpdesk",
+ "rules": [{"name": "key accounts", "match": {"tier": ["A"]}, "owner": "kam"}]}
+X
+mkdir -p "$T/flows"
+cat >"$T/flows/route.json" <<X
+{"name": "route", "entity": "ticket", "trigger": {"type": "created"},
+ "actions": [{"type": "assign", "rules": "$T/trules.json"}]}
+X
+CRM_NOW=2026-06-01T09:10:00Z expect_code 0 crm-flow run --flows "$T/flows" -q
+expect_code 0 crm-ticket list -f csv --fields id,company_id,assignee
+expect_out "the flow gave the A-tier ticket to kam" <<'X'
+id,company_id,assignee
+1,1,kam
+2,2,helpdesk
+3,,helpdesk
+X
+
 # reports by tier
 expect_code 0 crm-report pipeline --by tier -f csv
 expect_out "open pipeline per tier" <<'X'
