@@ -22,7 +22,7 @@
 static int bad(struct crm_err *err, const char *path, const char *field,
 	       const char *why)
 {
-	crm_err_set(err, CRM_EX_CONFIG, "%s: %s", field, why);
+	crm_err_set(err, CRM_EX_CONFIG, "%s", why);
 	snprintf(err->field, sizeof(err->field), "%s", field);
 	snprintf(err->file, sizeof(err->file), "%s", path);
 	return -1;
