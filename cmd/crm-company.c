@@ -1,7 +1,9 @@
 /* crm-company - accounts: add, import, list, show (the 360-degree view),
  * update, delete, export, tag, undo, tree (the group hierarchy), role and
- * powermap (who decides at an account). */
+ * powermap (who decides at an account), coverage, tier (customer tiers)
+ * and plan (account plans). */
 #include "cli.h"
+#include "cli_account.h"
 #include "cli_company.h"
 #include "cli_role.h"
 #include "cli_view.h"
@@ -40,6 +42,16 @@ static const struct crm_verb verbs[] = {
      "Penetration of a group: per company, deals, revenue, contacts, last "
      "activity and owner, the white space flagged",
      crm_coverage_options, crm_role_opts_parse, crm_verb_company_coverage, 0},
+    {"tier", "[COMPANY...]",
+     "Compute and store each account's tier from the tiers file "
+     "(--explain: which rule matched, with the figures)",
+     crm_tier_options, crm_account_opts_parse, crm_verb_company_tier,
+     CRM_VERB_WRITE},
+    {"plan", "COMPANY [set|goal|strategy|action|review] [ARG...]",
+     "The account plan: shown against actuals (revenue vs target, actions "
+     "done and due, power-map gaps), or edited",
+     crm_plan_options, crm_account_opts_parse, crm_verb_company_plan,
+     CRM_VERB_WRITE},
     {CRM_VERB_UNDO(
 	"Revert a change (an update, tag or delete; an undo redoes)")},
 };

@@ -190,6 +190,13 @@ static int load_cond(const struct crm_entity *e, const char *field, json_t *v,
 	json_t *x;
 
 	c->field = crm_xstrdup(field);
+	/* tier: the tier of the record's account (crm_tier_for_row) */
+	if (f < 0 && !strcmp(field, "tier") &&
+	    (crm_entity_field(e, "company_id") >= 0 ||
+	     crm_entity_field(e, "company") >= 0))
+		f = crm_entity_field(e, "company_id") >= 0
+			? crm_entity_field(e, "company_id")
+			: crm_entity_field(e, "company");
 	if (f < 0 || e->fields[f].flags & CRM_FF_HIDDEN) {
 		snprintf(msg, n, "unknown %s field '%s'", e->name, field);
 		return -1;
@@ -437,6 +444,15 @@ static bool cond_holds(const struct crm_assign_cond *c, const char *v)
 	for (size_t i = 0; i < c->values.n; i++)
 		if (!strcasecmp(c->values.v[i], v))
 			return true;
+	return false;
+}
+
+bool crm_assign_uses(const struct crm_assign_rules *r, const char *field)
+{
+	for (size_t i = 0; i < r->nrules; i++)
+		for (size_t k = 0; k < r->rules[i].nc; k++)
+			if (!strcmp(r->rules[i].c[k].field, field))
+				return true;
 	return false;
 }
 

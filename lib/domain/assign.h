@@ -77,6 +77,10 @@ int crm_assign_load(const char *path, const struct crm_entity *e,
 		    struct crm_assign_rules *r, struct crm_err *err);
 void crm_assign_release(struct crm_assign_rules *r);
 
+/* Whether a rule has a condition on field ("tier": the account's tier,
+ * which the caller looks up, crm_tier_for_row). */
+bool crm_assign_uses(const struct crm_assign_rules *r, const char *field);
+
 /* The index of the first rule whose conditions all hold, -1 for none.
  * get returns a lead's value of a field (NULL when empty). */
 long crm_assign_match(const struct crm_assign_rules *r,

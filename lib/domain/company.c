@@ -27,6 +27,8 @@ static const struct crm_field company_fields[] = {
     {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
     {"tags", CRM_T_TAGS, 0},
     {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
+    /* the customer tier crm-company tier computes (lib/domain/tier.c) */
+    {"tier", CRM_T_TEXT, CRM_FF_READONLY},
     {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
     {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
 };

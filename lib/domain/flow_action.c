@@ -13,6 +13,7 @@
 #include "flow.h"
 #include "mime.h"
 #include "share.h"
+#include "tier.h"
 
 void crm_flow_did(struct crm_flow_ctx *ctx, const char *fmt, ...)
 {
@@ -469,9 +470,18 @@ static void assign_release(void *data)
 	free(ad);
 }
 
+struct tier_row {
+	const struct crm_row *row;
+	char tier[64]; /* the account's tier, for rules on "tier" */
+};
+
 static const char *row_field(const char *field, void *arg)
 {
-	return crm_row_get(arg, field);
+	struct tier_row *tr = arg;
+
+	if (!strcmp(field, "tier") && crm_entity_field(tr->row->e, "tier") < 0)
+		return *tr->tier ? tr->tier : NULL;
+	return crm_row_get(tr->row, field);
 }
 
 /* A member of team t for the record: state from the database (records of
@@ -591,8 +601,14 @@ static int assign_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 					t = &ad->rules.teams[i];
 			how = " (team)";
 		} else {
-			long r =
-			    crm_assign_match(&ad->rules, row_field, ctx->row);
+			struct tier_row tr = {.row = ctx->row};
+			long r;
+
+			if (crm_assign_uses(&ad->rules, "tier") &&
+			    crm_tier_for_row(ctx->db, ctx->row, tr.tier, err) <
+				0)
+				goto out;
+			r = crm_assign_match(&ad->rules, row_field, &tr);
 
 			if (r >= 0 && ad->rules.rules[r].owner)
 				who = crm_xstrdup(ad->rules.rules[r].owner);

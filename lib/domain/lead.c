@@ -9,6 +9,7 @@
 #include "import_map.h"
 #include "lead.h"
 #include "normalize.h"
+#include "tier.h"
 
 static const char *const statuses[] = {
     "new",	   "working",	"nurturing", "qualified",
@@ -505,9 +506,18 @@ static int save_state(struct crm_db *db, struct crm_assign_rules *r,
 	return 0;
 }
 
+struct tier_row {
+	const struct crm_row *row;
+	char tier[64]; /* the account's tier, for rules on "tier" */
+};
+
 static const char *row_field(const char *field, void *arg)
 {
-	return crm_row_get(arg, field);
+	struct tier_row *tr = arg;
+
+	if (!strcmp(field, "tier") && crm_entity_field(tr->row->e, "tier") < 0)
+		return *tr->tier ? tr->tier : NULL;
+	return crm_row_get(tr->row, field);
 }
 
 int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
@@ -520,6 +530,7 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 	struct idlist l = {0};
 	struct crm_row old, row;
 	struct crm_buf why = {0};
+	struct tier_row tr;
 	char now[CRM_TIME_LEN];
 	int rc = -1;
 
@@ -549,7 +560,12 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		prev = rules->avoid_previous
 			   ? crm_row_get(&old, "previous_owner")
 			   : NULL;
-		ri = crm_assign_match(rules, row_field, &old);
+		tr.row = &old;
+		*tr.tier = 0;
+		if (crm_assign_uses(rules, "tier") &&
+		    crm_tier_for_row(db, &old, tr.tier, err) < 0)
+			goto out;
+		ri = crm_assign_match(rules, row_field, &tr);
 		if (ri < 0) {
 			a.rule = rules->default_owner ? "default" : NULL;
 			a.owner = rules->default_owner;

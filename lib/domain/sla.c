@@ -312,8 +312,8 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 {
 	static const char *const keys[] = {"name",    "when",	     "calendar",
 					   "targets", "escalations", NULL};
-	static const char *const when_keys[] = {"priority", "channel",
-						"company", "tag", NULL};
+	static const char *const when_keys[] = {
+	    "priority", "channel", "company", "tag", "tier", NULL};
 	json_t *name = json_object_get(j, "name"), *when, *cal, *tg, *esc, *v;
 	int ci = -1;
 	size_t k;
@@ -348,6 +348,10 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 			return -1;
 		if ((v = json_object_get(when, "tag")) &&
 		    strings(c, v, "when: tag", NULL, &p->tag) < 0)
+			return -1;
+		/* the account's tier (crm-company tier) */
+		if ((v = json_object_get(when, "tier")) &&
+		    strings(c, v, "when: tier", NULL, &p->tier) < 0)
 			return -1;
 		for (k = 0; k < p->company.n; k++) {
 			/* names compare by their matching form */
@@ -483,6 +487,7 @@ void crm_sla_release(struct crm_sla *s)
 		crm_strv_release(&p->channel);
 		crm_strv_release(&p->company);
 		crm_strv_release(&p->tag);
+		crm_strv_release(&p->tier);
 		for (size_t k = 0; k < p->nesc; k++) {
 			free(p->esc[k].name);
 			free(p->esc[k].to);
@@ -511,6 +516,15 @@ crm_sla_match(const struct crm_sla *s, const char *priority,
 	      const char *channel, const char *company_id,
 	      const char *company_key, const char *tags)
 {
+	return crm_sla_match_tier(s, priority, channel, company_id, company_key,
+				  tags, NULL);
+}
+
+const struct crm_sla_policy *
+crm_sla_match_tier(const struct crm_sla *s, const char *priority,
+		   const char *channel, const char *company_id,
+		   const char *company_key, const char *tags, const char *tier)
+{
 	struct crm_strv tv = {0};
 	const struct crm_sla_policy *found = NULL;
 
@@ -526,6 +540,8 @@ crm_sla_match(const struct crm_sla *s, const char *priority,
 			      crm_strv_find(&p->company, company_id) >= 0) ||
 			     (company_key &&
 			      crm_strv_find(&p->company, company_key) >= 0);
+		if (ok && p->tier.n)
+			ok = tier && crm_strv_find(&p->tier, tier) >= 0;
 		if (ok && p->tag.n) {
 			ok = false;
 			for (size_t k = 0; !ok && k < tv.n; k++)
@@ -536,6 +552,14 @@ crm_sla_match(const struct crm_sla *s, const char *priority,
 	}
 	crm_strv_release(&tv);
 	return found;
+}
+
+bool crm_sla_uses_tier(const struct crm_sla *s)
+{
+	for (size_t i = 0; i < s->npol; i++)
+		if (s->pol[i].tier.n)
+			return true;
+	return false;
 }
 
 bool crm_sla_uses_company(const struct crm_sla *s)

@@ -17,7 +17,8 @@ enum crm_sla_kind {
 	CRM_SLA_NKINDS,
 };
 /* "first_reply", "next_reply", "resolution". */
-extern const char *const crm_sla_kind_names[CRM_SLA_NKINDS + 1]; /* NULL-terminated */
+extern const char
+    *const crm_sla_kind_names[CRM_SLA_NKINDS + 1]; /* NULL-terminated */
 
 struct crm_sla_target {
 	int64_t secs; /* < 0: no target */
@@ -40,6 +41,7 @@ struct crm_sla_policy {
 	char *name;
 	/* conditions, each a list of alternatives; empty: any */
 	struct crm_strv priority, channel, company, tag;
+	struct crm_strv tier; /* the account's tier (crm-company tier) */
 	struct crm_sla_target target[CRM_SLA_NKINDS];
 	struct crm_sla_escalation *esc;
 	size_t nesc;
@@ -79,6 +81,14 @@ const struct crm_sla_policy *
 crm_sla_match(const struct crm_sla *s, const char *priority,
 	      const char *channel, const char *company_id,
 	      const char *company_key, const char *tags);
+/* crm_sla_match with the tier of the ticket's account (NULL: none) for
+ * policies with a tier condition. */
+const struct crm_sla_policy *
+crm_sla_match_tier(const struct crm_sla *s, const char *priority,
+		   const char *channel, const char *company_id,
+		   const char *company_key, const char *tags, const char *tier);
+/* Whether any policy has a tier condition. */
+bool crm_sla_uses_tier(const struct crm_sla *s);
 /* Whether any policy has a company condition. */
 bool crm_sla_uses_company(const struct crm_sla *s);
 const struct crm_sla_policy *crm_sla_policy(const struct crm_sla *s,

@@ -13,6 +13,7 @@
 #include "normalize.h"
 #include "share.h"
 #include "ticket.h"
+#include "tier.h"
 #include "view.h"
 
 static const char *const channels[] = {"email", "phone",  "web",
@@ -375,9 +376,18 @@ static int clock(struct crm_db *db, const struct crm_sla *s,
 			crm_buf_release(&key);
 			return -1;
 		}
-		p = crm_sla_match(s, row->v[F_PRIORITY], row->v[F_CHANNEL],
-				  row->v[F_COMPANY], key.len ? key.s : NULL,
-				  row->v[F_TAGS]);
+		char tier[64] = "";
+
+		if (row->v[F_COMPANY] && crm_sla_uses_tier(s) &&
+		    crm_tier_of(db, strtoll(row->v[F_COMPANY], NULL, 10), tier,
+				err) < 0) {
+			crm_buf_release(&key);
+			return -1;
+		}
+		p = crm_sla_match_tier(s, row->v[F_PRIORITY], row->v[F_CHANNEL],
+				       row->v[F_COMPANY],
+				       key.len ? key.s : NULL, row->v[F_TAGS],
+				       *tier ? tier : NULL);
 		crm_buf_release(&key);
 		set_str(row, F_POLICY, p ? p->name : NULL);
 	}

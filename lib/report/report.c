@@ -218,6 +218,13 @@ static int by_expr(struct crm_db *db, const struct crm_report_spec *s,
 		crm_buf_adds(sql, e->fields[i].name);
 		return 0;
 	}
+	if (e && !strcmp(name, "tier") &&
+	    crm_entity_field(e, "company_id") >= 0) {
+		/* the tier of the record's account (crm-company tier) */
+		crm_buf_adds(sql, "(SELECT c_.tier FROM companies c_ WHERE "
+				  "c_.id = company_id)");
+		return 0;
+	}
 	if (!e || !*name || strchr(name, '"') || strchr(name, '\\'))
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "--by: cannot group by '%s'", name);

@@ -1058,6 +1058,31 @@ static const char migration1[] =
 	" record_id INTEGER NOT NULL,"
 	" entered_at TEXT NOT NULL,"
 	" PRIMARY KEY (segment, entity, record_id));"
+	/* -- key-account tiers and plans (lib/domain/tier.c, plan.c) -- */
+	/* the tier crm-company tier computed (its changes: the change log) */
+	"ALTER TABLE companies ADD COLUMN tier TEXT;"
+	/* an account plan per company: its period, target revenue (minor
+	 * units of currency); its items: goals, strategies (a contact each),
+	 * actions (a task in activities each), review notes */
+	"CREATE TABLE account_plans ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" company_id INTEGER NOT NULL UNIQUE,"
+	" period_from TEXT,"
+	" period_to TEXT,"
+	" target INTEGER,"
+	" currency TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"CREATE TABLE account_plan_items ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" plan_id INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" contact_id INTEGER,"
+	" activity_id INTEGER,"
+	" text TEXT NOT NULL,"
+	" author TEXT,"
+	" at TEXT NOT NULL);"
+	"CREATE INDEX account_plan_items_plan ON account_plan_items(plan_id);"
 
 	/* -- sync (lib/domain/sync.c) -- */
 	/* In a pulled copy: its state (server, user, client, cursor) and

@@ -49,6 +49,8 @@ check "follow-up tasks for stale deals ($tasks)" grep -q "^stale deals (tasks ma
 sql "SELECT count(*) FROM crm_flow_firings WHERE status = 'done' AND flow <> 'crm-pipeline-stale'"
 fired=$(cat "$T/sql")
 check "the flows that were due fired ($fired)" grep -q "^flows fired  *$fired  ok " "$r/summary"
+sql "SELECT count(*) FROM companies WHERE tier IS NOT NULL"
+check "the accounts got their tiers" grep -q "^account tiers  *$(cat "$T/sql")  ok " "$r/summary"
 sql "SELECT count(*) FROM crm_changes WHERE actor = 'nightly'"
 check "changes are made as CRM_USER=nightly" [ "$(cat "$T/sql")" -gt 0 ]
 

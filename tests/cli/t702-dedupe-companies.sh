@@ -59,9 +59,9 @@ cp "$T/sql" "$T/links.before"
 
 expect_code 0 crm-dedupe merge companies -f csv
 cat >"$T/want" <<'X'
-merge,merged,id,external_id,name,domain,industry,employees,annual_revenue,currency,region,country,parent_id,owner,tags,last_activity_at,created_at,updated_at
-1,"2,7",1,c1,ACME Holdings,acme.com,,,5000.00,USD,,US,,,,,2025-01-01T00:00:00Z,2026-11-22T09:30:00Z
-2,4,3,c3,Globex,globex.de,,,,,,DE,,,,2026-11-22T09:30:00Z,2025-01-01T00:00:00Z,2026-11-22T09:30:00Z
+merge,merged,id,external_id,name,domain,industry,employees,annual_revenue,currency,region,country,parent_id,owner,tags,last_activity_at,tier,created_at,updated_at
+1,"2,7",1,c1,ACME Holdings,acme.com,,,5000.00,USD,,US,,,,,,2025-01-01T00:00:00Z,2026-11-22T09:30:00Z
+2,4,3,c3,Globex,globex.de,,,,,,DE,,,,2026-11-22T09:30:00Z,,2025-01-01T00:00:00Z,2026-11-22T09:30:00Z
 X
 compare "$T/want" "$T/out" "merge companies: the oldest survives, newest name, money with its own currency, latest activity (4 had the call)"
 err_has "2 merges, 3 companies merged away"

@@ -35,6 +35,14 @@ echo "== the night of $CRM_NOW: nightly.sh"
 rc=0
 sh "$ex/nightly.sh" "$top/$BUILD/demo-reports" || rc=$?
 echo "== nightly.sh exited $rc (1: something needs attention)"
+echo "== the tiers it gave (share/crm/tiers.json; JPY and USD deals need --rates)"
+crm-company list -f csv --fields tier --where 'tier!=' | sed 1d | sort | uniq -c
+echo "== an account plan for the key account: crm-company plan fuji-group.jp"
+crm-company plan fuji-group.jp set --from 2026-04-01 --to 2027-03-31 \
+	--target 30000000 --currency JPY -q
+crm-company plan fuji-group.jp goal 'Close the onboarding deal and open one subsidiary' -q
+crm-company plan fuji-group.jp action 'Find a champion in IT' --due 2026-12-15 --owner dev -q
+crm-company plan fuji-group.jp -f table
 echo "== the SLA breaches it found"
 crm-ticket sla --breached -f csv >"$top/$BUILD/demo-breaches.csv" || true
 cut -d, -f1,2,4,5,8,9,11 "$top/$BUILD/demo-breaches.csv" | head -6

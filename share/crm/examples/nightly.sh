@@ -123,6 +123,13 @@ step "stale deals (tasks made)" deals-stale.csv \
 # 4. SLA: breached and at-risk targets; escalations applied once each.
 step "SLA breaches and risks" tickets-sla.csv crm-ticket sla --escalate
 
+# 4b. Customer tiers (crm-company(1) tier, share/crm/tiers.json): each
+# account's tier from its revenue, growth, pipeline, RFM segment (the
+# latest crm-score rfm) and industry; a change raises
+# company.tier_changed, which the flows below react to. TIER_RATES names
+# a rates file for deals in other currencies.
+step "account tiers" tiers.csv crm-company tier ${TIER_RATES:+--rates "$TIER_RATES"}
+
 # 5. Flows: everything due now, once each (crm-flow(1)); exit 1 when
 # actions failed and wait for a retry. Cron may also run it every few
 # minutes on its own: a second run the same night does nothing.

@@ -1,0 +1,377 @@
+/* plan.c - account plans: the plan row, its items, the tasks of its
+ * actions (activities), and the plan against actuals. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activity.h"
+#include "datetime.h"
+#include "money.h"
+#include "plan.h"
+
+__attribute__((format(printf, 3, 4))) static int
+bad(struct crm_err *err, const char *field, const char *fmt, ...)
+{
+	char m[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof(m), fmt, ap);
+	va_end(ap);
+	crm_err_set(err, CRM_EX_DATAERR, "%s", m);
+	snprintf(err->field, sizeof(err->field), "%s", field);
+	return -1;
+}
+
+/* The id of company's plan, made when missing (create), 0 when none. */
+static int64_t plan_id(struct crm_db *db, int64_t company, bool create,
+		       struct crm_err *err)
+{
+	struct crm_stmt *st;
+	char now[CRM_TIME_LEN];
+	int64_t id;
+	int rc;
+
+	st = crm_db_stmt_cached(
+	    db, "SELECT id FROM account_plans WHERE company_id = ?", err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, company);
+	rc = crm_stmt_step(st, err);
+	id = rc > 0 ? crm_stmt_int(st, 0) : 0;
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	if (id || !create)
+		return id;
+	st = crm_db_stmt_cached(db,
+				"INSERT INTO account_plans (company_id, "
+				"created_at, updated_at) VALUES (?1, ?2, ?2) "
+				"RETURNING id",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, company);
+	crm_stmt_bind_text(st, 2, crm_datetime_format(db->now, now));
+	rc = crm_stmt_step(st, err);
+	id = rc > 0 ? crm_stmt_int(st, 0) : -1;
+	crm_stmt_reset(st);
+	if (rc == 0)
+		crm_err_set(err, CRM_EX_SOFTWARE, "cannot create the plan");
+	return id;
+}
+
+static int date_arg(const char *s, const char *field, char out[CRM_TIME_LEN],
+		    struct crm_err *err)
+{
+	crm_time t;
+	struct crm_err e2 = {0};
+
+	if (strlen(s) != 10 || crm_datetime_parse(s, &t, &e2) < 0)
+		return bad(err, field, "expected a date (YYYY-MM-DD), got '%s'",
+			   s);
+	crm_datetime_format_date(t, out);
+	return 0;
+}
+
+int crm_plan_set(struct crm_db *db, int64_t company, const char *from,
+		 const char *to, const char *target, const char *currency,
+		 struct crm_err *err)
+{
+	char f[CRM_TIME_LEN] = "", t[CRM_TIME_LEN] = "", now[CRM_TIME_LEN];
+	struct crm_stmt *st;
+	struct crm_err e2 = {0};
+	int64_t id, minor = 0;
+	char *cur = NULL;
+	int rc;
+
+	if ((from && date_arg(from, "from", f, err) < 0) ||
+	    (to && date_arg(to, "to", t, err) < 0))
+		return -1;
+	if (currency && crm_money_exponent(currency) < 0)
+		return bad(err, "currency",
+			   "expected a currency code (EUR), got '%s'",
+			   currency);
+	id = plan_id(db, company, true, err);
+	if (id < 0)
+		return -1;
+	if (currency)
+		cur = crm_xstrdup(currency);
+	else {
+		st = crm_db_stmt_cached(
+		    db, "SELECT currency FROM account_plans WHERE id = ?", err);
+		if (!st)
+			return -1;
+		crm_stmt_bind_int(st, 1, id);
+		if ((rc = crm_stmt_step(st, err)) > 0 && crm_stmt_text(st, 0))
+			cur = crm_xstrdup(crm_stmt_text(st, 0));
+		crm_stmt_reset(st);
+		if (rc < 0)
+			return -1;
+	}
+	if (target && !cur)
+		return bad(err, "target", "%s: needs --currency", target);
+	if (target && crm_money_parse(target, cur, &minor, &e2) < 0) {
+		free(cur);
+		return bad(err, "target", "%s", e2.msg);
+	}
+	st = crm_db_stmt_cached(
+	    db,
+	    "UPDATE account_plans SET period_from = coalesce(?2, period_from), "
+	    "period_to = coalesce(?3, period_to), target = CASE WHEN ?4 = 1 "
+	    "THEN ?5 ELSE target END, currency = ?6, updated_at = ?7 WHERE "
+	    "id = ?1",
+	    err);
+	if (!st) {
+		free(cur);
+		return -1;
+	}
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, *f ? f : NULL);
+	crm_stmt_bind_text(st, 3, *t ? t : NULL);
+	crm_stmt_bind_int(st, 4, target ? 1 : 0);
+	crm_stmt_bind_int(st, 5, minor);
+	crm_stmt_bind_text(st, 6, cur);
+	crm_stmt_bind_text(st, 7, crm_datetime_format(db->now, now));
+	rc = crm_stmt_step_as(st, "cannot store the plan", err);
+	crm_stmt_reset(st);
+	free(cur);
+	if (rc < 0)
+		return -1;
+	/* the period must stay in order */
+	st = crm_db_stmt_cached(db,
+				"SELECT 1 FROM account_plans WHERE id = ? AND "
+				"period_from > period_to",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (rc > 0)
+		return bad(err, "to", "the period ends before it starts%s", "");
+	return rc < 0 ? -1 : 0;
+}
+
+int crm_plan_add(struct crm_db *db, int64_t company, const char *kind,
+		 int64_t contact, const char *text, const char *owner,
+		 const char *due, int64_t *id, struct crm_err *err)
+{
+	struct crm_stmt *st;
+	char now[CRM_TIME_LEN], d[CRM_TIME_LEN];
+	int64_t pid, act = 0;
+	int rc;
+
+	if (!text || !*text)
+		return bad(err, kind, "%s: expected a text", kind);
+	if (!strcmp(kind, "strategy") && !contact)
+		return bad(err, "contact", "a strategy is for a contact%s", "");
+	if (!strcmp(kind, "action")) {
+		struct crm_activity a = {.type = "task",
+					 .subject = text,
+					 .owner = owner,
+					 .channel = "plan",
+					 .company_id = company,
+					 .contact_id = contact};
+
+		if (!due)
+			return bad(err, "due", "an action needs --due%s", "");
+		if (date_arg(due, "due", d, err) < 0)
+			return -1;
+		a.due_at = due;
+		if (crm_activity_log(db, &a, &act, err) < 0)
+			return -1;
+	}
+	pid = plan_id(db, company, true, err);
+	if (pid < 0)
+		return -1;
+	st = crm_db_stmt_cached(
+	    db,
+	    "INSERT INTO account_plan_items (plan_id, kind, contact_id, "
+	    "activity_id, text, author, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7) RETURNING id",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, pid);
+	crm_stmt_bind_text(st, 2, kind);
+	if (contact)
+		crm_stmt_bind_int(st, 3, contact);
+	if (act)
+		crm_stmt_bind_int(st, 4, act);
+	crm_stmt_bind_text(st, 5, text);
+	crm_stmt_bind_text(st, 6, db->actor);
+	crm_stmt_bind_text(st, 7, crm_datetime_format(db->now, now));
+	rc = crm_stmt_step(st, err);
+	*id = rc > 0 ? crm_stmt_int(st, 0) : 0;
+	crm_stmt_reset(st);
+	return rc > 0 ? 0 : -1;
+}
+
+/* -- against actuals ------------------------------------------------------ */
+
+void crm_plan_release(struct crm_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct crm_plan_item *x = &p->items[i];
+		free(x->kind);
+		free(x->text);
+		free(x->contact);
+		free(x->owner);
+		free(x->due_at);
+		free(x->done_at);
+		free(x->at);
+		free(x->author);
+	}
+	free(p->items);
+	free(p->company);
+	free(p->from);
+	free(p->to);
+	free(p->currency);
+	free(p->other);
+	crm_powermap_release(&p->pm);
+	memset(p, 0, sizeof(*p));
+}
+
+static char *coldup(struct crm_stmt *st, int col)
+{
+	const char *s = crm_stmt_text(st, col);
+	return s ? crm_xstrdup(s) : NULL;
+}
+
+int crm_plan_load(struct crm_db *db, int64_t company, struct crm_plan *p,
+		  struct crm_err *err)
+{
+	static const char *const kinds[] = {"goal", "strategy", "action",
+					    "review", NULL};
+	struct crm_stmt *st;
+	char today[CRM_TIME_LEN];
+	size_t cap = 0;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->target = -1;
+	crm_datetime_format_date(db->now, today);
+	st = crm_db_stmt_cached(
+	    db,
+	    "SELECT p.id, c.name, p.period_from, p.period_to, p.target, "
+	    "p.currency FROM account_plans p JOIN companies c ON c.id = "
+	    "p.company_id WHERE p.company_id = ?",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, company);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0) {
+		p->id = crm_stmt_int(st, 0);
+		p->company_id = company;
+		p->company = coldup(st, 1);
+		p->from = coldup(st, 2);
+		p->to = coldup(st, 3);
+		if (crm_stmt_text(st, 4))
+			p->target = crm_stmt_int(st, 4);
+		p->currency = coldup(st, 5);
+	}
+	crm_stmt_reset(st);
+	if (rc <= 0)
+		return rc < 0 ? -1
+			      : crm_err_set(err, CRM_EX_NOINPUT,
+					    "company %lld has no account plan",
+					    (long long)company);
+	/* won revenue in the period (the plan's currency; others apart) */
+	st = crm_db_stmt_cached(
+	    db,
+	    "SELECT currency, sum(amount), count(*) FROM deals WHERE "
+	    "company_id = ?1 AND status = 'won' AND closed_at >= "
+	    "coalesce(?2, '') AND substr(closed_at, 1, 10) <= "
+	    "coalesce(?3, '9999-12-31') AND amount IS NOT NULL GROUP BY "
+	    "currency ORDER BY 1",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, company);
+	crm_stmt_bind_text(st, 2, p->from);
+	crm_stmt_bind_text(st, 3, p->to);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		const char *cur = crm_stmt_text(st, 0);
+
+		if (cur && p->currency && !strcmp(cur, p->currency)) {
+			p->revenue = crm_stmt_int(st, 1);
+			p->won = crm_stmt_int(st, 2);
+		} else {
+			char *o = crm_xasprintf(
+			    "%s%s%s", p->other ? p->other : "",
+			    p->other ? "," : "", cur ? cur : "none");
+			free(p->other);
+			p->other = o;
+		}
+	}
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	/* the items, by kind then id; actions with their task */
+	st = crm_db_stmt_cached(
+	    db,
+	    "SELECT i.id, i.kind, i.contact_id, i.activity_id, "
+	    "coalesce(a.subject, "
+	    "i.text), trim(coalesce(k.first_name, '') || ' ' || "
+	    "coalesce(k.last_name, '')), a.owner, a.due_at, a.done_at, i.at, "
+	    "i.author FROM account_plan_items i LEFT JOIN contacts k ON k.id = "
+	    "i.contact_id LEFT JOIN activities a ON a.id = i.activity_id "
+	    "WHERE i.plan_id = ? AND i.kind = ? ORDER BY i.id",
+	    err);
+	if (!st)
+		return -1;
+	for (size_t k = 0; kinds[k]; k++) {
+		crm_stmt_bind_int(st, 1, p->id);
+		crm_stmt_bind_text(st, 2, kinds[k]);
+		while ((rc = crm_stmt_step(st, err)) > 0) {
+			struct crm_plan_item *x;
+
+			p->items = crm_xgrow(p->items, &cap, p->n + 1,
+					     sizeof(*p->items));
+			x = &p->items[p->n++];
+			memset(x, 0, sizeof(*x));
+			x->id = crm_stmt_int(st, 0);
+			x->kind = coldup(st, 1);
+			x->contact_id = crm_stmt_int(st, 2);
+			x->activity_id = crm_stmt_int(st, 3);
+			x->text = coldup(st, 4);
+			x->contact = coldup(st, 5);
+			x->owner = coldup(st, 6);
+			x->due_at = coldup(st, 7);
+			x->done_at = coldup(st, 8);
+			x->at = coldup(st, 9);
+			x->author = coldup(st, 10);
+			if (x->contact && !*x->contact) {
+				free(x->contact);
+				x->contact = NULL;
+			}
+			if (strcmp(kinds[k], "action"))
+				continue;
+			p->actions++;
+			/* by dates: due today is due, overdue tomorrow */
+			if (x->due_at && strncmp(x->due_at, today, 10) <= 0)
+				p->due++;
+			if (x->done_at) {
+				p->done++;
+				x->status = "done";
+			} else if (x->due_at &&
+				   strncmp(x->due_at, today, 10) < 0) {
+				p->overdue++;
+				x->status = "overdue";
+			} else {
+				x->status = "open";
+			}
+		}
+		crm_stmt_reset(st);
+		if (rc < 0)
+			return -1;
+	}
+	/* the power map's gaps, by its own rules */
+	{
+		struct crm_pm_opts o = {NULL, -1};
+		return crm_powermap_company(db, company, &o, &p->pm, err);
+	}
+}

@@ -1,0 +1,746 @@
+/* tier.c - customer tiers: the tiers file, the figures of an account
+ * (won revenue in the window and the one before, growth, open pipeline,
+ * RFM segment, industry), the first rule that holds, and the stored tier
+ * with its change log entry and flow event. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "company.h"
+#include "config.h"
+#include "datetime.h"
+#include "flow.h"
+#include "money.h"
+#include "normalize.h"
+#include "tier.h"
+
+/* -- the file ------------------------------------------------------------ */
+
+static int bad(struct crm_err *err, const char *path, const char *field,
+	       const char *why)
+{
+	crm_err_set(err, CRM_EX_CONFIG, "%s", why);
+	snprintf(err->field, sizeof(err->field), "%s", field);
+	snprintf(err->file, sizeof(err->file), "%s", path);
+	return -1;
+}
+
+static void rule_release(struct crm_tier_rule *r)
+{
+	free(r->tier);
+	free(r->name);
+	crm_strv_release(&r->rfm);
+	crm_strv_release(&r->industry);
+}
+
+void crm_tiers_release(struct crm_tiers *t)
+{
+	free(t->path);
+	crm_strv_release(&t->tiers);
+	for (size_t i = 0; i < t->nrules; i++)
+		rule_release(&t->rules[i]);
+	free(t->rules);
+	memset(t, 0, sizeof(*t));
+}
+
+/* A money bound: a whole number or a decimal string, in the currency. */
+static int money_bound(const struct crm_tiers *t, json_t *v, int64_t *out,
+		       const char *field, struct crm_err *err)
+{
+	char num[64];
+	const char *s;
+	struct crm_err e2 = {0};
+
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%lld",
+			 (long long)json_integer_value(v));
+		s = num;
+	} else if (json_is_string(v)) {
+		s = json_string_value(v);
+	} else {
+		return bad(err, t->path, field,
+			   "expected a whole number or a decimal string "
+			   "(\"1500.50\")");
+	}
+	if (crm_money_parse(s, t->currency, out, &e2) < 0)
+		return bad(err, t->path, field, e2.msg);
+	return 0;
+}
+
+static int range(const struct crm_tiers *t, json_t *v, bool money,
+		 struct crm_tier_range *r, const char *field,
+		 struct crm_err *err)
+{
+	static const char *const keys[] = {"min", "max", NULL};
+	char f[160];
+	const char *k;
+	json_t *x;
+
+	if (!json_is_object(v))
+		return bad(err, t->path, field,
+			   "expected an object with min and/or max");
+	json_object_foreach(v, k, x)
+	{
+		size_t i;
+		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
+			;
+		if (!keys[i]) {
+			snprintf(f, sizeof(f), "%s.%s", field, k);
+			return bad(err, t->path, f, "unknown key");
+		}
+	}
+	r->on = true;
+	for (int m = 0; m < 2; m++) {
+		x = json_object_get(v, keys[m]);
+		if (!x)
+			continue;
+		snprintf(f, sizeof(f), "%s.%s", field, keys[m]);
+		if (money) {
+			if (money_bound(t, x, m ? &r->max : &r->min, f, err) <
+			    0)
+				return -1;
+		} else if (!json_is_number(x)) {
+			return bad(err, t->path, f, "expected a number");
+		} else if (m) {
+			r->fmax = json_number_value(x);
+		} else {
+			r->fmin = json_number_value(x);
+		}
+		*(m ? &r->has_max : &r->has_min) = true;
+	}
+	if (!r->has_min && !r->has_max)
+		return bad(err, t->path, field, "expected min and/or max");
+	if (r->has_min && r->has_max &&
+	    (money ? r->min > r->max : r->fmin > r->fmax))
+		return bad(err, t->path, field, "min is above max");
+	return 0;
+}
+
+static int strings(const struct crm_tiers *t, json_t *v, struct crm_strv *sv,
+		   const char *field, struct crm_err *err)
+{
+	size_t i;
+	json_t *x;
+
+	if (json_is_string(v)) {
+		crm_strv_push(sv, json_string_value(v));
+		return 0;
+	}
+	if (!json_is_array(v) || !json_array_size(v))
+		return bad(err, t->path, field,
+			   "expected a string or an array of strings");
+	json_array_foreach(v, i, x)
+	{
+		if (!json_is_string(x) || !*json_string_value(x))
+			return bad(err, t->path, field,
+				   "expected a string or an array of "
+				   "strings");
+		crm_strv_push(sv, json_string_value(x));
+	}
+	return 0;
+}
+
+static int load_rule(struct crm_tiers *t, size_t i, json_t *j,
+		     struct crm_err *err)
+{
+	static const char *const keys[] = {"tier", "name", "when", NULL};
+	static const char *const when_keys[] = {
+	    "revenue", "growth", "pipeline", "rfm", "industry", NULL};
+	struct crm_tier_rule *r = &t->rules[i];
+	char f[160];
+	const char *k;
+	json_t *v, *when;
+
+	snprintf(f, sizeof(f), "rules[%zu]", i);
+	if (!json_is_object(j))
+		return bad(err, t->path, f, "expected an object");
+	json_object_foreach(j, k, v)
+	{
+		size_t n;
+		for (n = 0; keys[n] && strcmp(keys[n], k); n++)
+			;
+		if (!keys[n]) {
+			snprintf(f, sizeof(f), "rules[%zu].%s", i, k);
+			return bad(err, t->path, f, "unknown key");
+		}
+	}
+	v = json_object_get(j, "tier");
+	if (!json_is_string(v) ||
+	    crm_strv_find(&t->tiers, json_string_value(v)) < 0) {
+		snprintf(f, sizeof(f), "rules[%zu].tier", i);
+		return bad(err, t->path, f, "expected one of the tiers");
+	}
+	r->tier = crm_xstrdup(json_string_value(v));
+	v = json_object_get(j, "name");
+	if (v && (!json_is_string(v) || !*json_string_value(v))) {
+		snprintf(f, sizeof(f), "rules[%zu].name", i);
+		return bad(err, t->path, f, "expected a string");
+	}
+	r->name = v ? crm_xstrdup(json_string_value(v))
+		    : crm_xasprintf("rules[%zu]", i);
+	when = json_object_get(j, "when");
+	if (!when)
+		return 0;
+	snprintf(f, sizeof(f), "rules[%zu].when", i);
+	if (!json_is_object(when))
+		return bad(err, t->path, f, "expected an object");
+	json_object_foreach(when, k, v)
+	{
+		size_t n;
+		for (n = 0; when_keys[n] && strcmp(when_keys[n], k); n++)
+			;
+		snprintf(f, sizeof(f), "rules[%zu].when.%s", i, k);
+		if (!when_keys[n])
+			return bad(err, t->path, f, "unknown condition");
+		if (n != 1 && n < 3 && !*t->currency)
+			return bad(err, t->path, f,
+				   "a money condition needs the file's "
+				   "currency");
+		if ((n == 0 && range(t, v, true, &r->revenue, f, err) < 0) ||
+		    (n == 1 && range(t, v, false, &r->growth, f, err) < 0) ||
+		    (n == 2 && range(t, v, true, &r->pipeline, f, err) < 0) ||
+		    (n == 3 && strings(t, v, &r->rfm, f, err) < 0) ||
+		    (n == 4 && strings(t, v, &r->industry, f, err) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+int crm_tiers_load(const char *path, struct crm_tiers *t, struct crm_err *err)
+{
+	static const char *const keys[] = {"currency", "window_days", "tiers",
+					   "rules", NULL};
+	json_t *root = NULL, *v;
+	const char *k;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	t->window_days = 365;
+	if (crm_config_load(path, "tiers ", NULL, "a JSON object", &root, err) <
+	    0)
+		return -1;
+	t->path = crm_xstrdup(path);
+	json_object_foreach(root, k, v)
+	{
+		size_t n;
+		for (n = 0; keys[n] && strcmp(keys[n], k); n++)
+			;
+		if (!keys[n]) {
+			bad(err, path, k, "unknown key");
+			goto fail;
+		}
+	}
+	v = json_object_get(root, "currency");
+	if (v && (!json_is_string(v) ||
+		  crm_money_exponent(json_string_value(v)) < 0)) {
+		bad(err, path, "currency", "expected a currency code (EUR)");
+		goto fail;
+	}
+	if (v)
+		snprintf(t->currency, sizeof(t->currency), "%s",
+			 json_string_value(v));
+	v = json_object_get(root, "window_days");
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		  json_integer_value(v) > 36500)) {
+		bad(err, path, "window_days",
+		    "expected a whole number of days, 1 to 36500");
+		goto fail;
+	}
+	if (v)
+		t->window_days = (long)json_integer_value(v);
+	v = json_object_get(root, "tiers");
+	if (!json_is_array(v) || !json_array_size(v)) {
+		bad(err, path, "tiers", "expected an array of tier names");
+		goto fail;
+	}
+	json_array_foreach(json_object_get(root, "tiers"), i, v)
+	{
+		const char *s = json_string_value(v);
+
+		if (!s || !*s || strlen(s) > 32 || strchr(s, ',')) {
+			bad(err, path, "tiers",
+			    "each tier is a name of 1 to 32 characters, no "
+			    "comma");
+			goto fail;
+		}
+		if (crm_strv_find(&t->tiers, s) >= 0) {
+			bad(err, path, "tiers", "a tier is named twice");
+			goto fail;
+		}
+		crm_strv_push(&t->tiers, s);
+	}
+	v = json_object_get(root, "rules");
+	if (!json_is_array(v) || !json_array_size(v)) {
+		bad(err, path, "rules", "expected an array of rules");
+		goto fail;
+	}
+	t->rules = crm_xcalloc(json_array_size(v), sizeof(*t->rules));
+	json_array_foreach(json_object_get(root, "rules"), i, v)
+	{
+		t->nrules = i + 1;
+		if (load_rule(t, i, v, err) < 0)
+			goto fail;
+	}
+	json_decref(root);
+	return 0;
+fail:
+	json_decref(root);
+	crm_tiers_release(t);
+	return -1;
+}
+
+/* -- the figures ---------------------------------------------------------- */
+
+/* Add minor units of cur to *sum in the file's currency; a currency with
+ * no rate marks the figure unknown and is noted. */
+static int add_money(const struct crm_tier_opts *o, const char *cur,
+		     int64_t minor, int64_t *sum, bool *known,
+		     struct crm_tier_figures *fig, struct crm_err *err)
+{
+	long double v;
+
+	if (!cur || !strcmp(cur, o->t->currency)) {
+		if (__builtin_add_overflow(*sum, minor, sum))
+			return crm_money_overflow(err, "tiers");
+		return 0;
+	}
+	if (o->rates && crm_rates_convert(o->rates, cur, minor, &v, err) == 0) {
+		v += *sum;
+		if (!crm_money_fits(v))
+			return crm_money_overflow(err, "tiers");
+		*sum = (int64_t)llroundl(v);
+		return 0;
+	}
+	if (o->rates && err->code != CRM_EX_CONFIG)
+		return -1;
+	*known = false;
+	if (!fig->unconverted || !strstr(fig->unconverted, cur)) {
+		char *u = crm_xasprintf(
+		    "%s%s%s", fig->unconverted ? fig->unconverted : "",
+		    fig->unconverted ? "," : "", cur);
+		free(fig->unconverted);
+		fig->unconverted = u;
+	}
+	memset(err, 0, sizeof(*err));
+	return 0;
+}
+
+static void figures_release(struct crm_tier_figures *f)
+{
+	free(f->rfm);
+	free(f->industry);
+	free(f->unconverted);
+	memset(f, 0, sizeof(*f));
+}
+
+static int figures(struct crm_db *db, const struct crm_tier_opts *o, int64_t id,
+		   struct crm_tier_figures *fig, struct crm_err *err)
+{
+	char from[CRM_TIME_LEN], mid[CRM_TIME_LEN], to[CRM_TIME_LEN];
+	int64_t w = (int64_t)o->t->window_days * 86400;
+	struct crm_stmt *st;
+	int rc;
+
+	fig->revenue_known = fig->previous_known = fig->pipeline_known = true;
+	crm_datetime_format(db->now - 2 * w, from);
+	crm_datetime_format(db->now - w, mid);
+	crm_datetime_format(db->now, to);
+	/* won deals closed in [from, now): the window and the one before */
+	st = crm_db_stmt_cached(
+	    db,
+	    "SELECT currency, CASE WHEN closed_at >= ?2 THEN 1 ELSE 0 END, "
+	    "sum(amount), count(*) FROM deals WHERE company_id = ?1 AND "
+	    "status = 'won' AND closed_at >= ?3 AND closed_at < ?4 AND "
+	    "amount IS NOT NULL GROUP BY currency, CASE WHEN closed_at >= ?2 "
+	    "THEN 1 ELSE 0 END ORDER BY 1, 2",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, mid);
+	crm_stmt_bind_text(st, 3, from);
+	crm_stmt_bind_text(st, 4, to);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		bool cur = crm_stmt_int(st, 1) == 1;
+
+		*(cur ? &fig->won : &fig->won_previous) += crm_stmt_int(st, 3);
+		if (add_money(o, crm_stmt_text(st, 0), crm_stmt_int(st, 2),
+			      cur ? &fig->revenue : &fig->previous,
+			      cur ? &fig->revenue_known : &fig->previous_known,
+			      fig, err) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	st = crm_db_stmt_cached(
+	    db,
+	    "SELECT currency, sum(amount), count(*) FROM deals WHERE "
+	    "company_id = ? AND status = 'open' AND amount IS NOT NULL GROUP "
+	    "BY currency ORDER BY 1",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		fig->open += crm_stmt_int(st, 2);
+		if (add_money(o, crm_stmt_text(st, 0), crm_stmt_int(st, 1),
+			      &fig->pipeline, &fig->pipeline_known, fig,
+			      err) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return -1;
+	fig->growth_known =
+	    fig->revenue_known && fig->previous_known && fig->previous > 0;
+	if (fig->growth_known)
+		fig->growth = 100.0 * (double)(fig->revenue - fig->previous) /
+			      (double)fig->previous;
+	/* the latest RFM segment crm-score rfm stored */
+	st = crm_db_stmt_cached(db,
+				"SELECT segment FROM rfm_scores WHERE entity = "
+				"'company' AND record_id = ? AND at <= ? ORDER "
+				"BY at DESC LIMIT 1",
+				err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, to);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0 && crm_stmt_text(st, 0))
+		fig->rfm = crm_xstrdup(crm_stmt_text(st, 0));
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* -- the rules ------------------------------------------------------------ */
+
+static bool in_money(const struct crm_tier_range *r, int64_t v)
+{
+	return (!r->has_min || v >= r->min) && (!r->has_max || v <= r->max);
+}
+
+static bool in_pct(const struct crm_tier_range *r, double v)
+{
+	return (!r->has_min || v >= r->fmin) && (!r->has_max || v <= r->fmax);
+}
+
+static bool one_of(const struct crm_strv *sv, const char *v)
+{
+	for (size_t i = 0; v && i < sv->n; i++)
+		if (!strcasecmp(sv->v[i], v))
+			return true;
+	return false;
+}
+
+static void say_range(struct crm_buf *b, const struct crm_tier_range *r,
+		      const char *cur, bool money)
+{
+	char x[32], y[32];
+
+	if (money) {
+		crm_money_format(r->min, cur, x);
+		crm_money_format(r->max, cur, y);
+	} else {
+		snprintf(x, sizeof(x), "%g%%", r->fmin);
+		snprintf(y, sizeof(y), "%g%%", r->fmax);
+	}
+	if (r->has_min && r->has_max)
+		crm_buf_addf(b, " in %s..%s", x, y);
+	else if (r->has_min)
+		crm_buf_addf(b, " >= %s", x);
+	else
+		crm_buf_addf(b, " <= %s", y);
+}
+
+static void say_list(struct crm_buf *b, const struct crm_strv *sv)
+{
+	crm_buf_adds(b, " in [");
+	for (size_t i = 0; i < sv->n; i++)
+		crm_buf_addf(b, "%s%s", i ? ", " : "", sv->v[i]);
+	crm_buf_adds(b, "]");
+}
+
+/* Whether rule r holds for fig; why (may be NULL) gets one line. */
+static bool holds(const struct crm_tiers *t, size_t i,
+		  const struct crm_tier_figures *fig, struct crm_buf *why)
+{
+	const struct crm_tier_rule *r = &t->rules[i];
+	const char *cur = t->currency;
+	bool all = true, any = false;
+	char x[32];
+
+	if (why)
+		crm_buf_addf(why, "rule %zu '%s' (%s):", i + 1, r->name,
+			     r->tier);
+#define COND(on, ok, say)                                                      \
+	if (on) {                                                              \
+		bool ok_ = (ok);                                               \
+		any = true;                                                    \
+		all = all && ok_;                                              \
+		if (why) {                                                     \
+			say;                                                   \
+			crm_buf_adds(why, ok_ ? " yes;" : " no;");             \
+		}                                                              \
+	}
+	COND(r->revenue.on,
+	     fig->revenue_known && in_money(&r->revenue, fig->revenue),
+	     (crm_buf_addf(why, " revenue %s",
+			   fig->revenue_known
+			       ? crm_money_format(fig->revenue, cur, x)
+			       : "unknown"),
+	      say_range(why, &r->revenue, cur, true)));
+	COND(r->growth.on, fig->growth_known && in_pct(&r->growth, fig->growth),
+	     (fig->growth_known
+		  ? crm_buf_addf(why, " growth %+.1f%%", fig->growth)
+		  : crm_buf_adds(why, " growth unknown"),
+	      say_range(why, &r->growth, cur, false)));
+	COND(r->pipeline.on,
+	     fig->pipeline_known && in_money(&r->pipeline, fig->pipeline),
+	     (crm_buf_addf(why, " pipeline %s",
+			   fig->pipeline_known
+			       ? crm_money_format(fig->pipeline, cur, x)
+			       : "unknown"),
+	      say_range(why, &r->pipeline, cur, true)));
+	COND(r->rfm.n, one_of(&r->rfm, fig->rfm),
+	     (crm_buf_addf(why, " rfm %s", fig->rfm ? fig->rfm : "none"),
+	      say_list(why, &r->rfm)));
+	COND(r->industry.n, one_of(&r->industry, fig->industry),
+	     (crm_buf_addf(why, " industry %s",
+			   fig->industry ? fig->industry : "none"),
+	      say_list(why, &r->industry)));
+#undef COND
+	if (why) {
+		if (!any)
+			crm_buf_adds(why, " no conditions;");
+		why->s[why->len - 1] = '\n';
+	}
+	return all;
+}
+
+/* -- storing ------------------------------------------------------------- */
+
+static bool same(const char *a, const char *b)
+{
+	return a ? b && !strcmp(a, b) : !b;
+}
+
+static int store(struct crm_db *db, int64_t id, const char *tier,
+		 const char *rule, struct crm_err *err)
+{
+	struct crm_row old, row;
+	struct crm_stmt *st;
+	char now[CRM_TIME_LEN], *bj = NULL, *aj = NULL, *data;
+	json_t *j;
+	int rc = -1;
+
+	crm_row_init(&old, &crm_company_entity);
+	crm_row_init(&row, &crm_company_entity);
+	if (crm_entity_get(db, &crm_company_entity, id, &old, err) <= 0)
+		goto out;
+	crm_row_copy(&row, &old);
+	if (crm_row_set(&row, "tier", tier ? tier : "") < 0) {
+		crm_err_set(err, CRM_EX_SOFTWARE, "companies have no tier");
+		goto out;
+	}
+	if (!db->change &&
+	    crm_db_change(db, "tier", crm_company_entity.name, err) < 0)
+		goto out;
+	j = crm_row_to_json(&old);
+	bj = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	aj = crm_row_diff(&old, &row);
+	if (crm_db_audit(db, crm_company_entity.name, id, "update", bj, aj,
+			 err) < 0)
+		goto out;
+	st = crm_db_stmt_cached(
+	    db, "UPDATE companies SET tier = ?, updated_at = ? WHERE id = ?",
+	    err);
+	if (!st)
+		goto out;
+	crm_stmt_bind_text(st, 1, tier);
+	crm_stmt_bind_text(st, 2, crm_datetime_format(db->now, now));
+	crm_stmt_bind_int(st, 3, id);
+	rc = crm_stmt_step_as(st, "cannot store the tier", err);
+	crm_stmt_reset(st);
+	if (rc < 0)
+		goto out;
+	j = json_pack("{s:s?,s:s?,s:s?}", "from", crm_row_get(&old, "tier"),
+		      "to", tier, "rule", rule);
+	data = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	rc = crm_flow_emit(db, "company.tier_changed", crm_company_entity.name,
+			   id, data, err);
+	free(data);
+out:
+	free(bj);
+	free(aj);
+	crm_row_release(&old);
+	crm_row_release(&row);
+	return rc;
+}
+
+int crm_tier_run(struct crm_db *db, const struct crm_tier_opts *o,
+		 int (*fn)(const struct crm_tier_result *r, void *arg),
+		 void *arg, uint64_t *changed, struct crm_err *err)
+{
+	struct crm_stmt *st = NULL;
+	struct crm_strv names = {0}, was = {0}, ind = {0};
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	struct crm_buf why = {0};
+	int rc = -1, s;
+
+	*changed = 0;
+	if (o->rates && *o->t->currency &&
+	    strcmp(o->rates->base, o->t->currency))
+		return crm_err_set(err, CRM_EX_USAGE,
+				   "--rates: base %s, but the tiers file's "
+				   "currency is %s",
+				   o->rates->base, o->t->currency);
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	st = crm_db_stmt(db,
+			 "SELECT id, name, tier, industry FROM companies "
+			 "ORDER BY id",
+			 err);
+	if (!st)
+		goto out;
+	while ((s = crm_stmt_step(st, err)) > 0) {
+		int64_t id = crm_stmt_int(st, 0);
+		size_t k;
+
+		for (k = 0; o->ids && k < o->nids && o->ids[k] != id; k++)
+			;
+		if (o->ids && k == o->nids)
+			continue;
+		ids = crm_xgrow(ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = id;
+		crm_strv_push(&names, crm_stmt_text(st, 1));
+		crm_strv_push(&was,
+			      crm_stmt_text(st, 2) ? crm_stmt_text(st, 2) : "");
+		crm_strv_push(&ind,
+			      crm_stmt_text(st, 3) ? crm_stmt_text(st, 3) : "");
+	}
+	crm_stmt_finalize(st);
+	if (s < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct crm_tier_figures fig = {0};
+		struct crm_tier_result r = {.id = ids[i],
+					    .name = names.v[i],
+					    .was = *was.v[i] ? was.v[i] : NULL,
+					    .rule = -1,
+					    .fig = &fig};
+
+		if (*ind.v[i])
+			fig.industry = crm_xstrdup(ind.v[i]);
+		crm_buf_reset(&why);
+		if (figures(db, o, ids[i], &fig, err) < 0) {
+			figures_release(&fig);
+			goto out;
+		}
+		for (size_t k = 0; k < o->t->nrules && r.rule < 0; k++)
+			if (holds(o->t, k, &fig, o->explain ? &why : NULL))
+				r.rule = (long)k;
+		r.tier = r.rule >= 0 ? o->t->rules[r.rule].tier : NULL;
+		r.changed = !same(r.was, r.tier);
+		r.why = o->explain ? (why.s ? why.s : "") : NULL;
+		s = 0;
+		if (r.changed) {
+			(*changed)++;
+			s = store(db, ids[i], r.tier,
+				  r.rule >= 0 ? o->t->rules[r.rule].name : NULL,
+				  err);
+		}
+		if (s == 0 && fn && fn(&r, arg) < 0)
+			s = -1;
+		figures_release(&fig);
+		if (s < 0)
+			goto out;
+	}
+	if (o->dry_run) {
+		crm_db_rollback(db);
+		rc = 0;
+		goto done;
+	}
+	rc = crm_db_commit(db, err);
+	goto done;
+out:
+	crm_db_rollback(db);
+done:
+	crm_buf_release(&why);
+	crm_strv_release(&names);
+	crm_strv_release(&was);
+	crm_strv_release(&ind);
+	free(ids);
+	return rc;
+}
+
+int crm_tier_of(struct crm_db *db, int64_t id, char out[64],
+		struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db, "SELECT tier FROM companies WHERE id = ?", err);
+	int rc;
+
+	*out = 0;
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, err);
+	if (rc > 0 && crm_stmt_text(st, 0))
+		snprintf(out, 64, "%s", crm_stmt_text(st, 0));
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int crm_tier_for_row(struct crm_db *db, const struct crm_row *row, char out[64],
+		     struct crm_err *err)
+{
+	const char *v;
+	struct crm_buf key = {0};
+	struct crm_stmt *st;
+	int rc;
+
+	*out = 0;
+	if (row->e == &crm_company_entity) {
+		v = crm_row_get(row, "tier");
+		if (v)
+			snprintf(out, 64, "%s", v);
+		return 0;
+	}
+	if (crm_entity_field(row->e, "company_id") >= 0 &&
+	    (v = crm_row_get(row, "company_id")))
+		return crm_tier_of(db, strtoll(v, NULL, 10), out, err);
+	if (crm_entity_field(row->e, "company") < 0 ||
+	    !(v = crm_row_get(row, "company")))
+		return 0;
+	/* a lead's company by name: the account of that name */
+	crm_norm_company(v, strlen(v), &key);
+	if (!key.len)
+		return 0;
+	st = crm_db_stmt_cached(db,
+				"SELECT tier FROM companies WHERE name_key = ? "
+				"ORDER BY id LIMIT 1",
+				err);
+	if (!st) {
+		crm_buf_release(&key);
+		return -1;
+	}
+	crm_stmt_bind_text(st, 1, crm_buf_str(&key));
+	rc = crm_stmt_step(st, err);
+	if (rc > 0 && crm_stmt_text(st, 0))
+		snprintf(out, 64, "%s", crm_stmt_text(st, 0));
+	crm_stmt_reset(st);
+	crm_buf_release(&key);
+	return rc < 0 ? -1 : 0;
+}
