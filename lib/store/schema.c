@@ -1058,6 +1058,16 @@ static const char migration1[] =
 	" record_id INTEGER NOT NULL,"
 	" entered_at TEXT NOT NULL,"
 	" PRIMARY KEY (segment, entity, record_id));"
+	/* -- rights (lib/domain/rights.c) -- */
+	/* territories: team sees the records whose field (region, country
+	 * or industry) is value, compared without case */
+	"CREATE TABLE crm_territories ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" team TEXT NOT NULL,"
+	" field TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" created_at TEXT NOT NULL,"
+	" UNIQUE (team, field, value));"
 
 	"";
 
