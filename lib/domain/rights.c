@@ -14,8 +14,8 @@
 #include "entity.h"
 #include "rights.h"
 
-static const char *const territory_fields[] = {"region", "country",
-					       "industry", NULL};
+static const char *const territory_fields[] = {"region", "country", "industry",
+					       NULL};
 
 bool crm_territory_field_ok(const char *field)
 {
@@ -118,10 +118,11 @@ int crm_territory_rm(struct crm_db *db, const char *team, const char *field,
 		return crm_err_set(err, CRM_EX_NOINPUT,
 				   "team '%s' has no territory %s = '%s'", team,
 				   field ? field : "", value ? value : "");
-	st = crm_db_stmt_cached(db,
-				"DELETE FROM crm_territories WHERE team = ? AND "
-				"field = ? AND lower(value) = lower(?)",
-				err);
+	st =
+	    crm_db_stmt_cached(db,
+			       "DELETE FROM crm_territories WHERE team = ? AND "
+			       "field = ? AND lower(value) = lower(?)",
+			       err);
 	if (!st)
 		return -1;
 	crm_stmt_bind_text(st, 1, team);
@@ -173,9 +174,11 @@ static const char *const functions[] = {
     "  AND crm_in_territory(c.region, c.country, c.industry))"
     " $f$",
     /* the change log's values: readable as far as the record they
-     * describe is (a deleted one: as far as its owner was) */
+     * describe is (a deleted one: as far as its owner was), and not at
+     * all when they hold a value of a field withheld from the caller */
     "CREATE OR REPLACE FUNCTION crm_audit_sees(ent text, rid bigint, "
-    "act text, b text) RETURNS boolean LANGUAGE plpgsql STABLE AS $f$"
+    "act text, b text, aft text) RETURNS boolean LANGUAGE plpgsql STABLE "
+    "AS $f$"
     " DECLARE tbl text; seen boolean;"
     " BEGIN"
     "  IF pg_has_role(current_user, 'crm_admin', 'MEMBER') THEN"
@@ -185,6 +188,14 @@ static const char *const functions[] = {
     "   WHEN 'deal' THEN 'deals' WHEN 'lead' THEN 'leads'"
     "   WHEN 'ticket' THEN 'tickets' END;"
     "  IF tbl IS NULL THEN RETURN true; END IF;"
+    /* a value of a field withheld from the caller hides the row */
+    "  IF EXISTS (SELECT 1 FROM pg_attribute a"
+    "   WHERE a.attrelid = CAST(tbl AS regclass) AND a.attnum > 0"
+    "   AND NOT a.attisdropped"
+    "   AND NOT has_column_privilege(a.attrelid, a.attnum, 'SELECT')"
+    "   AND (CAST(b AS jsonb) ->> a.attname IS NOT NULL"
+    "   OR CAST(aft AS jsonb) ->> a.attname IS NOT NULL)) THEN"
+    "   RETURN false; END IF;"
     "  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE id = $1)',"
     "   tbl) INTO seen USING rid;"
     "  IF seen THEN RETURN true; END IF;"
@@ -199,19 +210,20 @@ static const struct {
 } policies[] = {
     {"contacts", "crm_sees(owner) OR crm_in_territory(region, country, NULL)",
      NULL},
-    {"companies", "crm_sees(owner) OR crm_in_territory(region, country, "
-		  "industry)",
+    {"companies",
+     "crm_sees(owner) OR crm_in_territory(region, country, "
+     "industry)",
      NULL},
-    {"leads", "crm_sees(owner) OR crm_in_territory(region, country, "
-	      "industry)",
+    {"leads",
+     "crm_sees(owner) OR crm_in_territory(region, country, "
+     "industry)",
      NULL},
-    {"deals", "crm_sees(owner) OR crm_company_in_territory(company_id)",
-     NULL},
+    {"deals", "crm_sees(owner) OR crm_company_in_territory(company_id)", NULL},
     {"activities", "crm_sees(owner)", NULL},
     {"tickets",
      "crm_sees(assignee) OR (team IS NOT NULL AND crm_sees('@' || team))",
      NULL},
-    {"crm_audit", "crm_audit_sees(entity, record_id, action, before)",
+    {"crm_audit", "crm_audit_sees(entity, record_id, action, before, after)",
      "true"},
     {"lead_history", "EXISTS (SELECT 1 FROM leads l WHERE l.id = lead_id)",
      "true"},
@@ -227,8 +239,7 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 	size_t i;
 	int rc = -1;
 
-	if (crm_config_load(path, "policy ", NULL, "an object", &root, err) <
-	    0)
+	if (crm_config_load(path, "policy ", NULL, "an object", &root, err) < 0)
 		return -1;
 	list = json_object_get(root, "sensitive");
 	if (!json_is_array(list) || json_object_size(root) != 1) {
@@ -240,10 +251,13 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 	/* per table and group, the columns withheld */
 	json_array_foreach(list, i, v)
 	{
-		const char *ent = json_string_value(json_object_get(v, "entity"));
-		const char *fld = json_string_value(json_object_get(v, "field"));
+		const char *ent =
+		    json_string_value(json_object_get(v, "entity"));
+		const char *fld =
+		    json_string_value(json_object_get(v, "field"));
 		json_t *read = json_object_get(v, "read"), *r;
-		const struct crm_entity *e = ent ? crm_entity_by_name(ent) : NULL;
+		const struct crm_entity *e =
+		    ent ? crm_entity_by_name(ent) : NULL;
 		long f = e && fld ? crm_entity_field(e, fld) : -1;
 		size_t k;
 
@@ -293,8 +307,8 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 			{
 				if (j == i)
 					break;
-				if (!strcmp(json_string_value(json_object_get(
-						w, "entity")),
+				if (!strcmp(json_string_value(
+						json_object_get(w, "entity")),
 					    ent))
 					first = false;
 			}
@@ -310,15 +324,15 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 					       json_object_get(w, "entity")),
 					   ent))
 					continue;
-				json_array_foreach(json_object_get(w, "read"),
-						   k, r) if (!strcmp(
-				    json_string_value(r), groups[g])) allowed =
-				    true;
+				json_array_foreach(
+				    json_object_get(w, "read"), k,
+				    r) if (!strcmp(json_string_value(r),
+						   groups[g])) allowed = true;
 				if (allowed)
 					continue;
 				crm_buf_addf(&deny, "%s%s", mine ? "," : "",
-					     json_string_value(json_object_get(
-						 w, "field")));
+					     json_string_value(
+						 json_object_get(w, "field")));
 				mine = true;
 			}
 			crm_buf_adds(&deny, "}");
@@ -369,8 +383,7 @@ out:
 	return rc;
 }
 
-int crm_rights_setup(struct crm_db *db, const char *policy,
-		     struct crm_err *err)
+int crm_rights_setup(struct crm_db *db, const char *policy, struct crm_err *err)
 {
 	for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++)
 		if (crm_db_exec(db, functions[i], err) < 0)
