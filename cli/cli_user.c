@@ -318,8 +318,7 @@ int crm_verb_user_territory(struct crm_cli *cli)
 	const char *what = cli->args.n ? cli->args.v[0] : "";
 	bool add = !strcmp(what, "add");
 
-	if (!strcmp(what, "list") && cli->args.n == 1 && !o->field &&
-	    !o->value)
+	if (!strcmp(what, "list") && cli->args.n == 1 && !o->field && !o->value)
 		return territory_list(cli);
 	if ((!add && strcmp(what, "rm")) || cli->args.n != 2 || !o->field ||
 	    !o->value) {
@@ -331,8 +330,8 @@ int crm_verb_user_territory(struct crm_cli *cli)
 	if (crm_db_begin(cli->db, &cli->err) < 0 ||
 	    (add ? crm_territory_add(cli->db, cli->args.v[1], o->field,
 				     o->value, &cli->err)
-		 : crm_territory_rm(cli->db, cli->args.v[1], o->field,
-				    o->value, &cli->err)) < 0 ||
+		 : crm_territory_rm(cli->db, cli->args.v[1], o->field, o->value,
+				    &cli->err)) < 0 ||
 	    crm_db_finish(cli->db, cli->dry_run, &cli->err) < 0) {
 		crm_db_rollback(cli->db);
 		return crm_cli_fail(cli);

@@ -39,8 +39,8 @@ static const struct crm_verb verbs[] = {
     {"territory", "add|rm|list [TEAM]",
      "Give a team the records whose region, country or industry is a "
      "value (--field, --value), take it back, or list the territories",
-     crm_user_territory_options, crm_user_opts_parse,
-     crm_verb_user_territory, CRM_VERB_WRITE},
+     crm_user_territory_options, crm_user_opts_parse, crm_verb_user_territory,
+     CRM_VERB_WRITE},
     {CRM_VERB_HISTORY("user")},
     {CRM_VERB_UNDO("Revert a change to users (an update or an add)")},
 };

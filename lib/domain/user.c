@@ -4,8 +4,8 @@
  * of role, LOGIN or NOLOGIN on a change of status. Role names are checked
  * against a strict pattern and then quoted by the server (quote_ident)
  * before they go into the DDL, which takes no parameters. */
-#include <stdarg.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
