@@ -224,9 +224,11 @@ static const struct {
      "crm_sees(assignee) OR (team IS NOT NULL AND crm_sees('@' || team))",
      NULL},
     {"crm_audit", "crm_audit_sees(entity, record_id, action, before, after)",
-     "true"},
+     "EXISTS (SELECT 1 FROM crm_changes c WHERE c.id = change_id AND "
+     "c.actor = current_user::text)"},
     {"lead_history", "EXISTS (SELECT 1 FROM leads l WHERE l.id = lead_id)",
-     "true"},
+     "actor = current_user::text AND EXISTS (SELECT 1 FROM leads l WHERE "
+     "l.id = lead_id)"},
 };
 
 static const char *const groups[] = {"rep", "manager", "admin"};
@@ -404,6 +406,28 @@ int crm_rights_setup(struct crm_db *db, const char *policy, struct crm_err *err)
 		if (rc < 0)
 			return -1;
 	}
+	/* the change log is written, not rewritten: a change set is its
+	 * maker's (actor), readable by all (it holds no values); only an
+	 * undo's marks change; audit rows belong to their maker's change
+	 * set and only their after is filled in */
+	if (crm_db_exec(
+		db,
+		"ALTER TABLE crm_changes ENABLE ROW LEVEL SECURITY;"
+		"DROP POLICY IF EXISTS crm_read ON crm_changes;"
+		"DROP POLICY IF EXISTS crm_write ON crm_changes;"
+		"DROP POLICY IF EXISTS crm_mark ON crm_changes;"
+		"CREATE POLICY crm_read ON crm_changes FOR SELECT USING (true);"
+		"CREATE POLICY crm_write ON crm_changes FOR INSERT"
+		" WITH CHECK (actor = current_user::text);"
+		"CREATE POLICY crm_mark ON crm_changes FOR UPDATE USING (true);"
+		"REVOKE UPDATE, DELETE ON crm_changes, crm_audit, lead_history"
+		" FROM crm_rep, crm_manager, crm_admin;"
+		"GRANT UPDATE (undone_at, undo_of, undone_by) ON crm_changes"
+		" TO crm_rep, crm_manager, crm_admin;"
+		"GRANT UPDATE (after) ON crm_audit"
+		" TO crm_rep, crm_manager, crm_admin",
+		err) < 0)
+		return -1;
 	/* only admins (and the installation's owner) change territories */
 	if (crm_db_exec(db,
 			"REVOKE INSERT, UPDATE, DELETE ON crm_territories FROM "

@@ -109,8 +109,11 @@ static int role_exists(struct crm_db *db, const char *name, struct crm_err *err)
 }
 
 /* crm_rep, crm_manager and crm_admin: group roles with the right to use
- * crm's tables (row-level policies narrow what each sees). */
-static int ensure_groups(struct crm_db *db, struct crm_err *err)
+ * crm's tables (row-level policies narrow what each sees). The grants
+ * are made when a group has none on this database yet, and again by
+ * setup-rls (all: it then narrows them again), so adding a user never
+ * undoes setup-rls's sensitive fields. */
+static int ensure_groups(struct crm_db *db, bool all, struct crm_err *err)
 {
 	static const char *const groups[] = {"crm_rep", "crm_manager",
 					     "crm_admin"};
@@ -118,10 +121,25 @@ static int ensure_groups(struct crm_db *db, struct crm_err *err)
 	for (size_t i = 0; i < 3; i++) {
 		int ex = role_exists(db, groups[i], err);
 
-		if (ex < 0 ||
-		    (!ex &&
-		     ddl(db, "CREATE ROLE ", groups[i], " NOLOGIN", err) < 0) ||
-		    ddl(db,
+		if (ex < 0 || (!ex && ddl(db, "CREATE ROLE ", groups[i],
+					  " NOLOGIN", err) < 0))
+			return -1;
+		/* roles are the cluster's: a group made for another
+		 * database has no grants on this one's tables yet */
+		if (ex && !all) {
+			int64_t has = crm_db_int(
+			    db,
+			    "SELECT count(*) FROM pg_roles WHERE rolname = ?1 "
+			    "AND has_table_privilege(?1, 'crm_teams', "
+			    "'SELECT')",
+			    groups[i], NULL, err);
+
+			if (has < 0)
+				return -1;
+			if (has)
+				continue;
+		}
+		if (ddl(db,
 			"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES "
 			"IN SCHEMA public TO ",
 			groups[i], "", err) < 0 ||
@@ -148,7 +166,7 @@ int crm_user_setup_rls(struct crm_db *db, const char *policy,
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "setup-rls is for a PostgreSQL database: "
 				   "SQLite enforces no rights");
-	if (ensure_groups(db, err) < 0)
+	if (ensure_groups(db, true, err) < 0)
 		return -1;
 	return crm_rights_setup(db, policy, err);
 }
@@ -190,7 +208,8 @@ static int server_role(struct crm_db *db, struct crm_row *row,
 
 	if (crm_store_engine(db->store) != CRM_STORE_PG)
 		return 0;
-	if (ensure_groups(db, err) < 0 || (ex = role_exists(db, name, err)) < 0)
+	if (ensure_groups(db, false, err) < 0 ||
+	    (ex = role_exists(db, name, err)) < 0)
 		return -1;
 	if (!ex && ddl(db, "CREATE ROLE ", name, " LOGIN", err) < 0)
 		return -1;

@@ -98,7 +98,7 @@ sees ron pipeline deals "1"
 sees max pipeline deals "2"
 
 # outside one's rights: no match, or 73, and nothing changes
-dump() { psql "$PGDB" -X -At -c "SELECT string_agg(id || ':' || coalesce(owner, '') || ':' || coalesce(domain, ''), ',' ORDER BY id) FROM companies; SELECT string_agg(id || ':' || coalesce(owner, ''), ',' ORDER BY id) FROM leads"; }
+dump() { psql "$PGDB" -X -At -c "SELECT string_agg(id || ':' || coalesce(owner, '') || ':' || coalesce(domain, ''), ',' ORDER BY id) FROM companies; SELECT string_agg(id || ':' || coalesce(owner, ''), ',' ORDER BY id) FROM leads; SELECT count(*) || ':' || string_agg(id || coalesce(actor, '') || command, ',' ORDER BY id) FROM crm_changes; SELECT count(*) FROM crm_audit"; }
 before=$(dump)
 expect_code 66 crm-company update 2 --set domain=x.example --db "$(as rita)"
 expect_code 66 crm-lead update 2 --set owner=rita --db "$(as rita)"
@@ -116,8 +116,22 @@ run psql "$(as rita)" -X -At -c "INSERT INTO crm_territories (team, field, value
 check "a rep cannot give her team a territory" [ "$rc" -ne 0 ]
 run psql "$(as max)" -X -At -c "DELETE FROM crm_territories"
 check "a manager cannot remove territories" [ "$rc" -ne 0 ]
+# a manager outside his teams: west's records
+expect_code 66 crm-company update 7 --set domain=x.example --db "$(as max)"
+expect_code 73 crm-company update 1 --set owner=ron --db "$(as max)"
+run psql "$(as max)" -X -At -c "UPDATE companies SET domain = 'x' WHERE id IN (2, 4, 7)"
+compare <(echo "UPDATE 0") "$T/out" "psql as max: west's companies match nothing"
+# the change log is written, not rewritten
+run psql "$(as rita)" -X -At -c "UPDATE crm_changes SET actor = 'ann'"
+check "a rep cannot rewrite who made a change" [ "$rc" -ne 0 ]
+run psql "$(as max)" -X -At -c "DELETE FROM crm_audit"
+check "a manager cannot delete the change log" [ "$rc" -ne 0 ]
+run psql "$(as rita)" -X -At -c "INSERT INTO crm_changes (id, at, actor, command) VALUES (999, 'x', 'ann', 'forged')"
+check "a rep cannot make a change in another's name" [ "$rc" -ne 0 ]
+run psql "$(as ann)" -X -At -c "UPDATE crm_changes SET actor = 'ann'"
+check "an admin cannot rewrite it either" [ "$rc" -ne 0 ]
 after=$(dump)
-check "nothing changed by the refused attempts" [ "$before" = "$after" ]
+check "nothing changed by the refused attempts, the change log included" [ "$before" = "$after" ]
 
 # within: rita takes lead 1 from her team's pool, ron works his
 # territory's company, max moves rosa's lead to the east pool
@@ -150,6 +164,16 @@ compare "$T/want" "$T/out" "ron still reads the before-image of the company he d
 run psql "$(as rita)" -X -At -c "SELECT count(*) FROM crm_audit WHERE entity = 'company' AND record_id = 7"
 echo 0 >"$T/want"
 compare "$T/want" "$T/out" "rita does not"
+
+# a rep undoes her own change (the undo's marks are hers to set)
+expect_code 0 crm-company update 1 --set domain=mine.example --db "$(as rita)"
+change=$(psql "$PGDB" -X -At -c "SELECT max(id) FROM crm_changes")
+expect_code 0 crm-company undo "$change" --db "$(as rita)"
+run psql "$PGDB" -X -At -c "SELECT coalesce(domain, '-') FROM companies WHERE id = 1"
+compare <(echo -) "$T/out" "rita's undo of her own change"
+# an admin changes what a rep may not
+run psql "$(as ann)" -X -At -c "UPDATE companies SET domain = 'ann.example' WHERE id = 4"
+compare <(echo "UPDATE 1") "$T/out" "psql as ann, an admin: west's pool changes"
 
 # a territory taken back: ron no longer sees Germany
 expect_code 0 crm-user territory rm west --field country --value de --db "$PGDB"

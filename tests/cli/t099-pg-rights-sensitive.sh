@@ -75,6 +75,11 @@ check "psql as rita: an update that reads amount is refused" [ "$rc" -ne 0 ]
 db_after=$(psql "$PGDB" -X -At -c "SELECT name || amount FROM deals; SELECT title || phone FROM contacts")
 check "nothing changed by the refused attempts" [ "$db_before" = "$db_after" ]
 
+# a user added later does not undo the policy
+expect_code 0 crm-user add rosa --team east --db "$PGDB"
+run psql "$(as rita)" -X -At -c "SELECT amount FROM deals"
+check "after another crm-user add the amount is still withheld" [ "$rc" -ne 0 ]
+
 # max, a manager, and ann, an admin, read them
 expect_code 0 crm-pipeline show 1 -f csv --fields id,amount --db "$(as max)"
 printf 'id,amount\n1,5000.00\n' >"$T/want"
