@@ -353,7 +353,9 @@ static const struct {
 	{ent, col,                                                             \
 	 "SELECT t." col ", coalesce((SELECT u.name FROM crm_users u WHERE "   \
 	 "u.name = t." col "), (SELECT min(u.name) FROM crm_users u WHERE "    \
-	 "lower(u.email) = lower(t." col "))), count(*) FROM " tbl " t "       \
+	 "lower(u.email) = lower(t." col ")), (SELECT '@' || m.name FROM "    \
+	 "crm_teams m WHERE '@' || m.name = t." col ")), count(*) FROM " tbl   \
+	 " t "                                                                 \
 	 "WHERE t." col " IS NOT NULL AND t." col " <> '' GROUP BY t." col     \
 	 " ORDER BY t." col}
     /* clang-format on */

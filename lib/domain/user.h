@@ -47,8 +47,8 @@ struct crm_owner_claim {
 };
 /* Map the owner values of contacts, companies, activities, deals and
  * leads (and tickets' assignee) to users: a value that is a user's name
- * stays; one that is a user's email (any case) is rewritten to the
- * name: every record in one transaction and one change set
+ * stays, and so does a team's pool ("@TEAM"); one that is a user's
+ * email (any case) is rewritten to the name: every record in one transaction and one change set
  * ("claim-owners"), so a failure writes nothing; dry_run rolls it back.
  * Others are reported unmatched. Fills *claims (free with
  * crm_owner_claims_free). No transaction may be open. */

@@ -166,7 +166,8 @@ static struct crm_stmt *prepare_update(struct crm_db *db,
 		if (!crm_db_withheld(db, e->table, e->fields[i].name))
 			crm_buf_addf(&sql, "%s = ?%zu, ", e->fields[i].name,
 				     i + 1);
-	crm_buf_addf(&sql, "custom = ? WHERE id = ?%zu", e->nfields + 2);
+	crm_buf_addf(&sql, "custom = ?%zu WHERE id = ?%zu", e->nfields + 1,
+		     e->nfields + 2);
 	st = crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
 	return st;
