@@ -265,11 +265,11 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 
 		if (!e || f < 0 || !json_is_array(read) ||
 		    json_object_size(v) != 3 || !strcmp(fld, "id") ||
-		    e->fields[f].flags & CRM_FF_HIDDEN) {
+		    e->fields[f].flags & (CRM_FF_HIDDEN | CRM_FF_SYSTEM)) {
 			crm_err_set(err, CRM_EX_CONFIG,
 				    "%s: sensitive %zu: expected entity, a "
-				    "stored field of it (not id) and read, a "
-				    "list of roles",
+				    "stored field of it (not id or a time it "
+				    "keeps) and read, a list of roles",
 				    path, i + 1);
 			goto out;
 		}
@@ -321,6 +321,8 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 			{
 				size_t k;
 				bool allowed = false;
+				const char *fld;
+				char *key;
 
 				if (strcmp(json_string_value(
 					       json_object_get(w, "entity")),
@@ -332,9 +334,15 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 						   groups[g])) allowed = true;
 				if (allowed)
 					continue;
+				fld = json_string_value(
+				    json_object_get(w, "field"));
 				crm_buf_addf(&deny, "%s%s", mine ? "," : "",
-					     json_string_value(
-						 json_object_get(w, "field")));
+					     fld);
+				/* its match key (phone_key) gives it away */
+				key = crm_xasprintf("%s_key", fld);
+				if (crm_entity_field(e, key) >= 0)
+					crm_buf_addf(&deny, ",%s", key);
+				free(key);
 				mine = true;
 			}
 			crm_buf_adds(&deny, "}");

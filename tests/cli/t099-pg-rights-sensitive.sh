@@ -49,6 +49,8 @@ check "psql as rita: reading amount is refused" [ "$rc" -ne 0 ]
 check "with the server's permission denied" grep -q "permission denied" "$T/err"
 run psql "$(as rita)" -X -At -c "SELECT phone FROM contacts"
 check "psql as rita: reading phone is refused" [ "$rc" -ne 0 ]
+run psql "$(as rita)" -X -At -c "SELECT phone_key FROM contacts"
+check "and its match key, which would give it away" [ "$rc" -ne 0 ]
 run psql "$(as rita)" -X -At -c "SELECT id || ':' || name FROM deals"
 compare <(echo 1:D1) "$T/out" "psql as rita: the other columns are readable"
 # rita's updates keep the withheld values; setting one is refused
@@ -91,6 +93,8 @@ compare <(echo '+49 30 1234567') "$T/out" "psql as the admin reads the phone"
 printf '{"sensitive": [{"entity": "deal", "field": "nope", "read": ["admin"]}]}\n' >"$T/p1.json"
 expect_code 78 crm-user setup-rls --policy "$T/p1.json" --db "$PGDB"
 err_has "sensitive 1: expected entity, a stored field of it"
+printf '{"sensitive": [{"entity": "deal", "field": "updated_at", "read": ["admin"]}]}\n' >"$T/p4.json"
+expect_code 78 crm-user setup-rls --policy "$T/p4.json" --db "$PGDB"
 printf '{"sensitive": [{"entity": "deal", "field": "amount", "read": ["boss"]}]}\n' >"$T/p2.json"
 expect_code 78 crm-user setup-rls --policy "$T/p2.json" --db "$PGDB"
 err_has "read: expected rep, manager or admin"

@@ -61,7 +61,7 @@ expect_code 78 crm-lead assign --rules "$T/bad.json"
 err_has "members: expected a list of one or more, or \"@TEAM\""
 # reclaim: idle leads go back to their owner's team's pool
 expect_code 0 env CRM_NOW=2026-12-30T00:00:00Z crm-lead reclaim --idle 7d -q
-sql "SELECT coalesce(owner, '-'), count(*) FROM leads GROUP BY owner ORDER BY owner"
+sql "SELECT coalesce(owner, '-'), count(*) FROM leads GROUP BY owner ORDER BY 1"
 printf '%s\n' '-|1' '@east|10' '@west|1' >"$T/want"
 compare "$T/want" "$T/sql" "reclaimed leads land in east's and west's pools"
 sql "SELECT previous_owner FROM leads WHERE id = 7"
