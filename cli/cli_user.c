@@ -3,13 +3,28 @@
 #include <string.h>
 
 #include "cli_user.h"
+#include "rights.h"
 #include "user.h"
 
-enum { OPT_PARENT = 0x400 };
+enum { OPT_PARENT = 0x400, OPT_FIELD, OPT_VALUE, OPT_POLICY };
 
 const struct argp_option crm_user_team_options[] = {
     {"parent", OPT_PARENT, "TEAM", 0,
      "team add: the team this one is under (its managers see it)", 0},
+    {0},
+};
+
+const struct argp_option crm_user_territory_options[] = {
+    {"field", OPT_FIELD, "FIELD", 0,
+     "territory add/rm: the record field, region, country or industry", 0},
+    {"value", OPT_VALUE, "VALUE", 0,
+     "territory add/rm: the value that gives the team a record", 0},
+    {0},
+};
+
+const struct argp_option crm_user_rls_options[] = {
+    {"policy", OPT_POLICY, "FILE", 0,
+     "setup-rls: the sensitive-fields policy file (crm-formats(5))", 0},
     {0},
 };
 
@@ -21,6 +36,15 @@ error_t crm_user_opts_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_PARENT:
 		o->parent = arg;
+		return 0;
+	case OPT_FIELD:
+		o->field = arg;
+		return 0;
+	case OPT_VALUE:
+		o->value = arg;
+		return 0;
+	case OPT_POLICY:
+		o->policy = arg;
 		return 0;
 	}
 	return crm_entity_opts_parse(key, arg, state);
@@ -228,18 +252,93 @@ int crm_verb_user_claim_owners(struct crm_cli *cli)
 
 int crm_verb_user_setup_rls(struct crm_cli *cli)
 {
+	struct crm_user_opts *o = cli->opts;
+
 	if (cli->args.n) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
 			    "setup-rls takes no arguments");
 		return crm_cli_fail(cli);
 	}
 	if (crm_db_begin(cli->db, &cli->err) < 0 ||
-	    crm_user_setup_rls(cli->db, &cli->err) < 0 ||
+	    crm_user_setup_rls(cli->db, o->policy, &cli->err) < 0 ||
 	    crm_db_finish(cli->db, cli->dry_run, &cli->err) < 0) {
 		crm_db_rollback(cli->db);
 		return crm_cli_fail(cli);
 	}
 	crm_cli_note(cli, "%srow-level security on",
 		     cli->dry_run ? "dry run: would have turned " : "");
+	return 0;
+}
+
+static int territory_list(struct crm_cli *cli)
+{
+	static const char *const names[] = {"team", "field", "value"};
+	struct crm_stmt *st = crm_db_stmt(cli->db,
+					  "SELECT team, field, value FROM "
+					  "crm_territories ORDER BY team, "
+					  "field, value",
+					  &cli->err);
+	struct crm_strv cols = {0};
+	struct crm_writer *w;
+	int rc, status = 0;
+
+	if (!st)
+		return crm_cli_fail(cli);
+	if (crm_cli_fixed_columns(cli, names, 3, &cols) < 0) {
+		crm_stmt_finalize(st);
+		crm_strv_release(&cols);
+		return crm_cli_fail(cli);
+	}
+	w = crm_cli_writer(cli, &cols);
+	while ((rc = crm_stmt_step(st, &cli->err)) == 1) {
+		struct crm_rec rec;
+
+		crm_rec_init(&rec);
+		for (int i = 0; i < 3; i++)
+			crm_rec_adds(&rec, names[i], crm_stmt_text(st, i));
+		crm_writer_write(w, &rec);
+		crm_rec_release(&rec);
+	}
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		status = crm_cli_fail(cli);
+	else if (crm_writer_close(w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR,
+			    "writing the territories failed");
+		status = crm_cli_fail(cli);
+	}
+	crm_writer_free(w);
+	crm_strv_release(&cols);
+	return status;
+}
+
+int crm_verb_user_territory(struct crm_cli *cli)
+{
+	struct crm_user_opts *o = cli->opts;
+	const char *what = cli->args.n ? cli->args.v[0] : "";
+	bool add = !strcmp(what, "add");
+
+	if (!strcmp(what, "list") && cli->args.n == 1 && !o->field && !o->value)
+		return territory_list(cli);
+	if ((!add && strcmp(what, "rm")) || cli->args.n != 2 || !o->field ||
+	    !o->value) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "territory takes add TEAM --field F --value V, "
+			    "rm TEAM --field F --value V, or list");
+		return crm_cli_fail(cli);
+	}
+	if (crm_db_begin(cli->db, &cli->err) < 0 ||
+	    (add ? crm_territory_add(cli->db, cli->args.v[1], o->field,
+				     o->value, &cli->err)
+		 : crm_territory_rm(cli->db, cli->args.v[1], o->field, o->value,
+				    &cli->err)) < 0 ||
+	    crm_db_finish(cli->db, cli->dry_run, &cli->err) < 0) {
+		crm_db_rollback(cli->db);
+		return crm_cli_fail(cli);
+	}
+	crm_cli_note(cli, "%s%s territory %s = %s %s team %s",
+		     cli->dry_run ? "dry run: would have " : "",
+		     add ? "added" : "removed", o->field, o->value,
+		     add ? "to" : "from", cli->args.v[1]);
 	return 0;
 }

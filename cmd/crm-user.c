@@ -31,9 +31,16 @@ static const struct crm_verb verbs[] = {
      "their name) and list them",
      NULL, crm_user_opts_parse, crm_verb_user_claim_owners, CRM_VERB_WRITE},
     {"setup-rls", NULL,
-     "PostgreSQL: turn on row-level security (reps see their own records "
-     "and the pool, managers their teams', admins all)",
-     NULL, crm_user_opts_parse, crm_verb_user_setup_rls, CRM_VERB_WRITE},
+     "PostgreSQL: turn on row-level security (reps see their own records, "
+     "their team's pool and territory, managers their teams', admins "
+     "all; --policy: sensitive fields)",
+     crm_user_rls_options, crm_user_opts_parse, crm_verb_user_setup_rls,
+     CRM_VERB_WRITE},
+    {"territory", "add|rm|list [TEAM]",
+     "Give a team the records whose region, country or industry is a "
+     "value (--field, --value), take it back, or list the territories",
+     crm_user_territory_options, crm_user_opts_parse, crm_verb_user_territory,
+     CRM_VERB_WRITE},
     {CRM_VERB_HISTORY("user")},
     {CRM_VERB_UNDO("Revert a change to users (an update or an add)")},
 };

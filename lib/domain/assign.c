@@ -33,6 +33,7 @@ void crm_assign_release(struct crm_assign_rules *r)
 			free(r->teams[i].m[k].name);
 		free(r->teams[i].m);
 		free(r->teams[i].name);
+		free(r->teams[i].users_of);
 	}
 	free(r->rules);
 	free(r->teams);
@@ -161,8 +162,18 @@ static int load_team(json_t *j, struct crm_assign_team *t, char *msg, size_t n)
 	if (get_count(j, "max_open", -1, &max_open, msg, n) < 0 ||
 	    get_count(j, "max_per_30d", -1, &max_recent, msg, n) < 0)
 		return -1;
+	t->max_open = max_open;
+	t->max_recent = max_recent;
+	if (json_is_string(members) && json_string_value(members)[0] == '@' &&
+	    json_string_value(members)[1]) {
+		/* the users of a crm-user team, read at assignment time */
+		t->users_of = crm_xstrdup(json_string_value(members) + 1);
+		return 0;
+	}
 	if (!json_is_array(members) || !json_array_size(members)) {
-		snprintf(msg, n, "members: expected a list of one or more");
+		snprintf(msg, n,
+			 "members: expected a list of one or more, or "
+			 "\"@TEAM\"");
 		return -1;
 	}
 	t->m = crm_xcalloc(json_array_size(members), sizeof(*t->m));
@@ -484,7 +495,7 @@ static uint64_t mix(uint64_t x)
 
 static bool full(const struct crm_assign_member *m)
 {
-	return (m->max_open >= 0 && m->open >= m->max_open) ||
+	return m->disabled || (m->max_open >= 0 && m->open >= m->max_open) ||
 	       (m->max_recent >= 0 && m->recent >= m->max_recent);
 }
 
@@ -606,4 +617,20 @@ long crm_assign_pick(struct crm_assign_rules *r, struct crm_assign_team *t,
 	free(cand);
 	free(tie);
 	return pick;
+}
+
+void crm_assign_set_members(struct crm_assign_team *t,
+			    const struct crm_strv *names)
+{
+	for (size_t k = 0; k < t->n; k++)
+		free(t->m[k].name);
+	free(t->m);
+	t->m = crm_xcalloc(names->n ? names->n : 1, sizeof(*t->m));
+	t->n = names->n;
+	for (size_t k = 0; k < names->n; k++) {
+		t->m[k].name = crm_xstrdup(names->v[k]);
+		t->m[k].weight = 1;
+		t->m[k].max_open = t->max_open;
+		t->m[k].max_recent = t->max_recent;
+	}
 }

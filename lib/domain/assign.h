@@ -32,6 +32,7 @@ struct crm_assign_member {
 	int64_t seq; /* team sequence number of the last assignment, 0 never */
 	int64_t credit; /* weighted: smooth round-robin credit */
 	bool dirty;	/* seq or credit changed: store it back */
+	bool disabled;	/* a disabled crm user: never picked */
 };
 
 struct crm_assign_team {
@@ -40,6 +41,11 @@ struct crm_assign_team {
 	struct crm_assign_member *m;
 	size_t n;
 	int64_t seq; /* the highest member seq */
+	/* "members": "@TEAM": the active users of crm-user team TEAM, read
+	 * from the database by the caller (crm_assign_set_members); NULL
+	 * when the file lists the members */
+	char *users_of;
+	int64_t max_open, max_recent; /* the team's capacities, for those */
 };
 
 /* One condition: field equals one of values (case-insensitive), or its
@@ -95,5 +101,10 @@ long crm_assign_match(const struct crm_assign_rules *r,
  * when every member is at capacity. */
 long crm_assign_pick(struct crm_assign_rules *r, struct crm_assign_team *t,
 		     const char *avoid, int64_t lead_id, struct crm_buf *why);
+
+/* Replace team t's members by names (n of them), each with the team's
+ * capacities and weight 1 (a team whose members are a crm-user team). */
+void crm_assign_set_members(struct crm_assign_team *t,
+			    const struct crm_strv *names);
 
 #endif

@@ -411,6 +411,31 @@ out:
 
 /* -- assignment -------------------------------------------------------- */
 
+/* A team of the rules whose members are a crm-user team ("@TEAM"): its
+ * active users, by name. */
+static int users_of(struct crm_db *db, struct crm_assign_team *t,
+		    struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt(db,
+					  "SELECT name FROM crm_users WHERE "
+					  "team = ? AND status = 'active' "
+					  "ORDER BY name",
+					  err);
+	struct crm_strv names = {0};
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, t->users_of);
+	while ((rc = crm_stmt_step(st, err)) == 1)
+		crm_strv_push(&names, crm_stmt_text(st, 0));
+	crm_stmt_finalize(st);
+	if (rc == 0)
+		crm_assign_set_members(t, &names);
+	crm_strv_release(&names);
+	return rc < 0 ? -1 : 0;
+}
+
 /* Members' open leads, leads given in the last 30 days, and rotation
  * state. Read and written back (save_state) inside one write transaction:
  * the store's begin admits one writer at a time on either engine (SQLite's
@@ -426,10 +451,22 @@ static int load_state(struct crm_db *db, struct crm_assign_rules *r,
 		struct crm_assign_team *t = &r->teams[i];
 
 		t->seq = 0;
+		if (t->users_of && users_of(db, t, err) < 0)
+			return -1;
 		for (size_t k = 0; k < t->n; k++) {
 			struct crm_assign_member *m = &t->m[k];
 			struct crm_stmt *st;
 			int rc;
+
+			/* a disabled crm user is never picked */
+			rc = (int)crm_db_int(db,
+					     "SELECT count(*) FROM crm_users "
+					     "WHERE name = ?1 AND status = "
+					     "'disabled'",
+					     m->name, NULL, err);
+			if (rc < 0)
+				return -1;
+			m->disabled = rc > 0;
 
 			m->open = crm_db_int(
 			    db,
@@ -511,6 +548,39 @@ struct tier_row {
 	char tier[64]; /* the account's tier, for rules on "tier" */
 };
 
+/* The leads crm-lead assign takes by default: open leads with no owner
+ * or in a team's pool (owner "@TEAM"). */
+static int pool_ids(struct crm_db *db, struct idlist *l, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt(
+	    db,
+	    "SELECT id FROM leads WHERE owner IS NULL OR owner = '' OR "
+	    "substr(owner, 1, 1) = '@' ORDER BY id",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = crm_stmt_step(st, err)) == 1) {
+		l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = crm_stmt_int(st, 0);
+	}
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The team of the rules a lead in pool @name goes to, or NULL. */
+static struct crm_assign_team *pool_team(struct crm_assign_rules *r,
+					 const char *name)
+{
+	for (size_t i = 0; i < r->nteams; i++)
+		if (!strcmp(r->teams[i].name, name) ||
+		    (r->teams[i].users_of &&
+		     !strcmp(r->teams[i].users_of, name)))
+			return &r->teams[i];
+	return NULL;
+}
+
 static const char *row_field(const char *field, void *arg)
 {
 	struct tier_row *tr = arg;
@@ -525,8 +595,6 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		    int (*fn)(const struct crm_lead_assignment *a, void *arg),
 		    void *arg, uint64_t *n, struct crm_err *err)
 {
-	struct crm_strv unassigned = {0};
-	struct crm_query all = {.where = &unassigned, .limit = -1};
 	struct idlist l = {0};
 	struct crm_row old, row;
 	struct crm_buf why = {0};
@@ -535,26 +603,28 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 	int rc = -1;
 
 	*n = 0;
-	crm_strv_push(&unassigned, "owner=");
 	crm_row_init(&old, &crm_lead_entity);
 	crm_row_init(&row, &crm_lead_entity);
 	now_text(db, now);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	if (crm_entity_each(db, &crm_lead_entity, q ? q : &all, collect_id, &l,
-			    err) < 0 ||
+	if ((q ? crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err)
+	       : pool_ids(db, &l, err)) < 0 ||
 	    load_state(db, rules, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
 		struct crm_lead_assignment a = {.id = l.v[i]};
-		const char *prev;
+		const char *prev, *pool;
+		struct crm_assign_team *pt;
 		long ri, pick;
 
 		if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old, err) <=
 		    0)
 			goto out;
+		pool = crm_row_get(&old, "owner");
+		pool = pool && pool[0] == '@' ? pool + 1 : NULL;
 		if (!crm_lead_open_status(crm_row_get(&old, "status")) ||
-		    (crm_row_get(&old, "owner") && !reassign))
+		    (crm_row_get(&old, "owner") && !pool && !reassign))
 			continue; /* idempotent: owned leads stay put */
 		crm_buf_reset(&why);
 		prev = rules->avoid_previous
@@ -566,7 +636,15 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		    crm_tier_for_row(db, &old, tr.tier, err) < 0)
 			goto out;
 		ri = crm_assign_match(rules, row_field, &tr);
-		if (ri < 0) {
+		pt = pool ? pool_team(rules, pool) : NULL;
+		if (pt) {
+			/* a team's pool goes to that team's members */
+			a.rule = "pool";
+			a.team = pt->name;
+			a.strategy = crm_assign_strategy_name(pt->strategy);
+			pick = crm_assign_pick(rules, pt, prev, l.v[i], &why);
+			a.owner = pick >= 0 ? pt->m[pick].name : NULL;
+		} else if (ri < 0) {
 			a.rule = rules->default_owner ? "default" : NULL;
 			a.owner = rules->default_owner;
 			crm_buf_adds(&why, rules->default_owner
@@ -607,7 +685,6 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
-	crm_strv_release(&unassigned);
 	crm_row_release(&old);
 	crm_row_release(&row);
 	crm_buf_release(&why);
@@ -616,6 +693,28 @@ out:
 }
 
 /* -- the lead pool ----------------------------------------------------- */
+
+/* "@TEAM" when owner is a crm user with a team, else NULL, in *pool. */
+static int owner_pool(struct crm_db *db, const char *owner, char **pool,
+		      struct crm_err *err)
+{
+	struct crm_stmt *st =
+	    crm_db_stmt_cached(db,
+			       "SELECT team FROM crm_users WHERE name = ? AND "
+			       "team IS NOT NULL AND team <> ''",
+			       err);
+	int rc;
+
+	*pool = NULL;
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, owner);
+	rc = crm_stmt_step(st, err);
+	if (rc == 1)
+		*pool = crm_xasprintf("@%s", crm_stmt_text(st, 0));
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
 
 int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 		     bool dry_run,
@@ -631,7 +730,8 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	    "l.created_at) AS given, coalesce((SELECT max(a.occurred_at) FROM "
 	    "activities a WHERE a.lead_id = l.id AND (a.owner IS NULL OR "
 	    "a.owner = l.owner) AND a.occurred_at <= ?3), '') AS acted FROM "
-	    "leads l WHERE l.owner IS NOT NULL AND l.status IN ('new', "
+	    "leads l WHERE l.owner IS NOT NULL AND substr(l.owner, 1, 1) <> "
+	    "'@' AND l.status IN ('new', "
 	    "'working', 'nurturing', 'qualified')) AS g) AS x WHERE since <= "
 	    "?1 AND since > ?2 ORDER BY id";
 	char hi[CRM_TIME_LEN], lo[CRM_TIME_LEN], now[CRM_TIME_LEN];
@@ -639,7 +739,7 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	struct idlist l = {0};
 	struct crm_strv owners = {0}, since = {0};
 	struct crm_stmt *st = NULL;
-	char *reason = NULL;
+	char *reason = NULL, *pool = NULL;
 	int rc = -1, s;
 
 	*n = 0;
@@ -688,7 +788,12 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 				goto out;
 			crm_row_copy(&row, &old);
 			crm_row_set(&row, "previous_owner", owners.v[i]);
-			crm_row_set(&row, "owner", NULL);
+			if (owner_pool(db, owners.v[i], &pool, err) < 0)
+				goto out;
+			/* back to the owner's team's pool, else unowned */
+			crm_row_set(&row, "owner", pool);
+			free(pool);
+			pool = NULL;
 			crm_row_set(&row, "assigned_at", NULL);
 			if (write_change(db, &old, &row, "reclaim", reason,
 					 err) < 0)
@@ -708,6 +813,7 @@ out:
 	crm_strv_release(&owners);
 	crm_strv_release(&since);
 	free(reason);
+	free(pool);
 	free(l.v);
 	return rc;
 }

@@ -4,12 +4,14 @@
  * of role, LOGIN or NOLOGIN on a change of status. Role names are checked
  * against a strict pattern and then quoted by the server (quote_ident)
  * before they go into the DDL, which takes no parameters. */
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "datetime.h"
+#include "rights.h"
 #include "user.h"
 
 static const char *const roles[] = {"rep", "manager", "admin", NULL};
@@ -107,8 +109,11 @@ static int role_exists(struct crm_db *db, const char *name, struct crm_err *err)
 }
 
 /* crm_rep, crm_manager and crm_admin: group roles with the right to use
- * crm's tables (row-level policies narrow what each sees). */
-static int ensure_groups(struct crm_db *db, struct crm_err *err)
+ * crm's tables (row-level policies narrow what each sees). The grants
+ * are made when a group has none on this database yet, and again by
+ * setup-rls (all: it then narrows them again), so adding a user never
+ * undoes setup-rls's sensitive fields. */
+static int ensure_groups(struct crm_db *db, bool all, struct crm_err *err)
 {
 	static const char *const groups[] = {"crm_rep", "crm_manager",
 					     "crm_admin"};
@@ -116,10 +121,25 @@ static int ensure_groups(struct crm_db *db, struct crm_err *err)
 	for (size_t i = 0; i < 3; i++) {
 		int ex = role_exists(db, groups[i], err);
 
-		if (ex < 0 ||
-		    (!ex &&
-		     ddl(db, "CREATE ROLE ", groups[i], " NOLOGIN", err) < 0) ||
-		    ddl(db,
+		if (ex < 0 || (!ex && ddl(db, "CREATE ROLE ", groups[i],
+					  " NOLOGIN", err) < 0))
+			return -1;
+		/* roles are the cluster's: a group made for another
+		 * database has no grants on this one's tables yet */
+		if (ex && !all) {
+			int64_t has = crm_db_int(
+			    db,
+			    "SELECT count(*) FROM pg_roles WHERE rolname = ?1 "
+			    "AND has_table_privilege(?1, 'crm_teams', "
+			    "'SELECT')",
+			    groups[i], NULL, err);
+
+			if (has < 0)
+				return -1;
+			if (has)
+				continue;
+		}
+		if (ddl(db,
 			"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES "
 			"IN SCHEMA public TO ",
 			groups[i], "", err) < 0 ||
@@ -139,56 +159,16 @@ static int ensure_groups(struct crm_db *db, struct crm_err *err)
 
 /* -- row-level security -------------------------------------------------- */
 
-/* Who sees a record whose owner is who: anyone when it has none (the
- * pool), its owner, an admin, and a manager whose team, or a team below
- * it, is the owner's. Runs with the caller's rights (crm_users and
- * crm_teams are readable by every group). */
-static const char rls_function[] =
-    "CREATE OR REPLACE FUNCTION crm_sees(who text) RETURNS boolean "
-    "LANGUAGE sql STABLE AS $f$"
-    " SELECT who IS NULL OR who = '' OR who = current_user::text"
-    " OR pg_has_role(current_user, 'crm_admin', 'MEMBER')"
-    " OR (pg_has_role(current_user, 'crm_manager', 'MEMBER') AND EXISTS ("
-    "  WITH RECURSIVE below(name) AS ("
-    "   SELECT team FROM crm_users WHERE name = current_user::text"
-    "   AND team IS NOT NULL AND status = 'active'"
-    "   UNION SELECT t.name FROM crm_teams t JOIN below b"
-    "   ON t.parent = b.name)"
-    "  SELECT 1 FROM crm_users u JOIN below b ON u.team = b.name"
-    "  WHERE u.name = who))"
-    " $f$";
-
-static const char *const rls_tables[][2] = {
-    {"contacts", "owner"}, {"companies", "owner"}, {"activities", "owner"},
-    {"deals", "owner"},	   {"leads", "owner"},	   {"tickets", "assignee"},
-};
-
-int crm_user_setup_rls(struct crm_db *db, struct crm_err *err)
+int crm_user_setup_rls(struct crm_db *db, const char *policy,
+		       struct crm_err *err)
 {
 	if (crm_store_engine(db->store) != CRM_STORE_PG)
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "setup-rls is for a PostgreSQL database: "
 				   "SQLite enforces no rights");
-	if (ensure_groups(db, err) < 0 ||
-	    crm_db_exec(db, rls_function, err) < 0)
+	if (ensure_groups(db, true, err) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(rls_tables) / sizeof(rls_tables[0]);
-	     i++) {
-		/* fixed identifiers from the table above, never input */
-		char *sql = crm_xasprintf(
-		    "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;"
-		    "DROP POLICY IF EXISTS crm_rows ON %s;"
-		    "CREATE POLICY crm_rows ON %s USING (crm_sees(%s)) "
-		    "WITH CHECK (crm_sees(%s))",
-		    rls_tables[i][0], rls_tables[i][0], rls_tables[i][0],
-		    rls_tables[i][1], rls_tables[i][1]);
-		int rc = crm_db_exec(db, sql, err);
-
-		free(sql);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
+	return crm_rights_setup(db, policy, err);
 }
 
 /* "verb crm_ROLE sep name", both names quoted by the server */
@@ -228,7 +208,8 @@ static int server_role(struct crm_db *db, struct crm_row *row,
 
 	if (crm_store_engine(db->store) != CRM_STORE_PG)
 		return 0;
-	if (ensure_groups(db, err) < 0 || (ex = role_exists(db, name, err)) < 0)
+	if (ensure_groups(db, false, err) < 0 ||
+	    (ex = role_exists(db, name, err)) < 0)
 		return -1;
 	if (!ex && ddl(db, "CREATE ROLE ", name, " LOGIN", err) < 0)
 		return -1;
@@ -372,7 +353,9 @@ static const struct {
 	{ent, col,                                                             \
 	 "SELECT t." col ", coalesce((SELECT u.name FROM crm_users u WHERE "   \
 	 "u.name = t." col "), (SELECT min(u.name) FROM crm_users u WHERE "    \
-	 "lower(u.email) = lower(t." col "))), count(*) FROM " tbl " t "       \
+	 "lower(u.email) = lower(t." col ")), (SELECT '@' || m.name FROM "    \
+	 "crm_teams m WHERE '@' || m.name = t." col ")), count(*) FROM " tbl   \
+	 " t "                                                                 \
 	 "WHERE t." col " IS NOT NULL AND t." col " <> '' GROUP BY t." col     \
 	 " ORDER BY t." col}
     /* clang-format on */
@@ -384,6 +367,68 @@ static const struct {
     OWNERS("ticket", "tickets", "assignee"),
 #undef OWNERS
 };
+
+/* Give claim c's records (owner value c->owner) the owner c->user,
+ * each with its before-image under the open change set. */
+static int rewrite_owner(struct crm_db *db, const struct crm_owner_claim *c,
+			 struct crm_err *err)
+{
+	const struct crm_entity *e = crm_entity_by_name(c->entity);
+	const char *field = strcmp(c->entity, "ticket") ? "owner" : "assignee";
+	/* fixed text: the table and column of the entity */
+	char *sql = crm_xasprintf("SELECT id FROM %s WHERE %s = ? ORDER BY id",
+				  e->table, field);
+	struct crm_stmt *st = crm_db_stmt(db, sql, err);
+	struct crm_row old, row;
+	char now[CRM_TIME_LEN];
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = -1, s;
+
+	free(sql);
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, c->owner);
+	while ((s = crm_stmt_step(st, err)) == 1) {
+		ids = crm_xgrow(ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = crm_stmt_int(st, 0);
+	}
+	crm_stmt_finalize(st);
+	if (s < 0) {
+		free(ids);
+		return -1;
+	}
+	crm_row_init(&old, e);
+	crm_row_init(&row, e);
+	crm_datetime_format(db->now, now);
+	if (!db->change && crm_db_change(db, "claim-owners", NULL, err) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		json_t *j;
+		char *bj, *aj;
+
+		if (crm_entity_get(db, e, ids[i], &old, err) <= 0)
+			goto out;
+		crm_row_copy(&row, &old);
+		crm_row_set(&row, field, c->user);
+		crm_row_set(&row, "updated_at", now);
+		j = crm_row_to_json(&old);
+		bj = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+		aj = crm_row_diff(&old, &row);
+		s = crm_db_audit(db, c->entity, ids[i], "update", bj, aj, err);
+		free(bj);
+		free(aj);
+		if (s < 0 || crm_entity_write_row(db, e, &row, false, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	crm_row_release(&old);
+	crm_row_release(&row);
+	free(ids);
+	return rc;
+}
 
 void crm_owner_claims_free(struct crm_owner_claim *claims, size_t n)
 {
@@ -425,30 +470,20 @@ int crm_user_claim_owners(struct crm_db *db, bool dry_run,
 		if (rc < 0)
 			goto fail;
 	}
-	/* an owner given as a user's email becomes the user's name */
+	/* an owner given as a user's email becomes the user's name: every
+	 * record of every entity in one transaction and one change set */
+	if (crm_db_begin(db, err) < 0)
+		goto fail;
 	for (size_t i = 0; i < nc; i++) {
-		const struct crm_entity *e = crm_entity_by_name(c[i].entity);
-		struct crm_strv where = {0};
-		struct crm_query q = {.where = &where, .limit = -1};
-		struct crm_rec set;
-		const char *field =
-		    strcmp(c[i].entity, "ticket") ? "owner" : "assignee";
-		char *w;
-		uint64_t done = 0;
-		int rc;
-
-		if (!c[i].user || !strcmp(c[i].user, c[i].owner))
-			continue;
-		w = crm_xasprintf("%s=%s", field, c[i].owner);
-		crm_strv_push(&where, w);
-		free(w);
-		crm_rec_init(&set);
-		crm_rec_adds(&set, field, c[i].user);
-		rc = crm_entity_update(db, e, &q, &set, dry_run, &done, err);
-		crm_rec_release(&set);
-		crm_strv_release(&where);
-		if (rc < 0)
+		if (c[i].user && strcmp(c[i].user, c[i].owner) &&
+		    rewrite_owner(db, &c[i], err) < 0) {
+			crm_db_rollback(db);
 			goto fail;
+		}
+	}
+	if (crm_db_finish(db, dry_run, err) < 0) {
+		crm_db_rollback(db);
+		goto fail;
 	}
 	*claims = c;
 	*n = nc;

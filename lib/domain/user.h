@@ -28,14 +28,15 @@ int crm_team_add(struct crm_db *db, const char *name, const char *parent,
 int crm_team_rm(struct crm_db *db, const char *name, struct crm_err *err);
 
 /* PostgreSQL: row-level security on contacts, companies, activities,
- * deals, leads (by owner) and tickets (by assignee), through the SQL
- * function crm_sees(owner): a record without an owner (the pool) is
- * everyone's; its owner, admins, and managers of the owner's team or a
- * team above it see and change it; a change that would give a record
- * to someone outside one's rights fails (CRM_EX_CANTCREAT, the server's
- * permission denied). Idempotent. On SQLite CRM_EX_USAGE. The table
- * owner (the installation's role) is not bound by the policies. */
-int crm_user_setup_rls(struct crm_db *db, struct crm_err *err);
+ * deals, leads (by owner, territory and team pool), tickets (by
+ * assignee and team) and the change log's values (crm_rights_setup, in
+ * rights.h; policy: a sensitive-fields file or NULL). A change that
+ * would give a record to someone outside one's rights fails
+ * (CRM_EX_CANTCREAT, the server's permission denied). Idempotent. On
+ * SQLite CRM_EX_USAGE. The table owner (the installation's role) is not
+ * bound by the policies. */
+int crm_user_setup_rls(struct crm_db *db, const char *policy,
+		       struct crm_err *err);
 
 /* One owner value found on records, and the user it maps to. */
 struct crm_owner_claim {
@@ -46,10 +47,10 @@ struct crm_owner_claim {
 };
 /* Map the owner values of contacts, companies, activities, deals and
  * leads (and tickets' assignee) to users: a value that is a user's name
- * stays; one that is a user's email (any case) is rewritten to the
- * name (an update of that entity's records, one transaction and one
- * change of the change log per owner value; dry_run rolls each back);
- * others are reported unmatched. Fills *claims (free with
+ * stays, and so does a team's pool ("@TEAM"); one that is a user's
+ * email (any case) is rewritten to the name: every record in one transaction and one change set
+ * ("claim-owners"), so a failure writes nothing; dry_run rolls it back.
+ * Others are reported unmatched. Fills *claims (free with
  * crm_owner_claims_free). No transaction may be open. */
 int crm_user_claim_owners(struct crm_db *db, bool dry_run,
 			  struct crm_owner_claim **claims, size_t *n,

@@ -282,6 +282,17 @@ void crm_entity_select_list(const struct crm_entity *e, struct crm_buf *sql)
 	crm_buf_adds(sql, "custom");
 }
 
+void crm_entity_select_list_db(struct crm_db *db, const struct crm_entity *e,
+			       struct crm_buf *sql)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (crm_db_withheld(db, e->table, e->fields[i].name))
+			crm_buf_addf(sql, "NULL AS %s, ", e->fields[i].name);
+		else
+			crm_buf_addf(sql, "%s, ", e->fields[i].name);
+	crm_buf_adds(sql, "custom");
+}
+
 /* PostgreSQL's jsonb keeps no order (shorter names come first): there a
  * record's custom fields come in name order (on SQLite, in the order
  * they were first set). */
@@ -333,28 +344,36 @@ void crm_row_read(struct crm_row *row, struct crm_stmt *st)
 /* The text of e's "row by id" query, built once per process and kept to
  * its end: crm_db_cached keys statements by the text's address, and bulk
  * verbs load each row they change. */
-static const char *get_sql(const struct crm_entity *e)
+static const char *get_sql(struct crm_db *db, const struct crm_entity *e)
 {
 	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	static struct {
 		const struct crm_entity *e;
+		const struct crm_db *db; /* NULL: nothing withheld */
 		char *sql;
 	} * v;
 	static size_t n, cap;
 	const char *sql = NULL;
+	const struct crm_db *key = NULL;
+
+	/* a role with columns withheld reads them as NULL: its own text */
+	for (size_t i = 0; i < e->nfields && !key; i++)
+		if (crm_db_withheld(db, e->table, e->fields[i].name))
+			key = db;
 
 	pthread_mutex_lock(&mu);
 	for (size_t i = 0; i < n && !sql; i++)
-		if (v[i].e == e)
+		if (v[i].e == e && v[i].db == key)
 			sql = v[i].sql;
 	if (!sql) {
 		struct crm_buf b = {0};
 
 		crm_buf_adds(&b, "SELECT ");
-		crm_entity_select_list(e, &b);
+		crm_entity_select_list_db(db, e, &b);
 		crm_buf_addf(&b, " FROM %s WHERE id = ?", e->table);
 		v = crm_xgrow(v, &cap, n + 1, sizeof(*v));
 		v[n].e = e;
+		v[n].db = key;
 		sql = v[n++].sql = crm_buf_detach(&b);
 	}
 	pthread_mutex_unlock(&mu);
@@ -364,7 +383,7 @@ static const char *get_sql(const struct crm_entity *e)
 int crm_entity_get(struct crm_db *db, const struct crm_entity *e, int64_t id,
 		   struct crm_row *row, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, get_sql(e), err);
+	struct crm_stmt *st = crm_db_stmt_cached(db, get_sql(db, e), err);
 	int rc;
 
 	if (!st)
@@ -388,7 +407,7 @@ static int find_by(struct crm_db *db, const struct crm_entity *e,
 	int rc, n = 0;
 
 	crm_buf_adds(&sql, "SELECT ");
-	crm_entity_select_list(e, &sql);
+	crm_entity_select_list_db(db, e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE %s = ? LIMIT 2", e->table, col);
 	st = crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
@@ -688,7 +707,7 @@ static struct crm_stmt *query_stmt(struct crm_db *db,
 	struct crm_stmt *st = NULL;
 
 	crm_buf_adds(&sql, "SELECT ");
-	crm_entity_select_list(e, &sql);
+	crm_entity_select_list_db(db, e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE 1 = 1", e->table);
 	if (q->nids) {
 		crm_buf_adds(&ids, "[");

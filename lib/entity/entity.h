@@ -193,6 +193,10 @@ int64_t crm_row_id(const struct crm_row *row);
 void crm_row_read(struct crm_row *row, struct crm_stmt *st);
 /* "f1, f2, ..., custom": the column list crm_row_read expects. */
 void crm_entity_select_list(const struct crm_entity *e, struct crm_buf *sql);
+/* The same for db's connection: a column withheld from its role
+ * (crm_db_withheld) is read as NULL. */
+void crm_entity_select_list_db(struct crm_db *db, const struct crm_entity *e,
+			       struct crm_buf *sql);
 
 /* $CRM_PHONE_COUNTRY (the country of phone numbers written without one),
  * read once; NULL when unset or empty. */

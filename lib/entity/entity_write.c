@@ -161,9 +161,13 @@ static struct crm_stmt *prepare_update(struct crm_db *db,
 	struct crm_stmt *st;
 
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
+	/* a column withheld from the role (read as NULL) is left as it is */
 	for (size_t i = 0; i < e->nfields; i++)
-		crm_buf_addf(&sql, "%s = ?, ", e->fields[i].name);
-	crm_buf_addf(&sql, "custom = ? WHERE id = ?%zu", e->nfields + 2);
+		if (!crm_db_withheld(db, e->table, e->fields[i].name))
+			crm_buf_addf(&sql, "%s = ?%zu, ", e->fields[i].name,
+				     i + 1);
+	crm_buf_addf(&sql, "custom = ?%zu WHERE id = ?%zu", e->nfields + 1,
+		     e->nfields + 2);
 	st = crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
 	return st;
@@ -312,6 +316,19 @@ static int write_row(struct crm_db *db, struct crm_stmt *st,
 {
 	int rc;
 
+	if (!insert)
+		for (size_t i = 0; i < row->e->nfields; i++)
+			if (row->v[i] &&
+			    crm_db_withheld(db, row->e->table,
+					    row->e->fields[i].name)) {
+				crm_err_set(err, CRM_EX_CANTCREAT,
+					    "%s is withheld from your role "
+					    "(sensitive)",
+					    row->e->fields[i].name);
+				snprintf(err->field, sizeof(err->field), "%s",
+					 row->e->fields[i].name);
+				return -1;
+			}
 	crm_stmt_reset(st);
 	bind_row(st, row); /* binds every parameter: no need to clear */
 	if (!insert)
@@ -372,7 +389,7 @@ static struct crm_stmt *prepare_find(struct crm_importer *im, long f,
 	struct crm_stmt *st;
 
 	crm_buf_adds(&sql, "SELECT ");
-	crm_entity_select_list(e, &sql);
+	crm_entity_select_list_db(im->db, e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2", e->table,
 		     e->fields[f].name, im->matchkey[f] >= 0 ? "_key" : "");
 	st = crm_db_stmt(im->db, sql.s, err);

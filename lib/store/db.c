@@ -471,7 +471,48 @@ void crm_db_close(struct crm_db *db)
 	}
 	free(db->path);
 	free(db->actor);
+	if (db->withheld)
+		crm_strv_release(db->withheld);
+	free(db->withheld);
 	free(db);
+}
+
+bool crm_db_withheld(struct crm_db *db, const char *table, const char *column)
+{
+	size_t nt = strlen(table);
+
+	if (crm_store_engine(db->store) != CRM_STORE_PG)
+		return false;
+	if (!db->withheld) {
+		struct crm_err e;
+		struct crm_stmt *st;
+
+		db->withheld = crm_xcalloc(1, sizeof(*db->withheld));
+		/* a superuser or table-wide SELECT withholds nothing */
+		st = crm_db_stmt(
+		    db,
+		    "SELECT c.relname || '.' || a.attname FROM pg_class c "
+		    "JOIN pg_attribute a ON a.attrelid = c.oid WHERE "
+		    "c.relnamespace = CAST(current_schema() AS regnamespace) "
+		    "AND c.relkind = 'r' AND a.attnum > 0 AND NOT "
+		    "a.attisdropped AND NOT has_column_privilege(c.oid, "
+		    "a.attnum, 'SELECT')",
+		    &e);
+		if (st) {
+			while (crm_stmt_step(st, &e) == 1)
+				crm_strv_push(db->withheld,
+					      crm_stmt_text(st, 0));
+			crm_stmt_finalize(st);
+		}
+	}
+	for (size_t i = 0; i < db->withheld->n; i++) {
+		const char *w = db->withheld->v[i];
+
+		if (!strncmp(w, table, nt) && w[nt] == '.' &&
+		    !strcmp(w + nt + 1, column))
+			return true;
+	}
+	return false;
 }
 
 int crm_db_change(struct crm_db *db, const char *command, const char *entity,

@@ -33,6 +33,9 @@ struct crm_db {
 		struct crm_stmt *st;
 	} *scache;
 	size_t nscache, capscache;
+	/* PostgreSQL: the "table.column"s the connected role may not read
+	 * (sensitive fields, crm-user setup-rls --policy); read once */
+	struct crm_strv *withheld;
 };
 
 enum {
@@ -79,6 +82,11 @@ struct crm_stmt *crm_db_stmt_cached(struct crm_db *db, const char *sql,
  * row, -1 on error. */
 int64_t crm_db_int(struct crm_db *db, const char *sql, const char *a,
 		   const char *b, struct crm_err *err);
+/* Is column of table withheld from the connected role (PostgreSQL column
+ * privileges: a sensitive field)? Always false on SQLite. Asked of the
+ * server once per connection; a failure to ask counts as nothing
+ * withheld (the server still refuses the read). */
+bool crm_db_withheld(struct crm_db *db, const char *table, const char *column);
 /* Run SQL without results (fixed text, no parameters). */
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
 /* Every (table, column) whose foreign key refers to table's id, as

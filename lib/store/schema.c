@@ -1106,6 +1106,16 @@ static const char migration1[] =
 	" at TEXT NOT NULL,"
 	" actor TEXT,"
 	" PRIMARY KEY (client, change));"
+	/* -- rights (lib/domain/rights.c) -- */
+	/* territories: team sees the records whose field (region, country
+	 * or industry) is value, compared without case */
+	"CREATE TABLE crm_territories ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" team TEXT NOT NULL,"
+	" field TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" created_at TEXT NOT NULL,"
+	" UNIQUE (team, field, value));"
 
 	"";
 

@@ -79,7 +79,7 @@ for db in $dbs; do
 	expect_code 0 crm-contact list -f csv --fields id,owner --db "$db"
 	compare "$T/owners.csv" "$T/out" "owners rewritten to user names ($engine)"
 	expect_code 0 crm-contact history 1 -f csv --fields changed_by,command,action,fields --db "$db"
-	printf 'changed_by,command,action,fields\ntester,update,update,"{""owner"":""carol""}"\n' >"$T/h.csv"
+	printf 'changed_by,command,action,fields\ntester,claim-owners,update,"{""owner"":""carol""}"\n' >"$T/h.csv"
 	compare "$T/h.csv" "$T/out" "history shows who changed the owner ($engine)"
 	expect_code 0 crm-user history bob -f csv --fields changed_by,action,fields --db "$db"
 	printf 'changed_by,action,fields\ntester,update,"{""role"":""admin""}"\ntester,update,"{""status"":""disabled""}"\n' >"$T/h.csv"
