@@ -14,12 +14,17 @@
 #include "product.h"
 #include "quote.h"
 #include "role.h"
+#include "social.h"
 #include "ticket.h"
 #include "user.h"
 
 static const struct crm_entity *const entities[] = {
-    &crm_contact_entity, &crm_company_entity, &crm_activity_entity,
-    &crm_deal_entity,	 &crm_ticket_entity,  &crm_lead_entity,
+    &crm_contact_entity,
+    &crm_company_entity,
+    &crm_activity_entity,
+    &crm_deal_entity,
+    &crm_ticket_entity,
+    &crm_lead_entity,
     &crm_asset_entity,
     &crm_kb_entity,
     /* cpq */
@@ -31,6 +36,7 @@ static const struct crm_entity *const entities[] = {
     &crm_user_entity,
     &crm_role_entity,
     &crm_campaign_entity,
+    &crm_social_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)
