@@ -19,12 +19,8 @@
 #include "user.h"
 
 static const struct crm_entity *const entities[] = {
-    &crm_contact_entity,
-    &crm_company_entity,
-    &crm_activity_entity,
-    &crm_deal_entity,
-    &crm_ticket_entity,
-    &crm_lead_entity,
+    &crm_contact_entity, &crm_company_entity, &crm_activity_entity,
+    &crm_deal_entity,	 &crm_ticket_entity,  &crm_lead_entity,
     &crm_asset_entity,
     &crm_kb_entity,
     /* cpq */
