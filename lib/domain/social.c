@@ -662,6 +662,22 @@ static void importers_free(struct importers *im)
 	crm_dupcheck_free(im->dc);
 }
 
+/* The lead duplicate check, keeping the source of a lead it updates:
+ * where a lead came from first stays. */
+static int check_keep_source(struct crm_db *db, const struct crm_entity *e,
+			     struct crm_import_new *nw, void *arg,
+			     struct crm_err *err)
+{
+	int a = crm_dupcheck_import(db, e, nw, arg, err);
+	long f = crm_entity_field(e, "source");
+
+	if (a == CRM_DUP_UPDATE && f >= 0) {
+		crm_row_set(nw->in, "source", NULL);
+		nw->in->touched[f] = false;
+	}
+	return a;
+}
+
 static int importers_new(struct crm_db *db, struct importers *im,
 			 const char *command, bool model, double threshold,
 			 bool match, struct crm_err *err)
@@ -681,7 +697,7 @@ static int importers_new(struct crm_db *db, struct importers *im,
 	im->dc = crm_dupcheck_new(db, &crm_lead_entity, &d, err);
 	if (!im->dc)
 		return -1;
-	lo->check = crm_dupcheck_import;
+	lo->check = check_keep_source;
 	lo->check_arg = im->dc;
 	im->lead = crm_importer_new(db, &crm_lead_entity, lo, err);
 	if (!im->lead)
