@@ -662,8 +662,8 @@ static void importers_free(struct importers *im)
 	crm_dupcheck_free(im->dc);
 }
 
-/* The lead duplicate check, keeping the source of a lead it updates:
- * where a lead came from first stays. */
+/* The lead duplicate check, keeping the source of a lead it updates
+ * (where a lead came from first stays) and its external id. */
 static int check_keep_source(struct crm_db *db, const struct crm_entity *e,
 			     struct crm_import_new *nw, void *arg,
 			     struct crm_err *err)
@@ -671,9 +671,16 @@ static int check_keep_source(struct crm_db *db, const struct crm_entity *e,
 	int a = crm_dupcheck_import(db, e, nw, arg, err);
 	long f = crm_entity_field(e, "source");
 
+	long x = crm_entity_field(e, "external_id");
+
 	if (a == CRM_DUP_UPDATE && f >= 0) {
 		crm_row_set(nw->in, "source", NULL);
 		nw->in->touched[f] = false;
+	}
+	/* and its external id (ours is a form body's or an interaction's) */
+	if (a == CRM_DUP_UPDATE && x >= 0) {
+		crm_row_set(nw->in, "external_id", NULL);
+		nw->in->touched[x] = false;
 	}
 	return a;
 }

@@ -251,7 +251,7 @@ int crm_form_parse(const char *body, size_t len, const char *name,
 	rec->line = 1;
 	if (len > CRM_FORM_MAX_BODY)
 		return crm_err_at(err, CRM_EX_DATAERR, name, 1, NULL,
-				  "body of %zu bytes, more than %u", len,
+				  "body of more than %u bytes",
 				  CRM_FORM_MAX_BODY);
 	if (len >= 3 && !memcmp(body, "\xef\xbb\xbf", 3))
 		i = 3;
