@@ -15,28 +15,48 @@ static const char *const region_cols[] = {
     "phone", "e164", "country", "region", "province", "city", "type", NULL,
 };
 
-/* A Chinese number's region as province and city: "广东省深圳市" ->
- * 广东省, 深圳市; "北京市" (a municipality) -> 北京市 both; "Shenzhen,
- * Guangdong" -> Guangdong, Shenzhen; "Beijing" -> Beijing both. */
+/* A Chinese number's region as province and city, as libphonenumber's
+ * zh/86 data writes it: "广东省深圳市" -> 广东省, 深圳市; an autonomous
+ * region by its short name, "新疆乌鲁木齐市" -> 新疆, 乌鲁木齐市; a
+ * municipality, "北京市" -> 北京市 both. English, "Shenzhen, Guangdong"
+ * -> Guangdong, Shenzhen; "Beijing" -> Beijing both. */
 static void split_cn(const char *r, struct crm_buf *prov, struct crm_buf *city)
 {
-	static const char *const ends[] = {"自治区", "省", NULL};
-	const char *comma = strstr(r, ", ");
+	static const char *const heads[] = {
+	    "内蒙古自治区",
+	    "广西壮族自治区",
+	    "西藏自治区",
+	    "宁夏回族自治区",
+	    "新疆维吾尔自治区",
+	    "内蒙古",
+	    "广西",
+	    "西藏",
+	    "宁夏",
+	    "新疆",
+	    NULL,
+	};
+	const char *comma = strstr(r, ", "), *e;
 
 	if (comma) {
 		crm_buf_adds(prov, comma + 2);
 		crm_buf_add(city, r, (size_t)(comma - r));
 		return;
 	}
-	for (size_t i = 0; ends[i]; i++) {
-		const char *e = strstr(r, ends[i]);
+	for (size_t i = 0; heads[i]; i++) {
+		size_t n = strlen(heads[i]);
 
-		if (e && e[strlen(ends[i])]) {
-			e += strlen(ends[i]);
-			crm_buf_add(prov, r, (size_t)(e - r));
-			crm_buf_adds(city, e);
+		if (!strncmp(r, heads[i], n) && r[n]) {
+			crm_buf_add(prov, r, n);
+			crm_buf_adds(city, r + n);
 			return;
 		}
+	}
+	e = strstr(r, "省");
+	if (e && e[strlen("省")]) {
+		e += strlen("省");
+		crm_buf_add(prov, r, (size_t)(e - r));
+		crm_buf_adds(city, e);
+		return;
 	}
 	crm_buf_adds(prov, r);
 	crm_buf_adds(city, r);
