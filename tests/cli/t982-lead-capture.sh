@@ -35,7 +35,7 @@ expect_out "names split (Chinese: surname first), percent-decoding, checkboxes j
 {"id":3,"first_name":"María","last_name":"García","email":"maria.garcia@example.es","phone":"+34 612 345 678","company":"Ibérica Logística","source":"google","campaign":"2026 Winter Launch","utm_source":"google","utm_medium":"cpc","utm_campaign":"2026 Winter Launch","interest":"crm, helpdesk","message":null}
 ]
 X
-sql "SELECT count(*) FROM leads WHERE custom LIKE '%csrf%' OR custom LIKE '%submit%'"
+sql "SELECT count(*) FROM leads WHERE CAST(custom AS text) LIKE '%csrf%' OR CAST(custom AS text) LIKE '%submit%'"
 check "no form noise stored" [ "$(cat "$T/sql")" = 0 ]
 expect_code 0 crm-campaign members list '2026 Winter Launch' --lead -f csv --fields record_id,status
 expect_out "Winter Launch: leads 2 and 3, targeted" <<'X'
