@@ -606,9 +606,12 @@ static void type_of(const char *s, struct crm_buf *out)
 struct person {
 	const char *entity; /* "contact", "lead" or NULL */
 	int64_t id;
+	int64_t orphan; /* an identity whose person was deleted */
 };
 
-/* The person of identity uid, or of a WeChat identity with unionid. */
+/* The person of identity uid, or of a WeChat identity with unionid: 1
+ * (p set; a converted lead's contact), 2 when the identity's person was
+ * deleted (p->orphan: the identity's id), 0 when there is none. */
 static int find_person(struct crm_db *db, const char *sql, const char *key,
 		       struct person *p, struct crm_err *err)
 {
@@ -620,12 +623,19 @@ static int find_person(struct crm_db *db, const char *sql, const char *key,
 	crm_stmt_bind_text(st, 1, key);
 	rc = crm_stmt_step(st, err);
 	if (rc > 0) {
-		if (crm_stmt_text(st, 0)) {
+		if (crm_stmt_text(st, 1)) {
 			p->entity = "contact";
-			p->id = crm_stmt_int(st, 0);
-		} else {
-			p->entity = "lead";
 			p->id = crm_stmt_int(st, 1);
+		} else if (crm_stmt_text(st, 3)) {
+			/* the lead was converted: its contact now */
+			p->entity = "contact";
+			p->id = crm_stmt_int(st, 3);
+		} else if (crm_stmt_text(st, 2)) {
+			p->entity = "lead";
+			p->id = crm_stmt_int(st, 2);
+		} else {
+			p->orphan = crm_stmt_int(st, 0);
+			rc = 2;
 		}
 	}
 	crm_stmt_reset(st);
@@ -633,10 +643,43 @@ static int find_person(struct crm_db *db, const char *sql, const char *key,
 }
 
 static const char by_uid_sql[] =
-    "SELECT contact_id, lead_id FROM social_identities WHERE uid = ?";
+    "SELECT s.id, s.contact_id, s.lead_id, l.contact_id FROM "
+    "social_identities s LEFT JOIN leads l ON l.id = s.lead_id WHERE "
+    "s.uid = ?";
 static const char by_unionid_sql[] =
-    "SELECT contact_id, lead_id FROM social_identities WHERE platform = "
-    "'wechat' AND unionid = ? ORDER BY id";
+    "SELECT s.id, s.contact_id, s.lead_id, l.contact_id FROM "
+    "social_identities s LEFT JOIN leads l ON l.id = s.lead_id WHERE "
+    "s.platform = 'wechat' AND s.unionid = ? AND (s.contact_id IS NOT NULL "
+    "OR s.lead_id IS NOT NULL) ORDER BY s.id";
+
+/* Give the identity id, whose person was deleted, to p. */
+static int adopt(struct crm_db *db, int64_t id, const struct person *p,
+		 struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "UPDATE social_identities SET contact_id = ?, lead_id = ?, "
+	    "updated_at = ? WHERE id = ?",
+	    err);
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_datetime_format(db->now, now);
+	if (!strcmp(p->entity, "contact")) {
+		crm_stmt_bind_int(st, 1, p->id);
+		crm_stmt_bind_null(st, 2);
+	} else {
+		crm_stmt_bind_null(st, 1);
+		crm_stmt_bind_int(st, 2, p->id);
+	}
+	crm_stmt_bind_text(st, 3, now);
+	crm_stmt_bind_int(st, 4, id);
+	rc = crm_stmt_step_as(st, "cannot update an identity", err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
 
 /* What the duplicate check said about the last record. */
 static void dup_seen(const struct crm_dup_report *r, void *arg)
@@ -840,9 +883,9 @@ static int one_interaction(struct crm_db *db, struct importers *im,
 	}
 	if (rc < 0)
 		goto out;
-	if (rc == 0) {
-		/* unknown: the person the lead duplicate check finds, or a
-		 * new lead */
+	if (rc == 0 || rc == 2) {
+		/* unknown (or its person deleted): the person the lead
+		 * duplicate check finds, or a new lead */
 		static const char *const carry[][2] = {
 		    {"first_name", "first_name|given_name"},
 		    {"last_name", "last_name|surname|family_name"},
@@ -877,7 +920,12 @@ static int one_interaction(struct crm_db *db, struct importers *im,
 		else
 			st->linked++;
 	}
-	if (rc == 0 || !strcmp(how, "unionid")) {
+	if (rc == 2 && adopt(db, p.orphan, &p, err) < 0) {
+		place(err, input, in->line, NULL);
+		rc = -1;
+		goto out;
+	}
+	if (rc == 0 || (rc == 1 && !strcmp(how, "unionid"))) {
 		/* the identity: new, of the person found */
 		crm_rec_clear(&rec);
 		crm_rec_adds(&rec, "platform", pl);

@@ -153,4 +153,27 @@ err_has "bad6.ndjson:1: direction: expected in or out, got 'sideways'"
 expect_code 64 crm-social interactions --platform myspace bad6.ndjson
 db_dump "" "$T/after"
 compare "$T/twice" "$T/after" "bad input wrote nothing"
+# a converted lead's identities reach its contact; an identity whose
+# person was deleted goes to whoever the check finds (here a new lead)
+expect_code 0 crm-lead convert -q 7
+sql "SELECT contact_id FROM leads WHERE id = 7"
+check "lead 7 converted into contact 5" [ "$(cat "$T/sql")" = 5 ]
+expect_code 0 crm-lead delete -q 8
+cat >later.csv <<'X'
+uid,screen_name,created_at,type,text,mid
+5612345678,李娜_Nina,Tue Dec 01 09:00:00 +0800 2026,comment,演示什么时候？,4981234567899999
+2803301701,数据控老王,Tue Dec 01 09:30:00 +0800 2026,comment,关注了,4981234567899998
+X
+expect_code 0 crm-social interactions --platform weibo -f csv later.csv
+expect_out "the contact of the converted lead; a new lead for the orphaned identity" <<'X'
+file,line,entity,id,activity_id,action,how
+later.csv,2,contact,5,10,inserted,identity
+later.csv,3,lead,9,11,inserted,new lead
+X
+expect_code 0 crm-social list -f csv --fields id,uid,contact_id,lead_id --where platform=weibo
+expect_out "identity 6 now the new lead's; identity 5 stays the lead's" <<'X'
+id,uid,contact_id,lead_id
+5,weibo:5612345678,,7
+6,weibo:2803301701,,9
+X
 done_testing
