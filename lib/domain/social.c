@@ -1024,8 +1024,8 @@ int crm_social_import(struct crm_db *db, struct crm_reader **rs, size_t n,
 	crm_rec_init(&in);
 	if (crm_db_begin(db, err) < 0)
 		goto done;
-	/* PostgreSQL: a dry run uses no ids up */
-	if (o->dry_run && crm_flow_seq_save(db, &seq, err) < 0)
+	/* PostgreSQL: a dry run or a failure uses no ids up */
+	if (crm_flow_seq_save(db, &seq, err) < 0)
 		goto out;
 	if (importers_new(db, &im, "social", o->model, o->threshold, false,
 			  err) < 0)
@@ -1045,7 +1045,7 @@ int crm_social_import(struct crm_db *db, struct crm_reader **rs, size_t n,
 	rc = 0;
 out:
 	importers_free(&im);
-	if (rc == 0 && o->dry_run)
+	if (rc < 0 || o->dry_run)
 		crm_flow_seq_restore(db, &seq);
 	if (rc == 0)
 		rc = crm_db_finish(db, o->dry_run, err);
@@ -1203,7 +1203,7 @@ int crm_form_capture(struct crm_db *db, const char *const *paths, size_t n,
 	memset(st, 0, sizeof(*st));
 	if (crm_db_begin(db, err) < 0)
 		return -1;
-	if (o->dry_run && crm_flow_seq_save(db, &seq, err) < 0)
+	if (crm_flow_seq_save(db, &seq, err) < 0)
 		goto out;
 	if (importers_new(db, &im, "capture", false, 0.5, true, err) < 0)
 		goto out;
@@ -1214,7 +1214,7 @@ int crm_form_capture(struct crm_db *db, const char *const *paths, size_t n,
 	rc = 0;
 out:
 	importers_free(&im);
-	if (rc == 0 && o->dry_run)
+	if (rc < 0 || o->dry_run)
 		crm_flow_seq_restore(db, &seq);
 	if (rc == 0)
 		rc = crm_db_finish(db, o->dry_run, err);
