@@ -267,6 +267,10 @@ static int form_paths(struct crm_cli *cli, struct crm_strv *paths)
 		struct dirent *de;
 		size_t first = paths->n;
 
+		if (!strcmp(a, "-")) {
+			crm_strv_push(paths, a);
+			continue;
+		}
 		if (stat(a, &sb) < 0)
 			return crm_err_at(&cli->err, CRM_EX_NOINPUT, a, 0, NULL,
 					  "cannot open: %s", strerror(errno));

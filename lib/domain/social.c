@@ -1067,11 +1067,12 @@ static bool form_noise(const char *name)
 	return *name == '_' || name_is(name, "submit|csrf_token|csrf|token");
 }
 
-/* Read at most CRM_FORM_MAX_BODY + 1 bytes of path (more is refused by
- * crm_form_parse). */
+/* Read at most CRM_FORM_MAX_BODY + 1 bytes of path ("-": stdin; more is
+ * refused by crm_form_parse). */
 static int read_body(const char *path, struct crm_buf *b, struct crm_err *err)
 {
-	FILE *fp = fopen(path, "rb");
+	bool in = !strcmp(path, "-");
+	FILE *fp = in ? stdin : fopen(path, "rb");
 	char chunk[8192];
 	size_t got;
 
@@ -1082,11 +1083,13 @@ static int read_body(const char *path, struct crm_buf *b, struct crm_err *err)
 	       (got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		crm_buf_add(b, chunk, got);
 	if (ferror(fp)) {
-		fclose(fp);
+		if (!in)
+			fclose(fp);
 		return crm_err_at(err, CRM_EX_IOERR, path, 0, NULL,
 				  "read error");
 	}
-	fclose(fp);
+	if (!in)
+		fclose(fp);
 	return 0;
 }
 
@@ -1107,6 +1110,8 @@ static int one_form(struct crm_db *db, struct importers *im, const char *path,
 	crm_rec_init(&lead);
 	if (read_body(path, &body, err) < 0)
 		goto out;
+	if (!strcmp(path, "-"))
+		path = "<stdin>"; /* as messages and output name it */
 	if (crm_form_parse(body.s ? body.s : "", body.len, path, &form, err) <
 	    0)
 		goto out;

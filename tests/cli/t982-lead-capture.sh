@@ -70,6 +70,13 @@ file,entity,id,action,campaign_id
 spring.txt,lead,4,inserted,
 X
 err_has "crm-lead: spring.txt: utm_campaign 'Spring Sale' names no campaign: no membership"
+# a body on stdin ("-"), as a CGI script would pipe it
+printf '{"email": "cgi@example.org", "utm_campaign": "Newsletter"}' >"$T/cgi.json"
+expect_code_in 0 "$T/cgi.json" crm-lead capture -f csv -
+expect_out "stdin: named <stdin>" <<'X'
+file,entity,id,action,campaign_id
+<stdin>,lead,5,inserted,2
+X
 # --campaign naming none: 66; a dry run: nothing written
 db_dump "" "$T/before"
 printf 'email=other%%40example.org\n' >other.txt
