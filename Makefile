@@ -51,7 +51,8 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # Debian packages a plain "make" needs: the compiler and the libraries it
 # links. "make install" needs nothing more.
 DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
-           libutf8proc-dev libpq-dev libidn2-dev libgmime-3.0-dev libxml2-dev $(CPQ_DEB_PKGS)
+           libutf8proc-dev libpq-dev libidn2-dev libgmime-3.0-dev libxml2-dev $(CPQ_DEB_PKGS) \
+           $(SOCIAL_DEB_PKGS)
 # What the tests use besides ("make check" and "make fuzz" install these):
 # tests/cli/t906-valgrind.sh is skipped without valgrind.
 TEST_PKGS = sqlite3 mandoc bash-completion zsh fish clang libclang-rt-14-dev \
@@ -72,6 +73,20 @@ $(BUILD)/obj/lib/report/quote_pdf.o: ALL_CFLAGS += $(patsubst -I%,-isystem %,$(s
 $(BUILD)/bin/crm-quote: LDLIBS += $(shell pkg-config --libs $(CPQ_PKGS) 2>/dev/null)
 
 all: $(BINS)
+
+# social: phone regions (手机号归属地) from libphonenumber's geocoding data.
+# libphonenumber is C++: lib/base/phone_region.cc is a shim with a C
+# interface (phone_region.h), compiled with $(CXX) into libcrm.a; only
+# crm-social calls it, so only crm-social links libphonenumber, ICU and
+# the C++ runtime (every other binary starts as fast as before).
+SOCIAL_DEB_PKGS = libphonenumber-dev g++
+CXX ?= g++
+PHONE_OBJ = $(BUILD)/obj/lib/base/phone_region.o
+PHONE_LIBS = -lgeocoding -lphonenumber -licuuc -lstdc++
+$(PHONE_OBJ): lib/base/phone_region.cc lib/base/phone_region.h | deps-check
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 $(OPT) -g -Wall -Wextra -Werror $(SANFLAGS) -iquote lib/base -c -o $@ $<
+$(BUILD)/bin/crm-social: LDLIBS += $(PHONE_LIBS)
 
 # Every object waits for the dependency check (order-only: it never makes
 # them stale), so "make -j" does not compile while packages are missing.
@@ -117,9 +132,9 @@ $(BUILD)/share-dir: FORCE
 $(BUILD)/obj/lib/base/share.o: $(BUILD)/share-dir
 FORCE:
 
-$(BUILD)/libcrm.a: $(LIB_OBJ)
+$(BUILD)/libcrm.a: $(LIB_OBJ) $(PHONE_OBJ)
 	@rm -f $@
-	ar rcs $@ $(LIB_OBJ)
+	ar rcs $@ $(LIB_OBJ) $(PHONE_OBJ)
 
 # the front end every command shares: options, output, errors
 $(BUILD)/libcrm-cli.a: $(CLI_OBJ)

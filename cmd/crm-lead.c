@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "cli_dedupe.h"
 #include "cli_lead.h"
+#include "cli_social.h"
 #include "lead.h"
 
 static const struct crm_verb verbs[] = {
@@ -42,6 +43,12 @@ static const struct crm_verb verbs[] = {
      "Turn leads into a contact and a company (new or matched), and with "
      "--deal-name or --amount a deal, in one transaction",
      crm_lead_convert_options, crm_lead_opts_parse, crm_verb_lead_convert,
+     CRM_VERB_WRITE},
+    {"capture", "FILE|DIR...",
+     "Web form submissions (JSON or urlencoded body files, or folders of "
+     "them) to leads through the duplicate check, with their UTM "
+     "parameters, as members of the campaign utm_campaign names",
+     crm_lead_capture_options, crm_lead_capture_parse, crm_verb_lead_capture,
      CRM_VERB_WRITE},
     {"history", "[ID...]",
      "Status and owner changes of the given leads (or all), oldest first", NULL,

@@ -79,4 +79,4 @@ _crm_complete() {
 }
 
 complete -F _crm_complete crm crm-contact crm-company crm-activity crm-lead \
-	crm-score crm-dedupe crm-pipeline crm-ticket crm-report crm-kb crm-flow crm-asset crm-product crm-quote crm-contract crm-user crm-campaign crm-sync
+	crm-score crm-dedupe crm-pipeline crm-ticket crm-report crm-kb crm-flow crm-asset crm-product crm-quote crm-contract crm-user crm-campaign crm-sync crm-social

@@ -46,7 +46,7 @@ function __crm_fields
 	set -l c (__crm_cmd); and $c --list-fields 2>/dev/null
 end
 
-for c in crm crm-contact crm-company crm-activity crm-lead crm-score crm-dedupe crm-pipeline crm-ticket crm-report crm-kb crm-flow crm-asset crm-product crm-quote crm-contract crm-user crm-campaign crm-sync
+for c in crm crm-contact crm-company crm-activity crm-lead crm-score crm-dedupe crm-pipeline crm-ticket crm-report crm-kb crm-flow crm-asset crm-product crm-quote crm-contract crm-user crm-campaign crm-sync crm-social
 	complete -c $c -f
 	complete -c $c -n __crm_needs_verb -a '(__crm_verbs)'
 	complete -c $c -n __crm_has_verb -a '(__crm_options)'

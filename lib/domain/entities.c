@@ -14,6 +14,7 @@
 #include "product.h"
 #include "quote.h"
 #include "role.h"
+#include "social.h"
 #include "ticket.h"
 #include "user.h"
 
@@ -31,6 +32,7 @@ static const struct crm_entity *const entities[] = {
     &crm_user_entity,
     &crm_role_entity,
     &crm_campaign_entity,
+    &crm_social_entity,
 };
 
 const struct crm_entity *crm_entity_by_name(const char *name)

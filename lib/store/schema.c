@@ -1116,6 +1116,30 @@ static const char migration1[] =
 	" value TEXT NOT NULL,"
 	" created_at TEXT NOT NULL,"
 	" UNIQUE (team, field, value));"
+	/* -- social identities (lib/domain/social.c) ------------------------- */
+	/* A platform's handle of one contact or one lead (uid:
+	 * "platform:handle", unique: one identity, one person); unionid: the
+	 * WeChat unionid that links one person's openids across apps. */
+	"CREATE TABLE social_identities ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" external_id TEXT UNIQUE,"
+	" uid TEXT NOT NULL UNIQUE,"
+	" platform TEXT NOT NULL,"
+	" handle TEXT NOT NULL,"
+	" unionid TEXT,"
+	" app TEXT,"
+	" name TEXT,"
+	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	" lead_id INTEGER REFERENCES leads(id) ON DELETE SET NULL,"
+	" custom TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"CREATE INDEX social_identities_unionid ON social_identities(unionid)"
+	" WHERE unionid IS NOT NULL;"
+	"CREATE INDEX social_identities_contact ON social_identities(contact_id)"
+	" WHERE contact_id IS NOT NULL;"
+	"CREATE INDEX social_identities_lead ON social_identities(lead_id)"
+	" WHERE lead_id IS NOT NULL;"
 
 	"";
 
