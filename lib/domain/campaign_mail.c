@@ -1,105 +1,12 @@
-/* campaign_mail.c - campaign email: compose with GMime; the flow action
- * "campaign_email" with consent and frequency checks. */
-#include <gmime/gmime.h>
+/* campaign_mail.c - campaign email: the flow action "campaign_email" with
+ * consent and frequency checks; messages composed by crm_mail_build. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "campaign.h"
 #include "campaign_mail.h"
 #include "datetime.h"
-
-/* -- composing ---------------------------------------------------------- */
-
-static void gmime_once(void)
-{
-	static bool done;
-
-	if (!done) {
-		g_mime_init();
-		done = true;
-	}
-}
-
-static GMimeTextPart *text_part(const char *subtype, const char *s)
-{
-	GMimeTextPart *p = g_mime_text_part_new_with_subtype(subtype);
-
-	g_mime_text_part_set_text(p, s);
-	/* set_text chose the charset; 7bit, else quoted-printable */
-	g_mime_part_set_content_encoding(
-	    GMIME_PART(p), g_mime_part_get_best_content_encoding(
-			       GMIME_PART(p), GMIME_ENCODING_CONSTRAINT_7BIT));
-	return p;
-}
-
-int crm_campaign_msg_compose(const struct crm_campaign_msg *m,
-			     struct crm_buf *out, struct crm_err *err)
-{
-	GMimeMessage *msg;
-	GMimeObject *body;
-	InternetAddressList *from;
-	GDateTime *date;
-	GMimeFormatOptions *fo;
-	char *text;
-
-	gmime_once();
-	msg = g_mime_message_new(TRUE);
-	from = internet_address_list_parse(NULL, m->from);
-	if (!from || internet_address_list_length(from) != 1) {
-		if (from)
-			g_object_unref(from);
-		g_object_unref(msg);
-		return crm_err_set(err, CRM_EX_CONFIG, "from: bad address '%s'",
-				   m->from);
-	}
-	internet_address_list_append(g_mime_message_get_from(msg), from);
-	g_object_unref(from);
-	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
-				   m->to_name ? m->to_name : "", m->to_addr);
-	g_mime_message_set_subject(msg, m->subject, "utf-8");
-	g_mime_message_set_message_id(msg, m->message_id);
-	date = g_date_time_new_from_unix_utc(m->date);
-	g_mime_message_set_date(msg, date);
-	g_date_time_unref(date);
-	if (m->unsubscribe) {
-		g_mime_object_set_header(GMIME_OBJECT(msg), "List-Unsubscribe",
-					 m->unsubscribe, NULL);
-		g_mime_object_set_header(GMIME_OBJECT(msg),
-					 "List-Unsubscribe-Post",
-					 "List-Unsubscribe=One-Click", NULL);
-	}
-	if (m->token)
-		g_mime_object_set_header(GMIME_OBJECT(msg), "X-CRM-Token",
-					 m->token, NULL);
-	if (m->text && m->html) {
-		GMimeMultipart *mp =
-		    g_mime_multipart_new_with_subtype("alternative");
-		GMimeTextPart *t = text_part("plain", m->text),
-			      *h = text_part("html", m->html);
-
-		g_mime_multipart_add(mp, GMIME_OBJECT(t));
-		g_mime_multipart_add(mp, GMIME_OBJECT(h));
-		g_object_unref(t);
-		g_object_unref(h);
-		body = GMIME_OBJECT(mp);
-	} else {
-		body = GMIME_OBJECT(text_part(m->html ? "html" : "plain",
-					      m->html ? m->html : m->text));
-	}
-	g_mime_message_set_mime_part(msg, body);
-	g_object_unref(body);
-	fo = g_mime_format_options_new();
-	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
-	text = g_mime_object_to_string(GMIME_OBJECT(msg), fo);
-	g_mime_format_options_free(fo);
-	g_object_unref(msg);
-	if (!text)
-		return crm_err_set(err, CRM_EX_SOFTWARE,
-				   "cannot compose the message");
-	crm_buf_adds(out, text);
-	g_free(text);
-	return 0;
-}
+#include "mime.h"
 
 /* -- the flow action ---------------------------------------------------- */
 
@@ -346,8 +253,10 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	    json_string_value(json_object_get(spec, "campaign"));
 	json_t *cap = json_object_get(spec, "cap");
 	struct crm_buf from = {0}, subject = {0}, text = {0}, html = {0},
-		       name = {0}, m = {0}, unsub = {0};
-	struct crm_campaign_msg msg = {0};
+		       name = {0}, unsub = {0};
+	struct crm_mail_out msg = {0};
+	const char *hdrs[3] = {"X-CRM-Token", NULL, NULL};
+	char *m = NULL;
 	struct crm_row camp;
 	char at[CRM_TIME_LEN], token[33], *mid_s = NULL;
 	const char *fn = crm_row_get(ctx->row, "first_name"),
@@ -410,10 +319,10 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 			    "a line break in the recipient's name");
 		goto out;
 	}
-	msg.from =
+	msg.from_list =
 	    from.len ? from.s
 		     : (dflt_from && *dflt_from ? dflt_from : "crm@localhost");
-	dom = strchr(msg.from, '@');
+	dom = strchr(msg.from_list, '@');
 	dom = dom ? dom + 1 : "localhost";
 	mid_s = crm_xasprintf("%s.%lld@%.*s", token, (long long)ctx->firing_id,
 			      (int)strcspn(dom, ">\" "), dom);
@@ -425,18 +334,19 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	msg.to_name = name.len ? name.s : NULL;
 	msg.to_addr = addr;
 	msg.subject = crm_buf_str(&subject);
-	msg.text = text.len ? text.s : NULL;
+	msg.body = text.len ? text.s : NULL;
 	msg.html = html.len ? html.s : NULL;
 	msg.message_id = mid_s;
-	msg.unsubscribe = unsub.s;
-	msg.token = token;
+	msg.list_unsubscribe = unsub.s;
+	hdrs[1] = token;
+	msg.headers = hdrs;
 	msg.date = now;
-	if (crm_campaign_msg_compose(&msg, &m, err) < 0)
+	if (!(m = crm_mail_build(&msg, err)))
 		goto out;
 	if (mark_sent(ctx->db, mid, at, err) < 0)
 		goto out;
-	json_array_append_new(ctx->outbox, json_pack("{s:s, s:s}", "kind",
-						     "email", "stdin", m.s));
+	json_array_append_new(
+	    ctx->outbox, json_pack("{s:s, s:s}", "kind", "email", "stdin", m));
 	crm_flow_did(ctx, "campaign email '%s' to %s queued",
 		     camp.v[2] ? camp.v[2] : cname, addr);
 	rc = 0;
@@ -447,7 +357,7 @@ out:
 	crm_buf_release(&text);
 	crm_buf_release(&html);
 	crm_buf_release(&name);
-	crm_buf_release(&m);
+	free(m);
 	crm_buf_release(&unsub);
 	free(mid_s);
 	return rc;
