@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "campaign.h"
+#include "campaign_event.h"
 #include "cli_campaign.h"
 #include "contact.h"
 #include "datetime.h"
@@ -782,4 +783,169 @@ out:
 	crm_strv_release(&cols);
 	free(sel.v);
 	return status;
+}
+
+/* -- events ------------------------------------------------------------ */
+
+/* The first of names rec has a non-empty value for, or NULL. */
+static const char *pick(const struct crm_rec *rec, const char *const *names)
+{
+	for (; *names; names++) {
+		const char *v = crm_rec_get(rec, *names);
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
+struct ev_counts {
+	uint64_t n[3];
+};
+
+static int one_event(struct crm_cli *cli, const struct crm_rec *rec,
+		     const char *file, long line, struct ev_counts *c)
+{
+	static const char *const ev_n[] = {"event", "type", "event_type", NULL},
+				 *tok_n[] = {"token", "x-crm-token",
+					     "x_crm_token", NULL},
+				 *mid_n[] = {"message_id", "message-id",
+					     "messageid", "smtp-id", NULL},
+				 *at_n[] = {"time",	   "timestamp", "at",
+					    "occurred_at", "date",	NULL},
+				 *b_n[] = {"bounce", "bounce_type", "severity",
+					   NULL},
+				 *id_n[] = {"id", "event_id", "sg_event_id",
+					    NULL},
+				 *url_n[] = {"url", "link", NULL};
+	struct crm_campaign_event ev = {
+	    .event = pick(rec, ev_n),
+	    .token = pick(rec, tok_n),
+	    .message_id = pick(rec, mid_n),
+	    .at = pick(rec, at_n),
+	    .bounce = pick(rec, b_n),
+	    .id = pick(rec, id_n),
+	    .url = pick(rec, url_n),
+	};
+	enum crm_campaign_event_result res;
+
+	if (crm_campaign_event_apply(cli->db, &ev, &res, &cli->err) < 0) {
+		if (cli->err.code == CRM_EX_DATAERR) {
+			snprintf(cli->err.file, sizeof(cli->err.file), "%s",
+				 file);
+			cli->err.line = line;
+		}
+		return -1;
+	}
+	c->n[res]++;
+	return 0;
+}
+
+/* A file holding one JSON object (a saved webhook payload): its event.
+ * Returns 1 when it was one, 0 when not (read it as records), -1. */
+static int webhook_file(struct crm_cli *cli, const char *path,
+			struct ev_counts *c)
+{
+	json_t *j = json_load_file(path, JSON_DECODE_ANY, NULL), *v;
+	struct crm_rec rec;
+	const char *k;
+	int rc;
+
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return 0;
+	}
+	crm_rec_init(&rec);
+	json_object_foreach(j, k, v)
+	{
+		char num[64];
+
+		if (json_is_string(v))
+			crm_rec_adds(&rec, k, json_string_value(v));
+		else if (json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%lld",
+				 (long long)json_integer_value(v));
+			crm_rec_adds(&rec, k, num);
+		} else if (json_is_real(v)) {
+			snprintf(num, sizeof(num), "%.0f", json_real_value(v));
+			crm_rec_adds(&rec, k, num);
+		}
+	}
+	rc = one_event(cli, &rec, path, 1, c);
+	crm_rec_release(&rec);
+	json_decref(j);
+	return rc < 0 ? -1 : 1;
+}
+
+int crm_verb_campaign_events(struct crm_cli *cli)
+{
+	struct ev_counts c = {{0}};
+	struct crm_rec rec;
+	int status = 0;
+
+	crm_rec_init(&rec);
+	if (crm_db_begin(cli->db, &cli->err) < 0)
+		goto fail;
+	for (size_t i = 0; i < (cli->args.n ? cli->args.n : 1); i++) {
+		const char *path = cli->args.n ? cli->args.v[i] : "-";
+		bool in = !strcmp(path, "-");
+		FILE *fp;
+		struct crm_reader *r;
+		int got = 0;
+
+		if (!in) {
+			got = webhook_file(cli, path, &c);
+			if (got < 0)
+				goto rollback;
+			if (got)
+				continue;
+		}
+		fp = in ? stdin : fopen(path, "r");
+		if (!fp) {
+			crm_err_set(&cli->err, CRM_EX_NOINPUT, "%s: %s", path,
+				    strerror(errno));
+			goto rollback;
+		}
+		r = crm_cli_reader(cli, fp, path);
+		while (r && (got = crm_reader_next(r, &rec, &cli->err)) > 0)
+			if (one_event(cli, &rec, crm_reader_name(r), rec.line,
+				      &c) < 0) {
+				got = -1;
+				break;
+			}
+		crm_reader_free(r);
+		if (!in)
+			fclose(fp);
+		if (!r || got < 0)
+			goto rollback;
+	}
+	if (crm_db_finish(cli->db, cli->dry_run, &cli->err) < 0)
+		goto rollback;
+	crm_cli_note(cli,
+		     "%sevents: %llu applied, %llu already applied, %llu "
+		     "matched no member",
+		     cli->dry_run ? "dry run: " : "",
+		     (unsigned long long)c.n[CRM_EVENT_APPLIED],
+		     (unsigned long long)c.n[CRM_EVENT_DUPLICATE],
+		     (unsigned long long)c.n[CRM_EVENT_UNMATCHED]);
+	goto out;
+rollback:
+	crm_db_rollback(cli->db);
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_rec_release(&rec);
+	return status;
+}
+
+/* enroll CAMPAIGN [ID...]: members add CAMPAIGN [ID...] (DESIGN.md's
+ * verb; ids, --where or --stdin as there). */
+int crm_verb_campaign_enroll(struct crm_cli *cli)
+{
+	crm_strv_push(&cli->args, "add");
+	for (size_t i = cli->args.n - 1; i > 0; i--) {
+		char *t = cli->args.v[i];
+		cli->args.v[i] = cli->args.v[i - 1];
+		cli->args.v[i - 1] = t;
+	}
+	return crm_verb_campaign_members(cli);
 }

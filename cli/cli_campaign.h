@@ -20,5 +20,7 @@ extern const struct argp_option crm_campaign_segment_options[];
 int crm_verb_campaign_segment(struct crm_cli *cli);
 extern const struct argp_option crm_campaign_touches_options[];
 int crm_verb_campaign_touches(struct crm_cli *cli);
+int crm_verb_campaign_events(struct crm_cli *cli);
+int crm_verb_campaign_enroll(struct crm_cli *cli);
 
 #endif

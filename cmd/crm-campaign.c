@@ -39,6 +39,16 @@ static const struct crm_verb verbs[] = {
      "their lead's, else their contact's), by ids, --where or --stdin",
      crm_campaign_touches_options, crm_campaign_opts_parse,
      crm_verb_campaign_touches, 0},
+    {"events", "[FILE...]",
+     "Apply an email provider's events (delivered, opened, clicked, "
+     "bounced, complained, unsubscribed; CSV, NDJSON, a JSON array or a "
+     "saved webhook payload) to campaign members, by token or Message-ID; "
+     "importing them again changes nothing",
+     NULL, NULL, crm_verb_campaign_events, CRM_VERB_WRITE},
+    {"enroll", "CAMPAIGN [ID...]",
+     "Enroll contacts (leads with --lead) as members: members add",
+     crm_campaign_members_options, crm_campaign_opts_parse,
+     crm_verb_campaign_enroll, CRM_VERB_WRITE},
     {CRM_VERB_UNDO("Revert a change (an update, tag or delete; an undo "
 		   "redoes)")},
 };
