@@ -1,11 +1,13 @@
 /* cli_campaign.c - crm-campaign tree (the hierarchy with roll-ups) and
  * members (add, status, list, history). */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "campaign.h"
 #include "campaign_event.h"
+#include "campaign_roi.h"
 #include "cli_campaign.h"
 #include "contact.h"
 #include "datetime.h"
@@ -948,4 +950,212 @@ int crm_verb_campaign_enroll(struct crm_cli *cli)
 		cli->args.v[i - 1] = t;
 	}
 	return crm_verb_campaign_members(cli);
+}
+
+/* -- roi --------------------------------------------------------------- */
+
+enum { OPT_MODEL = 0x320, OPT_RATES, OPT_ROLLUP };
+
+const struct argp_option crm_campaign_roi_options[] = {
+    {"model", OPT_MODEL, "MODEL", 0,
+     "Attribution of won revenue: first, last, linear (default) or u "
+     "(U-shaped, 40/20/40)",
+     0},
+    {"rates", OPT_RATES, "FILE", 0,
+     "Exchange rates: every amount in the file's base currency", 0},
+    {"rollup", OPT_ROLLUP, 0, 0,
+     "Each campaign's figures with all its descendants' (the hierarchy "
+     "rolled up)",
+     0},
+    {0},
+};
+
+error_t crm_campaign_roi_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	struct crm_campaign_opts *o = cli->opts;
+
+	switch (key) {
+	case OPT_MODEL:
+		if (crm_attr_model_parse(arg) < 0)
+			argp_error(state,
+				   "--model: expected first, last, linear or "
+				   "u, got '%s'",
+				   arg);
+		o->model = arg;
+		return 0;
+	case OPT_RATES:
+		o->rates = arg;
+		return 0;
+	case OPT_ROLLUP:
+		o->rollup = true;
+		return 0;
+	default:
+		return crm_entity_opts_parse(key, arg, state);
+	}
+}
+
+/* num / den (minor units) rounded half away from zero, as money. */
+static void add_per(struct crm_rec *rec, const char *name, int64_t num,
+		    uint64_t den, const char *cur)
+{
+	char b[32];
+
+	if (!den || !*cur) {
+		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+		return;
+	}
+	crm_rec_adds(rec, name,
+		     crm_money_format(
+			 (int64_t)llroundl((long double)num / (long double)den),
+			 cur, b));
+}
+
+static void add_pct(struct crm_rec *rec, const char *name, long double num,
+		    long double den)
+{
+	char b[64];
+
+	if (den == 0) {
+		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+		return;
+	}
+	snprintf(b, sizeof(b), "%.1Lf", 100 * num / den);
+	if (!strcmp(b, "-0.0"))
+		snprintf(b, sizeof(b), "0.0");
+	crm_rec_adds(rec, name, b);
+}
+
+static void roi_money(struct crm_rec *rec, const char *name, int64_t v,
+		      const char *cur, bool have)
+{
+	char b[32];
+
+	if (!have)
+		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+	else
+		crm_rec_adds(rec, name, crm_money_format(v, cur, b));
+}
+
+/* The rows of one campaign: one per currency (its won and attributed
+ * amounts, and its cost), one with no currency when it has none. */
+static int roi_rows(struct crm_cli *cli, const struct crm_roi_row *r,
+		    const struct crm_strv *cols, struct crm_writer *w)
+{
+	struct crm_strv curs = {0};
+	struct crm_rec rec, prec;
+	int rc = 0;
+
+	crm_rec_init(&rec);
+	crm_rec_init(&prec);
+	for (size_t i = 0; i < r->nm; i++)
+		crm_strv_push(&curs, r->m[i].cur);
+	if (*r->cost_cur && crm_strv_find(&curs, r->cost_cur) < 0)
+		crm_strv_push(&curs, r->cost_cur);
+	if (!curs.n)
+		crm_strv_push(&curs, "");
+	for (size_t c = 0; c < curs.n && rc == 0; c++) {
+		const char *cur = curs.v[c];
+		const struct crm_roi_money *m = NULL;
+		bool costed = *cur && !strcmp(cur, r->cost_cur);
+
+		for (size_t i = 0; i < r->nm; i++)
+			if (!strcmp(r->m[i].cur, cur))
+				m = &r->m[i];
+		crm_rec_clear(&rec);
+		add_num(&rec, "id", r->id);
+		crm_rec_adds(&rec, "campaign", r->name);
+		crm_rec_adds(&rec, "path", r->path);
+		add_num(&rec, "members", (long long)r->members);
+		add_num(&rec, "responses", (long long)r->responses);
+		add_pct(&rec, "response_rate", r->responses, r->members);
+		add_num(&rec, "leads", (long long)r->leads);
+		add_num(&rec, "converted_leads", (long long)r->converted);
+		add_num(&rec, "deals", (long long)r->deals);
+		add_num(&rec, "won_deals", (long long)r->won_deals);
+		if (*cur)
+			crm_rec_adds(&rec, "currency", cur);
+		else
+			crm_rec_add(&rec, "currency", 8, NULL, 0, CRM_NULL);
+		roi_money(&rec, "won_amount", m ? m->won : 0, cur, *cur);
+		roi_money(&rec, "attributed", m ? m->attributed : 0, cur, *cur);
+		roi_money(&rec, "cost", r->cost, cur, costed);
+		add_per(&rec, "cost_per_lead", r->cost, costed ? r->leads : 0,
+			cur);
+		add_per(&rec, "cost_per_won_deal", r->cost,
+			costed ? r->won_deals : 0, cur);
+		if (costed && r->cost > 0)
+			add_pct(&rec, "roi",
+				(long double)(m ? m->attributed : 0) -
+				    (long double)r->cost,
+				(long double)r->cost);
+		else
+			crm_rec_add(&rec, "roi", 3, NULL, 0, CRM_NULL);
+		project(&rec, cols, &prec);
+		if (crm_writer_write(w, &prec) < 0) {
+			crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+				    strerror(errno));
+			rc = -1;
+		}
+	}
+	crm_rec_release(&rec);
+	crm_rec_release(&prec);
+	crm_strv_release(&curs);
+	return rc;
+}
+
+int crm_verb_campaign_roi(struct crm_cli *cli)
+{
+	static const char *const names[] = {
+	    "id",	  "campaign",	   "path",	    "members",
+	    "responses",  "response_rate", "leads",	    "converted_leads",
+	    "deals",	  "won_deals",	   "currency",	    "won_amount",
+	    "attributed", "cost",	   "cost_per_lead", "cost_per_won_deal",
+	    "roi",
+	};
+	struct crm_campaign_opts *o = cli->opts;
+	struct crm_rates rates = {0};
+	struct crm_roi_opts ro = {.model = CRM_ATTR_LINEAR,
+				  .rollup = o->rollup};
+	struct crm_roi_row *rows = NULL;
+	struct crm_strv cols = {0};
+	struct crm_writer *w = NULL;
+	size_t n = 0;
+	int status = 0;
+
+	if (o->model)
+		ro.model = (enum crm_attr_model)crm_attr_model_parse(o->model);
+	if (cli->args.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "roi takes no arguments (--fields, --model, "
+			    "--rates, --rollup)");
+		goto fail;
+	}
+	if (pick_cols(cli, names, sizeof(names) / sizeof(*names), &cols) < 0)
+		goto fail;
+	if (o->rates) {
+		if (crm_rates_load(o->rates, &rates, &cli->err) < 0)
+			goto fail;
+		ro.rates = &rates;
+	}
+	if (crm_campaign_roi(cli->db, &ro, &rows, &n, &cli->err) < 0)
+		goto fail;
+	w = crm_cli_writer(cli, &cols);
+	for (size_t i = 0; i < n; i++)
+		if (roi_rows(cli, &rows[i], &cols, w) < 0)
+			goto fail;
+	if (crm_writer_close(w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto fail;
+	}
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(w);
+	crm_campaign_roi_free(rows, n);
+	crm_rates_release(&rates);
+	crm_strv_release(&cols);
+	return status;
 }

@@ -10,6 +10,9 @@ struct crm_campaign_opts {
 	bool deal;		  /* touches: the ids are deals */
 	const char *status;	  /* --status */
 	const char *segments;	  /* --segments DIR */
+	const char *model;	  /* roi --model */
+	const char *rates;	  /* roi --rates FILE */
+	bool rollup;		  /* roi --rollup */
 };
 
 extern const struct argp_option crm_campaign_members_options[];
@@ -22,5 +25,8 @@ extern const struct argp_option crm_campaign_touches_options[];
 int crm_verb_campaign_touches(struct crm_cli *cli);
 int crm_verb_campaign_events(struct crm_cli *cli);
 int crm_verb_campaign_enroll(struct crm_cli *cli);
+extern const struct argp_option crm_campaign_roi_options[];
+error_t crm_campaign_roi_parse(int key, char *arg, struct argp_state *state);
+int crm_verb_campaign_roi(struct crm_cli *cli);
 
 #endif

@@ -49,6 +49,12 @@ static const struct crm_verb verbs[] = {
      "Enroll contacts (leads with --lead) as members: members add",
      crm_campaign_members_options, crm_campaign_opts_parse,
      crm_verb_campaign_enroll, CRM_VERB_WRITE},
+    {"roi", "",
+     "Per campaign (or rolled up the hierarchy with --rollup): members, "
+     "responses, leads, converted leads, deals, won deals, won and "
+     "attributed amounts per currency, cost per lead and per won deal, ROI",
+     crm_campaign_roi_options, crm_campaign_roi_parse, crm_verb_campaign_roi,
+     0},
     {CRM_VERB_UNDO("Revert a change (an update, tag or delete; an undo "
 		   "redoes)")},
 };
