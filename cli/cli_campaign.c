@@ -2,17 +2,24 @@
  * members (add, status, list, history). */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "campaign.h"
 #include "campaign_event.h"
 #include "campaign_roi.h"
+#include "campaign_send.h"
 #include "cli_campaign.h"
 #include "contact.h"
 #include "datetime.h"
 #include "deal.h"
 #include "lead.h"
+#include "mail.h"
 #include "money.h"
 #include "segment.h"
 
@@ -1156,6 +1163,243 @@ out:
 	crm_writer_free(w);
 	crm_campaign_roi_free(rows, n);
 	crm_rates_release(&rates);
+	crm_strv_release(&cols);
+	return status;
+}
+
+/* -- run: the send queue ----------------------------------------------- */
+
+enum { OPT_MAILDIR = 0x340, OPT_MBOX };
+
+const struct argp_option crm_campaign_run_options[] = {
+    {"maildir", OPT_MAILDIR, "DIR", 0,
+     "With --dry-run: write the messages due into the maildir DIR "
+     "(created when missing) instead of sending them",
+     0},
+    {"mbox", OPT_MBOX, "FILE", 0,
+     "With --dry-run: append the messages due to the mbox FILE instead "
+     "of sending them",
+     0},
+    {0},
+};
+
+error_t crm_campaign_run_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	struct crm_campaign_opts *o = cli->opts;
+
+	switch (key) {
+	case OPT_MAILDIR:
+		o->maildir = arg;
+		return 0;
+	case OPT_MBOX:
+		o->mbox = arg;
+		return 0;
+	default:
+		return crm_entity_opts_parse(key, arg, state);
+	}
+}
+
+struct run_ctx {
+	struct crm_cli *cli;
+	struct crm_writer *w;
+	const struct crm_strv *cols;
+	struct crm_rec prec;
+	const char *sendmail;
+	FILE *mbox;
+	unsigned long seq;
+};
+
+static int run_row(const struct crm_rec *rec, void *arg)
+{
+	struct run_ctx *r = arg;
+
+	project(rec, r->cols, &r->prec);
+	if (crm_writer_write(r->w, &r->prec) < 0)
+		return crm_err_set(&r->cli->err, CRM_EX_IOERR,
+				   "write error: %s", strerror(errno));
+	return 0;
+}
+
+static int deliver_sendmail(const char *msg, void *arg, struct crm_err *err)
+{
+	struct run_ctx *r = arg;
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	FILE *p = popen(r->sendmail, "w");
+	size_t n = strlen(msg);
+	int st, wrote;
+
+	if (!p) {
+		signal(SIGPIPE, old);
+		return crm_err_set(err, CRM_EX_TEMPFAIL, "cannot run '%s': %s",
+				   r->sendmail, strerror(errno));
+	}
+	wrote = fwrite(msg, 1, n, p) == n;
+	st = pclose(p);
+	signal(SIGPIPE, old);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) || !wrote)
+		return crm_err_set(err, CRM_EX_TEMPFAIL,
+				   "'%s' failed: the message stays queued",
+				   r->sendmail);
+	return 0;
+}
+
+static int deliver_maildir(const char *msg, void *arg, struct crm_err *err)
+{
+	struct run_ctx *r = arg;
+	struct crm_campaign_opts *o = r->cli->opts;
+	char *tmp, *fin;
+	FILE *fp;
+	int rc = 0;
+
+	tmp =
+	    crm_xasprintf("%s/tmp/%lld.%ld_%lu.crm", o->maildir,
+			  (long long)r->cli->db->now, (long)getpid(), ++r->seq);
+	fin = crm_xasprintf("%s/new/%lld.%ld_%lu.crm", o->maildir,
+			    (long long)r->cli->db->now, (long)getpid(), r->seq);
+	fp = fopen(tmp, "wx");
+	if (!fp || fputs(msg, fp) < 0 || fclose(fp) != 0 ||
+	    rename(tmp, fin) < 0)
+		rc = crm_err_set(err, CRM_EX_CANTCREAT, "%s: %s", tmp,
+				 strerror(errno));
+	free(tmp);
+	free(fin);
+	return rc;
+}
+
+static int deliver_mbox(const char *msg, void *arg, struct crm_err *err)
+{
+	struct run_ctx *r = arg;
+	struct crm_campaign_opts *o = r->cli->opts;
+	time_t t = (time_t)r->cli->db->now;
+	struct tm tm;
+	char date[64];
+	const char *p = msg;
+
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
+	fprintf(r->mbox, "From crm@localhost %s\n", date);
+	/* mboxrd: a line that is ">*From " gets one more '>' */
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		size_t g = strspn(p, ">");
+
+		if (!strncmp(p + g, "From ", 5))
+			fputc('>', r->mbox);
+		fwrite(p, 1, n, r->mbox);
+		p += n;
+	}
+	if (p > msg && p[-1] != '\n')
+		fputc('\n', r->mbox);
+	fputc('\n', r->mbox);
+	if (ferror(r->mbox))
+		return crm_err_set(err, CRM_EX_IOERR, "%s: write error",
+				   o->mbox);
+	return 0;
+}
+
+static int deliver_none(const char *msg, void *arg, struct crm_err *err)
+{
+	(void)msg;
+	(void)arg;
+	(void)err;
+	return 0;
+}
+
+int crm_verb_campaign_run(struct crm_cli *cli)
+{
+	static const char *const names[] = {
+	    "id", "campaign", "entity", "record", "to", "status", "detail",
+	};
+	struct crm_campaign_opts *o = cli->opts;
+	struct run_ctx r = {.cli = cli};
+	struct crm_campaign_run_opts ro = {.dry_run = cli->dry_run,
+					   .deliver = deliver_sendmail,
+					   .arg = &r,
+					   .fn = run_row,
+					   .fn_arg = &r};
+	struct crm_campaign_run_stats st;
+	struct crm_strv cols = {0};
+	const char *sm = getenv("CRM_SENDMAIL");
+	int status = 0;
+
+	crm_rec_init(&r.prec);
+	r.sendmail = sm && *sm ? sm : CRM_SENDMAIL_DEFAULT;
+	if (cli->args.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "run takes no arguments");
+		goto fail;
+	}
+	if ((o->maildir || o->mbox) && !cli->dry_run) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--maildir and --mbox go with --dry-run");
+		goto fail;
+	}
+	if (o->maildir && o->mbox) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--maildir or --mbox, not both");
+		goto fail;
+	}
+	if (pick_cols(cli, names, sizeof(names) / sizeof(*names), &cols) < 0)
+		goto fail;
+	if (o->maildir) {
+		static const char *const sub[] = {"", "/tmp", "/new", "/cur"};
+		for (size_t i = 0; i < 4; i++) {
+			char *d = crm_xasprintf("%s%s", o->maildir, sub[i]);
+			int e = mkdir(d, 0777) < 0 && errno != EEXIST;
+			if (e)
+				crm_err_set(&cli->err, CRM_EX_CANTCREAT,
+					    "%s: %s", d, strerror(errno));
+			free(d);
+			if (e)
+				goto fail;
+		}
+		ro.deliver = deliver_maildir;
+	} else if (o->mbox) {
+		if (!(r.mbox = fopen(o->mbox, "a"))) {
+			crm_err_set(&cli->err, CRM_EX_CANTCREAT, "%s: %s",
+				    o->mbox, strerror(errno));
+			goto fail;
+		}
+		ro.deliver = deliver_mbox;
+	} else if (cli->dry_run) {
+		ro.deliver = NULL;
+	}
+	if (!ro.deliver)
+		ro.deliver = deliver_none;
+	r.cols = &cols;
+	r.w = crm_cli_writer(cli, &cols);
+	if (crm_campaign_send_run(cli->db, &ro, &st, &cli->err) < 0) {
+		crm_writer_close(r.w);
+		goto fail;
+	}
+	if (crm_writer_close(r.w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto fail;
+	}
+	if (r.mbox && fclose(r.mbox) != 0) {
+		r.mbox = NULL;
+		crm_err_set(&cli->err, CRM_EX_IOERR, "%s: %s", o->mbox,
+			    strerror(errno));
+		goto fail;
+	}
+	r.mbox = NULL;
+	crm_cli_note(
+	    cli,
+	    "%s%llu sent, %llu postponed (quiet hours), %llu "
+	    "deferred (send rate), %llu suppressed",
+	    cli->dry_run ? "dry run: " : "", (unsigned long long)st.sent,
+	    (unsigned long long)st.postponed, (unsigned long long)st.deferred,
+	    (unsigned long long)st.suppressed);
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	if (r.mbox)
+		fclose(r.mbox);
+	crm_writer_free(r.w);
+	crm_rec_release(&r.prec);
 	crm_strv_release(&cols);
 	return status;
 }

@@ -49,6 +49,12 @@ static const struct crm_verb verbs[] = {
      "Enroll contacts (leads with --lead) as members: members add",
      crm_campaign_members_options, crm_campaign_opts_parse,
      crm_verb_campaign_enroll, CRM_VERB_WRITE},
+    {"run", "",
+     "Hand the campaign messages due to $CRM_SENDMAIL: consent checked "
+     "again, quiet hours (postponed), the send rate (the rest waits); "
+     "--dry-run --maildir DIR or --mbox FILE writes them there instead",
+     crm_campaign_run_options, crm_campaign_run_parse, crm_verb_campaign_run,
+     CRM_VERB_WRITE},
     {"roi", "",
      "Per campaign (or rolled up the hierarchy with --rollup): members, "
      "responses, leads, converted leads, deals, won deals, won and "

@@ -1,10 +1,12 @@
 /* campaign_mail.c - campaign email: the flow action "campaign_email" with
- * consent and frequency checks; messages composed by crm_mail_build. */
+ * consent and frequency checks; messages composed by crm_mail_build and
+ * queued for crm-campaign run (campaign_send.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "campaign.h"
 #include "campaign_mail.h"
+#include "campaign_send.h"
 #include "datetime.h"
 #include "mime.h"
 
@@ -83,21 +85,6 @@ int crm_campaign_email_validate(const struct crm_flow *f, json_t *spec,
 	return 0;
 }
 
-static bool truthy(json_t *v)
-{
-	const char *s;
-
-	if (json_is_true(v))
-		return true;
-	if (json_is_integer(v))
-		return json_integer_value(v) != 0;
-	if (!json_is_string(v))
-		return false;
-	s = json_string_value(v);
-	return !strcasecmp(s, "true") || !strcasecmp(s, "yes") ||
-	       !strcmp(s, "1");
-}
-
 static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *key,
 		  enum crm_tmpl_ctx how, struct crm_buf *out,
 		  struct crm_err *err)
@@ -111,41 +98,6 @@ static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *key,
 		return -1;
 	}
 	return 0;
-}
-
-/* Why the record may not be mailed (a static text), or NULL. -1 error. */
-static int consent(struct crm_flow_ctx *ctx, const char *addr, const char **why,
-		   struct crm_err *err)
-{
-	struct crm_stmt *st;
-	int rc;
-
-	*why = NULL;
-	if (truthy(json_object_get(ctx->row->custom, "do_not_email")) ||
-	    truthy(json_object_get(ctx->row->custom, "email_invalid"))) {
-		*why = truthy(json_object_get(ctx->row->custom, "do_not_email"))
-			   ? "do_not_email"
-			   : "email invalid";
-		return 0;
-	}
-	(void)addr;
-	st = crm_db_stmt_cached(
-	    ctx->db,
-	    "SELECT status FROM campaign_members WHERE entity = ? AND "
-	    "record_id = ? AND status IN ('unsubscribed', 'bounced') "
-	    "ORDER BY id LIMIT 1",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, ctx->e->name);
-	crm_stmt_bind_int(st, 2, ctx->record_id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*why = !strcmp(crm_stmt_text(st, 0), "bounced")
-			   ? "bounced"
-			   : "unsubscribed";
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
 }
 
 /* Messages sent to the record since since (ISO 8601), any campaign. */
@@ -207,42 +159,6 @@ static int member(struct crm_flow_ctx *ctx, int64_t campaign, const char *at,
 	return rc > 0 ? 0 : -1;
 }
 
-/* Record the send: a "sent" history row; the status becomes sent when it
- * was targeted (a later status such as opened stays). */
-static int mark_sent(struct crm_db *db, int64_t mid, const char *at,
-		     struct crm_err *err)
-{
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE campaign_members SET status = 'sent', status_at = ? "
-	    "WHERE id = ? AND status = 'targeted'",
-	    err);
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, at);
-	crm_stmt_bind_int(st, 2, mid);
-	if (crm_stmt_step(st, err) < 0) {
-		crm_stmt_reset(st);
-		return -1;
-	}
-	crm_stmt_reset(st);
-	st = crm_db_stmt_cached(db,
-				"INSERT INTO campaign_member_history "
-				"(member_id, status, at) VALUES (?, 'sent', ?)",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, mid);
-	crm_stmt_bind_text(st, 2, at);
-	if (crm_stmt_step(st, err) < 0) {
-		crm_stmt_reset(st);
-		return -1;
-	}
-	crm_stmt_reset(st);
-	return 0;
-}
-
 int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 			     struct crm_err *err)
 {
@@ -275,7 +191,7 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		rc = 0;
 		goto out;
 	}
-	if (consent(ctx, addr, &why, err) < 0)
+	if (crm_campaign_consent(ctx->db, ctx->row, &why, err) < 0)
 		goto out;
 	if (why) {
 		crm_flow_did(ctx, "%s: not sent", why);
@@ -284,7 +200,7 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	}
 	if (cap) {
 		char since[CRM_TIME_LEN];
-		int64_t n;
+		int64_t n, pend;
 
 		crm_datetime_format(now - (crm_time)json_integer_value(
 					      json_object_get(cap, "days")) *
@@ -293,6 +209,12 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		n = sent_since(ctx, since, err);
 		if (n < 0)
 			goto out;
+		/* queued, not yet handed over, counts too */
+		pend = crm_campaign_send_pending(ctx->db, ctx->e->name,
+						 ctx->record_id, err);
+		if (pend < 0)
+			goto out;
+		n += pend;
 		if (n >= json_integer_value(json_object_get(cap, "max"))) {
 			crm_flow_did(ctx, "frequency cap (%lld sent): not sent",
 				     (long long)n);
@@ -343,10 +265,9 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	msg.date = now;
 	if (!(m = crm_mail_build(&msg, err)))
 		goto out;
-	if (mark_sent(ctx->db, mid, at, err) < 0)
+	if (crm_campaign_send_queue(ctx->db, crm_row_id(&camp), mid, addr,
+				    mid_s, m, err) < 0)
 		goto out;
-	json_array_append_new(
-	    ctx->outbox, json_pack("{s:s, s:s}", "kind", "email", "stdin", m));
 	crm_flow_did(ctx, "campaign email '%s' to %s queued",
 		     camp.v[2] ? camp.v[2] : cname, addr);
 	rc = 0;
