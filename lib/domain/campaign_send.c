@@ -451,7 +451,7 @@ static int one(struct crm_db *db, const struct crm_campaign_run_opts *o,
 		}
 	}
 	s->sent++;
-	rc = report(o, d, c, o->dry_run ? "would send" : "sent", "");
+	rc = report(o, d, c, o->dry_run ? "would send" : "sent", NULL);
 out:
 	crm_tz_free(tz);
 	crm_row_release(&row);
