@@ -67,7 +67,7 @@ static const struct crm_verb verbs[] = {
 
 static const struct crm_command command = {
     "crm-campaign",
-    "Marketing campaigns: their hierarchy, members and member statuses.",
+    "Marketing campaigns: hierarchy, members, email, events and ROI.",
     verbs,
     sizeof(verbs) / sizeof(verbs[0]),
     &crm_campaign_entity,
