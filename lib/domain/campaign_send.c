@@ -178,6 +178,8 @@ struct camp {
 struct due {
 	int64_t id, campaign, member, record;
 	char *entity, *to, *msg;
+	const char *status; /* what the run did (static), NULL: nothing */
+	char *detail;
 };
 
 static void custom_str(const struct crm_row *row, const char *k, char *out,
@@ -315,8 +317,14 @@ static int mark_sent(struct crm_db *db, int64_t mid, const char *at,
 }
 
 static int report(const struct crm_campaign_run_opts *o, const struct due *d,
-		  const struct camp *c, const char *status, const char *detail)
+		  const struct camp *cs, size_t nc, const char *status,
+		  const char *detail)
 {
+	const struct camp *c = cs;
+
+	for (size_t k = 0; k < nc; k++)
+		if (cs[k].id == d->campaign)
+			c = &cs[k];
 	struct crm_rec rec;
 	char id[32], rid[32];
 	int rc;
@@ -338,26 +346,19 @@ static int report(const struct crm_campaign_run_opts *o, const struct due *d,
 	return rc;
 }
 
-/* Write a change of one send in its own transaction (nothing in a dry
- * run). */
+/* Run sql for one send inside the batch's transaction (nothing in a dry
+ * run: 1). */
 static int change(struct crm_db *db, bool dry, const char *sql, const char *a,
 		  int64_t id, struct crm_err *err)
 {
-	if (dry)
-		return 1;
-	if (crm_db_begin(db, err) < 0)
-		return -1;
-	int rc = exec1(db, sql, a, id, err);
-	if (rc < 0 || crm_db_commit(db, err) < 0) {
-		crm_db_rollback(db);
-		return -1;
-	}
-	return rc;
+	return dry ? 1 : exec1(db, sql, a, id, err);
 }
 
-static int one(struct crm_db *db, const struct crm_campaign_run_opts *o,
-	       struct due *d, struct camp *c, struct crm_campaign_run_stats *s,
-	       struct crm_err *err)
+/* Decide what to do with d now: suppress, postpone, defer, or claim it
+ * (status sending; d->status "claimed"), inside the batch's transaction. */
+static int decide(struct crm_db *db, const struct crm_campaign_run_opts *o,
+		  struct due *d, struct camp *c,
+		  struct crm_campaign_run_stats *s, struct crm_err *err)
 {
 	const struct crm_entity *e = crm_entity_by_name(d->entity);
 	struct crm_row row;
@@ -383,7 +384,9 @@ static int one(struct crm_db *db, const struct crm_campaign_run_opts *o,
 			   why, d->id, err) < 0)
 			goto out;
 		s->suppressed++;
-		rc = report(o, d, c, "suppressed", why);
+		d->status = "suppressed";
+		d->detail = crm_xstrdup(why);
+		rc = 0;
 		goto out;
 	}
 	if (c->quiet) {
@@ -402,7 +405,9 @@ static int one(struct crm_db *db, const struct crm_campaign_run_opts *o,
 				   until, d->id, err) < 0)
 				goto out;
 			s->postponed++;
-			rc = report(o, d, c, "postponed", until);
+			d->status = "postponed";
+			d->detail = crm_xstrdup(until);
+			rc = 0;
 			goto out;
 		}
 	}
@@ -413,48 +418,107 @@ static int one(struct crm_db *db, const struct crm_campaign_run_opts *o,
 			goto out;
 		if (n >= c->rate) {
 			s->deferred++;
-			rc = report(o, d, c, "deferred", "send rate");
+			d->status = "deferred";
+			d->detail = crm_xstrdup("send rate");
+			rc = 0;
 			goto out;
 		}
 	}
-	/* claim it (committed), hand it over, record it */
 	g = change(db, o->dry_run,
 		   "UPDATE campaign_sends SET status = 'sending', sent_at = ? "
-		   "WHERE status = 'queued' AND id = ? "
-		   "RETURNING id",
+		   "WHERE status = 'queued' AND id = ? RETURNING id",
 		   at, d->id, err);
-	if (g <= 0) {
-		rc = g; /* another run took it: 0 */
+	if (g < 0)
 		goto out;
+	if (g > 0) { /* else another run took it */
+		c->sent_now++;
+		d->status = "claimed";
 	}
-	if (o->deliver(d->msg, o->arg, err) < 0) {
-		struct crm_err e2 = {0};
-		change(db, o->dry_run,
-		       "UPDATE campaign_sends SET status = 'queued', error = ? "
-		       "WHERE status = 'sending' AND id = ?",
-		       err->msg, d->id, &e2);
-		goto out;
-	}
-	c->sent_now++;
-	if (!o->dry_run) {
-		if (crm_db_begin(db, err) < 0)
-			goto out;
-		if (exec1(
-			db,
-			"UPDATE campaign_sends SET status = 'sent', sent_at = "
-			"? WHERE id = ?",
-			at, d->id, err) < 0 ||
-		    mark_sent(db, d->member, at, err) < 0 ||
-		    crm_db_commit(db, err) < 0) {
-			crm_db_rollback(db);
-			goto out;
-		}
-	}
-	s->sent++;
-	rc = report(o, d, c, o->dry_run ? "would send" : "sent", NULL);
+	rc = 0;
 out:
 	crm_tz_free(tz);
 	crm_row_release(&row);
+	return rc;
+}
+
+#define BATCH 256
+
+/* Decide a batch [i, j) in one transaction (committed: the claims are
+ * final before anything is handed over), hand the claimed ones over,
+ * record them in a second one; report each in order. */
+static int batch(struct crm_db *db, const struct crm_campaign_run_opts *o,
+		 struct due *d, size_t n, struct camp *c, size_t nc,
+		 struct crm_campaign_run_stats *st, struct crm_err *err)
+{
+	char at[CRM_TIME_LEN];
+	size_t failed = n;
+	struct crm_err derr = {0};
+	int rc = -1;
+
+	crm_datetime_format(db->now, at);
+	if (!o->dry_run && crm_db_begin(db, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		size_t k;
+
+		for (k = 0; k < nc && c[k].id != d[i].campaign; k++)
+			;
+		if (crm_check_interrupt(err) < 0 ||
+		    decide(db, o, &d[i], &c[k], st, err) < 0) {
+			crm_db_rollback(db);
+			return -1;
+		}
+	}
+	if (!o->dry_run && crm_db_commit(db, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && failed == n; i++)
+		if (d[i].status && !strcmp(d[i].status, "claimed")) {
+			if (o->deliver(d[i].msg, o->arg, &derr) < 0)
+				failed = i;
+			else
+				d[i].status =
+				    o->dry_run ? "would send" : "sent";
+		}
+	if (!o->dry_run) {
+		if (crm_db_begin(db, err) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			if (!d[i].status)
+				continue;
+			if (!strcmp(d[i].status, "sent")) {
+				if (exec1(db,
+					  "UPDATE campaign_sends SET status = "
+					  "'sent', sent_at = ? WHERE id = ?",
+					  at, d[i].id, err) < 0 ||
+				    mark_sent(db, d[i].member, at, err) < 0)
+					goto rollback;
+			} else if (!strcmp(d[i].status, "claimed") &&
+				   exec1(db,
+					 "UPDATE campaign_sends SET status = "
+					 "'queued', error = ? WHERE id = ?",
+					 derr.msg, d[i].id, err) < 0) {
+				goto rollback;
+			}
+		}
+		if (crm_db_commit(db, err) < 0)
+			goto rollback;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!d[i].status || !strcmp(d[i].status, "claimed"))
+			continue;
+		if (!strcmp(d[i].status, "sent") ||
+		    !strcmp(d[i].status, "would send"))
+			st->sent++;
+		if (report(o, &d[i], &c[0], nc, d[i].status, d[i].detail) < 0)
+			return -1;
+	}
+	if (failed < n) {
+		*err = derr;
+		return -1;
+	}
+	return 0;
+rollback:
+	crm_db_rollback(db);
 	return rc;
 }
 
@@ -491,6 +555,8 @@ int crm_campaign_send_run(struct crm_db *db,
 		d[nd].record = crm_stmt_int(q, 4);
 		d[nd].to = crm_xstrdup(crm_stmt_text(q, 5));
 		d[nd].msg = crm_xstrdup(crm_stmt_text(q, 6));
+		d[nd].status = NULL;
+		d[nd].detail = NULL;
 		nd++;
 	}
 	crm_stmt_finalize(q);
@@ -499,8 +565,6 @@ int crm_campaign_send_run(struct crm_db *db,
 	for (size_t i = 0; i < nd; i++) {
 		size_t k;
 
-		if (crm_check_interrupt(err) < 0)
-			goto out;
 		for (k = 0; k < nc && c[k].id != d[i].campaign; k++)
 			;
 		if (k == nc) {
@@ -511,12 +575,15 @@ int crm_campaign_send_run(struct crm_db *db,
 			}
 			nc++;
 		}
-		if (one(db, o, &d[i], &c[k], st, err) < 0)
-			goto out;
 	}
+	for (size_t i = 0; i < nd; i += BATCH)
+		if (batch(db, o, d + i, nd - i < BATCH ? nd - i : BATCH, c, nc,
+			  st, err) < 0)
+			goto out;
 	rc = 0;
 out:
 	for (size_t i = 0; i < nd; i++) {
+		free(d[i].detail);
 		free(d[i].entity);
 		free(d[i].to);
 		free(d[i].msg);
