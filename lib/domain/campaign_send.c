@@ -177,7 +177,7 @@ struct camp {
 
 struct due {
 	int64_t id, campaign, member, record;
-	char *entity, *to, *msg;
+	char *entity, *to, *msg, *nb;
 	const char *status; /* what the run did (static), NULL: nothing */
 	char *detail;
 };
@@ -522,72 +522,108 @@ rollback:
 	return rc;
 }
 
+static void dues_free(struct due *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(d[i].detail);
+		free(d[i].nb);
+		free(d[i].entity);
+		free(d[i].to);
+		free(d[i].msg);
+	}
+}
+
+/* The next BATCH sends due at now after (last_nb, last_id), in order.
+ * Returns the count or -1. */
+static long next_due(struct crm_db *db, const char *now, const char *last_nb,
+		     int64_t last_id, struct due *d, struct crm_err *err)
+{
+	struct crm_stmt *q = crm_db_stmt_cached(
+	    db,
+	    "SELECT s.id, s.campaign_id, s.member_id, m.entity, m.record_id, "
+	    "s.recipient, s.message, s.not_before FROM campaign_sends s JOIN "
+	    "campaign_members m ON m.id = s.member_id WHERE s.status = "
+	    "'queued' AND s.not_before <= ? AND (s.not_before > ? OR "
+	    "(s.not_before = ? AND s.id > ?)) ORDER BY s.not_before, s.id "
+	    "LIMIT 256",
+	    err);
+	long n = 0;
+	int r;
+
+	if (!q)
+		return -1;
+	crm_stmt_bind_text(q, 1, now);
+	crm_stmt_bind_text(q, 2, last_nb);
+	crm_stmt_bind_text(q, 3, last_nb);
+	crm_stmt_bind_int(q, 4, last_id);
+	while (n < BATCH && (r = crm_stmt_step(q, err)) > 0) {
+		memset(&d[n], 0, sizeof(*d));
+		d[n].id = crm_stmt_int(q, 0);
+		d[n].campaign = crm_stmt_int(q, 1);
+		d[n].member = crm_stmt_int(q, 2);
+		d[n].entity = crm_xstrdup(crm_stmt_text(q, 3));
+		d[n].record = crm_stmt_int(q, 4);
+		d[n].to = crm_xstrdup(crm_stmt_text(q, 5));
+		d[n].msg = crm_xstrdup(crm_stmt_text(q, 6));
+		d[n].nb = crm_xstrdup(crm_stmt_text(q, 7));
+		n++;
+	}
+	crm_stmt_reset(q);
+	if (n < BATCH && r < 0) {
+		dues_free(d, (size_t)n);
+		return -1;
+	}
+	return n;
+}
+
 int crm_campaign_send_run(struct crm_db *db,
 			  const struct crm_campaign_run_opts *o,
 			  struct crm_campaign_run_stats *st,
 			  struct crm_err *err)
 {
-	struct crm_stmt *q;
-	struct due *d = NULL;
+	struct due *d = crm_xcalloc(BATCH, sizeof(*d));
 	struct camp *c = NULL;
-	size_t nd = 0, capd = 0, nc = 0, capc = 0;
-	char now[CRM_TIME_LEN];
-	int rc = -1, r;
+	size_t nc = 0, capc = 0;
+	char now[CRM_TIME_LEN], last_nb[CRM_TIME_LEN] = "";
+	int64_t last_id = 0;
+	long nd = 0;
+	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
 	crm_datetime_format(db->now, now);
-	q = crm_db_stmt(
-	    db,
-	    "SELECT s.id, s.campaign_id, s.member_id, m.entity, m.record_id, "
-	    "s.recipient, s.message FROM campaign_sends s JOIN "
-	    "campaign_members m ON m.id = s.member_id WHERE s.status = "
-	    "'queued' AND s.not_before <= ? ORDER BY s.not_before, s.id",
-	    err);
-	if (!q)
-		return -1;
-	crm_stmt_bind_text(q, 1, now);
-	while ((r = crm_stmt_step(q, err)) > 0) {
-		d = crm_xgrow(d, &capd, nd + 1, sizeof(*d));
-		d[nd].id = crm_stmt_int(q, 0);
-		d[nd].campaign = crm_stmt_int(q, 1);
-		d[nd].member = crm_stmt_int(q, 2);
-		d[nd].entity = crm_xstrdup(crm_stmt_text(q, 3));
-		d[nd].record = crm_stmt_int(q, 4);
-		d[nd].to = crm_xstrdup(crm_stmt_text(q, 5));
-		d[nd].msg = crm_xstrdup(crm_stmt_text(q, 6));
-		d[nd].status = NULL;
-		d[nd].detail = NULL;
-		nd++;
-	}
-	crm_stmt_finalize(q);
-	if (r < 0)
-		goto out;
-	for (size_t i = 0; i < nd; i++) {
-		size_t k;
+	/* in pages of BATCH (constant memory), by (not_before, id) after
+	 * the last page: what a page postponed or deferred is not read
+	 * again */
+	while ((nd = next_due(db, now, last_nb, last_id, d, err)) > 0) {
+		for (long i = 0; i < nd; i++) {
+			size_t k;
 
-		for (k = 0; k < nc && c[k].id != d[i].campaign; k++)
-			;
-		if (k == nc) {
-			c = crm_xgrow(c, &capc, nc + 1, sizeof(*c));
-			if (load_camp(db, d[i].campaign, &c[nc], err) < 0) {
-				free(c[nc].name);
-				goto out;
+			for (k = 0; k < nc && c[k].id != d[i].campaign; k++)
+				;
+			if (k == nc) {
+				c = crm_xgrow(c, &capc, nc + 1, sizeof(*c));
+				if (load_camp(db, d[i].campaign, &c[nc], err) <
+				    0) {
+					free(c[nc].name);
+					goto out;
+				}
+				nc++;
 			}
-			nc++;
 		}
-	}
-	for (size_t i = 0; i < nd; i += BATCH)
-		if (batch(db, o, d + i, nd - i < BATCH ? nd - i : BATCH, c, nc,
-			  st, err) < 0)
+		snprintf(last_nb, sizeof(last_nb), "%s", d[nd - 1].nb);
+		last_id = d[nd - 1].id;
+		if (batch(db, o, d, (size_t)nd, c, nc, st, err) < 0)
 			goto out;
-	rc = 0;
-out:
-	for (size_t i = 0; i < nd; i++) {
-		free(d[i].detail);
-		free(d[i].entity);
-		free(d[i].to);
-		free(d[i].msg);
+		dues_free(d, (size_t)nd);
+		nd = 0;
+		if (crm_check_interrupt(err) < 0)
+			goto out;
 	}
+	if (nd == 0)
+		rc = 0;
+	nd = nd < 0 ? 0 : nd;
+out:
+	dues_free(d, (size_t)nd);
 	for (size_t i = 0; i < nc; i++)
 		free(c[i].name);
 	free(d);
