@@ -100,9 +100,7 @@ static struct crm_roi_money *money(struct crm_roi_row *r, const char *cur)
 	for (i = 0; i < r->nm && strcmp(r->m[i].cur, cur); i++)
 		;
 	if (i == r->nm) {
-		r->m = realloc(r->m, (r->nm + 1) * sizeof(*r->m));
-		if (!r->m)
-			abort();
+		r->m = crm_xrealloc(r->m, (r->nm + 1) * sizeof(*r->m));
 		memset(&r->m[i], 0, sizeof(*r->m));
 		snprintf(r->m[i].cur, sizeof(r->m[i].cur), "%s", cur);
 		/* keep them ordered by currency */
