@@ -1,15 +1,25 @@
 /* cli_campaign.c - crm-campaign tree (the hierarchy with roll-ups) and
  * members (add, status, list, history). */
 #include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "campaign.h"
+#include "campaign_event.h"
+#include "campaign_roi.h"
+#include "campaign_send.h"
 #include "cli_campaign.h"
 #include "contact.h"
 #include "datetime.h"
 #include "deal.h"
 #include "lead.h"
+#include "mail.h"
 #include "money.h"
 #include "segment.h"
 
@@ -781,5 +791,615 @@ out:
 	crm_rec_release(&prec);
 	crm_strv_release(&cols);
 	free(sel.v);
+	return status;
+}
+
+/* -- events ------------------------------------------------------------ */
+
+/* The first of names rec has a non-empty value for, or NULL. */
+static const char *pick(const struct crm_rec *rec, const char *const *names)
+{
+	for (; *names; names++) {
+		const char *v = crm_rec_get(rec, *names);
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
+struct ev_counts {
+	uint64_t n[3];
+};
+
+static int one_event(struct crm_cli *cli, const struct crm_rec *rec,
+		     const char *file, long line, struct ev_counts *c)
+{
+	static const char *const ev_n[] = {"event", "type", "event_type", NULL},
+				 *tok_n[] = {"token", "x-crm-token",
+					     "x_crm_token", NULL},
+				 *mid_n[] = {"message_id", "message-id",
+					     "messageid", "smtp-id", NULL},
+				 *at_n[] = {"time",	   "timestamp", "at",
+					    "occurred_at", "date",	NULL},
+				 *b_n[] = {"bounce", "bounce_type", "severity",
+					   NULL},
+				 *id_n[] = {"id", "event_id", "sg_event_id",
+					    NULL},
+				 *url_n[] = {"url", "link", NULL};
+	struct crm_campaign_event ev = {
+	    .event = pick(rec, ev_n),
+	    .token = pick(rec, tok_n),
+	    .message_id = pick(rec, mid_n),
+	    .at = pick(rec, at_n),
+	    .bounce = pick(rec, b_n),
+	    .id = pick(rec, id_n),
+	    .url = pick(rec, url_n),
+	};
+	enum crm_campaign_event_result res;
+
+	if (crm_campaign_event_apply(cli->db, &ev, &res, &cli->err) < 0) {
+		if (cli->err.code == CRM_EX_DATAERR) {
+			snprintf(cli->err.file, sizeof(cli->err.file), "%s",
+				 file);
+			cli->err.line = line;
+		}
+		return -1;
+	}
+	c->n[res]++;
+	return 0;
+}
+
+/* A file holding one JSON object (a saved webhook payload): its event.
+ * Returns 1 when it was one, 0 when not (read it as records), -1. */
+static int webhook_file(struct crm_cli *cli, const char *path,
+			struct ev_counts *c)
+{
+	json_t *j = json_load_file(path, JSON_DECODE_ANY, NULL), *v;
+	struct crm_rec rec;
+	const char *k;
+	int rc;
+
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return 0;
+	}
+	crm_rec_init(&rec);
+	json_object_foreach(j, k, v)
+	{
+		char num[64];
+
+		if (json_is_string(v))
+			crm_rec_adds(&rec, k, json_string_value(v));
+		else if (json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%lld",
+				 (long long)json_integer_value(v));
+			crm_rec_adds(&rec, k, num);
+		} else if (json_is_real(v)) {
+			snprintf(num, sizeof(num), "%.0f", json_real_value(v));
+			crm_rec_adds(&rec, k, num);
+		}
+	}
+	rc = one_event(cli, &rec, path, 1, c);
+	crm_rec_release(&rec);
+	json_decref(j);
+	return rc < 0 ? -1 : 1;
+}
+
+int crm_verb_campaign_events(struct crm_cli *cli)
+{
+	struct ev_counts c = {{0}};
+	struct crm_rec rec;
+	int status = 0;
+
+	crm_rec_init(&rec);
+	if (crm_db_begin(cli->db, &cli->err) < 0)
+		goto fail;
+	for (size_t i = 0; i < (cli->args.n ? cli->args.n : 1); i++) {
+		const char *path = cli->args.n ? cli->args.v[i] : "-";
+		bool in = !strcmp(path, "-");
+		FILE *fp;
+		struct crm_reader *r;
+		int got = 0;
+
+		if (!in) {
+			got = webhook_file(cli, path, &c);
+			if (got < 0)
+				goto rollback;
+			if (got)
+				continue;
+		}
+		fp = in ? stdin : fopen(path, "r");
+		if (!fp) {
+			crm_err_set(&cli->err, CRM_EX_NOINPUT, "%s: %s", path,
+				    strerror(errno));
+			goto rollback;
+		}
+		r = crm_cli_reader(cli, fp, path);
+		while (r && (got = crm_reader_next(r, &rec, &cli->err)) > 0)
+			if (one_event(cli, &rec, crm_reader_name(r), rec.line,
+				      &c) < 0) {
+				got = -1;
+				break;
+			}
+		crm_reader_free(r);
+		if (!in)
+			fclose(fp);
+		if (!r || got < 0)
+			goto rollback;
+	}
+	if (crm_db_finish(cli->db, cli->dry_run, &cli->err) < 0)
+		goto rollback;
+	crm_cli_note(cli,
+		     "%sevents: %llu applied, %llu already applied, %llu "
+		     "matched no member",
+		     cli->dry_run ? "dry run: " : "",
+		     (unsigned long long)c.n[CRM_EVENT_APPLIED],
+		     (unsigned long long)c.n[CRM_EVENT_DUPLICATE],
+		     (unsigned long long)c.n[CRM_EVENT_UNMATCHED]);
+	goto out;
+rollback:
+	crm_db_rollback(cli->db);
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_rec_release(&rec);
+	return status;
+}
+
+/* enroll CAMPAIGN [ID...]: members add CAMPAIGN [ID...] (DESIGN.md's
+ * verb; ids, --where or --stdin as there). */
+int crm_verb_campaign_enroll(struct crm_cli *cli)
+{
+	crm_strv_push(&cli->args, "add");
+	for (size_t i = cli->args.n - 1; i > 0; i--) {
+		char *t = cli->args.v[i];
+		cli->args.v[i] = cli->args.v[i - 1];
+		cli->args.v[i - 1] = t;
+	}
+	return crm_verb_campaign_members(cli);
+}
+
+/* -- roi --------------------------------------------------------------- */
+
+enum { OPT_MODEL = 0x320, OPT_RATES, OPT_ROLLUP };
+
+const struct argp_option crm_campaign_roi_options[] = {
+    {"model", OPT_MODEL, "MODEL", 0,
+     "Attribution of won revenue: first, last, linear (default) or u "
+     "(U-shaped, 40/20/40)",
+     0},
+    {"rates", OPT_RATES, "FILE", 0,
+     "Exchange rates: every amount in the file's base currency", 0},
+    {"rollup", OPT_ROLLUP, 0, 0,
+     "Each campaign's figures with all its descendants' (the hierarchy "
+     "rolled up)",
+     0},
+    {0},
+};
+
+error_t crm_campaign_roi_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	struct crm_campaign_opts *o = cli->opts;
+
+	switch (key) {
+	case OPT_MODEL:
+		if (crm_attr_model_parse(arg) < 0)
+			argp_error(state,
+				   "--model: expected first, last, linear or "
+				   "u, got '%s'",
+				   arg);
+		o->model = arg;
+		return 0;
+	case OPT_RATES:
+		o->rates = arg;
+		return 0;
+	case OPT_ROLLUP:
+		o->rollup = true;
+		return 0;
+	default:
+		return crm_entity_opts_parse(key, arg, state);
+	}
+}
+
+/* num / den (minor units) rounded half away from zero, as money. */
+static void add_per(struct crm_rec *rec, const char *name, int64_t num,
+		    uint64_t den, const char *cur)
+{
+	char b[32];
+
+	if (!den || !*cur) {
+		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+		return;
+	}
+	crm_rec_adds(rec, name,
+		     crm_money_format(
+			 (int64_t)llroundl((long double)num / (long double)den),
+			 cur, b));
+}
+
+static void add_pct(struct crm_rec *rec, const char *name, long double num,
+		    long double den)
+{
+	char b[64];
+
+	if (den == 0) {
+		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+		return;
+	}
+	snprintf(b, sizeof(b), "%.1Lf", 100 * num / den);
+	if (!strcmp(b, "-0.0"))
+		snprintf(b, sizeof(b), "0.0");
+	crm_rec_adds(rec, name, b);
+}
+
+static void roi_money(struct crm_rec *rec, const char *name, int64_t v,
+		      const char *cur, bool have)
+{
+	char b[32];
+
+	if (!have)
+		crm_rec_add(rec, name, strlen(name), NULL, 0, CRM_NULL);
+	else
+		crm_rec_adds(rec, name, crm_money_format(v, cur, b));
+}
+
+/* The rows of one campaign: one per currency (its won and attributed
+ * amounts, and its cost), one with no currency when it has none. */
+static int roi_rows(struct crm_cli *cli, const struct crm_roi_row *r,
+		    const struct crm_strv *cols, struct crm_writer *w)
+{
+	struct crm_strv curs = {0};
+	struct crm_rec rec, prec;
+	int rc = 0;
+
+	crm_rec_init(&rec);
+	crm_rec_init(&prec);
+	for (size_t i = 0; i < r->nm; i++)
+		crm_strv_push(&curs, r->m[i].cur);
+	if (*r->cost_cur && crm_strv_find(&curs, r->cost_cur) < 0)
+		crm_strv_push(&curs, r->cost_cur);
+	if (!curs.n)
+		crm_strv_push(&curs, "");
+	for (size_t c = 0; c < curs.n && rc == 0; c++) {
+		const char *cur = curs.v[c];
+		const struct crm_roi_money *m = NULL;
+		bool costed = *cur && !strcmp(cur, r->cost_cur);
+
+		for (size_t i = 0; i < r->nm; i++)
+			if (!strcmp(r->m[i].cur, cur))
+				m = &r->m[i];
+		crm_rec_clear(&rec);
+		add_num(&rec, "id", r->id);
+		crm_rec_adds(&rec, "campaign", r->name);
+		crm_rec_adds(&rec, "path", r->path);
+		add_num(&rec, "members", (long long)r->members);
+		add_num(&rec, "responses", (long long)r->responses);
+		add_pct(&rec, "response_rate", r->responses, r->members);
+		add_num(&rec, "leads", (long long)r->leads);
+		add_num(&rec, "converted_leads", (long long)r->converted);
+		add_num(&rec, "deals", (long long)r->deals);
+		add_num(&rec, "won_deals", (long long)r->won_deals);
+		if (*cur)
+			crm_rec_adds(&rec, "currency", cur);
+		else
+			crm_rec_add(&rec, "currency", 8, NULL, 0, CRM_NULL);
+		roi_money(&rec, "won_amount", m ? m->won : 0, cur, *cur);
+		roi_money(&rec, "attributed", m ? m->attributed : 0, cur, *cur);
+		roi_money(&rec, "cost", r->cost, cur, costed);
+		add_per(&rec, "cost_per_lead", r->cost, costed ? r->leads : 0,
+			cur);
+		add_per(&rec, "cost_per_won_deal", r->cost,
+			costed ? r->won_deals : 0, cur);
+		if (costed && r->cost > 0)
+			add_pct(&rec, "roi",
+				(long double)(m ? m->attributed : 0) -
+				    (long double)r->cost,
+				(long double)r->cost);
+		else
+			crm_rec_add(&rec, "roi", 3, NULL, 0, CRM_NULL);
+		project(&rec, cols, &prec);
+		if (crm_writer_write(w, &prec) < 0) {
+			crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+				    strerror(errno));
+			rc = -1;
+		}
+	}
+	crm_rec_release(&rec);
+	crm_rec_release(&prec);
+	crm_strv_release(&curs);
+	return rc;
+}
+
+int crm_verb_campaign_roi(struct crm_cli *cli)
+{
+	static const char *const names[] = {
+	    "id",	  "campaign",	   "path",	    "members",
+	    "responses",  "response_rate", "leads",	    "converted_leads",
+	    "deals",	  "won_deals",	   "currency",	    "won_amount",
+	    "attributed", "cost",	   "cost_per_lead", "cost_per_won_deal",
+	    "roi",
+	};
+	struct crm_campaign_opts *o = cli->opts;
+	struct crm_rates rates = {0};
+	struct crm_roi_opts ro = {.model = CRM_ATTR_LINEAR,
+				  .rollup = o->rollup};
+	struct crm_roi_row *rows = NULL;
+	struct crm_strv cols = {0};
+	struct crm_writer *w = NULL;
+	size_t n = 0;
+	int status = 0;
+
+	if (o->model)
+		ro.model = (enum crm_attr_model)crm_attr_model_parse(o->model);
+	if (cli->args.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "roi takes no arguments (--fields, --model, "
+			    "--rates, --rollup)");
+		goto fail;
+	}
+	if (pick_cols(cli, names, sizeof(names) / sizeof(*names), &cols) < 0)
+		goto fail;
+	if (o->rates) {
+		if (crm_rates_load(o->rates, &rates, &cli->err) < 0)
+			goto fail;
+		ro.rates = &rates;
+	}
+	if (crm_campaign_roi(cli->db, &ro, &rows, &n, &cli->err) < 0)
+		goto fail;
+	w = crm_cli_writer(cli, &cols);
+	for (size_t i = 0; i < n; i++)
+		if (roi_rows(cli, &rows[i], &cols, w) < 0)
+			goto fail;
+	if (crm_writer_close(w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto fail;
+	}
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_writer_free(w);
+	crm_campaign_roi_free(rows, n);
+	crm_rates_release(&rates);
+	crm_strv_release(&cols);
+	return status;
+}
+
+/* -- run: the send queue ----------------------------------------------- */
+
+enum { OPT_MAILDIR = 0x340, OPT_MBOX };
+
+const struct argp_option crm_campaign_run_options[] = {
+    {"maildir", OPT_MAILDIR, "DIR", 0,
+     "With --dry-run: write the messages due into the maildir DIR "
+     "(created when missing) instead of sending them",
+     0},
+    {"mbox", OPT_MBOX, "FILE", 0,
+     "With --dry-run: append the messages due to the mbox FILE instead "
+     "of sending them",
+     0},
+    {0},
+};
+
+error_t crm_campaign_run_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	struct crm_campaign_opts *o = cli->opts;
+
+	switch (key) {
+	case OPT_MAILDIR:
+		o->maildir = arg;
+		return 0;
+	case OPT_MBOX:
+		o->mbox = arg;
+		return 0;
+	default:
+		return crm_entity_opts_parse(key, arg, state);
+	}
+}
+
+struct run_ctx {
+	struct crm_cli *cli;
+	struct crm_writer *w;
+	const struct crm_strv *cols;
+	struct crm_rec prec;
+	const char *sendmail;
+	FILE *mbox;
+	unsigned long seq;
+};
+
+static int run_row(const struct crm_rec *rec, void *arg)
+{
+	struct run_ctx *r = arg;
+
+	project(rec, r->cols, &r->prec);
+	if (crm_writer_write(r->w, &r->prec) < 0)
+		return crm_err_set(&r->cli->err, CRM_EX_IOERR,
+				   "write error: %s", strerror(errno));
+	return 0;
+}
+
+static int deliver_sendmail(const char *msg, void *arg, struct crm_err *err)
+{
+	struct run_ctx *r = arg;
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	FILE *p = popen(r->sendmail, "w");
+	size_t n = strlen(msg);
+	int st, wrote;
+
+	if (!p) {
+		signal(SIGPIPE, old);
+		return crm_err_set(err, CRM_EX_TEMPFAIL, "cannot run '%s': %s",
+				   r->sendmail, strerror(errno));
+	}
+	wrote = fwrite(msg, 1, n, p) == n;
+	st = pclose(p);
+	signal(SIGPIPE, old);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) || !wrote)
+		return crm_err_set(err, CRM_EX_TEMPFAIL,
+				   "'%s' failed: the message stays queued",
+				   r->sendmail);
+	return 0;
+}
+
+static int deliver_maildir(const char *msg, void *arg, struct crm_err *err)
+{
+	struct run_ctx *r = arg;
+	struct crm_campaign_opts *o = r->cli->opts;
+	char *tmp, *fin;
+	FILE *fp;
+	int rc = 0;
+
+	tmp =
+	    crm_xasprintf("%s/tmp/%lld.%ld_%lu.crm", o->maildir,
+			  (long long)r->cli->db->now, (long)getpid(), ++r->seq);
+	fin = crm_xasprintf("%s/new/%lld.%ld_%lu.crm", o->maildir,
+			    (long long)r->cli->db->now, (long)getpid(), r->seq);
+	fp = fopen(tmp, "wx");
+	if (!fp || fputs(msg, fp) < 0 || fclose(fp) != 0 ||
+	    rename(tmp, fin) < 0)
+		rc = crm_err_set(err, CRM_EX_CANTCREAT, "%s: %s", tmp,
+				 strerror(errno));
+	free(tmp);
+	free(fin);
+	return rc;
+}
+
+static int deliver_mbox(const char *msg, void *arg, struct crm_err *err)
+{
+	struct run_ctx *r = arg;
+	struct crm_campaign_opts *o = r->cli->opts;
+	time_t t = (time_t)r->cli->db->now;
+	struct tm tm;
+	char date[64];
+	const char *p = msg;
+
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
+	fprintf(r->mbox, "From crm@localhost %s\n", date);
+	/* mboxrd: a line that is ">*From " gets one more '>' */
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		size_t g = strspn(p, ">");
+
+		if (!strncmp(p + g, "From ", 5))
+			fputc('>', r->mbox);
+		fwrite(p, 1, n, r->mbox);
+		p += n;
+	}
+	if (p > msg && p[-1] != '\n')
+		fputc('\n', r->mbox);
+	fputc('\n', r->mbox);
+	if (ferror(r->mbox))
+		return crm_err_set(err, CRM_EX_IOERR, "%s: write error",
+				   o->mbox);
+	return 0;
+}
+
+static int deliver_none(const char *msg, void *arg, struct crm_err *err)
+{
+	(void)msg;
+	(void)arg;
+	(void)err;
+	return 0;
+}
+
+int crm_verb_campaign_run(struct crm_cli *cli)
+{
+	static const char *const names[] = {
+	    "id", "campaign", "entity", "record", "to", "status", "detail",
+	};
+	struct crm_campaign_opts *o = cli->opts;
+	struct run_ctx r = {.cli = cli};
+	struct crm_campaign_run_opts ro = {.dry_run = cli->dry_run,
+					   .deliver = deliver_sendmail,
+					   .arg = &r,
+					   .fn = run_row,
+					   .fn_arg = &r};
+	struct crm_campaign_run_stats st;
+	struct crm_strv cols = {0};
+	const char *sm = getenv("CRM_SENDMAIL");
+	int status = 0;
+
+	crm_rec_init(&r.prec);
+	r.sendmail = sm && *sm ? sm : CRM_SENDMAIL_DEFAULT;
+	if (cli->args.n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "run takes no arguments");
+		goto fail;
+	}
+	if ((o->maildir || o->mbox) && !cli->dry_run) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--maildir and --mbox go with --dry-run");
+		goto fail;
+	}
+	if (o->maildir && o->mbox) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--maildir or --mbox, not both");
+		goto fail;
+	}
+	if (pick_cols(cli, names, sizeof(names) / sizeof(*names), &cols) < 0)
+		goto fail;
+	if (o->maildir) {
+		static const char *const sub[] = {"", "/tmp", "/new", "/cur"};
+		for (size_t i = 0; i < 4; i++) {
+			char *d = crm_xasprintf("%s%s", o->maildir, sub[i]);
+			int e = mkdir(d, 0777) < 0 && errno != EEXIST;
+			if (e)
+				crm_err_set(&cli->err, CRM_EX_CANTCREAT,
+					    "%s: %s", d, strerror(errno));
+			free(d);
+			if (e)
+				goto fail;
+		}
+		ro.deliver = deliver_maildir;
+	} else if (o->mbox) {
+		if (!(r.mbox = fopen(o->mbox, "a"))) {
+			crm_err_set(&cli->err, CRM_EX_CANTCREAT, "%s: %s",
+				    o->mbox, strerror(errno));
+			goto fail;
+		}
+		ro.deliver = deliver_mbox;
+	} else if (cli->dry_run) {
+		ro.deliver = NULL;
+	}
+	if (!ro.deliver)
+		ro.deliver = deliver_none;
+	r.cols = &cols;
+	r.w = crm_cli_writer(cli, &cols);
+	if (crm_campaign_send_run(cli->db, &ro, &st, &cli->err) < 0) {
+		crm_writer_close(r.w);
+		goto fail;
+	}
+	if (crm_writer_close(r.w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto fail;
+	}
+	if (r.mbox && fclose(r.mbox) != 0) {
+		r.mbox = NULL;
+		crm_err_set(&cli->err, CRM_EX_IOERR, "%s: %s", o->mbox,
+			    strerror(errno));
+		goto fail;
+	}
+	r.mbox = NULL;
+	crm_cli_note(
+	    cli,
+	    "%s%llu sent, %llu postponed (quiet hours), %llu "
+	    "deferred (send rate), %llu suppressed",
+	    cli->dry_run ? "dry run: " : "", (unsigned long long)st.sent,
+	    (unsigned long long)st.postponed, (unsigned long long)st.deferred,
+	    (unsigned long long)st.suppressed);
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	if (r.mbox)
+		fclose(r.mbox);
+	crm_writer_free(r.w);
+	crm_rec_release(&r.prec);
+	crm_strv_release(&cols);
 	return status;
 }

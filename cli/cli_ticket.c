@@ -1142,6 +1142,9 @@ int crm_verb_ticket_mail(struct crm_cli *cli)
 			    strerror(errno));
 		goto fail;
 	}
+	if (r.campaign_reply && !r.ignored)
+		crm_cli_note(cli, "a reply to a campaign message: its member "
+				  "is marked replied");
 	if (r.ignored)
 		crm_cli_note(cli, "ignored a message from %s: %s", m.from_addr,
 			     r.ignored);

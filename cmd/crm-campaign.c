@@ -39,13 +39,35 @@ static const struct crm_verb verbs[] = {
      "their lead's, else their contact's), by ids, --where or --stdin",
      crm_campaign_touches_options, crm_campaign_opts_parse,
      crm_verb_campaign_touches, 0},
+    {"events", "[FILE...]",
+     "Apply an email provider's events (delivered, opened, clicked, "
+     "bounced, complained, unsubscribed; CSV, NDJSON, a JSON array or a "
+     "saved webhook payload) to campaign members, by token or Message-ID; "
+     "importing them again changes nothing",
+     NULL, NULL, crm_verb_campaign_events, CRM_VERB_WRITE},
+    {"enroll", "CAMPAIGN [ID...]",
+     "Enroll contacts (leads with --lead) as members: members add",
+     crm_campaign_members_options, crm_campaign_opts_parse,
+     crm_verb_campaign_enroll, CRM_VERB_WRITE},
+    {"run", "",
+     "Hand the campaign messages due to $CRM_SENDMAIL: consent checked "
+     "again, quiet hours (postponed), the send rate (the rest waits); "
+     "--dry-run --maildir DIR or --mbox FILE writes them there instead",
+     crm_campaign_run_options, crm_campaign_run_parse, crm_verb_campaign_run,
+     CRM_VERB_WRITE},
+    {"roi", "",
+     "Per campaign (or rolled up the hierarchy with --rollup): members, "
+     "responses, leads, converted leads, deals, won deals, won and "
+     "attributed amounts per currency, cost per lead and per won deal, ROI",
+     crm_campaign_roi_options, crm_campaign_roi_parse, crm_verb_campaign_roi,
+     0},
     {CRM_VERB_UNDO("Revert a change (an update, tag or delete; an undo "
 		   "redoes)")},
 };
 
 static const struct crm_command command = {
     "crm-campaign",
-    "Marketing campaigns: their hierarchy, members and member statuses.",
+    "Marketing campaigns: hierarchy, members, email, events and ROI.",
     verbs,
     sizeof(verbs) / sizeof(verbs[0]),
     &crm_campaign_entity,

@@ -1,105 +1,14 @@
-/* campaign_mail.c - campaign email: compose with GMime; the flow action
- * "campaign_email" with consent and frequency checks. */
-#include <gmime/gmime.h>
+/* campaign_mail.c - campaign email: the flow action "campaign_email" with
+ * consent and frequency checks; messages composed by crm_mail_build and
+ * queued for crm-campaign run (campaign_send.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "campaign.h"
 #include "campaign_mail.h"
+#include "campaign_send.h"
 #include "datetime.h"
-
-/* -- composing ---------------------------------------------------------- */
-
-static void gmime_once(void)
-{
-	static bool done;
-
-	if (!done) {
-		g_mime_init();
-		done = true;
-	}
-}
-
-static GMimeTextPart *text_part(const char *subtype, const char *s)
-{
-	GMimeTextPart *p = g_mime_text_part_new_with_subtype(subtype);
-
-	g_mime_text_part_set_text(p, s);
-	/* set_text chose the charset; 7bit, else quoted-printable */
-	g_mime_part_set_content_encoding(
-	    GMIME_PART(p), g_mime_part_get_best_content_encoding(
-			       GMIME_PART(p), GMIME_ENCODING_CONSTRAINT_7BIT));
-	return p;
-}
-
-int crm_campaign_msg_compose(const struct crm_campaign_msg *m,
-			     struct crm_buf *out, struct crm_err *err)
-{
-	GMimeMessage *msg;
-	GMimeObject *body;
-	InternetAddressList *from;
-	GDateTime *date;
-	GMimeFormatOptions *fo;
-	char *text;
-
-	gmime_once();
-	msg = g_mime_message_new(TRUE);
-	from = internet_address_list_parse(NULL, m->from);
-	if (!from || internet_address_list_length(from) != 1) {
-		if (from)
-			g_object_unref(from);
-		g_object_unref(msg);
-		return crm_err_set(err, CRM_EX_CONFIG, "from: bad address '%s'",
-				   m->from);
-	}
-	internet_address_list_append(g_mime_message_get_from(msg), from);
-	g_object_unref(from);
-	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
-				   m->to_name ? m->to_name : "", m->to_addr);
-	g_mime_message_set_subject(msg, m->subject, "utf-8");
-	g_mime_message_set_message_id(msg, m->message_id);
-	date = g_date_time_new_from_unix_utc(m->date);
-	g_mime_message_set_date(msg, date);
-	g_date_time_unref(date);
-	if (m->unsubscribe) {
-		g_mime_object_set_header(GMIME_OBJECT(msg), "List-Unsubscribe",
-					 m->unsubscribe, NULL);
-		g_mime_object_set_header(GMIME_OBJECT(msg),
-					 "List-Unsubscribe-Post",
-					 "List-Unsubscribe=One-Click", NULL);
-	}
-	if (m->token)
-		g_mime_object_set_header(GMIME_OBJECT(msg), "X-CRM-Token",
-					 m->token, NULL);
-	if (m->text && m->html) {
-		GMimeMultipart *mp =
-		    g_mime_multipart_new_with_subtype("alternative");
-		GMimeTextPart *t = text_part("plain", m->text),
-			      *h = text_part("html", m->html);
-
-		g_mime_multipart_add(mp, GMIME_OBJECT(t));
-		g_mime_multipart_add(mp, GMIME_OBJECT(h));
-		g_object_unref(t);
-		g_object_unref(h);
-		body = GMIME_OBJECT(mp);
-	} else {
-		body = GMIME_OBJECT(text_part(m->html ? "html" : "plain",
-					      m->html ? m->html : m->text));
-	}
-	g_mime_message_set_mime_part(msg, body);
-	g_object_unref(body);
-	fo = g_mime_format_options_new();
-	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
-	text = g_mime_object_to_string(GMIME_OBJECT(msg), fo);
-	g_mime_format_options_free(fo);
-	g_object_unref(msg);
-	if (!text)
-		return crm_err_set(err, CRM_EX_SOFTWARE,
-				   "cannot compose the message");
-	crm_buf_adds(out, text);
-	g_free(text);
-	return 0;
-}
+#include "mime.h"
 
 /* -- the flow action ---------------------------------------------------- */
 
@@ -176,21 +85,6 @@ int crm_campaign_email_validate(const struct crm_flow *f, json_t *spec,
 	return 0;
 }
 
-static bool truthy(json_t *v)
-{
-	const char *s;
-
-	if (json_is_true(v))
-		return true;
-	if (json_is_integer(v))
-		return json_integer_value(v) != 0;
-	if (!json_is_string(v))
-		return false;
-	s = json_string_value(v);
-	return !strcasecmp(s, "true") || !strcasecmp(s, "yes") ||
-	       !strcmp(s, "1");
-}
-
 static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *key,
 		  enum crm_tmpl_ctx how, struct crm_buf *out,
 		  struct crm_err *err)
@@ -204,41 +98,6 @@ static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *key,
 		return -1;
 	}
 	return 0;
-}
-
-/* Why the record may not be mailed (a static text), or NULL. -1 error. */
-static int consent(struct crm_flow_ctx *ctx, const char *addr, const char **why,
-		   struct crm_err *err)
-{
-	struct crm_stmt *st;
-	int rc;
-
-	*why = NULL;
-	if (truthy(json_object_get(ctx->row->custom, "do_not_email")) ||
-	    truthy(json_object_get(ctx->row->custom, "email_invalid"))) {
-		*why = truthy(json_object_get(ctx->row->custom, "do_not_email"))
-			   ? "do_not_email"
-			   : "email invalid";
-		return 0;
-	}
-	(void)addr;
-	st = crm_db_stmt_cached(
-	    ctx->db,
-	    "SELECT status FROM campaign_members WHERE entity = ? AND "
-	    "record_id = ? AND status IN ('unsubscribed', 'bounced') "
-	    "ORDER BY id LIMIT 1",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, ctx->e->name);
-	crm_stmt_bind_int(st, 2, ctx->record_id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*why = !strcmp(crm_stmt_text(st, 0), "bounced")
-			   ? "bounced"
-			   : "unsubscribed";
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
 }
 
 /* Messages sent to the record since since (ISO 8601), any campaign. */
@@ -300,42 +159,6 @@ static int member(struct crm_flow_ctx *ctx, int64_t campaign, const char *at,
 	return rc > 0 ? 0 : -1;
 }
 
-/* Record the send: a "sent" history row; the status becomes sent when it
- * was targeted (a later status such as opened stays). */
-static int mark_sent(struct crm_db *db, int64_t mid, const char *at,
-		     struct crm_err *err)
-{
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE campaign_members SET status = 'sent', status_at = ? "
-	    "WHERE id = ? AND status = 'targeted'",
-	    err);
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, at);
-	crm_stmt_bind_int(st, 2, mid);
-	if (crm_stmt_step(st, err) < 0) {
-		crm_stmt_reset(st);
-		return -1;
-	}
-	crm_stmt_reset(st);
-	st = crm_db_stmt_cached(db,
-				"INSERT INTO campaign_member_history "
-				"(member_id, status, at) VALUES (?, 'sent', ?)",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, mid);
-	crm_stmt_bind_text(st, 2, at);
-	if (crm_stmt_step(st, err) < 0) {
-		crm_stmt_reset(st);
-		return -1;
-	}
-	crm_stmt_reset(st);
-	return 0;
-}
-
 int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 			     struct crm_err *err)
 {
@@ -346,8 +169,10 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	    json_string_value(json_object_get(spec, "campaign"));
 	json_t *cap = json_object_get(spec, "cap");
 	struct crm_buf from = {0}, subject = {0}, text = {0}, html = {0},
-		       name = {0}, m = {0}, unsub = {0};
-	struct crm_campaign_msg msg = {0};
+		       name = {0}, unsub = {0};
+	struct crm_mail_out msg = {0};
+	const char *hdrs[3] = {"X-CRM-Token", NULL, NULL};
+	char *m = NULL;
 	struct crm_row camp;
 	char at[CRM_TIME_LEN], token[33], *mid_s = NULL;
 	const char *fn = crm_row_get(ctx->row, "first_name"),
@@ -366,7 +191,7 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		rc = 0;
 		goto out;
 	}
-	if (consent(ctx, addr, &why, err) < 0)
+	if (crm_campaign_consent(ctx->db, ctx->row, &why, err) < 0)
 		goto out;
 	if (why) {
 		crm_flow_did(ctx, "%s: not sent", why);
@@ -375,7 +200,7 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	}
 	if (cap) {
 		char since[CRM_TIME_LEN];
-		int64_t n;
+		int64_t n, pend;
 
 		crm_datetime_format(now - (crm_time)json_integer_value(
 					      json_object_get(cap, "days")) *
@@ -384,6 +209,12 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		n = sent_since(ctx, since, err);
 		if (n < 0)
 			goto out;
+		/* queued, not yet handed over, counts too */
+		pend = crm_campaign_send_pending(ctx->db, ctx->e->name,
+						 ctx->record_id, err);
+		if (pend < 0)
+			goto out;
+		n += pend;
 		if (n >= json_integer_value(json_object_get(cap, "max"))) {
 			crm_flow_did(ctx, "frequency cap (%lld sent): not sent",
 				     (long long)n);
@@ -410,10 +241,10 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 			    "a line break in the recipient's name");
 		goto out;
 	}
-	msg.from =
+	msg.from_list =
 	    from.len ? from.s
 		     : (dflt_from && *dflt_from ? dflt_from : "crm@localhost");
-	dom = strchr(msg.from, '@');
+	dom = strchr(msg.from_list, '@');
 	dom = dom ? dom + 1 : "localhost";
 	mid_s = crm_xasprintf("%s.%lld@%.*s", token, (long long)ctx->firing_id,
 			      (int)strcspn(dom, ">\" "), dom);
@@ -425,18 +256,18 @@ int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	msg.to_name = name.len ? name.s : NULL;
 	msg.to_addr = addr;
 	msg.subject = crm_buf_str(&subject);
-	msg.text = text.len ? text.s : NULL;
+	msg.body = text.len ? text.s : NULL;
 	msg.html = html.len ? html.s : NULL;
 	msg.message_id = mid_s;
-	msg.unsubscribe = unsub.s;
-	msg.token = token;
+	msg.list_unsubscribe = unsub.s;
+	hdrs[1] = token;
+	msg.headers = hdrs;
 	msg.date = now;
-	if (crm_campaign_msg_compose(&msg, &m, err) < 0)
+	if (!(m = crm_mail_build(&msg, err)))
 		goto out;
-	if (mark_sent(ctx->db, mid, at, err) < 0)
+	if (crm_campaign_send_queue(ctx->db, crm_row_id(&camp), mid, addr,
+				    mid_s, m, err) < 0)
 		goto out;
-	json_array_append_new(ctx->outbox, json_pack("{s:s, s:s}", "kind",
-						     "email", "stdin", m.s));
 	crm_flow_did(ctx, "campaign email '%s' to %s queued",
 		     camp.v[2] ? camp.v[2] : cname, addr);
 	rc = 0;
@@ -447,7 +278,7 @@ out:
 	crm_buf_release(&text);
 	crm_buf_release(&html);
 	crm_buf_release(&name);
-	crm_buf_release(&m);
+	free(m);
 	crm_buf_release(&unsub);
 	free(mid_s);
 	return rc;

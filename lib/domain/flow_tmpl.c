@@ -1,5 +1,6 @@
 /* flow_tmpl.c - flow templates: {{field}}, {{contact.field}}, {{now}},
- * {{today}}, {{flow}}, escaped for their context (text, HTML, a mail
+ * {{today}}, {{flow}}, {{field|fallback}} (the fallback, literal text,
+ * when the value is empty), escaped for their context (text, HTML, a mail
  * header). Shell arguments are never built from text: a command action
  * takes argv, each element one template. */
 #include <stdlib.h>
@@ -78,12 +79,32 @@ struct check_ctx {
 	struct crm_err *err;
 };
 
-static int check_one(const char *name, void *arg)
+/* name without its "|fallback" in buf (128 bytes); the fallback or NULL */
+static const char *split_fallback(const char *name, char *buf)
+{
+	const char *bar = strchr(name, '|');
+	size_t n = bar ? (size_t)(bar - name) : strlen(name);
+
+	while (n && name[n - 1] == ' ')
+		n--;
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	return bar ? bar + 1 : NULL;
+}
+
+static int check_one(const char *full, void *arg)
 {
 	struct check_ctx *c = arg;
-	const char *dot = strchr(name, '.');
+	char name[128];
+	const char *dot;
 	const struct crm_entity *re;
 	long fi;
+
+	split_fallback(full, name);
+	dot = strchr(name, '.');
+	if (!*name)
+		return crm_err_set(c->err, CRM_EX_CONFIG,
+				   "template: '{{%s}}' names no field", full);
 
 	if (builtin(name))
 		return 0;
@@ -165,12 +186,13 @@ static void field_value(const struct crm_row *row, const char *name,
 	crm_strv_release(&cols);
 }
 
-static int fill_one(const char *name, void *arg)
+static int fill_one(const char *full, void *arg)
 {
 	struct fill_ctx *f = arg;
 	struct crm_flow_ctx *ctx = f->ctx;
 	struct crm_buf v = {0};
-	const char *dot = strchr(name, '.');
+	char name[128];
+	const char *fb = split_fallback(full, name), *dot = strchr(name, '.');
 	char t[CRM_TIME_LEN];
 
 	if (!strcmp(name, "now"))
@@ -205,6 +227,8 @@ static int fill_one(const char *name, void *arg)
 			}
 		}
 	}
+	if (fb && !v.len)
+		crm_buf_adds(&v, fb);
 	if (f->how == CRM_TMPL_HEADER && strpbrk(crm_buf_str(&v), "\r\n")) {
 		crm_err_set(f->err, CRM_EX_DATAERR,
 			    "{{%s}} holds a line break, refused in a mail "

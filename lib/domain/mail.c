@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "activity.h"
+#include "campaign_event.h"
 #include "contact.h"
 #include "dedupe_import.h"
 #include "import_map.h"
@@ -341,6 +342,16 @@ int crm_mail_deliver(struct crm_db *db, const struct crm_mail *m,
 	}
 	if (contact_for(db, m, o, r, err) < 0)
 		goto out;
+	/* a reply to a campaign message marks its member replied, and
+	 * still reaches a ticket: a person wrote, someone should read it */
+	if (m->refs.n) {
+		char at[CRM_TIME_LEN];
+
+		crm_datetime_format(db->now, at);
+		if (crm_campaign_reply(db, m->refs.v[0], at, &r->campaign_reply,
+				       err) < 0)
+			goto out;
+	}
 	t = threaded(db, m, err);
 	if (t < 0)
 		goto out;

@@ -34,6 +34,8 @@ struct crm_mail_in_result {
 				"auto-response-suppress", "loop",
 				"duplicate"; NULL when delivered */
 	size_t attachments, dropped; /* stored; listed but over the limit */
+	bool campaign_reply; /* it answered a campaign message: its member
+				is marked replied (crm_campaign_reply) */
 };
 
 /* Deliver m in one transaction: a reply (In-Reply-To/References naming a

@@ -725,6 +725,28 @@ char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err)
 	char *s, *r;
 
 	init_once();
+	{
+		const char *hv[] = {o->subject, o->to_name, o->from_name,
+				    o->message_id, o->list_unsubscribe};
+
+		for (size_t i = 0; i < sizeof(hv) / sizeof(*hv); i++)
+			if (hv[i] && strpbrk(hv[i], "\r\n")) {
+				crm_err_set(err, CRM_EX_DATAERR,
+					    "a line break in a mail header "
+					    "is refused");
+				return NULL;
+			}
+		for (size_t i = 0; o->headers && o->headers[i]; i += 2)
+			if (!o->headers[i + 1] ||
+			    strpbrk(o->headers[i], "\r\n: ") ||
+			    strpbrk(o->headers[i + 1], "\r\n")) {
+				crm_err_set(err, CRM_EX_DATAERR,
+					    "header %s: a line break or a bad "
+					    "name is refused",
+					    o->headers[i]);
+				return NULL;
+			}
+	}
 	if (o->to_list ? !(to = address_list(o->to_list))
 		       : !o->to_addr || !strchr(o->to_addr, '@')) {
 		crm_err_set(err, CRM_EX_DATAERR, "no address to send to");
@@ -787,6 +809,16 @@ char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err)
 	if (o->loop)
 		g_mime_object_set_header(GMIME_OBJECT(msg), "X-CRM-Loop",
 					 o->loop, NULL);
+	if (o->list_unsubscribe) {
+		g_mime_object_set_header(GMIME_OBJECT(msg), "List-Unsubscribe",
+					 o->list_unsubscribe, NULL);
+		g_mime_object_set_header(GMIME_OBJECT(msg),
+					 "List-Unsubscribe-Post",
+					 "List-Unsubscribe=One-Click", NULL);
+	}
+	for (size_t i = 0; o->headers && o->headers[i]; i += 2)
+		g_mime_object_set_header(GMIME_OBJECT(msg), o->headers[i],
+					 o->headers[i + 1], NULL);
 	if (o->html && o->body) {
 		GMimeMultipart *alt =
 		    g_mime_multipart_new_with_subtype("alternative");

@@ -79,11 +79,18 @@ struct crm_mail_out {
 	 * used instead of the name and address pairs when set (flows) */
 	const char *from_list, *to_list, *cc_list;
 	const char *html; /* an HTML body: with body, multipart/alternative */
+	/* List-Unsubscribe (the "<mailto:...>, <https://...>" value); with it
+	 * List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058) */
+	const char *list_unsubscribe;
+	/* more header fields: name, value, name, value, ..., NULL */
+	const char *const *headers;
 };
 
 /* The message o as RFC 5322 text (LF line ends; sendmail -t takes it),
- * composed by GMime (RFC 2047 headers, quoted-printable parts). Caller
- * frees; NULL with err when an address is missing or bad. */
+ * composed by GMime (RFC 2047 headers, quoted-printable parts). The one
+ * composer of all outgoing mail (ticket replies, flow and campaign email).
+ * Caller frees; NULL with err when an address is missing or bad, or a
+ * header value (subject, name, extra field) holds a CR or LF. */
 char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err);
 
 #endif

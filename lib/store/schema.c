@@ -1140,6 +1140,25 @@ static const char migration1[] =
 	" WHERE contact_id IS NOT NULL;"
 	"CREATE INDEX social_identities_lead ON social_identities(lead_id)"
 	" WHERE lead_id IS NOT NULL;"
+	/* -- campaign sends (lib/domain/campaign_send.c) -- */
+	/* The campaign send queue: a composed message for a member, handed
+	 * over by crm-campaign run from not_before on (status queued,
+	 * sending, sent, suppressed; error: why, the last failure). */
+	"CREATE TABLE campaign_sends ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" campaign_id INTEGER NOT NULL,"
+	" member_id INTEGER NOT NULL,"
+	" recipient TEXT NOT NULL,"
+	" message_id TEXT NOT NULL UNIQUE,"
+	" message TEXT NOT NULL,"
+	" not_before TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" sent_at TEXT,"
+	" error TEXT,"
+	" created_at TEXT NOT NULL);"
+	"CREATE INDEX campaign_sends_due ON campaign_sends(status, not_before);"
+	"CREATE INDEX campaign_sends_campaign ON campaign_sends(campaign_id,"
+	" sent_at);"
 
 	"";
 

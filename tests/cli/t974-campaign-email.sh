@@ -1,6 +1,6 @@
 #!/bin/bash
 # The flow action campaign_email: a real MIME message composed with GMime
-# and handed to $CRM_SENDMAIL, parsed with Python's email package:
+# (crm_mail_build), queued, and handed to $CRM_SENDMAIL by crm-campaign run, parsed with Python's email package:
 # multipart/alternative with text and HTML, RFC 2047 encoded CJK subject
 # and name, Message-ID, List-Unsubscribe and List-Unsubscribe-Post with
 # the member's token; hostile field values escaped in HTML; consent
@@ -41,12 +41,29 @@ expect_code 0 crm-contact import -q "$T/c.csv"
 expect_code 0 crm-campaign members add -q Old 4 --status bounced
 expect_code 0 crm-contact update -q 4 --set source=form
 expect_code 0 crm-flow run --flows "$T/flows" -f csv --fields record,status,did
-expect_out "two sent; do_not_email and a hard bounce honoured" <<'X'
+expect_out "two queued; do_not_email and a hard bounce honoured" <<'X'
 record,status,did
-1,pending,campaign email 'Welcome' to wang@example.cn queued
-2,pending,campaign email 'Welcome' to evil@example.com queued
+1,done,campaign email 'Welcome' to wang@example.cn queued
+2,done,campaign email 'Welcome' to evil@example.com queued
 3,done,do_not_email: not sent
 4,done,bounced: not sent
+X
+check "nothing sent before crm-campaign run" test -z "$(ls "$T/mail")"
+expect_code 0 crm-campaign members list Welcome -f csv --fields record_id,status
+expect_out "queued members are still targeted" <<'X'
+record_id,status
+1,targeted
+2,targeted
+X
+expect_code 0 crm-campaign run -f csv --fields id,campaign,entity,record,to,status
+expect_out "crm-campaign run hands both to sendmail" <<'X'
+id,campaign,entity,record,to,status
+1,Welcome,contact,1,wang@example.cn,sent
+2,Welcome,contact,2,evil@example.com,sent
+X
+expect_code 0 crm-campaign run -f csv
+expect_out "a second run sends nothing" <<'X'
+id,campaign,entity,record,to,status,detail
 X
 ls "$T/mail" >"$T/out"
 expect_out "two messages reached sendmail" <<'X'
@@ -147,6 +164,7 @@ expect_out "a second message within the cap" <<'X'
 flow,record,did
 again-t1,1,campaign email 'Old' to wang@example.cn queued
 X
+CRM_NOW=2026-06-03T09:00:00Z expect_code 0 crm-campaign run -q
 CRM_NOW=2026-06-04T09:00:00Z expect_code 0 crm-contact tag -q add t2 1
 CRM_NOW=2026-06-04T09:00:00Z expect_code 0 crm-flow run --flows "$T/flows" -f csv --fields flow,record,did
 expect_out "a third within 7 days is held back" <<'X'

@@ -3,7 +3,8 @@
 # simulated days with a capture sendmail: a form sign-up gets the welcome
 # email at once; at 72 hours, who opened nothing gets a second touch and
 # who clicked gets a task for sales; each once however often crm-flow
-# runs. Every message is parsed with Python's email package.
+# runs; crm-campaign run after each crm-flow run hands the queued
+# messages over. Every message is parsed with Python's email package.
 . "$(dirname "$0")/../lib.sh"
 F=(--flows "$TOP/share/crm/flows")
 export CRM_MAIL_FROM='Acme <hello@acme.example>'
@@ -28,6 +29,7 @@ flow,record,did
 campaign-welcome,1,campaign email 'Welcome series' to ann@example.com queued
 campaign-welcome,2,campaign email 'Welcome series' to bob@example.com queued
 X
+CRM_NOW=2026-09-01T10:05:00Z expect_code 0 crm-campaign run -q
 # day 1: Bob opens it and clicks
 expect_code 0 crm-activity log -q --type email_opened --contact 2 --at 2026-09-02T08:00:00Z
 expect_code 0 crm-activity log -q --type email_clicked --contact 2 --at 2026-09-02T08:01:00Z
@@ -43,6 +45,7 @@ flow,record,did
 campaign-clicked,2,task 3 'Call Bob : clicked the welcome mail' for kim
 campaign-second-touch,1,campaign email 'Welcome series' to ann@example.com queued
 X
+CRM_NOW=2026-09-04T09:30:00Z expect_code 0 crm-campaign run -q
 CRM_NOW=2026-09-05T09:30:00Z expect_code 0 crm-flow run "${F[@]}" -f csv --fields flow,record
 expect_out "a day later: nothing again" </dev/null
 python3 - "$T/mail" >"$T/py" 2>&1 <<'PY'
