@@ -249,9 +249,11 @@ error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
 				   arg);
 		break;
 	case CRM_SCORE_OPT_GROUP:
-		if (strcmp(arg, "owner") && strcmp(arg, "region"))
+		if (strcmp(arg, "owner") && strcmp(arg, "region") &&
+		    strcmp(arg, "family"))
 			argp_error(state,
-				   "--by: expected owner or region, got '%s'",
+				   "--by: expected owner, region or family, "
+				   "got '%s'",
 				   arg);
 		o->group = arg;
 		break;

@@ -17,7 +17,7 @@ int crm_rev_season(enum crm_rev_period p);
 void crm_rev_label(enum crm_rev_period p, int64_t k, char out[16]);
 
 struct crm_rev_series {
-	char *group;   /* the owner or region; NULL: none (or no --by) */
+	char *group;   /* owner, region or family; NULL: none (or no --by) */
 	int64_t first; /* period index of y[0] */
 	double *y;     /* won amount in major units of the currency */
 	size_t n;
@@ -32,7 +32,10 @@ struct crm_revenue {
 void crm_revenue_release(struct crm_revenue *r);
 
 /* The won deals closed before the period db->now falls in, summed per
- * period (and per owner or region when by is "owner" or "region"), each
+ * period (and per owner or region when by is "owner" or "region"; per
+ * product family when by is "family": a deal's amount split over the
+ * families in proportion to the line amounts of its accepted quotes'
+ * accepted versions, a deal without one in the NULL group), each
  * series from its first period with a win to the last complete period,
  * empty periods 0. Amounts in one currency: several need rates (else
  * CRM_EX_DATAERR naming them). Groups sorted, none last. Returns 0 or

@@ -159,8 +159,8 @@ static const struct tile_def defs[CRM_DASH_TILES] = {
      false},
     {"support", "sla_compliance", "SLA compliance (first reply)", "sla",
      "first_reply_compliance", false, false, false},
-    {"support", "open_tickets", "Open tickets", "tickets", "tickets", false,
-     false, true},
+    {"support", "open_tickets", "Open tickets", "tickets", "tickets", true,
+     false, false, true},
     {"support", "breaches", "SLA breaches", "sla", "breached_tickets", false,
      false, false, true},
 };

@@ -331,6 +331,25 @@ static const struct crm_measure sla_measures[] = {
 
 #define AGE DAYS("now_", "created_at")
 
+/* Each ticket with its status as of --to (ticket_status_history: the last
+ * change before it, else the status the first later change left, else
+ * the status now), so the backlog at the end of an earlier period can be
+ * counted. */
+#define TICKET_ASOF                                                            \
+	"(SELECT t.id, t.external_id, t.subject, t.description, "              \
+	"t.contact_id, t.company_id, t.channel, t.priority, CASE WHEN p.to_ "  \
+	"> p.now_ THEN t.status ELSE coalesce((SELECT h.to_status FROM "       \
+	"ticket_status_history h WHERE h.ticket_id = t.id AND h.at < p.to_ "   \
+	"ORDER BY h.at DESC, h.id DESC LIMIT 1), (SELECT h.from_status FROM "  \
+	"ticket_status_history h WHERE h.ticket_id = t.id AND h.at >= p.to_ "  \
+	"ORDER BY h.at, h.id LIMIT 1), t.status) END AS status, t.assignee, "  \
+	"t.team, t.tags, t.first_response_at, t.solved_at, t.closed_at, "      \
+	"t.sla_policy, t.first_reply_due, t.next_reply_due, "                  \
+	"t.resolution_due, t.first_reply_breached, t.next_reply_breached, "    \
+	"t.resolution_breached, t.awaiting_since, t.last_activity_at, "        \
+	"t.custom, t.created_at, t.updated_at FROM tickets t, params_ p) AS "  \
+	"tickets"
+
 static const struct crm_measure tickets_measures[] = {
     {"tickets", "count(*)", CRM_M_COUNT},
     {"under_1d", COUNT_IF(AGE " < 1"), CRM_M_COUNT},
@@ -535,12 +554,12 @@ static const struct crm_report_spec specs[] = {
     {"sla", "Support SLA", "tickets", "ticket", "created_at", NULL, "priority",
      NULL, sla_measures, N(sla_measures), "tickets DESC, 1 NULLS FIRST",
      "tickets"},
-    {"tickets", "Ticket backlog", "tickets", "ticket", "created_at",
+    {"tickets", "Ticket backlog", TICKET_ASOF, "ticket", "created_at",
      "status NOT IN ('solved', 'closed')", "status", NULL, tickets_measures,
      N(tickets_measures), "tickets DESC, 1 NULLS FIRST", "tickets"},
     {"service", "Service quality", SERVICE_TICKETS, "ticket", "created_at",
-     NULL, NULL, NULL, service_measures, N(service_measures), "tickets DESC, 1 NULLS FIRST",
-     "first_contact_rate"},
+     NULL, NULL, NULL, service_measures, N(service_measures),
+     "tickets DESC, 1 NULLS FIRST", "first_contact_rate"},
     {"assets", "Tickets per asset and product", ASSET_TICKETS, "asset", "at_",
      NULL, "product", NULL, asset_measures, N(asset_measures),
      "tickets DESC, 1 NULLS FIRST", "tickets"},
