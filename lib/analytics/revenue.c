@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forecast.h"
 #include "money.h"
 #include "revenue.h"
 
@@ -173,6 +174,14 @@ int crm_revenue_load(struct crm_db *db, enum crm_rev_period p, const char *by,
 		     const struct crm_rates *rates, struct crm_revenue *out,
 		     struct crm_err *err)
 {
+	return crm_revenue_load_in(db, p, by, rates, NULL, out, err);
+}
+
+int crm_revenue_load_in(struct crm_db *db, enum crm_rev_period p,
+			const char *by, const struct crm_rates *rates,
+			const char *only, struct crm_revenue *out,
+			struct crm_err *err)
+{
 	int64_t last = period_of(p, db->now) - 1;
 	int family = by && !strcmp(by, "family");
 	int gcol = by && !strcmp(by, "region") ? 4 : by && !family ? 3 : -1;
@@ -208,6 +217,8 @@ int crm_revenue_load(struct crm_db *db, enum crm_rev_period p, const char *by,
 				continue;
 			if (!cur)
 				cur = "XXX";
+			if (only && !rates && strcmp(cur, only))
+				continue;
 			if (rates) {
 				if (crm_rates_convert(rates, cur, minor, &minor,
 						      err) < 0)

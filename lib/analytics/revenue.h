@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "db.h"
-#include "forecast.h"
+struct crm_rates; /* forecast.h */
 
 enum crm_rev_period { CRM_REV_WEEK, CRM_REV_MONTH, CRM_REV_QUARTER };
 /* Periods per season: 52, 12, 4. */
@@ -43,5 +43,11 @@ void crm_revenue_release(struct crm_revenue *r);
 int crm_revenue_load(struct crm_db *db, enum crm_rev_period p, const char *by,
 		     const struct crm_rates *rates, struct crm_revenue *out,
 		     struct crm_err *err);
+/* The same for the won deals in currency only (without rates; NULL: all):
+ * the dashboard's forecast in its currency. */
+int crm_revenue_load_in(struct crm_db *db, enum crm_rev_period p,
+			const char *by, const struct crm_rates *rates,
+			const char *only, struct crm_revenue *out,
+			struct crm_err *err);
 
 #endif
