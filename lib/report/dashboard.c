@@ -195,8 +195,8 @@ static int tile(struct crm_db *db, struct crm_dashboard *d,
 			     period_add(q, CRM_PERIOD_QUARTER, 1), a));
 		crm_strv_push(&where, buf);
 	}
-	if (run(db, td->report, td->now ? -1 : d->from, d->to, 0, "",
-		where.n ? &where : NULL, d->cur, &r, err) < 0)
+	if (run(db, td->report, td->now || td->asof ? -1 : d->from, d->to, 0,
+		"", where.n ? &where : NULL, d->cur, &r, err) < 0)
 		goto out;
 	t->value = dup_or_null(pick(&r, td->column, d->cur));
 	t->unit = crm_svg_unit(td->column, NULL);
@@ -921,5 +921,18 @@ void crm_dashboard_text(struct crm_buf *out, const struct crm_dashboard *d,
 			sparkline(out, t, utf8);
 		}
 		endline(out);
+	}
+	if (d->fc.n >= CRM_DASH_AHEAD) {
+		/* the periods after the window: forecast and interval */
+		crm_buf_addf(out,
+			     "\nForecast, won revenue in %s (95%% interval)\n",
+			     d->cur);
+		for (size_t i = d->fc.n - CRM_DASH_AHEAD; i < d->fc.n; i++) {
+			crm_buf_addf(out, "  %-9s %12.2f%s%.2f to %.2f",
+				     d->fc.label[i], d->fc.f[i],
+				     width < 50 ? "\n    " : "  ", d->fc.lo[i],
+				     d->fc.hi[i]);
+			endline(out);
+		}
 	}
 }
