@@ -544,7 +544,7 @@ int crm_score_train(struct crm_cli *cli)
 	}
 	if (db_mode) {
 		/* the leads that ended converted (1) or unqualified (0) */
-		if (crm_score_open_db(cli, !o->logit.target) < 0 ||
+		if (crm_score_open_db(cli, false) < 0 ||
 		    !(d = crm_leadscore_data(cli->db, o->logit.target,
 					     o->logit.positive,
 					     &o->logit.features, &cli->err)))
