@@ -10,6 +10,7 @@
 #include "config.h"
 #include "cycle.h"
 #include "dealscore.h"
+#include "leadscore.h"
 #include "model.h"
 #include "reach.h"
 #include "share.h"
@@ -320,15 +321,18 @@ int crm_score_rollback(struct crm_cli *cli)
 
 	if (cli->args.n != 1 || cli->where.n || cli->from_stdin) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
-			    "rollback takes one model kind: deal");
+			    "rollback takes one model kind: deal or lead");
 		return crm_cli_fail(cli);
 	}
 	kind = cli->args.v[0];
 	if (!strcmp(kind, "deals"))
 		kind = "deal";
-	if (strcmp(kind, "deal")) {
+	if (!strcmp(kind, "leads"))
+		kind = "lead";
+	if (strcmp(kind, "deal") && strcmp(kind, "lead")) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
-			    "unknown model kind '%s' (known: deal)", kind);
+			    "unknown model kind '%s' (known: deal, lead)",
+			    kind);
 		return crm_cli_fail(cli);
 	}
 	if (crm_db_begin(cli->db, &cli->err) < 0 ||
@@ -512,13 +516,17 @@ const struct argp_option crm_score_monitor_options[] = {
      0},
     {"min-history", CRM_SCORE_OPT_MIN_HISTORY, "N", 0,
      "Closed deals needed to retrain (default 200)", 0},
+    {"kind", CRM_SCORE_OPT_KIND, "deal|lead", 0,
+     "The stored model to watch (default deal; lead: the model crm-score "
+     "train keeps from the leads)",
+     0},
     {0},
 };
 
 /* The "deal" object of a thresholds file. Errors: CRM_EX_CONFIG naming
  * the file and the key. */
-static int load_limits(const char *path, struct crm_monitor_limits *l,
-		       struct crm_err *err)
+static int load_limits(const char *path, const char *kind,
+		       struct crm_monitor_limits *l, struct crm_err *err)
 {
 	static const char *const keys[] = {"min_outcomes", "max_auc_drop",
 					   "max_calibration_gap", "max_psi",
@@ -530,9 +538,13 @@ static int load_limits(const char *path, struct crm_monitor_limits *l,
 	if (crm_config_load(path, "thresholds ", NULL, "expected an object",
 			    &root, err) < 0)
 		return -1;
-	deal = json_object_get(root, "deal");
+	deal = json_object_get(root, kind);
+	if (!deal && strcmp(kind, "deal")) {
+		rc = 0; /* no thresholds of its own: the defaults */
+		goto out;
+	}
 	if (!json_is_object(deal)) {
-		crm_err_at(err, CRM_EX_CONFIG, path, 0, "deal",
+		crm_err_at(err, CRM_EX_CONFIG, path, 0, kind,
 			   "expected an object of thresholds");
 		goto out;
 	}
@@ -573,6 +585,55 @@ out:
 	return rc;
 }
 
+/* monitor --kind lead: the lead model's AUC on the leads resolved since
+ * its data window against its cross-validated AUC. */
+static int monitor_lead(struct crm_cli *cli, const struct crm_monitor_limits *l,
+			struct out *out)
+{
+	struct crm_lead_monitor mo;
+	double floor;
+	bool drift;
+	int s;
+
+	if ((s = crm_leadscore_monitor(cli->db, &mo, &cli->err)) <= 0) {
+		if (s == 0)
+			crm_err_set(&cli->err, CRM_EX_NOINPUT,
+				    "no active lead model: run crm-score "
+				    "train on the leads first");
+		return -1;
+	}
+	floor = mo.info.cv_auc - l->max_auc_drop;
+	drift = mo.outcomes >= l->min_outcomes && isfinite(mo.auc) &&
+		mo.auc < floor;
+	crm_rec_clear(&out->rec);
+	set_str(&out->rec, "metric", "outcomes");
+	set_num(&out->rec, "value", (double)mo.outcomes, 0);
+	set_num(&out->rec, "limit", (double)l->min_outcomes, 0);
+	set_str(&out->rec, "drift", "false");
+	if (out_write(out) < 0)
+		goto fail;
+	crm_rec_clear(&out->rec);
+	set_str(&out->rec, "metric", "auc");
+	set_num(&out->rec, "value", mo.auc, 3);
+	set_num(&out->rec, "limit", floor, 3);
+	set_str(&out->rec, "drift", drift ? "true" : "false");
+	if (out_write(out) < 0)
+		goto fail;
+	crm_cli_note(cli,
+		     "lead model %lld (trained %s, cross-validated AUC %.3f): "
+		     "%ld lead%s resolved since its data window (%ld "
+		     "needed); %s",
+		     (long long)mo.info.id, mo.info.trained_at, mo.info.cv_auc,
+		     mo.outcomes, mo.outcomes == 1 ? "" : "s", l->min_outcomes,
+		     drift ? "drift: retrain with crm-score train --force"
+			   : "no drift");
+	crm_model_info_release(&mo.info);
+	return drift ? 1 : 0;
+fail:
+	crm_model_info_release(&mo.info);
+	return -1;
+}
+
 int crm_score_monitor(struct crm_cli *cli)
 {
 	static const char *const cols[] = {"metric", "value", "limit", "drift",
@@ -589,8 +650,25 @@ int crm_score_monitor(struct crm_cli *cli)
 		goto fail;
 	path =
 	    o->config ? crm_xstrdup(o->config) : crm_share_path("monitor.json");
-	if (path && load_limits(path, &lim, &cli->err) < 0)
+	if (path &&
+	    load_limits(path, o->kind ? o->kind : "deal", &lim, &cli->err) < 0)
 		goto fail;
+	if (o->kind && !strcmp(o->kind, "lead")) {
+		int d;
+
+		if (o->retrain) {
+			crm_err_set(&cli->err, CRM_EX_USAGE,
+				    "--retrain is for the deal model: retrain "
+				    "a lead model with crm-score train");
+			goto fail;
+		}
+		if ((d = monitor_lead(cli, &lim, &out)) < 0)
+			goto fail;
+		if (out_close(&out) < 0)
+			goto fail_nout;
+		free(path);
+		return d ? CRM_EX_FOUND : 0;
+	}
 	if (crm_dealscore_monitor(cli->db, &lim, &mo, &cli->err) < 0)
 		goto fail;
 	for (size_t i = 0; i < mo.n; i++) {

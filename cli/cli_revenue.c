@@ -1,7 +1,7 @@
 /* cli_revenue.c - crm-score forecast: won revenue per week, month or
- * quarter (per owner or region) forecast with Holt-Winters (ets.c), with
- * prediction intervals, and its rolling-origin backtest against the
- * seasonal naive (--backtest). */
+ * quarter (per owner, region or product family) forecast with Holt-Winters
+ * (ets.c), with prediction intervals, and its rolling-origin backtest against
+ * the seasonal naive (--backtest). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -15,8 +15,10 @@
 const struct argp_option crm_score_forecast_options[] = {
     {"period", CRM_SCORE_OPT_PERIOD, "week|month|quarter", 0,
      "Sum won revenue by week, month (default) or quarter", 0},
-    {"by", CRM_SCORE_OPT_GROUP, "owner|region", 0,
-     "One forecast per owner, or per region of the deal's company", 0},
+    {"by", CRM_SCORE_OPT_GROUP, "owner|region|family", 0,
+     "One forecast per owner, per region of the deal's company, or per "
+     "product family (the lines of the deal's accepted quote)",
+     0},
     {"horizon", CRM_SCORE_OPT_HORIZON, "N", 0,
      "Periods ahead (default one season: 12 months, 4 quarters, 52 weeks)", 0},
     {"level", CRM_SCORE_OPT_LEVEL, "80|95", 0,
@@ -92,7 +94,15 @@ static int one(struct ctx *c, const struct crm_revenue *rv,
 	const char *g = s->group ? s->group : "";
 	char label[16], method[64];
 
-	if (crm_ets_auto(s->y, s->n, m, &e) < 0)
+	if (crm_ets_auto(s->y, s->n, m, &e) < 0 && o->group) {
+		/* one thin group does not stop the others' forecasts */
+		crm_cli_note(c->cli,
+			     "%s %s: too little history to forecast: %zu %s%s "
+			     "of won revenue; at least 3 needed: left out",
+			     o->group, s->group ? g : "(none)", s->n,
+			     period_name(o->period), s->n == 1 ? "" : "s");
+		return 0;
+	} else if (crm_ets_auto(s->y, s->n, m, &e) < 0)
 		return crm_err_set(
 		    &c->cli->err, CRM_EX_DATAERR,
 		    "too little history to forecast%s%s: %zu %s%s of won "
@@ -223,6 +233,12 @@ int crm_score_forecast(struct crm_cli *cli)
 	rc = 0;
 	for (size_t i = 0; rc == 0 && i < rv.n; i++)
 		rc = one(&c, &rv, &rv.v[i]);
+	if (rc == 0 && !c.w) {
+		/* every group was left out */
+		rc = crm_err_set(&cli->err, CRM_EX_DATAERR,
+				 "too little history to forecast any %s",
+				 o->group ? o->group : "series");
+	}
 	if (rc == 0) {
 		if (!c.w)
 			c.w = crm_cli_writer(cli, &c.cols);

@@ -249,9 +249,11 @@ error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
 				   arg);
 		break;
 	case CRM_SCORE_OPT_GROUP:
-		if (strcmp(arg, "owner") && strcmp(arg, "region"))
+		if (strcmp(arg, "owner") && strcmp(arg, "region") &&
+		    strcmp(arg, "family"))
 			argp_error(state,
-				   "--by: expected owner or region, got '%s'",
+				   "--by: expected owner, region or family, "
+				   "got '%s'",
 				   arg);
 		o->group = arg;
 		break;
@@ -278,6 +280,13 @@ error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case CRM_SCORE_OPT_CONFIG:
 		o->config = arg;
+		break;
+	case CRM_SCORE_OPT_KIND:
+		if (strcmp(arg, "deal") && strcmp(arg, "lead"))
+			argp_error(state,
+				   "--kind: expected deal or lead, got '%s'",
+				   arg);
+		o->kind = arg;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -561,6 +570,19 @@ int crm_score_train(struct crm_cli *cli)
 		goto fail;
 	}
 	out = NULL;
+	if (db_mode && !o->logit.target) {
+		/* kept with its training date, window and metrics for
+		 * crm-score models and monitor --kind lead */
+		if (crm_db_begin(cli->db, &cli->err) < 0)
+			goto fail;
+		if (crm_leadscore_store(cli->db, m, &rep, &cli->err) < 0 ||
+		    (!cli->dry_run && crm_db_commit(cli->db, &cli->err) < 0)) {
+			crm_db_rollback(cli->db);
+			goto fail;
+		}
+		if (cli->dry_run)
+			crm_db_rollback(cli->db);
+	}
 	crm_cli_note(cli,
 		     "trained on %zu rows (%zu positive), %zu columns, %ld "
 		     "Newton steps; model in '%s'",

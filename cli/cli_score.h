@@ -36,6 +36,7 @@ struct crm_score_opts {
 	const char *lead; /* cycle */
 	bool every;
 	const char *config; /* monitor: thresholds file */
+	const char *kind;   /* monitor: deal (default) or lead */
 };
 void crm_score_opts_init(struct crm_score_opts *o);
 void crm_score_opts_release(struct crm_score_opts *o);
@@ -102,6 +103,7 @@ enum {
 	CRM_SCORE_OPT_LEAD,
 	CRM_SCORE_OPT_ALL,
 	CRM_SCORE_OPT_CONFIG,
+	CRM_SCORE_OPT_KIND,
 };
 
 /* The predictive verbs (cli/cli_predict.c). */

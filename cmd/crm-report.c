@@ -35,6 +35,8 @@ static const struct crm_verb verbs[] = {
 	   "rate, tickets solved, SLA compliance"),
     REPORT("pipeline", "Open deals by stage as of --to: count, amount, "
 		       "weighted amount (--compare: as of --from)"),
+    REPORT("replytime", "First-reply time distribution of tickets "
+			"answered: counts in hour bins, median and p90"),
     REPORT("service", "First-contact resolution (solved with one agent "
 		      "reply), reopen rate, agent replies to resolution"),
     REPORT("sla", "Ticket first-reply and resolution compliance, median and "
@@ -44,7 +46,8 @@ static const struct crm_verb verbs[] = {
     REPORT("stages",
 	   "Days deals spent in each stage (from deal history): median, "
 	   "p90, average"),
-    REPORT("tickets", "Open ticket backlog by status and age"),
+    REPORT("tickets", "Ticket backlog by status and age (status as of "
+		      "--to)"),
     REPORT("unattended", "Overdue tasks, idle leads and stale deals per "
 			 "owner; exit 1 when there are any"),
     REPORT("velocity", "Sales velocity: open deals x win rate x average won "

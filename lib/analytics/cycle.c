@@ -229,3 +229,60 @@ out:
 	crm_buf_release(&b);
 	return rc;
 }
+
+static const char *const sql_one[2] = {
+    "SELECT d.closed_at FROM deals d WHERE d.company_id = ?2 AND d.status = "
+    "'won' AND d.closed_at < ?1 ORDER BY d.closed_at",
+    "SELECT d.closed_at FROM deals d WHERE d.contact_id = ?2 AND d.status = "
+    "'won' AND d.closed_at < ?1 ORDER BY d.closed_at",
+};
+
+int crm_cycle_one(struct crm_db *db, bool by_contact, int64_t id, int64_t lead,
+		  struct crm_cycle_est *est, int64_t *days_until,
+		  struct crm_buf *evidence_out, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt(db, sql_one[by_contact], err);
+	int64_t *days = NULL, today = crm_datetime_day_start(db->now) / 86400;
+	size_t n = 0, cap = 0;
+	char now[CRM_TIME_LEN];
+	int s, rc = -1;
+
+	memset(est, 0, sizeof(*est));
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, crm_datetime_format(db->now, now));
+	crm_stmt_bind_int(st, 2, id);
+	while ((s = crm_stmt_step(st, err)) == 1) {
+		crm_time t;
+		struct crm_err e;
+		int64_t day;
+
+		if (crm_datetime_parse(crm_stmt_text(st, 0), &t, &e) < 0)
+			continue;
+		day = crm_datetime_day_start(t) / 86400;
+		if (n && days[n - 1] == day)
+			continue; /* one purchase a day */
+		days = crm_xgrow(days, &cap, n + 1, sizeof(*days));
+		days[n++] = day;
+	}
+	crm_stmt_finalize(st);
+	if (s < 0)
+		goto out;
+	rc = 0;
+	if (!n)
+		goto out;
+	crm_cycle_estimate(days, n, today, est);
+	if (!est->method)
+		goto out;
+	*days_until = est->next - today;
+	if (evidence_out)
+		evidence(days, n, est, evidence_out);
+	/* due as crm_cycle_run lists: within lead, or overdue by less than
+	 * one interval */
+	rc = !(*days_until > lead ||
+	       (*days_until < 0 &&
+		-*days_until >= (est->median > 0 ? est->median : 365)));
+out:
+	free(days);
+	return rc;
+}

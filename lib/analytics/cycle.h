@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "util.h"
 
 /* The estimate from purchase days (days since 1970, ascending, distinct)
  * alone (unit tests). method "interval": last + median interval, used
@@ -46,5 +47,14 @@ struct crm_cycle {
 int crm_cycle_run(struct crm_db *db, bool by_contact, int64_t lead, bool every,
 		  int (*fn)(const struct crm_cycle *c, void *arg), void *arg,
 		  uint64_t *n, struct crm_err *err);
+
+/* The same for one customer (company id, or contact id when
+ * by_contact): *est and *days_until (and the evidence appended to
+ * evidence_out unless NULL) when there is an estimate. Returns 1 when
+ * due within lead days (as crm_cycle_run lists), 0 when not or without
+ * an estimate (est->method NULL), -1 on error. */
+int crm_cycle_one(struct crm_db *db, bool by_contact, int64_t id, int64_t lead,
+		  struct crm_cycle_est *est, int64_t *days_until,
+		  struct crm_buf *evidence_out, struct crm_err *err);
 
 #endif

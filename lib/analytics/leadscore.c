@@ -8,6 +8,7 @@
 
 #include "lead.h"
 #include "leadscore.h"
+#include "model.h"
 
 /* Activities of the leads in lead_id order, read in step with the leads
  * (one index scan: activities_lead). */
@@ -540,5 +541,137 @@ out:
 	free(c.fs);
 out0:
 	crm_strv_release(&cols);
+	return rc;
+}
+
+/* -- the stored lead model and its monitor ------------------------------ */
+
+#define RESOLVED "status IN ('converted', 'unqualified')"
+
+static char *dup_text(struct crm_stmt *st, int col)
+{
+	const char *v = crm_stmt_text(st, col);
+
+	return v ? crm_xstrdup(v) : NULL;
+}
+
+int crm_leadscore_store(struct crm_db *db, const struct crm_logit_model *m,
+			const struct crm_logit_report *rep, struct crm_err *err)
+{
+	struct crm_model_info info = {0};
+	struct crm_stmt *st;
+	char now[CRM_TIME_LEN];
+	int s, rc = -1;
+
+	info.kind = crm_xstrdup("lead");
+	info.trained_at = crm_xstrdup(crm_datetime_format(db->now, now));
+	if (!(st = crm_db_stmt(db,
+			       "SELECT min(updated_at), max(updated_at) FROM "
+			       "leads WHERE " RESOLVED,
+			       err)))
+		goto out;
+	if ((s = crm_stmt_step(st, err)) == 1) {
+		info.data_from = dup_text(st, 0);
+		info.data_to = dup_text(st, 1);
+	}
+	crm_stmt_finalize(st);
+	if (s < 0)
+		goto out;
+	info.rows = (int64_t)rep->rows;
+	info.positives = (int64_t)rep->positives;
+	info.cv_auc = rep->cv_auc;
+	info.baseline_auc = NAN;
+	info.cv_log_loss = rep->cv_log_loss;
+	info.details = crm_xstrdup("{}");
+	if (!(info.model = crm_logit_model_text(m, rep, err)))
+		goto out;
+	rc = crm_model_store(db, &info, err);
+out:
+	crm_model_info_release(&info);
+	return rc;
+}
+
+struct outcome {
+	int64_t id;
+	unsigned char y;
+};
+
+struct lead_walk {
+	const struct outcome *o;
+	size_t n;
+	double *score;
+	unsigned char *y;
+	size_t k;
+};
+
+static int lead_seen(const struct crm_leadpredict *p, void *arg)
+{
+	struct lead_walk *w = arg;
+	size_t lo = 0, hi = w->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->o[mid].id < p->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < w->n && w->o[lo].id == p->id) {
+		w->score[w->k] = p->probability;
+		w->y[w->k++] = w->o[lo].y;
+	}
+	return 0;
+}
+
+int crm_leadscore_monitor(struct crm_db *db, struct crm_lead_monitor *mo,
+			  struct crm_err *err)
+{
+	struct crm_logit_model *m = NULL;
+	struct crm_stmt *st = NULL;
+	struct outcome *o = NULL;
+	struct lead_walk w = {0};
+	size_t n = 0, cap = 0;
+	uint64_t seen;
+	int s, rc = -1;
+
+	memset(mo, 0, sizeof(*mo));
+	mo->auc = NAN;
+	if ((s = crm_model_active(db, "lead", &mo->info, err)) <= 0)
+		return s < 0 ? -1 : 0;
+	if (!(m = crm_logit_model_parse(mo->info.model, "lead model", err)))
+		return -1;
+	/* the leads resolved after the model's data window */
+	if (!(st = crm_db_stmt(db,
+			       "SELECT id, status FROM leads WHERE " RESOLVED
+			       " AND updated_at > coalesce(?1, '') ORDER BY id",
+			       err)))
+		goto out;
+	crm_stmt_bind_text(st, 1, mo->info.data_to);
+	while ((s = crm_stmt_step(st, err)) == 1) {
+		o = crm_xgrow(o, &cap, n + 1, sizeof(*o));
+		o[n].id = crm_stmt_int(st, 0);
+		o[n++].y = !strcmp(crm_stmt_text(st, 1), "converted");
+	}
+	crm_stmt_finalize(st);
+	if (s < 0)
+		goto out;
+	mo->outcomes = (long)n;
+	w.o = o;
+	w.n = n;
+	w.score = crm_xcalloc(n + 1, sizeof(*w.score));
+	w.y = crm_xcalloc(n + 1, 1);
+	if (n && crm_leadscore_predict(db, m, NULL, 0, true, lead_seen, &w,
+				       &seen, err) < 0)
+		goto out;
+	mo->auc = w.k ? crm_logit_auc(w.score, w.y, w.k) : NAN;
+	rc = 1;
+out:
+	free(o);
+	free(w.score);
+	free(w.y);
+	crm_logit_model_free(m);
+	if (rc < 0)
+		crm_model_info_release(&mo->info);
 	return rc;
 }

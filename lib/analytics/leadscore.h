@@ -13,6 +13,7 @@
 #include "db.h"
 #include "entity.h"
 #include "logit.h"
+#include "model.h"
 #include "scoring.h"
 
 /* One lead's new score, for the caller's callback. Pointers are valid
@@ -85,5 +86,26 @@ int crm_leadscore_predict(struct crm_db *db, const struct crm_logit_model *m,
 			  bool dry_run,
 			  int (*fn)(const struct crm_leadpredict *p, void *arg),
 			  void *arg, uint64_t *n, struct crm_err *err);
+
+/* Store model m, trained on the leads' status (converted or
+ * unqualified), as the active "lead" model (crm_models: training date,
+ * the data window of those leads' last changes, cross-validated AUC and
+ * log loss); the one before stays for a rollback. Needs an open
+ * transaction. Returns 0 or -1. */
+int crm_leadscore_store(struct crm_db *db, const struct crm_logit_model *m,
+			const struct crm_logit_report *rep,
+			struct crm_err *err);
+
+/* The active lead model against the leads resolved (converted or
+ * unqualified) since its data window: their count and the model's AUC on
+ * them (NAN with fewer than one of each). Returns 1 (release mo->info),
+ * 0 when there is no lead model, -1 on error. */
+struct crm_lead_monitor {
+	struct crm_model_info info;
+	long outcomes;
+	double auc;
+};
+int crm_leadscore_monitor(struct crm_db *db, struct crm_lead_monitor *mo,
+			  struct crm_err *err);
 
 #endif

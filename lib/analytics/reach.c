@@ -257,3 +257,35 @@ int crm_reach_each(struct crm_db *db, int (*fn)(int64_t id, void *arg),
 	free(ids);
 	return s < 0 || rc < 0 ? -1 : 0;
 }
+
+crm_time crm_reach_next(const struct crm_reach *r, crm_time after)
+{
+	struct crm_err e;
+	struct crm_tz *tz = NULL;
+	crm_time best = -1;
+	int64_t local, day;
+
+	if (!r->ntop)
+		return -1;
+	if (strcmp(r->tz, "UTC"))
+		tz = crm_tz_load(r->tz, &e); /* unknown: UTC, as ranked */
+	local = after + (tz ? crm_tz_offset(tz, after) : 0);
+	day = (local >= 0 ? local : local - 86399) / 86400;
+	/* the window's days this week and next, in wall-clock time; each
+	 * start and end to UTC on its own day (daylight saving) */
+	for (int64_t d = day - 1; d <= day + 8 && best < 0; d++) {
+		const struct crm_reach_window *w = &r->top[0];
+		crm_time from, to;
+
+		if ((d % 7 + 11) % 7 != w->wday)
+			continue;
+		from = d * 86400 + (int64_t)w->block * 10800;
+		to = from + 10800;
+		from = tz ? crm_tz_to_utc(tz, from) : from;
+		to = tz ? crm_tz_to_utc(tz, to) : to;
+		if (to > after)
+			best = from > after ? from : after;
+	}
+	crm_tz_free(tz);
+	return best;
+}

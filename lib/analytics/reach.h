@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "datetime.h"
 #include "db.h"
 
 #define CRM_REACH_TOP 3
@@ -44,6 +45,13 @@ void crm_reach_label(const struct crm_reach_window *w, char out[32]);
  * or -1. */
 int crm_reach_contact(struct crm_db *db, int64_t contact_id,
 		      struct crm_reach *out, struct crm_err *err);
+
+/* The first instant at or after after inside r's best window (the
+ * week's day and hours in r's zone, each occurrence converted on its own
+ * date, so across a change of daylight saving too): after itself when it
+ * falls in the window, else the window's next start. -1 when r has no
+ * window. */
+crm_time crm_reach_next(const struct crm_reach *r, crm_time after);
 
 /* Call fn with the id of every contact with an answer, in id order.
  * Returns 0 or -1 (or fn's -1). */

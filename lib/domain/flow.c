@@ -461,8 +461,33 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 				   "activities.direction: in or out");
 		return 0;
 	}
+	if (json_object_get(j, "cycle")) {
+		static const char *const ckeys[] = {"within", NULL};
+		json_t *a = json_object_get(j, "cycle");
+		const char *k, *within;
+
+		if (!json_is_object(a) || json_object_size(j) != 1)
+			return bad(err, f->path, f->name, field,
+				   "cycle must be the only key, an object");
+		if ((k = unknown_key(a, ckeys)))
+			return bad(err, f->path, f->name, field,
+				   "cycle: unknown key '%s'", k);
+		if (strcmp(f->e->name, "company") &&
+		    strcmp(f->e->name, "contact"))
+			return bad(err, f->path, f->name, field,
+				   "cycle: for companies and contacts, not "
+				   "%s",
+				   f->e->name);
+		within = str(a, "within") ? str(a, "within") : "60d";
+		if (crm_parse_duration(within, &c->within) < 0 || c->within < 0)
+			return bad(err, f->path, f->name, field,
+				   "cycle.within: bad duration '%s'", within);
+		c->kind = CRM_FLOW_COND_CYCLE;
+		return 0;
+	}
 	return bad(err, f->path, f->name, field,
-		   "an object needs \"related\" or \"activities\"");
+		   "an object needs \"related\", \"activities\" or "
+		   "\"cycle\"");
 bad_where : {
 	char why[sizeof(err->msg)];
 

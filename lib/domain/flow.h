@@ -55,6 +55,8 @@ enum crm_flow_cond_kind {
 	CRM_FLOW_COND_WHERE,	  /* "field OP value" on the record */
 	CRM_FLOW_COND_RELATED,	  /* on a related record (contact, company) */
 	CRM_FLOW_COND_ACTIVITIES, /* counts of linked activities */
+	CRM_FLOW_COND_CYCLE, /* a company or contact due to buy again within
+				`within` (crm-score cycle) */
 };
 
 struct crm_flow_cond {

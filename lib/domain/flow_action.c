@@ -12,6 +12,7 @@
 #include "campaign_mail.h"
 #include "flow.h"
 #include "mime.h"
+#include "reach.h"
 #include "share.h"
 #include "tier.h"
 
@@ -248,10 +249,12 @@ static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 static int activity_validate(const struct crm_flow *f, json_t *spec,
 			     void **data, struct crm_err *err)
 {
-	static const char *const keys[] = {
-	    "subject",	 "body", "owner",   "due",	   "activity",
-	    "direction", "at",	 "channel", "external_id", NULL};
+	static const char *const keys[] = {"subject", "body",	  "owner",
+					   "due",     "activity", "direction",
+					   "at",      "channel",  "external_id",
+					   "when",    NULL};
 	const char *due = str(spec, "due"), *dir = str(spec, "direction");
+	const char *when = str(spec, "when");
 	int64_t d;
 
 	(void)data;
@@ -271,6 +274,13 @@ static int activity_validate(const struct crm_flow *f, json_t *spec,
 	if (dir && strcmp(dir, "in") && strcmp(dir, "out")) {
 		snprintf(err->field, sizeof(err->field), "direction");
 		return crm_err_set(err, CRM_EX_CONFIG, "in or out");
+	}
+	if (when && (strcmp(when, "best_window") || !str(spec, "type") ||
+		     strcmp(str(spec, "type"), "task"))) {
+		snprintf(err->field, sizeof(err->field), "when");
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "best_window (tasks only): the contact's "
+				   "best time to reach, crm-score reach");
 	}
 	if (strcmp(f->e->name, "activity") == 0)
 		return crm_err_set(err, CRM_EX_CONFIG,
@@ -292,7 +302,7 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 	struct crm_buf subject = {0}, body = {0}, owner = {0}, at = {0},
 		       channel = {0}, xid = {0};
 	struct crm_activity a = {0};
-	char due[CRM_TIME_LEN];
+	char due[CRM_TIME_LEN], window[48] = "";
 	const char *e = ctx->e->name;
 	int64_t id = 0, d = 86400;
 	int rc = -1;
@@ -332,6 +342,22 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 	}
 	a.contact_id = !strcmp(e, "contact") ? ctx->record_id
 					     : ref_of(ctx->row, "contact_id");
+	if (task && str(spec, "when")) {
+		/* into the contact's best window, not before now + due */
+		struct crm_reach r = {0};
+		crm_time t = -1;
+
+		if (a.contact_id &&
+		    crm_reach_contact(ctx->db, a.contact_id, &r, err) < 0)
+			goto out;
+		if (a.contact_id)
+			t = crm_reach_next(&r, ctx->db->now + d);
+		if (t >= 0) {
+			crm_reach_label(&r.top[0], window);
+			a.due_at = crm_datetime_format(t, due);
+		} else
+			snprintf(window, sizeof(window), "no best window");
+	}
 	a.company_id = !strcmp(e, "company") ? ctx->record_id
 					     : ref_of(ctx->row, "company_id");
 	a.lead_id = !strcmp(e, "lead") ? ctx->record_id : 0;
@@ -358,9 +384,11 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 	}
 	if (crm_flow_made(ctx, "activity", id, err) < 0)
 		goto out;
-	crm_flow_did(ctx, "%s %lld '%s'%s%s", task ? "task" : a.type,
+	crm_flow_did(ctx, "%s %lld '%s'%s%s%s%s%s%s%s", task ? "task" : a.type,
 		     (long long)id, a.subject, a.owner ? " for " : "",
-		     a.owner ? a.owner : "");
+		     a.owner ? a.owner : "", *window ? " due " : "",
+		     *window ? a.due_at : "", *window ? " (" : "", window,
+		     *window ? ")" : "");
 	rc = 0;
 out:
 	crm_buf_release(&subject);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "approval.h"
+#include "cycle.h"
 #include "filter.h"
 #include "flow.h"
 
@@ -276,6 +277,27 @@ static int cond_holds(struct crm_db *db, const struct crm_flow *f,
 			     n == 1 ? "y" : "ies", since ? " since " : "",
 			     since ? since : "");
 		return n >= c->min && (c->max < 0 || n <= c->max);
+	}
+	case CRM_FLOW_COND_CYCLE: {
+		struct crm_cycle_est est;
+		int64_t until = 0;
+		char d[CRM_TIME_LEN];
+		int h =
+		    crm_cycle_one(db, strcmp(f->e->name, "company") != 0, id,
+				  c->within / 86400, &est, &until, NULL, err);
+
+		if (h < 0)
+			return -1;
+		if (!est.method)
+			crm_buf_adds(detail, "no purchase cycle");
+		else
+			crm_buf_addf(
+			    detail,
+			    "next purchase expected %s (%s), in %lld "
+			    "days",
+			    crm_datetime_format_date(est.next * 86400, d),
+			    est.method, (long long)until);
+		return h;
 	}
 	}
 	return 0;

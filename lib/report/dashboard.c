@@ -7,7 +7,9 @@
 
 #include "dashboard.h"
 #include "datetime.h"
+#include "ets.h"
 #include "html.h"
+#include "revenue.h"
 #include "svg.h"
 
 static const char *const period_word[] = {"month", "day",     "week",
@@ -159,8 +161,8 @@ static const struct tile_def defs[CRM_DASH_TILES] = {
      false},
     {"support", "sla_compliance", "SLA compliance (first reply)", "sla",
      "first_reply_compliance", false, false, false},
-    {"support", "open_tickets", "Open tickets", "tickets", "tickets", false,
-     false, true},
+    {"support", "open_tickets", "Open tickets", "tickets", "tickets", true,
+     false, false, true},
     {"support", "breaches", "SLA breaches", "sla", "breached_tickets", false,
      false, false, true},
 };
@@ -193,8 +195,8 @@ static int tile(struct crm_db *db, struct crm_dashboard *d,
 			     period_add(q, CRM_PERIOD_QUARTER, 1), a));
 		crm_strv_push(&where, buf);
 	}
-	if (run(db, td->report, td->now ? -1 : d->from, d->to, 0, "",
-		where.n ? &where : NULL, d->cur, &r, err) < 0)
+	if (run(db, td->report, td->now || td->asof ? -1 : d->from, d->to, 0,
+		"", where.n ? &where : NULL, d->cur, &r, err) < 0)
 		goto out;
 	t->value = dup_or_null(pick(&r, td->column, d->cur));
 	t->unit = crm_svg_unit(td->column, NULL);
@@ -231,6 +233,128 @@ out:
 	crm_report_release(&pr);
 	crm_report_release(&tr);
 	return rc;
+}
+
+/* The report's label of the period starting at t: 2026-11, 2026-Q4,
+ * 2026-W47 (ISO 8601: the year of the week's Thursday). */
+static void period_label(crm_time t, enum crm_period p, char out[16])
+{
+	int64_t z = t / 86400, y;
+	unsigned m, d;
+
+	if (p == CRM_PERIOD_WEEK) {
+		int64_t thu = z + 3, jan1;
+
+		crm_civil_from_days(thu, &y, &m, &d);
+		jan1 = crm_days_from_civil(y, 1, 1);
+		snprintf(out, 16, "%04lld-W%02lld", (long long)y,
+			 (long long)((thu - jan1) / 7 + 1));
+		return;
+	}
+	crm_civil_from_days(z, &y, &m, &d);
+	if (p == CRM_PERIOD_QUARTER)
+		snprintf(out, 16, "%04lld-Q%u", (long long)y, (m - 1) / 3 + 1);
+	else
+		snprintf(out, 16, "%04lld-%02u", (long long)y, m);
+}
+
+/* Round to cents as crm-score forecast prints, never below 0. */
+static double cents(double v)
+{
+	v = round((v > 0 ? v : 0) * 100) / 100;
+	return v == 0 ? 0.0 : v;
+}
+
+/* The won revenue forecast in d->cur (see struct crm_dash_forecast):
+ * none, with a note, by day or year, without a currency, with too little
+ * history, or when the window ends before the current period. */
+static int forecast(struct crm_db *db, struct crm_dashboard *d,
+		    struct crm_err *err)
+{
+	struct crm_dash_forecast *fc = &d->fc;
+	struct crm_revenue rv = {0};
+	enum crm_rev_period rp;
+	struct crm_ets e;
+	struct crm_ets_backtest bt;
+	crm_time t = period_start(db->now, d->period),
+		 end = period_start(d->to - 1, d->period);
+	double f[CRM_DASH_FC], lo[CRM_DASH_FC], hi[CRM_DASH_FC];
+	size_t h = 0;
+	int m;
+
+	if (d->period != CRM_PERIOD_WEEK && d->period != CRM_PERIOD_MONTH &&
+	    d->period != CRM_PERIOD_QUARTER) {
+		snprintf(fc->note, sizeof(fc->note),
+			 "No forecast by %s (only by week, month or quarter).",
+			 period_word[d->period]);
+		return 0;
+	}
+	if (!d->cur) {
+		snprintf(fc->note, sizeof(fc->note),
+			 "No forecast: no won deals.");
+		return 0;
+	}
+	if (t > period_add(end, d->period, 1)) {
+		snprintf(fc->note, sizeof(fc->note),
+			 "No forecast: the window ends before this %s.",
+			 period_word[d->period]);
+		return 0;
+	}
+	for (crm_time u = t; u <= end && h < CRM_DASH_SPARK;
+	     u = period_start(period_add(u, d->period, 1) + 43200, d->period))
+		h++;
+	h += CRM_DASH_AHEAD;
+	rp = d->period == CRM_PERIOD_WEEK      ? CRM_REV_WEEK
+	     : d->period == CRM_PERIOD_QUARTER ? CRM_REV_QUARTER
+					       : CRM_REV_MONTH;
+	m = crm_rev_season(rp);
+	if (crm_revenue_load_in(db, rp, NULL, NULL, d->cur, &rv, err) < 0)
+		return -1;
+	if (!rv.n || crm_ets_auto(rv.v[0].y, rv.v[0].n, m, &e) < 0) {
+		snprintf(fc->note, sizeof(fc->note),
+			 "No forecast: too little history (%zu %ss of won "
+			 "revenue in %s; at least 3 needed).",
+			 rv.n ? rv.v[0].n : 0, period_word[d->period], d->cur);
+		crm_revenue_release(&rv);
+		return 0;
+	}
+	crm_ets_backtest(rv.v[0].y, rv.v[0].n, m, (size_t)m,
+			 e.kind == CRM_ETS_HOLT ? 3 : 2 * (size_t)m, &bt);
+	crm_ets_forecast(&e, h, 1.959963984540054, f, lo, hi);
+	for (size_t i = 0; i < h; i++) {
+		period_label(t, d->period, fc->label[i]);
+		fc->f[i] = cents(f[i]);
+		fc->lo[i] = cents(lo[i]);
+		fc->hi[i] = cents(hi[i]);
+		t = period_start(period_add(t, d->period, 1) + 43200,
+				 d->period);
+	}
+	fc->n = h;
+	{
+		char bb[96];
+
+		if (isfinite(bt.mape) && isfinite(bt.snaive_mape))
+			snprintf(bb, sizeof(bb),
+				 "backtest over %zu %ss: MAPE %.1f%%, "
+				 "seasonal naive %.1f%%",
+				 bt.origins, period_word[d->period], bt.mape,
+				 bt.snaive_mape);
+		else
+			snprintf(bb, sizeof(bb), "too short for a backtest");
+		snprintf(fc->note, sizeof(fc->note),
+			 "Dashed: the forecast (%s, fitted on %zu %ss of won "
+			 "revenue in %s, as crm-score forecast does), shaded: "
+			 "its 95%% prediction interval; %s.",
+			 e.kind == CRM_ETS_HOLT
+			     ? "Holt's linear trend: fewer than two seasons of "
+			       "history, no season"
+			 : e.kind == CRM_ETS_ADDITIVE
+			     ? "Holt-Winters, additive season"
+			     : "Holt-Winters, multiplicative season",
+			 rv.v[0].n, period_word[d->period], d->cur, bb);
+	}
+	crm_revenue_release(&rv);
+	return 0;
 }
 
 int crm_dashboard_run(struct crm_db *db, const struct crm_dash_opts *o,
@@ -281,6 +405,8 @@ int crm_dashboard_run(struct crm_db *db, const struct crm_dash_opts *o,
 	for (size_t i = 0; i < CRM_DASH_TILES; i++)
 		if (tile(db, d, &defs[i], err) < 0)
 			return -1;
+	if (forecast(db, d, err) < 0)
+		return -1;
 	if (run(db, "dealsize", d->tfrom, d->to, d->period, "", NULL, d->cur,
 		&d->won, err) < 0 ||
 	    run(db, "winrate", d->tfrom, d->to, d->period, by, NULL, d->cur,
@@ -298,7 +424,9 @@ int crm_dashboard_run(struct crm_db *db, const struct crm_dash_opts *o,
 	    run(db, "leaderboard", d->from, d->to, 0, by, NULL, d->cur,
 		&d->leaders, err) < 0 ||
 	    run(db, "sla", d->from, d->to, 0, "priority", NULL, d->cur, &d->sla,
-		err) < 0)
+		err) < 0 ||
+	    run(db, "replytime", d->from, d->to, 0, "", NULL, d->cur,
+		&d->replies, err) < 0)
 		return -1;
 	return 0;
 }
@@ -320,6 +448,7 @@ void crm_dashboard_release(struct crm_dashboard *d)
 	crm_report_release(&d->ages);
 	crm_report_release(&d->leaders);
 	crm_report_release(&d->sla);
+	crm_report_release(&d->replies);
 }
 
 static bool num(const char *s, double *x)
@@ -363,6 +492,7 @@ static const char page_css[] =
     "div.tile .bad{color:#b34700}\n"
     "div.grid2{display:flex;flex-wrap:wrap;gap:1em}\n"
     "p.empty{color:#777}\n"
+    "p.note,p.stat{color:#444;font-size:.9em;margin:.2em 0 1em}\n"
     "@media print{body{margin:0;max-width:none}h2{break-after:avoid}"
     "div.tiles{grid-template-columns:repeat(3,1fr)}}\n";
 
@@ -449,6 +579,113 @@ static void opened_solved(struct crm_buf *out, const struct crm_dashboard *d)
 		      0);
 	free(v);
 	crm_strv_release(&periods);
+}
+
+/* Won revenue per period in d->cur with the forecast continuing it
+ * (dashed, its 95% interval shaded); rows in other currencies a chart
+ * each as before. */
+static void won_trend(struct crm_buf *out, const struct crm_dashboard *d)
+{
+	const struct crm_dash_forecast *fc = &d->fc;
+	struct crm_report rest = d->won;
+	struct crm_strv x = {0};
+	double *v, *band;
+	size_t nx;
+	const char *names[] = {"won", "forecast"};
+
+	rest.rows = crm_xcalloc(d->won.n + 1, sizeof(*rest.rows));
+	rest.n = 0;
+	for (size_t i = 0; i < d->won.n; i++) {
+		const char *c = crm_rec_get(&d->won.rows[i], "currency");
+		const char *p = crm_rec_get(&d->won.rows[i], "period");
+
+		if (!fc->n || !c || strcmp(c, d->cur))
+			rest.rows[rest.n++] = d->won.rows[i];
+		else if (p && crm_strv_find(&x, p) < 0)
+			crm_strv_push(&x, p);
+	}
+	if (fc->n) {
+		for (size_t i = 0; i < fc->n; i++)
+			if (crm_strv_find(&x, fc->label[i]) < 0)
+				crm_strv_push(&x, fc->label[i]);
+		nx = x.n;
+		v = crm_xcalloc(2 * nx + 1, sizeof(*v));
+		band = crm_xcalloc(2 * nx + 1, sizeof(*band));
+		for (size_t i = 0; i < 2 * nx; i++)
+			v[i] = band[i] = NAN;
+		for (size_t i = 0; i < d->won.n; i++) {
+			const struct crm_rec *r = &d->won.rows[i];
+			const char *c = crm_rec_get(r, "currency");
+			const char *p = crm_rec_get(r, "period");
+			long k = p ? crm_strv_find(&x, p) : -1;
+			double y;
+
+			if (k >= 0 && c && !strcmp(c, d->cur) &&
+			    num(crm_rec_get(r, "total"), &y))
+				v[k] = y;
+		}
+		for (size_t i = 0; i < fc->n; i++) {
+			long k = crm_strv_find(&x, fc->label[i]);
+
+			v[nx + (size_t)k] = fc->f[i];
+			band[k] = fc->lo[i];
+			band[nx + (size_t)k] = fc->hi[i];
+		}
+		crm_svg_lines_band(out, "Won revenue and its forecast", d->cur,
+				   (const char *const *)x.v, nx, names, v, 2,
+				   band, "95% prediction interval");
+		free(v);
+		free(band);
+	}
+	crm_buf_adds(out, "<p class=\"note\" data-forecast=\"");
+	crm_html_escape(out, fc->n ? "yes" : "no");
+	crm_buf_adds(out, "\">");
+	crm_html_escape(out, fc->note);
+	crm_buf_adds(out, "</p>\n");
+	if (rest.n || !fc->n)
+		chart(out, &rest, "total");
+	free(rest.rows);
+	crm_strv_release(&x);
+}
+
+/* The first-reply time of the tickets opened in the window as a
+ * histogram (the replytime report), with its median and p90. */
+static void replies(struct crm_buf *out, const struct crm_report *r)
+{
+	static const char *const cols[] = {"under_1h", "h1_to_4", "h4_to_8",
+					   "h8_to_24", "d1_to_3", "over_3d"};
+	static const char *const labels[] = {"under 1 hour", "1 to 4 hours",
+					     "4 to 8 hours", "8 to 24 hours",
+					     "1 to 3 days",  "3 days or more"};
+	const char *vals[6];
+	const char *n, *med, *p90;
+	double x;
+
+	if (!r->n || !num(crm_rec_get(&r->rows[0], "replied"), &x) || x == 0) {
+		crm_buf_adds(out, "<p class=\"empty\">No ticket opened in the "
+				  "window has a reply yet.</p>\n");
+		return;
+	}
+	for (size_t i = 0; i < 6; i++)
+		vals[i] = crm_rec_get(&r->rows[0], cols[i]);
+	n = crm_rec_get(&r->rows[0], "replied");
+	med = crm_rec_get(&r->rows[0], "median_first_reply_hours");
+	p90 = crm_rec_get(&r->rows[0], "p90_first_reply_hours");
+	crm_svg_bars(out, "Tickets by time to the first reply", "tickets",
+		     labels, vals, 6);
+	crm_buf_adds(out, "<p class=\"stat\" data-replied=\"");
+	crm_html_escape(out, n);
+	crm_buf_adds(out, "\" data-median=\"");
+	crm_html_escape(out, med ? med : "");
+	crm_buf_adds(out, "\" data-p90=\"");
+	crm_html_escape(out, p90 ? p90 : "");
+	crm_buf_adds(out, "\">Median ");
+	crm_html_escape(out, med ? med : "\xE2\x80\x94");
+	crm_buf_adds(out, " hours, 90th percentile ");
+	crm_html_escape(out, p90 ? p90 : "\xE2\x80\x94");
+	crm_buf_adds(out, " hours, over ");
+	crm_html_escape(out, n);
+	crm_buf_adds(out, " answered tickets.</p>\n");
 }
 
 static void funnel(struct crm_buf *out, const struct crm_report *r)
@@ -539,7 +776,7 @@ void crm_dashboard_html(struct crm_buf *out, const struct crm_dashboard *d)
 	crm_buf_adds(out, "<h2>Trends</h2>\n<h3>Won revenue per ");
 	crm_buf_adds(out, period_word[d->period]);
 	crm_buf_adds(out, "</h3>\n");
-	chart(out, &d->won, "total");
+	won_trend(out, d);
 	crm_buf_adds(out, "<h3>Win rate per ");
 	crm_html_escape(out, d->by);
 	crm_buf_adds(out, "</h3>\n");
@@ -560,6 +797,9 @@ void crm_dashboard_html(struct crm_buf *out, const struct crm_dashboard *d)
 	crm_buf_adds(out, "<h2>Service</h2>\n");
 	chart(out, &d->sla, "first_reply_compliance");
 	chart(out, &d->sla, "resolution_compliance");
+	crm_buf_adds(out, "<h3>First-reply time, tickets opened in the "
+			  "window</h3>\n");
+	replies(out, &d->replies);
 	crm_buf_adds(out, "<h3>First-reply time per priority</h3>\n");
 	chart(out, &d->sla, "median_first_reply_hours");
 	chart(out, &d->sla, "p90_first_reply_hours");
@@ -681,5 +921,18 @@ void crm_dashboard_text(struct crm_buf *out, const struct crm_dashboard *d,
 			sparkline(out, t, utf8);
 		}
 		endline(out);
+	}
+	if (d->fc.n >= CRM_DASH_AHEAD) {
+		/* the periods after the window: forecast and interval */
+		crm_buf_addf(out,
+			     "\nForecast, won revenue in %s (95%% interval)\n",
+			     d->cur);
+		for (size_t i = d->fc.n - CRM_DASH_AHEAD; i < d->fc.n; i++) {
+			crm_buf_addf(out, "  %-9s %12.2f%s%.2f to %.2f",
+				     d->fc.label[i], d->fc.f[i],
+				     width < 50 ? "\n    " : "  ", d->fc.lo[i],
+				     d->fc.hi[i]);
+			endline(out);
+		}
 	}
 }

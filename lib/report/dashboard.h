@@ -32,6 +32,19 @@ struct crm_dash_tile {
 	size_t nspark;
 };
 
+#define CRM_DASH_AHEAD 3 /* forecast periods past the trend window */
+#define CRM_DASH_FC (CRM_DASH_SPARK + CRM_DASH_AHEAD)
+
+/* The won-revenue forecast on the trend (crm-score forecast's code path:
+ * revenue.c and ets.c), from the period now falls in up to
+ * CRM_DASH_AHEAD periods past the window, with its 95% interval. */
+struct crm_dash_forecast {
+	size_t n; /* 0: none, note says why */
+	char label[CRM_DASH_FC][16];
+	double f[CRM_DASH_FC], lo[CRM_DASH_FC], hi[CRM_DASH_FC];
+	char note[512]; /* the method and its backtest, or why none */
+};
+
 struct crm_dashboard {
 	crm_time from, to, pfrom, pto, tfrom;
 	enum crm_period period;
@@ -40,7 +53,8 @@ struct crm_dashboard {
 	struct crm_dash_tile tiles[CRM_DASH_TILES];
 	size_t ntiles;
 	struct crm_report won, winrate, opened, solved, funnel, stages, ages,
-	    leaders, sla;
+	    leaders, sla, replies;
+	struct crm_dash_forecast fc;
 };
 
 /* Run every report the dashboard shows into d (zeroed by the caller;

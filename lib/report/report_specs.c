@@ -329,7 +329,45 @@ static const struct crm_measure sla_measures[] = {
     {"breached_tickets", COUNT_IF(FR_BREACH " OR " RES_BREACH), CRM_M_COUNT},
 };
 
+/* First-reply time as a distribution: tickets answered, in bins of
+ * hours from creation to the first reply (the dashboard's histogram). */
+#define FRH HOURS("first_response_at")
+static const struct crm_measure replytime_measures[] = {
+    {"replied", "count(*)", CRM_M_COUNT},
+    {"under_1h", COUNT_IF(FRH " < 1"), CRM_M_COUNT},
+    {"h1_to_4", COUNT_IF(FRH " >= 1 AND " FRH " < 4"), CRM_M_COUNT},
+    {"h4_to_8", COUNT_IF(FRH " >= 4 AND " FRH " < 8"), CRM_M_COUNT},
+    {"h8_to_24", COUNT_IF(FRH " >= 8 AND " FRH " < 24"), CRM_M_COUNT},
+    {"d1_to_3", COUNT_IF(FRH " >= 24 AND " FRH " < 72"), CRM_M_COUNT},
+    {"over_3d", COUNT_IF(FRH " >= 72"), CRM_M_COUNT},
+    {"median_first_reply_hours", "round(crm_percentile(" FRH ", 50), 1)",
+     CRM_M_VALUE},
+    {"p90_first_reply_hours", "round(crm_percentile(" FRH ", 90), 1)",
+     CRM_M_VALUE},
+};
+
 #define AGE DAYS("now_", "created_at")
+
+/* Each ticket with its status as of --to (ticket_status_history: the last
+ * change before it, else the status the first later change left, else
+ * the status now, but open when it was solved or closed after --to), so the
+ * backlog at the end of an earlier period can be counted. */
+#define TICKET_ASOF                                                            \
+	"(SELECT t.id, t.external_id, t.subject, t.description, "              \
+	"t.contact_id, t.company_id, t.channel, t.priority, CASE WHEN p.to_ "  \
+	"> p.now_ THEN t.status ELSE coalesce((SELECT h.to_status FROM "       \
+	"ticket_status_history h WHERE h.ticket_id = t.id AND h.at < p.to_ "   \
+	"ORDER BY h.at DESC, h.id DESC LIMIT 1), (SELECT h.from_status FROM "  \
+	"ticket_status_history h WHERE h.ticket_id = t.id AND h.at >= p.to_ "  \
+	"ORDER BY h.at, h.id LIMIT 1), CASE WHEN t.status IN ('solved', "      \
+	"'closed') AND coalesce(t.solved_at, t.closed_at) >= p.to_ THEN "      \
+	"'open' ELSE t.status END) END AS status, t.assignee, "                \
+	"t.team, t.tags, t.first_response_at, t.solved_at, t.closed_at, "      \
+	"t.sla_policy, t.first_reply_due, t.next_reply_due, "                  \
+	"t.resolution_due, t.first_reply_breached, t.next_reply_breached, "    \
+	"t.resolution_breached, t.awaiting_since, t.last_activity_at, "        \
+	"t.custom, t.created_at, t.updated_at FROM tickets t, params_ p) AS "  \
+	"tickets"
 
 static const struct crm_measure tickets_measures[] = {
     {"tickets", "count(*)", CRM_M_COUNT},
@@ -535,12 +573,15 @@ static const struct crm_report_spec specs[] = {
     {"sla", "Support SLA", "tickets", "ticket", "created_at", NULL, "priority",
      NULL, sla_measures, N(sla_measures), "tickets DESC, 1 NULLS FIRST",
      "tickets"},
-    {"tickets", "Ticket backlog", "tickets", "ticket", "created_at",
+    {"replytime", "First-reply time", "tickets", "ticket", "created_at",
+     "first_response_at IS NOT NULL", NULL, NULL, replytime_measures,
+     N(replytime_measures), "replied DESC, 1 NULLS FIRST", "replied"},
+    {"tickets", "Ticket backlog", TICKET_ASOF, "ticket", "created_at",
      "status NOT IN ('solved', 'closed')", "status", NULL, tickets_measures,
      N(tickets_measures), "tickets DESC, 1 NULLS FIRST", "tickets"},
     {"service", "Service quality", SERVICE_TICKETS, "ticket", "created_at",
-     NULL, NULL, NULL, service_measures, N(service_measures), "tickets DESC, 1 NULLS FIRST",
-     "first_contact_rate"},
+     NULL, NULL, NULL, service_measures, N(service_measures),
+     "tickets DESC, 1 NULLS FIRST", "first_contact_rate"},
     {"assets", "Tickets per asset and product", ASSET_TICKETS, "asset", "at_",
      NULL, "product", NULL, asset_measures, N(asset_measures),
      "tickets DESC, 1 NULLS FIRST", "tickets"},

@@ -227,12 +227,16 @@ void crm_svg_bars(struct crm_buf *out, const char *title, const char *unit,
 
 /* -- lines ------------------------------------------------------------- */
 
+/* band: NULL, or the bounds of an interval around the last series
+ * (band[0..nx) lower, band[nx..2nx) upper; NAN: none there), drawn as a
+ * shaded area with the last series dashed. */
 static void lines(struct crm_buf *out, const char *title, const char *unit,
 		  const char *const *x, size_t nx, const char *const *names,
 		  const double *v, size_t ns, int w, int h, double lo,
-		  double hi)
+		  double hi, const double *band, const char *band_name)
 {
-	int left = 56, right = 12, top = ns > 1 ? 22 : 10, bottom = 34;
+	int left = 56, right = band ? 30 : 12, top = ns > 1 || band ? 22 : 10,
+	    bottom = 34;
 	double pw = w - left - right, ph = h - top - bottom, step;
 	size_t every;
 	struct crm_buf alt = {0};
@@ -305,11 +309,60 @@ static void lines(struct crm_buf *out, const char *title, const char *unit,
 		     h - 4);
 	crm_html_escape(out, unit);
 	crm_buf_adds(out, "</text>\n");
+	if (band) { /* the interval: one shaded area per unbroken stretch */
+		const char *c = crm_svg_palette[(ns - 1) % CRM_SVG_COLOURS];
+
+		for (size_t i = 0; i < nx;) {
+			size_t j = i;
+
+			while (j < nx && !isnan(band[j]) &&
+			       !isnan(band[nx + j]))
+				j++;
+			if (j == i) {
+				i++;
+				continue;
+			}
+			crm_buf_addf(out,
+				     "<path class=\"band\" fill=\"%s\" "
+				     "fill-opacity=\"0.2\" stroke=\"none\" "
+				     "d=\"",
+				     c);
+			for (size_t k = i; k < j; k++)
+				crm_buf_addf(out, "%s%.1f %.1f ",
+					     k == i ? "M" : "L", X(k),
+					     Y(band[nx + k]));
+			for (size_t k = j; k-- > i;)
+				crm_buf_addf(out, "L%.1f %.1f ", X(k),
+					     Y(band[k]));
+			crm_buf_adds(out, "Z\"/>\n");
+			if (j - i == 1) /* one period: a bar of the interval */
+				crm_buf_addf(
+				    out,
+				    "<line class=\"band\" "
+				    "stroke=\"%s\" stroke-width=\"6\" "
+				    "stroke-opacity=\"0.3\" x1=\"%.1f\" "
+				    "y1=\"%.1f\" x2=\"%.1f\" "
+				    "y2=\"%.1f\"/>\n",
+				    c, X(i), Y(band[i]), X(i), Y(band[nx + i]));
+			i = j;
+		}
+		crm_buf_addf(out,
+			     "<rect x=\"%zu\" y=\"4\" width=\"12\" "
+			     "height=\"12\" fill=\"%s\" "
+			     "fill-opacity=\"0.2\"/><text x=\"%zu\" "
+			     "y=\"14\">",
+			     (size_t)left + ns * 140, c,
+			     (size_t)left + ns * 140 + 16);
+		crm_html_escape(out, band_name);
+		crm_buf_adds(out, "</text>\n");
+	}
 	for (size_t s = 0; s < ns; s++) {
 		const char *c = crm_svg_palette[s % CRM_SVG_COLOURS];
 		bool pen = false;
 
-		crm_buf_addf(out, "<path class=\"line\" stroke=\"%s\" d=\"", c);
+		crm_buf_addf(
+		    out, "<path class=\"line\" stroke=\"%s\"%s d=\"", c,
+		    band && s == ns - 1 ? " stroke-dasharray=\"6 4\"" : "");
 		for (size_t i = 0; i < nx; i++) {
 			double d = v[s * nx + i];
 
@@ -332,7 +385,7 @@ static void lines(struct crm_buf *out, const char *title, const char *unit,
 				crm_buf_addf(out, ": %g</title></circle>\n",
 					     v[s * nx + i]);
 			}
-		if (ns > 1) {
+		if (ns > 1 || band) {
 			crm_buf_addf(out,
 				     "<rect x=\"%zu\" y=\"4\" width=\"12\" "
 				     "height=\"12\" fill=\"%s\"/><text "
@@ -349,17 +402,25 @@ static void lines(struct crm_buf *out, const char *title, const char *unit,
 	crm_buf_adds(out, "<tr><th>period</th>");
 	for (size_t s = 0; s < ns; s++)
 		cell(out, "th", names && names[s] ? names[s] : unit);
+	if (band) {
+		cell(out, "th", "lower");
+		cell(out, "th", "upper");
+	}
 	crm_buf_adds(out, "</tr>\n");
 	for (size_t i = 0; i < nx; i++) {
 		crm_buf_adds(out, "<tr>");
 		cell(out, "th", x[i]);
-		for (size_t s = 0; s < ns; s++) {
+		for (size_t s = 0; s < ns + (band ? 2 : 0); s++) {
+			double d = s < ns ? v[s * nx + i]
+				   : band ? band[(s - ns) * nx + i]
+					  : NAN;
 			char b[64];
 
-			if (isnan(v[s * nx + i]))
+			if (isnan(d))
 				cell(out, "td", NULL);
 			else {
-				snprintf(b, sizeof(b), "%g", v[s * nx + i]);
+				snprintf(b, sizeof(b), band ? "%.15g" : "%g",
+					 d);
 				cell(out, "td", b);
 			}
 		}
@@ -389,7 +450,20 @@ void crm_svg_lines(struct crm_buf *out, const char *title, const char *unit,
 
 	range_of(v, nx * ns, &lo, &hi);
 	lines(out, title, unit, x, nx, names, v, ns, w ? w : CHART_W,
-	      h ? h : 260, lo, hi);
+	      h ? h : 260, lo, hi, NULL, NULL);
+}
+
+void crm_svg_lines_band(struct crm_buf *out, const char *title,
+			const char *unit, const char *const *x, size_t nx,
+			const char *const *names, const double *v, size_t ns,
+			const double *band, const char *band_name)
+{
+	double lo, hi, blo, bhi;
+
+	range_of(v, nx * ns, &lo, &hi);
+	range_of(band, 2 * nx, &blo, &bhi);
+	lines(out, title, unit, x, nx, names, v, ns, CHART_W, 260,
+	      blo < lo ? blo : lo, bhi > hi ? bhi : hi, band, band_name);
 }
 
 /* -- funnel ------------------------------------------------------------ */
@@ -581,7 +655,7 @@ static void report_part(struct crm_buf *out, const struct crm_report *r,
 			lines(out, crm_buf_str(&title), unit,
 			      (const char *const *)periods.v, periods.n, NULL,
 			      v, 1, split ? 370 : CHART_W, split ? 200 : 260,
-			      lo, hi);
+			      lo, hi, NULL, NULL);
 		else {
 			/* small multiples on one scale */
 			crm_buf_adds(out, "<section class=\"multiples\"><p "
@@ -600,7 +674,7 @@ static void report_part(struct crm_buf *out, const struct crm_report *r,
 				lines(out, groups.v[k], unit,
 				      (const char *const *)periods.v, periods.n,
 				      NULL, v + k * periods.n, 1, 250, 170, lo,
-				      hi);
+				      hi, NULL, NULL);
 			crm_buf_adds(out, "</div>\n</section>\n");
 		}
 		free(v);

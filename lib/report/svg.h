@@ -34,6 +34,15 @@ void crm_svg_lines(struct crm_buf *out, const char *title, const char *unit,
 		   const char *const *x, size_t nx, const char *const *names,
 		   const double *v, size_t ns, int w, int h);
 
+/* As crm_svg_lines, with an interval around the last series (a forecast):
+ * band[0..nx) the lower bounds, band[nx..2nx) the upper (NAN: none),
+ * shaded and named band_name in the legend, the last series dashed; the
+ * table gets lower and upper columns. */
+void crm_svg_lines_band(struct crm_buf *out, const char *title,
+			const char *unit, const char *const *x, size_t nx,
+			const char *const *names, const double *v, size_t ns,
+			const double *band, const char *band_name);
+
 /* A funnel: stages as centred bars whose widths are the counts, with
  * the conversion from each stage to the next. */
 void crm_svg_funnel(struct crm_buf *out, const char *title,

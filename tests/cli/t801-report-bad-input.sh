@@ -59,6 +59,7 @@ dealsize
 funnel
 leaderboard
 pipeline
+replytime
 service
 sla
 sources

@@ -31,12 +31,18 @@ done
 out_has 'Small multiples: win_rate per owner'
 out_has 'aria-label="Funnel of Leads created in the trend window'
 out_has 'Tickets opened vs solved (tickets)'
-# money never on one axis across currencies: one won-revenue chart each
-for c in EUR USD GBP JPY; do out_has "total in $c ($c)"; done
+# money never on one axis across currencies: one won-revenue chart each,
+# the dashboard's currency (EUR) with its forecast
+out_has 'Won revenue and its forecast <span class="unit">(EUR)</span>'
+for c in USD GBP JPY; do out_has "total in $c ($c)"; done
 # an empty month is a gap: the EUR line restarts after one (M twice)
-grep -A3 'total in EUR (EUR)' "$T/dash.html" >/dev/null
 check "the EUR revenue line has a gap (two line segments)" sh -c \
-	"grep -o '<path class=\"line\"[^>]*>' '$T/dash.html' | sed -n 4p | grep -o M | wc -l | grep -qx 2"
+	"grep -o '<path class=\"line\"[^>]*>' '$T/dash.html' | sed -n 1p | grep -o M | wc -l | grep -qx 2"
+check "the forecast is dashed, its interval shaded" sh -c \
+	"grep -q '<path class=\"line\" stroke=\"#d55e00\" stroke-dasharray' '$T/dash.html' && grep -q '<path class=\"band\"' '$T/dash.html'"
+out_has '95% prediction interval'
+out_has 'Tickets by time to the first reply <span class="unit">(tickets)</span>'
+
 
 if ! command -v chromium >/dev/null; then
 	not_ok "chromium is not installed (make deps installs it)"

@@ -43,7 +43,7 @@ sales,win_rate,Win rate,66.7,%,100.0,-33.3,2026-10-01 to 2026-10-22
 sales,median_cycle,Median cycle,7.3,days,20.5,-64.4,2026-10-01 to 2026-10-22
 marketing,new_leads,New leads,0,count,0,,2026-10-01 to 2026-10-22
 support,sla_compliance,SLA compliance (first reply),,%,,,2026-10-01 to 2026-10-22
-support,open_tickets,Open tickets,0,count,,,
+support,open_tickets,Open tickets,0,count,0,,as of 2026-11-01
 support,breaches,SLA breaches,,count,,,2026-10-01 to 2026-10-22
 X
 
