@@ -445,8 +445,10 @@ out:
  * record at a time, prepare then written, so one slot is enough. */
 static int64_t pending_asset = -1;
 
-/* The "asset" input column, taken from the row: resolved, and linked now
- * for an existing ticket or by ticket_written for a new one. "" unlinks. */
+/* The "asset" input column, taken from the row: resolved (an unknown one
+ * is CRM_EX_DATAERR on field asset), and linked now for an existing
+ * ticket or by ticket_written for a new one. (An empty value never gets
+ * here: the engine drops a custom column set to nothing.) */
 static int ticket_asset(struct crm_db *db, struct crm_row *row,
 			const struct crm_row *old, struct crm_err *err)
 {
