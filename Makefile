@@ -52,7 +52,7 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # links. "make install" needs nothing more.
 DEB_PKGS = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
            libutf8proc-dev libpq-dev libidn2-dev libgmime-3.0-dev libxml2-dev $(CPQ_DEB_PKGS) \
-           $(SOCIAL_DEB_PKGS)
+           $(SOCIAL_DEB_PKGS) $(SERVICE_DEB_PKGS)
 # What the tests use besides ("make check" and "make fuzz" install these):
 # tests/cli/t906-valgrind.sh is skipped without valgrind.
 TEST_PKGS = sqlite3 mandoc bash-completion zsh fish clang libclang-rt-14-dev \
@@ -71,6 +71,11 @@ CPQ_TEST_PKGS = poppler-utils
 CPQ_PKGS = pangocairo
 $(BUILD)/obj/lib/report/quote_pdf.o: ALL_CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(CPQ_PKGS) 2>/dev/null))
 $(BUILD)/bin/crm-quote: LDLIBS += $(shell pkg-config --libs $(CPQ_PKGS) 2>/dev/null)
+
+# service: the knowledge base stems English words with Snowball's English
+# (Porter2) stemmer, libstemmer (no pkg-config file: linked by name)
+SERVICE_DEB_PKGS = libstemmer-dev
+LDLIBS += -lstemmer
 
 all: $(BINS)
 

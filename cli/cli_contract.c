@@ -488,12 +488,16 @@ static int pick_one(const struct crm_rec *rec, void *arg)
 	return out_one(rec, p->o);
 }
 
-/* Write the listing rows of what whose column col is id. */
+/* Write the listing rows of what whose column col is id: one row read
+ * by its id, or the listing of scope picked from. */
 static int print_rows(struct crm_cli *cli, struct out *o, const char *what,
 		      int64_t scope, const char *col, int64_t id)
 {
 	struct pick p = {o, col, id};
 
+	if (!strcmp(col, "id"))
+		return crm_recv_list_row(cli->db, what, id, pick_one, &p,
+					 &cli->err);
 	return crm_recv_list(cli->db, what, scope, pick_one, &p, &cli->err);
 }
 

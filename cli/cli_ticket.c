@@ -48,6 +48,9 @@ enum {
 	OPT_SIGNATURE,
 	OPT_MACRO,
 	OPT_MACROS,
+	/* open --asset; attachment */
+	OPT_ASSET,
+	OPT_FORCE,
 };
 
 #define POLICIES_OPTION                                                        \
@@ -100,9 +103,22 @@ const struct argp_option crm_ticket_open_options[] = {
     {"team", OPT_TEAM, "TEAM", 0, "The team it belongs to", 0},
     {"tags", OPT_TAGS, "TAG,...", 0, "Tags", 0},
     {"external-id", OPT_EXTERNAL_ID, "ID", 0, "The caller's key", 0},
+    {"asset", OPT_ASSET, "KEY", 0,
+     "The asset it is about: an asset's id, serial number or external id", 0},
     {"set", 's', "FIELD=VALUE", 0,
      "Set any field, custom ones included; repeatable", 0},
     POLICIES_OPTION,
+    {0},
+};
+
+const struct argp_option crm_ticket_attachment_options[] = {
+    {"output", 'o', "FILE", 0,
+     "Write the attachment to FILE ('-': standard output)", 0},
+    {"remote-name", 'O', 0, 0,
+     "Write it to the name the sender gave it, in the current folder (a "
+     "name with a folder, a leading dot or dash is refused)",
+     0},
+    {"force", OPT_FORCE, 0, 0, "Replace the file if it exists", 0},
     {0},
 };
 
@@ -294,6 +310,21 @@ error_t crm_ticket_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_MACROS:
 		o->macros = arg;
+		break;
+	case OPT_ASSET: {
+		char *kv = crm_xasprintf("asset=%s", arg);
+		crm_strv_push(&o->e.set, kv);
+		free(kv);
+		break;
+	}
+	case 'o':
+		o->output = arg;
+		break;
+	case 'O':
+		o->remote_name = true;
+		break;
+	case OPT_FORCE:
+		o->force = true;
 		break;
 	default:
 		return crm_entity_opts_parse(key, arg, state);
@@ -1164,5 +1195,153 @@ out:
 	crm_strv_release(&cv);
 	crm_mail_release(&m);
 	crm_buf_release(&msg);
+	return status;
+}
+
+/* -- attachment -------------------------------------------------------------
+ */
+
+static int list_attachments(struct crm_cli *cli, const struct crm_ticket_att *v,
+			    size_t n)
+{
+	static const char *const names[] = {"n", "filename", "content_type",
+					    "size", "kept"};
+	struct crm_strv cols = {0};
+	struct crm_writer *w = NULL;
+	struct crm_rec rec;
+	int rc = 0;
+
+	crm_rec_init(&rec);
+	if (crm_cli_fixed_columns(cli, names, sizeof(names) / sizeof(*names),
+				  &cols) < 0) {
+		rc = -2;
+		goto out;
+	}
+	w = crm_cli_writer(cli, &cols);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char num[2][32];
+
+		snprintf(num[0], 32, "%lld", (long long)v[i].n);
+		snprintf(num[1], 32, "%lld", (long long)v[i].size);
+		crm_rec_clear(&rec);
+		crm_rec_adds(&rec, "n", num[0]);
+		crm_rec_adds(&rec, "filename", v[i].filename);
+		crm_rec_adds(&rec, "content_type", v[i].content_type);
+		crm_rec_adds(&rec, "size", num[1]);
+		crm_rec_adds(&rec, "kept", v[i].data ? "yes" : "no");
+		rc = crm_writer_write(w, &rec);
+	}
+	if (crm_writer_close(w) < 0)
+		rc = -1;
+out:
+	crm_writer_free(w);
+	crm_rec_release(&rec);
+	crm_strv_release(&cols);
+	return rc;
+}
+
+/* attachment TICKET [N]: list a ticket's attachments, or write the N-th's
+ * bytes exactly as they came to -o FILE, -O (its own name, checked) or
+ * standard output (not a terminal). */
+int crm_verb_ticket_attachment(struct crm_cli *cli)
+{
+	struct crm_ticket_opts *o = cli->opts;
+	const struct crm_entity *e = cli->cmd->entity;
+	struct crm_ticket_att *v = NULL;
+	const char *path = o->output;
+	char *safe = NULL;
+	int64_t n = 0;
+	size_t nv = 0;
+	struct crm_row row;
+	FILE *fp = NULL;
+	int rc, status = 0;
+
+	crm_row_init(&row, e);
+	if (cli->args.n < 1 || cli->args.n > 2 ||
+	    (cli->args.n == 2 &&
+	     (crm_parse_int(cli->args.v[1], &n) < 0 || n < 1))) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "attachment takes a ticket and, to write one, its "
+			    "number N (1, 2 ... as listed)");
+		goto fail;
+	}
+	if ((path || o->remote_name) && !n) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "-o and -O write one attachment: give its number");
+		goto fail;
+	}
+	if (path && o->remote_name) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "give -o or -O, not both");
+		goto fail;
+	}
+	rc = crm_cli_show_find(cli, e, cli->args.v[0], &row);
+	if (rc <= 0)
+		goto fail;
+	if (crm_ticket_attachments(cli->db, crm_row_id(&row), n, n > 0, &v, &nv,
+				   &cli->err) < 0)
+		goto fail;
+	if (!n) {
+		rc = list_attachments(cli, v, nv);
+		if (rc == -2)
+			goto fail;
+		if (rc < 0) {
+			crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+				    strerror(errno));
+			goto fail;
+		}
+		goto out;
+	}
+	if (!v[0].data) {
+		crm_err_set(&cli->err, CRM_EX_NOINPUT,
+			    "ticket %lld: attachment %lld (%s, %lld bytes) was "
+			    "over the size limit when it came and was not kept",
+			    (long long)crm_row_id(&row), (long long)n,
+			    v[0].filename ? v[0].filename : "no name",
+			    (long long)v[0].size);
+		goto fail;
+	}
+	if (o->remote_name) {
+		safe = crm_attachment_safe_name(v[0].filename);
+		if (!safe) {
+			crm_err_set(&cli->err, CRM_EX_DATAERR,
+				    "attachment %lld: its name '%s' is not a "
+				    "safe file name here; give -o FILE",
+				    (long long)n,
+				    v[0].filename ? v[0].filename : "");
+			goto fail;
+		}
+		path = safe;
+	}
+	if (!path || !strcmp(path, "-")) {
+		if (!path && cli->out_tty) {
+			crm_err_set(&cli->err, CRM_EX_USAGE,
+				    "not writing an attachment to a terminal: "
+				    "give -o FILE, -O or redirect");
+			goto fail;
+		}
+		fp = stdout;
+	} else if (!(fp = crm_cli_create(cli, path, o->force))) {
+		goto fail;
+	}
+	if (fwrite(v[0].data, 1, (size_t)v[0].size, fp) != (size_t)v[0].size ||
+	    fflush(fp) != 0 || (fp != stdout && fclose(fp) != 0)) {
+		if (fp != stdout)
+			fclose(fp);
+		crm_err_set(&cli->err, CRM_EX_IOERR, "cannot write '%s': %s",
+			    fp == stdout ? "standard output" : path,
+			    strerror(errno));
+		fp = NULL;
+		goto fail;
+	}
+	if (fp != stdout)
+		crm_cli_note(cli, "wrote %s (%lld bytes)", path,
+			     (long long)v[0].size);
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_ticket_atts_free(v, nv);
+	crm_row_release(&row);
+	free(safe);
 	return status;
 }

@@ -18,6 +18,9 @@ struct crm_ticket_opts {
 	bool send, no_dedupe;
 	const char *model;     /* assign --auto --model: route by content */
 	double min_confidence; /* assign --min-confidence, 0-100 */
+	/* attachment: -o FILE, -O (the sender's file name), --force */
+	const char *output;
+	bool remote_name, force;
 };
 
 /* Fill the option tables below (the generic ones plus --policies); call
@@ -33,6 +36,7 @@ extern const struct argp_option crm_ticket_note_options[];
 extern const struct argp_option crm_ticket_assign_options[];
 extern const struct argp_option crm_ticket_sla_options[];
 extern const struct argp_option crm_ticket_mail_options[];
+extern const struct argp_option crm_ticket_attachment_options[];
 error_t crm_ticket_opts_parse(int key, char *arg, struct argp_state *state);
 
 int crm_verb_ticket_add(struct crm_cli *cli);
@@ -50,5 +54,6 @@ int crm_verb_ticket_close(struct crm_cli *cli);
 int crm_verb_ticket_reopen(struct crm_cli *cli);
 int crm_verb_ticket_sla(struct crm_cli *cli);
 int crm_verb_ticket_mail(struct crm_cli *cli);
+int crm_verb_ticket_attachment(struct crm_cli *cli);
 
 #endif

@@ -60,6 +60,11 @@ static const struct crm_verb verbs[] = {
      "65 bounce, 75 retry)",
      crm_ticket_mail_options, crm_ticket_opts_parse, crm_verb_ticket_mail,
      CRM_VERB_WRITE},
+    {"attachment", "TICKET [N]",
+     "List a ticket's attachments, or write the N-th exactly as it came "
+     "(-o FILE, -O, or standard output)",
+     crm_ticket_attachment_options, crm_ticket_opts_parse,
+     crm_verb_ticket_attachment, 0},
     {"tag", "add|rm TAG[,TAG...] [ID...]", "Add or remove tags",
      crm_ticket_policies_options, crm_ticket_opts_parse, crm_verb_ticket_tag,
      CRM_VERB_WRITE},

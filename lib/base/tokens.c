@@ -1,4 +1,5 @@
 /* tokens.c - words and CJK bigrams of a text (see tokens.h). */
+#include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,4 +120,26 @@ out:
 	crm_buf_release(&key);
 	crm_buf_release(&t);
 	return rc;
+}
+
+const char *crm_stem_english(const char *w, size_t n, size_t *out_n)
+{
+	static struct sb_stemmer *st;
+	const sb_symbol *r;
+
+	*out_n = n;
+	for (size_t i = 0; i < n; i++)
+		if (w[i] < 'a' || w[i] > 'z')
+			return w;
+	if (n < 3 || n > 64)
+		return w;
+	/* both fail only out of memory ("english" is built in): the word
+	 * then stays as it is */
+	if (!st && !(st = sb_stemmer_new("english", NULL)))
+		return w;
+	r = sb_stemmer_stem(st, (const sb_symbol *)w, (int)n);
+	if (!r)
+		return w;
+	*out_n = (size_t)sb_stemmer_length(st);
+	return (const char *)r;
 }

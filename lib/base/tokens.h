@@ -27,6 +27,14 @@ int crm_tokens(const char *s, size_t len, unsigned flags,
 	       int (*fn)(const char *tok, size_t n, enum crm_token_kind k,
 			 void *arg),
 	       void *arg);
+/* The English stem of word w (n bytes, as crm_tokens gives it: case
+ * folded) by Snowball's English (Porter2) stemmer, so that configure,
+ * configuring and configuration are one term ("configur"). Only words of
+ * the letters a-z are stemmed; any other word (digits, accented or other
+ * scripts) comes back as it is. *out_n gets the length; the result is
+ * valid until the next call (one stemmer per process, made on first use:
+ * not for threads; out of memory, the word as it is). */
+const char *crm_stem_english(const char *w, size_t n, size_t *out_n);
 /* Is code point c Chinese, Japanese (kana) or Korean (Hangul)? */
 bool crm_is_cjk(long c);
 

@@ -1,6 +1,7 @@
 /* asset.c - the installed base and a ticket's customer context. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "activity.h"
 #include "asset.h"
@@ -139,18 +140,62 @@ done:
 	return rc;
 }
 
+/* The asset ticket names is asset_id (0: none), inside the caller's
+ * transaction. */
+int crm_asset_link_id(struct crm_db *db, int64_t ticket, int64_t asset_id,
+		      struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db, "DELETE FROM ticket_assets WHERE ticket_id = ?", err);
+	int f;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, ticket);
+	f = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (f < 0)
+		return -1;
+	if (!asset_id)
+		return 0;
+	st = crm_db_stmt_cached(
+	    db, "INSERT INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)",
+	    err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, ticket);
+	crm_stmt_bind_int(st, 2, asset_id);
+	f = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return f < 0 ? -1 : 0;
+}
+
+int crm_asset_resolve(struct crm_db *db, const char *asset, int64_t *id,
+		      struct crm_err *err)
+{
+	struct crm_row row;
+	int f;
+
+	crm_row_init(&row, &crm_asset_entity);
+	f = crm_entity_find(db, &crm_asset_entity, asset, &row, err);
+	if (f > 0)
+		*id = crm_row_id(&row);
+	crm_row_release(&row);
+	if (f == 0)
+		crm_err_set(err, CRM_EX_NOINPUT, "no asset '%s'", asset);
+	return f > 0 ? 0 : -1;
+}
+
 int crm_asset_link(struct crm_db *db, int64_t ticket, const char *asset,
 		   bool dry_run, struct crm_err *err)
 {
-	struct crm_row row;
-	struct crm_stmt *st;
 	char num[32];
+	int64_t id = 0;
 	int rc = -1, f;
 
-	crm_row_init(&row, &crm_asset_entity);
 	snprintf(num, sizeof(num), "%lld", (long long)ticket);
 	if (crm_db_begin(db, err) < 0)
-		goto done;
+		return -1;
 	f = (int)crm_db_int(db,
 			    "SELECT count(*) FROM tickets WHERE id = CAST(?1 "
 			    "AS INTEGER)",
@@ -162,32 +207,8 @@ int crm_asset_link(struct crm_db *db, int64_t ticket, const char *asset,
 			    (long long)ticket);
 		goto out;
 	}
-	f = crm_entity_find(db, &crm_asset_entity, asset, &row, err);
-	if (f < 0)
-		goto out;
-	if (!f) {
-		crm_err_set(err, CRM_EX_NOINPUT, "no asset '%s'", asset);
-		goto out;
-	}
-	st = crm_db_stmt_cached(
-	    db, "DELETE FROM ticket_assets WHERE ticket_id = ?", err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_int(st, 1, ticket);
-	f = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (f < 0)
-		goto out;
-	st = crm_db_stmt_cached(
-	    db, "INSERT INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)",
-	    err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_int(st, 1, ticket);
-	crm_stmt_bind_int(st, 2, crm_row_id(&row));
-	f = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (f < 0)
+	if (crm_asset_resolve(db, asset, &id, err) < 0 ||
+	    crm_asset_link_id(db, ticket, id, err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -195,9 +216,58 @@ out:
 		rc = crm_db_finish(db, dry_run, err);
 	if (rc < 0)
 		crm_db_rollback(db);
-done:
-	crm_row_release(&row);
 	return rc;
+}
+
+/* c is a letter or digit (ASCII) or part of a UTF-8 sequence: what may
+ * not touch a serial number named in text. */
+static bool word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* Text names serial: it occurs with no letter or digit either side,
+ * letters compared without case. */
+static bool names_serial(const char *text, const char *serial)
+{
+	size_t n = strlen(serial);
+
+	if (!text || n < 3)
+		return false;
+	for (const char *p = text; (p = strcasestr(p, serial)); p++)
+		if ((p == text || !word_byte((unsigned char)p[-1])) &&
+		    !word_byte((unsigned char)p[n]))
+			return true;
+	return false;
+}
+
+int crm_asset_named(struct crm_db *db, int64_t contact, const char *subject,
+		    const char *text, int64_t *id, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "SELECT id, serial FROM assets WHERE serial IS NOT NULL AND "
+	    "(contact_id = ?1 OR company_id = (SELECT company_id FROM "
+	    "contacts WHERE id = ?1)) ORDER BY id",
+	    err);
+	int rc;
+
+	*id = 0;
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, contact);
+	while ((rc = crm_stmt_step(st, err)) == 1) {
+		const char *serial = crm_stmt_text(st, 1);
+
+		if (serial && (names_serial(subject, serial) ||
+			       names_serial(text, serial))) {
+			*id = crm_stmt_int(st, 0);
+			break;
+		}
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 /* -- the customer context ------------------------------------------------- */

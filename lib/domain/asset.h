@@ -26,6 +26,22 @@ int crm_asset_from_deals(struct crm_db *db, bool dry_run, uint64_t *made,
 int crm_asset_link(struct crm_db *db, int64_t ticket, const char *asset,
 		   bool dry_run, struct crm_err *err);
 
+/* Find asset (an id, serial or external id): *id, or -1 with
+ * CRM_EX_NOINPUT when there is none. */
+int crm_asset_resolve(struct crm_db *db, const char *asset, int64_t *id,
+		      struct crm_err *err);
+
+/* Name asset_id (0: none) as ticket's inside the caller's transaction. */
+int crm_asset_link_id(struct crm_db *db, int64_t ticket, int64_t asset_id,
+		      struct crm_err *err);
+
+/* The asset a customer's message names: the first (by id) of the assets
+ * of contact or of the contact's company whose serial number (3
+ * characters or more) occurs in subject or text with no letter or digit
+ * either side, case ignored. *id is 0 when none is named. */
+int crm_asset_named(struct crm_db *db, int64_t contact, const char *subject,
+		    const char *text, int64_t *id, struct crm_err *err);
+
 /* The customer context of ticket id as a JSON object (caller owns):
  * requester (the contact), company, purchases (won deals, newest first),
  * assets (of the contact or company, each with warranty: "active",

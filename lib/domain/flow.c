@@ -192,8 +192,9 @@ static int parse_days(const char *s, unsigned *days)
 static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 {
 	static const char *const keys[] = {
-	    "type",	"field", "from", "to",	     "tag",   "after", "before",
-	    "calendar", "every", "at",	 "timezone", "event", NULL};
+	    "type",	"field",  "from",	"to",	 "tag",
+	    "after",	"before", "calendar",	"every", "at",
+	    "timezone", "event",  "days_field", NULL};
 	struct crm_flow_trigger *t = &f->trigger;
 	const char *type = str(j, "type"), *k;
 	size_t i;
@@ -259,6 +260,21 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 				   after ? "trigger.after" : "trigger.before",
 				   "bad duration '%s'", after ? after : before);
 		t->offset = after ? d : -d;
+		t->days_field = dupstr(j, "days_field");
+		if (t->days_field) {
+			long di = crm_entity_field(f->e, t->days_field);
+
+			if (di < 0 || f->e->fields[di].type != CRM_T_INT)
+				return bad(err, f->path, f->name,
+					   "trigger.days_field",
+					   "%s has no integer field '%s'",
+					   f->e->name, t->days_field);
+			if (json_object_get(j, "calendar"))
+				return bad(err, f->path, f->name,
+					   "trigger.days_field",
+					   "days are calendar days: not with "
+					   "a calendar");
+		}
 		if (json_object_get(j, "calendar") &&
 		    load_calendar(json_object_get(j, "calendar"), t, err) < 0) {
 			char why[sizeof(err->msg)];
@@ -631,6 +647,7 @@ void crm_flow_release(struct crm_flow *f)
 	free(f->path);
 	free(f->description);
 	free(t->field);
+	free(t->days_field);
 	free(t->from);
 	free(t->to);
 	free(t->tag);
@@ -786,6 +803,8 @@ void crm_flow_trigger_describe(const struct crm_flow *f, struct crm_buf *out)
 			crm_buf_addf(out, " of %s business time", t->calendar);
 		crm_buf_addf(out, " %s %s", t->offset < 0 ? "before" : "after",
 			     t->field);
+		if (t->days_field)
+			crm_buf_addf(out, " (or %s days)", t->days_field);
 		break;
 	case CRM_FLOW_ON_SCHEDULE:
 		if (t->every) {

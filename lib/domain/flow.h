@@ -35,12 +35,15 @@ extern const char *const crm_flow_trigger_names[]; /* "created" ... */
 
 struct crm_flow_trigger {
 	enum crm_flow_trigger_kind kind;
-	char *field;	 /* update: the field (NULL: any); time: the field */
-	char *from, *to; /* update: values (NULL: any) */
-	char *tag;	 /* tag */
-	int64_t offset;	 /* time: seconds after the field (< 0: before) */
-	char *calendar;	 /* time: an SLA calendar name; NULL: calendar
-			    time */
+	char *field;	  /* update: the field (NULL: any); time: the field */
+	char *from, *to;  /* update: values (NULL: any) */
+	char *tag;	  /* tag */
+	int64_t offset;	  /* time: seconds after the field (< 0: before) */
+	char *days_field; /* time: an integer field of the record whose value,
+			     when set, is the offset in days (sign of
+			     offset: before or after); NULL: offset only */
+	char *calendar;	  /* time: an SLA calendar name; NULL: calendar
+			     time */
 	struct crm_bizcal *cal; /* time: loaded calendar (owned), or NULL */
 	unsigned days;		/* schedule: bit 0 Monday .. bit 6 Sunday */
 	int at;			/* schedule: seconds after local midnight */

@@ -346,14 +346,21 @@ static crm_time biz_sub(const struct crm_bizcal *c, crm_time end, int64_t secs)
 	return lo;
 }
 
-/* When a time trigger is due for field value v; CRM_BIZ_NEVER if never. */
-static crm_time time_due(const struct crm_flow_trigger *t, const char *v)
+/* When a time trigger is due for field value v (days: the record's
+ * days_field value, or NULL); CRM_BIZ_NEVER if never. */
+static crm_time time_due(const struct crm_flow_trigger *t, const char *v,
+			 const char *days)
 {
 	crm_time at;
 	struct crm_err e;
+	long long n;
+	int k = 0;
 
 	if (!v || crm_datetime_parse(v, &at, &e) < 0)
 		return CRM_BIZ_NEVER;
+	if (t->days_field && days && sscanf(days, "%lld%n", &n, &k) == 1 &&
+	    !days[k] && n >= 0 && n <= 36500)
+		return at + (t->offset < 0 ? -n : n) * 86400;
 	if (!t->cal)
 		return at + t->offset;
 	if (t->offset >= 0)
@@ -1181,11 +1188,13 @@ static int named_events(struct run *r, struct crm_err *err)
 struct cand {
 	int64_t id;
 	char *v;
+	char *days; /* a time trigger's days_field value, or NULL */
 };
 
 struct cand_list {
 	struct cand *v;
 	size_t n, cap;
+	bool days; /* column 2 holds the days_field */
 };
 
 static int collect_cand(struct crm_stmt *st, void *arg)
@@ -1195,6 +1204,9 @@ static int collect_cand(struct crm_stmt *st, void *arg)
 	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
 	l->v[l->n].id = crm_stmt_int(st, 0);
 	l->v[l->n].v = crm_xstrdup(crm_stmt_text(st, 1));
+	l->v[l->n].days = l->days && crm_stmt_text(st, 2)
+			      ? crm_xstrdup(crm_stmt_text(st, 2))
+			      : NULL;
 	l->n++;
 	return 0;
 }
@@ -1222,13 +1234,18 @@ static int candidates(struct run *r, const struct crm_flow *f, const char *occ,
 
 	/* table and field names come from the entity description */
 	if (fld) {
+		crm_buf_addf(&sql, "SELECT id, %s", fld);
+		l->days = f->trigger.days_field != NULL;
+		if (l->days)
+			crm_buf_addf(&sql, ", CAST(%s AS TEXT)",
+				     f->trigger.days_field);
 		crm_buf_addf(&sql,
-			     "SELECT id, %s FROM %s WHERE %s IS NOT NULL AND "
+			     " FROM %s WHERE %s IS NOT NULL AND "
 			     "(CAST(?1 AS TEXT) IS NULL OR %s <= ?1) AND NOT "
 			     "EXISTS (SELECT "
 			     "1 FROM crm_flow_firings x WHERE x.flow = ?2 AND "
 			     "x.record_id = %s.id AND x.occurrence = %s.%s)",
-			     fld, t, fld, fld, t, t, fld);
+			     t, fld, fld, t, t, fld);
 	} else {
 		crm_buf_addf(&sql,
 			     "SELECT id, CAST(?1 AS TEXT) FROM %s WHERE NOT "
@@ -1260,8 +1277,10 @@ out:
 
 static void cands_free(struct cand_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].v);
+		free(l->v[i].days);
+	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
@@ -1282,13 +1301,14 @@ static int time_flows(struct run *r, struct crm_err *err)
 			/* due >= field + offset in calendar time, so this
 			 * bounds both calendars; before in business time
 			 * can be any distance before */
-			if (!t->cal || t->offset >= 0)
+			if ((!t->cal || t->offset >= 0) && !t->days_field)
 				b = crm_datetime_format(r->db->now - t->offset,
 							bound);
 			if (candidates(r, f, NULL, b, &l, err) < 0)
 				return -1;
 			for (size_t k = 0; rc == 0 && k < l.n; k++) {
-				crm_time due = time_due(t, l.v[k].v);
+				crm_time due =
+				    time_due(t, l.v[k].v, l.v[k].days);
 				struct crm_buf why = {0};
 				char ds[CRM_TIME_LEN];
 
@@ -1786,7 +1806,9 @@ int crm_flow_test(struct crm_db *db, const struct crm_flow *f, int64_t id,
 	}
 	if (t->kind == CRM_FLOW_ON_TIME) {
 		const char *v = crm_row_get(&row, t->field);
-		crm_time due = time_due(t, v);
+		crm_time due = time_due(
+		    t, v,
+		    t->days_field ? crm_row_get(&row, t->days_field) : NULL);
 		char ds[CRM_TIME_LEN];
 
 		crm_buf_addf(&d, "%s: %s is %s", trig.s, t->field,

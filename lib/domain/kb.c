@@ -153,15 +153,18 @@ struct toks {
 	int64_t weight;
 };
 
+/* A token as a term: words stemmed (English), CJK tokens as they are; the
+ * same for articles and queries. */
 static int tok_add(const char *t, size_t n, enum crm_token_kind k, void *arg)
 {
 	struct toks *ts = arg;
 
-	(void)k;
 	if (n > 64) /* a run of letters that long is no word */
 		return 0;
+	if (k == CRM_TOK_WORD)
+		t = crm_stem_english(t, n, &n);
 	ts->v = crm_xgrow(ts->v, &ts->cap, ts->n + 1, sizeof(*ts->v));
-	ts->v[ts->n].s = crm_xstrdup(t);
+	ts->v[ts->n].s = crm_xstrndup(t, n);
 	ts->v[ts->n++].w = ts->weight;
 	return 0;
 }
@@ -397,30 +400,55 @@ static bool word_goes_on(const char *s, size_t n)
 	       !crm_is_cjk(c);
 }
 
+static bool ascii_word_byte(char c)
+{
+	return c == '_' || (c >= '0' && c <= '9') ||
+	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 /* Mark the query's terms in text: ASCII letters compared without case, a
- * word only where a word starts. */
+ * word only where a word starts; a word term (a stem) marks the whole
+ * word when the word's stem is the term (configuring for "configur"). */
 static void mark_terms(const char *text, size_t len, const struct toks *q,
 		       unsigned char *mask)
 {
+	char low[65];
+
 	for (size_t t = 0; t < q->n; t++) {
 		const char *w = q->v[t].s;
 		size_t wl = strlen(w);
 		bool word = (unsigned char)w[0] < 0x80;
 
 		for (size_t p = 0; p + wl <= len; p++) {
+			size_t e = p + wl, sn;
+			const char *st;
+
 			if (word && p > 0 &&
-			    (((unsigned char)text[p - 1] < 0x80 &&
-			      (text[p - 1] == '_' ||
-			       (text[p - 1] >= '0' && text[p - 1] <= '9') ||
-			       ((text[p - 1] | 0x20) >= 'a' &&
-				(text[p - 1] | 0x20) <= 'z')))))
+			    (unsigned char)text[p - 1] < 0x80 &&
+			    ascii_word_byte(text[p - 1]))
 				continue;
-			if (word && p + wl < len &&
-			    word_goes_on(text + p + wl, len - p - wl))
-				continue; /* a word ends where one ends */
-			if (word ? !strncasecmp(text + p, w, wl)
-				 : !memcmp(text + p, w, wl))
+			if (word ? strncasecmp(text + p, w, wl) != 0
+				 : memcmp(text + p, w, wl) != 0)
+				continue;
+			if (!word || e == len ||
+			    !word_goes_on(text + e, len - e)) {
 				memset(mask + p, 1, wl);
+				continue;
+			}
+			/* a longer word: its stem may be the term */
+			while (e < len && (unsigned char)text[e] < 0x80 &&
+			       ascii_word_byte(text[e]) && e - p < 64)
+				e++;
+			if (e < len && word_goes_on(text + e, len - e))
+				continue; /* goes on past ASCII: not English */
+			for (size_t i = p; i < e; i++)
+				low[i - p] =
+				    (char)((text[i] >= 'A' && text[i] <= 'Z')
+					       ? text[i] | 0x20
+					       : text[i]);
+			st = crm_stem_english(low, e - p, &sn);
+			if (sn == wl && !memcmp(st, w, wl))
+				memset(mask + p, 1, e - p);
 		}
 	}
 }

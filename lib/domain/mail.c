@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "activity.h"
+#include "asset.h"
 #include "campaign_event.h"
 #include "contact.h"
 #include "dedupe_import.h"
@@ -44,6 +45,37 @@ char *crm_base64(const unsigned char *d, size_t n)
 	}
 	*o = '\0';
 	return out;
+}
+
+/* Decode base64 s (no line breaks) into out; -1 on a bad character. */
+static int unbase64(const char *s, struct crm_buf *out)
+{
+	unsigned v = 0;
+	int bits = 0;
+
+	for (; *s && *s != '='; s++) {
+		int d;
+
+		if (*s >= 'A' && *s <= 'Z')
+			d = *s - 'A';
+		else if (*s >= 'a' && *s <= 'z')
+			d = *s - 'a' + 26;
+		else if (*s >= '0' && *s <= '9')
+			d = *s - '0' + 52;
+		else if (*s == '+')
+			d = 62;
+		else if (*s == '/')
+			d = 63;
+		else
+			return -1;
+		v = (v << 6 | (unsigned)d) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			crm_buf_addc(out, (char)(v >> bits & 0xff));
+		}
+	}
+	return 0;
 }
 
 /* The bare address of "Name <addr>" or "addr". */
@@ -187,9 +219,17 @@ static int open_ticket(struct crm_db *db, const struct crm_mail *m,
 	crm_rec_adds(&in, "channel", "email");
 	if ((im = crm_importer_new(db, &crm_ticket_entity, &io, err)) &&
 	    crm_importer_apply(im, &in, &row, &a, err) == 0) {
+		int64_t asset = 0;
+
 		r->ticket_id = crm_row_id(&row);
 		r->opened = true;
-		rc = 0;
+		/* a serial number of one of the requester's assets in the
+		 * subject or text names the ticket's asset */
+		if (crm_asset_named(db, r->contact_id, m->subject, m->text,
+				    &asset, err) == 0 &&
+		    (!asset ||
+		     crm_asset_link_id(db, r->ticket_id, asset, err) == 0))
+			rc = 0;
 	}
 	crm_importer_free(im);
 	crm_rec_release(&in);
@@ -679,4 +719,132 @@ out:
 	crm_row_release(&c);
 	json_decref(root);
 	return rc;
+}
+
+/* -- attachments ------------------------------------------------------------
+ */
+
+struct att_list {
+	struct crm_ticket_att *v;
+	size_t n, cap;
+	int64_t k, want;
+	bool data;
+	int bad;
+};
+
+static int push_att(struct crm_stmt *st, void *arg)
+{
+	struct att_list *l = arg;
+	struct crm_ticket_att *a;
+	const char *c;
+
+	l->k++;
+	if (l->want && l->k != l->want)
+		return 0;
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	a = &l->v[l->n++];
+	memset(a, 0, sizeof(*a));
+	a->n = l->k;
+	a->filename =
+	    crm_stmt_text(st, 0) ? crm_xstrdup(crm_stmt_text(st, 0)) : NULL;
+	a->content_type =
+	    crm_xstrdup(crm_stmt_text(st, 1) ? crm_stmt_text(st, 1) : "");
+	a->size = crm_stmt_int(st, 2);
+	c = crm_stmt_text(st, 3);
+	if (c && l->data) {
+		struct crm_buf b = {0};
+
+		if (unbase64(c, &b) < 0 || (int64_t)b.len != a->size)
+			l->bad = 1;
+		crm_buf_addc(&b, '\0'); /* a zero-length attachment is kept */
+		a->data = (unsigned char *)b.s;
+	} else if (c) {
+		a->data = (unsigned char *)crm_xstrdup(""); /* kept */
+	}
+	return 0;
+}
+
+int crm_ticket_attachments(struct crm_db *db, int64_t ticket, int64_t n,
+			   bool want_data, struct crm_ticket_att **v,
+			   size_t *nv, struct crm_err *err)
+{
+	struct att_list l = {.want = n, .data = want_data};
+	struct crm_stmt *st;
+	char num[32];
+	int64_t f;
+	int rc;
+
+	*v = NULL;
+	*nv = 0;
+	snprintf(num, sizeof(num), "%lld", (long long)ticket);
+	f = crm_db_int(db,
+		       "SELECT count(*) FROM tickets WHERE id = CAST(?1 AS "
+		       "INTEGER)",
+		       num, NULL, err);
+	if (f < 0)
+		return -1;
+	if (!f)
+		return crm_err_set(err, CRM_EX_NOINPUT, "no ticket %lld",
+				   (long long)ticket);
+	/* content only when asked: one attachment may be megabytes */
+	st = crm_db_stmt(db,
+			 want_data
+			     ? "SELECT filename, content_type, size, "
+			       "content FROM ticket_attachments WHERE "
+			       "ticket_id = ? ORDER BY id"
+			     : "SELECT filename, content_type, size, CASE "
+			       "WHEN content IS NULL THEN NULL ELSE '' END "
+			       "FROM ticket_attachments WHERE ticket_id = "
+			       "? ORDER BY id",
+			 err);
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, ticket);
+	rc = crm_stmt_each(st, push_att, &l, err);
+	crm_stmt_finalize(st);
+	if (rc == 0 && l.bad)
+		rc = crm_err_set(err, CRM_EX_SOFTWARE,
+				 "ticket %lld: stored attachment %lld does not "
+				 "decode to its size",
+				 (long long)ticket, (long long)n);
+	if (rc == 0 && n && !l.n)
+		rc = crm_err_set(err, CRM_EX_NOINPUT,
+				 "ticket %lld has no attachment %lld (it has "
+				 "%lld)",
+				 (long long)ticket, (long long)n,
+				 (long long)l.k);
+	if (rc < 0) {
+		crm_ticket_atts_free(l.v, l.n);
+		return -1;
+	}
+	*v = l.v;
+	*nv = l.n;
+	return 0;
+}
+
+void crm_ticket_atts_free(struct crm_ticket_att *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].filename);
+		free(v[i].content_type);
+		free(v[i].data);
+	}
+	free(v);
+}
+
+char *crm_attachment_safe_name(const char *name)
+{
+	const char *b = name;
+
+	if (!name)
+		return NULL;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			b = p + 1;
+	if (!*b || *b == '.' || *b == '-')
+		return NULL;
+	for (const char *p = b; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return NULL;
+	return crm_xstrdup(b);
 }

@@ -73,7 +73,29 @@ int crm_mail_send_reply(struct crm_db *db, int64_t ticket, int64_t activity_id,
 /* Base64 of data[0..n) (no line breaks). Caller frees. */
 char *crm_base64(const unsigned char *data, size_t n);
 
-#endif
+/* One attachment of a ticket: n counts from 1 in the order they came
+ * (as crm-ticket show lists them); data is NULL when it was over the
+ * size limit when delivered (listed, not kept). */
+struct crm_ticket_att {
+	int64_t n, size;
+	char *filename, *content_type; /* filename NULL when none */
+	unsigned char *data;	       /* size bytes, or NULL */
+};
+
+/* The attachments of ticket into *v, *nv (all when n is 0, else the n-th
+ * only, with its bytes when want_data). An unknown ticket or n is
+ * CRM_EX_NOINPUT; stored content that does not decode to its size,
+ * CRM_EX_SOFTWARE. Free with crm_ticket_atts_free. Returns 0 or -1. */
+int crm_ticket_attachments(struct crm_db *db, int64_t ticket, int64_t n,
+			   bool want_data, struct crm_ticket_att **v,
+			   size_t *nv, struct crm_err *err);
+void crm_ticket_atts_free(struct crm_ticket_att *v, size_t n);
+
+/* A file name safe to create in the current folder from an attachment's
+ * name as the sender gave it: the part after the last / or \, NULL when
+ * that is empty, ".", "..", starts with '.' or '-', or holds a control
+ * character. Caller frees. */
+char *crm_attachment_safe_name(const char *name);
 
 /* Canned responses (crm-formats(5)): the macro name of the JSON file
  * path filled in for ticket id: *body (caller frees) its text with
@@ -84,3 +106,5 @@ struct crm_rec;
 int crm_macro_expand(struct crm_db *db, const char *path, const char *name,
 		     int64_t ticket, const char *agent, char **body,
 		     struct crm_rec *set, struct crm_err *err);
+
+#endif

@@ -1202,7 +1202,8 @@ enum col_kind { K_INT, K_TEXT, K_MONEY, K_QTY, K_RATE };
 
 struct listing {
 	const char *what;
-	const char *sql; /* ?1: the id (0: every) */
+	const char *sql;     /* ?1: the id (0: every) */
+	const char *row_sql; /* ?1: one row's id; NULL: none */
 	const char *const *cols;
 	const enum col_kind *kinds;
 	int cur_col; /* the column holding the currency */
@@ -1216,21 +1217,28 @@ static const char *const inv_cols[] = {
 static const enum col_kind inv_kinds[] = {
     K_INT,  K_TEXT, K_TEXT,  K_TEXT,  K_INT,   K_INT,	K_INT,	 K_INT, K_TEXT,
     K_TEXT, K_TEXT, K_MONEY, K_MONEY, K_MONEY, K_MONEY, K_MONEY, K_TEXT};
+#define INV_SELECT                                                             \
+	"SELECT i.id, i.number, i.kind, c.number, i.company_id, "              \
+	"i.contract_id,"                                                       \
+	" i.milestone_id, i.schedule_id, i.issue_date, i.due_date, "           \
+	"i.currency,"                                                          \
+	" i.net, i.tax, i.total,"                                              \
+	" coalesce((SELECT sum(a.amount) FROM allocations a"                   \
+	"  WHERE a.undone_at IS NULL AND ((i.kind = 'invoice' AND"             \
+	"  a.invoice_id = i.id) OR (i.kind = 'credit' AND a.credit_id = "      \
+	"i.id))),"                                                             \
+	" 0) AS s,"                                                            \
+	" i.total - coalesce((SELECT sum(a.amount) FROM allocations a"         \
+	"  WHERE a.undone_at IS NULL AND ((i.kind = 'invoice' AND"             \
+	"  a.invoice_id = i.id) OR (i.kind = 'credit' AND a.credit_id = "      \
+	"i.id))),"                                                             \
+	" 0),"                                                                 \
+	" i.note"                                                              \
+	" FROM invoices i LEFT JOIN invoices c ON c.id = i.credit_of"
 static const char inv_sql[] =
-    "SELECT i.id, i.number, i.kind, c.number, i.company_id, i.contract_id,"
-    " i.milestone_id, i.schedule_id, i.issue_date, i.due_date, i.currency,"
-    " i.net, i.tax, i.total,"
-    " coalesce((SELECT sum(a.amount) FROM allocations a"
-    "  WHERE a.undone_at IS NULL AND ((i.kind = 'invoice' AND"
-    "  a.invoice_id = i.id) OR (i.kind = 'credit' AND a.credit_id = i.id))),"
-    " 0) AS s,"
-    " i.total - coalesce((SELECT sum(a.amount) FROM allocations a"
-    "  WHERE a.undone_at IS NULL AND ((i.kind = 'invoice' AND"
-    "  a.invoice_id = i.id) OR (i.kind = 'credit' AND a.credit_id = i.id))),"
-    " 0),"
-    " i.note"
-    " FROM invoices i LEFT JOIN invoices c ON c.id = i.credit_of"
-    " WHERE ?1 = 0 OR i.company_id = ?1 ORDER BY i.id";
+    INV_SELECT " WHERE ?1 = 0 OR i.company_id = ?1 ORDER BY i.id";
+/* one row by id: the record a write prints */
+static const char inv_row_sql[] = INV_SELECT " WHERE i.id = ?1";
 
 static const char *const line_cols[] = {
     "invoice_id", "pos", "description", "quantity", "unit_price",
@@ -1250,14 +1258,18 @@ static const char *const pay_cols[] = {
 static const enum col_kind pay_kinds[] = {K_INT,  K_INT,   K_TEXT, K_MONEY,
 					  K_TEXT, K_TEXT,  K_TEXT, K_TEXT,
 					  K_TEXT, K_MONEY, K_MONEY};
+#define PAY_SELECT                                                             \
+	"SELECT p.id, p.company_id, p.received_on, p.amount, p.currency,"      \
+	" p.payer, p.method, p.external_ref, p.statement_ref,"                 \
+	" coalesce((SELECT sum(a.amount) FROM allocations a"                   \
+	"  WHERE a.payment_id = p.id AND a.undone_at IS NULL), 0),"            \
+	" p.amount - coalesce((SELECT sum(a.amount) FROM allocations a"        \
+	"  WHERE a.payment_id = p.id AND a.undone_at IS NULL), 0)"             \
+	" FROM payments p"
 static const char pay_sql[] =
-    "SELECT p.id, p.company_id, p.received_on, p.amount, p.currency,"
-    " p.payer, p.method, p.external_ref, p.statement_ref,"
-    " coalesce((SELECT sum(a.amount) FROM allocations a"
-    "  WHERE a.payment_id = p.id AND a.undone_at IS NULL), 0),"
-    " p.amount - coalesce((SELECT sum(a.amount) FROM allocations a"
-    "  WHERE a.payment_id = p.id AND a.undone_at IS NULL), 0)"
-    " FROM payments p WHERE ?1 = 0 OR p.company_id = ?1 ORDER BY p.id";
+    PAY_SELECT " WHERE ?1 = 0 OR p.company_id = ?1 ORDER BY p.id";
+/* one row by id: the record a write prints */
+static const char pay_row_sql[] = PAY_SELECT " WHERE p.id = ?1";
 
 static const char *const alloc_cols[] = {
     "id", "invoice", "payment_id", "credit_note", "amount",	 "currency",
@@ -1265,12 +1277,15 @@ static const char *const alloc_cols[] = {
 static const enum col_kind alloc_kinds[] = {K_INT,   K_TEXT, K_INT,  K_TEXT,
 					    K_MONEY, K_TEXT, K_TEXT, K_TEXT,
 					    K_TEXT,  K_TEXT, K_TEXT};
+#define ALLOC_SELECT                                                           \
+	"SELECT a.id, i.number, a.payment_id, c.number, a.amount, i.currency," \
+	" a.at, a.actor, a.undone_at, a.undone_by, a.undo_reason"              \
+	" FROM allocations a JOIN invoices i ON i.id = a.invoice_id"           \
+	" LEFT JOIN invoices c ON c.id = a.credit_id"
 static const char alloc_sql[] =
-    "SELECT a.id, i.number, a.payment_id, c.number, a.amount, i.currency,"
-    " a.at, a.actor, a.undone_at, a.undone_by, a.undo_reason"
-    " FROM allocations a JOIN invoices i ON i.id = a.invoice_id"
-    " LEFT JOIN invoices c ON c.id = a.credit_id"
-    " WHERE ?1 = 0 OR i.company_id = ?1 ORDER BY a.id";
+    ALLOC_SELECT " WHERE ?1 = 0 OR i.company_id = ?1 ORDER BY a.id";
+/* one row by id: the record a write prints */
+static const char alloc_row_sql[] = ALLOC_SELECT " WHERE a.id = ?1";
 
 static const char *const credit_cols[] = {"company_id", "currency", "credit",
 					  NULL};
@@ -1295,20 +1310,23 @@ static const char *const sched_cols[] = {
     "currency", "tax_rate",    "invoice",   NULL};
 static const enum col_kind sched_kinds[] = {K_INT,   K_INT,  K_TEXT, K_TEXT,
 					    K_MONEY, K_TEXT, K_RATE, K_TEXT};
-static const char sched_sql[] =
-    "SELECT s.id, s.contract_id, s.bill_date, s.description, s.amount,"
-    " c.currency, s.tax_rate, (SELECT i.number FROM invoices i"
-    "  WHERE i.schedule_id = s.id AND i.kind = 'invoice')"
-    " FROM contract_schedule s JOIN contracts c ON c.id = s.contract_id"
+#define SCHED_SELECT                                                           \
+	"SELECT s.id, s.contract_id, s.bill_date, s.description, s.amount,"    \
+	" c.currency, s.tax_rate, (SELECT i.number FROM invoices i"            \
+	"  WHERE i.schedule_id = s.id AND i.kind = 'invoice')"                 \
+	" FROM contract_schedule s JOIN contracts c ON c.id = s.contract_id"
+static const char sched_sql[] = SCHED_SELECT
     " WHERE ?1 = 0 OR s.contract_id = ?1 ORDER BY s.bill_date, s.id";
+/* one row by id: the record a write prints */
+static const char sched_row_sql[] = SCHED_SELECT " WHERE s.id = ?1";
 
 static const struct listing listings[] = {
-    {"invoices", inv_sql, inv_cols, inv_kinds, 10},
-    {"lines", line_sql, line_cols, line_kinds, 9},
-    {"payments", pay_sql, pay_cols, pay_kinds, 4},
-    {"allocations", alloc_sql, alloc_cols, alloc_kinds, 5},
-    {"credit", credit_sql, credit_cols, credit_kinds, 1},
-    {"schedule", sched_sql, sched_cols, sched_kinds, 5},
+    {"invoices", inv_sql, inv_row_sql, inv_cols, inv_kinds, 10},
+    {"lines", line_sql, NULL, line_cols, line_kinds, 9},
+    {"payments", pay_sql, pay_row_sql, pay_cols, pay_kinds, 4},
+    {"allocations", alloc_sql, alloc_row_sql, alloc_cols, alloc_kinds, 5},
+    {"credit", credit_sql, NULL, credit_cols, credit_kinds, 1},
+    {"schedule", sched_sql, sched_row_sql, sched_cols, sched_kinds, 5},
 };
 
 static const struct listing *listing(const char *what)
@@ -1346,18 +1364,15 @@ static void add_raw(struct crm_rec *rec, const char *name, const char *v)
 	crm_rec_add(rec, name, strlen(name), v, strlen(v), CRM_RAW);
 }
 
-int crm_recv_list(struct crm_db *db, const char *what, int64_t id,
-		  int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
-		  struct crm_err *err)
+static int list_run(struct crm_db *db, const struct listing *l, const char *sql,
+		    int64_t id, int (*fn)(const struct crm_rec *rec, void *arg),
+		    void *arg, struct crm_err *err)
 {
-	const struct listing *l = listing(what);
 	struct crm_stmt *st;
 	struct crm_rec rec;
 	int rc;
 
-	if (!l)
-		return crm_err_set(err, CRM_EX_SOFTWARE, "no listing %s", what);
-	st = crm_db_stmt(db, l->sql, err);
+	st = crm_db_stmt(db, sql, err);
 	if (!st)
 		return -1;
 	crm_stmt_bind_int(st, 1, id);
@@ -1406,6 +1421,29 @@ int crm_recv_list(struct crm_db *db, const char *what, int64_t id,
 	crm_rec_release(&rec);
 	crm_stmt_finalize(st);
 	return rc < 0 ? -1 : 0;
+}
+
+int crm_recv_list(struct crm_db *db, const char *what, int64_t id,
+		  int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
+		  struct crm_err *err)
+{
+	const struct listing *l = listing(what);
+
+	if (!l)
+		return crm_err_set(err, CRM_EX_SOFTWARE, "no listing %s", what);
+	return list_run(db, l, l->sql, id, fn, arg, err);
+}
+
+int crm_recv_list_row(struct crm_db *db, const char *what, int64_t row_id,
+		      int (*fn)(const struct crm_rec *rec, void *arg),
+		      void *arg, struct crm_err *err)
+{
+	const struct listing *l = listing(what);
+
+	if (!l || !l->row_sql)
+		return crm_err_set(err, CRM_EX_SOFTWARE, "no rows of %s by id",
+				   what);
+	return list_run(db, l, l->row_sql, row_id, fn, arg, err);
 }
 
 /* -- journal ----------------------------------------------------------- */

@@ -116,6 +116,12 @@ int crm_invoice_find(struct crm_db *db, const char *key, int64_t *id,
 int crm_recv_list(struct crm_db *db, const char *what, int64_t id,
 		  int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 		  struct crm_err *err);
+/* One row of listing what ("invoices", "payments", "allocations",
+ * "schedule") by its id, as crm_recv_list gives it: what a write verb
+ * prints, without reading every row of the listing. */
+int crm_recv_list_row(struct crm_db *db, const char *what, int64_t row_id,
+		      int (*fn)(const struct crm_rec *rec, void *arg),
+		      void *arg, struct crm_err *err);
 /* The columns of crm_recv_list(what), NULL-terminated; NULL if unknown. */
 const char *const *crm_recv_columns(const char *what);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "asset.h"
 #include "normalize.h"
 #include "share.h"
 #include "ticket.h"
@@ -448,6 +449,44 @@ out:
 	return rc;
 }
 
+/* The asset a new ticket names ("asset" on input: an id, serial or
+ * external id), resolved by ticket_prepare and linked by ticket_written
+ * once the ticket has its id; -1: none given. One importer writes one
+ * record at a time, prepare then written, so one slot is enough. */
+static int64_t pending_asset = -1;
+
+/* The "asset" input column, taken from the row: resolved (an unknown one
+ * is CRM_EX_DATAERR on field asset), and linked now for an existing
+ * ticket or by ticket_written for a new one. (An empty value never gets
+ * here: the engine drops a custom column set to nothing.) */
+static int ticket_asset(struct crm_db *db, struct crm_row *row,
+			const struct crm_row *old, struct crm_err *err)
+{
+	json_t *j = json_object_get(row->custom, "asset");
+	char v[512];
+	int64_t id = 0;
+
+	pending_asset = -1;
+	if (!j)
+		return 0;
+	if (json_is_integer(j))
+		snprintf(v, sizeof(v), "%lld",
+			 (long long)json_integer_value(j));
+	else
+		snprintf(v, sizeof(v), "%s",
+			 json_is_string(j) ? json_string_value(j) : "");
+	json_object_del(row->custom, "asset");
+	if (*v && crm_asset_resolve(db, v, &id, err) < 0) {
+		err->code = CRM_EX_DATAERR;
+		snprintf(err->field, sizeof(err->field), "asset");
+		return -1;
+	}
+	if (old)
+		return crm_asset_link_id(db, crm_row_id(row), id, err);
+	pending_asset = id;
+	return 0;
+}
+
 static int ticket_prepare(struct crm_db *db, const struct crm_entity *e,
 			  struct crm_row *row, const struct crm_row *old,
 			  void *arg, struct crm_err *err)
@@ -461,7 +500,8 @@ static int ticket_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (!s)
 		return -1;
 	crm_datetime_format(db->now, now);
-	if (crm_activity_resolve_links(db, row, old, err) < 0)
+	if (crm_activity_resolve_links(db, row, old, err) < 0 ||
+	    ticket_asset(db, row, old, err) < 0)
 		return -1;
 	if (!row->v[F_STATUS])
 		set_str(row, F_STATUS, ost ? ost : "new");
@@ -511,6 +551,11 @@ static int ticket_written(struct crm_db *db, const struct crm_entity *e,
 	(void)arg;
 	if (!inserted)
 		return 0;
+	if (pending_asset > 0)
+		rc = crm_asset_link_id(db, crm_row_id(row), pending_asset, err);
+	pending_asset = -1;
+	if (rc < 0)
+		return -1;
 	first_steps(row, db->now, &tl);
 	for (size_t i = 0; rc == 0 && i < tl.n; i++)
 		rc = add_history(db, crm_row_id(row),
@@ -524,9 +569,9 @@ static int ticket_written(struct crm_db *db, const struct crm_entity *e,
 }
 
 /* Input columns the hooks read that are no field. */
-static const char *const ticket_inputs[] = {"contact", "contact_email",
-					    "email",   "contact_external_id",
-					    "company", NULL};
+static const char *const ticket_inputs[] = {
+    "contact", "contact_email", "email", "contact_external_id",
+    "company", "asset",		NULL};
 
 /* Other names of the fields on import (lib/entity/import_map.h). */
 static const struct crm_alias ticket_aliases[] = {

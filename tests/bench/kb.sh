@@ -21,7 +21,7 @@ trap 'rm -rf "$dir"' EXIT
 export CRM_NOW=2026-11-22T09:30:00Z CRM_DB="$dir/kb.db"
 
 cat >"$dir/gen.py" <<'PY'
-import csv, random, sys
+import csv, itertools, random, sys
 n, nq, seed = int(sys.argv[1]), int(sys.argv[2]), 7
 rng = random.Random(seed)
 syl = ["ka", "ri", "to", "mo", "ne", "sa", "lu", "pi", "de", "vo", "an",
@@ -29,21 +29,22 @@ syl = ["ka", "ri", "to", "mo", "ne", "sa", "lu", "pi", "de", "vo", "an",
 vocab = sorted({"".join(rng.choice(syl) for _ in range(rng.randint(2, 4)))
                 for _ in range(30000)})[:20000]
 rng.shuffle(vocab)
-weights = [1 / (i + 1) for i in range(len(vocab))]
+# cumulative weights once: choices() would sum them again on every call
+cw = list(itertools.accumulate(1 / (i + 1) for i in range(len(vocab))))
 han = [chr(c) for c in rng.sample(range(0x4e00, 0x9fa5), 3000)]
-hw = [1 / (i + 1) ** 0.8 for i in range(len(han))]
+hcw = list(itertools.accumulate(1 / (i + 1) ** 0.8 for i in range(len(han))))
 out = csv.writer(open(sys.argv[3], "w", newline=""), lineterminator="\n")
 out.writerow(["external_id", "title", "body", "category", "language", "status"])
 zh = []
 for i in range(n):
     if i % 5 == 4:
-        t = "".join(rng.choices(han, hw, k=rng.randint(6, 14)))
-        b = "".join(rng.choices(han, hw, k=rng.randint(60, 300)))
+        t = "".join(rng.choices(han, cum_weights=hcw, k=rng.randint(6, 14)))
+        b = "".join(rng.choices(han, cum_weights=hcw, k=rng.randint(60, 300)))
         zh.append(b)
         out.writerow(["a%d" % i, t, b, "c%d" % (i % 20), "zh", "published"])
     else:
-        t = " ".join(rng.choices(vocab, weights, k=rng.randint(3, 8)))
-        b = " ".join(rng.choices(vocab, weights, k=rng.randint(40, 200)))
+        t = " ".join(rng.choices(vocab, cum_weights=cw, k=rng.randint(3, 8)))
+        b = " ".join(rng.choices(vocab, cum_weights=cw, k=rng.randint(40, 200)))
         out.writerow(["a%d" % i, t.capitalize(), b, "c%d" % (i % 20), "en", "published"])
 qs = open(sys.argv[4], "w")
 for i in range(nq):

@@ -31,13 +31,20 @@ COMMANDS=(
 	"score leads|crm-score leads -q"
 	"kb import|crm-kb import -q $T/kb.csv"
 	"asset import|crm-asset import -q $T/assets.csv"
+	"contract import|crm-contract import -q $T/contracts.csv"
+	"contract invoice|crm-contract invoice -q --account Zahlwerk --currency EUR --line Work;2;450.50;19"
+	"contract pay|crm-contract pay -q --account Zahlwerk --amount 500 --currency EUR --invoice INV-000002 --invoice INV-000003"
+	"contract credit|crm-contract credit -q INV-000004 --amount 10 --reason refund"
+	"contract unallocate|crm-contract unallocate -q 1 --reason wrong"
+	"contract reconcile --apply|crm-contract reconcile --apply -q $T/stmt.csv"
+	"contract journal|crm-contract journal -q --cursor erp"
 )
 # a flow that tags every contact (crm-flow run: one transaction)
 mkdir -p "$T/flows"
 printf '%s\n' '{"name": "tagall", "entity": "contact", "trigger": {"type": "created"},' \
 	'"actions": [{"type": "tag", "add": "flowed"}]}' >"$T/flows/tagall.json"
 # entities whose exports make up the state (those built)
-NOUNS="contact company activity lead pipeline ticket kb asset"
+NOUNS="contact company activity lead pipeline ticket kb asset contract"
 have() { [ -x "$TOP/$BUILD/bin/$1" ]; }
 n=0
 for entry in "${COMMANDS[@]}"; do
@@ -72,6 +79,23 @@ if have crm-lead; then # leads to convert
 	head -301 "$T/leads.csv" | sed 's/^lead-/base-lead-/' >"$T/base-leads.csv"
 	crm-lead import -q "$T/base-leads.csv" || exit 1
 fi
+if have crm-contract; then # receivables: 1500 open invoices, one paid
+	awk 'BEGIN { print "external_id,name,company,start_date,end_date,value,currency"
+		for (i = 1; i <= 500; i++) printf "K-%d,Support %d,Zahlwerk,2026-01-01,2026-12-31,%d,EUR\n", i, i, 1000 + i }' >"$T/contracts.csv"
+	crm-company add -q --set name=Zahlwerk >/dev/null || exit 1
+	crm-contract invoice -q --account Zahlwerk --currency EUR --line "seed;1;1" >/dev/null || exit 1
+	# the invoices to pay, loaded straight into the tables (fixture setup)
+	sqlite3 -batch "$CRM_DB" "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 1501)
+		INSERT INTO invoices (number, series, seq, kind, company_id, issue_date, due_date,
+		 currency, net, tax, total, created_at)
+		SELECT 'INV-' || substr('000000' || i, -6), 'INV', i, 'invoice',
+		 (SELECT id FROM companies WHERE name = 'Zahlwerk'), '2026-11-01',
+		 '2026-12-01', 'EUR', 10000 + i, 0, 10000 + i, '2026-11-01T00:00:00Z' FROM n;
+		UPDATE invoice_series SET last = 1501 WHERE series = 'INV';" || exit 1
+	crm-contract pay -q --account Zahlwerk --amount 1 --currency EUR --invoice INV-000001 >/dev/null || exit 1
+	awk 'BEGIN { print "ref,date,amount,currency,payer,text"
+		for (i = 5; i <= 1501; i++) printf "R%d,2026-11-21,%d.%02d,EUR,Zahlwerk,Invoice INV-%06d\n", i, (10000 + i) / 100, (10000 + i) % 100, i }' >"$T/stmt.csv"
+fi
 cp "$CRM_DB" "$T/base.db"
 
 restore() { rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"; cp "$T/base.db" "$CRM_DB"; }
@@ -85,6 +109,11 @@ state() {
 		sqlite3 -batch "$CRM_DB" "SELECT count(*) FROM contacts;
 			SELECT count(*) FROM companies; SELECT count(*) FROM activities;
 			SELECT count(*) FROM crm_changes; SELECT count(*) FROM crm_audit;"
+		if have crm-contract; then
+			for t in invoices invoice_lines invoice_series payments allocations journal_lines journal_cursors; do
+				sqlite3 -batch "$CRM_DB" "SELECT * FROM $t ORDER BY 1, 2" || return 1
+			done
+		fi
 	} >"$1" 2>&1
 }
 differ() { ! cmp -s "$1" "$2"; }

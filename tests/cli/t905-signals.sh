@@ -1,6 +1,6 @@
 #!/bin/bash
 # SIGINT and SIGTERM during long writes (imports of every entity, bulk
-# update, delete, tag, undo) roll back, say so and exit 130; the database is
+# update, delete, tag, undo, crm-contract import and reconcile --apply) roll back, say so and exit 130; the database is
 # as before. (t104 covers contact import; t103 a closed pipe.) Each command
 # runs once to the end to time it, then is interrupted a third of the way.
 . "$(dirname "$0")/../lib.sh"
@@ -21,6 +21,8 @@ COMMANDS=(
 	"dedupe merge|crm-dedupe merge -q --rule first_name&last_name&city"
 	"kb import|crm-kb import -q $T/kb.csv"
 	"flow run|crm-flow run -q --flows $T/flows"
+	"contract import|crm-contract import -q $T/contracts.csv"
+	"contract reconcile --apply|crm-contract reconcile --apply -q $T/stmt.csv"
 )
 # a flow that tags every contact (crm-flow run: one transaction)
 mkdir -p "$T/flows"
@@ -45,6 +47,21 @@ awk -v n="$N" 'BEGIN { print "external_id,title,body,status"
 	for (i = 1; i <= n; i++) printf "kb-%d,Article %d,printer %d network 打印机网络 reset %d,published\n", i, i, i, i % 13 }' >"$T/kb.csv"
 crm-contact import -q "$T/base.csv" || exit 1
 crm-contact update -q -w 'id>0' --set owner=ana >/dev/null || exit 1
+if have crm-contract; then # N open invoices and a statement paying them
+	awk -v n="$N" 'BEGIN { print "external_id,name,company,start_date,end_date,value,currency"
+		for (i = 1; i <= n; i++) printf "K-%d,Support %d,Zahlwerk,2026-01-01,2026-12-31,%d,EUR\n", i, i, 1000 + i }' >"$T/contracts.csv"
+	crm-company add -q --set name=Zahlwerk >/dev/null || exit 1
+	crm-contract invoice -q --account Zahlwerk --currency EUR --line "seed;1;1" >/dev/null || exit 1
+	sqlite3 -batch "$CRM_DB" "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $N + 1)
+		INSERT INTO invoices (number, series, seq, kind, company_id, issue_date, due_date,
+		 currency, net, tax, total, created_at)
+		SELECT 'INV-' || substr('000000' || i, -6), 'INV', i, 'invoice',
+		 (SELECT id FROM companies WHERE name = 'Zahlwerk'), '2026-11-01',
+		 '2026-12-01', 'EUR', 10000 + i, 0, 10000 + i, '2026-11-01T00:00:00Z' FROM n;
+		UPDATE invoice_series SET last = $N + 1 WHERE series = 'INV';" || exit 1
+	awk -v n="$N" 'BEGIN { print "ref,date,amount,currency,payer,text"
+		for (i = 2; i <= n + 1; i++) printf "R%d,2026-11-21,%d.%02d,EUR,Zahlwerk,Invoice INV-%06d\n", i, (10000 + i) / 100, (10000 + i) % 100, i }' >"$T/stmt.csv"
+fi
 cp "$CRM_DB" "$T/base.db"
 
 restore() { rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"; cp "$T/base.db" "$CRM_DB"; }
@@ -63,6 +80,9 @@ have crm-lead && extra="$extra SELECT count(*), total(length(coalesce(status, ''
 have crm-pipeline && extra="$extra SELECT count(*), total(amount) FROM deals;"
 have crm-ticket && extra="$extra SELECT count(*), total(length(status)) FROM tickets;"
 have crm-kb && extra="$extra SELECT count(*) FROM kb_articles; SELECT count(*), total(tf) FROM kb_terms;"
+have crm-contract && extra="$extra SELECT count(*), total(value) FROM contracts; SELECT count(*), total(total) FROM invoices;
+	SELECT count(*), total(amount) FROM payments; SELECT count(*), total(amount) FROM allocations;
+	SELECT count(*) FROM journal_lines; SELECT * FROM invoice_series ORDER BY 1;"
 ms() { echo $(($(date +%s%N) / 1000000)); }
 differ() { ! cmp -s "$1" "$2"; }
 

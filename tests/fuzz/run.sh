@@ -38,7 +38,7 @@ for src in tests/fuzz/fuzz_*.c; do
 		$(for d in lib/*/; do printf -- '-iquote %s ' "$d"; done) \
 		-o "$bin" "$src" lib/*/*.c \
 		$(pkg-config --cflags --libs sqlite3 jansson libutf8proc libpq libidn2 gmime-3.0 libxml-2.0 pangocairo) \
-		-lcsv -lm >"$log" 2>&1; then
+		-lcsv -lstemmer -lm >"$log" 2>&1; then
 		echo "$name: build failed, see $log"
 		status=1
 		continue
