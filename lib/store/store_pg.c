@@ -63,6 +63,10 @@ struct pg_stmt {
 	bool done_ahead;  /* the end was read ahead */
 	char errbuf[512]; /* an error read ahead, reported at its step */
 	int errcode;
+	unsigned long nrow;	/* counts the rows stepped to */
+	unsigned long conv_row; /* the row conv holds columns of */
+	char **conv;		/* real columns as SQLite writes them */
+	int nconv;
 };
 
 struct pg_copy {
@@ -429,6 +433,7 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 
 	PQclear(st->row);
 	st->row = NULL;
+	st->nrow++;
 	if (!st->running) {
 		clear_rows(st);
 		if (send_stmt(pg, st, err) < 0)
@@ -494,14 +499,66 @@ static const char *pg_name(const struct crm_stmt *base, int col)
 			  : NULL;
 }
 
+/* A real number as SQLite writes one ("%!.15g": 15 significant digits,
+ * always a decimal point: 1.5, 50.0, 1.0e+20), into buf; NULL when v is
+ * not a finite number. */
+static const char *sqlite_real(const char *v, char *buf, size_t n)
+{
+	char *end, *e;
+	double d = strtod(v, &end);
+	size_t len;
+
+	if (end == v || *end || d != d || d - d != 0)
+		return NULL;
+	snprintf(buf, n, "%.15g", d);
+	if (strchr(buf, '.'))
+		return buf;
+	len = strlen(buf);
+	e = strchr(buf, 'e');
+	if (len + 3 > n)
+		return NULL;
+	if (!e) {
+		memcpy(buf + len, ".0", 3);
+	} else {
+		memmove(e + 2, e, strlen(e) + 1);
+		memcpy(e, ".0", 2);
+	}
+	return buf;
+}
+
+/* Real numbers read as SQLite gives them (float columns; numeric ones
+ * with a fraction: SQLite's round() and decimal arithmetic give REAL),
+ * so output is byte-identical on both engines. */
 static const char *pg_text(struct crm_stmt *base, int col)
 {
 	struct pg_stmt *st = (struct pg_stmt *)base;
+	const char *v;
+	unsigned t;
+	char buf[64];
 
 	if (!st->row || col < 0 || col >= PQnfields(st->row) ||
 	    PQgetisnull(st->row, 0, col))
 		return NULL;
-	return PQgetvalue(st->row, 0, col);
+	v = PQgetvalue(st->row, 0, col);
+	t = PQftype(st->row, col);
+	if (t != 700 && t != 701 && (t != 1700 || !strchr(v, '.')))
+		return v;
+	if (st->conv_row != st->nrow || st->nconv < PQnfields(st->row)) {
+		for (int i = 0; i < st->nconv; i++)
+			free(st->conv[i]);
+		free(st->conv);
+		st->nconv = PQnfields(st->row);
+		st->conv = crm_xcalloc((size_t)st->nconv, sizeof(*st->conv));
+		st->conv_row = st->nrow;
+	}
+	if (!st->conv[col]) {
+		const char *r = sqlite_real(v, buf, sizeof(buf));
+
+		if (!r)
+			return v;
+		st->conv[col] = crm_xstrdup(r);
+	}
+	return st->conv[col];
 }
 
 static enum crm_col_type pg_type(struct crm_stmt *base, int col)
@@ -580,6 +637,9 @@ static void pg_finalize(struct crm_stmt *base)
 	}
 	for (int i = 0; i < st->nparams; i++)
 		free(st->p[i].v);
+	for (int i = 0; i < st->nconv; i++)
+		free(st->conv[i]);
+	free(st->conv);
 	free(st->p);
 	free(st->ahead);
 	free(st->sql);

@@ -100,7 +100,7 @@ expect_code 66 crm-score rollback deal
 err_has "no earlier deal model to roll back to"
 expect_code 64 crm-score rollback lead
 expect_code 0 crm-score deals -q -f csv --fields id
-sql "SELECT DISTINCT model_id FROM deal_scores WHERE at = '2026-11-22T09:30:00Z' ORDER BY id DESC LIMIT 1"
+sql "SELECT model_id FROM deal_scores WHERE at = '2026-11-22T09:30:00Z' ORDER BY id DESC LIMIT 1"
 check "scores come from the rolled-back-to model" [ "$(cat "$T/sql")" = 1 ]
 
 # a dry run stores nothing
