@@ -130,6 +130,30 @@ db_restore() {
 		rm -f "$CRM_DB-wal" "$CRM_DB-shm" ;;
 	esac
 }
+# db_integrity: "ok" into $T/sql when the database is sound (SQLite's
+# PRAGMA integrity_check; on PostgreSQL amcheck's bt_index_check of every
+# index of the schema, with every row found in it).
+db_integrity() {
+	case $CRM_DB in
+	postgresql:* | postgres:*)
+		sql "CREATE EXTENSION IF NOT EXISTS amcheck; SELECT CASE WHEN \
+count(bt_index_check(c.oid, true)) >= 0 THEN 'ok' END FROM pg_index i JOIN \
+pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam JOIN \
+pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'btree' AND \
+n.nspname = current_schema()" ;;
+	*) sql "PRAGMA integrity_check" ;;
+	esac
+}
+# db_fresh: start again from no database (the SQLite file removed; on
+# PostgreSQL an empty database in its place: crm's next write makes the
+# schema, as it makes the file).
+db_fresh() {
+	case $CRM_DB in
+	postgresql:* | postgres:*)
+		psql "$CRM_TEST_PG" -X -q -c "DROP DATABASE $pg_name" && pg_newdb ;;
+	*) rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm" ;;
+	esac
+}
 # CRM_TEST_ENGINE=pg (tests/pg.sh sets it for the scripts it runs on
 # PostgreSQL) and $CRM_TEST_PG: the script's database is a fresh one on
 # that server, dropped at the end; SQLite's ifnull(), json_extract()
@@ -145,8 +169,10 @@ if [ "${CRM_TEST_ENGINE:-}" = pg ] && [ -n "${CRM_TEST_PG:-}" ]; then
 	pg_saved=
 	trap 'for d in $pg_name $pg_saved; do psql "$CRM_TEST_PG" -X -q -c \
 "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
-	if psql "$CRM_TEST_PG" -X -q -c "CREATE DATABASE $pg_name" &&
-		psql "$CRM_DB" -X -q -c "CREATE FUNCTION ifnull(anycompatible, \
+	# pg_newdb: the script's database, with those functions
+	pg_newdb() {
+		psql "$CRM_TEST_PG" -X -q -c "CREATE DATABASE $pg_name" &&
+			psql "$CRM_DB" -X -q -c "CREATE FUNCTION ifnull(anycompatible, \
 anycompatible) RETURNS anycompatible LANGUAGE sql AS 'SELECT \
 coalesce(\$1, \$2)'; CREATE FUNCTION ifnull(bigint, text) RETURNS text \
 LANGUAGE sql AS 'SELECT coalesce(CAST(\$1 AS text), \$2)'; \
@@ -163,6 +189,8 @@ CASE m[4] WHEN 'd' THEN CAST(CAST(trunc(\$2[i]) AS bigint) AS text) WHEN \
 int)) AS text) ELSE CAST(\$2[i] AS text) END; r := substr(r, \
 length(m[1]) + length(coalesce(m[2], '')) + 3); i := i + 1; END LOOP; \
 RETURN o || r; END\$\$"
+	}
+	if pg_newdb
 	then
 		echo "ok 0 - on PostgreSQL: database $pg_name"
 	else
