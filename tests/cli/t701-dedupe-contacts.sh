@@ -62,7 +62,7 @@ err_has "empty rule"
 
 # a table added later that refers to contacts: merges re-point it
 sql "CREATE TABLE notes (id INTEGER PRIMARY KEY, contact_id INTEGER REFERENCES contacts(id), body TEXT);
-INSERT INTO notes (contact_id, body) VALUES (2, 'n1'), (4, 'n2'), (1, 'n3'), (4, 'n4'), (5, 'n5');"
+INSERT INTO notes (id, contact_id, body) VALUES (1, 2, 'n1'), (2, 4, 'n2'), (3, 1, 'n3'), (4, 4, 'n4'), (5, 5, 'n5');"
 expect_code 0 crm-contact export -f csv; cp "$T/out" "$T/before.csv"
 sql "SELECT * FROM notes ORDER BY id"
 cp "$T/sql" "$T/notes.before"
