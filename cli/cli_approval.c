@@ -181,7 +181,6 @@ static int decide(struct crm_cli *cli, bool approve)
 	struct crm_approval_query q = {0};
 	const char *user = o.as ? o.as : cli->db->actor;
 	const char *outcome = NULL;
-	struct crm_flow_seq_snap seqs = {0};
 	int64_t id;
 	int rc;
 
@@ -195,18 +194,13 @@ static int decide(struct crm_cli *cli, bool approve)
 	if (crm_db_begin(cli->db, &cli->err) < 0)
 		return crm_cli_fail(cli);
 	q.id = id;
-	rc = crm_flow_seq_save(cli->db, &seqs, &cli->err);
-	if (rc == 0)
-		rc = crm_approval_decide(cli->db, id, user, approve,
-					 approve ? o.comment : o.reason,
-					 &outcome, &cli->err);
+	rc = crm_approval_decide(cli->db, id, user, approve,
+				 approve ? o.comment : o.reason, &outcome,
+				 &cli->err);
 	if (rc == 0)
 		rc = print(cli, &q);
-	if (rc < 0 || cli->dry_run)
-		crm_flow_seq_restore(cli->db, &seqs);
 	if (rc == 0)
 		rc = crm_db_finish(cli->db, cli->dry_run, &cli->err);
-	crm_flow_seq_free(&seqs);
 	if (rc < 0) {
 		crm_db_rollback(cli->db);
 		return crm_cli_fail(cli);
@@ -269,7 +263,6 @@ int crm_verb_approval_request(struct crm_cli *cli)
 	const struct crm_entity *e;
 	json_t *root = NULL, *spec = NULL;
 	struct crm_row row;
-	struct crm_flow_seq_snap seqs = {0};
 	int64_t id = 0;
 	int rc;
 
@@ -295,8 +288,6 @@ int crm_verb_approval_request(struct crm_cli *cli)
 	}
 	crm_row_init(&row, e);
 	rc = crm_db_begin(cli->db, &cli->err);
-	if (rc == 0)
-		rc = crm_flow_seq_save(cli->db, &seqs, &cli->err);
 	if (rc == 0) {
 		rc = crm_entity_find(cli->db, e, cli->args.v[1], &row,
 				     &cli->err);
@@ -310,11 +301,8 @@ int crm_verb_approval_request(struct crm_cli *cli)
 	q.id = id;
 	if (rc == 0)
 		rc = print(cli, &q);
-	if (rc < 0 || cli->dry_run)
-		crm_flow_seq_restore(cli->db, &seqs);
 	if (rc == 0)
 		rc = crm_db_finish(cli->db, cli->dry_run, &cli->err);
-	crm_flow_seq_free(&seqs);
 	crm_row_release(&row);
 	json_decref(root);
 	if (rc < 0) {

@@ -97,10 +97,68 @@ sql() {
 	*) sqlite3 -batch "$CRM_DB" "$1" >"$T/sql" ;;
 	esac
 }
+# db_save NAME, db_same NAME, db_restore NAME: keep the database as it is
+# now, check that it still is (cmp of the SQLite file, byte for byte; on
+# PostgreSQL its db_dump), put it back (on PostgreSQL from a copy made
+# with CREATE DATABASE ... TEMPLATE, dropped at the end).
+db_save() {
+	case $CRM_DB in
+	postgresql:* | postgres:*)
+		db_dump "$CRM_DB" "$T/$1"
+		pg_copy=${pg_name}_$(printf %s "$1" | tr -c 'a-z0-9' _)
+		pg_saved="$pg_saved $pg_copy"
+		psql "$CRM_TEST_PG" -X -q -c "DROP DATABASE IF EXISTS $pg_copy" \
+			-c "CREATE DATABASE $pg_copy TEMPLATE $pg_name" >/dev/null ;;
+	*) cp "$CRM_DB" "$T/$1" ;;
+	esac
+}
+db_same() {
+	case $CRM_DB in
+	postgresql:* | postgres:*)
+		db_dump "$CRM_DB" "$T/$1.now" && cmp -s "$T/$1" "$T/$1.now" ;;
+	*) cmp -s "$CRM_DB" "$T/$1" ;;
+	esac
+}
+db_restore() {
+	case $CRM_DB in
+	postgresql:* | postgres:*)
+		pg_copy=${pg_name}_$(printf %s "$1" | tr -c 'a-z0-9' _)
+		psql "$CRM_TEST_PG" -X -q -c "DROP DATABASE $pg_name" \
+			-c "CREATE DATABASE $pg_name TEMPLATE $pg_copy" >/dev/null ;;
+	*)
+		cp "$T/$1" "$CRM_DB"
+		rm -f "$CRM_DB-wal" "$CRM_DB-shm" ;;
+	esac
+}
+# db_integrity: "ok" into $T/sql when the database is sound (SQLite's
+# PRAGMA integrity_check; on PostgreSQL amcheck's bt_index_check of every
+# index of the schema, with every row found in it).
+db_integrity() {
+	case $CRM_DB in
+	postgresql:* | postgres:*)
+		sql "CREATE EXTENSION IF NOT EXISTS amcheck; SELECT CASE WHEN \
+count(bt_index_check(c.oid, true)) >= 0 THEN 'ok' END FROM pg_index i JOIN \
+pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam JOIN \
+pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'btree' AND \
+n.nspname = current_schema()" ;;
+	*) sql "PRAGMA integrity_check" ;;
+	esac
+}
+# db_fresh: start again from no database (the SQLite file removed; on
+# PostgreSQL an empty database in its place: crm's next write makes the
+# schema, as it makes the file).
+db_fresh() {
+	case $CRM_DB in
+	postgresql:* | postgres:*)
+		psql "$CRM_TEST_PG" -X -q -c "DROP DATABASE $pg_name" && pg_newdb ;;
+	*) rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm" ;;
+	esac
+}
 # CRM_TEST_ENGINE=pg (tests/pg.sh sets it for the scripts it runs on
 # PostgreSQL) and $CRM_TEST_PG: the script's database is a fresh one on
-# that server, dropped at the end; SQLite's ifnull() and json_extract()
-# (paths '$.a.b') are defined there for the scripts' queries.
+# that server, dropped at the end; SQLite's ifnull(), json_extract()
+# (paths '$.a.b') and printf() (%d, %s, %.Nf) are defined there for the
+# scripts' queries.
 if [ "${CRM_TEST_ENGINE:-}" = pg ] && [ -n "${CRM_TEST_PG:-}" ]; then
 	pg_name="crm_t_$$_$(date +%s%N)"
 	case $CRM_TEST_PG in
@@ -108,17 +166,31 @@ if [ "${CRM_TEST_ENGINE:-}" = pg ] && [ -n "${CRM_TEST_PG:-}" ]; then
 	*://*) CRM_DB="$CRM_TEST_PG?dbname=$pg_name" ;;
 	*) CRM_DB="$CRM_TEST_PG dbname=$pg_name" ;;
 	esac
-	trap 'psql "$CRM_TEST_PG" -X -q -c "DROP DATABASE IF EXISTS $pg_name" \
->/dev/null 2>&1; rm -rf "$T"' EXIT
-	if psql "$CRM_TEST_PG" -X -q -c "CREATE DATABASE $pg_name" &&
-		psql "$CRM_DB" -X -q -c "CREATE FUNCTION ifnull(anycompatible, \
+	pg_saved=
+	trap 'for d in $pg_name $pg_saved; do psql "$CRM_TEST_PG" -X -q -c \
+"DROP DATABASE IF EXISTS $d" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
+	# pg_newdb: the script's database, with those functions
+	pg_newdb() {
+		psql "$CRM_TEST_PG" -X -q -c "CREATE DATABASE $pg_name" &&
+			psql "$CRM_DB" -X -q -c "CREATE FUNCTION ifnull(anycompatible, \
 anycompatible) RETURNS anycompatible LANGUAGE sql AS 'SELECT \
 coalesce(\$1, \$2)'; CREATE FUNCTION ifnull(bigint, text) RETURNS text \
 LANGUAGE sql AS 'SELECT coalesce(CAST(\$1 AS text), \$2)'; \
 CREATE FUNCTION json_extract(jsonb, text) RETURNS text LANGUAGE sql AS \
 'SELECT \$1 #>> string_to_array(substr(\$2, 3), ''.'')'; \
 CREATE FUNCTION json_extract(text, text) RETURNS text LANGUAGE sql AS \
-'SELECT CAST(\$1 AS jsonb) #>> string_to_array(substr(\$2, 3), ''.'')'"
+'SELECT CAST(\$1 AS jsonb) #>> string_to_array(substr(\$2, 3), ''.'')'; \
+CREATE FUNCTION printf(text, VARIADIC double precision[]) RETURNS text \
+LANGUAGE plpgsql AS \$\$DECLARE o text := ''; r text := \$1; \
+i int := 1; m text[]; BEGIN LOOP m := regexp_match(r, \
+'^(.*?)%(\\.([0-9]+))?([dfs])'); EXIT WHEN m IS NULL; o := o || m[1] || \
+CASE m[4] WHEN 'd' THEN CAST(CAST(trunc(\$2[i]) AS bigint) AS text) WHEN \
+'f' THEN CAST(round(CAST(\$2[i] AS numeric), CAST(coalesce(m[3], '6') AS \
+int)) AS text) ELSE CAST(\$2[i] AS text) END; r := substr(r, \
+length(m[1]) + length(coalesce(m[2], '')) + 3); i := i + 1; END LOOP; \
+RETURN o || r; END\$\$"
+	}
+	if pg_newdb
 	then
 		echo "ok 0 - on PostgreSQL: database $pg_name"
 	else

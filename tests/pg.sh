@@ -57,12 +57,30 @@ done
 # Scripts of the SQLite suite that also run on PostgreSQL as they are
 # (tests/lib.sh: CRM_TEST_ENGINE=pg gives each a fresh server database;
 # sql and db_dump use psql there), listed in tests/pg-suite.txt.
-# PG_SUITE="" runs none.
-for t in ${PG_SUITE-$(grep -v '^#' "$top/tests/pg-suite.txt")}; do
-	f=$top/tests/cli/$t.sh
-	[ -f "$f" ] || continue
-	CRM_TEST_ENGINE=pg BUILD=$BUILD bash "$f" >"$log" 2>&1
-	tally "cli/$t" $? '^ok 0 - on PostgreSQL: database '
+# PG_SUITE="" runs none. They run in PG_JOBS lanes at once (default 2, the
+# cores of the machine it was written on; each script has a database of
+# its own), and are tallied in order.
+suite=$(for t in ${PG_SUITE-$(grep -v '^#' "$top/tests/pg-suite.txt")}; do
+	[ -f "$top/tests/cli/$t.sh" ] && echo "$t"
+done)
+jobs=${PG_JOBS:-2}
+logs=$(mktemp -d)
+trap 'rm -f "$log"; rm -rf "$logs"' EXIT
+lane=0
+while [ "$lane" -lt "$jobs" ]; do
+	echo "$suite" | awk -v j="$jobs" -v k="$lane" 'NF && (NR - 1) % j == k' |
+		while read -r t; do
+			CRM_TEST_ENGINE=pg BUILD=$BUILD bash "$top/tests/cli/$t.sh" \
+				</dev/null >"$logs/$t" 2>&1
+			echo $? >"$logs/$t.rc"
+		done &
+	lane=$((lane + 1))
+done
+wait
+for t in $suite; do
+	cp "$logs/$t" "$log"
+	tally "cli/$t" "$(cat "$logs/$t.rc" 2>/dev/null || echo 1)" \
+		'^ok 0 - on PostgreSQL: database '
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

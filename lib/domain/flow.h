@@ -246,20 +246,4 @@ int crm_flow_log(struct crm_db *db, const char *flow, int64_t record,
 int crm_flow_emit(struct crm_db *db, const char *event, const char *entity,
 		  int64_t id, const char *data, struct crm_err *err);
 
-/* PostgreSQL: a sequence does not roll back with the transaction (or the
- * savepoint) that took ids from it, SQLite's AUTOINCREMENT counter does.
- * crm_flow_seq_save notes every sequence (nothing on SQLite);
- * crm_flow_seq_restore, called before the rollback while the writers'
- * lock is still held, puts them back, so a dry run or a failed write
- * uses no ids up on either engine. */
-struct crm_flow_seq_snap {
-	size_t n, cap;
-	char **name;
-	int64_t *next; /* the id nextval would give */
-};
-int crm_flow_seq_save(struct crm_db *db, struct crm_flow_seq_snap *s,
-		      struct crm_err *err);
-void crm_flow_seq_restore(struct crm_db *db, const struct crm_flow_seq_snap *s);
-void crm_flow_seq_free(struct crm_flow_seq_snap *s);
-
 #endif

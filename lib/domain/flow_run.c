@@ -497,77 +497,6 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 	return r->o->fn(&r->rec, r->o->arg);
 }
 
-void crm_flow_seq_free(struct crm_flow_seq_snap *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->name[i]);
-	free(s->name);
-	free(s->next);
-	memset(s, 0, sizeof(*s));
-}
-
-int crm_flow_seq_save(struct crm_db *db, struct crm_flow_seq_snap *s,
-		      struct crm_err *err)
-{
-	struct crm_stmt *st;
-	int rc;
-
-	crm_flow_seq_free(s);
-	if (crm_store_engine(db->store) != CRM_STORE_PG)
-		return 0;
-	st = crm_db_stmt_cached(
-	    db,
-	    /* each sequence's own row (pg_sequences hides the value of
-	     * one set with is_called false, as a bulk import leaves it) */
-	    "SELECT quote_ident(s.schemaname) || '.' || "
-	    "quote_ident(s.sequencename), CAST(CAST((xpath("
-	    "'/row/last_value/text()', x))[1] AS TEXT) AS BIGINT) + CASE WHEN "
-	    "CAST((xpath('/row/is_called/text()', x))[1] AS TEXT) = 'true' "
-	    "THEN 1 ELSE 0 END FROM pg_sequences s, LATERAL query_to_xml("
-	    "format('SELECT last_value, is_called FROM %I.%I', s.schemaname, "
-	    "s.sequencename), false, true, '') AS x WHERE s.schemaname = "
-	    "current_schema()",
-	    err);
-	if (!st)
-		return -1;
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		size_t c = s->cap;
-
-		s->name = crm_xgrow(s->name, &c, s->n + 1, sizeof(*s->name));
-		s->next =
-		    crm_xgrow(s->next, &s->cap, s->n + 1, sizeof(*s->next));
-		s->name[s->n] = crm_xstrdup(crm_stmt_text(st, 0));
-		s->next[s->n] = crm_stmt_int(st, 1);
-		s->n++;
-	}
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
-}
-
-/* Put the sequences back as crm_flow_seq_save found them (errors ignored: the
- * rollback that follows matters more). */
-void crm_flow_seq_restore(struct crm_db *db, const struct crm_flow_seq_snap *s)
-{
-	struct crm_err ignored;
-	struct crm_stmt *st;
-
-	if (!s->n)
-		return;
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT setval(CAST(?1 AS regclass), greatest(?2 - 1, 1), ?2 > 1)",
-	    &ignored);
-	if (!st)
-		return;
-	for (size_t i = 0; i < s->n; i++) {
-		crm_stmt_bind_text(st, 1, s->name[i]);
-		crm_stmt_bind_int(st, 2, s->next[i]);
-		while (crm_stmt_step(st, &ignored) > 0)
-			;
-		crm_stmt_reset(st);
-	}
-}
-
 /* Apply f's actions for record id under firing fid in a savepoint: 0
  * applied (outbox rows queued), 1 an action failed (rolled back; the
  * reason in fail), -1 a database error. */
@@ -579,7 +508,6 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	struct crm_row row;
 	char *key = crm_xasprintf("%s:%lld:%s", f->name, (long long)id, occ);
 	struct crm_err e2;
-	struct crm_flow_seq_snap seqs = {0};
 	int rc = -1;
 
 	crm_row_init(&row, f->e);
@@ -596,8 +524,7 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	ctx->dry_run = r->o->dry_run;
 	ctx->outbox = json_array();
 	ctx->run = r;
-	if (crm_store_savepoint(r->db->store, "crm_flow_fire", err) < 0 ||
-	    crm_flow_seq_save(r->db, &seqs, err) < 0)
+	if (crm_store_savepoint(r->db->store, "crm_flow_fire", err) < 0)
 		goto out;
 	r->db->change = 0;
 	current_depth = depth;
@@ -620,7 +547,6 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 			     f->act[i].kind->name, e2.field[0] ? e2.field : "",
 			     e2.field[0] ? ": " : "",
 			     e2.msg[0] ? e2.msg : "failed");
-		crm_flow_seq_restore(r->db, &seqs);
 		if (crm_store_rollback_to(r->db->store, "crm_flow_fire", err) <
 			0 ||
 		    crm_store_release(r->db->store, "crm_flow_fire", err) < 0)
@@ -670,7 +596,6 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	rc = 0;
 out:
 	current_depth = -1;
-	crm_flow_seq_free(&seqs);
 	free(key);
 	crm_row_release(&row);
 	return rc;
@@ -1695,15 +1620,12 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 		 struct crm_flow_run_stats *st, struct crm_err *err)
 {
 	struct run r = {.db = db, .fs = fs, .o = o, .st = st};
-	struct crm_flow_seq_snap seqs = {0};
 	uint64_t timeouts = 0; /* approvals escalated or expired */
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
 	crm_rec_init(&r.rec);
 	if (crm_db_begin(db, err) < 0)
-		goto out;
-	if (o->dry_run && crm_flow_seq_save(db, &seqs, err) < 0)
 		goto out;
 	/* approval steps past their timeout first: their outcomes are events
 	 * for this run's flows */
@@ -1726,8 +1648,6 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 	if (audit_skip(&r, err) < 0)
 		goto out;
 	importers_free(&r);
-	if (o->dry_run)
-		crm_flow_seq_restore(db, &seqs);
 	if (crm_db_finish(db, o->dry_run, err) < 0)
 		goto out;
 	if (!o->dry_run && o->exec && outbox(&r, err) < 0)
@@ -1736,7 +1656,6 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
-	crm_flow_seq_free(&seqs);
 	importers_free(&r);
 	free(r.imp);
 	crm_rec_release(&r.rec);

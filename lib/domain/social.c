@@ -10,7 +10,6 @@
 #include "activity.h"
 #include "campaign.h"
 #include "contact.h"
-#include "flow.h"
 #include "form.h"
 #include "hash.h"
 #include "lead.h"
@@ -1016,7 +1015,6 @@ int crm_social_import(struct crm_db *db, struct crm_reader **rs, size_t n,
 		      struct crm_social_stats *st, struct crm_err *err)
 {
 	struct importers im = {0};
-	struct crm_flow_seq_snap seq = {0};
 	struct crm_rec in;
 	int rc = -1;
 
@@ -1024,9 +1022,6 @@ int crm_social_import(struct crm_db *db, struct crm_reader **rs, size_t n,
 	crm_rec_init(&in);
 	if (crm_db_begin(db, err) < 0)
 		goto done;
-	/* PostgreSQL: a dry run or a failure uses no ids up */
-	if (crm_flow_seq_save(db, &seq, err) < 0)
-		goto out;
 	if (importers_new(db, &im, "social", o->model, o->threshold, false,
 			  err) < 0)
 		goto out;
@@ -1045,13 +1040,10 @@ int crm_social_import(struct crm_db *db, struct crm_reader **rs, size_t n,
 	rc = 0;
 out:
 	importers_free(&im);
-	if (rc < 0 || o->dry_run)
-		crm_flow_seq_restore(db, &seq);
 	if (rc == 0)
 		rc = crm_db_finish(db, o->dry_run, err);
 	if (rc < 0)
 		crm_db_rollback(db);
-	crm_flow_seq_free(&seq);
 done:
 	crm_rec_release(&in);
 	return rc;
@@ -1202,14 +1194,11 @@ int crm_form_capture(struct crm_db *db, const char *const *paths, size_t n,
 		     struct crm_err *err)
 {
 	struct importers im = {0};
-	struct crm_flow_seq_snap seq = {0};
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
 	if (crm_db_begin(db, err) < 0)
 		return -1;
-	if (crm_flow_seq_save(db, &seq, err) < 0)
-		goto out;
 	if (importers_new(db, &im, "capture", false, 0.5, true, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
@@ -1219,12 +1208,9 @@ int crm_form_capture(struct crm_db *db, const char *const *paths, size_t n,
 	rc = 0;
 out:
 	importers_free(&im);
-	if (rc < 0 || o->dry_run)
-		crm_flow_seq_restore(db, &seq);
 	if (rc == 0)
 		rc = crm_db_finish(db, o->dry_run, err);
 	if (rc < 0)
 		crm_db_rollback(db);
-	crm_flow_seq_free(&seq);
 	return rc;
 }

@@ -444,7 +444,12 @@ int crm_filter_order(struct crm_db *db, const struct crm_entity *e,
 			rc = -1;
 			break;
 		}
-		crm_buf_adds(sql, desc ? " DESC, " : ", ");
+		/* NULL sorts first, as on SQLite (PostgreSQL puts it last) */
+		if (crm_store_engine(db->store) == CRM_STORE_PG)
+			crm_buf_adds(sql, desc ? " DESC NULLS LAST, "
+					       : " NULLS FIRST, ");
+		else
+			crm_buf_adds(sql, desc ? " DESC, " : ", ");
 	}
 	crm_buf_adds(sql, "id");
 	crm_strv_release(&keys);

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "pg_fold.h"
+
 #include "db.h"
 #include "schema.h"
 
@@ -1186,8 +1188,8 @@ const char *crm_schema_migration(int n)
  * lets a table refer to one created after it; PostgreSQL does not). The
  * one-row table crm_schema holds the version (PRAGMA user_version on
  * SQLite; db.c), and the SQL functions crm defines on SQLite connections
- * get SQL definitions (crm_fold folds with lower(): less than SQLite's
- * utf8proc case folding). */
+ * get SQL definitions (crm_fold and crm_search_key fold case and accents
+ * as utf8proc does on SQLite: lib/store/pg_fold.h). */
 static const struct {
 	const char *from, *to;
 } pg_words[] = {
@@ -1202,13 +1204,6 @@ static const struct {
 };
 
 static const char pg_functions[] =
-    "CREATE OR REPLACE FUNCTION crm_fold(text) RETURNS text"
-    " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT lower($1)';"
-    /* crm_norm_key's form for ASCII text: lower case, runs of anything
-     * but letters and digits one space, trimmed (accents stay) */
-    "CREATE OR REPLACE FUNCTION crm_search_key(text) RETURNS text"
-    " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT btrim("
-    "regexp_replace(lower($1), ''[^[:alnum:]]+'', '' '', ''g''))';"
     /* SQLite's instr(a, b), which --where ~ uses */
     "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer"
     " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT strpos($1, $2)';"
@@ -1348,6 +1343,8 @@ void crm_schema_migration_pg(int n, struct crm_buf *out)
 	if (fks.len)
 		crm_buf_add(out, fks.s, fks.len);
 	crm_buf_release(&fks);
-	if (n == 1)
+	if (n == 1) {
 		crm_buf_adds(out, pg_functions);
+		crm_buf_adds(out, crm_pg_fold_sql);
+	}
 }

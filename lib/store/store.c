@@ -73,6 +73,10 @@ int crm_store_begin(struct crm_store *s, struct crm_err *err)
 		return -1;
 	}
 	s->in_tx = true;
+	if (s->ops->mark && s->ops->mark(s, NULL, err) < 0) {
+		crm_store_rollback(s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -82,6 +86,8 @@ int crm_store_commit(struct crm_store *s, struct crm_err *err)
 		crm_store_rollback(s);
 		return -1;
 	}
+	if (s->ops->unmark)
+		s->ops->unmark(s, NULL);
 	s->in_tx = false;
 	return 0;
 }
@@ -90,8 +96,14 @@ void crm_store_rollback(struct crm_store *s)
 {
 	struct crm_err ignored;
 
-	if (s->in_tx)
-		s->ops->exec(s, "ROLLBACK", &ignored);
+	if (s->in_tx) {
+		if (s->ops->undo)
+			s->ops->undo(s, NULL); /* rolls back */
+		else
+			s->ops->exec(s, "ROLLBACK", &ignored);
+	}
+	if (s->ops->unmark)
+		s->ops->unmark(s, NULL);
 	s->in_tx = false;
 }
 
@@ -121,19 +133,29 @@ static int savepoint_sql(struct crm_store *s, const char *verb,
 int crm_store_savepoint(struct crm_store *s, const char *name,
 			struct crm_err *err)
 {
-	return savepoint_sql(s, "SAVEPOINT", name, err);
+	if (savepoint_sql(s, "SAVEPOINT", name, err) < 0)
+		return -1;
+	return s->ops->mark ? s->ops->mark(s, name, err) : 0;
 }
 
 int crm_store_release(struct crm_store *s, const char *name,
 		      struct crm_err *err)
 {
-	return savepoint_sql(s, "RELEASE SAVEPOINT", name, err);
+	if (savepoint_sql(s, "RELEASE SAVEPOINT", name, err) < 0)
+		return -1;
+	if (s->ops->unmark)
+		s->ops->unmark(s, name);
+	return 0;
 }
 
 int crm_store_rollback_to(struct crm_store *s, const char *name,
 			  struct crm_err *err)
 {
-	return savepoint_sql(s, "ROLLBACK TO SAVEPOINT", name, err);
+	if (savepoint_sql(s, "ROLLBACK TO SAVEPOINT", name, err) < 0)
+		return -1;
+	if (s->ops->undo)
+		s->ops->undo(s, name);
+	return 0;
 }
 
 struct crm_stmt *crm_stmt_prepare(struct crm_store *s, const char *sql,
@@ -196,8 +218,7 @@ int crm_err_what(struct crm_err *err, const char *what)
 	return crm_err_set(err, err->code, "%s", msg);
 }
 
-int crm_stmt_step_as(struct crm_stmt *st, const char *what,
-		     struct crm_err *err)
+int crm_stmt_step_as(struct crm_stmt *st, const char *what, struct crm_err *err)
 {
 	int rc = crm_stmt_step(st, err);
 

@@ -41,6 +41,14 @@ struct crm_store_ops {
 	void (*copy_abort)(struct crm_copy *c);
 	int (*define)(struct crm_store *s, const struct crm_sql_fn *fn,
 		      struct crm_err *err);
+	/* Optional (PostgreSQL, whose sequences do not roll back): note
+	 * the sequences' values after BEGIN (name NULL) and after SAVEPOINT
+	 * name; put them back as noted after ROLLBACK TO name, and before
+	 * ROLLBACK (NULL: it also rolls the transaction back); forget the
+	 * notes from name on after RELEASE (NULL: after COMMIT). */
+	int (*mark)(struct crm_store *s, const char *name, struct crm_err *err);
+	void (*undo)(struct crm_store *s, const char *name);
+	void (*unmark)(struct crm_store *s, const char *name);
 	/* the statement that begins a write transaction */
 	const char *begin_sql;
 	const char *const *frags; /* CRM_SQL_NFRAGS formats */

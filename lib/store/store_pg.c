@@ -24,6 +24,22 @@ struct pg {
 	struct pg_stmt *active; /* the statement whose rows are streaming */
 	unsigned long nstmts;	/* names the prepared statements */
 	struct pg_copy *copy;	/* a load under way (see pg_copy_begin) */
+	/* sequences do not roll back: their values as each transaction and
+	 * savepoint began (see pg_mark) */
+	char *seq_sql;		 /* reads every sequence's next value */
+	struct crm_stmt *seq_st; /* seq_sql prepared */
+	int64_t *seq_oid;	 /* the sequences it reads, in order */
+	size_t nseq;
+	struct seq_mark *marks;
+	size_t nmarks, capmarks;
+};
+
+/* The sequences' values where a transaction (name "") or a savepoint
+ * began: seq_oid[i]'s next value was next[i]. */
+struct seq_mark {
+	char name[64];
+	size_t n;
+	int64_t *next;
 };
 
 struct pg_param {
@@ -47,6 +63,10 @@ struct pg_stmt {
 	bool done_ahead;  /* the end was read ahead */
 	char errbuf[512]; /* an error read ahead, reported at its step */
 	int errcode;
+	unsigned long nrow;	/* counts the rows stepped to */
+	unsigned long conv_row; /* the row conv holds columns of */
+	char **conv;		/* real columns as SQLite writes them */
+	int nconv;
 };
 
 struct pg_copy {
@@ -207,9 +227,19 @@ static void pg_interrupt(struct crm_store *s)
 		PQcancel(pg->cancel, errbuf, sizeof(errbuf));
 }
 
+static void pg_unmark(struct crm_store *s, const char *name);
+static void pg_finalize(struct crm_stmt *base);
+
 static void pg_close(struct crm_store *s)
 {
 	struct pg *pg = (struct pg *)s;
+
+	pg_unmark(s, NULL);
+	free(pg->marks);
+	if (pg->seq_st)
+		pg_finalize(pg->seq_st);
+	free(pg->seq_sql);
+	free(pg->seq_oid);
 
 	PQfreeCancel(pg->cancel);
 	PQfinish(pg->conn);
@@ -403,6 +433,7 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 
 	PQclear(st->row);
 	st->row = NULL;
+	st->nrow++;
 	if (!st->running) {
 		clear_rows(st);
 		if (send_stmt(pg, st, err) < 0)
@@ -468,14 +499,66 @@ static const char *pg_name(const struct crm_stmt *base, int col)
 			  : NULL;
 }
 
+/* A real number as SQLite writes one ("%!.15g": 15 significant digits,
+ * always a decimal point: 1.5, 50.0, 1.0e+20), into buf; NULL when v is
+ * not a finite number. */
+static const char *sqlite_real(const char *v, char *buf, size_t n)
+{
+	char *end, *e;
+	double d = strtod(v, &end);
+	size_t len;
+
+	if (end == v || *end || d != d || d - d != 0)
+		return NULL;
+	snprintf(buf, n, "%.15g", d);
+	if (strchr(buf, '.'))
+		return buf;
+	len = strlen(buf);
+	e = strchr(buf, 'e');
+	if (len + 3 > n)
+		return NULL;
+	if (!e) {
+		memcpy(buf + len, ".0", 3);
+	} else {
+		memmove(e + 2, e, strlen(e) + 1);
+		memcpy(e, ".0", 2);
+	}
+	return buf;
+}
+
+/* Real numbers read as SQLite gives them (float columns; numeric ones
+ * with a fraction: SQLite's round() and decimal arithmetic give REAL),
+ * so output is byte-identical on both engines. */
 static const char *pg_text(struct crm_stmt *base, int col)
 {
 	struct pg_stmt *st = (struct pg_stmt *)base;
+	const char *v;
+	unsigned t;
+	char buf[64];
 
 	if (!st->row || col < 0 || col >= PQnfields(st->row) ||
 	    PQgetisnull(st->row, 0, col))
 		return NULL;
-	return PQgetvalue(st->row, 0, col);
+	v = PQgetvalue(st->row, 0, col);
+	t = PQftype(st->row, col);
+	if (t != 700 && t != 701 && (t != 1700 || !strchr(v, '.')))
+		return v;
+	if (st->conv_row != st->nrow || st->nconv < PQnfields(st->row)) {
+		for (int i = 0; i < st->nconv; i++)
+			free(st->conv[i]);
+		free(st->conv);
+		st->nconv = PQnfields(st->row);
+		st->conv = crm_xcalloc((size_t)st->nconv, sizeof(*st->conv));
+		st->conv_row = st->nrow;
+	}
+	if (!st->conv[col]) {
+		const char *r = sqlite_real(v, buf, sizeof(buf));
+
+		if (!r)
+			return v;
+		st->conv[col] = crm_xstrdup(r);
+	}
+	return st->conv[col];
 }
 
 static enum crm_col_type pg_type(struct crm_stmt *base, int col)
@@ -554,6 +637,9 @@ static void pg_finalize(struct crm_stmt *base)
 	}
 	for (int i = 0; i < st->nparams; i++)
 		free(st->p[i].v);
+	for (int i = 0; i < st->nconv; i++)
+		free(st->conv[i]);
+	free(st->conv);
 	free(st->p);
 	free(st->ahead);
 	free(st->sql);
@@ -719,6 +805,197 @@ static int pg_copy_end(struct crm_copy *base, struct crm_err *err)
 	return rc;
 }
 
+/* Sequences and rollback. A PostgreSQL sequence does not roll back with
+ * the transaction or savepoint that took values from it; SQLite's
+ * AUTOINCREMENT counter (a row of sqlite_sequence) does. So that a dry
+ * run, a failed command or a rejected row uses no ids up on either
+ * engine, every write transaction notes the values of the sequences it
+ * may use (its schema's, that it may read and set) after taking the
+ * writers' lock, and every savepoint notes them again; rolling back puts
+ * back those that moved, while the lock is still held, so no other
+ * writer took one meanwhile. The transaction's own savepoint crm_tx
+ * lets that happen after an error (an aborted transaction runs nothing
+ * until ROLLBACK TO). */
+
+/* "{1,2,3}" as numbers; returns how many. */
+static size_t int_array(const char *t, int64_t **v)
+{
+	size_t n = 0, cap = 0;
+	char *end;
+
+	*v = NULL;
+	for (const char *p = t ? t + 1 : ""; *p && *p != '}'; p = end) {
+		int64_t x = strtoll(p, &end, 10);
+
+		if (end == p)
+			break;
+		*v = crm_xgrow(*v, &cap, n + 1, sizeof(**v));
+		(*v)[n++] = x;
+		if (*end == ',')
+			end++;
+	}
+	return n;
+}
+
+/* The statement that reads every sequence's next value in one row, from
+ * the catalogue as the transaction begins (the names quoted by the
+ * server), prepared again only when the list changed. 0, or -1. */
+static int seq_list(struct pg *pg, struct crm_err *err)
+{
+	struct crm_stmt *st = pg_prepare(
+	    &pg->base,
+	    "SELECT CAST(array_agg(c.oid ORDER BY c.oid) AS TEXT), 'SELECT "
+	    "CAST(ARRAY[' || string_agg(format('(SELECT last_value + CASE "
+	    "WHEN is_called THEN 1 ELSE 0 END FROM %I.%I)', n.nspname, "
+	    "c.relname), ', ' ORDER BY c.oid) || '] AS TEXT)' FROM pg_class c "
+	    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = "
+	    "'S' AND n.nspname = current_schema() AND CASE WHEN c.relkind = "
+	    "'S' THEN has_sequence_privilege(c.oid, 'SELECT') AND "
+	    "has_sequence_privilege(c.oid, 'UPDATE') END",
+	    err);
+	const char *sql;
+	int rc;
+
+	if ((rc = pg_step(st, err)) > 0) {
+		sql = pg_text(st, 1);
+		if (!sql || !pg->seq_sql || strcmp(sql, pg->seq_sql)) {
+			if (pg->seq_st)
+				pg_finalize(pg->seq_st);
+			pg->seq_st = NULL;
+			free(pg->seq_sql);
+			free(pg->seq_oid);
+			pg->seq_sql = sql ? crm_xstrdup(sql) : NULL;
+			pg->nseq = int_array(pg_text(st, 0), &pg->seq_oid);
+			if (sql)
+				pg->seq_st = pg_prepare(&pg->base, sql, err);
+		}
+	}
+	pg_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int seq_read(struct pg *pg, struct seq_mark *m, struct crm_err *err)
+{
+	int rc;
+
+	m->n = 0;
+	free(m->next);
+	m->next = NULL;
+	if (!pg->seq_st)
+		return 0;
+	if ((rc = pg_step(pg->seq_st, err)) > 0)
+		m->n = int_array(pg_text(pg->seq_st, 0), &m->next);
+	pg_reset(pg->seq_st);
+	if (rc > 0 && m->n != pg->nseq)
+		return crm_err_set(err, CRM_EX_SOFTWARE,
+				   "cannot read the sequences");
+	return rc < 0 ? -1 : 0;
+}
+
+static void seq_free(struct seq_mark *m)
+{
+	free(m->next);
+	memset(m, 0, sizeof(*m));
+}
+
+static int pg_mark(struct crm_store *s, const char *name, struct crm_err *err)
+{
+	struct pg *pg = (struct pg *)s;
+	struct seq_mark m = {0};
+
+	if (!name && seq_list(pg, err) < 0)
+		return -1;
+	if (seq_read(pg, &m, err) < 0) {
+		seq_free(&m);
+		return -1;
+	}
+	if (!name && m.n && pg_exec(s, "SAVEPOINT crm_tx", err) < 0) {
+		seq_free(&m);
+		return -1;
+	}
+	snprintf(m.name, sizeof(m.name), "%s", name ? name : "");
+	pg->marks = crm_xgrow(pg->marks, &pg->capmarks, pg->nmarks + 1,
+			      sizeof(*pg->marks));
+	pg->marks[pg->nmarks++] = m;
+	return 0;
+}
+
+/* The newest note named name ("" the transaction's), or -1. */
+static long find_mark(struct pg *pg, const char *name)
+{
+	for (size_t i = pg->nmarks; i-- > 0;)
+		if (!strcmp(pg->marks[i].name, name ? name : ""))
+			return (long)i;
+	return -1;
+}
+
+static void pg_unmark(struct crm_store *s, const char *name)
+{
+	struct pg *pg = (struct pg *)s;
+	long i = name ? find_mark(pg, name) : 0;
+
+	if (i < 0)
+		return;
+	while (pg->nmarks > (size_t)i)
+		seq_free(&pg->marks[--pg->nmarks]);
+}
+
+/* Set back the sequences that moved since m (errors ignored: the
+ * rollback matters more). */
+static void seq_restore(struct pg *pg, const struct seq_mark *m)
+{
+	struct seq_mark now = {0};
+	struct crm_buf oids = {0}, next = {0};
+	struct crm_err ignored;
+
+	if (seq_read(pg, &now, &ignored) == 0 && now.n == m->n)
+		for (size_t i = 0; i < m->n; i++) {
+			if (now.next[i] == m->next[i])
+				continue;
+			crm_buf_addf(&oids, "%s%lld", oids.len ? "," : "{",
+				     (long long)pg->seq_oid[i]);
+			crm_buf_addf(&next, "%s%lld", next.len ? "," : "{",
+				     (long long)m->next[i]);
+		}
+	if (oids.len) {
+		struct crm_stmt *st = pg_prepare(
+		    &pg->base,
+		    "SELECT count(setval(CAST(CAST(o AS oid) AS regclass), "
+		    "greatest(v - 1, 1), v > 1)) FROM unnest(CAST(?1 AS "
+		    "BIGINT[]), CAST(?2 AS BIGINT[])) AS t(o, v)",
+		    &ignored);
+
+		crm_buf_adds(&oids, "}");
+		crm_buf_adds(&next, "}");
+		pg_bind_textn(st, 1, oids.s, oids.len);
+		pg_bind_textn(st, 2, next.s, next.len);
+		while (pg_step(st, &ignored) > 0)
+			;
+		pg_finalize(st);
+	}
+	crm_buf_release(&oids);
+	crm_buf_release(&next);
+	seq_free(&now);
+}
+
+/* After ROLLBACK TO name: the sequences as at SAVEPOINT name, which
+ * stays. name NULL: the whole transaction rolls back here. */
+static void pg_undo(struct crm_store *s, const char *name)
+{
+	struct pg *pg = (struct pg *)s;
+	struct crm_err ignored;
+	long i = find_mark(pg, name);
+
+	if (i >= 0 && pg->marks[i].n &&
+	    (name || pg_exec(s, "ROLLBACK TO SAVEPOINT crm_tx", &ignored) == 0))
+		seq_restore(pg, &pg->marks[i]);
+	if (i >= 0)
+		while (pg->nmarks > (size_t)i + 1)
+			seq_free(&pg->marks[--pg->nmarks]);
+	if (!name)
+		pg_exec(s, "ROLLBACK", &ignored);
+}
+
 /* The functions the schema defines in SQL (lib/store/schema.c) are
  * there already; the others have no PostgreSQL definition yet. */
 static int pg_define(struct crm_store *s, const struct crm_sql_fn *fn,
@@ -790,6 +1067,9 @@ const struct crm_store_ops crm_store_pg_ops = {
     .copy_end = pg_copy_end,
     .copy_abort = pg_copy_abort,
     .define = pg_define,
+    .mark = pg_mark,
+    .undo = pg_undo,
+    .unmark = pg_unmark,
     /* one writer at a time, as SQLite's BEGIN IMMEDIATE: every crm write
      * takes this lock ("crm" in ASCII), waiting up to lock_timeout */
     .begin_sql = "BEGIN; SELECT pg_advisory_xact_lock(6517357)",

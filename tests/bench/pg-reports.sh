@@ -47,7 +47,7 @@ SELECT i, 'C' || i,
   'rep' || (i % 50),
   to_char(to_timestamp(1704067200 + (i * 7919) % 94608000) AT TIME ZONE 'UTC', $iso),
   '2026-12-31T00:00:00Z'
-FROM generate_series(1, $nc) i;
+FROM generate_series(CAST(1 AS BIGINT), $nc) i;
 INSERT INTO activities (type, occurred_at, owner, due_at, done_at,
   contact_id, created_at, updated_at)
 SELECT CASE i % 6 WHEN 0 THEN 'call' WHEN 1 THEN 'email' WHEN 2 THEN 'meeting'
@@ -58,7 +58,7 @@ SELECT CASE i % 6 WHEN 0 THEN 'call' WHEN 1 THEN 'email' WHEN 2 THEN 'meeting'
     + (i * 7919) % 31536000 + 86400 * (1 + i % 9)) AT TIME ZONE 'UTC', $iso) END,
   CASE WHEN i % 6 = 3 AND i % 5 <> 0 THEN '2026-06-01T00:00:00Z' END,
   1 + (i * 31) % $nc, '2026-12-31T00:00:00Z', '2026-12-31T00:00:00Z'
-FROM generate_series(1, $n) i;
+FROM generate_series(CAST(1 AS BIGINT), $n) i;
 INSERT INTO deals (id, name, pipeline, stage, status, amount, currency,
   probability, owner, closed_at, created_at, updated_at)
 SELECT i, 'D' || i, 'default',
@@ -76,7 +76,7 @@ SELECT i, 'D' || i, 'default',
     + (i * 7919) % 94608000 + 86400 * (1 + i % 90)) AT TIME ZONE 'UTC', $iso) END,
   to_char(to_timestamp(1704067200 + (i * 7919) % 94608000) AT TIME ZONE 'UTC', $iso),
   '2026-12-31T00:00:00Z'
-FROM generate_series(1, $nd) i;
+FROM generate_series(CAST(1 AS BIGINT), $nd) i;
 SELECT setval(pg_get_serial_sequence('contacts', 'id'), $nc);
 SELECT setval(pg_get_serial_sequence('deals', 'id'), $nd);
 COMMIT;

@@ -45,7 +45,7 @@ external_id,name,company_id,stage,status,amount,currency,probability,expected_cl
 X
 
 # HubSpot contacts export
-rm -f "$CRM_DB"
+db_fresh
 expect_code 0 crm-contact import --from hubspot "$D/hubspot-contacts.csv"
 err_has "crm-contact: 4 columns became custom fields: 'Mobile Phone Number', 'Lifecycle Stage', 'Lead Status', 'Notes'"
 expect_code 0 crm-contact export -f csv --fields 'external_id,first_name,last_name,email,phone,company,title,city,region,country,source,owner,created_at,Mobile Phone Number,Lifecycle Stage'
@@ -70,7 +70,7 @@ zcrm_4150868000000224006,Bruce,Wayne,bruce@wayne.example,,Wayne Enterprises,Chai
 X
 
 # Pipedrive people, then their deals in Pipedrive's own pipeline
-rm -f "$CRM_DB"
+db_fresh
 expect_code 0 crm-contact import -q --from pipedrive "$D/pipedrive-people.csv"
 expect_code 0 crm-contact export -f csv --fields 'external_id,first_name,last_name,email,phone,company,owner,tags,created_at,Phone - Mobile'
 expect_out "pipedrive people: a whole name split when first and last are empty" <<'X'
@@ -98,7 +98,7 @@ external_id,name,company_id,pipeline,stage,amount,currency,expected_close,owner,
 X
 
 # 纷享销客 contacts export, Chinese column names and names
-rm -f "$CRM_DB"
+db_fresh
 expect_code 0 crm-contact import --from fxiaoke "$D/fxiaoke-contacts.csv"
 err_has "crm-contact: 3 columns became custom fields: '电话', '部门', '备注'"
 expect_code 0 crm-contact export -f csv --fields 'first_name,last_name,email,phone,company,title,region,city,source,owner,created_at,电话'

@@ -92,7 +92,7 @@ Activity Type,industry,map
 X
 
 # export -> import is identity, custom fields named like aliases included
-rm -f "$CRM_DB"
+db_fresh
 printf 'external_id,first_name,Mobile,Account Name\nr1,Ro,+1 415 555 0100,Acme\n' >rt.csv
 expect_code 0 crm-contact import -q --map 'Mobile=custom:Mobile' --map 'Account Name=custom:Account Name' rt.csv
 expect_code 0 crm-contact export -f csv

@@ -52,7 +52,7 @@ db_dump "$CRM_DB" "$T/after"
 compare "$T/before" "$T/after" "--date-format over the profile's: refused, database unchanged"
 
 # --tz applies to the profile's format
-rm -f "$CRM_DB"
+db_fresh
 expect_code 0 crm-lead import -q --from salesforce --tz America/Los_Angeles "$D/salesforce-leads-us.csv"
 sql "SELECT created_at FROM leads ORDER BY id"
 compare - "$T/sql" "salesforce leads: --tz with the profile's date format" <<'X'
@@ -83,7 +83,7 @@ db_dump "$CRM_DB" "$T/after"
 compare "$T/before" "$T/after" "a bad date_format in a profile: database unchanged"
 
 # -- Zoho, saved by a European Excel: ';', D.M.YYYY, quotes in cells ---
-rm -f "$CRM_DB"
+db_fresh
 expect_code 0 crm init
 db_dump "$CRM_DB" "$T/before"
 expect_code 65 crm-contact import --from zoho "$D/zoho-contacts-semicolon.csv"
@@ -108,7 +108,7 @@ Tall: 5'11" and wants the 12" model
 X
 
 # -- 纷享销客 leads, GB18030 as Chinese Excel saves them ------------------
-rm -f "$CRM_DB"
+db_fresh
 expect_code 0 crm init
 db_dump "$CRM_DB" "$T/before"
 expect_code 65 crm-lead import --from fxiaoke "$D/fxiaoke-leads-gb18030.csv"

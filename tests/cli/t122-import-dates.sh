@@ -8,7 +8,7 @@
 # under --date-format FORMAT and print id,created_at
 imp() {
 	name=$1 fmt=$2; shift 2
-	rm -f "$CRM_DB"
+	db_fresh
 	{ echo 'external_id,first_name,created_at'; i=0; for v in "$@"; do i=$((i + 1)); printf 'n%d,N,"%s"\n' $i "$v"; done; } >"$T/$name.csv"
 	expect_code 0 crm-contact import ${fmt:+--date-format "$fmt"} "$T/$name.csv"
 	run crm-contact export -f csv --fields external_id,created_at
@@ -88,7 +88,7 @@ X
 
 # every time field of the entity, and date fields, for other entities too
 printf 'external_id,first_name,created_at,last_activity_at\nc1,Ann,11/22/2026 9:00 AM,11/23/2026\n' >"$T/c.csv"
-rm -f "$CRM_DB"
+db_fresh
 expect_code 0 crm-contact import --date-format us "$T/c.csv"
 run crm-contact show c1 -f csv --fields created_at,last_activity_at
 expect_out "every time field of the contact" <<'X'

@@ -6,10 +6,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 links() {
-	sql "SELECT 'contact', id, company_id FROM contacts
-	     UNION ALL SELECT 'company', id, parent_id FROM companies
-	     UNION ALL SELECT 'activity', id, company_id || '/' || ifnull(contact_id, '') FROM activities
-	     UNION ALL SELECT 'lead', id, company_id FROM leads ORDER BY 1, 2"
+	sql "SELECT 'contact', id, CAST(company_id AS TEXT) FROM contacts
+	     UNION ALL SELECT 'company', id, CAST(parent_id AS TEXT) FROM companies
+	     UNION ALL SELECT 'activity', id, CAST(company_id AS TEXT) || '/' || ifnull(CAST(contact_id AS TEXT), '') FROM activities
+	     UNION ALL SELECT 'lead', id, CAST(company_id AS TEXT) FROM leads ORDER BY 1, 2"
 }
 
 expect_code 0 crm-company add --name 'Acme Group'

@@ -14,20 +14,20 @@ expect_code 0 crm-lead import -q "$T/1000.csv"
 expect_code 0 crm-lead assign --rules "$T/seven.json" --ids
 check "assign prints the 1000 ids" [ "$(wc -l <"$T/out")" -eq 1000 ]
 err_has "assigned 1000 leads (change 1;"
-sql "SELECT count(*), max(n) - min(n), sum(n) FROM (SELECT owner, count(*) AS n FROM leads GROUP BY owner)"
+sql "SELECT count(*), max(n) - min(n), sum(n) FROM (SELECT owner, count(*) AS n FROM leads GROUP BY owner) AS per_owner"
 echo '7|1|1000' >"$T/want"
 compare "$T/want" "$T/sql" "1000 leads over 7 reps: each rep within one of the others"
 # 1000 = 7 * 142 + 6: the rep with 142 waited longest, so it is next
 printf 'external_id,first_name\ny1,Next\n' >"$T/stdin"; expect_code_in 0 "$T/stdin" crm-lead import -q
 expect_code 0 crm-lead assign --rules "$T/seven.json" -q
-sql "SELECT count(DISTINCT n), min(n) FROM (SELECT owner, count(*) AS n FROM leads GROUP BY owner)"
+sql "SELECT count(DISTINCT n), min(n) FROM (SELECT owner, count(*) AS n FROM leads GROUP BY owner) AS per_owner"
 compare <(echo '1|143') "$T/sql" "the next lead goes to the rep behind: all at 143"
 # consecutive cron runs stay fair: one lead per run, seven runs
 for i in 1 2 3 4 5 6 7; do
 	printf 'external_id,first_name\nz%s,Run\n' "$i" >"$T/stdin"; expect_code_in 0 "$T/stdin" crm-lead import -q
 	expect_code 0 crm-lead assign --rules "$T/seven.json" -q
 done
-sql "SELECT count(DISTINCT n), min(n) FROM (SELECT owner, count(*) AS n FROM leads GROUP BY owner)"
+sql "SELECT count(DISTINCT n), min(n) FROM (SELECT owner, count(*) AS n FROM leads GROUP BY owner) AS per_owner"
 compare <(echo '1|144') "$T/sql" "seven runs of one lead: one each"
 sql "SELECT team, count(*), max(seq) FROM lead_rotation GROUP BY team"
 compare <(echo 'sales|7|1008') "$T/sql" "rotation state in the database"

@@ -36,8 +36,8 @@ n8,Dieter,Meier,,+49 (30) 1234567,,
 X
 expect_code 0 crm-lead import -q "$T/base.csv"
 expect_code 0 crm-contact import -q "$T/contacts.csv"
-cp "$CRM_DB" "$T/base.db"
-fresh() { cp "$T/base.db" "$CRM_DB"; rm -f "$CRM_DB-wal" "$CRM_DB-shm"; }
+db_save base.db
+fresh() { db_restore base.db; }
 cd "$T" || exit 1 # reports name the input as given
 
 # without --on-duplicate: update, by equal email and phone only (no model)

@@ -166,7 +166,8 @@ err_has "0 inserted, 1 updated"
 
 expect_code 0 crm-pipeline delete 4
 err_has "deleted 1 deal (change"
-expect_code 0 crm-pipeline undo "$(sqlite3 "$CRM_DB" 'SELECT max(id) FROM crm_changes')"
+sql 'SELECT max(id) FROM crm_changes'
+expect_code 0 crm-pipeline undo "$(cat "$T/sql")"
 expect_code 0 crm-pipeline show d10 --ids
 expect_out "undo restores a deleted deal" <<<'4'
 expect_code 0 crm-pipeline tag add hot 4

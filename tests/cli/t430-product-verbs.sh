@@ -66,7 +66,8 @@ err_has "name"
 expect_code 0 crm-product delete WARRANTY
 expect_code 0 crm-product list -w sku=WARRANTY --ids
 check "deleted: no WARRANTY" [ ! -s "$T/out" ]
-change=$(sqlite3 "$CRM_DB" "SELECT max(id) FROM crm_changes")
+sql "SELECT max(id) FROM crm_changes"
+change=$(cat "$T/sql")
 expect_code 0 crm-product undo "$change" -q
 expect_code 0 crm-product show WARRANTY --fields sku,name
 expect_out "undo restores the deleted product" <<'X'

@@ -64,7 +64,8 @@ expect_code 0 crm-quote new --account 'Shop GmbH' --book list -q
 expect_code 0 crm-quote add-line 2 SHIRT --price 19.00 --reason 'trade show' -q
 expect_code 0 crm-quote submit 2 --fields status
 err_has "needs approval: line 1 (SHIRT): manual price 19.00 below list"
-approval=$(sqlite3 "$CRM_DB" "SELECT max(id) FROM crm_approvals")
+sql "SELECT max(id) FROM crm_approvals"
+approval=$(cat "$T/sql")
 expect_code 0 crm-flow reject "$approval" --as maria --reason 'too cheap' -q
 expect_code 0 crm-quote add-line 2 SHIRT --fields version,status
 expect_out "a rejected approval leaves an unlocked draft" <<'X'
@@ -139,7 +140,8 @@ subtotal
 25.00
 X
 expect_code 0 crm-quote submit 9 -q
-approval=$(sqlite3 "$CRM_DB" "SELECT max(id) FROM crm_approvals")
+sql "SELECT max(id) FROM crm_approvals"
+approval=$(cat "$T/sql")
 expect_code 0 crm-flow approve "$approval" --as tom -q
 expect_code 0 crm-quote accept 9 -q
 expect_code 0 crm-quote new --account 'Other Shop' --book list -q

@@ -11,7 +11,7 @@ expect_code 0 crm-contract invoice -q --account 1 --currency EUR --line "seed;1;
 sql "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $N + 1)
 INSERT INTO invoices (number, series, seq, kind, company_id, issue_date, due_date,
  currency, net, tax, total, created_at)
-SELECT 'INV-' || substr('000000' || i, -6), 'INV', i, 'invoice', 1, '2026-11-01',
+SELECT 'INV-' || substr('000000' || i, length('000000' || i) - 5), 'INV', i, 'invoice', 1, '2026-11-01',
  '2026-12-01', 'EUR', 10000 + i, 0, 10000 + i, '2026-11-01T00:00:00Z' FROM n;
 UPDATE invoice_series SET last = $N + 1 WHERE series = 'INV';"
 awk -v n=$N 'BEGIN {
@@ -28,7 +28,7 @@ for delay in 0.3 0.8; do
 	sleep $delay
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
-	sql "PRAGMA integrity_check"
+	db_integrity
 	check "killed after ${delay}s: integrity_check ok" grep -qx ok "$T/sql"
 	sql "SELECT (SELECT count(*) FROM payments) || ' ' || (SELECT count(*) FROM allocations) || ' ' || (SELECT count(*) FROM journal_lines WHERE doc_type = 'payment')"
 	check "killed after ${delay}s: all or nothing" grep -qxE "0 0 0|$N $N $((2 * N))" "$T/sql"

@@ -171,7 +171,8 @@ expect_code 0 crm-ticket update "${P[@]}" 4 --set subject='Invoice copy'
 err_has "updated 1 ticket (change"
 expect_code 0 crm-ticket delete 6
 err_has "deleted 1 ticket (change"
-change=$(sqlite3 "$CRM_DB" 'SELECT max(id) FROM crm_changes')
+sql 'SELECT max(id) FROM crm_changes'
+change=$(cat "$T/sql")
 expect_code 0 crm-ticket undo "$change"
 expect_code 0 crm-ticket list --ids --where id=6
 expect_out "undo restores a deleted ticket" <<<'6'

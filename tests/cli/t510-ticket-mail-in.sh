@@ -123,7 +123,7 @@ expect_out "the 30 MB attachment is dropped and counted" <<'X'
 ticket_id,contact_id,action,reason,attachments,dropped
 10,1,opened,,0,1
 X
-sql "SELECT filename, size, content IS NULL FROM ticket_attachments WHERE ticket_id = 10"
+sql "SELECT filename, size, CASE WHEN content IS NULL THEN 1 ELSE 0 END FROM ticket_attachments WHERE ticket_id = 10"
 echo 'core.bin|31457280|1' >"$T/want"; compare "$T/want" "$T/sql" "listed with its size, content not kept"
 expect_code_in 0 "$M/01-alternative.eml" crm-ticket mail "${P[@]}" --max-attachment 1K -f csv
 

@@ -116,7 +116,8 @@ jq -c '[.ticket.status, .thread[-1].body]' "$T/out" >"$T/j"
 echo '["solved","Hello Bob,\n\nglad it works again. I am marking this solved; a reply reopens it.\n\ntester\nP.S. refund sent."]' >"$T/want"
 compare "$T/want" "$T/j" "a macro without --send: a logged reply that solves"
 
-# failures record nothing
+# failures record nothing (ticket 3 has a contact without an address)
+expect_code 0 crm-ticket open "${P[@]}" --subject 'walk-in' -q
 db_dump "" "$T/before"
 CRM_SENDMAIL=false expect_code 75 crm-ticket reply "${P[@]}" 1 --send --body 'x'
 err_has "the reply was not recorded"
@@ -127,7 +128,6 @@ printf '{"macros": {"x": {"body": "{{ticket.nosuch}}"}}}' >"$T/m.json"
 expect_code 78 crm-ticket reply "${P[@]}" 1 --macro x --macros "$T/m.json"
 err_has "unknown field '{{ticket.nosuch}}'"
 expect_code 64 crm-ticket reply "${P[@]}" 1 2 --send --body 'x'
-expect_code 0 crm-ticket open "${P[@]}" --subject 'walk-in' -q
 expect_code 65 crm-ticket reply "${P[@]}" 3 --send --body 'x'
 err_has "its contact has no email address"
 : >"$T/sent"
@@ -135,7 +135,5 @@ expect_code 0 crm-ticket reply "${P[@]}" 1 --send --body 'x' --dry-run
 [ -s "$T/sent" ]; check "a dry run sends nothing" [ $? -ne 0 ]
 expect_code 0 crm-ticket list -f csv --fields id --where 'id<3'
 db_dump "" "$T/after"
-sed -i '/INSERT INTO tickets VALUES(3/d; /INSERT INTO ticket_status_history VALUES([0-9]*,3,/d; /sqlite_sequence/d; /crm_changes\|crm_audit/d' "$T/after"
-sed -i '/sqlite_sequence/d; /crm_changes\|crm_audit/d' "$T/before"
 compare "$T/before" "$T/after" "failed sends and a dry run wrote nothing"
 done_testing

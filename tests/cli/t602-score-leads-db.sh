@@ -54,9 +54,9 @@ expect_code 0 crm-activity log -q --type web_visit --contact 1 --lead 2 --at $no
 #   days old: 20/4 = 5; the visit linked to lead and contact counts once: 4;
 #   engagement 9 (2); (0 + 9) / 2 = 4.5, rounded 5: C2
 # Cy: nothing: 0, C3.  Dee: 50 (A), 0 (3): 25, A3
-cp "$CRM_DB" "$T/before.db"
+db_save before.db
 expect_code 0 crm-score leads -n "${R[@]}"
-check "--dry-run writes nothing" cmp -s "$CRM_DB" "$T/before.db"
+check "--dry-run writes nothing" db_same before.db
 expect_code 0 crm-score leads "${R[@]}"
 expect_out "first run: scores, grades, no previous, top reasons" <<'X'
 id,score,previous_score,grade,previous_grade,trend,reasons
@@ -74,7 +74,7 @@ cat >"$T/want" <<'X'
 4|25|A3|||2026-11-22T09:30:00Z
 X
 compare "$T/want" "$T/sql" "written to the leads"
-sql "SELECT lead_id, at, score, grade, fit_score, engagement_score, previous_score, previous_grade, trend, actor FROM lead_scores ORDER BY id"
+sql "SELECT lead_id, at, score, grade, printf('%.1f', fit_score), printf('%.1f', engagement_score), previous_score, previous_grade, trend, actor FROM lead_scores ORDER BY id"
 cat >"$T/want" <<'X'
 1|2026-11-22T09:30:00Z|34|A1|50.0|18.0||||tester
 2|2026-11-22T09:30:00Z|5|C2|0.0|9.0||||tester
@@ -170,7 +170,7 @@ printf 'id\n3\n4\n' >"$T/want"
 compare "$T/want" "$T/got" "crm-lead assign --stdin takes them"
 
 # errors
-cp "$CRM_DB" "$T/before.db"
+db_save before.db
 expect_code 64 crm-score leads "${R[@]}" --explain
 err_has "--explain shows one lead"
 expect_code 64 crm-score leads "${R[@]}" --explain 1 2
@@ -188,7 +188,7 @@ expect_code 78 crm-score leads --rules "$T/bad.json"
 err_has "engagement type 'web_visit': 'daily_cap' must not be negative"
 crm-score leads "${R[@]}" >/dev/full 2>"$T/err"
 check "a full disk is exit 74" [ $? -eq 74 ]
-cp "$T/before.db" "$CRM_DB"
+db_restore before.db
 expect_code 0 crm-score leads --fields id,score,grade -q
 expect_out "the default rules (share/crm/scoring.json) work on the leads" <<'X'
 id,score,grade

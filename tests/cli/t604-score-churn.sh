@@ -59,7 +59,7 @@ company_id,name,risk,activities,activities_expected,tickets,tickets_expected,day
 3,C,30,0,0,0,0,325,silent 325 days +30.0
 X
 err_has "crm-score: scored 3 customers"
-sql "SELECT entity, record_id, at, risk, activities, activities_expected, tickets, tickets_expected, days_silent, actor FROM churn_scores ORDER BY record_id"
+sql "SELECT entity, record_id, at, risk, activities, printf('%.1f', activities_expected), tickets, printf('%.1f', tickets_expected), days_silent, actor FROM churn_scores ORDER BY record_id"
 cat >"$T/want" <<'X'
 company|1|2026-11-22T09:30:00Z|43|1|2.0|2|0.0|10|tester
 company|2|2026-11-22T09:30:00Z|0|3|1.0|1|1.0|0|tester
@@ -95,10 +95,10 @@ expect_out "--by contact: lifecycle customers" <<'X'
 contact_id,name,risk,activities,activities_expected,tickets,tickets_expected,days_silent,reasons
 1,Ann,10,2,1,1,0,0,"tickets up (1 in 30 days, 0 expected) +10.0"
 X
-cp "$CRM_DB" "$T/before.db"
+db_save before.db
 export CRM_NOW=2026-11-23T09:30:00Z
 expect_code 0 crm-score churn -n -q
-check "--dry-run writes nothing" cmp -s "$CRM_DB" "$T/before.db"
+check "--dry-run writes nothing" db_same before.db
 expect_code 64 crm-score churn --window 0
 expect_code 64 crm-score churn --baseline soon
 err_has "--baseline: expected a duration like 30d, got 'soon'"

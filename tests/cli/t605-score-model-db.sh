@@ -39,9 +39,9 @@ expect_code 0 crm-score explain --model "$T/m.json" -f csv
 compare "$T/out" "$T/t.coef" "--target won (yes/no; null left out) learns the same"
 expect_code 0 crm-score train --model "$T/p.json" --target won --positive yes "${F[@]}"
 
-cp "$CRM_DB" "$T/before.db"
+db_save before.db
 expect_code 0 crm-score predict -n --model "$T/m.json"
-check "--dry-run writes nothing" cmp -s "$CRM_DB" "$T/before.db"
+check "--dry-run writes nothing" db_same before.db
 expect_code 0 crm-score predict --model "$T/m.json" --explain --top 1 -w 'status=new'
 expect_out "predict: an unseen value pooled, as in t600" <<'X'
 id,probability,score,factors

@@ -102,7 +102,7 @@ expect_code 66 crm-score rollback lead
 err_has "no active lead model to roll back"
 expect_code 64 crm-score rollback churn
 expect_code 0 crm-score deals -q -f csv --fields id
-sql "SELECT DISTINCT model_id FROM deal_scores WHERE at = '2026-11-22T09:30:00Z' ORDER BY id DESC LIMIT 1"
+sql "SELECT model_id FROM deal_scores WHERE at = '2026-11-22T09:30:00Z' ORDER BY id DESC LIMIT 1"
 check "scores come from the rolled-back-to model" [ "$(cat "$T/sql")" = 1 ]
 
 # a dry run stores nothing

@@ -61,10 +61,11 @@ expect_code 64 crm-dedupe contacts --rule '|'
 err_has "empty rule"
 
 # a table added later that refers to contacts: merges re-point it
-sqlite3 "$CRM_DB" "CREATE TABLE notes (id INTEGER PRIMARY KEY, contact_id INTEGER REFERENCES contacts(id), body TEXT);
-INSERT INTO notes (contact_id, body) VALUES (2, 'n1'), (4, 'n2'), (1, 'n3'), (4, 'n4'), (5, 'n5');"
+sql "CREATE TABLE notes (id INTEGER PRIMARY KEY, contact_id INTEGER REFERENCES contacts(id), body TEXT);
+INSERT INTO notes (id, contact_id, body) VALUES (1, 2, 'n1'), (2, 4, 'n2'), (3, 1, 'n3'), (4, 4, 'n4'), (5, 5, 'n5');"
 expect_code 0 crm-contact export -f csv; cp "$T/out" "$T/before.csv"
-sqlite3 "$CRM_DB" "SELECT * FROM notes" >"$T/notes.before"
+sql "SELECT * FROM notes ORDER BY id"
+cp "$T/sql" "$T/notes.before"
 db_dump "$CRM_DB" "$T/dump.before"
 
 expect_code 0 crm-dedupe merge --dry-run -f csv
@@ -110,7 +111,8 @@ expect_code 0 crm-dedupe undo 1
 err_has "undid merge 1: 2 records restored"
 expect_code 0 crm-contact export -f csv; cp "$T/out" "$T/after.csv"
 compare "$T/before.csv" "$T/after.csv" "undo: the export is byte-identical"
-sqlite3 "$CRM_DB" "SELECT * FROM notes" >"$T/notes.after"
+sql "SELECT * FROM notes ORDER BY id"
+cp "$T/sql" "$T/notes.after"
 compare "$T/notes.before" "$T/notes.after" "undo: links point where they did"
 
 expect_code 65 crm-dedupe undo 1

@@ -21,8 +21,8 @@ Zed,Zulu,zed@zulu.net,,Umbrella,Paris
 Alice,Brown,alice@brown.org,,,Hamburg
 X
 expect_code 0 crm-contact import -q "$T/base.csv"
-cp "$CRM_DB" "$T/base.db"
-fresh() { cp "$T/base.db" "$CRM_DB"; rm -f "$CRM_DB-wal" "$CRM_DB-shm"; }
+db_save base.db
+fresh() { db_restore base.db; }
 cd "$T" || exit 1 # reports name the input as given
 
 expect_code 0 crm-contact import --on-duplicate=skip new.csv

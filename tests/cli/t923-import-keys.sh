@@ -14,7 +14,7 @@ e4,Dee,cid@x.org,+351 912 000 003
 ,Eve,eve@x.org,
 X
 for key in email external_id,email phone email,phone id,email; do
-	rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"
+	db_fresh
 	expect_code 0 crm-contact import --key "$key" "$T/c.csv"
 	err_has "crm-contact: 5 inserted, 0 updated, 0 unchanged, 0 rejected"
 	db_dump "" "$T/one.sql"
@@ -25,7 +25,7 @@ for key in email external_id,email phone email,phone id,email; do
 done
 
 # a fallback key matching a record with another external_id: a new record
-rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"
+db_fresh
 expect_code 0 crm-contact add --set external_id=crm-1 --set first_name=Old \
 	--set email=x@x.org
 printf 'external_id,first_name,email\nnew-9,New,x@x.org\n' >"$T/n.csv"

@@ -57,7 +57,12 @@ dir=$out/$day
 # One run at a time: a lock file of our own beside the database (never
 # the database file itself: only SQLite may open and lock that one).
 db=${CRM_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/crm/crm.db}
-lock=${NIGHTLY_LOCK:-$db.nightly.lock}
+lock=$db.nightly.lock
+case $db in # a server (PostgreSQL): no file to put it beside
+postgresql:* | postgres:* | *=*)
+	lock=${TMPDIR:-/tmp}/crm-nightly-$(printf %s "$db" | cksum | cut -d' ' -f1).lock ;;
+esac
+lock=${NIGHTLY_LOCK:-$lock}
 exec 9>>"$lock" || exit 73
 if ! flock -n 9; then
 	echo "nightly: another run holds $lock" >&2
