@@ -75,6 +75,20 @@ static bool only(const char *s, size_t n, const char *set)
 	return true;
 }
 
+/* A LinkedIn profile name as stored: decoded, so its ASCII is only
+ * letters, digits, '-', '_' and '.' (a '%' would decode again); other
+ * characters are UTF-8 (names in other scripts). */
+static bool linkedin_name(const struct crm_buf *d)
+{
+	for (size_t i = 0; i < d->len; i++) {
+		unsigned char c = (unsigned char)d->s[i];
+
+		if (c < 0x80 && !isalnum(c) && c != '-' && c != '_' && c != '.')
+			return false;
+	}
+	return true;
+}
+
 static bool all_digits(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -220,12 +234,10 @@ int crm_social_handle(const char *platform, const char *in, struct crm_buf *out,
 			rc = bad(err, platform, s, "bad percent-encoding");
 		if (!rc &&
 		    (d.len < 3 || d.len > 100 ||
-		     !crm_utf8_valid(d.s, d.len, &at) ||
-		     memchr(d.s, '/', d.len) || memchr(d.s, ' ', d.len) ||
-		     memchr(d.s, '\0', d.len)))
+		     !crm_utf8_valid(d.s, d.len, &at) || !linkedin_name(&d)))
 			rc = bad(err, platform, s,
-				 "a profile name is 3-100 characters, no "
-				 "spaces or slashes");
+				 "a profile name is 3-100 letters, digits, "
+				 "'-', '_' or '.'");
 		if (!rc) {
 			lower_ascii(&d);
 			crm_buf_add(out, d.s, d.len);

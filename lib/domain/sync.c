@@ -1574,7 +1574,7 @@ static int push_item(struct sync *y, const struct item *it, struct crm_err *err)
 {
 	char key[128];
 	int64_t sid = 0;
-	int rc;
+	int rc = 0;
 
 	snprintf(key, sizeof(key), "%s:%lld:%s%lld", tables[it->tb].table,
 		 (long long)it->id,

@@ -65,7 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 .message_id = "x@example.com",
 					 .date = 0};
 		char *msg = crm_mail_build(&o, &err);
-		if (!msg)
+		/* a line break bound for a header (the subject) is refused */
+		if (!msg && (err.code != CRM_EX_DATAERR || !strpbrk(s, "\r\n")))
 			abort();
 		free(msg);
 	}
