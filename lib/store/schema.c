@@ -1235,14 +1235,19 @@ static const char pg_functions[] =
     "CREATE OR REPLACE AGGREGATE crm_percentile(double precision, double "
     "precision) (SFUNC = crm_pct_step, STYPE = double precision[], "
     "FINALFUNC = crm_pct_final);"
-    /* crm_money(minor, currency): lib/base/money.c's exponents */
+    /* crm_money(minor, currency): lib/base/money.c's exponents; past
+     * int64 minor units (crm_money_fits) SQLite's "integer overflow",
+     * which store_pg.c reads as crm_money_overflow */
     "CREATE OR REPLACE FUNCTION crm_money(numeric, text) RETURNS text "
-    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$SELECT CAST(round($1 / "
-    "power(CAST(10 AS numeric), e), e) AS text) FROM (SELECT CASE WHEN $2 "
+    "LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$DECLARE e integer := "
+    "CASE WHEN $2 "
     "IN ('BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', "
     "'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') THEN 0 WHEN $2 IN "
-    "('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END "
-    "AS e) x$$;"
+    "('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND') THEN 3 ELSE 2 END; "
+    "BEGIN IF $1 < -9223372036854775808 OR $1 >= 9223372036854775807.5 "
+    "THEN RAISE EXCEPTION 'integer overflow' USING ERRCODE = '22003'; "
+    "END IF; RETURN CAST(round($1 / power(CAST(10 AS numeric), e), e) AS "
+    "text); END$$;"
     /* crm_period_n(n): n, or an error past lib/report's
      * CRM_REPORT_PERIODS_MAX (10000), as report.c's */
     "CREATE OR REPLACE FUNCTION crm_period_n(integer) RETURNS integer "

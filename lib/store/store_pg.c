@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "money.h"
 #include "store_impl.h"
 
 /* pg_type OIDs of the parameters crm binds (0: the server infers) */
@@ -103,6 +104,11 @@ static int pg_error(PGconn *conn, const PGresult *r, struct crm_err *err)
 		 !strcmp(state, "40001") || !strcmp(state, "40P01"))
 		return crm_err_set(err, CRM_EX_TEMPFAIL,
 				   "database is busy; try again later");
+	/* crm_money() given a sum past int64 minor units (schema.c): bad
+	 * data, as SQLite's "integer overflow" is */
+	else if (!strcmp(state, "22003") && msg &&
+		 !strcmp(msg, "integer overflow"))
+		return crm_money_overflow(err, "database");
 	else if (!strncmp(state, "23", 2) || !strncmp(state, "22", 2))
 		code = CRM_EX_DATAERR;
 	else if (!strncmp(state, "53", 2) || !strncmp(state, "58", 2) ||
@@ -425,6 +431,28 @@ static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 	return 0;
 }
 
+/* Whether every whole numeric in row fits int64: PostgreSQL's sum() of
+ * bigint is numeric and never overflows, where SQLite's sum() stops with
+ * "integer overflow"; past int64 a sum of amounts is bad data, not a
+ * number to clamp (crm_stmt_int) or print. */
+static bool row_fits(const PGresult *row)
+{
+	for (int i = 0; i < PQnfields(row); i++) {
+		const char *v;
+
+		if (PQftype(row, i) != 1700 || PQgetisnull(row, 0, i))
+			continue;
+		v = PQgetvalue(row, 0, i);
+		if (strchr(v, '.'))
+			continue;
+		errno = 0;
+		(void)strtoll(v, NULL, 10);
+		if (errno == ERANGE)
+			return false;
+	}
+	return true;
+}
+
 static int pg_step(struct crm_stmt *base, struct crm_err *err)
 {
 	struct pg_stmt *st = (struct pg_stmt *)base;
@@ -441,7 +469,8 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 	}
 	if (st->head < st->nahead) {
 		st->row = st->ahead[st->head++];
-		return 1;
+		return row_fits(st->row) ? 1
+					 : crm_money_overflow(err, "database");
 	}
 	if (st->done_ahead) {
 		st->running = false;
@@ -452,7 +481,7 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 	r = PQgetResult(pg->conn);
 	if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
 		st->row = r;
-		return 1;
+		return row_fits(r) ? 1 : crm_money_overflow(err, "database");
 	}
 	/* the end: read what remains, so the connection is free */
 	if (r && PQresultStatus(r) != PGRES_TUPLES_OK &&

@@ -49,7 +49,11 @@ expect_code_in 0 "$T/semi.csv" crm-contact import -q
 printf 'external_id;first_name;"Notes, misc"\nd1;Dee;x\n' >"$T/one.csv"
 expect_code 0 crm-contact import --delimiter ';' "$T/one.csv"
 sql "select first_name, custom from contacts where external_id = 'd1'"
-check "--delimiter ';'" [ "$(cat "$T/sql")" = 'Dee|{"Notes, misc":"x"}' ]
+want='Dee|{"Notes, misc":"x"}'
+case $CRM_DB in # jsonb there: printed with a space after the colon
+postgresql:* | postgres:*) want='Dee|{"Notes, misc": "x"}' ;;
+esac
+check "--delimiter ';'" [ "$(cat "$T/sql")" = "$want" ]
 printf 'external_id|first_name|city\np1|Pia|"Rome|Italy"\n' >"$T/pipe.csv"
 expect_code 0 crm-contact import --delimiter '|' "$T/pipe.csv"
 run crm-contact show p1 -f csv --fields city
