@@ -72,7 +72,7 @@ void crm_campaign_roi_free(struct crm_roi_row *rows, size_t n);
 struct crm_src_row {
 	char *source;
 	char cur[4];
-	uint64_t deals;	    /* won deals with a share in this source */
+	uint64_t deals;	    /* won deals touching it (each once) */
 	int64_t won;	    /* their full amounts (influenced) */
 	int64_t attributed; /* the model's shares */
 };
