@@ -961,7 +961,7 @@ int crm_verb_campaign_enroll(struct crm_cli *cli)
 
 /* -- roi --------------------------------------------------------------- */
 
-enum { OPT_MODEL = 0x320, OPT_RATES, OPT_ROLLUP };
+enum { OPT_MODEL = 0x320, OPT_RATES, OPT_ROLLUP, OPT_BY };
 
 const struct argp_option crm_campaign_roi_options[] = {
     {"model", OPT_MODEL, "MODEL", 0,
@@ -973,6 +973,11 @@ const struct argp_option crm_campaign_roi_options[] = {
     {"rollup", OPT_ROLLUP, 0, 0,
      "Each campaign's figures with all its descendants' (the hierarchy "
      "rolled up)",
+     0},
+    {"by", OPT_BY, "WHAT", 0,
+     "campaign (default) or source: won revenue attributed to sources (a "
+     "campaign's channel, else its type; untouched deals to their lead's "
+     "source)",
      0},
     {0},
 };
@@ -996,6 +1001,14 @@ error_t crm_campaign_roi_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_ROLLUP:
 		o->rollup = true;
+		return 0;
+	case OPT_BY:
+		if (strcmp(arg, "campaign") && strcmp(arg, "source"))
+			argp_error(state,
+				   "--by: expected campaign or source, got "
+				   "'%s'",
+				   arg);
+		o->by = arg;
 		return 0;
 	default:
 		return crm_entity_opts_parse(key, arg, state);
@@ -1111,6 +1124,57 @@ static int roi_rows(struct crm_cli *cli, const struct crm_roi_row *r,
 	return rc;
 }
 
+/* roi --by source: one row per source and currency. */
+static int roi_sources(struct crm_cli *cli, const struct crm_roi_opts *ro,
+		       const char *model)
+{
+	static const char *const names[] = {
+	    "source", "model", "deals", "currency", "won_amount", "attributed",
+	};
+	struct crm_src_row *rows = NULL;
+	struct crm_strv cols = {0};
+	struct crm_writer *w = NULL;
+	struct crm_rec rec, prec;
+	size_t n = 0;
+	int rc = -1;
+
+	crm_rec_init(&rec);
+	crm_rec_init(&prec);
+	if (pick_cols(cli, names, sizeof(names) / sizeof(*names), &cols) < 0 ||
+	    crm_source_roi(cli->db, ro, &rows, &n, &cli->err) < 0)
+		goto out;
+	w = crm_cli_writer(cli, &cols);
+	for (size_t i = 0; i < n; i++) {
+		crm_rec_clear(&rec);
+		crm_rec_adds(&rec, "source", rows[i].source);
+		crm_rec_adds(&rec, "model", model);
+		add_num(&rec, "deals", (long long)rows[i].deals);
+		crm_rec_adds(&rec, "currency", rows[i].cur);
+		roi_money(&rec, "won_amount", rows[i].won, rows[i].cur, true);
+		roi_money(&rec, "attributed", rows[i].attributed, rows[i].cur,
+			  true);
+		project(&rec, &cols, &prec);
+		if (crm_writer_write(w, &prec) < 0) {
+			crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+				    strerror(errno));
+			goto out;
+		}
+	}
+	if (crm_writer_close(w) < 0) {
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	crm_writer_free(w);
+	crm_source_roi_free(rows, n);
+	crm_rec_release(&rec);
+	crm_rec_release(&prec);
+	crm_strv_release(&cols);
+	return rc;
+}
+
 int crm_verb_campaign_roi(struct crm_cli *cli)
 {
 	static const char *const names[] = {
@@ -1135,8 +1199,25 @@ int crm_verb_campaign_roi(struct crm_cli *cli)
 	if (cli->args.n) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
 			    "roi takes no arguments (--fields, --model, "
-			    "--rates, --rollup)");
+			    "--rates, --rollup, --by)");
 		goto fail;
+	}
+	if (o->by && !strcmp(o->by, "source")) {
+		if (o->rollup) {
+			crm_err_set(&cli->err, CRM_EX_USAGE,
+				    "--rollup goes with --by campaign");
+			goto fail;
+		}
+		if (o->rates) {
+			if (crm_rates_load(o->rates, &rates, &cli->err) < 0)
+				goto fail;
+			ro.rates = &rates;
+		}
+		static const char *const mname[] = {"first", "last", "linear",
+						    "u"};
+		if (roi_sources(cli, &ro, mname[ro.model]) < 0)
+			goto fail;
+		goto out;
 	}
 	if (pick_cols(cli, names, sizeof(names) / sizeof(*names), &cols) < 0)
 		goto fail;

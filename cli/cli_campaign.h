@@ -13,6 +13,7 @@ struct crm_campaign_opts {
 	const char *model;	    /* roi --model */
 	const char *rates;	    /* roi --rates FILE */
 	bool rollup;		    /* roi --rollup */
+	const char *by;		    /* roi --by campaign|source */
 	const char *maildir, *mbox; /* run --dry-run --maildir/--mbox */
 };
 

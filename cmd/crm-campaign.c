@@ -58,7 +58,8 @@ static const struct crm_verb verbs[] = {
     {"roi", "",
      "Per campaign (or rolled up the hierarchy with --rollup): members, "
      "responses, leads, converted leads, deals, won deals, won and "
-     "attributed amounts per currency, cost per lead and per won deal, ROI",
+     "attributed amounts per currency, cost per lead and per won deal, ROI; "
+     "--by source: won revenue attributed to sources",
      crm_campaign_roi_options, crm_campaign_roi_parse, crm_verb_campaign_roi,
      0},
     {CRM_VERB_UNDO("Revert a change (an update, tag or delete; an undo "

@@ -359,3 +359,172 @@ void crm_campaign_roi_free(struct crm_roi_row *rows, size_t n)
 	}
 	free(rows);
 }
+
+/* -- attribution to sources -------------------------------------------- */
+
+struct src {
+	struct crm_src_row *r;
+	size_t n, cap;
+};
+
+static struct crm_src_row *src_row(struct src *x, const char *source,
+				   const char *cur)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (!strcmp(x->r[i].source, source) &&
+		    !strcmp(x->r[i].cur, cur))
+			return &x->r[i];
+	x->r = crm_xgrow(x->r, &x->cap, x->n + 1, sizeof(*x->r));
+	memset(&x->r[i], 0, sizeof(*x->r));
+	x->r[i].source = crm_xstrdup(source);
+	snprintf(x->r[i].cur, sizeof(x->r[i].cur), "%s", cur);
+	x->n++;
+	return &x->r[i];
+}
+
+/* One won deal: its touches' sources (in order, nt of them) or, with
+ * none, the fallback source. */
+static int src_deal(struct src *x, const struct roi *cv, char **t, size_t nt,
+		    char *fallback, int64_t amount, const char *cur)
+{
+	char *one = fallback;
+	const char *c;
+	int64_t conv, *shares;
+	char **src = t;
+
+	if (!*cur)
+		return 0;
+	if (convert(cv, cur, amount, &conv, &c) < 0)
+		return -1;
+	if (!nt) {
+		src = &one;
+		nt = 1;
+	}
+	shares = crm_xcalloc(nt, sizeof(*shares));
+	crm_attribute(conv, nt, cv->o->model, shares);
+	for (size_t i = 0; i < nt; i++) {
+		struct crm_src_row *r = src_row(x, src[i], c);
+		bool seen = false;
+
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(src[k], src[i]))
+				seen = true;
+		if (!seen) { /* the deal once per source */
+			r->deals++;
+			r->won += conv;
+		}
+		r->attributed += shares[i];
+	}
+	free(shares);
+	return 0;
+}
+
+static int src_cmp(const void *a, const void *b)
+{
+	const struct crm_src_row *x = a, *y = b;
+	int c = strcmp(x->source, y->source);
+
+	return c ? c : strcmp(x->cur, y->cur);
+}
+
+static char *text_or(struct crm_stmt *st, int col, const char *dflt)
+{
+	const char *s = crm_stmt_text(st, col);
+
+	return crm_xstrdup(s && *s ? s : dflt);
+}
+
+int crm_source_roi(struct crm_db *db, const struct crm_roi_opts *o,
+		   struct crm_src_row **rows, size_t *n, struct crm_err *err)
+{
+	/* the touches of crm_campaign_roi: the lead's memberships, else the
+	 * contact's (lead = 1 sorts first, so the lead's come first) */
+	struct crm_stmt *st = crm_db_stmt(
+	    db,
+	    "SELECT d.id, d.amount, d.currency, CASE m.entity WHEN 'lead' "
+	    "THEN 1 WHEN 'contact' THEN 0 END, c.id, "
+	    "coalesce(nullif(c.channel, ''), nullif(c.type, '')), "
+	    "coalesce(nullif(l.source, ''), nullif(d.source, '')) FROM deals "
+	    "d LEFT JOIN leads l ON l.id = d.lead_id LEFT JOIN "
+	    "campaign_members m ON (m.entity = 'lead' AND m.record_id = "
+	    "d.lead_id) OR (m.entity = 'contact' AND m.record_id = "
+	    "d.contact_id) LEFT JOIN campaigns c ON c.id = m.campaign_id "
+	    "WHERE d.status = 'won' ORDER BY d.id, m.added_at, m.id",
+	    err);
+	struct roi cv = {.o = o, .err = err};
+	struct src x = {0};
+	int64_t cur_deal = 0, amount = 0;
+	char **t = NULL, *fallback = NULL, cur[4] = "";
+	size_t nt = 0, cap = 0;
+	bool by_lead = false, any = false;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		int64_t id = crm_stmt_int(st, 0);
+		bool lead = crm_stmt_int(st, 3) == 1;
+
+		if (!any || id != cur_deal) {
+			if (any && src_deal(&x, &cv, t, nt, fallback, amount,
+					    cur) < 0) {
+				rc = -1;
+				break;
+			}
+			for (size_t i = 0; i < nt; i++)
+				free(t[i]);
+			free(fallback);
+			nt = 0;
+			any = true;
+			cur_deal = id;
+			amount = crm_stmt_int(st, 1);
+			snprintf(cur, sizeof(cur), "%s",
+				 crm_stmt_text(st, 2) ? crm_stmt_text(st, 2)
+						      : "");
+			fallback = text_or(st, 6, "(none)");
+			by_lead = lead;
+		}
+		if (crm_stmt_is_null(st, 4))
+			continue; /* no membership, or its campaign is gone */
+		if (lead) {
+			if (!by_lead) { /* the lead's touches win */
+				for (size_t i = 0; i < nt; i++)
+					free(t[i]);
+				nt = 0;
+				by_lead = true;
+			}
+		} else if (by_lead) {
+			continue;
+		}
+		t = crm_xgrow(t, &cap, nt + 1, sizeof(*t));
+		t[nt++] = text_or(st, 5, "(none)");
+	}
+	crm_stmt_finalize(st);
+	if (rc == 0 && any &&
+	    src_deal(&x, &cv, t, nt, fallback, amount, cur) < 0)
+		rc = -1;
+	for (size_t i = 0; i < nt; i++)
+		free(t[i]);
+	free(t);
+	free(fallback);
+	if (rc < 0) {
+		crm_source_roi_free(x.r, x.n);
+		return -1;
+	}
+	if (x.n)
+		qsort(x.r, x.n, sizeof(*x.r), src_cmp);
+	*rows = x.r;
+	*n = x.n;
+	return 0;
+}
+
+void crm_source_roi_free(struct crm_src_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].source);
+	free(rows);
+}

@@ -62,4 +62,25 @@ int crm_campaign_roi(struct crm_db *db, const struct crm_roi_opts *o,
 		     struct crm_roi_row **rows, size_t *n, struct crm_err *err);
 void crm_campaign_roi_free(struct crm_roi_row *rows, size_t n);
 
+/* Won revenue attributed to sources (crm-campaign roi --by source), one
+ * row per source and currency. A touch's source is its campaign's
+ * channel, else its type, else "(none)"; a won deal's touches are those
+ * of crm_campaign_roi, split by o->model exactly as there, the shares of
+ * touches of one source added up. A won deal with no campaign touch
+ * counts whole to its lead's source, else the deal's own source, else
+ * "(none)". A won deal with no currency is left out. */
+struct crm_src_row {
+	char *source;
+	char cur[4];
+	uint64_t deals;	    /* won deals touching it (each once) */
+	int64_t won;	    /* their full amounts (influenced) */
+	int64_t attributed; /* the model's shares */
+};
+
+/* Rows ordered by source, then currency (o->rollup is not used). Caller
+ * frees with crm_source_roi_free. */
+int crm_source_roi(struct crm_db *db, const struct crm_roi_opts *o,
+		   struct crm_src_row **rows, size_t *n, struct crm_err *err);
+void crm_source_roi_free(struct crm_src_row *rows, size_t n);
+
 #endif
