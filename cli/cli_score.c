@@ -360,23 +360,6 @@ static void text_of(struct texts *t, const char *const *vals, size_t n,
 	crm_buf_release(&b);
 }
 
-static int ticket_text(const struct crm_row *row, void *arg)
-{
-	struct texts *t = arg;
-	const char **vals = crm_xcalloc(t->fields->n + 1, sizeof(*vals));
-	const char *label = crm_row_get(row, t->target);
-	json_t *j;
-
-	for (size_t i = 0; i < t->fields->n; i++)
-		vals[i] = crm_row_get(row, t->fields->v[i]);
-	if (!label && (j = json_object_get(row->custom, t->target)) &&
-	    json_is_string(j))
-		label = json_string_value(j);
-	text_of(t, vals, t->fields->n, label);
-	free(vals);
-	return 0;
-}
-
 /* The training rows: the records of FILE (or stdin), or the solved and
  * closed tickets. */
 static int text_rows(struct crm_cli *cli, struct texts *t)
@@ -384,25 +367,24 @@ static int text_rows(struct crm_cli *cli, struct texts *t)
 	struct crm_score_opts *o = cli->opts;
 
 	if (!cli->from_stdin && !cli->args.n) {
-		const struct crm_entity *e = crm_entity_by_name("ticket");
-		struct crm_strv where = {0};
-		struct crm_query q = {.where = &where, .limit = -1};
+		struct crm_route_rows r;
+		struct crm_buf f = {0};
 		int rc;
 
 		for (size_t i = 0; i < o->text.n; i++)
-			if (crm_entity_field(e, o->text.v[i]) < 0)
-				return crm_err_set(&cli->err, CRM_EX_USAGE,
-						   "--text: tickets have no "
-						   "field '%s'",
-						   o->text.v[i]);
-		if (crm_score_open_db(cli, false) < 0)
-			return -1;
-		crm_strv_push(&where, "status!=new");
-		crm_strv_push(&where, "status!=open");
-		crm_strv_push(&where, "status!=pending");
-		crm_strv_push(&where, "status!=on_hold");
-		rc = crm_entity_each(cli->db, e, &q, ticket_text, t, &cli->err);
-		crm_strv_release(&where);
+			crm_buf_addf(&f, "%s%s", i ? "," : "", o->text.v[i]);
+		rc = crm_score_open_db(cli, false);
+		if (rc == 0)
+			rc = crm_route_rows(cli->db, crm_buf_str(&f), t->target,
+					    NULL, &r, &cli->err);
+		if (rc == 0) {
+			t->text = r.text;
+			t->label = r.label;
+			memset(&r.text, 0, sizeof(r.text));
+			memset(&r.label, 0, sizeof(r.label));
+			crm_route_rows_release(&r);
+		}
+		crm_buf_release(&f);
 		return rc;
 	}
 	FILE *in = NULL;

@@ -138,6 +138,21 @@ int crm_route_store(struct crm_db *db, const struct crm_textclass *m,
 	return rc;
 }
 
+int crm_route_active(struct crm_db *db, struct crm_textclass **m, int64_t *id,
+		     struct crm_err *err)
+{
+	struct crm_model_info info = {0};
+	int s;
+
+	*m = NULL;
+	if ((s = crm_model_active(db, "route", &info, err)) <= 0)
+		return s;
+	*id = info.id;
+	*m = crm_textclass_parse(info.model, "route model", err);
+	crm_model_info_release(&info);
+	return *m ? 1 : -1;
+}
+
 void crm_route_monitor_release(struct crm_route_monitor *mo)
 {
 	crm_model_info_release(&mo->info);

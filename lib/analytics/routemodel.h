@@ -37,6 +37,11 @@ int crm_route_store(struct crm_db *db, const struct crm_textclass *m,
 		    const struct crm_route_rows *rows, int64_t *id,
 		    struct crm_err *err);
 
+/* The active route model into *m (caller frees) and its id into *id.
+ * Returns 1, 0 when there is none, -1 on error. */
+int crm_route_active(struct crm_db *db, struct crm_textclass **m, int64_t *id,
+		     struct crm_err *err);
+
 /* What monitor --kind route measured. */
 struct crm_route_monitor {
 	struct crm_model_info info; /* the active route model */

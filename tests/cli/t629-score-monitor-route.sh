@@ -48,6 +48,8 @@ M=(--config "$T/monitor.json")
 # no model yet
 expect_code 66 crm-score monitor --kind route "${M[@]}"
 err_has "no route model: run crm-score train --text on the solved tickets first"
+expect_code 66 crm-ticket assign --auto --stored-model 1
+err_has "no route model stored: run crm-score train --text on the solved tickets first"
 
 # a dry run stores nothing
 CRM_NOW=2026-04-01T00:00:00Z expect_code 0 crm-score train -n --text subject --target team
@@ -161,6 +163,39 @@ expect_code 78 crm-score monitor --kind route --config "$T/bad.json"
 err_has "expected a number >= 0"
 expect_code 64 crm-score rollback ticket
 err_has "known: deal, lead, route"
+# crm-ticket assign --auto --stored-model routes with the active route
+# model (model 1 again): new tickets go to the team their words say
+python3 - "$TOP/share/crm/sla.json" "$T/sla.json" <<'X'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["teams"].update({
+    "billing": {"lead": "lead", "agents": ["b1"], "strategy": "round_robin", "cap": 25},
+    "tech": {"lead": "lead", "agents": ["k1"], "strategy": "round_robin", "cap": 25},
+})
+json.dump(p, open(sys.argv[2], "w"))
+X
+P=(--policies "$T/sla.json")
+expect_code 0 crm-ticket open -q "${P[@]}" --subject 'refund the payment'
+expect_code 0 crm-ticket open -q "${P[@]}" --subject 'login error again'
+expect_code 0 crm-ticket assign "${P[@]}" --auto --stored-model -f csv 41 42
+cut -d, -f1-3,5 "$T/out" >"$T/routes"
+cat >"$T/want" <<'X'
+id,field,value,routed
+41,team,billing,true
+42,team,tech,true
+X
+compare "$T/want" "$T/routes" "the stored model routed each ticket by its words"
+expect_code 0 crm-ticket list -f csv --fields id,team,assignee -w id\>40
+expect_out "routed and assigned in the team" <<'X'
+id,team,assignee
+41,billing,b1
+42,tech,k1
+X
+expect_code 64 crm-ticket assign "${P[@]}" --auto --stored-model --model "$T/x.json" 41
+err_has "--model or --stored-model (one of them)"
+expect_code 64 crm-ticket assign "${P[@]}" --to b1 --stored-model 41
+err_has "--stored-model needs --auto"
+
 # a file model keeps working (crm-ticket assign --auto --model reads it)
 expect_code 0 crm-score train --text subject --target team --model "$T/m.json"
 check "a file model: nothing more stored" test "$(q "SELECT count(*) FROM crm_models")" = 2
