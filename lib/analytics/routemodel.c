@@ -130,9 +130,11 @@ int crm_route_store(struct crm_db *db, const struct crm_textclass *m,
 	info.model = crm_textclass_text(m, target, fields, rep);
 	info.details = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(d);
-	if (!info.details)
-		abort(); /* out of memory */
-	rc = crm_model_store(db, &info, err);
+	if (!info.model || !info.details)
+		rc = crm_err_set(err, CRM_EX_SOFTWARE,
+				 "out of memory writing the route model");
+	else
+		rc = crm_model_store(db, &info, err);
 	*id = info.id;
 	crm_model_info_release(&info);
 	return rc;

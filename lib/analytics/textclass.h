@@ -54,7 +54,8 @@ int crm_textclass_save(const struct crm_textclass *m, const char *target,
 		       const char *fields,
 		       const struct crm_textclass_report *rep, FILE *fp,
 		       struct crm_err *err);
-/* The model file's JSON text, one line (caller frees). */
+/* The model file's JSON text, one line (caller frees; NULL when out of
+ * memory). */
 char *crm_textclass_text(const struct crm_textclass *m, const char *target,
 			 const char *fields,
 			 const struct crm_textclass_report *rep);
