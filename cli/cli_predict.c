@@ -13,6 +13,7 @@
 #include "leadscore.h"
 #include "model.h"
 #include "reach.h"
+#include "routemodel.h"
 #include "share.h"
 
 const struct argp_option crm_score_deals_options[] = {
@@ -321,7 +322,8 @@ int crm_score_rollback(struct crm_cli *cli)
 
 	if (cli->args.n != 1 || cli->where.n || cli->from_stdin) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
-			    "rollback takes one model kind: deal or lead");
+			    "rollback takes one model kind: deal, lead or "
+			    "route");
 		return crm_cli_fail(cli);
 	}
 	kind = cli->args.v[0];
@@ -329,9 +331,13 @@ int crm_score_rollback(struct crm_cli *cli)
 		kind = "deal";
 	if (!strcmp(kind, "leads"))
 		kind = "lead";
-	if (strcmp(kind, "deal") && strcmp(kind, "lead")) {
+	if (!strcmp(kind, "routes"))
+		kind = "route";
+	if (strcmp(kind, "deal") && strcmp(kind, "lead") &&
+	    strcmp(kind, "route")) {
 		crm_err_set(&cli->err, CRM_EX_USAGE,
-			    "unknown model kind '%s' (known: deal, lead)",
+			    "unknown model kind '%s' (known: deal, lead, "
+			    "route)",
 			    kind);
 		return crm_cli_fail(cli);
 	}
@@ -516,9 +522,10 @@ const struct argp_option crm_score_monitor_options[] = {
      0},
     {"min-history", CRM_SCORE_OPT_MIN_HISTORY, "N", 0,
      "Closed deals needed to retrain (default 200)", 0},
-    {"kind", CRM_SCORE_OPT_KIND, "deal|lead", 0,
+    {"kind", CRM_SCORE_OPT_KIND, "deal|lead|route", 0,
      "The stored model to watch (default deal; lead: the model crm-score "
-     "train keeps from the leads)",
+     "train keeps from the leads; route: the ticket routing model of "
+     "crm-score train --text)",
      0},
     {0},
 };
@@ -634,6 +641,169 @@ fail:
 	return -1;
 }
 
+/* The "route" object of a thresholds file. */
+struct route_limits {
+	long min_outcomes;
+	double max_accuracy_drop, max_macro_f1_drop;
+};
+
+static int load_route_limits(const char *path, struct route_limits *l,
+			     struct crm_err *err)
+{
+	json_t *root, *obj, *v;
+	const char *k;
+	int rc = -1;
+
+	if (crm_config_load(path, "thresholds ", NULL, "expected an object",
+			    &root, err) < 0)
+		return -1;
+	if (!(obj = json_object_get(root, "route"))) {
+		rc = 0; /* the defaults */
+		goto out;
+	}
+	if (!json_is_object(obj)) {
+		crm_err_at(err, CRM_EX_CONFIG, path, 0, "route",
+			   "expected an object of thresholds");
+		goto out;
+	}
+	json_object_foreach(obj, k, v)
+	{
+		double x = json_number_value(v);
+
+		if (strcmp(k, "min_outcomes") &&
+		    strcmp(k, "max_accuracy_drop") &&
+		    strcmp(k, "max_macro_f1_drop")) {
+			crm_err_at(err, CRM_EX_CONFIG, path, 0, k,
+				   "unknown threshold (known: min_outcomes, "
+				   "max_accuracy_drop, max_macro_f1_drop)");
+			goto out;
+		}
+		if (!json_is_number(v) || !(x >= 0)) {
+			crm_err_at(err, CRM_EX_CONFIG, path, 0, k,
+				   "expected a number >= 0");
+			goto out;
+		}
+		if (!strcmp(k, "min_outcomes"))
+			l->min_outcomes = (long)x;
+		else if (!strcmp(k, "max_accuracy_drop"))
+			l->max_accuracy_drop = x;
+		else
+			l->max_macro_f1_drop = x;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+static int metric_row(struct out *out, const char *name, double value,
+		      double limit, int dec, bool drift)
+{
+	crm_rec_clear(&out->rec);
+	set_str(&out->rec, "metric", name);
+	set_num(&out->rec, "value", value, dec);
+	set_num(&out->rec, "limit", limit, dec);
+	set_str(&out->rec, "drift", drift ? "true" : "false");
+	return out_write(out);
+}
+
+/* On drift with --retrain: a new route model from the tickets solved
+ * since the old one's window; the old one stays for a rollback. */
+static int retrain_route(struct crm_cli *cli, struct crm_route_monitor *mo)
+{
+	struct crm_textclass_opts o;
+	struct crm_textclass_report rep;
+	struct crm_route_rows r = {0};
+	struct crm_textclass *m = NULL;
+	int64_t id = 0;
+	int rc = -1;
+
+	crm_textclass_opts_init(&o);
+	if (crm_route_rows(cli->db, mo->fields, mo->target, mo->info.data_to,
+			   &r, &cli->err) < 0 ||
+	    !(m = crm_textclass_train((const char *const *)r.text.v,
+				      (const char *const *)r.label.v, r.text.n,
+				      &o, &rep, &cli->err)))
+		goto out;
+	if (crm_db_begin(cli->db, &cli->err) < 0)
+		goto out;
+	if (crm_route_store(cli->db, m, mo->target, mo->fields, &rep, &r, &id,
+			    &cli->err) < 0 ||
+	    crm_db_finish(cli->db, cli->dry_run, &cli->err) < 0) {
+		crm_db_rollback(cli->db);
+		goto out;
+	}
+	crm_cli_note(cli,
+		     "%s route model %lld on the %zu tickets solved since %s "
+		     "(held-out accuracy %.3f, macro-F1 %.3f); model %lld is "
+		     "kept ('crm-score rollback route')",
+		     cli->dry_run ? "would train" : "trained", (long long)id,
+		     rep.rows, mo->info.data_to ? mo->info.data_to : "-",
+		     rep.accuracy, rep.macro_f1, (long long)mo->info.id);
+	rc = 0;
+out:
+	crm_textclass_free(m);
+	crm_route_rows_release(&r);
+	return rc;
+}
+
+/* monitor --kind route: the routing model's accuracy and macro-F1 on the
+ * tickets solved since its data window against its held-out figures. */
+static int monitor_route(struct crm_cli *cli, const char *path, bool retrain,
+			 struct out *out)
+{
+	struct route_limits l = {20, 0.10, 0.10};
+	struct crm_route_monitor mo;
+	double acc_floor, f1_floor;
+	bool acc_drift, f1_drift;
+	int s;
+
+	if (path && load_route_limits(path, &l, &cli->err) < 0)
+		return -1;
+	if ((s = crm_route_monitor(cli->db, &mo, &cli->err)) <= 0) {
+		if (s == 0)
+			crm_err_set(&cli->err, CRM_EX_NOINPUT,
+				    "no route model: run crm-score train "
+				    "--text on the solved tickets first");
+		return -1;
+	}
+	if (mo.outcomes < l.min_outcomes) {
+		crm_err_set(&cli->err, CRM_EX_DATAERR,
+			    "too few tickets to judge route model %lld: %ld "
+			    "solved since its data window (%s), %ld needed "
+			    "(min_outcomes)",
+			    (long long)mo.info.id, mo.outcomes,
+			    mo.info.data_to ? mo.info.data_to : "-",
+			    l.min_outcomes);
+		goto fail;
+	}
+	acc_floor = mo.held_accuracy - l.max_accuracy_drop;
+	f1_floor = mo.held_macro_f1 - l.max_macro_f1_drop;
+	acc_drift = isfinite(acc_floor) && mo.accuracy < acc_floor;
+	f1_drift = isfinite(f1_floor) && mo.macro_f1 < f1_floor;
+	if (metric_row(out, "outcomes", (double)mo.outcomes,
+		       (double)l.min_outcomes, 0, false) < 0 ||
+	    metric_row(out, "accuracy", mo.accuracy, acc_floor, 3, acc_drift) <
+		0 ||
+	    metric_row(out, "macro_f1", mo.macro_f1, f1_floor, 3, f1_drift) < 0)
+		goto fail;
+	crm_cli_note(cli,
+		     "route model %lld of %s (trained %s, held-out accuracy "
+		     "%.3f, macro-F1 %.3f): %ld ticket%s solved since its "
+		     "data window; %s",
+		     (long long)mo.info.id, mo.target, mo.info.trained_at,
+		     mo.held_accuracy, mo.held_macro_f1, mo.outcomes,
+		     mo.outcomes == 1 ? "" : "s",
+		     acc_drift || f1_drift ? "drift" : "no drift");
+	if ((acc_drift || f1_drift) && retrain && retrain_route(cli, &mo) < 0)
+		goto fail;
+	crm_route_monitor_release(&mo);
+	return acc_drift || f1_drift ? 1 : 0;
+fail:
+	crm_route_monitor_release(&mo);
+	return -1;
+}
+
 int crm_score_monitor(struct crm_cli *cli)
 {
 	static const char *const cols[] = {"metric", "value", "limit", "drift",
@@ -650,6 +820,16 @@ int crm_score_monitor(struct crm_cli *cli)
 		goto fail;
 	path =
 	    o->config ? crm_xstrdup(o->config) : crm_share_path("monitor.json");
+	if (o->kind && !strcmp(o->kind, "route")) {
+		int d = monitor_route(cli, path, o->retrain, &out);
+
+		if (d < 0)
+			goto fail;
+		if (out_close(&out) < 0)
+			goto fail_nout;
+		free(path);
+		return d ? CRM_EX_FOUND : 0;
+	}
 	if (path &&
 	    load_limits(path, o->kind ? o->kind : "deal", &lim, &cli->err) < 0)
 		goto fail;

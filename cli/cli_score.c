@@ -8,6 +8,7 @@
 
 #include "cli_score.h"
 #include "leadscore.h"
+#include "routemodel.h"
 #include "scoring.h"
 
 enum {
@@ -36,7 +37,10 @@ const struct argp_option crm_score_train_options[] = {
      "One-hot encode these columns even if their values are numbers", 0},
     {"positive", OPT_POSITIVE, "VALUE", 0,
      "The target value that means 1 (every other value means 0)", 0},
-    {"model", OPT_MODEL, "FILE", 0, "Write the model to FILE (required)", 0},
+    {"model", OPT_MODEL, "FILE", 0,
+     "Write the model to FILE (required, but for --text on the solved "
+     "tickets: without it the route model is stored in the database)",
+     0},
     {"force", OPT_FORCE, 0, 0, "Replace FILE if it exists", 0},
     {"l2", OPT_L2, "LAMBDA", 0,
      "L2 penalty on the coefficients (default 1, as scikit-learn's C=1)", 0},
@@ -282,9 +286,11 @@ error_t crm_score_opts_parse(int key, char *arg, struct argp_state *state)
 		o->config = arg;
 		break;
 	case CRM_SCORE_OPT_KIND:
-		if (strcmp(arg, "deal") && strcmp(arg, "lead"))
+		if (strcmp(arg, "deal") && strcmp(arg, "lead") &&
+		    strcmp(arg, "route"))
 			argp_error(state,
-				   "--kind: expected deal or lead, got '%s'",
+				   "--kind: expected deal, lead or route, got "
+				   "'%s'",
 				   arg);
 		o->kind = arg;
 		break;
@@ -354,23 +360,6 @@ static void text_of(struct texts *t, const char *const *vals, size_t n,
 	crm_buf_release(&b);
 }
 
-static int ticket_text(const struct crm_row *row, void *arg)
-{
-	struct texts *t = arg;
-	const char **vals = crm_xcalloc(t->fields->n + 1, sizeof(*vals));
-	const char *label = crm_row_get(row, t->target);
-	json_t *j;
-
-	for (size_t i = 0; i < t->fields->n; i++)
-		vals[i] = crm_row_get(row, t->fields->v[i]);
-	if (!label && (j = json_object_get(row->custom, t->target)) &&
-	    json_is_string(j))
-		label = json_string_value(j);
-	text_of(t, vals, t->fields->n, label);
-	free(vals);
-	return 0;
-}
-
 /* The training rows: the records of FILE (or stdin), or the solved and
  * closed tickets. */
 static int text_rows(struct crm_cli *cli, struct texts *t)
@@ -378,25 +367,24 @@ static int text_rows(struct crm_cli *cli, struct texts *t)
 	struct crm_score_opts *o = cli->opts;
 
 	if (!cli->from_stdin && !cli->args.n) {
-		const struct crm_entity *e = crm_entity_by_name("ticket");
-		struct crm_strv where = {0};
-		struct crm_query q = {.where = &where, .limit = -1};
+		struct crm_route_rows r;
+		struct crm_buf f = {0};
 		int rc;
 
 		for (size_t i = 0; i < o->text.n; i++)
-			if (crm_entity_field(e, o->text.v[i]) < 0)
-				return crm_err_set(&cli->err, CRM_EX_USAGE,
-						   "--text: tickets have no "
-						   "field '%s'",
-						   o->text.v[i]);
-		if (crm_score_open_db(cli, false) < 0)
-			return -1;
-		crm_strv_push(&where, "status!=new");
-		crm_strv_push(&where, "status!=open");
-		crm_strv_push(&where, "status!=pending");
-		crm_strv_push(&where, "status!=on_hold");
-		rc = crm_entity_each(cli->db, e, &q, ticket_text, t, &cli->err);
-		crm_strv_release(&where);
+			crm_buf_addf(&f, "%s%s", i ? "," : "", o->text.v[i]);
+		rc = crm_score_open_db(cli, false);
+		if (rc == 0)
+			rc = crm_route_rows(cli->db, crm_buf_str(&f), t->target,
+					    NULL, &r, &cli->err);
+		if (rc == 0) {
+			t->text = r.text;
+			t->label = r.label;
+			memset(&r.text, 0, sizeof(r.text));
+			memset(&r.label, 0, sizeof(r.label));
+			crm_route_rows_release(&r);
+		}
+		crm_buf_release(&f);
 		return rc;
 	}
 	FILE *in = NULL;
@@ -430,6 +418,65 @@ static int text_rows(struct crm_cli *cli, struct texts *t)
 	return rc < 0 ? -1 : 0;
 }
 
+static void note_heldout(struct crm_cli *cli,
+			 const struct crm_textclass_report *rep)
+{
+	if (rep->test)
+		crm_cli_note(cli,
+			     "held out %zu of %zu rows: accuracy %.1f%%, "
+			     "macro-F1 %.1f%%; majority class '%s': accuracy "
+			     "%.1f%%, macro-F1 %.1f%%",
+			     rep->test, rep->rows, 100 * rep->accuracy,
+			     100 * rep->macro_f1, rep->majority,
+			     100 * rep->base_accuracy,
+			     100 * rep->base_macro_f1);
+}
+
+/* train --text on the solved tickets without --model: the route model,
+ * stored with its date, window and held-out figures (frees fields). */
+static int train_route(struct crm_cli *cli, const char *flist,
+		       struct crm_buf *fields)
+{
+	struct crm_score_opts *o = cli->opts;
+	struct crm_route_rows r = {0};
+	struct crm_textclass *m = NULL;
+	struct crm_textclass_report rep;
+	int64_t id = 0;
+	int status;
+
+	if (crm_score_open_db(cli, !cli->dry_run) < 0 ||
+	    crm_route_rows(cli->db, flist, o->logit.target, NULL, &r,
+			   &cli->err) < 0)
+		goto fail;
+	if (!(m = crm_textclass_train((const char *const *)r.text.v,
+				      (const char *const *)r.label.v, r.text.n,
+				      &o->tc, &rep, &cli->err)))
+		goto fail;
+	if (crm_db_begin(cli->db, &cli->err) < 0)
+		goto fail;
+	if (crm_route_store(cli->db, m, o->logit.target, flist, &rep, &r, &id,
+			    &cli->err) < 0 ||
+	    crm_db_finish(cli->db, cli->dry_run, &cli->err) < 0) {
+		crm_db_rollback(cli->db);
+		goto fail;
+	}
+	crm_cli_note(cli,
+		     "trained on %zu rows, %zu classes of %s, %zu words; "
+		     "%s route model %lld",
+		     rep.rows, rep.classes, o->logit.target, rep.vocab,
+		     cli->dry_run ? "would store" : "stored as", (long long)id);
+	note_heldout(cli, &rep);
+	status = 0;
+	goto out;
+fail:
+	status = crm_cli_fail(cli);
+out:
+	crm_textclass_free(m);
+	crm_route_rows_release(&r);
+	crm_buf_release(fields);
+	return status;
+}
+
 static int train_text(struct crm_cli *cli)
 {
 	struct crm_score_opts *o = cli->opts;
@@ -440,26 +487,32 @@ static int train_text(struct crm_cli *cli)
 	FILE *out = NULL;
 	int status;
 
+	bool db_mode = !cli->from_stdin && !cli->args.n;
+
 	o->tc.l2 = o->logit.l2;
-	if (!o->model || !o->logit.target) {
+	/* from the database without --model: kept there as the route
+	 * model */
+	if ((!o->model && !db_mode) || !o->logit.target) {
 		crm_err_set(&cli->err, CRM_EX_USAGE, "%s",
 			    !o->model ? "--model is required"
 				      : "--target is required");
 		goto fail;
 	}
-	if (!o->force && access(o->model, F_OK) == 0) {
+	if (o->model && !o->force && access(o->model, F_OK) == 0) {
 		crm_err_set(&cli->err, CRM_EX_CANTCREAT,
 			    "'%s' exists; --force replaces it", o->model);
 		goto fail;
 	}
+	for (size_t i = 0; i < o->text.n; i++)
+		crm_buf_addf(&fields, "%s%s", i ? "," : "", o->text.v[i]);
+	if (db_mode && !o->model)
+		return train_route(cli, crm_buf_str(&fields), &fields);
 	if (text_rows(cli, &t) < 0)
 		goto fail;
 	if (!(m = crm_textclass_train((const char *const *)t.text.v,
 				      (const char *const *)t.label.v, t.text.n,
 				      &o->tc, &rep, &cli->err)))
 		goto fail;
-	for (size_t i = 0; i < o->text.n; i++)
-		crm_buf_addf(&fields, "%s%s", i ? "," : "", o->text.v[i]);
 	if (!(out = crm_cli_create(cli, o->model, o->force)) ||
 	    crm_textclass_save(m, o->logit.target, fields.s, &rep, out,
 			       &cli->err) < 0)
@@ -476,14 +529,7 @@ static int train_text(struct crm_cli *cli)
 		     "model in '%s'",
 		     rep.rows, rep.classes, o->logit.target, rep.vocab,
 		     o->model);
-	if (rep.test)
-		crm_cli_note(cli,
-			     "held out %zu of %zu rows: accuracy %.1f%%, "
-			     "macro-F1 %.1f%%; majority class '%s': accuracy "
-			     "%.1f%%, macro-F1 %.1f%%",
-			     rep.test, rep.rows, 100 * rep.accuracy,
-			     100 * rep.macro_f1, rep.majority,
-			     100 * rep.base_accuracy, 100 * rep.base_macro_f1);
+	note_heldout(cli, &rep);
 	status = 0;
 	goto out;
 fail:

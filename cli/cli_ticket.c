@@ -9,6 +9,7 @@
 #include "cli_search.h"
 #include "cli_ticket.h"
 #include "mail.h"
+#include "routemodel.h"
 #include "share.h"
 #include "textclass.h"
 #include "ticket.h"
@@ -27,6 +28,7 @@ enum {
 	OPT_BREACHED,
 	OPT_ESCALATE,
 	OPT_MODEL,
+	OPT_STORED_MODEL,
 	OPT_MIN_CONFIDENCE,
 	/* open: fields */
 	OPT_SUBJECT,
@@ -188,6 +190,10 @@ const struct argp_option crm_ticket_assign_options[] = {
      "(crm-score train --text): set the field it predicts (team, "
      "priority ...) and print why",
      0},
+    {"stored-model", OPT_STORED_MODEL, 0, 0,
+     "With --auto: the same as --model, with the routing model stored in "
+     "the database (crm-score train --text without --model)",
+     0},
     {"min-confidence", OPT_MIN_CONFIDENCE, "PCT", 0,
      "With --model: route only predictions at least this confident "
      "(0-100, default 0)",
@@ -258,6 +264,9 @@ error_t crm_ticket_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_MODEL:
 		o->model = arg;
+		break;
+	case OPT_STORED_MODEL:
+		o->stored_model = true;
 		break;
 	case OPT_MIN_CONFIDENCE: {
 		char *end;
@@ -885,12 +894,30 @@ int crm_verb_ticket_assign(struct crm_cli *cli)
 			    "assign needs --to AGENT or --auto (one of them)");
 		return crm_cli_fail(cli);
 	}
-	if (o->model && !o->autoassign) {
-		crm_err_set(&cli->err, CRM_EX_USAGE, "--model needs --auto");
+	if ((o->model || o->stored_model) && !o->autoassign) {
+		crm_err_set(&cli->err, CRM_EX_USAGE, "--%s needs --auto",
+			    o->model ? "model" : "stored-model");
 		return crm_cli_fail(cli);
 	}
-	if (o->model) {
-		if (!(rc.m = crm_textclass_load(o->model, &cli->err)))
+	if (o->model && o->stored_model) {
+		crm_err_set(&cli->err, CRM_EX_USAGE,
+			    "--model or --stored-model (one of them)");
+		return crm_cli_fail(cli);
+	}
+	if (o->stored_model) {
+		int64_t id;
+		int s = crm_route_active(cli->db, &rc.m, &id, &cli->err);
+
+		if (s == 0)
+			crm_err_set(&cli->err, CRM_EX_NOINPUT,
+				    "no route model stored: run crm-score "
+				    "train --text on the solved tickets first");
+		if (s <= 0)
+			return crm_cli_fail(cli);
+	}
+	if (o->model || o->stored_model) {
+		if (o->model &&
+		    !(rc.m = crm_textclass_load(o->model, &cli->err)))
 			return crm_cli_fail(cli);
 		crm_strv_split(&rc.fields, crm_textclass_fields(rc.m), ',');
 		rc.min = o->min_confidence / 100;
@@ -910,7 +937,7 @@ int crm_verb_ticket_assign(struct crm_cli *cli)
 		}
 	}
 	status = act(cli, &a, "assigned", !all);
-	if (!status && o->model)
+	if (!status && rc.m)
 		status = print_routes(cli, &rc);
 	for (size_t i = 0; i < rc.n; i++)
 		crm_rec_release(&rc.out[i]);

@@ -17,6 +17,8 @@ struct crm_ticket_opts {
 	    *macro, *macros;
 	bool send, no_dedupe;
 	const char *model;     /* assign --auto --model: route by content */
+	bool stored_model;     /* assign --auto --stored-model: the same with
+				  the route model kept in the database */
 	double min_confidence; /* assign --min-confidence, 0-100 */
 	/* attachment: -o FILE, -O (the sender's file name), --force */
 	const char *output;

@@ -51,15 +51,17 @@ static const struct crm_verb verbs[] = {
      "in their time zone, shrunk toward their company's pattern",
      NULL, NULL, crm_score_reach, 0},
     {"monitor", NULL,
-     "Compare the deal model with what happened since: AUC, calibration, "
-     "input stability; exit 1 on drift (--retrain retrains)",
+     "Compare a stored model (deal, lead, route) with what happened since: "
+     "AUC, calibration, input stability, routing accuracy; exit 1 on "
+     "drift (--retrain retrains)",
      crm_score_monitor_options, crm_score_opts_parse, crm_score_monitor,
      CRM_VERB_WRITE},
     {"models", NULL,
      "List the stored models: training date, data window, validation", NULL,
      NULL, crm_score_models, 0},
     {"rollback", "KIND",
-     "Retire the active model of KIND (deal) and make the one before it "
+     "Retire the active model of KIND (deal, lead, route) and make the one "
+     "before it "
      "active again",
      NULL, NULL, crm_score_rollback, CRM_VERB_WRITE},
 };

@@ -468,15 +468,13 @@ static json_t *num(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-int crm_textclass_save(const struct crm_textclass *m, const char *target,
-		       const char *fields,
-		       const struct crm_textclass_report *rep, FILE *fp,
-		       struct crm_err *err)
+static json_t *model_json(const struct crm_textclass *m, const char *target,
+			  const char *fields,
+			  const struct crm_textclass_report *rep)
 {
 	json_t *o = json_object(), *v = json_array(), *idf = json_array();
 	json_t *cl = json_array(), *coef = json_array(), *r = json_object();
 	size_t p = m->nvocab + 1;
-	int rc = 0;
 
 	for (size_t i = 0; i < m->nvocab; i++) {
 		json_array_append_new(v, json_string(m->vocab[i]));
@@ -506,6 +504,28 @@ int crm_textclass_save(const struct crm_textclass *m, const char *target,
 	json_object_set_new(o, "idf", idf);
 	json_object_set_new(o, "coefficients", coef);
 	json_object_set_new(o, "training", r);
+	return o;
+}
+
+char *crm_textclass_text(const struct crm_textclass *m, const char *target,
+			 const char *fields,
+			 const struct crm_textclass_report *rep)
+{
+	json_t *o = model_json(m, target, fields, rep);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	json_decref(o);
+	return s; /* NULL: out of memory */
+}
+
+int crm_textclass_save(const struct crm_textclass *m, const char *target,
+		       const char *fields,
+		       const struct crm_textclass_report *rep, FILE *fp,
+		       struct crm_err *err)
+{
+	json_t *o = model_json(m, target, fields, rep);
+	int rc = 0;
+
 	if (json_dumpf(o, fp, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0 ||
 	    fputc('\n', fp) == EOF)
 		rc = crm_err_set(err, CRM_EX_IOERR, "cannot write the model");
@@ -536,11 +556,13 @@ static struct crm_textclass *bad(struct crm_err *err, const char *path,
 	return NULL;
 }
 
+static struct crm_textclass *from_json(json_t *o, const char *path,
+				       struct crm_err *err);
+
 struct crm_textclass *crm_textclass_load(const char *path, struct crm_err *err)
 {
-	struct crm_textclass *m = NULL;
 	json_error_t je;
-	json_t *o, *v, *idf, *cl, *coef;
+	json_t *o;
 	FILE *fp;
 
 	if (crm_config_not_dir(path, err) < 0)
@@ -557,6 +579,29 @@ struct crm_textclass *crm_textclass_load(const char *path, struct crm_err *err)
 		err->line = je.line;
 		return NULL;
 	}
+	return from_json(o, path, err);
+}
+
+struct crm_textclass *crm_textclass_parse(const char *text, const char *name,
+					  struct crm_err *err)
+{
+	json_error_t je;
+	json_t *o = json_loads(text ? text : "", JSON_REJECT_DUPLICATES, &je);
+
+	if (!o) {
+		crm_err_set(err, CRM_EX_DATAERR, "%s: %s", name, je.text);
+		return NULL;
+	}
+	return from_json(o, name, err);
+}
+
+/* Takes o. */
+static struct crm_textclass *from_json(json_t *o, const char *path,
+				       struct crm_err *err)
+{
+	struct crm_textclass *m = NULL;
+	json_t *v, *idf, *cl, *coef;
+
 	v = json_object_get(o, "vocabulary");
 	idf = json_object_get(o, "idf");
 	cl = json_object_get(o, "classes");
@@ -669,4 +714,35 @@ void crm_textclass_predict(const struct crm_textclass *m, const char *text,
 	free(idx);
 	free(val);
 	bag_release(&b);
+}
+
+void crm_textclass_measure(const struct crm_textclass *m,
+			   const char *const *texts, const char *const *labels,
+			   size_t n, double *accuracy, double *macro_f1)
+{
+	struct crm_strv names = {0};
+	long *truth = crm_xcalloc(n + 1, sizeof(*truth));
+	long *pred = crm_xcalloc(n + 1, sizeof(*pred));
+	const char *label;
+	double conf;
+	size_t nw;
+
+	/* the model's classes, then labels it never saw (always missed) */
+	for (size_t k = 0; k < m->nclasses; k++)
+		crm_strv_push(&names, m->classes[k]);
+	for (size_t i = 0; i < n; i++) {
+		long t = crm_strv_find(&names, labels[i]);
+
+		if (t < 0) {
+			crm_strv_push(&names, labels[i]);
+			t = (long)names.n - 1;
+		}
+		truth[i] = t;
+		crm_textclass_predict(m, texts[i], &label, &conf, NULL, 0, &nw);
+		pred[i] = crm_strv_find(&names, label);
+	}
+	score(truth, pred, n, names.n ? names.n : 1, accuracy, macro_f1);
+	free(truth);
+	free(pred);
+	crm_strv_release(&names);
 }

@@ -54,6 +54,15 @@ int crm_textclass_save(const struct crm_textclass *m, const char *target,
 		       const char *fields,
 		       const struct crm_textclass_report *rep, FILE *fp,
 		       struct crm_err *err);
+/* The model file's JSON text, one line (caller frees; NULL when out of
+ * memory). */
+char *crm_textclass_text(const struct crm_textclass *m, const char *target,
+			 const char *fields,
+			 const struct crm_textclass_report *rep);
+/* A model from its JSON text (name says where it came from in errors:
+ * CRM_EX_DATAERR when it does not parse). */
+struct crm_textclass *crm_textclass_parse(const char *text, const char *name,
+					  struct crm_err *err);
 /* Load path: NULL with err (CRM_EX_NOINPUT: cannot open; CRM_EX_CONFIG:
  * not a text model). */
 struct crm_textclass *crm_textclass_load(const char *path, struct crm_err *err);
@@ -75,5 +84,12 @@ void crm_textclass_predict(const struct crm_textclass *m, const char *text,
 			   const char **label, double *confidence,
 			   struct crm_textclass_word *words, size_t nwords,
 			   size_t *nfound);
+
+/* Accuracy and macro-F1 (over the classes in truth or prediction) of the
+ * model's predictions for texts against labels (n rows; NAN when n is
+ * 0). */
+void crm_textclass_measure(const struct crm_textclass *m,
+			   const char *const *texts, const char *const *labels,
+			   size_t n, double *accuracy, double *macro_f1);
 
 #endif
