@@ -280,7 +280,8 @@ int crm_revenue_load_in(struct crm_db *db, enum crm_rev_period p,
 				r->y = crm_xcalloc(r->n, sizeof(*r->y));
 			}
 	}
-	qsort(out->v, out->n, sizeof(*out->v), by_group);
+	if (out->n > 1) /* qsort(NULL, 0) is undefined */
+		qsort(out->v, out->n, sizeof(*out->v), by_group);
 	rc = 0;
 fail:
 	crm_stmt_finalize(st);

@@ -16,3 +16,10 @@ ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 # rss FILE: peak RSS in MiB from a file written by /usr/bin/time -f %M
 # (its last line: a failed command adds a line before it).
 rss() { awk 'END { printf "%.1f MiB", $1 / 1024 }' "$1"; }
+# row WORK ENGINE N CRM_SECONDS REF_SECONDS RSSFILE: one row of the table
+# "make bench" prints at the end (tests/bench/run.sh collects the lines
+# that start with "row|"): the work, sqlite or pg, its size, both times,
+# their ratio and crm's peak RSS.
+row() {
+	echo "row|$1|$2|$3|$4|$5|$(ratio "$4" "$5")|$(rss "$6")"
+}

@@ -7,10 +7,17 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 export BUILD
 status=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 for b in ${BENCH:-contacts activities pipeline dedupe dedupe-crm logit-vs-sklearn report}; do
 	s=tests/bench/$b.sh
 	[ -f "$s" ] || continue
 	echo "== $b"
-	sh "$s" || status=1
+	sh "$s" | tee -a "$out" || status=1
 done
+# The table: every "row|" line the scripts printed (lib.sh's row), by engine.
+echo "== table"
+grep '^row|' "$out" | sort -t'|' -k3,3 -s | awk -F'|' '
+	BEGIN { printf "%-7s %-40s %10s %9s %9s %6s %12s\n", "engine", "work", "n", "crm s", "ref s", "ratio", "peak RSS" }
+	{ printf "%-7s %-40s %10s %9s %9s %6s %12s\n", $3, $2, $4, $5, $6, $7, $8 }'
 exit $status
