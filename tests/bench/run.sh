@@ -13,8 +13,9 @@ for b in ${BENCH:-contacts activities pipeline dedupe dedupe-crm logit-vs-sklear
 	s=tests/bench/$b.sh
 	[ -f "$s" ] || continue
 	echo "== $b"
-	sh "$s" | tee -a "$out" || status=1
+	{ sh "$s" || echo "bench: $b failed"; } | tee -a "$out"
 done
+grep -q '^bench: .* failed$' "$out" && status=1
 # The table: every "row|" line the scripts printed (lib.sh's row), by engine.
 echo "== table"
 grep '^row|' "$out" | sort -t'|' -k3,3 -s | awk -F'|' '
