@@ -1,12 +1,32 @@
 #!/bin/sh
 # contacts.sh [N]: import and export N contacts (default 1,000,000) with
-# crm-contact, and the same work with the sqlite3 shell into the same schema
-# and indexes, in one run; prints times, ratios and our peak RSS.
+# crm-contact, and the same work by hand, in one run, on the engines
+# BENCH_ENGINE names (sqlite, pg or both; default both when PostgreSQL is
+# installed, see lib.sh bench_engines); prints times, ratios and our peak
+# RSS, and one "row|" line per work for the table of make bench.
+#   crm side: crm-contact import (parse CSV, validate and normalize every
+#   field, link or create the company, upsert) into a fresh database, then
+#   crm-contact export -f csv of every contact.
+#   sqlite reference: the sqlite3 shell into the same schema and indexes
+#   (made by crm init): .import into a temporary table, INSERT ... SELECT
+#   with lower()/replace() as the normalization, no validation; export is
+#   sqlite3 -csv -header of the same columns.
+#   pg reference: pg-contacts.sh (psql \copy into a staging table, then
+#   the same SQL; \copy out for export), on a server tests/pgserver.sh
+#   starts.
 set -eu
 n=${1:-1000000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
+engines=$(bench_engines)
+case $engines in
+*pg*) BUILD=$BUILD sh "$top/tests/bench/pg-contacts.sh" "$n" ;;
+esac
+case $engines in
+*sqlite*) ;;
+*) exit 0 ;;
+esac
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$dir"' EXIT
@@ -44,6 +64,7 @@ DROP TABLE tmp_import;
 SQL
 t_ref=$t
 echo "import: crm-contact ${t_ours}s, sqlite3 shell ${t_ref}s, ratio $(ratio $t_ours $t_ref), crm peak RSS $(rss "$dir/rss.import")"
+row "contact import" sqlite "$n" "$t_ours" "$t_ref" "$dir/rss.import"
 
 timed "$dir/ours.out" /usr/bin/time -f %M -o "$dir/rss.export" \
 	"$bin/crm-contact" export -f csv --db "$dir/ours.db"
@@ -52,6 +73,7 @@ timed "$dir/ref.out" sqlite3 -csv -header "$dir/ref.db" \
 	"SELECT id, external_id, first_name, last_name, email, phone, company, title, city, region, country, source, owner, tags, lifecycle_stage, created_at, updated_at, custom FROM contacts ORDER BY id"
 t_ref=$t
 echo "export: crm-contact ${t_ours}s, sqlite3 shell ${t_ref}s, ratio $(ratio $t_ours $t_ref), crm peak RSS $(rss "$dir/rss.export")"
+row "contact export" sqlite "$n" "$t_ours" "$t_ref" "$dir/rss.export"
 echo "rows exported: $(($(wc -l <"$dir/ours.out") - 1)) ours, $(($(wc -l <"$dir/ref.out") - 1)) reference"
 
 # --version start-up time, over 200 runs

@@ -23,3 +23,20 @@ rss() { awk 'END { printf "%.1f MiB", $1 / 1024 }' "$1"; }
 row() {
 	echo "row|$1|$2|$3|$4|$5|$(ratio "$4" "$5")|$(rss "$6")"
 }
+# have_pg: a PostgreSQL server tests/pgserver.sh can start is installed.
+have_pg() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
+# bench_engines: the engines $BENCH_ENGINE names, one a line: sqlite, pg
+# or both; unset means both when PostgreSQL is installed, else sqlite.
+# A script measuring both engines loops over it (contacts.sh does); its
+# pg side runs under tests/pgserver.sh as pg-contacts.sh does.
+bench_engines() {
+	case ${BENCH_ENGINE:-} in
+	sqlite | pg) echo "$BENCH_ENGINE" ;;
+	both) printf 'sqlite\npg\n' ;;
+	'') echo sqlite && if have_pg; then echo pg; fi ;;
+	*)
+		echo "bench: BENCH_ENGINE is sqlite, pg or both, not $BENCH_ENGINE" >&2
+		return 64
+		;;
+	esac
+}

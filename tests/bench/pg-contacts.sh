@@ -60,6 +60,7 @@ COMMIT;
 SQL
 t_ref=$t
 printf "import: crm-contact %ss, psql copy + SQL %ss, ratio %s, crm peak RSS %s\n" "$t_ours" "$t_ref" "$(ratio "$t_ours" "$t_ref")" "$(rss "$dir/rss.import")"
+row "contact import" pg "$n" "$t_ours" "$t_ref" "$dir/rss.import"
 
 timed "$dir/ours.out" /usr/bin/time -f %M -o "$dir/rss.export" \
 	"$bin/crm-contact" export -f csv --db "$(url "$ours")"
@@ -67,4 +68,5 @@ t_ours=$t
 timed "$dir/ref.out" psql "$(url "$ref")" -X -q -c "\\copy (SELECT id, external_id, first_name, last_name, email, phone, company, title, city, region, country, source, owner, tags, lifecycle_stage, created_at, updated_at, custom FROM contacts ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)"
 t_ref=$t
 printf "export: crm-contact %ss, psql copy %ss, ratio %s, crm peak RSS %s\n" "$t_ours" "$t_ref" "$(ratio "$t_ours" "$t_ref")" "$(rss "$dir/rss.export")"
+row "contact export" pg "$n" "$t_ours" "$t_ref" "$dir/rss.export"
 echo "rows: $(psql "$(url "$ours")" -X -A -t -c 'SELECT count(*) FROM contacts') ours, $(psql "$(url "$ref")" -X -A -t -c 'SELECT count(*) FROM contacts') reference"
