@@ -261,6 +261,24 @@ static void split_alternatives(const char *v, struct crm_strv *alts)
 	crm_buf_release(&cur);
 }
 
+/* email = v COLLATE NOCASE scans: emails that differ only in ASCII case
+ * have the same key (crm_norm_email_key lowers first), so "email_key =
+ * key(v) AND" before it changes no answer and lets the NAME_key index
+ * find the rows (SQLite; a stored email always has its key). */
+static void email_key_guard(const struct crm_field *f, const char *lhs,
+			    const char *v, struct crm_buf *sql,
+			    struct crm_binds *b)
+{
+	struct crm_buf key = {0};
+
+	if ((f->flags & CRM_FF_MATCH) && !strcmp(lhs, f->name) &&
+	    crm_field_match_form(f, v, &key)) {
+		crm_buf_addf(sql, "%s_key = ? AND ", f->name);
+		crm_binds_push(b, crm_buf_str(&key), 't');
+	}
+	crm_buf_release(&key);
+}
+
 /* One alternative of "field OP value" (OP =, != or ~; != is the negation of
  * = around all of them). lhs is used once per call: for a custom field
  * its path parameter is pushed again after the first use. */
@@ -309,6 +327,9 @@ static int one_alternative(struct crm_db *db, const struct crm_field *f,
 		}
 		if (where_value(f, expr, v, &val, &type, err) < 0)
 			goto out;
+		if (op == CRM_OP_EQ && f && f->type == CRM_T_EMAIL &&
+		    crm_store_engine(db->store) != CRM_STORE_PG)
+			email_key_guard(f, lhs, crm_buf_str(&val), sql, b);
 		/* an email ignores case: SQLite's NOCASE (ASCII); there is
 		 * no such collation on PostgreSQL: lower() on both sides */
 		if (f && f->type == CRM_T_EMAIL &&
