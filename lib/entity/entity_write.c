@@ -86,7 +86,11 @@ struct crm_importer {
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
-enum { ID_BLOCK = 1024 };    /* ids a bulk import reserves at a time */
+/* Items a filter is sized for at most (4 MiB a key): the peak RSS of an
+ * import stays under 64 MiB whatever the table's size; past it the
+ * filter only answers "maybe" more often (a probe more, same result). */
+#define BLOOM_MAX_ITEMS 3000000u
+enum { ID_BLOCK = 1024 }; /* ids a bulk import reserves at a time */
 
 static void bind_row(struct crm_stmt *st, const struct crm_row *row)
 {
@@ -716,8 +720,12 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 
 		if (f == 0)
 			continue; /* id: the primary key, probed directly */
-		crm_bloom_init(&im->bloom[k], (uint64_t)im->rows_at_start +
-						  2 * im->applied + (1u << 20));
+		uint64_t items =
+		    (uint64_t)im->rows_at_start + 2 * im->applied + (1u << 20);
+
+		crm_bloom_init(&im->bloom[k], items < BLOOM_MAX_ITEMS
+						  ? items
+						  : BLOOM_MAX_ITEMS);
 		crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
 			     im->matchkey[f] >= 0 ? "_key" : "", e->table);
 		st = crm_db_stmt(im->db, sql.s, err);

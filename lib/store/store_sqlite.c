@@ -104,7 +104,7 @@ static struct crm_store *lite_open(const char *target, unsigned flags,
 	rc = sqlite3_exec(l->h,
 			  "PRAGMA foreign_keys=ON;"
 			  "PRAGMA synchronous=NORMAL;"
-			  "PRAGMA cache_size=-42000;"
+			  "PRAGMA cache_size=-32768;"
 			  "PRAGMA temp_store=MEMORY",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
