@@ -74,13 +74,18 @@ static bool in_arena(const struct crm_rec *r, const char *p, size_t *off)
 	return true;
 }
 
-/* Append s (n bytes) and a NUL to the arena; return its offset. */
+/* Append s (n bytes) and a NUL to the arena, whose room the caller has
+ * reserved (n + 2 bytes: the NUL crm_buf keeps past len too); return its
+ * offset. A copy per value of every record written: no growth check. */
 static size_t arena_add(struct crm_rec *r, const char *s, size_t n)
 {
 	size_t at = r->arena.len;
 
-	crm_buf_add(&r->arena, s, n);
-	crm_buf_addc(&r->arena, '\0');
+	if (n)
+		memcpy(r->arena.s + at, s, n);
+	r->arena.s[at + n] = '\0';
+	r->arena.len = at + n + 1;
+	r->arena.s[r->arena.len] = '\0';
 	return at;
 }
 
@@ -91,8 +96,9 @@ static void add_pair(struct crm_rec *r, const char *name, size_t nlen,
 	size_t no = 0, vo = 0;
 	bool nin = in_arena(r, name, &no), vin = in_arena(r, val, &vo);
 
-	r->arena.s = crm_xgrow(r->arena.s, &r->arena.cap,
-			       r->arena.len + nlen + vlen + 3, 1);
+	if (r->arena.len + nlen + vlen + 3 > r->arena.cap)
+		r->arena.s = crm_xgrow(r->arena.s, &r->arena.cap,
+				       r->arena.len + nlen + vlen + 3, 1);
 	if (nin)
 		name = r->arena.s + no;
 	if (vin)
@@ -129,7 +135,8 @@ void crm_rec_add(struct crm_rec *r, const char *name, size_t nlen,
 {
 	struct crm_rec_field *f;
 
-	r->f = crm_xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
+	if (r->n + 1 > r->cap)
+		r->f = crm_xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
 	f = &r->f[r->n++];
 	if (!val || kind == CRM_NULL) {
 		val = NULL;

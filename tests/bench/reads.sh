@@ -85,6 +85,8 @@ plan() { echo "  plan: $(sqlite3 "$db" "EXPLAIN QUERY PLAN $1" | sed 's/^[0-9|]*
 
 id=$((n / 2 + 7))
 echo "reads on $n contacts, $runs runs each ($(uptime | sed 's/.*load/load/'))"
+# the floor: a process that opens nothing (start-up, tests/bench/startup.sh)
+read_ "crm-contact --version (start-up)" "$bin/crm-contact" --version
 read_ "show by id" "$bin/crm-contact" show --db "$db" "$id"
 plan "SELECT * FROM contacts WHERE id = $id"
 read_ "show by email" "$bin/crm-contact" show --db "$db" "User.$id@example$((id % 1000)).com"
@@ -94,5 +96,6 @@ plan "SELECT * FROM contacts WHERE phone_key = 'x' LIMIT 2"
 read_ "list --where owner= --limit 20" "$bin/crm-contact" list --db "$db" --where owner=rep7 --limit 20
 plan "SELECT * FROM contacts WHERE owner = 'rep7' ORDER BY id LIMIT 21"
 read_ "list --where email= --limit 20" "$bin/crm-contact" list --db "$db" --where "email=User.$id@example$((id % 1000)).com" --limit 20
+plan "SELECT * FROM contacts WHERE email_key = 'x' AND email = 'x' COLLATE NOCASE OR id IN (SELECT record_id FROM crm_identities WHERE entity = 'contact' AND field = 'email' AND key = 'x') ORDER BY id LIMIT 21"
 read_ "search common name" "$bin/crm" search --db "$db" Okafor
 read_ "search unique name" "$bin/crm" search --db "$db" Quillfeather
