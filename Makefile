@@ -181,8 +181,11 @@ FUZZ_TIME ?= 60
 fuzz: test-deps
 	@BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh
 
+# Every benchmark that prints table rows, then the table (tests/README.md
+# "Benchmarks"): BENCH="contacts leads" picks scripts, BENCH_ENGINE=sqlite,
+# pg or both the engines (default both when PostgreSQL is installed).
 bench: all bench-deps
-	@BUILD=$(BUILD) sh tests/bench/run.sh
+	@BUILD=$(BUILD) BENCH="$(BENCH)" BENCH_ENGINE="$(BENCH_ENGINE)" sh tests/bench/run.sh
 
 lint-man:
 	@mandoc -Tlint -W warning man/man*/*.[0-9]
