@@ -42,8 +42,8 @@ done
 grep -q '^bench: .* failed$' "$out" && status=1
 # The table: every "row|" line the scripts printed (lib.sh's row), by
 # engine; ratio is crm / reference (below 1: crm is faster).
-echo "== table (engines: $engines; $(uptime | sed 's/.*load/load/'))"
-grep '^row|' "$out" | sort -t'|' -k3,3 -s | awk -F'|' '
+echo "== table (engines: $(echo $engines); $(uptime | sed 's/.*load/load/'))"
+grep '^row|' "$out" | sort -t'|' -k3,3r -s | awk -F'|' '
 	BEGIN { printf "%-7s %-40s %10s %9s %9s %6s %12s\n", "engine", "work", "n", "crm s", "ref s", "ratio", "peak RSS" }
 	{ printf "%-7s %-40s %10s %9s %9s %6s %12s\n", $3, $2, $4, $5, $6, $7, $8 }'
 exit $status
