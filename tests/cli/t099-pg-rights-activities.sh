@@ -79,7 +79,7 @@ sees ann 1 2 3 4 5 6 7
 
 # one about records she does not see is neither readable nor changeable
 expect_code 66 crm-activity show 6 --db "$(as rita)"
-run psql "$(as rita)" -X -At -c "UPDATE activities SET subject = 'x' WHERE id = 6 RETURNING id"
+run psql "$(as rita)" -X -q -At -c "UPDATE activities SET subject = 'x' WHERE id = 6 RETURNING id"
 check "psql as rita: updating activity 6 runs" [ "$rc" -eq 0 ]
 check "and matches nothing" [ ! -s "$T/out" ]
 expect_code 0 crm-activity update 4 --set subject=Called --db "$(as rita)"
