@@ -181,4 +181,24 @@ expect_code 0 crm-contact update 4 --set phone=+4930777 --db "$R"
 expect_code 0 crm sync push --from "$R"
 q "SELECT phone FROM contacts WHERE id = 4"
 compare <(echo +4930777) "$T/sql" "rita's push sets her team pool's phone"
+
+# a bad rule is 78 and changes nothing; no policy: nothing is withheld,
+# the readers and guards are gone
+printf '{"sensitive": [{"entity": "contact", "field": "phone", "read": [], "rule": "team"}]}\n' >"$T/p1.json"
+expect_code 78 crm-user setup-rls --policy "$T/p1.json" --db "$PGDB"
+err_has 'sensitive 1: rule: expected "owner-team"'
+printf '{"sensitive": [{"entity": "product", "field": "name", "read": [], "rule": "owner-team"}]}\n' >"$T/p2.json"
+expect_code 78 crm-user setup-rls --policy "$T/p2.json" --db "$PGDB"
+printf '{"sensitive": [{"entity": "contact", "field": "phone", "read": [], "rule": "owner-team", "x": 1}]}\n' >"$T/p3.json"
+expect_code 78 crm-user setup-rls --policy "$T/p3.json" --db "$PGDB"
+err_has "and optionally rule"
+expect_code 0 crm-contact list -f csv --fields id,phone --where id=1 --db "$(as wes)"
+printf 'id,phone\n1,\n' >"$T/want"
+compare "$T/want" "$T/out" "after the refused files wes still reads no phone"
+expect_code 0 crm-user setup-rls --db "$PGDB"
+run psql "$(as wes)" -X -At -c "SELECT phone FROM contacts WHERE id = 1"
+compare <(echo +4930111222) "$T/out" "without a policy wes reads the column"
+run psql "$PGDB" -X -At -c "SELECT count(*) FROM pg_proc WHERE proname LIKE 'crm_sens%'; SELECT count(*) FROM pg_trigger WHERE tgname = 'crm_sens'"
+printf '0\n0\n' >"$T/want"
+compare "$T/want" "$T/out" "and the readers and guards are dropped"
 done_testing
