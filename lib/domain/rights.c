@@ -133,53 +133,82 @@ int crm_territory_rm(struct crm_db *db, const char *team, const char *field,
 
 /* -- the policies (PostgreSQL) ------------------------------------------ */
 
+/* Each rule takes its viewer (v): the row-level policies ask about
+ * current_user, the readers of per-record fields (SECURITY DEFINER, where
+ * current_user is their owner) about session_user, the login. */
 static const char *const functions[] = {
-    /* the teams whose records and pools the caller sees: their own
-     * team, and for a manager every team below it; none when disabled */
-    "CREATE OR REPLACE FUNCTION crm_my_teams() RETURNS SETOF text "
+    /* the teams whose records and pools v sees: their own team, and for
+     * a manager every team below it; none when disabled */
+    "CREATE OR REPLACE FUNCTION crm_teams_of(v text) RETURNS SETOF text "
     "LANGUAGE sql STABLE AS $f$"
     " WITH RECURSIVE below(name) AS ("
-    "  SELECT team FROM crm_users WHERE name = current_user::text"
+    "  SELECT team FROM crm_users WHERE name = v"
     "  AND team IS NOT NULL AND status = 'active'"
     "  UNION SELECT t.name FROM crm_teams t JOIN below b"
     "  ON t.parent = b.name"
-    "  WHERE pg_has_role(current_user, 'crm_manager', 'MEMBER'))"
+    "  WHERE pg_has_role(CAST(v AS name), 'crm_manager', 'MEMBER'))"
     " SELECT name FROM below $f$",
-    /* a record owned by who: nobody's (the common pool), the caller's,
-     * a pool of one of the caller's teams ("@TEAM"), anything for an
-     * admin, and for a manager the records of their teams' users */
-    "CREATE OR REPLACE FUNCTION crm_sees(who text) RETURNS boolean "
-    "LANGUAGE sql STABLE AS $f$"
-    " SELECT who IS NULL OR who = '' OR who = current_user::text"
-    " OR pg_has_role(current_user, 'crm_admin', 'MEMBER')"
+    "CREATE OR REPLACE FUNCTION crm_my_teams() RETURNS SETOF text "
+    "LANGUAGE sql STABLE AS $f$ SELECT crm_teams_of(current_user::text) $f$",
+    /* a record owned by who: nobody's (the common pool), v's, a pool of
+     * one of v's teams ("@TEAM"), anything for an admin, and for a
+     * manager the records of their teams' users */
+    "CREATE OR REPLACE FUNCTION crm_sees_as(v text, who text) "
+    "RETURNS boolean LANGUAGE sql STABLE AS $f$"
+    " SELECT who IS NULL OR who = '' OR who = v"
+    " OR pg_has_role(CAST(v AS name), 'crm_admin', 'MEMBER')"
     " OR (substr(who, 1, 1) = '@' AND substr(who, 2) IN"
-    "  (SELECT crm_my_teams()))"
-    " OR (pg_has_role(current_user, 'crm_manager', 'MEMBER') AND EXISTS ("
+    "  (SELECT crm_teams_of(v)))"
+    " OR (pg_has_role(CAST(v AS name), 'crm_manager', 'MEMBER') AND EXISTS ("
     "  SELECT 1 FROM crm_users u WHERE u.name = who"
-    "  AND u.team IN (SELECT crm_my_teams())))"
+    "  AND u.team IN (SELECT crm_teams_of(v))))"
     " $f$",
-    /* a record whose region, country or industry a territory of the
-     * caller's teams names */
-    "CREATE OR REPLACE FUNCTION crm_in_territory(reg text, ctry text, "
-    "ind text) RETURNS boolean LANGUAGE sql STABLE AS $f$"
+    "CREATE OR REPLACE FUNCTION crm_sees(who text) RETURNS boolean "
+    "LANGUAGE sql STABLE AS $f$ SELECT crm_sees_as(current_user::text, who) "
+    "$f$",
+    /* the per-record rule "owner-team": v owns the record, is in the
+     * team of its owner (a user's team, or the team of an "@TEAM" pool),
+     * manages a team above it, or is an admin; an unowned record is
+     * nobody's team's */
+    "CREATE OR REPLACE FUNCTION crm_owner_team(v text, who text) "
+    "RETURNS boolean LANGUAGE sql STABLE AS $f$"
+    " SELECT coalesce(who = v"
+    " OR pg_has_role(CAST(v AS name), 'crm_admin', 'MEMBER')"
+    " OR (substr(who, 1, 1) = '@' AND substr(who, 2) IN"
+    "  (SELECT crm_teams_of(v)))"
+    " OR EXISTS (SELECT 1 FROM crm_users u WHERE u.name = who"
+    "  AND u.team IN (SELECT crm_teams_of(v))), false)"
+    " $f$",
+    /* a record whose region, country or industry a territory of v's
+     * teams names */
+    "CREATE OR REPLACE FUNCTION crm_in_territory_as(v text, reg text, "
+    "ctry text, ind text) RETURNS boolean LANGUAGE sql STABLE AS $f$"
     " SELECT EXISTS (SELECT 1 FROM crm_territories t"
-    "  WHERE t.team IN (SELECT crm_my_teams())"
+    "  WHERE t.team IN (SELECT crm_teams_of(v))"
     "  AND lower(t.value) = lower(CASE t.field WHEN 'region' THEN reg"
     "  WHEN 'country' THEN ctry WHEN 'industry' THEN ind END))"
     " $f$",
+    "CREATE OR REPLACE FUNCTION crm_in_territory(reg text, ctry text, "
+    "ind text) RETURNS boolean LANGUAGE sql STABLE AS $f$"
+    " SELECT crm_in_territory_as(current_user::text, reg, ctry, ind) $f$",
     /* a deal is in a territory through its company */
+    "CREATE OR REPLACE FUNCTION crm_company_in_territory_as(v text, "
+    "cid bigint) RETURNS boolean LANGUAGE sql STABLE AS $f$"
+    " SELECT EXISTS (SELECT 1 FROM companies c WHERE c.id = cid"
+    "  AND crm_in_territory_as(v, c.region, c.country, c.industry))"
+    " $f$",
     "CREATE OR REPLACE FUNCTION crm_company_in_territory(cid bigint) "
     "RETURNS boolean LANGUAGE sql STABLE AS $f$"
-    " SELECT EXISTS (SELECT 1 FROM companies c WHERE c.id = cid"
-    "  AND crm_in_territory(c.region, c.country, c.industry))"
-    " $f$",
+    " SELECT crm_company_in_territory_as(current_user::text, cid) $f$",
     /* the change log's values: readable as far as the record they
      * describe is (a deleted one: as far as its owner was), and not at
-     * all when they hold a value of a field withheld from the caller */
+     * all when they hold a value of a field withheld from the caller,
+     * unless that field is per-record (it has a reader) and the rule
+     * gives it to the caller on the record as it is now */
     "CREATE OR REPLACE FUNCTION crm_audit_sees(ent text, rid bigint, "
     "act text, b text, aft text) RETURNS boolean LANGUAGE plpgsql STABLE "
     "AS $f$"
-    " DECLARE tbl text; seen boolean;"
+    " DECLARE tbl text; seen boolean; n bigint; ownr text; col text;"
     " BEGIN"
     "  IF pg_has_role(current_user, 'crm_admin', 'MEMBER') THEN"
     "   RETURN true; END IF;"
@@ -188,41 +217,92 @@ static const char *const functions[] = {
     "   WHEN 'deal' THEN 'deals' WHEN 'lead' THEN 'leads'"
     "   WHEN 'ticket' THEN 'tickets' END;"
     "  IF tbl IS NULL THEN RETURN true; END IF;"
+    "  EXECUTE format('SELECT %s FROM %I WHERE id = $1', CASE tbl"
+    "   WHEN 'tickets' THEN"
+    "   'coalesce(nullif(assignee, ''''), ''@'' || team)'"
+    "   ELSE 'owner' END, tbl) INTO ownr USING rid;"
+    "  GET DIAGNOSTICS n = ROW_COUNT;"
+    "  seen := n > 0;"
     /* a value of a field withheld from the caller hides the row */
-    "  IF EXISTS (SELECT 1 FROM pg_attribute a"
+    "  FOR col IN SELECT a.attname FROM pg_attribute a"
     "   WHERE a.attrelid = CAST(tbl AS regclass) AND a.attnum > 0"
     "   AND NOT a.attisdropped"
     "   AND NOT has_column_privilege(a.attrelid, a.attnum, 'SELECT')"
     "   AND (CAST(b AS jsonb) ->> a.attname IS NOT NULL"
-    "   OR CAST(aft AS jsonb) ->> a.attname IS NOT NULL)) THEN"
-    "   RETURN false; END IF;"
-    "  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE id = $1)',"
-    "   tbl) INTO seen USING rid;"
+    "   OR CAST(aft AS jsonb) ->> a.attname IS NOT NULL) LOOP"
+    "   IF NOT seen OR to_regprocedure(format('crm_sens_%s_%s(bigint)',"
+    "    tbl, col)) IS NULL"
+    "    OR NOT crm_owner_team(current_user::text, ownr) THEN"
+    "    RETURN false; END IF;"
+    "  END LOOP;"
     "  IF seen THEN RETURN true; END IF;"
     "  RETURN act = 'delete' AND b IS NOT NULL AND"
     "   crm_sees(coalesce(b::jsonb ->> 'owner', b::jsonb ->> 'assignee'));"
     " END $f$",
 };
 
-/* table, the policy's expression (USING and WITH CHECK unless check) */
+/* The guarded tables: see, who may see a row, and rule, the per-record
+ * rule "owner-team", as templates: $V the viewer, $R. the row ("" in a
+ * policy, "t." in a reader, "OLD." or "NEW." in a trigger); rls, when
+ * set, is the policy instead of see (activities: there the records'
+ * own policies filter the subqueries, which the planner may hash). */
+static const struct {
+	const char *table, *see, *rule, *rls;
+} tables[] = {
+    {"contacts",
+     "crm_sees_as($V, $R.owner) OR crm_in_territory_as($V, $R.region, "
+     "$R.country, NULL)",
+     "crm_owner_team($V, $R.owner)", NULL},
+    {"companies",
+     "crm_sees_as($V, $R.owner) OR crm_in_territory_as($V, $R.region, "
+     "$R.country, $R.industry)",
+     "crm_owner_team($V, $R.owner)", NULL},
+    {"leads",
+     "crm_sees_as($V, $R.owner) OR crm_in_territory_as($V, $R.region, "
+     "$R.country, $R.industry)",
+     "crm_owner_team($V, $R.owner)", NULL},
+    {"deals",
+     "crm_sees_as($V, $R.owner) OR crm_company_in_territory_as($V, "
+     "$R.company_id)",
+     "crm_owner_team($V, $R.owner)", NULL},
+    {"tickets",
+     "crm_sees_as($V, $R.assignee) OR ($R.team IS NOT NULL AND "
+     "crm_sees_as($V, '@' || $R.team))",
+     "crm_owner_team($V, $R.assignee) OR ($R.team IS NOT NULL AND "
+     "crm_owner_team($V, '@' || $R.team))",
+     NULL},
+    /* an activity: its owner's, and whoever sees the contact, company,
+     * lead, deal or ticket it is about */
+    {"activities",
+     "crm_sees_as($V, $R.owner)"
+     " OR EXISTS (SELECT 1 FROM contacts c WHERE c.id = $R.contact_id AND"
+     " (crm_sees_as($V, c.owner) OR crm_in_territory_as($V, c.region,"
+     " c.country, NULL)))"
+     " OR EXISTS (SELECT 1 FROM companies c WHERE c.id = $R.company_id AND"
+     " (crm_sees_as($V, c.owner) OR crm_in_territory_as($V, c.region,"
+     " c.country, c.industry)))"
+     " OR EXISTS (SELECT 1 FROM leads l WHERE l.id = $R.lead_id AND"
+     " (crm_sees_as($V, l.owner) OR crm_in_territory_as($V, l.region,"
+     " l.country, l.industry)))"
+     " OR EXISTS (SELECT 1 FROM deals d WHERE d.id = $R.deal_id AND"
+     " (crm_sees_as($V, d.owner) OR crm_company_in_territory_as($V,"
+     " d.company_id)))"
+     " OR EXISTS (SELECT 1 FROM tickets k WHERE k.id = $R.ticket_id AND"
+     " (crm_sees_as($V, k.assignee) OR (k.team IS NOT NULL AND"
+     " crm_sees_as($V, '@' || k.team))))",
+     "crm_owner_team($V, $R.owner)",
+     "crm_sees(owner)"
+     " OR EXISTS (SELECT 1 FROM contacts c WHERE c.id = contact_id)"
+     " OR EXISTS (SELECT 1 FROM companies c WHERE c.id = company_id)"
+     " OR EXISTS (SELECT 1 FROM leads l WHERE l.id = lead_id)"
+     " OR EXISTS (SELECT 1 FROM deals d WHERE d.id = deal_id)"
+     " OR EXISTS (SELECT 1 FROM tickets k WHERE k.id = ticket_id)"},
+};
+
+/* The change log's tables: the policy's expression and its WITH CHECK */
 static const struct {
 	const char *table, *expr, *check;
-} policies[] = {
-    {"contacts", "crm_sees(owner) OR crm_in_territory(region, country, NULL)",
-     NULL},
-    {"companies",
-     "crm_sees(owner) OR crm_in_territory(region, country, "
-     "industry)",
-     NULL},
-    {"leads",
-     "crm_sees(owner) OR crm_in_territory(region, country, "
-     "industry)",
-     NULL},
-    {"deals", "crm_sees(owner) OR crm_company_in_territory(company_id)", NULL},
-    {"activities", "crm_sees(owner)", NULL},
-    {"tickets",
-     "crm_sees(assignee) OR (team IS NOT NULL AND crm_sees('@' || team))",
-     NULL},
+} logs[] = {
     {"crm_audit", "crm_audit_sees(entity, record_id, action, before, after)",
      "EXISTS (SELECT 1 FROM crm_changes c WHERE c.id = change_id AND "
      "c.actor = current_user::text)"},
@@ -231,7 +311,219 @@ static const struct {
      "l.id = lead_id)"},
 };
 
+/* tpl with $V as viewer and $R. as row (fixed text of this file) */
+static char *expand(const char *tpl, const char *viewer, const char *row)
+{
+	struct crm_buf b = {0};
+
+	for (const char *p = tpl; *p; p++)
+		if (!strncmp(p, "$V", 2)) {
+			crm_buf_adds(&b, viewer);
+			p++;
+		} else if (!strncmp(p, "$R.", 3)) {
+			crm_buf_adds(&b, row);
+			p += 2;
+		} else {
+			crm_buf_addf(&b, "%c", *p);
+		}
+	return crm_buf_detach(&b);
+}
+
+static long table_index(const char *table)
+{
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (!strcmp(tables[i].table, table))
+			return (long)i;
+	return -1;
+}
+
 static const char *const groups[] = {"rep", "manager", "admin"};
+
+/* Drop what a previous setup-rls made for its policy: the guards and the
+ * readers (each run sets the whole policy). */
+static int drop_sensitive(struct crm_db *db, struct crm_err *err)
+{
+	return crm_db_exec(
+	    db,
+	    "DO $d$ DECLARE r record; BEGIN"
+	    " FOR r IN SELECT CAST(t.tgrelid AS regclass) AS rel"
+	    "  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+	    "  WHERE t.tgname = 'crm_sens' AND c.relnamespace ="
+	    "  CAST(current_schema() AS regnamespace) LOOP"
+	    "  EXECUTE format('DROP TRIGGER crm_sens ON %s', r.rel);"
+	    " END LOOP;"
+	    " FOR r IN SELECT CAST(p.oid AS regprocedure) AS f FROM pg_proc p"
+	    "  WHERE p.proname LIKE 'crm\\_sens\\_%' AND p.pronamespace ="
+	    "  CAST(current_schema() AS regnamespace) LOOP"
+	    "  EXECUTE format('DROP FUNCTION %s', r.f);"
+	    " END LOOP; END $d$",
+	    err);
+}
+
+/* The reader of a per-record column: SECURITY DEFINER (the column is
+ * withheld from its callers), so it applies the row's policy and the
+ * rule itself, for the login (session_user). table and col are fixed
+ * text or a field checked against its entity. */
+static int reader(struct crm_db *db, long t, const char *col,
+		  const char *schema, struct crm_err *err)
+{
+	const char *table = tables[t].table;
+	struct crm_stmt *st = crm_db_stmt(
+	    db,
+	    "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+	    "attrelid = CAST(?1 AS regclass) AND attname = ?2",
+	    err);
+	char *see, *rule, *sql;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, table);
+	crm_stmt_bind_text(st, 2, col);
+	if ((rc = crm_stmt_step(st, err)) != 1) {
+		crm_stmt_finalize(st);
+		return rc < 0 ? -1
+			      : crm_err_set(err, CRM_EX_SOFTWARE,
+					    "no column %s.%s", table, col);
+	}
+	see = expand(tables[t].see, "session_user::text", "t.");
+	rule = expand(tables[t].rule, "session_user::text", "t.");
+	sql = crm_xasprintf(
+	    "CREATE FUNCTION crm_sens_%s_%s(rid bigint) RETURNS %s "
+	    "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %s, "
+	    "pg_temp AS $f$ SELECT t.%s FROM %s t WHERE t.id = rid AND (%s) "
+	    "AND (%s) $f$;"
+	    "REVOKE ALL ON FUNCTION crm_sens_%s_%s(bigint) FROM PUBLIC;"
+	    "GRANT EXECUTE ON FUNCTION crm_sens_%s_%s(bigint) TO crm_rep, "
+	    "crm_manager, crm_admin",
+	    table, col, crm_stmt_text(st, 0), schema, col, table, see, rule,
+	    table, col, table, col);
+	crm_stmt_finalize(st);
+	free(see);
+	free(rule);
+	rc = crm_db_exec(db, sql, err);
+	free(sql);
+	return rc;
+}
+
+/* The guard of table t's sensitive columns (cols; ruled[i]: per record),
+ * a trigger run as the caller: a caller who may not read a column on
+ * that record (no SELECT on it, and for a per-record one the rule does
+ * not give it) leaves it as it is by writing NULL (what they read), and
+ * is refused writing another value (42501). An insert is guarded for
+ * per-record columns only (a rep may add a deal with an amount). */
+static int guard(struct crm_db *db, long t, const struct crm_strv *cols,
+		 const bool *ruled, struct crm_err *err)
+{
+	const char *table = tables[t].table;
+	struct crm_buf upd = {0}, ins = {0};
+	char *old_rule = expand(tables[t].rule, "current_user::text", "OLD.");
+	char *new_rule = expand(tables[t].rule, "current_user::text", "NEW.");
+	char *sql;
+	int rc;
+
+	for (size_t i = 0; i < cols->n; i++) {
+		const char *c = cols->v[i];
+
+		crm_buf_addf(&upd,
+			     "  IF NEW.%s IS DISTINCT FROM OLD.%s AND NOT "
+			     "has_column_privilege('%s', '%s', 'SELECT') AND "
+			     "NOT (%s) THEN"
+			     "   IF NEW.%s IS NULL THEN NEW.%s := OLD.%s; ELSE"
+			     "   RAISE EXCEPTION '%s is withheld from you on "
+			     "this record (sensitive)' USING ERRCODE = "
+			     "'42501'; END IF;"
+			     "  END IF;",
+			     c, c, table, c, ruled[i] ? old_rule : "false", c,
+			     c, c, c);
+		if (ruled[i])
+			crm_buf_addf(&ins,
+				     "  IF NEW.%s IS NOT NULL AND NOT "
+				     "has_column_privilege('%s', '%s', "
+				     "'SELECT') AND NOT (%s) THEN"
+				     "   RAISE EXCEPTION '%s is withheld from "
+				     "you on this record (sensitive)' USING "
+				     "ERRCODE = '42501';"
+				     "  END IF;",
+				     c, table, c, new_rule, c);
+	}
+	sql =
+	    crm_xasprintf("CREATE FUNCTION crm_sens_guard_%s() RETURNS trigger "
+			  "LANGUAGE plpgsql AS $f$ BEGIN"
+			  " IF TG_OP = 'UPDATE' THEN %s ELSE %s END IF;"
+			  " RETURN NEW; END $f$;"
+			  "CREATE TRIGGER crm_sens BEFORE INSERT OR UPDATE ON "
+			  "%s FOR EACH ROW "
+			  "EXECUTE FUNCTION crm_sens_guard_%s()",
+			  table, crm_buf_str(&upd),
+			  ins.len ? crm_buf_str(&ins) : "NULL;", table, table);
+	free(old_rule);
+	free(new_rule);
+	crm_buf_release(&upd);
+	crm_buf_release(&ins);
+	rc = crm_db_exec(db, sql, err);
+	free(sql);
+	return rc;
+}
+
+/* The readers and guards of list's entries (checked by sensitive()). */
+static int per_record(struct crm_db *db, json_t *list, struct crm_err *err)
+{
+	struct crm_stmt *st =
+	    crm_db_stmt(db, "SELECT quote_ident(current_schema())", err);
+	char *schema;
+	int rc = 0;
+
+	if (!st)
+		return -1;
+	if (crm_stmt_step(st, err) != 1) {
+		crm_stmt_finalize(st);
+		return -1;
+	}
+	schema = crm_xstrdup(crm_stmt_text(st, 0));
+	crm_stmt_finalize(st);
+	for (size_t t = 0; rc == 0 && t < sizeof(tables) / sizeof(tables[0]);
+	     t++) {
+		struct crm_strv cols = {0};
+		bool *ruled = NULL;
+		size_t i;
+		json_t *v;
+
+		json_array_foreach(list, i, v)
+		{
+			const struct crm_entity *e = crm_entity_by_name(
+			    json_string_value(json_object_get(v, "entity")));
+			const char *fld =
+			    json_string_value(json_object_get(v, "field"));
+			bool r = json_object_get(v, "rule") != NULL;
+			char *key;
+
+			if (strcmp(e->table, tables[t].table))
+				continue;
+			key = crm_xasprintf("%s_key", fld);
+			for (int k = 0; k < 2; k++) {
+				const char *c = k ? key : fld;
+
+				if (k && crm_entity_field(e, key) < 0)
+					break;
+				ruled = crm_xrealloc(ruled, (cols.n + 1) *
+								sizeof(*ruled));
+				ruled[cols.n] = r;
+				crm_strv_push(&cols, c);
+				if (r && rc == 0)
+					rc =
+					    reader(db, (long)t, c, schema, err);
+			}
+			free(key);
+		}
+		if (rc == 0 && cols.n)
+			rc = guard(db, (long)t, &cols, ruled, err);
+		crm_strv_release(&cols);
+		free(ruled);
+	}
+	free(schema);
+	return rc;
+}
 
 /* The sensitive fields of policy: per entry, the column of its entity's
  * table withheld from the groups it does not name. */
@@ -258,18 +550,33 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 		const char *fld =
 		    json_string_value(json_object_get(v, "field"));
 		json_t *read = json_object_get(v, "read"), *r;
+		json_t *rule = json_object_get(v, "rule");
 		const struct crm_entity *e =
 		    ent ? crm_entity_by_name(ent) : NULL;
 		long f = e && fld ? crm_entity_field(e, fld) : -1;
 		size_t k;
 
 		if (!e || f < 0 || !json_is_array(read) ||
-		    json_object_size(v) != 3 || !strcmp(fld, "id") ||
+		    json_object_size(v) != (rule ? 4u : 3u) ||
+		    !strcmp(fld, "id") ||
 		    e->fields[f].flags & (CRM_FF_HIDDEN | CRM_FF_SYSTEM)) {
 			crm_err_set(err, CRM_EX_CONFIG,
 				    "%s: sensitive %zu: expected entity, a "
 				    "stored field of it (not id or a time it "
-				    "keeps) and read, a list of roles",
+				    "keeps), read, a list of roles, and "
+				    "optionally rule",
+				    path, i + 1);
+			goto out;
+		}
+		/* the only per-record rule so far; a table the policies
+		 * guard (its owner decides) */
+		if (rule && (!json_is_string(rule) ||
+			     strcmp(json_string_value(rule), "owner-team") ||
+			     table_index(e->table) < 0)) {
+			crm_err_set(err, CRM_EX_CONFIG,
+				    "%s: sensitive %zu: rule: expected "
+				    "\"owner-team\" on a contact, company, "
+				    "lead, deal, ticket or activity",
 				    path, i + 1);
 			goto out;
 		}
@@ -387,7 +694,7 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 				goto out;
 		}
 	}
-	rc = 0;
+	rc = per_record(db, list, err);
 out:
 	json_decref(root);
 	return rc;
@@ -398,16 +705,34 @@ int crm_rights_setup(struct crm_db *db, const char *policy, struct crm_err *err)
 	for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++)
 		if (crm_db_exec(db, functions[i], err) < 0)
 			return -1;
-	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		/* fixed text from the table above, never input */
-		char *sql = crm_xasprintf(
-		    "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;"
-		    "DROP POLICY IF EXISTS crm_rows ON %s;"
-		    "CREATE POLICY crm_rows ON %s USING (%s) "
-		    "WITH CHECK (%s)",
-		    policies[i].table, policies[i].table, policies[i].table,
-		    policies[i].expr,
-		    policies[i].check ? policies[i].check : policies[i].expr);
+		char *expr = tables[i].rls ? crm_xstrdup(tables[i].rls)
+					   : expand(tables[i].see,
+						    "current_user::text", "");
+		char *sql =
+		    crm_xasprintf("ALTER TABLE %s ENABLE ROW LEVEL "
+				  "SECURITY;"
+				  "DROP POLICY IF EXISTS crm_rows ON %s;"
+				  "CREATE POLICY crm_rows ON %s USING "
+				  "(%s) WITH CHECK (%s)",
+				  tables[i].table, tables[i].table,
+				  tables[i].table, expr, expr);
+		int rc = crm_db_exec(db, sql, err);
+
+		free(sql);
+		free(expr);
+		if (rc < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+		char *sql =
+		    crm_xasprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY;"
+				  "DROP POLICY IF EXISTS crm_rows ON %s;"
+				  "CREATE POLICY crm_rows ON %s USING (%s) "
+				  "WITH CHECK (%s)",
+				  logs[i].table, logs[i].table, logs[i].table,
+				  logs[i].expr, logs[i].check);
 		int rc = crm_db_exec(db, sql, err);
 
 		free(sql);
@@ -441,6 +766,8 @@ int crm_rights_setup(struct crm_db *db, const char *policy, struct crm_err *err)
 			"REVOKE INSERT, UPDATE, DELETE ON crm_territories FROM "
 			"crm_rep, crm_manager",
 			err) < 0)
+		return -1;
+	if (drop_sensitive(db, err) < 0)
 		return -1;
 	return policy ? sensitive(db, policy, err) : 0;
 }

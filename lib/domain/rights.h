@@ -26,8 +26,11 @@ int crm_territory_rm(struct crm_db *db, const char *team, const char *field,
  * crm_rows per guarded table (contacts, companies, activities, deals,
  * leads, tickets, crm_audit, lead_history). policy (NULL: none) is a
  * sensitive-fields file (crm-formats(5)): its columns are readable only
- * by the roles it names (column privileges); a bad file is
- * CRM_EX_CONFIG naming it. The crm_rep, crm_manager and crm_admin roles
+ * by the roles it names (column privileges), and where an entry has the
+ * rule "owner-team" by the others through the reader
+ * crm_sens_TABLE_COLUMN(id) on the records the rule gives them; a
+ * trigger crm_sens guards the writes. A bad file is CRM_EX_CONFIG
+ * naming it. The crm_rep, crm_manager and crm_admin roles
  * must exist. */
 int crm_rights_setup(struct crm_db *db, const char *policy,
 		     struct crm_err *err);

@@ -67,6 +67,7 @@ struct tctx {
 	struct crm_strv cols;
 	int fkcol[NREFS]; /* column of refs[i] in this table, or -1 */
 	char *sel, *get, *ins, *upd, *del, *sins, *supd, *sdel, *remap;
+	char *sget; /* get on the server (withheld columns; NULL: get) */
 	int64_t *seen;
 	size_t nseen, capseen;
 	uint64_t pulled;
@@ -309,6 +310,7 @@ static void tctx_free(struct tctx *c)
 	crm_strv_release(&c->cols);
 	free(c->sel);
 	free(c->get);
+	free(c->sget);
 	free(c->ins);
 	free(c->upd);
 	free(c->del);
@@ -344,7 +346,11 @@ static void bind_row(struct crm_stmt *st, const struct tctx *c, row_t r,
 static row_t get_row(struct crm_db *db, const struct tctx *c, int64_t id,
 		     int *rc, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, c->get, err);
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    c->sget && crm_store_engine(db->store) == CRM_STORE_PG ? c->sget
+								   : c->get,
+	    err);
 	row_t r = NULL;
 
 	*rc = -1;
@@ -574,6 +580,36 @@ static int open_server(struct sync *y, const char *url, struct crm_err *err)
 	/* the user the change log names: the login (or CRM_USER for a
 	 * superuser, as everywhere) */
 	y->user = crm_xstrdup(y->s->actor);
+	/* the server's reads: a column withheld from the user is read as
+	 * NULL, a per-record one through its reader, so a pull copies only
+	 * what the user may see (and a push, reading the same, writes back
+	 * NULL where the server's guard keeps the value) */
+	for (size_t i = 0; i < NT; i++) {
+		struct tctx *c = &y->t[i];
+		struct crm_buf cols = {0};
+
+		if (!c->t) /* no copy open (yet) */
+			continue;
+		for (size_t k = 0; k < c->cols.n; k++) {
+			const char *col = c->cols.v[k];
+
+			crm_buf_adds(&cols, k ? ", " : "");
+			if (crm_db_withheld_reader(y->s, c->t->table, col))
+				crm_buf_addf(&cols, "crm_sens_%s_%s(id) AS %s",
+					     c->t->table, col, col);
+			else if (crm_db_withheld(y->s, c->t->table, col))
+				crm_buf_addf(&cols, "NULL AS %s", col);
+			else
+				crm_buf_adds(&cols, col);
+		}
+		free(c->sel);
+		free(c->sget);
+		c->sel = crm_xasprintf("SELECT %s FROM %s", crm_buf_str(&cols),
+				       c->t->table);
+		c->sget = crm_xasprintf("SELECT %s FROM %s WHERE id = ?1",
+					crm_buf_str(&cols), c->t->table);
+		crm_buf_release(&cols);
+	}
 	return 0;
 }
 

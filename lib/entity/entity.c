@@ -286,7 +286,12 @@ void crm_entity_select_list_db(struct crm_db *db, const struct crm_entity *e,
 			       struct crm_buf *sql)
 {
 	for (size_t i = 0; i < e->nfields; i++)
-		if (crm_db_withheld(db, e->table, e->fields[i].name))
+		if (crm_db_withheld_reader(db, e->table, e->fields[i].name))
+			/* per record: the server's reader applies the rule */
+			crm_buf_addf(sql, "crm_sens_%s_%s(id) AS %s, ",
+				     e->table, e->fields[i].name,
+				     e->fields[i].name);
+		else if (crm_db_withheld(db, e->table, e->fields[i].name))
 			crm_buf_addf(sql, "NULL AS %s, ", e->fields[i].name);
 		else
 			crm_buf_addf(sql, "%s, ", e->fields[i].name);

@@ -164,9 +164,12 @@ static struct crm_stmt *prepare_update(struct crm_db *db,
 	struct crm_stmt *st;
 
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
-	/* a column withheld from the role (read as NULL) is left as it is */
+	/* a column withheld from the role (read as NULL) is left as it is;
+	 * a per-record one is written, and the server's guard keeps a NULL
+	 * where the rule withholds it (and refuses another value) */
 	for (size_t i = 0; i < e->nfields; i++)
-		if (!crm_db_withheld(db, e->table, e->fields[i].name))
+		if (!crm_db_withheld(db, e->table, e->fields[i].name) ||
+		    crm_db_withheld_reader(db, e->table, e->fields[i].name))
 			crm_buf_addf(&sql, "%s = ?%zu, ", e->fields[i].name,
 				     i + 1);
 	crm_buf_addf(&sql, "custom = ?%zu WHERE id = ?%zu", e->nfields + 1,
@@ -299,7 +302,9 @@ static int write_row(struct crm_db *db, struct crm_stmt *st,
 		for (size_t i = 0; i < row->e->nfields; i++)
 			if (row->v[i] &&
 			    crm_db_withheld(db, row->e->table,
-					    row->e->fields[i].name)) {
+					    row->e->fields[i].name) &&
+			    !crm_db_withheld_reader(db, row->e->table,
+						    row->e->fields[i].name)) {
 				crm_err_set(err, CRM_EX_CANTCREAT,
 					    "%s is withheld from your role "
 					    "(sensitive)",

@@ -474,13 +474,29 @@ void crm_db_close(struct crm_db *db)
 	if (db->withheld)
 		crm_strv_release(db->withheld);
 	free(db->withheld);
+	if (db->readers)
+		crm_strv_release(db->readers);
+	free(db->readers);
 	free(db);
+}
+
+static bool listed(const struct crm_strv *l, const char *table,
+		   const char *column)
+{
+	size_t nt = strlen(table);
+
+	for (size_t i = 0; i < l->n; i++) {
+		const char *w = l->v[i];
+
+		if (!strncmp(w, table, nt) && w[nt] == '.' &&
+		    !strcmp(w + nt + 1, column))
+			return true;
+	}
+	return false;
 }
 
 bool crm_db_withheld(struct crm_db *db, const char *table, const char *column)
 {
-	size_t nt = strlen(table);
-
 	if (crm_store_engine(db->store) != CRM_STORE_PG)
 		return false;
 	if (!db->withheld) {
@@ -488,31 +504,40 @@ bool crm_db_withheld(struct crm_db *db, const char *table, const char *column)
 		struct crm_stmt *st;
 
 		db->withheld = crm_xcalloc(1, sizeof(*db->withheld));
-		/* a superuser or table-wide SELECT withholds nothing */
+		db->readers = crm_xcalloc(1, sizeof(*db->readers));
+		/* a superuser or table-wide SELECT withholds nothing; a
+		 * per-record field has its reader (crm-user setup-rls) */
 		st = crm_db_stmt(
 		    db,
-		    "SELECT c.relname || '.' || a.attname FROM pg_class c "
-		    "JOIN pg_attribute a ON a.attrelid = c.oid WHERE "
+		    "SELECT c.relname || '.' || a.attname, CASE WHEN "
+		    "to_regprocedure(quote_ident('crm_sens_' || c.relname || "
+		    "'_' || a.attname) || '(bigint)') IS NULL THEN 0 ELSE 1 "
+		    "END FROM pg_class "
+		    "c JOIN pg_attribute a ON a.attrelid = c.oid WHERE "
 		    "c.relnamespace = CAST(current_schema() AS regnamespace) "
 		    "AND c.relkind = 'r' AND a.attnum > 0 AND NOT "
 		    "a.attisdropped AND NOT has_column_privilege(c.oid, "
 		    "a.attnum, 'SELECT')",
 		    &e);
 		if (st) {
-			while (crm_stmt_step(st, &e) == 1)
+			while (crm_stmt_step(st, &e) == 1) {
 				crm_strv_push(db->withheld,
 					      crm_stmt_text(st, 0));
+				if (crm_stmt_int(st, 1))
+					crm_strv_push(db->readers,
+						      crm_stmt_text(st, 0));
+			}
 			crm_stmt_finalize(st);
 		}
 	}
-	for (size_t i = 0; i < db->withheld->n; i++) {
-		const char *w = db->withheld->v[i];
+	return listed(db->withheld, table, column);
+}
 
-		if (!strncmp(w, table, nt) && w[nt] == '.' &&
-		    !strcmp(w + nt + 1, column))
-			return true;
-	}
-	return false;
+bool crm_db_withheld_reader(struct crm_db *db, const char *table,
+			    const char *column)
+{
+	return crm_db_withheld(db, table, column) &&
+	       listed(db->readers, table, column);
 }
 
 int crm_db_change(struct crm_db *db, const char *command, const char *entity,

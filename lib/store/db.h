@@ -17,25 +17,27 @@ int crm_db_schema_version(void);
 struct crm_db {
 	struct crm_store *store; /* the connection (lib/store/store.h) */
 	char *path;
-	crm_time now;   /* "now" for this process: CRM_NOW or the clock */
-	char *actor;    /* who makes changes: $CRM_USER, else $USER, else uid */
+	crm_time now;	/* "now" for this process: CRM_NOW or the clock */
+	char *actor;	/* who makes changes: $CRM_USER, else $USER, else uid */
 	int64_t change; /* the open change set (see crm_db_change), 0 if none */
 	int64_t last_change; /* the change set of the last commit, 0 if none */
 	bool in_tx;
 	/* Called by crm_db_commit before COMMIT; a failure rolls back. The
-	 * front end flushes its output here, so a write command's records are out
-	 * before its transaction commits (a failed write commits nothing). */
+	 * front end flushes its output here, so a write command's records are
+	 * out before its transaction commits (a failed write commits nothing).
+	 */
 	int (*before_commit)(void *arg, struct crm_err *err);
 	void *before_commit_arg;
-	bool created; /* crm_db_open made the file (it was missing) */
+	bool created;	      /* crm_db_open made the file (it was missing) */
 	struct crm_db_cstmt { /* statements cached by their SQL text pointer */
 		const char *sql;
 		struct crm_stmt *st;
-	} *scache;
+	} * scache;
 	size_t nscache, capscache;
 	/* PostgreSQL: the "table.column"s the connected role may not read
 	 * (sensitive fields, crm-user setup-rls --policy); read once */
 	struct crm_strv *withheld;
+	struct crm_strv *readers; /* the withheld with a per-record reader */
 };
 
 enum {
@@ -87,6 +89,11 @@ int64_t crm_db_int(struct crm_db *db, const char *sql, const char *a,
  * server once per connection; a failure to ask counts as nothing
  * withheld (the server still refuses the read). */
 bool crm_db_withheld(struct crm_db *db, const char *table, const char *column);
+/* Is that withheld column per record: readable through the server's
+ * function crm_sens_TABLE_COLUMN(id), which gives its value where the
+ * policy's rule lets the login see it and NULL elsewhere? */
+bool crm_db_withheld_reader(struct crm_db *db, const char *table,
+			    const char *column);
 /* Run SQL without results (fixed text, no parameters). */
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
 /* Every (table, column) whose foreign key refers to table's id, as

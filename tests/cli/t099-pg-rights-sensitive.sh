@@ -34,7 +34,15 @@ expect_code 0 crm-user add max --team east --role manager --db "$PGDB"
 expect_code 0 crm-user add rita --team east --db "$PGDB"
 expect_code 0 crm-pipeline add -q --name D1 --owner rita --amount 5000 --currency EUR --db "$PGDB"
 expect_code 0 crm-contact add -q --first-name Carl --owner rita --phone '+49 30 1234567' --db "$PGDB"
-POLICY="$TOP/share/crm/policy.json"
+# column-wide rules only (the shipped file makes phones per record:
+# t099-pg-sens-record)
+POLICY="$T/policy.json"
+cat >"$POLICY" <<'X'
+{"sensitive": [
+  {"entity": "deal", "field": "amount", "read": ["manager", "admin"]},
+  {"entity": "contact", "field": "phone", "read": ["manager", "admin"]}
+]}
+X
 expect_code 0 crm-user setup-rls --policy "$POLICY" --db "$PGDB"
 
 # rita, a rep: the fields read as empty through crm, refused through psql
