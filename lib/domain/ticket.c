@@ -623,11 +623,9 @@ static int running_counts(struct crm_db *db, const struct crm_sla *s,
 			  const struct crm_sla_team *t, int64_t *count,
 			  struct crm_err *err)
 {
+	/* counted here: a GROUP BY made a temporary b-tree per agent */
 	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT status, count(*) FROM tickets WHERE assignee = ? GROUP "
-	    "BY status",
-	    err);
+	    db, "SELECT status FROM tickets WHERE assignee = ?", err);
 	int rc = 0;
 
 	if (!st)
@@ -642,7 +640,7 @@ static int running_counts(struct crm_db *db, const struct crm_sla *s,
 			const char *status = crm_stmt_text(st, 0);
 
 			if (!is_done(status) && !crm_sla_pauses(s, status))
-				count[a] += crm_stmt_int(st, 1);
+				count[a]++;
 		}
 		crm_stmt_reset(st);
 	}
