@@ -203,12 +203,17 @@ static int parse_time(const char *in, const char *field, char *out,
 int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 		     int64_t *id, struct crm_err *err)
 {
-	static const char ins[] =
-	    "INSERT INTO activities (type, direction, subject, body, "
-	    "occurred_at, owner, channel, due_at, contact_id, company_id, "
-	    "lead_id, deal_id, ticket_id, created_at, updated_at) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?14) RETURNING id";
+#define INS                                                                    \
+	"INSERT INTO activities (type, direction, subject, body, "             \
+	"occurred_at, owner, channel, due_at, contact_id, company_id, "        \
+	"lead_id, deal_id, ticket_id, created_at, updated_at) VALUES "         \
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)"
+	/* SQLite: RETURNING costs more than asking for the last rowid (a
+	 * third of the insert, measured); PostgreSQL: it saves a round trip
+	 * to lastval() */
+	static const char ins[] = INS, ins_ret[] = INS " RETURNING id";
+#undef INS
+	bool pg = crm_store_engine(db->store) == CRM_STORE_PG;
 	int64_t links[5] = {a->contact_id, a->company_id, a->lead_id,
 			    a->deal_id, a->ticket_id};
 	char occurred[CRM_TIME_LEN], due[CRM_TIME_LEN], now[CRM_TIME_LEN];
@@ -251,7 +256,7 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 		if (k == 0 && !links[1])
 			links[1] = company;
 	}
-	st = crm_db_stmt_cached(db, ins, err);
+	st = crm_db_stmt_cached(db, pg ? ins_ret : ins, err);
 	if (!st)
 		return -1;
 	fold_type(a->type, &type);
@@ -272,6 +277,8 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 		*id = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
 	if (s < 0)
+		goto out;
+	if (!pg && id && (*id = crm_store_last_id(db->store, err)) < 0)
 		goto out;
 	for (long k = 0; k < 5; k++)
 		if (links[k] &&
@@ -586,7 +593,8 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 		if (!st)
 			return -1;
 		crm_stmt_bind_int(st, 1, batch_from);
-		rc = crm_stmt_step_as(st, "cannot update last_activity_at", err);
+		rc =
+		    crm_stmt_step_as(st, "cannot update last_activity_at", err);
 		crm_stmt_finalize(st);
 		if (rc < 0)
 			return -1;

@@ -1,20 +1,103 @@
 #!/bin/sh
-# tickets.sh [N]: import N tickets (default 500,000) with crm-ticket, which
-# chooses each one's SLA policy and computes its due times in business
-# hours (share/crm/sla.json), and the same rows loaded with the sqlite3
-# shell (.import, then one INSERT ... SELECT with the due times as plain
-# calendar arithmetic) into the same schema; then the SLA check of every
-# ticket (crm-ticket sla) against the same query in the sqlite3 shell.
-# Prints times, ratios and our peak RSS.
+# tickets.sh [N]: the ticket bulk verbs against hand-written SQL doing the
+# same writes in the same schema (made by crm init), on SQLite (sqlite3
+# shell) and PostgreSQL (psql, on a throwaway server tests/pgserver.sh
+# starts, or the one $CRM_TEST_PG names). BENCH_ENGINE=sqlite|pg|both
+# (default both when PostgreSQL is installed). N tickets, default 300,000.
+#
+# import   crm-ticket import: per row, the SLA policy chosen by its rules,
+#          first-reply and resolution due times computed in business hours
+#          (share/crm/sla.json: a Lisbon calendar with holidays), breach
+#          flags, one status-history and one assignee-history row.
+#          Reference: the CSV loaded (.import / \copy), one INSERT ... SELECT
+#          with the policy by priority and due times as plain calendar
+#          arithmetic (cheaper than a business calendar: the ratio
+#          overstates crm's cost there), then both history rows by
+#          INSERT ... SELECT.
+# sla      crm-ticket sla --warn 1h -f csv: every open ticket's unmet
+#          targets due within the hour, as CSV. Reference: the same rows
+#          by one UNION ALL query (without crm's past/left columns).
+# escalate crm-ticket sla --escalate: every breached ticket's due levels
+#          (notify, raise priority, reassign to tier2 by fewest open
+#          tickets), each an escalation activity and a ticket_escalations
+#          row; each ticket change with its before/after JSON in the undo
+#          log (crm_audit) and an assignee-history row; plus the list.
+#          Reference: the same writes set-based (levels joined from a
+#          table, updates, audit rows as json objects of the whole row),
+#          reassigned to the team with no agent pick; the list.
+# Prints times, ratios, crm's peak RSS and a row line per work (lib.sh).
 set -eu
-n=${1:-500000}
+n=${1:-300000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+engine=${BENCH_ENGINE:-}
+if [ -z "$engine" ]; then
+	engine=sqlite
+	ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && engine=both
+fi
+case $engine in
+both)
+	BENCH_ENGINE=sqlite sh "$0" "$@"
+	exec env BENCH_ENGINE=pg sh "$0" "$@"
+	;;
+pg)
+	if [ -z "${CRM_TEST_PG:-}" ] && [ -z "${CRM_PGSERVER_DONE:-}" ]; then
+		CRM_PGSERVER_DONE=1 exec sh "$top/tests/pgserver.sh" sh "$0" "$@"
+	fi
+	;;
+sqlite) ;;
+*)
+	echo "tickets.sh: BENCH_ENGINE is sqlite, pg or both" >&2
+	exit 64
+	;;
+esac
 . "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
-trap 'rm -rf "$dir"' EXIT
-export CRM_NOW=2026-12-31T12:00:00Z CRM_SHARE=$top/share/crm
+now=2026-12-31T12:00:00Z
+export CRM_NOW=$now CRM_SHARE=$top/share/crm
+
+if [ "$engine" = pg ]; then
+	CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
+	ours="crm_bench_tk_ours_$$" ref="crm_bench_tk_ref_$$"
+	url() {
+		case $CRM_TEST_PG in
+		*://*\?*) echo "$CRM_TEST_PG&dbname=$1" ;;
+		*://*) echo "$CRM_TEST_PG?dbname=$1" ;;
+		*) echo "$CRM_TEST_PG dbname=$1" ;;
+		esac
+	}
+	admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
+	trap 'admin "DROP DATABASE IF EXISTS $ours"; admin "DROP DATABASE IF EXISTS $ref"; rm -rf "$dir"' EXIT
+	admin "CREATE DATABASE $ours"
+	admin "CREATE DATABASE $ref"
+	odb=$(url "$ours") rdb=$(url "$ref")
+	# ref SQL: run a script, or one query as CSV
+	refsql() { psql "$rdb" -X -q -v ON_ERROR_STOP=1 >/dev/null; }
+	refcsv() { psql "$rdb" -X -q -A -F, -t -c "$1"; }
+	oursq() { psql "$odb" -X -A -t -c "$1"; }
+	refq() { psql "$rdb" -X -A -t -c "$1"; }
+	load="CREATE TEMP TABLE t (external_id TEXT, subject TEXT, priority TEXT,
+  channel TEXT, team TEXT, created_at TEXT);
+\\copy t FROM '$dir/t.csv' WITH (FORMAT csv, HEADER true)"
+	plus() { echo "to_char((($1)::timestamptz + interval '$2') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"; }
+	jo=json_build_object
+else
+	trap 'rm -rf "$dir"' EXIT
+	odb=$dir/ours.db rdb=$dir/ref.db
+	refsql() { sqlite3 "$rdb" >/dev/null; }
+	refcsv() { sqlite3 -csv "$rdb" "$1"; }
+	oursq() { sqlite3 "$odb" "$1"; }
+	refq() { sqlite3 "$rdb" "$1"; }
+	load="PRAGMA journal_mode=WAL;
+.mode csv
+CREATE TEMP TABLE t (external_id, subject, priority, channel, team, created_at);
+.import --skip 1 $dir/t.csv t"
+	plus() { echo "strftime('%Y-%m-%dT%H:%M:%SZ', $1, '+$2')"; }
+	jo=json_object
+fi
+"$bin/crm" init --db "$odb" 2>/dev/null
+"$bin/crm" init --db "$rdb" 2>/dev/null
 
 awk -v n="$n" 'BEGIN { srand(7)
 	split("low normal normal normal high urgent", pr, " ")
@@ -26,39 +109,126 @@ awk -v n="$n" 'BEGIN { srand(7)
 		    1 + int(rand() * 12), 1 + int(rand() * 28), int(rand() * 24),
 		    int(rand() * 60)
 }' >"$dir/t.csv"
-echo "data: $n tickets, $(($(stat -c %s "$dir/t.csv") / 1048576)) MiB of CSV"
-"$bin/crm" init --db "$dir/ref.db" 2>/dev/null
+echo "data: $n tickets, $(($(stat -c %s "$dir/t.csv") / 1048576)) MiB of CSV, engine $engine"
 
+# -- import
 timed /dev/null /usr/bin/time -f %M -o "$dir/rss.import" \
-	"$bin/crm-ticket" import -q --db "$dir/ours.db" "$dir/t.csv"
+	"$bin/crm-ticket" import -q --db "$odb" "$dir/t.csv"
 t_ours=$t
-timed /dev/null sqlite3 "$dir/ref.db" <<SQL
-PRAGMA journal_mode=WAL;
-.mode csv
-CREATE TEMP TABLE t (external_id, subject, priority, channel, team, created_at);
-.import --skip 1 $dir/t.csv t
+timed /dev/null refsql <<SQL
+$load
 BEGIN;
 INSERT INTO tickets (external_id, subject, priority, channel, team, status,
   sla_policy, first_reply_due, resolution_due, first_reply_breached,
   next_reply_breached, resolution_breached, created_at, updated_at)
 SELECT external_id, subject, priority, channel, team, 'new',
   CASE priority WHEN 'urgent' THEN 'urgent' ELSE 'standard' END,
-  strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+8 hours'),
-  strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+5 days'), 0, 0, 0,
-  created_at, '$CRM_NOW' FROM t;
+  CASE priority WHEN 'urgent' THEN $(plus created_at '1 hours')
+    ELSE $(plus created_at '8 hours') END,
+  CASE priority WHEN 'urgent' THEN $(plus created_at '8 hours')
+    ELSE $(plus created_at '5 days') END, 1, 0, 1,
+  created_at, created_at FROM t;
+INSERT INTO ticket_status_history (ticket_id, from_status, to_status, at, actor)
+SELECT id, NULL, status, created_at, 'root' FROM tickets;
+INSERT INTO ticket_assignee_history (ticket_id, from_assignee, to_assignee,
+  from_team, to_team, at, actor)
+SELECT id, NULL, assignee, NULL, team, created_at, 'root' FROM tickets;
 COMMIT;
 SQL
 t_ref=$t
-echo "import: crm-ticket ${t_ours}s, sqlite3 shell ${t_ref}s, ratio $(ratio $t_ours $t_ref), crm peak RSS $(rss "$dir/rss.import")"
+echo "import: crm-ticket ${t_ours}s, reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss.import")"
+row "ticket import" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss.import"
 
+# -- sla: the unmet targets due within the hour
+soon=$(date -u -d "${now%Z} UTC + 1 hour" +%Y-%m-%dT%H:%M:%SZ)
 timed "$dir/ours.csv" /usr/bin/time -f %M -o "$dir/rss.sla" \
-	"$bin/crm-ticket" sla --db "$dir/ours.db" --warn 1h -f csv || true
+	"$bin/crm-ticket" sla --db "$odb" --warn 1h -f csv || true
 t_ours=$t
-timed "$dir/ref.csv" sqlite3 -csv "$dir/ref.db" "
+timed "$dir/ref.csv" refcsv "
 SELECT id, subject, status, priority, assignee, team, sla_policy, k, due
 FROM (SELECT *, 'first_reply' AS k, first_reply_due AS due FROM tickets
-      UNION ALL SELECT *, 'resolution', resolution_due FROM tickets)
-WHERE status NOT IN ('solved', 'closed') AND due < strftime('%Y-%m-%dT%H:%M:%SZ', '$CRM_NOW', '+1 hour')
+      WHERE first_response_at IS NULL
+      UNION ALL SELECT *, 'next_reply', next_reply_due FROM tickets
+      UNION ALL SELECT *, 'resolution', resolution_due FROM tickets) AS x
+WHERE status NOT IN ('solved', 'closed') AND due < '$soon'
 ORDER BY id"
 t_ref=$t
-echo "sla: crm-ticket ${t_ours}s ($(($(wc -l <"$dir/ours.csv") - 1)) targets), sqlite3 shell ${t_ref}s ($(wc -l <"$dir/ref.csv") targets), ratio $(ratio $t_ours $t_ref), crm peak RSS $(rss "$dir/rss.sla")"
+echo "sla: crm-ticket ${t_ours}s ($(($(wc -l <"$dir/ours.csv") - 1)) targets), reference ${t_ref}s ($(wc -l <"$dir/ref.csv") targets), ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss.sla")"
+row "ticket sla" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss.sla"
+
+# -- escalate: the levels of share/crm/sla.json, after the target's due time
+at() { date -u -d "${now%Z} UTC - $1" +%Y-%m-%dT%H:%M:%SZ; }
+cols="id external_id subject description contact_id company_id channel priority
+status assignee team tags first_response_at solved_at closed_at sla_policy
+first_reply_due next_reply_due resolution_due first_reply_breached
+next_reply_breached resolution_breached awaiting_since last_activity_at
+created_at updated_at"
+whole=$(for c in $cols; do printf "'%s', %s, " "$c" "$c"; done)
+whole="$jo(${whole}'custom', custom)"
+timed "$dir/ours.esc" /usr/bin/time -f %M -o "$dir/rss.esc" \
+	"$bin/crm-ticket" sla --db "$odb" --escalate -f csv || true
+t_ours=$t
+timed "$dir/ref.esc" refsql <<SQL
+BEGIN;
+CREATE TEMP TABLE lv (policy TEXT, level TEXT, action TEXT, cutoff TEXT, ord INTEGER);
+INSERT INTO lv VALUES ('urgent', 'notify lead', 'notify', '$(at 0min)', 1),
+  ('urgent', 'tier2', 'reassign', '$(at 4hour)', 2),
+  ('standard', 'notify lead', 'notify', '$(at 0min)', 1),
+  ('standard', 'raise priority', 'raise_priority', '$(at 4hour)', 2),
+  ('standard', 'tier2', 'reassign', '$(at 1day)', 3);
+INSERT INTO crm_changes (at, actor, command, entity)
+  VALUES ('$now', 'root', 'sla --escalate', 'ticket');
+CREATE TEMP TABLE hit AS
+SELECT t.id, t.sla_policy AS policy, lv.level, lv.action, lv.ord,
+  CASE WHEN t.first_response_at IS NULL AND t.first_reply_due < lv.cutoff
+    THEN 'first_reply' ELSE 'resolution' END AS target,
+  CASE WHEN t.first_response_at IS NULL AND t.first_reply_due < lv.cutoff
+    THEN t.first_reply_due ELSE t.resolution_due END AS due,
+  t.channel
+FROM tickets t JOIN lv ON lv.policy = t.sla_policy
+WHERE t.status NOT IN ('solved', 'closed')
+  AND ((t.first_response_at IS NULL AND t.first_reply_due < lv.cutoff)
+    OR t.resolution_due < lv.cutoff);
+CREATE INDEX hit_id ON hit (id);
+INSERT INTO activities (type, subject, body, occurred_at, owner, channel,
+  ticket_id, created_at, updated_at)
+SELECT 'escalation', 'SLA ' || target || ' breached: ' || level,
+  level || ' ' || target || ' was due ' || due, '$now',
+  CASE action WHEN 'notify' THEN 'lead' END, channel, id, '$now', '$now'
+FROM hit ORDER BY id, ord;
+INSERT INTO crm_audit (change_id, entity, record_id, action, before, after)
+SELECT (SELECT max(id) FROM crm_changes), 'ticket', id, 'update', $whole,
+  $jo('priority', CASE priority WHEN 'low' THEN 'normal'
+    WHEN 'normal' THEN 'high' ELSE 'urgent' END)
+FROM tickets WHERE id IN (SELECT id FROM hit WHERE action = 'raise_priority');
+UPDATE tickets SET priority = CASE priority WHEN 'low' THEN 'normal'
+    WHEN 'normal' THEN 'high' ELSE 'urgent' END, updated_at = '$now'
+WHERE id IN (SELECT id FROM hit WHERE action = 'raise_priority');
+INSERT INTO crm_audit (change_id, entity, record_id, action, before, after)
+SELECT (SELECT max(id) FROM crm_changes), 'ticket', id, 'update', $whole,
+  $jo('status', 'open', 'team', 'tier2')
+FROM tickets WHERE id IN (SELECT id FROM hit WHERE action = 'reassign');
+INSERT INTO ticket_assignee_history (ticket_id, from_assignee, to_assignee,
+  from_team, to_team, at, actor)
+SELECT id, assignee, NULL, team, 'tier2', '$now', 'root' FROM tickets
+WHERE id IN (SELECT id FROM hit WHERE action = 'reassign');
+UPDATE tickets SET team = 'tier2', status = 'open', updated_at = '$now',
+  last_activity_at = '$now'
+WHERE id IN (SELECT id FROM hit WHERE action = 'reassign');
+INSERT INTO ticket_escalations (ticket_id, policy, level, target, action,
+  applied_at)
+SELECT id, policy, level, target, action, '$now' FROM hit ORDER BY id, ord;
+COMMIT;
+SQL
+t_ref=$t
+timed "$dir/ref.esc" refcsv "
+SELECT id, subject, status, priority, assignee, team, sla_policy, k, due
+FROM (SELECT *, 'first_reply' AS k, first_reply_due AS due FROM tickets
+      WHERE first_response_at IS NULL
+      UNION ALL SELECT *, 'next_reply', next_reply_due FROM tickets
+      UNION ALL SELECT *, 'resolution', resolution_due FROM tickets) AS x
+WHERE status NOT IN ('solved', 'closed') AND due < '$now'
+ORDER BY id"
+t_ref=$(echo "$t_ref $t" | awk '{ printf "%.3f", $1 + $2 }')
+echo "escalate: crm-ticket ${t_ours}s ($(oursq 'SELECT count(*) FROM ticket_escalations') levels, $(oursq "SELECT count(*) FROM activities WHERE type = 'escalation'") activities), reference ${t_ref}s ($(refq 'SELECT count(*) FROM ticket_escalations') levels, $(refq "SELECT count(*) FROM activities WHERE type = 'escalation'") activities), ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss.esc")"
+row "ticket sla --escalate" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss.esc"
