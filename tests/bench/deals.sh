@@ -29,6 +29,7 @@ set -eu
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
+. "$top/tests/bench/deals-ref.sh"
 bin=$top/$BUILD/bin
 sizes=${*:-10000 100000}
 if [ -z "${BENCH_ENGINE:-}" ]; then
@@ -98,82 +99,13 @@ load() { # load DB: the generated data through crm's importers
 	CRM_NOW=2026-07-02T00:00:00Z "$bin/crm-score" deals -q --db "$1" >/dev/null 2>&1
 }
 
-# ref ENGINE: the reference statement; days(X) as each engine spells it
-ref() {
-	if [ "$1" = sqlite ]; then
-		days() { echo "floor(julianday('$now') - julianday($1))"; }
-	else
-		days() { echo "floor(extract(epoch FROM (timestamptz '$now' - CAST($1 AS timestamptz))) / 86400)"; }
-	fi
-	cat <<SQL
-CREATE TABLE ref_scores (id INTEGER PRIMARY KEY, deal_id INTEGER NOT NULL,
-  at TEXT NOT NULL, probability REAL, stage_probability REAL, previous REAL,
-  trend TEXT, factors TEXT);
-CREATE INDEX ref_scores_deal ON ref_scores(deal_id, at);
-BEGIN;
-WITH st(name, ord, p) AS (VALUES ('prospecting', 0, 10),
-  ('qualification', 1, 20), ('needs_analysis', 2, 40), ('proposal', 3, 60),
-  ('negotiation', 4, 80)),
-h AS (SELECT h.deal_id, sum(CASE WHEN t.ord < f.ord THEN 1 ELSE 0 END) AS regress
-  FROM deal_history h JOIN st f ON f.name = h.from_value
-  JOIN st t ON t.name = h.to_value
-  WHERE h.field = 'stage' AND h.at <= '$now' GROUP BY h.deal_id),
-a AS (SELECT deal_id,
-  sum(CASE WHEN occurred_at >= '2026-06-05T00:00:00Z' AND type = 'call' THEN 1 ELSE 0 END) AS calls,
-  sum(CASE WHEN occurred_at >= '2026-06-05T00:00:00Z' AND type = 'email' THEN 1 ELSE 0 END) AS emails,
-  sum(CASE WHEN occurred_at >= '2026-06-05T00:00:00Z' AND type = 'meeting' THEN 1 ELSE 0 END) AS meetings,
-  sum(CASE WHEN occurred_at >= '2026-06-05T00:00:00Z' AND type NOT IN ('call', 'email', 'meeting') THEN 1 ELSE 0 END) AS other,
-  sum(CASE WHEN occurred_at >= '2026-04-06T00:00:00Z' THEN 1 ELSE 0 END) AS n90,
-  max(CASE WHEN direction = 'in' THEN occurred_at END) AS last_in
-  FROM activities WHERE deal_id IS NOT NULL AND occurred_at < '$now'
-  GROUP BY deal_id),
-o AS (SELECT owner, count(*) AS n, sum(CASE WHEN status = 'won' THEN 1 ELSE 0 END) AS w
-  FROM deals WHERE status IN ('won', 'lost') AND closed_at < '$now' GROUP BY owner),
-c AS (SELECT company_id, count(*) AS n, sum(CASE WHEN status = 'won' THEN 1 ELSE 0 END) AS w
-  FROM deals WHERE status IN ('won', 'lost') AND closed_at < '$now' GROUP BY company_id),
-f AS (SELECT d.id, d.pipeline, d.stage, d.source, st.ord, st.p,
-  CASE WHEN d.amount < 100000 THEN '<1k' WHEN d.amount < 1000000 THEN '1k-10k'
-    WHEN d.amount < 10000000 THEN '10k-100k' ELSE '100k+' END AS band,
-  $(days 'coalesce(d.stage_changed_at, d.created_at)') AS in_stage,
-  $(days d.created_at) AS age, coalesce(h.regress, 0) AS regress,
-  coalesce(a.calls, 0) AS calls, coalesce(a.emails, 0) AS emails,
-  coalesce(a.meetings, 0) AS meetings, coalesce(a.other, 0) AS other,
-  coalesce(a.n90, 0) AS n90, $(days a.last_in) AS since_in,
-  round(1000.0 * (coalesce(o.w, 0) + 1) / (coalesce(o.n, 0) + 2)) / 10 AS owr,
-  coalesce(c.w, 0) AS acc_won, coalesce(c.n, 0) - coalesce(c.w, 0) AS acc_lost,
-  (SELECT s.probability FROM deal_scores s WHERE s.deal_id = d.id
-    ORDER BY s.at DESC, s.id DESC LIMIT 1) AS prev
-  FROM deals d LEFT JOIN st ON st.name = d.stage
-  LEFT JOIN h ON h.deal_id = d.id LEFT JOIN a ON a.deal_id = d.id
-  LEFT JOIN o ON o.owner = d.owner LEFT JOIN c ON c.company_id = d.company_id
-  WHERE d.status = 'open'),
-z AS (SELECT f.*, round(CAST(100 / (1 + exp(-(-1.2 + 0.35 * ord
-  + 0.55 * meetings - 0.15 * emails + 0.1 * calls - 0.2 * regress
-  + 0.02 * owr - 0.001 * in_stage + 0.01 * acc_won))) AS NUMERIC), 2) AS prob
-  FROM f)
-INSERT INTO ref_scores (deal_id, at, probability, stage_probability,
-  previous, trend, factors)
-SELECT id, '$now', prob, p, prev,
-  CASE WHEN prev IS NULL THEN NULL WHEN prob - prev >= 5 THEN 'improving'
-    WHEN prev - prob >= 5 THEN 'declining' ELSE 'steady' END,
-  'stage=' || stage || ' (' || round(CAST(0.35 * ord AS NUMERIC), 3)
-  || '); meetings_30d=' || meetings || ' (' || round(CAST(0.55 * meetings AS NUMERIC), 3)
-  || '); owner_win_rate=' || owr || ' (' || round(CAST(0.02 * owr AS NUMERIC), 3)
-  || '); ' || pipeline || ',' || coalesce(source, '') || ',' || band || ','
-  || age || ',' || n90 || ',' || coalesce(since_in, -1) || ',' || acc_lost
-  || ',' || other
-FROM z;
-COMMIT;
-SQL
-}
-
 run() { # run ENGINE N DB SQLCMD...
 	eng=$1 n=$2 db=$3
 	shift 3
 	timed /dev/null /usr/bin/time -f %M -o "$dir/rss" \
 		env CRM_NOW=$now "$bin/crm-score" deals -q --db "$db"
 	t_crm=$t
-	ref "$eng" >"$dir/ref.sql"
+	deals_ref "$eng" "$now" >"$dir/ref.sql"
 	timed /dev/null "$@" <"$dir/ref.sql"
 	t_ref=$t
 	echo "score-deals $eng $n: crm-score deals ${t_crm}s, reference SQL ${t_ref}s, ratio $(ratio "$t_crm" "$t_ref"), crm peak RSS $(rss "$dir/rss")"
