@@ -155,11 +155,12 @@ static long stage_index(const struct crm_pipeline *pl, const char *name,
 static const char sql_history[] =
     "SELECT h.deal_id, h.from_value, h.to_value, h.at FROM deal_history h "
     "JOIN deals d ON d.id = h.deal_id WHERE h.field = 'stage' AND d.status "
-    "IN (?1, ?2) ORDER BY h.deal_id, h.at, h.id";
+    "IN (?1, ?2) AND d.id > ?3 AND d.id <= ?4 ORDER BY h.deal_id, h.at, "
+    "h.id";
 static const char sql_acts[] =
     "SELECT a.deal_id, a.type, a.direction, a.occurred_at FROM activities a "
-    "JOIN deals d ON d.id = a.deal_id WHERE d.status IN (?1, ?2) AND "
-    "a.occurred_at IS NOT NULL ORDER BY a.deal_id";
+    "JOIN deals d ON d.id = a.deal_id WHERE d.status IN (?1, ?2) AND d.id > "
+    "?3 AND d.id <= ?4 AND a.occurred_at IS NOT NULL ORDER BY a.deal_id";
 
 /* The row of id in rows[*at..n) (ids ascending), moving *at forward;
  * NULL when id has none. */
@@ -170,7 +171,10 @@ static struct drow *row_of(struct drow *rows, size_t n, size_t *at, int64_t id)
 	return *at < n && rows[*at].id == id ? &rows[*at] : NULL;
 }
 
+/* A pass over the deals of rows[0..n) (n > 0): those of the status with
+ * ids from the first row's to the last's. */
 static struct crm_stmt *open_pass(struct crm_db *db, const char *sql, bool open,
+				  const struct drow *rows, size_t n,
 				  struct crm_err *err)
 {
 	struct crm_stmt *st = crm_db_stmt(db, sql, err);
@@ -178,6 +182,8 @@ static struct crm_stmt *open_pass(struct crm_db *db, const char *sql, bool open,
 	if (st) {
 		crm_stmt_bind_text(st, 1, open ? "open" : "won");
 		crm_stmt_bind_text(st, 2, open ? "open" : "lost");
+		crm_stmt_bind_int(st, 3, rows[0].id - 1);
+		crm_stmt_bind_int(st, 4, rows[n - 1].id);
 	}
 	return st;
 }
@@ -187,7 +193,7 @@ static struct crm_stmt *open_pass(struct crm_db *db, const char *sql, bool open,
 static int stage_pass(struct crm_db *db, struct drow *rows, size_t n, bool open,
 		      struct crm_err *err)
 {
-	struct crm_stmt *st = open_pass(db, sql_history, open, err);
+	struct crm_stmt *st = open_pass(db, sql_history, open, rows, n, err);
 	size_t at = 0;
 	int s;
 
@@ -254,7 +260,7 @@ static void activity_set(struct drow *r, const struct acount *c)
 static int activity_pass(struct crm_db *db, struct drow *rows, size_t n,
 			 bool open, struct crm_err *err)
 {
-	struct crm_stmt *st = open_pass(db, sql_acts, open, err);
+	struct crm_stmt *st = open_pass(db, sql_acts, open, rows, n, err);
 	struct acount c = {0};
 	size_t at = 0, done = 0; /* rows before done have their counts */
 	int s;
@@ -443,7 +449,7 @@ static const char sql_deals[] =
     "source, company_id, created_at, stage_changed_at, closed_at, "
     "updated_at, probability, (SELECT s.probability FROM deal_scores s "
     "WHERE s.deal_id = deals.id ORDER BY s.at DESC, s.id DESC LIMIT 1) "
-    "FROM deals WHERE status IN (?1, ?2) ORDER BY id";
+    "FROM deals WHERE status IN (?1, ?2) AND id > ?3 ORDER BY id LIMIT ?4";
 
 /* Describe the deal at d's row. */
 static void describe(struct crm_db *db, const struct crm_pipelines *pls,
@@ -499,40 +505,56 @@ static void describe(struct crm_db *db, const struct crm_pipelines *pls,
 	r->v[F_ACCOUNT_LOST] = num((double)(n - w));
 }
 
-/* Read the closed (open false) or open deals into *rows. */
-static int read_deals(struct crm_db *db, bool open, struct drow **rows,
+/* Read at most limit closed (open false) or open deals with ids above
+ * after into *rows, in id order. */
+static int read_range(struct crm_db *db, bool open, const struct book *bk,
+		      int64_t after, int64_t limit, struct drow **rows,
 		      size_t *n, struct crm_err *err)
 {
 	const struct crm_pipelines *pls = crm_pipelines_get(err);
 	struct crm_stmt *st;
-	struct book bk;
 	size_t cap = 0;
 	int s;
 
 	*rows = NULL;
 	*n = 0;
-	if (!pls || book_load(db, &bk, err) < 0)
+	if (!pls || !(st = crm_db_stmt(db, sql_deals, err)))
 		return -1;
-	if (!(st = crm_db_stmt(db, sql_deals, err))) {
-		book_release(&bk);
-		return -1;
-	}
 	crm_stmt_bind_text(st, 1, open ? "open" : "won");
 	crm_stmt_bind_text(st, 2, open ? "open" : "lost");
+	crm_stmt_bind_int(st, 3, after);
+	crm_stmt_bind_int(st, 4, limit);
 	while ((s = crm_stmt_step(st, err)) == 1) {
 		*rows = crm_xgrow(*rows, &cap, *n + 1, sizeof(**rows));
 		if (crm_check_interrupt(err) < 0) {
 			s = -1;
 			break;
 		}
-		describe(db, pls, &bk, st, &(*rows)[(*n)++]);
+		describe(db, pls, bk, st, &(*rows)[(*n)++]);
 	}
 	crm_stmt_finalize(st);
-	book_release(&bk);
-	if (s < 0 || stage_pass(db, *rows, *n, open, err) < 0 ||
-	    activity_pass(db, *rows, *n, open, err) < 0)
+	if (s < 0)
+		return -1;
+	if (*n && (stage_pass(db, *rows, *n, open, err) < 0 ||
+		   activity_pass(db, *rows, *n, open, err) < 0))
 		return -1;
 	return 0;
+}
+
+/* Read every closed (open false) or open deal into *rows. */
+static int read_deals(struct crm_db *db, bool open, struct drow **rows,
+		      size_t *n, struct crm_err *err)
+{
+	struct book bk;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (book_load(db, &bk, err) < 0)
+		return -1;
+	rc = read_range(db, open, &bk, INT64_MIN, INT64_MAX, rows, n, err);
+	book_release(&bk);
+	return rc;
 }
 
 static void free_rows(struct drow *rows, size_t n)
@@ -980,6 +1002,9 @@ static void format_factors(const struct crm_logit_factor *f, size_t nf,
 	}
 }
 
+/* Open deals read and scored at a time. */
+enum { SCORE_BATCH = 50000 };
+
 static int score_open(struct crm_db *db, const struct crm_dealscore_opts *o,
 		      const struct crm_logit_model *m, int64_t model_id,
 		      int (*fn)(const struct crm_dealscore *d, void *arg),
@@ -991,59 +1016,77 @@ static int score_open(struct crm_db *db, const struct crm_dealscore_opts *o,
 	struct crm_rec rec;
 	struct crm_buf b = {0};
 	char now[CRM_TIME_LEN];
+	struct book bk;
+	int64_t after = INT64_MIN;
 	int rc = -1;
 
 	crm_rec_init(&rec);
 	crm_datetime_format(db->now, now);
-	if (read_deals(db, true, &rows, &n, err) < 0)
+	if (book_load(db, &bk, err) < 0)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		struct drow *r = &rows[i];
-		struct crm_dealscore d = {.id = r->id,
-					  .name = r->name,
-					  .stage = r->stage_now,
-					  .owner = r->owner,
-					  .stage_probability = r->stage_p};
-		struct crm_stmt *st;
-		double p;
-		int s;
+	/* a batch of deals at a time, so memory stays flat */
+	for (;;) {
+		if (read_range(db, true, &bk, after, SCORE_BATCH, &rows, &n,
+			       err) < 0)
+			goto out;
+		if (n == 0)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			struct drow *r = &rows[i];
+			struct crm_dealscore d = {.id = r->id,
+						  .name = r->name,
+						  .stage = r->stage_now,
+						  .owner = r->owner,
+						  .stage_probability =
+						      r->stage_p};
+			struct crm_stmt *st;
+			double p;
+			int s;
 
-		to_rec(r, &rec);
-		if (crm_logit_predict(m, &rec, &p, fs, nf, &found, err) < 0)
-			goto out;
-		d.has_previous = r->has_previous;
-		d.previous = r->previous;
-		d.probability = round(p * 10000) / 100;
-		if (d.has_previous)
-			d.trend = d.probability - d.previous >= 5 ? "improving"
-				  : d.previous - d.probability >= 5
-				      ? "declining"
-				      : "steady";
-		format_factors(fs, found, &rec, &b);
-		d.factors = b.len ? b.s : NULL;
-		if (!(st = crm_db_stmt_cached(db, sql_insert, err)))
-			goto out;
-		crm_stmt_bind_int(st, 1, r->id);
-		crm_stmt_bind_int(st, 2, model_id);
-		crm_stmt_bind_text(st, 3, now);
-		crm_stmt_bind_double(st, 4, d.probability);
-		crm_stmt_bind_double(st, 5, d.stage_probability);
-		if (d.has_previous)
-			crm_stmt_bind_double(st, 6, d.previous);
-		else
-			crm_stmt_bind_null(st, 6);
-		crm_stmt_bind_text(st, 7, d.trend);
-		crm_stmt_bind_text(st, 8, d.factors);
-		crm_stmt_bind_text(st, 9, db->actor);
-		s = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
-		if (s < 0 || (fn && fn(&d, arg) < 0))
-			goto out;
-		(*count)++;
+			to_rec(r, &rec);
+			if (crm_logit_predict(m, &rec, &p, fs, nf, &found,
+					      err) < 0)
+				goto out;
+			d.has_previous = r->has_previous;
+			d.previous = r->previous;
+			d.probability = round(p * 10000) / 100;
+			if (d.has_previous)
+				d.trend = d.probability - d.previous >= 5
+					      ? "improving"
+					  : d.previous - d.probability >= 5
+					      ? "declining"
+					      : "steady";
+			format_factors(fs, found, &rec, &b);
+			d.factors = b.len ? b.s : NULL;
+			if (!(st = crm_db_stmt_cached(db, sql_insert, err)))
+				goto out;
+			crm_stmt_bind_int(st, 1, r->id);
+			crm_stmt_bind_int(st, 2, model_id);
+			crm_stmt_bind_text(st, 3, now);
+			crm_stmt_bind_double(st, 4, d.probability);
+			crm_stmt_bind_double(st, 5, d.stage_probability);
+			if (d.has_previous)
+				crm_stmt_bind_double(st, 6, d.previous);
+			else
+				crm_stmt_bind_null(st, 6);
+			crm_stmt_bind_text(st, 7, d.trend);
+			crm_stmt_bind_text(st, 8, d.factors);
+			crm_stmt_bind_text(st, 9, db->actor);
+			s = crm_stmt_step(st, err);
+			crm_stmt_reset(st);
+			if (s < 0 || (fn && fn(&d, arg) < 0))
+				goto out;
+			(*count)++;
+		}
+		after = rows[n - 1].id;
+		free_rows(rows, n);
+		rows = NULL;
+		n = 0;
 	}
 	rc = 0;
 out:
 	free_rows(rows, n);
+	book_release(&bk);
 	free(fs);
 	crm_rec_release(&rec);
 	crm_buf_release(&b);
