@@ -1003,7 +1003,7 @@ static void format_factors(const struct crm_logit_factor *f, size_t nf,
 }
 
 /* Open deals read and scored at a time. */
-enum { SCORE_BATCH = 50000 };
+enum { SCORE_BATCH = 20000 };
 
 static int score_open(struct crm_db *db, const struct crm_dealscore_opts *o,
 		      const struct crm_logit_model *m, int64_t model_id,
