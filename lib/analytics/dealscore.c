@@ -61,6 +61,15 @@ struct drow {
 	char *v[NF];
 	int y;		/* 1 won, 0 lost (closed deals) */
 	double stage_p; /* percent */
+	/* while reading: what the history and activity passes need */
+	const struct crm_pipeline *pl;
+	bool closed;
+	crm_time reft, entered;
+	char ref[CRM_TIME_LEN];
+	long regress;
+	bool stage_p_set;  /* the deal's own probability */
+	bool has_previous; /* an earlier score (open deals) */
+	double previous;
 };
 
 static void drow_release(struct drow *r)
@@ -82,6 +91,18 @@ static char *num(double v)
 {
 	char buf[32];
 
+	/* most features are small whole numbers, which %.6g prints as
+	 * digits: written by hand, as snprintf was a sixth of scoring */
+	if (v > -1e6 && v < 1e6 && v == (double)(long)v && !signbit(v)) {
+		long k = (long)v;
+		char *p = buf + sizeof(buf) - 1;
+
+		*p = '\0';
+		do
+			*--p = (char)('0' + k % 10);
+		while ((k /= 10) > 0);
+		return crm_xstrdup(p);
+	}
 	snprintf(buf, sizeof(buf), "%.6g", v);
 	return crm_xstrdup(buf);
 }
@@ -125,104 +146,165 @@ static long stage_index(const struct crm_pipeline *pl, const char *name,
 	return s ? (long)(s - pl->stages) : -1;
 }
 
+/* The history and the activities of every deal read, one query each in
+ * deal id order merged with the deals (also in id order): a query per
+ * deal made scoring 250k open deals 13x slower than reading them. Each
+ * row is then kept only when before the deal's reference time, as the
+ * per-deal queries' "at <= ref" / "occurred_at < ref" did (times are
+ * stored in one format, so text order is time order). */
 static const char sql_history[] =
-    "SELECT from_value, to_value, at FROM deal_history WHERE deal_id = ?1 "
-    "AND field = 'stage' AND at <= ?2 ORDER BY at, id";
+    "SELECT h.deal_id, h.from_value, h.to_value, h.at FROM deal_history h "
+    "JOIN deals d ON d.id = h.deal_id WHERE h.field = 'stage' AND d.status "
+    "IN (?1, ?2) AND d.id > ?3 AND d.id <= ?4 ORDER BY h.deal_id, h.at, "
+    "h.id";
 static const char sql_acts[] =
-    "SELECT type, direction, occurred_at FROM activities WHERE deal_id = ?1 "
-    "AND occurred_at < ?2";
+    "SELECT a.deal_id, a.type, a.direction, a.occurred_at FROM activities a "
+    "JOIN deals d ON d.id = a.deal_id WHERE d.status IN (?1, ?2) AND d.id > "
+    "?3 AND d.id <= ?4 AND a.occurred_at IS NOT NULL ORDER BY a.deal_id";
+
+/* The row of id in rows[*at..n) (ids ascending), moving *at forward;
+ * NULL when id has none. */
+static struct drow *row_of(struct drow *rows, size_t n, size_t *at, int64_t id)
+{
+	while (*at < n && rows[*at].id < id)
+		(*at)++;
+	return *at < n && rows[*at].id == id ? &rows[*at] : NULL;
+}
+
+/* A pass over the deals of rows[0..n) (n > 0): those of the status with
+ * ids from the first row's to the last's. */
+static struct crm_stmt *open_pass(struct crm_db *db, const char *sql, bool open,
+				  const struct drow *rows, size_t n,
+				  struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt(db, sql, err);
+
+	if (st) {
+		crm_stmt_bind_text(st, 1, open ? "open" : "won");
+		crm_stmt_bind_text(st, 2, open ? "open" : "lost");
+		crm_stmt_bind_int(st, 3, rows[0].id - 1);
+		crm_stmt_bind_int(st, 4, rows[n - 1].id);
+	}
+	return st;
+}
+
 /* The stage part: the stage (a closed deal's last open stage), when it
  * was entered, and the moves back to an earlier open stage. */
-static int stage_part(struct crm_db *db, struct drow *r,
-		      const struct crm_pipeline *pl, const char *stage,
-		      bool closed, const char *ref, crm_time entered,
-		      crm_time reft, struct crm_err *err)
+static int stage_pass(struct crm_db *db, struct drow *rows, size_t n, bool open,
+		      struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql_history, err);
-	char *cur = closed ? NULL : sdup(stage);
-	long regress = 0;
+	struct crm_stmt *st = open_pass(db, sql_history, open, rows, n, err);
+	size_t at = 0;
 	int s;
 
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, r->id);
-	crm_stmt_bind_text(st, 2, ref);
 	while ((s = crm_stmt_step(st, err)) == 1) {
+		struct drow *r = row_of(rows, n, &at, crm_stmt_int(st, 0));
+		const char *when = crm_stmt_text(st, 3);
 		bool fo, to;
-		long fi = stage_index(pl, crm_stmt_text(st, 0), &fo);
-		long ti = stage_index(pl, crm_stmt_text(st, 1), &to);
+		long fi, ti;
 
+		if (!r || !when || strcmp(when, r->ref) > 0)
+			continue;
+		fi = stage_index(r->pl, crm_stmt_text(st, 1), &fo);
+		ti = stage_index(r->pl, crm_stmt_text(st, 2), &to);
 		if (fo && to && ti < fi)
-			regress++;
-		if (to && closed) {
-			free(cur);
-			cur = sdup(crm_stmt_text(st, 1));
-			entered = parse_t(crm_stmt_text(st, 2), entered);
+			r->regress++;
+		if (to && r->closed) {
+			free(r->v[F_STAGE]);
+			r->v[F_STAGE] = sdup(crm_stmt_text(st, 2));
+			r->entered = parse_t(when, r->entered);
 		}
 	}
-	crm_stmt_reset(st);
-	if (s < 0) {
-		free(cur);
+	crm_stmt_finalize(st);
+	if (s < 0)
 		return -1;
-	}
-	r->v[F_STAGE] = cur;
-	r->v[F_DAYS_IN_STAGE] =
-	    cur ? num(floor((double)(reft - entered) / 86400)) : NULL;
-	r->v[F_REGRESSIONS] = num((double)regress);
-	if (cur) {
-		bool o;
-		long i = stage_index(pl, cur, &o);
+	for (size_t i = 0; i < n; i++) {
+		struct drow *r = &rows[i];
+		const char *cur = r->v[F_STAGE];
 
-		r->stage_p = i >= 0 ? pl->stages[i].probability : 0;
+		r->v[F_DAYS_IN_STAGE] =
+		    cur ? num(floor((double)(r->reft - r->entered) / 86400))
+			: NULL;
+		r->v[F_REGRESSIONS] = num((double)r->regress);
+		if (cur && !r->stage_p_set) {
+			bool o;
+			long k = stage_index(r->pl, cur, &o);
+
+			r->stage_p = k >= 0 ? r->pl->stages[k].probability : 0;
+		}
 	}
 	return 0;
 }
 
-static int activity_part(struct crm_db *db, struct drow *r, const char *ref,
-			 crm_time reft, struct crm_err *err)
+/* Per deal while the activities stream by. */
+struct acount {
+	long calls, emails, meetings, other, n90;
+	crm_time last_in;
+	bool any_in;
+};
+
+static void activity_set(struct drow *r, const struct acount *c)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql_acts, err);
-	long calls = 0, emails = 0, meetings = 0, other = 0, n90 = 0;
-	crm_time last_in = 0;
-	bool any_in = false;
+	r->v[F_CALLS_30D] = num((double)c->calls);
+	r->v[F_EMAILS_30D] = num((double)c->emails);
+	r->v[F_MEETINGS_30D] = num((double)c->meetings);
+	r->v[F_OTHER_30D] = num((double)c->other);
+	r->v[F_ACTIVITIES_90D] = num((double)c->n90);
+	r->v[F_DAYS_SINCE_INBOUND] =
+	    c->any_in ? num(floor((double)(r->reft - c->last_in) / 86400))
+		      : NULL;
+}
+
+static int activity_pass(struct crm_db *db, struct drow *rows, size_t n,
+			 bool open, struct crm_err *err)
+{
+	struct crm_stmt *st = open_pass(db, sql_acts, open, rows, n, err);
+	struct acount c = {0};
+	size_t at = 0, done = 0; /* rows before done have their counts */
 	int s;
 
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, r->id);
-	crm_stmt_bind_text(st, 2, ref);
 	while ((s = crm_stmt_step(st, err)) == 1) {
-		const char *type = crm_stmt_text(st, 0);
-		const char *dir = crm_stmt_text(st, 1);
-		crm_time t = parse_t(crm_stmt_text(st, 2), 0);
+		struct drow *r = row_of(rows, n, &at, crm_stmt_int(st, 0));
+		const char *type = crm_stmt_text(st, 1);
+		const char *dir = crm_stmt_text(st, 2);
+		const char *when = crm_stmt_text(st, 3);
+		crm_time t;
 
-		if (dir && !strcmp(dir, "in") && (!any_in || t > last_in)) {
-			last_in = t;
-			any_in = true;
+		if (!r || strcmp(when, r->ref) >= 0)
+			continue;
+		for (; done < at; done++) {
+			activity_set(&rows[done], &c);
+			memset(&c, 0, sizeof(c));
 		}
-		if (t >= reft - 90 * 86400)
-			n90++;
-		if (t < reft - 30 * 86400)
+		t = parse_t(when, 0);
+		if (dir && !strcmp(dir, "in") && (!c.any_in || t > c.last_in)) {
+			c.last_in = t;
+			c.any_in = true;
+		}
+		if (t >= r->reft - 90 * 86400)
+			c.n90++;
+		if (t < r->reft - 30 * 86400)
 			continue;
 		if (type && !strcmp(type, "call"))
-			calls++;
+			c.calls++;
 		else if (type && !strcmp(type, "email"))
-			emails++;
+			c.emails++;
 		else if (type && !strcmp(type, "meeting"))
-			meetings++;
+			c.meetings++;
 		else
-			other++;
+			c.other++;
 	}
-	crm_stmt_reset(st);
+	crm_stmt_finalize(st);
 	if (s < 0)
 		return -1;
-	r->v[F_CALLS_30D] = num((double)calls);
-	r->v[F_EMAILS_30D] = num((double)emails);
-	r->v[F_MEETINGS_30D] = num((double)meetings);
-	r->v[F_OTHER_30D] = num((double)other);
-	r->v[F_ACTIVITIES_90D] = num((double)n90);
-	r->v[F_DAYS_SINCE_INBOUND] =
-	    any_in ? num(floor((double)(reft - last_in) / 86400)) : NULL;
+	for (; done < n; done++) {
+		activity_set(&rows[done], &c);
+		memset(&c, 0, sizeof(c));
+	}
 	return 0;
 }
 
@@ -365,21 +447,21 @@ static void record_part(const struct book *bk, const char *owner,
 static const char sql_deals[] =
     "SELECT id, name, pipeline, stage, status, amount, currency, owner, "
     "source, company_id, created_at, stage_changed_at, closed_at, "
-    "updated_at, probability FROM deals WHERE status IN (?1, ?2) ORDER BY "
-    "id";
+    "updated_at, probability, (SELECT s.probability FROM deal_scores s "
+    "WHERE s.deal_id = deals.id ORDER BY s.at DESC, s.id DESC LIMIT 1) "
+    "FROM deals WHERE status IN (?1, ?2) AND id > ?3 ORDER BY id LIMIT ?4";
 
 /* Describe the deal at d's row. */
-static int describe(struct crm_db *db, const struct crm_pipelines *pls,
-		    const struct book *bk, struct crm_stmt *d, struct drow *r,
-		    struct crm_err *err)
+static void describe(struct crm_db *db, const struct crm_pipelines *pls,
+		     const struct book *bk, struct crm_stmt *d, struct drow *r)
 {
 	const char *status = crm_stmt_text(d, 4);
 	bool closed = status && strcmp(status, "open") != 0;
 	const struct crm_pipeline *pl =
 	    crm_pipeline_find(pls, crm_stmt_text(d, 2));
 	crm_time created = parse_t(crm_stmt_text(d, 10), db->now);
-	crm_time reft = db->now, entered;
-	char ref[CRM_TIME_LEN];
+	crm_time reft = db->now;
+	char *ref = r->ref;
 	const char *band;
 	int64_t n, w;
 
@@ -396,18 +478,24 @@ static int describe(struct crm_db *db, const struct crm_pipelines *pls,
 		r->closed_at = sdup(crm_datetime_format(reft, ref));
 	}
 	crm_datetime_format(reft, ref);
-	entered = parse_t(crm_stmt_text(d, 11), created);
+	r->pl = pl;
+	r->closed = closed;
+	r->reft = reft;
+	r->entered = parse_t(crm_stmt_text(d, 11), created);
+	r->v[F_STAGE] = closed ? NULL : sdup(crm_stmt_text(d, 3));
 	r->v[F_PIPELINE] = sdup(crm_stmt_text(d, 2));
 	r->v[F_SOURCE] = sdup(crm_stmt_text(d, 8));
 	band = amount_band(crm_stmt_text(d, 5), crm_stmt_text(d, 6));
 	r->v[F_AMOUNT_BAND] = sdup(band);
 	r->v[F_AGE_DAYS] = num(floor((double)(reft - created) / 86400));
-	if (stage_part(db, r, pl, crm_stmt_text(d, 3), closed, ref, entered,
-		       reft, err) < 0 ||
-	    activity_part(db, r, ref, reft, err) < 0)
-		return -1;
-	if (!closed && !crm_stmt_is_null(d, 14))
+	if (!closed && !crm_stmt_is_null(d, 14)) {
 		r->stage_p = crm_stmt_double(d, 14);
+		r->stage_p_set = true;
+	}
+	if (!crm_stmt_is_null(d, 15)) {
+		r->has_previous = true;
+		r->previous = crm_stmt_double(d, 15);
+	}
 	record_part(bk, crm_stmt_text(d, 7), 0, ref, &n, &w);
 	r->v[F_OWNER_WIN_RATE] =
 	    num(round(1000.0 * (double)(w + 1) / (double)(n + 2)) / 10);
@@ -415,42 +503,58 @@ static int describe(struct crm_db *db, const struct crm_pipelines *pls,
 		    ref, &n, &w);
 	r->v[F_ACCOUNT_WON] = num((double)w);
 	r->v[F_ACCOUNT_LOST] = num((double)(n - w));
-	return 0;
 }
 
-/* Read the closed (open false) or open deals into *rows. */
-static int read_deals(struct crm_db *db, bool open, struct drow **rows,
+/* Read at most limit closed (open false) or open deals with ids above
+ * after into *rows, in id order. */
+static int read_range(struct crm_db *db, bool open, const struct book *bk,
+		      int64_t after, int64_t limit, struct drow **rows,
 		      size_t *n, struct crm_err *err)
 {
 	const struct crm_pipelines *pls = crm_pipelines_get(err);
 	struct crm_stmt *st;
-	struct book bk;
 	size_t cap = 0;
 	int s;
 
 	*rows = NULL;
 	*n = 0;
-	if (!pls || book_load(db, &bk, err) < 0)
+	if (!pls || !(st = crm_db_stmt(db, sql_deals, err)))
 		return -1;
-	if (!(st = crm_db_stmt(db, sql_deals, err))) {
-		book_release(&bk);
-		return -1;
-	}
 	crm_stmt_bind_text(st, 1, open ? "open" : "won");
 	crm_stmt_bind_text(st, 2, open ? "open" : "lost");
+	crm_stmt_bind_int(st, 3, after);
+	crm_stmt_bind_int(st, 4, limit);
 	while ((s = crm_stmt_step(st, err)) == 1) {
 		*rows = crm_xgrow(*rows, &cap, *n + 1, sizeof(**rows));
-		if (crm_check_interrupt(err) < 0 ||
-		    describe(db, pls, &bk, st, &(*rows)[*n], err) < 0) {
-			drow_release(&(*rows)[*n]);
+		if (crm_check_interrupt(err) < 0) {
 			s = -1;
 			break;
 		}
-		(*n)++;
+		describe(db, pls, bk, st, &(*rows)[(*n)++]);
 	}
 	crm_stmt_finalize(st);
+	if (s < 0)
+		return -1;
+	if (*n && (stage_pass(db, *rows, *n, open, err) < 0 ||
+		   activity_pass(db, *rows, *n, open, err) < 0))
+		return -1;
+	return 0;
+}
+
+/* Read every closed (open false) or open deal into *rows. */
+static int read_deals(struct crm_db *db, bool open, struct drow **rows,
+		      size_t *n, struct crm_err *err)
+{
+	struct book bk;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (book_load(db, &bk, err) < 0)
+		return -1;
+	rc = read_range(db, open, &bk, INT64_MIN, INT64_MAX, rows, n, err);
 	book_release(&bk);
-	return s < 0 ? -1 : 0;
+	return rc;
 }
 
 static void free_rows(struct drow *rows, size_t n)
@@ -898,6 +1002,9 @@ static void format_factors(const struct crm_logit_factor *f, size_t nf,
 	}
 }
 
+/* Open deals read and scored at a time. */
+enum { SCORE_BATCH = 20000 };
+
 static int score_open(struct crm_db *db, const struct crm_dealscore_opts *o,
 		      const struct crm_logit_model *m, int64_t model_id,
 		      int (*fn)(const struct crm_dealscore *d, void *arg),
@@ -909,58 +1016,77 @@ static int score_open(struct crm_db *db, const struct crm_dealscore_opts *o,
 	struct crm_rec rec;
 	struct crm_buf b = {0};
 	char now[CRM_TIME_LEN];
+	struct book bk;
+	int64_t after = INT64_MIN;
 	int rc = -1;
 
 	crm_rec_init(&rec);
 	crm_datetime_format(db->now, now);
-	if (read_deals(db, true, &rows, &n, err) < 0)
+	if (book_load(db, &bk, err) < 0)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		struct drow *r = &rows[i];
-		struct crm_dealscore d = {.id = r->id,
-					  .name = r->name,
-					  .stage = r->stage_now,
-					  .owner = r->owner,
-					  .stage_probability = r->stage_p};
-		struct crm_stmt *st;
-		double p;
-		int s;
+	/* a batch of deals at a time, so memory stays flat */
+	for (;;) {
+		if (read_range(db, true, &bk, after, SCORE_BATCH, &rows, &n,
+			       err) < 0)
+			goto out;
+		if (n == 0)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			struct drow *r = &rows[i];
+			struct crm_dealscore d = {.id = r->id,
+						  .name = r->name,
+						  .stage = r->stage_now,
+						  .owner = r->owner,
+						  .stage_probability =
+						      r->stage_p};
+			struct crm_stmt *st;
+			double p;
+			int s;
 
-		to_rec(r, &rec);
-		if (crm_logit_predict(m, &rec, &p, fs, nf, &found, err) < 0 ||
-		    previous(db, r->id, &d.has_previous, &d.previous, err) < 0)
-			goto out;
-		d.probability = round(p * 10000) / 100;
-		if (d.has_previous)
-			d.trend = d.probability - d.previous >= 5 ? "improving"
-				  : d.previous - d.probability >= 5
-				      ? "declining"
-				      : "steady";
-		format_factors(fs, found, &rec, &b);
-		d.factors = b.len ? b.s : NULL;
-		if (!(st = crm_db_stmt_cached(db, sql_insert, err)))
-			goto out;
-		crm_stmt_bind_int(st, 1, r->id);
-		crm_stmt_bind_int(st, 2, model_id);
-		crm_stmt_bind_text(st, 3, now);
-		crm_stmt_bind_double(st, 4, d.probability);
-		crm_stmt_bind_double(st, 5, d.stage_probability);
-		if (d.has_previous)
-			crm_stmt_bind_double(st, 6, d.previous);
-		else
-			crm_stmt_bind_null(st, 6);
-		crm_stmt_bind_text(st, 7, d.trend);
-		crm_stmt_bind_text(st, 8, d.factors);
-		crm_stmt_bind_text(st, 9, db->actor);
-		s = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
-		if (s < 0 || (fn && fn(&d, arg) < 0))
-			goto out;
-		(*count)++;
+			to_rec(r, &rec);
+			if (crm_logit_predict(m, &rec, &p, fs, nf, &found,
+					      err) < 0)
+				goto out;
+			d.has_previous = r->has_previous;
+			d.previous = r->previous;
+			d.probability = round(p * 10000) / 100;
+			if (d.has_previous)
+				d.trend = d.probability - d.previous >= 5
+					      ? "improving"
+					  : d.previous - d.probability >= 5
+					      ? "declining"
+					      : "steady";
+			format_factors(fs, found, &rec, &b);
+			d.factors = b.len ? b.s : NULL;
+			if (!(st = crm_db_stmt_cached(db, sql_insert, err)))
+				goto out;
+			crm_stmt_bind_int(st, 1, r->id);
+			crm_stmt_bind_int(st, 2, model_id);
+			crm_stmt_bind_text(st, 3, now);
+			crm_stmt_bind_double(st, 4, d.probability);
+			crm_stmt_bind_double(st, 5, d.stage_probability);
+			if (d.has_previous)
+				crm_stmt_bind_double(st, 6, d.previous);
+			else
+				crm_stmt_bind_null(st, 6);
+			crm_stmt_bind_text(st, 7, d.trend);
+			crm_stmt_bind_text(st, 8, d.factors);
+			crm_stmt_bind_text(st, 9, db->actor);
+			s = crm_stmt_step(st, err);
+			crm_stmt_reset(st);
+			if (s < 0 || (fn && fn(&d, arg) < 0))
+				goto out;
+			(*count)++;
+		}
+		after = rows[n - 1].id;
+		free_rows(rows, n);
+		rows = NULL;
+		n = 0;
 	}
 	rc = 0;
 out:
 	free_rows(rows, n);
+	book_release(&bk);
 	free(fs);
 	crm_rec_release(&rec);
 	crm_buf_release(&b);

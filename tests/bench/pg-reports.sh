@@ -86,7 +86,7 @@ echo "data: $n activities, $nc contacts, $nd deals; PostgreSQL $(psql "$db" -X -
 
 # bench NAME 'crm-report args' 'reference SQL'
 bench() {
-	name=$1 args=$2 ref=$3
+	name=$1 args=$2 ref=$3 size=${4:-$n}
 	best_ours= best_ref=
 	for k in 1 2; do
 		# shellcheck disable=SC2086
@@ -102,6 +102,7 @@ bench() {
 	printf '%-28s crm-report %7.2fs  psql %7.2fs  ratio %s  rss %s  %d rows, %s\n' \
 		"$name" "$t_ours" "$t_ref" "$(ratio "$t_ours" "$t_ref")" \
 		"$(rss "$dir/rss")" "$rows" "$same"
+	row "report $(echo "$args" | tr ' ' '-')" pg "$size" "$t_ours" "$t_ref" "$dir/rss"
 }
 
 cnt() { echo "count(*) FILTER (WHERE $1)"; }
@@ -137,7 +138,7 @@ SELECT source, count(*) AS contacts,
  round(100.0 * $(cnt "lifecycle_stage IN ('customer', 'evangelist')")
    / count(*), 1) AS customer_rate
 FROM contacts WHERE created_at < '2026-12-31T00:00:01Z'
-GROUP BY source ORDER BY contacts DESC, source COLLATE \"C\" NULLS FIRST;"
+GROUP BY source ORDER BY contacts DESC, source COLLATE \"C\" NULLS FIRST;" "$nc"
 
 bench "pipeline now" "pipeline" "
 SELECT stage, currency, count(*) AS deals,
@@ -146,4 +147,4 @@ SELECT stage, currency, count(*) AS deals,
    'FM999999999990.00') AS weighted_amount
 FROM deals WHERE created_at < '2026-12-31T00:00:01Z' AND status = 'open'
 GROUP BY stage, currency
-ORDER BY min(probability), stage COLLATE \"C\", currency COLLATE \"C\";"
+ORDER BY min(probability), stage COLLATE \"C\", currency COLLATE \"C\";" "$nd"

@@ -2,22 +2,40 @@
 # pipeline.sh [N]: forecast and board over N deals (default 200,000) with
 # crm-pipeline, and the same sums with hand-written SQL in the sqlite3
 # shell on the same database, in the same run. Prints times, the ratios,
-# our peak RSS, and whether both give the same figures.
+# our peak RSS, and whether both give the same figures, and a `row` line
+# each (lib.sh). BENCH_ENGINE=sqlite|pg|both (default both when PostgreSQL
+# is installed): pg loads the same deals into a database on a throwaway
+# server (tests/pgserver.sh, or $CRM_TEST_PG) and times the forecast
+# against the same SQL in psql.
 set -eu
 n=${1:-200000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+if [ -z "${BENCH_ENGINE:-}" ]; then
+	BENCH_ENGINE=sqlite
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && BENCH_ENGINE=both
+fi
+if [ "$BENCH_ENGINE" != sqlite ] && [ -z "${CRM_TEST_PG:-}" ] &&
+	[ -z "${CRM_PGSERVER_DONE:-}" ]; then
+	CRM_PGSERVER_DONE=1 BENCH_ENGINE=$BENCH_ENGINE exec sh "$top/tests/pgserver.sh" sh "$0" "$@"
+fi
+CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
 . "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
-trap 'rm -rf "$dir"' EXIT
+pgdb=crm_bench_pipeline_$$
+admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
+cleanup() {
+	[ "$BENCH_ENGINE" = sqlite ] || admin "DROP DATABASE IF EXISTS $pgdb"
+	[ -n "${BENCH_DIR:-}" ] || rm -rf "$dir"
+}
+trap cleanup EXIT
 export CRM_NOW=2026-11-22T09:30:00Z CRM_SHARE=$top/share/crm
 db=$dir/crm.db
 
 # deals loaded straight into crm's schema (not what is measured): stages of
 # the default pipeline with their probabilities and categories, three
 # currencies, 25 owners, close dates over two years
-"$bin/crm" init --db "$db" 2>/dev/null
 awk -v n="$n" 'BEGIN { srand(11)
 	split("prospecting qualification needs_analysis proposal negotiation closed_won closed_lost", st, " ")
 	split("10 20 40 60 80 100 0", pr, " ")
@@ -34,6 +52,8 @@ awk -v n="$n" 'BEGIN { srand(11)
 			"2026-01-01T00:00:00Z", int(rand() * 25)
 	}
 }' >"$dir/deals.csv"
+if [ "$BENCH_ENGINE" != pg ]; then
+"$bin/crm" init --db "$db" 2>/dev/null
 sqlite3 "$db" <<SQL
 .mode csv
 CREATE TEMP TABLE t (id, name, pipeline, stage, status, amount, currency,
@@ -71,6 +91,7 @@ t_ref=$t
 same=no
 tail -n +2 "$dir/ours.csv" | cmp -s - "$dir/ref.csv" && same=yes
 echo "forecast: crm-pipeline ${t_ours}s, sqlite3 shell ${t_ref}s, ratio $(ratio $t_ours $t_ref), crm peak RSS $(rss "$dir/rss"), $(($(wc -l <"$dir/ref.csv"))) rows, same figures: $same"
+row "pipeline forecast" sqlite "$n" "$t_ours" "$t_ref" "$dir/rss"
 
 timed "$dir/ours.csv" /usr/bin/time -f %M -o "$dir/rss" \
 	"$bin/crm-pipeline" board --db "$db" -f csv --pipeline default
@@ -85,3 +106,53 @@ tail -n +2 "$dir/ours.csv" | awk -F, '{print $1 "," $2 "," $6 "," $5 "," $7 "," 
 sort "$dir/ref.csv" >"$dir/r"
 cmp -s "$dir/o" "$dir/r" && same=yes || diff "$dir/o" "$dir/r" | head -5
 echo "board: crm-pipeline ${t_ours}s, sqlite3 shell ${t_ref}s, ratio $(ratio $t_ours $t_ref), crm peak RSS $(rss "$dir/rss"), same figures: $same"
+row "pipeline board" sqlite "$n" "$t_ours" "$t_ref" "$dir/rss"
+fi
+
+[ "$BENCH_ENGINE" != sqlite ] || exit 0
+case $CRM_TEST_PG in
+*://*\?*) url="$CRM_TEST_PG&dbname=$pgdb" ;;
+*://*) url="$CRM_TEST_PG?dbname=$pgdb" ;;
+*) url="$CRM_TEST_PG dbname=$pgdb" ;;
+esac
+admin "CREATE DATABASE $pgdb"
+"$bin/crm" init --db "$url" 2>/dev/null
+psql "$url" -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
+CREATE TEMP TABLE t (id BIGINT, name TEXT, pipeline TEXT, stage TEXT,
+  status TEXT, amount BIGINT, currency TEXT, probability DOUBLE PRECISION,
+  forecast_category TEXT, expected_close TEXT, closed_at TEXT,
+  stage_changed_at TEXT, owner TEXT);
+\\copy t FROM '$dir/deals.csv' WITH (FORMAT csv)
+INSERT INTO deals (id, name, pipeline, stage, status, amount, currency,
+  probability, forecast_category, expected_close, closed_at, stage_changed_at,
+  owner, created_at, updated_at)
+SELECT id, name, pipeline, stage, status, amount, currency, probability,
+  forecast_category, nullif(expected_close, ''), nullif(closed_at, ''),
+  stage_changed_at, owner, stage_changed_at, stage_changed_at FROM t;
+SELECT setval(pg_get_serial_sequence('deals', 'id'), $n);
+SQL
+psql "$url" -X -q -c "VACUUM ANALYZE" >/dev/null
+m() { echo "to_char(($1) / 100.0, 'FM999999999999990.00')"; }
+per="CASE status WHEN 'open' THEN substr(expected_close, 1, 7) ELSE substr(closed_at, 1, 7) END"
+timed "$dir/ours.csv" /usr/bin/time -f %M -o "$dir/rss" \
+	"$bin/crm-pipeline" forecast --db "$url" -f csv
+t_ours=$t
+timed "$dir/ref.csv" psql "$url" -X -q -A -t -F, -c "
+SELECT $per AS period, currency,
+  count(*) FILTER (WHERE status = 'open'),
+  $(m "sum(CASE status WHEN 'open' THEN amount ELSE 0 END)"),
+  $(m "round(sum(CASE status WHEN 'open' THEN amount * probability ELSE 0 END) / 100.0)"),
+  $(m "sum(CASE forecast_category WHEN 'pipeline' THEN amount ELSE 0 END)"),
+  $(m "sum(CASE forecast_category WHEN 'best_case' THEN amount ELSE 0 END)"),
+  $(m "sum(CASE forecast_category WHEN 'commit' THEN amount ELSE 0 END)"),
+  $(m "sum(CASE forecast_category WHEN 'closed' THEN amount ELSE 0 END)"),
+  $(m "sum(CASE forecast_category WHEN 'omitted' THEN amount ELSE 0 END)"),
+  count(*) FILTER (WHERE status = 'won'),
+  $(m "sum(CASE status WHEN 'won' THEN amount ELSE 0 END)")
+FROM deals WHERE status = 'open' OR (status = 'won' AND closed_at <= '$CRM_NOW')
+GROUP BY 1, 2 ORDER BY ($per) IS NULL, ($per) COLLATE \"C\", currency COLLATE \"C\""
+t_ref=$t
+same=no
+tail -n +2 "$dir/ours.csv" | cmp -s - "$dir/ref.csv" && same=yes
+echo "forecast (pg): crm-pipeline ${t_ours}s, psql ${t_ref}s, ratio $(ratio $t_ours $t_ref), crm peak RSS $(rss "$dir/rss"), $(($(wc -l <"$dir/ref.csv"))) rows, same figures: $same"
+row "pipeline forecast" pg "$n" "$t_ours" "$t_ref" "$dir/rss"

@@ -18,9 +18,11 @@
 #    season, fitted by its default optimiser) and the seasonal naive
 #    forecast them: MAPE and MASE (scaled by the in-sample seasonal naive
 #    error). Also crm's own rolling-origin backtest.
-# 3. Times: scoring open deals (1,000,000 x SCALE) and cycle over won
-#    deals as order lines (10,000,000 x SCALE). SCALE defaults to 0.01:
-#    the full figures need a machine of one's own.
+# 3. Times: scoring open deals (1,000,000 x SCALE; against the same
+#    features and scores in one SQL statement, tests/bench/deals-ref.sh)
+#    and cycle over won deals as order lines (10,000,000 x SCALE), with
+#    `row` lines (lib.sh); SQLite only (deals.sh measures both engines).
+#    SCALE defaults to 0.01: the full figures need a machine of one's own.
 #
 # Needs python3-sklearn and python3-statsmodels (BENCH_PKGS in the
 # Makefile); installs nothing.
@@ -30,6 +32,7 @@ BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
+. "$top/tests/bench/deals-ref.sh"
 PATH=$top/$BUILD/bin:$PATH
 dir=${BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$dir"' EXIT
@@ -153,11 +156,14 @@ nlines=$(awk -v s="$scale" 'BEGIN { printf "%d", 10000000 * s }')
 awk -v n="$nopen" 'BEGIN { print "name,stage,amount,currency,owner,source"
 	for (i = 1; i <= n; i++) printf "O%d,proposal,%d,EUR,ana,web\n", i, 1000 + i % 5000 }' >"$dir/many.csv"
 CRM_NOW=2026-07-02T00:00:00Z crm-pipeline import -q "$dir/many.csv"
-CRM_NOW=2026-07-05T00:00:00Z timed "$dir/many.out" crm-score deals -q -f csv
+CRM_NOW=2026-07-05T00:00:00Z timed "$dir/many.out" /usr/bin/time -f %M -o "$dir/rss.deals" crm-score deals -q -f csv
 tc=$t
-# the floor: reading the open deals with their activities in one query
-timed "$dir/floor.out" sqlite3 "$CRM_DB" "SELECT d.id, d.stage, d.amount, d.owner, (SELECT count(*) FROM activities a WHERE a.deal_id = d.id) FROM deals d WHERE d.status = 'open'"
-echo "score $nopen open deals (1,000,000 x $scale): ${tc}s; reading them in one SQL query (sqlite3): ${t}s, ratio $(ratio "$tc" "$t")"
+# the reference: the same features, a logistic and the scores written, in
+# one SQL statement (tests/bench/deals-ref.sh)
+deals_ref sqlite 2026-07-05T00:00:00Z >"$dir/ref.sql"
+timed "$dir/floor.out" sqlite3 -bail "$CRM_DB" <"$dir/ref.sql"
+echo "score $nopen open deals (1,000,000 x $scale): ${tc}s; the same features and scores in SQL (sqlite3): ${t}s, ratio $(ratio "$tc" "$t")"
+row score-deals sqlite "$nopen" "$tc" "$t" "$dir/rss.deals"
 awk -v n="$nlines" 'BEGIN { srand(3); print "name"; for (c = 1; c <= n / 20; c++) printf "C%d\n", c }' >"$dir/co.csv"
 crm-company import -q "$dir/co.csv"
 awk -v n="$nlines" 'BEGIN { srand(3); print "name,company_id,stage,amount,currency,closed_at"
@@ -167,9 +173,10 @@ awk -v n="$nlines" 'BEGIN { srand(3); print "name,company_id,stage,amount,curren
 		printf "L%d,%d,closed_won,10,EUR,%04d-%02d-%02dT10:00:00Z\n", i, c, 2020 + int(k * 90 / 365), 1 + int(k * 3) % 12, d
 	} }' >"$dir/lines.csv"
 crm-pipeline import -q "$dir/lines.csv"
-CRM_NOW=2026-11-22T00:00:00Z timed "$dir/cycle.out" crm-score cycle -q --all -f csv
+CRM_NOW=2026-11-22T00:00:00Z timed "$dir/cycle.out" /usr/bin/time -f %M -o "$dir/rss.cycle" crm-score cycle -q --all -f csv
 tc=$t
 # the floor: each customer's mean interval between purchases in SQL
 # (window function; no median, no season, no evidence)
 timed "$dir/floor.out" sqlite3 "$CRM_DB" "SELECT company_id, avg(gap) FROM (SELECT company_id, julianday(closed_at) - julianday(lag(closed_at) OVER (PARTITION BY company_id ORDER BY closed_at)) AS gap FROM deals WHERE status = 'won') GROUP BY company_id"
 echo "cycle over $nlines won deals as order lines (10,000,000 x $scale), $((nlines / 20)) customers: ${tc}s; mean intervals in SQL (sqlite3): ${t}s, ratio $(ratio "$tc" "$t")"
+row cycle sqlite "$nlines" "$tc" "$t" "$dir/rss.cycle"

@@ -6,7 +6,9 @@
 # equivalent hand-written SQL in the sqlite3 shell over the same database,
 # in the same run, and checks both print the same CSV. Prints each time,
 # the ratio (ours / sqlite3, the best of two runs each; the goal is at
-# most 1.5) and our peak RSS.
+# most 1.5) and our peak RSS, and a `row` line per report (lib.sh).
+# BENCH_ENGINE=sqlite|pg|both (default both when PostgreSQL is installed)
+# adds tests/bench/pg-reports.sh over ACTIVITIES, CONTACTS and DEALS.
 set -eu
 n=${1:-5000000}
 nc=${2:-1000000}
@@ -18,7 +20,14 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
-trap 'rm -rf "$dir"' EXIT
+[ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$dir"' EXIT
+# BENCH_ENGINE=sqlite|pg|both (default both when PostgreSQL is installed):
+# pg runs tests/bench/pg-reports.sh with the sizes it takes
+if [ -z "${BENCH_ENGINE:-}" ]; then
+	BENCH_ENGINE=sqlite
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && BENCH_ENGINE=both
+fi
+[ "$BENCH_ENGINE" != pg ] || exec sh "$top/tests/bench/pg-reports.sh" "$n" "$nc" "$nd"
 export CRM_NOW=2026-12-31T00:00:00Z LC_ALL=C
 
 "$bin/crm" init --db "$dir/crm.db" 2>/dev/null
@@ -150,7 +159,7 @@ echo "data: $n activities, $nc contacts, $nl leads, $nd deals, $nt tickets"
 
 # bench NAME 'crm-report args' 'reference SQL'
 bench() {
-	name=$1 args=$2 ref=$3
+	name=$1 args=$2 ref=$3 size=${4:-$n}
 	# warm the page cache, then the best of two runs each, alternating
 	cat "$dir/crm.db" >/dev/null
 	best_ours= best_ref=
@@ -168,6 +177,7 @@ bench() {
 	printf '%-28s crm-report %7.2fs  sqlite3 %7.2fs  ratio %s  rss %s  %d rows, %s\n' \
 		"$name" "$t_ours" "$t_ref" "$(ratio "$t_ours" "$t_ref")" \
 		"$(rss "$dir/rss")" "$rows" "$same"
+	row "report $(echo "$args" | tr ' ' '-')" sqlite "$size" "$t_ours" "$t_ref" "$dir/rss"
 }
 
 bench "activities per owner" "activities" "
@@ -202,7 +212,7 @@ SELECT source, count(*) AS contacts,
  round(100.0 * sum(lifecycle_stage IN ('customer', 'evangelist'))
    / count(*), 1) AS customer_rate
 FROM contacts WHERE created_at < '2026-12-31T00:00:01Z'
-GROUP BY source ORDER BY contacts DESC, source;"
+GROUP BY source ORDER BY contacts DESC, source;" "$nc"
 
 # the median and p90 by hand: window functions over the follow-ups due
 bench "unattended (median, p90)" "unattended" "
@@ -265,7 +275,7 @@ SELECT 'all' AS total, count(*) AS leads, sum(q) AS qualified,
  (SELECT x FROM m WHERE k = 1) AS median_days_to_assign,
  (SELECT x FROM m WHERE k = 2) AS median_days_to_convert,
  (SELECT x FROM m WHERE k = 3) AS median_days_to_close
-FROM l;"
+FROM l;" "$nl"
 
 bench "funnel by source" "funnel --by source" "
 WITH l AS (SELECT l.source, l.status, l.created_at, l.converted_at,
@@ -301,7 +311,7 @@ SELECT source, count(*) AS leads, sum(q) AS qualified,
  (SELECT x FROM m WHERE m.g IS l.source AND k = 1) AS median_days_to_assign,
  (SELECT x FROM m WHERE m.g IS l.source AND k = 2) AS median_days_to_convert,
  (SELECT x FROM m WHERE m.g IS l.source AND k = 3) AS median_days_to_close
-FROM l GROUP BY source ORDER BY leads DESC, source;"
+FROM l GROUP BY source ORDER BY leads DESC, source;" "$nl"
 
 money() { # the decimal string of minor units X (2-decimal currencies)
 	echo "CASE WHEN $1 IS NULL THEN NULL ELSE printf('%d.%02d', ($1) / 100, ($1) % 100) END"
@@ -312,7 +322,7 @@ SELECT stage, currency, count(*) AS deals,
  $(money 'CAST(round(sum(amount * coalesce(probability, 0) / 100.0)) AS INTEGER)')
    AS weighted_amount
 FROM deals WHERE created_at < '2026-12-31T00:00:01Z' AND status = 'open'
-GROUP BY stage, currency ORDER BY min(probability), stage, currency;"
+GROUP BY stage, currency ORDER BY min(probability), stage, currency;" "$nd"
 
 # as of a past date: each deal's last history rows before it
 bench "pipeline as of 2026-06-30" "pipeline --to 2026-06-30" "
@@ -341,7 +351,7 @@ SELECT stage, currency, count(*) AS deals, $(money 'sum(amount)') AS amount,
  $(money 'CAST(round(sum(amount * coalesce(probability, 0) / 100.0)) AS INTEGER)')
    AS weighted_amount
 FROM d WHERE status = 'open'
-GROUP BY stage, currency ORDER BY min(probability), stage, currency;"
+GROUP BY stage, currency ORDER BY min(probability), stage, currency;" "$nd"
 
 # sla: the compliance counts, and median and p90 by window functions
 met() { echo "($1_due IS NOT NULL AND coalesce($2 <= $1_due, 0) AND NOT coalesce($1_breached, 0))"; }
@@ -374,4 +384,9 @@ SELECT priority, count(*) AS tickets, sum($FM) AS first_reply_met,
    AS median_resolution_hours,
  (SELECT p90 FROM m WHERE m.p IS t.priority AND k = 2) AS p90_resolution_hours,
  sum($FB OR $RB) AS breached_tickets
-FROM t GROUP BY priority ORDER BY tickets DESC, priority;"
+FROM t GROUP BY priority ORDER BY tickets DESC, priority;" "$nt"
+
+if [ "$BENCH_ENGINE" = both ]; then
+	rm -f "$dir/crm.db" "$dir/crm.db-wal" "$dir/crm.db-shm"
+	sh "$top/tests/bench/pg-reports.sh" "$n" "$nc" "$nd"
+fi

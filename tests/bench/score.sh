@@ -6,7 +6,8 @@
 # every lead with crm-score leads and a rules file of RULES fit rules
 # (default 20) and the default engagement types, in one run. Prints both
 # times, the ratio (scoring / import: the target is below 1) and the peak
-# RSS of each.
+# RSS of each; then the same scoring as hand-written SQL in the sqlite3
+# shell (below), with a `row` line (lib.sh). SQLite only.
 set -eu
 n=${1:-1000000}
 nr=${2:-20}
@@ -63,6 +64,28 @@ awk -v n="$nr" 'BEGIN {
 	printf "]},\n"
 }' >"$dir/rules.json"
 sed -n '/"engagement"/,$p' "$top/share/crm/scoring.json" >>"$dir/rules.json"
+# the same RULES as SQL terms: "points<TAB>group<TAB>condition" per rule
+awk -v n="$nr" 'BEGIN {
+	emp = "CAST(json_extract(custom, \"$.employees\") AS REAL)"
+	bud = "CAST(json_extract(custom, \"$.budget\") AS REAL)"
+	c[0] = "15\tf\tlower(industry) IN (\x27software\x27, \x27saas\x27, \x27fintech\x27)"
+	c[1] = "15\tf\t" emp " >= 200"
+	c[2] = "8\tf\t" emp " BETWEEN 20 AND 199"
+	c[3] = "10\tf\tupper(country) IN (\x27US\x27, \x27GB\x27, \x27DE\x27, \x27FR\x27, \x27PT\x27)"
+	c[4] = "20\t\tlower(title) REGEXP \x27(^|[^a-z])(vp|director|head|chief|c[eotfm]o)([^a-z]|$)\x27"
+	c[5] = "8\t\t(instr(lower(title), \x27manager\x27) > 0 OR instr(lower(title), \x27lead\x27) > 0)"
+	c[6] = "5\t\tcoalesce(phone, \x27\x27) <> \x27\x27"
+	c[7] = "-10\tp\tcoalesce(company, \x27\x27) = \x27\x27"
+	c[8] = "-5\tp\tlower(substr(email, instr(email, \x27@\x27) + 1)) IN (\x27gmail.com\x27, \x27yahoo.com\x27)"
+	c[9] = "10\t\tsource = \x27referral\x27"
+	c[10] = "-5\tp\t" bud " < 1000"
+	c[11] = "10\t\t" bud " > 50000"
+	c[12] = "2\t\tcoalesce(source, \x27\x27) <> \x27ads\x27"
+	c[13] = "3\t\tcoalesce(lower(industry), \x27\x27) NOT IN (\x27gov\x27)"
+	c[14] = "-3\t\t" emp " <= 10"
+	c[15] = "4\t\t" bud " >= 20000"
+	for (i = 0; i < n; i++) print c[i % 16]
+}' >"$dir/rules.tsv"
 echo "data: $n leads ($(($(stat -c %s "$dir/leads.csv") / 1048576)) MiB of CSV), $nr fit rules, $na activities"
 
 timed /dev/null /usr/bin/time -f %M -o "$dir/rss.import" \
@@ -92,4 +115,64 @@ timed /dev/null /usr/bin/time -f %M -o "$dir/rss.score" \
 t_score=$t
 echo "crm-score leads: ${t_score}s, peak RSS $(rss "$dir/rss.score")"
 echo "scoring / import: $(ratio "$t_score" "$t_import") (below 1: scoring is faster)"
+
+# the reference: the same scoring in SQL (sqlite3 shell) - every rule a
+# CASE term with the group caps (firmographics at most 50, penalties at
+# least -30), the engagement per lead from its activities in the 90-day
+# window (points per type, each type's daily cap taken in time order by
+# a window function, halved every 30 days, the email group at most 30,
+# clamped to 0..100), grades, the combined score, then the leads updated
+# and a lead_scores row each, in one transaction
+sum() { # sum GROUP: the points of the rules of GROUP (f, p or none)
+	awk -F '\t' -v g="$1" '$2 == g { printf " + CASE WHEN %s THEN %s ELSE 0 END", $3, $1 }' "$dir/rules.tsv"
+}
+now=2026-11-22T09:30:00Z from=2026-08-24T09:30:00Z
+cat >"$dir/ref.sql" <<SQL
+BEGIN;
+CREATE TEMP TABLE s (id INTEGER PRIMARY KEY, prev, prev_grade, f, e, score,
+  grade);
+INSERT INTO s
+WITH ev AS (SELECT lead_id, type, occurred_at,
+  CASE type WHEN 'email_open' THEN 2 WHEN 'email_click' THEN 5
+    WHEN 'email_bounce' THEN -20 WHEN 'unsubscribe' THEN -50
+    WHEN 'web_visit' THEN 3 WHEN 'form_submit' THEN 20 WHEN 'meeting' THEN 25
+    WHEN 'call' THEN 10 END AS pts,
+  CASE type WHEN 'email_open' THEN 6 WHEN 'email_click' THEN 15
+    WHEN 'web_visit' THEN 9 WHEN 'call' THEN 20 END AS cap,
+  julianday('$now') - julianday(occurred_at) AS age
+  FROM activities WHERE lead_id IS NOT NULL AND occurred_at > '$from'
+  AND occurred_at <= '$now'),
+cv AS (SELECT *, coalesce(sum(pts) OVER (PARTITION BY lead_id, type,
+  substr(occurred_at, 1, 10) ORDER BY occurred_at ROWS BETWEEN UNBOUNDED
+  PRECEDING AND 1 PRECEDING), 0) AS used FROM ev WHERE pts IS NOT NULL),
+pe AS (SELECT lead_id, type, sum(CASE WHEN cap IS NULL THEN pts
+  ELSE max(0, min(pts, cap - used)) END * pow(0.5, age / 30)) AS p
+  FROM cv GROUP BY lead_id, type),
+eng AS (SELECT lead_id, min(100, max(0,
+  sum(CASE WHEN type IN ('email_open', 'email_click') THEN 0 ELSE p END)
+  + min(30, sum(CASE WHEN type IN ('email_open', 'email_click') THEN p ELSE 0 END))))
+  AS e FROM pe GROUP BY lead_id),
+fit AS (SELECT id, score AS prev, grade AS prev_grade,
+  min(100, max(0, 0 $(sum "") + min(50, 0 $(sum f)) + max(-30, 0 $(sum p))))
+  AS f FROM leads)
+SELECT fit.id, fit.prev, fit.prev_grade, fit.f, coalesce(eng.e, 0),
+  round(0.5 * fit.f + 0.5 * coalesce(eng.e, 0)) AS score,
+  CASE WHEN round(fit.f) >= 70 THEN 'A' WHEN round(fit.f) >= 45 THEN 'B'
+    WHEN round(fit.f) >= 20 THEN 'C' ELSE 'D' END
+  || CASE WHEN round(coalesce(eng.e, 0)) >= 50 THEN '1'
+    WHEN round(coalesce(eng.e, 0)) >= 20 THEN '2' ELSE '3' END AS grade
+FROM fit LEFT JOIN eng ON eng.lead_id = fit.id;
+UPDATE leads SET previous_score = s.prev, score = s.score, grade = s.grade,
+  trend = CASE WHEN s.prev IS NULL THEN NULL WHEN s.score - s.prev >= 5
+    THEN 'rising' WHEN s.prev - s.score >= 5 THEN 'falling' ELSE 'steady' END,
+  scored_at = '$now' FROM s WHERE s.id = leads.id;
+INSERT INTO lead_scores (lead_id, at, score, grade, fit_score,
+  engagement_score, previous_score, previous_grade, trend, actor)
+SELECT id, '$now', score, grade, f, e, prev, prev_grade, NULL, 'bench' FROM s;
+COMMIT;
+SQL
+timed /dev/null sqlite3 -bail "$dir/crm.db" <"$dir/ref.sql"
+t_ref=$t
+echo "the same scoring in SQL (sqlite3): ${t_ref}s; crm-score leads / SQL: $(ratio "$t_score" "$t_ref")"
+row score-leads sqlite "$n" "$t_score" "$t_ref" "$dir/rss.score"
 sqlite3 "$dir/crm.db" "SELECT 'scored ' || COUNT(*) || ' leads, history ' || (SELECT COUNT(*) FROM lead_scores) || ' rows; grades: ' || (SELECT group_concat(g, ' ') FROM (SELECT grade || '=' || COUNT(*) AS g FROM leads GROUP BY grade ORDER BY COUNT(*) DESC LIMIT 5)) FROM leads WHERE scored_at IS NOT NULL"
