@@ -33,8 +33,12 @@ LIB_DIRS = lib/base lib/records lib/store lib/entity lib/domain lib/analytics \
 INCLUDES = $(addprefix -iquote ,$(LIB_DIRS))
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SANFLAGS) $(INCLUDES) \
              -DCRM_SHARE_DIR='"$(SHAREDIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
+# Start-up (HACKING.md, "Start-up"): libpq is not linked but loaded when a
+# PostgreSQL target is opened (lib/store/store_pg.c), and --as-needed
+# keeps a library out of a binary none of whose objects call it.
+LINK_PKGS = $(filter-out libpq,$(PKGS))
+LDLIBS   = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -lcsv -lm
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread -Wl,--as-needed
 
 LIB_SRC  = $(sort $(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -65,12 +69,12 @@ BENCH_PKGS = python3-sklearn python3-statsmodels hyperfine
 # shaping, font fallback, embedded font subsets); a font with CJK glyphs
 # (WenQuanYi Micro Hei: Chinese and Japanese kana) so that quotes in
 # Chinese and Japanese render; poppler-utils (pdftotext, pdftoppm) checks
-# the PDFs in tests. Only quote_pdf.o and crm-quote see the flags.
+# the PDFs in tests. Only quote_pdf.o sees the flags; it loads pangocairo
+# when it makes a PDF (lib/base/dl.h), so no binary links it.
 CPQ_DEB_PKGS = libpango1.0-dev libcairo2-dev fonts-wqy-microhei fonts-dejavu-core
 CPQ_TEST_PKGS = poppler-utils
 CPQ_PKGS = pangocairo
 $(BUILD)/obj/lib/report/quote_pdf.o: ALL_CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(CPQ_PKGS) 2>/dev/null))
-$(BUILD)/bin/crm-quote: LDLIBS += $(shell pkg-config --libs $(CPQ_PKGS) 2>/dev/null)
 
 # service: the knowledge base stems English words with Snowball's English
 # (Porter2) stemmer, libstemmer (no pkg-config file: linked by name)
