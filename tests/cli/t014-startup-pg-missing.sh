@@ -7,7 +7,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 url=postgresql://127.0.0.1:1/crm
-expect_code 0 crm-contact add -q --first-name Ann --email ann@example.com
+lite=$T/lite.db # a SQLite file, also when the suite runs on PostgreSQL
+expect_code 0 crm-contact add -q --db "$lite" --first-name Ann --email ann@example.com
 
 CRM_LIBPQ=$T/none/libpq.so.5 expect_code 78 crm-contact list --db "$url"
 expect_err "no libpq: what needs it, its package and why it failed" <<X
@@ -30,13 +31,13 @@ err_has "PostgreSQL needs libpq.so.5"
 
 # SQLite never needs it: reads and writes as before
 export CRM_LIBPQ=$T/none/libpq.so.5
-expect_code 0 crm-contact list --fields first_name,email -f csv
+expect_code 0 crm-contact list --db "$lite" --fields first_name,email -f csv
 expect_out "a SQLite read without libpq" <<'X'
 first_name,email
 Ann,ann@example.com
 X
-expect_code 0 crm-contact add -q --first-name Bob
-expect_code 0 crm-contact list --fields first_name -f csv
+expect_code 0 crm-contact add -q --db "$lite" --first-name Bob
+expect_code 0 crm-contact list --db "$lite" --fields first_name -f csv
 expect_out "a SQLite write without libpq" <<'X'
 first_name
 Ann
