@@ -1,11 +1,14 @@
 /* dl.c - libraries loaded when first needed (dl.h). */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dl.h"
 
-int crm_dl_load(struct crm_dl *l, struct crm_err *err)
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int load(struct crm_dl *l, struct crm_err *err)
 {
 	const char *lib;
 	void *h;
@@ -33,4 +36,15 @@ int crm_dl_load(struct crm_dl *l, struct crm_err *err)
 		}
 	l->loaded = true; /* never closed: it stays until exit */
 	return 0;
+}
+
+/* one thread loads; the others wait and find it loaded */
+int crm_dl_load(struct crm_dl *l, struct crm_err *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&lock);
+	rc = load(l, err);
+	pthread_mutex_unlock(&lock);
+	return rc;
 }

@@ -49,8 +49,8 @@ struct crm_dl {
 
 /* Load l's library and look up its symbols, once: 0, or -1 with err
  * (CRM_EX_CONFIG) naming what needs it, the library and the package. A
- * failure leaves the slots empty; the next call tries again. Not
- * thread-safe: call it before starting threads that use l. */
+ * failure leaves the slots empty; the next call tries again. Threads may
+ * call it at once (a lock). */
 int crm_dl_load(struct crm_dl *l, struct crm_err *err);
 
 #endif
