@@ -5,6 +5,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR   = $(PREFIX)/bin
+LIBDIR   = $(PREFIX)/lib
 MANDIR   = $(PREFIX)/share/man
 SHAREDIR = $(PREFIX)/share/crm
 
@@ -33,8 +34,12 @@ LIB_DIRS = lib/base lib/records lib/store lib/entity lib/domain lib/analytics \
 INCLUDES = $(addprefix -iquote ,$(LIB_DIRS))
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SANFLAGS) $(INCLUDES) \
              -DCRM_SHARE_DIR='"$(SHAREDIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
+# Start-up (HACKING.md, "Start-up"): libpq is not linked but loaded when a
+# PostgreSQL target is opened (lib/store/store_pg.c), and --as-needed
+# keeps a library out of a binary none of whose objects call it.
+LINK_PKGS = $(filter-out libpq,$(PKGS))
+LDLIBS   = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -lcsv -lm
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread -Wl,--as-needed
 
 LIB_SRC  = $(sort $(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -65,12 +70,12 @@ BENCH_PKGS = python3-sklearn python3-statsmodels hyperfine
 # shaping, font fallback, embedded font subsets); a font with CJK glyphs
 # (WenQuanYi Micro Hei: Chinese and Japanese kana) so that quotes in
 # Chinese and Japanese render; poppler-utils (pdftotext, pdftoppm) checks
-# the PDFs in tests. Only quote_pdf.o and crm-quote see the flags.
+# the PDFs in tests. Only quote_pdf.o sees the flags; it loads pangocairo
+# when it makes a PDF (lib/base/dl.h), so no binary links it.
 CPQ_DEB_PKGS = libpango1.0-dev libcairo2-dev fonts-wqy-microhei fonts-dejavu-core
 CPQ_TEST_PKGS = poppler-utils
 CPQ_PKGS = pangocairo
 $(BUILD)/obj/lib/report/quote_pdf.o: ALL_CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(CPQ_PKGS) 2>/dev/null))
-$(BUILD)/bin/crm-quote: LDLIBS += $(shell pkg-config --libs $(CPQ_PKGS) 2>/dev/null)
 
 # service: the knowledge base stems English words with Snowball's English
 # (Porter2) stemmer, libstemmer (no pkg-config file: linked by name)
@@ -81,17 +86,20 @@ all: $(BINS)
 
 # social: phone regions (手机号归属地) from libphonenumber's geocoding data.
 # libphonenumber is C++: lib/base/phone_region.cc is a shim with a C
-# interface (phone_region.h), compiled with $(CXX) into libcrm.a; only
-# crm-social calls it, so only crm-social links libphonenumber, ICU and
-# the C++ runtime (every other binary starts as fast as before).
+# interface (phone_region.h), built with $(CXX) as the module crm-phone.so
+# in $(BUILD)/lib/crm/ (installed in $(LIBDIR)/crm/). lib/base/phone_load.c
+# loads it at the first call, from lib/crm/ next to the running binary's
+# bin/ folder, so no binary links libphonenumber, ICU or the C++ runtime
+# (HACKING.md, "Start-up").
 SOCIAL_DEB_PKGS = libphonenumber-dev g++
 CXX ?= g++
-PHONE_OBJ = $(BUILD)/obj/lib/base/phone_region.o
+PHONE_MOD = $(BUILD)/lib/crm/crm-phone.so
 PHONE_LIBS = -lgeocoding -lphonenumber -licuuc -lstdc++
-$(PHONE_OBJ): lib/base/phone_region.cc lib/base/phone_region.h | deps-check
+$(PHONE_MOD): lib/base/phone_region.cc lib/base/phone_region.h | deps-check
 	@mkdir -p $(@D)
-	$(CXX) -std=c++17 $(OPT) -g -Wall -Wextra -Werror $(SANFLAGS) -iquote lib/base -c -o $@ $<
-$(BUILD)/bin/crm-social: LDLIBS += $(PHONE_LIBS)
+	$(CXX) -std=c++17 $(OPT) -g -Wall -Wextra -Werror $(SANFLAGS) -fPIC -shared \
+	  -iquote lib/base -o $@ $< -Wl,--as-needed $(PHONE_LIBS)
+all: $(PHONE_MOD)
 
 # Every object waits for the dependency check (order-only: it never makes
 # them stale), so "make -j" does not compile while packages are missing.
@@ -137,9 +145,9 @@ $(BUILD)/share-dir: FORCE
 $(BUILD)/obj/lib/base/share.o: $(BUILD)/share-dir
 FORCE:
 
-$(BUILD)/libcrm.a: $(LIB_OBJ) $(PHONE_OBJ)
+$(BUILD)/libcrm.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $(LIB_OBJ) $(PHONE_OBJ)
+	ar rcs $@ $(LIB_OBJ)
 
 # the front end every command shares: options, output, errors
 $(BUILD)/libcrm-cli.a: $(CLI_OBJ)
@@ -206,6 +214,8 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	cp $(BINS) $(DESTDIR)$(BINDIR)/
+	mkdir -p $(DESTDIR)$(LIBDIR)/crm
+	cp $(PHONE_MOD) $(DESTDIR)$(LIBDIR)/crm/
 	chmod 755 $(BINS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%)
 	cp man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	-cp man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/ 2>/dev/null
@@ -223,7 +233,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man5/crm-*.5 $(DESTDIR)$(MANDIR)/man7/crm.7
 	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_crm \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/crm.fish
-	rm -rf $(DESTDIR)$(SHAREDIR)
+	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(LIBDIR)/crm
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -99,11 +99,16 @@ int crm_verb_social_region(struct crm_cli *cli)
 	for (size_t i = 0; i < nums.n; i++) {
 		struct crm_phone_geo g;
 		struct crm_buf prov = {0}, city = {0};
-		char why[128];
+		char why[512];
 		int rc;
 
-		if (crm_phone_geo(nums.v[i], country, so->lang, &g, why,
-				  sizeof(why)) < 0) {
+		rc = crm_phone_geo(nums.v[i], country, so->lang, &g, why,
+				   sizeof(why));
+		if (rc == CRM_PHONE_UNAVAILABLE) {
+			crm_err_set(&cli->err, CRM_EX_CONFIG, "%s", why);
+			goto fail;
+		}
+		if (rc < 0) {
 			crm_err_set(&cli->err, CRM_EX_DATAERR,
 				    "invalid phone number '%.60s': %s",
 				    nums.v[i], why);

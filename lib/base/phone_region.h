@@ -1,8 +1,9 @@
 /* phone_region.h - where a phone number is: country, and region or city
  * (a Chinese mobile number's province and city, 手机号归属地), from
  * libphonenumber's geocoding data (Debian libphonenumber-dev). A C++ shim
- * (phone_region.cc) behind a C interface; only the binaries that call it
- * link libphonenumber (see the Makefile). */
+ * (phone_region.cc) behind a C interface, built as the module
+ * crm-phone.so that phone_load.c loads at the first call (see the
+ * Makefile): no binary links libphonenumber. */
 #ifndef CRM_PHONE_REGION_H
 #define CRM_PHONE_REGION_H
 
@@ -29,6 +30,10 @@ struct crm_phone_geo {
  * lang: "zh", "en", ... (NULL or "": Chinese for Chinese numbers, English
  * otherwise). Returns 0, or -1 with why (a message, whylen bytes) when
  * it is no phone number. */
+/* crm_phone_geo's return when libphonenumber's module cannot be loaded
+ * (phone_load.c); why says so. -1 is a bad number. */
+#define CRM_PHONE_UNAVAILABLE (-2)
+
 int crm_phone_geo(const char *number, const char *default_country,
 		  const char *lang, struct crm_phone_geo *out, char *why,
 		  size_t whylen);

@@ -17,10 +17,34 @@
 #include <libxml/xmlerror.h>
 
 #include "contract.h"
+#include "dl.h"
 #include "money.h"
 #include "normalize.h"
 #include "receivable.h"
 #include "reconcile.h"
+
+/* libxml2 is loaded at the first camt.053 read, not at every start (dl.h);
+ * these are the symbols this file uses, called through the table */
+#define XML_SYMS(X)                                                            \
+	X(xmlFree)                                                             \
+	X(xmlFreeDoc)                                                          \
+	X(xmlDocGetRootElement)                                                \
+	X(xmlGetLineNo)                                                        \
+	X(xmlGetProp)                                                          \
+	X(xmlReadMemory)                                                       \
+	X(xmlSetGenericErrorFunc)                                              \
+	X(xmlSetStructuredErrorFunc)
+CRM_DL_TABLE(xml, XML_SYMS)
+static struct crm_dl xml_dl = CRM_DL_INIT(xml, "libxml2.so.2", "CRM_LIBXML2",
+					  "reading camt.053", "libxml2");
+#define xmlFree CRM_DL_CALL(xml, xmlFree)
+#define xmlFreeDoc CRM_DL_CALL(xml, xmlFreeDoc)
+#define xmlDocGetRootElement CRM_DL_CALL(xml, xmlDocGetRootElement)
+#define xmlGetLineNo CRM_DL_CALL(xml, xmlGetLineNo)
+#define xmlGetProp CRM_DL_CALL(xml, xmlGetProp)
+#define xmlReadMemory CRM_DL_CALL(xml, xmlReadMemory)
+#define xmlSetGenericErrorFunc CRM_DL_CALL(xml, xmlSetGenericErrorFunc)
+#define xmlSetStructuredErrorFunc CRM_DL_CALL(xml, xmlSetStructuredErrorFunc)
 
 void crm_statement_release(struct crm_statement *s)
 {
@@ -323,6 +347,8 @@ int crm_statement_read_camt(const char *path, size_t max_bytes,
 	size_t got;
 	int rc = -1;
 
+	if (crm_dl_load(&xml_dl, err) < 0)
+		return -1;
 	fp = fopen(path, "rb");
 	if (!fp)
 		return crm_err_set(err, CRM_EX_NOINPUT, "cannot open '%s': %s",

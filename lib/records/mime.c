@@ -11,16 +11,193 @@
 #include <gmime/gmime.h>
 #include <libxml/HTMLparser.h>
 
+#include "dl.h"
 #include "mime.h"
 
-static void init_once(void)
+/* GMime (with GLib) and libxml2 are loaded at the first message parsed or
+ * built, not at every start (dl.h): these are the symbols this file uses,
+ * called by their usual names through the tables. */
+#define GM_SYMS(X)                                                             \
+	X(g_date_time_new_from_unix_utc)                                       \
+	X(g_date_time_to_unix)                                                 \
+	X(g_date_time_unref)                                                   \
+	X(g_free)                                                              \
+	X(g_mime_content_type_get_mime_type)                                   \
+	X(g_mime_content_type_is_type)                                         \
+	X(g_mime_data_wrapper_write_to_stream)                                 \
+	X(g_mime_format_options_free)                                          \
+	X(g_mime_format_options_new)                                           \
+	X(g_mime_format_options_set_newline_format)                            \
+	X(g_mime_init)                                                         \
+	X(g_mime_message_add_mailbox)                                          \
+	X(g_mime_message_get_cc)                                               \
+	X(g_mime_message_get_date)                                             \
+	X(g_mime_message_get_from)                                             \
+	X(g_mime_message_get_message_id)                                       \
+	X(g_mime_message_get_mime_part)                                        \
+	X(g_mime_message_get_subject)                                          \
+	X(g_mime_message_get_to)                                               \
+	X(g_mime_message_new)                                                  \
+	X(g_mime_message_part_get_type)                                        \
+	X(g_mime_message_set_date)                                             \
+	X(g_mime_message_set_message_id)                                       \
+	X(g_mime_message_set_mime_part)                                        \
+	X(g_mime_message_set_subject)                                          \
+	X(g_mime_multipart_add)                                                \
+	X(g_mime_multipart_get_count)                                          \
+	X(g_mime_multipart_get_part)                                           \
+	X(g_mime_multipart_get_type)                                           \
+	X(g_mime_multipart_new_with_subtype)                                   \
+	X(g_mime_object_get_content_type)                                      \
+	X(g_mime_object_get_content_type_parameter)                            \
+	X(g_mime_object_get_header)                                            \
+	X(g_mime_object_get_type)                                              \
+	X(g_mime_object_set_header)                                            \
+	X(g_mime_object_to_string)                                             \
+	X(g_mime_parser_construct_message)                                     \
+	X(g_mime_parser_new_with_stream)                                       \
+	X(g_mime_part_get_content)                                             \
+	X(g_mime_part_get_filename)                                            \
+	X(g_mime_part_get_type)                                                \
+	X(g_mime_part_is_attachment)                                           \
+	X(g_mime_part_set_content_encoding)                                    \
+	X(g_mime_references_free)                                              \
+	X(g_mime_references_get_message_id)                                    \
+	X(g_mime_references_length)                                            \
+	X(g_mime_references_parse)                                             \
+	X(g_mime_stream_mem_get_byte_array)                                    \
+	X(g_mime_stream_mem_get_type)                                          \
+	X(g_mime_stream_mem_new)                                               \
+	X(g_mime_stream_mem_new_with_buffer)                                   \
+	X(g_mime_text_part_new_with_subtype)                                   \
+	X(g_mime_text_part_set_text)                                           \
+	X(g_object_unref)                                                      \
+	X(g_type_check_instance_cast)                                          \
+	X(g_type_check_instance_is_a)                                          \
+	X(internet_address_get_name)                                           \
+	X(internet_address_list_append)                                        \
+	X(internet_address_list_get_address)                                   \
+	X(internet_address_list_length)                                        \
+	X(internet_address_list_parse)                                         \
+	X(internet_address_mailbox_get_addr)                                   \
+	X(internet_address_mailbox_get_type)
+#define XML_SYMS(X)                                                            \
+	X(htmlReadMemory)                                                      \
+	X(xmlDocGetRootElement)                                                \
+	X(xmlFree)                                                             \
+	X(xmlFreeDoc)                                                          \
+	X(xmlGetProp)
+CRM_DL_TABLE(gm, GM_SYMS)
+CRM_DL_TABLE(xml, XML_SYMS)
+static struct crm_dl gm_dl = CRM_DL_INIT(
+    gm, "libgmime-3.0.so.0", "CRM_LIBGMIME", "email", "libgmime-3.0-0");
+static struct crm_dl xml_dl =
+    CRM_DL_INIT(xml, "libxml2.so.2", "CRM_LIBXML2", "email", "libxml2");
+#define g_date_time_new_from_unix_utc                                          \
+	CRM_DL_CALL(gm, g_date_time_new_from_unix_utc)
+#define g_date_time_to_unix CRM_DL_CALL(gm, g_date_time_to_unix)
+#define g_date_time_unref CRM_DL_CALL(gm, g_date_time_unref)
+#define g_free CRM_DL_CALL(gm, g_free)
+#define g_mime_content_type_get_mime_type                                      \
+	CRM_DL_CALL(gm, g_mime_content_type_get_mime_type)
+#define g_mime_content_type_is_type CRM_DL_CALL(gm, g_mime_content_type_is_type)
+#define g_mime_data_wrapper_write_to_stream                                    \
+	CRM_DL_CALL(gm, g_mime_data_wrapper_write_to_stream)
+#define g_mime_format_options_free CRM_DL_CALL(gm, g_mime_format_options_free)
+#define g_mime_format_options_new CRM_DL_CALL(gm, g_mime_format_options_new)
+#define g_mime_format_options_set_newline_format                               \
+	CRM_DL_CALL(gm, g_mime_format_options_set_newline_format)
+#define g_mime_init CRM_DL_CALL(gm, g_mime_init)
+#define g_mime_message_add_mailbox CRM_DL_CALL(gm, g_mime_message_add_mailbox)
+#define g_mime_message_get_cc CRM_DL_CALL(gm, g_mime_message_get_cc)
+#define g_mime_message_get_date CRM_DL_CALL(gm, g_mime_message_get_date)
+#define g_mime_message_get_from CRM_DL_CALL(gm, g_mime_message_get_from)
+#define g_mime_message_get_message_id                                          \
+	CRM_DL_CALL(gm, g_mime_message_get_message_id)
+#define g_mime_message_get_mime_part                                           \
+	CRM_DL_CALL(gm, g_mime_message_get_mime_part)
+#define g_mime_message_get_subject CRM_DL_CALL(gm, g_mime_message_get_subject)
+#define g_mime_message_get_to CRM_DL_CALL(gm, g_mime_message_get_to)
+#define g_mime_message_new CRM_DL_CALL(gm, g_mime_message_new)
+#define g_mime_message_part_get_type                                           \
+	CRM_DL_CALL(gm, g_mime_message_part_get_type)
+#define g_mime_message_set_date CRM_DL_CALL(gm, g_mime_message_set_date)
+#define g_mime_message_set_message_id                                          \
+	CRM_DL_CALL(gm, g_mime_message_set_message_id)
+#define g_mime_message_set_mime_part                                           \
+	CRM_DL_CALL(gm, g_mime_message_set_mime_part)
+#define g_mime_message_set_subject CRM_DL_CALL(gm, g_mime_message_set_subject)
+#define g_mime_multipart_add CRM_DL_CALL(gm, g_mime_multipart_add)
+#define g_mime_multipart_get_count CRM_DL_CALL(gm, g_mime_multipart_get_count)
+#define g_mime_multipart_get_part CRM_DL_CALL(gm, g_mime_multipart_get_part)
+#define g_mime_multipart_get_type CRM_DL_CALL(gm, g_mime_multipart_get_type)
+#define g_mime_multipart_new_with_subtype                                      \
+	CRM_DL_CALL(gm, g_mime_multipart_new_with_subtype)
+#define g_mime_object_get_content_type                                         \
+	CRM_DL_CALL(gm, g_mime_object_get_content_type)
+#define g_mime_object_get_content_type_parameter                               \
+	CRM_DL_CALL(gm, g_mime_object_get_content_type_parameter)
+#define g_mime_object_get_header CRM_DL_CALL(gm, g_mime_object_get_header)
+#define g_mime_object_get_type CRM_DL_CALL(gm, g_mime_object_get_type)
+#define g_mime_object_set_header CRM_DL_CALL(gm, g_mime_object_set_header)
+#define g_mime_object_to_string CRM_DL_CALL(gm, g_mime_object_to_string)
+#define g_mime_parser_construct_message                                        \
+	CRM_DL_CALL(gm, g_mime_parser_construct_message)
+#define g_mime_parser_new_with_stream                                          \
+	CRM_DL_CALL(gm, g_mime_parser_new_with_stream)
+#define g_mime_part_get_content CRM_DL_CALL(gm, g_mime_part_get_content)
+#define g_mime_part_get_filename CRM_DL_CALL(gm, g_mime_part_get_filename)
+#define g_mime_part_get_type CRM_DL_CALL(gm, g_mime_part_get_type)
+#define g_mime_part_is_attachment CRM_DL_CALL(gm, g_mime_part_is_attachment)
+#define g_mime_part_set_content_encoding                                       \
+	CRM_DL_CALL(gm, g_mime_part_set_content_encoding)
+#define g_mime_references_free CRM_DL_CALL(gm, g_mime_references_free)
+#define g_mime_references_get_message_id                                       \
+	CRM_DL_CALL(gm, g_mime_references_get_message_id)
+#define g_mime_references_length CRM_DL_CALL(gm, g_mime_references_length)
+#define g_mime_references_parse CRM_DL_CALL(gm, g_mime_references_parse)
+#define g_mime_stream_mem_get_byte_array                                       \
+	CRM_DL_CALL(gm, g_mime_stream_mem_get_byte_array)
+#define g_mime_stream_mem_get_type CRM_DL_CALL(gm, g_mime_stream_mem_get_type)
+#define g_mime_stream_mem_new CRM_DL_CALL(gm, g_mime_stream_mem_new)
+#define g_mime_stream_mem_new_with_buffer                                      \
+	CRM_DL_CALL(gm, g_mime_stream_mem_new_with_buffer)
+#define g_mime_text_part_new_with_subtype                                      \
+	CRM_DL_CALL(gm, g_mime_text_part_new_with_subtype)
+#define g_mime_text_part_set_text CRM_DL_CALL(gm, g_mime_text_part_set_text)
+#define g_object_unref CRM_DL_CALL(gm, g_object_unref)
+#define g_type_check_instance_cast CRM_DL_CALL(gm, g_type_check_instance_cast)
+#define g_type_check_instance_is_a CRM_DL_CALL(gm, g_type_check_instance_is_a)
+#define internet_address_get_name CRM_DL_CALL(gm, internet_address_get_name)
+#define internet_address_list_append                                           \
+	CRM_DL_CALL(gm, internet_address_list_append)
+#define internet_address_list_get_address                                      \
+	CRM_DL_CALL(gm, internet_address_list_get_address)
+#define internet_address_list_length                                           \
+	CRM_DL_CALL(gm, internet_address_list_length)
+#define internet_address_list_parse CRM_DL_CALL(gm, internet_address_list_parse)
+#define internet_address_mailbox_get_addr                                      \
+	CRM_DL_CALL(gm, internet_address_mailbox_get_addr)
+#define internet_address_mailbox_get_type                                      \
+	CRM_DL_CALL(gm, internet_address_mailbox_get_type)
+#define htmlReadMemory CRM_DL_CALL(xml, htmlReadMemory)
+#define xmlDocGetRootElement CRM_DL_CALL(xml, xmlDocGetRootElement)
+#define xmlFree CRM_DL_CALL(xml, xmlFree)
+#define xmlFreeDoc CRM_DL_CALL(xml, xmlFreeDoc)
+#define xmlGetProp CRM_DL_CALL(xml, xmlGetProp)
+
+/* Load GMime and libxml2 and initialize GMime, once. */
+static int mime_load(struct crm_err *err)
 {
 	static bool done;
 
+	if (crm_dl_load(&gm_dl, err) < 0 || crm_dl_load(&xml_dl, err) < 0)
+		return -1;
 	if (!done) {
 		g_mime_init();
 		done = true;
 	}
+	return 0;
 }
 
 /* -- charsets -------------------------------------------------------------- */
@@ -239,17 +416,23 @@ static char *tidy_lines(const char *s)
 char *crm_mail_html_text(const char *html, size_t len)
 {
 	struct crm_buf b = {0};
-	htmlDocPtr doc;
+	struct crm_err ignored;
+	htmlDocPtr doc = NULL;
 	char *r;
 
 	if (len > (size_t)1 << 30)
 		len = (size_t)1 << 30;
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-			     HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-				 HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER);
-	if (doc)
+	/* crm_mail_parse has loaded libxml2 (or failed, saying why); alone,
+	 * without libxml2 the text is empty as for a document it cannot read */
+	if (crm_dl_load(&xml_dl, &ignored) == 0)
+		doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+				     HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+					 HTML_PARSE_NOWARNING |
+					 HTML_PARSE_RECOVER);
+	if (doc) {
 		walk(xmlDocGetRootElement(doc), &b, 0);
-	xmlFreeDoc(doc);
+		xmlFreeDoc(doc);
+	}
 	crm_buf_addc(&b, '\0');
 	r = tidy_lines(b.s);
 	crm_buf_release(&b);
@@ -570,7 +753,8 @@ int crm_mail_parse(const char *buf, size_t len, size_t max_att,
 	size_t hdr;
 
 	memset(m, 0, sizeof(*m));
-	init_once();
+	if (mime_load(err) < 0)
+		return -1;
 	/* the header block: to the first blank line */
 	for (hdr = 0; hdr < len; hdr++)
 		if (buf[hdr] == '\n' &&
@@ -724,7 +908,8 @@ char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err)
 	GMimeFormatOptions *fo;
 	char *s, *r;
 
-	init_once();
+	if (mime_load(err) < 0)
+		return NULL;
 	{
 		const char *hv[] = {o->subject, o->to_name, o->from_name,
 				    o->message_id, o->list_unsubscribe};

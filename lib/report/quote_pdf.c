@@ -7,7 +7,84 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dl.h"
 #include "quote_doc.h"
+
+/* Pango and Cairo (and the fonts, HarfBuzz, FreeType... they bring) are
+ * loaded at the first PDF, not at every start of crm-quote (dl.h): these
+ * are the symbols this file uses, called through the table. */
+#define PC_SYMS(X)                                                             \
+	X(cairo_create)                                                        \
+	X(cairo_destroy)                                                       \
+	X(cairo_line_to)                                                       \
+	X(cairo_move_to)                                                       \
+	X(cairo_pdf_surface_create_for_stream)                                 \
+	X(cairo_set_line_width)                                                \
+	X(cairo_show_page)                                                     \
+	X(cairo_status_to_string)                                              \
+	X(cairo_stroke)                                                        \
+	X(cairo_surface_destroy)                                               \
+	X(cairo_surface_finish)                                                \
+	X(cairo_surface_status)                                                \
+	X(g_error_free)                                                        \
+	X(g_free)                                                              \
+	X(g_object_unref)                                                      \
+	X(pango_attr_list_unref)                                               \
+	X(pango_cairo_create_layout)                                           \
+	X(pango_cairo_show_layout)                                             \
+	X(pango_font_description_free)                                         \
+	X(pango_font_description_from_string)                                  \
+	X(pango_layout_get_size)                                               \
+	X(pango_layout_set_attributes)                                         \
+	X(pango_layout_set_font_description)                                   \
+	X(pango_layout_set_tabs)                                               \
+	X(pango_layout_set_text)                                               \
+	X(pango_layout_set_width)                                              \
+	X(pango_layout_set_wrap)                                               \
+	X(pango_parse_markup)                                                  \
+	X(pango_tab_array_free)                                                \
+	X(pango_tab_array_new)                                                 \
+	X(pango_tab_array_resize)                                              \
+	X(pango_tab_array_set_tab)
+CRM_DL_TABLE(pc, PC_SYMS)
+static struct crm_dl pc_dl =
+    CRM_DL_INIT(pc, "libpangocairo-1.0.so.0", "CRM_LIBPANGOCAIRO",
+		"a PDF quote", "libpangocairo-1.0-0");
+#define cairo_create CRM_DL_CALL(pc, cairo_create)
+#define cairo_destroy CRM_DL_CALL(pc, cairo_destroy)
+#define cairo_line_to CRM_DL_CALL(pc, cairo_line_to)
+#define cairo_move_to CRM_DL_CALL(pc, cairo_move_to)
+#define cairo_pdf_surface_create_for_stream                                    \
+	CRM_DL_CALL(pc, cairo_pdf_surface_create_for_stream)
+#define cairo_set_line_width CRM_DL_CALL(pc, cairo_set_line_width)
+#define cairo_show_page CRM_DL_CALL(pc, cairo_show_page)
+#define cairo_status_to_string CRM_DL_CALL(pc, cairo_status_to_string)
+#define cairo_stroke CRM_DL_CALL(pc, cairo_stroke)
+#define cairo_surface_destroy CRM_DL_CALL(pc, cairo_surface_destroy)
+#define cairo_surface_finish CRM_DL_CALL(pc, cairo_surface_finish)
+#define cairo_surface_status CRM_DL_CALL(pc, cairo_surface_status)
+#define g_error_free CRM_DL_CALL(pc, g_error_free)
+#define g_free CRM_DL_CALL(pc, g_free)
+#define g_object_unref CRM_DL_CALL(pc, g_object_unref)
+#define pango_attr_list_unref CRM_DL_CALL(pc, pango_attr_list_unref)
+#define pango_cairo_create_layout CRM_DL_CALL(pc, pango_cairo_create_layout)
+#define pango_cairo_show_layout CRM_DL_CALL(pc, pango_cairo_show_layout)
+#define pango_font_description_free CRM_DL_CALL(pc, pango_font_description_free)
+#define pango_font_description_from_string                                     \
+	CRM_DL_CALL(pc, pango_font_description_from_string)
+#define pango_layout_get_size CRM_DL_CALL(pc, pango_layout_get_size)
+#define pango_layout_set_attributes CRM_DL_CALL(pc, pango_layout_set_attributes)
+#define pango_layout_set_font_description                                      \
+	CRM_DL_CALL(pc, pango_layout_set_font_description)
+#define pango_layout_set_tabs CRM_DL_CALL(pc, pango_layout_set_tabs)
+#define pango_layout_set_text CRM_DL_CALL(pc, pango_layout_set_text)
+#define pango_layout_set_width CRM_DL_CALL(pc, pango_layout_set_width)
+#define pango_layout_set_wrap CRM_DL_CALL(pc, pango_layout_set_wrap)
+#define pango_parse_markup CRM_DL_CALL(pc, pango_parse_markup)
+#define pango_tab_array_free CRM_DL_CALL(pc, pango_tab_array_free)
+#define pango_tab_array_new CRM_DL_CALL(pc, pango_tab_array_new)
+#define pango_tab_array_resize CRM_DL_CALL(pc, pango_tab_array_resize)
+#define pango_tab_array_set_tab CRM_DL_CALL(pc, pango_tab_array_set_tab)
 
 #define PAGE_W 595.0 /* A4 in points */
 #define PAGE_H 842.0
@@ -59,7 +136,8 @@ int crm_quote_pdf(json_t *doc, const char *tmpl, const char *name,
 	char *p, *nl;
 	int rc = -1;
 
-	if (crm_template_expand(tmpl, name, doc, &text, err) < 0)
+	if (crm_dl_load(&pc_dl, err) < 0 ||
+	    crm_template_expand(tmpl, name, doc, &text, err) < 0)
 		goto out;
 	crm_buf_reset(out);
 	surf = cairo_pdf_surface_create_for_stream(to_buf, out, PAGE_W, PAGE_H);

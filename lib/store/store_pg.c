@@ -3,13 +3,20 @@
  * rows stream one at a time (single-row mode). libpq runs one query at a
  * time per connection, so a statement still streaming when another runs
  * has its remaining rows read ahead into memory first. One writer at a
- * time, as on SQLite: every write transaction takes one advisory lock. */
+ * time, as on SQLite: every write transaction takes one advisory lock.
+ *
+ * libpq is not linked: it and the two dozen libraries it needs (OpenSSL,
+ * Kerberos, LDAP...) would load at every start of every binary, most of
+ * whose runs only touch SQLite. The first PostgreSQL open loads it with
+ * dlopen and looks its functions up (dl.h); the rest of this file calls
+ * them by their usual names through the table. */
 #include <errno.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dl.h"
 #include "money.h"
 #include "store_impl.h"
 
@@ -81,6 +88,61 @@ struct pg_copy {
 };
 
 static int copy_finish(struct pg_copy *c, struct crm_err *err);
+
+/* the libpq functions this file calls */
+#define PQ_FUNCS(X)                                                            \
+	X(PQcancel)                                                            \
+	X(PQclear)                                                             \
+	X(PQconnectdb)                                                         \
+	X(PQerrorMessage)                                                      \
+	X(PQexec)                                                              \
+	X(PQfinish)                                                            \
+	X(PQfname)                                                             \
+	X(PQfreeCancel)                                                        \
+	X(PQftype)                                                             \
+	X(PQgetCancel)                                                         \
+	X(PQgetResult)                                                         \
+	X(PQgetisnull)                                                         \
+	X(PQgetvalue)                                                          \
+	X(PQnfields)                                                           \
+	X(PQprepare)                                                           \
+	X(PQputCopyData)                                                       \
+	X(PQputCopyEnd)                                                        \
+	X(PQresultErrorField)                                                  \
+	X(PQresultStatus)                                                      \
+	X(PQsendQueryPrepared)                                                 \
+	X(PQsetSingleRowMode)                                                  \
+	X(PQstatus)
+
+CRM_DL_TABLE(pq, PQ_FUNCS)
+/* libpq's ABI has been libpq.so.5 since PostgreSQL 8.2; $CRM_LIBPQ names
+ * another file (an unusual install; the tests of a missing or broken one) */
+static struct crm_dl pq_dl =
+    CRM_DL_INIT(pq, "libpq.so.5", "CRM_LIBPQ", "PostgreSQL", "libpq5");
+
+/* from here on PQfoo(...) calls through the table */
+#define PQcancel CRM_DL_CALL(pq, PQcancel)
+#define PQclear CRM_DL_CALL(pq, PQclear)
+#define PQconnectdb CRM_DL_CALL(pq, PQconnectdb)
+#define PQerrorMessage CRM_DL_CALL(pq, PQerrorMessage)
+#define PQexec CRM_DL_CALL(pq, PQexec)
+#define PQfinish CRM_DL_CALL(pq, PQfinish)
+#define PQfname CRM_DL_CALL(pq, PQfname)
+#define PQfreeCancel CRM_DL_CALL(pq, PQfreeCancel)
+#define PQftype CRM_DL_CALL(pq, PQftype)
+#define PQgetCancel CRM_DL_CALL(pq, PQgetCancel)
+#define PQgetResult CRM_DL_CALL(pq, PQgetResult)
+#define PQgetisnull CRM_DL_CALL(pq, PQgetisnull)
+#define PQgetvalue CRM_DL_CALL(pq, PQgetvalue)
+#define PQnfields CRM_DL_CALL(pq, PQnfields)
+#define PQprepare CRM_DL_CALL(pq, PQprepare)
+#define PQputCopyData CRM_DL_CALL(pq, PQputCopyData)
+#define PQputCopyEnd CRM_DL_CALL(pq, PQputCopyEnd)
+#define PQresultErrorField CRM_DL_CALL(pq, PQresultErrorField)
+#define PQresultStatus CRM_DL_CALL(pq, PQresultStatus)
+#define PQsendQueryPrepared CRM_DL_CALL(pq, PQsendQueryPrepared)
+#define PQsetSingleRowMode CRM_DL_CALL(pq, PQsetSingleRowMode)
+#define PQstatus CRM_DL_CALL(pq, PQstatus)
 
 /* Map a failed result (or the connection's state) to err. */
 static int pg_error(PGconn *conn, const PGresult *r, struct crm_err *err)
@@ -194,10 +256,13 @@ static int pg_exec(struct crm_store *s, const char *sql, struct crm_err *err)
 static struct crm_store *pg_open(const char *target, unsigned flags,
 				 int64_t busy_ms, struct crm_err *err)
 {
-	struct pg *pg = crm_xcalloc(1, sizeof(*pg));
+	struct pg *pg;
 	char sql[160];
 
 	(void)flags;
+	if (crm_dl_load(&pq_dl, err) < 0)
+		return NULL;
+	pg = crm_xcalloc(1, sizeof(*pg));
 	pg->base.ops = &crm_store_pg_ops;
 	pg->conn = PQconnectdb(target);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
