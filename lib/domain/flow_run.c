@@ -938,6 +938,29 @@ static bool audit_matches(const struct crm_flow *f, json_t *before,
 	return ok;
 }
 
+/* Whether the after image of an audit row can name f's trigger field (or
+ * the tags), without parsing it: most updates touch other fields, and
+ * parsing every image was a quarter of a run. The images are JSON that
+ * crm wrote, so a field appears as its quoted name; an image with an
+ * escape in it is parsed to be sure. */
+static bool audit_may_match(const struct crm_flow *f, const char *after)
+{
+	const char *field =
+	    f->trigger.kind == CRM_FLOW_ON_TAG ? "tags" : f->trigger.field;
+	const char *p;
+	size_t n;
+
+	if (!field)
+		return true;
+	if (!after || strchr(after, '\\'))
+		return true;
+	n = strlen(field);
+	for (p = strstr(after, field); p; p = strstr(p + 1, field))
+		if (p > after && p[-1] == '"' && p[n] == '"')
+			return true;
+	return false;
+}
+
 /* One batch of audit rows after the cursor (at most 5000, so
  * memory stays bounded however long the log): 1 when there were any. */
 static int audit_batch(struct run *r, struct crm_err *err)
@@ -963,9 +986,8 @@ static int audit_batch(struct run *r, struct crm_err *err)
 	crm_stmt_finalize(st);
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		struct audit_row *a = &l.v[i];
-		json_t *before =
-		    a->before ? json_loads(a->before, 0, NULL) : NULL;
-		json_t *after = a->after ? json_loads(a->after, 0, NULL) : NULL;
+		json_t *before = NULL, *after = NULL;
+		bool parsed = false;
 		int d = -2;
 
 		for (size_t j = 0; rc == 0 && j < fs->n; j++) {
@@ -976,7 +998,18 @@ static int audit_batch(struct run *r, struct crm_err *err)
 			if ((f->trigger.kind != CRM_FLOW_ON_UPDATE &&
 			     f->trigger.kind != CRM_FLOW_ON_TAG) ||
 			    strcmp(f->e->name, a->entity) ||
-			    !audit_matches(f, before, after, &why)) {
+			    !audit_may_match(f, a->after))
+				continue;
+			/* parsed once, and only for a row a flow may want */
+			if (!parsed) {
+				before = a->before
+					     ? json_loads(a->before, 0, NULL)
+					     : NULL;
+				after = a->after ? json_loads(a->after, 0, NULL)
+						 : NULL;
+				parsed = true;
+			}
+			if (!audit_matches(f, before, after, &why)) {
 				crm_buf_release(&why);
 				continue;
 			}
