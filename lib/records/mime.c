@@ -845,3 +845,33 @@ char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err)
 	g_free(s);
 	return r;
 }
+
+char *crm_mail_redate(const char *msg, int64_t date)
+{
+	const char *p = msg, *end, *eol;
+	GDateTime *dt;
+	char *value, *out;
+
+	/* the header ends at the first empty line; Date is one line */
+	for (; *p && *p != '\n'; p = *eol ? eol + 1 : eol) {
+		eol = strchr(p, '\n');
+		if (!eol)
+			eol = p + strlen(p);
+		if (!strncasecmp(p, "Date:", 5))
+			break;
+	}
+	if (!*p || *p == '\n')
+		return NULL;
+	end = strchr(p, '\n');
+	if (!end)
+		end = p + strlen(p);
+	if (end > p && end[-1] == '\r')
+		end--;
+	init_once();
+	dt = g_date_time_new_from_unix_utc(date);
+	value = g_mime_utils_header_format_date(dt);
+	g_date_time_unref(dt);
+	out = crm_xasprintf("%.*sDate: %s%s", (int)(p - msg), msg, value, end);
+	g_free(value);
+	return out;
+}
