@@ -169,6 +169,7 @@ CREATE TEMP TABLE tagged AS SELECT x.ev_id, x.record_id,
   AS cid FROM (SELECT min(ev.id) AS ev_id, ev.record_id FROM ev JOIN deals d
   ON d.id = ev.record_id WHERE coalesce(d.tags, '') NOT LIKE '%negotiating%'
   GROUP BY ev.record_id) x;
+CREATE INDEX tagged_ev ON tagged(ev_id);
 INSERT INTO crm_changes (id, at, actor, command, entity)
   SELECT cid, '$now', 'bench', 'flow', 'deal' FROM tagged ORDER BY cid;
 INSERT INTO crm_audit (change_id, entity, record_id, action, before, after)
