@@ -7,6 +7,7 @@
 #include "bizcal.h"
 #include "campaign_send.h"
 #include "datetime.h"
+#include "mime.h"
 
 static bool truthy(json_t *v)
 {
@@ -283,6 +284,27 @@ static int exec1(struct crm_db *db, const char *sql, const char *a, int64_t id,
 	return rc;
 }
 
+/* Send id was handed over at at, as msg (its Date the hand-over's). */
+static int mark_send(struct crm_db *db, int64_t id, const char *at,
+		     const char *msg, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(
+	    db,
+	    "UPDATE campaign_sends SET status = 'sent', sent_at = ?, message "
+	    "= ? WHERE id = ?",
+	    err);
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_text(st, 1, at);
+	crm_stmt_bind_text(st, 2, msg);
+	crm_stmt_bind_int(st, 3, id);
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
 /* The member's status becomes sent (when targeted) and a "sent" history
  * row records the send. */
 static int mark_sent(struct crm_db *db, int64_t mid, const char *at,
@@ -473,6 +495,12 @@ static int batch(struct crm_db *db, const struct crm_campaign_run_opts *o,
 		return -1;
 	for (size_t i = 0; i < n && failed == n; i++)
 		if (d[i].status && !strcmp(d[i].status, "claimed")) {
+			char *m = crm_mail_redate(d[i].msg, db->now);
+
+			if (m) {
+				free(d[i].msg);
+				d[i].msg = m;
+			}
 			if (o->deliver(d[i].msg, o->arg, &derr) < 0)
 				failed = i;
 			else
@@ -486,10 +514,8 @@ static int batch(struct crm_db *db, const struct crm_campaign_run_opts *o,
 			if (!d[i].status)
 				continue;
 			if (!strcmp(d[i].status, "sent")) {
-				if (exec1(db,
-					  "UPDATE campaign_sends SET status = "
-					  "'sent', sent_at = ? WHERE id = ?",
-					  at, d[i].id, err) < 0 ||
+				if (mark_send(db, d[i].id, at, d[i].msg, err) <
+					0 ||
 				    mark_sent(db, d[i].member, at, err) < 0)
 					goto rollback;
 			} else if (!strcmp(d[i].status, "claimed") &&

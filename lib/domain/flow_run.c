@@ -19,6 +19,15 @@ struct cached_importer {
 	struct crm_importer *im;
 };
 
+/* a condition's statement, prepared once per run (#25: preparing it per
+ * record was most of a condition's cost) */
+struct where_stmt {
+	const struct crm_strv *where;
+	const struct crm_entity *e;
+	char *sql;
+	struct crm_stmt *st;
+};
+
 struct run {
 	struct crm_db *db;
 	const struct crm_flows *fs;
@@ -27,8 +36,21 @@ struct run {
 	struct cached_importer *imp;
 	size_t nimp, capimp;
 	struct crm_rec rec;
+	struct where_stmt *ws;
+	size_t nws, capws;
 	bool strict; /* a failing action is an error (crm_flow_fire) */
 };
+
+static void where_stmts_free(struct run *r)
+{
+	for (size_t i = 0; i < r->nws; i++) {
+		crm_stmt_finalize(r->ws[i].st);
+		free(r->ws[i].sql);
+	}
+	free(r->ws);
+	r->ws = NULL;
+	r->nws = r->capws = 0;
+}
 
 static const struct crm_import_opts update_opts = {
     .command = "flow", .mode = CRM_UPDATE_ONLY, .keys = "id", .force = true};
@@ -171,42 +193,65 @@ static const char *const count_sql[] = {
 static const char *const count_entity[] = {"contact", "company", "lead", "deal",
 					   "ticket"};
 
-/* Whether record id of e passes where (SQL through the filter). */
-static int where_holds(struct crm_db *db, const struct crm_entity *e,
-		       int64_t id, const struct crm_strv *where,
-		       struct crm_err *err)
+/* Whether record id of e passes where (SQL through the filter); the
+ * statement kept in r when there is one. */
+static int where_holds(struct run *r, struct crm_db *db,
+		       const struct crm_entity *e, int64_t id,
+		       const struct crm_strv *where, struct crm_err *err)
 {
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
 	struct crm_stmt *st = NULL;
+	struct where_stmt *w = NULL;
 	int rc = -1;
 
 	crm_buf_addf(&sql, "SELECT 1 FROM %s WHERE id = ?", e->table);
 	if (crm_filter_where(db, e, where, &sql, &b, err) < 0)
 		goto out;
-	st = crm_db_stmt(db, sql.s, err);
-	if (!st)
-		goto out;
+	for (size_t i = 0; r && i < r->nws; i++)
+		if (r->ws[i].where == where && r->ws[i].e == e &&
+		    !strcmp(r->ws[i].sql, sql.s))
+			w = &r->ws[i];
+	if (w) {
+		st = w->st;
+		crm_stmt_reset(st);
+		crm_stmt_clear(st);
+	} else {
+		st = crm_db_stmt(db, sql.s, err);
+		if (!st)
+			goto out;
+	}
 	crm_stmt_bind_int(st, 1, id);
 	crm_binds_bind(&b, st, 2);
 	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	if (!w && r) {
+		r->ws = crm_xgrow(r->ws, &r->capws, r->nws + 1, sizeof(*r->ws));
+		r->ws[r->nws++] = (struct where_stmt){.where = where,
+						      .e = e,
+						      .sql = crm_xstrdup(sql.s),
+						      .st = st};
+		st = NULL;
+	}
 out:
-	crm_stmt_finalize(st);
+	if (!w)
+		crm_stmt_finalize(st);
 	crm_binds_release(&b);
 	crm_buf_release(&sql);
 	return rc;
 }
 
 /* 1 holds, 0 not, -1 error; detail says why. */
-static int cond_holds(struct crm_db *db, const struct crm_flow *f,
-		      const struct crm_flow_cond *c, const struct crm_row *row,
-		      struct crm_buf *detail, struct crm_err *err)
+static int cond_holds(struct run *r, struct crm_db *db,
+		      const struct crm_flow *f, const struct crm_flow_cond *c,
+		      const struct crm_row *row, struct crm_buf *detail,
+		      struct crm_err *err)
 {
 	int64_t id = crm_row_id(row);
 
 	switch (c->kind) {
 	case CRM_FLOW_COND_WHERE: {
-		int h = where_holds(db, f->e, id, &c->where, err);
+		int h = where_holds(r, db, f->e, id, &c->where, err);
 		struct crm_cond pc;
 
 		if (h < 0)
@@ -227,8 +272,8 @@ static int cond_holds(struct crm_db *db, const struct crm_flow *f,
 			crm_buf_addf(detail, "no %s", c->rel->name);
 			return 0;
 		}
-		h = where_holds(db, c->rel, strtoll(rid, NULL, 10), &c->where,
-				err);
+		h = where_holds(r, db, c->rel, strtoll(rid, NULL, 10),
+				&c->where, err);
 		if (h >= 0)
 			crm_buf_addf(detail, "%s %s", c->rel->name, rid);
 		return h;
@@ -304,13 +349,13 @@ static int cond_holds(struct crm_db *db, const struct crm_flow *f,
 }
 
 /* All conditions; first failing one in why. */
-static int conds_hold(struct crm_db *db, const struct crm_flow *f,
-		      const struct crm_row *row, struct crm_buf *why,
-		      struct crm_err *err)
+static int conds_hold(struct run *r, struct crm_db *db,
+		      const struct crm_flow *f, const struct crm_row *row,
+		      struct crm_buf *why, struct crm_err *err)
 {
 	for (size_t i = 0; i < f->ncond; i++) {
 		struct crm_buf d = {0};
-		int h = cond_holds(db, f, &f->cond[i], row, &d, err);
+		int h = cond_holds(r, db, f, &f->cond[i], row, &d, err);
 
 		if (h <= 0) {
 			if (h == 0 && why)
@@ -501,21 +546,25 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
  * applied (outbox rows queued), 1 an action failed (rolled back; the
  * reason in fail), -1 a database error. */
 static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
-			 int64_t fid, const char *occ, int depth,
-			 struct crm_flow_ctx *ctx, struct crm_buf *fail,
-			 struct crm_err *err)
+			 struct crm_row *row, int64_t fid, const char *occ,
+			 int depth, struct crm_flow_ctx *ctx,
+			 struct crm_buf *fail, struct crm_err *err)
 {
-	struct crm_row row;
 	char *key = crm_xasprintf("%s:%lld:%s", f->name, (long long)id, occ);
+	struct crm_row own;
+	bool loaded = row != NULL; /* else read here (a retry) */
 	struct crm_err e2;
 	int rc = -1;
 
-	crm_row_init(&row, f->e);
+	if (!loaded) {
+		crm_row_init(&own, f->e);
+		row = &own;
+	}
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->db = r->db;
 	ctx->flow = f;
 	ctx->e = f->e;
-	ctx->row = &row;
+	ctx->row = row;
 	ctx->record_id = id;
 	ctx->firing_id = fid;
 	ctx->key = key;
@@ -532,7 +581,11 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 		int g;
 
 		crm_err_clear(&e2);
-		g = crm_entity_get(r->db, f->e, id, &row, &e2);
+		/* row holds the record as the firing read it; each later
+		 * action sees what the earlier ones wrote */
+		g = i == 0 && loaded
+			? 1
+			: crm_entity_get(r->db, f->e, id, row, &e2);
 		if (g == 0)
 			crm_err_set(&e2, CRM_EX_NOINPUT, "%s %lld is gone",
 				    f->e->name, (long long)id);
@@ -597,7 +650,8 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 out:
 	current_depth = -1;
 	free(key);
-	crm_row_release(&row);
+	if (!loaded)
+		crm_row_release(&own);
 	return rc;
 }
 
@@ -645,7 +699,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		rc = 0;
 		goto out;
 	}
-	h = conds_hold(r->db, f, &row, &no, err);
+	h = conds_hold(r, r->db, f, &row, &no, err);
 	if (h < 0)
 		goto out;
 	if (h == 0) {
@@ -663,7 +717,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	if (firing_insert(r, f, id, occ, why, "running", depth, NULL, &fid,
 			  err) < 0)
 		goto out;
-	h = apply_actions(r, f, id, fid, occ, depth, &ctx, &fail, err);
+	h = apply_actions(r, f, id, &row, fid, occ, depth, &ctx, &fail, err);
 	if (h < 0)
 		goto out;
 	if (h == 1 && r->strict) {
@@ -938,6 +992,29 @@ static bool audit_matches(const struct crm_flow *f, json_t *before,
 	return ok;
 }
 
+/* Whether the after image of an audit row can name f's trigger field (or
+ * the tags), without parsing it: most updates touch other fields, and
+ * parsing every image was a quarter of a run. The images are JSON that
+ * crm wrote, so a field appears as its quoted name; an image with an
+ * escape in it is parsed to be sure. */
+static bool audit_may_match(const struct crm_flow *f, const char *after)
+{
+	const char *field =
+	    f->trigger.kind == CRM_FLOW_ON_TAG ? "tags" : f->trigger.field;
+	const char *p;
+	size_t n;
+
+	if (!field)
+		return true;
+	if (!after || strchr(after, '\\'))
+		return true;
+	n = strlen(field);
+	for (p = strstr(after, field); p; p = strstr(p + 1, field))
+		if (p > after && p[-1] == '"' && p[n] == '"')
+			return true;
+	return false;
+}
+
 /* One batch of audit rows after the cursor (at most 5000, so
  * memory stays bounded however long the log): 1 when there were any. */
 static int audit_batch(struct run *r, struct crm_err *err)
@@ -963,9 +1040,8 @@ static int audit_batch(struct run *r, struct crm_err *err)
 	crm_stmt_finalize(st);
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		struct audit_row *a = &l.v[i];
-		json_t *before =
-		    a->before ? json_loads(a->before, 0, NULL) : NULL;
-		json_t *after = a->after ? json_loads(a->after, 0, NULL) : NULL;
+		json_t *before = NULL, *after = NULL;
+		bool parsed = false;
 		int d = -2;
 
 		for (size_t j = 0; rc == 0 && j < fs->n; j++) {
@@ -976,7 +1052,18 @@ static int audit_batch(struct run *r, struct crm_err *err)
 			if ((f->trigger.kind != CRM_FLOW_ON_UPDATE &&
 			     f->trigger.kind != CRM_FLOW_ON_TAG) ||
 			    strcmp(f->e->name, a->entity) ||
-			    !audit_matches(f, before, after, &why)) {
+			    !audit_may_match(f, a->after))
+				continue;
+			/* parsed once, and only for a row a flow may want */
+			if (!parsed) {
+				before = a->before
+					     ? json_loads(a->before, 0, NULL)
+					     : NULL;
+				after = a->after ? json_loads(a->after, 0, NULL)
+						 : NULL;
+				parsed = true;
+			}
+			if (!audit_matches(f, before, after, &why)) {
 				crm_buf_release(&why);
 				continue;
 			}
@@ -1336,8 +1423,8 @@ static int retries(struct run *r, struct crm_err *err)
 		if (!f || (r->o->only && strcmp(r->o->only, f->name)))
 			continue;
 		r->st->retried++;
-		h = apply_actions(r, f, x->record, x->id, x->occ, x->depth,
-				  &ctx, &fail, err);
+		h = apply_actions(r, f, x->record, NULL, x->id, x->occ,
+				  x->depth, &ctx, &fail, err);
 		if (h < 0) {
 			rc = -1;
 		} else if (h == 0) {
@@ -1658,6 +1745,7 @@ out:
 		crm_db_rollback(db);
 	importers_free(&r);
 	free(r.imp);
+	where_stmts_free(&r);
 	crm_rec_release(&r.rec);
 	return rc;
 }
@@ -1677,6 +1765,7 @@ int crm_flow_fire(struct crm_db *db, const struct crm_flow *f, int64_t id,
 	rc = fire(&r, f, id, occurrence, why, 0, false, err);
 	importers_free(&r);
 	free(r.imp);
+	where_stmts_free(&r);
 	crm_rec_release(&r.rec);
 	return rc < 0 ? -1 : st.fired > 0;
 }
@@ -1756,7 +1845,7 @@ int crm_flow_test(struct crm_db *db, const struct crm_flow *f, int64_t id,
 		goto out;
 	for (size_t i = 0; i < f->ncond; i++) {
 		crm_buf_reset(&d);
-		h = cond_holds(db, f, &f->cond[i], &row, &d, err);
+		h = cond_holds(NULL, db, f, &f->cond[i], &row, &d, err);
 		if (h < 0)
 			goto out;
 		if (!h)

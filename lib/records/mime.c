@@ -1030,3 +1030,42 @@ char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err)
 	g_free(s);
 	return r;
 }
+
+char *crm_mail_redate(const char *msg, int64_t date)
+{
+	const char *p = msg, *end, *eol;
+	GDateTime *dt;
+	char *value, *out;
+	size_t head, vlen, tail;
+
+	/* the header ends at the first empty line; Date is one line */
+	for (; *p && *p != '\n'; p = *eol ? eol + 1 : eol) {
+		eol = strchr(p, '\n');
+		if (!eol)
+			eol = p + strlen(p);
+		if (!strncasecmp(p, "Date:", 5))
+			break;
+	}
+	if (!*p || *p == '\n')
+		return NULL;
+	end = strchr(p, '\n');
+	if (!end)
+		end = p + strlen(p);
+	if (end > p && end[-1] == '\r')
+		end--;
+	init_once();
+	dt = g_date_time_new_from_unix_utc(date);
+	value = g_mime_utils_header_format_date(dt);
+	g_date_time_unref(dt);
+	/* copied, not printf'ed: this runs once per message handed over */
+	head = (size_t)(p - msg);
+	vlen = strlen(value);
+	tail = strlen(end);
+	out = crm_xmalloc(head + 6 + vlen + tail + 1);
+	memcpy(out, msg, head);
+	memcpy(out + head, "Date: ", 6);
+	memcpy(out + head + 6, value, vlen);
+	memcpy(out + head + 6 + vlen, end, tail + 1);
+	g_free(value);
+	return out;
+}

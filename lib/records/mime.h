@@ -92,5 +92,10 @@ struct crm_mail_out {
  * Caller frees; NULL with err when an address is missing or bad, or a
  * header value (subject, name, extra field) holds a CR or LF. */
 char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err);
+/* msg (as crm_mail_build made it) with its Date: field set to date (Unix
+ * time), formatted by GMime: a queued message is dated when it is handed
+ * over, not when it was composed. Caller frees; NULL when msg has no Date
+ * field in its header. */
+char *crm_mail_redate(const char *msg, int64_t date);
 
 #endif

@@ -3,22 +3,61 @@
 # (default 1,000,000 rows of crm_audit, one in 20 a deal moving to
 # negotiation, which a flow tags) and RECORDS deals (default 100,000)
 # with a time trigger (48 hours after entering the proposal stage: a
-# task, for the half that are in it); and the same work as a set-based
-# pass in the sqlite3 shell (INSERT ... SELECT of the firings, one
-# UPDATE of the tags, one INSERT ... SELECT of the tasks) on a copy.
-# Prints times, rates, the ratio and crm-flow's peak RSS.
+# task, for the half that are in it). BENCH_ENGINE=sqlite|pg|both
+# (default both when PostgreSQL is installed; pg runs under
+# tests/pgserver.sh). What each side does, on copies of the same data:
+#
+# crm-flow run: reads the change log after its cursor in batches, parses
+#   the images a flow may want, checks once-per-occurrence, reads the
+#   record, checks conditions, records a firing (why, did, status) and
+#   applies its actions in a savepoint (undone alone if one fails): the
+#   tag through the entity engine, with a change and an audit row (the
+#   undo image) for each deal it changes; the task through the activity
+#   log, noted in crm_flow_made; moves the cursor; writes one CSV line
+#   per firing.
+# reference: the same rows, set-based, in one transaction of hand-written
+#   SQL in the sqlite3 shell or psql: the matching events (json_extract /
+#   ->>), a firing for each with the same why and did texts, one change
+#   and one audit row (the whole record as JSON) per deal tagged, the
+#   tag, the tasks, their crm_flow_made rows, the cursor, and every
+#   firing printed as CSV. It has no savepoints and no per-record reads.
+# Prints times, the ratio, crm-flow's peak RSS and a `row` line.
 set -eu
 n=${1:-1000000}
 nr=${2:-100000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
+engine=${BENCH_ENGINE:-}
+if [ -z "$engine" ]; then
+	if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+		engine=both
+	else
+		engine=sqlite
+	fi
+fi
+case $engine in
+both)
+	BENCH_ENGINE=sqlite sh "$0" "$@"
+	exec env BENCH_ENGINE=pg sh "$0" "$@"
+	;;
+pg)
+	if [ -z "${CRM_TEST_PG:-}" ] && [ -z "${CRM_PGSERVER_DONE:-}" ]; then
+		CRM_PGSERVER_DONE=1 exec sh "$top/tests/pgserver.sh" sh "$0" "$@"
+	fi
+	;;
+sqlite) ;;
+*)
+	echo "flow.sh: BENCH_ENGINE is sqlite, pg or both" >&2
+	exit 64
+	;;
+esac
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
-trap 'rm -rf "$dir"' EXIT
 export CRM_NOW=2026-12-01T00:00:00Z CRM_USER=bench
+now=$CRM_NOW
 
-mkdir "$dir/flows"
+mkdir -p "$dir/flows"
 cat >"$dir/flows/negotiating.json" <<'X'
 {"name": "negotiating", "entity": "deal",
  "trigger": {"type": "updated", "field": "stage", "to": "negotiation"},
@@ -31,65 +70,171 @@ cat >"$dir/flows/quote.json" <<'X'
  "actions": [{"type": "task", "subject": "Follow up on {{name}}", "due": "1d"}]}
 X
 
+# dialect: a text field of a JSON text, the whole deal as JSON, a time
+# N days after 2026-11-01, and the numbers 1..N
+if [ "$engine" = pg ]; then
+	CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
+	ours="crm_bench_flow_$$" ref="crm_bench_flow_ref_$$"
+	url() {
+		case $CRM_TEST_PG in
+		*://*\?*) echo "$CRM_TEST_PG&dbname=$1" ;;
+		*://*) echo "$CRM_TEST_PG?dbname=$1" ;;
+		*) echo "$CRM_TEST_PG dbname=$1" ;;
+		esac
+	}
+	admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
+	trap 'admin "DROP DATABASE IF EXISTS $ours"; admin "DROP DATABASE IF EXISTS $ref"; rm -rf "$dir"' EXIT
+	admin "CREATE DATABASE $ours"
+	db_ours=$(url "$ours") db_ref=$(url "$ref")
+	run_sql() { psql "$1" -X -q -A -v ON_ERROR_STOP=1; }
+	ref_cmd='psql "$1" -X -q -A -v ON_ERROR_STOP=1 -f "$2"'
+	q() { psql "$1" -X -A -t -q -c "$2"; }
+	jx() { echo "($1::json ->> '$2')"; }
+	json_obj=json_build_object
+	days() { echo "to_char(timestamp '2026-11-01' + ($1) * interval '1 day', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"; }
+	series() { echo "generate_series(1, $1) AS s(i)"; }
+	plus2d() { echo "to_char($1::timestamp + interval '2 days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"; }
+	csv_on='\pset format csv'
+	csv_off=''
+else
+	trap 'rm -rf "$dir"' EXIT
+	db_ours=$dir/ours.db db_ref=$dir/ref.db
+	run_sql() { sqlite3 "$1"; }
+	ref_cmd='sqlite3 "$1" <"$2"'
+	q() { sqlite3 "$1" "$2"; }
+	jx() { echo "json_extract($1, '\$.$2')"; }
+	json_obj=json_object
+	days() { echo "strftime('%Y-%m-%dT%H:%M:%SZ', '2026-11-01', '+' || ($1) || ' days')"; }
+	plus2d() { echo "strftime('%Y-%m-%dT%H:%M:%SZ', $1, '+2 days')"; }
+	series() { echo "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $1) SELECT i FROM s) AS s"; }
+	csv_on='.mode csv
+.headers on'
+	csv_off='.mode list'
+fi
+
 # the data, straight into crm's schema (not what is measured); the
 # created cursor starts past the deals, as after an earlier run
-"$bin/crm" init --db "$dir/ours.db" 2>/dev/null
-sqlite3 "$dir/ours.db" <<SQL
-WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $nr)
+"$bin/crm" init --db "$db_ours" 2>/dev/null
+run_sql "$db_ours" <<SQL
 INSERT INTO deals (id, name, pipeline, stage, status, owner, stage_changed_at,
   created_at, updated_at)
 SELECT i, 'Deal ' || i, 'default', CASE i % 2 WHEN 0 THEN 'proposal'
-  ELSE 'prospecting' END, 'open', 'kim',
-  strftime('%Y-%m-%dT%H:%M:%SZ', '2026-11-01', '+' || (i % 40) || ' days'),
-  '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM s;
+  ELSE 'prospecting' END, 'open', 'kim', $(days "i % 40"),
+  '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM $(series "$nr");
 INSERT INTO crm_changes (id, at, actor, command, entity)
   VALUES (1, '2026-11-30T00:00:00Z', 'bench', 'update', 'deal');
-WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $n)
-INSERT INTO crm_audit (change_id, entity, record_id, action, before, after)
-SELECT 1, 'deal', 1 + (i * 7919) % $nr, 'update',
+INSERT INTO crm_audit (id, change_id, entity, record_id, action, before, after)
+SELECT i, 1, 'deal', 1 + (i * 7919) % $nr, 'update',
   CASE WHEN i % 20 = 0 THEN '{"stage":"proposal"}' ELSE '{"probability":10}' END,
   CASE WHEN i % 20 = 0 THEN '{"stage":"negotiation"}' ELSE '{"probability":' || (i % 100) || '}' END
-FROM s;
+FROM $(series "$n");
 SQL
-cp "$dir/ours.db" "$dir/ref.db"
-echo "data: $n change events ($((n / 20)) stage changes), $nr deals ($((nr / 2)) in proposal)"
+if [ "$engine" = pg ]; then
+	run_sql "$db_ours" >/dev/null <<'SQL'
+SELECT setval(pg_get_serial_sequence('deals', 'id'), (SELECT max(id) FROM deals));
+SELECT setval(pg_get_serial_sequence('crm_audit', 'id'), (SELECT max(id) FROM crm_audit));
+VACUUM ANALYZE;
+SQL
+	admin "CREATE DATABASE $ref TEMPLATE $ours"
+else
+	cp "$db_ours" "$db_ref"
+fi
+echo "engine $engine; data: $n change events ($((n / 20)) stage changes), $nr deals ($((nr / 2)) in proposal)"
 
-timed "$dir/out" /usr/bin/time -f %M -o "$dir/rss" \
-	"$bin/crm-flow" run -q --db "$dir/ours.db" --flows "$dir/flows" || true
+timed "$dir/out" /usr/bin/time -f '%M %U %S' -o "$dir/rss" \
+	"$bin/crm-flow" run -q --db "$db_ours" --flows "$dir/flows"
 t_ours=$t
-timed /dev/null sqlite3 "$dir/ref.db" <<'SQL'
-PRAGMA journal_mode=WAL;
+# the whole deal as JSON, as the audit's undo image has it
+image="$json_obj('id', CAST(d.id AS TEXT), 'external_id', d.external_id,
+  'name', d.name, 'company_id', d.company_id, 'contact_id', d.contact_id,
+  'lead_id', d.lead_id, 'pipeline', d.pipeline, 'stage', d.stage,
+  'status', d.status, 'amount', d.amount, 'currency', d.currency,
+  'probability', d.probability, 'forecast_category', d.forecast_category,
+  'expected_close', d.expected_close, 'owner', d.owner, 'source', d.source,
+  'tags', d.tags, 'close_reason', d.close_reason, 'closed_at', d.closed_at,
+  'stage_changed_at', d.stage_changed_at, 'last_activity_at',
+  d.last_activity_at, 'created_at', d.created_at, 'updated_at',
+  d.updated_at, 'custom', $json_obj())"
+cat >"$dir/ref.sql" <<SQL
 BEGIN;
-INSERT INTO crm_flow_firings (flow, entity, record_id, occurrence, why,
-  fired_at, status, attempts, depth)
-SELECT 'negotiating', 'deal', record_id, 'audit:' || id, 'stage', '2026-12-01T00:00:00Z',
-  'done', 1, 0 FROM crm_audit WHERE action = 'update'
-  AND json_extract(after, '$.stage') = 'negotiation'
-  AND json_extract(before, '$.stage') IS NOT 'negotiation';
+-- the events the update flow wants
+CREATE TEMP TABLE ev AS SELECT id, change_id, record_id,
+  $(jx before stage) AS f, $(jx after stage) AS t FROM crm_audit
+  WHERE action = 'update' AND $(jx after stage) = 'negotiation'
+  AND $(jx before stage) IS DISTINCT FROM 'negotiation';
+-- the deals it tags: the first event of each deal not tagged yet; one
+-- change each
+CREATE TEMP TABLE tagged AS SELECT x.ev_id, x.record_id,
+  (SELECT max(id) FROM crm_changes) + row_number() OVER (ORDER BY x.ev_id)
+  AS cid FROM (SELECT min(ev.id) AS ev_id, ev.record_id FROM ev JOIN deals d
+  ON d.id = ev.record_id WHERE coalesce(d.tags, '') NOT LIKE '%negotiating%'
+  GROUP BY ev.record_id) x;
+CREATE INDEX tagged_ev ON tagged(ev_id);
+INSERT INTO crm_changes (id, at, actor, command, entity)
+  SELECT cid, '$now', 'bench', 'flow', 'deal' FROM tagged ORDER BY cid;
+INSERT INTO crm_audit (change_id, entity, record_id, action, before, after)
+  SELECT t.cid, 'deal', d.id, 'update', CAST($image AS TEXT),
+  '{"tags":"negotiating"}' FROM tagged t JOIN deals d ON d.id = t.record_id
+  ORDER BY t.cid;
 UPDATE deals SET tags = CASE WHEN tags IS NULL THEN 'negotiating'
-  ELSE tags || ',negotiating' END
-  WHERE id IN (SELECT record_id FROM crm_flow_firings WHERE flow = 'negotiating')
-  AND coalesce(tags, '') NOT LIKE '%negotiating%';
+  ELSE tags || ',negotiating' END, updated_at = '$now'
+  WHERE id IN (SELECT record_id FROM tagged);
 INSERT INTO crm_flow_firings (flow, entity, record_id, occurrence, why,
-  fired_at, status, attempts, depth)
-SELECT 'quote', 'deal', id, stage_changed_at, 'time', '2026-12-01T00:00:00Z',
-  'done', 1, 0 FROM deals WHERE stage_changed_at <= '2026-11-29T00:00:00Z'
-  AND stage = 'proposal' AND NOT EXISTS (SELECT 1 FROM crm_flow_firings x
-  WHERE x.flow = 'quote' AND x.record_id = deals.id
-  AND x.occurrence = deals.stage_changed_at);
+  fired_at, status, attempts, depth, change_id, did)
+SELECT 'negotiating', 'deal', ev.record_id, 'audit:' || ev.id,
+  'stage: ' || coalesce(ev.f, '') || ' -> ' || ev.t || ' (change ' ||
+  ev.change_id || ')', '$now', 'done', 1, 0, t.cid,
+  CASE WHEN t.cid IS NULL THEN 'tags +negotiating (unchanged)'
+  ELSE 'tags +negotiating' END
+  FROM ev LEFT JOIN tagged t ON t.ev_id = ev.id ORDER BY ev.id
+  ON CONFLICT DO NOTHING;
+-- the time flow: deals in proposal for 48 hours, a task each
+CREATE TEMP TABLE due AS SELECT id FROM deals
+  WHERE stage_changed_at <= '2026-11-29T00:00:00Z' AND stage = 'proposal'
+  AND NOT EXISTS (SELECT 1 FROM crm_flow_firings x WHERE x.flow = 'quote'
+  AND x.record_id = deals.id AND x.occurrence = deals.stage_changed_at);
 INSERT INTO activities (type, subject, occurred_at, owner, channel, due_at,
   deal_id, created_at, updated_at)
-SELECT 'task', 'Follow up on ' || name, created_at, owner, 'crm-flow',
-  '2026-12-02T00:00:00Z', id, '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z'
-  FROM deals WHERE id IN (SELECT record_id FROM crm_flow_firings WHERE flow = 'quote');
+SELECT 'task', 'Follow up on ' || d.name, d.created_at, d.owner, 'crm-flow',
+  '2026-12-02T00:00:00Z', d.id, '$now', '$now'
+  FROM due JOIN deals d ON d.id = due.id ORDER BY d.id;
+INSERT INTO crm_flow_firings (flow, entity, record_id, occurrence, why,
+  fired_at, status, attempts, depth, did)
+SELECT 'quote', 'deal', d.id, d.stage_changed_at, '2d after stage_changed_at (stage_changed_at '
+  || d.stage_changed_at || '): due ' || $(plus2d d.stage_changed_at),
+  '$now', 'done', 1, 0, 'task ' || a.id || ' ''Follow up on ' || d.name ||
+  ''' for ' || d.owner FROM due JOIN deals d ON d.id = due.id
+  JOIN activities a ON a.deal_id = d.id AND a.channel = 'crm-flow'
+  AND a.created_at = '$now' ORDER BY d.id;
+INSERT INTO crm_flow_made (entity, record_id, firing_id)
+SELECT 'activity', a.id, f.id FROM crm_flow_firings f JOIN activities a
+  ON a.deal_id = f.record_id AND a.channel = 'crm-flow'
+  AND a.created_at = '$now' WHERE f.flow = 'quote';
+INSERT INTO crm_flow_cursor (name, pos) VALUES ('audit',
+  (SELECT max(id) FROM crm_audit WHERE change_id = 1))
+  ON CONFLICT (name) DO UPDATE SET pos = excluded.pos;
 COMMIT;
+$csv_on
+SELECT flow, entity, record_id AS record, occurrence, why, status, did,
+  error, depth FROM crm_flow_firings ORDER BY id;
+$csv_off
 SQL
+timed "$dir/ref.out" /usr/bin/time -f '%M %U %S' -o "$dir/rss.ref" \
+	sh -c "$ref_cmd" _ "$db_ref" "$dir/ref.sql"
 t_ref=$t
-a=$(sqlite3 "$dir/ours.db" "SELECT count(*) FROM crm_flow_firings WHERE status = 'done'")
-b=$(sqlite3 "$dir/ref.db" "SELECT count(*) FROM crm_flow_firings")
-c=$(sqlite3 "$dir/ours.db" "SELECT count(*) FROM deals WHERE tags = 'negotiating'")
-d=$(sqlite3 "$dir/ref.db" "SELECT count(*) FROM deals WHERE tags = 'negotiating'")
-e=$(sqlite3 "$dir/ours.db" "SELECT count(*) FROM activities WHERE type = 'task'")
-f=$(sqlite3 "$dir/ref.db" "SELECT count(*) FROM activities WHERE type = 'task'")
-echo "run: crm-flow ${t_ours}s ($(echo "$n $t_ours" | awk '{printf "%.0f", $1 / $2}') events/s), sqlite3 set-based ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm-flow peak RSS $(rss "$dir/rss")"
-echo "firings: ours $a, reference $b; tagged deals: ours $c, reference $d; tasks: ours $e, reference $f"
+a=$(q "$db_ours" "SELECT count(*) FROM crm_flow_firings WHERE status = 'done'")
+b=$(q "$db_ref" "SELECT count(*) FROM crm_flow_firings")
+c=$(q "$db_ours" "SELECT count(*) FROM deals WHERE tags = 'negotiating'")
+d=$(q "$db_ref" "SELECT count(*) FROM deals WHERE tags = 'negotiating'")
+e=$(q "$db_ours" "SELECT count(*) FROM activities WHERE type = 'task'")
+f=$(q "$db_ref" "SELECT count(*) FROM activities WHERE type = 'task'")
+g=$(q "$db_ours" "SELECT count(*) FROM crm_audit")
+h=$(q "$db_ref" "SELECT count(*) FROM crm_audit")
+echo "run: crm-flow ${t_ours}s ($(echo "$n $t_ours" | awk '{printf "%.0f", $1 / $2}') events/s), set-based SQL ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm-flow peak RSS $(rss "$dir/rss")"
+echo "firings: ours $a, reference $b; tagged deals: ours $c, reference $d; tasks: ours $e, reference $f; audit rows: ours $g, reference $h; output lines: ours $(wc -l <"$dir/out"), reference $(wc -l <"$dir/ref.out")"
+# under load the wall times say little: the CPU times of the two
+# processes (for pg most of the work is the server's, not counted here)
+cpu() { awk 'END { printf "%.2f", $2 + $3 }' "$1"; }
+echo "cpu (user+sys): crm-flow $(cpu "$dir/rss")s, reference client $(cpu "$dir/rss.ref")s, ratio $(ratio "$(cpu "$dir/rss")" "$(cpu "$dir/rss.ref")"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "$a" = "$b" ] && [ "$c" = "$d" ] && [ "$e" = "$f" ] && [ "$g" = "$h" ]
+row "flow run ($nr deals)" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
