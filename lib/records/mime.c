@@ -4,9 +4,11 @@
  * or entity expansion); charsets converted with iconv. */
 #include <errno.h>
 #include <iconv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <gmime/gmime.h>
 #include <libxml/HTMLparser.h>
@@ -1031,11 +1033,29 @@ char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err)
 	return r;
 }
 
+/* The Date value as GMime writes it for a UTC time ("Wed, 02 Dec 2026
+ * 14:30:00 +0000"), formatted here so that handing a queued message over
+ * does not load GMime. */
+static void format_date(int64_t date, char out[40])
+{
+	static const char days[][4] = {"Sun", "Mon", "Tue", "Wed",
+				       "Thu", "Fri", "Sat"};
+	static const char months[][4] = {"Jan", "Feb", "Mar", "Apr",
+					 "May", "Jun", "Jul", "Aug",
+					 "Sep", "Oct", "Nov", "Dec"};
+	time_t t = (time_t)date;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(out, 40, "%s, %02d %s %04d %02d:%02d:%02d +0000",
+		 days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
 char *crm_mail_redate(const char *msg, int64_t date)
 {
 	const char *p = msg, *end, *eol;
-	GDateTime *dt;
-	char *value, *out;
+	char value[40], *out;
 	size_t head, vlen, tail;
 
 	/* the header ends at the first empty line; Date is one line */
@@ -1053,10 +1073,7 @@ char *crm_mail_redate(const char *msg, int64_t date)
 		end = p + strlen(p);
 	if (end > p && end[-1] == '\r')
 		end--;
-	init_once();
-	dt = g_date_time_new_from_unix_utc(date);
-	value = g_mime_utils_header_format_date(dt);
-	g_date_time_unref(dt);
+	format_date(date, value);
 	/* copied, not printf'ed: this runs once per message handed over */
 	head = (size_t)(p - msg);
 	vlen = strlen(value);
@@ -1066,6 +1083,5 @@ char *crm_mail_redate(const char *msg, int64_t date)
 	memcpy(out + head, "Date: ", 6);
 	memcpy(out + head + 6, value, vlen);
 	memcpy(out + head + 6 + vlen, end, tail + 1);
-	g_free(value);
 	return out;
 }
