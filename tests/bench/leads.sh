@@ -88,7 +88,7 @@ if [ "$engine" = pg ]; then
 	txt() { echo "$1::text"; }
 	jobj=json_build_object
 	jnull="'{}'::json"
-	load() { echo "\\copy $1 $2 FROM '$3' WITH (FORMAT csv, HEADER $4)"; }
+	load() { printf '\\copy %s %s FROM '"'%s'"' WITH (FORMAT csv, HEADER %s)\n' "$1" "$2" "$3" "$4"; }
 	serial="n bigserial,"
 	instr=strpos
 	idx=n
@@ -115,7 +115,7 @@ fi
 # copy DB FROM: DB becomes a copy of database FROM
 copy() {
 	if [ "$engine" = pg ]; then
-		admin "DROP DATABASE IF EXISTS $1"
+		admin "DROP DATABASE IF EXISTS $1" 2>/dev/null
 		admin "CREATE DATABASE $1 TEMPLATE $2"
 	else
 		cp "$2" "$1"
@@ -127,9 +127,10 @@ time_ref() { timed /dev/null sql "$db_ref"; }
 # same A B: whether the two databases hold the same leads
 leads_sql="SELECT id, first_name, last_name, email, email_key, company, source, status, owner, previous_owner, assigned_at FROM leads ORDER BY id"
 same() {
-	a=$(echo "$leads_sql;" | sql "$1" | md5sum)
-	b=$(echo "$leads_sql;" | sql "$2" | md5sum)
-	[ "$a" = "$b" ] && echo yes || echo NO
+	echo "$leads_sql;" | sql "$1" >"$dir/a.out"
+	echo "$leads_sql;" | sql "$2" >"$dir/b.out"
+	cmp -s "$dir/a.out" "$dir/b.out" && echo yes ||
+		{ echo NO; diff "$dir/a.out" "$dir/b.out" | head -5 >&2; }
 }
 
 "$bin/crm" init --db "$db_ours" 2>/dev/null
@@ -169,7 +170,7 @@ done
 image="$image'custom', $jnull)"
 # crm keeps an email's local part and lowers its domain
 norm="substr(t.email, 1, $instr(t.email, '@')) || lower(substr(t.email, $instr(t.email, '@') + 1))"
-change="INSERT INTO crm_changes (at, actor, command, entity) VALUES ('$now', 'bench', 'CMD', 'lead');"
+change="INSERT INTO crm_changes (id, at, actor, command, entity) SELECT coalesce(max(id), 0) + 1, '$now', 'bench', 'CMD', 'lead' FROM crm_changes;"
 cid="(SELECT max(id) FROM crm_changes)"
 
 # -- import
@@ -241,7 +242,7 @@ timed /dev/null /usr/bin/time -f %M -o "$dir/rss" \
 t_ours=$t
 time_ref <<SQL
 BEGIN;
-INSERT INTO crm_changes (at, actor, command, entity) VALUES ('$later', 'bench', 'reclaim', 'lead');
+$(echo "$change" | sed "s/CMD/reclaim/; s/$now/$later/")
 CREATE TEMP TABLE r AS SELECT id, owner FROM (SELECT l.id, l.owner,
   coalesce(l.assigned_at, l.created_at) AS given,
   coalesce((SELECT max(a.occurred_at) FROM activities a WHERE a.lead_id = l.id
