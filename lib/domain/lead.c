@@ -298,17 +298,34 @@ static bool json_str_fast(struct crm_buf *b, const char *s)
 {
 	const char *p;
 
-	for (p = s; *p; p++)
+	bool plain = true;
+
+	for (p = s; *p; p++) {
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x80)
 			return false;
+		if (*p == '"' || *p == '\\')
+			plain = false;
+	}
 	crm_buf_addc(b, '"');
-	for (p = s; *p; p++) {
+	if (plain)
+		crm_buf_add(b, s, (size_t)(p - s));
+	for (p = s; !plain && *p; p++) {
 		if (*p == '"' || *p == '\\')
 			crm_buf_addc(b, '\\');
 		crm_buf_addc(b, *p);
 	}
 	crm_buf_addc(b, '"');
 	return true;
+}
+
+/* ,"name": (the comma unless first), without printf's cost per field */
+static void json_key(struct crm_buf *b, const char *name, bool first)
+{
+	if (!first)
+		crm_buf_addc(b, ',');
+	crm_buf_addc(b, '"');
+	crm_buf_adds(b, name);
+	crm_buf_adds(b, "\":");
 }
 
 /* The before-image crm_row_to_json and json_dumps (JSON_COMPACT) make,
@@ -323,8 +340,7 @@ static char *row_image(const struct crm_row *row)
 
 	crm_buf_addc(&b, '{');
 	for (size_t i = 0; i < row->e->nfields; i++) {
-		crm_buf_addf(&b, "%s\"%s\":", i ? "," : "",
-			     row->e->fields[i].name);
+		json_key(&b, row->e->fields[i].name, i == 0);
 		if (!row->v[i])
 			crm_buf_adds(&b, "null");
 		else if (!json_str_fast(&b, row->v[i]))
@@ -334,7 +350,8 @@ static char *row_image(const struct crm_row *row)
 		s = json_dumps(row->custom, JSON_COMPACT);
 		if (!s)
 			goto slow;
-		crm_buf_addf(&b, ",\"custom\":%s", s);
+		json_key(&b, "custom", false);
+		crm_buf_adds(&b, s);
 		free(s);
 	} else if (row->custom) {
 		crm_buf_adds(&b, ",\"custom\":{}");
@@ -381,7 +398,7 @@ static char *row_diff_fields(const struct crm_row *old,
 		vals[k] = row->v[crm_entity_field(row->e, names[k])];
 	crm_buf_addc(&b, '{');
 	for (size_t k = 0; k < n; k++) {
-		crm_buf_addf(&b, "%s\"%s\":", k ? "," : "", names[k]);
+		json_key(&b, names[k], k == 0);
 		if (!vals[k]) {
 			crm_buf_adds(&b, "null");
 		} else if (!json_str_fast(&b, vals[k])) {
