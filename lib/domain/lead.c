@@ -73,19 +73,143 @@ static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
 
 /* -- history ----------------------------------------------------------- */
 
+/* History rows are written in batches, one multi-row INSERT for
+ * HIST_BATCH of them, while a bulk verb runs (an import between the
+ * entity's begin and end, assign, reclaim, status changes): one statement
+ * per row was a sixth of an import's time on SQLite and a round trip per
+ * row on PostgreSQL. Rows keep their order, so their ids are the ones
+ * single inserts give; nothing reads lead_history while a batch is open,
+ * and every batch is flushed before its transaction ends. */
+enum { HIST_BATCH = 128, HIST_COLS = 8 };
+
+struct hist_row {
+	int64_t lead_id;
+	char
+	    *v[HIST_COLS - 1]; /* field, from, to, at, actor, command, reason */
+};
+
+static struct {
+	bool on;
+	struct hist_row *r;
+	size_t n;
+} hist;
+
+static char *dup_or_null(const char *s)
+{
+	return s ? crm_xstrdup(s) : NULL;
+}
+
+static void hist_clear(void)
+{
+	for (size_t i = 0; i < hist.n; i++)
+		for (size_t k = 0; k < HIST_COLS - 1; k++)
+			free(hist.r[i].v[k]);
+	hist.n = 0;
+}
+
+/* The INSERT of n rows (n <= HIST_BATCH): for n == HIST_BATCH a text
+ * built once, so that the statement cache (keyed by the text's address)
+ * keeps it prepared. */
+static const char *hist_sql(size_t n, struct crm_buf *b)
+{
+	static char *full;
+
+	if (n == HIST_BATCH && full)
+		return full;
+	crm_buf_adds(b, "INSERT INTO lead_history (lead_id, field, from_value, "
+			"to_value, at, actor, command, reason) VALUES ");
+	for (size_t i = 0; i < n; i++)
+		crm_buf_adds(b, i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)");
+	if (n == HIST_BATCH) {
+		full = crm_buf_detach(b);
+		return full;
+	}
+	return crm_buf_str(b);
+}
+
+/* Write the rows held so far. */
+static int hist_flush(struct crm_db *db, struct crm_err *err)
+{
+	struct crm_buf b = {0};
+	struct crm_stmt *st;
+	const char *sql;
+	bool cached = hist.n == HIST_BATCH;
+	int rc;
+
+	if (!hist.n)
+		return 0;
+	sql = hist_sql(hist.n, &b);
+	st = cached ? crm_db_stmt_cached(db, sql, err)
+		    : crm_db_stmt(db, sql, err);
+	crm_buf_release(&b);
+	if (!st) {
+		hist_clear();
+		return -1;
+	}
+	for (size_t i = 0; i < hist.n; i++) {
+		int p = (int)(i * HIST_COLS);
+
+		crm_stmt_bind_int(st, p + 1, hist.r[i].lead_id);
+		for (int k = 0; k < HIST_COLS - 1; k++)
+			crm_stmt_bind_text(st, p + 2 + k, hist.r[i].v[k]);
+	}
+	rc = crm_stmt_step_as(st, "cannot record lead history", err);
+	if (cached)
+		crm_stmt_reset(st);
+	else
+		crm_stmt_finalize(st);
+	hist_clear();
+	return rc < 0 ? -1 : 0;
+}
+
+/* Start batching history rows. */
+static void hist_begin(void)
+{
+	hist_clear();
+	if (!hist.r)
+		hist.r = crm_xcalloc(HIST_BATCH, sizeof(*hist.r));
+	hist.on = true;
+}
+
+/* Stop batching: write what is held when ok, else drop it. */
+static int hist_end(struct crm_db *db, bool ok, struct crm_err *err)
+{
+	int rc = ok ? hist_flush(db, err) : 0;
+
+	hist_clear();
+	free(hist.r);
+	hist.r = NULL;
+	hist.on = false;
+	return rc;
+}
+
 /* A history row at the time at (NULL: now). */
 static int history_add(struct crm_db *db, int64_t id, const char *field,
 		       const char *from, const char *to, const char *command,
 		       const char *reason, const char *at, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
+	struct crm_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	if (hist.on) {
+		struct hist_row *r = &hist.r[hist.n++];
+
+		r->lead_id = id;
+		r->v[0] = dup_or_null(field);
+		r->v[1] = dup_or_null(from);
+		r->v[2] = dup_or_null(to);
+		r->v[3] = crm_xstrdup(at ? at : now_text(db, now));
+		r->v[4] = dup_or_null(db->actor);
+		r->v[5] = dup_or_null(command);
+		r->v[6] = dup_or_null(reason);
+		return hist.n == HIST_BATCH ? hist_flush(db, err) : 0;
+	}
+	st = crm_db_stmt_cached(
 	    db,
 	    "INSERT INTO lead_history (lead_id, field, from_value, to_value, "
 	    "at, actor, command, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	    err);
-	char now[CRM_TIME_LEN];
-	int rc;
-
 	if (!st)
 		return -1;
 	crm_stmt_bind_int(st, 1, id);
@@ -120,8 +244,10 @@ int crm_lead_history(struct crm_db *db, const int64_t *ids, size_t n,
 	    err);
 	int rc = 0;
 
-	if (!st)
+	if (!st || hist_flush(db, err) < 0) {
+		crm_stmt_finalize(st);
 		return -1;
+	}
 	for (size_t i = 0; i < (n ? n : 1) && rc == 0; i++) {
 		int s;
 
@@ -246,6 +372,23 @@ static int lead_written(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
+static int lead_begin(struct crm_db *db, const struct crm_entity *e,
+		      struct crm_err *err)
+{
+	(void)db;
+	(void)e;
+	(void)err;
+	hist_begin();
+	return 0;
+}
+
+static int lead_end(struct crm_db *db, const struct crm_entity *e, bool ok,
+		    struct crm_err *err)
+{
+	(void)e;
+	return hist_end(db, ok, err);
+}
+
 /* Input columns the hooks read that are no field. */
 static const char *const lead_inputs[] = {"name", NULL};
 
@@ -285,6 +428,8 @@ const struct crm_entity crm_lead_entity = {
     .keys = "id,external_id",
     .prepare = lead_prepare,
     .written = lead_written,
+    .begin = lead_begin,
+    .end = lead_end,
     .inputs = lead_inputs,
     .aliases = lead_aliases,
 };
@@ -492,6 +637,7 @@ int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 	crm_row_init(&row, &crm_lead_entity);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
+	hist_begin();
 	if (crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
@@ -515,8 +661,12 @@ int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 			goto out;
 		(*n)++;
 	}
+	if (hist_end(db, true, err) < 0)
+		goto out;
 	rc = crm_db_finish(db, dry_run, err);
 out:
+	if (hist.on)
+		hist_end(db, false, err);
 	if (rc < 0)
 		crm_db_rollback(db);
 	crm_row_release(&old);
@@ -724,6 +874,7 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 	now_text(db, now);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
+	hist_begin();
 	if ((q ? crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err)
 	       : pool_ids(db, &l, err)) < 0 ||
 	    load_state(db, rules, err) < 0)
@@ -797,8 +948,12 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 	}
 	if (save_state(db, rules, err) < 0)
 		goto out;
+	if (hist_end(db, true, err) < 0)
+		goto out;
 	rc = crm_db_finish(db, dry_run, err);
 out:
+	if (hist.on)
+		hist_end(db, false, err);
 	if (rc < 0)
 		crm_db_rollback(db);
 	crm_row_release(&old);
@@ -871,6 +1026,7 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	now_text(db, now);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
+	hist_begin();
 	st = crm_db_stmt(db, sql, err);
 	if (!st)
 		goto out;
@@ -919,8 +1075,12 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 		if (fn && fn(&li, arg) < 0)
 			goto out;
 	}
+	if (hist_end(db, true, err) < 0)
+		goto out;
 	rc = warn ? (crm_db_rollback(db), 0) : crm_db_finish(db, dry_run, err);
 out:
+	if (hist.on)
+		hist_end(db, false, err);
 	crm_stmt_finalize(st);
 	if (rc < 0)
 		crm_db_rollback(db);
