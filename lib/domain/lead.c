@@ -623,6 +623,90 @@ static int collect_id(const struct crm_row *row, void *arg)
 	return 0;
 }
 
+/* The rows of the leads a bulk verb walks, read LEAD_CHUNK at a time with
+ * one query instead of one crm_entity_get per lead (a round trip each on
+ * PostgreSQL). A result fills the first position of its id only: a
+ * repeated id, read again after the verb wrote it, comes from
+ * crm_entity_get, as do ids the query did not return. */
+enum { LEAD_CHUNK = 128 };
+
+struct lead_chunk {
+	struct crm_row rows[LEAD_CHUNK];
+	bool found[LEAD_CHUNK];
+	size_t base, n; /* positions base .. base + n - 1 of the list */
+};
+
+static void chunk_init(struct lead_chunk *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t k = 0; k < LEAD_CHUNK; k++)
+		crm_row_init(&c->rows[k], &crm_lead_entity);
+}
+
+static void chunk_release(struct lead_chunk *c)
+{
+	for (size_t k = 0; k < LEAD_CHUNK; k++)
+		crm_row_release(&c->rows[k]);
+}
+
+static int chunk_fill(struct crm_db *db, struct lead_chunk *c,
+		      const int64_t *ids, size_t n, size_t base,
+		      struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
+	int rc;
+
+	c->base = base;
+	c->n = n - base < LEAD_CHUNK ? n - base : LEAD_CHUNK;
+	memset(c->found, 0, sizeof(c->found));
+	crm_buf_adds(&sql, "SELECT ");
+	crm_entity_select_list_db(db, &crm_lead_entity, &sql);
+	crm_buf_adds(&sql, " FROM leads WHERE id IN (");
+	for (size_t k = 0; k < c->n; k++)
+		crm_buf_adds(&sql, k ? ", ?" : "?");
+	crm_buf_adds(&sql, ")");
+	st = crm_db_stmt(db, sql.s, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	for (size_t k = 0; k < c->n; k++)
+		crm_stmt_bind_int(st, (int)k + 1, ids[base + k]);
+	while ((rc = crm_stmt_step(st, err)) == 1) {
+		int64_t id = crm_stmt_int(st, 0);
+
+		for (size_t k = 0; k < c->n; k++)
+			if (ids[base + k] == id && !c->found[k]) {
+				crm_row_read(&c->rows[k], st);
+				c->found[k] = true;
+				break;
+			}
+	}
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The lead at position i of ids (n of them) into row: 1, 0 if there is
+ * none, -1 on error. Positions are asked for in order. */
+static int chunk_get(struct crm_db *db, struct lead_chunk *c,
+		     const int64_t *ids, size_t n, size_t i,
+		     struct crm_row *row, struct crm_err *err)
+{
+	struct crm_row t;
+
+	if ((i < c->base || i >= c->base + c->n) &&
+	    chunk_fill(db, c, ids, n, i, err) < 0)
+		return -1;
+	if (!c->found[i - c->base])
+		return crm_entity_get(db, &crm_lead_entity, ids[i], row, err);
+	/* hand the row over: the chunk's slot gets row's old storage */
+	t = *row;
+	*row = c->rows[i - c->base];
+	c->rows[i - c->base] = t;
+	c->found[i - c->base] = false;
+	return 1;
+}
+
 int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 			const char *status, const char *reason,
 			const char *command, bool dry_run, uint64_t *n,
@@ -630,19 +714,20 @@ int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 {
 	struct idlist l = {0};
 	struct crm_row old, row;
+	struct lead_chunk chunk;
 	int rc = -1;
 
 	*n = 0;
 	crm_row_init(&old, &crm_lead_entity);
 	crm_row_init(&row, &crm_lead_entity);
+	chunk_init(&chunk);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
 	hist_begin();
 	if (crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
-		if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old, err) <=
-		    0)
+		if (chunk_get(db, &chunk, l.v, l.n, i, &old, err) <= 0)
 			goto out;
 		if (same(crm_row_get(&old, "status"), "converted")) {
 			crm_err_set(err, CRM_EX_DATAERR,
@@ -671,6 +756,7 @@ out:
 		crm_db_rollback(db);
 	crm_row_release(&old);
 	crm_row_release(&row);
+	chunk_release(&chunk);
 	free(l.v);
 	return rc;
 }
@@ -863,6 +949,7 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 {
 	struct idlist l = {0};
 	struct crm_row old, row;
+	struct lead_chunk chunk;
 	struct crm_buf why = {0};
 	struct tier_row tr;
 	char now[CRM_TIME_LEN];
@@ -871,6 +958,7 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 	*n = 0;
 	crm_row_init(&old, &crm_lead_entity);
 	crm_row_init(&row, &crm_lead_entity);
+	chunk_init(&chunk);
 	now_text(db, now);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
@@ -885,8 +973,7 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		struct crm_assign_team *pt;
 		long ri, pick;
 
-		if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old, err) <=
-		    0)
+		if (chunk_get(db, &chunk, l.v, l.n, i, &old, err) <= 0)
 			goto out;
 		pool = crm_row_get(&old, "owner");
 		pool = pool && pool[0] == '@' ? pool + 1 : NULL;
@@ -958,6 +1045,7 @@ out:
 		crm_db_rollback(db);
 	crm_row_release(&old);
 	crm_row_release(&row);
+	chunk_release(&chunk);
 	crm_buf_release(&why);
 	free(l.v);
 	return rc;
@@ -1007,6 +1095,7 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	    "?1 AND since > ?2 ORDER BY id";
 	char hi[CRM_TIME_LEN], lo[CRM_TIME_LEN], now[CRM_TIME_LEN];
 	struct crm_row old, row;
+	struct lead_chunk chunk;
 	struct idlist l = {0};
 	struct crm_strv owners = {0}, since = {0};
 	struct crm_stmt *st = NULL;
@@ -1016,6 +1105,7 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	*n = 0;
 	crm_row_init(&old, &crm_lead_entity);
 	crm_row_init(&row, &crm_lead_entity);
+	chunk_init(&chunk);
 	if (warn > 0) {
 		crm_datetime_format(db->now - idle + warn, hi);
 		crm_datetime_format(db->now - idle, lo);
@@ -1055,8 +1145,7 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 			goto out;
 		crm_datetime_format(t + idle, at);
 		if (!warn) {
-			if (crm_entity_get(db, &crm_lead_entity, l.v[i], &old,
-					   err) <= 0)
+			if (chunk_get(db, &chunk, l.v, l.n, i, &old, err) <= 0)
 				goto out;
 			crm_row_copy(&row, &old);
 			crm_row_set(&row, "previous_owner", owners.v[i]);
@@ -1086,6 +1175,7 @@ out:
 		crm_db_rollback(db);
 	crm_row_release(&old);
 	crm_row_release(&row);
+	chunk_release(&chunk);
 	crm_strv_release(&owners);
 	crm_strv_release(&since);
 	free(reason);
