@@ -92,6 +92,10 @@ static struct {
 	bool on;
 	struct hist_row *r;
 	size_t n;
+	/* undo rows of write_change, batched the same way */
+	int64_t *aid;
+	char **abefore, **aafter;
+	size_t an;
 } hist;
 
 static char *dup_or_null(const char *s)
@@ -105,6 +109,11 @@ static void hist_clear(void)
 		for (size_t k = 0; k < HIST_COLS - 1; k++)
 			free(hist.r[i].v[k]);
 	hist.n = 0;
+	for (size_t i = 0; i < hist.an; i++) {
+		free(hist.abefore[i]);
+		free(hist.aafter[i]);
+	}
+	hist.an = 0;
 }
 
 /* The INSERT of n rows (n <= HIST_BATCH): for n == HIST_BATCH a text
@@ -136,8 +145,16 @@ static int hist_flush(struct crm_db *db, struct crm_err *err)
 	bool cached = hist.n == HIST_BATCH;
 	int rc;
 
-	if (!hist.n)
+	if (hist.an &&
+	    crm_db_audit_rows(db, "lead", "update", hist.an, hist.aid,
+			      hist.abefore, hist.aafter, err) < 0) {
+		hist_clear();
+		return -1;
+	}
+	if (!hist.n) {
+		hist_clear();
 		return 0;
+	}
 	sql = hist_sql(hist.n, &b);
 	st = cached ? crm_db_stmt_cached(db, sql, err)
 		    : crm_db_stmt(db, sql, err);
@@ -166,8 +183,12 @@ static int hist_flush(struct crm_db *db, struct crm_err *err)
 static void hist_begin(void)
 {
 	hist_clear();
-	if (!hist.r)
+	if (!hist.r) {
 		hist.r = crm_xcalloc(HIST_BATCH, sizeof(*hist.r));
+		hist.aid = crm_xcalloc(HIST_BATCH, sizeof(*hist.aid));
+		hist.abefore = crm_xcalloc(HIST_BATCH, sizeof(*hist.abefore));
+		hist.aafter = crm_xcalloc(HIST_BATCH, sizeof(*hist.aafter));
+	}
 	hist.on = true;
 }
 
@@ -178,7 +199,12 @@ static int hist_end(struct crm_db *db, bool ok, struct crm_err *err)
 
 	hist_clear();
 	free(hist.r);
+	free(hist.aid);
+	free(hist.abefore);
+	free(hist.aafter);
 	hist.r = NULL;
+	hist.aid = NULL;
+	hist.abefore = hist.aafter = NULL;
 	hist.on = false;
 	return rc;
 }
@@ -572,9 +598,17 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 		return -1;
 	bj = row_image(old);
 	aj = row_diff_fields(old, row);
-	rc = crm_db_audit(db, "lead", id, "update", bj, aj, err);
-	free(bj);
-	free(aj);
+	if (hist.on) {
+		/* kept for the next batch, which owns the texts */
+		hist.aid[hist.an] = id;
+		hist.abefore[hist.an] = bj;
+		hist.aafter[hist.an++] = aj;
+		rc = hist.an == HIST_BATCH ? hist_flush(db, err) : 0;
+	} else {
+		rc = crm_db_audit(db, "lead", id, "update", bj, aj, err);
+		free(bj);
+		free(aj);
+	}
 	if (rc < 0)
 		return -1;
 	st = crm_db_stmt_cached(
