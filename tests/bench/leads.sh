@@ -6,7 +6,8 @@
 # init), on SQLite (sqlite3 shell) and PostgreSQL (psql, on a throwaway
 # server from tests/pgserver.sh): BENCH_ENGINE=sqlite|pg|both (default
 # both when PostgreSQL is installed). Prints times, ratios, crm's peak RSS
-# and one "row" line per work (tests/bench/lib.sh).
+# and one "row" line per work (tests/bench/lib.sh); on SQLite also both
+# sides' CPU time.
 #
 # What each side does:
 # - import. crm-lead import (duplicate control, mode update): reads the
@@ -94,7 +95,7 @@ if [ "$engine" = pg ]; then
 	idx=n
 	version="PostgreSQL $(psql "$CRM_TEST_PG" -X -A -t -c 'SHOW server_version')"
 else
-	trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$dir"' EXIT
+	trap 'rm -rf "$dir"' EXIT
 	db_ours=$dir/ours.db db_ref=$dir/ref.db
 	sql() { sqlite3 -bail "$1"; }
 	txt() { echo "CAST($1 AS TEXT)"; }
@@ -122,8 +123,24 @@ copy() {
 		rm -f "$1-wal" "$1-shm"
 	fi
 }
-# time_ref: time the SQL on stdin against the reference database
-time_ref() { timed /dev/null sql "$db_ref"; }
+# time_ref: time the SQL on stdin against the reference database (on
+# SQLite with its CPU time: the machine is shared, wall times are noisy)
+time_ref() {
+	if [ "$engine" = pg ]; then
+		timed /dev/null sql "$db_ref"
+	else
+		timed /dev/null /usr/bin/time -f "%M %U %S" -o "$dir/cpu.ref" \
+			sqlite3 -bail "$db_ref"
+	fi
+}
+# cpu WORK: on SQLite, the CPU seconds (user + system) of crm and of the
+# reference and their ratio (PostgreSQL's work is in the server)
+cpu() {
+	[ "$engine" = sqlite ] || return 0
+	a=$(awk 'END { printf "%.2f", $2 + $3 }' "$dir/rss")
+	b=$(awk 'END { printf "%.2f", $2 + $3 }' "$dir/cpu.ref")
+	echo "$1 CPU: crm-lead ${a}s, sqlite3 ${b}s, ratio $(ratio "$a" "$b")"
+}
 # same A B: whether the two databases hold the same leads
 leads_sql="SELECT id, first_name, last_name, email, email_key, company, source, status, owner, previous_owner, assigned_at FROM leads ORDER BY id"
 same() {
@@ -174,7 +191,7 @@ change="INSERT INTO crm_changes (id, at, actor, command, entity) SELECT coalesce
 cid="(SELECT max(id) FROM crm_changes)"
 
 # -- import
-timed /dev/null /usr/bin/time -f %M -o "$dir/rss" \
+timed /dev/null /usr/bin/time -f "%M %U %S" -o "$dir/rss" \
 	"$bin/crm-lead" import -q --db "$db_ours" "$dir/leads.csv"
 t_ours=$t
 time_ref <<SQL
@@ -203,11 +220,11 @@ COMMIT;
 SQL
 t_ref=$t
 echo "import: crm-lead ${t_ours}s, $engine reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss"), same leads: $(same "$db_ours" "$db_ref")"
+cpu import
 row "lead import ($nc contacts)" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
-[ -z "${BENCH_STOP_IMPORT:-}" ] || exit 0
 
 # -- assign
-timed /dev/null /usr/bin/time -f %M -o "$dir/rss" \
+timed /dev/null /usr/bin/time -f "%M %U %S" -o "$dir/rss" \
 	"$bin/crm-lead" assign -q --db "$db_ours" --rules "$dir/rules.json" --ids
 t_ours=$t
 time_ref <<SQL
@@ -226,6 +243,7 @@ COMMIT;
 SQL
 t_ref=$t
 echo "assign: crm-lead ${t_ours}s, $engine reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss")"
+cpu assign
 row "lead assign" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
 echo "assign spread (max - min leads per rep): $(echo "SELECT max(n) - min(n) FROM (SELECT count(*) AS n FROM leads GROUP BY owner) AS x;" | sql "$db_ours")"
 
@@ -237,7 +255,7 @@ FROM leads WHERE id % 3 = 0 ORDER BY id;
 SQL
 if [ "$engine" = pg ]; then copy "$ref" "$ours"; else copy "$db_ref" "$db_ours"; fi
 export CRM_NOW=$later
-timed /dev/null /usr/bin/time -f %M -o "$dir/rss" \
+timed /dev/null /usr/bin/time -f "%M %U %S" -o "$dir/rss" \
 	"$bin/crm-lead" reclaim -q --db "$db_ours" --idle 30d --ids
 t_ours=$t
 time_ref <<SQL
@@ -263,4 +281,5 @@ COMMIT;
 SQL
 t_ref=$t
 echo "reclaim: crm-lead ${t_ours}s, $engine reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss"), same leads: $(same "$db_ours" "$db_ref")"
+cpu reclaim
 row "lead reclaim" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
