@@ -9,6 +9,7 @@
 #include "import_map.h"
 #include "lead.h"
 #include "normalize.h"
+#include "store.h"
 #include "tier.h"
 
 static const char *const statuses[] = {
@@ -190,6 +191,19 @@ static void hist_begin(void)
 		hist.aafter = crm_xcalloc(HIST_BATCH, sizeof(*hist.aafter));
 	}
 	hist.on = true;
+}
+
+/* Batching for the verbs that change leads one by one (assign, reclaim,
+ * status): on PostgreSQL, where it saves two round trips per lead. On
+ * SQLite their owner history rows land all over the lead_history_to
+ * index and a multi-row INSERT costs more instructions than a prepared
+ * one-row INSERT (callgrind: 540M -> 589M for 4,305 leads), so they are
+ * written one by one there; an import's history rows, all ("status",
+ * "new"), append, and batched cost a third less on both engines. */
+static void hist_begin_bulk(struct crm_db *db)
+{
+	if (crm_store_engine(db->store) == CRM_STORE_PG)
+		hist_begin();
 }
 
 /* Stop batching: write what is held when ok, else drop it. */
@@ -757,7 +771,7 @@ int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 	chunk_init(&chunk);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	hist_begin();
+	hist_begin_bulk(db);
 	if (crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
@@ -996,7 +1010,7 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 	now_text(db, now);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	hist_begin();
+	hist_begin_bulk(db);
 	if ((q ? crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err)
 	       : pool_ids(db, &l, err)) < 0 ||
 	    load_state(db, rules, err) < 0)
@@ -1150,7 +1164,7 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	now_text(db, now);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	hist_begin();
+	hist_begin_bulk(db);
 	st = crm_db_stmt(db, sql, err);
 	if (!st)
 		goto out;
