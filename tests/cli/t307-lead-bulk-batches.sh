@@ -9,11 +9,12 @@
 # q SQL: the query's rows into $T/out (either engine)
 q() { sql "$1" && cp "$T/sql" "$T/out"; }
 
-# 300 leads: lead 1 has a quote and a backslash, lead 2 UTF-8 and a tab,
-# lead 3 a custom field; the rest plain
+# 300 leads: lead 1 has a quote and a backslash (plain ASCII: the fast
+# path of the before-image), lead 2 UTF-8 and a tab (jansson's), lead 3 a
+# custom field; the rest plain
 {
 	echo 'first_name,last_name,email,hobby'
-	printf '"Q""uo\\te",Zo\xc3\xab,l1@x.example,golf\n'
+	printf '"Q""uo\\te",Zed,l1@x.example,golf\n'
 	printf '\xe4\xb8\xad\xe6\x96\x87,"tab\there",l2@x.example,\n'
 	echo 'C,Custom,l3@x.example,chess'
 	for i in $(seq 4 300); do echo "F$i,L$i,l$i@x.example,"; done
@@ -78,7 +79,7 @@ expect_code 0 crm-lead undo -q 1
 q "SELECT count(*) FROM leads WHERE owner IS NOT NULL OR previous_owner IS NOT NULL OR assigned_at IS NOT NULL"
 expect_out "undo: the leads as imported" <<<'0'
 q "SELECT id, first_name, last_name, custom FROM leads WHERE id <= 3 ORDER BY id"
-printf '%s\n' '1|Q"uo\te|Zoë|{"hobby":"golf"}' '2|中文|tab	here|' '3|C|Custom|{"hobby":"chess"}' >"$T/want"
+printf '%s\n' '1|Q"uo\te|Zed|{"hobby":"golf"}' '2|中文|tab	here|' '3|C|Custom|{"hobby":"chess"}' >"$T/want"
 compare "$T/want" "$T/out" "undo: the values restored from the before-images"
 db_dump "$CRM_DB" "$T/after"
 q "SELECT count(*) FROM crm_changes WHERE undone_at IS NOT NULL"
