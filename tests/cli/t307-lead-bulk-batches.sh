@@ -78,8 +78,8 @@ expect_code 0 crm-lead undo -q 2
 expect_code 0 crm-lead undo -q 1
 q "SELECT count(*) FROM leads WHERE owner IS NOT NULL OR previous_owner IS NOT NULL OR assigned_at IS NOT NULL"
 expect_out "undo: the leads as imported" <<<'0'
-q "SELECT id, first_name, last_name, custom FROM leads WHERE id <= 3 ORDER BY id"
-printf '%s\n' '1|Q"uo\te|Zed|{"hobby":"golf"}' '2|中文|tab	here|' '3|C|Custom|{"hobby":"chess"}' >"$T/want"
+q "SELECT id, first_name, last_name FROM leads WHERE id <= 3 ORDER BY id"
+printf '%s\n' '1|Q"uo\te|Zed' '2|中文|tab	here' '3|C|Custom' >"$T/want"
 compare "$T/want" "$T/out" "undo: the values restored from the before-images"
 db_dump "$CRM_DB" "$T/after"
 q "SELECT count(*) FROM crm_changes WHERE undone_at IS NOT NULL"
