@@ -602,3 +602,40 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 				   e.msg);
 	return 0;
 }
+
+int crm_db_audit_rows(struct crm_db *db, const char *entity, const char *action,
+		      size_t n, const int64_t *ids, char *const *before_json,
+		      char *const *after_json, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
+	struct crm_err e;
+	int rc;
+
+	if (!n)
+		return 0;
+	crm_buf_adds(&sql, "INSERT INTO crm_audit (change_id, entity, "
+			   "record_id, action, before, after) VALUES ");
+	for (size_t i = 0; i < n; i++)
+		crm_buf_adds(&sql, i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
+	st = crm_db_stmt(db, sql.s, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int p = (int)i * 6;
+
+		crm_stmt_bind_int(st, p + 1, db->change);
+		crm_stmt_bind_text(st, p + 2, entity);
+		crm_stmt_bind_int(st, p + 3, ids[i]);
+		crm_stmt_bind_text(st, p + 4, action);
+		crm_stmt_bind_text(st, p + 5, before_json[i]);
+		crm_stmt_bind_text(st, p + 6, after_json[i]);
+	}
+	rc = crm_stmt_step(st, &e);
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		return crm_err_set(err, e.code, "cannot record the change: %s",
+				   e.msg);
+	return 0;
+}

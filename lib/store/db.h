@@ -119,5 +119,11 @@ int crm_db_change(struct crm_db *db, const char *command, const char *entity,
 int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 		 const char *action, const char *before_json,
 		 const char *after_json, struct crm_err *err);
+/* crm_db_audit for n records of one entity and action in one statement
+ * (bulk verbs: a round trip per row on PostgreSQL); rows are written in
+ * order, so their ids are those n calls give. */
+int crm_db_audit_rows(struct crm_db *db, const char *entity, const char *action,
+		      size_t n, const int64_t *ids, char *const *before_json,
+		      char *const *after_json, struct crm_err *err);
 
 #endif
