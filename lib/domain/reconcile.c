@@ -771,6 +771,28 @@ static bool probe_is(const struct book *b, const struct probe *p, const char *s,
 	       !memcmp(tok + d + 1, s + d, n - d);
 }
 
+/* crm_edit_distance(a, b, 1) <= 1 without its tables: equal, or one
+ * insertion, deletion, substitution or swap of neighbours apart. */
+static bool within_one(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t i = 0;
+
+	if (la < lb)
+		return within_one(b, lb, a, la);
+	if (la - lb > 1)
+		return false;
+	while (i < lb && a[i] == b[i])
+		i++;
+	if (i == lb)
+		return true; /* equal, or a has one more at its end */
+	if (la > lb)	     /* a[i] inserted */
+		return !memcmp(a + i + 1, b + i, lb - i);
+	if (!memcmp(a + i + 1, b + i + 1, la - i - 1))
+		return true; /* substituted */
+	return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+	       !memcmp(a + i + 2, b + i + 2, la - i - 2);
+}
+
 /* The tokens the string key minus character d (d >= len: key itself)
  * reaches: hits for invoice slot inv, an exact one when a token is the
  * number itself, else when the number is one edit from the token. */
@@ -778,7 +800,7 @@ static void probe_key(struct book *b, const char *key, size_t len, size_t d,
 		      size_t inv, bool *kept)
 {
 	uint64_t h = del_hash(key, len, d);
-	char *s = crm_xmalloc(len + 1);
+	char buf[64], *s = len < sizeof(buf) ? buf : crm_xmalloc(len + 1);
 	size_t n = len;
 
 	if (d < len) {
@@ -798,7 +820,8 @@ static void probe_key(struct book *b, const char *key, size_t len, size_t d,
 			continue;
 		tok = b->toks[p->line].v[p->tok];
 		exact = !strcmp(tok, key);
-		if (exact ? p->phase != 0 : crm_edit_distance(key, tok, 1) > 1)
+		if (exact ? p->phase != 0
+			  : !within_one(key, len, tok, strlen(tok)))
 			continue;
 		b->hits = crm_xgrow(b->hits, &b->caphits, b->nhits + 1,
 				    sizeof(*b->hits));
@@ -806,7 +829,8 @@ static void probe_key(struct book *b, const char *key, size_t len, size_t d,
 						   p->tok, p->phase, exact};
 		*kept = true;
 	}
-	free(s);
+	if (s != buf)
+		free(s);
 }
 
 static void set_company_key(struct inv *v, const char *name, struct crm_buf *ck)
