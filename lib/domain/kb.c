@@ -209,24 +209,13 @@ static void toks_text(struct toks *ts, const char *s, int64_t weight,
 	crm_tokens(s, strlen(s), flags, tok_add, ts);
 }
 
-/* Postings go in rows of KB_BATCH (one statement for many rows: the
- * per-statement cost was most of an import's); the rest one by one. */
-#define KB_BATCH 16
-static const char kb_terms_batch[] =
-    "INSERT INTO kb_terms (term, article_id, tf) VALUES "
-    "(?2,?1,?3),(?4,?1,?5),(?6,?1,?7),(?8,?1,?9),"
-    "(?10,?1,?11),(?12,?1,?13),(?14,?1,?15),(?16,?1,?17),"
-    "(?18,?1,?19),(?20,?1,?21),(?22,?1,?23),(?24,?1,?25),"
-    "(?26,?1,?27),(?28,?1,?29),(?30,?1,?31),(?32,?1,?33)";
-
 static int index_article(struct crm_db *db, int64_t id, const char *title,
 			 const char *tags, const char *body,
 			 struct crm_err *err)
 {
-	struct crm_stmt *del, *deld, *ins, *insd, *batch;
+	struct crm_stmt *del, *deld, *ins, *insd;
 	struct toks ts = {0};
 	int64_t dlen = 0;
-	size_t i = 0;
 	int rc = -1;
 
 	if (!(del = crm_db_stmt_cached(
@@ -240,8 +229,7 @@ static int index_article(struct crm_db *db, int64_t id, const char *title,
 	    !(insd = crm_db_stmt_cached(db,
 					"INSERT INTO kb_docs (article_id, "
 					"dlen) VALUES (?1, ?2)",
-					err)) ||
-	    !(batch = crm_db_stmt_cached(db, kb_terms_batch, err)))
+					err)))
 		return -1;
 	crm_stmt_bind_int(del, 1, id);
 	crm_stmt_bind_int(deld, 1, id);
@@ -254,18 +242,7 @@ static int index_article(struct crm_db *db, int64_t id, const char *title,
 	toks_text(&ts, tags, 2, CRM_TOK_DOCUMENT);
 	toks_text(&ts, body, 1, CRM_TOK_DOCUMENT);
 	toks_merge(&ts);
-	crm_stmt_bind_int(batch, 1, id);
-	for (; i + KB_BATCH <= ts.n; i += KB_BATCH) {
-		for (int k = 0; k < KB_BATCH; k++) {
-			crm_stmt_bind_text(batch, 2 + 2 * k, ts.v[i + k].s);
-			crm_stmt_bind_int(batch, 3 + 2 * k, ts.v[i + k].w);
-			dlen += ts.v[i + k].w;
-		}
-		if (crm_stmt_step_as(batch, "indexing the article", err) < 0)
-			goto out;
-		crm_stmt_reset(batch);
-	}
-	for (; i < ts.n; i++) {
+	for (size_t i = 0; i < ts.n; i++) {
 		crm_stmt_bind_text(ins, 1, ts.v[i].s);
 		crm_stmt_bind_int(ins, 2, id);
 		crm_stmt_bind_int(ins, 3, ts.v[i].w);
