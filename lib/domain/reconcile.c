@@ -861,14 +861,16 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 	b->line_hits = crm_xcalloc(s->n + 1, sizeof(*b->line_hits));
 	st = crm_db_stmt(
 	    db,
-	    "SELECT i.id, i.company_id, i.total - coalesce(a.s, 0), i.number,"
-	    " i.currency, co.name"
+	    /* each invoice's allocations by their index, in the stream: a
+	     * join to a grouped subquery was materialized whole first */
+	    "SELECT id, company_id, open, number, currency, name FROM ("
+	    " SELECT i.id, i.company_id, i.total - coalesce((SELECT"
+	    "  sum(a.amount) FROM allocations a WHERE a.invoice_id = i.id"
+	    "  AND a.undone_at IS NULL), 0) AS open, i.number, i.currency,"
+	    "  co.name"
 	    " FROM invoices i JOIN companies co ON co.id = i.company_id"
-	    " LEFT JOIN (SELECT invoice_id, sum(amount) AS s FROM allocations"
-	    "  WHERE undone_at IS NULL GROUP BY invoice_id) a"
-	    "  ON a.invoice_id = i.id"
-	    " WHERE i.kind = 'invoice' AND i.total - coalesce(a.s, 0) > 0"
-	    " ORDER BY i.id",
+	    " WHERE i.kind = 'invoice') o"
+	    " WHERE open > 0 ORDER BY id",
 	    err);
 	if (!st)
 		return -1;
