@@ -744,7 +744,8 @@ static void index_statement(struct book *b, const struct crm_statement *s,
 		}
 		b->amounts[b->namounts++] = amount_hash(l->currency, l->amount);
 	}
-	qsort(b->probes, b->nprobes, sizeof(*b->probes), probe_cmp);
+	if (b->nprobes)
+		qsort(b->probes, b->nprobes, sizeof(*b->probes), probe_cmp);
 	qsort(b->amounts, b->namounts, sizeof(*b->amounts), u64_cmp);
 	while (bits < 30 && ((size_t)1 << bits) < b->nprobes)
 		bits++;
@@ -927,7 +928,8 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 	if (rc < 0)
 		return -1;
 	sort_book = b;
-	qsort(b->hits, b->nhits, sizeof(*b->hits), hit_cmp);
+	if (b->nhits) /* qsort wants a pointer even for none */
+		qsort(b->hits, b->nhits, sizeof(*b->hits), hit_cmp);
 	sort_book = NULL;
 	for (size_t i = 0, h = 0; i <= s->n; i++) {
 		while (h < b->nhits && b->hits[h].line < i)
@@ -939,7 +941,8 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 	b->probes = NULL;
 	free(b->first);
 	b->first = NULL;
-	qsort(b->amt, b->namt, sizeof(*b->amt), amt_cmp);
+	if (b->namt)
+		qsort(b->amt, b->namt, sizeof(*b->amt), amt_cmp);
 	return 0;
 }
 
