@@ -636,12 +636,36 @@ static int cholesky_solve(double *a, double *b, size_t p)
 		if (!(s > 0))
 			return -1;
 		a[j * p + j] = sqrt(s);
-		for (size_t i = j + 1; i < p; i++) {
+		/* four rows at a time: four independent sums, each in the
+		 * same order as one row alone (the same bits), so the
+		 * processor overlaps them instead of waiting on each */
+		size_t i = j + 1;
+		const double *aj = a + j * p;
+
+		for (; i + 4 <= p; i += 4) {
+			double *r0 = a + i * p, *r1 = r0 + p, *r2 = r1 + p,
+			       *r3 = r2 + p;
+			double t0 = r0[j], t1 = r1[j], t2 = r2[j], t3 = r3[j];
+
+			for (size_t k = 0; k < j; k++) {
+				double v = aj[k];
+
+				t0 -= r0[k] * v;
+				t1 -= r1[k] * v;
+				t2 -= r2[k] * v;
+				t3 -= r3[k] * v;
+			}
+			r0[j] = t0 / aj[j];
+			r1[j] = t1 / aj[j];
+			r2[j] = t2 / aj[j];
+			r3[j] = t3 / aj[j];
+		}
+		for (; i < p; i++) {
 			double t = a[i * p + j];
 
 			for (size_t k = 0; k < j; k++)
-				t -= a[i * p + k] * a[j * p + k];
-			a[i * p + j] = t / a[j * p + j];
+				t -= a[i * p + k] * aj[k];
+			a[i * p + j] = t / aj[j];
 		}
 	}
 	for (size_t i = 0; i < p; i++) { /* L y = b */

@@ -18,6 +18,7 @@
 
 #include "contract.h"
 #include "dl.h"
+#include "hash.h"
 #include "money.h"
 #include "normalize.h"
 #include "receivable.h"
@@ -571,23 +572,61 @@ int crm_edit_distance(const char *a, const char *b, int max)
 	return best > max ? max + 1 : best;
 }
 
+/* The book: what matching needs of the open invoices, built for one
+ * statement in one pass over them, so memory follows the statement and
+ * not the ledger. The statement's tokens and every one-character
+ * deletion of each (a deletion neighbourhood) are hashed into a table;
+ * each open invoice probes it with its normalized number and that
+ * number's deletions, and only the invoices a token reaches are kept,
+ * with the (line, token, probe) that reached them. For the amount
+ * fallback only the id and open amount of invoices whose currency and
+ * open amount some line has are kept; their number and company are read
+ * by id when a line needs them. */
 struct inv {
 	int64_t id, company, open;
-	char *number, *key, *company_key;
+	char *number, *company_key;
 	char cur[8];
 };
 
-struct key_ix {
-	const char *key;
-	size_t inv;
+/* One string of the neighbourhood index: token tok of line line itself
+ * (phase 0) or with character phase - 1 deleted. */
+struct probe {
+	uint64_t h;
+	uint32_t line;
+	uint16_t tok, phase;
+};
+
+/* An invoice (slot in the book) reached by a token. */
+struct hit {
+	uint32_t line, inv;
+	uint16_t tok, phase;
+	bool exact;
+};
+
+/* An open invoice whose currency and open amount a line has. */
+struct amt {
+	int64_t id, open; /* the open amount when loaded */
+	size_t slot;	  /* in the book, or SIZE_MAX until read */
+	char cur[8];
 };
 
 struct book {
-	struct inv *v;
+	struct inv *v; /* the invoices kept, by slot */
 	size_t n, cap;
-	struct key_ix *keys; /* normalized numbers and their deletions */
-	size_t nkeys, capkeys;
-	size_t *by_amount; /* indices sorted by currency, open */
+	struct crm_strv *toks; /* each line's tokens */
+	size_t nlines;
+	struct probe *probes; /* sorted by h */
+	size_t nprobes, capprobes;
+	uint32_t *first; /* probes' start by the top bits of h */
+	int shift;
+	struct hit *hits; /* sorted by line, token, probe, invoice id */
+	size_t nhits, caphits;
+	size_t *line_hits; /* line i's hits: [line_hits[i], line_hits[i+1]) */
+	uint64_t *amounts; /* hashes of the lines' currency and amount */
+	size_t namounts;
+	struct amt *amt; /* sorted by currency, open, id */
+	size_t namt, capamt;
+	struct crm_stmt *by_id; /* an invoice's number and company */
 };
 
 /* Upper case letters and digits only. */
@@ -608,27 +647,64 @@ static char *norm_ref(const char *s, size_t len)
 	return r;
 }
 
-static void add_key(struct book *b, char *key, size_t inv)
+static void tokens(const char *s, struct crm_strv *out);
+
+static uint64_t str_hash(const char *s, size_t n)
 {
-	b->keys =
-	    crm_xgrow(b->keys, &b->capkeys, b->nkeys + 1, sizeof(*b->keys));
-	b->keys[b->nkeys++] = (struct key_ix){key, inv};
+	return crm_mix64(crm_fnv1a64(s, n, CRM_FNV_BASIS));
 }
 
-static int key_cmp(const void *a, const void *b)
+/* The hash of s with character d deleted (d >= len: none). */
+static uint64_t del_hash(const char *s, size_t len, size_t d)
 {
-	const struct key_ix *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
+	uint64_t h = CRM_FNV_BASIS;
 
-	return c ? c : (x->inv > y->inv) - (x->inv < y->inv);
+	if (d >= len)
+		return str_hash(s, len);
+	h = crm_fnv1a64(s, d, h);
+	return crm_mix64(crm_fnv1a64(s + d + 1, len - d - 1, h));
+}
+
+static uint64_t amount_hash(const char *cur, int64_t amount)
+{
+	uint64_t h = crm_fnv1a64(cur, strlen(cur), CRM_FNV_BASIS);
+
+	return crm_mix64(crm_fnv1a64(&amount, sizeof(amount), h));
+}
+
+static int probe_cmp(const void *a, const void *b)
+{
+	const struct probe *x = a, *y = b;
+
+	return (x->h > y->h) - (x->h < y->h);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
 }
 
 static const struct book *sort_book;
 
-static int amount_cmp(const void *a, const void *b)
+static int hit_cmp(const void *a, const void *b)
 {
-	const struct inv *x = &sort_book->v[*(const size_t *)a];
-	const struct inv *y = &sort_book->v[*(const size_t *)b];
+	const struct hit *x = a, *y = b;
+	int64_t ix = sort_book->v[x->inv].id, iy = sort_book->v[y->inv].id;
+
+	if (x->line != y->line)
+		return (x->line > y->line) - (x->line < y->line);
+	if (x->tok != y->tok)
+		return (x->tok > y->tok) - (x->tok < y->tok);
+	if (x->phase != y->phase)
+		return (x->phase > y->phase) - (x->phase < y->phase);
+	return (ix > iy) - (ix < iy);
+}
+
+static int amt_cmp(const void *a, const void *b)
+{
+	const struct amt *x = a, *y = b;
 	int c = strcmp(x->cur, y->cur);
 
 	if (c)
@@ -644,93 +720,303 @@ static void book_release(struct book *b)
 		free(b->v[i].number);
 		free(b->v[i].company_key);
 	}
-	for (size_t i = 0; i < b->nkeys; i++)
-		free((char *)b->keys[i].key);
 	free(b->v);
-	free(b->keys);
-	free(b->by_amount);
+	for (size_t i = 0; i < b->nlines; i++)
+		crm_strv_release(&b->toks[i]);
+	free(b->toks);
+	free(b->probes);
+	free(b->first);
+	free(b->hits);
+	free(b->line_hits);
+	free(b->amounts);
+	free(b->amt);
+	if (b->by_id)
+		crm_stmt_finalize(b->by_id);
 }
 
-static int book_load(struct crm_db *db, struct book *b, struct crm_err *err)
+static void add_probe(struct book *b, uint64_t h, size_t line, size_t tok,
+		      size_t phase)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT i.id, i.company_id, i.total - coalesce(a.s, 0), i.number,"
-	    " i.currency, co.name"
-	    " FROM invoices i JOIN companies co ON co.id = i.company_id"
-	    " LEFT JOIN (SELECT invoice_id, sum(amount) AS s FROM allocations"
-	    "  WHERE undone_at IS NULL GROUP BY invoice_id) a"
-	    "  ON a.invoice_id = i.id"
-	    " WHERE i.kind = 'invoice' AND i.total - coalesce(a.s, 0) > 0"
-	    " ORDER BY i.id",
-	    err);
+	b->probes = crm_xgrow(b->probes, &b->capprobes, b->nprobes + 1,
+			      sizeof(*b->probes));
+	b->probes[b->nprobes++] =
+	    (struct probe){h, (uint32_t)line, (uint16_t)tok, (uint16_t)phase};
+}
+
+/* Index the statement's tokens of 4 to maxlen + 1 characters (a token
+ * further from every number than one edit can never match). */
+static void index_statement(struct book *b, const struct crm_statement *s,
+			    size_t maxlen)
+{
+	size_t bits = 1;
+
+	b->toks = crm_xcalloc(s->n ? s->n : 1, sizeof(*b->toks));
+	b->nlines = s->n;
+	b->amounts = crm_xcalloc(s->n ? s->n : 1, sizeof(*b->amounts));
+	for (size_t i = 0; i < s->n; i++) {
+		const struct crm_bank_line *l = &s->v[i];
+
+		tokens(l->text, &b->toks[i]);
+		for (size_t t = 0; t < b->toks[i].n && t < UINT16_MAX; t++) {
+			const char *tok = b->toks[i].v[t];
+			size_t len = strlen(tok);
+
+			if (len < 4 || len > maxlen + 1 || len >= UINT16_MAX)
+				continue;
+			add_probe(b, str_hash(tok, len), i, t, 0);
+			for (size_t d = 0; d < len; d++)
+				add_probe(b, del_hash(tok, len, d), i, t,
+					  d + 1);
+		}
+		b->amounts[b->namounts++] = amount_hash(l->currency, l->amount);
+	}
+	if (b->nprobes)
+		qsort(b->probes, b->nprobes, sizeof(*b->probes), probe_cmp);
+	qsort(b->amounts, b->namounts, sizeof(*b->amounts), u64_cmp);
+	while (bits < 30 && ((size_t)1 << bits) < b->nprobes)
+		bits++;
+	b->shift = 64 - (int)bits;
+	b->first = crm_xcalloc(((size_t)1 << bits) + 1, sizeof(*b->first));
+	for (size_t i = 0, k = 0; k <= ((size_t)1 << bits); k++) {
+		while (i < b->nprobes && (b->probes[i].h >> b->shift) < k)
+			i++;
+		b->first[k] = (uint32_t)i;
+	}
+}
+
+/* Does the string of probe p equal s (len n)? (The hashes agree.) */
+static bool probe_is(const struct book *b, const struct probe *p, const char *s,
+		     size_t n)
+{
+	const char *tok = b->toks[p->line].v[p->tok];
+	size_t len = strlen(tok), d;
+
+	if (p->phase == 0)
+		return len == n && !memcmp(tok, s, n);
+	d = p->phase - 1u;
+	return len == n + 1 && !memcmp(tok, s, d) &&
+	       !memcmp(tok + d + 1, s + d, n - d);
+}
+
+/* crm_edit_distance(a, b, 1) <= 1 without its tables: equal, or one
+ * insertion, deletion, substitution or swap of neighbours apart. */
+static bool within_one(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t i = 0;
+
+	if (la < lb)
+		return within_one(b, lb, a, la);
+	if (la - lb > 1)
+		return false;
+	while (i < lb && a[i] == b[i])
+		i++;
+	if (i == lb)
+		return true; /* equal, or a has one more at its end */
+	if (la > lb)	     /* a[i] inserted */
+		return !memcmp(a + i + 1, b + i, lb - i);
+	if (!memcmp(a + i + 1, b + i + 1, la - i - 1))
+		return true; /* substituted */
+	return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+	       !memcmp(a + i + 2, b + i + 2, la - i - 2);
+}
+
+/* The tokens the string key minus character d (d >= len: key itself)
+ * reaches: hits for invoice slot inv, an exact one when a token is the
+ * number itself, else when the number is one edit from the token. */
+static void probe_key(struct book *b, const char *key, size_t len, size_t d,
+		      size_t inv, bool *kept)
+{
+	uint64_t h = del_hash(key, len, d);
+	char buf[64], *s = len < sizeof(buf) ? buf : crm_xmalloc(len + 1);
+	size_t n = len;
+
+	if (d < len) {
+		memcpy(s, key, d);
+		memcpy(s + d, key + d + 1, len - d);
+		n = len - 1;
+	} else {
+		memcpy(s, key, len + 1);
+	}
+	for (size_t i = b->first[h >> b->shift];
+	     i < b->first[(h >> b->shift) + 1]; i++) {
+		const struct probe *p = &b->probes[i];
+		const char *tok;
+		bool exact;
+
+		if (p->h != h || !probe_is(b, p, s, n))
+			continue;
+		tok = b->toks[p->line].v[p->tok];
+		exact = !strcmp(tok, key);
+		if (exact ? p->phase != 0
+			  : !within_one(key, len, tok, strlen(tok)))
+			continue;
+		b->hits = crm_xgrow(b->hits, &b->caphits, b->nhits + 1,
+				    sizeof(*b->hits));
+		b->hits[b->nhits++] = (struct hit){p->line, (uint32_t)inv,
+						   p->tok, p->phase, exact};
+		*kept = true;
+	}
+	if (s != buf)
+		free(s);
+}
+
+static void set_company_key(struct inv *v, const char *name, struct crm_buf *ck)
+{
+	crm_buf_reset(ck);
+	if (name && crm_norm_company(name, strlen(name), ck) == 0 && ck->len)
+		v->company_key = crm_xstrdup(crm_buf_str(ck));
+	else
+		v->company_key = NULL;
+}
+
+static int book_load(struct crm_db *db, const struct crm_statement *s,
+		     struct book *b, struct crm_err *err)
+{
+	struct crm_stmt *st;
 	struct crm_buf ck = {0};
+	int64_t maxlen;
+	size_t rows = 0;
 	int rc;
 
+	maxlen = crm_db_int(db,
+			    "SELECT coalesce(max(length(number)), 0)"
+			    " FROM invoices WHERE kind = 'invoice'",
+			    NULL, NULL, err);
+	if (maxlen < 0)
+		return -1;
+	index_statement(b, s, (size_t)maxlen);
+	b->line_hits = crm_xcalloc(s->n + 1, sizeof(*b->line_hits));
+	st = crm_db_stmt(
+	    db,
+	    /* each invoice's allocations by their index, in the stream: a
+	     * join to a grouped subquery was materialized whole first */
+	    "SELECT id, company_id, open, number, currency, name FROM ("
+	    " SELECT i.id, i.company_id, i.total - coalesce((SELECT"
+	    "  sum(a.amount) FROM allocations a WHERE a.invoice_id = i.id"
+	    "  AND a.undone_at IS NULL), 0) AS open, i.number, i.currency,"
+	    "  co.name"
+	    " FROM invoices i JOIN companies co ON co.id = i.company_id"
+	    " WHERE i.kind = 'invoice') o"
+	    " WHERE open > 0 ORDER BY id",
+	    err);
 	if (!st)
 		return -1;
 	while ((rc = crm_stmt_step(st, err)) > 0) {
-		struct inv *v;
-		const char *num = crm_stmt_text(st, 3), *name;
+		const char *num = crm_stmt_text(st, 3), *cur;
+		int64_t open = crm_stmt_int(st, 2);
 		char *key;
 		size_t klen;
+		bool kept = false;
+		uint64_t ah;
 
-		b->v = crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
-		v = &b->v[b->n];
-		v->id = crm_stmt_int(st, 0);
-		v->company = crm_stmt_int(st, 1);
-		v->open = crm_stmt_int(st, 2);
-		v->number = crm_xstrdup(num);
-		snprintf(v->cur, sizeof(v->cur), "%s", crm_stmt_text(st, 4));
-		name = crm_stmt_text(st, 5);
-		crm_buf_reset(&ck);
-		if (name && crm_norm_company(name, strlen(name), &ck) == 0 &&
-		    ck.len)
-			v->company_key = crm_xstrdup(crm_buf_str(&ck));
-		else
-			v->company_key = NULL;
-		key = norm_ref(num, strlen(num));
-		v->key = key;
-		add_key(b, key, b->n);
-		/* every deletion of one character, for one-typo lookups */
-		klen = strlen(key);
-		for (size_t d = 0; klen > 3 && d < klen; d++) {
-			char *del = crm_xmalloc(klen);
-
-			memcpy(del, key, d);
-			memcpy(del + d, key + d + 1, klen - d);
-			add_key(b, del, b->n);
+		if ((++rows & 0xffff) == 0 && crm_check_interrupt(err) < 0) {
+			rc = -1;
+			break;
 		}
-		b->n++;
+		cur = crm_stmt_text(st, 4);
+		key = norm_ref(num, strlen(num));
+		klen = strlen(key);
+		probe_key(b, key, klen, klen, b->n, &kept);
+		/* every deletion of one character, for one-typo lookups */
+		for (size_t d = 0; klen > 3 && d < klen; d++)
+			probe_key(b, key, klen, d, b->n, &kept);
+		free(key);
+		if (kept) {
+			struct inv *v;
+
+			b->v =
+			    crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
+			v = &b->v[b->n];
+			v->id = crm_stmt_int(st, 0);
+			v->company = crm_stmt_int(st, 1);
+			v->open = open;
+			v->number = crm_xstrdup(num);
+			snprintf(v->cur, sizeof(v->cur), "%s", cur);
+			set_company_key(v, crm_stmt_text(st, 5), &ck);
+			b->n++;
+		}
+		ah = amount_hash(cur, open);
+		if (bsearch(&ah, b->amounts, b->namounts, sizeof(uint64_t),
+			    u64_cmp)) {
+			struct amt *a;
+
+			b->amt = crm_xgrow(b->amt, &b->capamt, b->namt + 1,
+					   sizeof(*b->amt));
+			a = &b->amt[b->namt++];
+			a->id = crm_stmt_int(st, 0);
+			a->open = open;
+			a->slot = kept ? b->n - 1 : SIZE_MAX;
+			snprintf(a->cur, sizeof(a->cur), "%s", cur);
+		}
 	}
 	crm_stmt_finalize(st);
 	crm_buf_release(&ck);
 	if (rc < 0)
 		return -1;
-	qsort(b->keys, b->nkeys, sizeof(*b->keys), key_cmp);
-	b->by_amount = crm_xcalloc(b->n ? b->n : 1, sizeof(size_t));
-	for (size_t i = 0; i < b->n; i++)
-		b->by_amount[i] = i;
 	sort_book = b;
-	qsort(b->by_amount, b->n, sizeof(size_t), amount_cmp);
+	if (b->nhits) /* qsort wants a pointer even for none */
+		qsort(b->hits, b->nhits, sizeof(*b->hits), hit_cmp);
 	sort_book = NULL;
+	for (size_t i = 0, h = 0; i <= s->n; i++) {
+		while (h < b->nhits && b->hits[h].line < i)
+			h++;
+		b->line_hits[i] = h;
+	}
+	/* the index has served: only each line's tokens stay until done */
+	free(b->probes);
+	b->probes = NULL;
+	free(b->first);
+	b->first = NULL;
+	if (b->namt)
+		qsort(b->amt, b->namt, sizeof(*b->amt), amt_cmp);
 	return 0;
 }
 
-/* First index in b->keys with key k, or b->nkeys. */
-static size_t key_first(const struct book *b, const char *k)
+/* The slot of amount entry a, its number and company read by id when
+ * no token reached it. */
+static int amt_slot(struct crm_db *db, struct book *b, struct amt *a,
+		    size_t *slot, struct crm_err *err)
 {
-	size_t lo = 0, hi = b->nkeys;
+	struct crm_buf ck = {0};
+	struct inv *v;
+	int rc;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(b->keys[mid].key, k) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (a->slot != SIZE_MAX) {
+		*slot = a->slot;
+		return 0;
 	}
-	return lo;
+	if (!b->by_id) {
+		b->by_id = crm_db_stmt(
+		    db,
+		    "SELECT i.company_id, i.number, co.name FROM invoices i"
+		    " JOIN companies co ON co.id = i.company_id"
+		    " WHERE i.id = ?1",
+		    err);
+		if (!b->by_id)
+			return -1;
+	}
+	crm_stmt_reset(b->by_id);
+	crm_stmt_bind_int(b->by_id, 1, a->id);
+	rc = crm_stmt_step(b->by_id, err);
+	if (rc <= 0) {
+		if (rc == 0)
+			crm_err_set(err, CRM_EX_SOFTWARE,
+				    "invoice %lld: gone while reconciling",
+				    (long long)a->id);
+		return -1;
+	}
+	b->v = crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
+	v = &b->v[b->n];
+	v->id = a->id;
+	v->company = crm_stmt_int(b->by_id, 0);
+	v->open = a->open;
+	v->number = crm_xstrdup(crm_stmt_text(b->by_id, 1));
+	memcpy(v->cur, a->cur, sizeof(v->cur));
+	set_company_key(v, crm_stmt_text(b->by_id, 2), &ck);
+	crm_buf_release(&ck);
+	crm_stmt_reset(b->by_id);
+	*slot = a->slot = b->n++;
+	return 0;
 }
 
 struct cands {
@@ -745,42 +1031,6 @@ static void cand_add(struct cands *c, size_t i)
 			return;
 	c->v = crm_xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
 	c->v[c->n++] = i;
-}
-
-/* Invoices whose number equals (exact) or is one edit from (typo) tok. */
-static void lookup(const struct book *b, const char *tok, struct cands *exact,
-		   struct cands *typo)
-{
-	size_t len = strlen(tok);
-
-	if (len < 4)
-		return;
-	for (size_t i = key_first(b, tok);
-	     i < b->nkeys && !strcmp(b->keys[i].key, tok); i++) {
-		const struct inv *v = &b->v[b->keys[i].inv];
-
-		if (!strcmp(v->key, tok))
-			cand_add(exact, b->keys[i].inv);
-		else if (crm_edit_distance(v->key, tok, 1) <= 1)
-			cand_add(typo, b->keys[i].inv);
-	}
-	/* tok with one character deleted against the numbers and their
-	 * deletions */
-	for (size_t d = 0; d < len; d++) {
-		char *del = crm_xmalloc(len);
-
-		memcpy(del, tok, d);
-		memcpy(del + d, tok + d + 1, len - d);
-		for (size_t i = key_first(b, del);
-		     i < b->nkeys && !strcmp(b->keys[i].key, del); i++) {
-			const struct inv *v = &b->v[b->keys[i].inv];
-
-			if (strcmp(v->key, tok) &&
-			    crm_edit_distance(v->key, tok, 1) <= 1)
-				cand_add(typo, b->keys[i].inv);
-		}
-		free(del);
-	}
 }
 
 /* The tokens of a remittance text: runs of letters, digits and '-', and
@@ -848,20 +1098,20 @@ struct decision {
 	int64_t rest;
 };
 
-static void decide(const struct book *b, const struct crm_bank_line *l,
-		   struct decision *d)
+static int decide(struct crm_db *db, struct book *b, size_t line,
+		  const struct crm_bank_line *l, struct decision *d,
+		  struct crm_err *err)
 {
 	struct cands exact = {0}, typo = {0};
-	struct crm_strv toks = {0};
 	__int128 sum = 0;
 	int64_t company = -1;
+	int rc = 0;
 
 	d->status = "unmatched";
 	d->how = NULL;
-	tokens(l->text, &toks);
-	for (size_t i = 0; i < toks.n; i++)
-		lookup(b, toks.v[i], &exact, &typo);
-	crm_strv_release(&toks);
+	/* in the order a lookup token by token would find them */
+	for (size_t i = b->line_hits[line]; i < b->line_hits[line + 1]; i++)
+		cand_add(b->hits[i].exact ? &exact : &typo, b->hits[i].inv);
 	/* other currencies never match */
 	for (size_t i = 0; i < exact.n;)
 		if (strcmp(b->v[exact.v[i]].cur, l->currency) ||
@@ -935,30 +1185,43 @@ static void decide(const struct book *b, const struct crm_bank_line *l,
 	}
 	/* amount and payer */
 	{
-		size_t lo = 0, hi = b->n, payer_hit = 0, npayer = 0, nsame = 0;
+		size_t lo = 0, hi = b->namt, payer_hit = 0, npayer = 0,
+		       nsame = 0;
 
+		/* by the open amounts as loaded; one an earlier line
+		 * settled ends the run, as it did in a sorted ledger */
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			const struct inv *v = &b->v[b->by_amount[mid]];
-			int c = strcmp(v->cur, l->currency);
+			const struct amt *a = &b->amt[mid];
+			int c = strcmp(a->cur, l->currency);
 
-			if (c < 0 || (c == 0 && v->open < l->amount))
+			if (c < 0 || (c == 0 && a->open < l->amount))
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		for (size_t i = lo; i < b->n; i++) {
-			const struct inv *v = &b->v[b->by_amount[i]];
+		for (size_t i = lo; i < b->namt; i++) {
+			struct amt *a = &b->amt[i];
+			const struct inv *v;
+			size_t slot;
 
-			if (strcmp(v->cur, l->currency) || v->open != l->amount)
+			if (strcmp(a->cur, l->currency) || a->open != l->amount)
 				break;
+			if (a->slot != SIZE_MAX &&
+			    b->v[a->slot].open != l->amount)
+				break;
+			if (amt_slot(db, b, a, &slot, err) < 0) {
+				rc = -1;
+				goto out;
+			}
+			v = &b->v[slot];
 			if (v->open <= 0)
 				continue;
 			nsame++;
 			if (nsame <= 20)
-				cand_add(&d->shortlist, b->by_amount[i]);
+				cand_add(&d->shortlist, slot);
 			if (payer_matches(v, l->payer)) {
-				payer_hit = b->by_amount[i];
+				payer_hit = slot;
 				npayer++;
 			}
 		}
@@ -977,6 +1240,7 @@ static void decide(const struct book *b, const struct crm_bank_line *l,
 out:
 	free(exact.v);
 	free(typo.v);
+	return rc;
 }
 
 static void join_numbers(const struct book *b, const struct cands *c,
@@ -1000,7 +1264,7 @@ int crm_reconcile(struct crm_db *db, const struct crm_statement *s, bool apply,
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
-	if (book_load(db, &b, err) < 0) {
+	if (book_load(db, s, &b, err) < 0) {
 		book_release(&b);
 		return -1;
 	}
@@ -1027,7 +1291,12 @@ int crm_reconcile(struct crm_db *db, const struct crm_statement *s, bool apply,
 			d.status = "applied_before";
 			st->already++;
 		} else {
-			decide(&b, l, &d);
+			if (decide(db, &b, i, l, &d, err) < 0) {
+				free(d.chosen.v);
+				free(d.shortlist.v);
+				rc = -1;
+				break;
+			}
 			if (!strcmp(d.status, "matched"))
 				st->matched++;
 			else if (!strcmp(d.status, "ambiguous"))

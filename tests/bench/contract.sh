@@ -5,7 +5,19 @@
 # the same figures by hand-written SQL in the sqlite3 shell, DSO and
 # months; each divided by DIVISOR (default 1: the full size; the shared
 # build machine runs it with 100). Prints times, peak RSS and whether
-# crm's aging equals the hand SQL's.
+# crm's aging equals the hand SQL's, and `row` lines (tests/bench/lib.sh)
+# for aging and reconcile (propose). SQLite only.
+#
+# reconcile's reference, in the sqlite3 shell: the same statement as CSV
+# (one reference per line, already cut from the text: less than crm,
+# which parses the XML and tokenizes the text), the open amount of every
+# invoice (the same aggregate crm reads), every invoice number and each
+# of its one-character deletions next to every statement reference and
+# its deletions (the deletion neighbourhood crm matches with, here as
+# indexed tables), joined in the same currency; a line is matched by its
+# exact number, else by the one number one edit away with the amount.
+# It leaves out what crm also does: the payer rule, the amount-only
+# fallback and the open amounts a line leaves to the next.
 set -eu
 div=${1:-1}
 ninv=$((1000000 / div))
@@ -74,8 +86,9 @@ sqlite3 -separator ' ' "$db" "SELECT i.number, i.total - coalesce(sum(a.amount),
 		if (NR % 10 == 0) sub(/-0/, "-", ref)
 		printf "<Ntry><Amt Ccy=\"%s\">%d.%02d</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-11-22</Dt></BookgDt><AcctSvcrRef>B%d</AcctSvcrRef>", $3, $2 / 100, $2 % 100, NR
 		printf "<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Company %s</Nm></Dbtr></RltdPties><RmtInf><Ustrd>Invoice %s</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n", $4, ref
+		printf "%d,%d,%s,%s\n", NR, $2, $3, ref >csv
 	}
-	END { print "</Stmt></BkToCstmrStmt></Document>" }' >"$dir/stmt.xml"
+	END { print "</Stmt></BkToCstmrStmt></Document>" }' csv="$dir/stmt.csv" >"$dir/stmt.xml"
 echo "statement: $nstmt lines, $(wc -c <"$dir/stmt.xml") bytes"
 
 run() { # label OUT command...
@@ -107,6 +120,7 @@ tr -d '"' <"$dir/hand.csv" >"$dir/hand2.csv" # the shell quotes names with space
 if cmp -s "$dir/aging.csv" "$dir/hand2.csv"; then same=yes; else same=NO; fi
 echo "aging:      crm ${t_aging}s, hand SQL ${t_hand}s (ratio $(ratio "$t_aging" "$t_hand")), $(($(wc -l <"$dir/aging.csv") - 1)) rows, same figures: $same"
 run "aging peak RSS" /dev/null "$bin/crm-contract" aging
+row aging sqlite "$ninv" "$t_aging" "$t_hand" "$dir/rss"
 timed /dev/null "$bin/crm-contract" aging --by owner
 echo "aging by owner: ${t}s"
 timed /dev/null "$bin/crm-contract" dso
@@ -116,7 +130,43 @@ echo "months: ${t}s"
 
 timed "$dir/prop.csv" "$bin/crm-contract" reconcile -q "$dir/stmt.xml" --fields status
 echo "reconcile (propose): ${t}s, matched $(grep -c matched "$dir/prop.csv") of $nstmt"
+t_prop=$t
 run "reconcile (propose) peak RSS" /dev/null "$bin/crm-contract" reconcile -q "$dir/stmt.xml"
+cp "$db" "$dir/ref.db"
+timed "$dir/ref.out" sqlite3 "$dir/ref.db" <<SQL
+CREATE TEMP TABLE stmt (line INTEGER PRIMARY KEY, amount INTEGER, currency TEXT, ref TEXT);
+.mode csv
+.import $dir/stmt.csv stmt
+.mode list
+CREATE TEMP TABLE pos (p INTEGER PRIMARY KEY);
+WITH RECURSIVE n(p) AS (SELECT 1 UNION ALL SELECT p + 1 FROM n WHERE p < 40)
+INSERT INTO pos SELECT p FROM n;
+CREATE TEMP TABLE open AS
+SELECT i.id, i.number, upper(replace(i.number, '-', '')) AS key, i.currency,
+ i.total - coalesce(a.s, 0) AS open
+FROM invoices i LEFT JOIN (SELECT invoice_id, sum(amount) AS s FROM allocations
+ WHERE undone_at IS NULL GROUP BY invoice_id) a ON a.invoice_id = i.id
+WHERE i.kind = 'invoice' AND i.total - coalesce(a.s, 0) > 0;
+CREATE TEMP TABLE tok AS SELECT line, amount, currency, upper(replace(ref, '-', '')) AS tok FROM stmt;
+CREATE TEMP TABLE ikey AS SELECT id, key AS k FROM open
+ UNION ALL SELECT id, substr(key, 1, p - 1) || substr(key, p + 1) FROM open JOIN pos ON p <= length(key);
+CREATE INDEX ikey_k ON ikey(k);
+CREATE TEMP TABLE tdel AS SELECT line, tok AS k FROM tok
+ UNION ALL SELECT line, substr(tok, 1, p - 1) || substr(tok, p + 1) FROM tok JOIN pos ON p <= length(tok);
+CREATE TEMP TABLE exact AS SELECT t.line, o.number FROM tok t JOIN ikey k ON k.k = t.tok
+ JOIN open o ON o.id = k.id AND o.key = t.tok AND o.currency = t.currency;
+CREATE TEMP TABLE near AS SELECT DISTINCT d.line, o.id, o.number, o.open FROM tdel d
+ JOIN ikey k ON k.k = d.k JOIN open o ON o.id = k.id
+ JOIN tok t ON t.line = d.line AND o.currency = t.currency AND o.key <> t.tok
+ WHERE d.line NOT IN (SELECT line FROM exact);
+SELECT count(*) || ' matched' FROM (SELECT line FROM exact
+ UNION SELECT n.line FROM near n JOIN tok t ON t.line = n.line AND n.open = t.amount
+ GROUP BY n.line HAVING count(*) = 1);
+SQL
+t_ref=$t
+rm -f "$dir/ref.db"
+echo "reconcile (propose): crm ${t_prop}s, hand SQL ${t_ref}s ($(cat "$dir/ref.out"); ratio $(ratio "$t_prop" "$t_ref"))"
+row reconcile sqlite "$nstmt" "$t_prop" "$t_ref" "$dir/rss"
 timed "$dir/apply.csv" "$bin/crm-contract" reconcile --apply -q "$dir/stmt.xml" --fields status
 echo "reconcile --apply: ${t}s ($(echo "$nstmt $t" | awk '{printf "%.0f", $1 / $2}') lines/s)"
 timed "$dir/again.csv" "$bin/crm-contract" reconcile --apply -q "$dir/stmt.xml" --fields status
