@@ -1,14 +1,10 @@
 /* cli_campaign.c - crm-campaign tree (the hierarchy with roll-ups) and
  * members (add, status, list, history). */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1289,8 +1285,6 @@ struct run_ctx {
 	const struct crm_strv *cols;
 	struct crm_rec prec;
 	const char *sendmail;
-	struct crm_strv argv; /* sendmail's words when no shell is needed */
-	char **av;	      /* the same, ending in NULL */
 	FILE *mbox;
 	unsigned long seq;
 };
@@ -1306,80 +1300,11 @@ static int run_row(const struct crm_rec *rec, void *arg)
 	return 0;
 }
 
-/* Hand msg to the command in argv, started without a shell: 1 when it
- * could not be started (the caller asks the shell), 0 when it took the
- * message, -1 when it failed. A shell per message cost as much as the
- * sendmail itself (#20). */
-static int spawn_sendmail(char *const *argv, const char *msg)
-{
-	posix_spawn_file_actions_t fa;
-	size_t n = strlen(msg), off = 0;
-	int fd[2], st, rc;
-	pid_t pid;
-
-	if (pipe2(fd, O_CLOEXEC) < 0)
-		return 1;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fd[0], 0);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fd[0]);
-	if (rc) {
-		close(fd[1]);
-		return 1;
-	}
-	while (off < n) {
-		ssize_t w = write(fd[1], msg + off, n - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	close(fd[1]);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return off == n && WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
-}
-
 static int deliver_sendmail(const char *msg, void *arg, struct crm_err *err)
 {
 	struct run_ctx *r = arg;
-	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-	FILE *p;
-	size_t n = strlen(msg);
-	int st, wrote;
 
-	/* a plain command (no quotes, redirections, variables...) is run
-	 * as the shell would run it, without the shell */
-	if (r->argv.n) {
-		int s = spawn_sendmail(r->av, msg);
-
-		if (s <= 0) {
-			signal(SIGPIPE, old);
-			return s < 0 ? crm_err_set(err, CRM_EX_TEMPFAIL,
-						   "'%s' failed: the message "
-						   "stays queued",
-						   r->sendmail)
-				     : 0;
-		}
-	}
-	p = popen(r->sendmail, "w");
-	if (!p) {
-		signal(SIGPIPE, old);
-		return crm_err_set(err, CRM_EX_TEMPFAIL, "cannot run '%s': %s",
-				   r->sendmail, strerror(errno));
-	}
-	wrote = fwrite(msg, 1, n, p) == n;
-	st = pclose(p);
-	signal(SIGPIPE, old);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) || !wrote)
-		return crm_err_set(err, CRM_EX_TEMPFAIL,
-				   "'%s' failed: the message stays queued",
-				   r->sendmail);
-	return 0;
+	return crm_sendmail(r->sendmail, msg, "the message stays queued", err);
 }
 
 static int deliver_maildir(const char *msg, void *arg, struct crm_err *err)
@@ -1464,12 +1389,6 @@ int crm_verb_campaign_run(struct crm_cli *cli)
 
 	crm_rec_init(&r.prec);
 	r.sendmail = sm && *sm ? sm : CRM_SENDMAIL_DEFAULT;
-	if (!strpbrk(r.sendmail, "|&;<>()$`\\\"'*?[]#~=%{}!\t\n")) {
-		crm_strv_split(&r.argv, r.sendmail, ' ');
-		r.av = crm_xcalloc(r.argv.n + 1, sizeof(*r.av));
-		for (size_t i = 0; i < r.argv.n; i++)
-			r.av[i] = r.argv.v[i];
-	}
 	if (cli->args.n) {
 		crm_err_set(&cli->err, CRM_EX_USAGE, "run takes no arguments");
 		goto fail;
@@ -1545,7 +1464,5 @@ out:
 	crm_writer_free(r.w);
 	crm_rec_release(&r.prec);
 	crm_strv_release(&cols);
-	free(r.av);
-	crm_strv_release(&r.argv);
 	return status;
 }

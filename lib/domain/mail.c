@@ -5,11 +5,14 @@
  * (lib/records/mime.c says which) and mail crm sent itself never open a
  * ticket, and one sender gets at most loop_limit messages an hour. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "activity.h"
 #include "asset.h"
@@ -457,27 +460,84 @@ static int push_ref(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
-static int run_sendmail(const char *cmd, const char *msg, struct crm_err *err)
+/* Run argv without a shell, msg on its standard input: 1 when it could
+ * not be started (the caller asks the shell), else 0 with its wait
+ * status in *st and whether all of msg was written in *wrote. */
+static int spawn_plain(char *const *argv, const char *msg, int *st, int *wrote)
+{
+	posix_spawn_file_actions_t fa;
+	size_t n = strlen(msg), off = 0;
+	int fd[2], rc;
+	pid_t pid;
+
+	if (pipe2(fd, O_CLOEXEC) < 0)
+		return 1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd[0], 0);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd[0]);
+	if (rc) {
+		close(fd[1]);
+		return 1;
+	}
+	while (off < n) {
+		ssize_t w = write(fd[1], msg + off, n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(fd[1]);
+	*st = -1;
+	while (waitpid(pid, st, 0) < 0 && errno == EINTR)
+		;
+	*wrote = off == n;
+	return 0;
+}
+
+int crm_sendmail(const char *cmd, const char *msg, const char *then,
+		 struct crm_err *err)
 {
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-	FILE *p = popen(cmd, "w");
-	size_t n = strlen(msg);
-	int st, wrote;
+	int st = -1, wrote = 0, started = 0;
 
-	if (!p) {
-		signal(SIGPIPE, old);
-		return crm_err_set(err, CRM_EX_TEMPFAIL, "cannot run '%s': %s",
-				   cmd, strerror(errno));
+	/* a plain command (no quotes, redirections, variables...) runs as
+	 * the shell would run it, without a shell per message (#20) */
+	if (!strpbrk(cmd, "|&;<>()$`\\\"'*?[]#~=%{}!\t\n")) {
+		struct crm_strv words = {0};
+		char **av = NULL;
+
+		crm_strv_split(&words, cmd, ' ');
+		if (words.n) {
+			av = crm_xcalloc(words.n + 1, sizeof(*av));
+			for (size_t i = 0; i < words.n; i++)
+				av[i] = words.v[i];
+			started = spawn_plain(av, msg, &st, &wrote) == 0;
+		}
+		free(av);
+		crm_strv_release(&words);
 	}
-	wrote = fwrite(msg, 1, n, p) == n;
-	st = pclose(p);
+	if (!started) {
+		FILE *p = popen(cmd, "w");
+
+		if (!p) {
+			signal(SIGPIPE, old);
+			return crm_err_set(err, CRM_EX_TEMPFAIL,
+					   "cannot run '%s': %s", cmd,
+					   strerror(errno));
+		}
+		wrote = fwrite(msg, 1, strlen(msg), p) == strlen(msg);
+		st = pclose(p);
+	}
 	signal(SIGPIPE, old);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) || !wrote)
 		return crm_err_set(
-		    err, CRM_EX_TEMPFAIL,
-		    "'%s' failed (%s %d): the reply was not recorded", cmd,
+		    err, CRM_EX_TEMPFAIL, "'%s' failed (%s %d): %s", cmd,
 		    WIFEXITED(st) ? "exit" : "signal",
-		    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), then);
 	return 0;
 }
 
@@ -573,8 +633,8 @@ int crm_mail_send_reply(struct crm_db *db, int64_t ticket, int64_t activity_id,
 	}
 	if (record_message(db, ticket, activity_id, mid.s, "out",
 			   from.len ? from.s : NULL, NULL, err) < 0 ||
-	    run_sendmail(o->sendmail ? o->sendmail : CRM_SENDMAIL_DEFAULT, msg,
-			 err) < 0)
+	    crm_sendmail(o->sendmail ? o->sendmail : CRM_SENDMAIL_DEFAULT, msg,
+			 "the reply was not recorded", err) < 0)
 		goto out;
 	rc = 0;
 	if (msgout) {

@@ -59,6 +59,13 @@ struct crm_mail_out_opts {
 
 #define CRM_SENDMAIL_DEFAULT "/usr/sbin/sendmail -t -oi"
 
+/* Hand msg to the sendmail command cmd on its standard input: started
+ * directly when cmd is plain words, else through sh -c. -1 with
+ * CRM_EX_TEMPFAIL when it cannot be run or fails; the message names cmd,
+ * how it failed, then `then` (what it means for the caller). */
+int crm_sendmail(const char *cmd, const char *msg, const char *then,
+		 struct crm_err *err);
+
 /* Send body as agent reply activity_id of ticket id inside the caller's
  * open transaction: to the ticket's contact, subject "Re: SUBJECT [#ID]",
  * In-Reply-To and References from the ticket's messages, and record its

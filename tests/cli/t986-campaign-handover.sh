@@ -89,7 +89,7 @@ expect_code 0 crm-contact tag -q add news2 3
 sed 's/"news"/"news2"/g' "$T/flows/news.json" >"$T/flows/news2.json"
 expect_code 0 crm-flow run --flows "$T/flows" -q
 CRM_SENDMAIL="$T/no-such-sendmail -t" expect_code 75 crm-campaign run -q
-err_has "'$T/no-such-sendmail -t' failed: the message stays queued"
+err_has "'$T/no-such-sendmail -t' failed (exit 127): the message stays queued"
 sql "SELECT status || ' ' || CASE WHEN message LIKE '%Date: Thu, 04 Jun 2026 08:15:00 +0000%' THEN 'same' ELSE 'changed' END FROM campaign_sends WHERE id = 4"
 check "still queued, as composed" test "$(cat "$T/sql")" = "queued same"
 done_testing
