@@ -191,6 +191,13 @@ PRAGMA wal_checkpoint(TRUNCATE);
 SQL
 echo "data: $n activities, $nc contacts, $nl leads, $nd deals, $nt tickets"
 
+# min_cpu FILE [CPU]: the user + sys seconds of /usr/bin/time's line
+# "%U %S" in FILE (the line before the last when the command failed), or
+# CPU when that is smaller
+min_cpu() {
+	awk -v b="$2" '/^[0-9.]+ [0-9.]+$/ { c = $1 + $2 }
+		END { if (b != "" && b < c) c = b; printf "%.2f", c }' "$1"
+}
 # bench NAME 'crm-report args' 'reference SQL' [SIZE]; REPORTS="cycle
 # stages" runs only the reports whose verb (the first word of args) it names
 bench() {
@@ -198,21 +205,25 @@ bench() {
 	case " ${REPORTS:-${args%% *}} " in *" ${args%% *} "*) ;; *) return 0 ;; esac
 	# warm the page cache, then the best of two runs each, alternating
 	cat "$dir/crm.db" >/dev/null
-	best_ours= best_ref=
+	best_ours= best_ref= cpu_ours= cpu_ref=
 	for k in 1 2; do
 		# shellcheck disable=SC2086
-		timed "$dir/ours.csv" /usr/bin/time -f %M -o "$dir/rss" \
+		timed "$dir/ours.csv" /usr/bin/time -f '%U %S\n%M' -o "$dir/rss" \
 			"$bin/crm-report" $args --db "$dir/crm.db" -f csv || true
 		best_ours=$(echo "$t ${best_ours:-$t}" | awk '{print ($1 < $2) ? $1 : $2}')
-		timed "$dir/ref.csv" sqlite3 -csv -header "$dir/crm.db" "$ref" || true
+		cpu_ours=$(min_cpu "$dir/rss" "$cpu_ours")
+		timed "$dir/ref.csv" /usr/bin/time -f '%U %S' -o "$dir/cpu" \
+			sqlite3 -csv -header "$dir/crm.db" "$ref" || true
 		best_ref=$(echo "$t ${best_ref:-$t}" | awk '{print ($1 < $2) ? $1 : $2}')
+		cpu_ref=$(min_cpu "$dir/cpu" "$cpu_ref")
 	done
 	t_ours=$best_ours t_ref=$best_ref
 	rows=$(($(wc -l <"$dir/ours.csv") - 1))
 	same=$(cmp -s "$dir/ours.csv" "$dir/ref.csv" && echo "same output" || echo "OUTPUT DIFFERS")
 	[ "$same" = "same output" ] || diff "$dir/ours.csv" "$dir/ref.csv" | head -6 >&2
-	printf '%-28s crm-report %7.2fs  sqlite3 %7.2fs  ratio %s  rss %s  %d rows, %s\n' \
+	printf '%-28s crm-report %7.2fs  sqlite3 %7.2fs  ratio %s  cpu %ss/%ss (%s)  rss %s  %d rows, %s\n' \
 		"$name" "$t_ours" "$t_ref" "$(ratio "$t_ours" "$t_ref")" \
+		"$cpu_ours" "$cpu_ref" "$(awk -v a="$cpu_ours" -v b="$cpu_ref" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }')" \
 		"$(rss "$dir/rss")" "$rows" "$same"
 	row "report $(echo "$args" | tr ' ' '-')" sqlite "$size" "$t_ours" "$t_ref" "$dir/rss"
 }
