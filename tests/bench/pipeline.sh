@@ -49,6 +49,27 @@ limits=$(jq -r --arg q "'" '[.pipelines[] | .name as $p | .stages[]
 	| join(", ")' \
 	"$top/share/crm/pipelines.json")
 cpu_of() { awk '/^[0-9.]+ [0-9.]+$/ { c = $1 + $2 } END { printf "%.2f", c }' "$1"; }
+# stale_sql QUIET IDLE_DAYS LIMIT_DAYS INT: the reference statement, given
+# the engine's expressions for the seconds since "since", idle_days from
+# "quiet", limit_days from LIMIT (seconds) and its integer type
+stale_sql() {
+	echo "WITH s(pipeline, stage, max_days) AS (VALUES $limits),
+d AS (SELECT id, name, pipeline, stage, owner, coalesce(CASE WHEN
+  last_activity_at > stage_changed_at THEN last_activity_at ELSE
+  stage_changed_at END, last_activity_at, stage_changed_at, created_at) AS since
+ FROM deals WHERE status = 'open'),
+q AS (SELECT d.*, $1 AS quiet,
+  coalesce(CAST(round(s.max_days * 86400) AS $4), 0) AS lim
+ FROM d LEFT JOIN s USING (pipeline, stage)),
+w AS (SELECT q.*, quiet > $idle_days * 86400 AS bi, lim > 0 AND quiet > lim AS bs,
+  lim > 0 AND quiet > lim AND (quiet <= $idle_days * 86400
+   OR lim <= $idle_days * 86400) AS st FROM q)
+SELECT id, name, pipeline, stage, owner, since AS idle_since, $2 AS idle_days,
+ $(echo "$3" | sed "s/LIMIT/CASE WHEN st THEN lim ELSE $idle_days * 86400 END/")
+   AS limit_days, CASE WHEN st THEN 'stage' ELSE 'idle' END AS reason,
+ NULL AS task_id
+FROM w WHERE bi OR bs ORDER BY id"
+}
 # stale_report ENGINE: print the comparison and the row line
 stale_report() {
 	same=no
@@ -143,23 +164,9 @@ timed "$dir/ours.csv" /usr/bin/time -f '%U %S\n%M' -o "$dir/rss" \
 	"$bin/crm-pipeline" stale --idle "$idle_days" --db "$db" -f csv || true
 t_ours=$t
 timed "$dir/ref.csv" /usr/bin/time -f '%U %S' -o "$dir/cpu" sqlite3 -header -list -separator , "$db" "
-WITH s(pipeline, stage, max_days) AS (VALUES $limits),
-d AS (SELECT id, name, pipeline, stage, owner, coalesce(CASE WHEN
-  last_activity_at > stage_changed_at THEN last_activity_at ELSE
-  stage_changed_at END, last_activity_at, stage_changed_at, created_at) AS since
- FROM deals WHERE status = 'open'),
-q AS (SELECT d.*, unixepoch('$CRM_NOW') - unixepoch(since) AS quiet,
-  coalesce(CAST(round(s.max_days * 86400) AS INTEGER), 0) AS lim
- FROM d LEFT JOIN s USING (pipeline, stage)),
-w AS (SELECT q.*, quiet > $idle_days * 86400 AS bi, lim > 0 AND quiet > lim AS bs,
-  lim > 0 AND quiet > lim AND (quiet <= $idle_days * 86400
-   OR lim <= $idle_days * 86400) AS st FROM q)
-SELECT id, name, pipeline, stage, owner, since AS idle_since,
- printf('%.1f', floor(quiet / 8640.0) / 10) AS idle_days,
- printf('%g', CASE WHEN st THEN lim ELSE $idle_days * 86400 END / 86400.0)
-   AS limit_days, CASE WHEN st THEN 'stage' ELSE 'idle' END AS reason,
- NULL AS task_id
-FROM w WHERE bi OR bs ORDER BY id"
+$(stale_sql "unixepoch('$CRM_NOW') - unixepoch(since)" \
+  "printf('%.1f', floor(quiet / 8640.0) / 10)" \
+  "printf('%g', LIMIT / 86400.0)" INTEGER)"
 t_ref=$t
 stale_report sqlite
 fi
@@ -217,23 +224,9 @@ timed "$dir/ours.csv" /usr/bin/time -f '%U %S\n%M' -o "$dir/rss" \
 	"$bin/crm-pipeline" stale --idle "$idle_days" --db "$url" -f csv || true
 t_ours=$t
 timed "$dir/ref.csv" /usr/bin/time -f '%U %S' -o "$dir/cpu" psql "$url" -X -q --csv -c "
-WITH s(pipeline, stage, max_days) AS (VALUES $limits),
-d AS (SELECT id, name, pipeline, stage, owner, coalesce(CASE WHEN
-  last_activity_at > stage_changed_at THEN last_activity_at ELSE
-  stage_changed_at END, last_activity_at, stage_changed_at, created_at) AS since
- FROM deals WHERE status = 'open'),
-q AS (SELECT d.*, CAST(extract(epoch FROM TIMESTAMPTZ '$CRM_NOW')
-   - extract(epoch FROM CAST(since AS TIMESTAMPTZ)) AS BIGINT) AS quiet,
-  coalesce(CAST(round(s.max_days * 86400) AS BIGINT), 0) AS lim
- FROM d LEFT JOIN s USING (pipeline, stage)),
-w AS (SELECT q.*, quiet > $idle_days * 86400 AS bi, lim > 0 AND quiet > lim AS bs,
-  lim > 0 AND quiet > lim AND (quiet <= $idle_days * 86400
-   OR lim <= $idle_days * 86400) AS st FROM q)
-SELECT id, name, pipeline, stage, owner, since AS idle_since,
- to_char(floor(quiet / 8640.0) / 10, 'FM999999990.0') AS idle_days,
- CAST(trim_scale(CASE WHEN st THEN lim ELSE $idle_days * 86400 END / 86400.0)
-   AS TEXT) AS limit_days, CASE WHEN st THEN 'stage' ELSE 'idle' END AS reason,
- NULL AS task_id
-FROM w WHERE bi OR bs ORDER BY id"
+$(stale_sql "CAST(extract(epoch FROM TIMESTAMPTZ '$CRM_NOW')
+   - extract(epoch FROM CAST(since AS TIMESTAMPTZ)) AS BIGINT)" \
+  "to_char(floor(quiet / 8640.0) / 10, 'FM999999990.0')" \
+  "CAST(trim_scale(LIMIT / 86400.0) AS TEXT)" BIGINT)"
 t_ref=$t
 stale_report pg

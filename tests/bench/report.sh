@@ -531,16 +531,19 @@ SELECT 'all' AS total, count(*) AS replied, sum(x < 1) AS under_1h,
 
 # the backlog now: --to after now reads each ticket's status as it is
 A="julianday($NOW) - julianday(created_at)"
-bench "ticket backlog by status" "tickets" "
-WITH r AS (SELECT status, created_at, $A AS x,
+# backlog ROWS: the report over ROWS (a table or CTE of status, created_at)
+backlog() {
+	echo "r AS (SELECT status, created_at, $A AS x,
   row_number() OVER (PARTITION BY status ORDER BY $A) AS rn,
-  count(*) OVER (PARTITION BY status) AS c FROM tickets
+  count(*) OVER (PARTITION BY status) AS c FROM $1
  WHERE created_at < $TO AND status NOT IN ('solved', 'closed'))
 SELECT status, count(*) AS tickets, sum(x < 1) AS under_1d,
  sum(x >= 1 AND x < 7) AS d1_to_7, sum(x >= 7 AND x < 30) AS d7_to_30,
  sum(x >= 30) AS over_30d, round($MED, 1) AS median_age_days,
  round($P90, 1) AS p90_age_days, min(created_at) AS oldest_created_at
-FROM r GROUP BY status ORDER BY tickets DESC, status;" "$nt"
+FROM r GROUP BY status ORDER BY tickets DESC, status;"
+}
+bench "ticket backlog by status" "tickets" "WITH $(backlog tickets)" "$nt"
 
 # as of a past date: each ticket's status from its history
 bench "ticket backlog as of 2026-06-30" "tickets --to 2026-06-30" "
@@ -552,15 +555,7 @@ WITH s AS (SELECT t.created_at, coalesce(
    CASE WHEN t.status IN ('solved', 'closed') AND coalesce(t.solved_at,
     t.closed_at) >= '2026-07-01T00:00:00Z' THEN 'open' ELSE t.status END)
    AS status FROM tickets t WHERE t.created_at < '2026-07-01T00:00:00Z'),
-r AS (SELECT status, created_at, $A AS x,
-  row_number() OVER (PARTITION BY status ORDER BY $A) AS rn,
-  count(*) OVER (PARTITION BY status) AS c FROM s
- WHERE status NOT IN ('solved', 'closed'))
-SELECT status, count(*) AS tickets, sum(x < 1) AS under_1d,
- sum(x >= 1 AND x < 7) AS d1_to_7, sum(x >= 7 AND x < 30) AS d7_to_30,
- sum(x >= 30) AS over_30d, round($MED, 1) AS median_age_days,
- round($P90, 1) AS p90_age_days, min(created_at) AS oldest_created_at
-FROM r GROUP BY status ORDER BY tickets DESC, status;" "$nt"
+$(backlog s)" "$nt"
 
 # service: replies and reopens per ticket by grouped joins
 bench "service (first contact, reopens)" "service" "
