@@ -639,6 +639,7 @@ int crm_verb_quote_price(struct crm_cli *cli)
 	int64_t *ids = NULL;
 	size_t n = 0;
 	struct env v;
+	struct crm_quote_products products = {0};
 	int rc = -1;
 
 	memset(&v, 0, sizeof(v));
@@ -649,6 +650,8 @@ int crm_verb_quote_price(struct crm_cli *cli)
 	}
 	if (env_open(cli, &v) < 0 || crm_db_begin(cli->db, &cli->err) < 0)
 		goto out;
+	/* the products stay as they are while the quotes are priced */
+	v.c.products = &products;
 	if (o->all) {
 		if (crm_quote_drafts(cli->db, &ids, &n, &cli->err) < 0)
 			goto out;
@@ -707,6 +710,7 @@ out:
 	crm_writer_free(w);
 	free(ids);
 	env_close(&v);
+	crm_quote_products_release(&products);
 	return finish(cli, rc);
 }
 

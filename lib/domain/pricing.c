@@ -429,6 +429,12 @@ static int load_entry(struct loader *l, const char *sku, json_t *o,
 	return 0;
 }
 
+static int by_sku(const void *a, const void *b)
+{
+	return strcmp(((const struct crm_price_entry *)a)->sku,
+		      ((const struct crm_price_entry *)b)->sku);
+}
+
 static int load_book(struct loader *l, json_t *o, struct crm_price_book *b)
 {
 	static const char *const keys[] = {"name", "currency", "from",
@@ -464,6 +470,9 @@ static int load_book(struct loader *l, json_t *o, struct crm_price_book *b)
 		if (load_entry(l, sku, v, &b->entries[b->nentries++]) < 0)
 			return -1;
 	}
+	/* by sku, for crm_book_entry's binary search (a quote's every
+	 * line looks its entry up) */
+	qsort(b->entries, b->nentries, sizeof(*b->entries), by_sku);
 	return 0;
 }
 
@@ -678,10 +687,10 @@ const struct crm_price_book *crm_pricing_book(const struct crm_pricing *p,
 const struct crm_price_entry *crm_book_entry(const struct crm_price_book *b,
 					     const char *sku)
 {
-	for (size_t i = 0; i < b->nentries; i++)
-		if (!strcmp(b->entries[i].sku, sku))
-			return &b->entries[i];
-	return NULL;
+	struct crm_price_entry key = {.sku = (char *)sku};
+
+	return bsearch(&key, b->entries, b->nentries, sizeof(*b->entries),
+		       by_sku);
 }
 
 /* -- pricing -------------------------------------------------------------- */

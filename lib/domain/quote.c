@@ -957,6 +957,77 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 	return 0;
 }
 
+struct crm_quote_product {
+	char *key; /* NULL: a free slot */
+	struct crm_row row;
+};
+
+static size_t key_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static struct crm_quote_product *product_slot(struct crm_quote_product *v,
+					      size_t cap, const char *key)
+{
+	size_t i = key_hash(key) & (cap - 1);
+
+	while (v[i].key && strcmp(v[i].key, key))
+		i = (i + 1) & (cap - 1);
+	return &v[i];
+}
+
+void crm_quote_products_release(struct crm_quote_products *p)
+{
+	for (size_t i = 0; i < p->cap; i++)
+		if (p->slot[i].key) {
+			free(p->slot[i].key);
+			crm_row_release(&p->slot[i].row);
+		}
+	free(p->slot);
+	memset(p, 0, sizeof(*p));
+}
+
+/* crm_entity_find of a product by the key a line names it by, through
+ * c->products when the caller keeps them. */
+static int find_product(struct crm_quote_ctx *c, const char *key,
+			struct crm_row *row, struct crm_err *err)
+{
+	struct crm_quote_products *p = c->products;
+	struct crm_quote_product *s;
+	int f;
+
+	if (p && p->n && (s = product_slot(p->slot, p->cap, key))->key) {
+		crm_row_copy(row, &s->row);
+		return 1;
+	}
+	f = crm_entity_find(c->db, &crm_product_entity, key, row, err);
+	if (f <= 0 || !p)
+		return f;
+	if (2 * (p->n + 1) > p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 64;
+		struct crm_quote_product *v = crm_xcalloc(cap, sizeof(*v));
+
+		for (size_t i = 0; i < p->cap; i++)
+			if (p->slot[i].key)
+				*product_slot(v, cap, p->slot[i].key) =
+				    p->slot[i];
+		free(p->slot);
+		p->slot = v;
+		p->cap = cap;
+	}
+	s = product_slot(p->slot, p->cap, key);
+	s->key = crm_xstrdup(key);
+	crm_row_init(&s->row, &crm_product_entity);
+	crm_row_copy(&s->row, row);
+	p->n++;
+	return 1;
+}
+
 /* Price the current version; bundles: check the bundles' options and
  * rules too (price and submit do; adding and removing lines, while a
  * bundle is being put together, do not). */
@@ -990,8 +1061,7 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 		goto out;
 	/* products; bundles */
 	for (size_t i = 0; i < n; i++) {
-		int f = crm_entity_find(c->db, &crm_product_entity,
-					lines[i].sku, &lines[i].product, err);
+		int f = find_product(c, lines[i].sku, &lines[i].product, err);
 		const char *act;
 
 		if (f < 0)

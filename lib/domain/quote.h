@@ -50,11 +50,22 @@ int crm_thresholds_load(const char *path, struct crm_thresholds *t,
 			struct crm_err *err);
 void crm_thresholds_release(struct crm_thresholds *t);
 
+/* Products by the key a quote line names them by, kept while one command
+ * prices many quotes (crm-quote price --all: looking each line's product
+ * up again was most of its time). Only for a caller that changes no
+ * product meanwhile. Zeroed to start; crm_quote_products_release. */
+struct crm_quote_products {
+	struct crm_quote_product *slot; /* open addressing, cap a power of 2 */
+	size_t n, cap;
+};
+void crm_quote_products_release(struct crm_quote_products *p);
+
 struct crm_quote_ctx {
 	struct crm_db *db;
 	const struct crm_pricing *pricing;
-	const struct crm_tax_rates *tax; /* NULL: no tax */
-	const char *date;		 /* pricing date YYYY-MM-DD */
+	const struct crm_tax_rates *tax;     /* NULL: no tax */
+	const char *date;		     /* pricing date YYYY-MM-DD */
+	struct crm_quote_products *products; /* NULL: look each one up */
 };
 
 struct crm_quote_new {

@@ -7,7 +7,8 @@
 # articles: titles of 3-8 words and bodies of 40-200 words drawn from a
 # Zipf vocabulary of 20,000 made-up words; one article in five is Chinese
 # (bodies of 60-300 characters from 3,000 common Han characters). Run it
-# smaller on a shared machine: sh tests/bench/kb.sh 10000.
+# smaller on a shared machine: sh tests/bench/kb.sh 10000. Then the same
+# rankings by hand-written SQL (below: "The reference").
 set -eu
 n=${1:-100000}
 q=${2:-300}
@@ -17,7 +18,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
-trap 'rm -rf "$dir"' EXIT
+[ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$dir"' EXIT
 export CRM_NOW=2026-11-22T09:30:00Z CRM_DB="$dir/kb.db"
 
 cat >"$dir/gen.py" <<'PY'
@@ -99,3 +100,79 @@ timed "$dir/import.out" "$bin/crm-kb" import -q "$dir/articles.csv"
 echo "import again (every article unchanged): ${t}s"
 echo "database: $(du -k "$dir/kb.db" | cut -f1) KiB; import peak RSS $(rss "$dir/rss")"
 "$PYTHON" "$dir/time.py" "$bin/crm-kb" "$dir/queries.txt"
+
+# The reference: the same BM25 ranking (k1 1.2, b 0.75, df over every
+# article, ties by id) as one statement in the sqlite3 shell, a process
+# per query as crm-kb search is, given the query's terms. The terms are
+# crm's own (stemmed words, CJK bigrams; not what is timed): each query is
+# indexed as an article of a scratch database and its body's terms read
+# back, less the single CJK characters a document adds and a query of
+# two or more does not. Both print rank, id, score and title of the top
+# 10 and are compared; crm-kb search also makes the snippets and marks the
+# title (the reference does not). Prints the total wall and CPU of each
+# side over the queries, and a `row` line.
+cat >"$dir/ref.py" <<'PY'
+import csv, os, subprocess, sqlite3, sys, time
+bin_, db, qdb, queries = sys.argv[1:5]
+qs = [x for x in open(queries, encoding="utf-8").read().split("\n") if x]
+con = sqlite3.connect(qdb)
+title = {t for (t,) in con.execute(
+    "SELECT term FROM kb_terms k JOIN kb_articles a ON a.id = k.article_id "
+    "WHERE a.external_id = 'title'")}
+terms = {}
+for ext, term, tf in con.execute(
+        "SELECT a.external_id, k.term, k.tf FROM kb_terms k JOIN kb_articles a "
+        "ON a.id = k.article_id WHERE a.external_id <> 'title'"):
+    terms.setdefault(int(ext[1:]), []).append((term, tf))
+def cjk(c):
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+def sql(i):
+    q = qs[i]
+    run = sum(cjk(c) for c in q) > 1
+    v = ", ".join("('%s', %d)" % (t.replace("'", "''"), w)
+                  for t, w in sorted(terms.get(i, []))
+                  if t not in title and not (run and len(t) == 1 and cjk(t)))
+    return """WITH q(term, w) AS (VALUES %s),
+n AS (SELECT count(*) AS nd, coalesce(1.0 * sum(d.dlen) / nullif(count(*), 0), 1)
+  AS avgdl FROM kb_docs d JOIN kb_articles a ON a.id = d.article_id),
+p AS (SELECT q.term, q.w, k.article_id AS id, k.tf, d.dlen, a.status FROM q
+ JOIN kb_terms k ON k.term = q.term JOIN kb_docs d ON d.article_id = k.article_id
+ JOIN kb_articles a ON a.id = k.article_id),
+f AS (SELECT term, count(*) AS df FROM p GROUP BY term),
+s AS (SELECT p.id, sum(p.w * ln(1 + (n.nd - f.df + 0.5) / (f.df + 0.5)) * p.tf
+  * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * p.dlen / n.avgdl))) AS x
+ FROM p JOIN f USING (term), n WHERE p.status = 'published' GROUP BY p.id),
+t AS (SELECT id, x FROM s ORDER BY x DESC, id LIMIT 10)
+SELECT row_number() OVER (ORDER BY t.x DESC, t.id) AS rank, t.id,
+ printf('%%.4f', t.x) AS score, a.title FROM t JOIN kb_articles a ON a.id = t.id
+ORDER BY t.x DESC, t.id""" % v
+def run(cmd):
+    c0 = os.times()
+    t = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True)
+    t = time.perf_counter() - t
+    c1 = os.times()
+    cpu = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    return r.stdout, t, cpu
+wo = wr = co = cr = 0.0
+same = 0
+for i, q in enumerate(qs):
+    s = sql(i)
+    a, t, c = run([bin_, "search", "-f", "csv", "--fields", "rank,id,score,title", q])
+    wo += t; co += c
+    b, t, c = run(["sqlite3", "-header", "-list", "-separator", ",", db, s])
+    wr += t; cr += c
+    if a == b:
+        same += 1
+    else:
+        sys.stderr.write("query %r differs:\n%s---\n%s" % (q, a.decode(), b.decode()))
+print("%.3f %.3f %.2f %.2f %d %d" % (wo, wr, co, cr, same, len(qs)))
+PY
+printf 'external_id,title,body,category,language,status\ntitle,zzzzunheardof,,c,en,published\n' >"$dir/q.csv"
+awk '{ gsub(/"/, "\"\""); printf "q%d,zzzzunheardof,\"%s\",c,en,published\n", NR - 1, $0 }' \
+	"$dir/queries.txt" >>"$dir/q.csv"
+CRM_DB=$dir/q.db "$bin/crm-kb" import -q "$dir/q.csv"
+/usr/bin/time -f %M -o "$dir/rss" "$bin/crm-kb" search -f csv "$(head -1 "$dir/queries.txt")" >/dev/null
+set -- $("$PYTHON" "$dir/ref.py" "$bin/crm-kb" "$dir/kb.db" "$dir/q.db" "$dir/queries.txt")
+echo "search, $6 queries: crm-kb ${1}s (cpu ${3}s), sqlite3 ${2}s (cpu ${4}s), ratio $(ratio "$1" "$2"), cpu ratio $(ratio "$3" "$4"), same top 10: $5 of $6"
+row "kb search ($6 queries)" sqlite "$n" "$1" "$2" "$dir/rss"

@@ -151,31 +151,79 @@ SELECT i, 'T' || i,
   0, 0,
   strftime('%Y-%m-%dT%H:%M:%SZ', c, 'unixepoch'), '2026-12-31T00:00:00Z'
 FROM t;
+-- companies for the deals (cohort's customers): two deals each
+WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $nd / 2)
+INSERT INTO companies (id, name, created_at, updated_at)
+SELECT i, 'Co' || i, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z' FROM s;
+UPDATE deals SET company_id = 1 + (id * 7) % ($nd / 2) WHERE id % 3 <> 0;
+-- ticket status history: opened at creation; solved (or closed) at
+-- solved_at; one solved ticket in ten reopened and solved again later
+INSERT INTO ticket_status_history (ticket_id, from_status, to_status, at)
+SELECT id, NULL, 'new', created_at FROM tickets;
+INSERT INTO ticket_status_history (ticket_id, from_status, to_status, at)
+SELECT id, 'new', 'open', first_response_at FROM tickets
+WHERE first_response_at IS NOT NULL;
+INSERT INTO ticket_status_history (ticket_id, from_status, to_status, at)
+SELECT id, 'open', 'solved', solved_at FROM tickets WHERE solved_at IS NOT NULL;
+INSERT INTO ticket_status_history (ticket_id, from_status, to_status, at)
+SELECT id, 'solved', 'open', strftime('%Y-%m-%dT%H:%M:%SZ', solved_at,
+  '+1 hour') FROM tickets WHERE solved_at IS NOT NULL AND id % 10 = 3;
+INSERT INTO ticket_status_history (ticket_id, from_status, to_status, at)
+SELECT id, 'open', status, strftime('%Y-%m-%dT%H:%M:%SZ', solved_at,
+  '+2 hours') FROM tickets WHERE solved_at IS NOT NULL AND id % 10 = 3;
+-- agent replies: one to three per answered ticket
+WITH RECURSIVE k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < 3)
+INSERT INTO activities (type, direction, occurred_at, owner, ticket_id,
+  created_at, updated_at)
+SELECT 'reply', 'out', first_response_at, assignee, id, first_response_at,
+  first_response_at FROM tickets, k
+WHERE first_response_at IS NOT NULL AND j <= 1 + id % 3;
+-- assets: one per 6 tickets, 40 products; two tickets in three name one
+WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $nt / 6)
+INSERT INTO assets (id, serial, product, created_at, updated_at)
+SELECT i, 'SN' || i, 'product' || (i % 40), '2024-01-01T00:00:00Z',
+  '2024-01-01T00:00:00Z' FROM s;
+INSERT INTO ticket_assets (ticket_id, asset_id)
+SELECT id, 1 + (id * 7) % ($nt / 6) FROM tickets WHERE id % 3 <> 0;
 COMMIT;
 ANALYZE;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
 echo "data: $n activities, $nc contacts, $nl leads, $nd deals, $nt tickets"
 
-# bench NAME 'crm-report args' 'reference SQL'
+# min_cpu FILE [CPU]: the user + sys seconds of /usr/bin/time's line
+# "%U %S" in FILE (the line before the last when the command failed), or
+# CPU when that is smaller
+min_cpu() {
+	awk -v b="$2" '/^[0-9.]+ [0-9.]+$/ { c = $1 + $2 }
+		END { if (b != "" && b < c) c = b; printf "%.2f", c }' "$1"
+}
+# bench NAME 'crm-report args' 'reference SQL' [SIZE]; REPORTS="cycle
+# stages" runs only the reports whose verb (the first word of args) it names
 bench() {
 	name=$1 args=$2 ref=$3 size=${4:-$n}
+	case " ${REPORTS:-${args%% *}} " in *" ${args%% *} "*) ;; *) return 0 ;; esac
 	# warm the page cache, then the best of two runs each, alternating
 	cat "$dir/crm.db" >/dev/null
-	best_ours= best_ref=
+	best_ours= best_ref= cpu_ours= cpu_ref=
 	for k in 1 2; do
 		# shellcheck disable=SC2086
-		timed "$dir/ours.csv" /usr/bin/time -f %M -o "$dir/rss" \
+		timed "$dir/ours.csv" /usr/bin/time -f '%U %S\n%M' -o "$dir/rss" \
 			"$bin/crm-report" $args --db "$dir/crm.db" -f csv || true
 		best_ours=$(echo "$t ${best_ours:-$t}" | awk '{print ($1 < $2) ? $1 : $2}')
-		timed "$dir/ref.csv" sqlite3 -csv -header "$dir/crm.db" "$ref" || true
+		cpu_ours=$(min_cpu "$dir/rss" "$cpu_ours")
+		timed "$dir/ref.csv" /usr/bin/time -f '%U %S' -o "$dir/cpu" \
+			sqlite3 -csv -header "$dir/crm.db" "$ref" || true
 		best_ref=$(echo "$t ${best_ref:-$t}" | awk '{print ($1 < $2) ? $1 : $2}')
+		cpu_ref=$(min_cpu "$dir/cpu" "$cpu_ref")
 	done
 	t_ours=$best_ours t_ref=$best_ref
 	rows=$(($(wc -l <"$dir/ours.csv") - 1))
 	same=$(cmp -s "$dir/ours.csv" "$dir/ref.csv" && echo "same output" || echo "OUTPUT DIFFERS")
-	printf '%-28s crm-report %7.2fs  sqlite3 %7.2fs  ratio %s  rss %s  %d rows, %s\n' \
+	[ "$same" = "same output" ] || diff "$dir/ours.csv" "$dir/ref.csv" | head -6 >&2
+	printf '%-28s crm-report %7.2fs  sqlite3 %7.2fs  ratio %s  cpu %ss/%ss (%s)  rss %s  %d rows, %s\n' \
 		"$name" "$t_ours" "$t_ref" "$(ratio "$t_ours" "$t_ref")" \
+		"$cpu_ours" "$cpu_ref" "$(awk -v a="$cpu_ours" -v b="$cpu_ref" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }')" \
 		"$(rss "$dir/rss")" "$rows" "$same"
 	row "report $(echo "$args" | tr ' ' '-')" sqlite "$size" "$t_ours" "$t_ref" "$dir/rss"
 }
@@ -385,6 +433,203 @@ SELECT priority, count(*) AS tickets, sum($FM) AS first_reply_met,
  (SELECT p90 FROM m WHERE m.p IS t.priority AND k = 2) AS p90_resolution_hours,
  sum($FB OR $RB) AS breached_tickets
 FROM t GROUP BY priority ORDER BY tickets DESC, priority;" "$nt"
+
+# percentiles as crm_percentile: the median averages the middle two of an
+# even count, p90 is the nearest rank ceil(0.9 n) (rn, c: row_number and
+# count over the group)
+MED='avg(x) FILTER (WHERE rn IN ((c + 1) / 2, (c + 2) / 2))'
+P90='max(x) FILTER (WHERE rn <= (9 * c + 9) / 10)'
+TO="'2026-12-31T00:00:01Z'" NOW="'2026-12-31T00:00:00Z'"
+
+bench "win rate per owner" "winrate" "
+SELECT owner, count(*) AS closed, sum(status = 'won') AS won,
+ sum(status = 'lost') AS lost,
+ round(100.0 * sum(status = 'won') / count(*), 1) AS win_rate
+FROM deals WHERE closed_at < $TO AND status IN ('won', 'lost')
+GROUP BY owner ORDER BY closed DESC, owner;" "$nd"
+
+bench "sales cycle (median, p90)" "cycle" "
+WITH v AS (SELECT julianday(closed_at) - julianday(created_at) AS x
+ FROM deals WHERE closed_at < $TO AND status = 'won'),
+r AS (SELECT x, row_number() OVER (ORDER BY x) AS rn,
+ count(*) OVER () AS c FROM v)
+SELECT 'all' AS total, count(*) AS won, round($MED, 1) AS median_days,
+ round($P90, 1) AS p90_days, round(avg(x), 1) AS avg_days FROM r;" "$nd"
+
+bench "days per stage" "stages" "
+WITH v AS (SELECT h.from_value AS stage, h.pipeline,
+  h.seconds_in_stage / 86400.0 AS x
+ FROM deal_history h JOIN deals d ON d.id = h.deal_id
+ WHERE h.field = 'stage' AND h.from_value IS NOT NULL
+ AND h.seconds_in_stage IS NOT NULL AND h.at < $TO),
+r AS (SELECT *, row_number() OVER (PARTITION BY stage, pipeline ORDER BY x)
+  AS rn, count(*) OVER (PARTITION BY stage, pipeline) AS c FROM v)
+SELECT stage, pipeline, count(*) AS exits, round($MED, 1) AS median_days,
+ round($P90, 1) AS p90_days, round(avg(x), 1) AS avg_days
+FROM r GROUP BY stage, pipeline ORDER BY pipeline, stage;" "$nd"
+
+bench "deal size per currency" "dealsize" "
+WITH r AS (SELECT currency, amount AS x,
+  row_number() OVER (PARTITION BY currency ORDER BY amount) AS rn,
+  count(*) OVER (PARTITION BY currency) AS c
+ FROM deals WHERE closed_at < $TO AND status = 'won')
+SELECT currency, count(*) AS won, $(money 'sum(x)') AS total,
+ $(money 'CAST(round(avg(x)) AS INTEGER)') AS average,
+ $(money "CAST(round($MED) AS INTEGER)") AS median,
+ $(money "CAST(round($P90) AS INTEGER)") AS p90,
+ $(money 'max(x)') AS largest
+FROM r GROUP BY currency ORDER BY currency;" "$nd"
+
+bench "sales velocity per currency" "velocity" "
+WITH d AS (SELECT currency, status, amount,
+  julianday(closed_at) - julianday(created_at) AS days FROM deals
+ WHERE created_at < $TO AND CASE status WHEN 'open' THEN created_at
+  ELSE closed_at END < $TO),
+g AS (SELECT currency, sum(status = 'open') AS o, sum(status = 'won') AS w,
+  sum(status = 'lost') AS l, avg(amount) FILTER (WHERE status = 'won') AS a,
+  avg(days) FILTER (WHERE status = 'won') AS y FROM d GROUP BY currency)
+SELECT currency, o AS open_deals, w AS won, l AS lost,
+ round(100 * (1.0 * w / nullif(w + l, 0)), 1) AS win_rate,
+ $(money 'CAST(round(a) AS INTEGER)') AS avg_won, round(y, 1) AS avg_cycle_days,
+ $(money 'CAST(round(o * (1.0 * w / nullif(w + l, 0)) * a / nullif(y, 0)) AS INTEGER)')
+   AS velocity_per_day
+FROM g ORDER BY currency;" "$nd"
+
+# the currency of most won deals, as crm-report picks it
+CUR="SELECT currency FROM deals WHERE status = 'won' AND currency IS NOT NULL
+ GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1"
+bench "leaderboard per owner" "leaderboard" "
+WITH e AS (SELECT owner, 'activity' AS k, lead_id, NULL AS amount,
+  NULL AS currency, NULL AS met FROM activities
+  WHERE owner IS NOT NULL AND occurred_at < $TO
+ UNION ALL SELECT owner, status, NULL, amount, currency, NULL FROM deals
+  WHERE status IN ('won', 'lost') AND owner IS NOT NULL AND closed_at < $TO
+ UNION ALL SELECT assignee, 'solved', NULL, NULL, NULL,
+  CASE WHEN resolution_due IS NOT NULL THEN solved_at <= resolution_due
+   AND coalesce(resolution_breached, 0) = 0 END FROM tickets
+  WHERE solved_at IS NOT NULL AND assignee IS NOT NULL AND solved_at < $TO),
+c(cur) AS ($CUR)
+SELECT owner, sum(k = 'activity') AS activities,
+ count(DISTINCT lead_id) AS leads_worked, sum(k = 'won') AS deals_won,
+ $(money "coalesce(sum(amount) FILTER (WHERE k = 'won' AND currency = cur), 0)")
+   AS amount_won, cur AS currency,
+ round(100.0 * sum(k = 'won') / nullif(sum(k IN ('won', 'lost')), 0), 1)
+   AS win_rate, sum(k = 'solved') AS tickets_solved,
+ round(100.0 * sum(met) / nullif(count(met), 0), 1) AS sla_compliance
+FROM e, c GROUP BY owner ORDER BY deals_won DESC, activities DESC, owner;" "$n"
+
+H="24 * (julianday(first_response_at) - julianday(created_at))"
+bench "first-reply time bins" "replytime" "
+WITH r AS (SELECT $H AS x, row_number() OVER (ORDER BY $H) AS rn,
+  count(*) OVER () AS c FROM tickets
+ WHERE created_at < $TO AND first_response_at IS NOT NULL)
+SELECT 'all' AS total, count(*) AS replied, sum(x < 1) AS under_1h,
+ sum(x >= 1 AND x < 4) AS h1_to_4, sum(x >= 4 AND x < 8) AS h4_to_8,
+ sum(x >= 8 AND x < 24) AS h8_to_24, sum(x >= 24 AND x < 72) AS d1_to_3,
+ sum(x >= 72) AS over_3d, round($MED, 1) AS median_first_reply_hours,
+ round($P90, 1) AS p90_first_reply_hours FROM r;" "$nt"
+
+# the backlog now: --to after now reads each ticket's status as it is
+A="julianday($NOW) - julianday(created_at)"
+# backlog ROWS: the report over ROWS (a table or CTE of status, created_at)
+backlog() {
+	echo "r AS (SELECT status, created_at, $A AS x,
+  row_number() OVER (PARTITION BY status ORDER BY $A) AS rn,
+  count(*) OVER (PARTITION BY status) AS c FROM $1
+ WHERE created_at < $TO AND status NOT IN ('solved', 'closed'))
+SELECT status, count(*) AS tickets, sum(x < 1) AS under_1d,
+ sum(x >= 1 AND x < 7) AS d1_to_7, sum(x >= 7 AND x < 30) AS d7_to_30,
+ sum(x >= 30) AS over_30d, round($MED, 1) AS median_age_days,
+ round($P90, 1) AS p90_age_days, min(created_at) AS oldest_created_at
+FROM r GROUP BY status ORDER BY tickets DESC, status;"
+}
+bench "ticket backlog by status" "tickets" "WITH $(backlog tickets)" "$nt"
+
+# as of a past date: each ticket's status from its history
+bench "ticket backlog as of 2026-06-30" "tickets --to 2026-06-30" "
+WITH s AS (SELECT t.created_at, coalesce(
+   (SELECT h.to_status FROM ticket_status_history h WHERE h.ticket_id = t.id
+    AND h.at < '2026-07-01T00:00:00Z' ORDER BY h.at DESC, h.id DESC LIMIT 1),
+   (SELECT h.from_status FROM ticket_status_history h WHERE h.ticket_id = t.id
+    AND h.at >= '2026-07-01T00:00:00Z' ORDER BY h.at, h.id LIMIT 1),
+   CASE WHEN t.status IN ('solved', 'closed') AND coalesce(t.solved_at,
+    t.closed_at) >= '2026-07-01T00:00:00Z' THEN 'open' ELSE t.status END)
+   AS status FROM tickets t WHERE t.created_at < '2026-07-01T00:00:00Z'),
+$(backlog s)" "$nt"
+
+# service: replies and reopens per ticket by grouped joins
+bench "service (first contact, reopens)" "service" "
+WITH rp AS (SELECT ticket_id, count(*) AS n FROM activities
+  WHERE type = 'reply' AND direction = 'out' AND ticket_id IS NOT NULL
+  GROUP BY ticket_id),
+ro AS (SELECT ticket_id, count(*) AS n FROM ticket_status_history
+  WHERE from_status IN ('solved', 'closed')
+  AND to_status NOT IN ('solved', 'closed') GROUP BY ticket_id),
+t AS (SELECT t.status IN ('solved', 'closed') AS res,
+  coalesce(rp.n, 0) AS replies, coalesce(ro.n, 0) AS reopens
+ FROM tickets t LEFT JOIN rp ON rp.ticket_id = t.id
+ LEFT JOIN ro ON ro.ticket_id = t.id WHERE t.created_at < $TO),
+r AS (SELECT replies AS x, row_number() OVER (ORDER BY replies) AS rn,
+  count(*) OVER () AS c FROM t WHERE res)
+SELECT 'all' AS total, count(*) AS tickets, sum(res) AS resolved,
+ sum(res AND replies = 1 AND reopens = 0) AS first_contact,
+ round(100.0 * sum(res AND replies = 1 AND reopens = 0)
+   / nullif(sum(res), 0), 1) AS first_contact_rate,
+ sum(reopens > 0) AS reopened,
+ round(100.0 * sum(reopens > 0) / nullif(sum(res OR reopens > 0), 0), 1)
+   AS reopen_rate,
+ round(avg(CASE WHEN res THEN 1.0 * replies END), 2)
+   AS avg_replies_to_resolution,
+ (SELECT round($MED, 1) FROM r) AS median_replies_to_resolution
+FROM t;" "$nt"
+
+bench "tickets per asset product" "assets" "
+WITH a AS (SELECT a.id, a.product, t.id AS tid, t.status FROM assets a
+ LEFT JOIN ticket_assets ta ON ta.asset_id = a.id
+ LEFT JOIN tickets t ON t.id = ta.ticket_id
+ WHERE coalesce(t.created_at, a.created_at) < $TO)
+SELECT product, count(DISTINCT id) AS assets, count(tid) AS tickets,
+ sum(tid IS NOT NULL AND status NOT IN ('solved', 'closed')) AS open_tickets,
+ round(1.0 * count(tid) / nullif(count(DISTINCT id), 0), 2)
+   AS tickets_per_asset,
+ count(DISTINCT CASE WHEN tid IS NOT NULL THEN id END) AS assets_with_tickets
+FROM a GROUP BY product ORDER BY tickets DESC, product;" "$nt"
+
+# cohorts: each customer's first and last month once, the cells by
+# grouped joins over the months each cohort spans
+bench "customer cohorts" "cohort" "
+WITH w AS (SELECT DISTINCT coalesce('company:' || company_id,
+   'contact:' || contact_id, 'deal:' || id) AS cust, substr(closed_at, 1, 7) AS m
+ FROM deals WHERE status = 'won' AND closed_at < $TO),
+f AS (SELECT cust, min(m) AS c, max(m) AS l FROM w GROUP BY cust),
+co AS (SELECT c, count(*) AS n FROM f GROUP BY c),
+mo(c, k, m) AS (SELECT c, 0, c FROM co UNION ALL
+ SELECT c, k + 1, substr(date(m || '-01', '+1 month'), 1, 7) FROM mo
+ WHERE m < '2026-12'),
+b AS (SELECT f.c, w.m, count(*) AS n FROM w JOIN f ON f.cust = w.cust
+ GROUP BY f.c, w.m),
+s AS (SELECT mo.c, mo.m, count(f.cust) AS n FROM mo
+ LEFT JOIN f ON f.c = mo.c AND f.l < mo.m GROUP BY mo.c, mo.m)
+SELECT mo.c AS cohort, mo.k AS month, mo.m AS period, co.n AS customers,
+ coalesce(b.n, 0) AS bought, round(100.0 * coalesce(b.n, 0) / co.n, 1)
+   AS bought_rate, s.n AS silent, round(100.0 * s.n / co.n, 1) AS silent_rate
+FROM mo JOIN co ON co.c = mo.c LEFT JOIN b ON b.c = mo.c AND b.m = mo.m
+JOIN s ON s.c = mo.c AND s.m = mo.m ORDER BY mo.c, mo.k;" "$nd"
+
+# sources: won deals per lead by one grouped join, in the report currency
+bench "lead sources and campaigns" "sources" "
+WITH c(cur) AS ($CUR),
+wd AS (SELECT lead_id, count(*) AS n,
+  sum(amount) FILTER (WHERE currency = (SELECT cur FROM c)) AS amt
+ FROM deals WHERE status = 'won' AND lead_id IS NOT NULL GROUP BY lead_id)
+SELECT l.source, l.campaign, count(*) AS leads,
+ sum(l.status = 'converted') AS converted,
+ round(100.0 * sum(l.status = 'converted') / count(*), 1) AS conversion_rate,
+ sum(coalesce(wd.n, 0)) AS won_deals,
+ $(money 'coalesce(sum(wd.amt), 0)') AS won_revenue, NULL AS cost,
+ (SELECT cur FROM c) AS currency, NULL AS roi_pct
+FROM leads l LEFT JOIN wd ON wd.lead_id = l.id WHERE l.created_at < $TO
+GROUP BY l.source, l.campaign ORDER BY leads DESC, l.source, l.campaign;" "$nl"
 
 if [ "$BENCH_ENGINE" = both ]; then
 	rm -f "$dir/crm.db" "$dir/crm.db-wal" "$dir/crm.db-shm"

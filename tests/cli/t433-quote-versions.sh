@@ -86,6 +86,20 @@ id,status,subtotal
 3,draft,151.25
 X
 err_has "priced 2 draft quotes"
+# price --all keeps each product it looked up for the next quotes: every
+# line still gets its own product (a quote of three after two of SEAT)
+expect_code 0 crm-quote new --deal 'Shop deal' --book list -q
+expect_code 0 crm-quote add-line 4 RAM -q
+expect_code 0 crm-quote add-line 4 GPU --qty 2 -q
+expect_code 0 crm-quote add-line 4 SEAT --qty 3 -q
+expect_code 0 crm-quote price --all --ids
+expect_code 0 crm-quote lines 4 --fields line,sku,name,amount
+expect_out "price --all: each line its own product" <<'X'
+line,sku,name,amount
+1,RAM,RAM 16GB,100.00
+2,GPU,GPU,1000.00
+3,SEAT,Seat licence,30.00
+X
 expect_code 64 crm-quote price
 expect_code 64 crm-quote price 2 --all
 done_testing
