@@ -1161,7 +1161,6 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	}
 	if (found) {
 		long u = crm_entity_field(e, "updated_at");
-		json_t *before;
 		char *bj, *aj;
 
 		if (rows_equal(row, &im->old)) {
@@ -1179,9 +1178,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 				  im->o->command ? im->o->command : "import",
 				  e->name, err) < 0)
 			return -1;
-		before = crm_row_to_json(&im->old);
-		bj = json_dumps(before, JSON_COMPACT);
-		json_decref(before);
+		bj = crm_row_image(&im->old);
 		aj = crm_row_diff(&im->old, row);
 		if (crm_db_audit(im->db, e->name, crm_row_id(&im->old),
 				 "update", bj, aj, err) < 0) {
@@ -1751,7 +1748,6 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 	if (!del || crm_db_change(db, "delete", e->name, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
-		json_t *j;
 		char *bj;
 		int s;
 
@@ -1761,9 +1757,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 		    crm_entity_get(db, e, l.v[i], &row, err) <= 0 ||
 		    links_note(&links, l.v[i]) < 0)
 			goto out;
-		j = crm_row_to_json(&row);
-		bj = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
+		bj = crm_row_image(&row);
 		s = crm_db_audit(db, e->name, l.v[i], "delete", bj, NULL, err);
 		free(bj);
 		if (s < 0)
@@ -1811,12 +1805,126 @@ static bool diff_skip(const struct crm_field *f)
 	return (f->flags & CRM_FF_HIDDEN) || !strcmp(f->name, "updated_at");
 }
 
-char *crm_row_diff(const struct crm_row *old, const struct crm_row *row)
+/* A JSON string of s as jansson writes it, when s is plain ASCII (the
+ * only bytes escaped then are '"' and '\\'); false for anything else,
+ * whose form jansson decides (control characters, UTF-8 checks). */
+static bool json_str_fast(struct crm_buf *b, const char *s)
 {
-	json_t *o = json_object(), *c = json_object(), *v;
-	const char *k;
+	const char *p;
+	bool plain = true;
+
+	for (p = s; *p; p++) {
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x80)
+			return false;
+		if (*p == '"' || *p == '\\')
+			plain = false;
+	}
+	crm_buf_addc(b, '"');
+	if (plain)
+		crm_buf_add(b, s, (size_t)(p - s));
+	for (p = s; !plain && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			crm_buf_addc(b, '\\');
+		crm_buf_addc(b, *p);
+	}
+	crm_buf_addc(b, '"');
+	return true;
+}
+
+/* ,"name": (the comma unless first), without printf's cost per field */
+static void json_key(struct crm_buf *b, const char *name, bool first)
+{
+	if (!first)
+		crm_buf_addc(b, ',');
+	crm_buf_addc(b, '"');
+	crm_buf_adds(b, name);
+	crm_buf_adds(b, "\":");
+}
+
+char *crm_row_image(const struct crm_row *row)
+{
+	struct crm_buf b = {0};
+	json_t *j;
 	char *s;
 
+	crm_buf_addc(&b, '{');
+	for (size_t i = 0; i < row->e->nfields; i++) {
+		json_key(&b, row->e->fields[i].name, i == 0);
+		if (!row->v[i])
+			crm_buf_adds(&b, "null");
+		else if (!json_str_fast(&b, row->v[i]))
+			goto slow;
+	}
+	if (row->custom && json_object_size(row->custom)) {
+		s = json_dumps(row->custom, JSON_COMPACT);
+		if (!s)
+			goto slow;
+		json_key(&b, "custom", false);
+		crm_buf_adds(&b, s);
+		free(s);
+	} else if (row->custom) {
+		crm_buf_adds(&b, ",\"custom\":{}");
+	}
+	crm_buf_addc(&b, '}');
+	return crm_buf_detach(&b);
+slow:
+	crm_buf_release(&b);
+	j = crm_row_to_json(row);
+	s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return s;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* crm_row_diff for a change of fields only (custom equal), written
+ * directly: the changed fields by name, as jansson's JSON_SORT_KEYS
+ * orders them. NULL when jansson has to write it (custom changed, a
+ * value not plain ASCII). */
+static char *diff_fields(const struct crm_row *old, const struct crm_row *row)
+{
+	const char *names[64];
+	const char *vals[64];
+	size_t n = 0;
+	struct crm_buf b = {0};
+
+	if (row->e->nfields > 64 || !old->custom || !row->custom ||
+	    !json_equal(old->custom, row->custom))
+		return NULL;
+	for (size_t i = 0; i < row->e->nfields; i++)
+		if (!diff_skip(&row->e->fields[i]) &&
+		    !same_str(old->v[i], row->v[i]))
+			names[n++] = row->e->fields[i].name;
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t k = 0; k < n; k++)
+		vals[k] = row->v[crm_entity_field(row->e, names[k])];
+	crm_buf_addc(&b, '{');
+	for (size_t k = 0; k < n; k++) {
+		json_key(&b, names[k], k == 0);
+		if (!vals[k]) {
+			crm_buf_adds(&b, "null");
+		} else if (!json_str_fast(&b, vals[k])) {
+			crm_buf_release(&b);
+			return NULL;
+		}
+	}
+	crm_buf_addc(&b, '}');
+	return crm_buf_detach(&b);
+}
+
+char *crm_row_diff(const struct crm_row *old, const struct crm_row *row)
+{
+	json_t *o, *c, *v;
+	const char *k;
+	char *s = diff_fields(old, row);
+
+	if (s)
+		return s;
+	o = json_object();
+	c = json_object();
 	for (size_t i = 0; i < row->e->nfields; i++) {
 		if (diff_skip(&row->e->fields[i]) ||
 		    same_str(old->v[i], row->v[i]))
@@ -1871,11 +1979,8 @@ static int audit_row(struct crm_db *db, const char *action,
 	char *bj = NULL, *aj = NULL;
 	int rc;
 
-	if (before) {
-		json_t *j = crm_row_to_json(before);
-		bj = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
-	}
+	if (before)
+		bj = crm_row_image(before);
 	if (before && after)
 		aj = crm_row_diff(before, after);
 	rc = crm_db_audit(db, r->e->name, crm_row_id(r), action, bj, aj, err);
