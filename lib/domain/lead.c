@@ -562,7 +562,8 @@ enum { LEAD_CHUNK = 128 };
 struct lead_chunk {
 	struct crm_row rows[LEAD_CHUNK];
 	bool found[LEAD_CHUNK];
-	size_t base, n; /* positions base .. base + n - 1 of the list */
+	size_t base, n;	       /* positions base .. base + n - 1 of the list */
+	struct crm_stmt *full; /* the query for LEAD_CHUNK ids, made once */
 };
 
 static void chunk_init(struct lead_chunk *c)
@@ -576,6 +577,9 @@ static void chunk_release(struct lead_chunk *c)
 {
 	for (size_t k = 0; k < LEAD_CHUNK; k++)
 		crm_row_release(&c->rows[k]);
+	if (c->full)
+		crm_stmt_finalize(c->full);
+	c->full = NULL;
 }
 
 static int chunk_fill(struct crm_db *db, struct lead_chunk *c,
@@ -583,22 +587,30 @@ static int chunk_fill(struct crm_db *db, struct lead_chunk *c,
 		      struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	struct crm_stmt *st;
+	struct crm_stmt *st = NULL;
 	int rc;
 
 	c->base = base;
 	c->n = n - base < LEAD_CHUNK ? n - base : LEAD_CHUNK;
 	memset(c->found, 0, sizeof(c->found));
-	crm_buf_adds(&sql, "SELECT ");
-	crm_entity_select_list_db(db, &crm_lead_entity, &sql);
-	crm_buf_adds(&sql, " FROM leads WHERE id IN (");
-	for (size_t k = 0; k < c->n; k++)
-		crm_buf_adds(&sql, k ? ", ?" : "?");
-	crm_buf_adds(&sql, ")");
-	st = crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
-	if (!st)
-		return -1;
+	if (c->n == LEAD_CHUNK && c->full) {
+		st = c->full;
+		crm_stmt_reset(st);
+	}
+	if (!st) {
+		crm_buf_adds(&sql, "SELECT ");
+		crm_entity_select_list_db(db, &crm_lead_entity, &sql);
+		crm_buf_adds(&sql, " FROM leads WHERE id IN (");
+		for (size_t k = 0; k < c->n; k++)
+			crm_buf_adds(&sql, k ? ", ?" : "?");
+		crm_buf_adds(&sql, ")");
+		st = crm_db_stmt(db, sql.s, err);
+		crm_buf_release(&sql);
+		if (!st)
+			return -1;
+		if (c->n == LEAD_CHUNK)
+			c->full = st;
+	}
 	for (size_t k = 0; k < c->n; k++)
 		crm_stmt_bind_int(st, (int)k + 1, ids[base + k]);
 	while ((rc = crm_stmt_step(st, err)) == 1) {
@@ -611,7 +623,10 @@ static int chunk_fill(struct crm_db *db, struct lead_chunk *c,
 				break;
 			}
 	}
-	crm_stmt_finalize(st);
+	if (st == c->full)
+		crm_stmt_reset(st);
+	else
+		crm_stmt_finalize(st);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -1841,38 +1841,88 @@ static void json_key(struct crm_buf *b, const char *name, bool first)
 	crm_buf_adds(b, "\":");
 }
 
+/* Bytes of s as a plain-ASCII JSON string's contents (with a '\\' before
+ * each '"' and '\\'), or 0 with *plain false when s is not plain ASCII. */
+static size_t plain_len(const char *s, bool *plain)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x80) {
+			*plain = false;
+			return 0;
+		}
+		n += c == '"' || c == '\\';
+	}
+	return n;
+}
+
 char *crm_row_image(const struct crm_row *row)
 {
-	struct crm_buf b = {0};
+	const struct crm_entity *e = row->e;
+	char *custom = NULL, *out, *p;
+	size_t need = 2, cn = 0;
+	bool plain = true;
 	json_t *j;
-	char *s;
 
-	crm_buf_addc(&b, '{');
-	for (size_t i = 0; i < row->e->nfields; i++) {
-		json_key(&b, row->e->fields[i].name, i == 0);
-		if (!row->v[i])
-			crm_buf_adds(&b, "null");
-		else if (!json_str_fast(&b, row->v[i]))
-			goto slow;
-	}
+	/* the exact size first: one allocation, no growth (assign and
+	 * reclaim write one image per lead) */
+	for (size_t i = 0; i < e->nfields && plain; i++)
+		need += strlen(e->fields[i].name) + 4 +
+			(row->v[i] ? plain_len(row->v[i], &plain) + 2 : 4);
+	if (!plain)
+		goto slow;
 	if (row->custom && json_object_size(row->custom)) {
-		s = json_dumps(row->custom, JSON_COMPACT);
-		if (!s)
+		custom = json_dumps(row->custom, JSON_COMPACT);
+		if (!custom)
 			goto slow;
-		json_key(&b, "custom", false);
-		crm_buf_adds(&b, s);
-		free(s);
-	} else if (row->custom) {
-		crm_buf_adds(&b, ",\"custom\":{}");
+		cn = strlen(custom);
 	}
-	crm_buf_addc(&b, '}');
-	return crm_buf_detach(&b);
+	if (row->custom)
+		need += 10 + (custom ? cn : 2);
+	out = p = crm_xmalloc(need + 1);
+	*p++ = '{';
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *name = e->fields[i].name, *v = row->v[i];
+		size_t l = strlen(name);
+
+		if (i)
+			*p++ = ',';
+		*p++ = '"';
+		memcpy(p, name, l);
+		p += l;
+		*p++ = '"';
+		*p++ = ':';
+		if (!v) {
+			memcpy(p, "null", 4);
+			p += 4;
+			continue;
+		}
+		*p++ = '"';
+		for (; *v; v++) {
+			if (*v == '"' || *v == '\\')
+				*p++ = '\\';
+			*p++ = *v;
+		}
+		*p++ = '"';
+	}
+	if (row->custom) {
+		memcpy(p, ",\"custom\":", 10);
+		p += 10;
+		memcpy(p, custom ? custom : "{}", custom ? cn : 2);
+		p += custom ? cn : 2;
+	}
+	*p++ = '}';
+	*p = '\0';
+	free(custom);
+	return out;
 slow:
-	crm_buf_release(&b);
 	j = crm_row_to_json(row);
-	s = json_dumps(j, JSON_COMPACT);
+	out = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	return s;
+	return out;
 }
 
 static int name_cmp(const void *a, const void *b)
