@@ -6,6 +6,7 @@
 
 #include "activity.h"
 #include "company.h"
+#include "hash.h"
 #include "normalize.h"
 
 static const char *const directions[] = {"in", "out", NULL};
@@ -293,15 +294,49 @@ out:
 
 /* -- import hooks ------------------------------------------------------ */
 
+/* During a bulk import (between the begin and end hooks, while no
+ * contact changes), the contacts found by email, keyed on the email as
+ * given: direct-mapped, a later email taking its slot, so that the
+ * memory stays bounded however many contacts an import names. Only a
+ * single match is kept; none or several are looked up again. */
+enum { EMAIL_SLOTS = 1 << 16 };
+static struct email_slot {
+	char *email;
+	int64_t id, company;
+} * email_cache;
+
+static void email_cache_free(void)
+{
+	for (size_t i = 0; email_cache && i < EMAIL_SLOTS; i++)
+		free(email_cache[i].email);
+	free(email_cache);
+	email_cache = NULL;
+}
+
+static struct email_slot *email_slot(const char *email)
+{
+	if (!email_cache)
+		return NULL;
+	return &email_cache[crm_mix64(crm_fnv1a64(email, strlen(email),
+						  CRM_FNV_BASIS)) &
+			    (EMAIL_SLOTS - 1)];
+}
+
 /* Contact by email: 1 found (*id, *company), 0 none, -1 error (several:
  * CRM_EX_DATAERR). */
 static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
 			    int64_t *company, struct crm_err *err)
 {
 	struct crm_buf norm = {0}, key = {0};
+	struct email_slot *slot = email_slot(email);
 	struct crm_stmt *st;
 	int rc = -1, s, n = 0;
 
+	if (slot && slot->email && !strcmp(slot->email, email)) {
+		*id = slot->id;
+		*company = slot->company;
+		return 1;
+	}
 	if (crm_norm_email(email, &norm, err) < 0)
 		goto out;
 	crm_norm_email_key(norm.s, &key);
@@ -327,6 +362,12 @@ static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
 		goto out;
 	}
 	rc = n;
+	if (slot && n == 1) {
+		free(slot->email);
+		slot->email = crm_xstrdup(email);
+		slot->id = *id;
+		slot->company = *company;
+	}
 out:
 	crm_buf_release(&norm);
 	crm_buf_release(&key);
@@ -566,6 +607,8 @@ static int activity_begin(struct crm_db *db, const struct crm_entity *e,
 		return crm_err_set(err, CRM_EX_SOFTWARE,
 				   "database: no maximum activity id");
 	batch = true;
+	email_cache_free();
+	email_cache = crm_xcalloc(EMAIL_SLOTS, sizeof(*email_cache));
 	return 0;
 }
 
@@ -574,6 +617,7 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 {
 	(void)e;
 	batch = false;
+	email_cache_free();
 	if (!ok)
 		return 0;
 	for (size_t k = 0; k < crm_activity_nlinks; k++) {

@@ -476,125 +476,6 @@ const struct crm_entity crm_lead_entity = {
 
 /* -- status and owner changes ------------------------------------------ */
 
-/* A JSON string of s as jansson writes it, when s is plain ASCII (the
- * only bytes escaped then are '"' and '\\'); false for anything else,
- * whose form jansson decides (control characters, UTF-8 checks). */
-static bool json_str_fast(struct crm_buf *b, const char *s)
-{
-	const char *p;
-
-	bool plain = true;
-
-	for (p = s; *p; p++) {
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x80)
-			return false;
-		if (*p == '"' || *p == '\\')
-			plain = false;
-	}
-	crm_buf_addc(b, '"');
-	if (plain)
-		crm_buf_add(b, s, (size_t)(p - s));
-	for (p = s; !plain && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			crm_buf_addc(b, '\\');
-		crm_buf_addc(b, *p);
-	}
-	crm_buf_addc(b, '"');
-	return true;
-}
-
-/* ,"name": (the comma unless first), without printf's cost per field */
-static void json_key(struct crm_buf *b, const char *name, bool first)
-{
-	if (!first)
-		crm_buf_addc(b, ',');
-	crm_buf_addc(b, '"');
-	crm_buf_adds(b, name);
-	crm_buf_adds(b, "\":");
-}
-
-/* The before-image crm_row_to_json and json_dumps (JSON_COMPACT) make,
- * written directly: assign and reclaim write one per lead, and the jansson
- * round trip was half their time (callgrind). Falls back to jansson for a
- * value that is not plain ASCII, so the text is always the same. */
-static char *row_image(const struct crm_row *row)
-{
-	struct crm_buf b = {0};
-	json_t *j;
-	char *s;
-
-	crm_buf_addc(&b, '{');
-	for (size_t i = 0; i < row->e->nfields; i++) {
-		json_key(&b, row->e->fields[i].name, i == 0);
-		if (!row->v[i])
-			crm_buf_adds(&b, "null");
-		else if (!json_str_fast(&b, row->v[i]))
-			goto slow;
-	}
-	if (row->custom && json_object_size(row->custom)) {
-		s = json_dumps(row->custom, JSON_COMPACT);
-		if (!s)
-			goto slow;
-		json_key(&b, "custom", false);
-		crm_buf_adds(&b, s);
-		free(s);
-	} else if (row->custom) {
-		crm_buf_adds(&b, ",\"custom\":{}");
-	}
-	crm_buf_addc(&b, '}');
-	return crm_buf_detach(&b);
-slow:
-	crm_buf_release(&b);
-	j = crm_row_to_json(row);
-	s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	return s;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* crm_row_diff(old, row) for a change of fields only (custom equal):
- * the changed fields by name, as jansson's JSON_SORT_KEYS orders them. */
-static char *row_diff_fields(const struct crm_row *old,
-			     const struct crm_row *row)
-{
-	const char *names[64];
-	const char *vals[64];
-	size_t n = 0;
-	struct crm_buf b = {0};
-
-	if (row->e->nfields > 64 || !old->custom || !row->custom ||
-	    !json_equal(old->custom, row->custom))
-		return crm_row_diff(old, row);
-	for (size_t i = 0; i < row->e->nfields; i++) {
-		const struct crm_field *f = &row->e->fields[i];
-
-		if ((f->flags & CRM_FF_HIDDEN) ||
-		    !strcmp(f->name, "updated_at") ||
-		    same(old->v[i], row->v[i]))
-			continue;
-		names[n++] = f->name;
-	}
-	qsort(names, n, sizeof(*names), name_cmp);
-	for (size_t k = 0; k < n; k++)
-		vals[k] = row->v[crm_entity_field(row->e, names[k])];
-	crm_buf_addc(&b, '{');
-	for (size_t k = 0; k < n; k++) {
-		json_key(&b, names[k], k == 0);
-		if (!vals[k]) {
-			crm_buf_adds(&b, "null");
-		} else if (!json_str_fast(&b, vals[k])) {
-			crm_buf_release(&b);
-			return crm_row_diff(old, row);
-		}
-	}
-	crm_buf_addc(&b, '}');
-	return crm_buf_detach(&b);
-}
-
 /* Write the new status, status_reason, owner, previous_owner and
  * assigned_at of row (whose before-image is old), with audit and
  * history. Needs an open change set. */
@@ -610,8 +491,8 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 	/* a change set only once something changes */
 	if (!db->change && crm_db_change(db, command, "lead", err) < 0)
 		return -1;
-	bj = row_image(old);
-	aj = row_diff_fields(old, row);
+	bj = crm_row_image(old);
+	aj = crm_row_diff(old, row);
 	if (hist.on) {
 		/* kept for the next batch, which owns the texts */
 		hist.aid[hist.an] = id;
@@ -681,7 +562,8 @@ enum { LEAD_CHUNK = 128 };
 struct lead_chunk {
 	struct crm_row rows[LEAD_CHUNK];
 	bool found[LEAD_CHUNK];
-	size_t base, n; /* positions base .. base + n - 1 of the list */
+	size_t base, n;	       /* positions base .. base + n - 1 of the list */
+	struct crm_stmt *full; /* the query for LEAD_CHUNK ids, made once */
 };
 
 static void chunk_init(struct lead_chunk *c)
@@ -695,6 +577,9 @@ static void chunk_release(struct lead_chunk *c)
 {
 	for (size_t k = 0; k < LEAD_CHUNK; k++)
 		crm_row_release(&c->rows[k]);
+	if (c->full)
+		crm_stmt_finalize(c->full);
+	c->full = NULL;
 }
 
 static int chunk_fill(struct crm_db *db, struct lead_chunk *c,
@@ -702,22 +587,30 @@ static int chunk_fill(struct crm_db *db, struct lead_chunk *c,
 		      struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	struct crm_stmt *st;
+	struct crm_stmt *st = NULL;
 	int rc;
 
 	c->base = base;
 	c->n = n - base < LEAD_CHUNK ? n - base : LEAD_CHUNK;
 	memset(c->found, 0, sizeof(c->found));
-	crm_buf_adds(&sql, "SELECT ");
-	crm_entity_select_list_db(db, &crm_lead_entity, &sql);
-	crm_buf_adds(&sql, " FROM leads WHERE id IN (");
-	for (size_t k = 0; k < c->n; k++)
-		crm_buf_adds(&sql, k ? ", ?" : "?");
-	crm_buf_adds(&sql, ")");
-	st = crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
-	if (!st)
-		return -1;
+	if (c->n == LEAD_CHUNK && c->full) {
+		st = c->full;
+		crm_stmt_reset(st);
+	}
+	if (!st) {
+		crm_buf_adds(&sql, "SELECT ");
+		crm_entity_select_list_db(db, &crm_lead_entity, &sql);
+		crm_buf_adds(&sql, " FROM leads WHERE id IN (");
+		for (size_t k = 0; k < c->n; k++)
+			crm_buf_adds(&sql, k ? ", ?" : "?");
+		crm_buf_adds(&sql, ")");
+		st = crm_db_stmt(db, sql.s, err);
+		crm_buf_release(&sql);
+		if (!st)
+			return -1;
+		if (c->n == LEAD_CHUNK)
+			c->full = st;
+	}
 	for (size_t k = 0; k < c->n; k++)
 		crm_stmt_bind_int(st, (int)k + 1, ids[base + k]);
 	while ((rc = crm_stmt_step(st, err)) == 1) {
@@ -730,7 +623,10 @@ static int chunk_fill(struct crm_db *db, struct lead_chunk *c,
 				break;
 			}
 	}
-	crm_stmt_finalize(st);
+	if (st == c->full)
+		crm_stmt_reset(st);
+	else
+		crm_stmt_finalize(st);
 	return rc < 0 ? -1 : 0;
 }
 

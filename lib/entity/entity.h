@@ -330,7 +330,8 @@ struct crm_import_opts {
 	 * it all. */
 	FILE *(*reject_open)(void *arg, struct crm_err *err);
 	void *reject_arg;
-	/* --from: an export profile's headers (lib/entity/import_map.h), or NULL */
+	/* --from: an export profile's headers (lib/entity/import_map.h), or
+	 * NULL */
 	const struct crm_profile *profile;
 	bool match; /* match column names loosely, by alias (import) */
 	/* When not NULL: gets the input columns that became custom fields,
@@ -422,5 +423,9 @@ int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
 
 /* Storage row as a JSON object (for audit before-images); caller owns. */
 json_t *crm_row_to_json(const struct crm_row *row);
+/* The text json_dumps(crm_row_to_json(row), JSON_COMPACT) makes (an
+ * audit before-image), written directly when every value is plain ASCII
+ * (jansson writes it otherwise); caller frees. */
+char *crm_row_image(const struct crm_row *row);
 
 #endif

@@ -1161,7 +1161,6 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	}
 	if (found) {
 		long u = crm_entity_field(e, "updated_at");
-		json_t *before;
 		char *bj, *aj;
 
 		if (rows_equal(row, &im->old)) {
@@ -1179,9 +1178,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 				  im->o->command ? im->o->command : "import",
 				  e->name, err) < 0)
 			return -1;
-		before = crm_row_to_json(&im->old);
-		bj = json_dumps(before, JSON_COMPACT);
-		json_decref(before);
+		bj = crm_row_image(&im->old);
 		aj = crm_row_diff(&im->old, row);
 		if (crm_db_audit(im->db, e->name, crm_row_id(&im->old),
 				 "update", bj, aj, err) < 0) {
@@ -1751,7 +1748,6 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 	if (!del || crm_db_change(db, "delete", e->name, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
-		json_t *j;
 		char *bj;
 		int s;
 
@@ -1761,9 +1757,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 		    crm_entity_get(db, e, l.v[i], &row, err) <= 0 ||
 		    links_note(&links, l.v[i]) < 0)
 			goto out;
-		j = crm_row_to_json(&row);
-		bj = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
+		bj = crm_row_image(&row);
 		s = crm_db_audit(db, e->name, l.v[i], "delete", bj, NULL, err);
 		free(bj);
 		if (s < 0)
@@ -1811,12 +1805,176 @@ static bool diff_skip(const struct crm_field *f)
 	return (f->flags & CRM_FF_HIDDEN) || !strcmp(f->name, "updated_at");
 }
 
+/* A JSON string of s as jansson writes it, when s is plain ASCII (the
+ * only bytes escaped then are '"' and '\\'); false for anything else,
+ * whose form jansson decides (control characters, UTF-8 checks). */
+static bool json_str_fast(struct crm_buf *b, const char *s)
+{
+	const char *p;
+	bool plain = true;
+
+	for (p = s; *p; p++) {
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x80)
+			return false;
+		if (*p == '"' || *p == '\\')
+			plain = false;
+	}
+	crm_buf_addc(b, '"');
+	if (plain)
+		crm_buf_add(b, s, (size_t)(p - s));
+	for (p = s; !plain && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			crm_buf_addc(b, '\\');
+		crm_buf_addc(b, *p);
+	}
+	crm_buf_addc(b, '"');
+	return true;
+}
+
+/* ,"name": (the comma unless first), without printf's cost per field */
+static void json_key(struct crm_buf *b, const char *name, bool first)
+{
+	if (!first)
+		crm_buf_addc(b, ',');
+	crm_buf_addc(b, '"');
+	crm_buf_adds(b, name);
+	crm_buf_adds(b, "\":");
+}
+
+/* Bytes of s as a plain-ASCII JSON string's contents (with a '\\' before
+ * each '"' and '\\'), or 0 with *plain false when s is not plain ASCII. */
+static size_t plain_len(const char *s, bool *plain)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x80) {
+			*plain = false;
+			return 0;
+		}
+		n += c == '"' || c == '\\';
+	}
+	return n;
+}
+
+char *crm_row_image(const struct crm_row *row)
+{
+	const struct crm_entity *e = row->e;
+	char *custom = NULL, *out, *p;
+	size_t need = 2, cn = 0;
+	bool plain = true;
+	json_t *j;
+
+	/* the exact size first: one allocation, no growth (assign and
+	 * reclaim write one image per lead) */
+	for (size_t i = 0; i < e->nfields && plain; i++)
+		need += strlen(e->fields[i].name) + 4 +
+			(row->v[i] ? plain_len(row->v[i], &plain) + 2 : 4);
+	if (!plain)
+		goto slow;
+	if (row->custom && json_object_size(row->custom)) {
+		custom = json_dumps(row->custom, JSON_COMPACT);
+		if (!custom)
+			goto slow;
+		cn = strlen(custom);
+	}
+	if (row->custom)
+		need += 10 + (custom ? cn : 2);
+	out = p = crm_xmalloc(need + 1);
+	*p++ = '{';
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *name = e->fields[i].name, *v = row->v[i];
+		size_t l = strlen(name);
+
+		if (i)
+			*p++ = ',';
+		*p++ = '"';
+		memcpy(p, name, l);
+		p += l;
+		*p++ = '"';
+		*p++ = ':';
+		if (!v) {
+			memcpy(p, "null", 4);
+			p += 4;
+			continue;
+		}
+		*p++ = '"';
+		for (; *v; v++) {
+			if (*v == '"' || *v == '\\')
+				*p++ = '\\';
+			*p++ = *v;
+		}
+		*p++ = '"';
+	}
+	if (row->custom) {
+		memcpy(p, ",\"custom\":", 10);
+		p += 10;
+		memcpy(p, custom ? custom : "{}", custom ? cn : 2);
+		p += custom ? cn : 2;
+	}
+	*p++ = '}';
+	*p = '\0';
+	free(custom);
+	return out;
+slow:
+	j = crm_row_to_json(row);
+	out = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return out;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* crm_row_diff for a change of fields only (custom equal), written
+ * directly: the changed fields by name, as jansson's JSON_SORT_KEYS
+ * orders them. NULL when jansson has to write it (custom changed, a
+ * value not plain ASCII). */
+static char *diff_fields(const struct crm_row *old, const struct crm_row *row)
+{
+	const char *names[64];
+	const char *vals[64];
+	size_t n = 0;
+	struct crm_buf b = {0};
+
+	if (row->e->nfields > 64 || !old->custom || !row->custom ||
+	    !json_equal(old->custom, row->custom))
+		return NULL;
+	for (size_t i = 0; i < row->e->nfields; i++)
+		if (!diff_skip(&row->e->fields[i]) &&
+		    !same_str(old->v[i], row->v[i]))
+			names[n++] = row->e->fields[i].name;
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t k = 0; k < n; k++)
+		vals[k] = row->v[crm_entity_field(row->e, names[k])];
+	crm_buf_addc(&b, '{');
+	for (size_t k = 0; k < n; k++) {
+		json_key(&b, names[k], k == 0);
+		if (!vals[k]) {
+			crm_buf_adds(&b, "null");
+		} else if (!json_str_fast(&b, vals[k])) {
+			crm_buf_release(&b);
+			return NULL;
+		}
+	}
+	crm_buf_addc(&b, '}');
+	return crm_buf_detach(&b);
+}
+
 char *crm_row_diff(const struct crm_row *old, const struct crm_row *row)
 {
-	json_t *o = json_object(), *c = json_object(), *v;
+	json_t *o, *c, *v;
 	const char *k;
-	char *s;
+	char *s = diff_fields(old, row);
 
+	if (s)
+		return s;
+	o = json_object();
+	c = json_object();
 	for (size_t i = 0; i < row->e->nfields; i++) {
 		if (diff_skip(&row->e->fields[i]) ||
 		    same_str(old->v[i], row->v[i]))
@@ -1871,11 +2029,8 @@ static int audit_row(struct crm_db *db, const char *action,
 	char *bj = NULL, *aj = NULL;
 	int rc;
 
-	if (before) {
-		json_t *j = crm_row_to_json(before);
-		bj = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
-	}
+	if (before)
+		bj = crm_row_image(before);
 	if (before && after)
 		aj = crm_row_diff(before, after);
 	rc = crm_db_audit(db, r->e->name, crm_row_id(r), action, bj, aj, err);

@@ -10,7 +10,9 @@
 # SQLite (sqlite3 shell) and PostgreSQL (psql, on a throwaway server
 # tests/pgserver.sh starts, or the one $CRM_TEST_PG names):
 # BENCH_ENGINE=sqlite|pg|both (default both when PostgreSQL is installed).
-# Prints times, the ratio, our peak RSS and a row line (lib.sh).
+# Prints times, the ratio, our peak RSS and a row line (lib.sh); on SQLite
+# also both sides' CPU time (user + system; wall times on a shared machine
+# swing more than 2x).
 set -eu
 n=${1:-5000000}
 nc=${2:-1000000}
@@ -131,14 +133,26 @@ COMMIT;"
 fi
 echo "data: $n activities ($(($(stat -c %s "$dir/ev.ndjson") / 1048576)) MiB of NDJSON), $nc contacts, engine $engine"
 
-timed /dev/null /usr/bin/time -f %M -o "$dir/rss" \
+timed /dev/null /usr/bin/time -f "%M %U %S" -o "$dir/rss" \
 	"$bin/crm-activity" import -q --db "$odb" "$dir/ev.ndjson"
 t_ours=$t
-timed /dev/null sq "$rdb" <<SQL
+if [ "$engine" = pg ]; then
+	timed /dev/null sq "$rdb" <<SQL
 $ref_import
 SQL
+else
+	timed /dev/null /usr/bin/time -f "%M %U %S" -o "$dir/cpu.ref" \
+		sqlite3 "$rdb" <<SQL
+$ref_import
+SQL
+fi
 t_ref=$t
 echo "import: crm-activity ${t_ours}s, reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss")"
+if [ "$engine" = sqlite ]; then
+	a=$(awk 'END { printf "%.2f", $2 + $3 }' "$dir/rss")
+	b=$(awk 'END { printf "%.2f", $2 + $3 }' "$dir/cpu.ref")
+	echo "import CPU: crm-activity ${a}s, sqlite3 ${b}s, ratio $(ratio "$a" "$b")"
+fi
 row "activity import" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
 a=$(q "$odb" "SELECT count(*), count(contact_id) FROM activities")
 b=$(q "$rdb" "SELECT count(*), count(contact_id) FROM activities")

@@ -46,4 +46,39 @@ expect_out "a failed import changed nothing" <<'X'
 last_activity_at
 2026-11-12T10:00:00Z
 X
+# contacts named by email: an import looks each one up once and keeps
+# it for the rest of the import, with its company; every spelling finds
+# the same contact, and an unknown one fails the import
+expect_code 0 crm-company add --name Acme -q
+expect_code 0 crm-contact add --first-name Ann --email ann@acme.io --company-id 1 -q
+expect_code 0 crm-contact add --first-name Bo --email bo@x.io -q
+cat >"$T/mail.ndjson" <<'X'
+{"email":"ann@acme.io","type":"call","occurred_at":"2026-11-01T10:00:00Z","subject":"m1"}
+{"email":"bo@x.io","type":"call","occurred_at":"2026-11-02T10:00:00Z","subject":"m2"}
+{"email":"ann@acme.io","type":"email","occurred_at":"2026-11-03T10:00:00Z","subject":"m3"}
+{"email":"Ann@ACME.io","type":"note","occurred_at":"2026-11-04T10:00:00Z","subject":"m4"}
+{"contact_email":"bo@x.io","type":"note","occurred_at":"2026-11-05T10:00:00Z","subject":"m5"}
+X
+expect_code 0 crm-activity import "$T/mail.ndjson"
+expect_code 0 crm-activity list -f csv --fields subject,contact_id,company_id --where subject~m --sort id
+expect_out "each activity has its contact and the contact's company" <<'X'
+subject,contact_id,company_id
+m1,1,1
+m2,2,
+m3,1,1
+m4,1,1
+m5,2,
+X
+expect_code 0 crm-contact show 1 -f csv --fields last_activity_at
+expect_out "the contact's latest activity" <<'X'
+last_activity_at
+2026-11-04T10:00:00Z
+X
+printf '{"email":"bo@x.io","type":"call","subject":"n1"}\n{"email":"BO@x.io","type":"call","subject":"n2"}\n{"email":"cy@x.io","type":"call","subject":"n3"}\n' >"$T/none.ndjson"
+expect_code 65 crm-activity import "$T/none.ndjson"
+err_has "no contact 'cy@x.io'"
+expect_code 0 crm-activity list -f csv --fields subject --where subject~n1
+expect_out "a failed import inserted nothing" <<'X'
+subject
+X
 done_testing

@@ -483,6 +483,55 @@ static void t_json(void)
 		   CRM_FMT_NDJSON, CRM_FMT_CSV);
 }
 
+/* Flat objects of plain members skip jansson (record_json.c's load_flat):
+ * the same records, and whatever is not plain still goes to jansson, whose
+ * errors stay the ones reported. */
+static void t_json_flat(void)
+{
+	struct got g;
+
+	rd(&g,
+	   " {\"a\" : \"x\" , \"n\":-0.5,\"t\":true,\"f\":false,\"z\":null,"
+	   "\"e\":\"\",\"b\":1234567890123456,\"q\":\"say \\\"hi\\\"\"}\r\n"
+	   "{\"a\":\"y\"}\n",
+	   CRM_FMT_NDJSON);
+	CHECK_INT(g.n, 2, "flat: two records");
+	CHECK_STR(val(&g, 0, "a"), "x", "flat: string");
+	CHECK_INT(kind(&g, 0, "a"), CRM_STR, "flat: string kind");
+	CHECK_STR(val(&g, 0, "n"), "-0.5", "flat: number text");
+	CHECK_INT(kind(&g, 0, "n"), CRM_RAW, "flat: number kind");
+	CHECK_STR(val(&g, 0, "t"), "true", "flat: true");
+	CHECK_STR(val(&g, 0, "f"), "false", "flat: false");
+	CHECK_INT(kind(&g, 0, "z"), CRM_NULL, "flat: null");
+	CHECK_STR(val(&g, 0, "e"), "", "flat: empty string");
+	CHECK_STR(val(&g, 0, "b"), "1234567890123456", "flat: long number");
+	CHECK_STR(val(&g, 0, "q"), "say \"hi\"", "flat: escapes decoded");
+	CHECK_INT(g.nhdr, 8, "flat: header from first record");
+	CHECK_INT(g.rec[1].line, 2, "flat: line");
+	got_release(&g);
+	rd(&g, "{\"a\":\"x\",\"a\":\"y\"}\n", CRM_FMT_NDJSON);
+	check_err(&g, "duplicate object key near '\"a\"'", 1, 12, "",
+		  "flat: duplicate key");
+	rd(&g, "[{\"a\":\"x\",\"b\":1,\"a\":2}]", CRM_FMT_JSON);
+	CHECK_INT(g.rc, -1, "flat: duplicate key in an array");
+	got_release(&g);
+	rd(&g, "{\"a\":\"x\"} y\n", CRM_FMT_NDJSON);
+	check_err(&g, "end of file expected near 'y'", 1, 11, "",
+		  "flat: data after the object");
+	rd(&g, "{\"n\":01}\n", CRM_FMT_NDJSON);
+	check_err(&g, "invalid token near '0'", 1, 6, "", "flat: leading zero");
+	rd(&g, "{\"n\":1.}\n", CRM_FMT_NDJSON);
+	check_err(&g, "invalid token near '1.'", 1, 7, "", "flat: bare point");
+	rd(&g, "{\"k\":nul}\n", CRM_FMT_NDJSON);
+	check_err(&g, "invalid token near 'nul'", 1, 8, "", "flat: bad word");
+	rd(&g, "{\"a\":\"x\",}\n", CRM_FMT_NDJSON);
+	check_err(&g, "string or '}' expected near '}'", 1, 10, "",
+		  "flat: trailing comma");
+	rd(&g, "{\"a\":\"x\t\"}\n", CRM_FMT_NDJSON);
+	CHECK_INT(g.rc, -1, "flat: control character in a string");
+	got_release(&g);
+}
+
 static void t_json_escape(void)
 {
 	struct crm_rec r;
@@ -842,6 +891,7 @@ int main(void)
 	t_csv_write();
 	t_tsv();
 	t_json();
+	t_json_flat();
 	t_json_escape();
 	t_detect();
 	t_errors();
