@@ -19,36 +19,47 @@ bulk_sql() {
 		sqlite3 -bail "$2" >/dev/null
 	fi
 }
-# bulk_in ENGINE CSV COLUMNS: the statements creating the temporary table
-# bulk_in (COLUMNS, a comma list, all text) and reading CSV (its header
-# line skipped) into it; bulk_n is set to the column giving the line's
-# position (rowid in SQLite, a bigserial n in PostgreSQL).
+# bulk_in ENGINE CSV COLUMN...: the statements reading CSV into the
+# temporary table bulk_in, whose columns (all text) are the CSV's header
+# line, then the view bulk_v: a column n numbering the lines and each
+# COLUMN, from the CSV or NULL when the CSV lacks it.
 bulk_in() {
-	if [ "$1" = pg ]; then
-		bulk_n=n
-		echo "CREATE TEMP TABLE bulk_in (n bigserial, $(echo "$3" | sed 's/,/ text,/g; s/$/ text/'));"
-		printf '\\copy bulk_in (%s) FROM %s WITH (FORMAT csv, HEADER true)\n' "$3" "'$2'"
+	bulk_e=$1 bulk_f=$2
+	shift 2
+	bulk_h=$(head -n 1 "$bulk_f" | tr -d '\r')
+	if [ "$bulk_e" = pg ]; then
+		echo "CREATE TEMP TABLE bulk_in (n bigserial, $(echo "$bulk_h" | sed 's/,/ text,/g; s/$/ text/'));"
+		printf '\\copy bulk_in (%s) FROM %s WITH (FORMAT csv, HEADER true)\n' "$bulk_h" "'$bulk_f'"
+		bulk_v="n"
 	else
-		bulk_n=rowid
-		echo "CREATE TEMP TABLE bulk_in ($3);"
-		echo ".import --csv --skip 1 '$2' bulk_in"
+		echo "CREATE TEMP TABLE bulk_in ($bulk_h);"
+		echo ".import --csv --skip 1 '$bulk_f' bulk_in"
+		bulk_v="rowid AS n"
 	fi
+	for c; do
+		case ",$bulk_h," in
+		*",$c,"*) bulk_v="$bulk_v, $c" ;;
+		*) bulk_v="$bulk_v, NULL AS $c" ;;
+		esac
+	done
+	echo "CREATE TEMP VIEW bulk_v AS SELECT $bulk_v FROM bulk_in;"
 }
 # bulk_activities ENGINE DB CSV NOW: the activities of CSV (header
-# "type,subject,contact_id,occurred_at", occurred_at already in crm's
+# columns of "type,subject,contact_id,occurred_at" in any order, a
+# missing one empty; occurred_at already in crm's
 # form YYYY-MM-DDTHH:MM:SSZ) as `crm-activity import` run at NOW writes
 # them: the row with created_at and updated_at NOW, and each linked
 # contact's last_activity_at brought up to the latest (activity.c's
 # batch_sql). crm-activity import writes no history or audit rows.
 bulk_activities() {
 	{
-		bulk_in "$1" "$3" type,subject,contact_id,occurred_at
+		bulk_in "$1" "$3" type subject contact_id occurred_at
 		cat <<SQL
 BEGIN;
 CREATE TEMP TABLE bulk_from AS SELECT coalesce(max(id), 0) + 1 AS id FROM activities;
 INSERT INTO activities (type, subject, occurred_at, contact_id, created_at, updated_at)
   SELECT type, nullif(subject, ''), occurred_at,
-    CAST(nullif(contact_id, '') AS INTEGER), '$4', '$4' FROM bulk_in ORDER BY $bulk_n;
+    CAST(nullif(contact_id, '') AS INTEGER), '$4', '$4' FROM bulk_v ORDER BY n;
 UPDATE contacts SET last_activity_at = x.m FROM (SELECT contact_id AS rid,
   max(occurred_at) AS m FROM activities WHERE id >= (SELECT id FROM bulk_from)
   AND contact_id IS NOT NULL GROUP BY contact_id) AS x WHERE contacts.id =
@@ -57,8 +68,9 @@ COMMIT;
 SQL
 	} | bulk_sql "$1" "$2"
 }
-# bulk_deals ENGINE DB CSV NOW USER: the deals of CSV (header
-# "name,company_id,stage,amount,currency,owner,source,closed_at"; amount
+# bulk_deals ENGINE DB CSV NOW USER: the deals of CSV (header columns
+# of "name,company_id,stage,amount,currency,owner,source,closed_at" in
+# any order, a missing one empty; amount
 # in whole euros, closed_at in crm's form) in the default pipeline, as
 # `crm-pipeline import` run at NOW by USER writes them: the deal (amount
 # in cents, the stage's status, probability and forecast category,
@@ -69,7 +81,7 @@ SQL
 # INSERT fails on its NOT NULL.
 bulk_deals() {
 	{
-		bulk_in "$1" "$3" name,company_id,stage,amount,currency,owner,source,closed_at
+		bulk_in "$1" "$3" name company_id stage amount currency owner source closed_at
 		cat <<SQL
 BEGIN;
 CREATE TEMP TABLE bulk_from AS SELECT coalesce(max(id), 0) + 1 AS id FROM deals;
@@ -82,7 +94,7 @@ INSERT INTO deals (name, company_id, pipeline, stage, status, amount, currency,
     CASE stage WHEN 'proposal' THEN 60.0 ELSE 100.0 END,
     CASE stage WHEN 'proposal' THEN 'best_case' ELSE 'closed' END,
     nullif(owner, ''), nullif(source, ''), nullif(closed_at, ''), '$4', '$4',
-    '$4' FROM bulk_in ORDER BY $bulk_n;
+    '$4' FROM bulk_v ORDER BY n;
 INSERT INTO deal_history (deal_id, field, from_value, to_value, at, actor,
   pipeline, from_status, to_status, seconds_in_stage, amount, currency)
   SELECT id, 'stage', NULL, stage, '$4', '$5', pipeline, NULL, status, NULL,
