@@ -46,11 +46,11 @@ bulk_in() {
 }
 # bulk_activities ENGINE DB CSV NOW: the activities of CSV (header
 # columns of "type,subject,contact_id,occurred_at" in any order, a
-# missing one empty; occurred_at already in crm's
-# form YYYY-MM-DDTHH:MM:SSZ) as `crm-activity import` run at NOW writes
-# them: the row with created_at and updated_at NOW, and each linked
-# contact's last_activity_at brought up to the latest (activity.c's
-# batch_sql). crm-activity import writes no history or audit rows.
+# missing one empty; occurred_at already in crm's form
+# YYYY-MM-DDTHH:MM:SSZ) as `crm-activity import` run at NOW writes them:
+# the row with created_at and updated_at NOW, and each linked contact's
+# last_activity_at brought up to the latest (activity.c's batch_sql).
+# crm-activity import writes no history or audit rows.
 bulk_activities() {
 	{
 		bulk_in "$1" "$3" type subject contact_id occurred_at
@@ -70,12 +70,11 @@ SQL
 }
 # bulk_deals ENGINE DB CSV NOW USER: the deals of CSV (header columns
 # of "name,company_id,stage,amount,currency,owner,source,closed_at" in
-# any order, a missing one empty; amount
-# in whole euros, closed_at in crm's form) in the default pipeline, as
-# `crm-pipeline import` run at NOW by USER writes them: the deal (amount
-# in cents, the stage's status, probability and forecast category,
-# stage_changed_at, created_at and updated_at NOW) and its one
-# deal_history row (the stage entered). Only the two stages the
+# any order, a missing one empty; amount in whole euros, closed_at in
+# crm's form) in the default pipeline, as `crm-pipeline import` run at
+# NOW by USER writes them: the deal (amount in cents, the stage's status,
+# probability and forecast category, stage_changed_at, created_at and
+# updated_at NOW) and its one deal_history row (the stage entered). Only the two stages the
 # benchmarks use are known here (proposal: open, 60, best_case;
 # closed_won: won, 100, closed); another leaves status empty and the
 # INSERT fails on its NOT NULL.
