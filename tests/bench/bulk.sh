@@ -74,10 +74,10 @@ SQL
 # crm's form) in the default pipeline, as `crm-pipeline import` run at
 # NOW by USER writes them: the deal (amount in cents, the stage's status,
 # probability and forecast category, stage_changed_at, created_at and
-# updated_at NOW) and its one deal_history row (the stage entered). Only the two stages the
-# benchmarks use are known here (proposal: open, 60, best_case;
-# closed_won: won, 100, closed); another leaves status empty and the
-# INSERT fails on its NOT NULL.
+# updated_at NOW) and its one deal_history row (the stage entered).
+# Only the two stages the benchmarks use are known here (proposal: open,
+# 60, best_case; closed_won: won, 100, closed); another leaves status
+# empty and the INSERT fails on its NOT NULL.
 bulk_deals() {
 	{
 		bulk_in "$1" "$3" name company_id stage amount currency owner source closed_at
