@@ -181,7 +181,7 @@ ref() {
 	CRM_DB=$ref_db
 	csv "SELECT id, message FROM campaign_sends WHERE status = 'queued'
 	  AND not_before <= '$at' ORDER BY not_before, id" >"$dir/queue.csv"
-	python3 - "$dir/queue.csv" "$dir/handed" $null <<'PY'
+	/usr/bin/time -f %M -o "$dir/rss.ref" python3 - "$dir/queue.csv" "$dir/handed" $null <<'PY'
 import csv, subprocess, sys
 csv.field_size_limit(1 << 30)
 with open(sys.argv[1], newline="") as f, open(sys.argv[2], "w") as out:
@@ -205,6 +205,6 @@ SQL
 timed /dev/null ref
 tr=$t cr=$cpu
 rsent=$(CRM_DB=$ref_db sql "SELECT count(*) FROM campaign_sends WHERE status = 'sent'")
-echo "reference (CSV export, python3 loop, set-based SQL): $rsent messages in ${tr}s, CPU ${cr}s (crm/reference $(ratio "$tc" "$tr"))"
+echo "reference (CSV export, python3 loop, set-based SQL): $rsent messages in ${tr}s, CPU ${cr}s, python3 peak $(rss "$dir/rss.ref") (crm/reference $(ratio "$tc" "$tr"))"
 [ "$rsent" = "$nm" ]
 row "campaign send" "$engine" "$nm" "$tc" "$tr" "$dir/rss2"

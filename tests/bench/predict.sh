@@ -184,8 +184,8 @@ tc=$t cc=$cpu
 # the reference: the same features, a logistic and the scores written, in
 # one SQL statement (tests/bench/deals-ref.sh)
 deals_ref sqlite 2026-07-05T00:00:00Z >"$dir/ref.sql"
-timed "$dir/floor.out" sqlite3 -bail "$CRM_DB" <"$dir/ref.sql"
-echo "score $nopen open deals (1,000,000 x $scale): ${tc}s, CPU ${cc}s, peak $(rss "$dir/rss.deals"); the same features and scores in SQL (sqlite3): ${t}s, CPU ${cpu}s, ratio $(ratio "$tc" "$t"); load $(uptime | sed 's/.*average: //')"
+timed "$dir/floor.out" /usr/bin/time -f %M -o "$dir/rss.ref" sqlite3 -bail "$CRM_DB" <"$dir/ref.sql"
+echo "score $nopen open deals (1,000,000 x $scale): ${tc}s, CPU ${cc}s, peak $(rss "$dir/rss.deals"); the same features and scores in SQL (sqlite3): ${t}s, CPU ${cpu}s, peak $(rss "$dir/rss.ref"), ratio $(ratio "$tc" "$t"); load $(uptime | sed 's/.*average: //')"
 row score-deals sqlite "$nopen" "$tc" "$t" "$dir/rss.deals"
 awk -v n="$nlines" 'BEGIN { srand(3); print "name"; for (c = 1; c <= n / 20; c++) printf "C%d\n", c }' >"$dir/co.csv"
 crm-company import -q "$dir/co.csv"
@@ -200,6 +200,6 @@ CRM_NOW=2026-11-22T00:00:00Z timed "$dir/cycle.out" /usr/bin/time -f %M -o "$dir
 tc=$t cc=$cpu
 # the floor: each customer's mean interval between purchases in SQL
 # (window function; no median, no season, no evidence)
-timed "$dir/floor.out" sqlite3 "$CRM_DB" "SELECT company_id, avg(gap) FROM (SELECT company_id, julianday(closed_at) - julianday(lag(closed_at) OVER (PARTITION BY company_id ORDER BY closed_at)) AS gap FROM deals WHERE status = 'won') GROUP BY company_id"
-echo "cycle over $nlines won deals as order lines (10,000,000 x $scale), $((nlines / 20)) customers: ${tc}s, CPU ${cc}s, peak $(rss "$dir/rss.cycle"); mean intervals in SQL (sqlite3): ${t}s, CPU ${cpu}s, ratio $(ratio "$tc" "$t"); load $(uptime | sed 's/.*average: //')"
+timed "$dir/floor.out" /usr/bin/time -f %M -o "$dir/rss.ref" sqlite3 "$CRM_DB" "SELECT company_id, avg(gap) FROM (SELECT company_id, julianday(closed_at) - julianday(lag(closed_at) OVER (PARTITION BY company_id ORDER BY closed_at)) AS gap FROM deals WHERE status = 'won') GROUP BY company_id"
+echo "cycle over $nlines won deals as order lines (10,000,000 x $scale), $((nlines / 20)) customers: ${tc}s, CPU ${cc}s, peak $(rss "$dir/rss.cycle"); mean intervals in SQL (sqlite3): ${t}s, CPU ${cpu}s, peak $(rss "$dir/rss.ref"), ratio $(ratio "$tc" "$t"); load $(uptime | sed 's/.*average: //')"
 row cycle sqlite "$nlines" "$tc" "$t" "$dir/rss.cycle"
