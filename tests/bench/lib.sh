@@ -1,14 +1,22 @@
 # lib.sh - helpers the benchmarks share (sourced).
 
-# timed OUT command...: run it with stdout to OUT; wall seconds in $t.
-# Returns the command's status.
+# timed OUT command...: run it with stdout to OUT; wall seconds in $t,
+# CPU seconds (user + system of everything it ran, from the shell's
+# `times`) in $cpu. Returns the command's status.
 timed() {
 	o=$1; shift
+	timed_f=${TMPDIR:-/tmp}/timed.$$
+	times >"$timed_f"
 	s=$(date +%s.%N)
 	timed_rc=0
 	"$@" >"$o" || timed_rc=$?
 	e=$(date +%s.%N)
+	times >>"$timed_f"
 	t=$(echo "$s $e" | awk '{printf "%.3f", $2 - $1}')
+	cpu=$(awk 'function s(x) { split(x, p, "m"); return p[1] * 60 + p[2] }
+		NR % 2 == 0 { c[NR] = s($1) + s($2) }
+		END { printf "%.2f", c[4] - c[2] }' "$timed_f")
+	rm -f "$timed_f"
 	return $timed_rc
 }
 # ratio A B: A / B to two decimals.
