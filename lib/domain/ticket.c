@@ -647,19 +647,89 @@ static int running_counts(struct crm_db *db, const struct crm_sla *s,
 	return rc < 0 ? -1 : 0;
 }
 
+/* Running-ticket counts of agents kept for one run of many picks
+ * (escalation): each agent is counted once, when first asked for, and
+ * then kept true by agents_note on every ticket write of the run, where
+ * counting again per pick was a scan of the agent's tickets each time. */
+struct agents {
+	struct crm_strv name;
+	int64_t *count;
+	size_t cap;
+};
+
+/* Counts of team t's agents into count, from the kept ones where known. */
+static int kept_counts(struct crm_db *db, const struct crm_sla *s,
+		       const struct crm_sla_team *t, struct agents *ag,
+		       int64_t *count, struct crm_err *err)
+{
+	for (size_t a = 0; a < t->agents.n; a++) {
+		long k = crm_strv_find(&ag->name, t->agents.v[a]);
+
+		/* an agent named twice counts once, as running_counts does */
+		if (crm_strv_find(&t->agents, t->agents.v[a]) != (long)a) {
+			count[a] = 0;
+			continue;
+		}
+		if (k < 0) {
+			struct crm_sla_team one = {
+			    .agents = {&t->agents.v[a], 1, 1}};
+
+			k = (long)ag->name.n;
+			ag->count =
+			    crm_xgrow(ag->count, &ag->cap, ag->name.n + 1,
+				      sizeof(*ag->count));
+			if (running_counts(db, s, &one, &ag->count[k], err) < 0)
+				return -1;
+			crm_strv_push(&ag->name, t->agents.v[a]);
+		}
+		count[a] = ag->count[k];
+	}
+	return 0;
+}
+
+static bool running(const struct crm_sla *s, const char *status)
+{
+	return status && !is_done(status) && !crm_sla_pauses(s, status);
+}
+
+/* A ticket went from (assignee a, status st) to (b, su): the kept counts
+ * follow. */
+static void agents_note(struct agents *ag, const struct crm_sla *s,
+			const char *a, const char *st, const char *b,
+			const char *su)
+{
+	long k;
+
+	if (!ag || (same(a, b) && running(s, st) == running(s, su)))
+		return;
+	if (a && running(s, st) && (k = crm_strv_find(&ag->name, a)) >= 0)
+		ag->count[k]--;
+	if (b && running(s, su) && (k = crm_strv_find(&ag->name, b)) >= 0)
+		ag->count[k]++;
+}
+
+static void agents_release(struct agents *ag)
+{
+	crm_strv_release(&ag->name);
+	free(ag->count);
+}
+
 /* The next agent of team t by its strategy under its cap: index, -1 for
  * none, -2 on error. Called inside a write transaction: the store's begin
  * admits one writer at a time on either engine, so the counts and the
- * last assignee read here are still true when the choice is written. */
+ * last assignee read here are still true when the choice is written.
+ * ag (may be NULL) keeps the counts for a run of picks. */
 static long pick_agent(struct crm_db *db, const struct crm_sla *s,
-		       const struct crm_sla_team *t, struct crm_err *err)
+		       const struct crm_sla_team *t, struct agents *ag,
+		       struct crm_err *err)
 {
 	int64_t *count = crm_xcalloc(t->agents.n, sizeof(*count));
 	long pick = -1, last = -1;
 	struct crm_stmt *st;
 	int rc;
 
-	if (running_counts(db, s, t, count, err) < 0)
+	if ((ag ? kept_counts(db, s, t, ag, count, err)
+		: running_counts(db, s, t, count, err)) < 0)
 		goto fail;
 	if (t->strategy == CRM_TEAM_FEWEST_OPEN) {
 		for (size_t i = 0; i < t->agents.n; i++)
@@ -706,6 +776,39 @@ fail:
 	return -2;
 }
 
+/* Levels applied so far to a chunk of the tickets being escalated, read
+ * with one statement per ESC_CHUNK tickets (was one per level looked at):
+ * (ticket, policy, level), sorted by ticket; a level applied in this run
+ * is added as it is recorded. */
+#define ESC_CHUNK 256
+
+struct applied_level {
+	int64_t id;
+	char *policy, *level;
+};
+
+struct levels {
+	struct applied_level *v;
+	size_t n, cap;
+};
+
+static void levels_add(struct levels *lv, int64_t id, const char *policy,
+		       const char *level)
+{
+	lv->v = crm_xgrow(lv->v, &lv->cap, lv->n + 1, sizeof(*lv->v));
+	lv->v[lv->n++] =
+	    (struct applied_level){id, crm_xstrdup(policy), crm_xstrdup(level)};
+}
+
+static void levels_clear(struct levels *lv)
+{
+	for (size_t i = 0; i < lv->n; i++) {
+		free(lv->v[i].policy);
+		free(lv->v[i].level);
+	}
+	lv->n = 0;
+}
+
 /* -- actions on tickets ---------------------------------------------------- */
 
 struct actx {
@@ -713,21 +816,41 @@ struct actx {
 	const struct crm_sla *s;
 	struct crm_importer *im;
 	struct crm_rec set;
-	struct crm_row row;
+	struct crm_row row; /* the ticket: as read, then as written */
+	struct agents *ag;  /* kept agent counts (escalation), or NULL */
+	/* escalation: levels applied to the chunk before, and to the
+	 * ticket in this run; whether this run wrote it through apply */
+	struct levels done, run;
+	bool written;
 };
 
-/* Write set (plus the id) onto ticket id. Returns 1 changed, 0 not, -1. */
+/* Write set (plus the id) onto ticket id, x->row then as written.
+ * Returns 1 changed, 0 not, -1. */
 static int apply(struct actx *x, int64_t id, struct crm_err *err)
 {
 	enum crm_import_action a;
-	char num[32];
+	char num[32], *was = NULL, *st = NULL;
+	int rc = -1;
 
 	snprintf(num, sizeof(num), "%lld", (long long)id);
 	crm_rec_set(&x->set, "id", num, CRM_STR);
+	if (x->ag) {
+		was = x->row.v[F_ASSIGNEE] ? crm_xstrdup(x->row.v[F_ASSIGNEE])
+					   : NULL;
+		st =
+		    x->row.v[F_STATUS] ? crm_xstrdup(x->row.v[F_STATUS]) : NULL;
+	}
 	if (crm_importer_apply(x->im, &x->set, &x->row, &a, err) < 0)
-		return -1;
+		goto out;
 	crm_rec_clear(&x->set);
-	return a == CRM_UPDATED;
+	x->written = true;
+	agents_note(x->ag, x->s, was, st, x->row.v[F_ASSIGNEE],
+		    x->row.v[F_STATUS]);
+	rc = a == CRM_UPDATED;
+out:
+	free(was);
+	free(st);
+	return rc;
 }
 
 static int log_on(struct actx *x, const char *type, const char *direction,
@@ -843,7 +966,7 @@ static int act_one(struct actx *x, int64_t id,
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "no team '%s' in %s", tn,
 					   x->s->path);
-		pick = pick_agent(x->db, x->s, t, err);
+		pick = pick_agent(x->db, x->s, t, x->ag, err);
 		if (pick < -1)
 			return -1;
 		if (pick < 0) {
@@ -878,6 +1001,10 @@ static int actx_open(struct actx *x, struct crm_db *db, const char *command,
 
 static void actx_close(struct actx *x)
 {
+	levels_clear(&x->done);
+	levels_clear(&x->run);
+	free(x->done.v);
+	free(x->run.v);
 	crm_importer_free(x->im);
 	crm_rec_release(&x->set);
 	crm_row_release(&x->row);
@@ -992,24 +1119,71 @@ static int scan_one(const struct crm_row *row, void *arg)
 	return 0;
 }
 
-static int applied(struct crm_db *db, int64_t id, const char *policy,
-		   const char *level, struct crm_err *err)
+static int by_ticket(const void *a, const void *b)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT 1 FROM ticket_escalations WHERE ticket_id = ? AND policy "
-	    "= ? AND level = ?",
-	    err);
+	const struct applied_level *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The levels applied to the tickets ids[0..n) (n <= ESC_CHUNK) into lv. */
+static int levels_load(struct crm_db *db, const int64_t *ids, size_t n,
+		       struct levels *lv, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
 	int rc;
 
+	levels_clear(lv);
+	crm_buf_adds(&sql, "SELECT ticket_id, policy, level FROM "
+			   "ticket_escalations WHERE ticket_id IN (?");
+	for (size_t i = 1; i < n; i++)
+		crm_buf_adds(&sql, ", ?");
+	crm_buf_adds(&sql, ")");
+	/* a full chunk's statement is kept; the last, shorter one is not */
+	st = n == ESC_CHUNK ? crm_db_stmt_cached(db, sql.s, err)
+			    : crm_db_stmt(db, sql.s, err);
+	crm_buf_release(&sql);
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, policy);
-	crm_stmt_bind_text(st, 3, level);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	for (size_t i = 0; i < n; i++)
+		crm_stmt_bind_int(st, (int)i + 1, ids[i]);
+	while ((rc = crm_stmt_step(st, err)) == 1)
+		levels_add(lv, crm_stmt_int(st, 0), crm_stmt_text(st, 1),
+			   crm_stmt_text(st, 2));
+	if (n == ESC_CHUNK)
+		crm_stmt_reset(st);
+	else
+		crm_stmt_finalize(st);
+	qsort(lv->v, lv->n, sizeof(*lv->v), by_ticket);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Whether level of policy was applied to ticket id: loaded by
+ * levels_load into lv (sorted), or applied in this run (in run). */
+static bool applied(const struct levels *lv, const struct levels *run,
+		    int64_t id, const char *policy, const char *level)
+{
+	size_t lo = 0, hi = lv->n;
+
+	for (size_t i = 0; i < run->n; i++)
+		if (run->v[i].id == id && !strcmp(run->v[i].policy, policy) &&
+		    !strcmp(run->v[i].level, level))
+			return true;
+
+	while (lo < hi) { /* the first row of id */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lv->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < lv->n && lv->v[lo].id == id; lo++)
+		if (!strcmp(lv->v[lo].policy, policy) &&
+		    !strcmp(lv->v[lo].level, level))
+			return true;
+	return false;
 }
 
 static int record_level(struct crm_db *db, int64_t id,
@@ -1086,7 +1260,7 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 		if (l->team) {
 			const struct crm_sla_team *nt =
 			    crm_sla_team(x->s, l->team);
-			long pick = pick_agent(x->db, x->s, nt, err);
+			long pick = pick_agent(x->db, x->s, nt, x->ag, err);
 
 			if (pick < -1) {
 				free(body);
@@ -1109,6 +1283,8 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 		rc = apply(x, id, err) < 0 ? -1 : 0;
 	if (rc == 0)
 		rc = record_level(x->db, id, policy, l, kind, x->db->now, err);
+	if (rc == 0)
+		levels_add(&x->run, id, policy->name, l->name);
 	free(subject);
 	free(body);
 	return rc;
@@ -1116,10 +1292,9 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 
 /* The next level of the ticket's policy that is due at `at` and not yet
  * applied: its index in p, with the breached target kind and its due time
- * (the first breached target the level covers). 0 found, 1 none, -1. */
+ * (the first breached target the level covers). 0 found, 1 none. */
 static int next_level(struct actx *x, const struct crm_sla_policy *p,
-		      crm_time at, size_t *level, int *kind, crm_time *due,
-		      struct crm_err *err)
+		      crm_time at, size_t *level, int *kind, crm_time *due)
 {
 	int64_t id = crm_row_id(&x->row);
 
@@ -1128,14 +1303,11 @@ static int next_level(struct actx *x, const struct crm_sla_policy *p,
 
 		for (int k = 0; k < CRM_SLA_NKINDS; k++) {
 			crm_time d = unmet_due(&x->row, k);
-			int r;
 
 			if (d == CRM_BIZ_NEVER || at <= d ||
 			    (l->kind >= 0 && l->kind != k) || at < d + l->after)
 				continue;
-			if ((r = applied(x->db, id, p->name, l->name, err)) < 0)
-				return -1;
-			if (r)
+			if (applied(&x->done, &x->run, id, p->name, l->name))
 				break;
 			*level = i, *kind = k, *due = d;
 			return 0;
@@ -1144,31 +1316,41 @@ static int next_level(struct actx *x, const struct crm_sla_policy *p,
 	return 1;
 }
 
-/* Apply every level due at `at`, one at a time, re-reading the ticket after
- * each: a level that moves it to another policy (a raised priority) lets
- * that policy's due levels apply in the same run, so a second run at the
- * same time applies nothing. Each (policy, level) applies once per ticket,
- * so this ends. */
+/* Apply every level due at `at`, one at a time, on the ticket as the last
+ * level left it (x->row: as read, then as apply wrote it; a notify writes
+ * only an activity, which changes nothing a level looks at): a level that
+ * moves it to another policy (a raised priority) lets that policy's due
+ * levels apply in the same run, so a second run at the same time applies
+ * nothing. Each (policy, level) applies once per ticket, so this ends. */
 static int escalate_ticket(struct actx *x, int64_t id, crm_time at,
 			   uint64_t *escalated, struct crm_err *err)
 {
+	int r = crm_entity_get(x->db, &crm_ticket_entity, id, &x->row, err);
+
+	if (r <= 0)
+		return r < 0
+			   ? -1
+			   : crm_err_set(err, CRM_EX_SOFTWARE,
+					 "ticket %lld is gone", (long long)id);
+	levels_clear(&x->run);
+	x->written = false;
 	for (;;) {
 		const struct crm_sla_policy *p;
 		size_t level;
-		int kind, r;
+		int kind;
 		crm_time due;
 
-		if (crm_entity_get(x->db, &crm_ticket_entity, id, &x->row,
-				   err) <= 0)
-			return -1;
 		if (is_done(x->row.v[F_STATUS]))
 			return 0;
 		p = crm_sla_policy(x->s, x->row.v[F_POLICY]);
-		r = p ? next_level(x, p, at, &level, &kind, &due, err) : 1;
-		if (r < 0)
-			return -1;
-		if (r > 0) /* record the breach flags (the clock runs at now) */
+		if (!p || next_level(x, p, at, &level, &kind, &due)) {
+			/* record the breach flags (the clock runs at now),
+			 * unless a level's write here already did: the same
+			 * clock at the same time sets the same flags */
+			if (x->written)
+				return 0;
 			return apply(x, id, err) < 0 ? -1 : 0;
+		}
 		if (escalate(x, p, &p->esc[level], kind, due, err) < 0)
 			return -1;
 		(*escalated)++;
@@ -1180,20 +1362,35 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 {
 	struct crm_import_opts o;
 	struct actx x = {0};
+	struct agents ag = {0};
+	int64_t ids[ESC_CHUNK];
+	size_t i = 0;
 	int rc = -1;
 
 	if (actx_open(&x, db, "sla --escalate", &o, err) < 0)
 		goto out;
-	for (size_t i = 0; i < sc->n; i++) {
-		/* a ticket's breached targets are next to each other */
-		if (i && sc->v[i - 1].id == sc->v[i].id)
-			continue;
-		if (escalate_ticket(&x, sc->v[i].id, sc->at, escalated, err) <
-		    0)
+	x.ag = &ag;
+	while (i < sc->n) {
+		size_t n = 0, end = i;
+
+		/* the next chunk of tickets; a ticket's breached targets are
+		 * next to each other */
+		for (; end < sc->n && n < ESC_CHUNK; end++)
+			if (!n || ids[n - 1] != sc->v[end].id)
+				ids[n++] = sc->v[end].id;
+		while (end < sc->n && sc->v[end].id == ids[n - 1])
+			end++;
+		if (levels_load(db, ids, n, &x.done, err) < 0)
 			goto out;
+		for (size_t k = 0; k < n; k++)
+			if (escalate_ticket(&x, ids[k], sc->at, escalated,
+					    err) < 0)
+				goto out;
+		i = end;
 	}
 	rc = 0;
 out:
+	agents_release(&ag);
 	actx_close(&x);
 	return rc;
 }
