@@ -785,6 +785,8 @@ fail:
 struct applied_level {
 	int64_t id;
 	char *policy, *level;
+	const char *target, *action; /* a level to write: its target and
+					action names */
 };
 
 struct levels {
@@ -796,8 +798,8 @@ static void levels_add(struct levels *lv, int64_t id, const char *policy,
 		       const char *level)
 {
 	lv->v = crm_xgrow(lv->v, &lv->cap, lv->n + 1, sizeof(*lv->v));
-	lv->v[lv->n++] =
-	    (struct applied_level){id, crm_xstrdup(policy), crm_xstrdup(level)};
+	lv->v[lv->n++] = (struct applied_level){id, crm_xstrdup(policy),
+						crm_xstrdup(level), NULL, NULL};
 }
 
 static void levels_clear(struct levels *lv)
@@ -818,9 +820,10 @@ struct actx {
 	struct crm_rec set;
 	struct crm_row row; /* the ticket: as read, then as written */
 	struct agents *ag;  /* kept agent counts (escalation), or NULL */
-	/* escalation: levels applied to the chunk before, and to the
-	 * ticket in this run; whether this run wrote it through apply */
-	struct levels done, run;
+	/* escalation: levels applied to the chunk before, to the ticket in
+	 * this run, and not yet written (levels_flush); whether this run
+	 * wrote the ticket through apply */
+	struct levels done, run, pend;
 	bool written;
 };
 
@@ -1003,8 +1006,10 @@ static void actx_close(struct actx *x)
 {
 	levels_clear(&x->done);
 	levels_clear(&x->run);
+	levels_clear(&x->pend);
 	free(x->done.v);
 	free(x->run.v);
+	free(x->pend.v);
 	crm_importer_free(x->im);
 	crm_rec_release(&x->set);
 	crm_row_release(&x->row);
@@ -1186,30 +1191,53 @@ static bool applied(const struct levels *lv, const struct levels *run,
 	return false;
 }
 
-static int record_level(struct crm_db *db, int64_t id,
-			const struct crm_sla_policy *p,
-			const struct crm_sla_escalation *l, int kind,
-			crm_time at, struct crm_err *err)
-{
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO ticket_escalations (ticket_id, policy, level, target, "
-	    "action, applied_at) VALUES (?, ?, ?, ?, ?, ?)",
-	    err);
-	char buf[CRM_TIME_LEN];
-	int rc;
+/* Write the levels recorded in pend into ticket_escalations, applied at
+ * `at`: ESC_ROWS to a statement (was one statement per level). */
+#define ESC_ROWS 128
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, p->name);
-	crm_stmt_bind_text(st, 3, l->name);
-	crm_stmt_bind_text(st, 4, crm_sla_kind_names[kind]);
-	crm_stmt_bind_text(st, 5, crm_sla_action_names[l->action]);
-	crm_stmt_bind_text(st, 6, crm_datetime_format(at, buf));
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+static int levels_flush(struct crm_db *db, struct levels *pend, crm_time at,
+			struct crm_err *err)
+{
+	char buf[CRM_TIME_LEN];
+
+	crm_datetime_format(at, buf);
+	for (size_t i = 0; i < pend->n;) {
+		size_t n = pend->n - i < ESC_ROWS ? pend->n - i : ESC_ROWS;
+		struct crm_buf sql = {0};
+		struct crm_stmt *st;
+		int rc;
+
+		crm_buf_adds(&sql, "INSERT INTO ticket_escalations (ticket_id, "
+				   "policy, level, target, action, applied_at) "
+				   "VALUES (?, ?, ?, ?, ?, ?)");
+		for (size_t k = 1; k < n; k++)
+			crm_buf_adds(&sql, ", (?, ?, ?, ?, ?, ?)");
+		st = n == ESC_ROWS ? crm_db_stmt_cached(db, sql.s, err)
+				   : crm_db_stmt(db, sql.s, err);
+		crm_buf_release(&sql);
+		if (!st)
+			return -1;
+		for (size_t k = 0; k < n; k++, i++) {
+			const struct applied_level *l = &pend->v[i];
+			int c = (int)k * 6;
+
+			crm_stmt_bind_int(st, c + 1, l->id);
+			crm_stmt_bind_text(st, c + 2, l->policy);
+			crm_stmt_bind_text(st, c + 3, l->level);
+			crm_stmt_bind_text(st, c + 4, l->target);
+			crm_stmt_bind_text(st, c + 5, l->action);
+			crm_stmt_bind_text(st, c + 6, buf);
+		}
+		rc = crm_stmt_step(st, err);
+		if (n == ESC_ROWS)
+			crm_stmt_reset(st);
+		else
+			crm_stmt_finalize(st);
+		if (rc < 0)
+			return -1;
+	}
+	levels_clear(pend);
+	return 0;
 }
 
 /* Apply level l of policy to the ticket in x->row (breached target
@@ -1281,10 +1309,13 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 	rc = log_on(x, "escalation", NULL, subject, body, owner, NULL, err);
 	if (rc == 0 && x->set.n)
 		rc = apply(x, id, err) < 0 ? -1 : 0;
-	if (rc == 0)
-		rc = record_level(x->db, id, policy, l, kind, x->db->now, err);
-	if (rc == 0)
+	if (rc == 0) {
 		levels_add(&x->run, id, policy->name, l->name);
+		levels_add(&x->pend, id, policy->name, l->name);
+		x->pend.v[x->pend.n - 1].target = crm_sla_kind_names[kind];
+		x->pend.v[x->pend.n - 1].action =
+		    crm_sla_action_names[l->action];
+	}
 	free(subject);
 	free(body);
 	return rc;
@@ -1386,6 +1417,8 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 			if (escalate_ticket(&x, ids[k], sc->at, escalated,
 					    err) < 0)
 				goto out;
+		if (levels_flush(db, &x.pend, db->now, err) < 0)
+			goto out;
 		i = end;
 	}
 	rc = 0;
