@@ -194,6 +194,120 @@ static void first_steps(const struct crm_row *row, crm_time now,
 	}
 }
 
+/* History rows of a bulk import (the begin and end hooks), written
+ * HIST_ROWS to a statement: one statement per row was a round trip each
+ * on PostgreSQL. Each table's rows keep their order, so their ids are
+ * those the rows would have got one at a time; they are written before
+ * anything reads the history (load_steps) and at the import's end. */
+#define HIST_ROWS 128
+
+struct pending {
+	const char *insert; /* "INSERT INTO t (ticket_id, ...) VALUES " */
+	const char *one;    /* the same with one row's values */
+	int ncols;	    /* text columns after ticket_id */
+	int64_t *id;
+	char **v; /* ncols per row */
+	size_t n, cap, vcap;
+};
+
+static struct {
+	bool on;
+	struct pending status, owner;
+} hist = {
+#define STATUS_INS                                                             \
+	"INSERT INTO ticket_status_history (ticket_id, from_status, "          \
+	"to_status, at, actor) VALUES "
+#define OWNER_INS                                                              \
+	"INSERT INTO ticket_assignee_history (ticket_id, from_assignee, "      \
+	"to_assignee, from_team, to_team, at, actor) VALUES "
+    .status = {STATUS_INS, STATUS_INS "(?, ?, ?, ?, ?)", 4},
+    .owner = {OWNER_INS, OWNER_INS "(?, ?, ?, ?, ?, ?, ?)", 6},
+#undef STATUS_INS
+#undef OWNER_INS
+};
+
+static void pending_clear(struct pending *p)
+{
+	for (size_t i = 0; i < p->n * (size_t)p->ncols; i++)
+		free(p->v[i]);
+	p->n = 0;
+}
+
+static void pending_release(struct pending *p)
+{
+	pending_clear(p);
+	free(p->id);
+	free(p->v);
+	p->id = NULL;
+	p->v = NULL;
+	p->cap = p->vcap = 0;
+}
+
+/* Write p's rows: one statement per HIST_ROWS. */
+static int pending_flush(struct crm_db *db, struct pending *p,
+			 struct crm_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < p->n;) {
+		size_t n = p->n - i < HIST_ROWS ? p->n - i : HIST_ROWS;
+		struct crm_buf sql = {0};
+		struct crm_stmt *st;
+
+		crm_buf_adds(&sql, p->insert);
+		for (size_t k = 0; k < n; k++) {
+			crm_buf_adds(&sql, k ? ", (?" : "(?");
+			for (int c = 0; c < p->ncols; c++)
+				crm_buf_adds(&sql, ", ?");
+			crm_buf_addc(&sql, ')');
+		}
+		st = crm_db_stmt(db, sql.s, err);
+		crm_buf_release(&sql);
+		if (!st) {
+			rc = -1;
+			break;
+		}
+		for (size_t k = 0; k < n; k++, i++) {
+			int b = (int)k * (p->ncols + 1);
+
+			crm_stmt_bind_int(st, b + 1, p->id[i]);
+			for (int c = 0; c < p->ncols; c++)
+				crm_stmt_bind_text(
+				    st, b + 2 + c,
+				    p->v[i * (size_t)p->ncols + (size_t)c]);
+		}
+		rc = crm_stmt_step(st, err) < 0 ? -1 : 0;
+		crm_stmt_finalize(st);
+	}
+	pending_clear(p);
+	return rc;
+}
+
+static int hist_flush(struct crm_db *db, struct crm_err *err)
+{
+	return pending_flush(db, &hist.status, err) < 0 ||
+		       pending_flush(db, &hist.owner, err) < 0
+		   ? -1
+		   : 0;
+}
+
+/* Keep a history row of ticket id (vals: p->ncols texts, NULL allowed)
+ * for the next flush, flushing when HIST_ROWS are waiting. */
+static int pending_add(struct crm_db *db, struct pending *p, int64_t id,
+		       const char *const *vals, struct crm_err *err)
+{
+	size_t nv = (p->n + 1) * (size_t)p->ncols;
+
+	p->id = crm_xgrow(p->id, &p->cap, p->n + 1, sizeof(*p->id));
+	p->v = crm_xgrow(p->v, &p->vcap, nv, sizeof(*p->v));
+	p->id[p->n] = id;
+	for (int c = 0; c < p->ncols; c++)
+		p->v[p->n * (size_t)p->ncols + (size_t)c] =
+		    vals[c] ? crm_xstrdup(vals[c]) : NULL;
+	p->n++;
+	return p->n >= HIST_ROWS ? pending_flush(db, p, err) : 0;
+}
+
 static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 		      struct crm_err *err)
 {
@@ -204,7 +318,7 @@ static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 	    err);
 	int rc;
 
-	if (!st)
+	if (!st || hist_flush(db, err) < 0)
 		return -1;
 	crm_stmt_bind_int(st, 1, id);
 	while ((rc = crm_stmt_step(st, err)) == 1)
@@ -213,53 +327,50 @@ static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 	return rc;
 }
 
-static int add_history(struct crm_db *db, int64_t id, const char *from,
-		       const char *to, const char *at, struct crm_err *err)
+/* A history row into p: kept for later when keep (a new ticket of a bulk
+ * import: only the insert's last hook, so a row a --reject savepoint
+ * undoes never left one waiting), else written now after those waiting. */
+static int history_row(struct crm_db *db, struct pending *p, int64_t id,
+		       const char *const *v, bool keep, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO ticket_status_history (ticket_id, from_status, "
-	    "to_status, at, actor) VALUES (?, ?, ?, ?, ?)",
-	    err);
+	struct crm_stmt *st;
 	int rc;
 
-	if (!st)
+	if (keep && hist.on)
+		return pending_add(db, p, id, v, err);
+	if (hist_flush(db, err) < 0 ||
+	    !(st = crm_db_stmt_cached(db, p->one, err)))
 		return -1;
 	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, from);
-	crm_stmt_bind_text(st, 3, to);
-	crm_stmt_bind_text(st, 4, at);
-	crm_stmt_bind_text(st, 5, db->actor);
+	for (int c = 0; c < p->ncols; c++)
+		crm_stmt_bind_text(st, c + 2, v[c]);
 	rc = crm_stmt_step(st, err);
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : 0;
 }
 
+static int add_history(struct crm_db *db, int64_t id, const char *from,
+		       const char *to, const char *at, bool keep,
+		       struct crm_err *err)
+{
+	const char *v[] = {from, to, at, db->actor};
+
+	return history_row(db, &hist.status, id, v, keep, err);
+}
+
 static int add_owner_history(struct crm_db *db, int64_t id,
 			     const struct crm_row *old,
 			     const struct crm_row *row, const char *at,
-			     struct crm_err *err)
+			     bool keep, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO ticket_assignee_history (ticket_id, from_assignee, "
-	    "to_assignee, from_team, to_team, at, actor) VALUES (?, ?, ?, ?, "
-	    "?, ?, ?)",
-	    err);
-	int rc;
+	const char *v[] = {old ? old->v[F_ASSIGNEE] : NULL,
+			   row->v[F_ASSIGNEE],
+			   old ? old->v[F_TEAM] : NULL,
+			   row->v[F_TEAM],
+			   at,
+			   db->actor};
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, old ? old->v[F_ASSIGNEE] : NULL);
-	crm_stmt_bind_text(st, 3, row->v[F_ASSIGNEE]);
-	crm_stmt_bind_text(st, 4, old ? old->v[F_TEAM] : NULL);
-	crm_stmt_bind_text(st, 5, row->v[F_TEAM]);
-	crm_stmt_bind_text(st, 6, at);
-	crm_stmt_bind_text(st, 7, db->actor);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return history_row(db, &hist.owner, id, v, keep, err);
 }
 
 /* Spans the clock stands still: pausing statuses, and a solve that was
@@ -525,13 +636,14 @@ static int ticket_prepare(struct crm_db *db, const struct crm_entity *e,
 		set_str(row, F_CLOSED, NULL);
 	}
 	if (old && !same(ost, row->v[F_STATUS]) &&
-	    add_history(db, crm_row_id(row), ost, row->v[F_STATUS], now, err) <
-		0)
+	    add_history(db, crm_row_id(row), ost, row->v[F_STATUS], now, false,
+			err) < 0)
 		return -1;
 	if (old &&
 	    (!same(old->v[F_ASSIGNEE], row->v[F_ASSIGNEE]) ||
 	     !same(old->v[F_TEAM], row->v[F_TEAM])) &&
-	    add_owner_history(db, crm_row_id(row), old, row, now, err) < 0)
+	    add_owner_history(db, crm_row_id(row), old, row, now, false, err) <
+		0)
 		return -1;
 	/* a ticket loaded with its policy (an export) keeps its clock */
 	if (!old && row->v[F_POLICY])
@@ -558,13 +670,38 @@ static int ticket_written(struct crm_db *db, const struct crm_entity *e,
 		return -1;
 	first_steps(row, db->now, &tl);
 	for (size_t i = 0; rc == 0 && i < tl.n; i++)
-		rc = add_history(db, crm_row_id(row),
-				 i ? tl.v[i - 1].status : NULL, tl.v[i].status,
-				 crm_datetime_format(tl.v[i].at, at), err);
+		rc =
+		    add_history(db, crm_row_id(row),
+				i ? tl.v[i - 1].status : NULL, tl.v[i].status,
+				crm_datetime_format(tl.v[i].at, at), true, err);
 	if (rc == 0 && (row->v[F_ASSIGNEE] || row->v[F_TEAM]))
 		rc = add_owner_history(db, crm_row_id(row), NULL, row,
-				       row->v[F_CREATED], err);
+				       row->v[F_CREATED], true, err);
 	free(tl.v);
+	return rc;
+}
+
+/* A bulk import keeps the history rows for one statement per HIST_ROWS;
+ * they are written at its end (ok) or dropped (it rolls back). */
+static int ticket_begin(struct crm_db *db, const struct crm_entity *e,
+			struct crm_err *err)
+{
+	(void)db;
+	(void)e;
+	(void)err;
+	hist.on = true;
+	return 0;
+}
+
+static int ticket_end(struct crm_db *db, const struct crm_entity *e, bool ok,
+		      struct crm_err *err)
+{
+	int rc = ok ? hist_flush(db, err) : 0;
+
+	(void)e;
+	hist.on = false;
+	pending_release(&hist.status);
+	pending_release(&hist.owner);
 	return rc;
 }
 
@@ -610,6 +747,8 @@ const struct crm_entity crm_ticket_entity = {
     .keys = "id,external_id",
     .prepare = ticket_prepare,
     .written = ticket_written,
+    .begin = ticket_begin,
+    .end = ticket_end,
     .inputs = ticket_inputs,
     .aliases = ticket_aliases,
 };
@@ -1145,9 +1284,9 @@ static int levels_load(struct crm_db *db, const int64_t *ids, size_t n,
 	for (size_t i = 1; i < n; i++)
 		crm_buf_adds(&sql, ", ?");
 	crm_buf_adds(&sql, ")");
-	/* a full chunk's statement is kept; the last, shorter one is not */
-	st = n == ESC_CHUNK ? crm_db_stmt_cached(db, sql.s, err)
-			    : crm_db_stmt(db, sql.s, err);
+	/* prepared per chunk (the statement cache keys on the string's
+	 * address) */
+	st = crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
 	if (!st)
 		return -1;
@@ -1156,10 +1295,7 @@ static int levels_load(struct crm_db *db, const int64_t *ids, size_t n,
 	while ((rc = crm_stmt_step(st, err)) == 1)
 		levels_add(lv, crm_stmt_int(st, 0), crm_stmt_text(st, 1),
 			   crm_stmt_text(st, 2));
-	if (n == ESC_CHUNK)
-		crm_stmt_reset(st);
-	else
-		crm_stmt_finalize(st);
+	crm_stmt_finalize(st);
 	qsort(lv->v, lv->n, sizeof(*lv->v), by_ticket);
 	return rc < 0 ? -1 : 0;
 }
@@ -1212,8 +1348,7 @@ static int levels_flush(struct crm_db *db, struct levels *pend, crm_time at,
 				   "VALUES (?, ?, ?, ?, ?, ?)");
 		for (size_t k = 1; k < n; k++)
 			crm_buf_adds(&sql, ", (?, ?, ?, ?, ?, ?)");
-		st = n == ESC_ROWS ? crm_db_stmt_cached(db, sql.s, err)
-				   : crm_db_stmt(db, sql.s, err);
+		st = crm_db_stmt(db, sql.s, err);
 		crm_buf_release(&sql);
 		if (!st)
 			return -1;
@@ -1229,10 +1364,7 @@ static int levels_flush(struct crm_db *db, struct levels *pend, crm_time at,
 			crm_stmt_bind_text(st, c + 6, buf);
 		}
 		rc = crm_stmt_step(st, err);
-		if (n == ESC_ROWS)
-			crm_stmt_reset(st);
-		else
-			crm_stmt_finalize(st);
+		crm_stmt_finalize(st);
 		if (rc < 0)
 			return -1;
 	}
