@@ -25,7 +25,8 @@
 #          Reference: the same writes set-based (levels joined from a
 #          table, updates, audit rows as json objects of the whole row),
 #          reassigned to the team with no agent pick; the list.
-# Prints times, ratios, crm's peak RSS and a row line per work (lib.sh).
+# Prints times, ratios, crm's CPU seconds and peak RSS and a row line per
+# work (lib.sh).
 set -eu
 n=${1:-300000}
 BUILD=${BUILD:-build}

@@ -47,6 +47,29 @@ P=(--policies "$T/sla.json")
 CRM_NOW=2026-11-23T08:00:00Z
 export CRM_NOW
 expect_code 0 crm-ticket import -q "${P[@]}" "$T/t.csv"
+# the history rows of the import (on PostgreSQL written 128 to a
+# statement), one of each a ticket, in ticket order
+sql "SELECT count(*), count(DISTINCT ticket_id), max(ticket_id) FROM
+  ticket_status_history UNION ALL SELECT count(*), count(DISTINCT
+  ticket_id), max(ticket_id) FROM ticket_assignee_history UNION ALL
+  SELECT count(*), 0, 0 FROM ticket_status_history a JOIN
+  ticket_status_history b ON a.id < b.id AND a.ticket_id > b.ticket_id"
+cat >"$T/want" <<'X'
+300|300|300
+300|300|300
+0|0|0
+X
+compare "$T/want" "$T/sql" "import: a status and an assignee history row a ticket"
+sql "SELECT ticket_id, coalesce(from_status, '-'), to_status, at FROM
+  ticket_status_history WHERE ticket_id IN (1, 10, 128, 129, 300) ORDER BY id"
+cat >"$T/want" <<'X'
+1|-|new|2026-11-23T08:00:00Z
+10|-|solved|2026-11-23T08:00:00Z
+128|-|new|2026-11-23T08:00:00Z
+129|-|new|2026-11-23T08:00:00Z
+300|-|solved|2026-11-23T08:00:00Z
+X
+compare "$T/want" "$T/sql" "import: status history rows"
 
 # 11:00: every open first reply is late (standard 10:00, urgent 09:00):
 # notify all 270 open tickets; raise nobody yet; urgent "up" wants the
