@@ -1332,7 +1332,8 @@ static int levels_load(struct crm_db *db, const int64_t *ids, size_t n,
 		levels_add(lv, crm_stmt_int(st, 0), crm_stmt_text(st, 1),
 			   crm_stmt_text(st, 2));
 	crm_stmt_finalize(st);
-	qsort(lv->v, lv->n, sizeof(*lv->v), by_ticket);
+	if (lv->n) /* qsort wants an array, even of none */
+		qsort(lv->v, lv->n, sizeof(*lv->v), by_ticket);
 	return rc < 0 ? -1 : 0;
 }
 
