@@ -194,6 +194,155 @@ static void first_steps(const struct crm_row *row, crm_time now,
 	}
 }
 
+/* History rows of a bulk import (the begin and end hooks), written
+ * HIST_ROWS to a statement: one statement per row was a round trip each
+ * on PostgreSQL. Each table's rows keep their order, so their ids are
+ * those the rows would have got one at a time; they are written before
+ * anything reads the history (load_steps) and at the import's end. */
+#define HIST_ROWS 128
+
+struct pending {
+	const char *one; /* "INSERT INTO t (ticket_id, ...) VALUES (?, ...)" */
+	int ncols;	 /* text columns after ticket_id */
+	int64_t *id;
+	char **v; /* ncols per row */
+	size_t n, cap, vcap;
+};
+
+static struct {
+	bool on;
+	struct pending status, owner;
+} hist = {
+#define STATUS_INS                                                             \
+	"INSERT INTO ticket_status_history (ticket_id, from_status, "          \
+	"to_status, at, actor) VALUES "
+#define OWNER_INS                                                              \
+	"INSERT INTO ticket_assignee_history (ticket_id, from_assignee, "      \
+	"to_assignee, from_team, to_team, at, actor) VALUES "
+    .status = {STATUS_INS "(?, ?, ?, ?, ?)", 4},
+    .owner = {OWNER_INS "(?, ?, ?, ?, ?, ?, ?)", 6},
+#undef STATUS_INS
+#undef OWNER_INS
+};
+
+static void pending_clear(struct pending *p)
+{
+	for (size_t i = 0; i < p->n * (size_t)p->ncols; i++)
+		free(p->v[i]);
+	p->n = 0;
+}
+
+static void pending_release(struct pending *p)
+{
+	pending_clear(p);
+	free(p->id);
+	free(p->v);
+	p->id = NULL;
+	p->v = NULL;
+	p->cap = p->vcap = 0;
+}
+
+/* Rows written together (multi_rows_stmt): HIST_ROWS to a statement on
+ * PostgreSQL, where each statement is a round trip; one at a time through
+ * a cached statement on SQLite, where preparing the long statement costs
+ * more than it saves (callgrind: 18.6k instructions a history row, 8k
+ * one at a time). */
+static size_t multi_rows(struct crm_db *db, size_t left)
+{
+	if (crm_store_engine(db->store) != CRM_STORE_PG)
+		return 1;
+	return left < HIST_ROWS ? left : HIST_ROWS;
+}
+
+/* The statement inserting n rows: one, a literal ending in its one row of
+ * ncols parameters, with n - 1 more rows. Give it back with
+ * multi_rows_done. */
+static struct crm_stmt *multi_rows_stmt(struct crm_db *db, const char *one,
+					int ncols, size_t n,
+					struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
+
+	if (n == 1)
+		return crm_db_stmt_cached(db, one, err);
+	crm_buf_adds(&sql, one);
+	for (size_t k = 1; k < n; k++) {
+		crm_buf_adds(&sql, ", (?");
+		for (int c = 1; c < ncols; c++)
+			crm_buf_adds(&sql, ", ?");
+		crm_buf_addc(&sql, ')');
+	}
+	/* not cached: the cache keys on the string's address */
+	st = crm_db_stmt(db, sql.s, err);
+	crm_buf_release(&sql);
+	return st;
+}
+
+static void multi_rows_done(struct crm_stmt *st, size_t n)
+{
+	if (n == 1)
+		crm_stmt_reset(st);
+	else
+		crm_stmt_finalize(st);
+}
+
+/* Write p's rows. */
+static int pending_flush(struct crm_db *db, struct pending *p,
+			 struct crm_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < p->n;) {
+		size_t n = multi_rows(db, p->n - i);
+		struct crm_stmt *st =
+		    multi_rows_stmt(db, p->one, p->ncols + 1, n, err);
+
+		if (!st) {
+			rc = -1;
+			break;
+		}
+		for (size_t k = 0; k < n; k++, i++) {
+			int b = (int)k * (p->ncols + 1);
+
+			crm_stmt_bind_int(st, b + 1, p->id[i]);
+			for (int c = 0; c < p->ncols; c++)
+				crm_stmt_bind_text(
+				    st, b + 2 + c,
+				    p->v[i * (size_t)p->ncols + (size_t)c]);
+		}
+		rc = crm_stmt_step(st, err) < 0 ? -1 : 0;
+		multi_rows_done(st, n);
+	}
+	pending_clear(p);
+	return rc;
+}
+
+static int hist_flush(struct crm_db *db, struct crm_err *err)
+{
+	return pending_flush(db, &hist.status, err) < 0 ||
+		       pending_flush(db, &hist.owner, err) < 0
+		   ? -1
+		   : 0;
+}
+
+/* Keep a history row of ticket id (vals: p->ncols texts, NULL allowed)
+ * for the next flush, flushing when HIST_ROWS are waiting. */
+static int pending_add(struct crm_db *db, struct pending *p, int64_t id,
+		       const char *const *vals, struct crm_err *err)
+{
+	size_t nv = (p->n + 1) * (size_t)p->ncols;
+
+	p->id = crm_xgrow(p->id, &p->cap, p->n + 1, sizeof(*p->id));
+	p->v = crm_xgrow(p->v, &p->vcap, nv, sizeof(*p->v));
+	p->id[p->n] = id;
+	for (int c = 0; c < p->ncols; c++)
+		p->v[p->n * (size_t)p->ncols + (size_t)c] =
+		    vals[c] ? crm_xstrdup(vals[c]) : NULL;
+	p->n++;
+	return p->n >= HIST_ROWS ? pending_flush(db, p, err) : 0;
+}
+
 static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 		      struct crm_err *err)
 {
@@ -204,7 +353,7 @@ static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 	    err);
 	int rc;
 
-	if (!st)
+	if (!st || hist_flush(db, err) < 0)
 		return -1;
 	crm_stmt_bind_int(st, 1, id);
 	while ((rc = crm_stmt_step(st, err)) == 1)
@@ -213,53 +362,50 @@ static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 	return rc;
 }
 
-static int add_history(struct crm_db *db, int64_t id, const char *from,
-		       const char *to, const char *at, struct crm_err *err)
+/* A history row into p: kept for later when keep (a new ticket of a bulk
+ * import: only the insert's last hook, so a row a --reject savepoint
+ * undoes never left one waiting), else written now after those waiting. */
+static int history_row(struct crm_db *db, struct pending *p, int64_t id,
+		       const char *const *v, bool keep, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO ticket_status_history (ticket_id, from_status, "
-	    "to_status, at, actor) VALUES (?, ?, ?, ?, ?)",
-	    err);
+	struct crm_stmt *st;
 	int rc;
 
-	if (!st)
+	if (keep && hist.on)
+		return pending_add(db, p, id, v, err);
+	if (hist_flush(db, err) < 0 ||
+	    !(st = crm_db_stmt_cached(db, p->one, err)))
 		return -1;
 	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, from);
-	crm_stmt_bind_text(st, 3, to);
-	crm_stmt_bind_text(st, 4, at);
-	crm_stmt_bind_text(st, 5, db->actor);
+	for (int c = 0; c < p->ncols; c++)
+		crm_stmt_bind_text(st, c + 2, v[c]);
 	rc = crm_stmt_step(st, err);
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : 0;
 }
 
+static int add_history(struct crm_db *db, int64_t id, const char *from,
+		       const char *to, const char *at, bool keep,
+		       struct crm_err *err)
+{
+	const char *v[] = {from, to, at, db->actor};
+
+	return history_row(db, &hist.status, id, v, keep, err);
+}
+
 static int add_owner_history(struct crm_db *db, int64_t id,
 			     const struct crm_row *old,
 			     const struct crm_row *row, const char *at,
-			     struct crm_err *err)
+			     bool keep, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO ticket_assignee_history (ticket_id, from_assignee, "
-	    "to_assignee, from_team, to_team, at, actor) VALUES (?, ?, ?, ?, "
-	    "?, ?, ?)",
-	    err);
-	int rc;
+	const char *v[] = {old ? old->v[F_ASSIGNEE] : NULL,
+			   row->v[F_ASSIGNEE],
+			   old ? old->v[F_TEAM] : NULL,
+			   row->v[F_TEAM],
+			   at,
+			   db->actor};
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, old ? old->v[F_ASSIGNEE] : NULL);
-	crm_stmt_bind_text(st, 3, row->v[F_ASSIGNEE]);
-	crm_stmt_bind_text(st, 4, old ? old->v[F_TEAM] : NULL);
-	crm_stmt_bind_text(st, 5, row->v[F_TEAM]);
-	crm_stmt_bind_text(st, 6, at);
-	crm_stmt_bind_text(st, 7, db->actor);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return history_row(db, &hist.owner, id, v, keep, err);
 }
 
 /* Spans the clock stands still: pausing statuses, and a solve that was
@@ -525,13 +671,14 @@ static int ticket_prepare(struct crm_db *db, const struct crm_entity *e,
 		set_str(row, F_CLOSED, NULL);
 	}
 	if (old && !same(ost, row->v[F_STATUS]) &&
-	    add_history(db, crm_row_id(row), ost, row->v[F_STATUS], now, err) <
-		0)
+	    add_history(db, crm_row_id(row), ost, row->v[F_STATUS], now, false,
+			err) < 0)
 		return -1;
 	if (old &&
 	    (!same(old->v[F_ASSIGNEE], row->v[F_ASSIGNEE]) ||
 	     !same(old->v[F_TEAM], row->v[F_TEAM])) &&
-	    add_owner_history(db, crm_row_id(row), old, row, now, err) < 0)
+	    add_owner_history(db, crm_row_id(row), old, row, now, false, err) <
+		0)
 		return -1;
 	/* a ticket loaded with its policy (an export) keeps its clock */
 	if (!old && row->v[F_POLICY])
@@ -558,13 +705,39 @@ static int ticket_written(struct crm_db *db, const struct crm_entity *e,
 		return -1;
 	first_steps(row, db->now, &tl);
 	for (size_t i = 0; rc == 0 && i < tl.n; i++)
-		rc = add_history(db, crm_row_id(row),
-				 i ? tl.v[i - 1].status : NULL, tl.v[i].status,
-				 crm_datetime_format(tl.v[i].at, at), err);
+		rc =
+		    add_history(db, crm_row_id(row),
+				i ? tl.v[i - 1].status : NULL, tl.v[i].status,
+				crm_datetime_format(tl.v[i].at, at), true, err);
 	if (rc == 0 && (row->v[F_ASSIGNEE] || row->v[F_TEAM]))
 		rc = add_owner_history(db, crm_row_id(row), NULL, row,
-				       row->v[F_CREATED], err);
+				       row->v[F_CREATED], true, err);
 	free(tl.v);
+	return rc;
+}
+
+/* A bulk import on PostgreSQL keeps the history rows for one statement
+ * per HIST_ROWS; they are written at its end (ok) or dropped (it rolls
+ * back). */
+static int ticket_begin(struct crm_db *db, const struct crm_entity *e,
+			struct crm_err *err)
+{
+	(void)e;
+	(void)err;
+	/* on SQLite a row at a time costs less (multi_rows) */
+	hist.on = crm_store_engine(db->store) == CRM_STORE_PG;
+	return 0;
+}
+
+static int ticket_end(struct crm_db *db, const struct crm_entity *e, bool ok,
+		      struct crm_err *err)
+{
+	int rc = ok ? hist_flush(db, err) : 0;
+
+	(void)e;
+	hist.on = false;
+	pending_release(&hist.status);
+	pending_release(&hist.owner);
 	return rc;
 }
 
@@ -610,6 +783,8 @@ const struct crm_entity crm_ticket_entity = {
     .keys = "id,external_id",
     .prepare = ticket_prepare,
     .written = ticket_written,
+    .begin = ticket_begin,
+    .end = ticket_end,
     .inputs = ticket_inputs,
     .aliases = ticket_aliases,
 };
@@ -647,19 +822,89 @@ static int running_counts(struct crm_db *db, const struct crm_sla *s,
 	return rc < 0 ? -1 : 0;
 }
 
+/* Running-ticket counts of agents kept for one run of many picks
+ * (escalation): each agent is counted once, when first asked for, and
+ * then kept true by agents_note on every ticket write of the run, where
+ * counting again per pick was a scan of the agent's tickets each time. */
+struct agents {
+	struct crm_strv name;
+	int64_t *count;
+	size_t cap;
+};
+
+/* Counts of team t's agents into count, from the kept ones where known. */
+static int kept_counts(struct crm_db *db, const struct crm_sla *s,
+		       const struct crm_sla_team *t, struct agents *ag,
+		       int64_t *count, struct crm_err *err)
+{
+	for (size_t a = 0; a < t->agents.n; a++) {
+		long k = crm_strv_find(&ag->name, t->agents.v[a]);
+
+		/* an agent named twice counts once, as running_counts does */
+		if (crm_strv_find(&t->agents, t->agents.v[a]) != (long)a) {
+			count[a] = 0;
+			continue;
+		}
+		if (k < 0) {
+			struct crm_sla_team one = {
+			    .agents = {&t->agents.v[a], 1, 1}};
+
+			k = (long)ag->name.n;
+			ag->count =
+			    crm_xgrow(ag->count, &ag->cap, ag->name.n + 1,
+				      sizeof(*ag->count));
+			if (running_counts(db, s, &one, &ag->count[k], err) < 0)
+				return -1;
+			crm_strv_push(&ag->name, t->agents.v[a]);
+		}
+		count[a] = ag->count[k];
+	}
+	return 0;
+}
+
+static bool running(const struct crm_sla *s, const char *status)
+{
+	return status && !is_done(status) && !crm_sla_pauses(s, status);
+}
+
+/* A ticket went from (assignee a, status st) to (b, su): the kept counts
+ * follow. */
+static void agents_note(struct agents *ag, const struct crm_sla *s,
+			const char *a, const char *st, const char *b,
+			const char *su)
+{
+	long k;
+
+	if (!ag || (same(a, b) && running(s, st) == running(s, su)))
+		return;
+	if (a && running(s, st) && (k = crm_strv_find(&ag->name, a)) >= 0)
+		ag->count[k]--;
+	if (b && running(s, su) && (k = crm_strv_find(&ag->name, b)) >= 0)
+		ag->count[k]++;
+}
+
+static void agents_release(struct agents *ag)
+{
+	crm_strv_release(&ag->name);
+	free(ag->count);
+}
+
 /* The next agent of team t by its strategy under its cap: index, -1 for
  * none, -2 on error. Called inside a write transaction: the store's begin
  * admits one writer at a time on either engine, so the counts and the
- * last assignee read here are still true when the choice is written. */
+ * last assignee read here are still true when the choice is written.
+ * ag (may be NULL) keeps the counts for a run of picks. */
 static long pick_agent(struct crm_db *db, const struct crm_sla *s,
-		       const struct crm_sla_team *t, struct crm_err *err)
+		       const struct crm_sla_team *t, struct agents *ag,
+		       struct crm_err *err)
 {
 	int64_t *count = crm_xcalloc(t->agents.n, sizeof(*count));
 	long pick = -1, last = -1;
 	struct crm_stmt *st;
 	int rc;
 
-	if (running_counts(db, s, t, count, err) < 0)
+	if ((ag ? kept_counts(db, s, t, ag, count, err)
+		: running_counts(db, s, t, count, err)) < 0)
 		goto fail;
 	if (t->strategy == CRM_TEAM_FEWEST_OPEN) {
 		for (size_t i = 0; i < t->agents.n; i++)
@@ -706,6 +951,41 @@ fail:
 	return -2;
 }
 
+/* Levels applied so far to a chunk of the tickets being escalated, read
+ * with one statement per ESC_CHUNK tickets (was one per level looked at):
+ * (ticket, policy, level), sorted by ticket; a level applied in this run
+ * is added as it is recorded. */
+#define ESC_CHUNK 256
+
+struct applied_level {
+	int64_t id;
+	char *policy, *level;
+	const char *target, *action; /* a level to write: its target and
+					action names */
+};
+
+struct levels {
+	struct applied_level *v;
+	size_t n, cap;
+};
+
+static void levels_add(struct levels *lv, int64_t id, const char *policy,
+		       const char *level)
+{
+	lv->v = crm_xgrow(lv->v, &lv->cap, lv->n + 1, sizeof(*lv->v));
+	lv->v[lv->n++] = (struct applied_level){id, crm_xstrdup(policy),
+						crm_xstrdup(level), NULL, NULL};
+}
+
+static void levels_clear(struct levels *lv)
+{
+	for (size_t i = 0; i < lv->n; i++) {
+		free(lv->v[i].policy);
+		free(lv->v[i].level);
+	}
+	lv->n = 0;
+}
+
 /* -- actions on tickets ---------------------------------------------------- */
 
 struct actx {
@@ -713,21 +993,42 @@ struct actx {
 	const struct crm_sla *s;
 	struct crm_importer *im;
 	struct crm_rec set;
-	struct crm_row row;
+	struct crm_row row; /* the ticket: as read, then as written */
+	struct agents *ag;  /* kept agent counts (escalation), or NULL */
+	/* escalation: levels applied to the chunk before, to the ticket in
+	 * this run, and not yet written (levels_flush); whether this run
+	 * wrote the ticket through apply */
+	struct levels done, run, pend;
+	bool written;
 };
 
-/* Write set (plus the id) onto ticket id. Returns 1 changed, 0 not, -1. */
+/* Write set (plus the id) onto ticket id, x->row then as written.
+ * Returns 1 changed, 0 not, -1. */
 static int apply(struct actx *x, int64_t id, struct crm_err *err)
 {
 	enum crm_import_action a;
-	char num[32];
+	char num[32], *was = NULL, *st = NULL;
+	int rc = -1;
 
 	snprintf(num, sizeof(num), "%lld", (long long)id);
 	crm_rec_set(&x->set, "id", num, CRM_STR);
+	if (x->ag) {
+		was = x->row.v[F_ASSIGNEE] ? crm_xstrdup(x->row.v[F_ASSIGNEE])
+					   : NULL;
+		st =
+		    x->row.v[F_STATUS] ? crm_xstrdup(x->row.v[F_STATUS]) : NULL;
+	}
 	if (crm_importer_apply(x->im, &x->set, &x->row, &a, err) < 0)
-		return -1;
+		goto out;
 	crm_rec_clear(&x->set);
-	return a == CRM_UPDATED;
+	x->written = true;
+	agents_note(x->ag, x->s, was, st, x->row.v[F_ASSIGNEE],
+		    x->row.v[F_STATUS]);
+	rc = a == CRM_UPDATED;
+out:
+	free(was);
+	free(st);
+	return rc;
 }
 
 static int log_on(struct actx *x, const char *type, const char *direction,
@@ -843,7 +1144,7 @@ static int act_one(struct actx *x, int64_t id,
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "no team '%s' in %s", tn,
 					   x->s->path);
-		pick = pick_agent(x->db, x->s, t, err);
+		pick = pick_agent(x->db, x->s, t, x->ag, err);
 		if (pick < -1)
 			return -1;
 		if (pick < 0) {
@@ -878,6 +1179,12 @@ static int actx_open(struct actx *x, struct crm_db *db, const char *command,
 
 static void actx_close(struct actx *x)
 {
+	levels_clear(&x->done);
+	levels_clear(&x->run);
+	levels_clear(&x->pend);
+	free(x->done.v);
+	free(x->run.v);
+	free(x->pend.v);
 	crm_importer_free(x->im);
 	crm_rec_release(&x->set);
 	crm_row_release(&x->row);
@@ -992,50 +1299,108 @@ static int scan_one(const struct crm_row *row, void *arg)
 	return 0;
 }
 
-static int applied(struct crm_db *db, int64_t id, const char *policy,
-		   const char *level, struct crm_err *err)
+static int by_ticket(const void *a, const void *b)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT 1 FROM ticket_escalations WHERE ticket_id = ? AND policy "
-	    "= ? AND level = ?",
-	    err);
-	int rc;
+	const struct applied_level *x = a, *y = b;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, policy);
-	crm_stmt_bind_text(st, 3, level);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	return (x->id > y->id) - (x->id < y->id);
 }
 
-static int record_level(struct crm_db *db, int64_t id,
-			const struct crm_sla_policy *p,
-			const struct crm_sla_escalation *l, int kind,
-			crm_time at, struct crm_err *err)
+/* The levels applied to the tickets ids[0..n) (n <= ESC_CHUNK) into lv. */
+static int levels_load(struct crm_db *db, const int64_t *ids, size_t n,
+		       struct levels *lv, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO ticket_escalations (ticket_id, policy, level, target, "
-	    "action, applied_at) VALUES (?, ?, ?, ?, ?, ?)",
-	    err);
-	char buf[CRM_TIME_LEN];
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
 	int rc;
 
+	levels_clear(lv);
+	crm_buf_adds(&sql, "SELECT ticket_id, policy, level FROM "
+			   "ticket_escalations WHERE ticket_id IN (?");
+	for (size_t i = 1; i < n; i++)
+		crm_buf_adds(&sql, ", ?");
+	crm_buf_adds(&sql, ")");
+	/* prepared per chunk (the statement cache keys on the string's
+	 * address) */
+	st = crm_db_stmt(db, sql.s, err);
+	crm_buf_release(&sql);
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, p->name);
-	crm_stmt_bind_text(st, 3, l->name);
-	crm_stmt_bind_text(st, 4, crm_sla_kind_names[kind]);
-	crm_stmt_bind_text(st, 5, crm_sla_action_names[l->action]);
-	crm_stmt_bind_text(st, 6, crm_datetime_format(at, buf));
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	for (size_t i = 0; i < n; i++)
+		crm_stmt_bind_int(st, (int)i + 1, ids[i]);
+	while ((rc = crm_stmt_step(st, err)) == 1)
+		levels_add(lv, crm_stmt_int(st, 0), crm_stmt_text(st, 1),
+			   crm_stmt_text(st, 2));
+	crm_stmt_finalize(st);
+	if (lv->n) /* qsort wants an array, even of none */
+		qsort(lv->v, lv->n, sizeof(*lv->v), by_ticket);
 	return rc < 0 ? -1 : 0;
+}
+
+/* Whether level of policy was applied to ticket id: loaded by
+ * levels_load into lv (sorted), or applied in this run (in run). */
+static bool applied(const struct levels *lv, const struct levels *run,
+		    int64_t id, const char *policy, const char *level)
+{
+	size_t lo = 0, hi = lv->n;
+
+	for (size_t i = 0; i < run->n; i++)
+		if (run->v[i].id == id && !strcmp(run->v[i].policy, policy) &&
+		    !strcmp(run->v[i].level, level))
+			return true;
+
+	while (lo < hi) { /* the first row of id */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lv->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < lv->n && lv->v[lo].id == id; lo++)
+		if (!strcmp(lv->v[lo].policy, policy) &&
+		    !strcmp(lv->v[lo].level, level))
+			return true;
+	return false;
+}
+
+/* Write the levels recorded in pend into ticket_escalations, applied at
+ * `at` (multi_rows to a statement: was one statement per level). */
+static int levels_flush(struct crm_db *db, struct levels *pend, crm_time at,
+			struct crm_err *err)
+{
+	char buf[CRM_TIME_LEN];
+
+	crm_datetime_format(at, buf);
+	for (size_t i = 0; i < pend->n;) {
+		size_t n = multi_rows(db, pend->n - i);
+		struct crm_stmt *st = multi_rows_stmt(
+		    db,
+		    "INSERT INTO ticket_escalations (ticket_id, policy, level, "
+		    "target, action, applied_at) VALUES (?, ?, ?, ?, ?, ?)",
+		    6, n, err);
+		int rc;
+
+		if (!st)
+			return -1;
+		for (size_t k = 0; k < n; k++, i++) {
+			const struct applied_level *l = &pend->v[i];
+			int c = (int)k * 6;
+
+			crm_stmt_bind_int(st, c + 1, l->id);
+			crm_stmt_bind_text(st, c + 2, l->policy);
+			crm_stmt_bind_text(st, c + 3, l->level);
+			crm_stmt_bind_text(st, c + 4, l->target);
+			crm_stmt_bind_text(st, c + 5, l->action);
+			crm_stmt_bind_text(st, c + 6, buf);
+		}
+		rc = crm_stmt_step(st, err);
+		multi_rows_done(st, n);
+		if (rc < 0)
+			return -1;
+	}
+	levels_clear(pend);
+	return 0;
 }
 
 /* Apply level l of policy to the ticket in x->row (breached target
@@ -1086,7 +1451,7 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 		if (l->team) {
 			const struct crm_sla_team *nt =
 			    crm_sla_team(x->s, l->team);
-			long pick = pick_agent(x->db, x->s, nt, err);
+			long pick = pick_agent(x->db, x->s, nt, x->ag, err);
 
 			if (pick < -1) {
 				free(body);
@@ -1107,8 +1472,13 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 	rc = log_on(x, "escalation", NULL, subject, body, owner, NULL, err);
 	if (rc == 0 && x->set.n)
 		rc = apply(x, id, err) < 0 ? -1 : 0;
-	if (rc == 0)
-		rc = record_level(x->db, id, policy, l, kind, x->db->now, err);
+	if (rc == 0) {
+		levels_add(&x->run, id, policy->name, l->name);
+		levels_add(&x->pend, id, policy->name, l->name);
+		x->pend.v[x->pend.n - 1].target = crm_sla_kind_names[kind];
+		x->pend.v[x->pend.n - 1].action =
+		    crm_sla_action_names[l->action];
+	}
 	free(subject);
 	free(body);
 	return rc;
@@ -1116,10 +1486,9 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 
 /* The next level of the ticket's policy that is due at `at` and not yet
  * applied: its index in p, with the breached target kind and its due time
- * (the first breached target the level covers). 0 found, 1 none, -1. */
+ * (the first breached target the level covers). 0 found, 1 none. */
 static int next_level(struct actx *x, const struct crm_sla_policy *p,
-		      crm_time at, size_t *level, int *kind, crm_time *due,
-		      struct crm_err *err)
+		      crm_time at, size_t *level, int *kind, crm_time *due)
 {
 	int64_t id = crm_row_id(&x->row);
 
@@ -1128,14 +1497,11 @@ static int next_level(struct actx *x, const struct crm_sla_policy *p,
 
 		for (int k = 0; k < CRM_SLA_NKINDS; k++) {
 			crm_time d = unmet_due(&x->row, k);
-			int r;
 
 			if (d == CRM_BIZ_NEVER || at <= d ||
 			    (l->kind >= 0 && l->kind != k) || at < d + l->after)
 				continue;
-			if ((r = applied(x->db, id, p->name, l->name, err)) < 0)
-				return -1;
-			if (r)
+			if (applied(&x->done, &x->run, id, p->name, l->name))
 				break;
 			*level = i, *kind = k, *due = d;
 			return 0;
@@ -1144,31 +1510,41 @@ static int next_level(struct actx *x, const struct crm_sla_policy *p,
 	return 1;
 }
 
-/* Apply every level due at `at`, one at a time, re-reading the ticket after
- * each: a level that moves it to another policy (a raised priority) lets
- * that policy's due levels apply in the same run, so a second run at the
- * same time applies nothing. Each (policy, level) applies once per ticket,
- * so this ends. */
+/* Apply every level due at `at`, one at a time, on the ticket as the last
+ * level left it (x->row: as read, then as apply wrote it; a notify writes
+ * only an activity, which changes nothing a level looks at): a level that
+ * moves it to another policy (a raised priority) lets that policy's due
+ * levels apply in the same run, so a second run at the same time applies
+ * nothing. Each (policy, level) applies once per ticket, so this ends. */
 static int escalate_ticket(struct actx *x, int64_t id, crm_time at,
 			   uint64_t *escalated, struct crm_err *err)
 {
+	int r = crm_entity_get(x->db, &crm_ticket_entity, id, &x->row, err);
+
+	if (r <= 0)
+		return r < 0
+			   ? -1
+			   : crm_err_set(err, CRM_EX_SOFTWARE,
+					 "ticket %lld is gone", (long long)id);
+	levels_clear(&x->run);
+	x->written = false;
 	for (;;) {
 		const struct crm_sla_policy *p;
 		size_t level;
-		int kind, r;
+		int kind;
 		crm_time due;
 
-		if (crm_entity_get(x->db, &crm_ticket_entity, id, &x->row,
-				   err) <= 0)
-			return -1;
 		if (is_done(x->row.v[F_STATUS]))
 			return 0;
 		p = crm_sla_policy(x->s, x->row.v[F_POLICY]);
-		r = p ? next_level(x, p, at, &level, &kind, &due, err) : 1;
-		if (r < 0)
-			return -1;
-		if (r > 0) /* record the breach flags (the clock runs at now) */
+		if (!p || next_level(x, p, at, &level, &kind, &due)) {
+			/* record the breach flags (the clock runs at now),
+			 * unless a level's write here already did: the same
+			 * clock at the same time sets the same flags */
+			if (x->written)
+				return 0;
 			return apply(x, id, err) < 0 ? -1 : 0;
+		}
 		if (escalate(x, p, &p->esc[level], kind, due, err) < 0)
 			return -1;
 		(*escalated)++;
@@ -1180,20 +1556,37 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 {
 	struct crm_import_opts o;
 	struct actx x = {0};
+	struct agents ag = {0};
+	int64_t ids[ESC_CHUNK];
+	size_t i = 0;
 	int rc = -1;
 
 	if (actx_open(&x, db, "sla --escalate", &o, err) < 0)
 		goto out;
-	for (size_t i = 0; i < sc->n; i++) {
-		/* a ticket's breached targets are next to each other */
-		if (i && sc->v[i - 1].id == sc->v[i].id)
-			continue;
-		if (escalate_ticket(&x, sc->v[i].id, sc->at, escalated, err) <
-		    0)
+	x.ag = &ag;
+	while (i < sc->n) {
+		size_t n = 0, end = i;
+
+		/* the next chunk of tickets; a ticket's breached targets are
+		 * next to each other */
+		for (; end < sc->n && n < ESC_CHUNK; end++)
+			if (!n || ids[n - 1] != sc->v[end].id)
+				ids[n++] = sc->v[end].id;
+		while (end < sc->n && sc->v[end].id == ids[n - 1])
+			end++;
+		if (levels_load(db, ids, n, &x.done, err) < 0)
 			goto out;
+		for (size_t k = 0; k < n; k++)
+			if (escalate_ticket(&x, ids[k], sc->at, escalated,
+					    err) < 0)
+				goto out;
+		if (levels_flush(db, &x.pend, db->now, err) < 0)
+			goto out;
+		i = end;
 	}
 	rc = 0;
 out:
+	agents_release(&ag);
 	actx_close(&x);
 	return rc;
 }

@@ -25,7 +25,8 @@
 #          Reference: the same writes set-based (levels joined from a
 #          table, updates, audit rows as json objects of the whole row),
 #          reassigned to the team with no agent pick; the list.
-# Prints times, ratios, crm's peak RSS and a row line per work (lib.sh).
+# Prints times, ratios, crm's CPU seconds and peak RSS and a row line per
+# work (lib.sh).
 set -eu
 n=${1:-300000}
 BUILD=${BUILD:-build}
@@ -52,6 +53,8 @@ sqlite) ;;
 	;;
 esac
 . "$top/tests/bench/lib.sh"
+# cpu FILE: user+system seconds of crm from /usr/bin/time -f "%M %U %S"
+cpu() { awk 'END { printf "%.2f", $2 + $3 }' "$1"; }
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 now=2026-12-31T12:00:00Z
@@ -112,7 +115,7 @@ awk -v n="$n" 'BEGIN { srand(7)
 echo "data: $n tickets, $(($(stat -c %s "$dir/t.csv") / 1048576)) MiB of CSV, engine $engine"
 
 # -- import
-timed /dev/null /usr/bin/time -f %M -o "$dir/rss.import" \
+timed /dev/null /usr/bin/time -f "%M %U %S" -o "$dir/rss.import" \
 	"$bin/crm-ticket" import -q --db "$odb" "$dir/t.csv"
 t_ours=$t
 timed /dev/null refsql <<SQL
@@ -136,12 +139,12 @@ SELECT id, NULL, assignee, NULL, team, created_at, 'root' FROM tickets;
 COMMIT;
 SQL
 t_ref=$t
-echo "import: crm-ticket ${t_ours}s, reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss.import")"
+echo "import: crm-ticket ${t_ours}s, reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm CPU $(cpu "$dir/rss.import")s, crm peak RSS $(rss "$dir/rss.import")"
 row "ticket import" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss.import"
 
 # -- sla: the unmet targets due within the hour
 soon=$(date -u -d "${now%Z} UTC + 1 hour" +%Y-%m-%dT%H:%M:%SZ)
-timed "$dir/ours.csv" /usr/bin/time -f %M -o "$dir/rss.sla" \
+timed "$dir/ours.csv" /usr/bin/time -f "%M %U %S" -o "$dir/rss.sla" \
 	"$bin/crm-ticket" sla --db "$odb" --warn 1h -f csv || true
 t_ours=$t
 timed "$dir/ref.csv" refcsv "
@@ -153,7 +156,7 @@ FROM (SELECT *, 'first_reply' AS k, first_reply_due AS due FROM tickets
 WHERE status NOT IN ('solved', 'closed') AND due < '$soon'
 ORDER BY id"
 t_ref=$t
-echo "sla: crm-ticket ${t_ours}s ($(($(wc -l <"$dir/ours.csv") - 1)) targets), reference ${t_ref}s ($(wc -l <"$dir/ref.csv") targets), ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss.sla")"
+echo "sla: crm-ticket ${t_ours}s ($(($(wc -l <"$dir/ours.csv") - 1)) targets), reference ${t_ref}s ($(wc -l <"$dir/ref.csv") targets), ratio $(ratio "$t_ours" "$t_ref"), crm CPU $(cpu "$dir/rss.sla")s, crm peak RSS $(rss "$dir/rss.sla")"
 row "ticket sla" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss.sla"
 
 # -- escalate: the levels of share/crm/sla.json, after the target's due time
@@ -165,7 +168,7 @@ next_reply_breached resolution_breached awaiting_since last_activity_at
 created_at updated_at"
 whole=$(for c in $cols; do printf "'%s', %s, " "$c" "$c"; done)
 whole="$jo(${whole}'custom', custom)"
-timed "$dir/ours.esc" /usr/bin/time -f %M -o "$dir/rss.esc" \
+timed "$dir/ours.esc" /usr/bin/time -f "%M %U %S" -o "$dir/rss.esc" \
 	"$bin/crm-ticket" sla --db "$odb" --escalate -f csv || true
 t_ours=$t
 timed "$dir/ref.esc" refsql <<SQL
@@ -230,5 +233,5 @@ FROM (SELECT *, 'first_reply' AS k, first_reply_due AS due FROM tickets
 WHERE status NOT IN ('solved', 'closed') AND due < '$now'
 ORDER BY id"
 t_ref=$(echo "$t_ref $t" | awk '{ printf "%.3f", $1 + $2 }')
-echo "escalate: crm-ticket ${t_ours}s ($(oursq 'SELECT count(*) FROM ticket_escalations') levels, $(oursq "SELECT count(*) FROM activities WHERE type = 'escalation'") activities), reference ${t_ref}s ($(refq 'SELECT count(*) FROM ticket_escalations') levels, $(refq "SELECT count(*) FROM activities WHERE type = 'escalation'") activities), ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss.esc")"
+echo "escalate: crm-ticket ${t_ours}s ($(oursq 'SELECT count(*) FROM ticket_escalations') levels, $(oursq "SELECT count(*) FROM activities WHERE type = 'escalation'") activities), reference ${t_ref}s ($(refq 'SELECT count(*) FROM ticket_escalations') levels, $(refq "SELECT count(*) FROM activities WHERE type = 'escalation'") activities), ratio $(ratio "$t_ours" "$t_ref"), crm CPU $(cpu "$dir/rss.esc")s, crm peak RSS $(rss "$dir/rss.esc")"
 row "ticket sla --escalate" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss.esc"
