@@ -8,6 +8,7 @@
 #include "campaign.h"
 #include "company.h"
 #include "datetime.h"
+#include "dbq.h"
 #include "hier.h"
 
 static const char *const campaign_types[] = {
@@ -59,60 +60,15 @@ static const struct crm_field campaign_fields[] = {
 
 /* -- hierarchy --------------------------------------------------------- */
 
-struct parent_ctx {
-	struct crm_db *db;
-	struct crm_err *err;
-};
-
-static int64_t db_parent_of(int64_t id, void *arg)
-{
-	struct parent_ctx *pc = arg;
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    pc->db, "SELECT parent_id FROM campaigns WHERE id = ?", pc->err);
-	int64_t p = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, pc->err);
-	if (rc > 0)
-		p = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : p;
-}
+#define PARENT_OF "SELECT parent_id FROM campaigns WHERE id = ?"
 
 /* A parent must exist and be no descendant of self. */
 static int parent_ok(struct crm_db *db, int64_t self, int64_t parent,
 		     struct crm_err *err)
 {
-	struct parent_ctx pc = {db, err};
-	int64_t n;
-	int rc;
-	char num[32];
-
-	snprintf(err->field, sizeof(err->field), "parent_id");
-	snprintf(num, sizeof(num), "%lld", (long long)parent);
-	n = crm_db_int(db, "SELECT count(*) FROM campaigns WHERE id = ?1", num,
-		       NULL, err);
-	if (n < 0)
-		return -1;
-	if (!n)
-		return crm_err_set(err, CRM_EX_DATAERR, "no campaign %lld",
-				   (long long)parent);
-	rc = crm_company_cycle(self, parent, db_parent_of, &pc, 100000);
-	if (rc < 0)
-		return -1;
-	if (rc && parent == self)
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "a campaign cannot be its own parent");
-	if (rc)
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "campaign %lld is below campaign %lld: that "
-				   "would make a cycle",
-				   (long long)parent, (long long)self);
-	err->field[0] = '\0';
-	return 0;
+	return crm_hier_parent_ok(db, "campaign",
+				  "SELECT 1 FROM campaigns WHERE id = ?",
+				  PARENT_OF, self, parent, err);
 }
 
 static int check_dates(const struct crm_row *row, struct crm_err *err)
@@ -212,45 +168,22 @@ static int status_ok(const char *status, struct crm_err *err)
 static int history(struct crm_db *db, int64_t member, const char *status,
 		   const char *at, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	return crm_dbq_run(
+	    db, err,
 	    "INSERT INTO campaign_member_history (member_id, status, at) "
 	    "VALUES (?, ?, ?)",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, member);
-	crm_stmt_bind_text(st, 2, status);
-	crm_stmt_bind_text(st, 3, at);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "iss", member, status, at);
 }
 
 /* The id of record id's membership of campaign, 0 none, -1 error. */
 static int64_t member_id(struct crm_db *db, int64_t campaign,
 			 const char *entity, int64_t id, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	return crm_dbq_int(
+	    db, err,
 	    "SELECT id FROM campaign_members WHERE campaign_id = ? AND "
 	    "entity = ? AND record_id = ?",
-	    err);
-	int64_t m = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, campaign);
-	crm_stmt_bind_text(st, 2, entity);
-	crm_stmt_bind_int(st, 3, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		m = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : m;
+	    "isi", campaign, entity, id);
 }
 
 static int record_exists(struct crm_db *db, const char *entity, int64_t id,
@@ -357,7 +290,6 @@ int crm_campaign_members_status(struct crm_db *db, int64_t campaign,
 	if (status_ok(status, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		struct crm_stmt *st;
 		int64_t m = member_id(db, campaign, entity, ids[i], err);
 		int rc;
 
@@ -369,19 +301,11 @@ int crm_campaign_members_status(struct crm_db *db, int64_t campaign,
 					   "%lld",
 					   entity, (long long)ids[i],
 					   (long long)campaign);
-		st = crm_db_stmt_cached(
-		    db,
+		rc = crm_dbq_step(
+		    db, err, NULL,
 		    "UPDATE campaign_members SET status = ?, status_at = ? "
 		    "WHERE id = ? AND status <> ? RETURNING id",
-		    err);
-		if (!st)
-			return -1;
-		crm_stmt_bind_text(st, 1, status);
-		crm_stmt_bind_text(st, 2, at);
-		crm_stmt_bind_int(st, 3, m);
-		crm_stmt_bind_text(st, 4, status);
-		rc = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
+		    "ssis", status, at, m, status);
 		if (rc < 0)
 			return -1;
 		if (!rc) /* it had that status already */

@@ -87,35 +87,14 @@ int crm_company_cycle(int64_t self, int64_t parent,
 	return 0;
 }
 
-struct parent_ctx {
-	struct crm_db *db;
-	struct crm_err *err;
-};
-
-static int64_t db_parent_of(int64_t id, void *arg)
-{
-	struct parent_ctx *pc = arg;
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    pc->db, "SELECT parent_id FROM companies WHERE id = ?", pc->err);
-	int64_t p = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, pc->err);
-	if (rc > 0)
-		p = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : p;
-}
+#define PARENT_OF "SELECT parent_id FROM companies WHERE id = ?"
 
 int64_t crm_company_root(struct crm_db *db, int64_t id, struct crm_err *err)
 {
-	struct parent_ctx pc = {db, err};
+	struct crm_hier_up pc = {db, PARENT_OF, err};
 
 	for (long d = 0; d < 100000; d++) {
-		int64_t p = db_parent_of(id, &pc);
+		int64_t p = crm_hier_parent_of(id, &pc);
 
 		if (p < 0)
 			return -1;
@@ -201,29 +180,9 @@ static int company_prepare(struct crm_db *db, const struct crm_entity *e,
 static int parent_ok(struct crm_db *db, int64_t self, int64_t parent,
 		     struct crm_err *err)
 {
-	struct parent_ctx pc = {db, err};
-	int rc;
-
-	snprintf(err->field, sizeof(err->field), "parent_id");
-	rc = company_exists(db, parent, err);
-	if (rc < 0)
-		return -1;
-	if (!rc)
-		return crm_err_set(err, CRM_EX_DATAERR, "no company %lld",
-				   (long long)parent);
-	rc = crm_company_cycle(self, parent, db_parent_of, &pc, 100000);
-	if (rc < 0)
-		return -1;
-	if (rc && parent == self)
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "a company cannot be its own parent");
-	if (rc)
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "company %lld is below company %lld: that "
-				   "would make a cycle",
-				   (long long)parent, (long long)self);
-	err->field[0] = '\0';
-	return 0;
+	return crm_hier_parent_ok(db, "company",
+				  "SELECT 1 FROM companies WHERE id = ?",
+				  PARENT_OF, self, parent, err);
 }
 
 static int company_check(struct crm_db *db, const struct crm_entity *e,

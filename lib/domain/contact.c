@@ -4,6 +4,7 @@
 
 #include "company.h"
 #include "contact.h"
+#include "dbq.h"
 #include "hier.h"
 #include "import_map.h"
 
@@ -51,46 +52,16 @@ static int contact_check_name(const struct crm_row *row, struct crm_err *err)
 
 /* -- reporting lines ---------------------------------------------------- */
 
-struct mgr_ctx {
-	struct crm_db *db;
-	struct crm_err *err;
-};
-
-static int64_t db_manager_of(int64_t id, void *arg)
-{
-	struct mgr_ctx *mc = arg;
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    mc->db, "SELECT reports_to_id FROM contacts WHERE id = ?", mc->err);
-	int64_t p = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, mc->err);
-	if (rc > 0)
-		p = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : p;
-}
+#define MANAGER_OF "SELECT reports_to_id FROM contacts WHERE id = ?"
 
 /* The company of contact id: 1 found (*company 0 when it has none), 0 no
  * such contact, -1 error. */
 static int contact_company(struct crm_db *db, int64_t id, int64_t *company,
 			   struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT company_id FROM contacts WHERE id = ?", err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*company = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(db, err, company,
+			    "SELECT company_id FROM contacts WHERE id = ?", "i",
+			    id);
 }
 
 /* "reports_to" names the manager by id, external id, email or phone. */
@@ -133,7 +104,7 @@ static bool same(const char *a, const char *b)
 static int reports_to_ok(struct crm_db *db, const struct crm_row *row,
 			 bool strict, struct crm_err *err)
 {
-	struct mgr_ctx mc = {db, err};
+	struct crm_hier_up mc = {db, MANAGER_OF, err};
 	int64_t self = crm_row_id(row),
 		mgr = strtoll(crm_row_get(row, "reports_to_id"), NULL, 10);
 	const char *cs = crm_row_get(row, "company_id");
@@ -173,7 +144,7 @@ static int reports_to_ok(struct crm_db *db, const struct crm_row *row,
 			    "group",
 			    (long long)mgr);
 	}
-	rc = crm_company_cycle(self, mgr, db_manager_of, &mc, 100000);
+	rc = crm_company_cycle(self, mgr, crm_hier_parent_of, &mc, 100000);
 	if (rc < 0)
 		return -1;
 	if (rc)

@@ -2,6 +2,10 @@
  * hier.h). */
 #include "hier.h"
 
+#include "company.h"
+#include "dbq.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,4 +225,41 @@ void crm_hier_release(struct crm_hier *h)
 	free(h->kids);
 	free(h->rank);
 	*h = (struct crm_hier){0};
+}
+
+int64_t crm_hier_parent_of(int64_t id, void *arg)
+{
+	struct crm_hier_up *up = arg;
+
+	return crm_dbq_int(up->db, up->err, up->sql, "i", id);
+}
+
+int crm_hier_parent_ok(struct crm_db *db, const char *noun,
+		       const char *exists_sql, const char *parent_sql,
+		       int64_t self, int64_t parent, struct crm_err *err)
+{
+	struct crm_hier_up up = {db, parent_sql, err};
+	int rc;
+
+	snprintf(err->field, sizeof(err->field), "parent_id");
+	rc = crm_dbq_step(db, err, NULL, exists_sql, "i", parent);
+	if (rc < 0)
+		return -1;
+	if (!rc)
+		return crm_err_set(err, CRM_EX_DATAERR, "no %s %lld", noun,
+				   (long long)parent);
+	rc = crm_company_cycle(self, parent, crm_hier_parent_of, &up, 100000);
+	if (rc < 0)
+		return -1;
+	if (rc && parent == self)
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "a %s cannot be its own parent", noun);
+	if (rc)
+		return crm_err_set(
+		    err, CRM_EX_DATAERR,
+		    "%s %lld is below %s %lld: that would make a "
+		    "cycle",
+		    noun, (long long)parent, noun, (long long)self);
+	err->field[0] = '\0';
+	return 0;
 }

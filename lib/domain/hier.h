@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db.h"
 #include "store.h"
 #include "util.h"
 
@@ -57,5 +58,23 @@ int crm_hier_walk(struct crm_hier *h, const int64_t *roots, size_t nroots,
 		  struct crm_err *err);
 
 void crm_hier_release(struct crm_hier *h);
+
+/* The parent of id in the database, for crm_company_cycle: arg is a
+ * struct crm_hier_up whose sql takes the id and selects the parent id. */
+struct crm_hier_up {
+	struct crm_db *db;
+	const char *sql; /* "SELECT parent_id FROM companies WHERE id = ?" */
+	struct crm_err *err;
+};
+int64_t crm_hier_parent_of(int64_t id, void *arg);
+
+/* Whether parent may be the parent of self: exists_sql (taking the id)
+ * finds it, and parent_sql (as in struct crm_hier_up) never leads from it
+ * up to self. Else CRM_EX_DATAERR ("no <noun> 7", "a <noun> cannot be its
+ * own parent", "<noun> 7 is below <noun> 3: that would make a cycle")
+ * with err->field "parent_id". Returns 0 or -1. */
+int crm_hier_parent_ok(struct crm_db *db, const char *noun,
+		       const char *exists_sql, const char *parent_sql,
+		       int64_t self, int64_t parent, struct crm_err *err);
 
 #endif
