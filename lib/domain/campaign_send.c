@@ -261,16 +261,7 @@ static int64_t sent_in_window(struct crm_db *db, const struct camp *c,
 static int exec1(struct crm_db *db, const char *sql, const char *a, int64_t id,
 		 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, a);
-	crm_stmt_bind_int(st, 2, id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(db, err, NULL, sql, "si", a, id);
 }
 
 /* Send id was handed over at at, as msg (its Date the hand-over's). */

@@ -7,6 +7,7 @@
 #include "activity.h"
 #include "bloom.h"
 #include "company.h"
+#include "dbq.h"
 #include "hier.h"
 #include "normalize.h"
 
@@ -107,16 +108,8 @@ int64_t crm_company_root(struct crm_db *db, int64_t id, struct crm_err *err)
 
 static int company_exists(struct crm_db *db, int64_t id, struct crm_err *err)
 {
-	struct crm_stmt *st =
-	    crm_db_stmt_cached(db, "SELECT 1 FROM companies WHERE id = ?", err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(db, err, NULL,
+			    "SELECT 1 FROM companies WHERE id = ?", "i", id);
 }
 
 /* "https://www.Acme.com/about" -> "acme.com". */

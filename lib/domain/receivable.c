@@ -628,17 +628,10 @@ static int doc_get(struct crm_db *db, int64_t id, struct doc *d,
 static int64_t sum_int(struct crm_db *db, const char *sql, int64_t id,
 		       struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
 	int64_t v = 0;
 	int rc;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		v = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	rc = crm_dbq_step(db, err, &v, sql, "i", id);
 	return rc < 0 ? -1 : v;
 }
 
