@@ -628,11 +628,7 @@ static int doc_get(struct crm_db *db, int64_t id, struct doc *d,
 static int64_t sum_int(struct crm_db *db, const char *sql, int64_t id,
 		       struct crm_err *err)
 {
-	int64_t v = 0;
-	int rc;
-
-	rc = crm_dbq_step(db, err, &v, sql, "i", id);
-	return rc < 0 ? -1 : v;
+	return crm_dbq_int(db, err, sql, "i", id);
 }
 
 static int64_t allocated_to(struct crm_db *db, int64_t inv, struct crm_err *err)

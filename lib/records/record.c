@@ -523,6 +523,27 @@ int crm_rio_fail(struct crm_reader *r, struct crm_err *err, long line, long col,
 	return -1;
 }
 
+static void buf_release(struct crm_reader *r)
+{
+	struct crm_buf *b = r->priv; /* the state's first member */
+
+	if (!b)
+		return;
+	crm_buf_release(b);
+	free(r->priv);
+	r->priv = NULL;
+}
+
+void crm_rio_buf_reader_init(struct crm_reader *r, size_t size,
+			     int (*next)(struct crm_reader *r,
+					 struct crm_rec *rec,
+					 struct crm_err *err))
+{
+	r->priv = crm_xcalloc(1, size);
+	r->next = next;
+	r->release = buf_release;
+}
+
 int crm_rio_ioerr(struct crm_reader *r, struct crm_err *err)
 {
 	if (r->in.conv && r->in.conv->bad)

@@ -276,7 +276,7 @@ void crm_rio_csv_reader_init(struct crm_reader *r)
  * as an empty cell and read back as null. */
 
 struct tsv_state {
-	struct crm_buf cell;
+	struct crm_buf cell; /* first: crm_rio_buf_reader_init */
 };
 
 /* Unescape one cell into the row. */
@@ -416,22 +416,9 @@ static int tsv_next(struct crm_reader *r, struct crm_rec *rec,
 	}
 }
 
-static void tsv_release(struct crm_reader *r)
-{
-	struct tsv_state *st = r->priv;
-
-	if (!st)
-		return;
-	crm_buf_release(&st->cell);
-	free(st);
-	r->priv = NULL;
-}
-
 void crm_rio_tsv_reader_init(struct crm_reader *r)
 {
-	r->priv = crm_xcalloc(1, sizeof(struct tsv_state));
-	r->next = tsv_next;
-	r->release = tsv_release;
+	crm_rio_buf_reader_init(r, sizeof(struct tsv_state), tsv_next);
 }
 
 /* Writers */

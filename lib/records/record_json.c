@@ -24,8 +24,9 @@ enum {
 #define LOAD_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL)
 
 struct json_state {
+	struct crm_buf
+	    tmp; /* a compacted value; first: crm_rio_buf_reader_init */
 	int st;
-	struct crm_buf tmp; /* a compacted value */
 };
 
 static bool is_ws(char c)
@@ -529,22 +530,9 @@ static int ndjson_next(struct crm_reader *r, struct crm_rec *rec,
 	}
 }
 
-static void json_release(struct crm_reader *r)
-{
-	struct json_state *st = r->priv;
-
-	if (!st)
-		return;
-	crm_buf_release(&st->tmp);
-	free(st);
-	r->priv = NULL;
-}
-
 void crm_rio_json_reader_init(struct crm_reader *r)
 {
-	r->priv = crm_xcalloc(1, sizeof(struct json_state));
-	r->next = json_next;
-	r->release = json_release;
+	crm_rio_buf_reader_init(r, sizeof(struct json_state), json_next);
 }
 
 void crm_rio_ndjson_reader_init(struct crm_reader *r)
