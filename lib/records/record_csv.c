@@ -376,21 +376,10 @@ static int tsv_next(struct crm_reader *r, struct crm_rec *rec,
 		size_t len, n;
 		const char *s;
 		long line = r->line;
-		int rc = crm_rio_line(&r->in, CRM_MAX_RECORD, &len);
+		int rc = crm_rio_next_line(r, &s, &len, err);
 
-		if (rc == -1)
-			return crm_rio_ioerr(r, err);
-		if (rc == -2)
-			return crm_rio_fail(r, err, line, 0, NULL,
-					    "line longer than %u bytes",
-					    CRM_MAX_RECORD);
-		if (rc == 0) {
-			r->state = 1;
-			return 0;
-		}
-		s = r->in.s + r->in.pos;
-		r->in.pos += len;
-		r->line++;
+		if (rc <= 0)
+			return rc;
 		n = len;
 		if (n && s[n - 1] == '\n')
 			n--;

@@ -80,6 +80,12 @@ int crm_rio_add_name(struct crm_reader *r, const char *s, size_t len, long line,
 int crm_rio_row_to_rec(struct crm_reader *r, struct crm_rec *rec, long line,
 		       struct crm_err *err);
 
+/* The next line of a line-based reader (CSV's are not): *s and *len
+ * (its end of line kept), r->line counted. Returns 1, 0 at the end (r at
+ * end), -1 on a read error or a line longer than CRM_MAX_RECORD. */
+int crm_rio_next_line(struct crm_reader *r, const char **s, size_t *len,
+		      struct crm_err *err);
+
 /* For a format whose state (r->priv, size bytes, zeroed) begins with a
  * struct crm_buf: sets it up with next, and a release that frees the
  * buffer and the state. */

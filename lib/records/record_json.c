@@ -486,21 +486,10 @@ static int ndjson_next(struct crm_reader *r, struct crm_rec *rec,
 		size_t len, i = 0, used, off;
 		struct jscan js = {0};
 		const char *s;
-		int rc = crm_rio_line(&r->in, CRM_MAX_RECORD, &len);
+		int rc = crm_rio_next_line(r, &s, &len, err);
 
-		if (rc == -1)
-			return crm_rio_ioerr(r, err);
-		if (rc == -2)
-			return crm_rio_fail(r, err, line, 0, NULL,
-					    "line longer than %u bytes",
-					    CRM_MAX_RECORD);
-		if (rc == 0) {
-			r->state = 1;
-			return 0;
-		}
-		s = r->in.s + r->in.pos;
-		r->in.pos += len;
-		r->line++;
+		if (rc <= 0)
+			return rc;
 		i = skip_ws(s, len, 0);
 		if (i == len)
 			continue; /* blank line */
