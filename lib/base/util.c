@@ -41,6 +41,18 @@ int crm_err_set(struct crm_err *e, int code, const char *fmt, ...)
 	return -1;
 }
 
+int crm_err_field(struct crm_err *e, const char *field, int code,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset(e, code, fmt, ap);
+	va_end(ap);
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	return -1;
+}
+
 int crm_err_at(struct crm_err *e, int code, const char *file, long line,
 	       const char *field, const char *fmt, ...)
 {

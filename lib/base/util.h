@@ -48,6 +48,9 @@ void crm_err_clear(struct crm_err *e);
 /* Set code and message (printf format); keeps file/line/field. Returns -1. */
 int crm_err_set(struct crm_err *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Set code, field (NULL: none) and message; keeps file/line. Returns -1. */
+int crm_err_field(struct crm_err *e, const char *field, int code,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Set code, location and message. file, field may be NULL. Returns -1. */
 int crm_err_at(struct crm_err *e, int code, const char *file, long line,
 	       const char *field, const char *fmt, ...)

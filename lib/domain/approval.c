@@ -7,6 +7,7 @@
 
 #include "approval.h"
 #include "config.h"
+#include "dbq.h"
 #include "filter.h"
 #include "share.h"
 
@@ -1100,24 +1101,13 @@ static int set_approver(struct crm_db *db, int64_t id, int64_t step,
 			const char *comment, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+
+	return crm_dbq_run(
+	    db, err,
 	    "UPDATE crm_approval_approvers SET state = ?, decided_at = ?, "
 	    "comment = ? WHERE approval_id = ? AND step = ? AND approver = ?",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, state);
-	crm_stmt_bind_text(st, 2, crm_datetime_format(db->now, now));
-	crm_stmt_bind_text(st, 3, comment);
-	crm_stmt_bind_int(st, 4, id);
-	crm_stmt_bind_int(st, 5, step);
-	crm_stmt_bind_text(st, 6, user);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "sssiis", state, crm_datetime_format(db->now, now), comment, id,
+	    step, user);
 }
 
 int crm_approval_decide(struct crm_db *db, int64_t id, const char *user,

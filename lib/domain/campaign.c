@@ -8,6 +8,8 @@
 #include "campaign.h"
 #include "company.h"
 #include "datetime.h"
+#include "dbq.h"
+#include "hier.h"
 
 static const char *const campaign_types[] = {
     "email", "event", "webinar", "trade_show", "ads", "social", "content", NULL,
@@ -58,60 +60,15 @@ static const struct crm_field campaign_fields[] = {
 
 /* -- hierarchy --------------------------------------------------------- */
 
-struct parent_ctx {
-	struct crm_db *db;
-	struct crm_err *err;
-};
-
-static int64_t db_parent_of(int64_t id, void *arg)
-{
-	struct parent_ctx *pc = arg;
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    pc->db, "SELECT parent_id FROM campaigns WHERE id = ?", pc->err);
-	int64_t p = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, pc->err);
-	if (rc > 0)
-		p = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : p;
-}
+#define PARENT_OF "SELECT parent_id FROM campaigns WHERE id = ?"
 
 /* A parent must exist and be no descendant of self. */
 static int parent_ok(struct crm_db *db, int64_t self, int64_t parent,
 		     struct crm_err *err)
 {
-	struct parent_ctx pc = {db, err};
-	int64_t n;
-	int rc;
-	char num[32];
-
-	snprintf(err->field, sizeof(err->field), "parent_id");
-	snprintf(num, sizeof(num), "%lld", (long long)parent);
-	n = crm_db_int(db, "SELECT count(*) FROM campaigns WHERE id = ?1", num,
-		       NULL, err);
-	if (n < 0)
-		return -1;
-	if (!n)
-		return crm_err_set(err, CRM_EX_DATAERR, "no campaign %lld",
-				   (long long)parent);
-	rc = crm_company_cycle(self, parent, db_parent_of, &pc, 100000);
-	if (rc < 0)
-		return -1;
-	if (rc && parent == self)
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "a campaign cannot be its own parent");
-	if (rc)
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "campaign %lld is below campaign %lld: that "
-				   "would make a cycle",
-				   (long long)parent, (long long)self);
-	err->field[0] = '\0';
-	return 0;
+	return crm_hier_parent_ok(db, "campaign",
+				  "SELECT 1 FROM campaigns WHERE id = ?",
+				  PARENT_OF, self, parent, err);
 }
 
 static int check_dates(const struct crm_row *row, struct crm_err *err)
@@ -211,45 +168,22 @@ static int status_ok(const char *status, struct crm_err *err)
 static int history(struct crm_db *db, int64_t member, const char *status,
 		   const char *at, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	return crm_dbq_run(
+	    db, err,
 	    "INSERT INTO campaign_member_history (member_id, status, at) "
 	    "VALUES (?, ?, ?)",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, member);
-	crm_stmt_bind_text(st, 2, status);
-	crm_stmt_bind_text(st, 3, at);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "iss", member, status, at);
 }
 
 /* The id of record id's membership of campaign, 0 none, -1 error. */
 static int64_t member_id(struct crm_db *db, int64_t campaign,
 			 const char *entity, int64_t id, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	return crm_dbq_int(
+	    db, err,
 	    "SELECT id FROM campaign_members WHERE campaign_id = ? AND "
 	    "entity = ? AND record_id = ?",
-	    err);
-	int64_t m = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, campaign);
-	crm_stmt_bind_text(st, 2, entity);
-	crm_stmt_bind_int(st, 3, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		m = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : m;
+	    "isi", campaign, entity, id);
 }
 
 static int record_exists(struct crm_db *db, const char *entity, int64_t id,
@@ -356,7 +290,6 @@ int crm_campaign_members_status(struct crm_db *db, int64_t campaign,
 	if (status_ok(status, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		struct crm_stmt *st;
 		int64_t m = member_id(db, campaign, entity, ids[i], err);
 		int rc;
 
@@ -368,19 +301,11 @@ int crm_campaign_members_status(struct crm_db *db, int64_t campaign,
 					   "%lld",
 					   entity, (long long)ids[i],
 					   (long long)campaign);
-		st = crm_db_stmt_cached(
-		    db,
+		rc = crm_dbq_step(
+		    db, err, NULL,
 		    "UPDATE campaign_members SET status = ?, status_at = ? "
 		    "WHERE id = ? AND status <> ? RETURNING id",
-		    err);
-		if (!st)
-			return -1;
-		crm_stmt_bind_text(st, 1, status);
-		crm_stmt_bind_text(st, 2, at);
-		crm_stmt_bind_int(st, 3, m);
-		crm_stmt_bind_text(st, 4, status);
-		rc = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
+		    "ssis", status, at, m, status);
 		if (rc < 0)
 			return -1;
 		if (!rc) /* it had that status already */
@@ -451,21 +376,19 @@ int crm_campaign_touches(struct crm_db *db, const char *entity, int64_t id,
 /* -- tree -------------------------------------------------------------- */
 
 struct cnode {
-	int64_t id, parent;
-	char *name, *key, *type, *status, *currency;
+	char *name, *type, *status, *currency;
 	int64_t budget, cost;
 	uint64_t members, responses;
 	/* totals */
 	uint64_t tm, tr;
 	int64_t tb, tc;
 	const char *tcur; /* NULL: mixed */
-	bool mixed, seen, summed;
-	size_t *kids;
-	size_t nkids, capkids;
+	bool mixed;
 };
 
 struct ctree {
-	struct cnode *n;
+	struct crm_hier h;
+	struct cnode *n; /* by row */
 	size_t len, cap;
 };
 
@@ -474,18 +397,16 @@ static char *dup_or_null(const char *s)
 	return s ? crm_xstrdup(s) : NULL;
 }
 
-static int ctree_add(struct crm_stmt *st, void *arg)
+/* crm_hier_load: one campaign into the tree; its key is name_key */
+static char *ctree_add(struct crm_stmt *st, void *arg)
 {
 	struct ctree *t = arg;
+	const char *key = crm_stmt_text(st, 3);
 
 	t->n = crm_xgrow(t->n, &t->cap, t->len + 1, sizeof(*t->n));
 	t->n[t->len] = (struct cnode){
-	    .id = crm_stmt_int(st, 0),
-	    .parent = crm_stmt_int(st, 1),
 	    .name =
 		crm_xstrdup(crm_stmt_text(st, 2) ? crm_stmt_text(st, 2) : ""),
-	    .key =
-		crm_xstrdup(crm_stmt_text(st, 3) ? crm_stmt_text(st, 3) : ""),
 	    .type = dup_or_null(crm_stmt_text(st, 4)),
 	    .status = dup_or_null(crm_stmt_text(st, 5)),
 	    .currency = dup_or_null(crm_stmt_text(st, 6)),
@@ -493,40 +414,13 @@ static int ctree_add(struct crm_stmt *st, void *arg)
 	    .cost = crm_stmt_int(st, 8),
 	};
 	t->len++;
-	return 0;
+	return crm_xstrdup(key ? key : "");
 }
 
-static long ctree_find(const struct ctree *t, int64_t id)
+/* The campaign of node i. */
+static struct cnode *cnode_at(struct ctree *t, size_t i)
 {
-	size_t lo = 0, hi = t->len;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (t->n[mid].id < id)
-			lo = mid + 1;
-		else if (t->n[mid].id > id)
-			hi = mid;
-		else
-			return (long)mid;
-	}
-	return -1;
-}
-
-static int cmp_cid(const void *a, const void *b)
-{
-	const struct cnode *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static const struct ctree *sort_ctree;
-
-static int cmp_ckid(const void *a, const void *b)
-{
-	const struct cnode *x = &sort_ctree->n[*(const size_t *)a];
-	const struct cnode *y = &sort_ctree->n[*(const size_t *)b];
-	int c = strcmp(x->key, y->key);
-
-	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
+	return &t->n[t->h.n[i].row];
 }
 
 static int count_members(struct crm_db *db, struct ctree *t,
@@ -542,54 +436,38 @@ static int count_members(struct crm_db *db, struct ctree *t,
 	if (!st)
 		return -1;
 	while ((rc = crm_stmt_step(st, err)) > 0) {
-		long i = ctree_find(t, crm_stmt_int(st, 0));
+		long i = crm_hier_find(&t->h, crm_stmt_int(st, 0));
 		const char *s = crm_stmt_text(st, 1);
 		uint64_t c = (uint64_t)crm_stmt_int(st, 2);
 
 		if (i < 0)
 			continue;
-		t->n[i].members += c;
+		cnode_at(t, (size_t)i)->members += c;
 		if (s && crm_campaign_status_responded(s))
-			t->n[i].responses += c;
+			cnode_at(t, (size_t)i)->responses += c;
 	}
 	crm_stmt_finalize(st);
 	return rc < 0 ? -1 : 0;
 }
 
-/* Totals of node i and below (children first, by an explicit stack). */
-static void sum_node(struct ctree *t, size_t root)
+/* Totals of each node from its own and its children's, children first. */
+static void sum_nodes(struct ctree *t)
 {
-	size_t *stack = NULL, cap = 0, sp = 0;
+	size_t n, *order = crm_hier_down(&t->h, &n);
 
-	stack = crm_xgrow(stack, &cap, 1, sizeof(*stack));
-	stack[sp++] = root;
-	while (sp) {
-		struct cnode *x = &t->n[stack[sp - 1]];
-		bool pushed = false;
+	while (n--) {
+		const struct crm_hier_node *hx = &t->h.n[order[n]];
+		struct cnode *x = cnode_at(t, order[n]);
 
-		for (size_t k = 0; k < x->nkids; k++) {
-			struct cnode *c = &t->n[x->kids[k]];
-			if (!c->summed && !c->seen) {
-				c->seen = true; /* on the stack */
-				stack = crm_xgrow(stack, &cap, sp + 1,
-						  sizeof(*stack));
-				stack[sp++] = x->kids[k];
-				pushed = true;
-			}
-		}
-		if (pushed)
-			continue;
-		sp--;
 		x->tm = x->members;
 		x->tr = x->responses;
 		x->tb = x->budget;
 		x->tc = x->cost;
 		x->tcur = x->currency;
 		x->mixed = false;
-		for (size_t k = 0; k < x->nkids; k++) {
-			struct cnode *c = &t->n[x->kids[k]];
-			if (!c->summed)
-				continue;
+		for (size_t k = 0; k < hx->nchild; k++) {
+			struct cnode *c =
+			    cnode_at(t, t->h.kids[hx->first_child + k]);
 			x->tm += c->tm;
 			x->tr += c->tr;
 			if (c->mixed) {
@@ -607,30 +485,23 @@ static void sum_node(struct ctree *t, size_t root)
 			x->tb += c->tb;
 			x->tc += c->tc;
 		}
-		x->summed = true;
 	}
-	free(stack);
+	free(order);
 }
 
 struct walk_ctx {
 	struct ctree *t;
 	int (*fn)(const struct crm_campaign_node *n, void *arg);
 	void *arg;
-	struct crm_buf path;
 };
 
-static int walk_node(struct walk_ctx *w, size_t i, int64_t parent, int depth)
+static int walk_node(const struct crm_hier_node *hx, int64_t parent, int depth,
+		     const char *path, void *arg)
 {
-	struct cnode *x = &w->t->n[i];
-	struct crm_campaign_node cn;
-	size_t pl = w->path.len;
-
-	if (x->seen && depth > 0) /* only via a cycle in old data */
-		return 0;
-	x->seen = true;
-	crm_buf_addf(&w->path, "%s%lld", pl ? "/" : "", (long long)x->id);
-	cn = (struct crm_campaign_node){
-	    .id = x->id,
+	struct walk_ctx *w = arg;
+	const struct cnode *x = &w->t->n[hx->row];
+	struct crm_campaign_node cn = {
+	    .id = hx->id,
 	    .parent_id = parent,
 	    .name = x->name,
 	    .type = x->type,
@@ -639,7 +510,7 @@ static int walk_node(struct walk_ctx *w, size_t i, int64_t parent, int depth)
 	    .total_currency = x->mixed ? NULL : x->tcur,
 	    .depth = depth,
 	    .mixed = x->mixed,
-	    .path = crm_buf_str(&w->path),
+	    .path = path,
 	    .members = x->members,
 	    .responses = x->responses,
 	    .members_total = x->tm,
@@ -649,16 +520,8 @@ static int walk_node(struct walk_ctx *w, size_t i, int64_t parent, int depth)
 	    .budget_total = x->mixed ? 0 : x->tb,
 	    .cost_total = x->mixed ? 0 : x->tc,
 	};
-	if (w->fn(&cn, w->arg) < 0)
-		return -1;
-	for (size_t k = 0; k < x->nkids; k++)
-		if (!w->t->n[x->kids[k]].seen &&
-		    walk_node(w, x->kids[k], x->id, depth + 1) < 0)
-			return -1;
-	w->path.len = pl;
-	if (w->path.s)
-		w->path.s[pl] = '\0';
-	return 0;
+
+	return w->fn(&cn, w->arg);
 }
 
 int crm_campaign_tree(struct crm_db *db, const int64_t *roots, size_t nroots,
@@ -667,7 +530,6 @@ int crm_campaign_tree(struct crm_db *db, const int64_t *roots, size_t nroots,
 {
 	struct ctree t = {0};
 	struct walk_ctx w = {.t = &t, .fn = fn, .arg = arg};
-	size_t *top = NULL, ntop = 0;
 	struct crm_stmt *st;
 	int rc = -1;
 
@@ -677,72 +539,21 @@ int crm_campaign_tree(struct crm_db *db, const int64_t *roots, size_t nroots,
 			 err);
 	if (!st)
 		return -1;
-	rc = crm_stmt_each(st, ctree_add, &t, err);
+	rc = crm_hier_load(&t.h, st, ctree_add, &t, err);
 	crm_stmt_finalize(st);
-	if (rc < 0)
+	if (rc < 0 || (rc = count_members(db, &t, err)) < 0)
 		goto out;
-	rc = -1;
-	if (t.len)
-		qsort(t.n, t.len, sizeof(*t.n), cmp_cid);
-	for (size_t i = 0; i < t.len; i++) {
-		long p = t.n[i].parent ? ctree_find(&t, t.n[i].parent) : -1;
-		if (p < 0) {
-			t.n[i].parent = 0;
-			continue;
-		}
-		t.n[p].kids = crm_xgrow(t.n[p].kids, &t.n[p].capkids,
-					t.n[p].nkids + 1, sizeof(size_t));
-		t.n[p].kids[t.n[p].nkids++] = i;
-	}
-	sort_ctree = &t;
-	for (size_t i = 0; i < t.len; i++)
-		if (t.n[i].nkids > 1)
-			qsort(t.n[i].kids, t.n[i].nkids, sizeof(size_t),
-			      cmp_ckid);
-	if (count_members(db, &t, err) < 0)
-		goto out;
-	for (size_t i = 0; i < t.len; i++)
-		if (!t.n[i].parent)
-			sum_node(&t, i);
-	for (size_t i = 0; i < t.len; i++)
-		t.n[i].seen = false;
-	top = crm_xcalloc(t.len + 1, sizeof(*top));
-	if (nroots) {
-		for (size_t i = 0; i < nroots; i++) {
-			long x = ctree_find(&t, roots[i]);
-			size_t steps = 0;
-
-			if (x < 0) {
-				crm_err_set(err, CRM_EX_NOINPUT,
-					    "no campaign %lld",
-					    (long long)roots[i]);
-				goto out;
-			}
-			while (t.n[x].parent && steps++ < t.len)
-				x = ctree_find(&t, t.n[x].parent);
-			top[ntop++] = (size_t)x;
-		}
-	} else {
-		for (size_t i = 0; i < t.len; i++)
-			if (!t.n[i].parent)
-				top[ntop++] = i;
-		qsort(top, ntop, sizeof(*top), cmp_ckid);
-	}
-	for (size_t i = 0; i < ntop; i++)
-		if (!t.n[top[i]].seen && walk_node(&w, top[i], 0, 0) < 0)
-			goto out;
-	rc = 0;
+	sum_nodes(&t);
+	rc = crm_hier_walk(&t.h, roots, nroots, false, "campaign", walk_node,
+			   &w, err);
 out:
 	for (size_t i = 0; i < t.len; i++) {
 		free(t.n[i].name);
-		free(t.n[i].key);
 		free(t.n[i].type);
 		free(t.n[i].status);
 		free(t.n[i].currency);
-		free(t.n[i].kids);
 	}
 	free(t.n);
-	free(top);
-	crm_buf_release(&w.path);
+	crm_hier_release(&t.h);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include "activity.h"
 #include "campaign_event.h"
 #include "datetime.h"
+#include "dbq.h"
 
 static const struct {
 	const char *name, *kind;
@@ -247,7 +248,6 @@ static int log_activity(struct crm_db *db, const struct member *m,
 {
 	char type[32], *subject;
 	struct crm_activity a = {0};
-	struct crm_stmt *st;
 	int64_t id;
 	int rc;
 
@@ -267,14 +267,9 @@ static int log_activity(struct crm_db *db, const struct member *m,
 	free(subject);
 	if (rc < 0)
 		return -1;
-	st = crm_db_stmt_cached(
-	    db, "UPDATE activities SET external_id = ? WHERE id = ?", err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, key);
-	crm_stmt_bind_int(st, 2, id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	rc = crm_dbq_step(db, err, NULL,
+			  "UPDATE activities SET external_id = ? WHERE id = ?",
+			  "si", key, id);
 	return rc < 0 ? -1 : 0;
 }
 

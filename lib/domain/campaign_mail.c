@@ -8,6 +8,7 @@
 #include "campaign_mail.h"
 #include "campaign_send.h"
 #include "datetime.h"
+#include "dbq.h"
 #include "mime.h"
 
 /* -- the flow action ---------------------------------------------------- */
@@ -104,25 +105,12 @@ static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *key,
 static int64_t sent_since(struct crm_flow_ctx *ctx, const char *since,
 			  struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    ctx->db,
+	return crm_dbq_int(
+	    ctx->db, err,
 	    "SELECT count(*) FROM campaign_member_history h JOIN "
 	    "campaign_members m ON m.id = h.member_id WHERE m.entity = ? AND "
 	    "m.record_id = ? AND h.status = 'sent' AND h.at > ?",
-	    err);
-	int64_t n = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, ctx->e->name);
-	crm_stmt_bind_int(st, 2, ctx->record_id);
-	crm_stmt_bind_text(st, 3, since);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		n = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : n;
+	    "sis", ctx->e->name, (int64_t)ctx->record_id, since);
 }
 
 /* The member row of the record in campaign (added when missing): its id

@@ -7,6 +7,7 @@
 #include "bizcal.h"
 #include "campaign_send.h"
 #include "datetime.h"
+#include "dbq.h"
 #include "mime.h"
 
 static bool truthy(json_t *v)
@@ -89,24 +90,12 @@ int crm_campaign_send_queue(struct crm_db *db, int64_t campaign, int64_t member,
 int64_t crm_campaign_send_pending(struct crm_db *db, const char *entity,
 				  int64_t id, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	return crm_dbq_int(
+	    db, err,
 	    "SELECT count(*) FROM campaign_sends s JOIN campaign_members m ON "
 	    "m.id = s.member_id WHERE m.entity = ? AND m.record_id = ? AND "
 	    "s.status IN ('queued', 'sending')",
-	    err);
-	int64_t n = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, entity);
-	crm_stmt_bind_int(st, 2, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		n = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : n;
+	    "si", entity, id);
 }
 
 static int hhmm(const char *s, size_t n, int *min)
@@ -272,37 +261,18 @@ static int64_t sent_in_window(struct crm_db *db, const struct camp *c,
 static int exec1(struct crm_db *db, const char *sql, const char *a, int64_t id,
 		 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, a);
-	crm_stmt_bind_int(st, 2, id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(db, err, NULL, sql, "si", a, id);
 }
 
 /* Send id was handed over at at, as msg (its Date the hand-over's). */
 static int mark_send(struct crm_db *db, int64_t id, const char *at,
 		     const char *msg, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	return crm_dbq_run(
+	    db, err,
 	    "UPDATE campaign_sends SET status = 'sent', sent_at = ?, message "
 	    "= ? WHERE id = ?",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, at);
-	crm_stmt_bind_text(st, 2, msg);
-	crm_stmt_bind_int(st, 3, id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "ssi", at, msg, id);
 }
 
 /* The member's status becomes sent (when targeted) and a "sent" history
@@ -310,31 +280,19 @@ static int mark_send(struct crm_db *db, int64_t id, const char *at,
 static int mark_sent(struct crm_db *db, int64_t mid, const char *at,
 		     struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE campaign_members SET status = 'sent', status_at = ? "
-	    "WHERE id = ? AND status = 'targeted'",
-	    err);
 	int rc;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, at);
-	crm_stmt_bind_int(st, 2, mid);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	rc = crm_dbq_step(
+	    db, err, NULL,
+	    "UPDATE campaign_members SET status = 'sent', status_at = ? "
+	    "WHERE id = ? AND status = 'targeted'",
+	    "si", at, mid);
 	if (rc < 0)
 		return -1;
-	st = crm_db_stmt_cached(db,
-				"INSERT INTO campaign_member_history "
-				"(member_id, status, at) VALUES (?, 'sent', ?)",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, mid);
-	crm_stmt_bind_text(st, 2, at);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	rc = crm_dbq_step(db, err, NULL,
+			  "INSERT INTO campaign_member_history "
+			  "(member_id, status, at) VALUES (?, 'sent', ?)",
+			  "is", mid, at);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -7,6 +7,8 @@
 #include "activity.h"
 #include "bloom.h"
 #include "company.h"
+#include "dbq.h"
+#include "hier.h"
 #include "normalize.h"
 
 static const struct crm_field company_fields[] = {
@@ -86,35 +88,14 @@ int crm_company_cycle(int64_t self, int64_t parent,
 	return 0;
 }
 
-struct parent_ctx {
-	struct crm_db *db;
-	struct crm_err *err;
-};
-
-static int64_t db_parent_of(int64_t id, void *arg)
-{
-	struct parent_ctx *pc = arg;
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    pc->db, "SELECT parent_id FROM companies WHERE id = ?", pc->err);
-	int64_t p = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, pc->err);
-	if (rc > 0)
-		p = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : p;
-}
+#define PARENT_OF "SELECT parent_id FROM companies WHERE id = ?"
 
 int64_t crm_company_root(struct crm_db *db, int64_t id, struct crm_err *err)
 {
-	struct parent_ctx pc = {db, err};
+	struct crm_hier_up pc = {db, PARENT_OF, err};
 
 	for (long d = 0; d < 100000; d++) {
-		int64_t p = db_parent_of(id, &pc);
+		int64_t p = crm_hier_parent_of(id, &pc);
 
 		if (p < 0)
 			return -1;
@@ -127,16 +108,8 @@ int64_t crm_company_root(struct crm_db *db, int64_t id, struct crm_err *err)
 
 static int company_exists(struct crm_db *db, int64_t id, struct crm_err *err)
 {
-	struct crm_stmt *st =
-	    crm_db_stmt_cached(db, "SELECT 1 FROM companies WHERE id = ?", err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(db, err, NULL,
+			    "SELECT 1 FROM companies WHERE id = ?", "i", id);
 }
 
 /* "https://www.Acme.com/about" -> "acme.com". */
@@ -200,29 +173,9 @@ static int company_prepare(struct crm_db *db, const struct crm_entity *e,
 static int parent_ok(struct crm_db *db, int64_t self, int64_t parent,
 		     struct crm_err *err)
 {
-	struct parent_ctx pc = {db, err};
-	int rc;
-
-	snprintf(err->field, sizeof(err->field), "parent_id");
-	rc = company_exists(db, parent, err);
-	if (rc < 0)
-		return -1;
-	if (!rc)
-		return crm_err_set(err, CRM_EX_DATAERR, "no company %lld",
-				   (long long)parent);
-	rc = crm_company_cycle(self, parent, db_parent_of, &pc, 100000);
-	if (rc < 0)
-		return -1;
-	if (rc && parent == self)
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "a company cannot be its own parent");
-	if (rc)
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "company %lld is below company %lld: that "
-				   "would make a cycle",
-				   (long long)parent, (long long)self);
-	err->field[0] = '\0';
-	return 0;
+	return crm_hier_parent_ok(db, "company",
+				  "SELECT 1 FROM companies WHERE id = ?",
+				  PARENT_OF, self, parent, err);
 }
 
 static int company_check(struct crm_db *db, const struct crm_entity *e,
@@ -517,107 +470,23 @@ out:
 
 /* -- tree -------------------------------------------------------------- */
 
-struct tnode {
-	int64_t id, parent;
-	char *name, *key;
-	size_t first_child, nchild; /* into kids[] */
-	bool seen;
-};
-
 struct tree {
-	struct tnode *n;
+	struct crm_hier h;
+	char **name; /* by row */
 	size_t len, cap;
-	size_t *kids;	       /* children of each node, contiguous per node */
-	uint64_t *own, *total; /* len * nroll */
+	uint64_t *own, *total; /* by node: h.len * nroll */
 	size_t nroll;
 };
 
-static int cmp_id(const void *a, const void *b)
-{
-	const struct tnode *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static long tree_find(const struct tree *t, int64_t id)
-{
-	size_t lo = 0, hi = t->len;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (t->n[mid].id < id)
-			lo = mid + 1;
-		else if (t->n[mid].id > id)
-			hi = mid;
-		else
-			return (long)mid;
-	}
-	return -1;
-}
-
-/* crm_stmt_each: one company into the tree */
-static int tree_add(struct crm_stmt *st, void *arg)
+/* crm_hier_load: one company into the tree; its key is name_key */
+static char *tree_add(struct crm_stmt *st, void *arg)
 {
 	struct tree *t = arg;
 	const char *k = crm_stmt_text(st, 3);
 
-	t->n = crm_xgrow(t->n, &t->cap, t->len + 1, sizeof(*t->n));
-	t->n[t->len] = (struct tnode){
-	    .id = crm_stmt_int(st, 0),
-	    .parent = crm_stmt_int(st, 1),
-	    .name = crm_xstrdup(crm_stmt_text(st, 2)),
-	    .key = crm_xstrdup(k ? k : ""),
-	};
-	t->len++;
-	return 0;
-}
-
-static int load_tree(struct crm_db *db, struct tree *t, struct crm_err *err)
-{
-	struct crm_stmt *st = crm_db_stmt(
-	    db, "SELECT id, parent_id, name, name_key FROM companies", err);
-	size_t *pos;
-	int rc;
-
-	if (!st)
-		return -1;
-	rc = crm_stmt_each(st, tree_add, t, err);
-	crm_stmt_finalize(st);
-	if (rc < 0)
-		return -1;
-	if (t->len)
-		qsort(t->n, t->len, sizeof(*t->n), cmp_id);
-	/* children: count, then place */
-	for (size_t i = 0; i < t->len; i++) {
-		long p = t->n[i].parent ? tree_find(t, t->n[i].parent) : -1;
-		if (p >= 0)
-			t->n[p].nchild++;
-		else
-			t->n[i].parent = 0; /* a missing parent makes a root */
-	}
-	pos = crm_xcalloc(t->len + 1, sizeof(*pos));
-	for (size_t i = 0, at = 0; i < t->len; i++) {
-		t->n[i].first_child = pos[i] = at;
-		at += t->n[i].nchild;
-	}
-	t->kids = crm_xcalloc(t->len + 1, sizeof(*t->kids));
-	for (size_t i = 0; i < t->len; i++)
-		if (t->n[i].parent) {
-			long p = tree_find(t, t->n[i].parent);
-			t->kids[pos[p]++] = i;
-		}
-	free(pos);
-	return 0;
-}
-
-static const struct tree *sort_tree;
-
-static int cmp_kid(const void *a, const void *b)
-{
-	const struct tnode *x = &sort_tree->n[*(const size_t *)a];
-	const struct tnode *y = &sort_tree->n[*(const size_t *)b];
-	int c = strcmp(x->key, y->key);
-
-	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
+	t->name = crm_xgrow(t->name, &t->cap, t->len + 1, sizeof(*t->name));
+	t->name[t->len++] = crm_xstrdup(crm_stmt_text(st, 2));
+	return crm_xstrdup(k ? k : "");
 }
 
 static int count_rollups(struct crm_db *db, struct tree *t,
@@ -625,8 +494,8 @@ static int count_rollups(struct crm_db *db, struct tree *t,
 			 struct crm_err *err)
 {
 	t->nroll = nr;
-	t->own = crm_xcalloc(t->len * nr + 1, sizeof(*t->own));
-	t->total = crm_xcalloc(t->len * nr + 1, sizeof(*t->total));
+	t->own = crm_xcalloc(t->h.len * nr + 1, sizeof(*t->own));
+	t->total = crm_xcalloc(t->h.len * nr + 1, sizeof(*t->total));
 	for (size_t k = 0; k < nr; k++) {
 		struct crm_buf sql = {0};
 		struct crm_stmt *st;
@@ -644,7 +513,7 @@ static int count_rollups(struct crm_db *db, struct tree *t,
 		if (!st)
 			return -1;
 		while ((rc = crm_stmt_step(st, err)) > 0) {
-			long i = tree_find(t, crm_stmt_int(st, 0));
+			long i = crm_hier_find(&t->h, crm_stmt_int(st, 0));
 			if (i >= 0)
 				t->own[(size_t)i * nr + k] =
 				    (uint64_t)crm_stmt_int(st, 1);
@@ -656,90 +525,45 @@ static int count_rollups(struct crm_db *db, struct tree *t,
 	return 0;
 }
 
-/* Totals bottom up, without recursion: nodes in an order where children
- * come after parents (BFS from the roots), then summed backwards. */
+/* Totals bottom up: each node, after all below it, into its parent. */
 static void sum_totals(struct tree *t)
 {
-	size_t *order = crm_xcalloc(t->len + 1, sizeof(*order)), n = 0;
-	size_t nr = t->nroll;
+	size_t n, nr = t->nroll, *order = crm_hier_down(&t->h, &n);
 
-	for (size_t i = 0; i < t->len; i++)
-		if (!t->n[i].parent)
-			order[n++] = i;
-	for (size_t q = 0; q < n; q++) {
-		const struct tnode *x = &t->n[order[q]];
-		for (size_t c = 0; c < x->nchild; c++)
-			order[n++] = t->kids[x->first_child + c];
-	}
-	memcpy(t->total, t->own, t->len * nr * sizeof(*t->own));
+	memcpy(t->total, t->own, t->h.len * nr * sizeof(*t->own));
 	while (n--) {
 		size_t i = order[n];
-		long p = t->n[i].parent ? tree_find(t, t->n[i].parent) : -1;
+		long p = t->h.n[i].parent
+			     ? crm_hier_find(&t->h, t->h.n[i].parent)
+			     : -1;
 		for (size_t k = 0; p >= 0 && k < nr; k++)
 			t->total[(size_t)p * nr + k] += t->total[i * nr + k];
 	}
 	free(order);
 }
 
-struct frame {
-	size_t node, next;
-	size_t pathlen;
+struct tree_walk {
+	struct tree *t;
+	int (*fn)(const struct crm_tree_node *n, void *arg);
+	void *arg;
 };
 
-static int walk(struct tree *t, size_t root,
-		int (*fn)(const struct crm_tree_node *n, void *arg), void *arg)
+static int tree_visit(const struct crm_hier_node *x, int64_t parent_id,
+		      int depth, const char *path, void *arg)
 {
-	struct frame *stack = NULL;
-	size_t depth = 0, cap = 0;
-	struct crm_buf path = {0};
-	int rc = 0;
+	struct tree_walk *w = arg;
+	size_t i = (size_t)(x - w->t->h.n);
+	struct crm_tree_node tn = {
+	    .id = x->id,
+	    .parent_id = parent_id,
+	    .name = w->t->name[x->row],
+	    .depth = depth,
+	    .path = path,
+	    .own = w->t->own + i * w->t->nroll,
+	    .total = w->t->total + i * w->t->nroll,
+	};
 
-	stack = crm_xgrow(stack, &cap, 1, sizeof(*stack));
-	stack[0] = (struct frame){root, 0, 0};
-	for (;;) {
-		struct frame *f = &stack[depth];
-		struct tnode *x = &t->n[f->node];
-
-		if (f->next == 0 && !x->seen) {
-			struct crm_tree_node tn;
-
-			x->seen = true;
-			path.len = f->pathlen;
-			crm_buf_addf(&path, "%s%lld", f->pathlen ? "/" : "",
-				     (long long)x->id);
-			tn = (struct crm_tree_node){
-			    .id = x->id,
-			    .parent_id = depth ? x->parent : 0,
-			    .name = x->name,
-			    .depth = (int)depth,
-			    .path = crm_buf_str(&path),
-			    .own = t->own + f->node * t->nroll,
-			    .total = t->total + f->node * t->nroll,
-			};
-			if (fn(&tn, arg) < 0) {
-				rc = -1;
-				break;
-			}
-			f->pathlen = path.len; /* children extend this path */
-		}
-		if (f->next < x->nchild) {
-			size_t c = t->kids[x->first_child + f->next++];
-			size_t pl = f->pathlen;
-
-			if (t->n[c].seen)
-				continue;
-			stack =
-			    crm_xgrow(stack, &cap, depth + 2, sizeof(*stack));
-			stack[++depth] = (struct frame){c, 0, pl};
-			continue;
-		}
-		if (depth == 0)
-			break;
-		depth--;
-	}
-	free(stack);
-	crm_buf_release(&path);
-	return rc;
+	return w->fn(&tn, w->arg);
 }
 
 int crm_company_tree(struct crm_db *db, const int64_t *roots, size_t nroots,
@@ -748,52 +572,26 @@ int crm_company_tree(struct crm_db *db, const int64_t *roots, size_t nroots,
 		     void *arg, struct crm_err *err)
 {
 	struct tree t = {0};
-	size_t *top = NULL, ntop = 0;
+	struct tree_walk w = {&t, fn, arg};
+	struct crm_stmt *st = crm_db_stmt(
+	    db, "SELECT id, parent_id, name, name_key FROM companies", err);
 	int rc = -1;
 
-	if (load_tree(db, &t, err) < 0 || count_rollups(db, &t, r, nr, err) < 0)
+	if (!st)
+		return -1;
+	rc = crm_hier_load(&t.h, st, tree_add, &t, err);
+	crm_stmt_finalize(st);
+	if (rc < 0 || (rc = count_rollups(db, &t, r, nr, err)) < 0)
 		goto out;
-	sort_tree = &t;
-	for (size_t i = 0; i < t.len; i++)
-		if (t.n[i].nchild > 1)
-			qsort(t.kids + t.n[i].first_child, t.n[i].nchild,
-			      sizeof(*t.kids), cmp_kid);
 	sum_totals(&t);
-	top = crm_xcalloc(t.len + 1, sizeof(*top));
-	if (nroots) {
-		for (size_t i = 0; i < nroots; i++) {
-			long x = tree_find(&t, roots[i]);
-			size_t steps = 0;
-
-			if (x < 0) {
-				crm_err_set(err, CRM_EX_NOINPUT,
-					    "no company %lld",
-					    (long long)roots[i]);
-				goto out;
-			}
-			while (t.n[x].parent && steps++ < t.len)
-				x = tree_find(&t, t.n[x].parent);
-			top[ntop++] = (size_t)x;
-		}
-	} else {
-		for (size_t i = 0; i < t.len; i++)
-			if (!t.n[i].parent)
-				top[ntop++] = i;
-		qsort(top, ntop, sizeof(*top), cmp_kid);
-	}
-	for (size_t i = 0; i < ntop; i++)
-		if (!t.n[top[i]].seen && walk(&t, top[i], fn, arg) < 0)
-			goto out;
-	rc = 0;
+	rc = crm_hier_walk(&t.h, roots, nroots, false, "company", tree_visit,
+			   &w, err);
 out:
-	for (size_t i = 0; i < t.len; i++) {
-		free(t.n[i].name);
-		free(t.n[i].key);
-	}
-	free(t.n);
-	free(t.kids);
+	for (size_t i = 0; i < t.len; i++)
+		free(t.name[i]);
+	free(t.name);
+	crm_hier_release(&t.h);
 	free(t.own);
 	free(t.total);
-	free(top);
 	return rc;
 }

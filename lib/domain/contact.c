@@ -4,6 +4,8 @@
 
 #include "company.h"
 #include "contact.h"
+#include "dbq.h"
+#include "hier.h"
 #include "import_map.h"
 
 static const char *const lifecycle_stages[] = {
@@ -50,46 +52,16 @@ static int contact_check_name(const struct crm_row *row, struct crm_err *err)
 
 /* -- reporting lines ---------------------------------------------------- */
 
-struct mgr_ctx {
-	struct crm_db *db;
-	struct crm_err *err;
-};
-
-static int64_t db_manager_of(int64_t id, void *arg)
-{
-	struct mgr_ctx *mc = arg;
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    mc->db, "SELECT reports_to_id FROM contacts WHERE id = ?", mc->err);
-	int64_t p = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, mc->err);
-	if (rc > 0)
-		p = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : p;
-}
+#define MANAGER_OF "SELECT reports_to_id FROM contacts WHERE id = ?"
 
 /* The company of contact id: 1 found (*company 0 when it has none), 0 no
  * such contact, -1 error. */
 static int contact_company(struct crm_db *db, int64_t id, int64_t *company,
 			   struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT company_id FROM contacts WHERE id = ?", err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*company = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(db, err, company,
+			    "SELECT company_id FROM contacts WHERE id = ?", "i",
+			    id);
 }
 
 /* "reports_to" names the manager by id, external id, email or phone. */
@@ -132,7 +104,7 @@ static bool same(const char *a, const char *b)
 static int reports_to_ok(struct crm_db *db, const struct crm_row *row,
 			 bool strict, struct crm_err *err)
 {
-	struct mgr_ctx mc = {db, err};
+	struct crm_hier_up mc = {db, MANAGER_OF, err};
 	int64_t self = crm_row_id(row),
 		mgr = strtoll(crm_row_get(row, "reports_to_id"), NULL, 10);
 	const char *cs = crm_row_get(row, "company_id");
@@ -172,7 +144,7 @@ static int reports_to_ok(struct crm_db *db, const struct crm_row *row,
 			    "group",
 			    (long long)mgr);
 	}
-	rc = crm_company_cycle(self, mgr, db_manager_of, &mc, 100000);
+	rc = crm_company_cycle(self, mgr, crm_hier_parent_of, &mc, 100000);
 	if (rc < 0)
 		return -1;
 	if (rc)
@@ -289,15 +261,16 @@ const struct crm_entity crm_contact_entity = {
 /* -- org chart ---------------------------------------------------------- */
 
 struct onode {
-	int64_t id, mgr;
-	long parent; /* index of the manager in the chart, -1 for a root */
+	int64_t mgr;
 	char *name, *title, *email, *owner, *last;
-	bool seen;
 };
 
 struct org {
-	struct onode *n;
+	struct crm_hier h;
+	struct onode *n; /* by row */
 	size_t len, cap;
+	int (*fn)(const struct crm_org_node *n, void *arg);
+	void *arg;
 };
 
 static char *dup_or_null(const char *s)
@@ -305,7 +278,8 @@ static char *dup_or_null(const char *s)
 	return s ? crm_xstrdup(s) : NULL;
 }
 
-static int org_add(struct crm_stmt *st, void *arg)
+/* crm_hier_load: one contact into the chart; its key is its name */
+static char *org_add(struct crm_stmt *st, void *arg)
 {
 	struct org *o = arg;
 	const char *fn = crm_stmt_text(st, 2), *ln = crm_stmt_text(st, 3),
@@ -323,9 +297,7 @@ static int org_add(struct crm_stmt *st, void *arg)
 					: "");
 	o->n = crm_xgrow(o->n, &o->cap, o->len + 1, sizeof(*o->n));
 	o->n[o->len] = (struct onode){
-	    .id = crm_stmt_int(st, 0),
 	    .mgr = crm_stmt_int(st, 1),
-	    .parent = -1,
 	    .name = crm_xstrdup(crm_buf_str(&name)),
 	    .title = dup_or_null(crm_stmt_text(st, 4)),
 	    .email = dup_or_null(em),
@@ -334,22 +306,28 @@ static int org_add(struct crm_stmt *st, void *arg)
 	};
 	o->len++;
 	crm_buf_release(&name);
-	return 0;
+	return crm_xstrdup(o->n[o->len - 1].name);
 }
 
-static const struct org *sort_org;
-
-/* children of one manager together, each group by name, then id */
-static int cmp_org(const void *a, const void *b)
+static int org_visit(const struct crm_hier_node *hx, int64_t parent_id,
+		     int depth, const char *path, void *arg)
 {
-	const struct onode *x = &sort_org->n[*(const size_t *)a],
-			   *y = &sort_org->n[*(const size_t *)b];
-	int c;
+	struct org *o = arg;
+	const struct onode *x = &o->n[hx->row];
+	struct crm_org_node on = {
+	    .id = hx->id,
+	    .reports_to_id = x->mgr,
+	    .name = x->name,
+	    .title = x->title,
+	    .email = x->email,
+	    .owner = x->owner,
+	    .last_activity_at = x->last,
+	    .depth = depth,
+	    .path = path,
+	};
 
-	if (x->parent != y->parent)
-		return x->parent < y->parent ? -1 : 1;
-	c = strcmp(x->name, y->name);
-	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
+	(void)parent_id; /* a root's manager may work elsewhere */
+	return o->fn(&on, o->arg);
 }
 
 int crm_contact_tree(struct crm_db *db, int64_t company,
@@ -362,120 +340,26 @@ int crm_contact_tree(struct crm_db *db, int64_t company,
 	    "phone, owner, last_activity_at FROM contacts WHERE company_id = "
 	    "? ORDER BY id",
 	    err);
-	struct org o = {0};
-	size_t *order = NULL, *stack = NULL, *first = NULL, *count = NULL;
-	int *depth = NULL;
-	struct crm_buf *paths = NULL;
-	int rc = -1;
+	struct org o = {.fn = fn, .arg = arg};
+	int rc;
 
 	if (!st)
 		return -1;
 	crm_stmt_bind_int(st, 1, company);
-	rc = crm_stmt_each(st, org_add, &o, err);
+	rc = crm_hier_load(&o.h, st, org_add, &o, err);
 	crm_stmt_finalize(st);
-	if (rc < 0)
-		goto out;
-	rc = -1;
-	/* managers by binary search over the ids (ascending) */
-	for (size_t i = 0; i < o.len; i++) {
-		size_t lo = 0, hi = o.len;
-
-		while (o.n[i].mgr && lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (o.n[mid].id < o.n[i].mgr)
-				lo = mid + 1;
-			else if (o.n[mid].id > o.n[i].mgr)
-				hi = mid;
-			else {
-				o.n[i].parent = (long)mid;
-				break;
-			}
-		}
-	}
-	order = crm_xcalloc(o.len + 1, sizeof(*order));
-	for (size_t i = 0; i < o.len; i++)
-		order[i] = i;
-	sort_org = &o;
-	if (o.len)
-		qsort(order, o.len, sizeof(*order), cmp_org);
-	/* the reports of node i are order[first[i] .. first[i]+count[i]) */
-	first = crm_xcalloc(o.len + 1, sizeof(*first));
-	count = crm_xcalloc(o.len + 1, sizeof(*count));
-	for (size_t k = 0; k < o.len; k++) {
-		long p = o.n[order[k]].parent;
-		if (p >= 0 && !count[p]++)
-			first[p] = k;
-	}
-	stack = crm_xcalloc(o.len + 1, sizeof(*stack));
-	depth = crm_xcalloc(o.len + 1, sizeof(*depth));
-	paths = crm_xcalloc(o.len + 1, sizeof(*paths));
-	/* roots first (parent -1 sorts first), then anyone a cycle in old
-	 * data left unreached */
-	for (size_t pass = 0; pass < 2; pass++)
-		for (size_t r = 0; r < o.len; r++) {
-			size_t top = 0;
-			size_t root = order[r];
-
-			if (o.n[root].seen || (!pass && o.n[root].parent >= 0))
-				continue;
-			stack[top++] = root;
-			depth[root] = 0;
-			crm_buf_reset(&paths[root]);
-			crm_buf_addf(&paths[root], "%lld",
-				     (long long)o.n[root].id);
-			while (top) {
-				size_t i = stack[--top];
-				struct onode *x = &o.n[i];
-				struct crm_org_node on;
-
-				if (x->seen)
-					continue;
-				x->seen = true;
-				on = (struct crm_org_node){
-				    .id = x->id,
-				    .reports_to_id = x->mgr,
-				    .name = x->name,
-				    .title = x->title,
-				    .email = x->email,
-				    .owner = x->owner,
-				    .last_activity_at = x->last,
-				    .depth = depth[i],
-				    .path = crm_buf_str(&paths[i]),
-				};
-				if (fn(&on, arg) < 0)
-					goto out;
-				/* push the reports in reverse, so the first
-				 * pops first */
-				for (size_t c = count[i]; c-- > 0;) {
-					size_t k = order[first[i] + c];
-					if (o.n[k].seen)
-						continue;
-					depth[k] = depth[i] + 1;
-					crm_buf_reset(&paths[k]);
-					crm_buf_addf(&paths[k], "%s/%lld",
-						     crm_buf_str(&paths[i]),
-						     (long long)o.n[k].id);
-					stack[top++] = k;
-				}
-			}
-		}
-	rc = 0;
-out:
+	/* roots by name, then anyone a cycle in old data left unreached */
+	if (rc == 0)
+		rc = crm_hier_walk(&o.h, NULL, 0, true, "contact", org_visit,
+				   &o, err);
 	for (size_t i = 0; i < o.len; i++) {
 		free(o.n[i].name);
 		free(o.n[i].title);
 		free(o.n[i].email);
 		free(o.n[i].owner);
 		free(o.n[i].last);
-		if (paths)
-			crm_buf_release(&paths[i]);
 	}
 	free(o.n);
-	free(order);
-	free(first);
-	free(count);
-	free(stack);
-	free(depth);
-	free(paths);
+	crm_hier_release(&o.h);
 	return rc;
 }

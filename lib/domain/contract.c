@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "contract.h"
+#include "dbq.h"
 #include "money.h"
 
 static const char *const contract_statuses[] = {"draft", "active", "ended",
@@ -88,22 +89,6 @@ enum {
 	M_EVIDENCE,
 };
 
-static int field_err(struct crm_err *err, const char *field, const char *fmt,
-		     ...) __attribute__((format(printf, 3, 4)));
-
-static int field_err(struct crm_err *err, const char *field, const char *fmt,
-		     ...)
-{
-	va_list ap;
-
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	err->code = CRM_EX_DATAERR;
-	return -1;
-}
-
 static void set_val(struct crm_row *row, long f, const char *s)
 {
 	free(row->v[f]);
@@ -139,15 +124,7 @@ int crm_date_add(const char *date, int64_t days, char *out, struct crm_err *err)
 static int exists(struct crm_db *db, const char *sql, int64_t id,
 		  struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(db, err, NULL, sql, "i", id);
 }
 
 /* The input column "company" (a name) as company_id, when no id was
@@ -179,13 +156,14 @@ static int resolve_company(struct crm_db *db, struct crm_row *row,
 	if (rc < 0)
 		return -1;
 	if (n == 0)
-		return field_err(err, "company", "no company is named '%s'",
-				 json_string_value(j));
+		return crm_err_field(err, "company", CRM_EX_DATAERR,
+				     "no company is named '%s'",
+				     json_string_value(j));
 	if (n > 1)
-		return field_err(err, "company",
-				 "%lld companies are named '%s': give "
-				 "company_id",
-				 (long long)n, json_string_value(j));
+		return crm_err_field(err, "company", CRM_EX_DATAERR,
+				     "%lld companies are named '%s': give "
+				     "company_id",
+				     (long long)n, json_string_value(j));
 	row->v[C_COMPANY_ID] = crm_xasprintf("%lld", (long long)id);
 	json_object_del(row->custom, "company");
 	return 0;
@@ -201,9 +179,10 @@ static int contract_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (resolve_company(db, row, err) < 0)
 		return -1;
 	if (row->v[C_CURRENCY] && crm_money_exponent(row->v[C_CURRENCY]) < 0)
-		return field_err(err, "currency",
-				 "expected an ISO 4217 code like EUR, got '%s'",
-				 row->v[C_CURRENCY]);
+		return crm_err_field(
+		    err, "currency", CRM_EX_DATAERR,
+		    "expected an ISO 4217 code like EUR, got '%s'",
+		    row->v[C_CURRENCY]);
 	if (old && old->v[C_CURRENCY] && row->v[C_CURRENCY] &&
 	    strcmp(old->v[C_CURRENCY], row->v[C_CURRENCY])) {
 		rc = (int)crm_db_int(db,
@@ -213,9 +192,9 @@ static int contract_prepare(struct crm_db *db, const struct crm_entity *e,
 		if (rc < 0)
 			return -1;
 		if (rc)
-			return field_err(err, "currency",
-					 "the contract has invoices in %s",
-					 old->v[C_CURRENCY]);
+			return crm_err_field(err, "currency", CRM_EX_DATAERR,
+					     "the contract has invoices in %s",
+					     old->v[C_CURRENCY]);
 	}
 	if (!row->v[C_STATUS])
 		set_val(row, C_STATUS, "active");
@@ -227,23 +206,23 @@ static int contract_prepare(struct crm_db *db, const struct crm_entity *e,
 		set_val(row, C_AUTO_RENEW, "0");
 	if (row->v[C_NET_DAYS] &&
 	    (atoll(row->v[C_NET_DAYS]) < 0 || atoll(row->v[C_NET_DAYS]) > 3650))
-		return field_err(err, "net_days",
-				 "expected 0 to 3650 days, got %s",
-				 row->v[C_NET_DAYS]);
+		return crm_err_field(err, "net_days", CRM_EX_DATAERR,
+				     "expected 0 to 3650 days, got %s",
+				     row->v[C_NET_DAYS]);
 	if (row->v[C_END] && row->v[C_START] &&
 	    strcmp(row->v[C_END], row->v[C_START]) < 0)
-		return field_err(err, "end_date",
-				 "%s is before the start date %s",
-				 row->v[C_END], row->v[C_START]);
+		return crm_err_field(err, "end_date", CRM_EX_DATAERR,
+				     "%s is before the start date %s",
+				     row->v[C_END], row->v[C_START]);
 	if (row->v[C_COMPANY_ID]) {
 		rc = exists(db, "SELECT 1 FROM companies WHERE id = ?",
 			    atoll(row->v[C_COMPANY_ID]), err);
 		if (rc < 0)
 			return -1;
 		if (!rc)
-			return field_err(err, "company_id",
-					 "no company has id %s",
-					 row->v[C_COMPANY_ID]);
+			return crm_err_field(err, "company_id", CRM_EX_DATAERR,
+					     "no company has id %s",
+					     row->v[C_COMPANY_ID]);
 	}
 	if (row->v[C_DEAL_ID]) {
 		rc = exists(db, "SELECT 1 FROM deals WHERE id = ?",
@@ -251,8 +230,9 @@ static int contract_prepare(struct crm_db *db, const struct crm_entity *e,
 		if (rc < 0)
 			return -1;
 		if (!rc)
-			return field_err(err, "deal_id", "no deal has id %s",
-					 row->v[C_DEAL_ID]);
+			return crm_err_field(err, "deal_id", CRM_EX_DATAERR,
+					     "no deal has id %s",
+					     row->v[C_DEAL_ID]);
 	}
 	return 0;
 }
@@ -288,7 +268,8 @@ static int milestone_prepare(struct crm_db *db, const struct crm_entity *e,
 	(void)e, (void)arg;
 	if (old && old->v[M_DONE_ON] && row->v[M_AMOUNT] &&
 	    (!old->v[M_AMOUNT] || strcmp(old->v[M_AMOUNT], row->v[M_AMOUNT])))
-		return field_err(err, "amount", "the milestone is done");
+		return crm_err_field(err, "amount", CRM_EX_DATAERR,
+				     "the milestone is done");
 	st = crm_db_stmt_cached(
 	    db, "SELECT currency FROM contracts WHERE id = ?", err);
 	if (!st)
@@ -297,16 +278,17 @@ static int milestone_prepare(struct crm_db *db, const struct crm_entity *e,
 	rc = crm_stmt_step(st, err);
 	if (rc == 0) {
 		crm_stmt_reset(st);
-		return field_err(err, "contract_id", "no contract has id %s",
-				 row->v[M_CONTRACT_ID]);
+		return crm_err_field(err, "contract_id", CRM_EX_DATAERR,
+				     "no contract has id %s",
+				     row->v[M_CONTRACT_ID]);
 	}
 	if (rc > 0) {
 		const char *cur = crm_stmt_text(st, 0);
 
 		if (row->v[M_CURRENCY] && strcmp(row->v[M_CURRENCY], cur)) {
-			field_err(err, "currency",
-				  "the contract is in %s, not %s", cur,
-				  row->v[M_CURRENCY]);
+			crm_err_field(err, "currency", CRM_EX_DATAERR,
+				      "the contract is in %s, not %s", cur,
+				      row->v[M_CURRENCY]);
 			rc = -1;
 		} else {
 			set_val(row, M_CURRENCY, cur);
@@ -316,8 +298,8 @@ static int milestone_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (rc < 0)
 		return -1;
 	if (row->v[M_DONE_ON] && !row->v[M_EVIDENCE])
-		return field_err(err, "evidence",
-				 "a milestone done needs its evidence");
+		return crm_err_field(err, "evidence", CRM_EX_DATAERR,
+				     "a milestone done needs its evidence");
 	return 0;
 }
 

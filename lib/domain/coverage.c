@@ -1,5 +1,6 @@
 /* coverage.c - a group's coverage, company by company, on the company
  * tree's walk (company.c) with a few per-company queries. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,37 @@ static int money_of(struct cov_ctx *cc, const char *sql, int64_t id,
 	return rc < 0 ? -1 : 0;
 }
 
+/* The first row of sql (taking id), its columns by fmt: 'i' into an
+ * int64_t *, 't' into a char * of the size_t that follows it ("" for
+ * NULL). Left as they are when there is no row. Returns 0 or -1. */
+static int row_of(struct cov_ctx *cc, const char *sql, int64_t id,
+		  const char *fmt, ...)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(cc->db, sql, cc->err);
+	va_list ap;
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_stmt_bind_int(st, 1, id);
+	rc = crm_stmt_step(st, cc->err);
+	va_start(ap, fmt);
+	for (int i = 0; rc > 0 && fmt[i]; i++) {
+		if (fmt[i] == 'i') {
+			*va_arg(ap, int64_t *) = crm_stmt_int(st, i);
+		} else {
+			char *b = va_arg(ap, char *);
+			size_t sz = va_arg(ap, size_t);
+			const char *t = crm_stmt_text(st, i);
+
+			snprintf(b, sz, "%s", t ? t : "");
+		}
+	}
+	va_end(ap);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
 static int cov_one(const struct crm_tree_node *n, void *arg)
 {
 	struct cov_ctx *cc = arg;
@@ -64,61 +96,23 @@ static int cov_one(const struct crm_tree_node *n, void *arg)
 	};
 	char owner[256] = "", la[3][64] = {"", "", ""}, cur[16], pcur[16];
 	const char *last = NULL;
-	struct crm_stmt *st;
-	int rc;
 
-	st = crm_db_stmt_cached(
-	    cc->db,
-	    "SELECT owner, last_activity_at FROM companies WHERE id = ?",
-	    cc->err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, n->id);
-	rc = crm_stmt_step(st, cc->err);
-	if (rc > 0) {
-		snprintf(owner, sizeof(owner), "%s",
-			 crm_stmt_text(st, 0) ? crm_stmt_text(st, 0) : "");
-		snprintf(la[0], sizeof(la[0]), "%s",
-			 crm_stmt_text(st, 1) ? crm_stmt_text(st, 1) : "");
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
-	st = crm_db_stmt_cached(
-	    cc->db,
-	    "SELECT count(*), max(last_activity_at) FROM contacts WHERE "
-	    "company_id = ?",
-	    cc->err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, n->id);
-	rc = crm_stmt_step(st, cc->err);
-	if (rc > 0) {
-		r.contacts = crm_stmt_int(st, 0);
-		snprintf(la[1], sizeof(la[1]), "%s",
-			 crm_stmt_text(st, 1) ? crm_stmt_text(st, 1) : "");
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
-	st = crm_db_stmt_cached(
-	    cc->db,
-	    "SELECT coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 "
-	    "END), 0), coalesce(sum(CASE WHEN status = 'won' THEN 1 ELSE 0 "
-	    "END), 0), max(last_activity_at) FROM deals WHERE company_id = ?",
-	    cc->err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, n->id);
-	rc = crm_stmt_step(st, cc->err);
-	if (rc > 0) {
-		r.open_deals = crm_stmt_int(st, 0);
-		r.won_deals = crm_stmt_int(st, 1);
-		snprintf(la[2], sizeof(la[2]), "%s",
-			 crm_stmt_text(st, 2) ? crm_stmt_text(st, 2) : "");
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
+	if (row_of(cc,
+		   "SELECT owner, last_activity_at FROM companies WHERE id = ?",
+		   n->id, "tt", owner, sizeof(owner), la[0],
+		   sizeof(la[0])) < 0 ||
+	    row_of(cc,
+		   "SELECT count(*), max(last_activity_at) FROM contacts WHERE "
+		   "company_id = ?",
+		   n->id, "it", &r.contacts, la[1], sizeof(la[1])) < 0 ||
+	    row_of(
+		cc,
+		"SELECT coalesce(sum(CASE WHEN status = 'open' THEN 1 ELSE 0 "
+		"END), 0), coalesce(sum(CASE WHEN status = 'won' THEN 1 ELSE "
+		"0 END), 0), max(last_activity_at) FROM deals WHERE "
+		"company_id = ?",
+		n->id, "iit", &r.open_deals, &r.won_deals, la[2],
+		sizeof(la[2])) < 0)
 		return -1;
 	if (money_of(cc,
 		     "SELECT currency, sum(amount) FROM deals WHERE company_id "

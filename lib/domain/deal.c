@@ -9,6 +9,7 @@
 #include "activity.h"
 #include "company.h"
 #include "contact.h"
+#include "dbq.h"
 #include "deal.h"
 #include "money.h"
 #include "normalize.h"
@@ -66,22 +67,6 @@ enum {
 	F_UPDATED_AT,
 };
 
-static int field_err(struct crm_err *err, const char *field, const char *fmt,
-		     ...) __attribute__((format(printf, 3, 4)));
-
-static int field_err(struct crm_err *err, const char *field, const char *fmt,
-		     ...)
-{
-	va_list ap;
-
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	err->code = CRM_EX_DATAERR;
-	return -1;
-}
-
 static void set_id(struct crm_row *row, long f, int64_t id)
 {
 	free(row->v[f]);
@@ -103,17 +88,7 @@ static bool same(const char *a, const char *b)
 static int exists(struct crm_db *db, const char *sql, int64_t id, int64_t *col0,
 		  struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0 && col0)
-		*col0 = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(db, err, col0, sql, "i", id);
 }
 
 /* A custom input column's value as text ("" when not a string or
@@ -152,7 +127,8 @@ static int64_t create_company(struct crm_db *db, const char *name,
 	if (!st)
 		return -1;
 	if (crm_norm_nfc(name, strlen(name), &nfc) < 0)
-		return field_err(err, "company", "invalid UTF-8");
+		return crm_err_field(err, "company", CRM_EX_DATAERR,
+				     "invalid UTF-8");
 	crm_norm_company(nfc.s, nfc.len, &key);
 	crm_stmt_bind_text(st, 1, nfc.s);
 	crm_stmt_bind_text(st, 2, key.s);
@@ -197,7 +173,8 @@ static int resolve_company(struct crm_db *db, struct crm_row *row,
 	}
 	if (!rc) {
 		if (crm_parse_int(v, &n) == 0)
-			return field_err(err, "company", "no company %s", v);
+			return crm_err_field(err, "company", CRM_EX_DATAERR,
+					     "no company %s", v);
 		id = create_company(db, v, err);
 		if (id < 0)
 			return -1;
@@ -233,7 +210,8 @@ static int resolve_contact(struct crm_db *db, struct crm_row *row,
 		return -1;
 	}
 	if (!rc)
-		return field_err(err, "contact", "no contact '%s'", v);
+		return crm_err_field(err, "contact", CRM_EX_DATAERR,
+				     "no contact '%s'", v);
 	return 0;
 }
 
@@ -250,9 +228,9 @@ static int check_links(struct crm_db *db, struct crm_row *row,
 			    NULL, err);
 		if (rc <= 0)
 			return rc < 0 ? -1
-				      : field_err(err, "company_id",
-						  "no company %lld",
-						  (long long)id);
+				      : crm_err_field(
+					    err, "company_id", CRM_EX_DATAERR,
+					    "no company %lld", (long long)id);
 	}
 	if (row->v[F_CONTACT_ID] && (!old || row->touched[F_CONTACT_ID])) {
 		id = strtoll(row->v[F_CONTACT_ID], NULL, 10);
@@ -260,9 +238,9 @@ static int check_links(struct crm_db *db, struct crm_row *row,
 			    id, &company, err);
 		if (rc <= 0)
 			return rc < 0 ? -1
-				      : field_err(err, "contact_id",
-						  "no contact %lld",
-						  (long long)id);
+				      : crm_err_field(
+					    err, "contact_id", CRM_EX_DATAERR,
+					    "no contact %lld", (long long)id);
 		if (company && !row->v[F_COMPANY_ID])
 			set_id(row, F_COMPANY_ID, company);
 	}
@@ -274,10 +252,10 @@ static int check_links(struct crm_db *db, struct crm_row *row,
 		id = strtoll(row->v[F_LEAD_ID], NULL, 10);
 		if (rc && (rc = exists(db, "SELECT id FROM leads WHERE id = ?",
 				       id, NULL, err)) <= 0)
-			return rc < 0
-				   ? -1
-				   : field_err(err, "lead_id", "no lead %lld",
-					       (long long)id);
+			return rc < 0 ? -1
+				      : crm_err_field(
+					    err, "lead_id", CRM_EX_DATAERR,
+					    "no lead %lld", (long long)id);
 	}
 	return 0;
 }
@@ -431,19 +409,19 @@ static int pick_stage(const struct crm_pipeline *pl, struct crm_row *row,
 		st = crm_stage_find(pl, row->v[F_STAGE]);
 		if (!st) {
 			list = crm_pipeline_stage_list(pl);
-			field_err(err, "stage",
-				  "unknown stage '%s' in pipeline '%s' "
-				  "(expected one of: %s)",
-				  row->v[F_STAGE], pl->name, list);
+			crm_err_field(err, "stage", CRM_EX_DATAERR,
+				      "unknown stage '%s' in pipeline '%s' "
+				      "(expected one of: %s)",
+				      row->v[F_STAGE], pl->name, list);
 			free(list);
 			return -1;
 		}
 		if (status_in && (int)st->status != status_of(row->v[F_STATUS]))
-			return field_err(err, "status",
-					 "'%s' does not go with stage '%s' "
-					 "(%s)",
-					 row->v[F_STATUS], st->name,
-					 crm_deal_status_names[st->status]);
+			return crm_err_field(err, "status", CRM_EX_DATAERR,
+					     "'%s' does not go with stage '%s' "
+					     "(%s)",
+					     row->v[F_STATUS], st->name,
+					     crm_deal_status_names[st->status]);
 	} else {
 		st = crm_stage_first(pl, CRM_DEAL_OPEN);
 	}
@@ -469,9 +447,9 @@ static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (take(row, "reopen", flag, sizeof(flag))) {
 		if (strcmp(flag, "true") && strcmp(flag, "1") &&
 		    strcmp(flag, "false") && strcmp(flag, "0") && *flag)
-			return field_err(err, "reopen",
-					 "expected true or false, got '%s'",
-					 flag);
+			return crm_err_field(err, "reopen", CRM_EX_DATAERR,
+					     "expected true or false, got '%s'",
+					     flag);
 		reopen = !strcmp(flag, "true") || !strcmp(flag, "1");
 	}
 	if (resolve_company(db, row, arg, err) < 0 ||
@@ -479,20 +457,22 @@ static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
 	    check_links(db, row, old, err) < 0)
 		return -1;
 	if (row->v[F_CURRENCY] && crm_money_exponent(row->v[F_CURRENCY]) < 0)
-		return field_err(err, "currency",
-				 "expected an ISO 4217 code like EUR, got '%s'",
-				 row->v[F_CURRENCY]);
+		return crm_err_field(
+		    err, "currency", CRM_EX_DATAERR,
+		    "expected an ISO 4217 code like EUR, got '%s'",
+		    row->v[F_CURRENCY]);
 	if (row->v[F_AMOUNT] && !row->v[F_CURRENCY])
-		return field_err(err, "currency", "needed with an amount");
+		return crm_err_field(err, "currency", CRM_EX_DATAERR,
+				     "needed with an amount");
 	pl = crm_pipeline_find(cfg, row->v[F_PIPELINE]);
 	if (!pl) {
 		struct crm_buf b = {0};
 
 		for (size_t i = 0; i < cfg->n; i++)
 			crm_buf_addf(&b, "%s%s", i ? ", " : "", cfg->v[i].name);
-		field_err(err, "pipeline",
-			  "unknown pipeline '%s' (expected one of: %s)",
-			  row->v[F_PIPELINE], crm_buf_str(&b));
+		crm_err_field(err, "pipeline", CRM_EX_DATAERR,
+			      "unknown pipeline '%s' (expected one of: %s)",
+			      row->v[F_PIPELINE], crm_buf_str(&b));
 		crm_buf_release(&b);
 		return -1;
 	}
@@ -504,12 +484,12 @@ static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
 	moved = !old || !same(old->v[F_PIPELINE], row->v[F_PIPELINE]) ||
 		!same(old->v[F_STAGE], row->v[F_STAGE]);
 	if (moved && old && old_status != CRM_DEAL_OPEN && !reopen)
-		return field_err(err, "stage",
-				 "closed as %s (stage '%s'): leaving a closed "
-				 "stage needs --reopen (a reopen column on "
-				 "import)",
-				 crm_deal_status_names[old_status],
-				 old->v[F_STAGE]);
+		return crm_err_field(
+		    err, "stage", CRM_EX_DATAERR,
+		    "closed as %s (stage '%s'): leaving a closed "
+		    "stage needs --reopen (a reopen column on "
+		    "import)",
+		    crm_deal_status_names[old_status], old->v[F_STAGE]);
 	/* a deal closed by an import (or --set) that says when: it left its
 	 * stage then, not now (the stages report's days in stage) */
 	if (old && moved && st->status != CRM_DEAL_OPEN &&

@@ -7,6 +7,7 @@
 
 #include "approval.h"
 #include "cycle.h"
+#include "dbq.h"
 #include "filter.h"
 #include "flow.h"
 
@@ -442,21 +443,11 @@ static crm_time schedule_slot(const struct crm_flow_trigger *t, crm_time now)
 static int firing_exists(struct crm_db *db, const char *flow, int64_t id,
 			 const char *occ, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	return crm_dbq_step(
+	    db, err, NULL,
 	    "SELECT 1 FROM crm_flow_firings WHERE flow = ?1 AND record_id = "
 	    "?2 AND occurrence = ?3",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, flow);
-	crm_stmt_bind_int(st, 2, id);
-	crm_stmt_bind_text(st, 3, occ);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	    "sis", flow, id, occ);
 }
 
 /* Insert the firing row; its id in *fid. */

@@ -242,44 +242,15 @@ static int fill_one(const char *full, void *arg)
 	return 0;
 }
 
-/* Literal text between names: as written (the template is trusted), but
- * fill_one's literal callback cannot interleave, so expand piecewise. */
+/* Literal text between names: as written (the template is trusted). */
 int crm_flow_tmpl(struct crm_flow_ctx *ctx, const char *tmpl,
 		  enum crm_tmpl_ctx how, struct crm_buf *out,
 		  struct crm_err *err)
 {
 	struct fill_ctx f = {ctx, how, out, err};
-	const char *p = tmpl;
 
-	while (*p) {
-		const char *open = strstr(p, "{{"), *close;
-		char name[128];
-		size_t a, b;
-
-		if (!open) {
-			crm_buf_adds(out, p);
-			break;
-		}
-		crm_buf_add(out, p, (size_t)(open - p));
-		close = strstr(open + 2, "}}");
-		if (!close)
-			return crm_err_set(err, CRM_EX_CONFIG,
-					   "template: '{{' without '}}'");
-		a = 2;
-		b = (size_t)(close - open);
-		while (a < b && open[a] == ' ')
-			a++;
-		while (b > a && open[b - 1] == ' ')
-			b--;
-		if (b - a >= sizeof(name) || b == a)
-			return crm_err_set(err, CRM_EX_CONFIG,
-					   "template: empty or long name");
-		memcpy(name, open + a, b - a);
-		name[b - a] = '\0';
-		if (fill_one(name, &f) < 0)
-			return -1;
-		p = close + 2;
-	}
+	if (each_name(tmpl, fill_one, &f, out, err) < 0)
+		return -1;
 	if (how == CRM_TMPL_HEADER && strpbrk(crm_buf_str(out), "\r\n"))
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "a line break in a mail header is refused");

@@ -52,21 +52,6 @@ enum {
 	F_TERM_MONTHS,
 };
 
-static int ferr(struct crm_err *err, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int ferr(struct crm_err *err, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	err->code = CRM_EX_DATAERR;
-	return -1;
-}
-
 /* Walk "name=value<sep>name=value": fn gets each name and value (trimmed,
  * copies). */
 static int each_pair(const char *s, char sep,
@@ -120,10 +105,11 @@ static int unit_pair(const char *name, const char *value, void *arg)
 	int64_t n;
 
 	if (crm_parse_int(value, &n) < 0 || n < 1)
-		return ferr(u->err, "units",
-			    "'%s=%s': a unit holds a whole number of base "
-			    "units (box=12)",
-			    name, value);
+		return crm_err_field(
+		    u->err, "units", CRM_EX_DATAERR,
+		    "'%s=%s': a unit holds a whole number of base "
+		    "units (box=12)",
+		    name, value);
 	if (u->unit && !strcmp(name, u->unit))
 		u->factor = n;
 	return 0;
@@ -140,12 +126,14 @@ int crm_product_unit_factor(const struct crm_row *p, const char *unit,
 		return 0;
 	if (p->v[F_UNITS] && each_pair(p->v[F_UNITS], ',', unit_pair, &u) < 0) {
 		if (!err->code)
-			ferr(err, "units", "units: NAME=COUNT,... (box=12)");
+			crm_err_field(err, "units", CRM_EX_DATAERR,
+				      "units: NAME=COUNT,... (box=12)");
 		return -1;
 	}
 	if (!u.factor)
-		return ferr(err, "unit", "%s has no conversion from %s to %s",
-			    p->v[F_SKU], unit, own);
+		return crm_err_field(err, "unit", CRM_EX_DATAERR,
+				     "%s has no conversion from %s to %s",
+				     p->v[F_SKU], unit, own);
 	*factor = u.factor;
 	return 0;
 }
@@ -180,21 +168,21 @@ int crm_product_check_attrs(const struct crm_row *p,
 		struct attr_find a = {name, eq ? eq + 1 : "", 0};
 
 		if (!eq || eq == attrs->v[i])
-			return ferr(err, "attributes",
-				    "'%s': an attribute is NAME=VALUE",
-				    attrs->v[i]);
+			return crm_err_field(err, "attributes", CRM_EX_DATAERR,
+					     "'%s': an attribute is NAME=VALUE",
+					     attrs->v[i]);
 		snprintf(name, sizeof(name), "%.*s", (int)(eq - attrs->v[i]),
 			 attrs->v[i]);
 		if (p->v[F_ATTRIBUTES])
 			each_pair(p->v[F_ATTRIBUTES], ';', attr_pair, &a);
 		if (a.found == 0)
-			return ferr(err, "attributes",
-				    "%s has no attribute '%s'", p->v[F_SKU],
-				    name);
+			return crm_err_field(err, "attributes", CRM_EX_DATAERR,
+					     "%s has no attribute '%s'",
+					     p->v[F_SKU], name);
 		if (a.found == 1)
-			return ferr(err, "attributes",
-				    "%s: '%s' is not an allowed %s",
-				    p->v[F_SKU], a.value, name);
+			return crm_err_field(err, "attributes", CRM_EX_DATAERR,
+					     "%s: '%s' is not an allowed %s",
+					     p->v[F_SKU], a.value, name);
 	}
 	return 0;
 }
@@ -229,9 +217,9 @@ static int bundle_parse(const char *text, json_t **root, struct crm_err *err)
 	if (!*root || !json_is_object(*root)) {
 		json_decref(*root);
 		*root = NULL;
-		return ferr(err, "bundle",
-			    "not a JSON object {\"options\": "
-			    "[...], \"rules\": [...]}");
+		return crm_err_field(err, "bundle", CRM_EX_DATAERR,
+				     "not a JSON object {\"options\": "
+				     "[...], \"rules\": [...]}");
 	}
 	opts = json_object_get(*root, "options");
 	rules = json_object_get(*root, "rules");
@@ -248,23 +236,26 @@ static int bundle_parse(const char *text, json_t **root, struct crm_err *err)
 
 		if (!json_string_value(json_object_get(o, "sku")))
 			return drop_root(
-			    root, ferr(err, "bundle",
-				       "option %zu: sku is required", i + 1));
+			    root, crm_err_field(err, "bundle", CRM_EX_DATAERR,
+						"option %zu: sku is required",
+						i + 1));
 		if (!kind ||
 		    (strcmp(kind, "required") && strcmp(kind, "optional") &&
 		     strcmp(kind, "group")))
 			return drop_root(
-			    root, ferr(err, "bundle",
-				       "option %zu: kind is required, optional "
-				       "or group",
-				       i + 1));
+			    root, crm_err_field(
+				      err, "bundle", CRM_EX_DATAERR,
+				      "option %zu: kind is required, optional "
+				      "or group",
+				      i + 1));
 		if (!strcmp(kind, "group") &&
 		    !json_string_value(json_object_get(o, "group")))
 			return drop_root(
 			    root,
-			    ferr(err, "bundle",
-				 "option %zu: a group option names its group",
-				 i + 1));
+			    crm_err_field(
+				err, "bundle", CRM_EX_DATAERR,
+				"option %zu: a group option names its group",
+				i + 1));
 		if ((mn &&
 		     (!json_is_integer(mn) || json_integer_value(mn) < 0)) ||
 		    (mx &&
@@ -272,17 +263,19 @@ static int bundle_parse(const char *text, json_t **root, struct crm_err *err)
 		    (mn && mx &&
 		     json_integer_value(mn) > json_integer_value(mx)))
 			return drop_root(
-			    root, ferr(err, "bundle",
-				       "option %zu: min and max are whole "
-				       "numbers, min <= max",
-				       i + 1));
+			    root,
+			    crm_err_field(err, "bundle", CRM_EX_DATAERR,
+					  "option %zu: min and max are whole "
+					  "numbers, min <= max",
+					  i + 1));
 		if (priced && strcmp(priced, "bundle") &&
 		    strcmp(priced, "separate"))
 			return drop_root(
 			    root,
-			    ferr(err, "bundle",
-				 "option %zu: priced is bundle or separate",
-				 i + 1));
+			    crm_err_field(
+				err, "bundle", CRM_EX_DATAERR,
+				"option %zu: priced is bundle or separate",
+				i + 1));
 	}
 	if (rules && !json_is_array(rules))
 		goto bad;
@@ -293,17 +286,19 @@ static int bundle_parse(const char *text, json_t **root, struct crm_err *err)
 			!!json_string_value(json_object_get(o, "excludes")))
 			return drop_root(
 			    root,
-			    ferr(err, "bundle",
-				 "rule %zu: {\"sku\": X, \"requires\": Y} or "
-				 "{\"sku\": X, \"excludes\": Z}",
-				 i + 1));
+			    crm_err_field(
+				err, "bundle", CRM_EX_DATAERR,
+				"rule %zu: {\"sku\": X, \"requires\": Y} or "
+				"{\"sku\": X, \"excludes\": Z}",
+				i + 1));
 	}
 	return 0;
 bad:
 	json_decref(*root);
 	*root = NULL;
-	return ferr(err, "bundle",
-		    "options is an array of options, rules an array of rules");
+	return crm_err_field(
+	    err, "bundle", CRM_EX_DATAERR,
+	    "options is an array of options, rules an array of rules");
 }
 
 static int64_t item_qty(const struct crm_bundle_item *items, size_t n,
@@ -327,8 +322,8 @@ int crm_bundle_check(const struct crm_row *p,
 
 	if (!p->v[F_BUNDLE]) {
 		if (n)
-			return ferr(err, "bundle", "%s is not a bundle",
-				    p->v[F_SKU]);
+			return crm_err_field(err, "bundle", CRM_EX_DATAERR,
+					     "%s is not a bundle", p->v[F_SKU]);
 		return 0;
 	}
 	if (bundle_parse(p->v[F_BUNDLE], &root, err) < 0)
@@ -345,8 +340,9 @@ int crm_bundle_check(const struct crm_row *p,
 				known = true;
 		}
 		if (!known) {
-			ferr(err, "bundle", "%s is no option of bundle %s",
-			     items[k].sku, p->v[F_SKU]);
+			crm_err_field(err, "bundle", CRM_EX_DATAERR,
+				      "%s is no option of bundle %s",
+				      items[k].sku, p->v[F_SKU]);
 			goto out;
 		}
 	}
@@ -360,24 +356,27 @@ int crm_bundle_check(const struct crm_row *p,
 		int64_t q = item_qty(items, n, sku);
 
 		if (!strcmp(kind, "required") && !q) {
-			ferr(err, "bundle", "bundle %s requires option %s",
-			     p->v[F_SKU], sku);
+			crm_err_field(err, "bundle", CRM_EX_DATAERR,
+				      "bundle %s requires option %s",
+				      p->v[F_SKU], sku);
 			goto out;
 		}
 		if (q && mn && q < json_integer_value(mn)) {
-			ferr(err, "bundle",
-			     "bundle %s: option %s needs at least %lld (has "
-			     "%lld)",
-			     p->v[F_SKU], sku,
-			     (long long)json_integer_value(mn), (long long)q);
+			crm_err_field(
+			    err, "bundle", CRM_EX_DATAERR,
+			    "bundle %s: option %s needs at least %lld (has "
+			    "%lld)",
+			    p->v[F_SKU], sku, (long long)json_integer_value(mn),
+			    (long long)q);
 			goto out;
 		}
 		if (q && mx && q > json_integer_value(mx)) {
-			ferr(err, "bundle",
-			     "bundle %s: option %s takes at most %lld (has "
-			     "%lld)",
-			     p->v[F_SKU], sku,
-			     (long long)json_integer_value(mx), (long long)q);
+			crm_err_field(
+			    err, "bundle", CRM_EX_DATAERR,
+			    "bundle %s: option %s takes at most %lld (has "
+			    "%lld)",
+			    p->v[F_SKU], sku, (long long)json_integer_value(mx),
+			    (long long)q);
 			goto out;
 		}
 		if (!strcmp(kind, "group")) {
@@ -398,10 +397,11 @@ int crm_bundle_check(const struct crm_row *p,
 					chosen++;
 			}
 			if (chosen != 1) {
-				ferr(err, "bundle",
-				     "bundle %s: choose exactly one of group "
-				     "%s (%zu chosen)",
-				     p->v[F_SKU], g, chosen);
+				crm_err_field(
+				    err, "bundle", CRM_EX_DATAERR,
+				    "bundle %s: choose exactly one of group "
+				    "%s (%zu chosen)",
+				    p->v[F_SKU], g, chosen);
 				goto out;
 			}
 		}
@@ -417,13 +417,15 @@ int crm_bundle_check(const struct crm_row *p,
 		if (!item_qty(items, n, sku))
 			continue;
 		if (req && !item_qty(items, n, req)) {
-			ferr(err, "bundle", "bundle %s: %s requires %s",
-			     p->v[F_SKU], sku, req);
+			crm_err_field(err, "bundle", CRM_EX_DATAERR,
+				      "bundle %s: %s requires %s", p->v[F_SKU],
+				      sku, req);
 			goto out;
 		}
 		if (exc && item_qty(items, n, exc)) {
-			ferr(err, "bundle", "bundle %s: %s excludes %s",
-			     p->v[F_SKU], sku, exc);
+			crm_err_field(err, "bundle", CRM_EX_DATAERR,
+				      "bundle %s: %s excludes %s", p->v[F_SKU],
+				      sku, exc);
 			goto out;
 		}
 	}
@@ -470,8 +472,8 @@ static int product_check(struct crm_db *db, const struct crm_entity *e,
 	crm_err_clear(err);
 	if (row->v[F_ATTRIBUTES] &&
 	    each_pair(row->v[F_ATTRIBUTES], ';', attr_syntax, NULL) < 0)
-		return ferr(
-		    err, "attributes",
+		return crm_err_field(
+		    err, "attributes", CRM_EX_DATAERR,
 		    "NAME=VALUE|VALUE;... (size=S|M|L;colour=red|blue)");
 	if (row->v[F_BUNDLE]) {
 		json_t *root;
@@ -481,10 +483,12 @@ static int product_check(struct crm_db *db, const struct crm_entity *e,
 		json_decref(root);
 	}
 	if (row->v[F_COST] && !row->v[F_CURRENCY])
-		return ferr(err, "currency", "a cost needs its currency");
+		return crm_err_field(err, "currency", CRM_EX_DATAERR,
+				     "a cost needs its currency");
 	if (row->v[F_CURRENCY] && crm_money_exponent(row->v[F_CURRENCY]) < 0)
-		return ferr(err, "currency", "'%s' is no ISO 4217 code",
-			    row->v[F_CURRENCY]);
+		return crm_err_field(err, "currency", CRM_EX_DATAERR,
+				     "'%s' is no ISO 4217 code",
+				     row->v[F_CURRENCY]);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "contract.h"
+#include "dbq.h"
 #include "money.h"
 #include "receivable.h"
 
@@ -166,31 +167,17 @@ static int post(struct crm_db *db, const char *entry, const char *date,
 		const char *cur, int64_t company, const char *doc_type,
 		int64_t doc_id, const char *memo, struct crm_err *err)
 {
-	struct crm_stmt *st;
 	int rc;
 
 	if (debit == 0 && credit == 0)
 		return 0;
-	st = crm_db_stmt_cached(
-	    db,
+	rc = crm_dbq_step(
+	    db, err, NULL,
 	    "INSERT INTO journal_lines (entry, posted_on, account, debit,"
 	    " credit, currency, company_id, doc_type, doc_id, memo)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, entry);
-	crm_stmt_bind_text(st, 2, date);
-	crm_stmt_bind_text(st, 3, account);
-	crm_stmt_bind_int(st, 4, debit);
-	crm_stmt_bind_int(st, 5, credit);
-	crm_stmt_bind_text(st, 6, cur);
-	crm_stmt_bind_int(st, 7, company);
-	crm_stmt_bind_text(st, 8, doc_type);
-	crm_stmt_bind_int(st, 9, doc_id);
-	crm_stmt_bind_text(st, 10, memo);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	    "sssiisisis", entry, date, account, debit, credit, cur, company,
+	    doc_type, doc_id, memo);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -530,7 +517,6 @@ int crm_schedule_add(struct crm_db *db, int64_t cid, const char *date,
 {
 	char cur[8], now[CRM_TIME_LEN];
 	int64_t company, nd, minor;
-	struct crm_stmt *st;
 	int rc;
 
 	if (contract_terms(db, cid, &company, cur, &nd, err) < 0 ||
@@ -541,24 +527,12 @@ int crm_schedule_add(struct crm_db *db, int64_t cid, const char *date,
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "--amount: expected more than 0");
 	crm_datetime_format(db->now, now);
-	st = crm_db_stmt_cached(
-	    db,
+	rc = crm_dbq_step(
+	    db, err, id,
 	    "INSERT INTO contract_schedule (contract_id, bill_date,"
 	    " description, amount, tax_rate, created_at)"
 	    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, cid);
-	crm_stmt_bind_text(st, 2, date);
-	crm_stmt_bind_text(st, 3, description);
-	crm_stmt_bind_int(st, 4, minor);
-	crm_stmt_bind_int(st, 5, bp);
-	crm_stmt_bind_text(st, 6, now);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*id = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	    "issiis", cid, date, description, (int64_t)minor, bp, now);
 	return rc > 0 ? 0 : -1;
 }
 
@@ -654,18 +628,7 @@ static int doc_get(struct crm_db *db, int64_t id, struct doc *d,
 static int64_t sum_int(struct crm_db *db, const char *sql, int64_t id,
 		       struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int64_t v = 0;
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		v = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : v;
+	return crm_dbq_int(db, err, sql, "i", id);
 }
 
 static int64_t allocated_to(struct crm_db *db, int64_t inv, struct crm_err *err)
@@ -1181,18 +1144,10 @@ int crm_allocation_undo(struct crm_db *db, int64_t aid, const char *reason,
 	if (rc < 0)
 		return -1;
 	crm_datetime_format(db->now, now);
-	st = crm_db_stmt_cached(db,
-				"UPDATE allocations SET undone_at = ?,"
-				" undone_by = ?, undo_reason = ? WHERE id = ?",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, now);
-	crm_stmt_bind_text(st, 2, db->actor);
-	crm_stmt_bind_text(st, 3, reason);
-	crm_stmt_bind_int(st, 4, aid);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	rc = crm_dbq_step(db, err, NULL,
+			  "UPDATE allocations SET undone_at = ?,"
+			  " undone_by = ?, undo_reason = ? WHERE id = ?",
+			  "sssi", now, db->actor, reason, aid);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -25,21 +25,6 @@ bool crm_territory_field_ok(const char *field)
 	return false;
 }
 
-static int bad(struct crm_err *err, const char *field, int code,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int bad(struct crm_err *err, const char *field, int code,
-	       const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	err->code = code;
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	return -1;
-}
-
 static int64_t territory_count(struct crm_db *db, const char *team,
 			       const char *field, const char *value,
 			       struct crm_err *err)
@@ -73,25 +58,27 @@ int crm_territory_add(struct crm_db *db, const char *team, const char *field,
 	int64_t n;
 
 	if (!crm_territory_field_ok(field))
-		return bad(err, "field", CRM_EX_DATAERR,
-			   "'%s' is no territory field: region, country or "
-			   "industry",
-			   field ? field : "");
+		return crm_err_field(
+		    err, "field", CRM_EX_DATAERR,
+		    "'%s' is no territory field: region, country or "
+		    "industry",
+		    field ? field : "");
 	if (!value || !*value)
-		return bad(err, "value", CRM_EX_DATAERR,
-			   "a territory needs a value");
+		return crm_err_field(err, "value", CRM_EX_DATAERR,
+				     "a territory needs a value");
 	n = crm_db_int(db, "SELECT count(*) FROM crm_teams WHERE name = ?1",
 		       team, NULL, err);
 	if (n < 0)
 		return -1;
 	if (!n)
-		return bad(err, "team", CRM_EX_DATAERR,
-			   "no team '%s' (crm-user team add)", team);
+		return crm_err_field(err, "team", CRM_EX_DATAERR,
+				     "no team '%s' (crm-user team add)", team);
 	if ((n = territory_count(db, team, field, value, err)) < 0)
 		return -1;
 	if (n)
-		return bad(err, "value", CRM_EX_DATAERR,
-			   "team '%s' has that territory already", team);
+		return crm_err_field(err, "value", CRM_EX_DATAERR,
+				     "team '%s' has that territory already",
+				     team);
 	crm_datetime_format(db->now, now);
 	st = crm_db_stmt_cached(db,
 				"INSERT INTO crm_territories (team, field, "

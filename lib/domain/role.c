@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "datetime.h"
+#include "dbq.h"
 #include "pipeline.h"
 #include "role.h"
 #include "share.h"
@@ -30,15 +31,8 @@ static const struct crm_field role_fields[] = {
 static int exists(struct crm_db *db, const char *sql, const char *id,
 		  struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, strtoll(id, NULL, 10));
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(db, err, NULL, sql, "i",
+			    (int64_t)(strtoll(id, NULL, 10)));
 }
 
 static int role_check(struct crm_db *db, const struct crm_entity *e,

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "contact.h"
+#include "dbq.h"
 #include "sync.h"
 
 /* Local ids of records made offline start here, far above the server's,
@@ -415,34 +416,17 @@ static char *state_get(struct crm_db *db, const char *key, struct crm_err *err)
 static int state_set(struct crm_db *db, const char *key, const char *value,
 		     struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	return crm_dbq_run(
+	    db, err,
 	    "INSERT INTO crm_sync_state (key, value) VALUES (?1, ?2) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, key);
-	crm_stmt_bind_text(st, 2, value);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "ss", key, value);
 }
 
 static int state_del(struct crm_db *db, const char *key, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "DELETE FROM crm_sync_state WHERE key = ?1", err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, key);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_run(db, err, "DELETE FROM crm_sync_state WHERE key = ?1",
+			   "s", key);
 }
 
 /* The base row of (table, id): 1 found (*gen, *row set), 0 none, -1. */
@@ -497,17 +481,9 @@ static int base_put(struct sync *y, int tb, int64_t id, int64_t gen, row_t r,
 
 static int base_del(struct sync *y, int tb, int64_t id, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    y->l, "DELETE FROM crm_sync_base WHERE tbl = ?1 AND id = ?2", err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, tables[tb].table);
-	crm_stmt_bind_int(st, 2, id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_run(
+	    y->l, err, "DELETE FROM crm_sync_base WHERE tbl = ?1 AND id = ?2",
+	    "si", tables[tb].table, id);
 }
 
 /* -- opening -- */
@@ -826,7 +802,6 @@ static int local_ids(struct sync *y, struct crm_err *err)
 		    "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE "
 		    "name = ?1)",
 		    err);
-		struct crm_stmt *up;
 		int rc;
 
 		if (!st)
@@ -837,16 +812,11 @@ static int local_ids(struct sync *y, struct crm_err *err)
 		crm_stmt_reset(st);
 		if (rc < 0)
 			return -1;
-		up = crm_db_stmt_cached(y->l,
-					"UPDATE sqlite_sequence SET seq = ?2 "
-					"WHERE name = ?1 AND seq < ?2",
-					err);
-		if (!up)
-			return -1;
-		crm_stmt_bind_text(up, 1, tables[i].table);
-		crm_stmt_bind_int(up, 2, LOCAL_IDS - 1);
-		rc = crm_stmt_step(up, err);
-		crm_stmt_reset(up);
+		rc = crm_dbq_step(y->l, err, NULL,
+				  "UPDATE sqlite_sequence SET seq = ?2 "
+				  "WHERE name = ?1 AND seq < ?2",
+				  "si", tables[i].table,
+				  (int64_t)(LOCAL_IDS - 1));
 		if (rc < 0)
 			return -1;
 	}
@@ -1237,23 +1207,15 @@ static int applied(struct sync *y, const char *key, int64_t *sid,
 static int mark_applied(struct sync *y, const char *key, int64_t sid,
 			struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    y->s,
-	    "INSERT INTO crm_sync_applied (client, change, server_id, at, "
-	    "actor) VALUES (?1, ?2, ?3, ?4, ?5)",
-	    err);
 	char now[CRM_TIME_LEN];
 	int rc;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, y->client);
-	crm_stmt_bind_text(st, 2, key);
-	crm_stmt_bind_int(st, 3, sid);
-	crm_stmt_bind_text(st, 4, crm_datetime_format(y->s->now, now));
-	crm_stmt_bind_text(st, 5, y->s->actor);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	rc = crm_dbq_step(
+	    y->s, err, NULL,
+	    "INSERT INTO crm_sync_applied (client, change, server_id, at, "
+	    "actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "ssiss", y->client, key, sid, crm_datetime_format(y->s->now, now),
+	    y->s->actor);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -57,22 +57,6 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static int field_err(struct crm_err *err, const char *field, int code,
-		     const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int field_err(struct crm_err *err, const char *field, int code,
-		     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	err->code = code;
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	return -1;
-}
-
 /* -- the server's roles (PostgreSQL only) ---------------------------------- */
 
 /* Run "head QUOTED tail" where QUOTED is the server's quote_ident(name);
@@ -232,15 +216,17 @@ static int user_prepare(struct crm_db *db, const struct crm_entity *e,
 	(void)e;
 	(void)arg;
 	if (!crm_user_name_ok(row->v[F_NAME]))
-		return field_err(err, "name", CRM_EX_DATAERR,
-				 "'%s' is no user name: lower-case letters, "
-				 "digits and _, starting with a letter or _, "
-				 "at most 63, not pg_... or crm_...",
-				 row->v[F_NAME] ? row->v[F_NAME] : "");
+		return crm_err_field(
+		    err, "name", CRM_EX_DATAERR,
+		    "'%s' is no user name: lower-case letters, "
+		    "digits and _, starting with a letter or _, "
+		    "at most 63, not pg_... or crm_...",
+		    row->v[F_NAME] ? row->v[F_NAME] : "");
 	if (old && !same(old->v[F_NAME], row->v[F_NAME]))
-		return field_err(err, "name", CRM_EX_DATAERR,
-				 "a user is not renamed (%s): add a new one",
-				 old->v[F_NAME]);
+		return crm_err_field(
+		    err, "name", CRM_EX_DATAERR,
+		    "a user is not renamed (%s): add a new one",
+		    old->v[F_NAME]);
 	if (!row->v[F_ROLE])
 		set_val(row, F_ROLE, old ? old->v[F_ROLE] : "rep");
 	if (!row->v[F_STATUS])
@@ -253,9 +239,9 @@ static int user_prepare(struct crm_db *db, const struct crm_entity *e,
 		if (n < 0)
 			return -1;
 		if (n == 0)
-			return field_err(err, "team", CRM_EX_DATAERR,
-					 "no team '%s' (crm-user team add)",
-					 row->v[F_TEAM]);
+			return crm_err_field(err, "team", CRM_EX_DATAERR,
+					     "no team '%s' (crm-user team add)",
+					     row->v[F_TEAM]);
 	}
 	return server_role(db, row, old, err);
 }
@@ -281,17 +267,18 @@ int crm_team_add(struct crm_db *db, const char *name, const char *parent,
 	int64_t n;
 
 	if (!crm_user_name_ok(name))
-		return field_err(err, "team", CRM_EX_DATAERR,
-				 "'%s' is no team name: lower-case letters, "
-				 "digits and _, starting with a letter or _",
-				 name);
+		return crm_err_field(
+		    err, "team", CRM_EX_DATAERR,
+		    "'%s' is no team name: lower-case letters, "
+		    "digits and _, starting with a letter or _",
+		    name);
 	n = crm_db_int(db, "SELECT count(*) FROM crm_teams WHERE name = ?1",
 		       name, NULL, err);
 	if (n < 0)
 		return -1;
 	if (n)
-		return field_err(err, "team", CRM_EX_DATAERR,
-				 "team '%s' is there already", name);
+		return crm_err_field(err, "team", CRM_EX_DATAERR,
+				     "team '%s' is there already", name);
 	if (parent) {
 		n = crm_db_int(db,
 			       "SELECT count(*) FROM crm_teams WHERE name = ?1",
@@ -299,8 +286,8 @@ int crm_team_add(struct crm_db *db, const char *name, const char *parent,
 		if (n < 0)
 			return -1;
 		if (!n)
-			return field_err(err, "parent", CRM_EX_DATAERR,
-					 "no team '%s'", parent);
+			return crm_err_field(err, "parent", CRM_EX_DATAERR,
+					     "no team '%s'", parent);
 	}
 	crm_datetime_format(db->now, now);
 	st = crm_db_stmt_cached(db,
@@ -333,9 +320,9 @@ int crm_team_rm(struct crm_db *db, const char *name, struct crm_err *err)
 	if (n < 0)
 		return -1;
 	if (n)
-		return field_err(err, "team", CRM_EX_DATAERR,
-				 "team '%s' still has users or teams under it",
-				 name);
+		return crm_err_field(
+		    err, "team", CRM_EX_DATAERR,
+		    "team '%s' still has users or teams under it", name);
 	n = crm_db_int(db, "DELETE FROM crm_teams WHERE name = ?1", name, NULL,
 		       err);
 	return n < 0 ? -1 : 0;

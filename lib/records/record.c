@@ -523,6 +523,48 @@ int crm_rio_fail(struct crm_reader *r, struct crm_err *err, long line, long col,
 	return -1;
 }
 
+int crm_rio_next_line(struct crm_reader *r, const char **s, size_t *len,
+		      struct crm_err *err)
+{
+	int rc = crm_rio_line(&r->in, CRM_MAX_RECORD, len);
+
+	if (rc == -1)
+		return crm_rio_ioerr(r, err);
+	if (rc == -2)
+		return crm_rio_fail(r, err, r->line, 0, NULL,
+				    "line longer than %u bytes",
+				    CRM_MAX_RECORD);
+	if (rc == 0) {
+		r->state = 1;
+		return 0;
+	}
+	*s = r->in.s + r->in.pos;
+	r->in.pos += *len;
+	r->line++;
+	return 1;
+}
+
+static void buf_release(struct crm_reader *r)
+{
+	struct crm_buf *b = r->priv; /* the state's first member */
+
+	if (!b)
+		return;
+	crm_buf_release(b);
+	free(r->priv);
+	r->priv = NULL;
+}
+
+void crm_rio_buf_reader_init(struct crm_reader *r, size_t size,
+			     int (*next)(struct crm_reader *r,
+					 struct crm_rec *rec,
+					 struct crm_err *err))
+{
+	r->priv = crm_xcalloc(1, size);
+	r->next = next;
+	r->release = buf_release;
+}
+
 int crm_rio_ioerr(struct crm_reader *r, struct crm_err *err)
 {
 	if (r->in.conv && r->in.conv->bad)

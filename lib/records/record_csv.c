@@ -276,7 +276,7 @@ void crm_rio_csv_reader_init(struct crm_reader *r)
  * as an empty cell and read back as null. */
 
 struct tsv_state {
-	struct crm_buf cell;
+	struct crm_buf cell; /* first: crm_rio_buf_reader_init */
 };
 
 /* Unescape one cell into the row. */
@@ -376,21 +376,10 @@ static int tsv_next(struct crm_reader *r, struct crm_rec *rec,
 		size_t len, n;
 		const char *s;
 		long line = r->line;
-		int rc = crm_rio_line(&r->in, CRM_MAX_RECORD, &len);
+		int rc = crm_rio_next_line(r, &s, &len, err);
 
-		if (rc == -1)
-			return crm_rio_ioerr(r, err);
-		if (rc == -2)
-			return crm_rio_fail(r, err, line, 0, NULL,
-					    "line longer than %u bytes",
-					    CRM_MAX_RECORD);
-		if (rc == 0) {
-			r->state = 1;
-			return 0;
-		}
-		s = r->in.s + r->in.pos;
-		r->in.pos += len;
-		r->line++;
+		if (rc <= 0)
+			return rc;
 		n = len;
 		if (n && s[n - 1] == '\n')
 			n--;
@@ -416,22 +405,9 @@ static int tsv_next(struct crm_reader *r, struct crm_rec *rec,
 	}
 }
 
-static void tsv_release(struct crm_reader *r)
-{
-	struct tsv_state *st = r->priv;
-
-	if (!st)
-		return;
-	crm_buf_release(&st->cell);
-	free(st);
-	r->priv = NULL;
-}
-
 void crm_rio_tsv_reader_init(struct crm_reader *r)
 {
-	r->priv = crm_xcalloc(1, sizeof(struct tsv_state));
-	r->next = tsv_next;
-	r->release = tsv_release;
+	crm_rio_buf_reader_init(r, sizeof(struct tsv_state), tsv_next);
 }
 
 /* Writers */

@@ -18,8 +18,9 @@ struct crm_rio_in {
 	bool eof;
 	bool file; /* a regular file: read in blocks, nobody waits on lines */
 	int err;   /* errno of a read error, 0 if none */
-	/* Converting from another character set to UTF-8 (lib/records/record.c):
-	 * raw[0, rawlen) is read but not yet converted. */
+	/* Converting from another character set to UTF-8
+	 * (lib/records/record.c): raw[0, rawlen) is read but not yet converted.
+	 */
 	struct crm_rio_conv *conv;
 };
 
@@ -78,6 +79,20 @@ int crm_rio_add_name(struct crm_reader *r, const char *s, size_t len, long line,
  * where the row starts. Returns 0 or -1. */
 int crm_rio_row_to_rec(struct crm_reader *r, struct crm_rec *rec, long line,
 		       struct crm_err *err);
+
+/* The next line of a line-based reader (CSV's are not): *s and *len
+ * (its end of line kept), r->line counted. Returns 1, 0 at the end (r at
+ * end), -1 on a read error or a line longer than CRM_MAX_RECORD. */
+int crm_rio_next_line(struct crm_reader *r, const char **s, size_t *len,
+		      struct crm_err *err);
+
+/* For a format whose state (r->priv, size bytes, zeroed) begins with a
+ * struct crm_buf: sets it up with next, and a release that frees the
+ * buffer and the state. */
+void crm_rio_buf_reader_init(struct crm_reader *r, size_t size,
+			     int (*next)(struct crm_reader *r,
+					 struct crm_rec *rec,
+					 struct crm_err *err));
 
 /* Format readers: set r->next, r->release and r->priv. */
 void crm_rio_csv_reader_init(struct crm_reader *r);

@@ -24,8 +24,9 @@ enum {
 #define LOAD_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL)
 
 struct json_state {
+	struct crm_buf
+	    tmp; /* a compacted value; first: crm_rio_buf_reader_init */
 	int st;
-	struct crm_buf tmp; /* a compacted value */
 };
 
 static bool is_ws(char c)
@@ -609,21 +610,10 @@ static int ndjson_next(struct crm_reader *r, struct crm_rec *rec,
 		size_t len, i = 0, used, off;
 		struct jscan js = {0};
 		const char *s;
-		int rc = crm_rio_line(&r->in, CRM_MAX_RECORD, &len);
+		int rc = crm_rio_next_line(r, &s, &len, err);
 
-		if (rc == -1)
-			return crm_rio_ioerr(r, err);
-		if (rc == -2)
-			return crm_rio_fail(r, err, line, 0, NULL,
-					    "line longer than %u bytes",
-					    CRM_MAX_RECORD);
-		if (rc == 0) {
-			r->state = 1;
-			return 0;
-		}
-		s = r->in.s + r->in.pos;
-		r->in.pos += len;
-		r->line++;
+		if (rc <= 0)
+			return rc;
 		i = skip_ws(s, len, 0);
 		if (i == len)
 			continue; /* blank line */
@@ -653,22 +643,9 @@ static int ndjson_next(struct crm_reader *r, struct crm_rec *rec,
 	}
 }
 
-static void json_release(struct crm_reader *r)
-{
-	struct json_state *st = r->priv;
-
-	if (!st)
-		return;
-	crm_buf_release(&st->tmp);
-	free(st);
-	r->priv = NULL;
-}
-
 void crm_rio_json_reader_init(struct crm_reader *r)
 {
-	r->priv = crm_xcalloc(1, sizeof(struct json_state));
-	r->next = json_next;
-	r->release = json_release;
+	crm_rio_buf_reader_init(r, sizeof(struct json_state), json_next);
 }
 
 void crm_rio_ndjson_reader_init(struct crm_reader *r)
