@@ -79,6 +79,7 @@ struct pg_stmt {
 	bool bulk, copying;
 	bool copy_open;	     /* the server is still sending them */
 	PGresult *copy_desc; /* the statement's columns (described once) */
+	unsigned *copy_oid;  /* and their types */
 	char *line;	     /* the current row (PQgetCopyData's) ... */
 	const char **val;    /* ... its columns, unescaped in place */
 	int nval;
@@ -564,6 +565,10 @@ static int send_copy(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 		st->copy_desc = r;
 		st->val =
 		    crm_xcalloc((size_t)PQnfields(r) + 1, sizeof(*st->val));
+		st->copy_oid = crm_xcalloc((size_t)PQnfields(r) + 1,
+					   sizeof(*st->copy_oid));
+		for (int i = 0; i < PQnfields(r); i++)
+			st->copy_oid[i] = PQftype(r, i);
 	}
 	crm_buf_addf(&sql, "COPY (%s) TO STDOUT", st->sql);
 	r = PQexec(pg->conn, sql.s);
@@ -632,7 +637,7 @@ static const char *cell(const struct pg_stmt *st, int col)
 
 static unsigned cell_type(const struct pg_stmt *st, int col)
 {
-	return PQftype(st->copying ? st->copy_desc : st->row, col);
+	return st->copying ? st->copy_oid[col] : PQftype(st->row, col);
 }
 
 /* The character a backslash escape in COPY's text format stands for,
@@ -702,12 +707,21 @@ static int parse_line(struct pg_stmt *st, char *line)
 			c = *r;
 		} else {
 			st->val[i] = w;
-			while ((c = *r) && c != '\t' && c != '\n') {
+			for (;;) { /* runs of plain text, then an escape */
+				size_t n = strcspn(r, "\t\n\\");
+
+				if (w != r)
+					memmove(w, r, n);
+				w += n;
+				r += n;
+				if (*r != '\\' || !r[1])
+					break;
 				r++;
-				if (c == '\\' && *r)
-					c = unescape(&r);
-				*w++ = c;
+				*w++ = unescape(&r);
 			}
+			if (*r == '\\') /* a lone \ at the end: itself */
+				*w++ = *r++;
+			c = *r;
 			*w++ = '\0'; /* may be where the tab was: c has it */
 		}
 		i++;
@@ -993,6 +1007,7 @@ static void pg_finalize(struct crm_stmt *base)
 	free(st->p);
 	free(st->ahead);
 	PQclear(st->copy_desc);
+	free(st->copy_oid);
 	free(st->val);
 	free(st->lines);
 	free(st->sql);
