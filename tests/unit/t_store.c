@@ -234,6 +234,21 @@ static void suite(struct crm_store *s, const char *engine)
 		crm_stmt_finalize(r);
 	}
 	if (crm_store_engine(s) == CRM_STORE_PG) {
+		/* a statement COPY refuses (no rows to copy) fails at its
+		 * start, and the connection works after */
+		struct crm_stmt *u =
+		    crm_stmt_prepare(s, "UPDATE t_store SET n = n", &err);
+
+		if (u)
+			crm_stmt_bulk(u);
+		CHECK(u && crm_stmt_step(u, &err) == -1,
+		      W("a bulk statement COPY refuses fails"));
+		CHECK(strstr(err.msg, "COPY") != NULL, W("saying why"));
+		crm_stmt_finalize(u);
+		CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store"), 1008,
+			  W("the connection works after"));
+	}
+	if (crm_store_engine(s) == CRM_STORE_PG) {
 		/* the server fails part way through the rows */
 		struct crm_stmt *b = crm_stmt_prepare(
 		    s, "SELECT 1 / (n - 500) FROM t_store ORDER BY id", &err);
@@ -338,7 +353,7 @@ static void on_alarm(int sig)
 
 /* crm_store_interrupt from a signal handler stops a long statement: it
  * fails as interrupted, and the connection works after. */
-static void interrupt(struct crm_store *s, const char *engine)
+static void interrupt(struct crm_store *s, const char *engine, bool bulk)
 {
 	struct crm_err err;
 	struct sigaction sa = {0};
@@ -351,10 +366,13 @@ static void interrupt(struct crm_store *s, const char *engine)
 	char what[160];
 	int rc;
 
-	snprintf(what, sizeof(what), "%s: prepare a long statement", engine);
+	snprintf(what, sizeof(what), "%s: prepare a long statement%s", engine,
+		 bulk ? " (bulk)" : "");
 	CHECK(st != NULL, what);
 	if (!st)
 		return;
+	if (bulk) /* PostgreSQL: stopped inside COPY */
+		crm_stmt_bulk(st);
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
 	to_interrupt = s;
@@ -430,7 +448,7 @@ int main(void)
 	if (s)
 		suite(s, "sqlite");
 	if (s)
-		interrupt(s, "sqlite");
+		interrupt(s, "sqlite", false);
 	crm_store_close(s);
 	single_writer(db, "sqlite");
 	CHECK(crm_store_open("/nonexistent/dir/x.db", 0, 10, &err) == NULL,
@@ -445,7 +463,9 @@ int main(void)
 		if (s)
 			suite(s, "postgresql");
 		if (s)
-			interrupt(s, "postgresql");
+			interrupt(s, "postgresql", false);
+		if (s)
+			interrupt(s, "postgresql", true);
 		crm_store_close(s);
 		single_writer(pg, "postgresql");
 		CHECK(crm_store_open("postgresql://nobody@127.0.0.1:1/none", 0,
