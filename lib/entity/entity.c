@@ -740,6 +740,9 @@ static struct crm_stmt *query_stmt(struct crm_db *db,
 	st = crm_db_stmt(db, sql.s, err);
 	if (st)
 		crm_binds_bind(&b, st, 1);
+	/* with no limit the caller reads every row: COPY on PostgreSQL */
+	if (st && q->limit < 0)
+		crm_stmt_bulk(st);
 out:
 	crm_binds_release(&b);
 	crm_buf_release(&sql);

@@ -260,6 +260,12 @@ double crm_stmt_double(struct crm_stmt *st, int col)
 	return st->ops->real(st, col);
 }
 
+void crm_stmt_bulk(struct crm_stmt *st)
+{
+	if (st->ops->bulk)
+		st->ops->bulk(st);
+}
+
 void crm_stmt_reset(struct crm_stmt *st)
 {
 	st->ops->reset(st);

@@ -103,6 +103,12 @@ double crm_stmt_double(struct crm_stmt *st, int col);
 void crm_stmt_reset(struct crm_stmt *st);
 void crm_stmt_clear(struct crm_stmt *st); /* every binding to NULL */
 void crm_stmt_finalize(struct crm_stmt *st);
+/* The caller will step st to its end through many rows (an export, a
+ * list without a limit): on PostgreSQL a statement that takes no
+ * parameters then reads its rows through COPY (...) TO STDOUT, one
+ * message a row parsed back into columns, instead of one result a row;
+ * the columns read the same either way. Nothing changes on SQLite. */
+void crm_stmt_bulk(struct crm_stmt *st);
 
 /* Step st to the end, calling fn for each row (fn returns 0, or -1 to
  * stop with err filled). The statement is reset after. Returns 0 or -1. */

@@ -30,6 +30,7 @@ struct crm_store_ops {
 	void (*reset)(struct crm_stmt *st);
 	void (*clear)(struct crm_stmt *st);
 	void (*finalize)(struct crm_stmt *st);
+	void (*bulk)(struct crm_stmt *st); /* optional (crm_stmt_bulk) */
 	int64_t (*last_id)(struct crm_store *s, struct crm_err *err);
 	/* bulk load; SQLite's is prepared inserts */
 	struct crm_copy *(*copy_begin)(struct crm_store *s, const char *table,

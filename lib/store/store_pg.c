@@ -1,6 +1,9 @@
 /* store_pg.c - the storage interface on PostgreSQL (libpq): a server a
  * team shares. Statements are prepared on the server at their first run;
- * rows stream one at a time (single-row mode). libpq runs one query at a
+ * rows stream one at a time (single-row mode), or, for a statement marked
+ * bulk (crm_stmt_bulk) that takes no parameters, through COPY (...) TO
+ * STDOUT in text format, each row parsed back into its columns, whose
+ * types the prepared statement's description gives. libpq runs one query at a
  * time per connection, so a statement still streaming when another runs
  * has its remaining rows read ahead into memory first. One writer at a
  * time, as on SQLite: every write transaction takes one advisory lock.
@@ -10,6 +13,7 @@
  * whose runs only touch SQLite. The first PostgreSQL open loads it with
  * dlopen and looks its functions up (dl.h); the rest of this file calls
  * them by their usual names through the table. */
+#include <ctype.h>
 #include <errno.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -71,6 +75,16 @@ struct pg_stmt {
 	bool done_ahead;  /* the end was read ahead */
 	char errbuf[512]; /* an error read ahead, reported at its step */
 	int errcode;
+	/* COPY (see crm_stmt_bulk): the run reads its rows through COPY */
+	bool bulk, copying;
+	bool copy_open;	     /* the server is still sending them */
+	PGresult *copy_desc; /* the statement's columns (described once) */
+	unsigned *copy_oid;  /* and their types */
+	char *line;	     /* the current row (PQgetCopyData's) ... */
+	const char **val;    /* ... its columns, unescaped in place */
+	int nval;
+	char **lines; /* rows read ahead */
+	size_t nlines, hline, caplines;
 	unsigned long nrow;	/* counts the rows stepped to */
 	unsigned long conv_row; /* the row conv holds columns of */
 	char **conv;		/* real columns as SQLite writes them */
@@ -93,14 +107,17 @@ static int copy_finish(struct pg_copy *c, struct crm_err *err);
 #define PQ_FUNCS(X)                                                            \
 	X(PQcancel)                                                            \
 	X(PQclear)                                                             \
+	X(PQdescribePrepared)                                                  \
 	X(PQconnectdb)                                                         \
 	X(PQerrorMessage)                                                      \
 	X(PQexec)                                                              \
 	X(PQfinish)                                                            \
 	X(PQfname)                                                             \
 	X(PQfreeCancel)                                                        \
+	X(PQfreemem)                                                           \
 	X(PQftype)                                                             \
 	X(PQgetCancel)                                                         \
+	X(PQgetCopyData)                                                       \
 	X(PQgetResult)                                                         \
 	X(PQgetisnull)                                                         \
 	X(PQgetvalue)                                                          \
@@ -123,14 +140,17 @@ static struct crm_dl pq_dl =
 /* from here on PQfoo(...) calls through the table */
 #define PQcancel CRM_DL_CALL(pq, PQcancel)
 #define PQclear CRM_DL_CALL(pq, PQclear)
+#define PQdescribePrepared CRM_DL_CALL(pq, PQdescribePrepared)
 #define PQconnectdb CRM_DL_CALL(pq, PQconnectdb)
 #define PQerrorMessage CRM_DL_CALL(pq, PQerrorMessage)
 #define PQexec CRM_DL_CALL(pq, PQexec)
 #define PQfinish CRM_DL_CALL(pq, PQfinish)
 #define PQfname CRM_DL_CALL(pq, PQfname)
 #define PQfreeCancel CRM_DL_CALL(pq, PQfreeCancel)
+#define PQfreemem CRM_DL_CALL(pq, PQfreemem)
 #define PQftype CRM_DL_CALL(pq, PQftype)
 #define PQgetCancel CRM_DL_CALL(pq, PQgetCancel)
+#define PQgetCopyData CRM_DL_CALL(pq, PQgetCopyData)
 #define PQgetResult CRM_DL_CALL(pq, PQgetResult)
 #define PQgetisnull CRM_DL_CALL(pq, PQgetisnull)
 #define PQgetvalue CRM_DL_CALL(pq, PQgetvalue)
@@ -185,14 +205,66 @@ static int pg_error(PGconn *conn, const PGresult *r, struct crm_err *err)
 	return -1;
 }
 
-/* Read the rest of st's rows into memory, so the connection is free. */
-static void pg_drain(struct pg *pg, struct pg_stmt *st)
+/* Note the first error of st's run, reported at its step. */
+static void note_error(struct pg *pg, struct pg_stmt *st, const PGresult *r)
+{
+	struct crm_err e;
+
+	if (st->errcode)
+		return;
+	pg_error(pg->conn, r, &e);
+	st->errcode = e.code;
+	snprintf(st->errbuf, sizeof(st->errbuf), "%s", e.msg);
+}
+
+/* The next row of st's COPY into *line (free with PQfreemem): its
+ * length, or 0 at the end (the results follow) and on failure (noted). */
+static int copy_read(struct pg *pg, struct pg_stmt *st, char **line)
+{
+	int n;
+
+	*line = NULL;
+	if (!st->copy_open)
+		return 0;
+	n = PQgetCopyData(pg->conn, line, 0);
+	if (n > 0)
+		return n;
+	st->copy_open = false;
+	if (n == -2)
+		note_error(pg, st, NULL);
+	return 0;
+}
+
+/* Read the rest of st's rows into memory (keep) or drop them, so the
+ * connection is free. */
+static void pg_drain(struct pg *pg, struct pg_stmt *st, bool keep)
 {
 	PGresult *r;
+	char *line;
 
+	while (copy_read(pg, st, &line) > 0) {
+		if (!keep) {
+			PQfreemem(line);
+			continue;
+		}
+		st->lines = crm_xgrow(st->lines, &st->caplines, st->nlines + 1,
+				      sizeof(*st->lines));
+		st->lines[st->nlines++] = line;
+	}
 	while ((r = PQgetResult(pg->conn))) {
 		ExecStatusType t = PQresultStatus(r);
 
+		/* still in COPY after a failure: the connection is lost */
+		if (t == PGRES_COPY_OUT) {
+			note_error(pg, st, NULL);
+			PQclear(r);
+			break;
+		}
+
+		if (t == PGRES_SINGLE_TUPLE && !keep) {
+			PQclear(r);
+			continue;
+		}
 		if (t == PGRES_SINGLE_TUPLE) {
 			st->ahead =
 			    crm_xgrow(st->ahead, &st->capahead, st->nahead + 1,
@@ -204,14 +276,8 @@ static void pg_drain(struct pg *pg, struct pg_stmt *st)
 			st->desc = r;
 			continue;
 		}
-		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK &&
-		    !st->errcode) {
-			struct crm_err e;
-
-			pg_error(pg->conn, r, &e);
-			st->errcode = e.code;
-			snprintf(st->errbuf, sizeof(st->errbuf), "%s", e.msg);
-		}
+		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK)
+			note_error(pg, st, r);
 		PQclear(r);
 	}
 	st->done_ahead = true;
@@ -226,7 +292,7 @@ static void pg_drain(struct pg *pg, struct pg_stmt *st)
 static void pg_free_conn(struct pg *pg)
 {
 	if (pg->active)
-		pg_drain(pg, pg->active);
+		pg_drain(pg, pg->active, true);
 	if (pg->copy && pg->copy->open) {
 		struct crm_err e;
 
@@ -436,6 +502,12 @@ static void clear_rows(struct pg_stmt *st)
 {
 	PQclear(st->row);
 	st->row = NULL;
+	PQfreemem(st->line);
+	st->line = NULL;
+	for (size_t i = st->hline; i < st->nlines; i++)
+		PQfreemem(st->lines[i]);
+	st->nlines = st->hline = 0;
+	st->copying = false;
 	PQclear(st->desc);
 	st->desc = NULL;
 	for (size_t i = st->head; i < st->nahead; i++)
@@ -445,39 +517,87 @@ static void clear_rows(struct pg_stmt *st)
 	st->errcode = 0;
 }
 
-static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
+/* Prepare st on the server, once. 0, or -1 with err. */
+static int prepare_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 {
-	const char **vals = crm_xcalloc((size_t)st->nparams + 1, sizeof(*vals));
-	int *lens = crm_xcalloc((size_t)st->nparams + 1, sizeof(*lens));
-	int ok;
+	Oid *types;
+	char name[32];
+	PGresult *r;
 
-	pg_free_conn(pg);
-	if (!st->name[0]) {
-		Oid *types =
-		    crm_xcalloc((size_t)st->nparams + 1, sizeof(*types));
-		char name[32];
-		PGresult *r;
+	if (st->name[0])
+		return 0;
+	/* a parameter the text never names (?2 and ?3 used, ?1 not), or
+	 * names only to test for NULL, has no context to infer a type
+	 * from: it is text */
+	types = crm_xcalloc((size_t)st->nparams + 1, sizeof(*types));
+	for (int i = 0; i < st->nparams; i++)
+		types[i] = st->p[i].v && st->p[i].oid ? st->p[i].oid
+			   : st->p[i].used	      ? 0
+						      : OID_TEXT;
+	snprintf(name, sizeof(name), "crm%lu", ++pg->nstmts);
+	r = PQprepare(pg->conn, name, st->sql, st->nparams, types);
+	free(types);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		pg_error(pg->conn, r, err);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	memcpy(st->name, name, sizeof(name));
+	return 0;
+}
 
-		/* a parameter the text never names (?2 and ?3 used, ?1 not),
-		 * or names only to test for NULL, has no context to infer
-		 * a type from: it is text */
-		for (int i = 0; i < st->nparams; i++)
-			types[i] = st->p[i].v && st->p[i].oid ? st->p[i].oid
-				   : st->p[i].used	      ? 0
-							      : OID_TEXT;
-		snprintf(name, sizeof(name), "crm%lu", ++pg->nstmts);
-		r = PQprepare(pg->conn, name, st->sql, st->nparams, types);
-		free(types);
+/* Start st's run as COPY (st->sql) TO STDOUT: its columns' names and
+ * types from the prepared statement's description (read once), its rows
+ * as COPY's text format (copy_step). 0, or -1 with err. */
+static int send_copy(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	PGresult *r;
+
+	if (!st->copy_desc) {
+		r = PQdescribePrepared(pg->conn, st->name);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 			pg_error(pg->conn, r, err);
 			PQclear(r);
-			free(vals);
-			free(lens);
 			return -1;
 		}
-		PQclear(r);
-		memcpy(st->name, name, sizeof(name));
+		st->copy_desc = r;
+		st->val =
+		    crm_xcalloc((size_t)PQnfields(r) + 1, sizeof(*st->val));
+		st->copy_oid = crm_xcalloc((size_t)PQnfields(r) + 1,
+					   sizeof(*st->copy_oid));
+		for (int i = 0; i < PQnfields(r); i++)
+			st->copy_oid[i] = PQftype(r, i);
 	}
+	crm_buf_addf(&sql, "COPY (%s) TO STDOUT", st->sql);
+	r = PQexec(pg->conn, sql.s);
+	crm_buf_release(&sql);
+	if (PQresultStatus(r) != PGRES_COPY_OUT) {
+		pg_error(pg->conn, r, err);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	st->copying = st->copy_open = true;
+	st->running = true;
+	pg->active = st;
+	return 0;
+}
+
+static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
+{
+	const char **vals;
+	int *lens;
+	int ok;
+
+	pg_free_conn(pg);
+	if (prepare_stmt(pg, st, err) < 0)
+		return -1;
+	if (st->bulk && !st->nparams)
+		return send_copy(pg, st, err);
+	vals = crm_xcalloc((size_t)st->nparams + 1, sizeof(*vals));
+	lens = crm_xcalloc((size_t)st->nparams + 1, sizeof(*lens));
 	for (int i = 0; i < st->nparams; i++) {
 		vals[i] = st->p[i].v;
 		lens[i] = (int)st->p[i].len;
@@ -488,7 +608,7 @@ static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 	free(lens);
 	if (!ok || !PQsetSingleRowMode(pg->conn)) {
 		if (ok)
-			pg_drain(pg, st);
+			pg_drain(pg, st, false);
 		return pg_error(pg->conn, NULL, err);
 	}
 	st->running = true;
@@ -496,18 +616,134 @@ static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 	return 0;
 }
 
-/* Whether every whole numeric in row fits int64: PostgreSQL's sum() of
- * bigint is numeric and never overflows, where SQLite's sum() stops with
- * "integer overflow"; past int64 a sum of amounts is bad data, not a
- * number to clamp (crm_stmt_int) or print. */
-static bool row_fits(const PGresult *row)
+/* The current row's number of columns, column col's value (NULL: SQL
+ * NULL, or no such column) and type, whichever way the rows come. */
+static int row_nfields(const struct pg_stmt *st)
 {
-	for (int i = 0; i < PQnfields(row); i++) {
+	if (st->copying)
+		return st->line ? st->nval : 0;
+	return st->row ? PQnfields(st->row) : 0;
+}
+
+static const char *cell(const struct pg_stmt *st, int col)
+{
+	if (col < 0 || col >= row_nfields(st))
+		return NULL;
+	if (st->copying)
+		return st->val[col];
+	return PQgetisnull(st->row, 0, col) ? NULL
+					    : PQgetvalue(st->row, 0, col);
+}
+
+static unsigned cell_type(const struct pg_stmt *st, int col)
+{
+	return st->copying ? st->copy_oid[col] : PQftype(st->row, col);
+}
+
+/* The character a backslash escape in COPY's text format stands for,
+ * *p just past the backslash (and moved past the escape). */
+static char unescape(char **p)
+{
+	char *r = *p, c = *r++;
+	int v = 0, k = 0;
+
+	switch (c) {
+	case 'b':
+		c = '\b';
+		break;
+	case 'f':
+		c = '\f';
+		break;
+	case 'n':
+		c = '\n';
+		break;
+	case 'r':
+		c = '\r';
+		break;
+	case 't':
+		c = '\t';
+		break;
+	case 'v':
+		c = '\v';
+		break;
+	case 'x': /* \xHH: one or two hex digits */
+		for (; k < 2 && isxdigit((unsigned char)*r); k++, r++)
+			v = v * 16 + (*r <= '9'	  ? *r - '0'
+				      : *r <= 'F' ? *r - 'A' + 10
+						  : *r - 'a' + 10);
+		if (k)
+			c = (char)v;
+		break;
+	default: /* \NNN: one to three octal digits; else c itself */
+		if (c < '0' || c > '7')
+			break;
+		v = c - '0';
+		for (; k < 2 && *r >= '0' && *r <= '7'; k++)
+			v = v * 8 + *r++ - '0';
+		c = (char)v;
+		break;
+	}
+	*p = r;
+	return c;
+}
+
+/* COPY's text format: columns split at tabs, \N for NULL, backslash
+ * escapes for the rest (the server writes \\, \b, \f, \n, \r, \t,
+ * \v; its input also takes octal \NNN and \xHH). line, one row ending in
+ * a newline, is unescaped in place and becomes the current row. 0, or -1
+ * when its columns are not the statement's. */
+static int parse_line(struct pg_stmt *st, char *line)
+{
+	int nf = PQnfields(st->copy_desc), i = 0;
+	char *r = line, *w = line, c;
+
+	st->line = line;
+	for (;;) {
+		/* a column: \N alone is NULL, else its text unescaped */
+		if (r[0] == '\\' && r[1] == 'N' &&
+		    (r[2] == '\t' || r[2] == '\n' || !r[2])) {
+			st->val[i] = NULL;
+			r += 2;
+			c = *r;
+		} else {
+			st->val[i] = w;
+			for (;;) { /* runs of plain text, then an escape */
+				size_t n = strcspn(r, "\t\n\\");
+
+				if (w != r)
+					memmove(w, r, n);
+				w += n;
+				r += n;
+				if (*r != '\\' || !r[1])
+					break;
+				r++;
+				*w++ = unescape(&r);
+			}
+			if (*r == '\\') /* a lone \ at the end: itself */
+				*w++ = *r++;
+			c = *r;
+			*w++ = '\0'; /* may be where the tab was: c has it */
+		}
+		i++;
+		if (c != '\t' || i >= nf)
+			break;
+		r++;
+	}
+	st->nval = i;
+	return i == nf && c != '\t' ? 0 : -1;
+}
+
+/* Whether every whole numeric in the current row fits int64:
+ * PostgreSQL's sum() of bigint is numeric and never overflows, where
+ * SQLite's sum() stops with "integer overflow"; past int64 a sum of
+ * amounts is bad data, not a number to clamp (crm_stmt_int) or print. */
+static bool row_fits(const struct pg_stmt *st)
+{
+	for (int i = 0; i < row_nfields(st); i++) {
 		const char *v;
 
-		if (PQftype(row, i) != 1700 || PQgetisnull(row, 0, i))
+		if (cell_type(st, i) != 1700 || !(v = cell(st, i)))
 			continue;
-		v = PQgetvalue(row, 0, i);
 		if (strchr(v, '.'))
 			continue;
 		errno = 0;
@@ -518,6 +754,30 @@ static bool row_fits(const PGresult *row)
 	return true;
 }
 
+/* pg_step for a run through COPY: the next row read ahead or from the
+ * server, else the end and how the COPY ended. */
+static int copy_step(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
+{
+	char *line = NULL;
+
+	if (st->hline < st->nlines)
+		line = st->lines[st->hline++];
+	else if (!st->done_ahead && copy_read(pg, st, &line) == 0)
+		pg_drain(pg, st, false); /* the end: the COPY's results */
+	if (!line) {
+		st->running = false;
+		if (st->errcode)
+			return crm_err_set(err, st->errcode, "%s", st->errbuf);
+		return 0;
+	}
+	if (parse_line(st, line) < 0)
+		return crm_err_set(err, CRM_EX_SOFTWARE,
+				   "database: a COPY row does not match its "
+				   "statement's %d columns",
+				   PQnfields(st->copy_desc));
+	return row_fits(st) ? 1 : crm_money_overflow(err, "database");
+}
+
 static int pg_step(struct crm_stmt *base, struct crm_err *err)
 {
 	struct pg_stmt *st = (struct pg_stmt *)base;
@@ -526,16 +786,19 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 
 	PQclear(st->row);
 	st->row = NULL;
+	PQfreemem(st->line);
+	st->line = NULL;
 	st->nrow++;
 	if (!st->running) {
 		clear_rows(st);
 		if (send_stmt(pg, st, err) < 0)
 			return -1;
 	}
+	if (st->copying)
+		return copy_step(pg, st, err);
 	if (st->head < st->nahead) {
 		st->row = st->ahead[st->head++];
-		return row_fits(st->row) ? 1
-					 : crm_money_overflow(err, "database");
+		return row_fits(st) ? 1 : crm_money_overflow(err, "database");
 	}
 	if (st->done_ahead) {
 		st->running = false;
@@ -546,14 +809,14 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 	r = PQgetResult(pg->conn);
 	if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
 		st->row = r;
-		return row_fits(r) ? 1 : crm_money_overflow(err, "database");
+		return row_fits(st) ? 1 : crm_money_overflow(err, "database");
 	}
 	/* the end: read what remains, so the connection is free */
 	if (r && PQresultStatus(r) != PGRES_TUPLES_OK &&
 	    PQresultStatus(r) != PGRES_COMMAND_OK) {
 		pg_error(pg->conn, r, err);
 		PQclear(r);
-		pg_drain(pg, st);
+		pg_drain(pg, st, false);
 		clear_rows(st);
 		st->running = false;
 		return -1;
@@ -562,7 +825,7 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 		st->desc = r;
 	else
 		PQclear(r);
-	pg_drain(pg, st);
+	pg_drain(pg, st, false);
 	st->running = false;
 	if (st->errcode)
 		return crm_err_set(err, st->errcode, "%s", st->errbuf);
@@ -574,6 +837,8 @@ static int pg_ncols(const struct crm_stmt *base)
 	const struct pg_stmt *st = (const struct pg_stmt *)base;
 
 	/* before the first row: none yet; after the end, the end's */
+	if (st->copying)
+		return PQnfields(st->copy_desc);
 	return st->row	  ? PQnfields(st->row)
 	       : st->desc ? PQnfields(st->desc)
 			  : 0;
@@ -588,6 +853,8 @@ static const char *pg_name(const struct crm_stmt *base, int col)
 {
 	const struct pg_stmt *st = (const struct pg_stmt *)base;
 
+	if (st->copying)
+		return PQfname(st->copy_desc, col);
 	return st->row	  ? PQfname(st->row, col)
 	       : st->desc ? PQfname(st->desc, col)
 			  : NULL;
@@ -630,18 +897,16 @@ static const char *pg_text(struct crm_stmt *base, int col)
 	unsigned t;
 	char buf[64];
 
-	if (!st->row || col < 0 || col >= PQnfields(st->row) ||
-	    PQgetisnull(st->row, 0, col))
+	if (!(v = cell(st, col)))
 		return NULL;
-	v = PQgetvalue(st->row, 0, col);
-	t = PQftype(st->row, col);
+	t = cell_type(st, col);
 	if (t != 700 && t != 701 && (t != 1700 || !strchr(v, '.')))
 		return v;
-	if (st->conv_row != st->nrow || st->nconv < PQnfields(st->row)) {
+	if (st->conv_row != st->nrow || st->nconv < row_nfields(st)) {
 		for (int i = 0; i < st->nconv; i++)
 			free(st->conv[i]);
 		free(st->conv);
-		st->nconv = PQnfields(st->row);
+		st->nconv = row_nfields(st);
 		st->conv = crm_xcalloc((size_t)st->nconv, sizeof(*st->conv));
 		st->conv_row = st->nrow;
 	}
@@ -659,9 +924,9 @@ static enum crm_col_type pg_type(struct crm_stmt *base, int col)
 {
 	struct pg_stmt *st = (struct pg_stmt *)base;
 
-	if (!pg_text(base, col))
+	if (!cell(st, col))
 		return CRM_COL_NULL;
-	switch (PQftype(st->row, col)) {
+	switch (cell_type(st, col)) {
 	case 20: /* int8, int2, int4, bool */
 	case 21:
 	case 23:
@@ -703,9 +968,14 @@ static void pg_reset(struct crm_stmt *base)
 	struct pg *pg = (struct pg *)base->s;
 
 	if (st->running && pg->active == st)
-		pg_drain(pg, st);
+		pg_drain(pg, st, false);
 	st->running = false;
 	clear_rows(st);
+}
+
+static void pg_bulk(struct crm_stmt *base)
+{
+	((struct pg_stmt *)base)->bulk = true;
 }
 
 static void pg_clear(struct crm_stmt *base)
@@ -736,6 +1006,10 @@ static void pg_finalize(struct crm_stmt *base)
 	free(st->conv);
 	free(st->p);
 	free(st->ahead);
+	PQclear(st->copy_desc);
+	free(st->copy_oid);
+	free(st->val);
+	free(st->lines);
 	free(st->sql);
 	free(st);
 }
@@ -1155,6 +1429,7 @@ const struct crm_store_ops crm_store_pg_ops = {
     .reset = pg_reset,
     .clear = pg_clear,
     .finalize = pg_finalize,
+    .bulk = pg_bulk,
     .last_id = pg_last_id,
     .copy_begin = pg_copy_begin,
     .copy_row = pg_copy_row,

@@ -24,6 +24,8 @@ url() {
 	esac
 }
 admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
+# cpu FILE: crm's user + system seconds (/usr/bin/time -f "%M %U %S")
+cpu() { awk 'END { printf "%.2f", $2 + $3 }' "$1"; }
 trap 'admin "DROP DATABASE IF EXISTS $ours"; admin "DROP DATABASE IF EXISTS $ref"; rm -rf "$dir"' EXIT
 export CRM_NOW=2026-11-22T09:30:00Z
 admin "CREATE DATABASE $ours"
@@ -35,7 +37,7 @@ sh "$top/tests/bench/gen-contacts.sh" "$n" >"$dir/c.csv"
 echo "data: $n contacts, $(($(stat -c %s "$dir/c.csv") / 1048576)) MiB of CSV, PostgreSQL $(psql "$CRM_TEST_PG" -X -A -t -c 'SHOW server_version')"
 
 # ours: import (validating, normalizing, upserting) into a fresh database
-timed /dev/null /usr/bin/time -f %M -o "$dir/rss.import" \
+timed /dev/null /usr/bin/time -f "%M %U %S" -o "$dir/rss.import" \
 	"$bin/crm-contact" import -q --db "$(url "$ours")" "$dir/c.csv"
 t_ours=$t
 # reference: the same schema and indexes (made by crm itself), \copy into
@@ -59,14 +61,14 @@ SELECT external_id, first_name, last_name, email, lower(email), phone,
 COMMIT;
 SQL
 t_ref=$t
-printf "import: crm-contact %ss, psql copy + SQL %ss, ratio %s, crm peak RSS %s\n" "$t_ours" "$t_ref" "$(ratio "$t_ours" "$t_ref")" "$(rss "$dir/rss.import")"
+printf "import: crm-contact %ss (CPU %ss), psql copy + SQL %ss, ratio %s, crm peak RSS %s\n" "$t_ours" "$(cpu "$dir/rss.import")" "$t_ref" "$(ratio "$t_ours" "$t_ref")" "$(rss "$dir/rss.import")"
 row "contact import" pg "$n" "$t_ours" "$t_ref" "$dir/rss.import"
 
-timed "$dir/ours.out" /usr/bin/time -f %M -o "$dir/rss.export" \
+timed "$dir/ours.out" /usr/bin/time -f "%M %U %S" -o "$dir/rss.export" \
 	"$bin/crm-contact" export -f csv --db "$(url "$ours")"
 t_ours=$t
 timed "$dir/ref.out" psql "$(url "$ref")" -X -q -c "\\copy (SELECT id, external_id, first_name, last_name, email, phone, company, title, city, region, country, source, owner, tags, lifecycle_stage, created_at, updated_at, custom FROM contacts ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)"
 t_ref=$t
-printf "export: crm-contact %ss, psql copy %ss, ratio %s, crm peak RSS %s\n" "$t_ours" "$t_ref" "$(ratio "$t_ours" "$t_ref")" "$(rss "$dir/rss.export")"
+printf "export: crm-contact %ss (CPU %ss), psql copy %ss, ratio %s, crm peak RSS %s\n" "$t_ours" "$(cpu "$dir/rss.export")" "$t_ref" "$(ratio "$t_ours" "$t_ref")" "$(rss "$dir/rss.export")"
 row "contact export" pg "$n" "$t_ours" "$t_ref" "$dir/rss.export"
 echo "rows: $(psql "$(url "$ours")" -X -A -t -c 'SELECT count(*) FROM contacts') ours, $(psql "$(url "$ref")" -X -A -t -c 'SELECT count(*) FROM contacts') reference"

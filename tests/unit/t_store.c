@@ -5,6 +5,7 @@
  * hostile text, error codes, and the dialect fragments. */
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -155,6 +156,118 @@ static void suite(struct crm_store *s, const char *engine)
 				"NULL"),
 		  501, W("NULL loaded as NULL"));
 
+	/* a bulk read (COPY on PostgreSQL) reads every column as the
+	 * same statement read row by row does */
+	CHECK(crm_store_begin(s, &err) == 0, W("begin"));
+	{
+		const char *hostile[] = {
+		    "\\N", "\\",	 "a\\tb\\\\c\\x41\\101",
+		    "\t",  "\n\r\b\f\v", "\"quoted\" 'x'"};
+
+		for (size_t i = 0;
+		     ins && i < sizeof(hostile) / sizeof(*hostile); i++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "hostile %zu", i);
+			crm_stmt_reset(ins);
+			crm_stmt_bind_text(ins, 1, name);
+			crm_stmt_bind_text(ins, 2, hostile[i]);
+			crm_stmt_bind_int(ins, 3, -1);
+			crm_stmt_bind_double(ins, 4, 1e20 / (double)(i + 3));
+			crm_stmt_bind_text(
+			    ins, 5, i % 2 ? "{\"k\": \"v\\\\\\t\\n\"}" : NULL);
+			crm_stmt_step(ins, &err);
+		}
+		crm_stmt_reset(ins);
+	}
+	CHECK(crm_store_commit(s, &err) == 0, W("commit hostile text"));
+	{
+		const char *q =
+		    "SELECT id, name, note, n, x, custom, n > 500 AS "
+		    "big, n * 0.5 AS half, '' AS e FROM t_store "
+		    "ORDER BY id";
+		struct crm_stmt *b = crm_stmt_prepare(s, q, &err);
+		struct crm_stmt *r = crm_stmt_prepare(s, q, &err);
+		int rows = 0, same = 1, rb = 0, rr = 0;
+
+		CHECK(b && r, W("prepare a bulk read and a row-by-row one"));
+		for (int run = 0; b && r && run < 2; run++) {
+			crm_stmt_bulk(b);
+			rows = 0;
+			while ((rb = crm_stmt_step(b, &err)) == 1 &&
+			       (rr = crm_stmt_step(r, &err)) == 1) {
+				rows++;
+				same &= crm_stmt_ncols(b) == crm_stmt_ncols(r);
+				for (int k = 0; same && k < crm_stmt_ncols(r);
+				     k++) {
+					const char *x = crm_stmt_text(b, k),
+						   *y = crm_stmt_text(r, k);
+
+					same &= crm_stmt_type(b, k) ==
+						crm_stmt_type(r, k);
+					same &= !strcmp(crm_stmt_name(b, k),
+							crm_stmt_name(r, k));
+					same &= (!x && !y) ||
+						(x && y && !strcmp(x, y));
+					same &= crm_stmt_int(b, k) ==
+						crm_stmt_int(r, k);
+					same &= crm_stmt_double(b, k) ==
+						crm_stmt_double(r, k);
+				}
+			}
+			if (rb == 0)
+				rr = crm_stmt_step(r, &err);
+			crm_stmt_reset(b);
+			crm_stmt_reset(r);
+		}
+		CHECK_INT(rows, 1008, W("a bulk read has every row, twice"));
+		CHECK(rb == 0 && rr == 0, W("both end together"));
+		CHECK(same, W("each column the same text, type and number"));
+
+		/* abandoned part way: the connection is free after */
+		for (int i = 0; b && i < 10; i++)
+			crm_stmt_step(b, &err);
+		crm_stmt_reset(b);
+		CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store"), 1008,
+			  W("a bulk read reset part way frees the connection"));
+		crm_stmt_finalize(b);
+		crm_stmt_finalize(r);
+	}
+	if (crm_store_engine(s) == CRM_STORE_PG) {
+		/* a statement COPY refuses (no rows to copy) fails at its
+		 * start, and the connection works after */
+		struct crm_stmt *u =
+		    crm_stmt_prepare(s, "UPDATE t_store SET n = n", &err);
+
+		if (u)
+			crm_stmt_bulk(u);
+		CHECK(u && crm_stmt_step(u, &err) == -1,
+		      W("a bulk statement COPY refuses fails"));
+		CHECK(strstr(err.msg, "COPY") != NULL, W("saying why"));
+		crm_stmt_finalize(u);
+		CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store"), 1008,
+			  W("the connection works after"));
+	}
+	if (crm_store_engine(s) == CRM_STORE_PG) {
+		/* the server fails part way through the rows */
+		struct crm_stmt *b = crm_stmt_prepare(
+		    s, "SELECT 1 / (n - 500) FROM t_store ORDER BY id", &err);
+		int n = 0;
+
+		if (b)
+			crm_stmt_bulk(b);
+		while (b && (rc = crm_stmt_step(b, &err)) == 1)
+			n++;
+		CHECK(b && rc == -1, W("a bulk read that fails part way"));
+		CHECK_INT(err.code, CRM_EX_DATAERR,
+			  W("fails with the server's error (65)"));
+		CHECK(strstr(err.msg, "division by zero") != NULL,
+		      W("and its message"));
+		crm_stmt_finalize(b);
+		CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store"), 1008,
+			  W("the connection works after"));
+	}
+
 	/* no rows: the columns are known after the last step */
 	{
 		struct crm_stmt *q = crm_stmt_prepare(
@@ -240,7 +353,7 @@ static void on_alarm(int sig)
 
 /* crm_store_interrupt from a signal handler stops a long statement: it
  * fails as interrupted, and the connection works after. */
-static void interrupt(struct crm_store *s, const char *engine)
+static void interrupt(struct crm_store *s, const char *engine, bool bulk)
 {
 	struct crm_err err;
 	struct sigaction sa = {0};
@@ -253,10 +366,13 @@ static void interrupt(struct crm_store *s, const char *engine)
 	char what[160];
 	int rc;
 
-	snprintf(what, sizeof(what), "%s: prepare a long statement", engine);
+	snprintf(what, sizeof(what), "%s: prepare a long statement%s", engine,
+		 bulk ? " (bulk)" : "");
 	CHECK(st != NULL, what);
 	if (!st)
 		return;
+	if (bulk) /* PostgreSQL: stopped inside COPY */
+		crm_stmt_bulk(st);
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
 	to_interrupt = s;
@@ -332,7 +448,7 @@ int main(void)
 	if (s)
 		suite(s, "sqlite");
 	if (s)
-		interrupt(s, "sqlite");
+		interrupt(s, "sqlite", false);
 	crm_store_close(s);
 	single_writer(db, "sqlite");
 	CHECK(crm_store_open("/nonexistent/dir/x.db", 0, 10, &err) == NULL,
@@ -347,7 +463,9 @@ int main(void)
 		if (s)
 			suite(s, "postgresql");
 		if (s)
-			interrupt(s, "postgresql");
+			interrupt(s, "postgresql", false);
+		if (s)
+			interrupt(s, "postgresql", true);
 		crm_store_close(s);
 		single_writer(pg, "postgresql");
 		CHECK(crm_store_open("postgresql://nobody@127.0.0.1:1/none", 0,
