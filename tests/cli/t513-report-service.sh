@@ -44,6 +44,20 @@ solved,3,3,1,33.3,1,33.3,1.67,2.0
 closed,1,1,1,100.0,0,0.0,1.0,1.0
 new,1,0,0,,0,,,
 X
+# a range counts its own tickets' replies and reopens (the groups take
+# the range's tickets, #25): ticket 3 opened on Nov 1, exactly at --from
+sql "UPDATE tickets SET created_at = '2026-11-01T00:00:00Z' WHERE id = 3"
+expect_code 0 crm-report service -f csv --from 2026-11-01 --to 2026-11-02
+expect_out "service over ticket 3 alone" <<'X'
+total,tickets,resolved,first_contact,first_contact_rate,reopened,reopen_rate,avg_replies_to_resolution,median_replies_to_resolution
+all,1,1,0,0.0,1,100.0,2.0,2.0
+X
+expect_code 0 crm-report service -f csv --from 2026-11-02
+expect_out "service after ticket 3" <<'X'
+total,tickets,resolved,first_contact,first_contact_rate,reopened,reopen_rate,avg_replies_to_resolution,median_replies_to_resolution
+all,4,3,2,66.7,0,0.0,1.33,1.0
+X
+sql "UPDATE tickets SET created_at = '2026-11-23T09:00:00Z' WHERE id = 3"
 
 # assets: P1 has two assets, one with tickets 1 and 2; P2 one asset with
 # tickets 3 (solved) and 4 (open)
