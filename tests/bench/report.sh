@@ -557,18 +557,24 @@ WITH s AS (SELECT t.created_at, coalesce(
    AS status FROM tickets t WHERE t.created_at < '2026-07-01T00:00:00Z'),
 $(backlog s)" "$nt"
 
-# service: replies and reopens per ticket by grouped joins
-bench "service (first contact, reopens)" "service" "
-WITH rp AS (SELECT ticket_id, count(*) AS n FROM activities
-  WHERE type = 'reply' AND direction = 'out' AND ticket_id IS NOT NULL
-  GROUP BY ticket_id),
+# service: replies and reopens per ticket by grouped joins (service_ref
+# FROM ONLY: the tickets created from FROM to $TO; ONLY restricts the
+# replies and reopens grouped, all of them by default, those of the
+# range's tickets with 'ticket_id IN (SELECT id FROM tr)')
+service_ref() {
+	printf '%s' "
+WITH tr AS (SELECT id, status FROM tickets WHERE created_at < $TO
+  AND created_at >= $1),
+rp AS (SELECT ticket_id, count(*) AS n FROM activities
+  WHERE ${2:-ticket_id IS NOT NULL} AND type = 'reply'
+  AND direction = 'out' GROUP BY ticket_id),
 ro AS (SELECT ticket_id, count(*) AS n FROM ticket_status_history
-  WHERE from_status IN ('solved', 'closed')
+  WHERE ${2:-ticket_id IS NOT NULL} AND from_status IN ('solved', 'closed')
   AND to_status NOT IN ('solved', 'closed') GROUP BY ticket_id),
 t AS (SELECT t.status IN ('solved', 'closed') AS res,
   coalesce(rp.n, 0) AS replies, coalesce(ro.n, 0) AS reopens
- FROM tickets t LEFT JOIN rp ON rp.ticket_id = t.id
- LEFT JOIN ro ON ro.ticket_id = t.id WHERE t.created_at < $TO),
+ FROM tr t LEFT JOIN rp ON rp.ticket_id = t.id
+ LEFT JOIN ro ON ro.ticket_id = t.id),
 r AS (SELECT replies AS x, row_number() OVER (ORDER BY replies) AS rn,
   count(*) OVER () AS c FROM t WHERE res)
 SELECT 'all' AS total, count(*) AS tickets, sum(res) AS resolved,
@@ -581,7 +587,13 @@ SELECT 'all' AS total, count(*) AS tickets, sum(res) AS resolved,
  round(avg(CASE WHEN res THEN 1.0 * replies END), 2)
    AS avg_replies_to_resolution,
  (SELECT round($MED, 1) FROM r) AS median_replies_to_resolution
-FROM t;" "$nt"
+FROM t;"
+}
+bench "service (first contact, reopens)" "service" "$(service_ref "''")" "$nt"
+# a narrow range: one month's tickets (their replies and reopens only)
+bench "service for December 2026" "service --from 2026-12-01" \
+	"$(service_ref "'2026-12-01T00:00:00Z'" 'ticket_id IN (SELECT id FROM tr)')" \
+	"$nt"
 
 bench "tickets per asset product" "assets" "
 WITH a AS (SELECT a.id, a.product, t.id AS tid, t.status FROM assets a
