@@ -81,4 +81,22 @@ expect_code 0 crm-activity list -f csv --fields subject --where subject~n1
 expect_out "a failed import inserted nothing" <<'X'
 subject
 X
+# the email key finds the contact (on PostgreSQL from the keys the
+# import loads at its start); a key two contacts share is an error, as
+# one outside an import
+expect_code 0 crm-contact add --first-name Jo --email j.doe@gmail.com -q
+printf '{"email":"JDoe+news@googlemail.com","type":"call","subject":"k1"}\n' >"$T/key.ndjson"
+expect_code 0 crm-activity import "$T/key.ndjson"
+expect_code 0 crm-activity list -f csv --fields subject,contact_id --where subject~k1
+expect_out "a spelling of the same email key finds the contact" <<'X'
+subject,contact_id
+k1,3
+X
+printf 'external_id,first_name,email\ncy2,Cy,cy@x.io\ncy3,Cyd,CY@x.io\n' >"$T/cy.csv"
+expect_code 0 crm-contact import -q --key external_id "$T/cy.csv"
+db_save two
+printf '{"email":"bo@x.io","type":"call","subject":"s1"}\n{"email":"cy@x.io","type":"call","subject":"s2"}\n' >"$T/two.ndjson"
+expect_code 65 crm-activity import "$T/two.ndjson"
+err_has "'cy@x.io' matches several contacts; give contact_id"
+db_same two
 done_testing
