@@ -141,6 +141,8 @@ int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 	return rc < 0 ? -1 : 0;
 }
 
+static int preload_contact(int64_t id, int64_t *company);
+
 /* Whether record id of link k exists: 1 (and, for contacts, *company the
  * contact's company id or 0), 0, -1 on error. A link to a table that does
  * not exist yet is not checked. */
@@ -152,6 +154,8 @@ static int link_exists(struct crm_db *db, long k, int64_t id, int64_t *company,
 
 	if (company)
 		*company = 0;
+	if (k == 0 && (rc = preload_contact(id, company)) >= 0)
+		return rc;
 	if (k >= 2) {
 		rc = crm_table_has_column(db, crm_activity_links[k].table, "id",
 					  err);
@@ -324,12 +328,12 @@ static struct email_slot *email_slot(const char *email)
 
 /* On PostgreSQL, where each look-up is a round trip (and ends the COPY
  * of the rows inserted so far), the import's begin hook loads every
- * contact's email key with its id and company in one query, when there
- * are at most PRELOAD_MAX of them (about 60 bytes each): an email the
- * slots above miss is then found here, or known to match no contact,
- * without asking the server. A key several contacts share is marked
- * (id -1) and looked up, so that the error is the same. A larger table
- * keeps the look-ups. */
+ * contact's id, email key and company in one query, when there are at
+ * most PRELOAD_MAX of them (about 80 bytes each): an email the slots
+ * above miss is then found here, or known to match no contact, and a
+ * contact_id checked, without asking the server. A key several contacts
+ * share is marked (id -1) and looked up, so that the error is the same.
+ * A larger table keeps the look-ups. */
 #define PRELOAD_MAX 250000
 static struct preload {
 	struct crm_buf keys; /* the keys, each ending in '\0' */
@@ -337,7 +341,10 @@ static struct preload {
 		size_t key; /* offset in keys */
 		int64_t id, company;
 	} * ents; /* open addressing, mask + 1 entries */
-	size_t n, mask;
+	struct pid {
+		int64_t id, company;
+	} * ids; /* by id */
+	size_t n, mask, nids;
 	bool on;
 } preload;
 
@@ -345,6 +352,7 @@ static void preload_free(void)
 {
 	crm_buf_release(&preload.keys);
 	free(preload.ents);
+	free(preload.ids);
 	memset(&preload, 0, sizeof(preload));
 }
 
@@ -361,15 +369,45 @@ static struct pent *preload_slot(const char *key, size_t len)
 	}
 }
 
+/* Contact id: 1 (*company set when company), 0 none, -1 not loaded. */
+static int preload_contact(int64_t id, int64_t *company)
+{
+	size_t lo = 0, hi = preload.nids;
+
+	if (!preload.on)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (preload.ids[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == preload.nids || preload.ids[lo].id != id)
+		return 0;
+	if (company)
+		*company = preload.ids[lo].company;
+	return 1;
+}
+
 static int preload_row(struct crm_stmt *st, void *arg)
 {
-	const char *key = crm_stmt_text(st, 0);
-	size_t len = strlen(key);
+	const char *key = crm_stmt_text(st, 1);
+	size_t len;
 	struct pent *p;
 
 	(void)arg;
 	if (++preload.n > PRELOAD_MAX)
 		return 0;
+	if (!(preload.nids & (preload.nids + 1)))
+		preload.ids = crm_xrealloc(
+		    preload.ids, (preload.nids * 2 + 1) * sizeof(*preload.ids));
+	preload.ids[preload.nids].id = crm_stmt_int(st, 0);
+	preload.ids[preload.nids++].company = crm_stmt_int(st, 2);
+	if (!key)
+		return 0;
+	len = strlen(key);
 	if (preload.n * 2 > preload.mask + 1) {
 		struct pent *old = preload.ents;
 		size_t size = old ? preload.mask + 1 : 0;
@@ -391,7 +429,7 @@ static int preload_row(struct crm_stmt *st, void *arg)
 	}
 	p->key = preload.keys.len;
 	crm_buf_add(&preload.keys, key, len + 1);
-	p->id = crm_stmt_int(st, 1);
+	p->id = crm_stmt_int(st, 0);
 	p->company = crm_stmt_int(st, 2);
 	return 0;
 }
@@ -401,8 +439,8 @@ static int preload_load(struct crm_db *db, struct crm_err *err)
 {
 	struct crm_stmt *st = crm_db_stmt(
 	    db,
-	    "SELECT email_key, id, company_id FROM contacts WHERE email_key "
-	    "IS NOT NULL LIMIT 250001", /* PRELOAD_MAX + 1 */
+	    "SELECT id, email_key, company_id FROM contacts ORDER BY id "
+	    "LIMIT 250001", /* PRELOAD_MAX + 1 */
 	    err);
 	int rc;
 

@@ -98,5 +98,20 @@ db_save two
 printf '{"email":"bo@x.io","type":"call","subject":"s1"}\n{"email":"cy@x.io","type":"call","subject":"s2"}\n' >"$T/two.ndjson"
 expect_code 65 crm-activity import "$T/two.ndjson"
 err_has "'cy@x.io' matches several contacts; give contact_id"
-db_same two
+if db_same two; then ok "the failed import wrote nothing"; else not_ok "the failed import wrote nothing"; fi
+# a contact by id: checked (on PostgreSQL against the contacts loaded at
+# the start), its company taken
+printf '{"contact_id":1,"type":"call","subject":"i1"}\n{"contact":"2","type":"call","subject":"i2"}\n' >"$T/id.ndjson"
+expect_code 0 crm-activity import "$T/id.ndjson"
+expect_code 0 crm-activity list -f csv --fields subject,contact_id,company_id --where subject~i --sort id
+expect_out "contact ids checked, the company taken" <<'X'
+subject,contact_id,company_id
+i1,1,1
+i2,2,
+X
+db_save three
+printf '{"contact_id":2,"type":"call","subject":"j1"}\n{"contact_id":99,"type":"call","subject":"j2"}\n' >"$T/id2.ndjson"
+expect_code 65 crm-activity import "$T/id2.ndjson"
+err_has "contact_id: no contact 99"
+if db_same three; then ok "an unknown contact id wrote nothing"; else not_ok "an unknown contact id wrote nothing"; fi
 done_testing
