@@ -141,6 +141,7 @@ int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 	return rc < 0 ? -1 : 0;
 }
 
+static int preload_ready(struct crm_db *db, struct crm_err *err);
 static int preload_contact(int64_t id, int64_t *company);
 
 /* Whether record id of link k exists: 1 (and, for contacts, *company the
@@ -154,8 +155,8 @@ static int link_exists(struct crm_db *db, long k, int64_t id, int64_t *company,
 
 	if (company)
 		*company = 0;
-	if (k == 0 && (rc = preload_contact(id, company)) >= 0)
-		return rc;
+	if (k == 0 && (rc = preload_ready(db, err)) != 0)
+		return rc < 0 ? -1 : preload_contact(id, company);
 	if (k >= 2) {
 		rc = crm_table_has_column(db, crm_activity_links[k].table, "id",
 					  err);
@@ -327,13 +328,15 @@ static struct email_slot *email_slot(const char *email)
 }
 
 /* On PostgreSQL, where each look-up is a round trip (and ends the COPY
- * of the rows inserted so far), the import's begin hook loads every
- * contact's id, email key and company in one query, when there are at
- * most PRELOAD_MAX of them (about 80 bytes each): an email the slots
- * above miss is then found here, or known to match no contact, and a
- * contact_id checked, without asking the server. A key several contacts
- * share is marked (id -1) and looked up, so that the error is the same.
- * A larger table keeps the look-ups. */
+ * of the rows inserted so far), an import that has asked the server for
+ * PRELOAD_AFTER contacts loads every contact's id, email key and company
+ * in one query instead, when there are at most PRELOAD_MAX of them
+ * (about 80 bytes each): an email the slots above miss is then found
+ * here, or known to match no contact, and a contact_id checked, without
+ * asking the server. A key several contacts share is marked (id -1) and
+ * looked up, so that the error is the same. A larger table keeps the
+ * look-ups; a small import never pays for the load. */
+#define PRELOAD_AFTER 1000
 #define PRELOAD_MAX 250000
 static struct preload {
 	struct crm_buf keys; /* the keys, each ending in '\0' */
@@ -347,6 +350,8 @@ static struct preload {
 	size_t n, mask, nids;
 	bool on;
 } preload;
+static bool preload_armed; /* PostgreSQL, in an import, not yet loaded */
+static unsigned preload_misses;
 
 static void preload_free(void)
 {
@@ -434,7 +439,7 @@ static int preload_row(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
-/* Load the email keys (PostgreSQL, at most PRELOAD_MAX contacts). */
+/* Load the contacts (at most PRELOAD_MAX). */
 static int preload_load(struct crm_db *db, struct crm_err *err)
 {
 	struct crm_stmt *st = crm_db_stmt(
@@ -458,6 +463,20 @@ static int preload_load(struct crm_db *db, struct crm_err *err)
 	return 0;
 }
 
+/* Whether the contacts are loaded: 1, 0, -1 on error. Called before each
+ * look-up the server would answer; loads them at the PRELOAD_AFTERth. */
+static int preload_ready(struct crm_db *db, struct crm_err *err)
+{
+	if (preload.on)
+		return 1;
+	if (!preload_armed || ++preload_misses < PRELOAD_AFTER)
+		return 0;
+	preload_armed = false;
+	if (preload_load(db, err) < 0)
+		return -1;
+	return preload.on;
+}
+
 /* Contact by email: 1 found (*id, *company), 0 none, -1 error (several:
  * CRM_EX_DATAERR). */
 static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
@@ -476,6 +495,8 @@ static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
 	if (crm_norm_email(email, &norm, err) < 0)
 		goto out;
 	crm_norm_email_key(norm.s, &key);
+	if (preload_ready(db, err) < 0)
+		goto out;
 	if (preload.on && key.s) {
 		struct pent *p = preload_slot(key.s, key.len);
 
@@ -757,9 +778,9 @@ static int activity_begin(struct crm_db *db, const struct crm_entity *e,
 	if (rc == 0)
 		return crm_err_set(err, CRM_EX_SOFTWARE,
 				   "database: no maximum activity id");
-	if (crm_store_engine(db->store) == CRM_STORE_PG &&
-	    preload_load(db, err) < 0)
-		return -1;
+	preload_free();
+	preload_armed = crm_store_engine(db->store) == CRM_STORE_PG;
+	preload_misses = 0;
 	batch = true;
 	email_cache_free();
 	email_cache = crm_xcalloc(EMAIL_SLOTS, sizeof(*email_cache));
@@ -773,6 +794,7 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 	batch = false;
 	email_cache_free();
 	preload_free();
+	preload_armed = false;
 	if (!ok)
 		return 0;
 	for (size_t k = 0; k < crm_activity_nlinks; k++) {
