@@ -141,6 +141,9 @@ int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 	return rc < 0 ? -1 : 0;
 }
 
+static int preload_ready(struct crm_db *db, struct crm_err *err);
+static int preload_contact(int64_t id, int64_t *company);
+
 /* Whether record id of link k exists: 1 (and, for contacts, *company the
  * contact's company id or 0), 0, -1 on error. A link to a table that does
  * not exist yet is not checked. */
@@ -152,6 +155,8 @@ static int link_exists(struct crm_db *db, long k, int64_t id, int64_t *company,
 
 	if (company)
 		*company = 0;
+	if (k == 0 && (rc = preload_ready(db, err)) != 0)
+		return rc < 0 ? -1 : preload_contact(id, company);
 	if (k >= 2) {
 		rc = crm_table_has_column(db, crm_activity_links[k].table, "id",
 					  err);
@@ -322,6 +327,156 @@ static struct email_slot *email_slot(const char *email)
 			    (EMAIL_SLOTS - 1)];
 }
 
+/* On PostgreSQL, where each look-up is a round trip (and ends the COPY
+ * of the rows inserted so far), an import that has asked the server for
+ * PRELOAD_AFTER contacts loads every contact's id, email key and company
+ * in one query instead, when there are at most PRELOAD_MAX of them
+ * (about 80 bytes each): an email the slots above miss is then found
+ * here, or known to match no contact, and a contact_id checked, without
+ * asking the server. A key several contacts share is marked (id -1) and
+ * looked up, so that the error is the same. A larger table keeps the
+ * look-ups; a small import never pays for the load. */
+#define PRELOAD_AFTER 1000
+#define PRELOAD_MAX 250000
+static struct preload {
+	struct crm_buf keys; /* the keys, each ending in '\0' */
+	struct pent {
+		size_t key; /* offset in keys */
+		int64_t id, company;
+	} * ents; /* open addressing, mask + 1 entries */
+	struct pid {
+		int64_t id, company;
+	} * ids; /* by id */
+	size_t n, mask, nids;
+	bool on;
+} preload;
+static bool preload_armed; /* PostgreSQL, in an import, not yet loaded */
+static unsigned preload_misses;
+
+static void preload_free(void)
+{
+	crm_buf_release(&preload.keys);
+	free(preload.ents);
+	free(preload.ids);
+	memset(&preload, 0, sizeof(preload));
+}
+
+static struct pent *preload_slot(const char *key, size_t len)
+{
+	size_t i =
+	    crm_mix64(crm_fnv1a64(key, len, CRM_FNV_BASIS)) & preload.mask;
+
+	for (;; i = (i + 1) & preload.mask) {
+		struct pent *p = &preload.ents[i];
+
+		if (!p->id || !strcmp(preload.keys.s + p->key, key))
+			return p;
+	}
+}
+
+/* Contact id: 1 (*company set when company), 0 none, -1 not loaded. */
+static int preload_contact(int64_t id, int64_t *company)
+{
+	size_t lo = 0, hi = preload.nids;
+
+	if (!preload.on)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (preload.ids[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == preload.nids || preload.ids[lo].id != id)
+		return 0;
+	if (company)
+		*company = preload.ids[lo].company;
+	return 1;
+}
+
+static int preload_row(struct crm_stmt *st, void *arg)
+{
+	const char *key = crm_stmt_text(st, 1);
+	size_t len;
+	struct pent *p;
+
+	(void)arg;
+	if (++preload.n > PRELOAD_MAX)
+		return 0;
+	if (!(preload.nids & (preload.nids + 1)))
+		preload.ids = crm_xrealloc(
+		    preload.ids, (preload.nids * 2 + 1) * sizeof(*preload.ids));
+	preload.ids[preload.nids].id = crm_stmt_int(st, 0);
+	preload.ids[preload.nids++].company = crm_stmt_int(st, 2);
+	if (!key)
+		return 0;
+	len = strlen(key);
+	if (preload.n * 2 > preload.mask + 1) {
+		struct pent *old = preload.ents;
+		size_t size = old ? preload.mask + 1 : 0;
+
+		preload.mask = size ? size * 2 - 1 : 4095;
+		preload.ents = crm_xcalloc(preload.mask + 1, sizeof(*old));
+		for (size_t i = 0; i < size; i++)
+			if (old[i].id) {
+				const char *k = preload.keys.s + old[i].key;
+
+				*preload_slot(k, strlen(k)) = old[i];
+			}
+		free(old);
+	}
+	p = preload_slot(key, len);
+	if (p->id) {
+		p->id = -1; /* several contacts */
+		return 0;
+	}
+	p->key = preload.keys.len;
+	crm_buf_add(&preload.keys, key, len + 1);
+	p->id = crm_stmt_int(st, 0);
+	p->company = crm_stmt_int(st, 2);
+	return 0;
+}
+
+/* Load the contacts (at most PRELOAD_MAX). */
+static int preload_load(struct crm_db *db, struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt(
+	    db,
+	    "SELECT id, email_key, company_id FROM contacts ORDER BY id "
+	    "LIMIT 250001", /* PRELOAD_MAX + 1 */
+	    err);
+	int rc;
+
+	preload_free();
+	if (!st)
+		return -1;
+	crm_stmt_bulk(st);
+	rc = crm_stmt_each(st, preload_row, NULL, err);
+	crm_stmt_finalize(st);
+	if (rc < 0 || preload.n > PRELOAD_MAX) {
+		preload_free();
+		return rc;
+	}
+	preload.on = true;
+	return 0;
+}
+
+/* Whether the contacts are loaded: 1, 0, -1 on error. Called before each
+ * look-up the server would answer; loads them at the PRELOAD_AFTERth. */
+static int preload_ready(struct crm_db *db, struct crm_err *err)
+{
+	if (preload.on)
+		return 1;
+	if (!preload_armed || ++preload_misses < PRELOAD_AFTER)
+		return 0;
+	preload_armed = false;
+	if (preload_load(db, err) < 0)
+		return -1;
+	return preload.on;
+}
+
 /* Contact by email: 1 found (*id, *company), 0 none, -1 error (several:
  * CRM_EX_DATAERR). */
 static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
@@ -340,6 +495,22 @@ static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
 	if (crm_norm_email(email, &norm, err) < 0)
 		goto out;
 	crm_norm_email_key(norm.s, &key);
+	if (preload_ready(db, err) < 0)
+		goto out;
+	if (preload.on && key.s) {
+		struct pent *p = preload_slot(key.s, key.len);
+
+		if (p->id > 0) {
+			*id = p->id;
+			*company = p->company;
+			rc = 1;
+			goto keep;
+		}
+		if (!p->id) {
+			rc = 0;
+			goto out;
+		}
+	}
 	st = crm_db_stmt_cached(db,
 				"SELECT id, company_id FROM contacts WHERE "
 				"email_key = ? LIMIT 2",
@@ -362,7 +533,8 @@ static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
 		goto out;
 	}
 	rc = n;
-	if (slot && n == 1) {
+keep:
+	if (slot && rc == 1) {
 		free(slot->email);
 		slot->email = crm_xstrdup(email);
 		slot->id = *id;
@@ -606,6 +778,9 @@ static int activity_begin(struct crm_db *db, const struct crm_entity *e,
 	if (rc == 0)
 		return crm_err_set(err, CRM_EX_SOFTWARE,
 				   "database: no maximum activity id");
+	preload_free();
+	preload_armed = crm_store_engine(db->store) == CRM_STORE_PG;
+	preload_misses = 0;
 	batch = true;
 	email_cache_free();
 	email_cache = crm_xcalloc(EMAIL_SLOTS, sizeof(*email_cache));
@@ -618,6 +793,8 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 	(void)e;
 	batch = false;
 	email_cache_free();
+	preload_free();
+	preload_armed = false;
 	if (!ok)
 		return 0;
 	for (size_t k = 0; k < crm_activity_nlinks; k++) {

@@ -12,7 +12,7 @@
 # BENCH_ENGINE=sqlite|pg|both (default both when PostgreSQL is installed).
 # Prints times, the ratio, our peak RSS and a row line (lib.sh); on SQLite
 # also both sides' CPU time (user + system; wall times on a shared machine
-# swing more than 2x).
+# swing more than 2x), on PostgreSQL crm-activity's.
 set -eu
 n=${1:-5000000}
 nc=${2:-1000000}
@@ -148,10 +148,12 @@ SQL
 fi
 t_ref=$t
 echo "import: crm-activity ${t_ours}s, reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss")"
+a=$(awk 'END { printf "%.2f", $2 + $3 }' "$dir/rss")
 if [ "$engine" = sqlite ]; then
-	a=$(awk 'END { printf "%.2f", $2 + $3 }' "$dir/rss")
 	b=$(awk 'END { printf "%.2f", $2 + $3 }' "$dir/cpu.ref")
 	echo "import CPU: crm-activity ${a}s, sqlite3 ${b}s, ratio $(ratio "$a" "$b")"
+else
+	echo "import CPU: crm-activity ${a}s (the client's; psql's work is the server's)"
 fi
 row "activity import" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
 a=$(q "$odb" "SELECT count(*), count(contact_id) FROM activities")

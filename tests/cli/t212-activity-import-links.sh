@@ -81,4 +81,41 @@ expect_code 0 crm-activity list -f csv --fields subject --where subject~n1
 expect_out "a failed import inserted nothing" <<'X'
 subject
 X
+# the email key finds the contact; a key two contacts share is an
+# error, as outside an import. On PostgreSQL an import loads the
+# contacts once it has looked up 1,000 of them: each file below first
+# names 1,000 other contacts, so that its last lines are found there.
+expect_code 0 crm-contact add --first-name Jo --email j.doe@gmail.com -q
+awk 'BEGIN { print "first_name,email"; for (i = 1; i <= 1000; i++) printf "P%d,p%d@bulk.io\n", i, i }' >"$T/bulk.csv"
+expect_code 0 crm-contact import -q "$T/bulk.csv"
+awk 'BEGIN { for (i = 1; i <= 1000; i++) printf "{\"email\":\"p%d@bulk.io\",\"type\":\"call\",\"subject\":\"pre\"}\n", i }' >"$T/pre.ndjson"
+{ cat "$T/pre.ndjson"; printf '{"email":"JDoe+news@googlemail.com","type":"call","subject":"k1"}\n'; } >"$T/key.ndjson"
+expect_code 0 crm-activity import "$T/key.ndjson"
+expect_code 0 crm-activity list -f csv --fields subject,contact_id --where subject~k1
+expect_out "a spelling of the same email key finds the contact" <<'X'
+subject,contact_id
+k1,3
+X
+printf 'external_id,first_name,email\ncy2,Cy,cy@x.io\ncy3,Cyd,CY@x.io\n' >"$T/cy.csv"
+expect_code 0 crm-contact import -q --key external_id "$T/cy.csv"
+db_save two
+{ cat "$T/pre.ndjson"; printf '{"email":"bo@x.io","type":"call","subject":"s1"}\n{"email":"cy@x.io","type":"call","subject":"s2"}\n'; } >"$T/two.ndjson"
+expect_code 65 crm-activity import "$T/two.ndjson"
+err_has "'cy@x.io' matches several contacts; give contact_id"
+if db_same two; then ok "the failed import wrote nothing"; else not_ok "the failed import wrote nothing"; fi
+# a contact by id: checked (on PostgreSQL against the contacts loaded at
+# the start), its company taken
+{ cat "$T/pre.ndjson"; printf '{"contact_id":1,"type":"call","subject":"i1"}\n{"contact":"2","type":"call","subject":"i2"}\n'; } >"$T/id.ndjson"
+expect_code 0 crm-activity import "$T/id.ndjson"
+expect_code 0 crm-activity list -f csv --fields subject,contact_id,company_id --where subject~i --sort id
+expect_out "contact ids checked, the company taken" <<'X'
+subject,contact_id,company_id
+i1,1,1
+i2,2,
+X
+db_save three
+{ cat "$T/pre.ndjson"; printf '{"contact_id":2,"type":"call","subject":"j1"}\n{"contact_id":9999,"type":"call","subject":"j2"}\n'; } >"$T/id2.ndjson"
+expect_code 65 crm-activity import "$T/id2.ndjson"
+err_has "contact_id: no contact 9999"
+if db_same three; then ok "an unknown contact id wrote nothing"; else not_ok "an unknown contact id wrote nothing"; fi
 done_testing
