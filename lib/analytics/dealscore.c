@@ -151,16 +151,32 @@ static long stage_index(const struct crm_pipeline *pl, const char *name,
  * deal made scoring 250k open deals 13x slower than reading them. Each
  * row is then kept only when before the deal's reference time, as the
  * per-deal queries' "at <= ref" / "occurred_at < ref" did (times are
- * stored in one format, so text order is time order). */
+ * stored in one format, so text order is time order).
+ *
+ * Two forms of each: all the deals of a status at once (training, the
+ * monitor) through the status index, and a batch of ids (scoring) through
+ * the deal id: there "status || ''" keeps SQLite off deals_status, which
+ * made every batch walk all the open deals (and deal_history_stage all the
+ * history), so scoring 1M open deals grew with the square of the count. */
+#define HISTORY_COLS                                                           \
+	"SELECT h.deal_id, h.from_value, h.to_value, h.at FROM deal_history "  \
+	"h JOIN deals d ON d.id = h.deal_id WHERE "
+#define HISTORY_ORDER " ORDER BY h.deal_id, h.at, h.id"
 static const char sql_history[] =
-    "SELECT h.deal_id, h.from_value, h.to_value, h.at FROM deal_history h "
-    "JOIN deals d ON d.id = h.deal_id WHERE h.field = 'stage' AND d.status "
-    "IN (?1, ?2) AND d.id > ?3 AND d.id <= ?4 ORDER BY h.deal_id, h.at, "
-    "h.id";
+    HISTORY_COLS "h.field = 'stage' AND d.status IN (?1, ?2) AND d.id > ?3 "
+		 "AND d.id <= ?4" HISTORY_ORDER;
+static const char sql_history_batch[] =
+    HISTORY_COLS "h.deal_id > ?3 AND h.deal_id <= ?4 AND h.field || '' = "
+		 "'stage' AND d.status || '' IN (?1, ?2)" HISTORY_ORDER;
+#define ACTS_COLS                                                              \
+	"SELECT a.deal_id, a.type, a.direction, a.occurred_at FROM "           \
+	"activities a JOIN deals d ON d.id = a.deal_id WHERE "
+#define ACTS_ORDER " AND a.occurred_at IS NOT NULL ORDER BY a.deal_id"
 static const char sql_acts[] =
-    "SELECT a.deal_id, a.type, a.direction, a.occurred_at FROM activities a "
-    "JOIN deals d ON d.id = a.deal_id WHERE d.status IN (?1, ?2) AND d.id > "
-    "?3 AND d.id <= ?4 AND a.occurred_at IS NOT NULL ORDER BY a.deal_id";
+    ACTS_COLS "d.status IN (?1, ?2) AND d.id > ?3 AND d.id <= ?4" ACTS_ORDER;
+static const char sql_acts_batch[] =
+    ACTS_COLS "a.deal_id > ?3 AND a.deal_id <= ?4 AND d.status || '' IN "
+	      "(?1, ?2)" ACTS_ORDER;
 
 /* The row of id in rows[*at..n) (ids ascending), moving *at forward;
  * NULL when id has none. */
@@ -191,9 +207,10 @@ static struct crm_stmt *open_pass(struct crm_db *db, const char *sql, bool open,
 /* The stage part: the stage (a closed deal's last open stage), when it
  * was entered, and the moves back to an earlier open stage. */
 static int stage_pass(struct crm_db *db, struct drow *rows, size_t n, bool open,
-		      struct crm_err *err)
+		      bool batch, struct crm_err *err)
 {
-	struct crm_stmt *st = open_pass(db, sql_history, open, rows, n, err);
+	struct crm_stmt *st = open_pass(
+	    db, batch ? sql_history_batch : sql_history, open, rows, n, err);
 	size_t at = 0;
 	int s;
 
@@ -258,9 +275,10 @@ static void activity_set(struct drow *r, const struct acount *c)
 }
 
 static int activity_pass(struct crm_db *db, struct drow *rows, size_t n,
-			 bool open, struct crm_err *err)
+			 bool open, bool batch, struct crm_err *err)
 {
-	struct crm_stmt *st = open_pass(db, sql_acts, open, rows, n, err);
+	struct crm_stmt *st = open_pass(db, batch ? sql_acts_batch : sql_acts,
+					open, rows, n, err);
 	struct acount c = {0};
 	size_t at = 0, done = 0; /* rows before done have their counts */
 	int s;
@@ -444,12 +462,16 @@ static void record_part(const struct book *bk, const char *owner,
 	*won = (int64_t)(w[b] - w[a]);
 }
 
-static const char sql_deals[] =
-    "SELECT id, name, pipeline, stage, status, amount, currency, owner, "
-    "source, company_id, created_at, stage_changed_at, closed_at, "
-    "updated_at, probability, (SELECT s.probability FROM deal_scores s "
-    "WHERE s.deal_id = deals.id ORDER BY s.at DESC, s.id DESC LIMIT 1) "
-    "FROM deals WHERE status IN (?1, ?2) AND id > ?3 ORDER BY id LIMIT ?4";
+#define DEALS_COLS                                                             \
+	"SELECT id, name, pipeline, stage, status, amount, currency, owner, "  \
+	"source, company_id, created_at, stage_changed_at, closed_at, "        \
+	"updated_at, probability, (SELECT s.probability FROM deal_scores s "   \
+	"WHERE s.deal_id = deals.id ORDER BY s.at DESC, s.id DESC LIMIT 1) "   \
+	"FROM deals WHERE "
+#define DEALS_ORDER " AND id > ?3 ORDER BY id LIMIT ?4"
+static const char sql_deals[] = DEALS_COLS "status IN (?1, ?2)" DEALS_ORDER;
+static const char sql_deals_batch[] =
+    DEALS_COLS "status || '' IN (?1, ?2)" DEALS_ORDER;
 
 /* Describe the deal at d's row. */
 static void describe(struct crm_db *db, const struct crm_pipelines *pls,
@@ -506,19 +528,22 @@ static void describe(struct crm_db *db, const struct crm_pipelines *pls,
 }
 
 /* Read at most limit closed (open false) or open deals with ids above
- * after into *rows, in id order. */
+ * after into *rows, in id order: all of them when limit is INT64_MAX,
+ * else a batch (read by id). */
 static int read_range(struct crm_db *db, bool open, const struct book *bk,
 		      int64_t after, int64_t limit, struct drow **rows,
 		      size_t *n, struct crm_err *err)
 {
 	const struct crm_pipelines *pls = crm_pipelines_get(err);
+	bool batch = limit != INT64_MAX;
 	struct crm_stmt *st;
 	size_t cap = 0;
 	int s;
 
 	*rows = NULL;
 	*n = 0;
-	if (!pls || !(st = crm_db_stmt(db, sql_deals, err)))
+	if (!pls ||
+	    !(st = crm_db_stmt(db, batch ? sql_deals_batch : sql_deals, err)))
 		return -1;
 	crm_stmt_bind_text(st, 1, open ? "open" : "won");
 	crm_stmt_bind_text(st, 2, open ? "open" : "lost");
@@ -535,8 +560,8 @@ static int read_range(struct crm_db *db, bool open, const struct book *bk,
 	crm_stmt_finalize(st);
 	if (s < 0)
 		return -1;
-	if (*n && (stage_pass(db, *rows, *n, open, err) < 0 ||
-		   activity_pass(db, *rows, *n, open, err) < 0))
+	if (*n && (stage_pass(db, *rows, *n, open, batch, err) < 0 ||
+		   activity_pass(db, *rows, *n, open, batch, err) < 0))
 		return -1;
 	return 0;
 }

@@ -136,6 +136,15 @@ int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
 	return crm_store_exec(db->store, sql, err);
 }
 
+int crm_db_sort_spill(struct crm_db *db, bool on, struct crm_err *err)
+{
+	if (crm_store_engine(db->store) == CRM_STORE_PG)
+		return 0;
+	return crm_db_exec(
+	    db, on ? "PRAGMA temp_store = FILE" : "PRAGMA temp_store = MEMORY",
+	    err);
+}
+
 int crm_db_defer_foreign_keys(struct crm_db *db, struct crm_err *err)
 {
 	return crm_db_exec(db,

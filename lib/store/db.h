@@ -96,6 +96,11 @@ bool crm_db_withheld_reader(struct crm_db *db, const char *table,
 			    const char *column);
 /* Run SQL without results (fixed text, no parameters). */
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
+/* Let a sort larger than the page cache spill to temporary files (on:
+ * SQLite's temp_store=FILE) or keep every sort in memory (off: crm's
+ * default, temp_store=MEMORY). Outside a transaction that wrote temporary
+ * tables. Nothing on PostgreSQL, whose sorts spill past work_mem. */
+int crm_db_sort_spill(struct crm_db *db, bool on, struct crm_err *err);
 /* Every (table, column) whose foreign key refers to table's id, as
  * "table\tcolumn" strings pushed onto refs, ordered by table and column
  * (bytes): from the engine's catalogue (SQLite's pragma_foreign_key_list,

@@ -14,8 +14,11 @@ CRM_NOW=2026-02-01T00:00:00Z expect_code 0 crm-pipeline import -q "$T/stage.csv"
 CRM_NOW=2026-02-01T00:00:00Z expect_code 0 crm-activity import -q "$T/acts.csv"
 CRM_NOW=2026-03-01T00:00:00Z expect_code 0 crm-pipeline import -q "$T/close.csv"
 
-# 63: to negotiation, back to proposal (a regression), one inbound email
-# half a day before now; 64: nothing since created; 65: one stage
+# 61, the first open deal (the first of the batch, whose history and
+# activities a batch read by id must not miss): proposal to negotiation
+# and back (a regression), an inbound call in the windows; 63: to
+# negotiation, back to proposal (a regression), one inbound email half a
+# day before now; 64: nothing since created; 65: one stage
 # forward, a call and an inbound email inside the windows, a meeting at
 # now and a note after it
 cat >"$T/new.csv" <<'X'
@@ -25,12 +28,13 @@ E64,Edge 64,prospecting,50,EUR,kim,web
 E65,Edge 65,prospecting,5000000,EUR,lee,ads
 X
 CRM_NOW=2026-03-01T00:00:00Z expect_code 0 crm-pipeline import -q "$T/new.csv"
-printf 'external_id,stage\nE63,negotiation\nE65,qualification\n' >"$T/s1.csv"
-printf 'external_id,stage\nE63,proposal\n' >"$T/s2.csv"
+printf 'external_id,stage\nD61,negotiation\nE63,negotiation\nE65,qualification\n' >"$T/s1.csv"
+printf 'external_id,stage\nD61,proposal\nE63,proposal\n' >"$T/s2.csv"
 CRM_NOW=2026-03-02T00:00:00Z expect_code 0 crm-pipeline import -q "$T/s1.csv"
 CRM_NOW=2026-03-05T00:00:00Z expect_code 0 crm-pipeline import -q --force "$T/s2.csv"
 cat >"$T/acts2.csv" <<'X'
 deal_id,type,direction,occurred_at
+61,call,in,2026-03-10T00:00:00Z
 63,email,in,2026-03-19T12:00:00Z
 65,call,out,2026-03-10T09:00:00Z
 65,email,in,2026-02-01T00:00:00Z
@@ -49,6 +53,7 @@ feats() {
 		grep -E '^(days_in_stage|age_days|regressions|calls_30d|emails_30d|meetings_30d|other_30d|activities_90d|days_since_inbound|owner_win_rate|account_won|account_lost)\b' |
 		sort | tr '\n' ' '
 }
+check "deal 61, the first of the batch: regression, inbound call" [ "$(feats 61)" = "account_lost=0 account_won=0 activities_90d=1 age_days=78 calls_30d=1 days_in_stage=15 days_since_inbound=10 emails_30d=0 meetings_30d=0 other_30d=0 owner_win_rate=50 regressions=1 " ]
 check "deal 63: regression, days in stage, inbound, emails" [ "$(feats 63)" = "account_lost=0 account_won=0 activities_90d=1 age_days=19 calls_30d=0 days_in_stage=15 days_since_inbound=0 emails_30d=1 meetings_30d=0 other_30d=0 owner_win_rate=50 regressions=1 " ]
 check "deal 64: no history, no activities" [ "$(feats 64)" = "account_lost=0 account_won=0 activities_90d=0 age_days=19 calls_30d=0 days_in_stage=19 days_since_inbound emails_30d=0 meetings_30d=0 other_30d=0 owner_win_rate=50 regressions=0 " ]
 check "deal 65: the windows' edges" [ "$(feats 65)" = "account_lost=0 account_won=0 activities_90d=2 age_days=19 calls_30d=1 days_in_stage=18 days_since_inbound=47 emails_30d=0 meetings_30d=0 other_30d=0 owner_win_rate=50 regressions=0 " ]

@@ -1,8 +1,14 @@
 /* t_cycle.c - purchase-cycle estimates (an exact 90-day cycle, a buying
  * month across years, too little to go on) and the best-time ranking
- * with its shrinkage, against values worked out by hand. */
+ * with its shrinkage, against values worked out by hand; crm_cycle_run
+ * on a database: its sort spills to files and temp_store is put back,
+ * and it fails cleanly where the setting cannot change. */
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "cycle.h"
 #include "datetime.h"
+#include "db.h"
 #include "reach.h"
 #include "test.h"
 
@@ -65,9 +71,91 @@ static void reach(void)
 	CHECK_INT(r.ntop, 0, "nothing to go on: no window");
 }
 
+static struct crm_db *cdb;
+static long during; /* temp_store while the rows stream */
+
+/* PRAGMA temp_store of cdb: 1 file, 2 memory. */
+static long temp_store(void)
+{
+	struct crm_err err = {0};
+	struct crm_stmt *st = crm_db_stmt(cdb, "PRAGMA temp_store", &err);
+	long v = -1;
+
+	if (st && crm_stmt_step(st, &err) > 0)
+		v = (long)crm_stmt_int(st, 0);
+	crm_stmt_finalize(st);
+	return v;
+}
+
+static int count_cb(const struct crm_cycle *c, void *arg)
+{
+	(void)c;
+	(*(int *)arg)++;
+	during = temp_store();
+	return 0;
+}
+
+static void run(void)
+{
+	char dir[] = "/tmp/crm-t_cycle.XXXXXX", path[64];
+	struct crm_err err = {0};
+	struct crm_db *db;
+	uint64_t n = 0;
+	int listed = 0;
+
+	if (!mkdtemp(dir))
+		return;
+	snprintf(path, sizeof(path), "%s/crm.db", dir);
+	setenv("CRM_NOW", "2026-11-22T09:30:00Z", 1);
+	cdb = db = crm_db_open(path, CRM_DB_CREATE, &err);
+	CHECK(db != NULL, "database opens");
+	if (!db)
+		return;
+	CHECK(crm_db_exec(db,
+			  "INSERT INTO companies (id, name, created_at, "
+			  "updated_at) VALUES (7, 'Acme', 'x', 'x');"
+			  "INSERT INTO deals (name, company_id, pipeline, "
+			  "stage, status, closed_at, created_at, updated_at) "
+			  "VALUES ('a', 7, 'p', 'w', 'won', "
+			  "'2026-01-04T10:00:00Z', 'x', 'x'), ('b', 7, 'p', "
+			  "'w', 'won', '2026-04-04T10:00:00Z', 'x', 'x'), "
+			  "('c', 7, 'p', 'w', 'won', '2026-07-03T10:00:00Z', "
+			  "'x', 'x'), ('d', 7, 'p', 'w', 'won', "
+			  "'2026-10-01T10:00:00Z', 'x', 'x')",
+			  &err) == 0,
+	      "fixtures");
+	CHECK_INT(temp_store(), 2, "crm keeps sorts in memory");
+	CHECK(crm_cycle_run(db, false, 60, true, count_cb, &listed, &n, &err) ==
+		  0,
+	      "cycle runs");
+	CHECK(n == 1 && listed == 1, "one customer estimated and listed");
+	CHECK_INT(during, 1, "its sort may spill to files (temp_store=FILE)");
+	CHECK_INT(temp_store(), 2, "temp_store back to memory after");
+	/* SQLite refuses the setting inside a transaction holding a
+	 * temporary table: an error, nothing listed */
+	CHECK(crm_db_begin(db, &err) == 0, "begin");
+	CHECK(crm_db_exec(db, "CREATE TEMP TABLE t (a)", &err) == 0,
+	      "a temporary table");
+	listed = 0;
+	CHECK(crm_cycle_run(db, false, 60, true, count_cb, &listed, &n, &err) <
+		  0,
+	      "cycle fails where temp_store cannot change");
+	CHECK(strstr(err.msg, "temporary storage") != NULL, "and says why");
+	CHECK_INT(listed, 0, "nothing listed");
+	crm_db_rollback(db);
+	crm_db_close(db);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/crm.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/crm.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	cycles();
 	reach();
+	run();
 	return done_testing();
 }
