@@ -1,0 +1,122 @@
+/* t_dbq.c - statements bound from a format (lib/store/dbq.c): each
+ * letter binds its value, rows land in an array, text is copied, and a
+ * failing statement leaves -1 and the error. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "dbq.h"
+#include "test.h"
+
+struct row {
+	int64_t id;
+	char *name;
+	double x;
+};
+
+static void fill(struct crm_stmt *st, void *elem)
+{
+	struct row *r = elem;
+
+	r->id = crm_stmt_int(st, 0);
+	r->name = crm_stmt_dup(st, 1);
+	r->x = crm_stmt_double(st, 2);
+}
+
+static int sum(struct crm_stmt *st, void *arg)
+{
+	*(int64_t *)arg += crm_stmt_int(st, 0);
+	return 0;
+}
+
+int main(void)
+{
+	char path[] = "/tmp/t_dbq.XXXXXX";
+	int fd = mkstemp(path);
+	struct crm_err err;
+	struct crm_db *db;
+	struct row *v = NULL;
+	size_t n = 0;
+	int64_t id = 0, total = 0;
+	char *s = NULL;
+
+	close(fd);
+	unlink(path);
+	db = crm_db_open(path, CRM_DB_CREATE, &err);
+	CHECK(db != NULL, "open a database");
+	if (!db)
+		return done_testing();
+	CHECK_INT(crm_db_exec(db,
+			      "CREATE TABLE t_dbq (id INTEGER PRIMARY KEY,"
+			      " name TEXT, x REAL, ref INTEGER)",
+			      &err),
+		  0, "create a table");
+	CHECK_INT(crm_dbq_run(db, &err,
+			      "INSERT INTO t_dbq (id, name, x, ref)"
+			      " VALUES (?, ?, ?, ?)",
+			      "isdI", (int64_t)7, "Zoë", 1.5, (int64_t)0),
+		  0, "insert with i, s, d and I");
+	CHECK_INT(crm_dbq_run(db, &err,
+			      "INSERT INTO t_dbq (id, name, x, ref)"
+			      " VALUES (?, ?, ?, ?)",
+			      "isdI", (int64_t)9, (const char *)NULL, -2.0,
+			      (int64_t)7),
+		  0, "insert a NULL text");
+	CHECK_INT(crm_dbq_int(db, &err,
+			      "SELECT count(*) FROM t_dbq WHERE ref IS NULL",
+			      ""),
+		  1, "I binds NULL for 0");
+	CHECK_INT(crm_dbq_int(db, &err, "SELECT ref FROM t_dbq WHERE id = ?",
+			      "i", (int64_t)9),
+		  7, "I binds the id otherwise");
+	CHECK_INT(crm_dbq_step(db, &err, &id,
+			       "SELECT id FROM t_dbq WHERE name = ?", "s",
+			       "Zoë"),
+		  1, "a row came");
+	CHECK_INT(id, 7, "its column 0");
+	CHECK_INT(crm_dbq_step(db, &err, &id,
+			       "SELECT id FROM t_dbq WHERE name = ?", "s",
+			       "nobody"),
+		  0, "no row");
+	CHECK_INT(crm_dbq_text(db, &err, &s,
+			       "SELECT name FROM t_dbq WHERE id = ?", "i",
+			       (int64_t)7),
+		  1, "text: a row");
+	CHECK_STR(s, "Zoë", "text: a copy of column 0");
+	free(s);
+	CHECK_INT(crm_dbq_text(db, &err, &s,
+			       "SELECT name FROM t_dbq WHERE id = ?", "i",
+			       (int64_t)9),
+		  1, "text: a row with NULL");
+	CHECK(s == NULL, "text: NULL stays NULL");
+	CHECK_INT(crm_dbq_rows(db, &err, &v, &n, sizeof(*v), fill,
+			       "SELECT id, name, x FROM t_dbq WHERE x < ?"
+			       " ORDER BY id",
+			       "d", 10.0),
+		  0, "rows");
+	CHECK_INT((int64_t)n, 2, "two rows");
+	if (n == 2) {
+		CHECK_INT(v[0].id, 7, "row 1 id");
+		CHECK_STR(v[0].name, "Zoë", "row 1 name");
+		CHECK(v[0].x == 1.5, "row 1 double");
+		CHECK_INT(v[1].id, 9, "row 2 id");
+		CHECK(v[1].name == NULL, "row 2 NULL name");
+		CHECK(v[1].x == -2.0, "row 2 double");
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+	CHECK_INT(crm_dbq_each(db, &err, sum, &total,
+			       "SELECT id FROM t_dbq WHERE id >= ?", "i",
+			       (int64_t)0),
+		  0, "each");
+	CHECK_INT(total, 16, "each saw every row");
+	CHECK_INT(crm_dbq_run(db, &err, "INSERT INTO t_dbq (id) VALUES (?)",
+			      "i", (int64_t)7),
+		  -1, "a constraint fails");
+	CHECK_INT(err.code, CRM_EX_DATAERR, "as bad data");
+	CHECK_INT(crm_dbq_int(db, &err, "SELECT nope FROM t_dbq", ""), -1,
+		  "a bad statement is -1");
+	crm_db_close(db);
+	unlink(path);
+	return done_testing();
+}
