@@ -12,6 +12,7 @@
 
 #include <gmime/gmime.h>
 #include <libxml/HTMLparser.h>
+#include <utf8proc.h>
 
 #include "dl.h"
 #include "mime.h"
@@ -204,32 +205,39 @@ static int mime_load(struct crm_err *err)
 
 /* -- charsets -------------------------------------------------------------- */
 
+/* The length of the well-formed UTF-8 sequence at s (utf8proc: no
+ * overlong forms, surrogates or code points past U+10FFFF), 0 if none. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate(s, (utf8proc_ssize_t)n, &cp);
+
+	return k > 0 ? (size_t)k : 0;
+}
+
 static bool valid_utf8(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t k;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
+	for (size_t i = 0, k; i < n; i += k)
+		if (s[i] < 0x80)
 			k = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			k = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			k = 3;
-		else
+		else if (!(k = utf8_seq(s + i, n - i)))
 			return false;
-		for (size_t j = 1; j <= k; j++)
-			if (i + j >= n || (s[i + j] & 0xc0) != 0x80)
-				return false;
-		i += k + 1;
-	}
 	return true;
+}
+
+/* Copy s to out, each byte that starts no well-formed sequence as U+FFFD:
+ * glibc's iconv passes five- and six-byte forms through "UTF-8". */
+static void repair_utf8(const unsigned char *s, size_t n, struct crm_buf *out)
+{
+	for (size_t i = 0, k; i < n; i += k) {
+		k = s[i] < 0x80 ? 1 : utf8_seq(s + i, n - i);
+		if (k)
+			crm_buf_add(out, (const char *)s + i, k);
+		else {
+			crm_buf_adds(out, "\xef\xbf\xbd");
+			k = 1;
+		}
+	}
 }
 
 /* The iconv name for a charset label mail uses. */
@@ -262,9 +270,8 @@ char *crm_mail_to_utf8(const char *bytes, size_t len, const char *charset)
 
 	if (!name && valid_utf8((const unsigned char *)bytes, len))
 		name = "UTF-8";
-	if (name && !strcasecmp(name, "UTF-8") &&
-	    valid_utf8((const unsigned char *)bytes, len)) {
-		crm_buf_add(&out, bytes, len);
+	if (name && !strcasecmp(name, "UTF-8")) {
+		repair_utf8((const unsigned char *)bytes, len, &out);
 		crm_buf_addc(&out, '\0');
 		return crm_buf_detach(&out);
 	}
@@ -272,7 +279,7 @@ char *crm_mail_to_utf8(const char *bytes, size_t len, const char *charset)
 	if (cd == (iconv_t)-1)
 		cd = iconv_open("UTF-8", "WINDOWS-1252");
 	if (cd == (iconv_t)-1) {
-		crm_buf_add(&out, bytes, len);
+		repair_utf8((const unsigned char *)bytes, len, &out);
 		crm_buf_addc(&out, '\0');
 		return crm_buf_detach(&out);
 	}
@@ -299,6 +306,14 @@ char *crm_mail_to_utf8(const char *bytes, size_t len, const char *charset)
 		crm_buf_add(&out, tmp, (size_t)(o - tmp));
 	}
 	iconv_close(cd);
+	if (!valid_utf8((const unsigned char *)crm_buf_str(&out), out.len)) {
+		struct crm_buf fixed = {0};
+
+		repair_utf8((const unsigned char *)crm_buf_str(&out), out.len,
+			    &fixed);
+		crm_buf_release(&out);
+		out = fixed;
+	}
 	crm_buf_addc(&out, '\0');
 	return crm_buf_detach(&out);
 }

@@ -58,6 +58,19 @@ int main(void)
 	utf8("naïve", NULL, "naïve", "no charset, valid UTF-8 kept");
 	utf8("a\xffz", "utf-8", "a\xef\xbf\xbdz", "a bad byte becomes U+FFFD");
 	utf8("x", "no-such-charset", "x", "an unknown charset: Windows-1252");
+	/* glibc's iconv passes old five-byte forms through UTF-8 (found by
+	 * fuzz_mime); surrogates and overlong forms are not UTF-8 either */
+	utf8("a\xfa\x96\x96\x96\x96z", "utf-8",
+	     "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	     "\xef\xbf\xbdz",
+	     "a five-byte form: each byte U+FFFD");
+	utf8("\xed\xa0\x80", "utf-8", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+	     "a surrogate is not UTF-8");
+	utf8("\xc0\xaf", "utf-8", "\xef\xbf\xbd\xef\xbf\xbd",
+	     "an overlong form is not UTF-8");
+	utf8("\xfa\x96\x96\x96\x96", "ISO-10646/UTF8/",
+	     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+	     "another name for UTF-8: what iconv gives is checked too");
 
 	trim("Thanks!\n\nOn Mon, Nov 23, 2026 at 10:00 AM Ana <a@x.example> "
 	     "wrote:\n> hi\n",
