@@ -14,8 +14,10 @@
 #include "quote.h"
 #include "receivable.h"
 
+/* A line to bill: period "" for a one-time line, start and end ""
+ * when the line has none. */
 struct qline {
-	char *name, *cat, *period, *start, *end;
+	char *name, cat[64], period[16], start[16], end[16];
 	int64_t qty, amount, term, rate;
 };
 
@@ -85,27 +87,21 @@ static int line_row(struct crm_stmt *st, void *arg)
 	l->name = crm_xstrdup(crm_stmt_text(st, 0));
 	l->qty = crm_stmt_int(st, 1);
 	l->amount = crm_stmt_int(st, 2);
-	l->cat = crm_xstrdup(crm_stmt_text(st, 3));
-	l->period = crm_period_months(per) > 0 ? crm_xstrdup(per) : NULL;
+	snprintf(l->cat, sizeof(l->cat), "%s", crm_stmt_text(st, 3));
+	if (crm_period_months(per) > 0)
+		snprintf(l->period, sizeof(l->period), "%s", per);
 	l->term = crm_stmt_int(st, 5);
-	l->start = crm_stmt_is_null(st, 6)
-		       ? NULL
-		       : crm_xstrndup(crm_stmt_text(st, 6), 10);
-	l->end = crm_stmt_is_null(st, 7)
-		     ? NULL
-		     : crm_xstrndup(crm_stmt_text(st, 7), 10);
+	for (int k = 0; k < 2; k++)
+		if (!crm_stmt_is_null(st, 6 + k))
+			snprintf(k ? l->end : l->start, sizeof(l->start),
+				 "%.10s", crm_stmt_text(st, 6 + k));
 	return 0;
 }
 
 static void free_lines(struct qline *l, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		free(l[i].name);
-		free(l[i].cat);
-		free(l[i].period);
-		free(l[i].start);
-		free(l[i].end);
-	}
 	free(l);
 }
 
@@ -143,11 +139,8 @@ int crm_contract_from_quote(struct crm_db *db, int64_t qid,
 	if (!company)
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "quote %lld has no account", (long long)qid);
-	snprintf(num, sizeof(num), "%lld", (long long)qid);
-	existing = crm_db_int(db,
-			      "SELECT id FROM contracts"
-			      " WHERE quote_id = CAST(?1 AS INTEGER)",
-			      num, NULL, err);
+	existing = crm_dbq_int(
+	    db, err, "SELECT id FROM contracts WHERE quote_id = ?1", "i", qid);
 	if (existing < 0)
 		return -1;
 	if (existing)
@@ -209,17 +202,18 @@ int crm_contract_from_quote(struct crm_db *db, int64_t qid,
 		char e1[16];
 
 		value += lines[i].amount;
-		if (!lines[i].period)
+		if (!*lines[i].period)
 			continue;
-		if (!lines[i].start)
-			lines[i].start = crm_xstrdup(start);
-		if (!lines[i].end) {
+		if (!*lines[i].start)
+			snprintf(lines[i].start, sizeof(lines[i].start), "%s",
+				 start);
+		if (!*lines[i].end) {
 			if (crm_date_add_months(
 				lines[i].start,
 				lines[i].term > 0 ? lines[i].term : 12, e1,
 				err) < 0)
 				goto out;
-			lines[i].end = crm_xstrdup(e1);
+			snprintf(lines[i].end, sizeof(lines[i].end), "%s", e1);
 		}
 		if (!*end || strcmp(lines[i].end, end) > 0)
 			snprintf(end, sizeof(end), "%s", lines[i].end);
@@ -285,10 +279,10 @@ int crm_contract_from_quote(struct crm_db *db, int64_t qid,
 		struct crm_buf desc = {0};
 		bool first = true;
 
-		if (lines[i].period || !lines[i].name)
+		if (*lines[i].period || !lines[i].name)
 			continue;
 		for (size_t k = i; k < n; k++) {
-			if (lines[k].period || !lines[k].name ||
+			if (*lines[k].period || !lines[k].name ||
 			    strcmp(lines[k].cat, lines[i].cat))
 				continue;
 			sum += lines[k].amount;

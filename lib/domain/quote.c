@@ -74,6 +74,13 @@ static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
 	return crm_datetime_format(db->now, buf);
 }
 
+/* Column col as text into buf, "" when NULL. */
+static void text_or_empty(struct crm_stmt *st, int col, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s",
+		 crm_stmt_is_null(st, col) ? "" : crm_stmt_text(st, col));
+}
+
 /* -- rates and thresholds files ---------------------------------------- */
 
 int crm_tax_load(const char *path, struct crm_tax_rates *t, struct crm_err *err)
@@ -264,11 +271,10 @@ static int quote_fill(struct crm_stmt *st, void *arg)
 	q->company_id = crm_stmt_int(st, 2);
 	q->version = crm_stmt_int(st, 3);
 	q->locked = crm_stmt_int(st, 4);
-	snprintf(q->currency, sizeof(q->currency), "%s", crm_stmt_text(st, 5));
-	snprintf(q->book, sizeof(q->book), "%s", crm_stmt_text(st, 6));
-	snprintf(q->region, sizeof(q->region), "%s",
-		 crm_stmt_is_null(st, 7) ? "" : crm_stmt_text(st, 7));
-	snprintf(q->status, sizeof(q->status), "%s", crm_stmt_text(st, 8));
+	text_or_empty(st, 5, q->currency, sizeof(q->currency));
+	text_or_empty(st, 6, q->book, sizeof(q->book));
+	text_or_empty(st, 7, q->region, sizeof(q->region));
+	text_or_empty(st, 8, q->status, sizeof(q->status));
 	return 0;
 }
 
@@ -1880,13 +1886,6 @@ struct past_rows {
 	struct past *v;
 	size_t n, cap;
 };
-
-/* Column col as text into buf, "" when NULL. */
-static void text_or_empty(struct crm_stmt *st, int col, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s",
-		 crm_stmt_is_null(st, col) ? "" : crm_stmt_text(st, col));
-}
 
 static int past_row(struct crm_stmt *st, void *arg)
 {
