@@ -67,23 +67,12 @@ static int head_row(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
-struct qlines {
-	struct qline *v;
-	size_t n, cap;
-};
-
-/* A line to bill (a line with no amount is in a bundle, or free). */
-static int line_row(struct crm_stmt *st, void *arg)
+/* A line to bill. */
+static void line_fill(struct crm_stmt *st, void *elem)
 {
-	struct qlines *ls = arg;
-	struct qline *l;
+	struct qline *l = elem;
 	const char *per = crm_stmt_text(st, 4);
 
-	if (crm_stmt_int(st, 2) <= 0)
-		return 0;
-	ls->v = crm_xgrow(ls->v, &ls->cap, ls->n + 1, sizeof(*ls->v));
-	l = &ls->v[ls->n++];
-	memset(l, 0, sizeof(*l));
 	l->name = crm_xstrdup(crm_stmt_text(st, 0));
 	l->qty = crm_stmt_int(st, 1);
 	l->amount = crm_stmt_int(st, 2);
@@ -95,7 +84,6 @@ static int line_row(struct crm_stmt *st, void *arg)
 		if (!crm_stmt_is_null(st, 6 + k))
 			snprintf(k ? l->end : l->start, sizeof(l->start),
 				 "%.10s", crm_stmt_text(st, 6 + k));
-	return 0;
 }
 
 static void free_lines(struct qline *l, size_t n)
@@ -110,9 +98,8 @@ int crm_contract_from_quote(struct crm_db *db, int64_t qid,
 			    struct crm_err *err)
 {
 	struct qhead h = {0};
-	struct qlines ls = {0};
-	struct qline *lines;
-	size_t n;
+	struct qline *lines = NULL;
+	size_t n = 0;
 	const char *cur = h.cur, *region = h.region;
 	char start[16], end[16] = "", num[32], money[32];
 	int64_t company, deal, existing;
@@ -164,17 +151,17 @@ int crm_contract_from_quote(struct crm_db *db, int64_t qid,
 		snprintf(start, sizeof(start), "%s", buf);
 	}
 	/* the accepted version's lines */
-	rc = crm_dbq_each(
-	    db, err, line_row, &ls,
+	/* a line with no amount is in a bundle, or free: nothing to bill */
+	rc = crm_dbq_rows(
+	    db, err, &lines, &n, sizeof(*lines), line_fill,
 	    "SELECT coalesce(l.name, l.sku), l.qty, coalesce(l.amount, 0),"
 	    " coalesce(l.tax_category, ''), p.billing_period,"
 	    " coalesce(l.term_months, p.term_months, 0), l.start_date,"
 	    " l.end_date"
 	    " FROM quote_lines l LEFT JOIN products p ON p.id = l.product_id"
-	    " WHERE l.quote_id = ? AND l.version = ? ORDER BY l.line_no",
+	    " WHERE l.quote_id = ? AND l.version = ?"
+	    " AND coalesce(l.amount, 0) > 0 ORDER BY l.line_no",
 	    "ii", qid, h.version);
-	lines = ls.v;
-	n = ls.n;
 	if (rc < 0)
 		goto out;
 	if (!n) {

@@ -231,6 +231,23 @@ static int check_keys(struct loader *l, json_t *o, const char *const *keys)
 	return 0;
 }
 
+/* Item what of an array: an object with only keys. */
+static int check_item(struct loader *l, json_t *v, const char *const *keys,
+		      const char *what)
+{
+	if (!json_is_object(v) || check_keys(l, v, keys) < 0)
+		return l->err->code ? -1 : bad(l, "%s: an object", what);
+	return 0;
+}
+
+/* Item i (from 0) of an array whose field must grow. */
+static int not_above(struct loader *l, const char *what, size_t i,
+		     const char *field)
+{
+	return bad(l, "%s %zu: %s must be above the one before", what, i + 1,
+		   field);
+}
+
 static int load_tiers(struct loader *l, json_t *t, struct crm_price_entry *e)
 {
 	static const char *const keys[] = {"type", "by", "tiers", NULL};
@@ -263,8 +280,8 @@ static int load_tiers(struct loader *l, json_t *t, struct crm_price_entry *e)
 		json_t *disc = json_object_get(v, "discount");
 
 		e->ntiers = i + 1;
-		if (!json_is_object(v) || check_keys(l, v, tkeys) < 0)
-			return l->err->code ? -1 : bad(l, "tier: an object");
+		if (check_item(l, v, tkeys, "tier") < 0)
+			return -1;
 		if (e->tier_by == CRM_TIER_QTY) {
 			if (!from || get_count(l, from, "tier from", &t1->from))
 				return l->err->code ? -1 : bad(l, "tier: from");
@@ -289,10 +306,7 @@ static int load_tiers(struct loader *l, json_t *t, struct crm_price_entry *e)
 			return bad(l, "the first tier starts at %s",
 				   e->tier_by == CRM_TIER_QTY ? "1" : "0");
 		if (i > 0 && t1->from <= e->tiers[i - 1].from)
-			return bad(l,
-				   "tier %zu: from must be above the one "
-				   "before",
-				   i + 1);
+			return not_above(l, "tier", i, "from");
 	}
 	return 0;
 }
@@ -310,8 +324,8 @@ static int load_blocks(struct loader *l, json_t *arr, struct crm_price_entry *e)
 		static const char *const keys[] = {"upto", "price", NULL};
 
 		e->nblocks = i + 1;
-		if (!json_is_object(v) || check_keys(l, v, keys) < 0)
-			return l->err->code ? -1 : bad(l, "block: an object");
+		if (check_item(l, v, keys, "block") < 0)
+			return -1;
 		if (get_count(l, json_object_get(v, "upto"), "block upto",
 			      &e->blocks[i].upto) < 0 ||
 		    get_money(l, json_object_get(v, "price"), "block price",
@@ -319,10 +333,7 @@ static int load_blocks(struct loader *l, json_t *arr, struct crm_price_entry *e)
 			return -1;
 		if (e->blocks[i].upto < 1 ||
 		    (i && e->blocks[i].upto <= e->blocks[i - 1].upto))
-			return bad(l,
-				   "block %zu: upto must be above the one "
-				   "before",
-				   i + 1);
+			return not_above(l, "block", i, "upto");
 	}
 	return 0;
 }

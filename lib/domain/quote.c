@@ -1672,6 +1672,19 @@ struct doc_ctx {
 	int64_t quote, version;
 };
 
+/* The amounts in columns col, col + 1, ... as keys names. */
+static void set_moneys(json_t *o, struct crm_stmt *st, int col,
+		       const char *const *keys, const char *cur)
+{
+	for (; *keys; keys++, col++)
+		set_money(o, *keys, crm_stmt_int(st, col), cur);
+}
+
+static const char *const head_sums[] = {"list_total", "subtotal", "discount",
+					"tax",	      "total",	  NULL};
+static const char *const line_sums[] = {"list_unit", "list_amount",
+					"unit_price", "amount", NULL};
+
 static int doc_head(struct crm_stmt *st, void *arg)
 {
 	struct doc_ctx *d = arg;
@@ -1696,11 +1709,7 @@ static int doc_head(struct crm_stmt *st, void *arg)
 	set_text(doc, "approval", st, 8);
 	set_text(doc, "from_quote_id", st, 20);
 	set_text(doc, "created_at", st, 17);
-	set_money(doc, "list_total", crm_stmt_int(st, 12), d->cur);
-	set_money(doc, "subtotal", crm_stmt_int(st, 13), d->cur);
-	set_money(doc, "discount", crm_stmt_int(st, 14), d->cur);
-	set_money(doc, "tax", crm_stmt_int(st, 15), d->cur);
-	set_money(doc, "total", crm_stmt_int(st, 16), d->cur);
+	set_moneys(doc, st, 12, head_sums, d->cur);
 	return 0;
 }
 
@@ -1736,10 +1745,7 @@ static int doc_line(struct crm_stmt *st, void *arg)
 		set_money(l, "manual_price", crm_stmt_int(st, 9), d->cur);
 	set_text(l, "manual_reason", st, 10);
 	set_text(l, "parent_line", st, 11);
-	set_money(l, "list_unit", crm_stmt_int(st, 12), d->cur);
-	set_money(l, "list_amount", crm_stmt_int(st, 13), d->cur);
-	set_money(l, "unit_price", crm_stmt_int(st, 14), d->cur);
-	set_money(l, "amount", crm_stmt_int(st, 15), d->cur);
+	set_moneys(l, st, 12, line_sums, d->cur);
 	set_text(l, "promotions", st, 16);
 	json_object_set_new(l, "tax_category", json_string(tc));
 	set_text(l, "start_date", st, 19);
