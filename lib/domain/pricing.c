@@ -34,6 +34,18 @@ int64_t crm_pct_of(int64_t v, int64_t pct)
 	return crm_div_half_even((__int128)v * pct, 10000);
 }
 
+char *crm_json_num_text(const json_t *j, char buf[64])
+{
+	if (json_is_integer(j))
+		snprintf(buf, 64, "%lld", (long long)json_integer_value(j));
+	else if (json_is_real(j))
+		snprintf(buf, 64, "%.6f", json_real_value(j));
+	else
+		snprintf(buf, 64, "%s",
+			 json_is_string(j) ? json_string_value(j) : "");
+	return buf;
+}
+
 int crm_pct_parse(const char *s, int64_t *out)
 {
 	int64_t whole = 0, frac = 0;
@@ -152,14 +164,10 @@ static int get_money(struct loader *l, json_t *j, const char *what,
 	struct crm_err e = {0};
 	char buf[64];
 
-	if (json_is_integer(j))
-		snprintf(buf, sizeof(buf), "%lld",
-			 (long long)json_integer_value(j));
-	else if (json_is_string(j))
-		snprintf(buf, sizeof(buf), "%s", json_string_value(j));
-	else
+	if (!json_is_integer(j) && !json_is_string(j))
 		return bad(l, "%s: an amount is a string (\"12.50\")", what);
-	if (crm_money_parse(buf, l->currency, out, &e) < 0)
+	if (crm_money_parse(crm_json_num_text(j, buf), l->currency, out, &e) <
+	    0)
 		return bad(l, "%s: %s", what, e.msg);
 	return 0;
 }
@@ -169,16 +177,9 @@ static int get_pct(struct loader *l, json_t *j, const char *what, int64_t *out)
 {
 	char buf[64];
 
-	if (json_is_integer(j))
-		snprintf(buf, sizeof(buf), "%lld",
-			 (long long)json_integer_value(j));
-	else if (json_is_real(j))
-		snprintf(buf, sizeof(buf), "%.6f", json_real_value(j));
-	else if (json_is_string(j))
-		snprintf(buf, sizeof(buf), "%s", json_string_value(j));
-	else
+	if (!json_is_number(j) && !json_is_string(j))
 		return bad(l, "%s: a percentage is a number", what);
-	if (crm_pct_parse(buf, out) < 0)
+	if (crm_pct_parse(crm_json_num_text(j, buf), out) < 0)
 		return bad(l,
 			   "%s: '%s' is no percentage with at most two "
 			   "decimals",
@@ -577,6 +578,19 @@ static int load_promo(struct loader *l, json_t *o, struct crm_promotion *pr)
 	return 0;
 }
 
+/* The array key of root in *arr and room for its items (and one more,
+ * zeroed) of size bytes in *v (a T **). want: what the array must be,
+ * NULL when it may be absent. */
+static int items_of(struct loader *l, json_t *root, const char *key,
+		    const char *want, json_t **arr, void *v, size_t size)
+{
+	*arr = json_object_get(root, key);
+	if ((*arr || want) && !json_is_array(*arr))
+		return bad(l, "%s: %s", key, want ? want : "an array");
+	*(void **)v = crm_xcalloc(json_array_size(*arr) + 1, size);
+	return 0;
+}
+
 int crm_pricing_load(const char *path, struct crm_pricing *p,
 		     struct crm_err *err)
 {
@@ -593,25 +607,18 @@ int crm_pricing_load(const char *path, struct crm_pricing *p,
 			    "object",
 			    &root, err) < 0)
 		return -1;
-	if (check_keys(&l, root, keys) < 0)
+	if (check_keys(&l, root, keys) < 0 ||
+	    items_of(&l, root, "books", "an array of price books", &arr,
+		     &p->books, sizeof(*p->books)) < 0)
 		goto out;
-	arr = json_object_get(root, "books");
-	if (!json_is_array(arr)) {
-		bad(&l, "books: an array of price books");
-		goto out;
-	}
-	p->books = crm_xcalloc(json_array_size(arr) + 1, sizeof(*p->books));
 	json_array_foreach(arr, i, v)
 	{
 		if (load_book(&l, v, &p->books[p->nbooks++]) < 0)
 			goto out;
 	}
-	arr = json_object_get(root, "promotions");
-	if (arr && !json_is_array(arr)) {
-		bad(&l, "promotions: an array");
+	if (items_of(&l, root, "promotions", NULL, &arr, &p->promos,
+		     sizeof(*p->promos)) < 0)
 		goto out;
-	}
-	p->promos = crm_xcalloc(json_array_size(arr) + 1, sizeof(*p->promos));
 	json_array_foreach(arr, i, v)
 	{
 		if (load_promo(&l, v, &p->promos[p->npromos++]) < 0)

@@ -110,18 +110,9 @@ int crm_tax_load(const char *path, struct crm_tax_rates *t, struct crm_err *err)
 			int64_t pct;
 			char buf[64];
 
-			if (json_is_integer(v))
-				snprintf(buf, sizeof(buf), "%lld",
-					 (long long)json_integer_value(v));
-			else if (json_is_real(v))
-				snprintf(buf, sizeof(buf), "%.6f",
-					 json_real_value(v));
-			else
-				snprintf(buf, sizeof(buf), "%s",
-					 json_is_string(v)
-					     ? json_string_value(v)
-					     : "?");
-			if (crm_pct_parse(buf, &pct) < 0 || pct < 0)
+			if (crm_pct_parse(crm_json_num_text(v, buf), &pct) <
+				0 ||
+			    pct < 0)
 				goto bad;
 			json_object_set_new(cats, cat, json_integer(pct));
 		}
@@ -179,13 +170,8 @@ int crm_thresholds_load(const char *path, struct crm_thresholds *t,
 		v = json_object_get(root, key);
 		if (!v)
 			continue;
-		if (json_is_integer(v))
-			snprintf(buf, sizeof(buf), "%lld",
-				 (long long)json_integer_value(v));
-		else if (json_is_real(v))
-			snprintf(buf, sizeof(buf), "%.6f", json_real_value(v));
-		else
-			buf[0] = '\0';
+		/* a number: a string is no percentage here */
+		crm_json_num_text(json_is_string(v) ? NULL : v, buf);
 		if (crm_pct_parse(buf, dst) < 0 || *dst < 0) {
 			crm_err_at(err, CRM_EX_CONFIG, path, 0, key,
 				   "a percentage >= 0");
@@ -1228,22 +1214,21 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 	if (editable(c->db, &q, err) < 0)
 		goto out;
 	if (in->parent &&
-	    crm_db_int(c->db,
-		       "SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
-		       "AND version = (SELECT version FROM quotes WHERE id = "
-		       "?1) AND line_no = ?2",
-		       crm_fmt_int((char[32]){0}, quote),
-		       crm_fmt_int((char[32]){0}, in->parent), err) <= 0) {
+	    crm_dbq_int(c->db, err,
+			"SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
+			"AND version = (SELECT version FROM quotes WHERE id = "
+			"?1) AND line_no = ?2",
+			"ii", quote, in->parent) <= 0) {
 		if (!err->code)
 			derr(err, "parent", "no line %lld on quote %lld",
 			     (long long)in->parent, (long long)quote);
 		goto out;
 	}
-	*line_no = crm_db_int(c->db,
-			      "SELECT coalesce(max(line_no), 0) + 1 FROM "
-			      "quote_lines WHERE quote_id = ?1 AND version = "
-			      "(SELECT version FROM quotes WHERE id = ?1)",
-			      crm_fmt_int((char[32]){0}, quote), NULL, err);
+	*line_no = crm_dbq_int(c->db, err,
+			       "SELECT coalesce(max(line_no), 0) + 1 FROM "
+			       "quote_lines WHERE quote_id = ?1 AND version = "
+			       "(SELECT version FROM quotes WHERE id = ?1)",
+			       "i", quote);
 	if (*line_no < 0)
 		goto out;
 	for (size_t i = 0; in->attrs && i < in->attrs->n; i++)
@@ -1344,8 +1329,8 @@ int crm_quote_copy(struct crm_quote_ctx *c, int64_t from,
 	    load_quote(c->db, *id, &q, err) < 0 ||
 	    price_version(c, &q, false, err) < 0)
 		return -1;
-	fv = crm_db_int(c->db, "SELECT version FROM quotes WHERE id = ?1",
-			crm_fmt_int((char[32]){0}, from), NULL, err);
+	fv = crm_dbq_int(c->db, err, "SELECT version FROM quotes WHERE id = ?1",
+			 "i", from);
 	return crm_dbq_rows(
 	    c->db, err, changes, nchanges, sizeof(**changes), change_fill,
 	    "SELECT a.line_no, a.sku, a.unit_price, b.unit_price, a.amount, "
@@ -1446,11 +1431,11 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 	if (strcmp(q.status, "draft"))
 		return derr(err, "status", "quote %lld is %s, not a draft",
 			    (long long)quote, q.status);
-	if (!crm_db_int(c->db,
-			"SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
-			"AND version = (SELECT version FROM quotes WHERE id = "
-			"?1)",
-			crm_fmt_int((char[32]){0}, quote), NULL, err))
+	if (!crm_dbq_int(c->db, err,
+			 "SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
+			 "AND version = (SELECT version FROM quotes WHERE id = "
+			 "?1)",
+			 "i", quote))
 		return derr(err, "lines", "quote %lld has no lines",
 			    (long long)quote);
 	if (price_version(c, &q, true, err) < 0)
@@ -1466,8 +1451,8 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 		return -1;
 	list_total = ck.list_total;
 	subtotal = ck.subtotal;
-	total = crm_db_int(c->db, "SELECT total FROM quotes WHERE id = ?1",
-			   crm_fmt_int((char[32]){0}, quote), NULL, err);
+	total = crm_dbq_int(
+	    c->db, err, "SELECT total FROM quotes WHERE id = ?1", "i", quote);
 	if (t && t->quote_discount >= 0 && list_total > 0) {
 		int64_t pct = crm_div_half_even(
 		    (__int128)(list_total - subtotal) * 10000, list_total);
@@ -1575,8 +1560,8 @@ int crm_quote_accept(struct crm_quote_ctx *c, int64_t quote,
 			    "quote %lld is %s: only a sent or approved quote "
 			    "is accepted",
 			    (long long)quote, q.status);
-	total = crm_db_int(c->db, "SELECT total FROM quotes WHERE id = ?1",
-			   crm_fmt_int(id, quote), NULL, err);
+	total = crm_dbq_int(
+	    c->db, err, "SELECT total FROM quotes WHERE id = ?1", "i", quote);
 	if (crm_dbq_run(c->db, err,
 			"UPDATE quotes SET accepted_version = version, "
 			"updated_at = ?2 WHERE id = ?1",
