@@ -196,6 +196,17 @@ static int get_count(struct loader *l, json_t *j, const char *what,
 	return 0;
 }
 
+/* get (get_money, get_pct, get_count) of o's key when o has it. */
+static int get_opt(struct loader *l, json_t *o, const char *key,
+		   int (*get)(struct loader *, json_t *, const char *,
+			      int64_t *),
+		   int64_t *out)
+{
+	json_t *j = json_object_get(o, key);
+
+	return j ? get(l, j, key, out) : 0;
+}
+
 static int get_date(struct loader *l, json_t *o, const char *key, char out[11])
 {
 	json_t *j = json_object_get(o, key);
@@ -397,8 +408,7 @@ static int load_entry(struct loader *l, const char *sku, json_t *o,
 		return bad(l, "an entry is an object");
 	if (check_keys(l, o, keys) < 0)
 		return -1;
-	if ((j = json_object_get(o, "price")) &&
-	    get_money(l, j, "price", &e->price) < 0)
+	if (get_opt(l, o, "price", get_money, &e->price) < 0)
 		return -1;
 	e->method = CRM_PRICE_LIST;
 	if ((j = json_object_get(o, "schedule"))) {
@@ -549,8 +559,7 @@ static int load_promo(struct loader *l, json_t *o, struct crm_promotion *pr)
 	l->currency = json_string_value(json_object_get(o, "currency"));
 	if (!!json_object_get(o, "percent") == !!json_object_get(o, "amount"))
 		return bad(l, "either percent or amount");
-	if ((j = json_object_get(o, "percent")) &&
-	    get_pct(l, j, "percent", &pr->percent) < 0)
+	if (get_opt(l, o, "percent", get_pct, &pr->percent) < 0)
 		return -1;
 	if ((json_object_get(o, "amount") ||
 	     json_object_get(o, "max_discount")) &&
@@ -559,17 +568,11 @@ static int load_promo(struct loader *l, json_t *o, struct crm_promotion *pr)
 			      "currency");
 	if (l->currency)
 		snprintf(pr->currency, sizeof(pr->currency), "%s", l->currency);
-	if ((j = json_object_get(o, "amount")) &&
-	    get_money(l, j, "amount", &pr->amount) < 0)
-		return -1;
-	if ((j = json_object_get(o, "max_discount")) &&
-	    get_money(l, j, "max_discount", &pr->max_discount) < 0)
-		return -1;
-	if ((j = json_object_get(o, "max_uses")) &&
-	    get_count(l, j, "max_uses", &pr->max_uses) < 0)
-		return -1;
-	if ((j = json_object_get(o, "max_uses_per_account")) &&
-	    get_count(l, j, "max_uses_per_account", &pr->max_uses_account) < 0)
+	if (get_opt(l, o, "amount", get_money, &pr->amount) < 0 ||
+	    get_opt(l, o, "max_discount", get_money, &pr->max_discount) < 0 ||
+	    get_opt(l, o, "max_uses", get_count, &pr->max_uses) < 0 ||
+	    get_opt(l, o, "max_uses_per_account", get_count,
+		    &pr->max_uses_account) < 0)
 		return -1;
 	j = json_object_get(o, "stack");
 	if (j && !json_is_boolean(j))

@@ -517,10 +517,10 @@ out:
 /* -- lines ---------------------------------------------------------------- */
 
 struct line {
-	int64_t id, line_no, qty, base_qty, discount, parent;
+	int64_t id, line_no, base_qty, discount, parent;
 	bool has_manual;
 	int64_t manual;
-	char *sku, *unit, *attrs, *grp, *reason, *start, *end;
+	char *sku, *attrs, *reason, *start, *end;
 	int64_t term;
 	/* priced */
 	struct crm_row product;
@@ -535,9 +535,7 @@ static void lines_free(struct line *l, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(l[i].sku);
-		free(l[i].unit);
 		free(l[i].attrs);
-		free(l[i].grp);
 		free(l[i].reason);
 		free(l[i].start);
 		free(l[i].end);
@@ -555,20 +553,17 @@ static void line_fill(struct crm_stmt *st, void *elem)
 	crm_row_init(&l->product, &crm_product_entity);
 	l->id = crm_stmt_int(st, 0);
 	l->line_no = crm_stmt_int(st, 1);
-	l->qty = crm_stmt_int(st, 2);
-	l->base_qty = crm_stmt_int(st, 3);
-	l->discount = crm_stmt_int(st, 4);
-	l->parent = crm_stmt_int(st, 5);
-	l->has_manual = !crm_stmt_is_null(st, 6);
-	l->manual = crm_stmt_int(st, 6);
-	l->sku = crm_stmt_dup(st, 7);
-	l->unit = crm_stmt_dup(st, 8);
-	l->attrs = crm_stmt_dup(st, 9);
-	l->grp = crm_stmt_dup(st, 10);
-	l->reason = crm_stmt_dup(st, 11);
-	l->start = crm_stmt_dup(st, 12);
-	l->end = crm_stmt_dup(st, 13);
-	l->term = crm_stmt_int(st, 14);
+	l->base_qty = crm_stmt_int(st, 2);
+	l->discount = crm_stmt_int(st, 3);
+	l->parent = crm_stmt_int(st, 4);
+	l->has_manual = !crm_stmt_is_null(st, 5);
+	l->manual = crm_stmt_int(st, 5);
+	l->sku = crm_stmt_dup(st, 6);
+	l->attrs = crm_stmt_dup(st, 7);
+	l->reason = crm_stmt_dup(st, 8);
+	l->start = crm_stmt_dup(st, 9);
+	l->end = crm_stmt_dup(st, 10);
+	l->term = crm_stmt_int(st, 11);
 }
 
 /* The lines of a version into *out (NULL, *n 0 at first). */
@@ -576,11 +571,11 @@ static int load_lines(struct crm_db *db, int64_t quote, int64_t version,
 		      struct line **out, size_t *n, struct crm_err *err)
 {
 	return crm_dbq_rows(db, err, out, n, sizeof(**out), line_fill,
-			    "SELECT id, line_no, qty, base_qty, discount_pct, "
-			    "parent_line, manual_price, sku, unit, attributes, "
-			    "grp, manual_reason, start_date, end_date, "
-			    "term_months FROM quote_lines WHERE quote_id = ? "
-			    "AND version = ? ORDER BY line_no",
+			    "SELECT id, line_no, base_qty, discount_pct, "
+			    "parent_line, manual_price, sku, attributes, "
+			    "manual_reason, start_date, end_date, term_months "
+			    "FROM quote_lines WHERE quote_id = ? AND version = "
+			    "? ORDER BY line_no",
 			    "ii", quote, version);
 }
 
