@@ -127,15 +127,24 @@ static int exists(struct crm_db *db, const char *sql, int64_t id,
 	return crm_dbq_step(db, err, NULL, sql, "i", id);
 }
 
+/* A row's id (column 0) into v[0] and one more in v[1], of the
+ * int64_t[2] arg. */
+static int last_id_count(struct crm_stmt *st, void *arg)
+{
+	int64_t *v = arg;
+
+	v[0] = crm_stmt_int(st, 0);
+	v[1]++;
+	return 0;
+}
+
 /* The input column "company" (a name) as company_id, when no id was
  * given: exactly one company by that name. */
 static int resolve_company(struct crm_db *db, struct crm_row *row,
 			   struct crm_err *err)
 {
 	json_t *j = json_object_get(row->custom, "company");
-	struct crm_stmt *st;
-	int64_t id = 0, n = 0;
-	int rc;
+	int64_t idn[2] = {0, 0}, id, n;
 
 	if (!j)
 		return 0;
@@ -143,18 +152,12 @@ static int resolve_company(struct crm_db *db, struct crm_row *row,
 		json_object_del(row->custom, "company");
 		return 0;
 	}
-	st = crm_db_stmt_cached(
-	    db, "SELECT id FROM companies WHERE name = ? ORDER BY id", err);
-	if (!st)
+	if (crm_dbq_each(db, err, last_id_count, idn,
+			 "SELECT id FROM companies WHERE name = ? ORDER BY id",
+			 "s", json_string_value(j)) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, json_string_value(j));
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		id = crm_stmt_int(st, 0);
-		n++;
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
+	id = idn[0];
+	n = idn[1];
 	if (n == 0)
 		return crm_err_field(err, "company", CRM_EX_DATAERR,
 				     "no company is named '%s'",
@@ -262,7 +265,7 @@ static int milestone_prepare(struct crm_db *db, const struct crm_entity *e,
 			     struct crm_row *row, const struct crm_row *old,
 			     void *arg, struct crm_err *err)
 {
-	struct crm_stmt *st;
+	char *cur;
 	int rc;
 
 	(void)e, (void)arg;
@@ -270,33 +273,24 @@ static int milestone_prepare(struct crm_db *db, const struct crm_entity *e,
 	    (!old->v[M_AMOUNT] || strcmp(old->v[M_AMOUNT], row->v[M_AMOUNT])))
 		return crm_err_field(err, "amount", CRM_EX_DATAERR,
 				     "the milestone is done");
-	st = crm_db_stmt_cached(
-	    db, "SELECT currency FROM contracts WHERE id = ?", err);
-	if (!st)
+	rc = crm_dbq_text(db, err, &cur,
+			  "SELECT currency FROM contracts WHERE id = ?", "i",
+			  (int64_t)atoll(row->v[M_CONTRACT_ID]));
+	if (rc < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, atoll(row->v[M_CONTRACT_ID]));
-	rc = crm_stmt_step(st, err);
-	if (rc == 0) {
-		crm_stmt_reset(st);
+	if (rc == 0)
 		return crm_err_field(err, "contract_id", CRM_EX_DATAERR,
 				     "no contract has id %s",
 				     row->v[M_CONTRACT_ID]);
-	}
-	if (rc > 0) {
-		const char *cur = crm_stmt_text(st, 0);
-
-		if (row->v[M_CURRENCY] && strcmp(row->v[M_CURRENCY], cur)) {
-			crm_err_field(err, "currency", CRM_EX_DATAERR,
-				      "the contract is in %s, not %s", cur,
-				      row->v[M_CURRENCY]);
-			rc = -1;
-		} else {
-			set_val(row, M_CURRENCY, cur);
-		}
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
+	if (row->v[M_CURRENCY] && strcmp(row->v[M_CURRENCY], cur)) {
+		crm_err_field(err, "currency", CRM_EX_DATAERR,
+			      "the contract is in %s, not %s", cur,
+			      row->v[M_CURRENCY]);
+		free(cur);
 		return -1;
+	}
+	set_val(row, M_CURRENCY, cur);
+	free(cur);
 	if (row->v[M_DONE_ON] && !row->v[M_EVIDENCE])
 		return crm_err_field(err, "evidence", CRM_EX_DATAERR,
 				     "a milestone done needs its evidence");
@@ -364,53 +358,54 @@ int crm_milestone_done(struct crm_db *db, int64_t id, const char *date,
 	return rc;
 }
 
+struct due_ctx {
+	int (*fn)(const struct crm_due_item *it, void *arg);
+	void *arg;
+	uint64_t *overdue;
+	struct crm_err *err;
+	char today[CRM_TIME_LEN];
+};
+
+static int due_row(struct crm_stmt *st, void *arg)
+{
+	struct due_ctx *d = arg;
+	struct crm_due_item it = {
+	    .id = crm_stmt_int(st, 0),
+	    .contract_id = crm_stmt_int(st, 1),
+	    .company_id = crm_stmt_int(st, 2),
+	    .contract = crm_stmt_text(st, 3),
+	    .kind = crm_stmt_text(st, 4),
+	    .name = crm_stmt_text(st, 5),
+	    .due_date = crm_stmt_text(st, 6),
+	    .owner = crm_stmt_text(st, 7),
+	};
+
+	if (crm_date_days(it.due_date, d->today, &it.days_late, d->err) < 0)
+		return -1;
+	if (it.days_late > 0)
+		(*d->overdue)++;
+	return d->fn(&it, d->arg);
+}
+
 int crm_contract_due(struct crm_db *db, int64_t days,
 		     int (*fn)(const struct crm_due_item *it, void *arg),
 		     void *arg, uint64_t *overdue, struct crm_err *err)
 {
-	char today[CRM_TIME_LEN], until[16];
-	struct crm_stmt *st;
-	int rc;
+	struct due_ctx d = {
+	    .fn = fn, .arg = arg, .overdue = overdue, .err = err};
+	char until[16];
 
 	*overdue = 0;
-	crm_datetime_format_date(db->now, today);
-	if (crm_date_add(today, days, until, err) < 0)
+	crm_datetime_format_date(db->now, d.today);
+	if (crm_date_add(d.today, days, until, err) < 0)
 		return -1;
-	st = crm_db_stmt(db,
-			 "SELECT m.id, m.contract_id, c.company_id, c.name,"
-			 " m.kind, m.name, m.due_date, m.owner"
-			 " FROM contract_milestones m"
-			 " JOIN contracts c ON c.id = m.contract_id"
-			 " WHERE m.done_on IS NULL AND m.due_date <= ?"
-			 " AND c.status <> 'cancelled'"
-			 " ORDER BY m.due_date, m.id",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, until);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		struct crm_due_item it = {
-		    .id = crm_stmt_int(st, 0),
-		    .contract_id = crm_stmt_int(st, 1),
-		    .company_id = crm_stmt_int(st, 2),
-		    .contract = crm_stmt_text(st, 3),
-		    .kind = crm_stmt_text(st, 4),
-		    .name = crm_stmt_text(st, 5),
-		    .due_date = crm_stmt_text(st, 6),
-		    .owner = crm_stmt_text(st, 7),
-		};
-
-		if (crm_date_days(it.due_date, today, &it.days_late, err) < 0) {
-			rc = -1;
-			break;
-		}
-		if (it.days_late > 0)
-			(*overdue)++;
-		if (fn(&it, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_each(db, err, due_row, &d,
+			    "SELECT m.id, m.contract_id, c.company_id, c.name,"
+			    " m.kind, m.name, m.due_date, m.owner"
+			    " FROM contract_milestones m"
+			    " JOIN contracts c ON c.id = m.contract_id"
+			    " WHERE m.done_on IS NULL AND m.due_date <= ?"
+			    " AND c.status <> 'cancelled'"
+			    " ORDER BY m.due_date, m.id",
+			    "s", until);
 }

@@ -9,27 +9,17 @@
 #include <string.h>
 
 #include "contract.h"
+#include "dbq.h"
 #include "money.h"
 #include "quote.h"
 #include "receivable.h"
 
+/* A line to bill: period "" for a one-time line, start and end ""
+ * when the line has none. */
 struct qline {
-	char *name, *cat, *period, *start, *end;
+	char *name, cat[64], period[16], start[16], end[16];
 	int64_t qty, amount, term, rate;
 };
-
-static int period_months(const char *p)
-{
-	if (!p)
-		return 0;
-	if (!strcmp(p, "monthly"))
-		return 1;
-	if (!strcmp(p, "quarterly"))
-		return 3;
-	if (!strcmp(p, "annual"))
-		return 12;
-	return 0;
-}
 
 int crm_date_add_months(const char *date, int64_t months, char out[16],
 			struct crm_err *err)
@@ -58,15 +48,48 @@ int crm_date_add_months(const char *date, int64_t months, char out[16],
 	return 0;
 }
 
+/* The quote a contract comes from. */
+struct qhead {
+	char status[32], cur[8], region[64];
+	int64_t company, deal, version;
+};
+
+static int head_row(struct crm_stmt *st, void *arg)
+{
+	struct qhead *h = arg;
+
+	snprintf(h->status, sizeof(h->status), "%s", crm_stmt_text(st, 0));
+	h->version = crm_stmt_int(st, 1);
+	h->company = crm_stmt_int(st, 2);
+	h->deal = crm_stmt_int(st, 3);
+	snprintf(h->cur, sizeof(h->cur), "%s", crm_stmt_text(st, 4));
+	snprintf(h->region, sizeof(h->region), "%s", crm_stmt_text(st, 5));
+	return 0;
+}
+
+/* A line to bill. */
+static void line_fill(struct crm_stmt *st, void *elem)
+{
+	struct qline *l = elem;
+	const char *per = crm_stmt_text(st, 4);
+
+	l->name = crm_xstrdup(crm_stmt_text(st, 0));
+	l->qty = crm_stmt_int(st, 1);
+	l->amount = crm_stmt_int(st, 2);
+	snprintf(l->cat, sizeof(l->cat), "%s", crm_stmt_text(st, 3));
+	if (crm_period_months(per) > 0)
+		snprintf(l->period, sizeof(l->period), "%s", per);
+	l->term = crm_stmt_int(st, 5);
+	for (int k = 0; k < 2; k++)
+		if (!crm_stmt_is_null(st, 6 + k))
+			snprintf(k ? l->end : l->start, sizeof(l->start),
+				 "%.10s", crm_stmt_text(st, 6 + k));
+}
+
 static void free_lines(struct qline *l, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		free(l[i].name);
-		free(l[i].cat);
-		free(l[i].period);
-		free(l[i].start);
-		free(l[i].end);
-	}
 	free(l);
 }
 
@@ -74,52 +97,37 @@ int crm_contract_from_quote(struct crm_db *db, int64_t qid,
 			    const struct crm_from_quote *o, int64_t *cid,
 			    struct crm_err *err)
 {
-	struct crm_stmt *st;
+	struct qhead h = {0};
 	struct qline *lines = NULL;
-	size_t n = 0, cap = 0;
-	char status[32] = "", cur[8] = "", region[64] = "", start[16],
-	     end[16] = "", num[32], money[32];
-	int64_t company = 0, deal = 0, version = 0, existing;
+	size_t n = 0;
+	const char *cur = h.cur, *region = h.region;
+	char start[16], end[16] = "", num[32], money[32];
+	int64_t company, deal, existing;
 	int64_t max_term = 0;
 	__int128 value = 0;
 	int rc = -1;
 
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT status, coalesce(accepted_version, 0),"
-	    " coalesce(company_id, 0), coalesce(deal_id, 0), currency,"
-	    " coalesce(region, '') FROM quotes WHERE id = ?",
-	    err);
-	if (!st)
+	if (crm_dbq_each(db, err, head_row, &h,
+			 "SELECT status, coalesce(accepted_version, 0),"
+			 " coalesce(company_id, 0), coalesce(deal_id, 0),"
+			 " currency, coalesce(region, '') FROM quotes"
+			 " WHERE id = ?",
+			 "i", qid) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, qid);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		snprintf(status, sizeof(status), "%s", crm_stmt_text(st, 0));
-		version = crm_stmt_int(st, 1);
-		company = crm_stmt_int(st, 2);
-		deal = crm_stmt_int(st, 3);
-		snprintf(cur, sizeof(cur), "%s", crm_stmt_text(st, 4));
-		snprintf(region, sizeof(region), "%s", crm_stmt_text(st, 5));
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
-	if (rc == 0)
+	if (!*h.status)
 		return crm_err_set(err, CRM_EX_NOINPUT, "no quote has id %lld",
 				   (long long)qid);
-	if (strcmp(status, "accepted") || !version)
+	if (strcmp(h.status, "accepted") || !h.version)
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "quote %lld is %s, not accepted",
-				   (long long)qid, status);
+				   (long long)qid, h.status);
+	company = h.company;
+	deal = h.deal;
 	if (!company)
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "quote %lld has no account", (long long)qid);
-	snprintf(num, sizeof(num), "%lld", (long long)qid);
-	existing = crm_db_int(db,
-			      "SELECT id FROM contracts"
-			      " WHERE quote_id = CAST(?1 AS INTEGER)",
-			      num, NULL, err);
+	existing = crm_dbq_int(
+	    db, err, "SELECT id FROM contracts WHERE quote_id = ?1", "i", qid);
 	if (existing < 0)
 		return -1;
 	if (existing)
@@ -143,42 +151,17 @@ int crm_contract_from_quote(struct crm_db *db, int64_t qid,
 		snprintf(start, sizeof(start), "%s", buf);
 	}
 	/* the accepted version's lines */
-	st = crm_db_stmt(
-	    db,
+	/* a line with no amount is in a bundle, or free: nothing to bill */
+	rc = crm_dbq_rows(
+	    db, err, &lines, &n, sizeof(*lines), line_fill,
 	    "SELECT coalesce(l.name, l.sku), l.qty, coalesce(l.amount, 0),"
 	    " coalesce(l.tax_category, ''), p.billing_period,"
 	    " coalesce(l.term_months, p.term_months, 0), l.start_date,"
 	    " l.end_date"
 	    " FROM quote_lines l LEFT JOIN products p ON p.id = l.product_id"
-	    " WHERE l.quote_id = ? AND l.version = ? ORDER BY l.line_no",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, qid);
-	crm_stmt_bind_int(st, 2, version);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		struct qline *l;
-		const char *per = crm_stmt_text(st, 4);
-
-		if (crm_stmt_int(st, 2) <= 0)
-			continue; /* included in a bundle, or free */
-		lines = crm_xgrow(lines, &cap, n + 1, sizeof(*lines));
-		l = &lines[n++];
-		memset(l, 0, sizeof(*l));
-		l->name = crm_xstrdup(crm_stmt_text(st, 0));
-		l->qty = crm_stmt_int(st, 1);
-		l->amount = crm_stmt_int(st, 2);
-		l->cat = crm_xstrdup(crm_stmt_text(st, 3));
-		l->period = period_months(per) ? crm_xstrdup(per) : NULL;
-		l->term = crm_stmt_int(st, 5);
-		l->start = crm_stmt_is_null(st, 6)
-			       ? NULL
-			       : crm_xstrndup(crm_stmt_text(st, 6), 10);
-		l->end = crm_stmt_is_null(st, 7)
-			     ? NULL
-			     : crm_xstrndup(crm_stmt_text(st, 7), 10);
-	}
-	crm_stmt_finalize(st);
+	    " WHERE l.quote_id = ? AND l.version = ?"
+	    " AND coalesce(l.amount, 0) > 0 ORDER BY l.line_no",
+	    "ii", qid, h.version);
 	if (rc < 0)
 		goto out;
 	if (!n) {
@@ -206,17 +189,18 @@ int crm_contract_from_quote(struct crm_db *db, int64_t qid,
 		char e1[16];
 
 		value += lines[i].amount;
-		if (!lines[i].period)
+		if (!*lines[i].period)
 			continue;
-		if (!lines[i].start)
-			lines[i].start = crm_xstrdup(start);
-		if (!lines[i].end) {
+		if (!*lines[i].start)
+			snprintf(lines[i].start, sizeof(lines[i].start), "%s",
+				 start);
+		if (!*lines[i].end) {
 			if (crm_date_add_months(
 				lines[i].start,
 				lines[i].term > 0 ? lines[i].term : 12, e1,
 				err) < 0)
 				goto out;
-			lines[i].end = crm_xstrdup(e1);
+			snprintf(lines[i].end, sizeof(lines[i].end), "%s", e1);
 		}
 		if (!*end || strcmp(lines[i].end, end) > 0)
 			snprintf(end, sizeof(end), "%s", lines[i].end);
@@ -282,10 +266,10 @@ int crm_contract_from_quote(struct crm_db *db, int64_t qid,
 		struct crm_buf desc = {0};
 		bool first = true;
 
-		if (lines[i].period || !lines[i].name)
+		if (*lines[i].period || !lines[i].name)
 			continue;
 		for (size_t k = i; k < n; k++) {
-			if (lines[k].period || !lines[k].name ||
+			if (*lines[k].period || !lines[k].name ||
 			    strcmp(lines[k].cat, lines[i].cat))
 				continue;
 			sum += lines[k].amount;
@@ -305,12 +289,12 @@ int crm_contract_from_quote(struct crm_db *db, int64_t qid,
 	/* subscriptions: every period from the line's start to its end, the
 	 * line's amount split by days (a co-termed last period is a part) */
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		int pm = period_months(lines[i].period);
+		int pm = crm_period_months(lines[i].period);
 		long double w[1200], total = 0;
 		char day[1200][16];
 		int64_t np = 0, done = 0;
 
-		if (!pm)
+		if (pm <= 0)
 			continue;
 		while (np < 1200) {
 			char next[16];

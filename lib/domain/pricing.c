@@ -34,6 +34,18 @@ int64_t crm_pct_of(int64_t v, int64_t pct)
 	return crm_div_half_even((__int128)v * pct, 10000);
 }
 
+char *crm_json_num_text(const json_t *j, char buf[64])
+{
+	if (json_is_integer(j))
+		snprintf(buf, 64, "%lld", (long long)json_integer_value(j));
+	else if (json_is_real(j))
+		snprintf(buf, 64, "%.6f", json_real_value(j));
+	else
+		snprintf(buf, 64, "%s",
+			 json_is_string(j) ? json_string_value(j) : "");
+	return buf;
+}
+
 int crm_pct_parse(const char *s, int64_t *out)
 {
 	int64_t whole = 0, frac = 0;
@@ -152,14 +164,10 @@ static int get_money(struct loader *l, json_t *j, const char *what,
 	struct crm_err e = {0};
 	char buf[64];
 
-	if (json_is_integer(j))
-		snprintf(buf, sizeof(buf), "%lld",
-			 (long long)json_integer_value(j));
-	else if (json_is_string(j))
-		snprintf(buf, sizeof(buf), "%s", json_string_value(j));
-	else
+	if (!json_is_integer(j) && !json_is_string(j))
 		return bad(l, "%s: an amount is a string (\"12.50\")", what);
-	if (crm_money_parse(buf, l->currency, out, &e) < 0)
+	if (crm_money_parse(crm_json_num_text(j, buf), l->currency, out, &e) <
+	    0)
 		return bad(l, "%s: %s", what, e.msg);
 	return 0;
 }
@@ -169,16 +177,9 @@ static int get_pct(struct loader *l, json_t *j, const char *what, int64_t *out)
 {
 	char buf[64];
 
-	if (json_is_integer(j))
-		snprintf(buf, sizeof(buf), "%lld",
-			 (long long)json_integer_value(j));
-	else if (json_is_real(j))
-		snprintf(buf, sizeof(buf), "%.6f", json_real_value(j));
-	else if (json_is_string(j))
-		snprintf(buf, sizeof(buf), "%s", json_string_value(j));
-	else
+	if (!json_is_number(j) && !json_is_string(j))
 		return bad(l, "%s: a percentage is a number", what);
-	if (crm_pct_parse(buf, out) < 0)
+	if (crm_pct_parse(crm_json_num_text(j, buf), out) < 0)
 		return bad(l,
 			   "%s: '%s' is no percentage with at most two "
 			   "decimals",
@@ -193,6 +194,17 @@ static int get_count(struct loader *l, json_t *j, const char *what,
 		return bad(l, "%s: a whole number >= 0", what);
 	*out = json_integer_value(j);
 	return 0;
+}
+
+/* get (get_money, get_pct, get_count) of o's key when o has it. */
+static int get_opt(struct loader *l, json_t *o, const char *key,
+		   int (*get)(struct loader *, json_t *, const char *,
+			      int64_t *),
+		   int64_t *out)
+{
+	json_t *j = json_object_get(o, key);
+
+	return j ? get(l, j, key, out) : 0;
 }
 
 static int get_date(struct loader *l, json_t *o, const char *key, char out[11])
@@ -231,6 +243,23 @@ static int check_keys(struct loader *l, json_t *o, const char *const *keys)
 	return 0;
 }
 
+/* Item what of an array: an object with only keys. */
+static int check_item(struct loader *l, json_t *v, const char *const *keys,
+		      const char *what)
+{
+	if (!json_is_object(v) || check_keys(l, v, keys) < 0)
+		return l->err->code ? -1 : bad(l, "%s: an object", what);
+	return 0;
+}
+
+/* Item i (from 0) of an array whose field must grow. */
+static int not_above(struct loader *l, const char *what, size_t i,
+		     const char *field)
+{
+	return bad(l, "%s %zu: %s must be above the one before", what, i + 1,
+		   field);
+}
+
 static int load_tiers(struct loader *l, json_t *t, struct crm_price_entry *e)
 {
 	static const char *const keys[] = {"type", "by", "tiers", NULL};
@@ -263,8 +292,8 @@ static int load_tiers(struct loader *l, json_t *t, struct crm_price_entry *e)
 		json_t *disc = json_object_get(v, "discount");
 
 		e->ntiers = i + 1;
-		if (!json_is_object(v) || check_keys(l, v, tkeys) < 0)
-			return l->err->code ? -1 : bad(l, "tier: an object");
+		if (check_item(l, v, tkeys, "tier") < 0)
+			return -1;
 		if (e->tier_by == CRM_TIER_QTY) {
 			if (!from || get_count(l, from, "tier from", &t1->from))
 				return l->err->code ? -1 : bad(l, "tier: from");
@@ -289,10 +318,7 @@ static int load_tiers(struct loader *l, json_t *t, struct crm_price_entry *e)
 			return bad(l, "the first tier starts at %s",
 				   e->tier_by == CRM_TIER_QTY ? "1" : "0");
 		if (i > 0 && t1->from <= e->tiers[i - 1].from)
-			return bad(l,
-				   "tier %zu: from must be above the one "
-				   "before",
-				   i + 1);
+			return not_above(l, "tier", i, "from");
 	}
 	return 0;
 }
@@ -310,8 +336,8 @@ static int load_blocks(struct loader *l, json_t *arr, struct crm_price_entry *e)
 		static const char *const keys[] = {"upto", "price", NULL};
 
 		e->nblocks = i + 1;
-		if (!json_is_object(v) || check_keys(l, v, keys) < 0)
-			return l->err->code ? -1 : bad(l, "block: an object");
+		if (check_item(l, v, keys, "block") < 0)
+			return -1;
 		if (get_count(l, json_object_get(v, "upto"), "block upto",
 			      &e->blocks[i].upto) < 0 ||
 		    get_money(l, json_object_get(v, "price"), "block price",
@@ -319,10 +345,7 @@ static int load_blocks(struct loader *l, json_t *arr, struct crm_price_entry *e)
 			return -1;
 		if (e->blocks[i].upto < 1 ||
 		    (i && e->blocks[i].upto <= e->blocks[i - 1].upto))
-			return bad(l,
-				   "block %zu: upto must be above the one "
-				   "before",
-				   i + 1);
+			return not_above(l, "block", i, "upto");
 	}
 	return 0;
 }
@@ -385,8 +408,7 @@ static int load_entry(struct loader *l, const char *sku, json_t *o,
 		return bad(l, "an entry is an object");
 	if (check_keys(l, o, keys) < 0)
 		return -1;
-	if ((j = json_object_get(o, "price")) &&
-	    get_money(l, j, "price", &e->price) < 0)
+	if (get_opt(l, o, "price", get_money, &e->price) < 0)
 		return -1;
 	e->method = CRM_PRICE_LIST;
 	if ((j = json_object_get(o, "schedule"))) {
@@ -537,8 +559,7 @@ static int load_promo(struct loader *l, json_t *o, struct crm_promotion *pr)
 	l->currency = json_string_value(json_object_get(o, "currency"));
 	if (!!json_object_get(o, "percent") == !!json_object_get(o, "amount"))
 		return bad(l, "either percent or amount");
-	if ((j = json_object_get(o, "percent")) &&
-	    get_pct(l, j, "percent", &pr->percent) < 0)
+	if (get_opt(l, o, "percent", get_pct, &pr->percent) < 0)
 		return -1;
 	if ((json_object_get(o, "amount") ||
 	     json_object_get(o, "max_discount")) &&
@@ -547,22 +568,29 @@ static int load_promo(struct loader *l, json_t *o, struct crm_promotion *pr)
 			      "currency");
 	if (l->currency)
 		snprintf(pr->currency, sizeof(pr->currency), "%s", l->currency);
-	if ((j = json_object_get(o, "amount")) &&
-	    get_money(l, j, "amount", &pr->amount) < 0)
-		return -1;
-	if ((j = json_object_get(o, "max_discount")) &&
-	    get_money(l, j, "max_discount", &pr->max_discount) < 0)
-		return -1;
-	if ((j = json_object_get(o, "max_uses")) &&
-	    get_count(l, j, "max_uses", &pr->max_uses) < 0)
-		return -1;
-	if ((j = json_object_get(o, "max_uses_per_account")) &&
-	    get_count(l, j, "max_uses_per_account", &pr->max_uses_account) < 0)
+	if (get_opt(l, o, "amount", get_money, &pr->amount) < 0 ||
+	    get_opt(l, o, "max_discount", get_money, &pr->max_discount) < 0 ||
+	    get_opt(l, o, "max_uses", get_count, &pr->max_uses) < 0 ||
+	    get_opt(l, o, "max_uses_per_account", get_count,
+		    &pr->max_uses_account) < 0)
 		return -1;
 	j = json_object_get(o, "stack");
 	if (j && !json_is_boolean(j))
 		return bad(l, "stack: true or false");
 	pr->stack = json_is_true(j);
+	return 0;
+}
+
+/* The array key of root in *arr and room for its items (and one more,
+ * zeroed) of size bytes in *v (a T **). want: what the array must be,
+ * NULL when it may be absent. */
+static int items_of(struct loader *l, json_t *root, const char *key,
+		    const char *want, json_t **arr, void *v, size_t size)
+{
+	*arr = json_object_get(root, key);
+	if ((*arr || want) && !json_is_array(*arr))
+		return bad(l, "%s: %s", key, want ? want : "an array");
+	*(void **)v = crm_xcalloc(json_array_size(*arr) + 1, size);
 	return 0;
 }
 
@@ -582,25 +610,18 @@ int crm_pricing_load(const char *path, struct crm_pricing *p,
 			    "object",
 			    &root, err) < 0)
 		return -1;
-	if (check_keys(&l, root, keys) < 0)
+	if (check_keys(&l, root, keys) < 0 ||
+	    items_of(&l, root, "books", "an array of price books", &arr,
+		     &p->books, sizeof(*p->books)) < 0)
 		goto out;
-	arr = json_object_get(root, "books");
-	if (!json_is_array(arr)) {
-		bad(&l, "books: an array of price books");
-		goto out;
-	}
-	p->books = crm_xcalloc(json_array_size(arr) + 1, sizeof(*p->books));
 	json_array_foreach(arr, i, v)
 	{
 		if (load_book(&l, v, &p->books[p->nbooks++]) < 0)
 			goto out;
 	}
-	arr = json_object_get(root, "promotions");
-	if (arr && !json_is_array(arr)) {
-		bad(&l, "promotions: an array");
+	if (items_of(&l, root, "promotions", NULL, &arr, &p->promos,
+		     sizeof(*p->promos)) < 0)
 		goto out;
-	}
-	p->promos = crm_xcalloc(json_array_size(arr) + 1, sizeof(*p->promos));
 	json_array_foreach(arr, i, v)
 	{
 		if (load_promo(&l, v, &p->promos[p->npromos++]) < 0)

@@ -33,6 +33,10 @@ int64_t crm_div_half_even(__int128 num, int64_t den);
 int crm_pct_parse(const char *s, int64_t *out);
 /* Format hundredths of a percent ("12.5", "10", "0.25") into buf. */
 char *crm_pct_format(int64_t pct, char buf[32]);
+/* A JSON number or string as text in buf, for crm_pct_parse or
+ * crm_money_parse: an integer as it is, a real with six decimals, a
+ * string as it is; "" for anything else (NULL too). Returns buf. */
+char *crm_json_num_text(const json_t *j, char buf[64]);
 
 enum crm_method {
 	CRM_PRICE_LIST,	     /* the entry's unit price */

@@ -361,23 +361,21 @@ int crm_bundle_check(const struct crm_row *p,
 				      p->v[F_SKU], sku);
 			goto out;
 		}
-		if (q && mn && q < json_integer_value(mn)) {
-			crm_err_field(
-			    err, "bundle", CRM_EX_DATAERR,
-			    "bundle %s: option %s needs at least %lld (has "
-			    "%lld)",
-			    p->v[F_SKU], sku, (long long)json_integer_value(mn),
-			    (long long)q);
-			goto out;
-		}
-		if (q && mx && q > json_integer_value(mx)) {
-			crm_err_field(
-			    err, "bundle", CRM_EX_DATAERR,
-			    "bundle %s: option %s takes at most %lld (has "
-			    "%lld)",
-			    p->v[F_SKU], sku, (long long)json_integer_value(mx),
-			    (long long)q);
-			goto out;
+		/* the option's min, then its max */
+		for (int b = 0; q && b < 2; b++) {
+			json_t *lim = b ? mx : mn;
+			int64_t v = json_integer_value(lim);
+
+			if (lim && (b ? q > v : q < v)) {
+				crm_err_field(err, "bundle", CRM_EX_DATAERR,
+					      "bundle %s: option %s %s %lld "
+					      "(has %lld)",
+					      p->v[F_SKU], sku,
+					      b ? "takes at most"
+						: "needs at least",
+					      (long long)v, (long long)q);
+				goto out;
+			}
 		}
 		if (!strcmp(kind, "group")) {
 			const char *g =

@@ -9,6 +9,7 @@
 #include "approval.h"
 #include "company.h"
 #include "config.h"
+#include "dbq.h"
 #include "deal.h"
 #include "money.h"
 #include "product.h"
@@ -73,6 +74,13 @@ static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
 	return crm_datetime_format(db->now, buf);
 }
 
+/* Column col as text into buf, "" when NULL. */
+static void text_or_empty(struct crm_stmt *st, int col, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s",
+		 crm_stmt_is_null(st, col) ? "" : crm_stmt_text(st, col));
+}
+
 /* -- rates and thresholds files ---------------------------------------- */
 
 int crm_tax_load(const char *path, struct crm_tax_rates *t, struct crm_err *err)
@@ -102,18 +110,9 @@ int crm_tax_load(const char *path, struct crm_tax_rates *t, struct crm_err *err)
 			int64_t pct;
 			char buf[64];
 
-			if (json_is_integer(v))
-				snprintf(buf, sizeof(buf), "%lld",
-					 (long long)json_integer_value(v));
-			else if (json_is_real(v))
-				snprintf(buf, sizeof(buf), "%.6f",
-					 json_real_value(v));
-			else
-				snprintf(buf, sizeof(buf), "%s",
-					 json_is_string(v)
-					     ? json_string_value(v)
-					     : "?");
-			if (crm_pct_parse(buf, &pct) < 0 || pct < 0)
+			if (crm_pct_parse(crm_json_num_text(v, buf), &pct) <
+				0 ||
+			    pct < 0)
 				goto bad;
 			json_object_set_new(cats, cat, json_integer(pct));
 		}
@@ -171,13 +170,8 @@ int crm_thresholds_load(const char *path, struct crm_thresholds *t,
 		v = json_object_get(root, key);
 		if (!v)
 			continue;
-		if (json_is_integer(v))
-			snprintf(buf, sizeof(buf), "%lld",
-				 (long long)json_integer_value(v));
-		else if (json_is_real(v))
-			snprintf(buf, sizeof(buf), "%.6f", json_real_value(v));
-		else
-			buf[0] = '\0';
+		/* a number: a string is no percentage here */
+		crm_json_num_text(json_is_string(v) ? NULL : v, buf);
 		if (crm_pct_parse(buf, dst) < 0 || *dst < 0) {
 			crm_err_at(err, CRM_EX_CONFIG, path, 0, key,
 				   "a percentage >= 0");
@@ -254,40 +248,36 @@ struct quote {
 	char currency[8], book[128], region[64], status[24];
 };
 
+static int quote_fill(struct crm_stmt *st, void *arg)
+{
+	struct quote *q = arg;
+
+	q->id = crm_stmt_int(st, 0);
+	q->deal_id = crm_stmt_int(st, 1);
+	q->company_id = crm_stmt_int(st, 2);
+	q->version = crm_stmt_int(st, 3);
+	q->locked = crm_stmt_int(st, 4);
+	text_or_empty(st, 5, q->currency, sizeof(q->currency));
+	text_or_empty(st, 6, q->book, sizeof(q->book));
+	text_or_empty(st, 7, q->region, sizeof(q->region));
+	text_or_empty(st, 8, q->status, sizeof(q->status));
+	return 0;
+}
+
 static int load_quote(struct crm_db *db, int64_t id, struct quote *q,
 		      struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT id, deal_id, company_id, version, locked, currency, book, "
-	    "region, status FROM quotes WHERE id = ?",
-	    err);
-	int rc;
-
-	if (!st)
+	memset(q, 0, sizeof(*q));
+	if (crm_dbq_each(db, err, quote_fill, q,
+			 "SELECT id, deal_id, company_id, version, locked, "
+			 "currency, book, region, status FROM quotes WHERE "
+			 "id = ?",
+			 "i", id) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		memset(q, 0, sizeof(*q));
-		q->id = crm_stmt_int(st, 0);
-		q->deal_id = crm_stmt_int(st, 1);
-		q->company_id = crm_stmt_int(st, 2);
-		q->version = crm_stmt_int(st, 3);
-		q->locked = crm_stmt_int(st, 4);
-		snprintf(q->currency, sizeof(q->currency), "%s",
-			 crm_stmt_text(st, 5));
-		snprintf(q->book, sizeof(q->book), "%s", crm_stmt_text(st, 6));
-		snprintf(q->region, sizeof(q->region), "%s",
-			 crm_stmt_is_null(st, 7) ? "" : crm_stmt_text(st, 7));
-		snprintf(q->status, sizeof(q->status), "%s",
-			 crm_stmt_text(st, 8));
-	}
-	crm_stmt_reset(st);
-	if (rc == 0)
+	if (!q->id)
 		return crm_err_set(err, CRM_EX_NOINPUT, "no quote %lld",
 				   (long long)id);
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 int crm_quote_find(struct crm_db *db, const char *key, int64_t *id,
@@ -310,36 +300,18 @@ int crm_quote_find(struct crm_db *db, const char *key, int64_t *id,
 static int set_status(struct crm_db *db, const struct quote *q,
 		      const char *status, int locked, struct crm_err *err)
 {
-	struct crm_stmt *st;
 	char now[CRM_TIME_LEN];
-	int rc;
 
-	st = crm_db_stmt_cached(db,
-				"UPDATE quotes SET status = ?2, locked = ?3, "
-				"updated_at = ?4 WHERE id = ?1",
-				err);
-	if (!st)
+	if (crm_dbq_run(db, err,
+			"UPDATE quotes SET status = ?2, locked = ?3, "
+			"updated_at = ?4 WHERE id = ?1",
+			"isis", q->id, status, (int64_t)locked,
+			now_text(db, now)) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, q->id);
-	crm_stmt_bind_text(st, 2, status);
-	crm_stmt_bind_int(st, 3, locked);
-	crm_stmt_bind_text(st, 4, now_text(db, now));
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
-	st = crm_db_stmt_cached(db,
-				"UPDATE quote_versions SET status = ?3 "
-				"WHERE quote_id = ?1 AND version = ?2",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, q->id);
-	crm_stmt_bind_int(st, 2, q->version);
-	crm_stmt_bind_text(st, 3, status);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_run(db, err,
+			   "UPDATE quote_versions SET status = ?3 "
+			   "WHERE quote_id = ?1 AND version = ?2",
+			   "iis", q->id, q->version, status);
 }
 
 /* The latest approval of a quote (lib/domain/approval.h): id 0 when it
@@ -398,30 +370,20 @@ static int sync_approval(struct crm_db *db, struct quote *q,
 static int add_version(struct crm_db *db, int64_t quote, int64_t version,
 		       struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO quote_versions (quote_id, version, status, "
-	    "created_at) VALUES (?1, ?2, 'draft', ?3)",
-	    err);
 	char now[CRM_TIME_LEN];
-	int rc;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_int(st, 2, version);
-	crm_stmt_bind_text(st, 3, now_text(db, now));
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_run(db, err,
+			   "INSERT INTO quote_versions (quote_id, version, "
+			   "status, created_at) VALUES (?1, ?2, 'draft', ?3)",
+			   "iis", quote, version, now_text(db, now));
 }
 
 /* Copy the lines of (from, fv) to (to, tv). */
 static int copy_lines(struct crm_db *db, int64_t from, int64_t fv, int64_t to,
 		      int64_t tv, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	return crm_dbq_run(
+	    db, err,
 	    "INSERT INTO quote_lines (quote_id, version, line_no, grp, "
 	    "product_id, sku, name, qty, unit, base_qty, attributes, "
 	    "discount_pct, manual_price, manual_reason, parent_line, "
@@ -433,18 +395,7 @@ static int copy_lines(struct crm_db *db, int64_t from, int64_t fv, int64_t to,
 	    "promotions, tax_category, explain, start_date, end_date, "
 	    "term_months FROM quote_lines "
 	    "WHERE quote_id = ?1 AND version = ?2 ORDER BY line_no",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, from);
-	crm_stmt_bind_int(st, 2, fv);
-	crm_stmt_bind_int(st, 3, to);
-	crm_stmt_bind_int(st, 4, tv);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "iiii", from, fv, to, tv);
 }
 
 /* Make the quote editable: a draft as it is; a sent or approved one gets
@@ -453,8 +404,6 @@ static int copy_lines(struct crm_db *db, int64_t from, int64_t fv, int64_t to,
 static int editable(struct crm_db *db, struct quote *q, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st;
-	int rc;
 
 	if (q->locked || !strcmp(q->status, "pending_approval"))
 		return derr(err, "status",
@@ -470,18 +419,10 @@ static int editable(struct crm_db *db, struct quote *q, struct crm_err *err)
 		return -1;
 	q->version++;
 	snprintf(q->status, sizeof(q->status), "draft");
-	st = crm_db_stmt_cached(db,
-				"UPDATE quotes SET version = ?2, status = "
-				"'draft', updated_at = ?3 WHERE id = ?1",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, q->id);
-	crm_stmt_bind_int(st, 2, q->version);
-	crm_stmt_bind_text(st, 3, now_text(db, now));
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_run(db, err,
+			   "UPDATE quotes SET version = ?2, status = "
+			   "'draft', updated_at = ?3 WHERE id = ?1",
+			   "iis", q->id, q->version, now_text(db, now));
 }
 
 static int find_ref(struct crm_db *db, const struct crm_entity *e,
@@ -506,7 +447,6 @@ int crm_quote_create(struct crm_quote_ctx *c, const struct crm_quote_new *n,
 	struct crm_row deal, co;
 	int64_t deal_id = 0, company_id = 0;
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st;
 	const char *cur;
 	int rc = -1;
 
@@ -554,34 +494,15 @@ int crm_quote_create(struct crm_quote_ctx *c, const struct crm_quote_new *n,
 		     c->tax->path);
 		goto out;
 	}
-	st = crm_db_stmt_cached(
-	    c->db,
+	rc = crm_dbq_step(
+	    c->db, err, id,
 	    "INSERT INTO quotes (external_id, deal_id, company_id, currency, "
 	    "book, region, version, status, valid_until, locked, subtotal, "
 	    "discount, tax, total, created_at, updated_at) VALUES (?1, ?2, "
 	    "?3, ?4, ?5, ?6, 1, 'draft', ?7, 0, 0, 0, 0, 0, ?8, ?8) "
 	    "RETURNING id",
-	    err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_text(st, 1, n->external_id);
-	if (deal_id)
-		crm_stmt_bind_int(st, 2, deal_id);
-	else
-		crm_stmt_bind_null(st, 2);
-	if (company_id)
-		crm_stmt_bind_int(st, 3, company_id);
-	else
-		crm_stmt_bind_null(st, 3);
-	crm_stmt_bind_text(st, 4, cur);
-	crm_stmt_bind_text(st, 5, b->name);
-	crm_stmt_bind_text(st, 6, n->region);
-	crm_stmt_bind_text(st, 7, n->valid_until);
-	crm_stmt_bind_text(st, 8, now_text(c->db, now));
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*id = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	    "sIIsssss", n->external_id, deal_id, company_id, cur, b->name,
+	    n->region, n->valid_until, now_text(c->db, now));
 	if (rc <= 0) {
 		rc = -1;
 		goto out;
@@ -596,10 +517,10 @@ out:
 /* -- lines ---------------------------------------------------------------- */
 
 struct line {
-	int64_t id, line_no, qty, base_qty, discount, parent;
+	int64_t id, line_no, base_qty, discount, parent;
 	bool has_manual;
 	int64_t manual;
-	char *sku, *unit, *attrs, *grp, *reason, *start, *end;
+	char *sku, *attrs, *reason, *start, *end;
 	int64_t term;
 	/* priced */
 	struct crm_row product;
@@ -614,9 +535,7 @@ static void lines_free(struct line *l, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(l[i].sku);
-		free(l[i].unit);
 		free(l[i].attrs);
-		free(l[i].grp);
 		free(l[i].reason);
 		free(l[i].start);
 		free(l[i].end);
@@ -627,58 +546,47 @@ static void lines_free(struct line *l, size_t n)
 	free(l);
 }
 
-static char *col_dup(struct crm_stmt *st, int i)
+static void line_fill(struct crm_stmt *st, void *elem)
 {
-	return crm_stmt_is_null(st, i) ? NULL
-				       : crm_xstrdup(crm_stmt_text(st, i));
+	struct line *l = elem;
+
+	crm_row_init(&l->product, &crm_product_entity);
+	l->id = crm_stmt_int(st, 0);
+	l->line_no = crm_stmt_int(st, 1);
+	l->base_qty = crm_stmt_int(st, 2);
+	l->discount = crm_stmt_int(st, 3);
+	l->parent = crm_stmt_int(st, 4);
+	l->has_manual = !crm_stmt_is_null(st, 5);
+	l->manual = crm_stmt_int(st, 5);
+	l->sku = crm_stmt_dup(st, 6);
+	l->attrs = crm_stmt_dup(st, 7);
+	l->reason = crm_stmt_dup(st, 8);
+	l->start = crm_stmt_dup(st, 9);
+	l->end = crm_stmt_dup(st, 10);
+	l->term = crm_stmt_int(st, 11);
 }
 
+/* The lines of a version into *out (NULL, *n 0 at first). */
 static int load_lines(struct crm_db *db, int64_t quote, int64_t version,
 		      struct line **out, size_t *n, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT id, line_no, qty, base_qty, discount_pct, parent_line, "
-	    "manual_price, sku, unit, attributes, grp, manual_reason, "
-	    "start_date, end_date, term_months "
-	    "FROM quote_lines WHERE quote_id = ? AND version = ? "
-	    "ORDER BY line_no",
-	    err);
-	size_t cap = 0;
-	int rc;
+	return crm_dbq_rows(db, err, out, n, sizeof(**out), line_fill,
+			    "SELECT id, line_no, base_qty, discount_pct, "
+			    "parent_line, manual_price, sku, attributes, "
+			    "manual_reason, start_date, end_date, term_months "
+			    "FROM quote_lines WHERE quote_id = ? AND version = "
+			    "? ORDER BY line_no",
+			    "ii", quote, version);
+}
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_int(st, 2, version);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		struct line *l;
+/* Columns 0 and 1 of a row into the int64_t[2] arg. */
+static int two_ints(struct crm_stmt *st, void *arg)
+{
+	int64_t *v = arg;
 
-		*out = crm_xgrow(*out, &cap, *n + 1, sizeof(**out));
-		l = &(*out)[(*n)++];
-		memset(l, 0, sizeof(*l));
-		crm_row_init(&l->product, &crm_product_entity);
-		l->id = crm_stmt_int(st, 0);
-		l->line_no = crm_stmt_int(st, 1);
-		l->qty = crm_stmt_int(st, 2);
-		l->base_qty = crm_stmt_int(st, 3);
-		l->discount = crm_stmt_int(st, 4);
-		l->parent = crm_stmt_int(st, 5);
-		l->has_manual = !crm_stmt_is_null(st, 6);
-		l->manual = crm_stmt_int(st, 6);
-		l->sku = col_dup(st, 7);
-		l->unit = col_dup(st, 8);
-		l->attrs = col_dup(st, 9);
-		l->grp = col_dup(st, 10);
-		l->reason = col_dup(st, 11);
-		l->start = col_dup(st, 12);
-		l->end = col_dup(st, 13);
-		l->term = crm_stmt_int(st, 14);
-	}
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	v[0] = crm_stmt_int(st, 0);
+	v[1] = crm_stmt_int(st, 1);
+	return 0;
 }
 
 /* Promotion uses by accepted quotes other than exclude: in total and by
@@ -690,27 +598,18 @@ static int promo_uses(struct crm_db *db, const struct crm_pricing *p,
 	*uses = crm_xcalloc(p->npromos + 1, sizeof(**uses));
 	*uses_acct = crm_xcalloc(p->npromos + 1, sizeof(**uses_acct));
 	for (size_t i = 0; i < p->npromos; i++) {
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    db,
-		    "SELECT count(*), coalesce(sum(CASE WHEN company_id = ?2 "
-		    "THEN 1 ELSE 0 END), 0) FROM promotion_uses WHERE "
-		    "promotion = ?1 AND quote_id <> ?3",
-		    err);
-		int rc;
+		int64_t v[2] = {0, 0};
 
-		if (!st)
+		if (crm_dbq_each(db, err, two_ints, v,
+				 "SELECT count(*), coalesce(sum(CASE WHEN "
+				 "company_id = ?2 THEN 1 ELSE 0 END), 0) FROM "
+				 "promotion_uses WHERE promotion = ?1 AND "
+				 "quote_id <> ?3",
+				 "sii", p->promos[i].name, company,
+				 exclude) < 0)
 			return -1;
-		crm_stmt_bind_text(st, 1, p->promos[i].name);
-		crm_stmt_bind_int(st, 2, company);
-		crm_stmt_bind_int(st, 3, exclude);
-		rc = crm_stmt_step(st, err);
-		if (rc > 0) {
-			(*uses)[i] = crm_stmt_int(st, 0);
-			(*uses_acct)[i] = company ? crm_stmt_int(st, 1) : 0;
-		}
-		crm_stmt_reset(st);
-		if (rc < 0)
-			return -1;
+		(*uses)[i] = v[0];
+		(*uses_acct)[i] = company ? v[1] : 0;
 	}
 	return 0;
 }
@@ -814,21 +713,11 @@ out:
 static int save_line(struct crm_db *db, const struct line *l,
 		     struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE quote_lines SET product_id = ?2, name = ?3, list_unit = "
-	    "?4, list_amount = ?5, unit_price = ?6, amount = ?7, promotions = "
-	    "?8, tax_category = ?9, explain = ?10 WHERE id = ?1",
-	    err);
 	json_t *ex = json_array();
 	struct crm_buf pr = {0};
 	char *exs;
 	int rc;
 
-	if (!st) {
-		json_decref(ex);
-		return -1;
-	}
 	for (size_t i = 0; i < l->steps.n; i++)
 		json_array_append_new(
 		    ex, json_pack("{s:s, s:s, s:I}", "step", l->steps.v[i].step,
@@ -838,21 +727,18 @@ static int save_line(struct crm_db *db, const struct line *l,
 	json_decref(ex);
 	for (size_t i = 0; i < l->promos.n; i++)
 		crm_buf_addf(&pr, "%s%s", i ? "," : "", l->promos.v[i]);
-	crm_stmt_bind_int(st, 1, l->id);
-	crm_stmt_bind_int(st, 2, crm_row_id(&l->product));
-	crm_stmt_bind_text(st, 3, crm_row_get(&l->product, "name"));
-	crm_stmt_bind_int(st, 4, l->list_unit);
-	crm_stmt_bind_int(st, 5, l->list_amount);
-	crm_stmt_bind_int(st, 6, l->unit_price);
-	crm_stmt_bind_int(st, 7, l->net);
-	crm_stmt_bind_text(st, 8, pr.len ? pr.s : NULL);
-	crm_stmt_bind_text(st, 9, l->tax_category);
-	crm_stmt_bind_text(st, 10, exs);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	rc = crm_dbq_run(db, err,
+			 "UPDATE quote_lines SET product_id = ?2, name = ?3, "
+			 "list_unit = ?4, list_amount = ?5, unit_price = ?6, "
+			 "amount = ?7, promotions = ?8, tax_category = ?9, "
+			 "explain = ?10 WHERE id = ?1",
+			 "iisiiiisss", l->id, crm_row_id(&l->product),
+			 crm_row_get(&l->product, "name"), l->list_unit,
+			 l->list_amount, l->unit_price, l->net,
+			 pr.len ? pr.s : NULL, l->tax_category, exs);
 	free(exs);
 	crm_buf_release(&pr);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 static struct line *line_by_no(struct line *l, size_t n, int64_t no)
@@ -1040,7 +926,6 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 	struct crm_row acct;
 	int64_t list_total = 0, subtotal = 0, tax = 0;
 	json_t *cats = json_object(), *rates = NULL;
-	struct crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int rc = -1;
 
@@ -1189,42 +1074,19 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 					  json_integer_value(r));
 		}
 	}
-	st = crm_db_stmt_cached(
-	    c->db,
-	    "UPDATE quote_versions SET list_total = ?3, subtotal = ?4, "
-	    "discount = ?5, tax = ?6, total = ?7, priced_at = ?8 WHERE "
-	    "quote_id = ?1 AND version = ?2",
-	    err);
-	if (!st)
+	if (crm_dbq_run(c->db, err,
+			"UPDATE quote_versions SET list_total = ?3, subtotal "
+			"= ?4, discount = ?5, tax = ?6, total = ?7, priced_at "
+			"= ?8 WHERE quote_id = ?1 AND version = ?2",
+			"iiiiiiis", q->id, q->version, list_total, subtotal,
+			list_total - subtotal, tax, subtotal + tax,
+			now_text(c->db, now)) < 0)
 		goto out;
-	crm_stmt_bind_int(st, 1, q->id);
-	crm_stmt_bind_int(st, 2, q->version);
-	crm_stmt_bind_int(st, 3, list_total);
-	crm_stmt_bind_int(st, 4, subtotal);
-	crm_stmt_bind_int(st, 5, list_total - subtotal);
-	crm_stmt_bind_int(st, 6, tax);
-	crm_stmt_bind_int(st, 7, subtotal + tax);
-	crm_stmt_bind_text(st, 8, now_text(c->db, now));
-	if (crm_stmt_step(st, err) < 0) {
-		crm_stmt_reset(st);
-		goto out;
-	}
-	crm_stmt_reset(st);
-	st = crm_db_stmt_cached(c->db,
-				"UPDATE quotes SET subtotal = ?2, discount = "
-				"?3, tax = ?4, total = ?5, updated_at = ?6 "
-				"WHERE id = ?1",
-				err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_int(st, 1, q->id);
-	crm_stmt_bind_int(st, 2, subtotal);
-	crm_stmt_bind_int(st, 3, list_total - subtotal);
-	crm_stmt_bind_int(st, 4, tax);
-	crm_stmt_bind_int(st, 5, subtotal + tax);
-	crm_stmt_bind_text(st, 6, now);
-	rc = crm_stmt_step(st, err) < 0 ? -1 : 0;
-	crm_stmt_reset(st);
+	rc = crm_dbq_run(c->db, err,
+			 "UPDATE quotes SET subtotal = ?2, discount = ?3, tax "
+			 "= ?4, total = ?5, updated_at = ?6 WHERE id = ?1",
+			 "iiiiis", q->id, subtotal, list_total - subtotal, tax,
+			 subtotal + tax, now);
 out:
 	json_decref(cats);
 	lines_free(lines, n);
@@ -1248,27 +1110,36 @@ int crm_quote_price(struct crm_quote_ctx *c, int64_t quote, struct crm_err *err)
 	return price_version(c, &q, true, err);
 }
 
+static void id_fill(struct crm_stmt *st, void *elem)
+{
+	*(int64_t *)elem = crm_stmt_int(st, 0);
+}
+
 int crm_quote_drafts(struct crm_db *db, int64_t **ids, size_t *n,
 		     struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT id FROM quotes WHERE status = 'draft' AND locked = 0 "
-	    "ORDER BY id",
-	    err);
-	size_t cap = 0;
-	int rc;
-
 	*ids = NULL;
 	*n = 0;
-	if (!st)
-		return -1;
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		*ids = crm_xgrow(*ids, &cap, *n + 1, sizeof(**ids));
-		(*ids)[(*n)++] = crm_stmt_int(st, 0);
-	}
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_rows(db, err, ids, n, sizeof(**ids), id_fill,
+			    "SELECT id FROM quotes WHERE status = 'draft' AND "
+			    "locked = 0 ORDER BY id",
+			    "");
+}
+
+/* A crm_stmt_each callback that only lets the statement run. */
+static int no_row(struct crm_stmt *st, void *arg)
+{
+	(void)st;
+	(void)arg;
+	return 0;
+}
+
+/* A crm_stmt_each callback that counts the rows into the int64_t arg. */
+static int count_row(struct crm_stmt *st, void *arg)
+{
+	(void)st;
+	++*(int64_t *)arg;
+	return 0;
 }
 
 int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
@@ -1280,6 +1151,8 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 	struct crm_stmt *st;
 	struct crm_buf attrs = {0};
 	int64_t factor, base, manual = 0;
+	const char *unit;
+	bool sub;
 	int rc = -1, f;
 
 	crm_row_init(&p, &crm_product_entity);
@@ -1336,75 +1209,45 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 	if (editable(c->db, &q, err) < 0)
 		goto out;
 	if (in->parent &&
-	    crm_db_int(c->db,
-		       "SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
-		       "AND version = (SELECT version FROM quotes WHERE id = "
-		       "?1) AND line_no = ?2",
-		       crm_fmt_int((char[32]){0}, quote),
-		       crm_fmt_int((char[32]){0}, in->parent), err) <= 0) {
+	    crm_dbq_int(c->db, err,
+			"SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
+			"AND version = (SELECT version FROM quotes WHERE id = "
+			"?1) AND line_no = ?2",
+			"ii", quote, in->parent) <= 0) {
 		if (!err->code)
 			derr(err, "parent", "no line %lld on quote %lld",
 			     (long long)in->parent, (long long)quote);
 		goto out;
 	}
-	*line_no = crm_db_int(c->db,
-			      "SELECT coalesce(max(line_no), 0) + 1 FROM "
-			      "quote_lines WHERE quote_id = ?1 AND version = "
-			      "(SELECT version FROM quotes WHERE id = ?1)",
-			      crm_fmt_int((char[32]){0}, quote), NULL, err);
+	*line_no = crm_dbq_int(c->db, err,
+			       "SELECT coalesce(max(line_no), 0) + 1 FROM "
+			       "quote_lines WHERE quote_id = ?1 AND version = "
+			       "(SELECT version FROM quotes WHERE id = ?1)",
+			       "i", quote);
 	if (*line_no < 0)
 		goto out;
 	for (size_t i = 0; in->attrs && i < in->attrs->n; i++)
 		crm_buf_addf(&attrs, "%s%s", i ? ";" : "", in->attrs->v[i]);
-	st = crm_db_stmt_cached(
-	    c->db,
+	sub = crm_period_months(crm_row_get(&p, "billing_period")) > 0;
+	unit = in->unit ? in->unit : crm_row_get(&p, "unit");
+	st = crm_dbq(
+	    c->db, err,
 	    "INSERT INTO quote_lines (quote_id, version, line_no, grp, "
 	    "product_id, sku, name, qty, unit, base_qty, attributes, "
 	    "discount_pct, manual_price, manual_reason, parent_line, "
 	    "start_date, end_date, term_months) VALUES (?1, ?2, ?3, ?4, ?5, "
 	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-	    err);
+	    "iiisissisisiisIssI", quote, q.version, *line_no, in->group,
+	    crm_row_id(&p), crm_row_get(&p, "sku"), crm_row_get(&p, "name"),
+	    in->qty, unit ? unit : "each", base, attrs.len ? attrs.s : NULL,
+	    in->discount, manual, in->reason, in->parent,
+	    sub ? (in->start ? in->start : c->date) : NULL,
+	    sub ? in->end : NULL, in->term);
 	if (!st)
 		goto out;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_int(st, 2, q.version);
-	crm_stmt_bind_int(st, 3, *line_no);
-	crm_stmt_bind_text(st, 4, in->group);
-	crm_stmt_bind_int(st, 5, crm_row_id(&p));
-	crm_stmt_bind_text(st, 6, crm_row_get(&p, "sku"));
-	crm_stmt_bind_text(st, 7, crm_row_get(&p, "name"));
-	crm_stmt_bind_int(st, 8, in->qty);
-	crm_stmt_bind_text(
-	    st, 9,
-	    in->unit
-		? in->unit
-		: (crm_row_get(&p, "unit") ? crm_row_get(&p, "unit") : "each"));
-	crm_stmt_bind_int(st, 10, base);
-	crm_stmt_bind_text(st, 11, attrs.len ? attrs.s : NULL);
-	crm_stmt_bind_int(st, 12, in->discount);
-	if (in->manual_price)
-		crm_stmt_bind_int(st, 13, manual);
-	else
+	if (!in->manual_price)
 		crm_stmt_bind_null(st, 13);
-	crm_stmt_bind_text(st, 14, in->reason);
-	if (in->parent)
-		crm_stmt_bind_int(st, 15, in->parent);
-	else
-		crm_stmt_bind_null(st, 15);
-	if (crm_period_months(crm_row_get(&p, "billing_period")) > 0) {
-		crm_stmt_bind_text(st, 16, in->start ? in->start : c->date);
-		crm_stmt_bind_text(st, 17, in->end);
-	} else {
-		crm_stmt_bind_null(st, 16);
-		crm_stmt_bind_null(st, 17);
-	}
-	if (in->term)
-		crm_stmt_bind_int(st, 18, in->term);
-	else
-		crm_stmt_bind_null(st, 18);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (rc < 0)
+	if (crm_stmt_each(st, no_row, NULL, err) < 0)
 		goto out;
 	rc = price_version(c, &q, false, err);
 out:
@@ -1417,37 +1260,36 @@ int crm_quote_remove_line(struct crm_quote_ctx *c, int64_t quote,
 			  int64_t line_no, struct crm_err *err)
 {
 	struct quote q;
-	struct crm_stmt *st;
-	int rc;
+	int64_t gone = 0;
 
 	if (load_quote(c->db, quote, &q, err) < 0 ||
 	    editable(c->db, &q, err) < 0)
 		return -1;
-	st = crm_db_stmt_cached(c->db,
-				"DELETE FROM quote_lines WHERE quote_id = ?1 "
-				"AND version = ?2 AND (line_no = ?3 OR "
-				"parent_line = ?3) RETURNING id",
-				err);
-	if (!st)
+	if (crm_dbq_each(c->db, err, count_row, &gone,
+			 "DELETE FROM quote_lines WHERE quote_id = ?1 AND "
+			 "version = ?2 AND (line_no = ?3 OR parent_line = ?3) "
+			 "RETURNING id",
+			 "iii", quote, q.version, line_no) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_int(st, 2, q.version);
-	crm_stmt_bind_int(st, 3, line_no);
-	rc = crm_stmt_step(st, err);
-	if (rc == 0) {
-		crm_stmt_reset(st);
+	if (!gone)
 		return derr(err, "line", "no line %lld on quote %lld",
 			    (long long)line_no, (long long)quote);
-	}
-	while (rc > 0 && (rc = crm_stmt_step(st, err)) > 0)
-		;
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
 	return price_version(c, &q, false, err);
 }
 
 /* -- copies ---------------------------------------------------------------- */
+
+static void change_fill(struct crm_stmt *st, void *elem)
+{
+	struct crm_quote_change *ch = elem;
+
+	ch->line_no = crm_stmt_int(st, 0);
+	snprintf(ch->sku, sizeof(ch->sku), "%s", crm_stmt_text(st, 1));
+	ch->old_unit = crm_stmt_int(st, 2);
+	ch->new_unit = crm_stmt_int(st, 3);
+	ch->old_amount = crm_stmt_int(st, 4);
+	ch->new_amount = crm_stmt_int(st, 5);
+}
 
 int crm_quote_copy(struct crm_quote_ctx *c, int64_t from,
 		   const struct crm_quote_new *n, int64_t *id,
@@ -1457,9 +1299,7 @@ int crm_quote_copy(struct crm_quote_ctx *c, int64_t from,
 	struct quote q;
 	struct crm_quote_new nn = *n;
 	char deal[32], acct[32];
-	struct crm_stmt *st;
-	size_t cap = 0;
-	int rc;
+	int64_t fv;
 
 	*changes = NULL;
 	*nchanges = 0;
@@ -1478,50 +1318,22 @@ int crm_quote_copy(struct crm_quote_ctx *c, int64_t from,
 	if (crm_quote_create(c, &nn, id, err) < 0 ||
 	    copy_lines(c->db, from, q.version, *id, 1, err) < 0)
 		return -1;
-	st = crm_db_stmt_cached(c->db,
-				"UPDATE quotes SET from_quote_id = ?2 WHERE id "
-				"= ?1",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, *id);
-	crm_stmt_bind_int(st, 2, from);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (rc < 0 || load_quote(c->db, *id, &q, err) < 0 ||
+	if (crm_dbq_run(c->db, err,
+			"UPDATE quotes SET from_quote_id = ?2 WHERE id = ?1",
+			"ii", *id, from) < 0 ||
+	    load_quote(c->db, *id, &q, err) < 0 ||
 	    price_version(c, &q, false, err) < 0)
 		return -1;
-	st = crm_db_stmt_cached(
-	    c->db,
+	fv = crm_dbq_int(c->db, err, "SELECT version FROM quotes WHERE id = ?1",
+			 "i", from);
+	return crm_dbq_rows(
+	    c->db, err, changes, nchanges, sizeof(**changes), change_fill,
 	    "SELECT a.line_no, a.sku, a.unit_price, b.unit_price, a.amount, "
 	    "b.amount FROM quote_lines a JOIN quote_lines b ON b.quote_id = ?2 "
 	    "AND b.version = 1 AND b.line_no = a.line_no WHERE a.quote_id = ?1 "
 	    "AND a.version = ?3 AND (a.unit_price <> b.unit_price OR a.amount "
 	    "<> b.amount) ORDER BY a.line_no",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, from);
-	crm_stmt_bind_int(st, 2, *id);
-	crm_stmt_bind_int(
-	    st, 3,
-	    crm_db_int(c->db, "SELECT version FROM quotes WHERE id = ?1",
-		       crm_fmt_int((char[32]){0}, from), NULL, err));
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		struct crm_quote_change *ch;
-
-		*changes =
-		    crm_xgrow(*changes, &cap, *nchanges + 1, sizeof(**changes));
-		ch = &(*changes)[(*nchanges)++];
-		ch->line_no = crm_stmt_int(st, 0);
-		snprintf(ch->sku, sizeof(ch->sku), "%s", crm_stmt_text(st, 1));
-		ch->old_unit = crm_stmt_int(st, 2);
-		ch->new_unit = crm_stmt_int(st, 3);
-		ch->old_amount = crm_stmt_int(st, 4);
-		ch->new_amount = crm_stmt_int(st, 5);
-	}
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "iii", from, *id, fv);
 }
 
 /* -- submit, accept, reject ------------------------------------------------ */
@@ -1530,6 +1342,47 @@ static void push_free(struct crm_strv *sv, char *s)
 {
 	crm_strv_push(sv, s);
 	free(s);
+}
+
+/* The lines of a submitted quote against the thresholds. */
+struct line_check {
+	const struct crm_thresholds *t;
+	struct crm_strv *reasons;
+	const char *cur;
+	int64_t list_total, subtotal;
+};
+
+/* A line (line_no, sku, list_amount, amount, manual_price, list_unit):
+ * its sums, and a reason when it is past a threshold. */
+static int check_line(struct crm_stmt *st, void *arg)
+{
+	struct line_check *ck = arg;
+	const struct crm_thresholds *t = ck->t;
+	int64_t la = crm_stmt_int(st, 2), a = crm_stmt_int(st, 3);
+	int64_t pct =
+	    la > 0 ? crm_div_half_even((__int128)(la - a) * 10000, la) : 0;
+	char m[32], p[32], p2[32];
+
+	ck->list_total += la;
+	ck->subtotal += a;
+	if (t && t->line_discount >= 0 && pct > t->line_discount)
+		push_free(ck->reasons,
+			  crm_xasprintf("line %lld (%s): discount %s%% is past "
+					"%s%%",
+					(long long)crm_stmt_int(st, 0),
+					crm_stmt_text(st, 1),
+					crm_pct_format(pct, p),
+					crm_pct_format(t->line_discount, p2)));
+	if (t && t->manual_price && !crm_stmt_is_null(st, 4) &&
+	    crm_stmt_int(st, 4) < crm_stmt_int(st, 5))
+		push_free(ck->reasons,
+			  crm_xasprintf("line %lld (%s): manual price %s below "
+					"list",
+					(long long)crm_stmt_int(st, 0),
+					crm_stmt_text(st, 1),
+					crm_money_format(crm_stmt_int(st, 4),
+							 ck->cur, m)));
+	return 0;
 }
 
 /* Start the approval of a quote past a threshold: the thresholds'
@@ -1561,7 +1414,7 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 		     int64_t *approval, struct crm_err *err)
 {
 	struct quote q;
-	struct crm_stmt *st;
+	struct line_check ck = {0};
 	char m[32], p[32], p2[32];
 	int64_t list_total = 0, subtotal = 0, total = 0;
 	int rc;
@@ -1573,58 +1426,28 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 	if (strcmp(q.status, "draft"))
 		return derr(err, "status", "quote %lld is %s, not a draft",
 			    (long long)quote, q.status);
-	if (!crm_db_int(c->db,
-			"SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
-			"AND version = (SELECT version FROM quotes WHERE id = "
-			"?1)",
-			crm_fmt_int((char[32]){0}, quote), NULL, err))
+	if (!crm_dbq_int(c->db, err,
+			 "SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
+			 "AND version = (SELECT version FROM quotes WHERE id = "
+			 "?1)",
+			 "i", quote))
 		return derr(err, "lines", "quote %lld has no lines",
 			    (long long)quote);
 	if (price_version(c, &q, true, err) < 0)
 		return -1;
-	st = crm_db_stmt_cached(
-	    c->db,
-	    "SELECT line_no, sku, list_amount, amount, manual_price, "
-	    "list_unit FROM quote_lines WHERE quote_id = ? AND version = ? "
-	    "ORDER BY line_no",
-	    err);
-	if (!st)
+	ck.t = t;
+	ck.reasons = reasons;
+	ck.cur = q.currency;
+	if (crm_dbq_each(c->db, err, check_line, &ck,
+			 "SELECT line_no, sku, list_amount, amount, "
+			 "manual_price, list_unit FROM quote_lines WHERE "
+			 "quote_id = ? AND version = ? ORDER BY line_no",
+			 "ii", quote, q.version) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_int(st, 2, q.version);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		int64_t la = crm_stmt_int(st, 2), a = crm_stmt_int(st, 3);
-		int64_t pct =
-		    la > 0 ? crm_div_half_even((__int128)(la - a) * 10000, la)
-			   : 0;
-
-		list_total += la;
-		subtotal += a;
-		if (t && t->line_discount >= 0 && pct > t->line_discount)
-			push_free(reasons,
-				  crm_xasprintf(
-				      "line %lld (%s): discount %s%% is past "
-				      "%s%%",
-				      (long long)crm_stmt_int(st, 0),
-				      crm_stmt_text(st, 1),
-				      crm_pct_format(pct, p),
-				      crm_pct_format(t->line_discount, p2)));
-		if (t && t->manual_price && !crm_stmt_is_null(st, 4) &&
-		    crm_stmt_int(st, 4) < crm_stmt_int(st, 5))
-			push_free(reasons,
-				  crm_xasprintf(
-				      "line %lld (%s): manual price %s below "
-				      "list",
-				      (long long)crm_stmt_int(st, 0),
-				      crm_stmt_text(st, 1),
-				      crm_money_format(crm_stmt_int(st, 4),
-						       q.currency, m)));
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
-	total = crm_db_int(c->db, "SELECT total FROM quotes WHERE id = ?1",
-			   crm_fmt_int((char[32]){0}, quote), NULL, err);
+	list_total = ck.list_total;
+	subtotal = ck.subtotal;
+	total = crm_dbq_int(
+	    c->db, err, "SELECT total FROM quotes WHERE id = ?1", "i", quote);
 	if (t && t->quote_discount >= 0 && list_total > 0) {
 		int64_t pct = crm_div_half_even(
 		    (__int128)(list_total - subtotal) * 10000, list_total);
@@ -1649,45 +1472,24 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 		for (size_t i = 0; i < reasons->n; i++)
 			crm_buf_addf(&why, "%s%s", i ? "; " : "",
 				     reasons->v[i]);
-		st = crm_db_stmt_cached(c->db,
-					"UPDATE quotes SET approval = ?2 WHERE "
-					"id = ?1",
-					err);
-		if (!st) {
-			crm_buf_release(&why);
-			return -1;
-		}
-		crm_stmt_bind_int(st, 1, quote);
-		crm_stmt_bind_text(st, 2, why.s);
-		rc = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
+		rc = crm_dbq_run(
+		    c->db, err, "UPDATE quotes SET approval = ?2 WHERE id = ?1",
+		    "is", quote, why.s);
 		crm_buf_release(&why);
 		if (rc < 0 ||
 		    set_status(c->db, &q, "pending_approval", 1, err) < 0)
 			return -1;
 		return start_approval(c, &q, t, approval, err);
 	}
-	st = crm_db_stmt_cached(
-	    c->db, "UPDATE quotes SET approval = NULL WHERE id = ?1", err);
-	if (!st)
+	if (crm_dbq_run(c->db, err,
+			"UPDATE quotes SET approval = NULL WHERE id = ?1", "i",
+			quote) < 0 ||
+	    set_status(c->db, &q, "sent", 0, err) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, quote);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (rc < 0 || set_status(c->db, &q, "sent", 0, err) < 0)
-		return -1;
-	st = crm_db_stmt_cached(c->db,
-				"UPDATE quote_versions SET sent_at = ?3 WHERE "
-				"quote_id = ?1 AND version = ?2",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_int(st, 2, q.version);
-	crm_stmt_bind_text(st, 3, now_text(c->db, m));
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_run(c->db, err,
+			   "UPDATE quote_versions SET sent_at = ?3 WHERE "
+			   "quote_id = ?1 AND version = ?2",
+			   "iis", quote, q.version, now_text(c->db, m));
 }
 
 int crm_quote_approve(struct crm_quote_ctx *c, int64_t quote,
@@ -1716,6 +1518,20 @@ int crm_quote_approve(struct crm_quote_ctx *c, int64_t quote,
 	return sync_approval(c->db, &q, err);
 }
 
+/* The promotions of a line's list (a row's column 0, "A,B") that used
+ * does not have yet go to used. */
+static int used_promos(struct crm_stmt *st, void *arg)
+{
+	struct crm_strv *used = arg, sv = {0};
+
+	crm_strv_split(&sv, crm_stmt_text(st, 0), ',');
+	for (size_t i = 0; i < sv.n; i++)
+		if (crm_strv_find(used, sv.v[i]) < 0)
+			crm_strv_push(used, sv.v[i]);
+	crm_strv_release(&sv);
+	return 0;
+}
+
 int crm_quote_accept(struct crm_quote_ctx *c, int64_t quote,
 		     struct crm_err *err)
 {
@@ -1725,8 +1541,8 @@ int crm_quote_accept(struct crm_quote_ctx *c, int64_t quote,
 				    .force = true};
 	struct crm_importer *im = NULL;
 	struct quote q;
-	struct crm_stmt *st;
 	struct crm_rec rec;
+	struct crm_strv used = {0};
 	char now[CRM_TIME_LEN], m[32], id[32];
 	int64_t total;
 	int rc;
@@ -1739,68 +1555,28 @@ int crm_quote_accept(struct crm_quote_ctx *c, int64_t quote,
 			    "quote %lld is %s: only a sent or approved quote "
 			    "is accepted",
 			    (long long)quote, q.status);
-	total = crm_db_int(c->db, "SELECT total FROM quotes WHERE id = ?1",
-			   crm_fmt_int(id, quote), NULL, err);
-	st = crm_db_stmt_cached(c->db,
-				"UPDATE quotes SET accepted_version = version, "
-				"updated_at = ?2 WHERE id = ?1",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_text(st, 2, now_text(c->db, now));
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (rc < 0 || set_status(c->db, &q, "accepted", 0, err) < 0)
+	total = crm_dbq_int(
+	    c->db, err, "SELECT total FROM quotes WHERE id = ?1", "i", quote);
+	if (crm_dbq_run(c->db, err,
+			"UPDATE quotes SET accepted_version = version, "
+			"updated_at = ?2 WHERE id = ?1",
+			"is", quote, now_text(c->db, now)) < 0 ||
+	    set_status(c->db, &q, "accepted", 0, err) < 0)
 		return -1;
 	/* the promotions it used count against their limits */
-	st = crm_db_stmt_cached(c->db,
-				"SELECT promotions FROM quote_lines WHERE "
-				"quote_id = ? AND version = ? AND promotions "
-				"IS NOT NULL",
-				err);
-	if (!st)
+	rc = crm_dbq_each(c->db, err, used_promos, &used,
+			  "SELECT promotions FROM quote_lines WHERE quote_id = "
+			  "? AND version = ? AND promotions IS NOT NULL",
+			  "ii", quote, q.version);
+	for (size_t i = 0; rc == 0 && i < used.n; i++)
+		rc = crm_dbq_run(c->db, err,
+				 "INSERT INTO promotion_uses (promotion, "
+				 "company_id, quote_id, at) VALUES (?1, ?2, "
+				 "?3, ?4)",
+				 "sIis", used.v[i], q.company_id, quote, now);
+	crm_strv_release(&used);
+	if (rc < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_int(st, 2, q.version);
-	{
-		struct crm_strv used = {0};
-
-		while ((rc = crm_stmt_step(st, err)) > 0) {
-			struct crm_strv sv = {0};
-
-			crm_strv_split(&sv, crm_stmt_text(st, 0), ',');
-			for (size_t i = 0; i < sv.n; i++)
-				if (crm_strv_find(&used, sv.v[i]) < 0)
-					crm_strv_push(&used, sv.v[i]);
-			crm_strv_release(&sv);
-		}
-		crm_stmt_reset(st);
-		for (size_t i = 0; rc == 0 && i < used.n; i++) {
-			struct crm_stmt *ins = crm_db_stmt_cached(
-			    c->db,
-			    "INSERT INTO promotion_uses (promotion, "
-			    "company_id, quote_id, at) VALUES (?1, ?2, ?3, ?4)",
-			    err);
-
-			if (!ins) {
-				rc = -1;
-				break;
-			}
-			crm_stmt_bind_text(ins, 1, used.v[i]);
-			if (q.company_id)
-				crm_stmt_bind_int(ins, 2, q.company_id);
-			else
-				crm_stmt_bind_null(ins, 2);
-			crm_stmt_bind_int(ins, 3, quote);
-			crm_stmt_bind_text(ins, 4, now);
-			rc = crm_stmt_step(ins, err) < 0 ? -1 : 0;
-			crm_stmt_reset(ins);
-		}
-		crm_strv_release(&used);
-		if (rc < 0)
-			return -1;
-	}
 	if (!q.deal_id)
 		return 0;
 	/* the deal is won, for the quote's total */
@@ -1834,8 +1610,6 @@ int crm_quote_reject(struct crm_quote_ctx *c, int64_t quote, const char *reason,
 		     struct crm_err *err)
 {
 	struct quote q;
-	struct crm_stmt *st;
-	int rc;
 
 	if (!reason || !*reason)
 		return crm_err_set(err, CRM_EX_USAGE,
@@ -1849,15 +1623,9 @@ int crm_quote_reject(struct crm_quote_ctx *c, int64_t quote, const char *reason,
 			    (long long)quote, q.status);
 	if (set_status(c->db, &q, "rejected", 0, err) < 0)
 		return -1;
-	st = crm_db_stmt_cached(
-	    c->db, "UPDATE quotes SET reason = ?2 WHERE id = ?1", err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_text(st, 2, reason);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_run(c->db, err,
+			   "UPDATE quotes SET reason = ?2 WHERE id = ?1", "is",
+			   quote, reason);
 }
 
 /* -- the document -------------------------------------------------------- */
@@ -1877,46 +1645,34 @@ static void set_text(json_t *o, const char *k, struct crm_stmt *st, int col)
 				: json_string(crm_stmt_text(st, col)));
 }
 
-json_t *crm_quote_doc(struct crm_db *db, int64_t quote, int64_t version,
-		      struct crm_err *err)
-{
-	struct quote q;
+/* What the rows of crm_quote_doc go to. */
+struct doc_ctx {
 	json_t *doc, *lines, *groups, *taxes;
-	struct crm_stmt *st;
-	int rc;
+	const char *cur;
+	int64_t quote, version;
+};
 
-	if (load_quote(db, quote, &q, err) < 0)
-		return NULL;
-	if (!version)
-		version = q.version;
-	doc = json_object();
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT q.id, q.external_id, q.currency, q.book, q.region, "
-	    "q.valid_until, q.accepted_version, q.reason, q.approval, "
-	    "c.name, d.name, v.status, v.list_total, v.subtotal, v.discount, "
-	    "v.tax, v.total, v.created_at, q.deal_id, q.company_id, "
-	    "q.from_quote_id, q.version FROM quotes q JOIN quote_versions v "
-	    "ON v.quote_id = q.id AND v.version = ?2 LEFT JOIN companies c ON "
-	    "c.id = q.company_id LEFT JOIN deals d ON d.id = q.deal_id WHERE "
-	    "q.id = ?1",
-	    err);
-	if (!st)
-		goto bad;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_int(st, 2, version);
-	rc = crm_stmt_step(st, err);
-	if (rc <= 0) {
-		crm_stmt_reset(st);
-		if (rc == 0)
-			crm_err_set(err, CRM_EX_NOINPUT,
-				    "quote %lld has no version %lld",
-				    (long long)quote, (long long)version);
-		goto bad;
-	}
-	json_object_set_new(doc, "id", json_integer(quote));
+/* The amounts in columns col, col + 1, ... as keys names. */
+static void set_moneys(json_t *o, struct crm_stmt *st, int col,
+		       const char *const *keys, const char *cur)
+{
+	for (; *keys; keys++, col++)
+		set_money(o, *keys, crm_stmt_int(st, col), cur);
+}
+
+static const char *const head_sums[] = {"list_total", "subtotal", "discount",
+					"tax",	      "total",	  NULL};
+static const char *const line_sums[] = {"list_unit", "list_amount",
+					"unit_price", "amount", NULL};
+
+static int doc_head(struct crm_stmt *st, void *arg)
+{
+	struct doc_ctx *d = arg;
+	json_t *doc = d->doc;
+
+	json_object_set_new(doc, "id", json_integer(d->quote));
 	set_text(doc, "external_id", st, 1);
-	json_object_set_new(doc, "version", json_integer(version));
+	json_object_set_new(doc, "version", json_integer(d->version));
 	json_object_set_new(doc, "versions",
 			    json_integer(crm_stmt_int(st, 21)));
 	set_text(doc, "status", st, 11);
@@ -1933,124 +1689,144 @@ json_t *crm_quote_doc(struct crm_db *db, int64_t quote, int64_t version,
 	set_text(doc, "approval", st, 8);
 	set_text(doc, "from_quote_id", st, 20);
 	set_text(doc, "created_at", st, 17);
-	set_money(doc, "list_total", crm_stmt_int(st, 12), q.currency);
-	set_money(doc, "subtotal", crm_stmt_int(st, 13), q.currency);
-	set_money(doc, "discount", crm_stmt_int(st, 14), q.currency);
-	set_money(doc, "tax", crm_stmt_int(st, 15), q.currency);
-	set_money(doc, "total", crm_stmt_int(st, 16), q.currency);
-	crm_stmt_reset(st);
-	lines = json_array();
-	groups = json_object();
-	taxes = json_object();
-	json_object_set_new(doc, "lines", lines);
-	st = crm_db_stmt_cached(
-	    db,
+	set_moneys(doc, st, 12, head_sums, d->cur);
+	return 0;
+}
+
+/* o[k] += v */
+static void add_int(json_t *o, const char *k, int64_t v)
+{
+	json_object_set_new(
+	    o, k, json_integer(json_integer_value(json_object_get(o, k)) + v));
+}
+
+static int doc_line(struct crm_stmt *st, void *arg)
+{
+	struct doc_ctx *d = arg;
+	json_t *l = json_object(), *ex;
+	char p[32];
+	const char *g = crm_stmt_is_null(st, 1) ? "" : crm_stmt_text(st, 1);
+	const char *tc =
+	    crm_stmt_is_null(st, 17) ? "standard" : crm_stmt_text(st, 17);
+
+	json_object_set_new(l, "line", json_integer(crm_stmt_int(st, 0)));
+	set_text(l, "group", st, 1);
+	set_text(l, "sku", st, 2);
+	set_text(l, "name", st, 3);
+	json_object_set_new(l, "qty", json_integer(crm_stmt_int(st, 4)));
+	set_text(l, "unit", st, 5);
+	json_object_set_new(l, "base_qty", json_integer(crm_stmt_int(st, 6)));
+	set_text(l, "attributes", st, 7);
+	json_object_set_new(
+	    l, "discount", json_string(crm_pct_format(crm_stmt_int(st, 8), p)));
+	if (crm_stmt_is_null(st, 9))
+		json_object_set_new(l, "manual_price", json_null());
+	else
+		set_money(l, "manual_price", crm_stmt_int(st, 9), d->cur);
+	set_text(l, "manual_reason", st, 10);
+	set_text(l, "parent_line", st, 11);
+	set_moneys(l, st, 12, line_sums, d->cur);
+	set_text(l, "promotions", st, 16);
+	json_object_set_new(l, "tax_category", json_string(tc));
+	set_text(l, "start_date", st, 19);
+	set_text(l, "end_date", st, 20);
+	set_text(l, "term_months", st, 21);
+	ex = crm_stmt_is_null(st, 18)
+		 ? json_array()
+		 : json_loads(crm_stmt_text(st, 18), 0, NULL);
+	json_object_set_new(l, "explain", ex ? ex : json_array());
+	json_array_append_new(d->lines, l);
+	add_int(d->groups, g, crm_stmt_int(st, 15));
+	add_int(d->taxes, tc, crm_stmt_int(st, 15));
+	return 0;
+}
+
+/* The amounts of sums (name: amount) as an array of {amount, key: name}
+ * objects, key first when first. */
+static json_t *sum_list(json_t *sums, const char *key, const char *amount,
+			bool first, const char *cur)
+{
+	json_t *a = json_array(), *v;
+	const char *k;
+
+	json_object_foreach(sums, k, v)
+	{
+		json_t *o = json_object();
+		char m[32];
+
+		if (first)
+			json_object_set_new(o, key, json_string(k));
+		json_object_set_new(o, amount,
+				    json_string(crm_money_format(
+					json_integer_value(v), cur, m)));
+		if (!first)
+			json_object_set_new(o, key,
+					    *k ? json_string(k) : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+json_t *crm_quote_doc(struct crm_db *db, int64_t quote, int64_t version,
+		      struct crm_err *err)
+{
+	struct quote q;
+	struct doc_ctx d = {0};
+	int rc;
+
+	if (load_quote(db, quote, &q, err) < 0)
+		return NULL;
+	if (!version)
+		version = q.version;
+	d.doc = json_object();
+	d.cur = q.currency;
+	d.quote = quote;
+	d.version = version;
+	if (crm_dbq_each(
+		db, err, doc_head, &d,
+		"SELECT q.id, q.external_id, q.currency, q.book, q.region, "
+		"q.valid_until, q.accepted_version, q.reason, q.approval, "
+		"c.name, d.name, v.status, v.list_total, v.subtotal, "
+		"v.discount, v.tax, v.total, v.created_at, q.deal_id, "
+		"q.company_id, q.from_quote_id, q.version FROM quotes q JOIN "
+		"quote_versions v ON v.quote_id = q.id AND v.version = ?2 LEFT "
+		"JOIN companies c ON c.id = q.company_id LEFT JOIN deals d ON "
+		"d.id = q.deal_id WHERE q.id = ?1",
+		"ii", quote, version) < 0)
+		goto bad;
+	if (!json_object_get(d.doc, "id")) {
+		crm_err_set(err, CRM_EX_NOINPUT,
+			    "quote %lld has no version %lld", (long long)quote,
+			    (long long)version);
+		goto bad;
+	}
+	d.lines = json_array();
+	d.groups = json_object();
+	d.taxes = json_object();
+	json_object_set_new(d.doc, "lines", d.lines);
+	rc = crm_dbq_each(
+	    db, err, doc_line, &d,
 	    "SELECT line_no, grp, sku, name, qty, unit, base_qty, attributes, "
 	    "discount_pct, manual_price, manual_reason, parent_line, "
 	    "list_unit, list_amount, unit_price, amount, promotions, "
 	    "tax_category, explain, start_date, end_date, term_months FROM "
 	    "quote_lines WHERE quote_id = ? AND version = ? ORDER BY line_no",
-	    err);
-	if (!st)
-		goto bad;
-	crm_stmt_bind_int(st, 1, quote);
-	crm_stmt_bind_int(st, 2, version);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		json_t *l = json_object(), *ex;
-		char p[32];
-		const char *g =
-		    crm_stmt_is_null(st, 1) ? "" : crm_stmt_text(st, 1);
-		const char *tc = crm_stmt_is_null(st, 17)
-				     ? "standard"
-				     : crm_stmt_text(st, 17);
-		json_t *gs = json_object_get(groups, g);
-
-		json_object_set_new(l, "line",
-				    json_integer(crm_stmt_int(st, 0)));
-		set_text(l, "group", st, 1);
-		set_text(l, "sku", st, 2);
-		set_text(l, "name", st, 3);
-		json_object_set_new(l, "qty",
-				    json_integer(crm_stmt_int(st, 4)));
-		set_text(l, "unit", st, 5);
-		json_object_set_new(l, "base_qty",
-				    json_integer(crm_stmt_int(st, 6)));
-		set_text(l, "attributes", st, 7);
+	    "ii", quote, version);
+	if (rc == 0) {
 		json_object_set_new(
-		    l, "discount",
-		    json_string(crm_pct_format(crm_stmt_int(st, 8), p)));
-		if (crm_stmt_is_null(st, 9))
-			json_object_set_new(l, "manual_price", json_null());
-		else
-			set_money(l, "manual_price", crm_stmt_int(st, 9),
-				  q.currency);
-		set_text(l, "manual_reason", st, 10);
-		set_text(l, "parent_line", st, 11);
-		set_money(l, "list_unit", crm_stmt_int(st, 12), q.currency);
-		set_money(l, "list_amount", crm_stmt_int(st, 13), q.currency);
-		set_money(l, "unit_price", crm_stmt_int(st, 14), q.currency);
-		set_money(l, "amount", crm_stmt_int(st, 15), q.currency);
-		set_text(l, "promotions", st, 16);
-		json_object_set_new(l, "tax_category", json_string(tc));
-		set_text(l, "start_date", st, 19);
-		set_text(l, "end_date", st, 20);
-		set_text(l, "term_months", st, 21);
-		ex = crm_stmt_is_null(st, 18)
-			 ? json_array()
-			 : json_loads(crm_stmt_text(st, 18), 0, NULL);
-		json_object_set_new(l, "explain", ex ? ex : json_array());
-		json_array_append_new(lines, l);
-		json_object_set_new(groups, g,
-				    json_integer(json_integer_value(gs) +
-						 crm_stmt_int(st, 15)));
-		json_object_set_new(
-		    taxes, tc,
-		    json_integer(
-			json_integer_value(json_object_get(taxes, tc)) +
-			crm_stmt_int(st, 15)));
+		    d.doc, "groups",
+		    sum_list(d.groups, "group", "amount", false, q.currency));
+		json_object_set_new(d.doc, "taxes",
+				    sum_list(d.taxes, "tax_category", "taxable",
+					     true, q.currency));
 	}
-	crm_stmt_reset(st);
-	if (rc < 0) {
-		json_decref(groups);
-		json_decref(taxes);
+	json_decref(d.groups);
+	json_decref(d.taxes);
+	if (rc < 0)
 		goto bad;
-	}
-	{
-		json_t *ga = json_array(), *v;
-		const char *k;
-
-		json_object_foreach(groups, k, v)
-		{
-			char m[32];
-
-			json_t *g =
-			    json_pack("{s:s}", "amount",
-				      crm_money_format(json_integer_value(v),
-						       q.currency, m));
-
-			json_object_set_new(g, "group",
-					    *k ? json_string(k) : json_null());
-			json_array_append_new(ga, g);
-		}
-		json_object_set_new(doc, "groups", ga);
-		json_decref(groups);
-		ga = json_array();
-		json_object_foreach(taxes, k, v)
-		{
-			char m[32];
-
-			json_array_append_new(
-			    ga, json_pack(
-				    "{s:s, s:s}", "tax_category", k, "taxable",
-				    crm_money_format(json_integer_value(v),
-						     q.currency, m)));
-		}
-		json_object_set_new(doc, "taxes", ga);
-		json_decref(taxes);
-	}
-	return doc;
+	return d.doc;
 bad:
-	json_decref(doc);
+	json_decref(d.doc);
 	return NULL;
 }
 
@@ -2092,11 +1868,41 @@ static int band_of(int64_t pct)
 
 /* The quotes closed (accepted or rejected) in currency, other than self,
  * with the family of their largest lines and their account's industry. */
+struct past_rows {
+	struct past *v;
+	size_t n, cap;
+};
+
+static int past_row(struct crm_stmt *st, void *arg)
+{
+	struct past_rows *r = arg;
+	int64_t id = crm_stmt_int(st, 0), fa = crm_stmt_int(st, 5);
+	struct past *p = r->n ? &r->v[r->n - 1] : NULL;
+
+	if (!p || p->id != id) {
+		r->v = crm_xgrow(r->v, &r->cap, r->n + 1, sizeof(*r->v));
+		p = &r->v[r->n++];
+		memset(p, 0, sizeof(*p));
+		p->id = id;
+		p->won = !strcmp(crm_stmt_text(st, 1), "accepted");
+		p->list_total = crm_stmt_int(st, 2);
+		p->subtotal = crm_stmt_int(st, 3);
+		p->fam_amount = -1;
+		text_or_empty(st, 6, p->segment, sizeof(p->segment));
+	}
+	if (fa > p->fam_amount) {
+		p->fam_amount = fa;
+		text_or_empty(st, 4, p->family, sizeof(p->family));
+	}
+	return 0;
+}
+
 static int past_quotes(struct crm_db *db, const char *cur, int64_t self,
 		       struct past **out, size_t *n, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	struct past_rows r = {0};
+	int rc = crm_dbq_each(
+	    db, err, past_row, &r,
 	    "SELECT q.id, q.status, v.list_total, v.subtotal, p.family, "
 	    "sum(l.list_amount), c.industry FROM quotes q JOIN "
 	    "quote_versions v ON v.quote_id = q.id AND v.version = "
@@ -2106,44 +1912,26 @@ static int past_quotes(struct crm_db *db, const char *cur, int64_t self,
 	    "q.company_id WHERE q.status IN ('accepted', 'rejected') AND "
 	    "q.currency = ?1 AND q.id <> ?2 GROUP BY q.id, q.status, "
 	    "v.list_total, v.subtotal, p.family, c.industry ORDER BY q.id",
-	    err);
-	size_t cap = 0;
-	int rc;
+	    "si", cur, self);
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, cur);
-	crm_stmt_bind_int(st, 2, self);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		int64_t id = crm_stmt_int(st, 0), fa = crm_stmt_int(st, 5);
-		struct past *p = *n ? &(*out)[*n - 1] : NULL;
+	*out = r.v;
+	*n = r.n;
+	return rc;
+}
 
-		if (!p || p->id != id) {
-			*out = crm_xgrow(*out, &cap, *n + 1, sizeof(**out));
-			p = &(*out)[(*n)++];
-			memset(p, 0, sizeof(*p));
-			p->id = id;
-			p->won = !strcmp(crm_stmt_text(st, 1), "accepted");
-			p->list_total = crm_stmt_int(st, 2);
-			p->subtotal = crm_stmt_int(st, 3);
-			p->fam_amount = -1;
-			snprintf(p->segment, sizeof(p->segment), "%s",
-				 crm_stmt_is_null(st, 6)
-				     ? ""
-				     : crm_stmt_text(st, 6));
-		}
-		if (fa > p->fam_amount) {
-			p->fam_amount = fa;
-			snprintf(p->family, sizeof(p->family), "%s",
-				 crm_stmt_is_null(st, 4)
-				     ? ""
-				     : crm_stmt_text(st, 4));
-		}
+/* A row of this quote's families (family, amount, industry, list
+ * total): the largest family wins. */
+static int self_row(struct crm_stmt *st, void *arg)
+{
+	struct past *self = arg;
+
+	if (crm_stmt_int(st, 1) > self->fam_amount) {
+		self->fam_amount = crm_stmt_int(st, 1);
+		text_or_empty(st, 0, self->family, sizeof(self->family));
 	}
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	text_or_empty(st, 2, self->segment, sizeof(self->segment));
+	self->list_total = crm_stmt_int(st, 3);
+	return 0;
 }
 
 json_t *crm_quote_suggest(struct crm_db *db, int64_t quote, int64_t min_history,
@@ -2165,38 +1953,17 @@ json_t *crm_quote_suggest(struct crm_db *db, int64_t quote, int64_t min_history,
 	{
 		/* this quote's family, segment and size as past_quotes sees
 		 * them: its current version */
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    db,
-		    "SELECT p.family, sum(l.list_amount), c.industry, "
-		    "v.list_total FROM quotes q JOIN quote_versions v ON "
-		    "v.quote_id = q.id AND v.version = q.version JOIN "
-		    "quote_lines l ON l.quote_id = q.id AND l.version = "
-		    "q.version LEFT JOIN products p ON p.id = l.product_id "
-		    "LEFT JOIN companies c ON c.id = q.company_id WHERE q.id "
-		    "= ?1 GROUP BY p.family, c.industry, v.list_total",
-		    err);
-		int rc;
-
-		if (!st)
-			return NULL;
-		crm_stmt_bind_int(st, 1, quote);
 		self.fam_amount = -1;
-		while ((rc = crm_stmt_step(st, err)) > 0) {
-			if (crm_stmt_int(st, 1) > self.fam_amount) {
-				self.fam_amount = crm_stmt_int(st, 1);
-				snprintf(self.family, sizeof(self.family), "%s",
-					 crm_stmt_is_null(st, 0)
-					     ? ""
-					     : crm_stmt_text(st, 0));
-			}
-			snprintf(self.segment, sizeof(self.segment), "%s",
-				 crm_stmt_is_null(st, 2)
-				     ? ""
-				     : crm_stmt_text(st, 2));
-			self.list_total = crm_stmt_int(st, 3);
-		}
-		crm_stmt_reset(st);
-		if (rc < 0)
+		if (crm_dbq_each(
+			db, err, self_row, &self,
+			"SELECT p.family, sum(l.list_amount), c.industry, "
+			"v.list_total FROM quotes q JOIN quote_versions v ON "
+			"v.quote_id = q.id AND v.version = q.version JOIN "
+			"quote_lines l ON l.quote_id = q.id AND l.version = "
+			"q.version LEFT JOIN products p ON p.id = l.product_id "
+			"LEFT JOIN companies c ON c.id = q.company_id WHERE "
+			"q.id = ?1 GROUP BY p.family, c.industry, v.list_total",
+			"i", quote) < 0)
 			return NULL;
 		if (self.fam_amount < 0) {
 			derr(err, "lines", "quote %lld has no lines to compare",

@@ -378,6 +378,22 @@ static void subscriptions(void)
 		  "30 February is no date");
 }
 
+/* crm_json_num_text: what the percentage and money loaders parse. */
+static void json_num_text(void)
+{
+	json_t *j[] = {json_integer(-12), json_real(12.5), json_string("7.25"),
+		       json_true(), json_null()};
+	const char *want[] = {"-12", "12.500000", "7.25", "", ""};
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(j) / sizeof(j[0]); i++) {
+		CHECK_STR(crm_json_num_text(j[i], buf), want[i],
+			  "json number as text");
+		json_decref(j[i]);
+	}
+	CHECK_STR(crm_json_num_text(NULL, buf), "", "no value: empty");
+}
+
 int main(void)
 {
 	tiers_by_qty();
@@ -391,5 +407,6 @@ int main(void)
 	rounding();
 	overflow();
 	subscriptions();
+	json_num_text();
 	return done_testing();
 }
