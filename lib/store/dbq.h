@@ -66,4 +66,11 @@ int crm_dbq_rows(struct crm_db *db, struct crm_err *err, void *v, size_t *n,
 int crm_stmt_rows(struct crm_stmt *st, struct crm_err *err, void *v, size_t *n,
 		  size_t size, void (*fill)(struct crm_stmt *, void *elem));
 
+/* Runs the statement once: 1 a row came and fn read it (fn returns 0, or
+ * -1 to fail with err filled), 0 none (fn is not called), -1 error. For a
+ * lookup of one row's columns. */
+int crm_dbq_row(struct crm_db *db, struct crm_err *err,
+		int (*fn)(struct crm_stmt *, void *), void *arg,
+		const char *sql, const char *fmt, ...);
+
 #endif

@@ -28,6 +28,13 @@ static int sum(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
+/* crm_dbq_row's reader: the row into a struct row; a NULL name fails */
+static int pick(struct crm_stmt *st, void *arg)
+{
+	fill(st, arg);
+	return ((struct row *)arg)->name ? 0 : -1;
+}
+
 int main(void)
 {
 	char path[] = "/tmp/t_dbq.XXXXXX";
@@ -116,6 +123,34 @@ int main(void)
 	CHECK_INT(err.code, CRM_EX_DATAERR, "as bad data");
 	CHECK_INT(crm_dbq_int(db, &err, "SELECT nope FROM t_dbq", ""), -1,
 		  "a bad statement is -1");
+	{
+		struct row r = {0};
+
+		CHECK_INT(crm_dbq_row(db, &err, pick, &r,
+				      "SELECT id, name, x FROM t_dbq"
+				      " WHERE id = ?",
+				      "i", (int64_t)7),
+			  1, "row: one came");
+		CHECK_INT(r.id, 7, "row: read by fn");
+		CHECK_STR(r.name, "Zoë", "row: its text");
+		free(r.name);
+		r.name = NULL;
+		r.id = 0;
+		CHECK_INT(crm_dbq_row(db, &err, pick, &r,
+				      "SELECT id, name, x FROM t_dbq"
+				      " WHERE id = ?",
+				      "i", (int64_t)8),
+			  0, "row: none");
+		CHECK_INT(r.id, 0, "row: fn not called for none");
+		CHECK_INT(crm_dbq_row(db, &err, pick, &r,
+				      "SELECT id, name, x FROM t_dbq"
+				      " WHERE id = ?",
+				      "i", (int64_t)9),
+			  -1, "row: fn failing is -1");
+		CHECK_INT(crm_dbq_row(db, &err, pick, &r,
+				      "SELECT nope FROM t_dbq", ""),
+			  -1, "row: a bad statement is -1");
+	}
 	crm_db_close(db);
 	unlink(path);
 	return done_testing();
