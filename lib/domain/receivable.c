@@ -1220,63 +1220,84 @@ static void add_raw(struct crm_rec *rec, const char *name, const char *v)
 	crm_rec_add(rec, name, strlen(name), v, strlen(v), CRM_RAW);
 }
 
+/* Each row of a statement as a record for fn: row fills it from the row
+ * (0, or -1 to stop with err filled). */
+struct recs {
+	int (*row)(struct crm_stmt *st, struct crm_rec *rec, void *ctx);
+	void *ctx;
+	int (*fn)(const struct crm_rec *rec, void *arg);
+	void *arg;
+	struct crm_rec rec;
+};
+
+static int recs_row(struct crm_stmt *st, void *arg)
+{
+	struct recs *r = arg;
+
+	crm_rec_clear(&r->rec);
+	if (r->row(st, &r->rec, r->ctx) < 0)
+		return -1;
+	return r->fn(&r->rec, r->arg) < 0 ? -1 : 0;
+}
+
+/* r's records of st (a bound statement, or NULL after a failure). */
+static int recs_each(struct crm_stmt *st, struct recs *r, struct crm_err *err)
+{
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_rec_init(&r->rec);
+	rc = crm_stmt_each(st, recs_row, r, err);
+	crm_rec_release(&r->rec);
+	return rc < 0 ? -1 : 0;
+}
+
+static int listing_row(struct crm_stmt *st, struct crm_rec *rec, void *ctx)
+{
+	const struct listing *l = ctx;
+	const char *cur = crm_stmt_text(st, l->cur_col);
+
+	for (int c = 0; l->cols[c]; c++) {
+		char buf[32];
+
+		if (crm_stmt_is_null(st, c)) {
+			crm_rec_add(rec, l->cols[c], strlen(l->cols[c]), NULL,
+				    0, CRM_NULL);
+			continue;
+		}
+		switch (l->kinds[c]) {
+		case K_INT:
+			add_raw(rec, l->cols[c], crm_stmt_text(st, c));
+			break;
+		case K_TEXT:
+			crm_rec_adds(rec, l->cols[c], crm_stmt_text(st, c));
+			break;
+		case K_MONEY:
+			crm_money_format(crm_stmt_int(st, c), cur ? cur : "XXX",
+					 buf);
+			add_raw(rec, l->cols[c], buf);
+			break;
+		case K_QTY:
+			fmt_scaled(crm_stmt_int(st, c), 3, buf);
+			add_raw(rec, l->cols[c], buf);
+			break;
+		case K_RATE:
+			fmt_scaled(crm_stmt_int(st, c), 2, buf);
+			add_raw(rec, l->cols[c], buf);
+			break;
+		}
+	}
+	return 0;
+}
+
 static int list_run(struct crm_db *db, const struct listing *l, const char *sql,
 		    int64_t id, int (*fn)(const struct crm_rec *rec, void *arg),
 		    void *arg, struct crm_err *err)
 {
-	struct crm_stmt *st;
-	struct crm_rec rec;
-	int rc;
+	struct recs r = {listing_row, (void *)l, fn, arg};
 
-	st = crm_db_stmt(db, sql, err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_rec_init(&rec);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *cur = crm_stmt_text(st, l->cur_col);
-
-		crm_rec_clear(&rec);
-		for (int c = 0; l->cols[c]; c++) {
-			char buf[32];
-
-			if (crm_stmt_is_null(st, c)) {
-				crm_rec_add(&rec, l->cols[c],
-					    strlen(l->cols[c]), NULL, 0,
-					    CRM_NULL);
-				continue;
-			}
-			switch (l->kinds[c]) {
-			case K_INT:
-				add_raw(&rec, l->cols[c], crm_stmt_text(st, c));
-				break;
-			case K_TEXT:
-				crm_rec_adds(&rec, l->cols[c],
-					     crm_stmt_text(st, c));
-				break;
-			case K_MONEY:
-				crm_money_format(crm_stmt_int(st, c),
-						 cur ? cur : "XXX", buf);
-				add_raw(&rec, l->cols[c], buf);
-				break;
-			case K_QTY:
-				fmt_scaled(crm_stmt_int(st, c), 3, buf);
-				add_raw(&rec, l->cols[c], buf);
-				break;
-			case K_RATE:
-				fmt_scaled(crm_stmt_int(st, c), 2, buf);
-				add_raw(&rec, l->cols[c], buf);
-				break;
-			}
-		}
-		if (fn(&rec, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_rec_release(&rec);
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return recs_each(crm_dbq(db, err, sql, "i", id), &r, err);
 }
 
 int crm_recv_list(struct crm_db *db, const char *what, int64_t id,
@@ -1308,14 +1329,43 @@ const char *const crm_journal_columns[] = {
     "line_id",	"entry",      "date",	  "account", "debit", "credit",
     "currency", "company_id", "doc_type", "doc_id",  "memo",  NULL};
 
+struct journal {
+	int64_t last;
+	uint64_t *n;
+};
+
+static int journal_row(struct crm_stmt *st, struct crm_rec *rec, void *ctx)
+{
+	struct journal *j = ctx;
+	const char *cur = crm_stmt_text(st, 6);
+	char buf[32];
+
+	add_raw(rec, "line_id", crm_stmt_text(st, 0));
+	crm_rec_adds(rec, "entry", crm_stmt_text(st, 1));
+	crm_rec_adds(rec, "date", crm_stmt_text(st, 2));
+	crm_rec_adds(rec, "account", crm_stmt_text(st, 3));
+	add_raw(rec, "debit", crm_money_format(crm_stmt_int(st, 4), cur, buf));
+	add_raw(rec, "credit", crm_money_format(crm_stmt_int(st, 5), cur, buf));
+	crm_rec_adds(rec, "currency", cur);
+	if (crm_stmt_is_null(st, 7))
+		crm_rec_add(rec, "company_id", 10, NULL, 0, CRM_NULL);
+	else
+		add_raw(rec, "company_id", crm_stmt_text(st, 7));
+	crm_rec_adds(rec, "doc_type", crm_stmt_text(st, 8));
+	add_raw(rec, "doc_id", crm_stmt_text(st, 9));
+	crm_rec_adds(rec, "memo", crm_stmt_text(st, 10));
+	j->last = crm_stmt_int(st, 0);
+	(*j->n)++;
+	return 0;
+}
+
 int crm_journal_export(struct crm_db *db, const char *cursor,
 		       int (*fn)(const struct crm_rec *rec, void *arg),
 		       void *arg, uint64_t *n, struct crm_err *err)
 {
-	int64_t from = 0, last = 0;
-	struct crm_stmt *st;
-	struct crm_rec rec;
-	int rc;
+	struct journal j = {0, n};
+	struct recs r = {journal_row, &j, fn, arg};
+	int64_t from = 0;
 
 	*n = 0;
 	if (cursor) {
@@ -1326,67 +1376,24 @@ int crm_journal_export(struct crm_db *db, const char *cursor,
 		if (from < 0)
 			return -1;
 	}
-	last = from;
-	st = crm_db_stmt(db,
-			 "SELECT id, entry, posted_on, account, debit, credit,"
-			 " currency, company_id, doc_type, doc_id, memo"
-			 " FROM journal_lines WHERE id > ? ORDER BY id",
-			 err);
-	if (!st)
+	j.last = from;
+	if (recs_each(crm_dbq(db, err,
+			      "SELECT id, entry, posted_on, account, debit,"
+			      " credit, currency, company_id, doc_type, doc_id,"
+			      " memo FROM journal_lines WHERE id > ?"
+			      " ORDER BY id",
+			      "i", from),
+		      &r, err) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, from);
-	crm_rec_init(&rec);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *cur = crm_stmt_text(st, 6);
-		char buf[32];
-
-		crm_rec_clear(&rec);
-		add_raw(&rec, "line_id", crm_stmt_text(st, 0));
-		crm_rec_adds(&rec, "entry", crm_stmt_text(st, 1));
-		crm_rec_adds(&rec, "date", crm_stmt_text(st, 2));
-		crm_rec_adds(&rec, "account", crm_stmt_text(st, 3));
-		add_raw(&rec, "debit",
-			crm_money_format(crm_stmt_int(st, 4), cur, buf));
-		add_raw(&rec, "credit",
-			crm_money_format(crm_stmt_int(st, 5), cur, buf));
-		crm_rec_adds(&rec, "currency", cur);
-		if (crm_stmt_is_null(st, 7))
-			crm_rec_add(&rec, "company_id", 10, NULL, 0, CRM_NULL);
-		else
-			add_raw(&rec, "company_id", crm_stmt_text(st, 7));
-		crm_rec_adds(&rec, "doc_type", crm_stmt_text(st, 8));
-		add_raw(&rec, "doc_id", crm_stmt_text(st, 9));
-		crm_rec_adds(&rec, "memo", crm_stmt_text(st, 10));
-		last = crm_stmt_int(st, 0);
-		(*n)++;
-		if (fn(&rec, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_rec_release(&rec);
-	crm_stmt_finalize(st);
-	if (rc < 0)
-		return -1;
-	if (cursor && last > from) {
+	if (cursor && j.last > from) {
 		char now[CRM_TIME_LEN];
 
-		st = crm_db_stmt_cached(
-		    db,
+		return crm_dbq_run(
+		    db, err,
 		    "INSERT INTO journal_cursors (name, last_id, at)"
 		    " VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE"
 		    " SET last_id = excluded.last_id, at = excluded.at",
-		    err);
-		if (!st)
-			return -1;
-		crm_datetime_format(db->now, now);
-		crm_stmt_bind_text(st, 1, cursor);
-		crm_stmt_bind_int(st, 2, last);
-		crm_stmt_bind_text(st, 3, now);
-		rc = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
-		if (rc < 0)
-			return -1;
+		    "sis", cursor, j.last, crm_datetime_format(db->now, now));
 	}
 	return 0;
 }
@@ -1433,6 +1440,44 @@ static int aging_emit(struct aging_acc *a,
 	return rc;
 }
 
+struct aging {
+	struct aging_acc acc;
+	int64_t day0;
+	int (*fn)(const struct crm_rec *rec, void *arg);
+	void *arg;
+	struct crm_err *err;
+};
+
+static int aging_row(struct crm_stmt *st, void *arg)
+{
+	struct aging *g = arg;
+	struct aging_acc *acc = &g->acc;
+	const char *key = crm_stmt_text(st, 0);
+	const char *cur = crm_stmt_text(st, 1);
+	int64_t open = crm_stmt_int(st, 3), late;
+	crm_time td;
+
+	if (acc->any && (strcmp(acc->key, key) || strcmp(acc->cur, cur)) &&
+	    aging_emit(acc, g->fn, g->arg, g->err) < 0)
+		return -1;
+	if (!acc->any) {
+		snprintf(acc->key, sizeof(acc->key), "%s", key);
+		snprintf(acc->cur, sizeof(acc->cur), "%s", cur);
+		acc->any = true;
+	}
+	if (crm_datetime_parse(crm_stmt_text(st, 2), &td, g->err) < 0)
+		return -1;
+	late = g->day0 - td / 86400;
+	acc->b[late <= 0    ? 0
+	       : late <= 30 ? 1
+	       : late <= 60 ? 2
+	       : late <= 90 ? 3
+			    : 4] += open;
+	acc->b[5] += open;
+	acc->n++;
+	return 0;
+}
+
 int crm_aging(struct crm_db *db, const char *as_of, const char *by,
 	      int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 	      struct crm_err *err)
@@ -1455,179 +1500,127 @@ int crm_aging(struct crm_db *db, const char *as_of, const char *by,
 	    "  ON a.invoice_id = i.id"
 	    " WHERE i.kind = 'invoice' AND i.total - coalesce(a.s, 0) <> 0"
 	    " ORDER BY 1, 2";
-	struct aging_acc acc = {0};
-	struct crm_stmt *st;
+	struct aging g = {.fn = fn, .arg = arg, .err = err};
 	crm_time t0;
-	int64_t day0;
-	int rc;
 
 	if (check_date("--as-of", as_of, err) < 0 ||
 	    crm_datetime_parse(as_of, &t0, err) < 0)
 		return -1;
-	day0 = t0 / 86400;
-	st = crm_db_stmt(db, strcmp(by, "owner") ? by_account : by_owner, err);
-	if (!st)
+	g.day0 = t0 / 86400;
+	if (crm_dbq_each(db, err, aging_row, &g,
+			 strcmp(by, "owner") ? by_account : by_owner, "") < 0)
 		return -1;
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *key = crm_stmt_text(st, 0);
-		const char *cur = crm_stmt_text(st, 1);
-		const char *due = crm_stmt_text(st, 2);
-		int64_t open = crm_stmt_int(st, 3), late;
-		crm_time td;
-		int b;
-
-		if (acc.any && (strcmp(acc.key, key) || strcmp(acc.cur, cur)) &&
-		    aging_emit(&acc, fn, arg, err) < 0) {
-			rc = -1;
-			break;
-		}
-		if (!acc.any) {
-			snprintf(acc.key, sizeof(acc.key), "%s", key);
-			snprintf(acc.cur, sizeof(acc.cur), "%s", cur);
-			acc.any = true;
-		}
-		if (crm_datetime_parse(due, &td, err) < 0) {
-			rc = -1;
-			break;
-		}
-		late = day0 - td / 86400;
-		b = late <= 0	 ? 0
-		    : late <= 30 ? 1
-		    : late <= 60 ? 2
-		    : late <= 90 ? 3
-				 : 4;
-		acc.b[b] += open;
-		acc.b[5] += open;
-		acc.n++;
-	}
-	crm_stmt_finalize(st);
-	if (rc < 0)
-		return -1;
-	return aging_emit(&acc, fn, arg, err) < 0 ? -1 : 0;
+	return aging_emit(&g.acc, fn, arg, err) < 0 ? -1 : 0;
 }
 
 const char *const crm_dso_columns[] = {"currency", "receivables", "billed",
 				       "days",	   "dso",	  NULL};
 
+static int dso_row(struct crm_stmt *st, struct crm_rec *rec, void *ctx)
+{
+	int64_t days = *(const int64_t *)ctx;
+	const char *cur = crm_stmt_text(st, 0);
+	int64_t bal = crm_stmt_int(st, 1), billed = crm_stmt_int(st, 2);
+	char buf[32];
+
+	crm_rec_adds(rec, "currency", cur);
+	add_raw(rec, "receivables", crm_money_format(bal, cur, buf));
+	add_raw(rec, "billed", crm_money_format(billed, cur, buf));
+	add_raw(rec, "days", crm_fmt_int(buf, days));
+	if (billed > 0) {
+		/* one decimal, half away from zero */
+		__int128 d10 = div_round((__int128)bal * days * 10, billed);
+
+		snprintf(buf, sizeof(buf), "%s%lld.%lld", d10 < 0 ? "-" : "",
+			 (long long)((d10 < 0 ? -d10 : d10) / 10),
+			 (long long)((d10 < 0 ? -d10 : d10) % 10));
+		add_raw(rec, "dso", buf);
+	} else {
+		crm_rec_add(rec, "dso", 3, NULL, 0, CRM_NULL);
+	}
+	return 0;
+}
+
 int crm_dso(struct crm_db *db, const char *as_of, int64_t days,
 	    int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 	    struct crm_err *err)
 {
+	struct recs r = {dso_row, &days, fn, arg};
 	char from[16];
-	struct crm_stmt *st;
-	struct crm_rec rec;
-	int rc;
 
 	if (check_date("--as-of", as_of, err) < 0 ||
 	    crm_date_add(as_of, -days, from, err) < 0)
 		return -1;
 	/* receivables: open invoices less unused credit (the ledger
 	 * balance); billed: invoices less credit notes issued after from */
-	st = crm_db_stmt(db,
-			 "SELECT currency, sum(bal), sum(billed) FROM ("
-			 " SELECT currency, CASE kind WHEN 'invoice' THEN total"
-			 "  ELSE -total END AS bal,"
-			 "  CASE WHEN issue_date > ?1 AND issue_date <= ?2 THEN"
-			 "  CASE kind WHEN 'invoice' THEN total ELSE -total END"
-			 "  ELSE 0 END AS billed"
-			 " FROM invoices WHERE issue_date <= ?2"
-			 " UNION ALL SELECT currency, -amount, 0 FROM payments"
-			 " WHERE received_on <= ?2) r"
-			 " GROUP BY currency ORDER BY currency",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, from);
-	crm_stmt_bind_text(st, 2, as_of);
-	crm_rec_init(&rec);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *cur = crm_stmt_text(st, 0);
-		int64_t bal = crm_stmt_int(st, 1), billed = crm_stmt_int(st, 2);
-		char buf[32];
-
-		crm_rec_clear(&rec);
-		crm_rec_adds(&rec, "currency", cur);
-		add_raw(&rec, "receivables", crm_money_format(bal, cur, buf));
-		add_raw(&rec, "billed", crm_money_format(billed, cur, buf));
-		add_raw(&rec, "days", crm_fmt_int(buf, days));
-		if (billed > 0) {
-			/* one decimal, half away from zero */
-			__int128 d10 =
-			    div_round((__int128)bal * days * 10, billed);
-
-			snprintf(buf, sizeof(buf), "%s%lld.%lld",
-				 d10 < 0 ? "-" : "",
-				 (long long)((d10 < 0 ? -d10 : d10) / 10),
-				 (long long)((d10 < 0 ? -d10 : d10) % 10));
-			add_raw(&rec, "dso", buf);
-		} else {
-			crm_rec_add(&rec, "dso", 3, NULL, 0, CRM_NULL);
-		}
-		if (fn(&rec, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_rec_release(&rec);
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return recs_each(
+	    crm_dbq(db, err,
+		    "SELECT currency, sum(bal), sum(billed) FROM ("
+		    " SELECT currency, CASE kind WHEN 'invoice' THEN total"
+		    "  ELSE -total END AS bal,"
+		    "  CASE WHEN issue_date > ?1 AND issue_date <= ?2 THEN"
+		    "  CASE kind WHEN 'invoice' THEN total ELSE -total END"
+		    "  ELSE 0 END AS billed"
+		    " FROM invoices WHERE issue_date <= ?2"
+		    " UNION ALL SELECT currency, -amount, 0 FROM payments"
+		    " WHERE received_on <= ?2) r"
+		    " GROUP BY currency ORDER BY currency",
+		    "ss", from, as_of),
+	    &r, err);
 }
 
 const char *const crm_months_columns[] = {
     "month",	 "currency",	"billed", "credited",
     "collected", "open_at_end", NULL};
 
+struct months {
+	char cur[8];
+	__int128 open;
+	struct crm_err *err;
+};
+
+static int months_row(struct crm_stmt *st, struct crm_rec *rec, void *ctx)
+{
+	struct months *m = ctx;
+	int64_t b = crm_stmt_int(st, 2), c = crm_stmt_int(st, 3),
+		p = crm_stmt_int(st, 4);
+	char buf[32];
+
+	if (strcmp(m->cur, crm_stmt_text(st, 0))) {
+		snprintf(m->cur, sizeof(m->cur), "%s", crm_stmt_text(st, 0));
+		m->open = 0;
+	}
+	m->open += (__int128)b - c - p;
+	if (!fits(m->open))
+		return crm_money_overflow(m->err, "months");
+	crm_rec_adds(rec, "month", crm_stmt_text(st, 1));
+	crm_rec_adds(rec, "currency", m->cur);
+	add_raw(rec, "billed", crm_money_format(b, m->cur, buf));
+	add_raw(rec, "credited", crm_money_format(c, m->cur, buf));
+	add_raw(rec, "collected", crm_money_format(p, m->cur, buf));
+	add_raw(rec, "open_at_end",
+		crm_money_format((int64_t)m->open, m->cur, buf));
+	return 0;
+}
+
 int crm_billing_months(struct crm_db *db,
 		       int (*fn)(const struct crm_rec *rec, void *arg),
 		       void *arg, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT currency, m, sum(b), sum(c), sum(p) FROM ("
-	    " SELECT currency, substr(issue_date, 1, 7) AS m,"
-	    "  CASE kind WHEN 'invoice' THEN total ELSE 0 END AS b,"
-	    "  CASE kind WHEN 'credit' THEN total ELSE 0 END AS c, 0 AS p"
-	    " FROM invoices"
-	    " UNION ALL SELECT currency, substr(received_on, 1, 7), 0, 0,"
-	    "  amount FROM payments) r"
-	    " GROUP BY currency, m ORDER BY currency, m",
-	    err);
-	char cur[8] = "";
-	__int128 open = 0;
-	struct crm_rec rec;
-	int rc;
+	struct months m = {.err = err};
+	struct recs r = {months_row, &m, fn, arg};
 
-	if (!st)
-		return -1;
-	crm_rec_init(&rec);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		int64_t b = crm_stmt_int(st, 2), c = crm_stmt_int(st, 3),
-			p = crm_stmt_int(st, 4);
-		char buf[32];
-
-		if (strcmp(cur, crm_stmt_text(st, 0))) {
-			snprintf(cur, sizeof(cur), "%s", crm_stmt_text(st, 0));
-			open = 0;
-		}
-		open += (__int128)b - c - p;
-		if (!fits(open)) {
-			rc = crm_money_overflow(err, "months");
-			break;
-		}
-		crm_rec_clear(&rec);
-		crm_rec_adds(&rec, "month", crm_stmt_text(st, 1));
-		crm_rec_adds(&rec, "currency", cur);
-		add_raw(&rec, "billed", crm_money_format(b, cur, buf));
-		add_raw(&rec, "credited", crm_money_format(c, cur, buf));
-		add_raw(&rec, "collected", crm_money_format(p, cur, buf));
-		add_raw(&rec, "open_at_end",
-			crm_money_format((int64_t)open, cur, buf));
-		if (fn(&rec, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_rec_release(&rec);
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return recs_each(
+	    crm_dbq(
+		db, err,
+		"SELECT currency, m, sum(b), sum(c), sum(p) FROM ("
+		" SELECT currency, substr(issue_date, 1, 7) AS m,"
+		"  CASE kind WHEN 'invoice' THEN total ELSE 0 END AS b,"
+		"  CASE kind WHEN 'credit' THEN total ELSE 0 END AS c, 0 AS p"
+		" FROM invoices"
+		" UNION ALL SELECT currency, substr(received_on, 1, 7), 0, 0,"
+		"  amount FROM payments) r"
+		" GROUP BY currency, m ORDER BY currency, m",
+		""),
+	    &r, err);
 }
