@@ -1220,19 +1220,9 @@ static void add_raw(struct crm_rec *rec, const char *name, const char *v)
 	crm_rec_add(rec, name, strlen(name), v, strlen(v), CRM_RAW);
 }
 
-/* Each row of a statement as a record for fn: row fills it from the row
- * (0, or -1 to stop with err filled). */
-struct recs {
-	int (*row)(struct crm_stmt *st, struct crm_rec *rec, void *ctx);
-	void *ctx;
-	int (*fn)(const struct crm_rec *rec, void *arg);
-	void *arg;
-	struct crm_rec rec;
-};
-
 static int recs_row(struct crm_stmt *st, void *arg)
 {
-	struct recs *r = arg;
+	struct crm_recs *r = arg;
 
 	crm_rec_clear(&r->rec);
 	if (r->row(st, &r->rec, r->ctx) < 0)
@@ -1240,8 +1230,7 @@ static int recs_row(struct crm_stmt *st, void *arg)
 	return r->fn(&r->rec, r->arg) < 0 ? -1 : 0;
 }
 
-/* r's records of st (a bound statement, or NULL after a failure). */
-static int recs_each(struct crm_stmt *st, struct recs *r, struct crm_err *err)
+int crm_recs_each(struct crm_stmt *st, struct crm_recs *r, struct crm_err *err)
 {
 	int rc;
 
@@ -1295,9 +1284,9 @@ static int list_run(struct crm_db *db, const struct listing *l, const char *sql,
 		    int64_t id, int (*fn)(const struct crm_rec *rec, void *arg),
 		    void *arg, struct crm_err *err)
 {
-	struct recs r = {listing_row, (void *)l, fn, arg};
+	struct crm_recs r = {listing_row, (void *)l, fn, arg};
 
-	return recs_each(crm_dbq(db, err, sql, "i", id), &r, err);
+	return crm_recs_each(crm_dbq(db, err, sql, "i", id), &r, err);
 }
 
 int crm_recv_list(struct crm_db *db, const char *what, int64_t id,
@@ -1364,7 +1353,7 @@ int crm_journal_export(struct crm_db *db, const char *cursor,
 		       void *arg, uint64_t *n, struct crm_err *err)
 {
 	struct journal j = {0, n};
-	struct recs r = {journal_row, &j, fn, arg};
+	struct crm_recs r = {journal_row, &j, fn, arg};
 	int64_t from = 0;
 
 	*n = 0;
@@ -1377,13 +1366,14 @@ int crm_journal_export(struct crm_db *db, const char *cursor,
 			return -1;
 	}
 	j.last = from;
-	if (recs_each(crm_dbq(db, err,
-			      "SELECT id, entry, posted_on, account, debit,"
-			      " credit, currency, company_id, doc_type, doc_id,"
-			      " memo FROM journal_lines WHERE id > ?"
-			      " ORDER BY id",
-			      "i", from),
-		      &r, err) < 0)
+	if (crm_recs_each(
+		crm_dbq(db, err,
+			"SELECT id, entry, posted_on, account, debit,"
+			" credit, currency, company_id, doc_type, doc_id,"
+			" memo FROM journal_lines WHERE id > ?"
+			" ORDER BY id",
+			"i", from),
+		&r, err) < 0)
 		return -1;
 	if (cursor && j.last > from) {
 		char now[CRM_TIME_LEN];
@@ -1545,7 +1535,7 @@ int crm_dso(struct crm_db *db, const char *as_of, int64_t days,
 	    int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 	    struct crm_err *err)
 {
-	struct recs r = {dso_row, &days, fn, arg};
+	struct crm_recs r = {dso_row, &days, fn, arg};
 	char from[16];
 
 	if (check_date("--as-of", as_of, err) < 0 ||
@@ -1553,7 +1543,7 @@ int crm_dso(struct crm_db *db, const char *as_of, int64_t days,
 		return -1;
 	/* receivables: open invoices less unused credit (the ledger
 	 * balance); billed: invoices less credit notes issued after from */
-	return recs_each(
+	return crm_recs_each(
 	    crm_dbq(db, err,
 		    "SELECT currency, sum(bal), sum(billed) FROM ("
 		    " SELECT currency, CASE kind WHEN 'invoice' THEN total"
@@ -1608,9 +1598,9 @@ int crm_billing_months(struct crm_db *db,
 		       void *arg, struct crm_err *err)
 {
 	struct months m = {.err = err};
-	struct recs r = {months_row, &m, fn, arg};
+	struct crm_recs r = {months_row, &m, fn, arg};
 
-	return recs_each(
+	return crm_recs_each(
 	    crm_dbq(
 		db, err,
 		"SELECT currency, m, sum(b), sum(c), sum(p) FROM ("
