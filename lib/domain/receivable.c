@@ -286,6 +286,20 @@ static int write_doc(struct crm_db *db, const char *kind, int64_t credit_of,
 	return 0;
 }
 
+/* The row of sql (?1: id) read by fn into arg: 0, or -1 (CRM_EX_NOINPUT
+ * "no WHAT has id ID" when there is none). */
+static int row_by_id(struct crm_db *db, const char *what, int64_t id,
+		     int (*fn)(struct crm_stmt *, void *), void *arg,
+		     const char *sql, struct crm_err *err)
+{
+	int rc = crm_dbq_row(db, err, fn, arg, sql, "i", id);
+
+	if (rc == 0)
+		return crm_err_set(err, CRM_EX_NOINPUT, "no %s has id %lld",
+				   what, (long long)id);
+	return rc < 0 ? -1 : 0;
+}
+
 /* A contract's company, currency and net days, or a payment's company
  * and currency. */
 struct terms {
@@ -306,16 +320,10 @@ static int terms_row(struct crm_stmt *st, void *arg)
 static int contract_terms(struct crm_db *db, int64_t cid, struct terms *t,
 			  struct crm_err *err)
 {
-	int rc = crm_dbq_row(db, err, terms_row, t,
-			     "SELECT company_id, currency,"
-			     " coalesce(net_days, 30) FROM contracts"
-			     " WHERE id = ?",
-			     "i", cid);
-
-	if (rc == 0)
-		return crm_err_set(err, CRM_EX_NOINPUT,
-				   "no contract has id %lld", (long long)cid);
-	return rc < 0 ? -1 : 0;
+	return row_by_id(db, "contract", cid, terms_row, t,
+			 "SELECT company_id, currency, coalesce(net_days, 30)"
+			 " FROM contracts WHERE id = ?",
+			 err);
 }
 
 int crm_invoice_issue(struct crm_db *db, const struct crm_invoice_new *nw,
@@ -407,11 +415,15 @@ struct bill {
 	struct crm_err *err;
 };
 
-/* Issue b's invoice when its row came (rc > 0). */
-static int bill_issue(struct crm_db *db, struct bill *b, int rc, int64_t *id,
-		      struct crm_err *err)
+/* Read b's row (sql, ?1 b->id; fn fills b from it; what names it when
+ * there is none) and issue its invoice. */
+static int bill_issue(struct crm_db *db, struct bill *b,
+		      int (*fn)(struct crm_stmt *, void *), const char *sql,
+		      const char *what, int64_t *id, struct crm_err *err)
 {
-	if (rc > 0) {
+	int rc = row_by_id(db, what, b->id, fn, b, sql, err);
+
+	if (rc == 0) {
 		b->l.quantity = 1000;
 		b->nw.lines = &b->l;
 		b->nw.nlines = 1;
@@ -458,18 +470,14 @@ int crm_invoice_milestone(struct crm_db *db, int64_t mid, int64_t bp,
 	    .l = {.tax_rate = bp},
 	    .id = mid,
 	    .err = err};
-	int rc = crm_dbq_row(
-	    db, err, milestone_row, &b,
+
+	return bill_issue(
+	    db, &b, milestone_row,
 	    "SELECT m.contract_id, m.amount, m.name, m.kind,"
 	    " (SELECT number FROM invoices i WHERE i.milestone_id = m.id"
 	    "  AND i.kind = 'invoice'), m.done_on"
 	    " FROM contract_milestones m WHERE m.id = ?",
-	    "i", mid);
-
-	if (rc == 0)
-		rc = crm_err_set(err, CRM_EX_NOINPUT,
-				 "no milestone has id %lld", (long long)mid);
-	return bill_issue(db, &b, rc, id, err);
+	    "milestone", id, err);
 }
 
 int crm_schedule_add(struct crm_db *db, int64_t cid, const char *date,
@@ -523,19 +531,14 @@ int crm_invoice_schedule(struct crm_db *db, int64_t sid, const char *series,
 	    .nw = {.series = series, .issue_date = date, .schedule_id = sid},
 	    .id = sid,
 	    .err = err};
-	int rc = crm_dbq_row(
-	    db, err, schedule_row, &b,
-	    "SELECT s.contract_id, s.amount, s.description, s.tax_rate,"
-	    " s.bill_date, (SELECT number FROM invoices i"
-	    "  WHERE i.schedule_id = s.id AND i.kind = 'invoice')"
-	    " FROM contract_schedule s WHERE s.id = ?",
-	    "i", sid);
 
-	if (rc == 0)
-		rc = crm_err_set(err, CRM_EX_NOINPUT,
-				 "no schedule entry has id %lld",
-				 (long long)sid);
-	return bill_issue(db, &b, rc, id, err);
+	return bill_issue(db, &b, schedule_row,
+			  "SELECT s.contract_id, s.amount, s.description,"
+			  " s.tax_rate, s.bill_date, (SELECT number"
+			  " FROM invoices i WHERE i.schedule_id = s.id"
+			  " AND i.kind = 'invoice')"
+			  " FROM contract_schedule s WHERE s.id = ?",
+			  "schedule entry", id, err);
 }
 
 /* -- open amounts ------------------------------------------------------ */
@@ -561,17 +564,11 @@ static int doc_row(struct crm_stmt *st, void *arg)
 static int doc_get(struct crm_db *db, int64_t id, struct doc *d,
 		   struct crm_err *err)
 {
-	int rc = crm_dbq_row(db, err, doc_row, d,
-			     "SELECT company_id, total, coalesce(credit_of, 0),"
-			     " kind, currency, number FROM invoices"
-			     " WHERE id = ?",
-			     "i", id);
-
 	d->id = id;
-	if (rc == 0)
-		return crm_err_set(err, CRM_EX_NOINPUT,
-				   "no invoice has id %lld", (long long)id);
-	return rc < 0 ? -1 : 0;
+	return row_by_id(db, "invoice", id, doc_row, d,
+			 "SELECT company_id, total, coalesce(credit_of, 0),"
+			 " kind, currency, number FROM invoices WHERE id = ?",
+			 err);
 }
 
 static int64_t sum_int(struct crm_db *db, const char *sql, int64_t id,
@@ -905,17 +902,11 @@ int crm_allocate(struct crm_db *db, int64_t pid, bool credit, int64_t inv,
 		snprintf(t.cur, sizeof(t.cur), "%s", c.cur);
 		snprintf(src, sizeof(src), "credit note %s", c.number);
 	} else {
-		int rc = crm_dbq_row(db, err, terms_row, &t,
-				     "SELECT company_id, currency, 0"
-				     " FROM payments WHERE id = ?",
-				     "i", pid);
-
-		if (rc < 0)
+		if (row_by_id(db, "payment", pid, terms_row, &t,
+			      "SELECT company_id, currency, 0 FROM payments"
+			      " WHERE id = ?",
+			      err) < 0)
 			return -1;
-		if (!rc)
-			return crm_err_set(err, CRM_EX_NOINPUT,
-					   "no payment has id %lld",
-					   (long long)pid);
 		snprintf(src, sizeof(src), "payment %lld", (long long)pid);
 	}
 	if (t.company != d.company)
