@@ -822,6 +822,20 @@ static int set_state(struct crm_db *db, const struct appr *a,
 	    a->id);
 }
 
+/* The approvers a step goes to: their names, the spec each came by, and
+ * the names joined for the history. */
+struct picked {
+	struct crm_strv users, via;
+	struct crm_buf who;
+};
+
+static void picked_release(struct picked *p)
+{
+	crm_strv_release(&p->users);
+	crm_strv_release(&p->via);
+	crm_buf_release(&p->who);
+}
+
 /* Move a to the first step from k on whose "when" holds (skipping the
  * others), or approve it when none is left. *outcome: "approved" or
  * NULL. */
@@ -829,8 +843,7 @@ static int next_step(struct crm_db *db, struct appr *a, int64_t k,
 		     const char **outcome, struct crm_err *err)
 {
 	const json_t *steps = json_object_get(a->spec, "steps");
-	struct crm_strv users = {0}, via = {0};
-	struct crm_buf who = {0};
+	struct picked p = {0};
 	int rc = -1;
 
 	*outcome = NULL;
@@ -864,9 +877,9 @@ static int next_step(struct crm_db *db, struct appr *a, int64_t k,
 		char due[CRM_TIME_LEN];
 		int64_t secs = 0;
 
-		if (resolve(db, a, json_object_get(s, "approvers"), &users,
-			    &via, err) < 0 ||
-		    add_approvers(db, a->id, k, &users, &via, err) < 0)
+		if (resolve(db, a, json_object_get(s, "approvers"), &p.users,
+			    &p.via, err) < 0 ||
+		    add_approvers(db, a->id, k, &p.users, &p.via, err) < 0)
 			goto out;
 		if (t)
 			crm_parse_duration(t, &secs);
@@ -875,17 +888,15 @@ static int next_step(struct crm_db *db, struct appr *a, int64_t k,
 		if (set_state(db, a, "pending", k, t ? due : NULL, false, err) <
 		    0)
 			goto out;
-		join(&users, &who);
-		if (add_event(db, a->id, k, "step", NULL, crm_buf_str(&who),
+		join(&p.users, &p.who);
+		if (add_event(db, a->id, k, "step", NULL, crm_buf_str(&p.who),
 			      err) < 0)
 			goto out;
 		a->step = k;
 	}
 	rc = 0;
 out:
-	crm_strv_release(&users);
-	crm_strv_release(&via);
-	crm_buf_release(&who);
+	picked_release(&p);
 	return rc;
 }
 
@@ -944,6 +955,8 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 	    "ssisssss", process, e->name, id,
 	    locks.len ? crm_buf_str(&locks) : NULL, sj, flow, db->actor,
 	    crm_datetime_format(db->now, now));
+	free(sj);
+	crm_buf_release(&locks);
 	if (got <= 0) {
 		if (got == 0)
 			crm_err_set(err, CRM_EX_SOFTWARE, "no approval id");
@@ -967,8 +980,6 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 	*out = a.id;
 	rc = 0;
 out:
-	free(sj);
-	crm_buf_release(&locks);
 	appr_release(&a);
 	return rc;
 }
@@ -1148,8 +1159,7 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 	const json_t *s = step_of(a, a->step);
 	const json_t *esc = json_object_get(s, "escalate");
 	int64_t step = a->step + 1;
-	struct crm_strv users = {0}, via = {0};
-	struct crm_buf who = {0};
+	struct picked p = {0};
 	int rc = -1;
 
 	if (esc && !a->escalated) {
@@ -1161,7 +1171,7 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 		if (!t)
 			t = json_string_value(json_object_get(s, "timeout"));
 		crm_parse_duration(t, &secs);
-		if (resolve(db, a, esc, &users, &via, err) < 0)
+		if (resolve(db, a, esc, &p.users, &p.via, err) < 0)
 			goto out;
 		/* the step passes to the escalation approvers: those who
 		 * have not decided may no longer */
@@ -1172,9 +1182,9 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 				"ii", a->id, step) < 0)
 			goto out;
 		/* one already there (approved, or escalated) stays as is */
-		for (size_t i = 0; i < users.n; i++) {
+		for (size_t i = 0; i < p.users.n; i++) {
 			char *state = NULL;
-			int got = approver_state(db, a->id, step, users.v[i],
+			int got = approver_state(db, a->id, step, p.users.v[i],
 						 &state, err);
 
 			if (got > 0 && !strcmp(state, "escalated"))
@@ -1184,13 +1194,13 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 				    "'waiting', via = 'escalation' WHERE "
 				    "approval_id = ? AND step = ? AND approver "
 				    "= ?",
-				    "iis", a->id, step, users.v[i]);
+				    "iis", a->id, step, p.users.v[i]);
 			free(state);
 			if (got < 0)
 				goto out;
 			if (!got) {
 				struct crm_strv u1 = {0}, v1 = {0};
-				crm_strv_push(&u1, users.v[i]);
+				crm_strv_push(&u1, p.users.v[i]);
 				crm_strv_push(&v1, "escalation");
 				got = add_approvers(db, a->id, a->step, &u1,
 						    &v1, err);
@@ -1201,15 +1211,15 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 			}
 		}
 		crm_datetime_format(db->now + secs, due);
-		join(&users, &who);
+		join(&p.users, &p.who);
 		if (set_state(db, a, "pending", a->step, due, true, err) < 0 ||
 		    add_event(db, a->id, a->step, "escalated", NULL,
-			      crm_buf_str(&who), err) < 0 ||
+			      crm_buf_str(&p.who), err) < 0 ||
 		    log_change(db, "escalate", a, "pending", a->step,
 			       json_pack("{s:s, s:s, s:I, s:s, s:s}", "event",
 					 "escalated", "status", "pending",
 					 "step", (json_int_t)step, "to",
-					 crm_buf_str(&who), "outcome",
+					 crm_buf_str(&p.who), "outcome",
 					 "escalated"),
 			       err) < 0 ||
 		    crm_approval_emit(db, a->id, a->process, a->entity,
@@ -1232,9 +1242,7 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 	}
 	rc = 0;
 out:
-	crm_strv_release(&users);
-	crm_strv_release(&via);
-	crm_buf_release(&who);
+	picked_release(&p);
 	return rc;
 }
 
