@@ -23,10 +23,7 @@
 static int bad(struct crm_err *err, const char *path, const char *field,
 	       const char *why)
 {
-	crm_err_set(err, CRM_EX_CONFIG, "%s", why);
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	snprintf(err->file, sizeof(err->file), "%s", path);
-	return -1;
+	return crm_err_at(err, CRM_EX_CONFIG, path, 0, field, "%s", why);
 }
 
 /* The first key of object o that is not one of keys, or NULL. */
@@ -458,6 +455,22 @@ static void say_list(struct crm_buf *b, const struct crm_strv *sv)
 	crm_buf_adds(b, "]");
 }
 
+/* A money figure (v, when known) within range r; why (may be NULL) says
+ * the figure and the range. */
+static bool money_holds(struct crm_buf *why, const char *name, bool known,
+			int64_t v, const struct crm_tier_range *r,
+			const char *cur)
+{
+	char x[32];
+
+	if (why) {
+		crm_buf_addf(why, " %s %s", name,
+			     known ? crm_money_format(v, cur, x) : "unknown");
+		say_range(why, r, cur, true);
+	}
+	return known && in_money(r, v);
+}
+
 /* Whether rule r holds for fig; why (may be NULL) gets one line. */
 static bool holds(const struct crm_tiers *t, size_t i,
 		  const struct crm_tier_figures *fig, struct crm_buf *why)
@@ -465,7 +478,6 @@ static bool holds(const struct crm_tiers *t, size_t i,
 	const struct crm_tier_rule *r = &t->rules[i];
 	const char *cur = t->currency;
 	bool all = true, any = false;
-	char x[32];
 
 	if (why)
 		crm_buf_addf(why, "rule %zu '%s' (%s):", i + 1, r->name,
@@ -481,24 +493,18 @@ static bool holds(const struct crm_tiers *t, size_t i,
 		}                                                              \
 	}
 	COND(r->revenue.on,
-	     fig->revenue_known && in_money(&r->revenue, fig->revenue),
-	     (crm_buf_addf(why, " revenue %s",
-			   fig->revenue_known
-			       ? crm_money_format(fig->revenue, cur, x)
-			       : "unknown"),
-	      say_range(why, &r->revenue, cur, true)));
+	     money_holds(why, "revenue", fig->revenue_known, fig->revenue,
+			 &r->revenue, cur),
+	     (void)0);
 	COND(r->growth.on, fig->growth_known && in_pct(&r->growth, fig->growth),
 	     (fig->growth_known
 		  ? crm_buf_addf(why, " growth %+.1f%%", fig->growth)
 		  : crm_buf_adds(why, " growth unknown"),
 	      say_range(why, &r->growth, cur, false)));
 	COND(r->pipeline.on,
-	     fig->pipeline_known && in_money(&r->pipeline, fig->pipeline),
-	     (crm_buf_addf(why, " pipeline %s",
-			   fig->pipeline_known
-			       ? crm_money_format(fig->pipeline, cur, x)
-			       : "unknown"),
-	      say_range(why, &r->pipeline, cur, true)));
+	     money_holds(why, "pipeline", fig->pipeline_known, fig->pipeline,
+			 &r->pipeline, cur),
+	     (void)0);
 	COND(r->rfm.n, one_of(&r->rfm, fig->rfm),
 	     (crm_buf_addf(why, " rfm %s", fig->rfm ? fig->rfm : "none"),
 	      say_list(why, &r->rfm)));
