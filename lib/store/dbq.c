@@ -206,3 +206,24 @@ int crm_dbq_row(struct crm_db *db, struct crm_err *err,
 	}
 	return rc;
 }
+
+void crm_stmt_getf(struct crm_stmt *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (int c = 0; fmt[c]; c++) {
+		switch (fmt[c]) {
+		case 'i':
+			*va_arg(ap, int64_t *) = crm_stmt_int(st, c);
+			break;
+		case 's':
+			*va_arg(ap, char **) = crm_stmt_dup(st, c);
+			break;
+		case 'b':
+			*va_arg(ap, bool *) = crm_stmt_int(st, c) != 0;
+			break;
+		}
+	}
+	va_end(ap);
+}

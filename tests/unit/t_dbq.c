@@ -151,6 +151,23 @@ int main(void)
 				      "SELECT nope FROM t_dbq", ""),
 			  -1, "row: a bad statement is -1");
 	}
+	{
+		struct crm_stmt *st = crm_dbq(db, &err,
+					      "SELECT id, name, x, ref, id"
+					      " FROM t_dbq WHERE id = ?",
+					      "i", (int64_t)9);
+		int64_t a = 0, ref = 1;
+		char *name = (char *)"set";
+		bool b = false;
+
+		CHECK_INT(crm_stmt_step(st, &err), 1, "getf: a row");
+		crm_stmt_getf(st, "is-ib", &a, &name, &ref, &b);
+		crm_stmt_reset(st);
+		CHECK_INT(a, 9, "getf: i");
+		CHECK(name == NULL, "getf: s, NULL stays NULL");
+		CHECK_INT(ref, 7, "getf: i after a skipped column");
+		CHECK(b, "getf: b");
+	}
 	crm_db_close(db);
 	unlink(path);
 	return done_testing();
