@@ -575,15 +575,9 @@ static int appr_row(struct crm_stmt *st, void *arg)
 {
 	struct appr *a = arg;
 
-	a->process = crm_stmt_dup(st, 0);
-	a->entity = crm_stmt_dup(st, 1);
-	a->record_id = crm_stmt_int(st, 2);
-	a->status = crm_stmt_dup(st, 3);
-	a->step = crm_stmt_int(st, 4);
-	a->escalated = crm_stmt_int(st, 5) != 0;
-	a->locks = crm_stmt_dup(st, 6);
+	crm_stmt_getf(st, "ssisibs-s", &a->process, &a->entity, &a->record_id,
+		      &a->status, &a->step, &a->escalated, &a->locks, &a->flow);
 	a->spec = json_loads(crm_stmt_text(st, 7), 0, NULL);
-	a->flow = crm_stmt_dup(st, 8);
 	return 0;
 }
 

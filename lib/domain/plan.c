@@ -187,13 +187,10 @@ static int plan_row(struct crm_stmt *st, void *arg)
 {
 	struct crm_plan *p = arg;
 
-	p->id = crm_stmt_int(st, 0);
-	p->company = crm_stmt_dup(st, 1);
-	p->from = crm_stmt_dup(st, 2);
-	p->to = crm_stmt_dup(st, 3);
+	crm_stmt_getf(st, "isss-s", &p->id, &p->company, &p->from, &p->to,
+		      &p->currency);
 	if (crm_stmt_text(st, 4))
 		p->target = crm_stmt_int(st, 4);
-	p->currency = crm_stmt_dup(st, 5);
 	return 0;
 }
 
@@ -220,17 +217,9 @@ static void item_row(struct crm_stmt *st, void *elem)
 {
 	struct crm_plan_item *x = elem;
 
-	x->id = crm_stmt_int(st, 0);
-	x->kind = crm_stmt_dup(st, 1);
-	x->contact_id = crm_stmt_int(st, 2);
-	x->activity_id = crm_stmt_int(st, 3);
-	x->text = crm_stmt_dup(st, 4);
-	x->contact = crm_stmt_dup(st, 5);
-	x->owner = crm_stmt_dup(st, 6);
-	x->due_at = crm_stmt_dup(st, 7);
-	x->done_at = crm_stmt_dup(st, 8);
-	x->at = crm_stmt_dup(st, 9);
-	x->author = crm_stmt_dup(st, 10);
+	crm_stmt_getf(st, "isiisssssss", &x->id, &x->kind, &x->contact_id,
+		      &x->activity_id, &x->text, &x->contact, &x->owner,
+		      &x->due_at, &x->done_at, &x->at, &x->author);
 	if (x->contact && !*x->contact) {
 		free(x->contact);
 		x->contact = NULL;
