@@ -455,6 +455,37 @@ static bool as_number(const char *s, double *d)
 	return !*end;
 }
 
+/* a and b compared as numbers when both are, else as text */
+static int compare(const char *a, const char *b)
+{
+	double x, y;
+
+	if (as_number(a, &x) && as_number(b, &y))
+		return x < y ? -1 : x > y;
+	return strcmp(a, b);
+}
+
+/* Whether op holds for a comparison's result cmp. */
+static int op_holds(enum crm_op op, int cmp)
+{
+	switch (op) {
+	case CRM_OP_EQ:
+		return cmp == 0;
+	case CRM_OP_NE:
+		return cmp != 0;
+	case CRM_OP_LT:
+		return cmp < 0;
+	case CRM_OP_LE:
+		return cmp <= 0;
+	case CRM_OP_GT:
+		return cmp > 0;
+	case CRM_OP_GE:
+		return cmp >= 0;
+	default:
+		return 0;
+	}
+}
+
 /* Whether "field OP value" holds for row: numbers compare as numbers (a
  * money field's value is read in the record's currency), the rest as
  * text; a null value holds only for != . */
@@ -464,8 +495,7 @@ static int cond_holds(const struct crm_row *row, const char *expr,
 	struct crm_cond c;
 	struct crm_buf have = {0}, want = {0};
 	long fi;
-	double a, b;
-	int cmp, rc;
+	int rc;
 
 	if (crm_filter_parse(expr, &c, err) < 0)
 		return -1;
@@ -483,42 +513,13 @@ static int cond_holds(const struct crm_row *row, const char *expr,
 			crm_buf_adds(&want, c.value);
 		}
 	}
-	if (!row_value(row, c.field, &have)) {
+	if (!row_value(row, c.field, &have))
 		rc = c.op == CRM_OP_NE;
-		goto out;
-	}
-	if (c.op == CRM_OP_HAS) {
+	else if (c.op == CRM_OP_HAS)
 		rc = strcasestr(crm_buf_str(&have), crm_buf_str(&want)) != NULL;
-		goto out;
-	}
-	if (as_number(crm_buf_str(&have), &a) &&
-	    as_number(crm_buf_str(&want), &b))
-		cmp = a < b ? -1 : a > b;
 	else
-		cmp = strcmp(crm_buf_str(&have), crm_buf_str(&want));
-	switch (c.op) {
-	case CRM_OP_EQ:
-		rc = cmp == 0;
-		break;
-	case CRM_OP_NE:
-		rc = cmp != 0;
-		break;
-	case CRM_OP_LT:
-		rc = cmp < 0;
-		break;
-	case CRM_OP_LE:
-		rc = cmp <= 0;
-		break;
-	case CRM_OP_GT:
-		rc = cmp > 0;
-		break;
-	case CRM_OP_GE:
-		rc = cmp >= 0;
-		break;
-	default:
-		rc = 0;
-	}
-out:
+		rc = op_holds(c.op,
+			      compare(crm_buf_str(&have), crm_buf_str(&want)));
 	crm_cond_release(&c);
 	crm_buf_release(&have);
 	crm_buf_release(&want);
