@@ -35,6 +35,15 @@ static int pick(struct crm_stmt *st, void *arg)
 	return ((struct row *)arg)->name ? 0 : -1;
 }
 
+/* crm_dbq_row on t_dbq's row id */
+static int row_by(struct crm_db *db, struct crm_err *err, struct row *r,
+		  int64_t id)
+{
+	return crm_dbq_row(db, err, pick, r,
+			   "SELECT id, name, x FROM t_dbq WHERE id = ?", "i",
+			   id);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/t_dbq.XXXXXX";
@@ -126,27 +135,15 @@ int main(void)
 	{
 		struct row r = {0};
 
-		CHECK_INT(crm_dbq_row(db, &err, pick, &r,
-				      "SELECT id, name, x FROM t_dbq"
-				      " WHERE id = ?",
-				      "i", (int64_t)7),
-			  1, "row: one came");
+		CHECK_INT(row_by(db, &err, &r, 7), 1, "row: one came");
 		CHECK_INT(r.id, 7, "row: read by fn");
 		CHECK_STR(r.name, "Zoë", "row: its text");
 		free(r.name);
 		r.name = NULL;
 		r.id = 0;
-		CHECK_INT(crm_dbq_row(db, &err, pick, &r,
-				      "SELECT id, name, x FROM t_dbq"
-				      " WHERE id = ?",
-				      "i", (int64_t)8),
-			  0, "row: none");
+		CHECK_INT(row_by(db, &err, &r, 8), 0, "row: none");
 		CHECK_INT(r.id, 0, "row: fn not called for none");
-		CHECK_INT(crm_dbq_row(db, &err, pick, &r,
-				      "SELECT id, name, x FROM t_dbq"
-				      " WHERE id = ?",
-				      "i", (int64_t)9),
-			  -1, "row: fn failing is -1");
+		CHECK_INT(row_by(db, &err, &r, 9), -1, "row: fn failing is -1");
 		CHECK_INT(crm_dbq_row(db, &err, pick, &r,
 				      "SELECT nope FROM t_dbq", ""),
 			  -1, "row: a bad statement is -1");
