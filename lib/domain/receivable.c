@@ -680,15 +680,11 @@ static int insert_alloc(struct crm_db *db, int64_t inv, int64_t pid,
 
 static void line_row(struct crm_stmt *st, void *elem)
 {
-	*(struct crm_inv_line *)elem = (struct crm_inv_line){
-	    .description = crm_xstrdup(crm_stmt_text(st, 0)),
-	    .quantity = crm_stmt_int(st, 1),
-	    .unit_price = crm_stmt_int(st, 2),
-	    .tax_rate = crm_stmt_int(st, 3),
-	    .net = crm_stmt_int(st, 4),
-	    .tax = crm_stmt_int(st, 5),
-	    .total = crm_stmt_int(st, 6),
-	};
+	struct crm_inv_line *l = elem;
+
+	crm_stmt_getf(st, "siiiiii", &l->description, &l->quantity,
+		      &l->unit_price, &l->tax_rate, &l->net, &l->tax,
+		      &l->total);
 }
 
 int crm_credit_issue(struct crm_db *db, int64_t inv, int64_t gross,
