@@ -9,6 +9,7 @@
 #include "config.h"
 #include "dbq.h"
 #include "filter.h"
+#include "receivable.h"
 #include "share.h"
 
 /* -- approvers ------------------------------------------------------------ */
@@ -454,6 +455,37 @@ static bool as_number(const char *s, double *d)
 	return !*end;
 }
 
+/* a and b compared as numbers when both are, else as text */
+static int compare(const char *a, const char *b)
+{
+	double x, y;
+
+	if (as_number(a, &x) && as_number(b, &y))
+		return x < y ? -1 : x > y;
+	return strcmp(a, b);
+}
+
+/* Whether op holds for a comparison's result cmp. */
+static int op_holds(enum crm_op op, int cmp)
+{
+	switch (op) {
+	case CRM_OP_EQ:
+		return cmp == 0;
+	case CRM_OP_NE:
+		return cmp != 0;
+	case CRM_OP_LT:
+		return cmp < 0;
+	case CRM_OP_LE:
+		return cmp <= 0;
+	case CRM_OP_GT:
+		return cmp > 0;
+	case CRM_OP_GE:
+		return cmp >= 0;
+	default:
+		return 0;
+	}
+}
+
 /* Whether "field OP value" holds for row: numbers compare as numbers (a
  * money field's value is read in the record's currency), the rest as
  * text; a null value holds only for != . */
@@ -463,8 +495,7 @@ static int cond_holds(const struct crm_row *row, const char *expr,
 	struct crm_cond c;
 	struct crm_buf have = {0}, want = {0};
 	long fi;
-	double a, b;
-	int cmp, rc;
+	int rc;
 
 	if (crm_filter_parse(expr, &c, err) < 0)
 		return -1;
@@ -482,42 +513,13 @@ static int cond_holds(const struct crm_row *row, const char *expr,
 			crm_buf_adds(&want, c.value);
 		}
 	}
-	if (!row_value(row, c.field, &have)) {
+	if (!row_value(row, c.field, &have))
 		rc = c.op == CRM_OP_NE;
-		goto out;
-	}
-	if (c.op == CRM_OP_HAS) {
+	else if (c.op == CRM_OP_HAS)
 		rc = strcasestr(crm_buf_str(&have), crm_buf_str(&want)) != NULL;
-		goto out;
-	}
-	if (as_number(crm_buf_str(&have), &a) &&
-	    as_number(crm_buf_str(&want), &b))
-		cmp = a < b ? -1 : a > b;
 	else
-		cmp = strcmp(crm_buf_str(&have), crm_buf_str(&want));
-	switch (c.op) {
-	case CRM_OP_EQ:
-		rc = cmp == 0;
-		break;
-	case CRM_OP_NE:
-		rc = cmp != 0;
-		break;
-	case CRM_OP_LT:
-		rc = cmp < 0;
-		break;
-	case CRM_OP_LE:
-		rc = cmp <= 0;
-		break;
-	case CRM_OP_GT:
-		rc = cmp > 0;
-		break;
-	case CRM_OP_GE:
-		rc = cmp >= 0;
-		break;
-	default:
-		rc = 0;
-	}
-out:
+		rc = op_holds(c.op,
+			      compare(crm_buf_str(&have), crm_buf_str(&want)));
 	crm_cond_release(&c);
 	crm_buf_release(&have);
 	crm_buf_release(&want);
@@ -570,41 +572,30 @@ static void appr_release(struct appr *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static char *dup_col(struct crm_stmt *st, int c)
+static int appr_row(struct crm_stmt *st, void *arg)
 {
-	return crm_stmt_is_null(st, c) ? NULL
-				       : crm_xstrdup(crm_stmt_text(st, c));
+	struct appr *a = arg;
+
+	crm_stmt_getf(st, "ssisibs-s", &a->process, &a->entity, &a->record_id,
+		      &a->status, &a->step, &a->escalated, &a->locks, &a->flow);
+	a->spec = json_loads(crm_stmt_text(st, 7), 0, NULL);
+	return 0;
 }
 
 /* 1 loaded, 0 no such approval, -1 error. */
 static int appr_load(struct crm_db *db, int64_t id, struct appr *a,
 		     struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT process, entity, record_id, status, step, escalated, "
-	    "locks, spec, flow FROM crm_approvals WHERE id = ?",
-	    err);
 	int rc;
 
 	memset(a, 0, sizeof(*a));
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
+	rc = crm_dbq_row(db, err, appr_row, a,
+			 "SELECT process, entity, record_id, status, step, "
+			 "escalated, locks, spec, flow FROM crm_approvals "
+			 "WHERE id = ?",
+			 "i", id);
+	if (rc > 0)
 		a->id = id;
-		a->process = dup_col(st, 0);
-		a->entity = dup_col(st, 1);
-		a->record_id = crm_stmt_int(st, 2);
-		a->status = dup_col(st, 3);
-		a->step = crm_stmt_int(st, 4);
-		a->escalated = crm_stmt_int(st, 5) != 0;
-		a->locks = dup_col(st, 6);
-		a->spec = json_loads(crm_stmt_text(st, 7), 0, NULL);
-		a->flow = dup_col(st, 8);
-	}
-	crm_stmt_reset(st);
 	if (rc > 0 && (!a->spec || !a->process || !a->entity || !a->status)) {
 		appr_release(a);
 		return crm_err_set(err, CRM_EX_SOFTWARE,
@@ -658,27 +649,14 @@ static int add_event(struct crm_db *db, int64_t id, int64_t step,
 		     struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+
+	/* step is 0-based, stored 1-based; -1 (none) stores NULL */
+	return crm_dbq_run(
+	    db, err,
 	    "INSERT INTO crm_approval_events (approval_id, at, step, event, "
 	    "actor, comment) VALUES (?, ?, ?, ?, ?, ?)",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, crm_datetime_format(db->now, now));
-	if (step >= 0)
-		crm_stmt_bind_int(st, 3, step + 1);
-	else
-		crm_stmt_bind_null(st, 3);
-	crm_stmt_bind_text(st, 4, event);
-	crm_stmt_bind_text(st, 5, actor);
-	crm_stmt_bind_text(st, 6, comment);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "isIsss", id, crm_datetime_format(db->now, now),
+	    step >= 0 ? step + 1 : (int64_t)0, event, actor, comment);
 }
 
 /* One change set in the change log for an approval's event: entity
@@ -706,18 +684,10 @@ static int log_change(struct crm_db *db, const char *command,
 			 strcmp(command, "approval") ? bj : NULL, aj,
 			 err) == 0) {
 		/* the events written since belong to this change set */
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    db,
-		    "UPDATE crm_approval_events SET change_id = ? WHERE "
-		    "approval_id = ? AND change_id IS NULL",
-		    err);
-
-		if (st) {
-			crm_stmt_bind_int(st, 1, db->change);
-			crm_stmt_bind_int(st, 2, a->id);
-			rc = crm_stmt_step(st, err) < 0 ? -1 : 0;
-			crm_stmt_reset(st);
-		}
+		rc = crm_dbq_run(db, err,
+				 "UPDATE crm_approval_events SET change_id = ? "
+				 "WHERE approval_id = ? AND change_id IS NULL",
+				 "ii", db->change, a->id);
 	}
 	free(bj);
 	free(aj);
@@ -813,26 +783,14 @@ static int add_approvers(struct crm_db *db, int64_t id, int64_t step,
 			 const struct crm_strv *users,
 			 const struct crm_strv *via, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO crm_approval_approvers (approval_id, step, "
-	    "approver, via, state) VALUES (?, ?, ?, ?, 'waiting')",
-	    err);
-
-	if (!st)
-		return -1;
-	for (size_t i = 0; i < users->n; i++) {
-		int rc;
-
-		crm_stmt_bind_int(st, 1, id);
-		crm_stmt_bind_int(st, 2, step + 1);
-		crm_stmt_bind_text(st, 3, users->v[i]);
-		crm_stmt_bind_text(st, 4, via->v[i]);
-		rc = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
-		if (rc < 0)
+	for (size_t i = 0; i < users->n; i++)
+		if (crm_dbq_run(db, err,
+				"INSERT INTO crm_approval_approvers "
+				"(approval_id, step, approver, via, state) "
+				"VALUES (?, ?, ?, ?, 'waiting')",
+				"iiss", id, step + 1, users->v[i],
+				via->v[i]) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -848,27 +806,29 @@ static int set_state(struct crm_db *db, const struct appr *a,
 		     bool escalated, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+
+	return crm_dbq_run(
+	    db, err,
 	    "UPDATE crm_approvals SET status = ?, step = ?, due_at = ?, "
 	    "escalated = ?, decided_at = ? WHERE id = ?",
-	    err);
-	int rc;
+	    "sisisi", status, step, due, (int64_t)escalated,
+	    strcmp(status, "pending") ? crm_datetime_format(db->now, now)
+				      : NULL,
+	    a->id);
+}
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, status);
-	crm_stmt_bind_int(st, 2, step);
-	crm_stmt_bind_text(st, 3, due);
-	crm_stmt_bind_int(st, 4, escalated);
-	crm_stmt_bind_text(st, 5,
-			   strcmp(status, "pending")
-			       ? crm_datetime_format(db->now, now)
-			       : NULL);
-	crm_stmt_bind_int(st, 6, a->id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+/* The approvers a step goes to: their names, the spec each came by, and
+ * the names joined for the history. */
+struct picked {
+	struct crm_strv users, via;
+	struct crm_buf who;
+};
+
+static void picked_release(struct picked *p)
+{
+	crm_strv_release(&p->users);
+	crm_strv_release(&p->via);
+	crm_buf_release(&p->who);
 }
 
 /* Move a to the first step from k on whose "when" holds (skipping the
@@ -878,8 +838,7 @@ static int next_step(struct crm_db *db, struct appr *a, int64_t k,
 		     const char **outcome, struct crm_err *err)
 {
 	const json_t *steps = json_object_get(a->spec, "steps");
-	struct crm_strv users = {0}, via = {0};
-	struct crm_buf who = {0};
+	struct picked p = {0};
 	int rc = -1;
 
 	*outcome = NULL;
@@ -913,9 +872,9 @@ static int next_step(struct crm_db *db, struct appr *a, int64_t k,
 		char due[CRM_TIME_LEN];
 		int64_t secs = 0;
 
-		if (resolve(db, a, json_object_get(s, "approvers"), &users,
-			    &via, err) < 0 ||
-		    add_approvers(db, a->id, k, &users, &via, err) < 0)
+		if (resolve(db, a, json_object_get(s, "approvers"), &p.users,
+			    &p.via, err) < 0 ||
+		    add_approvers(db, a->id, k, &p.users, &p.via, err) < 0)
 			goto out;
 		if (t)
 			crm_parse_duration(t, &secs);
@@ -924,17 +883,15 @@ static int next_step(struct crm_db *db, struct appr *a, int64_t k,
 		if (set_state(db, a, "pending", k, t ? due : NULL, false, err) <
 		    0)
 			goto out;
-		join(&users, &who);
-		if (add_event(db, a->id, k, "step", NULL, crm_buf_str(&who),
+		join(&p.users, &p.who);
+		if (add_event(db, a->id, k, "step", NULL, crm_buf_str(&p.who),
 			      err) < 0)
 			goto out;
 		a->step = k;
 	}
 	rc = 0;
 out:
-	crm_strv_release(&users);
-	crm_strv_release(&via);
-	crm_buf_release(&who);
+	picked_release(&p);
 	return rc;
 }
 
@@ -942,24 +899,12 @@ int crm_approval_pending(struct crm_db *db, const struct crm_entity *e,
 			 int64_t id, const char *process, int64_t *approval,
 			 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT id FROM crm_approvals WHERE entity = ? AND record_id = ? "
-	    "AND process = ? AND status = 'pending' ORDER BY id",
-	    err);
-	int rc;
-
 	*approval = 0;
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, e->name);
-	crm_stmt_bind_int(st, 2, id);
-	crm_stmt_bind_text(st, 3, process);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*approval = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(db, err, approval,
+			    "SELECT id FROM crm_approvals WHERE entity = ? AND "
+			    "record_id = ? AND process = ? AND status = "
+			    "'pending' ORDER BY id",
+			    "sis", e->name, id, process);
 }
 
 int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
@@ -970,7 +915,6 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 	const char *process = json_string_value(json_object_get(spec, "name"));
 	struct crm_buf locks = {0};
 	char now[CRM_TIME_LEN], *sj = NULL;
-	struct crm_stmt *st;
 	struct appr a = {0};
 	const char *outcome;
 	int64_t pid = 0;
@@ -998,26 +942,16 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 	json_array_foreach(lock, i, v)
 	    crm_buf_addf(&locks, "%s%s", i ? "," : "", json_string_value(v));
 	sj = json_dumps(spec, JSON_COMPACT);
-	st = crm_db_stmt_cached(
-	    db,
+	got = crm_dbq_step(
+	    db, err, &a.id,
 	    "INSERT INTO crm_approvals (process, entity, record_id, status, "
 	    "step, locks, spec, flow, requested_by, created_at, escalated) "
 	    "VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, 0) RETURNING id",
-	    err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_text(st, 1, process);
-	crm_stmt_bind_text(st, 2, e->name);
-	crm_stmt_bind_int(st, 3, id);
-	crm_stmt_bind_text(st, 4, locks.len ? crm_buf_str(&locks) : NULL);
-	crm_stmt_bind_text(st, 5, sj);
-	crm_stmt_bind_text(st, 6, flow);
-	crm_stmt_bind_text(st, 7, db->actor);
-	crm_stmt_bind_text(st, 8, crm_datetime_format(db->now, now));
-	got = crm_stmt_step(st, err);
-	if (got > 0)
-		a.id = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	    "ssisssss", process, e->name, id,
+	    locks.len ? crm_buf_str(&locks) : NULL, sj, flow, db->actor,
+	    crm_datetime_format(db->now, now));
+	free(sj);
+	crm_buf_release(&locks);
 	if (got <= 0) {
 		if (got == 0)
 			crm_err_set(err, CRM_EX_SOFTWARE, "no approval id");
@@ -1041,8 +975,6 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 	*out = a.id;
 	rc = 0;
 out:
-	free(sj);
-	crm_buf_release(&locks);
 	appr_release(&a);
 	return rc;
 }
@@ -1052,48 +984,39 @@ out:
 static int approver_state(struct crm_db *db, int64_t id, int64_t step,
 			  const char *user, char **state, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT state FROM crm_approval_approvers WHERE approval_id = ? "
-	    "AND step = ? AND approver = ?",
-	    err);
-	int rc;
+	return crm_dbq_text(db, err, state,
+			    "SELECT state FROM crm_approval_approvers WHERE "
+			    "approval_id = ? AND step = ? AND approver = ?",
+			    "iis", id, step, user);
+}
 
-	*state = NULL;
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_int(st, 2, step);
-	crm_stmt_bind_text(st, 3, user);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*state = crm_xstrdup(crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
-	return rc;
+struct waiting {
+	struct crm_buf *out;
+	size_t *n;
+};
+
+static int waiting_row(struct crm_stmt *st, void *arg)
+{
+	struct waiting *w = arg;
+
+	crm_buf_addf(w->out, "%s%s", (*w->n)++ ? "," : "",
+		     crm_stmt_text(st, 0));
+	return 0;
 }
 
 /* The users still waiting on step (1-based), comma-separated in out. */
 static int waiting(struct crm_db *db, int64_t id, int64_t step,
 		   struct crm_buf *out, size_t *n, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT approver FROM crm_approval_approvers WHERE approval_id = "
-	    "? AND step = ? AND state = 'waiting' ORDER BY approver",
-	    err);
-	int rc;
+	struct waiting w = {out, n};
 
 	crm_buf_reset(out);
 	*n = 0;
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_int(st, 2, step);
-	while ((rc = crm_stmt_step(st, err)) > 0)
-		crm_buf_addf(out, "%s%s", (*n)++ ? "," : "",
-			     crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_each(db, err, waiting_row, &w,
+			    "SELECT approver FROM crm_approval_approvers WHERE "
+			    "approval_id = ? AND step = ? AND state = "
+			    "'waiting' ORDER BY approver",
+			    "ii", id, step);
 }
 
 static int set_approver(struct crm_db *db, int64_t id, int64_t step,
@@ -1189,19 +1112,12 @@ int crm_approval_decide(struct crm_db *db, int64_t id, const char *user,
 			goto out;
 		if (!strcmp(rule, "one") || !left) {
 			/* the step is approved: the others need not decide */
-			struct crm_stmt *st = crm_db_stmt_cached(
-			    db,
-			    "UPDATE crm_approval_approvers SET state = "
-			    "'not needed' WHERE approval_id = ? AND step = ? "
-			    "AND state = 'waiting'",
-			    err);
-			if (!st)
-				goto out;
-			crm_stmt_bind_int(st, 1, id);
-			crm_stmt_bind_int(st, 2, step);
-			got = crm_stmt_step(st, err);
-			crm_stmt_reset(st);
-			if (got < 0 ||
+			if (crm_dbq_run(db, err,
+					"UPDATE crm_approval_approvers SET "
+					"state = 'not needed' WHERE "
+					"approval_id = ? AND step = ? AND "
+					"state = 'waiting'",
+					"ii", id, step) < 0 ||
 			    next_step(db, &a, a.step + 1, &done, err) < 0)
 				goto out;
 		}
@@ -1238,8 +1154,7 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 	const json_t *s = step_of(a, a->step);
 	const json_t *esc = json_object_get(s, "escalate");
 	int64_t step = a->step + 1;
-	struct crm_strv users = {0}, via = {0};
-	struct crm_buf who = {0};
+	struct picked p = {0};
 	int rc = -1;
 
 	if (esc && !a->escalated) {
@@ -1247,65 +1162,40 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 		    json_string_value(json_object_get(s, "escalate_timeout"));
 		char due[CRM_TIME_LEN];
 		int64_t secs = 0;
-		struct crm_stmt *st;
 
 		if (!t)
 			t = json_string_value(json_object_get(s, "timeout"));
 		crm_parse_duration(t, &secs);
-		if (resolve(db, a, esc, &users, &via, err) < 0)
+		if (resolve(db, a, esc, &p.users, &p.via, err) < 0)
 			goto out;
 		/* the step passes to the escalation approvers: those who
 		 * have not decided may no longer */
-		st = crm_db_stmt_cached(
-		    db,
-		    "UPDATE crm_approval_approvers SET state = 'escalated' "
-		    "WHERE approval_id = ? AND step = ? AND state = "
-		    "'waiting'",
-		    err);
-		if (!st)
+		if (crm_dbq_run(db, err,
+				"UPDATE crm_approval_approvers SET state = "
+				"'escalated' WHERE approval_id = ? AND step = "
+				"? AND state = 'waiting'",
+				"ii", a->id, step) < 0)
 			goto out;
-		crm_stmt_bind_int(st, 1, a->id);
-		crm_stmt_bind_int(st, 2, step);
-		rc = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
-		if (rc < 0)
-			goto out;
-		rc = -1;
 		/* one already there (approved, or escalated) stays as is */
-		for (size_t i = 0; i < users.n; i++) {
+		for (size_t i = 0; i < p.users.n; i++) {
 			char *state = NULL;
-			int got = approver_state(db, a->id, step, users.v[i],
+			int got = approver_state(db, a->id, step, p.users.v[i],
 						 &state, err);
-			struct crm_stmt *up;
 
+			if (got > 0 && !strcmp(state, "escalated"))
+				got = crm_dbq_run(
+				    db, err,
+				    "UPDATE crm_approval_approvers SET state = "
+				    "'waiting', via = 'escalation' WHERE "
+				    "approval_id = ? AND step = ? AND approver "
+				    "= ?",
+				    "iis", a->id, step, p.users.v[i]);
+			free(state);
 			if (got < 0)
 				goto out;
-			if (got && !strcmp(state, "escalated")) {
-				up = crm_db_stmt_cached(
-				    db,
-				    "UPDATE crm_approval_approvers SET state "
-				    "= 'waiting', via = 'escalation' WHERE "
-				    "approval_id = ? AND step = ? AND "
-				    "approver = ?",
-				    err);
-				if (!up) {
-					free(state);
-					goto out;
-				}
-				crm_stmt_bind_int(up, 1, a->id);
-				crm_stmt_bind_int(up, 2, step);
-				crm_stmt_bind_text(up, 3, users.v[i]);
-				got = crm_stmt_step(up, err);
-				crm_stmt_reset(up);
-				if (got < 0) {
-					free(state);
-					goto out;
-				}
-			}
-			free(state);
 			if (!got) {
 				struct crm_strv u1 = {0}, v1 = {0};
-				crm_strv_push(&u1, users.v[i]);
+				crm_strv_push(&u1, p.users.v[i]);
 				crm_strv_push(&v1, "escalation");
 				got = add_approvers(db, a->id, a->step, &u1,
 						    &v1, err);
@@ -1316,15 +1206,15 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 			}
 		}
 		crm_datetime_format(db->now + secs, due);
-		join(&users, &who);
+		join(&p.users, &p.who);
 		if (set_state(db, a, "pending", a->step, due, true, err) < 0 ||
 		    add_event(db, a->id, a->step, "escalated", NULL,
-			      crm_buf_str(&who), err) < 0 ||
+			      crm_buf_str(&p.who), err) < 0 ||
 		    log_change(db, "escalate", a, "pending", a->step,
 			       json_pack("{s:s, s:s, s:I, s:s, s:s}", "event",
 					 "escalated", "status", "pending",
 					 "step", (json_int_t)step, "to",
-					 crm_buf_str(&who), "outcome",
+					 crm_buf_str(&p.who), "outcome",
 					 "escalated"),
 			       err) < 0 ||
 		    crm_approval_emit(db, a->id, a->process, a->entity,
@@ -1347,33 +1237,28 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 	}
 	rc = 0;
 out:
-	crm_strv_release(&users);
-	crm_strv_release(&via);
-	crm_buf_release(&who);
+	picked_release(&p);
 	return rc;
+}
+
+static void id_row(struct crm_stmt *st, void *elem)
+{
+	*(int64_t *)elem = crm_stmt_int(st, 0);
 }
 
 int crm_approval_timeouts(struct crm_db *db, uint64_t *n, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT id FROM crm_approvals WHERE status = 'pending' AND "
-	    "due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id",
-	    err);
 	int64_t *ids = NULL;
-	size_t nids = 0, cap = 0;
+	size_t nids = 0;
 	int rc;
 
 	*n = 0;
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, crm_datetime_format(db->now, now));
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		ids = crm_xgrow(ids, &cap, nids + 1, sizeof(*ids));
-		ids[nids++] = crm_stmt_int(st, 0);
-	}
-	crm_stmt_finalize(st);
+	rc = crm_dbq_rows(db, err, &ids, &nids, sizeof(*ids), id_row,
+			  "SELECT id FROM crm_approvals WHERE status = "
+			  "'pending' AND due_at IS NOT NULL AND due_at <= ? "
+			  "ORDER BY due_at, id",
+			  "s", crm_datetime_format(db->now, now));
 	for (size_t i = 0; rc == 0 && i < nids; i++) {
 		struct appr a;
 		int got = appr_load(db, ids[i], &a, err);
@@ -1409,46 +1294,44 @@ static bool same_value(const struct crm_row *old, const struct crm_row *row,
 		!json_object_get(row->custom, name));
 }
 
+struct guard {
+	const struct crm_entity *e;
+	const struct crm_row *old, *row;
+	struct crm_err *err;
+};
+
+static int guard_row(struct crm_stmt *st, void *arg)
+{
+	const struct guard *g = arg;
+	struct crm_strv f = {0};
+	long bad = -1;
+
+	crm_strv_split(&f, crm_stmt_text(st, 1), ',');
+	for (size_t i = 0; bad < 0 && i < f.n; i++)
+		if (!same_value(g->old, g->row, f.v[i]))
+			bad = (long)i;
+	if (bad >= 0)
+		crm_err_set(g->err, CRM_EX_DATAERR,
+			    "%s %lld: %s is locked by pending approval %lld",
+			    g->e->name, (long long)crm_row_id(g->old), f.v[bad],
+			    (long long)crm_stmt_int(st, 0));
+	crm_strv_release(&f);
+	return bad >= 0 ? -1 : 0;
+}
+
 /* The entity engine's write guard (lib/entity/entity.h): an update of a
  * field that a pending approval of the record locks is refused. */
 int crm_entity_guard(struct crm_db *db, const struct crm_entity *e,
 		     const struct crm_row *old, const struct crm_row *row,
 		     struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT id, locks FROM crm_approvals WHERE entity = ? AND "
-	    "record_id = ? AND status = 'pending' AND locks IS NOT NULL "
-	    "ORDER BY id",
-	    err);
-	int rc;
+	struct guard g = {e, old, row, err};
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, e->name);
-	crm_stmt_bind_int(st, 2, crm_row_id(old));
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		struct crm_strv f = {0};
-		long bad = -1;
-
-		crm_strv_split(&f, crm_stmt_text(st, 1), ',');
-		for (size_t i = 0; bad < 0 && i < f.n; i++)
-			if (!same_value(old, row, f.v[i]))
-				bad = (long)i;
-		if (bad >= 0) {
-			crm_err_set(err, CRM_EX_DATAERR,
-				    "%s %lld: %s is locked by pending "
-				    "approval %lld",
-				    e->name, (long long)crm_row_id(old),
-				    f.v[bad], (long long)crm_stmt_int(st, 0));
-			crm_strv_release(&f);
-			crm_stmt_reset(st);
-			return -1;
-		}
-		crm_strv_release(&f);
-	}
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_each(db, err, guard_row, &g,
+			    "SELECT id, locks FROM crm_approvals WHERE entity "
+			    "= ? AND record_id = ? AND status = 'pending' AND "
+			    "locks IS NOT NULL ORDER BY id",
+			    "si", e->name, crm_row_id(old));
 }
 
 /* -- listing ----------------------------------------------------------- */
@@ -1468,132 +1351,102 @@ static void add_int(struct crm_rec *rec, const char *name, int64_t v)
 	crm_rec_add(rec, name, strlen(name), num, strlen(num), CRM_RAW);
 }
 
+struct list {
+	struct crm_db *db;
+	struct crm_buf w;
+	struct crm_err *err;
+};
+
+static int list_row(struct crm_stmt *st, struct crm_rec *rec, void *ctx)
+{
+	struct list *l = ctx;
+	json_t *spec = json_loads(crm_stmt_text(st, 6), 0, NULL);
+	const char *status = crm_stmt_text(st, 4);
+	int64_t step = crm_stmt_int(st, 5);
+	const char *name = json_string_value(json_object_get(
+	    json_array_get(json_object_get(spec, "steps"), step), "name"));
+	bool pending = !strcmp(status, "pending");
+	size_t nw = 0;
+
+	add_int(rec, "id", crm_stmt_int(st, 0));
+	crm_rec_adds(rec, "process", crm_stmt_text(st, 1));
+	crm_rec_adds(rec, "entity", crm_stmt_text(st, 2));
+	add_int(rec, "record_id", crm_stmt_int(st, 3));
+	crm_rec_adds(rec, "status", status);
+	add_int(rec, "step", step + 1);
+	crm_rec_adds(rec, "step_name", name);
+	crm_buf_reset(&l->w);
+	if (pending && waiting(l->db, crm_stmt_int(st, 0), step + 1, &l->w, &nw,
+			       l->err) < 0) {
+		json_decref(spec);
+		return -1;
+	}
+	crm_rec_adds(rec, "waiting_for", nw ? crm_buf_str(&l->w) : NULL);
+	crm_rec_adds(rec, "due_at", crm_stmt_text(st, 7));
+	crm_rec_adds(rec, "flow", crm_stmt_text(st, 8));
+	crm_rec_adds(rec, "requested_by", crm_stmt_text(st, 9));
+	crm_rec_adds(rec, "created_at", crm_stmt_text(st, 10));
+	crm_rec_adds(rec, "decided_at", crm_stmt_text(st, 11));
+	json_decref(spec);
+	return 0;
+}
+
 int crm_approval_list(struct crm_db *db, const struct crm_approval_query *q,
 		      int (*fn)(const struct crm_rec *rec, void *arg),
 		      void *arg, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT a.id, a.process, a.entity, a.record_id, a.status, a.step, "
-	    "a.spec, a.due_at, a.flow, a.requested_by, a.created_at, "
-	    "a.decided_at FROM crm_approvals a WHERE (?1 = 0 OR a.status = "
-	    "'pending') AND (?2 = '' OR (a.status = 'pending' AND EXISTS "
-	    "(SELECT 1 FROM crm_approval_approvers p WHERE p.approval_id = "
-	    "a.id AND p.step = a.step + 1 AND p.approver = ?2 AND p.state = "
-	    "'waiting'))) AND (?3 = '' OR a.entity = ?3) AND (?4 = 0 OR "
-	    "a.record_id = ?4) AND (?5 = 0 OR a.id = ?5) ORDER BY a.id",
-	    err);
-	struct crm_rec rec;
-	struct crm_buf w = {0};
-	int rc;
+	struct list l = {db, {0}, err};
+	struct crm_recs r = {list_row, &l, fn, arg};
+	int rc = crm_recs_each(
+	    crm_dbq(
+		db, err,
+		"SELECT a.id, a.process, a.entity, a.record_id, a.status, "
+		"a.step, a.spec, a.due_at, a.flow, a.requested_by, "
+		"a.created_at, a.decided_at FROM crm_approvals a WHERE (?1 = 0 "
+		"OR a.status = 'pending') AND (?2 = '' OR (a.status = "
+		"'pending' AND EXISTS (SELECT 1 FROM crm_approval_approvers p "
+		"WHERE p.approval_id = a.id AND p.step = a.step + 1 AND "
+		"p.approver = ?2 AND p.state = 'waiting'))) AND (?3 = '' OR "
+		"a.entity = ?3) AND (?4 = 0 OR a.record_id = ?4) AND (?5 = 0 "
+		"OR a.id = ?5) ORDER BY a.id",
+		"issii", (int64_t)q->pending, q->user ? q->user : "",
+		q->entity ? q->entity : "", q->record_id, q->id),
+	    &r, err);
 
-	if (!st)
-		return -1;
-	crm_rec_init(&rec);
-	crm_stmt_bind_int(st, 1, q->pending);
-	crm_stmt_bind_text(st, 2, q->user ? q->user : "");
-	crm_stmt_bind_text(st, 3, q->entity ? q->entity : "");
-	crm_stmt_bind_int(st, 4, q->record_id);
-	crm_stmt_bind_int(st, 5, q->id);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		json_t *spec = json_loads(crm_stmt_text(st, 6), 0, NULL);
-		const char *status = crm_stmt_text(st, 4);
-		int64_t step = crm_stmt_int(st, 5);
-		const char *name = json_string_value(json_object_get(
-		    json_array_get(json_object_get(spec, "steps"), step),
-		    "name"));
-		bool pending = !strcmp(status, "pending");
-		size_t nw = 0;
+	crm_buf_release(&l.w);
+	return rc;
+}
 
-		crm_rec_clear(&rec);
-		add_int(&rec, "id", crm_stmt_int(st, 0));
-		crm_rec_adds(&rec, "process", crm_stmt_text(st, 1));
-		crm_rec_adds(&rec, "entity", crm_stmt_text(st, 2));
-		add_int(&rec, "record_id", crm_stmt_int(st, 3));
-		crm_rec_adds(&rec, "status", status);
-		add_int(&rec, "step", step + 1);
-		crm_rec_adds(&rec, "step_name", name);
-		crm_buf_reset(&w);
-		if (pending && waiting(db, crm_stmt_int(st, 0), step + 1, &w,
-				       &nw, err) < 0) {
-			json_decref(spec);
-			rc = -1;
-			break;
-		}
-		crm_rec_adds(&rec, "waiting_for", nw ? crm_buf_str(&w) : NULL);
-		crm_rec_adds(&rec, "due_at",
-			     crm_stmt_is_null(st, 7) ? NULL
-						     : crm_stmt_text(st, 7));
-		crm_rec_adds(&rec, "flow",
-			     crm_stmt_is_null(st, 8) ? NULL
-						     : crm_stmt_text(st, 8));
-		crm_rec_adds(&rec, "requested_by",
-			     crm_stmt_is_null(st, 9) ? NULL
-						     : crm_stmt_text(st, 9));
-		crm_rec_adds(&rec, "created_at", crm_stmt_text(st, 10));
-		crm_rec_adds(&rec, "decided_at",
-			     crm_stmt_is_null(st, 11) ? NULL
-						      : crm_stmt_text(st, 11));
-		json_decref(spec);
-		if (fn(&rec, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_stmt_finalize(st);
-	crm_rec_release(&rec);
-	crm_buf_release(&w);
-	return rc < 0 ? -1 : 0;
+static int history_row(struct crm_stmt *st, struct crm_rec *rec, void *ctx)
+{
+	add_int(rec, "approval_id", *(const int64_t *)ctx);
+	crm_rec_adds(rec, "at", crm_stmt_text(st, 0));
+	if (crm_stmt_is_null(st, 1))
+		crm_rec_adds(rec, "step", NULL);
+	else
+		add_int(rec, "step", crm_stmt_int(st, 1));
+	crm_rec_adds(rec, "event", crm_stmt_text(st, 2));
+	crm_rec_adds(rec, "actor", crm_stmt_text(st, 3));
+	crm_rec_adds(rec, "comment", crm_stmt_text(st, 4));
+	return 0;
 }
 
 int crm_approval_history(struct crm_db *db, int64_t id,
 			 int (*fn)(const struct crm_rec *rec, void *arg),
 			 void *arg, struct crm_err *err)
 {
-	struct crm_stmt *st;
-	struct crm_rec rec;
-	int rc;
+	struct crm_recs r = {history_row, &id, fn, arg};
+	int rc = crm_dbq_step(
+	    db, err, NULL, "SELECT 1 FROM crm_approvals WHERE id = ?", "i", id);
 
-	st = crm_db_stmt(db, "SELECT 1 FROM crm_approvals WHERE id = ?", err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_finalize(st);
 	if (rc <= 0)
 		return rc == 0 ? crm_err_set(err, CRM_EX_NOINPUT,
 					     "no approval %lld", (long long)id)
 			       : -1;
-	st = crm_db_stmt(db,
-			 "SELECT at, step, event, actor, comment FROM "
-			 "crm_approval_events WHERE approval_id = ? ORDER BY "
-			 "id",
-			 err);
-	if (!st)
-		return -1;
-	crm_rec_init(&rec);
-	crm_stmt_bind_int(st, 1, id);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		crm_rec_clear(&rec);
-		add_int(&rec, "approval_id", id);
-		crm_rec_adds(&rec, "at", crm_stmt_text(st, 0));
-		if (crm_stmt_is_null(st, 1))
-			crm_rec_adds(&rec, "step", NULL);
-		else
-			add_int(&rec, "step", crm_stmt_int(st, 1));
-		crm_rec_adds(&rec, "event", crm_stmt_text(st, 2));
-		crm_rec_adds(&rec, "actor",
-			     crm_stmt_is_null(st, 3) ? NULL
-						     : crm_stmt_text(st, 3));
-		crm_rec_adds(&rec, "comment",
-			     crm_stmt_is_null(st, 4) ? NULL
-						     : crm_stmt_text(st, 4));
-		if (fn(&rec, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_stmt_finalize(st);
-	crm_rec_release(&rec);
-	return rc < 0 ? -1 : 0;
+	return crm_recs_each(crm_dbq(db, err,
+				     "SELECT at, step, event, actor, comment "
+				     "FROM crm_approval_events WHERE "
+				     "approval_id = ? ORDER BY id",
+				     "i", id),
+			     &r, err);
 }

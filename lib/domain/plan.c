@@ -7,6 +7,7 @@
 
 #include "activity.h"
 #include "datetime.h"
+#include "dbq.h"
 #include "money.h"
 #include "plan.h"
 
@@ -28,35 +29,21 @@ bad(struct crm_err *err, const char *field, const char *fmt, ...)
 static int64_t plan_id(struct crm_db *db, int64_t company, bool create,
 		       struct crm_err *err)
 {
-	struct crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int64_t id;
 	int rc;
 
-	st = crm_db_stmt_cached(
-	    db, "SELECT id FROM account_plans WHERE company_id = ?", err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, company);
-	rc = crm_stmt_step(st, err);
-	id = rc > 0 ? crm_stmt_int(st, 0) : 0;
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
+	id = crm_dbq_int(db, err,
+			 "SELECT id FROM account_plans WHERE company_id = ?",
+			 "i", company);
 	if (id || !create)
 		return id;
-	st = crm_db_stmt_cached(db,
-				"INSERT INTO account_plans (company_id, "
-				"created_at, updated_at) VALUES (?1, ?2, ?2) "
-				"RETURNING id",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, company);
-	crm_stmt_bind_text(st, 2, crm_datetime_format(db->now, now));
-	rc = crm_stmt_step(st, err);
-	id = rc > 0 ? crm_stmt_int(st, 0) : -1;
-	crm_stmt_reset(st);
+	rc = crm_dbq_step(db, err, &id,
+			  "INSERT INTO account_plans (company_id, created_at, "
+			  "updated_at) VALUES (?1, ?2, ?2) RETURNING id",
+			  "is", company, crm_datetime_format(db->now, now));
+	if (rc <= 0)
+		id = -1;
 	if (rc == 0)
 		crm_err_set(err, CRM_EX_SOFTWARE, "cannot create the plan");
 	return id;
@@ -80,7 +67,6 @@ int crm_plan_set(struct crm_db *db, int64_t company, const char *from,
 		 struct crm_err *err)
 {
 	char f[CRM_TIME_LEN] = "", t[CRM_TIME_LEN] = "", now[CRM_TIME_LEN];
-	struct crm_stmt *st;
 	struct crm_err e2 = {0};
 	int64_t id, minor = 0;
 	char *cur = NULL;
@@ -98,57 +84,33 @@ int crm_plan_set(struct crm_db *db, int64_t company, const char *from,
 		return -1;
 	if (currency)
 		cur = crm_xstrdup(currency);
-	else {
-		st = crm_db_stmt_cached(
-		    db, "SELECT currency FROM account_plans WHERE id = ?", err);
-		if (!st)
-			return -1;
-		crm_stmt_bind_int(st, 1, id);
-		if ((rc = crm_stmt_step(st, err)) > 0 && crm_stmt_text(st, 0))
-			cur = crm_xstrdup(crm_stmt_text(st, 0));
-		crm_stmt_reset(st);
-		if (rc < 0)
-			return -1;
-	}
+	else if (crm_dbq_text(db, err, &cur,
+			      "SELECT currency FROM account_plans WHERE id = ?",
+			      "i", id) < 0)
+		return -1;
 	if (target && !cur)
 		return bad(err, "target", "%s: needs --currency", target);
 	if (target && crm_money_parse(target, cur, &minor, &e2) < 0) {
 		free(cur);
 		return bad(err, "target", "%s", e2.msg);
 	}
-	st = crm_db_stmt_cached(
-	    db,
+	rc = crm_dbq_run(
+	    db, err,
 	    "UPDATE account_plans SET period_from = coalesce(?2, period_from), "
 	    "period_to = coalesce(?3, period_to), target = CASE WHEN ?4 = 1 "
 	    "THEN ?5 ELSE target END, currency = ?6, updated_at = ?7 WHERE "
 	    "id = ?1",
-	    err);
-	if (!st) {
-		free(cur);
-		return -1;
-	}
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, *f ? f : NULL);
-	crm_stmt_bind_text(st, 3, *t ? t : NULL);
-	crm_stmt_bind_int(st, 4, target ? 1 : 0);
-	crm_stmt_bind_int(st, 5, minor);
-	crm_stmt_bind_text(st, 6, cur);
-	crm_stmt_bind_text(st, 7, crm_datetime_format(db->now, now));
-	rc = crm_stmt_step_as(st, "cannot store the plan", err);
-	crm_stmt_reset(st);
+	    "issiiss", id, *f ? f : NULL, *t ? t : NULL,
+	    (int64_t)(target ? 1 : 0), minor, cur,
+	    crm_datetime_format(db->now, now));
 	free(cur);
 	if (rc < 0)
-		return -1;
+		return crm_err_what(err, "cannot store the plan");
 	/* the period must stay in order */
-	st = crm_db_stmt_cached(db,
-				"SELECT 1 FROM account_plans WHERE id = ? AND "
-				"period_from > period_to",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	rc = crm_dbq_step(db, err, NULL,
+			  "SELECT 1 FROM account_plans WHERE id = ? AND "
+			  "period_from > period_to",
+			  "i", id);
 	if (rc > 0)
 		return bad(err, "to", "the period ends before it starts%s", "");
 	return rc < 0 ? -1 : 0;
@@ -158,10 +120,8 @@ int crm_plan_add(struct crm_db *db, int64_t company, const char *kind,
 		 int64_t contact, const char *text, const char *owner,
 		 const char *due, int64_t *id, struct crm_err *err)
 {
-	struct crm_stmt *st;
 	char now[CRM_TIME_LEN], d[CRM_TIME_LEN];
 	int64_t pid, act = 0;
-	int rc;
 
 	if (!text || !*text)
 		return bad(err, kind, "%s: expected a text", kind);
@@ -186,27 +146,16 @@ int crm_plan_add(struct crm_db *db, int64_t company, const char *kind,
 	pid = plan_id(db, company, true, err);
 	if (pid < 0)
 		return -1;
-	st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO account_plan_items (plan_id, kind, contact_id, "
-	    "activity_id, text, author, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7) RETURNING id",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, pid);
-	crm_stmt_bind_text(st, 2, kind);
-	if (contact)
-		crm_stmt_bind_int(st, 3, contact);
-	if (act)
-		crm_stmt_bind_int(st, 4, act);
-	crm_stmt_bind_text(st, 5, text);
-	crm_stmt_bind_text(st, 6, db->actor);
-	crm_stmt_bind_text(st, 7, crm_datetime_format(db->now, now));
-	rc = crm_stmt_step(st, err);
-	*id = rc > 0 ? crm_stmt_int(st, 0) : 0;
-	crm_stmt_reset(st);
-	return rc > 0 ? 0 : -1;
+	*id = 0;
+	return crm_dbq_step(
+		   db, err, id,
+		   "INSERT INTO account_plan_items (plan_id, kind, contact_id, "
+		   "activity_id, text, author, at) VALUES (?1, ?2, ?3, ?4, ?5, "
+		   "?6, ?7) RETURNING id",
+		   "isIIsss", pid, kind, contact, act, text, db->actor,
+		   crm_datetime_format(db->now, now)) > 0
+		   ? 0
+		   : -1;
 }
 
 /* -- against actuals ------------------------------------------------------ */
@@ -234,10 +183,65 @@ void crm_plan_release(struct crm_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static char *coldup(struct crm_stmt *st, int col)
+static int plan_row(struct crm_stmt *st, void *arg)
 {
-	const char *s = crm_stmt_text(st, col);
-	return s ? crm_xstrdup(s) : NULL;
+	struct crm_plan *p = arg;
+
+	crm_stmt_getf(st, "isss-s", &p->id, &p->company, &p->from, &p->to,
+		      &p->currency);
+	if (crm_stmt_text(st, 4))
+		p->target = crm_stmt_int(st, 4);
+	return 0;
+}
+
+/* won revenue: the plan's currency, the others apart */
+static int revenue_row(struct crm_stmt *st, void *arg)
+{
+	struct crm_plan *p = arg;
+	const char *cur = crm_stmt_text(st, 0);
+
+	if (cur && p->currency && !strcmp(cur, p->currency)) {
+		p->revenue = crm_stmt_int(st, 1);
+		p->won = crm_stmt_int(st, 2);
+	} else {
+		char *o =
+		    crm_xasprintf("%s%s%s", p->other ? p->other : "",
+				  p->other ? "," : "", cur ? cur : "none");
+		free(p->other);
+		p->other = o;
+	}
+	return 0;
+}
+
+static void item_row(struct crm_stmt *st, void *elem)
+{
+	struct crm_plan_item *x = elem;
+
+	crm_stmt_getf(st, "isiisssssss", &x->id, &x->kind, &x->contact_id,
+		      &x->activity_id, &x->text, &x->contact, &x->owner,
+		      &x->due_at, &x->done_at, &x->at, &x->author);
+	if (x->contact && !*x->contact) {
+		free(x->contact);
+		x->contact = NULL;
+	}
+}
+
+/* An action's status by dates: due today is due, overdue tomorrow. */
+static void action_status(struct crm_plan *p, struct crm_plan_item *x,
+			  const char *today)
+{
+	p->actions++;
+	if (x->due_at && strncmp(x->due_at, today, 10) <= 0)
+		p->due++;
+	if (x->done_at) {
+		p->done++;
+		x->status = "done";
+	} else if (x->due_at && strncmp(x->due_at, today, 10) < 0) {
+		p->overdue++;
+		x->status = "overdue";
+	} else {
+		x->status = "open";
+	}
 }
 
 int crm_plan_load(struct crm_db *db, int64_t company, struct crm_plan *p,
@@ -245,129 +249,52 @@ int crm_plan_load(struct crm_db *db, int64_t company, struct crm_plan *p,
 {
 	static const char *const kinds[] = {"goal", "strategy", "action",
 					    "review", NULL};
-	struct crm_stmt *st;
 	char today[CRM_TIME_LEN];
-	size_t cap = 0;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->target = -1;
 	crm_datetime_format_date(db->now, today);
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT p.id, c.name, p.period_from, p.period_to, p.target, "
-	    "p.currency FROM account_plans p JOIN companies c ON c.id = "
-	    "p.company_id WHERE p.company_id = ?",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, company);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		p->id = crm_stmt_int(st, 0);
-		p->company_id = company;
-		p->company = coldup(st, 1);
-		p->from = coldup(st, 2);
-		p->to = coldup(st, 3);
-		if (crm_stmt_text(st, 4))
-			p->target = crm_stmt_int(st, 4);
-		p->currency = coldup(st, 5);
-	}
-	crm_stmt_reset(st);
+	rc = crm_dbq_row(db, err, plan_row, p,
+			 "SELECT p.id, c.name, p.period_from, p.period_to, "
+			 "p.target, p.currency FROM account_plans p JOIN "
+			 "companies c ON c.id = p.company_id WHERE "
+			 "p.company_id = ?",
+			 "i", company);
 	if (rc <= 0)
 		return rc < 0 ? -1
 			      : crm_err_set(err, CRM_EX_NOINPUT,
 					    "company %lld has no account plan",
 					    (long long)company);
+	p->company_id = company;
 	/* won revenue in the period (the plan's currency; others apart) */
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT currency, sum(amount), count(*) FROM deals WHERE "
-	    "company_id = ?1 AND status = 'won' AND closed_at >= "
-	    "coalesce(?2, '') AND substr(closed_at, 1, 10) <= "
-	    "coalesce(?3, '9999-12-31') AND amount IS NOT NULL GROUP BY "
-	    "currency ORDER BY 1",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, company);
-	crm_stmt_bind_text(st, 2, p->from);
-	crm_stmt_bind_text(st, 3, p->to);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *cur = crm_stmt_text(st, 0);
-
-		if (cur && p->currency && !strcmp(cur, p->currency)) {
-			p->revenue = crm_stmt_int(st, 1);
-			p->won = crm_stmt_int(st, 2);
-		} else {
-			char *o = crm_xasprintf(
-			    "%s%s%s", p->other ? p->other : "",
-			    p->other ? "," : "", cur ? cur : "none");
-			free(p->other);
-			p->other = o;
-		}
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
+	if (crm_dbq_each(db, err, revenue_row, p,
+			 "SELECT currency, sum(amount), count(*) FROM deals "
+			 "WHERE company_id = ?1 AND status = 'won' AND "
+			 "closed_at >= coalesce(?2, '') AND substr(closed_at, "
+			 "1, 10) <= coalesce(?3, '9999-12-31') AND amount IS "
+			 "NOT NULL GROUP BY currency ORDER BY 1",
+			 "iss", company, p->from, p->to) < 0)
 		return -1;
 	/* the items, by kind then id; actions with their task */
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT i.id, i.kind, i.contact_id, i.activity_id, "
-	    "coalesce(a.subject, "
-	    "i.text), trim(coalesce(k.first_name, '') || ' ' || "
-	    "coalesce(k.last_name, '')), a.owner, a.due_at, a.done_at, i.at, "
-	    "i.author FROM account_plan_items i LEFT JOIN contacts k ON k.id = "
-	    "i.contact_id LEFT JOIN activities a ON a.id = i.activity_id "
-	    "WHERE i.plan_id = ? AND i.kind = ? ORDER BY i.id",
-	    err);
-	if (!st)
-		return -1;
 	for (size_t k = 0; kinds[k]; k++) {
-		crm_stmt_bind_int(st, 1, p->id);
-		crm_stmt_bind_text(st, 2, kinds[k]);
-		while ((rc = crm_stmt_step(st, err)) > 0) {
-			struct crm_plan_item *x;
+		size_t n0 = p->n;
 
-			p->items = crm_xgrow(p->items, &cap, p->n + 1,
-					     sizeof(*p->items));
-			x = &p->items[p->n++];
-			memset(x, 0, sizeof(*x));
-			x->id = crm_stmt_int(st, 0);
-			x->kind = coldup(st, 1);
-			x->contact_id = crm_stmt_int(st, 2);
-			x->activity_id = crm_stmt_int(st, 3);
-			x->text = coldup(st, 4);
-			x->contact = coldup(st, 5);
-			x->owner = coldup(st, 6);
-			x->due_at = coldup(st, 7);
-			x->done_at = coldup(st, 8);
-			x->at = coldup(st, 9);
-			x->author = coldup(st, 10);
-			if (x->contact && !*x->contact) {
-				free(x->contact);
-				x->contact = NULL;
-			}
-			if (strcmp(kinds[k], "action"))
-				continue;
-			p->actions++;
-			/* by dates: due today is due, overdue tomorrow */
-			if (x->due_at && strncmp(x->due_at, today, 10) <= 0)
-				p->due++;
-			if (x->done_at) {
-				p->done++;
-				x->status = "done";
-			} else if (x->due_at &&
-				   strncmp(x->due_at, today, 10) < 0) {
-				p->overdue++;
-				x->status = "overdue";
-			} else {
-				x->status = "open";
-			}
-		}
-		crm_stmt_reset(st);
-		if (rc < 0)
+		if (crm_dbq_rows(
+			db, err, &p->items, &p->n, sizeof(*p->items), item_row,
+			"SELECT i.id, i.kind, i.contact_id, i.activity_id, "
+			"coalesce(a.subject, i.text), trim(coalesce("
+			"k.first_name, '') || ' ' || coalesce(k.last_name, "
+			"'')), a.owner, a.due_at, a.done_at, i.at, i.author "
+			"FROM account_plan_items i LEFT JOIN contacts k ON "
+			"k.id = i.contact_id LEFT JOIN activities a ON a.id "
+			"= i.activity_id WHERE i.plan_id = ? AND i.kind = ? "
+			"ORDER BY i.id",
+			"is", p->id, kinds[k]) < 0)
 			return -1;
+		for (size_t i = n0; !strcmp(kinds[k], "action") && i < p->n;
+		     i++)
+			action_status(p, &p->items[i], today);
 	}
 	/* the power map's gaps, by its own rules */
 	{

@@ -185,32 +185,17 @@ static int post(struct crm_db *db, const char *entry, const char *date,
 static int next_number(struct crm_db *db, const char *series, int64_t *seq,
 		       struct crm_err *err)
 {
-	struct crm_stmt *st;
 	int rc;
 
-	st =
-	    crm_db_stmt_cached(db,
-			       "INSERT INTO invoice_series (series, last)"
-			       " VALUES (?, 0) ON CONFLICT (series) DO NOTHING",
-			       err);
-	if (!st)
+	if (crm_dbq_run(db, err,
+			"INSERT INTO invoice_series (series, last)"
+			" VALUES (?, 0) ON CONFLICT (series) DO NOTHING",
+			"s", series) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, series);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
-	st = crm_db_stmt_cached(db,
-				"UPDATE invoice_series SET last = last + 1"
-				" WHERE series = ? RETURNING last",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, series);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*seq = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	rc = crm_dbq_step(db, err, seq,
+			  "UPDATE invoice_series SET last = last + 1"
+			  " WHERE series = ? RETURNING last",
+			  "s", series);
 	if (rc == 0)
 		crm_err_set(err, CRM_EX_SOFTWARE, "series %s: no counter",
 			    series);
@@ -247,7 +232,6 @@ static int write_doc(struct crm_db *db, const char *kind, int64_t credit_of,
 						       : "INV";
 	char now[CRM_TIME_LEN];
 	__int128 net = 0, tax = 0;
-	struct crm_stmt *st;
 	int64_t seq;
 	int rc;
 
@@ -269,69 +253,32 @@ static int write_doc(struct crm_db *db, const char *kind, int64_t credit_of,
 		return -1;
 	snprintf(number, 64, "%s-%06lld", series, (long long)seq);
 	crm_datetime_format(db->now, now);
-	st = crm_db_stmt_cached(
-	    db,
+	rc = crm_dbq_step(
+	    db, err, id,
 	    "INSERT INTO invoices (number, series, seq, kind, credit_of,"
 	    " company_id, contract_id, milestone_id, schedule_id, issue_date,"
 	    " due_date, currency, net, tax, total, note, created_at, actor)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	    " RETURNING id",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, number);
-	crm_stmt_bind_text(st, 2, series);
-	crm_stmt_bind_int(st, 3, seq);
-	crm_stmt_bind_text(st, 4, kind);
-	if (credit_of)
-		crm_stmt_bind_int(st, 5, credit_of);
-	crm_stmt_bind_int(st, 6, nw->company_id);
-	if (nw->contract_id)
-		crm_stmt_bind_int(st, 7, nw->contract_id);
-	if (nw->milestone_id)
-		crm_stmt_bind_int(st, 8, nw->milestone_id);
-	if (nw->schedule_id)
-		crm_stmt_bind_int(st, 9, nw->schedule_id);
-	crm_stmt_bind_text(st, 10, issue);
-	crm_stmt_bind_text(st, 11, due);
-	crm_stmt_bind_text(st, 12, cur);
-	crm_stmt_bind_int(st, 13, (int64_t)net);
-	crm_stmt_bind_int(st, 14, (int64_t)tax);
-	crm_stmt_bind_int(st, 15, (int64_t)(net + tax));
-	crm_stmt_bind_text(st, 16, nw->note);
-	crm_stmt_bind_text(st, 17, now);
-	crm_stmt_bind_text(st, 18, db->actor);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*id = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	    "ssisIiIIIsssiiisss", number, series, seq, kind, credit_of,
+	    nw->company_id, nw->contract_id, nw->milestone_id, nw->schedule_id,
+	    issue, due, cur, (int64_t)net, (int64_t)tax, (int64_t)(net + tax),
+	    nw->note, now, db->actor);
 	if (rc <= 0)
 		return rc < 0 ? -1
 			      : crm_err_set(err, CRM_EX_SOFTWARE,
 					    "invoice: no id");
-	st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO invoice_lines (invoice_id, pos, description,"
-	    " quantity, unit_price, tax_rate, net, tax, total)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    err);
-	if (!st)
-		return -1;
 	for (size_t i = 0; i < nw->nlines; i++) {
 		const struct crm_inv_line *l = &nw->lines[i];
 
-		crm_stmt_bind_int(st, 1, *id);
-		crm_stmt_bind_int(st, 2, (int64_t)i + 1);
-		crm_stmt_bind_text(st, 3, l->description);
-		crm_stmt_bind_int(st, 4, l->quantity);
-		crm_stmt_bind_int(st, 5, l->unit_price);
-		crm_stmt_bind_int(st, 6, l->tax_rate);
-		crm_stmt_bind_int(st, 7, l->net);
-		crm_stmt_bind_int(st, 8, l->tax);
-		crm_stmt_bind_int(st, 9, l->total);
-		rc = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
-		if (rc < 0)
+		if (crm_dbq_run(db, err,
+				"INSERT INTO invoice_lines (invoice_id, pos,"
+				" description, quantity, unit_price, tax_rate,"
+				" net, tax, total)"
+				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				"iisiiiiii", *id, (int64_t)i + 1,
+				l->description, l->quantity, l->unit_price,
+				l->tax_rate, l->net, l->tax, l->total) < 0)
 			return -1;
 	}
 	*tot_net = (int64_t)net;
@@ -339,61 +286,72 @@ static int write_doc(struct crm_db *db, const char *kind, int64_t credit_of,
 	return 0;
 }
 
-/* The contract's company, currency and net days. */
-static int contract_terms(struct crm_db *db, int64_t cid, int64_t *company,
-			  char cur[8], int64_t *net_days, struct crm_err *err)
+/* The row of sql (?1: id) read by fn into arg: 0, or -1 (CRM_EX_NOINPUT
+ * "no WHAT has id ID" when there is none). */
+static int row_by_id(struct crm_db *db, const char *what, int64_t id,
+		     int (*fn)(struct crm_stmt *, void *), void *arg,
+		     const char *sql, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT company_id, currency, coalesce(net_days, 30)"
-	    " FROM contracts WHERE id = ?",
-	    err);
-	int rc;
+	int rc = crm_dbq_row(db, err, fn, arg, sql, "i", id);
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, cid);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		*company = crm_stmt_int(st, 0);
-		snprintf(cur, 8, "%s", crm_stmt_text(st, 1));
-		*net_days = crm_stmt_int(st, 2);
-	}
-	crm_stmt_reset(st);
 	if (rc == 0)
-		return crm_err_set(err, CRM_EX_NOINPUT,
-				   "no contract has id %lld", (long long)cid);
+		return crm_err_set(err, CRM_EX_NOINPUT, "no %s has id %lld",
+				   what, (long long)id);
 	return rc < 0 ? -1 : 0;
+}
+
+/* A contract's company, currency and net days, or a payment's company
+ * and currency. */
+struct terms {
+	int64_t company, net_days;
+	char cur[8];
+};
+
+static int terms_row(struct crm_stmt *st, void *arg)
+{
+	struct terms *t = arg;
+
+	t->company = crm_stmt_int(st, 0);
+	snprintf(t->cur, sizeof(t->cur), "%s", crm_stmt_text(st, 1));
+	t->net_days = crm_stmt_int(st, 2);
+	return 0;
+}
+
+static int contract_terms(struct crm_db *db, int64_t cid, struct terms *t,
+			  struct crm_err *err)
+{
+	return row_by_id(db, "contract", cid, terms_row, t,
+			 "SELECT company_id, currency, coalesce(net_days, 30)"
+			 " FROM contracts WHERE id = ?",
+			 err);
 }
 
 int crm_invoice_issue(struct crm_db *db, const struct crm_invoice_new *nw,
 		      int64_t *id, struct crm_err *err)
 {
 	struct crm_invoice_new n = *nw;
-	char issue[CRM_TIME_LEN], due[16], cur[8] = "", number[64];
-	int64_t net_days = 30, net, tax;
+	char issue[CRM_TIME_LEN], due[16], number[64];
+	struct terms t = {.net_days = 30};
+	int64_t net, tax;
 	int rc;
 
 	if (n.contract_id) {
-		int64_t company;
-
-		if (contract_terms(db, n.contract_id, &company, cur, &net_days,
-				   err) < 0)
+		if (contract_terms(db, n.contract_id, &t, err) < 0)
 			return -1;
-		if (n.company_id && n.company_id != company)
+		if (n.company_id && n.company_id != t.company)
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "contract %lld is with company "
 					   "%lld, not %lld",
 					   (long long)n.contract_id,
-					   (long long)company,
+					   (long long)t.company,
 					   (long long)n.company_id);
-		n.company_id = company;
-		if (n.currency && strcmp(n.currency, cur))
+		n.company_id = t.company;
+		if (n.currency && strcmp(n.currency, t.cur))
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "contract %lld is in %s, not %s",
-					   (long long)n.contract_id, cur,
+					   (long long)n.contract_id, t.cur,
 					   n.currency);
-		n.currency = cur;
+		n.currency = t.cur;
 	}
 	if (!n.company_id)
 		return crm_err_set(err, CRM_EX_USAGE,
@@ -432,7 +390,7 @@ int crm_invoice_issue(struct crm_db *db, const struct crm_invoice_new *nw,
 					   "%s",
 					   n.due_date, issue);
 		snprintf(due, sizeof(due), "%s", n.due_date);
-	} else if (crm_date_add(issue, net_days, due, err) < 0) {
+	} else if (crm_date_add(issue, t.net_days, due, err) < 0) {
 		return -1;
 	}
 	if (write_doc(db, "invoice", 0, &n, issue, due, n.currency, id, number,
@@ -448,80 +406,92 @@ int crm_invoice_issue(struct crm_db *db, const struct crm_invoice_new *nw,
 	return 0;
 }
 
+/* An invoice of one line for a milestone or a schedule entry. */
+struct bill {
+	struct crm_invoice_new nw;
+	struct crm_inv_line l;
+	char date[16];
+	int64_t id;
+	struct crm_err *err;
+};
+
+/* Read b's row (sql, ?1 b->id; fn fills b from it; what names it when
+ * there is none) and issue its invoice. */
+static int bill_issue(struct crm_db *db, struct bill *b,
+		      int (*fn)(struct crm_stmt *, void *), const char *sql,
+		      const char *what, int64_t *id, struct crm_err *err)
+{
+	int rc = row_by_id(db, what, b->id, fn, b, sql, err);
+
+	if (rc == 0) {
+		b->l.quantity = 1000;
+		b->nw.lines = &b->l;
+		b->nw.nlines = 1;
+		rc = crm_line_amounts(&b->l, err);
+		if (rc == 0)
+			rc = crm_invoice_issue(db, &b->nw, id, err);
+	}
+	free(b->l.description);
+	return rc < 0 ? -1 : 0;
+}
+
+static int milestone_row(struct crm_stmt *st, void *arg)
+{
+	struct bill *b = arg;
+	long long mid = (long long)b->id;
+
+	b->nw.contract_id = crm_stmt_int(st, 0);
+	if (!crm_stmt_is_null(st, 4))
+		return crm_err_set(b->err, CRM_EX_DATAERR,
+				   "milestone %lld is invoiced (%s)", mid,
+				   crm_stmt_text(st, 4));
+	if (crm_stmt_is_null(st, 1))
+		return crm_err_set(b->err, CRM_EX_DATAERR,
+				   "milestone %lld has no amount to invoice",
+				   mid);
+	if (crm_stmt_is_null(st, 5) &&
+	    strcmp(crm_stmt_text(st, 3), "invoicing"))
+		/* a delivery or acceptance is billed once reached */
+		return crm_err_set(b->err, CRM_EX_DATAERR,
+				   "milestone %lld (%s) is not done yet", mid,
+				   crm_stmt_text(st, 3));
+	b->l.unit_price = crm_stmt_int(st, 1);
+	b->l.description = crm_xasprintf("%s (%s)", crm_stmt_text(st, 2),
+					 crm_stmt_text(st, 3));
+	return 0;
+}
+
 int crm_invoice_milestone(struct crm_db *db, int64_t mid, int64_t bp,
 			  const char *series, const char *date, int64_t *id,
 			  struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	struct bill b = {
+	    .nw = {.series = series, .issue_date = date, .milestone_id = mid},
+	    .l = {.tax_rate = bp},
+	    .id = mid,
+	    .err = err};
+
+	return bill_issue(
+	    db, &b, milestone_row,
 	    "SELECT m.contract_id, m.amount, m.name, m.kind,"
 	    " (SELECT number FROM invoices i WHERE i.milestone_id = m.id"
 	    "  AND i.kind = 'invoice'), m.done_on"
 	    " FROM contract_milestones m WHERE m.id = ?",
-	    err);
-	struct crm_invoice_new nw = {.series = series, .issue_date = date};
-	struct crm_inv_line l = {0};
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, mid);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		nw.contract_id = crm_stmt_int(st, 0);
-		nw.milestone_id = mid;
-		if (!crm_stmt_is_null(st, 4))
-			rc = crm_err_set(err, CRM_EX_DATAERR,
-					 "milestone %lld is invoiced (%s)",
-					 (long long)mid, crm_stmt_text(st, 4));
-		else if (crm_stmt_is_null(st, 1))
-			rc = crm_err_set(err, CRM_EX_DATAERR,
-					 "milestone %lld has no amount to "
-					 "invoice",
-					 (long long)mid);
-		else if (crm_stmt_is_null(st, 5) &&
-			 strcmp(crm_stmt_text(st, 3), "invoicing"))
-			/* a delivery or acceptance is billed once reached */
-			rc = crm_err_set(err, CRM_EX_DATAERR,
-					 "milestone %lld (%s) is not done yet",
-					 (long long)mid, crm_stmt_text(st, 3));
-		else {
-			l.unit_price = crm_stmt_int(st, 1);
-			l.description =
-			    crm_xasprintf("%s (%s)", crm_stmt_text(st, 2),
-					  crm_stmt_text(st, 3));
-		}
-	} else if (rc == 0) {
-		rc = crm_err_set(err, CRM_EX_NOINPUT,
-				 "no milestone has id %lld", (long long)mid);
-	}
-	crm_stmt_reset(st);
-	if (rc < 0) {
-		free(l.description);
-		return -1;
-	}
-	l.quantity = 1000;
-	l.tax_rate = bp;
-	nw.lines = &l;
-	nw.nlines = 1;
-	rc = crm_line_amounts(&l, err);
-	if (rc == 0)
-		rc = crm_invoice_issue(db, &nw, id, err);
-	free(l.description);
-	return rc;
+	    "milestone", id, err);
 }
 
 int crm_schedule_add(struct crm_db *db, int64_t cid, const char *date,
 		     const char *description, const char *amount, int64_t bp,
 		     int64_t *id, struct crm_err *err)
 {
-	char cur[8], now[CRM_TIME_LEN];
-	int64_t company, nd, minor;
+	char now[CRM_TIME_LEN];
+	struct terms t;
+	int64_t minor;
 	int rc;
 
-	if (contract_terms(db, cid, &company, cur, &nd, err) < 0 ||
+	if (contract_terms(db, cid, &t, err) < 0 ||
 	    check_date("--date", date, err) < 0 ||
-	    crm_money_parse(amount, cur, &minor, err) < 0)
+	    crm_money_parse(amount, t.cur, &minor, err) < 0)
 		return -1;
 	if (minor <= 0)
 		return crm_err_set(err, CRM_EX_DATAERR,
@@ -536,55 +506,39 @@ int crm_schedule_add(struct crm_db *db, int64_t cid, const char *date,
 	return rc > 0 ? 0 : -1;
 }
 
+static int schedule_row(struct crm_stmt *st, void *arg)
+{
+	struct bill *b = arg;
+
+	b->nw.contract_id = crm_stmt_int(st, 0);
+	b->l.unit_price = crm_stmt_int(st, 1);
+	b->l.description = crm_xstrdup(crm_stmt_text(st, 2));
+	b->l.tax_rate = crm_stmt_int(st, 3);
+	snprintf(b->date, sizeof(b->date), "%s", crm_stmt_text(st, 4));
+	if (!b->nw.issue_date)
+		b->nw.issue_date = b->date;
+	if (!crm_stmt_is_null(st, 5))
+		return crm_err_set(b->err, CRM_EX_DATAERR,
+				   "schedule entry %lld is invoiced (%s)",
+				   (long long)b->id, crm_stmt_text(st, 5));
+	return 0;
+}
+
 int crm_invoice_schedule(struct crm_db *db, int64_t sid, const char *series,
 			 const char *date, int64_t *id, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT s.contract_id, s.amount, s.description, s.tax_rate,"
-	    " s.bill_date, (SELECT number FROM invoices i"
-	    "  WHERE i.schedule_id = s.id AND i.kind = 'invoice')"
-	    " FROM contract_schedule s WHERE s.id = ?",
-	    err);
-	struct crm_invoice_new nw = {.series = series};
-	struct crm_inv_line l = {0};
-	char bill[16] = "";
-	int rc;
+	struct bill b = {
+	    .nw = {.series = series, .issue_date = date, .schedule_id = sid},
+	    .id = sid,
+	    .err = err};
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, sid);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		nw.contract_id = crm_stmt_int(st, 0);
-		nw.schedule_id = sid;
-		l.unit_price = crm_stmt_int(st, 1);
-		l.description = crm_xstrdup(crm_stmt_text(st, 2));
-		l.tax_rate = crm_stmt_int(st, 3);
-		snprintf(bill, sizeof(bill), "%s", crm_stmt_text(st, 4));
-		if (!crm_stmt_is_null(st, 5))
-			rc = crm_err_set(err, CRM_EX_DATAERR,
-					 "schedule entry %lld is invoiced (%s)",
-					 (long long)sid, crm_stmt_text(st, 5));
-	} else if (rc == 0) {
-		rc = crm_err_set(err, CRM_EX_NOINPUT,
-				 "no schedule entry has id %lld",
-				 (long long)sid);
-	}
-	crm_stmt_reset(st);
-	if (rc < 0) {
-		free(l.description);
-		return -1;
-	}
-	nw.issue_date = date ? date : bill;
-	l.quantity = 1000;
-	nw.lines = &l;
-	nw.nlines = 1;
-	rc = crm_line_amounts(&l, err);
-	if (rc == 0)
-		rc = crm_invoice_issue(db, &nw, id, err);
-	free(l.description);
-	return rc;
+	return bill_issue(db, &b, schedule_row,
+			  "SELECT s.contract_id, s.amount, s.description,"
+			  " s.tax_rate, s.bill_date, (SELECT number"
+			  " FROM invoices i WHERE i.schedule_id = s.id"
+			  " AND i.kind = 'invoice')"
+			  " FROM contract_schedule s WHERE s.id = ?",
+			  "schedule entry", id, err);
 }
 
 /* -- open amounts ------------------------------------------------------ */
@@ -594,35 +548,27 @@ struct doc {
 	char kind[8], cur[8], number[64];
 };
 
+static int doc_row(struct crm_stmt *st, void *arg)
+{
+	struct doc *d = arg;
+
+	d->company = crm_stmt_int(st, 0);
+	d->total = crm_stmt_int(st, 1);
+	d->credit_of = crm_stmt_int(st, 2);
+	snprintf(d->kind, sizeof(d->kind), "%s", crm_stmt_text(st, 3));
+	snprintf(d->cur, sizeof(d->cur), "%s", crm_stmt_text(st, 4));
+	snprintf(d->number, sizeof(d->number), "%s", crm_stmt_text(st, 5));
+	return 0;
+}
+
 static int doc_get(struct crm_db *db, int64_t id, struct doc *d,
 		   struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT company_id, total, coalesce(credit_of, 0), kind, currency,"
-	    " number FROM invoices WHERE id = ?",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		d->id = id;
-		d->company = crm_stmt_int(st, 0);
-		d->total = crm_stmt_int(st, 1);
-		d->credit_of = crm_stmt_int(st, 2);
-		snprintf(d->kind, sizeof(d->kind), "%s", crm_stmt_text(st, 3));
-		snprintf(d->cur, sizeof(d->cur), "%s", crm_stmt_text(st, 4));
-		snprintf(d->number, sizeof(d->number), "%s",
-			 crm_stmt_text(st, 5));
-	}
-	crm_stmt_reset(st);
-	if (rc == 0)
-		return crm_err_set(err, CRM_EX_NOINPUT,
-				   "no invoice has id %lld", (long long)id);
-	return rc < 0 ? -1 : 0;
+	d->id = id;
+	return row_by_id(db, "invoice", id, doc_row, d,
+			 "SELECT company_id, total, coalesce(credit_of, 0),"
+			 " kind, currency, number FROM invoices WHERE id = ?",
+			 err);
 }
 
 static int64_t sum_int(struct crm_db *db, const char *sql, int64_t id,
@@ -721,29 +667,24 @@ static int insert_alloc(struct crm_db *db, int64_t inv, int64_t pid,
 			struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO allocations (invoice_id, payment_id, credit_id,"
-	    " amount, at, actor) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-	    err);
-	int rc;
 
-	if (!st)
-		return -1;
-	crm_datetime_format(db->now, now);
-	crm_stmt_bind_int(st, 1, inv);
-	if (pid)
-		crm_stmt_bind_int(st, 2, pid);
-	if (cid)
-		crm_stmt_bind_int(st, 3, cid);
-	crm_stmt_bind_int(st, 4, amount);
-	crm_stmt_bind_text(st, 5, now);
-	crm_stmt_bind_text(st, 6, db->actor);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0 && aid)
-		*aid = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc > 0 ? 0 : -1;
+	return crm_dbq_step(db, err, aid,
+			    "INSERT INTO allocations (invoice_id, payment_id,"
+			    " credit_id, amount, at, actor)"
+			    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+			    "iIIiss", inv, pid, cid, amount,
+			    crm_datetime_format(db->now, now), db->actor) > 0
+		   ? 0
+		   : -1;
+}
+
+static void line_row(struct crm_stmt *st, void *elem)
+{
+	struct crm_inv_line *l = elem;
+
+	crm_stmt_getf(st, "siiiiii", &l->description, &l->quantity,
+		      &l->unit_price, &l->tax_rate, &l->net, &l->tax,
+		      &l->total);
 }
 
 int crm_credit_issue(struct crm_db *db, int64_t inv, int64_t gross,
@@ -784,35 +725,17 @@ int crm_credit_issue(struct crm_db *db, int64_t inv, int64_t gross,
 		return -1;
 	if (!lines && !gross) {
 		/* the whole invoice: its lines, unless part is credited */
-		struct crm_stmt *st;
-
 		if (done)
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "%s is partly credited already: "
 					   "give --amount or --line",
 					   d.number);
-		st = crm_db_stmt_cached(
-		    db,
-		    "SELECT description, quantity, unit_price, tax_rate, net,"
-		    " tax, total FROM invoice_lines WHERE invoice_id = ?"
-		    " ORDER BY pos",
-		    err);
-		if (!st)
-			return -1;
-		crm_stmt_bind_int(st, 1, inv);
-		while ((rc = crm_stmt_step(st, err)) > 0) {
-			own = crm_xrealloc(own, (nown + 1) * sizeof(*own));
-			own[nown++] = (struct crm_inv_line){
-			    .description = crm_xstrdup(crm_stmt_text(st, 0)),
-			    .quantity = crm_stmt_int(st, 1),
-			    .unit_price = crm_stmt_int(st, 2),
-			    .tax_rate = crm_stmt_int(st, 3),
-			    .net = crm_stmt_int(st, 4),
-			    .tax = crm_stmt_int(st, 5),
-			    .total = crm_stmt_int(st, 6),
-			};
-		}
-		crm_stmt_reset(st);
+		rc = crm_dbq_rows(db, err, &own, &nown, sizeof(*own), line_row,
+				  "SELECT description, quantity, unit_price,"
+				  " tax_rate, net, tax, total"
+				  " FROM invoice_lines WHERE invoice_id = ?"
+				  " ORDER BY pos",
+				  "i", inv);
 		if (rc < 0)
 			goto out;
 		nw.lines = own;
@@ -903,9 +826,7 @@ int crm_payment_add(struct crm_db *db, const struct crm_payment_new *p,
 {
 	char day[CRM_TIME_LEN], now[CRM_TIME_LEN], entry[64];
 	const char *date = p->date;
-	struct crm_stmt *st;
 	int64_t n;
-	int rc;
 
 	if (p->amount <= 0)
 		return crm_err_set(err, CRM_EX_DATAERR,
@@ -931,29 +852,15 @@ int crm_payment_add(struct crm_db *db, const struct crm_payment_new *p,
 				   "no company has id %lld",
 				   (long long)p->company_id);
 	crm_datetime_format(db->now, now);
-	st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO payments (company_id, received_on, amount, currency,"
-	    " payer, method, external_ref, statement_ref, created_at, actor)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, p->company_id);
-	crm_stmt_bind_text(st, 2, date);
-	crm_stmt_bind_int(st, 3, p->amount);
-	crm_stmt_bind_text(st, 4, p->currency);
-	crm_stmt_bind_text(st, 5, p->payer);
-	crm_stmt_bind_text(st, 6, p->method);
-	crm_stmt_bind_text(st, 7, p->external_ref);
-	crm_stmt_bind_text(st, 8, p->statement_ref);
-	crm_stmt_bind_text(st, 9, now);
-	crm_stmt_bind_text(st, 10, db->actor);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*id = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	if (rc <= 0)
+	if (crm_dbq_step(
+		db, err, id,
+		"INSERT INTO payments (company_id, received_on, amount,"
+		" currency, payer, method, external_ref,"
+		" statement_ref, created_at, actor)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"isisssssss", p->company_id, date, p->amount, p->currency,
+		p->payer, p->method, p->external_ref, p->statement_ref, now,
+		db->actor) <= 0)
 		return -1;
 	snprintf(entry, sizeof(entry), "PAY-%06lld", (long long)*id);
 	if (post(db, entry, date, "bank", p->amount, 0, p->currency,
@@ -968,11 +875,10 @@ int crm_allocate(struct crm_db *db, int64_t pid, bool credit, int64_t inv,
 		 int64_t amount, int64_t *alloc, int64_t *done,
 		 struct crm_err *err)
 {
-	struct crm_stmt *st;
-	int64_t rest, open, company = 0;
-	char cur[8] = "", src[64];
+	struct terms t = {0};
+	int64_t rest, open;
+	char src[64];
 	struct doc d;
-	int rc;
 
 	if (doc_get(db, inv, &d, err) < 0)
 		return -1;
@@ -988,42 +894,28 @@ int crm_allocate(struct crm_db *db, int64_t pid, bool credit, int64_t inv,
 		if (strcmp(c.kind, "credit"))
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "%s is no credit note", c.number);
-		company = c.company;
-		snprintf(cur, sizeof(cur), "%s", c.cur);
+		t.company = c.company;
+		snprintf(t.cur, sizeof(t.cur), "%s", c.cur);
 		snprintf(src, sizeof(src), "credit note %s", c.number);
 	} else {
-		st = crm_db_stmt_cached(
-		    db,
-		    "SELECT company_id, currency FROM payments WHERE id = ?",
-		    err);
-		if (!st)
+		if (row_by_id(db, "payment", pid, terms_row, &t,
+			      "SELECT company_id, currency, 0 FROM payments"
+			      " WHERE id = ?",
+			      err) < 0)
 			return -1;
-		crm_stmt_bind_int(st, 1, pid);
-		rc = crm_stmt_step(st, err);
-		if (rc > 0) {
-			company = crm_stmt_int(st, 0);
-			snprintf(cur, sizeof(cur), "%s", crm_stmt_text(st, 1));
-		}
-		crm_stmt_reset(st);
-		if (rc < 0)
-			return -1;
-		if (!rc)
-			return crm_err_set(err, CRM_EX_NOINPUT,
-					   "no payment has id %lld",
-					   (long long)pid);
 		snprintf(src, sizeof(src), "payment %lld", (long long)pid);
 	}
-	if (company != d.company)
+	if (t.company != d.company)
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "%s is from company %lld, %s is to company "
 				   "%lld",
-				   src, (long long)company, d.number,
+				   src, (long long)t.company, d.number,
 				   (long long)d.company);
-	if (strcmp(cur, d.cur))
+	if (strcmp(t.cur, d.cur))
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "%s is in %s, %s in %s: never mixed without "
 				   "a rate",
-				   src, cur, d.number, d.cur);
+				   src, t.cur, d.number, d.cur);
 	if (credit ? crm_invoice_open(db, pid, &rest, err)
 		   : crm_payment_rest(db, pid, &rest, err))
 		return -1;
@@ -1044,14 +936,14 @@ int crm_allocate(struct crm_db *db, int64_t pid, bool credit, int64_t inv,
 
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "%s has %s left, not enough", src,
-				   crm_money_format(rest, cur, a));
+				   crm_money_format(rest, t.cur, a));
 	}
 	if (amount > open) {
 		char a[32];
 
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "%s has %s open, less than the amount",
-				   d.number, crm_money_format(open, cur, a));
+				   d.number, crm_money_format(open, t.cur, a));
 	}
 	if (insert_alloc(db, inv, credit ? 0 : pid, credit ? pid : 0, amount,
 			 alloc, err) < 0)
@@ -1061,13 +953,26 @@ int crm_allocate(struct crm_db *db, int64_t pid, bool credit, int64_t inv,
 	return 0;
 }
 
+/* A payment or credit note with a rest. */
+struct source {
+	int64_t id;
+	bool credit;
+};
+
+static void source_row(struct crm_stmt *st, void *elem)
+{
+	struct source *s = elem;
+
+	s->id = crm_stmt_int(st, 0);
+	s->credit = crm_stmt_int(st, 1) != 0;
+}
+
 int crm_apply_credit(struct crm_db *db, int64_t inv, int64_t *done,
 		     struct crm_err *err)
 {
-	struct crm_stmt *st;
 	struct doc d;
-	int64_t *src = NULL, open, total = 0;
-	bool *is_credit = NULL;
+	struct source *src = NULL;
+	int64_t open, total = 0;
 	size_t n = 0;
 	int rc;
 
@@ -1075,8 +980,8 @@ int crm_apply_credit(struct crm_db *db, int64_t inv, int64_t *done,
 	if (doc_get(db, inv, &d, err) < 0)
 		return -1;
 	/* sources with a rest, oldest first: payments, then credit notes */
-	st = crm_db_stmt_cached(
-	    db,
+	rc = crm_dbq_rows(
+	    db, err, &src, &n, sizeof(*src), source_row,
 	    "SELECT id, 0, received_on FROM payments p"
 	    " WHERE company_id = ?1 AND currency = ?2 AND amount >"
 	    " (SELECT coalesce(sum(amount), 0) FROM allocations a"
@@ -1087,31 +992,18 @@ int crm_apply_credit(struct crm_db *db, int64_t inv, int64_t *done,
 	    " AND total > (SELECT coalesce(sum(amount), 0) FROM allocations a"
 	    "  WHERE a.credit_id = c.id AND a.undone_at IS NULL)"
 	    " ORDER BY 3, 2, 1",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, d.company);
-	crm_stmt_bind_text(st, 2, d.cur);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		src = crm_xrealloc(src, (n + 1) * sizeof(*src));
-		is_credit =
-		    crm_xrealloc(is_credit, (n + 1) * sizeof(*is_credit));
-		src[n] = crm_stmt_int(st, 0);
-		is_credit[n++] = crm_stmt_int(st, 1) != 0;
-	}
-	crm_stmt_reset(st);
+	    "is", d.company, d.cur);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		int64_t got = 0;
 
 		rc = crm_invoice_open(db, inv, &open, err);
 		if (rc < 0 || open == 0)
 			break;
-		rc = crm_allocate(db, src[i], is_credit[i], inv, 0, NULL, &got,
-				  err);
+		rc = crm_allocate(db, src[i].id, src[i].credit, inv, 0, NULL,
+				  &got, err);
 		total += got;
 	}
 	free(src);
-	free(is_credit);
 	*done = total;
 	return rc < 0 ? -1 : 0;
 }
@@ -1119,25 +1011,21 @@ int crm_apply_credit(struct crm_db *db, int64_t inv, int64_t *done,
 int crm_allocation_undo(struct crm_db *db, int64_t aid, const char *reason,
 			struct crm_err *err)
 {
-	char now[CRM_TIME_LEN];
-	struct crm_stmt *st;
+	char now[CRM_TIME_LEN], *at;
 	int rc;
 
 	if (!reason || !*reason)
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "unallocate needs --reason (kept in the "
 				   "audit trail)");
-	st = crm_db_stmt_cached(
-	    db, "SELECT undone_at FROM allocations WHERE id = ?", err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, aid);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0 && !crm_stmt_is_null(st, 0))
+	rc = crm_dbq_text(db, err, &at,
+			  "SELECT undone_at FROM allocations WHERE id = ?", "i",
+			  aid);
+	if (rc > 0 && at)
 		rc = crm_err_set(err, CRM_EX_DATAERR,
 				 "allocation %lld was undone at %s",
-				 (long long)aid, crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
+				 (long long)aid, at);
+	free(at);
 	if (rc == 0)
 		return crm_err_set(err, CRM_EX_NOINPUT,
 				   "no allocation has id %lld", (long long)aid);
@@ -1319,63 +1207,73 @@ static void add_raw(struct crm_rec *rec, const char *name, const char *v)
 	crm_rec_add(rec, name, strlen(name), v, strlen(v), CRM_RAW);
 }
 
+static int recs_row(struct crm_stmt *st, void *arg)
+{
+	struct crm_recs *r = arg;
+
+	crm_rec_clear(&r->rec);
+	if (r->row(st, &r->rec, r->ctx) < 0)
+		return -1;
+	return r->fn(&r->rec, r->arg) < 0 ? -1 : 0;
+}
+
+int crm_recs_each(struct crm_stmt *st, struct crm_recs *r, struct crm_err *err)
+{
+	int rc;
+
+	if (!st)
+		return -1;
+	crm_rec_init(&r->rec);
+	rc = crm_stmt_each(st, recs_row, r, err);
+	crm_rec_release(&r->rec);
+	return rc < 0 ? -1 : 0;
+}
+
+static int listing_row(struct crm_stmt *st, struct crm_rec *rec, void *ctx)
+{
+	const struct listing *l = ctx;
+	const char *cur = crm_stmt_text(st, l->cur_col);
+
+	for (int c = 0; l->cols[c]; c++) {
+		char buf[32];
+
+		if (crm_stmt_is_null(st, c)) {
+			crm_rec_add(rec, l->cols[c], strlen(l->cols[c]), NULL,
+				    0, CRM_NULL);
+			continue;
+		}
+		switch (l->kinds[c]) {
+		case K_INT:
+			add_raw(rec, l->cols[c], crm_stmt_text(st, c));
+			break;
+		case K_TEXT:
+			crm_rec_adds(rec, l->cols[c], crm_stmt_text(st, c));
+			break;
+		case K_MONEY:
+			crm_money_format(crm_stmt_int(st, c), cur ? cur : "XXX",
+					 buf);
+			add_raw(rec, l->cols[c], buf);
+			break;
+		case K_QTY:
+			fmt_scaled(crm_stmt_int(st, c), 3, buf);
+			add_raw(rec, l->cols[c], buf);
+			break;
+		case K_RATE:
+			fmt_scaled(crm_stmt_int(st, c), 2, buf);
+			add_raw(rec, l->cols[c], buf);
+			break;
+		}
+	}
+	return 0;
+}
+
 static int list_run(struct crm_db *db, const struct listing *l, const char *sql,
 		    int64_t id, int (*fn)(const struct crm_rec *rec, void *arg),
 		    void *arg, struct crm_err *err)
 {
-	struct crm_stmt *st;
-	struct crm_rec rec;
-	int rc;
+	struct crm_recs r = {listing_row, (void *)l, fn, arg};
 
-	st = crm_db_stmt(db, sql, err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_rec_init(&rec);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *cur = crm_stmt_text(st, l->cur_col);
-
-		crm_rec_clear(&rec);
-		for (int c = 0; l->cols[c]; c++) {
-			char buf[32];
-
-			if (crm_stmt_is_null(st, c)) {
-				crm_rec_add(&rec, l->cols[c],
-					    strlen(l->cols[c]), NULL, 0,
-					    CRM_NULL);
-				continue;
-			}
-			switch (l->kinds[c]) {
-			case K_INT:
-				add_raw(&rec, l->cols[c], crm_stmt_text(st, c));
-				break;
-			case K_TEXT:
-				crm_rec_adds(&rec, l->cols[c],
-					     crm_stmt_text(st, c));
-				break;
-			case K_MONEY:
-				crm_money_format(crm_stmt_int(st, c),
-						 cur ? cur : "XXX", buf);
-				add_raw(&rec, l->cols[c], buf);
-				break;
-			case K_QTY:
-				fmt_scaled(crm_stmt_int(st, c), 3, buf);
-				add_raw(&rec, l->cols[c], buf);
-				break;
-			case K_RATE:
-				fmt_scaled(crm_stmt_int(st, c), 2, buf);
-				add_raw(&rec, l->cols[c], buf);
-				break;
-			}
-		}
-		if (fn(&rec, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_rec_release(&rec);
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return crm_recs_each(crm_dbq(db, err, sql, "i", id), &r, err);
 }
 
 int crm_recv_list(struct crm_db *db, const char *what, int64_t id,
@@ -1407,14 +1305,43 @@ const char *const crm_journal_columns[] = {
     "line_id",	"entry",      "date",	  "account", "debit", "credit",
     "currency", "company_id", "doc_type", "doc_id",  "memo",  NULL};
 
+struct journal {
+	int64_t last;
+	uint64_t *n;
+};
+
+static int journal_row(struct crm_stmt *st, struct crm_rec *rec, void *ctx)
+{
+	struct journal *j = ctx;
+	const char *cur = crm_stmt_text(st, 6);
+	char buf[32];
+
+	add_raw(rec, "line_id", crm_stmt_text(st, 0));
+	crm_rec_adds(rec, "entry", crm_stmt_text(st, 1));
+	crm_rec_adds(rec, "date", crm_stmt_text(st, 2));
+	crm_rec_adds(rec, "account", crm_stmt_text(st, 3));
+	add_raw(rec, "debit", crm_money_format(crm_stmt_int(st, 4), cur, buf));
+	add_raw(rec, "credit", crm_money_format(crm_stmt_int(st, 5), cur, buf));
+	crm_rec_adds(rec, "currency", cur);
+	if (crm_stmt_is_null(st, 7))
+		crm_rec_add(rec, "company_id", 10, NULL, 0, CRM_NULL);
+	else
+		add_raw(rec, "company_id", crm_stmt_text(st, 7));
+	crm_rec_adds(rec, "doc_type", crm_stmt_text(st, 8));
+	add_raw(rec, "doc_id", crm_stmt_text(st, 9));
+	crm_rec_adds(rec, "memo", crm_stmt_text(st, 10));
+	j->last = crm_stmt_int(st, 0);
+	(*j->n)++;
+	return 0;
+}
+
 int crm_journal_export(struct crm_db *db, const char *cursor,
 		       int (*fn)(const struct crm_rec *rec, void *arg),
 		       void *arg, uint64_t *n, struct crm_err *err)
 {
-	int64_t from = 0, last = 0;
-	struct crm_stmt *st;
-	struct crm_rec rec;
-	int rc;
+	struct journal j = {0, n};
+	struct crm_recs r = {journal_row, &j, fn, arg};
+	int64_t from = 0;
 
 	*n = 0;
 	if (cursor) {
@@ -1425,67 +1352,25 @@ int crm_journal_export(struct crm_db *db, const char *cursor,
 		if (from < 0)
 			return -1;
 	}
-	last = from;
-	st = crm_db_stmt(db,
-			 "SELECT id, entry, posted_on, account, debit, credit,"
-			 " currency, company_id, doc_type, doc_id, memo"
-			 " FROM journal_lines WHERE id > ? ORDER BY id",
-			 err);
-	if (!st)
+	j.last = from;
+	if (crm_recs_each(
+		crm_dbq(db, err,
+			"SELECT id, entry, posted_on, account, debit,"
+			" credit, currency, company_id, doc_type, doc_id,"
+			" memo FROM journal_lines WHERE id > ?"
+			" ORDER BY id",
+			"i", from),
+		&r, err) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, from);
-	crm_rec_init(&rec);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *cur = crm_stmt_text(st, 6);
-		char buf[32];
-
-		crm_rec_clear(&rec);
-		add_raw(&rec, "line_id", crm_stmt_text(st, 0));
-		crm_rec_adds(&rec, "entry", crm_stmt_text(st, 1));
-		crm_rec_adds(&rec, "date", crm_stmt_text(st, 2));
-		crm_rec_adds(&rec, "account", crm_stmt_text(st, 3));
-		add_raw(&rec, "debit",
-			crm_money_format(crm_stmt_int(st, 4), cur, buf));
-		add_raw(&rec, "credit",
-			crm_money_format(crm_stmt_int(st, 5), cur, buf));
-		crm_rec_adds(&rec, "currency", cur);
-		if (crm_stmt_is_null(st, 7))
-			crm_rec_add(&rec, "company_id", 10, NULL, 0, CRM_NULL);
-		else
-			add_raw(&rec, "company_id", crm_stmt_text(st, 7));
-		crm_rec_adds(&rec, "doc_type", crm_stmt_text(st, 8));
-		add_raw(&rec, "doc_id", crm_stmt_text(st, 9));
-		crm_rec_adds(&rec, "memo", crm_stmt_text(st, 10));
-		last = crm_stmt_int(st, 0);
-		(*n)++;
-		if (fn(&rec, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_rec_release(&rec);
-	crm_stmt_finalize(st);
-	if (rc < 0)
-		return -1;
-	if (cursor && last > from) {
+	if (cursor && j.last > from) {
 		char now[CRM_TIME_LEN];
 
-		st = crm_db_stmt_cached(
-		    db,
+		return crm_dbq_run(
+		    db, err,
 		    "INSERT INTO journal_cursors (name, last_id, at)"
 		    " VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE"
 		    " SET last_id = excluded.last_id, at = excluded.at",
-		    err);
-		if (!st)
-			return -1;
-		crm_datetime_format(db->now, now);
-		crm_stmt_bind_text(st, 1, cursor);
-		crm_stmt_bind_int(st, 2, last);
-		crm_stmt_bind_text(st, 3, now);
-		rc = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
-		if (rc < 0)
-			return -1;
+		    "sis", cursor, j.last, crm_datetime_format(db->now, now));
 	}
 	return 0;
 }
@@ -1532,6 +1417,44 @@ static int aging_emit(struct aging_acc *a,
 	return rc;
 }
 
+struct aging {
+	struct aging_acc acc;
+	int64_t day0;
+	int (*fn)(const struct crm_rec *rec, void *arg);
+	void *arg;
+	struct crm_err *err;
+};
+
+static int aging_row(struct crm_stmt *st, void *arg)
+{
+	struct aging *g = arg;
+	struct aging_acc *acc = &g->acc;
+	const char *key = crm_stmt_text(st, 0);
+	const char *cur = crm_stmt_text(st, 1);
+	int64_t open = crm_stmt_int(st, 3), late;
+	crm_time td;
+
+	if (acc->any && (strcmp(acc->key, key) || strcmp(acc->cur, cur)) &&
+	    aging_emit(acc, g->fn, g->arg, g->err) < 0)
+		return -1;
+	if (!acc->any) {
+		snprintf(acc->key, sizeof(acc->key), "%s", key);
+		snprintf(acc->cur, sizeof(acc->cur), "%s", cur);
+		acc->any = true;
+	}
+	if (crm_datetime_parse(crm_stmt_text(st, 2), &td, g->err) < 0)
+		return -1;
+	late = g->day0 - td / 86400;
+	acc->b[late <= 0    ? 0
+	       : late <= 30 ? 1
+	       : late <= 60 ? 2
+	       : late <= 90 ? 3
+			    : 4] += open;
+	acc->b[5] += open;
+	acc->n++;
+	return 0;
+}
+
 int crm_aging(struct crm_db *db, const char *as_of, const char *by,
 	      int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 	      struct crm_err *err)
@@ -1554,179 +1477,127 @@ int crm_aging(struct crm_db *db, const char *as_of, const char *by,
 	    "  ON a.invoice_id = i.id"
 	    " WHERE i.kind = 'invoice' AND i.total - coalesce(a.s, 0) <> 0"
 	    " ORDER BY 1, 2";
-	struct aging_acc acc = {0};
-	struct crm_stmt *st;
+	struct aging g = {.fn = fn, .arg = arg, .err = err};
 	crm_time t0;
-	int64_t day0;
-	int rc;
 
 	if (check_date("--as-of", as_of, err) < 0 ||
 	    crm_datetime_parse(as_of, &t0, err) < 0)
 		return -1;
-	day0 = t0 / 86400;
-	st = crm_db_stmt(db, strcmp(by, "owner") ? by_account : by_owner, err);
-	if (!st)
+	g.day0 = t0 / 86400;
+	if (crm_dbq_each(db, err, aging_row, &g,
+			 strcmp(by, "owner") ? by_account : by_owner, "") < 0)
 		return -1;
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *key = crm_stmt_text(st, 0);
-		const char *cur = crm_stmt_text(st, 1);
-		const char *due = crm_stmt_text(st, 2);
-		int64_t open = crm_stmt_int(st, 3), late;
-		crm_time td;
-		int b;
-
-		if (acc.any && (strcmp(acc.key, key) || strcmp(acc.cur, cur)) &&
-		    aging_emit(&acc, fn, arg, err) < 0) {
-			rc = -1;
-			break;
-		}
-		if (!acc.any) {
-			snprintf(acc.key, sizeof(acc.key), "%s", key);
-			snprintf(acc.cur, sizeof(acc.cur), "%s", cur);
-			acc.any = true;
-		}
-		if (crm_datetime_parse(due, &td, err) < 0) {
-			rc = -1;
-			break;
-		}
-		late = day0 - td / 86400;
-		b = late <= 0	 ? 0
-		    : late <= 30 ? 1
-		    : late <= 60 ? 2
-		    : late <= 90 ? 3
-				 : 4;
-		acc.b[b] += open;
-		acc.b[5] += open;
-		acc.n++;
-	}
-	crm_stmt_finalize(st);
-	if (rc < 0)
-		return -1;
-	return aging_emit(&acc, fn, arg, err) < 0 ? -1 : 0;
+	return aging_emit(&g.acc, fn, arg, err) < 0 ? -1 : 0;
 }
 
 const char *const crm_dso_columns[] = {"currency", "receivables", "billed",
 				       "days",	   "dso",	  NULL};
 
+static int dso_row(struct crm_stmt *st, struct crm_rec *rec, void *ctx)
+{
+	int64_t days = *(const int64_t *)ctx;
+	const char *cur = crm_stmt_text(st, 0);
+	int64_t bal = crm_stmt_int(st, 1), billed = crm_stmt_int(st, 2);
+	char buf[32];
+
+	crm_rec_adds(rec, "currency", cur);
+	add_raw(rec, "receivables", crm_money_format(bal, cur, buf));
+	add_raw(rec, "billed", crm_money_format(billed, cur, buf));
+	add_raw(rec, "days", crm_fmt_int(buf, days));
+	if (billed > 0) {
+		/* one decimal, half away from zero */
+		__int128 d10 = div_round((__int128)bal * days * 10, billed);
+
+		snprintf(buf, sizeof(buf), "%s%lld.%lld", d10 < 0 ? "-" : "",
+			 (long long)((d10 < 0 ? -d10 : d10) / 10),
+			 (long long)((d10 < 0 ? -d10 : d10) % 10));
+		add_raw(rec, "dso", buf);
+	} else {
+		crm_rec_add(rec, "dso", 3, NULL, 0, CRM_NULL);
+	}
+	return 0;
+}
+
 int crm_dso(struct crm_db *db, const char *as_of, int64_t days,
 	    int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 	    struct crm_err *err)
 {
+	struct crm_recs r = {dso_row, &days, fn, arg};
 	char from[16];
-	struct crm_stmt *st;
-	struct crm_rec rec;
-	int rc;
 
 	if (check_date("--as-of", as_of, err) < 0 ||
 	    crm_date_add(as_of, -days, from, err) < 0)
 		return -1;
 	/* receivables: open invoices less unused credit (the ledger
 	 * balance); billed: invoices less credit notes issued after from */
-	st = crm_db_stmt(db,
-			 "SELECT currency, sum(bal), sum(billed) FROM ("
-			 " SELECT currency, CASE kind WHEN 'invoice' THEN total"
-			 "  ELSE -total END AS bal,"
-			 "  CASE WHEN issue_date > ?1 AND issue_date <= ?2 THEN"
-			 "  CASE kind WHEN 'invoice' THEN total ELSE -total END"
-			 "  ELSE 0 END AS billed"
-			 " FROM invoices WHERE issue_date <= ?2"
-			 " UNION ALL SELECT currency, -amount, 0 FROM payments"
-			 " WHERE received_on <= ?2) r"
-			 " GROUP BY currency ORDER BY currency",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, from);
-	crm_stmt_bind_text(st, 2, as_of);
-	crm_rec_init(&rec);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *cur = crm_stmt_text(st, 0);
-		int64_t bal = crm_stmt_int(st, 1), billed = crm_stmt_int(st, 2);
-		char buf[32];
-
-		crm_rec_clear(&rec);
-		crm_rec_adds(&rec, "currency", cur);
-		add_raw(&rec, "receivables", crm_money_format(bal, cur, buf));
-		add_raw(&rec, "billed", crm_money_format(billed, cur, buf));
-		add_raw(&rec, "days", crm_fmt_int(buf, days));
-		if (billed > 0) {
-			/* one decimal, half away from zero */
-			__int128 d10 =
-			    div_round((__int128)bal * days * 10, billed);
-
-			snprintf(buf, sizeof(buf), "%s%lld.%lld",
-				 d10 < 0 ? "-" : "",
-				 (long long)((d10 < 0 ? -d10 : d10) / 10),
-				 (long long)((d10 < 0 ? -d10 : d10) % 10));
-			add_raw(&rec, "dso", buf);
-		} else {
-			crm_rec_add(&rec, "dso", 3, NULL, 0, CRM_NULL);
-		}
-		if (fn(&rec, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_rec_release(&rec);
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return crm_recs_each(
+	    crm_dbq(db, err,
+		    "SELECT currency, sum(bal), sum(billed) FROM ("
+		    " SELECT currency, CASE kind WHEN 'invoice' THEN total"
+		    "  ELSE -total END AS bal,"
+		    "  CASE WHEN issue_date > ?1 AND issue_date <= ?2 THEN"
+		    "  CASE kind WHEN 'invoice' THEN total ELSE -total END"
+		    "  ELSE 0 END AS billed"
+		    " FROM invoices WHERE issue_date <= ?2"
+		    " UNION ALL SELECT currency, -amount, 0 FROM payments"
+		    " WHERE received_on <= ?2) r"
+		    " GROUP BY currency ORDER BY currency",
+		    "ss", from, as_of),
+	    &r, err);
 }
 
 const char *const crm_months_columns[] = {
     "month",	 "currency",	"billed", "credited",
     "collected", "open_at_end", NULL};
 
+struct months {
+	char cur[8];
+	__int128 open;
+	struct crm_err *err;
+};
+
+static int months_row(struct crm_stmt *st, struct crm_rec *rec, void *ctx)
+{
+	struct months *m = ctx;
+	int64_t b = crm_stmt_int(st, 2), c = crm_stmt_int(st, 3),
+		p = crm_stmt_int(st, 4);
+	char buf[32];
+
+	if (strcmp(m->cur, crm_stmt_text(st, 0))) {
+		snprintf(m->cur, sizeof(m->cur), "%s", crm_stmt_text(st, 0));
+		m->open = 0;
+	}
+	m->open += (__int128)b - c - p;
+	if (!fits(m->open))
+		return crm_money_overflow(m->err, "months");
+	crm_rec_adds(rec, "month", crm_stmt_text(st, 1));
+	crm_rec_adds(rec, "currency", m->cur);
+	add_raw(rec, "billed", crm_money_format(b, m->cur, buf));
+	add_raw(rec, "credited", crm_money_format(c, m->cur, buf));
+	add_raw(rec, "collected", crm_money_format(p, m->cur, buf));
+	add_raw(rec, "open_at_end",
+		crm_money_format((int64_t)m->open, m->cur, buf));
+	return 0;
+}
+
 int crm_billing_months(struct crm_db *db,
 		       int (*fn)(const struct crm_rec *rec, void *arg),
 		       void *arg, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT currency, m, sum(b), sum(c), sum(p) FROM ("
-	    " SELECT currency, substr(issue_date, 1, 7) AS m,"
-	    "  CASE kind WHEN 'invoice' THEN total ELSE 0 END AS b,"
-	    "  CASE kind WHEN 'credit' THEN total ELSE 0 END AS c, 0 AS p"
-	    " FROM invoices"
-	    " UNION ALL SELECT currency, substr(received_on, 1, 7), 0, 0,"
-	    "  amount FROM payments) r"
-	    " GROUP BY currency, m ORDER BY currency, m",
-	    err);
-	char cur[8] = "";
-	__int128 open = 0;
-	struct crm_rec rec;
-	int rc;
+	struct months m = {.err = err};
+	struct crm_recs r = {months_row, &m, fn, arg};
 
-	if (!st)
-		return -1;
-	crm_rec_init(&rec);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		int64_t b = crm_stmt_int(st, 2), c = crm_stmt_int(st, 3),
-			p = crm_stmt_int(st, 4);
-		char buf[32];
-
-		if (strcmp(cur, crm_stmt_text(st, 0))) {
-			snprintf(cur, sizeof(cur), "%s", crm_stmt_text(st, 0));
-			open = 0;
-		}
-		open += (__int128)b - c - p;
-		if (!fits(open)) {
-			rc = crm_money_overflow(err, "months");
-			break;
-		}
-		crm_rec_clear(&rec);
-		crm_rec_adds(&rec, "month", crm_stmt_text(st, 1));
-		crm_rec_adds(&rec, "currency", cur);
-		add_raw(&rec, "billed", crm_money_format(b, cur, buf));
-		add_raw(&rec, "credited", crm_money_format(c, cur, buf));
-		add_raw(&rec, "collected", crm_money_format(p, cur, buf));
-		add_raw(&rec, "open_at_end",
-			crm_money_format((int64_t)open, cur, buf));
-		if (fn(&rec, arg) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_rec_release(&rec);
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return crm_recs_each(
+	    crm_dbq(
+		db, err,
+		"SELECT currency, m, sum(b), sum(c), sum(p) FROM ("
+		" SELECT currency, substr(issue_date, 1, 7) AS m,"
+		"  CASE kind WHEN 'invoice' THEN total ELSE 0 END AS b,"
+		"  CASE kind WHEN 'credit' THEN total ELSE 0 END AS c, 0 AS p"
+		" FROM invoices"
+		" UNION ALL SELECT currency, substr(received_on, 1, 7), 0, 0,"
+		"  amount FROM payments) r"
+		" GROUP BY currency, m ORDER BY currency, m",
+		""),
+	    &r, err);
 }

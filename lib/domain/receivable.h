@@ -36,6 +36,19 @@ int crm_line_amounts(struct crm_inv_line *l, struct crm_err *err);
 /* A decimal percentage ("19", "7.5", "0") as hundredths: -1 if bad. */
 int crm_rate_parse(const char *s, int64_t *bp);
 
+/* Each row of a statement as a record for fn (a listing): row fills the
+ * record from the row (0, or -1 to stop with err filled); fn's -1 stops
+ * too. crm_recs_each steps st (bound; NULL after a failure to prepare
+ * is -1) to its end and resets it: 0 or -1. */
+struct crm_recs {
+	int (*row)(struct crm_stmt *st, struct crm_rec *rec, void *ctx);
+	void *ctx;
+	int (*fn)(const struct crm_rec *rec, void *arg);
+	void *arg;
+	struct crm_rec rec;
+};
+int crm_recs_each(struct crm_stmt *st, struct crm_recs *r, struct crm_err *err);
+
 struct crm_invoice_new {
 	int64_t company_id, contract_id, milestone_id, schedule_id;
 	const char *series;	/* NULL: "INV" */

@@ -1098,6 +1098,37 @@ struct decision {
 	int64_t rest;
 };
 
+/* Drop the candidates in another currency than cur or with nothing open:
+ * other currencies never match. */
+static void keep_open(const struct book *b, struct cands *c, const char *cur)
+{
+	for (size_t i = 0; i < c->n;)
+		if (strcmp(b->v[c->v[i]].cur, cur) || b->v[c->v[i]].open <= 0)
+			c->v[i] = c->v[--c->n];
+		else
+			i++;
+}
+
+/* d settles invoice slot with the whole amount. */
+static void match_one(struct decision *d, const char *how, size_t slot,
+		      int64_t amount)
+{
+	d->status = "matched";
+	d->how = how;
+	d->alloc[0] = amount;
+	cand_add(&d->chosen, slot);
+}
+
+/* d is ambiguous: the candidates c go to a person. */
+static void ambiguous(struct decision *d, const char *how,
+		      const struct cands *c)
+{
+	d->status = "ambiguous";
+	d->how = how;
+	for (size_t i = 0; i < c->n; i++)
+		cand_add(&d->shortlist, c->v[i]);
+}
+
 static int decide(struct crm_db *db, struct book *b, size_t line,
 		  const struct crm_bank_line *l, struct decision *d,
 		  struct crm_err *err)
@@ -1112,19 +1143,8 @@ static int decide(struct crm_db *db, struct book *b, size_t line,
 	/* in the order a lookup token by token would find them */
 	for (size_t i = b->line_hits[line]; i < b->line_hits[line + 1]; i++)
 		cand_add(b->hits[i].exact ? &exact : &typo, b->hits[i].inv);
-	/* other currencies never match */
-	for (size_t i = 0; i < exact.n;)
-		if (strcmp(b->v[exact.v[i]].cur, l->currency) ||
-		    b->v[exact.v[i]].open <= 0)
-			exact.v[i] = exact.v[--exact.n];
-		else
-			i++;
-	for (size_t i = 0; i < typo.n;)
-		if (strcmp(b->v[typo.v[i]].cur, l->currency) ||
-		    b->v[typo.v[i]].open <= 0)
-			typo.v[i] = typo.v[--typo.n];
-		else
-			i++;
+	keep_open(b, &exact, l->currency);
+	keep_open(b, &typo, l->currency);
 	if (exact.n) {
 		for (size_t i = 0; i < exact.n; i++) {
 			const struct inv *v = &b->v[exact.v[i]];
@@ -1136,10 +1156,7 @@ static int decide(struct crm_db *db, struct book *b, size_t line,
 				company = v->company;
 		}
 		if (company == -2 || exact.n > 64) {
-			d->status = "ambiguous";
-			d->how = "references of several accounts";
-			for (size_t i = 0; i < exact.n; i++)
-				cand_add(&d->shortlist, exact.v[i]);
+			ambiguous(d, "references of several accounts", &exact);
 		} else if (sum <= l->amount) {
 			d->status = "matched";
 			d->how = sum == l->amount ? "reference"
@@ -1150,15 +1167,11 @@ static int decide(struct crm_db *db, struct book *b, size_t line,
 			}
 			d->rest = l->amount - (int64_t)sum;
 		} else if (exact.n == 1) {
-			d->status = "matched";
-			d->how = "reference, partial";
-			d->alloc[0] = l->amount;
-			cand_add(&d->chosen, exact.v[0]);
+			match_one(d, "reference, partial", exact.v[0],
+				  l->amount);
 		} else {
-			d->status = "ambiguous";
-			d->how = "less than the invoices referenced";
-			for (size_t i = 0; i < exact.n; i++)
-				cand_add(&d->shortlist, exact.v[i]);
+			ambiguous(d, "less than the invoices referenced",
+				  &exact);
 		}
 		goto out;
 	}
@@ -1170,17 +1183,11 @@ static int decide(struct crm_db *db, struct book *b, size_t line,
 				hit = typo.v[i];
 				n++;
 			}
-		if (n == 1) {
-			d->status = "matched";
-			d->how = "reference with a typo, amount";
-			d->alloc[0] = l->amount;
-			cand_add(&d->chosen, hit);
-		} else {
-			d->status = "ambiguous";
-			d->how = "reference with a typo";
-			for (size_t i = 0; i < typo.n; i++)
-				cand_add(&d->shortlist, typo.v[i]);
-		}
+		if (n == 1)
+			match_one(d, "reference with a typo, amount", hit,
+				  l->amount);
+		else
+			ambiguous(d, "reference with a typo", &typo);
 		goto out;
 	}
 	/* amount and payer */
@@ -1226,10 +1233,7 @@ static int decide(struct crm_db *db, struct book *b, size_t line,
 			}
 		}
 		if (npayer == 1) {
-			d->status = "matched";
-			d->how = "amount and payer";
-			d->alloc[0] = l->amount;
-			cand_add(&d->chosen, payer_hit);
+			match_one(d, "amount and payer", payer_hit, l->amount);
 			d->shortlist.n = 0;
 		} else if (nsame) {
 			d->status = "ambiguous";

@@ -12,6 +12,7 @@
 #include "company.h"
 #include "config.h"
 #include "datetime.h"
+#include "dbq.h"
 #include "flow.h"
 #include "money.h"
 #include "normalize.h"
@@ -22,10 +23,25 @@
 static int bad(struct crm_err *err, const char *path, const char *field,
 	       const char *why)
 {
-	crm_err_set(err, CRM_EX_CONFIG, "%s", why);
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	snprintf(err->file, sizeof(err->file), "%s", path);
-	return -1;
+	return crm_err_at(err, CRM_EX_CONFIG, path, 0, field, "%s", why);
+}
+
+/* The first key of object o that is not one of keys, or NULL. */
+static const char *unknown_key(json_t *o, const char *const *keys)
+{
+	const char *k;
+	json_t *x;
+
+	json_object_foreach(o, k, x)
+	{
+		size_t i;
+
+		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
+			;
+		if (!keys[i])
+			return k;
+	}
+	return NULL;
 }
 
 static void rule_release(struct crm_tier_rule *r)
@@ -82,15 +98,9 @@ static int range(const struct crm_tiers *t, json_t *v, bool money,
 	if (!json_is_object(v))
 		return bad(err, t->path, field,
 			   "expected an object with min and/or max");
-	json_object_foreach(v, k, x)
-	{
-		size_t i;
-		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
-			;
-		if (!keys[i]) {
-			snprintf(f, sizeof(f), "%s.%s", field, k);
-			return bad(err, t->path, f, "unknown key");
-		}
+	if ((k = unknown_key(v, keys))) {
+		snprintf(f, sizeof(f), "%s.%s", field, k);
+		return bad(err, t->path, f, "unknown key");
 	}
 	r->on = true;
 	for (int m = 0; m < 2; m++) {
@@ -157,15 +167,9 @@ static int load_rule(struct crm_tiers *t, size_t i, json_t *j,
 	snprintf(f, sizeof(f), "rules[%zu]", i);
 	if (!json_is_object(j))
 		return bad(err, t->path, f, "expected an object");
-	json_object_foreach(j, k, v)
-	{
-		size_t n;
-		for (n = 0; keys[n] && strcmp(keys[n], k); n++)
-			;
-		if (!keys[n]) {
-			snprintf(f, sizeof(f), "rules[%zu].%s", i, k);
-			return bad(err, t->path, f, "unknown key");
-		}
+	if ((k = unknown_key(j, keys))) {
+		snprintf(f, sizeof(f), "rules[%zu].%s", i, k);
+		return bad(err, t->path, f, "unknown key");
 	}
 	v = json_object_get(j, "tier");
 	if (!json_is_string(v) ||
@@ -223,15 +227,9 @@ int crm_tiers_load(const char *path, struct crm_tiers *t, struct crm_err *err)
 	    0)
 		return -1;
 	t->path = crm_xstrdup(path);
-	json_object_foreach(root, k, v)
-	{
-		size_t n;
-		for (n = 0; keys[n] && strcmp(keys[n], k); n++)
-			;
-		if (!keys[n]) {
-			bad(err, path, k, "unknown key");
-			goto fail;
-		}
+	if ((k = unknown_key(root, keys))) {
+		bad(err, path, k, "unknown key");
+		goto fail;
 	}
 	v = json_object_get(root, "currency");
 	if (v && (!json_is_string(v) ||
@@ -336,68 +334,63 @@ static void figures_release(struct crm_tier_figures *f)
 	memset(f, 0, sizeof(*f));
 }
 
+struct figs {
+	const struct crm_tier_opts *o;
+	struct crm_tier_figures *fig;
+	struct crm_err *err;
+};
+
+/* won deals of a currency in the window (column 1 is 1) or the one
+ * before */
+static int won_row(struct crm_stmt *st, void *arg)
+{
+	struct figs *g = arg;
+	struct crm_tier_figures *fig = g->fig;
+	bool cur = crm_stmt_int(st, 1) == 1;
+
+	*(cur ? &fig->won : &fig->won_previous) += crm_stmt_int(st, 3);
+	return add_money(g->o, crm_stmt_text(st, 0), crm_stmt_int(st, 2),
+			 cur ? &fig->revenue : &fig->previous,
+			 cur ? &fig->revenue_known : &fig->previous_known, fig,
+			 g->err);
+}
+
+/* open deals of a currency */
+static int open_row(struct crm_stmt *st, void *arg)
+{
+	struct figs *g = arg;
+
+	g->fig->open += crm_stmt_int(st, 2);
+	return add_money(g->o, crm_stmt_text(st, 0), crm_stmt_int(st, 1),
+			 &g->fig->pipeline, &g->fig->pipeline_known, g->fig,
+			 g->err);
+}
+
 static int figures(struct crm_db *db, const struct crm_tier_opts *o, int64_t id,
 		   struct crm_tier_figures *fig, struct crm_err *err)
 {
 	char from[CRM_TIME_LEN], mid[CRM_TIME_LEN], to[CRM_TIME_LEN];
 	int64_t w = (int64_t)o->t->window_days * 86400;
-	struct crm_stmt *st;
-	int rc;
+	struct figs g = {o, fig, err};
 
 	fig->revenue_known = fig->previous_known = fig->pipeline_known = true;
 	crm_datetime_format(db->now - 2 * w, from);
 	crm_datetime_format(db->now - w, mid);
 	crm_datetime_format(db->now, to);
 	/* won deals closed in [from, now): the window and the one before */
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT currency, CASE WHEN closed_at >= ?2 THEN 1 ELSE 0 END, "
-	    "sum(amount), count(*) FROM deals WHERE company_id = ?1 AND "
-	    "status = 'won' AND closed_at >= ?3 AND closed_at < ?4 AND "
-	    "amount IS NOT NULL GROUP BY currency, CASE WHEN closed_at >= ?2 "
-	    "THEN 1 ELSE 0 END ORDER BY 1, 2",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, mid);
-	crm_stmt_bind_text(st, 3, from);
-	crm_stmt_bind_text(st, 4, to);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		bool cur = crm_stmt_int(st, 1) == 1;
-
-		*(cur ? &fig->won : &fig->won_previous) += crm_stmt_int(st, 3);
-		if (add_money(o, crm_stmt_text(st, 0), crm_stmt_int(st, 2),
-			      cur ? &fig->revenue : &fig->previous,
-			      cur ? &fig->revenue_known : &fig->previous_known,
-			      fig, err) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT currency, sum(amount), count(*) FROM deals WHERE "
-	    "company_id = ? AND status = 'open' AND amount IS NOT NULL GROUP "
-	    "BY currency ORDER BY 1",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		fig->open += crm_stmt_int(st, 2);
-		if (add_money(o, crm_stmt_text(st, 0), crm_stmt_int(st, 1),
-			      &fig->pipeline, &fig->pipeline_known, fig,
-			      err) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
+	if (crm_dbq_each(db, err, won_row, &g,
+			 "SELECT currency, CASE WHEN closed_at >= ?2 THEN 1 "
+			 "ELSE 0 END, sum(amount), count(*) FROM deals WHERE "
+			 "company_id = ?1 AND status = 'won' AND closed_at >= "
+			 "?3 AND closed_at < ?4 AND amount IS NOT NULL GROUP "
+			 "BY currency, CASE WHEN closed_at >= ?2 THEN 1 ELSE 0 "
+			 "END ORDER BY 1, 2",
+			 "isss", id, mid, from, to) < 0 ||
+	    crm_dbq_each(db, err, open_row, &g,
+			 "SELECT currency, sum(amount), count(*) FROM deals "
+			 "WHERE company_id = ? AND status = 'open' AND amount "
+			 "IS NOT NULL GROUP BY currency ORDER BY 1",
+			 "i", id) < 0)
 		return -1;
 	fig->growth_known =
 	    fig->revenue_known && fig->previous_known && fig->previous > 0;
@@ -405,20 +398,13 @@ static int figures(struct crm_db *db, const struct crm_tier_opts *o, int64_t id,
 		fig->growth = 100.0 * (double)(fig->revenue - fig->previous) /
 			      (double)fig->previous;
 	/* the latest RFM segment crm-score rfm stored */
-	st = crm_db_stmt_cached(db,
-				"SELECT segment FROM rfm_scores WHERE entity = "
-				"'company' AND record_id = ? AND at <= ? ORDER "
-				"BY at DESC LIMIT 1",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, to);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0 && crm_stmt_text(st, 0))
-		fig->rfm = crm_xstrdup(crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_text(db, err, &fig->rfm,
+			    "SELECT segment FROM rfm_scores WHERE entity = "
+			    "'company' AND record_id = ? AND at <= ? ORDER BY "
+			    "at DESC LIMIT 1",
+			    "is", id, to) < 0
+		   ? -1
+		   : 0;
 }
 
 /* -- the rules ------------------------------------------------------------ */
@@ -469,6 +455,22 @@ static void say_list(struct crm_buf *b, const struct crm_strv *sv)
 	crm_buf_adds(b, "]");
 }
 
+/* A money figure (v, when known) within range r; why (may be NULL) says
+ * the figure and the range. */
+static bool money_holds(struct crm_buf *why, const char *name, bool known,
+			int64_t v, const struct crm_tier_range *r,
+			const char *cur)
+{
+	char x[32];
+
+	if (why) {
+		crm_buf_addf(why, " %s %s", name,
+			     known ? crm_money_format(v, cur, x) : "unknown");
+		say_range(why, r, cur, true);
+	}
+	return known && in_money(r, v);
+}
+
 /* Whether rule r holds for fig; why (may be NULL) gets one line. */
 static bool holds(const struct crm_tiers *t, size_t i,
 		  const struct crm_tier_figures *fig, struct crm_buf *why)
@@ -476,7 +478,6 @@ static bool holds(const struct crm_tiers *t, size_t i,
 	const struct crm_tier_rule *r = &t->rules[i];
 	const char *cur = t->currency;
 	bool all = true, any = false;
-	char x[32];
 
 	if (why)
 		crm_buf_addf(why, "rule %zu '%s' (%s):", i + 1, r->name,
@@ -492,24 +493,18 @@ static bool holds(const struct crm_tiers *t, size_t i,
 		}                                                              \
 	}
 	COND(r->revenue.on,
-	     fig->revenue_known && in_money(&r->revenue, fig->revenue),
-	     (crm_buf_addf(why, " revenue %s",
-			   fig->revenue_known
-			       ? crm_money_format(fig->revenue, cur, x)
-			       : "unknown"),
-	      say_range(why, &r->revenue, cur, true)));
+	     money_holds(why, "revenue", fig->revenue_known, fig->revenue,
+			 &r->revenue, cur),
+	     (void)0);
 	COND(r->growth.on, fig->growth_known && in_pct(&r->growth, fig->growth),
 	     (fig->growth_known
 		  ? crm_buf_addf(why, " growth %+.1f%%", fig->growth)
 		  : crm_buf_adds(why, " growth unknown"),
 	      say_range(why, &r->growth, cur, false)));
 	COND(r->pipeline.on,
-	     fig->pipeline_known && in_money(&r->pipeline, fig->pipeline),
-	     (crm_buf_addf(why, " pipeline %s",
-			   fig->pipeline_known
-			       ? crm_money_format(fig->pipeline, cur, x)
-			       : "unknown"),
-	      say_range(why, &r->pipeline, cur, true)));
+	     money_holds(why, "pipeline", fig->pipeline_known, fig->pipeline,
+			 &r->pipeline, cur),
+	     (void)0);
 	COND(r->rfm.n, one_of(&r->rfm, fig->rfm),
 	     (crm_buf_addf(why, " rfm %s", fig->rfm ? fig->rfm : "none"),
 	      say_list(why, &r->rfm)));
@@ -537,7 +532,6 @@ static int store(struct crm_db *db, int64_t id, const char *tier,
 		 const char *rule, struct crm_err *err)
 {
 	struct crm_row old, row;
-	struct crm_stmt *st;
 	char now[CRM_TIME_LEN], *bj = NULL, *aj = NULL, *data;
 	json_t *j;
 	int rc = -1;
@@ -561,18 +555,14 @@ static int store(struct crm_db *db, int64_t id, const char *tier,
 	if (crm_db_audit(db, crm_company_entity.name, id, "update", bj, aj,
 			 err) < 0)
 		goto out;
-	st = crm_db_stmt_cached(
-	    db, "UPDATE companies SET tier = ?, updated_at = ? WHERE id = ?",
-	    err);
-	if (!st)
+	rc = crm_dbq_run(
+	    db, err,
+	    "UPDATE companies SET tier = ?, updated_at = ? WHERE id = ?", "ssi",
+	    tier, crm_datetime_format(db->now, now), id);
+	if (rc < 0) {
+		crm_err_what(err, "cannot store the tier");
 		goto out;
-	crm_stmt_bind_text(st, 1, tier);
-	crm_stmt_bind_text(st, 2, crm_datetime_format(db->now, now));
-	crm_stmt_bind_int(st, 3, id);
-	rc = crm_stmt_step_as(st, "cannot store the tier", err);
-	crm_stmt_reset(st);
-	if (rc < 0)
-		goto out;
+	}
 	j = json_pack("{s:s?,s:s?,s:s?}", "from", crm_row_get(&old, "tier"),
 		      "to", tier, "rule", rule);
 	data = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
@@ -588,14 +578,39 @@ out:
 	return rc;
 }
 
+/* The companies to run on (o's ids, or every one), by id. */
+struct run {
+	const struct crm_tier_opts *o;
+	int64_t *ids;
+	size_t n, cap;
+	struct crm_strv names, was, ind;
+};
+
+static int company_row(struct crm_stmt *st, void *arg)
+{
+	struct run *r = arg;
+	int64_t id = crm_stmt_int(st, 0);
+	size_t k;
+
+	for (k = 0; r->o->ids && k < r->o->nids && r->o->ids[k] != id; k++)
+		;
+	if (r->o->ids && k == r->o->nids)
+		return 0;
+	r->ids = crm_xgrow(r->ids, &r->cap, r->n + 1, sizeof(*r->ids));
+	r->ids[r->n++] = id;
+	crm_strv_push(&r->names, crm_stmt_text(st, 1));
+	crm_strv_push(&r->was,
+		      crm_stmt_text(st, 2) ? crm_stmt_text(st, 2) : "");
+	crm_strv_push(&r->ind,
+		      crm_stmt_text(st, 3) ? crm_stmt_text(st, 3) : "");
+	return 0;
+}
+
 int crm_tier_run(struct crm_db *db, const struct crm_tier_opts *o,
 		 int (*fn)(const struct crm_tier_result *r, void *arg),
 		 void *arg, uint64_t *changed, struct crm_err *err)
 {
-	struct crm_stmt *st = NULL;
-	struct crm_strv names = {0}, was = {0}, ind = {0};
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
+	struct run c = {.o = o};
 	struct crm_buf why = {0};
 	int rc = -1, s;
 
@@ -608,43 +623,24 @@ int crm_tier_run(struct crm_db *db, const struct crm_tier_opts *o,
 				   o->rates->base, o->t->currency);
 	if (crm_db_begin(db, err) < 0)
 		return -1;
-	st = crm_db_stmt(db,
+	if (crm_dbq_each(db, err, company_row, &c,
 			 "SELECT id, name, tier, industry FROM companies "
 			 "ORDER BY id",
-			 err);
-	if (!st)
+			 "") < 0)
 		goto out;
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		int64_t id = crm_stmt_int(st, 0);
-		size_t k;
-
-		for (k = 0; o->ids && k < o->nids && o->ids[k] != id; k++)
-			;
-		if (o->ids && k == o->nids)
-			continue;
-		ids = crm_xgrow(ids, &cap, n + 1, sizeof(*ids));
-		ids[n++] = id;
-		crm_strv_push(&names, crm_stmt_text(st, 1));
-		crm_strv_push(&was,
-			      crm_stmt_text(st, 2) ? crm_stmt_text(st, 2) : "");
-		crm_strv_push(&ind,
-			      crm_stmt_text(st, 3) ? crm_stmt_text(st, 3) : "");
-	}
-	crm_stmt_finalize(st);
-	if (s < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < c.n; i++) {
 		struct crm_tier_figures fig = {0};
-		struct crm_tier_result r = {.id = ids[i],
-					    .name = names.v[i],
-					    .was = *was.v[i] ? was.v[i] : NULL,
+		struct crm_tier_result r = {.id = c.ids[i],
+					    .name = c.names.v[i],
+					    .was =
+						*c.was.v[i] ? c.was.v[i] : NULL,
 					    .rule = -1,
 					    .fig = &fig};
 
-		if (*ind.v[i])
-			fig.industry = crm_xstrdup(ind.v[i]);
+		if (*c.ind.v[i])
+			fig.industry = crm_xstrdup(c.ind.v[i]);
 		crm_buf_reset(&why);
-		if (figures(db, o, ids[i], &fig, err) < 0) {
+		if (figures(db, o, c.ids[i], &fig, err) < 0) {
 			figures_release(&fig);
 			goto out;
 		}
@@ -657,7 +653,7 @@ int crm_tier_run(struct crm_db *db, const struct crm_tier_opts *o,
 		s = 0;
 		if (r.changed) {
 			(*changed)++;
-			s = store(db, ids[i], r.tier,
+			s = store(db, c.ids[i], r.tier,
 				  r.rule >= 0 ? o->t->rules[r.rule].name : NULL,
 				  err);
 		}
@@ -678,29 +674,32 @@ out:
 	crm_db_rollback(db);
 done:
 	crm_buf_release(&why);
-	crm_strv_release(&names);
-	crm_strv_release(&was);
-	crm_strv_release(&ind);
-	free(ids);
+	crm_strv_release(&c.names);
+	crm_strv_release(&c.was);
+	crm_strv_release(&c.ind);
+	free(c.ids);
 	return rc;
+}
+
+/* The tier a lookup's crm_dbq_text gave (rc, *tier: freed) into out. */
+static int tier_out(int rc, char *tier, char out[64])
+{
+	if (rc > 0 && tier)
+		snprintf(out, 64, "%s", tier);
+	free(tier);
+	return rc < 0 ? -1 : 0;
 }
 
 int crm_tier_of(struct crm_db *db, int64_t id, char out[64],
 		struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT tier FROM companies WHERE id = ?", err);
+	char *tier;
 	int rc;
 
 	*out = 0;
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0 && crm_stmt_text(st, 0))
-		snprintf(out, 64, "%s", crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	rc = crm_dbq_text(db, err, &tier,
+			  "SELECT tier FROM companies WHERE id = ?", "i", id);
+	return tier_out(rc, tier, out);
 }
 
 int crm_tier_for_row(struct crm_db *db, const struct crm_row *row, char out[64],
@@ -708,7 +707,7 @@ int crm_tier_for_row(struct crm_db *db, const struct crm_row *row, char out[64],
 {
 	const char *v;
 	struct crm_buf key = {0};
-	struct crm_stmt *st;
+	char *tier;
 	int rc;
 
 	*out = 0;
@@ -728,19 +727,10 @@ int crm_tier_for_row(struct crm_db *db, const struct crm_row *row, char out[64],
 	crm_norm_company(v, strlen(v), &key);
 	if (!key.len)
 		return 0;
-	st = crm_db_stmt_cached(db,
-				"SELECT tier FROM companies WHERE name_key = ? "
-				"ORDER BY id LIMIT 1",
-				err);
-	if (!st) {
-		crm_buf_release(&key);
-		return -1;
-	}
-	crm_stmt_bind_text(st, 1, crm_buf_str(&key));
-	rc = crm_stmt_step(st, err);
-	if (rc > 0 && crm_stmt_text(st, 0))
-		snprintf(out, 64, "%s", crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
+	rc = crm_dbq_text(db, err, &tier,
+			  "SELECT tier FROM companies WHERE name_key = ? "
+			  "ORDER BY id LIMIT 1",
+			  "s", crm_buf_str(&key));
 	crm_buf_release(&key);
-	return rc < 0 ? -1 : 0;
+	return tier_out(rc, tier, out);
 }

@@ -186,3 +186,44 @@ int crm_dbq_rows(struct crm_db *db, struct crm_err *err, void *v, size_t *n,
 		return -1;
 	return crm_stmt_rows(st, err, v, n, size, fill);
 }
+
+int crm_dbq_row(struct crm_db *db, struct crm_err *err,
+		int (*fn)(struct crm_stmt *, void *), void *arg,
+		const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	struct crm_stmt *st;
+	int rc = -1;
+
+	va_start(ap, fmt);
+	st = vprepare(db, err, sql, fmt, ap);
+	va_end(ap);
+	if (st) {
+		rc = crm_stmt_step(st, err);
+		if (rc > 0 && fn(st, arg) < 0)
+			rc = -1;
+		crm_stmt_reset(st);
+	}
+	return rc;
+}
+
+void crm_stmt_getf(struct crm_stmt *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (int c = 0; fmt[c]; c++) {
+		switch (fmt[c]) {
+		case 'i':
+			*va_arg(ap, int64_t *) = crm_stmt_int(st, c);
+			break;
+		case 's':
+			*va_arg(ap, char **) = crm_stmt_dup(st, c);
+			break;
+		case 'b':
+			*va_arg(ap, bool *) = crm_stmt_int(st, c) != 0;
+			break;
+		}
+	}
+	va_end(ap);
+}

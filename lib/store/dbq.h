@@ -66,4 +66,17 @@ int crm_dbq_rows(struct crm_db *db, struct crm_err *err, void *v, size_t *n,
 int crm_stmt_rows(struct crm_stmt *st, struct crm_err *err, void *v, size_t *n,
 		  size_t size, void (*fill)(struct crm_stmt *, void *elem));
 
+/* Runs the statement once: 1 a row came and fn read it (fn returns 0, or
+ * -1 to fail with err filled), 0 none (fn is not called), -1 error. For a
+ * lookup of one row's columns. */
+int crm_dbq_row(struct crm_db *db, struct crm_err *err,
+		int (*fn)(struct crm_stmt *, void *), void *arg,
+		const char *sql, const char *fmt, ...);
+
+/* Reads the current row's columns, from column 0 on, into the pointers
+ * after fmt, one letter a column: 'i' an int64_t *, 's' a char ** (a copy
+ * as crm_stmt_dup makes: NULL stays NULL, the caller frees it), 'b' a
+ * bool * (the integer is not 0), '-' none (the column is skipped). */
+void crm_stmt_getf(struct crm_stmt *st, const char *fmt, ...);
+
 #endif

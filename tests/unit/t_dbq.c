@@ -28,6 +28,22 @@ static int sum(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
+/* crm_dbq_row's reader: the row into a struct row; a NULL name fails */
+static int pick(struct crm_stmt *st, void *arg)
+{
+	fill(st, arg);
+	return ((struct row *)arg)->name ? 0 : -1;
+}
+
+/* crm_dbq_row on t_dbq's row id */
+static int row_by(struct crm_db *db, struct crm_err *err, struct row *r,
+		  int64_t id)
+{
+	return crm_dbq_row(db, err, pick, r,
+			   "SELECT id, name, x FROM t_dbq WHERE id = ?", "i",
+			   id);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/t_dbq.XXXXXX";
@@ -116,6 +132,39 @@ int main(void)
 	CHECK_INT(err.code, CRM_EX_DATAERR, "as bad data");
 	CHECK_INT(crm_dbq_int(db, &err, "SELECT nope FROM t_dbq", ""), -1,
 		  "a bad statement is -1");
+	{
+		struct row r = {0};
+
+		CHECK_INT(row_by(db, &err, &r, 7), 1, "row: one came");
+		CHECK_INT(r.id, 7, "row: read by fn");
+		CHECK_STR(r.name, "Zoë", "row: its text");
+		free(r.name);
+		r.name = NULL;
+		r.id = 0;
+		CHECK_INT(row_by(db, &err, &r, 8), 0, "row: none");
+		CHECK_INT(r.id, 0, "row: fn not called for none");
+		CHECK_INT(row_by(db, &err, &r, 9), -1, "row: fn failing is -1");
+		CHECK_INT(crm_dbq_row(db, &err, pick, &r,
+				      "SELECT nope FROM t_dbq", ""),
+			  -1, "row: a bad statement is -1");
+	}
+	{
+		struct crm_stmt *st = crm_dbq(db, &err,
+					      "SELECT id, name, x, ref, id"
+					      " FROM t_dbq WHERE id = ?",
+					      "i", (int64_t)9);
+		int64_t a = 0, ref = 1;
+		char *name = (char *)"set";
+		bool b = false;
+
+		CHECK_INT(crm_stmt_step(st, &err), 1, "getf: a row");
+		crm_stmt_getf(st, "is-ib", &a, &name, &ref, &b);
+		crm_stmt_reset(st);
+		CHECK_INT(a, 9, "getf: i");
+		CHECK(name == NULL, "getf: s, NULL stays NULL");
+		CHECK_INT(ref, 7, "getf: i after a skipped column");
+		CHECK(b, "getf: b");
+	}
 	crm_db_close(db);
 	unlink(path);
 	return done_testing();
