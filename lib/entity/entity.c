@@ -2,9 +2,11 @@
  * queries. Writes (import, update, delete, undo) are in entity_write.c. */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbq.h"
 #include "entity.h"
 #include "filter.h"
 #include "money.h"
@@ -750,6 +752,25 @@ out:
 	return st;
 }
 
+static void fill_id(struct crm_stmt *st, void *elem)
+{
+	*(int64_t *)elem = crm_stmt_int(st, 0);
+}
+
+int crm_entity_ids(struct crm_db *db, const struct crm_entity *e,
+		   const struct crm_query *q, int64_t **ids, size_t *n,
+		   struct crm_err *err)
+{
+	struct crm_stmt *st = query_stmt(db, e, q, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = crm_stmt_rows(st, err, ids, n, sizeof(**ids), fill_id);
+	crm_stmt_finalize(st);
+	return rc;
+}
+
 int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
 		    const struct crm_query *q,
 		    int (*fn)(const struct crm_row *row, void *arg), void *arg,
@@ -897,5 +918,32 @@ int crm_entity_set_parent(struct crm_db *db, const struct crm_entity *e,
 	row->touched[pf] = true;
 	crm_row_release(&p);
 	json_object_del(row->custom, "parent");
+	return 0;
+}
+
+int crm_entity_sqlf(struct crm_db *db, const char *sql, int64_t *v,
+		    uint64_t *rows, const char *what, struct crm_err *err,
+		    const char *fmt, ...)
+{
+	struct crm_stmt *st = crm_db_stmt(db, sql, err);
+	va_list ap;
+	int s;
+
+	if (!st)
+		return -1;
+	va_start(ap, fmt);
+	crm_stmt_vbindf(st, fmt, ap);
+	va_end(ap);
+	while ((s = crm_stmt_step(st, err)) > 0) {
+		if (v) {
+			*v = crm_stmt_int(st, 0);
+			v = NULL;
+		}
+		if (rows)
+			++*rows;
+	}
+	crm_stmt_finalize(st);
+	if (s < 0)
+		return what ? crm_err_what(err, what) : -1;
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "bloom.h"
 #include "datefmt.h"
+#include "dbq.h"
 #include "entity.h"
 #include "import_map.h"
 #include "normalize.h"
@@ -185,22 +186,15 @@ static struct crm_stmt *prepare_update(struct crm_db *db,
 static int bump_sequence(struct crm_db *db, const struct crm_row *row,
 			 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') AS regclass),"
-	    " ?2) WHERE ?2 > coalesce(pg_sequence_last_value(CAST("
-	    "pg_get_serial_sequence(?1, 'id') AS regclass)), 0)",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, row->e->table);
-	crm_stmt_bind_int(st, 2, crm_row_id(row));
-	while ((rc = crm_stmt_step(st, err)) > 0)
-		;
-	crm_stmt_reset(st);
-	return rc < 0 ? crm_err_what(err, "cannot insert") : 0;
+	if (crm_dbq_run(
+		db, err,
+		"SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') AS "
+		"regclass), ?2) WHERE ?2 > "
+		"coalesce(pg_sequence_last_value(CAST("
+		"pg_get_serial_sequence(?1, 'id') AS regclass)), 0)",
+		"si", row->e->table, crm_row_id(row)) < 0)
+		return crm_err_what(err, "cannot insert");
+	return 0;
 }
 
 /* PostgreSQL bulk import: the row as COPY values, with the next id of the
@@ -215,25 +209,17 @@ static int copy_row(struct crm_importer *im, struct crm_row *row,
 	int rc = -1;
 
 	if (!im->end_id || im->next_id > im->end_id) {
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    im->db,
-		    "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') AS "
-		    "regclass), nextval(CAST(pg_get_serial_sequence(?1, 'id') "
-		    "AS regclass)) + ?2 - 1)",
-		    err);
-
-		if (!st)
-			goto out;
-		crm_stmt_bind_text(st, 1, e->table);
-		crm_stmt_bind_int(st, 2, ID_BLOCK);
-		if (crm_stmt_step(st, err) <= 0) {
-			crm_stmt_reset(st);
+		if (crm_dbq_step(
+			im->db, err, &im->end_id,
+			"SELECT setval(CAST(pg_get_serial_sequence(?1, "
+			"'id') AS regclass), nextval(CAST("
+			"pg_get_serial_sequence(?1, 'id') AS regclass)) "
+			"+ ?2 - 1)",
+			"si", e->table, (int64_t)ID_BLOCK) <= 0) {
 			crm_err_what(err, "cannot insert");
 			goto out;
 		}
-		im->end_id = crm_stmt_int(st, 0);
 		im->next_id = im->end_id - ID_BLOCK + 1;
-		crm_stmt_reset(st);
 	}
 	if (!im->copy) {
 		const char **cols = crm_xcalloc(e->nfields + 1, sizeof(*cols));
@@ -267,7 +253,6 @@ out:
  * other took one since). */
 static int copy_finish(struct crm_importer *im, struct crm_err *err)
 {
-	struct crm_stmt *st;
 	int rc;
 
 	if (im->copy) {
@@ -278,18 +263,12 @@ static int copy_finish(struct crm_importer *im, struct crm_err *err)
 	}
 	if (!im->bulk || !im->end_id || im->next_id > im->end_id)
 		return 0;
-	st = crm_db_stmt_cached(im->db,
-				"SELECT setval(CAST(pg_get_serial_sequence(?1, "
-				"'id') AS regclass), ?2, false)",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, im->e->table);
-	crm_stmt_bind_int(st, 2, im->next_id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	rc = crm_dbq_run(im->db, err,
+			 "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') "
+			 "AS regclass), ?2, false)",
+			 "si", im->e->table, im->next_id);
 	im->next_id = im->end_id + 1;
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 /* Run a prepared write of row; for an insert, store the new id. */
@@ -434,20 +413,16 @@ static int setup_map(struct crm_importer *im, struct crm_err *err)
 static int count_rows(struct crm_importer *im, int64_t *n, struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	struct crm_stmt *st;
+	uint64_t rows = 0;
 	int rc;
 
+	*n = 0;
 	crm_buf_addf(&sql, "SELECT count(*) FROM %s", im->e->table);
-	st = crm_db_stmt(im->db, sql.s, err);
+	rc = crm_entity_sqlf(im->db, sql.s, n, &rows, NULL, err, "");
 	crm_buf_release(&sql);
-	if (!st)
-		return -1;
-	rc = crm_stmt_step(st, err);
-	*n = rc > 0 ? crm_stmt_int(st, 0) : 0;
-	crm_stmt_finalize(st);
-	if (rc == 0)
+	if (rc == 0 && !rows)
 		return crm_err_set(err, CRM_EX_SOFTWARE, "database: no count");
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 struct crm_importer *crm_importer_new(struct crm_db *db,
@@ -1514,28 +1489,12 @@ out:
 	return rc;
 }
 
+/* Ids first (crm_entity_ids), then writes: a write must not disturb the
+ * query it came from. */
 struct idlist {
 	int64_t *v;
-	size_t n, cap;
+	size_t n;
 };
-
-static int collect_id(const struct crm_row *row, void *arg)
-{
-	struct idlist *l = arg;
-
-	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = crm_row_id(row);
-	return 0;
-}
-
-/* Ids first, then writes: a write must not disturb the query it came
- * from. */
-static int select_ids(struct crm_db *db, const struct crm_entity *e,
-		      const struct crm_query *q, struct idlist *l,
-		      struct crm_err *err)
-{
-	return crm_entity_each(db, e, q, collect_id, l, err);
-}
 
 /* Whether msg already names record id of entity ("deal 7: ..."). */
 static bool is_about(const char *msg, const char *entity, const char *id)
@@ -1567,7 +1526,7 @@ static int update_rows(struct crm_db *db, const struct crm_entity *e,
 	crm_row_init(&cur, e);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	if (select_ids(db, e, q, &l, err) < 0)
+	if (crm_entity_ids(db, e, q, &l.v, &l.n, err) < 0)
 		goto out;
 	im = crm_importer_new(db, e, &o, err);
 	if (!im)
@@ -1740,7 +1699,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 	crm_row_init(&row, e);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	if (select_ids(db, e, q, &l, err) < 0 ||
+	if (crm_entity_ids(db, e, q, &l.v, &l.n, err) < 0 ||
 	    crm_entity_each_referrer(e, links_prepare, &links) < 0)
 		goto out;
 	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
@@ -2039,41 +1998,33 @@ static int audit_row(struct crm_db *db, const char *action,
 	return rc;
 }
 
+struct pending {
+	int64_t id, record;
+	char *entity, *before;
+};
+
+static void fill_pending(struct crm_stmt *st, void *elem)
+{
+	const char *b = crm_stmt_text(st, 3);
+
+	*(struct pending *)elem = (struct pending){
+	    crm_stmt_int(st, 0), crm_stmt_int(st, 2),
+	    crm_xstrdup(crm_stmt_text(st, 1)), crm_xstrdup(b ? b : "")};
+}
+
 int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 {
-	struct pending {
-		int64_t id, record;
-		char *entity, *before;
-	} *v = NULL;
-	size_t n = 0, cap = 0;
-	struct crm_stmt *st = NULL;
-	int rc = -1, s;
+	struct pending *v = NULL;
+	size_t n = 0;
+	int rc = -1;
 
 	/* read them all first: the updates below must not disturb the
 	 * query */
-	st = crm_db_stmt(db,
+	if (crm_dbq_rows(db, err, &v, &n, sizeof(*v), fill_pending,
 			 "SELECT id, entity, record_id, before FROM crm_audit "
 			 "WHERE change_id = ? AND action = 'update' AND "
 			 "after IS NULL",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, db->change);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		v = crm_xgrow(v, &cap, n + 1, sizeof(*v));
-		v[n++] = (struct pending){
-		    crm_stmt_int(st, 0), crm_stmt_int(st, 2),
-		    crm_xstrdup(crm_stmt_text(st, 1)),
-		    crm_xstrdup(crm_stmt_text(st, 3) ? crm_stmt_text(st, 3)
-						     : "")};
-	}
-	crm_stmt_finalize(st);
-	st = NULL;
-	if (s < 0)
-		goto out;
-	st =
-	    crm_db_stmt(db, "UPDATE crm_audit SET after = ? WHERE id = ?", err);
-	if (!st)
+			 "i", db->change) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const struct crm_entity *e = crm_entity_by_name(v[i].entity);
@@ -2091,11 +2042,11 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 		if (got > 0 && row_from_json(&b, j) == 0) {
 			char *diff = crm_row_diff(&b, &cur);
 
-			crm_stmt_reset(st);
-			crm_stmt_bind_text(st, 1, diff);
+			got = crm_dbq_run(db, err,
+					  "UPDATE crm_audit SET after = ? "
+					  "WHERE id = ?",
+					  "si", diff, v[i].id);
 			free(diff);
-			crm_stmt_bind_int(st, 2, v[i].id);
-			got = crm_stmt_step(st, err) < 0 ? -1 : 0;
 		}
 		crm_row_release(&b);
 		crm_row_release(&cur);
@@ -2105,30 +2056,12 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 	}
 	rc = 0;
 out:
-	crm_stmt_finalize(st);
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].entity);
 		free(v[i].before);
 	}
 	free(v);
 	return rc;
-}
-
-/* Run sql binding ?1 text t (may be NULL), ?2 and ?3 integers. */
-static int exec_tii(struct crm_db *db, const char *sql, const char *t,
-		    int64_t a, int64_t b, struct crm_err *err)
-{
-	struct crm_stmt *st = crm_db_stmt(db, sql, err);
-	int s;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, t);
-	crm_stmt_bind_int(st, 2, a);
-	crm_stmt_bind_int(st, 3, b);
-	s = crm_stmt_step(st, err);
-	crm_stmt_finalize(st);
-	return s < 0 ? -1 : 0;
 }
 
 struct undo {
@@ -2453,11 +2386,11 @@ static int undo_insert(struct undo *u, const struct crm_entity *e, int64_t id,
 			goto out;
 		}
 	}
-	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?2", e->table);
+	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
 	if (crm_entity_each_referrer(e, links_prepare, &links) < 0 ||
 	    links_note(&links, id) < 0 ||
 	    audit_row(u->db, "delete", &cur, NULL, err) < 0 ||
-	    exec_tii(u->db, sql.s, NULL, id, 0, err) < 0)
+	    crm_entity_sqlf(u->db, sql.s, NULL, NULL, NULL, err, "i", id) < 0)
 		goto out;
 	u->n++;
 	rc = 0;
@@ -2528,38 +2461,24 @@ struct step {
 	int64_t id;
 };
 
-static char *dup_or_null(const char *s)
+static void fill_step(struct crm_stmt *st, void *elem)
 {
-	return s ? crm_xstrdup(s) : NULL;
+	*(struct step *)elem = (struct step){
+	    crm_stmt_dup(st, 0), crm_stmt_dup(st, 2), crm_stmt_dup(st, 3),
+	    crm_stmt_dup(st, 4), crm_stmt_int(st, 1)};
 }
 
 /* The audit rows of change, last first (the order they are undone in). */
 static int load_steps(struct crm_db *db, int64_t change, struct step **v,
 		      size_t *n, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT entity, record_id, action, before, after FROM crm_audit "
-	    "WHERE change_id = ? ORDER BY id DESC",
-	    err);
-	size_t cap = 0;
-	int s;
-
 	*v = NULL;
 	*n = 0;
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, change);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		*v = crm_xgrow(*v, &cap, *n + 1, sizeof(**v));
-		(*v)[(*n)++] = (struct step){dup_or_null(crm_stmt_text(st, 0)),
-					     dup_or_null(crm_stmt_text(st, 2)),
-					     dup_or_null(crm_stmt_text(st, 3)),
-					     dup_or_null(crm_stmt_text(st, 4)),
-					     crm_stmt_int(st, 1)};
-	}
-	crm_stmt_finalize(st);
-	return s < 0 ? -1 : 0;
+	return crm_dbq_rows(db, err, v, n, sizeof(**v), fill_step,
+			    "SELECT entity, record_id, action, before, after "
+			    "FROM crm_audit WHERE change_id = ? ORDER BY id "
+			    "DESC",
+			    "i", change);
 }
 
 static void steps_free(struct step *v, size_t n)
@@ -2598,19 +2517,9 @@ static int run_step(struct undo *u, const struct step *s, struct crm_err *err)
 /* The merge whose change this is (0: none). */
 static int64_t merge_of(struct crm_db *db, int64_t change, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db, "SELECT id FROM crm_merges WHERE change_id = ?", err);
-	int64_t m = 0;
-	int s;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, change);
-	s = crm_stmt_step(st, err);
-	if (s > 0)
-		m = crm_stmt_int(st, 0);
-	crm_stmt_finalize(st);
-	return s < 0 ? -1 : m;
+	return crm_dbq_int(db, err,
+			   "SELECT id FROM crm_merges WHERE change_id = ?", "i",
+			   change);
 }
 
 int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
@@ -2649,7 +2558,7 @@ int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
 			    (long long)crm_stmt_int(st, 3));
 		goto out;
 	}
-	entity = dup_or_null(crm_stmt_text(st, 1));
+	entity = crm_stmt_dup(st, 1);
 	undo_of = crm_stmt_int(st, 2);
 	crm_stmt_finalize(st);
 	st = NULL;
@@ -2700,27 +2609,28 @@ int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
 	}
 	/* the undone change is out of effect; the one it undid (when it
 	 * was an undo) back in effect */
-	if (exec_tii(db,
-		     "UPDATE crm_changes SET undone_at = ?, "
-		     "undone_by = ?2 WHERE id = ?3",
-		     u.now, db->change, change, err) < 0 ||
-	    exec_tii(db,
-		     "UPDATE crm_changes SET undo_of = ?3 WHERE "
-		     "id = ?2 AND ?1 IS NOT NULL",
-		     u.now, db->change, change, err) < 0 ||
-	    (undo_of && exec_tii(db,
-				 "UPDATE crm_changes SET undone_at = NULL, "
-				 "undone_by = NULL WHERE id = ?3 AND ?1 IS "
-				 "NOT NULL AND ?2 IS NOT NULL",
-				 u.now, db->change, undo_of, err) < 0) ||
+	if (crm_dbq_run(db, err,
+			"UPDATE crm_changes SET undone_at = ?, "
+			"undone_by = ?2 WHERE id = ?3",
+			"sii", u.now, db->change, change) < 0 ||
+	    crm_dbq_run(db, err,
+			"UPDATE crm_changes SET undo_of = ?3 WHERE "
+			"id = ?2 AND ?1 IS NOT NULL",
+			"sii", u.now, db->change, change) < 0 ||
+	    (undo_of && crm_dbq_run(db, err,
+				    "UPDATE crm_changes SET undone_at = NULL, "
+				    "undone_by = NULL WHERE id = ?3 AND ?1 IS "
+				    "NOT NULL AND ?2 IS NOT NULL",
+				    "sii", u.now, db->change, undo_of) < 0) ||
 	    /* ... and when that one was an undo too, what it undid is undone
 	     * again */
 	    (undo_of &&
-	     exec_tii(db,
-		      "UPDATE crm_changes SET undone_at = ?1, undone_by = ?3 "
-		      "WHERE id = (SELECT undo_of FROM crm_changes WHERE id = "
-		      "?3) AND ?2 IS NOT NULL",
-		      u.now, db->change, undo_of, err) < 0))
+	     crm_dbq_run(
+		 db, err,
+		 "UPDATE crm_changes SET undone_at = ?1, undone_by = ?3 "
+		 "WHERE id = (SELECT undo_of FROM crm_changes WHERE id = "
+		 "?3) AND ?2 IS NOT NULL",
+		 "sii", u.now, db->change, undo_of) < 0))
 		goto out;
 	*n = u.n;
 	rc = 0;
