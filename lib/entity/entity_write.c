@@ -2074,6 +2074,44 @@ struct undo {
 	char now[CRM_TIME_LEN];
 };
 
+/* An audit row of record id that undo cannot read: -1. */
+static int damaged(const struct crm_entity *e, int64_t id, struct crm_err *err)
+{
+	return crm_err_set(err, CRM_EX_SOFTWARE,
+			   "cannot undo: damaged history of %s %lld", e->name,
+			   (long long)id);
+}
+
+struct later {
+	const char *field;
+	bool custom;
+	struct crm_buf ids;
+	int64_t last;
+	size_t n;
+};
+
+static int later_one(struct crm_stmt *st, void *arg)
+{
+	struct later *l = arg;
+	int64_t c = crm_stmt_int(st, 0);
+	const char *after = crm_stmt_text(st, 2);
+	bool hit =
+	    !l->field || !after || strcmp(crm_stmt_text(st, 1), "update");
+
+	if (!hit) {
+		json_t *j = json_loads(after, 0, NULL);
+		json_t *in = l->custom ? json_object_get(j, "custom") : j;
+		hit = json_object_get(in, l->field) != NULL;
+		json_decref(j);
+	}
+	if (hit && c != l->last) {
+		crm_buf_addf(&l->ids, "%s%lld", l->n++ ? ", " : "",
+			     (long long)c);
+		l->last = c;
+	}
+	return 0;
+}
+
 /* The later changes in effect (not undone) that wrote field (NULL: any
  * field; custom: a custom field) of record id, as "change 4" or
  * "changes 4, 7", into b. */
@@ -2081,53 +2119,24 @@ static int later_changes(struct undo *u, const struct crm_entity *e, int64_t id,
 			 const char *field, bool custom, struct crm_buf *b,
 			 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    u->db,
+	struct later l = {.field = field, .custom = custom};
+	int rc;
+
+	crm_buf_reset(b);
+	rc = crm_dbq_each(
+	    u->db, err, later_one, &l,
 	    "SELECT a.change_id, a.action, a.after FROM crm_audit a JOIN "
 	    "crm_changes c ON c.id = a.change_id WHERE a.entity = ? AND "
 	    "a.record_id = ? AND a.change_id > ? AND a.change_id <> ? AND "
 	    "c.undone_at IS NULL ORDER BY a.change_id",
-	    err);
-	struct crm_buf ids = {0};
-	int64_t last = 0;
-	size_t n = 0;
-	int s;
-
-	crm_buf_reset(b);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, e->name);
-	crm_stmt_bind_int(st, 2, id);
-	crm_stmt_bind_int(st, 3, u->change);
-	crm_stmt_bind_int(st, 4, u->db->change);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		int64_t c = crm_stmt_int(st, 0);
-		const char *after = crm_stmt_text(st, 2);
-		bool hit =
-		    !field || !after || strcmp(crm_stmt_text(st, 1), "update");
-
-		if (!hit) {
-			json_t *j = json_loads(after, 0, NULL);
-			json_t *in = custom ? json_object_get(j, "custom") : j;
-			hit = json_object_get(in, field) != NULL;
-			json_decref(j);
-		}
-		if (!hit || c == last)
-			continue;
-		crm_buf_addf(&ids, "%s%lld", n++ ? ", " : "", (long long)c);
-		last = c;
-	}
-	crm_stmt_reset(st);
-	if (s < 0) {
-		crm_buf_release(&ids);
-		return -1;
-	}
-	if (n)
-		crm_buf_addf(b, "%s %s", n > 1 ? "changes" : "change", ids.s);
-	else
+	    "siii", e->name, id, u->change, u->db->change);
+	if (rc == 0 && l.n)
+		crm_buf_addf(b, "%s %s", l.n > 1 ? "changes" : "change",
+			     l.ids.s);
+	else if (rc == 0)
 		crm_buf_adds(b, "a change not in the log");
-	crm_buf_release(&ids);
-	return 0;
+	crm_buf_release(&l.ids);
+	return rc;
 }
 
 /* Note that record id's field (NULL: the record) was changed since. */
@@ -2224,6 +2233,17 @@ static int undo_write(struct undo *u, struct crm_row *row,
 	return crm_entity_write_row(u->db, row->e, row, false, err);
 }
 
+/* The before-image bj of record id into row, and the record as it is now
+ * into cur: 1, 0 when it is gone, -1 on error (a damaged image too). */
+static int then_and_now(struct undo *u, int64_t id, json_t *bj,
+			struct crm_row *row, struct crm_row *cur,
+			struct crm_err *err)
+{
+	if (row_from_json(row, bj) < 0)
+		return damaged(row->e, id, err);
+	return crm_entity_get(u->db, row->e, id, cur, err);
+}
+
 /* Revert the fields an update wrote (after: {field: value}; NULL: not
  * known, so every field that differs from before). */
 static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
@@ -2241,13 +2261,7 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 	crm_row_init(&b, e);
 	crm_row_init(&cur, e);
 	crm_row_init(&row, e);
-	if (row_from_json(&b, bj) < 0) {
-		crm_err_set(err, CRM_EX_SOFTWARE,
-			    "cannot undo: damaged history of %s %lld", e->name,
-			    (long long)id);
-		goto out;
-	}
-	got = crm_entity_get(u->db, e, id, &cur, err);
+	got = then_and_now(u, id, bj, &b, &cur, err);
 	if (got < 0)
 		goto out;
 	if (!got) { /* deleted since */
@@ -2263,9 +2277,7 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 		free(d);
 	}
 	if (!json_is_object(aj)) {
-		crm_err_set(err, CRM_EX_SOFTWARE,
-			    "cannot undo: damaged history of %s %lld", e->name,
-			    (long long)id);
+		damaged(e, id, err);
 		goto out;
 	}
 	crm_row_copy(&row, &cur);
@@ -2334,13 +2346,7 @@ static int undo_delete(struct undo *u, const struct crm_entity *e, int64_t id,
 
 	crm_row_init(&row, e);
 	crm_row_init(&cur, e);
-	if (row_from_json(&row, bj) < 0) {
-		crm_err_set(err, CRM_EX_SOFTWARE,
-			    "cannot undo: damaged history of %s %lld", e->name,
-			    (long long)id);
-		goto out;
-	}
-	got = crm_entity_get(u->db, e, id, &cur, err);
+	got = then_and_now(u, id, bj, &row, &cur, err);
 	if (got < 0)
 		goto out;
 	if (got) {
@@ -2420,9 +2426,7 @@ static int relink(struct undo *u, const struct crm_entity *e, int64_t id,
 	crm_row_init(&row, e);
 	/* the name goes into SQL: it must be one of e's references */
 	if (f < 0 || e->fields[f].type != CRM_T_REF || !json_is_integer(to)) {
-		crm_err_set(err, CRM_EX_SOFTWARE,
-			    "cannot undo: damaged history of %s %lld", e->name,
-			    (long long)id);
+		damaged(e, id, err);
 		goto out;
 	}
 	got = crm_entity_get(u->db, e, id, &cur, err);

@@ -114,27 +114,26 @@ static char *actor_name(void)
  * vouches for: a user's own role is the actor whatever CRM_USER says. A
  * superuser (the installation's owner, scripts, the tests) may name
  * another with CRM_USER as on SQLite. */
-static int server_actor(struct crm_db *db, struct crm_err *err)
+static int role_actor(struct crm_stmt *st, void *arg)
 {
-	struct crm_stmt *st;
-	int rc;
+	struct crm_db *db = arg;
 
-	if (crm_store_engine(db->store) != CRM_STORE_PG)
-		return 0;
-	st = crm_stmt_prepare(db->store,
-			      "SELECT current_user, rolsuper FROM pg_roles "
-			      "WHERE rolname = current_user",
-			      err);
-	if (!st)
-		return -1;
-	rc = crm_stmt_step(st, err);
-	if (rc == 1 && strcmp(crm_stmt_text(st, 1), "t") &&
+	if (strcmp(crm_stmt_text(st, 1), "t") &&
 	    strcmp(crm_stmt_text(st, 1), "true")) {
 		free(db->actor);
 		db->actor = crm_xstrdup(crm_stmt_text(st, 0));
 	}
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return 0;
+}
+
+static int server_actor(struct crm_db *db, struct crm_err *err)
+{
+	if (crm_store_engine(db->store) != CRM_STORE_PG)
+		return 0;
+	return crm_dbq_each(db, err, role_actor, db,
+			    "SELECT current_user, rolsuper FROM pg_roles "
+			    "WHERE rolname = current_user",
+			    "");
 }
 
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
