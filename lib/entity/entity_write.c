@@ -2233,6 +2233,29 @@ static int undo_write(struct undo *u, struct crm_row *row,
 	return crm_entity_write_row(u->db, row->e, row, false, err);
 }
 
+/* One record's undo: its before-image, the row written, the record now. */
+struct urec {
+	json_t *bj;
+	struct crm_row row, cur;
+};
+
+static void urec_init(struct urec *r, const struct crm_entity *e,
+		      const char *before)
+{
+	r->bj = before ? json_loads(before, 0, NULL) : NULL;
+	crm_row_init(&r->row, e);
+	crm_row_init(&r->cur, e);
+}
+
+/* Let go of r; returns rc. */
+static int urec_done(struct urec *r, int rc)
+{
+	json_decref(r->bj);
+	crm_row_release(&r->row);
+	crm_row_release(&r->cur);
+	return rc;
+}
+
 /* The before-image bj of record id into row, and the record as it is now
  * into cur: 1, 0 when it is gone, -1 on error (a damaged image too). */
 static int then_and_now(struct undo *u, int64_t id, json_t *bj,
@@ -2250,18 +2273,17 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 		       const char *before, const char *after,
 		       struct crm_err *err)
 {
-	json_t *bj = before ? json_loads(before, 0, NULL) : NULL, *aj = NULL;
-	json_t *v, *bc;
-	struct crm_row b, cur, row;
+	struct urec r;
+	json_t *aj = NULL, *v, *bc;
+	struct crm_row b;
 	struct crm_buf tmp = {0};
 	const char *name;
 	bool bad = false, changed = false;
 	int rc = -1, got;
 
+	urec_init(&r, e, before);
 	crm_row_init(&b, e);
-	crm_row_init(&cur, e);
-	crm_row_init(&row, e);
-	got = then_and_now(u, id, bj, &b, &cur, err);
+	got = then_and_now(u, id, r.bj, &b, &r.cur, err);
 	if (got < 0)
 		goto out;
 	if (!got) { /* deleted since */
@@ -2272,7 +2294,7 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 	if (after) {
 		aj = json_loads(after, 0, NULL);
 	} else {
-		char *d = crm_row_diff(&b, &cur);
+		char *d = crm_row_diff(&b, &r.cur);
 		aj = json_loads(d, 0, NULL);
 		free(d);
 	}
@@ -2280,30 +2302,30 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 		damaged(e, id, err);
 		goto out;
 	}
-	crm_row_copy(&row, &cur);
-	memset(row.touched, 0, e->nfields * sizeof(*row.touched));
+	crm_row_copy(&r.row, &r.cur);
+	memset(r.row.touched, 0, e->nfields * sizeof(*r.row.touched));
 	json_object_foreach(aj, name, v)
 	{
 		long f = crm_entity_field(e, name);
 
 		if (f < 0 || diff_skip(&e->fields[f]))
 			continue;
-		if (!same_str(cur.v[f], json_string_value(v)) && !u->force) {
+		if (!same_str(r.cur.v[f], json_string_value(v)) && !u->force) {
 			if (conflict(u, e, id, name, false, NULL, err) < 0)
 				goto out;
 			bad = true;
 			continue;
 		}
-		if (same_str(cur.v[f], b.v[f]))
+		if (same_str(r.cur.v[f], b.v[f]))
 			continue;
-		set_field(&row, (size_t)f, b.v[f], &tmp);
+		set_field(&r.row, (size_t)f, b.v[f], &tmp);
 		changed = true;
 	}
 	/* custom fields one by one, as fields */
-	bc = json_object_get(bj, "custom");
+	bc = json_object_get(r.bj, "custom");
 	json_object_foreach(json_object_get(aj, "custom"), name, v)
 	{
-		json_t *now = json_object_get(cur.custom, name);
+		json_t *now = json_object_get(r.cur.custom, name);
 		json_t *was = json_object_get(bc, name);
 
 		if (!(now ? json_equal(now, v) : json_is_null(v)) &&
@@ -2314,39 +2336,34 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 			continue;
 		}
 		if (was && !json_is_null(was))
-			json_object_set(row.custom, name, was);
+			json_object_set(r.row.custom, name, was);
 		else
-			json_object_del(row.custom, name);
+			json_object_del(r.row.custom, name);
 		changed = true;
 	}
 	rc = 0;
 	if (bad || !changed)
 		goto out;
-	rc = crm_entity_guard(u->db, e, &cur, &row, err);
+	rc = crm_entity_guard(u->db, e, &r.cur, &r.row, err);
 	if (rc == 0)
-		rc = undo_write(u, &row, &cur, &b, err);
+		rc = undo_write(u, &r.row, &r.cur, &b, err);
 	u->n += rc == 0;
 out:
-	json_decref(bj);
 	json_decref(aj);
 	crm_buf_release(&tmp);
 	crm_row_release(&b);
-	crm_row_release(&cur);
-	crm_row_release(&row);
-	return rc;
+	return urec_done(&r, rc);
 }
 
 /* Undo a delete: the record comes back under its id. */
 static int undo_delete(struct undo *u, const struct crm_entity *e, int64_t id,
 		       const char *before, struct crm_err *err)
 {
-	json_t *bj = before ? json_loads(before, 0, NULL) : NULL;
-	struct crm_row row, cur;
+	struct urec r;
 	int rc = -1, got;
 
-	crm_row_init(&row, e);
-	crm_row_init(&cur, e);
-	got = then_and_now(u, id, bj, &row, &cur, err);
+	urec_init(&r, e, before);
+	got = then_and_now(u, id, r.bj, &r.row, &r.cur, err);
 	if (got < 0)
 		goto out;
 	if (got) {
@@ -2354,18 +2371,15 @@ static int undo_delete(struct undo *u, const struct crm_entity *e, int64_t id,
 		goto out;
 	}
 	for (size_t i = 0; i < e->nfields; i++)
-		row.touched[i] = row.v[i] != NULL;
-	if (check_rules(u, e, &row, err) < 0 ||
-	    crm_entity_write_row(u->db, e, &row, true, err) < 0 ||
+		r.row.touched[i] = r.row.v[i] != NULL;
+	if (check_rules(u, e, &r.row, err) < 0 ||
+	    crm_entity_write_row(u->db, e, &r.row, true, err) < 0 ||
 	    crm_db_audit(u->db, e->name, id, "insert", NULL, NULL, err) < 0)
 		goto out;
 	u->n++;
 	rc = 0;
 out:
-	json_decref(bj);
-	crm_row_release(&row);
-	crm_row_release(&cur);
-	return rc;
+	return urec_done(&r, rc);
 }
 
 /* Undo an insert: the record goes, with an audit row (and the links
@@ -2413,37 +2427,35 @@ out:
 static int relink(struct undo *u, const struct crm_entity *e, int64_t id,
 		  const char *before, struct crm_err *err)
 {
-	json_t *j = before ? json_loads(before, 0, NULL) : NULL;
-	const char *field = json_string_value(json_object_get(j, "field"));
-	json_t *to = json_object_get(j, "id");
-	long f = field ? crm_entity_field(e, field) : -1;
-	struct crm_row cur, row;
+	struct urec r;
+	const char *field;
+	json_t *to;
+	long f;
 	struct crm_buf tmp = {0};
 	char num[CRM_INT_LEN];
 	int rc = -1, got;
 
-	crm_row_init(&cur, e);
-	crm_row_init(&row, e);
+	urec_init(&r, e, before);
+	field = json_string_value(json_object_get(r.bj, "field"));
+	to = json_object_get(r.bj, "id");
+	f = field ? crm_entity_field(e, field) : -1;
 	/* the name goes into SQL: it must be one of e's references */
 	if (f < 0 || e->fields[f].type != CRM_T_REF || !json_is_integer(to)) {
 		damaged(e, id, err);
 		goto out;
 	}
-	got = crm_entity_get(u->db, e, id, &cur, err);
+	got = crm_entity_get(u->db, e, id, &r.cur, err);
 	rc = got < 0 ? -1 : 0;
-	if (got <= 0 || cur.v[f])
+	if (got <= 0 || r.cur.v[f])
 		goto out;
-	crm_row_copy(&row, &cur);
-	memset(row.touched, 0, e->nfields * sizeof(*row.touched));
-	set_field(&row, (size_t)f, crm_fmt_int(num, json_integer_value(to)),
+	crm_row_copy(&r.row, &r.cur);
+	memset(r.row.touched, 0, e->nfields * sizeof(*r.row.touched));
+	set_field(&r.row, (size_t)f, crm_fmt_int(num, json_integer_value(to)),
 		  &tmp);
-	rc = undo_write(u, &row, &cur, NULL, err);
+	rc = undo_write(u, &r.row, &r.cur, NULL, err);
 out:
-	crm_row_release(&cur);
-	crm_row_release(&row);
 	crm_buf_release(&tmp);
-	json_decref(j);
-	return rc;
+	return urec_done(&r, rc);
 }
 
 int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
