@@ -416,8 +416,7 @@ static int find_by(struct crm_db *db, const struct crm_entity *e,
 	crm_buf_adds(&sql, "SELECT ");
 	crm_entity_select_list_db(db, e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE %s = ? LIMIT 2", e->table, col);
-	st = crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
+	st = crm_entity_stmt(db, &sql, err);
 	if (!st)
 		return -1;
 	crm_stmt_bind_text(st, 1, v);
@@ -942,4 +941,13 @@ int crm_entity_sqlf(struct crm_db *db, const char *sql, int64_t *v,
 	if (s < 0)
 		return what ? crm_err_what(err, what) : -1;
 	return 0;
+}
+
+struct crm_stmt *crm_entity_stmt(struct crm_db *db, struct crm_buf *sql,
+				 struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt(db, sql->s, err);
+
+	crm_buf_release(sql);
+	return st;
 }

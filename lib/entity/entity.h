@@ -433,6 +433,10 @@ json_t *crm_row_to_json(const struct crm_row *row);
  * (jansson writes it otherwise); caller frees. */
 char *crm_row_image(const struct crm_row *row);
 
+/* The statement of the SQL built in sql (not cached: crm_db_stmt), sql
+ * released; NULL with err filled. */
+struct crm_stmt *crm_entity_stmt(struct crm_db *db, struct crm_buf *sql,
+				 struct crm_err *err);
 /* Run sql, text built for the moment (not cached: crm_db_stmt), with the
  * values of fmt bound (crm_stmt_bindf, lib/store/dbq.h): *v (when not
  * NULL) gets column 0 of the first row, *rows (when not NULL) counts the

@@ -134,7 +134,6 @@ static struct crm_stmt *prepare_insert(struct crm_db *db,
 				       struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	struct crm_stmt *st;
 
 	crm_buf_addf(&sql, "INSERT INTO %s (", e->table);
 	for (size_t i = 0; i < e->nfields; i++)
@@ -152,9 +151,7 @@ static struct crm_stmt *prepare_insert(struct crm_db *db,
 		else
 			crm_buf_adds(&sql, "?, ");
 	crm_buf_adds(&sql, "?)");
-	st = crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
-	return st;
+	return crm_entity_stmt(db, &sql, err);
 }
 
 static struct crm_stmt *prepare_update(struct crm_db *db,
@@ -162,7 +159,6 @@ static struct crm_stmt *prepare_update(struct crm_db *db,
 				       struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	struct crm_stmt *st;
 
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
 	/* a column withheld from the role (read as NULL) is left as it is;
@@ -175,9 +171,7 @@ static struct crm_stmt *prepare_update(struct crm_db *db,
 				     i + 1);
 	crm_buf_addf(&sql, "custom = ?%zu WHERE id = ?%zu", e->nfields + 1,
 		     e->nfields + 2);
-	st = crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
-	return st;
+	return crm_entity_stmt(db, &sql, err);
 }
 
 /* PostgreSQL: an id given on insert (one never given before) moves the
@@ -349,15 +343,12 @@ static struct crm_stmt *prepare_find(struct crm_importer *im, long f,
 {
 	const struct crm_entity *e = im->e;
 	struct crm_buf sql = {0};
-	struct crm_stmt *st;
 
 	crm_buf_adds(&sql, "SELECT ");
 	crm_entity_select_list_db(im->db, e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2", e->table,
 		     e->fields[f].name, im->matchkey[f] >= 0 ? "_key" : "");
-	st = crm_db_stmt(im->db, sql.s, err);
-	crm_buf_release(&sql);
-	return st;
+	return crm_entity_stmt(im->db, &sql, err);
 }
 
 static int setup_keys(struct crm_importer *im, struct crm_err *err)
@@ -708,8 +699,7 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 						  : BLOOM_MAX_ITEMS);
 		crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
 			     im->matchkey[f] >= 0 ? "_key" : "", e->table);
-		st = crm_db_stmt(im->db, sql.s, err);
-		crm_buf_release(&sql);
+		st = crm_entity_stmt(im->db, &sql, err);
 		if (!st)
 			return -1;
 		while ((rc = crm_stmt_step(st, err)) > 0) {
@@ -1643,8 +1633,7 @@ static int links_prepare(const struct crm_entity *r, size_t f, void *arg)
 				   "too many references to one entity");
 	crm_buf_addf(&sql, "SELECT id FROM %s WHERE %s = ?", r->table,
 		     r->fields[f].name);
-	l->st[l->n] = crm_db_stmt(l->db, sql.s, l->err);
-	crm_buf_release(&sql);
+	l->st[l->n] = crm_entity_stmt(l->db, &sql, l->err);
 	if (!l->st[l->n])
 		return -1;
 	l->r[l->n] = r;
