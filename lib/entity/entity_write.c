@@ -129,37 +129,36 @@ static void bind_row(struct crm_stmt *st, const struct crm_row *row)
 	}
 }
 
-static struct crm_stmt *prepare_insert(struct crm_db *db,
-				       const struct crm_entity *e,
-				       struct crm_err *err)
+/* The INSERT (insert) or UPDATE by id of a row of e, its values bound by
+ * bind_row (then the id, for an update). */
+static struct crm_stmt *prepare_write(struct crm_db *db,
+				      const struct crm_entity *e, bool insert,
+				      struct crm_err *err)
 {
 	struct crm_buf sql = {0};
 
-	crm_buf_addf(&sql, "INSERT INTO %s (", e->table);
-	for (size_t i = 0; i < e->nfields; i++)
-		crm_buf_addf(&sql, "%s, ", e->fields[i].name);
-	crm_buf_adds(&sql, "custom) VALUES (");
-	for (size_t i = 0; i < e->nfields; i++)
-		/* a NULL id is the next one: SQLite's rowid does this
-		 * itself; PostgreSQL's identity column takes its sequence
-		 * only when the column is left out */
-		if (i == 0 && crm_store_engine(db->store) == CRM_STORE_PG)
-			crm_buf_addf(&sql,
-				     "coalesce(CAST(? AS BIGINT), nextval("
-				     "pg_get_serial_sequence('%s', 'id'))), ",
-				     e->table);
-		else
-			crm_buf_adds(&sql, "?, ");
-	crm_buf_adds(&sql, "?)");
-	return crm_entity_stmt(db, &sql, err);
-}
-
-static struct crm_stmt *prepare_update(struct crm_db *db,
-				       const struct crm_entity *e,
-				       struct crm_err *err)
-{
-	struct crm_buf sql = {0};
-
+	if (insert) {
+		crm_buf_addf(&sql, "INSERT INTO %s (", e->table);
+		for (size_t i = 0; i < e->nfields; i++)
+			crm_buf_addf(&sql, "%s, ", e->fields[i].name);
+		crm_buf_adds(&sql, "custom) VALUES (");
+		for (size_t i = 0; i < e->nfields; i++)
+			/* a NULL id is the next one: SQLite's rowid does this
+			 * itself; PostgreSQL's identity column takes its
+			 * sequence only when the column is left out */
+			if (i == 0 &&
+			    crm_store_engine(db->store) == CRM_STORE_PG)
+				crm_buf_addf(
+				    &sql,
+				    "coalesce(CAST(? AS BIGINT), nextval("
+				    "pg_get_serial_sequence('%s', "
+				    "'id'))), ",
+				    e->table);
+			else
+				crm_buf_adds(&sql, "?, ");
+		crm_buf_adds(&sql, "?)");
+		return crm_entity_stmt(db, &sql, err);
+	}
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
 	/* a column withheld from the role (read as NULL) is left as it is;
 	 * a per-record one is written, and the server's guard keeps a NULL
@@ -441,8 +440,8 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 	crm_datetime_format(db->now, im->now);
 	if (setup_map(im, err) < 0 || setup_keys(im, err) < 0)
 		goto fail;
-	im->ins = prepare_insert(db, e, err);
-	im->upd = im->ins ? prepare_update(db, e, err) : NULL;
+	im->ins = prepare_write(db, e, true, err);
+	im->upd = im->ins ? prepare_write(db, e, false, err) : NULL;
 	if (!im->upd || count_rows(im, &im->rows_at_start, err) < 0)
 		goto fail;
 	im->identities =
@@ -2450,8 +2449,7 @@ out:
 int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
 			 struct crm_row *row, bool insert, struct crm_err *err)
 {
-	struct crm_stmt *st =
-	    insert ? prepare_insert(db, e, err) : prepare_update(db, e, err);
+	struct crm_stmt *st = prepare_write(db, e, insert, err);
 	int rc;
 
 	if (!st)
