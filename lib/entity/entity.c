@@ -2,9 +2,11 @@
  * queries. Writes (import, update, delete, undo) are in entity_write.c. */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbq.h"
 #include "entity.h"
 #include "filter.h"
 #include "money.h"
@@ -414,8 +416,7 @@ static int find_by(struct crm_db *db, const struct crm_entity *e,
 	crm_buf_adds(&sql, "SELECT ");
 	crm_entity_select_list_db(db, e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE %s = ? LIMIT 2", e->table, col);
-	st = crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
+	st = crm_entity_stmt(db, &sql, err);
 	if (!st)
 		return -1;
 	crm_stmt_bind_text(st, 1, v);
@@ -518,37 +519,29 @@ int crm_entity_find(struct crm_db *db, const struct crm_entity *e,
 	return find_secondary(db, e, key, row, err);
 }
 
+static void fill_id(struct crm_stmt *st, void *elem)
+{
+	*(int64_t *)elem = crm_stmt_int(st, 0);
+}
+
 int crm_entity_find_identity(struct crm_db *db, const struct crm_entity *e,
 			     const char *field, const char *key,
 			     struct crm_row *row, struct crm_err *err)
 {
 	/* newest first */
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT record_id FROM crm_identities WHERE entity = ? AND field "
-	    "= ? AND key = ? ORDER BY id DESC",
-	    err);
-	int64_t ids[8];
+	int64_t *ids = NULL;
 	size_t n = 0;
-	int s;
+	int got = crm_dbq_rows(db, err, &ids, &n, sizeof(*ids), fill_id,
+			       "SELECT record_id FROM crm_identities WHERE "
+			       "entity = ? AND field = ? AND key = ? ORDER BY "
+			       "id DESC LIMIT 8",
+			       "sss", e->name, field, key);
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, e->name);
-	crm_stmt_bind_text(st, 2, field);
-	crm_stmt_bind_text(st, 3, key);
-	while ((s = crm_stmt_step(st, err)) > 0 && n < 8)
-		ids[n++] = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	if (s < 0)
-		return -1;
 	/* the newest merge first; a survivor deleted since finds nothing */
-	for (size_t i = 0; i < n; i++) {
-		int got = crm_entity_get(db, e, ids[i], row, err);
-		if (got != 0)
-			return got;
-	}
-	return 0;
+	for (size_t i = 0; i < n && got == 0; i++)
+		got = crm_entity_get(db, e, ids[i], row, err);
+	free(ids);
+	return got;
 }
 
 void crm_entity_columns(const struct crm_entity *e, bool brief,
@@ -683,22 +676,19 @@ void crm_row_to_rec(const struct crm_row *row, const struct crm_strv *cols,
 	}
 }
 
+static int push_name(struct crm_stmt *st, void *names)
+{
+	crm_strv_push(names, crm_stmt_text(st, 0));
+	return 0;
+}
+
 int crm_entity_custom_names(struct crm_db *db, const struct crm_entity *e,
 			    struct crm_strv *names, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(db,
-					  "SELECT name FROM crm_custom_fields "
-					  "WHERE entity = ? ORDER BY name",
-					  err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, e->name);
-	while ((rc = crm_stmt_step(st, err)) > 0)
-		crm_strv_push(names, crm_stmt_text(st, 0));
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_each(db, err, push_name, names,
+			    "SELECT name FROM crm_custom_fields WHERE entity = "
+			    "? ORDER BY name",
+			    "s", e->name);
 }
 
 /* Prepare the SELECT of every stored column for q. */
@@ -750,37 +740,105 @@ out:
 	return st;
 }
 
+int crm_entity_ids(struct crm_db *db, const struct crm_entity *e,
+		   const struct crm_query *q, int64_t **ids, size_t *n,
+		   struct crm_err *err)
+{
+	struct crm_stmt *st = query_stmt(db, e, q, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = crm_stmt_rows(st, err, ids, n, sizeof(**ids), fill_id);
+	crm_stmt_finalize(st);
+	return rc;
+}
+
+/* Step st (from query_stmt) calling fn for each row (fn returns 0 to go
+ * on, 1 to stop, -1 on error), then finalize it: 0 or -1. */
+static int each_row(struct crm_stmt *st, int (*fn)(struct crm_stmt *, void *),
+		    void *arg, struct crm_err *err)
+{
+	int s, r = 0;
+
+	while (!r && (s = crm_stmt_step(st, err)) > 0)
+		r = fn(st, arg);
+	crm_stmt_finalize(st);
+	return r < 0 || (!r && s < 0) ? -1 : 0;
+}
+
+struct each_row {
+	const struct crm_entity *e;
+	struct crm_row row;
+	int (*fn)(const struct crm_row *row, void *arg);
+	/* crm_entity_each_rec: */
+	const struct crm_strv *cols;
+	long *idx;
+	int *cur;
+	bool custom;
+	struct crm_rec rec;
+	int (*rec_fn)(const struct crm_rec *rec, int64_t id, void *arg);
+	void *arg;
+};
+
+static int each_one(struct crm_stmt *st, void *arg)
+{
+	struct each_row *c = arg;
+
+	crm_row_read(&c->row, st);
+	return c->fn(&c->row, c->arg);
+}
+
 int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
 		    const struct crm_query *q,
 		    int (*fn)(const struct crm_row *row, void *arg), void *arg,
 		    struct crm_err *err)
 {
 	struct crm_stmt *st = query_stmt(db, e, q, err);
-	struct crm_row row;
-	int rc = -1, s;
+	struct each_row c = {.e = e, .fn = fn, .arg = arg};
+	int rc;
 
 	if (!st)
 		return -1;
-	crm_row_init(&row, e);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		int r;
-
-		crm_row_read(&row, st);
-		r = fn(&row, arg);
-		if (r < 0)
-			goto out;
-		if (r > 0) {
-			s = 0;
-			break;
-		}
-	}
-	if (s < 0)
-		goto out;
-	rc = 0;
-out:
-	crm_stmt_finalize(st);
-	crm_row_release(&row);
+	crm_row_init(&c.row, e);
+	rc = each_row(st, each_one, &c, err);
+	crm_row_release(&c.row);
 	return rc;
+}
+
+static int each_rec_one(struct crm_stmt *st, void *arg)
+{
+	struct each_row *c = arg;
+	const struct crm_entity *e = c->e;
+	json_t *cj = NULL;
+
+	crm_rec_clear(&c->rec);
+	if (c->custom) {
+		const char *cs = crm_stmt_text(st, (int)e->nfields);
+		cj = cs ? json_loads(cs, 0, NULL) : NULL;
+	}
+	for (size_t k = 0; k < c->cols->n; k++) {
+		int i = (int)c->idx[k];
+		char num[40];
+		const char *v;
+
+		if (i < 0) {
+			add_custom(&c->rec, c->cols->v[k],
+				   json_object_get(cj, c->cols->v[k]));
+			continue;
+		}
+		if (crm_stmt_type(st, i) == CRM_COL_REAL) {
+			snprintf(num, sizeof(num), "%.15g",
+				 crm_stmt_double(st, i));
+			v = num;
+		} else {
+			v = crm_stmt_text(st, i);
+		}
+		add_value(&c->rec, &e->fields[i], c->cols->v[k], v,
+			  c->cur[k] >= 0 ? crm_stmt_text(st, c->cur[k]) : NULL);
+	}
+	json_decref(cj);
+	return c->rec_fn(&c->rec, crm_stmt_int(st, 0), c->arg);
 }
 
 int crm_entity_each_rec(struct crm_db *db, const struct crm_entity *e,
@@ -790,72 +848,30 @@ int crm_entity_each_rec(struct crm_db *db, const struct crm_entity *e,
 			void *arg, struct crm_err *err)
 {
 	struct crm_stmt *st = query_stmt(db, e, q, err);
-	long *idx = crm_entity_colmap(e, cols);
-	int *cur = crm_xcalloc(cols->n, sizeof(*cur));
-	bool custom = false;
-	struct crm_rec rec;
-	int rc = -1, s;
+	struct each_row c = {.e = e,
+			     .cols = cols,
+			     .idx = crm_entity_colmap(e, cols),
+			     .cur = crm_xcalloc(cols->n, sizeof(int)),
+			     .rec_fn = fn,
+			     .arg = arg};
+	int rc = -1;
 
-	if (!st)
-		goto out0;
-	/* column of each money field's currency, -1 if none */
-	for (size_t c = 0; c < cols->n; c++) {
-		const struct crm_field *f =
-		    idx[c] >= 0 ? &e->fields[idx[c]] : NULL;
-		cur[c] = f && f->type == CRM_T_MONEY && f->ref
-			     ? (int)crm_entity_field(e, f->ref)
-			     : -1;
-		custom |= idx[c] < 0;
+	if (st) {
+		/* column of each money field's currency, -1 if none */
+		for (size_t k = 0; k < cols->n; k++) {
+			const struct crm_field *f =
+			    c.idx[k] >= 0 ? &e->fields[c.idx[k]] : NULL;
+			c.cur[k] = f && f->type == CRM_T_MONEY && f->ref
+				       ? (int)crm_entity_field(e, f->ref)
+				       : -1;
+			c.custom |= c.idx[k] < 0;
+		}
+		crm_rec_init(&c.rec);
+		rc = each_row(st, each_rec_one, &c, err);
+		crm_rec_release(&c.rec);
 	}
-	crm_rec_init(&rec);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		json_t *cj = NULL;
-		int r;
-
-		crm_rec_clear(&rec);
-		if (custom) {
-			const char *c = crm_stmt_text(st, (int)e->nfields);
-			cj = c ? json_loads(c, 0, NULL) : NULL;
-		}
-		for (size_t c = 0; c < cols->n; c++) {
-			int k = (int)idx[c];
-			char num[40];
-			const char *v;
-
-			if (k < 0) {
-				add_custom(&rec, cols->v[c],
-					   json_object_get(cj, cols->v[c]));
-				continue;
-			}
-			if (crm_stmt_type(st, k) == CRM_COL_REAL) {
-				snprintf(num, sizeof(num), "%.15g",
-					 crm_stmt_double(st, k));
-				v = num;
-			} else {
-				v = crm_stmt_text(st, k);
-			}
-			add_value(&rec, &e->fields[k], cols->v[c], v,
-				  cur[c] >= 0 ? crm_stmt_text(st, cur[c])
-					      : NULL);
-		}
-		json_decref(cj);
-		r = fn(&rec, crm_stmt_int(st, 0), arg);
-		if (r < 0)
-			goto out;
-		if (r > 0) {
-			s = 0;
-			break;
-		}
-	}
-	if (s < 0)
-		goto out;
-	rc = 0;
-out:
-	crm_rec_release(&rec);
-	crm_stmt_finalize(st);
-out0:
-	free(idx);
-	free(cur);
+	free(c.idx);
+	free(c.cur);
 	return rc;
 }
 
@@ -898,4 +914,40 @@ int crm_entity_set_parent(struct crm_db *db, const struct crm_entity *e,
 	crm_row_release(&p);
 	json_object_del(row->custom, "parent");
 	return 0;
+}
+
+int crm_entity_sqlf(struct crm_db *db, const char *sql, int64_t *v,
+		    uint64_t *rows, const char *what, struct crm_err *err,
+		    const char *fmt, ...)
+{
+	struct crm_stmt *st = crm_db_stmt(db, sql, err);
+	va_list ap;
+	int s;
+
+	if (!st)
+		return -1;
+	va_start(ap, fmt);
+	crm_stmt_vbindf(st, fmt, ap);
+	va_end(ap);
+	while ((s = crm_stmt_step(st, err)) > 0) {
+		if (v) {
+			*v = crm_stmt_int(st, 0);
+			v = NULL;
+		}
+		if (rows)
+			++*rows;
+	}
+	crm_stmt_finalize(st);
+	if (s < 0)
+		return what ? crm_err_what(err, what) : -1;
+	return 0;
+}
+
+struct crm_stmt *crm_entity_stmt(struct crm_db *db, struct crm_buf *sql,
+				 struct crm_err *err)
+{
+	struct crm_stmt *st = crm_db_stmt(db, sql->s, err);
+
+	crm_buf_release(sql);
+	return st;
 }

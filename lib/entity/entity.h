@@ -263,6 +263,11 @@ struct crm_query {
 	size_t nids;
 };
 
+/* The ids of the selected rows, in order, appended to *ids (NULL at
+ * first; the caller frees it), *n counting them. Returns 0 or -1. */
+int crm_entity_ids(struct crm_db *db, const struct crm_entity *e,
+		   const struct crm_query *q, int64_t **ids, size_t *n,
+		   struct crm_err *err);
 /* Call fn for each selected row, in order. fn returns 0 to go on, 1 to
  * stop, -1 on error. Returns 0 or -1. */
 int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
@@ -427,5 +432,18 @@ json_t *crm_row_to_json(const struct crm_row *row);
  * audit before-image), written directly when every value is plain ASCII
  * (jansson writes it otherwise); caller frees. */
 char *crm_row_image(const struct crm_row *row);
+
+/* The statement of the SQL built in sql (not cached: crm_db_stmt), sql
+ * released; NULL with err filled. */
+struct crm_stmt *crm_entity_stmt(struct crm_db *db, struct crm_buf *sql,
+				 struct crm_err *err);
+/* Run sql, text built for the moment (not cached: crm_db_stmt), with the
+ * values of fmt bound (crm_stmt_bindf, lib/store/dbq.h): *v (when not
+ * NULL) gets column 0 of the first row, *rows (when not NULL) counts the
+ * rows (a RETURNING clause: the rows it changed); a failing step puts
+ * what (when not NULL) before the error. 0, or -1 with err filled. */
+int crm_entity_sqlf(struct crm_db *db, const char *sql, int64_t *v,
+		    uint64_t *rows, const char *what, struct crm_err *err,
+		    const char *fmt, ...);
 
 #endif

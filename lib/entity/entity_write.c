@@ -6,6 +6,7 @@
 
 #include "bloom.h"
 #include "datefmt.h"
+#include "dbq.h"
 #include "entity.h"
 #include "import_map.h"
 #include "normalize.h"
@@ -128,41 +129,36 @@ static void bind_row(struct crm_stmt *st, const struct crm_row *row)
 	}
 }
 
-static struct crm_stmt *prepare_insert(struct crm_db *db,
-				       const struct crm_entity *e,
-				       struct crm_err *err)
+/* The INSERT (insert) or UPDATE by id of a row of e, its values bound by
+ * bind_row (then the id, for an update). */
+static struct crm_stmt *prepare_write(struct crm_db *db,
+				      const struct crm_entity *e, bool insert,
+				      struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	struct crm_stmt *st;
 
-	crm_buf_addf(&sql, "INSERT INTO %s (", e->table);
-	for (size_t i = 0; i < e->nfields; i++)
-		crm_buf_addf(&sql, "%s, ", e->fields[i].name);
-	crm_buf_adds(&sql, "custom) VALUES (");
-	for (size_t i = 0; i < e->nfields; i++)
-		/* a NULL id is the next one: SQLite's rowid does this
-		 * itself; PostgreSQL's identity column takes its sequence
-		 * only when the column is left out */
-		if (i == 0 && crm_store_engine(db->store) == CRM_STORE_PG)
-			crm_buf_addf(&sql,
-				     "coalesce(CAST(? AS BIGINT), nextval("
-				     "pg_get_serial_sequence('%s', 'id'))), ",
-				     e->table);
-		else
-			crm_buf_adds(&sql, "?, ");
-	crm_buf_adds(&sql, "?)");
-	st = crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
-	return st;
-}
-
-static struct crm_stmt *prepare_update(struct crm_db *db,
-				       const struct crm_entity *e,
-				       struct crm_err *err)
-{
-	struct crm_buf sql = {0};
-	struct crm_stmt *st;
-
+	if (insert) {
+		crm_buf_addf(&sql, "INSERT INTO %s (", e->table);
+		for (size_t i = 0; i < e->nfields; i++)
+			crm_buf_addf(&sql, "%s, ", e->fields[i].name);
+		crm_buf_adds(&sql, "custom) VALUES (");
+		for (size_t i = 0; i < e->nfields; i++)
+			/* a NULL id is the next one: SQLite's rowid does this
+			 * itself; PostgreSQL's identity column takes its
+			 * sequence only when the column is left out */
+			if (i == 0 &&
+			    crm_store_engine(db->store) == CRM_STORE_PG)
+				crm_buf_addf(
+				    &sql,
+				    "coalesce(CAST(? AS BIGINT), nextval("
+				    "pg_get_serial_sequence('%s', "
+				    "'id'))), ",
+				    e->table);
+			else
+				crm_buf_adds(&sql, "?, ");
+		crm_buf_adds(&sql, "?)");
+		return crm_entity_stmt(db, &sql, err);
+	}
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
 	/* a column withheld from the role (read as NULL) is left as it is;
 	 * a per-record one is written, and the server's guard keeps a NULL
@@ -174,9 +170,7 @@ static struct crm_stmt *prepare_update(struct crm_db *db,
 				     i + 1);
 	crm_buf_addf(&sql, "custom = ?%zu WHERE id = ?%zu", e->nfields + 1,
 		     e->nfields + 2);
-	st = crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
-	return st;
+	return crm_entity_stmt(db, &sql, err);
 }
 
 /* PostgreSQL: an id given on insert (one never given before) moves the
@@ -185,22 +179,15 @@ static struct crm_stmt *prepare_update(struct crm_db *db,
 static int bump_sequence(struct crm_db *db, const struct crm_row *row,
 			 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') AS regclass),"
-	    " ?2) WHERE ?2 > coalesce(pg_sequence_last_value(CAST("
-	    "pg_get_serial_sequence(?1, 'id') AS regclass)), 0)",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, row->e->table);
-	crm_stmt_bind_int(st, 2, crm_row_id(row));
-	while ((rc = crm_stmt_step(st, err)) > 0)
-		;
-	crm_stmt_reset(st);
-	return rc < 0 ? crm_err_what(err, "cannot insert") : 0;
+	if (crm_dbq_run(
+		db, err,
+		"SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') AS "
+		"regclass), ?2) WHERE ?2 > "
+		"coalesce(pg_sequence_last_value(CAST("
+		"pg_get_serial_sequence(?1, 'id') AS regclass)), 0)",
+		"si", row->e->table, crm_row_id(row)) < 0)
+		return crm_err_what(err, "cannot insert");
+	return 0;
 }
 
 /* PostgreSQL bulk import: the row as COPY values, with the next id of the
@@ -215,25 +202,17 @@ static int copy_row(struct crm_importer *im, struct crm_row *row,
 	int rc = -1;
 
 	if (!im->end_id || im->next_id > im->end_id) {
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    im->db,
-		    "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') AS "
-		    "regclass), nextval(CAST(pg_get_serial_sequence(?1, 'id') "
-		    "AS regclass)) + ?2 - 1)",
-		    err);
-
-		if (!st)
-			goto out;
-		crm_stmt_bind_text(st, 1, e->table);
-		crm_stmt_bind_int(st, 2, ID_BLOCK);
-		if (crm_stmt_step(st, err) <= 0) {
-			crm_stmt_reset(st);
+		if (crm_dbq_step(
+			im->db, err, &im->end_id,
+			"SELECT setval(CAST(pg_get_serial_sequence(?1, "
+			"'id') AS regclass), nextval(CAST("
+			"pg_get_serial_sequence(?1, 'id') AS regclass)) "
+			"+ ?2 - 1)",
+			"si", e->table, (int64_t)ID_BLOCK) <= 0) {
 			crm_err_what(err, "cannot insert");
 			goto out;
 		}
-		im->end_id = crm_stmt_int(st, 0);
 		im->next_id = im->end_id - ID_BLOCK + 1;
-		crm_stmt_reset(st);
 	}
 	if (!im->copy) {
 		const char **cols = crm_xcalloc(e->nfields + 1, sizeof(*cols));
@@ -267,7 +246,6 @@ out:
  * other took one since). */
 static int copy_finish(struct crm_importer *im, struct crm_err *err)
 {
-	struct crm_stmt *st;
 	int rc;
 
 	if (im->copy) {
@@ -278,18 +256,12 @@ static int copy_finish(struct crm_importer *im, struct crm_err *err)
 	}
 	if (!im->bulk || !im->end_id || im->next_id > im->end_id)
 		return 0;
-	st = crm_db_stmt_cached(im->db,
-				"SELECT setval(CAST(pg_get_serial_sequence(?1, "
-				"'id') AS regclass), ?2, false)",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, im->e->table);
-	crm_stmt_bind_int(st, 2, im->next_id);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	rc = crm_dbq_run(im->db, err,
+			 "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') "
+			 "AS regclass), ?2, false)",
+			 "si", im->e->table, im->next_id);
 	im->next_id = im->end_id + 1;
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 /* Run a prepared write of row; for an insert, store the new id. */
@@ -370,15 +342,12 @@ static struct crm_stmt *prepare_find(struct crm_importer *im, long f,
 {
 	const struct crm_entity *e = im->e;
 	struct crm_buf sql = {0};
-	struct crm_stmt *st;
 
 	crm_buf_adds(&sql, "SELECT ");
 	crm_entity_select_list_db(im->db, e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE %s%s = ? LIMIT 2", e->table,
 		     e->fields[f].name, im->matchkey[f] >= 0 ? "_key" : "");
-	st = crm_db_stmt(im->db, sql.s, err);
-	crm_buf_release(&sql);
-	return st;
+	return crm_entity_stmt(im->db, &sql, err);
 }
 
 static int setup_keys(struct crm_importer *im, struct crm_err *err)
@@ -434,20 +403,16 @@ static int setup_map(struct crm_importer *im, struct crm_err *err)
 static int count_rows(struct crm_importer *im, int64_t *n, struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	struct crm_stmt *st;
+	uint64_t rows = 0;
 	int rc;
 
+	*n = 0;
 	crm_buf_addf(&sql, "SELECT count(*) FROM %s", im->e->table);
-	st = crm_db_stmt(im->db, sql.s, err);
+	rc = crm_entity_sqlf(im->db, sql.s, n, &rows, NULL, err, "");
 	crm_buf_release(&sql);
-	if (!st)
-		return -1;
-	rc = crm_stmt_step(st, err);
-	*n = rc > 0 ? crm_stmt_int(st, 0) : 0;
-	crm_stmt_finalize(st);
-	if (rc == 0)
+	if (rc == 0 && !rows)
 		return crm_err_set(err, CRM_EX_SOFTWARE, "database: no count");
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 struct crm_importer *crm_importer_new(struct crm_db *db,
@@ -475,8 +440,8 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 	crm_datetime_format(db->now, im->now);
 	if (setup_map(im, err) < 0 || setup_keys(im, err) < 0)
 		goto fail;
-	im->ins = prepare_insert(db, e, err);
-	im->upd = im->ins ? prepare_update(db, e, err) : NULL;
+	im->ins = prepare_write(db, e, true, err);
+	im->upd = im->ins ? prepare_write(db, e, false, err) : NULL;
 	if (!im->upd || count_rows(im, &im->rows_at_start, err) < 0)
 		goto fail;
 	im->identities =
@@ -733,8 +698,7 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 						  : BLOOM_MAX_ITEMS);
 		crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
 			     im->matchkey[f] >= 0 ? "_key" : "", e->table);
-		st = crm_db_stmt(im->db, sql.s, err);
-		crm_buf_release(&sql);
+		st = crm_entity_stmt(im->db, &sql, err);
 		if (!st)
 			return -1;
 		while ((rc = crm_stmt_step(st, err)) > 0) {
@@ -1514,28 +1478,12 @@ out:
 	return rc;
 }
 
+/* Ids first (crm_entity_ids), then writes: a write must not disturb the
+ * query it came from. */
 struct idlist {
 	int64_t *v;
-	size_t n, cap;
+	size_t n;
 };
-
-static int collect_id(const struct crm_row *row, void *arg)
-{
-	struct idlist *l = arg;
-
-	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = crm_row_id(row);
-	return 0;
-}
-
-/* Ids first, then writes: a write must not disturb the query it came
- * from. */
-static int select_ids(struct crm_db *db, const struct crm_entity *e,
-		      const struct crm_query *q, struct idlist *l,
-		      struct crm_err *err)
-{
-	return crm_entity_each(db, e, q, collect_id, l, err);
-}
 
 /* Whether msg already names record id of entity ("deal 7: ..."). */
 static bool is_about(const char *msg, const char *entity, const char *id)
@@ -1567,7 +1515,7 @@ static int update_rows(struct crm_db *db, const struct crm_entity *e,
 	crm_row_init(&cur, e);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	if (select_ids(db, e, q, &l, err) < 0)
+	if (crm_entity_ids(db, e, q, &l.v, &l.n, err) < 0)
 		goto out;
 	im = crm_importer_new(db, e, &o, err);
 	if (!im)
@@ -1684,8 +1632,7 @@ static int links_prepare(const struct crm_entity *r, size_t f, void *arg)
 				   "too many references to one entity");
 	crm_buf_addf(&sql, "SELECT id FROM %s WHERE %s = ?", r->table,
 		     r->fields[f].name);
-	l->st[l->n] = crm_db_stmt(l->db, sql.s, l->err);
-	crm_buf_release(&sql);
+	l->st[l->n] = crm_entity_stmt(l->db, &sql, l->err);
 	if (!l->st[l->n])
 		return -1;
 	l->r[l->n] = r;
@@ -1740,7 +1687,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 	crm_row_init(&row, e);
 	if (crm_db_begin(db, err) < 0)
 		goto out;
-	if (select_ids(db, e, q, &l, err) < 0 ||
+	if (crm_entity_ids(db, e, q, &l.v, &l.n, err) < 0 ||
 	    crm_entity_each_referrer(e, links_prepare, &links) < 0)
 		goto out;
 	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
@@ -2039,41 +1986,33 @@ static int audit_row(struct crm_db *db, const char *action,
 	return rc;
 }
 
+struct pending {
+	int64_t id, record;
+	char *entity, *before;
+};
+
+static void fill_pending(struct crm_stmt *st, void *elem)
+{
+	const char *b = crm_stmt_text(st, 3);
+
+	*(struct pending *)elem = (struct pending){
+	    crm_stmt_int(st, 0), crm_stmt_int(st, 2),
+	    crm_xstrdup(crm_stmt_text(st, 1)), crm_xstrdup(b ? b : "")};
+}
+
 int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 {
-	struct pending {
-		int64_t id, record;
-		char *entity, *before;
-	} *v = NULL;
-	size_t n = 0, cap = 0;
-	struct crm_stmt *st = NULL;
-	int rc = -1, s;
+	struct pending *v = NULL;
+	size_t n = 0;
+	int rc = -1;
 
 	/* read them all first: the updates below must not disturb the
 	 * query */
-	st = crm_db_stmt(db,
+	if (crm_dbq_rows(db, err, &v, &n, sizeof(*v), fill_pending,
 			 "SELECT id, entity, record_id, before FROM crm_audit "
 			 "WHERE change_id = ? AND action = 'update' AND "
 			 "after IS NULL",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, db->change);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		v = crm_xgrow(v, &cap, n + 1, sizeof(*v));
-		v[n++] = (struct pending){
-		    crm_stmt_int(st, 0), crm_stmt_int(st, 2),
-		    crm_xstrdup(crm_stmt_text(st, 1)),
-		    crm_xstrdup(crm_stmt_text(st, 3) ? crm_stmt_text(st, 3)
-						     : "")};
-	}
-	crm_stmt_finalize(st);
-	st = NULL;
-	if (s < 0)
-		goto out;
-	st =
-	    crm_db_stmt(db, "UPDATE crm_audit SET after = ? WHERE id = ?", err);
-	if (!st)
+			 "i", db->change) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const struct crm_entity *e = crm_entity_by_name(v[i].entity);
@@ -2091,11 +2030,11 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 		if (got > 0 && row_from_json(&b, j) == 0) {
 			char *diff = crm_row_diff(&b, &cur);
 
-			crm_stmt_reset(st);
-			crm_stmt_bind_text(st, 1, diff);
+			got = crm_dbq_run(db, err,
+					  "UPDATE crm_audit SET after = ? "
+					  "WHERE id = ?",
+					  "si", diff, v[i].id);
 			free(diff);
-			crm_stmt_bind_int(st, 2, v[i].id);
-			got = crm_stmt_step(st, err) < 0 ? -1 : 0;
 		}
 		crm_row_release(&b);
 		crm_row_release(&cur);
@@ -2105,30 +2044,12 @@ int crm_entity_audit_close(struct crm_db *db, struct crm_err *err)
 	}
 	rc = 0;
 out:
-	crm_stmt_finalize(st);
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].entity);
 		free(v[i].before);
 	}
 	free(v);
 	return rc;
-}
-
-/* Run sql binding ?1 text t (may be NULL), ?2 and ?3 integers. */
-static int exec_tii(struct crm_db *db, const char *sql, const char *t,
-		    int64_t a, int64_t b, struct crm_err *err)
-{
-	struct crm_stmt *st = crm_db_stmt(db, sql, err);
-	int s;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, t);
-	crm_stmt_bind_int(st, 2, a);
-	crm_stmt_bind_int(st, 3, b);
-	s = crm_stmt_step(st, err);
-	crm_stmt_finalize(st);
-	return s < 0 ? -1 : 0;
 }
 
 struct undo {
@@ -2141,6 +2062,44 @@ struct undo {
 	char now[CRM_TIME_LEN];
 };
 
+/* An audit row of record id that undo cannot read: -1. */
+static int damaged(const struct crm_entity *e, int64_t id, struct crm_err *err)
+{
+	return crm_err_set(err, CRM_EX_SOFTWARE,
+			   "cannot undo: damaged history of %s %lld", e->name,
+			   (long long)id);
+}
+
+struct later {
+	const char *field;
+	bool custom;
+	struct crm_buf ids;
+	int64_t last;
+	size_t n;
+};
+
+static int later_one(struct crm_stmt *st, void *arg)
+{
+	struct later *l = arg;
+	int64_t c = crm_stmt_int(st, 0);
+	const char *after = crm_stmt_text(st, 2);
+	bool hit =
+	    !l->field || !after || strcmp(crm_stmt_text(st, 1), "update");
+
+	if (!hit) {
+		json_t *j = json_loads(after, 0, NULL);
+		json_t *in = l->custom ? json_object_get(j, "custom") : j;
+		hit = json_object_get(in, l->field) != NULL;
+		json_decref(j);
+	}
+	if (hit && c != l->last) {
+		crm_buf_addf(&l->ids, "%s%lld", l->n++ ? ", " : "",
+			     (long long)c);
+		l->last = c;
+	}
+	return 0;
+}
+
 /* The later changes in effect (not undone) that wrote field (NULL: any
  * field; custom: a custom field) of record id, as "change 4" or
  * "changes 4, 7", into b. */
@@ -2148,53 +2107,24 @@ static int later_changes(struct undo *u, const struct crm_entity *e, int64_t id,
 			 const char *field, bool custom, struct crm_buf *b,
 			 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    u->db,
+	struct later l = {.field = field, .custom = custom};
+	int rc;
+
+	crm_buf_reset(b);
+	rc = crm_dbq_each(
+	    u->db, err, later_one, &l,
 	    "SELECT a.change_id, a.action, a.after FROM crm_audit a JOIN "
 	    "crm_changes c ON c.id = a.change_id WHERE a.entity = ? AND "
 	    "a.record_id = ? AND a.change_id > ? AND a.change_id <> ? AND "
 	    "c.undone_at IS NULL ORDER BY a.change_id",
-	    err);
-	struct crm_buf ids = {0};
-	int64_t last = 0;
-	size_t n = 0;
-	int s;
-
-	crm_buf_reset(b);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, e->name);
-	crm_stmt_bind_int(st, 2, id);
-	crm_stmt_bind_int(st, 3, u->change);
-	crm_stmt_bind_int(st, 4, u->db->change);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		int64_t c = crm_stmt_int(st, 0);
-		const char *after = crm_stmt_text(st, 2);
-		bool hit =
-		    !field || !after || strcmp(crm_stmt_text(st, 1), "update");
-
-		if (!hit) {
-			json_t *j = json_loads(after, 0, NULL);
-			json_t *in = custom ? json_object_get(j, "custom") : j;
-			hit = json_object_get(in, field) != NULL;
-			json_decref(j);
-		}
-		if (!hit || c == last)
-			continue;
-		crm_buf_addf(&ids, "%s%lld", n++ ? ", " : "", (long long)c);
-		last = c;
-	}
-	crm_stmt_reset(st);
-	if (s < 0) {
-		crm_buf_release(&ids);
-		return -1;
-	}
-	if (n)
-		crm_buf_addf(b, "%s %s", n > 1 ? "changes" : "change", ids.s);
-	else
+	    "siii", e->name, id, u->change, u->db->change);
+	if (rc == 0 && l.n)
+		crm_buf_addf(b, "%s %s", l.n > 1 ? "changes" : "change",
+			     l.ids.s);
+	else if (rc == 0)
 		crm_buf_adds(b, "a change not in the log");
-	crm_buf_release(&ids);
-	return 0;
+	crm_buf_release(&l.ids);
+	return rc;
 }
 
 /* Note that record id's field (NULL: the record) was changed since. */
@@ -2291,30 +2221,57 @@ static int undo_write(struct undo *u, struct crm_row *row,
 	return crm_entity_write_row(u->db, row->e, row, false, err);
 }
 
+/* One record's undo: its before-image, the row written, the record now. */
+struct urec {
+	json_t *bj;
+	struct crm_row row, cur;
+};
+
+static void urec_init(struct urec *r, const struct crm_entity *e,
+		      const char *before)
+{
+	r->bj = before ? json_loads(before, 0, NULL) : NULL;
+	crm_row_init(&r->row, e);
+	crm_row_init(&r->cur, e);
+}
+
+/* Let go of r; returns rc. */
+static int urec_done(struct urec *r, int rc)
+{
+	json_decref(r->bj);
+	crm_row_release(&r->row);
+	crm_row_release(&r->cur);
+	return rc;
+}
+
+/* The before-image bj of record id into row, and the record as it is now
+ * into cur: 1, 0 when it is gone, -1 on error (a damaged image too). */
+static int then_and_now(struct undo *u, int64_t id, json_t *bj,
+			struct crm_row *row, struct crm_row *cur,
+			struct crm_err *err)
+{
+	if (row_from_json(row, bj) < 0)
+		return damaged(row->e, id, err);
+	return crm_entity_get(u->db, row->e, id, cur, err);
+}
+
 /* Revert the fields an update wrote (after: {field: value}; NULL: not
  * known, so every field that differs from before). */
 static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 		       const char *before, const char *after,
 		       struct crm_err *err)
 {
-	json_t *bj = before ? json_loads(before, 0, NULL) : NULL, *aj = NULL;
-	json_t *v, *bc;
-	struct crm_row b, cur, row;
+	struct urec r;
+	json_t *aj = NULL, *v, *bc;
+	struct crm_row b;
 	struct crm_buf tmp = {0};
 	const char *name;
 	bool bad = false, changed = false;
 	int rc = -1, got;
 
+	urec_init(&r, e, before);
 	crm_row_init(&b, e);
-	crm_row_init(&cur, e);
-	crm_row_init(&row, e);
-	if (row_from_json(&b, bj) < 0) {
-		crm_err_set(err, CRM_EX_SOFTWARE,
-			    "cannot undo: damaged history of %s %lld", e->name,
-			    (long long)id);
-		goto out;
-	}
-	got = crm_entity_get(u->db, e, id, &cur, err);
+	got = then_and_now(u, id, r.bj, &b, &r.cur, err);
 	if (got < 0)
 		goto out;
 	if (!got) { /* deleted since */
@@ -2325,40 +2282,38 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 	if (after) {
 		aj = json_loads(after, 0, NULL);
 	} else {
-		char *d = crm_row_diff(&b, &cur);
+		char *d = crm_row_diff(&b, &r.cur);
 		aj = json_loads(d, 0, NULL);
 		free(d);
 	}
 	if (!json_is_object(aj)) {
-		crm_err_set(err, CRM_EX_SOFTWARE,
-			    "cannot undo: damaged history of %s %lld", e->name,
-			    (long long)id);
+		damaged(e, id, err);
 		goto out;
 	}
-	crm_row_copy(&row, &cur);
-	memset(row.touched, 0, e->nfields * sizeof(*row.touched));
+	crm_row_copy(&r.row, &r.cur);
+	memset(r.row.touched, 0, e->nfields * sizeof(*r.row.touched));
 	json_object_foreach(aj, name, v)
 	{
 		long f = crm_entity_field(e, name);
 
 		if (f < 0 || diff_skip(&e->fields[f]))
 			continue;
-		if (!same_str(cur.v[f], json_string_value(v)) && !u->force) {
+		if (!same_str(r.cur.v[f], json_string_value(v)) && !u->force) {
 			if (conflict(u, e, id, name, false, NULL, err) < 0)
 				goto out;
 			bad = true;
 			continue;
 		}
-		if (same_str(cur.v[f], b.v[f]))
+		if (same_str(r.cur.v[f], b.v[f]))
 			continue;
-		set_field(&row, (size_t)f, b.v[f], &tmp);
+		set_field(&r.row, (size_t)f, b.v[f], &tmp);
 		changed = true;
 	}
 	/* custom fields one by one, as fields */
-	bc = json_object_get(bj, "custom");
+	bc = json_object_get(r.bj, "custom");
 	json_object_foreach(json_object_get(aj, "custom"), name, v)
 	{
-		json_t *now = json_object_get(cur.custom, name);
+		json_t *now = json_object_get(r.cur.custom, name);
 		json_t *was = json_object_get(bc, name);
 
 		if (!(now ? json_equal(now, v) : json_is_null(v)) &&
@@ -2369,45 +2324,34 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 			continue;
 		}
 		if (was && !json_is_null(was))
-			json_object_set(row.custom, name, was);
+			json_object_set(r.row.custom, name, was);
 		else
-			json_object_del(row.custom, name);
+			json_object_del(r.row.custom, name);
 		changed = true;
 	}
 	rc = 0;
 	if (bad || !changed)
 		goto out;
-	rc = crm_entity_guard(u->db, e, &cur, &row, err);
+	rc = crm_entity_guard(u->db, e, &r.cur, &r.row, err);
 	if (rc == 0)
-		rc = undo_write(u, &row, &cur, &b, err);
+		rc = undo_write(u, &r.row, &r.cur, &b, err);
 	u->n += rc == 0;
 out:
-	json_decref(bj);
 	json_decref(aj);
 	crm_buf_release(&tmp);
 	crm_row_release(&b);
-	crm_row_release(&cur);
-	crm_row_release(&row);
-	return rc;
+	return urec_done(&r, rc);
 }
 
 /* Undo a delete: the record comes back under its id. */
 static int undo_delete(struct undo *u, const struct crm_entity *e, int64_t id,
 		       const char *before, struct crm_err *err)
 {
-	json_t *bj = before ? json_loads(before, 0, NULL) : NULL;
-	struct crm_row row, cur;
+	struct urec r;
 	int rc = -1, got;
 
-	crm_row_init(&row, e);
-	crm_row_init(&cur, e);
-	if (row_from_json(&row, bj) < 0) {
-		crm_err_set(err, CRM_EX_SOFTWARE,
-			    "cannot undo: damaged history of %s %lld", e->name,
-			    (long long)id);
-		goto out;
-	}
-	got = crm_entity_get(u->db, e, id, &cur, err);
+	urec_init(&r, e, before);
+	got = then_and_now(u, id, r.bj, &r.row, &r.cur, err);
 	if (got < 0)
 		goto out;
 	if (got) {
@@ -2415,18 +2359,15 @@ static int undo_delete(struct undo *u, const struct crm_entity *e, int64_t id,
 		goto out;
 	}
 	for (size_t i = 0; i < e->nfields; i++)
-		row.touched[i] = row.v[i] != NULL;
-	if (check_rules(u, e, &row, err) < 0 ||
-	    crm_entity_write_row(u->db, e, &row, true, err) < 0 ||
+		r.row.touched[i] = r.row.v[i] != NULL;
+	if (check_rules(u, e, &r.row, err) < 0 ||
+	    crm_entity_write_row(u->db, e, &r.row, true, err) < 0 ||
 	    crm_db_audit(u->db, e->name, id, "insert", NULL, NULL, err) < 0)
 		goto out;
 	u->n++;
 	rc = 0;
 out:
-	json_decref(bj);
-	crm_row_release(&row);
-	crm_row_release(&cur);
-	return rc;
+	return urec_done(&r, rc);
 }
 
 /* Undo an insert: the record goes, with an audit row (and the links
@@ -2453,11 +2394,11 @@ static int undo_insert(struct undo *u, const struct crm_entity *e, int64_t id,
 			goto out;
 		}
 	}
-	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?2", e->table);
+	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
 	if (crm_entity_each_referrer(e, links_prepare, &links) < 0 ||
 	    links_note(&links, id) < 0 ||
 	    audit_row(u->db, "delete", &cur, NULL, err) < 0 ||
-	    exec_tii(u->db, sql.s, NULL, id, 0, err) < 0)
+	    crm_entity_sqlf(u->db, sql.s, NULL, NULL, NULL, err, "i", id) < 0)
 		goto out;
 	u->n++;
 	rc = 0;
@@ -2474,46 +2415,41 @@ out:
 static int relink(struct undo *u, const struct crm_entity *e, int64_t id,
 		  const char *before, struct crm_err *err)
 {
-	json_t *j = before ? json_loads(before, 0, NULL) : NULL;
-	const char *field = json_string_value(json_object_get(j, "field"));
-	json_t *to = json_object_get(j, "id");
-	long f = field ? crm_entity_field(e, field) : -1;
-	struct crm_row cur, row;
+	struct urec r;
+	const char *field;
+	json_t *to;
+	long f;
 	struct crm_buf tmp = {0};
 	char num[CRM_INT_LEN];
 	int rc = -1, got;
 
-	crm_row_init(&cur, e);
-	crm_row_init(&row, e);
+	urec_init(&r, e, before);
+	field = json_string_value(json_object_get(r.bj, "field"));
+	to = json_object_get(r.bj, "id");
+	f = field ? crm_entity_field(e, field) : -1;
 	/* the name goes into SQL: it must be one of e's references */
 	if (f < 0 || e->fields[f].type != CRM_T_REF || !json_is_integer(to)) {
-		crm_err_set(err, CRM_EX_SOFTWARE,
-			    "cannot undo: damaged history of %s %lld", e->name,
-			    (long long)id);
+		damaged(e, id, err);
 		goto out;
 	}
-	got = crm_entity_get(u->db, e, id, &cur, err);
+	got = crm_entity_get(u->db, e, id, &r.cur, err);
 	rc = got < 0 ? -1 : 0;
-	if (got <= 0 || cur.v[f])
+	if (got <= 0 || r.cur.v[f])
 		goto out;
-	crm_row_copy(&row, &cur);
-	memset(row.touched, 0, e->nfields * sizeof(*row.touched));
-	set_field(&row, (size_t)f, crm_fmt_int(num, json_integer_value(to)),
+	crm_row_copy(&r.row, &r.cur);
+	memset(r.row.touched, 0, e->nfields * sizeof(*r.row.touched));
+	set_field(&r.row, (size_t)f, crm_fmt_int(num, json_integer_value(to)),
 		  &tmp);
-	rc = undo_write(u, &row, &cur, NULL, err);
+	rc = undo_write(u, &r.row, &r.cur, NULL, err);
 out:
-	crm_row_release(&cur);
-	crm_row_release(&row);
 	crm_buf_release(&tmp);
-	json_decref(j);
-	return rc;
+	return urec_done(&r, rc);
 }
 
 int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
 			 struct crm_row *row, bool insert, struct crm_err *err)
 {
-	struct crm_stmt *st =
-	    insert ? prepare_insert(db, e, err) : prepare_update(db, e, err);
+	struct crm_stmt *st = prepare_write(db, e, insert, err);
 	int rc;
 
 	if (!st)
@@ -2528,38 +2464,24 @@ struct step {
 	int64_t id;
 };
 
-static char *dup_or_null(const char *s)
+static void fill_step(struct crm_stmt *st, void *elem)
 {
-	return s ? crm_xstrdup(s) : NULL;
+	*(struct step *)elem = (struct step){
+	    crm_stmt_dup(st, 0), crm_stmt_dup(st, 2), crm_stmt_dup(st, 3),
+	    crm_stmt_dup(st, 4), crm_stmt_int(st, 1)};
 }
 
 /* The audit rows of change, last first (the order they are undone in). */
 static int load_steps(struct crm_db *db, int64_t change, struct step **v,
 		      size_t *n, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT entity, record_id, action, before, after FROM crm_audit "
-	    "WHERE change_id = ? ORDER BY id DESC",
-	    err);
-	size_t cap = 0;
-	int s;
-
 	*v = NULL;
 	*n = 0;
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, change);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		*v = crm_xgrow(*v, &cap, *n + 1, sizeof(**v));
-		(*v)[(*n)++] = (struct step){dup_or_null(crm_stmt_text(st, 0)),
-					     dup_or_null(crm_stmt_text(st, 2)),
-					     dup_or_null(crm_stmt_text(st, 3)),
-					     dup_or_null(crm_stmt_text(st, 4)),
-					     crm_stmt_int(st, 1)};
-	}
-	crm_stmt_finalize(st);
-	return s < 0 ? -1 : 0;
+	return crm_dbq_rows(db, err, v, n, sizeof(**v), fill_step,
+			    "SELECT entity, record_id, action, before, after "
+			    "FROM crm_audit WHERE change_id = ? ORDER BY id "
+			    "DESC",
+			    "i", change);
 }
 
 static void steps_free(struct step *v, size_t n)
@@ -2598,19 +2520,9 @@ static int run_step(struct undo *u, const struct step *s, struct crm_err *err)
 /* The merge whose change this is (0: none). */
 static int64_t merge_of(struct crm_db *db, int64_t change, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db, "SELECT id FROM crm_merges WHERE change_id = ?", err);
-	int64_t m = 0;
-	int s;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, change);
-	s = crm_stmt_step(st, err);
-	if (s > 0)
-		m = crm_stmt_int(st, 0);
-	crm_stmt_finalize(st);
-	return s < 0 ? -1 : m;
+	return crm_dbq_int(db, err,
+			   "SELECT id FROM crm_merges WHERE change_id = ?", "i",
+			   change);
 }
 
 int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
@@ -2649,7 +2561,7 @@ int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
 			    (long long)crm_stmt_int(st, 3));
 		goto out;
 	}
-	entity = dup_or_null(crm_stmt_text(st, 1));
+	entity = crm_stmt_dup(st, 1);
 	undo_of = crm_stmt_int(st, 2);
 	crm_stmt_finalize(st);
 	st = NULL;
@@ -2700,27 +2612,28 @@ int crm_entity_revert(struct crm_db *db, int64_t change, bool force, bool merge,
 	}
 	/* the undone change is out of effect; the one it undid (when it
 	 * was an undo) back in effect */
-	if (exec_tii(db,
-		     "UPDATE crm_changes SET undone_at = ?, "
-		     "undone_by = ?2 WHERE id = ?3",
-		     u.now, db->change, change, err) < 0 ||
-	    exec_tii(db,
-		     "UPDATE crm_changes SET undo_of = ?3 WHERE "
-		     "id = ?2 AND ?1 IS NOT NULL",
-		     u.now, db->change, change, err) < 0 ||
-	    (undo_of && exec_tii(db,
-				 "UPDATE crm_changes SET undone_at = NULL, "
-				 "undone_by = NULL WHERE id = ?3 AND ?1 IS "
-				 "NOT NULL AND ?2 IS NOT NULL",
-				 u.now, db->change, undo_of, err) < 0) ||
+	if (crm_dbq_run(db, err,
+			"UPDATE crm_changes SET undone_at = ?, "
+			"undone_by = ?2 WHERE id = ?3",
+			"sii", u.now, db->change, change) < 0 ||
+	    crm_dbq_run(db, err,
+			"UPDATE crm_changes SET undo_of = ?3 WHERE "
+			"id = ?2 AND ?1 IS NOT NULL",
+			"sii", u.now, db->change, change) < 0 ||
+	    (undo_of && crm_dbq_run(db, err,
+				    "UPDATE crm_changes SET undone_at = NULL, "
+				    "undone_by = NULL WHERE id = ?3 AND ?1 IS "
+				    "NOT NULL AND ?2 IS NOT NULL",
+				    "sii", u.now, db->change, undo_of) < 0) ||
 	    /* ... and when that one was an undo too, what it undid is undone
 	     * again */
 	    (undo_of &&
-	     exec_tii(db,
-		      "UPDATE crm_changes SET undone_at = ?1, undone_by = ?3 "
-		      "WHERE id = (SELECT undo_of FROM crm_changes WHERE id = "
-		      "?3) AND ?2 IS NOT NULL",
-		      u.now, db->change, undo_of, err) < 0))
+	     crm_dbq_run(
+		 db, err,
+		 "UPDATE crm_changes SET undone_at = ?1, undone_by = ?3 "
+		 "WHERE id = (SELECT undo_of FROM crm_changes WHERE id = "
+		 "?3) AND ?2 IS NOT NULL",
+		 "sii", u.now, db->change, undo_of) < 0))
 		goto out;
 	*n = u.n;
 	rc = 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "datetime.h"
+#include "dbq.h"
 #include "filter.h"
 #include "money.h"
 #include "normalize.h"
@@ -101,18 +102,10 @@ void crm_binds_bind(const struct crm_binds *b, struct crm_stmt *st, int first)
 int crm_custom_known(struct crm_db *db, const struct crm_entity *e,
 		     const char *name, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT 1 FROM crm_custom_fields WHERE entity = ? AND name = ?",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, e->name);
-	crm_stmt_bind_text(st, 2, name);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(
+	    db, err, NULL,
+	    "SELECT 1 FROM crm_custom_fields WHERE entity = ? AND name = ?",
+	    "ss", e->name, name);
 }
 
 /* The SQL expression for a field: its column, or the custom JSON value

@@ -4,6 +4,8 @@
 
 #include "merge.h"
 
+#include "dbq.h"
+
 /* Quote an SQL identifier that comes from the schema itself. */
 static void ident(struct crm_buf *b, const char *s)
 {
@@ -61,28 +63,20 @@ static int references(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
-/* Run sql with nbind integer parameters a, b, c; *rows (if not NULL)
- * counts the rows it returns (a RETURNING clause: the rows it changed). */
-static int exec1(struct crm_db *db, const char *sql, int64_t a, int64_t b,
-		 int64_t c, int nbind, uint64_t *rows, struct crm_err *err)
+/* "UPDATE tbl SET col = ? WHERE " where "col = ?" tail, into sql. */
+static void update_sql(struct crm_buf *sql, const char *tbl, const char *col,
+		       const char *where, const char *tail)
 {
-	struct crm_stmt *st = crm_db_stmt(db, sql, err);
-	int s;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, a);
-	if (nbind > 1)
-		crm_stmt_bind_int(st, 2, b);
-	if (nbind > 2)
-		crm_stmt_bind_int(st, 3, c);
-	while ((s = crm_stmt_step(st, err)) > 0)
-		if (rows)
-			++*rows;
-	crm_stmt_finalize(st);
-	if (s < 0)
-		return crm_err_what(err, "cannot re-point links");
-	return 0;
+	crm_buf_reset(sql);
+	crm_buf_adds(sql, "UPDATE ");
+	ident(sql, tbl);
+	crm_buf_adds(sql, " SET ");
+	ident(sql, col);
+	crm_buf_adds(sql, " = ? WHERE ");
+	crm_buf_adds(sql, where);
+	ident(sql, col);
+	crm_buf_adds(sql, " = ?");
+	crm_buf_adds(sql, tail);
 }
 
 /* Re-point the rows of ref ("table\tcolumn") from old to survivor, logging
@@ -92,9 +86,7 @@ static int repoint(struct crm_db *db, const char *ref, int64_t merge,
 {
 	struct crm_buf sql = {0};
 	char *tbl = crm_xstrdup(ref), *col = strchr(tbl, '\t');
-	int rc = -1;
-	struct crm_stmt *st;
-	int s;
+	int rc;
 
 	*col++ = '\0';
 	crm_buf_adds(&sql, "INSERT INTO crm_merge_links (merge_id, tbl, col, "
@@ -105,29 +97,14 @@ static int repoint(struct crm_db *db, const char *ref, int64_t merge,
 	crm_buf_adds(&sql, " WHERE ");
 	ident(&sql, col);
 	crm_buf_adds(&sql, " = ?");
-	st = crm_db_stmt(db, sql.s, err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_int(st, 1, merge);
-	crm_stmt_bind_text(st, 2, tbl);
-	crm_stmt_bind_text(st, 3, col);
-	crm_stmt_bind_int(st, 4, old);
-	s = crm_stmt_step(st, err);
-	crm_stmt_finalize(st);
-	if (s < 0) {
-		crm_err_what(err, "cannot log links");
-		goto out;
+	rc = crm_entity_sqlf(db, sql.s, NULL, NULL, "cannot log links", err,
+			     "issi", merge, tbl, col, old);
+	if (rc == 0) {
+		update_sql(&sql, tbl, col, "", "");
+		rc = crm_entity_sqlf(db, sql.s, NULL, NULL,
+				     "cannot re-point links", err, "ii",
+				     survivor, old);
 	}
-	crm_buf_reset(&sql);
-	crm_buf_adds(&sql, "UPDATE ");
-	ident(&sql, tbl);
-	crm_buf_adds(&sql, " SET ");
-	ident(&sql, col);
-	crm_buf_adds(&sql, " = ? WHERE ");
-	ident(&sql, col);
-	crm_buf_adds(&sql, " = ?");
-	rc = exec1(db, sql.s, survivor, old, 0, 2, NULL, err);
-out:
 	crm_buf_release(&sql);
 	free(tbl);
 	return rc;
@@ -291,22 +268,14 @@ static int64_t parent_of(struct crm_db *db, const struct crm_entity *e,
 			 const char *col, int64_t id, struct crm_err *err)
 {
 	struct crm_buf sql = {0};
-	struct crm_stmt *st;
 	int64_t p = 0;
 	int s;
 
 	crm_buf_adds(&sql, "SELECT ");
 	ident(&sql, col);
 	crm_buf_addf(&sql, " FROM %s WHERE id = ?", e->table);
-	st = crm_db_stmt(db, sql.s, err);
+	s = crm_entity_sqlf(db, sql.s, &p, NULL, NULL, err, "i", id);
 	crm_buf_release(&sql);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	s = crm_stmt_step(st, err);
-	if (s > 0)
-		p = crm_stmt_int(st, 0);
-	crm_stmt_finalize(st);
 	return s < 0 ? -1 : p;
 }
 
@@ -395,18 +364,8 @@ static int keep_identities(struct crm_db *db, const struct crm_entity *e,
 			   const struct crm_row *result, int64_t merge,
 			   struct crm_err *err)
 {
-	struct crm_stmt *ins = crm_db_stmt(
-	    db,
-	    "INSERT INTO crm_identities (entity, field, key, record_id, "
-	    "merge_id) SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 "
-	    "FROM crm_identities WHERE entity = ?1 AND field = ?2 AND key = "
-	    "?3 AND record_id = ?4)",
-	    err);
 	int64_t sid = crm_row_id(result);
-	int rc = -1, s;
 
-	if (!ins)
-		return -1;
 	for (size_t k = 0; k < n; k++)
 		for (size_t i = 0; i < e->nfields; i++) {
 			const char *key = identity_key(rows[k], i);
@@ -414,57 +373,36 @@ static int keep_identities(struct crm_db *db, const struct crm_entity *e,
 
 			if (!key || (now && !strcmp(key, now)))
 				continue;
-			crm_stmt_reset(ins);
-			crm_stmt_bind_text(ins, 1, e->name);
-			crm_stmt_bind_text(ins, 2, e->fields[i].name);
-			crm_stmt_bind_text(ins, 3, key);
-			crm_stmt_bind_int(ins, 4, sid);
-			crm_stmt_bind_int(ins, 5, merge);
-			if ((s = crm_stmt_step(ins, err)) < 0) {
-				crm_err_what(err, "cannot keep identities");
-				goto out;
-			}
+			if (crm_dbq_run(
+				db, err,
+				"INSERT INTO crm_identities (entity, field, "
+				"key, record_id, merge_id) SELECT ?1, ?2, ?3, "
+				"?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM "
+				"crm_identities WHERE entity = ?1 AND field = "
+				"?2 AND key = ?3 AND record_id = ?4)",
+				"sssii", e->name, e->fields[i].name, key, sid,
+				merge) < 0)
+				return crm_err_what(err,
+						    "cannot keep identities");
 		}
 	for (size_t k = 0; k < n; k++) {
 		if (k == surv)
 			continue;
-		crm_stmt_finalize(ins);
-		ins = crm_db_stmt(
-		    db,
-		    "INSERT INTO crm_merge_links (merge_id, tbl, col, row_id, "
-		    "old_value) SELECT ?1, 'crm_identities', 'record_id', "
-		    "id, record_id FROM crm_identities WHERE entity = ?2 "
-		    "AND "
-		    "record_id = ?3",
-		    err);
-		if (!ins)
-			goto out;
-		crm_stmt_bind_int(ins, 1, merge);
-		crm_stmt_bind_text(ins, 2, e->name);
-		crm_stmt_bind_int(ins, 3, crm_row_id(rows[k]));
-		if ((s = crm_stmt_step(ins, err)) < 0) {
-			crm_err_what(err, "cannot keep identities");
-			goto out;
-		}
-		crm_stmt_finalize(ins);
-		ins = crm_db_stmt(db,
-				  "UPDATE crm_identities SET record_id = ?1 "
-				  "WHERE entity = ?2 AND record_id = ?3",
-				  err);
-		if (!ins)
-			goto out;
-		crm_stmt_bind_int(ins, 1, sid);
-		crm_stmt_bind_text(ins, 2, e->name);
-		crm_stmt_bind_int(ins, 3, crm_row_id(rows[k]));
-		if ((s = crm_stmt_step(ins, err)) < 0) {
-			crm_err_what(err, "cannot keep identities");
-			goto out;
-		}
+		if (crm_dbq_run(db, err,
+				"INSERT INTO crm_merge_links (merge_id, tbl, "
+				"col, row_id, old_value) SELECT ?1, "
+				"'crm_identities', 'record_id', id, record_id "
+				"FROM crm_identities WHERE entity = ?2 AND "
+				"record_id = ?3",
+				"isi", merge, e->name,
+				crm_row_id(rows[k])) < 0 ||
+		    crm_dbq_run(db, err,
+				"UPDATE crm_identities SET record_id = ?1 "
+				"WHERE entity = ?2 AND record_id = ?3",
+				"isi", sid, e->name, crm_row_id(rows[k])) < 0)
+			return crm_err_what(err, "cannot keep identities");
 	}
-	rc = 0;
-out:
-	crm_stmt_finalize(ins);
-	return rc;
+	return 0;
 }
 
 int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
@@ -475,7 +413,6 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 	size_t *ord = NULL;
 	struct crm_strv refs = {0};
 	struct crm_buf merged = {0}, sql = {0};
-	struct crm_stmt *st = NULL;
 	size_t surv = 0;
 	int rc = -1, s;
 
@@ -510,8 +447,8 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 		goto out;
 	/* the merge number: on PostgreSQL the next one under the writer
 	 * lock (crm_db_change) */
-	st = crm_db_stmt(
-	    db,
+	s = crm_dbq_step(
+	    db, err, merge,
 	    crm_store_engine(db->store) == CRM_STORE_PG
 		? "INSERT INTO crm_merges (id, change_id, entity, survivor, "
 		  "merged, at, result_updated_at) VALUES ((SELECT "
@@ -520,16 +457,9 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 		: "INSERT INTO crm_merges (change_id, entity, survivor, "
 		  "merged, at, result_updated_at) VALUES (?, ?, ?, ?, ?, ?) "
 		  "RETURNING id",
-	    err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_int(st, 1, db->change);
-	crm_stmt_bind_text(st, 2, e->name);
-	crm_stmt_bind_int(st, 3, crm_row_id(rows[surv]));
-	crm_stmt_bind_text(st, 4, merged.s);
-	crm_stmt_bind_text(st, 5, crm_row_get(result, "updated_at"));
-	crm_stmt_bind_text(st, 6, crm_row_get(result, "updated_at"));
-	s = crm_stmt_step(st, err);
+	    "isisss", db->change, e->name, crm_row_id(rows[surv]), merged.s,
+	    crm_row_get(result, "updated_at"),
+	    crm_row_get(result, "updated_at"));
 	if (s <= 0) {
 		if (s == 0)
 			crm_err_set(err, CRM_EX_SOFTWARE,
@@ -538,9 +468,6 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 			crm_err_what(err, "cannot log the merge");
 		goto out;
 	}
-	*merge = crm_stmt_int(st, 0);
-	crm_stmt_finalize(st);
-	st = NULL;
 	if (references(db, e, &refs, err) < 0)
 		goto out;
 	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
@@ -552,8 +479,9 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 				    crm_row_id(rows[surv]), err) < 0)
 				goto out;
 		if (audit(db, e, rows[k], NULL, "delete", err) < 0 ||
-		    exec1(db, sql.s, crm_row_id(rows[k]), 0, 0, 1, NULL, err) <
-			0)
+		    crm_entity_sqlf(db, sql.s, NULL, NULL,
+				    "cannot re-point links", err, "i",
+				    crm_row_id(rows[k])) < 0)
 			goto out;
 	}
 	if (survive_self_refs(db, e, rows, n, ord, ids, result, err) < 0 ||
@@ -564,7 +492,6 @@ int crm_merge_records(struct crm_db *db, const struct crm_entity *e,
 	rc = 0;
 out:
 	free(ord);
-	crm_stmt_finalize(st);
 	for (size_t k = 0; k < n; k++) {
 		if (rows[k])
 			crm_row_release(rows[k]);
@@ -577,6 +504,37 @@ out:
 	return rc;
 }
 
+struct restore {
+	struct crm_db *db;
+	const struct crm_entity *e;
+	struct crm_strv refs;
+	struct crm_buf sql;
+	int64_t survivor;
+	uint64_t *n;
+	struct crm_err *err;
+};
+
+/* One logged link (tbl, col, row_id, old_value) back, see restore_links. */
+static int restore_link(struct crm_stmt *st, void *arg)
+{
+	struct restore *r = arg;
+	const char *tbl = crm_stmt_text(st, 0);
+	const char *col = crm_stmt_text(st, 1);
+	uint64_t *changed = strcmp(tbl, "crm_identities") ? r->n : NULL;
+	char *ref = crm_xasprintf("%s\t%s", tbl, col);
+	long known = crm_strv_find(&r->refs, ref);
+
+	free(ref);
+	if (known < 0)
+		return crm_err_set(r->err, CRM_EX_DATAERR,
+				   "cannot undo: %s.%s no longer refers to %s",
+				   tbl, col, r->e->table);
+	update_sql(&r->sql, tbl, col, "id = ? AND ", " RETURNING 1");
+	return crm_entity_sqlf(
+	    r->db, r->sql.s, NULL, changed, "cannot re-point links", r->err,
+	    "iii", crm_stmt_int(st, 3), crm_stmt_int(st, 2), r->survivor);
+}
+
 /* Put the logged links of merge back where they still point to the
  * survivor (a row moved elsewhere since stays where it was put), checking
  * each (table, column) is still a foreign key to the entity's table (or
@@ -585,55 +543,21 @@ static int restore_links(struct crm_db *db, const struct crm_entity *e,
 			 int64_t merge, int64_t survivor, uint64_t *n,
 			 struct crm_err *err)
 {
-	struct crm_strv refs = {0};
-	struct crm_buf sql = {0};
-	struct crm_stmt *st = NULL;
-	int rc = -1, s;
+	struct restore r = {
+	    .db = db, .e = e, .survivor = survivor, .n = n, .err = err};
+	int rc = -1;
 
 	*n = 0;
-	if (references(db, e, &refs, err) < 0)
-		goto out;
-	crm_strv_push(&refs, "crm_identities\trecord_id");
-	st = crm_db_stmt(db,
-			 "SELECT tbl, col, row_id, old_value FROM "
-			 "crm_merge_links WHERE merge_id = ? ORDER BY id",
-			 err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_int(st, 1, merge);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		const char *tbl = crm_stmt_text(st, 0);
-		const char *col = crm_stmt_text(st, 1);
-		uint64_t *changed = strcmp(tbl, "crm_identities") ? n : NULL;
-		char *ref = crm_xasprintf("%s\t%s", tbl, col);
-		long known = crm_strv_find(&refs, ref);
-
-		free(ref);
-		if (known < 0) {
-			crm_err_set(err, CRM_EX_DATAERR,
-				    "cannot undo: %s.%s no longer refers to %s",
-				    tbl, col, e->table);
-			goto out;
-		}
-		crm_buf_reset(&sql);
-		crm_buf_adds(&sql, "UPDATE ");
-		ident(&sql, tbl);
-		crm_buf_adds(&sql, " SET ");
-		ident(&sql, col);
-		crm_buf_adds(&sql, " = ? WHERE id = ? AND ");
-		ident(&sql, col);
-		crm_buf_adds(&sql, " = ? RETURNING 1");
-		if (exec1(db, sql.s, crm_stmt_int(st, 3), crm_stmt_int(st, 2),
-			  survivor, 3, changed, err) < 0)
-			goto out;
+	if (references(db, e, &r.refs, err) == 0) {
+		crm_strv_push(&r.refs, "crm_identities\trecord_id");
+		rc = crm_dbq_each(db, err, restore_link, &r,
+				  "SELECT tbl, col, row_id, old_value FROM "
+				  "crm_merge_links WHERE merge_id = ? ORDER BY "
+				  "id",
+				  "i", merge);
 	}
-	if (s < 0)
-		goto out;
-	rc = 0;
-out:
-	crm_stmt_finalize(st);
-	crm_strv_release(&refs);
-	crm_buf_release(&sql);
+	crm_strv_release(&r.refs);
+	crm_buf_release(&r.sql);
 	return rc;
 }
 
@@ -764,23 +688,14 @@ int crm_merge_undo(struct crm_db *db, int64_t merge, bool force, bool dry_run,
 		goto out;
 	}
 	if (restore_links(db, e, merge, survivor, links, err) < 0 ||
-	    exec1(db, "DELETE FROM crm_identities WHERE merge_id = ?", merge, 0,
-		  0, 1, NULL, err) < 0)
+	    crm_entity_sqlf(db, "DELETE FROM crm_identities WHERE merge_id = ?",
+			    NULL, NULL, "cannot re-point links", err, "i",
+			    merge) < 0 ||
+	    crm_dbq_run(db, err,
+			"UPDATE crm_merges SET undone_at = ? WHERE id = ?",
+			"si", crm_datetime_format(db->now, now), merge) < 0)
 		goto out;
-	st = crm_db_stmt(db, "UPDATE crm_merges SET undone_at = ? WHERE id = ?",
-			 err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_text(st, 1, crm_datetime_format(db->now, now));
-	crm_stmt_bind_int(st, 2, merge);
-	if (crm_stmt_step(st, err) < 0)
-		goto out;
-	if (dry_run) {
-		crm_db_rollback(db);
-		rc = 0;
-	} else {
-		rc = crm_db_commit(db, err);
-	}
+	rc = crm_db_finish(db, dry_run, err);
 out:
 	crm_stmt_finalize(st);
 	if (rc < 0)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "dbq.h"
 #include "money.h"
 #include "normalize.h"
 #include "schema.h"
@@ -53,6 +54,22 @@ static int make_parents(const char *path, struct crm_err *err)
 	return rc;
 }
 
+/* f, on the way to the database at path (a folder when kind is
+ * "folder "), must not be a symbolic link: 0 or -1. */
+static int no_symlink(const char *path, const char *kind, const char *f,
+		      struct crm_err *err)
+{
+	struct stat sb;
+
+	if (lstat(f, &sb) == 0 && S_ISLNK(sb.st_mode))
+		return crm_err_set(err, CRM_EX_CANTCREAT,
+				   "cannot open database '%s': %s'%s' is a "
+				   "symbolic link, which crm does not follow "
+				   "(give the real path)",
+				   path, kind, f);
+	return 0;
+}
+
 /* The database is opened without following symbolic links: none
  * anywhere in the path, nor as its -wal or -shm file. Say which one it is
  * before SQLite creates anything, so the message is clear (SQLite's own
@@ -61,28 +78,17 @@ static int refuse_symlinks(const char *path, struct crm_err *err)
 {
 	static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
 	char *p = crm_xstrdup(path);
-	struct stat sb;
 	int rc = 0;
 
 	for (char *s = p + 1; !rc && (s = strchr(s, '/')); s++) {
 		*s = '\0';
-		if (lstat(p, &sb) == 0 && S_ISLNK(sb.st_mode))
-			rc = crm_err_set(err, CRM_EX_CANTCREAT,
-					 "cannot open database '%s': folder "
-					 "'%s' is a symbolic link, which crm "
-					 "does not follow (give the real path)",
-					 path, p);
+		rc = no_symlink(path, "folder ", p, err);
 		*s = '/';
 	}
 	for (size_t i = 0; !rc && i < sizeof(ext) / sizeof(*ext); i++) {
 		char *f = crm_xasprintf("%s%s", path, ext[i]);
 
-		if (lstat(f, &sb) == 0 && S_ISLNK(sb.st_mode))
-			rc = crm_err_set(err, CRM_EX_CANTCREAT,
-					 "cannot open database '%s': '%s' is a "
-					 "symbolic link, which crm does not "
-					 "follow (give the real path)",
-					 path, f);
+		rc = no_symlink(path, "", f, err);
 		free(f);
 	}
 	free(p);
@@ -108,27 +114,26 @@ static char *actor_name(void)
  * vouches for: a user's own role is the actor whatever CRM_USER says. A
  * superuser (the installation's owner, scripts, the tests) may name
  * another with CRM_USER as on SQLite. */
-static int server_actor(struct crm_db *db, struct crm_err *err)
+static int role_actor(struct crm_stmt *st, void *arg)
 {
-	struct crm_stmt *st;
-	int rc;
+	struct crm_db *db = arg;
 
-	if (crm_store_engine(db->store) != CRM_STORE_PG)
-		return 0;
-	st = crm_stmt_prepare(db->store,
-			      "SELECT current_user, rolsuper FROM pg_roles "
-			      "WHERE rolname = current_user",
-			      err);
-	if (!st)
-		return -1;
-	rc = crm_stmt_step(st, err);
-	if (rc == 1 && strcmp(crm_stmt_text(st, 1), "t") &&
+	if (strcmp(crm_stmt_text(st, 1), "t") &&
 	    strcmp(crm_stmt_text(st, 1), "true")) {
 		free(db->actor);
 		db->actor = crm_xstrdup(crm_stmt_text(st, 0));
 	}
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return 0;
+}
+
+static int server_actor(struct crm_db *db, struct crm_err *err)
+{
+	if (crm_store_engine(db->store) != CRM_STORE_PG)
+		return 0;
+	return crm_dbq_each(db, err, role_actor, db,
+			    "SELECT current_user, rolsuper FROM pg_roles "
+			    "WHERE rolname = current_user",
+			    "");
 }
 
 int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err)
@@ -154,6 +159,16 @@ int crm_db_defer_foreign_keys(struct crm_db *db, struct crm_err *err)
 			   err);
 }
 
+static int push_ref(struct crm_stmt *st, void *refs)
+{
+	char *r =
+	    crm_xasprintf("%s\t%s", crm_stmt_text(st, 0), crm_stmt_text(st, 1));
+
+	crm_strv_push(refs, r);
+	free(r);
+	return 0;
+}
+
 int crm_db_references(struct crm_db *db, const char *table,
 		      struct crm_strv *refs, struct crm_err *err)
 {
@@ -171,22 +186,11 @@ int crm_db_references(struct crm_db *db, const char *table,
 	    "CAST(CAST(? AS text) AS regclass) AND r.attname = 'id' ORDER BY "
 	    "CAST(CAST(c.conrelid AS regclass) AS text) COLLATE \"C\", "
 	    "CAST(a.attname AS text) COLLATE \"C\"";
-	struct crm_stmt *st = crm_db_stmt(
-	    db, crm_store_engine(db->store) == CRM_STORE_PG ? pg_sql : lite_sql,
-	    err);
-	int s;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, table);
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		char *r = crm_xasprintf("%s\t%s", crm_stmt_text(st, 0),
-					crm_stmt_text(st, 1));
-		crm_strv_push(refs, r);
-		free(r);
-	}
-	crm_stmt_finalize(st);
-	if (s < 0)
+	if (crm_dbq_each(db, err, push_ref, refs,
+			 crm_store_engine(db->store) == CRM_STORE_PG ? pg_sql
+								     : lite_sql,
+			 "s", table) < 0)
 		return crm_err_what(err, "cannot read the schema");
 	return 0;
 }
@@ -221,20 +225,8 @@ struct crm_stmt *crm_db_stmt_cached(struct crm_db *db, const char *sql,
 int64_t crm_db_int(struct crm_db *db, const char *sql, const char *a,
 		   const char *b, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int64_t v = 0;
-	int rc;
-
-	if (!st)
-		return -1;
 	/* a statement with one parameter ignores the second */
-	crm_stmt_bind_text(st, 1, a);
-	crm_stmt_bind_text(st, 2, b);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		v = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : v;
+	return crm_dbq_int(db, err, sql, "ss", a, b);
 }
 
 int crm_db_begin(struct crm_db *db, struct crm_err *err)
@@ -467,6 +459,13 @@ fail:
 	return NULL;
 }
 
+static void strv_free(struct crm_strv *v)
+{
+	if (v)
+		crm_strv_release(v);
+	free(v);
+}
+
 void crm_db_close(struct crm_db *db)
 {
 	if (!db)
@@ -480,12 +479,8 @@ void crm_db_close(struct crm_db *db)
 	}
 	free(db->path);
 	free(db->actor);
-	if (db->withheld)
-		crm_strv_release(db->withheld);
-	free(db->withheld);
-	if (db->readers)
-		crm_strv_release(db->readers);
-	free(db->readers);
+	strv_free(db->withheld);
+	strv_free(db->readers);
 	free(db);
 }
 
@@ -504,20 +499,29 @@ static bool listed(const struct crm_strv *l, const char *table,
 	return false;
 }
 
+static int push_withheld(struct crm_stmt *st, void *arg)
+{
+	struct crm_db *db = arg;
+
+	crm_strv_push(db->withheld, crm_stmt_text(st, 0));
+	if (crm_stmt_int(st, 1))
+		crm_strv_push(db->readers, crm_stmt_text(st, 0));
+	return 0;
+}
+
 bool crm_db_withheld(struct crm_db *db, const char *table, const char *column)
 {
 	if (crm_store_engine(db->store) != CRM_STORE_PG)
 		return false;
 	if (!db->withheld) {
 		struct crm_err e;
-		struct crm_stmt *st;
 
 		db->withheld = crm_xcalloc(1, sizeof(*db->withheld));
 		db->readers = crm_xcalloc(1, sizeof(*db->readers));
 		/* a superuser or table-wide SELECT withholds nothing; a
 		 * per-record field has its reader (crm-user setup-rls) */
-		st = crm_db_stmt(
-		    db,
+		crm_dbq_each(
+		    db, &e, push_withheld, db,
 		    "SELECT c.relname || '.' || a.attname, CASE WHEN "
 		    "to_regprocedure(quote_ident('crm_sens_' || c.relname || "
 		    "'_' || a.attname) || '(bigint)') IS NULL THEN 0 ELSE 1 "
@@ -527,17 +531,7 @@ bool crm_db_withheld(struct crm_db *db, const char *table, const char *column)
 		    "AND c.relkind = 'r' AND a.attnum > 0 AND NOT "
 		    "a.attisdropped AND NOT has_column_privilege(c.oid, "
 		    "a.attnum, 'SELECT')",
-		    &e);
-		if (st) {
-			while (crm_stmt_step(st, &e) == 1) {
-				crm_strv_push(db->withheld,
-					      crm_stmt_text(st, 0));
-				if (crm_stmt_int(st, 1))
-					crm_strv_push(db->readers,
-						      crm_stmt_text(st, 0));
-			}
-			crm_stmt_finalize(st);
-		}
+		    "");
 	}
 	return listed(db->withheld, table, column);
 }
@@ -555,28 +549,18 @@ int crm_db_change(struct crm_db *db, const char *command, const char *entity,
 	char now[CRM_TIME_LEN];
 	/* On PostgreSQL the next number under the writer lock: a sequence
 	 * does not roll back, and a dry run must not use up a number */
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	struct crm_err e;
+	int rc = crm_dbq_step(
+	    db, &e, &db->change,
 	    crm_store_engine(db->store) == CRM_STORE_PG
 		? "INSERT INTO crm_changes (id, at, actor, command, entity) "
 		  "VALUES ((SELECT coalesce(max(id), 0) + 1 FROM "
 		  "crm_changes), ?, ?, ?, ?) RETURNING id"
 		: "INSERT INTO crm_changes (at, actor, command, entity) "
 		  "VALUES (?, ?, ?, ?) RETURNING id",
-	    err);
-	struct crm_err e;
-	int rc;
+	    "ssss", crm_datetime_format(db->now, now), db->actor, command,
+	    entity);
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, crm_datetime_format(db->now, now));
-	crm_stmt_bind_text(st, 2, db->actor);
-	crm_stmt_bind_text(st, 3, command);
-	crm_stmt_bind_text(st, 4, entity);
-	rc = crm_stmt_step(st, &e);
-	if (rc > 0)
-		db->change = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
 	if (rc <= 0)
 		return crm_err_set(err, rc < 0 ? e.code : CRM_EX_SOFTWARE,
 				   "cannot record the change: %s",
@@ -588,25 +572,13 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 		 const char *action, const char *before_json,
 		 const char *after_json, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO crm_audit (change_id, entity, record_id, action, "
-	    "before, after) VALUES (?, ?, ?, ?, ?, ?)",
-	    err);
 	struct crm_err e;
-	int rc;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, db->change);
-	crm_stmt_bind_text(st, 2, entity);
-	crm_stmt_bind_int(st, 3, id);
-	crm_stmt_bind_text(st, 4, action);
-	crm_stmt_bind_text(st, 5, before_json);
-	crm_stmt_bind_text(st, 6, after_json);
-	rc = crm_stmt_step(st, &e);
-	crm_stmt_reset(st);
-	if (rc < 0)
+	if (crm_dbq_run(db, &e,
+			"INSERT INTO crm_audit (change_id, entity, record_id, "
+			"action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+			"isisss", db->change, entity, id, action, before_json,
+			after_json) < 0)
 		return crm_err_set(err, e.code, "cannot record the change: %s",
 				   e.msg);
 	return 0;

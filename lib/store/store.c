@@ -138,24 +138,30 @@ int crm_store_savepoint(struct crm_store *s, const char *name,
 	return s->ops->mark ? s->ops->mark(s, name, err) : 0;
 }
 
+/* savepoint_sql, then the engine's own step for it (when it has one). */
+static int savepoint_end(struct crm_store *s, const char *verb,
+			 const char *name,
+			 void (*then)(struct crm_store *s, const char *name),
+			 struct crm_err *err)
+{
+	if (savepoint_sql(s, verb, name, err) < 0)
+		return -1;
+	if (then)
+		then(s, name);
+	return 0;
+}
+
 int crm_store_release(struct crm_store *s, const char *name,
 		      struct crm_err *err)
 {
-	if (savepoint_sql(s, "RELEASE SAVEPOINT", name, err) < 0)
-		return -1;
-	if (s->ops->unmark)
-		s->ops->unmark(s, name);
-	return 0;
+	return savepoint_end(s, "RELEASE SAVEPOINT", name, s->ops->unmark, err);
 }
 
 int crm_store_rollback_to(struct crm_store *s, const char *name,
 			  struct crm_err *err)
 {
-	if (savepoint_sql(s, "ROLLBACK TO SAVEPOINT", name, err) < 0)
-		return -1;
-	if (s->ops->undo)
-		s->ops->undo(s, name);
-	return 0;
+	return savepoint_end(s, "ROLLBACK TO SAVEPOINT", name, s->ops->undo,
+			     err);
 }
 
 struct crm_stmt *crm_stmt_prepare(struct crm_store *s, const char *sql,

@@ -367,16 +367,25 @@ static void pg_interrupt(struct crm_store *s)
 static void pg_unmark(struct crm_store *s, const char *name);
 static void pg_finalize(struct crm_stmt *base);
 
+/* Let go of the statement reading the sequences (and what it reads). */
+static void seq_forget(struct pg *pg)
+{
+	if (pg->seq_st)
+		pg_finalize(pg->seq_st);
+	pg->seq_st = NULL;
+	free(pg->seq_sql);
+	free(pg->seq_oid);
+	pg->seq_sql = NULL;
+	pg->seq_oid = NULL;
+}
+
 static void pg_close(struct crm_store *s)
 {
 	struct pg *pg = (struct pg *)s;
 
 	pg_unmark(s, NULL);
 	free(pg->marks);
-	if (pg->seq_st)
-		pg_finalize(pg->seq_st);
-	free(pg->seq_sql);
-	free(pg->seq_oid);
+	seq_forget(pg);
 
 	PQfreeCancel(pg->cancel);
 	PQfinish(pg->conn);
@@ -887,6 +896,14 @@ static const char *sqlite_real(const char *v, char *buf, size_t n)
 	return buf;
 }
 
+/* The numbers pg_text gave as SQLite writes them (see there). */
+static void conv_free(struct pg_stmt *st)
+{
+	for (int i = 0; i < st->nconv; i++)
+		free(st->conv[i]);
+	free(st->conv);
+}
+
 /* Real numbers read as SQLite gives them (float columns; numeric ones
  * with a fraction: SQLite's round() and decimal arithmetic give REAL),
  * so output is byte-identical on both engines. */
@@ -903,9 +920,7 @@ static const char *pg_text(struct crm_stmt *base, int col)
 	if (t != 700 && t != 701 && (t != 1700 || !strchr(v, '.')))
 		return v;
 	if (st->conv_row != st->nrow || st->nconv < row_nfields(st)) {
-		for (int i = 0; i < st->nconv; i++)
-			free(st->conv[i]);
-		free(st->conv);
+		conv_free(st);
 		st->nconv = row_nfields(st);
 		st->conv = crm_xcalloc((size_t)st->nconv, sizeof(*st->conv));
 		st->conv_row = st->nrow;
@@ -1001,9 +1016,7 @@ static void pg_finalize(struct crm_stmt *base)
 	}
 	for (int i = 0; i < st->nparams; i++)
 		free(st->p[i].v);
-	for (int i = 0; i < st->nconv; i++)
-		free(st->conv[i]);
-	free(st->conv);
+	conv_free(st);
 	free(st->p);
 	free(st->ahead);
 	PQclear(st->copy_desc);
@@ -1227,11 +1240,7 @@ static int seq_list(struct pg *pg, struct crm_err *err)
 	if ((rc = pg_step(st, err)) > 0) {
 		sql = pg_text(st, 1);
 		if (!sql || !pg->seq_sql || strcmp(sql, pg->seq_sql)) {
-			if (pg->seq_st)
-				pg_finalize(pg->seq_st);
-			pg->seq_st = NULL;
-			free(pg->seq_sql);
-			free(pg->seq_oid);
+			seq_forget(pg);
 			pg->seq_sql = sql ? crm_xstrdup(sql) : NULL;
 			pg->nseq = int_array(pg_text(st, 0), &pg->seq_oid);
 			if (sql)
