@@ -2,6 +2,7 @@
  * letter binds its value, rows land in an array, text is copied, and a
  * failing statement leaves -1 and the error. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "dbq.h"
@@ -116,6 +117,20 @@ int main(void)
 	CHECK_INT(err.code, CRM_EX_DATAERR, "as bad data");
 	CHECK_INT(crm_dbq_int(db, &err, "SELECT nope FROM t_dbq", ""), -1,
 		  "a bad statement is -1");
+	CHECK_INT(crm_dbq_run_as(db, &err, "cannot add",
+				 "INSERT INTO t_dbq (id) VALUES (?)", "i",
+				 (int64_t)7),
+		  -1, "run_as: a constraint fails");
+	CHECK(!strncmp(err.msg, "cannot add: ", 12),
+	      "run_as: says what failed");
+	CHECK_INT(crm_dbq_run_as(db, &err, "cannot add",
+				 "INSERT INTO t_dbq (id) VALUES (?)", "i",
+				 (int64_t)11),
+		  0, "run_as: a row added");
+	CHECK_INT(crm_dbq_int(db, &err,
+			      "SELECT count(*) FROM t_dbq WHERE id = ?", "i",
+			      (int64_t)11),
+		  1, "run_as: it is there");
 	crm_db_close(db);
 	unlink(path);
 	return done_testing();
