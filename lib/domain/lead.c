@@ -1207,7 +1207,6 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	struct crm_activity act = {.type = "conversion"};
 	const char *email, *cname;
 	char subject[64], now[CRM_TIME_LEN];
-	json_t *j;
 	char *bj;
 	int rc = -1, s;
 
@@ -1235,9 +1234,7 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 		goto out;
 	}
 	/* the lead's before-image first: undo restores it last */
-	j = crm_row_to_json(&lead);
-	bj = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
+	bj = crm_row_image(&lead);
 	/* what the conversion wrote is filled in at its end */
 	s = crm_db_audit(db, "lead", lid, "update", bj, NULL, err);
 	free(bj);
