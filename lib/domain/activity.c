@@ -124,8 +124,8 @@ int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 		if (rc <= 0)
 			return rc;
 	}
-	return crm_dbq_run_as(db, err, "cannot update last_activity_at",
-			      touch_sql[k], "si", at, id);
+	return crm_stmt_run_as(crm_dbq(db, err, touch_sql[k], "si", at, id),
+			       "cannot update last_activity_at", err);
 }
 
 static int preload_ready(struct crm_db *db, struct crm_err *err);
@@ -780,8 +780,9 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 			if (!rc)
 				continue;
 		}
-		if (crm_dbq_run_as(db, err, "cannot update last_activity_at",
-				   batch_sql[k], "i", batch_from) < 0)
+		if (crm_stmt_run_as(
+			crm_dbq(db, err, batch_sql[k], "i", batch_from),
+			"cannot update last_activity_at", err) < 0)
 			return -1;
 	}
 	return 0;

@@ -229,6 +229,7 @@ static int history_add(struct crm_db *db, int64_t id, const char *field,
 		       const char *from, const char *to, const char *command,
 		       const char *reason, const char *at, struct crm_err *err)
 {
+	struct crm_stmt *st;
 	char now[CRM_TIME_LEN];
 
 	if (hist.on) {
@@ -244,12 +245,13 @@ static int history_add(struct crm_db *db, int64_t id, const char *field,
 		r->v[6] = dup_or_null(reason);
 		return hist.n == HIST_BATCH ? hist_flush(db, err) : 0;
 	}
-	return crm_dbq_run_as(
-	    db, err, "cannot record lead history",
-	    "INSERT INTO lead_history (lead_id, field, from_value, to_value, "
-	    "at, actor, command, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	    "isssssss", id, field, from, to, at ? at : now_text(db, now),
-	    db->actor, command, reason);
+	st = crm_dbq(db, err,
+		     "INSERT INTO lead_history (lead_id, field, from_value, "
+		     "to_value, at, actor, command, reason) VALUES (?, ?, ?, "
+		     "?, ?, ?, ?, ?)",
+		     "isssssss", id, field, from, to,
+		     at ? at : now_text(db, now), db->actor, command, reason);
+	return crm_stmt_run_as(st, "cannot record lead history", err);
 }
 
 int crm_lead_history_add(struct crm_db *db, int64_t id, const char *field,
@@ -491,15 +493,17 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 		free(aj);
 	}
 	if (rc < 0 ||
-	    crm_dbq_run_as(
-		db, err, "cannot update lead",
-		"UPDATE leads SET status = ?, status_reason = ?, "
-		"owner = ?, previous_owner = ?, assigned_at = ?, "
-		"updated_at = ? WHERE id = ?",
-		"ssssssi", crm_row_get(row, "status"),
-		crm_row_get(row, "status_reason"), crm_row_get(row, "owner"),
-		crm_row_get(row, "previous_owner"),
-		crm_row_get(row, "assigned_at"), now_text(db, now), id) < 0)
+	    crm_stmt_run_as(
+		crm_dbq(db, err,
+			"UPDATE leads SET status = ?, status_reason = ?, "
+			"owner = ?, previous_owner = ?, assigned_at = ?, "
+			"updated_at = ? WHERE id = ?",
+			"ssssssi", crm_row_get(row, "status"),
+			crm_row_get(row, "status_reason"),
+			crm_row_get(row, "owner"),
+			crm_row_get(row, "previous_owner"),
+			crm_row_get(row, "assigned_at"), now_text(db, now), id),
+		"cannot update lead", err) < 0)
 		return -1;
 	if (!same(crm_row_get(old, "status"), crm_row_get(row, "status")) &&
 	    crm_lead_history_add(db, id, "status", crm_row_get(old, "status"),
@@ -812,18 +816,20 @@ static int save_state(struct crm_db *db, struct crm_assign_rules *r,
 	for (size_t i = 0; i < r->nteams; i++)
 		for (size_t k = 0; k < r->teams[i].n; k++) {
 			struct crm_assign_member *m = &r->teams[i].m[k];
+			struct crm_stmt *st;
 
 			if (!m->dirty)
 				continue;
-			if (crm_dbq_run_as(
-				db, err, "cannot store rotation",
-				"INSERT INTO lead_rotation (team, member, seq, "
-				"credit, last_assigned_at) VALUES (?1, ?2, ?3, "
-				"?4, ?5) ON CONFLICT (team, member) DO UPDATE "
-				"SET seq = ?3, credit = ?4, last_assigned_at = "
-				"?5",
-				"ssiis", r->teams[i].name, m->name, m->seq,
-				m->credit, now) < 0)
+			st = crm_dbq(
+			    db, err,
+			    "INSERT INTO lead_rotation (team, member, "
+			    "seq, credit, last_assigned_at) VALUES (?1, "
+			    "?2, ?3, ?4, ?5) ON CONFLICT (team, member) "
+			    "DO UPDATE SET seq = ?3, credit = ?4, "
+			    "last_assigned_at = ?5",
+			    "ssiis", r->teams[i].name, m->name, m->seq,
+			    m->credit, now);
+			if (crm_stmt_run_as(st, "cannot store rotation", err))
 				return -1;
 			m->dirty = false;
 		}
@@ -1192,9 +1198,10 @@ static int convert_deal(struct crm_db *db, const struct crm_deal_new *tmpl,
 	if (s < 0 ||
 	    crm_db_audit(db, "deal", c->deal_id, "insert", NULL, NULL, err) < 0)
 		return -1;
-	return crm_dbq_run_as(db, err, "cannot update lead",
-			      "UPDATE leads SET deal_id = ?1 WHERE id = ?2",
-			      "ii", c->deal_id, c->lead_id);
+	return crm_stmt_run_as(
+	    crm_dbq(db, err, "UPDATE leads SET deal_id = ?1 WHERE id = ?2",
+		    "ii", c->deal_id, c->lead_id),
+	    "cannot update lead", err);
 }
 
 static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
@@ -1341,12 +1348,14 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	    crm_db_audit(db, "activity", c->activity_id, "insert", NULL, NULL,
 			 err) < 0)
 		goto out;
-	if (crm_dbq_run_as(db, err, "cannot update lead",
-			   "UPDATE leads SET status = 'converted', "
-			   "converted_at = ?1, contact_id = ?2, company_id = "
-			   "?3, updated_at = ?1 WHERE id = ?4",
-			   "siIi", now_text(db, now), c->contact_id,
-			   c->company_id, lid) < 0 ||
+	if (crm_stmt_run_as(
+		crm_dbq(db, err,
+			"UPDATE leads SET status = 'converted', "
+			"converted_at = ?1, contact_id = ?2, company_id = "
+			"?3, updated_at = ?1 WHERE id = ?4",
+			"siIi", now_text(db, now), c->contact_id, c->company_id,
+			lid),
+		"cannot update lead", err) < 0 ||
 	    crm_lead_history_add(db, lid, "status",
 				 crm_row_get(&lead, "status"), "converted",
 				 "convert", NULL, err) < 0)

@@ -286,10 +286,11 @@ int crm_team_add(struct crm_db *db, const char *name, const char *parent,
 					     "no team '%s'", parent);
 	}
 	crm_datetime_format(db->now, now);
-	return crm_dbq_run_as(db, err, "adding a team",
-			      "INSERT INTO crm_teams (name, parent, "
-			      "created_at) VALUES (?, ?, ?)",
-			      "sss", name, parent, now);
+	return crm_stmt_run_as(crm_dbq(db, err,
+				       "INSERT INTO crm_teams (name, parent, "
+				       "created_at) VALUES (?, ?, ?)",
+				       "sss", name, parent, now),
+			       "adding a team", err);
 }
 
 int crm_team_rm(struct crm_db *db, const char *name, struct crm_err *err)

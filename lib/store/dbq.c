@@ -187,16 +187,10 @@ int crm_dbq_rows(struct crm_db *db, struct crm_err *err, void *v, size_t *n,
 	return crm_stmt_rows(st, err, v, n, size, fill);
 }
 
-int crm_dbq_run_as(struct crm_db *db, struct crm_err *err, const char *what,
-		   const char *sql, const char *fmt, ...)
+int crm_stmt_run_as(struct crm_stmt *st, const char *what, struct crm_err *err)
 {
-	struct crm_stmt *st;
-	va_list ap;
 	int rc;
 
-	va_start(ap, fmt);
-	st = vprepare(db, err, sql, fmt, ap);
-	va_end(ap);
 	if (!st)
 		return -1;
 	rc = crm_stmt_step_as(st, what, err);

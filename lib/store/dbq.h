@@ -66,9 +66,9 @@ int crm_dbq_rows(struct crm_db *db, struct crm_err *err, void *v, size_t *n,
 int crm_stmt_rows(struct crm_stmt *st, struct crm_err *err, void *v, size_t *n,
 		  size_t size, void (*fill)(struct crm_stmt *, void *elem));
 
-/* crm_dbq_run whose step error says what failed first ("what: ...", as
- * crm_stmt_step_as): 0 or -1. */
-int crm_dbq_run_as(struct crm_db *db, struct crm_err *err, const char *what,
-		   const char *sql, const char *fmt, ...);
+/* Steps st (from crm_dbq: NULL when that failed, -1) once, an INSERT,
+ * UPDATE or DELETE, and resets it; a failing step puts what before the
+ * error ("what: ...", as crm_stmt_step_as). Returns 0 or -1. */
+int crm_stmt_run_as(struct crm_stmt *st, const char *what, struct crm_err *err);
 
 #endif

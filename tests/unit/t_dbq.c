@@ -117,20 +117,24 @@ int main(void)
 	CHECK_INT(err.code, CRM_EX_DATAERR, "as bad data");
 	CHECK_INT(crm_dbq_int(db, &err, "SELECT nope FROM t_dbq", ""), -1,
 		  "a bad statement is -1");
-	CHECK_INT(crm_dbq_run_as(db, &err, "cannot add",
-				 "INSERT INTO t_dbq (id) VALUES (?)", "i",
-				 (int64_t)7),
+	CHECK_INT(crm_stmt_run_as(crm_dbq(db, &err,
+					  "INSERT INTO t_dbq (id) VALUES (?)",
+					  "i", (int64_t)7),
+				  "cannot add", &err),
 		  -1, "run_as: a constraint fails");
 	CHECK(!strncmp(err.msg, "cannot add: ", 12),
 	      "run_as: says what failed");
-	CHECK_INT(crm_dbq_run_as(db, &err, "cannot add",
-				 "INSERT INTO t_dbq (id) VALUES (?)", "i",
-				 (int64_t)11),
+	CHECK_INT(crm_stmt_run_as(crm_dbq(db, &err,
+					  "INSERT INTO t_dbq (id) VALUES (?)",
+					  "i", (int64_t)11),
+				  "cannot add", &err),
 		  0, "run_as: a row added");
 	CHECK_INT(crm_dbq_int(db, &err,
 			      "SELECT count(*) FROM t_dbq WHERE id = ?", "i",
 			      (int64_t)11),
 		  1, "run_as: it is there");
+	CHECK_INT(crm_stmt_run_as(NULL, "cannot add", &err), -1,
+		  "run_as: no statement is -1");
 	crm_db_close(db);
 	unlink(path);
 	return done_testing();
