@@ -6,6 +6,7 @@
 
 #include "activity.h"
 #include "company.h"
+#include "dbq.h"
 #include "hash.h"
 #include "normalize.h"
 
@@ -79,23 +80,16 @@ int crm_table_has_column(struct crm_db *db, const char *table,
 	static const char pg_sql[] =
 	    "SELECT 1 FROM information_schema.columns WHERE table_schema ="
 	    " current_schema() AND table_name = ?1 AND column_name = ?2";
-	struct crm_stmt *st;
 	int rc, has;
 
 	for (size_t i = 0; i < ncache; i++)
 		if (!strcmp(cache[i].table, table) &&
 		    !strcmp(cache[i].column, column))
 			return cache[i].has;
-	st = crm_db_stmt_cached(
-	    db,
+	rc = crm_dbq_step(
+	    db, err, NULL,
 	    crm_store_engine(db->store) == CRM_STORE_PG ? pg_sql : sqlite_sql,
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, table);
-	crm_stmt_bind_text(st, 2, column);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	    "ss", table, column);
 	if (rc < 0)
 		return -1;
 	has = rc == 1;
@@ -119,7 +113,6 @@ int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 		       const char *at, struct crm_err *err)
 {
 	long k = link_index(column);
-	struct crm_stmt *st;
 	int rc;
 
 	if (k < 0)
@@ -131,14 +124,8 @@ int crm_activity_touch(struct crm_db *db, const char *column, int64_t id,
 		if (rc <= 0)
 			return rc;
 	}
-	st = crm_db_stmt_cached(db, touch_sql[k], err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, at);
-	crm_stmt_bind_int(st, 2, id);
-	rc = crm_stmt_step_as(st, "cannot update last_activity_at", err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_stmt_run_as(crm_dbq(db, err, touch_sql[k], "si", at, id),
+			       "cannot update last_activity_at", err);
 }
 
 static int preload_ready(struct crm_db *db, struct crm_err *err);
@@ -150,7 +137,7 @@ static int preload_contact(int64_t id, int64_t *company);
 static int link_exists(struct crm_db *db, long k, int64_t id, int64_t *company,
 		       struct crm_err *err)
 {
-	struct crm_stmt *st;
+	int64_t v;
 	int rc;
 
 	if (company)
@@ -163,14 +150,9 @@ static int link_exists(struct crm_db *db, long k, int64_t id, int64_t *company,
 		if (rc <= 0)
 			return rc < 0 ? -1 : 1;
 	}
-	st = crm_db_stmt_cached(db, exists_sql[k], err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
+	rc = crm_dbq_step(db, err, &v, exists_sql[k], "i", id);
 	if (rc == 1 && company && k == 0)
-		*company = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+		*company = v;
 	return rc;
 }
 
@@ -262,22 +244,13 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 		if (k == 0 && !links[1])
 			links[1] = company;
 	}
-	st = crm_db_stmt_cached(db, pg ? ins_ret : ins, err);
-	if (!st)
-		return -1;
 	fold_type(a->type, &type);
-	crm_stmt_bind_text(st, 1, type.s);
-	crm_stmt_bind_text(st, 2, a->direction);
-	crm_stmt_bind_text(st, 3, a->subject);
-	crm_stmt_bind_text(st, 4, a->body);
-	crm_stmt_bind_text(st, 5, occurred);
-	crm_stmt_bind_text(st, 6, a->owner);
-	crm_stmt_bind_text(st, 7, a->channel);
-	crm_stmt_bind_text(st, 8, a->due_at ? due : NULL);
-	for (int k = 0; k < 5; k++)
-		if (links[k])
-			crm_stmt_bind_int(st, 9 + k, links[k]);
-	crm_stmt_bind_text(st, 14, now);
+	st = crm_dbq(db, err, pg ? ins_ret : ins, "ssssssssIIIIIs", type.s,
+		     a->direction, a->subject, a->body, occurred, a->owner,
+		     a->channel, a->due_at ? due : NULL, links[0], links[1],
+		     links[2], links[3], links[4], now);
+	if (!st)
+		goto out;
 	s = crm_stmt_step_as(st, "cannot insert activity", err);
 	if (s > 0 && id)
 		*id = crm_stmt_int(st, 0);
@@ -477,6 +450,24 @@ static int preload_ready(struct crm_db *db, struct crm_err *err)
 	return preload.on;
 }
 
+/* The contacts a look-up finds: the first one's id and company, and how
+ * many there are. */
+struct found {
+	int64_t *id, *company;
+	int n;
+};
+
+static int found_contact(struct crm_stmt *st, void *arg)
+{
+	struct found *f = arg;
+
+	if (f->n++ == 0) {
+		*f->id = crm_stmt_int(st, 0);
+		*f->company = crm_stmt_int(st, 1);
+	}
+	return 0;
+}
+
 /* Contact by email: 1 found (*id, *company), 0 none, -1 error (several:
  * CRM_EX_DATAERR). */
 static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
@@ -484,8 +475,8 @@ static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
 {
 	struct crm_buf norm = {0}, key = {0};
 	struct email_slot *slot = email_slot(email);
-	struct crm_stmt *st;
-	int rc = -1, s, n = 0;
+	struct found f = {id, company, 0};
+	int rc = -1;
 
 	if (slot && slot->email && !strcmp(slot->email, email)) {
 		*id = slot->id;
@@ -511,28 +502,18 @@ static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
 			goto out;
 		}
 	}
-	st = crm_db_stmt_cached(db,
-				"SELECT id, company_id FROM contacts WHERE "
-				"email_key = ? LIMIT 2",
-				err);
-	if (!st)
+	if (crm_dbq_each(db, err, found_contact, &f,
+			 "SELECT id, company_id FROM contacts WHERE "
+			 "email_key = ? LIMIT 2",
+			 "s", key.s) < 0)
 		goto out;
-	crm_stmt_bind_textn(st, 1, key.s, key.len);
-	while ((s = crm_stmt_step(st, err)) == 1)
-		if (n++ == 0) {
-			*id = crm_stmt_int(st, 0);
-			*company = crm_stmt_int(st, 1);
-		}
-	crm_stmt_reset(st);
-	if (s < 0)
-		goto out;
-	if (n > 1) {
+	if (f.n > 1) {
 		crm_err_set(err, CRM_EX_DATAERR,
 			    "'%s' matches several contacts; give contact_id",
 			    email);
 		goto out;
 	}
-	rc = n;
+	rc = f.n;
 keep:
 	if (slot && rc == 1) {
 		free(slot->email);
@@ -550,21 +531,14 @@ static int contact_by_external_id(struct crm_db *db, const char *xid,
 				  int64_t *id, int64_t *company,
 				  struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT id, company_id FROM contacts WHERE external_id = ?",
-	    err);
-	int s;
+	struct found f = {id, company, 0};
 
-	if (!st)
+	if (crm_dbq_each(
+		db, err, found_contact, &f,
+		"SELECT id, company_id FROM contacts WHERE external_id = ?",
+		"s", xid) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, xid);
-	s = crm_stmt_step(st, err);
-	if (s == 1) {
-		*id = crm_stmt_int(st, 0);
-		*company = crm_stmt_int(st, 1);
-	}
-	crm_stmt_reset(st);
-	return s;
+	return f.n > 0;
 }
 
 /* Input columns that name the contact rather than give its id: resolved
@@ -763,16 +737,13 @@ static const char *const batch_sql[] = {
 static int activity_begin(struct crm_db *db, const struct crm_entity *e,
 			  struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db, "SELECT coalesce(max(id), 0) + 1 FROM activities", err);
 	int rc;
 
 	(void)e;
-	if (!st)
-		return -1;
-	rc = crm_stmt_step(st, err);
-	batch_from = rc == 1 ? crm_stmt_int(st, 0) : 0;
-	crm_stmt_finalize(st);
+	batch_from = 0;
+	rc =
+	    crm_dbq_step(db, err, &batch_from,
+			 "SELECT coalesce(max(id), 0) + 1 FROM activities", "");
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -798,7 +769,6 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 	if (!ok)
 		return 0;
 	for (size_t k = 0; k < crm_activity_nlinks; k++) {
-		struct crm_stmt *st;
 		int rc;
 
 		if (k >= 2) {
@@ -810,14 +780,9 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 			if (!rc)
 				continue;
 		}
-		st = crm_db_stmt(db, batch_sql[k], err);
-		if (!st)
-			return -1;
-		crm_stmt_bind_int(st, 1, batch_from);
-		rc =
-		    crm_stmt_step_as(st, "cannot update last_activity_at", err);
-		crm_stmt_finalize(st);
-		if (rc < 0)
+		if (crm_stmt_run_as(
+			crm_dbq(db, err, batch_sql[k], "i", batch_from),
+			"cannot update last_activity_at", err) < 0)
 			return -1;
 	}
 	return 0;

@@ -72,6 +72,37 @@ long crm_company_rollups(struct crm_db *db,
 	return k;
 }
 
+/* "SELECT what FROM r's table WHERE cond AND (r's condition) tail": fixed
+ * text from the table above */
+static void rollup_sql(const struct crm_company_rollup *r, const char *what,
+		       const char *cond, const char *tail, struct crm_buf *sql)
+{
+	crm_buf_addf(sql, "SELECT %s FROM %s WHERE %s%s%s%s%s", what, r->table,
+		     cond, r->where ? " AND (" : "", r->where ? r->where : "",
+		     r->where ? ")" : "", tail);
+}
+
+int64_t crm_company_rollup_count(struct crm_db *db,
+				 const struct crm_company_rollup *r, int64_t id,
+				 struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
+	int64_t n;
+
+	rollup_sql(r, "count(*)", "company_id = ?", "", &sql);
+	st = crm_db_stmt(db, sql.s, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	crm_stmt_bindf(st, "i", id);
+	n = crm_stmt_step(st, err); /* count(*): a row */
+	if (n > 0)
+		n = crm_stmt_int(st, 0);
+	crm_stmt_finalize(st);
+	return n;
+}
+
 /* -- hierarchy --------------------------------------------------------- */
 
 int crm_company_cycle(int64_t self, int64_t parent,
@@ -334,27 +365,16 @@ static int64_t create_company(struct crm_db *db, const char *name,
 			      const char *key, const char *domain,
 			      struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO companies (name, name_key, domain, created_at, "
-	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
-	    err);
 	char now[CRM_TIME_LEN];
 	int64_t id = 0;
-	int rc;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, name);
-	crm_stmt_bind_text(st, 2, key);
-	crm_stmt_bind_text(
-	    st, 3, domain && !crm_company_free_mail(domain) ? domain : NULL);
-	crm_stmt_bind_text(st, 4, crm_datetime_format(db->now, now));
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		id = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	if (rc < 0)
+	if (crm_dbq_step(
+		db, err, &id,
+		"INSERT INTO companies (name, name_key, domain, created_at, "
+		"updated_at) VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
+		"ssss", name, key,
+		domain && !crm_company_free_mail(domain) ? domain : NULL,
+		crm_datetime_format(db->now, now)) < 0)
 		return crm_err_what(err, "cannot create company");
 	return id;
 }
@@ -501,13 +521,9 @@ static int count_rollups(struct crm_db *db, struct tree *t,
 		struct crm_stmt *st;
 		int rc;
 
-		/* table and condition are fixed text from the table above */
-		crm_buf_addf(&sql,
-			     "SELECT company_id, count(*) FROM %s WHERE "
-			     "company_id IS NOT NULL%s%s%s GROUP BY company_id",
-			     r[k]->table, r[k]->where ? " AND (" : "",
-			     r[k]->where ? r[k]->where : "",
-			     r[k]->where ? ")" : "");
+		rollup_sql(r[k], "company_id, count(*)",
+			   "company_id IS NOT NULL", " GROUP BY company_id",
+			   &sql);
 		st = crm_db_stmt(db, sql.s, err);
 		crm_buf_release(&sql);
 		if (!st)

@@ -50,6 +50,11 @@ struct crm_company_rollup {
 long crm_company_rollups(struct crm_db *db,
 			 const struct crm_company_rollup ***out,
 			 struct crm_err *err);
+/* Roll-up r's count for company id alone (crm-company show); -1 on
+ * error. */
+int64_t crm_company_rollup_count(struct crm_db *db,
+				 const struct crm_company_rollup *r, int64_t id,
+				 struct crm_err *err);
 
 /* One company in a tree walk. */
 struct crm_tree_node {

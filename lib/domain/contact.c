@@ -334,20 +334,18 @@ int crm_contact_tree(struct crm_db *db, int64_t company,
 		     int (*fn)(const struct crm_org_node *n, void *arg),
 		     void *arg, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
+	struct crm_stmt *st = crm_dbq(
+	    db, err,
 	    "SELECT id, reports_to_id, first_name, last_name, title, email, "
 	    "phone, owner, last_activity_at FROM contacts WHERE company_id = "
 	    "? ORDER BY id",
-	    err);
+	    "i", company);
 	struct org o = {.fn = fn, .arg = arg};
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, company);
 	rc = crm_hier_load(&o.h, st, org_add, &o, err);
-	crm_stmt_finalize(st);
 	/* roots by name, then anyone a cycle in old data left unreached */
 	if (rc == 0)
 		rc = crm_hier_walk(&o.h, NULL, 0, true, "contact", org_visit,

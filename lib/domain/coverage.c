@@ -7,6 +7,7 @@
 #include "company.h"
 #include "coverage.h"
 #include "datetime.h"
+#include "dbq.h"
 
 struct cov_ctx {
 	struct crm_db *db;
@@ -26,30 +27,38 @@ static const char *later(const char *a, const char *b)
 	return strcmp(a, b) >= 0 ? a : b;
 }
 
+struct money {
+	int64_t *sum;
+	char *cur;
+	size_t curlen;
+	int n;
+};
+
+/* crm_dbq_each: one currency's sum */
+static int money_row(struct crm_stmt *st, void *arg)
+{
+	struct money *m = arg;
+	const char *c = crm_stmt_text(st, 0);
+
+	if (m->n++ == 0) {
+		snprintf(m->cur, m->curlen, "%s", c ? c : "");
+		*m->sum = crm_stmt_int(st, 1);
+	} else {
+		snprintf(m->cur, m->curlen, "mixed");
+		*m->sum = 0;
+	}
+	return 0;
+}
+
 /* sum of amounts by currency: *cur NULL none, "mixed" several */
 static int money_of(struct cov_ctx *cc, const char *sql, int64_t id,
 		    int64_t *sum, char *cur, size_t curlen)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(cc->db, sql, cc->err);
-	int rc, n = 0;
+	struct money m = {sum, cur, curlen, 0};
 
 	*sum = 0;
 	cur[0] = '\0';
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	while ((rc = crm_stmt_step(st, cc->err)) > 0) {
-		const char *c = crm_stmt_text(st, 0);
-		if (n++ == 0) {
-			snprintf(cur, curlen, "%s", c ? c : "");
-			*sum = crm_stmt_int(st, 1);
-		} else {
-			snprintf(cur, curlen, "mixed");
-			*sum = 0;
-		}
-	}
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_each(cc->db, cc->err, money_row, &m, sql, "i", id);
 }
 
 /* The first row of sql (taking id), its columns by fmt: 'i' into an
@@ -58,13 +67,12 @@ static int money_of(struct cov_ctx *cc, const char *sql, int64_t id,
 static int row_of(struct cov_ctx *cc, const char *sql, int64_t id,
 		  const char *fmt, ...)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(cc->db, sql, cc->err);
+	struct crm_stmt *st = crm_dbq(cc->db, cc->err, sql, "i", id);
 	va_list ap;
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, id);
 	rc = crm_stmt_step(st, cc->err);
 	va_start(ap, fmt);
 	for (int i = 0; rc > 0 && fmt[i]; i++) {

@@ -6,6 +6,7 @@
 #include "activity.h"
 #include "company.h"
 #include "contact.h"
+#include "dbq.h"
 #include "import_map.h"
 #include "lead.h"
 #include "normalize.h"
@@ -230,7 +231,6 @@ static int history_add(struct crm_db *db, int64_t id, const char *field,
 {
 	struct crm_stmt *st;
 	char now[CRM_TIME_LEN];
-	int rc;
 
 	if (hist.on) {
 		struct hist_row *r = &hist.r[hist.n++];
@@ -245,24 +245,13 @@ static int history_add(struct crm_db *db, int64_t id, const char *field,
 		r->v[6] = dup_or_null(reason);
 		return hist.n == HIST_BATCH ? hist_flush(db, err) : 0;
 	}
-	st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO lead_history (lead_id, field, from_value, to_value, "
-	    "at, actor, command, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, field);
-	crm_stmt_bind_text(st, 3, from);
-	crm_stmt_bind_text(st, 4, to);
-	crm_stmt_bind_text(st, 5, at ? at : now_text(db, now));
-	crm_stmt_bind_text(st, 6, db->actor);
-	crm_stmt_bind_text(st, 7, command);
-	crm_stmt_bind_text(st, 8, reason);
-	rc = crm_stmt_step_as(st, "cannot record lead history", err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	st = crm_dbq(db, err,
+		     "INSERT INTO lead_history (lead_id, field, from_value, "
+		     "to_value, at, actor, command, reason) VALUES (?, ?, ?, "
+		     "?, ?, ?, ?, ?)",
+		     "isssssss", id, field, from, to,
+		     at ? at : now_text(db, now), db->actor, command, reason);
+	return crm_stmt_run_as(st, "cannot record lead history", err);
 }
 
 int crm_lead_history_add(struct crm_db *db, int64_t id, const char *field,
@@ -483,7 +472,6 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 			const struct crm_row *row, const char *command,
 			const char *reason, struct crm_err *err)
 {
-	struct crm_stmt *st;
 	char *bj, *aj, now[CRM_TIME_LEN];
 	int64_t id = crm_row_id(row);
 	int rc;
@@ -504,26 +492,18 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 		free(bj);
 		free(aj);
 	}
-	if (rc < 0)
-		return -1;
-	st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE leads SET status = ?, status_reason = ?, "
-	    "owner = ?, previous_owner = ?, assigned_at = ?, "
-	    "updated_at = ? WHERE id = ?",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, crm_row_get(row, "status"));
-	crm_stmt_bind_text(st, 2, crm_row_get(row, "status_reason"));
-	crm_stmt_bind_text(st, 3, crm_row_get(row, "owner"));
-	crm_stmt_bind_text(st, 4, crm_row_get(row, "previous_owner"));
-	crm_stmt_bind_text(st, 5, crm_row_get(row, "assigned_at"));
-	crm_stmt_bind_text(st, 6, now_text(db, now));
-	crm_stmt_bind_int(st, 7, id);
-	rc = crm_stmt_step_as(st, "cannot update lead", err);
-	crm_stmt_reset(st);
-	if (rc < 0)
+	if (rc < 0 ||
+	    crm_stmt_run_as(
+		crm_dbq(db, err,
+			"UPDATE leads SET status = ?, status_reason = ?, "
+			"owner = ?, previous_owner = ?, assigned_at = ?, "
+			"updated_at = ? WHERE id = ?",
+			"ssssssi", crm_row_get(row, "status"),
+			crm_row_get(row, "status_reason"),
+			crm_row_get(row, "owner"),
+			crm_row_get(row, "previous_owner"),
+			crm_row_get(row, "assigned_at"), now_text(db, now), id),
+		"cannot update lead", err) < 0)
 		return -1;
 	if (!same(crm_row_get(old, "status"), crm_row_get(row, "status")) &&
 	    crm_lead_history_add(db, id, "status", crm_row_get(old, "status"),
@@ -543,12 +523,15 @@ struct idlist {
 	size_t n, cap;
 };
 
+static void push_id(struct idlist *l, int64_t id)
+{
+	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = id;
+}
+
 static int collect_id(const struct crm_row *row, void *arg)
 {
-	struct idlist *l = arg;
-
-	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = crm_row_id(row);
+	push_id(arg, crm_row_id(row));
 	return 0;
 }
 
@@ -651,85 +634,119 @@ static int chunk_get(struct crm_db *db, struct lead_chunk *c,
 	return 1;
 }
 
+/* What a bulk verb (status, assign, reclaim) walks: the leads' ids, their
+ * rows a chunk at a time, a lead before and after its change. */
+struct bulk {
+	struct idlist l;
+	struct crm_row old, row;
+	struct lead_chunk chunk;
+};
+
+/* Start a bulk verb: its transaction, with history batched. */
+static int bulk_begin(struct crm_db *db, struct bulk *b, struct crm_err *err)
+{
+	memset(&b->l, 0, sizeof(b->l));
+	crm_row_init(&b->old, &crm_lead_entity);
+	crm_row_init(&b->row, &crm_lead_entity);
+	chunk_init(&b->chunk);
+	if (crm_db_begin(db, err) < 0)
+		return -1;
+	hist_begin_bulk(db);
+	return 0;
+}
+
+/* End a bulk verb: when ok, the history held is written and the
+ * transaction finished (rolled back for a dry run); else, or when that
+ * fails, everything is rolled back. Returns 0 or -1. */
+static int bulk_end(struct crm_db *db, struct bulk *b, bool ok, bool dry_run,
+		    struct crm_err *err)
+{
+	int rc = -1;
+
+	if (ok && hist_end(db, true, err) == 0)
+		rc = crm_db_finish(db, dry_run, err);
+	if (hist.on)
+		hist_end(db, false, err);
+	if (rc < 0)
+		crm_db_rollback(db);
+	crm_row_release(&b->old);
+	crm_row_release(&b->row);
+	chunk_release(&b->chunk);
+	free(b->l.v);
+	return rc;
+}
+
 int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 			const char *status, const char *reason,
 			const char *command, bool dry_run, uint64_t *n,
 			struct crm_err *err)
 {
-	struct idlist l = {0};
-	struct crm_row old, row;
-	struct lead_chunk chunk;
-	int rc = -1;
+	struct bulk b;
+	bool ok = false;
 
 	*n = 0;
-	crm_row_init(&old, &crm_lead_entity);
-	crm_row_init(&row, &crm_lead_entity);
-	chunk_init(&chunk);
-	if (crm_db_begin(db, err) < 0)
+	if (bulk_begin(db, &b, err) < 0 ||
+	    crm_entity_each(db, &crm_lead_entity, q, collect_id, &b.l, err) < 0)
 		goto out;
-	hist_begin_bulk(db);
-	if (crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err) < 0)
-		goto out;
-	for (size_t i = 0; i < l.n; i++) {
-		if (chunk_get(db, &chunk, l.v, l.n, i, &old, err) <= 0)
+	for (size_t i = 0; i < b.l.n; i++) {
+		if (chunk_get(db, &b.chunk, b.l.v, b.l.n, i, &b.old, err) <= 0)
 			goto out;
-		if (same(crm_row_get(&old, "status"), "converted")) {
+		if (same(crm_row_get(&b.old, "status"), "converted")) {
 			crm_err_set(err, CRM_EX_DATAERR,
 				    "lead %lld is converted: its status cannot "
 				    "change",
-				    (long long)l.v[i]);
+				    (long long)b.l.v[i]);
 			goto out;
 		}
-		if (same(crm_row_get(&old, "status"), status) &&
-		    same(crm_row_get(&old, "status_reason"), reason))
+		if (same(crm_row_get(&b.old, "status"), status) &&
+		    same(crm_row_get(&b.old, "status_reason"), reason))
 			continue;
-		crm_row_copy(&row, &old);
-		crm_row_set(&row, "status", status);
-		crm_row_set(&row, "status_reason", reason);
-		if (write_change(db, &old, &row, command, reason, err) < 0)
+		crm_row_copy(&b.row, &b.old);
+		crm_row_set(&b.row, "status", status);
+		crm_row_set(&b.row, "status_reason", reason);
+		if (write_change(db, &b.old, &b.row, command, reason, err) < 0)
 			goto out;
 		(*n)++;
 	}
-	if (hist_end(db, true, err) < 0)
-		goto out;
-	rc = crm_db_finish(db, dry_run, err);
+	ok = true;
 out:
-	if (hist.on)
-		hist_end(db, false, err);
-	if (rc < 0)
-		crm_db_rollback(db);
-	crm_row_release(&old);
-	crm_row_release(&row);
-	chunk_release(&chunk);
-	free(l.v);
-	return rc;
+	return bulk_end(db, &b, ok, dry_run, err);
 }
 
 /* -- assignment -------------------------------------------------------- */
 
 /* A team of the rules whose members are a crm-user team ("@TEAM"): its
  * active users, by name. */
+static int push_name(struct crm_stmt *st, void *arg)
+{
+	crm_strv_push(arg, crm_stmt_text(st, 0));
+	return 0;
+}
+
 static int users_of(struct crm_db *db, struct crm_assign_team *t,
 		    struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(db,
-					  "SELECT name FROM crm_users WHERE "
-					  "team = ? AND status = 'active' "
-					  "ORDER BY name",
-					  err);
 	struct crm_strv names = {0};
-	int rc;
+	int rc = crm_dbq_each(db, err, push_name, &names,
+			      "SELECT name FROM crm_users WHERE "
+			      "team = ? AND status = 'active' "
+			      "ORDER BY name",
+			      "s", t->users_of);
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, t->users_of);
-	while ((rc = crm_stmt_step(st, err)) == 1)
-		crm_strv_push(&names, crm_stmt_text(st, 0));
-	crm_stmt_finalize(st);
 	if (rc == 0)
 		crm_assign_set_members(t, &names);
 	crm_strv_release(&names);
-	return rc < 0 ? -1 : 0;
+	return rc;
+}
+
+/* A member's rotation state, from its lead_rotation row. */
+static int read_rotation(struct crm_stmt *st, void *arg)
+{
+	struct crm_assign_member *m = arg;
+
+	m->seq = crm_stmt_int(st, 0);
+	m->credit = crm_stmt_int(st, 1);
+	return 0;
 }
 
 /* Members' open leads, leads given in the last 30 days, and rotation
@@ -751,7 +768,6 @@ static int load_state(struct crm_db *db, struct crm_assign_rules *r,
 			return -1;
 		for (size_t k = 0; k < t->n; k++) {
 			struct crm_assign_member *m = &t->m[k];
-			struct crm_stmt *st;
 			int rc;
 
 			/* a disabled crm user is never picked */
@@ -777,23 +793,12 @@ static int load_state(struct crm_db *db, struct crm_assign_rules *r,
 			    m->name, since, err);
 			if (m->open < 0 || m->recent < 0)
 				return -1;
-			st = crm_db_stmt_cached(db,
-						"SELECT seq, credit FROM "
-						"lead_rotation WHERE team = ? "
-						"AND member = ?",
-						err);
-			if (!st)
-				return -1;
-			crm_stmt_bind_text(st, 1, t->name);
-			crm_stmt_bind_text(st, 2, m->name);
-			rc = crm_stmt_step(st, err);
 			m->seq = m->credit = 0;
-			if (rc == 1) {
-				m->seq = crm_stmt_int(st, 0);
-				m->credit = crm_stmt_int(st, 1);
-			}
-			crm_stmt_reset(st);
-			if (rc < 0)
+			if (crm_dbq_each(db, err, read_rotation, m,
+					 "SELECT seq, credit FROM "
+					 "lead_rotation WHERE team = ? "
+					 "AND member = ?",
+					 "ss", t->name, m->name) < 0)
 				return -1;
 			if (m->seq > t->seq)
 				t->seq = m->seq;
@@ -812,27 +817,19 @@ static int save_state(struct crm_db *db, struct crm_assign_rules *r,
 		for (size_t k = 0; k < r->teams[i].n; k++) {
 			struct crm_assign_member *m = &r->teams[i].m[k];
 			struct crm_stmt *st;
-			int rc;
 
 			if (!m->dirty)
 				continue;
-			st = crm_db_stmt_cached(
-			    db,
-			    "INSERT INTO lead_rotation (team, member, seq, "
-			    "credit, last_assigned_at) VALUES (?1, ?2, ?3, "
-			    "?4, ?5) ON CONFLICT (team, member) DO UPDATE SET "
-			    "seq = ?3, credit = ?4, last_assigned_at = ?5",
-			    err);
-			if (!st)
-				return -1;
-			crm_stmt_bind_text(st, 1, r->teams[i].name);
-			crm_stmt_bind_text(st, 2, m->name);
-			crm_stmt_bind_int(st, 3, m->seq);
-			crm_stmt_bind_int(st, 4, m->credit);
-			crm_stmt_bind_text(st, 5, now);
-			rc = crm_stmt_step_as(st, "cannot store rotation", err);
-			crm_stmt_reset(st);
-			if (rc < 0)
+			st = crm_dbq(
+			    db, err,
+			    "INSERT INTO lead_rotation (team, member, "
+			    "seq, credit, last_assigned_at) VALUES (?1, "
+			    "?2, ?3, ?4, ?5) ON CONFLICT (team, member) "
+			    "DO UPDATE SET seq = ?3, credit = ?4, "
+			    "last_assigned_at = ?5",
+			    "ssiis", r->teams[i].name, m->name, m->seq,
+			    m->credit, now);
+			if (crm_stmt_run_as(st, "cannot store rotation", err))
 				return -1;
 			m->dirty = false;
 		}
@@ -846,23 +843,19 @@ struct tier_row {
 
 /* The leads crm-lead assign takes by default: open leads with no owner
  * or in a team's pool (owner "@TEAM"). */
+static int pool_id(struct crm_stmt *st, void *arg)
+{
+	push_id(arg, crm_stmt_int(st, 0));
+	return 0;
+}
+
 static int pool_ids(struct crm_db *db, struct idlist *l, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT id FROM leads WHERE owner IS NULL OR owner = '' OR "
-	    "substr(owner, 1, 1) = '@' ORDER BY id",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = crm_stmt_step(st, err)) == 1) {
-		l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-		l->v[l->n++] = crm_stmt_int(st, 0);
-	}
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_each(db, err, pool_id, l,
+			    "SELECT id FROM leads WHERE owner IS NULL OR "
+			    "owner = '' OR substr(owner, 1, 1) = '@' ORDER BY "
+			    "id",
+			    "");
 }
 
 /* The team of the rules a lead in pool @name goes to, or NULL. */
@@ -891,47 +884,41 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		    int (*fn)(const struct crm_lead_assignment *a, void *arg),
 		    void *arg, uint64_t *n, struct crm_err *err)
 {
-	struct idlist l = {0};
-	struct crm_row old, row;
-	struct lead_chunk chunk;
+	struct bulk b;
 	struct crm_buf why = {0};
 	struct tier_row tr;
 	char now[CRM_TIME_LEN];
-	int rc = -1;
+	bool ok = false;
+	int rc;
 
 	*n = 0;
-	crm_row_init(&old, &crm_lead_entity);
-	crm_row_init(&row, &crm_lead_entity);
-	chunk_init(&chunk);
 	now_text(db, now);
-	if (crm_db_begin(db, err) < 0)
-		goto out;
-	hist_begin_bulk(db);
-	if ((q ? crm_entity_each(db, &crm_lead_entity, q, collect_id, &l, err)
-	       : pool_ids(db, &l, err)) < 0 ||
+	if (bulk_begin(db, &b, err) < 0 ||
+	    (q ? crm_entity_each(db, &crm_lead_entity, q, collect_id, &b.l, err)
+	       : pool_ids(db, &b.l, err)) < 0 ||
 	    load_state(db, rules, err) < 0)
 		goto out;
-	for (size_t i = 0; i < l.n; i++) {
-		struct crm_lead_assignment a = {.id = l.v[i]};
+	for (size_t i = 0; i < b.l.n; i++) {
+		struct crm_lead_assignment a = {.id = b.l.v[i]};
 		const char *prev, *pool;
 		struct crm_assign_team *pt;
 		long ri, pick;
 
-		if (chunk_get(db, &chunk, l.v, l.n, i, &old, err) <= 0)
+		if (chunk_get(db, &b.chunk, b.l.v, b.l.n, i, &b.old, err) <= 0)
 			goto out;
-		pool = crm_row_get(&old, "owner");
+		pool = crm_row_get(&b.old, "owner");
 		pool = pool && pool[0] == '@' ? pool + 1 : NULL;
-		if (!crm_lead_open_status(crm_row_get(&old, "status")) ||
-		    (crm_row_get(&old, "owner") && !pool && !reassign))
+		if (!crm_lead_open_status(crm_row_get(&b.old, "status")) ||
+		    (crm_row_get(&b.old, "owner") && !pool && !reassign))
 			continue; /* idempotent: owned leads stay put */
 		crm_buf_reset(&why);
 		prev = rules->avoid_previous
-			   ? crm_row_get(&old, "previous_owner")
+			   ? crm_row_get(&b.old, "previous_owner")
 			   : NULL;
-		tr.row = &old;
+		tr.row = &b.old;
 		*tr.tier = 0;
 		if (crm_assign_uses(rules, "tier") &&
-		    crm_tier_for_row(db, &old, tr.tier, err) < 0)
+		    crm_tier_for_row(db, &b.old, tr.tier, err) < 0)
 			goto out;
 		ri = crm_assign_match(rules, row_field, &tr);
 		pt = pool ? pool_team(rules, pool) : NULL;
@@ -940,7 +927,7 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 			a.rule = "pool";
 			a.team = pt->name;
 			a.strategy = crm_assign_strategy_name(pt->strategy);
-			pick = crm_assign_pick(rules, pt, prev, l.v[i], &why);
+			pick = crm_assign_pick(rules, pt, prev, b.l.v[i], &why);
 			a.owner = pick >= 0 ? pt->m[pick].name : NULL;
 		} else if (ri < 0) {
 			a.rule = rules->default_owner ? "default" : NULL;
@@ -961,15 +948,15 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 			a.rule = rules->rules[ri].name;
 			a.team = t->name;
 			a.strategy = crm_assign_strategy_name(t->strategy);
-			pick = crm_assign_pick(rules, t, prev, l.v[i], &why);
+			pick = crm_assign_pick(rules, t, prev, b.l.v[i], &why);
 			a.owner = pick >= 0 ? t->m[pick].name : NULL;
 		}
 		a.why = crm_buf_str(&why);
-		if (a.owner && !same(a.owner, crm_row_get(&old, "owner"))) {
-			crm_row_copy(&row, &old);
-			crm_row_set(&row, "owner", a.owner);
-			crm_row_set(&row, "assigned_at", now);
-			if (write_change(db, &old, &row, "assign", a.rule,
+		if (a.owner && !same(a.owner, crm_row_get(&b.old, "owner"))) {
+			crm_row_copy(&b.row, &b.old);
+			crm_row_set(&b.row, "owner", a.owner);
+			crm_row_set(&b.row, "assigned_at", now);
+			if (write_change(db, &b.old, &b.row, "assign", a.rule,
 					 err) < 0)
 				goto out;
 			(*n)++;
@@ -977,21 +964,10 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		if (fn && fn(&a, arg) < 0)
 			goto out;
 	}
-	if (save_state(db, rules, err) < 0)
-		goto out;
-	if (hist_end(db, true, err) < 0)
-		goto out;
-	rc = crm_db_finish(db, dry_run, err);
+	ok = save_state(db, rules, err) == 0;
 out:
-	if (hist.on)
-		hist_end(db, false, err);
-	if (rc < 0)
-		crm_db_rollback(db);
-	crm_row_release(&old);
-	crm_row_release(&row);
-	chunk_release(&chunk);
+	rc = bulk_end(db, &b, ok, dry_run, err);
 	crm_buf_release(&why);
-	free(l.v);
 	return rc;
 }
 
@@ -1001,22 +977,31 @@ out:
 static int owner_pool(struct crm_db *db, const char *owner, char **pool,
 		      struct crm_err *err)
 {
-	struct crm_stmt *st =
-	    crm_db_stmt_cached(db,
-			       "SELECT team FROM crm_users WHERE name = ? AND "
-			       "team IS NOT NULL AND team <> ''",
-			       err);
-	int rc;
+	char *team;
+	int rc = crm_dbq_text(db, err, &team,
+			      "SELECT team FROM crm_users WHERE name = ? AND "
+			      "team IS NOT NULL AND team <> ''",
+			      "s", owner);
 
-	*pool = NULL;
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, owner);
-	rc = crm_stmt_step(st, err);
-	if (rc == 1)
-		*pool = crm_xasprintf("@%s", crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
+	*pool = team ? crm_xasprintf("@%s", team) : NULL;
+	free(team);
 	return rc < 0 ? -1 : 0;
+}
+
+/* The leads crm_lead_reclaim finds idle: ids with owner and since. */
+struct idle_leads {
+	struct idlist *l;
+	struct crm_strv owners, since;
+};
+
+static int idle_row(struct crm_stmt *st, void *arg)
+{
+	struct idle_leads *d = arg;
+
+	push_id(d->l, crm_stmt_int(st, 0));
+	crm_strv_push(&d->owners, crm_stmt_text(st, 1));
+	crm_strv_push(&d->since, crm_stmt_text(st, 2));
+	return 0;
 }
 
 int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
@@ -1038,18 +1023,13 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	    "'working', 'nurturing', 'qualified')) AS g) AS x WHERE since <= "
 	    "?1 AND since > ?2 ORDER BY id";
 	char hi[CRM_TIME_LEN], lo[CRM_TIME_LEN], now[CRM_TIME_LEN];
-	struct crm_row old, row;
-	struct lead_chunk chunk;
-	struct idlist l = {0};
-	struct crm_strv owners = {0}, since = {0};
-	struct crm_stmt *st = NULL;
+	struct bulk b;
+	struct idle_leads d = {&b.l, {0}, {0}};
 	char *reason = NULL, *pool = NULL;
-	int rc = -1, s;
+	bool ok = false;
+	int rc;
 
 	*n = 0;
-	crm_row_init(&old, &crm_lead_entity);
-	crm_row_init(&row, &crm_lead_entity);
-	chunk_init(&chunk);
 	if (warn > 0) {
 		crm_datetime_format(db->now - idle + warn, hi);
 		crm_datetime_format(db->now - idle, lo);
@@ -1058,49 +1038,37 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 		lo[0] = '\0';
 	}
 	now_text(db, now);
-	if (crm_db_begin(db, err) < 0)
-		goto out;
-	hist_begin_bulk(db);
-	st = crm_db_stmt(db, sql, err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_text(st, 1, hi);
-	crm_stmt_bind_text(st, 2, lo);
-	crm_stmt_bind_text(st, 3, now);
-	while ((s = crm_stmt_step(st, err)) == 1) {
-		l.v = crm_xgrow(l.v, &l.cap, l.n + 1, sizeof(*l.v));
-		l.v[l.n++] = crm_stmt_int(st, 0);
-		crm_strv_push(&owners, crm_stmt_text(st, 1));
-		crm_strv_push(&since, crm_stmt_text(st, 2));
-	}
-	if (s < 0)
+	if (bulk_begin(db, &b, err) < 0 ||
+	    crm_dbq_each(db, err, idle_row, &d, sql, "sss", hi, lo, now) < 0)
 		goto out;
 	reason = crm_xasprintf("idle %llds", (long long)idle);
 	if (idle % 86400 == 0) {
 		free(reason);
 		reason = crm_xasprintf("idle %lldd", (long long)(idle / 86400));
 	}
-	for (size_t i = 0; i < l.n; i++) {
+	for (size_t i = 0; i < b.l.n; i++) {
 		char at[CRM_TIME_LEN];
 		crm_time t;
-		struct crm_lead_idle li = {l.v[i], owners.v[i], since.v[i], at};
+		struct crm_lead_idle li = {b.l.v[i], d.owners.v[i],
+					   d.since.v[i], at};
 
-		if (crm_datetime_parse(since.v[i], &t, err) < 0)
+		if (crm_datetime_parse(d.since.v[i], &t, err) < 0)
 			goto out;
 		crm_datetime_format(t + idle, at);
 		if (!warn) {
-			if (chunk_get(db, &chunk, l.v, l.n, i, &old, err) <= 0)
+			if (chunk_get(db, &b.chunk, b.l.v, b.l.n, i, &b.old,
+				      err) <= 0)
 				goto out;
-			crm_row_copy(&row, &old);
-			crm_row_set(&row, "previous_owner", owners.v[i]);
-			if (owner_pool(db, owners.v[i], &pool, err) < 0)
+			crm_row_copy(&b.row, &b.old);
+			crm_row_set(&b.row, "previous_owner", d.owners.v[i]);
+			if (owner_pool(db, d.owners.v[i], &pool, err) < 0)
 				goto out;
 			/* back to the owner's team's pool, else unowned */
-			crm_row_set(&row, "owner", pool);
+			crm_row_set(&b.row, "owner", pool);
 			free(pool);
 			pool = NULL;
-			crm_row_set(&row, "assigned_at", NULL);
-			if (write_change(db, &old, &row, "reclaim", reason,
+			crm_row_set(&b.row, "assigned_at", NULL);
+			if (write_change(db, &b.old, &b.row, "reclaim", reason,
 					 err) < 0)
 				goto out;
 		}
@@ -1108,23 +1076,14 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 		if (fn && fn(&li, arg) < 0)
 			goto out;
 	}
-	if (hist_end(db, true, err) < 0)
-		goto out;
-	rc = warn ? (crm_db_rollback(db), 0) : crm_db_finish(db, dry_run, err);
+	ok = true;
 out:
-	if (hist.on)
-		hist_end(db, false, err);
-	crm_stmt_finalize(st);
-	if (rc < 0)
-		crm_db_rollback(db);
-	crm_row_release(&old);
-	crm_row_release(&row);
-	chunk_release(&chunk);
-	crm_strv_release(&owners);
-	crm_strv_release(&since);
+	/* a warning changes nothing */
+	rc = bulk_end(db, &b, ok, dry_run || warn, err);
+	crm_strv_release(&d.owners);
+	crm_strv_release(&d.since);
 	free(reason);
 	free(pool);
-	free(l.v);
 	return rc;
 }
 
@@ -1211,7 +1170,6 @@ static int convert_deal(struct crm_db *db, const struct crm_deal_new *tmpl,
 {
 	struct crm_deal_new d = *tmpl;
 	struct crm_buf name = {0};
-	struct crm_stmt *st;
 	int s;
 
 	d.company_id = c->company_id;
@@ -1240,15 +1198,10 @@ static int convert_deal(struct crm_db *db, const struct crm_deal_new *tmpl,
 	if (s < 0 ||
 	    crm_db_audit(db, "deal", c->deal_id, "insert", NULL, NULL, err) < 0)
 		return -1;
-	st = crm_db_stmt_cached(
-	    db, "UPDATE leads SET deal_id = ?1 WHERE id = ?2", err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, c->deal_id);
-	crm_stmt_bind_int(st, 2, c->lead_id);
-	s = crm_stmt_step_as(st, "cannot update lead", err);
-	crm_stmt_reset(st);
-	return s < 0 ? -1 : 0;
+	return crm_stmt_run_as(
+	    crm_dbq(db, err, "UPDATE leads SET deal_id = ?1 WHERE id = ?2",
+		    "ii", c->deal_id, c->lead_id),
+	    "cannot update lead", err);
 }
 
 static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
@@ -1261,8 +1214,6 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	struct crm_activity act = {.type = "conversion"};
 	const char *email, *cname;
 	char subject[64], now[CRM_TIME_LEN];
-	struct crm_stmt *st;
-	json_t *j;
 	char *bj;
 	int rc = -1, s;
 
@@ -1290,9 +1241,7 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 		goto out;
 	}
 	/* the lead's before-image first: undo restores it last */
-	j = crm_row_to_json(&lead);
-	bj = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
+	bj = crm_row_image(&lead);
 	/* what the conversion wrote is filled in at its end */
 	s = crm_db_audit(db, "lead", lid, "update", bj, NULL, err);
 	free(bj);
@@ -1399,26 +1348,15 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	    crm_db_audit(db, "activity", c->activity_id, "insert", NULL, NULL,
 			 err) < 0)
 		goto out;
-	st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE leads SET status = 'converted', "
-	    "converted_at = ?1, contact_id = ?2, company_id = "
-	    "?3, updated_at = ?1 WHERE id = ?4",
-	    err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_text(st, 1, now_text(db, now));
-	crm_stmt_bind_int(st, 2, c->contact_id);
-	if (c->company_id)
-		crm_stmt_bind_int(st, 3, c->company_id);
-	else
-		crm_stmt_bind_null(st, 3);
-	crm_stmt_bind_int(st, 4, lid);
-	s = crm_stmt_step_as(st, "cannot update lead", err);
-	crm_stmt_reset(st);
-	if (s < 0)
-		goto out;
-	if (crm_lead_history_add(db, lid, "status",
+	if (crm_stmt_run_as(
+		crm_dbq(db, err,
+			"UPDATE leads SET status = 'converted', "
+			"converted_at = ?1, contact_id = ?2, company_id = "
+			"?3, updated_at = ?1 WHERE id = ?4",
+			"siIi", now_text(db, now), c->contact_id, c->company_id,
+			lid),
+		"cannot update lead", err) < 0 ||
+	    crm_lead_history_add(db, lid, "status",
 				 crm_row_get(&lead, "status"), "converted",
 				 "convert", NULL, err) < 0)
 		goto out;

@@ -8,6 +8,7 @@
 
 #include "company.h"
 #include "contact.h"
+#include "dbq.h"
 #include "deal.h"
 #include "lead.h"
 #include "normalize.h"
@@ -37,41 +38,45 @@ struct sfield {
 
 struct snoun {
 	const struct crm_entity *e;
-	const char *display; /* SQL: the name a record is shown by */
-	struct sfield f[5];
-	const char *names[3]; /* SQL: what show KEY compares to a name */
+	const char *display;	/* SQL: the name a record is shown by */
+	const struct sfield *f; /* ending with a NULL label */
+	const char *names[3];	/* SQL: what show KEY compares to a name */
+};
+
+/* what a contact and a lead are found by */
+static const struct sfield person_fields[] = {
+    {"name", NAME_EXPR, NULL, TEXT},
+    {"email", "email", NULL, TEXT},
+    {"phone", "phone", "phone_key", PHONE},
+    {"company", "company", NULL, TEXT},
+    {0},
+};
+static const struct sfield company_fields[] = {
+    {"name", "name", NULL, TEXT}, {"domain", "domain", NULL, TEXT}, {0}};
+static const struct sfield deal_fields[] = {
+    {"name", "name", NULL, TEXT},
+    {"company", COMPANY_OF("deals"), NULL, TEXT},
+    {0},
+};
+static const struct sfield ticket_fields[] = {
+    {"subject", "subject", NULL, TEXT},
+    {"company", COMPANY_OF("tickets"), NULL, TEXT},
+    {"contact", CONTACT_OF("tickets"), NULL, TEXT},
+    {0},
 };
 
 static const struct snoun nouns[] = {
     {&crm_contact_entity,
      "coalesce(nullif(" NAME_EXPR ", ''), email, phone)",
-     {{"name", NAME_EXPR, NULL, TEXT},
-      {"email", "email", NULL, TEXT},
-      {"phone", "phone", "phone_key", PHONE},
-      {"company", "company", NULL, TEXT}},
+     person_fields,
      {NAME_EXPR, "last_name"}},
-    {&crm_company_entity,
-     "name",
-     {{"name", "name", NULL, TEXT}, {"domain", "domain", NULL, TEXT}},
-     {"name"}},
+    {&crm_company_entity, "name", company_fields, {"name"}},
     {&crm_lead_entity,
      "coalesce(nullif(" NAME_EXPR ", ''), email, phone, company)",
-     {{"name", NAME_EXPR, NULL, TEXT},
-      {"email", "email", NULL, TEXT},
-      {"phone", "phone", "phone_key", PHONE},
-      {"company", "company", NULL, TEXT}},
+     person_fields,
      {NAME_EXPR, "last_name", "company"}},
-    {&crm_deal_entity,
-     "name",
-     {{"name", "name", NULL, TEXT},
-      {"company", COMPANY_OF("deals"), NULL, TEXT}},
-     {"name"}},
-    {&crm_ticket_entity,
-     "subject",
-     {{"subject", "subject", NULL, TEXT},
-      {"company", COMPANY_OF("tickets"), NULL, TEXT},
-      {"contact", CONTACT_OF("tickets"), NULL, TEXT}},
-     {"subject"}},
+    {&crm_deal_entity, "name", deal_fields, {"name"}},
+    {&crm_ticket_entity, "subject", ticket_fields, {"subject"}},
 };
 
 const size_t crm_search_nouns = sizeof(nouns) / sizeof(nouns[0]);
@@ -126,7 +131,7 @@ static void build(const struct crm_db *db, const struct snoun *sn, bool limited,
 {
 	size_t nf = 0;
 
-	while (nf < 5 && sn->f[nf].label)
+	while (sn->f[nf].label)
 		nf++;
 	crm_buf_addf(sql, "SELECT id, %s, CASE", sn->display);
 	for (size_t i = 0; i < nf; i++) {
@@ -237,6 +242,11 @@ fail:
 	return -1;
 }
 
+static void fill_id(struct crm_stmt *st, void *elem)
+{
+	*(int64_t *)elem = crm_stmt_int(st, 0);
+}
+
 int crm_search_names(struct crm_db *db, const struct crm_entity *e,
 		     const char *key, size_t max, int64_t **ids, size_t *n,
 		     struct crm_err *err)
@@ -244,7 +254,6 @@ int crm_search_names(struct crm_db *db, const struct crm_entity *e,
 	const struct snoun *sn = NULL;
 	struct crm_buf sql = {0}, k = {0};
 	struct crm_stmt *st;
-	size_t cap = 0;
 	int rc;
 
 	*ids = NULL;
@@ -271,12 +280,8 @@ int crm_search_names(struct crm_db *db, const struct crm_entity *e,
 		crm_buf_release(&k);
 		return -1;
 	}
-	crm_stmt_bind_text(st, 1, crm_buf_str(&k));
-	crm_stmt_bind_int(st, 2, (int64_t)max);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		*ids = crm_xgrow(*ids, &cap, *n + 1, sizeof(**ids));
-		(*ids)[(*n)++] = crm_stmt_int(st, 0);
-	}
+	crm_stmt_bindf(st, "si", crm_buf_str(&k), (int64_t)max);
+	rc = crm_stmt_rows(st, err, ids, n, sizeof(**ids), fill_id);
 	crm_stmt_finalize(st);
 	crm_buf_release(&k);
 	if (rc < 0)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "datetime.h"
+#include "dbq.h"
 #include "rights.h"
 #include "user.h"
 
@@ -59,29 +60,41 @@ static bool same(const char *a, const char *b)
 
 /* -- the server's roles (PostgreSQL only) ---------------------------------- */
 
-/* Run "head QUOTED tail" where QUOTED is the server's quote_ident(name);
- * name has passed crm_user_name_ok or is one of crm's group roles. */
-static int ddl(struct crm_db *db, const char *head, const char *name,
-	       const char *tail, struct crm_err *err)
+/* Run "head A tail", or "head A mid B tail" when mid is given, where A
+ * and B are the server's quote_ident of a and b; the names have passed
+ * crm_user_name_ok or are crm's group roles. */
+static int ddl2(struct crm_db *db, const char *head, const char *a,
+		const char *mid, const char *b, const char *tail,
+		struct crm_err *err)
 {
 	struct crm_stmt *st =
-	    crm_db_stmt_cached(db, "SELECT quote_ident(?)", err);
+	    mid ? crm_dbq(db, err, "SELECT quote_ident(?1), quote_ident(?2)",
+			  "ss", a, b)
+		: crm_dbq(db, err, "SELECT quote_ident(?)", "s", a);
 	char *sql;
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_stmt_bind_text(st, 1, name);
 	if (crm_stmt_step(st, err) != 1) {
 		crm_stmt_reset(st);
 		return crm_err_set(err, CRM_EX_SOFTWARE,
 				   "quote_ident gave no row");
 	}
-	sql = crm_xasprintf("%s%s%s", head, crm_stmt_text(st, 0), tail);
+	sql = crm_xasprintf("%s%s%s%s%s", head, crm_stmt_text(st, 0),
+			    mid ? mid : "", mid ? crm_stmt_text(st, 1) : "",
+			    tail);
 	crm_stmt_reset(st);
 	rc = crm_db_exec(db, sql, err);
 	free(sql);
 	return rc;
+}
+
+/* Run "head QUOTED tail" where QUOTED is the server's quote_ident(name). */
+static int ddl(struct crm_db *db, const char *head, const char *name,
+	       const char *tail, struct crm_err *err)
+{
+	return ddl2(db, head, name, NULL, NULL, tail, err);
 }
 
 static int role_exists(struct crm_db *db, const char *name, struct crm_err *err)
@@ -159,28 +172,10 @@ int crm_user_setup_rls(struct crm_db *db, const char *policy,
 static int membership(struct crm_db *db, const char *verb, const char *role,
 		      const char *sep, const char *name, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT quote_ident(?1), quote_ident(?2)", err);
-	char *group = crm_xasprintf("crm_%s", role), *sql;
-	int rc;
+	char *group = crm_xasprintf("crm_%s", role);
+	int rc = ddl2(db, verb, group, sep, name, "", err);
 
-	if (!st) {
-		free(group);
-		return -1;
-	}
-	crm_stmt_bind_text(st, 1, group);
-	crm_stmt_bind_text(st, 2, name);
 	free(group);
-	if (crm_stmt_step(st, err) != 1) {
-		crm_stmt_reset(st);
-		return crm_err_set(err, CRM_EX_SOFTWARE,
-				   "quote_ident gave no row");
-	}
-	sql = crm_xasprintf("%s%s%s%s", verb, crm_stmt_text(st, 0), sep,
-			    crm_stmt_text(st, 1));
-	crm_stmt_reset(st);
-	rc = crm_db_exec(db, sql, err);
-	free(sql);
 	return rc;
 }
 
@@ -205,6 +200,14 @@ static int server_role(struct crm_db *db, struct crm_row *row,
 	return ddl(db, "ALTER ROLE ", name,
 		   strcmp(row->v[F_STATUS], "disabled") ? " LOGIN" : " NOLOGIN",
 		   err);
+}
+
+/* 1 when team name is there, 0 when not, -1 on error. */
+static int64_t team_exists(struct crm_db *db, const char *name,
+			   struct crm_err *err)
+{
+	return crm_db_int(db, "SELECT count(*) FROM crm_teams WHERE name = ?1",
+			  name, NULL, err);
 }
 
 static int user_prepare(struct crm_db *db, const struct crm_entity *e,
@@ -232,10 +235,7 @@ static int user_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (!row->v[F_STATUS])
 		set_val(row, F_STATUS, old ? old->v[F_STATUS] : "active");
 	if (row->v[F_TEAM]) {
-		n = crm_db_int(db,
-			       "SELECT count(*) FROM crm_teams "
-			       "WHERE name = ?1",
-			       row->v[F_TEAM], NULL, err);
+		n = team_exists(db, row->v[F_TEAM], err);
 		if (n < 0)
 			return -1;
 		if (n == 0)
@@ -263,7 +263,6 @@ int crm_team_add(struct crm_db *db, const char *name, const char *parent,
 		 struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st;
 	int64_t n;
 
 	if (!crm_user_name_ok(name))
@@ -272,17 +271,14 @@ int crm_team_add(struct crm_db *db, const char *name, const char *parent,
 		    "'%s' is no team name: lower-case letters, "
 		    "digits and _, starting with a letter or _",
 		    name);
-	n = crm_db_int(db, "SELECT count(*) FROM crm_teams WHERE name = ?1",
-		       name, NULL, err);
+	n = team_exists(db, name, err);
 	if (n < 0)
 		return -1;
 	if (n)
 		return crm_err_field(err, "team", CRM_EX_DATAERR,
 				     "team '%s' is there already", name);
 	if (parent) {
-		n = crm_db_int(db,
-			       "SELECT count(*) FROM crm_teams WHERE name = ?1",
-			       parent, NULL, err);
+		n = team_exists(db, parent, err);
 		if (n < 0)
 			return -1;
 		if (!n)
@@ -290,24 +286,17 @@ int crm_team_add(struct crm_db *db, const char *name, const char *parent,
 					     "no team '%s'", parent);
 	}
 	crm_datetime_format(db->now, now);
-	st = crm_db_stmt_cached(db,
-				"INSERT INTO crm_teams (name, parent, "
-				"created_at) VALUES (?, ?, ?)",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, name);
-	crm_stmt_bind_text(st, 2, parent);
-	crm_stmt_bind_text(st, 3, now);
-	return crm_stmt_step_as(st, "adding a team", err) < 0 ? -1 : 0;
+	return crm_stmt_run_as(crm_dbq(db, err,
+				       "INSERT INTO crm_teams (name, parent, "
+				       "created_at) VALUES (?, ?, ?)",
+				       "sss", name, parent, now),
+			       "adding a team", err);
 }
 
 int crm_team_rm(struct crm_db *db, const char *name, struct crm_err *err)
 {
-	int64_t n;
+	int64_t n = team_exists(db, name, err);
 
-	n = crm_db_int(db, "SELECT count(*) FROM crm_teams WHERE name = ?1",
-		       name, NULL, err);
 	if (n < 0)
 		return -1;
 	if (!n)
@@ -355,6 +344,11 @@ static const struct {
 #undef OWNERS
 };
 
+static void fill_id(struct crm_stmt *st, void *elem)
+{
+	*(int64_t *)elem = crm_stmt_int(st, 0);
+}
+
 /* Give claim c's records (owner value c->owner) the owner c->user,
  * each with its before-image under the open change set. */
 static int rewrite_owner(struct crm_db *db, const struct crm_owner_claim *c,
@@ -369,17 +363,14 @@ static int rewrite_owner(struct crm_db *db, const struct crm_owner_claim *c,
 	struct crm_row old, row;
 	char now[CRM_TIME_LEN];
 	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	int rc = -1, s;
 
 	free(sql);
 	if (!st)
 		return -1;
-	crm_stmt_bind_text(st, 1, c->owner);
-	while ((s = crm_stmt_step(st, err)) == 1) {
-		ids = crm_xgrow(ids, &cap, n + 1, sizeof(*ids));
-		ids[n++] = crm_stmt_int(st, 0);
-	}
+	crm_stmt_bindf(st, "s", c->owner);
+	s = crm_stmt_rows(st, err, &ids, &n, sizeof(*ids), fill_id);
 	crm_stmt_finalize(st);
 	if (s < 0) {
 		free(ids);
@@ -391,7 +382,6 @@ static int rewrite_owner(struct crm_db *db, const struct crm_owner_claim *c,
 	if (!db->change && crm_db_change(db, "claim-owners", NULL, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		json_t *j;
 		char *bj, *aj;
 
 		if (crm_entity_get(db, e, ids[i], &old, err) <= 0)
@@ -399,9 +389,7 @@ static int rewrite_owner(struct crm_db *db, const struct crm_owner_claim *c,
 		crm_row_copy(&row, &old);
 		crm_row_set(&row, field, c->user);
 		crm_row_set(&row, "updated_at", now);
-		j = crm_row_to_json(&old);
-		bj = json_dumps(j, JSON_COMPACT);
-		json_decref(j);
+		bj = crm_row_image(&old);
 		aj = crm_row_diff(&old, &row);
 		s = crm_db_audit(db, c->entity, ids[i], "update", bj, aj, err);
 		free(bj);
@@ -415,6 +403,16 @@ out:
 	crm_row_release(&row);
 	free(ids);
 	return rc;
+}
+
+/* crm_dbq_rows: one owner value, the user it names, its records */
+static void fill_claim(struct crm_stmt *st, void *elem)
+{
+	struct crm_owner_claim *c = elem;
+
+	c->owner = crm_xstrdup(crm_stmt_text(st, 0));
+	c->user = crm_stmt_dup(st, 1);
+	c->records = crm_stmt_int(st, 2);
 }
 
 void crm_owner_claims_free(struct crm_owner_claim *claims, size_t n)
@@ -431,29 +429,16 @@ int crm_user_claim_owners(struct crm_db *db, bool dry_run,
 			  struct crm_err *err)
 {
 	struct crm_owner_claim *c = NULL;
-	size_t nc = 0, cap = 0;
+	size_t nc = 0;
 
 	for (size_t k = 0; k < sizeof(owner_cols) / sizeof(owner_cols[0]);
 	     k++) {
-		struct crm_stmt *st = crm_db_stmt(db, owner_cols[k].sql, err);
-		int rc;
+		size_t from = nc;
+		int rc = crm_dbq_rows(db, err, &c, &nc, sizeof(*c), fill_claim,
+				      owner_cols[k].sql, "");
 
-		if (!st)
-			goto fail;
-		while ((rc = crm_stmt_step(st, err)) == 1) {
-			if (nc == cap) {
-				cap = cap ? cap * 2 : 16;
-				c = crm_xrealloc(c, cap * sizeof(*c));
-			}
-			c[nc].entity = owner_cols[k].entity;
-			c[nc].owner = crm_xstrdup(crm_stmt_text(st, 0));
-			c[nc].user = crm_stmt_is_null(st, 1)
-					 ? NULL
-					 : crm_xstrdup(crm_stmt_text(st, 1));
-			c[nc].records = crm_stmt_int(st, 2);
-			nc++;
-		}
-		crm_stmt_finalize(st);
+		while (from < nc)
+			c[from++].entity = owner_cols[k].entity;
 		if (rc < 0)
 			goto fail;
 	}

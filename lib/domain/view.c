@@ -197,33 +197,14 @@ json_t *crm_view(struct crm_db *db, const struct crm_row *row,
 		}
 		for (long k = 0; k < nr; k++) {
 			/* own counts only: tree gives the group totals */
-			struct crm_buf sql = {0};
-			struct crm_stmt *st;
-			int sr;
+			int64_t c = crm_company_rollup_count(
+			    db, r[k], crm_row_id(row), err);
 
-			crm_buf_addf(&sql,
-				     "SELECT count(*) FROM %s WHERE company_id "
-				     "= ?%s%s%s",
-				     r[k]->table, r[k]->where ? " AND (" : "",
-				     r[k]->where ? r[k]->where : "",
-				     r[k]->where ? ")" : "");
-			st = crm_db_stmt(db, sql.s, err);
-			crm_buf_release(&sql);
-			if (!st) {
+			if (c < 0) {
 				nr = -1;
 				break;
 			}
-			crm_stmt_bind_int(st, 1, crm_row_id(row));
-			sr = crm_stmt_step(st, err);
-			if (sr > 0)
-				json_object_set_new(
-				    ru, r[k]->name,
-				    json_integer(crm_stmt_int(st, 0)));
-			crm_stmt_finalize(st);
-			if (sr < 0) {
-				nr = -1;
-				break;
-			}
+			json_object_set_new(ru, r[k]->name, json_integer(c));
 		}
 		free(r);
 		json_object_set_new(view, "rollups", ru);

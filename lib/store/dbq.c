@@ -227,3 +227,14 @@ void crm_stmt_getf(struct crm_stmt *st, const char *fmt, ...)
 	}
 	va_end(ap);
 }
+
+int crm_stmt_run_as(struct crm_stmt *st, const char *what, struct crm_err *err)
+{
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = crm_stmt_step_as(st, what, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}

@@ -79,4 +79,9 @@ int crm_dbq_row(struct crm_db *db, struct crm_err *err,
  * bool * (the integer is not 0), '-' none (the column is skipped). */
 void crm_stmt_getf(struct crm_stmt *st, const char *fmt, ...);
 
+/* Steps st (from crm_dbq: NULL when that failed, -1) once, an INSERT,
+ * UPDATE or DELETE, and resets it; a failing step puts what before the
+ * error ("what: ...", as crm_stmt_step_as). Returns 0 or -1. */
+int crm_stmt_run_as(struct crm_stmt *st, const char *what, struct crm_err *err);
+
 #endif

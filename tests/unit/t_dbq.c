@@ -2,6 +2,7 @@
  * letter binds its value, rows land in an array, text is copied, and a
  * failing statement leaves -1 and the error. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "dbq.h"
@@ -165,6 +166,24 @@ int main(void)
 		CHECK_INT(ref, 7, "getf: i after a skipped column");
 		CHECK(b, "getf: b");
 	}
+	CHECK_INT(crm_stmt_run_as(crm_dbq(db, &err,
+					  "INSERT INTO t_dbq (id) VALUES (?)",
+					  "i", (int64_t)7),
+				  "cannot add", &err),
+		  -1, "run_as: a constraint fails");
+	CHECK(!strncmp(err.msg, "cannot add: ", 12),
+	      "run_as: says what failed");
+	CHECK_INT(crm_stmt_run_as(crm_dbq(db, &err,
+					  "INSERT INTO t_dbq (id) VALUES (?)",
+					  "i", (int64_t)11),
+				  "cannot add", &err),
+		  0, "run_as: a row added");
+	CHECK_INT(crm_dbq_int(db, &err,
+			      "SELECT count(*) FROM t_dbq WHERE id = ?", "i",
+			      (int64_t)11),
+		  1, "run_as: it is there");
+	CHECK_INT(crm_stmt_run_as(NULL, "cannot add", &err), -1,
+		  "run_as: no statement is -1");
 	crm_db_close(db);
 	unlink(path);
 	return done_testing();
