@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "dbq.h"
 #include "deal.h"
 #include "filter.h"
 #include "flow.h"
@@ -110,8 +111,7 @@ static int collect(struct crm_db *db, const struct crm_stale_opts *o,
 	struct collect_ctx c = {.db = db, .o = o};
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
-	struct crm_stmt *st = NULL;
-	int rc = -1;
+	int rc;
 
 	c.cfg = crm_pipelines_get(err);
 	if (!c.cfg)
@@ -124,29 +124,26 @@ static int collect(struct crm_db *db, const struct crm_stale_opts *o,
 			   "stage_changed_at END, "
 			   "last_activity_at, stage_changed_at, created_at) "
 			   "FROM deals WHERE status = 'open'");
-	if (o->where &&
-	    crm_filter_where(db, &crm_deal_entity, o->where, &sql, &b, err) < 0)
-		goto out;
-	crm_buf_adds(&sql, " ORDER BY id");
-	st = crm_db_stmt(db, sql.s, err);
-	if (!st)
-		goto out;
-	crm_binds_bind(&b, st, 1);
-	rc = crm_stmt_each(st, collect_row, &c, err);
-out:
+	rc = crm_deal_each(db, &sql, &b, o->where, " ORDER BY id", -1,
+			   collect_row, &c, err);
 	*out = c.v;
 	*n = c.n;
-	crm_stmt_finalize(st);
-	crm_binds_release(&b);
-	crm_buf_release(&sql);
 	return rc;
+}
+
+/* The task of key (its external id) into it->task (0: none); 0 or -1. */
+static int task_of(struct crm_db *db, const char *key, struct item *it,
+		   struct crm_err *err)
+{
+	return crm_dbq_step(db, err, &it->task,
+			    "SELECT id FROM activities WHERE external_id = ?",
+			    "s", key);
 }
 
 /* The follow-up task of it: the one there is, or a new one. */
 static int follow_up(struct crm_db *db, struct item *it, bool *made,
 		     struct crm_err *err)
 {
-	struct crm_stmt *st;
 	char *key =
 	    crm_xasprintf("stale:%lld:%s", (long long)it->id, it->since);
 	char *body = NULL;
@@ -155,16 +152,7 @@ static int follow_up(struct crm_db *db, struct item *it, bool *made,
 	int rc = -1, s;
 
 	*made = false;
-	st = crm_db_stmt_cached(
-	    db, "SELECT id FROM activities WHERE external_id = ?", err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_text(st, 1, key);
-	s = crm_stmt_step(st, err);
-	if (s > 0)
-		it->task = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	if (s < 0)
+	if (task_of(db, key, it, err) < 0)
 		goto out;
 	if (it->task) {
 		rc = 0;
@@ -190,16 +178,7 @@ static int follow_up(struct crm_db *db, struct item *it, bool *made,
 	s = crm_flow_fire(db, &flow, it->id, it->since, "stale", false, err);
 	if (s < 0)
 		goto out;
-	st = crm_db_stmt_cached(
-	    db, "SELECT id FROM activities WHERE external_id = ?", err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_text(st, 1, key);
-	s = crm_stmt_step(st, err);
-	if (s > 0)
-		it->task = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	if (s < 0)
+	if (task_of(db, key, it, err) < 0)
 		goto out;
 	*made = it->task != 0;
 	rc = 0;

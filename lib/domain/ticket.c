@@ -11,6 +11,7 @@
 
 #include "activity.h"
 #include "asset.h"
+#include "dbq.h"
 #include "normalize.h"
 #include "share.h"
 #include "ticket.h"
@@ -116,6 +117,17 @@ void crm_ticket_policies_release(void)
 	if (pol.loaded)
 		crm_sla_release(&pol.sla);
 	pol.loaded = false;
+}
+
+int crm_ticket_exists(struct crm_db *db, int64_t id, struct crm_err *err)
+{
+	int rc = crm_dbq_step(db, err, NULL,
+			      "SELECT 1 FROM tickets WHERE id = ?", "i", id);
+
+	if (rc == 0)
+		return crm_err_set(err, CRM_EX_NOINPUT, "no ticket %lld",
+				   (long long)id);
+	return rc < 0 ? -1 : 0;
 }
 
 /* -- small helpers ------------------------------------------------------ */
