@@ -142,8 +142,9 @@ done:
 int crm_asset_link_id(struct crm_db *db, int64_t ticket, int64_t asset_id,
 		      struct crm_err *err)
 {
-	if (crm_dbq_run(db, err, "DELETE FROM ticket_assets WHERE ticket_id = ?",
-			"i", ticket) < 0)
+	if (crm_dbq_run(db, err,
+			"DELETE FROM ticket_assets WHERE ticket_id = ?", "i",
+			ticket) < 0)
 		return -1;
 	if (!asset_id)
 		return 0;

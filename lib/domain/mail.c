@@ -109,9 +109,9 @@ static int64_t tagged(struct crm_db *db, const char *subject,
 		long long id = strtoll(p + 2, &end, 10);
 
 		if (end > p + 2 && *end == ']' && id > 0)
-			return crm_dbq_int(db, err,
-					   "SELECT id FROM tickets WHERE id = ?",
-					   "i", (int64_t)id);
+			return crm_dbq_int(
+			    db, err, "SELECT id FROM tickets WHERE id = ?", "i",
+			    (int64_t)id);
 	}
 	return 0;
 }
@@ -241,8 +241,8 @@ static int record_message(struct crm_db *db, int64_t ticket, int64_t act,
 		   "?) RETURNING id",
 		   "iIssss", ticket, act, msgid, dir, sender,
 		   crm_datetime_format(db->now, now)) < 0
-	    ? -1
-	    : 0;
+		   ? -1
+		   : 0;
 }
 
 static int store_attachments(struct crm_db *db, const struct crm_mail *m,
@@ -510,11 +510,12 @@ int crm_mail_send_reply(struct crm_db *db, int64_t ticket, int64_t activity_id,
 	const char *at;
 	int rc = -1;
 
-	st = crm_dbq(db, err,
-		     "SELECT t.subject, c.email, c.first_name, c.last_name FROM "
-		     "tickets t LEFT JOIN contacts c ON c.id = t.contact_id "
-		     "WHERE t.id = ?",
-		     "i", ticket);
+	st =
+	    crm_dbq(db, err,
+		    "SELECT t.subject, c.email, c.first_name, c.last_name FROM "
+		    "tickets t LEFT JOIN contacts c ON c.id = t.contact_id "
+		    "WHERE t.id = ?",
+		    "i", ticket);
 	if (!st)
 		return -1;
 	if (crm_stmt_step(st, err) == 1) {
