@@ -136,6 +136,28 @@ static int64_t create_company(struct crm_db *db, const char *name,
 	return id;
 }
 
+/* The input column col, taken from the row, names a record of e for the
+ * link field f (v gets its text): 1 found (*id), 0 not, 2 nothing to do
+ * (no such column; an empty one unsets f), -1 error. */
+static int find_link(struct crm_db *db, struct crm_row *row, const char *col,
+		     long f, const struct crm_entity *e, char *v, size_t nv,
+		     int64_t *id, struct crm_err *err)
+{
+	int rc;
+
+	if (!take(row, col, v, nv))
+		return 2;
+	row->touched[f] = true;
+	if (!*v) {
+		set_id(row, f, 0);
+		return 2;
+	}
+	rc = crm_find_id(db, e, v, id, err);
+	if (rc < 0)
+		snprintf(err->field, sizeof(err->field), "%s", col);
+	return rc;
+}
+
 /* "company" names the company by id, external id, name or domain; one
  * that does not exist is created (as contacts do), unless the name is a
  * number. */
@@ -144,20 +166,11 @@ static int resolve_company(struct crm_db *db, struct crm_row *row,
 {
 	char v[512];
 	int64_t id = 0, n;
-	int rc;
+	int rc = find_link(db, row, "company", F_COMPANY_ID,
+			   &crm_company_entity, v, sizeof(v), &id, err);
 
-	if (!take(row, "company", v, sizeof(v)))
-		return 0;
-	row->touched[F_COMPANY_ID] = true;
-	if (!*v) {
-		set_id(row, F_COMPANY_ID, 0);
-		return 0;
-	}
-	rc = crm_find_id(db, &crm_company_entity, v, &id, err);
-	if (rc < 0) {
-		snprintf(err->field, sizeof(err->field), "company");
-		return -1;
-	}
+	if (rc < 0 || rc == 2)
+		return rc < 0 ? -1 : 0;
 	if (!rc) {
 		if (crm_parse_int(v, &n) == 0)
 			return crm_err_field(err, "company", CRM_EX_DATAERR,
@@ -178,25 +191,15 @@ static int resolve_contact(struct crm_db *db, struct crm_row *row,
 {
 	char v[512];
 	int64_t id = 0;
-	int rc;
+	int rc = find_link(db, row, "contact", F_CONTACT_ID,
+			   &crm_contact_entity, v, sizeof(v), &id, err);
 
-	if (!take(row, "contact", v, sizeof(v)))
-		return 0;
-	row->touched[F_CONTACT_ID] = true;
-	if (!*v) {
-		set_id(row, F_CONTACT_ID, 0);
-		return 0;
-	}
-	rc = crm_find_id(db, &crm_contact_entity, v, &id, err);
-	if (rc > 0)
-		set_id(row, F_CONTACT_ID, id);
-	if (rc < 0) {
-		snprintf(err->field, sizeof(err->field), "contact");
-		return -1;
-	}
+	if (rc < 0 || rc == 2)
+		return rc < 0 ? -1 : 0;
 	if (!rc)
 		return crm_err_field(err, "contact", CRM_EX_DATAERR,
 				     "no contact '%s'", v);
+	set_id(row, F_CONTACT_ID, id);
 	return 0;
 }
 
