@@ -318,15 +318,6 @@ static int history_update(struct crm_db *db, const struct crm_row *row,
 			  const struct crm_row *old, const char *now,
 			  struct crm_err *err)
 {
-	static const struct {
-		const char *name;
-		long f;
-	} tracked[] = {
-	    {"currency", F_CURRENCY},
-	    {"amount", F_AMOUNT},
-	    {"probability", F_PROBABILITY},
-	    {"expected_close", F_EXPECTED_CLOSE},
-	};
 	struct change c = {.seconds = -1, .at = now};
 	crm_time t0, t1;
 	struct crm_err e2;
@@ -350,10 +341,13 @@ static int history_update(struct crm_db *db, const struct crm_row *row,
 		c.from_status = c.to_status = NULL;
 		c.seconds = -1;
 	}
-	for (size_t i = 0; i < sizeof(tracked) / sizeof(tracked[0]); i++)
-		if (history_field(db, row, old, &c, tracked[i].name,
-				  tracked[i].f, err) < 0)
-			return -1;
+	if (history_field(db, row, old, &c, "currency", F_CURRENCY, err) < 0 ||
+	    history_field(db, row, old, &c, "amount", F_AMOUNT, err) < 0 ||
+	    history_field(db, row, old, &c, "probability", F_PROBABILITY, err) <
+		0 ||
+	    history_field(db, row, old, &c, "expected_close", F_EXPECTED_CLOSE,
+			  err) < 0)
+		return -1;
 	return 0;
 }
 
