@@ -11,7 +11,6 @@
 #include "filter.h"
 #include "forecast.h"
 #include "money.h"
-#include "pipeline.h"
 
 /* -- rates ------------------------------------------------------------- */
 
@@ -82,17 +81,17 @@ out:
 	return rc;
 }
 
-/* crm_file_parse: the rates file's text */
-static int parse_rates(const char *text, const char *name, void *out,
-		       struct crm_err *err)
-{
-	return crm_rates_parse(text, name, out, err);
-}
-
 int crm_rates_load(const char *path, struct crm_rates *r, struct crm_err *err)
 {
+	struct crm_buf b = {0};
+	int rc;
+
 	memset(r, 0, sizeof(*r));
-	return crm_file_parse(path, parse_rates, r, err);
+	rc = crm_file_read(path, 1u << 20, &b, err);
+	if (rc == 0)
+		rc = crm_rates_parse(b.s, path, r, err);
+	crm_buf_release(&b);
+	return rc;
 }
 
 int crm_rates_convert(const struct crm_rates *r, const char *cur,

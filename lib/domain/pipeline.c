@@ -255,32 +255,18 @@ out:
 	return rc;
 }
 
-int crm_file_parse(const char *path,
-		   int (*parse)(const char *text, const char *name, void *out,
-				struct crm_err *err),
-		   void *out, struct crm_err *err)
-{
-	struct crm_buf b = {0};
-	int rc = crm_file_read(path, 1u << 20, &b, err);
-
-	if (rc == 0)
-		rc = parse(b.s, path, out, err);
-	crm_buf_release(&b);
-	return rc;
-}
-
-/* crm_file_parse: the pipelines file's text */
-static int parse_pipelines(const char *text, const char *name, void *out,
-			   struct crm_err *err)
-{
-	return crm_pipelines_parse(text, name, out, err);
-}
-
 int crm_pipelines_load(const char *path, struct crm_pipelines *p,
 		       struct crm_err *err)
 {
+	struct crm_buf b = {0};
+	int rc;
+
 	memset(p, 0, sizeof(*p));
-	return crm_file_parse(path, parse_pipelines, p, err);
+	rc = crm_file_read(path, 1u << 20, &b, err);
+	if (rc == 0)
+		rc = crm_pipelines_parse(b.s, path, p, err);
+	crm_buf_release(&b);
+	return rc;
 }
 
 const struct crm_pipelines *crm_pipelines_get(struct crm_err *err)

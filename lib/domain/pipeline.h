@@ -50,14 +50,6 @@ struct crm_pipelines {
 	size_t def; /* the default pipeline's index */
 };
 
-/* Reads the file at path (at most 1 MiB) and gives its text to parse
- * (name: path, out: as given). Returns what parse does, or -1 with err
- * filled when the file cannot be read. */
-int crm_file_parse(const char *path,
-		   int (*parse)(const char *text, const char *name, void *out,
-				struct crm_err *err),
-		   void *out, struct crm_err *err);
-
 /* Read and check a pipelines file. A missing file is CRM_EX_CONFIG too;
  * every error names the file (err->file), the pipeline and stage (by name,
  * or index when it has none) and what is wrong. Returns 0, or -1 with err
