@@ -38,35 +38,30 @@ int crm_stale_check(crm_time since, crm_time now, int64_t idle, double max_days,
 
 struct item {
 	int64_t id, contact, company, task;
-	char *name, *pipeline, *stage, *owner;
+	const char *name, *pipeline, *stage, *owner; /* in the pool */
 	char since[CRM_TIME_LEN];
 	int64_t quiet, limit;
 	int reason;
 };
 
-static void items_free(struct item *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].name);
-		free(v[i].pipeline);
-		free(v[i].stage);
-		free(v[i].owner);
-	}
-	free(v);
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? crm_xstrdup(s) : NULL;
-}
-
+/* The stale deals: items whose strings are copies kept in pool. */
 struct collect_ctx {
 	struct crm_db *db;
 	const struct crm_stale_opts *o;
 	const struct crm_pipelines *cfg;
 	struct item *v;
 	size_t n, cap;
+	struct crm_strv pool;
 };
+
+/* A copy of s (NULL stays NULL) that lives as long as c's pool. */
+static const char *keep(struct collect_ctx *c, const char *s)
+{
+	if (!s)
+		return NULL;
+	crm_strv_push(&c->pool, s);
+	return c->pool.v[c->pool.n - 1];
+}
 
 /* crm_stmt_each: keep the deal if it is stale */
 static int collect_row(struct crm_stmt *st, void *arg)
@@ -92,10 +87,10 @@ static int collect_row(struct crm_stmt *st, void *arg)
 	it = &c->v[c->n++];
 	memset(it, 0, sizeof(*it));
 	it->id = crm_stmt_int(st, 0);
-	it->name = dup_or_null(crm_stmt_text(st, 1));
-	it->pipeline = dup_or_null(pn);
-	it->stage = dup_or_null(sn);
-	it->owner = dup_or_null(crm_stmt_text(st, 4));
+	it->name = keep(c, crm_stmt_text(st, 1));
+	it->pipeline = keep(c, pn);
+	it->stage = keep(c, sn);
+	it->owner = keep(c, crm_stmt_text(st, 4));
 	it->contact = crm_stmt_int(st, 5);
 	it->company = crm_stmt_int(st, 6);
 	crm_datetime_format(since, it->since);
@@ -106,15 +101,13 @@ static int collect_row(struct crm_stmt *st, void *arg)
 }
 
 static int collect(struct crm_db *db, const struct crm_stale_opts *o,
-		   struct item **out, size_t *n, struct crm_err *err)
+		   struct collect_ctx *c, struct crm_err *err)
 {
-	struct collect_ctx c = {.db = db, .o = o};
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
-	int rc;
 
-	c.cfg = crm_pipelines_get(err);
-	if (!c.cfg)
+	c->cfg = crm_pipelines_get(err);
+	if (!c->cfg)
 		return -1;
 	/* quiet since the later of the last activity and the stage change */
 	crm_buf_adds(&sql, "SELECT id, name, pipeline, stage, owner, "
@@ -124,11 +117,8 @@ static int collect(struct crm_db *db, const struct crm_stale_opts *o,
 			   "stage_changed_at END, "
 			   "last_activity_at, stage_changed_at, created_at) "
 			   "FROM deals WHERE status = 'open'");
-	rc = crm_deal_each(db, &sql, &b, o->where, " ORDER BY id", -1,
-			   collect_row, &c, err);
-	*out = c.v;
-	*n = c.n;
-	return rc;
+	return crm_deal_each(db, &sql, &b, o->where, " ORDER BY id", -1,
+			     collect_row, c, err);
 }
 
 /* The task of key (its external id) into it->task (0: none); 0 or -1. */
@@ -220,8 +210,7 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 		   int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 		   uint64_t *found, uint64_t *created, struct crm_err *err)
 {
-	struct item *v = NULL;
-	size_t n = 0;
+	struct collect_ctx c = {.db = db, .o = o};
 	uint64_t made = 0;
 	struct crm_rec rec;
 	int rc = -1;
@@ -229,26 +218,26 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 	crm_rec_init(&rec);
 	if (o->create_tasks && crm_db_begin(db, err) < 0)
 		goto out;
-	if (collect(db, o, &v, &n, err) < 0)
+	if (collect(db, o, &c, err) < 0)
 		goto out;
-	for (size_t i = 0; o->create_tasks && i < n; i++) {
+	for (size_t i = 0; o->create_tasks && i < c.n; i++) {
 		bool m;
 
-		if (follow_up(db, &v[i], &m, err) < 0)
+		if (follow_up(db, &c.v[i], &m, err) < 0)
 			goto out;
 		made += m;
 	}
 	/* the deals go to fn before the commit: a caller that cannot write
 	 * them out makes the tasks fail too */
-	for (size_t i = 0; i < n; i++) {
-		item_rec(&v[i], &rec);
+	for (size_t i = 0; i < c.n; i++) {
+		item_rec(&c.v[i], &rec);
 		if (fn(&rec, arg) < 0)
 			goto out;
 	}
 	if (o->create_tasks && crm_db_finish(db, o->dry_run, err) < 0)
 		goto out;
 	if (found)
-		*found = n;
+		*found = c.n;
 	if (created)
 		*created = made;
 	rc = 0;
@@ -256,6 +245,7 @@ out:
 	if (rc < 0 && db->in_tx)
 		crm_db_rollback(db);
 	crm_rec_release(&rec);
-	items_free(v, n);
+	crm_strv_release(&c.pool);
+	free(c.v);
 	return rc;
 }
