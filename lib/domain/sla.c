@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "normalize.h"
+#include "pipeline.h"
 #include "sla.h"
 
 const char *const crm_sla_kind_names[CRM_SLA_NKINDS + 1] = {
@@ -52,18 +53,12 @@ static int in_list(const char *const *list, const char *v)
 	return -1;
 }
 
-/* Only the keys in allowed: a misspelt key is an error, not ignored. */
+/* Only the keys in allowed (crm_json_unknown_key). */
 static int check_keys(struct ctx *c, json_t *o, const char *const *allowed)
 {
-	const char *k;
-	json_t *v;
+	const char *k = crm_json_unknown_key(o, allowed);
 
-	json_object_foreach(o, k, v)
-	{
-		if (in_list(allowed, k) < 0)
-			return bad(c, "unknown key '%s'", k);
-	}
-	return 0;
+	return k ? bad(c, "unknown key '%s'", k) : 0;
 }
 
 /* A string or an array of strings into sv; checked against values when
