@@ -5,9 +5,11 @@
 
 #include "activity.h"
 #include "asset.h"
+#include "dbq.h"
 #include "deal.h"
 #include "kb.h"
 #include "money.h"
+#include "ticket.h"
 
 static const struct crm_field asset_fields[] = {
     {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
@@ -86,7 +88,6 @@ int crm_asset_from_deals(struct crm_db *db, bool dry_run, uint64_t *made,
 	struct crm_import_opts io = {
 	    .command = "from-deals", .mode = CRM_CREATE_ONLY, .keys = "id"};
 	struct crm_importer *im = NULL;
-	struct crm_stmt *st;
 	struct won w = {0};
 	struct crm_row row;
 	struct crm_rec in;
@@ -97,16 +98,12 @@ int crm_asset_from_deals(struct crm_db *db, bool dry_run, uint64_t *made,
 	crm_rec_init(&in);
 	if (crm_db_begin(db, err) < 0)
 		goto done;
-	st = crm_db_stmt(db,
-			 "SELECT id, name, substr(closed_at, 1, 10), "
-			 "contact_id, company_id FROM deals d WHERE status = "
-			 "'won' AND NOT EXISTS (SELECT 1 FROM assets a WHERE "
-			 "a.deal_id = d.id) ORDER BY id",
-			 err);
-	if (!st)
-		goto out;
-	rc = crm_stmt_each(st, push_won, &w, err);
-	crm_stmt_finalize(st);
+	rc = crm_dbq_each(db, err, push_won, &w,
+			  "SELECT id, name, substr(closed_at, 1, 10), "
+			  "contact_id, company_id FROM deals d WHERE status = "
+			  "'won' AND NOT EXISTS (SELECT 1 FROM assets a WHERE "
+			  "a.deal_id = d.id) ORDER BY id",
+			  "");
 	if (rc < 0)
 		goto out;
 	rc = -1;
@@ -145,42 +142,23 @@ done:
 int crm_asset_link_id(struct crm_db *db, int64_t ticket, int64_t asset_id,
 		      struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "DELETE FROM ticket_assets WHERE ticket_id = ?", err);
-	int f;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, ticket);
-	f = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (f < 0)
+	if (crm_dbq_run(db, err,
+			"DELETE FROM ticket_assets WHERE ticket_id = ?", "i",
+			ticket) < 0)
 		return -1;
 	if (!asset_id)
 		return 0;
-	st = crm_db_stmt_cached(
-	    db, "INSERT INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, ticket);
-	crm_stmt_bind_int(st, 2, asset_id);
-	f = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return f < 0 ? -1 : 0;
+	return crm_dbq_run(
+	    db, err,
+	    "INSERT INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)",
+	    "ii", ticket, asset_id);
 }
 
 int crm_asset_resolve(struct crm_db *db, const char *asset, int64_t *id,
 		      struct crm_err *err)
 {
-	struct crm_row row;
-	int f;
+	int f = crm_find_id(db, &crm_asset_entity, asset, id, err);
 
-	crm_row_init(&row, &crm_asset_entity);
-	f = crm_entity_find(db, &crm_asset_entity, asset, &row, err);
-	if (f > 0)
-		*id = crm_row_id(&row);
-	crm_row_release(&row);
 	if (f == 0)
 		crm_err_set(err, CRM_EX_NOINPUT, "no asset '%s'", asset);
 	return f > 0 ? 0 : -1;
@@ -189,25 +167,13 @@ int crm_asset_resolve(struct crm_db *db, const char *asset, int64_t *id,
 int crm_asset_link(struct crm_db *db, int64_t ticket, const char *asset,
 		   bool dry_run, struct crm_err *err)
 {
-	char num[32];
 	int64_t id = 0;
-	int rc = -1, f;
+	int rc = -1;
 
-	snprintf(num, sizeof(num), "%lld", (long long)ticket);
 	if (crm_db_begin(db, err) < 0)
 		return -1;
-	f = (int)crm_db_int(db,
-			    "SELECT count(*) FROM tickets WHERE id = CAST(?1 "
-			    "AS INTEGER)",
-			    num, NULL, err);
-	if (f < 0)
-		goto out;
-	if (!f) {
-		crm_err_set(err, CRM_EX_NOINPUT, "no ticket %lld",
-			    (long long)ticket);
-		goto out;
-	}
-	if (crm_asset_resolve(db, asset, &id, err) < 0 ||
+	if (crm_ticket_exists(db, ticket, err) < 0 ||
+	    crm_asset_resolve(db, asset, &id, err) < 0 ||
 	    crm_asset_link_id(db, ticket, id, err) < 0)
 		goto out;
 	rc = 0;
@@ -242,32 +208,35 @@ static bool names_serial(const char *text, const char *serial)
 	return false;
 }
 
+struct named_ctx {
+	const char *subject, *text;
+	int64_t *id;
+};
+
+/* crm_dbq_each: the first asset whose serial the mail names */
+static int named_row(struct crm_stmt *st, void *arg)
+{
+	struct named_ctx *x = arg;
+	const char *serial = crm_stmt_text(st, 1);
+
+	if (!*x->id && serial &&
+	    (names_serial(x->subject, serial) || names_serial(x->text, serial)))
+		*x->id = crm_stmt_int(st, 0);
+	return 0;
+}
+
 int crm_asset_named(struct crm_db *db, int64_t contact, const char *subject,
 		    const char *text, int64_t *id, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	struct named_ctx x = {subject, text, id};
+
+	*id = 0;
+	return crm_dbq_each(
+	    db, err, named_row, &x,
 	    "SELECT id, serial FROM assets WHERE serial IS NOT NULL AND "
 	    "(contact_id = ?1 OR company_id = (SELECT company_id FROM "
 	    "contacts WHERE id = ?1)) ORDER BY id",
-	    err);
-	int rc;
-
-	*id = 0;
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, contact);
-	while ((rc = crm_stmt_step(st, err)) == 1) {
-		const char *serial = crm_stmt_text(st, 1);
-
-		if (serial && (names_serial(subject, serial) ||
-			       names_serial(text, serial))) {
-			*id = crm_stmt_int(st, 0);
-			break;
-		}
-	}
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "i", contact);
 }
 
 /* -- the customer context ------------------------------------------------- */
@@ -327,17 +296,10 @@ static json_t *rows(struct crm_db *db, const char *sql, const char *const *cols,
 		    int nb, int64_t a, int64_t b, const char *today,
 		    struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
 	struct rows_ctx x = {json_array(), cols, today};
 
-	if (!st) {
-		json_decref(x.a);
-		return NULL;
-	}
-	crm_stmt_bind_int(st, 1, a);
-	if (nb > 1)
-		crm_stmt_bind_int(st, 2, b);
-	if (crm_stmt_each(st, push_row, &x, err) < 0) {
+	if (crm_dbq_each(db, err, push_row, &x, sql, nb > 1 ? "ii" : "i", a,
+			 b) < 0) {
 		json_decref(x.a);
 		return NULL;
 	}
@@ -375,11 +337,11 @@ json_t *crm_ticket_context(struct crm_db *db, int64_t id, struct crm_err *err)
 
 	crm_datetime_format_date(db->now, today);
 	snprintf(num, sizeof(num), "%lld", (long long)id);
-	st = crm_db_stmt_cached(
-	    db, "SELECT contact_id, company_id FROM tickets WHERE id = ?", err);
+	st = crm_dbq(db, err,
+		     "SELECT contact_id, company_id FROM tickets WHERE id = ?",
+		     "i", id);
 	if (!st)
 		goto fail;
-	crm_stmt_bind_int(st, 1, id);
 	if ((rc = crm_stmt_step(st, err)) == 1) {
 		c = crm_stmt_int(st, 0);
 		co = crm_stmt_int(st, 1);

@@ -80,7 +80,6 @@ int crm_board_build(struct crm_db *db, const struct crm_pipelines *cfg,
 {
 	struct crm_buf sql = {0};
 	struct crm_binds bi = {0};
-	struct crm_stmt *st = NULL;
 	struct groups gs = {.err = err};
 	struct group *g;
 	size_t ng;
@@ -93,18 +92,12 @@ int crm_board_build(struct crm_db *db, const struct crm_pipelines *cfg,
 	crm_buf_adds(&sql, "SELECT pipeline, stage, currency, count(*), "
 			   "sum(amount), sum(amount * probability) / 100.0 "
 			   "FROM deals WHERE status = 'open'");
-	if (where &&
-	    crm_filter_where(db, &crm_deal_entity, where, &sql, &bi, err) < 0)
-		goto out;
 	/* NULLS FIRST: SQLite's order, on PostgreSQL too */
-	crm_buf_adds(&sql, " GROUP BY pipeline, stage, currency ORDER BY "
-			   "pipeline NULLS FIRST, stage NULLS FIRST, "
-			   "currency NULLS FIRST");
-	st = crm_db_stmt(db, sql.s, err);
-	if (!st)
-		goto out;
-	crm_binds_bind(&bi, st, 1);
-	if (crm_stmt_each(st, add_group, &gs, err) < 0)
+	if (crm_deal_each(db, &sql, &bi, where,
+			  " GROUP BY pipeline, stage, currency ORDER BY "
+			  "pipeline NULLS FIRST, stage NULLS FIRST, "
+			  "currency NULLS FIRST",
+			  -1, add_group, &gs, err) < 0)
 		goto out;
 	g = gs.v;
 	ng = gs.n;
@@ -149,9 +142,6 @@ out:
 		free(gs.v[i].currency);
 	}
 	free(gs.v);
-	crm_stmt_finalize(st);
-	crm_binds_release(&bi);
-	crm_buf_release(&sql);
 	if (rc < 0)
 		crm_board_release(b);
 	return rc;
@@ -166,6 +156,21 @@ void crm_board_release(struct crm_board *b)
 	memset(b, 0, sizeof(*b));
 }
 
+struct top_ctx {
+	int (*fn)(int64_t id, const char *name, int64_t amount,
+		  const char *currency, void *arg);
+	void *arg;
+};
+
+/* crm_deal_each: one deal to the caller's fn */
+static int top_row(struct crm_stmt *st, void *arg)
+{
+	struct top_ctx *x = arg;
+
+	return x->fn(crm_stmt_int(st, 0), crm_stmt_text(st, 1),
+		     crm_stmt_int(st, 2), crm_stmt_text(st, 3), x->arg);
+}
+
 int crm_board_top(struct crm_db *db, const char *pipeline, const char *stage,
 		  const struct crm_strv *where, int64_t limit,
 		  int (*fn)(int64_t id, const char *name, int64_t amount,
@@ -174,35 +179,14 @@ int crm_board_top(struct crm_db *db, const char *pipeline, const char *stage,
 {
 	struct crm_buf sql = {0};
 	struct crm_binds bi = {0};
-	struct crm_stmt *st = NULL;
-	char num[32];
-	int rc = -1, s;
+	struct top_ctx x = {fn, arg};
 
 	crm_buf_adds(&sql, "SELECT id, name, amount, currency FROM deals "
 			   "WHERE status = 'open' AND pipeline = ? AND "
 			   "stage = ?");
 	crm_binds_push(&bi, pipeline, 't');
 	crm_binds_push(&bi, stage, 't');
-	if (where &&
-	    crm_filter_where(db, &crm_deal_entity, where, &sql, &bi, err) < 0)
-		goto out;
-	crm_buf_adds(&sql, " ORDER BY amount DESC, id LIMIT ?");
-	snprintf(num, sizeof(num), "%lld", (long long)limit);
-	crm_binds_push(&bi, num, 'i');
-	st = crm_db_stmt(db, sql.s, err);
-	if (!st)
-		goto out;
-	crm_binds_bind(&bi, st, 1);
-	while ((s = crm_stmt_step(st, err)) > 0)
-		if (fn(crm_stmt_int(st, 0), crm_stmt_text(st, 1),
-		       crm_stmt_int(st, 2), crm_stmt_text(st, 3), arg) < 0)
-			goto out;
-	if (s < 0)
-		goto out;
-	rc = 0;
-out:
-	crm_stmt_finalize(st);
-	crm_binds_release(&bi);
-	crm_buf_release(&sql);
-	return rc;
+	return crm_deal_each(db, &sql, &bi, where,
+			     " ORDER BY amount DESC, id LIMIT ?", limit,
+			     top_row, &x, err);
 }

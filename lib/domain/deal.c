@@ -11,6 +11,7 @@
 #include "contact.h"
 #include "dbq.h"
 #include "deal.h"
+#include "filter.h"
 #include "money.h"
 #include "normalize.h"
 #include "pipeline.h"
@@ -114,34 +115,47 @@ static int take(struct crm_row *row, const char *col, char *out, size_t n)
 static int64_t create_company(struct crm_db *db, const char *name,
 			      struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO companies (name, name_key, created_at, updated_at) "
-	    "VALUES (?1, ?2, ?3, ?3) RETURNING id",
-	    err);
 	struct crm_buf key = {0}, nfc = {0};
 	char now[CRM_TIME_LEN];
 	int64_t id = 0;
 	int rc;
 
-	if (!st)
-		return -1;
 	if (crm_norm_nfc(name, strlen(name), &nfc) < 0)
 		return crm_err_field(err, "company", CRM_EX_DATAERR,
 				     "invalid UTF-8");
 	crm_norm_company(nfc.s, nfc.len, &key);
-	crm_stmt_bind_text(st, 1, nfc.s);
-	crm_stmt_bind_text(st, 2, key.s);
-	crm_stmt_bind_text(st, 3, crm_datetime_format(db->now, now));
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		id = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	rc = crm_dbq_step(
+	    db, err, &id,
+	    "INSERT INTO companies (name, name_key, created_at, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?3) RETURNING id",
+	    "sss", nfc.s, key.s, crm_datetime_format(db->now, now));
 	crm_buf_release(&key);
 	crm_buf_release(&nfc);
 	if (rc < 0)
 		return crm_err_what(err, "cannot create company");
 	return id;
+}
+
+/* The input column col, taken from the row, names a record of e for the
+ * link field f (v gets its text): 1 found (*id), 0 not, 2 nothing to do
+ * (no such column; an empty one unsets f), -1 error. */
+static int find_link(struct crm_db *db, struct crm_row *row, const char *col,
+		     long f, const struct crm_entity *e, char *v, size_t nv,
+		     int64_t *id, struct crm_err *err)
+{
+	int rc;
+
+	if (!take(row, col, v, nv))
+		return 2;
+	row->touched[f] = true;
+	if (!*v) {
+		set_id(row, f, 0);
+		return 2;
+	}
+	rc = crm_find_id(db, e, v, id, err);
+	if (rc < 0)
+		snprintf(err->field, sizeof(err->field), "%s", col);
+	return rc;
 }
 
 /* "company" names the company by id, external id, name or domain; one
@@ -150,27 +164,13 @@ static int64_t create_company(struct crm_db *db, const char *name,
 static int resolve_company(struct crm_db *db, struct crm_row *row,
 			   struct crm_hook_counts *counts, struct crm_err *err)
 {
-	struct crm_row c;
 	char v[512];
 	int64_t id = 0, n;
-	int rc;
+	int rc = find_link(db, row, "company", F_COMPANY_ID,
+			   &crm_company_entity, v, sizeof(v), &id, err);
 
-	if (!take(row, "company", v, sizeof(v)))
-		return 0;
-	row->touched[F_COMPANY_ID] = true;
-	if (!*v) {
-		set_id(row, F_COMPANY_ID, 0);
-		return 0;
-	}
-	crm_row_init(&c, &crm_company_entity);
-	rc = crm_entity_find(db, &crm_company_entity, v, &c, err);
-	if (rc > 0)
-		id = crm_row_id(&c);
-	crm_row_release(&c);
-	if (rc < 0) {
-		snprintf(err->field, sizeof(err->field), "company");
-		return -1;
-	}
+	if (rc < 0 || rc == 2)
+		return rc < 0 ? -1 : 0;
 	if (!rc) {
 		if (crm_parse_int(v, &n) == 0)
 			return crm_err_field(err, "company", CRM_EX_DATAERR,
@@ -189,29 +189,17 @@ static int resolve_company(struct crm_db *db, struct crm_row *row,
 static int resolve_contact(struct crm_db *db, struct crm_row *row,
 			   struct crm_err *err)
 {
-	struct crm_row c;
 	char v[512];
-	int rc;
+	int64_t id = 0;
+	int rc = find_link(db, row, "contact", F_CONTACT_ID,
+			   &crm_contact_entity, v, sizeof(v), &id, err);
 
-	if (!take(row, "contact", v, sizeof(v)))
-		return 0;
-	row->touched[F_CONTACT_ID] = true;
-	if (!*v) {
-		set_id(row, F_CONTACT_ID, 0);
-		return 0;
-	}
-	crm_row_init(&c, &crm_contact_entity);
-	rc = crm_entity_find(db, &crm_contact_entity, v, &c, err);
-	if (rc > 0)
-		set_val(row, F_CONTACT_ID, c.v[0]);
-	crm_row_release(&c);
-	if (rc < 0) {
-		snprintf(err->field, sizeof(err->field), "contact");
-		return -1;
-	}
+	if (rc < 0 || rc == 2)
+		return rc < 0 ? -1 : 0;
 	if (!rc)
 		return crm_err_field(err, "contact", CRM_EX_DATAERR,
 				     "no contact '%s'", v);
+	set_id(row, F_CONTACT_ID, id);
 	return 0;
 }
 
@@ -280,26 +268,18 @@ struct change {
 static int history_add(struct crm_db *db, const struct crm_row *row,
 		       const struct change *c, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	struct crm_stmt *st = crm_dbq(
+	    db, err,
 	    "INSERT INTO deal_history (deal_id, field, from_value, to_value, "
 	    "at, actor, pipeline, from_status, to_status, seconds_in_stage, "
 	    "amount, currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
 	    "?10, ?11, ?12)",
-	    err);
+	    "issssssss", crm_row_id(row), c->field, c->from, c->to, c->at,
+	    db->actor, row->v[F_PIPELINE], c->from_status, c->to_status);
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, crm_row_id(row));
-	crm_stmt_bind_text(st, 2, c->field);
-	crm_stmt_bind_text(st, 3, c->from);
-	crm_stmt_bind_text(st, 4, c->to);
-	crm_stmt_bind_text(st, 5, c->at);
-	crm_stmt_bind_text(st, 6, db->actor);
-	crm_stmt_bind_text(st, 7, row->v[F_PIPELINE]);
-	crm_stmt_bind_text(st, 8, c->from_status);
-	crm_stmt_bind_text(st, 9, c->to_status);
 	if (c->seconds >= 0)
 		crm_stmt_bind_int(st, 10, c->seconds);
 	if (row->v[F_AMOUNT])
@@ -319,6 +299,20 @@ static bool num_same(const char *a, const char *b)
 	return strtod(a, NULL) == strtod(b, NULL);
 }
 
+/* A history row for field f of the deal when an update changes it. */
+static int history_field(struct crm_db *db, const struct crm_row *row,
+			 const struct crm_row *old, struct change *c,
+			 const char *field, long f, struct crm_err *err)
+{
+	if (f == F_PROBABILITY ? num_same(old->v[f], row->v[f])
+			       : same(old->v[f], row->v[f]))
+		return 0;
+	c->field = field;
+	c->from = old->v[f];
+	c->to = row->v[f];
+	return history_add(db, row, c, err);
+}
+
 /* History rows for what an update changes. */
 static int history_update(struct crm_db *db, const struct crm_row *row,
 			  const struct crm_row *old, const char *now,
@@ -328,13 +322,8 @@ static int history_update(struct crm_db *db, const struct crm_row *row,
 	crm_time t0, t1;
 	struct crm_err e2;
 
-	if (!same(old->v[F_PIPELINE], row->v[F_PIPELINE])) {
-		c.field = "pipeline";
-		c.from = old->v[F_PIPELINE];
-		c.to = row->v[F_PIPELINE];
-		if (history_add(db, row, &c, err) < 0)
-			return -1;
-	}
+	if (history_field(db, row, old, &c, "pipeline", F_PIPELINE, err) < 0)
+		return -1;
 	if (!same(old->v[F_PIPELINE], row->v[F_PIPELINE]) ||
 	    !same(old->v[F_STAGE], row->v[F_STAGE])) {
 		c.field = "stage";
@@ -352,34 +341,13 @@ static int history_update(struct crm_db *db, const struct crm_row *row,
 		c.from_status = c.to_status = NULL;
 		c.seconds = -1;
 	}
-	if (!same(old->v[F_CURRENCY], row->v[F_CURRENCY])) {
-		c.field = "currency";
-		c.from = old->v[F_CURRENCY];
-		c.to = row->v[F_CURRENCY];
-		if (history_add(db, row, &c, err) < 0)
-			return -1;
-	}
-	if (!same(old->v[F_AMOUNT], row->v[F_AMOUNT])) {
-		c.field = "amount";
-		c.from = old->v[F_AMOUNT];
-		c.to = row->v[F_AMOUNT];
-		if (history_add(db, row, &c, err) < 0)
-			return -1;
-	}
-	if (!num_same(old->v[F_PROBABILITY], row->v[F_PROBABILITY])) {
-		c.field = "probability";
-		c.from = old->v[F_PROBABILITY];
-		c.to = row->v[F_PROBABILITY];
-		if (history_add(db, row, &c, err) < 0)
-			return -1;
-	}
-	if (!same(old->v[F_EXPECTED_CLOSE], row->v[F_EXPECTED_CLOSE])) {
-		c.field = "expected_close";
-		c.from = old->v[F_EXPECTED_CLOSE];
-		c.to = row->v[F_EXPECTED_CLOSE];
-		if (history_add(db, row, &c, err) < 0)
-			return -1;
-	}
+	if (history_field(db, row, old, &c, "currency", F_CURRENCY, err) < 0 ||
+	    history_field(db, row, old, &c, "amount", F_AMOUNT, err) < 0 ||
+	    history_field(db, row, old, &c, "probability", F_PROBABILITY, err) <
+		0 ||
+	    history_field(db, row, old, &c, "expected_close", F_EXPECTED_CLOSE,
+			  err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -592,17 +560,48 @@ const struct crm_entity crm_deal_entity = {
 
 /* -- for other modules ------------------------------------------------- */
 
+int crm_find_id(struct crm_db *db, const struct crm_entity *e, const char *key,
+		int64_t *id, struct crm_err *err)
+{
+	struct crm_row row;
+	int rc;
+
+	crm_row_init(&row, e);
+	rc = crm_entity_find(db, e, key, &row, err);
+	if (rc > 0)
+		*id = crm_row_id(&row);
+	crm_row_release(&row);
+	return rc;
+}
+
+int crm_create_one(struct crm_db *db, const struct crm_entity *e,
+		   const char *command, const struct crm_rec *in, int64_t *id,
+		   struct crm_err *err)
+{
+	struct crm_import_opts o = {
+	    .command = command, .mode = CRM_CREATE_ONLY, .keys = "id"};
+	struct crm_importer *im = crm_importer_new(db, e, &o, err);
+	enum crm_import_action a;
+	struct crm_row row;
+	int rc = -1;
+
+	crm_row_init(&row, e);
+	if (im && crm_importer_apply(im, in, &row, &a, err) == 0) {
+		if (id)
+			*id = crm_row_id(&row);
+		rc = 0;
+	}
+	crm_importer_free(im);
+	crm_row_release(&row);
+	return rc;
+}
+
 int crm_deal_open(struct crm_db *db, const struct crm_deal_new *d, int64_t *id,
 		  struct crm_err *err)
 {
-	struct crm_import_opts o = {
-	    .command = "open deal", .mode = CRM_CREATE_ONLY, .keys = "id"};
-	struct crm_importer *im;
-	enum crm_import_action a;
 	struct crm_rec rec;
-	struct crm_row row;
 	char num[32];
-	int rc = -1;
+	int rc;
 	const struct {
 		const char *name, *v;
 	} s[] = {
@@ -621,7 +620,6 @@ int crm_deal_open(struct crm_db *db, const struct crm_deal_new *d, int64_t *id,
 	};
 
 	crm_rec_init(&rec);
-	crm_row_init(&row, &crm_deal_entity);
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		if (s[i].v)
 			crm_rec_adds(&rec, s[i].name, s[i].v);
@@ -630,14 +628,7 @@ int crm_deal_open(struct crm_db *db, const struct crm_deal_new *d, int64_t *id,
 			snprintf(num, sizeof(num), "%lld", (long long)l[i].v);
 			crm_rec_adds(&rec, l[i].name, num);
 		}
-	im = crm_importer_new(db, &crm_deal_entity, &o, err);
-	if (im && crm_importer_apply(im, &rec, &row, &a, err) == 0) {
-		if (id)
-			*id = crm_row_id(&row);
-		rc = 0;
-	}
-	crm_importer_free(im);
-	crm_row_release(&row);
+	rc = crm_create_one(db, &crm_deal_entity, "open deal", &rec, id, err);
 	crm_rec_release(&rec);
 	return rc;
 }
@@ -679,12 +670,54 @@ static void add_num(struct crm_rec *rec, const char *name, struct crm_stmt *st,
 		    v ? CRM_RAW : CRM_NULL);
 }
 
+struct history_ctx {
+	struct crm_rec rec;
+	int (*fn)(const struct crm_rec *rec, void *arg);
+	void *arg;
+};
+
+/* crm_dbq_each: one history row to the caller's fn */
+static int history_row(struct crm_stmt *st, void *arg)
+{
+	struct history_ctx *x = arg;
+	const char *field = crm_stmt_text(st, 4);
+	const char *cur = crm_stmt_text(st, 12);
+
+	crm_rec_clear(&x->rec);
+	add_num(&x->rec, "id", st, 0);
+	add_num(&x->rec, "deal_id", st, 1);
+	for (int i = 2; i <= 9; i++) {
+		const char *name = crm_deal_history_columns[i];
+
+		if ((i == 5 || i == 6) && !strcmp(field, "amount"))
+			add_money(&x->rec, name, crm_stmt_text(st, i), cur);
+		else
+			crm_rec_adds(&x->rec, name, crm_stmt_text(st, i));
+	}
+	add_num(&x->rec, "seconds_in_stage", st, 10);
+	add_money(&x->rec, "amount", crm_stmt_text(st, 11), cur);
+	crm_rec_adds(&x->rec, "currency", cur);
+	return x->fn(&x->rec, x->arg);
+}
+
 int crm_deal_history(struct crm_db *db, const int64_t *ids, size_t nids,
 		     int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 		     struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
+	struct history_ctx x = {.fn = fn, .arg = arg};
+	struct crm_buf list = {0};
+	int rc;
+
+	crm_rec_init(&x.rec);
+	if (nids) {
+		crm_buf_adds(&list, "[");
+		for (size_t i = 0; i < nids; i++)
+			crm_buf_addf(&list, "%s%lld", i ? "," : "",
+				     (long long)ids[i]);
+		crm_buf_adds(&list, "]");
+	}
+	rc = crm_dbq_each(
+	    db, err, history_row, &x,
 	    crm_store_engine(db->store) == CRM_STORE_PG
 		? "SELECT id, deal_id, at, actor, field, from_value, "
 		  "to_value, pipeline, from_status, to_status, "
@@ -697,50 +730,38 @@ int crm_deal_history(struct crm_db *db, const int64_t *ids, size_t nids,
 		  "seconds_in_stage, amount, currency FROM deal_history WHERE "
 		  "?1 IS NULL OR deal_id IN (SELECT value FROM json_each(?1)) "
 		  "ORDER BY deal_id, at, id",
-	    err);
-	struct crm_buf list = {0};
-	struct crm_rec rec;
-	int rc = -1, s;
+	    "s", list.s);
+	crm_buf_release(&list);
+	crm_rec_release(&x.rec);
+	return rc;
+}
 
-	if (!st)
-		return -1;
-	crm_rec_init(&rec);
-	if (nids) {
-		crm_buf_adds(&list, "[");
-		for (size_t i = 0; i < nids; i++)
-			crm_buf_addf(&list, "%s%lld", i ? "," : "",
-				     (long long)ids[i]);
-		crm_buf_adds(&list, "]");
-		crm_stmt_bind_text(st, 1, list.s);
-	}
-	while ((s = crm_stmt_step(st, err)) > 0) {
-		const char *field = crm_stmt_text(st, 4);
-		const char *cur = crm_stmt_text(st, 12);
+int crm_deal_each(struct crm_db *db, struct crm_buf *sql, struct crm_binds *b,
+		  const struct crm_strv *where, const char *tail, int64_t limit,
+		  int (*fn)(struct crm_stmt *, void *), void *arg,
+		  struct crm_err *err)
+{
+	struct crm_stmt *st = NULL;
+	char num[32];
+	int rc = -1;
 
-		crm_rec_clear(&rec);
-		add_num(&rec, "id", st, 0);
-		add_num(&rec, "deal_id", st, 1);
-		for (int i = 2; i <= 9; i++) {
-			const char *name = crm_deal_history_columns[i];
-
-			if ((i == 5 || i == 6) && !strcmp(field, "amount"))
-				add_money(&rec, name, crm_stmt_text(st, i),
-					  cur);
-			else
-				crm_rec_adds(&rec, name, crm_stmt_text(st, i));
-		}
-		add_num(&rec, "seconds_in_stage", st, 10);
-		add_money(&rec, "amount", crm_stmt_text(st, 11), cur);
-		crm_rec_adds(&rec, "currency", cur);
-		if (fn(&rec, arg) < 0)
-			goto out;
-	}
-	if (s < 0)
+	if (where &&
+	    crm_filter_where(db, &crm_deal_entity, where, sql, b, err) < 0)
 		goto out;
-	rc = 0;
+	if (tail)
+		crm_buf_adds(sql, tail);
+	if (limit >= 0) {
+		snprintf(num, sizeof(num), "%lld", (long long)limit);
+		crm_binds_push(b, num, 'i');
+	}
+	st = crm_db_stmt(db, sql->s, err);
+	if (!st)
+		goto out;
+	crm_binds_bind(b, st, 1);
+	rc = crm_stmt_each(st, fn, arg, err);
 out:
 	crm_stmt_finalize(st);
-	crm_buf_release(&list);
-	crm_rec_release(&rec);
+	crm_binds_release(b);
+	crm_buf_release(sql);
 	return rc;
 }

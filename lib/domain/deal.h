@@ -32,6 +32,18 @@ struct crm_deal_new {
 int crm_deal_open(struct crm_db *db, const struct crm_deal_new *d, int64_t *id,
 		  struct crm_err *err);
 
+/* The id of the record of e that key names (crm_entity_find) into *id:
+ * 1 found, 0 not, -1 error. */
+int crm_find_id(struct crm_db *db, const struct crm_entity *e, const char *key,
+		int64_t *id, struct crm_err *err);
+
+/* Creates one record of e from in through the import engine, as add
+ * does, inside the caller's open transaction (command names the change
+ * set); *id (may be NULL) gets the new id. Returns 0 or -1. */
+int crm_create_one(struct crm_db *db, const struct crm_entity *e,
+		   const char *command, const struct crm_rec *in, int64_t *id,
+		   struct crm_err *err);
+
 /* Call fn with each history row of the given deals (all when nids is 0),
  * by deal then time, as an output record: id, deal_id, at, actor, field,
  * from_value, to_value, pipeline, from_status, to_status,
@@ -42,5 +54,15 @@ int crm_deal_history(struct crm_db *db, const int64_t *ids, size_t nids,
 		     struct crm_err *err);
 /* The columns of those records, NULL-terminated. */
 extern const char *const crm_deal_history_columns[];
+
+struct crm_binds;
+/* Calls fn for each row of a query on deals: sql holds its text up to
+ * the conditions and b the values bound so far; the conditions of where
+ * (may be NULL) are added, then tail (NULL: none), whose one parameter,
+ * when limit >= 0, is limit. sql and b are released. Returns 0 or -1. */
+int crm_deal_each(struct crm_db *db, struct crm_buf *sql, struct crm_binds *b,
+		  const struct crm_strv *where, const char *tail, int64_t limit,
+		  int (*fn)(struct crm_stmt *, void *), void *arg,
+		  struct crm_err *err);
 
 #endif

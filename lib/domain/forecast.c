@@ -389,9 +389,7 @@ int crm_forecast_run(struct crm_db *db, struct crm_forecast *fc,
 {
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
-	struct crm_stmt *st = NULL;
 	struct add_ctx c = {fc, err};
-	int rc = -1;
 
 	crm_buf_adds(&sql, "SELECT status, expected_close, closed_at, owner, "
 			   "currency, amount, probability, forecast_category");
@@ -400,17 +398,5 @@ int crm_forecast_run(struct crm_db *db, struct crm_forecast *fc,
 				   "s WHERE s.deal_id = deals.id ORDER BY "
 				   "s.at DESC, s.id DESC LIMIT 1)");
 	crm_buf_adds(&sql, " FROM deals WHERE status IN ('open', 'won')");
-	if (where &&
-	    crm_filter_where(db, &crm_deal_entity, where, &sql, &b, err) < 0)
-		goto out;
-	st = crm_db_stmt(db, sql.s, err);
-	if (!st)
-		goto out;
-	crm_binds_bind(&b, st, 1);
-	rc = crm_stmt_each(st, add_row, &c, err);
-out:
-	crm_stmt_finalize(st);
-	crm_binds_release(&b);
-	crm_buf_release(&sql);
-	return rc;
+	return crm_deal_each(db, &sql, &b, where, NULL, -1, add_row, &c, err);
 }

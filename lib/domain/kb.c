@@ -16,8 +16,10 @@
 #include <utf8proc.h>
 
 #include "datetime.h"
+#include "dbq.h"
 #include "kb.h"
 #include "normalize.h"
+#include "ticket.h"
 #include "tokens.h"
 
 static const char *const statuses[] = {"draft", "published", "archived", NULL};
@@ -79,8 +81,7 @@ static int kb_prepare(struct crm_db *db, const struct crm_entity *e,
 		      struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st;
-	int64_t v;
+	int64_t v, max = 0;
 
 	(void)e;
 	(void)arg;
@@ -107,34 +108,20 @@ static int kb_prepare(struct crm_db *db, const struct crm_entity *e,
 	 * its number, or after an undo (the article back at a number already
 	 * saved) the next free one */
 	v = old->v[F_VERSION] ? strtoll(old->v[F_VERSION], NULL, 10) : 1;
-	st = crm_db_stmt_cached(db,
-				"SELECT coalesce(max(version), 0) FROM "
-				"kb_versions WHERE article_id = ?1",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, crm_row_id(old));
-	if (crm_stmt_step_as(st, "saving the old version", err) < 0)
-		return -1;
-	if (crm_stmt_int(st, 0) >= v)
-		v = crm_stmt_int(st, 0) + 1;
-	crm_stmt_reset(st);
-	st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO kb_versions (article_id, version, title, body, "
-	    "author, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, crm_row_id(old));
-	crm_stmt_bind_int(st, 2, v);
-	crm_stmt_bind_text(st, 3, old->v[F_TITLE]);
-	crm_stmt_bind_text(st, 4, old->v[F_BODY]);
-	crm_stmt_bind_text(st, 5, old->v[F_AUTHOR]);
-	crm_stmt_bind_text(st, 6, now);
-	if (crm_stmt_step_as(st, "saving the old version", err) < 0)
-		return -1;
-	crm_stmt_reset(st);
+	if (crm_dbq_step(db, err, &max,
+			 "SELECT coalesce(max(version), 0) FROM "
+			 "kb_versions WHERE article_id = ?1",
+			 "i", crm_row_id(old)) < 0)
+		return crm_err_what(err, "saving the old version");
+	if (max >= v)
+		v = max + 1;
+	if (crm_dbq_run(db, err,
+			"INSERT INTO kb_versions (article_id, version, title, "
+			"body, author, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+			"?6)",
+			"iissss", crm_row_id(old), v, old->v[F_TITLE],
+			old->v[F_BODY], old->v[F_AUTHOR], now) < 0)
+		return crm_err_what(err, "saving the old version");
 	free(row->v[F_VERSION]);
 	row->v[F_VERSION] = crm_xasprintf("%lld", (long long)v + 1);
 	return 0;
@@ -213,53 +200,34 @@ static int index_article(struct crm_db *db, int64_t id, const char *title,
 			 const char *tags, const char *body,
 			 struct crm_err *err)
 {
-	struct crm_stmt *del, *deld, *ins, *insd;
 	struct toks ts = {0};
 	int64_t dlen = 0;
 	int rc = -1;
 
-	if (!(del = crm_db_stmt_cached(
-		  db, "DELETE FROM kb_terms WHERE article_id = ?1", err)) ||
-	    !(deld = crm_db_stmt_cached(
-		  db, "DELETE FROM kb_docs WHERE article_id = ?1", err)) ||
-	    !(ins = crm_db_stmt_cached(db,
-				       "INSERT INTO kb_terms (term, "
-				       "article_id, tf) VALUES (?1, ?2, ?3)",
-				       err)) ||
-	    !(insd = crm_db_stmt_cached(db,
-					"INSERT INTO kb_docs (article_id, "
-					"dlen) VALUES (?1, ?2)",
-					err)))
-		return -1;
-	crm_stmt_bind_int(del, 1, id);
-	crm_stmt_bind_int(deld, 1, id);
-	if (crm_stmt_step_as(del, "indexing the article", err) < 0 ||
-	    crm_stmt_step_as(deld, "indexing the article", err) < 0)
+	if (crm_dbq_run(db, err, "DELETE FROM kb_terms WHERE article_id = ?1",
+			"i", id) < 0 ||
+	    crm_dbq_run(db, err, "DELETE FROM kb_docs WHERE article_id = ?1",
+			"i", id) < 0)
 		goto out;
-	crm_stmt_reset(del);
-	crm_stmt_reset(deld);
 	toks_text(&ts, title, 3, CRM_TOK_DOCUMENT);
 	toks_text(&ts, tags, 2, CRM_TOK_DOCUMENT);
 	toks_text(&ts, body, 1, CRM_TOK_DOCUMENT);
 	toks_merge(&ts);
 	for (size_t i = 0; i < ts.n; i++) {
-		crm_stmt_bind_text(ins, 1, ts.v[i].s);
-		crm_stmt_bind_int(ins, 2, id);
-		crm_stmt_bind_int(ins, 3, ts.v[i].w);
-		if (crm_stmt_step_as(ins, "indexing the article", err) < 0)
+		if (crm_dbq_run(db, err,
+				"INSERT INTO kb_terms (term, article_id, tf) "
+				"VALUES (?1, ?2, ?3)",
+				"sii", ts.v[i].s, id, ts.v[i].w) < 0)
 			goto out;
-		crm_stmt_reset(ins);
 		dlen += ts.v[i].w;
 	}
-	crm_stmt_bind_int(insd, 1, id);
-	crm_stmt_bind_int(insd, 2, dlen);
-	if (crm_stmt_step_as(insd, "indexing the article", err) < 0)
-		goto out;
-	crm_stmt_reset(insd);
-	rc = 0;
+	rc = crm_dbq_run(db, err,
+			 "INSERT INTO kb_docs (article_id, dlen) VALUES (?1, "
+			 "?2)",
+			 "ii", id, dlen);
 out:
 	toks_release(&ts);
-	return rc;
+	return rc < 0 ? crm_err_what(err, "indexing the article") : 0;
 }
 
 static int kb_written(struct crm_db *db, const struct crm_entity *e,
@@ -564,16 +532,14 @@ static int fill_hit(struct crm_db *db, struct crm_kb_hit *h,
 {
 	const char *open = o->open ? o->open : "**";
 	const char *close = o->close ? o->close : "**";
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT title, body, status, category, language FROM "
-	    "kb_articles WHERE id = ?1",
-	    err);
+	struct crm_stmt *st = crm_dbq(db, err,
+				      "SELECT title, body, status, category, "
+				      "language FROM kb_articles WHERE id = ?1",
+				      "i", h->id);
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, h->id);
 	rc = crm_stmt_step_as(st, "reading the article", err);
 	if (rc > 0) {
 		h->title = dup_or_null(crm_stmt_text(st, 0));
@@ -725,8 +691,9 @@ int crm_kb_suggest(struct crm_db *db, int64_t ticket,
 		   const struct crm_kb_search_opts *o, struct crm_kb_hit **hits,
 		   size_t *n, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT subject, description FROM tickets WHERE id = ?1", err);
+	struct crm_stmt *st = crm_dbq(
+	    db, err, "SELECT subject, description FROM tickets WHERE id = ?1",
+	    "i", ticket);
 	struct toks q = {0};
 	int rc;
 
@@ -734,7 +701,6 @@ int crm_kb_suggest(struct crm_db *db, int64_t ticket,
 	*n = 0;
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, ticket);
 	rc = crm_stmt_step_as(st, "reading the ticket", err);
 	if (rc > 0) {
 		/* the subject says what it is about: it counts twice */
@@ -767,87 +733,59 @@ void crm_kb_hits_free(struct crm_kb_hit *hits, size_t n)
 
 /* -- links and figures ---------------------------------------------------- */
 
-static int exists(struct crm_db *db, const char *sql, int64_t a, int64_t b,
-		  struct crm_err *err)
-{
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, a);
-	if (crm_stmt_nparams(st) > 1)
-		crm_stmt_bind_int(st, 2, b);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
-}
-
 int crm_kb_link(struct crm_db *db, int64_t article, int64_t ticket, bool remove,
 		struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st;
 	int rc;
 
-	if ((rc = exists(db, "SELECT 1 FROM kb_articles WHERE id = ?1", article,
-			 0, err)) <= 0)
+	if ((rc = crm_dbq_step(db, err, NULL,
+			       "SELECT 1 FROM kb_articles WHERE id = ?1", "i",
+			       article)) <= 0)
 		return rc < 0
 			   ? -1
 			   : crm_err_set(err, CRM_EX_NOINPUT, "no article %lld",
 					 (long long)article);
-	if ((rc = exists(db, "SELECT 1 FROM tickets WHERE id = ?1", ticket, 0,
-			 err)) <= 0)
-		return rc < 0
-			   ? -1
-			   : crm_err_set(err, CRM_EX_NOINPUT, "no ticket %lld",
-					 (long long)ticket);
-	rc = exists(db,
-		    "SELECT 1 FROM kb_links WHERE article_id = ?1 AND "
-		    "ticket_id = ?2",
-		    article, ticket, err);
+	if (crm_ticket_exists(db, ticket, err) < 0)
+		return -1;
+	rc = crm_dbq_step(db, err, NULL,
+			  "SELECT 1 FROM kb_links WHERE article_id = ?1 AND "
+			  "ticket_id = ?2",
+			  "ii", article, ticket);
 	if (rc < 0)
 		return -1;
 	if (rc == !remove)
 		return 0;
-	st = crm_db_stmt_cached(
-	    db,
-	    remove ? "DELETE FROM kb_links WHERE article_id = ?1 AND "
-		     "ticket_id = ?2"
-		   : "INSERT INTO kb_links (article_id, ticket_id, at, actor) "
-		     "VALUES (?1, ?2, ?3, ?4)",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, article);
-	crm_stmt_bind_int(st, 2, ticket);
-	if (!remove) {
-		crm_stmt_bind_text(st, 3, crm_datetime_format(db->now, now));
-		crm_stmt_bind_text(st, 4, db->actor);
-	}
-	rc = crm_stmt_step_as(st, "linking", err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 1;
+	rc = remove
+		 ? crm_dbq_run(db, err,
+			       "DELETE FROM kb_links WHERE article_id = ?1 "
+			       "AND ticket_id = ?2",
+			       "ii", article, ticket)
+		 : crm_dbq_run(db, err,
+			       "INSERT INTO kb_links (article_id, ticket_id, "
+			       "at, actor) VALUES (?1, ?2, ?3, ?4)",
+			       "iiss", article, ticket,
+			       crm_datetime_format(db->now, now), db->actor);
+	return rc < 0 ? crm_err_what(err, "linking") : 1;
 }
 
 int crm_kb_deflection(struct crm_db *db, const char *since, const char *until,
 		      struct crm_kb_deflection *d, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	struct crm_stmt *st;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	st = crm_dbq(
+	    db, err,
 	    "SELECT count(*), count(l.ticket_id) FROM tickets t LEFT JOIN "
 	    "(SELECT DISTINCT ticket_id FROM kb_links) l ON l.ticket_id = "
 	    "t.id WHERE t.status IN ('solved', 'closed') AND (CAST(?1 AS "
 	    "TEXT) IS NULL OR t.solved_at >= CAST(?1 AS TEXT)) AND (CAST(?2 "
 	    "AS TEXT) IS NULL OR t.solved_at < CAST(?2 AS TEXT))",
-	    err);
-	int rc;
-
-	memset(d, 0, sizeof(*d));
+	    "ss", since, until);
 	if (!st)
 		return -1;
-	crm_stmt_bind_text(st, 1, since);
-	crm_stmt_bind_text(st, 2, until);
 	rc = crm_stmt_step_as(st, "counting solved tickets", err);
 	if (rc > 0) {
 		d->solved = (uint64_t)crm_stmt_int(st, 0);
@@ -857,34 +795,63 @@ int crm_kb_deflection(struct crm_db *db, const char *since, const char *until,
 	return rc < 0 ? -1 : 0;
 }
 
+struct usage_ctx {
+	int (*fn)(int64_t id, const char *title, const char *status,
+		  int64_t links, int64_t solved, const char *last, void *arg);
+	void *arg;
+	bool failed; /* fn failed, not the statement */
+};
+
+/* crm_dbq_each: one article's figures to the caller's fn */
+static int usage_row(struct crm_stmt *st, void *arg)
+{
+	struct usage_ctx *x = arg;
+
+	x->failed =
+	    x->fn(crm_stmt_int(st, 0), crm_stmt_text(st, 1),
+		  crm_stmt_text(st, 2), crm_stmt_int(st, 3),
+		  crm_stmt_int(st, 4), crm_stmt_text(st, 5), x->arg) < 0;
+	return x->failed ? -1 : 0;
+}
+
 int crm_kb_usage(struct crm_db *db,
 		 int (*fn)(int64_t id, const char *title, const char *status,
 			   int64_t links, int64_t solved, const char *last,
 			   void *arg),
 		 void *arg, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT a.id, a.title, a.status, count(l.ticket_id), sum(CASE "
-	    "WHEN t.status IN ('solved', 'closed') THEN 1 ELSE 0 END), "
-	    "max(l.at) FROM kb_articles a LEFT JOIN kb_links l ON "
-	    "l.article_id = a.id LEFT JOIN tickets t ON t.id = l.ticket_id "
-	    "GROUP BY a.id, a.title, a.status ORDER BY count(l.ticket_id) "
-	    "DESC, a.id",
-	    err);
-	int rc;
+	struct usage_ctx x = {fn, arg, false};
 
-	if (!st)
-		return -1;
-	while ((rc = crm_stmt_step_as(st, "counting links", err)) > 0)
-		if (fn(crm_stmt_int(st, 0), crm_stmt_text(st, 1),
-		       crm_stmt_text(st, 2), crm_stmt_int(st, 3),
-		       crm_stmt_int(st, 4), crm_stmt_text(st, 5), arg) < 0) {
-			rc = -1;
-			break;
-		}
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	if (crm_dbq_each(
+		db, err, usage_row, &x,
+		"SELECT a.id, a.title, a.status, count(l.ticket_id), sum(CASE "
+		"WHEN t.status IN ('solved', 'closed') THEN 1 ELSE 0 END), "
+		"max(l.at) FROM kb_articles a LEFT JOIN kb_links l ON "
+		"l.article_id = a.id LEFT JOIN tickets t ON t.id = l.ticket_id "
+		"GROUP BY a.id, a.title, a.status ORDER BY count(l.ticket_id) "
+		"DESC, a.id",
+		"") < 0)
+		return x.failed ? -1 : crm_err_what(err, "counting links");
+	return 0;
+}
+
+struct versions_ctx {
+	int (*fn)(int64_t version, const char *title, const char *body,
+		  const char *author, const char *at, bool current, void *arg);
+	void *arg;
+	bool current; /* the article's own row, not a saved version */
+	bool failed;  /* fn failed, not the statement */
+};
+
+/* crm_dbq_each: one version to the caller's fn */
+static int version_row(struct crm_stmt *st, void *arg)
+{
+	struct versions_ctx *x = arg;
+
+	x->failed = x->fn(crm_stmt_int(st, 0), crm_stmt_text(st, 1),
+			  crm_stmt_text(st, 2), crm_stmt_text(st, 3),
+			  crm_stmt_text(st, 4), x->current, x->arg) < 0;
+	return x->failed ? -1 : 0;
 }
 
 int crm_kb_versions(struct crm_db *db, int64_t id,
@@ -899,24 +866,15 @@ int crm_kb_versions(struct crm_db *db, int64_t id,
 	    "SELECT version, title, body, author, updated_at FROM "
 	    "kb_articles WHERE id = ?1",
 	};
-	int rc = 0;
+	struct versions_ctx x = {fn, arg, false, false};
 
-	for (size_t k = 0; k < 2 && rc >= 0; k++) {
-		struct crm_stmt *st = crm_db_stmt_cached(db, sql[k], err);
-
-		if (!st)
-			return -1;
-		crm_stmt_bind_int(st, 1, id);
-		while ((rc = crm_stmt_step_as(st, "reading versions", err)) > 0)
-			if (fn(crm_stmt_int(st, 0), crm_stmt_text(st, 1),
-			       crm_stmt_text(st, 2), crm_stmt_text(st, 3),
-			       crm_stmt_text(st, 4), k == 1, arg) < 0) {
-				rc = -1;
-				break;
-			}
-		crm_stmt_reset(st);
+	for (size_t k = 0; k < 2; k++) {
+		x.current = k == 1;
+		if (crm_dbq_each(db, err, version_row, &x, sql[k], "i", id) < 0)
+			return x.failed ? -1
+					: crm_err_what(err, "reading versions");
 	}
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 /* -- Markdown files ------------------------------------------------------- */

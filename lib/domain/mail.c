@@ -18,6 +18,8 @@
 #include "asset.h"
 #include "campaign_event.h"
 #include "contact.h"
+#include "dbq.h"
+#include "deal.h"
 #include "dedupe_import.h"
 #include "import_map.h"
 #include "mail.h"
@@ -106,14 +108,10 @@ static int64_t tagged(struct crm_db *db, const char *subject,
 		char *end;
 		long long id = strtoll(p + 2, &end, 10);
 
-		if (end > p + 2 && *end == ']' && id > 0) {
-			char num[32];
-			snprintf(num, sizeof(num), "%lld", id);
-			return crm_db_int(db,
-					  "SELECT id FROM tickets WHERE id = "
-					  "CAST(?1 AS INTEGER)",
-					  num, NULL, err);
-		}
+		if (end > p + 2 && *end == ']' && id > 0)
+			return crm_dbq_int(
+			    db, err, "SELECT id FROM tickets WHERE id = ?", "i",
+			    (int64_t)id);
 	}
 	return 0;
 }
@@ -204,27 +202,19 @@ out:
 static int open_ticket(struct crm_db *db, const struct crm_mail *m,
 		       struct crm_mail_in_result *r, struct crm_err *err)
 {
-	struct crm_import_opts io = {
-	    .command = "mail", .mode = CRM_CREATE_ONLY, .keys = "id"};
-	struct crm_importer *im;
-	enum crm_import_action a;
-	struct crm_row row;
 	struct crm_rec in;
 	char num[32];
+	int64_t asset = 0;
 	int rc = -1;
 
-	crm_row_init(&row, &crm_ticket_entity);
 	crm_rec_init(&in);
 	snprintf(num, sizeof(num), "%lld", (long long)r->contact_id);
 	crm_rec_adds(&in, "subject", *m->subject ? m->subject : "(no subject)");
 	crm_rec_adds(&in, "description", m->text);
 	crm_rec_adds(&in, "contact_id", num);
 	crm_rec_adds(&in, "channel", "email");
-	if ((im = crm_importer_new(db, &crm_ticket_entity, &io, err)) &&
-	    crm_importer_apply(im, &in, &row, &a, err) == 0) {
-		int64_t asset = 0;
-
-		r->ticket_id = crm_row_id(&row);
+	if (crm_create_one(db, &crm_ticket_entity, "mail", &in, &r->ticket_id,
+			   err) == 0) {
 		r->opened = true;
 		/* a serial number of one of the requester's assets in the
 		 * subject or text names the ticket's asset */
@@ -234,9 +224,7 @@ static int open_ticket(struct crm_db *db, const struct crm_mail *m,
 		     crm_asset_link_id(db, r->ticket_id, asset, err) == 0))
 			rc = 0;
 	}
-	crm_importer_free(im);
 	crm_rec_release(&in);
-	crm_row_release(&row);
 	return rc;
 }
 
@@ -244,30 +232,17 @@ static int record_message(struct crm_db *db, int64_t ticket, int64_t act,
 			  const char *msgid, const char *dir,
 			  const char *sender, int64_t *id, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO ticket_messages (ticket_id, activity_id, message_id, "
-	    "direction, sender, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-	    err);
 	char now[CRM_TIME_LEN];
-	int rc;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, ticket);
-	if (act)
-		crm_stmt_bind_int(st, 2, act);
-	else
-		crm_stmt_bind_null(st, 2);
-	crm_stmt_bind_text(st, 3, msgid);
-	crm_stmt_bind_text(st, 4, dir);
-	crm_stmt_bind_text(st, 5, sender);
-	crm_stmt_bind_text(st, 6, crm_datetime_format(db->now, now));
-	rc = crm_stmt_step(st, err);
-	if (rc == 1 && id)
-		*id = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_step(
+		   db, err, id,
+		   "INSERT INTO ticket_messages (ticket_id, activity_id, "
+		   "message_id, direction, sender, at) VALUES (?, ?, ?, ?, ?, "
+		   "?) RETURNING id",
+		   "iIssss", ticket, act, msgid, dir, sender,
+		   crm_datetime_format(db->now, now)) < 0
+		   ? -1
+		   : 0;
 }
 
 static int store_attachments(struct crm_db *db, const struct crm_mail *m,
@@ -279,31 +254,15 @@ static int store_attachments(struct crm_db *db, const struct crm_mail *m,
 	crm_datetime_format(db->now, now);
 	for (size_t i = 0; i < m->natt; i++) {
 		const struct crm_mail_att *a = &m->att[i];
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    db,
+		char *b64 = a->data ? crm_base64(a->data, a->size) : NULL;
+		int rc = crm_dbq_run(
+		    db, err,
 		    "INSERT INTO ticket_attachments (ticket_id, message_id, "
 		    "filename, content_type, size, content, created_at) "
 		    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-		    err);
-		char *b64 = a->data ? crm_base64(a->data, a->size) : NULL;
-		int rc;
+		    "iIssiss", ticket, msg, *a->filename ? a->filename : NULL,
+		    a->content_type, (int64_t)a->size, b64, now);
 
-		if (!st) {
-			free(b64);
-			return -1;
-		}
-		crm_stmt_bind_int(st, 1, ticket);
-		if (msg)
-			crm_stmt_bind_int(st, 2, msg);
-		else
-			crm_stmt_bind_null(st, 2);
-		crm_stmt_bind_text(st, 3, *a->filename ? a->filename : NULL);
-		crm_stmt_bind_text(st, 4, a->content_type);
-		crm_stmt_bind_int(st, 5, (int64_t)a->size);
-		crm_stmt_bind_text(st, 6, b64);
-		crm_stmt_bind_text(st, 7, now);
-		rc = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
 		free(b64);
 		if (rc < 0)
 			return -1;
@@ -399,14 +358,12 @@ int crm_mail_deliver(struct crm_db *db, const struct crm_mail *m,
 	if (t < 0)
 		goto out;
 	if (t) { /* a closed ticket is final: a follow-up opens a new one */
-		int64_t closed;
-		char num[32];
+		int64_t closed = crm_dbq_int(
+		    db, err,
+		    "SELECT count(*) FROM tickets WHERE id = ? AND status = "
+		    "'closed'",
+		    "i", t);
 
-		snprintf(num, sizeof(num), "%lld", (long long)t);
-		closed = crm_db_int(db,
-				    "SELECT count(*) FROM tickets WHERE id = "
-				    "CAST(?1 AS INTEGER) AND status = 'closed'",
-				    num, NULL, err);
 		if (closed < 0)
 			goto out;
 		if (closed)
@@ -553,15 +510,14 @@ int crm_mail_send_reply(struct crm_db *db, int64_t ticket, int64_t activity_id,
 	const char *at;
 	int rc = -1;
 
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT t.subject, c.email, c.first_name, c.last_name FROM "
-	    "tickets t LEFT JOIN contacts c ON c.id = t.contact_id WHERE t.id "
-	    "= ?",
-	    err);
+	st =
+	    crm_dbq(db, err,
+		    "SELECT t.subject, c.email, c.first_name, c.last_name FROM "
+		    "tickets t LEFT JOIN contacts c ON c.id = t.contact_id "
+		    "WHERE t.id = ?",
+		    "i", ticket);
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, ticket);
 	if (crm_stmt_step(st, err) == 1) {
 		const char *fn = crm_stmt_text(st, 2),
 			   *ln = crm_stmt_text(st, 3);
@@ -581,14 +537,10 @@ int crm_mail_send_reply(struct crm_db *db, int64_t ticket, int64_t activity_id,
 			    (long long)ticket);
 		goto out;
 	}
-	st = crm_db_stmt_cached(db,
-				"SELECT message_id FROM ticket_messages WHERE "
-				"ticket_id = ? ORDER BY id",
-				err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_int(st, 1, ticket);
-	if (crm_stmt_each(st, push_ref, &refs, err) < 0)
+	if (crm_dbq_each(db, err, push_ref, &refs,
+			 "SELECT message_id FROM ticket_messages WHERE "
+			 "ticket_id = ? ORDER BY id",
+			 "i", ticket) < 0)
 		goto out;
 	bare(o->from, &from);
 	if (o->from && strchr(o->from, '<')) {
@@ -829,39 +781,23 @@ int crm_ticket_attachments(struct crm_db *db, int64_t ticket, int64_t n,
 			   size_t *nv, struct crm_err *err)
 {
 	struct att_list l = {.want = n, .data = want_data};
-	struct crm_stmt *st;
-	char num[32];
-	int64_t f;
 	int rc;
 
 	*v = NULL;
 	*nv = 0;
-	snprintf(num, sizeof(num), "%lld", (long long)ticket);
-	f = crm_db_int(db,
-		       "SELECT count(*) FROM tickets WHERE id = CAST(?1 AS "
-		       "INTEGER)",
-		       num, NULL, err);
-	if (f < 0)
+	if (crm_ticket_exists(db, ticket, err) < 0)
 		return -1;
-	if (!f)
-		return crm_err_set(err, CRM_EX_NOINPUT, "no ticket %lld",
-				   (long long)ticket);
 	/* content only when asked: one attachment may be megabytes */
-	st = crm_db_stmt(db,
-			 want_data
-			     ? "SELECT filename, content_type, size, "
-			       "content FROM ticket_attachments WHERE "
-			       "ticket_id = ? ORDER BY id"
-			     : "SELECT filename, content_type, size, CASE "
-			       "WHEN content IS NULL THEN NULL ELSE '' END "
-			       "FROM ticket_attachments WHERE ticket_id = "
-			       "? ORDER BY id",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, ticket);
-	rc = crm_stmt_each(st, push_att, &l, err);
-	crm_stmt_finalize(st);
+	rc = crm_dbq_each(db, err, push_att, &l,
+			  want_data
+			      ? "SELECT filename, content_type, size, "
+				"content FROM ticket_attachments WHERE "
+				"ticket_id = ? ORDER BY id"
+			      : "SELECT filename, content_type, size, CASE "
+				"WHEN content IS NULL THEN NULL ELSE '' END "
+				"FROM ticket_attachments WHERE ticket_id = "
+				"? ORDER BY id",
+			  "i", ticket);
 	if (rc == 0 && l.bad)
 		rc = crm_err_set(err, CRM_EX_SOFTWARE,
 				 "ticket %lld: stored attachment %lld does not "

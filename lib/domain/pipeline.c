@@ -78,8 +78,7 @@ static int bad(struct crm_err *err, const struct where *w, const char *fmt, ...)
 	return crm_err_set(err, CRM_EX_CONFIG, "%s%s%s", w->pl, w->st, what);
 }
 
-static int check_keys(json_t *o, const char *const *known, struct crm_err *err,
-		      const struct where *w)
+const char *crm_json_unknown_key(json_t *o, const char *const *known)
 {
 	const char *k;
 	json_t *v;
@@ -91,9 +90,17 @@ static int check_keys(json_t *o, const char *const *known, struct crm_err *err,
 		for (i = 0; known[i] && strcmp(known[i], k); i++)
 			;
 		if (!known[i])
-			return bad(err, w, "unknown key '%s'", k);
+			return k;
 	}
-	return 0;
+	return NULL;
+}
+
+static int check_keys(json_t *o, const char *const *known, struct crm_err *err,
+		      const struct where *w)
+{
+	const char *k = crm_json_unknown_key(o, known);
+
+	return k ? bad(err, w, "unknown key '%s'", k) : 0;
 }
 
 static int parse_stage(json_t *o, size_t idx, struct crm_pipeline *pl,

@@ -3,6 +3,7 @@
 #ifndef CRM_PIPELINE_H
 #define CRM_PIPELINE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -49,6 +50,10 @@ struct crm_pipelines {
 	size_t n;
 	size_t def; /* the default pipeline's index */
 };
+
+/* The first key of object o that is not in known (NULL-terminated), or
+ * NULL: a misspelt key in a configuration file is an error, not ignored. */
+const char *crm_json_unknown_key(json_t *o, const char *const *known);
 
 /* Read and check a pipelines file. A missing file is CRM_EX_CONFIG too;
  * every error names the file (err->file), the pipeline and stage (by name,

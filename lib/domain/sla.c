@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "normalize.h"
+#include "pipeline.h"
 #include "sla.h"
 
 const char *const crm_sla_kind_names[CRM_SLA_NKINDS + 1] = {
@@ -52,18 +53,12 @@ static int in_list(const char *const *list, const char *v)
 	return -1;
 }
 
-/* Only the keys in allowed: a misspelt key is an error, not ignored. */
+/* Only the keys in allowed (crm_json_unknown_key). */
 static int check_keys(struct ctx *c, json_t *o, const char *const *allowed)
 {
-	const char *k;
-	json_t *v;
+	const char *k = crm_json_unknown_key(o, allowed);
 
-	json_object_foreach(o, k, v)
-	{
-		if (in_list(allowed, k) < 0)
-			return bad(c, "unknown key '%s'", k);
-	}
-	return 0;
+	return k ? bad(c, "unknown key '%s'", k) : 0;
 }
 
 /* A string or an array of strings into sv; checked against values when
@@ -105,66 +100,117 @@ static int duration(struct ctx *c, json_t *j, const char *what, int64_t *out)
 	return 0;
 }
 
-static int load_calendars(struct ctx *c, struct crm_sla *s, json_t *j)
+/* The section j of the file (absent, or an object of named objects):
+ * each entry an object of keys only, loaded by fn (the i-th of n) with
+ * c->where naming it. */
+static int load_named(struct ctx *c, struct crm_sla *s, json_t *j,
+		      const char *section, const char *const *keys,
+		      int (*fn)(struct ctx *c, struct crm_sla *s, size_t i,
+				size_t n, const char *name, json_t *o))
 {
-	static const char *const keys[] = {"timezone", "hours", "holidays",
-					   NULL};
 	const char *name;
-	json_t *cal;
+	json_t *o;
+	size_t i = 0;
 
 	if (!j)
 		return 0;
 	if (!json_is_object(j))
-		return bad(c, "calendars: expected an object");
-	s->cal = crm_xcalloc(json_object_size(j) + 1, sizeof(*s->cal));
-	json_object_foreach(j, name, cal)
+		return bad(c, "%s: expected an object", section);
+	json_object_foreach(j, name, o)
 	{
-		struct crm_bizcal *bc = &s->cal[s->cal_names.n];
-		json_t *tz = json_object_get(cal, "timezone");
-		json_t *hours = json_object_get(cal, "hours");
-		json_t *hol = json_object_get(cal, "holidays"), *v;
-		const char *days;
-		size_t i;
-
-		crm_strv_push(&s->cal_names, name);
-		snprintf(c->where, sizeof(c->where), "calendars '%s'", name);
-		if (!json_is_object(cal))
+		snprintf(c->where, sizeof(c->where), "%s '%s'", section, name);
+		if (!json_is_object(o))
 			return bad(c, "expected an object");
-		if (check_keys(c, cal, keys) < 0)
+		if (check_keys(c, o, keys) < 0 ||
+		    fn(c, s, i++, json_object_size(j), name, o) < 0)
 			return -1;
-		if (tz && !json_is_string(tz))
-			return bad(c, "timezone: expected an IANA name");
-		if (tz &&
-		    crm_bizcal_zone(bc, json_string_value(tz), c->err) < 0)
-			return bad(c, "%s", c->err->msg);
-		if (!json_is_object(hours))
-			return bad(c, "hours: expected an object such as "
-				      "{\"mon-fri\": \"09:00-17:00\"}");
-		json_object_foreach(hours, days, v)
-		{
-			if (!json_is_string(v))
-				return bad(c, "hours: %s: expected a string",
-					   days);
-			if (crm_bizcal_hours(bc, days, json_string_value(v),
-					     c->err) < 0)
-				return bad(c, "hours: %s", c->err->msg);
-		}
-		if (!crm_bizcal_open_ever(bc))
-			return bad(c, "hours: never open");
-		if (hol && !json_is_array(hol))
-			return bad(c, "holidays: expected an array of dates");
-		json_array_foreach(hol, i, v)
-		{
-			if (!json_is_string(v) ||
-			    crm_bizcal_holiday(bc, json_string_value(v),
-					       c->err) < 0)
-				return bad(c,
-					   "holidays[%zu]: expected a date "
-					   "YYYY-MM-DD",
-					   i);
-		}
 	}
 	c->where[0] = '\0';
+	return 0;
+}
+
+static int load_calendar(struct ctx *c, struct crm_sla *s, size_t i, size_t n,
+			 const char *name, json_t *cal)
+{
+	struct crm_bizcal *bc;
+	json_t *tz = json_object_get(cal, "timezone");
+	json_t *hours = json_object_get(cal, "hours");
+	json_t *hol = json_object_get(cal, "holidays"), *v;
+	const char *days;
+	size_t k;
+
+	if (!i)
+		s->cal = crm_xcalloc(n + 1, sizeof(*s->cal));
+	bc = &s->cal[s->cal_names.n];
+	crm_strv_push(&s->cal_names, name);
+	if (tz && !json_is_string(tz))
+		return bad(c, "timezone: expected an IANA name");
+	if (tz && crm_bizcal_zone(bc, json_string_value(tz), c->err) < 0)
+		return bad(c, "%s", c->err->msg);
+	if (!json_is_object(hours))
+		return bad(c, "hours: expected an object such as "
+			      "{\"mon-fri\": \"09:00-17:00\"}");
+	json_object_foreach(hours, days, v)
+	{
+		if (!json_is_string(v))
+			return bad(c, "hours: %s: expected a string", days);
+		if (crm_bizcal_hours(bc, days, json_string_value(v), c->err) <
+		    0)
+			return bad(c, "hours: %s", c->err->msg);
+	}
+	if (!crm_bizcal_open_ever(bc))
+		return bad(c, "hours: never open");
+	if (hol && !json_is_array(hol))
+		return bad(c, "holidays: expected an array of dates");
+	json_array_foreach(hol, k, v)
+	{
+		if (!json_is_string(v) ||
+		    crm_bizcal_holiday(bc, json_string_value(v), c->err) < 0)
+			return bad(
+			    c, "holidays[%zu]: expected a date YYYY-MM-DD", k);
+	}
+	return 0;
+}
+
+static int load_calendars(struct ctx *c, struct crm_sla *s, json_t *j)
+{
+	static const char *const keys[] = {"timezone", "hours", "holidays",
+					   NULL};
+
+	return load_named(c, s, j, "calendars", keys, load_calendar);
+}
+
+static int load_team(struct ctx *c, struct crm_sla *s, size_t i, size_t n,
+		     const char *name, json_t *t)
+{
+	struct crm_sla_team *tm;
+	json_t *lead = json_object_get(t, "lead");
+	json_t *st = json_object_get(t, "strategy");
+	json_t *cap = json_object_get(t, "cap");
+
+	if (!i)
+		s->team = crm_xcalloc(n + 1, sizeof(*s->team));
+	tm = &s->team[s->nteam++];
+	tm->name = crm_xstrdup(name);
+	if (lead && !json_is_string(lead))
+		return bad(c, "lead: expected a name");
+	tm->lead = lead ? crm_xstrdup(json_string_value(lead)) : NULL;
+	if (strings(c, json_object_get(t, "agents"), "agents", NULL,
+		    &tm->agents) < 0)
+		return -1;
+	if (!tm->agents.n)
+		return bad(c, "agents: none");
+	if (st && (!json_is_string(st) ||
+		   (strcmp(json_string_value(st), "round_robin") &&
+		    strcmp(json_string_value(st), "fewest_open"))))
+		return bad(c, "strategy: expected round_robin or "
+			      "fewest_open");
+	tm->strategy = st && !strcmp(json_string_value(st), "fewest_open")
+			   ? CRM_TEAM_FEWEST_OPEN
+			   : CRM_TEAM_ROUND_ROBIN;
+	if (cap && (!json_is_integer(cap) || json_integer_value(cap) < 0))
+		return bad(c, "cap: expected a count (0: none)");
+	tm->cap = cap ? json_integer_value(cap) : 0;
 	return 0;
 }
 
@@ -172,51 +218,8 @@ static int load_teams(struct ctx *c, struct crm_sla *s, json_t *j)
 {
 	static const char *const keys[] = {"lead", "agents", "strategy", "cap",
 					   NULL};
-	const char *name;
-	json_t *t;
 
-	if (!j)
-		return 0;
-	if (!json_is_object(j))
-		return bad(c, "teams: expected an object");
-	s->team = crm_xcalloc(json_object_size(j) + 1, sizeof(*s->team));
-	json_object_foreach(j, name, t)
-	{
-		struct crm_sla_team *tm = &s->team[s->nteam++];
-		json_t *lead = json_object_get(t, "lead");
-		json_t *st = json_object_get(t, "strategy");
-		json_t *cap = json_object_get(t, "cap");
-
-		tm->name = crm_xstrdup(name);
-		snprintf(c->where, sizeof(c->where), "teams '%s'", name);
-		if (!json_is_object(t))
-			return bad(c, "expected an object");
-		if (check_keys(c, t, keys) < 0)
-			return -1;
-		if (lead && !json_is_string(lead))
-			return bad(c, "lead: expected a name");
-		tm->lead = lead ? crm_xstrdup(json_string_value(lead)) : NULL;
-		if (strings(c, json_object_get(t, "agents"), "agents", NULL,
-			    &tm->agents) < 0)
-			return -1;
-		if (!tm->agents.n)
-			return bad(c, "agents: none");
-		if (st && (!json_is_string(st) ||
-			   (strcmp(json_string_value(st), "round_robin") &&
-			    strcmp(json_string_value(st), "fewest_open"))))
-			return bad(c, "strategy: expected round_robin or "
-				      "fewest_open");
-		tm->strategy =
-		    st && !strcmp(json_string_value(st), "fewest_open")
-			? CRM_TEAM_FEWEST_OPEN
-			: CRM_TEAM_ROUND_ROBIN;
-		if (cap &&
-		    (!json_is_integer(cap) || json_integer_value(cap) < 0))
-			return bad(c, "cap: expected a count (0: none)");
-		tm->cap = cap ? json_integer_value(cap) : 0;
-	}
-	c->where[0] = '\0';
-	return 0;
+	return load_named(c, s, j, "teams", keys, load_team);
 }
 
 static int load_target(struct ctx *c, const struct crm_sla *s, json_t *j,

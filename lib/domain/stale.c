@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "dbq.h"
 #include "deal.h"
 #include "filter.h"
 #include "flow.h"
@@ -37,35 +38,30 @@ int crm_stale_check(crm_time since, crm_time now, int64_t idle, double max_days,
 
 struct item {
 	int64_t id, contact, company, task;
-	char *name, *pipeline, *stage, *owner;
+	const char *name, *pipeline, *stage, *owner; /* in the pool */
 	char since[CRM_TIME_LEN];
 	int64_t quiet, limit;
 	int reason;
 };
 
-static void items_free(struct item *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].name);
-		free(v[i].pipeline);
-		free(v[i].stage);
-		free(v[i].owner);
-	}
-	free(v);
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? crm_xstrdup(s) : NULL;
-}
-
+/* The stale deals: items whose strings are copies kept in pool. */
 struct collect_ctx {
 	struct crm_db *db;
 	const struct crm_stale_opts *o;
 	const struct crm_pipelines *cfg;
 	struct item *v;
 	size_t n, cap;
+	struct crm_strv pool;
 };
+
+/* A copy of s (NULL stays NULL) that lives as long as c's pool. */
+static const char *keep(struct collect_ctx *c, const char *s)
+{
+	if (!s)
+		return NULL;
+	crm_strv_push(&c->pool, s);
+	return c->pool.v[c->pool.n - 1];
+}
 
 /* crm_stmt_each: keep the deal if it is stale */
 static int collect_row(struct crm_stmt *st, void *arg)
@@ -91,10 +87,10 @@ static int collect_row(struct crm_stmt *st, void *arg)
 	it = &c->v[c->n++];
 	memset(it, 0, sizeof(*it));
 	it->id = crm_stmt_int(st, 0);
-	it->name = dup_or_null(crm_stmt_text(st, 1));
-	it->pipeline = dup_or_null(pn);
-	it->stage = dup_or_null(sn);
-	it->owner = dup_or_null(crm_stmt_text(st, 4));
+	it->name = keep(c, crm_stmt_text(st, 1));
+	it->pipeline = keep(c, pn);
+	it->stage = keep(c, sn);
+	it->owner = keep(c, crm_stmt_text(st, 4));
 	it->contact = crm_stmt_int(st, 5);
 	it->company = crm_stmt_int(st, 6);
 	crm_datetime_format(since, it->since);
@@ -105,16 +101,13 @@ static int collect_row(struct crm_stmt *st, void *arg)
 }
 
 static int collect(struct crm_db *db, const struct crm_stale_opts *o,
-		   struct item **out, size_t *n, struct crm_err *err)
+		   struct collect_ctx *c, struct crm_err *err)
 {
-	struct collect_ctx c = {.db = db, .o = o};
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
-	struct crm_stmt *st = NULL;
-	int rc = -1;
 
-	c.cfg = crm_pipelines_get(err);
-	if (!c.cfg)
+	c->cfg = crm_pipelines_get(err);
+	if (!c->cfg)
 		return -1;
 	/* quiet since the later of the last activity and the stage change */
 	crm_buf_adds(&sql, "SELECT id, name, pipeline, stage, owner, "
@@ -124,29 +117,23 @@ static int collect(struct crm_db *db, const struct crm_stale_opts *o,
 			   "stage_changed_at END, "
 			   "last_activity_at, stage_changed_at, created_at) "
 			   "FROM deals WHERE status = 'open'");
-	if (o->where &&
-	    crm_filter_where(db, &crm_deal_entity, o->where, &sql, &b, err) < 0)
-		goto out;
-	crm_buf_adds(&sql, " ORDER BY id");
-	st = crm_db_stmt(db, sql.s, err);
-	if (!st)
-		goto out;
-	crm_binds_bind(&b, st, 1);
-	rc = crm_stmt_each(st, collect_row, &c, err);
-out:
-	*out = c.v;
-	*n = c.n;
-	crm_stmt_finalize(st);
-	crm_binds_release(&b);
-	crm_buf_release(&sql);
-	return rc;
+	return crm_deal_each(db, &sql, &b, o->where, " ORDER BY id", -1,
+			     collect_row, c, err);
+}
+
+/* The task of key (its external id) into it->task (0: none); 0 or -1. */
+static int task_of(struct crm_db *db, const char *key, struct item *it,
+		   struct crm_err *err)
+{
+	return crm_dbq_step(db, err, &it->task,
+			    "SELECT id FROM activities WHERE external_id = ?",
+			    "s", key);
 }
 
 /* The follow-up task of it: the one there is, or a new one. */
 static int follow_up(struct crm_db *db, struct item *it, bool *made,
 		     struct crm_err *err)
 {
-	struct crm_stmt *st;
 	char *key =
 	    crm_xasprintf("stale:%lld:%s", (long long)it->id, it->since);
 	char *body = NULL;
@@ -155,16 +142,7 @@ static int follow_up(struct crm_db *db, struct item *it, bool *made,
 	int rc = -1, s;
 
 	*made = false;
-	st = crm_db_stmt_cached(
-	    db, "SELECT id FROM activities WHERE external_id = ?", err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_text(st, 1, key);
-	s = crm_stmt_step(st, err);
-	if (s > 0)
-		it->task = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	if (s < 0)
+	if (task_of(db, key, it, err) < 0)
 		goto out;
 	if (it->task) {
 		rc = 0;
@@ -190,16 +168,7 @@ static int follow_up(struct crm_db *db, struct item *it, bool *made,
 	s = crm_flow_fire(db, &flow, it->id, it->since, "stale", false, err);
 	if (s < 0)
 		goto out;
-	st = crm_db_stmt_cached(
-	    db, "SELECT id FROM activities WHERE external_id = ?", err);
-	if (!st)
-		goto out;
-	crm_stmt_bind_text(st, 1, key);
-	s = crm_stmt_step(st, err);
-	if (s > 0)
-		it->task = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	if (s < 0)
+	if (task_of(db, key, it, err) < 0)
 		goto out;
 	*made = it->task != 0;
 	rc = 0;
@@ -241,8 +210,7 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 		   int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 		   uint64_t *found, uint64_t *created, struct crm_err *err)
 {
-	struct item *v = NULL;
-	size_t n = 0;
+	struct collect_ctx c = {.db = db, .o = o};
 	uint64_t made = 0;
 	struct crm_rec rec;
 	int rc = -1;
@@ -250,26 +218,26 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 	crm_rec_init(&rec);
 	if (o->create_tasks && crm_db_begin(db, err) < 0)
 		goto out;
-	if (collect(db, o, &v, &n, err) < 0)
+	if (collect(db, o, &c, err) < 0)
 		goto out;
-	for (size_t i = 0; o->create_tasks && i < n; i++) {
+	for (size_t i = 0; o->create_tasks && i < c.n; i++) {
 		bool m;
 
-		if (follow_up(db, &v[i], &m, err) < 0)
+		if (follow_up(db, &c.v[i], &m, err) < 0)
 			goto out;
 		made += m;
 	}
 	/* the deals go to fn before the commit: a caller that cannot write
 	 * them out makes the tasks fail too */
-	for (size_t i = 0; i < n; i++) {
-		item_rec(&v[i], &rec);
+	for (size_t i = 0; i < c.n; i++) {
+		item_rec(&c.v[i], &rec);
 		if (fn(&rec, arg) < 0)
 			goto out;
 	}
 	if (o->create_tasks && crm_db_finish(db, o->dry_run, err) < 0)
 		goto out;
 	if (found)
-		*found = n;
+		*found = c.n;
 	if (created)
 		*created = made;
 	rc = 0;
@@ -277,6 +245,7 @@ out:
 	if (rc < 0 && db->in_tx)
 		crm_db_rollback(db);
 	crm_rec_release(&rec);
-	items_free(v, n);
+	crm_strv_release(&c.pool);
+	free(c.v);
 	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "activity.h"
 #include "asset.h"
+#include "dbq.h"
 #include "normalize.h"
 #include "share.h"
 #include "ticket.h"
@@ -116,6 +117,17 @@ void crm_ticket_policies_release(void)
 	if (pol.loaded)
 		crm_sla_release(&pol.sla);
 	pol.loaded = false;
+}
+
+int crm_ticket_exists(struct crm_db *db, int64_t id, struct crm_err *err)
+{
+	int rc = crm_dbq_step(db, err, NULL,
+			      "SELECT 1 FROM tickets WHERE id = ?", "i", id);
+
+	if (rc == 0)
+		return crm_err_set(err, CRM_EX_NOINPUT, "no ticket %lld",
+				   (long long)id);
+	return rc < 0 ? -1 : 0;
 }
 
 /* -- small helpers ------------------------------------------------------ */
@@ -343,23 +355,22 @@ static int pending_add(struct crm_db *db, struct pending *p, int64_t id,
 	return p->n >= HIST_ROWS ? pending_flush(db, p, err) : 0;
 }
 
+/* crm_dbq_each: one status change onto the timeline */
+static int step_row(struct crm_stmt *st, void *arg)
+{
+	push_step(arg, when(crm_stmt_text(st, 0)), crm_stmt_text(st, 1));
+	return 0;
+}
+
 static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 		      struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT at, to_status FROM ticket_status_history WHERE ticket_id = "
-	    "? ORDER BY at, id",
-	    err);
-	int rc;
-
-	if (!st || hist_flush(db, err) < 0)
+	if (hist_flush(db, err) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	while ((rc = crm_stmt_step(st, err)) == 1)
-		push_step(tl, when(crm_stmt_text(st, 0)), crm_stmt_text(st, 1));
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_each(db, err, step_row, tl,
+			    "SELECT at, to_status FROM ticket_status_history "
+			    "WHERE ticket_id = ? ORDER BY at, id",
+			    "i", id);
 }
 
 /* A history row into p: kept for later when keep (a new ticket of a bulk
@@ -374,9 +385,8 @@ static int history_row(struct crm_db *db, struct pending *p, int64_t id,
 	if (keep && hist.on)
 		return pending_add(db, p, id, v, err);
 	if (hist_flush(db, err) < 0 ||
-	    !(st = crm_db_stmt_cached(db, p->one, err)))
+	    !(st = crm_dbq(db, err, p->one, "i", id)))
 		return -1;
-	crm_stmt_bind_int(st, 1, id);
 	for (int c = 0; c < p->ncols; c++)
 		crm_stmt_bind_text(st, c + 2, v[c]);
 	rc = crm_stmt_step(st, err);
@@ -440,18 +450,17 @@ static struct crm_span *pauses(const struct crm_sla *s,
 static int replies(struct crm_db *db, int64_t id, const char *answered,
 		   crm_time *first_out, crm_time *awaiting, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	struct crm_stmt *st = crm_dbq(
+	    db, err,
 	    "SELECT min(occurred_at), max(occurred_at) FROM activities WHERE "
 	    "ticket_id = ? AND type = 'reply' AND direction = 'out'",
-	    err);
-	char last[CRM_TIME_LEN] = "";
+	    "i", id);
+	char last[CRM_TIME_LEN] = "", *in = NULL;
 	int rc;
 
 	*first_out = *awaiting = CRM_BIZ_NEVER;
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, id);
 	if ((rc = crm_stmt_step(st, err)) == 1) {
 		*first_out = when(crm_stmt_text(st, 0));
 		if (crm_stmt_text(st, 1))
@@ -465,37 +474,27 @@ static int replies(struct crm_db *db, int64_t id, const char *answered,
 		snprintf(last, sizeof(last), "%s", answered);
 	if (!last[0])
 		return 0; /* no first response yet: the first-reply clock */
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT min(occurred_at) FROM activities WHERE "
-	    "ticket_id = ? AND type = 'reply' AND direction = "
-	    "'in' AND occurred_at > ?",
-	    err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, last);
-	if ((rc = crm_stmt_step(st, err)) == 1)
-		*awaiting = when(crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
+	rc = crm_dbq_text(db, err, &in,
+			  "SELECT min(occurred_at) FROM activities WHERE "
+			  "ticket_id = ? AND type = 'reply' AND direction = "
+			  "'in' AND occurred_at > ?",
+			  "is", id, last);
+	*awaiting = when(in);
+	free(in);
 	return rc < 0 ? -1 : 0;
 }
 
 static int company_key(struct crm_db *db, const char *id, struct crm_buf *out,
 		       struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT name FROM companies WHERE id = ?", err);
-	int rc;
+	char *name = NULL;
+	int rc = crm_dbq_text(db, err, &name,
+			      "SELECT name FROM companies WHERE id = ?", "i",
+			      (int64_t)strtoll(id, NULL, 10));
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, strtoll(id, NULL, 10));
-	if ((rc = crm_stmt_step(st, err)) == 1 && crm_stmt_text(st, 0)) {
-		const char *n = crm_stmt_text(st, 0);
-		crm_norm_company(n, strlen(n), out);
-	}
-	crm_stmt_reset(st);
+	if (name)
+		crm_norm_company(name, strlen(name), out);
+	free(name);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -794,32 +793,41 @@ const struct crm_entity crm_ticket_entity = {
 /* Tickets whose clock runs, per agent of team t (same order). One agent
  * at a time through the assignee index: counting every assignee's tickets
  * made each pick cost a scan of all assigned tickets. */
+struct count_ctx {
+	const struct crm_sla *s;
+	int64_t *n;
+};
+
+/* crm_dbq_each: count a ticket whose clock runs */
+static int count_row(struct crm_stmt *st, void *arg)
+{
+	struct count_ctx *x = arg;
+	const char *status = crm_stmt_text(st, 0);
+
+	if (!is_done(status) && !crm_sla_pauses(x->s, status))
+		(*x->n)++;
+	return 0;
+}
+
 static int running_counts(struct crm_db *db, const struct crm_sla *s,
 			  const struct crm_sla_team *t, int64_t *count,
 			  struct crm_err *err)
 {
-	/* counted here: a GROUP BY made a temporary b-tree per agent */
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT status FROM tickets WHERE assignee = ?", err);
-	int rc = 0;
-
-	if (!st)
-		return -1;
 	memset(count, 0, t->agents.n * sizeof(*count));
-	for (size_t a = 0; rc == 0 && a < t->agents.n; a++) {
+	for (size_t a = 0; a < t->agents.n; a++) {
+		struct count_ctx x = {s, &count[a]};
+
 		/* an agent named twice counts once, as before */
 		if (crm_strv_find(&t->agents, t->agents.v[a]) != (long)a)
 			continue;
-		crm_stmt_bind_text(st, 1, t->agents.v[a]);
-		while ((rc = crm_stmt_step(st, err)) == 1) {
-			const char *status = crm_stmt_text(st, 0);
-
-			if (!is_done(status) && !crm_sla_pauses(s, status))
-				count[a]++;
-		}
-		crm_stmt_reset(st);
+		/* counted here: a GROUP BY made a temporary b-tree per agent */
+		if (crm_dbq_each(
+			db, err, count_row, &x,
+			"SELECT status FROM tickets WHERE assignee = ?", "s",
+			t->agents.v[a]) < 0)
+			return -1;
 	}
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 /* Running-ticket counts of agents kept for one run of many picks
@@ -900,7 +908,7 @@ static long pick_agent(struct crm_db *db, const struct crm_sla *s,
 {
 	int64_t *count = crm_xcalloc(t->agents.n, sizeof(*count));
 	long pick = -1, last = -1;
-	struct crm_stmt *st;
+	char *prev = NULL;
 	int rc;
 
 	if ((ag ? kept_counts(db, s, t, ag, count, err)
@@ -914,15 +922,13 @@ static long pick_agent(struct crm_db *db, const struct crm_sla *s,
 		free(count);
 		return pick;
 	}
-	st = crm_db_stmt_cached(
-	    db, "SELECT last_assignee FROM ticket_round_robin WHERE team = ?",
-	    err);
-	if (!st)
-		goto fail;
-	crm_stmt_bind_text(st, 1, t->name);
-	if ((rc = crm_stmt_step(st, err)) == 1)
-		last = crm_strv_find(&t->agents, crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
+	rc = crm_dbq_text(
+	    db, err, &prev,
+	    "SELECT last_assignee FROM ticket_round_robin WHERE team = ?", "s",
+	    t->name);
+	if (rc > 0)
+		last = crm_strv_find(&t->agents, prev);
+	free(prev);
 	if (rc < 0)
 		goto fail;
 	for (size_t k = 1; pick < 0 && k <= t->agents.n; k++) {
@@ -933,18 +939,11 @@ static long pick_agent(struct crm_db *db, const struct crm_sla *s,
 	free(count);
 	if (pick < 0)
 		return -1;
-	st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO ticket_round_robin (team, last_assignee) "
-	    "VALUES (?1, ?2) ON CONFLICT (team) DO UPDATE SET "
-	    "last_assignee = ?2",
-	    err);
-	if (!st)
-		return -2;
-	crm_stmt_bind_text(st, 1, t->name);
-	crm_stmt_bind_text(st, 2, t->agents.v[pick]);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
+	rc = crm_dbq_run(db, err,
+			 "INSERT INTO ticket_round_robin (team, last_assignee) "
+			 "VALUES (?1, ?2) ON CONFLICT (team) DO UPDATE SET "
+			 "last_assignee = ?2",
+			 "ss", t->name, t->agents.v[pick]);
 	return rc < 0 ? -2 : pick;
 fail:
 	free(count);
@@ -1230,12 +1229,7 @@ int crm_ticket_act(struct crm_db *db, const int64_t *ids, size_t n,
 		goto out;
 	if (a->then && !dry_run && a->then(db, a->then_arg, err) < 0)
 		goto out;
-	if (dry_run) {
-		crm_db_rollback(db);
-		rc = 0;
-	} else {
-		rc = crm_db_commit(db, err);
-	}
+	rc = crm_db_finish(db, dry_run, err);
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
@@ -1306,6 +1300,14 @@ static int by_ticket(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* crm_stmt_each: one applied level into the levels */
+static int level_row(struct crm_stmt *st, void *arg)
+{
+	levels_add(arg, crm_stmt_int(st, 0), crm_stmt_text(st, 1),
+		   crm_stmt_text(st, 2));
+	return 0;
+}
+
 /* The levels applied to the tickets ids[0..n) (n <= ESC_CHUNK) into lv. */
 static int levels_load(struct crm_db *db, const int64_t *ids, size_t n,
 		       struct levels *lv, struct crm_err *err)
@@ -1328,9 +1330,7 @@ static int levels_load(struct crm_db *db, const int64_t *ids, size_t n,
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		crm_stmt_bind_int(st, (int)i + 1, ids[i]);
-	while ((rc = crm_stmt_step(st, err)) == 1)
-		levels_add(lv, crm_stmt_int(st, 0), crm_stmt_text(st, 1),
-			   crm_stmt_text(st, 2));
+	rc = crm_stmt_each(st, level_row, lv, err);
 	crm_stmt_finalize(st);
 	if (lv->n) /* qsort wants an array, even of none */
 		qsort(lv->v, lv->n, sizeof(*lv->v), by_ticket);
@@ -1654,33 +1654,29 @@ json_t *crm_ticket_thread(struct crm_db *db, int64_t id, struct crm_err *err)
 	return a;
 }
 
+/* crm_dbq_each: one status change as a JSON object */
+static int history_json(struct crm_stmt *st, void *arg)
+{
+	static const char *const k[] = {"from", "to", "at", "actor"};
+	json_t *o = json_object();
+
+	for (int i = 0; i < 4; i++) {
+		const char *v = crm_stmt_text(st, i);
+		json_object_set_new(o, k[i], v ? json_string(v) : json_null());
+	}
+	json_array_append_new(arg, o);
+	return 0;
+}
+
 json_t *crm_ticket_history(struct crm_db *db, int64_t id, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT from_status, to_status, at, actor FROM "
-	    "ticket_status_history WHERE ticket_id = ? ORDER BY at, id",
-	    err);
-	json_t *a;
-	int rc;
+	json_t *a = json_array();
 
-	if (!st)
-		return NULL;
-	a = json_array();
-	crm_stmt_bind_int(st, 1, id);
-	while ((rc = crm_stmt_step(st, err)) == 1) {
-		json_t *o = json_object();
-		static const char *const k[] = {"from", "to", "at", "actor"};
-
-		for (int i = 0; i < 4; i++) {
-			const char *v = crm_stmt_text(st, i);
-			json_object_set_new(o, k[i],
-					    v ? json_string(v) : json_null());
-		}
-		json_array_append_new(a, o);
-	}
-	crm_stmt_reset(st);
-	if (rc < 0) {
+	if (crm_dbq_each(db, err, history_json, a,
+			 "SELECT from_status, to_status, at, actor FROM "
+			 "ticket_status_history WHERE ticket_id = ? ORDER BY "
+			 "at, id",
+			 "i", id) < 0) {
 		json_decref(a);
 		return NULL;
 	}

@@ -22,6 +22,10 @@ const struct crm_sla *crm_ticket_policies(struct crm_err *err);
 /* Free the loaded policies. */
 void crm_ticket_policies_release(void);
 
+/* 0 when ticket id exists; else -1 with err filled (none:
+ * CRM_EX_NOINPUT, "no ticket ID"). */
+int crm_ticket_exists(struct crm_db *db, int64_t id, struct crm_err *err);
+
 enum crm_ticket_op {
 	CRM_TICKET_REPLY,  /* a public reply (or the customer's message) */
 	CRM_TICKET_NOTE,   /* an internal note */
