@@ -165,8 +165,8 @@ static int status_ok(const char *status, struct crm_err *err)
 			   status);
 }
 
-static int history(struct crm_db *db, int64_t member, const char *status,
-		   const char *at, struct crm_err *err)
+int crm_campaign_history(struct crm_db *db, int64_t member, const char *status,
+			 const char *at, struct crm_err *err)
 {
 	return crm_dbq_run(
 	    db, err,
@@ -260,7 +260,7 @@ int crm_campaign_members_add(struct crm_db *db, int64_t campaign,
 					    "no id for a new member");
 			return -1;
 		}
-		if (history(db, m, status, at, err) < 0)
+		if (crm_campaign_history(db, m, status, at, err) < 0)
 			return -1;
 		(*added)++;
 	}
@@ -296,7 +296,7 @@ int crm_campaign_members_status(struct crm_db *db, int64_t campaign,
 			return -1;
 		if (!rc) /* it had that status already */
 			continue;
-		if (history(db, m, status, at, err) < 0)
+		if (crm_campaign_history(db, m, status, at, err) < 0)
 			return -1;
 		(*changed)++;
 	}

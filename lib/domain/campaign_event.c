@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "campaign.h"
 #include "campaign_event.h"
 #include "datetime.h"
 #include "dbq.h"
@@ -115,33 +116,32 @@ struct member {
 	char entity[16], status[32], campaign[256];
 };
 
+/* the member row (the token is unique: one row) */
+static int member_row(struct crm_stmt *st, void *arg)
+{
+	struct member *m = arg;
+
+	m->id = crm_stmt_int(st, 0);
+	snprintf(m->entity, sizeof(m->entity), "%s", crm_stmt_text(st, 1));
+	m->record = crm_stmt_int(st, 2);
+	snprintf(m->status, sizeof(m->status), "%s", crm_stmt_text(st, 3));
+	snprintf(m->campaign, sizeof(m->campaign), "%s",
+		 crm_stmt_text(st, 4) ? crm_stmt_text(st, 4) : "");
+	return 0;
+}
+
+/* 1 the member of token into m, 0 none, -1 error */
 static int find_member(struct crm_db *db, const char *token, struct member *m,
 		       struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT m.id, m.entity, m.record_id, m.status, c.name FROM "
-	    "campaign_members m JOIN campaigns c ON c.id = m.campaign_id "
-	    "WHERE m.token = ?",
-	    err);
-	int rc;
-
-	if (!st)
+	m->id = 0;
+	if (crm_dbq_each(db, err, member_row, m,
+			 "SELECT m.id, m.entity, m.record_id, m.status, "
+			 "c.name FROM campaign_members m JOIN campaigns c ON "
+			 "c.id = m.campaign_id WHERE m.token = ?",
+			 "s", token) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, token);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		m->id = crm_stmt_int(st, 0);
-		snprintf(m->entity, sizeof(m->entity), "%s",
-			 crm_stmt_text(st, 1));
-		m->record = crm_stmt_int(st, 2);
-		snprintf(m->status, sizeof(m->status), "%s",
-			 crm_stmt_text(st, 3));
-		snprintf(m->campaign, sizeof(m->campaign), "%s",
-			 crm_stmt_text(st, 4) ? crm_stmt_text(st, 4) : "");
-	}
-	crm_stmt_reset(st);
-	return rc;
+	return m->id != 0;
 }
 
 /* The email statuses in the order a message goes through them. */
@@ -176,36 +176,12 @@ static const char *next_status(const char *kind, const char *cur)
 static int set_status(struct crm_db *db, struct member *m, const char *status,
 		      const char *at, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE campaign_members SET status = ?, status_at = ? WHERE id "
-	    "= ?",
-	    err);
-
-	if (!st)
+	if (crm_dbq_run(db, err,
+			"UPDATE campaign_members SET status = ?, status_at = ? "
+			"WHERE id = ?",
+			"ssi", status, at, m->id) < 0 ||
+	    crm_campaign_history(db, m->id, status, at, err) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, status);
-	crm_stmt_bind_text(st, 2, at);
-	crm_stmt_bind_int(st, 3, m->id);
-	if (crm_stmt_step(st, err) < 0) {
-		crm_stmt_reset(st);
-		return -1;
-	}
-	crm_stmt_reset(st);
-	st = crm_db_stmt_cached(db,
-				"INSERT INTO campaign_member_history "
-				"(member_id, status, at) VALUES (?, ?, ?)",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, m->id);
-	crm_stmt_bind_text(st, 2, status);
-	crm_stmt_bind_text(st, 3, at);
-	if (crm_stmt_step(st, err) < 0) {
-		crm_stmt_reset(st);
-		return -1;
-	}
-	crm_stmt_reset(st);
 	snprintf(m->status, sizeof(m->status), "%s", status);
 	return 0;
 }

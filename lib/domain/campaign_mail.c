@@ -113,38 +113,41 @@ static int64_t sent_since(struct crm_flow_ctx *ctx, const char *since,
 	    "sis", ctx->e->name, (int64_t)ctx->record_id, since);
 }
 
+struct member_ref {
+	int64_t *id;
+	char *token; /* 33 bytes */
+};
+
+/* the member row (one: a record is a campaign's member once) */
+static int member_row(struct crm_stmt *st, void *arg)
+{
+	struct member_ref *r = arg;
+
+	*r->id = crm_stmt_int(st, 0);
+	snprintf(r->token, 33, "%s", crm_stmt_text(st, 1));
+	return 0;
+}
+
 /* The member row of the record in campaign (added when missing): its id
  * and token (token: 33 bytes). */
 static int member(struct crm_flow_ctx *ctx, int64_t campaign, const char *at,
 		  int64_t *id, char *token, struct crm_err *err)
 {
-	struct crm_stmt *st;
 	uint64_t added;
-	int rc;
+	struct member_ref r = {id, token};
 
 	if (crm_campaign_members_add(ctx->db, campaign, ctx->e->name,
 				     &ctx->record_id, 1, "targeted", at, &added,
 				     err) < 0)
 		return -1;
-	st = crm_db_stmt_cached(
-	    ctx->db,
-	    "SELECT id, token FROM campaign_members WHERE campaign_id = ? "
-	    "AND entity = ? AND record_id = ?",
-	    err);
-	if (!st)
+	*id = 0;
+	if (crm_dbq_each(ctx->db, err, member_row, &r,
+			 "SELECT id, token FROM campaign_members WHERE "
+			 "campaign_id = ? AND entity = ? AND record_id = ?",
+			 "isi", campaign, ctx->e->name,
+			 (int64_t)ctx->record_id) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, campaign);
-	crm_stmt_bind_text(st, 2, ctx->e->name);
-	crm_stmt_bind_int(st, 3, ctx->record_id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		*id = crm_stmt_int(st, 0);
-		snprintf(token, 33, "%s", crm_stmt_text(st, 1));
-	}
-	crm_stmt_reset(st);
-	if (rc == 0)
-		crm_err_set(err, CRM_EX_SOFTWARE, "no member row");
-	return rc > 0 ? 0 : -1;
+	return *id ? 0 : crm_err_set(err, CRM_EX_SOFTWARE, "no member row");
 }
 
 int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,

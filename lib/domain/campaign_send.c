@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "bizcal.h"
+#include "campaign.h"
 #include "campaign_send.h"
 #include "datetime.h"
 #include "dbq.h"
@@ -265,11 +266,7 @@ static int mark_sent(struct crm_db *db, int64_t mid, const char *at,
 	    "si", at, mid);
 	if (rc < 0)
 		return -1;
-	rc = crm_dbq_step(db, err, NULL,
-			  "INSERT INTO campaign_member_history "
-			  "(member_id, status, at) VALUES (?, 'sent', ?)",
-			  "is", mid, at);
-	return rc < 0 ? -1 : 0;
+	return crm_campaign_history(db, mid, "sent", at, err);
 }
 
 static int report(const struct crm_campaign_run_opts *o, const struct due *d,

@@ -30,18 +30,19 @@ static int64_t territory_count(struct crm_db *db, const char *team,
 			       const char *field, const char *value,
 			       struct crm_err *err)
 {
-	return crm_dbq_int(db, err,
-			   "SELECT count(*) FROM crm_territories WHERE team = ? "
-			   "AND field = ? AND lower(value) = lower(?)",
-			   "sss", team, field, value);
+	return crm_dbq_int(
+	    db, err,
+	    "SELECT count(*) FROM crm_territories WHERE team = ? "
+	    "AND field = ? AND lower(value) = lower(?)",
+	    "sss", team, field, value);
 }
 
 /* Runs sql (an INSERT or DELETE) on team, field, value and now (?4, when
  * the statement has it); an error is said as what failed. */
-static int territory_write(struct crm_db *db, const char *sql,
-			   const char *team, const char *field,
-			   const char *value, const char *now,
-			   const char *what, struct crm_err *err)
+static int territory_write(struct crm_db *db, const char *sql, const char *team,
+			   const char *field, const char *value,
+			   const char *now, const char *what,
+			   struct crm_err *err)
 {
 	if (crm_dbq_run(db, err, sql, now ? "ssss" : "sss", team, field, value,
 			now) < 0)
@@ -78,8 +79,9 @@ int crm_territory_add(struct crm_db *db, const char *team, const char *field,
 				     "team '%s' has that territory already",
 				     team);
 	crm_datetime_format(db->now, now);
-	return territory_write(db, "INSERT INTO crm_territories (team, field, "
-				   "value, created_at) VALUES (?, ?, ?, ?)",
+	return territory_write(db,
+			       "INSERT INTO crm_territories (team, field, "
+			       "value, created_at) VALUES (?, ?, ?, ?)",
 			       team, field, value, now, "adding a territory",
 			       err);
 }

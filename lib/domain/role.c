@@ -95,9 +95,10 @@ static int role_prepare(struct crm_db *db, const struct crm_entity *e,
 		const char *ct = crm_row_get(row, "contact_id");
 		char *owner = NULL;
 
-		if (ct && crm_dbq_text(db, err, &owner,
-				       "SELECT owner FROM contacts WHERE id = ?",
-				       "i", (int64_t)strtoll(ct, NULL, 10)) < 0)
+		if (ct &&
+		    crm_dbq_text(db, err, &owner,
+				 "SELECT owner FROM contacts WHERE id = ?", "i",
+				 (int64_t)strtoll(ct, NULL, 10)) < 0)
 			return -1;
 		if (owner)
 			crm_row_set(row, "owner", owner);
@@ -671,8 +672,7 @@ static int powermap(struct crm_db *db, const struct crm_pm_opts *o,
 			    (long long)id);
 	if (rc <= 0)
 		return -1;
-	rc = pm_run(db, o, pm, sql, id, pm->deal_id ? pm->company_id : id,
-		    err);
+	rc = pm_run(db, o, pm, sql, id, pm->deal_id ? pm->company_id : id, err);
 	if (rc < 0) /* a failed call leaves the caller nothing to free */
 		crm_powermap_release(pm);
 	return rc;
