@@ -9,6 +9,7 @@
 
 #include "contact.h"
 #include "dbq.h"
+#include "segment.h"
 #include "sync.h"
 
 /* Local ids of records made offline start here, far above the server's,
@@ -735,20 +736,9 @@ out:
 	return status;
 }
 
-struct idv {
-	int64_t *v;
-	size_t n, cap;
-};
-
-static void idv_push(struct idv *iv, int64_t id)
-{
-	iv->v = crm_xgrow(iv->v, &iv->cap, iv->n + 1, sizeof(*iv->v));
-	iv->v[iv->n++] = id;
-}
-
 struct unseen {
 	const struct tctx *c;
-	struct idv iv;
+	struct crm_idv iv;
 };
 
 /* a base row's id, when the server's answer did not have it */
@@ -758,7 +748,7 @@ static int add_unseen(struct crm_stmt *st, void *arg)
 	int64_t id = crm_stmt_int(st, 0);
 
 	if (!seen_has(u->c, id))
-		idv_push(&u->iv, id);
+		crm_idv_push(&u->iv, id);
 	return 0;
 }
 
@@ -830,21 +820,15 @@ static int local_ids(struct sync *y, struct crm_err *err)
 	return 0;
 }
 
-static int collect_id(const struct crm_row *row, void *arg)
-{
-	idv_push(arg, crm_row_id(row));
-	return 0;
-}
-
 /* --where: the contacts it selects on the server (as the user sees them:
  * the engine's query under row-level security). */
 static int where_ids(struct sync *y, const struct crm_strv *where,
 		     int64_t **ids, size_t *n, struct crm_err *err)
 {
 	struct crm_query q = {where, NULL, -1, NULL, 0};
-	struct idv iv = {0};
+	struct crm_idv iv = {0};
 
-	if (crm_entity_each(y->s, &crm_contact_entity, &q, collect_id, &iv,
+	if (crm_entity_each(y->s, &crm_contact_entity, &q, crm_idv_collect, &iv,
 			    err) < 0) {
 		free(iv.v);
 		return -1;
