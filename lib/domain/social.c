@@ -10,6 +10,7 @@
 #include "activity.h"
 #include "campaign.h"
 #include "contact.h"
+#include "dbq.h"
 #include "form.h"
 #include "hash.h"
 #include "lead.h"
@@ -418,14 +419,12 @@ static int social_prepare(struct crm_db *db, const struct crm_entity *e,
 		goto out;
 	}
 	/* one identity, one person */
-	st = crm_db_stmt_cached(db,
-				"SELECT id, contact_id, lead_id FROM "
-				"social_identities WHERE uid = ? AND id <> ?",
-				err);
+	st = crm_dbq(db, err,
+		     "SELECT id, contact_id, lead_id FROM social_identities "
+		     "WHERE uid = ? AND id <> ?",
+		     "si", uid.s, crm_row_id(row));
 	if (!st)
 		goto out;
-	crm_stmt_bind_text(st, 1, uid.s);
-	crm_stmt_bind_int(st, 2, crm_row_id(row));
 	rc = crm_stmt_step(st, err);
 	if (rc > 0) {
 		const char *oc = crm_stmt_text(st, 1),
@@ -626,13 +625,9 @@ struct person {
 static int find_person(struct crm_db *db, const char *sql, const char *key,
 		       struct person *p, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int rc;
+	struct crm_stmt *st = crm_dbq(db, err, sql, "s", key);
+	int rc = st ? crm_stmt_step(st, err) : -1;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, key);
-	rc = crm_stmt_step(st, err);
 	if (rc > 0) {
 		if (crm_stmt_text(st, 1)) {
 			p->entity = "contact";
@@ -649,7 +644,8 @@ static int find_person(struct crm_db *db, const char *sql, const char *key,
 			rc = 2;
 		}
 	}
-	crm_stmt_reset(st);
+	if (st)
+		crm_stmt_reset(st);
 	return rc;
 }
 
@@ -667,29 +663,17 @@ static const char by_unionid_sql[] =
 static int adopt(struct crm_db *db, int64_t id, const struct person *p,
 		 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE social_identities SET contact_id = ?, lead_id = ?, "
-	    "updated_at = ? WHERE id = ?",
-	    err);
+	bool contact = !strcmp(p->entity, "contact");
 	char now[CRM_TIME_LEN];
-	int rc;
 
-	if (!st)
-		return -1;
 	crm_datetime_format(db->now, now);
-	if (!strcmp(p->entity, "contact")) {
-		crm_stmt_bind_int(st, 1, p->id);
-		crm_stmt_bind_null(st, 2);
-	} else {
-		crm_stmt_bind_null(st, 1);
-		crm_stmt_bind_int(st, 2, p->id);
-	}
-	crm_stmt_bind_text(st, 3, now);
-	crm_stmt_bind_int(st, 4, id);
-	rc = crm_stmt_step_as(st, "cannot update an identity", err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	if (crm_dbq_run(db, err,
+			"UPDATE social_identities SET contact_id = ?, lead_id "
+			"= ?, updated_at = ? WHERE id = ?",
+			"IIsi", contact ? p->id : 0, contact ? 0 : p->id, now,
+			id) < 0)
+		return crm_err_what(err, "cannot update an identity");
+	return 0;
 }
 
 /* What the duplicate check said about the last record. */
@@ -719,6 +703,19 @@ static void importers_free(struct importers *im)
 
 /* The lead duplicate check, keeping the source of a lead it updates
  * (where a lead came from first stays) and its external id. */
+/* The end of an import whose work returned rc: the importers freed, the
+ * transaction finished (crm_db_finish) when rc is 0, else rolled back. */
+static int import_end(struct crm_db *db, struct importers *im, bool dry_run,
+		      int rc, struct crm_err *err)
+{
+	importers_free(im);
+	if (rc == 0)
+		rc = crm_db_finish(db, dry_run, err);
+	if (rc < 0)
+		crm_db_rollback(db);
+	return rc;
+}
+
 static int check_keep_source(struct crm_db *db, const struct crm_entity *e,
 			     struct crm_import_new *nw, void *arg,
 			     struct crm_err *err)
@@ -1051,11 +1048,7 @@ int crm_social_import(struct crm_db *db, struct crm_reader **rs, size_t n,
 	}
 	rc = 0;
 out:
-	importers_free(&im);
-	if (rc == 0)
-		rc = crm_db_finish(db, o->dry_run, err);
-	if (rc < 0)
-		crm_db_rollback(db);
+	rc = import_end(db, &im, o->dry_run, rc, err);
 done:
 	crm_rec_release(&in);
 	return rc;
@@ -1219,10 +1212,5 @@ int crm_form_capture(struct crm_db *db, const char *const *paths, size_t n,
 			goto out;
 	rc = 0;
 out:
-	importers_free(&im);
-	if (rc == 0)
-		rc = crm_db_finish(db, o->dry_run, err);
-	if (rc < 0)
-		crm_db_rollback(db);
-	return rc;
+	return import_end(db, &im, o->dry_run, rc, err);
 }
