@@ -76,11 +76,10 @@ static int check_dates(const struct crm_row *row, struct crm_err *err)
 	const char *s = crm_row_get(row, "start_date"),
 		   *e = crm_row_get(row, "end_date");
 
-	if (s && e && strcmp(e, s) < 0) {
-		snprintf(err->field, sizeof(err->field), "end_date");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "end_date %s is before start_date %s", e, s);
-	}
+	if (s && e && strcmp(e, s) < 0)
+		return crm_err_field(err, "end_date", CRM_EX_DATAERR,
+				     "end_date %s is before start_date %s", e,
+				     s);
 	return 0;
 }
 
@@ -156,13 +155,12 @@ static int status_ok(const char *status, struct crm_err *err)
 	for (size_t i = 0; crm_campaign_member_statuses[i]; i++)
 		if (!strcmp(status, crm_campaign_member_statuses[i]))
 			return 0;
-	snprintf(err->field, sizeof(err->field), "status");
-	return crm_err_set(err, CRM_EX_DATAERR,
-			   "unknown member status '%s' (targeted, sent, "
-			   "delivered, opened, clicked, replied, bounced, "
-			   "unsubscribed, invited, registered, attended, "
-			   "converted)",
-			   status);
+	return crm_err_field(err, "status", CRM_EX_DATAERR,
+			     "unknown member status '%s' (targeted, sent, "
+			     "delivered, opened, clicked, replied, bounced, "
+			     "unsubscribed, invited, registered, attended, "
+			     "converted)",
+			     status);
 }
 
 int crm_campaign_history(struct crm_db *db, int64_t member, const char *status,

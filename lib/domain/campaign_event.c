@@ -73,10 +73,8 @@ int crm_campaign_event_check(const struct crm_campaign_event *ev,
 {
 	char at[CRM_TIME_LEN];
 
-	if (!ev->event || !*ev->event) {
-		snprintf(err->field, sizeof(err->field), "event");
-		return crm_err_set(err, CRM_EX_DATAERR, "missing");
-	}
+	if (!ev->event || !*ev->event)
+		return crm_err_field(err, "event", CRM_EX_DATAERR, "missing");
 	if (!crm_campaign_event_kind(ev->event, ev->bounce)) {
 		bool b = !strcasecmp(ev->event, "bounce") ||
 			 !strcasecmp(ev->event, "bounced");
@@ -88,11 +86,9 @@ int crm_campaign_event_check(const struct crm_campaign_event *ev,
 				   b ? ev->bounce : ev->event);
 	}
 	if ((!ev->token || !*ev->token) &&
-	    (!ev->message_id || !*ev->message_id)) {
-		snprintf(err->field, sizeof(err->field), "token");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "needs a token or a message_id");
-	}
+	    (!ev->message_id || !*ev->message_id))
+		return crm_err_field(err, "token", CRM_EX_DATAERR,
+				     "needs a token or a message_id");
 	if (ev->at && *ev->at && event_time(NULL, ev->at, at, err) < 0)
 		return -1;
 	return 0;

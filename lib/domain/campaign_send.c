@@ -99,13 +99,11 @@ int crm_campaign_parse_quiet(const char *s, int *start, int *end,
 	const char *dash = strchr(s, '-');
 
 	if (!dash || hhmm(s, (size_t)(dash - s), start) < 0 ||
-	    hhmm(dash + 1, strlen(dash + 1), end) < 0 || *start == *end) {
-		snprintf(err->field, sizeof(err->field), "quiet_hours");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "expected HH:MM-HH:MM (local time, start "
-				   "and end differ), got '%s'",
-				   s);
-	}
+	    hhmm(dash + 1, strlen(dash + 1), end) < 0 || *start == *end)
+		return crm_err_field(err, "quiet_hours", CRM_EX_DATAERR,
+				     "expected HH:MM-HH:MM (local time, start "
+				     "and end differ), got '%s'",
+				     s);
 	return 0;
 }
 
@@ -124,13 +122,11 @@ int crm_campaign_parse_rate(const char *s, int64_t *n, int64_t *window,
 		else if (!strcmp(end + 1, "day") || !strcmp(end + 1, "d"))
 			*window = 86400;
 	}
-	if (!*window) {
-		snprintf(err->field, sizeof(err->field), "send_rate");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "expected N/minute, N/hour or N/day (N at "
-				   "least 1), got '%s'",
-				   s);
-	}
+	if (!*window)
+		return crm_err_field(err, "send_rate", CRM_EX_DATAERR,
+				     "expected N/minute, N/hour or N/day (N at "
+				     "least 1), got '%s'",
+				     s);
 	*n = v;
 	return 0;
 }

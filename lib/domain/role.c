@@ -48,18 +48,14 @@ static int role_check(struct crm_db *db, const struct crm_entity *e,
 	(void)e;
 	if (!r)
 		return -1;
-	if (!deal == !co) {
-		snprintf(err->field, sizeof(err->field), "deal_id");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "a role is on a deal or on a company "
-				   "(one of deal_id and company_id)");
-	}
-	if (role && crm_roles_find(r, role) < 0) {
-		snprintf(err->field, sizeof(err->field), "role");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "unknown role '%s' (%s lists the roles)",
-				   role, r->path);
-	}
+	if (!deal == !co)
+		return crm_err_field(err, "deal_id", CRM_EX_DATAERR,
+				     "a role is on a deal or on a company "
+				     "(one of deal_id and company_id)");
+	if (role && crm_roles_find(r, role) < 0)
+		return crm_err_field(err, "role", CRM_EX_DATAERR,
+				     "unknown role '%s' (%s lists the roles)",
+				     role, r->path);
 	snprintf(err->field, sizeof(err->field), "contact_id");
 	rc =
 	    ct ? exists(db, "SELECT 1 FROM contacts WHERE id = ?", ct, err) : 1;

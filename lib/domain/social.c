@@ -374,14 +374,12 @@ static int social_prepare(struct crm_db *db, const struct crm_entity *e,
 	(void)e;
 	(void)arg;
 	(void)old;
-	if (!pl) {
-		snprintf(err->field, sizeof(err->field), "platform");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "unknown platform '%.60s' (one of wechat, "
-				   "weibo, linkedin, x, facebook, instagram, "
-				   "github, douyin, xiaohongshu)",
-				   crm_row_get(row, "platform"));
-	}
+	if (!pl)
+		return crm_err_field(err, "platform", CRM_EX_DATAERR,
+				     "unknown platform '%.60s' (one of wechat, "
+				     "weibo, linkedin, x, facebook, instagram, "
+				     "github, douyin, xiaohongshu)",
+				     crm_row_get(row, "platform"));
 	crm_row_set(row, "platform", pl);
 	if (crm_social_handle(pl, crm_row_get(row, "handle"), &h, err) < 0) {
 		snprintf(err->field, sizeof(err->field), "handle");
@@ -412,10 +410,10 @@ static int social_prepare(struct crm_db *db, const struct crm_entity *e,
 	c = crm_row_get(row, "contact_id");
 	l = crm_row_get(row, "lead_id");
 	if (!c == !l) {
-		snprintf(err->field, sizeof(err->field), "contact_id");
-		crm_err_set(err, CRM_EX_DATAERR,
-			    "an identity belongs to one contact or one lead%s",
-			    c ? ", not both" : "");
+		crm_err_field(
+		    err, "contact_id", CRM_EX_DATAERR,
+		    "an identity belongs to one contact or one lead%s",
+		    c ? ", not both" : "");
 		goto out;
 	}
 	/* one identity, one person */
@@ -430,11 +428,10 @@ static int social_prepare(struct crm_db *db, const struct crm_entity *e,
 		const char *oc = crm_stmt_text(st, 1),
 			   *ol = crm_stmt_text(st, 2);
 
-		snprintf(err->field, sizeof(err->field), "handle");
-		crm_err_set(err, CRM_EX_DATAERR,
-			    "%s already belongs to %s %s (identity %lld)",
-			    uid.s, oc ? "contact" : "lead", oc ? oc : ol,
-			    (long long)crm_stmt_int(st, 0));
+		crm_err_field(err, "handle", CRM_EX_DATAERR,
+			      "%s already belongs to %s %s (identity %lld)",
+			      uid.s, oc ? "contact" : "lead", oc ? oc : ol,
+			      (long long)crm_stmt_int(st, 0));
 		rc = -1;
 	}
 	crm_stmt_reset(st);
@@ -449,12 +446,11 @@ static int social_check(struct crm_db *db, const struct crm_entity *e,
 {
 	(void)db;
 	(void)e;
-	if (!crm_row_get(row, "contact_id") == !crm_row_get(row, "lead_id")) {
-		snprintf(err->field, sizeof(err->field), "contact_id");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "an identity belongs to one contact or one "
-				   "lead");
-	}
+	if (!crm_row_get(row, "contact_id") == !crm_row_get(row, "lead_id"))
+		return crm_err_field(
+		    err, "contact_id", CRM_EX_DATAERR,
+		    "an identity belongs to one contact or one "
+		    "lead");
 	return 0;
 }
 
