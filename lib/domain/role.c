@@ -116,18 +116,20 @@ const struct crm_entity crm_role_entity = {
 
 /* -- the roles file ------------------------------------------------------ */
 
+/* n strings of v, and v */
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void crm_roles_release(struct crm_roles *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->names[i]);
-		free(r->labels[i]);
-	}
-	for (size_t i = 0; i < r->nrequired; i++)
-		free(r->required[i]);
-	free(r->names);
-	free(r->labels);
+	free_list(r->names, r->n);
+	free_list(r->labels, r->n);
+	free_list(r->required, r->nrequired);
 	free(r->key);
-	free(r->required);
 	free(r->after_stage);
 	free(r->path);
 	memset(r, 0, sizeof(*r));
