@@ -187,16 +187,15 @@ static int64_t member_id(struct crm_db *db, int64_t campaign,
 static int record_exists(struct crm_db *db, const char *entity, int64_t id,
 			 struct crm_err *err)
 {
-	char num[32];
-	int64_t n;
-
-	snprintf(num, sizeof(num), "%lld", (long long)id);
 	/* fixed text per entity: never spliced */
-	n = !strcmp(entity, "lead")
-		? crm_db_int(db, "SELECT count(*) FROM leads WHERE id = ?1",
-			     num, NULL, err)
-		: crm_db_int(db, "SELECT count(*) FROM contacts WHERE id = ?1",
-			     num, NULL, err);
+	int64_t n =
+	    crm_dbq_int(db, err,
+			!strcmp(entity, "lead")
+			    ? "SELECT count(*) FROM leads WHERE id = ?1"
+			    : "SELECT count(*) FROM contacts WHERE id = "
+			      "?1",
+			"i", id);
+
 	return n < 0 ? -1 : n > 0;
 }
 

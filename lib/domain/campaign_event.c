@@ -239,17 +239,16 @@ static int log_activity(struct crm_db *db, const struct member *m,
 	free(subject);
 	if (rc < 0)
 		return -1;
-	rc = crm_dbq_step(db, err, NULL,
-			  "UPDATE activities SET external_id = ? WHERE id = ?",
-			  "si", key, id);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_run(db, err,
+			   "UPDATE activities SET external_id = ? WHERE id = ?",
+			   "si", key, id);
 }
 
 static int seen(struct crm_db *db, const char *key, struct crm_err *err)
 {
-	return (int)crm_db_int(
-	    db, "SELECT count(*) FROM activities WHERE external_id = ?1", key,
-	    NULL, err);
+	return (int)crm_dbq_int(
+	    db, err, "SELECT count(*) FROM activities WHERE external_id = ?1",
+	    "s", key);
 }
 
 /* Apply kind to member m at at (key: the activity's external_id). */

@@ -237,32 +237,22 @@ static int exec1(struct crm_db *db, const char *sql, const char *a, int64_t id,
 	return crm_dbq_step(db, err, NULL, sql, "si", a, id);
 }
 
-/* Send id was handed over at at, as msg (its Date the hand-over's). */
-static int mark_send(struct crm_db *db, int64_t id, const char *at,
-		     const char *msg, struct crm_err *err)
-{
-	return crm_dbq_run(
-	    db, err,
-	    "UPDATE campaign_sends SET status = 'sent', sent_at = ?, message "
-	    "= ? WHERE id = ?",
-	    "ssi", at, msg, id);
-}
-
-/* The member's status becomes sent (when targeted) and a "sent" history
+/* Send d was handed over at at, as d->msg (its Date the hand-over's);
+ * the member's status becomes sent (when targeted) and a "sent" history
  * row records the send. */
-static int mark_sent(struct crm_db *db, int64_t mid, const char *at,
+static int mark_sent(struct crm_db *db, const struct due *d, const char *at,
 		     struct crm_err *err)
 {
-	int rc;
-
-	rc = crm_dbq_step(
-	    db, err, NULL,
-	    "UPDATE campaign_members SET status = 'sent', status_at = ? "
-	    "WHERE id = ? AND status = 'targeted'",
-	    "si", at, mid);
-	if (rc < 0)
+	if (crm_dbq_run(db, err,
+			"UPDATE campaign_sends SET status = 'sent', sent_at = "
+			"?, message = ? WHERE id = ?",
+			"ssi", at, d->msg, d->id) < 0 ||
+	    crm_dbq_run(db, err,
+			"UPDATE campaign_members SET status = 'sent', "
+			"status_at = ? WHERE id = ? AND status = 'targeted'",
+			"si", at, d->member) < 0)
 		return -1;
-	return crm_campaign_history(db, mid, "sent", at, err);
+	return crm_campaign_history(db, d->member, "sent", at, err);
 }
 
 static int report(const struct crm_campaign_run_opts *o, const struct due *d,
@@ -443,9 +433,7 @@ static int batch(struct crm_db *db, const struct crm_campaign_run_opts *o,
 			if (!d[i].status)
 				continue;
 			if (!strcmp(d[i].status, "sent")) {
-				if (mark_send(db, d[i].id, at, d[i].msg, err) <
-					0 ||
-				    mark_sent(db, d[i].member, at, err) < 0)
+				if (mark_sent(db, &d[i], at, err) < 0)
 					goto rollback;
 			} else if (!strcmp(d[i].status, "claimed") &&
 				   exec1(db,

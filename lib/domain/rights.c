@@ -65,8 +65,9 @@ int crm_territory_add(struct crm_db *db, const char *team, const char *field,
 	if (!value || !*value)
 		return crm_err_field(err, "value", CRM_EX_DATAERR,
 				     "a territory needs a value");
-	n = crm_db_int(db, "SELECT count(*) FROM crm_teams WHERE name = ?1",
-		       team, NULL, err);
+	n = crm_dbq_int(db, err,
+			"SELECT count(*) FROM crm_teams WHERE name = ?1", "s",
+			team);
 	if (n < 0)
 		return -1;
 	if (!n)

@@ -817,6 +817,20 @@ static int place(struct crm_err *err, const char *input, long line,
 	return -1;
 }
 
+/* pick, for a column the input must have: NULL with the error why at the
+ * line, as field. */
+static const char *need(const struct crm_rec *in, const char *names,
+			const char **col, const char *input, const char *field,
+			const char *why, struct crm_err *err)
+{
+	const char *v = pick(in, names, col);
+
+	if (!v)
+		crm_err_at(err, CRM_EX_DATAERR, input, in->line, field, "%s",
+			   why);
+	return v;
+}
+
 /* One interaction record. */
 static int one_interaction(struct crm_db *db, struct importers *im,
 			   const struct crm_rec *in, const char *input,
@@ -849,22 +863,17 @@ static int one_interaction(struct crm_db *db, struct importers *im,
 			   "unknown platform '%.60s'", v);
 		goto out;
 	}
-	v = pick(in, COL_HANDLE, &col);
-	if (!v) {
-		crm_err_at(err, CRM_EX_DATAERR, input, in->line, "handle",
-			   "missing (openid, uid, profile address or name)");
+	v = need(in, COL_HANDLE, &col, input, "handle",
+		 "missing (openid, uid, profile address or name)", err);
+	if (!v)
 		goto out;
-	}
 	if (crm_social_handle(pl, v, &h, err) < 0) {
 		place(err, input, in->line, col);
 		goto out;
 	}
-	v = pick(in, COL_TIME, &col);
-	if (!v) {
-		crm_err_at(err, CRM_EX_DATAERR, input, in->line, "occurred_at",
-			   "missing");
+	v = need(in, COL_TIME, &col, input, "occurred_at", "missing", err);
+	if (!v)
 		goto out;
-	}
 	if (parse_when(v, when, err) < 0) {
 		place(err, input, in->line, col);
 		goto out;

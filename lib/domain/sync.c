@@ -546,8 +546,11 @@ static int open_local(struct sync *y, bool create, struct crm_err *err)
 	return 0;
 }
 
-static int open_server(struct sync *y, const char *url, struct crm_err *err)
+/* The server: --db, else saved (the copy's, NULL on a first pull). */
+static int open_server(struct sync *y, const char *saved, struct crm_err *err)
 {
+	const char *url = y->o->server ? y->o->server : saved;
+
 	if (!url || !crm_store_is_server(url))
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "the server must be a PostgreSQL connection "
@@ -921,7 +924,7 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "a first pull needs --db (the server)");
 	if (o->server && !crm_store_is_server(o->server)) {
-		open_server(&y, o->server, err);
+		open_server(&y, NULL, err);
 		goto out;
 	}
 	if (open_local(&y, true, err) < 0)
@@ -940,7 +943,7 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 			goto out;
 		}
 	}
-	if (open_server(&y, o->server ? o->server : was, err) < 0)
+	if (open_server(&y, was, err) < 0)
 		goto out;
 	if (was) {
 		char *u = state_get(y.l, "user", err);
@@ -1596,7 +1599,7 @@ int crm_sync_push(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 				    o->local);
 		goto out;
 	}
-	if (open_server(&y, o->server ? o->server : server, err) < 0)
+	if (open_server(&y, server, err) < 0)
 		goto out;
 	if (strcmp(user, y.user)) {
 		crm_err_set(err, CRM_EX_CANTCREAT,
