@@ -36,8 +36,12 @@ static int spec_str(const struct crm_flow *f, json_t *spec, const char *key,
 int crm_campaign_email_validate(const struct crm_flow *f, json_t *spec,
 				void **data, struct crm_err *err)
 {
-	static const char *const keys[] = {
-	    "type", "campaign", "from", "subject", "text", "html", "cap", NULL};
+	/* the keys; tmpl: a template text, 2 when it is required */
+	static const struct {
+		const char *key;
+		int tmpl;
+	} keys[] = {{"type", 0}, {"campaign", 0}, {"from", 1}, {"subject", 2},
+		    {"text", 1}, {"html", 1},	  {"cap", 0},  {NULL, 0}};
 	json_t *cap = json_object_get(spec, "cap"), *v;
 	const char *k;
 
@@ -45,9 +49,9 @@ int crm_campaign_email_validate(const struct crm_flow *f, json_t *spec,
 	json_object_foreach(spec, k, v)
 	{
 		size_t i = 0;
-		while (keys[i] && strcmp(keys[i], k))
+		while (keys[i].key && strcmp(keys[i].key, k))
 			i++;
-		if (!keys[i]) {
+		if (!keys[i].key) {
 			snprintf(err->field, sizeof(err->field), "%s", k);
 			return crm_err_set(err, CRM_EX_CONFIG, "unknown key");
 		}
@@ -62,11 +66,10 @@ int crm_campaign_email_validate(const struct crm_flow *f, json_t *spec,
 		return crm_err_set(err, CRM_EX_CONFIG,
 				   "the campaign's name or id");
 	err->field[0] = '\0';
-	if (spec_str(f, spec, "from", false, err) < 0 ||
-	    spec_str(f, spec, "subject", true, err) < 0 ||
-	    spec_str(f, spec, "text", false, err) < 0 ||
-	    spec_str(f, spec, "html", false, err) < 0)
-		return -1;
+	for (size_t i = 0; keys[i].key; i++)
+		if (keys[i].tmpl &&
+		    spec_str(f, spec, keys[i].key, keys[i].tmpl == 2, err) < 0)
+			return -1;
 	if (!json_object_get(spec, "text") && !json_object_get(spec, "html"))
 		return crm_err_set(err, CRM_EX_CONFIG,
 				   "needs \"text\" or \"html\" (or both)");

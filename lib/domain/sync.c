@@ -513,19 +513,23 @@ static int nonzero(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
-/* Does the local file hold records without being a pulled copy? */
-static int has_records(struct crm_db *db, struct crm_err *err)
+/* A first pull goes into a file that holds no records: 0, or -1 (one
+ * that does: CRM_EX_CANTCREAT). */
+static int fresh_copy(struct sync *y, struct crm_err *err)
 {
 	for (size_t i = 0; i < NT; i++) {
 		bool any = false;
 
-		if (sql_each(db,
+		if (sql_each(y->l,
 			     crm_xasprintf("SELECT count(*) FROM %s",
 					   tables[i].table),
 			     nonzero, &any, err, "") < 0)
 			return -1;
 		if (any)
-			return 1;
+			return crm_err_set(err, CRM_EX_CANTCREAT,
+					   "'%s' holds records and is no "
+					   "pulled copy: pull into a new file",
+					   y->o->local);
 	}
 	return 0;
 }
@@ -930,19 +934,8 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 	if (open_local(&y, true, err) < 0)
 		goto out;
 	was = state_get(y.l, "server", err);
-	if (!was) {
-		int rc = has_records(y.l, err);
-
-		if (rc < 0)
-			goto out;
-		if (rc) {
-			crm_err_set(err, CRM_EX_CANTCREAT,
-				    "'%s' holds records and is no pulled copy: "
-				    "pull into a new file",
-				    o->local);
-			goto out;
-		}
-	}
+	if (!was && fresh_copy(&y, err) < 0)
+		goto out;
 	if (open_server(&y, was, err) < 0)
 		goto out;
 	if (was) {
