@@ -341,30 +341,21 @@ static void sync_free(struct sync *y)
 	free(y->server);
 }
 
-/* Bind the row's values to ?1.. (from column first). */
-static void bind_row(struct crm_stmt *st, const struct tctx *c, row_t r,
-		     size_t first)
-{
-	for (size_t i = first; i < c->cols.n; i++)
-		crm_stmt_bind_text(st, (int)(i - first + 1), r[i]);
-}
-
 /* The row id of table c in db (cached statement), NULL if none; -1 in
  * *rc on error. */
 static row_t get_row(struct crm_db *db, const struct tctx *c, int64_t id,
 		     int *rc, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	struct crm_stmt *st = crm_dbq(
+	    db, err,
 	    c->sget && crm_store_engine(db->store) == CRM_STORE_PG ? c->sget
 								   : c->get,
-	    err);
+	    "i", id);
 	row_t r = NULL;
 
 	*rc = -1;
 	if (!st)
 		return NULL;
-	crm_stmt_bind_int(st, 1, id);
 	*rc = crm_stmt_step(st, err);
 	if (*rc == 1)
 		r = row_read(st, c->cols.n);
@@ -372,19 +363,30 @@ static row_t get_row(struct crm_db *db, const struct tctx *c, int64_t id,
 	return r;
 }
 
-/* Run a cached statement with the row bound; 0 or -1. */
-static int run_row(struct crm_db *db, const char *sql, const struct tctx *c,
-		   row_t r, struct crm_err *err)
+/* Run a cached statement with the row's values bound to ?1.. from
+ * column first: 1 a row came (*id its column 0, when given), 0 none, -1. */
+static int step_row(struct crm_db *db, const char *sql, const struct tctx *c,
+		    row_t r, size_t first, int64_t *id, struct crm_err *err)
 {
 	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
 	int rc;
 
 	if (!st)
 		return -1;
-	bind_row(st, c, r, 0);
+	for (size_t i = first; i < c->cols.n; i++)
+		crm_stmt_bind_text(st, (int)(i - first + 1), r[i]);
 	rc = crm_stmt_step(st, err);
+	if (rc == 1 && id)
+		*id = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return rc;
+}
+
+/* step_row from column 0, for a statement without rows: 0 or -1 */
+static int run_row(struct crm_db *db, const char *sql, const struct tctx *c,
+		   row_t r, struct crm_err *err)
+{
+	return step_row(db, sql, c, r, 0, NULL, err) < 0 ? -1 : 0;
 }
 
 static int run_id(struct crm_db *db, const char *sql, int64_t id, int64_t id2,
@@ -1261,7 +1263,6 @@ static int push_insert(struct sync *y, const struct item *it, const char *key,
 		       struct crm_err *err)
 {
 	struct tctx *c = &y->t[it->tb];
-	struct crm_stmt *st;
 	row_t l, s;
 	int64_t sid = 0;
 	int rc;
@@ -1269,16 +1270,7 @@ static int push_insert(struct sync *y, const struct item *it, const char *key,
 	l = get_row(y->l, c, it->id, &rc, err);
 	if (rc != 1)
 		return rc < 0 ? -1 : 0;
-	st = crm_db_stmt_cached(y->s, c->sins, err);
-	if (!st) {
-		row_free(l, c->cols.n);
-		return -1;
-	}
-	bind_row(st, c, l, 1);
-	rc = crm_stmt_step(st, err);
-	if (rc == 1)
-		sid = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	rc = step_row(y->s, c->sins, c, l, 1, &sid, err);
 	row_free(l, c->cols.n);
 	if (rc != 1)
 		return rc < 0 ? -1
@@ -1389,18 +1381,7 @@ static int push_update(struct sync *y, const struct item *it, const char *key,
 		char *bj = fields_json(c, s, NULL),
 		     *aj = fields_json(c, m, wrote);
 
-		{
-			struct crm_stmt *st =
-			    crm_db_stmt_cached(y->s, c->supd, err);
-
-			if (!st)
-				rc = -1;
-			else {
-				bind_row(st, c, m, 0);
-				rc = crm_stmt_step(st, err);
-				crm_stmt_reset(st);
-			}
-		}
+		rc = step_row(y->s, c->supd, c, m, 0, NULL, err);
 		if (rc == 1 && crm_db_audit(y->s, c->t->entity, it->id,
 					    "update", bj, aj, err) < 0)
 			rc = -1;
