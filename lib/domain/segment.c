@@ -201,28 +201,31 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* scandir: a segment file (NAME.json, not hidden) */
+static int json_file(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return n > 5 && de->d_name[0] != '.' &&
+	       !strcmp(de->d_name + n - 5, ".json");
+}
+
 int crm_segment_names(const char *dir, struct crm_strv *names,
 		      struct crm_err *err)
 {
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	struct dirent **v;
+	int n = scandir(dir, &v, json_file, NULL);
 
-	if (!d)
+	if (n < 0)
 		return crm_err_at(
 		    err, errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_CONFIG, dir,
 		    0, NULL, "cannot open segments: %s", strerror(errno));
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-
-		if (n > 5 && de->d_name[0] != '.' &&
-		    !strcmp(de->d_name + n - 5, ".json")) {
-			char *nm = crm_xstrdup(de->d_name);
-			nm[n - 5] = '\0';
-			crm_strv_push(names, nm);
-			free(nm);
-		}
+	for (int i = 0; i < n; i++) {
+		v[i]->d_name[strlen(v[i]->d_name) - 5] = '\0';
+		crm_strv_push(names, v[i]->d_name);
+		free(v[i]);
 	}
-	closedir(d);
+	free(v);
 	if (names->n)
 		qsort(names->v, names->n, sizeof(*names->v), cmp_str);
 	return 0;
