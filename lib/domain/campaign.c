@@ -76,11 +76,10 @@ static int check_dates(const struct crm_row *row, struct crm_err *err)
 	const char *s = crm_row_get(row, "start_date"),
 		   *e = crm_row_get(row, "end_date");
 
-	if (s && e && strcmp(e, s) < 0) {
-		snprintf(err->field, sizeof(err->field), "end_date");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "end_date %s is before start_date %s", e, s);
-	}
+	if (s && e && strcmp(e, s) < 0)
+		return crm_err_field(err, "end_date", CRM_EX_DATAERR,
+				     "end_date %s is before start_date %s", e,
+				     s);
 	return 0;
 }
 
@@ -156,17 +155,16 @@ static int status_ok(const char *status, struct crm_err *err)
 	for (size_t i = 0; crm_campaign_member_statuses[i]; i++)
 		if (!strcmp(status, crm_campaign_member_statuses[i]))
 			return 0;
-	snprintf(err->field, sizeof(err->field), "status");
-	return crm_err_set(err, CRM_EX_DATAERR,
-			   "unknown member status '%s' (targeted, sent, "
-			   "delivered, opened, clicked, replied, bounced, "
-			   "unsubscribed, invited, registered, attended, "
-			   "converted)",
-			   status);
+	return crm_err_field(err, "status", CRM_EX_DATAERR,
+			     "unknown member status '%s' (targeted, sent, "
+			     "delivered, opened, clicked, replied, bounced, "
+			     "unsubscribed, invited, registered, attended, "
+			     "converted)",
+			     status);
 }
 
-static int history(struct crm_db *db, int64_t member, const char *status,
-		   const char *at, struct crm_err *err)
+int crm_campaign_history(struct crm_db *db, int64_t member, const char *status,
+			 const char *at, struct crm_err *err)
 {
 	return crm_dbq_run(
 	    db, err,
@@ -189,16 +187,15 @@ static int64_t member_id(struct crm_db *db, int64_t campaign,
 static int record_exists(struct crm_db *db, const char *entity, int64_t id,
 			 struct crm_err *err)
 {
-	char num[32];
-	int64_t n;
-
-	snprintf(num, sizeof(num), "%lld", (long long)id);
 	/* fixed text per entity: never spliced */
-	n = !strcmp(entity, "lead")
-		? crm_db_int(db, "SELECT count(*) FROM leads WHERE id = ?1",
-			     num, NULL, err)
-		: crm_db_int(db, "SELECT count(*) FROM contacts WHERE id = ?1",
-			     num, NULL, err);
+	int64_t n =
+	    crm_dbq_int(db, err,
+			!strcmp(entity, "lead")
+			    ? "SELECT count(*) FROM leads WHERE id = ?1"
+			    : "SELECT count(*) FROM contacts WHERE id = "
+			      "?1",
+			"i", id);
+
 	return n < 0 ? -1 : n > 0;
 }
 
@@ -231,7 +228,6 @@ int crm_campaign_members_add(struct crm_db *db, int64_t campaign,
 	if (status_ok(status, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		struct crm_stmt *st;
 		char tok[33];
 		int64_t m;
 		int rc;
@@ -249,32 +245,19 @@ int crm_campaign_members_add(struct crm_db *db, int64_t campaign,
 			continue;
 		if (new_token(tok, err) < 0)
 			return -1;
-		st = crm_db_stmt_cached(
-		    db,
+		rc = crm_dbq_step(
+		    db, err, &m,
 		    "INSERT INTO campaign_members (campaign_id, entity, "
 		    "record_id, status, token, added_at, status_at) VALUES "
 		    "(?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		    err);
-		if (!st)
-			return -1;
-		crm_stmt_bind_int(st, 1, campaign);
-		crm_stmt_bind_text(st, 2, entity);
-		crm_stmt_bind_int(st, 3, ids[i]);
-		crm_stmt_bind_text(st, 4, status);
-		crm_stmt_bind_text(st, 5, tok);
-		crm_stmt_bind_text(st, 6, at);
-		crm_stmt_bind_text(st, 7, at);
-		rc = crm_stmt_step(st, err);
-		if (rc > 0)
-			m = crm_stmt_int(st, 0);
-		crm_stmt_reset(st);
+		    "isissss", campaign, entity, ids[i], status, tok, at, at);
 		if (rc <= 0) {
 			if (!rc)
 				crm_err_set(err, CRM_EX_SOFTWARE,
 					    "no id for a new member");
 			return -1;
 		}
-		if (history(db, m, status, at, err) < 0)
+		if (crm_campaign_history(db, m, status, at, err) < 0)
 			return -1;
 		(*added)++;
 	}
@@ -310,7 +293,7 @@ int crm_campaign_members_status(struct crm_db *db, int64_t campaign,
 			return -1;
 		if (!rc) /* it had that status already */
 			continue;
-		if (history(db, m, status, at, err) < 0)
+		if (crm_campaign_history(db, m, status, at, err) < 0)
 			return -1;
 		(*changed)++;
 	}
@@ -319,51 +302,48 @@ int crm_campaign_members_status(struct crm_db *db, int64_t campaign,
 
 /* -- touches ----------------------------------------------------------- */
 
+/* a membership: first[0] the first campaign, first[1] the last */
+static int touch(struct crm_stmt *st, void *arg)
+{
+	int64_t *first = arg;
+
+	if (!first[0])
+		first[0] = crm_stmt_int(st, 0);
+	first[1] = crm_stmt_int(st, 0);
+	return 0;
+}
+
 static int touches_of(struct crm_db *db, const char *entity, int64_t id,
 		      int64_t *first, int64_t *last, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	int64_t fl[2] = {*first, *last};
+	int rc = crm_dbq_each(
+	    db, err, touch, fl,
 	    "SELECT campaign_id FROM campaign_members WHERE entity = ? AND "
 	    "record_id = ? ORDER BY added_at, id",
-	    err);
-	int rc;
+	    "si", entity, id);
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, entity);
-	crm_stmt_bind_int(st, 2, id);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		if (!*first)
-			*first = crm_stmt_int(st, 0);
-		*last = crm_stmt_int(st, 0);
-	}
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	*first = fl[0];
+	*last = fl[1];
+	return rc;
 }
 
 int crm_campaign_touches(struct crm_db *db, const char *entity, int64_t id,
 			 int64_t *first, int64_t *last, struct crm_err *err)
 {
-	struct crm_stmt *st;
-	int64_t lead = 0, contact = 0;
-	int rc;
+	int64_t lead, contact;
 
 	*first = *last = 0;
 	if (strcmp(entity, "deal"))
 		return touches_of(db, entity, id, first, last, err);
-	st = crm_db_stmt_cached(
-	    db, "SELECT lead_id, contact_id FROM deals WHERE id = ?", err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		lead = crm_stmt_int(st, 0);
-		contact = crm_stmt_int(st, 1);
-	}
-	crm_stmt_reset(st);
-	if (rc < 0)
+	lead = crm_dbq_int(db, err, "SELECT lead_id FROM deals WHERE id = ?",
+			   "i", id);
+	contact = lead < 0 ? -1
+			   : crm_dbq_int(db, err,
+					 "SELECT contact_id FROM deals WHERE "
+					 "id = ?",
+					 "i", id);
+	if (contact < 0)
 		return -1;
 	if (lead && touches_of(db, "lead", lead, first, last, err) < 0)
 		return -1;
@@ -392,11 +372,6 @@ struct ctree {
 	size_t len, cap;
 };
 
-static char *dup_or_null(const char *s)
-{
-	return s ? crm_xstrdup(s) : NULL;
-}
-
 /* crm_hier_load: one campaign into the tree; its key is name_key */
 static char *ctree_add(struct crm_stmt *st, void *arg)
 {
@@ -407,9 +382,9 @@ static char *ctree_add(struct crm_stmt *st, void *arg)
 	t->n[t->len] = (struct cnode){
 	    .name =
 		crm_xstrdup(crm_stmt_text(st, 2) ? crm_stmt_text(st, 2) : ""),
-	    .type = dup_or_null(crm_stmt_text(st, 4)),
-	    .status = dup_or_null(crm_stmt_text(st, 5)),
-	    .currency = dup_or_null(crm_stmt_text(st, 6)),
+	    .type = crm_stmt_dup(st, 4),
+	    .status = crm_stmt_dup(st, 5),
+	    .currency = crm_stmt_dup(st, 6),
 	    .budget = crm_stmt_int(st, 7),
 	    .cost = crm_stmt_int(st, 8),
 	};
@@ -423,31 +398,30 @@ static struct cnode *cnode_at(struct ctree *t, size_t i)
 	return &t->n[t->h.n[i].row];
 }
 
+/* one campaign's members of one status */
+static int count_member(struct crm_stmt *st, void *arg)
+{
+	struct ctree *t = arg;
+	long i = crm_hier_find(&t->h, crm_stmt_int(st, 0));
+	const char *s = crm_stmt_text(st, 1);
+	uint64_t c = (uint64_t)crm_stmt_int(st, 2);
+
+	if (i < 0)
+		return 0;
+	cnode_at(t, (size_t)i)->members += c;
+	if (s && crm_campaign_status_responded(s))
+		cnode_at(t, (size_t)i)->responses += c;
+	return 0;
+}
+
 static int count_members(struct crm_db *db, struct ctree *t,
 			 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
+	return crm_dbq_each(
+	    db, err, count_member, t,
 	    "SELECT campaign_id, status, count(*) FROM campaign_members "
 	    "GROUP BY campaign_id, status",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		long i = crm_hier_find(&t->h, crm_stmt_int(st, 0));
-		const char *s = crm_stmt_text(st, 1);
-		uint64_t c = (uint64_t)crm_stmt_int(st, 2);
-
-		if (i < 0)
-			continue;
-		cnode_at(t, (size_t)i)->members += c;
-		if (s && crm_campaign_status_responded(s))
-			cnode_at(t, (size_t)i)->responses += c;
-	}
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	    "");
 }
 
 /* Totals of each node from its own and its children's, children first. */
@@ -533,14 +507,14 @@ int crm_campaign_tree(struct crm_db *db, const int64_t *roots, size_t nroots,
 	struct crm_stmt *st;
 	int rc = -1;
 
-	st = crm_db_stmt(db,
-			 "SELECT id, parent_id, name, name_key, type, status, "
-			 "currency, budget, actual_cost FROM campaigns",
-			 err);
+	st = crm_dbq(db, err,
+		     "SELECT id, parent_id, name, name_key, type, status, "
+		     "currency, budget, actual_cost FROM campaigns",
+		     "");
 	if (!st)
 		return -1;
 	rc = crm_hier_load(&t.h, st, ctree_add, &t, err);
-	crm_stmt_finalize(st);
+	crm_stmt_reset(st);
 	if (rc < 0 || (rc = count_members(db, &t, err)) < 0)
 		goto out;
 	sum_nodes(&t);

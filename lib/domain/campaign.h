@@ -37,6 +37,11 @@ int crm_campaign_members_status(struct crm_db *db, int64_t campaign,
 				size_t n, const char *status, const char *at,
 				uint64_t *changed, struct crm_err *err);
 
+/* A row of campaign_member_history: member had status from at. Returns
+ * 0 or -1. */
+int crm_campaign_history(struct crm_db *db, int64_t member, const char *status,
+			 const char *at, struct crm_err *err);
+
 /* One campaign in a tree walk, with its roll-ups: own and with all its
  * descendants. budget and cost totals are in minor units of currency;
  * total_currency is NULL when the subtree mixes currencies (then the

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "activity.h"
+#include "campaign.h"
 #include "campaign_event.h"
 #include "datetime.h"
 #include "dbq.h"
@@ -72,10 +73,8 @@ int crm_campaign_event_check(const struct crm_campaign_event *ev,
 {
 	char at[CRM_TIME_LEN];
 
-	if (!ev->event || !*ev->event) {
-		snprintf(err->field, sizeof(err->field), "event");
-		return crm_err_set(err, CRM_EX_DATAERR, "missing");
-	}
+	if (!ev->event || !*ev->event)
+		return crm_err_field(err, "event", CRM_EX_DATAERR, "missing");
 	if (!crm_campaign_event_kind(ev->event, ev->bounce)) {
 		bool b = !strcasecmp(ev->event, "bounce") ||
 			 !strcasecmp(ev->event, "bounced");
@@ -87,11 +86,9 @@ int crm_campaign_event_check(const struct crm_campaign_event *ev,
 				   b ? ev->bounce : ev->event);
 	}
 	if ((!ev->token || !*ev->token) &&
-	    (!ev->message_id || !*ev->message_id)) {
-		snprintf(err->field, sizeof(err->field), "token");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "needs a token or a message_id");
-	}
+	    (!ev->message_id || !*ev->message_id))
+		return crm_err_field(err, "token", CRM_EX_DATAERR,
+				     "needs a token or a message_id");
 	if (ev->at && *ev->at && event_time(NULL, ev->at, at, err) < 0)
 		return -1;
 	return 0;
@@ -115,33 +112,32 @@ struct member {
 	char entity[16], status[32], campaign[256];
 };
 
+/* the member row (the token is unique: one row) */
+static int member_row(struct crm_stmt *st, void *arg)
+{
+	struct member *m = arg;
+
+	m->id = crm_stmt_int(st, 0);
+	snprintf(m->entity, sizeof(m->entity), "%s", crm_stmt_text(st, 1));
+	m->record = crm_stmt_int(st, 2);
+	snprintf(m->status, sizeof(m->status), "%s", crm_stmt_text(st, 3));
+	snprintf(m->campaign, sizeof(m->campaign), "%s",
+		 crm_stmt_text(st, 4) ? crm_stmt_text(st, 4) : "");
+	return 0;
+}
+
+/* 1 the member of token into m, 0 none, -1 error */
 static int find_member(struct crm_db *db, const char *token, struct member *m,
 		       struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT m.id, m.entity, m.record_id, m.status, c.name FROM "
-	    "campaign_members m JOIN campaigns c ON c.id = m.campaign_id "
-	    "WHERE m.token = ?",
-	    err);
-	int rc;
-
-	if (!st)
+	m->id = 0;
+	if (crm_dbq_each(db, err, member_row, m,
+			 "SELECT m.id, m.entity, m.record_id, m.status, "
+			 "c.name FROM campaign_members m JOIN campaigns c ON "
+			 "c.id = m.campaign_id WHERE m.token = ?",
+			 "s", token) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, token);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		m->id = crm_stmt_int(st, 0);
-		snprintf(m->entity, sizeof(m->entity), "%s",
-			 crm_stmt_text(st, 1));
-		m->record = crm_stmt_int(st, 2);
-		snprintf(m->status, sizeof(m->status), "%s",
-			 crm_stmt_text(st, 3));
-		snprintf(m->campaign, sizeof(m->campaign), "%s",
-			 crm_stmt_text(st, 4) ? crm_stmt_text(st, 4) : "");
-	}
-	crm_stmt_reset(st);
-	return rc;
+	return m->id != 0;
 }
 
 /* The email statuses in the order a message goes through them. */
@@ -176,36 +172,12 @@ static const char *next_status(const char *kind, const char *cur)
 static int set_status(struct crm_db *db, struct member *m, const char *status,
 		      const char *at, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE campaign_members SET status = ?, status_at = ? WHERE id "
-	    "= ?",
-	    err);
-
-	if (!st)
+	if (crm_dbq_run(db, err,
+			"UPDATE campaign_members SET status = ?, status_at = ? "
+			"WHERE id = ?",
+			"ssi", status, at, m->id) < 0 ||
+	    crm_campaign_history(db, m->id, status, at, err) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, status);
-	crm_stmt_bind_text(st, 2, at);
-	crm_stmt_bind_int(st, 3, m->id);
-	if (crm_stmt_step(st, err) < 0) {
-		crm_stmt_reset(st);
-		return -1;
-	}
-	crm_stmt_reset(st);
-	st = crm_db_stmt_cached(db,
-				"INSERT INTO campaign_member_history "
-				"(member_id, status, at) VALUES (?, ?, ?)",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, m->id);
-	crm_stmt_bind_text(st, 2, status);
-	crm_stmt_bind_text(st, 3, at);
-	if (crm_stmt_step(st, err) < 0) {
-		crm_stmt_reset(st);
-		return -1;
-	}
-	crm_stmt_reset(st);
 	snprintf(m->status, sizeof(m->status), "%s", status);
 	return 0;
 }
@@ -267,17 +239,16 @@ static int log_activity(struct crm_db *db, const struct member *m,
 	free(subject);
 	if (rc < 0)
 		return -1;
-	rc = crm_dbq_step(db, err, NULL,
-			  "UPDATE activities SET external_id = ? WHERE id = ?",
-			  "si", key, id);
-	return rc < 0 ? -1 : 0;
+	return crm_dbq_run(db, err,
+			   "UPDATE activities SET external_id = ? WHERE id = ?",
+			   "si", key, id);
 }
 
 static int seen(struct crm_db *db, const char *key, struct crm_err *err)
 {
-	return (int)crm_db_int(
-	    db, "SELECT count(*) FROM activities WHERE external_id = ?1", key,
-	    NULL, err);
+	return (int)crm_dbq_int(
+	    db, err, "SELECT count(*) FROM activities WHERE external_id = ?1",
+	    "s", key);
 }
 
 /* Apply kind to member m at at (key: the activity's external_id). */

@@ -36,8 +36,12 @@ static int spec_str(const struct crm_flow *f, json_t *spec, const char *key,
 int crm_campaign_email_validate(const struct crm_flow *f, json_t *spec,
 				void **data, struct crm_err *err)
 {
-	static const char *const keys[] = {
-	    "type", "campaign", "from", "subject", "text", "html", "cap", NULL};
+	/* the keys; tmpl: a template text, 2 when it is required */
+	static const struct {
+		const char *key;
+		int tmpl;
+	} keys[] = {{"type", 0}, {"campaign", 0}, {"from", 1}, {"subject", 2},
+		    {"text", 1}, {"html", 1},	  {"cap", 0},  {NULL, 0}};
 	json_t *cap = json_object_get(spec, "cap"), *v;
 	const char *k;
 
@@ -45,9 +49,9 @@ int crm_campaign_email_validate(const struct crm_flow *f, json_t *spec,
 	json_object_foreach(spec, k, v)
 	{
 		size_t i = 0;
-		while (keys[i] && strcmp(keys[i], k))
+		while (keys[i].key && strcmp(keys[i].key, k))
 			i++;
-		if (!keys[i]) {
+		if (!keys[i].key) {
 			snprintf(err->field, sizeof(err->field), "%s", k);
 			return crm_err_set(err, CRM_EX_CONFIG, "unknown key");
 		}
@@ -62,11 +66,10 @@ int crm_campaign_email_validate(const struct crm_flow *f, json_t *spec,
 		return crm_err_set(err, CRM_EX_CONFIG,
 				   "the campaign's name or id");
 	err->field[0] = '\0';
-	if (spec_str(f, spec, "from", false, err) < 0 ||
-	    spec_str(f, spec, "subject", true, err) < 0 ||
-	    spec_str(f, spec, "text", false, err) < 0 ||
-	    spec_str(f, spec, "html", false, err) < 0)
-		return -1;
+	for (size_t i = 0; keys[i].key; i++)
+		if (keys[i].tmpl &&
+		    spec_str(f, spec, keys[i].key, keys[i].tmpl == 2, err) < 0)
+			return -1;
 	if (!json_object_get(spec, "text") && !json_object_get(spec, "html"))
 		return crm_err_set(err, CRM_EX_CONFIG,
 				   "needs \"text\" or \"html\" (or both)");
@@ -113,38 +116,41 @@ static int64_t sent_since(struct crm_flow_ctx *ctx, const char *since,
 	    "sis", ctx->e->name, (int64_t)ctx->record_id, since);
 }
 
+struct member_ref {
+	int64_t *id;
+	char *token; /* 33 bytes */
+};
+
+/* the member row (one: a record is a campaign's member once) */
+static int member_row(struct crm_stmt *st, void *arg)
+{
+	struct member_ref *r = arg;
+
+	*r->id = crm_stmt_int(st, 0);
+	snprintf(r->token, 33, "%s", crm_stmt_text(st, 1));
+	return 0;
+}
+
 /* The member row of the record in campaign (added when missing): its id
  * and token (token: 33 bytes). */
 static int member(struct crm_flow_ctx *ctx, int64_t campaign, const char *at,
 		  int64_t *id, char *token, struct crm_err *err)
 {
-	struct crm_stmt *st;
 	uint64_t added;
-	int rc;
+	struct member_ref r = {id, token};
 
 	if (crm_campaign_members_add(ctx->db, campaign, ctx->e->name,
 				     &ctx->record_id, 1, "targeted", at, &added,
 				     err) < 0)
 		return -1;
-	st = crm_db_stmt_cached(
-	    ctx->db,
-	    "SELECT id, token FROM campaign_members WHERE campaign_id = ? "
-	    "AND entity = ? AND record_id = ?",
-	    err);
-	if (!st)
+	*id = 0;
+	if (crm_dbq_each(ctx->db, err, member_row, &r,
+			 "SELECT id, token FROM campaign_members WHERE "
+			 "campaign_id = ? AND entity = ? AND record_id = ?",
+			 "isi", campaign, ctx->e->name,
+			 (int64_t)ctx->record_id) < 0)
 		return -1;
-	crm_stmt_bind_int(st, 1, campaign);
-	crm_stmt_bind_text(st, 2, ctx->e->name);
-	crm_stmt_bind_int(st, 3, ctx->record_id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0) {
-		*id = crm_stmt_int(st, 0);
-		snprintf(token, 33, "%s", crm_stmt_text(st, 1));
-	}
-	crm_stmt_reset(st);
-	if (rc == 0)
-		crm_err_set(err, CRM_EX_SOFTWARE, "no member row");
-	return rc > 0 ? 0 : -1;
+	return *id ? 0 : crm_err_set(err, CRM_EX_SOFTWARE, "no member row");
 }
 
 int crm_campaign_email_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "bizcal.h"
+#include "campaign.h"
 #include "campaign_send.h"
 #include "datetime.h"
 #include "dbq.h"
@@ -28,8 +29,7 @@ static bool truthy(json_t *v)
 int crm_campaign_consent(struct crm_db *db, const struct crm_row *row,
 			 const char **why, struct crm_err *err)
 {
-	struct crm_stmt *st;
-	int rc;
+	char *status;
 
 	*why = NULL;
 	if (truthy(json_object_get(row->custom, "do_not_email"))) {
@@ -40,51 +40,31 @@ int crm_campaign_consent(struct crm_db *db, const struct crm_row *row,
 		*why = "email invalid";
 		return 0;
 	}
-	st = crm_db_stmt_cached(
-	    db,
-	    "SELECT status FROM campaign_members WHERE entity = ? AND "
-	    "record_id = ? AND status IN ('unsubscribed', 'bounced') "
-	    "ORDER BY id LIMIT 1",
-	    err);
-	if (!st)
+	if (crm_dbq_text(db, err, &status,
+			 "SELECT status FROM campaign_members WHERE entity = ? "
+			 "AND record_id = ? AND status IN ('unsubscribed', "
+			 "'bounced') ORDER BY id LIMIT 1",
+			 "si", row->e->name, crm_row_id(row)) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, row->e->name);
-	crm_stmt_bind_int(st, 2, crm_row_id(row));
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		*why = !strcmp(crm_stmt_text(st, 0), "bounced")
-			   ? "bounced"
-			   : "unsubscribed";
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	if (status)
+		*why = !strcmp(status, "bounced") ? "bounced" : "unsubscribed";
+	free(status);
+	return 0;
 }
 
 int crm_campaign_send_queue(struct crm_db *db, int64_t campaign, int64_t member,
 			    const char *addr, const char *message_id,
 			    const char *message, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	char at[CRM_TIME_LEN];
+
+	crm_datetime_format(db->now, at);
+	return crm_dbq_run(
+	    db, err,
 	    "INSERT INTO campaign_sends (campaign_id, member_id, recipient, "
 	    "message_id, message, not_before, status, created_at) VALUES "
 	    "(?, ?, ?, ?, ?, ?, 'queued', ?)",
-	    err);
-	char at[CRM_TIME_LEN];
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_datetime_format(db->now, at);
-	crm_stmt_bind_int(st, 1, campaign);
-	crm_stmt_bind_int(st, 2, member);
-	crm_stmt_bind_text(st, 3, addr);
-	crm_stmt_bind_text(st, 4, message_id);
-	crm_stmt_bind_text(st, 5, message);
-	crm_stmt_bind_text(st, 6, at);
-	crm_stmt_bind_text(st, 7, at);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "iisssss", campaign, member, addr, message_id, message, at, at);
 }
 
 int64_t crm_campaign_send_pending(struct crm_db *db, const char *entity,
@@ -119,13 +99,11 @@ int crm_campaign_parse_quiet(const char *s, int *start, int *end,
 	const char *dash = strchr(s, '-');
 
 	if (!dash || hhmm(s, (size_t)(dash - s), start) < 0 ||
-	    hhmm(dash + 1, strlen(dash + 1), end) < 0 || *start == *end) {
-		snprintf(err->field, sizeof(err->field), "quiet_hours");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "expected HH:MM-HH:MM (local time, start "
-				   "and end differ), got '%s'",
-				   s);
-	}
+	    hhmm(dash + 1, strlen(dash + 1), end) < 0 || *start == *end)
+		return crm_err_field(err, "quiet_hours", CRM_EX_DATAERR,
+				     "expected HH:MM-HH:MM (local time, start "
+				     "and end differ), got '%s'",
+				     s);
 	return 0;
 }
 
@@ -144,13 +122,11 @@ int crm_campaign_parse_rate(const char *s, int64_t *n, int64_t *window,
 		else if (!strcmp(end + 1, "day") || !strcmp(end + 1, "d"))
 			*window = 86400;
 	}
-	if (!*window) {
-		snprintf(err->field, sizeof(err->field), "send_rate");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "expected N/minute, N/hour or N/day (N at "
-				   "least 1), got '%s'",
-				   s);
-	}
+	if (!*window)
+		return crm_err_field(err, "send_rate", CRM_EX_DATAERR,
+				     "expected N/minute, N/hour or N/day (N at "
+				     "least 1), got '%s'",
+				     s);
 	*n = v;
 	return 0;
 }
@@ -244,17 +220,14 @@ static crm_time quiet_end(const struct camp *c, const struct crm_tz *tz,
 static int64_t sent_in_window(struct crm_db *db, const struct camp *c,
 			      crm_time now, struct crm_err *err)
 {
-	char since[CRM_TIME_LEN], ids[32];
-	int64_t n;
+	char since[CRM_TIME_LEN];
 
 	crm_datetime_format(now - c->window, since);
-	snprintf(ids, sizeof(ids), "%lld", (long long)c->id);
-	n = crm_db_int(db,
-		       "SELECT count(*) FROM campaign_sends WHERE campaign_id "
-		       "= CAST(?1 AS INTEGER) AND status IN ('sent', "
-		       "'sending') AND sent_at > ?2",
-		       ids, since, err);
-	return n;
+	return crm_dbq_int(db, err,
+			   "SELECT count(*) FROM campaign_sends WHERE "
+			   "campaign_id = ?1 AND status IN ('sent', "
+			   "'sending') AND sent_at > ?2",
+			   "is", c->id, since);
 }
 
 /* Run sql with a and id bound: 1 a row came back, 0 none, -1. */
@@ -264,36 +237,22 @@ static int exec1(struct crm_db *db, const char *sql, const char *a, int64_t id,
 	return crm_dbq_step(db, err, NULL, sql, "si", a, id);
 }
 
-/* Send id was handed over at at, as msg (its Date the hand-over's). */
-static int mark_send(struct crm_db *db, int64_t id, const char *at,
-		     const char *msg, struct crm_err *err)
-{
-	return crm_dbq_run(
-	    db, err,
-	    "UPDATE campaign_sends SET status = 'sent', sent_at = ?, message "
-	    "= ? WHERE id = ?",
-	    "ssi", at, msg, id);
-}
-
-/* The member's status becomes sent (when targeted) and a "sent" history
+/* Send d was handed over at at, as d->msg (its Date the hand-over's);
+ * the member's status becomes sent (when targeted) and a "sent" history
  * row records the send. */
-static int mark_sent(struct crm_db *db, int64_t mid, const char *at,
+static int mark_sent(struct crm_db *db, const struct due *d, const char *at,
 		     struct crm_err *err)
 {
-	int rc;
-
-	rc = crm_dbq_step(
-	    db, err, NULL,
-	    "UPDATE campaign_members SET status = 'sent', status_at = ? "
-	    "WHERE id = ? AND status = 'targeted'",
-	    "si", at, mid);
-	if (rc < 0)
+	if (crm_dbq_run(db, err,
+			"UPDATE campaign_sends SET status = 'sent', sent_at = "
+			"?, message = ? WHERE id = ?",
+			"ssi", at, d->msg, d->id) < 0 ||
+	    crm_dbq_run(db, err,
+			"UPDATE campaign_members SET status = 'sent', "
+			"status_at = ? WHERE id = ? AND status = 'targeted'",
+			"si", at, d->member) < 0)
 		return -1;
-	rc = crm_dbq_step(db, err, NULL,
-			  "INSERT INTO campaign_member_history "
-			  "(member_id, status, at) VALUES (?, 'sent', ?)",
-			  "is", mid, at);
-	return rc < 0 ? -1 : 0;
+	return crm_campaign_history(db, d->member, "sent", at, err);
 }
 
 static int report(const struct crm_campaign_run_opts *o, const struct due *d,
@@ -334,6 +293,20 @@ static int change(struct crm_db *db, bool dry, const char *sql, const char *a,
 	return dry ? 1 : exec1(db, sql, a, id, err);
 }
 
+/* d ends as status, detail, counted in *count, after sql on it (with
+ * detail; none when NULL). */
+static int settle(struct crm_db *db, bool dry, struct due *d, const char *sql,
+		  const char *detail, uint64_t *count, const char *status,
+		  struct crm_err *err)
+{
+	if (sql && change(db, dry, sql, detail, d->id, err) < 0)
+		return -1;
+	(*count)++;
+	d->status = status;
+	d->detail = crm_xstrdup(detail);
+	return 0;
+}
+
 /* Decide what to do with d now: suppress, postpone, defer, or claim it
  * (status sending; d->status "claimed"), inside the batch's transaction. */
 static int decide(struct crm_db *db, const struct crm_campaign_run_opts *o,
@@ -358,15 +331,10 @@ static int decide(struct crm_db *db, const struct crm_campaign_run_opts *o,
 	else if (crm_campaign_consent(db, &row, &why, err) < 0)
 		goto out;
 	if (why) {
-		if (change(db, o->dry_run,
-			   "UPDATE campaign_sends SET status = 'suppressed', "
-			   "error = ? WHERE status = 'queued' AND id = ?",
-			   why, d->id, err) < 0)
-			goto out;
-		s->suppressed++;
-		d->status = "suppressed";
-		d->detail = crm_xstrdup(why);
-		rc = 0;
+		rc = settle(db, o->dry_run, d,
+			    "UPDATE campaign_sends SET status = 'suppressed', "
+			    "error = ? WHERE status = 'queued' AND id = ?",
+			    why, &s->suppressed, "suppressed", err);
 		goto out;
 	}
 	if (c->quiet) {
@@ -379,15 +347,10 @@ static int decide(struct crm_db *db, const struct crm_campaign_run_opts *o,
 		end = quiet_end(c, tz, db->now);
 		if (end) {
 			crm_datetime_format(end, until);
-			if (change(db, o->dry_run,
-				   "UPDATE campaign_sends SET not_before = ? "
-				   "WHERE status = 'queued' AND id = ?",
-				   until, d->id, err) < 0)
-				goto out;
-			s->postponed++;
-			d->status = "postponed";
-			d->detail = crm_xstrdup(until);
-			rc = 0;
+			rc = settle(db, o->dry_run, d,
+				    "UPDATE campaign_sends SET not_before = ? "
+				    "WHERE status = 'queued' AND id = ?",
+				    until, &s->postponed, "postponed", err);
 			goto out;
 		}
 	}
@@ -397,10 +360,8 @@ static int decide(struct crm_db *db, const struct crm_campaign_run_opts *o,
 		if (n < 0)
 			goto out;
 		if (n >= c->rate) {
-			s->deferred++;
-			d->status = "deferred";
-			d->detail = crm_xstrdup("send rate");
-			rc = 0;
+			rc = settle(db, o->dry_run, d, NULL, "send rate",
+				    &s->deferred, "deferred", err);
 			goto out;
 		}
 	}
@@ -472,9 +433,7 @@ static int batch(struct crm_db *db, const struct crm_campaign_run_opts *o,
 			if (!d[i].status)
 				continue;
 			if (!strcmp(d[i].status, "sent")) {
-				if (mark_send(db, d[i].id, at, d[i].msg, err) <
-					0 ||
-				    mark_sent(db, d[i].member, at, err) < 0)
+				if (mark_sent(db, &d[i], at, err) < 0)
 					goto rollback;
 			} else if (!strcmp(d[i].status, "claimed") &&
 				   exec1(db,
@@ -517,47 +476,51 @@ static void dues_free(struct due *d, size_t n)
 	}
 }
 
+struct dues {
+	struct due *d;
+	long n;
+};
+
+/* one due send into the page (at most BATCH: the query's LIMIT) */
+static int due_row(struct crm_stmt *q, void *arg)
+{
+	struct dues *p = arg;
+
+	if (p->n == BATCH)
+		return 0;
+	p->d[p->n++] = (struct due){
+	    .id = crm_stmt_int(q, 0),
+	    .campaign = crm_stmt_int(q, 1),
+	    .member = crm_stmt_int(q, 2),
+	    .entity = crm_xstrdup(crm_stmt_text(q, 3)),
+	    .record = crm_stmt_int(q, 4),
+	    .to = crm_xstrdup(crm_stmt_text(q, 5)),
+	    .msg = crm_xstrdup(crm_stmt_text(q, 6)),
+	    .nb = crm_xstrdup(crm_stmt_text(q, 7)),
+	};
+	return 0;
+}
+
 /* The next BATCH sends due at now after (last_nb, last_id), in order.
  * Returns the count or -1. */
 static long next_due(struct crm_db *db, const char *now, const char *last_nb,
 		     int64_t last_id, struct due *d, struct crm_err *err)
 {
-	struct crm_stmt *q = crm_db_stmt_cached(
-	    db,
-	    "SELECT s.id, s.campaign_id, s.member_id, m.entity, m.record_id, "
-	    "s.recipient, s.message, s.not_before FROM campaign_sends s JOIN "
-	    "campaign_members m ON m.id = s.member_id WHERE s.status = "
-	    "'queued' AND s.not_before <= ? AND (s.not_before > ? OR "
-	    "(s.not_before = ? AND s.id > ?)) ORDER BY s.not_before, s.id "
-	    "LIMIT 256",
-	    err);
-	long n = 0;
-	int r;
+	struct dues p = {.d = d};
 
-	if (!q)
-		return -1;
-	crm_stmt_bind_text(q, 1, now);
-	crm_stmt_bind_text(q, 2, last_nb);
-	crm_stmt_bind_text(q, 3, last_nb);
-	crm_stmt_bind_int(q, 4, last_id);
-	while (n < BATCH && (r = crm_stmt_step(q, err)) > 0) {
-		memset(&d[n], 0, sizeof(*d));
-		d[n].id = crm_stmt_int(q, 0);
-		d[n].campaign = crm_stmt_int(q, 1);
-		d[n].member = crm_stmt_int(q, 2);
-		d[n].entity = crm_xstrdup(crm_stmt_text(q, 3));
-		d[n].record = crm_stmt_int(q, 4);
-		d[n].to = crm_xstrdup(crm_stmt_text(q, 5));
-		d[n].msg = crm_xstrdup(crm_stmt_text(q, 6));
-		d[n].nb = crm_xstrdup(crm_stmt_text(q, 7));
-		n++;
-	}
-	crm_stmt_reset(q);
-	if (n < BATCH && r < 0) {
-		dues_free(d, (size_t)n);
+	if (crm_dbq_each(db, err, due_row, &p,
+			 "SELECT s.id, s.campaign_id, s.member_id, m.entity, "
+			 "m.record_id, s.recipient, s.message, s.not_before "
+			 "FROM campaign_sends s JOIN campaign_members m ON "
+			 "m.id = s.member_id WHERE s.status = 'queued' AND "
+			 "s.not_before <= ? AND (s.not_before > ? OR "
+			 "(s.not_before = ? AND s.id > ?)) ORDER BY "
+			 "s.not_before, s.id LIMIT 256",
+			 "sssi", now, last_nb, last_nb, last_id) < 0) {
+		dues_free(d, (size_t)p.n);
 		return -1;
 	}
-	return n;
+	return p.n;
 }
 
 int crm_campaign_send_run(struct crm_db *db,

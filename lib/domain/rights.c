@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "datetime.h"
+#include "dbq.h"
 #include "entity.h"
 #include "rights.h"
 
@@ -29,32 +30,30 @@ static int64_t territory_count(struct crm_db *db, const char *team,
 			       const char *field, const char *value,
 			       struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "SELECT count(*) FROM crm_territories WHERE team = ? AND field = ? "
-	    "AND lower(value) = lower(?)",
-	    err);
-	int64_t n;
+	return crm_dbq_int(
+	    db, err,
+	    "SELECT count(*) FROM crm_territories WHERE team = ? "
+	    "AND field = ? AND lower(value) = lower(?)",
+	    "sss", team, field, value);
+}
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, team);
-	crm_stmt_bind_text(st, 2, field);
-	crm_stmt_bind_text(st, 3, value);
-	if (crm_stmt_step(st, err) != 1) {
-		crm_stmt_reset(st);
-		return -1;
-	}
-	n = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return n;
+/* Runs sql (an INSERT or DELETE) on team, field, value and now (?4, when
+ * the statement has it); an error is said as what failed. */
+static int territory_write(struct crm_db *db, const char *sql, const char *team,
+			   const char *field, const char *value,
+			   const char *now, const char *what,
+			   struct crm_err *err)
+{
+	if (crm_dbq_run(db, err, sql, now ? "ssss" : "sss", team, field, value,
+			now) < 0)
+		return crm_err_what(err, what);
+	return 0;
 }
 
 int crm_territory_add(struct crm_db *db, const char *team, const char *field,
 		      const char *value, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st;
 	int64_t n;
 
 	if (!crm_territory_field_ok(field))
@@ -66,8 +65,9 @@ int crm_territory_add(struct crm_db *db, const char *team, const char *field,
 	if (!value || !*value)
 		return crm_err_field(err, "value", CRM_EX_DATAERR,
 				     "a territory needs a value");
-	n = crm_db_int(db, "SELECT count(*) FROM crm_teams WHERE name = ?1",
-		       team, NULL, err);
+	n = crm_dbq_int(db, err,
+			"SELECT count(*) FROM crm_teams WHERE name = ?1", "s",
+			team);
 	if (n < 0)
 		return -1;
 	if (!n)
@@ -80,23 +80,16 @@ int crm_territory_add(struct crm_db *db, const char *team, const char *field,
 				     "team '%s' has that territory already",
 				     team);
 	crm_datetime_format(db->now, now);
-	st = crm_db_stmt_cached(db,
-				"INSERT INTO crm_territories (team, field, "
-				"value, created_at) VALUES (?, ?, ?, ?)",
-				err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, team);
-	crm_stmt_bind_text(st, 2, field);
-	crm_stmt_bind_text(st, 3, value);
-	crm_stmt_bind_text(st, 4, now);
-	return crm_stmt_step_as(st, "adding a territory", err) < 0 ? -1 : 0;
+	return territory_write(db,
+			       "INSERT INTO crm_territories (team, field, "
+			       "value, created_at) VALUES (?, ?, ?, ?)",
+			       team, field, value, now, "adding a territory",
+			       err);
 }
 
 int crm_territory_rm(struct crm_db *db, const char *team, const char *field,
 		     const char *value, struct crm_err *err)
 {
-	struct crm_stmt *st;
 	int64_t n = territory_count(db, team, field, value, err);
 
 	if (n < 0)
@@ -105,17 +98,11 @@ int crm_territory_rm(struct crm_db *db, const char *team, const char *field,
 		return crm_err_set(err, CRM_EX_NOINPUT,
 				   "team '%s' has no territory %s = '%s'", team,
 				   field ? field : "", value ? value : "");
-	st =
-	    crm_db_stmt_cached(db,
+	return territory_write(db,
 			       "DELETE FROM crm_territories WHERE team = ? AND "
 			       "field = ? AND lower(value) = lower(?)",
+			       team, field, value, NULL, "removing a territory",
 			       err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, team);
-	crm_stmt_bind_text(st, 2, field);
-	crm_stmt_bind_text(st, 3, value);
-	return crm_stmt_step_as(st, "removing a territory", err) < 0 ? -1 : 0;
 }
 
 /* -- the policies (PostgreSQL) ------------------------------------------ */
@@ -355,24 +342,17 @@ static int reader(struct crm_db *db, long t, const char *col,
 		  const char *schema, struct crm_err *err)
 {
 	const char *table = tables[t].table;
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
-	    "attrelid = CAST(?1 AS regclass) AND attname = ?2",
-	    err);
-	char *see, *rule, *sql;
-	int rc;
+	char *see, *rule, *sql, *type;
+	int rc = crm_dbq_text(db, err, &type,
+			      "SELECT format_type(atttypid, atttypmod) FROM "
+			      "pg_attribute WHERE attrelid = CAST(?1 AS "
+			      "regclass) AND attname = ?2",
+			      "ss", table, col);
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, table);
-	crm_stmt_bind_text(st, 2, col);
-	if ((rc = crm_stmt_step(st, err)) != 1) {
-		crm_stmt_finalize(st);
+	if (rc != 1)
 		return rc < 0 ? -1
 			      : crm_err_set(err, CRM_EX_SOFTWARE,
 					    "no column %s.%s", table, col);
-	}
 	see = expand(tables[t].see, "session_user::text", "t.");
 	rule = expand(tables[t].rule, "session_user::text", "t.");
 	sql = crm_xasprintf(
@@ -383,9 +363,9 @@ static int reader(struct crm_db *db, long t, const char *col,
 	    "REVOKE ALL ON FUNCTION crm_sens_%s_%s(bigint) FROM PUBLIC;"
 	    "GRANT EXECUTE ON FUNCTION crm_sens_%s_%s(bigint) TO crm_rep, "
 	    "crm_manager, crm_admin",
-	    table, col, crm_stmt_text(st, 0), schema, col, table, see, rule,
-	    table, col, table, col);
-	crm_stmt_finalize(st);
+	    table, col, type, schema, col, table, see, rule, table, col, table,
+	    col);
+	free(type);
 	free(see);
 	free(rule);
 	rc = crm_db_exec(db, sql, err);
@@ -456,19 +436,12 @@ static int guard(struct crm_db *db, long t, const struct crm_strv *cols,
 /* The readers and guards of list's entries (checked by sensitive()). */
 static int per_record(struct crm_db *db, json_t *list, struct crm_err *err)
 {
-	struct crm_stmt *st =
-	    crm_db_stmt(db, "SELECT quote_ident(current_schema())", err);
 	char *schema;
 	int rc = 0;
 
-	if (!st)
+	if (crm_dbq_text(db, err, &schema,
+			 "SELECT quote_ident(current_schema())", "") != 1)
 		return -1;
-	if (crm_stmt_step(st, err) != 1) {
-		crm_stmt_finalize(st);
-		return -1;
-	}
-	schema = crm_xstrdup(crm_stmt_text(st, 0));
-	crm_stmt_finalize(st);
 	for (size_t t = 0; rc == 0 && t < sizeof(tables) / sizeof(tables[0]);
 	     t++) {
 		struct crm_strv cols = {0};
@@ -591,11 +564,10 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 			    json_string_value(json_object_get(v, "entity"));
 			const struct crm_entity *e = crm_entity_by_name(ent);
 			struct crm_buf deny = {0};
-			struct crm_stmt *st;
 			size_t j;
 			json_t *w, *r;
 			bool first = true, mine = false;
-			char *sql;
+			char *sql, *cols;
 			int s;
 
 			/* the first entry of its table does the table */
@@ -644,23 +616,17 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 				crm_buf_release(&deny);
 				continue;
 			}
-			st = crm_db_stmt(
-			    db,
+			s = crm_dbq_text(
+			    db, err, &cols,
 			    "SELECT string_agg(quote_ident(column_name), ', ' "
 			    "ORDER BY ordinal_position) FROM "
 			    "information_schema.columns WHERE table_schema = "
 			    "current_schema() AND table_name = ?1 AND "
 			    "column_name <> ALL (CAST(?2 AS text[]))",
-			    err);
-			if (!st) {
-				crm_buf_release(&deny);
-				goto out;
-			}
-			crm_stmt_bind_text(st, 1, e->table);
-			crm_stmt_bind_text(st, 2, crm_buf_str(&deny));
+			    "ss", e->table, crm_buf_str(&deny));
 			crm_buf_release(&deny);
-			if ((s = crm_stmt_step(st, err)) != 1) {
-				crm_stmt_finalize(st);
+			if (s != 1) {
+				free(cols);
 				if (s == 0)
 					crm_err_set(err, CRM_EX_SOFTWARE,
 						    "no columns of %s",
@@ -671,10 +637,9 @@ static int sensitive(struct crm_db *db, const char *path, struct crm_err *err)
 			 * the server */
 			sql = crm_xasprintf("REVOKE SELECT ON %s FROM crm_%s;"
 					    "GRANT SELECT (%s) ON %s TO crm_%s",
-					    e->table, groups[g],
-					    crm_stmt_text(st, 0), e->table,
+					    e->table, groups[g], cols, e->table,
 					    groups[g]);
-			crm_stmt_finalize(st);
+			free(cols);
 			s = crm_db_exec(db, sql, err);
 			free(sql);
 			if (s < 0)

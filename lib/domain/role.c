@@ -48,18 +48,14 @@ static int role_check(struct crm_db *db, const struct crm_entity *e,
 	(void)e;
 	if (!r)
 		return -1;
-	if (!deal == !co) {
-		snprintf(err->field, sizeof(err->field), "deal_id");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "a role is on a deal or on a company "
-				   "(one of deal_id and company_id)");
-	}
-	if (role && crm_roles_find(r, role) < 0) {
-		snprintf(err->field, sizeof(err->field), "role");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "unknown role '%s' (%s lists the roles)",
-				   role, r->path);
-	}
+	if (!deal == !co)
+		return crm_err_field(err, "deal_id", CRM_EX_DATAERR,
+				     "a role is on a deal or on a company "
+				     "(one of deal_id and company_id)");
+	if (role && crm_roles_find(r, role) < 0)
+		return crm_err_field(err, "role", CRM_EX_DATAERR,
+				     "unknown role '%s' (%s lists the roles)",
+				     role, r->path);
 	snprintf(err->field, sizeof(err->field), "contact_id");
 	rc =
 	    ct ? exists(db, "SELECT 1 FROM contacts WHERE id = ?", ct, err) : 1;
@@ -93,23 +89,16 @@ static int role_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (!old && !crm_row_get(row, "owner")) {
 		/* the relationship's owner: the contact's, by default */
 		const char *ct = crm_row_get(row, "contact_id");
-		struct crm_stmt *st =
-		    ct ? crm_db_stmt_cached(
-			     db, "SELECT owner FROM contacts WHERE id = ?", err)
-		       : NULL;
-		int rc;
+		char *owner = NULL;
 
-		if (ct && !st)
+		if (ct &&
+		    crm_dbq_text(db, err, &owner,
+				 "SELECT owner FROM contacts WHERE id = ?", "i",
+				 (int64_t)strtoll(ct, NULL, 10)) < 0)
 			return -1;
-		if (st) {
-			crm_stmt_bind_int(st, 1, strtoll(ct, NULL, 10));
-			rc = crm_stmt_step(st, err);
-			if (rc > 0 && crm_stmt_text(st, 0))
-				crm_row_set(row, "owner", crm_stmt_text(st, 0));
-			crm_stmt_reset(st);
-			if (rc < 0)
-				return -1;
-		}
+		if (owner)
+			crm_row_set(row, "owner", owner);
+		free(owner);
 	}
 	return role_check(db, e, row, err);
 }
@@ -127,18 +116,20 @@ const struct crm_entity crm_role_entity = {
 
 /* -- the roles file ------------------------------------------------------ */
 
+/* n strings of v, and v */
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void crm_roles_release(struct crm_roles *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->names[i]);
-		free(r->labels[i]);
-	}
-	for (size_t i = 0; i < r->nrequired; i++)
-		free(r->required[i]);
-	free(r->names);
-	free(r->labels);
+	free_list(r->names, r->n);
+	free_list(r->labels, r->n);
+	free_list(r->required, r->nrequired);
 	free(r->key);
-	free(r->required);
 	free(r->after_stage);
 	free(r->path);
 	memset(r, 0, sizeof(*r));
@@ -155,10 +146,7 @@ long crm_roles_find(const struct crm_roles *r, const char *name)
 static int bad(struct crm_err *err, const char *path, const char *field,
 	       const char *why)
 {
-	crm_err_set(err, CRM_EX_CONFIG, "%s", why);
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	snprintf(err->file, sizeof(err->file), "%s", path);
-	return -1;
+	return crm_err_at(err, CRM_EX_CONFIG, path, 0, field, "%s", why);
 }
 
 int crm_roles_load(const char *path, struct crm_roles *r, struct crm_err *err)
@@ -399,22 +387,13 @@ static int pm_tree(struct pm_build *b, struct crm_err *err)
 
 		parent[i] = -1;
 		for (int steps = 0; m && steps < 1000; steps++) {
-			struct crm_stmt *st;
-			int rc;
-
 			if ((parent[i] = pm_index(pm, m)) >= 0)
 				break;
-			st = crm_db_stmt_cached(
-			    b->db,
+			m = crm_dbq_int(
+			    b->db, err,
 			    "SELECT reports_to_id FROM contacts WHERE id = ?",
-			    err);
-			if (!st)
-				goto fail;
-			crm_stmt_bind_int(st, 1, m);
-			rc = crm_stmt_step(st, err);
-			m = rc > 0 ? crm_stmt_int(st, 0) : 0;
-			crm_stmt_reset(st);
-			if (rc < 0)
+			    "i", m);
+			if (m < 0)
 				goto fail;
 		}
 		if (parent[i] == (long)i)
@@ -531,11 +510,10 @@ static void pm_people_gaps(struct pm_build *b)
 static int pm_deal_gaps(struct pm_build *b, const struct crm_pm_opts *o,
 			int64_t deal, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    b->db,
-	    "SELECT name, company_id, pipeline, stage, status FROM deals "
-	    "WHERE id = ?",
-	    err);
+	struct crm_stmt *st = crm_dbq(b->db, err,
+				      "SELECT name, company_id, pipeline, "
+				      "stage, status FROM deals WHERE id = ?",
+				      "i", deal);
 	const struct crm_pipelines *pls;
 	const struct crm_pipeline *pl;
 	const char *after = o->after_stage ? o->after_stage : b->r->after_stage;
@@ -547,7 +525,6 @@ static int pm_deal_gaps(struct pm_build *b, const struct crm_pm_opts *o,
 
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, deal);
 	rc = crm_stmt_step(st, err);
 	if (rc > 0) {
 		name = dup0(crm_stmt_text(st, 0));
@@ -557,7 +534,7 @@ static int pm_deal_gaps(struct pm_build *b, const struct crm_pm_opts *o,
 		open = crm_stmt_text(st, 4) &&
 		       !strcmp(crm_stmt_text(st, 4), "open");
 	}
-	crm_stmt_finalize(st);
+	crm_stmt_reset(st);
 	if (rc <= 0) {
 		if (rc == 0)
 			crm_err_set(err, CRM_EX_NOINPUT, "no deal %lld",
@@ -579,30 +556,23 @@ static int pm_deal_gaps(struct pm_build *b, const struct crm_pm_opts *o,
 		goto out;
 	for (size_t k = 0; k < b->r->nrequired; k++) {
 		const char *role = b->r->required[k];
+		int64_t n = crm_dbq_int(b->db, err,
+					"SELECT count(*) FROM contact_roles "
+					"WHERE role = ? AND (deal_id = ? OR "
+					"company_id = ?)",
+					"sii", role, deal, company);
 
-		st = crm_db_stmt(b->db,
-				 "SELECT count(*) FROM contact_roles WHERE "
-				 "role = ? AND (deal_id = ? OR company_id = ?)",
-				 err);
-		if (!st) {
+		if (n < 0) {
 			rc = -1;
 			goto out;
 		}
-		crm_stmt_bind_text(st, 1, role);
-		crm_stmt_bind_int(st, 2, deal);
-		crm_stmt_bind_int(st, 3, company);
-		rc = crm_stmt_step(st, err);
-		if (rc > 0 && crm_stmt_int(st, 0) == 0) {
+		if (n == 0) {
 			char *g = crm_xasprintf(
 			    "deal %lld (%s) is past %s with no %s",
 			    (long long)deal, name ? name : "", after, role);
 			crm_strv_push(&b->pm->gaps, g);
 			free(g);
 		}
-		crm_stmt_finalize(st);
-		if (rc < 0)
-			goto out;
-		rc = 0;
 	}
 out:
 	free(name);
@@ -617,12 +587,17 @@ out:
 	"c.last_activity_at FROM contact_roles r JOIN contacts c ON c.id = "   \
 	"r.contact_id "
 
+static int push_id(struct crm_stmt *st, void *ids)
+{
+	crm_strv_push(ids, crm_stmt_text(st, 0));
+	return 0;
+}
+
 static int pm_run(struct crm_db *db, const struct crm_pm_opts *o,
 		  struct crm_powermap *pm, const char *sql, int64_t a,
 		  int64_t c, struct crm_err *err)
 {
 	struct pm_build b = {.db = db, .pm = pm};
-	struct crm_stmt *st;
 	int rc = -1;
 
 	if (!(b.r = crm_roles_get(err)) || crm_datetime_now(&b.now, err) < 0)
@@ -644,13 +619,7 @@ static int pm_run(struct crm_db *db, const struct crm_pm_opts *o,
 					   "pipeline",
 					   o->after_stage);
 	}
-	st = crm_db_stmt(db, sql, err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, a);
-	crm_stmt_bind_int(st, 2, c);
-	rc = crm_stmt_each(st, pm_row, &b, err);
-	crm_stmt_finalize(st);
+	rc = crm_dbq_each(db, err, pm_row, &b, sql, "ii", a, c);
 	if (rc == 0)
 		rc = pm_tree(&b, err);
 	if (rc == 0)
@@ -659,19 +628,12 @@ static int pm_run(struct crm_db *db, const struct crm_pm_opts *o,
 		rc = pm_deal_gaps(&b, o, pm->deal_id, err);
 	if (rc == 0 && !pm->deal_id) {
 		/* every open deal of the company */
-		st = crm_db_stmt(db,
-				 "SELECT id FROM deals WHERE company_id = ? "
-				 "AND status = 'open' ORDER BY id",
-				 err);
 		struct crm_strv ids = {0};
-		if (!st)
-			rc = -1;
-		else {
-			crm_stmt_bind_int(st, 1, pm->company_id);
-			while ((rc = crm_stmt_step(st, err)) > 0)
-				crm_strv_push(&ids, crm_stmt_text(st, 0));
-			crm_stmt_finalize(st);
-		}
+
+		rc = crm_dbq_each(db, err, push_id, &ids,
+				  "SELECT id FROM deals WHERE company_id = ? "
+				  "AND status = 'open' ORDER BY id",
+				  "i", pm->company_id);
 		for (size_t i = 0; rc == 0 && i < ids.n; i++)
 			rc = pm_deal_gaps(&b, o, strtoll(ids.v[i], NULL, 10),
 					  err);
@@ -683,24 +645,34 @@ static int pm_run(struct crm_db *db, const struct crm_pm_opts *o,
 	return rc < 0 ? -1 : 0;
 }
 
-static int load_title(struct crm_db *db, const char *sql, int64_t id,
-		      struct crm_powermap *pm, int64_t *company,
-		      struct crm_err *err)
+/* The map of what sql finds for id (and, on a deal, its company): the
+ * title from title_sql (the company's id in its column 1 on a deal). */
+static int powermap(struct crm_db *db, const struct crm_pm_opts *o,
+		    struct crm_powermap *pm, const char *title_sql,
+		    const char *what, int64_t id, const char *sql,
+		    struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(db, sql, err);
+	struct crm_stmt *st = crm_dbq(db, err, title_sql, "i", id);
 	int rc;
 
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, id);
 	rc = crm_stmt_step(st, err);
 	if (rc > 0) {
 		pm->title = crm_xstrdup(
 		    crm_stmt_text(st, 0) ? crm_stmt_text(st, 0) : "");
-		if (company)
-			*company = crm_stmt_int(st, 1);
+		if (pm->deal_id)
+			pm->company_id = crm_stmt_int(st, 1);
 	}
-	crm_stmt_finalize(st);
+	crm_stmt_reset(st);
+	if (rc == 0)
+		crm_err_set(err, CRM_EX_NOINPUT, "no %s %lld", what,
+			    (long long)id);
+	if (rc <= 0)
+		return -1;
+	rc = pm_run(db, o, pm, sql, id, pm->deal_id ? pm->company_id : id, err);
+	if (rc < 0) /* a failed call leaves the caller nothing to free */
+		crm_powermap_release(pm);
 	return rc;
 }
 
@@ -708,49 +680,28 @@ int crm_powermap_deal(struct crm_db *db, int64_t deal,
 		      const struct crm_pm_opts *o, struct crm_powermap *pm,
 		      struct crm_err *err)
 {
-	int rc;
-
 	memset(pm, 0, sizeof(*pm));
 	pm->deal_id = deal;
-	rc = load_title(db, "SELECT name, company_id FROM deals WHERE id = ?",
-			deal, pm, &pm->company_id, err);
-	if (rc == 0)
-		crm_err_set(err, CRM_EX_NOINPUT, "no deal %lld",
-			    (long long)deal);
-	if (rc <= 0)
-		return -1;
-	rc = pm_run(db, o, pm,
-		    PM_COLS "WHERE r.deal_id = ? OR (r.company_id = ? AND "
-			    "r.company_id IS NOT NULL) ORDER BY r.id",
-		    deal, pm->company_id, err);
-	if (rc < 0) /* a failed call leaves the caller nothing to free */
-		crm_powermap_release(pm);
-	return rc;
+	return powermap(db, o, pm,
+			"SELECT name, company_id FROM deals WHERE id = ?",
+			"deal", deal,
+			PM_COLS "WHERE r.deal_id = ? OR (r.company_id = ? AND "
+				"r.company_id IS NOT NULL) ORDER BY r.id",
+			err);
 }
 
 int crm_powermap_company(struct crm_db *db, int64_t company,
 			 const struct crm_pm_opts *o, struct crm_powermap *pm,
 			 struct crm_err *err)
 {
-	int rc;
-
 	memset(pm, 0, sizeof(*pm));
 	pm->company_id = company;
-	rc = load_title(db, "SELECT name FROM companies WHERE id = ?", company,
-			pm, NULL, err);
-	if (rc == 0)
-		crm_err_set(err, CRM_EX_NOINPUT, "no company %lld",
-			    (long long)company);
-	if (rc <= 0)
-		return -1;
-	rc = pm_run(db, o, pm,
-		    PM_COLS "WHERE r.company_id = ? OR r.deal_id IN (SELECT "
-			    "id FROM deals WHERE company_id = ? AND status = "
-			    "'open') ORDER BY r.id",
-		    company, company, err);
-	if (rc < 0)
-		crm_powermap_release(pm);
-	return rc;
+	return powermap(db, o, pm, "SELECT name FROM companies WHERE id = ?",
+			"company", company,
+			PM_COLS "WHERE r.company_id = ? OR r.deal_id IN "
+				"(SELECT id FROM deals WHERE company_id = ? "
+				"AND status = 'open') ORDER BY r.id",
+			err);
 }
 
 void crm_powermap_release(struct crm_powermap *pm)

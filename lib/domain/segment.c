@@ -9,6 +9,7 @@
 #include "config.h"
 #include "contact.h"
 #include "datetime.h"
+#include "dbq.h"
 #include "filter.h"
 #include "flow.h"
 #include "lead.h"
@@ -200,28 +201,31 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* scandir: a segment file (NAME.json, not hidden) */
+static int json_file(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return n > 5 && de->d_name[0] != '.' &&
+	       !strcmp(de->d_name + n - 5, ".json");
+}
+
 int crm_segment_names(const char *dir, struct crm_strv *names,
 		      struct crm_err *err)
 {
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	struct dirent **v;
+	int n = scandir(dir, &v, json_file, NULL);
 
-	if (!d)
+	if (n < 0)
 		return crm_err_at(
 		    err, errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_CONFIG, dir,
 		    0, NULL, "cannot open segments: %s", strerror(errno));
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-
-		if (n > 5 && de->d_name[0] != '.' &&
-		    !strcmp(de->d_name + n - 5, ".json")) {
-			char *nm = crm_xstrdup(de->d_name);
-			nm[n - 5] = '\0';
-			crm_strv_push(names, nm);
-			free(nm);
-		}
+	for (int i = 0; i < n; i++) {
+		v[i]->d_name[strlen(v[i]->d_name) - 5] = '\0';
+		crm_strv_push(names, v[i]->d_name);
+		free(v[i]);
 	}
-	closedir(d);
+	free(v);
 	if (names->n)
 		qsort(names->v, names->n, sizeof(*names->v), cmp_str);
 	return 0;
@@ -229,23 +233,37 @@ int crm_segment_names(const char *dir, struct crm_strv *names,
 
 /* -- evaluation -------------------------------------------------------- */
 
-struct idv {
-	int64_t *v;
-	size_t n, cap;
-};
-
-static int collect(const struct crm_row *row, void *arg)
-{
-	struct idv *x = arg;
-
-	x->v = crm_xgrow(x->v, &x->cap, x->n + 1, sizeof(*x->v));
-	x->v[x->n++] = crm_row_id(row);
-	return 0;
-}
-
 struct count {
 	int64_t id, n;
 };
+
+void crm_idv_push(struct crm_idv *x, int64_t id)
+{
+	x->v = crm_xgrow(x->v, &x->cap, x->n + 1, sizeof(*x->v));
+	x->v[x->n++] = id;
+}
+
+int crm_idv_collect(const struct crm_row *row, void *arg)
+{
+	crm_idv_push(arg, crm_row_id(row));
+	return 0;
+}
+
+/* crm_dbq_each: column 0 into the crm_idv arg */
+static int push_id(struct crm_stmt *st, void *arg)
+{
+	crm_idv_push(arg, crm_stmt_int(st, 0));
+	return 0;
+}
+
+/* crm_dbq_rows: an id and its count */
+static void fill_count(struct crm_stmt *st, void *elem)
+{
+	struct count *c = elem;
+
+	c->id = crm_stmt_int(st, 0);
+	c->n = crm_stmt_int(st, 1);
+}
 
 static int cmp_count(const void *a, const void *b)
 {
@@ -272,7 +290,7 @@ static char *like_pattern(const char *s)
  * [min, max]. */
 static int filter_act(struct crm_db *db, const struct crm_segment *s,
 		      const struct crm_segment_act *a, const char *now,
-		      struct idv *ids, struct crm_err *err)
+		      struct crm_idv *ids, struct crm_err *err)
 {
 	/* fixed text per entity: the link column is never spliced */
 	const char *sql =
@@ -287,9 +305,8 @@ static int filter_act(struct crm_db *db, const struct crm_segment *s,
 		  "AND occurred_at <= ? AND (CAST(? AS TEXT) IS NULL OR "
 		  "lower(subject) LIKE "
 		  "? ESCAPE '\\') GROUP BY contact_id";
-	struct crm_stmt *st;
 	struct count *c = NULL;
-	size_t nc = 0, cap = 0, keep = 0;
+	size_t nc = 0, keep = 0;
 	crm_time t;
 	char since[CRM_TIME_LEN];
 	char *pat = a->subject ? like_pattern(a->subject) : NULL;
@@ -300,27 +317,8 @@ static int filter_act(struct crm_db *db, const struct crm_segment *s,
 		return -1;
 	}
 	crm_datetime_format(t - (crm_time)a->days * 86400, since);
-	st = crm_db_stmt(db, sql, err);
-	if (!st) {
-		free(pat);
-		return -1;
-	}
-	crm_stmt_bind_text(st, 1, a->type);
-	crm_stmt_bind_text(st, 2, since);
-	crm_stmt_bind_text(st, 3, now);
-	if (pat) {
-		crm_stmt_bind_text(st, 4, pat);
-		crm_stmt_bind_text(st, 5, pat);
-	} else {
-		crm_stmt_bind_null(st, 4);
-		crm_stmt_bind_null(st, 5);
-	}
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		c = crm_xgrow(c, &cap, nc + 1, sizeof(*c));
-		c[nc].id = crm_stmt_int(st, 0);
-		c[nc++].n = crm_stmt_int(st, 1);
-	}
-	crm_stmt_finalize(st);
+	rc = crm_dbq_rows(db, err, &c, &nc, sizeof(*c), fill_count, sql,
+			  "sssss", a->type, since, now, pat, pat);
 	free(pat);
 	if (rc < 0) {
 		free(c);
@@ -347,10 +345,10 @@ long crm_segment_eval(struct crm_db *db, const struct crm_segment *s,
 		      const char *now, int64_t **ids, struct crm_err *err)
 {
 	struct crm_query q = {.where = &s->where, .limit = -1};
-	struct idv x = {0};
+	struct crm_idv x = {0};
 
 	*ids = NULL;
-	if (crm_entity_each(db, s->e, &q, collect, &x, err) < 0) {
+	if (crm_entity_each(db, s->e, &q, crm_idv_collect, &x, err) < 0) {
 		/* a field the database does not know: the file's fault */
 		if (err->code == CRM_EX_USAGE) {
 			char msg[sizeof(err->msg)];
@@ -378,8 +376,7 @@ int crm_segment_diff(struct crm_db *db, const struct crm_segment *s,
 		     int (*fn)(const char *change, int64_t id, void *arg),
 		     void *arg, struct crm_err *err)
 {
-	struct crm_stmt *st;
-	struct idv old = {0};
+	struct crm_idv old = {0};
 	int64_t *cur = NULL;
 	long n;
 	size_t i = 0, j = 0;
@@ -389,22 +386,11 @@ int crm_segment_diff(struct crm_db *db, const struct crm_segment *s,
 	n = crm_segment_eval(db, s, now, &cur, err);
 	if (n < 0)
 		return -1;
-	st = crm_db_stmt(db,
+	if (crm_dbq_each(db, err, push_id, &old,
 			 "SELECT record_id FROM segment_members WHERE segment "
 			 "= ? AND entity = ? ORDER BY record_id",
-			 err);
-	if (!st)
+			 "ss", s->name, s->e->name) < 0)
 		goto out;
-	crm_stmt_bind_text(st, 1, s->name);
-	crm_stmt_bind_text(st, 2, s->e->name);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		old.v = crm_xgrow(old.v, &old.cap, old.n + 1, sizeof(*old.v));
-		old.v[old.n++] = crm_stmt_int(st, 0);
-	}
-	crm_stmt_finalize(st);
-	if (rc < 0)
-		goto out;
-	rc = -1;
 	{
 		json_t *d = json_pack("{ss}", "segment", s->name);
 		data = json_dumps(d, JSON_COMPACT);
@@ -413,31 +399,21 @@ int crm_segment_diff(struct crm_db *db, const struct crm_segment *s,
 	while (i < (size_t)n || j < old.n) {
 		bool enter = j == old.n || (i < (size_t)n && cur[i] < old.v[j]);
 		bool leave = !enter && (i == (size_t)n || old.v[j] < cur[i]);
-		struct crm_stmt *w;
 
 		if (!enter && !leave) { /* in both */
 			i++, j++;
 			continue;
 		}
-		w = crm_db_stmt_cached(
-		    db,
-		    enter ? "INSERT INTO segment_members (segment, entity, "
-			    "record_id, entered_at) VALUES (?, ?, ?, ?)"
-			  : "DELETE FROM segment_members WHERE segment = ? "
-			    "AND entity = ? AND record_id = ?",
-		    err);
-		if (!w)
+		if (crm_dbq_run(db, err,
+				enter ? "INSERT INTO segment_members (segment, "
+					"entity, record_id, entered_at) VALUES "
+					"(?, ?, ?, ?)"
+				      : "DELETE FROM segment_members WHERE "
+					"segment = ? AND entity = ? AND "
+					"record_id = ?",
+				enter ? "ssis" : "ssi", s->name, s->e->name,
+				enter ? cur[i] : old.v[j], now) < 0)
 			goto out;
-		crm_stmt_bind_text(w, 1, s->name);
-		crm_stmt_bind_text(w, 2, s->e->name);
-		crm_stmt_bind_int(w, 3, enter ? cur[i] : old.v[j]);
-		if (enter)
-			crm_stmt_bind_text(w, 4, now);
-		if (crm_stmt_step(w, err) < 0) {
-			crm_stmt_reset(w);
-			goto out;
-		}
-		crm_stmt_reset(w);
 		if (enter && crm_flow_emit(db, "segment.entered", s->e->name,
 					   cur[i], data, err) < 0)
 			goto out;

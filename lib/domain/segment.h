@@ -50,6 +50,15 @@ long crm_segment_eval(struct crm_db *db, const struct crm_segment *s,
  * caller's transaction: fn gets each change ("entered" or "left") in id
  * order; the stored members become the new ones and each entering record
  * raises "segment.entered" (data {"segment": NAME}). Returns 0 or -1. */
+/* A growing list of record ids (zeroed at first; the caller frees v). */
+struct crm_idv {
+	int64_t *v;
+	size_t n, cap;
+};
+void crm_idv_push(struct crm_idv *x, int64_t id);
+/* crm_entity_each: the record's id into the crm_idv arg; 0. */
+int crm_idv_collect(const struct crm_row *row, void *arg);
+
 int crm_segment_diff(struct crm_db *db, const struct crm_segment *s,
 		     const char *now,
 		     int (*fn)(const char *change, int64_t id, void *arg),

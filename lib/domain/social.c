@@ -10,6 +10,7 @@
 #include "activity.h"
 #include "campaign.h"
 #include "contact.h"
+#include "dbq.h"
 #include "form.h"
 #include "hash.h"
 #include "lead.h"
@@ -373,14 +374,12 @@ static int social_prepare(struct crm_db *db, const struct crm_entity *e,
 	(void)e;
 	(void)arg;
 	(void)old;
-	if (!pl) {
-		snprintf(err->field, sizeof(err->field), "platform");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "unknown platform '%.60s' (one of wechat, "
-				   "weibo, linkedin, x, facebook, instagram, "
-				   "github, douyin, xiaohongshu)",
-				   crm_row_get(row, "platform"));
-	}
+	if (!pl)
+		return crm_err_field(err, "platform", CRM_EX_DATAERR,
+				     "unknown platform '%.60s' (one of wechat, "
+				     "weibo, linkedin, x, facebook, instagram, "
+				     "github, douyin, xiaohongshu)",
+				     crm_row_get(row, "platform"));
 	crm_row_set(row, "platform", pl);
 	if (crm_social_handle(pl, crm_row_get(row, "handle"), &h, err) < 0) {
 		snprintf(err->field, sizeof(err->field), "handle");
@@ -411,31 +410,28 @@ static int social_prepare(struct crm_db *db, const struct crm_entity *e,
 	c = crm_row_get(row, "contact_id");
 	l = crm_row_get(row, "lead_id");
 	if (!c == !l) {
-		snprintf(err->field, sizeof(err->field), "contact_id");
-		crm_err_set(err, CRM_EX_DATAERR,
-			    "an identity belongs to one contact or one lead%s",
-			    c ? ", not both" : "");
+		crm_err_field(
+		    err, "contact_id", CRM_EX_DATAERR,
+		    "an identity belongs to one contact or one lead%s",
+		    c ? ", not both" : "");
 		goto out;
 	}
 	/* one identity, one person */
-	st = crm_db_stmt_cached(db,
-				"SELECT id, contact_id, lead_id FROM "
-				"social_identities WHERE uid = ? AND id <> ?",
-				err);
+	st = crm_dbq(db, err,
+		     "SELECT id, contact_id, lead_id FROM social_identities "
+		     "WHERE uid = ? AND id <> ?",
+		     "si", uid.s, crm_row_id(row));
 	if (!st)
 		goto out;
-	crm_stmt_bind_text(st, 1, uid.s);
-	crm_stmt_bind_int(st, 2, crm_row_id(row));
 	rc = crm_stmt_step(st, err);
 	if (rc > 0) {
 		const char *oc = crm_stmt_text(st, 1),
 			   *ol = crm_stmt_text(st, 2);
 
-		snprintf(err->field, sizeof(err->field), "handle");
-		crm_err_set(err, CRM_EX_DATAERR,
-			    "%s already belongs to %s %s (identity %lld)",
-			    uid.s, oc ? "contact" : "lead", oc ? oc : ol,
-			    (long long)crm_stmt_int(st, 0));
+		crm_err_field(err, "handle", CRM_EX_DATAERR,
+			      "%s already belongs to %s %s (identity %lld)",
+			      uid.s, oc ? "contact" : "lead", oc ? oc : ol,
+			      (long long)crm_stmt_int(st, 0));
 		rc = -1;
 	}
 	crm_stmt_reset(st);
@@ -450,12 +446,11 @@ static int social_check(struct crm_db *db, const struct crm_entity *e,
 {
 	(void)db;
 	(void)e;
-	if (!crm_row_get(row, "contact_id") == !crm_row_get(row, "lead_id")) {
-		snprintf(err->field, sizeof(err->field), "contact_id");
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "an identity belongs to one contact or one "
-				   "lead");
-	}
+	if (!crm_row_get(row, "contact_id") == !crm_row_get(row, "lead_id"))
+		return crm_err_field(
+		    err, "contact_id", CRM_EX_DATAERR,
+		    "an identity belongs to one contact or one "
+		    "lead");
 	return 0;
 }
 
@@ -626,13 +621,9 @@ struct person {
 static int find_person(struct crm_db *db, const char *sql, const char *key,
 		       struct person *p, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int rc;
+	struct crm_stmt *st = crm_dbq(db, err, sql, "s", key);
+	int rc = st ? crm_stmt_step(st, err) : -1;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, key);
-	rc = crm_stmt_step(st, err);
 	if (rc > 0) {
 		if (crm_stmt_text(st, 1)) {
 			p->entity = "contact";
@@ -649,7 +640,8 @@ static int find_person(struct crm_db *db, const char *sql, const char *key,
 			rc = 2;
 		}
 	}
-	crm_stmt_reset(st);
+	if (st)
+		crm_stmt_reset(st);
 	return rc;
 }
 
@@ -667,29 +659,17 @@ static const char by_unionid_sql[] =
 static int adopt(struct crm_db *db, int64_t id, const struct person *p,
 		 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE social_identities SET contact_id = ?, lead_id = ?, "
-	    "updated_at = ? WHERE id = ?",
-	    err);
+	bool contact = !strcmp(p->entity, "contact");
 	char now[CRM_TIME_LEN];
-	int rc;
 
-	if (!st)
-		return -1;
 	crm_datetime_format(db->now, now);
-	if (!strcmp(p->entity, "contact")) {
-		crm_stmt_bind_int(st, 1, p->id);
-		crm_stmt_bind_null(st, 2);
-	} else {
-		crm_stmt_bind_null(st, 1);
-		crm_stmt_bind_int(st, 2, p->id);
-	}
-	crm_stmt_bind_text(st, 3, now);
-	crm_stmt_bind_int(st, 4, id);
-	rc = crm_stmt_step_as(st, "cannot update an identity", err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	if (crm_dbq_run(db, err,
+			"UPDATE social_identities SET contact_id = ?, lead_id "
+			"= ?, updated_at = ? WHERE id = ?",
+			"IIsi", contact ? p->id : 0, contact ? 0 : p->id, now,
+			id) < 0)
+		return crm_err_what(err, "cannot update an identity");
+	return 0;
 }
 
 /* What the duplicate check said about the last record. */
@@ -719,6 +699,19 @@ static void importers_free(struct importers *im)
 
 /* The lead duplicate check, keeping the source of a lead it updates
  * (where a lead came from first stays) and its external id. */
+/* The end of an import whose work returned rc: the importers freed, the
+ * transaction finished (crm_db_finish) when rc is 0, else rolled back. */
+static int import_end(struct crm_db *db, struct importers *im, bool dry_run,
+		      int rc, struct crm_err *err)
+{
+	importers_free(im);
+	if (rc == 0)
+		rc = crm_db_finish(db, dry_run, err);
+	if (rc < 0)
+		crm_db_rollback(db);
+	return rc;
+}
+
 static int check_keep_source(struct crm_db *db, const struct crm_entity *e,
 			     struct crm_import_new *nw, void *arg,
 			     struct crm_err *err)
@@ -824,6 +817,20 @@ static int place(struct crm_err *err, const char *input, long line,
 	return -1;
 }
 
+/* pick, for a column the input must have: NULL with the error why at the
+ * line, as field. */
+static const char *need(const struct crm_rec *in, const char *names,
+			const char **col, const char *input, const char *field,
+			const char *why, struct crm_err *err)
+{
+	const char *v = pick(in, names, col);
+
+	if (!v)
+		crm_err_at(err, CRM_EX_DATAERR, input, in->line, field, "%s",
+			   why);
+	return v;
+}
+
 /* One interaction record. */
 static int one_interaction(struct crm_db *db, struct importers *im,
 			   const struct crm_rec *in, const char *input,
@@ -856,22 +863,17 @@ static int one_interaction(struct crm_db *db, struct importers *im,
 			   "unknown platform '%.60s'", v);
 		goto out;
 	}
-	v = pick(in, COL_HANDLE, &col);
-	if (!v) {
-		crm_err_at(err, CRM_EX_DATAERR, input, in->line, "handle",
-			   "missing (openid, uid, profile address or name)");
+	v = need(in, COL_HANDLE, &col, input, "handle",
+		 "missing (openid, uid, profile address or name)", err);
+	if (!v)
 		goto out;
-	}
 	if (crm_social_handle(pl, v, &h, err) < 0) {
 		place(err, input, in->line, col);
 		goto out;
 	}
-	v = pick(in, COL_TIME, &col);
-	if (!v) {
-		crm_err_at(err, CRM_EX_DATAERR, input, in->line, "occurred_at",
-			   "missing");
+	v = need(in, COL_TIME, &col, input, "occurred_at", "missing", err);
+	if (!v)
 		goto out;
-	}
 	if (parse_when(v, when, err) < 0) {
 		place(err, input, in->line, col);
 		goto out;
@@ -1051,11 +1053,7 @@ int crm_social_import(struct crm_db *db, struct crm_reader **rs, size_t n,
 	}
 	rc = 0;
 out:
-	importers_free(&im);
-	if (rc == 0)
-		rc = crm_db_finish(db, o->dry_run, err);
-	if (rc < 0)
-		crm_db_rollback(db);
+	rc = import_end(db, &im, o->dry_run, rc, err);
 done:
 	crm_rec_release(&in);
 	return rc;
@@ -1219,10 +1217,5 @@ int crm_form_capture(struct crm_db *db, const char *const *paths, size_t n,
 			goto out;
 	rc = 0;
 out:
-	importers_free(&im);
-	if (rc == 0)
-		rc = crm_db_finish(db, o->dry_run, err);
-	if (rc < 0)
-		crm_db_rollback(db);
-	return rc;
+	return import_end(db, &im, o->dry_run, rc, err);
 }

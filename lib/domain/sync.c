@@ -1,6 +1,7 @@
 /* sync.c - crm sync pull and push (see sync.h). */
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "contact.h"
 #include "dbq.h"
+#include "segment.h"
 #include "sync.h"
 
 /* Local ids of records made offline start here, far above the server's,
@@ -101,9 +103,14 @@ static row_t row_read(struct crm_stmt *st, size_t n)
 	row_t r = crm_xcalloc(n ? n : 1, sizeof(char *));
 
 	for (size_t i = 0; i < n; i++)
-		if (!crm_stmt_is_null(st, (int)i))
-			r[i] = crm_xstrdup(crm_stmt_text(st, (int)i));
+		r[i] = crm_stmt_dup(st, (int)i);
 	return r;
+}
+
+/* crm_stmt_rows: a row of a statement on a table's columns */
+static void fill_row(struct crm_stmt *st, void *elem)
+{
+	*(row_t *)elem = row_read(st, (size_t)crm_stmt_ncols(st));
 }
 
 static row_t row_copy(row_t r, size_t n)
@@ -334,30 +341,21 @@ static void sync_free(struct sync *y)
 	free(y->server);
 }
 
-/* Bind the row's values to ?1.. (from column first). */
-static void bind_row(struct crm_stmt *st, const struct tctx *c, row_t r,
-		     size_t first)
-{
-	for (size_t i = first; i < c->cols.n; i++)
-		crm_stmt_bind_text(st, (int)(i - first + 1), r[i]);
-}
-
 /* The row id of table c in db (cached statement), NULL if none; -1 in
  * *rc on error. */
 static row_t get_row(struct crm_db *db, const struct tctx *c, int64_t id,
 		     int *rc, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	struct crm_stmt *st = crm_dbq(
+	    db, err,
 	    c->sget && crm_store_engine(db->store) == CRM_STORE_PG ? c->sget
 								   : c->get,
-	    err);
+	    "i", id);
 	row_t r = NULL;
 
 	*rc = -1;
 	if (!st)
 		return NULL;
-	crm_stmt_bind_int(st, 1, id);
 	*rc = crm_stmt_step(st, err);
 	if (*rc == 1)
 		r = row_read(st, c->cols.n);
@@ -365,51 +363,68 @@ static row_t get_row(struct crm_db *db, const struct tctx *c, int64_t id,
 	return r;
 }
 
-/* Run a cached statement with the row bound; 0 or -1. */
-static int run_row(struct crm_db *db, const char *sql, const struct tctx *c,
-		   row_t r, struct crm_err *err)
+/* Run a cached statement with the row's values bound to ?1.. from
+ * column first: 1 a row came (*id its column 0, when given), 0 none, -1. */
+static int step_row(struct crm_db *db, const char *sql, const struct tctx *c,
+		    row_t r, size_t first, int64_t *id, struct crm_err *err)
 {
 	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
 	int rc;
 
 	if (!st)
 		return -1;
-	bind_row(st, c, r, 0);
+	for (size_t i = first; i < c->cols.n; i++)
+		crm_stmt_bind_text(st, (int)(i - first + 1), r[i]);
 	rc = crm_stmt_step(st, err);
+	if (rc == 1 && id)
+		*id = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return rc;
+}
+
+/* step_row from column 0, for a statement without rows: 0 or -1 */
+static int run_row(struct crm_db *db, const char *sql, const struct tctx *c,
+		   row_t r, struct crm_err *err)
+{
+	return step_row(db, sql, c, r, 0, NULL, err) < 0 ? -1 : 0;
 }
 
 static int run_id(struct crm_db *db, const char *sql, int64_t id, int64_t id2,
 		  struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
+	return crm_dbq_step(db, err, NULL, sql, id2 ? "ii" : "i", id, id2);
+}
+
+/* Runs sql (made by the caller, freed here: not cached) on db with the
+ * values of fmt bound, fn on each row (NULL: one step); 0 or -1. */
+static int sql_each(struct crm_db *db, char *sql,
+		    int (*fn)(struct crm_stmt *, void *), void *arg,
+		    struct crm_err *err, const char *fmt, ...)
+{
+	struct crm_stmt *st = crm_db_stmt(db, sql, err);
+	va_list ap;
 	int rc;
 
+	free(sql);
 	if (!st)
 		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	if (id2)
-		crm_stmt_bind_int(st, 2, id2);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return rc;
+	va_start(ap, fmt);
+	crm_stmt_vbindf(st, fmt, ap);
+	va_end(ap);
+	rc = fn ? crm_stmt_each(st, fn, arg, err) : crm_stmt_step(st, err);
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
 }
 
 /* -- the local sync state and base rows -- */
 
 static char *state_get(struct crm_db *db, const char *key, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT value FROM crm_sync_state WHERE key = ?1", err);
-	char *v = NULL;
+	char *v;
 
-	if (!st)
-		return NULL;
-	crm_stmt_bind_text(st, 1, key);
-	if (crm_stmt_step(st, err) == 1 && !crm_stmt_is_null(st, 0))
-		v = crm_xstrdup(crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
+	crm_dbq_text(db, err, &v,
+		     "SELECT value FROM crm_sync_state WHERE key = ?1", "s",
+		     key);
 	return v;
 }
 
@@ -433,17 +448,15 @@ static int state_del(struct crm_db *db, const char *key, struct crm_err *err)
 static int base_get(struct sync *y, int tb, int64_t id, int64_t *gen,
 		    row_t *row, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    y->l,
+	struct crm_stmt *st = crm_dbq(
+	    y->l, err,
 	    "SELECT gen, row FROM crm_sync_base WHERE tbl = ?1 AND id = ?2",
-	    err);
+	    "si", tables[tb].table, id);
 	int rc;
 
 	*row = NULL;
 	if (!st)
 		return -1;
-	crm_stmt_bind_text(st, 1, tables[tb].table);
-	crm_stmt_bind_int(st, 2, id);
 	rc = crm_stmt_step(st, err);
 	if (rc == 1) {
 		*gen = crm_stmt_int(st, 0);
@@ -456,27 +469,16 @@ static int base_get(struct sync *y, int tb, int64_t id, int64_t *gen,
 static int base_put(struct sync *y, int tb, int64_t id, int64_t gen, row_t r,
 		    struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    y->l,
+	char *j = row_json(&y->t[tb], r);
+	int rc = crm_dbq_run(
+	    y->l, err,
 	    "INSERT INTO crm_sync_base (tbl, id, gen, row) VALUES (?1, ?2, "
 	    "?3, ?4) ON CONFLICT (tbl, id) DO UPDATE SET gen = excluded.gen, "
 	    "row = excluded.row",
-	    err);
-	char *j = row_json(&y->t[tb], r);
-	int rc;
+	    "siis", tables[tb].table, id, gen, j);
 
-	if (!st) {
-		free(j);
-		return -1;
-	}
-	crm_stmt_bind_text(st, 1, tables[tb].table);
-	crm_stmt_bind_int(st, 2, id);
-	crm_stmt_bind_int(st, 3, gen);
-	crm_stmt_bind_text(st, 4, j);
-	rc = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
 	free(j);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 static int base_del(struct sync *y, int tb, int64_t id, struct crm_err *err)
@@ -505,24 +507,31 @@ static char *new_client_id(void)
 	return s;
 }
 
-/* Does the local file hold records without being a pulled copy? */
-static int has_records(struct crm_db *db, struct crm_err *err)
+/* a count above 0 sets *arg */
+static int nonzero(struct crm_stmt *st, void *arg)
+{
+	if (crm_stmt_int(st, 0) > 0)
+		*(bool *)arg = true;
+	return 0;
+}
+
+/* A first pull goes into a file that holds no records: 0, or -1 (one
+ * that does: CRM_EX_CANTCREAT). */
+static int fresh_copy(struct sync *y, struct crm_err *err)
 {
 	for (size_t i = 0; i < NT; i++) {
-		char *sql =
-		    crm_xasprintf("SELECT count(*) FROM %s", tables[i].table);
-		struct crm_stmt *st = crm_db_stmt(db, sql, err);
-		int rc;
+		bool any = false;
 
-		free(sql);
-		if (!st)
+		if (sql_each(y->l,
+			     crm_xasprintf("SELECT count(*) FROM %s",
+					   tables[i].table),
+			     nonzero, &any, err, "") < 0)
 			return -1;
-		rc = crm_stmt_step(st, err);
-		if (rc == 1 && crm_stmt_int(st, 0) > 0)
-			rc = 2;
-		crm_stmt_finalize(st);
-		if (rc != 0 && rc != 1)
-			return rc < 0 ? -1 : 1;
+		if (any)
+			return crm_err_set(err, CRM_EX_CANTCREAT,
+					   "'%s' holds records and is no "
+					   "pulled copy: pull into a new file",
+					   y->o->local);
 	}
 	return 0;
 }
@@ -543,8 +552,11 @@ static int open_local(struct sync *y, bool create, struct crm_err *err)
 	return 0;
 }
 
-static int open_server(struct sync *y, const char *url, struct crm_err *err)
+/* The server: --db, else saved (the copy's, NULL on a first pull). */
+static int open_server(struct sync *y, const char *saved, struct crm_err *err)
 {
+	const char *url = y->o->server ? y->o->server : saved;
+
 	if (!url || !crm_store_is_server(url))
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "the server must be a PostgreSQL connection "
@@ -733,6 +745,22 @@ out:
 	return status;
 }
 
+struct unseen {
+	const struct tctx *c;
+	struct crm_idv iv;
+};
+
+/* a base row's id, when the server's answer did not have it */
+static int add_unseen(struct crm_stmt *st, void *arg)
+{
+	struct unseen *u = arg;
+	int64_t id = crm_stmt_int(st, 0);
+
+	if (!seen_has(u->c, id))
+		crm_idv_push(&u->iv, id);
+	return 0;
+}
+
 /* Records pulled before and gone from the server's answer now: deleted
  * there or no longer the user's. Unchanged here: removed; changed: kept
  * for push to report. */
@@ -740,28 +768,17 @@ static int drop_unseen(struct sync *y, int tb, uint64_t *removed,
 		       struct crm_err *err)
 {
 	struct tctx *c = &y->t[tb];
-	struct crm_stmt *st = crm_db_stmt(
-	    y->l, "SELECT id FROM crm_sync_base WHERE tbl = ?1 ORDER BY id",
-	    err);
-	int64_t *gone = NULL;
-	size_t ngone = 0, capgone = 0;
-	int rc, status = -1;
+	struct unseen u = {.c = c};
+	int64_t *gone;
+	int status = -1;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, c->t->table);
-	while ((rc = crm_stmt_step(st, err)) == 1) {
-		int64_t id = crm_stmt_int(st, 0);
-
-		if (seen_has(c, id))
-			continue;
-		gone = crm_xgrow(gone, &capgone, ngone + 1, sizeof(*gone));
-		gone[ngone++] = id;
-	}
-	crm_stmt_finalize(st);
-	if (rc < 0)
+	if (crm_dbq_each(y->l, err, add_unseen, &u,
+			 "SELECT id FROM crm_sync_base WHERE tbl = ?1 ORDER "
+			 "BY id",
+			 "s", c->t->table) < 0)
 		goto out;
-	for (size_t i = 0; i < ngone; i++) {
+	gone = u.iv.v;
+	for (size_t i = 0; i < u.iv.n; i++) {
 		int64_t gen;
 		row_t b, l;
 		bool changed = false;
@@ -787,7 +804,7 @@ static int drop_unseen(struct sync *y, int tb, uint64_t *removed,
 	}
 	status = 0;
 out:
-	free(gone);
+	free(u.iv.v);
 	return status;
 }
 
@@ -796,44 +813,19 @@ out:
 static int local_ids(struct sync *y, struct crm_err *err)
 {
 	for (size_t i = 0; i < NT; i++) {
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    y->l,
-		    "INSERT INTO sqlite_sequence (name, seq) SELECT ?1, ?2 "
-		    "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE "
-		    "name = ?1)",
-		    err);
-		int rc;
-
-		if (!st)
-			return -1;
-		crm_stmt_bind_text(st, 1, tables[i].table);
-		crm_stmt_bind_int(st, 2, LOCAL_IDS - 1);
-		rc = crm_stmt_step(st, err);
-		crm_stmt_reset(st);
-		if (rc < 0)
-			return -1;
-		rc = crm_dbq_step(y->l, err, NULL,
-				  "UPDATE sqlite_sequence SET seq = ?2 "
-				  "WHERE name = ?1 AND seq < ?2",
-				  "si", tables[i].table,
-				  (int64_t)(LOCAL_IDS - 1));
-		if (rc < 0)
+		if (crm_dbq_run(
+			y->l, err,
+			"INSERT INTO sqlite_sequence (name, seq) SELECT "
+			"?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM "
+			"sqlite_sequence WHERE name = ?1)",
+			"si", tables[i].table, (int64_t)(LOCAL_IDS - 1)) < 0 ||
+		    crm_dbq_run(y->l, err,
+				"UPDATE sqlite_sequence SET seq = ?2 "
+				"WHERE name = ?1 AND seq < ?2",
+				"si", tables[i].table,
+				(int64_t)(LOCAL_IDS - 1)) < 0)
 			return -1;
 	}
-	return 0;
-}
-
-struct idv {
-	int64_t *v;
-	size_t n, cap;
-};
-
-static int collect_id(const struct crm_row *row, void *arg)
-{
-	struct idv *iv = arg;
-
-	iv->v = crm_xgrow(iv->v, &iv->cap, iv->n + 1, sizeof(*iv->v));
-	iv->v[iv->n++] = crm_row_id(row);
 	return 0;
 }
 
@@ -843,9 +835,9 @@ static int where_ids(struct sync *y, const struct crm_strv *where,
 		     int64_t **ids, size_t *n, struct crm_err *err)
 {
 	struct crm_query q = {where, NULL, -1, NULL, 0};
-	struct idv iv = {0};
+	struct crm_idv iv = {0};
 
-	if (crm_entity_each(y->s, &crm_contact_entity, &q, collect_id, &iv,
+	if (crm_entity_each(y->s, &crm_contact_entity, &q, crm_idv_collect, &iv,
 			    err) < 0) {
 		free(iv.v);
 		return -1;
@@ -884,14 +876,10 @@ static int pull_by_contacts(struct sync *y, int tb, const int64_t *ids,
 		return -1;
 	for (size_t i = 0; i < n && rc >= 0; i++) {
 		row_t *rs = NULL;
-		size_t nrs = 0, caprs = 0;
+		size_t nrs = 0;
 
 		crm_stmt_bind_int(st, 1, ids[i]);
-		while ((rc = crm_stmt_step(st, err)) == 1) {
-			rs = crm_xgrow(rs, &caprs, nrs + 1, sizeof(*rs));
-			rs[nrs++] = row_read(st, c->cols.n);
-		}
-		crm_stmt_reset(st);
+		rc = crm_stmt_rows(st, err, &rs, &nrs, sizeof(*rs), fill_row);
 		for (size_t k = 0; k < nrs; k++) {
 			if (rc >= 0 && apply_pulled(y, tb, rs[k], err) < 0)
 				rc = -1;
@@ -903,6 +891,24 @@ static int pull_by_contacts(struct sync *y, int tb, const int64_t *ids,
 	}
 	crm_stmt_finalize(st);
 	return rc < 0 ? -1 : 0;
+}
+
+struct pulling {
+	struct sync *y;
+	int tb;
+	struct crm_err *err;
+};
+
+/* a row of the server's table into the copy */
+static int pull_row(struct crm_stmt *st, void *arg)
+{
+	struct pulling *p = arg;
+	size_t n = p->y->t[p->tb].cols.n;
+	row_t r = row_read(st, n);
+	int rc = apply_pulled(p->y, p->tb, r, p->err);
+
+	row_free(r, n);
+	return rc < 0 || crm_check_interrupt(p->err) < 0 ? -1 : 0;
 }
 
 int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
@@ -924,26 +930,15 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 		return crm_err_set(err, CRM_EX_USAGE,
 				   "a first pull needs --db (the server)");
 	if (o->server && !crm_store_is_server(o->server)) {
-		open_server(&y, o->server, err);
+		open_server(&y, NULL, err);
 		goto out;
 	}
 	if (open_local(&y, true, err) < 0)
 		goto out;
 	was = state_get(y.l, "server", err);
-	if (!was) {
-		int rc = has_records(y.l, err);
-
-		if (rc < 0)
-			goto out;
-		if (rc) {
-			crm_err_set(err, CRM_EX_CANTCREAT,
-				    "'%s' holds records and is no pulled copy: "
-				    "pull into a new file",
-				    o->local);
-			goto out;
-		}
-	}
-	if (open_server(&y, o->server ? o->server : was, err) < 0)
+	if (!was && fresh_copy(&y, err) < 0)
+		goto out;
+	if (open_server(&y, was, err) < 0)
 		goto out;
 	if (was) {
 		char *u = state_get(y.l, "user", err);
@@ -962,18 +957,11 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 			   "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 			   err) < 0)
 		goto out;
-	{
-		struct crm_stmt *st = crm_db_stmt(
-		    y.s, "SELECT coalesce(max(id), 0) FROM crm_changes", err);
-
-		if (!st)
-			goto out;
-		if (crm_stmt_step(st, err) == 1)
-			cursor = crm_xstrdup(crm_stmt_text(st, 0));
-		crm_stmt_finalize(st);
-		if (!cursor)
-			goto out;
-	}
+	if (crm_dbq_text(y.s, err, &cursor,
+			 "SELECT coalesce(max(id), 0) FROM crm_changes",
+			 "") < 0 ||
+	    !cursor)
+		goto out;
 	if (crm_db_begin(y.l, err) < 0 ||
 	    crm_db_defer_foreign_keys(y.l, err) < 0)
 		goto out;
@@ -1036,24 +1024,10 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 			    mine ? crm_xasprintf("%s WHERE %s ORDER BY id",
 						 c->sel, tables[i].mine)
 				 : crm_xasprintf("%s ORDER BY id", c->sel);
-			struct crm_stmt *st = crm_db_stmt(y.s, sql, err);
+			struct pulling p = {&y, (int)i, err};
 
-			free(sql);
-			if (!st)
-				goto out;
-			if (mine)
-				crm_stmt_bind_text(st, 1, y.user);
-			while ((rc = crm_stmt_step(st, err)) == 1) {
-				row_t r = row_read(st, c->cols.n);
-
-				rc = apply_pulled(&y, (int)i, r, err);
-				row_free(r, c->cols.n);
-				if (rc < 0 || crm_check_interrupt(err) < 0) {
-					rc = -1;
-					break;
-				}
-			}
-			crm_stmt_finalize(st);
+			rc = sql_each(y.s, sql, pull_row, &p, err,
+				      mine ? "s" : "", y.user);
 		}
 		if (rc < 0)
 			goto out;
@@ -1117,65 +1091,67 @@ static long key_of(const struct tctx *c, size_t col)
 	return k;
 }
 
+struct collecting {
+	struct sync *y;
+	int tb;
+	struct item **items;
+	size_t *n, cap;
+	struct crm_err *err;
+};
+
+static void add_item(struct collecting *k, enum op op, int64_t id, int64_t gen)
+{
+	*k->items =
+	    crm_xgrow(*k->items, &k->cap, *k->n + 1, sizeof(**k->items));
+	(*k->items)[(*k->n)++] = (struct item){k->tb, op, id, gen};
+}
+
+/* a local record the server never had */
+static int add_insert(struct crm_stmt *st, void *arg)
+{
+	add_item(arg, OP_INSERT, crm_stmt_int(st, 0), 0);
+	return 0;
+}
+
+/* a base row: the record changed or deleted here since */
+static int add_changed(struct crm_stmt *st, void *arg)
+{
+	struct collecting *k = arg;
+	struct tctx *c = &k->y->t[k->tb];
+	int64_t id = crm_stmt_int(st, 0);
+	row_t b = json_row(c, crm_stmt_text(st, 2)), l;
+	bool changed = false;
+	int lrc;
+
+	l = get_row(k->y->l, c, id, &lrc, k->err);
+	for (size_t j = 1; l && j < c->cols.n; j++)
+		changed |= !same(c->cols.v[j], l[j], b[j]);
+	if (lrc >= 0 && (!l || changed))
+		add_item(k, l ? OP_UPDATE : OP_DELETE, id, crm_stmt_int(st, 1));
+	row_free(b, c->cols.n);
+	row_free(l, c->cols.n);
+	return lrc < 0 ? -1 : 0;
+}
+
 static int collect(struct sync *y, struct item **items, size_t *n,
 		   struct crm_err *err)
 {
-	size_t cap = 0;
+	struct collecting k = {.y = y, .items = items, .n = n, .err = err};
 
 	for (size_t i = 0; i < NT; i++) {
-		struct tctx *c = &y->t[i];
-		char *sql = crm_xasprintf(
-		    "SELECT id FROM %s WHERE id NOT IN (SELECT id FROM "
-		    "crm_sync_base WHERE tbl = ?1) ORDER BY id",
-		    c->t->table);
-		struct crm_stmt *st = crm_db_stmt(y->l, sql, err);
-		int rc;
+		const char *t = y->t[i].t->table;
 
-		free(sql);
-		if (!st)
-			return -1;
-		crm_stmt_bind_text(st, 1, c->t->table);
-		while ((rc = crm_stmt_step(st, err)) == 1) {
-			*items =
-			    crm_xgrow(*items, &cap, *n + 1, sizeof(**items));
-			(*items)[(*n)++] = (struct item){
-			    (int)i, OP_INSERT, crm_stmt_int(st, 0), 0};
-		}
-		crm_stmt_finalize(st);
-		if (rc < 0)
-			return -1;
-		st = crm_db_stmt(y->l,
-				 "SELECT id, gen, row FROM crm_sync_base WHERE "
-				 "tbl = ?1 ORDER BY id",
-				 err);
-		if (!st)
-			return -1;
-		crm_stmt_bind_text(st, 1, c->t->table);
-		while ((rc = crm_stmt_step(st, err)) == 1) {
-			int64_t id = crm_stmt_int(st, 0);
-			row_t b = json_row(c, crm_stmt_text(st, 2)), l;
-			bool changed = false;
-			int lrc;
-
-			l = get_row(y->l, c, id, &lrc, err);
-			for (size_t k = 1; l && k < c->cols.n; k++)
-				changed |= !same(c->cols.v[k], l[k], b[k]);
-			if (lrc >= 0 && (!l || changed)) {
-				*items = crm_xgrow(*items, &cap, *n + 1,
-						   sizeof(**items));
-				(*items)[(*n)++] = (struct item){
-				    (int)i, l ? OP_UPDATE : OP_DELETE, id,
-				    crm_stmt_int(st, 1)};
-			}
-			row_free(b, c->cols.n);
-			row_free(l, c->cols.n);
-			if (lrc < 0) {
-				rc = -1;
-				break;
-			}
-		}
-		crm_stmt_finalize(st);
-		if (rc < 0)
+		k.tb = (int)i;
+		if (sql_each(y->l,
+			     crm_xasprintf("SELECT id FROM %s WHERE id NOT IN "
+					   "(SELECT id FROM crm_sync_base "
+					   "WHERE tbl = ?1) ORDER BY id",
+					   t),
+			     add_insert, &k, err, "s", t) < 0 ||
+		    crm_dbq_each(y->l, err, add_changed, &k,
+				 "SELECT id, gen, row FROM crm_sync_base "
+				 "WHERE tbl = ?1 ORDER BY id",
+				 "s", t) < 0)
 			return -1;
 	}
 	return 0;
@@ -1186,22 +1162,10 @@ static int collect(struct sync *y, struct item **items, size_t *n,
 static int applied(struct sync *y, const char *key, int64_t *sid,
 		   struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    y->s,
-	    "SELECT server_id FROM crm_sync_applied WHERE client = ?1 AND "
-	    "change = ?2",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, y->client);
-	crm_stmt_bind_text(st, 2, key);
-	rc = crm_stmt_step(st, err);
-	if (rc == 1)
-		*sid = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	return rc;
+	return crm_dbq_step(y->s, err, sid,
+			    "SELECT server_id FROM crm_sync_applied WHERE "
+			    "client = ?1 AND change = ?2",
+			    "ss", y->client, key);
 }
 
 static int mark_applied(struct sync *y, const char *key, int64_t sid,
@@ -1226,26 +1190,14 @@ static int remap(struct sync *y, int tb, int64_t from, int64_t to,
 	if (run_id(y->l, y->t[tb].remap, from, to, err) < 0)
 		return -1;
 	for (size_t k = 0; k < NREFS; k++) {
-		char *sql;
-		int rc;
-
 		if (refs[k].col_parent != tb)
 			continue;
-		sql = crm_xasprintf("UPDATE %s SET %s = ?2 WHERE %s = ?1",
-				    tables[refs[k].table].table, refs[k].col,
-				    refs[k].col);
-		{
-			struct crm_stmt *st = crm_db_stmt(y->l, sql, err);
-
-			free(sql);
-			if (!st)
-				return -1;
-			crm_stmt_bind_int(st, 1, from);
-			crm_stmt_bind_int(st, 2, to);
-			rc = crm_stmt_step(st, err);
-			crm_stmt_finalize(st);
-		}
-		if (rc < 0)
+		if (sql_each(
+			y->l,
+			crm_xasprintf("UPDATE %s SET %s = ?2 WHERE %s = ?1",
+				      tables[refs[k].table].table, refs[k].col,
+				      refs[k].col),
+			NULL, NULL, err, "ii", from, to) < 0)
 			return -1;
 		/* base rows of children keep the server's view: a new parent
 		 * was not there, so no base names it */
@@ -1311,7 +1263,6 @@ static int push_insert(struct sync *y, const struct item *it, const char *key,
 		       struct crm_err *err)
 {
 	struct tctx *c = &y->t[it->tb];
-	struct crm_stmt *st;
 	row_t l, s;
 	int64_t sid = 0;
 	int rc;
@@ -1319,16 +1270,7 @@ static int push_insert(struct sync *y, const struct item *it, const char *key,
 	l = get_row(y->l, c, it->id, &rc, err);
 	if (rc != 1)
 		return rc < 0 ? -1 : 0;
-	st = crm_db_stmt_cached(y->s, c->sins, err);
-	if (!st) {
-		row_free(l, c->cols.n);
-		return -1;
-	}
-	bind_row(st, c, l, 1);
-	rc = crm_stmt_step(st, err);
-	if (rc == 1)
-		sid = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	rc = step_row(y->s, c->sins, c, l, 1, &sid, err);
 	row_free(l, c->cols.n);
 	if (rc != 1)
 		return rc < 0 ? -1
@@ -1439,18 +1381,7 @@ static int push_update(struct sync *y, const struct item *it, const char *key,
 		char *bj = fields_json(c, s, NULL),
 		     *aj = fields_json(c, m, wrote);
 
-		{
-			struct crm_stmt *st =
-			    crm_db_stmt_cached(y->s, c->supd, err);
-
-			if (!st)
-				rc = -1;
-			else {
-				bind_row(st, c, m, 0);
-				rc = crm_stmt_step(st, err);
-				crm_stmt_reset(st);
-			}
-		}
+		rc = step_row(y->s, c->supd, c, m, 0, NULL, err);
 		if (rc == 1 && crm_db_audit(y->s, c->t->entity, it->id,
 					    "update", bj, aj, err) < 0)
 			rc = -1;
@@ -1642,7 +1573,7 @@ int crm_sync_push(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 				    o->local);
 		goto out;
 	}
-	if (open_server(&y, o->server ? o->server : server, err) < 0)
+	if (open_server(&y, server, err) < 0)
 		goto out;
 	if (strcmp(user, y.user)) {
 		crm_err_set(err, CRM_EX_CANTCREAT,
