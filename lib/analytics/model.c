@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbq.h"
 #include "model.h"
 
 void crm_model_info_release(struct crm_model_info *m)
@@ -31,32 +32,21 @@ int crm_model_store(struct crm_db *db, struct crm_model_info *m,
 	struct crm_stmt *st;
 	int s;
 
-	st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE crm_models SET active = 0 WHERE kind = ?1 AND active = 1",
-	    err);
-	if (!st)
+	if (crm_dbq_run(db, err,
+			"UPDATE crm_models SET active = 0 WHERE kind = ?1 AND "
+			"active = 1",
+			"s", m->kind) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, m->kind);
-	s = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (s < 0)
-		return -1;
-	st = crm_db_stmt_cached(
-	    db,
+	st = crm_dbq(
+	    db, err,
 	    "INSERT INTO crm_models (kind, trained_at, data_from, data_to, "
 	    "rows_n, positives, cv_auc, baseline_auc, cv_log_loss, model, "
 	    "details, active, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	    "?9, ?10, ?11, 1, ?12) RETURNING id",
-	    err);
+	    "ssssii", m->kind, m->trained_at, m->data_from, m->data_to, m->rows,
+	    m->positives);
 	if (!st)
 		return -1;
-	crm_stmt_bind_text(st, 1, m->kind);
-	crm_stmt_bind_text(st, 2, m->trained_at);
-	crm_stmt_bind_text(st, 3, m->data_from);
-	crm_stmt_bind_text(st, 4, m->data_to);
-	crm_stmt_bind_int(st, 5, m->rows);
-	crm_stmt_bind_int(st, 6, m->positives);
 	bind_num(st, 7, m->cv_auc);
 	bind_num(st, 8, m->baseline_auc);
 	bind_num(st, 9, m->cv_log_loss);
@@ -79,13 +69,6 @@ int crm_model_store(struct crm_db *db, struct crm_model_info *m,
 	"retired_at "                                                          \
 	"FROM crm_models "
 
-static char *dup_col(struct crm_stmt *st, int i)
-{
-	const char *s = crm_stmt_text(st, i);
-
-	return s ? crm_xstrdup(s) : NULL;
-}
-
 static double num_col(struct crm_stmt *st, int i)
 {
 	return crm_stmt_is_null(st, i) ? NAN : crm_stmt_double(st, i);
@@ -94,35 +77,34 @@ static double num_col(struct crm_stmt *st, int i)
 static void from_row(struct crm_stmt *st, struct crm_model_info *m)
 {
 	m->id = crm_stmt_int(st, 0);
-	m->kind = dup_col(st, 1);
-	m->trained_at = dup_col(st, 2);
-	m->data_from = dup_col(st, 3);
-	m->data_to = dup_col(st, 4);
+	m->kind = crm_stmt_dup(st, 1);
+	m->trained_at = crm_stmt_dup(st, 2);
+	m->data_from = crm_stmt_dup(st, 3);
+	m->data_to = crm_stmt_dup(st, 4);
 	m->rows = crm_stmt_int(st, 5);
 	m->positives = crm_stmt_int(st, 6);
 	m->cv_auc = num_col(st, 7);
 	m->baseline_auc = num_col(st, 8);
 	m->cv_log_loss = num_col(st, 9);
-	m->model = dup_col(st, 10);
-	m->details = dup_col(st, 11);
+	m->model = crm_stmt_dup(st, 10);
+	m->details = crm_stmt_dup(st, 11);
 	m->active = crm_stmt_int(st, 12) != 0;
-	m->retired_at = dup_col(st, 13);
+	m->retired_at = crm_stmt_dup(st, 13);
 }
 
 int crm_model_active(struct crm_db *db, const char *kind,
 		     struct crm_model_info *m, struct crm_err *err)
 {
-	struct crm_stmt *st;
+	struct crm_stmt *st = crm_dbq(
+	    db, err, SQL_COLS "WHERE kind = ?1 AND active = 1", "s", kind);
 	int s;
 
-	st = crm_db_stmt(db, SQL_COLS "WHERE kind = ?1 AND active = 1", err);
 	if (!st)
 		return -1;
-	crm_stmt_bind_text(st, 1, kind);
 	s = crm_stmt_step(st, err);
 	if (s == 1)
 		from_row(st, m);
-	crm_stmt_finalize(st);
+	crm_stmt_reset(st);
 	return s;
 }
 
@@ -130,8 +112,6 @@ int crm_model_rollback(struct crm_db *db, const char *kind, int64_t *from,
 		       int64_t *to, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st;
-	int s;
 
 	*from = crm_db_int(db,
 			   "SELECT id FROM crm_models WHERE kind = ?1 AND "
@@ -152,41 +132,40 @@ int crm_model_rollback(struct crm_db *db, const char *kind, int64_t *from,
 	if (*to == 0)
 		return crm_err_set(err, CRM_EX_NOINPUT,
 				   "no earlier %s model to roll back to", kind);
-	st = crm_db_stmt(db,
-			 "UPDATE crm_models SET active = CASE WHEN id = ?2 "
-			 "THEN 1 ELSE 0 END, retired_at = CASE WHEN id = ?1 "
-			 "THEN ?3 ELSE retired_at END WHERE id IN (?1, ?2)",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, *from);
-	crm_stmt_bind_int(st, 2, *to);
-	crm_stmt_bind_text(st, 3, crm_datetime_format(db->now, now));
-	s = crm_stmt_step(st, err);
-	crm_stmt_finalize(st);
-	return s < 0 ? -1 : 0;
+	return crm_dbq_run(db, err,
+			   "UPDATE crm_models SET active = CASE WHEN id = ?2 "
+			   "THEN 1 ELSE 0 END, retired_at = CASE WHEN id = ?1 "
+			   "THEN ?3 ELSE retired_at END WHERE id IN (?1, ?2)",
+			   "iis", *from, *to,
+			   crm_datetime_format(db->now, now));
+}
+
+struct each {
+	int (*fn)(const struct crm_model_info *m, void *arg);
+	void *arg;
+};
+
+static int each_row(struct crm_stmt *st, void *arg)
+{
+	struct each *e = arg;
+	struct crm_model_info m = {0};
+	int rc;
+
+	from_row(st, &m);
+	rc = e->fn(&m, e->arg);
+	crm_model_info_release(&m);
+	return rc < 0 ? -1 : 0;
 }
 
 int crm_model_each(struct crm_db *db, const char *kind,
 		   int (*fn)(const struct crm_model_info *m, void *arg),
 		   void *arg, struct crm_err *err)
 {
-	struct crm_model_info m = {0};
-	struct crm_stmt *st;
-	int s, rc = 0;
+	struct each e = {.fn = fn, .arg = arg};
 
-	st = crm_db_stmt(db,
-			 SQL_COLS "WHERE CAST(?1 AS TEXT) IS NULL OR kind = ?1 "
-				  "ORDER BY id DESC",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, kind);
-	while (rc == 0 && (s = crm_stmt_step(st, err)) == 1) {
-		from_row(st, &m);
-		rc = fn(&m, arg);
-		crm_model_info_release(&m);
-	}
-	crm_stmt_finalize(st);
-	return rc < 0 || s < 0 ? -1 : 0;
+	return crm_dbq_each(db, err, each_row, &e,
+			    SQL_COLS
+			    "WHERE CAST(?1 AS TEXT) IS NULL OR kind = ?1 "
+			    "ORDER BY id DESC",
+			    "s", kind);
 }
