@@ -18,17 +18,11 @@ void crm_model_info_release(struct crm_model_info *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void bind_num(struct crm_stmt *st, int i, double v)
-{
-	if (isfinite(v))
-		crm_stmt_bind_double(st, i, v);
-	else
-		crm_stmt_bind_null(st, i);
-}
-
 int crm_model_store(struct crm_db *db, struct crm_model_info *m,
 		    struct crm_err *err)
 {
+	/* ?7, ?8, ?9: NULL when not finite */
+	const double num[3] = {m->cv_auc, m->baseline_auc, m->cv_log_loss};
 	struct crm_stmt *st;
 	int s;
 
@@ -43,16 +37,14 @@ int crm_model_store(struct crm_db *db, struct crm_model_info *m,
 	    "rows_n, positives, cv_auc, baseline_auc, cv_log_loss, model, "
 	    "details, active, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	    "?9, ?10, ?11, 1, ?12) RETURNING id",
-	    "ssssii", m->kind, m->trained_at, m->data_from, m->data_to, m->rows,
-	    m->positives);
+	    "ssssiidddsss", m->kind, m->trained_at, m->data_from, m->data_to,
+	    m->rows, m->positives, num[0], num[1], num[2], m->model, m->details,
+	    db->actor);
 	if (!st)
 		return -1;
-	bind_num(st, 7, m->cv_auc);
-	bind_num(st, 8, m->baseline_auc);
-	bind_num(st, 9, m->cv_log_loss);
-	crm_stmt_bind_text(st, 10, m->model);
-	crm_stmt_bind_text(st, 11, m->details);
-	crm_stmt_bind_text(st, 12, db->actor);
+	for (int i = 0; i < 3; i++)
+		if (!isfinite(num[i]))
+			crm_stmt_bind_null(st, 7 + i);
 	s = crm_stmt_step(st, err);
 	if (s == 1)
 		m->id = crm_stmt_int(st, 0);
@@ -92,20 +84,46 @@ static void from_row(struct crm_stmt *st, struct crm_model_info *m)
 	m->retired_at = crm_stmt_dup(st, 13);
 }
 
+struct active {
+	struct crm_model_info *m;
+	int found;
+};
+
+static int active_row(struct crm_stmt *st, void *arg)
+{
+	struct active *a = arg;
+
+	if (!a->found++)
+		from_row(st, a->m);
+	return 0;
+}
+
 int crm_model_active(struct crm_db *db, const char *kind,
 		     struct crm_model_info *m, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_dbq(
-	    db, err, SQL_COLS "WHERE kind = ?1 AND active = 1", "s", kind);
-	int s;
+	struct active a = {.m = m};
 
-	if (!st)
+	if (crm_dbq_each(db, err, active_row, &a,
+			 SQL_COLS "WHERE kind = ?1 AND active = 1", "s",
+			 kind) < 0)
 		return -1;
-	s = crm_stmt_step(st, err);
-	if (s == 1)
-		from_row(st, m);
-	crm_stmt_reset(st);
-	return s;
+	return a.found > 0;
+}
+
+/* The model id sql finds for kind into *id; none is CRM_EX_NOINPUT: "no
+ * WHICH KIND model to roll back" and tail. */
+static int model_id(struct crm_db *db, const char *sql, const char *kind,
+		    const char *which, const char *tail, int64_t *id,
+		    struct crm_err *err)
+{
+	*id = crm_db_int(db, sql, kind, NULL, err);
+	if (*id < 0)
+		return -1;
+	if (*id == 0)
+		return crm_err_set(err, CRM_EX_NOINPUT,
+				   "no %s %s model to roll back%s", which, kind,
+				   tail);
+	return 0;
 }
 
 int crm_model_rollback(struct crm_db *db, const char *kind, int64_t *from,
@@ -113,25 +131,15 @@ int crm_model_rollback(struct crm_db *db, const char *kind, int64_t *from,
 {
 	char now[CRM_TIME_LEN];
 
-	*from = crm_db_int(db,
-			   "SELECT id FROM crm_models WHERE kind = ?1 AND "
-			   "active = 1",
-			   kind, NULL, err);
-	if (*from < 0)
+	if (model_id(db,
+		     "SELECT id FROM crm_models WHERE kind = ?1 AND active = 1",
+		     kind, "active", "", from, err) < 0 ||
+	    model_id(db,
+		     "SELECT max(id) FROM crm_models WHERE kind = ?1 AND "
+		     "active = 0 AND retired_at IS NULL AND id < (SELECT "
+		     "id FROM crm_models WHERE kind = ?1 AND active = 1)",
+		     kind, "earlier", " to", to, err) < 0)
 		return -1;
-	if (*from == 0)
-		return crm_err_set(err, CRM_EX_NOINPUT,
-				   "no active %s model to roll back", kind);
-	*to = crm_db_int(db,
-			 "SELECT max(id) FROM crm_models WHERE kind = ?1 AND "
-			 "active = 0 AND retired_at IS NULL AND id < (SELECT "
-			 "id FROM crm_models WHERE kind = ?1 AND active = 1)",
-			 kind, NULL, err);
-	if (*to < 0)
-		return -1;
-	if (*to == 0)
-		return crm_err_set(err, CRM_EX_NOINPUT,
-				   "no earlier %s model to roll back to", kind);
 	return crm_dbq_run(db, err,
 			   "UPDATE crm_models SET active = CASE WHEN id = ?2 "
 			   "THEN 1 ELSE 0 END, retired_at = CASE WHEN id = ?1 "
