@@ -7,26 +7,18 @@
 
 void crm_html_escape(struct crm_buf *out, const char *s)
 {
-	for (; s && *s; s++)
-		switch (*s) {
-		case '&':
-			crm_buf_adds(out, "&amp;");
-			break;
-		case '<':
-			crm_buf_adds(out, "&lt;");
-			break;
-		case '>':
-			crm_buf_adds(out, "&gt;");
-			break;
-		case '"':
-			crm_buf_adds(out, "&quot;");
-			break;
-		case '\'':
-			crm_buf_adds(out, "&#39;");
-			break;
-		default:
+	static const char special[] = "&<>\"'";
+	static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;",
+					     "&#39;"};
+
+	for (; s && *s; s++) {
+		const char *p = strchr(special, *s);
+
+		if (p)
+			crm_buf_adds(out, entity[p - special]);
+		else
 			crm_buf_addc(out, *s);
-		}
+	}
 }
 
 void crm_html_report(struct crm_buf *out, const struct crm_report *r,
