@@ -285,9 +285,7 @@ void crm_dedupe_free(struct crm_dedupe *dd)
 {
 	if (!dd)
 		return;
-	for (size_t i = 0; i < dd->nf; i++)
-		free(dd->names[i]);
-	free(dd->names);
+	crm_strs_free(dd->names, dd->nf);
 	free(dd->id);
 	free(dd->v);
 	free(dd->sortkey);

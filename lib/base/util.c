@@ -261,11 +261,16 @@ void crm_strv_push(struct crm_strv *sv, const char *s)
 	sv->v[sv->n] = NULL;
 }
 
+void crm_strs_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void crm_strv_release(struct crm_strv *sv)
 {
-	for (size_t i = 0; i < sv->n; i++)
-		free(sv->v[i]);
-	free(sv->v);
+	crm_strs_free(sv->v, sv->n);
 	sv->v = NULL;
 	sv->n = sv->cap = 0;
 }

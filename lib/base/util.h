@@ -111,6 +111,8 @@ struct crm_strv {
 };
 void crm_strv_push(struct crm_strv *sv, const char *s); /* copies s */
 void crm_strv_release(struct crm_strv *sv);
+/* Free the n strings of v, then v. */
+void crm_strs_free(char **v, size_t n);
 /* Split s at sep into sv, trimming ASCII spaces; empty parts skipped. */
 void crm_strv_split(struct crm_strv *sv, const char *s, char sep);
 /* Index of s in sv, or -1. */

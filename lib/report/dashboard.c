@@ -737,9 +737,7 @@ static void stages(struct crm_buf *out, const struct crm_report *r)
 			     (const char *const *)vals, st.n);
 	else
 		crm_buf_adds(out, "<p class=\"empty\">No open deals.</p>\n");
-	for (size_t k = 0; k < st.n; k++)
-		free(vals[k]);
-	free(vals);
+	crm_strs_free(vals, st.n);
 	free(n);
 	crm_strv_release(&st);
 }

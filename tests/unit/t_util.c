@@ -56,5 +56,21 @@ int main(void)
 	CHECK(fp < 2000, "bloom: under 2% false positives");
 	printf("# false positives: %d of 100000\n", fp);
 	crm_bloom_release(&b);
+
+	/* crm_strs_free: the strings and the array (a leak shows under
+	 * SAN=1), and nothing for none */
+	{
+		char **v = crm_xcalloc(3, sizeof(*v));
+		struct crm_strv sv = {0};
+
+		v[0] = crm_xstrdup("a");
+		v[2] = crm_xstrdup("c"); /* v[1] NULL */
+		crm_strs_free(v, 3);
+		crm_strs_free(NULL, 0);
+		crm_strv_push(&sv, "x");
+		crm_strv_release(&sv);
+		CHECK(sv.v == NULL && sv.n == 0,
+		      "crm_strv_release through crm_strs_free empties it");
+	}
 	return done_testing();
 }
