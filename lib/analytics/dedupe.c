@@ -33,15 +33,12 @@ const int crm_dd_type_levels[CRM_DD_NTYPES] = {
 
 int crm_dd_type_parse(const char *s)
 {
-	for (int t = 0; t < CRM_DD_NTYPES; t++)
-		if (!strcmp(s, type_names[t]))
-			return t;
-	return -1;
+	return crm_name_index(type_names, CRM_DD_NTYPES, s);
 }
 
 const char *crm_dd_type_name(int type)
 {
-	return type >= 0 && type < CRM_DD_NTYPES ? type_names[type] : "?";
+	return crm_name_of(type_names, CRM_DD_NTYPES, type);
 }
 
 int crm_dd_type_guess(const char *column)

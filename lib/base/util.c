@@ -261,6 +261,19 @@ void crm_strv_push(struct crm_strv *sv, const char *s)
 	sv->v[sv->n] = NULL;
 }
 
+int crm_name_index(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+const char *crm_name_of(const char *const *names, int n, int i)
+{
+	return i >= 0 && i < n ? names[i] : "?";
+}
+
 void crm_strs_free(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -111,6 +111,10 @@ struct crm_strv {
 };
 void crm_strv_push(struct crm_strv *sv, const char *s); /* copies s */
 void crm_strv_release(struct crm_strv *sv);
+/* The index of s among the n names (an enum's names), or -1. */
+int crm_name_index(const char *const *names, int n, const char *s);
+/* names[i] when i is one of the n, else "?". */
+const char *crm_name_of(const char *const *names, int n, int i);
 /* Free the n strings of v, then v. */
 void crm_strs_free(char **v, size_t n);
 /* Split s at sep into sv, trimming ASCII spaces; empty parts skipped. */

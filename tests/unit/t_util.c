@@ -72,5 +72,17 @@ int main(void)
 		CHECK(sv.v == NULL && sv.n == 0,
 		      "crm_strv_release through crm_strs_free empties it");
 	}
+	/* crm_name_index / crm_name_of: an enum's names */
+	{
+		static const char *const names[] = {"a", "bb", "c"};
+
+		CHECK_INT(crm_name_index(names, 3, "bb"), 1, "name index");
+		CHECK_INT(crm_name_index(names, 3, "b"), -1, "unknown name");
+		CHECK_INT(crm_name_index(names, 2, "c"), -1,
+			  "only the first n names");
+		CHECK_STR(crm_name_of(names, 3, 2), "c", "name of 2");
+		CHECK_STR(crm_name_of(names, 3, 3), "?", "name past the end");
+		CHECK_STR(crm_name_of(names, 3, -1), "?", "name of -1");
+	}
 	return done_testing();
 }
