@@ -198,6 +198,22 @@ void crm_buf_adds(struct crm_buf *b, const char *s)
 	crm_buf_add(b, s, strlen(s));
 }
 
+void crm_buf_add_html(struct crm_buf *b, const char *s)
+{
+	static const char special[] = "&<>\"'";
+	static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;",
+					     "&#39;"};
+
+	for (; s && *s; s++) {
+		const char *p = strchr(special, *s);
+
+		if (p)
+			crm_buf_adds(b, entity[p - special]);
+		else
+			crm_buf_addc(b, *s);
+	}
+}
+
 void crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

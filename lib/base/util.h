@@ -85,6 +85,8 @@ struct crm_buf {
 };
 void crm_buf_add(struct crm_buf *b, const void *p, size_t n);
 void crm_buf_adds(struct crm_buf *b, const char *s);
+/* Append s (NULL: nothing) with & < > " ' escaped for HTML. */
+void crm_buf_add_html(struct crm_buf *b, const char *s);
 /* Append one byte: inline, since writers and normalizers call it per
  * character. */
 static inline void crm_buf_addc(struct crm_buf *b, char c)

@@ -7,18 +7,7 @@
 
 void crm_html_escape(struct crm_buf *out, const char *s)
 {
-	static const char special[] = "&<>\"'";
-	static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;",
-					     "&#39;"};
-
-	for (; s && *s; s++) {
-		const char *p = strchr(special, *s);
-
-		if (p)
-			crm_buf_adds(out, entity[p - special]);
-		else
-			crm_buf_addc(out, *s);
-	}
+	crm_buf_add_html(out, s);
 }
 
 void crm_html_report(struct crm_buf *out, const struct crm_report *r,

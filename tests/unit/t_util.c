@@ -72,6 +72,16 @@ int main(void)
 		CHECK(sv.v == NULL && sv.n == 0,
 		      "crm_strv_release through crm_strs_free empties it");
 	}
+	/* crm_buf_add_html: the five characters escaped, NULL adds nothing */
+	{
+		struct crm_buf h = {0};
+
+		crm_buf_add_html(&h, "a<b>&\"c'd");
+		crm_buf_add_html(&h, NULL);
+		CHECK_STR(crm_buf_str(&h), "a&lt;b&gt;&amp;&quot;c&#39;d",
+			  "html escapes");
+		crm_buf_release(&h);
+	}
 	/* crm_name_index / crm_name_of: an enum's names */
 	{
 		static const char *const names[] = {"a", "bb", "c"};
