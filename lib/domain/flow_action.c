@@ -154,38 +154,55 @@ static int set_validate(const struct crm_flow *f, json_t *spec, void **data,
 	return 0;
 }
 
+/* The "fields" of spec (field: template, or null) expanded into rec: an
+ * empty value is set when clear (it clears, as in update --set), else left
+ * out; note, when given, gets "field=value" for each. */
+static int expand_fields(struct crm_flow_ctx *ctx, json_t *spec, bool clear,
+			 struct crm_rec *rec, struct crm_buf *note,
+			 struct crm_err *err)
+{
+	struct crm_buf b = {0};
+	const char *k;
+	json_t *v;
+	int rc = 0;
+
+	json_object_foreach(json_object_get(spec, "fields"), k, v)
+	{
+		crm_buf_reset(&b);
+		if (json_is_string(v) &&
+		    crm_flow_tmpl(ctx, json_string_value(v), CRM_TMPL_TEXT, &b,
+				  err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (clear || b.len)
+			crm_rec_set(rec, k, crm_buf_str(&b), CRM_STR);
+		if (note)
+			crm_buf_addf(note, "%s%s=%s", note->len ? "," : "", k,
+				     crm_buf_str(&b));
+	}
+	crm_buf_release(&b);
+	return rc;
+}
+
 static int set_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		     struct crm_err *err)
 {
-	json_t *fields = json_object_get(spec, "fields"), *v;
-	struct crm_buf b = {0}, note = {0};
+	struct crm_buf note = {0};
 	struct crm_rec rec;
-	const char *k;
 	bool changed;
 	int rc = -1;
 
 	(void)data;
 	crm_rec_init(&rec);
-	json_object_foreach(fields, k, v)
-	{
-		crm_buf_reset(&b);
-		if (json_is_string(v) &&
-		    crm_flow_tmpl(ctx, json_string_value(v), CRM_TMPL_TEXT, &b,
-				  err) < 0)
-			goto out;
-		/* "" clears, as in update --set */
-		crm_rec_set(&rec, k, crm_buf_str(&b), CRM_STR);
-		crm_buf_addf(&note, "%s%s=%s", note.len ? "," : "", k,
-			     crm_buf_str(&b));
-	}
-	if (write_fields(ctx, &rec, &changed, err) < 0)
+	if (expand_fields(ctx, spec, true, &rec, &note, err) < 0 ||
+	    write_fields(ctx, &rec, &changed, err) < 0)
 		goto out;
 	crm_flow_did(ctx, "set %s%s", crm_buf_str(&note),
 		     changed ? "" : " (unchanged)");
 	rc = 0;
 out:
 	crm_rec_release(&rec);
-	crm_buf_release(&b);
 	crm_buf_release(&note);
 	return rc;
 }
@@ -692,9 +709,6 @@ static int create_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 {
 	const struct crm_entity *e = crm_entity_by_name(str(spec, "entity"));
 	struct crm_importer *im;
-	json_t *v;
-	const char *k;
-	struct crm_buf b = {0};
 	struct crm_rec rec;
 	struct crm_row row;
 	enum crm_import_action a;
@@ -703,15 +717,8 @@ static int create_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	(void)data;
 	crm_rec_init(&rec);
 	crm_row_init(&row, e);
-	json_object_foreach(json_object_get(spec, "fields"), k, v)
-	{
-		crm_buf_reset(&b);
-		if (crm_flow_tmpl(ctx, json_string_value(v), CRM_TMPL_TEXT, &b,
-				  err) < 0)
-			goto out;
-		if (b.len)
-			crm_rec_set(&rec, k, b.s, CRM_STR);
-	}
+	if (expand_fields(ctx, spec, false, &rec, NULL, err) < 0)
+		goto out;
 	/* the firing's key makes the record once, whatever happens */
 	if (crm_entity_field(e, "external_id") >= 0 &&
 	    !crm_rec_get(&rec, "external_id"))
@@ -725,7 +732,6 @@ static int create_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		     (long long)crm_row_id(&row));
 	rc = 0;
 out:
-	crm_buf_release(&b);
 	crm_rec_release(&rec);
 	crm_row_release(&row);
 	return rc;
