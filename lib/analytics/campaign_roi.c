@@ -5,6 +5,7 @@
 
 #include "campaign.h"
 #include "campaign_roi.h"
+#include "dbq.h"
 
 int crm_attr_model_parse(const char *s)
 {
@@ -159,28 +160,27 @@ static int add_node(const struct crm_campaign_node *nd, void *arg)
 	return 0;
 }
 
+static int lead_row(struct crm_stmt *st, void *arg)
+{
+	struct roi *x = arg;
+	int64_t i = row_of(x, crm_stmt_int(st, 0));
+
+	if (i >= 0) {
+		x->r[i].leads = (uint64_t)crm_stmt_int(st, 1);
+		x->r[i].converted = (uint64_t)crm_stmt_int(st, 2);
+	}
+	return 0;
+}
+
 static int leads(struct roi *x, struct crm_db *db)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
+	return crm_dbq_each(
+	    db, x->err, lead_row, x,
 	    "SELECT m.campaign_id, count(*), sum(CASE WHEN l.status = "
 	    "'converted' THEN 1 ELSE 0 END) FROM campaign_members m JOIN "
 	    "leads l ON l.id = m.record_id WHERE m.entity = 'lead' GROUP BY "
 	    "m.campaign_id",
-	    x->err);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = crm_stmt_step(st, x->err)) > 0) {
-		int64_t i = row_of(x, crm_stmt_int(st, 0));
-		if (i >= 0) {
-			x->r[i].leads = (uint64_t)crm_stmt_int(st, 1);
-			x->r[i].converted = (uint64_t)crm_stmt_int(st, 2);
-		}
-	}
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
+	    "");
 }
 
 /* One deal's touches (row indexes, in order) applied. */
@@ -436,6 +436,14 @@ static char *text_or(struct crm_stmt *st, int col, const char *dflt)
 	return crm_xstrdup(s && *s ? s : dflt);
 }
 
+/* Forget the touches of a deal (their sources, nt of them). */
+static void drop_touches(char **t, size_t *nt)
+{
+	for (size_t i = 0; i < *nt; i++)
+		free(t[i]);
+	*nt = 0;
+}
+
 int crm_source_roi(struct crm_db *db, const struct crm_roi_opts *o,
 		   struct crm_src_row **rows, size_t *n, struct crm_err *err)
 {
@@ -475,10 +483,8 @@ int crm_source_roi(struct crm_db *db, const struct crm_roi_opts *o,
 				rc = -1;
 				break;
 			}
-			for (size_t i = 0; i < nt; i++)
-				free(t[i]);
+			drop_touches(t, &nt);
 			free(fallback);
-			nt = 0;
 			any = true;
 			cur_deal = id;
 			amount = crm_stmt_int(st, 1);
@@ -492,9 +498,7 @@ int crm_source_roi(struct crm_db *db, const struct crm_roi_opts *o,
 			continue; /* no membership, or its campaign is gone */
 		if (lead) {
 			if (!by_lead) { /* the lead's touches win */
-				for (size_t i = 0; i < nt; i++)
-					free(t[i]);
-				nt = 0;
+				drop_touches(t, &nt);
 				by_lead = true;
 			}
 		} else if (by_lead) {
@@ -507,9 +511,7 @@ int crm_source_roi(struct crm_db *db, const struct crm_roi_opts *o,
 	if (rc == 0 && any &&
 	    src_deal(&x, &cv, t, nt, fallback, amount, cur) < 0)
 		rc = -1;
-	for (size_t i = 0; i < nt; i++)
-		free(t[i]);
-	free(t);
+	crm_strs_free(t, nt);
 	free(fallback);
 	if (rc < 0) {
 		crm_source_roi_free(x.r, x.n);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "churn.h"
+#include "dbq.h"
 
 void crm_churn_compute(const struct crm_churn_input *in,
 		       struct crm_churn_risk *out)
@@ -68,17 +69,10 @@ static int count(struct crm_db *db, const char *sql, int64_t id,
 		 const char *from, const char *to, int64_t *out,
 		 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
 	int s;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, from);
-	crm_stmt_bind_text(st, 3, to);
-	s = crm_stmt_step(st, err);
-	*out = s == 1 ? crm_stmt_int(st, 0) : 0;
-	crm_stmt_reset(st);
+	*out = 0;
+	s = crm_dbq_step(db, err, out, sql, "iss", id, from, to);
 	if (s < 0)
 		return -1;
 	if (s == 0)
@@ -91,30 +85,21 @@ static int count(struct crm_db *db, const char *sql, int64_t id,
 static int silence(struct crm_db *db, int by, int64_t id, const char *since,
 		   const char *now, int64_t *days, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql_last[by], err);
+	char *latest;
 	const char *last;
 	crm_time t;
 	struct crm_err e;
-	int s;
+	int s = crm_dbq_text(db, err, &latest, sql_last[by], "is", id, now);
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, now);
-	s = crm_stmt_step(st, err);
-	if (s != 1) {
-		crm_stmt_reset(st);
+	if (s != 1)
 		return s < 0 ? -1
 			     : crm_err_set(err, CRM_EX_SOFTWARE,
 					   "cannot read activities: no row");
-	}
-	last = crm_stmt_text(st, 0);
-	if (!last)
-		last = since;
+	last = latest ? latest : since;
 	*days = 0;
 	if (last && crm_datetime_parse(last, &t, &e) == 0 && t < db->now)
 		*days = (db->now - t) / 86400;
-	crm_stmt_reset(st);
+	free(latest);
 	return 0;
 }
 
@@ -148,37 +133,40 @@ static void reasons(const struct crm_churn_input *in,
 static int store(struct crm_db *db, const char *entity, const char *at,
 		 const struct crm_churn *c, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql_store, err);
-	int s;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, entity);
-	crm_stmt_bind_int(st, 2, c->id);
-	crm_stmt_bind_text(st, 3, at);
-	crm_stmt_bind_int(st, 4, c->risk->risk);
-	crm_stmt_bind_int(st, 5, c->in->activities);
-	crm_stmt_bind_double(st, 6, c->risk->activities_expected);
-	crm_stmt_bind_int(st, 7, c->in->tickets);
-	crm_stmt_bind_double(st, 8, c->risk->tickets_expected);
-	crm_stmt_bind_int(st, 9, c->in->days_silent);
-	crm_stmt_bind_text(st, 10, c->reasons);
-	crm_stmt_bind_text(st, 11, db->actor);
-	s = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	return s < 0 ? -1 : 0;
+	return crm_dbq_run(db, err, sql_store, "sisiididiss", entity, c->id, at,
+			   (int64_t)c->risk->risk, c->in->activities,
+			   c->risk->activities_expected, c->in->tickets,
+			   c->risk->tickets_expected, c->in->days_silent,
+			   c->reasons, db->actor);
 }
 
+struct run {
+	struct crm_db *db;
+	int by;
+	int64_t window, baseline;
+	const char *const *t;
+	struct crm_buf b;
+	int (*fn)(const struct crm_churn *c, void *arg);
+	void *arg;
+	uint64_t *n;
+	struct crm_err *err;
+};
+
 /* Score one customer (the current row of st). */
-static int one(struct crm_db *db, int by, struct crm_stmt *st, int64_t window,
-	       int64_t baseline, const char *const t[3], struct crm_buf *b,
-	       int (*fn)(const struct crm_churn *c, void *arg), void *arg,
-	       struct crm_err *err)
+static int one(struct crm_stmt *st, void *arg)
 {
-	struct crm_churn_input in = {.window = window, .baseline = baseline};
+	struct run *r = arg;
+	struct crm_db *db = r->db;
+	const char *const *t = r->t;
+	int by = r->by;
+	struct crm_err *err = r->err;
+	struct crm_churn_input in = {.window = r->window,
+				     .baseline = r->baseline};
 	struct crm_churn_risk risk;
 	struct crm_churn c = {.in = &in, .risk = &risk};
 
+	if (crm_check_interrupt(err) < 0)
+		return -1;
 	c.id = crm_stmt_int(st, 0);
 	c.name = crm_stmt_text(st, 1);
 	/* t: now, now - window, now - window - baseline */
@@ -194,11 +182,13 @@ static int one(struct crm_db *db, int by, struct crm_stmt *st, int64_t window,
 		    err) < 0)
 		return -1;
 	crm_churn_compute(&in, &risk);
-	reasons(&in, &risk, b);
-	c.reasons = b->len ? b->s : NULL;
-	if (store(db, by ? "contact" : "company", t[0], &c, err) < 0)
+	reasons(&in, &risk, &r->b);
+	c.reasons = r->b.len ? r->b.s : NULL;
+	if (store(db, by ? "contact" : "company", t[0], &c, err) < 0 ||
+	    (r->fn && r->fn(&c, r->arg) < 0))
 		return -1;
-	return fn ? fn(&c, arg) : 0;
+	(*r->n)++;
+	return 0;
 }
 
 int crm_churn_run(struct crm_db *db, bool by_contact, int64_t window,
@@ -209,9 +199,16 @@ int crm_churn_run(struct crm_db *db, bool by_contact, int64_t window,
 	int by = by_contact ? 1 : 0;
 	char now[CRM_TIME_LEN], w[CRM_TIME_LEN], wb[CRM_TIME_LEN];
 	const char *t[3] = {now, w, wb};
-	struct crm_buf b = {0};
-	struct crm_stmt *st = NULL, *cl;
-	int rc = -1, s;
+	struct run r = {.db = db,
+			.by = by,
+			.window = window,
+			.baseline = baseline,
+			.t = t,
+			.fn = fn,
+			.arg = arg,
+			.n = n,
+			.err = err};
+	int rc = -1;
 
 	*n = 0;
 	crm_datetime_format(db->now, now);
@@ -219,32 +216,14 @@ int crm_churn_run(struct crm_db *db, bool by_contact, int64_t window,
 	crm_datetime_format(db->now - window - baseline, wb);
 	if (crm_db_begin(db, err) < 0)
 		return -1;
-	if (!(cl = crm_db_stmt_cached(db, sql_clear, err)))
+	if (crm_dbq_run(db, err, sql_clear, "ss", by ? "contact" : "company",
+			now) < 0 ||
+	    crm_dbq_each(db, err, one, &r, sql_customers[by], "s", now) < 0)
 		goto out;
-	crm_stmt_bind_text(cl, 1, by ? "contact" : "company");
-	crm_stmt_bind_text(cl, 2, now);
-	s = crm_stmt_step(cl, err);
-	crm_stmt_reset(cl);
-	if (s < 0)
-		goto out;
-	if (!(st = crm_db_stmt(db, sql_customers[by], err)))
-		goto out;
-	crm_stmt_bind_text(st, 1, now);
-	while ((s = crm_stmt_step(st, err)) == 1) {
-		if (crm_check_interrupt(err) < 0 ||
-		    one(db, by, st, window, baseline, t, &b, fn, arg, err) < 0)
-			goto out;
-		(*n)++;
-	}
-	if (s < 0)
-		goto out;
-	crm_stmt_finalize(st);
-	st = NULL;
 	rc = crm_db_finish(db, dry_run, err);
 out:
-	crm_stmt_finalize(st);
 	if (rc < 0)
 		crm_db_rollback(db);
-	crm_buf_release(&b);
+	crm_buf_release(&r.b);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbq.h"
 #include "dealscore.h"
 #include "logit.h"
 #include "money.h"
@@ -187,21 +188,48 @@ static struct drow *row_of(struct drow *rows, size_t n, size_t *at, int64_t id)
 	return *at < n && rows[*at].id == id ? &rows[*at] : NULL;
 }
 
+/* Calls fn for each row of sql over the deals of the status (open, else
+ * closed) with ids in (after, last], at most limit of them for a query
+ * that has a limit. */
+static int each_deal(struct crm_db *db, const char *sql, bool open,
+		     int64_t after, int64_t last,
+		     int (*fn)(struct crm_stmt *, void *), void *arg,
+		     struct crm_err *err)
+{
+	return crm_dbq_each(db, err, fn, arg, sql, "ssii",
+			    open ? "open" : "won", open ? "open" : "lost",
+			    after, last);
+}
+
 /* A pass over the deals of rows[0..n) (n > 0): those of the status with
  * ids from the first row's to the last's. */
-static struct crm_stmt *open_pass(struct crm_db *db, const char *sql, bool open,
-				  const struct drow *rows, size_t n,
-				  struct crm_err *err)
-{
-	struct crm_stmt *st = crm_db_stmt(db, sql, err);
+struct pass {
+	struct drow *rows;
+	size_t n, at;
+	struct acount *c;
+	size_t done; /* rows before done have their activity counts */
+};
 
-	if (st) {
-		crm_stmt_bind_text(st, 1, open ? "open" : "won");
-		crm_stmt_bind_text(st, 2, open ? "open" : "lost");
-		crm_stmt_bind_int(st, 3, rows[0].id - 1);
-		crm_stmt_bind_int(st, 4, rows[n - 1].id);
+static int stage_row(struct crm_stmt *st, void *arg)
+{
+	struct pass *p = arg;
+	struct drow *r = row_of(p->rows, p->n, &p->at, crm_stmt_int(st, 0));
+	const char *when = crm_stmt_text(st, 3);
+	bool fo, to;
+	long fi, ti;
+
+	if (!r || !when || strcmp(when, r->ref) > 0)
+		return 0;
+	fi = stage_index(r->pl, crm_stmt_text(st, 1), &fo);
+	ti = stage_index(r->pl, crm_stmt_text(st, 2), &to);
+	if (fo && to && ti < fi)
+		r->regress++;
+	if (to && r->closed) {
+		free(r->v[F_STAGE]);
+		r->v[F_STAGE] = sdup(crm_stmt_text(st, 2));
+		r->entered = parse_t(when, r->entered);
 	}
-	return st;
+	return 0;
 }
 
 /* The stage part: the stage (a closed deal's last open stage), when it
@@ -209,33 +237,10 @@ static struct crm_stmt *open_pass(struct crm_db *db, const char *sql, bool open,
 static int stage_pass(struct crm_db *db, struct drow *rows, size_t n, bool open,
 		      bool batch, struct crm_err *err)
 {
-	struct crm_stmt *st = open_pass(
-	    db, batch ? sql_history_batch : sql_history, open, rows, n, err);
-	size_t at = 0;
-	int s;
+	struct pass p = {.rows = rows, .n = n};
 
-	if (!st)
-		return -1;
-	while ((s = crm_stmt_step(st, err)) == 1) {
-		struct drow *r = row_of(rows, n, &at, crm_stmt_int(st, 0));
-		const char *when = crm_stmt_text(st, 3);
-		bool fo, to;
-		long fi, ti;
-
-		if (!r || !when || strcmp(when, r->ref) > 0)
-			continue;
-		fi = stage_index(r->pl, crm_stmt_text(st, 1), &fo);
-		ti = stage_index(r->pl, crm_stmt_text(st, 2), &to);
-		if (fo && to && ti < fi)
-			r->regress++;
-		if (to && r->closed) {
-			free(r->v[F_STAGE]);
-			r->v[F_STAGE] = sdup(crm_stmt_text(st, 2));
-			r->entered = parse_t(when, r->entered);
-		}
-	}
-	crm_stmt_finalize(st);
-	if (s < 0)
+	if (each_deal(db, batch ? sql_history_batch : sql_history, open,
+		      rows[0].id - 1, rows[n - 1].id, stage_row, &p, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct drow *r = &rows[i];
@@ -274,55 +279,60 @@ static void activity_set(struct drow *r, const struct acount *c)
 		      : NULL;
 }
 
+/* Sets the counts of the rows before upto, those the activities have
+ * passed. */
+static void activity_done(struct pass *p, size_t upto)
+{
+	for (; p->done < upto; p->done++) {
+		activity_set(&p->rows[p->done], p->c);
+		memset(p->c, 0, sizeof(*p->c));
+	}
+}
+
+static int activity_row(struct crm_stmt *st, void *arg)
+{
+	struct pass *p = arg;
+	struct acount *c = p->c;
+	struct drow *r = row_of(p->rows, p->n, &p->at, crm_stmt_int(st, 0));
+	const char *type = crm_stmt_text(st, 1);
+	const char *dir = crm_stmt_text(st, 2);
+	const char *when = crm_stmt_text(st, 3);
+	crm_time t;
+
+	if (!r || strcmp(when, r->ref) >= 0)
+		return 0;
+	activity_done(p, p->at);
+	t = parse_t(when, 0);
+	if (dir && !strcmp(dir, "in") && (!c->any_in || t > c->last_in)) {
+		c->last_in = t;
+		c->any_in = true;
+	}
+	if (t >= r->reft - 90 * 86400)
+		c->n90++;
+	if (t < r->reft - 30 * 86400)
+		return 0;
+	if (type && !strcmp(type, "call"))
+		c->calls++;
+	else if (type && !strcmp(type, "email"))
+		c->emails++;
+	else if (type && !strcmp(type, "meeting"))
+		c->meetings++;
+	else
+		c->other++;
+	return 0;
+}
+
 static int activity_pass(struct crm_db *db, struct drow *rows, size_t n,
 			 bool open, bool batch, struct crm_err *err)
 {
-	struct crm_stmt *st = open_pass(db, batch ? sql_acts_batch : sql_acts,
-					open, rows, n, err);
 	struct acount c = {0};
-	size_t at = 0, done = 0; /* rows before done have their counts */
-	int s;
+	struct pass p = {.rows = rows, .n = n, .c = &c};
 
-	if (!st)
+	if (each_deal(db, batch ? sql_acts_batch : sql_acts, open,
+		      rows[0].id - 1, rows[n - 1].id, activity_row, &p,
+		      err) < 0)
 		return -1;
-	while ((s = crm_stmt_step(st, err)) == 1) {
-		struct drow *r = row_of(rows, n, &at, crm_stmt_int(st, 0));
-		const char *type = crm_stmt_text(st, 1);
-		const char *dir = crm_stmt_text(st, 2);
-		const char *when = crm_stmt_text(st, 3);
-		crm_time t;
-
-		if (!r || strcmp(when, r->ref) >= 0)
-			continue;
-		for (; done < at; done++) {
-			activity_set(&rows[done], &c);
-			memset(&c, 0, sizeof(c));
-		}
-		t = parse_t(when, 0);
-		if (dir && !strcmp(dir, "in") && (!c.any_in || t > c.last_in)) {
-			c.last_in = t;
-			c.any_in = true;
-		}
-		if (t >= r->reft - 90 * 86400)
-			c.n90++;
-		if (t < r->reft - 30 * 86400)
-			continue;
-		if (type && !strcmp(type, "call"))
-			c.calls++;
-		else if (type && !strcmp(type, "email"))
-			c.emails++;
-		else if (type && !strcmp(type, "meeting"))
-			c.meetings++;
-		else
-			c.other++;
-	}
-	crm_stmt_finalize(st);
-	if (s < 0)
-		return -1;
-	for (; done < n; done++) {
-		activity_set(&rows[done], &c);
-		memset(&c, 0, sizeof(c));
-	}
+	activity_done(&p, n);
 	return 0;
 }
 
@@ -373,36 +383,40 @@ static void book_release(struct book *bk)
 	memset(bk, 0, sizeof(*bk));
 }
 
+struct book_load {
+	struct book *bk;
+	size_t cap;
+};
+
+static int book_row(struct crm_stmt *st, void *arg)
+{
+	struct book_load *l = arg;
+	struct book *bk = l->bk;
+	struct closed *c;
+	crm_time t;
+	struct crm_err e;
+
+	if (crm_datetime_parse(crm_stmt_text(st, 2), &t, &e) < 0)
+		return 0;
+	bk->by_owner = crm_xgrow(bk->by_owner, &l->cap, bk->n + 1, sizeof(*c));
+	c = &bk->by_owner[bk->n++];
+	c->owner = sdup(crm_stmt_text(st, 0));
+	c->company = crm_stmt_is_null(st, 1) ? 0 : crm_stmt_int(st, 1);
+	crm_datetime_format(t, c->at);
+	c->won = !strcmp(crm_stmt_text(st, 3), "won");
+	return 0;
+}
+
 static int book_load(struct crm_db *db, struct book *bk, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(
-	    db,
-	    "SELECT owner, company_id, closed_at, status FROM deals WHERE "
-	    "status IN ('won', 'lost') AND closed_at IS NOT NULL",
-	    err);
-	size_t cap = 0;
-	int s;
+	struct book_load l = {.bk = bk};
 
 	memset(bk, 0, sizeof(*bk));
-	if (!st)
-		return -1;
-	while ((s = crm_stmt_step(st, err)) == 1) {
-		struct closed *c;
-		crm_time t;
-		struct crm_err e;
-
-		if (crm_datetime_parse(crm_stmt_text(st, 2), &t, &e) < 0)
-			continue;
-		bk->by_owner =
-		    crm_xgrow(bk->by_owner, &cap, bk->n + 1, sizeof(*c));
-		c = &bk->by_owner[bk->n++];
-		c->owner = sdup(crm_stmt_text(st, 0));
-		c->company = crm_stmt_is_null(st, 1) ? 0 : crm_stmt_int(st, 1);
-		crm_datetime_format(t, c->at);
-		c->won = !strcmp(crm_stmt_text(st, 3), "won");
-	}
-	crm_stmt_finalize(st);
-	if (s < 0)
+	if (crm_dbq_each(db, err, book_row, &l,
+			 "SELECT owner, company_id, closed_at, status FROM "
+			 "deals WHERE status IN ('won', 'lost') AND closed_at "
+			 "IS NOT NULL",
+			 "") < 0)
 		return -1;
 	bk->by_company = crm_xmalloc((bk->n + 1) * sizeof(*bk->by_company));
 	if (bk->n)
@@ -527,6 +541,26 @@ static void describe(struct crm_db *db, const struct crm_pipelines *pls,
 	r->v[F_ACCOUNT_LOST] = num((double)(n - w));
 }
 
+struct range {
+	struct crm_db *db;
+	const struct crm_pipelines *pls;
+	const struct book *bk;
+	struct drow **rows;
+	size_t *n, cap;
+	struct crm_err *err;
+};
+
+static int range_row(struct crm_stmt *st, void *arg)
+{
+	struct range *l = arg;
+
+	if (crm_check_interrupt(l->err) < 0)
+		return -1;
+	*l->rows = crm_xgrow(*l->rows, &l->cap, *l->n + 1, sizeof(**l->rows));
+	describe(l->db, l->pls, l->bk, st, &(*l->rows)[(*l->n)++]);
+	return 0;
+}
+
 /* Read at most limit closed (open false) or open deals with ids above
  * after into *rows, in id order: all of them when limit is INT64_MAX,
  * else a batch (read by id). */
@@ -534,31 +568,18 @@ static int read_range(struct crm_db *db, bool open, const struct book *bk,
 		      int64_t after, int64_t limit, struct drow **rows,
 		      size_t *n, struct crm_err *err)
 {
-	const struct crm_pipelines *pls = crm_pipelines_get(err);
+	struct range l = {.db = db,
+			  .pls = crm_pipelines_get(err),
+			  .bk = bk,
+			  .rows = rows,
+			  .n = n,
+			  .err = err};
 	bool batch = limit != INT64_MAX;
-	struct crm_stmt *st;
-	size_t cap = 0;
-	int s;
 
 	*rows = NULL;
 	*n = 0;
-	if (!pls ||
-	    !(st = crm_db_stmt(db, batch ? sql_deals_batch : sql_deals, err)))
-		return -1;
-	crm_stmt_bind_text(st, 1, open ? "open" : "won");
-	crm_stmt_bind_text(st, 2, open ? "open" : "lost");
-	crm_stmt_bind_int(st, 3, after);
-	crm_stmt_bind_int(st, 4, limit);
-	while ((s = crm_stmt_step(st, err)) == 1) {
-		*rows = crm_xgrow(*rows, &cap, *n + 1, sizeof(**rows));
-		if (crm_check_interrupt(err) < 0) {
-			s = -1;
-			break;
-		}
-		describe(db, pls, bk, st, &(*rows)[(*n)++]);
-	}
-	crm_stmt_finalize(st);
-	if (s < 0)
+	if (!l.pls || each_deal(db, batch ? sql_deals_batch : sql_deals, open,
+				after, limit, range_row, &l, err) < 0)
 		return -1;
 	if (*n && (stage_pass(db, *rows, *n, open, batch, err) < 0 ||
 		   activity_pass(db, *rows, *n, open, batch, err) < 0))
@@ -981,23 +1002,27 @@ static const char sql_insert[] =
     "stage_probability, previous, trend, factors, actor) VALUES (?1, ?2, "
     "?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
+struct prev {
+	bool *has;
+	double *v;
+};
+
+static int prev_row(struct crm_stmt *st, void *arg)
+{
+	struct prev *p = arg;
+
+	*p->has = true;
+	*p->v = crm_stmt_double(st, 0);
+	return 0;
+}
+
 static int previous(struct crm_db *db, int64_t id, bool *has, double *v,
 		    struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql_prev, err);
-	int s;
+	struct prev p = {.has = has, .v = v};
 
 	*has = false;
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, id);
-	s = crm_stmt_step(st, err);
-	if (s == 1) {
-		*has = true;
-		*v = crm_stmt_double(st, 0);
-	}
-	crm_stmt_reset(st);
-	return s < 0 ? -1 : 0;
+	return crm_dbq_each(db, err, prev_row, &p, sql_prev, "i", id);
 }
 
 double crm_dealscore_latest(struct crm_db *db, int64_t id, struct crm_err *err)
@@ -1083,20 +1108,14 @@ static int score_open(struct crm_db *db, const struct crm_dealscore_opts *o,
 					      : "steady";
 			format_factors(fs, found, &rec, &b);
 			d.factors = b.len ? b.s : NULL;
-			if (!(st = crm_db_stmt_cached(db, sql_insert, err)))
+			st = crm_dbq(db, err, sql_insert, "iisdddsss", r->id,
+				     model_id, now, d.probability,
+				     d.stage_probability, d.previous, d.trend,
+				     d.factors, db->actor);
+			if (!st)
 				goto out;
-			crm_stmt_bind_int(st, 1, r->id);
-			crm_stmt_bind_int(st, 2, model_id);
-			crm_stmt_bind_text(st, 3, now);
-			crm_stmt_bind_double(st, 4, d.probability);
-			crm_stmt_bind_double(st, 5, d.stage_probability);
-			if (d.has_previous)
-				crm_stmt_bind_double(st, 6, d.previous);
-			else
+			if (!d.has_previous)
 				crm_stmt_bind_null(st, 6);
-			crm_stmt_bind_text(st, 7, d.trend);
-			crm_stmt_bind_text(st, 8, d.factors);
-			crm_stmt_bind_text(st, 9, db->actor);
 			s = crm_stmt_step(st, err);
 			crm_stmt_reset(st);
 			if (s < 0 || (fn && fn(&d, arg) < 0))
@@ -1188,13 +1207,34 @@ void crm_monitor_release(struct crm_monitor *mo)
 	memset(mo, 0, sizeof(*mo));
 }
 
+/* The outcomes of closed deals scored while open: probability and won. */
+struct outcomes {
+	double *p, sump, sumy;
+	unsigned char *y;
+	size_t n, cap, ycap;
+};
+
+static int outcome_row(struct crm_stmt *st, void *arg)
+{
+	struct outcomes *o = arg;
+
+	if (crm_stmt_is_null(st, 1))
+		return 0; /* never scored while open */
+	o->p = crm_xgrow(o->p, &o->cap, o->n + 1, sizeof(*o->p));
+	o->y = crm_xgrow(o->y, &o->ycap, o->n + 1, 1);
+	o->p[o->n] = crm_stmt_double(st, 1) / 100;
+	o->y[o->n] = !strcmp(crm_stmt_text(st, 0), "won");
+	o->sump += o->p[o->n];
+	o->sumy += o->y[o->n];
+	o->n++;
+	return 0;
+}
+
 int crm_dealscore_monitor(struct crm_db *db, const struct crm_monitor_limits *l,
 			  struct crm_monitor *mo, struct crm_err *err)
 {
-	struct crm_stmt *st;
-	double *p = NULL, sump = 0, sumy = 0;
-	unsigned char *y = NULL;
-	size_t n = 0, cap = 0, ycap = 0, nopen = 0;
+	struct outcomes oc = {0};
+	size_t n, nopen = 0;
 	struct drow *rows = NULL;
 	char now[CRM_TIME_LEN];
 	json_t *det = NULL, *in;
@@ -1209,28 +1249,15 @@ int crm_dealscore_monitor(struct crm_db *db, const struct crm_monitor_limits *l,
 				    "first");
 		return -1;
 	}
-	if (!(st = crm_db_stmt(db, sql_outcomes, err)))
-		return -1;
-	crm_stmt_bind_text(st, 1, mo->info.data_to ? mo->info.data_to : "0000");
-	crm_stmt_bind_text(st, 2, crm_datetime_format(db->now, now));
-	while ((s = crm_stmt_step(st, err)) == 1) {
-		if (crm_stmt_is_null(st, 1))
-			continue; /* never scored while open */
-		p = crm_xgrow(p, &cap, n + 1, sizeof(*p));
-		y = crm_xgrow(y, &ycap, n + 1, 1);
-		p[n] = crm_stmt_double(st, 1) / 100;
-		y[n] = !strcmp(crm_stmt_text(st, 0), "won");
-		sump += p[n];
-		sumy += y[n];
-		n++;
-	}
-	crm_stmt_finalize(st);
-	if (s < 0)
+	if (crm_dbq_each(db, err, outcome_row, &oc, sql_outcomes, "ss",
+			 mo->info.data_to ? mo->info.data_to : "0000",
+			 crm_datetime_format(db->now, now)) < 0)
 		goto out;
+	n = oc.n;
 	mo->outcomes = (long)n;
 	if ((long)n >= l->min_outcomes) {
-		double auc = crm_logit_auc(p, y, n);
-		double gap = fabs(100 * (sump - sumy) / (double)n);
+		double auc = crm_logit_auc(oc.p, oc.y, n);
+		double gap = fabs(100 * (oc.sump - oc.sumy) / (double)n);
 
 		add_metric(mo, "auc", auc, mo->info.cv_auc - l->max_auc_drop,
 			   isfinite(auc) && isfinite(mo->info.cv_auc) &&
@@ -1258,7 +1285,7 @@ int crm_dealscore_monitor(struct crm_db *db, const struct crm_monitor_limits *l,
 out:
 	json_decref(det);
 	free_rows(rows, nopen);
-	free(p);
-	free(y);
+	free(oc.p);
+	free(oc.y);
 	return rc;
 }

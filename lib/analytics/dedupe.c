@@ -33,15 +33,12 @@ const int crm_dd_type_levels[CRM_DD_NTYPES] = {
 
 int crm_dd_type_parse(const char *s)
 {
-	for (int t = 0; t < CRM_DD_NTYPES; t++)
-		if (!strcmp(s, type_names[t]))
-			return t;
-	return -1;
+	return crm_name_index(type_names, CRM_DD_NTYPES, s);
 }
 
 const char *crm_dd_type_name(int type)
 {
-	return type >= 0 && type < CRM_DD_NTYPES ? type_names[type] : "?";
+	return crm_name_of(type_names, CRM_DD_NTYPES, type);
 }
 
 int crm_dd_type_guess(const char *column)
@@ -285,9 +282,7 @@ void crm_dedupe_free(struct crm_dedupe *dd)
 {
 	if (!dd)
 		return;
-	for (size_t i = 0; i < dd->nf; i++)
-		free(dd->names[i]);
-	free(dd->names);
+	crm_strs_free(dd->names, dd->nf);
 	free(dd->id);
 	free(dd->v);
 	free(dd->sortkey);

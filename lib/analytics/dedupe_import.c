@@ -11,15 +11,13 @@ static const char *const policies[] = {"allow", "skip", "update", "flag",
 
 int crm_dup_policy_parse(const char *s)
 {
-	for (int i = 0; i < CRM_ONDUP_REJECT; i++)
-		if (!strcmp(s, policies[i]))
-			return i;
-	return -1;
+	/* "reject" is not a policy to choose */
+	return crm_name_index(policies, CRM_ONDUP_REJECT, s);
 }
 
 const char *crm_dup_policy_name(int policy)
 {
-	return policy >= 0 && policy < CRM_ONDUP_N ? policies[policy] : "?";
+	return crm_name_of(policies, CRM_ONDUP_N, policy);
 }
 
 /* An equal-matching-form probe: field of the imported entity, and the

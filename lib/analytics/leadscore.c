@@ -251,13 +251,17 @@ static int lead_columns(struct crm_db *db, const struct crm_scoring *s,
 }
 
 static void run_init(struct run *r, struct crm_db *db,
-		     const struct crm_scoring *s, struct crm_err *err)
+		     const struct crm_scoring *s,
+		     int (*fn)(const struct crm_leadscore *r, void *arg),
+		     void *arg, struct crm_err *err)
 {
 	double w = crm_scoring_window_days(s);
 
 	memset(r, 0, sizeof(*r));
 	r->db = db;
 	r->s = s;
+	r->fn = fn;
+	r->arg = arg;
 	r->err = err;
 	/* a superset of the window (scoring drops what is too old) */
 	crm_datetime_format(w > 0 ? db->now - (crm_time)ceil(w * 86400.0) - 1
@@ -289,10 +293,8 @@ int crm_leadscore_run(struct crm_db *db, const struct crm_scoring *s,
 	int rc = -1;
 
 	*n = 0;
-	run_init(&r, db, s, err);
+	run_init(&r, db, s, fn, arg, err);
 	r.write = true;
-	r.fn = fn;
-	r.arg = arg;
 	if (crm_db_begin(db, err) < 0)
 		goto out;
 	if (lead_columns(db, s, &cols, err) < 0)
@@ -333,9 +335,7 @@ int crm_leadscore_explain(struct crm_db *db, const struct crm_scoring *s,
 	struct run r;
 	int rc = -1;
 
-	run_init(&r, db, s, err);
-	r.fn = fn;
-	r.arg = arg;
+	run_init(&r, db, s, fn, arg, err);
 	if (lead_columns(db, s, &cols, err) < 0)
 		goto out;
 	if (crm_entity_each_rec(db, &crm_lead_entity, &q, &cols, score_one, &r,

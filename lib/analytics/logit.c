@@ -324,9 +324,7 @@ struct crm_logit_model {
 static void feat_release(struct feat *f)
 {
 	free(f->name);
-	for (size_t i = 0; i < f->nlev; i++)
-		free(f->levels[i]);
-	free(f->levels);
+	crm_strs_free(f->levels, f->nlev);
 	free(f->map);
 }
 
@@ -337,9 +335,7 @@ void crm_logit_model_free(struct crm_logit_model *m)
 	for (size_t i = 0; i < m->nf; i++)
 		feat_release(&m->f[i]);
 	free(m->f);
-	for (size_t i = 0; i < m->p; i++)
-		free(m->cname[i]);
-	free(m->cname);
+	crm_strs_free(m->cname, m->p);
 	free(m->fnames);
 	free(m->coef);
 	free(m->target);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbq.h"
 #include "model.h"
 
 void crm_model_info_release(struct crm_model_info *m)
@@ -17,52 +18,33 @@ void crm_model_info_release(struct crm_model_info *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void bind_num(struct crm_stmt *st, int i, double v)
-{
-	if (isfinite(v))
-		crm_stmt_bind_double(st, i, v);
-	else
-		crm_stmt_bind_null(st, i);
-}
-
 int crm_model_store(struct crm_db *db, struct crm_model_info *m,
 		    struct crm_err *err)
 {
+	/* ?7, ?8, ?9: NULL when not finite */
+	const double num[3] = {m->cv_auc, m->baseline_auc, m->cv_log_loss};
 	struct crm_stmt *st;
 	int s;
 
-	st = crm_db_stmt_cached(
-	    db,
-	    "UPDATE crm_models SET active = 0 WHERE kind = ?1 AND active = 1",
-	    err);
-	if (!st)
+	if (crm_dbq_run(db, err,
+			"UPDATE crm_models SET active = 0 WHERE kind = ?1 AND "
+			"active = 1",
+			"s", m->kind) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, m->kind);
-	s = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (s < 0)
-		return -1;
-	st = crm_db_stmt_cached(
-	    db,
+	st = crm_dbq(
+	    db, err,
 	    "INSERT INTO crm_models (kind, trained_at, data_from, data_to, "
 	    "rows_n, positives, cv_auc, baseline_auc, cv_log_loss, model, "
 	    "details, active, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	    "?9, ?10, ?11, 1, ?12) RETURNING id",
-	    err);
+	    "ssssiidddsss", m->kind, m->trained_at, m->data_from, m->data_to,
+	    m->rows, m->positives, num[0], num[1], num[2], m->model, m->details,
+	    db->actor);
 	if (!st)
 		return -1;
-	crm_stmt_bind_text(st, 1, m->kind);
-	crm_stmt_bind_text(st, 2, m->trained_at);
-	crm_stmt_bind_text(st, 3, m->data_from);
-	crm_stmt_bind_text(st, 4, m->data_to);
-	crm_stmt_bind_int(st, 5, m->rows);
-	crm_stmt_bind_int(st, 6, m->positives);
-	bind_num(st, 7, m->cv_auc);
-	bind_num(st, 8, m->baseline_auc);
-	bind_num(st, 9, m->cv_log_loss);
-	crm_stmt_bind_text(st, 10, m->model);
-	crm_stmt_bind_text(st, 11, m->details);
-	crm_stmt_bind_text(st, 12, db->actor);
+	for (int i = 0; i < 3; i++)
+		if (!isfinite(num[i]))
+			crm_stmt_bind_null(st, 7 + i);
 	s = crm_stmt_step(st, err);
 	if (s == 1)
 		m->id = crm_stmt_int(st, 0);
@@ -79,13 +61,6 @@ int crm_model_store(struct crm_db *db, struct crm_model_info *m,
 	"retired_at "                                                          \
 	"FROM crm_models "
 
-static char *dup_col(struct crm_stmt *st, int i)
-{
-	const char *s = crm_stmt_text(st, i);
-
-	return s ? crm_xstrdup(s) : NULL;
-}
-
 static double num_col(struct crm_stmt *st, int i)
 {
 	return crm_stmt_is_null(st, i) ? NAN : crm_stmt_double(st, i);
@@ -94,99 +69,111 @@ static double num_col(struct crm_stmt *st, int i)
 static void from_row(struct crm_stmt *st, struct crm_model_info *m)
 {
 	m->id = crm_stmt_int(st, 0);
-	m->kind = dup_col(st, 1);
-	m->trained_at = dup_col(st, 2);
-	m->data_from = dup_col(st, 3);
-	m->data_to = dup_col(st, 4);
+	m->kind = crm_stmt_dup(st, 1);
+	m->trained_at = crm_stmt_dup(st, 2);
+	m->data_from = crm_stmt_dup(st, 3);
+	m->data_to = crm_stmt_dup(st, 4);
 	m->rows = crm_stmt_int(st, 5);
 	m->positives = crm_stmt_int(st, 6);
 	m->cv_auc = num_col(st, 7);
 	m->baseline_auc = num_col(st, 8);
 	m->cv_log_loss = num_col(st, 9);
-	m->model = dup_col(st, 10);
-	m->details = dup_col(st, 11);
+	m->model = crm_stmt_dup(st, 10);
+	m->details = crm_stmt_dup(st, 11);
 	m->active = crm_stmt_int(st, 12) != 0;
-	m->retired_at = dup_col(st, 13);
+	m->retired_at = crm_stmt_dup(st, 13);
+}
+
+struct active {
+	struct crm_model_info *m;
+	int found;
+};
+
+static int active_row(struct crm_stmt *st, void *arg)
+{
+	struct active *a = arg;
+
+	if (!a->found++)
+		from_row(st, a->m);
+	return 0;
 }
 
 int crm_model_active(struct crm_db *db, const char *kind,
 		     struct crm_model_info *m, struct crm_err *err)
 {
-	struct crm_stmt *st;
-	int s;
+	struct active a = {.m = m};
 
-	st = crm_db_stmt(db, SQL_COLS "WHERE kind = ?1 AND active = 1", err);
-	if (!st)
+	if (crm_dbq_each(db, err, active_row, &a,
+			 SQL_COLS "WHERE kind = ?1 AND active = 1", "s",
+			 kind) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, kind);
-	s = crm_stmt_step(st, err);
-	if (s == 1)
-		from_row(st, m);
-	crm_stmt_finalize(st);
-	return s;
+	return a.found > 0;
+}
+
+/* The model id sql finds for kind into *id; none is CRM_EX_NOINPUT: "no
+ * WHICH KIND model to roll back" and tail. */
+static int model_id(struct crm_db *db, const char *sql, const char *kind,
+		    const char *which, const char *tail, int64_t *id,
+		    struct crm_err *err)
+{
+	*id = crm_db_int(db, sql, kind, NULL, err);
+	if (*id < 0)
+		return -1;
+	if (*id == 0)
+		return crm_err_set(err, CRM_EX_NOINPUT,
+				   "no %s %s model to roll back%s", which, kind,
+				   tail);
+	return 0;
 }
 
 int crm_model_rollback(struct crm_db *db, const char *kind, int64_t *from,
 		       int64_t *to, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
-	struct crm_stmt *st;
-	int s;
 
-	*from = crm_db_int(db,
-			   "SELECT id FROM crm_models WHERE kind = ?1 AND "
-			   "active = 1",
-			   kind, NULL, err);
-	if (*from < 0)
+	if (model_id(db,
+		     "SELECT id FROM crm_models WHERE kind = ?1 AND active = 1",
+		     kind, "active", "", from, err) < 0 ||
+	    model_id(db,
+		     "SELECT max(id) FROM crm_models WHERE kind = ?1 AND "
+		     "active = 0 AND retired_at IS NULL AND id < (SELECT "
+		     "id FROM crm_models WHERE kind = ?1 AND active = 1)",
+		     kind, "earlier", " to", to, err) < 0)
 		return -1;
-	if (*from == 0)
-		return crm_err_set(err, CRM_EX_NOINPUT,
-				   "no active %s model to roll back", kind);
-	*to = crm_db_int(db,
-			 "SELECT max(id) FROM crm_models WHERE kind = ?1 AND "
-			 "active = 0 AND retired_at IS NULL AND id < (SELECT "
-			 "id FROM crm_models WHERE kind = ?1 AND active = 1)",
-			 kind, NULL, err);
-	if (*to < 0)
-		return -1;
-	if (*to == 0)
-		return crm_err_set(err, CRM_EX_NOINPUT,
-				   "no earlier %s model to roll back to", kind);
-	st = crm_db_stmt(db,
-			 "UPDATE crm_models SET active = CASE WHEN id = ?2 "
-			 "THEN 1 ELSE 0 END, retired_at = CASE WHEN id = ?1 "
-			 "THEN ?3 ELSE retired_at END WHERE id IN (?1, ?2)",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, *from);
-	crm_stmt_bind_int(st, 2, *to);
-	crm_stmt_bind_text(st, 3, crm_datetime_format(db->now, now));
-	s = crm_stmt_step(st, err);
-	crm_stmt_finalize(st);
-	return s < 0 ? -1 : 0;
+	return crm_dbq_run(db, err,
+			   "UPDATE crm_models SET active = CASE WHEN id = ?2 "
+			   "THEN 1 ELSE 0 END, retired_at = CASE WHEN id = ?1 "
+			   "THEN ?3 ELSE retired_at END WHERE id IN (?1, ?2)",
+			   "iis", *from, *to,
+			   crm_datetime_format(db->now, now));
+}
+
+struct each {
+	int (*fn)(const struct crm_model_info *m, void *arg);
+	void *arg;
+};
+
+static int each_row(struct crm_stmt *st, void *arg)
+{
+	struct each *e = arg;
+	struct crm_model_info m = {0};
+	int rc;
+
+	from_row(st, &m);
+	rc = e->fn(&m, e->arg);
+	crm_model_info_release(&m);
+	return rc < 0 ? -1 : 0;
 }
 
 int crm_model_each(struct crm_db *db, const char *kind,
 		   int (*fn)(const struct crm_model_info *m, void *arg),
 		   void *arg, struct crm_err *err)
 {
-	struct crm_model_info m = {0};
-	struct crm_stmt *st;
-	int s, rc = 0;
+	struct each e = {.fn = fn, .arg = arg};
 
-	st = crm_db_stmt(db,
-			 SQL_COLS "WHERE CAST(?1 AS TEXT) IS NULL OR kind = ?1 "
-				  "ORDER BY id DESC",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, kind);
-	while (rc == 0 && (s = crm_stmt_step(st, err)) == 1) {
-		from_row(st, &m);
-		rc = fn(&m, arg);
-		crm_model_info_release(&m);
-	}
-	crm_stmt_finalize(st);
-	return rc < 0 || s < 0 ? -1 : 0;
+	return crm_dbq_each(db, err, each_row, &e,
+			    SQL_COLS
+			    "WHERE CAST(?1 AS TEXT) IS NULL OR kind = ?1 "
+			    "ORDER BY id DESC",
+			    "s", kind);
 }

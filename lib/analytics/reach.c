@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bizcal.h"
+#include "dbq.h"
 #include "reach.h"
 
 #define NCELL 56
@@ -142,39 +143,47 @@ static const char sql_everyone[] =
     "c.company_id WHERE c.id <> ?2 AND a.occurred_at <= ?3 AND " ANSWER
     " AND CAST(?1 AS BIGINT) IS NULL";
 
+/* Events counted into cells by the hour of the week, in the zone of a
+ * row's own (column 1, else 2: the zone of whoever it was) or tz. */
+struct cells {
+	struct zones *z;
+	const struct crm_tz *tz;
+	long *cells, *n;
+};
+
+static int cell_row(struct crm_stmt *st, void *arg)
+{
+	struct cells *c = arg;
+	char *name = NULL;
+
+	if (c->z) {
+		name = tz_of(crm_stmt_text(st, 1));
+		if (!name)
+			name = tz_of(crm_stmt_text(st, 2));
+	}
+	add(c->cells, crm_stmt_text(st, 0), c->z ? zone(c->z, name) : c->tz);
+	free(name);
+	if (c->n)
+		(*c->n)++;
+	return 0;
+}
+
 static int others(struct crm_db *db, const char *sql, int64_t company,
 		  int64_t id, const char *now, struct zones *z, long *cells,
 		  long *n, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt(db, sql, err);
-	int s;
+	struct cells c = {.z = z, .cells = cells, .n = n};
 
 	*n = 0;
-	if (!st)
-		return -1;
-	if (company)
-		crm_stmt_bind_int(st, 1, company);
-	else
-		crm_stmt_bind_null(st, 1);
-	crm_stmt_bind_int(st, 2, id);
-	crm_stmt_bind_text(st, 3, now);
-	while ((s = crm_stmt_step(st, err)) == 1) {
-		char *name = tz_of(crm_stmt_text(st, 1));
-
-		if (!name)
-			name = tz_of(crm_stmt_text(st, 2));
-		add(cells, crm_stmt_text(st, 0), zone(z, name));
-		free(name);
-		(*n)++;
-	}
-	crm_stmt_finalize(st);
-	return s < 0 ? -1 : 0;
+	return crm_dbq_each(db, err, cell_row, &c, sql, "Iis", company, id,
+			    now);
 }
 
 int crm_reach_contact(struct crm_db *db, int64_t contact_id,
 		      struct crm_reach *out, struct crm_err *err)
 {
 	long own[NCELL] = {0}, prior[NCELL] = {0};
+	struct cells own_cells = {.cells = own};
 	struct zones z = {0};
 	struct crm_stmt *st;
 	char now[CRM_TIME_LEN], *name = NULL;
@@ -200,14 +209,9 @@ int crm_reach_contact(struct crm_db *db, int64_t contact_id,
 		goto out;
 	tz = zone(&z, name);
 	snprintf(out->tz, sizeof(out->tz), "%s", tz && name ? name : "UTC");
-	if (!(st = crm_db_stmt(db, sql_own, err)))
-		goto out;
-	crm_stmt_bind_int(st, 1, contact_id);
-	crm_stmt_bind_text(st, 2, now);
-	while ((s = crm_stmt_step(st, err)) == 1)
-		add(own, crm_stmt_text(st, 0), tz);
-	crm_stmt_finalize(st);
-	if (s < 0)
+	own_cells.tz = tz;
+	if (crm_dbq_each(db, err, cell_row, &own_cells, sql_own, "is",
+			 contact_id, now) < 0)
 		goto out;
 	if (company && others(db, sql_company, company, contact_id, now, &z,
 			      prior, &out->prior_events, err) < 0)

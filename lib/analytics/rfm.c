@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbq.h"
 #include "money.h"
 #include "rfm.h"
 
@@ -98,30 +99,51 @@ struct cust {
 static int store(struct crm_db *db, const char *entity, const char *at,
 		 const struct crm_rfm *r, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql_store, err);
 	char now[CRM_TIME_LEN];
-	int s;
 
-	if (!st)
+	return crm_dbq_run(db, err, sql_store, "sissiiisiiisss", entity, r->id,
+			   at, r->last_won_at, r->recency_days, r->frequency,
+			   r->monetary, r->currency, (int64_t)r->r,
+			   (int64_t)r->f, (int64_t)r->m, r->segment,
+			   crm_datetime_format(db->now, now), db->actor);
+}
+
+struct load {
+	const struct crm_rates *rates;
+	struct cust **cs;
+	size_t *n, cap;
+	struct crm_strv *curs;
+	struct crm_err *err;
+};
+
+/* One customer's won deals in a currency (rows come by customer). */
+static int load_row(struct crm_stmt *st, void *arg)
+{
+	struct load *l = arg;
+	int64_t id = crm_stmt_int(st, 0);
+	const char *cur = crm_stmt_text(st, 2);
+	const char *last = crm_stmt_text(st, 4);
+	long double m = (long double)crm_stmt_int(st, 5);
+	struct cust *c;
+
+	if (!*l->n || (*l->cs)[*l->n - 1].r.id != id) {
+		*l->cs = crm_xgrow(*l->cs, &l->cap, *l->n + 1, sizeof(**l->cs));
+		c = &(*l->cs)[(*l->n)++];
+		memset(c, 0, sizeof(*c));
+		c->r.id = id;
+		c->name = crm_stmt_dup(st, 1);
+	}
+	c = &(*l->cs)[*l->n - 1];
+	c->r.frequency += crm_stmt_int(st, 3);
+	if (last && strcmp(last, c->r.last_won_at) > 0)
+		snprintf(c->r.last_won_at, sizeof(c->r.last_won_at), "%s",
+			 last);
+	if (cur && m != 0 && crm_strv_find(l->curs, cur) < 0)
+		crm_strv_push(l->curs, cur);
+	if (l->rates && m != 0 &&
+	    crm_rates_convert(l->rates, cur, m, &m, l->err) < 0)
 		return -1;
-	crm_stmt_bind_text(st, 1, entity);
-	crm_stmt_bind_int(st, 2, r->id);
-	crm_stmt_bind_text(st, 3, at);
-	crm_stmt_bind_text(st, 4, r->last_won_at);
-	crm_stmt_bind_int(st, 5, r->recency_days);
-	crm_stmt_bind_int(st, 6, r->frequency);
-	crm_stmt_bind_int(st, 7, r->monetary);
-	crm_stmt_bind_text(st, 8, r->currency);
-	crm_stmt_bind_int(st, 9, r->r);
-	crm_stmt_bind_int(st, 10, r->f);
-	crm_stmt_bind_int(st, 11, r->m);
-	crm_stmt_bind_text(st, 12, r->segment);
-	crm_stmt_bind_text(st, 13, crm_datetime_format(db->now, now));
-	crm_stmt_bind_text(st, 14, db->actor);
-	s = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (s < 0)
-		return -1;
+	c->money += m;
 	return 0;
 }
 
@@ -130,46 +152,19 @@ static int load(struct crm_db *db, bool by_contact, const char *at,
 		const struct crm_rates *rates, struct cust **cs, size_t *n,
 		struct crm_strv *curs, struct crm_err *err)
 {
-	struct crm_stmt *st =
-	    crm_db_stmt(db, by_contact ? sql_contact : sql_company, err);
-	size_t cap = 0;
-	int s;
+	struct load l = {
+	    .rates = rates, .cs = cs, .n = n, .curs = curs, .err = err};
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, at);
-	while ((s = crm_stmt_step(st, err)) == 1) {
-		int64_t id = crm_stmt_int(st, 0);
-		const char *cur = crm_stmt_text(st, 2);
-		const char *last = crm_stmt_text(st, 4);
-		long double m = (long double)crm_stmt_int(st, 5);
-		struct cust *c;
+	return crm_dbq_each(db, err, load_row, &l,
+			    by_contact ? sql_contact : sql_company, "s", at);
+}
 
-		if (!*n || (*cs)[*n - 1].r.id != id) {
-			*cs = crm_xgrow(*cs, &cap, *n + 1, sizeof(**cs));
-			c = &(*cs)[(*n)++];
-			memset(c, 0, sizeof(*c));
-			c->r.id = id;
-			c->name = crm_stmt_text(st, 1)
-				      ? crm_xstrdup(crm_stmt_text(st, 1))
-				      : NULL;
-		}
-		c = &(*cs)[*n - 1];
-		c->r.frequency += crm_stmt_int(st, 3);
-		if (last && strcmp(last, c->r.last_won_at) > 0)
-			snprintf(c->r.last_won_at, sizeof(c->r.last_won_at),
-				 "%s", last);
-		if (cur && m != 0 && crm_strv_find(curs, cur) < 0)
-			crm_strv_push(curs, cur);
-		if (rates && m != 0 &&
-		    crm_rates_convert(rates, cur, m, &m, err) < 0) {
-			crm_stmt_finalize(st);
-			return -1;
-		}
-		c->money += m;
-	}
-	crm_stmt_finalize(st);
-	return s < 0 ? -1 : 0;
+/* A customer's recency (k 0), frequency (1) or money (2). */
+static double dimension(const struct cust *c, int k)
+{
+	return k == 0	? (double)c->r.recency_days
+	       : k == 1 ? (double)c->r.frequency
+			: (double)c->money;
 }
 
 int crm_rfm_run(struct crm_db *db, bool by_contact, crm_time at,
@@ -185,8 +180,7 @@ int crm_rfm_run(struct crm_db *db, bool by_contact, crm_time at,
 	size_t nc = 0;
 	char att[CRM_TIME_LEN];
 	const char *cur = NULL;
-	struct crm_stmt *st;
-	int rc = -1, s;
+	int rc = -1;
 
 	*n = 0;
 	crm_datetime_format(at, att);
@@ -232,28 +226,17 @@ int crm_rfm_run(struct crm_db *db, bool by_contact, crm_time at,
 		r->currency = cur;
 		r->name = cs[i].name;
 	}
-	for (size_t i = 0; i < nc; i++)
-		v[i] = (double)cs[i].r.recency_days;
-	crm_rfm_quintiles(v, nc, true, q);
-	for (size_t i = 0; i < nc; i++)
-		cs[i].r.r = q[i];
-	for (size_t i = 0; i < nc; i++)
-		v[i] = (double)cs[i].r.frequency;
-	crm_rfm_quintiles(v, nc, false, q);
-	for (size_t i = 0; i < nc; i++)
-		cs[i].r.f = q[i];
-	for (size_t i = 0; i < nc; i++)
-		v[i] = (double)cs[i].money;
-	crm_rfm_quintiles(v, nc, false, q);
-	for (size_t i = 0; i < nc; i++)
-		cs[i].r.m = q[i];
-	if (!(st = crm_db_stmt_cached(db, sql_clear, err)))
-		goto out;
-	crm_stmt_bind_text(st, 1, entity);
-	crm_stmt_bind_text(st, 2, att);
-	s = crm_stmt_step(st, err);
-	crm_stmt_reset(st);
-	if (s < 0)
+	/* r, f, m: recency (lower is better), frequency, money */
+	for (int k = 0; k < 3; k++) {
+		for (size_t i = 0; i < nc; i++)
+			v[i] = dimension(&cs[i], k);
+		crm_rfm_quintiles(v, nc, k == 0, q);
+		for (size_t i = 0; i < nc; i++)
+			*(k == 0   ? &cs[i].r.r
+			  : k == 1 ? &cs[i].r.f
+				   : &cs[i].r.m) = q[i];
+	}
+	if (crm_dbq_run(db, err, sql_clear, "ss", entity, att) < 0)
 		goto out;
 	for (size_t i = 0; i < nc; i++) {
 		struct crm_rfm *r = &cs[i].r;

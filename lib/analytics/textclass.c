@@ -36,13 +36,9 @@ void crm_textclass_free(struct crm_textclass *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->nvocab; i++)
-		free(m->vocab[i]);
-	for (size_t i = 0; i < m->nclasses; i++)
-		free(m->classes[i]);
-	free(m->vocab);
+	crm_strs_free(m->vocab, m->nvocab);
+	crm_strs_free(m->classes, m->nclasses);
 	free(m->idf);
-	free(m->classes);
 	free(m->coef);
 	free(m->target);
 	free(m->fields);
@@ -102,9 +98,7 @@ static void bag_of(const char *s, struct bag *b)
 
 static void bag_release(struct bag *b)
 {
-	for (size_t i = 0; i < b->n; i++)
-		free(b->t[i]);
-	free(b->t);
+	crm_strs_free(b->t, b->n);
 	free(b->c);
 }
 
@@ -434,9 +428,7 @@ struct crm_textclass *crm_textclass_train(const char *const *texts,
 		free(pred);
 		free(idx);
 		free(val);
-		for (size_t i = 0; i < m->nvocab; i++)
-			free(m->vocab[i]);
-		free(m->vocab);
+		crm_strs_free(m->vocab, m->nvocab);
 		free(m->idf);
 		free(m->coef);
 		m->vocab = NULL;

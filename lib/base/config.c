@@ -1,6 +1,8 @@
 /* config.c - JSON configuration files. See config.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -55,4 +57,32 @@ int crm_config_load(const char *path, const char *what, const char *prefix,
 	j = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
 	fclose(fp);
 	return parsed(j, &je, path, prefix, object, root, err);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
+		   struct crm_err *err)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return crm_err_at(
+		    err, errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_CONFIG, dir,
+		    0, NULL, "cannot open %s: %s", what, strerror(errno));
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 5 && de->d_name[0] != '.' &&
+		    !strcmp(de->d_name + n - 5, ".json"))
+			crm_strv_push(names, de->d_name);
+	}
+	closedir(d);
+	if (names->n)
+		qsort(names->v, names->n, sizeof(*names->v), cmp_names);
+	return 0;
 }

@@ -24,4 +24,11 @@ int crm_config_parse(const char *text, const char *name, const char *prefix,
 int crm_config_load(const char *path, const char *what, const char *prefix,
 		    const char *object, json_t **root, struct crm_err *err);
 
+/* The names of the JSON files in dir ("NAME.json", not hidden), sorted,
+ * pushed onto names. Returns 0, or -1 with err at dir when it cannot be
+ * opened: "cannot open WHAT: REASON", CRM_EX_NOINPUT when it does not
+ * exist, else CRM_EX_CONFIG. */
+int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
+		   struct crm_err *err);
+
 #endif

@@ -621,38 +621,36 @@ static int parse(const struct crm_datefmt *df, const char *s, int64_t *out,
 	return -1;
 }
 
-int crm_datefmt_time(const struct crm_datefmt *df, const char *s, crm_time *out,
-		     struct crm_err *err)
+/* s parsed into *out, a time (a local one converted to UTC) or a date
+ * (the start of its day), in the range crm handles. */
+static int parse_in_range(const struct crm_datefmt *df, const char *s,
+			  bool date, crm_time *out, struct crm_err *err)
 {
 	int64_t t;
 	bool abs;
 
 	if (parse(df, s, &t, &abs, err) < 0)
 		return -1;
-	if (!abs && df && df->tz)
+	if (!date && !abs && df && df->tz)
 		t = crm_tz_to_utc(df->tz, t);
 	if (t < CRM_TIME_MIN || t > CRM_TIME_MAX)
 		return crm_err_set(err, CRM_EX_DATAERR,
-				   "time '%.*s' is out of range (0001-01-01 "
-				   "to 9999-12-31 UTC)",
-				   QUOTE_MAX, s);
-	*out = t;
+				   "%s '%.*s' is out of range (0001-01-01 to "
+				   "9999-12-31%s)",
+				   date ? "date" : "time", QUOTE_MAX, s,
+				   date ? "" : " UTC");
+	*out = date ? crm_datetime_day_start(t) : t;
 	return 0;
+}
+
+int crm_datefmt_time(const struct crm_datefmt *df, const char *s, crm_time *out,
+		     struct crm_err *err)
+{
+	return parse_in_range(df, s, false, out, err);
 }
 
 int crm_datefmt_date(const struct crm_datefmt *df, const char *s, crm_time *out,
 		     struct crm_err *err)
 {
-	int64_t t;
-	bool abs;
-
-	if (parse(df, s, &t, &abs, err) < 0)
-		return -1;
-	if (t < CRM_TIME_MIN || t > CRM_TIME_MAX)
-		return crm_err_set(err, CRM_EX_DATAERR,
-				   "date '%.*s' is out of range (0001-01-01 "
-				   "to 9999-12-31)",
-				   QUOTE_MAX, s);
-	*out = crm_datetime_day_start(t);
-	return 0;
+	return parse_in_range(df, s, true, out, err);
 }

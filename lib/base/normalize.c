@@ -840,11 +840,38 @@ static const struct word cjk_prefixes[] = {
     W("株式会社"), W("有限会社"), W("合同会社"), W("주식회사"), W("유한회사"),
 };
 
-/* Longest entry of list that k[b..e) ends with (as whole words when words
- * is set), leaving something before it; its length, or 0. A name that is
- * itself a listed form is left whole: "有限公司" does not become "有限". */
-static size_t match_suffix(const char *k, size_t b, size_t e,
-			   const struct word *list, size_t n, bool words)
+/* Whether s (n bytes) starts with a combining mark: a prefix followed by
+ * one ends inside a character ("유한회사" + U+0301), so it is no match. */
+static bool starts_with_mark(const char *s, size_t n)
+{
+	utf8proc_int32_t cp;
+
+	return utf8proc_iterate((const utf8proc_uint8_t *)s,
+				(utf8proc_ssize_t)n, &cp) > 0 &&
+	       is_mark(utf8proc_category(cp));
+}
+
+/* Whether word w (l bytes, shorter than k[b..e)) ends k[b..e) (a
+ * suffix) or starts it (a prefix), as a whole word when words is set
+ * (else a prefix must not end inside a character). */
+static bool affix_at(const char *k, size_t b, size_t e, const char *w, size_t l,
+		     bool words, bool prefix)
+{
+	if (!prefix)
+		return k[e - 1] == w[l - 1] && memcmp(k + e - l, w, l) == 0 &&
+		       (!words || k[e - l - 1] == ' ');
+	return k[b] == w[0] && memcmp(k + b, w, l) == 0 &&
+	       (words ? k[b + l] == ' '
+		      : !starts_with_mark(k + b + l, e - b - l));
+}
+
+/* Longest entry of list that k[b..e) ends with (prefix false) or starts
+ * with (prefix true), leaving something besides it; its length, or 0. A
+ * name that is itself a listed form is left whole: "有限公司" does not
+ * become "有限". */
+static size_t match_affix(const char *k, size_t b, size_t e,
+			  const struct word *list, size_t n, bool words,
+			  bool prefix)
 {
 	size_t best = 0;
 
@@ -858,48 +885,9 @@ static size_t match_suffix(const char *k, size_t b, size_t e,
 				return 0;
 			continue;
 		}
-		if (l <= best || l > e - b || k[e - 1] != w[l - 1] ||
-		    memcmp(k + e - l, w, l) != 0)
-			continue;
-		if (words && k[e - l - 1] != ' ')
-			continue;
-		best = l;
-	}
-	return best;
-}
-
-/* Whether s (n bytes) starts with a combining mark: a prefix followed by
- * one ends inside a character ("유한회사" + U+0301), so it is no match. */
-static bool starts_with_mark(const char *s, size_t n)
-{
-	utf8proc_int32_t cp;
-
-	return utf8proc_iterate((const utf8proc_uint8_t *)s,
-				(utf8proc_ssize_t)n, &cp) > 0 &&
-	       is_mark(utf8proc_category(cp));
-}
-
-static size_t match_prefix(const char *k, size_t b, size_t e,
-			   const struct word *list, size_t n, bool words)
-{
-	size_t best = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		const char *w = list[i].s;
-		size_t l = list[i].len;
-
-		if (l == e - b) {
-			if (k[b] == w[0] && memcmp(k + b, w, l) == 0)
-				return 0;
-			continue;
-		}
-		if (l <= best || l > e - b || k[b] != w[0] ||
-		    memcmp(k + b, w, l) != 0)
-			continue;
-		if (words ? k[b + l] != ' '
-			  : starts_with_mark(k + b + l, e - b - l))
-			continue;
-		best = l;
+		if (l > best && l < e - b &&
+		    affix_at(k, b, e, w, l, words, prefix))
+			best = l;
 	}
 	return best;
 }
@@ -939,15 +927,16 @@ int crm_norm_company(const char *s, size_t len, struct crm_buf *out)
 		/* One strip a round, then trim, so that the "leaves something"
 		 * test of the next round sees no stray space. */
 		changed = true;
-		if ((l = match_suffix(k, b, e, company_suffixes,
-				      COUNT(company_suffixes), true)) ||
-		    (l = match_suffix(k, b, e, cjk_suffixes,
-				      COUNT(cjk_suffixes), false)))
+		if ((l = match_affix(k, b, e, company_suffixes,
+				     COUNT(company_suffixes), true, false)) ||
+		    (l = match_affix(k, b, e, cjk_suffixes, COUNT(cjk_suffixes),
+				     false, false)))
 			e -= l;
-		else if ((l = match_prefix(k, b, e, company_prefixes,
-					   COUNT(company_prefixes), true)) ||
-			 (l = match_prefix(k, b, e, cjk_prefixes,
-					   COUNT(cjk_prefixes), false)))
+		else if ((l = match_affix(k, b, e, company_prefixes,
+					  COUNT(company_prefixes), true,
+					  true)) ||
+			 (l = match_affix(k, b, e, cjk_prefixes,
+					  COUNT(cjk_prefixes), false, true)))
 			b += l;
 		else
 			changed = false;

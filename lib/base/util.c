@@ -198,6 +198,22 @@ void crm_buf_adds(struct crm_buf *b, const char *s)
 	crm_buf_add(b, s, strlen(s));
 }
 
+void crm_buf_add_html(struct crm_buf *b, const char *s)
+{
+	static const char special[] = "&<>\"'";
+	static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;",
+					     "&#39;"};
+
+	for (; s && *s; s++) {
+		const char *p = strchr(special, *s);
+
+		if (p)
+			crm_buf_adds(b, entity[p - special]);
+		else
+			crm_buf_addc(b, *s);
+	}
+}
+
 void crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
@@ -261,11 +277,29 @@ void crm_strv_push(struct crm_strv *sv, const char *s)
 	sv->v[sv->n] = NULL;
 }
 
+int crm_name_index(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+const char *crm_name_of(const char *const *names, int n, int i)
+{
+	return i >= 0 && i < n ? names[i] : "?";
+}
+
+void crm_strs_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void crm_strv_release(struct crm_strv *sv)
 {
-	for (size_t i = 0; i < sv->n; i++)
-		free(sv->v[i]);
-	free(sv->v);
+	crm_strs_free(sv->v, sv->n);
 	sv->v = NULL;
 	sv->n = sv->cap = 0;
 }

@@ -85,6 +85,8 @@ struct crm_buf {
 };
 void crm_buf_add(struct crm_buf *b, const void *p, size_t n);
 void crm_buf_adds(struct crm_buf *b, const char *s);
+/* Append s (NULL: nothing) with & < > " ' escaped for HTML. */
+void crm_buf_add_html(struct crm_buf *b, const char *s);
 /* Append one byte: inline, since writers and normalizers call it per
  * character. */
 static inline void crm_buf_addc(struct crm_buf *b, char c)
@@ -111,6 +113,12 @@ struct crm_strv {
 };
 void crm_strv_push(struct crm_strv *sv, const char *s); /* copies s */
 void crm_strv_release(struct crm_strv *sv);
+/* The index of s among the n names (an enum's names), or -1. */
+int crm_name_index(const char *const *names, int n, const char *s);
+/* names[i] when i is one of the n, else "?". */
+const char *crm_name_of(const char *const *names, int n, int i);
+/* Free the n strings of v, then v. */
+void crm_strs_free(char **v, size_t n);
 /* Split s at sep into sv, trimming ASCII spaces; empty parts skipped. */
 void crm_strv_split(struct crm_strv *sv, const char *s, char sep);
 /* Index of s in sv, or -1. */

@@ -1,6 +1,4 @@
 /* flow.c - flow files: read, check, describe. */
-#include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -689,35 +687,15 @@ void crm_flows_release(struct crm_flows *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int crm_flows_load(const char *dir, struct crm_flows *fs, struct crm_err *err)
 {
 	struct crm_strv names = {0};
-	struct dirent *de;
-	DIR *d;
 	int rc = -1;
 
 	memset(fs, 0, sizeof(*fs));
 	fs->dir = crm_xstrdup(dir);
-	d = opendir(dir);
-	if (!d)
-		return crm_err_at(
-		    err, errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_CONFIG, dir,
-		    0, NULL, "cannot open flows: %s", strerror(errno));
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-
-		if (n > 5 && de->d_name[0] != '.' &&
-		    !strcmp(de->d_name + n - 5, ".json"))
-			crm_strv_push(&names, de->d_name);
-	}
-	closedir(d);
-	if (names.n)
-		qsort(names.v, names.n, sizeof(*names.v), cmp_names);
+	if (crm_config_dir(dir, "flows", &names, err) < 0)
+		return -1;
 	fs->v = crm_xcalloc(names.n + 1, sizeof(*fs->v));
 	for (size_t i = 0; i < names.n; i++) {
 		char *path = crm_xasprintf("%s/%s", dir, names.v[i]);

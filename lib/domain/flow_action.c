@@ -10,6 +10,7 @@
 #include "approval.h"
 #include "assign.h"
 #include "campaign_mail.h"
+#include "dbq.h"
 #include "flow.h"
 #include "mime.h"
 #include "reach.h"
@@ -153,38 +154,55 @@ static int set_validate(const struct crm_flow *f, json_t *spec, void **data,
 	return 0;
 }
 
+/* The "fields" of spec (field: template, or null) expanded into rec: an
+ * empty value is set when clear (it clears, as in update --set), else left
+ * out; note, when given, gets "field=value" for each. */
+static int expand_fields(struct crm_flow_ctx *ctx, json_t *spec, bool clear,
+			 struct crm_rec *rec, struct crm_buf *note,
+			 struct crm_err *err)
+{
+	struct crm_buf b = {0};
+	const char *k;
+	json_t *v;
+	int rc = 0;
+
+	json_object_foreach(json_object_get(spec, "fields"), k, v)
+	{
+		crm_buf_reset(&b);
+		if (json_is_string(v) &&
+		    crm_flow_tmpl(ctx, json_string_value(v), CRM_TMPL_TEXT, &b,
+				  err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (clear || b.len)
+			crm_rec_set(rec, k, crm_buf_str(&b), CRM_STR);
+		if (note)
+			crm_buf_addf(note, "%s%s=%s", note->len ? "," : "", k,
+				     crm_buf_str(&b));
+	}
+	crm_buf_release(&b);
+	return rc;
+}
+
 static int set_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		     struct crm_err *err)
 {
-	json_t *fields = json_object_get(spec, "fields"), *v;
-	struct crm_buf b = {0}, note = {0};
+	struct crm_buf note = {0};
 	struct crm_rec rec;
-	const char *k;
 	bool changed;
 	int rc = -1;
 
 	(void)data;
 	crm_rec_init(&rec);
-	json_object_foreach(fields, k, v)
-	{
-		crm_buf_reset(&b);
-		if (json_is_string(v) &&
-		    crm_flow_tmpl(ctx, json_string_value(v), CRM_TMPL_TEXT, &b,
-				  err) < 0)
-			goto out;
-		/* "" clears, as in update --set */
-		crm_rec_set(&rec, k, crm_buf_str(&b), CRM_STR);
-		crm_buf_addf(&note, "%s%s=%s", note.len ? "," : "", k,
-			     crm_buf_str(&b));
-	}
-	if (write_fields(ctx, &rec, &changed, err) < 0)
+	if (expand_fields(ctx, spec, true, &rec, &note, err) < 0 ||
+	    write_fields(ctx, &rec, &changed, err) < 0)
 		goto out;
 	crm_flow_did(ctx, "set %s%s", crm_buf_str(&note),
 		     changed ? "" : " (unchanged)");
 	rc = 0;
 out:
 	crm_rec_release(&rec);
-	crm_buf_release(&b);
 	crm_buf_release(&note);
 	return rc;
 }
@@ -365,23 +383,13 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 	a.ticket_id = !strcmp(e, "ticket") ? ctx->record_id : 0;
 	if (crm_activity_log(ctx->db, &a, &id, err) < 0)
 		goto out;
-	if (xid.len) {
-		/* the caller's key: what makes it findable, and once */
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    ctx->db,
-		    "UPDATE activities SET external_id = ?2 WHERE id = ?1",
-		    err);
-		int r;
-
-		if (!st)
-			goto out;
-		crm_stmt_bind_int(st, 1, id);
-		crm_stmt_bind_text(st, 2, xid.s);
-		r = crm_stmt_step_as(st, "cannot name the activity", err);
-		crm_stmt_reset(st);
-		if (r < 0)
-			goto out;
-	}
+	/* the caller's key: what makes it findable, and once */
+	if (xid.len &&
+	    crm_flow_exec_as(
+		ctx->db, err, "cannot name the activity",
+		"UPDATE activities SET external_id = ?2 WHERE id = ?1", "is",
+		id, xid.s) < 0)
+		goto out;
 	if (crm_flow_made(ctx, "activity", id, err) < 0)
 		goto out;
 	crm_flow_did(ctx, "%s %lld '%s'%s%s%s%s%s%s%s", task ? "task" : a.type,
@@ -520,34 +528,32 @@ static int pick(struct crm_flow_ctx *ctx, struct crm_assign_rules *r,
 {
 	struct crm_buf sql = {0};
 	char *team = crm_xasprintf("flow:%s", t->name);
+	struct crm_stmt *count = NULL;
 	long m;
 	int rc = -1;
 
 	/* the table and field names come from the entity description */
 	crm_buf_addf(&sql, "SELECT count(*) FROM %s WHERE %s = ?1",
 		     ctx->e->table, field);
+	if (t->n && !(count = crm_db_stmt(ctx->db, crm_buf_str(&sql), err)))
+		goto out;
 	for (size_t k = 0; k < t->n; k++) {
 		struct crm_stmt *st;
 		int s;
 
-		st = crm_db_stmt(ctx->db, crm_buf_str(&sql), err);
-		if (!st)
-			goto out;
-		crm_stmt_bind_text(st, 1, t->m[k].name);
-		s = crm_stmt_step(st, err);
-		t->m[k].open = s > 0 ? crm_stmt_int(st, 0) : 0;
-		crm_stmt_finalize(st);
+		crm_stmt_bindf(count, "s", t->m[k].name);
+		s = crm_stmt_step(count, err);
+		t->m[k].open = s > 0 ? crm_stmt_int(count, 0) : 0;
+		crm_stmt_reset(count);
 		if (s < 0)
 			goto out;
 		t->m[k].recent = 0;
-		st = crm_db_stmt_cached(ctx->db,
-					"SELECT seq, credit FROM lead_rotation "
-					"WHERE team = ?1 AND member = ?2",
-					err);
+		st = crm_dbq(ctx->db, err,
+			     "SELECT seq, credit FROM lead_rotation "
+			     "WHERE team = ?1 AND member = ?2",
+			     "ss", team, t->m[k].name);
 		if (!st)
 			goto out;
-		crm_stmt_bind_text(st, 1, team);
-		crm_stmt_bind_text(st, 2, t->m[k].name);
 		s = crm_stmt_step(st, err);
 		t->m[k].seq = s > 0 ? crm_stmt_int(st, 0) : 0;
 		t->m[k].credit = s > 0 ? crm_stmt_int(st, 1) : 0;
@@ -565,35 +571,26 @@ static int pick(struct crm_flow_ctx *ctx, struct crm_assign_rules *r,
 	}
 	*who = crm_xstrdup(t->m[m].name);
 	for (size_t k = 0; k < t->n; k++) {
-		struct crm_stmt *st;
 		char now[CRM_TIME_LEN];
-		int s;
 
 		if (!t->m[k].dirty)
 			continue;
-		st = crm_db_stmt_cached(
-		    ctx->db,
-		    "INSERT INTO lead_rotation (team, member, seq, credit, "
-		    "last_assigned_at) VALUES (?1, ?2, ?3, ?4, ?5) ON "
-		    "CONFLICT (team, member) DO UPDATE SET seq = ?3, credit "
-		    "= ?4, last_assigned_at = ?5",
-		    err);
-		if (!st)
-			goto out;
-		crm_stmt_bind_text(st, 1, team);
-		crm_stmt_bind_text(st, 2, t->m[k].name);
-		crm_stmt_bind_int(st, 3, t->m[k].seq);
-		crm_stmt_bind_int(st, 4, t->m[k].credit);
-		crm_stmt_bind_text(st, 5,
-				   crm_datetime_format(ctx->db->now, now));
-		s = crm_stmt_step_as(st, "cannot store rotation", err);
-		crm_stmt_reset(st);
-		if (s < 0)
+		if (crm_flow_exec_as(
+			ctx->db, err, "cannot store rotation",
+			"INSERT INTO lead_rotation (team, member, seq, credit, "
+			"last_assigned_at) VALUES (?1, ?2, ?3, ?4, ?5) ON "
+			"CONFLICT (team, member) DO UPDATE SET seq = ?3, "
+			"credit "
+			"= ?4, last_assigned_at = ?5",
+			"ssiis", team, t->m[k].name, t->m[k].seq,
+			t->m[k].credit,
+			crm_datetime_format(ctx->db->now, now)) < 0)
 			goto out;
 		t->m[k].dirty = false;
 	}
 	rc = 0;
 out:
+	crm_stmt_finalize(count);
 	free(team);
 	crm_buf_release(&sql);
 	return rc;
@@ -712,9 +709,6 @@ static int create_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 {
 	const struct crm_entity *e = crm_entity_by_name(str(spec, "entity"));
 	struct crm_importer *im;
-	json_t *v;
-	const char *k;
-	struct crm_buf b = {0};
 	struct crm_rec rec;
 	struct crm_row row;
 	enum crm_import_action a;
@@ -723,15 +717,8 @@ static int create_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	(void)data;
 	crm_rec_init(&rec);
 	crm_row_init(&row, e);
-	json_object_foreach(json_object_get(spec, "fields"), k, v)
-	{
-		crm_buf_reset(&b);
-		if (crm_flow_tmpl(ctx, json_string_value(v), CRM_TMPL_TEXT, &b,
-				  err) < 0)
-			goto out;
-		if (b.len)
-			crm_rec_set(&rec, k, b.s, CRM_STR);
-	}
+	if (expand_fields(ctx, spec, false, &rec, NULL, err) < 0)
+		goto out;
 	/* the firing's key makes the record once, whatever happens */
 	if (crm_entity_field(e, "external_id") >= 0 &&
 	    !crm_rec_get(&rec, "external_id"))
@@ -745,7 +732,6 @@ static int create_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		     (long long)crm_row_id(&row));
 	rc = 0;
 out:
-	crm_buf_release(&b);
 	crm_rec_release(&rec);
 	crm_row_release(&row);
 	return rc;

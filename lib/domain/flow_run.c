@@ -2,6 +2,7 @@
  * triggers, schedules and retries in one transaction, exactly once per
  * occurrence (the unique firing key flow, record, occurrence); then the
  * outbox of external actions, each claimed, run and recorded. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,50 +89,46 @@ static void importers_free(struct run *r)
 	r->nimp = 0;
 }
 
+int crm_flow_exec_as(struct crm_db *db, struct crm_err *err, const char *what,
+		     const char *sql, const char *fmt, ...)
+{
+	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
+	va_list ap;
+	int rc;
+
+	if (!st)
+		return -1;
+	va_start(ap, fmt);
+	crm_stmt_vbindf(st, fmt, ap);
+	va_end(ap);
+	rc = crm_stmt_step_as(st, what, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
 		  struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    ctx->db,
-	    "INSERT INTO crm_flow_made (entity, record_id, firing_id) VALUES "
-	    "(?1, ?2, ?3) ON CONFLICT (entity, record_id) DO NOTHING",
-	    err);
-	int rc;
-
 	if (ctx->dry_run && !ctx->firing_id)
 		return 0;
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, entity);
-	crm_stmt_bind_int(st, 2, id);
-	crm_stmt_bind_int(st, 3, ctx->firing_id);
-	rc = crm_stmt_step_as(st, "cannot note a made record", err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_flow_exec_as(
+	    ctx->db, err, "cannot note a made record",
+	    "INSERT INTO crm_flow_made (entity, record_id, firing_id) VALUES "
+	    "(?1, ?2, ?3) ON CONFLICT (entity, record_id) DO NOTHING",
+	    "sii", entity, id, ctx->firing_id);
 }
 
 int crm_flow_emit(struct crm_db *db, const char *event, const char *entity,
 		  int64_t id, const char *data, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	char at[CRM_TIME_LEN];
+
+	return crm_flow_exec_as(
+	    db, err, "cannot record the event",
 	    "INSERT INTO crm_flow_events (name, entity, record_id, data, at, "
 	    "depth) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	    err);
-	char at[CRM_TIME_LEN];
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, event);
-	crm_stmt_bind_text(st, 2, entity);
-	crm_stmt_bind_int(st, 3, id);
-	crm_stmt_bind_text(st, 4, data);
-	crm_stmt_bind_text(st, 5, crm_datetime_format(db->now, at));
-	crm_stmt_bind_int(st, 6, current_depth < 0 ? 0 : current_depth + 1);
-	rc = crm_stmt_step_as(st, "cannot record the event", err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	    "ssissi", event, entity, id, data, crm_datetime_format(db->now, at),
+	    (int64_t)(current_depth < 0 ? 0 : current_depth + 1));
 }
 
 /* -- cursors ------------------------------------------------------------ */
@@ -146,20 +143,11 @@ static int64_t cursor_get(struct crm_db *db, const char *name,
 static int cursor_set(struct crm_db *db, const char *name, int64_t pos,
 		      struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
-	    "INSERT INTO crm_flow_cursor (name, pos) VALUES (?1, ?2) ON "
-	    "CONFLICT (name) DO UPDATE SET pos = ?2",
-	    err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, name);
-	crm_stmt_bind_int(st, 2, pos);
-	rc = crm_stmt_step_as(st, "cannot move the cursor", err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
+	return crm_flow_exec_as(db, err, "cannot move the cursor",
+				"INSERT INTO crm_flow_cursor (name, pos) "
+				"VALUES (?1, ?2) ON "
+				"CONFLICT (name) DO UPDATE SET pos = ?2",
+				"si", name, pos);
 }
 
 /* -- conditions --------------------------------------------------------- */
@@ -282,10 +270,8 @@ static int cond_holds(struct run *r, struct crm_db *db,
 	case CRM_FLOW_COND_ACTIVITIES: {
 		const char *since = NULL;
 		char tb[CRM_TIME_LEN];
-		struct crm_stmt *st;
 		int64_t n;
 		size_t k;
-		int s;
 
 		for (k = 0; k < 5 && strcmp(count_entity[k], f->e->name); k++)
 			;
@@ -304,17 +290,9 @@ static int cond_holds(struct run *r, struct crm_db *db,
 		} else if (c->within) {
 			since = crm_datetime_format(db->now - c->within, tb);
 		}
-		st = crm_db_stmt_cached(db, count_sql[k], err);
-		if (!st)
-			return -1;
-		crm_stmt_bind_int(st, 1, id);
-		crm_stmt_bind_text(st, 2, c->type);
-		crm_stmt_bind_text(st, 3, c->direction);
-		crm_stmt_bind_text(st, 4, since);
-		s = crm_stmt_step(st, err);
-		n = s > 0 ? crm_stmt_int(st, 0) : 0;
-		crm_stmt_reset(st);
-		if (s < 0)
+		n = crm_dbq_int(db, err, count_sql[k], "isss", id, c->type,
+				c->direction, since);
+		if (n < 0)
 			return -1;
 		crm_buf_addf(detail, "%lld %s%s%s%sactivit%s%s%s", (long long)n,
 			     c->direction ? c->direction : "",
@@ -456,58 +434,26 @@ static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 			 int depth, const char *error, int64_t *fid,
 			 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    r->db,
-	    "INSERT INTO crm_flow_firings (flow, entity, record_id, "
-	    "occurrence, why, fired_at, status, attempts, depth, error, "
-	    "next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-	    "RETURNING id",
-	    err);
 	char now[CRM_TIME_LEN], next[CRM_TIME_LEN];
 	bool failed = !strcmp(status, "failed");
 	int rc;
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, f->name);
-	crm_stmt_bind_text(st, 2, f->e->name);
-	crm_stmt_bind_int(st, 3, id);
-	crm_stmt_bind_text(st, 4, occ);
-	crm_stmt_bind_text(st, 5, why);
-	crm_stmt_bind_text(st, 6, crm_datetime_format(r->db->now, now));
-	crm_stmt_bind_text(st, 7, status);
-	crm_stmt_bind_int(st, 8, failed ? 1 : 0);
-	crm_stmt_bind_int(st, 9, depth);
-	crm_stmt_bind_text(st, 10, error);
-	crm_stmt_bind_text(
-	    st, 11,
+	*fid = 0;
+	rc = crm_dbq_step(
+	    r->db, err, fid,
+	    "INSERT INTO crm_flow_firings (flow, entity, record_id, "
+	    "occurrence, why, fired_at, status, attempts, depth, error, "
+	    "next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+	    "RETURNING id",
+	    "ssissssiiss", f->name, f->e->name, id, occ, why,
+	    crm_datetime_format(r->db->now, now), status,
+	    (int64_t)(failed ? 1 : 0), (int64_t)depth, error,
 	    failed ? crm_datetime_format(r->db->now + f->backoff, next) : NULL);
-	rc = crm_stmt_step(st, err);
-	*fid = rc > 0 ? crm_stmt_int(st, 0) : 0;
-	crm_stmt_reset(st);
 	if (rc <= 0)
 		return rc < 0
 			   ? -1
 			   : crm_err_set(err, CRM_EX_SOFTWARE, "no firing id");
 	return 0;
-}
-
-static int exec_fid(struct crm_db *db, const char *sql, int64_t fid,
-		    const char *a, const char *b, int64_t n,
-		    struct crm_err *err)
-{
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	int rc;
-
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, fid);
-	crm_stmt_bind_text(st, 2, a);
-	crm_stmt_bind_text(st, 3, b);
-	crm_stmt_bind_int(st, 4, n);
-	rc = crm_stmt_step_as(st, "cannot record the firing", err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
 }
 
 static int report(struct run *r, const struct crm_flow *f, int64_t id,
@@ -602,33 +548,22 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	}
 	/* the change set its writes made: changes it causes are depth + 1 */
 	if (r->db->change &&
-	    exec_fid(
-		r->db,
-		"UPDATE crm_flow_firings SET change_id = ?4 WHERE id = ?1 "
-		"AND CAST(?2 AS TEXT) IS NULL AND CAST(?3 AS TEXT) IS NULL",
-		fid, NULL, NULL, r->db->change, err) < 0)
+	    crm_flow_exec_as(
+		r->db, err, "cannot record the firing",
+		"UPDATE crm_flow_firings SET change_id = ?2 WHERE id = ?1",
+		"ii", fid, r->db->change) < 0)
 		goto out;
 	for (size_t i = 0; i < json_array_size(ctx->outbox); i++) {
 		json_t *job = json_array_get(ctx->outbox, i);
 		char *text = json_dumps(job, JSON_COMPACT);
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    r->db,
+		int s = crm_flow_exec_as(
+		    r->db, err, "cannot queue an action",
 		    "INSERT INTO crm_flow_outbox (firing_id, action, kind, "
 		    "job, "
 		    "status, attempts) VALUES (?1, ?2, ?3, ?4, 'pending', 0)",
-		    err);
-		int s = -1;
+		    "iiss", fid, (int64_t)i,
+		    json_string_value(json_object_get(job, "kind")), text);
 
-		if (st) {
-			crm_stmt_bind_int(st, 1, fid);
-			crm_stmt_bind_int(st, 2, (int64_t)i);
-			crm_stmt_bind_text(
-			    st, 3,
-			    json_string_value(json_object_get(job, "kind")));
-			crm_stmt_bind_text(st, 4, text);
-			s = crm_stmt_step_as(st, "cannot queue an action", err);
-			crm_stmt_reset(st);
-		}
 		free(text);
 		if (s < 0)
 			goto out;
@@ -717,23 +652,16 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	}
 	if (h == 1) {
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    r->db,
-		    "UPDATE crm_flow_firings SET status = 'failed', attempts = "
-		    "1, error = ?2, next_try = ?3 WHERE id = ?1",
-		    err);
 		char next[CRM_TIME_LEN];
 		int s;
 
 		r->st->failed++;
-		if (!st)
-			goto out;
-		crm_stmt_bind_int(st, 1, fid);
-		crm_stmt_bind_text(st, 2, crm_buf_str(&fail));
-		crm_stmt_bind_text(
-		    st, 3, crm_datetime_format(r->db->now + f->backoff, next));
-		s = crm_stmt_step_as(st, "cannot record a failure", err);
-		crm_stmt_reset(st);
+		s = crm_flow_exec_as(
+		    r->db, err, "cannot record a failure",
+		    "UPDATE crm_flow_firings SET status = 'failed', attempts = "
+		    "1, error = ?2, next_try = ?3 WHERE id = ?1",
+		    "iss", fid, crm_buf_str(&fail),
+		    crm_datetime_format(r->db->now + f->backoff, next));
 		if (s < 0 || report(r, f, id, occ, why, "failed", NULL,
 				    crm_buf_str(&fail), depth) < 0)
 			goto out;
@@ -741,11 +669,12 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	}
 	r->st->fired++;
-	if (exec_fid(r->db,
-		     "UPDATE crm_flow_firings SET status = ?2, did = ?3, "
-		     "attempts = ?4 WHERE id = ?1",
-		     fid, json_array_size(ctx.outbox) ? "pending" : "done",
-		     crm_buf_str(&ctx.did), 1, err) < 0 ||
+	if (crm_flow_exec_as(r->db, err, "cannot record the firing",
+			     "UPDATE crm_flow_firings SET status = ?2, did = "
+			     "?3, attempts = 1 WHERE id = ?1",
+			     "iss", fid,
+			     json_array_size(ctx.outbox) ? "pending" : "done",
+			     crm_buf_str(&ctx.did)) < 0 ||
 	    report(r, f, id, occ, why,
 		   json_array_size(ctx.outbox) ? "pending" : "done",
 		   crm_buf_str(&ctx.did), NULL, depth) < 0)
@@ -761,42 +690,36 @@ out:
 
 /* -- events ------------------------------------------------------------- */
 
+/* The depth of a change made by the firing that (sql, one row of its
+ * depth) finds, plus one; 0 when none. */
+static int depth_after(int rc, int64_t depth)
+{
+	return rc < 0 ? -1 : rc > 0 ? (int)depth + 1 : 0;
+}
+
 static int depth_of_change(struct crm_db *db, int64_t change,
 			   struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db, "SELECT depth FROM crm_flow_firings WHERE change_id = ?1", err);
-	int rc, d = 0;
+	int64_t d = 0;
+	int rc = crm_dbq_step(
+	    db, err, &d,
+	    "SELECT depth FROM crm_flow_firings WHERE change_id = ?1", "i",
+	    change);
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, change);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		d = (int)crm_stmt_int(st, 0) + 1;
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : d;
+	return depth_after(rc, d);
 }
 
 static int depth_of_made(struct crm_db *db, const char *entity, int64_t id,
 			 struct crm_err *err)
 {
-	struct crm_stmt *st = crm_db_stmt_cached(
-	    db,
+	int64_t d = 0;
+	int rc = crm_dbq_step(
+	    db, err, &d,
 	    "SELECT f.depth FROM crm_flow_made m JOIN crm_flow_firings f ON "
 	    "f.id = m.firing_id WHERE m.entity = ?1 AND m.record_id = ?2",
-	    err);
-	int rc, d = 0;
+	    "si", entity, id);
 
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, entity);
-	crm_stmt_bind_int(st, 2, id);
-	rc = crm_stmt_step(st, err);
-	if (rc > 0)
-		d = (int)crm_stmt_int(st, 0) + 1;
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : d;
+	return depth_after(rc, d);
 }
 
 static bool uses(const struct crm_flows *fs, enum crm_flow_trigger_kind k,
@@ -808,18 +731,9 @@ static bool uses(const struct crm_flows *fs, enum crm_flow_trigger_kind k,
 	return false;
 }
 
-struct idv {
-	int64_t *v;
-	size_t n, cap;
-};
-
-static int collect_int(struct crm_stmt *st, void *arg)
+static void fill_int(struct crm_stmt *st, void *elem)
 {
-	struct idv *l = arg;
-
-	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = crm_stmt_int(st, 0);
-	return 0;
+	*(int64_t *)elem = crm_stmt_int(st, 0);
 }
 
 /* New records of each entity a created flow watches; 1 when any. */
@@ -831,7 +745,10 @@ static int created_events(struct run *r, struct crm_err *err)
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct crm_entity *e = fs->v[i].e;
 		struct crm_buf sql = {0}, name = {0};
-		struct idv l = {0};
+		struct {
+			int64_t *v;
+			size_t n;
+		} l = {0};
 		struct crm_stmt *st;
 		int64_t pos;
 		bool seen = false;
@@ -853,7 +770,8 @@ static int created_events(struct run *r, struct crm_err *err)
 		st = pos < 0 ? NULL : crm_db_stmt(r->db, sql.s, err);
 		if (st) {
 			crm_stmt_bind_int(st, 1, pos);
-			rc = crm_stmt_each(st, collect_int, &l, err);
+			rc = crm_stmt_rows(st, err, &l.v, &l.n, sizeof(*l.v),
+					   fill_int);
 			crm_stmt_finalize(st);
 		} else {
 			rc = -1;
@@ -894,25 +812,19 @@ struct audit_row {
 
 struct audit_list {
 	struct audit_row *v;
-	size_t n, cap;
+	size_t n;
 };
 
-static int collect_audit(struct crm_stmt *st, void *arg)
+static void fill_audit(struct crm_stmt *st, void *elem)
 {
-	struct audit_list *l = arg;
-	struct audit_row *a;
+	struct audit_row *a = elem;
 
-	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	a = &l->v[l->n++];
 	a->id = crm_stmt_int(st, 0);
 	a->change = crm_stmt_int(st, 1);
 	a->entity = crm_xstrdup(crm_stmt_text(st, 2));
 	a->record = crm_stmt_int(st, 3);
-	a->before =
-	    crm_stmt_is_null(st, 4) ? NULL : crm_xstrdup(crm_stmt_text(st, 4));
-	a->after =
-	    crm_stmt_is_null(st, 5) ? NULL : crm_xstrdup(crm_stmt_text(st, 5));
-	return 0;
+	a->before = crm_stmt_dup(st, 4);
+	a->after = crm_stmt_dup(st, 5);
 }
 
 /* A field's value in a JSON image as text (NULL for null or absent). */
@@ -1012,23 +924,17 @@ static int audit_batch(struct run *r, struct crm_err *err)
 {
 	const struct crm_flows *fs = r->fs;
 	struct audit_list l = {0};
-	struct crm_stmt *st;
 	int64_t pos;
 	int rc = -1;
 
 	pos = cursor_get(r->db, "audit", err);
 	if (pos < 0)
 		return -1;
-	st = crm_db_stmt(r->db,
-			 "SELECT id, change_id, entity, record_id, before, "
-			 "after FROM crm_audit WHERE id > ?1 AND action = "
-			 "'update' ORDER BY id LIMIT 5000",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, pos);
-	rc = crm_stmt_each(st, collect_audit, &l, err);
-	crm_stmt_finalize(st);
+	rc = crm_dbq_rows(r->db, err, &l.v, &l.n, sizeof(*l.v), fill_audit,
+			  "SELECT id, change_id, entity, record_id, before, "
+			  "after FROM crm_audit WHERE id > ?1 AND action = "
+			  "'update' ORDER BY id LIMIT 5000",
+			  "i", pos);
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		struct audit_row *a = &l.v[i];
 		json_t *before = NULL, *after = NULL;
@@ -1124,42 +1030,32 @@ struct event_row {
 
 struct event_list {
 	struct event_row *v;
-	size_t n, cap;
+	size_t n;
 };
 
-static int collect_event(struct crm_stmt *st, void *arg)
+static void fill_event(struct crm_stmt *st, void *elem)
 {
-	struct event_list *l = arg;
-	struct event_row *e;
+	struct event_row *e = elem;
 
-	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	e = &l->v[l->n++];
 	e->id = crm_stmt_int(st, 0);
 	e->name = crm_xstrdup(crm_stmt_text(st, 1));
 	e->entity = crm_xstrdup(crm_stmt_text(st, 2));
 	e->record = crm_stmt_int(st, 3);
 	e->depth = (int)crm_stmt_int(st, 4);
-	return 0;
 }
 
 static int named_events(struct run *r, struct crm_err *err)
 {
 	struct event_list l = {0};
-	struct crm_stmt *st;
 	int64_t pos = cursor_get(r->db, "events", err);
 	int rc;
 
 	if (pos < 0)
 		return -1;
-	st = crm_db_stmt(r->db,
-			 "SELECT id, name, entity, record_id, depth FROM "
-			 "crm_flow_events WHERE id > ?1 ORDER BY id",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_int(st, 1, pos);
-	rc = crm_stmt_each(st, collect_event, &l, err);
-	crm_stmt_finalize(st);
+	rc = crm_dbq_rows(r->db, err, &l.v, &l.n, sizeof(*l.v), fill_event,
+			  "SELECT id, name, entity, record_id, depth FROM "
+			  "crm_flow_events WHERE id > ?1 ORDER BY id",
+			  "i", pos);
 	for (size_t i = 0; rc == 0 && i < l.n; i++)
 		for (size_t j = 0; rc == 0 && j < r->fs->n; j++) {
 			const struct crm_flow *f = &r->fs->v[j];
@@ -1196,22 +1092,17 @@ struct cand {
 
 struct cand_list {
 	struct cand *v;
-	size_t n, cap;
-	bool days; /* column 2 holds the days_field */
+	size_t n;
 };
 
-static int collect_cand(struct crm_stmt *st, void *arg)
+/* column 2, when there is one, holds the days_field */
+static void fill_cand(struct crm_stmt *st, void *elem)
 {
-	struct cand_list *l = arg;
+	struct cand *c = elem;
 
-	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	l->v[l->n].id = crm_stmt_int(st, 0);
-	l->v[l->n].v = crm_xstrdup(crm_stmt_text(st, 1));
-	l->v[l->n].days = l->days && crm_stmt_text(st, 2)
-			      ? crm_xstrdup(crm_stmt_text(st, 2))
-			      : NULL;
-	l->n++;
-	return 0;
+	c->id = crm_stmt_int(st, 0);
+	c->v = crm_xstrdup(crm_stmt_text(st, 1));
+	c->days = crm_stmt_ncols(st) > 2 ? crm_stmt_dup(st, 2) : NULL;
 }
 
 /* The WHERE conditions of f as --where expressions (pushed into SQL). */
@@ -1238,8 +1129,7 @@ static int candidates(struct run *r, const struct crm_flow *f, const char *occ,
 	/* table and field names come from the entity description */
 	if (fld) {
 		crm_buf_addf(&sql, "SELECT id, %s", fld);
-		l->days = f->trigger.days_field != NULL;
-		if (l->days)
+		if (f->trigger.days_field)
 			crm_buf_addf(&sql, ", CAST(%s AS TEXT)",
 				     f->trigger.days_field);
 		crm_buf_addf(&sql,
@@ -1269,7 +1159,7 @@ static int candidates(struct run *r, const struct crm_flow *f, const char *occ,
 	if (!fld)
 		crm_stmt_bind_text(st, 3, occ);
 	crm_binds_bind(&b, st, fld ? 3 : 4);
-	rc = crm_stmt_each(st, collect_cand, l, err);
+	rc = crm_stmt_rows(st, err, &l->v, &l->n, sizeof(*l->v), fill_cand);
 out:
 	crm_stmt_finalize(st);
 	crm_strv_release(&w);
@@ -1366,16 +1256,13 @@ struct retry_row {
 
 struct retry_list {
 	struct retry_row *v;
-	size_t n, cap;
+	size_t n;
 };
 
-static int collect_retry(struct crm_stmt *st, void *arg)
+static void fill_retry(struct crm_stmt *st, void *elem)
 {
-	struct retry_list *l = arg;
-	struct retry_row *x;
+	struct retry_row *x = elem;
 
-	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	x = &l->v[l->n++];
 	x->id = crm_stmt_int(st, 0);
 	x->flow = crm_xstrdup(crm_stmt_text(st, 1));
 	x->record = crm_stmt_int(st, 2);
@@ -1383,26 +1270,19 @@ static int collect_retry(struct crm_stmt *st, void *arg)
 	x->why = crm_xstrdup(crm_stmt_text(st, 4));
 	x->attempts = (int)crm_stmt_int(st, 5);
 	x->depth = (int)crm_stmt_int(st, 6);
-	return 0;
 }
 
 static int retries(struct run *r, struct crm_err *err)
 {
 	struct retry_list l = {0};
-	struct crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int rc;
 
-	st = crm_db_stmt(r->db,
-			 "SELECT id, flow, record_id, occurrence, why, "
-			 "attempts, depth FROM crm_flow_firings WHERE status "
-			 "= 'failed' AND next_try <= ?1 ORDER BY id",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, crm_datetime_format(r->db->now, now));
-	rc = crm_stmt_each(st, collect_retry, &l, err);
-	crm_stmt_finalize(st);
+	rc = crm_dbq_rows(r->db, err, &l.v, &l.n, sizeof(*l.v), fill_retry,
+			  "SELECT id, flow, record_id, occurrence, why, "
+			  "attempts, depth FROM crm_flow_firings WHERE status "
+			  "= 'failed' AND next_try <= ?1 ORDER BY id",
+			  "s", crm_datetime_format(r->db->now, now));
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		struct retry_row *x = &l.v[i];
 		const struct crm_flow *f = crm_flows_find(r->fs, x->flow);
@@ -1420,15 +1300,15 @@ static int retries(struct run *r, struct crm_err *err)
 			rc = -1;
 		} else if (h == 0) {
 			r->st->fired++;
-			rc = exec_fid(r->db,
-				      "UPDATE crm_flow_firings SET status = "
-				      "?2, did = ?3, attempts = attempts + 1, "
-				      "error = NULL, next_try = NULL WHERE id "
-				      "= ?1",
-				      x->id,
-				      json_array_size(ctx.outbox) ? "pending"
-								  : "done",
-				      crm_buf_str(&ctx.did), 0, err);
+			rc = crm_flow_exec_as(
+			    r->db, err, "cannot record the firing",
+			    "UPDATE crm_flow_firings SET status = "
+			    "?2, did = ?3, attempts = attempts + 1, "
+			    "error = NULL, next_try = NULL WHERE id "
+			    "= ?1",
+			    "iss", x->id,
+			    json_array_size(ctx.outbox) ? "pending" : "done",
+			    crm_buf_str(&ctx.did));
 			if (rc == 0)
 				rc = report(r, f, x->record, x->occ, x->why,
 					    "done", crm_buf_str(&ctx.did), NULL,
@@ -1441,27 +1321,13 @@ static int retries(struct run *r, struct crm_err *err)
 
 			r->st->failed++;
 			crm_datetime_format(r->db->now + wait, next);
-			st = crm_db_stmt_cached(
-			    r->db,
+			rc = crm_flow_exec_as(
+			    r->db, err, "cannot schedule a retry",
 			    "UPDATE crm_flow_firings SET status = ?2, error = "
 			    "?3, attempts = attempts + 1, next_try = ?4 WHERE "
 			    "id = ?1",
-			    err);
-			if (!st) {
-				rc = -1;
-			} else {
-				crm_stmt_bind_int(st, 1, x->id);
-				crm_stmt_bind_text(
-				    st, 2, give_up ? "gave_up" : "failed");
-				crm_stmt_bind_text(st, 3, crm_buf_str(&fail));
-				crm_stmt_bind_text(st, 4,
-						   give_up ? NULL : next);
-				rc = crm_stmt_step_as(
-					 st, "cannot schedule a retry", err) < 0
-					 ? -1
-					 : 0;
-				crm_stmt_reset(st);
-			}
+			    "isss", x->id, give_up ? "gave_up" : "failed",
+			    crm_buf_str(&fail), give_up ? NULL : next);
 			if (rc == 0)
 				rc = report(r, f, x->record, x->occ, x->why,
 					    give_up ? "gave_up" : "failed",
@@ -1489,23 +1355,19 @@ struct job {
 
 struct job_list {
 	struct job *v;
-	size_t n, cap;
+	size_t n;
 };
 
-static int collect_job(struct crm_stmt *st, void *arg)
+static void fill_job(struct crm_stmt *st, void *elem)
 {
-	struct job_list *l = arg;
-	struct job *j;
+	struct job *j = elem;
 
-	l->v = crm_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	j = &l->v[l->n++];
 	j->id = crm_stmt_int(st, 0);
 	j->firing = crm_stmt_int(st, 1);
 	j->kind = crm_xstrdup(crm_stmt_text(st, 2));
 	j->job = crm_xstrdup(crm_stmt_text(st, 3));
 	j->attempts = (int)crm_stmt_int(st, 4);
 	j->flow = crm_xstrdup(crm_stmt_text(st, 5));
-	return 0;
 }
 
 /* Claim job j for this process (one short transaction): 1 claimed, 0
@@ -1527,23 +1389,13 @@ static int claim(struct crm_db *db, const struct job *j, struct crm_err *err)
 			crm_fmt_int(id, j->id), now, err);
 	if (ok < 0)
 		goto fail;
-	if (ok) {
-		struct crm_stmt *st = crm_db_stmt_cached(
-		    db,
-		    "UPDATE crm_flow_outbox SET status = 'running', attempts "
-		    "= attempts + 1, next_try = ?2 WHERE id = ?1",
-		    err);
-		int s;
-
-		if (!st)
-			goto fail;
-		crm_stmt_bind_int(st, 1, j->id);
-		crm_stmt_bind_text(st, 2, until);
-		s = crm_stmt_step_as(st, "cannot claim an action", err);
-		crm_stmt_reset(st);
-		if (s < 0)
-			goto fail;
-	}
+	if (ok &&
+	    crm_flow_exec_as(db, err, "cannot claim an action",
+			     "UPDATE crm_flow_outbox SET status = "
+			     "'running', attempts "
+			     "= attempts + 1, next_try = ?2 WHERE id = ?1",
+			     "is", j->id, until) < 0)
+		goto fail;
 	if (crm_db_commit(db, err) < 0)
 		return -1;
 	return ok ? 1 : 0;
@@ -1562,48 +1414,32 @@ static int job_done(struct run *r, const struct job *j, const char *error,
 	const char *status =
 	    !error ? "done" : (tries >= max ? "gave_up" : "failed");
 	char next[CRM_TIME_LEN], now[CRM_TIME_LEN];
-	struct crm_stmt *st;
-	int s;
 
 	crm_datetime_format(
 	    r->db->now + (backoff << (tries - 1 < 20 ? tries - 1 : 20)), next);
 	crm_datetime_format(r->db->now, now);
 	if (crm_db_begin(r->db, err) < 0)
 		return -1;
-	st = crm_db_stmt_cached(
-	    r->db,
-	    "UPDATE crm_flow_outbox SET status = ?2, error = ?3, next_try = "
-	    "CASE WHEN ?2 = 'failed' THEN ?4 END, done_at = CASE WHEN ?2 = "
-	    "'done' THEN ?5 END WHERE id = ?1",
-	    err);
-	if (!st)
-		goto fail;
-	crm_stmt_bind_int(st, 1, j->id);
-	crm_stmt_bind_text(st, 2, status);
-	crm_stmt_bind_text(st, 3, error);
-	crm_stmt_bind_text(st, 4, next);
-	crm_stmt_bind_text(st, 5, now);
-	s = crm_stmt_step_as(st, "cannot record an action", err);
-	crm_stmt_reset(st);
-	if (s < 0)
+	if (crm_flow_exec_as(
+		r->db, err, "cannot record an action",
+		"UPDATE crm_flow_outbox SET status = ?2, error = ?3, next_try "
+		"= "
+		"CASE WHEN ?2 = 'failed' THEN ?4 END, done_at = CASE WHEN ?2 = "
+		"'done' THEN ?5 END WHERE id = ?1",
+		"issss", j->id, status, error, next, now) < 0)
 		goto fail;
 	/* the firing is done when all its external actions are */
-	st = crm_db_stmt_cached(
-	    r->db,
-	    "UPDATE crm_flow_firings SET status = CASE WHEN EXISTS (SELECT 1 "
-	    "FROM crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status = "
-	    "'gave_up') THEN 'gave_up' WHEN EXISTS (SELECT 1 FROM "
-	    "crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status <> "
-	    "'done') THEN 'pending' ELSE 'done' END, error = (SELECT "
-	    "min(o.error) FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
-	    "AND o.status IN ('failed', 'gave_up')) WHERE id = ?1",
-	    err);
-	if (!st)
-		goto fail;
-	crm_stmt_bind_int(st, 1, j->firing);
-	s = crm_stmt_step_as(st, "cannot record an action", err);
-	crm_stmt_reset(st);
-	if (s < 0)
+	if (crm_flow_exec_as(
+		r->db, err, "cannot record an action",
+		"UPDATE crm_flow_firings SET status = CASE WHEN EXISTS (SELECT "
+		"1 "
+		"FROM crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status = "
+		"'gave_up') THEN 'gave_up' WHEN EXISTS (SELECT 1 FROM "
+		"crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status <> "
+		"'done') THEN 'pending' ELSE 'done' END, error = (SELECT "
+		"min(o.error) FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
+		"AND o.status IN ('failed', 'gave_up')) WHERE id = ?1",
+		"i", j->firing) < 0)
 		goto fail;
 	return crm_db_commit(r->db, err);
 fail:
@@ -1614,22 +1450,17 @@ fail:
 static int outbox(struct run *r, struct crm_err *err)
 {
 	struct job_list l = {0};
-	struct crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int rc;
 
-	st = crm_db_stmt(r->db,
+	rc =
+	    crm_dbq_rows(r->db, err, &l.v, &l.n, sizeof(*l.v), fill_job,
 			 "SELECT o.id, o.firing_id, o.kind, o.job, o.attempts, "
 			 "f.flow FROM crm_flow_outbox o JOIN crm_flow_firings "
 			 "f ON f.id = o.firing_id WHERE o.status = 'pending' "
 			 "OR (o.status IN ('failed', 'running') AND o.next_try "
 			 "<= ?1) ORDER BY o.id",
-			 err);
-	if (!st)
-		return -1;
-	crm_stmt_bind_text(st, 1, crm_datetime_format(r->db->now, now));
-	rc = crm_stmt_each(st, collect_job, &l, err);
-	crm_stmt_finalize(st);
+			 "s", crm_datetime_format(r->db->now, now));
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		struct job *j = &l.v[i];
 		const struct crm_flow *f = crm_flows_find(r->fs, j->flow);
@@ -1948,11 +1779,11 @@ int crm_flow_log(struct crm_db *db, const char *flow, int64_t record,
 		 struct crm_err *err)
 {
 	struct log_ctx c = {.fn = fn, .arg = arg, .db = db, .err = err};
-	struct crm_stmt *st;
 	int rc;
 
-	st = crm_db_stmt(
-	    db,
+	crm_rec_init(&c.rec);
+	rc = crm_dbq_each(
+	    db, err, log_row, &c,
 	    "SELECT f.id, f.fired_at, f.flow, f.entity, f.record_id, "
 	    "f.occurrence, f.status, f.attempts, f.depth, f.why, f.did, "
 	    "f.error, coalesce(f.next_try, (SELECT min(o.next_try) FROM "
@@ -1961,14 +1792,7 @@ int crm_flow_log(struct crm_db *db, const char *flow, int64_t record,
 	    "AS TEXT) IS NULL OR f.flow = ?1) AND (?2 = 0 OR f.record_id = ?2) "
 	    "ORDER BY "
 	    "f.id",
-	    err);
-	if (!st)
-		return -1;
-	crm_rec_init(&c.rec);
-	crm_stmt_bind_text(st, 1, flow);
-	crm_stmt_bind_int(st, 2, record);
-	rc = crm_stmt_each(st, log_row, &c, err);
-	crm_stmt_finalize(st);
+	    "si", flow, record);
 	crm_rec_release(&c.rec);
 	return rc;
 }

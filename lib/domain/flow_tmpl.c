@@ -147,26 +147,7 @@ static void add_escaped(struct fill_ctx *f, const char *v)
 		crm_buf_adds(f->out, v);
 		return;
 	}
-	for (; *v; v++)
-		switch (*v) {
-		case '&':
-			crm_buf_adds(f->out, "&amp;");
-			break;
-		case '<':
-			crm_buf_adds(f->out, "&lt;");
-			break;
-		case '>':
-			crm_buf_adds(f->out, "&gt;");
-			break;
-		case '"':
-			crm_buf_adds(f->out, "&quot;");
-			break;
-		case '\'':
-			crm_buf_adds(f->out, "&#39;");
-			break;
-		default:
-			crm_buf_addc(f->out, *v);
-		}
+	crm_buf_add_html(f->out, v);
 }
 
 /* The output form of field name of row (money as a decimal ...). */

@@ -149,6 +149,9 @@ void crm_writer_free(struct crm_writer *w);
 
 /* Display width of a UTF-8 string in terminal columns (utf8proc). */
 size_t crm_display_width(const char *s, size_t len);
+/* How many bytes of s (len bytes, printable only) fit in max display
+ * columns; *w gets their width. */
+size_t crm_fit_bytes(const char *s, size_t len, size_t max, size_t *w);
 /* Whether s (len bytes) is valid UTF-8; if not, *bad is the byte offset of
  * the first invalid sequence. */
 bool crm_utf8_valid(const char *s, size_t len, size_t *bad);

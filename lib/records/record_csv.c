@@ -470,22 +470,15 @@ static void tsv_cell_out(struct crm_buf *b, const char *s, size_t n,
 	if (guard_cell(s, n, flags))
 		crm_buf_addc(b, '\'');
 	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '\t':
-			crm_buf_add(b, "\\t", 2);
-			break;
-		case '\n':
-			crm_buf_add(b, "\\n", 2);
-			break;
-		case '\r':
-			crm_buf_add(b, "\\r", 2);
-			break;
-		case '\\':
-			crm_buf_add(b, "\\\\", 2);
-			break;
-		default:
+		/* tab, newline, carriage return and backslash escaped */
+		static const char special[] = "\t\n\r\\", letter[] = "tnr\\";
+		const char *p = s[i] ? strchr(special, s[i]) : NULL;
+
+		if (p) {
+			crm_buf_addc(b, '\\');
+			crm_buf_addc(b, letter[p - special]);
+		} else {
 			crm_buf_addc(b, s[i]);
-			break;
 		}
 	}
 }

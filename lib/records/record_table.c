@@ -122,9 +122,7 @@ static void pad(struct crm_buf *b, size_t n)
 		crm_buf_addc(b, ' ');
 }
 
-/* How many bytes of the rendered cell s (len bytes, printable only) fit in
- * max display columns; *w gets their width. */
-static size_t fit_bytes(const char *s, size_t len, size_t max, size_t *w)
+size_t crm_fit_bytes(const char *s, size_t len, size_t max, size_t *w)
 {
 	size_t i = 0;
 
@@ -157,8 +155,8 @@ static void put_cell(struct crm_buf *b, const struct crm_rio_table *t,
 	size_t cw = c->width, len = c->len;
 
 	if (cw > width) {
-		len = fit_bytes(t->text.s + c->off, c->len,
-				width ? width - 1 : 0, &cw);
+		len = crm_fit_bytes(t->text.s + c->off, c->len,
+				    width ? width - 1 : 0, &cw);
 		if (width) {
 			crm_buf_add(b, t->text.s + c->off, len);
 			crm_buf_adds(b, ELLIPSIS);

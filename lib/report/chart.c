@@ -14,30 +14,15 @@
 /* Append s cut to at most max display columns; returns the width used. */
 static size_t put_cut(struct crm_buf *out, const char *s, size_t max)
 {
-	size_t len = strlen(s), w = crm_display_width(s, len), used = 0;
-	utf8proc_int32_t cp;
+	size_t len = strlen(s), w = crm_display_width(s, len), used = 0, n;
 
 	if (w <= max) {
 		crm_buf_add(out, s, len);
 		return w;
 	}
-	for (size_t i = 0; i < len;) {
-		utf8proc_ssize_t k =
-		    utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-				     (utf8proc_ssize_t)(len - i), &cp);
-		int cw;
-
-		if (k <= 0)
-			break;
-		cw = utf8proc_charwidth(cp);
-		if (cw < 0)
-			cw = 0;
-		if (used + (size_t)cw + 1 > max)
-			break;
-		crm_buf_add(out, s + i, (size_t)k);
-		used += (size_t)cw;
-		i += (size_t)k;
-	}
+	/* room for the ellipsis */
+	n = max ? crm_fit_bytes(s, len, max - 1, &used) : 0;
+	crm_buf_add(out, s, n);
 	crm_buf_adds(out, ELLIPSIS);
 	return used + 1;
 }

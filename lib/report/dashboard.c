@@ -433,22 +433,18 @@ int crm_dashboard_run(struct crm_db *db, const struct crm_dash_opts *o,
 
 void crm_dashboard_release(struct crm_dashboard *d)
 {
+	struct crm_report *const reports[] = {
+	    &d->won,	&d->winrate, &d->opened,  &d->solved, &d->funnel,
+	    &d->stages, &d->ages,    &d->leaders, &d->sla,    &d->replies};
+
 	for (size_t i = 0; i < d->ntiles; i++) {
 		free(d->tiles[i].value);
 		free(d->tiles[i].prev);
 		free(d->tiles[i].compared);
 	}
 	free(d->cur);
-	crm_report_release(&d->won);
-	crm_report_release(&d->winrate);
-	crm_report_release(&d->opened);
-	crm_report_release(&d->solved);
-	crm_report_release(&d->funnel);
-	crm_report_release(&d->stages);
-	crm_report_release(&d->ages);
-	crm_report_release(&d->leaders);
-	crm_report_release(&d->sla);
-	crm_report_release(&d->replies);
+	for (size_t i = 0; i < sizeof(reports) / sizeof(*reports); i++)
+		crm_report_release(reports[i]);
 }
 
 static bool num(const char *s, double *x)
@@ -737,9 +733,7 @@ static void stages(struct crm_buf *out, const struct crm_report *r)
 			     (const char *const *)vals, st.n);
 	else
 		crm_buf_adds(out, "<p class=\"empty\">No open deals.</p>\n");
-	for (size_t k = 0; k < st.n; k++)
-		free(vals[k]);
-	free(vals);
+	crm_strs_free(vals, st.n);
 	free(n);
 	crm_strv_release(&st);
 }

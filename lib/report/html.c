@@ -7,26 +7,7 @@
 
 void crm_html_escape(struct crm_buf *out, const char *s)
 {
-	for (; s && *s; s++)
-		switch (*s) {
-		case '&':
-			crm_buf_adds(out, "&amp;");
-			break;
-		case '<':
-			crm_buf_adds(out, "&lt;");
-			break;
-		case '>':
-			crm_buf_adds(out, "&gt;");
-			break;
-		case '"':
-			crm_buf_adds(out, "&quot;");
-			break;
-		case '\'':
-			crm_buf_adds(out, "&#39;");
-			break;
-		default:
-			crm_buf_addc(out, *s);
-		}
+	crm_buf_add_html(out, s);
 }
 
 void crm_html_report(struct crm_buf *out, const struct crm_report *r,

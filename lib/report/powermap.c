@@ -12,6 +12,17 @@
 #define STEP_X 40
 #define STEP_Y 72
 
+/* The top left corner of the box of person i at depth d. */
+static int box_x(int d)
+{
+	return 20 + d * STEP_X;
+}
+
+static int box_y(size_t i)
+{
+	return 20 + (int)i * STEP_Y;
+}
+
 static const char *fill_of(const char *attitude)
 {
 	if (attitude && !strcmp(attitude, "supporter"))
@@ -46,8 +57,8 @@ void crm_powermap_html(const struct crm_powermap *pm, struct crm_buf *out)
 	for (size_t i = 0; i < pm->n; i++)
 		if (pm->p[i].depth > maxdepth)
 			maxdepth = pm->p[i].depth;
-	w = 20 + maxdepth * STEP_X + BOX_W + 20;
-	h = 20 + (int)(pm->n ? pm->n : 1) * STEP_Y;
+	w = box_x(maxdepth) + BOX_W + 20;
+	h = box_y(pm->n ? pm->n : 1);
 	crm_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 			  "<meta charset=\"utf-8\">\n<title>Power map: ");
 	crm_html_escape(out, pm->title);
@@ -71,25 +82,20 @@ void crm_powermap_html(const struct crm_powermap *pm, struct crm_buf *out)
 	    "role=\"img\">\n",
 	    w, h, w, h);
 	/* lines first, under the boxes */
-	for (size_t i = 0; i < pm->n; i++) {
-		const struct crm_pm_person *x = &pm->p[i];
-
-		for (size_t k = 0; x->parent && k < i; k++)
-			if (pm->p[k].contact_id == x->parent) {
-				int px = 20 + pm->p[k].depth * STEP_X + 12;
-				int py = 20 + (int)k * STEP_Y + BOX_H;
-				int cx = 20 + x->depth * STEP_X;
-				int cy = 20 + (int)i * STEP_Y + BOX_H / 2;
+	for (size_t i = 0; i < pm->n; i++)
+		for (size_t k = 0; pm->p[i].parent && k < i; k++)
+			if (pm->p[k].contact_id == pm->p[i].parent)
 				crm_buf_addf(out,
 					     "<path class=\"line\" d=\"M%d %d "
 					     "V%d H%d\" fill=\"none\" "
 					     "stroke=\"#777\"/>\n",
-					     px, py, cy, cx);
-			}
-	}
+					     box_x(pm->p[k].depth) + 12,
+					     box_y(k) + BOX_H,
+					     box_y(i) + BOX_H / 2,
+					     box_x(pm->p[i].depth));
 	for (size_t i = 0; i < pm->n; i++) {
 		const struct crm_pm_person *x = &pm->p[i];
-		int bx = 20 + x->depth * STEP_X, by = 20 + (int)i * STEP_Y;
+		int bx = box_x(x->depth), by = box_y(i);
 
 		crm_buf_addf(out,
 			     "<g class=\"person\" data-contact=\"%lld\">\n"

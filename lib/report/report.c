@@ -692,9 +692,7 @@ void crm_report_merge_compare(struct crm_report *r,
 			free(c);
 		}
 	}
-	for (size_t i = 0; i < cmp->n; i++)
-		free(ck[i]);
-	free(ck);
+	crm_strs_free(ck, cmp->n);
 	crm_strv_release(&r->cols);
 	r->cols = cols;
 }

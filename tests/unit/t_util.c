@@ -56,5 +56,43 @@ int main(void)
 	CHECK(fp < 2000, "bloom: under 2% false positives");
 	printf("# false positives: %d of 100000\n", fp);
 	crm_bloom_release(&b);
+
+	/* crm_strs_free: the strings and the array (a leak shows under
+	 * SAN=1), and nothing for none */
+	{
+		char **v = crm_xcalloc(3, sizeof(*v));
+		struct crm_strv sv = {0};
+
+		v[0] = crm_xstrdup("a");
+		v[2] = crm_xstrdup("c"); /* v[1] NULL */
+		crm_strs_free(v, 3);
+		crm_strs_free(NULL, 0);
+		crm_strv_push(&sv, "x");
+		crm_strv_release(&sv);
+		CHECK(sv.v == NULL && sv.n == 0,
+		      "crm_strv_release through crm_strs_free empties it");
+	}
+	/* crm_buf_add_html: the five characters escaped, NULL adds nothing */
+	{
+		struct crm_buf h = {0};
+
+		crm_buf_add_html(&h, "a<b>&\"c'd");
+		crm_buf_add_html(&h, NULL);
+		CHECK_STR(crm_buf_str(&h), "a&lt;b&gt;&amp;&quot;c&#39;d",
+			  "html escapes");
+		crm_buf_release(&h);
+	}
+	/* crm_name_index / crm_name_of: an enum's names */
+	{
+		static const char *const names[] = {"a", "bb", "c"};
+
+		CHECK_INT(crm_name_index(names, 3, "bb"), 1, "name index");
+		CHECK_INT(crm_name_index(names, 3, "b"), -1, "unknown name");
+		CHECK_INT(crm_name_index(names, 2, "c"), -1,
+			  "only the first n names");
+		CHECK_STR(crm_name_of(names, 3, 2), "c", "name of 2");
+		CHECK_STR(crm_name_of(names, 3, 3), "?", "name past the end");
+		CHECK_STR(crm_name_of(names, 3, -1), "?", "name of -1");
+	}
 	return done_testing();
 }
