@@ -189,6 +189,7 @@ int crm_verb_product_price(struct crm_cli *cli)
 	struct crm_price_steps steps = {0};
 	struct crm_strv promos = {0};
 	struct crm_price_out out;
+	struct crm_price_req req;
 	struct crm_writer *w = NULL;
 	const struct crm_price_book *b = NULL;
 	struct crm_quote_ctx c = {.db = cli->db};
@@ -258,9 +259,14 @@ int crm_verb_product_price(struct crm_cli *cli)
 		crm_err_set(&cli->err, CRM_EX_DATAERR, "qty out of range");
 		goto fail;
 	}
-	if (crm_price_product(&c, b, &prod, base_qty, &o->attrs,
-			      o->account ? &acct : NULL, 0, base, &out, &promo,
-			      &promos, &steps, &cli->err) < 0)
+	req = (struct crm_price_req){.book = b,
+				     .product = &prod,
+				     .qty = base_qty,
+				     .attrs = &o->attrs,
+				     .account = o->account ? &acct : NULL,
+				     .base = base};
+	if (crm_price_product(&c, &req, &out, &promo, &promos, &steps,
+			      &cli->err) < 0)
 		goto fail;
 	for (size_t i = 0; i < promos.n; i++)
 		crm_buf_addf(&pn, "%s%s", i ? "," : "", promos.v[i]);

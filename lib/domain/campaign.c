@@ -355,20 +355,11 @@ int crm_campaign_touches(struct crm_db *db, const char *entity, int64_t id,
 
 /* -- tree -------------------------------------------------------------- */
 
-struct cnode {
-	char *name, *type, *status, *currency;
-	int64_t budget, cost;
-	uint64_t members, responses;
-	/* totals */
-	uint64_t tm, tr;
-	int64_t tb, tc;
-	const char *tcur; /* NULL: mixed */
-	bool mixed;
-};
-
 struct ctree {
 	struct crm_hier h;
-	struct cnode *n; /* by row */
+	/* by row: the campaign's own fields and its totals (the walk adds
+	 * id, parent, depth and path) */
+	struct crm_campaign_node *n;
 	size_t len, cap;
 };
 
@@ -379,7 +370,7 @@ static char *ctree_add(struct crm_stmt *st, void *arg)
 	const char *key = crm_stmt_text(st, 3);
 
 	t->n = crm_xgrow(t->n, &t->cap, t->len + 1, sizeof(*t->n));
-	t->n[t->len] = (struct cnode){
+	t->n[t->len] = (struct crm_campaign_node){
 	    .name =
 		crm_xstrdup(crm_stmt_text(st, 2) ? crm_stmt_text(st, 2) : ""),
 	    .type = crm_stmt_dup(st, 4),
@@ -393,7 +384,7 @@ static char *ctree_add(struct crm_stmt *st, void *arg)
 }
 
 /* The campaign of node i. */
-static struct cnode *cnode_at(struct ctree *t, size_t i)
+static struct crm_campaign_node *cnode_at(struct ctree *t, size_t i)
 {
 	return &t->n[t->h.n[i].row];
 }
@@ -431,33 +422,36 @@ static void sum_nodes(struct ctree *t)
 
 	while (n--) {
 		const struct crm_hier_node *hx = &t->h.n[order[n]];
-		struct cnode *x = cnode_at(t, order[n]);
+		struct crm_campaign_node *x = cnode_at(t, order[n]);
 
-		x->tm = x->members;
-		x->tr = x->responses;
-		x->tb = x->budget;
-		x->tc = x->cost;
-		x->tcur = x->currency;
+		x->members_total = x->members;
+		x->responses_total = x->responses;
+		x->budget_total = x->budget;
+		x->cost_total = x->cost;
+		x->total_currency = x->currency;
 		x->mixed = false;
 		for (size_t k = 0; k < hx->nchild; k++) {
-			struct cnode *c =
+			struct crm_campaign_node *c =
 			    cnode_at(t, t->h.kids[hx->first_child + k]);
-			x->tm += c->tm;
-			x->tr += c->tr;
+			x->members_total += c->members_total;
+			x->responses_total += c->responses_total;
 			if (c->mixed) {
 				x->mixed = true;
 				continue;
 			}
-			if (c->tcur && x->tcur && strcmp(c->tcur, x->tcur))
+			if (c->total_currency && x->total_currency &&
+			    strcmp(c->total_currency, x->total_currency))
 				x->mixed = true;
-			else if (c->tcur && !x->tcur && (x->tb || x->tc))
+			else if (c->total_currency && !x->total_currency &&
+				 (x->budget_total || x->cost_total))
 				x->mixed = true;
-			else if (!c->tcur && x->tcur && (c->tb || c->tc))
+			else if (!c->total_currency && x->total_currency &&
+				 (c->budget_total || c->cost_total))
 				x->mixed = true;
-			if (!x->tcur)
-				x->tcur = c->tcur;
-			x->tb += c->tb;
-			x->tc += c->tc;
+			if (!x->total_currency)
+				x->total_currency = c->total_currency;
+			x->budget_total += c->budget_total;
+			x->cost_total += c->cost_total;
 		}
 	}
 	free(order);
@@ -473,28 +467,17 @@ static int walk_node(const struct crm_hier_node *hx, int64_t parent, int depth,
 		     const char *path, void *arg)
 {
 	struct walk_ctx *w = arg;
-	const struct cnode *x = &w->t->n[hx->row];
-	struct crm_campaign_node cn = {
-	    .id = hx->id,
-	    .parent_id = parent,
-	    .name = x->name,
-	    .type = x->type,
-	    .status = x->status,
-	    .currency = x->currency,
-	    .total_currency = x->mixed ? NULL : x->tcur,
-	    .depth = depth,
-	    .mixed = x->mixed,
-	    .path = path,
-	    .members = x->members,
-	    .responses = x->responses,
-	    .members_total = x->tm,
-	    .responses_total = x->tr,
-	    .budget = x->budget,
-	    .cost = x->cost,
-	    .budget_total = x->mixed ? 0 : x->tb,
-	    .cost_total = x->mixed ? 0 : x->tc,
-	};
+	struct crm_campaign_node cn = w->t->n[hx->row];
 
+	cn.id = hx->id;
+	cn.parent_id = parent;
+	cn.depth = depth;
+	cn.path = path;
+	if (cn.mixed) {
+		cn.total_currency = NULL;
+		cn.budget_total = 0;
+		cn.cost_total = 0;
+	}
 	return w->fn(&cn, w->arg);
 }
 
@@ -522,10 +505,10 @@ int crm_campaign_tree(struct crm_db *db, const int64_t *roots, size_t nroots,
 			   &w, err);
 out:
 	for (size_t i = 0; i < t.len; i++) {
-		free(t.n[i].name);
-		free(t.n[i].type);
-		free(t.n[i].status);
-		free(t.n[i].currency);
+		free((char *)t.n[i].name);
+		free((char *)t.n[i].type);
+		free((char *)t.n[i].status);
+		free((char *)t.n[i].currency);
 	}
 	free(t.n);
 	crm_hier_release(&t.h);

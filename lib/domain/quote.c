@@ -659,14 +659,14 @@ static const char *elig_get(const char *field, void *arg)
 	return NULL;
 }
 
-int crm_price_product(struct crm_quote_ctx *c, const struct crm_price_book *b,
-		      const struct crm_row *product, int64_t qty,
-		      const struct crm_strv *attrs,
-		      const struct crm_row *account, int64_t exclude_quote,
-		      int64_t base, struct crm_price_out *out, int64_t *promo,
+int crm_price_product(struct crm_quote_ctx *c, const struct crm_price_req *r,
+		      struct crm_price_out *out, int64_t *promo,
 		      struct crm_strv *promos, struct crm_price_steps *steps,
 		      struct crm_err *err)
 {
+	const struct crm_price_book *b = r->book;
+	const struct crm_row *product = r->product, *account = r->account;
+	int64_t qty = r->qty;
 	const char *sku = crm_row_get(product, "sku");
 	const struct crm_price_entry *e = crm_book_entry(b, sku);
 	struct crm_price_in in = {0};
@@ -680,13 +680,13 @@ int crm_price_product(struct crm_quote_ctx *c, const struct crm_price_book *b,
 	if (!e)
 		return derr(err, "sku", "%s is not in price book %s", sku,
 			    b->name);
-	if (crm_product_check_attrs(product, attrs, err) < 0)
+	if (crm_product_check_attrs(product, r->attrs, err) < 0)
 		return -1;
 	in.entry = e;
 	in.currency = b->currency;
 	in.qty = qty;
-	in.attrs = attrs;
-	in.base = base;
+	in.attrs = r->attrs;
+	in.base = r->base;
 	if (cost && pcur && !strcmp(pcur, b->currency)) {
 		in.has_cost = true;
 		in.cost = strtoll(cost, NULL, 10);
@@ -697,7 +697,7 @@ int crm_price_product(struct crm_quote_ctx *c, const struct crm_price_book *b,
 	crm_money_format(out->amount, b->currency, el.amount);
 	if (promo_uses(c->db, c->pricing,
 		       account && account->e ? crm_row_id(account) : 0,
-		       exclude_quote, &uses, &uses_acct, err) < 0)
+		       r->exclude_quote, &uses, &uses_acct, err) < 0)
 		goto out;
 	if (crm_promo_apply(c->pricing, b->name, c->date, out->amount, qty,
 			    uses, uses_acct, elig_get, &el, b->currency, promo,
@@ -754,6 +754,13 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 		     struct line *l, int64_t base, struct crm_err *err)
 {
 	struct crm_strv attrs = {0};
+	struct crm_price_req req = {.book = b,
+				    .product = &l->product,
+				    .qty = l->base_qty,
+				    .attrs = &attrs,
+				    .account = acct,
+				    .exclude_quote = q->id,
+				    .base = base};
 	struct crm_price_out out;
 	char m[32], p[32];
 	int rc;
@@ -762,9 +769,8 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 		crm_strv_split(&attrs, l->attrs, ';');
 	crm_price_steps_release(&l->steps);
 	crm_strv_release(&l->promos);
-	rc = crm_price_product(c, b, &l->product, l->base_qty, &attrs, acct,
-			       q->id, base, &out, &l->promo, &l->promos,
-			       &l->steps, err);
+	rc = crm_price_product(c, &req, &out, &l->promo, &l->promos, &l->steps,
+			       err);
 	crm_strv_release(&attrs);
 	if (rc < 0) {
 		char msg[sizeof(err->msg)];

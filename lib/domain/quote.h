@@ -153,15 +153,20 @@ int crm_quote_accept(struct crm_quote_ctx *c, int64_t quote,
 int crm_quote_reject(struct crm_quote_ctx *c, int64_t quote, const char *reason,
 		     struct crm_err *err);
 
-/* Price one product for qty base units from book b on c->date: its
- * method, then the promotions (use limits counted without quote
- * exclude_quote; account: the company row, or NULL). base: what a percent
- * of total entry is a percent of. */
-int crm_price_product(struct crm_quote_ctx *c, const struct crm_price_book *b,
-		      const struct crm_row *product, int64_t qty,
-		      const struct crm_strv *attrs,
-		      const struct crm_row *account, int64_t exclude_quote,
-		      int64_t base, struct crm_price_out *out, int64_t *promo,
+/* What crm_price_product prices: qty base units of product from book. */
+struct crm_price_req {
+	const struct crm_price_book *book;
+	const struct crm_row *product;
+	int64_t qty;
+	const struct crm_strv *attrs;
+	const struct crm_row *account; /* the company row, or NULL */
+	int64_t exclude_quote; /* promotion uses counted without this quote */
+	int64_t base; /* what a percent of total entry is a percent of */
+};
+
+/* Price one product (r) on c->date: its method, then the promotions. */
+int crm_price_product(struct crm_quote_ctx *c, const struct crm_price_req *r,
+		      struct crm_price_out *out, int64_t *promo,
 		      struct crm_strv *promos, struct crm_price_steps *steps,
 		      struct crm_err *err);
 
