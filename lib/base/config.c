@@ -86,3 +86,19 @@ int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
 		qsort(names->v, names->n, sizeof(*names->v), cmp_names);
 	return 0;
 }
+
+int crm_config_text(const char *text, const char *name, const char *prefix,
+		    const char *object, json_t **root, struct crm_err *err)
+{
+	struct crm_buf b = {0};
+	int rc;
+
+	if (text)
+		return crm_config_parse(text, name, prefix, object, root, err);
+	*root = NULL;
+	rc = crm_file_read(name, 1u << 20, &b, err);
+	if (rc == 0)
+		rc = crm_config_parse(b.s, name, prefix, object, root, err);
+	crm_buf_release(&b);
+	return rc;
+}

@@ -31,4 +31,10 @@ int crm_config_load(const char *path, const char *what, const char *prefix,
 int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
 		   struct crm_err *err);
 
+/* crm_config_parse on text, or when text is NULL on the text of the file
+ * name (crm_file_read: at most 1 MiB, its CRM_EX_CONFIG errors at name):
+ * for a loader whose parse from text also serves to read a file. */
+int crm_config_text(const char *text, const char *name, const char *prefix,
+		    const char *object, json_t **root, struct crm_err *err);
+
 #endif

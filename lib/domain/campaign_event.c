@@ -130,14 +130,11 @@ static int member_row(struct crm_stmt *st, void *arg)
 static int find_member(struct crm_db *db, const char *token, struct member *m,
 		       struct crm_err *err)
 {
-	m->id = 0;
-	if (crm_dbq_each(db, err, member_row, m,
-			 "SELECT m.id, m.entity, m.record_id, m.status, "
-			 "c.name FROM campaign_members m JOIN campaigns c ON "
-			 "c.id = m.campaign_id WHERE m.token = ?",
-			 "s", token) < 0)
-		return -1;
-	return m->id != 0;
+	return crm_dbq_row(db, err, member_row, m,
+			   "SELECT m.id, m.entity, m.record_id, m.status, "
+			   "c.name FROM campaign_members m JOIN campaigns c ON "
+			   "c.id = m.campaign_id WHERE m.token = ?",
+			   "s", token);
 }
 
 /* The email statuses in the order a message goes through them. */

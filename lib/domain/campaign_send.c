@@ -293,16 +293,30 @@ static int change(struct crm_db *db, bool dry, const char *sql, const char *a,
 	return dry ? 1 : exec1(db, sql, a, id, err);
 }
 
-/* d ends as status, detail, counted in *count, after sql on it (with
- * detail; none when NULL). */
-static int settle(struct crm_db *db, bool dry, struct due *d, const char *sql,
-		  const char *detail, uint64_t *count, const char *status,
-		  struct crm_err *err)
+/* What decide does with a send it does not claim: the status it reports
+ * and the change on the send (with the detail; none when NULL). */
+enum outcome { SUPPRESS, POSTPONE, DEFER };
+static const struct {
+	const char *status, *sql;
+} outcomes[] = {
+    [SUPPRESS] = {"suppressed",
+		  "UPDATE campaign_sends SET status = 'suppressed', "
+		  "error = ? WHERE status = 'queued' AND id = ?"},
+    [POSTPONE] = {"postponed", "UPDATE campaign_sends SET not_before = ? "
+			       "WHERE status = 'queued' AND id = ?"},
+    [DEFER] = {"deferred", NULL},
+};
+
+/* d ends as outcome k with detail, counted in *count. */
+static int settle(struct crm_db *db, bool dry, struct due *d, enum outcome k,
+		  const char *detail, uint64_t *count, struct crm_err *err)
 {
+	const char *sql = outcomes[k].sql;
+
 	if (sql && change(db, dry, sql, detail, d->id, err) < 0)
 		return -1;
 	(*count)++;
-	d->status = status;
+	d->status = outcomes[k].status;
 	d->detail = crm_xstrdup(detail);
 	return 0;
 }
@@ -331,10 +345,8 @@ static int decide(struct crm_db *db, const struct crm_campaign_run_opts *o,
 	else if (crm_campaign_consent(db, &row, &why, err) < 0)
 		goto out;
 	if (why) {
-		rc = settle(db, o->dry_run, d,
-			    "UPDATE campaign_sends SET status = 'suppressed', "
-			    "error = ? WHERE status = 'queued' AND id = ?",
-			    why, &s->suppressed, "suppressed", err);
+		rc = settle(db, o->dry_run, d, SUPPRESS, why, &s->suppressed,
+			    err);
 		goto out;
 	}
 	if (c->quiet) {
@@ -347,10 +359,8 @@ static int decide(struct crm_db *db, const struct crm_campaign_run_opts *o,
 		end = quiet_end(c, tz, db->now);
 		if (end) {
 			crm_datetime_format(end, until);
-			rc = settle(db, o->dry_run, d,
-				    "UPDATE campaign_sends SET not_before = ? "
-				    "WHERE status = 'queued' AND id = ?",
-				    until, &s->postponed, "postponed", err);
+			rc = settle(db, o->dry_run, d, POSTPONE, until,
+				    &s->postponed, err);
 			goto out;
 		}
 	}
@@ -360,8 +370,8 @@ static int decide(struct crm_db *db, const struct crm_campaign_run_opts *o,
 		if (n < 0)
 			goto out;
 		if (n >= c->rate) {
-			rc = settle(db, o->dry_run, d, NULL, "send rate",
-				    &s->deferred, "deferred", err);
+			rc = settle(db, o->dry_run, d, DEFER, "send rate",
+				    &s->deferred, err);
 			goto out;
 		}
 	}

@@ -32,7 +32,7 @@ int crm_rates_parse(const char *text, const char *name, struct crm_rates *r,
 
 	memset(r, 0, sizeof(*r));
 	crm_err_clear(err);
-	if (crm_config_parse(text, name, NULL, want, &root, err) < 0)
+	if (crm_config_text(text, name, NULL, want, &root, err) < 0)
 		return -1;
 	/* later errors are about this file too */
 	snprintf(err->file, sizeof(err->file), "%s", name);
@@ -83,15 +83,7 @@ out:
 
 int crm_rates_load(const char *path, struct crm_rates *r, struct crm_err *err)
 {
-	struct crm_buf b = {0};
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	rc = crm_file_read(path, 1u << 20, &b, err);
-	if (rc == 0)
-		rc = crm_rates_parse(b.s, path, r, err);
-	crm_buf_release(&b);
-	return rc;
+	return crm_rates_parse(NULL, path, r, err);
 }
 
 int crm_rates_convert(const struct crm_rates *r, const char *cur,

@@ -27,6 +27,8 @@ struct crm_rates {
 /* Read and check a rates file; errors are CRM_EX_CONFIG naming the file
  * (err->file) and the entry. Returns 0 or -1 (r left empty). */
 int crm_rates_load(const char *path, struct crm_rates *r, struct crm_err *err);
+/* The same from JSON text (name is used in messages; text NULL: the file
+ * name, which is what crm_rates_load does). */
 int crm_rates_parse(const char *json, const char *name, struct crm_rates *r,
 		    struct crm_err *err);
 void crm_rates_release(struct crm_rates *r);

@@ -220,9 +220,9 @@ int crm_pipelines_parse(const char *text, const char *name,
 
 	memset(p, 0, sizeof(*p));
 	crm_err_clear(err);
-	if (crm_config_parse(text, name, NULL,
-			     "expected an object with \"pipelines\"", &root,
-			     err) < 0)
+	if (crm_config_text(text, name, NULL,
+			    "expected an object with \"pipelines\"", &root,
+			    err) < 0)
 		return -1;
 	/* later errors are about this file too */
 	snprintf(err->file, sizeof(err->file), "%s", name);
@@ -265,15 +265,7 @@ out:
 int crm_pipelines_load(const char *path, struct crm_pipelines *p,
 		       struct crm_err *err)
 {
-	struct crm_buf b = {0};
-	int rc;
-
-	memset(p, 0, sizeof(*p));
-	rc = crm_file_read(path, 1u << 20, &b, err);
-	if (rc == 0)
-		rc = crm_pipelines_parse(b.s, path, p, err);
-	crm_buf_release(&b);
-	return rc;
+	return crm_pipelines_parse(NULL, path, p, err);
 }
 
 const struct crm_pipelines *crm_pipelines_get(struct crm_err *err)

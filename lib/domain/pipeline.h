@@ -61,7 +61,8 @@ const char *crm_json_unknown_key(json_t *o, const char *const *known);
  * filled and *p left empty. */
 int crm_pipelines_load(const char *path, struct crm_pipelines *p,
 		       struct crm_err *err);
-/* The same from JSON text (name is used in messages). */
+/* The same from JSON text (name is used in messages; text NULL: the file
+ * name, which is what crm_pipelines_load does). */
 int crm_pipelines_parse(const char *json, const char *name,
 			struct crm_pipelines *p, struct crm_err *err);
 void crm_pipelines_release(struct crm_pipelines *p);

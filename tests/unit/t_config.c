@@ -86,6 +86,26 @@ int main(void)
 	CHECK(json_is_true(json_object_get(root, "ok")), "load: its root");
 	json_decref(root);
 
+	/* crm_config_text: the text, else the file's */
+	CHECK_INT(
+	    crm_config_text("{\"t\": 1}", path, NULL, "want", &root, &err), 0,
+	    "text: the text given");
+	CHECK(json_integer_value(json_object_get(root, "t")) == 1,
+	      "text: the text's root, not the file's");
+	json_decref(root);
+	CHECK_INT(crm_config_text(NULL, path, NULL, "want", &root, &err), 0,
+		  "text: NULL reads the file");
+	CHECK(json_is_true(json_object_get(root, "ok")),
+	      "text: the file's root");
+	json_decref(root);
+	crm_err_clear(&err);
+	CHECK_INT(crm_config_text(NULL, missing, NULL, "want", &root, &err), -1,
+		  "text: a missing file");
+	CHECK_INT(err.code, CRM_EX_CONFIG, "text: missing is a config error");
+	CHECK_STR(err.file, missing, "text: at the file");
+	CHECK(!strncmp(err.msg, "cannot open: ", 13), "text: the read message");
+	CHECK(root == NULL, "text: no root after an error");
+
 	unlink(path);
 	rmdir(dir);
 	return done_testing();
