@@ -1182,14 +1182,16 @@ static int time_out(struct crm_db *db, struct appr *a, struct crm_err *err)
 			int got = approver_state(db, a->id, step, p.users.v[i],
 						 &state, err);
 
-			if (got > 0 && !strcmp(state, "escalated"))
-				got = crm_dbq_run(
-				    db, err,
-				    "UPDATE crm_approval_approvers SET state = "
-				    "'waiting', via = 'escalation' WHERE "
-				    "approval_id = ? AND step = ? AND approver "
-				    "= ?",
-				    "iis", a->id, step, p.users.v[i]);
+			/* (got stays 1: they are on the step already) */
+			if (got > 0 && !strcmp(state, "escalated") &&
+			    crm_dbq_run(
+				db, err,
+				"UPDATE crm_approval_approvers SET state = "
+				"'waiting', via = 'escalation' WHERE "
+				"approval_id = ? AND step = ? AND "
+				"approver = ?",
+				"iis", a->id, step, p.users.v[i]) < 0)
+				got = -1;
 			free(state);
 			if (got < 0)
 				goto out;

@@ -89,4 +89,35 @@ cat >"$T/want" <<'X'
 X
 compare "$T/want" "$T/sql" "each timeout once in the change log, at its time"
 expect_code 0 env CRM_NOW=2026-11-24T21:30:00Z crm-pipeline update 1 -q --set amount=1
+# an approver of the step who is among the escalation approvers stays one
+# (waiting again, via the escalation), entered once: run exits 0
+cat >"$T/self.json" <<'X'
+{"name": "self", "steps": [{"approvers": ["user:mike"], "timeout": "1h",
+  "escalate": ["user:mike", "role:director"]}]}
+X
+printf 'name,owner,amount,currency\nD,ann,400,EUR\n' >"$T/d4.csv"
+expect_code 0 crm-pipeline import -q "$T/d4.csv"
+expect_code 0 env CRM_NOW=2026-11-25T09:00:00Z crm-flow request deal 4 --process "$T/self.json" -q --ids
+expect_code 0 env CRM_NOW=2026-11-25T10:00:00Z crm-flow run -q
+expect_code 0 crm-flow approvals --pending -f csv --fields id,status,waiting_for,due_at
+expect_out "escalated to mike and the directors, mike once" <<'X'
+id,status,waiting_for,due_at
+4,pending,"dora,eve,mike",2026-11-25T11:00:00Z
+X
+sql "SELECT approver || ' ' || via || ' ' || state FROM crm_approval_approvers WHERE approval_id = 4 ORDER BY approver"
+cat >"$T/want" <<'X'
+dora escalation waiting
+eve escalation waiting
+mike escalation waiting
+X
+compare "$T/want" "$T/sql" "each approver of the escalated step once"
+expect_code 0 env CRM_NOW=2026-11-25T10:30:00Z crm-flow approve 4 --as mike -q
+expect_code 0 crm-flow approvals -f csv --fields id,status
+expect_out "mike decides the escalated step" <<'X'
+id,status
+1,expired
+2,approved
+3,expired
+4,approved
+X
 done_testing
