@@ -100,7 +100,9 @@ struct crm_entity {
 	const char *table;  /* SQL table */
 	const struct crm_field *fields;
 	size_t nfields;
-	const char *keys; /* default --key list, e.g. "id,external_id,email" */
+	/* default --key list, e.g. "id,external_id,email"; NULL:
+	 * "id,external_id" (crm_entity_keys) */
+	const char *keys;
 	/* Called for each record about to be written, after the input was
 	 * merged onto old (NULL for an insert): derive fields, link records.
 	 * May be NULL. Returns 0, 1 to skip the record (nothing is written;
@@ -136,6 +138,11 @@ struct crm_entity {
 	 * those columns, ending with {0}. Either may be NULL. */
 	const char *const *inputs;
 	const struct crm_alias *aliases;
+	/* Import also knows the usual names of the common fields the entity
+	 * has (CRM_ALIASES_TAGS, _LAST_ACTIVITY_AT, _CREATED_AT, _UPDATED_AT
+	 * for tags, last_activity_at, created_at, updated_at), after its own
+	 * aliases. */
+	bool common_aliases;
 };
 
 /* What an entity's hooks count during an import, for the summary line:
@@ -445,5 +452,24 @@ struct crm_stmt *crm_entity_stmt(struct crm_db *db, struct crm_buf *sql,
 int crm_entity_sqlf(struct crm_db *db, const char *sql, int64_t *v,
 		    uint64_t *rows, const char *what, struct crm_err *err,
 		    const char *fmt, ...);
+
+/* The field rows every entity shares, defined once: id and external_id
+ * open its fields, last_activity_at (when it has one) and then created_at
+ * and updated_at close them. */
+/* clang-format off */
+#define CRM_FIELD_ID {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF}
+#define CRM_FIELD_EXTERNAL_ID {"external_id", CRM_T_TEXT, CRM_FF_KEY}
+#define CRM_FIELD_LAST_ACTIVITY_AT \
+	{"last_activity_at", CRM_T_TIME, CRM_FF_READONLY}
+#define CRM_FIELDS_CREATED_UPDATED \
+	{"created_at", CRM_T_TIME, CRM_FF_SYSTEM}, \
+	{"updated_at", CRM_T_TIME, CRM_FF_SYSTEM}
+/* clang-format on */
+/* .fields and .nfields of a struct crm_entity from its field array, so
+ * that the count is always the array's. */
+#define CRM_FIELDS(a) .fields = (a), .nfields = sizeof(a) / sizeof((a)[0])
+
+/* e->keys, or "id,external_id" when it gives none. */
+const char *crm_entity_keys(const struct crm_entity *e);
 
 #endif
