@@ -832,6 +832,7 @@ static const struct crm_alias activity_aliases[] = {
     {"contact_email", "Contact Email|Email Address|E-mail|邮箱"},
     {"company", "Company Name|Account Name|Account|Organization|公司|"
 		"客户名称"},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -840,11 +841,11 @@ const struct crm_entity crm_activity_entity = {
     .plural = "activities",
     .table = "activities",
     CRM_FIELDS(activity_fields),
+    .keys = "id,external_id",
     .prepare = activity_prepare,
     .written = activity_written,
     .begin = activity_begin,
     .end = activity_end,
     .inputs = activity_inputs,
     .aliases = activity_aliases,
-    .common_aliases = true,
 };

@@ -128,6 +128,7 @@ static const struct crm_alias campaign_aliases[] = {
     {"actual_cost", "Actual Cost|Cost|实际成本"},
     {"parent", "Parent Campaign|父活动"},
     {"owner", "Campaign Owner|Owner|负责人"},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -136,11 +137,11 @@ const struct crm_entity crm_campaign_entity = {
     .plural = "campaigns",
     .table = "campaigns",
     CRM_FIELDS(campaign_fields),
+    .keys = "id,external_id",
     .prepare = campaign_prepare,
     .check = campaign_check,
     .inputs = campaign_inputs,
     .aliases = campaign_aliases,
-    .common_aliases = true,
 };
 
 /* -- members ----------------------------------------------------------- */

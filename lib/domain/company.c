@@ -241,6 +241,7 @@ static const struct crm_alias company_aliases[] = {
 	      "Owner Name|负责人|所有人"},
     {"parent", "Parent Company|Parent Account|Parent Organization|"
 	       "上级公司|母公司|上级客户"},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -254,7 +255,6 @@ const struct crm_entity crm_company_entity = {
     .check = company_check,
     .inputs = company_inputs,
     .aliases = company_aliases,
-    .common_aliases = true,
 };
 
 /* -- contacts to companies --------------------------------------------- */

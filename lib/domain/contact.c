@@ -234,6 +234,7 @@ static const struct crm_alias contact_aliases[] = {
 	      "跟进人"},
     {"city", "Mailing City|Town|城市|市"},
     {"reports_to", "Reports To|Manager|Reports To Email|上级|汇报对象"},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -250,7 +251,6 @@ const struct crm_entity crm_contact_entity = {
     .counters = contact_counters,
     .inputs = contact_inputs,
     .aliases = contact_aliases,
-    .common_aliases = true,
 };
 
 /* -- org chart ---------------------------------------------------------- */

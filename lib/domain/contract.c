@@ -252,6 +252,7 @@ const struct crm_entity crm_contract_entity = {
     .plural = "contracts",
     .table = "contracts",
     CRM_FIELDS(contract_fields),
+    .keys = "id,external_id",
     .prepare = contract_prepare,
     .inputs = contract_inputs,
     .aliases = contract_aliases,
@@ -298,6 +299,7 @@ const struct crm_entity crm_milestone_entity = {
     .plural = "milestones",
     .table = "contract_milestones",
     CRM_FIELDS(milestone_fields),
+    .keys = "id,external_id",
     .prepare = milestone_prepare,
 };
 

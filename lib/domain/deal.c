@@ -536,6 +536,7 @@ static const struct crm_alias deal_aliases[] = {
     {"close_reason", "Lost Reason|Loss Reason|Won Reason|输单原因"},
     {"closed_at", "Won Time|Won Date|Closed Date|Close Time|"
 		  "Date Closed|成交时间"},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -544,12 +545,12 @@ const struct crm_entity crm_deal_entity = {
     .plural = "deals",
     .table = "deals",
     CRM_FIELDS(deal_fields),
+    .keys = "id,external_id",
     .prepare = deal_prepare,
     .written = deal_written,
     .counters = deal_counters,
     .inputs = deal_inputs,
     .aliases = deal_aliases,
-    .common_aliases = true,
 };
 
 /* -- for other modules ------------------------------------------------- */

@@ -255,6 +255,7 @@ const struct crm_entity crm_kb_entity = {
     .plural = "articles",
     .table = "kb_articles",
     CRM_FIELDS(kb_fields),
+    .keys = "id,external_id",
     .prepare = kb_prepare,
     .check = kb_check,
     .written = kb_written,

@@ -441,6 +441,7 @@ static const struct crm_alias lead_aliases[] = {
     {"industry", "行业"},
     {"campaign", "Campaign Name|市场活动|活动名称"},
     {"status_reason", "Reason|Disqualified Reason|Unqualified Reason"},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -449,13 +450,13 @@ const struct crm_entity crm_lead_entity = {
     .plural = "leads",
     .table = "leads",
     CRM_FIELDS(lead_fields),
+    .keys = "id,external_id",
     .prepare = lead_prepare,
     .written = lead_written,
     .begin = lead_begin,
     .end = lead_end,
     .inputs = lead_inputs,
     .aliases = lead_aliases,
-    .common_aliases = true,
 };
 
 /* -- status and owner changes ------------------------------------------ */

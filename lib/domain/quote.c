@@ -49,6 +49,7 @@ const struct crm_entity crm_quote_entity = {
     .plural = "quotes",
     .table = "quotes",
     CRM_FIELDS(quote_fields),
+    .keys = "id,external_id",
 };
 
 static int derr(struct crm_err *err, const char *field, const char *fmt, ...)

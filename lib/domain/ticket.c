@@ -777,6 +777,7 @@ const struct crm_entity crm_ticket_entity = {
     .plural = "tickets",
     .table = "tickets",
     CRM_FIELDS(ticket_fields),
+    .keys = "id,external_id",
     .prepare = ticket_prepare,
     .written = ticket_written,
     .begin = ticket_begin,

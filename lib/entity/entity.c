@@ -951,8 +951,3 @@ struct crm_stmt *crm_entity_stmt(struct crm_db *db, struct crm_buf *sql,
 	crm_buf_release(sql);
 	return st;
 }
-
-const char *crm_entity_keys(const struct crm_entity *e)
-{
-	return e->keys ? e->keys : "id,external_id";
-}

@@ -100,9 +100,7 @@ struct crm_entity {
 	const char *table;  /* SQL table */
 	const struct crm_field *fields;
 	size_t nfields;
-	/* default --key list, e.g. "id,external_id,email"; NULL:
-	 * "id,external_id" (crm_entity_keys) */
-	const char *keys;
+	const char *keys; /* default --key list, e.g. "id,external_id,email" */
 	/* Called for each record about to be written, after the input was
 	 * merged onto old (NULL for an insert): derive fields, link records.
 	 * May be NULL. Returns 0, 1 to skip the record (nothing is written;
@@ -138,11 +136,6 @@ struct crm_entity {
 	 * those columns, ending with {0}. Either may be NULL. */
 	const char *const *inputs;
 	const struct crm_alias *aliases;
-	/* Import also knows the usual names of the common fields the entity
-	 * has (CRM_ALIASES_TAGS, _LAST_ACTIVITY_AT, _CREATED_AT, _UPDATED_AT
-	 * for tags, last_activity_at, created_at, updated_at), after its own
-	 * aliases. */
-	bool common_aliases;
 };
 
 /* What an entity's hooks count during an import, for the summary line:
@@ -469,7 +462,11 @@ int crm_entity_sqlf(struct crm_db *db, const char *sql, int64_t *v,
  * that the count is always the array's. */
 #define CRM_FIELDS(a) .fields = (a), .nfields = sizeof(a) / sizeof((a)[0])
 
-/* e->keys, or "id,external_id" when it gives none. */
-const char *crm_entity_keys(const struct crm_entity *e);
+/* A row of an alias table, {CRM_ALIASES_COMMON}: the usual import names
+ * of the common fields the entity has (CRM_ALIASES_TAGS,
+ * _LAST_ACTIVITY_AT, _CREATED_AT and _UPDATED_AT for tags,
+ * last_activity_at, created_at and updated_at), written once in
+ * lib/entity/import_map.c. */
+#define CRM_ALIASES_COMMON "*"
 
 #endif

@@ -354,15 +354,14 @@ static int setup_keys(struct crm_importer *im, struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
 
-	crm_strv_split(&im->keys,
-		       im->o->keys ? im->o->keys : crm_entity_keys(e), ',');
+	crm_strv_split(&im->keys, im->o->keys ? im->o->keys : e->keys, ',');
 	if (!im->keys.n)
 		return crm_err_set(err, CRM_EX_USAGE, "--key: no key given");
 	im->nkeys = im->keys.n;
 	if (im->o->default_keys) {
 		struct crm_strv dk = {0};
 
-		crm_strv_split(&dk, crm_entity_keys(e), ',');
+		crm_strv_split(&dk, e->keys, ',');
 		for (size_t i = 0; i < dk.n; i++)
 			if (crm_strv_find(&im->keys, dk.v[i]) < 0)
 				crm_strv_push(&im->keys, dk.v[i]);

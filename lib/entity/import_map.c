@@ -473,8 +473,8 @@ static void add_aliases(struct crm_colmap *m, long t, const char *names)
 	crm_strv_release(&v);
 }
 
-/* The usual names of the common fields (struct crm_entity's
- * common_aliases). */
+/* The usual names of the common fields (an alias table's
+ * {CRM_ALIASES_COMMON} row), for those the entity has. */
 static const struct crm_alias common_aliases[] = {
     {"tags", CRM_ALIASES_TAGS},
     {"last_activity_at", CRM_ALIASES_LAST_ACTIVITY_AT},
@@ -490,6 +490,13 @@ static int setup_aliases(struct crm_colmap *m, struct crm_err *err)
 	for (const struct crm_alias *a = e->aliases; a && a->field; a++) {
 		long t = field_index(e, a->field);
 
+		if (!strcmp(a->field, CRM_ALIASES_COMMON)) {
+			for (const struct crm_alias *c = common_aliases;
+			     c->field; c++)
+				if ((t = field_index(e, c->field)) >= 0)
+					add_aliases(m, t, c->names);
+			continue;
+		}
 		if (t < 0 && input_index(e, a->field) >= 0)
 			t = (long)e->nfields + input_index(e, a->field);
 		if (t < 0)
@@ -497,13 +504,6 @@ static int setup_aliases(struct crm_colmap *m, struct crm_err *err)
 					   "alias of unknown %s field '%s'",
 					   e->name, a->field);
 		add_aliases(m, t, a->names);
-	}
-	for (const struct crm_alias *a = common_aliases;
-	     e->common_aliases && a->field; a++) {
-		long t = field_index(e, a->field);
-
-		if (t >= 0)
-			add_aliases(m, t, a->names);
 	}
 	return 0;
 }
