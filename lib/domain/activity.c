@@ -811,10 +811,9 @@ static int activity_written(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
-/* Input columns the hooks read that are no field. */
-static const char *const activity_inputs[] = {"contact", "contact_email",
-					      "email",	 "contact_external_id",
-					      "company", NULL};
+const char *const crm_activity_link_inputs[] = {
+    "contact", "contact_email", "email", "contact_external_id", "company",
+    NULL};
 
 /* Other names of the fields on import (lib/entity/import_map.h). */
 static const struct crm_alias activity_aliases[] = {
@@ -846,6 +845,6 @@ const struct crm_entity crm_activity_entity = {
     .written = activity_written,
     .begin = activity_begin,
     .end = activity_end,
-    .inputs = activity_inputs,
+    .inputs = crm_activity_link_inputs,
     .aliases = activity_aliases,
 };

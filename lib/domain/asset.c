@@ -36,10 +36,6 @@ static int asset_prepare(struct crm_db *db, const struct crm_entity *e,
 	return crm_activity_resolve_links(db, row, old, err);
 }
 
-static const char *const asset_inputs[] = {"contact", "contact_email",
-					   "email",   "contact_external_id",
-					   "company", NULL};
-
 static const struct crm_alias asset_aliases[] = {
     {"serial", "Serial|Serial Number|Serial No|S/N|SN|序列号|シリアル番号"},
     {"product", "Product|Product Name|Model|Item|产品|型号|製品"},
@@ -59,7 +55,7 @@ const struct crm_entity crm_asset_entity = {
     CRM_FIELDS(asset_fields),
     .keys = "id,external_id,serial",
     .prepare = asset_prepare,
-    .inputs = asset_inputs,
+    .inputs = crm_activity_link_inputs,
     .aliases = asset_aliases,
 };
 
