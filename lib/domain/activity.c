@@ -13,8 +13,8 @@
 static const char *const directions[] = {"in", "out", NULL};
 
 static const struct crm_field activity_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"type", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
     {"direction", CRM_T_ENUM, CRM_FF_BRIEF, directions},
     {"subject", CRM_T_TEXT, CRM_FF_BRIEF},
@@ -29,8 +29,7 @@ static const struct crm_field activity_fields[] = {
     {"lead_id", CRM_T_REF, 0, NULL, "lead"},
     {"deal_id", CRM_T_REF, 0, NULL, "deal"},
     {"ticket_id", CRM_T_REF, 0, NULL, "ticket"},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 const struct crm_activity_link crm_activity_links[] = {
@@ -812,10 +811,9 @@ static int activity_written(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
-/* Input columns the hooks read that are no field. */
-static const char *const activity_inputs[] = {"contact", "contact_email",
-					      "email",	 "contact_external_id",
-					      "company", NULL};
+const char *const crm_activity_link_inputs[] = {
+    "contact", "contact_email", "email", "contact_external_id", "company",
+    NULL};
 
 /* Other names of the fields on import (lib/entity/import_map.h). */
 static const struct crm_alias activity_aliases[] = {
@@ -833,8 +831,7 @@ static const struct crm_alias activity_aliases[] = {
     {"contact_email", "Contact Email|Email Address|E-mail|邮箱"},
     {"company", "Company Name|Account Name|Account|Organization|公司|"
 		"客户名称"},
-    {"created_at", CRM_ALIASES_CREATED_AT},
-    {"updated_at", CRM_ALIASES_UPDATED_AT},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -842,13 +839,12 @@ const struct crm_entity crm_activity_entity = {
     .name = "activity",
     .plural = "activities",
     .table = "activities",
-    .fields = activity_fields,
-    .nfields = sizeof(activity_fields) / sizeof(activity_fields[0]),
+    CRM_FIELDS(activity_fields),
     .keys = "id,external_id",
     .prepare = activity_prepare,
     .written = activity_written,
     .begin = activity_begin,
     .end = activity_end,
-    .inputs = activity_inputs,
+    .inputs = crm_activity_link_inputs,
     .aliases = activity_aliases,
 };

@@ -66,4 +66,9 @@ int crm_activity_resolve_links(struct crm_db *db, struct crm_row *row,
 int crm_table_has_column(struct crm_db *db, const char *table,
 			 const char *column, struct crm_err *err);
 
+/* The input columns crm_activity_resolve_links reads (contact,
+ * contact_email, email, contact_external_id, company), NULL-terminated:
+ * the .inputs of an entity whose prepare hook calls it. */
+extern const char *const crm_activity_link_inputs[];
+
 #endif

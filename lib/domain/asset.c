@@ -12,8 +12,8 @@
 #include "ticket.h"
 
 static const struct crm_field asset_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"serial", CRM_T_TEXT, CRM_FF_KEY | CRM_FF_BRIEF},
     {"product", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
     {"contact_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "contact"},
@@ -24,8 +24,7 @@ static const struct crm_field asset_fields[] = {
     {"contract", CRM_T_TEXT, 0},
     {"location", CRM_T_TEXT, 0},
     {"tags", CRM_T_TAGS, 0},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 static int asset_prepare(struct crm_db *db, const struct crm_entity *e,
@@ -36,10 +35,6 @@ static int asset_prepare(struct crm_db *db, const struct crm_entity *e,
 	(void)arg;
 	return crm_activity_resolve_links(db, row, old, err);
 }
-
-static const char *const asset_inputs[] = {"contact", "contact_email",
-					   "email",   "contact_external_id",
-					   "company", NULL};
 
 static const struct crm_alias asset_aliases[] = {
     {"serial", "Serial|Serial Number|Serial No|S/N|SN|序列号|シリアル番号"},
@@ -57,11 +52,10 @@ const struct crm_entity crm_asset_entity = {
     .name = "asset",
     .plural = "assets",
     .table = "assets",
-    .fields = asset_fields,
-    .nfields = sizeof(asset_fields) / sizeof(asset_fields[0]),
+    CRM_FIELDS(asset_fields),
     .keys = "id,external_id,serial",
     .prepare = asset_prepare,
-    .inputs = asset_inputs,
+    .inputs = crm_activity_link_inputs,
     .aliases = asset_aliases,
 };
 

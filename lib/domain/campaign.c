@@ -38,8 +38,8 @@ bool crm_campaign_status_responded(const char *status)
 }
 
 static const struct crm_field campaign_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"name", CRM_T_TEXT,
      CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
     {"name_key", CRM_T_TEXT, CRM_FF_HIDDEN},
@@ -54,8 +54,7 @@ static const struct crm_field campaign_fields[] = {
     {"currency", CRM_T_TEXT, 0},
     {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
     {"tags", CRM_T_TAGS, 0},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 /* -- hierarchy --------------------------------------------------------- */
@@ -129,9 +128,7 @@ static const struct crm_alias campaign_aliases[] = {
     {"actual_cost", "Actual Cost|Cost|实际成本"},
     {"parent", "Parent Campaign|父活动"},
     {"owner", "Campaign Owner|Owner|负责人"},
-    {"tags", CRM_ALIASES_TAGS},
-    {"created_at", CRM_ALIASES_CREATED_AT},
-    {"updated_at", CRM_ALIASES_UPDATED_AT},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -139,8 +136,7 @@ const struct crm_entity crm_campaign_entity = {
     .name = "campaign",
     .plural = "campaigns",
     .table = "campaigns",
-    .fields = campaign_fields,
-    .nfields = sizeof(campaign_fields) / sizeof(campaign_fields[0]),
+    CRM_FIELDS(campaign_fields),
     .keys = "id,external_id",
     .prepare = campaign_prepare,
     .check = campaign_check,

@@ -12,8 +12,8 @@
 #include "normalize.h"
 
 static const struct crm_field company_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"name", CRM_T_TEXT,
      CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF, NULL, NULL,
      crm_norm_company},
@@ -28,11 +28,10 @@ static const struct crm_field company_fields[] = {
     {"parent_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "company"},
     {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
     {"tags", CRM_T_TAGS, 0},
-    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
+    CRM_FIELD_LAST_ACTIVITY_AT,
     /* the customer tier crm-company tier computes (lib/domain/tier.c) */
     {"tier", CRM_T_TEXT, CRM_FF_READONLY},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 /* -- roll-ups: one line per table counted per company ------------------ */
@@ -240,12 +239,9 @@ static const struct crm_alias company_aliases[] = {
     {"country", "Country/Region|Billing Country|国家|国家/地区"},
     {"owner", "Company Owner|Account Owner|Organization Owner|"
 	      "Owner Name|负责人|所有人"},
-    {"tags", CRM_ALIASES_TAGS},
     {"parent", "Parent Company|Parent Account|Parent Organization|"
 	       "上级公司|母公司|上级客户"},
-    {"last_activity_at", CRM_ALIASES_LAST_ACTIVITY_AT},
-    {"created_at", CRM_ALIASES_CREATED_AT},
-    {"updated_at", CRM_ALIASES_UPDATED_AT},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -253,8 +249,7 @@ const struct crm_entity crm_company_entity = {
     .name = "company",
     .plural = "companies",
     .table = "companies",
-    .fields = company_fields,
-    .nfields = sizeof(company_fields) / sizeof(company_fields[0]),
+    CRM_FIELDS(company_fields),
     .keys = "id,external_id,name",
     .prepare = company_prepare,
     .check = company_check,

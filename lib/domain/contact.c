@@ -15,8 +15,8 @@ static const char *const lifecycle_stages[] = {
 };
 
 static const struct crm_field contact_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
     {"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
     {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
@@ -35,9 +35,8 @@ static const struct crm_field contact_fields[] = {
     {"tags", CRM_T_TAGS, 0},
     {"lifecycle_stage", CRM_T_ENUM, CRM_FF_FORWARD | CRM_FF_BRIEF,
      lifecycle_stages},
-    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELD_LAST_ACTIVITY_AT,
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 static int contact_check_name(const struct crm_row *row, struct crm_err *err)
@@ -233,12 +232,9 @@ static const struct crm_alias contact_aliases[] = {
     {"source", "Lead Source|Original Source|Contact Source|来源|线索来源"},
     {"owner", "Contact Owner|Owner Name|Assigned To|负责人|所有人|"
 	      "跟进人"},
-    {"tags", CRM_ALIASES_TAGS},
-    {"created_at", CRM_ALIASES_CREATED_AT},
-    {"updated_at", CRM_ALIASES_UPDATED_AT},
     {"city", "Mailing City|Town|城市|市"},
     {"reports_to", "Reports To|Manager|Reports To Email|上级|汇报对象"},
-    {"last_activity_at", CRM_ALIASES_LAST_ACTIVITY_AT},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -246,8 +242,7 @@ const struct crm_entity crm_contact_entity = {
     .name = "contact",
     .plural = "contacts",
     .table = "contacts",
-    .fields = contact_fields,
-    .nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
+    CRM_FIELDS(contact_fields),
     .keys = "id,external_id,email",
     .prepare = contact_prepare,
     .check = contact_check,

@@ -16,8 +16,8 @@ static const char *const milestone_kinds[] = {"delivery", "acceptance",
 					      "invoicing", NULL};
 
 static const struct crm_field contract_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"name", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_BRIEF},
     {"company_id", CRM_T_REF, CRM_FF_REQUIRED | CRM_FF_BRIEF, NULL, "company"},
     {"deal_id", CRM_T_REF, 0, NULL, "deal"},
@@ -34,8 +34,7 @@ static const struct crm_field contract_fields[] = {
     {"renewal_months", CRM_T_INT, 0},
     {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
     {"tags", CRM_T_TAGS, 0},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 enum {
@@ -59,8 +58,8 @@ enum {
 };
 
 static const struct crm_field milestone_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"contract_id", CRM_T_REF, CRM_FF_REQUIRED | CRM_FF_BRIEF, NULL,
      "contract"},
     {"kind", CRM_T_ENUM, CRM_FF_REQUIRED | CRM_FF_BRIEF, milestone_kinds},
@@ -71,8 +70,7 @@ static const struct crm_field milestone_fields[] = {
     {"currency", CRM_T_TEXT, 0},
     {"done_on", CRM_T_DATE, CRM_FF_BRIEF},
     {"evidence", CRM_T_TEXT, 0},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 enum {
@@ -253,8 +251,7 @@ const struct crm_entity crm_contract_entity = {
     .name = "contract",
     .plural = "contracts",
     .table = "contracts",
-    .fields = contract_fields,
-    .nfields = sizeof(contract_fields) / sizeof(contract_fields[0]),
+    CRM_FIELDS(contract_fields),
     .keys = "id,external_id",
     .prepare = contract_prepare,
     .inputs = contract_inputs,
@@ -301,8 +298,7 @@ const struct crm_entity crm_milestone_entity = {
     .name = "milestone",
     .plural = "milestones",
     .table = "contract_milestones",
-    .fields = milestone_fields,
-    .nfields = sizeof(milestone_fields) / sizeof(milestone_fields[0]),
+    CRM_FIELDS(milestone_fields),
     .keys = "id,external_id",
     .prepare = milestone_prepare,
 };

@@ -17,8 +17,8 @@
 #include "pipeline.h"
 
 static const struct crm_field deal_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"name", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_BRIEF},
     {"company_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "company"},
     {"contact_id", CRM_T_REF, 0, NULL, "contact"},
@@ -37,9 +37,8 @@ static const struct crm_field deal_fields[] = {
     {"close_reason", CRM_T_TEXT, 0},
     {"closed_at", CRM_T_TIME, 0},
     {"stage_changed_at", CRM_T_TIME, CRM_FF_READONLY},
-    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELD_LAST_ACTIVITY_AT,
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 enum {
@@ -534,13 +533,10 @@ static const struct crm_alias deal_aliases[] = {
 		       "Expected Close|预计成交日期|预计结单日期"},
     {"owner", "Deal Owner|Opportunity Owner|Owner Name|负责人|所有人"},
     {"source", "Lead Source|Deal Source|来源|商机来源"},
-    {"tags", CRM_ALIASES_TAGS},
     {"close_reason", "Lost Reason|Loss Reason|Won Reason|输单原因"},
     {"closed_at", "Won Time|Won Date|Closed Date|Close Time|"
 		  "Date Closed|成交时间"},
-    {"last_activity_at", CRM_ALIASES_LAST_ACTIVITY_AT},
-    {"created_at", CRM_ALIASES_CREATED_AT},
-    {"updated_at", CRM_ALIASES_UPDATED_AT},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -548,8 +544,7 @@ const struct crm_entity crm_deal_entity = {
     .name = "deal",
     .plural = "deals",
     .table = "deals",
-    .fields = deal_fields,
-    .nfields = sizeof(deal_fields) / sizeof(deal_fields[0]),
+    CRM_FIELDS(deal_fields),
     .keys = "id,external_id",
     .prepare = deal_prepare,
     .written = deal_written,

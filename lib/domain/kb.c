@@ -41,8 +41,8 @@ enum {
 };
 
 static const struct crm_field kb_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"title", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
     {"body", CRM_T_TEXT, 0},
     {"category", CRM_T_TEXT, CRM_FF_BRIEF},
@@ -52,8 +52,7 @@ static const struct crm_field kb_fields[] = {
     {"author", CRM_T_TEXT, 0},
     {"version", CRM_T_INT, CRM_FF_READONLY | CRM_FF_BRIEF},
     {"published_at", CRM_T_TIME, CRM_FF_READONLY},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 static const struct crm_alias kb_aliases[] = {
@@ -255,8 +254,7 @@ const struct crm_entity crm_kb_entity = {
     .name = "article",
     .plural = "articles",
     .table = "kb_articles",
-    .fields = kb_fields,
-    .nfields = sizeof(kb_fields) / sizeof(kb_fields[0]),
+    CRM_FIELDS(kb_fields),
     .keys = "id,external_id",
     .prepare = kb_prepare,
     .check = kb_check,

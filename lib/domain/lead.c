@@ -19,8 +19,8 @@ static const char *const statuses[] = {
 };
 
 static const struct crm_field lead_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
     {"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
     {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
@@ -46,14 +46,13 @@ static const struct crm_field lead_fields[] = {
     {"conversion_probability", CRM_T_PERCENT, CRM_FF_READONLY},
     {"predicted_at", CRM_T_TIME, CRM_FF_READONLY},
     {"duplicate_of", CRM_T_TEXT, 0},
-    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
+    CRM_FIELD_LAST_ACTIVITY_AT,
     {"assigned_at", CRM_T_TIME, CRM_FF_READONLY},
     {"converted_at", CRM_T_TIME, CRM_FF_READONLY},
     {"contact_id", CRM_T_REF, CRM_FF_READONLY, NULL, "contact"},
     {"company_id", CRM_T_REF, CRM_FF_READONLY, NULL, "company"},
     {"deal_id", CRM_T_REF, CRM_FF_READONLY, NULL, "deal"},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 bool crm_lead_open_status(const char *status)
@@ -439,12 +438,10 @@ static const struct crm_alias lead_aliases[] = {
     {"source", "Lead Source|Original Source|来源|线索来源"},
     {"owner", "Lead Owner|Owner Name|Assigned To|负责人|所有人|"
 	      "跟进人"},
-    {"created_at", CRM_ALIASES_CREATED_AT},
-    {"updated_at", CRM_ALIASES_UPDATED_AT},
     {"industry", "行业"},
     {"campaign", "Campaign Name|市场活动|活动名称"},
     {"status_reason", "Reason|Disqualified Reason|Unqualified Reason"},
-    {"last_activity_at", CRM_ALIASES_LAST_ACTIVITY_AT},
+    {CRM_ALIASES_COMMON},
     {0},
 };
 
@@ -452,8 +449,7 @@ const struct crm_entity crm_lead_entity = {
     .name = "lead",
     .plural = "leads",
     .table = "leads",
-    .fields = lead_fields,
-    .nfields = sizeof(lead_fields) / sizeof(lead_fields[0]),
+    CRM_FIELDS(lead_fields),
     .keys = "id,external_id",
     .prepare = lead_prepare,
     .written = lead_written,

@@ -11,8 +11,8 @@
 #include "product.h"
 
 static const struct crm_field product_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"sku", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_BRIEF},
     {"name", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
     {"family", CRM_T_TEXT, CRM_FF_BRIEF},
@@ -29,8 +29,7 @@ static const struct crm_field product_fields[] = {
      (const char *const[]){"one_time", "monthly", "quarterly", "annual", NULL}},
     {"term_months", CRM_T_INT, 0},
     {"tags", CRM_T_TAGS, 0},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 enum {
@@ -515,8 +514,7 @@ const struct crm_entity crm_product_entity = {
     .name = "product",
     .plural = "products",
     .table = "products",
-    .fields = product_fields,
-    .nfields = sizeof(product_fields) / sizeof(product_fields[0]),
+    CRM_FIELDS(product_fields),
     .keys = "id,external_id,sku",
     .prepare = product_prepare,
     .check = product_check,

@@ -21,8 +21,8 @@ const char *const crm_quote_status_names[] = {
 };
 
 static const struct crm_field quote_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"deal_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "deal"},
     {"company_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "company"},
     {"currency", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
@@ -41,16 +41,14 @@ static const struct crm_field quote_fields[] = {
     {"from_quote_id", CRM_T_INT, 0},
     {"locked", CRM_T_BOOL, 0},
     {"approval", CRM_T_TEXT, 0},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 const struct crm_entity crm_quote_entity = {
     .name = "quote",
     .plural = "quotes",
     .table = "quotes",
-    .fields = quote_fields,
-    .nfields = sizeof(quote_fields) / sizeof(quote_fields[0]),
+    CRM_FIELDS(quote_fields),
     .keys = "id,external_id",
 };
 

@@ -310,8 +310,8 @@ int crm_social_handle(const char *platform, const char *in, struct crm_buf *out,
 /* -- the identity entity -------------------------------------------------- */
 
 static const struct crm_field social_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"uid", CRM_T_TEXT, CRM_FF_KEY | CRM_FF_READONLY | CRM_FF_BRIEF},
     {"platform", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
     {"handle", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
@@ -320,8 +320,7 @@ static const struct crm_field social_fields[] = {
     {"name", CRM_T_TEXT, CRM_FF_BRIEF},
     {"contact_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "contact"},
     {"lead_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "lead"},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 /* A "contact" or "lead" input column (id, email, external id ...) into
@@ -468,8 +467,7 @@ const struct crm_entity crm_social_entity = {
     .name = "identity",
     .plural = "identities",
     .table = "social_identities",
-    .fields = social_fields,
-    .nfields = sizeof(social_fields) / sizeof(social_fields[0]),
+    CRM_FIELDS(social_fields),
     .keys = "id,external_id,uid",
     .prepare = social_prepare,
     .check = social_check,

@@ -52,8 +52,8 @@ enum {
 };
 
 static const struct crm_field ticket_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"external_id", CRM_T_TEXT, CRM_FF_KEY},
+    CRM_FIELD_ID,
+    CRM_FIELD_EXTERNAL_ID,
     {"subject", CRM_T_TEXT, CRM_FF_BRIEF},
     {"description", CRM_T_TEXT, 0},
     {"contact_id", CRM_T_REF, 0, NULL, "contact"},
@@ -75,9 +75,8 @@ static const struct crm_field ticket_fields[] = {
     {"next_reply_breached", CRM_T_BOOL, CRM_FF_READONLY},
     {"resolution_breached", CRM_T_BOOL, CRM_FF_READONLY},
     {"awaiting_since", CRM_T_TIME, CRM_FF_READONLY},
-    {"last_activity_at", CRM_T_TIME, CRM_FF_READONLY},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELD_LAST_ACTIVITY_AT,
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 /* -- the policy file ---------------------------------------------------- */
@@ -777,8 +776,7 @@ const struct crm_entity crm_ticket_entity = {
     .name = "ticket",
     .plural = "tickets",
     .table = "tickets",
-    .fields = ticket_fields,
-    .nfields = sizeof(ticket_fields) / sizeof(ticket_fields[0]),
+    CRM_FIELDS(ticket_fields),
     .keys = "id,external_id",
     .prepare = ticket_prepare,
     .written = ticket_written,

@@ -21,14 +21,13 @@ static const char *const statuses[] = {"active", "disabled", NULL};
 enum { F_ID, F_NAME, F_EMAIL, F_TEAM, F_ROLE, F_STATUS };
 
 static const struct crm_field user_fields[] = {
-    {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF},
+    CRM_FIELD_ID,
     {"name", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_BRIEF},
     {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_BRIEF},
     {"team", CRM_T_TEXT, CRM_FF_BRIEF},
     {"role", CRM_T_ENUM, CRM_FF_BRIEF, roles},
     {"status", CRM_T_ENUM, CRM_FF_BRIEF, statuses},
-    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM},
-    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM},
+    CRM_FIELDS_CREATED_UPDATED,
 };
 
 bool crm_user_name_ok(const char *name)
@@ -250,8 +249,7 @@ const struct crm_entity crm_user_entity = {
     .name = "user",
     .plural = "users",
     .table = "crm_users",
-    .fields = user_fields,
-    .nfields = sizeof(user_fields) / sizeof(user_fields[0]),
+    CRM_FIELDS(user_fields),
     .keys = "id,name,email",
     .prepare = user_prepare,
 };

@@ -446,4 +446,27 @@ int crm_entity_sqlf(struct crm_db *db, const char *sql, int64_t *v,
 		    uint64_t *rows, const char *what, struct crm_err *err,
 		    const char *fmt, ...);
 
+/* The field rows every entity shares, defined once: id and external_id
+ * open its fields, last_activity_at (when it has one) and then created_at
+ * and updated_at close them. */
+/* clang-format off */
+#define CRM_FIELD_ID {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF}
+#define CRM_FIELD_EXTERNAL_ID {"external_id", CRM_T_TEXT, CRM_FF_KEY}
+#define CRM_FIELD_LAST_ACTIVITY_AT \
+	{"last_activity_at", CRM_T_TIME, CRM_FF_READONLY}
+#define CRM_FIELDS_CREATED_UPDATED \
+	{"created_at", CRM_T_TIME, CRM_FF_SYSTEM}, \
+	{"updated_at", CRM_T_TIME, CRM_FF_SYSTEM}
+/* clang-format on */
+/* .fields and .nfields of a struct crm_entity from its field array, so
+ * that the count is always the array's. */
+#define CRM_FIELDS(a) .fields = (a), .nfields = sizeof(a) / sizeof((a)[0])
+
+/* A row of an alias table, {CRM_ALIASES_COMMON}: the usual import names
+ * of the common fields the entity has (CRM_ALIASES_TAGS,
+ * _LAST_ACTIVITY_AT, _CREATED_AT and _UPDATED_AT for tags,
+ * last_activity_at, created_at and updated_at), written once in
+ * lib/entity/import_map.c. */
+#define CRM_ALIASES_COMMON "*"
+
 #endif

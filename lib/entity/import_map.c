@@ -461,26 +461,49 @@ static void setup_fields(struct crm_colmap *m)
 	}
 }
 
+static void add_aliases(struct crm_colmap *m, long t, const char *names)
+{
+	struct crm_strv v = {0};
+
+	crm_strv_split(&v, names, '|');
+	for (size_t i = 0; i < v.n; i++) {
+		crm_header_norm(v.v[i], &m->tmp);
+		loose_add(&m->aliases, m->tmp.s, t, NULL);
+	}
+	crm_strv_release(&v);
+}
+
+/* The usual names of the common fields (an alias table's
+ * {CRM_ALIASES_COMMON} row), for those the entity has. */
+static const struct crm_alias common_aliases[] = {
+    {"tags", CRM_ALIASES_TAGS},
+    {"last_activity_at", CRM_ALIASES_LAST_ACTIVITY_AT},
+    {"created_at", CRM_ALIASES_CREATED_AT},
+    {"updated_at", CRM_ALIASES_UPDATED_AT},
+    {0},
+};
+
 static int setup_aliases(struct crm_colmap *m, struct crm_err *err)
 {
 	const struct crm_entity *e = m->e;
 
 	for (const struct crm_alias *a = e->aliases; a && a->field; a++) {
-		struct crm_strv names = {0};
 		long t = field_index(e, a->field);
 
+		if (!strcmp(a->field, CRM_ALIASES_COMMON)) {
+			for (const struct crm_alias *c = common_aliases;
+			     c->field; c++)
+				if ((t = field_index(e, c->field)) >= 0)
+					add_aliases(m, t, c->names);
+			continue;
+		}
 		if (t < 0 && input_index(e, a->field) >= 0)
 			t = (long)e->nfields + input_index(e, a->field);
 		if (t < 0)
 			return crm_err_set(err, CRM_EX_SOFTWARE,
 					   "alias of unknown %s field '%s'",
 					   e->name, a->field);
-		crm_strv_split(&names, a->names, '|');
-		for (size_t i = 0; i < names.n; i++) {
-			crm_header_norm(names.v[i], &m->tmp);
-			loose_add(&m->aliases, m->tmp.s, t, NULL);
-		}
-		crm_strv_release(&names);
+		add_aliases(m, t, a->names);
 	}
 	return 0;
 }

@@ -104,6 +104,21 @@ int main(void)
 	     "company alias|stage normalized|amount normalized");
 	maps("ticket", "Email|Case Subject", "email normalized|subject alias");
 
+	/* the usual names of the common fields, for the entities whose
+	 * aliases take them ({CRM_ALIASES_COMMON}), of the fields each has */
+	maps("contact", "Created Date|Tag|Last Activity Date|Modified",
+	     "created_at alias|tags alias|last_activity_at alias|updated_at "
+	     "alias");
+	maps("lead", "Label|最后跟进时间",
+	     "custom:Label custom|last_activity_at alias");
+	maps("campaign", "Last Activity|标签",
+	     "custom:Last Activity custom|tags alias");
+	maps("ticket", "Opened|Last Activity|Label",
+	     "created_at alias|custom:Last Activity custom|tags alias");
+	maps("asset", "Created Date|Tag",
+	     "custom:Created Date custom|custom:Tag custom");
+	maps("article", "Label", "tags alias");
+
 	split_is("Ann Lee", "Ann", "Lee");
 	split_is("Ann Marie Lee", "Ann Marie", "Lee");
 	split_is("Lee, Ann", "Ann", "Lee");
