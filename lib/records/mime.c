@@ -33,13 +33,12 @@
 	X(g_mime_format_options_set_newline_format)                            \
 	X(g_mime_init)                                                         \
 	X(g_mime_message_add_mailbox)                                          \
-	X(g_mime_message_get_cc)                                               \
+	X(g_mime_message_get_addresses)                                        \
 	X(g_mime_message_get_date)                                             \
 	X(g_mime_message_get_from)                                             \
 	X(g_mime_message_get_message_id)                                       \
 	X(g_mime_message_get_mime_part)                                        \
 	X(g_mime_message_get_subject)                                          \
-	X(g_mime_message_get_to)                                               \
 	X(g_mime_message_new)                                                  \
 	X(g_mime_message_part_get_type)                                        \
 	X(g_mime_message_set_date)                                             \
@@ -112,7 +111,8 @@ static struct crm_dl xml_dl =
 	CRM_DL_CALL(gm, g_mime_format_options_set_newline_format)
 #define g_mime_init CRM_DL_CALL(gm, g_mime_init)
 #define g_mime_message_add_mailbox CRM_DL_CALL(gm, g_mime_message_add_mailbox)
-#define g_mime_message_get_cc CRM_DL_CALL(gm, g_mime_message_get_cc)
+#define g_mime_message_get_addresses                                           \
+	CRM_DL_CALL(gm, g_mime_message_get_addresses)
 #define g_mime_message_get_date CRM_DL_CALL(gm, g_mime_message_get_date)
 #define g_mime_message_get_from CRM_DL_CALL(gm, g_mime_message_get_from)
 #define g_mime_message_get_message_id                                          \
@@ -120,7 +120,6 @@ static struct crm_dl xml_dl =
 #define g_mime_message_get_mime_part                                           \
 	CRM_DL_CALL(gm, g_mime_message_get_mime_part)
 #define g_mime_message_get_subject CRM_DL_CALL(gm, g_mime_message_get_subject)
-#define g_mime_message_get_to CRM_DL_CALL(gm, g_mime_message_get_to)
 #define g_mime_message_new CRM_DL_CALL(gm, g_mime_message_new)
 #define g_mime_message_part_get_type                                           \
 	CRM_DL_CALL(gm, g_mime_message_part_get_type)
