@@ -45,7 +45,7 @@ struct crm_datefmt {
 struct parts {
 	int y, mo, d, h, mi, s;
 	int ampm; /* 0 none, 1 AM, 2 PM */
-	bool twelve, off, epoch;
+	bool off, epoch;
 	int32_t offset;	 /* seconds east, when off */
 	int64_t seconds; /* when epoch */
 };
@@ -137,8 +137,8 @@ static int offset(const char **p, int32_t *out)
 }
 
 /* A numeric conversion (%Y %m %d %e %H %I %M %S): its digits into its
- * part of pt (%e is %d, %I is %H on a twelve-hour clock); a fraction of a
- * second after %S is dropped, as for ISO. Returns 0, or -1. */
+ * part of pt (%e is %d; %I is %H, %p makes it a twelve-hour clock); a
+ * fraction of a second after %S is dropped, as for ISO. 0, or -1. */
 static int num_part(const char **p, char conv, struct parts *pt)
 {
 	static const char convs[] = "YmdeHIMS";
@@ -149,8 +149,6 @@ static int num_part(const char **p, char conv, struct parts *pt)
 
 	if ((*parts[i] = num(p, fewest[i], conv == 'Y' ? 4 : 2)) < 0)
 		return -1;
-	if (conv == 'I')
-		pt->twelve = true;
 	if (conv == 'S' && (**p == '.' || **p == ',') && is_digit((*p)[1]))
 		for (++*p; is_digit(**p); ++*p)
 			;
