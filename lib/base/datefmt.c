@@ -45,7 +45,7 @@ struct crm_datefmt {
 struct parts {
 	int y, mo, d, h, mi, s;
 	int ampm; /* 0 none, 1 AM, 2 PM */
-	bool twelve, off, epoch;
+	bool off, epoch;
 	int32_t offset;	 /* seconds east, when off */
 	int64_t seconds; /* when epoch */
 };
@@ -136,6 +136,25 @@ static int offset(const char **p, int32_t *out)
 	return 0;
 }
 
+/* A numeric conversion (%Y %m %d %e %H %I %M %S): its digits into its
+ * part of pt (%e is %d; %I is %H, %p makes it a twelve-hour clock); a
+ * fraction of a second after %S is dropped, as for ISO. 0, or -1. */
+static int num_part(const char **p, char conv, struct parts *pt)
+{
+	static const char convs[] = "YmdeHIMS";
+	static const signed char fewest[] = {4, 1, 1, 1, 1, 1, 2, 2};
+	int *parts[] = {&pt->y, &pt->mo, &pt->d,  &pt->d,
+			&pt->h, &pt->h,	 &pt->mi, &pt->s};
+	size_t i = (size_t)(strchr(convs, conv) - convs);
+
+	if ((*parts[i] = num(p, fewest[i], conv == 'Y' ? 4 : 2)) < 0)
+		return -1;
+	if (conv == 'S' && (**p == '.' || **p == ',') && is_digit((*p)[1]))
+		for (++*p; is_digit(**p); ++*p)
+			;
+	return 0;
+}
+
 /* Match s against format f (all of both). Returns 0, or -1. */
 static int walk(const char *f, const char *s, struct parts *pt)
 {
@@ -156,45 +175,24 @@ static int walk(const char *f, const char *s, struct parts *pt)
 			continue;
 		}
 		switch (*++f) {
+		case 'e':
+			while (is_space(*p))
+				p++;
+			/* fall through */
+		case 'I':
 		case 'Y':
-			if ((pt->y = num(&p, 4, 4)) < 0)
+		case 'm':
+		case 'd':
+		case 'H':
+		case 'M':
+		case 'S':
+			if (num_part(&p, *f, pt) < 0)
 				return -1;
 			break;
 		case 'y':
 			if ((v = num(&p, 2, 2)) < 0)
 				return -1;
 			pt->y = v + (v < 69 ? 2000 : 1900); /* POSIX */
-			break;
-		case 'm':
-			if ((pt->mo = num(&p, 1, 2)) < 0)
-				return -1;
-			break;
-		case 'e':
-			while (is_space(*p))
-				p++;
-			/* fall through */
-		case 'd':
-			if ((pt->d = num(&p, 1, 2)) < 0)
-				return -1;
-			break;
-		case 'I':
-			pt->twelve = true;
-			/* fall through */
-		case 'H':
-			if ((pt->h = num(&p, 1, 2)) < 0)
-				return -1;
-			break;
-		case 'M':
-			if ((pt->mi = num(&p, 2, 2)) < 0)
-				return -1;
-			break;
-		case 'S':
-			if ((pt->s = num(&p, 2, 2)) < 0)
-				return -1;
-			/* a fraction of a second is dropped, as for ISO */
-			if ((*p == '.' || *p == ',') && is_digit(p[1]))
-				for (p++; is_digit(*p); p++)
-					;
 			break;
 		case 'f':
 			if (num(&p, 1, 9) < 0)

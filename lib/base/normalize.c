@@ -454,20 +454,15 @@ struct provider {
 static const struct provider providers[] = {
     {"gmail.com", '+', true, NULL},
     {"googlemail.com", '+', true, "gmail.com"},
-    {"outlook.com", '+', false, NULL},
-    {"hotmail.com", '+', false, NULL},
-    {"live.com", '+', false, NULL},
-    {"icloud.com", '+', false, NULL},
-    {"me.com", '+', false, NULL},
-    {"mac.com", '+', false, NULL},
-    {"fastmail.com", '+', false, NULL},
-    {"fastmail.fm", '+', false, NULL},
-    {"protonmail.com", '+', false, NULL},
-    {"protonmail.ch", '+', false, NULL},
-    {"proton.me", '+', false, NULL},
-    {"pm.me", '+', false, NULL},
     {"yahoo.com", '-', false, NULL},
 };
+
+/* The other providers: "+tag" sub-addresses, dots significant. */
+static const char *const plus_domains[] = {
+    "outlook.com",    "hotmail.com",   "live.com",     "icloud.com",
+    "me.com",	      "mac.com",       "fastmail.com", "fastmail.fm",
+    "protonmail.com", "protonmail.ch", "proton.me",    "pm.me"};
+static const struct provider plus_provider = {NULL, '+', false, NULL};
 
 /* An IDN domain (lower case) to its ASCII form (IDNA2008, libidn2), in
  * place; false, *d unchanged, when it is ASCII already or not valid IDNA
@@ -510,6 +505,10 @@ void crm_norm_email_key(const char *email, struct crm_buf *out)
 	for (size_t i = 0; i < sizeof(providers) / sizeof(*providers); i++)
 		if (strcmp(domain, providers[i].domain) == 0)
 			pv = &providers[i];
+	if (crm_name_index(plus_domains,
+			   (int)(sizeof(plus_domains) / sizeof(*plus_domains)),
+			   domain) >= 0)
+		pv = &plus_provider;
 	if (!pv) {
 		free(domain);
 		return;

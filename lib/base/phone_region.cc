@@ -19,34 +19,23 @@ static void copy(char *dst, size_t n, const std::string &s)
 	std::snprintf(dst, n, "%s", s.c_str());
 }
 
+// The names of libphonenumber's number types, in the order of its enum
+// PhoneNumberType (FIXED_LINE is 0 ... VOICEMAIL, then UNKNOWN).
+static const char *const type_names[] = {
+    "fixed_line", "mobile",	     "fixed_line_or_mobile",
+    "toll_free",  "premium_rate",    "shared_cost",
+    "voip",	  "personal_number", "pager",
+    "uan",	  "voicemail"};
+static_assert(PhoneNumberUtil::VOICEMAIL + 1 ==
+		  sizeof(type_names) / sizeof(*type_names),
+	      "type_names follows PhoneNumberType");
+static_assert(PhoneNumberUtil::MOBILE == 1 && PhoneNumberUtil::UAN == 9,
+	      "type_names follows PhoneNumberType");
+
 static const char *type_name(PhoneNumberUtil::PhoneNumberType t)
 {
-	switch (t) {
-	case PhoneNumberUtil::FIXED_LINE:
-		return "fixed_line";
-	case PhoneNumberUtil::MOBILE:
-		return "mobile";
-	case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
-		return "fixed_line_or_mobile";
-	case PhoneNumberUtil::TOLL_FREE:
-		return "toll_free";
-	case PhoneNumberUtil::PREMIUM_RATE:
-		return "premium_rate";
-	case PhoneNumberUtil::SHARED_COST:
-		return "shared_cost";
-	case PhoneNumberUtil::VOIP:
-		return "voip";
-	case PhoneNumberUtil::PERSONAL_NUMBER:
-		return "personal_number";
-	case PhoneNumberUtil::PAGER:
-		return "pager";
-	case PhoneNumberUtil::UAN:
-		return "uan";
-	case PhoneNumberUtil::VOICEMAIL:
-		return "voicemail";
-	default:
-		return "unknown";
-	}
+	return t >= 0 && t <= PhoneNumberUtil::VOICEMAIL ? type_names[t]
+							 : "unknown";
 }
 
 extern "C" int crm_phone_geo(const char *number, const char *default_country,

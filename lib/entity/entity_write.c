@@ -1691,7 +1691,7 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 	    crm_entity_each_referrer(e, links_prepare, &links) < 0)
 		goto out;
 	crm_buf_addf(&sql, "DELETE FROM %s WHERE id = ?", e->table);
-	del = crm_db_stmt(db, sql.s, err);
+	del = crm_entity_stmt(db, &sql, err);
 	if (!del || crm_db_change(db, "delete", e->name, err) < 0)
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
@@ -1709,14 +1709,9 @@ int crm_entity_delete(struct crm_db *db, const struct crm_entity *e,
 		free(bj);
 		if (s < 0)
 			goto out;
-		crm_stmt_reset(del);
 		crm_stmt_bind_int(del, 1, l.v[i]);
-		s = crm_stmt_step(del, err);
-		crm_stmt_reset(del);
-		if (s < 0) {
-			crm_err_what(err, "cannot delete");
+		if (crm_stmt_run_as(del, "cannot delete", err) < 0)
 			goto out;
-		}
 		(*n)++;
 	}
 	rc = crm_db_finish(db, dry_run, err);
@@ -1725,7 +1720,6 @@ out:
 		crm_db_rollback(db);
 	crm_stmt_finalize(del);
 	links_free(&links);
-	crm_buf_release(&sql);
 	crm_row_release(&row);
 	free(l.v);
 	return rc;

@@ -33,13 +33,12 @@
 	X(g_mime_format_options_set_newline_format)                            \
 	X(g_mime_init)                                                         \
 	X(g_mime_message_add_mailbox)                                          \
-	X(g_mime_message_get_cc)                                               \
+	X(g_mime_message_get_addresses)                                        \
 	X(g_mime_message_get_date)                                             \
 	X(g_mime_message_get_from)                                             \
 	X(g_mime_message_get_message_id)                                       \
 	X(g_mime_message_get_mime_part)                                        \
 	X(g_mime_message_get_subject)                                          \
-	X(g_mime_message_get_to)                                               \
 	X(g_mime_message_new)                                                  \
 	X(g_mime_message_part_get_type)                                        \
 	X(g_mime_message_set_date)                                             \
@@ -112,7 +111,8 @@ static struct crm_dl xml_dl =
 	CRM_DL_CALL(gm, g_mime_format_options_set_newline_format)
 #define g_mime_init CRM_DL_CALL(gm, g_mime_init)
 #define g_mime_message_add_mailbox CRM_DL_CALL(gm, g_mime_message_add_mailbox)
-#define g_mime_message_get_cc CRM_DL_CALL(gm, g_mime_message_get_cc)
+#define g_mime_message_get_addresses                                           \
+	CRM_DL_CALL(gm, g_mime_message_get_addresses)
 #define g_mime_message_get_date CRM_DL_CALL(gm, g_mime_message_get_date)
 #define g_mime_message_get_from CRM_DL_CALL(gm, g_mime_message_get_from)
 #define g_mime_message_get_message_id                                          \
@@ -120,7 +120,6 @@ static struct crm_dl xml_dl =
 #define g_mime_message_get_mime_part                                           \
 	CRM_DL_CALL(gm, g_mime_message_get_mime_part)
 #define g_mime_message_get_subject CRM_DL_CALL(gm, g_mime_message_get_subject)
-#define g_mime_message_get_to CRM_DL_CALL(gm, g_mime_message_get_to)
 #define g_mime_message_new CRM_DL_CALL(gm, g_mime_message_new)
 #define g_mime_message_part_get_type                                           \
 	CRM_DL_CALL(gm, g_mime_message_part_get_type)
@@ -905,6 +904,21 @@ static InternetAddressList *address_list(const char *text)
 	return l;
 }
 
+/* The message's addresses of one kind: the parsed list when given (let
+ * go of here), else the one mailbox "name <addr>" when addr is given. */
+static void add_addresses(GMimeMessage *msg, GMimeAddressType type,
+			  InternetAddressList *list, const char *name,
+			  const char *addr)
+{
+	if (list) {
+		internet_address_list_append(
+		    g_mime_message_get_addresses(msg, type), list);
+		g_object_unref(list);
+	} else if (addr) {
+		g_mime_message_add_mailbox(msg, type, name ? name : "", addr);
+	}
+}
+
 static GMimeObject *text_part(const char *subtype, const char *text)
 {
 	GMimeTextPart *tp = g_mime_text_part_new_with_subtype(subtype);
@@ -969,27 +983,10 @@ char *crm_mail_build(const struct crm_mail_out *o, struct crm_err *err)
 		return NULL;
 	}
 	msg = g_mime_message_new(TRUE);
-	if (from) {
-		internet_address_list_append(g_mime_message_get_from(msg),
-					     from);
-		g_object_unref(from);
-	} else {
-		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM,
-					   o->from_name ? o->from_name : "",
-					   o->from_addr);
-	}
-	if (to) {
-		internet_address_list_append(g_mime_message_get_to(msg), to);
-		g_object_unref(to);
-	} else {
-		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
-					   o->to_name ? o->to_name : "",
-					   o->to_addr);
-	}
-	if (cc) {
-		internet_address_list_append(g_mime_message_get_cc(msg), cc);
-		g_object_unref(cc);
-	}
+	add_addresses(msg, GMIME_ADDRESS_TYPE_FROM, from, o->from_name,
+		      o->from_addr);
+	add_addresses(msg, GMIME_ADDRESS_TYPE_TO, to, o->to_name, o->to_addr);
+	add_addresses(msg, GMIME_ADDRESS_TYPE_CC, cc, NULL, NULL);
 	g_mime_message_set_subject(msg, o->subject ? o->subject : "", "utf-8");
 	dt = g_date_time_new_from_unix_utc(o->date);
 	g_mime_message_set_date(msg, dt);

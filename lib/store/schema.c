@@ -24,6 +24,19 @@
 #include "db.h"
 #include "schema.h"
 
+/* The columns a person's record begins with, the same in contacts and
+ * leads (a lead converts into a contact): one list for both tables. */
+#define PERSON_COLUMNS \
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"                        \
+	" external_id TEXT UNIQUE,"                                     \
+	" first_name TEXT,"                                             \
+	" last_name TEXT,"                                              \
+	" email TEXT,"                                                  \
+	" email_key TEXT,"                                              \
+	" phone TEXT,"                                                  \
+	" phone_key TEXT,"                                              \
+	" company TEXT,"
+
 static const char migration1[] =
 	/* -- core: change sets and before-images, for undo ------------ */
 	/* An undo is a change too: undo_of names the change it reverted,
@@ -59,16 +72,7 @@ static const char migration1[] =
 	" PRIMARY KEY (entity, name)) WITHOUT ROWID;"
 
 	/* -- contacts (lib/domain/contact.c) ----------------------------------- */
-	"CREATE TABLE contacts ("
-	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" external_id TEXT UNIQUE,"
-	" first_name TEXT,"
-	" last_name TEXT,"
-	" email TEXT,"
-	" email_key TEXT,"
-	" phone TEXT,"
-	" phone_key TEXT,"
-	" company TEXT,"
+	"CREATE TABLE contacts (" PERSON_COLUMNS
 	" company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,"
 	" title TEXT,"
 	" city TEXT,"
@@ -155,16 +159,7 @@ static const char migration1[] =
 	/* -- leads (lib/domain/lead.c) ----------------------------------------- */
 	/* contact_id, company_id, deal_id: what a lead was converted into
 	 * (deal_id a plain integer until the deals table exists). */
-	"CREATE TABLE leads ("
-	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" external_id TEXT UNIQUE,"
-	" first_name TEXT,"
-	" last_name TEXT,"
-	" email TEXT,"
-	" email_key TEXT,"
-	" phone TEXT,"
-	" phone_key TEXT,"
-	" company TEXT,"
+	"CREATE TABLE leads (" PERSON_COLUMNS
 	" title TEXT,"
 	" industry TEXT,"
 	" region TEXT,"

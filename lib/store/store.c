@@ -337,10 +337,32 @@ void crm_copy_abort(struct crm_copy *c)
 		c->ops->copy_abort(c);
 }
 
+void crm_store_cols_sql(struct crm_buf *b, const char *verb, const char *table,
+			const char *const *cols, size_t ncols)
+{
+	crm_buf_addf(b, "%s %s (", verb, table);
+	for (size_t i = 0; i < ncols; i++)
+		crm_buf_addf(b, "%s%s", i ? ", " : "", cols[i]);
+	crm_buf_adds(b, ")");
+}
+
+/* The fragments both engines write alike: an engine's own table leaves
+ * them out (NULL). */
+static const char *const common_frags[CRM_SQL_NFRAGS] = {
+    [CRM_SQL_DAY_OF] = "substr({1}, 1, 10)",
+    [CRM_SQL_MONTH_OF] = "substr({1}, 1, 7)",
+    [CRM_SQL_YEAR_OF] = "substr({1}, 1, 4)",
+};
+
 void crm_store_frag(const struct crm_store *s, struct crm_buf *out,
 		    enum crm_sql_frag f, const char *a, const char *b)
 {
-	const char *p = f >= 0 && f < CRM_SQL_NFRAGS ? s->ops->frags[f] : "";
+	const char *p = "";
+
+	if (f >= 0 && f < CRM_SQL_NFRAGS)
+		p = s->ops->frags[f] ? s->ops->frags[f] : common_frags[f];
+	if (!p)
+		p = "";
 
 	for (; *p; p++) {
 		if (p[0] == '{' && (p[1] == '1' || p[1] == '2') &&

@@ -52,7 +52,7 @@ struct crm_store_ops {
 	void (*unmark)(struct crm_store *s, const char *name);
 	/* the statement that begins a write transaction */
 	const char *begin_sql;
-	const char *const *frags; /* CRM_SQL_NFRAGS formats */
+	const char *const *frags; /* CRM_SQL_NFRAGS formats; NULL: store.c's */
 };
 
 /* The head of every backend's connection, statement and bulk load. */
@@ -70,6 +70,11 @@ struct crm_copy {
 	const struct crm_store_ops *ops;
 	struct crm_store *s;
 };
+
+/* "verb table (col, ...)" appended to b: the head of a bulk load's SQL
+ * (SQLite's INSERT, PostgreSQL's COPY). */
+void crm_store_cols_sql(struct crm_buf *b, const char *verb, const char *table,
+			const char *const *cols, size_t ncols);
 
 extern const struct crm_store_ops crm_store_sqlite_ops;
 extern const struct crm_store_ops crm_store_pg_ops;

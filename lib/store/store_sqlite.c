@@ -262,16 +262,14 @@ static int64_t lite_last_id(struct crm_store *s, struct crm_err *err)
 	return sqlite3_last_insert_rowid(((struct lite *)s)->h);
 }
 
-/* INSERT INTO table (cols) VALUES (?, ...), for copy_begin on both. */
+/* INSERT INTO table (cols) VALUES (?, ...), for copy_begin. */
 static char *insert_sql(const char *table, const char *const *cols,
 			size_t ncols)
 {
 	struct crm_buf b = {0};
 
-	crm_buf_addf(&b, "INSERT INTO %s (", table);
-	for (size_t i = 0; i < ncols; i++)
-		crm_buf_addf(&b, "%s%s", i ? ", " : "", cols[i]);
-	crm_buf_adds(&b, ") VALUES (");
+	crm_store_cols_sql(&b, "INSERT INTO", table, cols, ncols);
+	crm_buf_adds(&b, " VALUES (");
 	for (size_t i = 0; i < ncols; i++)
 		crm_buf_adds(&b, i ? ", ?" : "?");
 	crm_buf_adds(&b, ")");
@@ -438,9 +436,6 @@ void crm_fn_error(struct crm_fn_ctx *c, const char *msg)
 
 static const char *const lite_frags[CRM_SQL_NFRAGS] = {
     [CRM_SQL_DAYS_BETWEEN] = "(julianday({2}) - julianday({1}))",
-    [CRM_SQL_DAY_OF] = "substr({1}, 1, 10)",
-    [CRM_SQL_MONTH_OF] = "substr({1}, 1, 7)",
-    [CRM_SQL_YEAR_OF] = "substr({1}, 1, 4)",
     [CRM_SQL_JSON_FIELD] = "json_extract({1}, '$.\"' || {2} || '\"')",
     [CRM_SQL_CONTAINS_CI] = "(instr(lower({1}), lower({2})) > 0)",
     [CRM_SQL_ID_TYPE] = "INTEGER PRIMARY KEY AUTOINCREMENT",

@@ -411,6 +411,11 @@ static void test_datefmt(void)
 		  at("1969-11-22T00:00:00Z"), "%y 69 is 1969");
 	CHECK_INT(df_time("%B %e, %Y", NULL, "November  2, 2026", &e),
 		  at("2026-11-02T00:00:00Z"), "%B %e");
+	CHECK_INT(df_time("%m/%d/%Y %I:%M %p", NULL, "11/2/2026 03:04 PM", &e),
+		  at("2026-11-02T15:04:00Z"), "%I and %p");
+	CHECK_INT(
+	    df_time("%d.%m.%Y %H:%M:%S", NULL, "2.11.2026 9:04:05,75", &e),
+	    at("2026-11-02T09:04:05Z"), "a fraction after %S dropped");
 	CHECK_INT(df_time("%FT%T%z", NULL, "2026-11-22T09:30:00-0330", &e),
 		  at("2026-11-22T13:00:00Z"), "%F, %T and %z");
 

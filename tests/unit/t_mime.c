@@ -153,6 +153,32 @@ int main(void)
 			crm_mail_release(&m);
 		}
 	}
+	{ /* the addresses of a built message: a name and address pair, or
+	   * a list; Cc only from a list */
+		struct crm_mail_out o = {.from_name = "Ann",
+					 .from_addr = "ann@example.com",
+					 .to_addr = "bo@example.com",
+					 .subject = "hi",
+					 .body = "text",
+					 .date = 1};
+		char *msg = crm_mail_build(&o, &err);
+
+		CHECK(msg && strstr(msg, "From: Ann <ann@example.com>\n") &&
+			  strstr(msg, "To: bo@example.com\n") &&
+			  !strstr(msg, "Cc:"),
+		      "built: From and To from name and address, no Cc");
+		free(msg);
+		o.from_list = "Cy <cy@example.com>";
+		o.to_list = "Di <di@example.com>, ed@example.com";
+		o.cc_list = "fay@example.com";
+		msg = crm_mail_build(&o, &err);
+		CHECK(msg && strstr(msg, "From: Cy <cy@example.com>\n") &&
+			  strstr(msg, "To: Di <di@example.com>, "
+				      "ed@example.com\n") &&
+			  strstr(msg, "Cc: fay@example.com\n"),
+		      "built: From, To and Cc from address lists");
+		free(msg);
+	}
 	s = crm_base64((const unsigned char *)"hello", 5);
 	CHECK_STR(s, "aGVsbG8=", "base64");
 	free(s);
