@@ -86,3 +86,13 @@ int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
 		qsort(names->v, names->n, sizeof(*names->v), cmp_names);
 	return 0;
 }
+
+const char *crm_json_int_text(const json_t *j, char buf[32])
+{
+	if (json_is_string(j))
+		return json_string_value(j);
+	if (!json_is_integer(j))
+		return NULL;
+	snprintf(buf, 32, "%lld", (long long)json_integer_value(j));
+	return buf;
+}

@@ -31,4 +31,8 @@ int crm_config_load(const char *path, const char *what, const char *prefix,
 int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
 		   struct crm_err *err);
 
+/* A JSON string's own text, or a JSON integer written into buf; NULL for
+ * anything else (NULL too): a value given as "42" or 42 alike. */
+const char *crm_json_int_text(const json_t *j, char buf[32]);
+
 #endif

@@ -88,5 +88,25 @@ int main(void)
 
 	unlink(path);
 	rmdir(dir);
+
+	/* crm_json_int_text: a string as it is, an integer as text */
+	{
+		char buf[32];
+		json_t *j = json_string("a\"b");
+		const char *t = crm_json_int_text(j, buf);
+
+		CHECK(t == json_string_value(j), "int text: a string itself");
+		json_decref(j);
+		j = json_integer(-9223372036854775807LL - 1);
+		CHECK_STR(crm_json_int_text(j, buf), "-9223372036854775808",
+			  "int text: an integer");
+		json_decref(j);
+		j = json_real(1.5);
+		CHECK(!crm_json_int_text(j, buf), "int text: no real");
+		json_decref(j);
+		CHECK(!crm_json_int_text(json_null(), buf),
+		      "int text: no null");
+		CHECK(!crm_json_int_text(NULL, buf), "int text: no NULL");
+	}
 	return done_testing();
 }
