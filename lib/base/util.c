@@ -504,3 +504,8 @@ int crm_quote_len(const char *s, size_t n, size_t max, const char **ellipsis)
 	*ellipsis = "...";
 	return (int)n;
 }
+
+int crm_str_of(const char *s, const char *set)
+{
+	return *s && !s[strspn(s, set)];
+}

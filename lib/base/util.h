@@ -148,4 +148,8 @@ int crm_parse_int(const char *s, int64_t *out);
  * seconds into seconds. Returns 0 or -1. */
 int crm_parse_duration(const char *s, int64_t *out);
 
+/* 1 when s is not empty and each of its bytes is one of set's (a name of
+ * these characters: "abcdefghijklmnopqrstuvwxyz0123456789_"), else 0. */
+int crm_str_of(const char *s, const char *set);
+
 #endif

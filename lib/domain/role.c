@@ -175,9 +175,9 @@ int crm_roles_load(const char *path, struct crm_roles *r, struct crm_err *err)
 		const char *label =
 		    json_string_value(json_object_get(v, "label"));
 
-		if (!name || !*name ||
-		    strspn(name, "abcdefghijklmnopqrstuvwxyz_0123456789") !=
-			strlen(name)) {
+		if (!name ||
+		    !crm_str_of(name,
+				"abcdefghijklmnopqrstuvwxyz_0123456789")) {
 			bad(err, path, "roles.name",
 			    "each role needs a name of a-z, 0-9 and _");
 			goto fail;

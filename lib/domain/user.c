@@ -38,13 +38,9 @@ bool crm_user_name_ok(const char *name)
 	if (n == 0 || n > 63 || !strncmp(name, "pg_", 3) ||
 	    !strncmp(name, "crm_", 4))
 		return false;
-	if (!(name[0] == '_' || (name[0] >= 'a' && name[0] <= 'z')))
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!(name[i] == '_' || (name[i] >= 'a' && name[i] <= 'z') ||
-		      (name[i] >= '0' && name[i] <= '9')))
-			return false;
-	return true;
+	/* a letter or _ first */
+	return !(name[0] >= '0' && name[0] <= '9') &&
+	       crm_str_of(name, "abcdefghijklmnopqrstuvwxyz_0123456789");
 }
 
 static void set_val(struct crm_row *row, long f, const char *s)

@@ -54,4 +54,10 @@ expect_code 64 crm-user setup-rls
 err_has "SQLite enforces no rights"
 printf '{"sensitive": []}\n' >"$T/policy.json"
 expect_code 64 crm-user setup-rls --policy "$T/policy.json"
+# team names: lower-case letters, digits and _, not a digit first
+expect_code 65 crm-user team add 9lives
+err_has "'9lives' is no team name"
+expect_code 65 crm-user team add Sales
+err_has "'Sales' is no team name"
+expect_code 0 crm-user team add _north_2
 done_testing

@@ -94,5 +94,10 @@ int main(void)
 		CHECK_STR(crm_name_of(names, 3, 3), "?", "name past the end");
 		CHECK_STR(crm_name_of(names, 3, -1), "?", "name of -1");
 	}
+	/* crm_str_of: not empty, only the set's bytes */
+	CHECK_INT(crm_str_of("a_1", "a1_"), 1, "str of: all in the set");
+	CHECK_INT(crm_str_of("a-1", "a1_"), 0, "str of: one byte not");
+	CHECK_INT(crm_str_of("1a", "a"), 0, "str of: the first byte not");
+	CHECK_INT(crm_str_of("", "a"), 0, "str of: empty is not");
 	return done_testing();
 }
