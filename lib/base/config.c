@@ -96,3 +96,18 @@ const char *crm_json_int_text(const json_t *j, char buf[32])
 	snprintf(buf, 32, "%lld", (long long)json_integer_value(j));
 	return buf;
 }
+
+int crm_config_read(const char *path, const char *what, const char *object,
+		    int (*parse)(const char *path, json_t *root, void *arg,
+				 struct crm_err *err),
+		    void *arg, struct crm_err *err)
+{
+	json_t *root;
+	int rc;
+
+	if (crm_config_load(path, what, NULL, object, &root, err) < 0)
+		return -1;
+	rc = parse(path, root, arg, err);
+	json_decref(root);
+	return rc;
+}

@@ -414,18 +414,53 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 	return 0;
 }
 
-int crm_sla_load(const char *path, struct crm_sla *s, struct crm_err *err)
+static int parse_sla(const char *path, json_t *root, void *arg,
+		     struct crm_err *err)
 {
 	static const char *const keys[] = {"calendars", "pause_statuses",
 					   "teams", "policies", NULL};
 	struct ctx c = {.path = path, .err = err};
-	json_t *root, *pol, *v;
+	struct crm_sla *s = arg;
+	json_t *pol, *v;
 	size_t i;
-	int rc = -1;
 
+	if (check_keys(&c, root, keys) < 0 ||
+	    load_calendars(&c, s, json_object_get(root, "calendars")) < 0 ||
+	    load_teams(&c, s, json_object_get(root, "teams")) < 0)
+		return -1;
+	v = json_object_get(root, "pause_statuses");
+	if (v) {
+		if (strings(&c, v, "pause_statuses", statuses, &s->pause) < 0)
+			return -1;
+		for (i = 0; i < s->pause.n; i++)
+			if (!strcmp(s->pause.v[i], "solved") ||
+			    !strcmp(s->pause.v[i], "closed"))
+				return bad(&c,
+					   "pause_statuses: '%s' ends the "
+					   "clock already",
+					   s->pause.v[i]);
+	} else {
+		crm_strv_push(&s->pause, "pending");
+		crm_strv_push(&s->pause, "on_hold");
+	}
+	pol = json_object_get(root, "policies");
+	if (!json_is_array(pol))
+		return bad(&c, "policies: expected an array");
+	s->pol = crm_xcalloc(json_array_size(pol) + 1, sizeof(*s->pol));
+	json_array_foreach(pol, i, v)
+	{
+		s->npol++;
+		if (load_policy(&c, s, v, i, &s->pol[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int crm_sla_load(const char *path, struct crm_sla *s, struct crm_err *err)
+{
 	memset(s, 0, sizeof(*s));
 	s->path = crm_xstrdup(path);
-	if (crm_config_load(path, "", NULL, "expected a JSON object", &root,
+	if (crm_config_read(path, "", "expected a JSON object", parse_sla, s,
 			    err) < 0) {
 		/* not opened: in jansson's words, as a policy error */
 		if (err->code != CRM_EX_CONFIG) {
@@ -436,43 +471,7 @@ int crm_sla_load(const char *path, struct crm_sla *s, struct crm_err *err)
 		}
 		return -1;
 	}
-	if (check_keys(&c, root, keys) < 0 ||
-	    load_calendars(&c, s, json_object_get(root, "calendars")) < 0 ||
-	    load_teams(&c, s, json_object_get(root, "teams")) < 0)
-		goto out;
-	v = json_object_get(root, "pause_statuses");
-	if (v) {
-		if (strings(&c, v, "pause_statuses", statuses, &s->pause) < 0)
-			goto out;
-		for (i = 0; i < s->pause.n; i++)
-			if (!strcmp(s->pause.v[i], "solved") ||
-			    !strcmp(s->pause.v[i], "closed")) {
-				bad(&c,
-				    "pause_statuses: '%s' ends the clock "
-				    "already",
-				    s->pause.v[i]);
-				goto out;
-			}
-	} else {
-		crm_strv_push(&s->pause, "pending");
-		crm_strv_push(&s->pause, "on_hold");
-	}
-	pol = json_object_get(root, "policies");
-	if (!json_is_array(pol)) {
-		bad(&c, "policies: expected an array");
-		goto out;
-	}
-	s->pol = crm_xcalloc(json_array_size(pol) + 1, sizeof(*s->pol));
-	json_array_foreach(pol, i, v)
-	{
-		s->npol++;
-		if (load_policy(&c, s, v, i, &s->pol[i]) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	json_decref(root);
-	return rc;
+	return 0;
 }
 
 void crm_sla_release(struct crm_sla *s)
