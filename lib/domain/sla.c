@@ -452,6 +452,8 @@ static int parse_sla(const char *path, json_t *root, void *arg,
 		s->npol++;
 		if (load_policy(&c, s, v, i, &s->pol[i]) < 0)
 			return -1;
+		s->uses_tier |= s->pol[i].tier.n > 0;
+		s->uses_company |= s->pol[i].company.n > 0;
 	}
 	return 0;
 }
@@ -558,18 +560,12 @@ crm_sla_match_tier(const struct crm_sla *s, const char *priority,
 
 bool crm_sla_uses_tier(const struct crm_sla *s)
 {
-	for (size_t i = 0; i < s->npol; i++)
-		if (s->pol[i].tier.n)
-			return true;
-	return false;
+	return s->uses_tier;
 }
 
 bool crm_sla_uses_company(const struct crm_sla *s)
 {
-	for (size_t i = 0; i < s->npol; i++)
-		if (s->pol[i].company.n)
-			return true;
-	return false;
+	return s->uses_company;
 }
 
 const struct crm_sla_policy *crm_sla_policy(const struct crm_sla *s,
