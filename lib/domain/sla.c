@@ -317,6 +317,12 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 					   "targets", "escalations", NULL};
 	static const char *const when_keys[] = {
 	    "priority", "channel", "company", "tag", "tier", NULL};
+	/* each condition (in when_keys' order) into its list, checked against
+	 * its values when it has them; tier: the account's (crm-company
+	 * tier) */
+	struct crm_strv *lists[] = {&p->priority, &p->channel, &p->company,
+				    &p->tag, &p->tier};
+	const char *const *values[] = {priorities, channels, NULL, NULL, NULL};
 	json_t *name = json_object_get(j, "name"), *when, *cal, *tg, *esc, *v;
 	int ci = -1;
 	size_t k;
@@ -339,23 +345,14 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 			return bad(c, "when: expected an object");
 		if (check_keys(c, when, when_keys) < 0)
 			return -1;
-		if ((v = json_object_get(when, "priority")) &&
-		    strings(c, v, "when: priority", priorities, &p->priority) <
-			0)
-			return -1;
-		if ((v = json_object_get(when, "channel")) &&
-		    strings(c, v, "when: channel", channels, &p->channel) < 0)
-			return -1;
-		if ((v = json_object_get(when, "company")) &&
-		    strings(c, v, "when: company", NULL, &p->company) < 0)
-			return -1;
-		if ((v = json_object_get(when, "tag")) &&
-		    strings(c, v, "when: tag", NULL, &p->tag) < 0)
-			return -1;
-		/* the account's tier (crm-company tier) */
-		if ((v = json_object_get(when, "tier")) &&
-		    strings(c, v, "when: tier", NULL, &p->tier) < 0)
-			return -1;
+		for (k = 0; when_keys[k]; k++) {
+			char what[32];
+
+			snprintf(what, sizeof(what), "when: %s", when_keys[k]);
+			if ((v = json_object_get(when, when_keys[k])) &&
+			    strings(c, v, what, values[k], lists[k]) < 0)
+				return -1;
+		}
 		for (k = 0; k < p->company.n; k++) {
 			/* names compare by their matching form */
 			struct crm_buf b = {0};

@@ -86,6 +86,8 @@ pol "bad target" ": policies[0] 'a': unknown key 'first_response'" '{"policies":
 pol "business without calendar" ": policies[0] 'a': resolution: business time needs the policy's calendar" '{"policies": [{"name": "a", "targets": {"resolution": {"within": "1d", "time": "business"}}}]}'
 pol "unknown calendar" ": policies[0] 'a': calendar: no calendar 'office'" '{"policies": [{"name": "a", "calendar": "office", "targets": {}}]}'
 pol "bad condition" ": policies[0] 'a': when: priority: unknown value 'huge'" '{"policies": [{"name": "a", "when": {"priority": ["high", "huge"]}, "targets": {}}]}'
+pol "bad channel" ": policies[0] 'a': when: channel: unknown value 'fax'" '{"policies": [{"name": "a", "when": {"channel": "fax"}, "targets": {}}]}'
+pol "bad tier" ": policies[0] 'a': when: tier: expected strings" '{"policies": [{"name": "a", "when": {"tier": ["A", 1]}, "targets": {}}]}'
 pol "bad zone" ": calendars 'c': unknown time zone 'Mars/Base'" '{"calendars": {"c": {"timezone": "Mars/Base", "hours": {"mon": "09:00-17:00"}}}, "policies": []}'
 pol "bad hours" ": calendars 'c': hours: bad hours '9-5'" '{"calendars": {"c": {"hours": {"mon-fri": "9-5"}}}, "policies": []}'
 pol "never open" ": calendars 'c': hours: never open" '{"calendars": {"c": {"hours": {"mon-sun": "closed"}}}, "policies": []}'
