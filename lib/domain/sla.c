@@ -310,18 +310,25 @@ static int load_escalation(struct ctx *c, json_t *j, size_t i,
 	return 0;
 }
 
+/* A policy's conditions: their keys under "when", and the list of the
+ * k-th (tier: the account's, crm-company tier). */
+static const char *const when_keys[] = {"priority", "channel", "company",
+					"tag",	    "tier",    NULL};
+
+static struct crm_strv *cond_list(struct crm_sla_policy *p, size_t k)
+{
+	struct crm_strv *lists[] = {&p->priority, &p->channel, &p->company,
+				    &p->tag, &p->tier};
+
+	return lists[k];
+}
+
 static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 		       struct crm_sla_policy *p)
 {
 	static const char *const keys[] = {"name",    "when",	     "calendar",
 					   "targets", "escalations", NULL};
-	static const char *const when_keys[] = {
-	    "priority", "channel", "company", "tag", "tier", NULL};
-	/* each condition (in when_keys' order) into its list, checked against
-	 * its values when it has them; tier: the account's (crm-company
-	 * tier) */
-	struct crm_strv *lists[] = {&p->priority, &p->channel, &p->company,
-				    &p->tag, &p->tier};
+	/* each condition's values, when it has them */
 	const char *const *values[] = {priorities, channels, NULL, NULL, NULL};
 	json_t *name = json_object_get(j, "name"), *when, *cal, *tg, *esc, *v;
 	int ci = -1;
@@ -350,7 +357,7 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 
 			snprintf(what, sizeof(what), "when: %s", when_keys[k]);
 			if ((v = json_object_get(when, when_keys[k])) &&
-			    strings(c, v, what, values[k], lists[k]) < 0)
+			    strings(c, v, what, values[k], cond_list(p, k)) < 0)
 				return -1;
 		}
 		for (k = 0; k < p->company.n; k++) {
@@ -484,11 +491,8 @@ void crm_sla_release(struct crm_sla *s)
 		struct crm_sla_policy *p = &s->pol[i];
 
 		free(p->name);
-		crm_strv_release(&p->priority);
-		crm_strv_release(&p->channel);
-		crm_strv_release(&p->company);
-		crm_strv_release(&p->tag);
-		crm_strv_release(&p->tier);
+		for (size_t k = 0; when_keys[k]; k++)
+			crm_strv_release(cond_list(p, k));
 		for (size_t k = 0; k < p->nesc; k++) {
 			free(p->esc[k].name);
 			free(p->esc[k].to);
