@@ -2,6 +2,7 @@
  * policy for a ticket, and due times in calendar or business time. */
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,26 @@ static int bad(struct ctx *c, const char *fmt, ...)
 	snprintf(c->err->file, sizeof(c->err->file), "%s", c->path);
 	return crm_err_set(c->err, CRM_EX_CONFIG, "%s%s%s", c->where,
 			   c->where[0] ? ": " : "", msg);
+}
+
+/* The first of the n elements (each size bytes) at v whose name is name,
+ * or NULL: policies, teams and escalations, each named by its first
+ * member. */
+static const void *by_name(const void *v, size_t n, size_t size,
+			   const char *name)
+{
+	_Static_assert(offsetof(struct crm_sla_policy, name) == 0 &&
+			   offsetof(struct crm_sla_team, name) == 0 &&
+			   offsetof(struct crm_sla_escalation, name) == 0,
+		       "a name first");
+
+	for (size_t i = 0; name && i < n; i++) {
+		const char *x = (const char *)v + i * size;
+
+		if (!strcmp(*(char *const *)x, name))
+			return x;
+	}
+	return NULL;
 }
 
 static int in_list(const char *const *list, const char *v)
@@ -341,9 +362,8 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 		return bad(c, "name: expected a name");
 	p->name = crm_xstrdup(json_string_value(name));
 	snprintf(c->where, sizeof(c->where), "policies[%zu] '%s'", i, p->name);
-	for (k = 0; k < i; k++)
-		if (!strcmp(s->pol[k].name, p->name))
-			return bad(c, "name: used twice");
+	if (by_name(s->pol, i, sizeof(*s->pol), p->name))
+		return bad(c, "name: used twice");
 	if (check_keys(c, j, keys) < 0)
 		return -1;
 	when = json_object_get(j, "when");
@@ -405,12 +425,9 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 	{
 		if (load_escalation(c, v, k, &p->esc[p->nesc++]) < 0)
 			return -1;
-		for (size_t m = 0; m + 1 < p->nesc; m++)
-			if (!strcmp(p->esc[m].name, p->esc[k].name))
-				return bad(c,
-					   "escalations[%zu]: name '%s' used "
-					   "twice",
-					   k, p->esc[k].name);
+		if (by_name(p->esc, k, sizeof(*p->esc), p->esc[k].name))
+			return bad(c, "escalations[%zu]: name '%s' used twice",
+				   k, p->esc[k].name);
 		if (p->esc[k].team && !crm_sla_team(s, p->esc[k].team))
 			return bad(c, "escalations[%zu]: no team '%s'", k,
 				   p->esc[k].team);
@@ -572,19 +589,13 @@ bool crm_sla_uses_company(const struct crm_sla *s)
 const struct crm_sla_policy *crm_sla_policy(const struct crm_sla *s,
 					    const char *name)
 {
-	for (size_t i = 0; name && i < s->npol; i++)
-		if (!strcmp(s->pol[i].name, name))
-			return &s->pol[i];
-	return NULL;
+	return by_name(s->pol, s->npol, sizeof(*s->pol), name);
 }
 
 const struct crm_sla_team *crm_sla_team(const struct crm_sla *s,
 					const char *name)
 {
-	for (size_t i = 0; name && i < s->nteam; i++)
-		if (!strcmp(s->team[i].name, name))
-			return &s->team[i];
-	return NULL;
+	return by_name(s->team, s->nteam, sizeof(*s->team), name);
 }
 
 bool crm_sla_pauses(const struct crm_sla *s, const char *status)
