@@ -102,3 +102,28 @@ int crm_config_text(const char *text, const char *name, const char *prefix,
 	crm_buf_release(&b);
 	return rc;
 }
+
+const char *crm_json_int_text(const json_t *j, char buf[32])
+{
+	if (json_is_string(j))
+		return json_string_value(j);
+	if (!json_is_integer(j))
+		return NULL;
+	snprintf(buf, 32, "%lld", (long long)json_integer_value(j));
+	return buf;
+}
+
+int crm_config_read(const char *path, const char *what, const char *object,
+		    int (*parse)(const char *path, json_t *root, void *arg,
+				 struct crm_err *err),
+		    void *arg, struct crm_err *err)
+{
+	json_t *root;
+	int rc;
+
+	if (crm_config_load(path, what, NULL, object, &root, err) < 0)
+		return -1;
+	rc = parse(path, root, arg, err);
+	json_decref(root);
+	return rc;
+}

@@ -37,4 +37,16 @@ int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
 int crm_config_text(const char *text, const char *name, const char *prefix,
 		    const char *object, json_t **root, struct crm_err *err);
 
+/* A JSON string's own text, or a JSON integer written into buf; NULL for
+ * anything else (NULL too): a value given as "42" or 42 alike. */
+const char *crm_json_int_text(const json_t *j, char buf[32]);
+
+/* crm_config_load of path (what and object as there, no prefix), its root
+ * handed to parse (path too) and released after: parse's result, or -1 when
+ * the file is not read (parse not called). */
+int crm_config_read(const char *path, const char *what, const char *object,
+		    int (*parse)(const char *path, json_t *root, void *arg,
+				 struct crm_err *err),
+		    void *arg, struct crm_err *err);
+
 #endif

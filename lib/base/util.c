@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "util.h"
@@ -503,4 +504,17 @@ int crm_quote_len(const char *s, size_t n, size_t max, const char **ellipsis)
 		n--;
 	*ellipsis = "...";
 	return (int)n;
+}
+
+int crm_str_of(const char *s, const char *set)
+{
+	return *s && !s[strspn(s, set)];
+}
+
+const char *crm_synonym_of(const struct crm_synonym *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(s, v[i].name))
+			return v[i].value;
+	return NULL;
 }

@@ -148,4 +148,18 @@ int crm_parse_int(const char *s, int64_t *out);
  * seconds into seconds. Returns 0 or -1. */
 int crm_parse_duration(const char *s, int64_t *out);
 
+/* 1 when s is not empty and each of its bytes is one of set's (a name of
+ * these characters: "abcdefghijklmnopqrstuvwxyz0123456789_"), else 0. */
+int crm_str_of(const char *s, const char *set);
+
+/* Another name of a value ("delivery" for "delivered", "twitter" for
+ * "x"), in a table of them. */
+struct crm_synonym {
+	const char *name, *value;
+};
+/* The value of the first of the n synonyms named s (ASCII case ignored),
+ * or NULL. */
+const char *crm_synonym_of(const struct crm_synonym *v, size_t n,
+			   const char *s);
+
 #endif

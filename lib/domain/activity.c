@@ -6,6 +6,7 @@
 
 #include "activity.h"
 #include "company.h"
+#include "config.h"
 #include "dbq.h"
 #include "hash.h"
 #include "normalize.h"
@@ -575,16 +576,9 @@ static int resolve_contact(struct crm_db *db, struct crm_row *row,
 			continue;
 		}
 		snprintf(err->field, sizeof(err->field), "%s", col);
-		if (json_is_integer(j)) {
-			snprintf(num, sizeof(num), "%lld",
-				 (long long)json_integer_value(j));
-			v = num;
-		} else if (json_is_string(j)) {
-			v = json_string_value(j);
-		} else {
+		if (!(v = crm_json_int_text(j, num)))
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "expected a string");
-		}
 		if (!strcmp(col, "contact_external_id"))
 			rc = contact_by_external_id(db, v, &id, company, err);
 		else if (!strcmp(col, "contact") && crm_parse_int(v, &id) == 0)

@@ -8,6 +8,7 @@
 
 #include "assign.h"
 #include "config.h"
+#include "pipeline.h"
 
 const char *crm_assign_strategy_name(enum crm_assign_strategy s)
 {
@@ -73,7 +74,6 @@ static int load_member(json_t *j, const struct crm_assign_team *t,
 	static const char *const known[] = {"name", "weight", "max_open",
 					    "max_per_30d", NULL};
 	const char *k;
-	json_t *v;
 
 	m->weight = 1;
 	m->max_open = max_open;
@@ -88,16 +88,9 @@ static int load_member(json_t *j, const struct crm_assign_team *t,
 		return -1;
 	}
 	m->name = crm_xstrdup(json_string_value(json_object_get(j, "name")));
-	json_object_foreach(j, k, v)
-	{
-		size_t i;
-		for (i = 0; known[i] && strcmp(known[i], k); i++)
-			;
-		if (!known[i]) {
-			snprintf(msg, n, "member '%s': unknown key '%s'",
-				 m->name, k);
-			return -1;
-		}
+	if ((k = crm_json_unknown_key(j, known))) {
+		snprintf(msg, n, "member '%s': unknown key '%s'", m->name, k);
+		return -1;
 	}
 	if (get_count(j, "weight", 1, &m->weight, msg, n) < 0 ||
 	    get_count(j, "max_open", max_open, &m->max_open, msg, n) < 0 ||
@@ -132,14 +125,9 @@ static int load_team(json_t *j, struct crm_assign_team *t, char *msg, size_t n)
 		snprintf(msg, n, "expected an object");
 		return -1;
 	}
-	json_object_foreach(j, k, v)
-	{
-		for (i = 0; known[i] && strcmp(known[i], k); i++)
-			;
-		if (!known[i]) {
-			snprintf(msg, n, "unknown key '%s'", k);
-			return -1;
-		}
+	if ((k = crm_json_unknown_key(j, known))) {
+		snprintf(msg, n, "unknown key '%s'", k);
+		return -1;
 	}
 	s = json_string_value(json_object_get(j, "strategy"));
 	if (!s || !strcmp(s, "round_robin"))
@@ -287,14 +275,9 @@ static int load_rule(const struct crm_entity *e, json_t *j,
 	if (json_is_string(json_object_get(j, "name")))
 		ru->name =
 		    crm_xstrdup(json_string_value(json_object_get(j, "name")));
-	json_object_foreach(j, k, v)
-	{
-		for (i = 0; known[i] && strcmp(known[i], k); i++)
-			;
-		if (!known[i]) {
-			snprintf(msg, n, "unknown key '%s'", k);
-			return -1;
-		}
+	if ((k = crm_json_unknown_key(j, known))) {
+		snprintf(msg, n, "unknown key '%s'", k);
+		return -1;
 	}
 	team = json_string_value(json_object_get(j, "team"));
 	owner = json_string_value(json_object_get(j, "owner"));
@@ -348,15 +331,10 @@ int crm_assign_load(const char *path, const struct crm_entity *e,
 				    path);
 		return -1;
 	}
-	json_object_foreach(root, k, v)
-	{
-		for (i = 0; known[i] && strcmp(known[i], k); i++)
-			;
-		if (!known[i]) {
-			snprintf(msg, sizeof(msg), "unknown key '%s'", k);
-			bad(err, path, "top level", msg);
-			goto out;
-		}
+	if ((k = crm_json_unknown_key(root, known))) {
+		snprintf(msg, sizeof(msg), "unknown key '%s'", k);
+		bad(err, path, "top level", msg);
+		goto out;
 	}
 	v = json_object_get(root, "default_owner");
 	if (v && !json_is_null(v) &&

@@ -9,9 +9,7 @@
 #include "datetime.h"
 #include "dbq.h"
 
-static const struct {
-	const char *name, *kind;
-} kinds[] = {
+static const struct crm_synonym kinds[] = {
     {"delivered", "delivered"},
     {"delivery", "delivered"},
     {"open", "opened"},
@@ -41,10 +39,7 @@ const char *crm_campaign_event_kind(const char *event, const char *bounce)
 			return "soft_bounced";
 		return NULL;
 	}
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
-		if (!strcasecmp(event, kinds[i].name))
-			return kinds[i].kind;
-	return NULL;
+	return crm_synonym_of(kinds, sizeof(kinds) / sizeof(*kinds), event);
 }
 
 /* ev's time as ISO 8601 in out; -1 with err when bad. */

@@ -14,6 +14,7 @@
 #include "dbq.h"
 #include "entity.h"
 #include "rights.h"
+#include "user.h"
 
 static const char *const territory_fields[] = {"region", "country", "industry",
 					       NULL};
@@ -65,15 +66,8 @@ int crm_territory_add(struct crm_db *db, const char *team, const char *field,
 	if (!value || !*value)
 		return crm_err_field(err, "value", CRM_EX_DATAERR,
 				     "a territory needs a value");
-	n = crm_dbq_int(db, err,
-			"SELECT count(*) FROM crm_teams WHERE name = ?1", "s",
-			team);
-	if (n < 0)
-		return -1;
-	if (!n)
-		return crm_err_field(err, "team", CRM_EX_DATAERR,
-				     "no team '%s' (crm-user team add)", team);
-	if ((n = territory_count(db, team, field, value, err)) < 0)
+	if (crm_team_need(db, team, "team", true, err) < 0 ||
+	    (n = territory_count(db, team, field, value, err)) < 0)
 		return -1;
 	if (n)
 		return crm_err_field(err, "value", CRM_EX_DATAERR,

@@ -149,15 +149,13 @@ static int bad(struct crm_err *err, const char *path, const char *field,
 	return crm_err_at(err, CRM_EX_CONFIG, path, 0, field, "%s", why);
 }
 
-int crm_roles_load(const char *path, struct crm_roles *r, struct crm_err *err)
+static int parse_roles(const char *path, json_t *root, void *arg,
+		       struct crm_err *err)
 {
-	json_t *root = NULL, *roles, *req, *v;
+	struct crm_roles *r = arg;
+	json_t *roles, *req, *v;
 	size_t i;
 
-	memset(r, 0, sizeof(*r));
-	if (crm_config_load(path, "roles ", NULL, "a JSON object", &root, err) <
-	    0)
-		return -1;
 	r->path = crm_xstrdup(path);
 	roles = json_object_get(root, "roles");
 	if (!json_is_array(roles) || !json_array_size(roles)) {
@@ -175,9 +173,9 @@ int crm_roles_load(const char *path, struct crm_roles *r, struct crm_err *err)
 		const char *label =
 		    json_string_value(json_object_get(v, "label"));
 
-		if (!name || !*name ||
-		    strspn(name, "abcdefghijklmnopqrstuvwxyz_0123456789") !=
-			strlen(name)) {
+		if (!name ||
+		    !crm_str_of(name,
+				"abcdefghijklmnopqrstuvwxyz_0123456789")) {
 			bad(err, path, "roles.name",
 			    "each role needs a name of a-z, 0-9 and _");
 			goto fail;
@@ -220,12 +218,17 @@ int crm_roles_load(const char *path, struct crm_roles *r, struct crm_err *err)
 		goto fail;
 	}
 	r->stale_days = v ? (long)json_integer_value(v) : 30;
-	json_decref(root);
 	return 0;
 fail:
-	json_decref(root);
 	crm_roles_release(r);
 	return -1;
+}
+
+int crm_roles_load(const char *path, struct crm_roles *r, struct crm_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	return crm_config_read(path, "roles ", "a JSON object", parse_roles, r,
+			       err);
 }
 
 const struct crm_roles *crm_roles_get(struct crm_err *err)

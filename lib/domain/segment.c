@@ -39,12 +39,9 @@ void crm_segment_release(struct crm_segment *s)
 
 static bool name_ok(const char *n)
 {
-	if (!*n)
-		return false;
-	for (; *n; n++)
-		if (!isalnum((unsigned char)*n) && *n != '-' && *n != '_')
-			return false;
-	return true;
+	return crm_str_of(n,
+			  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			  "0123456789-_");
 }
 
 static int bad(struct crm_err *err, const char *path, const char *field,

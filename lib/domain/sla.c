@@ -2,6 +2,7 @@
  * policy for a ticket, and due times in calendar or business time. */
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,26 @@ static int bad(struct ctx *c, const char *fmt, ...)
 	snprintf(c->err->file, sizeof(c->err->file), "%s", c->path);
 	return crm_err_set(c->err, CRM_EX_CONFIG, "%s%s%s", c->where,
 			   c->where[0] ? ": " : "", msg);
+}
+
+/* The first of the n elements (each size bytes) at v whose name is name,
+ * or NULL: policies, teams and escalations, each named by its first
+ * member. */
+static const void *by_name(const void *v, size_t n, size_t size,
+			   const char *name)
+{
+	_Static_assert(offsetof(struct crm_sla_policy, name) == 0 &&
+			   offsetof(struct crm_sla_team, name) == 0 &&
+			   offsetof(struct crm_sla_escalation, name) == 0,
+		       "a name first");
+
+	for (size_t i = 0; name && i < n; i++) {
+		const char *x = (const char *)v + i * size;
+
+		if (!strcmp(*(char *const *)x, name))
+			return x;
+	}
+	return NULL;
 }
 
 static int in_list(const char *const *list, const char *v)
@@ -310,13 +331,26 @@ static int load_escalation(struct ctx *c, json_t *j, size_t i,
 	return 0;
 }
 
+/* A policy's conditions: their keys under "when", and the list of the
+ * k-th (tier: the account's, crm-company tier). */
+static const char *const when_keys[] = {"priority", "channel", "company",
+					"tag",	    "tier",    NULL};
+
+static struct crm_strv *cond_list(struct crm_sla_policy *p, size_t k)
+{
+	struct crm_strv *lists[] = {&p->priority, &p->channel, &p->company,
+				    &p->tag, &p->tier};
+
+	return lists[k];
+}
+
 static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 		       struct crm_sla_policy *p)
 {
 	static const char *const keys[] = {"name",    "when",	     "calendar",
 					   "targets", "escalations", NULL};
-	static const char *const when_keys[] = {
-	    "priority", "channel", "company", "tag", "tier", NULL};
+	/* each condition's values, when it has them */
+	const char *const *values[] = {priorities, channels, NULL, NULL, NULL};
 	json_t *name = json_object_get(j, "name"), *when, *cal, *tg, *esc, *v;
 	int ci = -1;
 	size_t k;
@@ -328,9 +362,8 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 		return bad(c, "name: expected a name");
 	p->name = crm_xstrdup(json_string_value(name));
 	snprintf(c->where, sizeof(c->where), "policies[%zu] '%s'", i, p->name);
-	for (k = 0; k < i; k++)
-		if (!strcmp(s->pol[k].name, p->name))
-			return bad(c, "name: used twice");
+	if (by_name(s->pol, i, sizeof(*s->pol), p->name))
+		return bad(c, "name: used twice");
 	if (check_keys(c, j, keys) < 0)
 		return -1;
 	when = json_object_get(j, "when");
@@ -339,23 +372,14 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 			return bad(c, "when: expected an object");
 		if (check_keys(c, when, when_keys) < 0)
 			return -1;
-		if ((v = json_object_get(when, "priority")) &&
-		    strings(c, v, "when: priority", priorities, &p->priority) <
-			0)
-			return -1;
-		if ((v = json_object_get(when, "channel")) &&
-		    strings(c, v, "when: channel", channels, &p->channel) < 0)
-			return -1;
-		if ((v = json_object_get(when, "company")) &&
-		    strings(c, v, "when: company", NULL, &p->company) < 0)
-			return -1;
-		if ((v = json_object_get(when, "tag")) &&
-		    strings(c, v, "when: tag", NULL, &p->tag) < 0)
-			return -1;
-		/* the account's tier (crm-company tier) */
-		if ((v = json_object_get(when, "tier")) &&
-		    strings(c, v, "when: tier", NULL, &p->tier) < 0)
-			return -1;
+		for (k = 0; when_keys[k]; k++) {
+			char what[32];
+
+			snprintf(what, sizeof(what), "when: %s", when_keys[k]);
+			if ((v = json_object_get(when, when_keys[k])) &&
+			    strings(c, v, what, values[k], cond_list(p, k)) < 0)
+				return -1;
+		}
 		for (k = 0; k < p->company.n; k++) {
 			/* names compare by their matching form */
 			struct crm_buf b = {0};
@@ -401,12 +425,9 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 	{
 		if (load_escalation(c, v, k, &p->esc[p->nesc++]) < 0)
 			return -1;
-		for (size_t m = 0; m + 1 < p->nesc; m++)
-			if (!strcmp(p->esc[m].name, p->esc[k].name))
-				return bad(c,
-					   "escalations[%zu]: name '%s' used "
-					   "twice",
-					   k, p->esc[k].name);
+		if (by_name(p->esc, k, sizeof(*p->esc), p->esc[k].name))
+			return bad(c, "escalations[%zu]: name '%s' used twice",
+				   k, p->esc[k].name);
 		if (p->esc[k].team && !crm_sla_team(s, p->esc[k].team))
 			return bad(c, "escalations[%zu]: no team '%s'", k,
 				   p->esc[k].team);
@@ -414,18 +435,55 @@ static int load_policy(struct ctx *c, struct crm_sla *s, json_t *j, size_t i,
 	return 0;
 }
 
-int crm_sla_load(const char *path, struct crm_sla *s, struct crm_err *err)
+static int parse_sla(const char *path, json_t *root, void *arg,
+		     struct crm_err *err)
 {
 	static const char *const keys[] = {"calendars", "pause_statuses",
 					   "teams", "policies", NULL};
 	struct ctx c = {.path = path, .err = err};
-	json_t *root, *pol, *v;
+	struct crm_sla *s = arg;
+	json_t *pol, *v;
 	size_t i;
-	int rc = -1;
 
+	if (check_keys(&c, root, keys) < 0 ||
+	    load_calendars(&c, s, json_object_get(root, "calendars")) < 0 ||
+	    load_teams(&c, s, json_object_get(root, "teams")) < 0)
+		return -1;
+	v = json_object_get(root, "pause_statuses");
+	if (v) {
+		if (strings(&c, v, "pause_statuses", statuses, &s->pause) < 0)
+			return -1;
+		for (i = 0; i < s->pause.n; i++)
+			if (!strcmp(s->pause.v[i], "solved") ||
+			    !strcmp(s->pause.v[i], "closed"))
+				return bad(&c,
+					   "pause_statuses: '%s' ends the "
+					   "clock already",
+					   s->pause.v[i]);
+	} else {
+		crm_strv_push(&s->pause, "pending");
+		crm_strv_push(&s->pause, "on_hold");
+	}
+	pol = json_object_get(root, "policies");
+	if (!json_is_array(pol))
+		return bad(&c, "policies: expected an array");
+	s->pol = crm_xcalloc(json_array_size(pol) + 1, sizeof(*s->pol));
+	json_array_foreach(pol, i, v)
+	{
+		s->npol++;
+		if (load_policy(&c, s, v, i, &s->pol[i]) < 0)
+			return -1;
+		s->uses_tier |= s->pol[i].tier.n > 0;
+		s->uses_company |= s->pol[i].company.n > 0;
+	}
+	return 0;
+}
+
+int crm_sla_load(const char *path, struct crm_sla *s, struct crm_err *err)
+{
 	memset(s, 0, sizeof(*s));
 	s->path = crm_xstrdup(path);
-	if (crm_config_load(path, "", NULL, "expected a JSON object", &root,
+	if (crm_config_read(path, "", "expected a JSON object", parse_sla, s,
 			    err) < 0) {
 		/* not opened: in jansson's words, as a policy error */
 		if (err->code != CRM_EX_CONFIG) {
@@ -436,43 +494,7 @@ int crm_sla_load(const char *path, struct crm_sla *s, struct crm_err *err)
 		}
 		return -1;
 	}
-	if (check_keys(&c, root, keys) < 0 ||
-	    load_calendars(&c, s, json_object_get(root, "calendars")) < 0 ||
-	    load_teams(&c, s, json_object_get(root, "teams")) < 0)
-		goto out;
-	v = json_object_get(root, "pause_statuses");
-	if (v) {
-		if (strings(&c, v, "pause_statuses", statuses, &s->pause) < 0)
-			goto out;
-		for (i = 0; i < s->pause.n; i++)
-			if (!strcmp(s->pause.v[i], "solved") ||
-			    !strcmp(s->pause.v[i], "closed")) {
-				bad(&c,
-				    "pause_statuses: '%s' ends the clock "
-				    "already",
-				    s->pause.v[i]);
-				goto out;
-			}
-	} else {
-		crm_strv_push(&s->pause, "pending");
-		crm_strv_push(&s->pause, "on_hold");
-	}
-	pol = json_object_get(root, "policies");
-	if (!json_is_array(pol)) {
-		bad(&c, "policies: expected an array");
-		goto out;
-	}
-	s->pol = crm_xcalloc(json_array_size(pol) + 1, sizeof(*s->pol));
-	json_array_foreach(pol, i, v)
-	{
-		s->npol++;
-		if (load_policy(&c, s, v, i, &s->pol[i]) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	json_decref(root);
-	return rc;
+	return 0;
 }
 
 void crm_sla_release(struct crm_sla *s)
@@ -486,11 +508,8 @@ void crm_sla_release(struct crm_sla *s)
 		struct crm_sla_policy *p = &s->pol[i];
 
 		free(p->name);
-		crm_strv_release(&p->priority);
-		crm_strv_release(&p->channel);
-		crm_strv_release(&p->company);
-		crm_strv_release(&p->tag);
-		crm_strv_release(&p->tier);
+		for (size_t k = 0; when_keys[k]; k++)
+			crm_strv_release(cond_list(p, k));
 		for (size_t k = 0; k < p->nesc; k++) {
 			free(p->esc[k].name);
 			free(p->esc[k].to);
@@ -559,36 +578,24 @@ crm_sla_match_tier(const struct crm_sla *s, const char *priority,
 
 bool crm_sla_uses_tier(const struct crm_sla *s)
 {
-	for (size_t i = 0; i < s->npol; i++)
-		if (s->pol[i].tier.n)
-			return true;
-	return false;
+	return s->uses_tier;
 }
 
 bool crm_sla_uses_company(const struct crm_sla *s)
 {
-	for (size_t i = 0; i < s->npol; i++)
-		if (s->pol[i].company.n)
-			return true;
-	return false;
+	return s->uses_company;
 }
 
 const struct crm_sla_policy *crm_sla_policy(const struct crm_sla *s,
 					    const char *name)
 {
-	for (size_t i = 0; name && i < s->npol; i++)
-		if (!strcmp(s->pol[i].name, name))
-			return &s->pol[i];
-	return NULL;
+	return by_name(s->pol, s->npol, sizeof(*s->pol), name);
 }
 
 const struct crm_sla_team *crm_sla_team(const struct crm_sla *s,
 					const char *name)
 {
-	for (size_t i = 0; name && i < s->nteam; i++)
-		if (!strcmp(s->team[i].name, name))
-			return &s->team[i];
-	return NULL;
+	return by_name(s->team, s->nteam, sizeof(*s->team), name);
 }
 
 bool crm_sla_pauses(const struct crm_sla *s, const char *status)

@@ -65,6 +65,8 @@ struct crm_sla {
 	size_t npol;
 	struct crm_sla_team *team;
 	size_t nteam;
+	/* whether any policy has a tier, a company condition (at load) */
+	bool uses_tier, uses_company;
 };
 
 /* Load and check the policy file at path into s (zeroed first). A bad

@@ -24,9 +24,7 @@ const char *const crm_social_platforms[] = {
 };
 
 /* Other names of each platform, compared case-insensitively. */
-static const struct {
-	const char *name, *platform;
-} platform_names[] = {
+static const struct crm_synonym platform_names[] = {
     {"weixin", "wechat"},
     {"微信", "wechat"},
     {"微博", "weibo"},
@@ -60,11 +58,9 @@ const char *crm_social_platform(const char *s)
 	for (size_t i = 0; crm_social_platforms[i]; i++)
 		if (!strcmp(low, crm_social_platforms[i]))
 			return crm_social_platforms[i];
-	for (size_t i = 0; i < sizeof(platform_names) / sizeof(*platform_names);
-	     i++)
-		if (!strcmp(low, platform_names[i].name))
-			return platform_names[i].platform;
-	return NULL;
+	return crm_synonym_of(platform_names,
+			      sizeof(platform_names) / sizeof(*platform_names),
+			      low);
 }
 
 /* Whether the n bytes at s are each in set (or alphanumeric ASCII). */

@@ -66,21 +66,14 @@ void crm_tiers_release(struct crm_tiers *t)
 static int money_bound(const struct crm_tiers *t, json_t *v, int64_t *out,
 		       const char *field, struct crm_err *err)
 {
-	char num[64];
-	const char *s;
+	char num[32];
+	const char *s = crm_json_int_text(v, num);
 	struct crm_err e2 = {0};
 
-	if (json_is_integer(v)) {
-		snprintf(num, sizeof(num), "%lld",
-			 (long long)json_integer_value(v));
-		s = num;
-	} else if (json_is_string(v)) {
-		s = json_string_value(v);
-	} else {
+	if (!s)
 		return bad(err, t->path, field,
 			   "expected a whole number or a decimal string "
 			   "(\"1500.50\")");
-	}
 	if (crm_money_parse(s, t->currency, out, &e2) < 0)
 		return bad(err, t->path, field, e2.msg);
 	return 0;

@@ -37,13 +37,9 @@ bool crm_user_name_ok(const char *name)
 	if (n == 0 || n > 63 || !strncmp(name, "pg_", 3) ||
 	    !strncmp(name, "crm_", 4))
 		return false;
-	if (!(name[0] == '_' || (name[0] >= 'a' && name[0] <= 'z')))
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!(name[i] == '_' || (name[i] >= 'a' && name[i] <= 'z') ||
-		      (name[i] >= '0' && name[i] <= '9')))
-			return false;
-	return true;
+	/* a letter or _ first */
+	return !(name[0] >= '0' && name[0] <= '9') &&
+	       crm_str_of(name, "abcdefghijklmnopqrstuvwxyz_0123456789");
 }
 
 static void set_val(struct crm_row *row, long f, const char *s)
@@ -209,12 +205,21 @@ static int64_t team_exists(struct crm_db *db, const char *name,
 			  name, NULL, err);
 }
 
+int crm_team_need(struct crm_db *db, const char *name, const char *field,
+		  bool hint, struct crm_err *err)
+{
+	int64_t n = team_exists(db, name, err);
+
+	if (n == 0)
+		crm_err_field(err, field, CRM_EX_DATAERR, "no team '%s'%s",
+			      name, hint ? " (crm-user team add)" : "");
+	return n > 0 ? 0 : -1;
+}
+
 static int user_prepare(struct crm_db *db, const struct crm_entity *e,
 			struct crm_row *row, const struct crm_row *old,
 			void *arg, struct crm_err *err)
 {
-	int64_t n;
-
 	(void)e;
 	(void)arg;
 	if (!crm_user_name_ok(row->v[F_NAME]))
@@ -233,15 +238,9 @@ static int user_prepare(struct crm_db *db, const struct crm_entity *e,
 		set_val(row, F_ROLE, old ? old->v[F_ROLE] : "rep");
 	if (!row->v[F_STATUS])
 		set_val(row, F_STATUS, old ? old->v[F_STATUS] : "active");
-	if (row->v[F_TEAM]) {
-		n = team_exists(db, row->v[F_TEAM], err);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return crm_err_field(err, "team", CRM_EX_DATAERR,
-					     "no team '%s' (crm-user team add)",
-					     row->v[F_TEAM]);
-	}
+	if (row->v[F_TEAM] &&
+	    crm_team_need(db, row->v[F_TEAM], "team", true, err) < 0)
+		return -1;
 	return server_role(db, row, old, err);
 }
 
@@ -275,14 +274,8 @@ int crm_team_add(struct crm_db *db, const char *name, const char *parent,
 	if (n)
 		return crm_err_field(err, "team", CRM_EX_DATAERR,
 				     "team '%s' is there already", name);
-	if (parent) {
-		n = team_exists(db, parent, err);
-		if (n < 0)
-			return -1;
-		if (!n)
-			return crm_err_field(err, "parent", CRM_EX_DATAERR,
-					     "no team '%s'", parent);
-	}
+	if (parent && crm_team_need(db, parent, "parent", false, err) < 0)
+		return -1;
 	crm_datetime_format(db->now, now);
 	return crm_stmt_run_as(crm_dbq(db, err,
 				       "INSERT INTO crm_teams (name, parent, "

@@ -26,6 +26,11 @@ int crm_team_add(struct crm_db *db, const char *name, const char *parent,
 /* Remove team name: refused (CRM_EX_DATAERR) while a user or a team is
  * under it; a missing team is CRM_EX_NOINPUT. */
 int crm_team_rm(struct crm_db *db, const char *name, struct crm_err *err);
+/* 0 when team name exists, else -1: CRM_EX_DATAERR at field, "no team
+ * 'NAME'" and, when hint, " (crm-user team add)" (a user's team, a team's
+ * parent, a territory's team). */
+int crm_team_need(struct crm_db *db, const char *name, const char *field,
+		  bool hint, struct crm_err *err);
 
 /* PostgreSQL: row-level security on contacts, companies, activities,
  * deals, leads (by owner, territory and team pool), tickets (by
@@ -48,7 +53,8 @@ struct crm_owner_claim {
 /* Map the owner values of contacts, companies, activities, deals and
  * leads (and tickets' assignee) to users: a value that is a user's name
  * stays, and so does a team's pool ("@TEAM"); one that is a user's
- * email (any case) is rewritten to the name: every record in one transaction and one change set
+ * email (any case) is rewritten to the name: every record in one transaction
+ * and one change set
  * ("claim-owners"), so a failure writes nothing; dry_run rolls it back.
  * Others are reported unmatched. Fills *claims (free with
  * crm_owner_claims_free). No transaction may be open. */

@@ -26,6 +26,8 @@ bad "no type" "crm-activity:$T/in:2: type: missing required field" 'subject,cont
 bad "bad direction" "crm-activity:$T/in:2: direction: unknown value 'up'" 'type,direction\ncall,up\n'
 bad "bad time" "crm-activity:$T/in:2: occurred_at: " 'type,occurred_at\ncall,yesterday\n'
 bad "bad link id" "crm-activity:$T/in:2: deal_id: expected a deal id" 'type,deal_id\ncall,-3\n'
+bad "contact not text" "crm-activity:$T/in:1: contact: expected a string" '{"type":"call","contact":[1]}\n'
+bad "unknown contact number" "crm-activity:$T/in:1: contact: no contact '42'" '{"type":"call","contact":42}\n'
 
 expect_code 65 crm-activity log --type call --contact nobody@acme.example
 err_has "contact: no contact 'nobody@acme.example'"

@@ -58,6 +58,9 @@ CRM_ROLES="$T/roles.json" expect_code 0 crm-pipeline role add 1 ann@acme.com --r
 printf '{"roles": []}\n' >"$T/bad.json"
 CRM_ROLES="$T/bad.json" expect_code 78 crm-pipeline role add 1 ann@acme.com --role coach
 err_has "roles: expected an array of roles"
+printf '{"roles": [{"name": "coach"}, {"name": "Coach"}]}\n' >"$T/bad.json"
+CRM_ROLES="$T/bad.json" expect_code 78 crm-pipeline role add 1 ann@acme.com --role coach
+err_has "roles.name: each role needs a name of a-z, 0-9 and _"
 expect_code 0 crm-pipeline role rm 1 ann@acme.com --role coach
 
 # rm, and its undo from the change log

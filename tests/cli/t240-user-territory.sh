@@ -28,7 +28,12 @@ err_has "value: team 'west' has that territory already"
 expect_code 65 crm-user territory add west --field city --value Berlin
 err_has "field: 'city' is no territory field: region, country or industry"
 expect_code 65 crm-user territory add north --field country --value NO
-err_has "team: no team 'north'"
+err_has "team: no team 'north' (crm-user team add)"
+expect_code 65 crm-user team add north --parent nowhere
+err_has "parent: no team 'nowhere'"
+check "parent: no hint" sh -c "! grep -q 'team add)' '$T/err'"
+expect_code 65 crm-user add dave --team nowhere
+err_has "team: no team 'nowhere' (crm-user team add)"
 expect_code 65 crm-user territory add west --field country --value ''
 err_has "value: a territory needs a value"
 expect_code 64 crm-user territory add west --field country
@@ -54,4 +59,10 @@ expect_code 64 crm-user setup-rls
 err_has "SQLite enforces no rights"
 printf '{"sensitive": []}\n' >"$T/policy.json"
 expect_code 64 crm-user setup-rls --policy "$T/policy.json"
+# team names: lower-case letters, digits and _, not a digit first
+expect_code 65 crm-user team add 9lives
+err_has "'9lives' is no team name"
+expect_code 65 crm-user team add Sales
+err_has "'Sales' is no team name"
+expect_code 0 crm-user team add _north_2
 done_testing

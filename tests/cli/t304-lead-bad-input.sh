@@ -77,6 +77,8 @@ rules "bad capacity" "team 1 't': member 'a': unknown key 'max_opn'" '{"rules": 
 rules "negative capacity" "team 1 't': max_open: expected a whole number 0 or more" '{"rules": [], "teams": [{"name": "t", "max_open": -1, "members": ["a"]}]}'
 rules "bad range" "rule 1: score: expected a string, a list of strings" '{"rules": [{"match": {"score": 80}, "owner": "a"}]}'
 rules "no rules list" "top level: unknown key 'rule'" '{"rule": []}'
+rules "team key" "team 1 't': unknown key 'membres'" '{"rules": [], "teams": [{"name": "t", "members": ["a"], "membres": []}]}'
+rules "rule key" "rule 1 'x': unknown key 'ownr'" '{"rules": [{"name": "x", "owner": "a", "ownr": "b"}]}'
 expect_code 66 crm-lead assign --rules "$T/none.json"
 err_has "cannot open '$T/none.json'"
 CRM_SHARE="$T" expect_code 66 crm-lead assign

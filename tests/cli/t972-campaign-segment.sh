@@ -143,4 +143,10 @@ expect_code 78 crm-campaign segment show bad4
 err_has "colour: unknown key"
 printf '{"entity": "contact",' >"$S/bad5.json"
 expect_code 78 crm-campaign segment show bad5
+# names: letters, digits, - and _
+expect_code 64 crm-campaign segment show 'bad.name'
+err_has "bad segment name 'bad.name' (letters, digits, - and _)"
+expect_code 64 crm-campaign segment show ''
+err_has "bad segment name ''"
+expect_code 66 crm-campaign segment show Cold_VIP-2
 done_testing

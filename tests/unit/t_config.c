@@ -2,12 +2,23 @@
  * each error as the loaders report it: syntax at a line after a prefix, a
  * top level that is no object, a file missing, a directory. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "test.h"
+
+/* crm_config_read's parse: the file's "n" into *arg, -1 when it is 0 */
+static int parse_n(const char *path, json_t *root, void *arg,
+		   struct crm_err *err)
+{
+	*(long *)arg = (long)json_integer_value(json_object_get(root, "n"));
+	return *(long *)arg
+		   ? 0
+		   : crm_err_at(err, CRM_EX_CONFIG, path, 0, NULL, "n is 0");
+}
 
 int main(void)
 {
@@ -108,5 +119,51 @@ int main(void)
 
 	unlink(path);
 	rmdir(dir);
+
+	/* crm_json_int_text: a string as it is, an integer as text */
+	{
+		char buf[32];
+		json_t *j = json_string("a\"b");
+		const char *t = crm_json_int_text(j, buf);
+
+		CHECK(t == json_string_value(j), "int text: a string itself");
+		json_decref(j);
+		j = json_integer(-9223372036854775807LL - 1);
+		CHECK_STR(crm_json_int_text(j, buf), "-9223372036854775808",
+			  "int text: an integer");
+		json_decref(j);
+		j = json_real(1.5);
+		CHECK(!crm_json_int_text(j, buf), "int text: no real");
+		json_decref(j);
+		CHECK(!crm_json_int_text(json_null(), buf),
+		      "int text: no null");
+		CHECK(!crm_json_int_text(NULL, buf), "int text: no NULL");
+	}
+	/* crm_config_read: the root to parse, its result; parse not called
+	 * when the file is not read */
+	{
+		char p2[] = "/tmp/t_config_read.XXXXXX";
+		int fd = mkstemp(p2);
+		long n = -1;
+
+		CHECK(fd >= 0 && write(fd, "{\"n\": 7}", 8) == 8, "read: file");
+		close(fd);
+		CHECK_INT(crm_config_read(p2, "", "want", parse_n, &n, &err), 0,
+			  "read: parsed");
+		CHECK_INT(n, 7, "read: parse saw the root");
+		fd = open(p2, O_WRONLY | O_TRUNC);
+		CHECK(write(fd, "{\"n\": 0}", 8) == 8, "read: file 2");
+		close(fd);
+		CHECK_INT(crm_config_read(p2, "", "want", parse_n, &n, &err),
+			  -1, "read: parse's failure");
+		CHECK_STR(err.msg, "n is 0", "read: parse's error");
+		unlink(p2);
+		n = -1;
+		CHECK_INT(crm_config_read(p2, "", "want", parse_n, &n, &err),
+			  -1, "read: a missing file");
+		CHECK_INT(n, -1, "read: parse not called");
+		CHECK_INT(err.code, CRM_EX_NOINPUT,
+			  "read: missing is no input");
+	}
 	return done_testing();
 }

@@ -94,5 +94,23 @@ int main(void)
 		CHECK_STR(crm_name_of(names, 3, 3), "?", "name past the end");
 		CHECK_STR(crm_name_of(names, 3, -1), "?", "name of -1");
 	}
+	/* crm_str_of: not empty, only the set's bytes */
+	CHECK_INT(crm_str_of("a_1", "a1_"), 1, "str of: all in the set");
+	CHECK_INT(crm_str_of("a-1", "a1_"), 0, "str of: one byte not");
+	CHECK_INT(crm_str_of("1a", "a"), 0, "str of: the first byte not");
+	CHECK_INT(crm_str_of("", "a"), 0, "str of: empty is not");
+	/* crm_synonym_of: the first of the n by name, case ignored */
+	{
+		static const struct crm_synonym syn[] = {{"fb", "facebook"},
+							 {"x.com", "x"},
+							 {"FB", "no"},
+							 {"ig", "x"}};
+
+		CHECK_STR(crm_synonym_of(syn, 4, "Fb"), "facebook",
+			  "synonym: case ignored, the first");
+		CHECK_STR(crm_synonym_of(syn, 2, "x.com"), "x", "synonym: x");
+		CHECK(!crm_synonym_of(syn, 3, "ig"), "synonym: only the n");
+		CHECK(!crm_synonym_of(syn, 4, "f"), "synonym: whole names");
+	}
 	return done_testing();
 }
