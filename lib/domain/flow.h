@@ -171,11 +171,6 @@ struct crm_flow_ctx {
 struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
 				       const struct crm_entity *e, bool create,
 				       struct crm_err *err);
-/* Run one cached statement (sql as for crm_db_stmt_cached) with its
- * values bound from fmt (see dbq.h); an error names what failed, as
- * crm_stmt_step_as does. 0 or -1 with err. */
-int crm_flow_exec_as(struct crm_db *db, struct crm_err *err, const char *what,
-		     const char *sql, const char *fmt, ...);
 /* Note that ctx's firing made record id of entity (for loop depth). */
 int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
 		  struct crm_err *err);

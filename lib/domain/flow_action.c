@@ -385,10 +385,11 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 		goto out;
 	/* the caller's key: what makes it findable, and once */
 	if (xid.len &&
-	    crm_flow_exec_as(
-		ctx->db, err, "cannot name the activity",
-		"UPDATE activities SET external_id = ?2 WHERE id = ?1", "is",
-		id, xid.s) < 0)
+	    crm_stmt_run_as(
+		crm_dbq(ctx->db, err,
+			"UPDATE activities SET external_id = ?2 WHERE id = ?1",
+			"is", id, xid.s),
+		"cannot name the activity", err) < 0)
 		goto out;
 	if (crm_flow_made(ctx, "activity", id, err) < 0)
 		goto out;
@@ -575,16 +576,17 @@ static int pick(struct crm_flow_ctx *ctx, struct crm_assign_rules *r,
 
 		if (!t->m[k].dirty)
 			continue;
-		if (crm_flow_exec_as(
-			ctx->db, err, "cannot store rotation",
-			"INSERT INTO lead_rotation (team, member, seq, credit, "
-			"last_assigned_at) VALUES (?1, ?2, ?3, ?4, ?5) ON "
-			"CONFLICT (team, member) DO UPDATE SET seq = ?3, "
-			"credit "
-			"= ?4, last_assigned_at = ?5",
-			"ssiis", team, t->m[k].name, t->m[k].seq,
-			t->m[k].credit,
-			crm_datetime_format(ctx->db->now, now)) < 0)
+		if (crm_stmt_run_as(
+			crm_dbq(
+			    ctx->db, err,
+			    "INSERT INTO lead_rotation (team, member, seq, "
+			    "credit, last_assigned_at) VALUES (?1, ?2, ?3, ?4, "
+			    "?5) ON CONFLICT (team, member) DO UPDATE SET seq "
+			    "= ?3, credit = ?4, last_assigned_at = ?5",
+			    "ssiis", team, t->m[k].name, t->m[k].seq,
+			    t->m[k].credit,
+			    crm_datetime_format(ctx->db->now, now)),
+			"cannot store rotation", err) < 0)
 			goto out;
 		t->m[k].dirty = false;
 	}

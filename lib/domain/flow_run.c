@@ -89,33 +89,18 @@ static void importers_free(struct run *r)
 	r->nimp = 0;
 }
 
-int crm_flow_exec_as(struct crm_db *db, struct crm_err *err, const char *what,
-		     const char *sql, const char *fmt, ...)
-{
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	va_list ap;
-	int rc;
-
-	if (!st)
-		return -1;
-	va_start(ap, fmt);
-	crm_stmt_vbindf(st, fmt, ap);
-	va_end(ap);
-	rc = crm_stmt_step_as(st, what, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
-}
-
 int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
 		  struct crm_err *err)
 {
 	if (ctx->dry_run && !ctx->firing_id)
 		return 0;
-	return crm_flow_exec_as(
-	    ctx->db, err, "cannot note a made record",
-	    "INSERT INTO crm_flow_made (entity, record_id, firing_id) VALUES "
-	    "(?1, ?2, ?3) ON CONFLICT (entity, record_id) DO NOTHING",
-	    "sii", entity, id, ctx->firing_id);
+	return crm_stmt_run_as(
+	    crm_dbq(ctx->db, err,
+		    "INSERT INTO crm_flow_made (entity, record_id, firing_id) "
+		    "VALUES (?1, ?2, ?3) ON CONFLICT (entity, record_id) DO "
+		    "NOTHING",
+		    "sii", entity, id, ctx->firing_id),
+	    "cannot note a made record", err);
 }
 
 int crm_flow_emit(struct crm_db *db, const char *event, const char *entity,
@@ -123,12 +108,14 @@ int crm_flow_emit(struct crm_db *db, const char *event, const char *entity,
 {
 	char at[CRM_TIME_LEN];
 
-	return crm_flow_exec_as(
-	    db, err, "cannot record the event",
-	    "INSERT INTO crm_flow_events (name, entity, record_id, data, at, "
-	    "depth) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	    "ssissi", event, entity, id, data, crm_datetime_format(db->now, at),
-	    (int64_t)(current_depth < 0 ? 0 : current_depth + 1));
+	return crm_stmt_run_as(
+	    crm_dbq(db, err,
+		    "INSERT INTO crm_flow_events (name, entity, record_id, "
+		    "data, at, depth) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		    "ssissi", event, entity, id, data,
+		    crm_datetime_format(db->now, at),
+		    (int64_t)(current_depth < 0 ? 0 : current_depth + 1)),
+	    "cannot record the event", err);
 }
 
 /* -- cursors ------------------------------------------------------------ */
@@ -143,11 +130,12 @@ static int64_t cursor_get(struct crm_db *db, const char *name,
 static int cursor_set(struct crm_db *db, const char *name, int64_t pos,
 		      struct crm_err *err)
 {
-	return crm_flow_exec_as(db, err, "cannot move the cursor",
-				"INSERT INTO crm_flow_cursor (name, pos) "
-				"VALUES (?1, ?2) ON "
-				"CONFLICT (name) DO UPDATE SET pos = ?2",
-				"si", name, pos);
+	return crm_stmt_run_as(
+	    crm_dbq(db, err,
+		    "INSERT INTO crm_flow_cursor (name, pos) VALUES (?1, ?2) "
+		    "ON CONFLICT (name) DO UPDATE SET pos = ?2",
+		    "si", name, pos),
+	    "cannot move the cursor", err);
 }
 
 /* -- conditions --------------------------------------------------------- */
@@ -548,21 +536,25 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	}
 	/* the change set its writes made: changes it causes are depth + 1 */
 	if (r->db->change &&
-	    crm_flow_exec_as(
-		r->db, err, "cannot record the firing",
-		"UPDATE crm_flow_firings SET change_id = ?2 WHERE id = ?1",
-		"ii", fid, r->db->change) < 0)
+	    crm_stmt_run_as(
+		crm_dbq(
+		    r->db, err,
+		    "UPDATE crm_flow_firings SET change_id = ?2 WHERE id = ?1",
+		    "ii", fid, r->db->change),
+		"cannot record the firing", err) < 0)
 		goto out;
 	for (size_t i = 0; i < json_array_size(ctx->outbox); i++) {
 		json_t *job = json_array_get(ctx->outbox, i);
 		char *text = json_dumps(job, JSON_COMPACT);
-		int s = crm_flow_exec_as(
-		    r->db, err, "cannot queue an action",
-		    "INSERT INTO crm_flow_outbox (firing_id, action, kind, "
-		    "job, "
-		    "status, attempts) VALUES (?1, ?2, ?3, ?4, 'pending', 0)",
-		    "iiss", fid, (int64_t)i,
-		    json_string_value(json_object_get(job, "kind")), text);
+		int s = crm_stmt_run_as(
+		    crm_dbq(r->db, err,
+			    "INSERT INTO crm_flow_outbox (firing_id, action, "
+			    "kind, job, status, attempts) VALUES (?1, ?2, ?3, "
+			    "?4, 'pending', 0)",
+			    "iiss", fid, (int64_t)i,
+			    json_string_value(json_object_get(job, "kind")),
+			    text),
+		    "cannot queue an action", err);
 
 		free(text);
 		if (s < 0)
@@ -656,12 +648,14 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		int s;
 
 		r->st->failed++;
-		s = crm_flow_exec_as(
-		    r->db, err, "cannot record a failure",
-		    "UPDATE crm_flow_firings SET status = 'failed', attempts = "
-		    "1, error = ?2, next_try = ?3 WHERE id = ?1",
-		    "iss", fid, crm_buf_str(&fail),
-		    crm_datetime_format(r->db->now + f->backoff, next));
+		s = crm_stmt_run_as(
+		    crm_dbq(
+			r->db, err,
+			"UPDATE crm_flow_firings SET status = 'failed', "
+			"attempts = 1, error = ?2, next_try = ?3 WHERE id = ?1",
+			"iss", fid, crm_buf_str(&fail),
+			crm_datetime_format(r->db->now + f->backoff, next)),
+		    "cannot record a failure", err);
 		if (s < 0 || report(r, f, id, occ, why, "failed", NULL,
 				    crm_buf_str(&fail), depth) < 0)
 			goto out;
@@ -669,12 +663,14 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	}
 	r->st->fired++;
-	if (crm_flow_exec_as(r->db, err, "cannot record the firing",
-			     "UPDATE crm_flow_firings SET status = ?2, did = "
-			     "?3, attempts = 1 WHERE id = ?1",
-			     "iss", fid,
-			     json_array_size(ctx.outbox) ? "pending" : "done",
-			     crm_buf_str(&ctx.did)) < 0 ||
+	if (crm_stmt_run_as(
+		crm_dbq(r->db, err,
+			"UPDATE crm_flow_firings SET status = ?2, did = ?3, "
+			"attempts = 1 WHERE id = ?1",
+			"iss", fid,
+			json_array_size(ctx.outbox) ? "pending" : "done",
+			crm_buf_str(&ctx.did)),
+		"cannot record the firing", err) < 0 ||
 	    report(r, f, id, occ, why,
 		   json_array_size(ctx.outbox) ? "pending" : "done",
 		   crm_buf_str(&ctx.did), NULL, depth) < 0)
@@ -1300,15 +1296,16 @@ static int retries(struct run *r, struct crm_err *err)
 			rc = -1;
 		} else if (h == 0) {
 			r->st->fired++;
-			rc = crm_flow_exec_as(
-			    r->db, err, "cannot record the firing",
-			    "UPDATE crm_flow_firings SET status = "
-			    "?2, did = ?3, attempts = attempts + 1, "
-			    "error = NULL, next_try = NULL WHERE id "
-			    "= ?1",
-			    "iss", x->id,
-			    json_array_size(ctx.outbox) ? "pending" : "done",
-			    crm_buf_str(&ctx.did));
+			rc = crm_stmt_run_as(
+			    crm_dbq(r->db, err,
+				    "UPDATE crm_flow_firings SET status = ?2, "
+				    "did = ?3, attempts = attempts + 1, error "
+				    "= NULL, next_try = NULL WHERE id = ?1",
+				    "iss", x->id,
+				    json_array_size(ctx.outbox) ? "pending"
+								: "done",
+				    crm_buf_str(&ctx.did)),
+			    "cannot record the firing", err);
 			if (rc == 0)
 				rc = report(r, f, x->record, x->occ, x->why,
 					    "done", crm_buf_str(&ctx.did), NULL,
@@ -1321,13 +1318,15 @@ static int retries(struct run *r, struct crm_err *err)
 
 			r->st->failed++;
 			crm_datetime_format(r->db->now + wait, next);
-			rc = crm_flow_exec_as(
-			    r->db, err, "cannot schedule a retry",
-			    "UPDATE crm_flow_firings SET status = ?2, error = "
-			    "?3, attempts = attempts + 1, next_try = ?4 WHERE "
-			    "id = ?1",
-			    "isss", x->id, give_up ? "gave_up" : "failed",
-			    crm_buf_str(&fail), give_up ? NULL : next);
+			rc = crm_stmt_run_as(
+			    crm_dbq(r->db, err,
+				    "UPDATE crm_flow_firings SET status = ?2, "
+				    "error = ?3, attempts = attempts + 1, "
+				    "next_try = ?4 WHERE id = ?1",
+				    "isss", x->id,
+				    give_up ? "gave_up" : "failed",
+				    crm_buf_str(&fail), give_up ? NULL : next),
+			    "cannot schedule a retry", err);
 			if (rc == 0)
 				rc = report(r, f, x->record, x->occ, x->why,
 					    give_up ? "gave_up" : "failed",
@@ -1390,11 +1389,12 @@ static int claim(struct crm_db *db, const struct job *j, struct crm_err *err)
 	if (ok < 0)
 		goto fail;
 	if (ok &&
-	    crm_flow_exec_as(db, err, "cannot claim an action",
-			     "UPDATE crm_flow_outbox SET status = "
-			     "'running', attempts "
-			     "= attempts + 1, next_try = ?2 WHERE id = ?1",
-			     "is", j->id, until) < 0)
+	    crm_stmt_run_as(
+		crm_dbq(db, err,
+			"UPDATE crm_flow_outbox SET status = 'running', "
+			"attempts = attempts + 1, next_try = ?2 WHERE id = ?1",
+			"is", j->id, until),
+		"cannot claim an action", err) < 0)
 		goto fail;
 	if (crm_db_commit(db, err) < 0)
 		return -1;
@@ -1420,26 +1420,29 @@ static int job_done(struct run *r, const struct job *j, const char *error,
 	crm_datetime_format(r->db->now, now);
 	if (crm_db_begin(r->db, err) < 0)
 		return -1;
-	if (crm_flow_exec_as(
-		r->db, err, "cannot record an action",
-		"UPDATE crm_flow_outbox SET status = ?2, error = ?3, next_try "
-		"= "
-		"CASE WHEN ?2 = 'failed' THEN ?4 END, done_at = CASE WHEN ?2 = "
-		"'done' THEN ?5 END WHERE id = ?1",
-		"issss", j->id, status, error, next, now) < 0)
+	if (crm_stmt_run_as(
+		crm_dbq(
+		    r->db, err,
+		    "UPDATE crm_flow_outbox SET status = ?2, error = ?3, "
+		    "next_try = CASE WHEN ?2 = 'failed' THEN ?4 END, done_at = "
+		    "CASE WHEN ?2 = 'done' THEN ?5 END WHERE id = ?1",
+		    "issss", j->id, status, error, next, now),
+		"cannot record an action", err) < 0)
 		goto fail;
 	/* the firing is done when all its external actions are */
-	if (crm_flow_exec_as(
-		r->db, err, "cannot record an action",
-		"UPDATE crm_flow_firings SET status = CASE WHEN EXISTS (SELECT "
-		"1 "
-		"FROM crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status = "
-		"'gave_up') THEN 'gave_up' WHEN EXISTS (SELECT 1 FROM "
-		"crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status <> "
-		"'done') THEN 'pending' ELSE 'done' END, error = (SELECT "
-		"min(o.error) FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
-		"AND o.status IN ('failed', 'gave_up')) WHERE id = ?1",
-		"i", j->firing) < 0)
+	if (crm_stmt_run_as(
+		crm_dbq(
+		    r->db, err,
+		    "UPDATE crm_flow_firings SET status = CASE WHEN EXISTS "
+		    "(SELECT 1 FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
+		    "AND o.status = 'gave_up') THEN 'gave_up' WHEN EXISTS "
+		    "(SELECT 1 FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
+		    "AND o.status <> 'done') THEN 'pending' ELSE 'done' END, "
+		    "error = (SELECT min(o.error) FROM crm_flow_outbox o WHERE "
+		    "o.firing_id = ?1 AND o.status IN ('failed', 'gave_up')) "
+		    "WHERE id = ?1",
+		    "i", j->firing),
+		"cannot record an action", err) < 0)
 		goto fail;
 	return crm_db_commit(r->db, err);
 fail:
