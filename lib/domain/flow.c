@@ -5,6 +5,7 @@
 #include "config.h"
 #include "filter.h"
 #include "flow.h"
+#include "pipeline.h"
 #include "share.h"
 
 const char *const crm_flow_trigger_names[] = {
@@ -48,24 +49,6 @@ static char *dupstr(json_t *o, const char *key)
 	const char *s = str(o, key);
 
 	return s ? crm_xstrdup(s) : NULL;
-}
-
-/* Only these keys in o; else the first other one is named. */
-static const char *unknown_key(json_t *o, const char *const *keys)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(o, k, v)
-	{
-		size_t i;
-
-		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
-			;
-		if (!keys[i])
-			return k;
-	}
-	return NULL;
 }
 
 static int field_known(const struct crm_entity *e, const char *name)
@@ -200,7 +183,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 	if (!json_is_object(j))
 		return bad(err, f->path, f->name, "trigger",
 			   "must be an object with a \"type\"");
-	if ((k = unknown_key(j, keys)))
+	if ((k = crm_json_unknown_key(j, keys)))
 		return bad(err, f->path, f->name, "trigger", "unknown key '%s'",
 			   k);
 	for (i = 0; type && crm_flow_trigger_names[i] &&
@@ -385,7 +368,7 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 		json_t *w = json_object_get(j, "where"), *v;
 		size_t n;
 
-		if ((k = unknown_key(j, keys)))
+		if ((k = crm_json_unknown_key(j, keys)))
 			return bad(err, f->path, f->name, field,
 				   "unknown key '%s'", k);
 		c->kind = CRM_FLOW_COND_RELATED;
@@ -431,7 +414,7 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 			return bad(err, f->path, f->name, field,
 				   "activities must be the only key, an "
 				   "object");
-		if ((k = unknown_key(a, keys)))
+		if ((k = crm_json_unknown_key(a, keys)))
 			return bad(err, f->path, f->name, field,
 				   "activities: unknown key '%s'", k);
 		c->kind = CRM_FLOW_COND_ACTIVITIES;
@@ -483,7 +466,7 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 		if (!json_is_object(a) || json_object_size(j) != 1)
 			return bad(err, f->path, f->name, field,
 				   "cycle must be the only key, an object");
-		if ((k = unknown_key(a, ckeys)))
+		if ((k = crm_json_unknown_key(a, ckeys)))
 			return bad(err, f->path, f->name, field,
 				   "cycle: unknown key '%s'", k);
 		if (strcmp(f->e->name, "company") &&
@@ -534,7 +517,7 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 		      *p == '-' || *p == '_' || *p == '.'))
 			return bad(err, path, f->name, "name",
 				   "use a-z, 0-9, '-', '_' and '.'");
-	if ((k = unknown_key(root, keys)))
+	if ((k = crm_json_unknown_key(root, keys)))
 		return bad(err, path, f->name, k, "unknown key");
 	f->description = dupstr(root, "description");
 	ename = str(root, "entity");
@@ -607,7 +590,7 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 		if (!json_is_object(j))
 			return bad(err, path, f->name, "options",
 				   "must be an object");
-		if ((k = unknown_key(j, okeys)))
+		if ((k = crm_json_unknown_key(j, okeys)))
 			return bad(err, path, f->name, "options",
 				   "unknown key '%s'", k);
 		if ((v = json_object_get(j, "enabled"))) {
