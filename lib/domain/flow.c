@@ -548,13 +548,14 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 	{
 		char field[64];
 		const char *type = str(v, "type");
+		const struct crm_flow_action_kind *kind;
 
 		snprintf(field, sizeof(field), "actions[%zu]", i);
 		if (!json_is_object(v))
 			return bad(err, path, f->name, field,
 				   "must be an object");
-		f->act[i].kind = type ? crm_flow_action_kind(type) : NULL;
-		if (!f->act[i].kind) {
+		kind = type ? crm_flow_action_kind(type) : NULL;
+		if (!kind) {
 			struct crm_buf names = {0};
 
 			for (const struct crm_flow_action_kind *a =
@@ -568,11 +569,16 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 			crm_buf_release(&names);
 			return -1;
 		}
+		f->act[i].kind = kind;
 		f->act[i].spec = json_incref(v);
 		f->nact = i + 1;
 		crm_err_clear(err);
-		if (f->act[i].kind->validate &&
-		    f->act[i].kind->validate(f, v, &f->act[i].data, err) < 0) {
+		/* the kind's keys are checked here, not in each validate */
+		k = kind->keys ? crm_json_unknown_key(v, kind->keys) : NULL;
+		if (k)
+			crm_err_field(err, k, CRM_EX_CONFIG, "unknown key");
+		if (k || (kind->validate &&
+			  kind->validate(f, v, &f->act[i].data, err) < 0)) {
 			char why[sizeof(err->msg)], fld[sizeof(err->field)];
 
 			snprintf(why, sizeof(why), "%s", err->msg);

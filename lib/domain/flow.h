@@ -93,6 +93,10 @@ struct crm_flow_action_kind {
 	int (*apply)(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		     struct crm_err *err);
 	void (*release)(void *data);
+	/* the keys an action of this kind may have, "type" among them,
+	 * ending with NULL: the parser names the first other one before
+	 * validate runs (NULL: validate checks them) */
+	const char *const *keys;
 };
 /* The registry, ending with {0}. */
 extern const struct crm_flow_action_kind crm_flow_action_kinds[];

@@ -35,28 +35,6 @@ static const char *str(json_t *o, const char *key)
 	return json_is_string(j) ? json_string_value(j) : NULL;
 }
 
-/* Only these keys (plus "type") in o. */
-static int only_keys(json_t *o, const char *const *keys, struct crm_err *err)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(o, k, v)
-	{
-		size_t i;
-
-		if (!strcmp(k, "type"))
-			continue;
-		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
-			;
-		if (!keys[i]) {
-			snprintf(err->field, sizeof(err->field), "%s", k);
-			return crm_err_set(err, CRM_EX_CONFIG, "unknown key");
-		}
-	}
-	return 0;
-}
-
 /* Key k of o, when present, must be a string and a valid template. */
 static int tmpl_key(const struct crm_flow *f, json_t *o, const char *k,
 		    bool required, struct crm_err *err)
@@ -116,16 +94,15 @@ static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
 
 /* -- set ---------------------------------------------------------------- */
 
+static const char *const set_keys[] = {"type", "fields", NULL};
+
 static int set_validate(const struct crm_flow *f, json_t *spec, void **data,
 			struct crm_err *err)
 {
-	static const char *const keys[] = {"fields", NULL};
 	json_t *fields = json_object_get(spec, "fields"), *v;
 	const char *k;
 
 	(void)data;
-	if (only_keys(spec, keys, err) < 0)
-		return -1;
 	if (!json_is_object(fields) || !json_object_size(fields)) {
 		snprintf(err->field, sizeof(err->field), "fields");
 		return crm_err_set(err, CRM_EX_CONFIG,
@@ -209,14 +186,12 @@ out:
 
 /* -- tag ---------------------------------------------------------------- */
 
+static const char *const tag_keys[] = {"type", "add", "remove", NULL};
+
 static int tag_validate(const struct crm_flow *f, json_t *spec, void **data,
 			struct crm_err *err)
 {
-	static const char *const keys[] = {"add", "remove", NULL};
-
 	(void)data;
-	if (only_keys(spec, keys, err) < 0)
-		return -1;
 	if (crm_entity_field(f->e, "tags") < 0)
 		return crm_err_set(err, CRM_EX_CONFIG, "%s has no tags",
 				   f->e->name);
@@ -264,20 +239,19 @@ static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 
 /* -- task and log: an activity linked to the record --------------------- */
 
+static const char *const activity_keys[] = {
+    "type",	 "subject", "body",    "owner",	      "due",  "activity",
+    "direction", "at",	    "channel", "external_id", "when", NULL};
+
 static int activity_validate(const struct crm_flow *f, json_t *spec,
 			     void **data, struct crm_err *err)
 {
-	static const char *const keys[] = {"subject", "body",	  "owner",
-					   "due",     "activity", "direction",
-					   "at",      "channel",  "external_id",
-					   "when",    NULL};
 	const char *due = str(spec, "due"), *dir = str(spec, "direction");
 	const char *when = str(spec, "when");
 	int64_t d;
 
 	(void)data;
-	if (only_keys(spec, keys, err) < 0 ||
-	    tmpl_key(f, spec, "subject", true, err) < 0 ||
+	if (tmpl_key(f, spec, "subject", true, err) < 0 ||
 	    tmpl_key(f, spec, "body", false, err) < 0 ||
 	    tmpl_key(f, spec, "owner", false, err) < 0 ||
 	    tmpl_key(f, spec, "at", false, err) < 0 ||
@@ -430,17 +404,16 @@ struct assign_data {
 	bool have_rules;
 };
 
+static const char *const assign_keys[] = {"type",  "to",    "team",
+					  "rules", "field", NULL};
+
 static int assign_validate(const struct crm_flow *f, json_t *spec, void **data,
 			   struct crm_err *err)
 {
-	static const char *const keys[] = {"to", "team", "rules", "field",
-					   NULL};
 	const char *field = str(spec, "field"), *rules = str(spec, "rules");
 	struct assign_data *ad;
 	int n = !!str(spec, "to") + !!str(spec, "team") + !!rules;
 
-	if (only_keys(spec, keys, err) < 0)
-		return -1;
 	if (n != 1)
 		return crm_err_set(err, CRM_EX_CONFIG,
 				   "give one of \"to\" (a user), \"team\" or "
@@ -668,10 +641,11 @@ out:
 
 /* -- create: a record of any entity ------------------------------------- */
 
+static const char *const create_keys[] = {"type", "entity", "fields", NULL};
+
 static int create_validate(const struct crm_flow *f, json_t *spec, void **data,
 			   struct crm_err *err)
 {
-	static const char *const keys[] = {"entity", "fields", NULL};
 	const struct crm_entity *e =
 	    str(spec, "entity") ? crm_entity_by_name(str(spec, "entity"))
 				: NULL;
@@ -679,8 +653,6 @@ static int create_validate(const struct crm_flow *f, json_t *spec, void **data,
 	const char *k;
 
 	(void)data;
-	if (only_keys(spec, keys, err) < 0)
-		return -1;
 	if (!e) {
 		snprintf(err->field, sizeof(err->field), "entity");
 		return crm_err_set(err, CRM_EX_CONFIG, "no such entity");
@@ -741,15 +713,14 @@ out:
 
 /* -- email: a MIME message for $CRM_SENDMAIL ---------------------------- */
 
+static const char *const email_keys[] = {"type",    "to",   "cc",   "from",
+					 "subject", "text", "html", NULL};
+
 static int email_validate(const struct crm_flow *f, json_t *spec, void **data,
 			  struct crm_err *err)
 {
-	static const char *const keys[] = {"to",   "cc",   "from", "subject",
-					   "text", "html", NULL};
-
 	(void)data;
-	if (only_keys(spec, keys, err) < 0 ||
-	    tmpl_key(f, spec, "to", true, err) < 0 ||
+	if (tmpl_key(f, spec, "to", true, err) < 0 ||
 	    tmpl_key(f, spec, "cc", false, err) < 0 ||
 	    tmpl_key(f, spec, "from", false, err) < 0 ||
 	    tmpl_key(f, spec, "subject", true, err) < 0 ||
@@ -827,16 +798,15 @@ out:
 
 /* -- command: argv with the record as JSON on stdin (webhooks) ---------- */
 
+static const char *const command_keys[] = {"type", "argv", NULL};
+
 static int command_validate(const struct crm_flow *f, json_t *spec, void **data,
 			    struct crm_err *err)
 {
-	static const char *const keys[] = {"argv", NULL};
 	json_t *argv = json_object_get(spec, "argv"), *v;
 	size_t i;
 
 	(void)data;
-	if (only_keys(spec, keys, err) < 0)
-		return -1;
 	snprintf(err->field, sizeof(err->field), "argv");
 	if (!json_is_array(argv) || !json_array_size(argv))
 		return crm_err_set(err, CRM_EX_CONFIG,
@@ -921,16 +891,17 @@ static int command_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 const struct crm_flow_action_kind crm_flow_action_kinds[] = {
     {"approval", false, crm_approval_action_validate, crm_approval_action_apply,
      NULL},
-    {"assign", false, assign_validate, assign_apply, assign_release},
+    {"assign", false, assign_validate, assign_apply, assign_release,
+     assign_keys},
     {"campaign_email", true, crm_campaign_email_validate,
      crm_campaign_email_apply, NULL},
-    {"command", true, command_validate, command_apply, NULL},
-    {"create", false, create_validate, create_apply, NULL},
-    {"email", true, email_validate, email_apply, NULL},
-    {"log", false, activity_validate, log_apply, NULL},
-    {"set", false, set_validate, set_apply, NULL},
-    {"tag", false, tag_validate, tag_apply, NULL},
-    {"task", false, activity_validate, task_apply, NULL},
+    {"command", true, command_validate, command_apply, NULL, command_keys},
+    {"create", false, create_validate, create_apply, NULL, create_keys},
+    {"email", true, email_validate, email_apply, NULL, email_keys},
+    {"log", false, activity_validate, log_apply, NULL, activity_keys},
+    {"set", false, set_validate, set_apply, NULL, set_keys},
+    {"tag", false, tag_validate, tag_apply, NULL, tag_keys},
+    {"task", false, activity_validate, task_apply, NULL, activity_keys},
     {0},
 };
 
