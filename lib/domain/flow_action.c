@@ -74,12 +74,18 @@ static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *k,
 	return 1;
 }
 
-/* Write rec (with "id") onto the record through the entity engine. */
+/* Write rec (with "id") onto the record through the entity engine, and
+ * note what was done (fmt), " (unchanged)" after it when nothing changed. */
 static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
-			bool *changed, struct crm_err *err)
+			struct crm_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
+			struct crm_err *err, const char *fmt, ...)
 {
 	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, false, err);
 	enum crm_import_action a;
+	struct crm_buf note = {0};
+	va_list ap;
 	char id[32];
 
 	if (!im)
@@ -88,7 +94,12 @@ static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
 	crm_rec_set(rec, "id", id, CRM_STR);
 	if (crm_importer_apply(im, rec, NULL, &a, err) < 0)
 		return -1;
-	*changed = a == CRM_UPDATED;
+	va_start(ap, fmt);
+	crm_buf_vaddf(&note, fmt, ap);
+	va_end(ap);
+	crm_flow_did(ctx, "%s%s", crm_buf_str(&note),
+		     a == CRM_UPDATED ? "" : " (unchanged)");
+	crm_buf_release(&note);
 	return 0;
 }
 
@@ -167,16 +178,13 @@ static int set_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 {
 	struct crm_buf note = {0};
 	struct crm_rec rec;
-	bool changed;
 	int rc = -1;
 
 	(void)data;
 	crm_rec_init(&rec);
 	if (expand_fields(ctx, spec, true, &rec, &note, err) < 0 ||
-	    write_fields(ctx, &rec, &changed, err) < 0)
+	    write_fields(ctx, &rec, err, "set %s", crm_buf_str(&note)) < 0)
 		goto out;
-	crm_flow_did(ctx, "set %s%s", crm_buf_str(&note),
-		     changed ? "" : " (unchanged)");
 	rc = 0;
 out:
 	crm_rec_release(&rec);
@@ -208,7 +216,6 @@ static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	struct crm_strv have = {0}, add = {0}, rm = {0};
 	struct crm_buf nt = {0};
 	struct crm_rec rec;
-	bool changed;
 	int rc;
 
 	(void)data;
@@ -223,12 +230,9 @@ static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 			crm_buf_addf(&nt, "%s%s", nt.len ? "," : "", have.v[i]);
 	crm_rec_init(&rec);
 	crm_rec_set(&rec, "tags", crm_buf_str(&nt), CRM_STR);
-	rc = write_fields(ctx, &rec, &changed, err);
-	if (rc == 0)
-		crm_flow_did(ctx, "tags%s%s%s%s%s", add.n ? " +" : "",
-			     add.n ? str(spec, "add") : "", rm.n ? " -" : "",
-			     rm.n ? str(spec, "remove") : "",
-			     changed ? "" : " (unchanged)");
+	rc = write_fields(ctx, &rec, err, "tags%s%s%s%s", add.n ? " +" : "",
+			  add.n ? str(spec, "add") : "", rm.n ? " -" : "",
+			  rm.n ? str(spec, "remove") : "");
 	crm_rec_release(&rec);
 	crm_buf_release(&nt);
 	crm_strv_release(&have);
@@ -580,7 +584,6 @@ static int assign_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	struct crm_rec rec;
 	char *who = NULL;
 	const char *how = "";
-	bool changed;
 	int rc = -1;
 
 	if (!field)
@@ -627,10 +630,8 @@ static int assign_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		goto out;
 	}
 	crm_rec_set(&rec, field, who, CRM_STR);
-	if (write_fields(ctx, &rec, &changed, err) < 0)
+	if (write_fields(ctx, &rec, err, "%s=%s%s", field, who, how) < 0)
 		goto out;
-	crm_flow_did(ctx, "%s=%s%s%s", field, who, how,
-		     changed ? "" : " (unchanged)");
 	rc = 0;
 out:
 	free(who);
