@@ -44,13 +44,6 @@ static const char *str(json_t *o, const char *key)
 	return json_is_string(j) ? json_string_value(j) : NULL;
 }
 
-static char *dupstr(json_t *o, const char *key)
-{
-	const char *s = str(o, key);
-
-	return s ? crm_xstrdup(s) : NULL;
-}
-
 static int field_known(const struct crm_entity *e, const char *name)
 {
 	return crm_entity_field(e, name) >= 0;
@@ -195,9 +188,9 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 			   "must be one of created, updated, tag_added, "
 			   "time, schedule, event");
 	t->kind = (enum crm_flow_trigger_kind)i;
-	t->field = dupstr(j, "field");
-	t->from = dupstr(j, "from");
-	t->to = dupstr(j, "to");
+	t->field = str(j, "field");
+	t->from = str(j, "from");
+	t->to = str(j, "to");
 	/* an update trigger may name a custom field (a deal's discount) */
 	if (t->field && !field_known(f->e, t->field) &&
 	    t->kind != CRM_FLOW_ON_UPDATE)
@@ -212,7 +205,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 				   "from and to need a field");
 		break;
 	case CRM_FLOW_ON_TAG:
-		t->tag = dupstr(j, "tag");
+		t->tag = str(j, "tag");
 		if (!t->tag || !*t->tag)
 			return bad(err, f->path, f->name, "trigger.tag",
 				   "tag_added needs a tag");
@@ -241,7 +234,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 				   after ? "trigger.after" : "trigger.before",
 				   "bad duration '%s'", after ? after : before);
 		t->offset = after ? d : -d;
-		t->days_field = dupstr(j, "days_field");
+		t->days_field = str(j, "days_field");
 		if (t->days_field) {
 			long di = crm_entity_field(f->e, t->days_field);
 
@@ -270,7 +263,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 		const char *every = str(j, "every"), *at = str(j, "at");
 		int hh, mm, n = 0;
 
-		t->tz = dupstr(j, "timezone");
+		t->tz = str(j, "timezone");
 		if (t->tz) {
 			t->zone = crm_tz_load(t->tz, err);
 			if (!t->zone) {
@@ -304,7 +297,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 		break;
 	}
 	case CRM_FLOW_ON_EVENT:
-		t->event = dupstr(j, "event");
+		t->event = str(j, "event");
 		if (!t->event || !*t->event)
 			return bad(err, f->path, f->name, "trigger.event",
 				   "an event trigger needs an event name");
@@ -376,7 +369,7 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 		if (!c->rel)
 			return bad(err, f->path, f->name, field,
 				   "related: no entity '%s'", rel ? rel : "");
-		c->via = str(j, "via") ? dupstr(j, "via")
+		c->via = str(j, "via") ? crm_xstrdup(str(j, "via"))
 				       : crm_xasprintf("%s_id", c->rel->name);
 		{
 			long fi = crm_entity_field(f->e, c->via);
@@ -418,8 +411,8 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 			return bad(err, f->path, f->name, field,
 				   "activities: unknown key '%s'", k);
 		c->kind = CRM_FLOW_COND_ACTIVITIES;
-		c->type = dupstr(a, "type");
-		c->direction = dupstr(a, "direction");
+		c->type = str(a, "type");
+		c->direction = str(a, "direction");
 		since = str(a, "since");
 		within = str(a, "within");
 		if (since) {
@@ -430,7 +423,7 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 					   "activities.since: %s has no time "
 					   "field '%s'",
 					   f->e->name, since);
-			c->since_field = crm_xstrdup(since);
+			c->since_field = since;
 		}
 		if (within && (crm_parse_duration(within, &c->within) < 0 ||
 			       c->within <= 0))
@@ -509,7 +502,7 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 	f->enabled = true;
 	f->retries = 5;
 	f->backoff = 600;
-	f->name = dupstr(root, "name");
+	f->name = str(root, "name");
 	if (!f->name || !*f->name)
 		return bad(err, path, NULL, "name", "a flow needs a name");
 	for (const char *p = f->name; *p; p++)
@@ -519,7 +512,7 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 				   "use a-z, 0-9, '-', '_' and '.'");
 	if ((k = crm_json_unknown_key(root, keys)))
 		return bad(err, path, f->name, k, "unknown key");
-	f->description = dupstr(root, "description");
+	f->description = str(root, "description");
 	ename = str(root, "entity");
 	f->e = ename ? crm_entity_by_name(ename) : NULL;
 	if (!f->e)
@@ -630,31 +623,19 @@ void crm_flow_release(struct crm_flow *f)
 {
 	struct crm_flow_trigger *t = &f->trigger;
 
-	free(f->name);
 	free(f->path);
-	free(f->description);
-	free(t->field);
-	free(t->days_field);
-	free(t->from);
-	free(t->to);
-	free(t->tag);
 	free(t->calendar);
 	if (t->cal) {
 		crm_bizcal_release(t->cal);
 		free(t->cal);
 	}
-	free(t->tz);
 	crm_tz_free(t->zone);
-	free(t->event);
 	for (size_t i = 0; i < f->ncond; i++) {
 		struct crm_flow_cond *c = &f->cond[i];
 
 		free(c->text);
 		crm_strv_release(&c->where);
 		free(c->via);
-		free(c->type);
-		free(c->direction);
-		free(c->since_field);
 	}
 	free(f->cond);
 	for (size_t i = 0; i < f->nact; i++) {
