@@ -42,7 +42,8 @@ struct crm_flow_trigger {
 	const char *tag;       /* tag */
 	int64_t offset;	       /* time: seconds after the field (< 0: before) */
 	/* time: an integer field of the record whose value, when set, is
-	 * the offset in days (its sign as offset's); NULL: offset only */
+	 * the offset in days (before or after by the sign of offset); NULL:
+	 * offset only */
 	const char *days_field;
 	char *calendar;		/* time: an SLA calendar name (owned); NULL:
 				   calendar time */
