@@ -44,6 +44,14 @@ static const char *str(json_t *o, const char *key)
 	return json_is_string(j) ? json_string_value(j) : NULL;
 }
 
+/* A string that must be there and not be empty: NULL when it is not. */
+static const char *nonempty(json_t *o, const char *key)
+{
+	const char *s = str(o, key);
+
+	return s && *s ? s : NULL;
+}
+
 static int field_known(const struct crm_entity *e, const char *name)
 {
 	return crm_entity_field(e, name) >= 0;
@@ -205,8 +213,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 				   "from and to need a field");
 		break;
 	case CRM_FLOW_ON_TAG:
-		t->tag = str(j, "tag");
-		if (!t->tag || !*t->tag)
+		if (!(t->tag = nonempty(j, "tag")))
 			return bad(err, f->path, f->name, "trigger.tag",
 				   "tag_added needs a tag");
 		if (!field_known(f->e, "tags"))
@@ -297,8 +304,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 		break;
 	}
 	case CRM_FLOW_ON_EVENT:
-		t->event = str(j, "event");
-		if (!t->event || !*t->event)
+		if (!(t->event = nonempty(j, "event")))
 			return bad(err, f->path, f->name, "trigger.event",
 				   "an event trigger needs an event name");
 		break;
@@ -502,8 +508,7 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 	f->enabled = true;
 	f->retries = 5;
 	f->backoff = 600;
-	f->name = str(root, "name");
-	if (!f->name || !*f->name)
+	if (!(f->name = nonempty(root, "name")))
 		return bad(err, path, NULL, "name", "a flow needs a name");
 	for (const char *p = f->name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
