@@ -824,6 +824,16 @@ static uint64_t splitmix64(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
+void crm_logit_shuffle(size_t *v, size_t n, uint64_t seed)
+{
+	for (size_t i = n; i > 1; i--) { /* Fisher-Yates */
+		size_t j = (size_t)(splitmix64(&seed) % i), t = v[i - 1];
+
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+}
+
 static int cross_validate(const struct crm_logit_data *d,
 			  const struct crm_logit_opts *o,
 			  struct crm_logit_report *rep, struct crm_err *err)
@@ -836,17 +846,11 @@ static int cross_validate(const struct crm_logit_data *d,
 	double *pr = crm_xmalloc(n * sizeof(*pr));
 	unsigned char *yt = crm_xmalloc(n);
 	double auc_sum = 0, ll_sum = 0;
-	uint64_t s = o->seed;
 	int rc = -1;
 
 	for (size_t i = 0; i < n; i++)
 		perm[i] = i;
-	for (size_t i = n; i > 1; i--) { /* Fisher-Yates */
-		size_t j = (size_t)(splitmix64(&s) % i), t = perm[i - 1];
-
-		perm[i - 1] = perm[j];
-		perm[j] = t;
-	}
+	crm_logit_shuffle(perm, n, o->seed);
 	for (size_t i = 0; i < n; i++)
 		fold[perm[i]] = (unsigned char)(i % k);
 	rep->cv_folds_scored = 0;

@@ -136,4 +136,9 @@ struct crm_logit_sparse {
 long crm_logit_fit_sparse(const struct crm_logit_sparse *x, double *w,
 			  double l2, long max_iter, struct crm_err *err);
 
+/* Shuffle v (n) in place, Fisher-Yates driven by splitmix64 from seed: the
+ * same seed gives the same order (the cross-validation folds, textclass's
+ * random holdout). */
+void crm_logit_shuffle(size_t *v, size_t n, uint64_t seed);
+
 #endif

@@ -290,15 +290,6 @@ static long predict_bag(const struct crm_textclass *m, const struct bag *b,
 	return bk;
 }
 
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
 /* Accuracy and macro-F1 (over the classes in truth or prediction) of
  * pred against truth. */
 static void score(const long *truth, const long *pred, size_t n, size_t nc,
@@ -344,7 +335,6 @@ struct crm_textclass *crm_textclass_train(const char *const *texts,
 	long *y = crm_xcalloc(n ? n : 1, sizeof(*y));
 	size_t *rows = crm_xcalloc(n ? n : 1, sizeof(*rows)), nr = 0;
 	size_t *count = NULL;
-	uint64_t seed = o->seed;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->accuracy = rep->macro_f1 = NAN;
@@ -376,11 +366,8 @@ struct crm_textclass *crm_textclass_train(const char *const *texts,
 		goto fail;
 	}
 	/* hold out the last share, or a random one */
-	for (size_t i = nr; o->shuffle && i > 1; i--) {
-		size_t j = (size_t)(splitmix64(&seed) % i), t = rows[i - 1];
-		rows[i - 1] = rows[j];
-		rows[j] = t;
-	}
+	if (o->shuffle)
+		crm_logit_shuffle(rows, nr, o->seed);
 	rep->test = o->holdout > 0 ? nr * (size_t)o->holdout / 100 : 0;
 	if (o->holdout > 0 && !rep->test && nr >= 2)
 		rep->test = 1;

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "filter.h"
 #include "flow.h"
+#include "pipeline.h"
 #include "share.h"
 
 const char *const crm_flow_trigger_names[] = {
@@ -43,29 +44,12 @@ static const char *str(json_t *o, const char *key)
 	return json_is_string(j) ? json_string_value(j) : NULL;
 }
 
-static char *dupstr(json_t *o, const char *key)
+/* A string that must be there and not be empty: NULL when it is not. */
+static const char *nonempty(json_t *o, const char *key)
 {
 	const char *s = str(o, key);
 
-	return s ? crm_xstrdup(s) : NULL;
-}
-
-/* Only these keys in o; else the first other one is named. */
-static const char *unknown_key(json_t *o, const char *const *keys)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(o, k, v)
-	{
-		size_t i;
-
-		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
-			;
-		if (!keys[i])
-			return k;
-	}
-	return NULL;
+	return s && *s ? s : NULL;
 }
 
 static int field_known(const struct crm_entity *e, const char *name)
@@ -200,7 +184,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 	if (!json_is_object(j))
 		return bad(err, f->path, f->name, "trigger",
 			   "must be an object with a \"type\"");
-	if ((k = unknown_key(j, keys)))
+	if ((k = crm_json_unknown_key(j, keys)))
 		return bad(err, f->path, f->name, "trigger", "unknown key '%s'",
 			   k);
 	for (i = 0; type && crm_flow_trigger_names[i] &&
@@ -212,9 +196,9 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 			   "must be one of created, updated, tag_added, "
 			   "time, schedule, event");
 	t->kind = (enum crm_flow_trigger_kind)i;
-	t->field = dupstr(j, "field");
-	t->from = dupstr(j, "from");
-	t->to = dupstr(j, "to");
+	t->field = str(j, "field");
+	t->from = str(j, "from");
+	t->to = str(j, "to");
 	/* an update trigger may name a custom field (a deal's discount) */
 	if (t->field && !field_known(f->e, t->field) &&
 	    t->kind != CRM_FLOW_ON_UPDATE)
@@ -229,8 +213,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 				   "from and to need a field");
 		break;
 	case CRM_FLOW_ON_TAG:
-		t->tag = dupstr(j, "tag");
-		if (!t->tag || !*t->tag)
+		if (!(t->tag = nonempty(j, "tag")))
 			return bad(err, f->path, f->name, "trigger.tag",
 				   "tag_added needs a tag");
 		if (!field_known(f->e, "tags"))
@@ -258,7 +241,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 				   after ? "trigger.after" : "trigger.before",
 				   "bad duration '%s'", after ? after : before);
 		t->offset = after ? d : -d;
-		t->days_field = dupstr(j, "days_field");
+		t->days_field = str(j, "days_field");
 		if (t->days_field) {
 			long di = crm_entity_field(f->e, t->days_field);
 
@@ -287,7 +270,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 		const char *every = str(j, "every"), *at = str(j, "at");
 		int hh, mm, n = 0;
 
-		t->tz = dupstr(j, "timezone");
+		t->tz = str(j, "timezone");
 		if (t->tz) {
 			t->zone = crm_tz_load(t->tz, err);
 			if (!t->zone) {
@@ -321,8 +304,7 @@ static int parse_trigger(struct crm_flow *f, json_t *j, struct crm_err *err)
 		break;
 	}
 	case CRM_FLOW_ON_EVENT:
-		t->event = dupstr(j, "event");
-		if (!t->event || !*t->event)
+		if (!(t->event = nonempty(j, "event")))
 			return bad(err, f->path, f->name, "trigger.event",
 				   "an event trigger needs an event name");
 		break;
@@ -385,7 +367,7 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 		json_t *w = json_object_get(j, "where"), *v;
 		size_t n;
 
-		if ((k = unknown_key(j, keys)))
+		if ((k = crm_json_unknown_key(j, keys)))
 			return bad(err, f->path, f->name, field,
 				   "unknown key '%s'", k);
 		c->kind = CRM_FLOW_COND_RELATED;
@@ -393,7 +375,7 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 		if (!c->rel)
 			return bad(err, f->path, f->name, field,
 				   "related: no entity '%s'", rel ? rel : "");
-		c->via = str(j, "via") ? dupstr(j, "via")
+		c->via = str(j, "via") ? crm_xstrdup(str(j, "via"))
 				       : crm_xasprintf("%s_id", c->rel->name);
 		{
 			long fi = crm_entity_field(f->e, c->via);
@@ -431,12 +413,12 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 			return bad(err, f->path, f->name, field,
 				   "activities must be the only key, an "
 				   "object");
-		if ((k = unknown_key(a, keys)))
+		if ((k = crm_json_unknown_key(a, keys)))
 			return bad(err, f->path, f->name, field,
 				   "activities: unknown key '%s'", k);
 		c->kind = CRM_FLOW_COND_ACTIVITIES;
-		c->type = dupstr(a, "type");
-		c->direction = dupstr(a, "direction");
+		c->type = str(a, "type");
+		c->direction = str(a, "direction");
 		since = str(a, "since");
 		within = str(a, "within");
 		if (since) {
@@ -447,7 +429,7 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 					   "activities.since: %s has no time "
 					   "field '%s'",
 					   f->e->name, since);
-			c->since_field = crm_xstrdup(since);
+			c->since_field = since;
 		}
 		if (within && (crm_parse_duration(within, &c->within) < 0 ||
 			       c->within <= 0))
@@ -483,7 +465,7 @@ static int parse_cond(struct crm_flow *f, json_t *j, size_t i,
 		if (!json_is_object(a) || json_object_size(j) != 1)
 			return bad(err, f->path, f->name, field,
 				   "cycle must be the only key, an object");
-		if ((k = unknown_key(a, ckeys)))
+		if ((k = crm_json_unknown_key(a, ckeys)))
 			return bad(err, f->path, f->name, field,
 				   "cycle: unknown key '%s'", k);
 		if (strcmp(f->e->name, "company") &&
@@ -526,17 +508,16 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 	f->enabled = true;
 	f->retries = 5;
 	f->backoff = 600;
-	f->name = dupstr(root, "name");
-	if (!f->name || !*f->name)
+	if (!(f->name = nonempty(root, "name")))
 		return bad(err, path, NULL, "name", "a flow needs a name");
 	for (const char *p = f->name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		      *p == '-' || *p == '_' || *p == '.'))
 			return bad(err, path, f->name, "name",
 				   "use a-z, 0-9, '-', '_' and '.'");
-	if ((k = unknown_key(root, keys)))
+	if ((k = crm_json_unknown_key(root, keys)))
 		return bad(err, path, f->name, k, "unknown key");
-	f->description = dupstr(root, "description");
+	f->description = str(root, "description");
 	ename = str(root, "entity");
 	f->e = ename ? crm_entity_by_name(ename) : NULL;
 	if (!f->e)
@@ -565,13 +546,14 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 	{
 		char field[64];
 		const char *type = str(v, "type");
+		const struct crm_flow_action_kind *kind;
 
 		snprintf(field, sizeof(field), "actions[%zu]", i);
 		if (!json_is_object(v))
 			return bad(err, path, f->name, field,
 				   "must be an object");
-		f->act[i].kind = type ? crm_flow_action_kind(type) : NULL;
-		if (!f->act[i].kind) {
+		kind = type ? crm_flow_action_kind(type) : NULL;
+		if (!kind) {
 			struct crm_buf names = {0};
 
 			for (const struct crm_flow_action_kind *a =
@@ -585,11 +567,16 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 			crm_buf_release(&names);
 			return -1;
 		}
+		f->act[i].kind = kind;
 		f->act[i].spec = json_incref(v);
 		f->nact = i + 1;
 		crm_err_clear(err);
-		if (f->act[i].kind->validate &&
-		    f->act[i].kind->validate(f, v, &f->act[i].data, err) < 0) {
+		/* the kind's keys are checked here, not in each validate */
+		k = kind->keys ? crm_json_unknown_key(v, kind->keys) : NULL;
+		if (k)
+			crm_err_field(err, k, CRM_EX_CONFIG, "unknown key");
+		if (k || (kind->validate &&
+			  kind->validate(f, v, &f->act[i].data, err) < 0)) {
 			char why[sizeof(err->msg)], fld[sizeof(err->field)];
 
 			snprintf(why, sizeof(why), "%s", err->msg);
@@ -607,7 +594,7 @@ int crm_flow_parse(json_t *root, const char *path, struct crm_flow *f,
 		if (!json_is_object(j))
 			return bad(err, path, f->name, "options",
 				   "must be an object");
-		if ((k = unknown_key(j, okeys)))
+		if ((k = crm_json_unknown_key(j, okeys)))
 			return bad(err, path, f->name, "options",
 				   "unknown key '%s'", k);
 		if ((v = json_object_get(j, "enabled"))) {
@@ -641,31 +628,19 @@ void crm_flow_release(struct crm_flow *f)
 {
 	struct crm_flow_trigger *t = &f->trigger;
 
-	free(f->name);
 	free(f->path);
-	free(f->description);
-	free(t->field);
-	free(t->days_field);
-	free(t->from);
-	free(t->to);
-	free(t->tag);
 	free(t->calendar);
 	if (t->cal) {
 		crm_bizcal_release(t->cal);
 		free(t->cal);
 	}
-	free(t->tz);
 	crm_tz_free(t->zone);
-	free(t->event);
 	for (size_t i = 0; i < f->ncond; i++) {
 		struct crm_flow_cond *c = &f->cond[i];
 
 		free(c->text);
 		crm_strv_release(&c->where);
 		free(c->via);
-		free(c->type);
-		free(c->direction);
-		free(c->since_field);
 	}
 	free(f->cond);
 	for (size_t i = 0; i < f->nact; i++) {

@@ -33,25 +33,28 @@ enum crm_flow_trigger_kind {
 };
 extern const char *const crm_flow_trigger_names[]; /* "created" ... */
 
+/* The strings of a flow that are not said to be owned are the file's own
+ * (struct crm_flow's root holds them). */
 struct crm_flow_trigger {
 	enum crm_flow_trigger_kind kind;
-	char *field;	  /* update: the field (NULL: any); time: the field */
-	char *from, *to;  /* update: values (NULL: any) */
-	char *tag;	  /* tag */
-	int64_t offset;	  /* time: seconds after the field (< 0: before) */
-	char *days_field; /* time: an integer field of the record whose value,
-			     when set, is the offset in days (sign of
-			     offset: before or after); NULL: offset only */
-	char *calendar;	  /* time: an SLA calendar name; NULL: calendar
-			     time */
+	const char *field; /* update: the field (NULL: any); time: the field */
+	const char *from, *to; /* update: values (NULL: any) */
+	const char *tag;       /* tag */
+	int64_t offset;	       /* time: seconds after the field (< 0: before) */
+	/* time: an integer field of the record whose value, when set, is
+	 * the offset in days (before or after by the sign of offset); NULL:
+	 * offset only */
+	const char *days_field;
+	char *calendar;		/* time: an SLA calendar name (owned); NULL:
+				   calendar time */
 	struct crm_bizcal *cal; /* time: loaded calendar (owned), or NULL */
 	unsigned days;		/* schedule: bit 0 Monday .. bit 6 Sunday */
 	int at;			/* schedule: seconds after local midnight */
 	int64_t every;		/* schedule: seconds between slots when given
 				   as "every": "1h" (then days and at unused) */
-	char *tz;		/* schedule: IANA zone (NULL: UTC) */
+	const char *tz;		/* schedule: IANA zone (NULL: UTC) */
 	struct crm_tz *zone;	/* loaded zone, owned */
-	char *event;		/* event */
+	const char *event;	/* event */
 };
 
 enum crm_flow_cond_kind {
@@ -64,12 +67,12 @@ enum crm_flow_cond_kind {
 
 struct crm_flow_cond {
 	enum crm_flow_cond_kind kind;
-	char *text;		      /* as written, for explanations */
+	char *text;		      /* as written, for explanations (owned) */
 	struct crm_strv where;	      /* WHERE, RELATED: expressions */
 	const struct crm_entity *rel; /* RELATED: the related entity */
-	char *via;		      /* RELATED: the reference field */
-	char *type, *direction;	      /* ACTIVITIES: NULL: any */
-	char *since_field;	      /* ACTIVITIES: counted from this field */
+	char *via;		      /* RELATED: the reference field (owned) */
+	const char *type, *direction; /* ACTIVITIES: NULL: any */
+	const char *since_field;      /* ACTIVITIES: counted from this field */
 	int64_t within;	  /* ACTIVITIES: or within this long (> 0) */
 	int64_t min, max; /* ACTIVITIES: bounds (max < 0: none) */
 };
@@ -93,6 +96,10 @@ struct crm_flow_action_kind {
 	int (*apply)(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		     struct crm_err *err);
 	void (*release)(void *data);
+	/* the keys an action of this kind may have, "type" among them,
+	 * ending with NULL: the parser names the first other one before
+	 * validate runs (NULL: validate checks them) */
+	const char *const *keys;
 };
 /* The registry, ending with {0}. */
 extern const struct crm_flow_action_kind crm_flow_action_kinds[];
@@ -105,7 +112,8 @@ struct crm_flow_action {
 };
 
 struct crm_flow {
-	char *name, *path, *description;
+	const char *name, *description;
+	char *path; /* owned */
 	const struct crm_entity *e;
 	struct crm_flow_trigger trigger;
 	struct crm_flow_cond *cond;
@@ -115,7 +123,7 @@ struct crm_flow {
 	bool enabled;
 	int retries;	 /* attempts before giving up (default 5) */
 	int64_t backoff; /* first retry delay, doubled each time (10m) */
-	json_t *root;	 /* the file, owned */
+	json_t *root;	 /* the file, owned: it holds the strings */
 };
 
 struct crm_flows {
@@ -171,11 +179,6 @@ struct crm_flow_ctx {
 struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
 				       const struct crm_entity *e, bool create,
 				       struct crm_err *err);
-/* Run one cached statement (sql as for crm_db_stmt_cached) with its
- * values bound from fmt (see dbq.h); an error names what failed, as
- * crm_stmt_step_as does. 0 or -1 with err. */
-int crm_flow_exec_as(struct crm_db *db, struct crm_err *err, const char *what,
-		     const char *sql, const char *fmt, ...);
 /* Note that ctx's firing made record id of entity (for loop depth). */
 int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
 		  struct crm_err *err);

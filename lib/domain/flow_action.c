@@ -35,28 +35,6 @@ static const char *str(json_t *o, const char *key)
 	return json_is_string(j) ? json_string_value(j) : NULL;
 }
 
-/* Only these keys (plus "type") in o. */
-static int only_keys(json_t *o, const char *const *keys, struct crm_err *err)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(o, k, v)
-	{
-		size_t i;
-
-		if (!strcmp(k, "type"))
-			continue;
-		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
-			;
-		if (!keys[i]) {
-			snprintf(err->field, sizeof(err->field), "%s", k);
-			return crm_err_set(err, CRM_EX_CONFIG, "unknown key");
-		}
-	}
-	return 0;
-}
-
 /* Key k of o, when present, must be a string and a valid template. */
 static int tmpl_key(const struct crm_flow *f, json_t *o, const char *k,
 		    bool required, struct crm_err *err)
@@ -96,12 +74,18 @@ static int expand(struct crm_flow_ctx *ctx, json_t *spec, const char *k,
 	return 1;
 }
 
-/* Write rec (with "id") onto the record through the entity engine. */
+/* Write rec (with "id") onto the record through the entity engine, and
+ * note what was done (fmt), " (unchanged)" after it when nothing changed. */
 static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
-			bool *changed, struct crm_err *err)
+			struct crm_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
+			struct crm_err *err, const char *fmt, ...)
 {
 	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, false, err);
 	enum crm_import_action a;
+	struct crm_buf note = {0};
+	va_list ap;
 	char id[32];
 
 	if (!im)
@@ -110,22 +94,26 @@ static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
 	crm_rec_set(rec, "id", id, CRM_STR);
 	if (crm_importer_apply(im, rec, NULL, &a, err) < 0)
 		return -1;
-	*changed = a == CRM_UPDATED;
+	va_start(ap, fmt);
+	crm_buf_vaddf(&note, fmt, ap);
+	va_end(ap);
+	crm_flow_did(ctx, "%s%s", crm_buf_str(&note),
+		     a == CRM_UPDATED ? "" : " (unchanged)");
+	crm_buf_release(&note);
 	return 0;
 }
 
 /* -- set ---------------------------------------------------------------- */
 
+static const char *const set_keys[] = {"type", "fields", NULL};
+
 static int set_validate(const struct crm_flow *f, json_t *spec, void **data,
 			struct crm_err *err)
 {
-	static const char *const keys[] = {"fields", NULL};
 	json_t *fields = json_object_get(spec, "fields"), *v;
 	const char *k;
 
 	(void)data;
-	if (only_keys(spec, keys, err) < 0)
-		return -1;
 	if (!json_is_object(fields) || !json_object_size(fields)) {
 		snprintf(err->field, sizeof(err->field), "fields");
 		return crm_err_set(err, CRM_EX_CONFIG,
@@ -190,16 +178,13 @@ static int set_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 {
 	struct crm_buf note = {0};
 	struct crm_rec rec;
-	bool changed;
 	int rc = -1;
 
 	(void)data;
 	crm_rec_init(&rec);
 	if (expand_fields(ctx, spec, true, &rec, &note, err) < 0 ||
-	    write_fields(ctx, &rec, &changed, err) < 0)
+	    write_fields(ctx, &rec, err, "set %s", crm_buf_str(&note)) < 0)
 		goto out;
-	crm_flow_did(ctx, "set %s%s", crm_buf_str(&note),
-		     changed ? "" : " (unchanged)");
 	rc = 0;
 out:
 	crm_rec_release(&rec);
@@ -209,14 +194,12 @@ out:
 
 /* -- tag ---------------------------------------------------------------- */
 
+static const char *const tag_keys[] = {"type", "add", "remove", NULL};
+
 static int tag_validate(const struct crm_flow *f, json_t *spec, void **data,
 			struct crm_err *err)
 {
-	static const char *const keys[] = {"add", "remove", NULL};
-
 	(void)data;
-	if (only_keys(spec, keys, err) < 0)
-		return -1;
 	if (crm_entity_field(f->e, "tags") < 0)
 		return crm_err_set(err, CRM_EX_CONFIG, "%s has no tags",
 				   f->e->name);
@@ -233,7 +216,6 @@ static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	struct crm_strv have = {0}, add = {0}, rm = {0};
 	struct crm_buf nt = {0};
 	struct crm_rec rec;
-	bool changed;
 	int rc;
 
 	(void)data;
@@ -248,12 +230,9 @@ static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 			crm_buf_addf(&nt, "%s%s", nt.len ? "," : "", have.v[i]);
 	crm_rec_init(&rec);
 	crm_rec_set(&rec, "tags", crm_buf_str(&nt), CRM_STR);
-	rc = write_fields(ctx, &rec, &changed, err);
-	if (rc == 0)
-		crm_flow_did(ctx, "tags%s%s%s%s%s", add.n ? " +" : "",
-			     add.n ? str(spec, "add") : "", rm.n ? " -" : "",
-			     rm.n ? str(spec, "remove") : "",
-			     changed ? "" : " (unchanged)");
+	rc = write_fields(ctx, &rec, err, "tags%s%s%s%s", add.n ? " +" : "",
+			  add.n ? str(spec, "add") : "", rm.n ? " -" : "",
+			  rm.n ? str(spec, "remove") : "");
 	crm_rec_release(&rec);
 	crm_buf_release(&nt);
 	crm_strv_release(&have);
@@ -264,20 +243,19 @@ static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 
 /* -- task and log: an activity linked to the record --------------------- */
 
+static const char *const activity_keys[] = {
+    "type",	 "subject", "body",    "owner",	      "due",  "activity",
+    "direction", "at",	    "channel", "external_id", "when", NULL};
+
 static int activity_validate(const struct crm_flow *f, json_t *spec,
 			     void **data, struct crm_err *err)
 {
-	static const char *const keys[] = {"subject", "body",	  "owner",
-					   "due",     "activity", "direction",
-					   "at",      "channel",  "external_id",
-					   "when",    NULL};
 	const char *due = str(spec, "due"), *dir = str(spec, "direction");
 	const char *when = str(spec, "when");
 	int64_t d;
 
 	(void)data;
-	if (only_keys(spec, keys, err) < 0 ||
-	    tmpl_key(f, spec, "subject", true, err) < 0 ||
+	if (tmpl_key(f, spec, "subject", true, err) < 0 ||
 	    tmpl_key(f, spec, "body", false, err) < 0 ||
 	    tmpl_key(f, spec, "owner", false, err) < 0 ||
 	    tmpl_key(f, spec, "at", false, err) < 0 ||
@@ -385,10 +363,11 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 		goto out;
 	/* the caller's key: what makes it findable, and once */
 	if (xid.len &&
-	    crm_flow_exec_as(
-		ctx->db, err, "cannot name the activity",
-		"UPDATE activities SET external_id = ?2 WHERE id = ?1", "is",
-		id, xid.s) < 0)
+	    crm_stmt_run_as(
+		crm_dbq(ctx->db, err,
+			"UPDATE activities SET external_id = ?2 WHERE id = ?1",
+			"is", id, xid.s),
+		"cannot name the activity", err) < 0)
 		goto out;
 	if (crm_flow_made(ctx, "activity", id, err) < 0)
 		goto out;
@@ -429,17 +408,16 @@ struct assign_data {
 	bool have_rules;
 };
 
+static const char *const assign_keys[] = {"type",  "to",    "team",
+					  "rules", "field", NULL};
+
 static int assign_validate(const struct crm_flow *f, json_t *spec, void **data,
 			   struct crm_err *err)
 {
-	static const char *const keys[] = {"to", "team", "rules", "field",
-					   NULL};
 	const char *field = str(spec, "field"), *rules = str(spec, "rules");
 	struct assign_data *ad;
 	int n = !!str(spec, "to") + !!str(spec, "team") + !!rules;
 
-	if (only_keys(spec, keys, err) < 0)
-		return -1;
 	if (n != 1)
 		return crm_err_set(err, CRM_EX_CONFIG,
 				   "give one of \"to\" (a user), \"team\" or "
@@ -575,16 +553,17 @@ static int pick(struct crm_flow_ctx *ctx, struct crm_assign_rules *r,
 
 		if (!t->m[k].dirty)
 			continue;
-		if (crm_flow_exec_as(
-			ctx->db, err, "cannot store rotation",
-			"INSERT INTO lead_rotation (team, member, seq, credit, "
-			"last_assigned_at) VALUES (?1, ?2, ?3, ?4, ?5) ON "
-			"CONFLICT (team, member) DO UPDATE SET seq = ?3, "
-			"credit "
-			"= ?4, last_assigned_at = ?5",
-			"ssiis", team, t->m[k].name, t->m[k].seq,
-			t->m[k].credit,
-			crm_datetime_format(ctx->db->now, now)) < 0)
+		if (crm_stmt_run_as(
+			crm_dbq(
+			    ctx->db, err,
+			    "INSERT INTO lead_rotation (team, member, seq, "
+			    "credit, last_assigned_at) VALUES (?1, ?2, ?3, ?4, "
+			    "?5) ON CONFLICT (team, member) DO UPDATE SET seq "
+			    "= ?3, credit = ?4, last_assigned_at = ?5",
+			    "ssiis", team, t->m[k].name, t->m[k].seq,
+			    t->m[k].credit,
+			    crm_datetime_format(ctx->db->now, now)),
+			"cannot store rotation", err) < 0)
 			goto out;
 		t->m[k].dirty = false;
 	}
@@ -605,7 +584,6 @@ static int assign_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	struct crm_rec rec;
 	char *who = NULL;
 	const char *how = "";
-	bool changed;
 	int rc = -1;
 
 	if (!field)
@@ -652,10 +630,8 @@ static int assign_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		goto out;
 	}
 	crm_rec_set(&rec, field, who, CRM_STR);
-	if (write_fields(ctx, &rec, &changed, err) < 0)
+	if (write_fields(ctx, &rec, err, "%s=%s%s", field, who, how) < 0)
 		goto out;
-	crm_flow_did(ctx, "%s=%s%s%s", field, who, how,
-		     changed ? "" : " (unchanged)");
 	rc = 0;
 out:
 	free(who);
@@ -666,10 +642,11 @@ out:
 
 /* -- create: a record of any entity ------------------------------------- */
 
+static const char *const create_keys[] = {"type", "entity", "fields", NULL};
+
 static int create_validate(const struct crm_flow *f, json_t *spec, void **data,
 			   struct crm_err *err)
 {
-	static const char *const keys[] = {"entity", "fields", NULL};
 	const struct crm_entity *e =
 	    str(spec, "entity") ? crm_entity_by_name(str(spec, "entity"))
 				: NULL;
@@ -677,8 +654,6 @@ static int create_validate(const struct crm_flow *f, json_t *spec, void **data,
 	const char *k;
 
 	(void)data;
-	if (only_keys(spec, keys, err) < 0)
-		return -1;
 	if (!e) {
 		snprintf(err->field, sizeof(err->field), "entity");
 		return crm_err_set(err, CRM_EX_CONFIG, "no such entity");
@@ -739,15 +714,14 @@ out:
 
 /* -- email: a MIME message for $CRM_SENDMAIL ---------------------------- */
 
+static const char *const email_keys[] = {"type",    "to",   "cc",   "from",
+					 "subject", "text", "html", NULL};
+
 static int email_validate(const struct crm_flow *f, json_t *spec, void **data,
 			  struct crm_err *err)
 {
-	static const char *const keys[] = {"to",   "cc",   "from", "subject",
-					   "text", "html", NULL};
-
 	(void)data;
-	if (only_keys(spec, keys, err) < 0 ||
-	    tmpl_key(f, spec, "to", true, err) < 0 ||
+	if (tmpl_key(f, spec, "to", true, err) < 0 ||
 	    tmpl_key(f, spec, "cc", false, err) < 0 ||
 	    tmpl_key(f, spec, "from", false, err) < 0 ||
 	    tmpl_key(f, spec, "subject", true, err) < 0 ||
@@ -825,16 +799,15 @@ out:
 
 /* -- command: argv with the record as JSON on stdin (webhooks) ---------- */
 
+static const char *const command_keys[] = {"type", "argv", NULL};
+
 static int command_validate(const struct crm_flow *f, json_t *spec, void **data,
 			    struct crm_err *err)
 {
-	static const char *const keys[] = {"argv", NULL};
 	json_t *argv = json_object_get(spec, "argv"), *v;
 	size_t i;
 
 	(void)data;
-	if (only_keys(spec, keys, err) < 0)
-		return -1;
 	snprintf(err->field, sizeof(err->field), "argv");
 	if (!json_is_array(argv) || !json_array_size(argv))
 		return crm_err_set(err, CRM_EX_CONFIG,
@@ -919,16 +892,17 @@ static int command_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 const struct crm_flow_action_kind crm_flow_action_kinds[] = {
     {"approval", false, crm_approval_action_validate, crm_approval_action_apply,
      NULL},
-    {"assign", false, assign_validate, assign_apply, assign_release},
+    {"assign", false, assign_validate, assign_apply, assign_release,
+     assign_keys},
     {"campaign_email", true, crm_campaign_email_validate,
      crm_campaign_email_apply, NULL},
-    {"command", true, command_validate, command_apply, NULL},
-    {"create", false, create_validate, create_apply, NULL},
-    {"email", true, email_validate, email_apply, NULL},
-    {"log", false, activity_validate, log_apply, NULL},
-    {"set", false, set_validate, set_apply, NULL},
-    {"tag", false, tag_validate, tag_apply, NULL},
-    {"task", false, activity_validate, task_apply, NULL},
+    {"command", true, command_validate, command_apply, NULL, command_keys},
+    {"create", false, create_validate, create_apply, NULL, create_keys},
+    {"email", true, email_validate, email_apply, NULL, email_keys},
+    {"log", false, activity_validate, log_apply, NULL, activity_keys},
+    {"set", false, set_validate, set_apply, NULL, set_keys},
+    {"tag", false, tag_validate, tag_apply, NULL, tag_keys},
+    {"task", false, activity_validate, task_apply, NULL, activity_keys},
     {0},
 };
 

@@ -89,33 +89,18 @@ static void importers_free(struct run *r)
 	r->nimp = 0;
 }
 
-int crm_flow_exec_as(struct crm_db *db, struct crm_err *err, const char *what,
-		     const char *sql, const char *fmt, ...)
-{
-	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
-	va_list ap;
-	int rc;
-
-	if (!st)
-		return -1;
-	va_start(ap, fmt);
-	crm_stmt_vbindf(st, fmt, ap);
-	va_end(ap);
-	rc = crm_stmt_step_as(st, what, err);
-	crm_stmt_reset(st);
-	return rc < 0 ? -1 : 0;
-}
-
 int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
 		  struct crm_err *err)
 {
 	if (ctx->dry_run && !ctx->firing_id)
 		return 0;
-	return crm_flow_exec_as(
-	    ctx->db, err, "cannot note a made record",
-	    "INSERT INTO crm_flow_made (entity, record_id, firing_id) VALUES "
-	    "(?1, ?2, ?3) ON CONFLICT (entity, record_id) DO NOTHING",
-	    "sii", entity, id, ctx->firing_id);
+	return crm_stmt_run_as(
+	    crm_dbq(ctx->db, err,
+		    "INSERT INTO crm_flow_made (entity, record_id, firing_id) "
+		    "VALUES (?1, ?2, ?3) ON CONFLICT (entity, record_id) DO "
+		    "NOTHING",
+		    "sii", entity, id, ctx->firing_id),
+	    "cannot note a made record", err);
 }
 
 int crm_flow_emit(struct crm_db *db, const char *event, const char *entity,
@@ -123,12 +108,14 @@ int crm_flow_emit(struct crm_db *db, const char *event, const char *entity,
 {
 	char at[CRM_TIME_LEN];
 
-	return crm_flow_exec_as(
-	    db, err, "cannot record the event",
-	    "INSERT INTO crm_flow_events (name, entity, record_id, data, at, "
-	    "depth) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	    "ssissi", event, entity, id, data, crm_datetime_format(db->now, at),
-	    (int64_t)(current_depth < 0 ? 0 : current_depth + 1));
+	return crm_stmt_run_as(
+	    crm_dbq(db, err,
+		    "INSERT INTO crm_flow_events (name, entity, record_id, "
+		    "data, at, depth) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		    "ssissi", event, entity, id, data,
+		    crm_datetime_format(db->now, at),
+		    (int64_t)(current_depth < 0 ? 0 : current_depth + 1)),
+	    "cannot record the event", err);
 }
 
 /* -- cursors ------------------------------------------------------------ */
@@ -143,11 +130,12 @@ static int64_t cursor_get(struct crm_db *db, const char *name,
 static int cursor_set(struct crm_db *db, const char *name, int64_t pos,
 		      struct crm_err *err)
 {
-	return crm_flow_exec_as(db, err, "cannot move the cursor",
-				"INSERT INTO crm_flow_cursor (name, pos) "
-				"VALUES (?1, ?2) ON "
-				"CONFLICT (name) DO UPDATE SET pos = ?2",
-				"si", name, pos);
+	return crm_stmt_run_as(
+	    crm_dbq(db, err,
+		    "INSERT INTO crm_flow_cursor (name, pos) VALUES (?1, ?2) "
+		    "ON CONFLICT (name) DO UPDATE SET pos = ?2",
+		    "si", name, pos),
+	    "cannot move the cursor", err);
 }
 
 /* -- conditions --------------------------------------------------------- */
@@ -548,21 +536,25 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	}
 	/* the change set its writes made: changes it causes are depth + 1 */
 	if (r->db->change &&
-	    crm_flow_exec_as(
-		r->db, err, "cannot record the firing",
-		"UPDATE crm_flow_firings SET change_id = ?2 WHERE id = ?1",
-		"ii", fid, r->db->change) < 0)
+	    crm_stmt_run_as(
+		crm_dbq(
+		    r->db, err,
+		    "UPDATE crm_flow_firings SET change_id = ?2 WHERE id = ?1",
+		    "ii", fid, r->db->change),
+		"cannot record the firing", err) < 0)
 		goto out;
 	for (size_t i = 0; i < json_array_size(ctx->outbox); i++) {
 		json_t *job = json_array_get(ctx->outbox, i);
 		char *text = json_dumps(job, JSON_COMPACT);
-		int s = crm_flow_exec_as(
-		    r->db, err, "cannot queue an action",
-		    "INSERT INTO crm_flow_outbox (firing_id, action, kind, "
-		    "job, "
-		    "status, attempts) VALUES (?1, ?2, ?3, ?4, 'pending', 0)",
-		    "iiss", fid, (int64_t)i,
-		    json_string_value(json_object_get(job, "kind")), text);
+		int s = crm_stmt_run_as(
+		    crm_dbq(r->db, err,
+			    "INSERT INTO crm_flow_outbox (firing_id, action, "
+			    "kind, job, status, attempts) VALUES (?1, ?2, ?3, "
+			    "?4, 'pending', 0)",
+			    "iiss", fid, (int64_t)i,
+			    json_string_value(json_object_get(job, "kind")),
+			    text),
+		    "cannot queue an action", err);
 
 		free(text);
 		if (s < 0)
@@ -656,12 +648,14 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		int s;
 
 		r->st->failed++;
-		s = crm_flow_exec_as(
-		    r->db, err, "cannot record a failure",
-		    "UPDATE crm_flow_firings SET status = 'failed', attempts = "
-		    "1, error = ?2, next_try = ?3 WHERE id = ?1",
-		    "iss", fid, crm_buf_str(&fail),
-		    crm_datetime_format(r->db->now + f->backoff, next));
+		s = crm_stmt_run_as(
+		    crm_dbq(
+			r->db, err,
+			"UPDATE crm_flow_firings SET status = 'failed', "
+			"attempts = 1, error = ?2, next_try = ?3 WHERE id = ?1",
+			"iss", fid, crm_buf_str(&fail),
+			crm_datetime_format(r->db->now + f->backoff, next)),
+		    "cannot record a failure", err);
 		if (s < 0 || report(r, f, id, occ, why, "failed", NULL,
 				    crm_buf_str(&fail), depth) < 0)
 			goto out;
@@ -669,12 +663,14 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	}
 	r->st->fired++;
-	if (crm_flow_exec_as(r->db, err, "cannot record the firing",
-			     "UPDATE crm_flow_firings SET status = ?2, did = "
-			     "?3, attempts = 1 WHERE id = ?1",
-			     "iss", fid,
-			     json_array_size(ctx.outbox) ? "pending" : "done",
-			     crm_buf_str(&ctx.did)) < 0 ||
+	if (crm_stmt_run_as(
+		crm_dbq(r->db, err,
+			"UPDATE crm_flow_firings SET status = ?2, did = ?3, "
+			"attempts = 1 WHERE id = ?1",
+			"iss", fid,
+			json_array_size(ctx.outbox) ? "pending" : "done",
+			crm_buf_str(&ctx.did)),
+		"cannot record the firing", err) < 0 ||
 	    report(r, f, id, occ, why,
 		   json_array_size(ctx.outbox) ? "pending" : "done",
 		   crm_buf_str(&ctx.did), NULL, depth) < 0)
@@ -1246,134 +1242,129 @@ static int time_flows(struct run *r, struct crm_err *err)
 	return 0;
 }
 
-/* -- retries ------------------------------------------------------------ */
+/* -- the queues: failed firings to retry, the outbox's actions --------- */
 
-struct retry_row {
-	int64_t id, record;
+/* A row of a queue that a run works through: a failed firing due for a
+ * retry (ref its record, key its occurrence, text its why) or an external
+ * action of the outbox (ref its firing, key its kind, text the job). */
+struct queued {
+	int64_t id, ref;
 	int attempts, depth;
-	char *flow, *occ, *why;
+	char *flow, *key, *text;
 };
 
-struct retry_list {
-	struct retry_row *v;
-	size_t n;
-};
-
-static void fill_retry(struct crm_stmt *st, void *elem)
+static void fill_queued(struct crm_stmt *st, void *elem)
 {
-	struct retry_row *x = elem;
+	struct queued *x = elem;
+	int64_t attempts, depth;
 
-	x->id = crm_stmt_int(st, 0);
-	x->flow = crm_xstrdup(crm_stmt_text(st, 1));
-	x->record = crm_stmt_int(st, 2);
-	x->occ = crm_xstrdup(crm_stmt_text(st, 3));
-	x->why = crm_xstrdup(crm_stmt_text(st, 4));
-	x->attempts = (int)crm_stmt_int(st, 5);
-	x->depth = (int)crm_stmt_int(st, 6);
+	crm_stmt_getf(st, "isissii", &x->id, &x->flow, &x->ref, &x->key,
+		      &x->text, &attempts, &depth);
+	x->attempts = (int)attempts;
+	x->depth = (int)depth;
+}
+
+/* fn on each row that sql selects (the columns of struct queued in order,
+ * ?1 the time now) for the flows this run runs: f is NULL for a flow no
+ * longer defined (passed over when --only names one). Stops at the first
+ * error. */
+static int queue_each(struct run *r, const char *sql,
+		      int (*fn)(struct run *r, const struct crm_flow *f,
+				const struct queued *x, struct crm_err *err),
+		      struct crm_err *err)
+{
+	struct queued *v = NULL;
+	size_t n = 0;
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	rc = crm_dbq_rows(r->db, err, &v, &n, sizeof(*v), fill_queued, sql, "s",
+			  crm_datetime_format(r->db->now, now));
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct crm_flow *f = crm_flows_find(r->fs, v[i].flow);
+
+		if (!r->o->only || (f && !strcmp(r->o->only, f->name)))
+			rc = fn(r, f, &v[i], err);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].flow);
+		free(v[i].key);
+		free(v[i].text);
+	}
+	free(v);
+	return rc;
+}
+
+static int retry(struct run *r, const struct crm_flow *f,
+		 const struct queued *x, struct crm_err *err)
+{
+	struct crm_flow_ctx ctx = {0};
+	struct crm_buf fail = {0};
+	char next[CRM_TIME_LEN];
+	int h, rc;
+
+	if (!f)
+		return 0;
+	r->st->retried++;
+	h = apply_actions(r, f, x->ref, NULL, x->id, x->key, x->depth, &ctx,
+			  &fail, err);
+	if (h < 0) {
+		rc = -1;
+	} else if (h == 0) {
+		r->st->fired++;
+		rc = crm_stmt_run_as(
+		    crm_dbq(r->db, err,
+			    "UPDATE crm_flow_firings SET status = ?2, "
+			    "did = ?3, attempts = attempts + 1, error "
+			    "= NULL, next_try = NULL WHERE id = ?1",
+			    "iss", x->id,
+			    json_array_size(ctx.outbox) ? "pending" : "done",
+			    crm_buf_str(&ctx.did)),
+		    "cannot record the firing", err);
+		if (rc == 0)
+			rc = report(r, f, x->ref, x->key, x->text, "done",
+				    crm_buf_str(&ctx.did), NULL, x->depth);
+	} else {
+		/* doubled each time: backoff, 2x, 4x ... */
+		int64_t wait = f->backoff
+			       << (x->attempts < 20 ? x->attempts : 20);
+		bool give_up = x->attempts + 1 >= f->retries;
+
+		r->st->failed++;
+		crm_datetime_format(r->db->now + wait, next);
+		rc = crm_stmt_run_as(
+		    crm_dbq(r->db, err,
+			    "UPDATE crm_flow_firings SET status = ?2, "
+			    "error = ?3, attempts = attempts + 1, "
+			    "next_try = ?4 WHERE id = ?1",
+			    "isss", x->id, give_up ? "gave_up" : "failed",
+			    crm_buf_str(&fail), give_up ? NULL : next),
+		    "cannot schedule a retry", err);
+		if (rc == 0)
+			rc = report(r, f, x->ref, x->key, x->text,
+				    give_up ? "gave_up" : "failed", NULL,
+				    crm_buf_str(&fail), x->depth);
+	}
+	ctx_release(&ctx);
+	crm_buf_release(&fail);
+	return rc;
 }
 
 static int retries(struct run *r, struct crm_err *err)
 {
-	struct retry_list l = {0};
-	char now[CRM_TIME_LEN];
-	int rc;
-
-	rc = crm_dbq_rows(r->db, err, &l.v, &l.n, sizeof(*l.v), fill_retry,
+	return queue_each(r,
 			  "SELECT id, flow, record_id, occurrence, why, "
 			  "attempts, depth FROM crm_flow_firings WHERE status "
 			  "= 'failed' AND next_try <= ?1 ORDER BY id",
-			  "s", crm_datetime_format(r->db->now, now));
-	for (size_t i = 0; rc == 0 && i < l.n; i++) {
-		struct retry_row *x = &l.v[i];
-		const struct crm_flow *f = crm_flows_find(r->fs, x->flow);
-		struct crm_flow_ctx ctx = {0};
-		struct crm_buf fail = {0};
-		char next[CRM_TIME_LEN];
-		int h;
-
-		if (!f || (r->o->only && strcmp(r->o->only, f->name)))
-			continue;
-		r->st->retried++;
-		h = apply_actions(r, f, x->record, NULL, x->id, x->occ,
-				  x->depth, &ctx, &fail, err);
-		if (h < 0) {
-			rc = -1;
-		} else if (h == 0) {
-			r->st->fired++;
-			rc = crm_flow_exec_as(
-			    r->db, err, "cannot record the firing",
-			    "UPDATE crm_flow_firings SET status = "
-			    "?2, did = ?3, attempts = attempts + 1, "
-			    "error = NULL, next_try = NULL WHERE id "
-			    "= ?1",
-			    "iss", x->id,
-			    json_array_size(ctx.outbox) ? "pending" : "done",
-			    crm_buf_str(&ctx.did));
-			if (rc == 0)
-				rc = report(r, f, x->record, x->occ, x->why,
-					    "done", crm_buf_str(&ctx.did), NULL,
-					    x->depth);
-		} else {
-			/* doubled each time: backoff, 2x, 4x ... */
-			int64_t wait = f->backoff
-				       << (x->attempts < 20 ? x->attempts : 20);
-			bool give_up = x->attempts + 1 >= f->retries;
-
-			r->st->failed++;
-			crm_datetime_format(r->db->now + wait, next);
-			rc = crm_flow_exec_as(
-			    r->db, err, "cannot schedule a retry",
-			    "UPDATE crm_flow_firings SET status = ?2, error = "
-			    "?3, attempts = attempts + 1, next_try = ?4 WHERE "
-			    "id = ?1",
-			    "isss", x->id, give_up ? "gave_up" : "failed",
-			    crm_buf_str(&fail), give_up ? NULL : next);
-			if (rc == 0)
-				rc = report(r, f, x->record, x->occ, x->why,
-					    give_up ? "gave_up" : "failed",
-					    NULL, crm_buf_str(&fail), x->depth);
-		}
-		ctx_release(&ctx);
-		crm_buf_release(&fail);
-	}
-	for (size_t i = 0; i < l.n; i++) {
-		free(l.v[i].flow);
-		free(l.v[i].occ);
-		free(l.v[i].why);
-	}
-	free(l.v);
-	return rc;
+			  retry, err);
 }
 
 /* -- the outbox: external actions after the commit ------------------------ */
 
-struct job {
-	int64_t id, firing;
-	int attempts;
-	char *flow, *job, *kind;
-};
-
-struct job_list {
-	struct job *v;
-	size_t n;
-};
-
-static void fill_job(struct crm_stmt *st, void *elem)
-{
-	struct job *j = elem;
-
-	j->id = crm_stmt_int(st, 0);
-	j->firing = crm_stmt_int(st, 1);
-	j->kind = crm_xstrdup(crm_stmt_text(st, 2));
-	j->job = crm_xstrdup(crm_stmt_text(st, 3));
-	j->attempts = (int)crm_stmt_int(st, 4);
-	j->flow = crm_xstrdup(crm_stmt_text(st, 5));
-}
-
-/* Claim job j for this process (one short transaction): 1 claimed, 0
+/* Claim action j for this process (one short transaction): 1 claimed, 0
  * another run has it or it is done. A claim lasts an hour: a run killed
  * while running it leaves it to be retried after that. */
-static int claim(struct crm_db *db, const struct job *j, struct crm_err *err)
+static int claim(struct crm_db *db, const struct queued *j, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN], until[CRM_TIME_LEN], id[CRM_INT_LEN];
 	int64_t ok;
@@ -1390,11 +1381,12 @@ static int claim(struct crm_db *db, const struct job *j, struct crm_err *err)
 	if (ok < 0)
 		goto fail;
 	if (ok &&
-	    crm_flow_exec_as(db, err, "cannot claim an action",
-			     "UPDATE crm_flow_outbox SET status = "
-			     "'running', attempts "
-			     "= attempts + 1, next_try = ?2 WHERE id = ?1",
-			     "is", j->id, until) < 0)
+	    crm_stmt_run_as(
+		crm_dbq(db, err,
+			"UPDATE crm_flow_outbox SET status = 'running', "
+			"attempts = attempts + 1, next_try = ?2 WHERE id = ?1",
+			"is", j->id, until),
+		"cannot claim an action", err) < 0)
 		goto fail;
 	if (crm_db_commit(db, err) < 0)
 		return -1;
@@ -1404,10 +1396,10 @@ fail:
 	return -1;
 }
 
-static int job_done(struct run *r, const struct job *j, const char *error,
+static int job_done(struct run *r, const struct crm_flow *f,
+		    const struct queued *j, const char *error,
 		    struct crm_err *err)
 {
-	const struct crm_flow *f = crm_flows_find(r->fs, j->flow);
 	int64_t backoff = f ? f->backoff : 600;
 	int max = f ? f->retries : 5;
 	int tries = j->attempts + 1;
@@ -1420,26 +1412,29 @@ static int job_done(struct run *r, const struct job *j, const char *error,
 	crm_datetime_format(r->db->now, now);
 	if (crm_db_begin(r->db, err) < 0)
 		return -1;
-	if (crm_flow_exec_as(
-		r->db, err, "cannot record an action",
-		"UPDATE crm_flow_outbox SET status = ?2, error = ?3, next_try "
-		"= "
-		"CASE WHEN ?2 = 'failed' THEN ?4 END, done_at = CASE WHEN ?2 = "
-		"'done' THEN ?5 END WHERE id = ?1",
-		"issss", j->id, status, error, next, now) < 0)
+	if (crm_stmt_run_as(
+		crm_dbq(
+		    r->db, err,
+		    "UPDATE crm_flow_outbox SET status = ?2, error = ?3, "
+		    "next_try = CASE WHEN ?2 = 'failed' THEN ?4 END, done_at = "
+		    "CASE WHEN ?2 = 'done' THEN ?5 END WHERE id = ?1",
+		    "issss", j->id, status, error, next, now),
+		"cannot record an action", err) < 0)
 		goto fail;
 	/* the firing is done when all its external actions are */
-	if (crm_flow_exec_as(
-		r->db, err, "cannot record an action",
-		"UPDATE crm_flow_firings SET status = CASE WHEN EXISTS (SELECT "
-		"1 "
-		"FROM crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status = "
-		"'gave_up') THEN 'gave_up' WHEN EXISTS (SELECT 1 FROM "
-		"crm_flow_outbox o WHERE o.firing_id = ?1 AND o.status <> "
-		"'done') THEN 'pending' ELSE 'done' END, error = (SELECT "
-		"min(o.error) FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
-		"AND o.status IN ('failed', 'gave_up')) WHERE id = ?1",
-		"i", j->firing) < 0)
+	if (crm_stmt_run_as(
+		crm_dbq(
+		    r->db, err,
+		    "UPDATE crm_flow_firings SET status = CASE WHEN EXISTS "
+		    "(SELECT 1 FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
+		    "AND o.status = 'gave_up') THEN 'gave_up' WHEN EXISTS "
+		    "(SELECT 1 FROM crm_flow_outbox o WHERE o.firing_id = ?1 "
+		    "AND o.status <> 'done') THEN 'pending' ELSE 'done' END, "
+		    "error = (SELECT min(o.error) FROM crm_flow_outbox o WHERE "
+		    "o.firing_id = ?1 AND o.status IN ('failed', 'gave_up')) "
+		    "WHERE id = ?1",
+		    "i", j->ref),
+		"cannot record an action", err) < 0)
 		goto fail;
 	return crm_db_commit(r->db, err);
 fail:
@@ -1447,81 +1442,61 @@ fail:
 	return -1;
 }
 
+static int run_job(struct run *r, const struct crm_flow *f,
+		   const struct queued *j, struct crm_err *err)
+{
+	json_t *job;
+	struct crm_strv argv = {0};
+	struct crm_err e2 = {0};
+	char *env;
+	int c = claim(r->db, j, err), rc;
+
+	if (c <= 0)
+		return c;
+	job = json_loads(j->text, 0, NULL);
+	if (!strcmp(j->key, "email")) {
+		const char *sm = getenv("CRM_SENDMAIL");
+
+		crm_strv_split(
+		    &argv, sm && *sm ? sm : "/usr/sbin/sendmail -t -oi", ' ');
+	} else {
+		json_t *v;
+		size_t k;
+
+		json_array_foreach(json_object_get(job, "argv"), k, v)
+		    crm_strv_push(&argv, json_string_value(v));
+	}
+	/* NULL-terminated for execvp */
+	argv.v = crm_xgrow(argv.v, &argv.cap, argv.n + 1, sizeof(*argv.v));
+	argv.v[argv.n] = NULL;
+	env = crm_xasprintf("CRM_FLOW_KEY=%lld:%lld", (long long)j->ref,
+			    (long long)j->id);
+	if (argv.n)
+		c = r->o->exec(argv.v,
+			       json_string_value(json_object_get(job, "stdin")),
+			       env, &e2);
+	else
+		c = crm_err_set(&e2, CRM_EX_CONFIG, "no program");
+	if (c == 0)
+		r->st->sent++;
+	else
+		r->st->failed++;
+	rc = job_done(r, f, j, c == 0 ? NULL : e2.msg, err);
+	free(env);
+	crm_strv_release(&argv);
+	json_decref(job);
+	return rc;
+}
+
 static int outbox(struct run *r, struct crm_err *err)
 {
-	struct job_list l = {0};
-	char now[CRM_TIME_LEN];
-	int rc;
-
-	rc =
-	    crm_dbq_rows(r->db, err, &l.v, &l.n, sizeof(*l.v), fill_job,
-			 "SELECT o.id, o.firing_id, o.kind, o.job, o.attempts, "
-			 "f.flow FROM crm_flow_outbox o JOIN crm_flow_firings "
-			 "f ON f.id = o.firing_id WHERE o.status = 'pending' "
-			 "OR (o.status IN ('failed', 'running') AND o.next_try "
-			 "<= ?1) ORDER BY o.id",
-			 "s", crm_datetime_format(r->db->now, now));
-	for (size_t i = 0; rc == 0 && i < l.n; i++) {
-		struct job *j = &l.v[i];
-		const struct crm_flow *f = crm_flows_find(r->fs, j->flow);
-		json_t *job = json_loads(j->job, 0, NULL);
-		struct crm_strv argv = {0};
-		struct crm_err e2 = {0};
-		char *env;
-		int c;
-
-		if (r->o->only && (!f || strcmp(r->o->only, f->name))) {
-			json_decref(job);
-			continue;
-		}
-		c = claim(r->db, j, err);
-		if (c <= 0) {
-			json_decref(job);
-			rc = c;
-			continue;
-		}
-		if (!strcmp(j->kind, "email")) {
-			const char *sm = getenv("CRM_SENDMAIL");
-
-			crm_strv_split(
-			    &argv, sm && *sm ? sm : "/usr/sbin/sendmail -t -oi",
-			    ' ');
-		} else {
-			json_t *v;
-			size_t k;
-
-			json_array_foreach(json_object_get(job, "argv"), k, v)
-			    crm_strv_push(&argv, json_string_value(v));
-		}
-		/* NULL-terminated for execvp */
-		argv.v =
-		    crm_xgrow(argv.v, &argv.cap, argv.n + 1, sizeof(*argv.v));
-		argv.v[argv.n] = NULL;
-		env = crm_xasprintf("CRM_FLOW_KEY=%lld:%lld",
-				    (long long)j->firing, (long long)j->id);
-		if (argv.n)
-			c = r->o->exec(
-			    argv.v,
-			    json_string_value(json_object_get(job, "stdin")),
-			    env, &e2);
-		else
-			c = crm_err_set(&e2, CRM_EX_CONFIG, "no program");
-		if (c == 0)
-			r->st->sent++;
-		else
-			r->st->failed++;
-		rc = job_done(r, j, c == 0 ? NULL : e2.msg, err);
-		free(env);
-		crm_strv_release(&argv);
-		json_decref(job);
-	}
-	for (size_t i = 0; i < l.n; i++) {
-		free(l.v[i].kind);
-		free(l.v[i].job);
-		free(l.v[i].flow);
-	}
-	free(l.v);
-	return rc;
+	return queue_each(
+	    r,
+	    "SELECT o.id, f.flow, o.firing_id, o.kind, o.job, o.attempts, "
+	    "f.depth FROM crm_flow_outbox o JOIN crm_flow_firings f ON f.id = "
+	    "o.firing_id WHERE o.status = 'pending' OR (o.status IN ('failed', "
+	    "'running') AND o.next_try <= ?1) ORDER BY o.id",
+	    run_job, err);
 }
 
 int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,

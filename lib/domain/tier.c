@@ -16,6 +16,7 @@
 #include "flow.h"
 #include "money.h"
 #include "normalize.h"
+#include "pipeline.h"
 #include "tier.h"
 
 /* -- the file ------------------------------------------------------------ */
@@ -24,24 +25,6 @@ static int bad(struct crm_err *err, const char *path, const char *field,
 	       const char *why)
 {
 	return crm_err_at(err, CRM_EX_CONFIG, path, 0, field, "%s", why);
-}
-
-/* The first key of object o that is not one of keys, or NULL. */
-static const char *unknown_key(json_t *o, const char *const *keys)
-{
-	const char *k;
-	json_t *x;
-
-	json_object_foreach(o, k, x)
-	{
-		size_t i;
-
-		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
-			;
-		if (!keys[i])
-			return k;
-	}
-	return NULL;
 }
 
 static void rule_release(struct crm_tier_rule *r)
@@ -91,7 +74,7 @@ static int range(const struct crm_tiers *t, json_t *v, bool money,
 	if (!json_is_object(v))
 		return bad(err, t->path, field,
 			   "expected an object with min and/or max");
-	if ((k = unknown_key(v, keys))) {
+	if ((k = crm_json_unknown_key(v, keys))) {
 		snprintf(f, sizeof(f), "%s.%s", field, k);
 		return bad(err, t->path, f, "unknown key");
 	}
@@ -160,7 +143,7 @@ static int load_rule(struct crm_tiers *t, size_t i, json_t *j,
 	snprintf(f, sizeof(f), "rules[%zu]", i);
 	if (!json_is_object(j))
 		return bad(err, t->path, f, "expected an object");
-	if ((k = unknown_key(j, keys))) {
+	if ((k = crm_json_unknown_key(j, keys))) {
 		snprintf(f, sizeof(f), "rules[%zu].%s", i, k);
 		return bad(err, t->path, f, "unknown key");
 	}
@@ -220,7 +203,7 @@ int crm_tiers_load(const char *path, struct crm_tiers *t, struct crm_err *err)
 	    0)
 		return -1;
 	t->path = crm_xstrdup(path);
-	if ((k = unknown_key(root, keys))) {
+	if ((k = crm_json_unknown_key(root, keys))) {
 		bad(err, path, k, "unknown key");
 		goto fail;
 	}

@@ -43,6 +43,16 @@ bad "a shell string instead of argv" "actions[0].argv: flow 'b': a list: the pro
 	'{"name": "b", "entity": "deal", "trigger": {"type": "created"}, "actions": [{"type": "command", "argv": "curl -d @- {{name}}"}]}'
 bad "a read-only field" "actions[0].fields.created_at: flow 'b': read-only field" \
 	'{"name": "b", "entity": "deal", "trigger": {"type": "created"}, "actions": [{"type": "set", "fields": {"created_at": "x"}}]}'
+bad "no name" "name: flow '?': a flow needs a name" \
+	'{"name": "", "entity": "deal", "trigger": {"type": "created"}, "actions": [{"type": "tag", "add": "x"}]}'
+bad "a tag trigger without a tag" "trigger.tag: flow 'b': tag_added needs a tag" \
+	'{"name": "b", "entity": "deal", "trigger": {"type": "tag_added", "tag": ""}, "actions": [{"type": "tag", "add": "x"}]}'
+bad "an event trigger without an event" "trigger.event: flow 'b': an event trigger needs an event name" \
+	'{"name": "b", "entity": "deal", "trigger": {"type": "event"}, "actions": [{"type": "tag", "add": "x"}]}'
+bad "an action's unknown key" "actions[0].ad: flow 'b': unknown key" \
+	'{"name": "b", "entity": "deal", "trigger": {"type": "created"}, "actions": [{"type": "tag", "ad": "x"}]}'
+bad "an unknown key before the action's own checks" "actions[1].bcc: flow 'b': unknown key" \
+	'{"name": "b", "entity": "deal", "trigger": {"type": "created"}, "actions": [{"type": "log", "subject": "s"}, {"type": "email", "to": "{{nmae}}", "bcc": "x"}]}'
 printf '%s\n' "$good" >"$T/flows/bad.json"
 expect_code 78 crm-flow check --flows "$T/flows"
 expect_err "two flows with one name (the later file named)" <<X

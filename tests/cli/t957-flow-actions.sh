@@ -3,7 +3,8 @@
 # (a renewal deal, made once: its external_id is the firing's key),
 # related-record conditions (the company's industry), counts of
 # activities of a type within a window, assign to a templated user, log
-# an activity, set with templates of related records.
+# an activity, set with templates of related records; a write that
+# changes nothing is noted "(unchanged)".
 . "$(dirname "$0")/../lib.sh"
 mkdir "$T/flows"
 cat >"$T/flows/renewal.json" <<'X'
@@ -58,5 +59,18 @@ flow,record,status
 renewal,1,done
 renewal,2,skipped
 renewal,3,skipped
+X
+# a write that changes nothing says so: (unchanged), for tag, set, assign
+cat >"$T/flows/same.json" <<'X'
+{"name": "same", "entity": "company", "trigger": {"type": "created"},
+ "conditions": ["name = Same"],
+ "actions": [{"type": "tag", "add": "vip"}, {"type": "set", "fields": {"industry": "retail"}},
+             {"type": "assign", "to": "lee"}, {"type": "set", "fields": {"industry": "food"}}]}
+X
+expect_code 0 crm-company add -q --name Same --set tags=vip --set industry=retail --set owner=lee
+expect_code 0 crm-flow run --flows "$T/flows" -f csv --fields flow,record,did
+expect_out "unchanged writes are noted" <<'X'
+flow,record,did
+same,3,tags +vip (unchanged); set industry=retail (unchanged); owner=lee (unchanged); set industry=food
 X
 done_testing

@@ -262,6 +262,26 @@ static void test_measures(void)
 		   "log loss by hand");
 }
 
+/* crm_logit_shuffle: the order the seed gave before it was shared (the
+ * folds of the cross-validation, textclass's random holdout), and every
+ * element once */
+static void test_shuffle(void)
+{
+	static const size_t want1[] = {4, 2, 8, 1, 9, 3, 0, 6, 7, 5};
+	static const size_t want7[] = {8, 1, 5, 9, 0, 4, 3, 2, 6, 7};
+	size_t v[10], w[10], one[1] = {0};
+
+	for (size_t i = 0; i < 10; i++)
+		v[i] = w[i] = i;
+	crm_logit_shuffle(v, 10, 1);
+	crm_logit_shuffle(w, 10, 7);
+	CHECK(!memcmp(v, want1, sizeof(v)), "seed 1: the same order as ever");
+	CHECK(!memcmp(w, want7, sizeof(w)), "seed 7: the same order as ever");
+	crm_logit_shuffle(one, 1, 1);
+	crm_logit_shuffle(NULL, 0, 1);
+	CHECK_INT(one[0], 0, "one element stays");
+}
+
 int main(void)
 {
 	test_two_points();
@@ -269,5 +289,6 @@ int main(void)
 	test_cv();
 	test_one_class();
 	test_measures();
+	test_shuffle();
 	return done_testing();
 }
