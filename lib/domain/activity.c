@@ -15,16 +15,26 @@ static const char *const directions[] = {"in", "out", NULL};
 
 static const struct crm_field activity_fields[] = {
     CRM_FIELD_ID,
-    CRM_FIELD_EXTERNAL_ID,
-    {"type", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
+    CRM_FIELD_EXTERNAL_ID_AS("Record ID|Activity ID|Task ID|Event ID"),
+    {"type", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF,
+     .names = "Activity Type|Task Type|Event Type|类型|活动类型|跟进方式"},
     {"direction", CRM_T_ENUM, CRM_FF_BRIEF, directions},
-    {"subject", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"body", CRM_T_TEXT, 0},
-    {"occurred_at", CRM_T_TIME, CRM_FF_BRIEF},
-    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"subject", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Title|Activity Subject|主题|标题"},
+    {"body", CRM_T_TEXT, 0,
+     .names = "Description|Note|Notes|Comments|Details|Content|内容|"
+	      "备注|跟进内容|描述"},
+    {"occurred_at", CRM_T_TIME, CRM_FF_BRIEF,
+     .names = "Date|Activity Date|Start Date|Start Time|Date/Time|"
+	      "Timestamp|时间|跟进时间|活动时间"},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Activity Owner|Assigned To|Owner Name|负责人|跟进人"},
     {"channel", CRM_T_TEXT, 0},
-    {"due_at", CRM_T_TIME, CRM_FF_BRIEF},
-    {"done_at", CRM_T_TIME, 0},
+    {"due_at", CRM_T_TIME, CRM_FF_BRIEF,
+     .names = "Due Date|Due|Due Time|截止时间|到期时间"},
+    {"done_at", CRM_T_TIME, 0,
+     .names = "Completed Date|Done Time|Completed|Completed At|"
+	      "完成时间"},
     {"contact_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "contact"},
     {"company_id", CRM_T_REF, 0, NULL, "company"},
     {"lead_id", CRM_T_REF, 0, NULL, "lead"},
@@ -809,19 +819,8 @@ const char *const crm_activity_link_inputs[] = {
     "contact", "contact_email", "email", "contact_external_id", "company",
     NULL};
 
-/* Other names of the fields on import (lib/entity/import_map.h). */
+/* Other names of the input columns on import (lib/entity/import_map.h). */
 static const struct crm_alias activity_aliases[] = {
-    {"external_id", "Record ID|Activity ID|Task ID|Event ID"},
-    {"type", "Activity Type|Task Type|Event Type|类型|活动类型|跟进方式"},
-    {"subject", "Title|Activity Subject|主题|标题"},
-    {"body", "Description|Note|Notes|Comments|Details|Content|内容|"
-	     "备注|跟进内容|描述"},
-    {"occurred_at", "Date|Activity Date|Start Date|Start Time|Date/Time|"
-		    "Timestamp|时间|跟进时间|活动时间"},
-    {"owner", "Activity Owner|Assigned To|Owner Name|负责人|跟进人"},
-    {"due_at", "Due Date|Due|Due Time|截止时间|到期时间"},
-    {"done_at", "Completed Date|Done Time|Completed|Completed At|"
-		"完成时间"},
     {"contact_email", "Contact Email|Email Address|E-mail|邮箱"},
     {"company", "Company Name|Account Name|Account|Organization|公司|"
 		"客户名称"},

@@ -14,15 +14,23 @@
 static const struct crm_field asset_fields[] = {
     CRM_FIELD_ID,
     CRM_FIELD_EXTERNAL_ID,
-    {"serial", CRM_T_TEXT, CRM_FF_KEY | CRM_FF_BRIEF},
-    {"product", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
+    {"serial", CRM_T_TEXT, CRM_FF_KEY | CRM_FF_BRIEF,
+     .names = "Serial|Serial Number|Serial No|S/N|SN|序列号|シリアル番号"},
+    {"product", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF,
+     .names = "Product|Product Name|Model|Item|产品|型号|製品"},
     {"contact_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "contact"},
     {"company_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "company"},
     {"deal_id", CRM_T_REF, 0, NULL, "deal"},
-    {"purchased_on", CRM_T_DATE, CRM_FF_BRIEF},
-    {"warranty_end", CRM_T_DATE, CRM_FF_BRIEF},
-    {"contract", CRM_T_TEXT, 0},
-    {"location", CRM_T_TEXT, 0},
+    {"purchased_on", CRM_T_DATE, CRM_FF_BRIEF,
+     .names = "Purchase Date|Purchased|Install Date|Installed|"
+	      "购买日期|購入日"},
+    {"warranty_end", CRM_T_DATE, CRM_FF_BRIEF,
+     .names = "Warranty End|Warranty Expiry|Warranty Until|"
+	      "Warranty Expiration|保修期至|保証期限"},
+    {"contract", CRM_T_TEXT, 0,
+     .names = "Contract|Contract Number|Service Contract|合同|契約"},
+    {"location", CRM_T_TEXT, 0,
+     .names = "Location|Site|Address|位置|地点|設置場所"},
     {"tags", CRM_T_TAGS, 0},
     CRM_FIELDS_CREATED_UPDATED,
 };
@@ -36,18 +44,6 @@ static int asset_prepare(struct crm_db *db, const struct crm_entity *e,
 	return crm_activity_resolve_links(db, row, old, err);
 }
 
-static const struct crm_alias asset_aliases[] = {
-    {"serial", "Serial|Serial Number|Serial No|S/N|SN|序列号|シリアル番号"},
-    {"product", "Product|Product Name|Model|Item|产品|型号|製品"},
-    {"purchased_on", "Purchase Date|Purchased|Install Date|Installed|"
-		     "购买日期|購入日"},
-    {"warranty_end", "Warranty End|Warranty Expiry|Warranty Until|"
-		     "Warranty Expiration|保修期至|保証期限"},
-    {"contract", "Contract|Contract Number|Service Contract|合同|契約"},
-    {"location", "Location|Site|Address|位置|地点|設置場所"},
-    {0},
-};
-
 const struct crm_entity crm_asset_entity = {
     .name = "asset",
     .plural = "assets",
@@ -56,7 +52,6 @@ const struct crm_entity crm_asset_entity = {
     .keys = "id,external_id,serial",
     .prepare = asset_prepare,
     .inputs = crm_activity_link_inputs,
-    .aliases = asset_aliases,
 };
 
 /* -- from won deals ---------------------------------------------------------

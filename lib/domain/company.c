@@ -13,20 +13,33 @@
 
 static const struct crm_field company_fields[] = {
     CRM_FIELD_ID,
-    CRM_FIELD_EXTERNAL_ID,
+    CRM_FIELD_EXTERNAL_ID_AS("Record ID|Company ID|Account ID|Organization ID"),
     {"name", CRM_T_TEXT,
      CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF, NULL, NULL,
-     crm_norm_company},
+     crm_norm_company,
+     .names = "Company|Company Name|Account Name|Account|Organization|"
+	      "Organisation|Organization Name|公司|公司名称|客户名称|客户|"
+	      "企业名称"},
     {"name_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-    {"domain", CRM_T_TEXT, CRM_FF_KEY | CRM_FF_BRIEF},
-    {"industry", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"employees", CRM_T_INT, 0},
-    {"annual_revenue", CRM_T_MONEY, 0, NULL, "currency"},
-    {"currency", CRM_T_TEXT, 0},
-    {"region", CRM_T_TEXT, 0},
-    {"country", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"domain", CRM_T_TEXT, CRM_FF_KEY | CRM_FF_BRIEF,
+     .names = "Website|Web Site|Company Domain Name|Domain Name|URL|"
+	      "Web|网址|公司网址|官网|网站"},
+    {"industry", CRM_T_TEXT, CRM_FF_BRIEF, .names = "行业"},
+    {"employees", CRM_T_INT, 0,
+     .names = "Number of Employees|No. of Employees|Employee Count|"
+	      "Headcount|Staff|员工人数|人员规模|员工数"},
+    {"annual_revenue", CRM_T_MONEY, 0, NULL, "currency",
+     .names = "Revenue|年营业额|年收入|营业额"},
+    {"currency", CRM_T_TEXT, 0, .names = "Currency Code|币种|货币"},
+    {"region", CRM_T_TEXT, 0,
+     .names = "State|Province|State/Province|State/Region|"
+	      "Billing State|Billing State/Province|省|省份|地区"},
+    {"country", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Country/Region|Billing Country|国家|国家/地区"},
     {"parent_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "company"},
-    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Company Owner|Account Owner|Organization Owner|"
+	      "Owner Name|负责人|所有人"},
     {"tags", CRM_T_TAGS, 0},
     CRM_FIELD_LAST_ACTIVITY_AT,
     /* the customer tier crm-company tier computes (lib/domain/tier.c) */
@@ -221,24 +234,8 @@ static int company_check(struct crm_db *db, const struct crm_entity *e,
 /* Input columns the hooks read that are no field. */
 static const char *const company_inputs[] = {"parent", NULL};
 
-/* Other names of the fields on import (lib/entity/import_map.h). */
+/* Other names of the input columns on import (lib/entity/import_map.h). */
 static const struct crm_alias company_aliases[] = {
-    {"external_id", "Record ID|Company ID|Account ID|Organization ID"},
-    {"name", "Company|Company Name|Account Name|Account|Organization|"
-	     "Organisation|Organization Name|公司|公司名称|客户名称|客户|"
-	     "企业名称"},
-    {"domain", "Website|Web Site|Company Domain Name|Domain Name|URL|"
-	       "Web|网址|公司网址|官网|网站"},
-    {"industry", "行业"},
-    {"employees", "Number of Employees|No. of Employees|Employee Count|"
-		  "Headcount|Staff|员工人数|人员规模|员工数"},
-    {"annual_revenue", "Revenue|年营业额|年收入|营业额"},
-    {"currency", "Currency Code|币种|货币"},
-    {"region", "State|Province|State/Province|State/Region|"
-	       "Billing State|Billing State/Province|省|省份|地区"},
-    {"country", "Country/Region|Billing Country|国家|国家/地区"},
-    {"owner", "Company Owner|Account Owner|Organization Owner|"
-	      "Owner Name|负责人|所有人"},
     {"parent", "Parent Company|Parent Account|Parent Organization|"
 	       "上级公司|母公司|上级客户"},
     {CRM_ALIASES_COMMON},

@@ -16,22 +16,30 @@ static const char *const lifecycle_stages[] = {
 
 static const struct crm_field contact_fields[] = {
     CRM_FIELD_ID,
-    CRM_FIELD_EXTERNAL_ID,
-    {"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+    CRM_FIELD_EXTERNAL_ID_AS("Record ID|Contact ID"),
+    {"first_name", CRM_T_TEXT, CRM_FF_BRIEF, .names = CRM_ALIASES_FIRST_NAME},
+    {"last_name", CRM_T_TEXT, CRM_FF_BRIEF, .names = CRM_ALIASES_LAST_NAME},
+    {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF,
+     .names = CRM_ALIASES_EMAIL},
     {"email_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-    {"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+    {"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF,
+     .names = CRM_ALIASES_PHONE},
     {"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-    {"company", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"company", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Company Name|Account Name|Account|Organization|"
+	      "Organisation|Organization Name|公司|公司名称|客户名称|"
+	      "单位|企业名称"},
     {"company_id", CRM_T_REF, 0, NULL, "company"},
-    {"title", CRM_T_TEXT, 0},
+    {"title", CRM_T_TEXT, 0, .names = CRM_ALIASES_TITLE},
     {"reports_to_id", CRM_T_REF, 0, NULL, "contact"},
-    {"city", CRM_T_TEXT, 0},
-    {"region", CRM_T_TEXT, 0},
-    {"country", CRM_T_TEXT, 0},
-    {"source", CRM_T_TEXT, 0},
-    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"city", CRM_T_TEXT, 0, .names = "Mailing City|Town|城市|市"},
+    {"region", CRM_T_TEXT, 0, .names = CRM_ALIASES_MAILING_REGION},
+    {"country", CRM_T_TEXT, 0, .names = CRM_ALIASES_MAILING_COUNTRY},
+    {"source", CRM_T_TEXT, 0,
+     .names = "Lead Source|Original Source|Contact Source|来源|线索来源"},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Contact Owner|Owner Name|Assigned To|负责人|所有人|"
+	      "跟进人"},
     {"tags", CRM_T_TAGS, 0},
     {"lifecycle_stage", CRM_T_ENUM, CRM_FF_FORWARD | CRM_FF_BRIEF,
      lifecycle_stages},
@@ -215,24 +223,9 @@ static int contact_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 /* Input columns the hooks read that are no field. */
 static const char *const contact_inputs[] = {"name", "reports_to", NULL};
 
-/* Other names of the fields on import (lib/entity/import_map.h). */
+/* Other names of the input columns on import (lib/entity/import_map.h). */
 static const struct crm_alias contact_aliases[] = {
-    {"external_id", "Record ID|Contact ID"},
     {"name", "Full Name|Contact Name|姓名|联系人姓名"},
-    {"first_name", CRM_ALIASES_FIRST_NAME},
-    {"last_name", CRM_ALIASES_LAST_NAME},
-    {"email", CRM_ALIASES_EMAIL},
-    {"phone", CRM_ALIASES_PHONE},
-    {"company", "Company Name|Account Name|Account|Organization|"
-		"Organisation|Organization Name|公司|公司名称|客户名称|"
-		"单位|企业名称"},
-    {"title", CRM_ALIASES_TITLE},
-    {"region", CRM_ALIASES_MAILING_REGION},
-    {"country", CRM_ALIASES_MAILING_COUNTRY},
-    {"source", "Lead Source|Original Source|Contact Source|来源|线索来源"},
-    {"owner", "Contact Owner|Owner Name|Assigned To|负责人|所有人|"
-	      "跟进人"},
-    {"city", "Mailing City|Town|城市|市"},
     {"reports_to", "Reports To|Manager|Reports To Email|上级|汇报对象"},
     {CRM_ALIASES_COMMON},
     {0},

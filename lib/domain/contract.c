@@ -23,9 +23,11 @@ static const struct crm_field contract_fields[] = {
     {"deal_id", CRM_T_REF, 0, NULL, "deal"},
     {"quote_id", CRM_T_INT, 0},
     {"status", CRM_T_ENUM, CRM_FF_BRIEF, contract_statuses},
-    {"start_date", CRM_T_DATE, CRM_FF_REQUIRED | CRM_FF_BRIEF},
-    {"end_date", CRM_T_DATE, CRM_FF_BRIEF},
-    {"value", CRM_T_MONEY, CRM_FF_BRIEF, NULL, "currency"},
+    {"start_date", CRM_T_DATE, CRM_FF_REQUIRED | CRM_FF_BRIEF,
+     .names = "Start|Start Date|开始日期"},
+    {"end_date", CRM_T_DATE, CRM_FF_BRIEF, .names = "End|End Date|结束日期"},
+    {"value", CRM_T_MONEY, CRM_FF_BRIEF, NULL, "currency",
+     .names = "Contract Value|Amount|合同金额"},
     {"currency", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
     {"net_days", CRM_T_INT, 0},
     {"billing", CRM_T_ENUM, 0, billings},
@@ -240,13 +242,6 @@ static int contract_prepare(struct crm_db *db, const struct crm_entity *e,
 
 static const char *const contract_inputs[] = {"company", NULL};
 
-static const struct crm_alias contract_aliases[] = {
-    {"start_date", "Start|Start Date|开始日期"},
-    {"end_date", "End|End Date|结束日期"},
-    {"value", "Contract Value|Amount|合同金额"},
-    {0},
-};
-
 const struct crm_entity crm_contract_entity = {
     .name = "contract",
     .plural = "contracts",
@@ -255,7 +250,6 @@ const struct crm_entity crm_contract_entity = {
     .keys = "id,external_id",
     .prepare = contract_prepare,
     .inputs = contract_inputs,
-    .aliases = contract_aliases,
 };
 
 static int milestone_prepare(struct crm_db *db, const struct crm_entity *e,

@@ -18,24 +18,39 @@
 
 static const struct crm_field deal_fields[] = {
     CRM_FIELD_ID,
-    CRM_FIELD_EXTERNAL_ID,
-    {"name", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_BRIEF},
+    CRM_FIELD_EXTERNAL_ID_AS("Record ID|Deal ID|Opportunity ID"),
+    {"name", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_BRIEF,
+     .names = "Deal Name|Opportunity Name|Deal|Opportunity|Title|"
+	      "Deal Title|商机名称|商机|机会名称"},
     {"company_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "company"},
     {"contact_id", CRM_T_REF, 0, NULL, "contact"},
     {"lead_id", CRM_T_REF, 0, NULL, "lead"},
     {"pipeline", CRM_T_TEXT, 0},
-    {"stage", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"stage", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Deal Stage|Sales Stage|销售阶段|阶段|商机阶段"},
     {"status", CRM_T_ENUM, CRM_FF_BRIEF, crm_deal_status_names},
-    {"amount", CRM_T_MONEY, CRM_FF_BRIEF, NULL, "currency"},
-    {"currency", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"probability", CRM_T_PERCENT, 0},
+    {"amount", CRM_T_MONEY, CRM_FF_BRIEF, NULL, "currency",
+     .names = "Value|Deal Value|Deal Amount|Opportunity Amount|金额|"
+	      "商机金额|销售金额"},
+    {"currency", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Currency Code|Deal Currency|Opportunity Currency|"
+	      "币种|货币"},
+    {"probability", CRM_T_PERCENT, 0,
+     .names = "Probability (%)|Win Probability|Deal Probability|"
+	      "赢率|成交概率"},
     {"forecast_category", CRM_T_ENUM, 0, crm_fcat_names},
-    {"expected_close", CRM_T_DATE, CRM_FF_BRIEF},
-    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"source", CRM_T_TEXT, 0},
+    {"expected_close", CRM_T_DATE, CRM_FF_BRIEF,
+     .names = "Close Date|Closing Date|Expected Close Date|"
+	      "Expected Close|预计成交日期|预计结单日期"},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Deal Owner|Opportunity Owner|Owner Name|负责人|所有人"},
+    {"source", CRM_T_TEXT, 0, .names = "Lead Source|Deal Source|来源|商机来源"},
     {"tags", CRM_T_TAGS, 0},
-    {"close_reason", CRM_T_TEXT, 0},
-    {"closed_at", CRM_T_TIME, 0},
+    {"close_reason", CRM_T_TEXT, 0,
+     .names = "Lost Reason|Loss Reason|Won Reason|输单原因"},
+    {"closed_at", CRM_T_TIME, 0,
+     .names = "Won Time|Won Date|Closed Date|Close Time|"
+	      "Date Closed|成交时间"},
     {"stage_changed_at", CRM_T_TIME, CRM_FF_READONLY},
     CRM_FIELD_LAST_ACTIVITY_AT,
     CRM_FIELDS_CREATED_UPDATED,
@@ -514,28 +529,11 @@ static const char *const deal_counters[] = {"company created|companies created",
 /* Input columns the hooks read that are no field. */
 static const char *const deal_inputs[] = {"company", "contact", "reopen", NULL};
 
-/* Other names of the fields on import (lib/entity/import_map.h). */
+/* Other names of the input columns on import (lib/entity/import_map.h). */
 static const struct crm_alias deal_aliases[] = {
-    {"external_id", "Record ID|Deal ID|Opportunity ID"},
-    {"name", "Deal Name|Opportunity Name|Deal|Opportunity|Title|"
-	     "Deal Title|商机名称|商机|机会名称"},
     {"company", "Company Name|Account Name|Account|Organization|"
 		"Organisation|Organization Name|公司|公司名称|客户名称|"
 		"客户"},
-    {"stage", "Deal Stage|Sales Stage|销售阶段|阶段|商机阶段"},
-    {"amount", "Value|Deal Value|Deal Amount|Opportunity Amount|金额|"
-	       "商机金额|销售金额"},
-    {"currency", "Currency Code|Deal Currency|Opportunity Currency|"
-		 "币种|货币"},
-    {"probability", "Probability (%)|Win Probability|Deal Probability|"
-		    "赢率|成交概率"},
-    {"expected_close", "Close Date|Closing Date|Expected Close Date|"
-		       "Expected Close|预计成交日期|预计结单日期"},
-    {"owner", "Deal Owner|Opportunity Owner|Owner Name|负责人|所有人"},
-    {"source", "Lead Source|Deal Source|来源|商机来源"},
-    {"close_reason", "Lost Reason|Loss Reason|Won Reason|输单原因"},
-    {"closed_at", "Won Time|Won Date|Closed Date|Close Time|"
-		  "Date Closed|成交时间"},
     {CRM_ALIASES_COMMON},
     {0},
 };

@@ -43,25 +43,19 @@ enum {
 static const struct crm_field kb_fields[] = {
     CRM_FIELD_ID,
     CRM_FIELD_EXTERNAL_ID,
-    {"title", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
-    {"body", CRM_T_TEXT, 0},
-    {"category", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"tags", CRM_T_TAGS, 0},
-    {"language", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"title", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF,
+     .names = "Name|Subject|Question|标题|タイトル"},
+    {"body", CRM_T_TEXT, 0,
+     .names = "Content|Text|Answer|Article|正文|内容|本文"},
+    {"category", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Section|Folder|分类|カテゴリ"},
+    {"tags", CRM_T_TAGS, 0, .names = CRM_ALIASES_TAGS},
+    {"language", CRM_T_TEXT, CRM_FF_BRIEF, .names = "Lang|Locale|语言|言語"},
     {"status", CRM_T_ENUM, CRM_FF_BRIEF, statuses},
     {"author", CRM_T_TEXT, 0},
     {"version", CRM_T_INT, CRM_FF_READONLY | CRM_FF_BRIEF},
     {"published_at", CRM_T_TIME, CRM_FF_READONLY},
     CRM_FIELDS_CREATED_UPDATED,
-};
-
-static const struct crm_alias kb_aliases[] = {
-    {"title", "Name|Subject|Question|标题|タイトル"},
-    {"body", "Content|Text|Answer|Article|正文|内容|本文"},
-    {"tags", CRM_ALIASES_TAGS},
-    {"language", "Lang|Locale|语言|言語"},
-    {"category", "Section|Folder|分类|カテゴリ"},
-    {0},
 };
 
 static void set_val(struct crm_row *row, long f, const char *s)
@@ -259,7 +253,6 @@ const struct crm_entity crm_kb_entity = {
     .prepare = kb_prepare,
     .check = kb_check,
     .written = kb_written,
-    .aliases = kb_aliases,
 };
 
 struct reindex_ctx {

@@ -20,23 +20,33 @@ static const char *const statuses[] = {
 
 static const struct crm_field lead_fields[] = {
     CRM_FIELD_ID,
-    CRM_FIELD_EXTERNAL_ID,
-    {"first_name", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"last_name", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF},
+    CRM_FIELD_EXTERNAL_ID_AS("Record ID|Lead ID"),
+    {"first_name", CRM_T_TEXT, CRM_FF_BRIEF, .names = CRM_ALIASES_FIRST_NAME},
+    {"last_name", CRM_T_TEXT, CRM_FF_BRIEF, .names = CRM_ALIASES_LAST_NAME},
+    {"email", CRM_T_EMAIL, CRM_FF_KEY | CRM_FF_MATCH | CRM_FF_BRIEF,
+     .names = CRM_ALIASES_EMAIL},
     {"email_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-    {"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH},
+    {"phone", CRM_T_PHONE, CRM_FF_KEY | CRM_FF_MATCH,
+     .names = CRM_ALIASES_PHONE},
     {"phone_key", CRM_T_TEXT, CRM_FF_HIDDEN},
-    {"company", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"title", CRM_T_TEXT, 0},
-    {"industry", CRM_T_TEXT, 0},
-    {"region", CRM_T_TEXT, 0},
-    {"country", CRM_T_TEXT, 0},
-    {"source", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"campaign", CRM_T_TEXT, 0},
+    {"company", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names =
+	 "Company Name|Company / Account|Account Name|Account|Organization|"
+	 "Organisation|Organization Name|公司|公司名称|客户名称|"
+	 "单位|企业名称"},
+    {"title", CRM_T_TEXT, 0, .names = CRM_ALIASES_TITLE},
+    {"industry", CRM_T_TEXT, 0, .names = "行业"},
+    {"region", CRM_T_TEXT, 0, .names = CRM_ALIASES_MAILING_REGION},
+    {"country", CRM_T_TEXT, 0, .names = CRM_ALIASES_MAILING_COUNTRY},
+    {"source", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Lead Source|Original Source|来源|线索来源"},
+    {"campaign", CRM_T_TEXT, 0, .names = "Campaign Name|市场活动|活动名称"},
     {"status", CRM_T_ENUM, CRM_FF_BRIEF, statuses},
-    {"status_reason", CRM_T_TEXT, 0},
-    {"owner", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"status_reason", CRM_T_TEXT, 0,
+     .names = "Reason|Disqualified Reason|Unqualified Reason"},
+    {"owner", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Lead Owner|Owner Name|Assigned To|负责人|所有人|"
+	      "跟进人"},
     {"previous_owner", CRM_T_TEXT, CRM_FF_READONLY},
     {"score", CRM_T_INT, CRM_FF_READONLY | CRM_FF_BRIEF},
     {"grade", CRM_T_TEXT, CRM_FF_READONLY},
@@ -420,27 +430,9 @@ static int lead_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 /* Input columns the hooks read that are no field. */
 static const char *const lead_inputs[] = {"name", NULL};
 
-/* Other names of the fields on import (lib/entity/import_map.h). */
+/* Other names of the input columns on import (lib/entity/import_map.h). */
 static const struct crm_alias lead_aliases[] = {
-    {"external_id", "Record ID|Lead ID"},
     {"name", "Full Name|Lead Name|姓名"},
-    {"first_name", CRM_ALIASES_FIRST_NAME},
-    {"last_name", CRM_ALIASES_LAST_NAME},
-    {"email", CRM_ALIASES_EMAIL},
-    {"phone", CRM_ALIASES_PHONE},
-    {"company",
-     "Company Name|Company / Account|Account Name|Account|Organization|"
-     "Organisation|Organization Name|公司|公司名称|客户名称|"
-     "单位|企业名称"},
-    {"title", CRM_ALIASES_TITLE},
-    {"region", CRM_ALIASES_MAILING_REGION},
-    {"country", CRM_ALIASES_MAILING_COUNTRY},
-    {"source", "Lead Source|Original Source|来源|线索来源"},
-    {"owner", "Lead Owner|Owner Name|Assigned To|负责人|所有人|"
-	      "跟进人"},
-    {"industry", "行业"},
-    {"campaign", "Campaign Name|市场活动|活动名称"},
-    {"status_reason", "Reason|Disqualified Reason|Unqualified Reason"},
     {CRM_ALIASES_COMMON},
     {0},
 };

@@ -13,9 +13,12 @@
 static const struct crm_field product_fields[] = {
     CRM_FIELD_ID,
     CRM_FIELD_EXTERNAL_ID,
-    {"sku", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_BRIEF},
-    {"name", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
-    {"family", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"sku", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_KEY | CRM_FF_BRIEF,
+     .names = "Product Code|Item Code|Part Number|产品编码|物料编码"},
+    {"name", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF,
+     .names = "Product Name|Product|产品名称"},
+    {"family", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Product Family|Category|产品分类"},
     {"description", CRM_T_TEXT, 0},
     {"active", CRM_T_BOOL, CRM_FF_BRIEF},
     {"unit", CRM_T_TEXT, CRM_FF_BRIEF},
@@ -503,13 +506,6 @@ static int product_prepare(struct crm_db *db, const struct crm_entity *e,
 	return product_check(db, e, row, err);
 }
 
-static const struct crm_alias product_aliases[] = {
-    {"sku", "Product Code|Item Code|Part Number|产品编码|物料编码"},
-    {"name", "Product Name|Product|产品名称"},
-    {"family", "Product Family|Category|产品分类"},
-    {0},
-};
-
 const struct crm_entity crm_product_entity = {
     .name = "product",
     .plural = "products",
@@ -518,5 +514,4 @@ const struct crm_entity crm_product_entity = {
     .keys = "id,external_id,sku",
     .prepare = product_prepare,
     .check = product_check,
-    .aliases = product_aliases,
 };

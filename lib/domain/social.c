@@ -309,11 +309,14 @@ static const struct crm_field social_fields[] = {
     CRM_FIELD_ID,
     CRM_FIELD_EXTERNAL_ID,
     {"uid", CRM_T_TEXT, CRM_FF_KEY | CRM_FF_READONLY | CRM_FF_BRIEF},
-    {"platform", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
-    {"handle", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF},
+    {"platform", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF,
+     .names = "Network|Site|Channel|平台"},
+    {"handle", CRM_T_TEXT, CRM_FF_REQUIRED | CRM_FF_BRIEF,
+     .names = "Openid|Uid|User ID|Profile URL|Profile|Username|Screen "
+	      "Name|账号|账户"},
     {"unionid", CRM_T_TEXT, 0},
     {"app", CRM_T_TEXT, 0},
-    {"name", CRM_T_TEXT, CRM_FF_BRIEF},
+    {"name", CRM_T_TEXT, CRM_FF_BRIEF, .names = "Nickname|Display Name|昵称"},
     {"contact_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "contact"},
     {"lead_id", CRM_T_REF, CRM_FF_BRIEF, NULL, "lead"},
     CRM_FIELDS_CREATED_UPDATED,
@@ -451,14 +454,6 @@ static int social_check(struct crm_db *db, const struct crm_entity *e,
 
 static const char *const social_inputs[] = {"contact", "lead", NULL};
 
-static const struct crm_alias social_aliases[] = {
-    {"platform", "Network|Site|Channel|平台"},
-    {"handle", "Openid|Uid|User ID|Profile URL|Profile|Username|Screen "
-	       "Name|账号|账户"},
-    {"name", "Nickname|Display Name|昵称"},
-    {0},
-};
-
 const struct crm_entity crm_social_entity = {
     .name = "identity",
     .plural = "identities",
@@ -468,7 +463,6 @@ const struct crm_entity crm_social_entity = {
     .prepare = social_prepare,
     .check = social_check,
     .inputs = social_inputs,
-    .aliases = social_aliases,
 };
 
 /* -- interactions ---------------------------------------------------------- */

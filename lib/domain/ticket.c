@@ -53,20 +53,34 @@ enum {
 
 static const struct crm_field ticket_fields[] = {
     CRM_FIELD_ID,
-    CRM_FIELD_EXTERNAL_ID,
-    {"subject", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"description", CRM_T_TEXT, 0},
+    CRM_FIELD_EXTERNAL_ID_AS(
+	"Record ID|Ticket ID|Case ID|Case Number|Ticket Number|"
+	"工单编号"),
+    {"subject", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Ticket Name|Title|Summary|Case Subject|主题|标题|工单标题"},
+    {"description", CRM_T_TEXT, 0,
+     .names = "Ticket Description|Case Description|Details|Body|"
+	      "描述|问题描述|工单描述"},
     {"contact_id", CRM_T_REF, 0, NULL, "contact"},
     {"company_id", CRM_T_REF, 0, NULL, "company"},
-    {"channel", CRM_T_ENUM, 0, channels},
-    {"priority", CRM_T_ENUM, CRM_FF_BRIEF, priorities},
-    {"status", CRM_T_ENUM, CRM_FF_BRIEF, statuses},
-    {"assignee", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"team", CRM_T_TEXT, CRM_FF_BRIEF},
-    {"tags", CRM_T_TAGS, 0},
+    {"channel", CRM_T_ENUM, 0, channels,
+     .names = "Source|Origin|Case Origin|Ticket Source|渠道|来源"},
+    {"priority", CRM_T_ENUM, CRM_FF_BRIEF, priorities,
+     .names = "Ticket Priority|Case Priority|优先级"},
+    {"status", CRM_T_ENUM, CRM_FF_BRIEF, statuses,
+     .names = "Ticket Status|Case Status|状态|工单状态"},
+    {"assignee", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Owner|Ticket Owner|Case Owner|Assigned To|Agent|"
+	      "负责人|处理人"},
+    {"team", CRM_T_TEXT, CRM_FF_BRIEF,
+     .names = "Group|Queue|Team Name|团队|处理组"},
+    {"tags", CRM_T_TAGS, 0, .names = CRM_ALIASES_TAGS},
     {"first_response_at", CRM_T_TIME, 0},
-    {"solved_at", CRM_T_TIME, 0},
-    {"closed_at", CRM_T_TIME, 0},
+    {"solved_at", CRM_T_TIME, 0,
+     .names = "Resolved|Resolved Date|Solved Date|解决时间"},
+    {"closed_at", CRM_T_TIME, 0,
+     .names = "Close Date|Closed Date|Date/Time Closed|Closed Time|"
+	      "关闭时间"},
     {"sla_policy", CRM_T_TEXT, CRM_FF_READONLY},
     {"first_reply_due", CRM_T_TIME, CRM_FF_READONLY},
     {"next_reply_due", CRM_T_TIME, CRM_FF_READONLY},
@@ -76,7 +90,11 @@ static const struct crm_field ticket_fields[] = {
     {"resolution_breached", CRM_T_BOOL, CRM_FF_READONLY},
     {"awaiting_since", CRM_T_TIME, CRM_FF_READONLY},
     CRM_FIELD_LAST_ACTIVITY_AT,
-    CRM_FIELDS_CREATED_UPDATED,
+    {"created_at", CRM_T_TIME, CRM_FF_SYSTEM,
+     .names = "Created Date|Create Date|Created|Created Time|"
+	      "Date Created|Created On|Date/Time Opened|Opened|"
+	      "创建时间|创建日期"},
+    {"updated_at", CRM_T_TIME, CRM_FF_SYSTEM, .names = CRM_ALIASES_UPDATED_AT},
 };
 
 /* -- the policy file ---------------------------------------------------- */
@@ -744,31 +762,12 @@ static const char *const ticket_inputs[] = {
     "contact", "contact_email", "email", "contact_external_id",
     "company", "asset",		NULL};
 
-/* Other names of the fields on import (lib/entity/import_map.h). */
+/* Other names of the input columns on import (lib/entity/import_map.h). */
 static const struct crm_alias ticket_aliases[] = {
-    {"external_id", "Record ID|Ticket ID|Case ID|Case Number|Ticket Number|"
-		    "工单编号"},
-    {"subject", "Ticket Name|Title|Summary|Case Subject|主题|标题|工单标题"},
-    {"description", "Ticket Description|Case Description|Details|Body|"
-		    "描述|问题描述|工单描述"},
     {"contact_email", "Email|E-mail|Requester Email|Web Email|Contact Email|"
 		      "Email Address|邮箱|联系人邮箱"},
     {"company", "Company Name|Account Name|Account|Organization|公司|"
 		"客户名称"},
-    {"channel", "Source|Origin|Case Origin|Ticket Source|渠道|来源"},
-    {"priority", "Ticket Priority|Case Priority|优先级"},
-    {"status", "Ticket Status|Case Status|状态|工单状态"},
-    {"assignee", "Owner|Ticket Owner|Case Owner|Assigned To|Agent|"
-		 "负责人|处理人"},
-    {"team", "Group|Queue|Team Name|团队|处理组"},
-    {"tags", CRM_ALIASES_TAGS},
-    {"solved_at", "Resolved|Resolved Date|Solved Date|解决时间"},
-    {"closed_at", "Close Date|Closed Date|Date/Time Closed|Closed Time|"
-		  "关闭时间"},
-    {"created_at", "Created Date|Create Date|Created|Created Time|"
-		   "Date Created|Created On|Date/Time Opened|Opened|"
-		   "创建时间|创建日期"},
-    {"updated_at", CRM_ALIASES_UPDATED_AT},
     {0},
 };
 

@@ -54,6 +54,10 @@ struct crm_field {
 	 * returns 0, or -1 for none); NULL: crm_norm_key (email and phone
 	 * fields have their own). */
 	int (*match)(const char *s, size_t len, struct crm_buf *out);
+	/* Other names of the field on import (lib/entity/import_map.h),
+	 * separated by '|', compared loosely (case, spaces, punctuation);
+	 * NULL: none. Set with .names = "A|B" in the field's row. */
+	const char *names;
 };
 
 struct crm_row;
@@ -61,8 +65,9 @@ struct crm_import;
 struct crm_datefmt;
 struct crm_profile;
 
-/* Other names of a field on import (lib/entity/import_map.h): field, then the
- * names separated by '|', compared loosely (case, spaces, punctuation). */
+/* Other names of an input column on import (lib/entity/import_map.h):
+ * column, then the names separated by '|', compared loosely like a
+ * field's names. */
 struct crm_alias {
 	const char *field;
 	const char *names;
@@ -132,8 +137,10 @@ struct crm_entity {
 	 * NULL-terminated; NULL: nothing. */
 	const char *const *counters;
 	/* Import: columns that are no field but that the hooks read (a
-	 * deal's "company"), NULL-terminated; and aliases of fields and of
-	 * those columns, ending with {0}. Either may be NULL. */
+	 * deal's "company"), NULL-terminated; and the other names of those
+	 * columns (a field's are in its row: crm_field.names), and
+	 * {CRM_ALIASES_COMMON} for the common fields', ending with {0}.
+	 * Either may be NULL. */
 	const char *const *inputs;
 	const struct crm_alias *aliases;
 };
@@ -452,6 +459,9 @@ int crm_entity_sqlf(struct crm_db *db, const char *sql, int64_t *v,
 /* clang-format off */
 #define CRM_FIELD_ID {"id", CRM_T_INT, CRM_FF_SYSTEM | CRM_FF_KEY | CRM_FF_BRIEF}
 #define CRM_FIELD_EXTERNAL_ID {"external_id", CRM_T_TEXT, CRM_FF_KEY}
+/* external_id with its import names (another system's record ids) */
+#define CRM_FIELD_EXTERNAL_ID_AS(n) \
+	{"external_id", CRM_T_TEXT, CRM_FF_KEY, .names = (n)}
 #define CRM_FIELD_LAST_ACTIVITY_AT \
 	{"last_activity_at", CRM_T_TIME, CRM_FF_READONLY}
 #define CRM_FIELDS_CREATED_UPDATED \

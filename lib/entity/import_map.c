@@ -483,10 +483,16 @@ static const struct crm_alias common_aliases[] = {
     {0},
 };
 
+/* The other names of the fields (each field's names, in field order),
+ * then those of the input columns and the common names (the alias table,
+ * in its order): the first of them a column matches wins. */
 static int setup_aliases(struct crm_colmap *m, struct crm_err *err)
 {
 	const struct crm_entity *e = m->e;
 
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].names)
+			add_aliases(m, (long)i, e->fields[i].names);
 	for (const struct crm_alias *a = e->aliases; a && a->field; a++) {
 		long t = field_index(e, a->field);
 
