@@ -1,8 +1,9 @@
 /* import_map.h - which field each input column of an import becomes:
  * --map, the field's exact name, an export profile (--from), a custom
  * field already in use, the name compared loosely (case, spaces,
- * punctuation) and the entity's aliases; else a custom field under the
- * column's own name. */
+ * punctuation) and the other names (aliases: a field's in its row,
+ * crm_field.names, then the entity's alias table); else a custom field
+ * under the column's own name. */
 #ifndef CRM_IMPORT_MAP_H
 #define CRM_IMPORT_MAP_H
 
@@ -21,7 +22,7 @@ enum crm_map_how {
 	CRM_MAP_EXACT,	    /* the field's name as it is */
 	CRM_MAP_PROFILE,    /* the export profile's header */
 	CRM_MAP_NORMALIZED, /* the field's name, loosely */
-	CRM_MAP_ALIAS,	    /* one of the entity's aliases, loosely */
+	CRM_MAP_ALIAS,	    /* one of the other names, loosely */
 	CRM_MAP_CUSTOM,	    /* a custom field */
 	CRM_MAP_IGNORED,    /* a reject file's error_line and error */
 };
