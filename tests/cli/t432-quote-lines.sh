@@ -112,4 +112,12 @@ id,currency,status,total
 2,JPY,draft,4949
 3,KWD,draft,4.373
 X
+
+# the explanation is JSON, its text escaped as jansson writes it: \" \\
+# \t \n, \u00XX (upper case) for other control characters, UTF-8 as it is
+expect_code 0 crm-quote new --account 'Shop GmbH' --book list -q
+expect_code 0 crm-quote add-line 4 SHIRT --qty 2 --price 15.00 --reason "$(printf 'a "b" c\\d\te\nf\001g\037 é/€')" -q
+sql "SELECT explain FROM quote_lines WHERE quote_id = 4"
+printf '%s\n' '[{"step":"list","detail":"book entry SHIRT: 20.00","amount":2000},{"step":"quantity","detail":"2 at 20.00","amount":4000},{"step":"promotion","detail":"spring: not on 2026-02-10 (2026-03-01 to 2026-03-31)","amount":4000},{"step":"promotion","detail":"loyal: not on 2026-02-10 (2026-03-01 to 2026-03-31)","amount":4000},{"step":"promotion","detail":"launch: not on 2026-02-10 (2026-03-15 to 2026-03-20)","amount":4000},{"step":"manual","detail":"manual price 15.00 per unit (a \"b\" c\\d\te\nf\u0001g\u001F é/€)","amount":3000}]' >"$T/want"
+compare "$T/want" "$T/sql" "explain: escaped as JSON, UTF-8 kept"
 done_testing
