@@ -694,13 +694,15 @@ int crm_price_product(struct crm_quote_ctx *c, const struct crm_price_req *r,
 		return -1;
 	snprintf(el.qty, sizeof(el.qty), "%lld", (long long)qty);
 	crm_money_format(out->amount, b->currency, el.amount);
-	if (promo_uses(c->db, c->pricing,
+	if (!r->uses &&
+	    promo_uses(c->db, c->pricing,
 		       account && account->e ? crm_row_id(account) : 0,
 		       r->exclude_quote, &uses, &uses_acct, err) < 0)
 		goto out;
 	if (crm_promo_apply(c->pricing, b->name, c->date, out->amount, qty,
-			    uses, uses_acct, elig_get, &el, b->currency, promo,
-			    promos, steps, err) < 0)
+			    r->uses ? r->uses : uses,
+			    r->uses ? r->uses_account : uses_acct, elig_get,
+			    &el, b->currency, promo, promos, steps, err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -809,22 +811,37 @@ static struct line *line_by_no(struct line *l, size_t n, int64_t no)
 	return NULL;
 }
 
+/* What every line of a version shares: its book, account and the
+ * promotions' uses (counted once for all its lines). */
+struct version_ctx {
+	const struct crm_price_book *b;
+	const struct crm_row *acct;
+	int64_t *uses, *uses_acct;
+};
+
 static int price_one(struct crm_quote_ctx *c, const struct quote *q,
-		     const struct crm_price_book *b, const struct crm_row *acct,
-		     struct line *l, int64_t base, struct crm_err *err)
+		     struct version_ctx *v, struct line *l, int64_t base,
+		     struct crm_err *err)
 {
 	struct crm_strv attrs = {0};
-	struct crm_price_req req = {.book = b,
+	struct crm_price_req req = {.book = v->b,
 				    .product = &l->product,
 				    .qty = l->base_qty,
 				    .attrs = &attrs,
-				    .account = acct,
+				    .account = v->acct,
 				    .exclude_quote = q->id,
 				    .base = base};
 	struct crm_price_out out;
 	char m[32], p[32];
 	int rc;
 
+	if (!v->uses &&
+	    promo_uses(c->db, c->pricing,
+		       v->acct && v->acct->e ? crm_row_id(v->acct) : 0, q->id,
+		       &v->uses, &v->uses_acct, err) < 0)
+		return -1;
+	req.uses = v->uses;
+	req.uses_account = v->uses_acct;
 	if (l->attrs)
 		crm_strv_split(&attrs, l->attrs, ';');
 	crm_price_steps_release(&l->steps);
@@ -990,13 +1007,14 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 	struct line *lines = NULL;
 	size_t n = 0;
 	struct crm_row acct;
+	struct version_ctx vc = {NULL, &acct, NULL, NULL};
 	int64_t list_total = 0, subtotal = 0, tax = 0;
 	json_t *cats = json_object(), *rates = NULL;
 	char now[CRM_TIME_LEN];
 	int rc = -1;
 
 	crm_row_init(&acct, &crm_company_entity);
-	b = crm_pricing_book(c->pricing, q->book, c->date, err);
+	b = vc.b = crm_pricing_book(c->pricing, q->book, c->date, err);
 	if (!b)
 		goto out;
 	if (strcmp(b->currency, q->currency)) {
@@ -1099,7 +1117,7 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 					continue;
 				base += lines[k].net;
 			}
-			if (price_one(c, q, b, &acct, &lines[i], base, err) < 0)
+			if (price_one(c, q, &vc, &lines[i], base, err) < 0)
 				goto out;
 		}
 	/* tax by category on the sum of the lines in it */
@@ -1154,6 +1172,8 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 			 "iiiiis", q->id, subtotal, list_total - subtotal, tax,
 			 subtotal + tax, now);
 out:
+	free(vc.uses);
+	free(vc.uses_acct);
 	json_decref(cats);
 	lines_free(lines, n);
 	crm_row_release(&acct);

@@ -162,6 +162,10 @@ struct crm_price_req {
 	const struct crm_row *account; /* the company row, or NULL */
 	int64_t exclude_quote; /* promotion uses counted without this quote */
 	int64_t base; /* what a percent of total entry is a percent of */
+	/* the promotions' uses as crm_price_product counts them (in total
+	 * and by the account, for account and exclude_quote), when the
+	 * caller counted them once for many products; NULL: counted here */
+	const int64_t *uses, *uses_account;
 };
 
 /* Price one product (r) on c->date: its method, then the promotions. */
