@@ -116,12 +116,15 @@ void crm_price_steps_add(struct crm_price_steps *s, const char *step,
 {
 	va_list ap;
 	struct crm_price_step *st;
+	size_t n;
 
 	if (!s)
 		return;
 	s->v = crm_xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
 	st = &s->v[s->n++];
-	snprintf(st->step, sizeof(st->step), "%s", step);
+	n = strnlen(step, sizeof(st->step) - 1);
+	memcpy(st->step, step, n);
+	st->step[n] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(st->detail, sizeof(st->detail), fmt, ap);
 	va_end(ap);
@@ -1098,13 +1101,19 @@ int crm_expr_match(const char *expr, crm_promo_get get, void *arg,
 	long double a, b;
 	int cmp;
 
-	for (const char *s = expr; *s && !at; s++)
+	/* every operator starts with one of "<>!=~" (promotions match
+	 * expressions per line: this is the hot path of crm-quote price) */
+	for (const char *s = expr; *s && !at; s++) {
+		if (!strchr("<>!=~", *s))
+			continue;
 		for (oi = 0; oi < sizeof(ops) / sizeof(ops[0]); oi++)
-			if (!strncmp(s, ops[oi], strlen(ops[oi]))) {
+			if (s[0] == ops[oi][0] &&
+			    (!ops[oi][1] || s[1] == ops[oi][1])) {
 				at = s;
 				op = ops[oi];
 				break;
 			}
+	}
 	if (!at)
 		return crm_err_set(err, CRM_EX_CONFIG,
 				   "'%s': no operator (= != < <= > >= ~)",
@@ -1120,14 +1129,18 @@ int crm_expr_match(const char *expr, crm_promo_get get, void *arg,
 			return crm_err_set(err, CRM_EX_CONFIG,
 					   "'%s': no field before %s", expr,
 					   op);
-		snprintf(field, sizeof(field), "%.*s", (int)(e - s), s);
+		memcpy(field, s, (size_t)(e - s));
+		field[e - s] = '\0';
 		s = at + strlen(op);
 		while (isspace((unsigned char)*s))
 			s++;
 		e = s + strlen(s);
 		while (e > s && isspace((unsigned char)e[-1]))
 			e--;
-		snprintf(value, sizeof(value), "%.*s", (int)(e - s), s);
+		if ((size_t)(e - s) >= sizeof(value))
+			e = s + sizeof(value) - 1; /* as snprintf cut it */
+		memcpy(value, s, (size_t)(e - s));
+		value[e - s] = '\0';
 	}
 	if (!get)
 		return 0;

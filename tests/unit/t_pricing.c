@@ -3,6 +3,7 @@
  * plus, percent of total, attribute adders, promotions (window edges, use
  * limits, caps, stacking, eligibility), and half-even rounding in JPY, EUR
  * and KWD. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,89 @@ static const char *get_qty(const char *field, void *arg)
 	return NULL;
 }
 
+/* what crm_expr_match read: the field's name into arg; its value is its
+ * name, but for quantity (12) and vN (N v's) */
+static const char *get_echo(const char *field, void *arg)
+{
+	static char v[300];
+
+	snprintf(arg, 512, "%s", field);
+	if (!strcmp(field, "quantity"))
+		return "12";
+	if (field[0] == 'v' && isdigit((unsigned char)field[1])) {
+		int n = atoi(field + 1);
+
+		memset(v, 'v', (size_t)n);
+		v[n] = '\0';
+		return v;
+	}
+	return field;
+}
+
+static void expressions(void)
+{
+	/* every operator, the first in "<= >= != = < > ~" order at the first
+	 * position one starts; spaces around field and value trimmed */
+	static const struct {
+		const char *expr;
+		int want;
+		const char *field;
+	} t[] = {
+	    {"quantity <= 12", 1, "quantity"},
+	    {"quantity<=11", 0, "quantity"},
+	    {" quantity >= 12 ", 1, "quantity"},
+	    {"quantity>=13", 0, "quantity"},
+	    {"quantity != 12", 0, "quantity"},
+	    {"quantity != 1e1", 1, "quantity"},
+	    {"quantity = 12.0", 1, "quantity"},
+	    {"quantity < 12", 0, "quantity"},
+	    {"quantity > 9", 1, "quantity"},
+	    {"quantity ~ 2", 1, "quantity"},
+	    {"family ~ AMI", 1, "family"},
+	    {"family = FAMILY", 1, "family"},
+	    {"a!b = a!b", 1, "a!b"},
+	    {"x =< y", 0, "x"},
+	    {"a = b = c", 0, "a"},
+	    {"a==a", 0, "a"},
+	};
+	struct crm_err err = {0};
+	char field[512], name[300], expr[600];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		CHECK_INT(crm_expr_match(t[i].expr, get_echo, field, &err),
+			  t[i].want, t[i].expr);
+		CHECK_STR(field, t[i].field, t[i].expr);
+	}
+	/* a value past 255 bytes is cut there */
+	memset(name, 'v', 299);
+	name[299] = '\0';
+	snprintf(expr, sizeof(expr), "v255 ~ %s", name);
+	CHECK_INT(crm_expr_match(expr, get_echo, field, &err), 1,
+		  "a long value: its first 255 bytes");
+	snprintf(expr, sizeof(expr), "v254 ~ %s", name);
+	CHECK_INT(crm_expr_match(expr, get_echo, field, &err), 0,
+		  "a long value: not 254 of them");
+	memset(name, 'f', 200);
+	name[127] = '\0';
+	snprintf(expr, sizeof(expr), "%s = 1", name);
+	CHECK_INT(crm_expr_match(expr, get_echo, field, &err), 0,
+		  "a field of 127 bytes");
+	name[127] = 'f';
+	name[128] = '\0';
+	snprintf(expr, sizeof(expr), "%s = 1", name);
+	CHECK_INT(crm_expr_match(expr, get_echo, field, &err), -1,
+		  "a field of 128 bytes: too long");
+	CHECK_INT(crm_expr_match("quantity 12", get_echo, field, &err), -1,
+		  "no operator");
+	CHECK_STR(err.msg, "'quantity 12': no operator (= != < <= > >= ~)",
+		  "no operator: the message");
+	CHECK_INT(crm_expr_match("quantity ! 12", NULL, NULL, &err), -1,
+		  "'!' alone is no operator");
+	CHECK_INT(crm_expr_match("  <= 3", NULL, NULL, &err), -1, "no field");
+	CHECK_STR(err.msg,
+		  "'  <= 3': no field before <=", "no field: the message");
+}
+
 static struct crm_promotion promo(const char *name, int64_t pct, bool stack)
 {
 	struct crm_promotion p = {0};
@@ -404,6 +488,7 @@ int main(void)
 	percent_of_total();
 	adders();
 	promotions();
+	expressions();
 	rounding();
 	overflow();
 	subscriptions();
