@@ -714,36 +714,48 @@ out:
 /* s as a JSON string into b, as jansson's json_dumps writes it: \\ and "
  * escaped, \b \f \n \r \t, other control characters as \u00XX (upper
  * case), everything else (UTF-8 too) as it is. */
-static void json_text(struct crm_buf *b, const char *s)
+static void json_text(struct crm_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const char *run = s;
+	static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
+	char *o;
 
-	crm_buf_addc(b, '"');
+	/* at most 6 bytes a byte, the quotes and the NUL */
+	b->s = crm_xgrow(b->s, &b->cap, b->len + 6 * n + 3, 1);
+	o = b->s + b->len;
+	*o++ = '"';
 	for (; *s; s++) {
-		static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
 		unsigned char c = (unsigned char)*s;
 		const char *k;
-		char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*o++ = (char)c;
 			continue;
-		crm_buf_add(b, run, (size_t)(s - run));
-		run = s + 1;
+		}
+		*o++ = '\\';
 		k = memchr(from, c, sizeof(from) - 1);
-		if (k)
-			e[1] = to[k - from];
-		crm_buf_add(b, e, k ? 2 : 6);
+		if (k) {
+			*o++ = to[k - from];
+		} else {
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 15];
+			o += 5;
+		}
 	}
-	crm_buf_add(b, run, (size_t)(s - run));
-	crm_buf_addc(b, '"');
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->s);
 }
 
-/* A line's explanation: its steps as a compact JSON array of {"step",
- * "detail", "amount"}, byte for byte what json_pack and json_dumps made of
- * them (jansson refuses a string that is not UTF-8: that step is left
- * out, as json_array_append_new of the NULL json_pack gave left it), written
- * by hand since jansson took half the time of re-pricing (HACKING.md). */
+#define ADD_LIT(b, lit) crm_buf_add((b), (lit), sizeof(lit) - 1)
+
+/* A line's explanation into b: its steps as a compact JSON array of
+ * {"step", "detail", "amount"}, byte for byte what json_pack and
+ * json_dumps made of them (jansson refuses a string that is not UTF-8:
+ * that step is left out, as json_array_append_new of the NULL json_pack
+ * gave left it), written by hand since jansson took half the time of
+ * re-pricing (HACKING.md). */
 static void explain_json(struct crm_buf *b, const struct crm_price_steps *s)
 {
 	bool first = true;
@@ -751,56 +763,58 @@ static void explain_json(struct crm_buf *b, const struct crm_price_steps *s)
 	crm_buf_addc(b, '[');
 	for (size_t i = 0; i < s->n; i++) {
 		const struct crm_price_step *st = &s->v[i];
+		size_t sn = strlen(st->step), dn = strlen(st->detail);
 		char num[24], *p = num + sizeof(num);
 		uint64_t a = st->amount < 0 ? -(uint64_t)st->amount
 					    : (uint64_t)st->amount;
 
-		if (!crm_utf8_valid(st->step, strlen(st->step), NULL) ||
-		    !crm_utf8_valid(st->detail, strlen(st->detail), NULL))
+		if (!crm_utf8_valid(st->step, sn, NULL) ||
+		    !crm_utf8_valid(st->detail, dn, NULL))
 			continue;
-		*--p = '\0';
 		do
 			*--p = (char)('0' + a % 10);
 		while (a /= 10);
 		if (st->amount < 0)
 			*--p = '-';
-		crm_buf_adds(b, first ? "{\"step\":" : ",{\"step\":");
-		json_text(b, st->step);
-		crm_buf_adds(b, ",\"detail\":");
-		json_text(b, st->detail);
-		crm_buf_adds(b, ",\"amount\":");
-		crm_buf_adds(b, p);
+		if (first)
+			ADD_LIT(b, "{\"step\":");
+		else
+			ADD_LIT(b, ",{\"step\":");
+		json_text(b, st->step, sn);
+		ADD_LIT(b, ",\"detail\":");
+		json_text(b, st->detail, dn);
+		ADD_LIT(b, ",\"amount\":");
+		crm_buf_add(b, p, (size_t)(num + sizeof(num) - p));
 		crm_buf_addc(b, '}');
 		first = false;
 	}
 	crm_buf_addc(b, ']');
 }
 
+/* Write a line's figures; ex and pr: buffers the caller keeps for all its
+ * lines (their text is the line's only until the next call). */
 static int save_line(struct crm_db *db, const struct line *l,
+		     struct crm_buf *ex, struct crm_buf *pr,
 		     struct crm_err *err)
 {
-	struct crm_buf pr = {0}, ex = {0};
-	int rc;
-
-	explain_json(&ex, &l->steps);
+	crm_buf_reset(ex);
+	crm_buf_reset(pr);
+	explain_json(ex, &l->steps);
 	for (size_t i = 0; i < l->promos.n; i++) {
 		if (i)
-			crm_buf_addc(&pr, ',');
-		crm_buf_adds(&pr, l->promos.v[i]);
+			crm_buf_addc(pr, ',');
+		crm_buf_adds(pr, l->promos.v[i]);
 	}
-	rc = crm_dbq_run(db, err,
-			 "UPDATE quote_lines SET product_id = ?2, name = ?3, "
-			 "list_unit = ?4, list_amount = ?5, unit_price = ?6, "
-			 "amount = ?7, promotions = ?8, tax_category = ?9, "
-			 "explain = ?10 WHERE id = ?1",
-			 "iisiiiisss", l->id, crm_row_id(&l->product),
-			 crm_row_get(&l->product, "name"), l->list_unit,
-			 l->list_amount, l->unit_price, l->net,
-			 pr.len ? pr.s : NULL, l->tax_category,
-			 crm_buf_str(&ex));
-	crm_buf_release(&ex);
-	crm_buf_release(&pr);
-	return rc;
+	return crm_dbq_run(db, err,
+			   "UPDATE quote_lines SET product_id = ?2, name = ?3, "
+			   "list_unit = ?4, list_amount = ?5, unit_price = ?6, "
+			   "amount = ?7, promotions = ?8, tax_category = ?9, "
+			   "explain = ?10 WHERE id = ?1",
+			   "iisiiiisss", l->id, crm_row_id(&l->product),
+			   crm_row_get(&l->product, "name"), l->list_unit,
+			   l->list_amount, l->unit_price, l->net,
+			   pr->len ? pr->s : NULL, l->tax_category,
+			   crm_buf_str(ex));
 }
 
 static struct line *line_by_no(struct line *l, size_t n, int64_t no)
@@ -1008,6 +1022,7 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 	size_t n = 0;
 	struct crm_row acct;
 	struct version_ctx vc = {NULL, &acct, NULL, NULL};
+	struct crm_buf ex = {0}, pr = {0};
 	int64_t list_total = 0, subtotal = 0, tax = 0;
 	json_t *cats = json_object(), *rates = NULL;
 	char now[CRM_TIME_LEN];
@@ -1129,7 +1144,7 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 		json_object_set_new(
 		    cats, lines[i].tax_category,
 		    json_integer(json_integer_value(s) + lines[i].net));
-		if (save_line(c->db, &lines[i], err) < 0)
+		if (save_line(c->db, &lines[i], &ex, &pr, err) < 0)
 			goto out;
 	}
 	if (*q->region && c->tax && c->tax->root) {
@@ -1172,6 +1187,8 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 			 "iiiiis", q->id, subtotal, list_total - subtotal, tax,
 			 subtotal + tax, now);
 out:
+	crm_buf_release(&ex);
+	crm_buf_release(&pr);
 	free(vc.uses);
 	free(vc.uses_acct);
 	json_decref(cats);
