@@ -4,6 +4,8 @@
  * limits, caps, stacking, eligibility), and half-even rounding in JPY, EUR
  * and KWD. */
 #include <ctype.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +219,44 @@ static const char *get_qty(const char *field, void *arg)
 	if (!strcmp(field, "account.industry"))
 		return "software";
 	return NULL;
+}
+
+/* a step's detail: what snprintf writes, cut at 199 bytes, whichever
+ * way it was formatted (steps format %s %% %lld %zu %d themselves) */
+#define SAME_DETAIL(fmt, ...)                                                  \
+	do {                                                                   \
+		char want_[200];                                               \
+		snprintf(want_, sizeof(want_), fmt, __VA_ARGS__);              \
+		crm_price_steps_add(&st, "x", 0, fmt, __VA_ARGS__);            \
+		CHECK_STR(st.v[st.n - 1].detail, want_, "detail: " fmt);       \
+	} while (0)
+
+static void step_details(void)
+{
+	struct crm_price_steps st = {0};
+	char big[300];
+	const char *volatile none = NULL;
+
+	memset(big, 'b', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	SAME_DETAIL("%s: not on %s (%s to %s)", "spring", "2026-03-10",
+		    "2026-03-01", "open");
+	SAME_DETAIL("%lld at %s", (long long)-12, "3.50");
+	SAME_DETAIL("%lld %lld %lld", LLONG_MIN, LLONG_MAX, 0LL);
+	SAME_DETAIL("slab tier %zu (%lld-%lld): %lld at %s", SIZE_MAX, 1LL,
+		    10LL, 10LL, "9.00");
+	SAME_DETAIL("%d %d %d month%s", INT_MIN, INT_MAX, 0, "s");
+	SAME_DETAIL("%s%% of %s%s%s", "12.5", "100.00", "", "!");
+	SAME_DETAIL("manual price %s per unit (%s)", "1.00", big);
+	SAME_DETAIL("%s %lld", big + 110, 123456789012LL);
+	SAME_DETAIL("%s %lld%%", big + 111, -123456789012LL);
+	SAME_DETAIL("%s %zu", big + 102, (size_t)1234567890);
+	SAME_DETAIL("%s", big + 100);
+	SAME_DETAIL("%s", big + 101);
+	SAME_DETAIL("%5s|%-3d|%.2f", "ab", 7, 2.5);
+	SAME_DETAIL("%s and %s", "x", none);
+	SAME_DETAIL("%u", 7u);
+	crm_price_steps_release(&st);
 }
 
 /* what crm_expr_match read: the field's name into arg; its value is its
@@ -489,6 +529,7 @@ int main(void)
 	adders();
 	promotions();
 	expressions();
+	step_details();
 	rounding();
 	overflow();
 	subscriptions();
