@@ -522,7 +522,8 @@ struct line {
 	char *sku, *attrs, *reason, *start, *end;
 	int64_t term;
 	/* priced */
-	struct crm_row product;
+	const struct crm_row *product; /* own, or the run's (c->products) */
+	struct crm_row own;
 	int64_t list_unit, list_amount, amount, promo, disc, net, unit_price;
 	bool percent, included;
 	struct crm_strv promos;
@@ -538,7 +539,7 @@ static void lines_free(struct line *l, size_t n)
 		free(l[i].reason);
 		free(l[i].start);
 		free(l[i].end);
-		crm_row_release(&l[i].product);
+		crm_row_release(&l[i].own);
 		crm_strv_release(&l[i].promos);
 		crm_price_steps_release(&l[i].steps);
 	}
@@ -549,7 +550,6 @@ static void line_fill(struct crm_stmt *st, void *elem)
 {
 	struct line *l = elem;
 
-	crm_row_init(&l->product, &crm_product_entity);
 	l->id = crm_stmt_int(st, 0);
 	l->line_no = crm_stmt_int(st, 1);
 	l->base_qty = crm_stmt_int(st, 2);
@@ -810,8 +810,8 @@ static int save_line(struct crm_db *db, const struct line *l,
 			   "list_unit = ?4, list_amount = ?5, unit_price = ?6, "
 			   "amount = ?7, promotions = ?8, tax_category = ?9, "
 			   "explain = ?10 WHERE id = ?1",
-			   "iisiiiisss", l->id, crm_row_id(&l->product),
-			   crm_row_get(&l->product, "name"), l->list_unit,
+			   "iisiiiisss", l->id, crm_row_id(l->product),
+			   crm_row_get(l->product, "name"), l->list_unit,
 			   l->list_amount, l->unit_price, l->net,
 			   pr->len ? pr->s : NULL, l->tax_category,
 			   crm_buf_str(ex));
@@ -839,7 +839,7 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 {
 	struct crm_strv attrs = {0};
 	struct crm_price_req req = {.book = v->b,
-				    .product = &l->product,
+				    .product = l->product,
 				    .qty = l->base_qty,
 				    .attrs = &attrs,
 				    .account = v->acct,
@@ -878,8 +878,8 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 		/* a subscription: the price is per billing period; the line
 		 * holds every period of its term (prorated at the end) */
 		int pm = crm_period_months(
-		    crm_row_get(&l->product, "billing_period"));
-		const char *pt = crm_row_get(&l->product, "term_months");
+		    crm_row_get(l->product, "billing_period"));
+		const char *pt = crm_row_get(l->product, "term_months");
 		int64_t tm = l->term ? l->term
 			     : pt    ? strtoll(pt, NULL, 10)
 				     : 12;
@@ -932,7 +932,7 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 				    crm_money_format(l->disc, q->currency, m));
 	l->unit_price = crm_div_half_even(l->net, l->base_qty);
 	{
-		const char *tc = crm_row_get(&l->product, "tax_category");
+		const char *tc = crm_row_get(l->product, "tax_category");
 
 		snprintf(l->tax_category, sizeof(l->tax_category), "%s",
 			 tc ? tc : "standard");
@@ -941,8 +941,8 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 }
 
 struct crm_quote_product {
-	char *key; /* NULL: a free slot */
-	struct crm_row row;
+	char *key;	     /* NULL: a free slot */
+	struct crm_row *row; /* where it stays while lines point at it */
 };
 
 static size_t key_hash(const char *s)
@@ -969,26 +969,32 @@ void crm_quote_products_release(struct crm_quote_products *p)
 	for (size_t i = 0; i < p->cap; i++)
 		if (p->slot[i].key) {
 			free(p->slot[i].key);
-			crm_row_release(&p->slot[i].row);
+			crm_row_release(p->slot[i].row);
+			free(p->slot[i].row);
 		}
 	free(p->slot);
 	memset(p, 0, sizeof(*p));
 }
 
-/* crm_entity_find of a product by the key a line names it by, through
- * c->products when the caller keeps them. */
+/* crm_entity_find of a product by the key a line names it by into *row:
+ * the one c->products keeps for the run when the caller keeps them (the
+ * lines point at it, no copy each), else own. */
 static int find_product(struct crm_quote_ctx *c, const char *key,
-			struct crm_row *row, struct crm_err *err)
+			struct crm_row *own, const struct crm_row **row,
+			struct crm_err *err)
 {
 	struct crm_quote_products *p = c->products;
 	struct crm_quote_product *s;
 	int f;
 
 	if (p && p->n && (s = product_slot(p->slot, p->cap, key))->key) {
-		crm_row_copy(row, &s->row);
+		*row = s->row;
 		return 1;
 	}
-	f = crm_entity_find(c->db, &crm_product_entity, key, row, err);
+	crm_row_release(own);
+	crm_row_init(own, &crm_product_entity);
+	*row = own;
+	f = crm_entity_find(c->db, &crm_product_entity, key, own, err);
 	if (f <= 0 || !p)
 		return f;
 	if (2 * (p->n + 1) > p->cap) {
@@ -1005,8 +1011,10 @@ static int find_product(struct crm_quote_ctx *c, const char *key,
 	}
 	s = product_slot(p->slot, p->cap, key);
 	s->key = crm_xstrdup(key);
-	crm_row_init(&s->row, &crm_product_entity);
-	crm_row_copy(&s->row, row);
+	s->row = crm_xcalloc(1, sizeof(*s->row));
+	*s->row = *own; /* the run's now */
+	memset(own, 0, sizeof(*own));
+	*row = s->row;
 	p->n++;
 	return 1;
 }
@@ -1045,7 +1053,8 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 		goto out;
 	/* products; bundles */
 	for (size_t i = 0; i < n; i++) {
-		int f = find_product(c, lines[i].sku, &lines[i].product, err);
+		int f = find_product(c, lines[i].sku, &lines[i].own,
+				     &lines[i].product, err);
 		const char *act;
 
 		if (f < 0)
@@ -1055,7 +1064,7 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 			     (long long)lines[i].line_no, lines[i].sku);
 			goto out;
 		}
-		act = crm_row_get(&lines[i].product, "active");
+		act = crm_row_get(lines[i].product, "active");
 		if (act && !strcmp(act, "0")) {
 			derr(err, "sku", "line %lld: %s is not active",
 			     (long long)lines[i].line_no, lines[i].sku);
@@ -1075,15 +1084,15 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 			     (long long)lines[i].parent);
 			goto out;
 		}
-		if (par && bundles && !crm_row_get(&par->product, "bundle")) {
+		if (par && bundles && !crm_row_get(par->product, "bundle")) {
 			derr(err, "parent", "line %lld: %s is not a bundle",
 			     (long long)lines[i].line_no, par->sku);
 			goto out;
 		}
 		if (par)
 			lines[i].included =
-			    crm_bundle_included(&par->product, lines[i].sku);
-		if (!bundles || !crm_row_get(&lines[i].product, "bundle"))
+			    crm_bundle_included(par->product, lines[i].sku);
+		if (!bundles || !crm_row_get(lines[i].product, "bundle"))
 			continue;
 		items = crm_xcalloc(n, sizeof(*items));
 		for (size_t k = 0; k < n; k++)
@@ -1091,7 +1100,7 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 				items[ni].sku = lines[k].sku;
 				items[ni++].qty = lines[k].base_qty;
 			}
-		rc = crm_bundle_check(&lines[i].product, items, ni, err);
+		rc = crm_bundle_check(lines[i].product, items, ni, err);
 		free(items);
 		if (rc < 0) {
 			char msg[sizeof(err->msg)];
@@ -1126,7 +1135,7 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 
 				if (lines[k].percent || k == i)
 					continue;
-				fam = crm_row_get(&lines[k].product, "family");
+				fam = crm_row_get(lines[k].product, "family");
 				if (e->of_family &&
 				    (!fam || strcmp(fam, e->of_family)))
 					continue;
