@@ -711,11 +711,14 @@ out:
 	return rc;
 }
 
-/* s as a JSON string into b, as jansson's json_dumps writes it: \\ and "
- * escaped, \b \f \n \r \t, other control characters as \u00XX (upper
- * case), everything else (UTF-8 too) as it is. */
-static void json_text(struct crm_buf *b, const char *s, size_t n)
+/* s (n bytes) as a JSON string into b, as jansson's json_dumps writes it:
+ * \\ and " escaped, \b \f \n \r \t, other control characters as \u00XX
+ * (upper case), everything else (UTF-8 too) as it is. False when s is not
+ * UTF-8 (jansson refuses it; b then holds what was written). */
+static bool json_text(struct crm_buf *b, const char *s, size_t n)
 {
+	const char *start = s;
+	unsigned char high = 0;
 	static const char hex[] = "0123456789ABCDEF";
 	static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
 	char *o;
@@ -728,6 +731,7 @@ static void json_text(struct crm_buf *b, const char *s, size_t n)
 		unsigned char c = (unsigned char)*s;
 		const char *k;
 
+		high |= c;
 		if (c >= 0x20 && c != '"' && c != '\\') {
 			*o++ = (char)c;
 			continue;
@@ -746,6 +750,7 @@ static void json_text(struct crm_buf *b, const char *s, size_t n)
 	*o++ = '"';
 	*o = '\0';
 	b->len = (size_t)(o - b->s);
+	return !(high & 0x80) || crm_utf8_valid(start, n, NULL);
 }
 
 #define ADD_LIT(b, lit) crm_buf_add((b), (lit), sizeof(lit) - 1)
@@ -763,14 +768,12 @@ static void explain_json(struct crm_buf *b, const struct crm_price_steps *s)
 	crm_buf_addc(b, '[');
 	for (size_t i = 0; i < s->n; i++) {
 		const struct crm_price_step *st = &s->v[i];
-		size_t sn = strlen(st->step), dn = strlen(st->detail);
+		size_t at = b->len;
+		bool ok;
 		char num[24], *p = num + sizeof(num);
 		uint64_t a = st->amount < 0 ? -(uint64_t)st->amount
 					    : (uint64_t)st->amount;
 
-		if (!crm_utf8_valid(st->step, sn, NULL) ||
-		    !crm_utf8_valid(st->detail, dn, NULL))
-			continue;
 		do
 			*--p = (char)('0' + a % 10);
 		while (a /= 10);
@@ -780,9 +783,14 @@ static void explain_json(struct crm_buf *b, const struct crm_price_steps *s)
 			ADD_LIT(b, "{\"step\":");
 		else
 			ADD_LIT(b, ",{\"step\":");
-		json_text(b, st->step, sn);
+		ok = json_text(b, st->step, strlen(st->step));
 		ADD_LIT(b, ",\"detail\":");
-		json_text(b, st->detail, dn);
+		ok = json_text(b, st->detail, strlen(st->detail)) && ok;
+		if (!ok) { /* the step is left out */
+			b->len = at;
+			b->s[at] = '\0';
+			continue;
+		}
 		ADD_LIT(b, ",\"amount\":");
 		crm_buf_add(b, p, (size_t)(num + sizeof(num) - p));
 		crm_buf_addc(b, '}');
