@@ -799,30 +799,77 @@ static void explain_json(struct crm_buf *b, const struct crm_price_steps *s)
 	crm_buf_addc(b, ']');
 }
 
-/* Write a line's figures; ex and pr: buffers the caller keeps for all its
- * lines (their text is the line's only until the next call). */
-static int save_line(struct crm_db *db, const struct line *l,
-		     struct crm_buf *ex, struct crm_buf *pr,
-		     struct crm_err *err)
+/* The lines' figures: ten values a line, id first. One line a statement
+ * on SQLite (an UPDATE ... FROM (VALUES ...) of 8 lines cost 15% more
+ * instructions than 8 UPDATEs), up to 8 lines a statement on PostgreSQL
+ * (a round trip each: price --all took 30% less time), typed there since
+ * VALUES would take them as text. */
+#define LINE_ROW                                                               \
+	"(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), "             \
+	"CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), "            \
+	"CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), "                \
+	"CAST(? AS TEXT))"
+#define LINE_ROWS2 LINE_ROW ", " LINE_ROW
+#define LINE_ROWS4 LINE_ROWS2 ", " LINE_ROWS2
+#define LINES_UPDATE(rows)                                                     \
+	"UPDATE quote_lines SET product_id = v.column2, name = v.column3, "    \
+	"list_unit = v.column4, list_amount = v.column5, unit_price = "        \
+	"v.column6, amount = v.column7, promotions = v.column8, tax_category " \
+	"= v.column9, explain = v.column10 FROM (VALUES " rows                 \
+	") AS v WHERE quote_lines.id = v.column1"
+
+static const char *const lines_update[] = {
+    NULL,
+    "UPDATE quote_lines SET product_id = ?2, name = ?3, list_unit = ?4, "
+    "list_amount = ?5, unit_price = ?6, amount = ?7, promotions = ?8, "
+    "tax_category = ?9, explain = ?10 WHERE id = ?1",
+    LINES_UPDATE(LINE_ROWS2),
+    LINES_UPDATE(LINE_ROWS2 ", " LINE_ROW),
+    LINES_UPDATE(LINE_ROWS4),
+    LINES_UPDATE(LINE_ROWS4 ", " LINE_ROW),
+    LINES_UPDATE(LINE_ROWS4 ", " LINE_ROWS2),
+    LINES_UPDATE(LINE_ROWS4 ", " LINE_ROWS2 ", " LINE_ROW),
+    LINES_UPDATE(LINE_ROWS4 ", " LINE_ROWS4),
+};
+#define LINES_PER_UPDATE (sizeof(lines_update) / sizeof(lines_update[0]) - 1)
+
+/* Write the figures of the k lines at l (1 to LINES_PER_UPDATE); ex and
+ * pr: buffers the caller keeps for all its lines. */
+static int save_lines(struct crm_db *db, const struct line *l, size_t k,
+		      struct crm_buf *ex, struct crm_buf *pr,
+		      struct crm_err *err)
 {
-	crm_buf_reset(ex);
-	crm_buf_reset(pr);
-	explain_json(ex, &l->steps);
-	for (size_t i = 0; i < l->promos.n; i++) {
-		if (i)
-			crm_buf_addc(pr, ',');
-		crm_buf_adds(pr, l->promos.v[i]);
+	struct crm_stmt *st = crm_db_stmt_cached(db, lines_update[k], err);
+	int rc;
+
+	if (!st)
+		return -1;
+	for (size_t j = 0; j < k; j++) {
+		int at = (int)j * 10;
+
+		crm_buf_reset(ex);
+		crm_buf_reset(pr);
+		explain_json(ex, &l[j].steps);
+		for (size_t i = 0; i < l[j].promos.n; i++) {
+			if (i)
+				crm_buf_addc(pr, ',');
+			crm_buf_adds(pr, l[j].promos.v[i]);
+		}
+		crm_stmt_bind_int(st, at + 1, l[j].id);
+		crm_stmt_bind_int(st, at + 2, crm_row_id(l[j].product));
+		crm_stmt_bind_text(st, at + 3,
+				   crm_row_get(l[j].product, "name"));
+		crm_stmt_bind_int(st, at + 4, l[j].list_unit);
+		crm_stmt_bind_int(st, at + 5, l[j].list_amount);
+		crm_stmt_bind_int(st, at + 6, l[j].unit_price);
+		crm_stmt_bind_int(st, at + 7, l[j].net);
+		crm_stmt_bind_text(st, at + 8, pr->len ? pr->s : NULL);
+		crm_stmt_bind_text(st, at + 9, l[j].tax_category);
+		crm_stmt_bind_text(st, at + 10, crm_buf_str(ex));
 	}
-	return crm_dbq_run(db, err,
-			   "UPDATE quote_lines SET product_id = ?2, name = ?3, "
-			   "list_unit = ?4, list_amount = ?5, unit_price = ?6, "
-			   "amount = ?7, promotions = ?8, tax_category = ?9, "
-			   "explain = ?10 WHERE id = ?1",
-			   "iisiiiisss", l->id, crm_row_id(l->product),
-			   crm_row_get(l->product, "name"), l->list_unit,
-			   l->list_amount, l->unit_price, l->net,
-			   pr->len ? pr->s : NULL, l->tax_category,
-			   crm_buf_str(ex));
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 static struct line *line_by_no(struct line *l, size_t n, int64_t no)
@@ -1039,6 +1086,7 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 	struct crm_row acct;
 	struct version_ctx vc = {NULL, &acct, NULL, NULL};
 	struct crm_buf ex = {0}, pr = {0};
+	size_t most; /* lines an UPDATE */
 	int64_t list_total = 0, subtotal = 0, tax = 0;
 	json_t *cats = json_object(), *rates = NULL;
 	char now[CRM_TIME_LEN];
@@ -1161,7 +1209,12 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 		json_object_set_new(
 		    cats, lines[i].tax_category,
 		    json_integer(json_integer_value(s) + lines[i].net));
-		if (save_line(c->db, &lines[i], &ex, &pr, err) < 0)
+	}
+	most = crm_store_engine(c->db->store) == CRM_STORE_PG ? LINES_PER_UPDATE
+							      : 1;
+	for (size_t i = 0, k; i < n; i += k) {
+		k = n - i < most ? n - i : most;
+		if (save_lines(c->db, &lines[i], k, &ex, &pr, err) < 0)
 			goto out;
 	}
 	if (*q->region && c->tax && c->tax->root) {

@@ -120,4 +120,18 @@ expect_code 0 crm-quote add-line 4 SHIRT --qty 2 --price 15.00 --reason "$(print
 sql "SELECT explain FROM quote_lines WHERE quote_id = 4"
 printf '%s\n' '[{"step":"list","detail":"book entry SHIRT: 20.00","amount":2000},{"step":"quantity","detail":"2 at 20.00","amount":4000},{"step":"promotion","detail":"spring: not on 2026-02-10 (2026-03-01 to 2026-03-31)","amount":4000},{"step":"promotion","detail":"loyal: not on 2026-02-10 (2026-03-01 to 2026-03-31)","amount":4000},{"step":"promotion","detail":"launch: not on 2026-02-10 (2026-03-15 to 2026-03-20)","amount":4000},{"step":"manual","detail":"manual price 15.00 per unit (a \"b\" c\\d\te\nf\u0001g\u001F é/€)","amount":3000}]' >"$T/want"
 compare "$T/want" "$T/sql" "explain: escaped as JSON, UTF-8 kept"
+
+# ten lines: written 8 at a time on PostgreSQL, each priced and explained
+expect_code 0 crm-quote new --account 'Shop GmbH' --book list -q
+for q in 1 2 3 4 5 6 7 8 9 10; do
+	expect_code 0 crm-quote add-line 5 CABLE --qty $q -q
+done
+expect_code 0 crm-quote price 5 --fields subtotal
+sql "SELECT line_no, amount, unit_price, substr(explain, 1, 9) FROM quote_lines WHERE quote_id = 5 ORDER BY line_no"
+printf '%s\n' 1\|350\|350\|'[{"step":' 2\|700\|350\|'[{"step":' \
+	3\|1050\|350\|'[{"step":' 4\|1400\|350\|'[{"step":' \
+	5\|1750\|350\|'[{"step":' 6\|2100\|350\|'[{"step":' \
+	7\|2450\|350\|'[{"step":' 8\|2800\|350\|'[{"step":' \
+	9\|3150\|350\|'[{"step":' 10\|3500\|350\|'[{"step":' >"$T/want"
+compare "$T/want" "$T/sql" "ten lines: every one written"
 done_testing
