@@ -422,26 +422,34 @@ static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 			 int depth, const char *error, int64_t *fid,
 			 struct crm_err *err)
 {
+/* RETURNING only where it is the way to the id: on SQLite it makes the
+ * INSERT a statement with a trigger, which opens a statement journal
+ * (a copy of each page it writes) inside the run's transaction. */
+#define FIRING_INSERT                                                          \
+	"INSERT INTO crm_flow_firings (flow, entity, record_id, "              \
+	"occurrence, why, fired_at, status, attempts, depth, error, "          \
+	"next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	static const char ins[] = FIRING_INSERT,
+			  ins_ret[] = FIRING_INSERT " RETURNING id";
 	char now[CRM_TIME_LEN], next[CRM_TIME_LEN];
 	bool failed = !strcmp(status, "failed");
+	bool pg = crm_store_engine(r->db->store) == CRM_STORE_PG;
 	int rc;
 
 	*fid = 0;
 	rc = crm_dbq_step(
-	    r->db, err, fid,
-	    "INSERT INTO crm_flow_firings (flow, entity, record_id, "
-	    "occurrence, why, fired_at, status, attempts, depth, error, "
-	    "next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-	    "RETURNING id",
-	    "ssissssiiss", f->name, f->e->name, id, occ, why,
-	    crm_datetime_format(r->db->now, now), status,
-	    (int64_t)(failed ? 1 : 0), (int64_t)depth, error,
+	    r->db, err, fid, pg ? ins_ret : ins, "ssissssiiss", f->name,
+	    f->e->name, id, occ, why, crm_datetime_format(r->db->now, now),
+	    status, (int64_t)(failed ? 1 : 0), (int64_t)depth, error,
 	    failed ? crm_datetime_format(r->db->now + f->backoff, next) : NULL);
+	if (rc < 0)
+		return -1;
+	if (!pg)
+		rc = (*fid = crm_store_last_id(r->db->store, err)) > 0;
 	if (rc <= 0)
-		return rc < 0
-			   ? -1
-			   : crm_err_set(err, CRM_EX_SOFTWARE, "no firing id");
+		return crm_err_set(err, CRM_EX_SOFTWARE, "no firing id");
 	return 0;
+#undef FIRING_INSERT
 }
 
 static int report(struct run *r, const struct crm_flow *f, int64_t id,
@@ -468,12 +476,14 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 }
 
 /* Apply f's actions for record id under firing fid in a savepoint: 0
- * applied (outbox rows queued), 1 an action failed (rolled back; the
- * reason in fail), -1 a database error. */
+ * applied (outbox rows queued; *change the change set its writes made,
+ * 0 for none, for the caller's update of the firing), 1 an action failed
+ * (rolled back; the reason in fail), -1 a database error. */
 static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 			 struct crm_row *row, int64_t fid, const char *occ,
 			 int depth, struct crm_flow_ctx *ctx,
-			 struct crm_buf *fail, struct crm_err *err)
+			 struct crm_buf *fail, int64_t *change,
+			 struct crm_err *err)
 {
 	char *key = crm_xasprintf("%s:%lld:%s", f->name, (long long)id, occ);
 	struct crm_row own;
@@ -534,15 +544,9 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 		rc = 1;
 		goto out;
 	}
-	/* the change set its writes made: changes it causes are depth + 1 */
-	if (r->db->change &&
-	    crm_stmt_run_as(
-		crm_dbq(
-		    r->db, err,
-		    "UPDATE crm_flow_firings SET change_id = ?2 WHERE id = ?1",
-		    "ii", fid, r->db->change),
-		"cannot record the firing", err) < 0)
-		goto out;
+	/* the change set its writes made (changes it causes are depth +
+	 * 1): the caller writes it with the firing's status, one UPDATE */
+	*change = r->db->change;
 	for (size_t i = 0; i < json_array_size(ctx->outbox); i++) {
 		json_t *job = json_array_get(ctx->outbox, i);
 		char *text = json_dumps(job, JSON_COMPACT);
@@ -588,7 +592,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	struct crm_buf no = {0}, fail = {0};
 	struct crm_flow_ctx ctx = {0};
 	struct crm_row row;
-	int64_t fid = 0;
+	int64_t fid = 0, change = 0;
 	int rc = -1, h;
 
 	if (!f->enabled || (r->o->only && strcmp(r->o->only, f->name)))
@@ -635,7 +639,8 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	if (firing_insert(r, f, id, occ, why, "running", depth, NULL, &fid,
 			  err) < 0)
 		goto out;
-	h = apply_actions(r, f, id, &row, fid, occ, depth, &ctx, &fail, err);
+	h = apply_actions(r, f, id, &row, fid, occ, depth, &ctx, &fail, &change,
+			  err);
 	if (h < 0)
 		goto out;
 	if (h == 1 && r->strict) {
@@ -666,10 +671,10 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	if (crm_stmt_run_as(
 		crm_dbq(r->db, err,
 			"UPDATE crm_flow_firings SET status = ?2, did = ?3, "
-			"attempts = 1 WHERE id = ?1",
-			"iss", fid,
+			"attempts = 1, change_id = ?4 WHERE id = ?1",
+			"issI", fid,
 			json_array_size(ctx.outbox) ? "pending" : "done",
-			crm_buf_str(&ctx.did)),
+			crm_buf_str(&ctx.did), change),
 		"cannot record the firing", err) < 0 ||
 	    report(r, f, id, occ, why,
 		   json_array_size(ctx.outbox) ? "pending" : "done",
@@ -1301,13 +1306,14 @@ static int retry(struct run *r, const struct crm_flow *f,
 	struct crm_flow_ctx ctx = {0};
 	struct crm_buf fail = {0};
 	char next[CRM_TIME_LEN];
+	int64_t change = 0;
 	int h, rc;
 
 	if (!f)
 		return 0;
 	r->st->retried++;
 	h = apply_actions(r, f, x->ref, NULL, x->id, x->key, x->depth, &ctx,
-			  &fail, err);
+			  &fail, &change, err);
 	if (h < 0) {
 		rc = -1;
 	} else if (h == 0) {
@@ -1316,10 +1322,11 @@ static int retry(struct run *r, const struct crm_flow *f,
 		    crm_dbq(r->db, err,
 			    "UPDATE crm_flow_firings SET status = ?2, "
 			    "did = ?3, attempts = attempts + 1, error "
-			    "= NULL, next_try = NULL WHERE id = ?1",
-			    "iss", x->id,
+			    "= NULL, next_try = NULL, change_id = ?4 WHERE "
+			    "id = ?1",
+			    "issI", x->id,
 			    json_array_size(ctx.outbox) ? "pending" : "done",
-			    crm_buf_str(&ctx.did)),
+			    crm_buf_str(&ctx.did), change),
 		    "cannot record the firing", err);
 		if (rc == 0)
 			rc = report(r, f, x->ref, x->key, x->text, "done",
