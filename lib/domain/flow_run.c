@@ -433,6 +433,9 @@ static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 			  ins_ret[] = FIRING_INSERT " RETURNING id";
 	char now[CRM_TIME_LEN], next[CRM_TIME_LEN];
 	bool failed = !strcmp(status, "failed");
+	/* a firing about to apply its actions is written as done, tried once
+	 * (fire's last UPDATE then touches no indexed column when it is) */
+	bool tried = failed || !strcmp(status, "done");
 	bool pg = crm_store_engine(r->db->store) == CRM_STORE_PG;
 	int rc;
 
@@ -440,7 +443,7 @@ static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 	rc = crm_dbq_step(
 	    r->db, err, fid, pg ? ins_ret : ins, "ssissssiiss", f->name,
 	    f->e->name, id, occ, why, crm_datetime_format(r->db->now, now),
-	    status, (int64_t)(failed ? 1 : 0), (int64_t)depth, error,
+	    status, (int64_t)(tried ? 1 : 0), (int64_t)depth, error,
 	    failed ? crm_datetime_format(r->db->now + f->backoff, next) : NULL);
 	if (rc < 0)
 		return -1;
@@ -584,6 +587,28 @@ static void ctx_release(struct crm_flow_ctx *ctx)
 	ctx->outbox = NULL;
 }
 
+/* The statement that completes a firing inserted as done: its did, and
+ * its status and change set when they differ from the row's (an UPDATE
+ * that names an indexed column rewrites that index's entry). */
+static struct crm_stmt *firing_done(struct run *r, int64_t fid, bool pending,
+				    const char *did, int64_t change,
+				    struct crm_err *err)
+{
+	static const char *const sql[] = {
+	    "UPDATE crm_flow_firings SET did = ?2 WHERE id = ?1",
+	    "UPDATE crm_flow_firings SET did = ?2, status = 'pending' WHERE "
+	    "id = ?1",
+	    "UPDATE crm_flow_firings SET did = ?2, change_id = ?3 WHERE id = "
+	    "?1",
+	    "UPDATE crm_flow_firings SET did = ?2, status = 'pending', "
+	    "change_id = ?3 WHERE id = ?1",
+	};
+	const char *q = sql[(pending ? 1 : 0) + (change ? 2 : 0)];
+
+	return change ? crm_dbq(r->db, err, q, "isi", fid, did, change)
+		      : crm_dbq(r->db, err, q, "is", fid, did);
+}
+
 /* Fire f for record id once per occurrence: conditions, then actions. */
 static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		const char *occ, const char *why, int depth, bool log_skip,
@@ -636,8 +661,10 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		rc = 0;
 		goto out;
 	}
-	if (firing_insert(r, f, id, occ, why, "running", depth, NULL, &fid,
-			  err) < 0)
+	/* written as done: a failure below sets every column it changes, an
+	 * error rolls the whole run back */
+	if (firing_insert(r, f, id, occ, why, "done", depth, NULL, &fid, err) <
+	    0)
 		goto out;
 	h = apply_actions(r, f, id, &row, fid, occ, depth, &ctx, &fail, &change,
 			  err);
@@ -668,14 +695,9 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	}
 	r->st->fired++;
-	if (crm_stmt_run_as(
-		crm_dbq(r->db, err,
-			"UPDATE crm_flow_firings SET status = ?2, did = ?3, "
-			"attempts = 1, change_id = ?4 WHERE id = ?1",
-			"issI", fid,
-			json_array_size(ctx.outbox) ? "pending" : "done",
-			crm_buf_str(&ctx.did), change),
-		"cannot record the firing", err) < 0 ||
+	if (crm_stmt_run_as(firing_done(r, fid, json_array_size(ctx.outbox) > 0,
+					crm_buf_str(&ctx.did), change, err),
+			    "cannot record the firing", err) < 0 ||
 	    report(r, f, id, occ, why,
 		   json_array_size(ctx.outbox) ? "pending" : "done",
 		   crm_buf_str(&ctx.did), NULL, depth) < 0)
