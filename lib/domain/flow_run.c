@@ -422,26 +422,37 @@ static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 			 int depth, const char *error, int64_t *fid,
 			 struct crm_err *err)
 {
+/* RETURNING only where it is the way to the id: on SQLite it makes the
+ * INSERT a statement with a trigger, which opens a statement journal
+ * (a copy of each page it writes) inside the run's transaction. */
+#define FIRING_INSERT                                                          \
+	"INSERT INTO crm_flow_firings (flow, entity, record_id, "              \
+	"occurrence, why, fired_at, status, attempts, depth, error, "          \
+	"next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	static const char ins[] = FIRING_INSERT,
+			  ins_ret[] = FIRING_INSERT " RETURNING id";
 	char now[CRM_TIME_LEN], next[CRM_TIME_LEN];
 	bool failed = !strcmp(status, "failed");
+	/* a firing about to apply its actions is written as done, tried once
+	 * (fire's last UPDATE then touches no indexed column when it is) */
+	bool tried = failed || !strcmp(status, "done");
+	bool pg = crm_store_engine(r->db->store) == CRM_STORE_PG;
 	int rc;
 
 	*fid = 0;
 	rc = crm_dbq_step(
-	    r->db, err, fid,
-	    "INSERT INTO crm_flow_firings (flow, entity, record_id, "
-	    "occurrence, why, fired_at, status, attempts, depth, error, "
-	    "next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-	    "RETURNING id",
-	    "ssissssiiss", f->name, f->e->name, id, occ, why,
-	    crm_datetime_format(r->db->now, now), status,
-	    (int64_t)(failed ? 1 : 0), (int64_t)depth, error,
+	    r->db, err, fid, pg ? ins_ret : ins, "ssissssiiss", f->name,
+	    f->e->name, id, occ, why, crm_datetime_format(r->db->now, now),
+	    status, (int64_t)(tried ? 1 : 0), (int64_t)depth, error,
 	    failed ? crm_datetime_format(r->db->now + f->backoff, next) : NULL);
+	if (rc < 0)
+		return -1;
+	if (!pg)
+		rc = (*fid = crm_store_last_id(r->db->store, err)) > 0;
 	if (rc <= 0)
-		return rc < 0
-			   ? -1
-			   : crm_err_set(err, CRM_EX_SOFTWARE, "no firing id");
+		return crm_err_set(err, CRM_EX_SOFTWARE, "no firing id");
 	return 0;
+#undef FIRING_INSERT
 }
 
 static int report(struct run *r, const struct crm_flow *f, int64_t id,
@@ -468,12 +479,14 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 }
 
 /* Apply f's actions for record id under firing fid in a savepoint: 0
- * applied (outbox rows queued), 1 an action failed (rolled back; the
- * reason in fail), -1 a database error. */
+ * applied (outbox rows queued; *change the change set its writes made,
+ * 0 for none, for the caller's update of the firing), 1 an action failed
+ * (rolled back; the reason in fail), -1 a database error. */
 static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 			 struct crm_row *row, int64_t fid, const char *occ,
 			 int depth, struct crm_flow_ctx *ctx,
-			 struct crm_buf *fail, struct crm_err *err)
+			 struct crm_buf *fail, int64_t *change,
+			 struct crm_err *err)
 {
 	char *key = crm_xasprintf("%s:%lld:%s", f->name, (long long)id, occ);
 	struct crm_row own;
@@ -534,15 +547,9 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 		rc = 1;
 		goto out;
 	}
-	/* the change set its writes made: changes it causes are depth + 1 */
-	if (r->db->change &&
-	    crm_stmt_run_as(
-		crm_dbq(
-		    r->db, err,
-		    "UPDATE crm_flow_firings SET change_id = ?2 WHERE id = ?1",
-		    "ii", fid, r->db->change),
-		"cannot record the firing", err) < 0)
-		goto out;
+	/* the change set its writes made (changes it causes are depth +
+	 * 1): the caller writes it with the firing's status, one UPDATE */
+	*change = r->db->change;
 	for (size_t i = 0; i < json_array_size(ctx->outbox); i++) {
 		json_t *job = json_array_get(ctx->outbox, i);
 		char *text = json_dumps(job, JSON_COMPACT);
@@ -580,6 +587,28 @@ static void ctx_release(struct crm_flow_ctx *ctx)
 	ctx->outbox = NULL;
 }
 
+/* The statement that completes a firing inserted as done: its did, and
+ * its status and change set when they differ from the row's (an UPDATE
+ * that names an indexed column rewrites that index's entry). */
+static struct crm_stmt *firing_done(struct run *r, int64_t fid, bool pending,
+				    const char *did, int64_t change,
+				    struct crm_err *err)
+{
+	static const char *const sql[] = {
+	    "UPDATE crm_flow_firings SET did = ?2 WHERE id = ?1",
+	    "UPDATE crm_flow_firings SET did = ?2, status = 'pending' WHERE "
+	    "id = ?1",
+	    "UPDATE crm_flow_firings SET did = ?2, change_id = ?3 WHERE id = "
+	    "?1",
+	    "UPDATE crm_flow_firings SET did = ?2, status = 'pending', "
+	    "change_id = ?3 WHERE id = ?1",
+	};
+	const char *q = sql[(pending ? 1 : 0) + (change ? 2 : 0)];
+
+	return change ? crm_dbq(r->db, err, q, "isi", fid, did, change)
+		      : crm_dbq(r->db, err, q, "is", fid, did);
+}
+
 /* Fire f for record id once per occurrence: conditions, then actions. */
 static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		const char *occ, const char *why, int depth, bool log_skip,
@@ -588,7 +617,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	struct crm_buf no = {0}, fail = {0};
 	struct crm_flow_ctx ctx = {0};
 	struct crm_row row;
-	int64_t fid = 0;
+	int64_t fid = 0, change = 0;
 	int rc = -1, h;
 
 	if (!f->enabled || (r->o->only && strcmp(r->o->only, f->name)))
@@ -632,10 +661,13 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		rc = 0;
 		goto out;
 	}
-	if (firing_insert(r, f, id, occ, why, "running", depth, NULL, &fid,
-			  err) < 0)
+	/* written as done: a failure below sets every column it changes, an
+	 * error rolls the whole run back */
+	if (firing_insert(r, f, id, occ, why, "done", depth, NULL, &fid, err) <
+	    0)
 		goto out;
-	h = apply_actions(r, f, id, &row, fid, occ, depth, &ctx, &fail, err);
+	h = apply_actions(r, f, id, &row, fid, occ, depth, &ctx, &fail, &change,
+			  err);
 	if (h < 0)
 		goto out;
 	if (h == 1 && r->strict) {
@@ -663,14 +695,9 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	}
 	r->st->fired++;
-	if (crm_stmt_run_as(
-		crm_dbq(r->db, err,
-			"UPDATE crm_flow_firings SET status = ?2, did = ?3, "
-			"attempts = 1 WHERE id = ?1",
-			"iss", fid,
-			json_array_size(ctx.outbox) ? "pending" : "done",
-			crm_buf_str(&ctx.did)),
-		"cannot record the firing", err) < 0 ||
+	if (crm_stmt_run_as(firing_done(r, fid, json_array_size(ctx.outbox) > 0,
+					crm_buf_str(&ctx.did), change, err),
+			    "cannot record the firing", err) < 0 ||
 	    report(r, f, id, occ, why,
 		   json_array_size(ctx.outbox) ? "pending" : "done",
 		   crm_buf_str(&ctx.did), NULL, depth) < 0)
@@ -914,23 +941,94 @@ static bool audit_may_match(const struct crm_flow *f, const char *after)
 	return false;
 }
 
-/* One batch of audit rows after the cursor (at most 5000, so
- * memory stays bounded however long the log): 1 when there were any. */
+/* audit_may_match in SQL, for the rows a batch reads: " AND (...)" with
+ * its parameters in b (audit_may_match still decides). Most update rows
+ * of a long log touch other fields, and reading them all into memory was
+ * a seventh of a run. instr and strpos, not LIKE: SQLite's LIKE with a
+ * leading % costs more than the copies it saves. */
+static void audit_filter(struct crm_db *db, const struct crm_flows *fs,
+			 struct crm_buf *sql, struct crm_binds *b)
+{
+	const char *has = crm_store_engine(db->store) == CRM_STORE_PG
+			      ? "strpos(after, ?) > 0"
+			      : "instr(after, ?) > 0";
+	const char *sep = " AND (";
+
+	for (size_t j = 0; j < fs->n; j++) {
+		const struct crm_flow *f = &fs->v[j];
+		const char *field = f->trigger.kind == CRM_FLOW_ON_TAG
+					? "tags"
+					: f->trigger.field;
+		struct crm_buf q = {0};
+
+		if (f->trigger.kind != CRM_FLOW_ON_UPDATE &&
+		    f->trigger.kind != CRM_FLOW_ON_TAG)
+			continue;
+		crm_buf_addf(sql, "%s(entity = ?", sep);
+		crm_binds_push(b, f->e->name, 't');
+		sep = " OR ";
+		if (!field) {
+			crm_buf_adds(sql, ")");
+			continue;
+		}
+		crm_buf_addf(sql, " AND (after IS NULL OR %s OR %s))", has,
+			     has);
+		crm_buf_addf(&q, "\"%s\"", field);
+		crm_binds_push(b, q.s, 't');
+		crm_binds_push(b, "\\", 't');
+		crm_buf_release(&q);
+	}
+	crm_buf_adds(sql, ")");
+}
+
+/* One batch of the audit rows after the cursor that a flow may want (at
+ * most 5000, so memory stays bounded however long the log): 1 when the
+ * cursor moved (to the last update row there was when the batch was read,
+ * or to the batch's last row when it was full), 0 when there were none. */
 static int audit_batch(struct run *r, struct crm_err *err)
 {
 	const struct crm_flows *fs = r->fs;
 	struct audit_list l = {0};
-	int64_t pos;
+	struct crm_buf sql = {0};
+	struct crm_binds b = {0};
+	struct crm_stmt *st;
+	int64_t pos, end = 0;
 	int rc = -1;
 
 	pos = cursor_get(r->db, "audit", err);
 	if (pos < 0)
 		return -1;
-	rc = crm_dbq_rows(r->db, err, &l.v, &l.n, sizeof(*l.v), fill_audit,
-			  "SELECT id, change_id, entity, record_id, before, "
-			  "after FROM crm_audit WHERE id > ?1 AND action = "
-			  "'update' ORDER BY id LIMIT 5000",
+	rc = crm_dbq_step(r->db, err, &end,
+			  "SELECT id FROM crm_audit WHERE id > ?1 AND action = "
+			  "'update' ORDER BY id DESC LIMIT 1",
 			  "i", pos);
+	if (rc <= 0)
+		return rc;
+	/* SQLite would read the entity's rows by its index (record) and
+	 * sort them, where the rows in order from the cursor are wanted */
+	crm_buf_addf(&sql,
+		     "SELECT id, change_id, entity, record_id, before, after "
+		     "FROM crm_audit%s WHERE id > ? AND id <= ? AND action = "
+		     "'update'",
+		     crm_store_engine(r->db->store) == CRM_STORE_PG
+			 ? ""
+			 : " NOT INDEXED");
+	audit_filter(r->db, fs, &sql, &b);
+	crm_buf_adds(&sql, " ORDER BY id LIMIT 5000");
+	st = crm_db_stmt(r->db, sql.s, err);
+	rc = -1;
+	if (st) {
+		crm_stmt_bind_int(st, 1, pos);
+		crm_stmt_bind_int(st, 2, end);
+		crm_binds_bind(&b, st, 3);
+		rc = crm_stmt_rows(st, err, &l.v, &l.n, sizeof(*l.v),
+				   fill_audit);
+		crm_stmt_finalize(st);
+	}
+	crm_buf_release(&sql);
+	crm_binds_release(&b);
+	if (rc == 0 && l.n == 5000)
+		end = l.v[l.n - 1].id;
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		struct audit_row *a = &l.v[i];
 		json_t *before = NULL, *after = NULL;
@@ -979,8 +1077,7 @@ static int audit_batch(struct run *r, struct crm_err *err)
 		if (rc == 0)
 			rc = crm_check_interrupt(err);
 	}
-	if (rc == 0 && l.n &&
-	    cursor_set(r->db, "audit", l.v[l.n - 1].id, err) < 0)
+	if (rc == 0 && cursor_set(r->db, "audit", end, err) < 0)
 		rc = -1;
 	for (size_t i = 0; i < l.n; i++) {
 		free(l.v[i].entity);
@@ -988,7 +1085,7 @@ static int audit_batch(struct run *r, struct crm_err *err)
 		free(l.v[i].after);
 	}
 	free(l.v);
-	return rc < 0 ? -1 : l.n > 0;
+	return rc < 0 ? -1 : 1;
 }
 
 static int audit_events(struct run *r, struct crm_err *err)
@@ -1301,13 +1398,14 @@ static int retry(struct run *r, const struct crm_flow *f,
 	struct crm_flow_ctx ctx = {0};
 	struct crm_buf fail = {0};
 	char next[CRM_TIME_LEN];
+	int64_t change = 0;
 	int h, rc;
 
 	if (!f)
 		return 0;
 	r->st->retried++;
 	h = apply_actions(r, f, x->ref, NULL, x->id, x->key, x->depth, &ctx,
-			  &fail, err);
+			  &fail, &change, err);
 	if (h < 0) {
 		rc = -1;
 	} else if (h == 0) {
@@ -1316,10 +1414,11 @@ static int retry(struct run *r, const struct crm_flow *f,
 		    crm_dbq(r->db, err,
 			    "UPDATE crm_flow_firings SET status = ?2, "
 			    "did = ?3, attempts = attempts + 1, error "
-			    "= NULL, next_try = NULL WHERE id = ?1",
-			    "iss", x->id,
+			    "= NULL, next_try = NULL, change_id = ?4 WHERE "
+			    "id = ?1",
+			    "issI", x->id,
 			    json_array_size(ctx.outbox) ? "pending" : "done",
-			    crm_buf_str(&ctx.did)),
+			    crm_buf_str(&ctx.did), change),
 		    "cannot record the firing", err);
 		if (rc == 0)
 			rc = report(r, f, x->ref, x->key, x->text, "done",

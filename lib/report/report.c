@@ -274,8 +274,16 @@ static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
 		    struct crm_err *err)
 {
 	char t[CRM_TIME_LEN];
+	/* A state as of now (--to past now) is the table itself: the derived
+	 * table's CASEs pick its columns then, but they hide them from the
+	 * planner (no index on the filter, every row's CASE inputs through
+	 * the GROUP BY's sort: the pipeline report was 1.5x the plain SQL).
+	 * The columns and rows are the same. */
+	const char *table = (s->flags & CRM_RS_ASOF) && e && o->to > db->now
+				? e->table
+				: s->table;
 
-	crm_buf_addf(sql, "(SELECT *, ? AS now_ FROM %s WHERE ", s->table);
+	crm_buf_addf(sql, "(SELECT *, ? AS now_ FROM %s WHERE ", table);
 	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
 	if (!s->time) {
 		crm_buf_adds(sql, "1");

@@ -22,6 +22,8 @@
 #   tag, the tasks, their crm_flow_made rows, the cursor, and every
 #   firing printed as CSV. It has no savepoints and no per-record reads.
 # Prints times, the ratio, crm-flow's peak RSS and a `row` line.
+# BENCH_DIR=DIR works in DIR and keeps it (SQLite: start.db is the data
+# before the run, for a profile).
 set -eu
 n=${1:-1000000}
 nr=${2:-100000}
@@ -97,7 +99,7 @@ if [ "$engine" = pg ]; then
 	csv_on='\pset format csv'
 	csv_off=''
 else
-	trap 'rm -rf "$dir"' EXIT
+	[ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$dir"' EXIT
 	db_ours=$dir/ours.db db_ref=$dir/ref.db
 	run_sql() { sqlite3 "$1"; }
 	ref_cmd='sqlite3 "$1" <"$2"'
@@ -138,6 +140,9 @@ SQL
 	admin "CREATE DATABASE $ref TEMPLATE $ours"
 else
 	cp "$db_ours" "$db_ref"
+	# BENCH_DIR keeps the directory, with the data before the run (for
+	# a profile: cp start.db x.db; valgrind ... crm-flow run --db x.db)
+	[ -z "${BENCH_DIR:-}" ] || cp "$db_ours" "$dir/start.db"
 fi
 echo "engine $engine; data: $n change events ($((n / 20)) stage changes), $nr deals ($((nr / 2)) in proposal)"
 
@@ -163,8 +168,9 @@ CREATE TEMP TABLE ev AS SELECT id, change_id, record_id,
   WHERE action = 'update' AND $(jx after stage) = 'negotiation'
   AND $(jx before stage) IS DISTINCT FROM 'negotiation';
 -- the deals it tags: the first event of each deal not tagged yet; one
--- change each
-CREATE TEMP TABLE tagged AS SELECT x.ev_id, x.record_id,
+-- change each (ev_id cast: a column without a type has no affinity in
+-- SQLite, and its index would not serve the join with ev.id below)
+CREATE TEMP TABLE tagged AS SELECT CAST(x.ev_id AS BIGINT) AS ev_id, x.record_id,
   (SELECT max(id) FROM crm_changes) + row_number() OVER (ORDER BY x.ev_id)
   AS cid FROM (SELECT min(ev.id) AS ev_id, ev.record_id FROM ev JOIN deals d
   ON d.id = ev.record_id WHERE coalesce(d.tags, '') NOT LIKE '%negotiating%'

@@ -129,4 +129,23 @@ sql "SELECT (SELECT count(*) FROM deals WHERE tags = 'bulk') || ' ' ||
 	(SELECT count(DISTINCT deal_id) FROM activities WHERE type = 'task' AND subject LIKE 'call bulk%') || ' ' ||
 	(SELECT count(*) FROM activities WHERE type = 'task' AND subject LIKE 'call bulk%')"
 check "the next run completes: 3000 tags, one task per deal" grep -qx '3000 3000 3000' "$T/sql"
+# while its command runs, the firing is committed as pending (the run
+# writes a firing as done before its actions and sets pending after)
+cat >"$T/peek.sh" <<'X'
+crm-flow log --flow peek -f csv --fields record,status,did >"$1"
+X
+sed "s|@T@|$T|g" >"$T/flows/peek.json" <<'X'
+{"name": "peek", "entity": "deal",
+ "trigger": {"type": "created"},
+ "conditions": ["name ~ peek"],
+ "actions": [{"type": "command", "argv": ["sh", "@T@/peek.sh", "@T@/peek.csv"]}]}
+X
+expect_code 0 crm-pipeline add -q --name 'peek one' --owner kim
+expect_code 0 crm-flow run -q --flow peek --flows "$T/flows"
+check "the command saw its firing pending" grep -qx "[0-9]*,pending,command sh queued \\[command running\\]" "$T/peek.csv"
+expect_code 0 crm-flow log --flow peek -f csv --fields status,did
+expect_out "then done" <<'X'
+status,did
+done,command sh queued [command done]
+X
 done_testing
