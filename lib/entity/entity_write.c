@@ -157,6 +157,10 @@ static struct crm_stmt *prepare_write(struct crm_db *db,
 			else
 				crm_buf_adds(&sql, "?, ");
 		crm_buf_adds(&sql, "?)");
+		/* the new id in the same round trip (SQLite has it for free:
+		 * crm_store_last_id) */
+		if (crm_store_engine(db->store) == CRM_STORE_PG)
+			crm_buf_adds(&sql, " RETURNING id");
 		return crm_entity_stmt(db, &sql, err);
 	}
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
@@ -268,6 +272,7 @@ static int copy_finish(struct crm_importer *im, struct crm_err *err)
 static int write_row(struct crm_db *db, struct crm_stmt *st,
 		     struct crm_row *row, bool insert, struct crm_err *err)
 {
+	int64_t returned = 0;
 	int rc;
 
 	if (!insert)
@@ -291,6 +296,9 @@ static int write_row(struct crm_db *db, struct crm_stmt *st,
 		crm_stmt_bind_int(st, (int)row->e->nfields + 2,
 				  crm_row_id(row));
 	rc = crm_stmt_step(st, err);
+	/* an insert on PostgreSQL returns its id (prepare_write) */
+	if (rc > 0 && insert)
+		returned = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
 	if (rc < 0)
 		return crm_err_what(err,
@@ -299,7 +307,8 @@ static int write_row(struct crm_db *db, struct crm_stmt *st,
 		return bump_sequence(db, row, err);
 	if (insert && !row->v[0]) {
 		char id[CRM_INT_LEN];
-		int64_t v = crm_store_last_id(db->store, err);
+		int64_t v =
+		    returned ? returned : crm_store_last_id(db->store, err);
 
 		if (v < 0)
 			return -1;
