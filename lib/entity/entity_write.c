@@ -129,11 +129,40 @@ static void bind_row(struct crm_stmt *st, const struct crm_row *row)
 	}
 }
 
+/* sql's text kept for the process, one copy of each text: the address
+ * that caches a statement (crm_db_stmt_cached) for SQL that is built
+ * anew at each call but is the same for an entity and role. */
+static const char *interned(const char *sql)
+{
+	static char **texts;
+	static size_t n, cap;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(texts[i], sql))
+			return texts[i];
+	texts = crm_xgrow(texts, &cap, n + 1, sizeof(*texts));
+	return texts[n++] = crm_xstrdup(sql);
+}
+
+/* The statement of sql: cached (kept by db, not to be finalized) or the
+ * caller's. */
+static struct crm_stmt *write_stmt(struct crm_db *db, struct crm_buf *sql,
+				   bool cached, struct crm_err *err)
+{
+	struct crm_stmt *st;
+
+	if (!cached)
+		return crm_entity_stmt(db, sql, err);
+	st = crm_db_stmt_cached(db, interned(crm_buf_str(sql)), err);
+	crm_buf_release(sql);
+	return st;
+}
+
 /* The INSERT (insert) or UPDATE by id of a row of e, its values bound by
- * bind_row (then the id, for an update). */
+ * bind_row (then the id, for an update); cached: see write_stmt. */
 static struct crm_stmt *prepare_write(struct crm_db *db,
 				      const struct crm_entity *e, bool insert,
-				      struct crm_err *err)
+				      bool cached, struct crm_err *err)
 {
 	struct crm_buf sql = {0};
 
@@ -161,7 +190,7 @@ static struct crm_stmt *prepare_write(struct crm_db *db,
 		 * crm_store_last_id) */
 		if (crm_store_engine(db->store) == CRM_STORE_PG)
 			crm_buf_adds(&sql, " RETURNING id");
-		return crm_entity_stmt(db, &sql, err);
+		return write_stmt(db, &sql, cached, err);
 	}
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
 	/* a column withheld from the role (read as NULL) is left as it is;
@@ -174,7 +203,7 @@ static struct crm_stmt *prepare_write(struct crm_db *db,
 				     i + 1);
 	crm_buf_addf(&sql, "custom = ?%zu WHERE id = ?%zu", e->nfields + 1,
 		     e->nfields + 2);
-	return crm_entity_stmt(db, &sql, err);
+	return write_stmt(db, &sql, cached, err);
 }
 
 /* PostgreSQL: an id given on insert (one never given before) moves the
@@ -449,8 +478,8 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 	crm_datetime_format(db->now, im->now);
 	if (setup_map(im, err) < 0 || setup_keys(im, err) < 0)
 		goto fail;
-	im->ins = prepare_write(db, e, true, err);
-	im->upd = im->ins ? prepare_write(db, e, false, err) : NULL;
+	im->ins = prepare_write(db, e, true, false, err);
+	im->upd = im->ins ? prepare_write(db, e, false, false, err) : NULL;
 	if (!im->upd || count_rows(im, &im->rows_at_start, err) < 0)
 		goto fail;
 	im->identities =
@@ -2452,14 +2481,10 @@ out:
 int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
 			 struct crm_row *row, bool insert, struct crm_err *err)
 {
-	struct crm_stmt *st = prepare_write(db, e, insert, err);
-	int rc;
+	/* cached: undo and merges write many rows one call each */
+	struct crm_stmt *st = prepare_write(db, e, insert, true, err);
 
-	if (!st)
-		return -1;
-	rc = write_row(db, st, row, insert, err);
-	crm_stmt_finalize(st);
-	return rc;
+	return st ? write_row(db, st, row, insert, err) : -1;
 }
 
 struct step {
