@@ -49,6 +49,11 @@ static void parsed_release(struct parsed *p)
 	crm_row_release(&p->in);
 }
 
+/* Sets of changed fields an importer keeps an UPDATE for; a record with
+ * another set is written by the UPDATE of every column. */
+enum { CHANGED_MAX = 32 };
+#define CHANGED_CUSTOM (UINT64_C(1) << 63)
+
 struct crm_importer {
 	struct crm_db *db;
 	const struct crm_entity *e;
@@ -61,6 +66,16 @@ struct crm_importer {
 	long xid_key;		/* its index in keys, or -1 ... */
 	struct crm_stmt *find_xid; /* ... and then its own lookup */
 	struct crm_stmt *ins, *upd;
+	/* UPDATEs of only the fields a record changes, one for each set of
+	 * fields (bit i: field i; CHANGED_CUSTOM: custom), made when first
+	 * needed: an UPDATE of every column rewrote every index entry of
+	 * the row (a sixth of an escalation's instructions on SQLite), and
+	 * PostgreSQL can update in place when no indexed column changes */
+	struct {
+		uint64_t set;
+		struct crm_stmt *st;
+	} changed[CHANGED_MAX];
+	size_t nchanged;
 	long *matchkey; /* per field: index of its NAME_key, or -1 */
 	/* which field each input column is */
 	struct crm_colmap *colmap;
@@ -93,33 +108,33 @@ enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
 #define BLOOM_MAX_ITEMS 3000000u
 enum { ID_BLOCK = 1024 }; /* ids a bulk import reserves at a time */
 
-static void bind_row(struct crm_stmt *st, const struct crm_row *row)
+/* Bind value v of field f to parameter k, in its storage type. */
+static void bind_field(struct crm_stmt *st, int k, const struct crm_field *f,
+		       const char *v)
 {
-	const struct crm_entity *e = row->e;
-	int k = 1;
-
-	for (size_t i = 0; i < e->nfields; i++, k++) {
-		const char *v = row->v[i];
-
-		if (!v) {
-			crm_stmt_bind_null(st, k);
-			continue;
-		}
-		switch (e->fields[i].type) {
-		case CRM_T_INT:
-		case CRM_T_REF:
-		case CRM_T_MONEY:
-		case CRM_T_BOOL:
-			crm_stmt_bind_int(st, k, strtoll(v, NULL, 10));
-			break;
-		case CRM_T_REAL:
-		case CRM_T_PERCENT:
-			crm_stmt_bind_double(st, k, strtod(v, NULL));
-			break;
-		default:
-			crm_stmt_bind_text(st, k, v);
-		}
+	if (!v) {
+		crm_stmt_bind_null(st, k);
+		return;
 	}
+	switch (f->type) {
+	case CRM_T_INT:
+	case CRM_T_REF:
+	case CRM_T_MONEY:
+	case CRM_T_BOOL:
+		crm_stmt_bind_int(st, k, strtoll(v, NULL, 10));
+		break;
+	case CRM_T_REAL:
+	case CRM_T_PERCENT:
+		crm_stmt_bind_double(st, k, strtod(v, NULL));
+		break;
+	default:
+		crm_stmt_bind_text(st, k, v);
+	}
+}
+
+/* Bind row's custom fields to parameter k (NULL when there are none). */
+static void bind_custom(struct crm_stmt *st, int k, const struct crm_row *row)
+{
 	if (json_object_size(row->custom)) {
 		char *c = json_dumps(row->custom, JSON_COMPACT);
 		crm_stmt_bind_text(st, k, c);
@@ -127,6 +142,27 @@ static void bind_row(struct crm_stmt *st, const struct crm_row *row)
 	} else {
 		crm_stmt_bind_null(st, k);
 	}
+}
+
+static void bind_row(struct crm_stmt *st, const struct crm_row *row)
+{
+	const struct crm_entity *e = row->e;
+	int k = 1;
+
+	for (size_t i = 0; i < e->nfields; i++, k++)
+		bind_field(st, k, &e->fields[i], row->v[i]);
+	bind_custom(st, k, row);
+}
+
+/* Whether an UPDATE writes field i of e: a column withheld from the role
+ * (read as NULL) is left as it is; a per-record one is written, and the
+ * server's guard keeps a NULL where the rule withholds it (and refuses
+ * another value). */
+static bool update_writes(struct crm_db *db, const struct crm_entity *e,
+			  size_t i)
+{
+	return !crm_db_withheld(db, e->table, e->fields[i].name) ||
+	       crm_db_withheld_reader(db, e->table, e->fields[i].name);
 }
 
 /* sql's text kept for the process, one copy of each text: the address
@@ -193,12 +229,8 @@ static struct crm_stmt *prepare_write(struct crm_db *db,
 		return write_stmt(db, &sql, cached, err);
 	}
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
-	/* a column withheld from the role (read as NULL) is left as it is;
-	 * a per-record one is written, and the server's guard keeps a NULL
-	 * where the rule withholds it (and refuses another value) */
 	for (size_t i = 0; i < e->nfields; i++)
-		if (!crm_db_withheld(db, e->table, e->fields[i].name) ||
-		    crm_db_withheld_reader(db, e->table, e->fields[i].name))
+		if (update_writes(db, e, i))
 			crm_buf_addf(&sql, "%s = ?%zu, ", e->fields[i].name,
 				     i + 1);
 	crm_buf_addf(&sql, "custom = ?%zu WHERE id = ?%zu", e->nfields + 1,
@@ -298,27 +330,30 @@ static int copy_finish(struct crm_importer *im, struct crm_err *err)
 }
 
 /* Run a prepared write of row; for an insert, store the new id. */
+/* An update of row may not give a value to a field withheld from the role. */
+static int withheld_check(struct crm_db *db, const struct crm_row *row,
+			  struct crm_err *err)
+{
+	for (size_t i = 0; i < row->e->nfields; i++)
+		if (row->v[i] && !update_writes(db, row->e, i)) {
+			crm_err_set(err, CRM_EX_CANTCREAT,
+				    "%s is withheld from your role (sensitive)",
+				    row->e->fields[i].name);
+			snprintf(err->field, sizeof(err->field), "%s",
+				 row->e->fields[i].name);
+			return -1;
+		}
+	return 0;
+}
+
 static int write_row(struct crm_db *db, struct crm_stmt *st,
 		     struct crm_row *row, bool insert, struct crm_err *err)
 {
 	int64_t returned = 0;
 	int rc;
 
-	if (!insert)
-		for (size_t i = 0; i < row->e->nfields; i++)
-			if (row->v[i] &&
-			    crm_db_withheld(db, row->e->table,
-					    row->e->fields[i].name) &&
-			    !crm_db_withheld_reader(db, row->e->table,
-						    row->e->fields[i].name)) {
-				crm_err_set(err, CRM_EX_CANTCREAT,
-					    "%s is withheld from your role "
-					    "(sensitive)",
-					    row->e->fields[i].name);
-				snprintf(err->field, sizeof(err->field), "%s",
-					 row->e->fields[i].name);
-				return -1;
-			}
+	if (!insert && withheld_check(db, row, err) < 0)
+		return -1;
 	crm_stmt_reset(st);
 	bind_row(st, row); /* binds every parameter: no need to clear */
 	if (!insert)
@@ -360,6 +395,8 @@ void crm_importer_free(struct crm_importer *im)
 		crm_copy_abort(im->copy);
 	crm_stmt_finalize(im->ins);
 	crm_stmt_finalize(im->upd);
+	for (size_t i = 0; i < im->nchanged; i++)
+		crm_stmt_finalize(im->changed[i].st);
 	crm_stmt_finalize(im->find_xid);
 	free(im->find);
 	free(im->keyfield);
@@ -914,6 +951,95 @@ static int enum_pos(const struct crm_field *f, const char *v)
 	return -1;
 }
 
+/* The fields of row that differ from old (bit i: field i; CHANGED_CUSTOM:
+ * the custom fields). */
+static uint64_t changed_set(const struct crm_row *old,
+			    const struct crm_row *row)
+{
+	uint64_t set = 0;
+
+	for (size_t i = 0; i < row->e->nfields; i++) {
+		const char *x = old->v[i], *y = row->v[i];
+
+		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y)))
+			set |= UINT64_C(1) << i;
+	}
+	if (!json_equal(old->custom, row->custom))
+		set |= CHANGED_CUSTOM;
+	return set;
+}
+
+/* The importer's UPDATE of the fields in set (those an UPDATE writes:
+ * update_writes), then the id; NULL with err->code 0 when it keeps no
+ * more of them. */
+static struct crm_stmt *changed_stmt(struct crm_importer *im, uint64_t set,
+				     struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
+	int k = 0;
+
+	for (size_t i = 0; i < im->nchanged; i++)
+		if (im->changed[i].set == set)
+			return im->changed[i].st;
+	err->code = 0;
+	if (im->nchanged == CHANGED_MAX)
+		return NULL;
+	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
+	for (size_t i = 0; i < e->nfields; i++)
+		if (set & UINT64_C(1) << i && update_writes(im->db, e, i)) {
+			crm_buf_addf(&sql, "%s%s = ?%d", k ? ", " : "",
+				     e->fields[i].name, k + 1);
+			k++;
+		}
+	if (set & CHANGED_CUSTOM) {
+		crm_buf_addf(&sql, "%scustom = ?%d", k ? ", " : "", k + 1);
+		k++;
+	}
+	if (!k) { /* nothing it may write: the whole row's UPDATE */
+		crm_buf_release(&sql);
+		return NULL;
+	}
+	crm_buf_addf(&sql, " WHERE id = ?%d", k + 1);
+	if (!(st = crm_entity_stmt(im->db, &sql, err)))
+		return NULL;
+	im->changed[im->nchanged].set = set;
+	im->changed[im->nchanged++].st = st;
+	return st;
+}
+
+/* Write the fields of row that differ from im->old, or every field when
+ * the importer keeps no UPDATE for that set (or e has too many fields to
+ * name them in a set). */
+static int update_row(struct crm_importer *im, struct crm_row *row,
+		      struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	uint64_t set;
+	struct crm_stmt *st;
+	int k = 1, rc;
+
+	if (e->nfields >= 63)
+		return write_row(im->db, im->upd, row, false, err);
+	set = changed_set(&im->old, row);
+	if (!(st = changed_stmt(im, set, err)))
+		return err->code ? -1
+				 : write_row(im->db, im->upd, row, false, err);
+	if (withheld_check(im->db, row, err) < 0)
+		return -1;
+	crm_stmt_reset(st);
+	for (size_t i = 0; i < e->nfields; i++)
+		if (set & UINT64_C(1) << i && update_writes(im->db, e, i))
+			bind_field(st, k++, &e->fields[i], row->v[i]);
+	if (set & CHANGED_CUSTOM)
+		bind_custom(st, k++, row);
+	crm_stmt_bind_int(st, k, crm_row_id(row));
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? crm_err_what(err, "cannot update") : 0;
+}
+
 static bool rows_equal(const struct crm_row *a, const struct crm_row *b)
 {
 	for (size_t i = 0; i < a->e->nfields; i++) {
@@ -1190,7 +1316,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 		}
 		free(bj);
 		free(aj);
-		if (write_row(im->db, im->upd, row, false, err) < 0)
+		if (update_row(im, row, err) < 0)
 			return -1;
 		bloom_note(im, row);
 		*action = CRM_UPDATED;
