@@ -64,14 +64,22 @@ struct crm_dupcheck {
 /* Probes asked together at most (2^ALL_MAX statements at most). */
 #define ALL_MAX 6
 
-/* The oldest record of e whose matching form of f is parameter param. */
-static char *probe_sql(const struct crm_entity *e, const struct crm_field *f,
-		       size_t param)
+/* The oldest record of e whose matching form of f is parameter param.
+ * Names from the entity descriptions, never from input. */
+static char *probe_sql(const struct crm_db *db, const struct crm_entity *e,
+		       const struct crm_field *f, size_t param)
 {
-	/* names from the entity descriptions, never from input */
+	/* "id + 0" on PostgreSQL: with "ORDER BY id LIMIT 1" its planner may
+	 * walk the primary key and filter, reading the whole table for a
+	 * key no record has (50 ms a probe at 200,000 leads its statistics
+	 * did not know yet; 0.13 ms through the key's index and a sort of
+	 * its few rows). SQLite reads the key's index, whose rows of one key
+	 * are in id order: a sort there cost 45% more instructions. */
+	bool pg = crm_store_engine(db->store) == CRM_STORE_PG;
+
 	return crm_xasprintf("SELECT id FROM %s WHERE %s_key = ?%zu "
-			     "ORDER BY id LIMIT 1",
-			     e->table, f->name, param);
+			     "ORDER BY id%s LIMIT 1",
+			     e->table, f->name, param, pg ? " + 0" : "");
 }
 
 /* Probes for the CRM_FF_MATCH fields of s->e that e has too. */
@@ -87,7 +95,7 @@ static int setup_probes(struct crm_db *db, const struct crm_entity *e,
 		if (!(f->flags & CRM_FF_MATCH) || k < 0 ||
 		    e->fields[k].type != f->type)
 			continue;
-		sql = probe_sql(s->e, f, 1);
+		sql = probe_sql(db, s->e, f, 1);
 		s->probe[s->nprobe].st = crm_db_stmt(db, sql, err);
 		free(sql);
 		if (!s->probe[s->nprobe].st)
@@ -158,7 +166,7 @@ static struct crm_stmt *all_stmt(struct crm_db *db, struct crm_dupcheck *dc,
 
 		if (!(set & 1u << at))
 			continue;
-		one = probe_sql(e, pr->f, ++param);
+		one = probe_sql(db, e, pr->f, ++param);
 		crm_buf_addf(&sql, "%s(%s)", param > 1 ? ", " : "", one);
 		free(one);
 	}
