@@ -91,7 +91,7 @@ static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
  * row on PostgreSQL. Rows keep their order, so their ids are the ones
  * single inserts give; nothing reads lead_history while a batch is open,
  * and every batch is flushed before its transaction ends. */
-enum { HIST_BATCH = 128, HIST_COLS = 8 };
+enum { HIST_BATCH = 128, HIST_COLS = 8, UPD_COLS = 6 };
 
 struct hist_row {
 	int64_t lead_id;
@@ -107,7 +107,21 @@ static struct {
 	int64_t *aid;
 	char **abefore, **aafter;
 	size_t an;
+	/* write_change's UPDATEs, on PostgreSQL only (hist_begin_bulk): one
+	 * multi-row UPDATE for up to HIST_BATCH leads, each lead once (a
+	 * second change of a lead writes the first out), written before
+	 * the verb reads leads again (chunk_get) and before the commit */
+	bool upd_on;
+	struct upd_row {
+		int64_t id;
+		char *v[UPD_COLS]; /* status .. updated_at (upd_cols) */
+	} * u;
+	size_t un;
 } hist;
+
+static const char *const upd_cols[UPD_COLS] = {"status",      "status_reason",
+					       "owner",	      "previous_owner",
+					       "assigned_at", "updated_at"};
 
 static char *dup_or_null(const char *s)
 {
@@ -125,6 +139,91 @@ static void hist_clear(void)
 		free(hist.aafter[i]);
 	}
 	hist.an = 0;
+	for (size_t i = 0; i < hist.un; i++)
+		for (size_t k = 0; k < UPD_COLS; k++)
+			free(hist.u[i].v[k]);
+	hist.un = 0;
+}
+
+/* The UPDATE of n leads (n <= HIST_BATCH), cached for a full batch as
+ * hist_sql's INSERT is. VALUES' untyped parameters are text, as the
+ * columns are; the id is cast. */
+static const char *upd_sql(size_t n, struct crm_buf *b)
+{
+	static char *full;
+
+	if (n == HIST_BATCH && full)
+		return full;
+	crm_buf_adds(b, "UPDATE leads AS l SET ");
+	for (size_t k = 0; k < UPD_COLS; k++)
+		crm_buf_addf(b, "%s%s = v.%s", k ? ", " : "", upd_cols[k],
+			     upd_cols[k]);
+	crm_buf_adds(b, " FROM (VALUES ");
+	for (size_t i = 0; i < n; i++)
+		crm_buf_adds(b, i ? ", (?, ?, ?, ?, ?, ?, CAST(? AS BIGINT))"
+				  : "(?, ?, ?, ?, ?, ?, CAST(? AS BIGINT))");
+	crm_buf_adds(b, ") AS v (");
+	for (size_t k = 0; k < UPD_COLS; k++)
+		crm_buf_addf(b, "%s, ", upd_cols[k]);
+	crm_buf_adds(b, "id) WHERE l.id = v.id");
+	if (n == HIST_BATCH) {
+		full = crm_buf_detach(b);
+		return full;
+	}
+	return crm_buf_str(b);
+}
+
+/* Write the UPDATEs held so far (their rows stay held until hist_clear). */
+static int upd_flush(struct crm_db *db, struct crm_err *err)
+{
+	struct crm_buf b = {0};
+	bool cached = hist.un == HIST_BATCH;
+	const char *sql;
+	struct crm_stmt *st;
+	int rc;
+
+	if (!hist.un)
+		return 0;
+	sql = upd_sql(hist.un, &b);
+	st = cached ? crm_db_stmt_cached(db, sql, err)
+		    : crm_db_stmt(db, sql, err);
+	crm_buf_release(&b);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < hist.un; i++) {
+		int p = (int)(i * (UPD_COLS + 1));
+
+		for (int k = 0; k < UPD_COLS; k++)
+			crm_stmt_bind_text(st, p + 1 + k, hist.u[i].v[k]);
+		crm_stmt_bind_int(st, p + 1 + UPD_COLS, hist.u[i].id);
+	}
+	rc = crm_stmt_step_as(st, "cannot update lead", err);
+	if (cached)
+		crm_stmt_reset(st);
+	else
+		crm_stmt_finalize(st);
+	for (size_t i = 0; i < hist.un; i++)
+		for (size_t k = 0; k < UPD_COLS; k++)
+			free(hist.u[i].v[k]);
+	hist.un = 0;
+	return rc < 0 ? -1 : 0;
+}
+
+/* Hold the UPDATE of row's upd_cols (lead id). */
+static int upd_add(struct crm_db *db, int64_t id, const struct crm_row *row,
+		   const char *now, struct crm_err *err)
+{
+	struct upd_row *u;
+
+	for (size_t i = 0; i < hist.un; i++)
+		if (hist.u[i].id == id && upd_flush(db, err) < 0)
+			return -1;
+	u = &hist.u[hist.un++];
+	u->id = id;
+	for (size_t k = 0; k + 1 < UPD_COLS; k++)
+		u->v[k] = dup_or_null(crm_row_get(row, upd_cols[k]));
+	u->v[UPD_COLS - 1] = crm_xstrdup(now);
+	return hist.un == HIST_BATCH ? upd_flush(db, err) : 0;
 }
 
 /* The INSERT of n rows (n <= HIST_BATCH): for n == HIST_BATCH a text
@@ -156,6 +255,10 @@ static int hist_flush(struct crm_db *db, struct crm_err *err)
 	bool cached = hist.n == HIST_BATCH;
 	int rc;
 
+	if (upd_flush(db, err) < 0) {
+		hist_clear();
+		return -1;
+	}
 	if (hist.an &&
 	    crm_db_audit_rows(db, "lead", "update", hist.an, hist.aid,
 			      hist.abefore, hist.aafter, err) < 0) {
@@ -199,6 +302,7 @@ static void hist_begin(void)
 		hist.aid = crm_xcalloc(HIST_BATCH, sizeof(*hist.aid));
 		hist.abefore = crm_xcalloc(HIST_BATCH, sizeof(*hist.abefore));
 		hist.aafter = crm_xcalloc(HIST_BATCH, sizeof(*hist.aafter));
+		hist.u = crm_xcalloc(HIST_BATCH, sizeof(*hist.u));
 	}
 	hist.on = true;
 }
@@ -212,8 +316,10 @@ static void hist_begin(void)
  * "new"), append, and batched cost a third less on both engines. */
 static void hist_begin_bulk(struct crm_db *db)
 {
-	if (crm_store_engine(db->store) == CRM_STORE_PG)
+	if (crm_store_engine(db->store) == CRM_STORE_PG) {
 		hist_begin();
+		hist.upd_on = true;
+	}
 }
 
 /* Stop batching: write what is held when ok, else drop it. */
@@ -226,10 +332,12 @@ static int hist_end(struct crm_db *db, bool ok, struct crm_err *err)
 	free(hist.aid);
 	free(hist.abefore);
 	free(hist.aafter);
+	free(hist.u);
 	hist.r = NULL;
 	hist.aid = NULL;
 	hist.abefore = hist.aafter = NULL;
-	hist.on = false;
+	hist.u = NULL;
+	hist.on = hist.upd_on = false;
 	return rc;
 }
 
@@ -480,18 +588,24 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 		free(bj);
 		free(aj);
 	}
-	if (rc < 0 ||
-	    crm_stmt_run_as(
-		crm_dbq(db, err,
-			"UPDATE leads SET status = ?, status_reason = ?, "
-			"owner = ?, previous_owner = ?, assigned_at = ?, "
-			"updated_at = ? WHERE id = ?",
-			"ssssssi", crm_row_get(row, "status"),
-			crm_row_get(row, "status_reason"),
-			crm_row_get(row, "owner"),
-			crm_row_get(row, "previous_owner"),
-			crm_row_get(row, "assigned_at"), now_text(db, now), id),
-		"cannot update lead", err) < 0)
+	if (rc < 0)
+		return -1;
+	if (hist.upd_on) {
+		if (upd_add(db, id, row, now_text(db, now), err) < 0)
+			return -1;
+	} else if (crm_stmt_run_as(
+		       crm_dbq(
+			   db, err,
+			   "UPDATE leads SET status = ?, status_reason = ?, "
+			   "owner = ?, previous_owner = ?, assigned_at = ?, "
+			   "updated_at = ? WHERE id = ?",
+			   "ssssssi", crm_row_get(row, "status"),
+			   crm_row_get(row, "status_reason"),
+			   crm_row_get(row, "owner"),
+			   crm_row_get(row, "previous_owner"),
+			   crm_row_get(row, "assigned_at"), now_text(db, now),
+			   id),
+		       "cannot update lead", err) < 0)
 		return -1;
 	if (!same(crm_row_get(old, "status"), crm_row_get(row, "status")) &&
 	    crm_lead_history_add(db, id, "status", crm_row_get(old, "status"),
@@ -609,11 +723,15 @@ static int chunk_get(struct crm_db *db, struct lead_chunk *c,
 {
 	struct crm_row t;
 
+	/* what the verb wrote is read back (held UPDATEs written first) */
 	if ((i < c->base || i >= c->base + c->n) &&
-	    chunk_fill(db, c, ids, n, i, err) < 0)
+	    (upd_flush(db, err) < 0 || chunk_fill(db, c, ids, n, i, err) < 0))
 		return -1;
 	if (!c->found[i - c->base])
-		return crm_entity_get(db, &crm_lead_entity, ids[i], row, err);
+		return upd_flush(db, err) < 0
+			   ? -1
+			   : crm_entity_get(db, &crm_lead_entity, ids[i], row,
+					    err);
 	/* hand the row over: the chunk's slot gets row's old storage */
 	t = *row;
 	*row = c->rows[i - c->base];

@@ -49,6 +49,11 @@ static void parsed_release(struct parsed *p)
 	crm_row_release(&p->in);
 }
 
+/* Sets of changed fields an importer keeps an UPDATE for; a record with
+ * another set is written by the UPDATE of every column. */
+enum { CHANGED_MAX = 32 };
+#define CHANGED_CUSTOM (UINT64_C(1) << 63)
+
 struct crm_importer {
 	struct crm_db *db;
 	const struct crm_entity *e;
@@ -61,6 +66,16 @@ struct crm_importer {
 	long xid_key;		/* its index in keys, or -1 ... */
 	struct crm_stmt *find_xid; /* ... and then its own lookup */
 	struct crm_stmt *ins, *upd;
+	/* UPDATEs of only the fields a record changes, one for each set of
+	 * fields (bit i: field i; CHANGED_CUSTOM: custom), made when first
+	 * needed: an UPDATE of every column rewrote every index entry of
+	 * the row (a sixth of an escalation's instructions on SQLite), and
+	 * PostgreSQL can update in place when no indexed column changes */
+	struct {
+		uint64_t set;
+		struct crm_stmt *st;
+	} changed[CHANGED_MAX];
+	size_t nchanged;
 	long *matchkey; /* per field: index of its NAME_key, or -1 */
 	/* which field each input column is */
 	struct crm_colmap *colmap;
@@ -93,33 +108,33 @@ enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
 #define BLOOM_MAX_ITEMS 3000000u
 enum { ID_BLOCK = 1024 }; /* ids a bulk import reserves at a time */
 
-static void bind_row(struct crm_stmt *st, const struct crm_row *row)
+/* Bind value v of field f to parameter k, in its storage type. */
+static void bind_field(struct crm_stmt *st, int k, const struct crm_field *f,
+		       const char *v)
 {
-	const struct crm_entity *e = row->e;
-	int k = 1;
-
-	for (size_t i = 0; i < e->nfields; i++, k++) {
-		const char *v = row->v[i];
-
-		if (!v) {
-			crm_stmt_bind_null(st, k);
-			continue;
-		}
-		switch (e->fields[i].type) {
-		case CRM_T_INT:
-		case CRM_T_REF:
-		case CRM_T_MONEY:
-		case CRM_T_BOOL:
-			crm_stmt_bind_int(st, k, strtoll(v, NULL, 10));
-			break;
-		case CRM_T_REAL:
-		case CRM_T_PERCENT:
-			crm_stmt_bind_double(st, k, strtod(v, NULL));
-			break;
-		default:
-			crm_stmt_bind_text(st, k, v);
-		}
+	if (!v) {
+		crm_stmt_bind_null(st, k);
+		return;
 	}
+	switch (f->type) {
+	case CRM_T_INT:
+	case CRM_T_REF:
+	case CRM_T_MONEY:
+	case CRM_T_BOOL:
+		crm_stmt_bind_int(st, k, strtoll(v, NULL, 10));
+		break;
+	case CRM_T_REAL:
+	case CRM_T_PERCENT:
+		crm_stmt_bind_double(st, k, strtod(v, NULL));
+		break;
+	default:
+		crm_stmt_bind_text(st, k, v);
+	}
+}
+
+/* Bind row's custom fields to parameter k (NULL when there are none). */
+static void bind_custom(struct crm_stmt *st, int k, const struct crm_row *row)
+{
 	if (json_object_size(row->custom)) {
 		char *c = json_dumps(row->custom, JSON_COMPACT);
 		crm_stmt_bind_text(st, k, c);
@@ -129,11 +144,61 @@ static void bind_row(struct crm_stmt *st, const struct crm_row *row)
 	}
 }
 
+static void bind_row(struct crm_stmt *st, const struct crm_row *row)
+{
+	const struct crm_entity *e = row->e;
+	int k = 1;
+
+	for (size_t i = 0; i < e->nfields; i++, k++)
+		bind_field(st, k, &e->fields[i], row->v[i]);
+	bind_custom(st, k, row);
+}
+
+/* Whether an UPDATE writes field i of e: a column withheld from the role
+ * (read as NULL) is left as it is; a per-record one is written, and the
+ * server's guard keeps a NULL where the rule withholds it (and refuses
+ * another value). */
+static bool update_writes(struct crm_db *db, const struct crm_entity *e,
+			  size_t i)
+{
+	return !crm_db_withheld(db, e->table, e->fields[i].name) ||
+	       crm_db_withheld_reader(db, e->table, e->fields[i].name);
+}
+
+/* sql's text kept for the process, one copy of each text: the address
+ * that caches a statement (crm_db_stmt_cached) for SQL that is built
+ * anew at each call but is the same for an entity and role. */
+static const char *interned(const char *sql)
+{
+	static char **texts;
+	static size_t n, cap;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(texts[i], sql))
+			return texts[i];
+	texts = crm_xgrow(texts, &cap, n + 1, sizeof(*texts));
+	return texts[n++] = crm_xstrdup(sql);
+}
+
+/* The statement of sql: cached (kept by db, not to be finalized) or the
+ * caller's. */
+static struct crm_stmt *write_stmt(struct crm_db *db, struct crm_buf *sql,
+				   bool cached, struct crm_err *err)
+{
+	struct crm_stmt *st;
+
+	if (!cached)
+		return crm_entity_stmt(db, sql, err);
+	st = crm_db_stmt_cached(db, interned(crm_buf_str(sql)), err);
+	crm_buf_release(sql);
+	return st;
+}
+
 /* The INSERT (insert) or UPDATE by id of a row of e, its values bound by
- * bind_row (then the id, for an update). */
+ * bind_row (then the id, for an update); cached: see write_stmt. */
 static struct crm_stmt *prepare_write(struct crm_db *db,
 				      const struct crm_entity *e, bool insert,
-				      struct crm_err *err)
+				      bool cached, struct crm_err *err)
 {
 	struct crm_buf sql = {0};
 
@@ -157,20 +222,20 @@ static struct crm_stmt *prepare_write(struct crm_db *db,
 			else
 				crm_buf_adds(&sql, "?, ");
 		crm_buf_adds(&sql, "?)");
-		return crm_entity_stmt(db, &sql, err);
+		/* the new id in the same round trip (SQLite has it for free:
+		 * crm_store_last_id) */
+		if (crm_store_engine(db->store) == CRM_STORE_PG)
+			crm_buf_adds(&sql, " RETURNING id");
+		return write_stmt(db, &sql, cached, err);
 	}
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
-	/* a column withheld from the role (read as NULL) is left as it is;
-	 * a per-record one is written, and the server's guard keeps a NULL
-	 * where the rule withholds it (and refuses another value) */
 	for (size_t i = 0; i < e->nfields; i++)
-		if (!crm_db_withheld(db, e->table, e->fields[i].name) ||
-		    crm_db_withheld_reader(db, e->table, e->fields[i].name))
+		if (update_writes(db, e, i))
 			crm_buf_addf(&sql, "%s = ?%zu, ", e->fields[i].name,
 				     i + 1);
 	crm_buf_addf(&sql, "custom = ?%zu WHERE id = ?%zu", e->nfields + 1,
 		     e->nfields + 2);
-	return crm_entity_stmt(db, &sql, err);
+	return write_stmt(db, &sql, cached, err);
 }
 
 /* PostgreSQL: an id given on insert (one never given before) moves the
@@ -265,32 +330,39 @@ static int copy_finish(struct crm_importer *im, struct crm_err *err)
 }
 
 /* Run a prepared write of row; for an insert, store the new id. */
+/* An update of row may not give a value to a field withheld from the role. */
+static int withheld_check(struct crm_db *db, const struct crm_row *row,
+			  struct crm_err *err)
+{
+	for (size_t i = 0; i < row->e->nfields; i++)
+		if (row->v[i] && !update_writes(db, row->e, i)) {
+			crm_err_set(err, CRM_EX_CANTCREAT,
+				    "%s is withheld from your role (sensitive)",
+				    row->e->fields[i].name);
+			snprintf(err->field, sizeof(err->field), "%s",
+				 row->e->fields[i].name);
+			return -1;
+		}
+	return 0;
+}
+
 static int write_row(struct crm_db *db, struct crm_stmt *st,
 		     struct crm_row *row, bool insert, struct crm_err *err)
 {
+	int64_t returned = 0;
 	int rc;
 
-	if (!insert)
-		for (size_t i = 0; i < row->e->nfields; i++)
-			if (row->v[i] &&
-			    crm_db_withheld(db, row->e->table,
-					    row->e->fields[i].name) &&
-			    !crm_db_withheld_reader(db, row->e->table,
-						    row->e->fields[i].name)) {
-				crm_err_set(err, CRM_EX_CANTCREAT,
-					    "%s is withheld from your role "
-					    "(sensitive)",
-					    row->e->fields[i].name);
-				snprintf(err->field, sizeof(err->field), "%s",
-					 row->e->fields[i].name);
-				return -1;
-			}
+	if (!insert && withheld_check(db, row, err) < 0)
+		return -1;
 	crm_stmt_reset(st);
 	bind_row(st, row); /* binds every parameter: no need to clear */
 	if (!insert)
 		crm_stmt_bind_int(st, (int)row->e->nfields + 2,
 				  crm_row_id(row));
 	rc = crm_stmt_step(st, err);
+	/* an insert on PostgreSQL returns its id (prepare_write) */
+	if (rc > 0 && insert)
+		returned = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
 	if (rc < 0)
 		return crm_err_what(err,
@@ -299,7 +371,8 @@ static int write_row(struct crm_db *db, struct crm_stmt *st,
 		return bump_sequence(db, row, err);
 	if (insert && !row->v[0]) {
 		char id[CRM_INT_LEN];
-		int64_t v = crm_store_last_id(db->store, err);
+		int64_t v =
+		    returned ? returned : crm_store_last_id(db->store, err);
 
 		if (v < 0)
 			return -1;
@@ -322,6 +395,8 @@ void crm_importer_free(struct crm_importer *im)
 		crm_copy_abort(im->copy);
 	crm_stmt_finalize(im->ins);
 	crm_stmt_finalize(im->upd);
+	for (size_t i = 0; i < im->nchanged; i++)
+		crm_stmt_finalize(im->changed[i].st);
 	crm_stmt_finalize(im->find_xid);
 	free(im->find);
 	free(im->keyfield);
@@ -440,8 +515,8 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 	crm_datetime_format(db->now, im->now);
 	if (setup_map(im, err) < 0 || setup_keys(im, err) < 0)
 		goto fail;
-	im->ins = prepare_write(db, e, true, err);
-	im->upd = im->ins ? prepare_write(db, e, false, err) : NULL;
+	im->ins = prepare_write(db, e, true, false, err);
+	im->upd = im->ins ? prepare_write(db, e, false, false, err) : NULL;
 	if (!im->upd || count_rows(im, &im->rows_at_start, err) < 0)
 		goto fail;
 	im->identities =
@@ -876,6 +951,95 @@ static int enum_pos(const struct crm_field *f, const char *v)
 	return -1;
 }
 
+/* The fields of row that differ from old (bit i: field i; CHANGED_CUSTOM:
+ * the custom fields). */
+static uint64_t changed_set(const struct crm_row *old,
+			    const struct crm_row *row)
+{
+	uint64_t set = 0;
+
+	for (size_t i = 0; i < row->e->nfields; i++) {
+		const char *x = old->v[i], *y = row->v[i];
+
+		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y)))
+			set |= UINT64_C(1) << i;
+	}
+	if (!json_equal(old->custom, row->custom))
+		set |= CHANGED_CUSTOM;
+	return set;
+}
+
+/* The importer's UPDATE of the fields in set (those an UPDATE writes:
+ * update_writes), then the id; NULL with err->code 0 when it keeps no
+ * more of them. */
+static struct crm_stmt *changed_stmt(struct crm_importer *im, uint64_t set,
+				     struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
+	int k = 0;
+
+	for (size_t i = 0; i < im->nchanged; i++)
+		if (im->changed[i].set == set)
+			return im->changed[i].st;
+	err->code = 0;
+	if (im->nchanged == CHANGED_MAX)
+		return NULL;
+	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
+	for (size_t i = 0; i < e->nfields; i++)
+		if (set & UINT64_C(1) << i && update_writes(im->db, e, i)) {
+			crm_buf_addf(&sql, "%s%s = ?%d", k ? ", " : "",
+				     e->fields[i].name, k + 1);
+			k++;
+		}
+	if (set & CHANGED_CUSTOM) {
+		crm_buf_addf(&sql, "%scustom = ?%d", k ? ", " : "", k + 1);
+		k++;
+	}
+	if (!k) { /* nothing it may write: the whole row's UPDATE */
+		crm_buf_release(&sql);
+		return NULL;
+	}
+	crm_buf_addf(&sql, " WHERE id = ?%d", k + 1);
+	if (!(st = crm_entity_stmt(im->db, &sql, err)))
+		return NULL;
+	im->changed[im->nchanged].set = set;
+	im->changed[im->nchanged++].st = st;
+	return st;
+}
+
+/* Write the fields of row that differ from im->old, or every field when
+ * the importer keeps no UPDATE for that set (or e has too many fields to
+ * name them in a set). */
+static int update_row(struct crm_importer *im, struct crm_row *row,
+		      struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	uint64_t set;
+	struct crm_stmt *st;
+	int k = 1, rc;
+
+	if (e->nfields >= 63)
+		return write_row(im->db, im->upd, row, false, err);
+	set = changed_set(&im->old, row);
+	if (!(st = changed_stmt(im, set, err)))
+		return err->code ? -1
+				 : write_row(im->db, im->upd, row, false, err);
+	if (withheld_check(im->db, row, err) < 0)
+		return -1;
+	crm_stmt_reset(st);
+	for (size_t i = 0; i < e->nfields; i++)
+		if (set & UINT64_C(1) << i && update_writes(im->db, e, i))
+			bind_field(st, k++, &e->fields[i], row->v[i]);
+	if (set & CHANGED_CUSTOM)
+		bind_custom(st, k++, row);
+	crm_stmt_bind_int(st, k, crm_row_id(row));
+	rc = crm_stmt_step(st, err);
+	crm_stmt_reset(st);
+	return rc < 0 ? crm_err_what(err, "cannot update") : 0;
+}
+
 static bool rows_equal(const struct crm_row *a, const struct crm_row *b)
 {
 	for (size_t i = 0; i < a->e->nfields; i++) {
@@ -1152,7 +1316,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 		}
 		free(bj);
 		free(aj);
-		if (write_row(im->db, im->upd, row, false, err) < 0)
+		if (update_row(im, row, err) < 0)
 			return -1;
 		bloom_note(im, row);
 		*action = CRM_UPDATED;
@@ -2443,14 +2607,10 @@ out:
 int crm_entity_write_row(struct crm_db *db, const struct crm_entity *e,
 			 struct crm_row *row, bool insert, struct crm_err *err)
 {
-	struct crm_stmt *st = prepare_write(db, e, insert, err);
-	int rc;
+	/* cached: undo and merges write many rows one call each */
+	struct crm_stmt *st = prepare_write(db, e, insert, true, err);
 
-	if (!st)
-		return -1;
-	rc = write_row(db, st, row, insert, err);
-	crm_stmt_finalize(st);
-	return rc;
+	return st ? write_row(db, st, row, insert, err) : -1;
 }
 
 struct step {

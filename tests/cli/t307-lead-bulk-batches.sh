@@ -91,4 +91,21 @@ q "SELECT count(*), min(lead_id), max(lead_id) FROM lead_history WHERE to_value 
 expect_out "qualify: 200 status rows" <<<'200|1|200'
 q "SELECT count(*) FROM crm_audit WHERE change_id = (SELECT max(id) FROM crm_changes)"
 expect_out "qualify: 200 undo rows" <<<'200'
+# an UPDATE refused half-way (a trigger on lead 250; on PostgreSQL the
+# UPDATEs are held and written 128 leads at a time): the run fails with
+# the database's reason and writes nothing
+case $CRM_DB in
+postgresql:* | postgres:*)
+	sql "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'refused by a trigger'; END\$\$; CREATE TRIGGER boom BEFORE UPDATE ON leads FOR EACH ROW WHEN (OLD.id = 250) EXECUTE FUNCTION boom()" || not_ok "create the trigger" ;;
+*) sql "CREATE TRIGGER boom BEFORE UPDATE ON leads WHEN OLD.id = 250 BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" || not_ok "create the trigger" ;;
+esac
+db_dump "$CRM_DB" "$T/before"
+run crm-lead assign -q --reassign --rules "$T/rules.json"
+# (the engines map the trigger's error differently: SQLite's RAISE(ABORT)
+# is a constraint, 65; PL/pgSQL's RAISE EXCEPTION is not, 70)
+check "refused: the run fails" [ "$rc" -eq 65 -o "$rc" -eq 70 ]
+err_has "cannot update lead"
+err_has "refused by a trigger"
+db_dump "$CRM_DB" "$T/after"
+compare "$T/before" "$T/after" "refused: nothing written (owners, history, undo rows)"
 done_testing
