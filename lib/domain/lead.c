@@ -145,15 +145,43 @@ static void hist_clear(void)
 	hist.un = 0;
 }
 
-/* The UPDATE of n leads (n <= HIST_BATCH), cached for a full batch as
- * hist_sql's INSERT is. VALUES' untyped parameters are text, as the
- * columns are; the id is cast. */
-static const char *upd_sql(size_t n, struct crm_buf *b)
+/* Run the multi-row statement of a batch of n rows (n <= HIST_BATCH): its
+ * text made by make, and for a whole batch made once and kept in *full,
+ * so that the statement cache (keyed by the text's address) keeps it
+ * prepared; its values bound by bind. what names it in an error. */
+static int batch_run(struct crm_db *db, size_t n,
+		     void (*make)(size_t n, struct crm_buf *b), char **full,
+		     void (*bind)(struct crm_stmt *st), const char *what,
+		     struct crm_err *err)
 {
-	static char *full;
+	struct crm_buf b = {0};
+	bool whole = n == HIST_BATCH;
+	const char *sql = whole ? *full : NULL;
+	struct crm_stmt *st;
+	int rc;
 
-	if (n == HIST_BATCH && full)
-		return full;
+	if (!sql) {
+		make(n, &b);
+		sql = whole ? (*full = crm_buf_detach(&b)) : crm_buf_str(&b);
+	}
+	st = whole ? crm_db_stmt_cached(db, sql, err)
+		   : crm_db_stmt(db, sql, err);
+	crm_buf_release(&b);
+	if (!st)
+		return -1;
+	bind(st);
+	rc = crm_stmt_step_as(st, what, err);
+	if (whole)
+		crm_stmt_reset(st);
+	else
+		crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The UPDATE of n leads. VALUES' untyped parameters are text, as the
+ * columns are; the id is cast. */
+static void upd_make(size_t n, struct crm_buf *b)
+{
 	crm_buf_adds(b, "UPDATE leads AS l SET ");
 	for (size_t k = 0; k < UPD_COLS; k++)
 		crm_buf_addf(b, "%s%s = v.%s", k ? ", " : "", upd_cols[k],
@@ -166,30 +194,10 @@ static const char *upd_sql(size_t n, struct crm_buf *b)
 	for (size_t k = 0; k < UPD_COLS; k++)
 		crm_buf_addf(b, "%s, ", upd_cols[k]);
 	crm_buf_adds(b, "id) WHERE l.id = v.id");
-	if (n == HIST_BATCH) {
-		full = crm_buf_detach(b);
-		return full;
-	}
-	return crm_buf_str(b);
 }
 
-/* Write the UPDATEs held so far (their rows stay held until hist_clear). */
-static int upd_flush(struct crm_db *db, struct crm_err *err)
+static void upd_bind(struct crm_stmt *st)
 {
-	struct crm_buf b = {0};
-	bool cached = hist.un == HIST_BATCH;
-	const char *sql;
-	struct crm_stmt *st;
-	int rc;
-
-	if (!hist.un)
-		return 0;
-	sql = upd_sql(hist.un, &b);
-	st = cached ? crm_db_stmt_cached(db, sql, err)
-		    : crm_db_stmt(db, sql, err);
-	crm_buf_release(&b);
-	if (!st)
-		return -1;
 	for (size_t i = 0; i < hist.un; i++) {
 		int p = (int)(i * (UPD_COLS + 1));
 
@@ -197,16 +205,23 @@ static int upd_flush(struct crm_db *db, struct crm_err *err)
 			crm_stmt_bind_text(st, p + 1 + k, hist.u[i].v[k]);
 		crm_stmt_bind_int(st, p + 1 + UPD_COLS, hist.u[i].id);
 	}
-	rc = crm_stmt_step_as(st, "cannot update lead", err);
-	if (cached)
-		crm_stmt_reset(st);
-	else
-		crm_stmt_finalize(st);
+}
+
+/* Write the UPDATEs held so far. */
+static int upd_flush(struct crm_db *db, struct crm_err *err)
+{
+	static char *full;
+	int rc;
+
+	if (!hist.un)
+		return 0;
+	rc = batch_run(db, hist.un, upd_make, &full, upd_bind,
+		       "cannot update lead", err);
 	for (size_t i = 0; i < hist.un; i++)
 		for (size_t k = 0; k < UPD_COLS; k++)
 			free(hist.u[i].v[k]);
 	hist.un = 0;
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 /* Hold the UPDATE of row's upd_cols (lead id). */
@@ -226,57 +241,17 @@ static int upd_add(struct crm_db *db, int64_t id, const struct crm_row *row,
 	return hist.un == HIST_BATCH ? upd_flush(db, err) : 0;
 }
 
-/* The INSERT of n rows (n <= HIST_BATCH): for n == HIST_BATCH a text
- * built once, so that the statement cache (keyed by the text's address)
- * keeps it prepared. */
-static const char *hist_sql(size_t n, struct crm_buf *b)
+/* The INSERT of n history rows. */
+static void hist_make(size_t n, struct crm_buf *b)
 {
-	static char *full;
-
-	if (n == HIST_BATCH && full)
-		return full;
 	crm_buf_adds(b, "INSERT INTO lead_history (lead_id, field, from_value, "
 			"to_value, at, actor, command, reason) VALUES ");
 	for (size_t i = 0; i < n; i++)
 		crm_buf_adds(b, i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)");
-	if (n == HIST_BATCH) {
-		full = crm_buf_detach(b);
-		return full;
-	}
-	return crm_buf_str(b);
 }
 
-/* Write the rows held so far. */
-static int hist_flush(struct crm_db *db, struct crm_err *err)
+static void hist_bind(struct crm_stmt *st)
 {
-	struct crm_buf b = {0};
-	struct crm_stmt *st;
-	const char *sql;
-	bool cached = hist.n == HIST_BATCH;
-	int rc;
-
-	if (upd_flush(db, err) < 0) {
-		hist_clear();
-		return -1;
-	}
-	if (hist.an &&
-	    crm_db_audit_rows(db, "lead", "update", hist.an, hist.aid,
-			      hist.abefore, hist.aafter, err) < 0) {
-		hist_clear();
-		return -1;
-	}
-	if (!hist.n) {
-		hist_clear();
-		return 0;
-	}
-	sql = hist_sql(hist.n, &b);
-	st = cached ? crm_db_stmt_cached(db, sql, err)
-		    : crm_db_stmt(db, sql, err);
-	crm_buf_release(&b);
-	if (!st) {
-		hist_clear();
-		return -1;
-	}
 	for (size_t i = 0; i < hist.n; i++) {
 		int p = (int)(i * HIST_COLS);
 
@@ -284,13 +259,26 @@ static int hist_flush(struct crm_db *db, struct crm_err *err)
 		for (int k = 0; k < HIST_COLS - 1; k++)
 			crm_stmt_bind_text(st, p + 2 + k, hist.r[i].v[k]);
 	}
-	rc = crm_stmt_step_as(st, "cannot record lead history", err);
-	if (cached)
-		crm_stmt_reset(st);
-	else
-		crm_stmt_finalize(st);
+}
+
+/* Write the rows held so far. */
+static int hist_flush(struct crm_db *db, struct crm_err *err)
+{
+	static char *full;
+	int rc;
+
+	if (upd_flush(db, err) < 0 ||
+	    (hist.an &&
+	     crm_db_audit_rows(db, "lead", "update", hist.an, hist.aid,
+			       hist.abefore, hist.aafter, err) < 0)) {
+		hist_clear();
+		return -1;
+	}
+	rc = hist.n ? batch_run(db, hist.n, hist_make, &full, hist_bind,
+				"cannot record lead history", err)
+		    : 0;
 	hist_clear();
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 /* Start batching history rows. */
