@@ -329,7 +329,6 @@ static int copy_finish(struct crm_importer *im, struct crm_err *err)
 	return rc;
 }
 
-/* Run a prepared write of row; for an insert, store the new id. */
 /* An update of row may not give a value to a field withheld from the role. */
 static int withheld_check(struct crm_db *db, const struct crm_row *row,
 			  struct crm_err *err)
@@ -346,6 +345,7 @@ static int withheld_check(struct crm_db *db, const struct crm_row *row,
 	return 0;
 }
 
+/* Run a prepared write of row; for an insert, store the new id. */
 static int write_row(struct crm_db *db, struct crm_stmt *st,
 		     struct crm_row *row, bool insert, struct crm_err *err)
 {
