@@ -128,6 +128,15 @@ static char *dup_or_null(const char *s)
 	return s ? crm_xstrdup(s) : NULL;
 }
 
+/* Drop the UPDATEs held. */
+static void upd_clear(void)
+{
+	for (size_t i = 0; i < hist.un; i++)
+		for (size_t k = 0; k < UPD_COLS; k++)
+			free(hist.u[i].v[k]);
+	hist.un = 0;
+}
+
 static void hist_clear(void)
 {
 	for (size_t i = 0; i < hist.n; i++)
@@ -139,10 +148,7 @@ static void hist_clear(void)
 		free(hist.aafter[i]);
 	}
 	hist.an = 0;
-	for (size_t i = 0; i < hist.un; i++)
-		for (size_t k = 0; k < UPD_COLS; k++)
-			free(hist.u[i].v[k]);
-	hist.un = 0;
+	upd_clear();
 }
 
 /* Run the multi-row statement of a batch of n rows (n <= HIST_BATCH): its
@@ -217,10 +223,7 @@ static int upd_flush(struct crm_db *db, struct crm_err *err)
 		return 0;
 	rc = batch_run(db, hist.un, upd_make, &full, upd_bind,
 		       "cannot update lead", err);
-	for (size_t i = 0; i < hist.un; i++)
-		for (size_t k = 0; k < UPD_COLS; k++)
-			free(hist.u[i].v[k]);
-	hist.un = 0;
+	upd_clear();
 	return rc;
 }
 
