@@ -953,6 +953,15 @@ int crm_allocate(struct crm_db *db, int64_t pid, bool credit, int64_t inv,
 	return 0;
 }
 
+/* What is allocated of payment p and what is used of credit note c: their
+ * live allocations, in the SQL of every query that needs a rest. */
+#define PAY_ALLOCATED                                                          \
+	"coalesce((SELECT sum(a.amount) FROM allocations a"                    \
+	"  WHERE a.payment_id = p.id AND a.undone_at IS NULL), 0)"
+#define CREDIT_USED                                                            \
+	"coalesce((SELECT sum(a.amount) FROM allocations a"                    \
+	"  WHERE a.credit_id = c.id AND a.undone_at IS NULL), 0)"
+
 /* A payment or credit note with a rest. */
 struct source {
 	int64_t id;
@@ -983,15 +992,11 @@ int crm_apply_credit(struct crm_db *db, int64_t inv, int64_t *done,
 	rc = crm_dbq_rows(
 	    db, err, &src, &n, sizeof(*src), source_row,
 	    "SELECT id, 0, received_on FROM payments p"
-	    " WHERE company_id = ?1 AND currency = ?2 AND amount >"
-	    " (SELECT coalesce(sum(amount), 0) FROM allocations a"
-	    "  WHERE a.payment_id = p.id AND a.undone_at IS NULL)"
-	    " UNION ALL"
+	    " WHERE company_id = ?1 AND currency = ?2"
+	    " AND amount > " PAY_ALLOCATED " UNION ALL"
 	    " SELECT id, 1, issue_date FROM invoices c"
 	    " WHERE company_id = ?1 AND currency = ?2 AND kind = 'credit'"
-	    " AND total > (SELECT coalesce(sum(amount), 0) FROM allocations a"
-	    "  WHERE a.credit_id = c.id AND a.undone_at IS NULL)"
-	    " ORDER BY 3, 2, 1",
+	    " AND total > " CREDIT_USED " ORDER BY 3, 2, 1",
 	    "is", d.company, d.cur);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		int64_t got = 0;
@@ -1060,23 +1065,20 @@ static const char *const inv_cols[] = {
 static const enum col_kind inv_kinds[] = {
     K_INT,  K_TEXT, K_TEXT,  K_TEXT,  K_INT,   K_INT,	K_INT,	 K_INT, K_TEXT,
     K_TEXT, K_TEXT, K_MONEY, K_MONEY, K_MONEY, K_MONEY, K_MONEY, K_TEXT};
+/* what is settled of invoice i: its live allocations (a credit note's
+ * as the credit it gives) */
+#define INV_SETTLED                                                            \
+	"coalesce((SELECT sum(a.amount) FROM allocations a"                    \
+	"  WHERE a.undone_at IS NULL AND ((i.kind = 'invoice' AND"             \
+	"  a.invoice_id = i.id) OR (i.kind = 'credit' AND a.credit_id = "      \
+	"i.id))), 0)"
 #define INV_SELECT                                                             \
 	"SELECT i.id, i.number, i.kind, c.number, i.company_id, "              \
 	"i.contract_id,"                                                       \
 	" i.milestone_id, i.schedule_id, i.issue_date, i.due_date, "           \
 	"i.currency,"                                                          \
-	" i.net, i.tax, i.total,"                                              \
-	" coalesce((SELECT sum(a.amount) FROM allocations a"                   \
-	"  WHERE a.undone_at IS NULL AND ((i.kind = 'invoice' AND"             \
-	"  a.invoice_id = i.id) OR (i.kind = 'credit' AND a.credit_id = "      \
-	"i.id))),"                                                             \
-	" 0) AS s,"                                                            \
-	" i.total - coalesce((SELECT sum(a.amount) FROM allocations a"         \
-	"  WHERE a.undone_at IS NULL AND ((i.kind = 'invoice' AND"             \
-	"  a.invoice_id = i.id) OR (i.kind = 'credit' AND a.credit_id = "      \
-	"i.id))),"                                                             \
-	" 0),"                                                                 \
-	" i.note"                                                              \
+	" i.net, i.tax, i.total, " INV_SETTLED " AS s,"                        \
+	" i.total - " INV_SETTLED ", i.note"                                   \
 	" FROM invoices i LEFT JOIN invoices c ON c.id = i.credit_of"
 static const char inv_sql[] =
     INV_SELECT " WHERE ?1 = 0 OR i.company_id = ?1 ORDER BY i.id";
@@ -1103,12 +1105,8 @@ static const enum col_kind pay_kinds[] = {K_INT,  K_INT,   K_TEXT, K_MONEY,
 					  K_TEXT, K_MONEY, K_MONEY};
 #define PAY_SELECT                                                             \
 	"SELECT p.id, p.company_id, p.received_on, p.amount, p.currency,"      \
-	" p.payer, p.method, p.external_ref, p.statement_ref,"                 \
-	" coalesce((SELECT sum(a.amount) FROM allocations a"                   \
-	"  WHERE a.payment_id = p.id AND a.undone_at IS NULL), 0),"            \
-	" p.amount - coalesce((SELECT sum(a.amount) FROM allocations a"        \
-	"  WHERE a.payment_id = p.id AND a.undone_at IS NULL), 0)"             \
-	" FROM payments p"
+	" p.payer, p.method, p.external_ref, p.statement_ref, " PAY_ALLOCATED  \
+	", p.amount - " PAY_ALLOCATED " FROM payments p"
 static const char pay_sql[] =
     PAY_SELECT " WHERE ?1 = 0 OR p.company_id = ?1 ORDER BY p.id";
 /* one row by id: the record a write prints */
@@ -1135,14 +1133,10 @@ static const char *const credit_cols[] = {"company_id", "currency", "credit",
 static const enum col_kind credit_kinds[] = {K_INT, K_TEXT, K_MONEY};
 static const char credit_sql[] =
     "SELECT company_id, currency, sum(rest) FROM ("
-    " SELECT p.company_id, p.currency, p.amount -"
-    "  coalesce((SELECT sum(a.amount) FROM allocations a"
-    "  WHERE a.payment_id = p.id AND a.undone_at IS NULL), 0) AS rest"
+    " SELECT p.company_id, p.currency, p.amount - " PAY_ALLOCATED " AS rest"
     " FROM payments p WHERE ?1 = 0 OR p.company_id = ?1"
     " UNION ALL"
-    " SELECT c.company_id, c.currency, c.total -"
-    "  coalesce((SELECT sum(a.amount) FROM allocations a"
-    "  WHERE a.credit_id = c.id AND a.undone_at IS NULL), 0)"
+    " SELECT c.company_id, c.currency, c.total - " CREDIT_USED
     " FROM invoices c WHERE c.kind = 'credit' AND"
     " (?1 = 0 OR c.company_id = ?1)) r"
     " GROUP BY company_id, currency HAVING sum(rest) <> 0"
