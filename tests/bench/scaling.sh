@@ -25,15 +25,26 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 export CRM_NOW=2026-11-22T09:30:00Z
 
+# rusage FILE command...: run it; write its user and system CPU seconds
+# (bash's `time`, to the millisecond) and its peak RSS in KiB
+# (/usr/bin/time) to FILE. /usr/bin/time and dash's `times` count
+# hundredths, too coarse for the 10,000-record export (about two), the
+# base of the growth.
+rusage() {
+	bash -c 'TIMEFORMAT="%3U %3S"; f=$1; shift
+	{ time /usr/bin/time -f %M -o "$f.rss" "$@" 2>&3; } 3>&2 2>"$f.cpu"
+	rc=$?; echo "$(cat "$f.cpu") $(tail -1 "$f.rss")" >"$f"; exit $rc' _ "$@"
+}
+
 echo "scaling ($(uptime | sed 's/.*load/load/'))"
 : >"$dir/table"
 for n in $sizes; do
 	sh "$top/tests/bench/gen-contacts.sh" "$n" >"$dir/c.csv"
 	rm -f "$dir/s.db" "$dir/s.db-wal" "$dir/s.db-shm"
-	timed /dev/null /usr/bin/time -f '%U %S %M' -o "$dir/import" \
+	timed /dev/null rusage "$dir/import" \
 		"$bin/crm-contact" import -q --db "$dir/s.db" "$dir/c.csv"
 	ti=$t
-	timed /dev/null /usr/bin/time -f '%U %S %M' -o "$dir/export" \
+	timed /dev/null rusage "$dir/export" \
 		"$bin/crm-contact" export -f csv --db "$dir/s.db"
 	te=$t
 	ci=$(tail -1 "$dir/import" | awk '{ print $1 + $2 }')
@@ -47,7 +58,7 @@ awk 'NR == 1 { bi = $2 / $1; be = $3 / $1; ci = $6 / $1; ce = $7 / $1 }
 # rows (CPU seconds): reference = the smallest size's CPU time per
 # record times n
 awk 'NR == 1 { ci = $6 / $1; ce = $7 / $1 }
-     { printf "%s %.3f %.3f %.3f %.3f %s %s\n", $1, $6, ci * $1, $7, ce * $1, $4, $5 }' "$dir/table" |
+     { printf "%s %.4f %.4f %.4f %.4f %s %s\n", $1, $6, ci * $1, $7, ce * $1, $4, $5 }' "$dir/table" |
 	while read -r n ti fi te fe ri re; do
 		echo "$ri" >"$dir/r1"
 		echo "$re" >"$dir/r2"
