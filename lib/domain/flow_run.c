@@ -1205,6 +1205,7 @@ struct event_row {
 	int64_t id, record;
 	int depth;
 	char *name, *entity;
+	bool fired; /* some flow has a firing of it ("event:ID") */
 };
 
 struct event_list {
@@ -1221,6 +1222,7 @@ static void fill_event(struct crm_stmt *st, void *elem)
 	e->entity = crm_xstrdup(crm_stmt_text(st, 2));
 	e->record = crm_stmt_int(st, 3);
 	e->depth = (int)crm_stmt_int(st, 4);
+	e->fired = crm_stmt_int(st, 5) != 0;
 }
 
 static int named_events(struct run *r, struct crm_err *err)
@@ -1232,8 +1234,10 @@ static int named_events(struct run *r, struct crm_err *err)
 	if (pos < 0)
 		return -1;
 	rc = crm_dbq_rows(r->db, err, &l.v, &l.n, sizeof(*l.v), fill_event,
-			  "SELECT id, name, entity, record_id, depth FROM "
-			  "crm_flow_events WHERE id > ?1 ORDER BY id",
+			  "SELECT id, name, entity, record_id, depth, EXISTS "
+			  "(SELECT 1 FROM crm_flow_firings x WHERE x.record_id "
+			  "= e.record_id AND x.occurrence = 'event:' || e.id) "
+			  "FROM crm_flow_events e WHERE id > ?1 ORDER BY id",
 			  "i", pos);
 	for (size_t i = 0; rc == 0 && i < l.n; i++)
 		for (size_t j = 0; rc == 0 && j < r->fs->n; j++) {
@@ -1248,7 +1252,7 @@ static int named_events(struct run *r, struct crm_err *err)
 				 (long long)l.v[i].id);
 			snprintf(why, sizeof(why), "event %s", l.v[i].name);
 			rc = fire(r, f, l.v[i].record, occ, why, l.v[i].depth,
-				  true, false, err);
+				  true, !l.v[i].fired, err);
 		}
 	if (rc == 0 && l.n &&
 	    cursor_set(r->db, "events", l.v[l.n - 1].id, err) < 0)
