@@ -100,6 +100,10 @@ struct crm_flow_action_kind {
 	 * ending with NULL: the parser names the first other one before
 	 * validate runs (NULL: validate checks them) */
 	const char *const *keys;
+	/* apply reads ctx->firing_id: the firing row is written before the
+	 * actions run (for the other kinds it is written after them, with
+	 * what they did, one statement instead of two) */
+	bool firing_id;
 };
 /* The registry, ending with {0}. */
 extern const struct crm_flow_action_kind crm_flow_action_kinds[];

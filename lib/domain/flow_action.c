@@ -895,7 +895,7 @@ const struct crm_flow_action_kind crm_flow_action_kinds[] = {
     {"assign", false, assign_validate, assign_apply, assign_release,
      assign_keys},
     {"campaign_email", true, crm_campaign_email_validate,
-     crm_campaign_email_apply, NULL},
+     crm_campaign_email_apply, NULL, NULL, true},
     {"command", true, command_validate, command_apply, NULL, command_keys},
     {"create", false, create_validate, create_apply, NULL, create_keys},
     {"email", true, email_validate, email_apply, NULL, email_keys},

@@ -41,6 +41,14 @@ struct run {
 	struct where_stmt *ws;
 	size_t nws, capws;
 	bool strict; /* a failing action is an error (crm_flow_fire) */
+	/* the firing whose actions run has no row yet (it is written after
+	 * them): the records they make wait here for its id */
+	bool defer;
+	struct made {
+		const char *entity; /* an entity's name (static) */
+		int64_t id;
+	} * made;
+	size_t nmade, capmade;
 };
 
 static void where_stmts_free(struct run *r)
@@ -89,18 +97,44 @@ static void importers_free(struct run *r)
 	r->nimp = 0;
 }
 
-int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
-		  struct crm_err *err)
+static int made_insert(struct crm_db *db, const char *entity, int64_t id,
+		       int64_t firing, struct crm_err *err)
 {
-	if (ctx->dry_run && !ctx->firing_id)
-		return 0;
 	return crm_stmt_run_as(
-	    crm_dbq(ctx->db, err,
+	    crm_dbq(db, err,
 		    "INSERT INTO crm_flow_made (entity, record_id, firing_id) "
 		    "VALUES (?1, ?2, ?3) ON CONFLICT (entity, record_id) DO "
 		    "NOTHING",
-		    "sii", entity, id, ctx->firing_id),
+		    "sii", entity, id, firing),
 	    "cannot note a made record", err);
+}
+
+int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
+		  struct crm_err *err)
+{
+	struct run *r = ctx->run;
+
+	if (r && r->defer) {
+		r->made = crm_xgrow(r->made, &r->capmade, r->nmade + 1,
+				    sizeof(*r->made));
+		r->made[r->nmade++] = (struct made){entity, id};
+		return 0;
+	}
+	if (ctx->dry_run && !ctx->firing_id)
+		return 0;
+	return made_insert(ctx->db, entity, id, ctx->firing_id, err);
+}
+
+/* The records the firing fid made, noted now that its row exists. */
+static int made_flush(struct run *r, int64_t fid, struct crm_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < r->nmade; i++)
+		rc = made_insert(r->db, r->made[i].entity, r->made[i].id, fid,
+				 err);
+	r->nmade = 0;
+	return rc;
 }
 
 int crm_flow_emit(struct crm_db *db, const char *event, const char *entity,
@@ -416,11 +450,12 @@ static int firing_exists(struct crm_db *db, const char *flow, int64_t id,
 	    "sis", flow, id, occ);
 }
 
-/* Insert the firing row; its id in *fid. */
+/* Insert the firing row (did and change, 0 for none, as its actions
+ * left them when it is written after them); its id in *fid. */
 static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 			 const char *occ, const char *why, const char *status,
-			 int depth, const char *error, int64_t *fid,
-			 struct crm_err *err)
+			 int depth, const char *error, const char *did,
+			 int64_t change, int64_t *fid, struct crm_err *err)
 {
 /* RETURNING only where it is the way to the id: on SQLite it makes the
  * INSERT a statement with a trigger, which opens a statement journal
@@ -428,23 +463,27 @@ static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 #define FIRING_INSERT                                                          \
 	"INSERT INTO crm_flow_firings (flow, entity, record_id, "              \
 	"occurrence, why, fired_at, status, attempts, depth, error, "          \
-	"next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	"next_try, did, change_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "   \
+	"?9, ?10, ?11, ?12, ?13)"
 	static const char ins[] = FIRING_INSERT,
 			  ins_ret[] = FIRING_INSERT " RETURNING id";
 	char now[CRM_TIME_LEN], next[CRM_TIME_LEN];
 	bool failed = !strcmp(status, "failed");
 	/* a firing about to apply its actions is written as done, tried once
-	 * (fire's last UPDATE then touches no indexed column when it is) */
-	bool tried = failed || !strcmp(status, "done");
+	 * (fire's last UPDATE then touches no indexed column when it is); one
+	 * written after them is done, pending or failed, tried once */
+	bool tried =
+	    failed || !strcmp(status, "done") || !strcmp(status, "pending");
 	bool pg = crm_store_engine(r->db->store) == CRM_STORE_PG;
 	int rc;
 
 	*fid = 0;
 	rc = crm_dbq_step(
-	    r->db, err, fid, pg ? ins_ret : ins, "ssissssiiss", f->name,
+	    r->db, err, fid, pg ? ins_ret : ins, "ssissssiisssI", f->name,
 	    f->e->name, id, occ, why, crm_datetime_format(r->db->now, now),
 	    status, (int64_t)(tried ? 1 : 0), (int64_t)depth, error,
-	    failed ? crm_datetime_format(r->db->now + f->backoff, next) : NULL);
+	    failed ? crm_datetime_format(r->db->now + f->backoff, next) : NULL,
+	    did, change);
 	if (rc < 0)
 		return -1;
 	if (!pg)
@@ -476,6 +515,31 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 	snprintf(n, sizeof(n), "%d", depth);
 	crm_rec_add(&r->rec, "depth", 5, n, strlen(n), CRM_RAW);
 	return r->o->fn(&r->rec, r->o->arg);
+}
+
+/* Queue ctx's external actions for firing fid. */
+static int outbox_queue(struct run *r, struct crm_flow_ctx *ctx, int64_t fid,
+			struct crm_err *err)
+{
+	for (size_t i = 0; i < json_array_size(ctx->outbox); i++) {
+		json_t *job = json_array_get(ctx->outbox, i);
+		char *text = json_dumps(job, JSON_COMPACT);
+		int s = crm_stmt_run_as(
+		    crm_dbq(r->db, err,
+			    "INSERT INTO crm_flow_outbox (firing_id, action, "
+			    "kind, job, status, attempts) VALUES (?1, ?2, ?3, "
+			    "?4, 'pending', 0)",
+			    "iiss", fid, (int64_t)i,
+			    json_string_value(json_object_get(job, "kind")),
+			    text),
+		    "cannot queue an action", err);
+
+		free(text);
+		if (s < 0)
+			return -1;
+		r->st->pending++;
+	}
+	return 0;
 }
 
 /* Apply f's actions for record id under firing fid in a savepoint: 0
@@ -511,6 +575,7 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	ctx->dry_run = r->o->dry_run;
 	ctx->outbox = json_array();
 	ctx->run = r;
+	r->nmade = 0;
 	if (crm_store_savepoint(r->db->store, "crm_flow_fire", err) < 0)
 		goto out;
 	r->db->change = 0;
@@ -543,31 +608,17 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 		    crm_store_release(r->db->store, "crm_flow_fire", err) < 0)
 			goto out;
 		r->db->change = 0;
+		r->nmade = 0; /* rolled back with the rest */
 		importers_free(r);
 		rc = 1;
 		goto out;
 	}
 	/* the change set its writes made (changes it causes are depth +
-	 * 1): the caller writes it with the firing's status, one UPDATE */
+	 * 1): the caller writes it with the firing's status, one statement */
 	*change = r->db->change;
-	for (size_t i = 0; i < json_array_size(ctx->outbox); i++) {
-		json_t *job = json_array_get(ctx->outbox, i);
-		char *text = json_dumps(job, JSON_COMPACT);
-		int s = crm_stmt_run_as(
-		    crm_dbq(r->db, err,
-			    "INSERT INTO crm_flow_outbox (firing_id, action, "
-			    "kind, job, status, attempts) VALUES (?1, ?2, ?3, "
-			    "?4, 'pending', 0)",
-			    "iiss", fid, (int64_t)i,
-			    json_string_value(json_object_get(job, "kind")),
-			    text),
-		    "cannot queue an action", err);
-
-		free(text);
-		if (s < 0)
-			goto out;
-		r->st->pending++;
-	}
+	/* a firing with no row yet queues them once it has one */
+	if (fid && outbox_queue(r, ctx, fid, err) < 0)
+		goto out;
 	if (crm_store_release(r->db->store, "crm_flow_fire", err) < 0)
 		goto out;
 	r->db->change = 0;
@@ -609,20 +660,25 @@ static struct crm_stmt *firing_done(struct run *r, int64_t fid, bool pending,
 		      : crm_dbq(r->db, err, q, "is", fid, did);
 }
 
-/* Fire f for record id once per occurrence: conditions, then actions. */
+/* Fire f for record id once per occurrence: conditions, then actions.
+ * fresh: the caller's own read found no firing of this occurrence (a
+ * time trigger's candidates, an audit row's batch), and nothing in the
+ * run since could have written one, so it is not asked again (a round
+ * trip per firing on PostgreSQL). */
 static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		const char *occ, const char *why, int depth, bool log_skip,
-		struct crm_err *err)
+		bool fresh, struct crm_err *err)
 {
 	struct crm_buf no = {0}, fail = {0};
 	struct crm_flow_ctx ctx = {0};
 	struct crm_row row;
 	int64_t fid = 0, change = 0;
 	int rc = -1, h;
+	bool defer;
 
 	if (!f->enabled || (r->o->only && strcmp(r->o->only, f->name)))
 		return 0;
-	h = firing_exists(r->db, f->name, id, occ, err);
+	h = fresh ? 0 : firing_exists(r->db, f->name, id, occ, err);
 	if (h != 0)
 		return h < 0 ? -1 : 0;
 	crm_row_init(&row, f->e);
@@ -639,8 +695,8 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 			 "each other)",
 			 depth, CRM_FLOW_MAX_DEPTH);
 		r->st->loops++;
-		if (firing_insert(r, f, id, occ, why, "loop", depth, msg, &fid,
-				  err) < 0 ||
+		if (firing_insert(r, f, id, occ, why, "loop", depth, msg, NULL,
+				  0, &fid, err) < 0 ||
 		    report(r, f, id, occ, why, "loop", NULL, msg, depth) < 0)
 			goto out;
 		rc = 0;
@@ -653,7 +709,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		/* an event happens once: say why it did not fire */
 		if (log_skip &&
 		    firing_insert(r, f, id, occ, why, "skipped", depth,
-				  crm_buf_str(&no), &fid, err) < 0)
+				  crm_buf_str(&no), NULL, 0, &fid, err) < 0)
 			goto out;
 		if (r->o->dry_run && report(r, f, id, occ, why, "skipped", NULL,
 					    crm_buf_str(&no), depth) < 0)
@@ -661,13 +717,19 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		rc = 0;
 		goto out;
 	}
-	/* written as done: a failure below sets every column it changes, an
-	 * error rolls the whole run back */
-	if (firing_insert(r, f, id, occ, why, "done", depth, NULL, &fid, err) <
-	    0)
+	/* written after the actions with what they did (one statement), or,
+	 * when an action needs its id, before them as done: a failure below
+	 * sets every column it changes, an error rolls the whole run back */
+	defer = !r->strict;
+	for (size_t i = 0; i < f->nact; i++)
+		defer = defer && !f->act[i].kind->firing_id;
+	if (!defer && firing_insert(r, f, id, occ, why, "done", depth, NULL,
+				    NULL, 0, &fid, err) < 0)
 		goto out;
+	r->defer = defer;
 	h = apply_actions(r, f, id, &row, fid, occ, depth, &ctx, &fail, &change,
 			  err);
+	r->defer = false;
 	if (h < 0)
 		goto out;
 	if (h == 1 && r->strict) {
@@ -680,14 +742,18 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		int s;
 
 		r->st->failed++;
-		s = crm_stmt_run_as(
-		    crm_dbq(
-			r->db, err,
-			"UPDATE crm_flow_firings SET status = 'failed', "
-			"attempts = 1, error = ?2, next_try = ?3 WHERE id = ?1",
-			"iss", fid, crm_buf_str(&fail),
-			crm_datetime_format(r->db->now + f->backoff, next)),
-		    "cannot record a failure", err);
+		s = defer
+			? firing_insert(r, f, id, occ, why, "failed", depth,
+					crm_buf_str(&fail), NULL, 0, &fid, err)
+			: crm_stmt_run_as(
+			      crm_dbq(r->db, err,
+				      "UPDATE crm_flow_firings SET status = "
+				      "'failed', attempts = 1, error = ?2, "
+				      "next_try = ?3 WHERE id = ?1",
+				      "iss", fid, crm_buf_str(&fail),
+				      crm_datetime_format(
+					  r->db->now + f->backoff, next)),
+			      "cannot record a failure", err);
 		if (s < 0 || report(r, f, id, occ, why, "failed", NULL,
 				    crm_buf_str(&fail), depth) < 0)
 			goto out;
@@ -695,10 +761,21 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	}
 	r->st->fired++;
-	if (crm_stmt_run_as(firing_done(r, fid, json_array_size(ctx.outbox) > 0,
-					crm_buf_str(&ctx.did), change, err),
-			    "cannot record the firing", err) < 0 ||
-	    report(r, f, id, occ, why,
+	if (defer) {
+		if (firing_insert(
+			r, f, id, occ, why,
+			json_array_size(ctx.outbox) ? "pending" : "done", depth,
+			NULL, crm_buf_str(&ctx.did), change, &fid, err) < 0 ||
+		    made_flush(r, fid, err) < 0 ||
+		    outbox_queue(r, &ctx, fid, err) < 0)
+			goto out;
+	} else if (crm_stmt_run_as(
+		       firing_done(r, fid, json_array_size(ctx.outbox) > 0,
+				   crm_buf_str(&ctx.did), change, err),
+		       "cannot record the firing", err) < 0) {
+		goto out;
+	}
+	if (report(r, f, id, occ, why,
 		   json_array_size(ctx.outbox) ? "pending" : "done",
 		   crm_buf_str(&ctx.did), NULL, depth) < 0)
 		goto out;
@@ -812,7 +889,7 @@ static int created_events(struct run *r, struct crm_err *err)
 				    fs->v[j].e == e)
 					rc = fire(r, &fs->v[j], l.v[k],
 						  "created", "created", d,
-						  false, err);
+						  false, false, err);
 		}
 		if (rc == 0 && l.n &&
 		    cursor_set(r->db, name.s, l.v[l.n - 1], err) < 0)
@@ -831,6 +908,7 @@ struct audit_row {
 	int64_t id, change;
 	char *entity, *before, *after;
 	int64_t record;
+	bool fired; /* some flow has a firing of it ("audit:ID") */
 };
 
 struct audit_list {
@@ -848,6 +926,7 @@ static void fill_audit(struct crm_stmt *st, void *elem)
 	a->record = crm_stmt_int(st, 3);
 	a->before = crm_stmt_dup(st, 4);
 	a->after = crm_stmt_dup(st, 5);
+	a->fired = crm_stmt_int(st, 6) != 0;
 }
 
 /* A field's value in a JSON image as text (NULL for null or absent). */
@@ -992,8 +1071,8 @@ static int audit_batch(struct run *r, struct crm_err *err)
 	struct crm_buf sql = {0};
 	struct crm_binds b = {0};
 	struct crm_stmt *st;
-	int64_t pos, end = 0;
-	int rc = -1;
+	int64_t pos, end = 0, dchange = 0;
+	int rc = -1, dlast = -2;
 
 	pos = cursor_get(r->db, "audit", err);
 	if (pos < 0)
@@ -1007,9 +1086,11 @@ static int audit_batch(struct run *r, struct crm_err *err)
 	/* SQLite would read the entity's rows by its index (record) and
 	 * sort them, where the rows in order from the cursor are wanted */
 	crm_buf_addf(&sql,
-		     "SELECT id, change_id, entity, record_id, before, after "
-		     "FROM crm_audit%s WHERE id > ? AND id <= ? AND action = "
-		     "'update'",
+		     "SELECT id, change_id, entity, record_id, before, after, "
+		     "EXISTS (SELECT 1 FROM crm_flow_firings x WHERE "
+		     "x.record_id = crm_audit.record_id AND x.occurrence = "
+		     "'audit:' || crm_audit.id) FROM crm_audit%s WHERE id > ? "
+		     "AND id <= ? AND action = 'update'",
 		     crm_store_engine(r->db->store) == CRM_STORE_PG
 			 ? ""
 			 : " NOT INDEXED");
@@ -1058,8 +1139,13 @@ static int audit_batch(struct run *r, struct crm_err *err)
 				crm_buf_release(&why);
 				continue;
 			}
+			/* a change's rows come together: its depth once */
+			if (d == -2 && a->change == dchange)
+				d = dlast;
 			if (d == -2)
 				d = depth_of_change(r->db, a->change, err);
+			dchange = a->change;
+			dlast = d;
 			if (d < 0)
 				rc = -1;
 			crm_buf_addf(&why, " (change %lld)",
@@ -1069,7 +1155,7 @@ static int audit_batch(struct run *r, struct crm_err *err)
 			if (rc == 0)
 				rc = fire(r, f, a->record, occ, why.s, d,
 					  f->trigger.field || f->trigger.tag,
-					  err);
+					  !a->fired, err);
 			crm_buf_release(&why);
 		}
 		json_decref(before);
@@ -1119,6 +1205,7 @@ struct event_row {
 	int64_t id, record;
 	int depth;
 	char *name, *entity;
+	bool fired; /* some flow has a firing of it ("event:ID") */
 };
 
 struct event_list {
@@ -1135,6 +1222,7 @@ static void fill_event(struct crm_stmt *st, void *elem)
 	e->entity = crm_xstrdup(crm_stmt_text(st, 2));
 	e->record = crm_stmt_int(st, 3);
 	e->depth = (int)crm_stmt_int(st, 4);
+	e->fired = crm_stmt_int(st, 5) != 0;
 }
 
 static int named_events(struct run *r, struct crm_err *err)
@@ -1146,8 +1234,10 @@ static int named_events(struct run *r, struct crm_err *err)
 	if (pos < 0)
 		return -1;
 	rc = crm_dbq_rows(r->db, err, &l.v, &l.n, sizeof(*l.v), fill_event,
-			  "SELECT id, name, entity, record_id, depth FROM "
-			  "crm_flow_events WHERE id > ?1 ORDER BY id",
+			  "SELECT id, name, entity, record_id, depth, EXISTS "
+			  "(SELECT 1 FROM crm_flow_firings x WHERE x.record_id "
+			  "= e.record_id AND x.occurrence = 'event:' || e.id) "
+			  "FROM crm_flow_events e WHERE id > ?1 ORDER BY id",
 			  "i", pos);
 	for (size_t i = 0; rc == 0 && i < l.n; i++)
 		for (size_t j = 0; rc == 0 && j < r->fs->n; j++) {
@@ -1162,7 +1252,7 @@ static int named_events(struct run *r, struct crm_err *err)
 				 (long long)l.v[i].id);
 			snprintf(why, sizeof(why), "event %s", l.v[i].name);
 			rc = fire(r, f, l.v[i].record, occ, why, l.v[i].depth,
-				  true, err);
+				  true, !l.v[i].fired, err);
 		}
 	if (rc == 0 && l.n &&
 	    cursor_set(r->db, "events", l.v[l.n - 1].id, err) < 0)
@@ -1305,7 +1395,7 @@ static int time_flows(struct run *r, struct crm_err *err)
 					     l.v[k].v,
 					     crm_datetime_format(due, ds));
 				rc = fire(r, f, l.v[k].id, l.v[k].v, why.s, 0,
-					  false, err);
+					  false, true, err);
 				crm_buf_release(&why);
 				if (rc == 0)
 					rc = crm_check_interrupt(err);
@@ -1326,7 +1416,7 @@ static int time_flows(struct run *r, struct crm_err *err)
 				crm_flow_trigger_describe(f, &why);
 				crm_buf_addf(&why, ": slot %s", ss);
 				rc = fire(r, f, l.v[k].id, occ, why.s, 0, false,
-					  err);
+					  true, err);
 				crm_buf_release(&why);
 				if (rc == 0)
 					rc = crm_check_interrupt(err);
@@ -1641,6 +1731,7 @@ out:
 		crm_db_rollback(db);
 	importers_free(&r);
 	free(r.imp);
+	free(r.made);
 	where_stmts_free(&r);
 	crm_rec_release(&r.rec);
 	return rc;
@@ -1658,9 +1749,10 @@ int crm_flow_fire(struct crm_db *db, const struct crm_flow *f, int64_t id,
 	int rc;
 
 	crm_rec_init(&r.rec);
-	rc = fire(&r, f, id, occurrence, why, 0, false, err);
+	rc = fire(&r, f, id, occurrence, why, 0, false, false, err);
 	importers_free(&r);
 	free(r.imp);
+	free(r.made);
 	where_stmts_free(&r);
 	crm_rec_release(&r.rec);
 	return rc < 0 ? -1 : st.fired > 0;

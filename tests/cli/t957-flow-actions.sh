@@ -51,8 +51,20 @@ id,name,pipeline,stage,company_id,owner,amount,currency,external_id,source
 3,Acme quiet,default,closed_won,1,kim,10.00,EUR,,
 4,Renewal: Acme 2026,renewals,upcoming,1,kim,1200.50,EUR,renewal:1:audit:1,
 X
+# the records a firing made are noted under its row (written after its
+# actions since #25: the notes wait for its id), its did and change set
+# on that one row
+sql "SELECT m.entity, m.record_id, f.flow, f.record_id, f.status, f.attempts, CASE WHEN f.change_id IS NULL THEN 0 ELSE 1 END FROM crm_flow_made m JOIN crm_flow_firings f ON f.id = m.firing_id ORDER BY m.entity"
+printf 'activity|7|renewal|1|done|1|1\ndeal|4|renewal|1|done|1|1\n' >"$T/want"
+compare "$T/want" "$T/sql" "the deal and the note the firing made are noted under its id"
 expect_code 0 crm-flow run --flows "$T/flows"
 expect_out "nothing twice" </dev/null
+# the change log read again from its start (the cursor moved back by
+# hand): the batch's own read finds the occurrences fired (done and
+# skipped), so none fires twice
+sql "UPDATE crm_flow_cursor SET pos = 0 WHERE name = 'audit'"
+expect_code 0 crm-flow run --flows "$T/flows"
+expect_out "the log read again: nothing twice" </dev/null
 expect_code 0 crm-flow log -f csv --fields flow,record,status
 expect_out "skips are logged with the reason" <<'X'
 flow,record,status

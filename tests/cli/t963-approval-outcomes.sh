@@ -87,4 +87,9 @@ id,tags
 2,"rejected,review"
 3,"escalated,expired,review"
 X
+# the events read again from the start (the cursor moved back by hand):
+# the run's own read finds each one fired, so none fires twice
+sql "UPDATE crm_flow_cursor SET pos = 0 WHERE name = 'events'"
+expect_code 0 env CRM_NOW=2026-11-22T12:40:00Z crm-flow run -q
+expect_out "the events read again: nothing twice" </dev/null
 done_testing
