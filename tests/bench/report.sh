@@ -8,7 +8,7 @@
 # the ratio (ours / sqlite3, the best of two runs each; the goal is at
 # most 1.5) and our peak RSS, and a `row` line per report (lib.sh).
 # BENCH_ENGINE=sqlite|pg|both (default both when PostgreSQL is installed)
-# adds tests/bench/pg-reports.sh over ACTIVITIES, CONTACTS and DEALS.
+# adds tests/bench/pg-reports.sh over the same sizes (the same data).
 set -eu
 n=${1:-5000000}
 nc=${2:-1000000}
@@ -27,7 +27,7 @@ if [ -z "${BENCH_ENGINE:-}" ]; then
 	BENCH_ENGINE=sqlite
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && BENCH_ENGINE=both
 fi
-[ "$BENCH_ENGINE" != pg ] || exec sh "$top/tests/bench/pg-reports.sh" "$n" "$nc" "$nd"
+[ "$BENCH_ENGINE" != pg ] || exec sh "$top/tests/bench/pg-reports.sh" "$n" "$nc" "$nd" "$nl" "$nt"
 export CRM_NOW=2026-12-31T00:00:00Z LC_ALL=C
 
 "$bin/crm" init --db "$dir/crm.db" 2>/dev/null
@@ -645,5 +645,5 @@ GROUP BY l.source, l.campaign ORDER BY leads DESC, l.source, l.campaign;" "$nl"
 
 if [ "$BENCH_ENGINE" = both ]; then
 	rm -f "$dir/crm.db" "$dir/crm.db-wal" "$dir/crm.db-shm"
-	sh "$top/tests/bench/pg-reports.sh" "$n" "$nc" "$nd"
+	sh "$top/tests/bench/pg-reports.sh" "$n" "$nc" "$nd" "$nl" "$nt"
 fi
