@@ -1203,9 +1203,12 @@ static const char pg_functions[] =
     "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer"
     " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT strpos($1, $2)';"
     /* the reports' SQL: SQLite's julianday() of ISO 8601 UTC text, as
-     * SQLite computes it (whole milliseconds over 86400000.0) */
+     * SQLite computes it (whole milliseconds over 86400000.0); STABLE as
+     * the text-to-timestamp cast in it, so that PostgreSQL inlines it
+     * into the query (IMMUTABLE over a stable cast: a SQL function call
+     * per value, 3.5 times slower; #25) */
     "CREATE OR REPLACE FUNCTION julianday(text) RETURNS double precision"
-    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$SELECT CAST(CAST("
+    " LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$SELECT CAST(CAST("
     "round(extract(epoch FROM CAST($1 AS timestamp)) * 1000) AS bigint) + "
     "210866760000000 AS double precision) / "
     "CAST(86400000 AS double precision)$$;"
