@@ -249,9 +249,16 @@ static void params_sql(struct crm_db *db, const struct crm_report_spec *s,
 	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
 	char t[CRM_TIME_LEN], n[32];
 
-	crm_buf_adds(
-	    sql, "WITH RECURSIVE params_(now_, from_, to_, idle_, cur_, by_) "
-		 "AS (SELECT ?, ?, ?, ?, ?, ?)");
+	/* PostgreSQL: inlined, not materialized, so that the planner sees the
+	 * bound range in the subqueries that read it (service's replies of
+	 * the range's tickets: a hash join, not an index probe per ticket,
+	 * 0.6 s -> 0.3 s at 30,000 tickets; #25) */
+	crm_buf_addf(
+	    sql,
+	    "WITH RECURSIVE params_(now_, from_, to_, idle_, cur_, by_) "
+	    "AS %s(SELECT ?, ?, ?, ?, ?, ?)",
+	    crm_store_engine(db->store) == CRM_STORE_PG ? "NOT MATERIALIZED "
+							: "");
 	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
 	if (o->has_from)
 		crm_binds_push(b, crm_datetime_format(o->from, t), 't');

@@ -1254,9 +1254,11 @@ static const char pg_functions[] =
     "$1; END$$;"
     /* SQLite's strftime(format, time, modifier) for the one format the
      * reports use, ISO 8601 UTC, with an interval modifier ('+N seconds',
-     * '-1 second', '+1 month') */
+     * '-1 second', '+1 month'); null for a null argument without STRICT
+     * (the CASE is not strict) and STABLE as its casts, so that PostgreSQL
+     * inlines it (unattended: 2.4 s -> 1.3 s at 50,000 leads; #25) */
     "CREATE OR REPLACE FUNCTION strftime(text, text, text) RETURNS text "
-    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$SELECT CASE WHEN $1 "
+    "LANGUAGE sql STABLE PARALLEL SAFE AS $$SELECT CASE WHEN $1 "
     "= '%Y-%m-%dT%H:%M:%SZ' THEN to_char(CAST($2 AS timestamptz) AT TIME "
     "ZONE 'UTC' + CAST($3 AS interval), "
     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') END$$;";
