@@ -205,6 +205,9 @@ pm=
 [ -z "${PGHOST:-}" ] || pm=$(head -1 "$PGHOST/data/postmaster.pid" 2>/dev/null) || pm=
 srv_cpu() {
 	[ -n "$pm" ] && [ -r "/proc/$pm/stat" ] || return 0
+	# a backend just ended is reaped first (else it may be read neither
+	# as running nor as reaped)
+	sleep 0.2
 	# utime, stime: fields 14, 15; cutime, cstime: 16, 17; ppid: 4
 	cat /proc/[0-9]*/stat 2>/dev/null | awk -v pm="$pm" \
 		-v hz="$(getconf CLK_TCK)" '$1 == pm { c += $16 + $17 }
