@@ -338,9 +338,10 @@ SELECT owner, $(cnt "k = 'task'") AS overdue_tasks,
 FROM o GROUP BY owner ORDER BY count(*) DESC, owner $C;"
 
 # funnel: the marks per lead by correlated subqueries, the medians by
-# ordered-set aggregates (nulls left out)
-bench "funnel (1 row, 3 medians)" "funnel" "
-WITH l AS (SELECT l.status, l.created_at, l.converted_at,
+# ordered-set aggregates (nulls left out). funnel_ref [COLUMN]: one row,
+# or a row per COLUMN of leads
+funnel_ref() {
+	echo "WITH l AS (SELECT l.${1:+$1, l.}status, l.created_at, l.converted_at,
    (SELECT min(h.at) FROM lead_history h WHERE h.lead_id = l.id
      AND h.field = 'owner' AND h.to_value IS NOT NULL) AS a,
    (l.status = 'converted' OR EXISTS (SELECT 1 FROM lead_history h
@@ -350,7 +351,7 @@ WITH l AS (SELECT l.status, l.created_at, l.converted_at,
    (SELECT min(d.closed_at) FROM deals d WHERE d.lead_id = l.id
      AND d.status = 'won') AS w
  FROM leads l WHERE l.created_at < $TO)
-SELECT 'all' AS total, count(*) AS leads, $(cnt q) AS qualified,
+SELECT ${1:-"'all' AS total"}, count(*) AS leads, $(cnt q) AS qualified,
  $(cnt "status = 'converted'") AS converted, $(cnt dl) AS deals,
  count(w) AS won,
  round(100.0 * $(cnt q) / nullif(count(*), 0), 1) AS qualified_rate,
@@ -363,33 +364,10 @@ SELECT 'all' AS total, count(*) AS leads, $(cnt q) AS qualified,
  $(med "$(days a created_at)") AS median_days_to_assign,
  $(med "$(days converted_at created_at)") AS median_days_to_convert,
  $(med "$(days w created_at)") AS median_days_to_close
-FROM l;" "$nl"
-
-bench "funnel by source" "funnel --by source" "
-WITH l AS (SELECT l.source, l.status, l.created_at, l.converted_at,
-   (SELECT min(h.at) FROM lead_history h WHERE h.lead_id = l.id
-     AND h.field = 'owner' AND h.to_value IS NOT NULL) AS a,
-   (l.status = 'converted' OR EXISTS (SELECT 1 FROM lead_history h
-     WHERE h.lead_id = l.id AND h.field = 'status'
-     AND h.to_value = 'qualified')) AS q,
-   EXISTS (SELECT 1 FROM deals d WHERE d.lead_id = l.id) AS dl,
-   (SELECT min(d.closed_at) FROM deals d WHERE d.lead_id = l.id
-     AND d.status = 'won') AS w
- FROM leads l WHERE l.created_at < $TO)
-SELECT source, count(*) AS leads, $(cnt q) AS qualified,
- $(cnt "status = 'converted'") AS converted, $(cnt dl) AS deals,
- count(w) AS won,
- round(100.0 * $(cnt q) / nullif(count(*), 0), 1) AS qualified_rate,
- round(100.0 * $(cnt "status = 'converted'") / nullif($(cnt q), 0), 1)
-   AS converted_rate,
- round(100.0 * $(cnt dl) / nullif($(cnt "status = 'converted'"), 0), 1)
-   AS deal_rate,
- round(100.0 * count(w) / nullif($(cnt dl), 0), 1) AS won_rate,
- round(100.0 * count(w) / nullif(count(*), 0), 1) AS lead_to_won_rate,
- $(med "$(days a created_at)") AS median_days_to_assign,
- $(med "$(days converted_at created_at)") AS median_days_to_convert,
- $(med "$(days w created_at)") AS median_days_to_close
-FROM l GROUP BY source ORDER BY leads DESC, source $C;" "$nl"
+FROM l${1:+ GROUP BY $1 ORDER BY leads DESC, $1 $C};"
+}
+bench "funnel (1 row, 3 medians)" "funnel" "$(funnel_ref)" "$nl"
+bench "funnel by source" "funnel --by source" "$(funnel_ref source)" "$nl"
 
 bench "pipeline now" "pipeline" "
 SELECT stage, currency, count(*) AS deals,
