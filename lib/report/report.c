@@ -249,9 +249,16 @@ static void params_sql(struct crm_db *db, const struct crm_report_spec *s,
 	const char *by = o->by ? (*o->by ? o->by : NULL) : s->by;
 	char t[CRM_TIME_LEN], n[32];
 
-	crm_buf_adds(
-	    sql, "WITH RECURSIVE params_(now_, from_, to_, idle_, cur_, by_) "
-		 "AS (SELECT ?, ?, ?, ?, ?, ?)");
+	/* PostgreSQL: inlined, not materialized, so that the planner sees the
+	 * bound range in the subqueries that read it (service's replies of
+	 * the range's tickets: a hash join, not an index probe per ticket,
+	 * 0.6 s -> 0.3 s at 30,000 tickets; #25) */
+	crm_buf_addf(
+	    sql,
+	    "WITH RECURSIVE params_(now_, from_, to_, idle_, cur_, by_) "
+	    "AS %s(SELECT ?, ?, ?, ?, ?, ?)",
+	    crm_store_engine(db->store) == CRM_STORE_PG ? "NOT MATERIALIZED "
+							: "");
 	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
 	if (o->has_from)
 		crm_binds_push(b, crm_datetime_format(o->from, t), 't');
@@ -535,6 +542,69 @@ static void money_raw(const struct crm_report_spec *s, struct crm_report *r,
 	}
 }
 
+/* PostgreSQL: each crm_percentile(x, p) of the built SQL as the built-in
+ * ordered-set percentile_disc over x (#25): one sort per group instead of
+ * the SQL aggregate's array, which grows by a copy per row and calls a
+ * SQL function per row (quadratic: 40 s for 24,000 values). The same
+ * values as crm_percentile: p90 is the nearest rank ceil(p / 100 n) as
+ * percentile_disc's; the median (p 50) averages the rank ceil(n / 2) and
+ * the next one for an even n (the fraction just past one half picks rank
+ * n / 2 + 1 for an even n, (n + 1) / 2 again for an odd n, below 5e11
+ * values). The result is numeric, as crm_pct_final's. A call whose
+ * arguments do not parse stays as it is. Returns a new string. */
+static char *pg_percentiles(const char *s)
+{
+	static const char fn[] = "crm_percentile(";
+	struct crm_buf out = {0};
+	const char *p;
+
+	while ((p = strstr(s, fn))) {
+		const char *a = p + sizeof(fn) - 1, *e = a, *comma = NULL;
+		const char *pc, *pe;
+		int depth = 0, quoted = 0, xn;
+
+		for (; *e; e++) {
+			if (*e == '\'')
+				quoted = !quoted;
+			else if (quoted)
+				continue;
+			else if (*e == '(')
+				depth++;
+			else if (*e == ')' && depth-- == 0)
+				break;
+			else if (*e == ',' && !depth)
+				comma = e;
+		}
+		if (!*e || !comma)
+			break;
+		for (pc = comma + 1; *pc == ' '; pc++)
+			;
+		for (pe = e; pe > pc && pe[-1] == ' '; pe--)
+			;
+		xn = (int)(comma - a);
+		crm_buf_add(&out, s, (size_t)(p - s));
+		if (pe - pc == 2 && !strncmp(pc, "50", 2))
+			crm_buf_addf(
+			    &out,
+			    "CAST((percentile_disc(0.5) WITHIN GROUP "
+			    "(ORDER BY CAST(%.*s AS double precision)) + "
+			    "percentile_disc(0.500000000001) WITHIN "
+			    "GROUP (ORDER BY CAST(%.*s AS double "
+			    "precision))) / 2 AS numeric)",
+			    xn, a, xn, a);
+		else
+			crm_buf_addf(
+			    &out,
+			    "CAST(percentile_disc(CAST(%.*s AS double "
+			    "precision) / 100) WITHIN GROUP (ORDER BY "
+			    "CAST(%.*s AS double precision)) AS numeric)",
+			    (int)(pe - pc), pc, xn, a);
+		s = e + 1;
+	}
+	crm_buf_adds(&out, s);
+	return crm_buf_detach(&out);
+}
+
 static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 		   const struct crm_report_opts *o, struct crm_report *r,
 		   struct crm_err *err)
@@ -549,9 +619,16 @@ static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 		goto out;
 	/* LIMIT -1 keeps SQLite from flattening a derived table into the
 	 * aggregate; PostgreSQL's word for it is OFFSET 0 (as long) */
-	if (crm_store_engine(db->store) == CRM_STORE_PG)
+	if (crm_store_engine(db->store) == CRM_STORE_PG) {
+		char *pct;
+
 		for (char *p = sql.s; (p = strstr(p, " LIMIT -1")); p += 9)
 			memcpy(p, " OFFSET 0", 9);
+		pct = pg_percentiles(crm_buf_str(&sql));
+		crm_buf_release(&sql);
+		crm_buf_adds(&sql, pct);
+		free(pct);
+	}
 	st = crm_db_stmt(db, crm_buf_str(&sql), err);
 	if (!st)
 		goto out;

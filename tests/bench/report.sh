@@ -8,7 +8,7 @@
 # the ratio (ours / sqlite3, the best of two runs each; the goal is at
 # most 1.5) and our peak RSS, and a `row` line per report (lib.sh).
 # BENCH_ENGINE=sqlite|pg|both (default both when PostgreSQL is installed)
-# adds tests/bench/pg-reports.sh over ACTIVITIES, CONTACTS and DEALS.
+# adds tests/bench/pg-reports.sh over the same sizes (the same data).
 set -eu
 n=${1:-5000000}
 nc=${2:-1000000}
@@ -27,7 +27,7 @@ if [ -z "${BENCH_ENGINE:-}" ]; then
 	BENCH_ENGINE=sqlite
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && BENCH_ENGINE=both
 fi
-[ "$BENCH_ENGINE" != pg ] || exec sh "$top/tests/bench/pg-reports.sh" "$n" "$nc" "$nd"
+[ "$BENCH_ENGINE" != pg ] || exec sh "$top/tests/bench/pg-reports.sh" "$n" "$nc" "$nd" "$nl" "$nt"
 export CRM_NOW=2026-12-31T00:00:00Z LC_ALL=C
 
 "$bin/crm" init --db "$dir/crm.db" 2>/dev/null
@@ -238,16 +238,29 @@ SELECT owner, count(*) AS activities, count(DISTINCT contact_id) AS contacts,
 FROM activities WHERE occurred_at < '2026-12-31T00:00:01Z'
 GROUP BY owner ORDER BY activities DESC, owner;"
 
+# per month: every month from the first to the last with data, for every
+# owner, the empty ones with zeros (as crm-report fills them)
 bench "activities per month, owner" "activities --period month" "
-SELECT substr(occurred_at, 1, 7) AS period, owner, count(*) AS activities,
- count(DISTINCT contact_id) AS contacts,
+WITH a AS (SELECT substr(occurred_at, 1, 7) AS period, owner,
+ count(*) AS activities, count(DISTINCT contact_id) AS contacts,
  sum(type = 'call') AS calls, sum(type = 'email') AS emails,
  sum(type = 'meeting') AS meetings, sum(due_at IS NOT NULL) AS tasks,
  sum(due_at IS NOT NULL AND done_at IS NOT NULL) AS tasks_done,
  round(100.0 * sum(due_at IS NOT NULL AND done_at IS NOT NULL)
    / nullif(sum(due_at IS NOT NULL), 0), 1) AS tasks_done_rate
 FROM activities WHERE occurred_at < '2026-12-31T00:00:01Z'
-GROUP BY owner, period ORDER BY owner, period;"
+GROUP BY owner, period),
+m(period) AS (SELECT min(period) FROM a UNION ALL
+ SELECT substr(date(period || '-01', '+1 month'), 1, 7) FROM m
+ WHERE period < (SELECT max(period) FROM a)),
+o AS (SELECT DISTINCT owner FROM a)
+SELECT m.period, o.owner, coalesce(a.activities, 0) AS activities,
+ coalesce(a.contacts, 0) AS contacts, coalesce(a.calls, 0) AS calls,
+ coalesce(a.emails, 0) AS emails, coalesce(a.meetings, 0) AS meetings,
+ coalesce(a.tasks, 0) AS tasks, coalesce(a.tasks_done, 0) AS tasks_done,
+ a.tasks_done_rate
+FROM m CROSS JOIN o LEFT JOIN a ON a.period = m.period AND a.owner IS o.owner
+ORDER BY o.owner, m.period;"
 
 bench "contacts per source" "contacts" "
 SELECT source, count(*) AS contacts,
@@ -645,5 +658,5 @@ GROUP BY l.source, l.campaign ORDER BY leads DESC, l.source, l.campaign;" "$nl"
 
 if [ "$BENCH_ENGINE" = both ]; then
 	rm -f "$dir/crm.db" "$dir/crm.db-wal" "$dir/crm.db-shm"
-	sh "$top/tests/bench/pg-reports.sh" "$n" "$nc" "$nd"
+	sh "$top/tests/bench/pg-reports.sh" "$n" "$nc" "$nd" "$nl" "$nt"
 fi
