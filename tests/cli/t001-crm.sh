@@ -11,7 +11,17 @@ postgresql:* | postgres:*) # the database is no file there: its schema
 	sql "SELECT version FROM crm_schema"
 	check "crm init created the schema" [ "$(cat "$T/sql")" -ge 1 ] ;;
 *)	check "crm init created the database" [ -f "$CRM_DB" ]
-	check "database is 0600" [ "$(stat -c %a "$CRM_DB")" = 600 ] ;;
+	check "database is 0600" [ "$(stat -c %a "$CRM_DB")" = 600 ]
+	# new databases have 16 KiB pages (fewer WAL frames in a bulk
+	# import); a database made with 4 KiB pages keeps them and works
+	check "a new database has 16 KiB pages" \
+		[ "$(sqlite3 "$CRM_DB" 'PRAGMA page_size')" = 16384 ]
+	sqlite3 "$T/old.db" 'PRAGMA page_size=4096; PRAGMA journal_mode=WAL;' >/dev/null
+	expect_code 0 crm init --db "$T/old.db"
+	expect_code 0 crm contact add --db "$T/old.db" --first-name Old --ids
+	expect_out "a 4 KiB-page database takes records" <<<'1'
+	check "a 4 KiB-page database keeps its pages" \
+		[ "$(sqlite3 "$T/old.db" 'PRAGMA page_size')" = 4096 ] ;;
 esac
 expect_code 0 crm init --db "$T/sub/dir/other.db"
 check "crm init --db creates folders 0700" [ "$(stat -c %a "$T/sub/dir")" = 700 ]
