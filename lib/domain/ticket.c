@@ -996,6 +996,10 @@ struct actx {
 	 * wrote the ticket through apply */
 	struct levels done, run, pend;
 	bool written;
+	/* escalation: x->row is the ticket as stored, read in this write
+	 * transaction and kept so (touch), so an activity does not look the
+	 * ticket up again nor touch it for nothing */
+	bool held;
 };
 
 /* Write set (plus the id) onto ticket id, x->row then as written.
@@ -1027,6 +1031,27 @@ out:
 	return rc;
 }
 
+/* crm_activity_links[TICKET_LINK] is ticket_id */
+enum { TICKET_LINK = 4 };
+
+/* last_activity_at of the held ticket (x->row) brought to now, as
+ * crm_activity_touch does, and in x->row too: no statement when it is
+ * there already (the UPDATE would match no row). */
+static int touch(struct actx *x, struct crm_err *err)
+{
+	const char *v = x->row.v[F_LAST_ACTIVITY];
+	char now[CRM_TIME_LEN];
+
+	crm_datetime_format(x->db->now, now);
+	if (v && strcmp(v, now) >= 0)
+		return 0;
+	if (crm_activity_touch(x->db, "ticket_id", crm_row_id(&x->row), now,
+			       err) < 0)
+		return -1;
+	set_str(&x->row, F_LAST_ACTIVITY, now);
+	return 0;
+}
+
 static int log_on(struct actx *x, const char *type, const char *direction,
 		  const char *subject, const char *body, const char *owner,
 		  int64_t *id, struct crm_err *err)
@@ -1044,7 +1069,11 @@ static int log_on(struct actx *x, const char *type, const char *direction,
 
 	act.contact_id = c ? strtoll(c, NULL, 10) : 0;
 	act.company_id = co ? strtoll(co, NULL, 10) : 0;
-	return crm_activity_log(x->db, &act, id, err);
+	if (x->held)
+		act.known = act.untouched = 1u << TICKET_LINK;
+	if (crm_activity_log(x->db, &act, id, err) < 0)
+		return -1;
+	return x->held ? touch(x, err) : 0;
 }
 
 static int status_allowed(const struct crm_row *row, const char *to,
@@ -1561,6 +1590,7 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 	if (actx_open(&x, db, "sla --escalate", &o, err) < 0)
 		goto out;
 	x.ag = &ag;
+	x.held = true;
 	while (i < sc->n) {
 		size_t n = 0, end = i;
 

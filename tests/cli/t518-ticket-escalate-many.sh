@@ -219,4 +219,22 @@ cat >"$T/want" <<'X'
 2|0
 X
 compare "$T/want" "$T/sql" "one activity per level, one change set per run"
+# last_activity_at: each level's activity brings the ticket to the run's
+# time (one touch a ticket and run: the later levels' would change
+# nothing), and the undo row of a level's change shows it already there
+sql "SELECT ifnull(last_activity_at, '-'), count(*) FROM tickets GROUP BY 1
+  ORDER BY 1"
+cat >"$T/want" <<'X'
+-|30
+2026-11-23T17:00:00Z|270
+X
+compare "$T/want" "$T/sql" "last_activity_at at the last run's time"
+sql "SELECT c.at, ifnull(json_extract(a.before, '$.last_activity_at'), '-'),
+  count(*) FROM crm_audit a JOIN crm_changes c ON c.id = a.change_id
+  WHERE c.command = 'sla --escalate' GROUP BY 1, 2 ORDER BY 1, 2"
+cat >"$T/want" <<'X'
+2026-11-23T11:00:00Z|2026-11-23T11:00:00Z|270
+2026-11-23T17:00:00Z|2026-11-23T17:00:00Z|515
+X
+compare "$T/want" "$T/sql" "undo rows: the ticket as the activity's touch left it"
 done_testing
