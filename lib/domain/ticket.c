@@ -379,9 +379,158 @@ static int step_row(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
+/* Escalation: the status history and the agents' replies of a chunk of
+ * tickets, read with one statement each before the chunk's levels apply
+ * (the prepare hook's clock read them with two statements a ticket at
+ * each update). A ticket given a status history row since is read again
+ * one at a time; escalation's levels log no replies. */
+struct pre_ticket {
+	int64_t id;
+	bool stale; /* a status history row written since */
+	struct timeline tl;
+	char *first_out, *last_out; /* agent replies: min and max occurred_at */
+};
+
+static struct {
+	bool on;
+	struct pre_ticket *v; /* sorted by id */
+	size_t n, cap;
+} pre;
+
+static void pre_clear(void)
+{
+	for (size_t i = 0; i < pre.n; i++) {
+		free(pre.v[i].tl.v);
+		free(pre.v[i].first_out);
+		free(pre.v[i].last_out);
+	}
+	pre.n = 0;
+	pre.on = false;
+}
+
+static struct pre_ticket *pre_find(int64_t id)
+{
+	size_t lo = 0, hi = pre.on ? pre.n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pre.v[mid].id == id)
+			return &pre.v[mid];
+		if (pre.v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* crm_stmt_each: a status change of a preloaded ticket */
+static int pre_step_row(struct crm_stmt *st, void *arg)
+{
+	struct pre_ticket *t = pre_find(crm_stmt_int(st, 0));
+
+	(void)arg;
+	if (t)
+		push_step(&t->tl, when(crm_stmt_text(st, 1)),
+			  crm_stmt_text(st, 2));
+	return 0;
+}
+
+/* crm_stmt_each: the agent replies of a preloaded ticket */
+static int pre_reply_row(struct crm_stmt *st, void *arg)
+{
+	struct pre_ticket *t = pre_find(crm_stmt_int(st, 0));
+
+	(void)arg;
+	if (t) {
+		t->first_out = crm_stmt_dup(st, 1);
+		t->last_out = crm_stmt_dup(st, 2);
+	}
+	return 0;
+}
+
+static int by_id64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Run sql (head, then an IN list of n ids, then tail) over ids. */
+static int pre_query(struct crm_db *db, const char *head, const char *tail,
+		     const int64_t *ids, size_t n,
+		     int (*fn)(struct crm_stmt *st, void *arg),
+		     struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
+	int rc;
+
+	crm_buf_adds(&sql, head);
+	for (size_t i = 0; i < n; i++)
+		crm_buf_adds(&sql, i ? ", ?" : "?");
+	crm_buf_adds(&sql, tail);
+	/* not cached: the cache keys on the string's address */
+	st = crm_db_stmt(db, sql.s, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		crm_stmt_bind_int(st, (int)i + 1, ids[i]);
+	rc = crm_stmt_each(st, fn, NULL, err);
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Preload tickets ids[0..n). */
+static int pre_load(struct crm_db *db, const int64_t *ids, size_t n,
+		    struct crm_err *err)
+{
+	int64_t *sorted = crm_xcalloc(n ? n : 1, sizeof(*sorted));
+	int rc;
+
+	pre_clear();
+	if (hist_flush(db, err) < 0) {
+		free(sorted);
+		return -1;
+	}
+	memcpy(sorted, ids, n * sizeof(*ids));
+	qsort(sorted, n, sizeof(*sorted), by_id64);
+	pre.v = crm_xgrow(pre.v, &pre.cap, n ? n : 1, sizeof(*pre.v));
+	for (size_t i = 0; i < n; i++)
+		if (!pre.n || pre.v[pre.n - 1].id != sorted[i])
+			pre.v[pre.n++] = (struct pre_ticket){.id = sorted[i]};
+	pre.on = true;
+	free(sorted);
+	rc = pre_query(db,
+		       "SELECT ticket_id, at, to_status FROM "
+		       "ticket_status_history WHERE ticket_id IN (",
+		       ") ORDER BY ticket_id, at, id", ids, n, pre_step_row,
+		       err);
+	if (rc == 0)
+		rc = pre_query(db,
+			       "SELECT ticket_id, min(occurred_at), "
+			       "max(occurred_at) FROM activities WHERE "
+			       "ticket_id IN (",
+			       ") AND type = 'reply' AND direction = 'out' "
+			       "GROUP BY ticket_id",
+			       ids, n, pre_reply_row, err);
+	if (rc < 0)
+		pre_clear();
+	return rc;
+}
+
 static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 		      struct crm_err *err)
 {
+	const struct pre_ticket *t = pre_find(id);
+
+	if (t && !t->stale) {
+		for (size_t i = 0; i < t->tl.n; i++)
+			push_step(tl, t->tl.v[i].at, t->tl.v[i].status);
+		return 0;
+	}
 	if (hist_flush(db, err) < 0)
 		return -1;
 	return crm_dbq_each(db, err, step_row, tl,
@@ -416,7 +565,10 @@ static int add_history(struct crm_db *db, int64_t id, const char *from,
 		       struct crm_err *err)
 {
 	const char *v[] = {from, to, at, db->actor};
+	struct pre_ticket *t = pre_find(id);
 
+	if (t)
+		t->stale = true;
 	return history_row(db, &hist.status, id, v, keep, err);
 }
 
@@ -467,26 +619,35 @@ static struct crm_span *pauses(const struct crm_sla *s,
 static int replies(struct crm_db *db, int64_t id, const char *answered,
 		   crm_time *first_out, crm_time *awaiting, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_dbq(
-	    db, err,
-	    "SELECT min(occurred_at), max(occurred_at) FROM activities WHERE "
-	    "ticket_id = ? AND type = 'reply' AND direction = 'out'",
-	    "i", id);
+	const struct pre_ticket *t = pre_find(id);
 	char last[CRM_TIME_LEN] = "", *in = NULL;
 	int rc;
 
 	*first_out = *awaiting = CRM_BIZ_NEVER;
-	if (!st)
-		return -1;
-	if ((rc = crm_stmt_step(st, err)) == 1) {
-		*first_out = when(crm_stmt_text(st, 0));
-		if (crm_stmt_text(st, 1))
-			snprintf(last, sizeof(last), "%s",
-				 crm_stmt_text(st, 1));
+	if (t) {
+		*first_out = when(t->first_out);
+		if (t->last_out)
+			snprintf(last, sizeof(last), "%s", t->last_out);
+	} else {
+		struct crm_stmt *st =
+		    crm_dbq(db, err,
+			    "SELECT min(occurred_at), max(occurred_at) FROM "
+			    "activities WHERE ticket_id = ? AND type = "
+			    "'reply' AND direction = 'out'",
+			    "i", id);
+
+		if (!st)
+			return -1;
+		if ((rc = crm_stmt_step(st, err)) == 1) {
+			*first_out = when(crm_stmt_text(st, 0));
+			if (crm_stmt_text(st, 1))
+				snprintf(last, sizeof(last), "%s",
+					 crm_stmt_text(st, 1));
+		}
+		crm_stmt_reset(st);
+		if (rc < 0)
+			return -1;
 	}
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
 	if (answered && strcmp(answered, last) > 0)
 		snprintf(last, sizeof(last), "%s", answered);
 	if (!last[0])
@@ -1601,7 +1762,8 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 				ids[n++] = sc->v[end].id;
 		while (end < sc->n && sc->v[end].id == ids[n - 1])
 			end++;
-		if (levels_load(db, ids, n, &x.done, err) < 0)
+		if (levels_load(db, ids, n, &x.done, err) < 0 ||
+		    pre_load(db, ids, n, err) < 0)
 			goto out;
 		for (size_t k = 0; k < n; k++)
 			if (escalate_ticket(&x, ids[k], sc->at, escalated,
@@ -1613,6 +1775,10 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 	}
 	rc = 0;
 out:
+	pre_clear();
+	free(pre.v);
+	pre.v = NULL;
+	pre.cap = 0;
 	agents_release(&ag);
 	actx_close(&x);
 	return rc;
