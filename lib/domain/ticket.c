@@ -1179,6 +1179,8 @@ static int apply(struct actx *x, int64_t id, struct crm_err *err)
 		st =
 		    x->row.v[F_STATUS] ? crm_xstrdup(x->row.v[F_STATUS]) : NULL;
 	}
+	if (x->held)
+		crm_importer_known(x->im, &x->row);
 	if (crm_importer_apply(x->im, &x->set, &x->row, &a, err) < 0)
 		goto out;
 	crm_rec_clear(&x->set);
