@@ -847,14 +847,16 @@ static int ticket_prepare(struct crm_db *db, const struct crm_entity *e,
 		set_str(row, F_SOLVED, NULL); /* reopened */
 		set_str(row, F_CLOSED, NULL);
 	}
+	/* escalation on PostgreSQL (pre.on, hist.on) keeps them for a
+	 * multi-row statement too */
 	if (old && !same(ost, row->v[F_STATUS]) &&
-	    add_history(db, crm_row_id(row), ost, row->v[F_STATUS], now, false,
+	    add_history(db, crm_row_id(row), ost, row->v[F_STATUS], now, pre.on,
 			err) < 0)
 		return -1;
 	if (old &&
 	    (!same(old->v[F_ASSIGNEE], row->v[F_ASSIGNEE]) ||
 	     !same(old->v[F_TEAM], row->v[F_TEAM])) &&
-	    add_owner_history(db, crm_row_id(row), old, row, now, false, err) <
+	    add_owner_history(db, crm_row_id(row), old, row, now, pre.on, err) <
 		0)
 		return -1;
 	/* a ticket loaded with its policy (an export) keeps its clock */
@@ -1754,6 +1756,10 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 		goto out;
 	x.ag = &ag;
 	x.held = true;
+	/* PostgreSQL: the history rows of the run's updates wait, as those of
+	 * a bulk import (written before the history is read and at the
+	 * end) */
+	hist.on = crm_store_engine(db->store) == CRM_STORE_PG;
 	while (i < sc->n) {
 		size_t n = 0, end = i;
 
@@ -1775,8 +1781,11 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 			goto out;
 		i = end;
 	}
-	rc = 0;
+	rc = hist_flush(db, err);
 out:
+	hist.on = false;
+	pending_release(&hist.status);
+	pending_release(&hist.owner);
 	pre_clear();
 	free(pre.v);
 	pre.v = NULL;
