@@ -457,10 +457,10 @@ static int by_id64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Run sql (head, then an IN list of n ids, then tail) over ids. */
-static int pre_query(struct crm_db *db, const char *head, const char *tail,
+/* Each row of head, an IN list of ids[0..n), then tail, to fn. */
+static int ids_query(struct crm_db *db, const char *head, const char *tail,
 		     const int64_t *ids, size_t n,
-		     int (*fn)(struct crm_stmt *st, void *arg),
+		     int (*fn)(struct crm_stmt *st, void *arg), void *arg,
 		     struct crm_err *err)
 {
 	struct crm_buf sql = {0};
@@ -478,7 +478,7 @@ static int pre_query(struct crm_db *db, const char *head, const char *tail,
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		crm_stmt_bind_int(st, (int)i + 1, ids[i]);
-	rc = crm_stmt_each(st, fn, NULL, err);
+	rc = crm_stmt_each(st, fn, arg, err);
 	crm_stmt_finalize(st);
 	return rc < 0 ? -1 : 0;
 }
@@ -503,19 +503,19 @@ static int pre_load(struct crm_db *db, const int64_t *ids, size_t n,
 			pre.v[pre.n++] = (struct pre_ticket){.id = sorted[i]};
 	pre.on = true;
 	free(sorted);
-	rc = pre_query(db,
+	rc = ids_query(db,
 		       "SELECT ticket_id, at, to_status FROM "
 		       "ticket_status_history WHERE ticket_id IN (",
 		       ") ORDER BY ticket_id, at, id", ids, n, pre_step_row,
-		       err);
+		       NULL, err);
 	if (rc == 0)
-		rc = pre_query(db,
+		rc = ids_query(db,
 			       "SELECT ticket_id, min(occurred_at), "
 			       "max(occurred_at) FROM activities WHERE "
 			       "ticket_id IN (",
 			       ") AND type = 'reply' AND direction = 'out' "
 			       "GROUP BY ticket_id",
-			       ids, n, pre_reply_row, err);
+			       ids, n, pre_reply_row, NULL, err);
 	if (rc < 0)
 		pre_clear();
 	return rc;
@@ -1503,26 +1503,13 @@ static int level_row(struct crm_stmt *st, void *arg)
 static int levels_load(struct crm_db *db, const int64_t *ids, size_t n,
 		       struct levels *lv, struct crm_err *err)
 {
-	struct crm_buf sql = {0};
-	struct crm_stmt *st;
 	int rc;
 
 	levels_clear(lv);
-	crm_buf_adds(&sql, "SELECT ticket_id, policy, level FROM "
-			   "ticket_escalations WHERE ticket_id IN (?");
-	for (size_t i = 1; i < n; i++)
-		crm_buf_adds(&sql, ", ?");
-	crm_buf_adds(&sql, ")");
-	/* prepared per chunk (the statement cache keys on the string's
-	 * address) */
-	st = crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
-	if (!st)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		crm_stmt_bind_int(st, (int)i + 1, ids[i]);
-	rc = crm_stmt_each(st, level_row, lv, err);
-	crm_stmt_finalize(st);
+	rc = ids_query(db,
+		       "SELECT ticket_id, policy, level FROM "
+		       "ticket_escalations WHERE ticket_id IN (",
+		       ")", ids, n, level_row, lv, err);
 	if (lv->n) /* qsort wants an array, even of none */
 		qsort(lv->v, lv->n, sizeof(*lv->v), by_ticket);
 	return rc < 0 ? -1 : 0;
