@@ -244,7 +244,7 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 		int64_t company;
 		int e;
 
-		if (!links[k])
+		if (!links[k] || (k > 0 && (a->known & 1u << k)))
 			continue;
 		e = link_exists(db, k, links[k], &company, err);
 		if (e < 0)
@@ -270,7 +270,7 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 	if (!pg && id && (*id = crm_store_last_id(db->store, err)) < 0)
 		goto out;
 	for (long k = 0; k < 5; k++)
-		if (links[k] &&
+		if (links[k] && !(a->untouched & 1u << k) &&
 		    crm_activity_touch(db, crm_activity_links[k].column,
 				       links[k], occurred, err) < 0)
 			goto out;

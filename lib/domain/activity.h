@@ -22,6 +22,12 @@ struct crm_activity {
 	const char *owner, *channel;
 	const char *due_at; /* a task: open until done_at is set */
 	int64_t contact_id, company_id, lead_id, deal_id, ticket_id;
+	/* Links the caller answers for, bit k for crm_activity_links[k]
+	 * (0: none): known, the record was read in the caller's write
+	 * transaction and is not looked up again (not the contact, whose
+	 * company comes with its look-up); untouched, the caller keeps its
+	 * last_activity_at itself (crm_activity_touch after this call). */
+	unsigned known, untouched;
 };
 
 /* Insert a inside the caller's open transaction and keep last_activity_at

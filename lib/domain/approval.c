@@ -801,12 +801,17 @@ static void join(const struct crm_strv *sv, struct crm_buf *out)
 		crm_buf_addf(out, "%s%s", i ? ", " : "", sv->v[i]);
 }
 
+/* The write transaction (db->tx) that last wrote crm_approvals in this
+ * process (see may_lock). */
+static uint64_t approvals_tx;
+
 static int set_state(struct crm_db *db, const struct appr *a,
 		     const char *status, int64_t step, const char *due,
 		     bool escalated, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
 
+	approvals_tx = db->tx;
 	return crm_dbq_run(
 	    db, err,
 	    "UPDATE crm_approvals SET status = ?, step = ?, due_at = ?, "
@@ -942,6 +947,7 @@ int crm_approval_start(struct crm_db *db, const struct crm_entity *e,
 	json_array_foreach(lock, i, v)
 	    crm_buf_addf(&locks, "%s%s", i ? "," : "", json_string_value(v));
 	sj = json_dumps(spec, JSON_COMPACT);
+	approvals_tx = db->tx;
 	got = crm_dbq_step(
 	    db, err, &a.id,
 	    "INSERT INTO crm_approvals (process, entity, record_id, status, "
@@ -1321,6 +1327,48 @@ static int guard_row(struct crm_stmt *st, void *arg)
 	return bad >= 0 ? -1 : 0;
 }
 
+/* Whether a pending approval locks fields of some record of an entity,
+ * kept for the write transaction it was asked in (db->tx): while it holds
+ * the writer nobody else writes crm_approvals. A transaction that wrote
+ * crm_approvals itself (approvals_tx) asks per record, as a savepoint
+ * rolled back may bring a pending approval back. A few entities at a
+ * time, a new one in the place of the oldest. */
+static struct locking {
+	const struct crm_db *db;
+	const struct crm_entity *e;
+	uint64_t tx;
+	bool any;
+} locking[4];
+
+/* 1 when a record of e may be locked (ask per record), 0 none, -1. */
+static int may_lock(struct crm_db *db, const struct crm_entity *e,
+		    struct crm_err *err)
+{
+	const size_t n = sizeof(locking) / sizeof(locking[0]);
+	struct locking *l = NULL;
+	int64_t any;
+
+	if (!db->tx || approvals_tx == db->tx)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (locking[i].db == db && locking[i].e == e)
+			l = &locking[i];
+	if (l && l->tx == db->tx)
+		return l->any;
+	any = crm_dbq_int(db, err,
+			  "SELECT 1 FROM crm_approvals WHERE entity = ? AND "
+			  "status = 'pending' AND locks IS NOT NULL LIMIT 1",
+			  "s", e->name);
+	if (any < 0)
+		return -1;
+	if (!l) {
+		memmove(&locking[1], &locking[0], (n - 1) * sizeof(*l));
+		l = &locking[0];
+	}
+	*l = (struct locking){db, e, db->tx, any > 0};
+	return l->any;
+}
+
 /* The entity engine's write guard (lib/entity/entity.h): an update of a
  * field that a pending approval of the record locks is refused. */
 int crm_entity_guard(struct crm_db *db, const struct crm_entity *e,
@@ -1328,7 +1376,10 @@ int crm_entity_guard(struct crm_db *db, const struct crm_entity *e,
 		     struct crm_err *err)
 {
 	struct guard g = {e, old, row, err};
+	int may = may_lock(db, e, err);
 
+	if (may <= 0)
+		return may;
 	return crm_dbq_each(db, err, guard_row, &g,
 			    "SELECT id, locks FROM crm_approvals WHERE entity "
 			    "= ? AND record_id = ? AND status = 'pending' AND "

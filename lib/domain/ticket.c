@@ -379,9 +379,158 @@ static int step_row(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
+/* Escalation: the status history and the agents' replies of a chunk of
+ * tickets, read with one statement each before the chunk's levels apply
+ * (the prepare hook's clock read them with two statements a ticket at
+ * each update). A ticket given a status history row since is read again
+ * one at a time; escalation's levels log no replies. */
+struct pre_ticket {
+	int64_t id;
+	bool stale; /* a status history row written since */
+	struct timeline tl;
+	char *first_out, *last_out; /* agent replies: min and max occurred_at */
+};
+
+static struct {
+	bool on;
+	struct pre_ticket *v; /* sorted by id */
+	size_t n, cap;
+} pre;
+
+static void pre_clear(void)
+{
+	for (size_t i = 0; i < pre.n; i++) {
+		free(pre.v[i].tl.v);
+		free(pre.v[i].first_out);
+		free(pre.v[i].last_out);
+	}
+	pre.n = 0;
+	pre.on = false;
+}
+
+static struct pre_ticket *pre_find(int64_t id)
+{
+	size_t lo = 0, hi = pre.on ? pre.n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pre.v[mid].id == id)
+			return &pre.v[mid];
+		if (pre.v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* crm_stmt_each: a status change of a preloaded ticket */
+static int pre_step_row(struct crm_stmt *st, void *arg)
+{
+	struct pre_ticket *t = pre_find(crm_stmt_int(st, 0));
+
+	(void)arg;
+	if (t)
+		push_step(&t->tl, when(crm_stmt_text(st, 1)),
+			  crm_stmt_text(st, 2));
+	return 0;
+}
+
+/* crm_stmt_each: the agent replies of a preloaded ticket */
+static int pre_reply_row(struct crm_stmt *st, void *arg)
+{
+	struct pre_ticket *t = pre_find(crm_stmt_int(st, 0));
+
+	(void)arg;
+	if (t) {
+		t->first_out = crm_stmt_dup(st, 1);
+		t->last_out = crm_stmt_dup(st, 2);
+	}
+	return 0;
+}
+
+static int by_id64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Each row of head, an IN list of ids[0..n), then tail, to fn. */
+static int ids_query(struct crm_db *db, const char *head, const char *tail,
+		     const int64_t *ids, size_t n,
+		     int (*fn)(struct crm_stmt *st, void *arg), void *arg,
+		     struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
+	int rc;
+
+	crm_buf_adds(&sql, head);
+	for (size_t i = 0; i < n; i++)
+		crm_buf_adds(&sql, i ? ", ?" : "?");
+	crm_buf_adds(&sql, tail);
+	/* not cached: the cache keys on the string's address */
+	st = crm_db_stmt(db, sql.s, err);
+	crm_buf_release(&sql);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		crm_stmt_bind_int(st, (int)i + 1, ids[i]);
+	rc = crm_stmt_each(st, fn, arg, err);
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Preload tickets ids[0..n). */
+static int pre_load(struct crm_db *db, const int64_t *ids, size_t n,
+		    struct crm_err *err)
+{
+	int64_t *sorted = crm_xcalloc(n ? n : 1, sizeof(*sorted));
+	int rc;
+
+	pre_clear();
+	if (hist_flush(db, err) < 0) {
+		free(sorted);
+		return -1;
+	}
+	memcpy(sorted, ids, n * sizeof(*ids));
+	qsort(sorted, n, sizeof(*sorted), by_id64);
+	pre.v = crm_xgrow(pre.v, &pre.cap, n ? n : 1, sizeof(*pre.v));
+	for (size_t i = 0; i < n; i++)
+		if (!pre.n || pre.v[pre.n - 1].id != sorted[i])
+			pre.v[pre.n++] = (struct pre_ticket){.id = sorted[i]};
+	pre.on = true;
+	free(sorted);
+	rc = ids_query(db,
+		       "SELECT ticket_id, at, to_status FROM "
+		       "ticket_status_history WHERE ticket_id IN (",
+		       ") ORDER BY ticket_id, at, id", ids, n, pre_step_row,
+		       NULL, err);
+	if (rc == 0)
+		rc = ids_query(db,
+			       "SELECT ticket_id, min(occurred_at), "
+			       "max(occurred_at) FROM activities WHERE "
+			       "ticket_id IN (",
+			       ") AND type = 'reply' AND direction = 'out' "
+			       "GROUP BY ticket_id",
+			       ids, n, pre_reply_row, NULL, err);
+	if (rc < 0)
+		pre_clear();
+	return rc;
+}
+
 static int load_steps(struct crm_db *db, int64_t id, struct timeline *tl,
 		      struct crm_err *err)
 {
+	const struct pre_ticket *t = pre_find(id);
+
+	if (t && !t->stale) {
+		for (size_t i = 0; i < t->tl.n; i++)
+			push_step(tl, t->tl.v[i].at, t->tl.v[i].status);
+		return 0;
+	}
 	if (hist_flush(db, err) < 0)
 		return -1;
 	return crm_dbq_each(db, err, step_row, tl,
@@ -416,7 +565,10 @@ static int add_history(struct crm_db *db, int64_t id, const char *from,
 		       struct crm_err *err)
 {
 	const char *v[] = {from, to, at, db->actor};
+	struct pre_ticket *t = pre_find(id);
 
+	if (t)
+		t->stale = true;
 	return history_row(db, &hist.status, id, v, keep, err);
 }
 
@@ -467,26 +619,35 @@ static struct crm_span *pauses(const struct crm_sla *s,
 static int replies(struct crm_db *db, int64_t id, const char *answered,
 		   crm_time *first_out, crm_time *awaiting, struct crm_err *err)
 {
-	struct crm_stmt *st = crm_dbq(
-	    db, err,
-	    "SELECT min(occurred_at), max(occurred_at) FROM activities WHERE "
-	    "ticket_id = ? AND type = 'reply' AND direction = 'out'",
-	    "i", id);
+	const struct pre_ticket *t = pre_find(id);
 	char last[CRM_TIME_LEN] = "", *in = NULL;
 	int rc;
 
 	*first_out = *awaiting = CRM_BIZ_NEVER;
-	if (!st)
-		return -1;
-	if ((rc = crm_stmt_step(st, err)) == 1) {
-		*first_out = when(crm_stmt_text(st, 0));
-		if (crm_stmt_text(st, 1))
-			snprintf(last, sizeof(last), "%s",
-				 crm_stmt_text(st, 1));
+	if (t) {
+		*first_out = when(t->first_out);
+		if (t->last_out)
+			snprintf(last, sizeof(last), "%s", t->last_out);
+	} else {
+		struct crm_stmt *st =
+		    crm_dbq(db, err,
+			    "SELECT min(occurred_at), max(occurred_at) FROM "
+			    "activities WHERE ticket_id = ? AND type = "
+			    "'reply' AND direction = 'out'",
+			    "i", id);
+
+		if (!st)
+			return -1;
+		if ((rc = crm_stmt_step(st, err)) == 1) {
+			*first_out = when(crm_stmt_text(st, 0));
+			if (crm_stmt_text(st, 1))
+				snprintf(last, sizeof(last), "%s",
+					 crm_stmt_text(st, 1));
+		}
+		crm_stmt_reset(st);
+		if (rc < 0)
+			return -1;
 	}
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return -1;
 	if (answered && strcmp(answered, last) > 0)
 		snprintf(last, sizeof(last), "%s", answered);
 	if (!last[0])
@@ -686,14 +847,16 @@ static int ticket_prepare(struct crm_db *db, const struct crm_entity *e,
 		set_str(row, F_SOLVED, NULL); /* reopened */
 		set_str(row, F_CLOSED, NULL);
 	}
+	/* escalation on PostgreSQL (pre.on, hist.on) keeps them for a
+	 * multi-row statement too */
 	if (old && !same(ost, row->v[F_STATUS]) &&
-	    add_history(db, crm_row_id(row), ost, row->v[F_STATUS], now, false,
+	    add_history(db, crm_row_id(row), ost, row->v[F_STATUS], now, pre.on,
 			err) < 0)
 		return -1;
 	if (old &&
 	    (!same(old->v[F_ASSIGNEE], row->v[F_ASSIGNEE]) ||
 	     !same(old->v[F_TEAM], row->v[F_TEAM])) &&
-	    add_owner_history(db, crm_row_id(row), old, row, now, false, err) <
+	    add_owner_history(db, crm_row_id(row), old, row, now, pre.on, err) <
 		0)
 		return -1;
 	/* a ticket loaded with its policy (an export) keeps its clock */
@@ -996,6 +1159,10 @@ struct actx {
 	 * wrote the ticket through apply */
 	struct levels done, run, pend;
 	bool written;
+	/* escalation: x->row is the ticket as stored, read in this write
+	 * transaction and kept so (touch), so an activity does not look the
+	 * ticket up again nor touch it for nothing */
+	bool held;
 };
 
 /* Write set (plus the id) onto ticket id, x->row then as written.
@@ -1014,6 +1181,8 @@ static int apply(struct actx *x, int64_t id, struct crm_err *err)
 		st =
 		    x->row.v[F_STATUS] ? crm_xstrdup(x->row.v[F_STATUS]) : NULL;
 	}
+	if (x->held)
+		crm_importer_known(x->im, &x->row);
 	if (crm_importer_apply(x->im, &x->set, &x->row, &a, err) < 0)
 		goto out;
 	crm_rec_clear(&x->set);
@@ -1025,6 +1194,27 @@ out:
 	free(was);
 	free(st);
 	return rc;
+}
+
+/* crm_activity_links[TICKET_LINK] is ticket_id */
+enum { TICKET_LINK = 4 };
+
+/* last_activity_at of the held ticket (x->row) brought to now, as
+ * crm_activity_touch does, and in x->row too: no statement when it is
+ * there already (the UPDATE would match no row). */
+static int touch(struct actx *x, struct crm_err *err)
+{
+	const char *v = x->row.v[F_LAST_ACTIVITY];
+	char now[CRM_TIME_LEN];
+
+	crm_datetime_format(x->db->now, now);
+	if (v && strcmp(v, now) >= 0)
+		return 0;
+	if (crm_activity_touch(x->db, "ticket_id", crm_row_id(&x->row), now,
+			       err) < 0)
+		return -1;
+	set_str(&x->row, F_LAST_ACTIVITY, now);
+	return 0;
 }
 
 static int log_on(struct actx *x, const char *type, const char *direction,
@@ -1044,7 +1234,11 @@ static int log_on(struct actx *x, const char *type, const char *direction,
 
 	act.contact_id = c ? strtoll(c, NULL, 10) : 0;
 	act.company_id = co ? strtoll(co, NULL, 10) : 0;
-	return crm_activity_log(x->db, &act, id, err);
+	if (x->held)
+		act.known = act.untouched = 1u << TICKET_LINK;
+	if (crm_activity_log(x->db, &act, id, err) < 0)
+		return -1;
+	return x->held ? touch(x, err) : 0;
 }
 
 static int status_allowed(const struct crm_row *row, const char *to,
@@ -1309,26 +1503,13 @@ static int level_row(struct crm_stmt *st, void *arg)
 static int levels_load(struct crm_db *db, const int64_t *ids, size_t n,
 		       struct levels *lv, struct crm_err *err)
 {
-	struct crm_buf sql = {0};
-	struct crm_stmt *st;
 	int rc;
 
 	levels_clear(lv);
-	crm_buf_adds(&sql, "SELECT ticket_id, policy, level FROM "
-			   "ticket_escalations WHERE ticket_id IN (?");
-	for (size_t i = 1; i < n; i++)
-		crm_buf_adds(&sql, ", ?");
-	crm_buf_adds(&sql, ")");
-	/* prepared per chunk (the statement cache keys on the string's
-	 * address) */
-	st = crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
-	if (!st)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		crm_stmt_bind_int(st, (int)i + 1, ids[i]);
-	rc = crm_stmt_each(st, level_row, lv, err);
-	crm_stmt_finalize(st);
+	rc = ids_query(db,
+		       "SELECT ticket_id, policy, level FROM "
+		       "ticket_escalations WHERE ticket_id IN (",
+		       ")", ids, n, level_row, lv, err);
 	if (lv->n) /* qsort wants an array, even of none */
 		qsort(lv->v, lv->n, sizeof(*lv->v), by_ticket);
 	return rc < 0 ? -1 : 0;
@@ -1561,6 +1742,11 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 	if (actx_open(&x, db, "sla --escalate", &o, err) < 0)
 		goto out;
 	x.ag = &ag;
+	x.held = true;
+	/* PostgreSQL: the history rows of the run's updates wait, as those of
+	 * a bulk import (written before the history is read and at the
+	 * end) */
+	hist.on = crm_store_engine(db->store) == CRM_STORE_PG;
 	while (i < sc->n) {
 		size_t n = 0, end = i;
 
@@ -1571,7 +1757,8 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 				ids[n++] = sc->v[end].id;
 		while (end < sc->n && sc->v[end].id == ids[n - 1])
 			end++;
-		if (levels_load(db, ids, n, &x.done, err) < 0)
+		if (levels_load(db, ids, n, &x.done, err) < 0 ||
+		    pre_load(db, ids, n, err) < 0)
 			goto out;
 		for (size_t k = 0; k < n; k++)
 			if (escalate_ticket(&x, ids[k], sc->at, escalated,
@@ -1581,8 +1768,15 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 			goto out;
 		i = end;
 	}
-	rc = 0;
+	rc = hist_flush(db, err);
 out:
+	hist.on = false;
+	pending_release(&hist.status);
+	pending_release(&hist.owner);
+	pre_clear();
+	free(pre.v);
+	pre.v = NULL;
+	pre.cap = 0;
 	agents_release(&ag);
 	actx_close(&x);
 	return rc;

@@ -389,6 +389,13 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 		       struct crm_row *row, enum crm_import_action *action,
 		       struct crm_err *err);
+/* The stored record the next crm_importer_apply's id names, as the caller
+ * holds it: read (crm_entity_get) in this write transaction and followed
+ * through every write since (the rows apply gave back). That apply takes
+ * it instead of reading the record by its id again; an apply of another
+ * id, or of an importer not keyed on id, looks it up as before. old must
+ * stay until that apply returns. */
+void crm_importer_known(struct crm_importer *im, const struct crm_row *old);
 void crm_importer_free(struct crm_importer *im);
 
 /* Update the selected rows with the record set (field -> value; "" clears)

@@ -98,7 +98,8 @@ struct crm_importer {
 	 * with ids from a block of the table's sequence reserved ahead */
 	bool bulk;
 	struct crm_copy *copy;
-	int64_t next_id, end_id; /* the block's next id and its end */
+	int64_t next_id, end_id;     /* the block's next id and its end */
+	const struct crm_row *known; /* crm_importer_known, for one apply */
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
@@ -1212,6 +1213,27 @@ static int id_used(struct crm_importer *im, int64_t id, struct crm_err *err)
 }
 
 /* Apply the input record in, read into im->p. */
+void crm_importer_known(struct crm_importer *im, const struct crm_row *old)
+{
+	im->known = old;
+}
+
+/* Whether the record to apply is the one crm_importer_known gave (then in
+ * im->old, as lookup leaves it); the known row is used once. */
+static bool known(struct crm_importer *im)
+{
+	const struct crm_row *k = im->known;
+	const char *id = im->p.in.v[0];
+
+	im->known = NULL;
+	if (!k || !id || im->nkeys != 1 || im->keyfield[0] != 0 ||
+	    strtoll(id, NULL, 10) != crm_row_id(k))
+		return false;
+	crm_row_copy(&im->old, k);
+	memset(im->old.touched, 0, im->e->nfields * sizeof(*im->old.touched));
+	return true;
+}
+
 static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			struct crm_row *out, enum crm_import_action *action,
 			struct crm_err *err)
@@ -1222,7 +1244,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	int found;
 
 	im->via_identity = false;
-	found = lookup(im, err);
+	found = known(im) ? 1 : lookup(im, err);
 	if (found < 0)
 		return -1;
 	if (found && im->via_identity && keep_identities(im, err) < 0)

@@ -231,6 +231,7 @@ int64_t crm_db_int(struct crm_db *db, const char *sql, const char *a,
 
 int crm_db_begin(struct crm_db *db, struct crm_err *err)
 {
+	static uint64_t serial;
 	struct crm_err e;
 
 	if (crm_store_begin(db->store, &e) < 0)
@@ -241,6 +242,7 @@ int crm_db_begin(struct crm_db *db, struct crm_err *err)
 				       : e.msg);
 	db->in_tx = true;
 	db->change = 0;
+	db->tx = ++serial;
 	return 0;
 }
 
@@ -266,6 +268,7 @@ int crm_db_commit(struct crm_db *db, struct crm_err *err)
 		return -1;
 	}
 	db->in_tx = false;
+	db->tx = 0;
 	db->last_change = db->change;
 	db->change = 0;
 	return 0;
@@ -283,6 +286,7 @@ void crm_db_rollback(struct crm_db *db)
 {
 	crm_store_rollback(db->store);
 	db->in_tx = false;
+	db->tx = 0;
 	db->change = 0;
 }
 

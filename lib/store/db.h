@@ -38,6 +38,9 @@ struct crm_db {
 	 * (sensitive fields, crm-user setup-rls --policy); read once */
 	struct crm_strv *withheld;
 	struct crm_strv *readers; /* the withheld with a per-record reader */
+	/* the open write transaction's number, unique in the process (0:
+	 * none): what a cache kept for one transaction compares */
+	uint64_t tx;
 };
 
 enum {

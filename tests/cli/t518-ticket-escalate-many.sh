@@ -219,4 +219,39 @@ cat >"$T/want" <<'X'
 2|0
 X
 compare "$T/want" "$T/sql" "one activity per level, one change set per run"
+# last_activity_at: each level's activity brings the ticket to the run's
+# time (one touch a ticket and run: the later levels' would change
+# nothing), and the undo row of a level's change shows it already there
+sql "SELECT ifnull(last_activity_at, '-'), count(*) FROM tickets GROUP BY 1
+  ORDER BY 1"
+cat >"$T/want" <<'X'
+-|30
+2026-11-23T17:00:00Z|270
+X
+compare "$T/want" "$T/sql" "last_activity_at at the last run's time"
+sql "SELECT c.at, ifnull(json_extract(a.before, '$.last_activity_at'), '-'),
+  count(*) FROM crm_audit a JOIN crm_changes c ON c.id = a.change_id
+  WHERE c.command = 'sla --escalate' GROUP BY 1, 2 ORDER BY 1, 2"
+cat >"$T/want" <<'X'
+2026-11-23T11:00:00Z|2026-11-23T11:00:00Z|270
+2026-11-23T17:00:00Z|2026-11-23T17:00:00Z|515
+X
+compare "$T/want" "$T/sql" "undo rows: the ticket as the activity's touch left it"
+# the history rows of the runs' changes (on PostgreSQL held and written
+# 128 to a statement), in ticket order within a run
+sql "SELECT 'assignee', at, count(*), count(DISTINCT ticket_id) FROM
+  ticket_assignee_history GROUP BY at UNION ALL SELECT 'status', at,
+  count(*), count(DISTINCT ticket_id) FROM ticket_status_history GROUP BY
+  at UNION ALL SELECT 'misordered', '-', count(*), 0 FROM
+  ticket_assignee_history a JOIN ticket_assignee_history b ON a.id < b.id
+  AND a.ticket_id > b.ticket_id AND a.at = b.at ORDER BY 1, 2"
+cat >"$T/want" <<'X'
+assignee|2026-11-23T08:00:00Z|300|300
+assignee|2026-11-23T17:00:00Z|270|270
+misordered|-|0|0
+status|2026-11-23T08:00:00Z|300|300
+status|2026-11-23T11:00:00Z|3|3
+status|2026-11-23T17:00:00Z|267|267
+X
+compare "$T/want" "$T/sql" "history rows of the escalations"
 done_testing

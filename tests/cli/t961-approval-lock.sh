@@ -54,4 +54,28 @@ expect_code 0 crm-flow reject 1 --as mike --reason no -q --ids
 expect_code 0 crm-pipeline update 1 -q --set discount=10
 sql "SELECT json_extract(custom, '$.discount') FROM deals WHERE id = 1"
 check "after the decision the lock is gone" grep -qx 10 "$T/sql"
+# in one write transaction (a flow's firing): an update asked before any
+# approval (none pending: the engine keeps that answer for the
+# transaction), then an approval that locks the field, then an update of
+# it, which is refused all the same
+mkdir "$T/flows"
+cat >"$T/flows/review.json" <<'X'
+{"name": "review", "entity": "contact",
+ "trigger": {"type": "tag_added", "tag": "review"},
+ "actions": [{"type": "set", "fields": {"title": "First"}},
+  {"type": "approval", "process": {"name": "review", "lock": ["title"],
+   "steps": [{"approvers": ["manager:owner"]}]}},
+  {"type": "set", "fields": {"title": "Second"}}]}
+X
+printf 'first_name,last_name,email,owner\nA,Aa,a@x.example,ann\n' >"$T/c.csv"
+expect_code 0 crm-contact import -q "$T/c.csv"
+expect_code 0 crm-flow run -q --flows "$T/flows"
+expect_code 0 crm-contact tag add review 1 -q
+expect_code 1 crm-flow run -q --flows "$T/flows"
+sql "SELECT ifnull(c.title, '-'), f.status, f.error FROM contacts c,
+  crm_flow_firings f WHERE c.id = 1 AND f.record_id = 1"
+cat >"$T/want" <<'X'
+-|failed|actions[2] set: contact 1: title is locked by pending approval 2
+X
+compare "$T/want" "$T/sql" "a lock taken in the same transaction holds"
 done_testing
