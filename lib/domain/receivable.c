@@ -1449,28 +1449,25 @@ static int aging_row(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
+/* Aging: the open invoices, each as its key (the SELECT before this),
+ * currency, due date and open amount. */
+#define AGING_OPEN                                                             \
+	", i.currency, i.due_date, i.total - coalesce(a.s, 0)"                 \
+	" FROM invoices i JOIN companies co ON co.id = i.company_id"           \
+	" LEFT JOIN (SELECT invoice_id, sum(amount) AS s FROM allocations"     \
+	"  WHERE undone_at IS NULL GROUP BY invoice_id) a"                     \
+	"  ON a.invoice_id = i.id"                                             \
+	" WHERE i.kind = 'invoice' AND i.total - coalesce(a.s, 0) <> 0"        \
+	" ORDER BY 1, 2"
+
 int crm_aging(struct crm_db *db, const char *as_of, const char *by,
 	      int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 	      struct crm_err *err)
 {
 	static const char by_account[] =
-	    "SELECT co.name || ' (' || i.company_id || ')', i.currency,"
-	    " i.due_date, i.total - coalesce(a.s, 0)"
-	    " FROM invoices i JOIN companies co ON co.id = i.company_id"
-	    " LEFT JOIN (SELECT invoice_id, sum(amount) AS s FROM allocations"
-	    "  WHERE undone_at IS NULL GROUP BY invoice_id) a"
-	    "  ON a.invoice_id = i.id"
-	    " WHERE i.kind = 'invoice' AND i.total - coalesce(a.s, 0) <> 0"
-	    " ORDER BY 1, 2";
+	    "SELECT co.name || ' (' || i.company_id || ')'" AGING_OPEN;
 	static const char by_owner[] =
-	    "SELECT coalesce(co.owner, ''), i.currency,"
-	    " i.due_date, i.total - coalesce(a.s, 0)"
-	    " FROM invoices i JOIN companies co ON co.id = i.company_id"
-	    " LEFT JOIN (SELECT invoice_id, sum(amount) AS s FROM allocations"
-	    "  WHERE undone_at IS NULL GROUP BY invoice_id) a"
-	    "  ON a.invoice_id = i.id"
-	    " WHERE i.kind = 'invoice' AND i.total - coalesce(a.s, 0) <> 0"
-	    " ORDER BY 1, 2";
+	    "SELECT coalesce(co.owner, '')" AGING_OPEN;
 	struct aging g = {.fn = fn, .arg = arg, .err = err};
 	crm_time t0;
 
