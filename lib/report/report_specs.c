@@ -11,6 +11,9 @@
  * every row, as SQLite's sum(c) was (PostgreSQL cannot sum booleans). */
 #define COUNT_IF(c) "sum(CAST(" c " AS INTEGER))"
 #define RATE(num, den) "round(100.0 * (" num ") / nullif(" den ", 0), 1)"
+/* the median and the 90th percentile of x, to one decimal */
+#define MEDIAN(x) "round(crm_percentile(" x ", 50), 1)"
+#define P90(x) "round(crm_percentile(" x ", 90), 1)"
 /* the later of two ISO times, neither null (SQLite's two-argument max()) */
 #define LATER(a, b) "CASE WHEN " a " >= " b " THEN " a " ELSE " b " END"
 
@@ -86,15 +89,11 @@ static const struct crm_measure funnel_measures[] = {
      CRM_M_RATE},
     {"lead_to_won_rate", RATE(COUNT_IF("won_at_ IS NOT NULL"), "count(*)"),
      CRM_M_RATE},
-    {"median_days_to_assign",
-     "round(crm_percentile(" DAYS("assigned_first_at_",
-				  "created_at") ", 50), 1)",
+    {"median_days_to_assign", MEDIAN(DAYS("assigned_first_at_", "created_at")),
      CRM_M_VALUE},
-    {"median_days_to_convert",
-     "round(crm_percentile(" DAYS("converted_at", "created_at") ", 50), 1)",
+    {"median_days_to_convert", MEDIAN(DAYS("converted_at", "created_at")),
      CRM_M_VALUE},
-    {"median_days_to_close",
-     "round(crm_percentile(" DAYS("won_at_", "created_at") ", 50), 1)",
+    {"median_days_to_close", MEDIAN(DAYS("won_at_", "created_at")),
      CRM_M_VALUE},
 };
 
@@ -195,8 +194,8 @@ static const struct crm_measure winrate_measures[] = {
 
 static const struct crm_measure cycle_measures[] = {
     {"won", "count(*)", CRM_M_COUNT},
-    {"median_days", "round(crm_percentile(" CYCLE ", 50), 1)", CRM_M_VALUE},
-    {"p90_days", "round(crm_percentile(" CYCLE ", 90), 1)", CRM_M_VALUE},
+    {"median_days", MEDIAN(CYCLE), CRM_M_VALUE},
+    {"p90_days", P90(CYCLE), CRM_M_VALUE},
     {"avg_days", "round(avg(" CYCLE "), 1)", CRM_M_VALUE},
 };
 
@@ -215,8 +214,8 @@ static const struct crm_measure cycle_measures[] = {
 
 static const struct crm_measure stages_measures[] = {
     {"exits", "count(*)", CRM_M_COUNT},
-    {"median_days", "round(crm_percentile(days_, 50), 1)", CRM_M_VALUE},
-    {"p90_days", "round(crm_percentile(days_, 90), 1)", CRM_M_VALUE},
+    {"median_days", MEDIAN("days_"), CRM_M_VALUE},
+    {"p90_days", P90("days_"), CRM_M_VALUE},
     {"avg_days", "round(avg(days_), 1)", CRM_M_VALUE},
 };
 
@@ -313,21 +312,16 @@ static const struct crm_measure sla_measures[] = {
     {"first_reply_compliance",
      RATE(COUNT_IF(FR_MET), COUNT_IF(FR_MET) " + " COUNT_IF(FR_BREACH)),
      CRM_M_RATE},
-    {"median_first_reply_hours",
-     "round(crm_percentile(" HOURS("first_response_at") ", 50), 1)",
+    {"median_first_reply_hours", MEDIAN(HOURS("first_response_at")),
      CRM_M_VALUE},
-    {"p90_first_reply_hours",
-     "round(crm_percentile(" HOURS("first_response_at") ", 90), 1)",
-     CRM_M_VALUE},
+    {"p90_first_reply_hours", P90(HOURS("first_response_at")), CRM_M_VALUE},
     {"resolution_met", COUNT_IF(RES_MET), CRM_M_COUNT},
     {"resolution_breached", COUNT_IF(RES_BREACH), CRM_M_COUNT},
     {"resolution_compliance",
      RATE(COUNT_IF(RES_MET), COUNT_IF(RES_MET) " + " COUNT_IF(RES_BREACH)),
      CRM_M_RATE},
-    {"median_resolution_hours",
-     "round(crm_percentile(" HOURS("solved_at") ", 50), 1)", CRM_M_VALUE},
-    {"p90_resolution_hours",
-     "round(crm_percentile(" HOURS("solved_at") ", 90), 1)", CRM_M_VALUE},
+    {"median_resolution_hours", MEDIAN(HOURS("solved_at")), CRM_M_VALUE},
+    {"p90_resolution_hours", P90(HOURS("solved_at")), CRM_M_VALUE},
     {"breached_tickets", COUNT_IF(FR_BREACH " OR " RES_BREACH), CRM_M_COUNT},
 };
 
@@ -342,10 +336,8 @@ static const struct crm_measure replytime_measures[] = {
     {"h8_to_24", COUNT_IF(FRH " >= 8 AND " FRH " < 24"), CRM_M_COUNT},
     {"d1_to_3", COUNT_IF(FRH " >= 24 AND " FRH " < 72"), CRM_M_COUNT},
     {"over_3d", COUNT_IF(FRH " >= 72"), CRM_M_COUNT},
-    {"median_first_reply_hours", "round(crm_percentile(" FRH ", 50), 1)",
-     CRM_M_VALUE},
-    {"p90_first_reply_hours", "round(crm_percentile(" FRH ", 90), 1)",
-     CRM_M_VALUE},
+    {"median_first_reply_hours", MEDIAN(FRH), CRM_M_VALUE},
+    {"p90_first_reply_hours", P90(FRH), CRM_M_VALUE},
 };
 
 #define AGE DAYS("now_", "created_at")
@@ -377,8 +369,8 @@ static const struct crm_measure tickets_measures[] = {
     {"d1_to_7", COUNT_IF(AGE " >= 1 AND " AGE " < 7"), CRM_M_COUNT},
     {"d7_to_30", COUNT_IF(AGE " >= 7 AND " AGE " < 30"), CRM_M_COUNT},
     {"over_30d", COUNT_IF(AGE " >= 30"), CRM_M_COUNT},
-    {"median_age_days", "round(crm_percentile(" AGE ", 50), 1)", CRM_M_VALUE},
-    {"p90_age_days", "round(crm_percentile(" AGE ", 90), 1)", CRM_M_VALUE},
+    {"median_age_days", MEDIAN(AGE), CRM_M_VALUE},
+    {"p90_age_days", P90(AGE), CRM_M_VALUE},
     {"oldest_created_at", "min(created_at)", CRM_M_TEXT},
 };
 
@@ -552,10 +544,8 @@ static const struct crm_measure unattended_measures[] = {
     {"on_tickets", COUNT_IF("kind_ = 'task' AND ticket_id IS NOT NULL"),
      CRM_M_COUNT},
     {"oldest_due_at", "min(due_at)", CRM_M_TEXT},
-    {"median_days_overdue", "round(crm_percentile(" OVERDUE ", 50), 1)",
-     CRM_M_VALUE},
-    {"p90_days_overdue", "round(crm_percentile(" OVERDUE ", 90), 1)",
-     CRM_M_VALUE},
+    {"median_days_overdue", MEDIAN(OVERDUE), CRM_M_VALUE},
+    {"p90_days_overdue", P90(OVERDUE), CRM_M_VALUE},
     {"max_days_overdue", "round(max(" OVERDUE "), 1)", CRM_M_VALUE},
 };
 
