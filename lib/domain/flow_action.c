@@ -213,21 +213,15 @@ static int tag_validate(const struct crm_flow *f, json_t *spec, void **data,
 static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 		     struct crm_err *err)
 {
-	struct crm_strv have = {0}, add = {0}, rm = {0};
+	struct crm_strv add = {0}, rm = {0};
 	struct crm_buf nt = {0};
 	struct crm_rec rec;
 	int rc;
 
 	(void)data;
-	crm_strv_split(&have, crm_row_get(ctx->row, "tags"), ',');
 	crm_strv_split(&add, str(spec, "add"), ',');
 	crm_strv_split(&rm, str(spec, "remove"), ',');
-	for (size_t i = 0; i < add.n; i++)
-		if (crm_strv_find(&have, add.v[i]) < 0)
-			crm_strv_push(&have, add.v[i]);
-	for (size_t i = 0; i < have.n; i++)
-		if (crm_strv_find(&rm, have.v[i]) < 0)
-			crm_buf_addf(&nt, "%s%s", nt.len ? "," : "", have.v[i]);
+	crm_tags_edit(crm_row_get(ctx->row, "tags"), &add, &rm, &nt);
 	crm_rec_init(&rec);
 	crm_rec_set(&rec, "tags", crm_buf_str(&nt), CRM_STR);
 	rc = write_fields(ctx, &rec, err, "tags%s%s%s%s", add.n ? " +" : "",
@@ -235,7 +229,6 @@ static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 			  rm.n ? str(spec, "remove") : "");
 	crm_rec_release(&rec);
 	crm_buf_release(&nt);
-	crm_strv_release(&have);
 	crm_strv_release(&add);
 	crm_strv_release(&rm);
 	return rc;

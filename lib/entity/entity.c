@@ -164,6 +164,22 @@ const char *crm_phone_country(void)
 	return cc;
 }
 
+void crm_tags_edit(const char *tags, const struct crm_strv *add,
+		   const struct crm_strv *rm, struct crm_buf *out)
+{
+	struct crm_strv have = {0};
+
+	crm_strv_split(&have, tags, ',');
+	for (size_t i = 0; add && i < add->n; i++)
+		if (crm_strv_find(&have, add->v[i]) < 0)
+			crm_strv_push(&have, add->v[i]);
+	for (size_t i = 0; i < have.n; i++)
+		if (!rm || crm_strv_find(rm, have.v[i]) < 0)
+			crm_buf_addf(out, "%s%s", out->len ? "," : "",
+				     have.v[i]);
+	crm_strv_release(&have);
+}
+
 int crm_field_parse(const struct crm_field *f, const char *in,
 		    const char *currency, struct crm_buf *out,
 		    struct crm_err *err)

@@ -215,6 +215,11 @@ const char *crm_phone_country(void);
 int crm_field_parse(const struct crm_field *f, const char *in,
 		    const char *currency, struct crm_buf *out,
 		    struct crm_err *err);
+/* A tags value (comma-separated) with the tags of add appended that it
+ * lacks and those of rm taken out, comma-separated into out (empty
+ * first); add or rm may be NULL. The write normalizes it (sorted). */
+void crm_tags_edit(const char *tags, const struct crm_strv *add,
+		   const struct crm_strv *rm, struct crm_buf *out);
 /* The matching form of field f's value v, as its NAME_key column holds it
  * (CRM_FF_MATCH), in out (reset first); false when v has none. */
 bool crm_field_match_form(const struct crm_field *f, const char *v,

@@ -1719,30 +1719,16 @@ static int update_rows(struct crm_db *db, const struct crm_entity *e,
 			crm_rec_clear(&rec);
 		crm_rec_set(&rec, "id", id, CRM_STR);
 		if (tags) {
-			struct crm_strv have = {0}, t = {0};
+			struct crm_strv t = {0};
 			struct crm_buf nt = {0};
 
 			if (crm_entity_get(db, e, l.v[i], &cur, err) < 0)
 				goto out;
-			crm_strv_split(&have, crm_row_get(&cur, "tags"), ',');
 			crm_strv_split(&t, tags, ',');
-			for (size_t k = 0; k < t.n; k++) {
-				long at = crm_strv_find(&have, t.v[k]);
-				if (add && at < 0)
-					crm_strv_push(&have, t.v[k]);
-				if (!add && at >= 0) {
-					free(have.v[at]);
-					have.v[at] = crm_xstrdup("");
-				}
-			}
-			for (size_t k = 0; k < have.n; k++)
-				if (*have.v[k])
-					crm_buf_addf(&nt, "%s%s",
-						     nt.len ? "," : "",
-						     have.v[k]);
+			crm_tags_edit(crm_row_get(&cur, "tags"),
+				      add ? &t : NULL, add ? NULL : &t, &nt);
 			crm_rec_set(&rec, "tags", crm_buf_str(&nt), CRM_STR);
 			crm_buf_release(&nt);
-			crm_strv_release(&have);
 			crm_strv_release(&t);
 		}
 		if (crm_importer_apply(im, &rec, NULL, &a, err) < 0) {
