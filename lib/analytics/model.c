@@ -68,20 +68,12 @@ static double num_col(struct crm_stmt *st, int i)
 
 static void from_row(struct crm_stmt *st, struct crm_model_info *m)
 {
-	m->id = crm_stmt_int(st, 0);
-	m->kind = crm_stmt_dup(st, 1);
-	m->trained_at = crm_stmt_dup(st, 2);
-	m->data_from = crm_stmt_dup(st, 3);
-	m->data_to = crm_stmt_dup(st, 4);
-	m->rows = crm_stmt_int(st, 5);
-	m->positives = crm_stmt_int(st, 6);
+	crm_stmt_getf(st, "issssii---ssbs", &m->id, &m->kind, &m->trained_at,
+		      &m->data_from, &m->data_to, &m->rows, &m->positives,
+		      &m->model, &m->details, &m->active, &m->retired_at);
 	m->cv_auc = num_col(st, 7);
 	m->baseline_auc = num_col(st, 8);
 	m->cv_log_loss = num_col(st, 9);
-	m->model = crm_stmt_dup(st, 10);
-	m->details = crm_stmt_dup(st, 11);
-	m->active = crm_stmt_int(st, 12) != 0;
-	m->retired_at = crm_stmt_dup(st, 13);
 }
 
 struct active {

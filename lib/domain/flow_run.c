@@ -920,13 +920,8 @@ static void fill_audit(struct crm_stmt *st, void *elem)
 {
 	struct audit_row *a = elem;
 
-	a->id = crm_stmt_int(st, 0);
-	a->change = crm_stmt_int(st, 1);
-	a->entity = crm_xstrdup(crm_stmt_text(st, 2));
-	a->record = crm_stmt_int(st, 3);
-	a->before = crm_stmt_dup(st, 4);
-	a->after = crm_stmt_dup(st, 5);
-	a->fired = crm_stmt_int(st, 6) != 0;
+	crm_stmt_getf(st, "iisissb", &a->id, &a->change, &a->entity, &a->record,
+		      &a->before, &a->after, &a->fired);
 }
 
 /* A field's value in a JSON image as text (NULL for null or absent). */
@@ -1217,12 +1212,9 @@ static void fill_event(struct crm_stmt *st, void *elem)
 {
 	struct event_row *e = elem;
 
-	e->id = crm_stmt_int(st, 0);
-	e->name = crm_xstrdup(crm_stmt_text(st, 1));
-	e->entity = crm_xstrdup(crm_stmt_text(st, 2));
-	e->record = crm_stmt_int(st, 3);
+	crm_stmt_getf(st, "issi-b", &e->id, &e->name, &e->entity, &e->record,
+		      &e->fired);
 	e->depth = (int)crm_stmt_int(st, 4);
-	e->fired = crm_stmt_int(st, 5) != 0;
 }
 
 static int named_events(struct run *r, struct crm_err *err)

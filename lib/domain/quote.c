@@ -251,11 +251,8 @@ static int quote_fill(struct crm_stmt *st, void *arg)
 {
 	struct quote *q = arg;
 
-	q->id = crm_stmt_int(st, 0);
-	q->deal_id = crm_stmt_int(st, 1);
-	q->company_id = crm_stmt_int(st, 2);
-	q->version = crm_stmt_int(st, 3);
-	q->locked = crm_stmt_int(st, 4);
+	crm_stmt_getf(st, "iiiii", &q->id, &q->deal_id, &q->company_id,
+		      &q->version, &q->locked);
 	text_or_empty(st, 5, q->currency, sizeof(q->currency));
 	text_or_empty(st, 6, q->book, sizeof(q->book));
 	text_or_empty(st, 7, q->region, sizeof(q->region));
@@ -550,19 +547,10 @@ static void line_fill(struct crm_stmt *st, void *elem)
 {
 	struct line *l = elem;
 
-	l->id = crm_stmt_int(st, 0);
-	l->line_no = crm_stmt_int(st, 1);
-	l->base_qty = crm_stmt_int(st, 2);
-	l->discount = crm_stmt_int(st, 3);
-	l->parent = crm_stmt_int(st, 4);
+	crm_stmt_getf(st, "iiiiiisssssi", &l->id, &l->line_no, &l->base_qty,
+		      &l->discount, &l->parent, &l->manual, &l->sku, &l->attrs,
+		      &l->reason, &l->start, &l->end, &l->term);
 	l->has_manual = !crm_stmt_is_null(st, 5);
-	l->manual = crm_stmt_int(st, 5);
-	l->sku = crm_stmt_dup(st, 6);
-	l->attrs = crm_stmt_dup(st, 7);
-	l->reason = crm_stmt_dup(st, 8);
-	l->start = crm_stmt_dup(st, 9);
-	l->end = crm_stmt_dup(st, 10);
-	l->term = crm_stmt_int(st, 11);
 }
 
 /* The lines of a version into *out (NULL, *n 0 at first). */
