@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "dedupe.h"
 #include "dedupe_impl.h"
@@ -333,13 +332,8 @@ static void domain_key(const char *s, struct crm_buf *out)
 		s = at + 1;
 	while (*s == ' ')
 		s++;
-	if (!strncasecmp(s, "https://", 8))
-		s += 8;
-	else if (!strncasecmp(s, "http://", 7))
-		s += 7;
-	if (!strncasecmp(s, "www.", 4))
-		s += 4;
-	for (p = s; *p && *p != '/' && *p != ' ' && *p != '?' && *p != ':'; p++)
+	for (p = crm_norm_url_host(s);
+	     *p && *p != '/' && *p != ' ' && *p != '?' && *p != ':'; p++)
 		crm_buf_addc(out,
 			     (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
 	while (out->len && out->s[out->len - 1] == '.')

@@ -543,6 +543,17 @@ int crm_norm_email_domain(const char *email, struct crm_buf *out)
 	return 0;
 }
 
+const char *crm_norm_url_host(const char *url)
+{
+	if (!strncasecmp(url, "https://", 8))
+		url += 8;
+	else if (!strncasecmp(url, "http://", 7))
+		url += 7;
+	if (!strncasecmp(url, "www.", 4))
+		url += 4;
+	return url;
+}
+
 /* ---- Phone ---- */
 
 #define PHONE_MAX_DIGITS 15 /* E.164 */

@@ -47,6 +47,10 @@ void crm_norm_email_key(const char *email, struct crm_buf *out);
  * out. Returns 0, or -1 (nothing appended) when there is no '@' or nothing
  * after it. */
 int crm_norm_email_domain(const char *email, struct crm_buf *out);
+/* A web address past its "https://" or "http://" and then "www." (case
+ * ignored): where its host name begins ("https://www.Acme.com/about" ->
+ * "Acme.com/about"). */
+const char *crm_norm_url_host(const char *url);
 
 /* Phone to a matching form: "+" and digits (E.164) when the number has a
  * "+" or "00" international prefix (or "011" with default_cc "1"), or when

@@ -158,15 +158,9 @@ static int company_exists(struct crm_db *db, int64_t id, struct crm_err *err)
 /* "https://www.Acme.com/about" -> "acme.com". */
 static int norm_domain(const char *in, struct crm_buf *out)
 {
-	const char *p = in, *end;
+	const char *p = crm_norm_url_host(in), *end;
 
 	crm_buf_reset(out);
-	if (!strncasecmp(p, "https://", 8))
-		p += 8;
-	else if (!strncasecmp(p, "http://", 7))
-		p += 7;
-	if (!strncasecmp(p, "www.", 4))
-		p += 4;
 	end = p + strcspn(p, "/?#");
 	while (end > p && end[-1] == '.')
 		end--;

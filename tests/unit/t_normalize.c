@@ -441,6 +441,15 @@ static void test_email_key(void)
 	CHECK_INT(crm_norm_email_domain(NULL, &b), -1, "no domain in NULL");
 	CHECK_INT(b.len, 0, "nothing appended without a domain");
 	crm_buf_release(&b);
+
+	CHECK_STR(crm_norm_url_host("https://www.Acme.com/about"),
+		  "Acme.com/about", "url host past https:// and www.");
+	CHECK_STR(crm_norm_url_host("HTTP://WWW.acme.com"), "acme.com",
+		  "url host, case ignored");
+	CHECK_STR(crm_norm_url_host("www.acme.com"), "acme.com",
+		  "url host without a scheme");
+	CHECK_STR(crm_norm_url_host("ftp://acme.com"), "ftp://acme.com",
+		  "url host: other schemes kept");
 }
 
 static void test_phone(void)
