@@ -175,3 +175,12 @@ int crm_money_overflow(struct crm_err *err, const char *what)
 			   "9223372036854775807 minor units)",
 			   what);
 }
+
+int crm_money_currency_field(const char *currency, struct crm_err *err)
+{
+	if (!currency || crm_money_exponent(currency) >= 0)
+		return 0;
+	return crm_err_field(err, "currency", CRM_EX_DATAERR,
+			     "expected an ISO 4217 code like EUR, got '%s'",
+			     currency);
+}

@@ -30,5 +30,9 @@ bool crm_money_fits(long double v);
 /* The error for a sum of amounts past int64 (CRM_EX_DATAERR, "what: a sum
  * of amounts is out of range ..."). Returns -1. */
 int crm_money_overflow(struct crm_err *err, const char *what);
+/* A record's currency field: 0 when it is NULL or a code
+ * crm_money_exponent takes, else -1 (CRM_EX_DATAERR on field "currency",
+ * "expected an ISO 4217 code like EUR, got '...'"). */
+int crm_money_currency_field(const char *currency, struct crm_err *err);
 
 #endif

@@ -181,11 +181,8 @@ static int contract_prepare(struct crm_db *db, const struct crm_entity *e,
 	(void)e, (void)old, (void)arg;
 	if (resolve_company(db, row, err) < 0)
 		return -1;
-	if (row->v[C_CURRENCY] && crm_money_exponent(row->v[C_CURRENCY]) < 0)
-		return crm_err_field(
-		    err, "currency", CRM_EX_DATAERR,
-		    "expected an ISO 4217 code like EUR, got '%s'",
-		    row->v[C_CURRENCY]);
+	if (crm_money_currency_field(row->v[C_CURRENCY], err) < 0)
+		return -1;
 	if (old && old->v[C_CURRENCY] && row->v[C_CURRENCY] &&
 	    strcmp(old->v[C_CURRENCY], row->v[C_CURRENCY])) {
 		rc = (int)crm_db_int(db,

@@ -438,11 +438,8 @@ static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
 	    resolve_contact(db, row, err) < 0 ||
 	    check_links(db, row, old, err) < 0)
 		return -1;
-	if (row->v[F_CURRENCY] && crm_money_exponent(row->v[F_CURRENCY]) < 0)
-		return crm_err_field(
-		    err, "currency", CRM_EX_DATAERR,
-		    "expected an ISO 4217 code like EUR, got '%s'",
-		    row->v[F_CURRENCY]);
+	if (crm_money_currency_field(row->v[F_CURRENCY], err) < 0)
+		return -1;
 	if (row->v[F_AMOUNT] && !row->v[F_CURRENCY])
 		return crm_err_field(err, "currency", CRM_EX_DATAERR,
 				     "needed with an amount");

@@ -275,9 +275,24 @@ static void test_fits(void)
 	      "the overflow error is bad data");
 }
 
+static void test_currency_field(void)
+{
+	struct crm_err e = {0};
+
+	CHECK_INT(crm_money_currency_field(NULL, &e), 0, "no currency is fine");
+	CHECK_INT(crm_money_currency_field("JPY", &e), 0, "a code is fine");
+	CHECK_INT(e.code, 0, "no error set");
+	CHECK(crm_money_currency_field("euro", &e) == -1 &&
+		  e.code == CRM_EX_DATAERR && !strcmp(e.field, "currency") &&
+		  !strcmp(e.msg, "expected an ISO 4217 code like EUR, got "
+				 "'euro'"),
+	      "a bad code is bad data on field currency");
+}
+
 int main(void)
 {
 	test_fits();
+	test_currency_field();
 	test_exponent();
 	test_parse();
 	test_refusals();
