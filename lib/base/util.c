@@ -69,6 +69,21 @@ int crm_err_at(struct crm_err *e, int code, const char *file, long line,
 	return -1;
 }
 
+int crm_err_prefix(struct crm_err *e, const char *fmt, ...)
+{
+	char msg[sizeof(e->msg)];
+	va_list ap;
+	int n;
+
+	snprintf(msg, sizeof(msg), "%s", e->msg);
+	va_start(ap, fmt);
+	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(e->msg))
+		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, "%s", msg);
+	return -1;
+}
+
 void crm_err_format(const struct crm_err *e, const char *prog, char *out,
 		    size_t n)
 {

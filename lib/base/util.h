@@ -55,6 +55,10 @@ int crm_err_field(struct crm_err *e, const char *field, int code,
 int crm_err_at(struct crm_err *e, int code, const char *file, long line,
 	       const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* Put text (printf format) before e's message: "line 3: " + "bad sku".
+ * Keeps the rest of e. Returns -1. */
+int crm_err_prefix(struct crm_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Format e as "prog:file:line: field: msg" (parts omitted when empty) into
  * out (size n). */
 void crm_err_format(const struct crm_err *e, const char *prog, char *out,

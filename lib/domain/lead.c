@@ -1462,12 +1462,8 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 	rc = 0;
 out:
 	if (rc < 0 && err->code != CRM_EX_NOINPUT) {
-		char pre[sizeof(err->msg)];
-
-		snprintf(pre, sizeof(pre), "%s", err->msg);
-		snprintf(err->msg, sizeof(err->msg), "lead %lld: %s%s%s",
-			 (long long)lid, err->field, err->field[0] ? ": " : "",
-			 pre);
+		crm_err_prefix(err, "lead %lld: %s%s", (long long)lid,
+			       err->field, err->field[0] ? ": " : "");
 		err->field[0] = '\0';
 	}
 	crm_row_release(&lead);

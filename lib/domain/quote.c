@@ -906,14 +906,9 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 	rc = crm_price_product(c, &req, &out, &l->promo, &l->promos, &l->steps,
 			       err);
 	crm_strv_release(&attrs);
-	if (rc < 0) {
-		char msg[sizeof(err->msg)];
-
-		snprintf(msg, sizeof(msg), "%s", err->msg);
-		snprintf(err->msg, sizeof(err->msg), "line %lld: %s",
-			 (long long)l->line_no, msg);
-		return -1;
-	}
+	if (rc < 0)
+		return crm_err_prefix(err,
+				      "line %lld: ", (long long)l->line_no);
 	l->list_unit = out.list_unit;
 	l->list_amount = out.list_amount;
 	l->amount = out.amount - l->promo;
@@ -935,15 +930,10 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 			    crm_price_term(l->amount, pm, tm, l->start, l->end,
 					   &am, &l->steps, q->currency,
 					   err) < 0) {
-				char msg[sizeof(err->msg)];
-
-				snprintf(msg, sizeof(msg), "%s", err->msg);
-				snprintf(err->msg, sizeof(err->msg),
-					 "line %lld: %s", (long long)l->line_no,
-					 msg);
 				snprintf(err->field, sizeof(err->field),
 					 "term");
-				return -1;
+				return crm_err_prefix(
+				    err, "line %lld: ", (long long)l->line_no);
 			}
 			l->list_amount = la;
 			l->amount = am;
@@ -1147,11 +1137,8 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 		rc = crm_bundle_check(lines[i].product, items, ni, err);
 		free(items);
 		if (rc < 0) {
-			char msg[sizeof(err->msg)];
-
-			snprintf(msg, sizeof(msg), "%s", err->msg);
-			snprintf(err->msg, sizeof(err->msg), "line %lld: %s",
-				 (long long)lines[i].line_no, msg);
+			crm_err_prefix(
+			    err, "line %lld: ", (long long)lines[i].line_no);
 			goto out;
 		}
 		rc = -1;
@@ -1756,14 +1743,8 @@ int crm_quote_accept(struct crm_quote_ctx *c, int64_t quote,
 	}
 	crm_rec_release(&rec);
 	crm_importer_free(im);
-	if (rc < 0) {
-		char msg[sizeof(err->msg)];
-
-		snprintf(msg, sizeof(msg), "%s", err->msg);
-		snprintf(err->msg, sizeof(err->msg), "deal %lld: %s",
-			 (long long)q.deal_id, msg);
-		return -1;
-	}
+	if (rc < 0)
+		return crm_err_prefix(err, "deal %lld: ", (long long)q.deal_id);
 	return 0;
 }
 

@@ -1734,12 +1734,8 @@ static int update_rows(struct crm_db *db, const struct crm_entity *e,
 		if (crm_importer_apply(im, &rec, NULL, &a, err) < 0) {
 			if (!err->msg[0])
 				crm_err_set(err, CRM_EX_DATAERR, "failed");
-			if (!err->line && !is_about(err->msg, e->name, id)) {
-				char pre[sizeof(err->msg)];
-				snprintf(pre, sizeof(pre), "%s", err->msg);
-				snprintf(err->msg, sizeof(err->msg),
-					 "%s %s: %s", e->name, id, pre);
-			}
+			if (!err->line && !is_about(err->msg, e->name, id))
+				crm_err_prefix(err, "%s %s: ", e->name, id);
 			goto out;
 		}
 		if (a == CRM_UPDATED)

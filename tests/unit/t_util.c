@@ -15,12 +15,32 @@ static void fmt_matches_printf(int64_t v)
 	CHECK_STR(crm_fmt_int(got, v), want, what);
 }
 
+/* crm_err_prefix: text before the message, the rest kept, truncated as
+ * one snprintf of both would be. */
+static void err_prefix(void)
+{
+	struct crm_err e = {0};
+	char want[sizeof(e.msg)];
+
+	crm_err_field(&e, "sku", CRM_EX_DATAERR, "unknown");
+	CHECK_INT(crm_err_prefix(&e, "line %d: ", 3), -1, "prefix returns -1");
+	CHECK_STR(e.msg, "line 3: unknown", "prefix before the message");
+	CHECK(e.code == CRM_EX_DATAERR && !strcmp(e.field, "sku"),
+	      "prefix keeps code and field");
+	memset(e.msg, 'x', sizeof(e.msg) - 1);
+	e.msg[sizeof(e.msg) - 1] = '\0';
+	snprintf(want, sizeof(want), "deal 7: %s", e.msg);
+	crm_err_prefix(&e, "deal %d: ", 7);
+	CHECK_STR(e.msg, want, "a long message is cut at the end");
+}
+
 int main(void)
 {
 	struct crm_bloom b;
 	char key[32];
 	int missing = 0, fp = 0;
 
+	err_prefix();
 	fmt_matches_printf(0);
 	fmt_matches_printf(7);
 	fmt_matches_printf(-7);
