@@ -822,8 +822,7 @@ const char *const crm_activity_link_inputs[] = {
 /* Other names of the input columns on import (lib/entity/import_map.h). */
 static const struct crm_alias activity_aliases[] = {
     {"contact_email", "Contact Email|Email Address|E-mail|邮箱"},
-    {"company", "Company Name|Account Name|Account|Organization|公司|"
-		"客户名称"},
+    {"company", CRM_ALIASES_COMPANY},
     {CRM_ALIASES_COMMON},
     {0},
 };

@@ -929,8 +929,7 @@ static const char *const ticket_inputs[] = {
 static const struct crm_alias ticket_aliases[] = {
     {"contact_email", "Email|E-mail|Requester Email|Web Email|Contact Email|"
 		      "Email Address|邮箱|联系人邮箱"},
-    {"company", "Company Name|Account Name|Account|Organization|公司|"
-		"客户名称"},
+    {"company", CRM_ALIASES_COMPANY},
     {0},
 };
 

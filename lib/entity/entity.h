@@ -89,6 +89,9 @@ struct crm_alias {
 #define CRM_ALIASES_MAILING_COUNTRY                                            \
 	"Country/Region|Mailing Country|国家|国家/地区"
 #define CRM_ALIASES_TITLE "Job Title|Position|职位|职务|头衔"
+/* a "company" input column (activities, tickets) */
+#define CRM_ALIASES_COMPANY                                                    \
+	"Company Name|Account Name|Account|Organization|公司|客户名称"
 #define CRM_ALIASES_TAGS "Tag|Labels|Label|标签"
 #define CRM_ALIASES_LAST_ACTIVITY_AT                                           \
 	"Last Activity Date|Last Activity|最后跟进时间"
