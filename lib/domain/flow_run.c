@@ -174,32 +174,15 @@ static int cursor_set(struct crm_db *db, const char *name, int64_t pos,
 
 /* -- conditions --------------------------------------------------------- */
 
+/* the activities of the record a condition counts on, by their column
+ * for its entity (count_entity, same order) */
+#define COUNT_SQL(col)                                                         \
+	"SELECT count(*) FROM activities WHERE " col " = ?1 AND (CAST(?2 AS "  \
+	"TEXT) IS NULL OR type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR "        \
+	"direction = ?3) AND (CAST(?4 AS TEXT) IS NULL OR occurred_at >= ?4)"
 static const char *const count_sql[] = {
-    "SELECT count(*) FROM activities WHERE contact_id = ?1 AND (CAST(?2 AS "
-    "TEXT) IS NULL "
-    "OR type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR direction = ?3) AND "
-    "(CAST(?4 AS TEXT) IS NULL OR "
-    "occurred_at >= ?4)",
-    "SELECT count(*) FROM activities WHERE company_id = ?1 AND (CAST(?2 AS "
-    "TEXT) IS NULL "
-    "OR type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR direction = ?3) AND "
-    "(CAST(?4 AS TEXT) IS NULL OR "
-    "occurred_at >= ?4)",
-    "SELECT count(*) FROM activities WHERE lead_id = ?1 AND (CAST(?2 AS TEXT) "
-    "IS NULL OR "
-    "type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR direction = ?3) AND (CAST(?4 "
-    "AS TEXT) IS NULL OR "
-    "occurred_at >= ?4)",
-    "SELECT count(*) FROM activities WHERE deal_id = ?1 AND (CAST(?2 AS TEXT) "
-    "IS NULL OR "
-    "type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR direction = ?3) AND (CAST(?4 "
-    "AS TEXT) IS NULL OR "
-    "occurred_at >= ?4)",
-    "SELECT count(*) FROM activities WHERE ticket_id = ?1 AND (CAST(?2 AS "
-    "TEXT) IS NULL "
-    "OR type = ?2) AND (CAST(?3 AS TEXT) IS NULL OR direction = ?3) AND "
-    "(CAST(?4 AS TEXT) IS NULL OR "
-    "occurred_at >= ?4)",
+    COUNT_SQL("contact_id"), COUNT_SQL("company_id"), COUNT_SQL("lead_id"),
+    COUNT_SQL("deal_id"),    COUNT_SQL("ticket_id"),
 };
 static const char *const count_entity[] = {"contact", "company", "lead", "deal",
 					   "ticket"};
