@@ -12,6 +12,7 @@
 #include "campaign_mail.h"
 #include "dbq.h"
 #include "flow.h"
+#include "lead.h"
 #include "mime.h"
 #include "reach.h"
 #include "share.h"
@@ -509,7 +510,6 @@ static int pick(struct crm_flow_ctx *ctx, struct crm_assign_rules *r,
 	if (t->n && !(count = crm_db_stmt(ctx->db, crm_buf_str(&sql), err)))
 		goto out;
 	for (size_t k = 0; k < t->n; k++) {
-		struct crm_stmt *st;
 		int s;
 
 		crm_stmt_bindf(count, "s", t->m[k].name);
@@ -519,17 +519,7 @@ static int pick(struct crm_flow_ctx *ctx, struct crm_assign_rules *r,
 		if (s < 0)
 			goto out;
 		t->m[k].recent = 0;
-		st = crm_dbq(ctx->db, err,
-			     "SELECT seq, credit FROM lead_rotation "
-			     "WHERE team = ?1 AND member = ?2",
-			     "ss", team, t->m[k].name);
-		if (!st)
-			goto out;
-		s = crm_stmt_step(st, err);
-		t->m[k].seq = s > 0 ? crm_stmt_int(st, 0) : 0;
-		t->m[k].credit = s > 0 ? crm_stmt_int(st, 1) : 0;
-		crm_stmt_reset(st);
-		if (s < 0)
+		if (crm_rotation_read(ctx->db, team, &t->m[k], err) < 0)
 			goto out;
 		if (t->m[k].seq > t->seq)
 			t->seq = t->m[k].seq;
@@ -541,25 +531,8 @@ static int pick(struct crm_flow_ctx *ctx, struct crm_assign_rules *r,
 		goto out;
 	}
 	*who = crm_xstrdup(t->m[m].name);
-	for (size_t k = 0; k < t->n; k++) {
-		char now[CRM_TIME_LEN];
-
-		if (!t->m[k].dirty)
-			continue;
-		if (crm_stmt_run_as(
-			crm_dbq(
-			    ctx->db, err,
-			    "INSERT INTO lead_rotation (team, member, seq, "
-			    "credit, last_assigned_at) VALUES (?1, ?2, ?3, ?4, "
-			    "?5) ON CONFLICT (team, member) DO UPDATE SET seq "
-			    "= ?3, credit = ?4, last_assigned_at = ?5",
-			    "ssiis", team, t->m[k].name, t->m[k].seq,
-			    t->m[k].credit,
-			    crm_datetime_format(ctx->db->now, now)),
-			"cannot store rotation", err) < 0)
-			goto out;
-		t->m[k].dirty = false;
-	}
+	if (crm_rotation_save(ctx->db, team, t, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	crm_stmt_finalize(count);

@@ -846,6 +846,42 @@ static int read_rotation(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
+int crm_rotation_read(struct crm_db *db, const char *team,
+		      struct crm_assign_member *m, struct crm_err *err)
+{
+	m->seq = m->credit = 0;
+	return crm_dbq_each(db, err, read_rotation, m,
+			    "SELECT seq, credit FROM lead_rotation WHERE team "
+			    "= ? AND member = ?",
+			    "ss", team, m->name);
+}
+
+int crm_rotation_save(struct crm_db *db, const char *team,
+		      struct crm_assign_team *t, struct crm_err *err)
+{
+	char now[CRM_TIME_LEN];
+
+	now_text(db, now);
+	for (size_t k = 0; k < t->n; k++) {
+		struct crm_assign_member *m = &t->m[k];
+
+		if (!m->dirty)
+			continue;
+		if (crm_stmt_run_as(
+			crm_dbq(db, err,
+				"INSERT INTO lead_rotation (team, member, "
+				"seq, credit, last_assigned_at) VALUES (?1, "
+				"?2, ?3, ?4, ?5) ON CONFLICT (team, member) "
+				"DO UPDATE SET seq = ?3, credit = ?4, "
+				"last_assigned_at = ?5",
+				"ssiis", team, m->name, m->seq, m->credit, now),
+			"cannot store rotation", err) < 0)
+			return -1;
+		m->dirty = false;
+	}
+	return 0;
+}
+
 /* Members' open leads, leads given in the last 30 days, and rotation
  * state. Read and written back (save_state) inside one write transaction:
  * the store's begin admits one writer at a time on either engine (SQLite's
@@ -890,12 +926,7 @@ static int load_state(struct crm_db *db, struct crm_assign_rules *r,
 			    m->name, since, err);
 			if (m->open < 0 || m->recent < 0)
 				return -1;
-			m->seq = m->credit = 0;
-			if (crm_dbq_each(db, err, read_rotation, m,
-					 "SELECT seq, credit FROM "
-					 "lead_rotation WHERE team = ? "
-					 "AND member = ?",
-					 "ss", t->name, m->name) < 0)
+			if (crm_rotation_read(db, t->name, m, err) < 0)
 				return -1;
 			if (m->seq > t->seq)
 				t->seq = m->seq;
@@ -907,29 +938,10 @@ static int load_state(struct crm_db *db, struct crm_assign_rules *r,
 static int save_state(struct crm_db *db, struct crm_assign_rules *r,
 		      struct crm_err *err)
 {
-	char now[CRM_TIME_LEN];
-
-	now_text(db, now);
 	for (size_t i = 0; i < r->nteams; i++)
-		for (size_t k = 0; k < r->teams[i].n; k++) {
-			struct crm_assign_member *m = &r->teams[i].m[k];
-			struct crm_stmt *st;
-
-			if (!m->dirty)
-				continue;
-			st = crm_dbq(
-			    db, err,
-			    "INSERT INTO lead_rotation (team, member, "
-			    "seq, credit, last_assigned_at) VALUES (?1, "
-			    "?2, ?3, ?4, ?5) ON CONFLICT (team, member) "
-			    "DO UPDATE SET seq = ?3, credit = ?4, "
-			    "last_assigned_at = ?5",
-			    "ssiis", r->teams[i].name, m->name, m->seq,
-			    m->credit, now);
-			if (crm_stmt_run_as(st, "cannot store rotation", err))
-				return -1;
-			m->dirty = false;
-		}
+		if (crm_rotation_save(db, r->teams[i].name, &r->teams[i], err) <
+		    0)
+			return -1;
 	return 0;
 }
 

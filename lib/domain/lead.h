@@ -56,6 +56,14 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		    const struct crm_query *q, bool reassign, bool dry_run,
 		    int (*fn)(const struct crm_lead_assignment *a, void *arg),
 		    void *arg, uint64_t *n, struct crm_err *err);
+/* A member of team's rotation state (seq and credit) from its
+ * lead_rotation row, 0 and 0 without one; and the dirty members of a team
+ * written back (with now as last_assigned_at), clean after. For lead
+ * assignment and a flow's assign action. Return 0 or -1. */
+int crm_rotation_read(struct crm_db *db, const char *team,
+		      struct crm_assign_member *m, struct crm_err *err);
+int crm_rotation_save(struct crm_db *db, const char *team,
+		      struct crm_assign_team *t, struct crm_err *err);
 
 /* A lead idle in its owner's hands. */
 struct crm_lead_idle {
