@@ -55,17 +55,12 @@ const size_t crm_activity_nlinks =
 
 /* Per link, in the order above: fixed SQL (string literals, so that
  * crm_db_stmt_cached can key on them). */
+#define TOUCH_SQL(table)                                                       \
+	"UPDATE " table " SET last_activity_at = ?1 WHERE id = ?2 AND "        \
+	"(last_activity_at IS NULL OR last_activity_at < ?1)"
 static const char *const touch_sql[] = {
-    "UPDATE contacts SET last_activity_at = ?1 WHERE id = ?2 AND "
-    "(last_activity_at IS NULL OR last_activity_at < ?1)",
-    "UPDATE companies SET last_activity_at = ?1 WHERE id = ?2 AND "
-    "(last_activity_at IS NULL OR last_activity_at < ?1)",
-    "UPDATE leads SET last_activity_at = ?1 WHERE id = ?2 AND "
-    "(last_activity_at IS NULL OR last_activity_at < ?1)",
-    "UPDATE deals SET last_activity_at = ?1 WHERE id = ?2 AND "
-    "(last_activity_at IS NULL OR last_activity_at < ?1)",
-    "UPDATE tickets SET last_activity_at = ?1 WHERE id = ?2 AND "
-    "(last_activity_at IS NULL OR last_activity_at < ?1)",
+    TOUCH_SQL("contacts"), TOUCH_SQL("companies"), TOUCH_SQL("leads"),
+    TOUCH_SQL("deals"),	   TOUCH_SQL("tickets"),
 };
 static const char *const exists_sql[] = {
     "SELECT company_id FROM contacts WHERE id = ?",
@@ -711,30 +706,16 @@ static int activity_prepare(struct crm_db *db, const struct crm_entity *e,
 static bool batch;
 static int64_t batch_from;
 
+#define BATCH_SQL(table, col)                                                  \
+	"UPDATE " table " SET last_activity_at = x.m FROM (SELECT " col " AS " \
+	"rid, max(occurred_at) AS m FROM activities WHERE id >= ?1 AND " col   \
+	" IS NOT NULL GROUP BY " col ") AS x WHERE " table                     \
+	".id = x.rid AND (" table ".last_activity_at IS NULL OR " table        \
+	".last_activity_at < x.m)"
 static const char *const batch_sql[] = {
-    "UPDATE contacts SET last_activity_at = x.m FROM (SELECT contact_id AS "
-    "rid, max(occurred_at) AS m FROM activities WHERE id >= ?1 AND "
-    "contact_id IS NOT NULL GROUP BY contact_id) AS x WHERE contacts.id = "
-    "x.rid AND (contacts.last_activity_at IS NULL OR "
-    "contacts.last_activity_at < x.m)",
-    "UPDATE companies SET last_activity_at = x.m FROM (SELECT company_id AS "
-    "rid, max(occurred_at) AS m FROM activities WHERE id >= ?1 AND "
-    "company_id IS NOT NULL GROUP BY company_id) AS x WHERE companies.id = "
-    "x.rid AND (companies.last_activity_at IS NULL OR "
-    "companies.last_activity_at < x.m)",
-    "UPDATE leads SET last_activity_at = x.m FROM (SELECT lead_id AS rid, "
-    "max(occurred_at) AS m FROM activities WHERE id >= ?1 AND lead_id IS "
-    "NOT NULL GROUP BY lead_id) AS x WHERE leads.id = x.rid AND "
-    "(leads.last_activity_at IS NULL OR leads.last_activity_at < x.m)",
-    "UPDATE deals SET last_activity_at = x.m FROM (SELECT deal_id AS rid, "
-    "max(occurred_at) AS m FROM activities WHERE id >= ?1 AND deal_id IS "
-    "NOT NULL GROUP BY deal_id) AS x WHERE deals.id = x.rid AND "
-    "(deals.last_activity_at IS NULL OR deals.last_activity_at < x.m)",
-    "UPDATE tickets SET last_activity_at = x.m FROM (SELECT ticket_id AS "
-    "rid, max(occurred_at) AS m FROM activities WHERE id >= ?1 AND "
-    "ticket_id IS NOT NULL GROUP BY ticket_id) AS x WHERE tickets.id = "
-    "x.rid AND (tickets.last_activity_at IS NULL OR "
-    "tickets.last_activity_at < x.m)",
+    BATCH_SQL("contacts", "contact_id"), BATCH_SQL("companies", "company_id"),
+    BATCH_SQL("leads", "lead_id"),	 BATCH_SQL("deals", "deal_id"),
+    BATCH_SQL("tickets", "ticket_id"),
 };
 
 static int activity_begin(struct crm_db *db, const struct crm_entity *e,
