@@ -283,6 +283,13 @@ static char *like_pattern(const char *s)
 	return crm_buf_detach(&b);
 }
 
+/* Activities of a type in a window (and subject) counted per record of
+ * the link column col. */
+#define ACT_COUNT_SQL(col)                                                     \
+	"SELECT " col ", count(*) FROM activities WHERE " col " IS NOT NULL "  \
+	"AND type = ? AND occurred_at >= ? AND occurred_at <= ? AND (CAST(? "  \
+	"AS TEXT) IS NULL OR lower(subject) LIKE ? ESCAPE '\\') GROUP BY " col
+
 /* Keep in ids those whose count of activity a in its window is within
  * [min, max]. */
 static int filter_act(struct crm_db *db, const struct crm_segment *s,
@@ -290,18 +297,9 @@ static int filter_act(struct crm_db *db, const struct crm_segment *s,
 		      struct crm_idv *ids, struct crm_err *err)
 {
 	/* fixed text per entity: the link column is never spliced */
-	const char *sql =
-	    s->e == &crm_lead_entity
-		? "SELECT lead_id, count(*) FROM activities WHERE lead_id IS "
-		  "NOT NULL AND type = ? AND occurred_at >= ? AND occurred_at "
-		  "<= ? AND (CAST(? AS TEXT) IS NULL OR lower(subject) LIKE ? "
-		  "ESCAPE '\\') "
-		  "GROUP BY lead_id"
-		: "SELECT contact_id, count(*) FROM activities WHERE "
-		  "contact_id IS NOT NULL AND type = ? AND occurred_at >= ? "
-		  "AND occurred_at <= ? AND (CAST(? AS TEXT) IS NULL OR "
-		  "lower(subject) LIKE "
-		  "? ESCAPE '\\') GROUP BY contact_id";
+	const char *sql = s->e == &crm_lead_entity
+			      ? ACT_COUNT_SQL("lead_id")
+			      : ACT_COUNT_SQL("contact_id");
 	struct count *c = NULL;
 	size_t nc = 0, keep = 0;
 	crm_time t;
