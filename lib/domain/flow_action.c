@@ -478,20 +478,6 @@ static void assign_release(void *data)
 	free(ad);
 }
 
-struct tier_row {
-	const struct crm_row *row;
-	char tier[64]; /* the account's tier, for rules on "tier" */
-};
-
-static const char *row_field(const char *field, void *arg)
-{
-	struct tier_row *tr = arg;
-
-	if (!strcmp(field, "tier") && crm_entity_field(tr->row->e, "tier") < 0)
-		return *tr->tier ? tr->tier : NULL;
-	return crm_row_get(tr->row, field);
-}
-
 /* A member of team t for the record: state from the database (records of
  * the entity each owns, rotation under "flow:TEAM"), stored back. */
 static int pick(struct crm_flow_ctx *ctx, struct crm_assign_rules *r,
@@ -570,14 +556,11 @@ static int assign_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 					t = &ad->rules.teams[i];
 			how = " (team)";
 		} else {
-			struct tier_row tr = {.row = ctx->row};
 			long r;
 
-			if (crm_assign_uses(&ad->rules, "tier") &&
-			    crm_tier_for_row(ctx->db, ctx->row, tr.tier, err) <
-				0)
+			if (crm_assign_match_row(ctx->db, &ad->rules, ctx->row,
+						 &r, err) < 0)
 				goto out;
-			r = crm_assign_match(&ad->rules, row_field, &tr);
 
 			if (r >= 0 && ad->rules.rules[r].owner)
 				who = crm_xstrdup(ad->rules.rules[r].owner);

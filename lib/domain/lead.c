@@ -988,6 +988,19 @@ static const char *row_field(const char *field, void *arg)
 	return crm_row_get(tr->row, field);
 }
 
+int crm_assign_match_row(struct crm_db *db, const struct crm_assign_rules *r,
+			 const struct crm_row *row, long *rule,
+			 struct crm_err *err)
+{
+	struct tier_row tr = {.row = row};
+
+	if (crm_assign_uses(r, "tier") &&
+	    crm_tier_for_row(db, row, tr.tier, err) < 0)
+		return -1;
+	*rule = crm_assign_match(r, row_field, &tr);
+	return 0;
+}
+
 int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		    const struct crm_query *q, bool reassign, bool dry_run,
 		    int (*fn)(const struct crm_lead_assignment *a, void *arg),
@@ -995,7 +1008,6 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 {
 	struct bulk b;
 	struct crm_buf why = {0};
-	struct tier_row tr;
 	char now[CRM_TIME_LEN];
 	bool ok = false;
 	int rc;
@@ -1024,12 +1036,8 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		prev = rules->avoid_previous
 			   ? crm_row_get(&b.old, "previous_owner")
 			   : NULL;
-		tr.row = &b.old;
-		*tr.tier = 0;
-		if (crm_assign_uses(rules, "tier") &&
-		    crm_tier_for_row(db, &b.old, tr.tier, err) < 0)
+		if (crm_assign_match_row(db, rules, &b.old, &ri, err) < 0)
 			goto out;
-		ri = crm_assign_match(rules, row_field, &tr);
 		pt = pool ? pool_team(rules, pool) : NULL;
 		if (pt) {
 			/* a team's pool goes to that team's members */

@@ -64,6 +64,12 @@ int crm_rotation_read(struct crm_db *db, const char *team,
 		      struct crm_assign_member *m, struct crm_err *err);
 int crm_rotation_save(struct crm_db *db, const char *team,
 		      struct crm_assign_team *t, struct crm_err *err);
+/* The first of r's rules that row matches into *rule (-1 none), "tier"
+ * being its account's tier (crm_tier_for_row) unless the row has a tier
+ * field. Returns 0 or -1. */
+int crm_assign_match_row(struct crm_db *db, const struct crm_assign_rules *r,
+			 const struct crm_row *row, long *rule,
+			 struct crm_err *err);
 
 /* A lead idle in its owner's hands. */
 struct crm_lead_idle {
