@@ -50,24 +50,6 @@ void crm_approvers_free(struct crm_approvers *a)
 	free(a);
 }
 
-static int conf_err(struct crm_err *err, const char *file, const char *field,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int conf_err(struct crm_err *err, const char *file, const char *field,
-		    const char *fmt, ...)
-{
-	va_list ap;
-
-	crm_err_clear(err);
-	err->code = CRM_EX_CONFIG;
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
-	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static long user_index(const struct crm_approvers *a, const char *name)
 {
 	for (size_t i = 0; a && i < a->n; i++)
@@ -87,13 +69,14 @@ struct crm_approvers *crm_approvers_parse(json_t *root, const char *name,
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "users")) {
-			conf_err(err, name, key, "unknown key");
+			crm_err_at(err, CRM_EX_CONFIG, name, 0, key,
+				   "unknown key");
 			goto bad;
 		}
 	}
 	if (!json_is_object(users)) {
-		conf_err(err, name, "users",
-			 "expected an object of users by name");
+		crm_err_at(err, CRM_EX_CONFIG, name, 0, "users",
+			   "expected an object of users by name");
 		goto bad;
 	}
 	a->u = crm_xcalloc(json_object_size(users) + 1, sizeof(*a->u));
@@ -106,13 +89,14 @@ struct crm_approvers *crm_approvers_parse(json_t *root, const char *name,
 
 		au->name = crm_xstrdup(k);
 		if (!*k) {
-			conf_err(err, name, "users", "empty user name");
+			crm_err_at(err, CRM_EX_CONFIG, name, 0, "users",
+				   "empty user name");
 			goto bad;
 		}
 		if (!json_is_object(u)) {
 			snprintf(field, sizeof(field), "users.%s", k);
-			conf_err(err, name, field,
-				 "expected an object with roles and manager");
+			crm_err_at(err, CRM_EX_CONFIG, name, 0, field,
+				   "expected an object with roles and manager");
 			goto bad;
 		}
 		json_object_foreach(u, key, v)
@@ -120,28 +104,30 @@ struct crm_approvers *crm_approvers_parse(json_t *root, const char *name,
 			if (strcmp(key, "roles") && strcmp(key, "manager")) {
 				snprintf(field, sizeof(field), "users.%s.%s", k,
 					 key);
-				conf_err(err, name, field, "unknown key");
+				crm_err_at(err, CRM_EX_CONFIG, name, 0, field,
+					   "unknown key");
 				goto bad;
 			}
 		}
 		snprintf(field, sizeof(field), "users.%s.roles", k);
 		if (roles && !json_is_array(roles)) {
-			conf_err(err, name, field,
-				 "expected an array of role names");
+			crm_err_at(err, CRM_EX_CONFIG, name, 0, field,
+				   "expected an array of role names");
 			goto bad;
 		}
 		json_array_foreach(roles, i, r)
 		{
 			if (!json_is_string(r) || !*json_string_value(r)) {
-				conf_err(err, name, field,
-					 "expected an array of role names");
+				crm_err_at(err, CRM_EX_CONFIG, name, 0, field,
+					   "expected an array of role names");
 				goto bad;
 			}
 			crm_strv_push(&au->roles, json_string_value(r));
 		}
 		snprintf(field, sizeof(field), "users.%s.manager", k);
 		if (mgr && !json_is_null(mgr) && !json_is_string(mgr)) {
-			conf_err(err, name, field, "expected a user name");
+			crm_err_at(err, CRM_EX_CONFIG, name, 0, field,
+				   "expected a user name");
 			goto bad;
 		}
 		if (json_is_string(mgr))
@@ -157,14 +143,15 @@ struct crm_approvers *crm_approvers_parse(json_t *root, const char *name,
 		snprintf(field, sizeof(field), "users.%s.manager",
 			 a->u[i].name);
 		if (user_index(a, m) < 0) {
-			conf_err(err, name, field, "unknown user '%s'", m);
+			crm_err_at(err, CRM_EX_CONFIG, name, 0, field,
+				   "unknown user '%s'", m);
 			goto bad;
 		}
 		for (long j = (long)i; j >= 0 && a->u[j].manager;
 		     j = user_index(a, a->u[j].manager))
 			if (++hops > a->n) {
-				conf_err(err, name, field,
-					 "managers form a cycle");
+				crm_err_at(err, CRM_EX_CONFIG, name, 0, field,
+					   "managers form a cycle");
 				goto bad;
 			}
 	}
@@ -249,15 +236,15 @@ static int check_approvers(const json_t *list, const char *file,
 	if (!list && !required)
 		return 0;
 	if (!json_is_array(list) || !json_array_size(list))
-		return conf_err(err, file, field,
-				"expected an array of approvers "
-				"(\"user:NAME\", \"role:NAME\", "
-				"\"manager:FIELD\")");
+		return crm_err_at(err, CRM_EX_CONFIG, file, 0, field,
+				  "expected an array of approvers "
+				  "(\"user:NAME\", \"role:NAME\", "
+				  "\"manager:FIELD\")");
 	json_array_foreach(list, i, v)
 	{
 		if (!json_is_string(v) || !approver_ok(json_string_value(v)))
-			return conf_err(
-			    err, file, field,
+			return crm_err_at(
+			    err, CRM_EX_CONFIG, file, 0, field,
 			    "approver %zu: expected \"user:NAME\", "
 			    "\"role:NAME\", \"manager\" or \"manager:FIELD\"",
 			    i + 1);
@@ -277,22 +264,24 @@ static int check_when(const json_t *w, const char *file, const char *field,
 		return 0;
 	if (json_is_string(w)) {
 		if (crm_filter_parse(json_string_value(w), &c, &e2) < 0)
-			return conf_err(err, file, field, "%s", e2.msg);
+			return crm_err_at(err, CRM_EX_CONFIG, file, 0, field,
+					  "%s", e2.msg);
 		crm_cond_release(&c);
 		return 0;
 	}
 	if (!json_is_array(w))
-		return conf_err(err, file, field,
-				"expected \"field OP value\" or an array of "
-				"them");
+		return crm_err_at(err, CRM_EX_CONFIG, file, 0, field,
+				  "expected \"field OP value\" or an array of "
+				  "them");
 	json_array_foreach(w, i, v)
 	{
 		if (!json_is_string(v))
-			return conf_err(err, file, field,
-					"expected \"field OP value\" or an "
-					"array of them");
+			return crm_err_at(err, CRM_EX_CONFIG, file, 0, field,
+					  "expected \"field OP value\" or an "
+					  "array of them");
 		if (crm_filter_parse(json_string_value(v), &c, &e2) < 0)
-			return conf_err(err, file, field, "%s", e2.msg);
+			return crm_err_at(err, CRM_EX_CONFIG, file, 0, field,
+					  "%s", e2.msg);
 		crm_cond_release(&c);
 	}
 	return 0;
@@ -321,33 +310,38 @@ int crm_approval_spec_check(const json_t *spec, const char *file,
 
 #define FIELD(...) (snprintf(f, sizeof(f), __VA_ARGS__), f)
 	if (!json_is_object(spec))
-		return conf_err(err, file, where,
-				"expected an approval process object");
+		return crm_err_at(err, CRM_EX_CONFIG, file, 0, where,
+				  "expected an approval process object");
 	json_object_foreach((json_t *)spec, k, v)
 	{
 		if (!one_of(k, top))
-			return conf_err(err, file, FIELD("%s.%s", where, k),
-					"unknown key");
+			return crm_err_at(err, CRM_EX_CONFIG, file, 0,
+					  FIELD("%s.%s", where, k),
+					  "unknown key");
 	}
 	v = json_object_get(spec, "name");
 	if (!json_is_string(v) || !*json_string_value(v))
-		return conf_err(err, file, FIELD("%s.name", where),
-				"expected the process's name");
+		return crm_err_at(err, CRM_EX_CONFIG, file, 0,
+				  FIELD("%s.name", where),
+				  "expected the process's name");
 	lock = json_object_get(spec, "lock");
 	if (lock && !json_is_array(lock))
-		return conf_err(err, file, FIELD("%s.lock", where),
-				"expected an array of field names");
+		return crm_err_at(err, CRM_EX_CONFIG, file, 0,
+				  FIELD("%s.lock", where),
+				  "expected an array of field names");
 	json_array_foreach(lock, i, v)
 	{
 		if (!json_is_string(v) || !*json_string_value(v) ||
 		    strchr(json_string_value(v), ','))
-			return conf_err(err, file, FIELD("%s.lock", where),
-					"expected an array of field names");
+			return crm_err_at(err, CRM_EX_CONFIG, file, 0,
+					  FIELD("%s.lock", where),
+					  "expected an array of field names");
 	}
 	steps = json_object_get(spec, "steps");
 	if (!json_is_array(steps) || !json_array_size(steps))
-		return conf_err(err, file, FIELD("%s.steps", where),
-				"expected an array of steps");
+		return crm_err_at(err, CRM_EX_CONFIG, file, 0,
+				  FIELD("%s.steps", where),
+				  "expected an array of steps");
 	json_array_foreach(steps, i, st)
 	{
 		const json_t *r = json_object_get(st, "rule");
@@ -355,22 +349,22 @@ int crm_approval_spec_check(const json_t *spec, const char *file,
 		const json_t *et = json_object_get(st, "escalate_timeout");
 
 		if (!json_is_object(st))
-			return conf_err(err, file,
-					FIELD("%s.steps[%zu]", where, i),
-					"expected a step object");
+			return crm_err_at(err, CRM_EX_CONFIG, file, 0,
+					  FIELD("%s.steps[%zu]", where, i),
+					  "expected a step object");
 		json_object_foreach((json_t *)st, k, v)
 		{
 			if (!one_of(k, stepk))
-				return conf_err(
-				    err, file,
+				return crm_err_at(
+				    err, CRM_EX_CONFIG, file, 0,
 				    FIELD("%s.steps[%zu].%s", where, i, k),
 				    "unknown key");
 		}
 		v = json_object_get(st, "name");
 		if (v && !json_is_string(v))
-			return conf_err(err, file,
-					FIELD("%s.steps[%zu].name", where, i),
-					"expected a string");
+			return crm_err_at(err, CRM_EX_CONFIG, file, 0,
+					  FIELD("%s.steps[%zu].name", where, i),
+					  "expected a string");
 		if (check_when(json_object_get(st, "when"), file,
 			       FIELD("%s.steps[%zu].when", where, i),
 			       err) < 0 ||
@@ -384,25 +378,26 @@ int crm_approval_spec_check(const json_t *spec, const char *file,
 		if (r && (!json_is_string(r) ||
 			  (strcmp(json_string_value(r), "one") &&
 			   strcmp(json_string_value(r), "all"))))
-			return conf_err(err, file,
-					FIELD("%s.steps[%zu].rule", where, i),
-					"expected \"one\" or \"all\"");
+			return crm_err_at(err, CRM_EX_CONFIG, file, 0,
+					  FIELD("%s.steps[%zu].rule", where, i),
+					  "expected \"one\" or \"all\"");
 		if (t && (!json_is_string(t) ||
 			  crm_parse_duration(json_string_value(t), &d) < 0 ||
 			  d <= 0))
-			return conf_err(
-			    err, file, FIELD("%s.steps[%zu].timeout", where, i),
+			return crm_err_at(
+			    err, CRM_EX_CONFIG, file, 0,
+			    FIELD("%s.steps[%zu].timeout", where, i),
 			    "expected a duration such as 48h or 2d");
 		if (et && (!json_is_string(et) ||
 			   crm_parse_duration(json_string_value(et), &d) < 0 ||
 			   d <= 0))
-			return conf_err(
-			    err, file,
+			return crm_err_at(
+			    err, CRM_EX_CONFIG, file, 0,
 			    FIELD("%s.steps[%zu].escalate_timeout", where, i),
 			    "expected a duration such as 48h or 2d");
 		if (json_object_get(st, "escalate") && !t)
-			return conf_err(
-			    err, file,
+			return crm_err_at(
+			    err, CRM_EX_CONFIG, file, 0,
 			    FIELD("%s.steps[%zu].escalate", where, i),
 			    "escalation needs a timeout");
 	}
@@ -726,11 +721,12 @@ static int resolve(struct crm_db *db, struct appr *a, const json_t *list,
 				if (!crm_approvers_with_role(conf, s + 5,
 							     &got)) {
 					crm_strv_release(&got);
-					conf_err(err, NULL, NULL,
-						 "approval '%s': no user has "
-						 "role '%s' in the approvers "
-						 "file",
-						 a->process, s + 5);
+					crm_err_at(err, CRM_EX_CONFIG, NULL, 0,
+						   NULL,
+						   "approval '%s': no user has "
+						   "role '%s' in the approvers "
+						   "file",
+						   a->process, s + 5);
 					goto out;
 				}
 			} else {

@@ -53,21 +53,6 @@ const struct crm_entity crm_quote_entity = {
     .keys = "id,external_id",
 };
 
-static int derr(struct crm_err *err, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int derr(struct crm_err *err, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	err->code = CRM_EX_DATAERR;
-	return -1;
-}
-
 static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
 {
 	return crm_datetime_format(db->now, buf);
@@ -402,12 +387,13 @@ static int editable(struct crm_db *db, struct quote *q, struct crm_err *err)
 	char now[CRM_TIME_LEN];
 
 	if (q->locked || !strcmp(q->status, "pending_approval"))
-		return derr(err, "status",
-			    "quote %lld is locked pending approval",
-			    (long long)q->id);
+		return crm_err_field(err, "status", CRM_EX_DATAERR,
+				     "quote %lld is locked pending approval",
+				     (long long)q->id);
 	if (!strcmp(q->status, "accepted") || !strcmp(q->status, "rejected"))
-		return derr(err, "status", "quote %lld is %s", (long long)q->id,
-			    q->status);
+		return crm_err_field(err, "status", CRM_EX_DATAERR,
+				     "quote %lld is %s", (long long)q->id,
+				     q->status);
 	if (!strcmp(q->status, "draft"))
 		return 0;
 	if (add_version(db, q->id, q->version + 1, err) < 0 ||
@@ -432,7 +418,8 @@ static int find_ref(struct crm_db *db, const struct crm_entity *e,
 		return -1;
 	}
 	if (!rc)
-		return derr(err, field, "no %s '%s'", e->name, key);
+		return crm_err_field(err, field, CRM_EX_DATAERR, "no %s '%s'",
+				     e->name, key);
 	return 0;
 }
 
@@ -449,7 +436,8 @@ int crm_quote_create(struct crm_quote_ctx *c, const struct crm_quote_new *n,
 	crm_row_init(&deal, &crm_deal_entity);
 	crm_row_init(&co, &crm_company_entity);
 	if (!n->book || !*n->book) {
-		derr(err, "book", "a quote needs a price book (--book)");
+		crm_err_field(err, "book", CRM_EX_DATAERR,
+			      "a quote needs a price book (--book)");
 		goto out;
 	}
 	b = crm_pricing_book(c->pricing, n->book, c->date, err);
@@ -457,9 +445,9 @@ int crm_quote_create(struct crm_quote_ctx *c, const struct crm_quote_new *n,
 		goto out;
 	cur = n->currency ? n->currency : b->currency;
 	if (strcmp(cur, b->currency)) {
-		derr(err, "currency",
-		     "the quote is in %s but price book %s is in %s", cur,
-		     b->name, b->currency);
+		crm_err_field(err, "currency", CRM_EX_DATAERR,
+			      "the quote is in %s but price book %s is in %s",
+			      cur, b->name, b->currency);
 		goto out;
 	}
 	if (n->deal) {
@@ -478,16 +466,17 @@ int crm_quote_create(struct crm_quote_ctx *c, const struct crm_quote_new *n,
 		company_id = crm_row_id(&co);
 	}
 	if (!deal_id && !company_id) {
-		derr(err, "deal",
-		     "a quote is for a deal (--deal) or an "
-		     "account (--account)");
+		crm_err_field(err, "deal", CRM_EX_DATAERR,
+			      "a quote is for a deal (--deal) or an "
+			      "account (--account)");
 		goto out;
 	}
 	if (n->region && c->tax && c->tax->root &&
 	    !json_object_get(json_object_get(c->tax->root, "regions"),
 			     n->region)) {
-		derr(err, "region", "no tax region '%s' in %s", n->region,
-		     c->tax->path);
+		crm_err_field(err, "region", CRM_EX_DATAERR,
+			      "no tax region '%s' in %s", n->region,
+			      c->tax->path);
 		goto out;
 	}
 	rc = crm_dbq_step(
@@ -665,8 +654,9 @@ int crm_price_product(struct crm_quote_ctx *c, const struct crm_price_req *r,
 
 	*promo = 0;
 	if (!e)
-		return derr(err, "sku", "%s is not in price book %s", sku,
-			    b->name);
+		return crm_err_field(err, "sku", CRM_EX_DATAERR,
+				     "%s is not in price book %s", sku,
+				     b->name);
 	if (crm_product_check_attrs(product, r->attrs, err) < 0)
 		return -1;
 	in.entry = e;
@@ -948,7 +938,8 @@ static int price_one(struct crm_quote_ctx *c, const struct quote *q,
 		crm_strv_release(&l->promos);
 	} else if (l->has_manual) {
 		if (__builtin_mul_overflow(l->manual, l->base_qty, &l->amount))
-			return derr(err, "manual_price", "out of range");
+			return crm_err_field(err, "manual_price",
+					     CRM_EX_DATAERR, "out of range");
 		crm_price_steps_add(&l->steps, "manual", l->amount,
 				    "manual price %s per unit (%s)",
 				    crm_money_format(l->manual, q->currency, m),
@@ -1075,9 +1066,10 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 	if (!b)
 		goto out;
 	if (strcmp(b->currency, q->currency)) {
-		derr(err, "currency",
-		     "quote %lld is in %s but price book %s is in %s",
-		     (long long)q->id, q->currency, b->name, b->currency);
+		crm_err_field(err, "currency", CRM_EX_DATAERR,
+			      "quote %lld is in %s but price book %s is in %s",
+			      (long long)q->id, q->currency, b->name,
+			      b->currency);
 		goto out;
 	}
 	if (q->company_id && crm_entity_get(c->db, &crm_company_entity,
@@ -1094,14 +1086,18 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 		if (f < 0)
 			goto out;
 		if (!f) {
-			derr(err, "sku", "line %lld: no product '%s'",
-			     (long long)lines[i].line_no, lines[i].sku);
+			crm_err_field(err, "sku", CRM_EX_DATAERR,
+				      "line %lld: no product '%s'",
+				      (long long)lines[i].line_no,
+				      lines[i].sku);
 			goto out;
 		}
 		act = crm_row_get(lines[i].product, "active");
 		if (act && !strcmp(act, "0")) {
-			derr(err, "sku", "line %lld: %s is not active",
-			     (long long)lines[i].line_no, lines[i].sku);
+			crm_err_field(err, "sku", CRM_EX_DATAERR,
+				      "line %lld: %s is not active",
+				      (long long)lines[i].line_no,
+				      lines[i].sku);
 			goto out;
 		}
 	}
@@ -1113,14 +1109,16 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 		size_t ni = 0;
 
 		if (lines[i].parent && !par) {
-			derr(err, "parent", "line %lld: no bundle line %lld",
-			     (long long)lines[i].line_no,
-			     (long long)lines[i].parent);
+			crm_err_field(err, "parent", CRM_EX_DATAERR,
+				      "line %lld: no bundle line %lld",
+				      (long long)lines[i].line_no,
+				      (long long)lines[i].parent);
 			goto out;
 		}
 		if (par && bundles && !crm_row_get(par->product, "bundle")) {
-			derr(err, "parent", "line %lld: %s is not a bundle",
-			     (long long)lines[i].line_no, par->sku);
+			crm_err_field(err, "parent", CRM_EX_DATAERR,
+				      "line %lld: %s is not a bundle",
+				      (long long)lines[i].line_no, par->sku);
 			goto out;
 		}
 		if (par)
@@ -1151,11 +1149,11 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 			int64_t base = 0;
 
 			if (!e) {
-				derr(err, "sku",
-				     "line %lld: %s is not in price "
-				     "book %s",
-				     (long long)lines[i].line_no, lines[i].sku,
-				     b->name);
+				crm_err_field(err, "sku", CRM_EX_DATAERR,
+					      "line %lld: %s is not in price "
+					      "book %s",
+					      (long long)lines[i].line_no,
+					      lines[i].sku, b->name);
 				goto out;
 			}
 			if ((e->method == CRM_PRICE_PERCENT) != (pass == 1))
@@ -1199,8 +1197,9 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 		rates = json_object_get(
 		    json_object_get(c->tax->root, "regions"), q->region);
 		if (!rates) {
-			derr(err, "region", "no tax region '%s' in %s",
-			     q->region, c->tax->path);
+			crm_err_field(err, "region", CRM_EX_DATAERR,
+				      "no tax region '%s' in %s", q->region,
+				      c->tax->path);
 			goto out;
 		}
 		json_object_foreach(cats, cat, v)
@@ -1208,10 +1207,11 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 			json_t *r = json_object_get(rates, cat);
 
 			if (!r) {
-				derr(err, "tax_category",
-				     "no tax rate for category '%s' in region "
-				     "%s (%s)",
-				     cat, q->region, c->tax->path);
+				crm_err_field(
+				    err, "tax_category", CRM_EX_DATAERR,
+				    "no tax rate for category '%s' in region "
+				    "%s (%s)",
+				    cat, q->region, c->tax->path);
 				goto out;
 			}
 			tax += crm_pct_of(json_integer_value(v),
@@ -1251,10 +1251,11 @@ int crm_quote_price(struct crm_quote_ctx *c, int64_t quote, struct crm_err *err)
 		return -1;
 	if (!strcmp(q.status, "accepted") || !strcmp(q.status, "rejected") ||
 	    q.locked)
-		return derr(err, "status",
-			    "quote %lld is %s: it keeps its "
-			    "prices",
-			    (long long)quote, q.locked ? "locked" : q.status);
+		return crm_err_field(err, "status", CRM_EX_DATAERR,
+				     "quote %lld is %s: it keeps its "
+				     "prices",
+				     (long long)quote,
+				     q.locked ? "locked" : q.status);
 	return price_version(c, &q, true, err);
 }
 
@@ -1308,26 +1309,30 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 	    sync_approval(c->db, &q, err) < 0)
 		goto out;
 	if (in->qty <= 0) {
-		derr(err, "qty", "quantity must be at least 1, not %lld",
-		     (long long)in->qty);
+		crm_err_field(err, "qty", CRM_EX_DATAERR,
+			      "quantity must be at least 1, not %lld",
+			      (long long)in->qty);
 		goto out;
 	}
 	if (in->discount < 0 || in->discount > 10000) {
-		derr(err, "discount", "a discount is 0 to 100 percent");
+		crm_err_field(err, "discount", CRM_EX_DATAERR,
+			      "a discount is 0 to 100 percent");
 		goto out;
 	}
 	f = crm_entity_find(c->db, &crm_product_entity, in->sku, &p, err);
 	if (f < 0)
 		goto out;
 	if (!f) {
-		derr(err, "sku", "no product '%s'", in->sku);
+		crm_err_field(err, "sku", CRM_EX_DATAERR, "no product '%s'",
+			      in->sku);
 		goto out;
 	}
 	if (crm_product_unit_factor(&p, in->unit, &factor, err) < 0 ||
 	    crm_product_check_attrs(&p, in->attrs, err) < 0)
 		goto out;
 	if (__builtin_mul_overflow(in->qty, factor, &base)) {
-		derr(err, "qty", "quantity out of range");
+		crm_err_field(err, "qty", CRM_EX_DATAERR,
+			      "quantity out of range");
 		goto out;
 	}
 	if (in->manual_price &&
@@ -1336,22 +1341,25 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 		goto out;
 	}
 	if (in->manual_price && manual < 0) {
-		derr(err, "manual_price", "a price is not negative");
+		crm_err_field(err, "manual_price", CRM_EX_DATAERR,
+			      "a price is not negative");
 		goto out;
 	}
 	if (in->manual_price && (!in->reason || !*in->reason)) {
-		derr(err, "reason",
-		     "a manual price needs its reason (--reason)");
+		crm_err_field(err, "reason", CRM_EX_DATAERR,
+			      "a manual price needs its reason (--reason)");
 		goto out;
 	}
 	if ((in->start || in->end || in->term) &&
 	    crm_period_months(crm_row_get(&p, "billing_period")) <= 0) {
-		derr(err, "term", "%s is no subscription (billing_period)",
-		     in->sku);
+		crm_err_field(err, "term", CRM_EX_DATAERR,
+			      "%s is no subscription (billing_period)",
+			      in->sku);
 		goto out;
 	}
 	if (in->term < 0) {
-		derr(err, "term", "a term is a number of months >= 1");
+		crm_err_field(err, "term", CRM_EX_DATAERR,
+			      "a term is a number of months >= 1");
 		goto out;
 	}
 	if (editable(c->db, &q, err) < 0)
@@ -1363,8 +1371,9 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 			"?1) AND line_no = ?2",
 			"ii", quote, in->parent) <= 0) {
 		if (!err->code)
-			derr(err, "parent", "no line %lld on quote %lld",
-			     (long long)in->parent, (long long)quote);
+			crm_err_field(err, "parent", CRM_EX_DATAERR,
+				      "no line %lld on quote %lld",
+				      (long long)in->parent, (long long)quote);
 		goto out;
 	}
 	*line_no = crm_dbq_int(c->db, err,
@@ -1420,8 +1429,9 @@ int crm_quote_remove_line(struct crm_quote_ctx *c, int64_t quote,
 			 "iii", quote, q.version, line_no) < 0)
 		return -1;
 	if (!gone)
-		return derr(err, "line", "no line %lld on quote %lld",
-			    (long long)line_no, (long long)quote);
+		return crm_err_field(err, "line", CRM_EX_DATAERR,
+				     "no line %lld on quote %lld",
+				     (long long)line_no, (long long)quote);
 	return price_version(c, &q, false, err);
 }
 
@@ -1572,15 +1582,17 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 	    sync_approval(c->db, &q, err) < 0)
 		return -1;
 	if (strcmp(q.status, "draft"))
-		return derr(err, "status", "quote %lld is %s, not a draft",
-			    (long long)quote, q.status);
+		return crm_err_field(err, "status", CRM_EX_DATAERR,
+				     "quote %lld is %s, not a draft",
+				     (long long)quote, q.status);
 	if (!crm_dbq_int(c->db, err,
 			 "SELECT count(*) FROM quote_lines WHERE quote_id = ?1 "
 			 "AND version = (SELECT version FROM quotes WHERE id = "
 			 "?1)",
 			 "i", quote))
-		return derr(err, "lines", "quote %lld has no lines",
-			    (long long)quote);
+		return crm_err_field(err, "lines", CRM_EX_DATAERR,
+				     "quote %lld has no lines",
+				     (long long)quote);
 	if (price_version(c, &q, true, err) < 0)
 		return -1;
 	ck.t = t;
@@ -1652,10 +1664,10 @@ int crm_quote_approve(struct crm_quote_ctx *c, int64_t quote,
 	    sync_approval(c->db, &q, err) < 0)
 		return -1;
 	if (strcmp(q.status, "pending_approval"))
-		return derr(err, "status",
-			    "quote %lld is %s, not pending "
-			    "approval",
-			    (long long)quote, q.status);
+		return crm_err_field(err, "status", CRM_EX_DATAERR,
+				     "quote %lld is %s, not pending "
+				     "approval",
+				     (long long)quote, q.status);
 	if (last_approval(c->db, quote, &a, err) < 0)
 		return -1;
 	if (!a.id)
@@ -1699,10 +1711,11 @@ int crm_quote_accept(struct crm_quote_ctx *c, int64_t quote,
 	    sync_approval(c->db, &q, err) < 0)
 		return -1;
 	if (strcmp(q.status, "sent") && strcmp(q.status, "approved"))
-		return derr(err, "status",
-			    "quote %lld is %s: only a sent or approved quote "
-			    "is accepted",
-			    (long long)quote, q.status);
+		return crm_err_field(
+		    err, "status", CRM_EX_DATAERR,
+		    "quote %lld is %s: only a sent or approved quote "
+		    "is accepted",
+		    (long long)quote, q.status);
 	total = crm_dbq_int(
 	    c->db, err, "SELECT total FROM quotes WHERE id = ?1", "i", quote);
 	if (crm_dbq_run(c->db, err,
@@ -1761,8 +1774,9 @@ int crm_quote_reject(struct crm_quote_ctx *c, int64_t quote, const char *reason,
 	    sync_approval(c->db, &q, err) < 0)
 		return -1;
 	if (!strcmp(q.status, "accepted") || !strcmp(q.status, "rejected"))
-		return derr(err, "status", "quote %lld is already %s",
-			    (long long)quote, q.status);
+		return crm_err_field(err, "status", CRM_EX_DATAERR,
+				     "quote %lld is already %s",
+				     (long long)quote, q.status);
 	if (set_status(c->db, &q, "rejected", 0, err) < 0)
 		return -1;
 	return crm_dbq_run(c->db, err,
@@ -2108,8 +2122,9 @@ json_t *crm_quote_suggest(struct crm_db *db, int64_t quote, int64_t min_history,
 			"i", quote) < 0)
 			return NULL;
 		if (self.fam_amount < 0) {
-			derr(err, "lines", "quote %lld has no lines to compare",
-			     (long long)quote);
+			crm_err_field(err, "lines", CRM_EX_DATAERR,
+				      "quote %lld has no lines to compare",
+				      (long long)quote);
 			return NULL;
 		}
 	}
