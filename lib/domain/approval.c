@@ -295,6 +295,15 @@ static bool one_of(const char *k, const char *const *keys)
 	return false;
 }
 
+/* A step's timeout: a duration above 0 ("48h", "2d"). */
+static bool is_timeout(const json_t *j)
+{
+	int64_t d;
+
+	return json_is_string(j) &&
+	       crm_parse_duration(json_string_value(j), &d) == 0 && d > 0;
+}
+
 int crm_approval_spec_check(const json_t *spec, const char *file,
 			    const char *where, struct crm_err *err)
 {
@@ -306,7 +315,6 @@ int crm_approval_spec_check(const json_t *spec, const char *file,
 	const char *k;
 	char f[160];
 	size_t i;
-	int64_t d;
 
 #define FIELD(...) (snprintf(f, sizeof(f), __VA_ARGS__), f)
 	if (!json_is_object(spec))
@@ -381,16 +389,12 @@ int crm_approval_spec_check(const json_t *spec, const char *file,
 			return crm_err_at(err, CRM_EX_CONFIG, file, 0,
 					  FIELD("%s.steps[%zu].rule", where, i),
 					  "expected \"one\" or \"all\"");
-		if (t && (!json_is_string(t) ||
-			  crm_parse_duration(json_string_value(t), &d) < 0 ||
-			  d <= 0))
+		if (t && !is_timeout(t))
 			return crm_err_at(
 			    err, CRM_EX_CONFIG, file, 0,
 			    FIELD("%s.steps[%zu].timeout", where, i),
 			    "expected a duration such as 48h or 2d");
-		if (et && (!json_is_string(et) ||
-			   crm_parse_duration(json_string_value(et), &d) < 0 ||
-			   d <= 0))
+		if (et && !is_timeout(et))
 			return crm_err_at(
 			    err, CRM_EX_CONFIG, file, 0,
 			    FIELD("%s.steps[%zu].escalate_timeout", where, i),

@@ -94,6 +94,13 @@ static void specs(void)
 	     "\"timeout\": \"soon\"}]}",
 	     "p.steps[0].timeout", "a timeout is a duration"},
 	    {"{\"name\": \"x\", \"steps\": [{\"approvers\": [\"user:a\"], "
+	     "\"timeout\": 48}]}",
+	     "p.steps[0].timeout", "a timeout is a string"},
+	    {"{\"name\": \"x\", \"steps\": [{\"approvers\": [\"user:a\"], "
+	     "\"timeout\": \"1d\", \"escalate\": [\"user:b\"], "
+	     "\"escalate_timeout\": \"0s\"}]}",
+	     "p.steps[0].escalate_timeout", "an escalation timeout is above 0"},
+	    {"{\"name\": \"x\", \"steps\": [{\"approvers\": [\"user:a\"], "
 	     "\"escalate\": [\"user:b\"]}]}",
 	     "p.steps[0].escalate", "escalation needs a timeout"},
 	    {"{\"name\": \"x\", \"steps\": [{\"approvers\": [\"user:a\"], "
