@@ -521,6 +521,11 @@ int crm_quote_len(const char *s, size_t n, size_t max, const char **ellipsis)
 	return (int)n;
 }
 
+bool crm_str_same(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
 int crm_str_of(const char *s, const char *set)
 {
 	return *s && !s[strspn(s, set)];

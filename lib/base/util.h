@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -155,6 +156,8 @@ int crm_parse_duration(const char *s, int64_t *out);
 /* 1 when s is not empty and each of its bytes is one of set's (a name of
  * these characters: "abcdefghijklmnopqrstuvwxyz0123456789_"), else 0. */
 int crm_str_of(const char *s, const char *set);
+/* Whether two values are the same: equal strings, or both NULL. */
+bool crm_str_same(const char *a, const char *b);
 
 /* Another name of a value ("delivery" for "delivered", "twitter" for
  * "x"), in a table of them. */

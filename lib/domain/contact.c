@@ -100,11 +100,6 @@ static int reports_to_input(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
-static bool same(const char *a, const char *b)
-{
-	return a && b ? !strcmp(a, b) : a == b;
-}
-
 /* A manager exists (strict; else a deleted one is let be), works at the same
  * company or group, and is nobody who reports (at any distance) to the contact.
  */
@@ -190,8 +185,8 @@ static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 		return -1;
 	if (crm_company_link_contact(db, row, old, arg, err) < 0)
 		return -1;
-	if (!row->v[rf] || (old && same(old->v[cf], row->v[cf]) &&
-			    same(old->v[rf], row->v[rf])))
+	if (!row->v[rf] || (old && crm_str_same(old->v[cf], row->v[cf]) &&
+			    crm_str_same(old->v[rf], row->v[rf])))
 		return 0;
 	return reports_to_ok(db, row, true, err);
 }

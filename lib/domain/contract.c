@@ -89,12 +89,6 @@ enum {
 	M_EVIDENCE,
 };
 
-static void set_val(struct crm_row *row, long f, const char *s)
-{
-	free(row->v[f]);
-	row->v[f] = s ? crm_xstrdup(s) : NULL;
-}
-
 int crm_date_days(const char *a, const char *b, int64_t *days,
 		  struct crm_err *err)
 {
@@ -197,13 +191,13 @@ static int contract_prepare(struct crm_db *db, const struct crm_entity *e,
 					     old->v[C_CURRENCY]);
 	}
 	if (!row->v[C_STATUS])
-		set_val(row, C_STATUS, "active");
+		crm_row_set_at(row, C_STATUS, "active");
 	if (!row->v[C_BILLING])
-		set_val(row, C_BILLING, "manual");
+		crm_row_set_at(row, C_BILLING, "manual");
 	if (!row->v[C_NET_DAYS])
-		set_val(row, C_NET_DAYS, "30");
+		crm_row_set_at(row, C_NET_DAYS, "30");
 	if (!row->v[C_AUTO_RENEW])
-		set_val(row, C_AUTO_RENEW, "0");
+		crm_row_set_at(row, C_AUTO_RENEW, "0");
 	if (row->v[C_NET_DAYS] &&
 	    (atoll(row->v[C_NET_DAYS]) < 0 || atoll(row->v[C_NET_DAYS]) > 3650))
 		return crm_err_field(err, "net_days", CRM_EX_DATAERR,
@@ -277,7 +271,7 @@ static int milestone_prepare(struct crm_db *db, const struct crm_entity *e,
 		free(cur);
 		return -1;
 	}
-	set_val(row, M_CURRENCY, cur);
+	crm_row_set_at(row, M_CURRENCY, cur);
 	free(cur);
 	if (row->v[M_DONE_ON] && !row->v[M_EVIDENCE])
 		return crm_err_field(err, "evidence", CRM_EX_DATAERR,

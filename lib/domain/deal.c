@@ -88,17 +88,6 @@ static void set_id(struct crm_row *row, long f, int64_t id)
 	row->v[f] = id ? crm_xasprintf("%lld", (long long)id) : NULL;
 }
 
-static void set_val(struct crm_row *row, long f, const char *s)
-{
-	free(row->v[f]);
-	row->v[f] = s ? crm_xstrdup(s) : NULL;
-}
-
-static bool same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 /* 1 when the row of sql (a literal taking one id) exists, 0, -1. */
 static int exists(struct crm_db *db, const char *sql, int64_t id, int64_t *col0,
 		  struct crm_err *err)
@@ -319,7 +308,7 @@ static int history_field(struct crm_db *db, const struct crm_row *row,
 			 const char *field, long f, struct crm_err *err)
 {
 	if (f == F_PROBABILITY ? num_same(old->v[f], row->v[f])
-			       : same(old->v[f], row->v[f]))
+			       : crm_str_same(old->v[f], row->v[f]))
 		return 0;
 	c->field = field;
 	c->from = old->v[f];
@@ -338,8 +327,8 @@ static int history_update(struct crm_db *db, const struct crm_row *row,
 
 	if (history_field(db, row, old, &c, "pipeline", F_PIPELINE, err) < 0)
 		return -1;
-	if (!same(old->v[F_PIPELINE], row->v[F_PIPELINE]) ||
-	    !same(old->v[F_STAGE], row->v[F_STAGE])) {
+	if (!crm_str_same(old->v[F_PIPELINE], row->v[F_PIPELINE]) ||
+	    !crm_str_same(old->v[F_STAGE], row->v[F_STAGE])) {
 		c.field = "stage";
 		c.from = old->v[F_STAGE];
 		c.to = row->v[F_STAGE];
@@ -380,7 +369,7 @@ static int pick_stage(const struct crm_pipeline *pl, struct crm_row *row,
 		int want = status_of(row->v[F_STATUS]);
 		const struct crm_stage *cur =
 		    old && old->v[F_STAGE] &&
-			    same(old->v[F_PIPELINE], row->v[F_PIPELINE])
+			    crm_str_same(old->v[F_PIPELINE], row->v[F_PIPELINE])
 			? crm_stage_find(pl, old->v[F_STAGE])
 			: NULL;
 
@@ -455,13 +444,13 @@ static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
 		crm_buf_release(&b);
 		return -1;
 	}
-	set_val(row, F_PIPELINE, pl->name);
+	crm_row_set_at(row, F_PIPELINE, pl->name);
 	if (pick_stage(pl, row, old, &st, err) < 0)
 		return -1;
-	set_val(row, F_STAGE, st->name);
-	set_val(row, F_STATUS, crm_deal_status_names[st->status]);
-	moved = !old || !same(old->v[F_PIPELINE], row->v[F_PIPELINE]) ||
-		!same(old->v[F_STAGE], row->v[F_STAGE]);
+	crm_row_set_at(row, F_STAGE, st->name);
+	crm_row_set_at(row, F_STATUS, crm_deal_status_names[st->status]);
+	moved = !old || !crm_str_same(old->v[F_PIPELINE], row->v[F_PIPELINE]) ||
+		!crm_str_same(old->v[F_STAGE], row->v[F_STAGE]);
 	if (moved && old && old_status != CRM_DEAL_OPEN && !reopen)
 		return crm_err_field(
 		    err, "stage", CRM_EX_DATAERR,
@@ -477,26 +466,27 @@ static int deal_prepare(struct crm_db *db, const struct crm_entity *e,
 	if (moved) {
 		if (!row->touched[F_PROBABILITY] || !row->v[F_PROBABILITY]) {
 			snprintf(buf, sizeof(buf), "%.15g", st->probability);
-			set_val(row, F_PROBABILITY, buf);
+			crm_row_set_at(row, F_PROBABILITY, buf);
 		}
 		if (!row->touched[F_CATEGORY] || !row->v[F_CATEGORY])
-			set_val(row, F_CATEGORY, crm_fcat_names[st->category]);
+			crm_row_set_at(row, F_CATEGORY,
+				       crm_fcat_names[st->category]);
 		if (old)
-			set_val(row, F_STAGE_CHANGED_AT, now);
+			crm_row_set_at(row, F_STAGE_CHANGED_AT, now);
 		else if (!row->v[F_STAGE_CHANGED_AT])
-			set_val(row, F_STAGE_CHANGED_AT,
-				row->v[F_CREATED_AT] ? row->v[F_CREATED_AT]
-						     : now);
+			crm_row_set_at(
+			    row, F_STAGE_CHANGED_AT,
+			    row->v[F_CREATED_AT] ? row->v[F_CREATED_AT] : now);
 	}
 	if (st->status == CRM_DEAL_OPEN) {
-		set_val(row, F_CLOSED_AT, NULL);
+		crm_row_set_at(row, F_CLOSED_AT, NULL);
 		if (old && old_status != CRM_DEAL_OPEN &&
 		    !row->touched[F_CLOSE_REASON])
-			set_val(row, F_CLOSE_REASON, NULL);
+			crm_row_set_at(row, F_CLOSE_REASON, NULL);
 	} else if (!row->v[F_CLOSED_AT] ||
 		   (old && old_status == CRM_DEAL_OPEN &&
 		    !row->touched[F_CLOSED_AT])) {
-		set_val(row, F_CLOSED_AT, now);
+		crm_row_set_at(row, F_CLOSED_AT, now);
 	}
 	if (old)
 		return history_update(db, row, old, now, err);

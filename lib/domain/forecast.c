@@ -161,11 +161,6 @@ static uint64_t hash_str(uint64_t h, const char *s)
 	return (h ^ 0xff) * 1099511628211u; /* a separator: NULL != "" */
 }
 
-static bool eq(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 static void rehash(struct crm_forecast *fc)
 {
 	fc->hcap = fc->hcap ? fc->hcap * 2 : 64;
@@ -202,8 +197,9 @@ static struct crm_forecast_row *row_for(struct crm_forecast *fc,
 	for (k = h & (fc->hcap - 1); fc->hash[k];
 	     k = (k + 1) & (fc->hcap - 1)) {
 		r = &fc->rows[fc->hash[k] - 1];
-		if (eq(r->period, period) && eq(r->owner, owner) &&
-		    eq(r->currency, cur))
+		if (crm_str_same(r->period, period) &&
+		    crm_str_same(r->owner, owner) &&
+		    crm_str_same(r->currency, cur))
 			return r;
 	}
 	fc->rows = crm_xgrow(fc->rows, &fc->cap, fc->n + 1, sizeof(*fc->rows));

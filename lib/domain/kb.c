@@ -58,17 +58,6 @@ static const struct crm_field kb_fields[] = {
     CRM_FIELDS_CREATED_UPDATED,
 };
 
-static void set_val(struct crm_row *row, long f, const char *s)
-{
-	free(row->v[f]);
-	row->v[f] = s ? crm_xstrdup(s) : NULL;
-}
-
-static bool same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 static int kb_prepare(struct crm_db *db, const struct crm_entity *e,
 		      struct crm_row *row, const struct crm_row *old, void *arg,
 		      struct crm_err *err)
@@ -80,22 +69,22 @@ static int kb_prepare(struct crm_db *db, const struct crm_entity *e,
 	(void)arg;
 	crm_datetime_format(db->now, now);
 	if (!row->v[F_STATUS])
-		set_val(row, F_STATUS, old ? old->v[F_STATUS] : "draft");
+		crm_row_set_at(row, F_STATUS, old ? old->v[F_STATUS] : "draft");
 	if (!old) {
 		if (!row->v[F_VERSION])
-			set_val(row, F_VERSION, "1");
+			crm_row_set_at(row, F_VERSION, "1");
 		if (!row->v[F_AUTHOR])
-			set_val(row, F_AUTHOR, db->actor);
+			crm_row_set_at(row, F_AUTHOR, db->actor);
 		if (!strcmp(row->v[F_STATUS], "published") &&
 		    !row->v[F_PUBLISHED])
-			set_val(row, F_PUBLISHED, now);
+			crm_row_set_at(row, F_PUBLISHED, now);
 		return 0;
 	}
 	if (!strcmp(row->v[F_STATUS], "published") &&
-	    !same(old->v[F_STATUS], "published"))
-		set_val(row, F_PUBLISHED, now);
-	if (same(row->v[F_TITLE], old->v[F_TITLE]) &&
-	    same(row->v[F_BODY], old->v[F_BODY]))
+	    !crm_str_same(old->v[F_STATUS], "published"))
+		crm_row_set_at(row, F_PUBLISHED, now);
+	if (crm_str_same(row->v[F_TITLE], old->v[F_TITLE]) &&
+	    crm_str_same(row->v[F_BODY], old->v[F_BODY]))
 		return 0;
 	/* the text changes: keep the old one as a version of its own, under
 	 * its number, or after an undo (the article back at a number already
@@ -604,11 +593,11 @@ static int search_toks(struct crm_db *db, struct toks *q,
 			post[np].id = -1;
 			post[np].score = 0;
 			if ((o->status &&
-			     !same(crm_stmt_text(st, 3), o->status)) ||
-			    (o->language &&
-			     !same(crm_stmt_text(st, 4), o->language)) ||
-			    (o->category &&
-			     !same(crm_stmt_text(st, 5), o->category)) ||
+			     !crm_str_same(crm_stmt_text(st, 3), o->status)) ||
+			    (o->language && !crm_str_same(crm_stmt_text(st, 4),
+							  o->language)) ||
+			    (o->category && !crm_str_same(crm_stmt_text(st, 5),
+							  o->category)) ||
 			    excluded(o, id)) {
 				np++;
 				continue;

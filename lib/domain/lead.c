@@ -72,11 +72,6 @@ bool crm_lead_open_status(const char *status)
 		!strcmp(status, "nurturing") || !strcmp(status, "qualified"));
 }
 
-static bool same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
 {
 	return crm_datetime_format(db->now, buf);
@@ -455,14 +450,14 @@ static int lead_prepare(struct crm_db *db, const struct crm_entity *e,
 					: now);
 		return 0;
 	}
-	if (!same(st, crm_row_get(old, "status"))) {
+	if (!crm_str_same(st, crm_row_get(old, "status"))) {
 		snprintf(err->field, sizeof(err->field), "status");
-		if (same(crm_row_get(old, "status"), "converted"))
+		if (crm_str_same(crm_row_get(old, "status"), "converted"))
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "lead %lld is converted: its status "
 					   "cannot change",
 					   (long long)id);
-		if (same(st, "converted"))
+		if (crm_str_same(st, "converted"))
 			return crm_err_set(err, CRM_EX_DATAERR,
 					   "a lead becomes converted only by "
 					   "'crm-lead convert'");
@@ -476,7 +471,7 @@ static int lead_prepare(struct crm_db *db, const struct crm_entity *e,
 			err) < 0)
 			return -1;
 	}
-	if (!same(owner, crm_row_get(old, "owner"))) {
+	if (!crm_str_same(owner, crm_row_get(old, "owner"))) {
 		crm_row_set(row, "assigned_at", owner ? now : NULL);
 		if (crm_lead_history_add(db, id, "owner",
 					 crm_row_get(old, "owner"), owner,
@@ -598,12 +593,14 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 			   id),
 		       "cannot update lead", err) < 0)
 		return -1;
-	if (!same(crm_row_get(old, "status"), crm_row_get(row, "status")) &&
+	if (!crm_str_same(crm_row_get(old, "status"),
+			  crm_row_get(row, "status")) &&
 	    crm_lead_history_add(db, id, "status", crm_row_get(old, "status"),
 				 crm_row_get(row, "status"), command, reason,
 				 err) < 0)
 		return -1;
-	if (!same(crm_row_get(old, "owner"), crm_row_get(row, "owner")) &&
+	if (!crm_str_same(crm_row_get(old, "owner"),
+			  crm_row_get(row, "owner")) &&
 	    crm_lead_history_add(db, id, "owner", crm_row_get(old, "owner"),
 				 crm_row_get(row, "owner"), command, reason,
 				 err) < 0)
@@ -788,15 +785,15 @@ int crm_lead_set_status(struct crm_db *db, const struct crm_query *q,
 	for (size_t i = 0; i < b.l.n; i++) {
 		if (chunk_get(db, &b.chunk, b.l.v, b.l.n, i, &b.old, err) <= 0)
 			goto out;
-		if (same(crm_row_get(&b.old, "status"), "converted")) {
+		if (crm_str_same(crm_row_get(&b.old, "status"), "converted")) {
 			crm_err_set(err, CRM_EX_DATAERR,
 				    "lead %lld is converted: its status cannot "
 				    "change",
 				    (long long)b.l.v[i]);
 			goto out;
 		}
-		if (same(crm_row_get(&b.old, "status"), status) &&
-		    same(crm_row_get(&b.old, "status_reason"), reason))
+		if (crm_str_same(crm_row_get(&b.old, "status"), status) &&
+		    crm_str_same(crm_row_get(&b.old, "status_reason"), reason))
 			continue;
 		crm_row_copy(&b.row, &b.old);
 		crm_row_set(&b.row, "status", status);
@@ -1069,7 +1066,8 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 			a.owner = pick >= 0 ? t->m[pick].name : NULL;
 		}
 		a.why = crm_buf_str(&why);
-		if (a.owner && !same(a.owner, crm_row_get(&b.old, "owner"))) {
+		if (a.owner &&
+		    !crm_str_same(a.owner, crm_row_get(&b.old, "owner"))) {
 			crm_row_copy(&b.row, &b.old);
 			crm_row_set(&b.row, "owner", a.owner);
 			crm_row_set(&b.row, "assigned_at", now);
@@ -1346,7 +1344,7 @@ static int convert_one(struct crm_db *db, int64_t lid, struct crm_importer *ci,
 			    (long long)lid);
 	if (s <= 0)
 		goto out;
-	if (same(crm_row_get(&lead, "status"), "converted")) {
+	if (crm_str_same(crm_row_get(&lead, "status"), "converted")) {
 		crm_err_set(err, CRM_EX_DATAERR,
 			    "already converted at %s (contact %s)",
 			    crm_row_get(&lead, "converted_at")

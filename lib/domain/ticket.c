@@ -155,11 +155,6 @@ static bool is_done(const char *status)
 	       (!strcmp(status, "solved") || !strcmp(status, "closed"));
 }
 
-static bool same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 static crm_time when(const char *s)
 {
 	crm_time t;
@@ -689,10 +684,11 @@ static int clock(struct crm_db *db, const struct crm_sla *s,
 	crm_time met[CRM_SLA_NKINDS], start[CRM_SLA_NKINDS];
 	int rc = -1;
 
-	if (!old || !p || !same(old->v[F_PRIORITY], row->v[F_PRIORITY]) ||
-	    !same(old->v[F_CHANNEL], row->v[F_CHANNEL]) ||
-	    !same(old->v[F_COMPANY], row->v[F_COMPANY]) ||
-	    !same(old->v[F_TAGS], row->v[F_TAGS])) {
+	if (!old || !p ||
+	    !crm_str_same(old->v[F_PRIORITY], row->v[F_PRIORITY]) ||
+	    !crm_str_same(old->v[F_CHANNEL], row->v[F_CHANNEL]) ||
+	    !crm_str_same(old->v[F_COMPANY], row->v[F_COMPANY]) ||
+	    !crm_str_same(old->v[F_TAGS], row->v[F_TAGS])) {
 		struct crm_buf key = {0};
 
 		if (row->v[F_COMPANY] && crm_sla_uses_company(s) &&
@@ -849,13 +845,13 @@ static int ticket_prepare(struct crm_db *db, const struct crm_entity *e,
 	}
 	/* escalation on PostgreSQL (pre.on, hist.on) keeps them for a
 	 * multi-row statement too */
-	if (old && !same(ost, row->v[F_STATUS]) &&
+	if (old && !crm_str_same(ost, row->v[F_STATUS]) &&
 	    add_history(db, crm_row_id(row), ost, row->v[F_STATUS], now, pre.on,
 			err) < 0)
 		return -1;
 	if (old &&
-	    (!same(old->v[F_ASSIGNEE], row->v[F_ASSIGNEE]) ||
-	     !same(old->v[F_TEAM], row->v[F_TEAM])) &&
+	    (!crm_str_same(old->v[F_ASSIGNEE], row->v[F_ASSIGNEE]) ||
+	     !crm_str_same(old->v[F_TEAM], row->v[F_TEAM])) &&
 	    add_owner_history(db, crm_row_id(row), old, row, now, pre.on, err) <
 		0)
 		return -1;
@@ -1042,7 +1038,7 @@ static void agents_note(struct agents *ag, const struct crm_sla *s,
 {
 	long k;
 
-	if (!ag || (same(a, b) && running(s, st) == running(s, su)))
+	if (!ag || (crm_str_same(a, b) && running(s, st) == running(s, su)))
 		return;
 	if (a && running(s, st) && (k = crm_strv_find(&ag->name, a)) >= 0)
 		ag->count[k]--;

@@ -499,11 +499,6 @@ static bool holds(const struct crm_tiers *t, size_t i,
 
 /* -- storing ------------------------------------------------------------- */
 
-static bool same(const char *a, const char *b)
-{
-	return a ? b && !strcmp(a, b) : !b;
-}
-
 static int store(struct crm_db *db, int64_t id, const char *tier,
 		 const char *rule, struct crm_err *err)
 {
@@ -624,7 +619,7 @@ int crm_tier_run(struct crm_db *db, const struct crm_tier_opts *o,
 			if (holds(o->t, k, &fig, o->explain ? &why : NULL))
 				r.rule = (long)k;
 		r.tier = r.rule >= 0 ? o->t->rules[r.rule].tier : NULL;
-		r.changed = !same(r.was, r.tier);
+		r.changed = !crm_str_same(r.was, r.tier);
 		r.why = o->explain ? (why.s ? why.s : "") : NULL;
 		s = 0;
 		if (r.changed) {

@@ -42,17 +42,6 @@ bool crm_user_name_ok(const char *name)
 	       crm_str_of(name, "abcdefghijklmnopqrstuvwxyz_0123456789");
 }
 
-static void set_val(struct crm_row *row, long f, const char *s)
-{
-	free(row->v[f]);
-	row->v[f] = s ? crm_xstrdup(s) : NULL;
-}
-
-static bool same(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
 /* -- the server's roles (PostgreSQL only) ---------------------------------- */
 
 /* Run "head A tail", or "head A mid B tail" when mid is given, where A
@@ -187,7 +176,7 @@ static int server_role(struct crm_db *db, struct crm_row *row,
 		return -1;
 	if (!ex && ddl(db, "CREATE ROLE ", name, " LOGIN", err) < 0)
 		return -1;
-	if (old && !same(old->v[F_ROLE], row->v[F_ROLE]) &&
+	if (old && !crm_str_same(old->v[F_ROLE], row->v[F_ROLE]) &&
 	    membership(db, "REVOKE ", old->v[F_ROLE], " FROM ", name, err) < 0)
 		return -1;
 	if (membership(db, "GRANT ", row->v[F_ROLE], " TO ", name, err) < 0)
@@ -229,15 +218,16 @@ static int user_prepare(struct crm_db *db, const struct crm_entity *e,
 		    "digits and _, starting with a letter or _, "
 		    "at most 63, not pg_... or crm_...",
 		    row->v[F_NAME] ? row->v[F_NAME] : "");
-	if (old && !same(old->v[F_NAME], row->v[F_NAME]))
+	if (old && !crm_str_same(old->v[F_NAME], row->v[F_NAME]))
 		return crm_err_field(
 		    err, "name", CRM_EX_DATAERR,
 		    "a user is not renamed (%s): add a new one",
 		    old->v[F_NAME]);
 	if (!row->v[F_ROLE])
-		set_val(row, F_ROLE, old ? old->v[F_ROLE] : "rep");
+		crm_row_set_at(row, F_ROLE, old ? old->v[F_ROLE] : "rep");
 	if (!row->v[F_STATUS])
-		set_val(row, F_STATUS, old ? old->v[F_STATUS] : "active");
+		crm_row_set_at(row, F_STATUS,
+			       old ? old->v[F_STATUS] : "active");
 	if (row->v[F_TEAM] &&
 	    crm_team_need(db, row->v[F_TEAM], "team", true, err) < 0)
 		return -1;

@@ -77,9 +77,14 @@ int crm_row_set(struct crm_row *row, const char *name, const char *s)
 
 	if (i < 0)
 		return -1;
-	free(row->v[i]);
-	row->v[i] = s ? crm_xstrdup(s) : NULL;
+	crm_row_set_at(row, i, s);
 	return 0;
+}
+
+void crm_row_set_at(struct crm_row *row, long f, const char *s)
+{
+	free(row->v[f]);
+	row->v[f] = s ? crm_xstrdup(s) : NULL;
 }
 
 int64_t crm_row_id(const struct crm_row *row)

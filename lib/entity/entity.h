@@ -196,6 +196,8 @@ const char *crm_row_get(const struct crm_row *row, const char *name);
 /* Set a field by name to s (copied; NULL clears). Returns 0, -1 if no such
  * field. */
 int crm_row_set(struct crm_row *row, const char *name, const char *s);
+/* Set field f (an index) to s (copied; NULL clears). */
+void crm_row_set_at(struct crm_row *row, long f, const char *s);
 int64_t crm_row_id(const struct crm_row *row);
 
 /* Fill row from a statement selecting every field in order, then custom

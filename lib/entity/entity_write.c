@@ -1902,11 +1902,6 @@ out:
  * written unless forced. An undo is a change set of its own (logged like
  * any other), so undoing it redoes the change. */
 
-static bool same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
 /* Fields a diff leaves out: derived columns and the update time (every
  * change sets it; undo sets its own). */
 static bool diff_skip(const struct crm_field *f)
@@ -2055,7 +2050,7 @@ static char *diff_fields(const struct crm_row *old, const struct crm_row *row)
 		return NULL;
 	for (size_t i = 0; i < row->e->nfields; i++)
 		if (!diff_skip(&row->e->fields[i]) &&
-		    !same_str(old->v[i], row->v[i]))
+		    !crm_str_same(old->v[i], row->v[i]))
 			names[n++] = row->e->fields[i].name;
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t k = 0; k < n; k++)
@@ -2086,7 +2081,7 @@ char *crm_row_diff(const struct crm_row *old, const struct crm_row *row)
 	c = json_object();
 	for (size_t i = 0; i < row->e->nfields; i++) {
 		if (diff_skip(&row->e->fields[i]) ||
-		    same_str(old->v[i], row->v[i]))
+		    crm_str_same(old->v[i], row->v[i]))
 			continue;
 		json_object_set_new(o, row->e->fields[i].name,
 				    row->v[i] ? json_string(row->v[i])
@@ -2460,13 +2455,14 @@ static int undo_update(struct undo *u, const struct crm_entity *e, int64_t id,
 
 		if (f < 0 || diff_skip(&e->fields[f]))
 			continue;
-		if (!same_str(r.cur.v[f], json_string_value(v)) && !u->force) {
+		if (!crm_str_same(r.cur.v[f], json_string_value(v)) &&
+		    !u->force) {
 			if (conflict(u, e, id, name, false, NULL, err) < 0)
 				goto out;
 			bad = true;
 			continue;
 		}
-		if (same_str(r.cur.v[f], b.v[f]))
+		if (crm_str_same(r.cur.v[f], b.v[f]))
 			continue;
 		set_field(&r.row, (size_t)f, b.v[f], &tmp);
 		changed = true;

@@ -579,11 +579,6 @@ static void row_label(struct crm_buf *out, const struct crm_report *r, size_t i,
 	}
 }
 
-static bool same(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
 /* The chart of the rows of r in currency cur (every row when split is
  * false). */
 static void report_part(struct crm_buf *out, const struct crm_report *r,
@@ -597,7 +592,8 @@ static void report_part(struct crm_buf *out, const struct crm_report *r,
 	const char *unit = "count";
 
 	for (size_t i = 0; i < r->n; i++)
-		if (!split || same(crm_rec_get(&r->rows[i], "currency"), cur))
+		if (!split ||
+		    crm_str_same(crm_rec_get(&r->rows[i], "currency"), cur))
 			idx[m++] = i;
 	if (m)
 		unit = crm_svg_unit(r->chart, &r->rows[idx[0]]);
@@ -665,7 +661,7 @@ static void report_part(struct crm_buf *out, const struct crm_report *r,
 			crm_buf_adds(out, " per ");
 			for (size_t k = 0, f = 0; k < r->labels.n; k++)
 				if (strcmp(r->labels.v[k], "period") &&
-				    !same(r->labels.v[k], ckey)) {
+				    !crm_str_same(r->labels.v[k], ckey)) {
 					crm_buf_adds(out, f++ ? " / " : "");
 					crm_html_escape(out, r->labels.v[k]);
 				}

@@ -34,6 +34,18 @@ static void err_prefix(void)
 	CHECK_STR(e.msg, want, "a long message is cut at the end");
 }
 
+/* crm_str_same: equal strings, or both NULL. */
+static void str_same(void)
+{
+	char a[] = "x";
+
+	CHECK(crm_str_same("x", a), "equal strings are the same");
+	CHECK(crm_str_same(NULL, NULL), "two NULLs are the same");
+	CHECK(!crm_str_same("x", "y"), "other strings are not");
+	CHECK(!crm_str_same("", NULL) && !crm_str_same(NULL, ""),
+	      "NULL is not the empty string");
+}
+
 int main(void)
 {
 	struct crm_bloom b;
@@ -41,6 +53,7 @@ int main(void)
 	int missing = 0, fp = 0;
 
 	err_prefix();
+	str_same();
 	fmt_matches_printf(0);
 	fmt_matches_printf(7);
 	fmt_matches_printf(-7);
