@@ -1325,6 +1325,8 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	int found;
 
 	im->via_identity = false;
+	/* a write that fails later names this record's line (the store) */
+	crm_store_tag(im->db->store, in->line);
 	found = known(im) ? 1 : lookup(im, err);
 	if (found < 0)
 		return -1;
@@ -1690,6 +1692,10 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 			break;
 		}
 		if (got < 0) {
+			/* a write not waited for fails at a later record's
+			 * call: the line is the one it was made for */
+			if (crm_store_failed_tag(db->store) > 0)
+				err->line = crm_store_failed_tag(db->store);
 			if (!err->file[0])
 				snprintf(err->file, sizeof(err->file), "%s",
 					 crm_reader_name(r));

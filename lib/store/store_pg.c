@@ -48,6 +48,8 @@ struct pg {
 	 * still to read, and a sync sent after the active statement. */
 	bool piped, synced;
 	size_t npending;
+	char (*what)[64]; /* each one's "cannot update TABLE", or "" */
+	int64_t *tags;	  /* and crm_store_tag's number as it was sent */
 	int depth; /* savepoints open, besides the transaction's crm_tx */
 	/* the first failure among them: the transaction is aborted from
 	 * there on, so every later failure in it reports this one */
@@ -78,6 +80,7 @@ struct pg_stmt {
 	struct pg_param *p;
 	bool running;	  /* sent; rows or the end still to read */
 	bool write;	  /* INSERT, UPDATE or DELETE without RETURNING */
+	char what[64];	  /* a write's "cannot update TABLE", for its error */
 	PGresult *row;	  /* the current row */
 	PGresult *desc;	  /* the end's result: the columns of no rows */
 	PGresult **ahead; /* rows read ahead (see pg_drain) */
@@ -343,14 +346,20 @@ static void pg_free_conn(struct pg *pg)
  * that reads, COMMIT), and by every later one until the rollback. */
 enum { PIPE_MAX = 512 }; /* results held back at most, a few KiB */
 
-/* Note the transaction's first failure (see struct pg). */
-static void note_failure(struct pg *pg, const PGresult *r)
+/* Note the transaction's first failure (see struct pg), with what the
+ * failed statement did when it was a write (its caller learns of it
+ * too late to say). */
+static void note_failure(struct pg *pg, const PGresult *r, const char *what,
+			 int64_t tag)
 {
 	struct crm_err e;
 
 	if (pg->failcode)
 		return;
+	pg->base.failed_tag = tag;
 	pg_error(pg->conn, r, &e);
+	if (what && *what)
+		crm_err_what(&e, what);
 	pg->failcode = e.code;
 	snprintf(pg->failbuf, sizeof(pg->failbuf), "%s", e.msg);
 }
@@ -368,21 +377,21 @@ static void read_pending(struct pg *pg)
 {
 	PGresult *r;
 
-	for (; pg->npending; pg->npending--) {
+	for (size_t i = 0; i < pg->npending; i++) {
 		while ((r = PQgetResult(pg->conn))) {
 			ExecStatusType t = PQresultStatus(r);
 
 			if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK &&
 			    t != PGRES_PIPELINE_ABORTED)
-				note_failure(pg, r);
+				note_failure(pg, r, pg->what[i], pg->tags[i]);
 			PQclear(r);
 		}
 		if (PQstatus(pg->conn) != CONNECTION_OK) {
-			note_failure(pg, NULL);
-			pg->npending = 0;
+			note_failure(pg, NULL, NULL, 0);
 			break;
 		}
 	}
+	pg->npending = 0;
 }
 
 /* After the last statement sent: the sync's result, out of pipeline
@@ -408,7 +417,7 @@ static void unpipe(struct pg *pg)
 	}
 	pg->synced = false;
 	if (pg->piped && !PQexitPipelineMode(pg->conn))
-		note_failure(pg, NULL);
+		note_failure(pg, NULL, NULL, 0);
 	pg->piped = false;
 }
 
@@ -421,7 +430,7 @@ static void settle(struct pg *pg)
 	if (PQpipelineSync(pg->conn) == 1)
 		pg->synced = true;
 	else
-		note_failure(pg, NULL);
+		note_failure(pg, NULL, NULL, 0);
 	unpipe(pg);
 }
 
@@ -437,10 +446,16 @@ static int pipe_in(struct pg *pg, struct crm_err *err)
 	return 0;
 }
 
-/* One more result held back; at PIPE_MAX read them all, so that neither
- * side's buffers fill. */
-static int held(struct pg *pg, struct crm_err *err)
+/* One more result held back, of a statement that did what; at PIPE_MAX
+ * read them all, so that neither side's buffers fill. */
+static int held(struct pg *pg, const char *what, struct crm_err *err)
 {
+	if (!pg->what) {
+		pg->what = crm_xcalloc(PIPE_MAX, sizeof(*pg->what));
+		pg->tags = crm_xcalloc(PIPE_MAX, sizeof(*pg->tags));
+	}
+	snprintf(pg->what[pg->npending], sizeof(*pg->what), "%s", what);
+	pg->tags[pg->npending] = *what ? pg->base.tag : 0;
 	if (++pg->npending < PIPE_MAX)
 		return 0;
 	settle(pg);
@@ -488,7 +503,7 @@ static int pg_exec(struct crm_store *s, const char *sql, struct crm_err *err)
 		if (!PQsendQueryParams(pg->conn, sql, 0, NULL, NULL, NULL, NULL,
 				       0))
 			return pg_fail(pg, NULL, err);
-		return held(pg, err);
+		return held(pg, "", err);
 	}
 	settle(pg);
 	/* the transaction is aborted: anything but a rollback would fail
@@ -500,7 +515,7 @@ static int pg_exec(struct crm_store *s, const char *sql, struct crm_err *err)
 	    PQresultStatus(r) != PGRES_TUPLES_OK)
 		rc = pg_fail(pg, r, err);
 	else if (rollback)
-		pg->failcode = 0;
+		pg->failcode = 0, pg->base.failed_tag = 0;
 	PQclear(r);
 	return rc;
 }
@@ -572,6 +587,8 @@ static void pg_close(struct crm_store *s)
 	settle(pg);
 	pg_unmark(s, NULL);
 	free(pg->marks);
+	free(pg->what);
+	free(pg->tags);
 	seq_forget(pg);
 
 	PQfreeCancel(pg->cancel);
@@ -615,17 +632,28 @@ static int dollar_params(const char *sql, struct crm_buf *out)
 }
 
 /* INSERT, UPDATE or DELETE that returns no rows (crm's SQL is its own:
- * no comment or WITH before the verb) */
-static bool is_write(const char *sql)
+ * no comment or WITH before the verb): true, and what it does in what
+ * ("cannot update leads", as the callers of a failed write say). */
+static bool is_write(const char *sql, char *what, size_t n)
 {
-	static const char *const verbs[] = {"INSERT", "UPDATE", "DELETE"};
-	bool verb = false;
+	static const char *const verbs[][2] = {{"INSERT INTO ", "insert into"},
+					       {"UPDATE ", "update"},
+					       {"DELETE FROM ", "delete from"}};
 
 	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
 		sql++;
-	for (size_t i = 0; i < 3; i++)
-		verb |= !strncasecmp(sql, verbs[i], 6);
-	return verb && !strcasestr(sql, "RETURNING");
+	if (strcasestr(sql, "RETURNING"))
+		return false;
+	for (size_t i = 0; i < 3; i++) {
+		size_t k = strlen(verbs[i][0]);
+
+		if (!strncasecmp(sql, verbs[i][0], k)) {
+			snprintf(what, n, "cannot %s %.*s", verbs[i][1],
+				 (int)strcspn(sql + k, " ("), sql + k);
+			return true;
+		}
+	}
+	return false;
 }
 
 static struct crm_stmt *pg_prepare(struct crm_store *s, const char *sql,
@@ -641,7 +669,7 @@ static struct crm_stmt *pg_prepare(struct crm_store *s, const char *sql,
 	crm_buf_str(&b);
 	st->sql = crm_buf_detach(&b);
 	st->p = crm_xcalloc((size_t)st->nparams + 1, sizeof(*st->p));
-	st->write = is_write(st->sql);
+	st->write = is_write(st->sql, st->what, sizeof(st->what));
 	for (const char *p = strchr(st->sql, '$'); p; p = strchr(p + 1, '$')) {
 		char *end;
 		long n = strtol(p + 1, &end, 10);
@@ -754,7 +782,7 @@ static int prepare_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 		if (!ok)
 			return pg_fail(pg, NULL, err);
 		memcpy(st->name, name, sizeof(name));
-		return held(pg, err);
+		return held(pg, "", err);
 	}
 	r = PQprepare(pg->conn, name, st->sql, st->nparams, types);
 	free(types);
@@ -838,7 +866,7 @@ static int send_later(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 		return -1;
 	if (!send_query(pg, st))
 		return pg_fail(pg, NULL, err);
-	return held(pg, err);
+	return held(pg, st->what, err);
 }
 
 static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
