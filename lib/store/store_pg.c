@@ -50,6 +50,7 @@ struct pg {
 	size_t npending;
 	char (*what)[64]; /* each one's "cannot update TABLE", or "" */
 	int64_t *tags;	  /* and crm_store_tag's number as it was sent */
+	long *markof;	  /* the note a result fills (see pg_mark), or -1 */
 	int depth; /* savepoints open, besides the transaction's crm_tx */
 	/* the first failure among them: the transaction is aborted from
 	 * there on, so every later failure in it reports this one */
@@ -63,6 +64,7 @@ struct seq_mark {
 	char name[64];
 	size_t n;
 	int64_t *next;
+	bool pending; /* its values are a result still to read */
 };
 
 struct pg_param {
@@ -137,6 +139,7 @@ static int copy_finish(struct pg_copy *c, struct crm_err *err);
 	X(PQgetisnull)                                                         \
 	X(PQgetvalue)                                                          \
 	X(PQnfields)                                                           \
+	X(PQntuples)                                                           \
 	X(PQpipelineSync)                                                      \
 	X(PQprepare)                                                           \
 	X(PQputCopyData)                                                       \
@@ -175,6 +178,7 @@ static struct crm_dl pq_dl =
 #define PQgetisnull CRM_DL_CALL(pq, PQgetisnull)
 #define PQgetvalue CRM_DL_CALL(pq, PQgetvalue)
 #define PQnfields CRM_DL_CALL(pq, PQnfields)
+#define PQntuples CRM_DL_CALL(pq, PQntuples)
 #define PQpipelineSync CRM_DL_CALL(pq, PQpipelineSync)
 #define PQprepare CRM_DL_CALL(pq, PQprepare)
 #define PQputCopyData CRM_DL_CALL(pq, PQputCopyData)
@@ -372,6 +376,25 @@ static int pg_fail(struct pg *pg, const PGresult *r, struct crm_err *err)
 	return pg_error(pg->conn, r, err);
 }
 
+static size_t int_array(const char *t, int64_t **v);
+
+/* A savepoint's note of the sequences, from its result r (pg_mark). */
+static void fill_mark(struct pg *pg, long k, const PGresult *r)
+{
+	struct seq_mark *m;
+
+	if (k < 0 || (size_t)k >= pg->nmarks || !pg->marks[k].pending)
+		return; /* released before it was read */
+	m = &pg->marks[k];
+	m->pending = false;
+	m->n = PQntuples(r) ? int_array(PQgetvalue(r, 0, 0), &m->next) : 0;
+	if (m->n != pg->nseq && !pg->failcode) {
+		pg->failcode = CRM_EX_SOFTWARE;
+		snprintf(pg->failbuf, sizeof(pg->failbuf),
+			 "cannot read the sequences");
+	}
+}
+
 /* Read the results of the statements sent before the one due now. */
 static void read_pending(struct pg *pg)
 {
@@ -381,8 +404,11 @@ static void read_pending(struct pg *pg)
 		while ((r = PQgetResult(pg->conn))) {
 			ExecStatusType t = PQresultStatus(r);
 
-			if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK &&
-			    t != PGRES_PIPELINE_ABORTED)
+			if (t == PGRES_TUPLES_OK && pg->markof[i] >= 0)
+				fill_mark(pg, pg->markof[i], r);
+			else if (t != PGRES_COMMAND_OK &&
+				 t != PGRES_TUPLES_OK &&
+				 t != PGRES_PIPELINE_ABORTED)
 				note_failure(pg, r, pg->what[i], pg->tags[i]);
 			PQclear(r);
 		}
@@ -446,20 +472,29 @@ static int pipe_in(struct pg *pg, struct crm_err *err)
 	return 0;
 }
 
-/* One more result held back, of a statement that did what; at PIPE_MAX
- * read them all, so that neither side's buffers fill. */
-static int held(struct pg *pg, const char *what, struct crm_err *err)
+/* One more result held back, of a statement that did what (or that
+ * fills note mark); at PIPE_MAX read them all, so that neither side's
+ * buffers fill. */
+static int held_as(struct pg *pg, const char *what, long mark,
+		   struct crm_err *err)
 {
 	if (!pg->what) {
 		pg->what = crm_xcalloc(PIPE_MAX, sizeof(*pg->what));
 		pg->tags = crm_xcalloc(PIPE_MAX, sizeof(*pg->tags));
+		pg->markof = crm_xcalloc(PIPE_MAX, sizeof(*pg->markof));
 	}
 	snprintf(pg->what[pg->npending], sizeof(*pg->what), "%s", what);
 	pg->tags[pg->npending] = *what ? pg->base.tag : 0;
+	pg->markof[pg->npending] = mark;
 	if (++pg->npending < PIPE_MAX)
 		return 0;
 	settle(pg);
 	return pg->failcode ? pg_fail(pg, NULL, err) : 0;
+}
+
+static int held(struct pg *pg, const char *what, struct crm_err *err)
+{
+	return held_as(pg, what, -1, err);
 }
 
 /* statement text starting with word (then a space) */
@@ -589,6 +624,7 @@ static void pg_close(struct crm_store *s)
 	free(pg->marks);
 	free(pg->what);
 	free(pg->tags);
+	free(pg->markof);
 	seq_forget(pg);
 
 	PQfreeCancel(pg->cancel);
@@ -1555,11 +1591,32 @@ static void seq_free(struct seq_mark *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* A savepoint's note in a write transaction: the sequences' read is sent
+ * in the pipeline, its result read with the others (fill_mark): a round
+ * trip a savepoint less, for a note only a rollback reads. */
+static int mark_later(struct pg *pg, const char *name, struct crm_err *err)
+{
+	struct seq_mark m = {.pending = true};
+	struct pg_stmt *st = (struct pg_stmt *)pg->seq_st;
+
+	snprintf(m.name, sizeof(m.name), "%s", name);
+	pg->marks = crm_xgrow(pg->marks, &pg->capmarks, pg->nmarks + 1,
+			      sizeof(*pg->marks));
+	pg->marks[pg->nmarks++] = m;
+	if (pipe_in(pg, err) < 0 || prepare_stmt(pg, st, err) < 0)
+		return -1;
+	if (!send_query(pg, st))
+		return pg_fail(pg, NULL, err);
+	return held_as(pg, "", (long)pg->nmarks - 1, err);
+}
+
 static int pg_mark(struct crm_store *s, const char *name, struct crm_err *err)
 {
 	struct pg *pg = (struct pg *)s;
 	struct seq_mark m = {0};
 
+	if (name && pg->seq_st && s->in_tx)
+		return mark_later(pg, name, err);
 	if (!name && seq_list(pg, err) < 0)
 		return -1;
 	if (seq_read(pg, &m, err) < 0) {
@@ -1586,15 +1643,24 @@ static long find_mark(struct pg *pg, const char *name)
 	return -1;
 }
 
+/* Forget the notes from keep on; a result still to read for one of
+ * them fills nothing (a later note may take its place). */
+static void pop_marks(struct pg *pg, size_t keep)
+{
+	while (pg->nmarks > keep)
+		seq_free(&pg->marks[--pg->nmarks]);
+	for (size_t i = 0; i < pg->npending; i++)
+		if (pg->markof[i] >= (long)keep)
+			pg->markof[i] = -1;
+}
+
 static void pg_unmark(struct crm_store *s, const char *name)
 {
 	struct pg *pg = (struct pg *)s;
 	long i = name ? find_mark(pg, name) : 0;
 
-	if (i < 0)
-		return;
-	while (pg->nmarks > (size_t)i)
-		seq_free(&pg->marks[--pg->nmarks]);
+	if (i >= 0)
+		pop_marks(pg, (size_t)i);
 }
 
 /* Set back the sequences that moved since m (errors ignored: the
@@ -1647,8 +1713,7 @@ static void pg_undo(struct crm_store *s, const char *name)
 	    (name || pg_exec(s, "ROLLBACK TO SAVEPOINT crm_tx", &ignored) == 0))
 		seq_restore(pg, &pg->marks[i]);
 	if (i >= 0)
-		while (pg->nmarks > (size_t)i + 1)
-			seq_free(&pg->marks[--pg->nmarks]);
+		pop_marks(pg, (size_t)i + 1);
 	if (!name)
 		pg_exec(s, "ROLLBACK", &ignored);
 }
