@@ -352,6 +352,22 @@ out:
 	return rc;
 }
 
+/* Whether the user may set the table's sequence (a block of ids, or one
+ * id given back, sets it; crm's rights grant it to some users only,
+ * lib/domain/rights.c): 1 yes, 0 no, -1 error. */
+static int seq_settable(struct crm_importer *im, struct crm_err *err)
+{
+	int64_t ok = 0;
+	int rc = crm_dbq_step(
+	    im->db, err, &ok,
+	    "SELECT CASE WHEN has_sequence_privilege(CAST("
+	    "pg_get_serial_sequence(?1, 'id') AS regclass), 'UPDATE') THEN "
+	    "1 ELSE 0 END",
+	    "s", im->e->table);
+
+	return rc < 0 ? -1 : ok > 0;
+}
+
 /* After a rejected row's rollback: on PostgreSQL, whose sequences do not
  * roll back, the id its failed INSERT took goes back, so that the next
  * row has it, as on SQLite (crm's writers take turns: no other took one
@@ -359,10 +375,13 @@ out:
 static int give_back_id(struct crm_importer *im, struct crm_err *err)
 {
 	bool took = im->took_id;
+	int rc;
 
 	im->took_id = false;
 	if (!took || crm_store_engine(im->db->store) != CRM_STORE_PG)
 		return 0;
+	if ((rc = seq_settable(im, err)) <= 0)
+		return rc; /* not this user's to set: the id stays used */
 	return crm_dbq_run(
 	    im->db, err,
 	    "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') AS regclass), "
@@ -1659,6 +1678,13 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	 * each row would end the COPY) */
 	im->bulk =
 	    crm_store_engine(db->store) == CRM_STORE_PG && !o->reject_open;
+	if (im->bulk) {
+		int can = seq_settable(im, err);
+
+		if (can < 0)
+			goto out;
+		im->bulk = can; /* a user without it: id by id */
+	}
 	im->copy_ok = im->bulk && !o->check;
 	crm_colmap_input(im->colmap, im->input,
 			 crm_reader_format(r) == CRM_FMT_CSV ||
