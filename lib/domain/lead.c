@@ -1088,19 +1088,40 @@ out:
 
 /* -- the lead pool ----------------------------------------------------- */
 
-/* "@TEAM" when owner is a crm user with a team, else NULL, in *pool. */
-static int owner_pool(struct crm_db *db, const char *owner, char **pool,
-		      struct crm_err *err)
+/* The pools of the owners met so far: owners are few, leads many (a
+ * query a lead was a round trip a lead on PostgreSQL). */
+struct pools {
+	struct crm_strv owner, pool; /* pool "" for none */
+};
+
+/* "@TEAM" when owner is a crm user with a team, else NULL, in *pool
+ * (the cache's: do not free). */
+static int owner_pool(struct crm_db *db, struct pools *c, const char *owner,
+		      const char **pool, struct crm_err *err)
 {
 	char *team;
-	int rc = crm_dbq_text(db, err, &team,
-			      "SELECT team FROM crm_users WHERE name = ? AND "
-			      "team IS NOT NULL AND team <> ''",
-			      "s", owner);
+	int rc;
 
-	*pool = team ? crm_xasprintf("@%s", team) : NULL;
+	for (size_t i = 0; i < c->owner.n; i++)
+		if (!strcmp(c->owner.v[i], owner)) {
+			*pool = c->pool.v[i][0] ? c->pool.v[i] : NULL;
+			return 0;
+		}
+	rc = crm_dbq_text(db, err, &team,
+			  "SELECT team FROM crm_users WHERE name = ? AND "
+			  "team IS NOT NULL AND team <> ''",
+			  "s", owner);
+	if (rc < 0)
+		return -1;
+	crm_strv_push(&c->owner, owner);
+	crm_strv_push(&c->pool, "");
+	if (team) {
+		free(c->pool.v[c->pool.n - 1]);
+		c->pool.v[c->pool.n - 1] = crm_xasprintf("@%s", team);
+	}
+	*pool = team ? c->pool.v[c->pool.n - 1] : NULL;
 	free(team);
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 /* The leads crm_lead_reclaim finds idle: ids with owner and since. */
@@ -1140,7 +1161,9 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	char hi[CRM_TIME_LEN], lo[CRM_TIME_LEN], now[CRM_TIME_LEN];
 	struct bulk b;
 	struct idle_leads d = {&b.l, {0}, {0}};
-	char *reason = NULL, *pool = NULL;
+	struct pools pools = {0};
+	const char *pool;
+	char *reason = NULL;
 	bool ok = false;
 	int rc;
 
@@ -1176,12 +1199,11 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 				goto out;
 			crm_row_copy(&b.row, &b.old);
 			crm_row_set(&b.row, "previous_owner", d.owners.v[i]);
-			if (owner_pool(db, d.owners.v[i], &pool, err) < 0)
+			if (owner_pool(db, &pools, d.owners.v[i], &pool, err) <
+			    0)
 				goto out;
 			/* back to the owner's team's pool, else unowned */
 			crm_row_set(&b.row, "owner", pool);
-			free(pool);
-			pool = NULL;
 			crm_row_set(&b.row, "assigned_at", NULL);
 			if (write_change(db, &b.old, &b.row, "reclaim", reason,
 					 err) < 0)
@@ -1197,8 +1219,9 @@ out:
 	rc = bulk_end(db, &b, ok, dry_run || warn, err);
 	crm_strv_release(&d.owners);
 	crm_strv_release(&d.since);
+	crm_strv_release(&pools.owner);
+	crm_strv_release(&pools.pool);
 	free(reason);
-	free(pool);
 	return rc;
 }
 

@@ -94,9 +94,13 @@ struct crm_importer {
 	bool bloom_tried;
 	bool identities;   /* merges left secondary identities to look up */
 	bool via_identity; /* the last lookup found one */
-	/* PostgreSQL bulk import: new rows go through COPY (crm_copy_*),
-	 * with ids from a block of the table's sequence reserved ahead */
-	bool bulk;
+	/* PostgreSQL bulk import: new rows take their ids from a block of
+	 * the table's sequence reserved ahead, and go through COPY
+	 * (crm_copy_*) unless a duplicate check reads the table between
+	 * them (then block_insert) */
+	bool bulk, copy_ok;
+	bool took_id; /* the failed INSERT took the sequence's next id */
+	struct crm_stmt *ins_id; /* block_insert's */
 	struct crm_copy *copy;
 	int64_t next_id, end_id;     /* the block's next id and its end */
 	const struct crm_row *known; /* crm_importer_known, for one apply */
@@ -195,6 +199,39 @@ static struct crm_stmt *write_stmt(struct crm_db *db, struct crm_buf *sql,
 	return st;
 }
 
+/* The INSERT of a row of e, its values bound by bind_row; cached: see
+ * write_stmt. next_id (PostgreSQL): a NULL id takes the sequence's next,
+ * and the statement returns it; else the id is given (from the block a
+ * bulk import reserved). */
+static struct crm_stmt *prepare_insert(struct crm_db *db,
+				       const struct crm_entity *e, bool next_id,
+				       bool cached, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+
+	crm_buf_addf(&sql, "INSERT INTO %s (", e->table);
+	for (size_t i = 0; i < e->nfields; i++)
+		crm_buf_addf(&sql, "%s, ", e->fields[i].name);
+	crm_buf_adds(&sql, "custom) VALUES (");
+	for (size_t i = 0; i < e->nfields; i++)
+		/* a NULL id is the next one: SQLite's rowid does this itself;
+		 * PostgreSQL's identity column takes its sequence only when
+		 * the column is left out */
+		if (i == 0 && next_id)
+			crm_buf_addf(&sql,
+				     "coalesce(CAST(? AS BIGINT), nextval("
+				     "pg_get_serial_sequence('%s', 'id'))), ",
+				     e->table);
+		else
+			crm_buf_adds(&sql, "?, ");
+	crm_buf_adds(&sql, "?)");
+	/* the new id in the same round trip (SQLite has it for free:
+	 * crm_store_last_id) */
+	if (next_id)
+		crm_buf_adds(&sql, " RETURNING id");
+	return write_stmt(db, &sql, cached, err);
+}
+
 /* The INSERT (insert) or UPDATE by id of a row of e, its values bound by
  * bind_row (then the id, for an update); cached: see write_stmt. */
 static struct crm_stmt *prepare_write(struct crm_db *db,
@@ -203,32 +240,10 @@ static struct crm_stmt *prepare_write(struct crm_db *db,
 {
 	struct crm_buf sql = {0};
 
-	if (insert) {
-		crm_buf_addf(&sql, "INSERT INTO %s (", e->table);
-		for (size_t i = 0; i < e->nfields; i++)
-			crm_buf_addf(&sql, "%s, ", e->fields[i].name);
-		crm_buf_adds(&sql, "custom) VALUES (");
-		for (size_t i = 0; i < e->nfields; i++)
-			/* a NULL id is the next one: SQLite's rowid does this
-			 * itself; PostgreSQL's identity column takes its
-			 * sequence only when the column is left out */
-			if (i == 0 &&
-			    crm_store_engine(db->store) == CRM_STORE_PG)
-				crm_buf_addf(
-				    &sql,
-				    "coalesce(CAST(? AS BIGINT), nextval("
-				    "pg_get_serial_sequence('%s', "
-				    "'id'))), ",
-				    e->table);
-			else
-				crm_buf_adds(&sql, "?, ");
-		crm_buf_adds(&sql, "?)");
-		/* the new id in the same round trip (SQLite has it for free:
-		 * crm_store_last_id) */
-		if (crm_store_engine(db->store) == CRM_STORE_PG)
-			crm_buf_adds(&sql, " RETURNING id");
-		return write_stmt(db, &sql, cached, err);
-	}
+	if (insert)
+		return prepare_insert(
+		    db, e, crm_store_engine(db->store) == CRM_STORE_PG, cached,
+		    err);
 	crm_buf_addf(&sql, "UPDATE %s SET ", e->table);
 	for (size_t i = 0; i < e->nfields; i++)
 		if (update_writes(db, e, i))
@@ -256,16 +271,13 @@ static int bump_sequence(struct crm_db *db, const struct crm_row *row,
 	return 0;
 }
 
-/* PostgreSQL bulk import: the row as COPY values, with the next id of the
- * reserved block (a new block when it is used up: one statement per
- * ID_BLOCK rows; ids are given in order, as the sequence would). */
-static int copy_row(struct crm_importer *im, struct crm_row *row,
+/* PostgreSQL bulk import: the next id of the reserved block into the
+ * row's id (a new block when it is used up: one statement per ID_BLOCK
+ * rows; ids are given in order, as the sequence would). 0, or -1. */
+static int block_id(struct crm_importer *im, struct crm_row *row,
 		    struct crm_err *err)
 {
-	const struct crm_entity *e = im->e;
-	const char **v = crm_xcalloc(e->nfields + 1, sizeof(*v));
-	char id[CRM_INT_LEN], *custom = NULL;
-	int rc = -1;
+	char id[CRM_INT_LEN];
 
 	if (!im->end_id || im->next_id > im->end_id) {
 		if (crm_dbq_step(
@@ -274,12 +286,46 @@ static int copy_row(struct crm_importer *im, struct crm_row *row,
 			"'id') AS regclass), nextval(CAST("
 			"pg_get_serial_sequence(?1, 'id') AS regclass)) "
 			"+ ?2 - 1)",
-			"si", e->table, (int64_t)ID_BLOCK) <= 0) {
-			crm_err_what(err, "cannot insert");
-			goto out;
-		}
+			"si", im->e->table, (int64_t)ID_BLOCK) <= 0)
+			return crm_err_what(err, "cannot insert");
 		im->next_id = im->end_id - ID_BLOCK + 1;
 	}
+	row->v[0] = crm_xstrdup(crm_fmt_int(id, im->next_id++));
+	return 0;
+}
+
+static int run_write(struct crm_db *db, struct crm_stmt *st,
+		     struct crm_row *row, bool insert, int64_t *returned,
+		     struct crm_err *err);
+
+/* PostgreSQL bulk import with a duplicate check, which reads the table
+ * between rows (and so would end a COPY each time): an INSERT with the
+ * block's id, which returns nothing and so is not waited for (the
+ * pipeline, lib/store/store_pg.c). */
+static int block_insert(struct crm_importer *im, struct crm_row *row,
+			struct crm_err *err)
+{
+	int64_t ignored;
+
+	if (!im->ins_id &&
+	    !(im->ins_id = prepare_insert(im->db, im->e, false, false, err)))
+		return -1;
+	if (block_id(im, row, err) < 0)
+		return -1;
+	return run_write(im->db, im->ins_id, row, true, &ignored, err);
+}
+
+/* PostgreSQL bulk import: the row as COPY values, with the block's id. */
+static int copy_row(struct crm_importer *im, struct crm_row *row,
+		    struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	const char **v = crm_xcalloc(e->nfields + 1, sizeof(*v));
+	char *custom = NULL;
+	int rc = -1;
+
+	if (block_id(im, row, err) < 0)
+		goto out;
 	if (!im->copy) {
 		const char **cols = crm_xcalloc(e->nfields + 1, sizeof(*cols));
 
@@ -292,7 +338,6 @@ static int copy_row(struct crm_importer *im, struct crm_row *row,
 		if (!im->copy)
 			goto out;
 	}
-	row->v[0] = crm_xstrdup(crm_fmt_int(id, im->next_id++));
 	for (size_t i = 0; i < e->nfields; i++)
 		v[i] = row->v[i];
 	if (json_object_size(row->custom))
@@ -305,6 +350,45 @@ out:
 	free(custom);
 	free(v);
 	return rc;
+}
+
+/* Whether the user may set the table's sequence (a block of ids, or one
+ * id given back, sets it; crm's rights grant it to some users only,
+ * lib/domain/rights.c): 1 yes, 0 no, -1 error. */
+static int seq_settable(struct crm_importer *im, struct crm_err *err)
+{
+	int64_t ok = 0;
+	int rc = crm_dbq_step(
+	    im->db, err, &ok,
+	    "SELECT CASE WHEN has_sequence_privilege(CAST("
+	    "pg_get_serial_sequence(?1, 'id') AS regclass), 'UPDATE') THEN "
+	    "1 ELSE 0 END",
+	    "s", im->e->table);
+
+	return rc < 0 ? -1 : ok > 0;
+}
+
+/* After a rejected row's rollback: on PostgreSQL, whose sequences do not
+ * roll back, the id its failed INSERT took goes back, so that the next
+ * row has it, as on SQLite (crm's writers take turns: no other took one
+ * since). 0, or -1 with err. */
+static int give_back_id(struct crm_importer *im, struct crm_err *err)
+{
+	bool took = im->took_id;
+	int rc;
+
+	im->took_id = false;
+	if (!took || crm_store_engine(im->db->store) != CRM_STORE_PG)
+		return 0;
+	if ((rc = seq_settable(im, err)) <= 0)
+		return rc; /* not this user's to set: the id stays used */
+	return crm_dbq_run(
+	    im->db, err,
+	    "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') AS regclass), "
+	    "greatest(v - 1, 1), v > 1) FROM (SELECT pg_sequence_last_value("
+	    "CAST(pg_get_serial_sequence(?1, 'id') AS regclass)) AS v) AS s "
+	    "WHERE v IS NOT NULL",
+	    "s", im->e->table);
 }
 
 /* The end of a bulk import: the last rows go in, and the ids reserved
@@ -322,10 +406,13 @@ static int copy_finish(struct crm_importer *im, struct crm_err *err)
 	}
 	if (!im->bulk || !im->end_id || im->next_id > im->end_id)
 		return 0;
+	/* unless a write beside the import (a hook's) took one after it */
 	rc = crm_dbq_run(im->db, err,
 			 "SELECT setval(CAST(pg_get_serial_sequence(?1, 'id') "
-			 "AS regclass), ?2, false)",
-			 "si", im->e->table, im->next_id);
+			 "AS regclass), ?2, false) WHERE "
+			 "pg_sequence_last_value(CAST(pg_get_serial_sequence("
+			 "?1, 'id') AS regclass)) = ?3",
+			 "sii", im->e->table, im->next_id, im->end_id);
 	im->next_id = im->end_id + 1;
 	return rc;
 }
@@ -346,11 +433,13 @@ static int withheld_check(struct crm_db *db, const struct crm_row *row,
 	return 0;
 }
 
-/* Run a prepared write of row; for an insert, store the new id. */
-static int write_row(struct crm_db *db, struct crm_stmt *st,
-		     struct crm_row *row, bool insert, struct crm_err *err)
+/* Run a prepared write of row: 0, or -1 with err. An insert on
+ * PostgreSQL that returns its id (prepare_insert) stores it in
+ * *returned. */
+static int run_write(struct crm_db *db, struct crm_stmt *st,
+		     struct crm_row *row, bool insert, int64_t *returned,
+		     struct crm_err *err)
 {
-	int64_t returned = 0;
 	int rc;
 
 	if (!insert && withheld_check(db, row, err) < 0)
@@ -361,13 +450,23 @@ static int write_row(struct crm_db *db, struct crm_stmt *st,
 		crm_stmt_bind_int(st, (int)row->e->nfields + 2,
 				  crm_row_id(row));
 	rc = crm_stmt_step(st, err);
-	/* an insert on PostgreSQL returns its id (prepare_write) */
 	if (rc > 0 && insert)
-		returned = crm_stmt_int(st, 0);
+		*returned = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
 	if (rc < 0)
 		return crm_err_what(err,
 				    insert ? "cannot insert" : "cannot update");
+	return 0;
+}
+
+/* Run a prepared write of row; for an insert, store the new id. */
+static int write_row(struct crm_db *db, struct crm_stmt *st,
+		     struct crm_row *row, bool insert, struct crm_err *err)
+{
+	int64_t returned = 0;
+
+	if (run_write(db, st, row, insert, &returned, err) < 0)
+		return -1;
 	if (insert && row->v[0] && crm_store_engine(db->store) == CRM_STORE_PG)
 		return bump_sequence(db, row, err);
 	if (insert && !row->v[0]) {
@@ -395,6 +494,7 @@ void crm_importer_free(struct crm_importer *im)
 	if (im->copy)
 		crm_copy_abort(im->copy);
 	crm_stmt_finalize(im->ins);
+	crm_stmt_finalize(im->ins_id);
 	crm_stmt_finalize(im->upd);
 	for (size_t i = 0; i < im->nchanged; i++)
 		crm_stmt_finalize(im->changed[i].st);
@@ -833,7 +933,7 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 	bool xid_done = false, keyed = false;
 
 	if (!im->bloom_tried &&
-	    (im->applied >= BLOOM_AFTER || (im->bulk && !im->applied)) &&
+	    (im->applied >= BLOOM_AFTER || (im->copy_ok && !im->applied)) &&
 	    bloom_build(im, err) < 0)
 		return -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
@@ -1244,6 +1344,8 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 	int found;
 
 	im->via_identity = false;
+	/* a write that fails later names this record's line (the store) */
+	crm_store_tag(im->db->store, in->line);
 	found = known(im) ? 1 : lookup(im, err);
 	if (found < 0)
 		return -1;
@@ -1351,7 +1453,8 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 		if (u >= 0 && !row->v[u])
 			row->v[u] = crm_xstrdup(c >= 0 ? row->v[c] : im->now);
 		if (im->bulk && !row->v[0]) {
-			if (copy_row(im, row, err) < 0)
+			if ((im->copy_ok ? copy_row : block_insert)(im, row,
+								    err) < 0)
 				return -1;
 		} else {
 			/* an id given past those given so far: the next
@@ -1362,8 +1465,10 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 				im->next_id = crm_row_id(row) < im->end_id
 						  ? crm_row_id(row) + 1
 						  : im->end_id + 1;
-			if (write_row(im->db, im->ins, row, true, err) < 0)
+			if (write_row(im->db, im->ins, row, true, err) < 0) {
+				im->took_id = !row->v[0];
 				return -1;
+			}
 		}
 		bloom_note(im, row);
 		*action = CRM_INSERTED;
@@ -1566,11 +1671,21 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	if (!im || (e->begin && e->begin(db, e, err) < 0))
 		goto out;
 	im->input = crm_reader_name(r);
-	/* COPY for new rows on PostgreSQL: not with --reject (a savepoint
-	 * per row) nor an import-time duplicate check (it reads the table
-	 * per row), where each row would end the COPY */
-	im->bulk = crm_store_engine(db->store) == CRM_STORE_PG &&
-		   !o->reject_open && !o->check;
+	/* ids from blocks on PostgreSQL, and COPY for new rows: not with
+	 * --reject (a savepoint per row, whose writes wait for their
+	 * results: a rejected row's id would be lost), nor COPY with an
+	 * import-time duplicate check (it reads the table per row, where
+	 * each row would end the COPY) */
+	im->bulk =
+	    crm_store_engine(db->store) == CRM_STORE_PG && !o->reject_open;
+	if (im->bulk) {
+		int can = seq_settable(im, err);
+
+		if (can < 0)
+			goto out;
+		im->bulk = can; /* a user without it: id by id */
+	}
+	im->copy_ok = im->bulk && !o->check;
 	crm_colmap_input(im->colmap, im->input,
 			 crm_reader_format(r) == CRM_FMT_CSV ||
 			     crm_reader_format(r) == CRM_FMT_TSV);
@@ -1603,6 +1718,10 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 			break;
 		}
 		if (got < 0) {
+			/* a write not waited for fails at a later record's
+			 * call: the line is the one it was made for */
+			if (crm_store_failed_tag(db->store) > 0)
+				err->line = crm_store_failed_tag(db->store);
 			if (!err->file[0])
 				snprintf(err->file, sizeof(err->file), "%s",
 					 crm_reader_name(r));
@@ -1612,7 +1731,8 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 				goto out;
 			if (crm_db_exec(db,
 					"ROLLBACK TO crm_row; RELEASE crm_row",
-					err) < 0)
+					err) < 0 ||
+			    give_back_id(im, err) < 0)
 				goto out;
 			if (o->hook_arg)
 				*o->hook_arg = counted;

@@ -112,6 +112,16 @@ bool crm_store_in_tx(const struct crm_store *s)
 	return s->in_tx;
 }
 
+void crm_store_tag(struct crm_store *s, int64_t tag)
+{
+	s->tag = tag;
+}
+
+int64_t crm_store_failed_tag(const struct crm_store *s)
+{
+	return s->failed_tag;
+}
+
 /* SAVEPOINT, RELEASE and ROLLBACK TO with a fixed identifier. */
 static int savepoint_sql(struct crm_store *s, const char *verb,
 			 const char *name, struct crm_err *err)

@@ -57,6 +57,12 @@ int crm_store_commit(struct crm_store *s, struct crm_err *err);
 /* Roll back if a transaction is open; never fails. */
 void crm_store_rollback(struct crm_store *s);
 bool crm_store_in_tx(const struct crm_store *s);
+/* A caller's number (an input line) for the writes it makes from now on.
+ * A write the store did not wait for (PostgreSQL's pipeline) fails at a
+ * later call: crm_store_failed_tag then says which number it was made
+ * under (0: none, or the failure was the call's own). */
+void crm_store_tag(struct crm_store *s, int64_t tag);
+int64_t crm_store_failed_tag(const struct crm_store *s);
 int crm_store_savepoint(struct crm_store *s, const char *name,
 			struct crm_err *err);
 int crm_store_release(struct crm_store *s, const char *name,

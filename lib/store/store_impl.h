@@ -59,6 +59,7 @@ struct crm_store_ops {
 struct crm_store {
 	const struct crm_store_ops *ops;
 	bool in_tx;
+	int64_t tag, failed_tag; /* crm_store_tag */
 };
 
 struct crm_stmt {

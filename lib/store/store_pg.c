@@ -44,6 +44,18 @@ struct pg {
 	size_t nseq;
 	struct seq_mark *marks;
 	size_t nmarks, capmarks;
+	/* Pipeline mode (see send_later): writes sent whose results are
+	 * still to read, and a sync sent after the active statement. */
+	bool piped, synced;
+	size_t npending;
+	char (*what)[64]; /* each one's "cannot update TABLE", or "" */
+	int64_t *tags;	  /* and crm_store_tag's number as it was sent */
+	long *markof;	  /* the note a result fills (see pg_mark), or -1 */
+	int depth; /* savepoints open, besides the transaction's crm_tx */
+	/* the first failure among them: the transaction is aborted from
+	 * there on, so every later failure in it reports this one */
+	int failcode;
+	char failbuf[512];
 };
 
 /* The sequences' values where a transaction (name "") or a savepoint
@@ -52,6 +64,7 @@ struct seq_mark {
 	char name[64];
 	size_t n;
 	int64_t *next;
+	bool pending; /* its values are a result still to read */
 };
 
 struct pg_param {
@@ -68,6 +81,8 @@ struct pg_stmt {
 	int nparams;
 	struct pg_param *p;
 	bool running;	  /* sent; rows or the end still to read */
+	bool write;	  /* INSERT, UPDATE or DELETE without RETURNING */
+	char what[64];	  /* a write's "cannot update TABLE", for its error */
 	PGresult *row;	  /* the current row */
 	PGresult *desc;	  /* the end's result: the columns of no rows */
 	PGresult **ahead; /* rows read ahead (see pg_drain) */
@@ -119,14 +134,20 @@ static int copy_finish(struct pg_copy *c, struct crm_err *err);
 	X(PQgetCancel)                                                         \
 	X(PQgetCopyData)                                                       \
 	X(PQgetResult)                                                         \
+	X(PQenterPipelineMode)                                                 \
+	X(PQexitPipelineMode)                                                  \
 	X(PQgetisnull)                                                         \
 	X(PQgetvalue)                                                          \
 	X(PQnfields)                                                           \
+	X(PQntuples)                                                           \
+	X(PQpipelineSync)                                                      \
 	X(PQprepare)                                                           \
 	X(PQputCopyData)                                                       \
 	X(PQputCopyEnd)                                                        \
 	X(PQresultErrorField)                                                  \
 	X(PQresultStatus)                                                      \
+	X(PQsendPrepare)                                                       \
+	X(PQsendQueryParams)                                                   \
 	X(PQsendQueryPrepared)                                                 \
 	X(PQsetSingleRowMode)                                                  \
 	X(PQstatus)
@@ -152,14 +173,20 @@ static struct crm_dl pq_dl =
 #define PQgetCancel CRM_DL_CALL(pq, PQgetCancel)
 #define PQgetCopyData CRM_DL_CALL(pq, PQgetCopyData)
 #define PQgetResult CRM_DL_CALL(pq, PQgetResult)
+#define PQenterPipelineMode CRM_DL_CALL(pq, PQenterPipelineMode)
+#define PQexitPipelineMode CRM_DL_CALL(pq, PQexitPipelineMode)
 #define PQgetisnull CRM_DL_CALL(pq, PQgetisnull)
 #define PQgetvalue CRM_DL_CALL(pq, PQgetvalue)
 #define PQnfields CRM_DL_CALL(pq, PQnfields)
+#define PQntuples CRM_DL_CALL(pq, PQntuples)
+#define PQpipelineSync CRM_DL_CALL(pq, PQpipelineSync)
 #define PQprepare CRM_DL_CALL(pq, PQprepare)
 #define PQputCopyData CRM_DL_CALL(pq, PQputCopyData)
 #define PQputCopyEnd CRM_DL_CALL(pq, PQputCopyEnd)
 #define PQresultErrorField CRM_DL_CALL(pq, PQresultErrorField)
 #define PQresultStatus CRM_DL_CALL(pq, PQresultStatus)
+#define PQsendPrepare CRM_DL_CALL(pq, PQsendPrepare)
+#define PQsendQueryParams CRM_DL_CALL(pq, PQsendQueryParams)
 #define PQsendQueryPrepared CRM_DL_CALL(pq, PQsendQueryPrepared)
 #define PQsetSingleRowMode CRM_DL_CALL(pq, PQsetSingleRowMode)
 #define PQstatus CRM_DL_CALL(pq, PQstatus)
@@ -235,6 +262,8 @@ static int copy_read(struct pg *pg, struct pg_stmt *st, char **line)
 	return 0;
 }
 
+static void unpipe(struct pg *pg);
+
 /* Read the rest of st's rows into memory (keep) or drop them, so the
  * connection is free. */
 static void pg_drain(struct pg *pg, struct pg_stmt *st, bool keep)
@@ -281,8 +310,11 @@ static void pg_drain(struct pg *pg, struct pg_stmt *st, bool keep)
 		PQclear(r);
 	}
 	st->done_ahead = true;
-	if (pg->active == st)
+	if (pg->active == st) {
 		pg->active = NULL;
+		if (pg->synced)
+			unpipe(pg);
+	}
 }
 
 /* Free the connection for a new query: read ahead whatever streams, and
@@ -304,17 +336,221 @@ static void pg_free_conn(struct pg *pg)
 	}
 }
 
+/* Pipelining. Every statement would otherwise cost a round trip to the
+ * server, and most of a bulk verb's are writes whose result nobody reads
+ * but for its error. Inside a write transaction, and outside any
+ * savepoint of the caller's (a savepoint is there to catch one
+ * statement's failure, so its writes are sent one by one), a write is
+ * sent in libpq's pipeline mode and not waited for (send_later), nor are
+ * SAVEPOINT, RELEASE and DEALLOCATE. The next statement that returns
+ * rows goes in the same pipeline with a sync after it: the server runs
+ * them in order, so it sees every write before it, and one round trip
+ * brings all the results. A write that failed aborts the transaction;
+ * its error is reported by the next call that waits (the statement
+ * that reads, COMMIT), and by every later one until the rollback. */
+enum { PIPE_MAX = 512 }; /* results held back at most, a few KiB */
+
+/* Note the transaction's first failure (see struct pg), with what the
+ * failed statement did when it was a write (its caller learns of it
+ * too late to say). */
+static void note_failure(struct pg *pg, const PGresult *r, const char *what,
+			 int64_t tag)
+{
+	struct crm_err e;
+
+	if (pg->failcode)
+		return;
+	pg->base.failed_tag = tag;
+	pg_error(pg->conn, r, &e);
+	if (what && *what)
+		crm_err_what(&e, what);
+	pg->failcode = e.code;
+	snprintf(pg->failbuf, sizeof(pg->failbuf), "%s", e.msg);
+}
+
+/* err from r, or the transaction's first failure: the cause of r's. */
+static int pg_fail(struct pg *pg, const PGresult *r, struct crm_err *err)
+{
+	if (pg->failcode)
+		return crm_err_set(err, pg->failcode, "%s", pg->failbuf);
+	return pg_error(pg->conn, r, err);
+}
+
+static size_t int_array(const char *t, int64_t **v);
+
+/* A savepoint's note of the sequences, from its result r (pg_mark). */
+static void fill_mark(struct pg *pg, long k, const PGresult *r)
+{
+	struct seq_mark *m;
+
+	if (k < 0 || (size_t)k >= pg->nmarks || !pg->marks[k].pending)
+		return; /* released before it was read */
+	m = &pg->marks[k];
+	m->pending = false;
+	m->n = PQntuples(r) ? int_array(PQgetvalue(r, 0, 0), &m->next) : 0;
+	if (m->n != pg->nseq && !pg->failcode) {
+		pg->failcode = CRM_EX_SOFTWARE;
+		snprintf(pg->failbuf, sizeof(pg->failbuf),
+			 "cannot read the sequences");
+	}
+}
+
+/* Read the results of the statements sent before the one due now. */
+static void read_pending(struct pg *pg)
+{
+	PGresult *r;
+
+	for (size_t i = 0; i < pg->npending; i++) {
+		while ((r = PQgetResult(pg->conn))) {
+			ExecStatusType t = PQresultStatus(r);
+
+			if (t == PGRES_TUPLES_OK && pg->markof[i] >= 0)
+				fill_mark(pg, pg->markof[i], r);
+			else if (t != PGRES_COMMAND_OK &&
+				 t != PGRES_TUPLES_OK &&
+				 t != PGRES_PIPELINE_ABORTED)
+				note_failure(pg, r, pg->what[i], pg->tags[i]);
+			PQclear(r);
+		}
+		if (PQstatus(pg->conn) != CONNECTION_OK) {
+			note_failure(pg, NULL, NULL, 0);
+			break;
+		}
+	}
+	pg->npending = 0;
+}
+
+/* After the last statement sent: the sync's result, out of pipeline
+ * mode. */
+static void unpipe(struct pg *pg)
+{
+	PGresult *r;
+
+	read_pending(pg);
+	/* the sync's result follows the last statement's end (NULL) */
+	for (int nulls = 0; pg->synced && nulls < 2;) {
+		ExecStatusType t;
+
+		if (!(r = PQgetResult(pg->conn))) {
+			nulls++;
+			continue;
+		}
+		t = PQresultStatus(r);
+		PQclear(r);
+		if (t == PGRES_PIPELINE_SYNC ||
+		    PQstatus(pg->conn) != CONNECTION_OK)
+			break;
+	}
+	pg->synced = false;
+	if (pg->piped && !PQexitPipelineMode(pg->conn))
+		note_failure(pg, NULL, NULL, 0);
+	pg->piped = false;
+}
+
+/* Out of pipeline mode, every result read (failures noted). */
+static void settle(struct pg *pg)
+{
+	pg_free_conn(pg);
+	if (!pg->piped)
+		return;
+	if (PQpipelineSync(pg->conn) == 1)
+		pg->synced = true;
+	else
+		note_failure(pg, NULL, NULL, 0);
+	unpipe(pg);
+}
+
+/* Into pipeline mode (the connection free), or -1 with err. */
+static int pipe_in(struct pg *pg, struct crm_err *err)
+{
+	if (pg->failcode)
+		return pg_fail(pg, NULL, err);
+	pg_free_conn(pg);
+	if (!pg->piped && !PQenterPipelineMode(pg->conn))
+		return pg_fail(pg, NULL, err);
+	pg->piped = true;
+	return 0;
+}
+
+/* One more result held back, of a statement that did what (or that
+ * fills note mark); at PIPE_MAX read them all, so that neither side's
+ * buffers fill. */
+static int held_as(struct pg *pg, const char *what, long mark,
+		   struct crm_err *err)
+{
+	if (!pg->what) {
+		pg->what = crm_xcalloc(PIPE_MAX, sizeof(*pg->what));
+		pg->tags = crm_xcalloc(PIPE_MAX, sizeof(*pg->tags));
+		pg->markof = crm_xcalloc(PIPE_MAX, sizeof(*pg->markof));
+	}
+	snprintf(pg->what[pg->npending], sizeof(*pg->what), "%s", what);
+	pg->tags[pg->npending] = *what ? pg->base.tag : 0;
+	pg->markof[pg->npending] = mark;
+	if (++pg->npending < PIPE_MAX)
+		return 0;
+	settle(pg);
+	return pg->failcode ? pg_fail(pg, NULL, err) : 0;
+}
+
+static int held(struct pg *pg, const char *what, struct crm_err *err)
+{
+	return held_as(pg, what, -1, err);
+}
+
+/* statement text starting with word (then a space) */
+static bool starts(const char *sql, const char *word)
+{
+	size_t n = strlen(word);
+
+	return !strncmp(sql, word, n) && sql[n] == ' ';
+}
+
+/* The savepoints a statement of crm's opens or ends (crm_tx aside):
+ * SAVEPOINT x, RELEASE [SAVEPOINT] x, "ROLLBACK TO x; RELEASE x". */
+static int depth_change(const char *sql)
+{
+	if (starts(sql, "SAVEPOINT"))
+		return strcmp(sql, "SAVEPOINT crm_tx") ? 1 : 0;
+	if (starts(sql, "RELEASE") || strstr(sql, "; RELEASE "))
+		return -1;
+	return 0;
+}
+
 static int pg_exec(struct crm_store *s, const char *sql, struct crm_err *err)
 {
 	struct pg *pg = (struct pg *)s;
+	bool rollback = starts(sql, "ROLLBACK") || !strcmp(sql, "ROLLBACK");
 	PGresult *r;
 	int rc = 0;
 
-	pg_free_conn(pg);
+	if (!strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK"))
+		pg->depth = 0;
+	else
+		pg->depth += depth_change(sql);
+	if (pg->depth < 0)
+		pg->depth = 0;
+	/* one statement that cannot fail on its own: sent, not waited for */
+	if (s->in_tx && !strchr(sql, ';') &&
+	    (starts(sql, "SAVEPOINT") || starts(sql, "RELEASE") ||
+	     starts(sql, "DEALLOCATE"))) {
+		if (pipe_in(pg, err) < 0)
+			return -1;
+		if (!PQsendQueryParams(pg->conn, sql, 0, NULL, NULL, NULL, NULL,
+				       0))
+			return pg_fail(pg, NULL, err);
+		return held(pg, "", err);
+	}
+	settle(pg);
+	/* the transaction is aborted: anything but a rollback would fail
+	 * for that reason (and COMMIT would roll back without one) */
+	if (pg->failcode && !rollback)
+		return pg_fail(pg, NULL, err);
 	r = PQexec(pg->conn, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
 	    PQresultStatus(r) != PGRES_TUPLES_OK)
-		rc = pg_error(pg->conn, r, err);
+		rc = pg_fail(pg, r, err);
+	else if (rollback)
+		pg->failcode = 0, pg->base.failed_tag = 0;
 	PQclear(r);
 	return rc;
 }
@@ -383,8 +619,12 @@ static void pg_close(struct crm_store *s)
 {
 	struct pg *pg = (struct pg *)s;
 
+	settle(pg);
 	pg_unmark(s, NULL);
 	free(pg->marks);
+	free(pg->what);
+	free(pg->tags);
+	free(pg->markof);
 	seq_forget(pg);
 
 	PQfreeCancel(pg->cancel);
@@ -427,6 +667,31 @@ static int dollar_params(const char *sql, struct crm_buf *out)
 	return max;
 }
 
+/* INSERT, UPDATE or DELETE that returns no rows (crm's SQL is its own:
+ * no comment or WITH before the verb): true, and what it does in what
+ * ("cannot update leads", as the callers of a failed write say). */
+static bool is_write(const char *sql, char *what, size_t n)
+{
+	static const char *const verbs[][2] = {{"INSERT INTO ", "insert into"},
+					       {"UPDATE ", "update"},
+					       {"DELETE FROM ", "delete from"}};
+
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (strcasestr(sql, "RETURNING"))
+		return false;
+	for (size_t i = 0; i < 3; i++) {
+		size_t k = strlen(verbs[i][0]);
+
+		if (!strncasecmp(sql, verbs[i][0], k)) {
+			snprintf(what, n, "cannot %s %.*s", verbs[i][1],
+				 (int)strcspn(sql + k, " ("), sql + k);
+			return true;
+		}
+	}
+	return false;
+}
+
 static struct crm_stmt *pg_prepare(struct crm_store *s, const char *sql,
 				   struct crm_err *err)
 {
@@ -440,6 +705,7 @@ static struct crm_stmt *pg_prepare(struct crm_store *s, const char *sql,
 	crm_buf_str(&b);
 	st->sql = crm_buf_detach(&b);
 	st->p = crm_xcalloc((size_t)st->nparams + 1, sizeof(*st->p));
+	st->write = is_write(st->sql, st->what, sizeof(st->what));
 	for (const char *p = strchr(st->sql, '$'); p; p = strchr(p + 1, '$')) {
 		char *end;
 		long n = strtol(p + 1, &end, 10);
@@ -544,6 +810,16 @@ static int prepare_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 			   : st->p[i].used	      ? 0
 						      : OID_TEXT;
 	snprintf(name, sizeof(name), "crm%lu", ++pg->nstmts);
+	if (pg->piped) {
+		int ok =
+		    PQsendPrepare(pg->conn, name, st->sql, st->nparams, types);
+
+		free(types);
+		if (!ok)
+			return pg_fail(pg, NULL, err);
+		memcpy(st->name, name, sizeof(name));
+		return held(pg, "", err);
+	}
 	r = PQprepare(pg->conn, name, st->sql, st->nparams, types);
 	free(types);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -594,17 +870,13 @@ static int send_copy(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 	return 0;
 }
 
-static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
+/* PQsendQueryPrepared with st's values: 1, or 0 on failure. */
+static int send_query(struct pg *pg, struct pg_stmt *st)
 {
 	const char **vals;
 	int *lens;
 	int ok;
 
-	pg_free_conn(pg);
-	if (prepare_stmt(pg, st, err) < 0)
-		return -1;
-	if (st->bulk && !st->nparams)
-		return send_copy(pg, st, err);
 	vals = crm_xcalloc((size_t)st->nparams + 1, sizeof(*vals));
 	lens = crm_xcalloc((size_t)st->nparams + 1, sizeof(*lens));
 	for (int i = 0; i < st->nparams; i++) {
@@ -615,13 +887,55 @@ static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 				 NULL, 0);
 	free(vals);
 	free(lens);
-	if (!ok || !PQsetSingleRowMode(pg->conn)) {
-		if (ok)
-			pg_drain(pg, st, false);
-		return pg_error(pg->conn, NULL, err);
+	return ok;
+}
+
+/* A write sent in the pipeline, not waited for (see PIPE_MAX). */
+static bool sent_later(const struct pg *pg, const struct pg_stmt *st)
+{
+	return st->write && !st->bulk && pg->base.in_tx && !pg->depth;
+}
+
+static int send_later(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
+{
+	if (pipe_in(pg, err) < 0 || prepare_stmt(pg, st, err) < 0)
+		return -1;
+	if (!send_query(pg, st))
+		return pg_fail(pg, NULL, err);
+	return held(pg, st->what, err);
+}
+
+static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
+{
+	int ok;
+
+	pg_free_conn(pg);
+	if (st->bulk && !st->nparams)
+		settle(pg); /* COPY TO STDOUT: out of pipeline mode */
+	if (pg->failcode)
+		return pg_fail(pg, NULL, err);
+	if (prepare_stmt(pg, st, err) < 0)
+		return -1;
+	if (st->bulk && !st->nparams)
+		return send_copy(pg, st, err);
+	ok = send_query(pg, st);
+	/* in the pipeline: a sync after it, and what came before read */
+	if (ok && pg->piped) {
+		ok = PQpipelineSync(pg->conn) == 1;
+		pg->synced = ok;
+		read_pending(pg);
 	}
 	st->running = true;
 	pg->active = st;
+	if (!ok || !PQsetSingleRowMode(pg->conn) || pg->failcode) {
+		if (ok)
+			pg_drain(pg, st, false);
+		pg->active = NULL;
+		st->running = false;
+		if (pg->piped)
+			settle(pg);
+		return pg_fail(pg, NULL, err);
+	}
 	return 0;
 }
 
@@ -800,6 +1114,8 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 	st->nrow++;
 	if (!st->running) {
 		clear_rows(st);
+		if (sent_later(pg, st))
+			return send_later(pg, st, err) < 0 ? -1 : 0;
 		if (send_stmt(pg, st, err) < 0)
 			return -1;
 	}
@@ -1045,10 +1361,12 @@ static int copy_start(struct pg_copy *c, struct crm_err *err)
 	struct pg *pg = (struct pg *)c->base.s;
 	PGresult *r;
 
-	pg_free_conn(pg);
+	settle(pg);
+	if (pg->failcode)
+		return pg_fail(pg, NULL, err);
 	r = PQexec(pg->conn, c->sql);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		pg_error(pg->conn, r, err);
+		pg_fail(pg, r, err);
 		PQclear(r);
 		return -1;
 	}
@@ -1273,11 +1591,32 @@ static void seq_free(struct seq_mark *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* A savepoint's note in a write transaction: the sequences' read is sent
+ * in the pipeline, its result read with the others (fill_mark): a round
+ * trip a savepoint less, for a note only a rollback reads. */
+static int mark_later(struct pg *pg, const char *name, struct crm_err *err)
+{
+	struct seq_mark m = {.pending = true};
+	struct pg_stmt *st = (struct pg_stmt *)pg->seq_st;
+
+	snprintf(m.name, sizeof(m.name), "%s", name);
+	pg->marks = crm_xgrow(pg->marks, &pg->capmarks, pg->nmarks + 1,
+			      sizeof(*pg->marks));
+	pg->marks[pg->nmarks++] = m;
+	if (pipe_in(pg, err) < 0 || prepare_stmt(pg, st, err) < 0)
+		return -1;
+	if (!send_query(pg, st))
+		return pg_fail(pg, NULL, err);
+	return held_as(pg, "", (long)pg->nmarks - 1, err);
+}
+
 static int pg_mark(struct crm_store *s, const char *name, struct crm_err *err)
 {
 	struct pg *pg = (struct pg *)s;
 	struct seq_mark m = {0};
 
+	if (name && pg->seq_st && s->in_tx)
+		return mark_later(pg, name, err);
 	if (!name && seq_list(pg, err) < 0)
 		return -1;
 	if (seq_read(pg, &m, err) < 0) {
@@ -1304,15 +1643,24 @@ static long find_mark(struct pg *pg, const char *name)
 	return -1;
 }
 
+/* Forget the notes from keep on; a result still to read for one of
+ * them fills nothing (a later note may take its place). */
+static void pop_marks(struct pg *pg, size_t keep)
+{
+	while (pg->nmarks > keep)
+		seq_free(&pg->marks[--pg->nmarks]);
+	for (size_t i = 0; i < pg->npending; i++)
+		if (pg->markof[i] >= (long)keep)
+			pg->markof[i] = -1;
+}
+
 static void pg_unmark(struct crm_store *s, const char *name)
 {
 	struct pg *pg = (struct pg *)s;
 	long i = name ? find_mark(pg, name) : 0;
 
-	if (i < 0)
-		return;
-	while (pg->nmarks > (size_t)i)
-		seq_free(&pg->marks[--pg->nmarks]);
+	if (i >= 0)
+		pop_marks(pg, (size_t)i);
 }
 
 /* Set back the sequences that moved since m (errors ignored: the
@@ -1365,8 +1713,7 @@ static void pg_undo(struct crm_store *s, const char *name)
 	    (name || pg_exec(s, "ROLLBACK TO SAVEPOINT crm_tx", &ignored) == 0))
 		seq_restore(pg, &pg->marks[i]);
 	if (i >= 0)
-		while (pg->nmarks > (size_t)i + 1)
-			seq_free(&pg->marks[--pg->nmarks]);
+		pop_marks(pg, (size_t)i + 1);
 	if (!name)
 		pg_exec(s, "ROLLBACK", &ignored);
 }

@@ -391,6 +391,87 @@ static void interrupt(struct crm_store *s, const char *engine, bool bulk)
 	CHECK_INT(count_rows(s, "SELECT 42"), 42, what);
 }
 
+/* Writes that return nothing (on PostgreSQL sent in a pipeline and not
+ * waited for, lib/store/store_pg.c): a read sees them; a failed one fails
+ * the next call that waits, with its own reason, and the commit; inside a
+ * savepoint it fails at its own step, and the savepoint undoes it. */
+static void deferred_writes(struct crm_store *s, const char *engine)
+{
+	struct crm_err err;
+	struct crm_stmt *ins;
+	char what[160];
+	int rc = 0;
+
+#define W(x) (snprintf(what, sizeof(what), "%s: %s", engine, (x)), what)
+	CHECK(crm_store_exec(s,
+			     "DROP TABLE IF EXISTS t_pipe; CREATE TABLE t_pipe "
+			     "(k BIGINT PRIMARY KEY, v TEXT)",
+			     &err) == 0,
+	      W("pipeline: create a table"));
+	ins = crm_stmt_prepare(s, "INSERT INTO t_pipe (k, v) VALUES (?, ?)",
+			       &err);
+	CHECK(crm_store_begin(s, &err) == 0, W("pipeline: begin"));
+	for (int k = 1; k <= 1100; k++) { /* past PIPE_MAX twice */
+		crm_stmt_bind_int(ins, 1, k);
+		crm_stmt_bind_text(ins, 2, "v");
+		rc |= crm_stmt_step(ins, &err);
+		crm_stmt_reset(ins);
+	}
+	CHECK_INT(rc, 0, W("pipeline: 1,100 inserts step to done"));
+	CHECK_INT(count_rows(s, "SELECT count(*) FROM t_pipe"), 1100,
+		  W("pipeline: a read sees every write before it"));
+	crm_stmt_bind_int(ins, 1, 7); /* taken */
+	rc = crm_stmt_step(ins, &err);
+	crm_stmt_reset(ins);
+	if (rc == 0) { /* not waited for: the next read fails */
+		struct crm_stmt *st =
+		    crm_stmt_prepare(s, "SELECT count(*) FROM t_pipe", &err);
+
+		rc = crm_stmt_step(st, &err);
+		crm_stmt_finalize(st);
+	}
+	CHECK_INT(rc, -1, W("pipeline: a duplicate key fails"));
+	CHECK_INT(err.code, CRM_EX_DATAERR, W("pipeline: as bad data (65)"));
+	CHECK(strstr(err.msg, "UNIQUE") || strstr(err.msg, "unique") ||
+		  strstr(err.msg, "duplicate"),
+	      W("pipeline: with the database's reason"));
+	/* PostgreSQL's transaction is aborted: its commit fails with the
+	 * first failure's reason (SQLite's goes on; it is rolled back) */
+	if (crm_store_engine(s) == CRM_STORE_PG) {
+		struct crm_err e2;
+
+		CHECK(crm_store_commit(s, &e2) < 0,
+		      W("pipeline: the commit after it fails"));
+		CHECK(strstr(e2.msg, "unique") || strstr(e2.msg, "duplicate"),
+		      W("pipeline: with the first failure's reason"));
+	}
+	crm_store_rollback(s);
+	CHECK_INT(count_rows(s, "SELECT count(*) FROM t_pipe"), 0,
+		  W("pipeline: nothing written"));
+
+	CHECK(crm_store_begin(s, &err) == 0, W("pipeline: begin again"));
+	crm_stmt_bind_int(ins, 1, 1);
+	CHECK_INT(crm_stmt_step(ins, &err), 0, W("pipeline: an insert"));
+	crm_stmt_reset(ins);
+	CHECK(crm_store_savepoint(s, "sp", &err) == 0,
+	      W("pipeline: savepoint"));
+	rc = crm_stmt_step(ins, &err); /* key 1 again */
+	crm_stmt_reset(ins);
+	CHECK_INT(rc, -1, W("pipeline: in a savepoint, fails at its step"));
+	CHECK(crm_store_rollback_to(s, "sp", &err) == 0 &&
+		  crm_store_release(s, "sp", &err) == 0,
+	      W("pipeline: the savepoint undoes it"));
+	crm_stmt_bind_int(ins, 1, 2);
+	CHECK_INT(crm_stmt_step(ins, &err), 0, W("pipeline: the next insert"));
+	crm_stmt_reset(ins);
+	CHECK(crm_store_commit(s, &err) == 0, W("pipeline: commit"));
+	CHECK_INT(count_rows(s, "SELECT count(*) FROM t_pipe"), 2,
+		  W("pipeline: both inserts committed"));
+	crm_stmt_finalize(ins);
+	crm_store_exec(s, "DROP TABLE t_pipe", &err);
+#undef W
+}
+
 /* Two connections: a second writer waits for the first, then fails with
  * 75 past its busy timeout. */
 static void single_writer(const char *target, const char *engine)
@@ -449,6 +530,8 @@ int main(void)
 		suite(s, "sqlite");
 	if (s)
 		interrupt(s, "sqlite", false);
+	if (s)
+		deferred_writes(s, "sqlite");
 	crm_store_close(s);
 	single_writer(db, "sqlite");
 	CHECK(crm_store_open("/nonexistent/dir/x.db", 0, 10, &err) == NULL,
@@ -466,6 +549,8 @@ int main(void)
 			interrupt(s, "postgresql", false);
 		if (s)
 			interrupt(s, "postgresql", true);
+		if (s)
+			deferred_writes(s, "postgresql");
 		crm_store_close(s);
 		single_writer(pg, "postgresql");
 		CHECK(crm_store_open("postgresql://nobody@127.0.0.1:1/none", 0,
