@@ -217,7 +217,7 @@ rates=$(jq -r --arg q "'" '[.regions | to_entries[] | .key as $r | .value
 steps_union= steps_concat=
 S() {
 	if [ "$engine" = pg ]; then
-		j="'{\"step\":\"$2\",\"detail\":' || to_json($3)::text || ',\"amount\":' || ($4) || '}'"
+		j="'{\"step\":\"$2\",\"detail\":' || to_json(CAST($3 AS text))::text || ',\"amount\":' || ($4) || '}'"
 	else
 		j="json_object('step', '$2', 'detail', $3, 'amount', $4)"
 	fi
