@@ -48,3 +48,19 @@ bench_engines() {
 		;;
 	esac
 }
+# srv_cpu: the CPU seconds (user + system) of the server's backends, when
+# the server is the one tests/pgserver.sh started here (else empty): the
+# running ones' own and the ended ones' (the postmaster's reaped children)
+srv_cpu() {
+	srv_pm=
+	[ -z "${PGHOST:-}" ] || srv_pm=$(head -1 "$PGHOST/data/postmaster.pid" 2>/dev/null) || srv_pm=
+	[ -n "$srv_pm" ] && [ -r "/proc/$srv_pm/stat" ] || return 0
+	# a backend just ended is reaped first (else it may be read neither
+	# as running nor as reaped)
+	sleep 0.2
+	# utime, stime: fields 14, 15; cutime, cstime: 16, 17; ppid: 4
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v pm="$srv_pm" \
+		-v hz="$(getconf CLK_TCK)" '$1 == pm { c += $16 + $17 }
+		$4 == pm && $2 == "(postgres)" { c += $14 + $15 }
+		END { printf "%.2f", c / hz }'
+}

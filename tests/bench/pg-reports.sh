@@ -198,22 +198,6 @@ SQL
 echo "load: $(uptime | sed 's/.*load average/load average/')"
 echo "data: $n activities, $nc contacts, $nl leads, $nd deals, $nt tickets; PostgreSQL $(psql "$db" -X -A -t -c 'SHOW server_version')"
 
-# srv_cpu: the CPU seconds (user + system) of the server's backends, when
-# the server is the one tests/pgserver.sh started here (else empty): the
-# running ones' own and the ended ones' (the postmaster's reaped children)
-pm=
-[ -z "${PGHOST:-}" ] || pm=$(head -1 "$PGHOST/data/postmaster.pid" 2>/dev/null) || pm=
-srv_cpu() {
-	[ -n "$pm" ] && [ -r "/proc/$pm/stat" ] || return 0
-	# a backend just ended is reaped first (else it may be read neither
-	# as running nor as reaped)
-	sleep 0.2
-	# utime, stime: fields 14, 15; cutime, cstime: 16, 17; ppid: 4
-	cat /proc/[0-9]*/stat 2>/dev/null | awk -v pm="$pm" \
-		-v hz="$(getconf CLK_TCK)" '$1 == pm { c += $16 + $17 }
-		$4 == pm && $2 == "(postgres)" { c += $14 + $15 }
-		END { printf "%.2f", c / hz }'
-}
 # min_cpu FILE SERVER0 [CPU]: the client's user + system seconds from
 # /usr/bin/time's "%U %S" line in FILE plus the server's since SERVER0,
 # or CPU when that is smaller
