@@ -26,7 +26,7 @@
 CRM_BLOOM_BITS=1024 run crm-contact import "$T/a.csv"
 check "import exits 0" [ "$rc" -eq 0 ]
 err_has "8000 inserted, 1000 updated, 0 unchanged"
-sql "SELECT count(*), count(DISTINCT email_key), sum(title LIKE 'U%'), sum(title LIKE 'V%') FROM contacts"
+sql "SELECT count(*), count(DISTINCT email_key), count(CASE WHEN title LIKE 'U%' THEN 1 END), count(CASE WHEN title LIKE 'V%' THEN 1 END) FROM contacts"
 echo "8000|8000|500|500" >"$T/want"
 compare "$T/want" "$T/sql" "every duplicate found across the growths: 8,000 contacts, 1,000 updated"
 sql "SELECT external_id, email, title FROM contacts WHERE id IN (8, 4000, 4005, 8000) ORDER BY id"
