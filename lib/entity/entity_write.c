@@ -104,15 +104,16 @@ struct crm_importer {
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
-/* The import's filters together take at most 16 MiB (8 MiB each for a
- * contact's external_id and email): with the 32 MiB page cache and the
- * libraries the peak RSS of an import stays under 64 MiB whatever the
- * table's size. A filter starts at ten bits a key for the table's rows
- * and a million more, and doubles (filled again from the key's index)
- * each time it holds as many keys as it was sized for, up to its share;
- * past that it only answers "maybe" more often (a probe more, same
- * result): at 8 MiB, 6.7 bits a key at 10M keys. */
-#define BLOOM_MAX_BITS ((16ULL << 20) * 8)
+/* The import's filters together take at most 8 MiB (4 MiB each for a
+ * contact's external_id and email, as the 3M-key cap before): with the
+ * 32 MiB page cache and the libraries the peak RSS of an import stays
+ * under 64 MiB whatever the table's size. A filter starts at ten bits a
+ * key for the table's rows and a million more, and doubles (filled again
+ * from the key's index) each time it holds as many keys as it was sized
+ * for, up to its share; past that it only answers "maybe" more often (a
+ * probe more, same result). 16 MiB (8 MiB a key) saved no CPU at 10M
+ * and cost 12 MiB of RSS: see HACKING.md. */
+#define BLOOM_MAX_BITS ((8ULL << 20) * 8)
 enum { ID_BLOCK = 1024 }; /* ids a bulk import reserves at a time */
 
 /* Bind value v of field f to parameter k, in its storage type. */
