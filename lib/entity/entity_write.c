@@ -769,20 +769,14 @@ static int bloom_fill(struct crm_importer *im, size_t k, uint64_t bits,
 	crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
 		     im->matchkey[f] >= 0 ? "_key" : "", e->table);
 	st = crm_entity_stmt(im->db, &sql, err);
-	if (!st) {
-		/* no filter rather than one that misses keys (--reject goes
-		 * on with the next record): probe the index */
-		crm_bloom_release(&im->bloom[k]);
-		return -1;
-	}
+	if (!st)
+		return -1; /* not a data error: the import ends */
 	while ((rc = crm_stmt_step(st, err)) > 0) {
 		const char *p = crm_stmt_text(st, 0);
 		if (p)
 			crm_bloom_add(&im->bloom[k], p, strlen(p));
 	}
 	crm_stmt_finalize(st);
-	if (rc < 0)
-		crm_bloom_release(&im->bloom[k]);
 	return rc < 0 ? -1 : 0;
 }
 
