@@ -16,37 +16,14 @@ uint64_t crm_hash64(const void *p, size_t len)
 
 enum { BLOCK_WORDS = 8 }; /* 512 bits, a cache line */
 
-enum { MIN_BITS = 1024 };
-#define MAX_BITS (1ULL << 40)
-
-uint64_t crm_bloom_bits_for(uint64_t n)
-{
-	uint64_t bits = MIN_BITS;
-
-	while (bits < n * 10 && bits < MAX_BITS)
-		bits <<= 1;
-	return bits;
-}
-
-void crm_bloom_init_bits(struct crm_bloom *b, uint64_t bits)
-{
-	uint64_t p = MIN_BITS;
-
-	while (p < bits && p < MAX_BITS)
-		p <<= 1;
-	b->bits = crm_xcalloc(p / 64, sizeof(uint64_t));
-	b->mask = p - 1;
-	b->n = 0;
-}
-
 void crm_bloom_init(struct crm_bloom *b, uint64_t n)
 {
-	crm_bloom_init_bits(b, crm_bloom_bits_for(n));
-}
+	uint64_t bits = 1024;
 
-bool crm_bloom_full(const struct crm_bloom *b)
-{
-	return b->n * 10 >= b->mask + 1;
+	while (bits < n * 10 && bits < (1ULL << 40))
+		bits <<= 1;
+	b->bits = crm_xcalloc(bits / 64, sizeof(uint64_t));
+	b->mask = bits - 1;
 }
 
 void crm_bloom_release(struct crm_bloom *b)
@@ -54,7 +31,6 @@ void crm_bloom_release(struct crm_bloom *b)
 	free(b->bits);
 	b->bits = NULL;
 	b->mask = 0;
-	b->n = 0;
 }
 
 /* The block of h, and seven 9-bit positions in it from a remix of h. */
@@ -70,7 +46,6 @@ void crm_bloom_add(struct crm_bloom *b, const void *p, size_t len)
 {
 	uint64_t pos, *w = block(b, crm_hash64(p, len), &pos);
 
-	b->n++;
 	for (int i = 0; i < 7; i++, pos >>= 9)
 		w[(pos >> 6) & 7] |= 1ULL << (pos & 63);
 }

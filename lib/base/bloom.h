@@ -10,19 +10,10 @@
 struct crm_bloom {
 	uint64_t *bits;
 	uint64_t mask; /* number of bits - 1 (a power of two) */
-	uint64_t n;    /* items added */
 };
 
 /* Room for about n items at a 1% false-positive rate. */
 void crm_bloom_init(struct crm_bloom *b, uint64_t n);
-/* A filter of bits bits, rounded up to a power of two (at least 1024). */
-void crm_bloom_init_bits(struct crm_bloom *b, uint64_t bits);
-/* The bits of a filter for n items: ten each, rounded up to a power of
- * two (at least 1024, at most 2^40). */
-uint64_t crm_bloom_bits_for(uint64_t n);
-/* Whether b holds as many items as it was sized for (ten bits each):
- * past that its false positives grow with every item. */
-bool crm_bloom_full(const struct crm_bloom *b);
 void crm_bloom_release(struct crm_bloom *b);
 void crm_bloom_add(struct crm_bloom *b, const void *p, size_t len);
 /* false: p was never added; true: it may have been. */

@@ -91,7 +91,6 @@ struct crm_importer {
 	uint64_t applied;	 /* records applied so far */
 	const char *input;	 /* the input's name, for o->check */
 	int64_t rows_at_start;	 /* table size when the importer began */
-	uint64_t bloom_max;	 /* bits a filter may grow to */
 	bool bloom_tried;
 	bool identities;   /* merges left secondary identities to look up */
 	bool via_identity; /* the last lookup found one */
@@ -104,16 +103,10 @@ struct crm_importer {
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
-/* The import's filters together take at most 8 MiB (4 MiB each for a
- * contact's external_id and email, as the 3M-key cap before): with the
- * 32 MiB page cache and the libraries the peak RSS of an import stays
- * under 64 MiB whatever the table's size. A filter starts at ten bits a
- * key for the table's rows and a million more, and doubles (filled again
- * from the key's index) each time it holds as many keys as it was sized
- * for, up to its share; past that it only answers "maybe" more often (a
- * probe more, same result). 16 MiB (8 MiB a key) saved no CPU at 10M
- * and cost 12 MiB of RSS: see HACKING.md. */
-#define BLOOM_MAX_BITS ((8ULL << 20) * 8)
+/* Items a filter is sized for at most (4 MiB a key): the peak RSS of an
+ * import stays under 64 MiB whatever the table's size; past it the
+ * filter only answers "maybe" more often (a probe more, same result). */
+#define BLOOM_MAX_ITEMS 3000000u
 enum { ID_BLOCK = 1024 }; /* ids a bulk import reserves at a time */
 
 /* Bind value v of field f to parameter k, in its storage type. */
@@ -754,73 +747,43 @@ static const char *key_value(const struct crm_importer *im, size_t k,
 	return row->v[im->matchkey[f] >= 0 ? im->matchkey[f] : f];
 }
 
-/* Fill filter k with every value of its key in the table, at bits bits. */
-static int bloom_fill(struct crm_importer *im, size_t k, uint64_t bits,
-		      struct crm_err *err)
-{
-	const struct crm_entity *e = im->e;
-	long f = im->keyfield[k];
-	struct crm_buf sql = {0};
-	struct crm_stmt *st;
-	int rc;
-
-	crm_bloom_release(&im->bloom[k]); /* before the new one: peak RSS */
-	crm_bloom_init_bits(&im->bloom[k], bits);
-	crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
-		     im->matchkey[f] >= 0 ? "_key" : "", e->table);
-	st = crm_entity_stmt(im->db, &sql, err);
-	if (!st)
-		return -1; /* not a data error: the import ends */
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *p = crm_stmt_text(st, 0);
-		if (p)
-			crm_bloom_add(&im->bloom[k], p, strlen(p));
-	}
-	crm_stmt_finalize(st);
-	return rc < 0 ? -1 : 0;
-}
-
 /* Fill one filter per key (not id: a primary key probe is cheap) from the
  * table, once a load is big enough for that to pay off. */
 static int bloom_build(struct crm_importer *im, struct crm_err *err)
 {
-	const char *env = getenv("CRM_BLOOM_BITS"); /* tests: a small start */
-	uint64_t items =
-	    (uint64_t)im->rows_at_start + 2 * im->applied + (1u << 20);
-	uint64_t bits = crm_bloom_bits_for(items);
-	size_t n = 0;
+	const struct crm_entity *e = im->e;
 
 	if (im->applied * 4 < (uint64_t)im->rows_at_start)
 		return 0; /* a small load into a big table: probing is cheaper
 			   */
 	im->bloom_tried = true;
 	im->bloom = crm_xcalloc(im->keys.n, sizeof(*im->bloom));
-	for (size_t k = 0; k < im->keys.n; k++)
-		n += im->keyfield[k] != 0;
-	/* each filter's share of the bytes, a power of two */
-	im->bloom_max = BLOOM_MAX_BITS;
-	while (n > 1 && im->bloom_max * n > BLOOM_MAX_BITS)
-		im->bloom_max /= 2;
-	if (env && *env)
-		bits = strtoull(env, NULL, 10);
-	if (bits > im->bloom_max)
-		bits = im->bloom_max;
-	for (size_t k = 0; k < im->keys.n; k++)
-		if (im->keyfield[k] != 0 && bloom_fill(im, k, bits, err) < 0)
-			return -1; /* id: the primary key, probed directly */
-	return 0;
-}
+	for (size_t k = 0; k < im->keys.n; k++) {
+		long f = im->keyfield[k];
+		struct crm_buf sql = {0};
+		struct crm_stmt *st;
+		int rc;
 
-/* Double each filter that holds the keys it was sized for, up to its
- * share (a scan of the key's index: linear over an import's doublings). */
-static int bloom_grow(struct crm_importer *im, struct crm_err *err)
-{
-	for (size_t k = 0; im->bloom && k < im->keys.n; k++) {
-		const struct crm_bloom *b = &im->bloom[k];
+		if (f == 0)
+			continue; /* id: the primary key, probed directly */
+		uint64_t items =
+		    (uint64_t)im->rows_at_start + 2 * im->applied + (1u << 20);
 
-		if (b->bits && crm_bloom_full(b) &&
-		    b->mask + 1 < im->bloom_max &&
-		    bloom_fill(im, k, 2 * (b->mask + 1), err) < 0)
+		crm_bloom_init(&im->bloom[k], items < BLOOM_MAX_ITEMS
+						  ? items
+						  : BLOOM_MAX_ITEMS);
+		crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
+			     im->matchkey[f] >= 0 ? "_key" : "", e->table);
+		st = crm_entity_stmt(im->db, &sql, err);
+		if (!st)
+			return -1;
+		while ((rc = crm_stmt_step(st, err)) > 0) {
+			const char *p = crm_stmt_text(st, 0);
+			if (p)
+				crm_bloom_add(&im->bloom[k], p, strlen(p));
+		}
+		crm_stmt_finalize(st);
+		if (rc < 0)
 			return -1;
 	}
 	return 0;
@@ -872,8 +835,6 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 	if (!im->bloom_tried &&
 	    (im->applied >= BLOOM_AFTER || (im->bulk && !im->applied)) &&
 	    bloom_build(im, err) < 0)
-		return -1;
-	if (bloom_grow(im, err) < 0)
 		return -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
 		const char *v = key_value(im, k, &im->p.in);

@@ -57,25 +57,6 @@ int main(void)
 	printf("# false positives: %d of 100000\n", fp);
 	crm_bloom_release(&b);
 
-	/* sizes: ten bits a key, a power of two, at least 1024; a filter is
-	 * full (the importer doubles it) at one key for ten bits */
-	CHECK(crm_bloom_bits_for(100000) == 1u << 20,
-	      "bloom: 1M bits for 100k");
-	CHECK(crm_bloom_bits_for(0) == 1024, "bloom: 1024 bits at least");
-	crm_bloom_init_bits(&b, 1025);
-	CHECK(b.mask + 1 == 2048, "bloom: bits rounded up to a power of two");
-	crm_bloom_release(&b);
-	crm_bloom_init_bits(&b, 1024);
-	for (int i = 0; i < 102; i++) {
-		snprintf(key, sizeof(key), "k%d", i);
-		crm_bloom_add(&b, key, strlen(key));
-	}
-	CHECK(!crm_bloom_full(&b), "bloom: 102 keys in 1024 bits: not full");
-	crm_bloom_add(&b, "k102", 4);
-	CHECK(crm_bloom_full(&b), "bloom: 103 keys in 1024 bits: full");
-	CHECK(b.n == 103, "bloom: counts the keys added");
-	crm_bloom_release(&b);
-
 	/* crm_strs_free: the strings and the array (a leak shows under
 	 * SAN=1), and nothing for none */
 	{
