@@ -18,28 +18,8 @@ n=${1:-5000000}
 nc=${2:-1000000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-engine=${BENCH_ENGINE:-}
-if [ -z "$engine" ]; then
-	engine=sqlite
-	ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && engine=both
-fi
-case $engine in
-both)
-	BENCH_ENGINE=sqlite sh "$0" "$@"
-	exec env BENCH_ENGINE=pg sh "$0" "$@"
-	;;
-pg)
-	if [ -z "${CRM_TEST_PG:-}" ] && [ -z "${CRM_PGSERVER_DONE:-}" ]; then
-		CRM_PGSERVER_DONE=1 exec sh "$top/tests/pgserver.sh" sh "$0" "$@"
-	fi
-	;;
-sqlite) ;;
-*)
-	echo "activities.sh: BENCH_ENGINE is sqlite, pg or both" >&2
-	exit 64
-	;;
-esac
 . "$top/tests/bench/lib.sh"
+bench_dispatch "$@"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 export CRM_NOW=2026-11-22T09:30:00Z

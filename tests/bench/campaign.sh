@@ -41,30 +41,7 @@ BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
 . "$top/tests/bench/bulk.sh"
-engine=${BENCH_ENGINE:-}
-if [ -z "$engine" ]; then
-	if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-		engine=both
-	else
-		engine=sqlite
-	fi
-fi
-case $engine in
-both)
-	BENCH_ENGINE=sqlite sh "$0" "$@"
-	exec env BENCH_ENGINE=pg sh "$0" "$@"
-	;;
-pg)
-	if [ -z "${CRM_TEST_PG:-}" ] && [ -z "${CRM_PGSERVER_DONE:-}" ]; then
-		CRM_PGSERVER_DONE=1 exec sh "$top/tests/pgserver.sh" sh "$0" "$@"
-	fi
-	;;
-sqlite) ;;
-*)
-	echo "campaign.sh: BENCH_ENGINE is sqlite, pg or both" >&2
-	exit 64
-	;;
-esac
+bench_dispatch "$@"
 PATH=$top/$BUILD/bin:$PATH
 dir=${BENCH_DIR:-$(mktemp -d)}
 export CRM_USER=bench CRM_NOW=2026-06-15T12:00:00Z

@@ -30,30 +30,7 @@ nr=${2:-100000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
-engine=${BENCH_ENGINE:-}
-if [ -z "$engine" ]; then
-	if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-		engine=both
-	else
-		engine=sqlite
-	fi
-fi
-case $engine in
-both)
-	BENCH_ENGINE=sqlite sh "$0" "$@"
-	exec env BENCH_ENGINE=pg sh "$0" "$@"
-	;;
-pg)
-	if [ -z "${CRM_TEST_PG:-}" ] && [ -z "${CRM_PGSERVER_DONE:-}" ]; then
-		CRM_PGSERVER_DONE=1 exec sh "$top/tests/pgserver.sh" sh "$0" "$@"
-	fi
-	;;
-sqlite) ;;
-*)
-	echo "flow.sh: BENCH_ENGINE is sqlite, pg or both" >&2
-	exit 64
-	;;
-esac
+bench_dispatch "$@"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 export CRM_NOW=2026-12-01T00:00:00Z CRM_USER=bench

@@ -48,6 +48,33 @@ bench_engines() {
 		;;
 	esac
 }
+# bench_dispatch "$@": a script that measures one engine a run (set
+# $top first): with BENCH_ENGINE both (unset: both when PostgreSQL is
+# installed), runs itself for sqlite, then for pg; for pg, under a server
+# of tests/pgserver.sh unless $CRM_TEST_PG names one. Sets $engine.
+bench_dispatch() {
+	engine=${BENCH_ENGINE:-}
+	if [ -z "$engine" ]; then
+		engine=sqlite
+		! have_pg || engine=both
+	fi
+	case $engine in
+	both)
+		BENCH_ENGINE=sqlite sh "$0" "$@"
+		exec env BENCH_ENGINE=pg sh "$0" "$@"
+		;;
+	pg)
+		if [ -z "${CRM_TEST_PG:-}" ] && [ -z "${CRM_PGSERVER_DONE:-}" ]; then
+			CRM_PGSERVER_DONE=1 exec sh "$top/tests/pgserver.sh" sh "$0" "$@"
+		fi
+		;;
+	sqlite) ;;
+	*)
+		echo "$(basename "$0"): BENCH_ENGINE is sqlite, pg or both" >&2
+		exit 64
+		;;
+	esac
+}
 # srv_cpu: the CPU seconds (user + system) of the server's backends, when
 # the server is the one tests/pgserver.sh started here (else empty): the
 # running ones' own and the ended ones' (the postmaster's reaped children)

@@ -47,28 +47,8 @@ lines=${1:-500}
 quotes=${2:-100000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-engine=${BENCH_ENGINE:-}
-if [ -z "$engine" ]; then
-	engine=sqlite
-	ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && engine=both
-fi
-case $engine in
-both)
-	BENCH_ENGINE=sqlite sh "$0" "$@"
-	exec env BENCH_ENGINE=pg sh "$0" "$@"
-	;;
-pg)
-	if [ -z "${CRM_TEST_PG:-}" ] && [ -z "${CRM_PGSERVER_DONE:-}" ]; then
-		CRM_PGSERVER_DONE=1 exec sh "$top/tests/pgserver.sh" sh "$0" "$@"
-	fi
-	;;
-sqlite) ;;
-*)
-	echo "quote.sh: BENCH_ENGINE is sqlite, pg or both" >&2
-	exit 64
-	;;
-esac
 . "$top/tests/bench/lib.sh"
+bench_dispatch "$@"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
 export CRM_NOW=2026-03-10T09:00:00Z CRM_SHARE=$top/share/crm

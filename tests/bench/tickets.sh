@@ -31,28 +31,8 @@ set -eu
 n=${1:-300000}
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-engine=${BENCH_ENGINE:-}
-if [ -z "$engine" ]; then
-	engine=sqlite
-	ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && engine=both
-fi
-case $engine in
-both)
-	BENCH_ENGINE=sqlite sh "$0" "$@"
-	exec env BENCH_ENGINE=pg sh "$0" "$@"
-	;;
-pg)
-	if [ -z "${CRM_TEST_PG:-}" ] && [ -z "${CRM_PGSERVER_DONE:-}" ]; then
-		CRM_PGSERVER_DONE=1 exec sh "$top/tests/pgserver.sh" sh "$0" "$@"
-	fi
-	;;
-sqlite) ;;
-*)
-	echo "tickets.sh: BENCH_ENGINE is sqlite, pg or both" >&2
-	exit 64
-	;;
-esac
 . "$top/tests/bench/lib.sh"
+bench_dispatch "$@"
 # cpu FILE: user+system seconds of crm from /usr/bin/time -f "%M %U %S"
 cpu() { awk 'END { printf "%.2f", $2 + $3 }' "$1"; }
 bin=$top/$BUILD/bin
