@@ -48,7 +48,6 @@ export CRM_USER=bench CRM_NOW=2026-06-15T12:00:00Z
 if [ "$engine" = pg ]; then
 	CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
 	name="crm_bench_campaign_$$"
-	admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
 	case $CRM_TEST_PG in
 	*://*\?*) CRM_DB="$CRM_TEST_PG&dbname=$name" ;;
 	*://*) CRM_DB="$CRM_TEST_PG?dbname=$name" ;;

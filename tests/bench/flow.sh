@@ -54,14 +54,6 @@ X
 if [ "$engine" = pg ]; then
 	CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
 	ours="crm_bench_flow_$$" ref="crm_bench_flow_ref_$$"
-	url() {
-		case $CRM_TEST_PG in
-		*://*\?*) echo "$CRM_TEST_PG&dbname=$1" ;;
-		*://*) echo "$CRM_TEST_PG?dbname=$1" ;;
-		*) echo "$CRM_TEST_PG dbname=$1" ;;
-		esac
-	}
-	admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
 	trap 'admin "DROP DATABASE IF EXISTS $ours"; admin "DROP DATABASE IF EXISTS $ref"; rm -rf "$dir"' EXIT
 	admin "CREATE DATABASE $ours"
 	db_ours=$(url "$ours") db_ref=$(url "$ref")

@@ -72,14 +72,6 @@ export CRM_NOW=$now
 
 if [ "$engine" = pg ]; then
 	CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
-	url() {
-		case $CRM_TEST_PG in
-		*://*\?*) echo "$CRM_TEST_PG&dbname=$1" ;;
-		*://*) echo "$CRM_TEST_PG?dbname=$1" ;;
-		*) echo "$CRM_TEST_PG dbname=$1" ;;
-		esac
-	}
-	admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
 	trap 'admin "DROP DATABASE IF EXISTS $ours" || :; admin "DROP DATABASE IF EXISTS $ref" || :; rm -rf "$dir"' EXIT
 	db_ours=$(url "$ours") db_ref=$(url "$ref")
 	# sql DB: run stdin with psql, stopping at the first error

@@ -75,6 +75,17 @@ bench_dispatch() {
 		;;
 	esac
 }
+# url NAME: the connection string of database NAME on $CRM_TEST_PG's
+# server (a URL with or without a query, or a key=value string);
+# admin SQL: run SQL there as the server's user, quietly
+url() {
+	case $CRM_TEST_PG in
+	*://*\?*) echo "$CRM_TEST_PG&dbname=$1" ;;
+	*://*) echo "$CRM_TEST_PG?dbname=$1" ;;
+	*) echo "$CRM_TEST_PG dbname=$1" ;;
+	esac
+}
+admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
 # srv_cpu: the CPU seconds (user + system) of the server's backends, when
 # the server is the one tests/pgserver.sh started here (else empty): the
 # running ones' own and the ended ones' (the postmaster's reaped children)

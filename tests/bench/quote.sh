@@ -63,14 +63,6 @@ export CRM_PRICING=$dir/pricing.json CRM_TAXES=$top/tests/data/cpq/taxes.json
 if [ "$engine" = pg ]; then
 	CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
 	ours="crm_bench_quote_ours_$$" ref="crm_bench_quote_ref_$$"
-	url() {
-		case $CRM_TEST_PG in
-		*://*\?*) echo "$CRM_TEST_PG&dbname=$1" ;;
-		*://*) echo "$CRM_TEST_PG?dbname=$1" ;;
-		*) echo "$CRM_TEST_PG dbname=$1" ;;
-		esac
-	}
-	admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
 	trap 'admin "DROP DATABASE IF EXISTS $ours" || :; admin "DROP DATABASE IF EXISTS $ref" || :; [ -n "${BENCH_DIR:-}" ] || rm -rf "$dir"' EXIT
 	admin "CREATE DATABASE $ours"
 	CRM_DB=$(url "$ours") rdb=$(url "$ref")

@@ -43,14 +43,6 @@ export CRM_NOW=$now CRM_SHARE=$top/share/crm
 if [ "$engine" = pg ]; then
 	CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
 	ours="crm_bench_tk_ours_$$" ref="crm_bench_tk_ref_$$"
-	url() {
-		case $CRM_TEST_PG in
-		*://*\?*) echo "$CRM_TEST_PG&dbname=$1" ;;
-		*://*) echo "$CRM_TEST_PG?dbname=$1" ;;
-		*) echo "$CRM_TEST_PG dbname=$1" ;;
-		esac
-	}
-	admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
 	trap 'admin "DROP DATABASE IF EXISTS $ours"; admin "DROP DATABASE IF EXISTS $ref"; rm -rf "$dir"' EXIT
 	admin "CREATE DATABASE $ours"
 	admin "CREATE DATABASE $ref"
