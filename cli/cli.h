@@ -237,6 +237,11 @@ struct crm_entity_opts {
 	int (*check)(struct crm_db *db, const struct crm_entity *e,
 		     struct crm_import_new *nw, void *arg, struct crm_err *err);
 	void *check_arg;
+	/* and what crm_verb_import passes on with it (crm_import_opts) */
+	void (*check_ahead)(const struct crm_row *const *in, size_t n,
+			    void *arg);
+	void (*check_wrote)(const struct crm_row *old,
+			    const struct crm_row *row, void *arg);
 };
 extern const struct argp_option crm_add_options[];
 /* The import options as argp_option initializers, for an import verb that

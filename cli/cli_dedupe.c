@@ -967,6 +967,8 @@ static int with_check(struct crm_cli *cli, struct crm_dupcheck_opts *d,
 		return crm_cli_fail(cli);
 	o->check = crm_dupcheck_import;
 	o->check_arg = dc;
+	o->check_ahead = crm_dupcheck_ahead;
+	o->check_wrote = crm_dupcheck_wrote;
 	status = verb(cli);
 	/* the check every lead import makes says something only when it
 	 * found something; one asked for with --on-duplicate always does */
@@ -975,6 +977,8 @@ static int with_check(struct crm_cli *cli, struct crm_dupcheck_opts *d,
 		note_found(cli, dc, d);
 	o->check = NULL;
 	o->check_arg = NULL;
+	o->check_ahead = NULL;
+	o->check_wrote = NULL;
 	crm_dupcheck_free(dc);
 	return status;
 }

@@ -453,6 +453,8 @@ int crm_verb_import(struct crm_cli *cli)
 				     .progress_arg = cli,
 				     .check = o->check,
 				     .check_arg = o->check_arg,
+				     .check_ahead = o->check_ahead,
+				     .check_wrote = o->check_wrote,
 				     .dates = cli->dates,
 				     .match = true};
 	struct emit_ctx ec = {.cli = cli};

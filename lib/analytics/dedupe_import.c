@@ -59,6 +59,30 @@ struct crm_dupcheck {
 	size_t nall;
 	int64_t *got;
 	struct crm_buf *forms;
+	/* o.batch on PostgreSQL: the probes of a chunk of records in one
+	 * statement (crm_dupcheck_ahead), asked at the check of the first
+	 * of them that gets there; the answers are then kept current with
+	 * the importer's writes (crm_dupcheck_wrote) until the next chunk. */
+	bool batch;
+	bool loaded, fetched;	   /* a chunk's forms; asked */
+	struct chunk_probe *chunk; /* per probe */
+	struct crm_stmt *chunk_st;
+	struct crm_buf arr;
+};
+
+/* A matching form the records of a chunk have for one probe, and the
+ * oldest record with it (id 0: none) while known. */
+struct chunk_form {
+	char *form;
+	int64_t id;
+	bool known;
+};
+
+struct chunk_probe {
+	struct chunk_form *v; /* sorted by form, each once */
+	size_t n, cap;
+	long key; /* the imported entity's NAME_key field: for a probe of
+		     its own records, else -1 */
 };
 
 /* Probes asked together at most (2^ALL_MAX statements at most). */
@@ -66,8 +90,8 @@ struct crm_dupcheck {
 
 /* The oldest record of e whose matching form of f is parameter param.
  * Names from the entity descriptions, never from input. */
-static char *probe_sql(const struct crm_db *db, const struct crm_entity *e,
-		       const struct crm_field *f, size_t param)
+static char *probe_of(const struct crm_db *db, const struct crm_entity *e,
+		      const struct crm_field *f, const char *operand)
 {
 	/* "id + 0" on PostgreSQL: with "ORDER BY id LIMIT 1" its planner may
 	 * walk the primary key and filter, reading the whole table for a
@@ -77,9 +101,19 @@ static char *probe_sql(const struct crm_db *db, const struct crm_entity *e,
 	 * are in id order: a sort there cost 45% more instructions. */
 	bool pg = crm_store_engine(db->store) == CRM_STORE_PG;
 
-	return crm_xasprintf("SELECT id FROM %s WHERE %s_key = ?%zu "
+	return crm_xasprintf("SELECT id FROM %s WHERE %s_key = %s "
 			     "ORDER BY id%s LIMIT 1",
-			     e->table, f->name, param, pg ? " + 0" : "");
+			     e->table, f->name, operand, pg ? " + 0" : "");
+}
+
+/* The probe of parameter param. */
+static char *probe_sql(const struct crm_db *db, const struct crm_entity *e,
+		       const struct crm_field *f, size_t param)
+{
+	char operand[32];
+
+	snprintf(operand, sizeof(operand), "?%zu", param);
+	return probe_of(db, e, f, operand);
 }
 
 /* Probes for the CRM_FF_MATCH fields of s->e that e has too. */
@@ -135,6 +169,24 @@ static void setup_all(struct crm_db *db, struct crm_dupcheck *dc)
 	dc->all = crm_xcalloc((size_t)1 << n, sizeof(*dc->all));
 	dc->got = crm_xcalloc(n, sizeof(*dc->got));
 	dc->forms = crm_xcalloc(n, sizeof(*dc->forms));
+	if (!dc->o.batch)
+		return;
+	dc->batch = true;
+	dc->chunk = crm_xcalloc(n, sizeof(*dc->chunk));
+	for (size_t at = 0; at < n; at++) {
+		dc->chunk[at].key = -1;
+		if (at < dc->src[0].nprobe) {
+			const struct crm_field *f = dc->src[0].probe[at].f;
+			char *k = crm_xasprintf("%s_key", f->name);
+
+			/* the column the probe reads, as the importer
+			 * writes it */
+			dc->chunk[at].key = crm_entity_field(dc->src[0].e, k);
+			free(k);
+			if (dc->chunk[at].key < 0)
+				dc->batch = false;
+		}
+	}
 }
 
 /* The probe at place at of all of dc's probes. */
@@ -217,6 +269,14 @@ void crm_dupcheck_free(struct crm_dupcheck *dc)
 		crm_stmt_finalize(dc->all[i]);
 	for (size_t i = 0; dc->forms && i < dc->nall; i++)
 		crm_buf_release(&dc->forms[i]);
+	for (size_t i = 0; dc->chunk && i < dc->nall; i++) {
+		for (size_t k = 0; k < dc->chunk[i].n; k++)
+			free(dc->chunk[i].v[k].form);
+		free(dc->chunk[i].v);
+	}
+	free(dc->chunk);
+	crm_stmt_finalize(dc->chunk_st);
+	crm_buf_release(&dc->arr);
 	free(dc->all);
 	free(dc->forms);
 	free(dc->got);
@@ -299,6 +359,182 @@ static int ask_all(struct crm_db *db, struct crm_dupcheck *dc,
 			dc->got[at] = crm_stmt_int(st, col++);
 	crm_stmt_reset(st);
 	return rc < 0 ? -1 : 0;
+}
+
+static int form_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct chunk_form *)a)->form,
+		      ((const struct chunk_form *)b)->form);
+}
+
+/* The chunk's entry of form for probe at, or NULL. */
+static struct chunk_form *chunk_find(struct crm_dupcheck *dc, size_t at,
+				     const char *form)
+{
+	struct chunk_form key = {.form = (char *)form};
+
+	return dc->chunk[at].n ? bsearch(&key, dc->chunk[at].v, dc->chunk[at].n,
+					 sizeof(key), form_cmp)
+			       : NULL;
+}
+
+void crm_dupcheck_ahead(const struct crm_row *const *in, size_t n, void *arg)
+{
+	struct crm_dupcheck *dc = arg;
+
+	if (!dc->batch)
+		return;
+	for (size_t at = 0; at < dc->nall; at++) {
+		struct chunk_probe *cp = &dc->chunk[at];
+		const struct crm_entity *e;
+		const struct probe *pr = probe_at(dc, at, &e);
+		size_t k = 0;
+
+		for (size_t i = 0; i < cp->n; i++)
+			free(cp->v[i].form);
+		cp->n = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!crm_field_match_form(pr->f, in[i]->v[pr->field],
+						  &dc->form))
+				continue;
+			cp->v = crm_xgrow(cp->v, &cp->cap, cp->n + 1,
+					  sizeof(*cp->v));
+			cp->v[cp->n++] = (struct chunk_form){
+			    .form = crm_xstrdup(dc->form.s)};
+		}
+		if (cp->n)
+			qsort(cp->v, cp->n, sizeof(*cp->v), form_cmp);
+		for (size_t i = 0; i < cp->n; i++) {
+			if (k && !strcmp(cp->v[k - 1].form, cp->v[i].form)) {
+				free(cp->v[i].form);
+				continue;
+			}
+			cp->v[k++] = cp->v[i];
+		}
+		cp->n = k;
+	}
+	dc->loaded = true;
+	dc->fetched = false;
+}
+
+/* The text of a PostgreSQL array of the forms of cp, in dc->arr. */
+static const char *array_text(struct crm_dupcheck *dc,
+			      const struct chunk_probe *cp)
+{
+	crm_buf_reset(&dc->arr);
+	crm_buf_adds(&dc->arr, "{");
+	for (size_t i = 0; i < cp->n; i++) {
+		crm_buf_adds(&dc->arr, i ? ",\"" : "\"");
+		for (const char *p = cp->v[i].form; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				crm_buf_adds(&dc->arr, "\\");
+			crm_buf_add(&dc->arr, p, 1);
+		}
+		crm_buf_adds(&dc->arr, "\"");
+	}
+	crm_buf_adds(&dc->arr, "}");
+	return dc->arr.s;
+}
+
+/* Ask every probe for every form of the chunk, in one statement: per
+ * probe, its forms as an array and the probe's own query for each
+ * (a subquery, so each is planned as the one-record probe is). */
+static int chunk_fetch(struct crm_db *db, struct crm_dupcheck *dc,
+		       struct crm_err *err)
+{
+	int rc;
+
+	if (!dc->chunk_st) {
+		struct crm_buf sql = {0};
+
+		for (size_t at = 0; at < dc->nall; at++) {
+			const struct crm_entity *e;
+			const struct probe *pr = probe_at(dc, at, &e);
+			char *one = probe_of(db, e, pr->f, "u.v");
+
+			crm_buf_addf(&sql,
+				     "%sSELECT %zu, u.i, (%s) FROM "
+				     "unnest(?%zu::text[]) WITH ORDINALITY "
+				     "AS u(v, i)",
+				     at ? " UNION ALL " : "", at, one, at + 1);
+			free(one);
+		}
+		dc->chunk_st = crm_db_stmt(db, sql.s, err);
+		crm_buf_release(&sql);
+		if (!dc->chunk_st)
+			return -1;
+	}
+	for (size_t at = 0; at < dc->nall; at++)
+		crm_stmt_bind_text(dc->chunk_st, (int)at + 1,
+				   array_text(dc, &dc->chunk[at]));
+	while ((rc = crm_stmt_step(dc->chunk_st, err)) > 0) {
+		int64_t at = crm_stmt_int(dc->chunk_st, 0);
+		int64_t i = crm_stmt_int(dc->chunk_st, 1);
+
+		if (at < 0 || (size_t)at >= dc->nall || i < 1 ||
+		    (size_t)i > dc->chunk[at].n)
+			continue;
+		dc->chunk[at].v[i - 1].id = crm_stmt_int(dc->chunk_st, 2);
+		dc->chunk[at].v[i - 1].known = true;
+	}
+	crm_stmt_reset(dc->chunk_st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* dc->got for in from the chunk: 1 when every probe in has a form for is
+ * known there, 0 when not (ask them), -1 on error. */
+static int from_chunk(struct crm_db *db, struct crm_dupcheck *dc,
+		      const struct crm_row *in, struct crm_err *err)
+{
+	if (!dc->loaded)
+		return 0;
+	if (!dc->fetched) {
+		if (chunk_fetch(db, dc, err) < 0)
+			return -1;
+		dc->fetched = true;
+	}
+	for (size_t at = 0; at < dc->nall; at++) {
+		const struct crm_entity *e;
+		const struct probe *pr = probe_at(dc, at, &e);
+		const struct chunk_form *cf;
+
+		dc->got[at] = 0;
+		if (!crm_field_match_form(pr->f, in->v[pr->field],
+					  &dc->forms[at]))
+			continue;
+		cf = chunk_find(dc, at, dc->forms[at].s);
+		if (!cf || !cf->known)
+			return 0;
+		dc->got[at] = cf->id;
+	}
+	return 1;
+}
+
+void crm_dupcheck_wrote(const struct crm_row *old, const struct crm_row *row,
+			void *arg)
+{
+	struct crm_dupcheck *dc = arg;
+	int64_t id = crm_row_id(row);
+
+	/* before the chunk is asked, the database answers with this write */
+	if (!dc->batch || !dc->loaded || !dc->fetched)
+		return;
+	for (size_t at = 0; at < dc->nall; at++) {
+		long k = dc->chunk[at].key;
+		const char *now = k >= 0 ? row->v[k] : NULL;
+		const char *was = old && k >= 0 ? old->v[k] : NULL;
+		struct chunk_form *cf;
+
+		if (k < 0 || (old && crm_str_same(now, was)))
+			continue;
+		/* the oldest record with the form it had may be another */
+		if (was && (cf = chunk_find(dc, at, was)) && cf->known &&
+		    cf->id == id)
+			cf->known = false;
+		if (now && (cf = chunk_find(dc, at, now)) && cf->known &&
+		    (!cf->id || id < cf->id))
+			cf->id = id;
+	}
 }
 
 struct best {
@@ -395,8 +631,12 @@ int crm_dupcheck_import(struct crm_db *db, const struct crm_entity *e,
 	    .input = nw->input, .line = nw->rec->line, .p = -1};
 	int done = dc->o.policy;
 
-	if (dc->all && ask_all(db, dc, nw->in, err) < 0)
-		return -1;
+	if (dc->all) {
+		int rc = dc->batch ? from_chunk(db, dc, nw->in, err) : 0;
+
+		if (rc < 0 || (!rc && ask_all(db, dc, nw->in, err) < 0))
+			return -1;
+	}
 	/* the first source with the likeliest: its own record on a tie */
 	for (size_t i = 0; i < dc->nsrc && r.p < 1; i++) {
 		struct source *s = &dc->src[i];

@@ -1,9 +1,9 @@
 /* dedupe_import.h - duplicate checks while importing: a record that
  * matches no key is compared with the records already there, by equal
- * matching forms (email, phone) and with the dedupe engine (lib/analytics/dedupe.h);
- * one it duplicates is skipped, applied to that record, flagged or
- * allowed. Any entity command whose import (or add) should check passes
- * crm_dupcheck_import as crm_import_opts.check; cli/cli_dedupe.c's
+ * matching forms (email, phone) and with the dedupe engine
+ * (lib/analytics/dedupe.h); one it duplicates is skipped, applied to that
+ * record, flagged or allowed. Any entity command whose import (or add) should
+ * check passes crm_dupcheck_import as crm_import_opts.check; cli/cli_dedupe.c's
  * crm_import_dedupe does that for the --on-duplicate option. */
 #ifndef CRM_DEDUPE_IMPORT_H
 #define CRM_DEDUPE_IMPORT_H
@@ -57,6 +57,13 @@ struct crm_dupcheck_opts {
 	 * its custom fields). A duplicate of one of their records cannot be
 	 * updated: under update it is skipped. */
 	const struct crm_entity *const *also;
+	/* On PostgreSQL, with crm_dupcheck_ahead and crm_dupcheck_wrote
+	 * given to the import too: the exact probes of a chunk of records
+	 * in one statement (a round trip a chunk instead of one a record).
+	 * Only when nothing but the importer writes the compared tables
+	 * while it runs (its hooks neither): the answers are kept current
+	 * from what it says it wrote. */
+	bool batch;
 	/* Called for each duplicate found (not for one rejected: its error
 	 * says it); may be NULL. */
 	void (*report)(const struct crm_dup_report *r, void *arg);
@@ -81,6 +88,13 @@ void crm_dupcheck_free(struct crm_dupcheck *dc);
 int crm_dupcheck_import(struct crm_db *db, const struct crm_entity *e,
 			struct crm_import_new *nw, void *arg,
 			struct crm_err *err);
+
+/* The crm_import_opts.check_ahead and check_wrote functions; arg is the
+ * struct crm_dupcheck (they do nothing unless its options' batch is set,
+ * on PostgreSQL). */
+void crm_dupcheck_ahead(const struct crm_row *const *in, size_t n, void *arg);
+void crm_dupcheck_wrote(const struct crm_row *old, const struct crm_row *row,
+			void *arg);
 
 /* Duplicates found so far: all of them (policy < 0), or those given the
  * treatment policy (an update policy also skips some: those of another

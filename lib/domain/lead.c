@@ -416,6 +416,9 @@ const struct crm_dupcheck_opts crm_lead_dupcheck = {
     .policy = CRM_ONDUP_UPDATE,
     .exact = true,
     .also = lead_dup_also,
+    /* a lead import writes leads through its importer only (the hooks
+     * write history) */
+    .batch = true,
 };
 
 /* -- entity hooks ------------------------------------------------------ */

@@ -378,7 +378,21 @@ struct crm_import_opts {
 	int (*check)(struct crm_db *db, const struct crm_entity *e,
 		     struct crm_import_new *nw, void *arg, struct crm_err *err);
 	void *check_arg;
+	/* With check, both may be NULL. check_ahead: the parsed input rows
+	 * of the next records, in order, before the first of them is
+	 * applied (crm_entity_import without reject_open reads up to
+	 * CRM_IMPORT_AHEAD records ahead when it is set), so that a check
+	 * may ask the database about them all at once. check_wrote: each
+	 * row the importer then writes (old: the stored row an update
+	 * changed, NULL for an insert). Both get check_arg. */
+	void (*check_ahead)(const struct crm_row *const *in, size_t n,
+			    void *arg);
+	void (*check_wrote)(const struct crm_row *old,
+			    const struct crm_row *row, void *arg);
 };
+
+/* Records crm_entity_import reads ahead for check_ahead at most. */
+#define CRM_IMPORT_AHEAD 256
 
 struct crm_import_stats {
 	uint64_t n[CRM_SKIPPED + 1];

@@ -1443,6 +1443,8 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 		if (update_row(im, row, err) < 0)
 			return -1;
 		bloom_note(im, row);
+		if (im->o->check_wrote)
+			im->o->check_wrote(&im->old, row, im->o->check_arg);
 		*action = CRM_UPDATED;
 	} else {
 		long c = crm_entity_field(e, "created_at");
@@ -1471,6 +1473,8 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			}
 		}
 		bloom_note(im, row);
+		if (im->o->check_wrote)
+			im->o->check_wrote(NULL, row, im->o->check_arg);
 		*action = CRM_INSERTED;
 	}
 	if (e->written && e->written(im->db, e, row, *action == CRM_INSERTED,
@@ -1574,6 +1578,121 @@ static int next_record(struct crm_importer *im, struct crm_reader *r,
 	return rc < 0 ? -1 : 1;
 }
 
+/* Records read ahead for o->check_ahead (one chunk), applied in order. */
+struct queued {
+	struct crm_rec rec;
+	struct parsed p;
+	int prepared;	    /* read_input's result ... */
+	struct crm_err err; /* ... and its error */
+};
+
+struct queue {
+	struct queued *q; /* CRM_IMPORT_AHEAD of them; NULL: no queue */
+	size_t n, next;
+	bool ended; /* the input ends after the n ... */
+	int end;    /* ... with 0, or -2 (a read error: end_err) */
+	struct crm_err end_err;
+};
+
+static void queue_init(struct queue *qu, const struct crm_entity *e)
+{
+	qu->q = crm_xcalloc(CRM_IMPORT_AHEAD, sizeof(*qu->q));
+	for (size_t i = 0; i < CRM_IMPORT_AHEAD; i++) {
+		crm_rec_init(&qu->q[i].rec);
+		parsed_init(&qu->q[i].p, e);
+	}
+}
+
+static void queue_free(struct queue *qu)
+{
+	for (size_t i = 0; qu->q && i < CRM_IMPORT_AHEAD; i++) {
+		crm_rec_release(&qu->q[i].rec);
+		parsed_release(&qu->q[i].p);
+	}
+	free(qu->q);
+}
+
+/* Read the next chunk into qu (as next_record would, one by one) and show
+ * its rows to o->check_ahead. */
+static void queue_fill(struct crm_importer *im, struct crm_reader *r,
+		       struct crm_readahead *ra, struct queue *qu)
+{
+	const struct crm_row *rows[CRM_IMPORT_AHEAD];
+	size_t nrows = 0;
+	int got = 1;
+
+	qu->n = qu->next = 0;
+	while (qu->n < CRM_IMPORT_AHEAD) {
+		struct queued *e = &qu->q[qu->n];
+
+		crm_err_clear(&e->err);
+		if (!ra) {
+			got = crm_reader_next(r, &e->rec, &e->err);
+			if (got > 0)
+				e->prepared = read_input(im, &e->rec, &e->p,
+							 &im->tmp, &e->err);
+		} else {
+			const struct crm_rec *rec;
+			struct parsed swap;
+			void *data;
+
+			got = crm_readahead_next(ra, &rec, &data, &e->prepared,
+						 &e->err);
+			if (got > 0) {
+				/* the slot's parsed record becomes the
+				 * queue's */
+				crm_rec_copy(&e->rec, rec);
+				swap = e->p;
+				e->p = *(struct parsed *)data;
+				*(struct parsed *)data = swap;
+				parsed_reset(data);
+			}
+		}
+		if (got <= 0) {
+			qu->end_err = e->err;
+			break;
+		}
+		if (e->prepared >= 0)
+			rows[nrows++] = &e->p.in;
+		qu->n++;
+	}
+	qu->ended = got <= 0;
+	qu->end = got < 0 ? -2 : 0;
+	if (nrows)
+		im->o->check_ahead(rows, nrows, im->o->check_arg);
+}
+
+/* next_record's work from the queue. */
+static int next_queued(struct crm_importer *im, struct crm_reader *r,
+		       struct crm_readahead *ra, struct queue *qu,
+		       const struct crm_rec **rec, struct crm_row *out,
+		       enum crm_import_action *action, struct crm_err *err)
+{
+	struct queued *e;
+	struct parsed swap;
+	int rc;
+
+	if (qu->next == qu->n && !qu->ended)
+		queue_fill(im, r, ra, qu);
+	if (qu->next == qu->n) {
+		if (qu->end < 0)
+			*err = qu->end_err;
+		return qu->end;
+	}
+	e = &qu->q[qu->next++];
+	*rec = &e->rec;
+	if (e->prepared < 0) {
+		*err = e->err;
+		return -1;
+	}
+	swap = im->p;
+	im->p = e->p;
+	e->p = swap;
+	rc = apply_parsed(im, &e->rec, out, action, err);
+	parsed_reset(&e->p);
+	return rc < 0 ? -1 : 1;
+}
+
 /* Write a rejected record with its error to the reject file (opened
  * now, for the first). Returns 0, or -1 with err replaced by why the
  * file could not be written. */
@@ -1659,6 +1778,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	struct crm_rec rec;
 	struct crm_row row;
 	struct crm_readahead *ra = NULL;
+	struct queue qu = {0};
 	uint64_t n = 0;
 	int rc = -1, got = 0;
 
@@ -1691,6 +1811,11 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 			     crm_reader_format(r) == CRM_FMT_TSV);
 	ahead.im = im;
 	ra = ahead_start(r, &ahead);
+	/* chunks read ahead for a check that asks about many records at
+	 * once; not with --reject, whose rollback of a row would undo writes
+	 * the check was told of */
+	if (o->check && o->check_ahead && !o->reject_open)
+		queue_init(&qu, e);
 	for (;;) {
 		enum crm_import_action a;
 		bool sp = o->reject_open != NULL;
@@ -1708,8 +1833,10 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 			goto out;
 		if (o->hook_arg) /* what a rejected row counted is undone too */
 			counted = *o->hook_arg;
-		got = next_record(im, r, ra, &rec, &in, o->emit ? &row : NULL,
-				  &a, err);
+		got = qu.q ? next_queued(im, r, ra, &qu, &in,
+					 o->emit ? &row : NULL, &a, err)
+			   : next_record(im, r, ra, &rec, &in,
+					 o->emit ? &row : NULL, &a, err);
 		if (got == -2)
 			goto out; /* a read error: no row to reject */
 		if (got == 0) {
@@ -1776,6 +1903,7 @@ out:
 	}
 	/* the reading thread stops before what it reads into goes */
 	crm_readahead_free(ra);
+	queue_free(&qu);
 	crm_buf_release(&ahead.tmp);
 	crm_writer_free(rw);
 	crm_importer_free(im);
