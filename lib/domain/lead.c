@@ -86,7 +86,7 @@ static char *now_text(struct crm_db *db, char buf[CRM_TIME_LEN])
  * row on PostgreSQL. Rows keep their order, so their ids are the ones
  * single inserts give; nothing reads lead_history while a batch is open,
  * and every batch is flushed before its transaction ends. */
-enum { HIST_BATCH = 128, HIST_COLS = 8, UPD_COLS = 6 };
+enum { HIST_BATCH = CRM_AUDIT_ROWS, HIST_COLS = 8, UPD_COLS = 6 };
 
 struct hist_row {
 	int64_t lead_id;
@@ -237,6 +237,16 @@ static int upd_add(struct crm_db *db, int64_t id, const struct crm_row *row,
 		u->v[k] = dup_or_null(crm_row_get(row, upd_cols[k]));
 	u->v[UPD_COLS - 1] = crm_xstrdup(now);
 	return hist.un == HIST_BATCH ? upd_flush(db, err) : 0;
+}
+
+/* Whether the UPDATE of one of the n leads ids is held. */
+static bool upd_held(const int64_t *ids, size_t n)
+{
+	for (size_t i = 0; i < hist.un; i++)
+		for (size_t k = 0; k < n; k++)
+			if (hist.u[i].id == ids[k])
+				return true;
+	return false;
 }
 
 /* The INSERT of n history rows. */
@@ -571,7 +581,10 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 		hist.aid[hist.an] = id;
 		hist.abefore[hist.an] = bj;
 		hist.aafter[hist.an++] = aj;
-		rc = hist.an == HIST_BATCH ? hist_flush(db, err) : 0;
+		rc = 0; /* a whole batch is written below, with this lead's
+			   UPDATE and history rows (so that theirs stay whole
+			   too: a partial batch is a statement prepared for
+			   once) */
 	} else {
 		rc = crm_db_audit(db, "lead", id, "update", bj, aj, err);
 		free(bj);
@@ -608,7 +621,7 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 				 crm_row_get(row, "owner"), command, reason,
 				 err) < 0)
 		return -1;
-	return 0;
+	return hist.on && hist.an == HIST_BATCH ? hist_flush(db, err) : 0;
 }
 
 struct idlist {
@@ -714,9 +727,13 @@ static int chunk_get(struct crm_db *db, struct lead_chunk *c,
 {
 	struct crm_row t;
 
-	/* what the verb wrote is read back (held UPDATEs written first) */
+	/* what the verb wrote is read back (held UPDATEs of the chunk's
+	 * leads written first; the others stay held, so that the batches
+	 * stay whole) */
 	if ((i < c->base || i >= c->base + c->n) &&
-	    (upd_flush(db, err) < 0 || chunk_fill(db, c, ids, n, i, err) < 0))
+	    ((upd_held(ids + i, n - i < LEAD_CHUNK ? n - i : LEAD_CHUNK) &&
+	      upd_flush(db, err) < 0) ||
+	     chunk_fill(db, c, ids, n, i, err) < 0))
 		return -1;
 	if (!c->found[i - c->base])
 		return upd_flush(db, err) < 0

@@ -599,11 +599,22 @@ int crm_db_audit_rows(struct crm_db *db, const char *entity, const char *action,
 
 	if (!n)
 		return 0;
-	crm_buf_adds(&sql, "INSERT INTO crm_audit (change_id, entity, "
-			   "record_id, action, before, after) VALUES ");
-	for (size_t i = 0; i < n; i++)
-		crm_buf_adds(&sql, i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
-	st = crm_db_stmt(db, sql.s, err);
+	static char *whole; /* the text for CRM_AUDIT_ROWS, made once */
+	bool keep = n == CRM_AUDIT_ROWS;
+
+	if (!keep || !whole) {
+		crm_buf_adds(&sql, "INSERT INTO crm_audit (change_id, entity, "
+				   "record_id, action, before, after) VALUES ");
+		for (size_t i = 0; i < n; i++)
+			crm_buf_adds(&sql,
+				     i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
+		if (keep)
+			whole = crm_buf_detach(&sql);
+	}
+	/* a whole batch's statement stays prepared (the cache is keyed by
+	 * the text's address) */
+	st = keep ? crm_db_stmt_cached(db, whole, err)
+		  : crm_db_stmt(db, sql.s, err);
 	crm_buf_release(&sql);
 	if (!st)
 		return -1;
@@ -618,7 +629,10 @@ int crm_db_audit_rows(struct crm_db *db, const char *entity, const char *action,
 		crm_stmt_bind_text(st, p + 6, after_json[i]);
 	}
 	rc = crm_stmt_step(st, &e);
-	crm_stmt_finalize(st);
+	if (keep)
+		crm_stmt_reset(st);
+	else
+		crm_stmt_finalize(st);
 	if (rc < 0)
 		return crm_err_set(err, e.code, "cannot record the change: %s",
 				   e.msg);

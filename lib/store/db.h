@@ -129,7 +129,9 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 		 const char *after_json, struct crm_err *err);
 /* crm_db_audit for n records of one entity and action in one statement
  * (bulk verbs: a round trip per row on PostgreSQL); rows are written in
- * order, so their ids are those n calls give. */
+ * order, so their ids are those n calls give. The statement for
+ * CRM_AUDIT_ROWS rows stays prepared. */
+#define CRM_AUDIT_ROWS 128
 int crm_db_audit_rows(struct crm_db *db, const char *entity, const char *action,
 		      size_t n, const int64_t *ids, char *const *before_json,
 		      char *const *after_json, struct crm_err *err);
