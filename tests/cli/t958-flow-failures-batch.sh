@@ -83,6 +83,11 @@ sql "SELECT record_id, count(*) FROM crm_audit WHERE entity = 'deal' AND record_
 expect_same_sql "no audit row of the undone tag, deal 5's kept" <<'X'
 5|2
 X
+sql "SELECT ifnull(json_extract(before, '\$.tags'), '-') FROM crm_audit WHERE entity = 'deal' AND record_id = 5 AND action = 'update' ORDER BY id"
+expect_same_sql "the set's undo image has the tag the action before it wrote" <<'X'
+-
+seen
+X
 expect_code 0 crm-flow log -f csv --fields flow,record,status,attempts,did
 expect_out "the firings as recorded" <<'X'
 flow,record,status,attempts,did
