@@ -1190,6 +1190,16 @@ static int cmp_row_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The n ids as a list into b: '{1,2}' for ANY on PostgreSQL, '[1,2]' for
+ * json_each on SQLite. */
+static void id_list(struct crm_buf *b, bool pg, const int64_t *ids, size_t n)
+{
+	crm_buf_addc(b, pg ? '{' : '[');
+	for (size_t i = 0; i < n; i++)
+		crm_buf_addf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
+	crm_buf_addc(b, pg ? '}' : ']');
+}
+
 /* Read the n quotes at ids (and what they need) into ch. */
 static int chunk_read(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
 		      struct chunk *ch, struct crm_err *err)
@@ -1202,12 +1212,7 @@ static int chunk_read(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
 	int rc = -1;
 
 	chunk_release(ch, false);
-	/* the ids as a list: '{1,2}' for ANY on PostgreSQL, '[1,2]' for
-	 * json_each on SQLite */
-	crm_buf_addc(&qs, pg ? '{' : '[');
-	for (size_t i = 0; i < n; i++)
-		crm_buf_addf(&qs, "%s%lld", i ? "," : "", (long long)ids[i]);
-	crm_buf_addc(&qs, pg ? '}' : ']');
+	id_list(&qs, pg, ids, n);
 	if (crm_dbq_each(
 		c->db, err, chunk_quote_row, ch,
 		pg ? "SELECT id, deal_id, company_id, version, locked, "
@@ -1274,10 +1279,7 @@ static int chunk_read(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
 				 "") < 0)
 			goto out;
 	}
-	crm_buf_addc(&cs, pg ? '{' : '[');
-	for (size_t i = 0; i < nco; i++)
-		crm_buf_addf(&cs, "%s%lld", i ? "," : "", (long long)co[i]);
-	crm_buf_addc(&cs, pg ? '}' : ']');
+	id_list(&cs, pg, co, nco);
 	if (crm_dbq_each(
 		c->db, err, chunk_use_row, ch,
 		pg ? "SELECT promotion, company_id, 0, count(*) FROM "
