@@ -80,10 +80,8 @@ expect_code 0 crm-quote price $(seq 301 -1 1) -q --ids
 same_as_all "backwards, named one by one in one command"
 db_restore before
 for q in $alone; do
-	crm-quote price "$q" -q --ids >/dev/null 2>&1 || echo "$q" >>"$T/failed"
+	expect_code 0 crm-quote price "$q" -q --ids
 done
-[ ! -s "$T/failed" ] && ok "quotes priced alone" ||
-	not_ok "quotes priced alone"
 sql "$alone_sql"
 compare "$T/alone" "$T/sql" "a quote priced alone: what price --all wrote"
 db_restore before
