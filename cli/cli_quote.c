@@ -632,8 +632,41 @@ out:
 	return finish(cli, rc);
 }
 
+struct priced {
+	struct crm_cli *cli;
+	struct crm_writer *w;
+};
+
+/* A quote priced: its id (--ids) or its head. */
+static int priced(int64_t id, void *arg)
+{
+	struct priced *pp = arg;
+	struct crm_cli *cli = pp->cli;
+	json_t *doc;
+	int wr;
+
+	if (cli->ids) {
+		if (printf("%lld\n", (long long)id) < 0)
+			goto werr;
+		return 0;
+	}
+	doc = crm_quote_doc(cli->db, id, 0, &cli->err);
+	if (!doc)
+		return -1;
+	wr = write_json(pp->w, head_cols, doc);
+	json_decref(doc);
+	if (wr >= 0)
+		return 0;
+werr:
+	if (!cli->err.code)
+		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",
+			    strerror(errno));
+	return -1;
+}
+
 int crm_verb_quote_price(struct crm_cli *cli)
 {
+	struct priced pp;
 	struct crm_quote_opts *o = cli->opts;
 	struct crm_writer *w = NULL;
 	int64_t *ids = NULL;
@@ -675,26 +708,10 @@ int crm_verb_quote_price(struct crm_cli *cli)
 		if (!w)
 			goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *doc;
-		int wr;
-
-		if (crm_check_interrupt(&cli->err) < 0 ||
-		    crm_quote_price(&v.c, ids[i], &cli->err) < 0)
-			goto out;
-		if (cli->ids) {
-			if (printf("%lld\n", (long long)ids[i]) < 0)
-				goto werr;
-			continue;
-		}
-		doc = crm_quote_doc(cli->db, ids[i], 0, &cli->err);
-		if (!doc)
-			goto out;
-		wr = write_json(w, head_cols, doc);
-		json_decref(doc);
-		if (wr < 0)
-			goto werr;
-	}
+	pp.cli = cli;
+	pp.w = w;
+	if (crm_quote_price_many(&v.c, ids, n, priced, &pp, &cli->err) < 0)
+		goto out;
 	if (w && crm_writer_close(w) < 0)
 		goto werr;
 	if (o->all)

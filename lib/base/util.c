@@ -233,15 +233,24 @@ void crm_buf_add_html(struct crm_buf *b, const char *s)
 void crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
+	size_t room;
 	int n;
 
+	/* into the room there is (a short text once, #25: measuring it
+	 * first formatted every text twice); again when it did not fit */
+	b->s = crm_xgrow(b->s, &b->cap, b->len + 64, 1);
+	room = b->cap - b->len;
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = vsnprintf(b->s + b->len, room, fmt, cp);
 	va_end(cp);
-	if (n < 0)
+	if (n < 0) {
+		b->s[b->len] = '\0';
 		return;
-	b->s = crm_xgrow(b->s, &b->cap, b->len + (size_t)n + 1, 1);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		b->s = crm_xgrow(b->s, &b->cap, b->len + (size_t)n + 1, 1);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

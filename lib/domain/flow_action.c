@@ -93,6 +93,9 @@ static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
 		return -1;
 	snprintf(id, sizeof(id), "%lld", (long long)ctx->record_id);
 	crm_rec_set(rec, "id", id, CRM_STR);
+	/* ctx->row is the record as read for this action, in this
+	 * transaction (apply_actions): the importer need not read it again */
+	crm_importer_known(im, ctx->row);
 	if (crm_importer_apply(im, rec, NULL, &a, err) < 0)
 		return -1;
 	va_start(ap, fmt);

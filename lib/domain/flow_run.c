@@ -41,6 +41,13 @@ struct run {
 	struct where_stmt *ws;
 	size_t nws, capws;
 	bool strict; /* a failing action is an error (crm_flow_fire) */
+	/* firings without a savepoint (SQLite, #25): a firing whose failed
+	 * action wrote nothing has nothing to undo; one that wrote sets
+	 * restart, and the run is rolled back and done again with a
+	 * savepoint for each firing (see crm_flow_run) */
+	bool fast, restart;
+	/* lines handed to o->fn; the first skip are not handed again */
+	uint64_t reported, skip;
 	/* the firing whose actions run has no row yet (it is written after
 	 * them): the records they make wait here for its id */
 	bool defer;
@@ -485,6 +492,11 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 
 	if (!r->o->fn)
 		return 0;
+	r->reported++;
+	if (r->skip) { /* handed on by the run's first attempt */
+		r->skip--;
+		return 0;
+	}
 	crm_rec_clear(&r->rec);
 	crm_rec_adds(&r->rec, "flow", f->name);
 	crm_rec_adds(&r->rec, "entity", f->e->name);
@@ -539,6 +551,7 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	struct crm_row own;
 	bool loaded = row != NULL; /* else read here (a retry) */
 	struct crm_err e2;
+	int64_t written = -1; /* without a savepoint: the rows written so far */
 	int rc = -1;
 
 	if (!loaded) {
@@ -559,7 +572,9 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	ctx->outbox = json_array();
 	ctx->run = r;
 	r->nmade = 0;
-	if (crm_store_savepoint(r->db->store, "crm_flow_fire", err) < 0)
+	if (r->fast)
+		written = crm_store_changes(r->db->store);
+	else if (crm_store_savepoint(r->db->store, "crm_flow_fire", err) < 0)
 		goto out;
 	r->db->change = 0;
 	current_depth = depth;
@@ -586,9 +601,18 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 			     f->act[i].kind->name, e2.field[0] ? e2.field : "",
 			     e2.field[0] ? ": " : "",
 			     e2.msg[0] ? e2.msg : "failed");
-		if (crm_store_rollback_to(r->db->store, "crm_flow_fire", err) <
-			0 ||
-		    crm_store_release(r->db->store, "crm_flow_fire", err) < 0)
+		if (r->fast && crm_store_changes(r->db->store) != written) {
+			/* it wrote before it failed: no savepoint to undo
+			 * that, so the whole run again with them */
+			r->restart = true;
+			crm_err_set(err, CRM_EX_SOFTWARE,
+				    "a firing to undo without a savepoint");
+			goto out;
+		}
+		if (!r->fast &&
+		    (crm_store_rollback_to(r->db->store, "crm_flow_fire", err) <
+			 0 ||
+		     crm_store_release(r->db->store, "crm_flow_fire", err) < 0))
 			goto out;
 		r->db->change = 0;
 		r->nmade = 0; /* rolled back with the rest */
@@ -602,7 +626,8 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	/* a firing with no row yet queues them once it has one */
 	if (fid && outbox_queue(r, ctx, fid, err) < 0)
 		goto out;
-	if (crm_store_release(r->db->store, "crm_flow_fire", err) < 0)
+	if (!r->fast &&
+	    crm_store_release(r->db->store, "crm_flow_fire", err) < 0)
 		goto out;
 	r->db->change = 0;
 	rc = 0;
@@ -1671,8 +1696,13 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 	uint64_t timeouts = 0; /* approvals escalated or expired */
 	int rc = -1;
 
-	memset(st, 0, sizeof(*st));
+	/* no savepoint per firing where the store can tell whether a failed
+	 * action wrote anything (SQLite: each savepoint copies every page
+	 * its firing writes, a fifth of a run's instructions) */
+	r.fast = crm_store_changes(db->store) >= 0;
 	crm_rec_init(&r.rec);
+again:
+	memset(st, 0, sizeof(*st));
 	if (crm_db_begin(db, err) < 0)
 		goto out;
 	/* approval steps past their timeout first: their outcomes are events
@@ -1705,6 +1735,18 @@ out:
 	if (rc < 0)
 		crm_db_rollback(db);
 	importers_free(&r);
+	if (rc < 0 && r.restart) {
+		/* the same run from the start, a savepoint per firing: the
+		 * lines already handed on are not handed again (the run up
+		 * to the firing that failed is the same) */
+		r.restart = r.fast = false;
+		r.skip = r.reported;
+		r.reported = 0;
+		r.nmade = 0;
+		timeouts = 0;
+		crm_err_clear(err);
+		goto again;
+	}
 	free(r.imp);
 	free(r.made);
 	where_stmts_free(&r);

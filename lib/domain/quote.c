@@ -1043,10 +1043,330 @@ static int find_product(struct crm_quote_ctx *c, const char *key,
 	return 1;
 }
 
+/* -- many quotes: reads by the chunk ---------------------------------------
+ * crm_quote_price_many reads a chunk of quotes at once, a statement each
+ * for their rows, their lines, their accounts and the promotions' uses,
+ * where each quote read them by itself (six statements a quote: a round
+ * trip each on PostgreSQL). Pricing writes none of what it reads (a
+ * quote's totals and its lines' figures, not its version, status, lines'
+ * quantities, accounts or promotion uses), so what was read stays true
+ * while the chunk is priced. A quote takes its row and lines from the
+ * chunk once; what it does not find there (a quote named twice, an
+ * account the chunk did not return) it reads as before. */
+#define CHUNK_QUOTES 256
+
+struct chunk_quote {
+	struct quote q;
+	struct line *lines; /* its current version's, by line_no */
+	size_t n;
+	bool taken;
+};
+
+/* Promotion uses counted for the chunk: quote 0, those of an account; else
+ * those of one quote (and its company, 0 when none). */
+struct chunk_use {
+	char *promotion;
+	int64_t company, quote, n;
+};
+
+struct chunk {
+	struct chunk_quote *q; /* by id */
+	size_t nq;
+	struct crm_row *acct; /* by id */
+	size_t nacct;
+	struct chunk_use *use;
+	size_t nuse;
+	int64_t *total; /* each promotion's uses, the run's (NULL: not read) */
+};
+
+static void chunk_release(struct chunk *ch, bool all)
+{
+	for (size_t i = 0; i < ch->nq; i++)
+		lines_free(ch->q[i].lines, ch->q[i].n);
+	for (size_t i = 0; i < ch->nacct; i++)
+		crm_row_release(&ch->acct[i]);
+	for (size_t i = 0; i < ch->nuse; i++)
+		free(ch->use[i].promotion);
+	free(ch->q);
+	free(ch->acct);
+	free(ch->use);
+	ch->q = NULL;
+	ch->acct = NULL;
+	ch->use = NULL;
+	ch->nq = ch->nacct = ch->nuse = 0;
+	if (all) {
+		free(ch->total);
+		ch->total = NULL;
+	}
+}
+
+static int chunk_quote_row(struct crm_stmt *st, void *arg)
+{
+	struct chunk *ch = arg;
+	struct chunk_quote *cq;
+
+	ch->q = crm_xrealloc(ch->q, (ch->nq + 1) * sizeof(*ch->q));
+	cq = &ch->q[ch->nq++];
+	memset(cq, 0, sizeof(*cq));
+	return quote_fill(st, &cq->q);
+}
+
+/* A line row (line_fill's columns, then its quote's id) to its quote's
+ * lines: the rows come by quote, as the quotes do. */
+struct chunk_lines {
+	struct chunk *ch;
+	size_t at;
+};
+
+static int chunk_line_row(struct crm_stmt *st, void *arg)
+{
+	struct chunk_lines *cl = arg;
+	struct chunk *ch = cl->ch;
+	int64_t quote = crm_stmt_int(st, 12);
+	struct chunk_quote *cq;
+
+	while (cl->at < ch->nq && ch->q[cl->at].q.id < quote)
+		cl->at++;
+	if (cl->at == ch->nq || ch->q[cl->at].q.id != quote)
+		return 0; /* (none: the join names only the chunk's quotes) */
+	cq = &ch->q[cl->at];
+	cq->lines = crm_xrealloc(cq->lines, (cq->n + 1) * sizeof(*cq->lines));
+	memset(&cq->lines[cq->n], 0, sizeof(*cq->lines));
+	line_fill(st, &cq->lines[cq->n++]);
+	return 0;
+}
+
+static int chunk_acct_row(const struct crm_row *row, void *arg)
+{
+	struct chunk *ch = arg;
+
+	ch->acct = crm_xrealloc(ch->acct, (ch->nacct + 1) * sizeof(*ch->acct));
+	crm_row_init(&ch->acct[ch->nacct], &crm_company_entity);
+	crm_row_copy(&ch->acct[ch->nacct++], row);
+	return 0;
+}
+
+static int chunk_use_row(struct crm_stmt *st, void *arg)
+{
+	struct chunk *ch = arg;
+	struct chunk_use *u;
+
+	ch->use = crm_xrealloc(ch->use, (ch->nuse + 1) * sizeof(*ch->use));
+	u = &ch->use[ch->nuse++];
+	u->promotion = crm_xstrdup(crm_stmt_text(st, 0));
+	u->company = crm_stmt_int(st, 1);
+	u->quote = crm_stmt_int(st, 2);
+	u->n = crm_stmt_int(st, 3);
+	return 0;
+}
+
+struct chunk_total {
+	const struct crm_pricing *p;
+	int64_t *total;
+};
+
+static int chunk_total_row(struct crm_stmt *st, void *arg)
+{
+	struct chunk_total *t = arg;
+	const char *name = crm_stmt_text(st, 0);
+
+	for (size_t i = 0; i < t->p->npromos; i++)
+		if (name && !strcmp(t->p->promos[i].name, name))
+			t->total[i] = crm_stmt_int(st, 1);
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_row_id(const void *a, const void *b)
+{
+	int64_t x = crm_row_id(a), y = crm_row_id(b);
+
+	return x < y ? -1 : x > y;
+}
+
+/* The n ids as a list into b: '{1,2}' for ANY on PostgreSQL, '[1,2]' for
+ * json_each on SQLite. */
+static void id_list(struct crm_buf *b, bool pg, const int64_t *ids, size_t n)
+{
+	crm_buf_addc(b, pg ? '{' : '[');
+	for (size_t i = 0; i < n; i++)
+		crm_buf_addf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
+	crm_buf_addc(b, pg ? '}' : ']');
+}
+
+/* Read the n quotes at ids (and what they need) into ch. */
+static int chunk_read(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
+		      struct chunk *ch, struct crm_err *err)
+{
+	bool pg = crm_store_engine(c->db->store) == CRM_STORE_PG;
+	struct crm_buf qs = {0}, cs = {0};
+	int64_t *co = crm_xcalloc(n + 1, sizeof(*co));
+	size_t nco = 0;
+	struct chunk_lines cl = {ch, 0};
+	int rc = -1;
+
+	chunk_release(ch, false);
+	id_list(&qs, pg, ids, n);
+	if (crm_dbq_each(
+		c->db, err, chunk_quote_row, ch,
+		pg ? "SELECT id, deal_id, company_id, version, locked, "
+		     "currency, book, region, status FROM quotes WHERE id = "
+		     "ANY(CAST(?1 AS BIGINT[])) ORDER BY id"
+		   : "SELECT id, deal_id, company_id, version, locked, "
+		     "currency, book, region, status FROM quotes WHERE id IN "
+		     "(SELECT value FROM json_each(?1)) ORDER BY id",
+		"s", crm_buf_str(&qs)) < 0 ||
+	    crm_dbq_each(
+		c->db, err, chunk_line_row, &cl,
+		pg ? "SELECT l.id, l.line_no, l.base_qty, l.discount_pct, "
+		     "l.parent_line, l.manual_price, l.sku, l.attributes, "
+		     "l.manual_reason, l.start_date, l.end_date, "
+		     "l.term_months, l.quote_id FROM quotes q JOIN "
+		     "quote_lines l ON l.quote_id = q.id AND l.version = "
+		     "q.version WHERE q.id = ANY(CAST(?1 AS BIGINT[])) "
+		     "ORDER BY l.quote_id, l.line_no"
+		   : "SELECT l.id, l.line_no, l.base_qty, l.discount_pct, "
+		     "l.parent_line, l.manual_price, l.sku, l.attributes, "
+		     "l.manual_reason, l.start_date, l.end_date, "
+		     "l.term_months, l.quote_id FROM quotes q JOIN "
+		     "quote_lines l ON l.quote_id = q.id AND l.version = "
+		     "q.version WHERE q.id IN (SELECT value FROM "
+		     "json_each(?1)) ORDER BY l.quote_id, l.line_no",
+		"s", crm_buf_str(&qs)) < 0)
+		goto out;
+	/* the accounts, each once */
+	for (size_t i = 0; i < ch->nq; i++)
+		if (ch->q[i].q.company_id)
+			co[nco++] = ch->q[i].q.company_id;
+	qsort(co, nco, sizeof(*co), cmp_id);
+	{
+		size_t k = 0;
+
+		for (size_t i = 0; i < nco; i++)
+			if (!k || co[k - 1] != co[i])
+				co[k++] = co[i];
+		nco = k;
+	}
+	if (nco) {
+		struct crm_query cq = {.limit = -1, .ids = co, .nids = nco};
+
+		if (crm_entity_each(c->db, &crm_company_entity, &cq,
+				    chunk_acct_row, ch, err) < 0)
+			goto out;
+		qsort(ch->acct, ch->nacct, sizeof(*ch->acct), cmp_row_id);
+	}
+	if (!c->pricing->npromos) {
+		rc = 0;
+		goto out;
+	}
+	/* the promotions' uses: in all (once a run), by the chunk's
+	 * accounts, by the chunk's quotes */
+	if (!ch->total) {
+		struct chunk_total t = {
+		    c->pricing,
+		    crm_xcalloc(c->pricing->npromos, sizeof(int64_t))};
+
+		ch->total = t.total;
+		if (crm_dbq_each(c->db, err, chunk_total_row, &t,
+				 "SELECT promotion, count(*) FROM "
+				 "promotion_uses GROUP BY promotion",
+				 "") < 0)
+			goto out;
+	}
+	id_list(&cs, pg, co, nco);
+	if (crm_dbq_each(
+		c->db, err, chunk_use_row, ch,
+		pg ? "SELECT promotion, company_id, 0, count(*) FROM "
+		     "promotion_uses WHERE company_id = ANY(CAST(?2 AS "
+		     "BIGINT[])) GROUP BY promotion, company_id UNION ALL "
+		     "SELECT promotion, company_id, quote_id, count(*) FROM "
+		     "promotion_uses WHERE quote_id = ANY(CAST(?1 AS "
+		     "BIGINT[])) GROUP BY promotion, company_id, quote_id"
+		   : "SELECT promotion, company_id, 0, count(*) FROM "
+		     "promotion_uses WHERE company_id IN (SELECT value FROM "
+		     "json_each(?2)) GROUP BY promotion, company_id UNION "
+		     "ALL SELECT promotion, company_id, quote_id, count(*) "
+		     "FROM promotion_uses WHERE quote_id IN (SELECT value "
+		     "FROM json_each(?1)) GROUP BY promotion, company_id, "
+		     "quote_id",
+		"ss", crm_buf_str(&qs), crm_buf_str(&cs)) < 0)
+		goto out;
+	rc = 0;
+out:
+	crm_buf_release(&qs);
+	crm_buf_release(&cs);
+	free(co);
+	return rc;
+}
+
+/* The chunk's row of quote id, once (NULL: not there, or taken). */
+static struct chunk_quote *chunk_take(struct chunk *ch, int64_t id)
+{
+	struct chunk_quote *cq;
+
+	if (!ch)
+		return NULL;
+	cq = bsearch(&id, ch->q, ch->nq, sizeof(*ch->q), cmp_id);
+	if (!cq || cq->taken)
+		return NULL;
+	cq->taken = true;
+	return cq;
+}
+
+static int cmp_acct(const void *key, const void *row)
+{
+	int64_t x = *(const int64_t *)key, y = crm_row_id(row);
+
+	return x < y ? -1 : x > y;
+}
+
+/* The chunk's account id, or NULL. */
+static const struct crm_row *chunk_account(const struct chunk *ch, int64_t id)
+{
+	return ch ? bsearch(&id, ch->acct, ch->nacct, sizeof(*ch->acct),
+			    cmp_acct)
+		  : NULL;
+}
+
+/* promo_uses for quote q of account company (0: none) from the chunk:
+ * the uses by other quotes are the uses less the quote's own. */
+static void chunk_uses(const struct crm_pricing *p, const struct chunk *ch,
+		       int64_t quote, int64_t company, int64_t **uses,
+		       int64_t **uses_acct)
+{
+	*uses = crm_xcalloc(p->npromos + 1, sizeof(**uses));
+	*uses_acct = crm_xcalloc(p->npromos + 1, sizeof(**uses_acct));
+	for (size_t i = 0; i < p->npromos; i++) {
+		(*uses)[i] = ch->total[i];
+		for (size_t k = 0; k < ch->nuse; k++) {
+			const struct chunk_use *u = &ch->use[k];
+
+			if (strcmp(u->promotion, p->promos[i].name))
+				continue;
+			if (u->quote == quote) {
+				(*uses)[i] -= u->n;
+				if (company && u->company == company)
+					(*uses_acct)[i] -= u->n;
+			} else if (!u->quote && company &&
+				   u->company == company)
+				(*uses_acct)[i] += u->n;
+		}
+	}
+}
+
 /* Price the current version; bundles: check the bundles' options and
  * rules too (price and submit do; adding and removing lines, while a
- * bundle is being put together, do not). */
+ * bundle is being put together, do not). cq: the quote's row and lines
+ * from a chunk (its lines are taken), ch: that chunk's accounts and uses
+ * (both NULL: read them). */
 static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
+			 struct chunk_quote *cq, const struct chunk *ch,
 			 struct crm_err *err)
 {
 	const struct crm_price_book *b;
@@ -1072,11 +1392,26 @@ static int price_version(struct crm_quote_ctx *c, struct quote *q, bool bundles,
 			      b->currency);
 		goto out;
 	}
-	if (q->company_id && crm_entity_get(c->db, &crm_company_entity,
-					    q->company_id, &acct, err) < 0)
+	if (q->company_id && !(vc.acct = chunk_account(ch, q->company_id))) {
+		vc.acct = &acct;
+		if (crm_entity_get(c->db, &crm_company_entity, q->company_id,
+				   &acct, err) < 0)
+			goto out;
+	}
+	if (cq) {
+		lines = cq->lines;
+		n = cq->n;
+		cq->lines = NULL;
+		cq->n = 0;
+	} else if (load_lines(c->db, q->id, q->version, &lines, &n, err) < 0)
 		goto out;
-	if (load_lines(c->db, q->id, q->version, &lines, &n, err) < 0)
-		goto out;
+	if (ch && ch->total) {
+		int64_t co = vc.acct->e ? crm_row_id(vc.acct) : 0;
+
+		if (!co || co == q->company_id)
+			chunk_uses(c->pricing, ch, q->id, co, &vc.uses,
+				   &vc.uses_acct);
+	}
 	/* products; bundles */
 	for (size_t i = 0; i < n; i++) {
 		int f = find_product(c, lines[i].sku, &lines[i].own,
@@ -1242,12 +1577,18 @@ out:
 	return rc;
 }
 
-int crm_quote_price(struct crm_quote_ctx *c, int64_t quote, struct crm_err *err)
+/* crm_quote_price, the quote's row and lines from ch when it has them. */
+static int price_quote(struct crm_quote_ctx *c, int64_t quote, struct chunk *ch,
+		       struct crm_err *err)
 {
+	struct chunk_quote *cq = chunk_take(ch, quote);
 	struct quote q;
 
-	if (load_quote(c->db, quote, &q, err) < 0 ||
-	    sync_approval(c->db, &q, err) < 0)
+	if (cq)
+		q = cq->q;
+	else if (load_quote(c->db, quote, &q, err) < 0)
+		return -1;
+	if (sync_approval(c->db, &q, err) < 0)
 		return -1;
 	if (!strcmp(q.status, "accepted") || !strcmp(q.status, "rejected") ||
 	    q.locked)
@@ -1256,7 +1597,36 @@ int crm_quote_price(struct crm_quote_ctx *c, int64_t quote, struct crm_err *err)
 				     "prices",
 				     (long long)quote,
 				     q.locked ? "locked" : q.status);
-	return price_version(c, &q, true, err);
+	return price_version(c, &q, true, cq, ch, err);
+}
+
+int crm_quote_price(struct crm_quote_ctx *c, int64_t quote, struct crm_err *err)
+{
+	return price_quote(c, quote, NULL, err);
+}
+
+int crm_quote_price_many(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
+			 int (*fn)(int64_t id, void *arg), void *arg,
+			 struct crm_err *err)
+{
+	struct chunk ch = {0};
+	int rc = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i % CHUNK_QUOTES == 0 &&
+		    chunk_read(c, ids + i,
+			       n - i < CHUNK_QUOTES ? n - i : CHUNK_QUOTES, &ch,
+			       err) < 0)
+			goto out;
+		if (crm_check_interrupt(err) < 0 ||
+		    price_quote(c, ids[i], &ch, err) < 0 ||
+		    (fn && fn(ids[i], arg) < 0))
+			goto out;
+	}
+	rc = 0;
+out:
+	chunk_release(&ch, true);
+	return rc;
 }
 
 static void id_fill(struct crm_stmt *st, void *elem)
@@ -1406,7 +1776,7 @@ int crm_quote_add_line(struct crm_quote_ctx *c, int64_t quote,
 		crm_stmt_bind_null(st, 13);
 	if (crm_stmt_each(st, no_row, NULL, err) < 0)
 		goto out;
-	rc = price_version(c, &q, false, err);
+	rc = price_version(c, &q, false, NULL, NULL, err);
 out:
 	crm_buf_release(&attrs);
 	crm_row_release(&p);
@@ -1432,7 +1802,7 @@ int crm_quote_remove_line(struct crm_quote_ctx *c, int64_t quote,
 		return crm_err_field(err, "line", CRM_EX_DATAERR,
 				     "no line %lld on quote %lld",
 				     (long long)line_no, (long long)quote);
-	return price_version(c, &q, false, err);
+	return price_version(c, &q, false, NULL, NULL, err);
 }
 
 /* -- copies ---------------------------------------------------------------- */
@@ -1480,7 +1850,7 @@ int crm_quote_copy(struct crm_quote_ctx *c, int64_t from,
 			"UPDATE quotes SET from_quote_id = ?2 WHERE id = ?1",
 			"ii", *id, from) < 0 ||
 	    load_quote(c->db, *id, &q, err) < 0 ||
-	    price_version(c, &q, false, err) < 0)
+	    price_version(c, &q, false, NULL, NULL, err) < 0)
 		return -1;
 	fv = crm_dbq_int(c->db, err, "SELECT version FROM quotes WHERE id = ?1",
 			 "i", from);
@@ -1593,7 +1963,7 @@ int crm_quote_submit(struct crm_quote_ctx *c, int64_t quote,
 		return crm_err_field(err, "lines", CRM_EX_DATAERR,
 				     "quote %lld has no lines",
 				     (long long)quote);
-	if (price_version(c, &q, true, err) < 0)
+	if (price_version(c, &q, true, NULL, NULL, err) < 0)
 		return -1;
 	ck.t = t;
 	ck.reasons = reasons;

@@ -111,6 +111,14 @@ int crm_quote_remove_line(struct crm_quote_ctx *c, int64_t quote,
 int crm_quote_price(struct crm_quote_ctx *c, int64_t quote,
 		    struct crm_err *err);
 
+/* crm_quote_price of each of the n quotes at ids in turn, reading them
+ * (rows, lines, accounts, promotion uses) a chunk of quotes a statement;
+ * fn, when given, is called after each one is priced (it returns 0, or -1
+ * to stop with err filled). Checks for an interrupt before each quote. */
+int crm_quote_price_many(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
+			 int (*fn)(int64_t id, void *arg), void *arg,
+			 struct crm_err *err);
+
 /* The ids of every draft quote (what price --all prices), by id; the
  * caller frees *ids. */
 int crm_quote_drafts(struct crm_db *db, int64_t **ids, size_t *n,

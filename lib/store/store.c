@@ -323,6 +323,11 @@ int64_t crm_store_last_id(struct crm_store *s, struct crm_err *err)
 	return s->ops->last_id(s, err);
 }
 
+int64_t crm_store_changes(struct crm_store *s)
+{
+	return s->ops->changes ? s->ops->changes(s) : -1;
+}
+
 struct crm_copy *crm_copy_begin(struct crm_store *s, const char *table,
 				const char *const *cols, size_t ncols,
 				struct crm_err *err)

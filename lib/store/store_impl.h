@@ -32,6 +32,9 @@ struct crm_store_ops {
 	void (*finalize)(struct crm_stmt *st);
 	void (*bulk)(struct crm_stmt *st); /* optional (crm_stmt_bulk) */
 	int64_t (*last_id)(struct crm_store *s, struct crm_err *err);
+	/* optional: rows written since the connection opened (counting
+	 * only statements that completed: a failed one adds nothing) */
+	int64_t (*changes)(struct crm_store *s);
 	/* bulk load; SQLite's is prepared inserts */
 	struct crm_copy *(*copy_begin)(struct crm_store *s, const char *table,
 				       const char *const *cols, size_t ncols,

@@ -318,6 +318,11 @@ static int64_t lite_last_id(struct crm_store *s, struct crm_err *err)
 	return sqlite3_last_insert_rowid(((struct lite *)s)->h);
 }
 
+static int64_t lite_changes(struct crm_store *s)
+{
+	return sqlite3_total_changes64(((struct lite *)s)->h);
+}
+
 /* INSERT INTO table (cols) VALUES (?, ...), for copy_begin. */
 static char *insert_sql(const char *table, const char *const *cols,
 			size_t ncols)
@@ -533,6 +538,7 @@ const struct crm_store_ops crm_store_sqlite_ops = {
     .clear = lite_clear,
     .finalize = lite_finalize,
     .last_id = lite_last_id,
+    .changes = lite_changes,
     .copy_begin = lite_copy_begin,
     .copy_row = lite_copy_row,
     .copy_end = lite_copy_end,

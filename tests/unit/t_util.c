@@ -1,6 +1,7 @@
 /* t_util.c - small helpers: integer formatting checked against printf,
  * the Bloom filter (no false negatives, a bounded false-positive rate). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "bloom.h"
 #include "test.h"
@@ -114,6 +115,37 @@ int main(void)
 		CHECK_STR(crm_buf_str(&h), "a&lt;b&gt;&amp;&quot;c&#39;d",
 			  "html escapes");
 		crm_buf_release(&h);
+	}
+	/* crm_buf_addf: formatted into the room there is, or grown for it:
+	 * texts that fit, that fill the room exactly, that are longer */
+	{
+		struct crm_buf f = {0};
+		char want[600];
+		size_t n = 0;
+
+		for (int i = 0; i < 40; i++) {
+			const char *w = i % 3 == 0   ? "x"
+					: i % 3 == 1 ? "a longer word, %s"
+						     : "";
+
+			crm_buf_addf(&f, "%d:%s;", i, w);
+			n += (size_t)snprintf(want + n, sizeof(want) - n,
+					      "%d:%s;", i, w);
+			CHECK(f.len == n && !memcmp(f.s, want, n + 1),
+			      "crm_buf_addf appends, NUL ends");
+		}
+		crm_buf_release(&f);
+		for (size_t room = 60; room < 70; room++) {
+			struct crm_buf g = {0};
+
+			crm_buf_addf(&g, "%*s", (int)room, "e");
+			CHECK(g.len == room && g.s[room] == '\0' &&
+				  g.s[room - 1] == 'e',
+			      "crm_buf_addf at and past the first room");
+			crm_buf_addf(&g, "%s", "");
+			CHECK(g.len == room, "an empty text adds nothing");
+			crm_buf_release(&g);
+		}
 	}
 	/* crm_name_index / crm_name_of: an enum's names */
 	{
