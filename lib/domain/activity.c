@@ -203,7 +203,9 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)"
 	/* SQLite: RETURNING costs more than asking for the last rowid (a
 	 * third of the insert, measured); PostgreSQL: it saves a round trip
-	 * to lastval() */
+	 * to lastval(), and only a caller that wants the id gets it: without
+	 * RETURNING the insert returns nothing, so store_pg.c pipelines it
+	 * (escalation's activities, 3 a ticket, waited for one by one) */
 	static const char ins[] = INS, ins_ret[] = INS " RETURNING id";
 #undef INS
 	bool pg = crm_store_engine(db->store) == CRM_STORE_PG;
@@ -250,10 +252,10 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 			links[1] = company;
 	}
 	fold_type(a->type, &type);
-	st = crm_dbq(db, err, pg ? ins_ret : ins, "ssssssssIIIIIs", type.s,
-		     a->direction, a->subject, a->body, occurred, a->owner,
-		     a->channel, a->due_at ? due : NULL, links[0], links[1],
-		     links[2], links[3], links[4], now);
+	st = crm_dbq(db, err, pg && id ? ins_ret : ins, "ssssssssIIIIIs",
+		     type.s, a->direction, a->subject, a->body, occurred,
+		     a->owner, a->channel, a->due_at ? due : NULL, links[0],
+		     links[1], links[2], links[3], links[4], now);
 	if (!st)
 		goto out;
 	s = crm_stmt_step_as(st, "cannot insert activity", err);
