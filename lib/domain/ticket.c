@@ -1144,7 +1144,9 @@ static void levels_clear(struct levels *lv)
  * chunk's levels apply (was one read a ticket: a round trip each on
  * PostgreSQL), sorted by id. A ticket's levels write only that ticket, so
  * each row is still what a read would give when its turn comes; a ticket
- * takes its row once, and one not there (or taken) is read as before. */
+ * takes its row once, and one not there (or taken) is read as before.
+ * PostgreSQL only (hist.on): on SQLite a read by id costs less than the
+ * chunk's rows copied (callgrind, 5,000 tickets: +3% with the chunk). */
 struct chunk_ticket {
 	struct crm_row row;
 	bool taken;
@@ -1843,7 +1845,7 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 			end++;
 		if (levels_load(db, ids, n, &x.done, err) < 0 ||
 		    pre_load(db, ids, n, err) < 0 ||
-		    chunk_load(db, ids, n, &x.tickets, err) < 0)
+		    (hist.on && chunk_load(db, ids, n, &x.tickets, err) < 0))
 			goto out;
 		for (size_t k = 0; k < n; k++)
 			if (escalate_ticket(&x, ids[k], sc->at, escalated,
