@@ -1,6 +1,6 @@
 #!/bin/bash
-# crm-ticket sla --escalate over two chunks of tickets (each chunk's
-# tickets read with one statement) when the database refuses one
+# crm-ticket sla --escalate over two chunks of tickets (on PostgreSQL
+# each chunk's tickets read with one statement) when the database refuses one
 # escalation activity half-way (on PostgreSQL the activity's INSERT is
 # no longer waited for: its error comes with the next read): the run
 # fails with the database's reason and writes nothing; without the
