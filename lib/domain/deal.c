@@ -680,6 +680,20 @@ static int history_row(struct crm_stmt *st, void *arg)
 	return x->fn(&x->rec, x->arg);
 }
 
+/* ?1 the deals' ids (NULL: every deal); null: ?1 IS NULL on the engine
+ * (PostgreSQL needs its type), in: CRM_SQL_IN_IDS_LITE or _PG */
+/* clang-format off */
+#define HISTORY_SQL(null, in)                                                  \
+	"SELECT id, deal_id, at, actor, field, from_value, to_value, "         \
+	"pipeline, from_status, to_status, seconds_in_stage, amount, "         \
+	"currency FROM deal_history WHERE " null " OR "                        \
+	in("deal_id", "?1") " ORDER BY deal_id, at, id"
+/* clang-format on */
+static const char *const history_sql[] = {
+    [CRM_STORE_SQLITE] = HISTORY_SQL("?1 IS NULL", CRM_SQL_IN_IDS_LITE),
+    [CRM_STORE_PG] =
+	HISTORY_SQL("CAST(?1 AS text) IS NULL", CRM_SQL_IN_IDS_PG)};
+
 int crm_deal_history(struct crm_db *db, const int64_t *ids, size_t nids,
 		     int (*fn)(const struct crm_rec *rec, void *arg), void *arg,
 		     struct crm_err *err)
@@ -689,28 +703,11 @@ int crm_deal_history(struct crm_db *db, const int64_t *ids, size_t nids,
 	int rc;
 
 	crm_rec_init(&x.rec);
-	if (nids) {
-		crm_buf_adds(&list, "[");
-		for (size_t i = 0; i < nids; i++)
-			crm_buf_addf(&list, "%s%lld", i ? "," : "",
-				     (long long)ids[i]);
-		crm_buf_adds(&list, "]");
-	}
-	rc = crm_dbq_each(
-	    db, err, history_row, &x,
-	    crm_store_engine(db->store) == CRM_STORE_PG
-		? "SELECT id, deal_id, at, actor, field, from_value, "
-		  "to_value, pipeline, from_status, to_status, "
-		  "seconds_in_stage, amount, currency FROM deal_history WHERE "
-		  "CAST(?1 AS text) IS NULL OR deal_id IN (SELECT CAST(value "
-		  "AS BIGINT) FROM jsonb_array_elements_text(CAST(?1 AS "
-		  "jsonb))) ORDER BY deal_id, at, id"
-		: "SELECT id, deal_id, at, actor, field, from_value, "
-		  "to_value, pipeline, from_status, to_status, "
-		  "seconds_in_stage, amount, currency FROM deal_history WHERE "
-		  "?1 IS NULL OR deal_id IN (SELECT value FROM json_each(?1)) "
-		  "ORDER BY deal_id, at, id",
-	    "s", list.s);
+	if (nids)
+		crm_store_id_list(db->store, &list, ids, nids);
+	rc =
+	    crm_dbq_each(db, err, history_row, &x,
+			 history_sql[crm_store_engine(db->store)], "s", list.s);
 	crm_buf_release(&list);
 	crm_rec_release(&x.rec);
 	return rc;

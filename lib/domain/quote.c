@@ -1072,8 +1072,7 @@ struct chunk_use {
 struct chunk {
 	struct chunk_quote *q; /* by id */
 	size_t nq;
-	struct crm_row *acct; /* by id */
-	size_t nacct;
+	struct crm_rowset acct;
 	struct chunk_use *use;
 	size_t nuse;
 	int64_t *total; /* each promotion's uses, the run's (NULL: not read) */
@@ -1083,18 +1082,15 @@ static void chunk_release(struct chunk *ch, bool all)
 {
 	for (size_t i = 0; i < ch->nq; i++)
 		lines_free(ch->q[i].lines, ch->q[i].n);
-	for (size_t i = 0; i < ch->nacct; i++)
-		crm_row_release(&ch->acct[i]);
 	for (size_t i = 0; i < ch->nuse; i++)
 		free(ch->use[i].promotion);
 	free(ch->q);
-	free(ch->acct);
 	free(ch->use);
 	ch->q = NULL;
-	ch->acct = NULL;
 	ch->use = NULL;
-	ch->nq = ch->nacct = ch->nuse = 0;
+	ch->nq = ch->nuse = 0;
 	if (all) {
+		crm_rowset_release(&ch->acct);
 		free(ch->total);
 		ch->total = NULL;
 	}
@@ -1136,16 +1132,6 @@ static int chunk_line_row(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
-static int chunk_acct_row(const struct crm_row *row, void *arg)
-{
-	struct chunk *ch = arg;
-
-	ch->acct = crm_xrealloc(ch->acct, (ch->nacct + 1) * sizeof(*ch->acct));
-	crm_row_init(&ch->acct[ch->nacct], &crm_company_entity);
-	crm_row_copy(&ch->acct[ch->nacct++], row);
-	return 0;
-}
-
 static int chunk_use_row(struct crm_stmt *st, void *arg)
 {
 	struct chunk *ch = arg;
@@ -1183,28 +1169,40 @@ static int cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_row_id(const void *a, const void *b)
-{
-	int64_t x = crm_row_id(a), y = crm_row_id(b);
-
-	return x < y ? -1 : x > y;
-}
-
-/* The n ids as a list into b: '{1,2}' for ANY on PostgreSQL, '[1,2]' for
- * json_each on SQLite. */
-static void id_list(struct crm_buf *b, bool pg, const int64_t *ids, size_t n)
-{
-	crm_buf_addc(b, pg ? '{' : '[');
-	for (size_t i = 0; i < n; i++)
-		crm_buf_addf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
-	crm_buf_addc(b, pg ? '}' : ']');
-}
+/* A chunk's statements, each made for both engines from its text once
+ * (in: CRM_SQL_IN_IDS_LITE or _PG). ?1 the quotes' ids, ?2 the accounts'. */
+/* clang-format off */
+#define CHUNK_QUOTES_SQL(in)                                                   \
+	"SELECT id, deal_id, company_id, version, locked, currency, book, "    \
+	"region, status FROM quotes WHERE " in("id", "?1") " ORDER BY id"
+#define CHUNK_LINES_SQL(in)                                                    \
+	"SELECT l.id, l.line_no, l.base_qty, l.discount_pct, l.parent_line, "  \
+	"l.manual_price, l.sku, l.attributes, l.manual_reason, l.start_date, " \
+	"l.end_date, l.term_months, l.quote_id FROM quotes q JOIN "            \
+	"quote_lines l ON l.quote_id = q.id AND l.version = q.version "        \
+	"WHERE " in("q.id", "?1") " ORDER BY l.quote_id, l.line_no"
+#define CHUNK_USES_SQL(in)                                                     \
+	"SELECT promotion, company_id, 0, count(*) FROM promotion_uses WHERE " \
+	in("company_id", "?2")                                                 \
+	" GROUP BY promotion, company_id UNION ALL SELECT promotion, "         \
+	"company_id, quote_id, count(*) FROM promotion_uses WHERE "            \
+	in("quote_id", "?1") " GROUP BY promotion, company_id, quote_id"
+/* clang-format on */
+static const char *const chunk_quotes_sql[] = {
+    [CRM_STORE_SQLITE] = CHUNK_QUOTES_SQL(CRM_SQL_IN_IDS_LITE),
+    [CRM_STORE_PG] = CHUNK_QUOTES_SQL(CRM_SQL_IN_IDS_PG)};
+static const char *const chunk_lines_sql[] = {
+    [CRM_STORE_SQLITE] = CHUNK_LINES_SQL(CRM_SQL_IN_IDS_LITE),
+    [CRM_STORE_PG] = CHUNK_LINES_SQL(CRM_SQL_IN_IDS_PG)};
+static const char *const chunk_uses_sql[] = {
+    [CRM_STORE_SQLITE] = CHUNK_USES_SQL(CRM_SQL_IN_IDS_LITE),
+    [CRM_STORE_PG] = CHUNK_USES_SQL(CRM_SQL_IN_IDS_PG)};
 
 /* Read the n quotes at ids (and what they need) into ch. */
 static int chunk_read(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
 		      struct chunk *ch, struct crm_err *err)
 {
-	bool pg = crm_store_engine(c->db->store) == CRM_STORE_PG;
+	enum crm_store_engine eng = crm_store_engine(c->db->store);
 	struct crm_buf qs = {0}, cs = {0};
 	int64_t *co = crm_xcalloc(n + 1, sizeof(*co));
 	size_t nco = 0;
@@ -1212,33 +1210,11 @@ static int chunk_read(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
 	int rc = -1;
 
 	chunk_release(ch, false);
-	id_list(&qs, pg, ids, n);
-	if (crm_dbq_each(
-		c->db, err, chunk_quote_row, ch,
-		pg ? "SELECT id, deal_id, company_id, version, locked, "
-		     "currency, book, region, status FROM quotes WHERE id = "
-		     "ANY(CAST(?1 AS BIGINT[])) ORDER BY id"
-		   : "SELECT id, deal_id, company_id, version, locked, "
-		     "currency, book, region, status FROM quotes WHERE id IN "
-		     "(SELECT value FROM json_each(?1)) ORDER BY id",
-		"s", crm_buf_str(&qs)) < 0 ||
-	    crm_dbq_each(
-		c->db, err, chunk_line_row, &cl,
-		pg ? "SELECT l.id, l.line_no, l.base_qty, l.discount_pct, "
-		     "l.parent_line, l.manual_price, l.sku, l.attributes, "
-		     "l.manual_reason, l.start_date, l.end_date, "
-		     "l.term_months, l.quote_id FROM quotes q JOIN "
-		     "quote_lines l ON l.quote_id = q.id AND l.version = "
-		     "q.version WHERE q.id = ANY(CAST(?1 AS BIGINT[])) "
-		     "ORDER BY l.quote_id, l.line_no"
-		   : "SELECT l.id, l.line_no, l.base_qty, l.discount_pct, "
-		     "l.parent_line, l.manual_price, l.sku, l.attributes, "
-		     "l.manual_reason, l.start_date, l.end_date, "
-		     "l.term_months, l.quote_id FROM quotes q JOIN "
-		     "quote_lines l ON l.quote_id = q.id AND l.version = "
-		     "q.version WHERE q.id IN (SELECT value FROM "
-		     "json_each(?1)) ORDER BY l.quote_id, l.line_no",
-		"s", crm_buf_str(&qs)) < 0)
+	crm_store_id_list(c->db->store, &qs, ids, n);
+	if (crm_dbq_each(c->db, err, chunk_quote_row, ch, chunk_quotes_sql[eng],
+			 "s", crm_buf_str(&qs)) < 0 ||
+	    crm_dbq_each(c->db, err, chunk_line_row, &cl, chunk_lines_sql[eng],
+			 "s", crm_buf_str(&qs)) < 0)
 		goto out;
 	/* the accounts, each once */
 	for (size_t i = 0; i < ch->nq; i++)
@@ -1253,14 +1229,9 @@ static int chunk_read(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
 				co[k++] = co[i];
 		nco = k;
 	}
-	if (nco) {
-		struct crm_query cq = {.limit = -1, .ids = co, .nids = nco};
-
-		if (crm_entity_each(c->db, &crm_company_entity, &cq,
-				    chunk_acct_row, ch, err) < 0)
-			goto out;
-		qsort(ch->acct, ch->nacct, sizeof(*ch->acct), cmp_row_id);
-	}
+	if (crm_rowset_load(c->db, &crm_company_entity, co, nco, &ch->acct,
+			    err) < 0)
+		goto out;
 	if (!c->pricing->npromos) {
 		rc = 0;
 		goto out;
@@ -1279,23 +1250,9 @@ static int chunk_read(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
 				 "") < 0)
 			goto out;
 	}
-	id_list(&cs, pg, co, nco);
-	if (crm_dbq_each(
-		c->db, err, chunk_use_row, ch,
-		pg ? "SELECT promotion, company_id, 0, count(*) FROM "
-		     "promotion_uses WHERE company_id = ANY(CAST(?2 AS "
-		     "BIGINT[])) GROUP BY promotion, company_id UNION ALL "
-		     "SELECT promotion, company_id, quote_id, count(*) FROM "
-		     "promotion_uses WHERE quote_id = ANY(CAST(?1 AS "
-		     "BIGINT[])) GROUP BY promotion, company_id, quote_id"
-		   : "SELECT promotion, company_id, 0, count(*) FROM "
-		     "promotion_uses WHERE company_id IN (SELECT value FROM "
-		     "json_each(?2)) GROUP BY promotion, company_id UNION "
-		     "ALL SELECT promotion, company_id, quote_id, count(*) "
-		     "FROM promotion_uses WHERE quote_id IN (SELECT value "
-		     "FROM json_each(?1)) GROUP BY promotion, company_id, "
-		     "quote_id",
-		"ss", crm_buf_str(&qs), crm_buf_str(&cs)) < 0)
+	crm_store_id_list(c->db->store, &cs, co, nco);
+	if (crm_dbq_each(c->db, err, chunk_use_row, ch, chunk_uses_sql[eng],
+			 "ss", crm_buf_str(&qs), crm_buf_str(&cs)) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -1319,19 +1276,10 @@ static struct chunk_quote *chunk_take(struct chunk *ch, int64_t id)
 	return cq;
 }
 
-static int cmp_acct(const void *key, const void *row)
-{
-	int64_t x = *(const int64_t *)key, y = crm_row_id(row);
-
-	return x < y ? -1 : x > y;
-}
-
 /* The chunk's account id, or NULL. */
 static const struct crm_row *chunk_account(const struct chunk *ch, int64_t id)
 {
-	return ch ? bsearch(&id, ch->acct, ch->nacct, sizeof(*ch->acct),
-			    cmp_acct)
-		  : NULL;
+	return ch ? crm_rowset_find(&ch->acct, id) : NULL;
 }
 
 /* promo_uses for quote q of account company (0: none) from the chunk:

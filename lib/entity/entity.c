@@ -726,17 +726,9 @@ static struct crm_stmt *query_stmt(struct crm_db *db,
 	crm_entity_select_list_db(db, e, &sql);
 	crm_buf_addf(&sql, " FROM %s WHERE 1 = 1", e->table);
 	if (q->nids) {
-		crm_buf_adds(&ids, "[");
-		for (size_t i = 0; i < q->nids; i++)
-			crm_buf_addf(&ids, "%s%lld", i ? "," : "",
-				     (long long)q->ids[i]);
-		crm_buf_adds(&ids, "]");
-		crm_buf_adds(
-		    &sql, crm_store_engine(db->store) == CRM_STORE_PG
-			      ? " AND id IN (SELECT CAST(value AS BIGINT)"
-				" FROM jsonb_array_elements_text("
-				"CAST(? AS jsonb)))"
-			      : " AND id IN (SELECT value FROM json_each(?))");
+		crm_store_id_list(db->store, &ids, q->ids, q->nids);
+		crm_buf_adds(&sql, " AND ");
+		crm_store_frag(db->store, &sql, CRM_SQL_IN_IDS, "id", "?");
 		crm_binds_push(&b, ids.s, 't');
 	}
 	if (crm_filter_where(db, e, q->where, &sql, &b, err) < 0 ||
@@ -825,6 +817,102 @@ int crm_entity_each(struct crm_db *db, const struct crm_entity *e,
 	rc = each_row(st, each_one, &c, err);
 	crm_row_release(&c.row);
 	return rc;
+}
+
+struct rowset_load {
+	const struct crm_entity *e;
+	struct crm_rowset *rs;
+};
+
+static int rowset_row(struct crm_stmt *st, void *arg)
+{
+	struct rowset_load *l = arg;
+	struct crm_rowset *rs = l->rs;
+
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? 2 * rs->cap : 64;
+
+		rs->v = crm_xrealloc(rs->v, cap * sizeof(*rs->v));
+		rs->taken = crm_xrealloc(rs->taken, cap * sizeof(*rs->taken));
+		for (size_t i = rs->cap; i < cap; i++)
+			crm_row_init(&rs->v[i], l->e);
+		rs->cap = cap;
+	}
+	crm_row_read(&rs->v[rs->n], st);
+	rs->taken[rs->n++] = false;
+	return 0;
+}
+
+int crm_rowset_load(struct crm_db *db, const struct crm_entity *e,
+		    const int64_t *ids, size_t n, struct crm_rowset *rs,
+		    struct crm_err *err)
+{
+	struct crm_query q = {.limit = -1, .ids = ids, .nids = n};
+	struct rowset_load l = {e, rs};
+	struct crm_stmt *st;
+
+	/* slots keep their room; a row of another entity is made anew */
+	for (size_t i = 0; i < rs->cap; i++)
+		if (rs->v[i].e != e) {
+			crm_row_release(&rs->v[i]);
+			crm_row_init(&rs->v[i], e);
+		}
+	rs->n = 0;
+	if (!n)
+		return 0;
+	/* in id order: the query's when it names no sort */
+	if (!(st = query_stmt(db, e, &q, err)) ||
+	    each_row(st, rowset_row, &l, err) < 0)
+		return -1;
+	return 0;
+}
+
+static struct crm_row *rowset_at(const struct crm_rowset *rs, int64_t id,
+				 size_t *at)
+{
+	size_t lo = 0, hi = rs->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int64_t m = crm_row_id(&rs->v[mid]);
+
+		if (m == id) {
+			*at = mid;
+			return &rs->v[mid];
+		}
+		if (m < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct crm_row *crm_rowset_find(const struct crm_rowset *rs, int64_t id)
+{
+	size_t at;
+
+	return rowset_at(rs, id, &at);
+}
+
+struct crm_row *crm_rowset_take(struct crm_rowset *rs, int64_t id)
+{
+	size_t at;
+	struct crm_row *r = rowset_at(rs, id, &at);
+
+	if (!r || rs->taken[at])
+		return NULL;
+	rs->taken[at] = true;
+	return r;
+}
+
+void crm_rowset_release(struct crm_rowset *rs)
+{
+	for (size_t i = 0; i < rs->cap; i++)
+		crm_row_release(&rs->v[i]);
+	free(rs->v);
+	free(rs->taken);
+	memset(rs, 0, sizeof(*rs));
 }
 
 static int each_rec_one(struct crm_stmt *st, void *arg)

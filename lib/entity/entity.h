@@ -299,6 +299,24 @@ int crm_entity_each_rec(struct crm_db *db, const struct crm_entity *e,
 			int (*fn)(const struct crm_rec *rec, int64_t id,
 				  void *arg),
 			void *arg, struct crm_err *err);
+/* Rows of one entity read by their ids with one statement (a bulk verb's
+ * chunk: a round trip for all of them on PostgreSQL), sorted by id, each
+ * found by id. Zeroed is empty; load again to reuse the room. */
+struct crm_rowset {
+	struct crm_row *v; /* by id */
+	bool *taken;
+	size_t n, cap;
+};
+/* The rows of ids[0..n) (each id once; one not there is left out). */
+int crm_rowset_load(struct crm_db *db, const struct crm_entity *e,
+		    const int64_t *ids, size_t n, struct crm_rowset *rs,
+		    struct crm_err *err);
+/* Row id, or NULL. */
+const struct crm_row *crm_rowset_find(const struct crm_rowset *rs, int64_t id);
+/* Row id the first time it is asked for, NULL after (and when not there):
+ * for a caller whose own writes make a second copy stale. */
+struct crm_row *crm_rowset_take(struct crm_rowset *rs, int64_t id);
+void crm_rowset_release(struct crm_rowset *rs);
 /* Custom field names in use in the table, sorted. */
 int crm_entity_custom_names(struct crm_db *db, const struct crm_entity *e,
 			    struct crm_strv *names, struct crm_err *err);

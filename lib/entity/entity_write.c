@@ -1897,9 +1897,20 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	rc = crm_db_finish(db, o->dry_run, err);
 out:
 	if (rc < 0) {
+		/* a write not waited for can also fail after the last record
+		 * (at the end hook's or the commit's wait): the line is still
+		 * the one it was made for */
+		int64_t failed = crm_store_failed_tag(db->store);
+
 		if (e->end && im)
 			e->end(db, e, false, err);
 		crm_db_rollback(db);
+		if (failed > 0 && !err->line) {
+			err->line = failed;
+			if (!err->file[0])
+				snprintf(err->file, sizeof(err->file), "%s",
+					 crm_reader_name(r));
+		}
 	}
 	/* the reading thread stops before what it reads into goes */
 	crm_readahead_free(ra);

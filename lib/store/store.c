@@ -391,3 +391,14 @@ void crm_store_frag(const struct crm_store *s, struct crm_buf *out,
 		}
 	}
 }
+
+void crm_store_id_list(const struct crm_store *s, struct crm_buf *out,
+		       const int64_t *ids, size_t n)
+{
+	bool pg = s->ops->engine == CRM_STORE_PG;
+
+	crm_buf_addc(out, pg ? '{' : '[');
+	for (size_t i = 0; i < n; i++)
+		crm_buf_addf(out, "%s%lld", i ? "," : "", (long long)ids[i]);
+	crm_buf_addc(out, pg ? '}' : ']');
+}

@@ -216,10 +216,23 @@ enum crm_sql_frag {
 	CRM_SQL_DATE_ADD,
 	CRM_SQL_TIME_ADD,
 	CRM_SQL_ISO_WEEK,
+	/* {1} is one of the ids of the list {2}, a placeholder bound to the
+	 * text of crm_store_id_list */
+	CRM_SQL_IN_IDS,
 	CRM_SQL_NFRAGS
 };
+/* CRM_SQL_IN_IDS of each engine, for a statement written once at compile
+ * time and kept prepared (the statement cache knows it by its address):
+ * a macro of the statement's SQL taking one of these, made per engine. */
+#define CRM_SQL_IN_IDS_LITE(col, list)                                         \
+	col " IN (SELECT value FROM json_each(" list "))"
+#define CRM_SQL_IN_IDS_PG(col, list) col " = ANY(CAST(" list " AS BIGINT[]))"
 /* Append fragment f to out with {1} as a and {2} as b. */
 void crm_store_frag(const struct crm_store *s, struct crm_buf *out,
 		    enum crm_sql_frag f, const char *a, const char *b);
+/* Append the n ids as the list CRM_SQL_IN_IDS reads: [1,2] (a JSON array)
+ * on SQLite, {1,2} (an array literal) on PostgreSQL. */
+void crm_store_id_list(const struct crm_store *s, struct crm_buf *out,
+		       const int64_t *ids, size_t n);
 
 #endif

@@ -1756,6 +1756,7 @@ static const char *const pg_frags[CRM_SQL_NFRAGS] = {
     [CRM_SQL_TIME_ADD] = "to_char(CAST({1} AS timestamptz) + CAST({2} AS "
 			 "interval), 'YYYY-MM-DD HH24:MI:SS')",
     [CRM_SQL_ISO_WEEK] = "to_char(CAST({1} AS date), 'IYYY-\"W\"IW')",
+    [CRM_SQL_IN_IDS] = CRM_SQL_IN_IDS_PG("{1}", "{2}"),
 };
 
 const struct crm_store_ops crm_store_pg_ops = {

@@ -513,6 +513,7 @@ static const char *const lite_frags[CRM_SQL_NFRAGS] = {
     [CRM_SQL_ISO_WEEK] = "strftime('%Y', date({1}, '+3 days')) || '-W' || "
 			 "printf('%02d', (strftime('%j', date({1}, "
 			 "'+3 days')) - 1) / 7 + 1)",
+    [CRM_SQL_IN_IDS] = CRM_SQL_IN_IDS_LITE("{1}", "{2}"),
 };
 
 const struct crm_store_ops crm_store_sqlite_ops = {

@@ -1,6 +1,7 @@
 /* t_pipeline.c - pipelines files, forecast periods and sums, exchange
  * rates, and when a deal is stale. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "deal.h"
@@ -201,6 +202,63 @@ static void deal_open(void)
 	rmdir(dir);
 }
 
+/* crm_rowset (lib/entity): rows read by ids, found by id, taken once,
+ * the room reused by the next load */
+static void rowset(void)
+{
+	char dir[] = "/tmp/crm-rowset-XXXXXX", path[300], p2[320];
+	struct crm_err err = {0};
+	struct crm_rowset rs = {0};
+	struct crm_db *db;
+	const int64_t some[] = {3, 1, 99}, one[] = {2};
+	const char *names[] = {"A", "B", "C"};
+	struct crm_row *r;
+
+	if (!mkdtemp(dir))
+		return;
+	snprintf(path, sizeof(path), "%s/crm.db", dir);
+	db = crm_db_open(path, CRM_DB_CREATE, &err);
+	CHECK(db != NULL, "rowset: database opens");
+	if (!db)
+		return;
+	CHECK_INT(crm_db_begin(db, &err), 0, "begin");
+	for (size_t i = 0; i < 3; i++) {
+		struct crm_deal_new d = {.name = names[i], .owner = "kim"};
+
+		CHECK_INT(crm_deal_open(db, &d, NULL, &err), 0, "a deal");
+	}
+	CHECK_INT(crm_db_commit(db, &err), 0, "commit");
+	CHECK_INT(crm_rowset_load(db, &crm_deal_entity, some, 3, &rs, &err), 0,
+		  "rowset: load 3, 1 and 99");
+	CHECK_INT((int64_t)rs.n, 2, "... two of them are there");
+	CHECK(crm_rowset_find(&rs, 99) == NULL, "... 99 is not");
+	CHECK_STR(crm_row_get(crm_rowset_find(&rs, 1), "name"), "A",
+		  "... deal 1 is A");
+	CHECK_STR(crm_row_get(crm_rowset_find(&rs, 3), "name"), "C",
+		  "... deal 3 is C");
+	r = crm_rowset_take(&rs, 3);
+	CHECK(r && !strcmp(crm_row_get(r, "name"), "C"), "taken: deal 3");
+	CHECK(crm_rowset_take(&rs, 3) == NULL, "... once");
+	CHECK(crm_rowset_take(&rs, 1) != NULL, "... 1 is still there to take");
+	CHECK_INT(crm_rowset_load(db, &crm_deal_entity, one, 1, &rs, &err), 0,
+		  "load again: 2");
+	CHECK_INT((int64_t)rs.n, 1, "... one row");
+	CHECK(crm_rowset_find(&rs, 1) == NULL, "... the last load's are gone");
+	CHECK_STR(crm_row_get(crm_rowset_take(&rs, 2), "name"), "B",
+		  "... deal 2, B, to take");
+	CHECK_INT(crm_rowset_load(db, &crm_deal_entity, one, 0, &rs, &err), 0,
+		  "load no ids");
+	CHECK_INT((int64_t)rs.n, 0, "... no rows");
+	crm_rowset_release(&rs);
+	crm_db_close(db);
+	unlink(path);
+	snprintf(p2, sizeof(p2), "%s-wal", path);
+	unlink(p2);
+	snprintf(p2, sizeof(p2), "%s-shm", path);
+	unlink(p2);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	pipelines();
@@ -208,5 +266,6 @@ int main(void)
 	sums();
 	stale();
 	deal_open();
+	rowset();
 	return done_testing();
 }
