@@ -156,10 +156,24 @@ static void stale(void)
 		  "fractional days");
 }
 
+/* The test database file at path (and its WAL files) and its folder dir
+ * removed. */
+static void remove_db(const char *dir, const char *path)
+{
+	char p2[320];
+
+	unlink(path);
+	snprintf(p2, sizeof(p2), "%s-wal", path);
+	unlink(p2);
+	snprintf(p2, sizeof(p2), "%s-shm", path);
+	unlink(p2);
+	rmdir(dir);
+}
+
 /* crm_deal_open, as crm-lead convert calls it. */
 static void deal_open(void)
 {
-	char dir[] = "/tmp/crm-t_pipeline.XXXXXX", path[64], p2[80];
+	char dir[] = "/tmp/crm-t_pipeline.XXXXXX", path[64];
 	struct crm_err err = {0};
 	struct crm_db *db;
 	struct crm_row row;
@@ -194,19 +208,14 @@ static void deal_open(void)
 	CHECK_STR(crm_row_get(&row, "probability"), "10", "probability");
 	crm_row_release(&row);
 	crm_db_close(db);
-	unlink(path);
-	snprintf(p2, sizeof(p2), "%s-wal", path);
-	unlink(p2);
-	snprintf(p2, sizeof(p2), "%s-shm", path);
-	unlink(p2);
-	rmdir(dir);
+	remove_db(dir, path);
 }
 
 /* crm_rowset (lib/entity): rows read by ids, found by id, taken once,
  * the room reused by the next load */
 static void rowset(void)
 {
-	char dir[] = "/tmp/crm-rowset-XXXXXX", path[300], p2[320];
+	char dir[] = "/tmp/crm-rowset-XXXXXX", path[300];
 	struct crm_err err = {0};
 	struct crm_rowset rs = {0};
 	struct crm_db *db;
@@ -251,12 +260,7 @@ static void rowset(void)
 	CHECK_INT((int64_t)rs.n, 0, "... no rows");
 	crm_rowset_release(&rs);
 	crm_db_close(db);
-	unlink(path);
-	snprintf(p2, sizeof(p2), "%s-wal", path);
-	unlink(p2);
-	snprintf(p2, sizeof(p2), "%s-shm", path);
-	unlink(p2);
-	rmdir(dir);
+	remove_db(dir, path);
 }
 
 int main(void)
