@@ -137,14 +137,7 @@ int main(void)
 		  "crm_table_has_column: no column");
 
 	crm_db_close(db);
-	unlink(path);
-	{
-		char p2[80];
-		snprintf(p2, sizeof(p2), "%s-wal", path);
-		unlink(p2);
-		snprintf(p2, sizeof(p2), "%s-shm", path);
-		unlink(p2);
-	}
+	test_remove_db(path);
 	rmdir(dir);
 	return done_testing();
 }

@@ -421,6 +421,8 @@ int main(void)
 	lock();
 	money();
 	crm_db_close(db);
-	unlink(path);
+	test_remove_db(path);
+	unlink(apath);
+	rmdir(dir);
 	return done_testing();
 }

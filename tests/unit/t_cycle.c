@@ -144,11 +144,7 @@ static void run(void)
 	CHECK_INT(listed, 0, "nothing listed");
 	crm_db_rollback(db);
 	crm_db_close(db);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/crm.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/crm.db-shm", dir);
-	unlink(path);
+	test_remove_db(path);
 	rmdir(dir);
 }
 

@@ -156,20 +156,6 @@ static void stale(void)
 		  "fractional days");
 }
 
-/* The test database file at path (and its WAL files) and its folder dir
- * removed. */
-static void remove_db(const char *dir, const char *path)
-{
-	char p2[320];
-
-	unlink(path);
-	snprintf(p2, sizeof(p2), "%s-wal", path);
-	unlink(p2);
-	snprintf(p2, sizeof(p2), "%s-shm", path);
-	unlink(p2);
-	rmdir(dir);
-}
-
 /* crm_deal_open, as crm-lead convert calls it. */
 static void deal_open(void)
 {
@@ -208,7 +194,8 @@ static void deal_open(void)
 	CHECK_STR(crm_row_get(&row, "probability"), "10", "probability");
 	crm_row_release(&row);
 	crm_db_close(db);
-	remove_db(dir, path);
+	test_remove_db(path);
+	rmdir(dir);
 }
 
 /* crm_rowset (lib/entity): rows read by ids, found by id, taken once,
@@ -260,7 +247,8 @@ static void rowset(void)
 	CHECK_INT((int64_t)rs.n, 0, "... no rows");
 	crm_rowset_release(&rs);
 	crm_db_close(db);
-	remove_db(dir, path);
+	test_remove_db(path);
+	rmdir(dir);
 }
 
 int main(void)

@@ -561,11 +561,7 @@ int main(void)
 		printf("# CRM_TEST_PG not set: PostgreSQL checked by make "
 		       "check-pg\n");
 	}
-	unlink(db);
-	snprintf(db, sizeof(db), "%s.db-wal", path);
-	unlink(db);
-	snprintf(db, sizeof(db), "%s.db-shm", path);
-	unlink(db);
+	test_remove_db(db);
 	unlink(path);
 	return done_testing();
 }

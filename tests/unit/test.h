@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int test_n, test_failed;
 
@@ -26,7 +27,7 @@ static void test_result(int ok, const char *file, int line, const char *what)
  * tests/run.sh counts as skipped, not passed. */
 #define SKIP(why) printf("ok %d # skip %s\n", ++test_n, (why))
 
-#define CHECK_STR(got, want, what)                                            \
+#define CHECK_STR(got, want, what)                                             \
 	do {                                                                   \
 		const char *g_ = (got), *w_ = (want);                          \
 		int ok_ = (g_ == NULL && w_ == NULL) ||                        \
@@ -37,7 +38,7 @@ static void test_result(int ok, const char *file, int line, const char *what)
 			       g_ ? g_ : "(null)", w_ ? w_ : "(null)");        \
 	} while (0)
 
-#define CHECK_INT(got, want, what)                                            \
+#define CHECK_INT(got, want, what)                                             \
 	do {                                                                   \
 		long long g_ = (long long)(got), w_ = (long long)(want);       \
 		test_result(g_ == w_, __FILE__, __LINE__, (what));             \
@@ -45,7 +46,7 @@ static void test_result(int ok, const char *file, int line, const char *what)
 			printf("#   got  %lld\n#   want %lld\n", g_, w_);      \
 	} while (0)
 
-#define CHECK_NEAR(got, want, eps, what)                                      \
+#define CHECK_NEAR(got, want, eps, what)                                       \
 	do {                                                                   \
 		double g_ = (got), w_ = (want);                                \
 		int ok_ = g_ - w_ <= (eps) && w_ - g_ <= (eps);                \
@@ -53,6 +54,18 @@ static void test_result(int ok, const char *file, int line, const char *what)
 		if (!ok_)                                                      \
 			printf("#   got  %.9g\n#   want %.9g\n", g_, w_);      \
 	} while (0)
+
+/* A test's SQLite file at path removed, with its WAL files. */
+static inline void test_remove_db(const char *path)
+{
+	char p[512];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
 
 static int done_testing(void)
 {
