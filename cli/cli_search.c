@@ -12,6 +12,66 @@ enum { DEFAULT_LIMIT = 20, SHOW_CANDIDATES = 10 };
 
 static const char *const cols[] = {"noun", "id", "name", "matched", "value"};
 
+enum { OPT_REINDEX = 0x300, OPT_DROP_INDEX };
+
+const struct argp_option crm_search_options[] = {
+    {"reindex", OPT_REINDEX, 0, 0,
+     "Make the search index (SQLite) again, then search TEXT if given", 0},
+    {"drop-index", OPT_DROP_INDEX, 0, 0, "Remove the search index", 0},
+    {0},
+};
+
+error_t crm_search_opts_parse(int key, char *arg, struct argp_state *state)
+{
+	struct crm_cli *cli = state->input;
+	struct crm_search_opts *o = cli->opts;
+
+	(void)arg;
+	switch (key) {
+	case OPT_REINDEX:
+		o->reindex = true;
+		cli->writes = true;
+		break;
+	case OPT_DROP_INDEX:
+		o->drop = true;
+		cli->writes = true;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* --reindex and --drop-index, said on stderr */
+static int index_verbs(struct crm_cli *cli, const struct crm_search_opts *o)
+{
+	int64_t *counts;
+	struct crm_buf b = {0};
+	int rc;
+
+	if (o->drop) {
+		rc = crm_search_index_drop(cli->db, cli->dry_run, &cli->err);
+		if (rc >= 0)
+			crm_cli_note(cli, "%s",
+				     rc ? "search index removed"
+					: "no search index to remove");
+		return rc < 0 ? -1 : 0;
+	}
+	counts = crm_xcalloc(crm_search_nouns, sizeof(*counts));
+	rc = crm_search_reindex(cli->db, cli->dry_run, counts, &cli->err);
+	for (size_t i = 0; rc == 0 && i < crm_search_nouns; i++)
+		if (counts[i] >= 0)
+			crm_buf_addf(&b, "%s%lld %s", b.len ? ", " : "",
+				     (long long)counts[i],
+				     crm_search_noun_name(i));
+	if (rc == 0)
+		crm_cli_note(cli, "search index: %s%s", crm_buf_str(&b),
+			     cli->dry_run ? " (dry run: not kept)" : "");
+	crm_buf_release(&b);
+	free(counts);
+	return rc;
+}
+
 struct hits {
 	struct crm_cli *cli;
 	struct crm_writer *w; /* records; NULL for the grouped view */
@@ -91,6 +151,7 @@ static void grouped(const struct crm_strv *v, const bool *more,
 
 int crm_verb_search(struct crm_cli *cli)
 {
+	const struct crm_search_opts *o = cli->opts;
 	struct hits hs = {.cli = cli};
 	struct crm_strv c = {0};
 	struct crm_buf text = {0}, out = {0};
@@ -100,6 +161,21 @@ int crm_verb_search(struct crm_cli *cli)
 	int status = 0;
 
 	crm_rec_init(&hs.rec);
+	if (o && (o->reindex || o->drop)) {
+		if (o->reindex && o->drop) {
+			crm_err_set(&cli->err, CRM_EX_USAGE,
+				    "search: --reindex or --drop-index, not "
+				    "both");
+			status = crm_cli_fail(cli);
+			goto out;
+		}
+		if (index_verbs(cli, o) < 0) {
+			status = crm_cli_fail(cli);
+			goto out;
+		}
+		if (!cli->args.n)
+			goto out;
+	}
 	if (!cli->args.n) {
 		crm_err_set(&cli->err, CRM_EX_USAGE, "search: no text given");
 		status = crm_cli_fail(cli);

@@ -9,6 +9,14 @@
  * the columns noun,id,name,matched,value; exit 1 when nothing matches. */
 int crm_verb_search(struct crm_cli *cli);
 
+/* crm search's own options: --reindex, --drop-index (cli->opts is a
+ * struct crm_search_opts). */
+struct crm_search_opts {
+	bool reindex, drop;
+};
+extern const struct argp_option crm_search_options[];
+error_t crm_search_opts_parse(int key, char *arg, struct argp_state *state);
+
 /* show's lookup: crm_entity_find (id, external id, email, phone ...),
  * then a name (crm_search_names). Returns 1 with row filled, or -1 with
  * cli->err: not found (CRM_EX_NOINPUT), or a name shared by several

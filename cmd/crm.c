@@ -15,17 +15,17 @@
 #include "util.h"
 
 static const char usage[] =
-	"Usage: crm COMMAND [ARG...]\n"
-	"       crm NOUN VERB [OPTION...]   (runs crm-NOUN VERB ...)\n"
-	"\n"
-	"Commands:\n"
-	"  help           List the crm commands installed, a line each\n"
-	"  init [--db=PATH]  Create the database (or bring it up to date)\n"
-	"  search TEXT    Find contacts, companies, leads, deals and tickets\n"
-	"                 by name, email, phone or company\n"
-	"  version        Print the version\n"
-	"\n"
-	"'crm help' lists the nouns; 'crm NOUN --help' describes one.\n";
+    "Usage: crm COMMAND [ARG...]\n"
+    "       crm NOUN VERB [OPTION...]   (runs crm-NOUN VERB ...)\n"
+    "\n"
+    "Commands:\n"
+    "  help           List the crm commands installed, a line each\n"
+    "  init [--db=PATH]  Create the database (or bring it up to date)\n"
+    "  search TEXT    Find contacts, companies, leads, deals and tickets\n"
+    "                 by name, email, phone or company\n"
+    "  version        Print the version\n"
+    "\n"
+    "'crm help' lists the nouns; 'crm NOUN --help' describes one.\n";
 
 /* The folder this binary is in ("" if unknown). */
 static void self_dir(char *out, size_t n)
@@ -222,16 +222,13 @@ static const struct crm_verb search_verbs[] = {
      "email, phone or company has TEXT (case-insensitive; a phone in any "
      "notation); grouped by noun on a terminal, else records; exit 1 when "
      "nothing matches",
-     NULL, NULL, crm_verb_search, 0},
+     crm_search_options, crm_search_opts_parse, crm_verb_search, 0},
 };
 
 static const struct crm_command search_command = {
-    "crm",
-    "Find records across nouns.",
-    search_verbs,
-    sizeof(search_verbs) / sizeof(search_verbs[0]),
-    NULL,
-    false,
+    "crm",	  "Find records across nouns.",
+    search_verbs, sizeof(search_verbs) / sizeof(search_verbs[0]),
+    NULL,	  false,
 };
 
 static int finish(int status)
@@ -266,8 +263,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(noun, "init"))
 		return init(argc, argv);
-	if (!strcmp(noun, "search"))
-		return crm_cli_main(&search_command, NULL, argc, argv);
+	if (!strcmp(noun, "search")) {
+		struct crm_search_opts o = {0};
+
+		return crm_cli_main(&search_command, &o, argc, argv);
+	}
 	if (*noun == '-' || strchr(noun, '/') ||
 	    find_command(noun, path, sizeof(path)) < 0) {
 		fprintf(stderr,

@@ -31,6 +31,8 @@ int64_t crm_search(struct crm_db *db, const char *text, int64_t limit,
 		   void *arg, bool *more, struct crm_err *err);
 /* The number of nouns crm_search looks in. */
 extern const size_t crm_search_nouns;
+/* The plural of noun i ("contacts"), i < crm_search_nouns. */
+const char *crm_search_noun_name(size_t i);
 
 /* Records of e whose name is key, case- and accent-insensitively:
  * contacts and leads by "first last" or last name (leads also by
@@ -40,5 +42,19 @@ extern const size_t crm_search_nouns;
 int crm_search_names(struct crm_db *db, const struct crm_entity *e,
 		     const char *key, size_t max, int64_t **ids, size_t *n,
 		     struct crm_err *err);
+
+/* The search index (SQLite; lib/domain/search.c says how it serves a
+ * search): made again for every indexed noun (contacts, companies,
+ * leads), in one transaction (rolled back when dry_run). counts[i]
+ * (crm_search_nouns long) gets the records indexed of noun i, -1 for a
+ * noun without an index. 0, or -1 with err (CRM_EX_USAGE on PostgreSQL). */
+int crm_search_reindex(struct crm_db *db, bool dry_run, int64_t *counts,
+		       struct crm_err *err);
+/* Removes the index: 1, 0 when there was none, or -1 with err. */
+int crm_search_index_drop(struct crm_db *db, bool dry_run, struct crm_err *err);
+/* For a writer that leaves no audit rows (crm sync's pull): the index is
+ * no longer used until --reindex. Needs the caller's transaction. 0 or
+ * -1 with err. */
+int crm_search_index_stale(struct crm_db *db, struct crm_err *err);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "contact.h"
 #include "dbq.h"
+#include "search.h"
 #include "segment.h"
 #include "sync.h"
 
@@ -1047,6 +1048,10 @@ int crm_sync_pull(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 		event(&y, tables[i].table, (int)i, 0, 0, NULL, rows, gone,
 		      NULL);
 	}
+	/* the copy was written without audit rows: its search index no
+	 * longer knows what changed */
+	if (crm_search_index_stale(y.l, err) < 0)
+		goto out;
 	if (crm_db_commit(y.l, err) < 0)
 		goto out;
 	crm_store_exec(y.s->store, "COMMIT", err);
@@ -1642,7 +1647,8 @@ int crm_sync_push(const struct crm_sync_opts *o, struct crm_sync_stats *stats,
 			    "commit and the copy's");
 		goto out;
 	}
-	if (crm_db_commit(y.l, err) < 0)
+	/* the copy's ids and rows changed without audit rows */
+	if (crm_search_index_stale(y.l, err) < 0 || crm_db_commit(y.l, err) < 0)
 		goto out;
 	status = events_send(&y, false, err);
 out:

@@ -195,6 +195,25 @@ int crm_db_references(struct crm_db *db, const char *table,
 	return 0;
 }
 
+int crm_db_has_table(struct crm_db *db, const char *name, struct crm_err *err)
+{
+	static const char lite_sql[] =
+	    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
+	    "name = ?";
+	static const char pg_sql[] = "SELECT count(*) FROM "
+				     "information_schema.tables WHERE "
+				     "table_schema = current_schema() AND "
+				     "table_name = ?";
+	int64_t n = crm_dbq_int(
+	    db, err,
+	    crm_store_engine(db->store) == CRM_STORE_PG ? pg_sql : lite_sql,
+	    "s", name);
+
+	if (n < 0)
+		return crm_err_what(err, "cannot read the schema");
+	return n > 0;
+}
+
 struct crm_stmt *crm_db_stmt(struct crm_db *db, const char *sql,
 			     struct crm_err *err)
 {

@@ -110,6 +110,10 @@ int crm_db_sort_spill(struct crm_db *db, bool on, struct crm_err *err);
  * PostgreSQL's pg_constraint). */
 int crm_db_references(struct crm_db *db, const char *table,
 		      struct crm_strv *refs, struct crm_err *err);
+/* Whether the schema has a table (or virtual table) named name: 1, 0, or
+ * -1 with err filled. For tables a command makes on demand (the search
+ * index). */
+int crm_db_has_table(struct crm_db *db, const char *name, struct crm_err *err);
 /* Check foreign keys at commit, not at each statement, for the rest of
  * the open transaction (SQLite's defer_foreign_keys; on PostgreSQL, SET
  * CONSTRAINTS ALL DEFERRED: crm's foreign keys are DEFERRABLE there). */

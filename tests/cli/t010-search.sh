@@ -136,4 +136,29 @@ X
 fi
 CRM_DB="$T/missing.db" expect_code 66 crm search x
 check "search created no database" [ ! -e "$T/missing.db" ]
+bash -c '. "$1"/completions/crm.bash
+	COMP_WORDS=(crm search --rei); COMP_CWORD=2; _crm_complete; echo "${COMPREPLY[*]}"' _ "$TOP" >"$T/out" 2>&1
+expect_out "bash completes --reindex" <<'X'
+--reindex
+X
+
+# the search index (t099-sqlite-search-index): SQLite's; PostgreSQL says
+# so, writes nothing, and searches as before
+expect_code 0 crm search acme
+cp "$T/out" "$T/scan"
+db_dump "$CRM_DB" "$T/d1"
+case $CRM_DB in
+postgres*)
+	expect_code 64 crm search --reindex acme
+	err_has "crm: the search index is SQLite's (FTS5); on PostgreSQL search reads the tables"
+	db_dump "$CRM_DB" "$T/d2"
+	compare "$T/d1" "$T/d2" "a refused --reindex writes nothing"
+	expect_code 0 crm search --drop-index
+	err_has "no search index to remove"
+	;;
+*)
+	expect_code 0 crm search -q --reindex acme
+	compare "$T/scan" "$T/out" "--reindex, then the same answer from the index"
+	;;
+esac
 done_testing
