@@ -356,6 +356,11 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 	a.lead_id = !strcmp(e, "lead") ? ctx->record_id : 0;
 	a.deal_id = !strcmp(e, "deal") ? ctx->record_id : 0;
 	a.ticket_id = !strcmp(e, "ticket") ? ctx->record_id : 0;
+	/* the firing's own record was read in this transaction: its link is
+	 * not looked up again (a round trip a task on PostgreSQL) */
+	for (unsigned k = 1; k < crm_activity_nlinks; k++)
+		if (!strcmp(e, crm_activity_links[k].entity))
+			a.known = 1u << k;
 	if (crm_activity_log(ctx->db, &a, &id, err) < 0)
 		goto out;
 	/* the caller's key: what makes it findable, and once */

@@ -48,6 +48,12 @@ struct run {
 	bool fast, restart;
 	/* lines handed to o->fn; the first skip are not handed again */
 	uint64_t reported, skip;
+	/* PostgreSQL without savepoints: a write sent in the pipeline fails
+	 * at a later read, so a firing's line waits here until a read after
+	 * its writes succeeded (lines_flush), and any failure restarts */
+	bool hold;
+	struct crm_rec *held;
+	size_t nheld, capheld;
 	/* the firing whose actions run has no row yet (it is written after
 	 * them): the records they make wait here for its id */
 	bool defer;
@@ -104,16 +110,27 @@ static void importers_free(struct run *r)
 	r->nimp = 0;
 }
 
+/* The firing's id where made_insert and outbox_queue take one: the
+ * firing this connection inserted last without asking its id back
+ * (PostgreSQL: a RETURNING is a read, a round trip a firing). */
+enum { FIRING_LAST = -1 };
+#define FIRING_LAST_PG                                                         \
+	"currval(pg_get_serial_sequence('crm_flow_firings', 'id'))"
+
 static int made_insert(struct crm_db *db, const char *entity, int64_t id,
 		       int64_t firing, struct crm_err *err)
 {
-	return crm_stmt_run_as(
-	    crm_dbq(db, err,
-		    "INSERT INTO crm_flow_made (entity, record_id, firing_id) "
-		    "VALUES (?1, ?2, ?3) ON CONFLICT (entity, record_id) DO "
-		    "NOTHING",
-		    "sii", entity, id, firing),
-	    "cannot note a made record", err);
+#define MADE_INSERT(firing)                                                    \
+	"INSERT INTO crm_flow_made (entity, record_id, firing_id) VALUES "     \
+	"(?1, ?2, " firing ") ON CONFLICT (entity, record_id) DO NOTHING"
+	static const char sql[] = MADE_INSERT("?3"),
+			  last[] = MADE_INSERT(FIRING_LAST_PG);
+
+	return crm_stmt_run_as(crm_dbq(db, err,
+				       firing == FIRING_LAST ? last : sql,
+				       "sii", entity, id, firing),
+			       "cannot note a made record", err);
+#undef MADE_INSERT
 }
 
 int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
@@ -445,7 +462,8 @@ static int firing_exists(struct crm_db *db, const char *flow, int64_t id,
 static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 			 const char *occ, const char *why, const char *status,
 			 int depth, const char *error, const char *did,
-			 int64_t change, int64_t *fid, struct crm_err *err)
+			 int64_t change, bool need_id, int64_t *fid,
+			 struct crm_err *err)
 {
 /* RETURNING only where it is the way to the id: on SQLite it makes the
  * INSERT a statement with a trigger, which opens a statement journal
@@ -467,15 +485,20 @@ static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 	bool pg = crm_store_engine(r->db->store) == CRM_STORE_PG;
 	int rc;
 
-	*fid = 0;
+	/* on PostgreSQL an id nobody reads now is FIRING_LAST: the INSERT
+	 * is then a write the pipeline does not wait for */
+	*fid = pg && !need_id ? FIRING_LAST : 0;
 	rc = crm_dbq_step(
-	    r->db, err, fid, pg ? ins_ret : ins, "ssissssiisssI", f->name,
-	    f->e->name, id, occ, why, crm_datetime_format(r->db->now, now),
-	    status, (int64_t)(tried ? 1 : 0), (int64_t)depth, error,
+	    r->db, err, fid, pg && need_id ? ins_ret : ins, "ssissssiisssI",
+	    f->name, f->e->name, id, occ, why,
+	    crm_datetime_format(r->db->now, now), status,
+	    (int64_t)(tried ? 1 : 0), (int64_t)depth, error,
 	    failed ? crm_datetime_format(r->db->now + f->backoff, next) : NULL,
 	    did, change);
 	if (rc < 0)
 		return -1;
+	if (pg && !need_id)
+		return 0;
 	if (!pg)
 		rc = (*fid = crm_store_last_id(r->db->store, err)) > 0;
 	if (rc <= 0)
@@ -492,9 +515,9 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 
 	if (!r->o->fn)
 		return 0;
-	r->reported++;
-	if (r->skip) { /* handed on by the run's first attempt */
+	if (!r->hold && r->skip) { /* handed on by the run's first attempt */
 		r->skip--;
+		r->reported++;
 		return 0;
 	}
 	crm_rec_clear(&r->rec);
@@ -509,7 +532,33 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 	crm_rec_adds(&r->rec, "error", error);
 	snprintf(n, sizeof(n), "%d", depth);
 	crm_rec_add(&r->rec, "depth", 5, n, strlen(n), CRM_RAW);
+	if (r->hold) {
+		r->held = crm_xgrow(r->held, &r->capheld, r->nheld + 1,
+				    sizeof(*r->held));
+		crm_rec_init(&r->held[r->nheld]);
+		crm_rec_copy(&r->held[r->nheld++], &r->rec);
+		return 0;
+	}
+	r->reported++;
 	return r->o->fn(&r->rec, r->o->arg);
+}
+
+/* The lines held (see struct run): handed on when handed is true (a
+ * read after their firings' writes succeeded, so the writes did too),
+ * else dropped (the run restarts). */
+static int lines_flush(struct run *r, bool handed)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < r->nheld; i++) {
+		if (handed && rc == 0) {
+			r->reported++;
+			rc = r->o->fn(&r->held[i], r->o->arg);
+		}
+		crm_rec_release(&r->held[i]);
+	}
+	r->nheld = 0;
+	return rc;
 }
 
 /* Queue ctx's external actions for firing fid. */
@@ -518,13 +567,15 @@ static int outbox_queue(struct run *r, struct crm_flow_ctx *ctx, int64_t fid,
 {
 	for (size_t i = 0; i < json_array_size(ctx->outbox); i++) {
 		json_t *job = json_array_get(ctx->outbox, i);
+#define OUTBOX_INSERT(firing)                                                  \
+	"INSERT INTO crm_flow_outbox (firing_id, action, kind, job, status, "  \
+	"attempts) VALUES (" firing ", ?2, ?3, ?4, 'pending', 0)"
+		static const char sql[] = OUTBOX_INSERT("?1"),
+				  last[] = OUTBOX_INSERT(FIRING_LAST_PG);
 		char *text = json_dumps(job, JSON_COMPACT);
 		int s = crm_stmt_run_as(
-		    crm_dbq(r->db, err,
-			    "INSERT INTO crm_flow_outbox (firing_id, action, "
-			    "kind, job, status, attempts) VALUES (?1, ?2, ?3, "
-			    "?4, 'pending', 0)",
-			    "iiss", fid, (int64_t)i,
+		    crm_dbq(r->db, err, fid == FIRING_LAST ? last : sql, "iiss",
+			    fid, (int64_t)i,
 			    json_string_value(json_object_get(job, "kind")),
 			    text),
 		    "cannot queue an action", err);
@@ -535,6 +586,7 @@ static int outbox_queue(struct run *r, struct crm_flow_ctx *ctx, int64_t fid,
 		r->st->pending++;
 	}
 	return 0;
+#undef OUTBOX_INSERT
 }
 
 /* Apply f's actions for record id under firing fid in a savepoint: 0
@@ -691,8 +743,12 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		return h < 0 ? -1 : 0;
 	crm_row_init(&row, f->e);
 	h = crm_entity_get(r->db, f->e, id, &row, err);
-	if (h <= 0) {
-		rc = h;
+	if (h < 0 || (r->nheld && lines_flush(r, true) < 0)) {
+		rc = -1;
+		goto out;
+	}
+	if (h == 0) {
+		rc = 0;
 		goto out;
 	}
 	if (depth > CRM_FLOW_MAX_DEPTH) {
@@ -704,7 +760,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 			 depth, CRM_FLOW_MAX_DEPTH);
 		r->st->loops++;
 		if (firing_insert(r, f, id, occ, why, "loop", depth, msg, NULL,
-				  0, &fid, err) < 0 ||
+				  0, false, &fid, err) < 0 ||
 		    report(r, f, id, occ, why, "loop", NULL, msg, depth) < 0)
 			goto out;
 		rc = 0;
@@ -715,9 +771,9 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	if (h == 0) {
 		/* an event happens once: say why it did not fire */
-		if (log_skip &&
-		    firing_insert(r, f, id, occ, why, "skipped", depth,
-				  crm_buf_str(&no), NULL, 0, &fid, err) < 0)
+		if (log_skip && firing_insert(r, f, id, occ, why, "skipped",
+					      depth, crm_buf_str(&no), NULL, 0,
+					      false, &fid, err) < 0)
 			goto out;
 		if (r->o->dry_run && report(r, f, id, occ, why, "skipped", NULL,
 					    crm_buf_str(&no), depth) < 0)
@@ -732,7 +788,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	for (size_t i = 0; i < f->nact; i++)
 		defer = defer && !f->act[i].kind->firing_id;
 	if (!defer && firing_insert(r, f, id, occ, why, "done", depth, NULL,
-				    NULL, 0, &fid, err) < 0)
+				    NULL, 0, true, &fid, err) < 0)
 		goto out;
 	r->defer = defer;
 	h = apply_actions(r, f, id, &row, fid, occ, depth, &ctx, &fail, &change,
@@ -750,18 +806,18 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		int s;
 
 		r->st->failed++;
-		s = defer
-			? firing_insert(r, f, id, occ, why, "failed", depth,
-					crm_buf_str(&fail), NULL, 0, &fid, err)
-			: crm_stmt_run_as(
-			      crm_dbq(r->db, err,
-				      "UPDATE crm_flow_firings SET status = "
-				      "'failed', attempts = 1, error = ?2, "
-				      "next_try = ?3 WHERE id = ?1",
-				      "iss", fid, crm_buf_str(&fail),
-				      crm_datetime_format(
-					  r->db->now + f->backoff, next)),
-			      "cannot record a failure", err);
+		s = defer ? firing_insert(r, f, id, occ, why, "failed", depth,
+					  crm_buf_str(&fail), NULL, 0, false,
+					  &fid, err)
+			  : crm_stmt_run_as(
+				crm_dbq(r->db, err,
+					"UPDATE crm_flow_firings SET status = "
+					"'failed', attempts = 1, error = ?2, "
+					"next_try = ?3 WHERE id = ?1",
+					"iss", fid, crm_buf_str(&fail),
+					crm_datetime_format(
+					    r->db->now + f->backoff, next)),
+				"cannot record a failure", err);
 		if (s < 0 || report(r, f, id, occ, why, "failed", NULL,
 				    crm_buf_str(&fail), depth) < 0)
 			goto out;
@@ -770,10 +826,11 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	}
 	r->st->fired++;
 	if (defer) {
-		if (firing_insert(
-			r, f, id, occ, why,
-			json_array_size(ctx.outbox) ? "pending" : "done", depth,
-			NULL, crm_buf_str(&ctx.did), change, &fid, err) < 0 ||
+		if (firing_insert(r, f, id, occ, why,
+				  json_array_size(ctx.outbox) ? "pending"
+							      : "done",
+				  depth, NULL, crm_buf_str(&ctx.did), change,
+				  false, &fid, err) < 0 ||
 		    made_flush(r, fid, err) < 0 ||
 		    outbox_queue(r, &ctx, fid, err) < 0)
 			goto out;
@@ -1694,12 +1751,15 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 {
 	struct run r = {.db = db, .fs = fs, .o = o, .st = st};
 	uint64_t timeouts = 0; /* approvals escalated or expired */
+	bool pg = crm_store_engine(db->store) == CRM_STORE_PG, ended = false;
 	int rc = -1;
 
 	/* no savepoint per firing where the store can tell whether a failed
 	 * action wrote anything (SQLite: each savepoint copies every page
-	 * its firing writes, a fifth of a run's instructions) */
+	 * its firing writes, a fifth of a run's instructions; PostgreSQL:
+	 * a firing's writes then go in the pipeline, not one by one) */
 	r.fast = crm_store_changes(db->store) >= 0;
+	r.hold = r.fast && pg;
 	crm_rec_init(&r.rec);
 again:
 	memset(st, 0, sizeof(*st));
@@ -1725,7 +1785,12 @@ again:
 	}
 	if (audit_skip(&r, err) < 0)
 		goto out;
+	/* the last lines held: a read confirms the writes before them */
+	if (r.nheld && (crm_db_int(db, "SELECT 1", NULL, NULL, err) < 0 ||
+			lines_flush(&r, true) < 0))
+		goto out;
 	importers_free(&r);
+	ended = true;
 	if (crm_db_finish(db, o->dry_run, err) < 0)
 		goto out;
 	if (!o->dry_run && o->exec && outbox(&r, err) < 0)
@@ -1735,11 +1800,16 @@ out:
 	if (rc < 0)
 		crm_db_rollback(db);
 	importers_free(&r);
+	lines_flush(&r, false);
+	/* PostgreSQL without savepoints: a failure anywhere may be a write
+	 * of a firing's, reported late; the run with savepoints says */
+	if (rc < 0 && r.hold && !ended && err->code != CRM_EX_INTERRUPTED)
+		r.restart = true;
 	if (rc < 0 && r.restart) {
 		/* the same run from the start, a savepoint per firing: the
 		 * lines already handed on are not handed again (the run up
 		 * to the firing that failed is the same) */
-		r.restart = r.fast = false;
+		r.restart = r.fast = r.hold = false;
 		r.skip = r.reported;
 		r.reported = 0;
 		r.nmade = 0;
@@ -1749,6 +1819,7 @@ out:
 	}
 	free(r.imp);
 	free(r.made);
+	free(r.held);
 	where_stmts_free(&r);
 	crm_rec_release(&r.rec);
 	return rc;

@@ -123,12 +123,15 @@ int crm_stmt_each(struct crm_stmt *st, int (*fn)(struct crm_stmt *, void *),
 /* The id of the row the last INSERT made on this connection. Portable SQL
  * can also say INSERT ... RETURNING id. */
 int64_t crm_store_last_id(struct crm_store *s, struct crm_err *err);
-/* The rows every completed INSERT, UPDATE and DELETE (and the triggers
- * they ran) wrote since the connection opened; a statement that failed
- * wrote nothing. -1 where the engine cannot say (PostgreSQL, where a
- * failed statement also aborts the transaction). Two equal readings mean
+/* A count that moves whenever something may have been written: on
+ * SQLite the rows every completed INSERT, UPDATE and DELETE (and the
+ * triggers they ran) wrote since the connection opened, a statement that
+ * failed writing nothing; on PostgreSQL the statements sent that may
+ * write, and the failures (one aborts the transaction, so it counts as a
+ * write to undo; a write sent in the pipeline counts before its result
+ * is read). -1 where the engine cannot say. Two equal readings mean
  * nothing was written in between (crm-flow run's firings without a
- * savepoint on SQLite). */
+ * savepoint). */
 int64_t crm_store_changes(struct crm_store *s);
 
 /* Bulk load: rows of text values (NULL for SQL NULL) into table's columns

@@ -32,8 +32,9 @@ struct crm_store_ops {
 	void (*finalize)(struct crm_stmt *st);
 	void (*bulk)(struct crm_stmt *st); /* optional (crm_stmt_bulk) */
 	int64_t (*last_id)(struct crm_store *s, struct crm_err *err);
-	/* optional: rows written since the connection opened (counting
-	 * only statements that completed: a failed one adds nothing) */
+	/* optional: crm_store_changes (rows written since the connection
+	 * opened on SQLite; statements that may write and failures on
+	 * PostgreSQL) */
 	int64_t (*changes)(struct crm_store *s);
 	/* bulk load; SQLite's is prepared inserts */
 	struct crm_copy *(*copy_begin)(struct crm_store *s, const char *table,

@@ -56,6 +56,8 @@ struct pg {
 	 * there on, so every later failure in it reports this one */
 	int failcode;
 	char failbuf[512];
+	/* statements sent that may write, and failures (pg_changes) */
+	int64_t writes, nerrors;
 };
 
 /* The sequences' values where a transaction (name "") or a savepoint
@@ -82,6 +84,7 @@ struct pg_stmt {
 	struct pg_param *p;
 	bool running;	  /* sent; rows or the end still to read */
 	bool write;	  /* INSERT, UPDATE or DELETE without RETURNING */
+	bool may_write;	  /* anything but a plain read (pg_changes) */
 	char what[64];	  /* a write's "cannot update TABLE", for its error */
 	PGresult *row;	  /* the current row */
 	PGresult *desc;	  /* the end's result: the columns of no rows */
@@ -191,14 +194,17 @@ static struct crm_dl pq_dl =
 #define PQsetSingleRowMode CRM_DL_CALL(pq, PQsetSingleRowMode)
 #define PQstatus CRM_DL_CALL(pq, PQstatus)
 
-/* Map a failed result (or the connection's state) to err. */
-static int pg_error(PGconn *conn, const PGresult *r, struct crm_err *err)
+/* Map a failed result (or the connection's state) to err; counted as a
+ * change (pg_changes: a failure aborts the transaction). */
+static int pg_error(struct pg *pg, const PGresult *r, struct crm_err *err)
 {
+	PGconn *conn = pg->conn;
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg =
 	    r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	int code = CRM_EX_SOFTWARE;
 
+	pg->nerrors++;
 	if (!msg)
 		msg = PQerrorMessage(conn);
 	if (crm_interrupted)
@@ -239,7 +245,7 @@ static void note_error(struct pg *pg, struct pg_stmt *st, const PGresult *r)
 
 	if (st->errcode)
 		return;
-	pg_error(pg->conn, r, &e);
+	pg_error(pg, r, &e);
 	st->errcode = e.code;
 	snprintf(st->errbuf, sizeof(st->errbuf), "%s", e.msg);
 }
@@ -361,7 +367,7 @@ static void note_failure(struct pg *pg, const PGresult *r, const char *what,
 	if (pg->failcode)
 		return;
 	pg->base.failed_tag = tag;
-	pg_error(pg->conn, r, &e);
+	pg_error(pg, r, &e);
 	if (what && *what)
 		crm_err_what(&e, what);
 	pg->failcode = e.code;
@@ -373,7 +379,7 @@ static int pg_fail(struct pg *pg, const PGresult *r, struct crm_err *err)
 {
 	if (pg->failcode)
 		return crm_err_set(err, pg->failcode, "%s", pg->failbuf);
-	return pg_error(pg->conn, r, err);
+	return pg_error(pg, r, err);
 }
 
 static size_t int_array(const char *t, int64_t **v);
@@ -529,6 +535,8 @@ static int pg_exec(struct crm_store *s, const char *sql, struct crm_err *err)
 		pg->depth += depth_change(sql);
 	if (pg->depth < 0)
 		pg->depth = 0;
+	if (!starts(sql, "DEALLOCATE"))
+		pg->writes++;
 	/* one statement that cannot fail on its own: sent, not waited for */
 	if (s->in_tx && !strchr(sql, ';') &&
 	    (starts(sql, "SAVEPOINT") || starts(sql, "RELEASE") ||
@@ -692,6 +700,16 @@ static bool is_write(const char *sql, char *what, size_t n)
 	return false;
 }
 
+/* Whether a statement may change something: all but a SELECT that takes
+ * no value from a sequence (crm's SQL: no comment before the verb). */
+static bool may_write(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return strncasecmp(sql, "SELECT ", 7) || strstr(sql, "nextval(") ||
+	       strstr(sql, "setval(");
+}
+
 static struct crm_stmt *pg_prepare(struct crm_store *s, const char *sql,
 				   struct crm_err *err)
 {
@@ -706,6 +724,7 @@ static struct crm_stmt *pg_prepare(struct crm_store *s, const char *sql,
 	st->sql = crm_buf_detach(&b);
 	st->p = crm_xcalloc((size_t)st->nparams + 1, sizeof(*st->p));
 	st->write = is_write(st->sql, st->what, sizeof(st->what));
+	st->may_write = may_write(st->sql);
 	for (const char *p = strchr(st->sql, '$'); p; p = strchr(p + 1, '$')) {
 		char *end;
 		long n = strtol(p + 1, &end, 10);
@@ -823,7 +842,7 @@ static int prepare_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 	r = PQprepare(pg->conn, name, st->sql, st->nparams, types);
 	free(types);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		pg_error(pg->conn, r, err);
+		pg_error(pg, r, err);
 		PQclear(r);
 		return -1;
 	}
@@ -843,7 +862,7 @@ static int send_copy(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 	if (!st->copy_desc) {
 		r = PQdescribePrepared(pg->conn, st->name);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			pg_error(pg->conn, r, err);
+			pg_error(pg, r, err);
 			PQclear(r);
 			return -1;
 		}
@@ -859,7 +878,7 @@ static int send_copy(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 	r = PQexec(pg->conn, sql.s);
 	crm_buf_release(&sql);
 	if (PQresultStatus(r) != PGRES_COPY_OUT) {
-		pg_error(pg->conn, r, err);
+		pg_error(pg, r, err);
 		PQclear(r);
 		return -1;
 	}
@@ -1114,6 +1133,7 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 	st->nrow++;
 	if (!st->running) {
 		clear_rows(st);
+		pg->writes += st->may_write;
 		if (sent_later(pg, st))
 			return send_later(pg, st, err) < 0 ? -1 : 0;
 		if (send_stmt(pg, st, err) < 0)
@@ -1139,7 +1159,7 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 	/* the end: read what remains, so the connection is free */
 	if (r && PQresultStatus(r) != PGRES_TUPLES_OK &&
 	    PQresultStatus(r) != PGRES_COMMAND_OK) {
-		pg_error(pg->conn, r, err);
+		pg_error(pg, r, err);
 		PQclear(r);
 		pg_drain(pg, st, false);
 		clear_rows(st);
@@ -1343,6 +1363,18 @@ static void pg_finalize(struct crm_stmt *base)
 	free(st);
 }
 
+/* What crm_store_changes reads: not rows, as on SQLite, but the
+ * statements sent since the connection opened that may write, and the
+ * failures (a failed statement aborts the transaction, which must then
+ * roll back): two equal readings mean nothing was written or refused in
+ * between. */
+static int64_t pg_changes(struct crm_store *s)
+{
+	struct pg *pg = (struct pg *)s;
+
+	return pg->writes + pg->nerrors;
+}
+
 static int64_t pg_last_id(struct crm_store *s, struct crm_err *err)
 {
 	struct crm_stmt *st = pg_prepare(s, "SELECT lastval()", err);
@@ -1406,7 +1438,7 @@ static int copy_flush(struct pg_copy *c, struct crm_err *err)
 	PGconn *conn = ((struct pg *)c->base.s)->conn;
 
 	if (c->buf.len && PQputCopyData(conn, c->buf.s, (int)c->buf.len) != 1)
-		return pg_error(conn, NULL, err);
+		return pg_error((struct pg *)c->base.s, NULL, err);
 	c->buf.len = 0;
 	return 0;
 }
@@ -1420,6 +1452,7 @@ static int pg_copy_row(struct crm_copy *base, const char *const *values,
 		return crm_err_set(err, c->errcode, "%s", c->errbuf);
 	if (!c->open && copy_start(c, err) < 0)
 		return -1;
+	((struct pg *)base->s)->writes++;
 	for (size_t i = 0; i < c->ncols; i++) {
 		const char *v = values[i];
 
@@ -1457,10 +1490,10 @@ static int copy_finish(struct pg_copy *c, struct crm_err *err)
 	c->open = false;
 	c->buf.len = 0;
 	if (PQputCopyEnd(conn, rc < 0 ? "failed" : NULL) != 1 && !rc)
-		rc = pg_error(conn, NULL, err);
+		rc = pg_error((struct pg *)c->base.s, NULL, err);
 	while ((r = PQgetResult(conn))) {
 		if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
-			rc = pg_error(conn, r, err);
+			rc = pg_error((struct pg *)c->base.s, r, err);
 		PQclear(r);
 	}
 	return rc;
@@ -1783,6 +1816,7 @@ const struct crm_store_ops crm_store_pg_ops = {
     .finalize = pg_finalize,
     .bulk = pg_bulk,
     .last_id = pg_last_id,
+    .changes = pg_changes,
     .copy_begin = pg_copy_begin,
     .copy_row = pg_copy_row,
     .copy_end = pg_copy_end,
