@@ -54,6 +54,19 @@ struct run {
 	bool hold;
 	struct crm_rec *held;
 	size_t nheld, capheld;
+	/* ... and the records of an audit batch's rows ahead are read by
+	 * several at a time while firings write nothing (record_get) */
+	struct ahead {
+		const struct crm_entity *e; /* the entity of ids */
+		int64_t *ids;		    /* each row's record, in order */
+		size_t n, at;		    /* rows; the one firing now */
+		size_t end;		    /* rows [.., end) are in rs */
+		int streak;		    /* reads in a row with no write */
+		/* crm_store_changes at the last read, plus fire's own
+		 * writes since (firing rows, not records) */
+		int64_t mark;
+		struct crm_rowset rs;
+	} ahead;
 	/* the firing whose actions run has no row yet (it is written after
 	 * them): the records they make wait here for its id */
 	bool defer;
@@ -720,6 +733,60 @@ static struct crm_stmt *firing_done(struct run *r, int64_t fid, bool pending,
 		      : crm_dbq(r->db, err, q, "is", fid, did);
 }
 
+/* Record id of e into row, as crm_entity_get. For an audit batch's row
+ * on PostgreSQL without savepoints, a read takes the records of the rows
+ * ahead too, as many as the firings in a row that wrote nothing (up to
+ * 512), and later rows find theirs there until a write other than a
+ * firing's own row makes them stale: a round trip a firing less where
+ * most firings change nothing. */
+static int record_get(struct run *r, const struct crm_entity *e, int64_t id,
+		      struct crm_row *row, struct crm_err *err)
+{
+	struct ahead *a = &r->ahead;
+	int64_t now = crm_store_changes(r->db->store), *v;
+	const struct crm_row *got;
+	size_t want, k = 0, j;
+	int rc;
+
+	if (!r->hold || a->e != e || a->at >= a->n || a->ids[a->at] != id)
+		return crm_entity_get(r->db, e, id, row, err);
+	if (now != a->mark) {
+		a->end = 0;
+		a->streak = 0;
+	} else if (a->streak < 9) {
+		a->streak++;
+	}
+	a->mark = now;
+	if (a->at < a->end) {
+		got = crm_rowset_find(&a->rs, id);
+		if (got)
+			crm_row_copy(row, got);
+		return got != NULL;
+	}
+	if (!a->streak)
+		return crm_entity_get(r->db, e, id, row, err);
+	/* the records of the next 2^streak rows, each once */
+	want = (size_t)1 << a->streak;
+	v = crm_xcalloc(want, sizeof(*v));
+	for (j = a->at; j < a->n && k < want; j++) {
+		size_t i = 0;
+
+		while (i < k && v[i] != a->ids[j])
+			i++;
+		if (i == k)
+			v[k++] = a->ids[j];
+	}
+	rc = crm_rowset_load(r->db, e, v, k, &a->rs, err);
+	free(v);
+	if (rc < 0)
+		return -1;
+	a->end = j;
+	got = crm_rowset_find(&a->rs, id);
+	if (got)
+		crm_row_copy(row, got);
+	return got != NULL;
+}
+
 /* Fire f for record id once per occurrence: conditions, then actions.
  * fresh: the caller's own read found no firing of this occurrence (a
  * time trigger's candidates, an audit row's batch), and nothing in the
@@ -732,7 +799,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	struct crm_buf no = {0}, fail = {0};
 	struct crm_flow_ctx ctx = {0};
 	struct crm_row row;
-	int64_t fid = 0, change = 0;
+	int64_t fid = 0, change = 0, own, acts = 0;
 	int rc = -1, h;
 	bool defer;
 
@@ -742,7 +809,8 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	if (h != 0)
 		return h < 0 ? -1 : 0;
 	crm_row_init(&row, f->e);
-	h = crm_entity_get(r->db, f->e, id, &row, err);
+	own = crm_store_changes(r->db->store);
+	h = record_get(r, f->e, id, &row, err);
 	if (h < 0 || (r->nheld && lines_flush(r, true) < 0)) {
 		rc = -1;
 		goto out;
@@ -791,8 +859,10 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 				    NULL, 0, true, &fid, err) < 0)
 		goto out;
 	r->defer = defer;
+	acts = crm_store_changes(r->db->store);
 	h = apply_actions(r, f, id, &row, fid, occ, depth, &ctx, &fail, &change,
 			  err);
+	acts = crm_store_changes(r->db->store) - acts;
 	r->defer = false;
 	if (h < 0)
 		goto out;
@@ -846,6 +916,8 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	rc = 0;
 out:
+	/* the firing's own rows leave the records read ahead as they are */
+	r->ahead.mark += crm_store_changes(r->db->store) - own - acts;
 	ctx_release(&ctx);
 	crm_row_release(&row);
 	crm_buf_release(&no);
@@ -1120,6 +1192,25 @@ static void audit_filter(struct crm_db *db, const struct crm_flows *fs,
 	crm_buf_adds(sql, ")");
 }
 
+/* The records of batch l's rows, for record_get: of the entity of the
+ * first update or tag flow (0 for another entity's rows). */
+static void ahead_set(struct run *r, const struct audit_list *l)
+{
+	struct ahead *a = &r->ahead;
+
+	a->e = NULL;
+	for (size_t j = 0; !a->e && j < r->fs->n; j++)
+		if (r->fs->v[j].trigger.kind == CRM_FLOW_ON_UPDATE ||
+		    r->fs->v[j].trigger.kind == CRM_FLOW_ON_TAG)
+			a->e = r->fs->v[j].e;
+	a->ids = crm_xrealloc(a->ids, (l->n + 1) * sizeof(*a->ids));
+	for (size_t i = 0; a->e && i < l->n; i++)
+		a->ids[i] =
+		    strcmp(l->v[i].entity, a->e->name) ? 0 : l->v[i].record;
+	a->n = a->e ? l->n : 0;
+	a->at = a->end = 0;
+}
+
 /* One batch of the audit rows after the cursor that a flow may want (at
  * most 5000, so memory stays bounded however long the log): 1 when the
  * cursor moved (to the last update row there was when the batch was read,
@@ -1170,12 +1261,15 @@ static int audit_batch(struct run *r, struct crm_err *err)
 	crm_binds_release(&b);
 	if (rc == 0 && l.n == 5000)
 		end = l.v[l.n - 1].id;
+	if (rc == 0 && r->hold)
+		ahead_set(r, &l);
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		struct audit_row *a = &l.v[i];
 		json_t *before = NULL, *after = NULL;
 		bool parsed = false;
 		int d = -2;
 
+		r->ahead.at = i;
 		for (size_t j = 0; rc == 0 && j < fs->n; j++) {
 			const struct crm_flow *f = &fs->v[j];
 			struct crm_buf why = {0};
@@ -1223,6 +1317,7 @@ static int audit_batch(struct run *r, struct crm_err *err)
 		if (rc == 0)
 			rc = crm_check_interrupt(err);
 	}
+	r->ahead.n = 0;
 	if (rc == 0 && cursor_set(r->db, "audit", end, err) < 0)
 		rc = -1;
 	for (size_t i = 0; i < l.n; i++) {
@@ -1810,6 +1905,7 @@ out:
 		 * lines already handed on are not handed again (the run up
 		 * to the firing that failed is the same) */
 		r.restart = r.fast = r.hold = false;
+		r.ahead.n = 0;
 		r.skip = r.reported;
 		r.reported = 0;
 		r.nmade = 0;
@@ -1820,6 +1916,8 @@ out:
 	free(r.imp);
 	free(r.made);
 	free(r.held);
+	free(r.ahead.ids);
+	crm_rowset_release(&r.ahead.rs);
 	where_stmts_free(&r);
 	crm_rec_release(&r.rec);
 	return rc;
