@@ -67,6 +67,16 @@ struct run {
 		int64_t mark;
 		struct crm_rowset rs;
 	} ahead;
+	/* ... and a flow's where conditions come with its record's read
+	 * (cond_read): cval[i] for condition i of flow cf, record cid */
+	struct cond_read {
+		const struct crm_flow *f;
+		struct crm_stmt *st;
+	} * cr;
+	size_t ncr, capcr;
+	const struct crm_flow *cf;
+	int64_t cid;
+	int *cval;
 	/* the firing whose actions run has no row yet (it is written after
 	 * them): the records they make wait here for its id */
 	bool defer;
@@ -86,6 +96,13 @@ static void where_stmts_free(struct run *r)
 	free(r->ws);
 	r->ws = NULL;
 	r->nws = r->capws = 0;
+	for (size_t i = 0; i < r->ncr; i++)
+		crm_stmt_finalize(r->cr[i].st);
+	free(r->cr);
+	free(r->cval);
+	r->cr = NULL;
+	r->cval = NULL;
+	r->ncr = r->capcr = 0;
 }
 
 static const struct crm_import_opts update_opts = {
@@ -282,7 +299,10 @@ static int cond_holds(struct run *r, struct crm_db *db,
 
 	switch (c->kind) {
 	case CRM_FLOW_COND_WHERE: {
-		int h = where_holds(r, db, f->e, id, &c->where, err);
+		/* read with the record (cond_read), else asked now */
+		int h = r && r->cf == f && r->cid == id
+			    ? r->cval[c - f->cond]
+			    : where_holds(r, db, f->e, id, &c->where, err);
 		struct crm_cond pc;
 
 		if (h < 0)
@@ -787,6 +807,78 @@ static int record_get(struct run *r, const struct crm_entity *e, int64_t id,
 	return got != NULL;
 }
 
+/* Record id of f's entity into row, as crm_entity_get, with f's where
+ * conditions in the same statement (PostgreSQL without savepoints: a
+ * round trip a firing less); their answers for cond_holds in r->cval. 1
+ * read, 0 no such record, -1 error. */
+static int cond_read(struct run *r, const struct crm_flow *f, int64_t id,
+		     struct crm_row *row, struct crm_err *err)
+{
+	const struct crm_entity *e = f->e;
+	struct cond_read *c = NULL;
+	int rc, k;
+
+	for (size_t i = 0; i < r->ncr; i++)
+		if (r->cr[i].f == f)
+			c = &r->cr[i];
+	if (!c) {
+		struct crm_buf sql = {0};
+		struct crm_binds b = {0};
+		struct crm_stmt *st = NULL;
+
+		crm_buf_adds(&sql, "SELECT ");
+		crm_entity_select_list_db(r->db, e, &sql);
+		rc = 0;
+		for (size_t i = 0; rc == 0 && i < f->ncond; i++) {
+			if (f->cond[i].kind != CRM_FLOW_COND_WHERE)
+				continue;
+			crm_buf_addf(&sql,
+				     ", CASE WHEN EXISTS (SELECT 1 FROM %s "
+				     "WHERE id = ?1",
+				     e->table);
+			rc = crm_filter_where(r->db, e, &f->cond[i].where, &sql,
+					      &b, err);
+			crm_buf_adds(&sql, ") THEN 1 ELSE 0 END");
+		}
+		crm_buf_addf(&sql, " FROM %s WHERE id = ?1", e->table);
+		if (rc == 0)
+			st = crm_db_stmt(r->db, sql.s, err);
+		if (st) /* the conditions' values stay bound */
+			crm_binds_bind(&b, st, 2);
+		crm_binds_release(&b);
+		crm_buf_release(&sql);
+		if (!st)
+			return -1;
+		r->cr = crm_xgrow(r->cr, &r->capcr, r->ncr + 1, sizeof(*r->cr));
+		c = &r->cr[r->ncr++];
+		*c = (struct cond_read){f, st};
+	}
+	crm_stmt_bind_int(c->st, 1, id);
+	rc = crm_stmt_step(c->st, err);
+	if (rc > 0) {
+		crm_row_read(row, c->st);
+		r->cval =
+		    crm_xrealloc(r->cval, (f->ncond + 1) * sizeof(*r->cval));
+		k = crm_stmt_ncols(c->st);
+		for (size_t i = f->ncond; i-- > 0;)
+			if (f->cond[i].kind == CRM_FLOW_COND_WHERE)
+				r->cval[i] = (int)crm_stmt_int(c->st, --k);
+		r->cf = f;
+		r->cid = id;
+	}
+	crm_stmt_reset(c->st);
+	return rc;
+}
+
+/* Whether f has a where condition. */
+static bool has_where(const struct crm_flow *f)
+{
+	for (size_t i = 0; i < f->ncond; i++)
+		if (f->cond[i].kind == CRM_FLOW_COND_WHERE)
+			return true;
+	return false;
+}
+
 /* Fire f for record id once per occurrence: conditions, then actions.
  * fresh: the caller's own read found no firing of this occurrence (a
  * time trigger's candidates, an audit row's batch), and nothing in the
@@ -810,7 +902,8 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		return h < 0 ? -1 : 0;
 	crm_row_init(&row, f->e);
 	own = crm_store_changes(r->db->store);
-	h = record_get(r, f->e, id, &row, err);
+	h = r->hold && has_where(f) ? cond_read(r, f, id, &row, err)
+				    : record_get(r, f->e, id, &row, err);
 	if (h < 0 || (r->nheld && lines_flush(r, true) < 0)) {
 		rc = -1;
 		goto out;
@@ -835,6 +928,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	}
 	h = conds_hold(r, r->db, f, &row, &no, err);
+	r->cf = NULL; /* the answers read with the record are used */
 	if (h < 0)
 		goto out;
 	if (h == 0) {
@@ -916,6 +1010,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	rc = 0;
 out:
+	r->cf = NULL;
 	/* the firing's own rows leave the records read ahead as they are */
 	r->ahead.mark += crm_store_changes(r->db->store) - own - acts;
 	ctx_release(&ctx);
