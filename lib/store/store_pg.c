@@ -51,6 +51,9 @@ struct pg {
 	char (*what)[64]; /* each one's "cannot update TABLE", or "" */
 	int64_t *tags;	  /* and crm_store_tag's number as it was sent */
 	long *markof;	  /* the note a result fills (see pg_mark), or -1 */
+	/* the statement a result prepares: not prepared unless it succeeds
+	 * (a failure before it in the pipeline skips it) */
+	struct pg_stmt **prepof;
 	int depth; /* savepoints open, besides the transaction's crm_tx */
 	/* the first failure among them: the transaction is aborted from
 	 * there on, so every later failure in it reports this one */
@@ -410,6 +413,8 @@ static void read_pending(struct pg *pg)
 		while ((r = PQgetResult(pg->conn))) {
 			ExecStatusType t = PQresultStatus(r);
 
+			if (pg->prepof[i] && t != PGRES_COMMAND_OK)
+				pg->prepof[i]->name[0] = '\0';
 			if (t == PGRES_TUPLES_OK && pg->markof[i] >= 0)
 				fill_mark(pg, pg->markof[i], r);
 			else if (t != PGRES_COMMAND_OK &&
@@ -479,19 +484,21 @@ static int pipe_in(struct pg *pg, struct crm_err *err)
 }
 
 /* One more result held back, of a statement that did what (or that
- * fills note mark); at PIPE_MAX read them all, so that neither side's
- * buffers fill. */
+ * fills note mark, or prepares prep); at PIPE_MAX read them all, so that
+ * neither side's buffers fill. */
 static int held_as(struct pg *pg, const char *what, long mark,
-		   struct crm_err *err)
+		   struct pg_stmt *prep, struct crm_err *err)
 {
 	if (!pg->what) {
 		pg->what = crm_xcalloc(PIPE_MAX, sizeof(*pg->what));
 		pg->tags = crm_xcalloc(PIPE_MAX, sizeof(*pg->tags));
 		pg->markof = crm_xcalloc(PIPE_MAX, sizeof(*pg->markof));
+		pg->prepof = crm_xcalloc(PIPE_MAX, sizeof(*pg->prepof));
 	}
 	snprintf(pg->what[pg->npending], sizeof(*pg->what), "%s", what);
 	pg->tags[pg->npending] = *what ? pg->base.tag : 0;
 	pg->markof[pg->npending] = mark;
+	pg->prepof[pg->npending] = prep;
 	if (++pg->npending < PIPE_MAX)
 		return 0;
 	settle(pg);
@@ -500,7 +507,7 @@ static int held_as(struct pg *pg, const char *what, long mark,
 
 static int held(struct pg *pg, const char *what, struct crm_err *err)
 {
-	return held_as(pg, what, -1, err);
+	return held_as(pg, what, -1, NULL, err);
 }
 
 /* statement text starting with word (then a space) */
@@ -633,6 +640,7 @@ static void pg_close(struct crm_store *s)
 	free(pg->what);
 	free(pg->tags);
 	free(pg->markof);
+	free(pg->prepof);
 	seq_forget(pg);
 
 	PQfreeCancel(pg->cancel);
@@ -837,7 +845,7 @@ static int prepare_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 		if (!ok)
 			return pg_fail(pg, NULL, err);
 		memcpy(st->name, name, sizeof(name));
-		return held(pg, "", err);
+		return held_as(pg, "", -1, st, err);
 	}
 	r = PQprepare(pg->conn, name, st->sql, st->nparams, types);
 	free(types);
@@ -1343,6 +1351,9 @@ static void pg_finalize(struct crm_stmt *base)
 	struct pg *pg = (struct pg *)base->s;
 
 	pg_reset(base);
+	for (size_t i = 0; i < pg->npending; i++)
+		if (pg->prepof[i] == st)
+			pg->prepof[i] = NULL;
 	if (st->name[0]) {
 		char sql[48];
 		struct crm_err ignored;
@@ -1640,7 +1651,7 @@ static int mark_later(struct pg *pg, const char *name, struct crm_err *err)
 		return -1;
 	if (!send_query(pg, st))
 		return pg_fail(pg, NULL, err);
-	return held_as(pg, "", (long)pg->nmarks - 1, err);
+	return held_as(pg, "", (long)pg->nmarks - 1, NULL, err);
 }
 
 static int pg_mark(struct crm_store *s, const char *name, struct crm_err *err)
