@@ -204,3 +204,22 @@ RETURN o || r; END\$\$"
 	fi
 fi
 done_testing() { echo "1..$tap_n"; }
+# pg_scratch_db: for a t099-pg-* script that runs both engines itself, a
+# database of its own on $CRM_TEST_PG (its connection string in $PGDB,
+# dropped at exit); without $CRM_TEST_PG the script skips and ends here.
+pg_scratch_db() {
+	if [ -z "${CRM_TEST_PG:-}" ]; then
+		skip "CRM_TEST_PG not set (make check-pg runs this on PostgreSQL)"
+		done_testing
+		exit 0
+	fi
+	pg_scratch="crm_scratch_$$_$(date +%s)"
+	case $CRM_TEST_PG in
+	*://*\?*) PGDB="$CRM_TEST_PG&dbname=$pg_scratch" ;;
+	*://*) PGDB="$CRM_TEST_PG?dbname=$pg_scratch" ;;
+	*) PGDB="$CRM_TEST_PG dbname=$pg_scratch" ;;
+	esac
+	trap 'psql "$CRM_TEST_PG" -X -q -c "DROP DATABASE IF EXISTS $pg_scratch" >/dev/null 2>&1; rm -rf "$T"' EXIT
+	check "create the test database $pg_scratch" psql "$CRM_TEST_PG" -X -q \
+		-v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_scratch"
+}
