@@ -591,6 +591,8 @@ static int lines_flush(struct run *r, bool handed)
 		crm_rec_release(&r->held[i]);
 	}
 	r->nheld = 0;
+	if (rc < 0) /* the output's failure: a run again would not help */
+		r->hold = false;
 	return rc;
 }
 
