@@ -54,6 +54,6 @@ for engine in sqlite pg; do
 	sql "SELECT record_id, count(*) FROM crm_audit WHERE entity = 'deal' AND after LIKE '%seen%' GROUP BY record_id ORDER BY record_id"
 	cp "$T/sql" "$T/$engine.audit"
 done
-compare "$T/sqlite.deals" "$T/pg.deals" "the deals' tags as on SQLite"
-compare "$T/sqlite.audit" "$T/pg.audit" "one tag write each for deals 9 and 10, as on SQLite"
+compare "$T/sqlite.deals" "$T/pg.deals" "the deals' tags the same on SQLite and PostgreSQL"
+compare "$T/sqlite.audit" "$T/pg.audit" "one tag write each for deals 9 and 10, the same on SQLite and PostgreSQL"
 done_testing

@@ -79,7 +79,7 @@ task,4,done,task 4 'call bad d' for lee; tags +called
 task,5,done,task 5 'call ok e' for kim; tags +called
 X
 compare "$T/want" "$T/pg.run" "PostgreSQL: each firing's line once, in order, the refused ones failed"
-compare "$T/sqlite.run" "$T/pg.run" "the run's output as on SQLite"
+compare "$T/sqlite.run" "$T/pg.run" "the run's output the same on SQLite and PostgreSQL"
 cat >"$T/want" <<'X'
 record,status,error
 1,failed,actions[2] set: cannot update: refused by a trigger
@@ -91,8 +91,8 @@ record,status,error
 5,done,
 X
 compare "$T/want" "$T/pg.errors" "PostgreSQL: the refused firings failed with the database's reason"
-compare "$T/sqlite.errors" "$T/pg.errors" "the firings' errors as on SQLite"
-compare "$T/sqlite.act" "$T/pg.act" "the tasks and their ids as on SQLite (the failed firings' tasks undone, the sequence set back)"
+compare "$T/sqlite.errors" "$T/pg.errors" "the firings' errors the same on SQLite and PostgreSQL"
+compare "$T/sqlite.act" "$T/pg.act" "the tasks and their ids the same on SQLite and PostgreSQL (the failed firings' tasks undone, the sequence set back)"
 compare "$T/sqlite.deals" "$T/pg.deals" "the deals as on SQLite (no tag or probability of a failed firing; the next deal's id)"
 compare "$T/sqlite.log" "$T/pg.log" "the firings, their ids and change sets as on SQLite"
 compare "$T/sqlite.made" "$T/pg.made" "crm_flow_made as on SQLite"
