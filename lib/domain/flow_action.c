@@ -288,6 +288,33 @@ static int64_t ref_of(const struct crm_row *row, const char *field)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
+/* What a's link to ctx's own record needs of crm_activity_log (#25): no
+ * look-up (ctx->row was read in this transaction), and no touch when its
+ * last_activity_at, in the form the touch writes, is at or past the
+ * activity's (a task dated at it). */
+static void own_link(struct crm_flow_ctx *ctx, struct crm_activity *a)
+{
+	const char *last = crm_row_get(ctx->row, "last_activity_at");
+	char form[CRM_TIME_LEN], at[CRM_TIME_LEN];
+	struct crm_err e;
+	crm_time t;
+	long k;
+
+	for (k = 1; k < (long)crm_activity_nlinks &&
+		    strcmp(crm_activity_links[k].entity, ctx->e->name);
+	     k++)
+		;
+	if (k == (long)crm_activity_nlinks)
+		return; /* a contact's (its company comes with the look-up) */
+	a->known |= 1u << k;
+	if (!last || !a->occurred_at || crm_datetime_parse(last, &t, &e) < 0 ||
+	    strcmp(crm_datetime_format(t, form), last) ||
+	    crm_datetime_parse(a->occurred_at, &t, &e) < 0 ||
+	    strcmp(crm_datetime_format(t, at), last) > 0)
+		return;
+	a->untouched |= 1u << k;
+}
+
 /* Log an activity for ctx's record: a task when task is set. */
 static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 			  struct crm_err *err)
@@ -356,6 +383,7 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 	a.lead_id = !strcmp(e, "lead") ? ctx->record_id : 0;
 	a.deal_id = !strcmp(e, "deal") ? ctx->record_id : 0;
 	a.ticket_id = !strcmp(e, "ticket") ? ctx->record_id : 0;
+	own_link(ctx, &a);
 	if (crm_activity_log(ctx->db, &a, &id, err) < 0)
 		goto out;
 	/* the caller's key: what makes it findable, and once */
