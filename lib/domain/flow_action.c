@@ -85,25 +85,25 @@ static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
 {
 	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, false, err);
 	enum crm_import_action a;
-	struct crm_buf note = {0};
 	va_list ap;
-	char id[32];
+	char id[CRM_INT_LEN];
 
 	if (!im)
 		return -1;
-	snprintf(id, sizeof(id), "%lld", (long long)ctx->record_id);
-	crm_rec_set(rec, "id", id, CRM_STR);
+	crm_rec_set(rec, "id", crm_fmt_int(id, ctx->record_id), CRM_STR);
 	/* ctx->row is the record as read for this action, in this
 	 * transaction (apply_actions): the importer need not read it again */
 	crm_importer_known(im, ctx->row);
 	if (crm_importer_apply(im, rec, NULL, &a, err) < 0)
 		return -1;
+	/* appended as crm_flow_did does, without formatting it twice */
+	if (ctx->did.len)
+		crm_buf_adds(&ctx->did, "; ");
 	va_start(ap, fmt);
-	crm_buf_vaddf(&note, fmt, ap);
+	crm_buf_vaddf(&ctx->did, fmt, ap);
 	va_end(ap);
-	crm_flow_did(ctx, "%s%s", crm_buf_str(&note),
-		     a == CRM_UPDATED ? "" : " (unchanged)");
-	crm_buf_release(&note);
+	if (a != CRM_UPDATED)
+		crm_buf_adds(&ctx->did, " (unchanged)");
 	return 0;
 }
 
