@@ -491,7 +491,7 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 		  const char *occ, const char *why, const char *status,
 		  const char *did, const char *error, int depth)
 {
-	char n[32];
+	char n[CRM_INT_LEN];
 
 	if (!r->o->fn)
 		return 0;
@@ -503,14 +503,14 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 	crm_rec_clear(&r->rec);
 	crm_rec_adds(&r->rec, "flow", f->name);
 	crm_rec_adds(&r->rec, "entity", f->e->name);
-	snprintf(n, sizeof(n), "%lld", (long long)id);
+	crm_fmt_int(n, id);
 	crm_rec_add(&r->rec, "record", 6, n, strlen(n), CRM_RAW);
 	crm_rec_adds(&r->rec, "occurrence", occ);
 	crm_rec_adds(&r->rec, "why", why);
 	crm_rec_adds(&r->rec, "status", status);
 	crm_rec_adds(&r->rec, "did", did && *did ? did : NULL);
 	crm_rec_adds(&r->rec, "error", error);
-	snprintf(n, sizeof(n), "%d", depth);
+	crm_fmt_int(n, depth);
 	crm_rec_add(&r->rec, "depth", 5, n, strlen(n), CRM_RAW);
 	return r->o->fn(&r->rec, r->o->arg);
 }
@@ -995,9 +995,13 @@ static bool audit_matches(const struct crm_flow *f, json_t *before,
 		ok = from && !strcmp(from, t->from);
 	if (ok && t->to)
 		ok = to && !strcmp(to, t->to);
-	if (ok)
-		crm_buf_addf(why, "%s: %s -> %s", t->field, from ? from : "",
-			     to ? to : "");
+	if (ok) { /* "field: from -> to", a firing's why (no vsnprintf) */
+		crm_buf_adds(why, t->field);
+		crm_buf_adds(why, ": ");
+		crm_buf_adds(why, from ? from : "");
+		crm_buf_adds(why, " -> ");
+		crm_buf_adds(why, to ? to : "");
+	}
 	free(from);
 	free(to);
 	return ok;
@@ -1175,10 +1179,11 @@ static int audit_batch(struct run *r, struct crm_err *err)
 			dlast = d;
 			if (d < 0)
 				rc = -1;
-			crm_buf_addf(&why, " (change %lld)",
-				     (long long)a->change);
-			snprintf(occ, sizeof(occ), "audit:%lld",
-				 (long long)a->id);
+			crm_buf_adds(&why, " (change ");
+			crm_buf_adds(&why, crm_fmt_int(occ, a->change));
+			crm_buf_adds(&why, ")");
+			memcpy(occ, "audit:", 6);
+			crm_fmt_int(occ + 6, a->id);
 			if (rc == 0)
 				rc = fire(r, f, a->record, occ, why.s, d,
 					  f->trigger.field || f->trigger.tag,
@@ -1418,8 +1423,12 @@ static int time_flows(struct run *r, struct crm_err *err)
 				if (due > r->db->now)
 					continue;
 				crm_flow_trigger_describe(f, &why);
-				crm_buf_addf(&why, " (%s %s): due %s", t->field,
-					     l.v[k].v,
+				crm_buf_adds(&why, " (");
+				crm_buf_adds(&why, t->field);
+				crm_buf_adds(&why, " ");
+				crm_buf_adds(&why, l.v[k].v);
+				crm_buf_adds(&why, "): due ");
+				crm_buf_adds(&why,
 					     crm_datetime_format(due, ds));
 				rc = fire(r, f, l.v[k].id, l.v[k].v, why.s, 0,
 					  false, true, err);
