@@ -290,8 +290,9 @@ static int64_t ref_of(const struct crm_row *row, const char *field)
 
 /* What a's link to ctx's own record needs of crm_activity_log (#25): no
  * look-up (ctx->row was read in this transaction), and no touch when its
- * last_activity_at, in the form the touch writes, is at or past the
- * activity's (a task dated at it). */
+ * last_activity_at is at or past the activity's (a task dated at it): the
+ * touch's own test, decided here on two values in the form it writes, so
+ * that byte order is the database's order (a PostgreSQL collation too). */
 static void own_link(struct crm_flow_ctx *ctx, struct crm_activity *a)
 {
 	const char *last = crm_row_get(ctx->row, "last_activity_at");
