@@ -85,25 +85,25 @@ static int write_fields(struct crm_flow_ctx *ctx, struct crm_rec *rec,
 {
 	struct crm_importer *im = crm_flow_importer(ctx, ctx->e, false, err);
 	enum crm_import_action a;
-	struct crm_buf note = {0};
 	va_list ap;
-	char id[32];
+	char id[CRM_INT_LEN];
 
 	if (!im)
 		return -1;
-	snprintf(id, sizeof(id), "%lld", (long long)ctx->record_id);
-	crm_rec_set(rec, "id", id, CRM_STR);
+	crm_rec_set(rec, "id", crm_fmt_int(id, ctx->record_id), CRM_STR);
 	/* ctx->row is the record as read for this action, in this
 	 * transaction (apply_actions): the importer need not read it again */
 	crm_importer_known(im, ctx->row);
 	if (crm_importer_apply(im, rec, NULL, &a, err) < 0)
 		return -1;
+	/* appended as crm_flow_did does, without formatting it twice */
+	if (ctx->did.len)
+		crm_buf_adds(&ctx->did, "; ");
 	va_start(ap, fmt);
-	crm_buf_vaddf(&note, fmt, ap);
+	crm_buf_vaddf(&ctx->did, fmt, ap);
 	va_end(ap);
-	crm_flow_did(ctx, "%s%s", crm_buf_str(&note),
-		     a == CRM_UPDATED ? "" : " (unchanged)");
-	crm_buf_release(&note);
+	if (a != CRM_UPDATED)
+		crm_buf_adds(&ctx->did, " (unchanged)");
 	return 0;
 }
 
@@ -288,6 +288,34 @@ static int64_t ref_of(const struct crm_row *row, const char *field)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
+/* What a's link to ctx's own record needs of crm_activity_log (#25): no
+ * look-up (ctx->row was read in this transaction), and no touch when its
+ * last_activity_at is at or past the activity's (a task dated at it): the
+ * touch's own test, decided here on two values in the form it writes, so
+ * that byte order is the database's order (a PostgreSQL collation too). */
+static void own_link(struct crm_flow_ctx *ctx, struct crm_activity *a)
+{
+	const char *last = crm_row_get(ctx->row, "last_activity_at");
+	char form[CRM_TIME_LEN], at[CRM_TIME_LEN];
+	struct crm_err e;
+	crm_time t;
+	long k;
+
+	for (k = 1; k < (long)crm_activity_nlinks &&
+		    strcmp(crm_activity_links[k].entity, ctx->e->name);
+	     k++)
+		;
+	if (k == (long)crm_activity_nlinks)
+		return; /* a contact's (its company comes with the look-up) */
+	a->known |= 1u << k;
+	if (!last || !a->occurred_at || crm_datetime_parse(last, &t, &e) < 0 ||
+	    strcmp(crm_datetime_format(t, form), last) ||
+	    crm_datetime_parse(a->occurred_at, &t, &e) < 0 ||
+	    strcmp(crm_datetime_format(t, at), last) > 0)
+		return;
+	a->untouched |= 1u << k;
+}
+
 /* Log an activity for ctx's record: a task when task is set. */
 static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 			  struct crm_err *err)
@@ -356,11 +384,7 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 	a.lead_id = !strcmp(e, "lead") ? ctx->record_id : 0;
 	a.deal_id = !strcmp(e, "deal") ? ctx->record_id : 0;
 	a.ticket_id = !strcmp(e, "ticket") ? ctx->record_id : 0;
-	/* the firing's own record was read in this transaction: its link is
-	 * not looked up again (a round trip a task on PostgreSQL) */
-	for (unsigned k = 1; k < crm_activity_nlinks; k++)
-		if (!strcmp(e, crm_activity_links[k].entity))
-			a.known = 1u << k;
+	own_link(ctx, &a);
 	if (crm_activity_log(ctx->db, &a, &id, err) < 0)
 		goto out;
 	/* the caller's key: what makes it findable, and once */

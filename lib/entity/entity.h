@@ -436,8 +436,9 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
  * through every write since (the rows apply gave back). That apply takes
  * it instead of reading the record by its id again; an apply of another
  * id, or of an importer not keyed on id, looks it up as before. old must
- * stay until that apply returns. */
-void crm_importer_known(struct crm_importer *im, const struct crm_row *old);
+ * stay until that apply returns; the apply uses its values in place (not
+ * a copy) and gives them back as they were, its touched flags cleared. */
+void crm_importer_known(struct crm_importer *im, struct crm_row *old);
 void crm_importer_free(struct crm_importer *im);
 
 /* Update the selected rows with the record set (field -> value; "" clears)

@@ -102,8 +102,9 @@ struct crm_importer {
 	bool took_id; /* the failed INSERT took the sequence's next id */
 	struct crm_stmt *ins_id; /* block_insert's */
 	struct crm_copy *copy;
-	int64_t next_id, end_id;     /* the block's next id and its end */
-	const struct crm_row *known; /* crm_importer_known, for one apply */
+	int64_t next_id, end_id; /* the block's next id and its end */
+	struct crm_row *known;	 /* crm_importer_known, for one apply */
+	struct crm_row *lent;	 /* known, its contents in old meanwhile */
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
@@ -1312,26 +1313,45 @@ static int id_used(struct crm_importer *im, int64_t id, struct crm_err *err)
 	return rc;
 }
 
-/* Apply the input record in, read into im->p. */
-void crm_importer_known(struct crm_importer *im, const struct crm_row *old)
+void crm_importer_known(struct crm_importer *im, struct crm_row *old)
 {
 	im->known = old;
 }
 
+static void row_swap(struct crm_row *a, struct crm_row *b)
+{
+	struct crm_row t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
 /* Whether the record to apply is the one crm_importer_known gave (then in
- * im->old, as lookup leaves it); the known row is used once. */
+ * im->old, as lookup leaves it); the known row is used once. Its contents
+ * are lent to im->old, not copied (a copy of every value was an eighth of
+ * a flow's tag action, #25), until give_back. */
 static bool known(struct crm_importer *im)
 {
-	const struct crm_row *k = im->known;
+	struct crm_row *k = im->known;
 	const char *id = im->p.in.v[0];
 
 	im->known = NULL;
-	if (!k || !id || im->nkeys != 1 || im->keyfield[0] != 0 ||
-	    strtoll(id, NULL, 10) != crm_row_id(k))
+	if (!k || k->e != im->e || !id || im->nkeys != 1 ||
+	    im->keyfield[0] != 0 || strtoll(id, NULL, 10) != crm_row_id(k))
 		return false;
-	crm_row_copy(&im->old, k);
+	row_swap(&im->old, k);
+	im->lent = k;
 	memset(im->old.touched, 0, im->e->nfields * sizeof(*im->old.touched));
 	return true;
+}
+
+/* The lent row's contents back to the caller (before apply's out copy:
+ * the caller may have given the same row as out). */
+static void give_back(struct crm_importer *im)
+{
+	if (im->lent)
+		row_swap(&im->old, im->lent);
+	im->lent = NULL;
 }
 
 static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
@@ -1484,6 +1504,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 		return -1;
 done:
 	im->applied++;
+	give_back(im);
 	if (out)
 		crm_row_copy(out, row);
 	return 0;
@@ -1493,9 +1514,15 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 		       struct crm_row *out, enum crm_import_action *action,
 		       struct crm_err *err)
 {
-	if (read_input(im, in, &im->p, &im->tmp, err) < 0)
+	int rc;
+
+	if (read_input(im, in, &im->p, &im->tmp, err) < 0) {
+		im->known = NULL;
 		return -1;
-	return apply_parsed(im, in, out, action, err);
+	}
+	rc = apply_parsed(im, in, out, action, err);
+	give_back(im); /* after a failure */
+	return rc;
 }
 
 /* Reading ahead: the slots' data are struct parsed, filled by read_input

@@ -5,7 +5,9 @@
 
 #include "util.h"
 
-void crm_stmt_vbindf(struct crm_stmt *st, const char *fmt, va_list ap)
+/* borrowed: the text values outlive the statement's use (one step) */
+static void bindf(struct crm_stmt *st, const char *fmt, va_list ap,
+		  bool borrowed)
 {
 	for (int i = 0; fmt[i]; i++) {
 		int64_t v;
@@ -25,9 +27,16 @@ void crm_stmt_vbindf(struct crm_stmt *st, const char *fmt, va_list ap)
 			crm_stmt_bind_double(st, i + 1, va_arg(ap, double));
 			break;
 		default:
-			crm_stmt_bind_text(st, i + 1, va_arg(ap, const char *));
+			(borrowed ? crm_stmt_bind_text_borrowed
+				  : crm_stmt_bind_text)(
+			    st, i + 1, va_arg(ap, const char *));
 		}
 	}
+}
+
+void crm_stmt_vbindf(struct crm_stmt *st, const char *fmt, va_list ap)
+{
+	bindf(st, fmt, ap, false);
 }
 
 void crm_stmt_bindf(struct crm_stmt *st, const char *fmt, ...)
@@ -47,12 +56,13 @@ char *crm_stmt_dup(struct crm_stmt *st, int col)
 }
 
 static struct crm_stmt *vprepare(struct crm_db *db, struct crm_err *err,
-				 const char *sql, const char *fmt, va_list ap)
+				 const char *sql, const char *fmt, va_list ap,
+				 bool borrowed)
 {
 	struct crm_stmt *st = crm_db_stmt_cached(db, sql, err);
 
 	if (st)
-		crm_stmt_vbindf(st, fmt, ap);
+		bindf(st, fmt, ap, borrowed);
 	return st;
 }
 
@@ -63,7 +73,7 @@ struct crm_stmt *crm_dbq(struct crm_db *db, struct crm_err *err,
 	va_list ap;
 
 	va_start(ap, fmt);
-	st = vprepare(db, err, sql, fmt, ap);
+	st = vprepare(db, err, sql, fmt, ap, false);
 	va_end(ap);
 	return st;
 }
@@ -73,7 +83,9 @@ struct crm_stmt *crm_dbq(struct crm_db *db, struct crm_err *err,
 static int vstep(struct crm_db *db, struct crm_err *err, int64_t *v, char **s,
 		 const char *sql, const char *fmt, va_list ap)
 {
-	struct crm_stmt *st = vprepare(db, err, sql, fmt, ap);
+	/* stepped and reset here, while the caller's values live; the
+	 * next use of the cached statement clears its bindings first */
+	struct crm_stmt *st = vprepare(db, err, sql, fmt, ap, true);
 	int rc;
 
 	if (!st)
@@ -145,7 +157,7 @@ int crm_dbq_each(struct crm_db *db, struct crm_err *err,
 	va_list ap;
 
 	va_start(ap, fmt);
-	st = vprepare(db, err, sql, fmt, ap);
+	st = vprepare(db, err, sql, fmt, ap, false);
 	va_end(ap);
 	if (!st)
 		return -1;
@@ -180,7 +192,7 @@ int crm_dbq_rows(struct crm_db *db, struct crm_err *err, void *v, size_t *n,
 	va_list ap;
 
 	va_start(ap, fmt);
-	st = vprepare(db, err, sql, fmt, ap);
+	st = vprepare(db, err, sql, fmt, ap, false);
 	va_end(ap);
 	if (!st)
 		return -1;
@@ -196,7 +208,7 @@ int crm_dbq_row(struct crm_db *db, struct crm_err *err,
 	int rc = -1;
 
 	va_start(ap, fmt);
-	st = vprepare(db, err, sql, fmt, ap);
+	st = vprepare(db, err, sql, fmt, ap, false);
 	va_end(ap);
 	if (st) {
 		rc = crm_stmt_step(st, err);

@@ -198,6 +198,16 @@ void crm_stmt_bind_text(struct crm_stmt *st, int i, const char *v)
 		st->ops->bind_null(st, i);
 }
 
+void crm_stmt_bind_text_borrowed(struct crm_stmt *st, int i, const char *v)
+{
+	if (!v)
+		st->ops->bind_null(st, i);
+	else if (st->ops->bind_borrowed)
+		st->ops->bind_borrowed(st, i, v, strlen(v));
+	else
+		st->ops->bind_textn(st, i, v, strlen(v));
+}
+
 void crm_stmt_bind_textn(struct crm_stmt *st, int i, const char *v, size_t n)
 {
 	if (v)

@@ -80,6 +80,11 @@ void crm_stmt_bind_double(struct crm_stmt *st, int i, double v);
 void crm_stmt_bind_text(struct crm_stmt *st, int i, const char *v);
 void crm_stmt_bind_textn(struct crm_stmt *st, int i, const char *v, size_t n);
 void crm_stmt_bind_null(struct crm_stmt *st, int i);
+/* Bind text that the statement may use without a copy (SQLite): v must
+ * stay as it is until the statement is reset and its bindings cleared,
+ * as a one-shot crm_dbq_step or crm_dbq_run does within its call (the
+ * copy and its free were a tenth of a flow firing's INSERT). */
+void crm_stmt_bind_text_borrowed(struct crm_stmt *st, int i, const char *v);
 /* The number of parameters the statement takes (the largest ?NNN). */
 int crm_stmt_nparams(const struct crm_stmt *st);
 /* Run the statement or fetch its next row: 1 a row is ready, 0 done,

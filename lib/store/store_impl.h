@@ -18,6 +18,9 @@ struct crm_store_ops {
 	void (*bind_int)(struct crm_stmt *st, int i, int64_t v);
 	void (*bind_double)(struct crm_stmt *st, int i, double v);
 	void (*bind_textn)(struct crm_stmt *st, int i, const char *v, size_t n);
+	/* not copied (NULL: bind_textn): crm_stmt_bind_text_borrowed */
+	void (*bind_borrowed)(struct crm_stmt *st, int i, const char *v,
+			      size_t n);
 	void (*bind_null)(struct crm_stmt *st, int i);
 	int (*step)(struct crm_stmt *st, struct crm_err *err);
 	int (*ncols)(const struct crm_stmt *st);

@@ -230,6 +230,12 @@ static void lite_bind_textn(struct crm_stmt *st, int i, const char *v, size_t n)
 	sqlite3_bind_text64(ST(st), i, v, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+static void lite_bind_borrowed(struct crm_stmt *st, int i, const char *v,
+			       size_t n)
+{
+	sqlite3_bind_text64(ST(st), i, v, n, SQLITE_STATIC, SQLITE_UTF8);
+}
+
 static void lite_bind_null(struct crm_stmt *st, int i)
 {
 	sqlite3_bind_null(ST(st), i);
@@ -526,6 +532,7 @@ const struct crm_store_ops crm_store_sqlite_ops = {
     .bind_int = lite_bind_int,
     .bind_double = lite_bind_double,
     .bind_textn = lite_bind_textn,
+    .bind_borrowed = lite_bind_borrowed,
     .bind_null = lite_bind_null,
     .step = lite_step,
     .ncols = lite_ncols,
