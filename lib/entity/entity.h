@@ -407,6 +407,12 @@ struct crm_import_opts {
 			    void *arg);
 	void (*check_wrote)(const struct crm_row *old,
 			    const struct crm_row *row, void *arg);
+	/* An update's audit row waits, for one statement of
+	 * CRM_AUDIT_ROWS (crm_db_audit_rows), the rest written by
+	 * crm_importer_flush: for a caller that writes them itself before
+	 * anything reads crm_audit and before it commits (escalation on
+	 * PostgreSQL, one statement a row before) */
+	bool audit_later;
 };
 
 /* Records crm_entity_import reads ahead for check_ahead at most. */
@@ -438,6 +444,8 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
  * id, or of an importer not keyed on id, looks it up as before. old must
  * stay until that apply returns. */
 void crm_importer_known(struct crm_importer *im, const struct crm_row *old);
+/* Write what the importer keeps back (audit_later's rows). 0 or -1. */
+int crm_importer_flush(struct crm_importer *im, struct crm_err *err);
 void crm_importer_free(struct crm_importer *im);
 
 /* Update the selected rows with the record set (field -> value; "" clears)

@@ -104,6 +104,12 @@ struct crm_importer {
 	struct crm_copy *copy;
 	int64_t next_id, end_id;     /* the block's next id and its end */
 	const struct crm_row *known; /* crm_importer_known, for one apply */
+	/* o->audit_later: the update audit rows not yet written */
+	struct {
+		int64_t *id;
+		char **before, **after;
+		size_t n, cap, bcap, acap;
+	} audit;
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
@@ -481,6 +487,57 @@ static int write_row(struct crm_db *db, struct crm_stmt *st,
 	return 0;
 }
 
+static void audit_clear(struct crm_importer *im)
+{
+	for (size_t i = 0; i < im->audit.n; i++) {
+		free(im->audit.before[i]);
+		free(im->audit.after[i]);
+	}
+	im->audit.n = 0;
+}
+
+int crm_importer_flush(struct crm_importer *im, struct crm_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < im->audit.n; i += CRM_AUDIT_ROWS)
+		rc = crm_db_audit_rows(im->db, im->e->name, "update",
+				       im->audit.n - i < CRM_AUDIT_ROWS
+					   ? im->audit.n - i
+					   : CRM_AUDIT_ROWS,
+				       im->audit.id + i, im->audit.before + i,
+				       im->audit.after + i, err);
+	audit_clear(im);
+	return rc;
+}
+
+/* An update's audit row: written now, or kept (o->audit_later; bj and
+ * aj then the importer's). */
+static int audit_update(struct crm_importer *im, char *bj, char *aj,
+			struct crm_err *err)
+{
+	int64_t id = crm_row_id(&im->old);
+	int rc;
+
+	if (!im->o->audit_later) {
+		rc = crm_db_audit(im->db, im->e->name, id, "update", bj, aj,
+				  err);
+		free(bj);
+		free(aj);
+		return rc;
+	}
+	im->audit.id = crm_xgrow(im->audit.id, &im->audit.cap, im->audit.n + 1,
+				 sizeof(*im->audit.id));
+	im->audit.before = crm_xgrow(im->audit.before, &im->audit.bcap,
+				     im->audit.n + 1, sizeof(char *));
+	im->audit.after = crm_xgrow(im->audit.after, &im->audit.acap,
+				    im->audit.n + 1, sizeof(char *));
+	im->audit.id[im->audit.n] = id;
+	im->audit.before[im->audit.n] = bj;
+	im->audit.after[im->audit.n++] = aj;
+	return im->audit.n >= CRM_AUDIT_ROWS ? crm_importer_flush(im, err) : 0;
+}
+
 void crm_importer_free(struct crm_importer *im)
 {
 	if (!im)
@@ -509,6 +566,10 @@ void crm_importer_free(struct crm_importer *im)
 	crm_row_release(&im->old);
 	crm_row_release(&im->row);
 	crm_buf_release(&im->tmp);
+	audit_clear(im);
+	free(im->audit.id);
+	free(im->audit.before);
+	free(im->audit.after);
 	free(im);
 }
 
@@ -1432,14 +1493,8 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			return -1;
 		bj = crm_row_image(&im->old);
 		aj = crm_row_diff(&im->old, row);
-		if (crm_db_audit(im->db, e->name, crm_row_id(&im->old),
-				 "update", bj, aj, err) < 0) {
-			free(bj);
-			free(aj);
+		if (audit_update(im, bj, aj, err) < 0)
 			return -1;
-		}
-		free(bj);
-		free(aj);
 		if (update_row(im, row, err) < 0)
 			return -1;
 		bloom_note(im, row);
