@@ -306,8 +306,8 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 {
 #define INS                                                                    \
 	ACT_INS                                                                \
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "   \
-	    "?14)"
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "       \
+	"?14)"
 	/* SQLite: RETURNING costs more than asking for the last rowid (a
 	 * third of the insert, measured); PostgreSQL: it saves a round trip
 	 * to lastval(), and only a caller that wants the id gets it: without

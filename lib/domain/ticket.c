@@ -993,6 +993,9 @@ struct agents {
 	struct crm_strv name;
 	int64_t *count;
 	size_t cap;
+	/* the run's importer, whose held UPDATEs (update_later) are written
+	 * before an agent is counted, or NULL */
+	struct crm_importer *im;
 };
 
 /* Counts of team t's agents into count, from the kept ones where known. */
@@ -1012,6 +1015,8 @@ static int kept_counts(struct crm_db *db, const struct crm_sla *s,
 			struct crm_sla_team one = {
 			    .agents = {&t->agents.v[a], 1, 1}};
 
+			if (ag->im && crm_importer_flush(ag->im, err) < 0)
+				return -1;
 			k = (long)ag->name.n;
 			ag->count =
 			    crm_xgrow(ag->count, &ag->cap, ag->name.n + 1,
@@ -1376,7 +1381,8 @@ static int actx_open(struct actx *x, struct crm_db *db, const char *command,
 				      .mode = CRM_UPDATE_ONLY,
 				      .keys = "id",
 				      .force = true,
-				      .audit_later = batch};
+				      .audit_later = batch,
+				      .update_later = batch};
 	x->db = db;
 	x->batch = batch;
 	crm_rec_init(&x->set);
@@ -1759,8 +1765,9 @@ static int escalate_ticket(struct actx *x, int64_t id, crm_time at,
 }
 
 /* Escalation on PostgreSQL: write what the chunk's levels held back
- * (x->batch). The touches go after the tickets' UPDATEs, which leave
- * last_activity_at alone: the held row had it already (touch). */
+ * (x->batch): its activities, undo rows and UPDATEs (merged a ticket),
+ * then the touches. The UPDATEs leave last_activity_at alone: the held
+ * row had it already (touch). */
 static int batch_flush(struct actx *x, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
@@ -1806,6 +1813,16 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 		goto out;
 	x.ag = &ag;
 	x.held = true;
+	ag.im = x.batch ? x.im : NULL;
+	/* PostgreSQL: every statement from here reads or writes a chunk's
+	 * tickets by id (an agent's by assignee), or inserts; the planner
+	 * made the held UPDATEs' join (json_populate_recordset, 100 rows to
+	 * it) a hash join over a scan of all tickets (20,000: a statement
+	 * of 128 rows, each a primary key probe). For this transaction
+	 * only, as lead assign does. */
+	if (x.batch &&
+	    crm_db_exec(db, "SET LOCAL enable_seqscan = off", err) < 0)
+		goto out;
 	while (i < sc->n) {
 		size_t n = 0, end = i;
 

@@ -413,6 +413,12 @@ struct crm_import_opts {
 	 * anything reads crm_audit and before it commits (escalation on
 	 * PostgreSQL, one statement a row before) */
 	bool audit_later;
+	/* An update's UPDATE waits too (a record's later updates merged
+	 * into it), for one statement per set of fields changed among
+	 * CRM_AUDIT_ROWS records, the rest written by crm_importer_flush:
+	 * for a caller that flushes before anything reads the records (and
+	 * on PostgreSQL only: json_populate_recordset) */
+	bool update_later;
 };
 
 /* Records crm_entity_import reads ahead for check_ahead at most. */

@@ -1,7 +1,8 @@
 #!/bin/bash
 # crm-ticket sla --escalate writing a run's rows in batches (on
 # PostgreSQL the escalation activities and the undo rows 128 to a
-# statement, the tickets' last_activity_at one statement a chunk of 256):
+# statement, the tickets' UPDATEs merged a ticket and 128 tickets' to a
+# statement, their last_activity_at one statement a chunk of 256):
 # 300 tickets, a third of them escalating four levels in one run, so the
 # batches and chunks end mid-ticket. The activities' ids follow the
 # levels' order, the undo rows each ticket's updates in order (each
@@ -19,7 +20,7 @@ cat >"$T/sla.json" <<'X'
      "escalations": [
        {"name": "page", "after": "0m", "action": "notify", "to": "lead"},
        {"name": "up", "target": "resolution", "after": "0m",
-        "action": "reassign", "team": "tier2"}]},
+        "action": "reassign", "to": "ann"}]},
     {"name": "standard",
      "targets": {"first_reply": "2h", "resolution": "8h"},
      "escalations": [
@@ -32,13 +33,15 @@ cat >"$T/sla.json" <<'X'
 }
 X
 P=(--policies "$T/sla.json")
-# every third ticket high: raised to urgent, it then takes the urgent
-# policy's two levels (four in all); the others three
+# every third ticket high (1, 4, ...): raised to urgent, it then takes
+# the urgent policy's two levels (four in all), the last one assigning
+# it to ann by name, before the first pick of a tier2 agent (ticket 2)
+# counts her tickets; the others three
 {
 	echo "external_id,subject,priority,team,created_at"
 	for i in $(seq 1 300); do
 		p=normal
-		[ $((i % 3)) = 0 ] && p=high
+		[ $((i % 3)) = 1 ] && p=high
 		echo "x$i,t$i,$p,support,2026-11-23T08:00:00Z"
 	done
 } >"$T/t.csv"
@@ -65,7 +68,7 @@ check "a second run at the same time writes nothing" db_same once
 for i in $(seq 1 300); do
 	echo "$i|notify first_reply was due 2026-11-23T10:00:00Z"
 	echo "$i|raise first_reply was due 2026-11-23T10:00:00Z"
-	if [ $((i % 3)) = 0 ]; then
+	if [ $((i % 3)) = 1 ]; then
 		echo "$i|page first_reply was due 2026-11-23T09:00:00Z"
 		echo "$i|up resolution was due 2026-11-23T12:00:00Z"
 	else
@@ -77,9 +80,9 @@ compare "$T/want" "$T/sql" "activities: ids in the levels' order"
 sql "SELECT id, ticket_id, subject, owner FROM activities WHERE id BETWEEN
   127 AND 130 ORDER BY id"
 cat >"$T/want" <<'X'
-127|39|SLA first_reply breached: notify lead|lead
-128|39|SLA first_reply breached: priority high -> urgent|
-129|39|SLA first_reply breached: notify lead|lead
+127|38|SLA resolution breached: reassigned to bob in team tier2|bob
+128|39|SLA first_reply breached: notify lead|lead
+129|39|SLA first_reply breached: priority normal -> high|
 130|39|SLA resolution breached: reassigned to ann in team tier2|ann
 X
 compare "$T/want" "$T/sql" "activities either side of a batch"
@@ -100,16 +103,42 @@ sql "SELECT a.id, a.record_id, json_extract(a.before, '$.priority'),
   crm_audit a WHERE a.id BETWEEN 127 AND 130 OR a.record_id IN (150, 256)
   ORDER BY a.id"
 cat >"$T/want" <<'X'
-127|64|normal|standard|support|2026-11-23T17:00:00Z|{"first_reply_breached":"1","priority":"high","resolution_breached":"1"}
-128|64|high|standard|support|2026-11-23T17:00:00Z|{"assignee":"bob","status":"open","team":"tier2"}
+127|64|high|standard|support|2026-11-23T17:00:00Z|{"first_reply_breached":"1","first_reply_due":"2026-11-23T09:00:00Z","priority":"urgent","resolution_breached":"1","resolution_due":"2026-11-23T12:00:00Z","sla_policy":"urgent"}
+128|64|urgent|urgent|support|2026-11-23T17:00:00Z|{"assignee":"ann","status":"open"}
 129|65|normal|standard|support|2026-11-23T17:00:00Z|{"first_reply_breached":"1","priority":"high","resolution_breached":"1"}
-130|65|high|standard|support|2026-11-23T17:00:00Z|{"assignee":"ann","status":"open","team":"tier2"}
-299|150|high|standard|support|2026-11-24T09:00:00Z|{"first_reply_breached":"1","first_reply_due":"2026-11-23T09:00:00Z","priority":"urgent","resolution_breached":"1","resolution_due":"2026-11-23T12:00:00Z","sla_policy":"urgent"}
-300|150|urgent|urgent|support|2026-11-24T09:00:00Z|{"assignee":"bob","status":"open","team":"tier2"}
-511|256|normal|standard|support|2026-11-23T17:00:00Z|{"first_reply_breached":"1","priority":"high","resolution_breached":"1"}
-512|256|high|standard|support|2026-11-23T17:00:00Z|{"assignee":"bob","status":"open","team":"tier2"}
+130|65|high|standard|support|2026-11-23T17:00:00Z|{"assignee":"bob","status":"open","team":"tier2"}
+299|150|normal|standard|support|2026-11-24T09:00:00Z|{"first_reply_breached":"1","priority":"high","resolution_breached":"1"}
+300|150|high|standard|support|2026-11-24T09:00:00Z|{"assignee":"bob","status":"open","team":"tier2"}
+511|256|high|standard|support|2026-11-23T17:00:00Z|{"first_reply_breached":"1","first_reply_due":"2026-11-23T09:00:00Z","priority":"urgent","resolution_breached":"1","resolution_due":"2026-11-23T12:00:00Z","sla_policy":"urgent"}
+512|256|urgent|urgent|support|2026-11-23T17:00:00Z|{"assignee":"ann","status":"open"}
 X
 compare "$T/want" "$T/sql" "undo rows' images either side of a batch"
+
+# the tickets as their levels left them (on PostgreSQL a ticket's
+# UPDATEs merged into one, 128 tickets' to a statement per set of fields)
+sql "SELECT priority, sla_policy, status, team, assignee,
+  first_reply_breached, resolution_breached, updated_at, count(*) FROM
+  tickets GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5"
+cat >"$T/want" <<'X'
+high|standard|open|tier2|ann|1|1|2026-11-23T17:00:00Z|50
+high|standard|open|tier2|bob|1|1|2026-11-23T17:00:00Z|150
+urgent|urgent|open|support|ann|1|1|2026-11-23T17:00:00Z|100
+X
+compare "$T/want" "$T/sql" "tickets: what their levels wrote"
+sql "SELECT id, priority, sla_policy, assignee, first_reply_due,
+  resolution_due FROM tickets WHERE id IN (127, 128, 129, 130, 255, 256,
+  257, 258) ORDER BY id"
+cat >"$T/want" <<'X'
+127|urgent|urgent|ann|2026-11-23T09:00:00Z|2026-11-23T12:00:00Z
+128|high|standard|bob|2026-11-23T10:00:00Z|2026-11-23T16:00:00Z
+129|high|standard|ann|2026-11-23T10:00:00Z|2026-11-23T16:00:00Z
+130|urgent|urgent|ann|2026-11-23T09:00:00Z|2026-11-23T12:00:00Z
+255|high|standard|ann|2026-11-23T10:00:00Z|2026-11-23T16:00:00Z
+256|urgent|urgent|ann|2026-11-23T09:00:00Z|2026-11-23T12:00:00Z
+257|high|standard|bob|2026-11-23T10:00:00Z|2026-11-23T16:00:00Z
+258|high|standard|bob|2026-11-23T10:00:00Z|2026-11-23T16:00:00Z
+X
+compare "$T/want" "$T/sql" "tickets either side of a batch and of a chunk"
 
 sql "SELECT last_activity_at, count(*), min(id), max(id) FROM tickets
   GROUP BY 1 ORDER BY 1"
