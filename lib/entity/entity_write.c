@@ -118,6 +118,11 @@ struct crm_importer {
 		json_t *vals;
 	} * later;
 	size_t nlater, caplater;
+	struct { /* their statements, one for each set of fields */
+		uint64_t set;
+		struct crm_stmt *st;
+	} later_st[CHANGED_MAX];
+	size_t nlater_st;
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
@@ -507,13 +512,19 @@ static void audit_clear(struct crm_importer *im)
 /* The UPDATE of the fields in set of every record in a JSON array of
  * objects (the table's row type reads each value as its column does). */
 static struct crm_stmt *later_stmt(struct crm_importer *im, uint64_t set,
-				   struct crm_err *err)
+				   bool *kept, struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
 	struct crm_buf sql = {0};
 	struct crm_stmt *st;
 	int k = 0;
 
+	/* kept prepared for the importer's life, up to CHANGED_MAX sets */
+	for (size_t i = 0; i < im->nlater_st; i++)
+		if (im->later_st[i].set == set) {
+			*kept = true;
+			return im->later_st[i].st;
+		}
 	crm_buf_addf(&sql, "UPDATE %s AS t SET ", e->table);
 	for (size_t i = 0; i < e->nfields; i++)
 		if (set & UINT64_C(1) << i && update_writes(im->db, e, i))
@@ -525,6 +536,11 @@ static struct crm_stmt *later_stmt(struct crm_importer *im, uint64_t set,
 		     e->table);
 	st = crm_db_stmt(im->db, sql.s, err);
 	crm_buf_release(&sql);
+	*kept = st && im->nlater_st < CHANGED_MAX;
+	if (*kept) {
+		im->later_st[im->nlater_st].set = set;
+		im->later_st[im->nlater_st++].st = st;
+	}
 	return st;
 }
 
@@ -537,6 +553,7 @@ static int later_flush(struct crm_importer *im, struct crm_err *err)
 		uint64_t set = im->later[i].set;
 		json_t *a;
 		struct crm_stmt *st;
+		bool kept;
 		char *text;
 
 		if (!set)
@@ -549,14 +566,17 @@ static int later_flush(struct crm_importer *im, struct crm_err *err)
 			}
 		text = json_dumps(a, JSON_COMPACT);
 		json_decref(a);
-		st = later_stmt(im, set, err);
+		st = later_stmt(im, set, &kept, err);
 		if (!st || !text)
 			rc = -1;
 		if (st) {
 			crm_stmt_bind_text(st, 1, text);
 			if (rc == 0 && crm_stmt_step(st, err) < 0)
 				rc = crm_err_what(err, "cannot update");
-			crm_stmt_finalize(st);
+			if (kept)
+				crm_stmt_reset(st);
+			else
+				crm_stmt_finalize(st);
 		}
 		free(text);
 	}
@@ -689,6 +709,8 @@ void crm_importer_free(struct crm_importer *im)
 	for (size_t i = 0; i < im->nlater; i++)
 		json_decref(im->later[i].vals);
 	free(im->later);
+	for (size_t i = 0; i < im->nlater_st; i++)
+		crm_stmt_finalize(im->later_st[i].st);
 	free(im->audit.id);
 	free(im->audit.before);
 	free(im->audit.after);
