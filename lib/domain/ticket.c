@@ -1173,10 +1173,10 @@ struct actx {
 	 * with the chunk). */
 	struct crm_rowset tickets;
 	/* escalation on PostgreSQL: the activities, the tickets' touches
-	 * (last_activity_at, ids) and the undo rows (the importer's
-	 * audit_later) wait for a few multi-row statements a chunk (were
-	 * one statement each: the server's work, where the hand-written
-	 * SQL makes a few set-based ones) */
+	 * (last_activity_at, ids), the undo rows and the UPDATEs (the
+	 * importer's audit_later, update_later) wait for a few multi-row
+	 * statements a chunk (were one statement each: the server's work,
+	 * where the hand-written SQL makes a few set-based ones) */
 	bool batch;
 	struct crm_activity_batch acts;
 	int64_t *touched;
