@@ -193,30 +193,38 @@ static int parse_time(const char *in, const char *field, char *out,
 	return 0;
 }
 
-int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
-		     int64_t *id, struct crm_err *err)
-{
-#define INS                                                                    \
-	"INSERT INTO activities (type, direction, subject, body, "             \
-	"occurred_at, owner, channel, due_at, contact_id, company_id, "        \
-	"lead_id, deal_id, ticket_id, created_at, updated_at) VALUES "         \
-	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)"
-	/* SQLite: RETURNING costs more than asking for the last rowid (a
-	 * third of the insert, measured); PostgreSQL: it saves a round trip
-	 * to lastval(), and only a caller that wants the id gets it: without
-	 * RETURNING the insert returns nothing, so store_pg.c pipelines it
-	 * (escalation's activities, 3 a ticket, waited for one by one) */
-	static const char ins[] = INS, ins_ret[] = INS " RETURNING id";
-#undef INS
-	bool pg = crm_store_engine(db->store) == CRM_STORE_PG;
-	int64_t links[5] = {a->contact_id, a->company_id, a->lead_id,
-			    a->deal_id, a->ticket_id};
-	char occurred[CRM_TIME_LEN], due[CRM_TIME_LEN], now[CRM_TIME_LEN];
-	struct crm_buf type = {0};
-	struct crm_stmt *st;
-	int rc = -1, s;
+/* An activity's values as inserted: texts (type folded, times
+ * normalized; NULL for none; pointing into a and the struct, which stays
+ * where it is) and links (0 for none; the contact's company filled
+ * in). */
+enum {
+	ACT_TYPE,
+	ACT_DIRECTION,
+	ACT_SUBJECT,
+	ACT_BODY,
+	ACT_OCCURRED,
+	ACT_OWNER,
+	ACT_CHANNEL,
+	ACT_DUE,
+	ACT_NTEXTS
+};
+struct act_values {
+	const char *text[ACT_NTEXTS];
+	int64_t link[5];
+	char occurred[CRM_TIME_LEN], due[CRM_TIME_LEN];
+	struct crm_buf type;
+};
 
-	crm_datetime_format(db->now, now);
+/* Check a and fill v with its values; release v with crm_buf_release
+ * (&v->type) whatever this returns. */
+static int activity_values(struct crm_db *db, const struct crm_activity *a,
+			   struct act_values *v, struct crm_err *err)
+{
+	*v = (struct act_values){
+	    .text = {NULL, a->direction, a->subject, a->body, v->occurred,
+		     a->owner, a->channel, a->due_at ? v->due : NULL},
+	    .link = {a->contact_id, a->company_id, a->lead_id, a->deal_id,
+		     a->ticket_id}};
 	if (!a->type || !*a->type) {
 		snprintf(err->field, sizeof(err->field), "type");
 		return crm_err_set(err, CRM_EX_DATAERR,
@@ -231,33 +239,95 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 				   a->direction);
 	}
 	if (a->occurred_at &&
-	    parse_time(a->occurred_at, "occurred_at", occurred, err) < 0)
+	    parse_time(a->occurred_at, "occurred_at", v->occurred, err) < 0)
 		return -1;
 	if (!a->occurred_at)
-		memcpy(occurred, now, sizeof(now));
-	if (a->due_at && parse_time(a->due_at, "due_at", due, err) < 0)
+		crm_datetime_format(db->now, v->occurred);
+	if (a->due_at && parse_time(a->due_at, "due_at", v->due, err) < 0)
 		return -1;
 	for (long k = 0; k < 5; k++) {
 		int64_t company;
 		int e;
 
-		if (!links[k] || (k > 0 && (a->known & 1u << k)))
+		if (!v->link[k] || (k > 0 && (a->known & 1u << k)))
 			continue;
-		e = link_exists(db, k, links[k], &company, err);
+		e = link_exists(db, k, v->link[k], &company, err);
 		if (e < 0)
 			return -1;
 		if (!e)
-			return missing_link(err, k, links[k]);
-		if (k == 0 && !links[1])
-			links[1] = company;
+			return missing_link(err, k, v->link[k]);
+		if (k == 0 && !v->link[1])
+			v->link[1] = company;
 	}
-	fold_type(a->type, &type);
-	st = crm_dbq(db, err, pg && id ? ins_ret : ins, "ssssssssIIIIIs",
-		     type.s, a->direction, a->subject, a->body, occurred,
-		     a->owner, a->channel, a->due_at ? due : NULL, links[0],
-		     links[1], links[2], links[3], links[4], now);
+	fold_type(a->type, &v->type);
+	v->text[ACT_TYPE] = v->type.s;
+	return 0;
+}
+
+/* Keep each linked record's last_activity_at current (but those a
+ * leaves untouched). */
+static int activity_touch(struct crm_db *db, const struct crm_activity *a,
+			  const struct act_values *v, struct crm_err *err)
+{
+	for (long k = 0; k < 5; k++)
+		if (v->link[k] && !(a->untouched & 1u << k) &&
+		    crm_activity_touch(db, crm_activity_links[k].column,
+				       v->link[k], v->text[ACT_OCCURRED],
+				       err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Bind an activity's texts and links from parameter p + 1 on, then now
+ * (created_at) and, for a row of ACT_ROW, now again (updated_at). */
+static void bind_values(struct crm_stmt *st, int p, const char *const *text,
+			const int64_t *link, const char *now, bool row)
+{
+	for (int c = 0; c < ACT_NTEXTS; c++)
+		crm_stmt_bind_text(st, p + 1 + c, text[c]);
+	for (int k = 0; k < 5; k++)
+		if (link[k])
+			crm_stmt_bind_int(st, p + 1 + ACT_NTEXTS + k, link[k]);
+		else
+			crm_stmt_bind_null(st, p + 1 + ACT_NTEXTS + k);
+	crm_stmt_bind_text(st, p + 14, now);
+	if (row)
+		crm_stmt_bind_text(st, p + 15, now);
+}
+
+#define ACT_INS                                                                \
+	"INSERT INTO activities (type, direction, subject, body, "             \
+	"occurred_at, owner, channel, due_at, contact_id, company_id, "        \
+	"lead_id, deal_id, ticket_id, created_at, updated_at) VALUES "
+#define ACT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
+		     int64_t *id, struct crm_err *err)
+{
+#define INS                                                                    \
+	ACT_INS                                                                \
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "       \
+	"?14)"
+	/* SQLite: RETURNING costs more than asking for the last rowid (a
+	 * third of the insert, measured); PostgreSQL: it saves a round trip
+	 * to lastval(), and only a caller that wants the id gets it: without
+	 * RETURNING the insert returns nothing, so store_pg.c pipelines it
+	 * (escalation's activities, 3 a ticket, waited for one by one) */
+	static const char ins[] = INS, ins_ret[] = INS " RETURNING id";
+#undef INS
+	bool pg = crm_store_engine(db->store) == CRM_STORE_PG;
+	char now[CRM_TIME_LEN];
+	struct act_values v;
+	struct crm_stmt *st;
+	int rc = -1, s;
+
+	crm_datetime_format(db->now, now);
+	if (activity_values(db, a, &v, err) < 0)
+		goto out;
+	st = crm_db_stmt_cached(db, pg && id ? ins_ret : ins, err);
 	if (!st)
 		goto out;
+	bind_values(st, 0, v.text, v.link, now, false);
 	s = crm_stmt_step_as(st, "cannot insert activity", err);
 	if (s > 0 && id)
 		*id = crm_stmt_int(st, 0);
@@ -266,15 +336,88 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 		goto out;
 	if (!pg && id && (*id = crm_store_last_id(db->store, err)) < 0)
 		goto out;
-	for (long k = 0; k < 5; k++)
-		if (links[k] && !(a->untouched & 1u << k) &&
-		    crm_activity_touch(db, crm_activity_links[k].column,
-				       links[k], occurred, err) < 0)
-			goto out;
-	rc = 0;
+	rc = activity_touch(db, a, &v, err);
 out:
-	crm_buf_release(&type);
+	crm_buf_release(&v.type);
 	return rc;
+}
+
+/* An activity held by crm_activity_hold: its values, the texts its
+ * own. */
+struct held_activity {
+	char *text[ACT_NTEXTS];
+	int64_t link[5];
+};
+
+int crm_activity_hold(struct crm_db *db, struct crm_activity_batch *b,
+		      const struct crm_activity *a, struct crm_err *err)
+{
+	struct act_values v;
+	struct held_activity *h;
+
+	if (activity_values(db, a, &v, err) < 0 ||
+	    activity_touch(db, a, &v, err) < 0) {
+		crm_buf_release(&v.type);
+		return -1;
+	}
+	b->v = crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*h));
+	h = (struct held_activity *)b->v + b->n++;
+	for (int c = 0; c < ACT_NTEXTS; c++)
+		h->text[c] = v.text[c] ? crm_xstrdup(v.text[c]) : NULL;
+	memcpy(h->link, v.link, sizeof(h->link));
+	crm_buf_release(&v.type);
+	return b->n >= CRM_ACTIVITY_ROWS ? crm_activity_flush(db, b, err) : 0;
+}
+
+int crm_activity_flush(struct crm_db *db, struct crm_activity_batch *b,
+		       struct crm_err *err)
+{
+	static char *whole; /* the text for CRM_ACTIVITY_ROWS, made once */
+	struct held_activity *h = b->v;
+	char now[CRM_TIME_LEN];
+	struct crm_stmt *st;
+	int rc = 0;
+
+	crm_datetime_format(db->now, now);
+	for (size_t i = 0; rc == 0 && i < b->n;) {
+		size_t n =
+		    b->n - i < CRM_ACTIVITY_ROWS ? b->n - i : CRM_ACTIVITY_ROWS;
+
+		st = crm_db_rows_stmt(db, ACT_INS, ACT_ROW, n,
+				      CRM_ACTIVITY_ROWS, &whole, err);
+		if (!st)
+			rc = -1;
+		for (size_t k = 0; st && k < n; k++)
+			bind_values(st, (int)k * 15,
+				    (const char *const *)h[i + k].text,
+				    h[i + k].link, now, true);
+		if (st &&
+		    crm_stmt_step_as(st, "cannot insert activity", err) < 0)
+			rc = -1;
+		if (st)
+			crm_db_rows_done(st, n, CRM_ACTIVITY_ROWS);
+		i += n;
+	}
+	crm_activity_batch_clear(b);
+	return rc;
+}
+
+void crm_activity_batch_clear(struct crm_activity_batch *b)
+{
+	struct held_activity *h = b->v;
+
+	for (size_t i = 0; i < b->n; i++)
+		for (int c = 0; c < ACT_NTEXTS; c++)
+			free(h[i].text[c]);
+	b->n = 0;
+}
+
+void crm_activity_batch_release(struct crm_activity_batch *b)
+{
+	crm_activity_batch_clear(b);
+	free(b->v);
+	b->v = NULL;
+	b->cap = 0;
 }
 
 /* -- import hooks ------------------------------------------------------ */

@@ -38,6 +38,27 @@ struct crm_activity {
 int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 		     int64_t *id, struct crm_err *err);
 
+/* Activities held for multi-row INSERTs (a bulk writer on PostgreSQL,
+ * where each statement is the server's work): crm_activity_hold checks
+ * and links a as crm_activity_log does (last_activity_at touched at
+ * once) and keeps its row; the rows are inserted in the order held,
+ * CRM_ACTIVITY_ROWS to a statement as they fill, the rest by
+ * crm_activity_flush (so their ids are those crm_activity_log would
+ * give, while nothing else inserts activities meanwhile). A failed
+ * INSERT fails the flush. Zero-initialized; _clear drops the rows held,
+ * _release frees all. */
+#define CRM_ACTIVITY_ROWS 128
+struct crm_activity_batch {
+	void *v; /* the rows held (activity.c) */
+	size_t n, cap;
+};
+int crm_activity_hold(struct crm_db *db, struct crm_activity_batch *b,
+		      const struct crm_activity *a, struct crm_err *err);
+int crm_activity_flush(struct crm_db *db, struct crm_activity_batch *b,
+		       struct crm_err *err);
+void crm_activity_batch_clear(struct crm_activity_batch *b);
+void crm_activity_batch_release(struct crm_activity_batch *b);
+
 /* The link columns of activities, the table each refers to and its
  * entity name. A linked table gets its last_activity_at column kept
  * current as soon as it exists and has that column (issues that add

@@ -993,6 +993,9 @@ struct agents {
 	struct crm_strv name;
 	int64_t *count;
 	size_t cap;
+	/* the run's importer, whose held UPDATEs (update_later) are written
+	 * before an agent is counted, or NULL */
+	struct crm_importer *im;
 };
 
 /* Counts of team t's agents into count, from the kept ones where known. */
@@ -1012,6 +1015,8 @@ static int kept_counts(struct crm_db *db, const struct crm_sla *s,
 			struct crm_sla_team one = {
 			    .agents = {&t->agents.v[a], 1, 1}};
 
+			if (ag->im && crm_importer_flush(ag->im, err) < 0)
+				return -1;
 			k = (long)ag->name.n;
 			ag->count =
 			    crm_xgrow(ag->count, &ag->cap, ag->name.n + 1,
@@ -1167,6 +1172,15 @@ struct actx {
 	 * id costs less than the chunk's rows (callgrind, 5,000 tickets: +3%
 	 * with the chunk). */
 	struct crm_rowset tickets;
+	/* escalation on PostgreSQL: the activities, the tickets' touches
+	 * (last_activity_at, ids), the undo rows and the UPDATEs (the
+	 * importer's audit_later, update_later) wait for a few multi-row
+	 * statements a chunk (were one statement each: the server's work,
+	 * where the hand-written SQL makes a few set-based ones) */
+	bool batch;
+	struct crm_activity_batch acts;
+	int64_t *touched;
+	size_t ntouched, tcap;
 };
 
 /* Write set (plus the id) onto ticket id, x->row then as written.
@@ -1214,9 +1228,14 @@ static int touch(struct actx *x, struct crm_err *err)
 	crm_datetime_format(x->db->now, now);
 	if (v && strcmp(v, now) >= 0)
 		return 0;
-	if (crm_activity_touch(x->db, "ticket_id", crm_row_id(&x->row), now,
-			       err) < 0)
+	if (x->batch) {
+		x->touched = crm_xgrow(x->touched, &x->tcap, x->ntouched + 1,
+				       sizeof(*x->touched));
+		x->touched[x->ntouched++] = crm_row_id(&x->row);
+	} else if (crm_activity_touch(x->db, "ticket_id", crm_row_id(&x->row),
+				      now, err) < 0) {
 		return -1;
+	}
 	set_str(&x->row, F_LAST_ACTIVITY, now);
 	return 0;
 }
@@ -1240,7 +1259,8 @@ static int log_on(struct actx *x, const char *type, const char *direction,
 	act.company_id = co ? strtoll(co, NULL, 10) : 0;
 	if (x->held)
 		act.known = act.untouched = 1u << TICKET_LINK;
-	if (crm_activity_log(x->db, &act, id, err) < 0)
+	if ((x->batch && !id ? crm_activity_hold(x->db, &x->acts, &act, err)
+			     : crm_activity_log(x->db, &act, id, err)) < 0)
 		return -1;
 	return x->held ? touch(x, err) : 0;
 }
@@ -1355,13 +1375,16 @@ static int act_one(struct actx *x, int64_t id,
 }
 
 static int actx_open(struct actx *x, struct crm_db *db, const char *command,
-		     struct crm_import_opts *o, struct crm_err *err)
+		     bool batch, struct crm_import_opts *o, struct crm_err *err)
 {
 	*o = (struct crm_import_opts){.command = command,
 				      .mode = CRM_UPDATE_ONLY,
 				      .keys = "id",
-				      .force = true};
+				      .force = true,
+				      .audit_later = batch,
+				      .update_later = batch};
 	x->db = db;
+	x->batch = batch;
 	crm_rec_init(&x->set);
 	crm_row_init(&x->row, &crm_ticket_entity);
 	x->s = crm_ticket_policies(err);
@@ -1380,6 +1403,8 @@ static void actx_close(struct actx *x)
 	free(x->run.v);
 	free(x->pend.v);
 	crm_rowset_release(&x->tickets);
+	crm_activity_batch_release(&x->acts);
+	free(x->touched);
 	crm_importer_free(x->im);
 	crm_rec_release(&x->set);
 	crm_row_release(&x->row);
@@ -1398,7 +1423,7 @@ int crm_ticket_act_in(struct crm_db *db, const int64_t *ids, size_t n,
 	*changed = 0;
 	if (left)
 		*left = 0;
-	if (actx_open(&x, db, names[a->op], &o, err) < 0)
+	if (actx_open(&x, db, names[a->op], false, &o, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		int r = act_one(&x, ids[i], a, left, err);
@@ -1739,6 +1764,37 @@ static int escalate_ticket(struct actx *x, int64_t id, crm_time at,
 	}
 }
 
+/* Escalation on PostgreSQL: write what the chunk's levels held back
+ * (x->batch): its activities, undo rows and UPDATEs (merged a ticket),
+ * then the touches. The UPDATEs leave last_activity_at alone: the held
+ * row had it already (touch). */
+static int batch_flush(struct actx *x, struct crm_err *err)
+{
+	char now[CRM_TIME_LEN];
+	struct crm_buf ids = {0};
+	int rc;
+
+	if (!x->batch)
+		return 0;
+	if (crm_activity_flush(x->db, &x->acts, err) < 0 ||
+	    crm_importer_flush(x->im, err) < 0)
+		return -1;
+	if (!x->ntouched)
+		return 0;
+	crm_store_id_list(x->db->store, &ids, x->touched, x->ntouched);
+	rc = crm_stmt_run_as(
+	    crm_dbq(x->db, err,
+		    "UPDATE tickets SET last_activity_at = ?1 "
+		    "WHERE " CRM_SQL_IN_IDS_PG(
+			"id", "?2") " AND (last_activity_at IS NULL OR "
+				    "last_activity_at < ?1)",
+		    "ss", crm_datetime_format(x->db->now, now), ids.s),
+	    "cannot update last_activity_at", err);
+	crm_buf_release(&ids);
+	x->ntouched = 0;
+	return rc;
+}
+
 static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 			struct crm_err *err)
 {
@@ -1749,14 +1805,24 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 	size_t i = 0;
 	int rc = -1;
 
-	if (actx_open(&x, db, "sla --escalate", &o, err) < 0)
+	/* PostgreSQL: the history rows of the run's updates wait, as those of
+	 * a bulk import (written before the history is read and at the
+	 * end); so do its activities, touches and undo rows (x.batch) */
+	hist.on = crm_store_engine(db->store) == CRM_STORE_PG;
+	if (actx_open(&x, db, "sla --escalate", hist.on, &o, err) < 0)
 		goto out;
 	x.ag = &ag;
 	x.held = true;
-	/* PostgreSQL: the history rows of the run's updates wait, as those of
-	 * a bulk import (written before the history is read and at the
-	 * end) */
-	hist.on = crm_store_engine(db->store) == CRM_STORE_PG;
+	ag.im = x.batch ? x.im : NULL;
+	/* PostgreSQL: every statement from here reads or writes a chunk's
+	 * tickets by id (an agent's by assignee), or inserts; the planner
+	 * made the held UPDATEs' join (json_populate_recordset, 100 rows to
+	 * it) a hash join over a scan of all tickets (20,000: a statement
+	 * of 128 rows, each a primary key probe). For this transaction
+	 * only, as lead assign does. */
+	if (x.batch &&
+	    crm_db_exec(db, "SET LOCAL enable_seqscan = off", err) < 0)
+		goto out;
 	while (i < sc->n) {
 		size_t n = 0, end = i;
 
@@ -1776,7 +1842,8 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 			if (escalate_ticket(&x, ids[k], sc->at, escalated,
 					    err) < 0)
 				goto out;
-		if (levels_flush(db, &x.pend, db->now, err) < 0)
+		if (batch_flush(&x, err) < 0 ||
+		    levels_flush(db, &x.pend, db->now, err) < 0)
 			goto out;
 		i = end;
 	}

@@ -407,6 +407,18 @@ struct crm_import_opts {
 			    void *arg);
 	void (*check_wrote)(const struct crm_row *old,
 			    const struct crm_row *row, void *arg);
+	/* An update's audit row waits, for one statement of
+	 * CRM_AUDIT_ROWS (crm_db_audit_rows), the rest written by
+	 * crm_importer_flush: for a caller that writes them itself before
+	 * anything reads crm_audit and before it commits (escalation on
+	 * PostgreSQL, one statement a row before) */
+	bool audit_later;
+	/* An update's UPDATE waits too (a record's later updates merged
+	 * into it), for one statement per set of fields changed among
+	 * CRM_AUDIT_ROWS records, the rest written by crm_importer_flush:
+	 * for a caller that flushes before anything reads the records (and
+	 * on PostgreSQL only: json_populate_recordset) */
+	bool update_later;
 };
 
 /* Records crm_entity_import reads ahead for check_ahead at most. */
@@ -439,6 +451,8 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
  * stay until that apply returns; the apply uses its values in place (not
  * a copy) and gives them back as they were, its touched flags cleared. */
 void crm_importer_known(struct crm_importer *im, struct crm_row *old);
+/* Write what the importer keeps back (audit_later's rows). 0 or -1. */
+int crm_importer_flush(struct crm_importer *im, struct crm_err *err);
 void crm_importer_free(struct crm_importer *im);
 
 /* Update the selected rows with the record set (field -> value; "" clears)

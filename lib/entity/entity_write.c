@@ -105,6 +105,25 @@ struct crm_importer {
 	int64_t next_id, end_id; /* the block's next id and its end */
 	struct crm_row *known;	 /* crm_importer_known, for one apply */
 	struct crm_row *lent;	 /* known, its contents in old meanwhile */
+	/* o->audit_later: the update audit rows not yet written */
+	struct {
+		int64_t *id;
+		char **before, **after;
+		size_t n, cap, bcap, acap;
+	} audit;
+	/* o->update_later: the UPDATEs not yet written, one a record (its
+	 * fields in set, the values an object with its id) */
+	struct held_update {
+		int64_t id;
+		uint64_t set;
+		json_t *vals;
+	} * later;
+	size_t nlater, caplater;
+	struct { /* their statements, one for each set of fields */
+		uint64_t set;
+		struct crm_stmt *st;
+	} later_st[CHANGED_MAX];
+	size_t nlater_st;
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
@@ -482,6 +501,183 @@ static int write_row(struct crm_db *db, struct crm_stmt *st,
 	return 0;
 }
 
+static void audit_clear(struct crm_importer *im)
+{
+	for (size_t i = 0; i < im->audit.n; i++) {
+		free(im->audit.before[i]);
+		free(im->audit.after[i]);
+	}
+	im->audit.n = 0;
+}
+
+/* The UPDATE of the fields in set of every record in a JSON array of
+ * objects (the table's row type reads each value as its column does). */
+static struct crm_stmt *later_stmt(struct crm_importer *im, uint64_t set,
+				   bool *kept, struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
+	int k = 0;
+
+	/* kept prepared for the importer's life, up to CHANGED_MAX sets */
+	for (size_t i = 0; i < im->nlater_st; i++)
+		if (im->later_st[i].set == set) {
+			*kept = true;
+			return im->later_st[i].st;
+		}
+	crm_buf_addf(&sql, "UPDATE %s AS t SET ", e->table);
+	for (size_t i = 0; i < e->nfields; i++)
+		if (set & UINT64_C(1) << i && update_writes(im->db, e, i))
+			crm_buf_addf(&sql, "%s%s = v.%s", k++ ? ", " : "",
+				     e->fields[i].name, e->fields[i].name);
+	crm_buf_addf(&sql,
+		     " FROM json_populate_recordset(NULL::%s, CAST(? AS "
+		     "json)) AS v WHERE t.id = v.id",
+		     e->table);
+	st = crm_db_stmt(im->db, sql.s, err);
+	crm_buf_release(&sql);
+	*kept = st && im->nlater_st < CHANGED_MAX;
+	if (*kept) {
+		im->later_st[im->nlater_st].set = set;
+		im->later_st[im->nlater_st++].st = st;
+	}
+	return st;
+}
+
+/* Write the held UPDATEs: one statement for each set of fields. */
+static int later_flush(struct crm_importer *im, struct crm_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < im->nlater; i++) {
+		uint64_t set = im->later[i].set;
+		json_t *a;
+		struct crm_stmt *st;
+		bool kept;
+		char *text;
+
+		if (!set)
+			continue; /* written with an earlier set */
+		a = json_array();
+		for (size_t j = i; j < im->nlater; j++)
+			if (im->later[j].set == set) {
+				json_array_append(a, im->later[j].vals);
+				im->later[j].set = 0;
+			}
+		text = json_dumps(a, JSON_COMPACT);
+		json_decref(a);
+		st = later_stmt(im, set, &kept, err);
+		if (!st || !text)
+			rc = -1;
+		if (st) {
+			crm_stmt_bind_text(st, 1, text);
+			if (rc == 0 && crm_stmt_step(st, err) < 0)
+				rc = crm_err_what(err, "cannot update");
+			if (kept)
+				crm_stmt_reset(st);
+			else
+				crm_stmt_finalize(st);
+		}
+		free(text);
+	}
+	for (size_t i = 0; i < im->nlater; i++)
+		json_decref(im->later[i].vals);
+	im->nlater = 0;
+	return rc;
+}
+
+/* Hold row's UPDATE of the fields in set (o->update_later), with any
+ * held before for the same record. */
+static int later_hold(struct crm_importer *im, const struct crm_row *row,
+		      uint64_t set, struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	struct held_update *h = NULL;
+
+	for (size_t i = 0; i < im->nlater && !h; i++)
+		if (im->later[i].id == crm_row_id(row))
+			h = &im->later[i];
+	if (!h) {
+		im->later = crm_xgrow(im->later, &im->caplater, im->nlater + 1,
+				      sizeof(*im->later));
+		h = &im->later[im->nlater++];
+		*h = (struct held_update){crm_row_id(row), 0, json_object()};
+		json_object_set_new(h->vals, "id",
+				    json_integer(crm_row_id(row)));
+	}
+	h->set |= set;
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *v = row->v[i];
+		json_t *j;
+
+		if (!(set & UINT64_C(1) << i))
+			continue;
+		switch (v ? e->fields[i].type : CRM_T_TEXT) {
+		case CRM_T_INT:
+		case CRM_T_REF:
+		case CRM_T_MONEY:
+		case CRM_T_BOOL: /* as bind_field binds them */
+			j = json_integer(strtoll(v, NULL, 10));
+			break;
+		case CRM_T_REAL:
+		case CRM_T_PERCENT:
+			j = json_real(strtod(v, NULL));
+			break;
+		default:
+			j = v ? json_string(v) : json_null();
+		}
+		if (!j)
+			return crm_err_set(err, CRM_EX_DATAERR,
+					   "%s: not valid UTF-8",
+					   e->fields[i].name);
+		json_object_set_new(h->vals, e->fields[i].name, j);
+	}
+	return im->nlater >= CRM_AUDIT_ROWS ? later_flush(im, err) : 0;
+}
+
+int crm_importer_flush(struct crm_importer *im, struct crm_err *err)
+{
+	int rc = later_flush(im, err);
+
+	for (size_t i = 0; rc == 0 && i < im->audit.n; i += CRM_AUDIT_ROWS)
+		rc = crm_db_audit_rows(im->db, im->e->name, "update",
+				       im->audit.n - i < CRM_AUDIT_ROWS
+					   ? im->audit.n - i
+					   : CRM_AUDIT_ROWS,
+				       im->audit.id + i, im->audit.before + i,
+				       im->audit.after + i, err);
+	audit_clear(im);
+	return rc;
+}
+
+/* An update's audit row: written now, or kept (o->audit_later; bj and
+ * aj then the importer's). */
+static int audit_update(struct crm_importer *im, char *bj, char *aj,
+			struct crm_err *err)
+{
+	int64_t id = crm_row_id(&im->old);
+	int rc;
+
+	if (!im->o->audit_later) {
+		rc = crm_db_audit(im->db, im->e->name, id, "update", bj, aj,
+				  err);
+		free(bj);
+		free(aj);
+		return rc;
+	}
+	im->audit.id = crm_xgrow(im->audit.id, &im->audit.cap, im->audit.n + 1,
+				 sizeof(*im->audit.id));
+	im->audit.before = crm_xgrow(im->audit.before, &im->audit.bcap,
+				     im->audit.n + 1, sizeof(char *));
+	im->audit.after = crm_xgrow(im->audit.after, &im->audit.acap,
+				    im->audit.n + 1, sizeof(char *));
+	im->audit.id[im->audit.n] = id;
+	im->audit.before[im->audit.n] = bj;
+	im->audit.after[im->audit.n++] = aj;
+	return im->audit.n >= CRM_AUDIT_ROWS ? crm_importer_flush(im, err) : 0;
+}
+
 void crm_importer_free(struct crm_importer *im)
 {
 	if (!im)
@@ -510,6 +706,15 @@ void crm_importer_free(struct crm_importer *im)
 	crm_row_release(&im->old);
 	crm_row_release(&im->row);
 	crm_buf_release(&im->tmp);
+	audit_clear(im);
+	for (size_t i = 0; i < im->nlater; i++)
+		json_decref(im->later[i].vals);
+	free(im->later);
+	for (size_t i = 0; i < im->nlater_st; i++)
+		crm_stmt_finalize(im->later_st[i].st);
+	free(im->audit.id);
+	free(im->audit.before);
+	free(im->audit.after);
 	free(im);
 }
 
@@ -1130,6 +1335,8 @@ static int update_row(struct crm_importer *im, struct crm_row *row,
 				 : write_row(im->db, im->upd, row, false, err);
 	if (withheld_check(im->db, row, err) < 0)
 		return -1;
+	if (im->o->update_later && !(set & CHANGED_CUSTOM))
+		return later_hold(im, row, set, err);
 	crm_stmt_reset(st);
 	for (size_t i = 0; i < e->nfields; i++)
 		if (set & UINT64_C(1) << i && update_writes(im->db, e, i))
@@ -1452,14 +1659,8 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			return -1;
 		bj = crm_row_image(&im->old);
 		aj = crm_row_diff(&im->old, row);
-		if (crm_db_audit(im->db, e->name, crm_row_id(&im->old),
-				 "update", bj, aj, err) < 0) {
-			free(bj);
-			free(aj);
+		if (audit_update(im, bj, aj, err) < 0)
 			return -1;
-		}
-		free(bj);
-		free(aj);
 		if (update_row(im, row, err) < 0)
 			return -1;
 		bloom_note(im, row);

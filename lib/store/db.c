@@ -612,34 +612,55 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 	return 0;
 }
 
+struct crm_stmt *crm_db_rows_stmt(struct crm_db *db, const char *head,
+				  const char *row, size_t n, size_t full,
+				  char **kept, struct crm_err *err)
+{
+	struct crm_buf sql = {0};
+	struct crm_stmt *st;
+	bool keep = n == full;
+
+	if (!keep || !*kept) {
+		crm_buf_adds(&sql, head);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				crm_buf_addc(&sql, ',');
+			crm_buf_adds(&sql, row);
+		}
+		if (keep)
+			*kept = crm_buf_detach(&sql);
+	}
+	/* a whole batch's statement stays prepared (the cache is keyed by
+	 * the text's address) */
+	st = keep ? crm_db_stmt_cached(db, *kept, err)
+		  : crm_db_stmt(db, sql.s, err);
+	crm_buf_release(&sql);
+	return st;
+}
+
+void crm_db_rows_done(struct crm_stmt *st, size_t n, size_t full)
+{
+	if (n == full)
+		crm_stmt_reset(st);
+	else
+		crm_stmt_finalize(st);
+}
+
 int crm_db_audit_rows(struct crm_db *db, const char *entity, const char *action,
 		      size_t n, const int64_t *ids, char *const *before_json,
 		      char *const *after_json, struct crm_err *err)
 {
-	struct crm_buf sql = {0};
+	static char *whole; /* the text for CRM_AUDIT_ROWS, made once */
 	struct crm_stmt *st;
 	struct crm_err e;
 	int rc;
 
 	if (!n)
 		return 0;
-	static char *whole; /* the text for CRM_AUDIT_ROWS, made once */
-	bool keep = n == CRM_AUDIT_ROWS;
-
-	if (!keep || !whole) {
-		crm_buf_adds(&sql, "INSERT INTO crm_audit (change_id, entity, "
-				   "record_id, action, before, after) VALUES ");
-		for (size_t i = 0; i < n; i++)
-			crm_buf_adds(&sql,
-				     i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
-		if (keep)
-			whole = crm_buf_detach(&sql);
-	}
-	/* a whole batch's statement stays prepared (the cache is keyed by
-	 * the text's address) */
-	st = keep ? crm_db_stmt_cached(db, whole, err)
-		  : crm_db_stmt(db, sql.s, err);
-	crm_buf_release(&sql);
+	st = crm_db_rows_stmt(db,
+			      "INSERT INTO crm_audit (change_id, entity, "
+			      "record_id, action, before, after) VALUES ",
+			      "(?,?,?,?,?,?)", n, CRM_AUDIT_ROWS, &whole, err);
 	if (!st)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -653,10 +674,7 @@ int crm_db_audit_rows(struct crm_db *db, const char *entity, const char *action,
 		crm_stmt_bind_text(st, p + 6, after_json[i]);
 	}
 	rc = crm_stmt_step(st, &e);
-	if (keep)
-		crm_stmt_reset(st);
-	else
-		crm_stmt_finalize(st);
+	crm_db_rows_done(st, n, CRM_AUDIT_ROWS);
 	if (rc < 0)
 		return crm_err_set(err, e.code, "cannot record the change: %s",
 				   e.msg);

@@ -131,6 +131,15 @@ int crm_db_change(struct crm_db *db, const char *command, const char *entity,
 int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 		 const char *action, const char *before_json,
 		 const char *after_json, struct crm_err *err);
+/* The statement inserting n rows: head ("INSERT INTO t (a, b) VALUES ")
+ * and n times row ("(?, ?)"). The one of full rows stays prepared: its
+ * text is made once into *kept, the caller's static (the statement cache
+ * knows a statement by its text's address). Give it back with
+ * crm_db_rows_done(st, n, full). */
+struct crm_stmt *crm_db_rows_stmt(struct crm_db *db, const char *head,
+				  const char *row, size_t n, size_t full,
+				  char **kept, struct crm_err *err);
+void crm_db_rows_done(struct crm_stmt *st, size_t n, size_t full);
 /* crm_db_audit for n records of one entity and action in one statement
  * (bulk verbs: a round trip per row on PostgreSQL); rows are written in
  * order, so their ids are those n calls give. The statement for

@@ -925,7 +925,10 @@ static bool sent_later(const struct pg *pg, const struct pg_stmt *st)
 
 static int send_later(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 {
-	if (pipe_in(pg, err) < 0 || prepare_stmt(pg, st, err) < 0)
+	/* (in again after the prepare: its result may have been the
+	 * PIPE_MAX-th held back, read with the pipeline left) */
+	if (pipe_in(pg, err) < 0 || prepare_stmt(pg, st, err) < 0 ||
+	    pipe_in(pg, err) < 0)
 		return -1;
 	if (!send_query(pg, st))
 		return pg_fail(pg, NULL, err);
@@ -1647,7 +1650,10 @@ static int mark_later(struct pg *pg, const char *name, struct crm_err *err)
 	pg->marks = crm_xgrow(pg->marks, &pg->capmarks, pg->nmarks + 1,
 			      sizeof(*pg->marks));
 	pg->marks[pg->nmarks++] = m;
-	if (pipe_in(pg, err) < 0 || prepare_stmt(pg, st, err) < 0)
+	/* (in again after the prepare: its result may have been the
+	 * PIPE_MAX-th held back, read with the pipeline left) */
+	if (pipe_in(pg, err) < 0 || prepare_stmt(pg, st, err) < 0 ||
+	    pipe_in(pg, err) < 0)
 		return -1;
 	if (!send_query(pg, st))
 		return pg_fail(pg, NULL, err);

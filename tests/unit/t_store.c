@@ -467,6 +467,40 @@ static void deferred_writes(struct crm_store *s, const char *engine)
 	CHECK(crm_store_commit(s, &err) == 0, W("pipeline: commit"));
 	CHECK_INT(count_rows(s, "SELECT count(*) FROM t_pipe"), 2,
 		  W("pipeline: both inserts committed"));
+	/* a statement prepared in the pipeline, its prepare the result that
+	 * fills it (PIPE_MAX): at one of three offsets, each a statement
+	 * prepared, run and finalized (three results) */
+	for (int off = 0; off < 3; off++) {
+		crm_store_exec(s, "DELETE FROM t_pipe", &err);
+		CHECK(crm_store_begin(s, &err) == 0, W("pipeline: begin"));
+		rc = 0;
+		for (int k = 1; k <= off; k++) {
+			crm_stmt_bind_int(ins, 1, -k);
+			crm_stmt_bind_text(ins, 2, "v");
+			rc |= crm_stmt_step(ins, &err);
+			crm_stmt_reset(ins);
+		}
+		for (int k = 1; rc == 0 && k <= 400; k++) {
+			char sql[80];
+			struct crm_stmt *one;
+
+			snprintf(sql, sizeof(sql),
+				 "INSERT INTO t_pipe (k, v) VALUES (?, 'v%d')",
+				 k);
+			one = crm_stmt_prepare(s, sql, &err);
+			if (!one) {
+				rc = -1;
+				break;
+			}
+			crm_stmt_bind_int(one, 1, k);
+			rc |= crm_stmt_step(one, &err);
+			crm_stmt_finalize(one);
+		}
+		CHECK_INT(rc, 0, W("pipeline: 400 statements prepared"));
+		CHECK_INT(count_rows(s, "SELECT count(*) FROM t_pipe"),
+			  400 + off, W("pipeline: each wrote its row"));
+		CHECK(crm_store_commit(s, &err) == 0, W("pipeline: commit"));
+	}
 	crm_stmt_finalize(ins);
 	crm_store_exec(s, "DROP TABLE t_pipe", &err);
 #undef W
