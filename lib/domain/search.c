@@ -221,7 +221,7 @@ static bool add_needle(struct crm_buf *m, const char *needle)
 	return true;
 }
 
-/* ix for noun sn on SQLite when the index is there (*has_state: the state
+/* ix for noun sn: on when it has an index on SQLite (its row in the state
  * table is), else ix->on false. */
 static int index_state(struct crm_db *db, const struct snoun *sn,
 		       struct sindex *ix, struct crm_err *err)
