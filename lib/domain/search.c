@@ -221,8 +221,8 @@ static bool add_needle(struct crm_buf *m, const char *needle)
 	return true;
 }
 
-/* ix for noun sn: on when it has an index on SQLite (its row in the state
- * table is), else ix->on false. */
+/* ix for noun sn: on, with what it covers, when the noun has an index
+ * (SQLite, a row in crm_search_state); else off. 0 or -1 with err. */
 static int index_state(struct crm_db *db, const struct snoun *sn,
 		       struct sindex *ix, struct crm_err *err)
 {

@@ -116,6 +116,26 @@ check "the undone delete is back" grep -q "contacts,5,Ann Leeway" "$T/after"
 check "the deleted contact is gone" sh -c "! grep -q 'contacts,3,' '$T/after'"
 check "the old name is not found" sh -c "! grep -q 'contacts,1,Jürgen Müller' '$T/after'"
 
+# another writer holds the lock: --reindex exits 75 past the busy
+# timeout and leaves the index as it was; a search still answers from it
+sql "SELECT noun, max_id, through_change FROM crm_search_state ORDER BY noun"
+cp "$T/sql" "$T/state"
+mkfifo "$T/fifo"
+sqlite3 -batch "$CRM_DB" <"$T/fifo" >"$T/holder" 2>&1 &
+holder=$!
+exec 3>"$T/fifo"
+echo "BEGIN IMMEDIATE; SELECT 'held';" >&3
+for _ in $(seq 1 100); do grep -q held "$T/holder" && break; sleep 0.05; done
+CRM_BUSY_TIMEOUT=200 expect_code 75 crm search --reindex
+err_has "database is busy"
+expect_code 0 crm search quillby
+out_has "contacts,6,Quinn Quillby"
+echo "COMMIT;" >&3
+exec 3>&-
+wait $holder
+sql "SELECT noun, max_id, through_change FROM crm_search_state ORDER BY noun"
+compare "$T/state" "$T/sql" "a refused --reindex leaves the index as it was"
+
 # --dry-run makes nothing; --drop-index removes it; errors
 expect_code 0 crm search --drop-index
 expect_err "removed" <<'X'
