@@ -455,6 +455,12 @@ static int spawn_plain(char *const *argv, const char *msg, int *st, int *wrote)
 	return 0;
 }
 
+static bool first_word_has(const char *cmd, int c)
+{
+	cmd += strspn(cmd, " ");
+	return memchr(cmd, c, strcspn(cmd, " ")) != NULL;
+}
+
 int crm_sendmail(const char *cmd, const char *msg, const char *then,
 		 struct crm_err *err)
 {
@@ -462,8 +468,11 @@ int crm_sendmail(const char *cmd, const char *msg, const char *then,
 	int st = -1, wrote = 0, started = 0;
 
 	/* a plain command (no quotes, redirections, variables...) runs as
-	 * the shell would run it, without a shell per message (#20) */
-	if (!strpbrk(cmd, "|&;<>()$`\\\"'*?[]#~=%{}!\t\n")) {
+	 * the shell would run it, without a shell per message (#20); an
+	 * "=" makes an assignment only in the first word ("VAR=x cmd"),
+	 * later ones are arguments ("dd of=/dev/null") */
+	if (!strpbrk(cmd, "|&;<>()$`\\\"'*?[]#~%{}!\t\n") &&
+	    !first_word_has(cmd, '=')) {
 		struct crm_strv words = {0};
 		char **av = NULL;
 

@@ -92,4 +92,18 @@ CRM_SENDMAIL="$T/no-such-sendmail -t" expect_code 75 crm-campaign run -q
 err_has "'$T/no-such-sendmail -t' failed (exit 127): the message stays queued"
 sql "SELECT status || ' ' || CASE WHEN message LIKE '%Date: Thu, 04 Jun 2026 08:15:00 +0000%' THEN 'same' ELSE 'changed' END FROM campaign_sends WHERE id = 4"
 check "still queued, as composed" test "$(cat "$T/sql")" = "queued same"
+
+# "=" in a later word is an argument (dd of=/dev/null): no shell; in the
+# first word it is an assignment: through sh
+: >"$T/calls"
+CRM_SENDMAIL="$T/sendmail -i from=news@acme.example" expect_code 0 crm-campaign run -q
+expect_code 0 crm-contact tag -q add news5 3
+sed 's/"news"/"news5"/g' "$T/flows/news.json" >"$T/flows/news5.json"
+expect_code 0 crm-flow run --flows "$T/flows" -q
+CRM_SENDMAIL="FROM=x $T/sendmail -i" expect_code 0 crm-campaign run -q
+cat >"$T/want" <<'X'
+2 -i from=news@acme.example crm-campaign
+1 -i sh
+X
+compare "$T/want" "$T/calls" "= in an argument: no shell; in the first word: through sh"
 done_testing
