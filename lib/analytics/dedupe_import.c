@@ -631,11 +631,21 @@ int crm_dupcheck_import(struct crm_db *db, const struct crm_entity *e,
 	    .input = nw->input, .line = nw->rec->line, .p = -1};
 	int done = dc->o.policy;
 
+	/* the database answers below with the importer's new rows written
+	 * (held for a multi-row INSERT until a read needs them) */
 	if (dc->all) {
-		int rc = dc->batch ? from_chunk(db, dc, nw->in, err) : 0;
+		int rc = 0;
 
-		if (rc < 0 || (!rc && ask_all(db, dc, nw->in, err) < 0))
+		if (dc->batch && dc->loaded && !dc->fetched &&
+		    crm_importer_settle(nw->im, err) < 0)
 			return -1;
+		if (dc->batch)
+			rc = from_chunk(db, dc, nw->in, err);
+		if (rc < 0 || (!rc && (crm_importer_settle(nw->im, err) < 0 ||
+				       ask_all(db, dc, nw->in, err) < 0)))
+			return -1;
+	} else if (crm_importer_settle(nw->im, err) < 0) {
+		return -1;
 	}
 	/* the first source with the likeliest: its own record on a tie */
 	for (size_t i = 0; i < dc->nsrc && r.p < 1; i++) {

@@ -350,6 +350,9 @@ struct crm_import_new {
 	const struct crm_rec *rec; /* the input record (rec->line) */
 	const char *input;	   /* the input's name */
 	int64_t target;		   /* for SKIP and UPDATE: the record */
+	/* the importer, whose held new rows a check that reads the table
+	 * writes first (crm_importer_settle); may be NULL */
+	struct crm_importer *im;
 };
 
 struct crm_import_opts {
@@ -453,6 +456,9 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 void crm_importer_known(struct crm_importer *im, struct crm_row *old);
 /* Write what the importer keeps back (audit_later's rows). 0 or -1. */
 int crm_importer_flush(struct crm_importer *im, struct crm_err *err);
+/* Write the new rows a bulk import holds back (PostgreSQL, with a check:
+ * multi-row INSERTs), before a read that must see them. 0 or -1. */
+int crm_importer_settle(struct crm_importer *im, struct crm_err *err);
 void crm_importer_free(struct crm_importer *im);
 
 /* Update the selected rows with the record set (field -> value; "" clears)

@@ -1,0 +1,99 @@
+#!/bin/bash
+# On PostgreSQL a lead import holds its new leads and writes them 128 to
+# an INSERT (the rest of a chunk in smaller ones): the ids are still
+# those of one INSERT a lead, in input order, across a batch's boundary;
+# a repeat of a lead still held folds onto it; a lead the database
+# refuses inside a batch fails the import with its own line and reason,
+# nothing written, and --reject rejects it alone. The same on SQLite.
+. "$(dirname "$0")/../lib.sh"
+
+# q SQL: the query's rows into $T/out (either engine)
+q() { sql "$1" && cp "$T/sql" "$T/out"; }
+
+expect_code 0 crm init
+# records 1-400 on lines 2-401
+awk 'BEGIN {
+	print "first_name,last_name,email"
+	r[10] = "Ann,One,ann@one.example"
+	r[20] = "Ann,Two,ann@ONE.example"	# held with Ann One: a repeat
+	r[128] = "Bo,Last,bo@b.example"		# the last of the first batch ...
+	r[129] = "Bo,Next,bo@B.example"		# ... and its repeat, next
+	r[250] = "Ed,One,ed@e.example"		# held as the next chunk ...
+	r[260] = "Ed,Two,ed@E.example"		# ... is asked: a repeat
+	r[290] = "Cy,One,cy@c.example"		# in a chunk s rest ...
+	r[300] = "Cy,Two,cy@C.example"		# ... and its repeat
+	for (i = 1; i <= 400; i++)
+		print (i in r) ? r[i] : "F" i ",L" i ",lead" i "@filler.example"
+}' >"$T/leads.csv"
+expect_code 0 crm-lead import -q "$T/leads.csv"
+q "SELECT count(*), min(id), max(id) FROM leads"
+expect_out "396 leads, ids 1-396" <<<'396|1|396'
+# record i's lead is id i less the repeats before it
+q "SELECT id, first_name, last_name, email FROM leads WHERE id IN (9, 10, 11, 19, 20, 127, 128, 129, 130, 248, 255, 256, 257, 258, 287, 288, 298, 396) ORDER BY id"
+expect_out "the ids of one INSERT a lead, in input order; repeats folded" <<'X'
+9|F9|L9|lead9@filler.example
+10|Ann|Two|ann@one.example
+11|F11|L11|lead11@filler.example
+19|F19|L19|lead19@filler.example
+20|F21|L21|lead21@filler.example
+127|Bo|Next|bo@b.example
+128|F130|L130|lead130@filler.example
+129|F131|L131|lead131@filler.example
+130|F132|L132|lead132@filler.example
+248|Ed|Two|ed@e.example
+255|F257|L257|lead257@filler.example
+256|F258|L258|lead258@filler.example
+257|F259|L259|lead259@filler.example
+258|F261|L261|lead261@filler.example
+287|Cy|Two|cy@c.example
+288|F291|L291|lead291@filler.example
+298|F302|L302|lead302@filler.example
+396|F400|L400|lead400@filler.example
+X
+q "SELECT count(*), min(lead_id), max(lead_id), count(DISTINCT lead_id) FROM lead_history WHERE command = 'create'"
+expect_out "one create history row per lead" <<<'396|1|396|396'
+
+# a lead the database refuses, inside a full batch, after a repeat of a
+# lead held in it; records 1-300 on lines 2-301, the refused one line 201
+case $CRM_DB in
+postgresql:* | postgres:*)
+	sql "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'refused by a trigger' USING ERRCODE = 'check_violation'; END\$\$; CREATE TRIGGER boom BEFORE INSERT ON leads FOR EACH ROW WHEN (NEW.first_name = 'Bad') EXECUTE FUNCTION boom()" || not_ok "create the trigger" ;;
+*) sql "CREATE TRIGGER boom BEFORE INSERT ON leads WHEN NEW.first_name = 'Bad' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" || not_ok "create the trigger" ;;
+esac
+awk 'BEGIN {
+	print "first_name,last_name,email"
+	r[140] = "Di,One,di@d.example"
+	r[150] = "Di,Two,di@D.example"
+	r[200] = "Bad,Row,bad@x.example"
+	for (i = 1; i <= 300; i++)
+		print (i in r) ? r[i] : "G" i ",M" i ",more" i "@filler.example"
+}' >"$T/more.csv"
+db_dump "$CRM_DB" "$T/before"
+run crm-lead import -q "$T/more.csv"
+check "refused: the import fails, bad data" [ "$rc" -eq 65 ]
+err_has "more.csv:201: cannot insert"
+err_has "refused by a trigger"
+db_dump "$CRM_DB" "$T/after"
+compare "$T/before" "$T/after" "refused: nothing written (leads, history, ids)"
+
+run crm-lead import -q --reject "$T/rej.csv" "$T/more.csv"
+check "--reject: exit 3 (rows rejected)" [ "$rc" -eq 3 ]
+cut -d, -f1-3 "$T/rej.csv" >"$T/out"
+expect_out "--reject: the refused row, and only it, rejected" <<'X'
+first_name,last_name,email
+Bad,Row,bad@x.example
+X
+q "SELECT count(*), min(id), max(id) FROM leads WHERE id > 396"
+expect_out "--reject: 298 leads in, ids 397-694" <<<'298|397|694'
+q "SELECT id, first_name, last_name FROM leads WHERE id IN (536, 694) ORDER BY id"
+expect_out "--reject: the repeat folded, ids in order" <<'X'
+536|Di|Two
+694|G300|M300
+X
+
+# after them, a plain import takes the next id (none lost in a batch)
+printf 'first_name,last_name,email\nN,One,n1@x.example\n' >"$T/one.csv"
+expect_code 0 crm-lead import -q "$T/one.csv"
+q "SELECT id FROM leads WHERE email = 'n1@x.example'"
+expect_out "the next lead takes id 695" <<<'695'
+done_testing
