@@ -422,6 +422,13 @@ struct crm_import_opts {
 	 * for a caller that flushes before anything reads the records (and
 	 * on PostgreSQL only: json_populate_recordset) */
 	bool update_later;
+	/* The check's promise that nothing but the importer reads or
+	 * writes the table while it runs (a lead import: its hooks write
+	 * history only). crm_entity_import on PostgreSQL with check_ahead
+	 * then holds its updates and their audit rows as audit_later and
+	 * update_later do, and writes them before each read of the table
+	 * and at its end. */
+	bool check_alone;
 };
 
 /* Records crm_entity_import reads ahead for check_ahead at most. */

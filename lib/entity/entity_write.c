@@ -115,8 +115,10 @@ struct crm_importer {
 	size_t nheld;
 	const char *ins_text[INS_SIZES]; /* INSERT of 2^k rows, interned */
 	int64_t line;			 /* the record being applied's */
-	struct crm_row *known;		 /* crm_importer_known, for one apply */
-	struct crm_row *lent; /* known, its contents in old meanwhile */
+	/* o->audit_later, o->update_later, or held for o->check_alone */
+	bool audit_later, update_later;
+	struct crm_row *known; /* crm_importer_known, for one apply */
+	struct crm_row *lent;  /* known, its contents in old meanwhile */
 	/* o->audit_later: the update audit rows not yet written */
 	struct {
 		int64_t *id;
@@ -449,9 +451,37 @@ static int held_flush(struct crm_importer *im, struct crm_err *err)
 	return rc;
 }
 
+static int later_flush(struct crm_importer *im, struct crm_err *err);
+
+/* Before a read of the table: the held new rows written, and the held
+ * UPDATEs when the import holds them for o->check_alone (a caller's
+ * update_later flushes them itself). */
+static int settle(struct crm_importer *im, struct crm_err *err)
+{
+	if (held_flush(im, err) < 0)
+		return -1;
+	return im->update_later && !im->o->update_later ? later_flush(im, err)
+							: 0;
+}
+
+/* Before record id is read back: written, when it is held (a new row,
+ * or an UPDATE held for o->check_alone). */
+static int target_settle(struct crm_importer *im, int64_t id,
+			 struct crm_err *err)
+{
+	if (im->nheld && id >= crm_row_id(&im->held[0]) &&
+	    held_flush(im, err) < 0)
+		return -1;
+	for (size_t i = 0;
+	     im->update_later && !im->o->update_later && i < im->nlater; i++)
+		if (im->later[i].id == id)
+			return later_flush(im, err);
+	return 0;
+}
+
 int crm_importer_settle(struct crm_importer *im, struct crm_err *err)
 {
-	return im ? held_flush(im, err) : 0;
+	return im ? settle(im, err) : 0;
 }
 
 /* PostgreSQL bulk import with a duplicate check, which reads the table
@@ -804,7 +834,7 @@ static int audit_update(struct crm_importer *im, char *bj, char *aj,
 	int64_t id = crm_row_id(&im->old);
 	int rc;
 
-	if (!im->o->audit_later) {
+	if (!im->audit_later) {
 		rc = crm_db_audit(im->db, im->e->name, id, "update", bj, aj,
 				  err);
 		free(bj);
@@ -956,6 +986,8 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 	im->db = db;
 	im->e = e;
 	im->o = o;
+	im->audit_later = o->audit_later;
+	im->update_later = o->update_later;
 	im->matchkey = crm_xcalloc(e->nfields, sizeof(*im->matchkey));
 	for (size_t i = 0; i < e->nfields; i++) {
 		im->matchkey[i] = -1;
@@ -1266,7 +1298,7 @@ static int probe(struct crm_importer *im, long k, const char *v, int *n,
 	if (k >= 0 && im->bloom && im->bloom[k].bits &&
 	    !crm_bloom_maybe(&im->bloom[k], v, strlen(v)))
 		return 0;
-	if (held_flush(im, err) < 0)
+	if (settle(im, err) < 0)
 		return -1;
 	crm_stmt_reset(st);
 	crm_stmt_bind_text(st, 1, v);
@@ -1291,7 +1323,7 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 
 	if (!im->bloom_tried &&
 	    (im->applied >= BLOOM_AFTER || (im->copy_ok && !im->applied)) &&
-	    (held_flush(im, err) < 0 || bloom_build(im, err) < 0))
+	    (settle(im, err) < 0 || bloom_build(im, err) < 0))
 		return -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
 		const char *v = key_value(im, k, &im->p.in);
@@ -1336,7 +1368,7 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 
 		if (!v)
 			continue;
-		if (held_flush(im, err) < 0)
+		if (settle(im, err) < 0)
 			return -1;
 		rc = crm_entity_find_identity(
 		    im->db, im->e, im->e->fields[im->keyfield[k]].name, v,
@@ -1488,7 +1520,7 @@ static int update_row(struct crm_importer *im, struct crm_row *row,
 				 : write_row(im->db, im->upd, row, false, err);
 	if (withheld_check(im->db, row, err) < 0)
 		return -1;
-	if (im->o->update_later && !(set & CHANGED_CUSTOM))
+	if (im->update_later && !(set & CHANGED_CUSTOM))
 		return later_hold(im, row, set, err);
 	crm_stmt_reset(st);
 	for (size_t i = 0; i < e->nfields; i++)
@@ -1760,8 +1792,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 		/* (a record gone since the check loaded it is inserted; one
 		 * held is written first) */
 		if (a != CRM_DUP_INSERT && nw.target &&
-		    (im->nheld && nw.target >= crm_row_id(&im->held[0]) &&
-		     held_flush(im, err) < 0))
+		    target_settle(im, nw.target, err) < 0)
 			return -1;
 		if (a != CRM_DUP_INSERT && nw.target &&
 		    (found = crm_entity_get(im->db, e, nw.target, &im->old,
@@ -2206,6 +2237,10 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	 * the check was told of */
 	if (o->check && o->check_ahead && !o->reject_open)
 		queue_init(&qu, e);
+	/* the updates and their undo rows held too, when only the import
+	 * reads the table (written before each read of it, settle) */
+	if (im->bulk && qu.q && o->check_alone)
+		im->audit_later = im->update_later = true;
 	for (;;) {
 		enum crm_import_action a;
 		bool sp = o->reject_open != NULL;
@@ -2276,7 +2311,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 			o->progress(n, o->progress_arg);
 	}
 	if (crm_check_interrupt(err) < 0 || got < 0 ||
-	    held_flush(im, err) < 0 || copy_finish(im, err) < 0 ||
+	    crm_importer_flush(im, err) < 0 || copy_finish(im, err) < 0 ||
 	    finish_columns(im, r, err) < 0)
 		goto out;
 	if (e->end && e->end(db, e, true, err) < 0)
