@@ -631,14 +631,20 @@ int crm_dupcheck_import(struct crm_db *db, const struct crm_entity *e,
 	    .input = nw->input, .line = nw->rec->line, .p = -1};
 	int done = dc->o.policy;
 
-	/* the database answers below with the importer's new rows written
-	 * (held for a multi-row INSERT until a read needs them) */
+	/* The importer holds new rows for a multi-row INSERT: the database
+	 * answers below with them written (crm_importer_settle), but for
+	 * the chunk's, which learn of them as of rows written since
+	 * (settling there cut most INSERTs short: 4,026 statements for
+	 * 172,793 leads, not 1,350) */
 	if (dc->all) {
 		int rc = 0;
 
-		if (dc->batch && dc->loaded && !dc->fetched &&
-		    crm_importer_settle(nw->im, err) < 0)
-			return -1;
+		if (dc->batch && dc->loaded && !dc->fetched) {
+			if (chunk_fetch(db, dc, err) < 0)
+				return -1;
+			dc->fetched = true;
+			crm_importer_held(nw->im);
+		}
 		if (dc->batch)
 			rc = from_chunk(db, dc, nw->in, err);
 		if (rc < 0 || (!rc && (crm_importer_settle(nw->im, err) < 0 ||

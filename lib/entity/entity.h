@@ -425,9 +425,8 @@ struct crm_import_opts {
 	/* The check's promise that nothing but the importer reads or
 	 * writes the table while it runs (a lead import: its hooks write
 	 * history only). crm_entity_import on PostgreSQL with check_ahead
-	 * then holds its updates and their audit rows as audit_later and
-	 * update_later do, and writes them before each read of the table
-	 * and at its end. */
+	 * then holds its updates' audit rows as audit_later does, and
+	 * writes the rest at its end. */
 	bool check_alone;
 };
 
@@ -466,6 +465,9 @@ int crm_importer_flush(struct crm_importer *im, struct crm_err *err);
 /* Write the new rows a bulk import holds back (PostgreSQL, with a check:
  * multi-row INSERTs), before a read that must see them. 0 or -1. */
 int crm_importer_settle(struct crm_importer *im, struct crm_err *err);
+/* Tell o->check_wrote again of each new row held (not in the table yet):
+ * for a check that has just asked the table instead of settling first. */
+void crm_importer_held(struct crm_importer *im);
 void crm_importer_free(struct crm_importer *im);
 
 /* Update the selected rows with the record set (field -> value; "" clears)

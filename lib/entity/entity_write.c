@@ -115,7 +115,7 @@ struct crm_importer {
 	size_t nheld;
 	const char *ins_text[INS_SIZES]; /* INSERT of 2^k rows, interned */
 	int64_t line;			 /* the record being applied's */
-	/* o->audit_later, o->update_later, or held for o->check_alone */
+	/* o->audit_later, o->update_later; audit_later for o->check_alone */
 	bool audit_later, update_later;
 	struct crm_row *known; /* crm_importer_known, for one apply */
 	struct crm_row *lent;  /* known, its contents in old meanwhile */
@@ -451,37 +451,15 @@ static int held_flush(struct crm_importer *im, struct crm_err *err)
 	return rc;
 }
 
-static int later_flush(struct crm_importer *im, struct crm_err *err);
-
-/* Before a read of the table: the held new rows written, and the held
- * UPDATEs when the import holds them for o->check_alone (a caller's
- * update_later flushes them itself). */
-static int settle(struct crm_importer *im, struct crm_err *err)
-{
-	if (held_flush(im, err) < 0)
-		return -1;
-	return im->update_later && !im->o->update_later ? later_flush(im, err)
-							: 0;
-}
-
-/* Before record id is read back: written, when it is held (a new row,
- * or an UPDATE held for o->check_alone). */
-static int target_settle(struct crm_importer *im, int64_t id,
-			 struct crm_err *err)
-{
-	if (im->nheld && id >= crm_row_id(&im->held[0]) &&
-	    held_flush(im, err) < 0)
-		return -1;
-	for (size_t i = 0;
-	     im->update_later && !im->o->update_later && i < im->nlater; i++)
-		if (im->later[i].id == id)
-			return later_flush(im, err);
-	return 0;
-}
-
 int crm_importer_settle(struct crm_importer *im, struct crm_err *err)
 {
-	return im ? settle(im, err) : 0;
+	return im ? held_flush(im, err) : 0;
+}
+
+void crm_importer_held(struct crm_importer *im)
+{
+	for (size_t i = 0; im && im->o->check_wrote && i < im->nheld; i++)
+		im->o->check_wrote(NULL, &im->held[i], im->o->check_arg);
 }
 
 /* PostgreSQL bulk import with a duplicate check, which reads the table
@@ -1298,7 +1276,7 @@ static int probe(struct crm_importer *im, long k, const char *v, int *n,
 	if (k >= 0 && im->bloom && im->bloom[k].bits &&
 	    !crm_bloom_maybe(&im->bloom[k], v, strlen(v)))
 		return 0;
-	if (settle(im, err) < 0)
+	if (held_flush(im, err) < 0)
 		return -1;
 	crm_stmt_reset(st);
 	crm_stmt_bind_text(st, 1, v);
@@ -1323,7 +1301,7 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 
 	if (!im->bloom_tried &&
 	    (im->applied >= BLOOM_AFTER || (im->copy_ok && !im->applied)) &&
-	    (settle(im, err) < 0 || bloom_build(im, err) < 0))
+	    (held_flush(im, err) < 0 || bloom_build(im, err) < 0))
 		return -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
 		const char *v = key_value(im, k, &im->p.in);
@@ -1368,7 +1346,7 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 
 		if (!v)
 			continue;
-		if (settle(im, err) < 0)
+		if (held_flush(im, err) < 0)
 			return -1;
 		rc = crm_entity_find_identity(
 		    im->db, im->e, im->e->fields[im->keyfield[k]].name, v,
@@ -1791,8 +1769,9 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			return -1;
 		/* (a record gone since the check loaded it is inserted; one
 		 * held is written first) */
-		if (a != CRM_DUP_INSERT && nw.target &&
-		    target_settle(im, nw.target, err) < 0)
+		if (a != CRM_DUP_INSERT && nw.target && im->nheld &&
+		    nw.target >= crm_row_id(&im->held[0]) &&
+		    held_flush(im, err) < 0)
 			return -1;
 		if (a != CRM_DUP_INSERT && nw.target &&
 		    (found = crm_entity_get(im->db, e, nw.target, &im->old,
@@ -2237,10 +2216,13 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	 * the check was told of */
 	if (o->check && o->check_ahead && !o->reject_open)
 		queue_init(&qu, e);
-	/* the updates and their undo rows held too, when only the import
-	 * reads the table (written before each read of it, settle) */
+	/* the undo rows of its updates held too when only the import
+	 * touches the table (written 128 to an INSERT, the rest at the
+	 * end; nothing reads crm_audit meanwhile). Not the UPDATEs:
+	 * update_later's join by id, prepared while the table was small,
+	 * kept a plan that scanned it (44 s of a 56 s import at 200,000) */
 	if (im->bulk && qu.q && o->check_alone)
-		im->audit_later = im->update_later = true;
+		im->audit_later = true;
 	for (;;) {
 		enum crm_import_action a;
 		bool sp = o->reject_open != NULL;

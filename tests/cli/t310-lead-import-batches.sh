@@ -99,6 +99,26 @@ expect_out "--reject: the repeat folded, ids in order" <<'X'
 693|G300|M300
 X
 
+# an update the database refuses among held ones (the repeats of leads
+# 1-200, the refused one on line 151): its own line and reason
+case $CRM_DB in
+postgresql:* | postgres:*)
+	sql "CREATE FUNCTION boom2() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'refused by a trigger' USING ERRCODE = 'check_violation'; END\$\$; CREATE TRIGGER boom2 BEFORE UPDATE ON leads FOR EACH ROW WHEN (NEW.last_name = 'Refused') EXECUTE FUNCTION boom2()" || not_ok "create the update trigger" ;;
+*) sql "CREATE TRIGGER boom2 BEFORE UPDATE ON leads WHEN NEW.last_name = 'Refused' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" || not_ok "create the update trigger" ;;
+esac
+awk 'BEGIN {
+	print "first_name,last_name,email"
+	for (i = 1; i <= 200; i++)
+		printf "F%d,%s,LEAD%d@filler.example\n", i, i == 150 ? "Refused" : "U" i, i + 30
+}' >"$T/upd.csv"
+db_dump "$CRM_DB" "$T/before"
+run crm-lead import -q "$T/upd.csv"
+check "refused update: the import fails, bad data" [ "$rc" -eq 65 ]
+err_has "upd.csv:151: cannot update"
+err_has "refused by a trigger"
+db_dump "$CRM_DB" "$T/after"
+compare "$T/before" "$T/after" "refused update: nothing written"
+
 # after them, a plain import takes the next id (none lost in a batch)
 printf 'first_name,last_name,email\nN,One,n1@x.example\n' >"$T/one.csv"
 expect_code 0 crm-lead import -q "$T/one.csv"
