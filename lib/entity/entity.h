@@ -468,6 +468,11 @@ int crm_importer_settle(struct crm_importer *im, struct crm_err *err);
 /* Tell o->check_wrote again of each new row held (not in the table yet):
  * for a check that has just asked the table instead of settling first. */
 void crm_importer_held(struct crm_importer *im);
+/* Read the stored records of ids (a chunk's matches) in one query, for
+ * the repeats that will update them (crm_entity_import with
+ * o->check_alone on PostgreSQL; else nothing). 0 or -1. */
+int crm_importer_prefetch(struct crm_importer *im, const int64_t *ids, size_t n,
+			  struct crm_err *err);
 void crm_importer_free(struct crm_importer *im);
 
 /* Update the selected rows with the record set (field -> value; "" clears)

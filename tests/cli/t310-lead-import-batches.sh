@@ -61,6 +61,18 @@ expect_out "undo rows in order, each before-image the last update's" <<'X'
 287|Mid
 X
 
+# two repeats of a lead stored before the import (read ahead with its
+# chunk): the second reads what the first wrote
+printf 'first_name,last_name,email\nF5,Two,lead5@filler.example\nF5,Three,LEAD5@filler.example\n' >"$T/again.csv"
+expect_code 0 crm-lead import -q "$T/again.csv"
+q "SELECT json_extract(before, '$.last_name') FROM crm_audit WHERE entity = 'lead' AND record_id = 5 ORDER BY id"
+expect_out "a lead read ahead, updated twice: each undo row what was before" <<'X'
+L5
+Two
+X
+q "SELECT last_name FROM leads WHERE id = 5"
+expect_out "the last repeat's value" <<<'Three'
+
 # a lead the database refuses, inside a full batch, after a repeat of a
 # lead held in it; records 1-300 on lines 2-301, the refused one line 201
 case $CRM_DB in
