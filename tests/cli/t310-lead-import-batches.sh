@@ -9,6 +9,26 @@
 
 # q SQL: the query's rows into $T/out (either engine)
 q() { sql "$1" && cp "$T/sql" "$T/out"; }
+# refuse EVENT NAME COND: a trigger NAME refusing EVENT (INSERT, UPDATE)
+# of a lead when COND, bad data (65) on both engines
+refuse() {
+	case $CRM_DB in
+	postgresql:* | postgres:*)
+		sql "CREATE FUNCTION $2() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'refused by a trigger' USING ERRCODE = 'check_violation'; END\$\$; CREATE TRIGGER $2 BEFORE $1 ON leads FOR EACH ROW WHEN ($3) EXECUTE FUNCTION $2()" ;;
+	*) sql "CREATE TRIGGER $2 BEFORE $1 ON leads WHEN $3 BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" ;;
+	esac || not_ok "create the trigger $2"
+}
+# refused FILE WHERE: importing FILE fails at WHERE ("FILE:LINE: cannot
+# insert") for the trigger's reason, bad data, and writes nothing
+refused() {
+	db_dump "$CRM_DB" "$T/before"
+	run crm-lead import -q "$T/$1"
+	check "$1: the import fails, bad data" [ "$rc" -eq 65 ]
+	err_has "$2"
+	err_has "refused by a trigger"
+	db_dump "$CRM_DB" "$T/after"
+	compare "$T/before" "$T/after" "$1: nothing written (leads, history, ids)"
+}
 
 expect_code 0 crm init
 # records 1-400 on lines 2-401
@@ -75,11 +95,7 @@ expect_out "the last repeat's value" <<<'Three'
 
 # a lead the database refuses, inside a full batch, after a repeat of a
 # lead held in it; records 1-300 on lines 2-301, the refused one line 201
-case $CRM_DB in
-postgresql:* | postgres:*)
-	sql "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'refused by a trigger' USING ERRCODE = 'check_violation'; END\$\$; CREATE TRIGGER boom BEFORE INSERT ON leads FOR EACH ROW WHEN (NEW.first_name = 'Bad') EXECUTE FUNCTION boom()" || not_ok "create the trigger" ;;
-*) sql "CREATE TRIGGER boom BEFORE INSERT ON leads WHEN NEW.first_name = 'Bad' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" || not_ok "create the trigger" ;;
-esac
+refuse INSERT boom "NEW.first_name = 'Bad'"
 awk 'BEGIN {
 	print "first_name,last_name,email"
 	r[140] = "Di,One,di@d.example"
@@ -88,13 +104,7 @@ awk 'BEGIN {
 	for (i = 1; i <= 300; i++)
 		print (i in r) ? r[i] : "G" i ",M" i ",more" i "@filler.example"
 }' >"$T/more.csv"
-db_dump "$CRM_DB" "$T/before"
-run crm-lead import -q "$T/more.csv"
-check "refused: the import fails, bad data" [ "$rc" -eq 65 ]
-err_has "more.csv:201: cannot insert"
-err_has "refused by a trigger"
-db_dump "$CRM_DB" "$T/after"
-compare "$T/before" "$T/after" "refused: nothing written (leads, history, ids)"
+refused more.csv "more.csv:201: cannot insert"
 
 run crm-lead import -q --reject "$T/rej.csv" "$T/more.csv"
 check "--reject: exit 3 (rows rejected)" [ "$rc" -eq 3 ]
@@ -113,23 +123,13 @@ X
 
 # an update the database refuses among held ones (the repeats of leads
 # 1-200, the refused one on line 151): its own line and reason
-case $CRM_DB in
-postgresql:* | postgres:*)
-	sql "CREATE FUNCTION boom2() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'refused by a trigger' USING ERRCODE = 'check_violation'; END\$\$; CREATE TRIGGER boom2 BEFORE UPDATE ON leads FOR EACH ROW WHEN (NEW.last_name = 'Refused') EXECUTE FUNCTION boom2()" || not_ok "create the update trigger" ;;
-*) sql "CREATE TRIGGER boom2 BEFORE UPDATE ON leads WHEN NEW.last_name = 'Refused' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" || not_ok "create the update trigger" ;;
-esac
+refuse UPDATE boom2 "NEW.last_name = 'Refused'"
 awk 'BEGIN {
 	print "first_name,last_name,email"
 	for (i = 1; i <= 200; i++)
 		printf "F%d,%s,LEAD%d@filler.example\n", i, i == 150 ? "Refused" : "U" i, i + 30
 }' >"$T/upd.csv"
-db_dump "$CRM_DB" "$T/before"
-run crm-lead import -q "$T/upd.csv"
-check "refused update: the import fails, bad data" [ "$rc" -eq 65 ]
-err_has "upd.csv:151: cannot update"
-err_has "refused by a trigger"
-db_dump "$CRM_DB" "$T/after"
-compare "$T/before" "$T/after" "refused update: nothing written"
+refused upd.csv "upd.csv:151: cannot update"
 
 # after them, a plain import takes the next id (none lost in a batch)
 printf 'first_name,last_name,email\nN,One,n1@x.example\n' >"$T/one.csv"
