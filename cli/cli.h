@@ -242,6 +242,7 @@ struct crm_entity_opts {
 			    void *arg);
 	void (*check_wrote)(const struct crm_row *old,
 			    const struct crm_row *row, void *arg);
+	bool check_alone;
 };
 extern const struct argp_option crm_add_options[];
 /* The import options as argp_option initializers, for an import verb that

@@ -969,6 +969,7 @@ static int with_check(struct crm_cli *cli, struct crm_dupcheck_opts *d,
 	o->check_arg = dc;
 	o->check_ahead = crm_dupcheck_ahead;
 	o->check_wrote = crm_dupcheck_wrote;
+	o->check_alone = d->batch;
 	status = verb(cli);
 	/* the check every lead import makes says something only when it
 	 * found something; one asked for with --on-duplicate always does */
@@ -979,6 +980,7 @@ static int with_check(struct crm_cli *cli, struct crm_dupcheck_opts *d,
 	o->check_arg = NULL;
 	o->check_ahead = NULL;
 	o->check_wrote = NULL;
+	o->check_alone = false;
 	crm_dupcheck_free(dc);
 	return status;
 }

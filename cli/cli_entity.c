@@ -455,6 +455,7 @@ int crm_verb_import(struct crm_cli *cli)
 				     .check_arg = o->check_arg,
 				     .check_ahead = o->check_ahead,
 				     .check_wrote = o->check_wrote,
+				     .check_alone = o->check_alone,
 				     .dates = cli->dates,
 				     .match = true};
 	struct emit_ctx ec = {.cli = cli};

@@ -622,6 +622,27 @@ static int mark(const struct crm_dupcheck *dc, const struct crm_entity *e,
 	return 0;
 }
 
+/* The imported entity's records the chunk matched, read ahead for the
+ * repeats that will update them (crm_importer_prefetch). */
+static int prefetch(const struct crm_dupcheck *dc, struct crm_importer *im,
+		    struct crm_err *err)
+{
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	for (size_t at = 0; im && at < dc->nall; at++)
+		for (size_t i = 0;
+		     dc->chunk[at].key >= 0 && i < dc->chunk[at].n; i++)
+			if (dc->chunk[at].v[i].known && dc->chunk[at].v[i].id) {
+				ids = crm_xgrow(ids, &cap, n + 1, sizeof(*ids));
+				ids[n++] = dc->chunk[at].v[i].id;
+			}
+	rc = crm_importer_prefetch(im, ids, n, err);
+	free(ids);
+	return rc;
+}
+
 int crm_dupcheck_import(struct crm_db *db, const struct crm_entity *e,
 			struct crm_import_new *nw, void *arg,
 			struct crm_err *err)
@@ -631,11 +652,29 @@ int crm_dupcheck_import(struct crm_db *db, const struct crm_entity *e,
 	    .input = nw->input, .line = nw->rec->line, .p = -1};
 	int done = dc->o.policy;
 
+	/* The importer holds new rows for a multi-row INSERT: the database
+	 * answers below with them written (crm_importer_settle), but for
+	 * the chunk's, which learn of them as of rows written since
+	 * (settling there cut most INSERTs short: 4,026 statements for
+	 * 172,793 leads, not 1,350) */
 	if (dc->all) {
-		int rc = dc->batch ? from_chunk(db, dc, nw->in, err) : 0;
+		int rc = 0;
 
-		if (rc < 0 || (!rc && ask_all(db, dc, nw->in, err) < 0))
+		if (dc->batch && dc->loaded && !dc->fetched) {
+			if (chunk_fetch(db, dc, err) < 0)
+				return -1;
+			dc->fetched = true;
+			crm_importer_held(nw->im);
+			if (prefetch(dc, nw->im, err) < 0)
+				return -1;
+		}
+		if (dc->batch)
+			rc = from_chunk(db, dc, nw->in, err);
+		if (rc < 0 || (!rc && (crm_importer_settle(nw->im, err) < 0 ||
+				       ask_all(db, dc, nw->in, err) < 0)))
 			return -1;
+	} else if (crm_importer_settle(nw->im, err) < 0) {
+		return -1;
 	}
 	/* the first source with the likeliest: its own record on a tie */
 	for (size_t i = 0; i < dc->nsrc && r.p < 1; i++) {

@@ -350,6 +350,9 @@ struct crm_import_new {
 	const struct crm_rec *rec; /* the input record (rec->line) */
 	const char *input;	   /* the input's name */
 	int64_t target;		   /* for SKIP and UPDATE: the record */
+	/* the importer, whose held new rows a check that reads the table
+	 * writes first (crm_importer_settle); may be NULL */
+	struct crm_importer *im;
 };
 
 struct crm_import_opts {
@@ -419,6 +422,12 @@ struct crm_import_opts {
 	 * for a caller that flushes before anything reads the records (and
 	 * on PostgreSQL only: json_populate_recordset) */
 	bool update_later;
+	/* The check's promise that nothing but the importer reads or
+	 * writes the table while it runs (a lead import: its hooks write
+	 * history only). crm_entity_import on PostgreSQL with check_ahead
+	 * then holds its updates' audit rows as audit_later does, and
+	 * writes the rest at its end. */
+	bool check_alone;
 };
 
 /* Records crm_entity_import reads ahead for check_ahead at most. */
@@ -453,6 +462,17 @@ int crm_importer_apply(struct crm_importer *im, const struct crm_rec *in,
 void crm_importer_known(struct crm_importer *im, struct crm_row *old);
 /* Write what the importer keeps back (audit_later's rows). 0 or -1. */
 int crm_importer_flush(struct crm_importer *im, struct crm_err *err);
+/* Write the new rows a bulk import holds back (PostgreSQL, with a check:
+ * multi-row INSERTs), before a read that must see them. 0 or -1. */
+int crm_importer_settle(struct crm_importer *im, struct crm_err *err);
+/* Tell o->check_wrote again of each new row held (not in the table yet):
+ * for a check that has just asked the table instead of settling first. */
+void crm_importer_held(struct crm_importer *im);
+/* Read the stored records of ids (a chunk's matches) in one query, for
+ * the repeats that will update them (crm_entity_import with
+ * o->check_alone on PostgreSQL; else nothing). 0 or -1. */
+int crm_importer_prefetch(struct crm_importer *im, const int64_t *ids, size_t n,
+			  struct crm_err *err);
 void crm_importer_free(struct crm_importer *im);
 
 /* Update the selected rows with the record set (field -> value; "" clears)
