@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity.h"
 #include "approval.h"
 #include "cycle.h"
 #include "dbq.h"
@@ -87,7 +88,40 @@ struct run {
 		int64_t id;
 	} * made;
 	size_t nmade, capmade;
+	/* PostgreSQL without savepoints (hold): the rows of a batch of
+	 * firings (each its server's parse, bind and execute when sent one
+	 * by one) are held and written BATCH_ROWS to a statement: firings,
+	 * the records they made, their tasks' activities with ids reserved
+	 * from the sequence (the did text names them). batching: the
+	 * firing now may have its rows held (fire). A held line waits for
+	 * its firing's rows to be sent (nsent) and a read after them. */
+	bool batching;
+	struct batch {
+		struct held_firing {
+			const char *flow, *entity, *status; /* static */
+			char *occ, *why, *error, *did;
+			int64_t record, change;
+			int depth, attempts;
+			char next[CRM_TIME_LEN]; /* next_try, "" for none */
+		} * f;
+		size_t nf, capf;
+		struct held_made {
+			const char *entity; /* static */
+			int64_t id;
+			size_t firing; /* its firing's index in f */
+		} * m;
+		size_t nm, capm;
+		struct crm_activity_batch acts;
+		/* activity ids reserved: next_id..end_id; settable: the
+		 * user may set the sequence (-1 not asked yet) */
+		int64_t next_id, end_id;
+		int settable;
+		uint64_t held; /* activities held in the run */
+	} b;
+	size_t nsent;
 };
+
+enum { BATCH_ROWS = 128 };
 
 static void where_stmts_free(struct run *r)
 {
@@ -146,6 +180,9 @@ static void importers_free(struct run *r)
  * firing this connection inserted last without asking its id back
  * (PostgreSQL: a RETURNING is a read, a round trip a firing). */
 enum { FIRING_LAST = -1 };
+/* A firing whose row is held (struct batch): no id in C, its made
+ * records find it by its key */
+enum { FIRING_HELD = -2 };
 #define FIRING_LAST_PG                                                         \
 	"currval(pg_get_serial_sequence('crm_flow_firings', 'id'))"
 
@@ -184,8 +221,18 @@ int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
 /* The records the firing fid made, noted now that its row exists. */
 static int made_flush(struct run *r, int64_t fid, struct crm_err *err)
 {
+	struct batch *b = &r->b;
 	int rc = 0;
 
+	if (fid == FIRING_HELD) { /* with it, to find it by its key */
+		b->m =
+		    crm_xgrow(b->m, &b->capm, b->nm + r->nmade, sizeof(*b->m));
+		for (size_t i = 0; i < r->nmade; i++)
+			b->m[b->nm++] = (struct held_made){
+			    r->made[i].entity, r->made[i].id, b->nf - 1};
+		r->nmade = 0;
+		return 0;
+	}
 	for (size_t i = 0; rc == 0 && i < r->nmade; i++)
 		rc = made_insert(r->db, r->made[i].entity, r->made[i].id, fid,
 				 err);
@@ -493,8 +540,231 @@ static int firing_exists(struct crm_db *db, const char *flow, int64_t id,
 	    "sis", flow, id, occ);
 }
 
+/* -- a batch's rows (struct batch) ------------------------------------ */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? crm_xstrdup(s) : NULL;
+}
+
+static void batch_clear(struct batch *b)
+{
+	for (size_t i = 0; i < b->nf; i++) {
+		free(b->f[i].occ);
+		free(b->f[i].why);
+		free(b->f[i].error);
+		free(b->f[i].did);
+	}
+	b->nf = b->nm = 0;
+	crm_activity_batch_clear(&b->acts);
+	b->next_id = b->end_id = 0;
+}
+
+/* The held firings and made rows, BATCH_ROWS to an INSERT (in the order
+ * held: the firings' ids are those of one INSERT each; made rows after
+ * their firings, which they find by the unique key). */
+static int firings_write(struct run *r, struct crm_err *err)
+{
+#define FIRING_COLS                                                            \
+	"INSERT INTO crm_flow_firings (flow, entity, record_id, "              \
+	"occurrence, why, fired_at, status, attempts, depth, error, "          \
+	"next_try, did, change_id) VALUES "
+	static char *whole, *whole_made;
+	struct batch *b = &r->b;
+	char now[CRM_TIME_LEN];
+	struct crm_stmt *st;
+	int rc = 0;
+
+	crm_datetime_format(r->db->now, now);
+	for (size_t i = 0; rc == 0 && i < b->nf;) {
+		size_t n = b->nf - i < BATCH_ROWS ? b->nf - i : BATCH_ROWS;
+
+		st = crm_db_rows_stmt(r->db, FIRING_COLS,
+				      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				      n, BATCH_ROWS, &whole, err);
+		if (!st)
+			return -1;
+		for (size_t k = 0; k < n; k++) {
+			const struct held_firing *h = &b->f[i + k];
+			int p = (int)k * 13;
+
+			crm_stmt_bind_text(st, p + 1, h->flow);
+			crm_stmt_bind_text(st, p + 2, h->entity);
+			crm_stmt_bind_int(st, p + 3, h->record);
+			crm_stmt_bind_text(st, p + 4, h->occ);
+			crm_stmt_bind_text(st, p + 5, h->why);
+			crm_stmt_bind_text(st, p + 6, now);
+			crm_stmt_bind_text(st, p + 7, h->status);
+			crm_stmt_bind_int(st, p + 8, h->attempts);
+			crm_stmt_bind_int(st, p + 9, h->depth);
+			crm_stmt_bind_text(st, p + 10, h->error);
+			crm_stmt_bind_text(st, p + 11,
+					   h->next[0] ? h->next : NULL);
+			crm_stmt_bind_text(st, p + 12, h->did);
+			if (h->change) /* 0: none (NULL) */
+				crm_stmt_bind_int(st, p + 13, h->change);
+			else
+				crm_stmt_bind_null(st, p + 13);
+		}
+		rc = crm_stmt_step_as(st, "cannot record the firing", err);
+		crm_db_rows_done(st, n, BATCH_ROWS);
+		i += n;
+	}
+	for (size_t i = 0; rc == 0 && i < b->nm;) {
+		size_t n = b->nm - i < BATCH_ROWS ? b->nm - i : BATCH_ROWS;
+
+		st = crm_db_rows_stmt(
+		    r->db,
+		    "INSERT INTO crm_flow_made (entity, record_id, firing_id) "
+		    "VALUES ",
+		    "(?, ?, (SELECT id FROM crm_flow_firings WHERE flow = ? "
+		    "AND record_id = ? AND occurrence = ?))",
+		    n, BATCH_ROWS, &whole_made, err);
+		if (!st)
+			return -1;
+		for (size_t k = 0; k < n; k++) {
+			const struct held_made *m = &b->m[i + k];
+			const struct held_firing *h = &b->f[m->firing];
+			int p = (int)k * 5;
+
+			crm_stmt_bind_text(st, p + 1, m->entity);
+			crm_stmt_bind_int(st, p + 2, m->id);
+			crm_stmt_bind_text(st, p + 3, h->flow);
+			crm_stmt_bind_int(st, p + 4, h->record);
+			crm_stmt_bind_text(st, p + 5, h->occ);
+		}
+		rc = crm_stmt_step_as(st, "cannot note a made record", err);
+		crm_db_rows_done(st, n, BATCH_ROWS);
+		i += n;
+	}
+	return rc < 0 ? -1 : 0;
+#undef FIRING_COLS
+}
+
+/* Send the batch's rows (they return nothing: the pipeline does not wait
+ * for them, a later read reports a failure); the lines held so far then
+ * wait only for that read. */
+static int batch_write(struct run *r, struct crm_err *err)
+{
+	int rc = 0;
+
+	if (r->b.acts.n && crm_activity_flush(r->db, &r->b.acts, err) < 0)
+		rc = -1;
+	if (rc == 0 && firings_write(r, err) < 0)
+		rc = -1;
+	for (size_t i = 0; i < r->b.nf; i++) {
+		free(r->b.f[i].occ);
+		free(r->b.f[i].why);
+		free(r->b.f[i].error);
+		free(r->b.f[i].did);
+	}
+	r->b.nf = r->b.nm = 0;
+	if (rc == 0)
+		r->nsent = r->nheld;
+	return rc;
+}
+
+/* batch_write, and the activity ids reserved but not taken go back to
+ * the sequence (as the store sets it back after a rollback), so that
+ * whatever reads the run's rows or takes an id next finds them as one
+ * firing at a time would have left them. */
+static int batch_flush(struct run *r, struct crm_err *err)
+{
+	struct batch *b = &r->b;
+	int rc;
+
+	if (!r->hold)
+		return 0;
+	rc = batch_write(r, err);
+	if (rc == 0 && b->end_id && b->next_id <= b->end_id)
+		rc = crm_dbq_run(
+		    r->db, err,
+		    "SELECT setval(CAST(pg_get_serial_sequence('activities', "
+		    "'id') AS regclass), greatest(?1 - 1, 1), ?1 > 1) WHERE "
+		    "pg_sequence_last_value(CAST(pg_get_serial_sequence("
+		    "'activities', 'id') AS regclass)) = ?2",
+		    "ii", b->next_id, b->end_id);
+	b->next_id = b->end_id = 0;
+	return rc < 0 ? -1 : 0;
+}
+
+/* Hold a firing's row (firing_insert's values). */
+static int firing_hold(struct run *r, const struct crm_flow *f, int64_t id,
+		       const char *occ, const char *why, const char *status,
+		       int depth, int attempts, const char *error,
+		       const char *did, int64_t change, struct crm_err *err)
+{
+	struct batch *b = &r->b;
+	struct held_firing *h;
+
+	/* a full batch goes first: this one's made rows come after it */
+	if (b->nf >= BATCH_ROWS && batch_write(r, err) < 0)
+		return -1;
+	b->f = crm_xgrow(b->f, &b->capf, b->nf + 1, sizeof(*b->f));
+	h = &b->f[b->nf++];
+	*h = (struct held_firing){.flow = f->name,
+				  .entity = f->e->name,
+				  .status = status,
+				  .occ = crm_xstrdup(occ),
+				  .why = dup_or_null(why),
+				  .error = dup_or_null(error),
+				  .did = dup_or_null(did),
+				  .record = id,
+				  .change = change,
+				  .depth = depth,
+				  .attempts = attempts};
+	if (!strcmp(status, "failed"))
+		crm_datetime_format(r->db->now + f->backoff, h->next);
+	return 0;
+}
+
+/* Log activity a for ctx's firing: held with an id from the reserved
+ * block when the firing's rows are (hold false: the caller writes to
+ * the row at once), else crm_activity_log after the batch. */
+int crm_flow_activity(struct crm_flow_ctx *ctx, const struct crm_activity *a,
+		      bool hold, int64_t *id, struct crm_err *err)
+{
+	struct run *r = ctx->run;
+	struct batch *b = r ? &r->b : NULL;
+
+	if (b && r->batching && hold && b->settable < 0) {
+		int64_t ok = 0;
+
+		if (crm_dbq_step(r->db, err, &ok,
+				 "SELECT CASE WHEN has_sequence_privilege(CAST("
+				 "pg_get_serial_sequence('activities', 'id') "
+				 "AS regclass), 'UPDATE') THEN 1 ELSE 0 END",
+				 "") < 0)
+			return -1;
+		b->settable = ok > 0;
+	}
+	if (!b || !r->batching || !hold || !b->settable)
+		return (r && batch_flush(r, err) < 0) ||
+			       crm_activity_log(ctx->db, a, id, err) < 0
+			   ? -1
+			   : 0;
+	if (!b->end_id || b->next_id > b->end_id) {
+		/* a block of ids, in order, as the sequence gives them
+		 * (crm's writers take turns: none takes one meanwhile) */
+		if (crm_dbq_step(r->db, err, &b->end_id,
+				 "SELECT setval(CAST(pg_get_serial_sequence("
+				 "'activities', 'id') AS regclass), nextval("
+				 "CAST(pg_get_serial_sequence('activities', "
+				 "'id') AS regclass)) + ?1 - 1)",
+				 "i", (int64_t)BATCH_ROWS) <= 0)
+			return crm_err_what(err, "cannot insert activity");
+		b->next_id = b->end_id - BATCH_ROWS + 1;
+	}
+	if (crm_activity_hold_id(r->db, &b->acts, a, b->next_id, err) < 0)
+		return -1;
+	*id = b->next_id++;
+	b->held++;
+	return 0;
+}
+
 /* Insert the firing row (did and change, 0 for none, as its actions
- * left them when it is written after them); its id in *fid. */
+ * left them when it is written after them); its id in *fid (FIRING_HELD
+ * when the row is held, see struct batch). */
 static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 			 const char *occ, const char *why, const char *status,
 			 int depth, const char *error, const char *did,
@@ -521,6 +791,14 @@ static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 	bool pg = crm_store_engine(r->db->store) == CRM_STORE_PG;
 	int rc;
 
+	if (r->batching && !need_id) {
+		*fid = FIRING_HELD;
+		return firing_hold(r, f, id, occ, why, status, depth,
+				   tried ? 1 : 0, error, did, change, err);
+	}
+	/* the held rows first: the ids in the order of the firings */
+	if (batch_flush(r, err) < 0)
+		return -1;
 	/* on PostgreSQL an id nobody reads now is FIRING_LAST: the INSERT
 	 * is then a write the pipeline does not wait for */
 	*fid = pg && !need_id ? FIRING_LAST : 0;
@@ -573,27 +851,35 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 				    sizeof(*r->held));
 		crm_rec_init(&r->held[r->nheld]);
 		crm_rec_copy(&r->held[r->nheld++], &r->rec);
+		if (!r->b.nf && !r->b.nm && !r->b.acts.n)
+			r->nsent = r->nheld; /* its rows are all sent */
 		return 0;
 	}
 	r->reported++;
 	return r->o->fn(&r->rec, r->o->arg);
 }
 
-/* The lines held (see struct run): handed on when handed is true (a
- * read after their firings' writes succeeded, so the writes did too),
- * else dropped (the run restarts). */
+/* The lines held (see struct run): those whose rows were sent (nsent)
+ * handed on when handed is true (a read after their firings' writes
+ * succeeded, so the writes did too), else all dropped (the run
+ * restarts). */
 static int lines_flush(struct run *r, bool handed)
 {
+	size_t n = handed ? r->nsent : r->nheld;
 	int rc = 0;
 
-	for (size_t i = 0; i < r->nheld; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (handed && rc == 0) {
 			r->reported++;
 			rc = r->o->fn(&r->held[i], r->o->arg);
 		}
 		crm_rec_release(&r->held[i]);
 	}
-	r->nheld = 0;
+	if (n && n < r->nheld)
+		memmove(r->held, r->held + n,
+			(r->nheld - n) * sizeof(*r->held));
+	r->nheld -= n;
+	r->nsent = 0;
 	if (rc < 0) /* the output's failure: a run again would not help */
 		r->hold = false;
 	return rc;
@@ -642,6 +928,7 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	bool loaded = row != NULL; /* else read here (a retry) */
 	struct crm_err e2;
 	int64_t written = -1; /* without a savepoint: the rows written so far */
+	uint64_t held = r->b.held; /* ... and the activities held */
 	int rc = -1;
 
 	if (!loaded) {
@@ -691,7 +978,8 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 			     f->act[i].kind->name, e2.field[0] ? e2.field : "",
 			     e2.field[0] ? ": " : "",
 			     e2.msg[0] ? e2.msg : "failed");
-		if (r->fast && crm_store_changes(r->db->store) != written) {
+		if (r->fast && (crm_store_changes(r->db->store) != written ||
+				r->b.held != held)) {
 			/* it wrote before it failed: no savepoint to undo
 			 * that, so the whole run again with them */
 			r->restart = true;
@@ -884,6 +1172,27 @@ static bool has_where(const struct crm_flow *f)
 	return false;
 }
 
+/* Whether f's firings may have their rows held (struct batch): its
+ * actions write only the record and activities (their ids reserved), and
+ * its conditions count no activities (held ones are not in the table). */
+static bool holdable(const struct crm_flow *f)
+{
+	static const char *const ok[] = {"tag", "set", "task", "log"};
+
+	for (size_t i = 0; i < f->ncond; i++)
+		if (f->cond[i].kind == CRM_FLOW_COND_ACTIVITIES)
+			return false;
+	for (size_t i = 0; i < f->nact; i++) {
+		size_t k = 0;
+
+		while (k < 4 && strcmp(ok[k], f->act[i].kind->name))
+			k++;
+		if (k == 4)
+			return false;
+	}
+	return true;
+}
+
 /* Fire f for record id once per occurrence: conditions, then actions.
  * fresh: the caller's own read found no firing of this occurrence (a
  * time trigger's candidates, an audit row's batch), and nothing in the
@@ -902,6 +1211,12 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 
 	if (!f->enabled || (r->o->only && strcmp(r->o->only, f->name)))
 		return 0;
+	/* what reads the run's firings or takes ids sees them written */
+	r->batching = r->hold && holdable(f);
+	if ((!r->batching || !fresh) && batch_flush(r, err) < 0) {
+		r->batching = false;
+		return -1;
+	}
 	h = fresh ? 0 : firing_exists(r->db, f->name, id, occ, err);
 	if (h != 0)
 		return h < 0 ? -1 : 0;
@@ -909,7 +1224,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	own = crm_store_changes(r->db->store);
 	h = r->hold && has_where(f) ? cond_read(r, f, id, &row, err)
 				    : record_get(r, f->e, id, &row, err);
-	if (h < 0 || (r->nheld && lines_flush(r, true) < 0)) {
+	if (h < 0 || (r->nsent && lines_flush(r, true) < 0)) {
 		rc = -1;
 		goto out;
 	}
@@ -994,6 +1309,8 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	}
 	r->st->fired++;
+	if (json_array_size(ctx.outbox))
+		r->batching = false; /* its outbox rows take its id */
 	if (defer) {
 		if (firing_insert(r, f, id, occ, why,
 				  json_array_size(ctx.outbox) ? "pending"
@@ -1016,6 +1333,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	rc = 0;
 out:
 	r->cf = NULL;
+	r->batching = false;
 	/* the firing's own rows leave the records read ahead as they are */
 	r->ahead.mark += crm_store_changes(r->db->store) - own - acts;
 	ctx_release(&ctx);
@@ -1128,6 +1446,8 @@ static int created_events(struct run *r, struct crm_err *err)
 						  "created", "created", d,
 						  false, false, err);
 		}
+		if (rc == 0 && batch_flush(r, err) < 0)
+			rc = -1;
 		if (rc == 0 && l.n &&
 		    cursor_set(r->db, name.s, l.v[l.n - 1], err) < 0)
 			rc = -1;
@@ -1444,6 +1764,9 @@ static int audit_batch(struct run *r, struct crm_err *err)
 			rc = crm_check_interrupt(err);
 	}
 	r->ahead.n = 0;
+	/* the next batch reads the firings' depth and change */
+	if (rc == 0 && batch_flush(r, err) < 0)
+		rc = -1;
 	if (rc == 0 && cursor_set(r->db, "audit", end, err) < 0)
 		rc = -1;
 	for (size_t i = 0; i < l.n; i++) {
@@ -1535,6 +1858,8 @@ static int named_events(struct run *r, struct crm_err *err)
 			rc = fire(r, f, l.v[i].record, occ, why, l.v[i].depth,
 				  true, !l.v[i].fired, err);
 		}
+	if (rc == 0 && batch_flush(r, err) < 0)
+		rc = -1;
 	if (rc == 0 && l.n &&
 	    cursor_set(r->db, "events", l.v[l.n - 1].id, err) < 0)
 		rc = -1;
@@ -1708,7 +2033,8 @@ static int time_flows(struct run *r, struct crm_err *err)
 			}
 		}
 		cands_free(&l);
-		if (rc < 0)
+		/* the next flow's candidates read the firings */
+		if (rc < 0 || batch_flush(r, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -1977,7 +2303,7 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 		 const struct crm_flow_run_opts *o,
 		 struct crm_flow_run_stats *st, struct crm_err *err)
 {
-	struct run r = {.db = db, .fs = fs, .o = o, .st = st};
+	struct run r = {.db = db, .fs = fs, .o = o, .st = st, .b.settable = -1};
 	uint64_t timeouts = 0; /* approvals escalated or expired */
 	bool pg = crm_store_engine(db->store) == CRM_STORE_PG, ended = false;
 	int rc = -1;
@@ -2014,6 +2340,8 @@ again:
 	if (audit_skip(&r, err) < 0)
 		goto out;
 	/* the last lines held: a read confirms the writes before them */
+	if (batch_flush(&r, err) < 0)
+		goto out;
 	if (r.nheld && (crm_db_int(db, "SELECT 1", NULL, NULL, err) < 0 ||
 			lines_flush(&r, true) < 0))
 		goto out;
@@ -2027,6 +2355,7 @@ again:
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
+	batch_clear(&r.b);
 	importers_free(&r);
 	lines_flush(&r, false);
 	/* PostgreSQL without savepoints: a failure anywhere may be a write
@@ -2049,6 +2378,9 @@ out:
 	free(r.imp);
 	free(r.made);
 	free(r.held);
+	free(r.b.f);
+	free(r.b.m);
+	crm_activity_batch_release(&r.b.acts);
 	free(r.ahead.ids);
 	crm_rowset_release(&r.ahead.rs);
 	where_stmts_free(&r);
