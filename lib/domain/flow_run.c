@@ -112,6 +112,15 @@ struct run {
 		} * m;
 		size_t nm, capm;
 		struct crm_activity_batch acts;
+		/* the last_activity_at touches of the tasks' own records
+		 * (one UPDATE a table; a read of such a record, fire's or
+		 * an action's, writes them first: touch_before) */
+		struct held_touch {
+			const char *table; /* static */
+			int64_t id;
+			char at[CRM_TIME_LEN];
+		} * t;
+		size_t nt, capt;
 		/* activity ids reserved: next_id..end_id; settable: the
 		 * user may set the sequence (-1 not asked yet) */
 		int64_t next_id, end_id;
@@ -555,7 +564,7 @@ static void batch_clear(struct batch *b)
 		free(b->f[i].error);
 		free(b->f[i].did);
 	}
-	b->nf = b->nm = 0;
+	b->nf = b->nm = b->nt = 0;
 	crm_activity_batch_clear(&b->acts);
 	b->next_id = b->end_id = 0;
 }
@@ -641,6 +650,82 @@ static int firings_write(struct run *r, struct crm_err *err)
 #undef FIRING_COLS
 }
 
+/* The touches held, one UPDATE a table and BATCH_ROWS records (each
+ * record once, with its latest time: the form the touch writes, whose
+ * byte order is the database's, see own_link; VALUES, whose rows the
+ * planner counts, so each is found by its id). The records read ahead
+ * may predate them: read again. */
+static int touches_write(struct run *r, struct crm_err *err)
+{
+	struct batch *b = &r->b;
+	int rc = 0;
+
+	for (size_t i = 0; i < b->nt; i++) /* repeats: the latest */
+		for (size_t j = i + 1; b->t[i].table && j < b->nt; j++)
+			if (b->t[j].table && b->t[j].id == b->t[i].id &&
+			    !strcmp(b->t[j].table, b->t[i].table)) {
+				if (strcmp(b->t[i].at, b->t[j].at) > 0)
+					memcpy(b->t[j].at, b->t[i].at,
+					       sizeof(b->t[j].at));
+				b->t[i].table = NULL;
+			}
+	for (size_t i = 0; rc == 0 && i < b->nt; i++) {
+		const char *table = b->t[i].table;
+		struct crm_buf sql = {0};
+		struct crm_stmt *st;
+		size_t sel[BATCH_ROWS], n = 0;
+
+		if (!table)
+			continue;
+		for (size_t j = i; j < b->nt && n < BATCH_ROWS; j++)
+			if (b->t[j].table && !strcmp(b->t[j].table, table)) {
+				sel[n++] = j;
+				b->t[j].table = NULL;
+			}
+		crm_buf_addf(&sql,
+			     "UPDATE %s AS t SET last_activity_at = v.at FROM "
+			     "(VALUES ",
+			     table);
+		for (size_t k = 0; k < n; k++)
+			crm_buf_adds(&sql, k ? ", (CAST(? AS BIGINT), ?)"
+					     : "(CAST(? AS BIGINT), "
+					       "CAST(? AS TEXT))");
+		crm_buf_adds(&sql, ") AS v(id, at) WHERE t.id = v.id AND "
+				   "(t.last_activity_at IS NULL OR "
+				   "t.last_activity_at < v.at)");
+		st = crm_db_stmt(r->db, sql.s, err);
+		if (st) {
+			for (size_t k = 0; k < n; k++) {
+				crm_stmt_bind_int(st, (int)k * 2 + 1,
+						  b->t[sel[k]].id);
+				crm_stmt_bind_text(st, (int)k * 2 + 2,
+						   b->t[sel[k]].at);
+			}
+			rc = crm_stmt_step_as(
+			    st, "cannot update last_activity_at", err);
+			crm_stmt_finalize(st);
+		} else {
+			rc = -1;
+		}
+		crm_buf_release(&sql);
+		i--; /* the table may have more */
+	}
+	if (b->nt)
+		r->ahead.end = 0;
+	b->nt = 0;
+	return rc < 0 ? -1 : 0;
+}
+
+/* Before a read of record id of table: its touch held, written. */
+static int touch_before(struct run *r, const char *table, int64_t id,
+			struct crm_err *err)
+{
+	for (size_t i = 0; i < r->b.nt; i++)
+		if (r->b.t[i].id == id && !strcmp(r->b.t[i].table, table))
+			return touches_write(r, err);
+	return 0;
+}
+
 /* Send the batch's rows (they return nothing: the pipeline does not wait
  * for them, a later read reports a failure); the lines held so far then
  * wait only for that read. */
@@ -649,6 +734,8 @@ static int batch_write(struct run *r, struct crm_err *err)
 	int rc = 0;
 
 	if (r->b.acts.n && crm_activity_flush(r->db, &r->b.acts, err) < 0)
+		rc = -1;
+	if (rc == 0 && touches_write(r, err) < 0)
 		rc = -1;
 	if (rc == 0 && firings_write(r, err) < 0)
 		rc = -1;
@@ -718,6 +805,41 @@ static int firing_hold(struct run *r, const struct crm_flow *f, int64_t id,
 	return 0;
 }
 
+/* The touch of a's link to ctx's own record (known, not untouched: see
+ * own_link in flow_action.c) held, and a left to touch the others. */
+static int touch_hold(struct run *r, struct crm_flow_ctx *ctx,
+		      struct crm_activity *a, struct crm_err *err)
+{
+	struct batch *b = &r->b;
+	struct held_touch *t;
+	struct crm_err e;
+	crm_time at = r->db->now;
+	long k;
+	int rc;
+
+	for (k = 1; k < (long)crm_activity_nlinks &&
+		    strcmp(crm_activity_links[k].entity, ctx->e->name);
+	     k++)
+		;
+	if (k == (long)crm_activity_nlinks || !(a->known & 1u << k) ||
+	    (a->untouched & 1u << k))
+		return 0;
+	/* a time it cannot read: crm_activity_hold says so */
+	if (a->occurred_at && crm_datetime_parse(a->occurred_at, &at, &e) < 0)
+		return 0;
+	rc = crm_table_has_column(r->db, crm_activity_links[k].table,
+				  "last_activity_at", err);
+	if (rc <= 0)
+		return rc;
+	b->t = crm_xgrow(b->t, &b->capt, b->nt + 1, sizeof(*b->t));
+	t = &b->t[b->nt++];
+	t->table = crm_activity_links[k].table;
+	t->id = ctx->record_id;
+	crm_datetime_format(at, t->at);
+	a->untouched |= 1u << k;
+	return 0;
+}
+
 /* Log activity a for ctx's firing: held with an id from the reserved
  * block when the firing's rows are (hold false: the caller writes to
  * the row at once), else crm_activity_log after the batch. */
@@ -726,6 +848,7 @@ int crm_flow_activity(struct crm_flow_ctx *ctx, const struct crm_activity *a,
 {
 	struct run *r = ctx->run;
 	struct batch *b = r ? &r->b : NULL;
+	struct crm_activity own = *a;
 
 	if (b && r->batching && hold && b->settable < 0) {
 		int64_t ok = 0;
@@ -755,7 +878,8 @@ int crm_flow_activity(struct crm_flow_ctx *ctx, const struct crm_activity *a,
 			return crm_err_what(err, "cannot insert activity");
 		b->next_id = b->end_id - BATCH_ROWS + 1;
 	}
-	if (crm_activity_hold_id(r->db, &b->acts, a, b->next_id, err) < 0)
+	if (touch_hold(r, ctx, &own, err) < 0 ||
+	    crm_activity_hold_id(r->db, &b->acts, &own, b->next_id, err) < 0)
 		return -1;
 	*id = b->next_id++;
 	b->held++;
@@ -851,7 +975,7 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 				    sizeof(*r->held));
 		crm_rec_init(&r->held[r->nheld]);
 		crm_rec_copy(&r->held[r->nheld++], &r->rec);
-		if (!r->b.nf && !r->b.nm && !r->b.acts.n)
+		if (!r->b.nf && !r->b.nm && !r->b.acts.n && !r->b.nt)
 			r->nsent = r->nheld; /* its rows are all sent */
 		return 0;
 	}
@@ -961,6 +1085,9 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 		crm_err_clear(&e2);
 		/* row holds the record as the firing read it; each later
 		 * action sees what the earlier ones wrote */
+		if (!(i == 0 && loaded) &&
+		    touch_before(r, f->e->table, id, err) < 0)
+			goto out;
 		g = i == 0 && loaded
 			? 1
 			: crm_entity_get(r->db, f->e, id, row, &e2);
@@ -1174,13 +1301,13 @@ static bool has_where(const struct crm_flow *f)
 
 /* Whether f's firings may have their rows held (struct batch): its
  * actions write only the record and activities (their ids reserved), and
- * its conditions count no activities (held ones are not in the table). */
+ * its conditions read only the record (held rows are not in the tables). */
 static bool holdable(const struct crm_flow *f)
 {
 	static const char *const ok[] = {"tag", "set", "task", "log"};
 
 	for (size_t i = 0; i < f->ncond; i++)
-		if (f->cond[i].kind == CRM_FLOW_COND_ACTIVITIES)
+		if (f->cond[i].kind != CRM_FLOW_COND_WHERE)
 			return false;
 	for (size_t i = 0; i < f->nact; i++) {
 		size_t k = 0;
@@ -1222,8 +1349,12 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		return h < 0 ? -1 : 0;
 	crm_row_init(&row, f->e);
 	own = crm_store_changes(r->db->store);
-	h = r->hold && has_where(f) ? cond_read(r, f, id, &row, err)
-				    : record_get(r, f->e, id, &row, err);
+	if (touch_before(r, f->e->table, id, err) < 0)
+		h = -1;
+	else
+		h = r->hold && has_where(f)
+			? cond_read(r, f, id, &row, err)
+			: record_get(r, f->e, id, &row, err);
 	if (h < 0 || (r->nsent && lines_flush(r, true) < 0)) {
 		rc = -1;
 		goto out;
@@ -2380,6 +2511,7 @@ out:
 	free(r.held);
 	free(r.b.f);
 	free(r.b.m);
+	free(r.b.t);
 	crm_activity_batch_release(&r.b.acts);
 	free(r.ahead.ids);
 	crm_rowset_release(&r.ahead.rs);
