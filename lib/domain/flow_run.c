@@ -69,12 +69,18 @@ struct run {
 		 * writes since (firing rows, not records) */
 		int64_t mark;
 		struct crm_rowset rs;
+		/* a time flow's candidates: cf's records with its where
+		 * conditions' answers (cond_ahead), loaded as rs is */
+		const struct crm_flow *cf;
+		struct crm_row *rows;
+		int *ans; /* f->ncond a row */
+		size_t nrows, caprows, rowsat;
 	} ahead;
 	/* ... and a flow's where conditions come with its record's read
 	 * (cond_read): cval[i] for condition i of flow cf, record cid */
 	struct cond_read {
 		const struct crm_flow *f;
-		struct crm_stmt *st;
+		struct crm_stmt *st, *many; /* one record; ids ?1 */
 	} * cr;
 	size_t ncr, capcr;
 	const struct crm_flow *cf;
@@ -141,8 +147,10 @@ static void where_stmts_free(struct run *r)
 	free(r->ws);
 	r->ws = NULL;
 	r->nws = r->capws = 0;
-	for (size_t i = 0; i < r->ncr; i++)
+	for (size_t i = 0; i < r->ncr; i++) {
 		crm_stmt_finalize(r->cr[i].st);
+		crm_stmt_finalize(r->cr[i].many);
+	}
 	free(r->cr);
 	free(r->cval);
 	r->cr = NULL;
@@ -1188,7 +1196,8 @@ static int record_get(struct run *r, const struct crm_entity *e, int64_t id,
 	size_t want, k = 0, j;
 	int rc;
 
-	if (!r->hold || a->e != e || a->at >= a->n || a->ids[a->at] != id)
+	if (!r->hold || a->e != e || a->cf || a->at >= a->n ||
+	    a->ids[a->at] != id)
 		return crm_entity_get(r->db, e, id, row, err);
 	if (now != a->mark) {
 		a->end = 0;
@@ -1230,11 +1239,93 @@ static int record_get(struct run *r, const struct crm_entity *e, int64_t id,
 /* Record id of f's entity into row, as crm_entity_get, with f's where
  * conditions in the same statement (PostgreSQL without savepoints: a
  * round trip a firing less); their answers for cond_holds in r->cval. 1
- * read, 0 no such record, -1 error. */
-static int cond_read(struct run *r, const struct crm_flow *f, int64_t id,
-		     struct crm_row *row, struct crm_err *err)
+ * read, 0 no such record, -1 error. With ids: the records of ids[0..n)
+ * and their answers into r->ahead instead (cond_ahead), 0 or -1. */
+/* cond_read's statement: by id ?1, or (many) by ids, an array ?1
+ * (PostgreSQL only: r->hold); the conditions' values bound. */
+static int cond_stmt(struct run *r, const struct crm_flow *f, bool many,
+		     struct crm_stmt **out, struct crm_err *err)
 {
 	const struct crm_entity *e = f->e;
+	struct crm_buf sql = {0};
+	struct crm_binds b = {0};
+	struct crm_stmt *st = NULL;
+	int rc = 0;
+
+	/* ?1 first: the conditions' own parameters are numbered after it */
+	crm_buf_adds(&sql, many
+			       ? "WITH w(ids) AS (SELECT CAST(?1 AS BIGINT[])) "
+				 "SELECT "
+			       : "SELECT ");
+	crm_entity_select_list_db(r->db, e, &sql);
+	for (size_t i = 0; rc == 0 && i < f->ncond; i++) {
+		if (f->cond[i].kind != CRM_FLOW_COND_WHERE)
+			continue;
+		crm_buf_addf(&sql,
+			     ", CASE WHEN EXISTS (SELECT 1 FROM %s WHERE id = "
+			     "%s",
+			     e->table, many ? "x.id" : "?1");
+		rc = crm_filter_where(r->db, e, &f->cond[i].where, &sql, &b,
+				      err);
+		crm_buf_adds(&sql, ") THEN 1 ELSE 0 END");
+	}
+	crm_buf_addf(&sql, " FROM %s%s", e->table,
+		     many ? " AS x, w WHERE x.id = ANY(w.ids)"
+			  : " WHERE id = ?1");
+	if (rc == 0)
+		st = crm_db_stmt(r->db, sql.s, err);
+	if (st) /* the conditions' values stay bound */
+		crm_binds_bind(&b, st, 2);
+	crm_binds_release(&b);
+	crm_buf_release(&sql);
+	*out = st;
+	return st ? 0 : -1;
+}
+
+/* The records of ids[0..n) with f's conditions' answers into the run's
+ * ahead (rows, ans). 0, or -1. */
+static int cond_many(struct run *r, const struct crm_flow *f,
+		     struct crm_stmt *st, const int64_t *ids, size_t n,
+		     struct crm_err *err)
+{
+	struct ahead *a = &r->ahead;
+	struct crm_buf list = {0};
+	int rc;
+
+	for (size_t i = 0; i < a->nrows; i++)
+		crm_row_release(&a->rows[i]);
+	a->nrows = a->rowsat = 0;
+	for (size_t i = 0; i < n; i++)
+		crm_buf_addf(&list, "%s%lld", i ? "," : "{", (long long)ids[i]);
+	crm_buf_adds(&list, "}");
+	crm_stmt_bind_text(st, 1, list.s);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		struct crm_row *row;
+		int *v, k;
+
+		a->rows = crm_xgrow(a->rows, &a->caprows, a->nrows + 1,
+				    sizeof(*a->rows));
+		a->ans = crm_xrealloc(a->ans, a->caprows * (f->ncond + 1) *
+						  sizeof(*a->ans));
+		row = &a->rows[a->nrows];
+		v = &a->ans[a->nrows * (f->ncond + 1)];
+		a->nrows++;
+		crm_row_init(row, f->e);
+		crm_row_read(row, st);
+		k = crm_stmt_ncols(st);
+		for (size_t i = f->ncond; i-- > 0;)
+			if (f->cond[i].kind == CRM_FLOW_COND_WHERE)
+				v[i] = (int)crm_stmt_int(st, --k);
+	}
+	crm_stmt_reset(st);
+	crm_buf_release(&list);
+	return rc < 0 ? -1 : 0;
+}
+
+static int cond_read(struct run *r, const struct crm_flow *f, int64_t id,
+		     const int64_t *ids, size_t n, struct crm_row *row,
+		     struct crm_err *err)
+{
 	struct cond_read *c = NULL;
 	int rc, k;
 
@@ -1242,37 +1333,20 @@ static int cond_read(struct run *r, const struct crm_flow *f, int64_t id,
 		if (r->cr[i].f == f)
 			c = &r->cr[i];
 	if (!c) {
-		struct crm_buf sql = {0};
-		struct crm_binds b = {0};
-		struct crm_stmt *st = NULL;
+		struct crm_stmt *st = NULL, *many = NULL;
 
-		crm_buf_adds(&sql, "SELECT ");
-		crm_entity_select_list_db(r->db, e, &sql);
-		rc = 0;
-		for (size_t i = 0; rc == 0 && i < f->ncond; i++) {
-			if (f->cond[i].kind != CRM_FLOW_COND_WHERE)
-				continue;
-			crm_buf_addf(&sql,
-				     ", CASE WHEN EXISTS (SELECT 1 FROM %s "
-				     "WHERE id = ?1",
-				     e->table);
-			rc = crm_filter_where(r->db, e, &f->cond[i].where, &sql,
-					      &b, err);
-			crm_buf_adds(&sql, ") THEN 1 ELSE 0 END");
-		}
-		crm_buf_addf(&sql, " FROM %s WHERE id = ?1", e->table);
-		if (rc == 0)
-			st = crm_db_stmt(r->db, sql.s, err);
-		if (st) /* the conditions' values stay bound */
-			crm_binds_bind(&b, st, 2);
-		crm_binds_release(&b);
-		crm_buf_release(&sql);
-		if (!st)
+		/* by id, and (cond_ahead) by a list of ids */
+		if (cond_stmt(r, f, false, &st, err) < 0 ||
+		    cond_stmt(r, f, true, &many, err) < 0) {
+			crm_stmt_finalize(st);
 			return -1;
+		}
 		r->cr = crm_xgrow(r->cr, &r->capcr, r->ncr + 1, sizeof(*r->cr));
 		c = &r->cr[r->ncr++];
-		*c = (struct cond_read){f, st};
+		*c = (struct cond_read){f, st, many};
 	}
+	if (ids)
+		return cond_many(r, f, c->many, ids, n, err);
 	crm_stmt_bind_int(c->st, 1, id);
 	rc = crm_stmt_step(c->st, err);
 	if (rc > 0) {
@@ -1288,6 +1362,54 @@ static int cond_read(struct run *r, const struct crm_flow *f, int64_t id,
 	}
 	crm_stmt_reset(c->st);
 	return rc;
+}
+
+/* cond_read for a time flow's candidate: as record_get, the records of
+ * the candidates ahead with their answers, several to a read while the
+ * firings write nothing (their rows held: struct batch). */
+static int cond_ahead(struct run *r, const struct crm_flow *f, int64_t id,
+		      struct crm_row *row, struct crm_err *err)
+{
+	struct ahead *a = &r->ahead;
+	int64_t now = crm_store_changes(r->db->store);
+	size_t want, j;
+
+	if (a->cf != f || a->at >= a->n || a->ids[a->at] != id)
+		return cond_read(r, f, id, NULL, 0, row, err);
+	if (now != a->mark) {
+		a->end = 0;
+		a->streak = 0;
+	} else if (a->streak < 9) {
+		a->streak++;
+	}
+	a->mark = now;
+	if (a->at >= a->end) {
+		if (!a->streak)
+			return cond_read(r, f, id, NULL, 0, row, err);
+		want = (size_t)1 << a->streak;
+		j = a->n - a->at < want ? a->n : a->at + want;
+		if (cond_read(r, f, 0, a->ids + a->at, j - a->at, NULL, err) <
+		    0)
+			return -1;
+		a->end = j;
+	}
+	/* the rows come in any order: from where the last was found */
+	for (size_t i = 0; i < a->nrows; i++) {
+		size_t at = (a->rowsat + i) % a->nrows;
+
+		if (crm_row_id(&a->rows[at]) != id)
+			continue;
+		crm_row_copy(row, &a->rows[at]);
+		r->cval =
+		    crm_xrealloc(r->cval, (f->ncond + 1) * sizeof(*r->cval));
+		memcpy(r->cval, &a->ans[at * (f->ncond + 1)],
+		       f->ncond * sizeof(*r->cval));
+		r->cf = f;
+		r->cid = id;
+		a->rowsat = at + 1;
+		return 1;
+	}
+	return 0;
 }
 
 /* Whether f has a where condition. */
@@ -1353,7 +1475,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		h = -1;
 	else
 		h = r->hold && has_where(f)
-			? cond_read(r, f, id, &row, err)
+			? cond_ahead(r, f, id, &row, err)
 			: record_get(r, f->e, id, &row, err);
 	if (h < 0 || (r->nsent && lines_flush(r, true) < 0)) {
 		rc = -1;
@@ -1775,6 +1897,7 @@ static void ahead_set(struct run *r, const struct audit_list *l)
 	struct ahead *a = &r->ahead;
 
 	a->e = NULL;
+	a->cf = NULL;
 	for (size_t j = 0; !a->e && j < r->fs->n; j++)
 		if (r->fs->v[j].trigger.kind == CRM_FLOW_ON_UPDATE ||
 		    r->fs->v[j].trigger.kind == CRM_FLOW_ON_TAG)
@@ -2098,6 +2221,28 @@ static void cands_free(struct cand_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* The candidates' records are read ahead (record_get, cond_ahead). */
+static void cands_ahead(struct run *r, const struct crm_flow *f,
+			const struct cand_list *l)
+{
+	struct ahead *a = &r->ahead;
+
+	a->n = 0;
+	if (!r->hold)
+		return;
+	a->e = f->e;
+	a->cf = has_where(f) ? f : NULL;
+	a->ids = crm_xrealloc(a->ids, (l->n + 1) * sizeof(*a->ids));
+	for (size_t i = 0; i < l->n; i++)
+		a->ids[i] = l->v[i].id;
+	a->n = l->n;
+	a->at = a->end = 0;
+	/* rows of another flow's are not this one's */
+	for (size_t i = 0; i < a->nrows; i++)
+		crm_row_release(&a->rows[i]);
+	a->nrows = 0;
+}
+
 static int time_flows(struct run *r, struct crm_err *err)
 {
 	for (size_t i = 0; i < r->fs->n; i++) {
@@ -2119,6 +2264,7 @@ static int time_flows(struct run *r, struct crm_err *err)
 							bound);
 			if (candidates(r, f, NULL, b, &l, err) < 0)
 				return -1;
+			cands_ahead(r, f, &l);
 			for (size_t k = 0; rc == 0 && k < l.n; k++) {
 				crm_time due =
 				    time_due(t, l.v[k].v, l.v[k].days);
@@ -2127,6 +2273,7 @@ static int time_flows(struct run *r, struct crm_err *err)
 
 				if (due > r->db->now)
 					continue;
+				r->ahead.at = r->ahead.n ? k : 0;
 				crm_flow_trigger_describe(f, &why);
 				crm_buf_adds(&why, " (");
 				crm_buf_adds(&why, t->field);
@@ -2151,9 +2298,11 @@ static int time_flows(struct run *r, struct crm_err *err)
 				 crm_datetime_format(slot, ss));
 			if (candidates(r, f, occ, NULL, &l, err) < 0)
 				return -1;
+			cands_ahead(r, f, &l);
 			for (size_t k = 0; rc == 0 && k < l.n; k++) {
 				struct crm_buf why = {0};
 
+				r->ahead.at = r->ahead.n ? k : 0;
 				crm_flow_trigger_describe(f, &why);
 				crm_buf_addf(&why, ": slot %s", ss);
 				rc = fire(r, f, l.v[k].id, occ, why.s, 0, false,
@@ -2164,6 +2313,8 @@ static int time_flows(struct run *r, struct crm_err *err)
 			}
 		}
 		cands_free(&l);
+		r->ahead.n = 0;
+		r->ahead.cf = NULL;
 		/* the next flow's candidates read the firings */
 		if (rc < 0 || batch_flush(r, err) < 0)
 			return -1;
@@ -2515,6 +2666,10 @@ out:
 	crm_activity_batch_release(&r.b.acts);
 	free(r.ahead.ids);
 	crm_rowset_release(&r.ahead.rs);
+	for (size_t i = 0; i < r.ahead.nrows; i++)
+		crm_row_release(&r.ahead.rows[i]);
+	free(r.ahead.rows);
+	free(r.ahead.ans);
 	where_stmts_free(&r);
 	crm_rec_release(&r.rec);
 	return rc;
