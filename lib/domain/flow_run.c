@@ -106,7 +106,7 @@ struct run {
 		struct held_firing {
 			const char *flow, *entity, *status; /* static */
 			char *occ, *why, *error, *did;
-			int64_t record, change;
+			int64_t id, record, change;
 			int depth, attempts;
 			char next[CRM_TIME_LEN]; /* next_try, "" for none */
 		} * f;
@@ -127,9 +127,11 @@ struct run {
 			char at[CRM_TIME_LEN];
 		} * t;
 		size_t nt, capt;
-		/* activity ids reserved: next_id..end_id; settable: the
+		/* ids reserved (ID_ACT, ID_FIRING): next..end; settable: the
 		 * user may set the sequence (-1 not asked yet) */
-		int64_t next_id, end_id;
+		struct idblock {
+			int64_t next, end;
+		} ids[2];
 		int settable;
 		uint64_t held; /* activities held in the run */
 	} b;
@@ -137,6 +139,28 @@ struct run {
 };
 
 enum { BATCH_ROWS = 128 };
+/* ids reserved at a time (the rest go back at the flush) */
+enum { ID_ROWS = 1024 };
+/* the sequences a batch takes ids from (struct batch .ids) */
+enum { ID_ACT, ID_FIRING };
+#define SEQ(t) "CAST(pg_get_serial_sequence('" t "', 'id') AS regclass)"
+/* a block of ?1 ids, its last one */
+#define ID_BLOCK(t) "SELECT setval(" SEQ(t) ", nextval(" SEQ(t) ") + ?1 - 1)"
+/* the block's ids from ?1 on back (as store_pg.c sets a sequence back) */
+#define ID_BACK(t)                                                             \
+	"SELECT setval(" SEQ(t) ", greatest(?1 - 1, 1), ?1 > 1) WHERE "        \
+				"pg_sequence_last_value(" SEQ(t) ") = ?2"
+#define SEQS_SETTABLE                                                          \
+	"SELECT CASE WHEN has_sequence_privilege(" SEQ(                        \
+	    "activities") ", "                                                 \
+			  "'UPDATE') AND has_sequence_privilege(" SEQ(         \
+			      "crm_flow_firings") ", "                         \
+						  "'UPDATE') THEN 1 ELSE 0 "   \
+						  "END"
+static const char *const id_block_sql[] = {ID_BLOCK("activities"),
+					   ID_BLOCK("crm_flow_firings")};
+static const char *const id_back_sql[] = {ID_BACK("activities"),
+					  ID_BACK("crm_flow_firings")};
 
 static void where_stmts_free(struct run *r)
 {
@@ -197,8 +221,8 @@ static void importers_free(struct run *r)
  * firing this connection inserted last without asking its id back
  * (PostgreSQL: a RETURNING is a read, a round trip a firing). */
 enum { FIRING_LAST = -1 };
-/* A firing whose row is held (struct batch): no id in C, its made
- * records find it by its key */
+/* A firing whose row is held (struct batch): its made records are held
+ * with it */
 enum { FIRING_HELD = -2 };
 #define FIRING_LAST_PG                                                         \
 	"currval(pg_get_serial_sequence('crm_flow_firings', 'id'))"
@@ -241,7 +265,7 @@ static int made_flush(struct run *r, int64_t fid, struct crm_err *err)
 	struct batch *b = &r->b;
 	int rc = 0;
 
-	if (fid == FIRING_HELD) { /* with it, to find it by its key */
+	if (fid == FIRING_HELD) { /* with it, and its id */
 		b->m =
 		    crm_xgrow(b->m, &b->capm, b->nm + r->nmade, sizeof(*b->m));
 		for (size_t i = 0; i < r->nmade; i++)
@@ -574,18 +598,17 @@ static void batch_clear(struct batch *b)
 	}
 	b->nf = b->nm = b->nt = 0;
 	crm_activity_batch_clear(&b->acts);
-	b->next_id = b->end_id = 0;
+	memset(b->ids, 0, sizeof(b->ids));
 }
 
-/* The held firings and made rows, BATCH_ROWS to an INSERT (in the order
- * held: the firings' ids are those of one INSERT each; made rows after
- * their firings, which they find by the unique key). */
+/* The held firings and made rows, BATCH_ROWS to an INSERT, with the ids
+ * taken for them in the order held (made rows after their firings). */
 static int firings_write(struct run *r, struct crm_err *err)
 {
 #define FIRING_COLS                                                            \
 	"INSERT INTO crm_flow_firings (flow, entity, record_id, "              \
 	"occurrence, why, fired_at, status, attempts, depth, error, "          \
-	"next_try, did, change_id) VALUES "
+	"next_try, did, change_id, id) VALUES "
 	static char *whole, *whole_made;
 	struct batch *b = &r->b;
 	char now[CRM_TIME_LEN];
@@ -596,14 +619,15 @@ static int firings_write(struct run *r, struct crm_err *err)
 	for (size_t i = 0; rc == 0 && i < b->nf;) {
 		size_t n = b->nf - i < BATCH_ROWS ? b->nf - i : BATCH_ROWS;
 
-		st = crm_db_rows_stmt(r->db, FIRING_COLS,
-				      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				      n, BATCH_ROWS, &whole, err);
+		st = crm_db_rows_stmt(
+		    r->db, FIRING_COLS,
+		    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n, BATCH_ROWS,
+		    &whole, err);
 		if (!st)
 			return -1;
 		for (size_t k = 0; k < n; k++) {
 			const struct held_firing *h = &b->f[i + k];
-			int p = (int)k * 13;
+			int p = (int)k * 14;
 
 			crm_stmt_bind_text(st, p + 1, h->flow);
 			crm_stmt_bind_text(st, p + 2, h->entity);
@@ -622,6 +646,7 @@ static int firings_write(struct run *r, struct crm_err *err)
 				crm_stmt_bind_int(st, p + 13, h->change);
 			else
 				crm_stmt_bind_null(st, p + 13);
+			crm_stmt_bind_int(st, p + 14, h->id);
 		}
 		rc = crm_stmt_step_as(st, "cannot record the firing", err);
 		crm_db_rows_done(st, n, BATCH_ROWS);
@@ -634,21 +659,16 @@ static int firings_write(struct run *r, struct crm_err *err)
 		    r->db,
 		    "INSERT INTO crm_flow_made (entity, record_id, firing_id) "
 		    "VALUES ",
-		    "(?, ?, (SELECT id FROM crm_flow_firings WHERE flow = ? "
-		    "AND record_id = ? AND occurrence = ?))",
-		    n, BATCH_ROWS, &whole_made, err);
+		    "(?, ?, ?)", n, BATCH_ROWS, &whole_made, err);
 		if (!st)
 			return -1;
 		for (size_t k = 0; k < n; k++) {
 			const struct held_made *m = &b->m[i + k];
-			const struct held_firing *h = &b->f[m->firing];
-			int p = (int)k * 5;
+			int p = (int)k * 3;
 
 			crm_stmt_bind_text(st, p + 1, m->entity);
 			crm_stmt_bind_int(st, p + 2, m->id);
-			crm_stmt_bind_text(st, p + 3, h->flow);
-			crm_stmt_bind_int(st, p + 4, h->record);
-			crm_stmt_bind_text(st, p + 5, h->occ);
+			crm_stmt_bind_int(st, p + 3, b->f[m->firing].id);
 		}
 		rc = crm_stmt_step_as(st, "cannot note a made record", err);
 		crm_db_rows_done(st, n, BATCH_ROWS);
@@ -771,16 +791,32 @@ static int batch_flush(struct run *r, struct crm_err *err)
 	if (!r->hold)
 		return 0;
 	rc = batch_write(r, err);
-	if (rc == 0 && b->end_id && b->next_id <= b->end_id)
-		rc = crm_dbq_run(
-		    r->db, err,
-		    "SELECT setval(CAST(pg_get_serial_sequence('activities', "
-		    "'id') AS regclass), greatest(?1 - 1, 1), ?1 > 1) WHERE "
-		    "pg_sequence_last_value(CAST(pg_get_serial_sequence("
-		    "'activities', 'id') AS regclass)) = ?2",
-		    "ii", b->next_id, b->end_id);
-	b->next_id = b->end_id = 0;
+	for (int k = 0; k < 2; k++) {
+		struct idblock *x = &b->ids[k];
+
+		if (rc == 0 && x->end && x->next <= x->end)
+			rc = crm_dbq_run(r->db, err, id_back_sql[k], "ii",
+					 x->next, x->end);
+		x->next = x->end = 0;
+	}
 	return rc < 0 ? -1 : 0;
+}
+
+/* The next id of sequence k's block (a new block when it is used up:
+ * ids in order, as the sequence gives them; crm's writers take turns, so
+ * none takes one meanwhile). 0, or -1. */
+static int id_take(struct run *r, int k, int64_t *id, struct crm_err *err)
+{
+	struct idblock *x = &r->b.ids[k];
+
+	if (!x->end || x->next > x->end) {
+		if (crm_dbq_step(r->db, err, &x->end, id_block_sql[k], "i",
+				 (int64_t)ID_ROWS) <= 0)
+			return crm_err_what(err, "cannot insert");
+		x->next = x->end - ID_ROWS + 1;
+	}
+	*id = x->next++;
+	return 0;
 }
 
 /* Hold a firing's row (firing_insert's values). */
@@ -792,12 +828,16 @@ static int firing_hold(struct run *r, const struct crm_flow *f, int64_t id,
 	struct batch *b = &r->b;
 	struct held_firing *h;
 
+	int64_t fid = 0;
+
 	/* a full batch goes first: this one's made rows come after it */
-	if (b->nf >= BATCH_ROWS && batch_write(r, err) < 0)
+	if ((b->nf >= BATCH_ROWS && batch_write(r, err) < 0) ||
+	    id_take(r, ID_FIRING, &fid, err) < 0)
 		return -1;
 	b->f = crm_xgrow(b->f, &b->capf, b->nf + 1, sizeof(*b->f));
 	h = &b->f[b->nf++];
-	*h = (struct held_firing){.flow = f->name,
+	*h = (struct held_firing){.id = fid,
+				  .flow = f->name,
 				  .entity = f->e->name,
 				  .status = status,
 				  .occ = crm_xstrdup(occ),
@@ -858,38 +898,15 @@ int crm_flow_activity(struct crm_flow_ctx *ctx, const struct crm_activity *a,
 	struct batch *b = r ? &r->b : NULL;
 	struct crm_activity own = *a;
 
-	if (b && r->batching && hold && b->settable < 0) {
-		int64_t ok = 0;
-
-		if (crm_dbq_step(r->db, err, &ok,
-				 "SELECT CASE WHEN has_sequence_privilege(CAST("
-				 "pg_get_serial_sequence('activities', 'id') "
-				 "AS regclass), 'UPDATE') THEN 1 ELSE 0 END",
-				 "") < 0)
-			return -1;
-		b->settable = ok > 0;
-	}
-	if (!b || !r->batching || !hold || !b->settable)
+	if (!b || !r->batching || !hold)
 		return (r && batch_flush(r, err) < 0) ||
 			       crm_activity_log(ctx->db, a, id, err) < 0
 			   ? -1
 			   : 0;
-	if (!b->end_id || b->next_id > b->end_id) {
-		/* a block of ids, in order, as the sequence gives them
-		 * (crm's writers take turns: none takes one meanwhile) */
-		if (crm_dbq_step(r->db, err, &b->end_id,
-				 "SELECT setval(CAST(pg_get_serial_sequence("
-				 "'activities', 'id') AS regclass), nextval("
-				 "CAST(pg_get_serial_sequence('activities', "
-				 "'id') AS regclass)) + ?1 - 1)",
-				 "i", (int64_t)BATCH_ROWS) <= 0)
-			return crm_err_what(err, "cannot insert activity");
-		b->next_id = b->end_id - BATCH_ROWS + 1;
-	}
-	if (touch_hold(r, ctx, &own, err) < 0 ||
-	    crm_activity_hold_id(r->db, &b->acts, &own, b->next_id, err) < 0)
+	if (id_take(r, ID_ACT, id, err) < 0 ||
+	    touch_hold(r, ctx, &own, err) < 0 ||
+	    crm_activity_hold_id(r->db, &b->acts, &own, *id, err) < 0)
 		return -1;
-	*id = b->next_id++;
 	b->held++;
 	return 0;
 }
@@ -1461,7 +1478,15 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	if (!f->enabled || (r->o->only && strcmp(r->o->only, f->name)))
 		return 0;
 	/* what reads the run's firings or takes ids sees them written */
-	r->batching = r->hold && holdable(f);
+	if (r->hold && r->b.settable < 0 && holdable(f)) {
+		int64_t ok = 0;
+
+		/* the ids of a batch come from blocks reserved: setval */
+		if (crm_dbq_step(r->db, err, &ok, SEQS_SETTABLE, "") < 0)
+			return -1;
+		r->b.settable = ok > 0;
+	}
+	r->batching = r->hold && r->b.settable > 0 && holdable(f);
 	if ((!r->batching || !fresh) && batch_flush(r, err) < 0) {
 		r->batching = false;
 		return -1;
