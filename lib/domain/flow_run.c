@@ -897,16 +897,24 @@ int crm_flow_activity(struct crm_flow_ctx *ctx, const struct crm_activity *a,
 	struct run *r = ctx->run;
 	struct batch *b = r ? &r->b : NULL;
 	struct crm_activity own = *a;
+	size_t nt;
 
 	if (!b || !r->batching || !hold)
 		return (r && batch_flush(r, err) < 0) ||
 			       crm_activity_log(ctx->db, a, id, err) < 0
 			   ? -1
 			   : 0;
-	if (id_take(r, ID_ACT, id, err) < 0 ||
-	    touch_hold(r, ctx, &own, err) < 0 ||
-	    crm_activity_hold_id(r->db, &b->acts, &own, *id, err) < 0)
+	if (id_take(r, ID_ACT, id, err) < 0)
 		return -1;
+	nt = b->nt;
+	if (touch_hold(r, ctx, &own, err) < 0 ||
+	    crm_activity_hold_id(r->db, &b->acts, &own, *id, err) < 0) {
+		/* refused (a time it cannot read ...): nothing held, and
+		 * the id back to the block for the next one */
+		b->ids[ID_ACT].next--;
+		b->nt = nt;
+		return -1;
+	}
 	b->held++;
 	return 0;
 }
