@@ -588,7 +588,96 @@ static char *dup_or_null(const char *s)
 	return s ? crm_xstrdup(s) : NULL;
 }
 
-static void batch_clear(struct batch *b)
+/* Binding a held row of the batch: row i's values from parameter p + 1 */
+typedef void bind_fn(struct crm_stmt *st, int p, const struct batch *b,
+		     size_t i, const char *now);
+
+static void bind_firing(struct crm_stmt *st, int p, const struct batch *b,
+			size_t i, const char *now)
+{
+	const struct held_firing *h = &b->f[i];
+
+	crm_stmt_bind_text(st, p + 1, h->flow);
+	crm_stmt_bind_text(st, p + 2, h->entity);
+	crm_stmt_bind_int(st, p + 3, h->record);
+	crm_stmt_bind_text(st, p + 4, h->occ);
+	crm_stmt_bind_text(st, p + 5, h->why);
+	crm_stmt_bind_text(st, p + 6, now);
+	crm_stmt_bind_text(st, p + 7, h->status);
+	crm_stmt_bind_int(st, p + 8, h->attempts);
+	crm_stmt_bind_int(st, p + 9, h->depth);
+	crm_stmt_bind_text(st, p + 10, h->error);
+	crm_stmt_bind_text(st, p + 11, h->next[0] ? h->next : NULL);
+	crm_stmt_bind_text(st, p + 12, h->did);
+	if (h->change) /* 0: none (NULL) */
+		crm_stmt_bind_int(st, p + 13, h->change);
+	else
+		crm_stmt_bind_null(st, p + 13);
+	crm_stmt_bind_int(st, p + 14, h->id);
+}
+
+static void bind_made(struct crm_stmt *st, int p, const struct batch *b,
+		      size_t i, const char *now)
+{
+	(void)now;
+	crm_stmt_bind_text(st, p + 1, b->m[i].entity);
+	crm_stmt_bind_int(st, p + 2, b->m[i].id);
+	crm_stmt_bind_int(st, p + 3, b->f[b->m[i].firing].id);
+}
+
+/* n held rows, BATCH_ROWS to an INSERT (head and row as
+ * crm_db_rows_stmt; w parameters a row; *whole the full statement's
+ * text, kept). 0, or -1. */
+static int rows_write(struct run *r, const char *head, const char *row, int w,
+		      size_t n, char **whole, bind_fn *bind, const char *what,
+		      struct crm_err *err)
+{
+	char now[CRM_TIME_LEN];
+	int rc = 0;
+
+	crm_datetime_format(r->db->now, now);
+	for (size_t i = 0; rc == 0 && i < n;) {
+		size_t k = n - i < BATCH_ROWS ? n - i : BATCH_ROWS;
+		struct crm_stmt *st = crm_db_rows_stmt(r->db, head, row, k,
+						       BATCH_ROWS, whole, err);
+
+		if (!st)
+			return -1;
+		for (size_t j = 0; j < k; j++)
+			bind(st, (int)j * w, &r->b, i + j, now);
+		rc = crm_stmt_step_as(st, what, err);
+		crm_db_rows_done(st, k, BATCH_ROWS);
+		i += k;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* The held firings, then their made rows, with the ids taken for them in
+ * the order held. */
+static int firings_write(struct run *r, struct crm_err *err)
+{
+	static char *whole, *whole_made;
+
+	return rows_write(r,
+			  "INSERT INTO crm_flow_firings (flow, entity, "
+			  "record_id, occurrence, why, fired_at, status, "
+			  "attempts, depth, error, next_try, did, change_id, "
+			  "id) VALUES ",
+			  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 14,
+			  r->b.nf, &whole, bind_firing,
+			  "cannot record the firing", err) < 0 ||
+		       rows_write(r,
+				  "INSERT INTO crm_flow_made (entity, "
+				  "record_id, firing_id) VALUES ",
+				  "(?, ?, ?)", 3, r->b.nm, &whole_made,
+				  bind_made, "cannot note a made record",
+				  err) < 0
+		   ? -1
+		   : 0;
+}
+
+/* The texts of the firings held, freed. */
+static void firings_free(struct batch *b)
 {
 	for (size_t i = 0; i < b->nf; i++) {
 		free(b->f[i].occ);
@@ -596,86 +685,15 @@ static void batch_clear(struct batch *b)
 		free(b->f[i].error);
 		free(b->f[i].did);
 	}
-	b->nf = b->nm = b->nt = 0;
-	crm_activity_batch_clear(&b->acts);
-	memset(b->ids, 0, sizeof(b->ids));
+	b->nf = b->nm = 0;
 }
 
-/* The held firings and made rows, BATCH_ROWS to an INSERT, with the ids
- * taken for them in the order held (made rows after their firings). */
-static int firings_write(struct run *r, struct crm_err *err)
+static void batch_clear(struct batch *b)
 {
-#define FIRING_COLS                                                            \
-	"INSERT INTO crm_flow_firings (flow, entity, record_id, "              \
-	"occurrence, why, fired_at, status, attempts, depth, error, "          \
-	"next_try, did, change_id, id) VALUES "
-	static char *whole, *whole_made;
-	struct batch *b = &r->b;
-	char now[CRM_TIME_LEN];
-	struct crm_stmt *st;
-	int rc = 0;
-
-	crm_datetime_format(r->db->now, now);
-	for (size_t i = 0; rc == 0 && i < b->nf;) {
-		size_t n = b->nf - i < BATCH_ROWS ? b->nf - i : BATCH_ROWS;
-
-		st = crm_db_rows_stmt(
-		    r->db, FIRING_COLS,
-		    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n, BATCH_ROWS,
-		    &whole, err);
-		if (!st)
-			return -1;
-		for (size_t k = 0; k < n; k++) {
-			const struct held_firing *h = &b->f[i + k];
-			int p = (int)k * 14;
-
-			crm_stmt_bind_text(st, p + 1, h->flow);
-			crm_stmt_bind_text(st, p + 2, h->entity);
-			crm_stmt_bind_int(st, p + 3, h->record);
-			crm_stmt_bind_text(st, p + 4, h->occ);
-			crm_stmt_bind_text(st, p + 5, h->why);
-			crm_stmt_bind_text(st, p + 6, now);
-			crm_stmt_bind_text(st, p + 7, h->status);
-			crm_stmt_bind_int(st, p + 8, h->attempts);
-			crm_stmt_bind_int(st, p + 9, h->depth);
-			crm_stmt_bind_text(st, p + 10, h->error);
-			crm_stmt_bind_text(st, p + 11,
-					   h->next[0] ? h->next : NULL);
-			crm_stmt_bind_text(st, p + 12, h->did);
-			if (h->change) /* 0: none (NULL) */
-				crm_stmt_bind_int(st, p + 13, h->change);
-			else
-				crm_stmt_bind_null(st, p + 13);
-			crm_stmt_bind_int(st, p + 14, h->id);
-		}
-		rc = crm_stmt_step_as(st, "cannot record the firing", err);
-		crm_db_rows_done(st, n, BATCH_ROWS);
-		i += n;
-	}
-	for (size_t i = 0; rc == 0 && i < b->nm;) {
-		size_t n = b->nm - i < BATCH_ROWS ? b->nm - i : BATCH_ROWS;
-
-		st = crm_db_rows_stmt(
-		    r->db,
-		    "INSERT INTO crm_flow_made (entity, record_id, firing_id) "
-		    "VALUES ",
-		    "(?, ?, ?)", n, BATCH_ROWS, &whole_made, err);
-		if (!st)
-			return -1;
-		for (size_t k = 0; k < n; k++) {
-			const struct held_made *m = &b->m[i + k];
-			int p = (int)k * 3;
-
-			crm_stmt_bind_text(st, p + 1, m->entity);
-			crm_stmt_bind_int(st, p + 2, m->id);
-			crm_stmt_bind_int(st, p + 3, b->f[m->firing].id);
-		}
-		rc = crm_stmt_step_as(st, "cannot note a made record", err);
-		crm_db_rows_done(st, n, BATCH_ROWS);
-		i += n;
-	}
-	return rc < 0 ? -1 : 0;
-#undef FIRING_COLS
+	firings_free(b);
+	b->nt = 0;
+	crm_activity_batch_clear(&b->acts);
+	memset(b->ids, 0, sizeof(b->ids));
 }
 
 /* The touches held, one UPDATE a table and BATCH_ROWS records (each
@@ -767,13 +785,7 @@ static int batch_write(struct run *r, struct crm_err *err)
 		rc = -1;
 	if (rc == 0 && firings_write(r, err) < 0)
 		rc = -1;
-	for (size_t i = 0; i < r->b.nf; i++) {
-		free(r->b.f[i].occ);
-		free(r->b.f[i].why);
-		free(r->b.f[i].error);
-		free(r->b.f[i].did);
-	}
-	r->b.nf = r->b.nm = 0;
+	firings_free(&r->b);
 	if (rc == 0)
 		r->nsent = r->nheld;
 	return rc;
@@ -1206,6 +1218,19 @@ static struct crm_stmt *firing_done(struct run *r, int64_t fid, bool pending,
 		      : crm_dbq(r->db, err, q, "is", fid, did);
 }
 
+/* A read of the records ahead at changes now: those read are stale
+ * after a write; the window grows with the reads in a row without one. */
+static void ahead_mark(struct ahead *a, int64_t now)
+{
+	if (now != a->mark) {
+		a->end = 0;
+		a->streak = 0;
+	} else if (a->streak < 9) {
+		a->streak++;
+	}
+	a->mark = now;
+}
+
 /* Record id of e into row, as crm_entity_get. For an audit batch's row
  * on PostgreSQL without savepoints, a read takes the records of the rows
  * ahead too, as many as the firings in a row that wrote nothing (up to
@@ -1224,13 +1249,7 @@ static int record_get(struct run *r, const struct crm_entity *e, int64_t id,
 	if (!r->hold || a->e != e || a->cf || a->at >= a->n ||
 	    a->ids[a->at] != id)
 		return crm_entity_get(r->db, e, id, row, err);
-	if (now != a->mark) {
-		a->end = 0;
-		a->streak = 0;
-	} else if (a->streak < 9) {
-		a->streak++;
-	}
-	a->mark = now;
+	ahead_mark(a, now);
 	if (a->at < a->end) {
 		got = crm_rowset_find(&a->rs, id);
 		if (got)
@@ -1401,13 +1420,7 @@ static int cond_ahead(struct run *r, const struct crm_flow *f, int64_t id,
 
 	if (a->cf != f || a->at >= a->n || a->ids[a->at] != id)
 		return cond_read(r, f, id, NULL, 0, row, err);
-	if (now != a->mark) {
-		a->end = 0;
-		a->streak = 0;
-	} else if (a->streak < 9) {
-		a->streak++;
-	}
-	a->mark = now;
+	ahead_mark(a, now);
 	if (a->at >= a->end) {
 		if (!a->streak)
 			return cond_read(r, f, id, NULL, 0, row, err);

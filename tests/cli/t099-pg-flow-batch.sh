@@ -65,6 +65,15 @@ snap() { # snap ENGINE STEP: what the run left
 	cp "$T/sql" "$T/$1.$2.audit"
 }
 
+step() { # step N PREFIX COUNT NOW: COUNT deals imported, a run at NOW
+	deals 1 "$3" "$2" >"$T/deals.csv"
+	expect_code 0 crm-pipeline import -q "$T/deals.csv"
+	export CRM_NOW=$4
+	expect_code 1 crm-flow run "${F[@]}" -f csv --fields flow,record,status,did
+	cp "$T/out" "$T/$engine.$1.run"
+	snap "$engine" "$1"
+}
+
 run_all() {
 	engine=$1 CRM_DB=$2
 	export CRM_DB CRM_NOW=2026-12-01T09:00:00Z
@@ -76,33 +85,18 @@ run_all() {
 	pg) sql "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'refused by a trigger' USING ERRCODE = 'check_violation'; END\$\$; CREATE TRIGGER boom BEFORE INSERT ON activities FOR EACH ROW WHEN (NEW.subject = 'quote more 9') EXECUTE FUNCTION boom()" || not_ok "create the trigger" ;;
 	*) sql "CREATE TRIGGER boom BEFORE INSERT ON activities WHEN NEW.subject = 'quote more 9' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" || not_ok "create the trigger" ;;
 	esac
-	deals 1 600 >"$T/deals.csv"
-	expect_code 0 crm-pipeline import -q "$T/deals.csv"
 	# 300 firings of quote, then 300 of quoted in the next pass (43
 	# failed)
-	export CRM_NOW=2026-12-04T09:00:00Z
-	expect_code 1 crm-flow run "${F[@]}" -f csv --fields flow,record,status,did
-	cp "$T/out" "$T/$engine.1.run"
-	snap "$engine" 1
+	step 1 ok 600 2026-12-04T09:00:00Z
 	# the ids the next writes take: the blocks' rest went back
 	expect_code 0 crm-activity log -q --type call --deal 2 --at 2026-12-04T10:00:00Z
 	expect_code 0 crm-pipeline add -q --name 'ok next' --owner kim
 	# 60 bad deals, 5 of them failing wrong's note (the first is the
 	# second firing of wrong: one before it held)
-	deals 1 60 bad >"$T/bad.csv"
-	expect_code 0 crm-pipeline import -q "$T/bad.csv"
-	export CRM_NOW=2026-12-07T09:00:00Z
-	expect_code 1 crm-flow run "${F[@]}" -f csv --fields flow,record,status,did
-	cp "$T/out" "$T/$engine.2.run"
-	snap "$engine" 2
+	step 2 bad 60 2026-12-07T09:00:00Z
 	# 140 more, one of whose tasks the database refuses: the run
 	# restarts, each line once
-	deals 1 140 more >"$T/more.csv"
-	expect_code 0 crm-pipeline import -q "$T/more.csv"
-	export CRM_NOW=2026-12-10T09:00:00Z
-	expect_code 1 crm-flow run "${F[@]}" -f csv --fields flow,record,status,did
-	cp "$T/out" "$T/$engine.3.run"
-	snap "$engine" 3
+	step 3 more 140 2026-12-10T09:00:00Z
 	expect_code 0 crm-activity log -q --type call --deal 2 --at 2026-12-10T10:00:00Z
 	expect_code 0 crm-pipeline add -q --name 'ok last' --owner kim
 	sql "SELECT max(id) FROM activities"
