@@ -118,14 +118,14 @@ n=$(grep -c '^wrong,.*,failed,' "$T/pg.2.run")
 n=$(grep -c '^quote,670,failed,' "$T/pg.3.run")
 [ "$n" = 1 ] && ok "the refused task's firing failed" || not_ok "the refused task's firing failed (got $n)"
 for step in 1 2 3; do
-	compare "$T/sqlite.$step.run" "$T/pg.$step.run" "run $step: each line once, in order, as on SQLite"
+	compare "$T/sqlite.$step.run" "$T/pg.$step.run" "run $step: each line once, in order, the same on SQLite and PostgreSQL"
 	compare "$T/sqlite.$step.log" "$T/pg.$step.log" "run $step: the firings, their ids, did texts and change sets as on SQLite"
 	compare "$T/sqlite.$step.act" "$T/pg.$step.act" "run $step: the activities and their ids as on SQLite"
 	compare "$T/sqlite.$step.deals" "$T/pg.$step.deals" "run $step: tags and last_activity_at as on SQLite"
 	compare "$T/sqlite.$step.made" "$T/pg.$step.made" "run $step: crm_flow_made as on SQLite"
 	compare "$T/sqlite.$step.audit" "$T/pg.$step.audit" "run $step: the undo rows (the touched last_activity_at) as on SQLite"
 done
-compare "$T/sqlite.4.act" "$T/pg.4.act" "the activities' sequence where SQLite's is"
+compare "$T/sqlite.4.act" "$T/pg.4.act" "the activities' next id the same on SQLite and PostgreSQL"
 compare "$T/sqlite.4.deals" "$T/pg.4.deals" "the deals' sequence where SQLite's is"
 compare "$T/sqlite.4.changes" "$T/pg.4.changes" "the change sets as on SQLite"
 done_testing
