@@ -300,6 +300,11 @@ static void bind_values(struct crm_stmt *st, int p, const char *const *text,
 	"occurred_at, owner, channel, due_at, contact_id, company_id, "        \
 	"lead_id, deal_id, ticket_id, created_at, updated_at) VALUES "
 #define ACT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define ACT_INS_ID                                                             \
+	"INSERT INTO activities (type, direction, subject, body, "             \
+	"occurred_at, owner, channel, due_at, contact_id, company_id, "        \
+	"lead_id, deal_id, ticket_id, created_at, updated_at, id) VALUES "
+#define ACT_ROW_ID "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 		     int64_t *id, struct crm_err *err)
@@ -343,14 +348,22 @@ out:
 }
 
 /* An activity held by crm_activity_hold: its values, the texts its
- * own. */
+ * own, and its id (0: the sequence's). */
 struct held_activity {
 	char *text[ACT_NTEXTS];
 	int64_t link[5];
+	int64_t id;
 };
 
 int crm_activity_hold(struct crm_db *db, struct crm_activity_batch *b,
 		      const struct crm_activity *a, struct crm_err *err)
+{
+	return crm_activity_hold_id(db, b, a, 0, err);
+}
+
+int crm_activity_hold_id(struct crm_db *db, struct crm_activity_batch *b,
+			 const struct crm_activity *a, int64_t id,
+			 struct crm_err *err)
 {
 	struct act_values v;
 	struct held_activity *h;
@@ -365,6 +378,8 @@ int crm_activity_hold(struct crm_db *db, struct crm_activity_batch *b,
 	for (int c = 0; c < ACT_NTEXTS; c++)
 		h->text[c] = v.text[c] ? crm_xstrdup(v.text[c]) : NULL;
 	memcpy(h->link, v.link, sizeof(h->link));
+	h->id = id;
+	b->ids = id > 0;
 	crm_buf_release(&v.type);
 	return b->n >= CRM_ACTIVITY_ROWS ? crm_activity_flush(db, b, err) : 0;
 }
@@ -372,8 +387,11 @@ int crm_activity_hold(struct crm_db *db, struct crm_activity_batch *b,
 int crm_activity_flush(struct crm_db *db, struct crm_activity_batch *b,
 		       struct crm_err *err)
 {
-	static char *whole; /* the text for CRM_ACTIVITY_ROWS, made once */
+	/* the texts for CRM_ACTIVITY_ROWS, made once: ids from the
+	 * sequence, or given (the last parameter of each row) */
+	static char *whole, *whole_id;
 	struct held_activity *h = b->v;
+	int w = b->ids ? 16 : 15;
 	char now[CRM_TIME_LEN];
 	struct crm_stmt *st;
 	int rc = 0;
@@ -383,14 +401,21 @@ int crm_activity_flush(struct crm_db *db, struct crm_activity_batch *b,
 		size_t n =
 		    b->n - i < CRM_ACTIVITY_ROWS ? b->n - i : CRM_ACTIVITY_ROWS;
 
-		st = crm_db_rows_stmt(db, ACT_INS, ACT_ROW, n,
-				      CRM_ACTIVITY_ROWS, &whole, err);
+		st = b->ids
+			 ? crm_db_rows_stmt(db, ACT_INS_ID, ACT_ROW_ID, n,
+					    CRM_ACTIVITY_ROWS, &whole_id, err)
+			 : crm_db_rows_stmt(db, ACT_INS, ACT_ROW, n,
+					    CRM_ACTIVITY_ROWS, &whole, err);
 		if (!st)
 			rc = -1;
-		for (size_t k = 0; st && k < n; k++)
-			bind_values(st, (int)k * 15,
+		for (size_t k = 0; st && k < n; k++) {
+			bind_values(st, (int)k * w,
 				    (const char *const *)h[i + k].text,
 				    h[i + k].link, now, true);
+			if (b->ids)
+				crm_stmt_bind_int(st, (int)k * w + 16,
+						  h[i + k].id);
+		}
 		if (st &&
 		    crm_stmt_step_as(st, "cannot insert activity", err) < 0)
 			rc = -1;

@@ -51,9 +51,15 @@ int crm_activity_log(struct crm_db *db, const struct crm_activity *a,
 struct crm_activity_batch {
 	void *v; /* the rows held (activity.c) */
 	size_t n, cap;
+	bool ids; /* the rows held have ids given (_hold_id) */
 };
 int crm_activity_hold(struct crm_db *db, struct crm_activity_batch *b,
 		      const struct crm_activity *a, struct crm_err *err);
+/* ... with id given (> 0: taken from the sequence by the caller, who
+ * must have a batch's rows all with ids or all without) */
+int crm_activity_hold_id(struct crm_db *db, struct crm_activity_batch *b,
+			 const struct crm_activity *a, int64_t id,
+			 struct crm_err *err);
 int crm_activity_flush(struct crm_db *db, struct crm_activity_batch *b,
 		       struct crm_err *err);
 void crm_activity_batch_clear(struct crm_activity_batch *b);

@@ -186,6 +186,12 @@ struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
 /* Note that ctx's firing made record id of entity (for loop depth). */
 int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
 		  struct crm_err *err);
+/* Log activity a for ctx's firing (crm_activity_log; in a run on
+ * PostgreSQL maybe held, with its id, for one INSERT with others: hold
+ * false when the caller writes to its row next). */
+struct crm_activity;
+int crm_flow_activity(struct crm_flow_ctx *ctx, const struct crm_activity *a,
+		      bool hold, int64_t *id, struct crm_err *err);
 /* Append "; " and a formatted note to ctx->did. */
 void crm_flow_did(struct crm_flow_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -385,7 +385,8 @@ static int activity_apply(struct crm_flow_ctx *ctx, json_t *spec, bool task,
 	a.deal_id = !strcmp(e, "deal") ? ctx->record_id : 0;
 	a.ticket_id = !strcmp(e, "ticket") ? ctx->record_id : 0;
 	own_link(ctx, &a);
-	if (crm_activity_log(ctx->db, &a, &id, err) < 0)
+	/* held for the batch's INSERT but with a key to write to it */
+	if (crm_flow_activity(ctx, &a, !xid.len, &id, err) < 0)
 		goto out;
 	/* the caller's key: what makes it findable, and once */
 	if (xid.len &&

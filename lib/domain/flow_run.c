@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity.h"
 #include "approval.h"
 #include "cycle.h"
 #include "dbq.h"
@@ -68,12 +69,18 @@ struct run {
 		 * writes since (firing rows, not records) */
 		int64_t mark;
 		struct crm_rowset rs;
+		/* a time flow's candidates: cf's records with its where
+		 * conditions' answers (cond_ahead), loaded as rs is */
+		const struct crm_flow *cf;
+		struct crm_row *rows;
+		int *ans; /* f->ncond a row */
+		size_t nrows, caprows, rowsat;
 	} ahead;
 	/* ... and a flow's where conditions come with its record's read
 	 * (cond_read): cval[i] for condition i of flow cf, record cid */
 	struct cond_read {
 		const struct crm_flow *f;
-		struct crm_stmt *st;
+		struct crm_stmt *st, *many; /* one record; ids ?1 */
 	} * cr;
 	size_t ncr, capcr;
 	const struct crm_flow *cf;
@@ -87,7 +94,73 @@ struct run {
 		int64_t id;
 	} * made;
 	size_t nmade, capmade;
+	/* PostgreSQL without savepoints (hold): the rows of a batch of
+	 * firings (each its server's parse, bind and execute when sent one
+	 * by one) are held and written BATCH_ROWS to a statement: firings,
+	 * the records they made, their tasks' activities with ids reserved
+	 * from the sequence (the did text names them). batching: the
+	 * firing now may have its rows held (fire). A held line waits for
+	 * its firing's rows to be sent (nsent) and a read after them. */
+	bool batching;
+	struct batch {
+		struct held_firing {
+			const char *flow, *entity, *status; /* static */
+			char *occ, *why, *error, *did;
+			int64_t id, record, change;
+			int depth, attempts;
+			char next[CRM_TIME_LEN]; /* next_try, "" for none */
+		} * f;
+		size_t nf, capf;
+		struct held_made {
+			const char *entity; /* static */
+			int64_t id;
+			size_t firing; /* its firing's index in f */
+		} * m;
+		size_t nm, capm;
+		struct crm_activity_batch acts;
+		/* the last_activity_at touches of the tasks' own records
+		 * (one UPDATE a table; a read of such a record, fire's or
+		 * an action's, writes them first: touch_before) */
+		struct held_touch {
+			const char *table; /* static */
+			int64_t id;
+			char at[CRM_TIME_LEN];
+		} * t;
+		size_t nt, capt;
+		/* ids reserved (ID_ACT, ID_FIRING): next..end; settable: the
+		 * user may set the sequence (-1 not asked yet) */
+		struct idblock {
+			int64_t next, end;
+		} ids[2];
+		int settable;
+		uint64_t held; /* activities held in the run */
+	} b;
+	size_t nsent;
 };
+
+enum { BATCH_ROWS = 128 };
+/* ids reserved at a time (the rest go back at the flush) */
+enum { ID_ROWS = 1024 };
+/* the sequences a batch takes ids from (struct batch .ids) */
+enum { ID_ACT, ID_FIRING };
+#define SEQ(t) "CAST(pg_get_serial_sequence('" t "', 'id') AS regclass)"
+/* a block of ?1 ids, its last one */
+#define ID_BLOCK(t) "SELECT setval(" SEQ(t) ", nextval(" SEQ(t) ") + ?1 - 1)"
+/* the block's ids from ?1 on back (as store_pg.c sets a sequence back) */
+#define ID_BACK(t)                                                             \
+	"SELECT setval(" SEQ(t) ", greatest(?1 - 1, 1), ?1 > 1) WHERE "        \
+				"pg_sequence_last_value(" SEQ(t) ") = ?2"
+#define SEQS_SETTABLE                                                          \
+	"SELECT CASE WHEN has_sequence_privilege(" SEQ(                        \
+	    "activities") ", "                                                 \
+			  "'UPDATE') AND has_sequence_privilege(" SEQ(         \
+			      "crm_flow_firings") ", "                         \
+						  "'UPDATE') THEN 1 ELSE 0 "   \
+						  "END"
+static const char *const id_block_sql[] = {ID_BLOCK("activities"),
+					   ID_BLOCK("crm_flow_firings")};
+static const char *const id_back_sql[] = {ID_BACK("activities"),
+					  ID_BACK("crm_flow_firings")};
 
 static void where_stmts_free(struct run *r)
 {
@@ -98,8 +171,10 @@ static void where_stmts_free(struct run *r)
 	free(r->ws);
 	r->ws = NULL;
 	r->nws = r->capws = 0;
-	for (size_t i = 0; i < r->ncr; i++)
+	for (size_t i = 0; i < r->ncr; i++) {
 		crm_stmt_finalize(r->cr[i].st);
+		crm_stmt_finalize(r->cr[i].many);
+	}
 	free(r->cr);
 	free(r->cval);
 	r->cr = NULL;
@@ -146,6 +221,9 @@ static void importers_free(struct run *r)
  * firing this connection inserted last without asking its id back
  * (PostgreSQL: a RETURNING is a read, a round trip a firing). */
 enum { FIRING_LAST = -1 };
+/* A firing whose row is held (struct batch): its made records are held
+ * with it */
+enum { FIRING_HELD = -2 };
 #define FIRING_LAST_PG                                                         \
 	"currval(pg_get_serial_sequence('crm_flow_firings', 'id'))"
 
@@ -184,8 +262,18 @@ int crm_flow_made(struct crm_flow_ctx *ctx, const char *entity, int64_t id,
 /* The records the firing fid made, noted now that its row exists. */
 static int made_flush(struct run *r, int64_t fid, struct crm_err *err)
 {
+	struct batch *b = &r->b;
 	int rc = 0;
 
+	if (fid == FIRING_HELD) { /* with it, and its id */
+		b->m =
+		    crm_xgrow(b->m, &b->capm, b->nm + r->nmade, sizeof(*b->m));
+		for (size_t i = 0; i < r->nmade; i++)
+			b->m[b->nm++] = (struct held_made){
+			    r->made[i].entity, r->made[i].id, b->nf - 1};
+		r->nmade = 0;
+		return 0;
+	}
 	for (size_t i = 0; rc == 0 && i < r->nmade; i++)
 		rc = made_insert(r->db, r->made[i].entity, r->made[i].id, fid,
 				 err);
@@ -493,8 +581,359 @@ static int firing_exists(struct crm_db *db, const char *flow, int64_t id,
 	    "sis", flow, id, occ);
 }
 
+/* -- a batch's rows (struct batch) ------------------------------------ */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? crm_xstrdup(s) : NULL;
+}
+
+/* Binding a held row of the batch: row i's values from parameter p + 1 */
+typedef void bind_fn(struct crm_stmt *st, int p, const struct batch *b,
+		     size_t i, const char *now);
+
+static void bind_firing(struct crm_stmt *st, int p, const struct batch *b,
+			size_t i, const char *now)
+{
+	const struct held_firing *h = &b->f[i];
+
+	crm_stmt_bind_text(st, p + 1, h->flow);
+	crm_stmt_bind_text(st, p + 2, h->entity);
+	crm_stmt_bind_int(st, p + 3, h->record);
+	crm_stmt_bind_text(st, p + 4, h->occ);
+	crm_stmt_bind_text(st, p + 5, h->why);
+	crm_stmt_bind_text(st, p + 6, now);
+	crm_stmt_bind_text(st, p + 7, h->status);
+	crm_stmt_bind_int(st, p + 8, h->attempts);
+	crm_stmt_bind_int(st, p + 9, h->depth);
+	crm_stmt_bind_text(st, p + 10, h->error);
+	crm_stmt_bind_text(st, p + 11, h->next[0] ? h->next : NULL);
+	crm_stmt_bind_text(st, p + 12, h->did);
+	if (h->change) /* 0: none (NULL) */
+		crm_stmt_bind_int(st, p + 13, h->change);
+	else
+		crm_stmt_bind_null(st, p + 13);
+	crm_stmt_bind_int(st, p + 14, h->id);
+}
+
+static void bind_made(struct crm_stmt *st, int p, const struct batch *b,
+		      size_t i, const char *now)
+{
+	(void)now;
+	crm_stmt_bind_text(st, p + 1, b->m[i].entity);
+	crm_stmt_bind_int(st, p + 2, b->m[i].id);
+	crm_stmt_bind_int(st, p + 3, b->f[b->m[i].firing].id);
+}
+
+/* n held rows, BATCH_ROWS to an INSERT (head and row as
+ * crm_db_rows_stmt; w parameters a row; *whole the full statement's
+ * text, kept). 0, or -1. */
+static int rows_write(struct run *r, const char *head, const char *row, int w,
+		      size_t n, char **whole, bind_fn *bind, const char *what,
+		      struct crm_err *err)
+{
+	char now[CRM_TIME_LEN];
+	int rc = 0;
+
+	crm_datetime_format(r->db->now, now);
+	for (size_t i = 0; rc == 0 && i < n;) {
+		size_t k = n - i < BATCH_ROWS ? n - i : BATCH_ROWS;
+		struct crm_stmt *st = crm_db_rows_stmt(r->db, head, row, k,
+						       BATCH_ROWS, whole, err);
+
+		if (!st)
+			return -1;
+		for (size_t j = 0; j < k; j++)
+			bind(st, (int)j * w, &r->b, i + j, now);
+		rc = crm_stmt_step_as(st, what, err);
+		crm_db_rows_done(st, k, BATCH_ROWS);
+		i += k;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* The held firings, then their made rows, with the ids taken for them in
+ * the order held. */
+static int firings_write(struct run *r, struct crm_err *err)
+{
+	static char *whole, *whole_made;
+
+	return rows_write(r,
+			  "INSERT INTO crm_flow_firings (flow, entity, "
+			  "record_id, occurrence, why, fired_at, status, "
+			  "attempts, depth, error, next_try, did, change_id, "
+			  "id) VALUES ",
+			  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 14,
+			  r->b.nf, &whole, bind_firing,
+			  "cannot record the firing", err) < 0 ||
+		       rows_write(r,
+				  "INSERT INTO crm_flow_made (entity, "
+				  "record_id, firing_id) VALUES ",
+				  "(?, ?, ?)", 3, r->b.nm, &whole_made,
+				  bind_made, "cannot note a made record",
+				  err) < 0
+		   ? -1
+		   : 0;
+}
+
+/* The texts of the firings held, freed. */
+static void firings_free(struct batch *b)
+{
+	for (size_t i = 0; i < b->nf; i++) {
+		free(b->f[i].occ);
+		free(b->f[i].why);
+		free(b->f[i].error);
+		free(b->f[i].did);
+	}
+	b->nf = b->nm = 0;
+}
+
+static void batch_clear(struct batch *b)
+{
+	firings_free(b);
+	b->nt = 0;
+	crm_activity_batch_clear(&b->acts);
+	memset(b->ids, 0, sizeof(b->ids));
+}
+
+/* The touches held, one UPDATE a table and BATCH_ROWS records (each
+ * record once, with its latest time: the form the touch writes, whose
+ * byte order is the database's, see own_link; VALUES, whose rows the
+ * planner counts, so each is found by its id). The records read ahead
+ * may predate them: read again. */
+static int touches_write(struct run *r, struct crm_err *err)
+{
+	struct batch *b = &r->b;
+	int rc = 0;
+
+	for (size_t i = 0; i < b->nt; i++) /* repeats: the latest */
+		for (size_t j = i + 1; b->t[i].table && j < b->nt; j++)
+			if (b->t[j].table && b->t[j].id == b->t[i].id &&
+			    !strcmp(b->t[j].table, b->t[i].table)) {
+				if (strcmp(b->t[i].at, b->t[j].at) > 0)
+					memcpy(b->t[j].at, b->t[i].at,
+					       sizeof(b->t[j].at));
+				b->t[i].table = NULL;
+			}
+	for (size_t i = 0; rc == 0 && i < b->nt; i++) {
+		const char *table = b->t[i].table;
+		struct crm_buf sql = {0};
+		struct crm_stmt *st;
+		size_t sel[BATCH_ROWS], n = 0;
+
+		if (!table)
+			continue;
+		for (size_t j = i; j < b->nt && n < BATCH_ROWS; j++)
+			if (b->t[j].table && !strcmp(b->t[j].table, table)) {
+				sel[n++] = j;
+				b->t[j].table = NULL;
+			}
+		crm_buf_addf(&sql,
+			     "UPDATE %s AS t SET last_activity_at = v.at FROM "
+			     "(VALUES ",
+			     table);
+		for (size_t k = 0; k < n; k++)
+			crm_buf_adds(&sql, k ? ", (CAST(? AS BIGINT), ?)"
+					     : "(CAST(? AS BIGINT), "
+					       "CAST(? AS TEXT))");
+		crm_buf_adds(&sql, ") AS v(id, at) WHERE t.id = v.id AND "
+				   "(t.last_activity_at IS NULL OR "
+				   "t.last_activity_at < v.at)");
+		st = crm_db_stmt(r->db, sql.s, err);
+		if (st) {
+			for (size_t k = 0; k < n; k++) {
+				crm_stmt_bind_int(st, (int)k * 2 + 1,
+						  b->t[sel[k]].id);
+				crm_stmt_bind_text(st, (int)k * 2 + 2,
+						   b->t[sel[k]].at);
+			}
+			rc = crm_stmt_step_as(
+			    st, "cannot update last_activity_at", err);
+			crm_stmt_finalize(st);
+		} else {
+			rc = -1;
+		}
+		crm_buf_release(&sql);
+		i--; /* the table may have more */
+	}
+	if (b->nt)
+		r->ahead.end = 0;
+	b->nt = 0;
+	return rc < 0 ? -1 : 0;
+}
+
+/* Before a read of record id of table: its touch held, written. */
+static int touch_before(struct run *r, const char *table, int64_t id,
+			struct crm_err *err)
+{
+	for (size_t i = 0; i < r->b.nt; i++)
+		if (r->b.t[i].id == id && !strcmp(r->b.t[i].table, table))
+			return touches_write(r, err);
+	return 0;
+}
+
+/* Send the batch's rows (they return nothing: the pipeline does not wait
+ * for them, a later read reports a failure); the lines held so far then
+ * wait only for that read. */
+static int batch_write(struct run *r, struct crm_err *err)
+{
+	int rc = 0;
+
+	if (r->b.acts.n && crm_activity_flush(r->db, &r->b.acts, err) < 0)
+		rc = -1;
+	if (rc == 0 && touches_write(r, err) < 0)
+		rc = -1;
+	if (rc == 0 && firings_write(r, err) < 0)
+		rc = -1;
+	firings_free(&r->b);
+	if (rc == 0)
+		r->nsent = r->nheld;
+	return rc;
+}
+
+/* batch_write, and the activity ids reserved but not taken go back to
+ * the sequence (as the store sets it back after a rollback), so that
+ * whatever reads the run's rows or takes an id next finds them as one
+ * firing at a time would have left them. */
+static int batch_flush(struct run *r, struct crm_err *err)
+{
+	struct batch *b = &r->b;
+	int rc;
+
+	if (!r->hold)
+		return 0;
+	rc = batch_write(r, err);
+	for (int k = 0; k < 2; k++) {
+		struct idblock *x = &b->ids[k];
+
+		if (rc == 0 && x->end && x->next <= x->end)
+			rc = crm_dbq_run(r->db, err, id_back_sql[k], "ii",
+					 x->next, x->end);
+		x->next = x->end = 0;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* The next id of sequence k's block (a new block when it is used up:
+ * ids in order, as the sequence gives them; crm's writers take turns, so
+ * none takes one meanwhile). 0, or -1. */
+static int id_take(struct run *r, int k, int64_t *id, struct crm_err *err)
+{
+	struct idblock *x = &r->b.ids[k];
+
+	if (!x->end || x->next > x->end) {
+		if (crm_dbq_step(r->db, err, &x->end, id_block_sql[k], "i",
+				 (int64_t)ID_ROWS) <= 0)
+			return crm_err_what(err, "cannot insert");
+		x->next = x->end - ID_ROWS + 1;
+	}
+	*id = x->next++;
+	return 0;
+}
+
+/* Hold a firing's row (firing_insert's values). */
+static int firing_hold(struct run *r, const struct crm_flow *f, int64_t id,
+		       const char *occ, const char *why, const char *status,
+		       int depth, int attempts, const char *error,
+		       const char *did, int64_t change, struct crm_err *err)
+{
+	struct batch *b = &r->b;
+	struct held_firing *h;
+
+	int64_t fid = 0;
+
+	/* a full batch goes first: this one's made rows come after it */
+	if ((b->nf >= BATCH_ROWS && batch_write(r, err) < 0) ||
+	    id_take(r, ID_FIRING, &fid, err) < 0)
+		return -1;
+	b->f = crm_xgrow(b->f, &b->capf, b->nf + 1, sizeof(*b->f));
+	h = &b->f[b->nf++];
+	*h = (struct held_firing){.id = fid,
+				  .flow = f->name,
+				  .entity = f->e->name,
+				  .status = status,
+				  .occ = crm_xstrdup(occ),
+				  .why = dup_or_null(why),
+				  .error = dup_or_null(error),
+				  .did = dup_or_null(did),
+				  .record = id,
+				  .change = change,
+				  .depth = depth,
+				  .attempts = attempts};
+	if (!strcmp(status, "failed"))
+		crm_datetime_format(r->db->now + f->backoff, h->next);
+	return 0;
+}
+
+/* The touch of a's link to ctx's own record (known, not untouched: see
+ * own_link in flow_action.c) held, and a left to touch the others. */
+static int touch_hold(struct run *r, struct crm_flow_ctx *ctx,
+		      struct crm_activity *a, struct crm_err *err)
+{
+	struct batch *b = &r->b;
+	struct held_touch *t;
+	struct crm_err e;
+	crm_time at = r->db->now;
+	long k;
+	int rc;
+
+	for (k = 1; k < (long)crm_activity_nlinks &&
+		    strcmp(crm_activity_links[k].entity, ctx->e->name);
+	     k++)
+		;
+	if (k == (long)crm_activity_nlinks || !(a->known & 1u << k) ||
+	    (a->untouched & 1u << k))
+		return 0;
+	/* a time it cannot read: crm_activity_hold says so */
+	if (a->occurred_at && crm_datetime_parse(a->occurred_at, &at, &e) < 0)
+		return 0;
+	rc = crm_table_has_column(r->db, crm_activity_links[k].table,
+				  "last_activity_at", err);
+	if (rc <= 0)
+		return rc;
+	b->t = crm_xgrow(b->t, &b->capt, b->nt + 1, sizeof(*b->t));
+	t = &b->t[b->nt++];
+	t->table = crm_activity_links[k].table;
+	t->id = ctx->record_id;
+	crm_datetime_format(at, t->at);
+	a->untouched |= 1u << k;
+	return 0;
+}
+
+/* Log activity a for ctx's firing: held with an id from the reserved
+ * block when the firing's rows are (hold false: the caller writes to
+ * the row at once), else crm_activity_log after the batch. */
+int crm_flow_activity(struct crm_flow_ctx *ctx, const struct crm_activity *a,
+		      bool hold, int64_t *id, struct crm_err *err)
+{
+	struct run *r = ctx->run;
+	struct batch *b = r ? &r->b : NULL;
+	struct crm_activity own = *a;
+	size_t nt;
+
+	if (!b || !r->batching || !hold)
+		return (r && batch_flush(r, err) < 0) ||
+			       crm_activity_log(ctx->db, a, id, err) < 0
+			   ? -1
+			   : 0;
+	if (id_take(r, ID_ACT, id, err) < 0)
+		return -1;
+	nt = b->nt;
+	if (touch_hold(r, ctx, &own, err) < 0 ||
+	    crm_activity_hold_id(r->db, &b->acts, &own, *id, err) < 0) {
+		/* refused (a time it cannot read ...): nothing held, and
+		 * the id back to the block for the next one */
+		b->ids[ID_ACT].next--;
+		b->nt = nt;
+		return -1;
+	}
+	b->held++;
+	return 0;
+}
+
 /* Insert the firing row (did and change, 0 for none, as its actions
- * left them when it is written after them); its id in *fid. */
+ * left them when it is written after them); its id in *fid (FIRING_HELD
+ * when the row is held, see struct batch). */
 static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 			 const char *occ, const char *why, const char *status,
 			 int depth, const char *error, const char *did,
@@ -521,6 +960,14 @@ static int firing_insert(struct run *r, const struct crm_flow *f, int64_t id,
 	bool pg = crm_store_engine(r->db->store) == CRM_STORE_PG;
 	int rc;
 
+	if (r->batching && !need_id) {
+		*fid = FIRING_HELD;
+		return firing_hold(r, f, id, occ, why, status, depth,
+				   tried ? 1 : 0, error, did, change, err);
+	}
+	/* the held rows first: the ids in the order of the firings */
+	if (batch_flush(r, err) < 0)
+		return -1;
 	/* on PostgreSQL an id nobody reads now is FIRING_LAST: the INSERT
 	 * is then a write the pipeline does not wait for */
 	*fid = pg && !need_id ? FIRING_LAST : 0;
@@ -573,27 +1020,35 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 				    sizeof(*r->held));
 		crm_rec_init(&r->held[r->nheld]);
 		crm_rec_copy(&r->held[r->nheld++], &r->rec);
+		if (!r->b.nf && !r->b.nm && !r->b.acts.n && !r->b.nt)
+			r->nsent = r->nheld; /* its rows are all sent */
 		return 0;
 	}
 	r->reported++;
 	return r->o->fn(&r->rec, r->o->arg);
 }
 
-/* The lines held (see struct run): handed on when handed is true (a
- * read after their firings' writes succeeded, so the writes did too),
- * else dropped (the run restarts). */
+/* The lines held (see struct run): those whose rows were sent (nsent)
+ * handed on when handed is true (a read after their firings' writes
+ * succeeded, so the writes did too), else all dropped (the run
+ * restarts). */
 static int lines_flush(struct run *r, bool handed)
 {
+	size_t n = handed ? r->nsent : r->nheld;
 	int rc = 0;
 
-	for (size_t i = 0; i < r->nheld; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (handed && rc == 0) {
 			r->reported++;
 			rc = r->o->fn(&r->held[i], r->o->arg);
 		}
 		crm_rec_release(&r->held[i]);
 	}
-	r->nheld = 0;
+	if (n && n < r->nheld)
+		memmove(r->held, r->held + n,
+			(r->nheld - n) * sizeof(*r->held));
+	r->nheld -= n;
+	r->nsent = 0;
 	if (rc < 0) /* the output's failure: a run again would not help */
 		r->hold = false;
 	return rc;
@@ -642,6 +1097,7 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	bool loaded = row != NULL; /* else read here (a retry) */
 	struct crm_err e2;
 	int64_t written = -1; /* without a savepoint: the rows written so far */
+	uint64_t held = r->b.held; /* ... and the activities held */
 	int rc = -1;
 
 	if (!loaded) {
@@ -674,6 +1130,9 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 		crm_err_clear(&e2);
 		/* row holds the record as the firing read it; each later
 		 * action sees what the earlier ones wrote */
+		if (!(i == 0 && loaded) &&
+		    touch_before(r, f->e->table, id, err) < 0)
+			goto out;
 		g = i == 0 && loaded
 			? 1
 			: crm_entity_get(r->db, f->e, id, row, &e2);
@@ -691,7 +1150,8 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 			     f->act[i].kind->name, e2.field[0] ? e2.field : "",
 			     e2.field[0] ? ": " : "",
 			     e2.msg[0] ? e2.msg : "failed");
-		if (r->fast && crm_store_changes(r->db->store) != written) {
+		if (r->fast && (crm_store_changes(r->db->store) != written ||
+				r->b.held != held)) {
 			/* it wrote before it failed: no savepoint to undo
 			 * that, so the whole run again with them */
 			r->restart = true;
@@ -758,6 +1218,19 @@ static struct crm_stmt *firing_done(struct run *r, int64_t fid, bool pending,
 		      : crm_dbq(r->db, err, q, "is", fid, did);
 }
 
+/* A read of the records ahead at changes now: those read are stale
+ * after a write; the window grows with the reads in a row without one. */
+static void ahead_mark(struct ahead *a, int64_t now)
+{
+	if (now != a->mark) {
+		a->end = 0;
+		a->streak = 0;
+	} else if (a->streak < 9) {
+		a->streak++;
+	}
+	a->mark = now;
+}
+
 /* Record id of e into row, as crm_entity_get. For an audit batch's row
  * on PostgreSQL without savepoints, a read takes the records of the rows
  * ahead too, as many as the firings in a row that wrote nothing (up to
@@ -773,15 +1246,10 @@ static int record_get(struct run *r, const struct crm_entity *e, int64_t id,
 	size_t want, k = 0, j;
 	int rc;
 
-	if (!r->hold || a->e != e || a->at >= a->n || a->ids[a->at] != id)
+	if (!r->hold || a->e != e || a->cf || a->at >= a->n ||
+	    a->ids[a->at] != id)
 		return crm_entity_get(r->db, e, id, row, err);
-	if (now != a->mark) {
-		a->end = 0;
-		a->streak = 0;
-	} else if (a->streak < 9) {
-		a->streak++;
-	}
-	a->mark = now;
+	ahead_mark(a, now);
 	if (a->at < a->end) {
 		got = crm_rowset_find(&a->rs, id);
 		if (got)
@@ -815,11 +1283,93 @@ static int record_get(struct run *r, const struct crm_entity *e, int64_t id,
 /* Record id of f's entity into row, as crm_entity_get, with f's where
  * conditions in the same statement (PostgreSQL without savepoints: a
  * round trip a firing less); their answers for cond_holds in r->cval. 1
- * read, 0 no such record, -1 error. */
-static int cond_read(struct run *r, const struct crm_flow *f, int64_t id,
-		     struct crm_row *row, struct crm_err *err)
+ * read, 0 no such record, -1 error. With ids: the records of ids[0..n)
+ * and their answers into r->ahead instead (cond_ahead), 0 or -1. */
+/* cond_read's statement: by id ?1, or (many) by ids, an array ?1
+ * (PostgreSQL only: r->hold); the conditions' values bound. */
+static int cond_stmt(struct run *r, const struct crm_flow *f, bool many,
+		     struct crm_stmt **out, struct crm_err *err)
 {
 	const struct crm_entity *e = f->e;
+	struct crm_buf sql = {0};
+	struct crm_binds b = {0};
+	struct crm_stmt *st = NULL;
+	int rc = 0;
+
+	/* ?1 first: the conditions' own parameters are numbered after it */
+	crm_buf_adds(&sql, many
+			       ? "WITH w(ids) AS (SELECT CAST(?1 AS BIGINT[])) "
+				 "SELECT "
+			       : "SELECT ");
+	crm_entity_select_list_db(r->db, e, &sql);
+	for (size_t i = 0; rc == 0 && i < f->ncond; i++) {
+		if (f->cond[i].kind != CRM_FLOW_COND_WHERE)
+			continue;
+		crm_buf_addf(&sql,
+			     ", CASE WHEN EXISTS (SELECT 1 FROM %s WHERE id = "
+			     "%s",
+			     e->table, many ? "x.id" : "?1");
+		rc = crm_filter_where(r->db, e, &f->cond[i].where, &sql, &b,
+				      err);
+		crm_buf_adds(&sql, ") THEN 1 ELSE 0 END");
+	}
+	crm_buf_addf(&sql, " FROM %s%s", e->table,
+		     many ? " AS x, w WHERE x.id = ANY(w.ids)"
+			  : " WHERE id = ?1");
+	if (rc == 0)
+		st = crm_db_stmt(r->db, sql.s, err);
+	if (st) /* the conditions' values stay bound */
+		crm_binds_bind(&b, st, 2);
+	crm_binds_release(&b);
+	crm_buf_release(&sql);
+	*out = st;
+	return st ? 0 : -1;
+}
+
+/* The records of ids[0..n) with f's conditions' answers into the run's
+ * ahead (rows, ans). 0, or -1. */
+static int cond_many(struct run *r, const struct crm_flow *f,
+		     struct crm_stmt *st, const int64_t *ids, size_t n,
+		     struct crm_err *err)
+{
+	struct ahead *a = &r->ahead;
+	struct crm_buf list = {0};
+	int rc;
+
+	for (size_t i = 0; i < a->nrows; i++)
+		crm_row_release(&a->rows[i]);
+	a->nrows = a->rowsat = 0;
+	for (size_t i = 0; i < n; i++)
+		crm_buf_addf(&list, "%s%lld", i ? "," : "{", (long long)ids[i]);
+	crm_buf_adds(&list, "}");
+	crm_stmt_bind_text(st, 1, list.s);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		struct crm_row *row;
+		int *v, k;
+
+		a->rows = crm_xgrow(a->rows, &a->caprows, a->nrows + 1,
+				    sizeof(*a->rows));
+		a->ans = crm_xrealloc(a->ans, a->caprows * (f->ncond + 1) *
+						  sizeof(*a->ans));
+		row = &a->rows[a->nrows];
+		v = &a->ans[a->nrows * (f->ncond + 1)];
+		a->nrows++;
+		crm_row_init(row, f->e);
+		crm_row_read(row, st);
+		k = crm_stmt_ncols(st);
+		for (size_t i = f->ncond; i-- > 0;)
+			if (f->cond[i].kind == CRM_FLOW_COND_WHERE)
+				v[i] = (int)crm_stmt_int(st, --k);
+	}
+	crm_stmt_reset(st);
+	crm_buf_release(&list);
+	return rc < 0 ? -1 : 0;
+}
+
+static int cond_read(struct run *r, const struct crm_flow *f, int64_t id,
+		     const int64_t *ids, size_t n, struct crm_row *row,
+		     struct crm_err *err)
+{
 	struct cond_read *c = NULL;
 	int rc, k;
 
@@ -827,37 +1377,20 @@ static int cond_read(struct run *r, const struct crm_flow *f, int64_t id,
 		if (r->cr[i].f == f)
 			c = &r->cr[i];
 	if (!c) {
-		struct crm_buf sql = {0};
-		struct crm_binds b = {0};
-		struct crm_stmt *st = NULL;
+		struct crm_stmt *st = NULL, *many = NULL;
 
-		crm_buf_adds(&sql, "SELECT ");
-		crm_entity_select_list_db(r->db, e, &sql);
-		rc = 0;
-		for (size_t i = 0; rc == 0 && i < f->ncond; i++) {
-			if (f->cond[i].kind != CRM_FLOW_COND_WHERE)
-				continue;
-			crm_buf_addf(&sql,
-				     ", CASE WHEN EXISTS (SELECT 1 FROM %s "
-				     "WHERE id = ?1",
-				     e->table);
-			rc = crm_filter_where(r->db, e, &f->cond[i].where, &sql,
-					      &b, err);
-			crm_buf_adds(&sql, ") THEN 1 ELSE 0 END");
-		}
-		crm_buf_addf(&sql, " FROM %s WHERE id = ?1", e->table);
-		if (rc == 0)
-			st = crm_db_stmt(r->db, sql.s, err);
-		if (st) /* the conditions' values stay bound */
-			crm_binds_bind(&b, st, 2);
-		crm_binds_release(&b);
-		crm_buf_release(&sql);
-		if (!st)
+		/* by id, and (cond_ahead) by a list of ids */
+		if (cond_stmt(r, f, false, &st, err) < 0 ||
+		    cond_stmt(r, f, true, &many, err) < 0) {
+			crm_stmt_finalize(st);
 			return -1;
+		}
 		r->cr = crm_xgrow(r->cr, &r->capcr, r->ncr + 1, sizeof(*r->cr));
 		c = &r->cr[r->ncr++];
-		*c = (struct cond_read){f, st};
+		*c = (struct cond_read){f, st, many};
 	}
+	if (ids)
+		return cond_many(r, f, c->many, ids, n, err);
 	crm_stmt_bind_int(c->st, 1, id);
 	rc = crm_stmt_step(c->st, err);
 	if (rc > 0) {
@@ -875,6 +1408,48 @@ static int cond_read(struct run *r, const struct crm_flow *f, int64_t id,
 	return rc;
 }
 
+/* cond_read for a time flow's candidate: as record_get, the records of
+ * the candidates ahead with their answers, several to a read while the
+ * firings write nothing (their rows held: struct batch). */
+static int cond_ahead(struct run *r, const struct crm_flow *f, int64_t id,
+		      struct crm_row *row, struct crm_err *err)
+{
+	struct ahead *a = &r->ahead;
+	int64_t now = crm_store_changes(r->db->store);
+	size_t want, j;
+
+	if (a->cf != f || a->at >= a->n || a->ids[a->at] != id)
+		return cond_read(r, f, id, NULL, 0, row, err);
+	ahead_mark(a, now);
+	if (a->at >= a->end) {
+		if (!a->streak)
+			return cond_read(r, f, id, NULL, 0, row, err);
+		want = (size_t)1 << a->streak;
+		j = a->n - a->at < want ? a->n : a->at + want;
+		if (cond_read(r, f, 0, a->ids + a->at, j - a->at, NULL, err) <
+		    0)
+			return -1;
+		a->end = j;
+	}
+	/* the rows come in any order: from where the last was found */
+	for (size_t i = 0; i < a->nrows; i++) {
+		size_t at = (a->rowsat + i) % a->nrows;
+
+		if (crm_row_id(&a->rows[at]) != id)
+			continue;
+		crm_row_copy(row, &a->rows[at]);
+		r->cval =
+		    crm_xrealloc(r->cval, (f->ncond + 1) * sizeof(*r->cval));
+		memcpy(r->cval, &a->ans[at * (f->ncond + 1)],
+		       f->ncond * sizeof(*r->cval));
+		r->cf = f;
+		r->cid = id;
+		a->rowsat = at + 1;
+		return 1;
+	}
+	return 0;
+}
+
 /* Whether f has a where condition. */
 static bool has_where(const struct crm_flow *f)
 {
@@ -882,6 +1457,27 @@ static bool has_where(const struct crm_flow *f)
 		if (f->cond[i].kind == CRM_FLOW_COND_WHERE)
 			return true;
 	return false;
+}
+
+/* Whether f's firings may have their rows held (struct batch): its
+ * actions write only the record and activities (their ids reserved), and
+ * its conditions read only the record (held rows are not in the tables). */
+static bool holdable(const struct crm_flow *f)
+{
+	static const char *const ok[] = {"tag", "set", "task", "log"};
+
+	for (size_t i = 0; i < f->ncond; i++)
+		if (f->cond[i].kind != CRM_FLOW_COND_WHERE)
+			return false;
+	for (size_t i = 0; i < f->nact; i++) {
+		size_t k = 0;
+
+		while (k < 4 && strcmp(ok[k], f->act[i].kind->name))
+			k++;
+		if (k == 4)
+			return false;
+	}
+	return true;
 }
 
 /* Fire f for record id once per occurrence: conditions, then actions.
@@ -902,14 +1498,32 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 
 	if (!f->enabled || (r->o->only && strcmp(r->o->only, f->name)))
 		return 0;
+	/* what reads the run's firings or takes ids sees them written */
+	if (r->hold && r->b.settable < 0 && holdable(f)) {
+		int64_t ok = 0;
+
+		/* the ids of a batch come from blocks reserved: setval */
+		if (crm_dbq_step(r->db, err, &ok, SEQS_SETTABLE, "") < 0)
+			return -1;
+		r->b.settable = ok > 0;
+	}
+	r->batching = r->hold && r->b.settable > 0 && holdable(f);
+	if ((!r->batching || !fresh) && batch_flush(r, err) < 0) {
+		r->batching = false;
+		return -1;
+	}
 	h = fresh ? 0 : firing_exists(r->db, f->name, id, occ, err);
 	if (h != 0)
 		return h < 0 ? -1 : 0;
 	crm_row_init(&row, f->e);
 	own = crm_store_changes(r->db->store);
-	h = r->hold && has_where(f) ? cond_read(r, f, id, &row, err)
-				    : record_get(r, f->e, id, &row, err);
-	if (h < 0 || (r->nheld && lines_flush(r, true) < 0)) {
+	if (touch_before(r, f->e->table, id, err) < 0)
+		h = -1;
+	else
+		h = r->hold && has_where(f)
+			? cond_ahead(r, f, id, &row, err)
+			: record_get(r, f->e, id, &row, err);
+	if (h < 0 || (r->nsent && lines_flush(r, true) < 0)) {
 		rc = -1;
 		goto out;
 	}
@@ -994,6 +1608,8 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 		goto out;
 	}
 	r->st->fired++;
+	if (json_array_size(ctx.outbox))
+		r->batching = false; /* its outbox rows take its id */
 	if (defer) {
 		if (firing_insert(r, f, id, occ, why,
 				  json_array_size(ctx.outbox) ? "pending"
@@ -1016,6 +1632,7 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	rc = 0;
 out:
 	r->cf = NULL;
+	r->batching = false;
 	/* the firing's own rows leave the records read ahead as they are */
 	r->ahead.mark += crm_store_changes(r->db->store) - own - acts;
 	ctx_release(&ctx);
@@ -1128,6 +1745,8 @@ static int created_events(struct run *r, struct crm_err *err)
 						  "created", "created", d,
 						  false, false, err);
 		}
+		if (rc == 0 && batch_flush(r, err) < 0)
+			rc = -1;
 		if (rc == 0 && l.n &&
 		    cursor_set(r->db, name.s, l.v[l.n - 1], err) < 0)
 			rc = -1;
@@ -1324,6 +1943,7 @@ static void ahead_set(struct run *r, const struct audit_list *l)
 	struct ahead *a = &r->ahead;
 
 	a->e = NULL;
+	a->cf = NULL;
 	for (size_t j = 0; !a->e && j < r->fs->n; j++)
 		if (r->fs->v[j].trigger.kind == CRM_FLOW_ON_UPDATE ||
 		    r->fs->v[j].trigger.kind == CRM_FLOW_ON_TAG)
@@ -1444,6 +2064,9 @@ static int audit_batch(struct run *r, struct crm_err *err)
 			rc = crm_check_interrupt(err);
 	}
 	r->ahead.n = 0;
+	/* the next batch reads the firings' depth and change */
+	if (rc == 0 && batch_flush(r, err) < 0)
+		rc = -1;
 	if (rc == 0 && cursor_set(r->db, "audit", end, err) < 0)
 		rc = -1;
 	for (size_t i = 0; i < l.n; i++) {
@@ -1535,6 +2158,8 @@ static int named_events(struct run *r, struct crm_err *err)
 			rc = fire(r, f, l.v[i].record, occ, why, l.v[i].depth,
 				  true, !l.v[i].fired, err);
 		}
+	if (rc == 0 && batch_flush(r, err) < 0)
+		rc = -1;
 	if (rc == 0 && l.n &&
 	    cursor_set(r->db, "events", l.v[l.n - 1].id, err) < 0)
 		rc = -1;
@@ -1642,6 +2267,28 @@ static void cands_free(struct cand_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* The candidates' records are read ahead (record_get, cond_ahead). */
+static void cands_ahead(struct run *r, const struct crm_flow *f,
+			const struct cand_list *l)
+{
+	struct ahead *a = &r->ahead;
+
+	a->n = 0;
+	if (!r->hold)
+		return;
+	a->e = f->e;
+	a->cf = has_where(f) ? f : NULL;
+	a->ids = crm_xrealloc(a->ids, (l->n + 1) * sizeof(*a->ids));
+	for (size_t i = 0; i < l->n; i++)
+		a->ids[i] = l->v[i].id;
+	a->n = l->n;
+	a->at = a->end = 0;
+	/* rows of another flow's are not this one's */
+	for (size_t i = 0; i < a->nrows; i++)
+		crm_row_release(&a->rows[i]);
+	a->nrows = 0;
+}
+
 static int time_flows(struct run *r, struct crm_err *err)
 {
 	for (size_t i = 0; i < r->fs->n; i++) {
@@ -1663,6 +2310,7 @@ static int time_flows(struct run *r, struct crm_err *err)
 							bound);
 			if (candidates(r, f, NULL, b, &l, err) < 0)
 				return -1;
+			cands_ahead(r, f, &l);
 			for (size_t k = 0; rc == 0 && k < l.n; k++) {
 				crm_time due =
 				    time_due(t, l.v[k].v, l.v[k].days);
@@ -1671,6 +2319,7 @@ static int time_flows(struct run *r, struct crm_err *err)
 
 				if (due > r->db->now)
 					continue;
+				r->ahead.at = r->ahead.n ? k : 0;
 				crm_flow_trigger_describe(f, &why);
 				crm_buf_adds(&why, " (");
 				crm_buf_adds(&why, t->field);
@@ -1695,9 +2344,11 @@ static int time_flows(struct run *r, struct crm_err *err)
 				 crm_datetime_format(slot, ss));
 			if (candidates(r, f, occ, NULL, &l, err) < 0)
 				return -1;
+			cands_ahead(r, f, &l);
 			for (size_t k = 0; rc == 0 && k < l.n; k++) {
 				struct crm_buf why = {0};
 
+				r->ahead.at = r->ahead.n ? k : 0;
 				crm_flow_trigger_describe(f, &why);
 				crm_buf_addf(&why, ": slot %s", ss);
 				rc = fire(r, f, l.v[k].id, occ, why.s, 0, false,
@@ -1708,7 +2359,10 @@ static int time_flows(struct run *r, struct crm_err *err)
 			}
 		}
 		cands_free(&l);
-		if (rc < 0)
+		r->ahead.n = 0;
+		r->ahead.cf = NULL;
+		/* the next flow's candidates read the firings */
+		if (rc < 0 || batch_flush(r, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -1977,7 +2631,7 @@ int crm_flow_run(struct crm_db *db, const struct crm_flows *fs,
 		 const struct crm_flow_run_opts *o,
 		 struct crm_flow_run_stats *st, struct crm_err *err)
 {
-	struct run r = {.db = db, .fs = fs, .o = o, .st = st};
+	struct run r = {.db = db, .fs = fs, .o = o, .st = st, .b.settable = -1};
 	uint64_t timeouts = 0; /* approvals escalated or expired */
 	bool pg = crm_store_engine(db->store) == CRM_STORE_PG, ended = false;
 	int rc = -1;
@@ -2014,6 +2668,8 @@ again:
 	if (audit_skip(&r, err) < 0)
 		goto out;
 	/* the last lines held: a read confirms the writes before them */
+	if (batch_flush(&r, err) < 0)
+		goto out;
 	if (r.nheld && (crm_db_int(db, "SELECT 1", NULL, NULL, err) < 0 ||
 			lines_flush(&r, true) < 0))
 		goto out;
@@ -2027,6 +2683,7 @@ again:
 out:
 	if (rc < 0)
 		crm_db_rollback(db);
+	batch_clear(&r.b);
 	importers_free(&r);
 	lines_flush(&r, false);
 	/* PostgreSQL without savepoints: a failure anywhere may be a write
@@ -2049,8 +2706,16 @@ out:
 	free(r.imp);
 	free(r.made);
 	free(r.held);
+	free(r.b.f);
+	free(r.b.m);
+	free(r.b.t);
+	crm_activity_batch_release(&r.b.acts);
 	free(r.ahead.ids);
 	crm_rowset_release(&r.ahead.rs);
+	for (size_t i = 0; i < r.ahead.nrows; i++)
+		crm_row_release(&r.ahead.rows[i]);
+	free(r.ahead.rows);
+	free(r.ahead.ans);
 	where_stmts_free(&r);
 	crm_rec_release(&r.rec);
 	return rc;
