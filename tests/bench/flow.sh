@@ -19,8 +19,9 @@
 #   SQL in the sqlite3 shell or psql: the matching events (json_extract /
 #   ->>), a firing for each with the same why and did texts, one change
 #   and one audit row (the whole record as JSON) per deal tagged, the
-#   tag, the tasks, their crm_flow_made rows, the cursor, and every
-#   firing printed as CSV. It has no savepoints and no per-record reads.
+#   tag, the tasks, their deals' last_activity_at, their crm_flow_made
+#   rows, the cursor, and every firing printed as CSV. It has no
+#   savepoints and no per-record reads.
 # Prints times, the ratio, crm-flow's peak RSS and a `row` line.
 # BENCH_DIR=DIR works in DIR and keeps it (SQLite: start.db is the data
 # before the run, for a profile).
@@ -181,6 +182,11 @@ SELECT 'quote', 'deal', d.id, d.stage_changed_at, '2d after stage_changed_at (st
   ''' for ' || d.owner FROM due JOIN deals d ON d.id = due.id
   JOIN activities a ON a.deal_id = d.id AND a.channel = 'crm-flow'
   AND a.created_at = '$now' ORDER BY d.id;
+-- a task touches its deal's last_activity_at, as crm's activity log does
+UPDATE deals SET last_activity_at = x.m FROM (SELECT deal_id AS rid,
+  max(occurred_at) AS m FROM activities WHERE channel = 'crm-flow'
+  AND created_at = '$now' GROUP BY deal_id) x WHERE deals.id = x.rid
+  AND (deals.last_activity_at IS NULL OR deals.last_activity_at < x.m);
 INSERT INTO crm_flow_made (entity, record_id, firing_id)
 SELECT 'activity', a.id, f.id FROM crm_flow_firings f JOIN activities a
   ON a.deal_id = f.record_id AND a.channel = 'crm-flow'
@@ -205,11 +211,14 @@ e=$(q "$db_ours" "SELECT count(*) FROM activities WHERE type = 'task'")
 f=$(q "$db_ref" "SELECT count(*) FROM activities WHERE type = 'task'")
 g=$(q "$db_ours" "SELECT count(*) FROM crm_audit")
 h=$(q "$db_ref" "SELECT count(*) FROM crm_audit")
+touch="SELECT count(*) || ' ' || coalesce(max(last_activity_at), '') FROM deals WHERE last_activity_at IS NOT NULL"
+i=$(q "$db_ours" "$touch")
+j=$(q "$db_ref" "$touch")
 echo "run: crm-flow ${t_ours}s ($(echo "$n $t_ours" | awk '{printf "%.0f", $1 / $2}') events/s), set-based SQL ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm-flow peak RSS $(rss "$dir/rss")"
-echo "firings: ours $a, reference $b; tagged deals: ours $c, reference $d; tasks: ours $e, reference $f; audit rows: ours $g, reference $h; output lines: ours $(wc -l <"$dir/out"), reference $(wc -l <"$dir/ref.out")"
+echo "firings: ours $a, reference $b; tagged deals: ours $c, reference $d; tasks: ours $e, reference $f; audit rows: ours $g, reference $h; deals with an activity (latest): ours $i, reference $j; output lines: ours $(wc -l <"$dir/out"), reference $(wc -l <"$dir/ref.out")"
 # under load the wall times say little: the CPU times of the two
 # processes (for pg most of the work is the server's, not counted here)
 cpu() { awk 'END { printf "%.2f", $2 + $3 }' "$1"; }
 echo "cpu (user+sys): crm-flow $(cpu "$dir/rss")s, reference client $(cpu "$dir/rss.ref")s, ratio $(ratio "$(cpu "$dir/rss")" "$(cpu "$dir/rss.ref")"); load $(cut -d' ' -f1-3 /proc/loadavg)"
-[ "$a" = "$b" ] && [ "$c" = "$d" ] && [ "$e" = "$f" ] && [ "$g" = "$h" ]
+[ "$a" = "$b" ] && [ "$c" = "$d" ] && [ "$e" = "$f" ] && [ "$g" = "$h" ] && [ "$i" = "$j" ]
 row "flow run ($nr deals)" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
