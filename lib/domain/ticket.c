@@ -1172,12 +1172,16 @@ struct actx {
 	 * id costs less than the chunk's rows (callgrind, 5,000 tickets: +3%
 	 * with the chunk). */
 	struct crm_rowset tickets;
-	/* escalation on PostgreSQL: the activities, the tickets' touches
-	 * (last_activity_at, ids), the undo rows and the UPDATEs (the
-	 * importer's audit_later, update_later) wait for a few multi-row
-	 * statements a chunk (were one statement each: the server's work,
-	 * where the hand-written SQL makes a few set-based ones) */
+	/* escalation: the activities, the tickets' touches
+	 * (last_activity_at, ids) and the undo rows (the importer's
+	 * audit_later) wait for a few multi-row statements a chunk (were one
+	 * statement each: the server's work, where the hand-written SQL makes
+	 * a few set-based ones); on PostgreSQL the UPDATEs too
+	 * (update_later). SQLite: each kept statement stays prepared, so a
+	 * row costs its insert, not a statement's step and halt (callgrind,
+	 * 20,000 tickets: an activity 22k instructions one at a time) */
 	bool batch;
+	bool changed; /* batch: apply ran in this run */
 	struct crm_activity_batch acts;
 	int64_t *touched;
 	size_t ntouched, tcap;
@@ -1201,6 +1205,14 @@ static int apply(struct actx *x, int64_t id, struct crm_err *err)
 	}
 	if (x->held)
 		crm_importer_known(x->im, &x->row);
+	/* the held activities before the run's first change (its
+	 * crm_changes row), in the order one at a time wrote them: in a
+	 * database without activities the order of sqlite_sequence's rows
+	 * (.dump) depends on it */
+	if (x->batch && !x->changed &&
+	    crm_activity_flush(x->db, &x->acts, err) < 0)
+		goto out;
+	x->changed = true;
 	if (crm_importer_apply(x->im, &x->set, &x->row, &a, err) < 0)
 		goto out;
 	crm_rec_clear(&x->set);
@@ -1375,14 +1387,15 @@ static int act_one(struct actx *x, int64_t id,
 }
 
 static int actx_open(struct actx *x, struct crm_db *db, const char *command,
-		     bool batch, struct crm_import_opts *o, struct crm_err *err)
+		     bool batch, bool updates, struct crm_import_opts *o,
+		     struct crm_err *err)
 {
 	*o = (struct crm_import_opts){.command = command,
 				      .mode = CRM_UPDATE_ONLY,
 				      .keys = "id",
 				      .force = true,
 				      .audit_later = batch,
-				      .update_later = batch};
+				      .update_later = updates};
 	x->db = db;
 	x->batch = batch;
 	crm_rec_init(&x->set);
@@ -1423,7 +1436,7 @@ int crm_ticket_act_in(struct crm_db *db, const int64_t *ids, size_t n,
 	*changed = 0;
 	if (left)
 		*left = 0;
-	if (actx_open(&x, db, names[a->op], false, &o, err) < 0)
+	if (actx_open(&x, db, names[a->op], false, false, &o, err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		int r = act_one(&x, ids[i], a, left, err);
@@ -1764,10 +1777,15 @@ static int escalate_ticket(struct actx *x, int64_t id, crm_time at,
 	}
 }
 
-/* Escalation on PostgreSQL: write what the chunk's levels held back
- * (x->batch): its activities, undo rows and UPDATEs (merged a ticket),
+/* Escalation: write what the chunk's levels held back (x->batch): its
+ * activities, undo rows and, on PostgreSQL, UPDATEs (merged a ticket),
  * then the touches. The UPDATEs leave last_activity_at alone: the held
  * row had it already (touch). */
+#define TOUCH_SQL(in)                                                          \
+	"UPDATE tickets SET last_activity_at = ?1 "                            \
+	"WHERE " in("id", "?2") " AND (last_activity_at IS NULL OR "           \
+				"last_activity_at < ?1)"
+
 static int batch_flush(struct actx *x, struct crm_err *err)
 {
 	char now[CRM_TIME_LEN];
@@ -1784,10 +1802,9 @@ static int batch_flush(struct actx *x, struct crm_err *err)
 	crm_store_id_list(x->db->store, &ids, x->touched, x->ntouched);
 	rc = crm_stmt_run_as(
 	    crm_dbq(x->db, err,
-		    "UPDATE tickets SET last_activity_at = ?1 "
-		    "WHERE " CRM_SQL_IN_IDS_PG(
-			"id", "?2") " AND (last_activity_at IS NULL OR "
-				    "last_activity_at < ?1)",
+		    crm_store_engine(x->db->store) == CRM_STORE_PG
+			? TOUCH_SQL(CRM_SQL_IN_IDS_PG)
+			: TOUCH_SQL(CRM_SQL_IN_IDS_LITE),
 		    "ss", crm_datetime_format(x->db->now, now), ids.s),
 	    "cannot update last_activity_at", err);
 	crm_buf_release(&ids);
@@ -1807,20 +1824,23 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 
 	/* PostgreSQL: the history rows of the run's updates wait, as those of
 	 * a bulk import (written before the history is read and at the
-	 * end); so do its activities, touches and undo rows (x.batch) */
+	 * end), and so do its UPDATEs; on both engines its activities,
+	 * touches and undo rows (x.batch) */
 	hist.on = crm_store_engine(db->store) == CRM_STORE_PG;
-	if (actx_open(&x, db, "sla --escalate", hist.on, &o, err) < 0)
+	if (actx_open(&x, db, "sla --escalate", true, hist.on, &o, err) < 0)
 		goto out;
 	x.ag = &ag;
 	x.held = true;
-	ag.im = x.batch ? x.im : NULL;
+	/* held UPDATEs must be written before an agent's tickets are
+	 * counted */
+	ag.im = hist.on ? x.im : NULL;
 	/* PostgreSQL: every statement from here reads or writes a chunk's
 	 * tickets by id (an agent's by assignee), or inserts; the planner
 	 * made the held UPDATEs' join (json_populate_recordset, 100 rows to
 	 * it) a hash join over a scan of all tickets (20,000: a statement
 	 * of 128 rows, each a primary key probe). For this transaction
 	 * only, as lead assign does. */
-	if (x.batch &&
+	if (hist.on &&
 	    crm_db_exec(db, "SET LOCAL enable_seqscan = off", err) < 0)
 		goto out;
 	while (i < sc->n) {
