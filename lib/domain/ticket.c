@@ -1673,6 +1673,29 @@ static int levels_flush(struct crm_db *db, struct levels *pend, crm_time at,
 	return 0;
 }
 
+/* The texts of parts[0..] up to NULL, joined: an escalation's subject
+ * and body, one a level (crm_xasprintf's vsnprintf was 2.8% of
+ * escalation's instructions, callgrind, 20,000 tickets). */
+static char *join(const char *const *parts)
+{
+	size_t n = 1, at = 0;
+	char *s;
+
+	for (size_t i = 0; parts[i]; i++)
+		n += strlen(parts[i]);
+	s = crm_xmalloc(n);
+	for (size_t i = 0; parts[i]; i++) {
+		size_t k = strlen(parts[i]);
+
+		memcpy(s + at, parts[i], k);
+		at += k;
+	}
+	s[at] = '\0';
+	return s;
+}
+
+#define JOIN(...) join((const char *const[]){__VA_ARGS__, NULL})
+
 /* Apply level l of policy to the ticket in x->row (breached target
  * kind). */
 static int escalate(struct actx *x, const struct crm_sla_policy *policy,
@@ -1685,16 +1708,15 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 	const char *owner = NULL;
 	int rc;
 
-	body =
-	    crm_xasprintf("%s %s was due %s", l->name, crm_sla_kind_names[kind],
-			  crm_datetime_format(due, dbuf));
+	body = JOIN(l->name, " ", crm_sla_kind_names[kind], " was due ",
+		    crm_datetime_format(due, dbuf));
 	switch (l->action) {
 	case CRM_ESC_NOTIFY:
 		owner = !strcmp(l->to, "lead") ? (t && t->lead ? t->lead : NULL)
 					       : l->to;
-		subject = crm_xasprintf("SLA %s breached: notify %s",
-					crm_sla_kind_names[kind],
-					owner ? owner : "the team lead");
+		subject =
+		    JOIN("SLA ", crm_sla_kind_names[kind], " breached: notify ",
+			 owner ? owner : "the team lead");
 		break;
 	case CRM_ESC_RAISE: {
 		long p = 0;
@@ -1703,15 +1725,14 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 		       strcmp(priorities[p], x->row.v[F_PRIORITY]))
 			p++;
 		if (priorities[p] && priorities[p + 1]) {
-			subject =
-			    crm_xasprintf("SLA %s breached: priority %s -> %s",
-					  crm_sla_kind_names[kind],
-					  priorities[p], priorities[p + 1]);
+			subject = JOIN("SLA ", crm_sla_kind_names[kind],
+				       " breached: priority ", priorities[p],
+				       " -> ", priorities[p + 1]);
 			crm_rec_adds(&x->set, "priority", priorities[p + 1]);
 		} else {
-			subject = crm_xasprintf(
-			    "SLA %s breached: priority already %s",
-			    crm_sla_kind_names[kind], x->row.v[F_PRIORITY]);
+			subject = JOIN("SLA ", crm_sla_kind_names[kind],
+				       " breached: priority already ",
+				       x->row.v[F_PRIORITY]);
 		}
 		break;
 	}
@@ -1731,10 +1752,10 @@ static int escalate(struct actx *x, const struct crm_sla_policy *policy,
 			to = pick >= 0 ? nt->agents.v[pick] : to;
 		}
 		crm_rec_adds(&x->set, "assignee", to ? to : "");
-		subject = crm_xasprintf(
-		    "SLA %s breached: reassigned to %s%s%s",
-		    crm_sla_kind_names[kind], to ? to : "nobody",
-		    l->team ? " in team " : "", l->team ? l->team : "");
+		subject =
+		    JOIN("SLA ", crm_sla_kind_names[kind],
+			 " breached: reassigned to ", to ? to : "nobody",
+			 l->team ? " in team " : "", l->team ? l->team : "");
 		owner = to;
 		break;
 	}

@@ -5,12 +5,19 @@
 # no field but last_activity_at, which only the chunk's touch writes;
 # the touch never moves a later time back; in a database without
 # activities the run's first activity is inserted before its first
-# change (SQLite: the order of sqlite_sequence's rows, as one at a time).
+# change (SQLite: the order of sqlite_sequence's rows, as one at a time);
+# each kind of level's subject and body.
 . "$(dirname "$0")/../lib.sh"
 cat >"$T/sla.json" <<'X'
 {
   "teams": {"support": {"lead": "lead", "agents": ["sue"]}},
   "policies": [
+    {"name": "top", "when": {"priority": "urgent"},
+     "targets": {"first_reply": "1h", "resolution": "2h"},
+     "escalations": [
+       {"name": "up", "after": "0m", "action": "raise_priority"},
+       {"name": "away", "target": "resolution", "after": "0m",
+        "action": "reassign", "team": "support"}]},
     {"name": "standard",
      "targets": {"first_reply": "2h", "resolution": "8h"},
      "escalations": [
@@ -70,4 +77,20 @@ compare "$T/want" "$T/sql" "the second run's activities"
 sql "SELECT count(*) FROM crm_audit"
 echo 300 >"$T/want"
 compare "$T/want" "$T/sql" "no undo row where nothing but the touch changed"
+
+# an urgent ticket: raised no further, then reassigned in its team
+CRM_NOW=2026-11-23T14:00:00Z
+expect_code 0 crm-ticket open -q "${P[@]}" --subject hot --priority urgent
+CRM_NOW=2026-11-23T17:00:00Z
+expect_code 1 crm-ticket sla "${P[@]}" --escalate
+err_has "2 escalations applied"
+sql "SELECT id, ticket_id, subject, body, coalesce(owner, '-') FROM activities
+  WHERE id > 600 OR id IN (1, 301) ORDER BY id"
+cat >"$T/want" <<'X'
+1|1|SLA first_reply breached: notify lead|early first_reply was due 2026-11-23T10:00:00Z|lead
+301|1|SLA first_reply breached: notify lead|late first_reply was due 2026-11-23T10:00:00Z|lead
+601|301|SLA first_reply breached: priority already urgent|up first_reply was due 2026-11-23T15:00:00Z|-
+602|301|SLA resolution breached: reassigned to sue in team support|away resolution was due 2026-11-23T16:00:00Z|sue
+X
+compare "$T/want" "$T/sql" "each kind of level's subject and body"
 done_testing
