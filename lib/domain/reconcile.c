@@ -586,6 +586,7 @@ struct inv {
 	int64_t id, company, open;
 	char *number, *company_key;
 	char cur[8];
+	bool key_read; /* company_key is read (NULL: none) */
 };
 
 /* One string of the neighbourhood index: token tok of line line itself
@@ -686,20 +687,17 @@ static int u64_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static const struct book *sort_book;
-
+/* Within one line's hits: by token, probe, then invoice slot (slots
+ * were given in id order, as the invoices were read). */
 static int hit_cmp(const void *a, const void *b)
 {
 	const struct hit *x = a, *y = b;
-	int64_t ix = sort_book->v[x->inv].id, iy = sort_book->v[y->inv].id;
 
-	if (x->line != y->line)
-		return (x->line > y->line) - (x->line < y->line);
 	if (x->tok != y->tok)
 		return (x->tok > y->tok) - (x->tok < y->tok);
 	if (x->phase != y->phase)
 		return (x->phase > y->phase) - (x->phase < y->phase);
-	return (ix > iy) - (ix < iy);
+	return (x->inv > y->inv) - (x->inv < y->inv);
 }
 
 static int amt_cmp(const void *a, const void *b)
@@ -869,11 +867,90 @@ static void set_company_key(struct inv *v, const char *name, struct crm_buf *ck)
 		v->company_key = NULL;
 }
 
+/* hit_cmp's order for one invoice's hits: by line, exact or not, token
+ * and probe. */
+static bool hit_before(const struct hit *x, const struct hit *y)
+{
+	if (x->line != y->line)
+		return x->line < y->line;
+	if (x->exact != y->exact)
+		return x->exact < y->exact;
+	if (x->tok != y->tok)
+		return x->tok < y->tok;
+	return x->phase < y->phase;
+}
+
+static int hit_line_cmp(const void *a, const void *b)
+{
+	return hit_before(a, b) ? -1 : hit_before(b, a);
+}
+
+/* One invoice's hits h[from, n): only the first of each (line, exact)
+ * in hit_cmp's order stays, as only it places the invoice in that
+ * line's exact or typo candidates (cand_add keeps the first). A number
+ * with a run of equal characters ("0009") reaches the same token
+ * through every deletion in the run: at 100,000 lines ~300 hits a line,
+ * ~50 invoices. Returns the new end. */
+static size_t first_hits(struct hit *h, size_t from, size_t n)
+{
+	size_t k = from;
+
+	/* insertion sort for the usual few dozen; many lines can name one
+	 * invoice */
+	if (n - from > 32)
+		qsort(h + from, n - from, sizeof(*h), hit_line_cmp);
+	for (size_t i = from + 1; n - from <= 32 && i < n; i++) {
+		struct hit t = h[i];
+		size_t j = i;
+
+		for (; j > from && hit_before(&t, &h[j - 1]); j--)
+			h[j] = h[j - 1];
+		h[j] = t;
+	}
+	for (size_t i = from; i < n; i++)
+		if (i == from || h[i].line != h[k - 1].line ||
+		    h[i].exact != h[k - 1].exact)
+			h[k++] = h[i];
+	return k;
+}
+
+/* The hits by line (a counting sort: stable, so each line's hits stay
+ * in the order the invoices were read), then each line's few by token,
+ * probe and invoice. One sort of all the hits by that key cost n log n
+ * and an invoice's id read per comparison from all over the book. */
+static void group_hits(struct book *b, size_t nlines)
+{
+	struct hit *by_line;
+
+	for (size_t h = 0; h < b->nhits; h++)
+		b->line_hits[b->hits[h].line + 1]++;
+	for (size_t i = 0; i < nlines; i++)
+		b->line_hits[i + 1] += b->line_hits[i];
+	if (!b->nhits)
+		return;
+	by_line = crm_xmalloc(b->nhits * sizeof(*by_line));
+	{
+		size_t *next = crm_xmalloc((nlines + 1) * sizeof(*next));
+
+		memcpy(next, b->line_hits, (nlines + 1) * sizeof(*next));
+		for (size_t h = 0; h < b->nhits; h++)
+			by_line[next[b->hits[h].line]++] = b->hits[h];
+		free(next);
+	}
+	free(b->hits);
+	b->hits = by_line;
+	b->caphits = b->nhits;
+	for (size_t i = 0; i < nlines; i++)
+		if (b->line_hits[i + 1] - b->line_hits[i] > 1)
+			qsort(b->hits + b->line_hits[i],
+			      b->line_hits[i + 1] - b->line_hits[i],
+			      sizeof(*b->hits), hit_cmp);
+}
+
 static int book_load(struct crm_db *db, const struct crm_statement *s,
 		     struct book *b, struct crm_err *err)
 {
 	struct crm_stmt *st;
-	struct crm_buf ck = {0};
 	int64_t maxlen;
 	size_t rows = 0;
 	int rc;
@@ -908,6 +985,7 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 		size_t klen;
 		bool kept = false;
 		uint64_t ah;
+		size_t first = b->nhits;
 
 		if ((++rows & 0xffff) == 0 && crm_check_interrupt(err) < 0) {
 			rc = -1;
@@ -921,6 +999,7 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 		for (size_t d = 0; klen > 3 && d < klen; d++)
 			probe_key(b, key, klen, d, b->n, &kept);
 		free(key);
+		b->nhits = first_hits(b->hits, first, b->nhits);
 		if (kept) {
 			struct inv *v;
 
@@ -932,7 +1011,11 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 			v->open = open;
 			v->number = crm_xstrdup(num);
 			snprintf(v->cur, sizeof(v->cur), "%s", cur);
-			set_company_key(v, crm_stmt_text(st, 5), &ck);
+			/* read when the payer rule needs it (amt_slot): the
+			 * most kept invoices are typo neighbours it never
+			 * reaches */
+			v->company_key = NULL;
+			v->key_read = false;
 			b->n++;
 		}
 		ah = amount_hash(cur, open);
@@ -950,18 +1033,9 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 		}
 	}
 	crm_stmt_finalize(st);
-	crm_buf_release(&ck);
 	if (rc < 0)
 		return -1;
-	sort_book = b;
-	if (b->nhits) /* qsort wants a pointer even for none */
-		qsort(b->hits, b->nhits, sizeof(*b->hits), hit_cmp);
-	sort_book = NULL;
-	for (size_t i = 0, h = 0; i <= s->n; i++) {
-		while (h < b->nhits && b->hits[h].line < i)
-			h++;
-		b->line_hits[i] = h;
-	}
+	group_hits(b, s->n);
 	/* the index has served: only each line's tokens stay until done */
 	free(b->probes);
 	b->probes = NULL;
@@ -972,19 +1046,12 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 	return 0;
 }
 
-/* The slot of amount entry a, its number and company read by id when
- * no token reached it. */
-static int amt_slot(struct crm_db *db, struct book *b, struct amt *a,
-		    size_t *slot, struct crm_err *err)
+/* Invoice id's row (company_id, number, company name) in b->by_id. */
+static int read_by_id(struct crm_db *db, struct book *b, int64_t id,
+		      struct crm_err *err)
 {
-	struct crm_buf ck = {0};
-	struct inv *v;
 	int rc;
 
-	if (a->slot != SIZE_MAX) {
-		*slot = a->slot;
-		return 0;
-	}
 	if (!b->by_id) {
 		b->by_id = crm_db_stmt(
 		    db,
@@ -996,26 +1063,47 @@ static int amt_slot(struct crm_db *db, struct book *b, struct amt *a,
 			return -1;
 	}
 	crm_stmt_reset(b->by_id);
-	crm_stmt_bind_int(b->by_id, 1, a->id);
+	crm_stmt_bind_int(b->by_id, 1, id);
 	rc = crm_stmt_step(b->by_id, err);
-	if (rc <= 0) {
-		if (rc == 0)
-			crm_err_set(err, CRM_EX_SOFTWARE,
-				    "invoice %lld: gone while reconciling",
-				    (long long)a->id);
-		return -1;
+	if (rc == 0)
+		crm_err_set(err, CRM_EX_SOFTWARE,
+			    "invoice %lld: gone while reconciling",
+			    (long long)id);
+	return rc > 0 ? 0 : -1;
+}
+
+/* The slot of amount entry a, its number and company read by id when
+ * no token reached it; the company's key (only the payer rule reads
+ * it) read by id for an invoice a token reached. */
+static int amt_slot(struct crm_db *db, struct book *b, struct amt *a,
+		    size_t *slot, struct crm_err *err)
+{
+	struct crm_buf ck = {0};
+	struct inv *v;
+
+	if (a->slot != SIZE_MAX && b->v[a->slot].key_read) {
+		*slot = a->slot;
+		return 0;
 	}
-	b->v = crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
-	v = &b->v[b->n];
-	v->id = a->id;
-	v->company = crm_stmt_int(b->by_id, 0);
-	v->open = a->open;
-	v->number = crm_xstrdup(crm_stmt_text(b->by_id, 1));
-	memcpy(v->cur, a->cur, sizeof(v->cur));
+	if (read_by_id(db, b, a->id, err) < 0)
+		return -1;
+	if (a->slot != SIZE_MAX) {
+		v = &b->v[a->slot];
+	} else {
+		b->v = crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
+		v = &b->v[b->n];
+		v->id = a->id;
+		v->company = crm_stmt_int(b->by_id, 0);
+		v->open = a->open;
+		v->number = crm_xstrdup(crm_stmt_text(b->by_id, 1));
+		memcpy(v->cur, a->cur, sizeof(v->cur));
+		a->slot = b->n++;
+	}
 	set_company_key(v, crm_stmt_text(b->by_id, 2), &ck);
+	v->key_read = true;
 	crm_buf_release(&ck);
 	crm_stmt_reset(b->by_id);
-	*slot = a->slot = b->n++;
+	*slot = a->slot;
 	return 0;
 }
 
