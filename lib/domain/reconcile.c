@@ -586,14 +586,24 @@ struct inv {
 	int64_t id, company, open;
 	char *number, *company_key;
 	char cur[8];
+	bool key_read; /* company_key is read (NULL: none) */
 };
 
-/* One string of the neighbourhood index: token tok of line line itself
- * (phase 0) or with character phase - 1 deleted. */
+/* An indexed token in the book's arena, its text after it (NUL-ended,
+ * padded to 8 bytes): one read verifies a probe, where each line's
+ * token vector, its pointer and the string were three dependent cache
+ * misses. */
+struct tokhdr {
+	uint32_t line;
+	uint16_t tok, len;
+};
+
+/* One string of the neighbourhood index: the token at off in the arena
+ * itself (phase 0) or with character phase - 1 deleted. */
 struct probe {
 	uint64_t h;
-	uint32_t line;
-	uint16_t tok, phase;
+	uint32_t off;
+	uint16_t phase;
 };
 
 /* An invoice (slot in the book) reached by a token. */
@@ -613,8 +623,8 @@ struct amt {
 struct book {
 	struct inv *v; /* the invoices kept, by slot */
 	size_t n, cap;
-	struct crm_strv *toks; /* each line's tokens */
-	size_t nlines;
+	char *arena; /* the indexed tokens (struct tokhdr, text) */
+	size_t narena, caparena;
 	struct probe *probes; /* sorted by h */
 	size_t nprobes, capprobes;
 	uint32_t *first; /* probes' start by the top bits of h */
@@ -624,6 +634,8 @@ struct book {
 	size_t *line_hits; /* line i's hits: [line_hits[i], line_hits[i+1]) */
 	uint64_t *amounts; /* hashes of the lines' currency and amount */
 	size_t namounts;
+	uint32_t *afirst; /* amounts' start by the top bits of the hash */
+	int ashift;
 	struct amt *amt; /* sorted by currency, open, id */
 	size_t namt, capamt;
 	struct crm_stmt *by_id; /* an invoice's number and company */
@@ -686,20 +698,17 @@ static int u64_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static const struct book *sort_book;
-
+/* Within one line's hits: by token, probe, then invoice slot (slots
+ * were given in id order, as the invoices were read). */
 static int hit_cmp(const void *a, const void *b)
 {
 	const struct hit *x = a, *y = b;
-	int64_t ix = sort_book->v[x->inv].id, iy = sort_book->v[y->inv].id;
 
-	if (x->line != y->line)
-		return (x->line > y->line) - (x->line < y->line);
 	if (x->tok != y->tok)
 		return (x->tok > y->tok) - (x->tok < y->tok);
 	if (x->phase != y->phase)
 		return (x->phase > y->phase) - (x->phase < y->phase);
-	return (ix > iy) - (ix < iy);
+	return (x->inv > y->inv) - (x->inv < y->inv);
 }
 
 static int amt_cmp(const void *a, const void *b)
@@ -721,26 +730,50 @@ static void book_release(struct book *b)
 		free(b->v[i].company_key);
 	}
 	free(b->v);
-	for (size_t i = 0; i < b->nlines; i++)
-		crm_strv_release(&b->toks[i]);
-	free(b->toks);
+	free(b->arena);
 	free(b->probes);
 	free(b->first);
 	free(b->hits);
 	free(b->line_hits);
 	free(b->amounts);
+	free(b->afirst);
 	free(b->amt);
 	if (b->by_id)
 		crm_stmt_finalize(b->by_id);
 }
 
-static void add_probe(struct book *b, uint64_t h, size_t line, size_t tok,
-		      size_t phase)
+static void add_probe(struct book *b, uint64_t h, size_t off, size_t phase)
 {
 	b->probes = crm_xgrow(b->probes, &b->capprobes, b->nprobes + 1,
 			      sizeof(*b->probes));
 	b->probes[b->nprobes++] =
-	    (struct probe){h, (uint32_t)line, (uint16_t)tok, (uint16_t)phase};
+	    (struct probe){h, (uint32_t)off, (uint16_t)phase};
+}
+
+/* Token tok (len characters) of line line into the arena; its offset. */
+static size_t add_token(struct book *b, const char *tok, size_t len,
+			size_t line, size_t t)
+{
+	size_t off = b->narena,
+	       need = sizeof(struct tokhdr) + (len + 8) / 8 * 8;
+	struct tokhdr th = {(uint32_t)line, (uint16_t)t, (uint16_t)len};
+
+	b->arena = crm_xgrow(b->arena, &b->caparena, off + need, 1);
+	memcpy(b->arena + off, &th, sizeof(th));
+	memset(b->arena + off + sizeof(th), 0, need - sizeof(th));
+	memcpy(b->arena + off + sizeof(th), tok, len);
+	b->narena += need;
+	return off;
+}
+
+static const struct tokhdr *tok_at(const struct book *b, uint32_t off)
+{
+	return (const struct tokhdr *)(const void *)(b->arena + off);
+}
+
+static const char *tok_text(const struct tokhdr *th)
+{
+	return (const char *)(th + 1);
 }
 
 /* Index the statement's tokens of 4 to maxlen + 1 characters (a token
@@ -750,24 +783,29 @@ static void index_statement(struct book *b, const struct crm_statement *s,
 {
 	size_t bits = 1;
 
-	b->toks = crm_xcalloc(s->n ? s->n : 1, sizeof(*b->toks));
-	b->nlines = s->n;
 	b->amounts = crm_xcalloc(s->n ? s->n : 1, sizeof(*b->amounts));
 	for (size_t i = 0; i < s->n; i++) {
 		const struct crm_bank_line *l = &s->v[i];
 
-		tokens(l->text, &b->toks[i]);
-		for (size_t t = 0; t < b->toks[i].n && t < UINT16_MAX; t++) {
-			const char *tok = b->toks[i].v[t];
-			size_t len = strlen(tok);
+		struct crm_strv toks = {0};
+
+		tokens(l->text, &toks);
+		for (size_t t = 0; t < toks.n && t < UINT16_MAX; t++) {
+			const char *tok = toks.v[t];
+			size_t len = strlen(tok), off;
 
 			if (len < 4 || len > maxlen + 1 || len >= UINT16_MAX)
 				continue;
-			add_probe(b, str_hash(tok, len), i, t, 0);
+			off = add_token(b, tok, len, i, t);
+			/* probes hold 32-bit offsets: 4 GiB of tokens is far
+			 * beyond any statement's --max-bytes */
+			if (off > UINT32_MAX)
+				continue;
+			add_probe(b, str_hash(tok, len), off, 0);
 			for (size_t d = 0; d < len; d++)
-				add_probe(b, del_hash(tok, len, d), i, t,
-					  d + 1);
+				add_probe(b, del_hash(tok, len, d), off, d + 1);
 		}
+		crm_strv_release(&toks);
 		b->amounts[b->namounts++] = amount_hash(l->currency, l->amount);
 	}
 	if (b->nprobes)
@@ -782,14 +820,36 @@ static void index_statement(struct book *b, const struct crm_statement *s,
 			i++;
 		b->first[k] = (uint32_t)i;
 	}
+	/* the same for the amounts: a binary search per invoice read a
+	 * dozen cache lines at 100,000 lines */
+	for (bits = 1; bits < 30 && ((size_t)1 << bits) < b->namounts;)
+		bits++;
+	b->ashift = 64 - (int)bits;
+	b->afirst = crm_xcalloc(((size_t)1 << bits) + 1, sizeof(*b->afirst));
+	for (size_t i = 0, k = 0; k <= ((size_t)1 << bits); k++) {
+		while (i < b->namounts && (b->amounts[i] >> b->ashift) < k)
+			i++;
+		b->afirst[k] = (uint32_t)i;
+	}
+}
+
+/* Has some line the currency and amount of hash ah? */
+static bool has_amount(const struct book *b, uint64_t ah)
+{
+	for (size_t i = b->afirst[ah >> b->ashift];
+	     i < b->afirst[(ah >> b->ashift) + 1]; i++)
+		if (b->amounts[i] == ah)
+			return true;
+	return false;
 }
 
 /* Does the string of probe p equal s (len n)? (The hashes agree.) */
 static bool probe_is(const struct book *b, const struct probe *p, const char *s,
 		     size_t n)
 {
-	const char *tok = b->toks[p->line].v[p->tok];
-	size_t len = strlen(tok), d;
+	const struct tokhdr *th = tok_at(b, p->off);
+	const char *tok = tok_text(th);
+	size_t len = th->len, d;
 
 	if (p->phase == 0)
 		return len == n && !memcmp(tok, s, n);
@@ -820,13 +880,13 @@ static bool within_one(const char *a, size_t la, const char *b, size_t lb)
 	       !memcmp(a + i + 2, b + i + 2, la - i - 2);
 }
 
-/* The tokens the string key minus character d (d >= len: key itself)
- * reaches: hits for invoice slot inv, an exact one when a token is the
- * number itself, else when the number is one edit from the token. */
+/* The tokens the string key minus character d (d >= len: key itself),
+ * hash h, probes [lo, hi) of its bucket, reaches: hits for invoice slot
+ * inv, an exact one when a token is the number itself, else when the
+ * number is one edit from the token. */
 static void probe_key(struct book *b, const char *key, size_t len, size_t d,
-		      size_t inv, bool *kept)
+		      uint64_t h, size_t lo, size_t hi, size_t inv, bool *kept)
 {
-	uint64_t h = del_hash(key, len, d);
 	char buf[64], *s = len < sizeof(buf) ? buf : crm_xmalloc(len + 1);
 	size_t n = len;
 
@@ -837,27 +897,68 @@ static void probe_key(struct book *b, const char *key, size_t len, size_t d,
 	} else {
 		memcpy(s, key, len + 1);
 	}
-	for (size_t i = b->first[h >> b->shift];
-	     i < b->first[(h >> b->shift) + 1]; i++) {
+	for (size_t i = lo; i < hi; i++) {
 		const struct probe *p = &b->probes[i];
+		const struct tokhdr *th;
 		const char *tok;
 		bool exact;
 
 		if (p->h != h || !probe_is(b, p, s, n))
 			continue;
-		tok = b->toks[p->line].v[p->tok];
+		th = tok_at(b, p->off);
+		tok = tok_text(th);
 		exact = !strcmp(tok, key);
-		if (exact ? p->phase != 0
-			  : !within_one(key, len, tok, strlen(tok)))
+		if (exact ? p->phase != 0 : !within_one(key, len, tok, th->len))
 			continue;
 		b->hits = crm_xgrow(b->hits, &b->caphits, b->nhits + 1,
 				    sizeof(*b->hits));
-		b->hits[b->nhits++] = (struct hit){p->line, (uint32_t)inv,
-						   p->tok, p->phase, exact};
+		b->hits[b->nhits++] = (struct hit){th->line, (uint32_t)inv,
+						   th->tok, p->phase, exact};
 		*kept = true;
 	}
 	if (s != buf)
 		free(s);
+}
+
+/* Probe the index with number key (normalized, len characters) and,
+ * for one-typo lookups, each of its deletions of one character. The
+ * index is larger than the caches at 100,000 lines, and each probe
+ * waited on three reads in turn (its bucket, the probe, the token), so
+ * all of a number's probes are started together, stage by stage. */
+static void probe_number(struct book *b, const char *key, size_t len,
+			 size_t inv, bool *kept)
+{
+	enum { MAXP = 40 };
+	uint64_t h[MAXP];
+	size_t lo[MAXP], hi[MAXP], np = len > 3 ? len + 1 : 1;
+
+	if (np > MAXP) { /* a long number: one probe after the other */
+		for (size_t k = 0; k < np; k++) {
+			size_t d = k ? k - 1 : len;
+			uint64_t hk = del_hash(key, len, d);
+
+			probe_key(b, key, len, d, hk, b->first[hk >> b->shift],
+				  b->first[(hk >> b->shift) + 1], inv, kept);
+		}
+		return;
+	}
+	for (size_t k = 0; k < np; k++) { /* the number itself first */
+		h[k] = del_hash(key, len, k ? k - 1 : len);
+		__builtin_prefetch(&b->first[h[k] >> b->shift]);
+	}
+	for (size_t k = 0; k < np; k++) {
+		lo[k] = b->first[h[k] >> b->shift];
+		hi[k] = b->first[(h[k] >> b->shift) + 1];
+		if (lo[k] < hi[k])
+			__builtin_prefetch(&b->probes[lo[k]]);
+	}
+	for (size_t k = 0; k < np; k++)
+		for (size_t i = lo[k]; i < hi[k]; i++)
+			if (b->probes[i].h == h[k])
+				__builtin_prefetch(b->arena + b->probes[i].off);
+	for (size_t k = 0; k < np; k++)
+		probe_key(b, key, len, k ? k - 1 : len, h[k], lo[k], hi[k], inv,
+			  kept);
 }
 
 static void set_company_key(struct inv *v, const char *name, struct crm_buf *ck)
@@ -869,11 +970,90 @@ static void set_company_key(struct inv *v, const char *name, struct crm_buf *ck)
 		v->company_key = NULL;
 }
 
+/* hit_cmp's order for one invoice's hits: by line, exact or not, token
+ * and probe. */
+static bool hit_before(const struct hit *x, const struct hit *y)
+{
+	if (x->line != y->line)
+		return x->line < y->line;
+	if (x->exact != y->exact)
+		return x->exact < y->exact;
+	if (x->tok != y->tok)
+		return x->tok < y->tok;
+	return x->phase < y->phase;
+}
+
+static int hit_line_cmp(const void *a, const void *b)
+{
+	return hit_before(a, b) ? -1 : hit_before(b, a);
+}
+
+/* One invoice's hits h[from, n): only the first of each (line, exact)
+ * in hit_cmp's order stays, as only it places the invoice in that
+ * line's exact or typo candidates (cand_add keeps the first). A number
+ * with a run of equal characters ("0009") reaches the same token
+ * through every deletion in the run: at 100,000 lines ~300 hits a line,
+ * ~50 invoices. Returns the new end. */
+static size_t first_hits(struct hit *h, size_t from, size_t n)
+{
+	size_t k = from;
+
+	/* insertion sort for the usual few dozen; many lines can name one
+	 * invoice */
+	if (n - from > 32)
+		qsort(h + from, n - from, sizeof(*h), hit_line_cmp);
+	for (size_t i = from + 1; n - from <= 32 && i < n; i++) {
+		struct hit t = h[i];
+		size_t j = i;
+
+		for (; j > from && hit_before(&t, &h[j - 1]); j--)
+			h[j] = h[j - 1];
+		h[j] = t;
+	}
+	for (size_t i = from; i < n; i++)
+		if (i == from || h[i].line != h[k - 1].line ||
+		    h[i].exact != h[k - 1].exact)
+			h[k++] = h[i];
+	return k;
+}
+
+/* The hits by line (a counting sort: stable, so each line's hits stay
+ * in the order the invoices were read), then each line's few by token,
+ * probe and invoice. One sort of all the hits by that key cost n log n
+ * and an invoice's id read per comparison from all over the book. */
+static void group_hits(struct book *b, size_t nlines)
+{
+	struct hit *by_line;
+
+	for (size_t h = 0; h < b->nhits; h++)
+		b->line_hits[b->hits[h].line + 1]++;
+	for (size_t i = 0; i < nlines; i++)
+		b->line_hits[i + 1] += b->line_hits[i];
+	if (!b->nhits)
+		return;
+	by_line = crm_xmalloc(b->nhits * sizeof(*by_line));
+	{
+		size_t *next = crm_xmalloc((nlines + 1) * sizeof(*next));
+
+		memcpy(next, b->line_hits, (nlines + 1) * sizeof(*next));
+		for (size_t h = 0; h < b->nhits; h++)
+			by_line[next[b->hits[h].line]++] = b->hits[h];
+		free(next);
+	}
+	free(b->hits);
+	b->hits = by_line;
+	b->caphits = b->nhits;
+	for (size_t i = 0; i < nlines; i++)
+		if (b->line_hits[i + 1] - b->line_hits[i] > 1)
+			qsort(b->hits + b->line_hits[i],
+			      b->line_hits[i + 1] - b->line_hits[i],
+			      sizeof(*b->hits), hit_cmp);
+}
+
 static int book_load(struct crm_db *db, const struct crm_statement *s,
 		     struct book *b, struct crm_err *err)
 {
 	struct crm_stmt *st;
-	struct crm_buf ck = {0};
 	int64_t maxlen;
 	size_t rows = 0;
 	int rc;
@@ -908,19 +1088,20 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 		size_t klen;
 		bool kept = false;
 		uint64_t ah;
+		size_t first = b->nhits;
 
 		if ((++rows & 0xffff) == 0 && crm_check_interrupt(err) < 0) {
 			rc = -1;
 			break;
 		}
 		cur = crm_stmt_text(st, 4);
+		ah = amount_hash(cur, open);
+		__builtin_prefetch(&b->afirst[ah >> b->ashift]);
 		key = norm_ref(num, strlen(num));
 		klen = strlen(key);
-		probe_key(b, key, klen, klen, b->n, &kept);
-		/* every deletion of one character, for one-typo lookups */
-		for (size_t d = 0; klen > 3 && d < klen; d++)
-			probe_key(b, key, klen, d, b->n, &kept);
+		probe_number(b, key, klen, b->n, &kept);
 		free(key);
+		b->nhits = first_hits(b->hits, first, b->nhits);
 		if (kept) {
 			struct inv *v;
 
@@ -932,12 +1113,14 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 			v->open = open;
 			v->number = crm_xstrdup(num);
 			snprintf(v->cur, sizeof(v->cur), "%s", cur);
-			set_company_key(v, crm_stmt_text(st, 5), &ck);
+			/* read when the payer rule needs it (amt_slot): the
+			 * most kept invoices are typo neighbours it never
+			 * reaches */
+			v->company_key = NULL;
+			v->key_read = false;
 			b->n++;
 		}
-		ah = amount_hash(cur, open);
-		if (bsearch(&ah, b->amounts, b->namounts, sizeof(uint64_t),
-			    u64_cmp)) {
+		if (has_amount(b, ah)) {
 			struct amt *a;
 
 			b->amt = crm_xgrow(b->amt, &b->capamt, b->namt + 1,
@@ -950,41 +1133,27 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 		}
 	}
 	crm_stmt_finalize(st);
-	crm_buf_release(&ck);
 	if (rc < 0)
 		return -1;
-	sort_book = b;
-	if (b->nhits) /* qsort wants a pointer even for none */
-		qsort(b->hits, b->nhits, sizeof(*b->hits), hit_cmp);
-	sort_book = NULL;
-	for (size_t i = 0, h = 0; i <= s->n; i++) {
-		while (h < b->nhits && b->hits[h].line < i)
-			h++;
-		b->line_hits[i] = h;
-	}
-	/* the index has served: only each line's tokens stay until done */
+	group_hits(b, s->n);
+	/* the index has served */
 	free(b->probes);
 	b->probes = NULL;
 	free(b->first);
 	b->first = NULL;
+	free(b->arena);
+	b->arena = NULL;
 	if (b->namt)
 		qsort(b->amt, b->namt, sizeof(*b->amt), amt_cmp);
 	return 0;
 }
 
-/* The slot of amount entry a, its number and company read by id when
- * no token reached it. */
-static int amt_slot(struct crm_db *db, struct book *b, struct amt *a,
-		    size_t *slot, struct crm_err *err)
+/* Invoice id's row (company_id, number, company name) in b->by_id. */
+static int read_by_id(struct crm_db *db, struct book *b, int64_t id,
+		      struct crm_err *err)
 {
-	struct crm_buf ck = {0};
-	struct inv *v;
 	int rc;
 
-	if (a->slot != SIZE_MAX) {
-		*slot = a->slot;
-		return 0;
-	}
 	if (!b->by_id) {
 		b->by_id = crm_db_stmt(
 		    db,
@@ -996,26 +1165,47 @@ static int amt_slot(struct crm_db *db, struct book *b, struct amt *a,
 			return -1;
 	}
 	crm_stmt_reset(b->by_id);
-	crm_stmt_bind_int(b->by_id, 1, a->id);
+	crm_stmt_bind_int(b->by_id, 1, id);
 	rc = crm_stmt_step(b->by_id, err);
-	if (rc <= 0) {
-		if (rc == 0)
-			crm_err_set(err, CRM_EX_SOFTWARE,
-				    "invoice %lld: gone while reconciling",
-				    (long long)a->id);
-		return -1;
+	if (rc == 0)
+		crm_err_set(err, CRM_EX_SOFTWARE,
+			    "invoice %lld: gone while reconciling",
+			    (long long)id);
+	return rc > 0 ? 0 : -1;
+}
+
+/* The slot of amount entry a, its number and company read by id when
+ * no token reached it; the company's key (only the payer rule reads
+ * it) read by id for an invoice a token reached. */
+static int amt_slot(struct crm_db *db, struct book *b, struct amt *a,
+		    size_t *slot, struct crm_err *err)
+{
+	struct crm_buf ck = {0};
+	struct inv *v;
+
+	if (a->slot != SIZE_MAX && b->v[a->slot].key_read) {
+		*slot = a->slot;
+		return 0;
 	}
-	b->v = crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
-	v = &b->v[b->n];
-	v->id = a->id;
-	v->company = crm_stmt_int(b->by_id, 0);
-	v->open = a->open;
-	v->number = crm_xstrdup(crm_stmt_text(b->by_id, 1));
-	memcpy(v->cur, a->cur, sizeof(v->cur));
+	if (read_by_id(db, b, a->id, err) < 0)
+		return -1;
+	if (a->slot != SIZE_MAX) {
+		v = &b->v[a->slot];
+	} else {
+		b->v = crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
+		v = &b->v[b->n];
+		v->id = a->id;
+		v->company = crm_stmt_int(b->by_id, 0);
+		v->open = a->open;
+		v->number = crm_xstrdup(crm_stmt_text(b->by_id, 1));
+		memcpy(v->cur, a->cur, sizeof(v->cur));
+		a->slot = b->n++;
+	}
 	set_company_key(v, crm_stmt_text(b->by_id, 2), &ck);
+	v->key_read = true;
 	crm_buf_release(&ck);
 	crm_stmt_reset(b->by_id);
-	*slot = a->slot = b->n++;
+	*slot = a->slot;
 	return 0;
 }
 
