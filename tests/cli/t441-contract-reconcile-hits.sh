@@ -5,7 +5,8 @@
 # mention, when the invoice has few hits (sorted in place) and when many
 # lines name it (more than 32 hits, sorted by qsort). The payer rule
 # reads the company of an invoice that a later line's reference reached
-# (read by id, not kept with every invoice a token reaches).
+# (read by id, not kept with every invoice a token reaches). A number
+# over 39 characters, probed one deletion at a time, is found too.
 . "$(dirname "$0")/../lib.sh"
 
 expect_code 0 crm-company add -q --set name="Alpha GmbH"
@@ -54,4 +55,22 @@ M2,matched,"reference with a typo, amount",INV-000004
 EOF
 db_dump "" "$T/after"
 compare "$T/before" "$T/after" "proposing writes nothing"
+
+# a number longer than 39 characters (an old system's, written by SQL)
+# is probed one deletion after the other: found exact and with a typo
+long=ALPHA-GMBH-CONSULTING-SERVICES-EUROPE-2026-000001
+sql "UPDATE invoices SET number = '$long' WHERE id = 1"
+# (each line alone: the first would settle the invoice for the second)
+for text in "$long" "${long/CONSULTING/CONSULTNG}"; do
+	printf 'ref,date,amount,currency,payer,text\nN1,2026-11-20,100.00,EUR,Nobody,%s\n' "$text" >"$T/long.csv"
+	expect_code 0 crm-contract reconcile "$T/long.csv" --fields how,invoices
+	cat "$T/out" >>"$T/long.out"
+done
+cat >"$T/want" <<EOF
+how,invoices
+reference,$long
+how,invoices
+"reference with a typo, amount",$long
+EOF
+compare "$T/want" "$T/long.out" "a long number, exact and with a typo"
 done_testing
