@@ -8,7 +8,10 @@
 # Zipf vocabulary of 20,000 made-up words; one article in five is Chinese
 # (bodies of 60-300 characters from 3,000 common Han characters). Run it
 # smaller on a shared machine: sh tests/bench/kb.sh 10000. Then the same
-# rankings by hand-written SQL (below: "The reference").
+# rankings by hand-written SQL (below: "The reference"). BENCH_ENGINE=sqlite,
+# pg or both (default both when PostgreSQL is installed): on PostgreSQL the
+# knowledge base is a database of a server tests/pgserver.sh starts (or the
+# one $CRM_TEST_PG names) and the reference runs in psql.
 set -eu
 n=${1:-100000}
 q=${2:-300}
@@ -16,10 +19,22 @@ BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
+bench_dispatch "$@"
 bin=$top/$BUILD/bin
 dir=${BENCH_DIR:-$(mktemp -d)}
-[ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$dir"' EXIT
-export CRM_NOW=2026-11-22T09:30:00Z CRM_DB="$dir/kb.db"
+export CRM_NOW=2026-11-22T09:30:00Z
+if [ "$engine" = pg ]; then
+	CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
+	kbdb=crm_bench_kb_$$
+	trap 'admin "DROP DATABASE IF EXISTS $kbdb"; [ -n "${BENCH_DIR:-}" ] || rm -rf "$dir"' EXIT
+	admin "CREATE DATABASE $kbdb"
+	CRM_DB=$(url "$kbdb")
+	"$bin/crm" init --db "$CRM_DB" 2>/dev/null
+else
+	[ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$dir"' EXIT
+	CRM_DB=$dir/kb.db
+fi
+export CRM_DB
 
 cat >"$dir/gen.py" <<'PY'
 import csv, itertools, random, sys
@@ -98,12 +113,18 @@ timed "$dir/import.out" /usr/bin/time -f %M -o "$dir/rss" "$bin/crm-kb" import -
 echo "import: ${t}s ($(echo "$n $t" | awk '{printf "%.0f", $1 / $2}') articles/s, the index included)"
 timed "$dir/import.out" "$bin/crm-kb" import -q "$dir/articles.csv"
 echo "import again (every article unchanged): ${t}s"
-echo "database: $(du -k "$dir/kb.db" | cut -f1) KiB; import peak RSS $(rss "$dir/rss")"
+if [ "$engine" = pg ]; then
+	kib=$(psql "$CRM_DB" -X -A -t -c "SELECT pg_database_size(current_database()) / 1024")
+else
+	kib=$(du -k "$CRM_DB" | cut -f1)
+fi
+echo "database: $kib KiB; import peak RSS $(rss "$dir/rss")"
 "$PYTHON" "$dir/time.py" "$bin/crm-kb" "$dir/queries.txt"
 
 # The reference: the same BM25 ranking (k1 1.2, b 0.75, df over every
-# article, ties by id) as one statement in the sqlite3 shell, a process
-# per query as crm-kb search is, given the query's terms. The terms are
+# article, ties by id) as one statement in the sqlite3 shell (psql on
+# PostgreSQL, in double precision as crm computes), a process per query as
+# crm-kb search is, given the query's terms. The terms are
 # crm's own (stemmed words, CJK bigrams; not what is timed): each query is
 # indexed as an article of a scratch database and its body's terms read
 # back, less the single CJK characters a document adds and a query of
@@ -113,7 +134,7 @@ echo "database: $(du -k "$dir/kb.db" | cut -f1) KiB; import peak RSS $(rss "$dir
 # side over the queries, and a `row` line.
 cat >"$dir/ref.py" <<'PY'
 import csv, os, subprocess, sqlite3, sys, time
-bin_, db, qdb, queries = sys.argv[1:5]
+bin_, db, qdb, queries, engine = sys.argv[1:6]
 qs = [x for x in open(queries, encoding="utf-8").read().split("\n") if x]
 con = sqlite3.connect(qdb)
 title = {t for (t,) in con.execute(
@@ -132,6 +153,8 @@ def sql(i):
     v = ", ".join("('%s', %d)" % (t.replace("'", "''"), w)
                   for t, w in sorted(terms.get(i, []))
                   if t not in title and not (run and len(t) == 1 and cjk(t)))
+    if engine == "pg":
+        return PG % v
     return """WITH q(term, w) AS (VALUES %s),
 n AS (SELECT count(*) AS nd, coalesce(1.0 * sum(d.dlen) / nullif(count(*), 0), 1)
   AS avgdl FROM kb_docs d JOIN kb_articles a ON a.id = d.article_id),
@@ -146,6 +169,26 @@ t AS (SELECT id, x FROM s ORDER BY x DESC, id LIMIT 10)
 SELECT row_number() OVER (ORDER BY t.x DESC, t.id) AS rank, t.id,
  printf('%%.4f', t.x) AS score, a.title FROM t JOIN kb_articles a ON a.id = t.id
 ORDER BY t.x DESC, t.id""" % v
+# the same statement in PostgreSQL's dialect: float8 where SQLite's
+# arithmetic is double, to_char for printf (both round as C's printf)
+PG = """WITH q(term, w) AS (VALUES %s),
+n AS (SELECT count(*)::float8 AS nd, coalesce(sum(d.dlen)::float8 / nullif(count(*), 0), 1)
+  AS avgdl FROM kb_docs d JOIN kb_articles a ON a.id = d.article_id),
+p AS (SELECT q.term, q.w, k.article_id AS id, k.tf, d.dlen, a.status FROM q
+ JOIN kb_terms k ON k.term = q.term JOIN kb_docs d ON d.article_id = k.article_id
+ JOIN kb_articles a ON a.id = k.article_id),
+f AS (SELECT term, count(*)::float8 AS df FROM p GROUP BY term),
+s AS (SELECT p.id, sum(p.w * ln(1 + (n.nd - f.df + 0.5) / (f.df + 0.5)) * p.tf
+  * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * p.dlen / n.avgdl))) AS x
+ FROM p JOIN f USING (term), n WHERE p.status = 'published' GROUP BY p.id),
+t AS (SELECT id, x FROM s ORDER BY x DESC, id LIMIT 10)
+SELECT row_number() OVER (ORDER BY t.x DESC, t.id) AS rank, t.id,
+ to_char(t.x, 'FM999999990.0000') AS score, a.title FROM t
+ JOIN kb_articles a ON a.id = t.id ORDER BY t.x DESC, t.id"""
+def ref_cmd(s):
+    if engine == "pg":
+        return ["psql", db, "-X", "-q", "-A", "-F", ",", "-P", "footer=off", "-c", s]
+    return ["sqlite3", "-header", "-list", "-separator", ",", db, s]
 def run(cmd):
     c0 = os.times()
     t = time.perf_counter()
@@ -160,7 +203,9 @@ for i, q in enumerate(qs):
     s = sql(i)
     a, t, c = run([bin_, "search", "-f", "csv", "--fields", "rank,id,score,title", q])
     wo += t; co += c
-    b, t, c = run(["sqlite3", "-header", "-list", "-separator", ",", db, s])
+    b, t, c = run(ref_cmd(s))
+    if engine == "pg" and b.count(b"\n") == 1:
+        b = b""  # psql prints the header of no rows; sqlite3 nothing
     wr += t; cr += c
     if a == b:
         same += 1
@@ -173,6 +218,12 @@ awk '{ gsub(/"/, "\"\""); printf "q%d,zzzzunheardof,\"%s\",c,en,published\n", NR
 	"$dir/queries.txt" >>"$dir/q.csv"
 CRM_DB=$dir/q.db "$bin/crm-kb" import -q "$dir/q.csv"
 /usr/bin/time -f %M -o "$dir/rss" "$bin/crm-kb" search -f csv "$(head -1 "$dir/queries.txt")" >/dev/null
-set -- $("$PYTHON" "$dir/ref.py" "$bin/crm-kb" "$dir/kb.db" "$dir/q.db" "$dir/queries.txt")
-echo "search, $6 queries: crm-kb ${1}s (cpu ${3}s), sqlite3 ${2}s (cpu ${4}s), ratio $(ratio "$1" "$2"), cpu ratio $(ratio "$3" "$4"), same top 10: $5 of $6"
-row "kb search ($6 queries)" sqlite "$n" "$1" "$2" "$dir/rss"
+set -- $("$PYTHON" "$dir/ref.py" "$bin/crm-kb" "$CRM_DB" "$dir/q.db" "$dir/queries.txt" "$engine")
+refname=sqlite3
+[ "$engine" = sqlite ] || refname=psql
+echo "search, $6 queries: crm-kb ${1}s (cpu ${3}s), $refname ${2}s (cpu ${4}s), ratio $(ratio "$1" "$2"), cpu ratio $(ratio "$3" "$4"), same top 10: $5 of $6"
+row "kb search ($6 queries)" "$engine" "$n" "$1" "$2" "$dir/rss"
+if [ "$5" != "$6" ]; then
+	echo "kb.sh: crm-kb search and the reference differ on $(($6 - $5)) of $6 queries" >&2
+	exit 1
+fi
