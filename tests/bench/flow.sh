@@ -64,7 +64,7 @@ if [ "$engine" = pg ]; then
 	jx() { echo "($1::json ->> '$2')"; }
 	json_obj=json_build_object
 	days() { echo "to_char(timestamp '2026-11-01' + ($1) * interval '1 day', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"; }
-	series() { echo "generate_series(1, $1) AS s(i)"; }
+	series() { echo "generate_series(1::bigint, $1) AS s(i)"; } # i * 7919 passes 2^31 at 1M
 	plus2d() { echo "to_char($1::timestamp + interval '2 days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"; }
 	csv_on='\pset format csv'
 	csv_off=''
