@@ -506,6 +506,37 @@ static void deferred_writes(struct crm_store *s, const char *engine)
 #undef W
 }
 
+/* SQLite's page cache: its default 2 MiB for reads, 32 MiB from the first
+ * write transaction on (store_sqlite.c: a big cache costs a page fault per
+ * page a read fills; a bulk write keeps its dirty pages). */
+static int64_t cache_size(struct crm_store *s)
+{
+	struct crm_err err;
+	struct crm_stmt *st = crm_stmt_prepare(s, "PRAGMA cache_size", &err);
+	int64_t v = 0;
+
+	if (st && crm_stmt_step(st, &err) > 0)
+		v = crm_stmt_int(st, 0);
+	crm_stmt_finalize(st);
+	return v;
+}
+
+static void cache_sizes(const char *target)
+{
+	struct crm_err err;
+	struct crm_store *s = crm_store_open(target, 0, 1000, &err);
+
+	CHECK(s != NULL, "sqlite: open again");
+	if (!s)
+		return;
+	CHECK_INT(cache_size(s), -2000, "sqlite: a read has a 2 MiB cache");
+	CHECK(crm_store_begin(s, &err) == 0, "sqlite: begin");
+	CHECK_INT(cache_size(s), -32768, "sqlite: a write has 32 MiB");
+	crm_store_rollback(s);
+	CHECK_INT(cache_size(s), -32768, "sqlite: and keeps it");
+	crm_store_close(s);
+}
+
 /* Two connections: a second writer waits for the first, then fails with
  * 75 past its busy timeout. */
 static void single_writer(const char *target, const char *engine)
@@ -568,6 +599,7 @@ int main(void)
 		deferred_writes(s, "sqlite");
 	crm_store_close(s);
 	single_writer(db, "sqlite");
+	cache_sizes(db);
 	CHECK(crm_store_open("/nonexistent/dir/x.db", 0, 10, &err) == NULL,
 	      "a missing file is not created without CRM_STORE_CREATE");
 	if (pg && *pg) {
