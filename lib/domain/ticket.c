@@ -232,8 +232,11 @@ static void first_steps(const struct crm_row *row, crm_time now,
 
 struct pending {
 	const char *one;  /* "INSERT INTO t (ticket_id, ...) VALUES (?, ...)" */
+	const char *head; /* "INSERT INTO t (ticket_id, ...) VALUES " */
+	const char *row;  /* "(?, ...)" */
 	const char *many; /* the same from unnest(ids, texts...): PostgreSQL */
 	int ncols;	  /* text columns after ticket_id */
+	char *kept; /* SQLite: HIST_ROWS rows' text, made once (cache key) */
 	int64_t *id;
 	char **v; /* ncols per row */
 	size_t n, cap, vcap;
@@ -249,14 +252,20 @@ static struct {
 #define OWNER_INS                                                              \
 	"INSERT INTO ticket_assignee_history (ticket_id, from_assignee, "      \
 	"to_assignee, from_team, to_team, at, actor) "
+#define STATUS_ROW "(?, ?, ?, ?, ?)"
+#define OWNER_ROW "(?, ?, ?, ?, ?, ?, ?)"
 #define UNNEST "SELECT * FROM unnest(CAST(? AS BIGINT[])"
 #define TEXTS ", CAST(? AS TEXT[])"
-    .status = {STATUS_INS "VALUES (?, ?, ?, ?, ?)",
-	       STATUS_INS UNNEST TEXTS TEXTS TEXTS TEXTS ")", 4},
-    .owner = {OWNER_INS "VALUES (?, ?, ?, ?, ?, ?, ?)",
-	      OWNER_INS UNNEST TEXTS TEXTS TEXTS TEXTS TEXTS TEXTS ")", 6},
+    .status = {STATUS_INS "VALUES " STATUS_ROW, STATUS_INS "VALUES ",
+	       STATUS_ROW, STATUS_INS UNNEST TEXTS TEXTS TEXTS TEXTS ")", 4,
+	       NULL},
+    .owner = {OWNER_INS "VALUES " OWNER_ROW, OWNER_INS "VALUES ", OWNER_ROW,
+	      OWNER_INS UNNEST TEXTS TEXTS TEXTS TEXTS TEXTS TEXTS ")", 6,
+	      NULL},
 #undef STATUS_INS
 #undef OWNER_INS
+#undef STATUS_ROW
+#undef OWNER_ROW
 #undef UNNEST
 #undef TEXTS
 };
@@ -386,10 +395,14 @@ static int pending_flush(struct crm_db *db, struct pending *p,
 		pending_clear(p);
 		return rc;
 	}
+	/* SQLite: HIST_ROWS to a statement kept prepared (one step and one
+	 * statement's end for them), the rest one at a time */
 	for (size_t i = 0; rc == 0 && i < p->n;) {
-		size_t n = multi_rows(db, p->n - i);
+		size_t n = p->n - i >= HIST_ROWS ? HIST_ROWS : 1;
 		struct crm_stmt *st =
-		    multi_rows_stmt(db, p->one, p->ncols + 1, n, err);
+		    n == HIST_ROWS ? crm_db_rows_stmt(db, p->head, p->row, n,
+						      HIST_ROWS, &p->kept, err)
+				   : crm_db_stmt_cached(db, p->one, err);
 
 		if (!st) {
 			rc = -1;
@@ -405,7 +418,7 @@ static int pending_flush(struct crm_db *db, struct pending *p,
 				    p->v[i * (size_t)p->ncols + (size_t)c]);
 		}
 		rc = crm_stmt_step(st, err) < 0 ? -1 : 0;
-		multi_rows_done(st, n);
+		crm_stmt_reset(st); /* both kept in the cache */
 	}
 	pending_clear(p);
 	return rc;
@@ -987,8 +1000,8 @@ static int ticket_begin(struct crm_db *db, const struct crm_entity *e,
 {
 	(void)e;
 	(void)err;
-	/* on SQLite a row at a time costs less (multi_rows) */
-	hist.on = crm_store_engine(db->store) == CRM_STORE_PG;
+	(void)db;
+	hist.on = true;
 	return 0;
 }
 

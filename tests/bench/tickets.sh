@@ -167,7 +167,7 @@ SELECT id, NULL, assignee, NULL, team, created_at, 'root' FROM tickets;
 COMMIT;
 SQL
 t_ref=$t
-echo "import: crm-ticket ${t_ours}s, reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm CPU $(cpu "$dir/rss.import")s, crm peak RSS $(rss "$dir/rss.import")"
+echo "import: crm-ticket ${t_ours}s, reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm CPU $(cpu "$dir/rss.import")s, reference client CPU ${cpu}s, crm peak RSS $(rss "$dir/rss.import"), load $(cut -d' ' -f1 /proc/loadavg)"
 # both sides' SLA columns, ticket by ticket
 sla="SELECT external_id, sla_policy, first_reply_due, next_reply_due,
   resolution_due, first_reply_breached, next_reply_breached,
