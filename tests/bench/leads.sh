@@ -7,7 +7,7 @@
 # server from tests/pgserver.sh): BENCH_ENGINE=sqlite|pg|both (default
 # both when PostgreSQL is installed). Prints times, ratios, crm's peak RSS
 # and one "row" line per work (tests/bench/lib.sh); on SQLite also both
-# sides' CPU time.
+# sides' CPU time. LEADS_IMPORT_ONLY=1 stops after the import.
 #
 # What each side does:
 # - import. crm-lead import (duplicate control, mode update): reads the
@@ -214,6 +214,7 @@ t_ref=$t
 echo "import: crm-lead ${t_ours}s, $engine reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss"), same leads: $(same "$db_ours" "$db_ref")"
 cpu import
 row "lead import ($nc contacts)" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
+[ -z "${LEADS_IMPORT_ONLY:-}" ] || exit 0
 
 # -- assign
 timed /dev/null /usr/bin/time -f "%M %U %S" -o "$dir/rss" \
