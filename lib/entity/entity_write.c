@@ -150,6 +150,11 @@ struct crm_importer {
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
+/* Records an import applies before it drops the indexes it can make at
+ * its end; only into a table that held at most as many (making an index
+ * over n rows at once costs less than n inserts into it, and a small
+ * import is not worth the DDL). */
+enum { DEFER_AFTER = 4096 };
 /* Items a filter is sized for at most (4 MiB a key): the peak RSS of an
  * import stays under 64 MiB whatever the table's size; past it the
  * filter only answers "maybe" more often (a probe more, same result). */
@@ -915,16 +920,21 @@ static int audit_update(struct crm_importer *im, char *bj, char *aj,
 	return im->audit.n >= CRM_AUDIT_ROWS ? kept_flush(im, err) : 0;
 }
 
+static void bloom_free(struct crm_importer *im)
+{
+	for (size_t i = 0; im->bloom && i < im->keys.n; i++)
+		crm_bloom_release(&im->bloom[i]);
+	free(im->bloom);
+	im->bloom = NULL;
+}
+
 void crm_importer_free(struct crm_importer *im)
 {
 	if (!im)
 		return;
-	for (size_t i = 0; i < im->keys.n; i++) {
+	for (size_t i = 0; i < im->keys.n; i++)
 		crm_stmt_finalize(im->find[i]);
-		if (im->bloom)
-			crm_bloom_release(&im->bloom[i]);
-	}
-	free(im->bloom);
+	bloom_free(im);
 	if (im->copy)
 		crm_copy_abort(im->copy);
 	crm_stmt_finalize(im->ins);
@@ -1340,6 +1350,34 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 			return -1;
 	}
 	return 0;
+}
+
+/* Load the rest of a large import into a (nearly) empty table without
+ * the indexes that none of its lookups reads (e->defer_indexes): the
+ * columns of its keys (NAME_key for a matching field) and external_id
+ * are kept; the rest are made again, at once, before the commit. Not
+ * with a duplicate check (it reads by other columns) nor --reject (a
+ * rolled-back row's savepoint could hold the drop). */
+static int indexes_defer(struct crm_importer *im, struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	struct crm_strv keep = {0};
+	int rc;
+
+	if (!e->defer_indexes || im->o->check || im->o->reject_open ||
+	    im->rows_at_start > DEFER_AFTER)
+		return 0;
+	for (size_t k = 0; k < im->keys.n; k++) {
+		long f = im->keyfield[k];
+		long c = im->matchkey[f] >= 0 ? im->matchkey[f] : f;
+
+		crm_strv_push(&keep, e->fields[c].name);
+	}
+	if (im->xid >= 0)
+		crm_strv_push(&keep, e->fields[im->xid].name);
+	rc = crm_store_indexes_defer(im->db->store, e->table, &keep, err);
+	crm_strv_release(&keep);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Keep the filters current with a row just written. */
@@ -2269,6 +2307,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	struct queue qu = {0};
 	uint64_t n = 0;
 	int rc = -1, got = 0;
+	bool defer_tried = false;
 
 	memset(st, 0, sizeof(*st));
 	crm_rec_init(&rec);
@@ -2320,6 +2359,11 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		if (crm_check_interrupt(err) < 0)
 			goto out;
 		crm_err_clear(err);
+		if (!defer_tried && im->applied >= DEFER_AFTER) {
+			defer_tried = true;
+			if (indexes_defer(im, err) < 0)
+				goto out;
+		}
 		/* with --reject, a savepoint per row undoes what a bad row's
 		 * hooks already wrote (a plain one: noting the sequences per
 		 * row would make the import 3x slower on PostgreSQL; rows are
@@ -2390,6 +2434,11 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		crm_err_set(err, CRM_EX_IOERR, "cannot write the reject file");
 		goto out;
 	}
+	/* the indexes deferred, made again (a dry run's rollback keeps them
+	 * as they were), in the memory the filters took (the peak RSS) */
+	bloom_free(im);
+	if (!o->dry_run && crm_store_indexes_restore(db->store, err) < 0)
+		goto out;
 	rc = crm_db_finish(db, o->dry_run, err);
 out:
 	if (rc < 0) {
