@@ -288,29 +288,29 @@ static int lite_indexes_restore(struct crm_store *s, bool make,
 				struct crm_err *err)
 {
 	struct lite *l = (struct lite *)s;
-	int rc = 0;
+	int x = SQLITE_OK;
 
-	if (make && l->deferred.n) {
-		/* a bounded sort: see CACHE_SORT */
-		int x = sqlite3_exec(l->h,
-				     "PRAGMA temp_store=FILE;"
-				     "PRAGMA cache_size=" CACHE_SORT,
-				     NULL, NULL, NULL);
-
-		for (size_t i = 0; x == SQLITE_OK && i < l->deferred.n; i++)
-			x = sqlite3_exec(l->h, l->deferred.v[i], NULL, NULL,
-					 NULL);
-		if (x != SQLITE_OK)
-			rc = lite_error(l->h, x, err);
-		x = sqlite3_exec(l->h,
-				 "PRAGMA temp_store=MEMORY;"
-				 "PRAGMA cache_size=" CACHE_WRITE,
-				 NULL, NULL, NULL);
-		if (x != SQLITE_OK && rc == 0)
-			rc = lite_error(l->h, x, err);
-		if (rc < 0)
-			return -1;
+	if (!make || !l->deferred.n) {
+		crm_strv_release(&l->deferred);
+		return 0;
 	}
+	/* a bounded sort (CACHE_SORT); best effort: SQLite refuses
+	 * temp_store inside a transaction that opened the temp database,
+	 * and the indexes come out the same either way */
+	sqlite3_exec(l->h,
+		     "PRAGMA temp_store=FILE;"
+		     "PRAGMA cache_size=" CACHE_SORT,
+		     NULL, NULL, NULL);
+	for (size_t i = 0; x == SQLITE_OK && i < l->deferred.n; i++)
+		x = sqlite3_exec(l->h, l->deferred.v[i], NULL, NULL, NULL);
+	if (x != SQLITE_OK)
+		lite_error(l->h, x, err);
+	sqlite3_exec(l->h,
+		     "PRAGMA temp_store=MEMORY;"
+		     "PRAGMA cache_size=" CACHE_WRITE,
+		     NULL, NULL, NULL);
+	if (x != SQLITE_OK)
+		return -1; /* the caller rolls back (and forgets them) */
 	crm_strv_release(&l->deferred);
 	return 0;
 }
