@@ -181,7 +181,10 @@ static int contact_prepare(struct crm_db *db, const struct crm_entity *e,
 	crm_row_take_full_name(row);
 	if (contact_check_name(row, err) < 0)
 		return -1;
-	if (rj && reports_to_input(db, e, row, rj, err) < 0)
+	/* the manager is looked up by any key, phone_key too: an import
+	 * that deferred that index makes it again first */
+	if (rj && (crm_store_indexes_restore(db->store, err) < 0 ||
+		   reports_to_input(db, e, row, rj, err) < 0))
 		return -1;
 	if (crm_company_link_contact(db, row, old, arg, err) < 0)
 		return -1;
@@ -239,6 +242,9 @@ const struct crm_entity crm_contact_entity = {
     .counters = contact_counters,
     .inputs = contact_inputs,
     .aliases = contact_aliases,
+    /* its hooks read contacts by id and company (companies), and by
+     * phone_key only for a reports_to column, after restoring them */
+    .defer_indexes = true,
 };
 
 /* -- org chart ---------------------------------------------------------- */

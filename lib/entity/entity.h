@@ -146,6 +146,12 @@ struct crm_entity {
 	 * Either may be NULL. */
 	const char *const *inputs;
 	const struct crm_alias *aliases;
+	/* An import into an empty (or nearly) table may load it without the
+	 * indexes no key of the import reads by and make them at the end
+	 * (crm_store_indexes_defer; SQLite). Only for an entity whose hooks
+	 * read its table by no other column, or that make the indexes again
+	 * (crm_store_indexes_restore) before such a read. */
+	bool defer_indexes;
 };
 
 /* What an entity's hooks count during an import, for the summary line:

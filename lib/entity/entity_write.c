@@ -25,6 +25,10 @@ const char *crm_import_action_name(enum crm_import_action a)
 struct parsed {
 	struct crm_row in; /* parsed values, touched flags, custom fields */
 	char **money;	   /* per field: raw money input, parsed later */
+	/* the values of the row written before this record, freed with it:
+	 * by the reading thread that made most of them (row_hand_back) */
+	char **dead;
+	size_t ndead, capdead;
 };
 
 static void parsed_init(struct parsed *p, const struct crm_entity *e)
@@ -39,12 +43,16 @@ static void parsed_reset(struct parsed *p)
 		free(p->money[i]);
 		p->money[i] = NULL;
 	}
+	for (size_t i = 0; i < p->ndead; i++)
+		free(p->dead[i]);
+	p->ndead = 0;
 	crm_row_reset(&p->in);
 }
 
 static void parsed_release(struct parsed *p)
 {
 	parsed_reset(p);
+	free(p->dead);
 	free(p->money);
 	crm_row_release(&p->in);
 }
@@ -67,6 +75,7 @@ struct crm_importer {
 	long *keyfield;		/* field index per key */
 	struct crm_stmt **find; /* lookup statement per key */
 	long xid;		/* external_id's field index, or -1 */
+	long created, updated;	/* created_at's and updated_at's, or -1 */
 	long xid_key;		/* its index in keys, or -1 ... */
 	struct crm_stmt *find_xid; /* ... and then its own lookup */
 	struct crm_stmt *ins, *upd;
@@ -150,13 +159,21 @@ struct crm_importer {
 };
 
 enum { BLOOM_AFTER = 4096 }; /* records before a filter may pay off */
+/* Records an import applies before it drops the indexes it can make at
+ * its end; only into a table that held at most as many (making an index
+ * over n rows at once costs less than n inserts into it, and a small
+ * import is not worth the DDL). */
+enum { DEFER_AFTER = 4096 };
 /* Items a filter is sized for at most (4 MiB a key): the peak RSS of an
  * import stays under 64 MiB whatever the table's size; past it the
  * filter only answers "maybe" more often (a probe more, same result). */
 #define BLOOM_MAX_ITEMS 3000000u
 enum { ID_BLOCK = 1024 }; /* ids a bulk import reserves at a time */
 
-/* Bind value v of field f to parameter k, in its storage type. */
+/* Bind value v of field f to parameter k, in its storage type. Text is
+ * borrowed, not copied (a copy and its free were a tenth of a contact
+ * import's work): every caller steps the statement while v lives and
+ * binds every parameter again before its next step. */
 static void bind_field(struct crm_stmt *st, int k, const struct crm_field *f,
 		       const char *v)
 {
@@ -176,7 +193,7 @@ static void bind_field(struct crm_stmt *st, int k, const struct crm_field *f,
 		crm_stmt_bind_double(st, k, strtod(v, NULL));
 		break;
 	default:
-		crm_stmt_bind_text(st, k, v);
+		crm_stmt_bind_text_borrowed(st, k, v);
 	}
 }
 
@@ -912,16 +929,21 @@ static int audit_update(struct crm_importer *im, char *bj, char *aj,
 	return im->audit.n >= CRM_AUDIT_ROWS ? kept_flush(im, err) : 0;
 }
 
+static void bloom_free(struct crm_importer *im)
+{
+	for (size_t i = 0; im->bloom && i < im->keys.n; i++)
+		crm_bloom_release(&im->bloom[i]);
+	free(im->bloom);
+	im->bloom = NULL;
+}
+
 void crm_importer_free(struct crm_importer *im)
 {
 	if (!im)
 		return;
-	for (size_t i = 0; i < im->keys.n; i++) {
+	for (size_t i = 0; i < im->keys.n; i++)
 		crm_stmt_finalize(im->find[i]);
-		if (im->bloom)
-			crm_bloom_release(&im->bloom[i]);
-	}
-	free(im->bloom);
+	bloom_free(im);
 	if (im->copy)
 		crm_copy_abort(im->copy);
 	crm_stmt_finalize(im->ins);
@@ -1060,6 +1082,9 @@ struct crm_importer *crm_importer_new(struct crm_db *db,
 			free(k);
 		}
 	}
+	/* looked up once (by name per record: 0.6% of a contact import) */
+	im->created = crm_entity_field(e, "created_at");
+	im->updated = crm_entity_field(e, "updated_at");
 	parsed_init(&im->p, e);
 	crm_row_init(&im->old, e);
 	crm_row_init(&im->row, e);
@@ -1337,6 +1362,34 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 			return -1;
 	}
 	return 0;
+}
+
+/* Load the rest of a large import into a (nearly) empty table without
+ * the indexes that none of its lookups reads (e->defer_indexes): the
+ * columns of its keys (NAME_key for a matching field) and external_id
+ * are kept; the rest are made again, at once, before the commit. Not
+ * with a duplicate check (it reads by other columns) nor --reject (a
+ * rolled-back row's savepoint could hold the drop). */
+static int indexes_defer(struct crm_importer *im, struct crm_err *err)
+{
+	const struct crm_entity *e = im->e;
+	struct crm_strv keep = {0};
+	int rc;
+
+	if (!e->defer_indexes || im->o->check || im->o->reject_open ||
+	    im->rows_at_start > DEFER_AFTER)
+		return 0;
+	for (size_t k = 0; k < im->keys.n; k++) {
+		long f = im->keyfield[k];
+		long c = im->matchkey[f] >= 0 ? im->matchkey[f] : f;
+
+		crm_strv_push(&keep, e->fields[c].name);
+	}
+	if (im->xid >= 0)
+		crm_strv_push(&keep, e->fields[im->xid].name);
+	rc = crm_store_indexes_defer(im->db->store, e->table, &keep, err);
+	crm_strv_release(&keep);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Keep the filters current with a row just written. */
@@ -1638,6 +1691,26 @@ static int register_custom(struct crm_importer *im, const struct crm_row *row,
 	return 0;
 }
 
+/* Empty row for a new record. Its values, most of them moved from the
+ * input that the reading thread parsed, go with im->p, which that thread
+ * resets before it fills it again: frees on the thread that allocated
+ * (malloc and free were 9% of the writing thread's samples, perf). */
+static void row_hand_back(struct crm_importer *im, struct crm_row *row)
+{
+	struct parsed *p = &im->p;
+
+	for (size_t i = 0; i < row->e->nfields; i++) {
+		if (row->v[i]) {
+			p->dead = crm_xgrow(p->dead, &p->capdead, p->ndead + 1,
+					    sizeof(*p->dead));
+			p->dead[p->ndead++] = row->v[i];
+			row->v[i] = NULL;
+		}
+		row->touched[i] = false;
+	}
+	json_object_clear(row->custom);
+}
+
 /* Merge the input onto the old record (or make a new one), then (when
  * hooks) run the prepare hook and check required fields. Returns 0, 1
  * when the prepare hook skips the record, -1 on error. */
@@ -1652,7 +1725,7 @@ static int merge(struct crm_importer *im, bool found, bool hooks,
 	if (found)
 		crm_row_copy(row, &im->old);
 	else
-		crm_row_reset(row);
+		row_hand_back(im, row);
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->fields[i];
 
@@ -1893,7 +1966,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 		goto done;
 	}
 	if (found) {
-		long u = crm_entity_field(e, "updated_at");
+		long u = im->updated;
 		char *bj, *aj;
 
 		if (rows_equal(row, &im->old)) {
@@ -1923,8 +1996,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 			im->o->check_wrote(&im->old, row, im->o->check_arg);
 		*action = CRM_UPDATED;
 	} else {
-		long c = crm_entity_field(e, "created_at");
-		long u = crm_entity_field(e, "updated_at");
+		long c = im->created, u = im->updated;
 
 		if (c >= 0 && !row->v[c])
 			row->v[c] = crm_xstrdup(im->now);
@@ -2053,13 +2125,13 @@ static int next_record(struct crm_importer *im, struct crm_reader *r,
 	if (prepared < 0)
 		return -1;
 	/* the slot's record becomes the importer's; what is left of the
-	 * importer's last one is freed here, on this thread */
+	 * importer's last one (and of the row written before it) the reading
+	 * thread frees when it fills the slot again */
 	p = data;
 	swap = im->p;
 	im->p = *p;
 	*p = swap;
 	rc = apply_parsed(im, *rec, out, action, err);
-	parsed_reset(p);
 	return rc < 0 ? -1 : 1;
 }
 
@@ -2266,6 +2338,7 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	struct queue qu = {0};
 	uint64_t n = 0;
 	int rc = -1, got = 0;
+	bool defer_tried = false;
 
 	memset(st, 0, sizeof(*st));
 	crm_rec_init(&rec);
@@ -2317,6 +2390,11 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		if (crm_check_interrupt(err) < 0)
 			goto out;
 		crm_err_clear(err);
+		if (!defer_tried && im->applied >= DEFER_AFTER) {
+			defer_tried = true;
+			if (indexes_defer(im, err) < 0)
+				goto out;
+		}
 		/* with --reject, a savepoint per row undoes what a bad row's
 		 * hooks already wrote (a plain one: noting the sequences per
 		 * row would make the import 3x slower on PostgreSQL; rows are
@@ -2387,6 +2465,11 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		crm_err_set(err, CRM_EX_IOERR, "cannot write the reject file");
 		goto out;
 	}
+	/* the indexes deferred, made again (a dry run's rollback keeps them
+	 * as they were), in the memory the filters took (the peak RSS) */
+	bloom_free(im);
+	if (!o->dry_run && crm_store_indexes_restore(db->store, err) < 0)
+		goto out;
 	rc = crm_db_finish(db, o->dry_run, err);
 out:
 	if (rc < 0) {

@@ -82,7 +82,9 @@ int crm_store_begin(struct crm_store *s, struct crm_err *err)
 
 int crm_store_commit(struct crm_store *s, struct crm_err *err)
 {
-	if (s->ops->exec(s, "COMMIT", err) < 0) {
+	if ((s->ops->indexes_restore &&
+	     s->ops->indexes_restore(s, true, err) < 0) ||
+	    s->ops->exec(s, "COMMIT", err) < 0) {
 		crm_store_rollback(s);
 		return -1;
 	}
@@ -102,6 +104,8 @@ void crm_store_rollback(struct crm_store *s)
 		else
 			s->ops->exec(s, "ROLLBACK", &ignored);
 	}
+	if (s->ops->indexes_restore) /* the rollback put them back */
+		s->ops->indexes_restore(s, false, &ignored);
 	if (s->ops->unmark)
 		s->ops->unmark(s, NULL);
 	s->in_tx = false;
@@ -331,6 +335,20 @@ int crm_store_define(struct crm_store *s, const struct crm_sql_fn *fn,
 int64_t crm_store_last_id(struct crm_store *s, struct crm_err *err)
 {
 	return s->ops->last_id(s, err);
+}
+
+int crm_store_indexes_defer(struct crm_store *s, const char *table,
+			    const struct crm_strv *keep, struct crm_err *err)
+{
+	return s->ops->indexes_defer
+		   ? s->ops->indexes_defer(s, table, keep, err)
+		   : 0;
+}
+
+int crm_store_indexes_restore(struct crm_store *s, struct crm_err *err)
+{
+	return s->ops->indexes_restore ? s->ops->indexes_restore(s, true, err)
+				       : 0;
 }
 
 int64_t crm_store_changes(struct crm_store *s)

@@ -139,6 +139,21 @@ int64_t crm_store_last_id(struct crm_store *s, struct crm_err *err);
  * savepoint). */
 int64_t crm_store_changes(struct crm_store *s);
 
+/* A bulk load into table without its secondary indexes (SQLite; nothing
+ * elsewhere: on PostgreSQL the DDL would lock readers out): drop, inside
+ * the open transaction, each index of table made by CREATE INDEX, not
+ * UNIQUE, on columns only (no expression) none of which is in keep (the
+ * columns the load still reads the table by), as sqlite_schema defines
+ * it now. They are made again, the same, by crm_store_indexes_restore or
+ * else by the commit; a rollback of the transaction keeps them as they
+ * were. Not inside a savepoint that may be rolled back to. Returns how
+ * many were dropped, or -1 with err. */
+int crm_store_indexes_defer(struct crm_store *s, const char *table,
+			    const struct crm_strv *keep, struct crm_err *err);
+/* Make the deferred indexes again, in their order: 0, or -1 with err
+ * (the caller rolls back). */
+int crm_store_indexes_restore(struct crm_store *s, struct crm_err *err);
+
 /* Bulk load: rows of text values (NULL for SQL NULL) into table's columns
  * cols, inside the caller's transaction: prepared inserts on SQLite, COPY
  * on PostgreSQL. table and cols are fixed identifiers, never input. Other

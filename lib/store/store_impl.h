@@ -57,6 +57,12 @@ struct crm_store_ops {
 	int (*mark)(struct crm_store *s, const char *name, struct crm_err *err);
 	void (*undo)(struct crm_store *s, const char *name);
 	void (*unmark)(struct crm_store *s, const char *name);
+	/* optional (SQLite): crm_store_indexes_defer, and _restore (make
+	 * false: forget them, a rollback having put them back) */
+	int (*indexes_defer)(struct crm_store *s, const char *table,
+			     const struct crm_strv *keep, struct crm_err *err);
+	int (*indexes_restore)(struct crm_store *s, bool make,
+			       struct crm_err *err);
 	/* the statement that begins a write transaction */
 	const char *begin_sql;
 	const char *const *frags; /* CRM_SQL_NFRAGS formats; NULL: store.c's */

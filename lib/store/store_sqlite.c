@@ -19,6 +19,12 @@
  * frame (see "Ranges, page size and 10M contacts" in HACKING.md). */
 #define CACHE_READ "-2000"
 #define CACHE_WRITE "-32768"
+/* The page cache while a bulk load makes its deferred indexes again
+ * (crm_store_indexes_restore), with temp_store=FILE: SQLite's sorter then
+ * keeps about as much again in memory and merges runs from temporary
+ * files (with MEMORY it kept the whole sort: a 1M-contact import peaked
+ * at 121 MiB). */
+#define CACHE_SORT "-8192"
 
 /* Savepoint statements kept prepared: a flow run opens and releases one
  * per firing, and parsing them each time through sqlite3_exec was 6% of
@@ -33,6 +39,9 @@ struct lite {
 		sqlite3_stmt *st;
 	} sp[LITE_SAVEPOINTS];
 	size_t nsp;
+	/* indexes dropped for a bulk load: their CREATE INDEX statements as
+	 * sqlite_schema held them, in its order (crm_store_indexes_defer) */
+	struct crm_strv deferred;
 };
 
 struct lite_stmt {
@@ -162,6 +171,7 @@ static void lite_close(struct crm_store *s)
 		sqlite3_finalize(l->sp[i].st);
 		free(l->sp[i].sql);
 	}
+	crm_strv_release(&l->deferred);
 	sqlite3_close_v2(l->h);
 	free(l);
 }
@@ -204,6 +214,105 @@ static int lite_exec(struct crm_store *s, const char *sql, struct crm_err *err)
 	}
 	rc = sqlite3_exec(l->h, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : lite_error(l->h, rc, err);
+}
+
+/* The indexes of table a bulk load may drop (crm_store_indexes_defer):
+ * name and CREATE statement in turn, into out. */
+static int deferrable(struct lite *l, const char *table,
+		      const struct crm_strv *keep, struct crm_strv *out,
+		      struct crm_err *err)
+{
+	static const char list_sql[] =
+	    "SELECT s.name, s.sql FROM sqlite_schema s JOIN "
+	    "pragma_index_list(?1) l ON l.name = s.name WHERE s.type = "
+	    "'index' AND s.tbl_name = ?1 AND s.sql IS NOT NULL AND "
+	    "l.\"unique\" = 0 AND l.origin = 'c' ORDER BY s.rowid";
+	sqlite3_stmt *st = NULL, *cols = NULL;
+	int rc = sqlite3_prepare_v2(l->h, list_sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(l->h,
+					"SELECT name FROM pragma_index_info(?)",
+					-1, &cols, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		bool take = true;
+
+		sqlite3_reset(cols);
+		sqlite3_bind_text(cols, 1, name, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(cols)) == SQLITE_ROW) {
+			const char *c =
+			    (const char *)sqlite3_column_text(cols, 0);
+			if (!c || crm_strv_find(keep, c) >= 0)
+				take = false; /* an expression, or read by */
+		}
+		if (rc != SQLITE_DONE)
+			break;
+		rc = SQLITE_OK;
+		if (take) {
+			crm_strv_push(out, name);
+			crm_strv_push(out,
+				      (const char *)sqlite3_column_text(st, 1));
+		}
+	}
+	sqlite3_finalize(cols);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : lite_error(l->h, rc, err);
+}
+
+static int lite_indexes_defer(struct crm_store *s, const char *table,
+			      const struct crm_strv *keep, struct crm_err *err)
+{
+	struct lite *l = (struct lite *)s;
+	struct crm_strv ix = {0};
+	int rc = deferrable(l, table, keep, &ix, err);
+
+	for (size_t i = 0; rc == 0 && i < ix.n; i += 2) {
+		/* the name as sqlite_schema has it, quoted as an identifier */
+		char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", ix.v[i]);
+		int x = sqlite3_exec(l->h, drop, NULL, NULL, NULL);
+
+		sqlite3_free(drop);
+		if (x != SQLITE_OK)
+			rc = lite_error(l->h, x, err);
+		else
+			crm_strv_push(&l->deferred, ix.v[i + 1]);
+	}
+	crm_strv_release(&ix);
+	return rc < 0 ? -1 : (int)l->deferred.n;
+}
+
+static int lite_indexes_restore(struct crm_store *s, bool make,
+				struct crm_err *err)
+{
+	struct lite *l = (struct lite *)s;
+	int x = SQLITE_OK;
+
+	if (!make || !l->deferred.n) {
+		crm_strv_release(&l->deferred);
+		return 0;
+	}
+	/* a bounded sort (CACHE_SORT); best effort: SQLite refuses
+	 * temp_store inside a transaction that opened the temp database,
+	 * and the indexes come out the same either way */
+	sqlite3_exec(l->h,
+		     "PRAGMA temp_store=FILE;"
+		     "PRAGMA cache_size=" CACHE_SORT,
+		     NULL, NULL, NULL);
+	for (size_t i = 0; x == SQLITE_OK && i < l->deferred.n; i++)
+		x = sqlite3_exec(l->h, l->deferred.v[i], NULL, NULL, NULL);
+	if (x != SQLITE_OK)
+		lite_error(l->h, x, err);
+	sqlite3_exec(l->h,
+		     "PRAGMA temp_store=MEMORY;"
+		     "PRAGMA cache_size=" CACHE_WRITE,
+		     NULL, NULL, NULL);
+	if (x != SQLITE_OK)
+		return -1; /* the caller rolls back (and forgets them) */
+	crm_strv_release(&l->deferred);
+	return 0;
 }
 
 static struct crm_stmt *lite_prepare(struct crm_store *s, const char *sql,
@@ -563,6 +672,8 @@ const struct crm_store_ops crm_store_sqlite_ops = {
     .copy_end = lite_copy_end,
     .copy_abort = lite_copy_abort,
     .define = lite_define,
+    .indexes_defer = lite_indexes_defer,
+    .indexes_restore = lite_indexes_restore,
     .begin_sql = "PRAGMA cache_size=" CACHE_WRITE "; BEGIN IMMEDIATE",
     .frags = lite_frags,
 };
