@@ -1590,6 +1590,7 @@ int crm_reconcile(struct crm_db *db, const struct crm_statement *s, bool apply,
 	struct crm_buf nums = {0};
 	struct crm_rec rec;
 	struct seen w = {0};
+	int64_t first_pid = 0;
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
@@ -1637,15 +1638,21 @@ int crm_reconcile(struct crm_db *db, const struct crm_statement *s, bool apply,
 			    .external_ref = l->text,
 			    .statement_ref = l->ref};
 
-			rc = crm_payment_add(db, &p, &pid, err);
-			w.paid[w.grp[i]] = true;
-			for (size_t k = 0; rc == 0 && k < d.chosen.n; k++) {
+			int64_t ids[64];
+
+			for (size_t k = 0; k < d.chosen.n; k++) {
 				struct inv *v = &b.v[d.chosen.v[k]];
 
-				rc = crm_allocate(db, pid, false, v->id,
-						  d.alloc[k], NULL, NULL, err);
+				ids[k] = v->id;
 				v->open -= d.alloc[k];
 			}
+			/* the book holds what crm_allocate would read
+			 * again; checked once at the end */
+			rc = crm_payment_settle(db, &p, ids, d.alloc,
+						d.chosen.n, &pid, err);
+			w.paid[w.grp[i]] = true;
+			if (!first_pid)
+				first_pid = pid;
 			if (rc < 0) {
 				char m[sizeof(err->msg)];
 
@@ -1703,6 +1710,8 @@ int crm_reconcile(struct crm_db *db, const struct crm_statement *s, bool apply,
 		free(d.chosen.v);
 		free(d.shortlist.v);
 	}
+	if (rc == 0 && first_pid)
+		rc = crm_payments_settled_check(db, first_pid, err);
 	crm_rec_release(&rec);
 	crm_buf_release(&nums);
 	seen_release(&w);

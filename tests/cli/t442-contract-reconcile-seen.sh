@@ -4,6 +4,9 @@
 # found again; a reference twice in one statement is proposed twice but
 # applied once (the second line applied before); a reference applied by
 # an earlier run is applied before, the lines around it still applied.
+# --apply writes without reading the invoices again: an allocation that
+# another command made meanwhile (here a trigger) and that leaves an
+# invoice allocated beyond its total fails the run (75), nothing written.
 . "$(dirname "$0")/../lib.sh"
 
 expect_code 0 crm-company add -q --set name="Acme GmbH"
@@ -55,4 +58,19 @@ printf 'ref,status\n"Q""1\\x\ty",applied_before\nD1,applied_before\nD1,applied_b
 compare "$T/want" "$T/out" "run again: every line applied before"
 db_dump "" "$T/after"
 compare "$T/before" "$T/after" "run again: nothing written"
+
+# INV-000004 (400.00) gets 1.00 from payment 1 when F1's payment is inserted
+case $CRM_DB in
+postgresql:* | postgres:*)
+	sql "CREATE FUNCTION meanwhile() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN INSERT INTO allocations (invoice_id, payment_id, amount, at) VALUES (4, 1, 100, '2026-11-22T09:30:00Z'); RETURN NULL; END\$\$; CREATE TRIGGER meanwhile AFTER INSERT ON payments FOR EACH ROW WHEN (NEW.statement_ref = 'F1') EXECUTE FUNCTION meanwhile()" || not_ok "create the trigger" ;;
+*) sql "CREATE TRIGGER meanwhile AFTER INSERT ON payments WHEN NEW.statement_ref = 'F1' BEGIN INSERT INTO allocations (invoice_id, payment_id, amount, at) VALUES (4, 1, 100, '2026-11-22T09:30:00Z'); END" || not_ok "create the trigger" ;;
+esac
+printf 'ref,date,amount,currency,payer,text
+F1,2026-11-21,400.00,EUR,Acme GmbH,Invoice INV-000004
+' >"$T/f1.csv"
+db_dump "" "$T/before"
+expect_code 75 crm-contract reconcile --apply -q "$T/f1.csv" --fields status
+err_has "INV-000004: allocated beyond its total"
+db_dump "" "$T/after"
+compare "$T/before" "$T/after" "allocated meanwhile: nothing written"
 done_testing
