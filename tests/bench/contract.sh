@@ -3,9 +3,10 @@
 # 1,500,000 payments (and their allocations), a 100,000-line camt.053
 # statement reconciled (proposed, then applied), the aging report next to
 # the same figures by hand-written SQL, DSO and months; each divided by
-# DIVISOR (default 1: the full size; the shared build machine runs it with
-# 100). On SQLite (the sqlite3 shell) and PostgreSQL (psql, on a throwaway
-# server tests/pgserver.sh starts, or the one $CRM_TEST_PG names);
+# DIVISOR (default $CONTRACT_DIVISOR, else 1: the full size, as make bench
+# runs it; the shared build machine runs it with 100). On SQLite (the
+# sqlite3 shell) and PostgreSQL (psql, on a throwaway server
+# tests/pgserver.sh starts, or the one $CRM_TEST_PG names);
 # BENCH_ENGINE=sqlite|pg|both (default both when PostgreSQL is installed).
 # The data is loaded straight into crm's schema (made by crm init) with
 # set-based SQL, the same rows on both engines (not what is measured).
@@ -42,7 +43,7 @@
 # KEEP=1 keeps the folder (BENCH_DIR, else a mktemp -d one) and, on
 # PostgreSQL, the database (crm_bench_contract_PID).
 set -eu
-div=${1:-1}
+div=${1:-${CONTRACT_DIVISOR:-1}}
 ninv=$((1000000 / div))
 npay=$((1500000 / div))
 nstmt=$((100000 / div))
