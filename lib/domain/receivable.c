@@ -821,13 +821,12 @@ out:
 
 /* -- payments and allocations ------------------------------------------ */
 
-int crm_payment_add(struct crm_db *db, const struct crm_payment_new *p,
-		    int64_t *id, struct crm_err *err)
+/* p's amount, currency and date (NULL: today, into day) checked. */
+static int payment_check(struct crm_db *db, const struct crm_payment_new *p,
+			 char day[CRM_TIME_LEN], const char **date,
+			 struct crm_err *err)
 {
-	char day[CRM_TIME_LEN], now[CRM_TIME_LEN], entry[64];
-	const char *date = p->date;
-	int64_t n;
-
+	*date = p->date;
 	if (p->amount <= 0)
 		return crm_err_set(err, CRM_EX_DATAERR,
 				   "amount: expected more than 0");
@@ -836,21 +835,19 @@ int crm_payment_add(struct crm_db *db, const struct crm_payment_new *p,
 				   "currency: expected an ISO 4217 code like "
 				   "EUR, got '%s'",
 				   p->currency ? p->currency : "");
-	if (date) {
-		if (check_date("--date", date, err) < 0)
-			return -1;
-	} else {
-		today(db, day);
-		date = day;
-	}
-	n = sum_int(db, "SELECT count(*) FROM companies WHERE id = ?",
-		    p->company_id, err);
-	if (n < 0)
-		return -1;
-	if (!n)
-		return crm_err_set(err, CRM_EX_NOINPUT,
-				   "no company has id %lld",
-				   (long long)p->company_id);
+	if (*date)
+		return check_date("--date", *date, err);
+	today(db, day);
+	*date = day;
+	return 0;
+}
+
+/* Payment p received on date, and its journal entry. */
+static int payment_write(struct crm_db *db, const struct crm_payment_new *p,
+			 const char *date, int64_t *id, struct crm_err *err)
+{
+	char now[CRM_TIME_LEN], entry[64];
+
 	crm_datetime_format(db->now, now);
 	if (crm_dbq_step(
 		db, err, id,
@@ -869,6 +866,72 @@ int crm_payment_add(struct crm_db *db, const struct crm_payment_new *p,
 		 p->company_id, "payment", *id, p->external_ref, err) < 0)
 		return -1;
 	return 0;
+}
+
+int crm_payment_add(struct crm_db *db, const struct crm_payment_new *p,
+		    int64_t *id, struct crm_err *err)
+{
+	char day[CRM_TIME_LEN];
+	const char *date;
+	int64_t n;
+
+	if (payment_check(db, p, day, &date, err) < 0)
+		return -1;
+	n = sum_int(db, "SELECT count(*) FROM companies WHERE id = ?",
+		    p->company_id, err);
+	if (n < 0)
+		return -1;
+	if (!n)
+		return crm_err_set(err, CRM_EX_NOINPUT,
+				   "no company has id %lld",
+				   (long long)p->company_id);
+	return payment_write(db, p, date, id, err);
+}
+
+int crm_payment_settle(struct crm_db *db, const struct crm_payment_new *p,
+		       const int64_t *inv, const int64_t *amounts, size_t n,
+		       int64_t *id, struct crm_err *err)
+{
+	char day[CRM_TIME_LEN], now[CRM_TIME_LEN];
+	const char *date;
+
+	if (payment_check(db, p, day, &date, err) < 0 ||
+	    payment_write(db, p, date, id, err) < 0)
+		return -1;
+	crm_datetime_format(db->now, now);
+	for (size_t k = 0; k < n; k++)
+		/* no RETURNING: nothing to wait for (pipelined on PG) */
+		if (crm_dbq_run(db, err,
+				"INSERT INTO allocations (invoice_id,"
+				" payment_id, credit_id, amount, at, actor)"
+				" VALUES (?, ?, NULL, ?, ?, ?)",
+				"iiiss", inv[k], *id, amounts[k], now,
+				db->actor) < 0)
+			return -1;
+	return 0;
+}
+
+int crm_payments_settled_check(struct crm_db *db, int64_t from,
+			       struct crm_err *err)
+{
+	char *num;
+	int rc = crm_dbq_text(
+	    db, err, &num,
+	    "SELECT i.number FROM invoices i"
+	    " JOIN allocations a ON a.invoice_id = i.id AND a.undone_at IS NULL"
+	    " WHERE i.id IN (SELECT invoice_id FROM allocations"
+	    "  WHERE payment_id >= ?)"
+	    " GROUP BY i.id, i.number, i.total"
+	    " HAVING sum(a.amount) > i.total ORDER BY i.id LIMIT 1",
+	    "i", from);
+
+	if (rc > 0)
+		crm_err_set(err, CRM_EX_TEMPFAIL,
+			    "%s: allocated beyond its total by another "
+			    "command meanwhile; nothing applied, run again",
+			    num ? num : "");
+	free(num);
+	return rc == 0 ? 0 : -1;
 }
 
 int crm_allocate(struct crm_db *db, int64_t pid, bool credit, int64_t inv,

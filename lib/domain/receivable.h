@@ -97,6 +97,21 @@ struct crm_payment_new {
 };
 int crm_payment_add(struct crm_db *db, const struct crm_payment_new *p,
 		    int64_t *id, struct crm_err *err);
+/* Payment p with its allocations: amounts[k] to invoice inv[k], for a
+ * caller that read the invoices in this transaction (reconcile): p's
+ * company exists, the invoices are of that company and currency, each
+ * amount > 0 is at most that invoice's open amount and their sum at most
+ * p's. Nothing is read back but the payment's id (crm_payment_add and
+ * crm_allocate read the rows again, a round trip each on PostgreSQL). */
+int crm_payment_settle(struct crm_db *db, const struct crm_payment_new *p,
+		       const int64_t *inv, const int64_t *amounts, size_t n,
+		       int64_t *id, struct crm_err *err);
+/* After crm_payment_settle: fails (CRM_EX_TEMPFAIL, naming the invoice)
+ * when an invoice allocated from payment from or a later one has more
+ * allocated than its total: another command allocated to it after the
+ * caller read it (PostgreSQL; SQLite's writers take turns). */
+int crm_payments_settled_check(struct crm_db *db, int64_t from,
+			       struct crm_err *err);
 
 /* Allocate amount (0: as much as both allow) of payment pid (or, when
  * credit is set, of credit note pid) to invoice inv: same account and
