@@ -50,7 +50,7 @@ before=$(scans)
 expect_code 0 crm-activity import "$T/ev.ndjson"
 err_has "$((m + 2)) inserted"
 after=$(scans)
-check "30,000 contacts named: 20,000 look-ups ($((after - before)))" \
+check "on PostgreSQL, 30,000 contacts named: 20,000 look-ups ($((after - before)))" \
 	test $((after - before)) -ge 19000 -a $((after - before)) -le 21000
 sql "SELECT count(*) FROM activities WHERE subject LIKE 's%'
   AND contact_id = 8 * CAST(substr(subject, 2) AS INTEGER)"
