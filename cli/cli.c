@@ -770,8 +770,10 @@ int crm_cli_list(struct crm_cli *cli, const struct crm_entity *e,
 		goto out;
 	if (!cli->ids)
 		lc.w = crm_cli_writer(cli, &cols);
-	if (crm_entity_each_rec(cli->db, e, q, &cols, list_one, &lc,
-				&cli->err) < 0)
+	/* the writer's columns: the records borrow its names */
+	if (crm_entity_each_rec(cli->db, e, q,
+				lc.w ? crm_writer_cols(lc.w) : &cols, list_one,
+				&lc, &cli->err) < 0)
 		goto out;
 	if (lc.w && crm_writer_close(lc.w) < 0) {
 		crm_err_set(&cli->err, CRM_EX_IOERR, "write error: %s",

@@ -599,37 +599,42 @@ int crm_entity_check_columns(struct crm_db *db, const struct crm_entity *e,
 }
 
 /* Append field f's stored value v in output form; currency is the
- * record's, for money. */
+ * record's, for money. borrow: name and v stay unchanged until rec is
+ * cleared (a statement's current row), so they need no copy. */
 static void add_value(struct crm_rec *rec, const struct crm_field *f,
-		      const char *name, const char *v, const char *currency)
+		      const char *name, const char *v, const char *currency,
+		      bool borrow)
 {
 	char buf[32];
-	size_t nl = strlen(name);
+	enum crm_kind kind = CRM_STR;
 
-	if (!v) {
-		crm_rec_add(rec, name, nl, NULL, 0, CRM_NULL);
-		return;
-	}
-	switch (f->type) {
+	switch (v ? f->type : CRM_T_TEXT) {
 	case CRM_T_INT:
 	case CRM_T_REF:
 	case CRM_T_REAL:
 	case CRM_T_PERCENT:
-		crm_rec_add(rec, name, nl, v, strlen(v), CRM_RAW);
-		return;
-	case CRM_T_BOOL:
+		kind = CRM_RAW;
+		break;
+	case CRM_T_BOOL: /* static strings: borrowed either way */
 		v = strcmp(v, "0") ? "true" : "false";
-		crm_rec_add(rec, name, nl, v, strlen(v), CRM_RAW);
-		return;
+		kind = CRM_RAW;
+		break;
 	case CRM_T_MONEY:
 		/* a number with the currency's minor digits: exact in JSON */
 		crm_money_format(strtoll(v, NULL, 10),
 				 currency ? currency : "XXX", buf);
-		crm_rec_add(rec, name, nl, buf, strlen(buf), CRM_RAW);
+		crm_rec_add(rec, name, strlen(name), buf, strlen(buf), CRM_RAW);
 		return;
 	default:
-		crm_rec_add(rec, name, nl, v, strlen(v), CRM_STR);
+		break;
 	}
+	if (!v)
+		kind = CRM_NULL;
+	if (borrow)
+		crm_rec_borrow(rec, name, v, v ? strlen(v) : 0, kind);
+	else
+		crm_rec_add(rec, name, strlen(name), v, v ? strlen(v) : 0,
+			    kind);
 }
 
 static const char *row_currency(const struct crm_row *row,
@@ -681,7 +686,8 @@ void crm_row_to_rec(const struct crm_row *row, const struct crm_strv *cols,
 			if (!(e->fields[i].flags & CRM_FF_HIDDEN))
 				add_value(rec, &e->fields[i], e->fields[i].name,
 					  row->v[i],
-					  row_currency(row, &e->fields[i]));
+					  row_currency(row, &e->fields[i]),
+					  false);
 		json_object_foreach(row->custom, k, j) add_custom(rec, k, j);
 		return;
 	}
@@ -690,7 +696,7 @@ void crm_row_to_rec(const struct crm_row *row, const struct crm_strv *cols,
 
 		if (i >= 0 && !(e->fields[i].flags & CRM_FF_HIDDEN))
 			add_value(rec, &e->fields[i], cols->v[c], row->v[i],
-				  row_currency(row, &e->fields[i]));
+				  row_currency(row, &e->fields[i]), false);
 		else
 			add_custom(rec, cols->v[c],
 				   json_object_get(row->custom, cols->v[c]));
@@ -944,7 +950,8 @@ static int each_rec_one(struct crm_stmt *st, void *arg)
 			v = crm_stmt_text(st, i);
 		}
 		add_value(&c->rec, &e->fields[i], c->cols->v[k], v,
-			  c->cur[k] >= 0 ? crm_stmt_text(st, c->cur[k]) : NULL);
+			  c->cur[k] >= 0 ? crm_stmt_text(st, c->cur[k]) : NULL,
+			  v != num);
 	}
 	json_decref(cj);
 	return c->rec_fn(&c->rec, crm_stmt_int(st, 0), c->arg);

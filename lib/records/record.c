@@ -61,6 +61,7 @@ void crm_rec_clear(struct crm_rec *r)
 	crm_buf_reset(&r->arena);
 	r->n = 0;
 	r->line = 0;
+	r->borrowed = false;
 }
 
 /* Offset of p if it points into the arena (callers may pass a name or
@@ -126,6 +127,7 @@ static void rec_put(struct crm_rec *r, const char *name, const char *val,
 	p[nlen + 1 + vlen] = '\0';
 	f->vlen = vlen;
 	f->kind = kind;
+	f->bname = f->bval = NULL;
 	r->arena.len += nlen + vlen + 2;
 	r->arena.s[r->arena.len] = '\0'; /* as crm_buf keeps it */
 }
@@ -144,8 +146,30 @@ void crm_rec_add(struct crm_rec *r, const char *name, size_t nlen,
 		kind = CRM_NULL;
 	}
 	add_pair(r, name, nlen, val, vlen, &f->name, &f->val);
+	f->bname = f->bval = NULL;
 	f->vlen = vlen;
 	f->kind = kind;
+}
+
+void crm_rec_borrow(struct crm_rec *r, const char *name, const char *val,
+		    size_t vlen, enum crm_kind kind)
+{
+	struct crm_rec_field *f;
+
+	if (r->n + 1 > r->cap)
+		r->f = crm_xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
+	f = &r->f[r->n++];
+	if (!val || kind == CRM_NULL) {
+		val = "";
+		vlen = 0;
+		kind = CRM_NULL;
+	}
+	f->name = f->val = 0;
+	f->bname = name;
+	f->bval = val;
+	f->vlen = vlen;
+	f->kind = kind;
+	r->borrowed = true;
 }
 
 void crm_rec_adds(struct crm_rec *r, const char *name, const char *val)
@@ -171,6 +195,7 @@ void crm_rec_set(struct crm_rec *r, const char *name, const char *val,
 	/* The old value stays in the arena until the record is cleared. */
 	add_pair(r, NULL, 0, val, vlen, &nofs, &vofs);
 	r->f[i].val = vofs;
+	r->f[i].bval = NULL;
 	r->f[i].vlen = vlen;
 	r->f[i].kind = kind;
 }
@@ -178,21 +203,21 @@ void crm_rec_set(struct crm_rec *r, const char *name, const char *val,
 long crm_rec_find(const struct crm_rec *r, const char *name)
 {
 	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->arena.s + r->f[i].name, name) == 0)
+		if (strcmp(crm_rec_name(r, i), name) == 0)
 			return (long)i;
 	return -1;
 }
 
 const char *crm_rec_name(const struct crm_rec *r, size_t i)
 {
-	return r->arena.s + r->f[i].name;
+	return r->f[i].bname ? r->f[i].bname : r->arena.s + r->f[i].name;
 }
 
 const char *crm_rec_val(const struct crm_rec *r, size_t i)
 {
 	if (r->f[i].kind == CRM_NULL)
 		return NULL;
-	return r->arena.s + r->f[i].val;
+	return r->f[i].bval ? r->f[i].bval : r->arena.s + r->f[i].val;
 }
 
 size_t crm_rec_vlen(const struct crm_rec *r, size_t i)
@@ -217,6 +242,17 @@ void crm_rec_copy(struct crm_rec *dst, const struct crm_rec *src)
 	if (dst == src)
 		return;
 	crm_rec_clear(dst);
+	if (src->borrowed) { /* the copy owns its text */
+		for (size_t i = 0; i < src->n; i++) {
+			const char *name = crm_rec_name(src, i);
+
+			crm_rec_add(dst, name, strlen(name),
+				    crm_rec_val(src, i), src->f[i].vlen,
+				    src->f[i].kind);
+		}
+		dst->line = src->line;
+		return;
+	}
 	crm_buf_add(&dst->arena, src->arena.s ? src->arena.s : "",
 		    src->arena.len);
 	dst->f = crm_xgrow(dst->f, &dst->cap, src->n, sizeof(*dst->f));
@@ -954,6 +990,11 @@ struct crm_writer *crm_writer_open(FILE *fp, enum crm_fmt fmt,
 	return w;
 }
 
+const struct crm_strv *crm_writer_cols(const struct crm_writer *w)
+{
+	return &w->cols;
+}
+
 void crm_writer_width(struct crm_writer *w, size_t width)
 {
 	if (w)
@@ -1015,24 +1056,14 @@ void crm_writer_free(struct crm_writer *w)
 	free(w);
 }
 
-const char *crm_rio_val(const struct crm_writer *w, const struct crm_rec *rec,
-			size_t i, size_t *len, enum crm_kind *kind)
+long crm_rio_field(const struct crm_writer *w, const struct crm_rec *rec,
+		   size_t i)
 {
 	const char *name = w->cols.v[i];
-	long k = -1;
 
 	if (i < rec->n && strcmp(crm_rec_name(rec, i), name) == 0)
-		k = (long)i;
-	else
-		k = crm_rec_find(rec, name);
-	if (k < 0 || crm_rec_kind(rec, (size_t)k) == CRM_NULL) {
-		*len = 0;
-		*kind = CRM_NULL;
-		return NULL;
-	}
-	*len = crm_rec_vlen(rec, (size_t)k);
-	*kind = crm_rec_kind(rec, (size_t)k);
-	return crm_rec_val(rec, (size_t)k);
+		return (long)i;
+	return crm_rec_find(rec, name);
 }
 
 int crm_rio_flush_out(struct crm_writer *w)

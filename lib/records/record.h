@@ -38,15 +38,18 @@ enum crm_kind {
 
 /* One record: ordered (name, value) pairs. Names and values live in one
  * arena owned by the record, so clearing and refilling it per row costs no
- * allocation. Values may contain NUL bytes only if len says so. */
+ * allocation, or are borrowed (crm_rec_borrow). Values may contain NUL
+ * bytes only if len says so. */
 struct crm_rec {
 	struct crm_buf arena;
 	struct crm_rec_field {
-		size_t name, val, vlen; /* offsets into arena */
+		size_t name, val, vlen;	  /* offsets into arena */
+		const char *bname, *bval; /* borrowed instead, or NULL */
 		enum crm_kind kind;
 	} * f;
 	size_t n, cap;
-	long line; /* first input line of the record, 0 if not from input */
+	bool borrowed; /* a field is borrowed: crm_rec_copy copies its text */
+	long line;     /* first input line of the record, 0 if not from input */
 };
 
 void crm_rec_init(struct crm_rec *r);
@@ -55,6 +58,12 @@ void crm_rec_clear(struct crm_rec *r); /* n = 0, keeps memory */
 /* Append a field. val NULL (or kind CRM_NULL) is null. Copies both. */
 void crm_rec_add(struct crm_rec *r, const char *name, size_t nlen,
 		 const char *val, size_t vlen, enum crm_kind kind);
+/* Append a field without copying name (NUL-terminated) or val (vlen
+ * bytes and a NUL): both must stay unchanged until the record is cleared,
+ * as a statement's current row and the column names of a listing do
+ * while its callback runs. */
+void crm_rec_borrow(struct crm_rec *r, const char *name, const char *val,
+		    size_t vlen, enum crm_kind kind);
 /* Convenience: NUL-terminated name and value; val NULL is null. */
 void crm_rec_adds(struct crm_rec *r, const char *name, const char *val);
 /* Set (replace or append) a field by name. */
@@ -140,6 +149,9 @@ struct crm_writer *crm_writer_open(FILE *fp, enum crm_fmt fmt,
 /* Tables: fit rows in width display columns (0, the default: no limit),
  * cutting the widest columns' cells with an ellipsis. */
 void crm_writer_width(struct crm_writer *w, size_t width);
+/* The writer's own copy of its columns: a record whose names are these
+ * very strings (crm_rec_borrow) is matched to them without comparing. */
+const struct crm_strv *crm_writer_cols(const struct crm_writer *w);
 /* Write one record. Returns 0, or -1 on an output error (errno set). */
 int crm_writer_write(struct crm_writer *w, const struct crm_rec *rec);
 /* Finish (JSON's closing bracket, the table itself), flush. Returns 0 or -1

@@ -115,10 +115,33 @@ struct crm_writer {
 	size_t width; /* table: display columns to fit in; 0 no limit */
 };
 
+/* Field index of the record's value for column i, or -1: field i when
+ * its name is the column's, else by name. */
+long crm_rio_field(const struct crm_writer *w, const struct crm_rec *rec,
+		   size_t i);
+
 /* The value written for column i: by name, trying field i first since
- * records usually come in column order. Returns NULL for null or absent. */
-const char *crm_rio_val(const struct crm_writer *w, const struct crm_rec *rec,
-			size_t i, size_t *len, enum crm_kind *kind);
+ * records usually come in column order. Returns NULL for null or absent.
+ * Inline, as every cell of every record written passes here; a record
+ * that borrows the writer's names (crm_writer_cols) matches by address. */
+static inline const char *crm_rio_val(const struct crm_writer *w,
+				      const struct crm_rec *rec, size_t i,
+				      size_t *len, enum crm_kind *kind)
+{
+	long k = i < rec->n && rec->f[i].bname == w->cols.v[i]
+		     ? (long)i
+		     : crm_rio_field(w, rec, i);
+	const struct crm_rec_field *f = k >= 0 ? &rec->f[k] : NULL;
+
+	if (!f || f->kind == CRM_NULL) {
+		*len = 0;
+		*kind = CRM_NULL;
+		return NULL;
+	}
+	*len = f->vlen;
+	*kind = f->kind;
+	return f->bval ? f->bval : rec->arena.s + f->val;
+}
 /* Write w->out to w->fp and empty it. Returns 0 or -1. */
 int crm_rio_flush_out(struct crm_writer *w);
 /* Whether s is a plain decimal number (-12, 3.50, 1e6). */

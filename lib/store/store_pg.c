@@ -101,6 +101,7 @@ struct pg_stmt {
 	bool copy_open;	     /* the server is still sending them */
 	PGresult *copy_desc; /* the statement's columns (described once) */
 	unsigned *copy_oid;  /* and their types */
+	bool copy_numeric;   /* one of them is numeric (see row_fits) */
 	char *line;	     /* the current row (PQgetCopyData's) ... */
 	const char **val;    /* ... its columns, unescaped in place */
 	int nval;
@@ -879,8 +880,10 @@ static int send_copy(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 		    crm_xcalloc((size_t)PQnfields(r) + 1, sizeof(*st->val));
 		st->copy_oid = crm_xcalloc((size_t)PQnfields(r) + 1,
 					   sizeof(*st->copy_oid));
-		for (int i = 0; i < PQnfields(r); i++)
+		for (int i = 0; i < PQnfields(r); i++) {
 			st->copy_oid[i] = PQftype(r, i);
+			st->copy_numeric |= st->copy_oid[i] == 1700;
+		}
 	}
 	crm_buf_addf(&sql, "COPY (%s) TO STDOUT", st->sql);
 	r = PQexec(pg->conn, sql.s);
@@ -1092,6 +1095,8 @@ static int parse_line(struct pg_stmt *st, char *line)
  * amounts is bad data, not a number to clamp (crm_stmt_int) or print. */
 static bool row_fits(const struct pg_stmt *st)
 {
+	if (st->copying && !st->copy_numeric)
+		return true; /* a listing's rows: no column to look at */
 	for (int i = 0; i < row_nfields(st); i++) {
 		const char *v;
 
