@@ -151,25 +151,9 @@ void crm_rec_add(struct crm_rec *r, const char *name, size_t nlen,
 	f->kind = kind;
 }
 
-void crm_rec_borrow(struct crm_rec *r, const char *name, const char *val,
-		    size_t vlen, enum crm_kind kind)
+void crm_rec_room(struct crm_rec *r)
 {
-	struct crm_rec_field *f;
-
-	if (r->n + 1 > r->cap)
-		r->f = crm_xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
-	f = &r->f[r->n++];
-	if (!val || kind == CRM_NULL) {
-		val = "";
-		vlen = 0;
-		kind = CRM_NULL;
-	}
-	f->name = f->val = 0;
-	f->bname = name;
-	f->bval = val;
-	f->vlen = vlen;
-	f->kind = kind;
-	r->borrowed = true;
+	r->f = crm_xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
 }
 
 void crm_rec_adds(struct crm_rec *r, const char *name, const char *val)

@@ -58,12 +58,33 @@ void crm_rec_clear(struct crm_rec *r); /* n = 0, keeps memory */
 /* Append a field. val NULL (or kind CRM_NULL) is null. Copies both. */
 void crm_rec_add(struct crm_rec *r, const char *name, size_t nlen,
 		 const char *val, size_t vlen, enum crm_kind kind);
+/* Room for one more field (crm_rec_borrow's slow path). */
+void crm_rec_room(struct crm_rec *r);
 /* Append a field without copying name (NUL-terminated) or val (vlen
  * bytes and a NUL): both must stay unchanged until the record is cleared,
  * as a statement's current row and the column names of a listing do
- * while its callback runs. */
-void crm_rec_borrow(struct crm_rec *r, const char *name, const char *val,
-		    size_t vlen, enum crm_kind kind);
+ * while its callback runs. Inline: a listing calls it for every cell. */
+static inline void crm_rec_borrow(struct crm_rec *r, const char *name,
+				  const char *val, size_t vlen,
+				  enum crm_kind kind)
+{
+	struct crm_rec_field *f;
+
+	if (r->n == r->cap)
+		crm_rec_room(r);
+	f = &r->f[r->n++];
+	if (!val || kind == CRM_NULL) {
+		val = "";
+		vlen = 0;
+		kind = CRM_NULL;
+	}
+	f->name = f->val = 0;
+	f->bname = name;
+	f->bval = val;
+	f->vlen = vlen;
+	f->kind = kind;
+	r->borrowed = true;
+}
 /* Convenience: NUL-terminated name and value; val NULL is null. */
 void crm_rec_adds(struct crm_rec *r, const char *name, const char *val);
 /* Set (replace or append) a field by name. */

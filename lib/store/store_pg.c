@@ -974,14 +974,14 @@ static int send_stmt(struct pg *pg, struct pg_stmt *st, struct crm_err *err)
 
 /* The current row's number of columns, column col's value (NULL: SQL
  * NULL, or no such column) and type, whichever way the rows come. */
-static int row_nfields(const struct pg_stmt *st)
+static inline int row_nfields(const struct pg_stmt *st)
 {
 	if (st->copying)
 		return st->line ? st->nval : 0;
 	return st->row ? PQnfields(st->row) : 0;
 }
 
-static const char *cell(const struct pg_stmt *st, int col)
+static inline const char *cell(const struct pg_stmt *st, int col)
 {
 	if (col < 0 || col >= row_nfields(st))
 		return NULL;
@@ -1256,21 +1256,12 @@ static void conv_free(struct pg_stmt *st)
 	free(st->conv);
 }
 
-/* Real numbers read as SQLite gives them (float columns; numeric ones
- * with a fraction: SQLite's round() and decimal arithmetic give REAL),
- * so output is byte-identical on both engines. */
-static const char *pg_text(struct crm_stmt *base, int col)
+/* pg_text of a real column: its text as SQLite writes it, kept for the
+ * row (apart, so that the common text column needs no stack frame). */
+static const char *real_text(struct pg_stmt *st, int col, const char *v)
 {
-	struct pg_stmt *st = (struct pg_stmt *)base;
-	const char *v;
-	unsigned t;
 	char buf[64];
 
-	if (!(v = cell(st, col)))
-		return NULL;
-	t = cell_type(st, col);
-	if (t != 700 && t != 701 && (t != 1700 || !strchr(v, '.')))
-		return v;
 	if (st->conv_row != st->nrow || st->nconv < row_nfields(st)) {
 		conv_free(st);
 		st->nconv = row_nfields(st);
@@ -1285,6 +1276,23 @@ static const char *pg_text(struct crm_stmt *base, int col)
 		st->conv[col] = crm_xstrdup(r);
 	}
 	return st->conv[col];
+}
+
+/* Real numbers read as SQLite gives them (float columns; numeric ones
+ * with a fraction: SQLite's round() and decimal arithmetic give REAL),
+ * so output is byte-identical on both engines. */
+static const char *pg_text(struct crm_stmt *base, int col)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	const char *v;
+	unsigned t;
+
+	if (!(v = cell(st, col)))
+		return NULL;
+	t = cell_type(st, col);
+	if (t != 700 && t != 701 && (t != 1700 || !strchr(v, '.')))
+		return v;
+	return real_text(st, col, v);
 }
 
 static enum crm_col_type pg_type(struct crm_stmt *base, int col)
