@@ -24,7 +24,8 @@
 #   savepoints and no per-record reads.
 # Prints times, the ratio, crm-flow's peak RSS and a `row` line.
 # BENCH_DIR=DIR works in DIR and keeps it (SQLite: start.db is the data
-# before the run, for a profile).
+# before the run, for a profile; PostgreSQL: the database
+# crm_bench_flow_start, kept on the server).
 set -eu
 n=${1:-1000000}
 nr=${2:-100000}
@@ -55,7 +56,7 @@ X
 if [ "$engine" = pg ]; then
 	CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
 	ours="crm_bench_flow_$$" ref="crm_bench_flow_ref_$$"
-	trap 'admin "DROP DATABASE IF EXISTS $ours"; admin "DROP DATABASE IF EXISTS $ref"; rm -rf "$dir"' EXIT
+	trap 'admin "DROP DATABASE IF EXISTS $ours"; admin "DROP DATABASE IF EXISTS $ref"; [ -n "${BENCH_DIR:-}" ] || rm -rf "$dir"' EXIT
 	admin "CREATE DATABASE $ours"
 	db_ours=$(url "$ours") db_ref=$(url "$ref")
 	run_sql() { psql "$1" -X -q -A -v ON_ERROR_STOP=1; }
@@ -108,6 +109,12 @@ SELECT setval(pg_get_serial_sequence('crm_audit', 'id'), (SELECT max(id) FROM cr
 VACUUM ANALYZE;
 SQL
 	admin "CREATE DATABASE $ref TEMPLATE $ours"
+	# BENCH_DIR keeps the data before the run as the database
+	# crm_bench_flow_start too (copies: CREATE DATABASE x TEMPLATE it)
+	if [ -n "${BENCH_DIR:-}" ]; then
+		admin "DROP DATABASE IF EXISTS crm_bench_flow_start"
+		admin "CREATE DATABASE crm_bench_flow_start TEMPLATE $ours"
+	fi
 else
 	cp "$db_ours" "$db_ref"
 	# BENCH_DIR keeps the directory, with the data before the run (for
