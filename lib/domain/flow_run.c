@@ -19,6 +19,7 @@ static int current_depth = -1;
 struct cached_importer {
 	const struct crm_entity *e;
 	bool create;
+	bool later; /* its UPDATEs held (a batched firing's, struct batch) */
 	struct crm_importer *im;
 };
 
@@ -69,6 +70,10 @@ struct run {
 		 * writes since (firing rows, not records) */
 		int64_t mark;
 		struct crm_rowset rs;
+		/* the records of rows [at, end) written since they were
+		 * read (a touch, an UPDATE held): read again, alone */
+		int64_t *stale;
+		size_t nstale, capstale;
 		/* a time flow's candidates: cf's records with its where
 		 * conditions' answers (cond_ahead), loaded as rs is */
 		const struct crm_flow *cf;
@@ -142,6 +147,13 @@ struct run {
 			int64_t change, record;
 		} * a;
 		size_t na, capa;
+		/* the records whose UPDATE an importer holds (update_later_opts):
+		 * a read of one writes them first (touch_before) */
+		struct held_update {
+			const char *table; /* static */
+			int64_t id;
+		} * u;
+		size_t nu, capu;
 		const char *actor; /* the changes' (db->actor) */
 		bool deferred;	   /* the audit rows' key to the change */
 		/* ids reserved (ID_ACT, ID_FIRING): next..end; settable: the
@@ -201,6 +213,14 @@ static void where_stmts_free(struct run *r)
 
 static const struct crm_import_opts update_opts = {
     .command = "flow", .mode = CRM_UPDATE_ONLY, .keys = "id", .force = true};
+/* a batched firing's: its UPDATEs wait with the batch (written with it,
+ * or before a read of the record: struct batch .u) */
+static const struct crm_import_opts update_later_opts = {.command = "flow",
+							 .mode =
+							     CRM_UPDATE_ONLY,
+							 .keys = "id",
+							 .force = true,
+							 .update_later = true};
 static const struct crm_import_opts create_opts = {
     .command = "flow", .mode = CRM_UPSERT, .keys = "external_id"};
 
@@ -210,16 +230,22 @@ struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
 {
 	struct run *r = ctx->run;
 	struct cached_importer *c;
+	bool later = r->batching && !create;
 
 	for (size_t i = 0; i < r->nimp; i++)
-		if (r->imp[i].e == e && r->imp[i].create == create)
+		if (r->imp[i].e == e && r->imp[i].create == create &&
+		    r->imp[i].later == later)
 			return r->imp[i].im;
 	r->imp = crm_xgrow(r->imp, &r->capimp, r->nimp + 1, sizeof(*r->imp));
 	c = &r->imp[r->nimp];
 	c->e = e;
 	c->create = create;
+	c->later = later;
 	c->im = crm_importer_new(ctx->db, e,
-				 create ? &create_opts : &update_opts, err);
+				 create	 ? &create_opts
+				 : later ? &update_later_opts
+					 : &update_opts,
+				 err);
 	if (!c->im)
 		return NULL;
 	r->nimp++;
@@ -822,11 +848,35 @@ static void batch_clear(struct batch *b)
 {
 	changes_free(b);
 	b->next_change = 0;
+	b->nu = 0;
 	b->deferred = false; /* with the transaction */
 	firings_free(b);
 	b->nt = 0;
 	crm_activity_batch_clear(&b->acts);
 	memset(b->ids, 0, sizeof(b->ids));
+}
+
+/* Record id of table written: stale in the rows read ahead, if there. */
+static void ahead_written(struct ahead *a, const char *table, int64_t id)
+{
+	if (!a->e || strcmp(a->e->table, table))
+		return;
+	for (size_t i = a->at; i < a->end && i < a->n; i++)
+		if (a->ids[i] == id) {
+			a->stale = crm_xgrow(a->stale, &a->capstale,
+					     a->nstale + 1, sizeof(*a->stale));
+			a->stale[a->nstale++] = id;
+			return;
+		}
+}
+
+/* Whether record id's row read ahead is stale (ahead_written). */
+static bool ahead_stale(const struct ahead *a, int64_t id)
+{
+	for (size_t i = 0; i < a->nstale; i++)
+		if (a->stale[i] == id)
+			return true;
+	return false;
 }
 
 /* The touches held, one UPDATE a table and BATCH_ROWS records (each
@@ -839,6 +889,8 @@ static int touches_write(struct run *r, struct crm_err *err)
 	struct batch *b = &r->b;
 	int rc = 0;
 
+	for (size_t i = 0; i < b->nt; i++)
+		ahead_written(&r->ahead, b->t[i].table, b->t[i].id);
 	for (size_t i = 0; i < b->nt; i++) /* repeats: the latest */
 		for (size_t j = i + 1; b->t[i].table && j < b->nt; j++)
 			if (b->t[j].table && b->t[j].id == b->t[i].id &&
@@ -889,16 +941,42 @@ static int touches_write(struct run *r, struct crm_err *err)
 		crm_buf_release(&sql);
 		i--; /* the table may have more */
 	}
-	if (b->nt)
-		r->ahead.end = 0;
 	b->nt = 0;
 	return rc < 0 ? -1 : 0;
 }
 
 /* Before a read of record id of table: its touch held, written. */
+static void held_update(struct run *r, const char *table, int64_t id)
+{
+	struct batch *b = &r->b;
+
+	b->u = crm_xgrow(b->u, &b->capu, b->nu + 1, sizeof(*b->u));
+	b->u[b->nu++] = (struct held_update){table, id};
+}
+
+/* The UPDATEs the batched firings' importers hold, written; the records
+ * read ahead may predate them: read again. */
+static int updates_write(struct run *r, struct crm_err *err)
+{
+	for (size_t i = 0; i < r->nimp; i++)
+		if (r->imp[i].later &&
+		    crm_importer_flush(r->imp[i].im, err) < 0)
+			return -1;
+	for (size_t i = 0; i < r->b.nu; i++)
+		ahead_written(&r->ahead, r->b.u[i].table, r->b.u[i].id);
+	r->b.nu = 0;
+	return 0;
+}
+
+/* Before a read of record id of table: its touch and its UPDATE held,
+ * written. */
 static int touch_before(struct run *r, const char *table, int64_t id,
 			struct crm_err *err)
 {
+	for (size_t i = 0; i < r->b.nu; i++)
+		if (r->b.u[i].id == id && !strcmp(r->b.u[i].table, table) &&
+		    updates_write(r, err) < 0)
+			return -1;
 	for (size_t i = 0; i < r->b.nt; i++)
 		if (r->b.t[i].id == id && !strcmp(r->b.t[i].table, table))
 			return touches_write(r, err);
@@ -913,6 +991,8 @@ static int batch_write(struct run *r, struct crm_err *err)
 	int rc = 0;
 
 	if (r->b.acts.n && crm_activity_flush(r->db, &r->b.acts, err) < 0)
+		rc = -1;
+	if (rc == 0 && updates_write(r, err) < 0)
 		rc = -1;
 	if (rc == 0 && changes_write(r, err) < 0)
 		rc = -1;
@@ -1046,12 +1126,14 @@ int crm_flow_activity(struct crm_flow_ctx *ctx, const struct crm_activity *a,
 	struct batch *b = r ? &r->b : NULL;
 	struct crm_activity own = *a;
 	size_t nt;
+	int64_t w;
 
 	if (!b || !r->batching || !hold)
 		return (r && batch_flush(r, err) < 0) ||
 			       crm_activity_log(ctx->db, a, id, err) < 0
 			   ? -1
 			   : 0;
+	w = crm_store_changes(r->db->store);
 	if (id_take(r, ID_ACT, id, err) < 0)
 		return -1;
 	nt = b->nt;
@@ -1064,6 +1146,9 @@ int crm_flow_activity(struct crm_flow_ctx *ctx, const struct crm_activity *a,
 		return -1;
 	}
 	b->held++;
+	/* what that wrote (a block of ids, a full batch of activities: new
+	 * rows) leaves the records read ahead as they were */
+	r->ahead.mark += crm_store_changes(r->db->store) - w;
 	return 0;
 }
 
@@ -1157,7 +1242,7 @@ static int report(struct run *r, const struct crm_flow *f, int64_t id,
 		crm_rec_init(&r->held[r->nheld]);
 		crm_rec_copy(&r->held[r->nheld++], &r->rec);
 		if (!r->b.nf && !r->b.nm && !r->b.acts.n && !r->b.nt &&
-		    !r->b.nc && !r->b.na)
+		    !r->b.nc && !r->b.na && !r->b.nu)
 			r->nsent = r->nheld; /* its rows are all sent */
 		return 0;
 	}
@@ -1236,6 +1321,7 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 	int64_t written = -1; /* without a savepoint: the rows written so far */
 	uint64_t held = r->b.held; /* ... and the activities held */
 	const struct crm_db_hold hold = {change_hold, audit_hold, r};
+	size_t na = r->b.na;
 	int rc = -1;
 
 	if (!loaded) {
@@ -1281,8 +1367,13 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 			crm_err_set(&e2, CRM_EX_NOINPUT, "%s %lld is gone",
 				    f->e->name, (long long)id);
 		if (g > 0 && f->act[i].kind->apply(ctx, f->act[i].spec,
-						   f->act[i].data, &e2) == 0)
+						   f->act[i].data, &e2) == 0) {
+			/* an audit row held: the record's UPDATE too */
+			if (r->batching && r->b.na != na)
+				held_update(r, f->e->table, id);
+			na = r->b.na;
 			continue;
+		}
 		if (e2.code == CRM_EX_INTERRUPTED) {
 			*err = e2;
 			goto out;
@@ -1307,6 +1398,9 @@ static int apply_actions(struct run *r, const struct crm_flow *f, int64_t id,
 			goto out;
 		r->db->change = 0;
 		r->nmade = 0; /* rolled back with the rest */
+		/* earlier firings' UPDATEs held there go first */
+		if (updates_write(r, err) < 0)
+			goto out;
 		importers_free(r);
 		rc = 1;
 		goto out;
@@ -1392,6 +1486,8 @@ static int record_get(struct run *r, const struct crm_entity *e, int64_t id,
 	    a->ids[a->at] != id)
 		return crm_entity_get(r->db, e, id, row, err);
 	ahead_mark(a, now);
+	if (a->at < a->end && ahead_stale(a, id))
+		return crm_entity_get(r->db, e, id, row, err);
 	if (a->at < a->end) {
 		got = crm_rowset_find(&a->rs, id);
 		if (got)
@@ -1416,6 +1512,7 @@ static int record_get(struct run *r, const struct crm_entity *e, int64_t id,
 	if (rc < 0)
 		return -1;
 	a->end = j;
+	a->nstale = 0;
 	got = crm_rowset_find(&a->rs, id);
 	if (got)
 		crm_row_copy(row, got);
@@ -1563,6 +1660,8 @@ static int cond_ahead(struct run *r, const struct crm_flow *f, int64_t id,
 	if (a->cf != f || a->at >= a->n || a->ids[a->at] != id)
 		return cond_read(r, f, id, NULL, 0, row, err);
 	ahead_mark(a, now);
+	if (a->at < a->end && ahead_stale(a, id))
+		return cond_read(r, f, id, NULL, 0, row, err);
 	if (a->at >= a->end) {
 		if (!a->streak)
 			return cond_read(r, f, id, NULL, 0, row, err);
@@ -1572,6 +1671,7 @@ static int cond_ahead(struct run *r, const struct crm_flow *f, int64_t id,
 		    0)
 			return -1;
 		a->end = j;
+		a->nstale = 0;
 	}
 	/* the rows come in any order: from where the last was found */
 	for (size_t i = 0; i < a->nrows; i++) {
@@ -2096,6 +2196,7 @@ static void ahead_set(struct run *r, const struct audit_list *l)
 		    strcmp(l->v[i].entity, a->e->name) ? 0 : l->v[i].record;
 	a->n = a->e ? l->n : 0;
 	a->at = a->end = 0;
+	a->nstale = 0;
 }
 
 /* One batch of the audit rows after the cursor that a flow may want (at
@@ -2443,6 +2544,7 @@ static void cands_ahead(struct run *r, const struct crm_flow *f,
 		a->ids[i] = l->v[i].id;
 	a->n = l->n;
 	a->at = a->end = 0;
+	a->nstale = 0;
 	/* rows of another flow's are not this one's */
 	for (size_t i = 0; i < a->nrows; i++)
 		crm_row_release(&a->rows[i]);
@@ -2876,8 +2978,10 @@ out:
 	free(r.b.t);
 	free(r.b.c);
 	free(r.b.a);
+	free(r.b.u);
 	crm_activity_batch_release(&r.b.acts);
 	free(r.ahead.ids);
+	free(r.ahead.stale);
 	crm_rowset_release(&r.ahead.rs);
 	for (size_t i = 0; i < r.ahead.nrows; i++)
 		crm_row_release(&r.ahead.rows[i]);
