@@ -147,8 +147,9 @@ struct run {
 			int64_t change, record;
 		} * a;
 		size_t na, capa;
-		/* the records whose UPDATE an importer holds (update_later_opts):
-		 * a read of one writes them first (touch_before) */
+		/* the records whose UPDATE an importer holds
+		 * (update_later_opts): a read of one writes them first
+		 * (touch_before) */
 		struct held_update {
 			const char *table; /* static */
 			int64_t id;
@@ -767,19 +768,19 @@ static int changes_write(struct run *r, struct crm_err *err)
 {
 	static char *whole_c, *whole_a;
 	struct batch *b = &r->b;
-	int rc = rows_write(r,
-			    "INSERT INTO crm_changes (id, at, actor, command, "
-			    "entity) VALUES ",
-			    "(?, ?, ?, ?, ?)", 5, b->nc, &whole_c, bind_change,
-			    "cannot record the change", err) < 0 ||
-			 rows_write(r,
-				    "INSERT INTO crm_audit (change_id, entity, "
-				    "record_id, action, before, after) VALUES ",
-				    "(?, ?, ?, ?, ?, ?)", 6, b->na, &whole_a,
-				    bind_audit, "cannot record the change",
-				    err) < 0
-		     ? -1
-		     : 0;
+	int rc =
+	    rows_write(r,
+		       "INSERT INTO crm_changes (id, at, actor, command, "
+		       "entity) VALUES ",
+		       "(?, ?, ?, ?, ?)", 5, b->nc, &whole_c, bind_change,
+		       "cannot record the change", err) < 0 ||
+		    rows_write(r,
+			       "INSERT INTO crm_audit (change_id, entity, "
+			       "record_id, action, before, after) VALUES ",
+			       "(?, ?, ?, ?, ?, ?)", 6, b->na, &whole_a,
+			       bind_audit, "cannot record the change", err) < 0
+		? -1
+		: 0;
 
 	changes_free(b);
 	return rc;
@@ -817,17 +818,20 @@ static int change_hold(void *arg, const char *command, const char *entity,
 	return 0;
 }
 
-static int audit_hold(void *arg, int64_t change, const char *entity,
-		      int64_t id, const char *action, const char *before_json,
+static int audit_hold(void *arg, int64_t change, const char *entity, int64_t id,
+		      const char *action, const char *before_json,
 		      const char *after_json, struct crm_err *err)
 {
 	struct batch *b = &((struct run *)arg)->b;
 
 	(void)err;
 	b->a = crm_xgrow(b->a, &b->capa, b->na + 1, sizeof(*b->a));
-	b->a[b->na++] = (struct held_audit){
-	    dup_or_null(entity), dup_or_null(action), dup_or_null(before_json),
-	    dup_or_null(after_json), change, id};
+	b->a[b->na++] = (struct held_audit){dup_or_null(entity),
+					    dup_or_null(action),
+					    dup_or_null(before_json),
+					    dup_or_null(after_json),
+					    change,
+					    id};
 	b->held++;
 	return 0;
 }
@@ -969,18 +973,22 @@ static int updates_write(struct run *r, struct crm_err *err)
 }
 
 /* Before a read of record id of table: its touch and its UPDATE held,
- * written. */
+ * written (the records read ahead they write marked stale, the rest kept:
+ * not a write for ahead_mark). */
 static int touch_before(struct run *r, const char *table, int64_t id,
 			struct crm_err *err)
 {
-	for (size_t i = 0; i < r->b.nu; i++)
-		if (r->b.u[i].id == id && !strcmp(r->b.u[i].table, table) &&
-		    updates_write(r, err) < 0)
-			return -1;
-	for (size_t i = 0; i < r->b.nt; i++)
+	int64_t w = crm_store_changes(r->db->store);
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < r->b.nu; i++)
+		if (r->b.u[i].id == id && !strcmp(r->b.u[i].table, table))
+			rc = updates_write(r, err);
+	for (size_t i = 0; rc == 0 && i < r->b.nt; i++)
 		if (r->b.t[i].id == id && !strcmp(r->b.t[i].table, table))
-			return touches_write(r, err);
-	return 0;
+			rc = touches_write(r, err);
+	r->ahead.mark += crm_store_changes(r->db->store) - w;
+	return rc;
 }
 
 /* Send the batch's rows (they return nothing: the pipeline does not wait
@@ -1758,10 +1766,10 @@ static int fire(struct run *r, const struct crm_flow *f, int64_t id,
 	if (h != 0)
 		return h < 0 ? -1 : 0;
 	crm_row_init(&row, f->e);
+	h = touch_before(r, f->e->table, id, err);
+	/* after it: it counted its own writes */
 	own = crm_store_changes(r->db->store);
-	if (touch_before(r, f->e->table, id, err) < 0)
-		h = -1;
-	else
+	if (h == 0)
 		h = r->hold && has_where(f)
 			? cond_ahead(r, f, id, &row, err)
 			: record_get(r, f->e, id, &row, err);
@@ -2242,13 +2250,13 @@ static int audit_batch(struct run *r, struct crm_err *err)
 		}
 	/* SQLite would read the entity's rows by its index (record) and
 	 * sort them, where the rows in order from the cursor are wanted */
-	crm_buf_addf(&sql,
-		     ") AND x.record_id = crm_audit.record_id AND "
-		     "x.occurrence = 'audit:' || crm_audit.id) FROM crm_audit%s "
-		     "WHERE id > ? AND id <= ? AND action = 'update'",
-		     crm_store_engine(r->db->store) == CRM_STORE_PG
-			 ? ""
-			 : " NOT INDEXED");
+	crm_buf_addf(
+	    &sql,
+	    ") AND x.record_id = crm_audit.record_id AND "
+	    "x.occurrence = 'audit:' || crm_audit.id) FROM crm_audit%s "
+	    "WHERE id > ? AND id <= ? AND action = 'update'",
+	    crm_store_engine(r->db->store) == CRM_STORE_PG ? ""
+							   : " NOT INDEXED");
 	audit_filter(r->db, fs, &sql, &b);
 	crm_buf_adds(&sql, " ORDER BY id LIMIT 5000");
 	st = crm_db_stmt(r->db, sql.s, err);

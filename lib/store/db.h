@@ -53,8 +53,8 @@ struct crm_db {
 struct crm_db_hold {
 	int (*change)(void *arg, const char *command, const char *entity,
 		      int64_t *id, struct crm_err *err);
-	int (*audit)(void *arg, int64_t change, const char *entity,
-		     int64_t id, const char *action, const char *before_json,
+	int (*audit)(void *arg, int64_t change, const char *entity, int64_t id,
+		     const char *action, const char *before_json,
 		     const char *after_json, struct crm_err *err);
 	void *arg;
 };
