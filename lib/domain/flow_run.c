@@ -2221,6 +2221,7 @@ static int audit_batch(struct run *r, struct crm_err *err)
 	int64_t pos, end = 0, dchange = 0;
 	int rc = -1, dlast = -2;
 	const char *sep = "";
+	bool pg = crm_store_engine(r->db->store) == CRM_STORE_PG;
 
 	pos = cursor_get(r->db, "audit", err);
 	if (pos < 0)
@@ -2236,27 +2237,29 @@ static int audit_batch(struct run *r, struct crm_err *err)
 	 * PostgreSQL, without statistics of the firings the run has just
 	 * written, took 286 firings a record: it hashed all of them at each
 	 * batch, and the plan's cost (4.2M at 1M rows) had the batch JIT
-	 * compiled, 165 ms of a 200 ms read. */
+	 * compiled, 165 ms of a 200 ms read. SQLite keeps record_id's
+	 * index (fewer instructions). */
 	crm_buf_adds(&sql, "SELECT id, change_id, entity, record_id, before, "
 			   "after, EXISTS (SELECT 1 FROM crm_flow_firings x "
-			   "WHERE x.flow IN (");
-	for (size_t j = 0; j < fs->n; j++)
+			   "WHERE ");
+	for (size_t j = 0; pg && j < fs->n; j++)
 		if (fs->v[j].trigger.kind == CRM_FLOW_ON_UPDATE ||
 		    fs->v[j].trigger.kind == CRM_FLOW_ON_TAG) {
-			crm_buf_adds(&sql, sep);
+			crm_buf_adds(&sql, *sep ? sep : "x.flow IN (");
 			crm_buf_adds(&sql, "?");
 			crm_binds_push(&names, fs->v[j].name, 't');
 			sep = ", ";
 		}
+	if (*sep)
+		crm_buf_adds(&sql, ") AND ");
 	/* SQLite would read the entity's rows by its index (record) and
 	 * sort them, where the rows in order from the cursor are wanted */
 	crm_buf_addf(
 	    &sql,
-	    ") AND x.record_id = crm_audit.record_id AND "
+	    "x.record_id = crm_audit.record_id AND "
 	    "x.occurrence = 'audit:' || crm_audit.id) FROM crm_audit%s "
 	    "WHERE id > ? AND id <= ? AND action = 'update'",
-	    crm_store_engine(r->db->store) == CRM_STORE_PG ? ""
-							   : " NOT INDEXED");
+	    pg ? "" : " NOT INDEXED");
 	audit_filter(r->db, fs, &sql, &b);
 	crm_buf_adds(&sql, " ORDER BY id LIMIT 5000");
 	st = crm_db_stmt(r->db, sql.s, err);
