@@ -123,9 +123,14 @@ else
 fi
 echo "engine $engine; data: $n change events ($((n / 20)) stage changes), $nr deals ($((nr / 2)) in proposal)"
 
+# PostgreSQL: the server's CPU seconds too, for each side (under others'
+# load the wall times swing, the CPU seconds much less)
+s0=
+[ "$engine" != pg ] || s0=$(srv_cpu)
 timed "$dir/out" /usr/bin/time -f '%M %U %S' -o "$dir/rss" \
 	"$bin/crm-flow" run -q --db "$db_ours" --flows "$dir/flows"
 t_ours=$t
+[ -z "$s0" ] || s1=$(srv_cpu)
 # the whole deal as JSON, as the audit's undo image has it
 image="$json_obj('id', CAST(d.id AS TEXT), 'external_id', d.external_id,
   'name', d.name, 'company_id', d.company_id, 'contact_id', d.contact_id,
@@ -210,6 +215,7 @@ SQL
 timed "$dir/ref.out" /usr/bin/time -f '%M %U %S' -o "$dir/rss.ref" \
 	sh -c "$ref_cmd" _ "$db_ref" "$dir/ref.sql"
 t_ref=$t
+[ -z "$s0" ] || s2=$(srv_cpu)
 a=$(q "$db_ours" "SELECT count(*) FROM crm_flow_firings WHERE status = 'done'")
 b=$(q "$db_ref" "SELECT count(*) FROM crm_flow_firings")
 c=$(q "$db_ours" "SELECT count(*) FROM deals WHERE tags = 'negotiating'")
@@ -227,5 +233,11 @@ echo "firings: ours $a, reference $b; tagged deals: ours $c, reference $d; tasks
 # processes (for pg most of the work is the server's, not counted here)
 cpu() { awk 'END { printf "%.2f", $2 + $3 }' "$1"; }
 echo "cpu (user+sys): crm-flow $(cpu "$dir/rss")s, reference client $(cpu "$dir/rss.ref")s, ratio $(ratio "$(cpu "$dir/rss")" "$(cpu "$dir/rss.ref")"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "$s0" ]; then
+	echo "$s0 $s1 $s2 $(cpu "$dir/rss") $(cpu "$dir/rss.ref")" | awk '{
+		o = $2 - $1; r = $3 - $2
+		printf "cpu with the server: crm-flow %.2fs + server %.2fs, reference %.2fs + server %.2fs, ratio %.2f\n",
+		    $4, o, $5, r, ($4 + o) / ($5 + r) }'
+fi
 [ "$a" = "$b" ] && [ "$c" = "$d" ] && [ "$e" = "$f" ] && [ "$g" = "$h" ] && [ "$i" = "$j" ]
 row "flow run ($nr deals)" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
