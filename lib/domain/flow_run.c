@@ -214,8 +214,10 @@ static void where_stmts_free(struct run *r)
 
 static const struct crm_import_opts update_opts = {
     .command = "flow", .mode = CRM_UPDATE_ONLY, .keys = "id", .force = true};
-/* a batched firing's: its UPDATEs wait with the batch (written with it,
- * or before a read of the record: struct batch .u) */
+/* a batched firing's tags: their UPDATEs wait with the batch (written
+ * with it, or before a read of the record: struct batch .u). A tag's
+ * alone: a set's prepare hook may read other records of the table (a
+ * parent, a manager), whose held values it would not see. */
 static const struct crm_import_opts update_later_opts = {.command = "flow",
 							 .mode =
 							     CRM_UPDATE_ONLY,
@@ -231,7 +233,7 @@ struct crm_importer *crm_flow_importer(struct crm_flow_ctx *ctx,
 {
 	struct run *r = ctx->run;
 	struct cached_importer *c;
-	bool later = r->batching && !create;
+	bool later = r->batching && !create && ctx->tag;
 
 	for (size_t i = 0; i < r->nimp; i++)
 		if (r->imp[i].e == e && r->imp[i].create == create &&
