@@ -22,9 +22,9 @@ cat >"$T/flows/neg.json" <<'X'
  "trigger": {"type": "updated", "field": "stage", "to": "negotiation"},
  "actions": [{"type": "tag", "add": "negotiating"}]}
 X
-# on the same events, for every 25th deal to 100: a tag then a set in one firing,
-# after the tag of neg (its held UPDATE written first; the set's undo
-# image must hold both tags)
+# on the same events, for every 25th deal to 100: a tag then a set in
+# one firing, after the tag of neg (its held UPDATE written first; the
+# set's undo image must hold both tags)
 cat >"$T/flows/neg2.json" <<'X'
 {"name": "neg2", "entity": "deal",
  "trigger": {"type": "updated", "field": "stage", "to": "negotiation"},
