@@ -174,6 +174,9 @@ struct crm_flow_ctx {
 	 * $CRM_SENDMAIL) and its arguments, and its standard input */
 	json_t *outbox; /* array of {"kind","argv","stdin"}; owned */
 	void *run;	/* the run's state (flow_run.c) */
+	/* the write now is a tag's (the tags field alone): its UPDATE may
+	 * wait with the run's batch (crm_flow_importer) */
+	bool tag;
 };
 
 /* The importer the actions of this run write records of e with

@@ -228,9 +228,11 @@ static int tag_apply(struct crm_flow_ctx *ctx, json_t *spec, void *data,
 	crm_tags_edit(crm_row_get(ctx->row, "tags"), &add, &rm, &nt);
 	crm_rec_init(&rec);
 	crm_rec_set(&rec, "tags", crm_buf_str(&nt), CRM_STR);
+	ctx->tag = true;
 	rc = write_fields(ctx, &rec, err, "tags%s%s%s%s", add.n ? " +" : "",
 			  add.n ? str(spec, "add") : "", rm.n ? " -" : "",
 			  rm.n ? str(spec, "remove") : "");
+	ctx->tag = false;
 	crm_rec_release(&rec);
 	crm_buf_release(&nt);
 	crm_strv_release(&add);

@@ -577,7 +577,12 @@ int crm_db_change(struct crm_db *db, const char *command, const char *entity,
 	 * writes, 35k instructions a change; #25 "flowlite") */
 	bool pg = crm_store_engine(db->store) == CRM_STORE_PG;
 	struct crm_err e;
-	int rc = crm_dbq_step(
+	int rc;
+
+	if (db->hold)
+		return db->hold->change(db->hold->arg, command, entity,
+					&db->change, err);
+	rc = crm_dbq_step(
 	    db, &e, &db->change,
 	    pg ? "INSERT INTO crm_changes (id, at, actor, command, entity) "
 		 "VALUES ((SELECT coalesce(max(id), 0) + 1 FROM "
@@ -602,6 +607,9 @@ int crm_db_audit(struct crm_db *db, const char *entity, int64_t id,
 {
 	struct crm_err e;
 
+	if (db->hold)
+		return db->hold->audit(db->hold->arg, db->change, entity, id,
+				       action, before_json, after_json, err);
 	if (crm_dbq_run(db, &e,
 			"INSERT INTO crm_audit (change_id, entity, record_id, "
 			"action, before, after) VALUES (?, ?, ?, ?, ?, ?)",

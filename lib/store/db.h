@@ -41,6 +41,22 @@ struct crm_db {
 	/* the open write transaction's number, unique in the process (0:
 	 * none): what a cache kept for one transaction compares */
 	uint64_t tx;
+	/* While set, crm_db_change and crm_db_audit hand their rows to it
+	 * instead of writing them: for a caller that writes them later,
+	 * several to a statement, before anything reads them (crm-flow run
+	 * on PostgreSQL) */
+	const struct crm_db_hold *hold;
+};
+
+/* crm_db's hold: change sets *id the change set's id (the one
+ * crm_db_change would have given); both 0, or -1 with err. */
+struct crm_db_hold {
+	int (*change)(void *arg, const char *command, const char *entity,
+		      int64_t *id, struct crm_err *err);
+	int (*audit)(void *arg, int64_t change, const char *entity, int64_t id,
+		     const char *action, const char *before_json,
+		     const char *after_json, struct crm_err *err);
+	void *arg;
 };
 
 enum {

@@ -24,7 +24,8 @@
 #   savepoints and no per-record reads.
 # Prints times, the ratio, crm-flow's peak RSS and a `row` line.
 # BENCH_DIR=DIR works in DIR and keeps it (SQLite: start.db is the data
-# before the run, for a profile).
+# before the run, for a profile; PostgreSQL: the database
+# crm_bench_flow_start, kept on the server).
 set -eu
 n=${1:-1000000}
 nr=${2:-100000}
@@ -55,7 +56,7 @@ X
 if [ "$engine" = pg ]; then
 	CRM_TEST_PG=${CRM_TEST_PG:-postgresql://}
 	ours="crm_bench_flow_$$" ref="crm_bench_flow_ref_$$"
-	trap 'admin "DROP DATABASE IF EXISTS $ours"; admin "DROP DATABASE IF EXISTS $ref"; rm -rf "$dir"' EXIT
+	trap 'admin "DROP DATABASE IF EXISTS $ours"; admin "DROP DATABASE IF EXISTS $ref"; [ -n "${BENCH_DIR:-}" ] || rm -rf "$dir"' EXIT
 	admin "CREATE DATABASE $ours"
 	db_ours=$(url "$ours") db_ref=$(url "$ref")
 	run_sql() { psql "$1" -X -q -A -v ON_ERROR_STOP=1; }
@@ -108,6 +109,12 @@ SELECT setval(pg_get_serial_sequence('crm_audit', 'id'), (SELECT max(id) FROM cr
 VACUUM ANALYZE;
 SQL
 	admin "CREATE DATABASE $ref TEMPLATE $ours"
+	# BENCH_DIR keeps the data before the run as the database
+	# crm_bench_flow_start too (copies: CREATE DATABASE x TEMPLATE it)
+	if [ -n "${BENCH_DIR:-}" ]; then
+		admin "DROP DATABASE IF EXISTS crm_bench_flow_start"
+		admin "CREATE DATABASE crm_bench_flow_start TEMPLATE $ours"
+	fi
 else
 	cp "$db_ours" "$db_ref"
 	# BENCH_DIR keeps the directory, with the data before the run (for
@@ -116,9 +123,14 @@ else
 fi
 echo "engine $engine; data: $n change events ($((n / 20)) stage changes), $nr deals ($((nr / 2)) in proposal)"
 
+# PostgreSQL: the server's CPU seconds too, for each side (under others'
+# load the wall times swing, the CPU seconds much less)
+s0=
+[ "$engine" != pg ] || s0=$(srv_cpu)
 timed "$dir/out" /usr/bin/time -f '%M %U %S' -o "$dir/rss" \
 	"$bin/crm-flow" run -q --db "$db_ours" --flows "$dir/flows"
 t_ours=$t
+[ -z "$s0" ] || s1=$(srv_cpu)
 # the whole deal as JSON, as the audit's undo image has it
 image="$json_obj('id', CAST(d.id AS TEXT), 'external_id', d.external_id,
   'name', d.name, 'company_id', d.company_id, 'contact_id', d.contact_id,
@@ -203,6 +215,7 @@ SQL
 timed "$dir/ref.out" /usr/bin/time -f '%M %U %S' -o "$dir/rss.ref" \
 	sh -c "$ref_cmd" _ "$db_ref" "$dir/ref.sql"
 t_ref=$t
+[ -z "$s0" ] || s2=$(srv_cpu)
 a=$(q "$db_ours" "SELECT count(*) FROM crm_flow_firings WHERE status = 'done'")
 b=$(q "$db_ref" "SELECT count(*) FROM crm_flow_firings")
 c=$(q "$db_ours" "SELECT count(*) FROM deals WHERE tags = 'negotiating'")
@@ -220,5 +233,11 @@ echo "firings: ours $a, reference $b; tagged deals: ours $c, reference $d; tasks
 # processes (for pg most of the work is the server's, not counted here)
 cpu() { awk 'END { printf "%.2f", $2 + $3 }' "$1"; }
 echo "cpu (user+sys): crm-flow $(cpu "$dir/rss")s, reference client $(cpu "$dir/rss.ref")s, ratio $(ratio "$(cpu "$dir/rss")" "$(cpu "$dir/rss.ref")"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "$s0" ]; then
+	echo "$s0 $s1 $s2 $(cpu "$dir/rss") $(cpu "$dir/rss.ref")" | awk '{
+		o = $2 - $1; r = $3 - $2
+		printf "cpu with the server: crm-flow %.2fs + server %.2fs, reference %.2fs + server %.2fs, ratio %.2f\n",
+		    $4, o, $5, r, ($4 + o) / ($5 + r) }'
+fi
 [ "$a" = "$b" ] && [ "$c" = "$d" ] && [ "$e" = "$f" ] && [ "$g" = "$h" ] && [ "$i" = "$j" ]
 row "flow run ($nr deals)" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
