@@ -290,7 +290,8 @@ static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
 				? e->table
 				: s->table;
 
-	crm_buf_addf(sql, "(SELECT *, ? AS now_ FROM %s WHERE ", table);
+	crm_buf_addf(sql, "(SELECT *, ? AS now_%s%s FROM %s WHERE ",
+		     s->row ? ", " : "", s->row ? s->row : "", table);
 	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
 	if (!s->time) {
 		crm_buf_adds(sql, "1");
@@ -312,7 +313,14 @@ static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
 		if (crm_filter_where(db, e, o->where, sql, b, err) < 0)
 			return -1;
 	}
-	crm_buf_adds(sql, ") AS base_");
+	/* PostgreSQL: not flattened (OFFSET 0), or the row's columns are
+	 * expanded into each measure that reads them, each julianday() a SQL
+	 * function parsing text. SQLite's julianday() is C, and its
+	 * co-routine would copy every column of the row (funnel 3.4 -> 3.8 s
+	 * of CPU at 1M leads): flattened there, as before. */
+	crm_buf_adds(sql, s->row && crm_store_engine(db->store) == CRM_STORE_PG
+			      ? " LIMIT -1) AS base_"
+			      : ") AS base_");
 	return 0;
 }
 

@@ -116,6 +116,10 @@ struct crm_report_spec {
 	 * --where and --compare are refused */
 	const char *sql;
 	const char *labels; /* with sql: the columns labelling a row */
+	/* columns computed once per base row ("expr AS name_"), for
+	 * measures that read a value several times (an age: each reference
+	 * of an expression is evaluated anew, #25), or NULL */
+	const char *row;
 };
 
 /* A report's result: columns and rows (records), ready for any writer. */
