@@ -106,6 +106,8 @@ struct crm_report_spec {
 	const char *by;	    /* default --by field, or NULL */
 	const char *keys;   /* a further grouping column always used
 			       (currency), or NULL */
+	/* a measure's crm_grouped_(field) is the field where the query
+	 * groups by it, else max(field) */
 	const struct crm_measure *measures;
 	size_t nmeasures;
 	const char *order; /* ORDER BY without periods (fixed), or NULL */

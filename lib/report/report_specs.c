@@ -113,14 +113,16 @@ static const struct crm_measure funnel_measures[] = {
 
 /* the costs of the group: per source and campaign by default; per
  * campaign without --by; none for other groupings */
-/* (the group's source and campaign as max(): an aggregate of the outer
- * query, since PostgreSQL refuses a column the grouping does not name) */
+/* (the group's source and campaign as crm_grouped_(): the column where
+ * the query groups by it, else max(), an aggregate of the outer query,
+ * since PostgreSQL refuses a column the grouping does not name) */
 #define COST                                                                   \
 	"(SELECT sum(c.cost) FROM crm_report_costs c, params_ p WHERE "        \
 	"c.currency = p.cur_ AND CASE WHEN p.by_ = 'source' THEN "             \
-	"c.cost_source IS NOT DISTINCT FROM max(source) AND c.cost_campaign "  \
-	"IS NOT DISTINCT FROM max(campaign) WHEN p.by_ IS NULL THEN "          \
-	"c.cost_campaign IS NOT DISTINCT FROM max(campaign) ELSE 1 = 0 END)"
+	"c.cost_source IS NOT DISTINCT FROM crm_grouped_(source) AND "         \
+	"c.cost_campaign IS NOT DISTINCT FROM crm_grouped_(campaign) WHEN "    \
+	"p.by_ IS NULL THEN c.cost_campaign IS NOT DISTINCT FROM "             \
+	"crm_grouped_(campaign) ELSE 1 = 0 END)"
 #define REVENUE "coalesce(sum(won_amount_), 0)"
 
 static const struct crm_measure sources_measures[] = {

@@ -232,9 +232,11 @@ next_reply_breached resolution_breached awaiting_since last_activity_at
 created_at updated_at"
 whole=$(for c in $cols; do printf "'%s', %s, " "$c" "$c"; done)
 whole="$jo(${whole}'custom', custom)"
+s0=$(srv_cpu)
 timed "$dir/ours.esc" /usr/bin/time -f "%M %U %S" -o "$dir/rss.esc" \
 	"$bin/crm-ticket" sla --db "$odb" --escalate -f csv || true
 t_ours=$t
+s1=$(srv_cpu)
 # hits PHASE COND: each level of the tickets COND selects (not done), with
 # the first target it covers (first reply while unanswered, next reply,
 # resolution) past due at now and past its delay (cutoff)
@@ -352,7 +354,14 @@ FROM (SELECT *, 'first_reply' AS k, first_reply_due AS due FROM tickets
 WHERE status NOT IN ('solved', 'closed') AND due < '$now'
 ORDER BY id"
 t_ref=$(echo "$t_ref $t" | awk '{ printf "%.3f", $1 + $2 }')
+s2=$(srv_cpu)
 echo "escalate: crm-ticket ${t_ours}s ($(oursq 'SELECT count(*) FROM ticket_escalations') levels, $(oursq "SELECT count(*) FROM activities WHERE type = 'escalation'") activities), reference ${t_ref}s ($(refq 'SELECT count(*) FROM ticket_escalations') levels, $(refq "SELECT count(*) FROM activities WHERE type = 'escalation'") activities), ratio $(ratio "$t_ours" "$t_ref"), crm CPU $(cpu "$dir/rss.esc")s, crm peak RSS $(rss "$dir/rss.esc")"
+if [ "$engine" = pg ] && [ -n "$s0" ]; then
+	echo "$s0 $s1 $s2 $(cpu "$dir/rss.esc")" | awk '{
+		o = $2 - $1; r = $3 - $2
+		printf "escalate CPU: crm %.2fs + server %.2fs, reference server %.2fs, ratio %.2f\n",
+		    $4, o, r, ($4 + o) / r }'
+fi
 # both sides' levels, tickets and escalation activities, ticket by ticket
 for q in "SELECT t.external_id, e.policy, e.level, e.target, e.action,
   e.applied_at FROM ticket_escalations e JOIN tickets t ON t.id = e.ticket_id
