@@ -191,18 +191,22 @@ if [ "$engine" = pg ] && [ -n "$s0" ]; then
 		printf "import CPU: crm %.2fs + server %.2fs, reference psql %.2fs + server %.2fs, ratio %.2f\n",
 		    $4, o, $5, r, ($4 + o) / ($5 + r) }'
 fi
+# same WORK QUERY: QUERY gives the same rows on both sides, or the script
+# says where they differ and exits 1
+same() {
+	oursq "$2" >"$dir/same.ours"
+	refq "$2" >"$dir/same.ref"
+	if ! cmp -s "$dir/same.ours" "$dir/same.ref"; then
+		echo "$1: the reference differs from crm:" >&2
+		diff "$dir/same.ours" "$dir/same.ref" | head -5 >&2
+		exit 1
+	fi
+}
 # both sides' SLA columns, ticket by ticket
-sla="SELECT external_id, sla_policy, first_reply_due, next_reply_due,
+same import "SELECT external_id, sla_policy, first_reply_due, next_reply_due,
   resolution_due, first_reply_breached, next_reply_breached,
   resolution_breached FROM tickets ORDER BY external_id"
-oursq "$sla" >"$dir/sla.ours"
-refq "$sla" >"$dir/sla.ref"
-if ! cmp -s "$dir/sla.ours" "$dir/sla.ref"; then
-	echo "import: the reference's SLA columns differ from crm's:" >&2
-	diff "$dir/sla.ours" "$dir/sla.ref" | head -5 >&2
-	exit 1
-fi
-echo "import: policy, due times and breach flags equal on $(wc -l <"$dir/sla.ours") tickets"
+echo "import: policy, due times and breach flags equal on $(wc -l <"$dir/same.ours") tickets"
 [ -z "${TICKETS_IMPORT_ONLY:-}" ] || exit 0
 row "ticket import" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss.import"
 
@@ -363,23 +367,15 @@ if [ "$engine" = pg ] && [ -n "$s0" ]; then
 		    $4, o, r, ($4 + o) / r }'
 fi
 # both sides' levels, tickets and escalation activities, ticket by ticket
-for q in "SELECT t.external_id, e.policy, e.level, e.target, e.action,
+same escalate "SELECT t.external_id, e.policy, e.level, e.target, e.action,
   e.applied_at FROM ticket_escalations e JOIN tickets t ON t.id = e.ticket_id
-  ORDER BY 1, 2, 3" \
-	"SELECT external_id, priority, status, assignee, team, sla_policy,
-  first_reply_due, next_reply_due, resolution_due, first_reply_breached,
-  next_reply_breached, resolution_breached, last_activity_at, updated_at
-  FROM tickets ORDER BY external_id" \
-	"SELECT t.external_id, a.subject, a.body, a.owner, a.channel
+  ORDER BY 1, 2, 3"
+same escalate "SELECT external_id, priority, status, assignee, team,
+  sla_policy, first_reply_due, next_reply_due, resolution_due,
+  first_reply_breached, next_reply_breached, resolution_breached,
+  last_activity_at, updated_at FROM tickets ORDER BY external_id"
+same escalate "SELECT t.external_id, a.subject, a.body, a.owner, a.channel
   FROM activities a JOIN tickets t ON t.id = a.ticket_id
-  WHERE a.type = 'escalation' ORDER BY 1, 2, 3"; do
-	oursq "$q" >"$dir/esc.ours"
-	refq "$q" >"$dir/esc.ref"
-	if ! cmp -s "$dir/esc.ours" "$dir/esc.ref"; then
-		echo "escalate: the reference differs from crm:" >&2
-		diff "$dir/esc.ours" "$dir/esc.ref" | head -5 >&2
-		exit 1
-	fi
-done
+  WHERE a.type = 'escalation' ORDER BY 1, 2, 3"
 echo "escalate: levels, tickets and escalation activities equal"
 row "ticket sla --escalate" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss.esc"
