@@ -290,8 +290,10 @@ static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
 				? e->table
 				: s->table;
 
-	crm_buf_addf(sql, "(SELECT *, ? AS now_%s%s FROM %s WHERE ",
-		     s->row ? ", " : "", s->row ? s->row : "", table);
+	/* the row's columns over the rows, which may read now_ */
+	if (s->row)
+		crm_buf_addf(sql, "(SELECT *, %s FROM ", s->row);
+	crm_buf_addf(sql, "(SELECT *, ? AS now_ FROM %s WHERE ", table);
 	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
 	if (!s->time) {
 		crm_buf_adds(sql, "1");
@@ -318,9 +320,11 @@ static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
 	 * function parsing text. SQLite's julianday() is C, and its
 	 * co-routine would copy every column of the row (funnel 3.4 -> 3.8 s
 	 * of CPU at 1M leads): flattened there, as before. */
-	crm_buf_adds(sql, s->row && crm_store_engine(db->store) == CRM_STORE_PG
-			      ? " LIMIT -1) AS base_"
-			      : ") AS base_");
+	if (s->row)
+		crm_buf_adds(sql, crm_store_engine(db->store) == CRM_STORE_PG
+				      ? ") AS row_ LIMIT -1"
+				      : ") AS row_");
+	crm_buf_adds(sql, ") AS base_");
 	return 0;
 }
 

@@ -350,9 +350,7 @@ static const struct crm_measure replytime_measures[] = {
 
 /* a ticket's age in days, once per row (spec row) */
 #define AGE "age_"
-#define AGE_ROW                                                                \
-	"(SELECT julianday(now_) FROM params_) - julianday(created_at) AS "    \
-	"age_"
+#define AGE_ROW DAYS("now_", "created_at") " AS age_"
 
 /* Each ticket with its status as of --to (ticket_status_history: the last
  * change before it, else the status the first later change left, else
@@ -542,9 +540,7 @@ static const char cohort_sql[] =
 							    "followups"
 
 #define OVERDUE "overdue_"
-#define OVERDUE_ROW                                                            \
-	"(SELECT julianday(now_) FROM params_) - julianday(due_at) AS "        \
-	"overdue_"
+#define OVERDUE_ROW DAYS("now_", "due_at") " AS overdue_"
 
 static const struct crm_measure unattended_measures[] = {
     {"overdue_tasks", COUNT_IF("kind_ = 'task'"), CRM_M_COUNT},
