@@ -290,6 +290,9 @@ static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
 				? e->table
 				: s->table;
 
+	/* the row's columns over the rows, which may read now_ */
+	if (s->row)
+		crm_buf_addf(sql, "(SELECT *, %s FROM ", s->row);
 	crm_buf_addf(sql, "(SELECT *, ? AS now_ FROM %s WHERE ", table);
 	crm_binds_push(b, crm_datetime_format(db->now, t), 't');
 	if (!s->time) {
@@ -312,15 +315,62 @@ static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
 		if (crm_filter_where(db, e, o->where, sql, b, err) < 0)
 			return -1;
 	}
+	/* PostgreSQL: not flattened (OFFSET 0), or the row's columns are
+	 * expanded into each measure that reads them, each julianday() a SQL
+	 * function parsing text. SQLite's julianday() is C, and its
+	 * co-routine would copy every column of the row (funnel 3.4 -> 3.8 s
+	 * of CPU at 1M leads): flattened there, as before. */
+	if (s->row)
+		crm_buf_adds(sql, crm_store_engine(db->store) == CRM_STORE_PG
+				      ? ") AS row_ LIMIT -1"
+				      : ") AS row_");
 	crm_buf_adds(sql, ") AS base_");
 	return 0;
 }
 
-static void measures_sql(const struct crm_report_spec *s, struct crm_buf *sql)
+/* The measures, each crm_grouped_(name) in them as name when the query
+ * groups by that column (grouped), else as max(name): a value of the
+ * group either way, but an aggregate a row is computed once a row for
+ * (sources' costs: max(source), max(campaign) were 15% of its time on
+ * PostgreSQL at 1M leads, #25). */
+static void measures_sql(const struct crm_report_spec *s,
+			 const struct crm_strv *grouped, struct crm_buf *sql)
 {
-	for (size_t i = 0; i < s->nmeasures; i++)
-		crm_buf_addf(sql, ", %s AS %s", s->measures[i].sql,
-			     s->measures[i].name);
+	static const char mark[] = "crm_grouped_(";
+
+	for (size_t i = 0; i < s->nmeasures; i++) {
+		const char *m = s->measures[i].sql, *p, *e;
+
+		crm_buf_adds(sql, ", ");
+		while ((p = strstr(m, mark)) && (e = strchr(p, ')'))) {
+			const char *name = p + sizeof(mark) - 1;
+			int n = (int)(e - name);
+			bool g = false;
+
+			for (size_t k = 0; k < grouped->n && !g; k++)
+				g = strlen(grouped->v[k]) == (size_t)n &&
+				    !strncmp(grouped->v[k], name, (size_t)n);
+			crm_buf_add(sql, m, (size_t)(p - m));
+			crm_buf_addf(sql, g ? "%.*s" : "max(%.*s)", n, name);
+			m = e + 1;
+		}
+		crm_buf_addf(sql, "%s AS %s", m, s->measures[i].name);
+	}
+}
+
+/* by_expr, noting name in grouped when it wrote the column itself. */
+static int group_expr(struct crm_db *db, const struct crm_report_spec *s,
+		      const struct crm_entity *e, const char *name,
+		      struct crm_buf *sql, struct crm_binds *b,
+		      struct crm_strv *grouped, struct crm_err *err)
+{
+	size_t at = sql->len;
+
+	if (by_expr(db, s, e, name, sql, b, err) < 0)
+		return -1;
+	if (!strcmp(crm_buf_str(sql) + at, name))
+		crm_strv_push(grouped, name);
+	return 0;
 }
 
 /* Columns a --by or key group is named by in the output. */
@@ -361,7 +411,7 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 {
 	const struct crm_entity *e =
 	    s->entity ? crm_entity_by_name(s->entity) : NULL;
-	struct crm_strv bys = {0};
+	struct crm_strv bys = {0}, grouped = {0};
 	struct crm_buf ps = {0}, step = {0}, last = {0};
 	char t[CRM_TIME_LEN];
 	int ngroup = 0, rc = -1;
@@ -381,7 +431,8 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 		for (size_t i = 0; i < bys.n; i++) {
 			if (i)
 				crm_buf_adds(sql, ", ");
-			if (by_expr(db, s, e, bys.v[i], sql, b, err) < 0)
+			if (group_expr(db, s, e, bys.v[i], sql, b, &grouped,
+				       err) < 0)
 				goto out;
 			crm_buf_adds(sql, " AS ");
 			group_name(sql, bys.v[i]);
@@ -389,11 +440,12 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 		}
 		if (s->keys) {
 			crm_buf_addf(sql, "%s%s", ngroup ? ", " : "", s->keys);
+			crm_strv_push(&grouped, s->keys);
 			ngroup++;
 		}
 		if (!ngroup)
 			crm_buf_adds(sql, "'all' AS total");
-		measures_sql(s, sql);
+		measures_sql(s, &grouped, sql);
 		crm_buf_adds(sql, " FROM ");
 		if (base_sql(db, s, e, o, sql, b, err) < 0)
 			goto out;
@@ -415,13 +467,15 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	crm_buf_addf(sql, ", agg AS (SELECT %s AS ps_", crm_buf_str(&ps));
 	for (size_t i = 0; i < bys.n; i++) {
 		crm_buf_adds(sql, ", ");
-		if (by_expr(db, s, e, bys.v[i], sql, b, err) < 0)
+		if (group_expr(db, s, e, bys.v[i], sql, b, &grouped, err) < 0)
 			goto out;
 		crm_buf_addf(sql, " AS g1_%zu", i);
 	}
-	if (s->keys)
+	if (s->keys) {
 		crm_buf_addf(sql, ", %s AS g2_", s->keys);
-	measures_sql(s, sql);
+		crm_strv_push(&grouped, s->keys);
+	}
+	measures_sql(s, &grouped, sql);
 	crm_buf_adds(sql, " FROM ");
 	if (base_sql(db, s, e, o, sql, b, err) < 0)
 		goto out;
@@ -495,6 +549,7 @@ static int build(struct crm_db *db, const struct crm_report_spec *s,
 	rc = 0;
 out:
 	crm_strv_release(&bys);
+	crm_strv_release(&grouped);
 	crm_buf_release(&ps);
 	crm_buf_release(&step);
 	crm_buf_release(&last);

@@ -106,6 +106,8 @@ struct crm_report_spec {
 	const char *by;	    /* default --by field, or NULL */
 	const char *keys;   /* a further grouping column always used
 			       (currency), or NULL */
+	/* a measure's crm_grouped_(field) is the field where the query
+	 * groups by it, else max(field) */
 	const struct crm_measure *measures;
 	size_t nmeasures;
 	const char *order; /* ORDER BY without periods (fixed), or NULL */
@@ -116,6 +118,10 @@ struct crm_report_spec {
 	 * --where and --compare are refused */
 	const char *sql;
 	const char *labels; /* with sql: the columns labelling a row */
+	/* columns computed once per base row ("expr AS name_"), for
+	 * measures that read a value several times (an age: each reference
+	 * of an expression is evaluated anew, #25), or NULL */
+	const char *row;
 };
 
 /* A report's result: columns and rows (records), ready for any writer. */

@@ -73,6 +73,12 @@ static const struct crm_measure contact_measures[] = {
 	    "l.created_at") ") AS leads"
 
 #define DAYS(a, b) "(julianday(" a ") - julianday(" b "))"
+/* A value the measures read more than once (PostgreSQL's median reads it
+ * twice) is a column of the base row (spec row), computed once a row. */
+#define TO_ASSIGN DAYS("assigned_first_at_", "created_at") " AS to_assign_"
+#define TO_CONVERT DAYS("converted_at", "created_at") " AS to_convert_"
+#define TO_CLOSE DAYS("won_at_", "created_at") " AS to_close_"
+#define FUNNEL_ROW TO_ASSIGN ", " TO_CONVERT ", " TO_CLOSE
 static const struct crm_measure funnel_measures[] = {
     {"leads", "count(*)", CRM_M_COUNT},
     {"qualified", COUNT_IF("qualified_"), CRM_M_COUNT},
@@ -89,12 +95,9 @@ static const struct crm_measure funnel_measures[] = {
      CRM_M_RATE},
     {"lead_to_won_rate", RATE(COUNT_IF("won_at_ IS NOT NULL"), "count(*)"),
      CRM_M_RATE},
-    {"median_days_to_assign", MEDIAN(DAYS("assigned_first_at_", "created_at")),
-     CRM_M_VALUE},
-    {"median_days_to_convert", MEDIAN(DAYS("converted_at", "created_at")),
-     CRM_M_VALUE},
-    {"median_days_to_close", MEDIAN(DAYS("won_at_", "created_at")),
-     CRM_M_VALUE},
+    {"median_days_to_assign", MEDIAN("to_assign_"), CRM_M_VALUE},
+    {"median_days_to_convert", MEDIAN("to_convert_"), CRM_M_VALUE},
+    {"median_days_to_close", MEDIAN("to_close_"), CRM_M_VALUE},
 };
 
 /* Each lead with its won deals: how many, and their amount in the report
@@ -110,14 +113,16 @@ static const struct crm_measure funnel_measures[] = {
 
 /* the costs of the group: per source and campaign by default; per
  * campaign without --by; none for other groupings */
-/* (the group's source and campaign as max(): an aggregate of the outer
- * query, since PostgreSQL refuses a column the grouping does not name) */
+/* (the group's source and campaign as crm_grouped_(): the column where
+ * the query groups by it, else max(), an aggregate of the outer query,
+ * since PostgreSQL refuses a column the grouping does not name) */
 #define COST                                                                   \
 	"(SELECT sum(c.cost) FROM crm_report_costs c, params_ p WHERE "        \
 	"c.currency = p.cur_ AND CASE WHEN p.by_ = 'source' THEN "             \
-	"c.cost_source IS NOT DISTINCT FROM max(source) AND c.cost_campaign "  \
-	"IS NOT DISTINCT FROM max(campaign) WHEN p.by_ IS NULL THEN "          \
-	"c.cost_campaign IS NOT DISTINCT FROM max(campaign) ELSE 1 = 0 END)"
+	"c.cost_source IS NOT DISTINCT FROM crm_grouped_(source) AND "         \
+	"c.cost_campaign IS NOT DISTINCT FROM crm_grouped_(campaign) WHEN "    \
+	"p.by_ IS NULL THEN c.cost_campaign IS NOT DISTINCT FROM "             \
+	"crm_grouped_(campaign) ELSE 1 = 0 END)"
 #define REVENUE "coalesce(sum(won_amount_), 0)"
 
 static const struct crm_measure sources_measures[] = {
@@ -190,7 +195,8 @@ static const struct crm_measure winrate_measures[] = {
     {"win_rate", RATE(COUNT_IF("status = 'won'"), "count(*)"), CRM_M_RATE},
 };
 
-#define CYCLE DAYS("closed_at", "created_at")
+#define CYCLE "cycle_"
+#define CYCLE_ROW DAYS("closed_at", "created_at") " AS cycle_"
 
 static const struct crm_measure cycle_measures[] = {
     {"won", "count(*)", CRM_M_COUNT},
@@ -304,6 +310,8 @@ static const struct crm_measure leaderboard_measures[] = {
 	"(resolution_due IS NOT NULL AND (coalesce(resolution_breached, 0) "   \
 	"<> 0 OR coalesce(solved_at, now_) > resolution_due))"
 #define HOURS(a) "(24 * " DAYS(a, "created_at") ")"
+#define FRH "reply_hours_"
+#define FRH_ROW HOURS("first_response_at") " AS reply_hours_"
 
 static const struct crm_measure sla_measures[] = {
     {"tickets", "count(*)", CRM_M_COUNT},
@@ -312,22 +320,22 @@ static const struct crm_measure sla_measures[] = {
     {"first_reply_compliance",
      RATE(COUNT_IF(FR_MET), COUNT_IF(FR_MET) " + " COUNT_IF(FR_BREACH)),
      CRM_M_RATE},
-    {"median_first_reply_hours", MEDIAN(HOURS("first_response_at")),
-     CRM_M_VALUE},
-    {"p90_first_reply_hours", P90(HOURS("first_response_at")), CRM_M_VALUE},
+    {"median_first_reply_hours", MEDIAN(FRH), CRM_M_VALUE},
+    {"p90_first_reply_hours", P90(FRH), CRM_M_VALUE},
     {"resolution_met", COUNT_IF(RES_MET), CRM_M_COUNT},
     {"resolution_breached", COUNT_IF(RES_BREACH), CRM_M_COUNT},
     {"resolution_compliance",
      RATE(COUNT_IF(RES_MET), COUNT_IF(RES_MET) " + " COUNT_IF(RES_BREACH)),
      CRM_M_RATE},
-    {"median_resolution_hours", MEDIAN(HOURS("solved_at")), CRM_M_VALUE},
-    {"p90_resolution_hours", P90(HOURS("solved_at")), CRM_M_VALUE},
+    {"median_resolution_hours", MEDIAN("solve_hours_"), CRM_M_VALUE},
+    {"p90_resolution_hours", P90("solve_hours_"), CRM_M_VALUE},
     {"breached_tickets", COUNT_IF(FR_BREACH " OR " RES_BREACH), CRM_M_COUNT},
 };
 
+#define SLA_ROW FRH_ROW ", " HOURS("solved_at") " AS solve_hours_"
+
 /* First-reply time as a distribution: tickets answered, in bins of
  * hours from creation to the first reply (the dashboard's histogram). */
-#define FRH HOURS("first_response_at")
 static const struct crm_measure replytime_measures[] = {
     {"replied", "count(*)", CRM_M_COUNT},
     {"under_1h", COUNT_IF(FRH " < 1"), CRM_M_COUNT},
@@ -340,7 +348,9 @@ static const struct crm_measure replytime_measures[] = {
     {"p90_first_reply_hours", P90(FRH), CRM_M_VALUE},
 };
 
-#define AGE DAYS("now_", "created_at")
+/* a ticket's age in days, once per row (spec row) */
+#define AGE "age_"
+#define AGE_ROW DAYS("now_", "created_at") " AS age_"
 
 /* Each ticket with its status as of --to (ticket_status_history: the last
  * change before it, else the status the first later change left, else
@@ -529,7 +539,8 @@ static const char cohort_sql[] =
 							    "-1) AS "          \
 							    "followups"
 
-#define OVERDUE DAYS("now_", "due_at")
+#define OVERDUE "overdue_"
+#define OVERDUE_ROW DAYS("now_", "due_at") " AS overdue_"
 
 static const struct crm_measure unattended_measures[] = {
     {"overdue_tasks", COUNT_IF("kind_ = 'task'"), CRM_M_COUNT},
@@ -558,7 +569,7 @@ static const struct crm_report_spec specs[] = {
      "contacts DESC, 1 NULLS FIRST", "contacts"},
     {"funnel", "Lead funnel", LEAD_FUNNEL, "lead", "created_at", NULL, NULL,
      NULL, funnel_measures, N(funnel_measures), "leads DESC, 1 NULLS FIRST",
-     "leads"},
+     "leads", 0, NULL, NULL, FUNNEL_ROW},
     {"sources", "Lead sources and campaigns", LEAD_REVENUE, "lead",
      "created_at", NULL, "source", "campaign", sources_measures,
      N(sources_measures), "leads DESC, 1 NULLS FIRST, 2 NULLS FIRST", "leads",
@@ -573,7 +584,7 @@ static const struct crm_report_spec specs[] = {
      N(winrate_measures), "closed DESC, 1 NULLS FIRST", "win_rate"},
     {"cycle", "Sales cycle", "deals", "deal", "closed_at", "status = 'won'",
      NULL, NULL, cycle_measures, N(cycle_measures), "won DESC, 1 NULLS FIRST",
-     "median_days"},
+     "median_days", 0, NULL, NULL, CYCLE_ROW},
     {"stages", "Days per stage", STAGE_EXITS, "deal", "left_at_", NULL, "stage",
      "pipeline", stages_measures, N(stages_measures),
      "2 NULLS FIRST, 1 NULLS FIRST", "median_days"},
@@ -583,20 +594,22 @@ static const struct crm_report_spec specs[] = {
     {"velocity", "Sales velocity", DEAL_SPAN, "deal", "t_",
      "created_at < (SELECT to_ FROM params_)", NULL, "currency",
      velocity_measures, N(velocity_measures), "1 NULLS FIRST", "open_deals",
-     CRM_RS_SPAN},
+     CRM_RS_SPAN, NULL, NULL, CYCLE_ROW},
     {"leaderboard", "Leaderboard", EVENTS, NULL, "at_", NULL, "owner", NULL,
      leaderboard_measures, N(leaderboard_measures),
      "deals_won DESC, activities DESC, 1 NULLS FIRST", "deals_won",
      CRM_RS_CURRENCY},
     {"sla", "Support SLA", "tickets", "ticket", "created_at", NULL, "priority",
      NULL, sla_measures, N(sla_measures), "tickets DESC, 1 NULLS FIRST",
-     "tickets"},
+     "tickets", 0, NULL, NULL, SLA_ROW},
     {"replytime", "First-reply time", "tickets", "ticket", "created_at",
      "first_response_at IS NOT NULL", NULL, NULL, replytime_measures,
-     N(replytime_measures), "replied DESC, 1 NULLS FIRST", "replied"},
+     N(replytime_measures), "replied DESC, 1 NULLS FIRST", "replied", 0, NULL,
+     NULL, FRH_ROW},
     {"tickets", "Ticket backlog", TICKET_ASOF, "ticket", "created_at",
      "status NOT IN ('solved', 'closed')", "status", NULL, tickets_measures,
-     N(tickets_measures), "tickets DESC, 1 NULLS FIRST", "tickets"},
+     N(tickets_measures), "tickets DESC, 1 NULLS FIRST", "tickets", 0, NULL,
+     NULL, AGE_ROW},
     {"service", "Service quality", SERVICE_TICKETS, "ticket", "created_at",
      NULL, NULL, NULL, service_measures, N(service_measures),
      "tickets DESC, 1 NULLS FIRST", "first_contact_rate"},
@@ -609,7 +622,8 @@ static const struct crm_report_spec specs[] = {
      "due_at < (SELECT now_ FROM params_)", "owner", NULL, unattended_measures,
      N(unattended_measures),
      /* overdue_tasks + idle_leads + stale_deals: every row is one of them */
-     "count(*) DESC, 1 NULLS FIRST", "overdue_tasks"},
+     "count(*) DESC, 1 NULLS FIRST", "overdue_tasks", 0, NULL, NULL,
+     OVERDUE_ROW},
 };
 
 const struct crm_report_spec *crm_report_spec(const char *name)

@@ -16,7 +16,8 @@
 # the server backends', read from the postmaster's reaped children in
 # /proc when the server is ours) and our peak RSS, and a `row` line per
 # report (lib.sh). REPORTS="cycle stages" runs only the reports whose verb
-# (the first word of crm-report's arguments) it names.
+# (the first word of crm-report's arguments) it names. KEEP=1 keeps the
+# database (its name is printed), to time builds against it by hand.
 set -eu
 n=${1:-5000000}
 nc=${2:-1000000}
@@ -39,7 +40,7 @@ case $CRM_TEST_PG in
 *) db="$CRM_TEST_PG dbname=$dbname" ;;
 esac
 admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
-trap 'admin "DROP DATABASE IF EXISTS $dbname"; rm -rf "$dir"' EXIT
+trap '[ -n "${KEEP:-}" ] || admin "DROP DATABASE IF EXISTS $dbname"; rm -rf "$dir"' EXIT
 export CRM_NOW=2026-12-31T00:00:00Z LC_ALL=C
 admin "CREATE DATABASE $dbname"
 "$bin/crm" init --db "$db" 2>/dev/null
@@ -196,6 +197,7 @@ COMMIT;
 VACUUM ANALYZE;
 SQL
 echo "load: $(uptime | sed 's/.*load average/load average/')"
+[ -z "${KEEP:-}" ] || echo "kept: database $dbname"
 echo "data: $n activities, $nc contacts, $nl leads, $nd deals, $nt tickets; PostgreSQL $(psql "$db" -X -A -t -c 'SHOW server_version')"
 
 # min_cpu FILE SERVER0 [CPU]: the client's user + system seconds from

@@ -8,7 +8,8 @@
 # server (tests/pgserver.sh, or $CRM_TEST_PG) and times the forecast
 # against the same SQL in psql. Both engines also time `crm-pipeline stale
 # --idle 30` against one hand-written statement (see idle_days below);
-# stale over 100,000 deals: sh tests/bench/pipeline.sh 100000.
+# stale over 100,000 deals: sh tests/bench/pipeline.sh 100000. KEEP=1
+# keeps the PostgreSQL database (its name is printed).
 set -eu
 n=${1:-200000}
 BUILD=${BUILD:-build}
@@ -28,7 +29,8 @@ dir=${BENCH_DIR:-$(mktemp -d)}
 pgdb=crm_bench_pipeline_$$
 admin() { psql "$CRM_TEST_PG" -X -q -c "$1" >/dev/null; }
 cleanup() {
-	[ "$BENCH_ENGINE" = sqlite ] || admin "DROP DATABASE IF EXISTS $pgdb"
+	[ "$BENCH_ENGINE" = sqlite ] || [ -n "${KEEP:-}" ] ||
+		admin "DROP DATABASE IF EXISTS $pgdb"
 	[ -n "${BENCH_DIR:-}" ] || rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -195,6 +197,7 @@ SELECT id, name, pipeline, stage, status, amount, currency, probability,
 SELECT setval(pg_get_serial_sequence('deals', 'id'), $n);
 SQL
 psql "$url" -X -q -c "VACUUM ANALYZE" >/dev/null
+[ -z "${KEEP:-}" ] || echo "kept: database $pgdb"
 m() { echo "to_char(($1) / 100.0, 'FM999999999999990.00')"; }
 per="CASE status WHEN 'open' THEN substr(expected_close, 1, 7) ELSE substr(closed_at, 1, 7) END"
 timed "$dir/ours.csv" /usr/bin/time -f %M -o "$dir/rss" \

@@ -32,10 +32,23 @@
 #          (notify, raise priority, reassign to tier2 by fewest open
 #          tickets), each an escalation activity and a ticket_escalations
 #          row; each ticket change with its before/after JSON in the undo
-#          log (crm_audit) and an assignee-history row; plus the list.
-#          Reference: the same writes set-based (levels joined from a
-#          table, updates, audit rows as json objects of the whole row),
-#          reassigned to the team with no agent pick; the list.
+#          log (crm_audit) and an assignee-history row; plus the list. A
+#          raise from high makes a standard ticket urgent: the urgent
+#          policy's due times, and its levels (not the standard's later
+#          ones) apply in the same run.
+#          Reference: the same writes set-based: the levels joined from a
+#          table (each level's first past-due target it covers, by its
+#          delay); the raises, and for the tickets made urgent the urgent
+#          due times and breach flags, then the urgent levels joined
+#          again; tier2's agent by fewest open under its cap of 10 (its
+#          two agents start with none here: they alternate over the
+#          first 20 reassignments in ticket order, then nobody), an
+#          assigned new ticket opened (a status-history row); the
+#          activities with crm's subjects, bodies and owners, audit rows
+#          as json objects of the whole row, the assignee history, the
+#          touch (last_activity_at); the list. Both sides must apply the
+#          same levels (ticket, policy, level, target, action) and leave
+#          the same tickets and activities: the script fails otherwise.
 # Prints times, ratios, crm's CPU seconds and peak RSS and a row line per
 # work (lib.sh). TICKETS_IMPORT_ONLY=1 stops after the import.
 set -eu
@@ -178,18 +191,22 @@ if [ "$engine" = pg ] && [ -n "$s0" ]; then
 		printf "import CPU: crm %.2fs + server %.2fs, reference psql %.2fs + server %.2fs, ratio %.2f\n",
 		    $4, o, $5, r, ($4 + o) / ($5 + r) }'
 fi
+# same WORK QUERY: QUERY gives the same rows on both sides, or the script
+# says where they differ and exits 1
+same() {
+	oursq "$2" >"$dir/same.ours"
+	refq "$2" >"$dir/same.ref"
+	if ! cmp -s "$dir/same.ours" "$dir/same.ref"; then
+		echo "$1: the reference differs from crm:" >&2
+		diff "$dir/same.ours" "$dir/same.ref" | head -5 >&2
+		exit 1
+	fi
+}
 # both sides' SLA columns, ticket by ticket
-sla="SELECT external_id, sla_policy, first_reply_due, next_reply_due,
+same import "SELECT external_id, sla_policy, first_reply_due, next_reply_due,
   resolution_due, first_reply_breached, next_reply_breached,
   resolution_breached FROM tickets ORDER BY external_id"
-oursq "$sla" >"$dir/sla.ours"
-refq "$sla" >"$dir/sla.ref"
-if ! cmp -s "$dir/sla.ours" "$dir/sla.ref"; then
-	echo "import: the reference's SLA columns differ from crm's:" >&2
-	diff "$dir/sla.ours" "$dir/sla.ref" | head -5 >&2
-	exit 1
-fi
-echo "import: policy, due times and breach flags equal on $(wc -l <"$dir/sla.ours") tickets"
+echo "import: policy, due times and breach flags equal on $(wc -l <"$dir/same.ours") tickets"
 [ -z "${TICKETS_IMPORT_ONLY:-}" ] || exit 0
 row "ticket import" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss.import"
 
@@ -219,59 +236,116 @@ next_reply_breached resolution_breached awaiting_since last_activity_at
 created_at updated_at"
 whole=$(for c in $cols; do printf "'%s', %s, " "$c" "$c"; done)
 whole="$jo(${whole}'custom', custom)"
+s0=$(srv_cpu)
 timed "$dir/ours.esc" /usr/bin/time -f "%M %U %S" -o "$dir/rss.esc" \
 	"$bin/crm-ticket" sla --db "$odb" --escalate -f csv || true
 t_ours=$t
+s1=$(srv_cpu)
+# hits PHASE COND: each level of the tickets COND selects (not done), with
+# the first target it covers (first reply while unanswered, next reply,
+# resolution) past due at now and past its delay (cutoff)
+# tan TABLE: ANALYZE a temporary table on PostgreSQL (autovacuum never
+# sees them; without statistics its planner guessed a join over hit badly)
+tan() { [ "$engine" != pg ] || echo "ANALYZE $1;"; }
+hits() {
+	echo "INSERT INTO hit SELECT id, $1, policy, level, action, ord,
+  CASE WHEN fr THEN 'first_reply' WHEN nr THEN 'next_reply' ELSE 'resolution' END,
+  CASE WHEN fr THEN first_reply_due WHEN nr THEN next_reply_due
+    ELSE resolution_due END, channel
+FROM (SELECT t.id, t.channel, t.first_reply_due, t.next_reply_due,
+    t.resolution_due, lv.policy, lv.level, lv.action, lv.ord,
+    (t.first_response_at IS NULL AND t.first_reply_due < '$now'
+      AND t.first_reply_due <= lv.cutoff
+      AND coalesce(lv.kind, 'first_reply') = 'first_reply') AS fr,
+    (t.next_reply_due < '$now' AND t.next_reply_due <= lv.cutoff
+      AND coalesce(lv.kind, 'next_reply') = 'next_reply') AS nr,
+    (t.resolution_due < '$now' AND t.resolution_due <= lv.cutoff
+      AND coalesce(lv.kind, 'resolution') = 'resolution') AS rs
+  FROM tickets t JOIN lv ON lv.policy = t.sla_policy
+  WHERE t.status NOT IN ('solved', 'closed') AND $2) AS c
+WHERE fr OR nr OR rs;"
+}
 timed "$dir/ref.esc" refsql <<SQL
 BEGIN;
-CREATE TEMP TABLE lv (policy TEXT, level TEXT, action TEXT, cutoff TEXT, ord INTEGER);
-INSERT INTO lv VALUES ('urgent', 'notify lead', 'notify', '$(at 0min)', 1),
-  ('urgent', 'tier2', 'reassign', '$(at 4hour)', 2),
-  ('standard', 'notify lead', 'notify', '$(at 0min)', 1),
-  ('standard', 'raise priority', 'raise_priority', '$(at 4hour)', 2),
-  ('standard', 'tier2', 'reassign', '$(at 1day)', 3);
+CREATE TEMP TABLE lv (policy TEXT, level TEXT, action TEXT, kind TEXT,
+  cutoff TEXT, ord INTEGER);
+INSERT INTO lv VALUES ('urgent', 'notify lead', 'notify', NULL, '$(at 0min)', 1),
+  ('urgent', 'tier2', 'reassign', 'resolution', '$(at 4hour)', 2),
+  ('standard', 'notify lead', 'notify', NULL, '$(at 0min)', 1),
+  ('standard', 'raise priority', 'raise_priority', NULL, '$(at 4hour)', 2),
+  ('standard', 'tier2', 'reassign', NULL, '$(at 1day)', 3);
 INSERT INTO crm_changes (at, actor, command, entity)
   VALUES ('$now', 'root', 'sla --escalate', 'ticket');
-CREATE TEMP TABLE hit AS
-SELECT t.id, t.sla_policy AS policy, lv.level, lv.action, lv.ord,
-  CASE WHEN t.first_response_at IS NULL AND t.first_reply_due < lv.cutoff
-    THEN 'first_reply' ELSE 'resolution' END AS target,
-  CASE WHEN t.first_response_at IS NULL AND t.first_reply_due < lv.cutoff
-    THEN t.first_reply_due ELSE t.resolution_due END AS due,
-  t.channel
-FROM tickets t JOIN lv ON lv.policy = t.sla_policy
-WHERE t.status NOT IN ('solved', 'closed')
-  AND ((t.first_response_at IS NULL AND t.first_reply_due < lv.cutoff)
-    OR t.resolution_due < lv.cutoff);
+CREATE TEMP TABLE hit (id BIGINT, phase INTEGER, policy TEXT, level TEXT,
+  action TEXT, ord INTEGER, target TEXT, due TEXT, channel TEXT);
+-- a raise from high makes a ticket urgent: the standard policy's levels
+-- after the raise no longer apply (tier2's day is past the raise's four
+-- hours: a ticket past it was raised)
+$(hits 1 "NOT (t.priority = 'high' AND lv.policy = 'standard' AND lv.ord > 2)")
 CREATE INDEX hit_id ON hit (id);
+$(tan hit)
+CREATE TEMP TABLE up AS
+SELECT h.id, t.priority AS p0, CASE t.priority WHEN 'low' THEN 'normal'
+    WHEN 'normal' THEN 'high' ELSE 'urgent' END AS p1
+FROM hit h JOIN tickets t ON t.id = h.id WHERE h.action = 'raise_priority';
+CREATE INDEX up_id ON up (id);
+$(tan up)
+INSERT INTO crm_audit (change_id, entity, record_id, action, before, after)
+SELECT (SELECT max(id) FROM crm_changes), 'ticket', id, 'update', $whole,
+  $jo('priority', (SELECT p1 FROM up WHERE up.id = tickets.id))
+FROM tickets WHERE id IN (SELECT id FROM up);
+UPDATE tickets SET priority = up.p1, updated_at = '$now' FROM up
+WHERE up.id = tickets.id;
+-- made urgent: the urgent policy's due times (no calendar) and flags
+UPDATE tickets SET sla_policy = 'urgent',
+  first_reply_due = $(iso "$epoch + 3600"),
+  resolution_due = $(iso "$epoch + 28800"),
+  first_reply_breached = (first_response_at IS NULL
+    AND $(iso "$epoch + 3600") < '$now')$flag,
+  resolution_breached = ($(iso "$epoch + 28800") < '$now')$flag
+WHERE id IN (SELECT id FROM up WHERE p1 = 'urgent');
+$(hits 2 "t.id IN (SELECT id FROM up WHERE p1 = 'urgent')")
+CREATE TEMP TABLE rs AS
+SELECT id, CASE WHEN n <= 20 THEN CASE n % 2 WHEN 1 THEN 'senior1'
+    ELSE 'senior2' END END AS agent
+FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM hit
+  WHERE action = 'reassign') AS r;
+CREATE INDEX rs_id ON rs (id);
+$(tan rs)
 INSERT INTO activities (type, subject, body, occurred_at, owner, channel,
   ticket_id, created_at, updated_at)
-SELECT 'escalation', 'SLA ' || target || ' breached: ' || level,
-  level || ' ' || target || ' was due ' || due, '$now',
-  CASE action WHEN 'notify' THEN 'lead' END, channel, id, '$now', '$now'
-FROM hit ORDER BY id, ord;
+SELECT 'escalation', 'SLA ' || h.target || ' breached: ' || CASE h.action
+    WHEN 'notify' THEN 'notify lead'
+    WHEN 'raise_priority' THEN 'priority ' || up.p0 || ' -> ' || up.p1
+    ELSE 'reassigned to ' || coalesce(rs.agent, 'nobody') || ' in team tier2' END,
+  h.level || ' ' || h.target || ' was due ' || h.due, '$now',
+  CASE h.action WHEN 'notify' THEN 'lead' WHEN 'reassign' THEN rs.agent END,
+  h.channel, h.id, '$now', '$now'
+FROM hit h LEFT JOIN up ON up.id = h.id AND h.action = 'raise_priority'
+  LEFT JOIN rs ON rs.id = h.id AND h.action = 'reassign'
+ORDER BY h.id, h.phase, h.ord;
 INSERT INTO crm_audit (change_id, entity, record_id, action, before, after)
 SELECT (SELECT max(id) FROM crm_changes), 'ticket', id, 'update', $whole,
-  $jo('priority', CASE priority WHEN 'low' THEN 'normal'
-    WHEN 'normal' THEN 'high' ELSE 'urgent' END)
-FROM tickets WHERE id IN (SELECT id FROM hit WHERE action = 'raise_priority');
-UPDATE tickets SET priority = CASE priority WHEN 'low' THEN 'normal'
-    WHEN 'normal' THEN 'high' ELSE 'urgent' END, updated_at = '$now'
-WHERE id IN (SELECT id FROM hit WHERE action = 'raise_priority');
-INSERT INTO crm_audit (change_id, entity, record_id, action, before, after)
-SELECT (SELECT max(id) FROM crm_changes), 'ticket', id, 'update', $whole,
-  $jo('status', 'open', 'team', 'tier2')
-FROM tickets WHERE id IN (SELECT id FROM hit WHERE action = 'reassign');
+  $jo('assignee', (SELECT agent FROM rs WHERE rs.id = tickets.id),
+    'status', 'open', 'team', 'tier2')
+FROM tickets WHERE id IN (SELECT id FROM rs);
 INSERT INTO ticket_assignee_history (ticket_id, from_assignee, to_assignee,
   from_team, to_team, at, actor)
-SELECT id, assignee, NULL, team, 'tier2', '$now', 'root' FROM tickets
-WHERE id IN (SELECT id FROM hit WHERE action = 'reassign');
-UPDATE tickets SET team = 'tier2', status = 'open', updated_at = '$now',
-  last_activity_at = '$now'
-WHERE id IN (SELECT id FROM hit WHERE action = 'reassign');
+SELECT t.id, t.assignee, rs.agent, t.team, 'tier2', '$now', 'root'
+FROM tickets t JOIN rs ON rs.id = t.id;
+INSERT INTO ticket_status_history (ticket_id, from_status, to_status, at, actor)
+SELECT t.id, t.status, 'open', '$now', 'root' FROM tickets t JOIN rs ON rs.id = t.id
+WHERE rs.agent IS NOT NULL AND t.status <> 'open';
+UPDATE tickets SET team = 'tier2', assignee = rs.agent,
+  status = CASE WHEN rs.agent IS NOT NULL THEN 'open' ELSE tickets.status END,
+  updated_at = '$now'
+FROM rs WHERE rs.id = tickets.id;
+UPDATE tickets SET last_activity_at = '$now'
+WHERE id IN (SELECT id FROM hit);
 INSERT INTO ticket_escalations (ticket_id, policy, level, target, action,
   applied_at)
-SELECT id, policy, level, target, action, '$now' FROM hit ORDER BY id, ord;
+SELECT id, policy, level, target, action, '$now' FROM hit
+ORDER BY id, phase, ord;
 COMMIT;
 SQL
 t_ref=$t
@@ -284,5 +358,24 @@ FROM (SELECT *, 'first_reply' AS k, first_reply_due AS due FROM tickets
 WHERE status NOT IN ('solved', 'closed') AND due < '$now'
 ORDER BY id"
 t_ref=$(echo "$t_ref $t" | awk '{ printf "%.3f", $1 + $2 }')
+s2=$(srv_cpu)
 echo "escalate: crm-ticket ${t_ours}s ($(oursq 'SELECT count(*) FROM ticket_escalations') levels, $(oursq "SELECT count(*) FROM activities WHERE type = 'escalation'") activities), reference ${t_ref}s ($(refq 'SELECT count(*) FROM ticket_escalations') levels, $(refq "SELECT count(*) FROM activities WHERE type = 'escalation'") activities), ratio $(ratio "$t_ours" "$t_ref"), crm CPU $(cpu "$dir/rss.esc")s, crm peak RSS $(rss "$dir/rss.esc")"
+if [ "$engine" = pg ] && [ -n "$s0" ]; then
+	echo "$s0 $s1 $s2 $(cpu "$dir/rss.esc")" | awk '{
+		o = $2 - $1; r = $3 - $2
+		printf "escalate CPU: crm %.2fs + server %.2fs, reference server %.2fs, ratio %.2f\n",
+		    $4, o, r, ($4 + o) / r }'
+fi
+# both sides' levels, tickets and escalation activities, ticket by ticket
+same escalate "SELECT t.external_id, e.policy, e.level, e.target, e.action,
+  e.applied_at FROM ticket_escalations e JOIN tickets t ON t.id = e.ticket_id
+  ORDER BY 1, 2, 3"
+same escalate "SELECT external_id, priority, status, assignee, team,
+  sla_policy, first_reply_due, next_reply_due, resolution_due,
+  first_reply_breached, next_reply_breached, resolution_breached,
+  last_activity_at, updated_at FROM tickets ORDER BY external_id"
+same escalate "SELECT t.external_id, a.subject, a.body, a.owner, a.channel
+  FROM activities a JOIN tickets t ON t.id = a.ticket_id
+  WHERE a.type = 'escalation' ORDER BY 1, 2, 3"
+echo "escalate: levels, tickets and escalation activities equal"
 row "ticket sla --escalate" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss.esc"

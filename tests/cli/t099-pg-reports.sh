@@ -126,6 +126,17 @@ reports() {
 	keep
 	expect_code 0 crm-report sources --db "$db" -f csv --by '' --costs "$T/costs.csv" --period quarter
 	keep
+	# the costs by the grouped source and campaign: with --period they are
+	# grouped under other names (agg's g1_0, g2_); --by owner groups neither
+	expect_code 0 crm-report sources --db "$db" -f csv --costs "$T/costs.csv" --period quarter
+	keep
+	expect_code 0 crm-report sources --db "$db" -f csv --costs "$T/costs.csv" --by owner
+	keep
+	# the values of a base row (a reply's hours, days overdue) in buckets
+	expect_code 0 crm-report replytime --db "$db" -f csv --period month --by priority
+	keep
+	expect_code 1 crm-report unattended --db "$db" -f csv --period month
+	keep
 	expect_code 0 crm-report pipeline --db "$db" -f csv
 	keep
 	expect_code 0 crm-report pipeline --db "$db" -f json --to 2026-06-01 --by owner
