@@ -1330,9 +1330,13 @@ static int64_t pg_int(struct crm_stmt *base, int col)
 	return strtoll(v, NULL, 10);
 }
 
+/* The server's own text: a float8's shortest digits that read back to
+ * it, a numeric's exact decimal; pg_text's 15 digits, made for output,
+ * would round the number (33.333333333333336 to 33.3333333333333) and
+ * cost a copy per row. */
 static double pg_real(struct crm_stmt *base, int col)
 {
-	const char *v = pg_text(base, col);
+	const char *v = cell((struct pg_stmt *)base, col);
 
 	return v ? strtod(v, NULL) : 0;
 }

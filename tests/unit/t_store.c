@@ -102,6 +102,16 @@ static void suite(struct crm_store *s, const char *engine)
 	CHECK_INT(crm_stmt_int(sel, 3), INT64_C(9007199254740993),
 		  W("64-bit integers are exact"));
 	CHECK_NEAR(crm_stmt_double(sel, 4), 0.1, 1e-15, W("a double"));
+	{ /* PostgreSQL's numeric 33.3333333333333333, SQLite's double */
+		struct crm_stmt *q =
+		    crm_stmt_prepare(s, "SELECT 100.0 / 3", &err);
+
+		CHECK_INT(q ? crm_stmt_step(q, &err) : -1, 1, W("a quotient"));
+		CHECK(q && crm_stmt_double(q, 0) == 100.0 / 3,
+		      W("a real reads to its last bit"));
+		if (q)
+			crm_stmt_finalize(q);
+	}
 	CHECK_STR(crm_stmt_text(sel, 5), "?", W("a ? in quotes is text"));
 	/* another statement runs while sel streams */
 	CHECK_INT(count_rows(s, "SELECT count(*) FROM t_store"), 2,
