@@ -322,7 +322,7 @@ static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
 	 * of CPU at 1M leads): flattened there, as before. */
 	if (s->row)
 		crm_buf_adds(sql, crm_store_engine(db->store) == CRM_STORE_PG
-				      ? ") AS row_ LIMIT -1"
+				      ? ") AS row_ OFFSET 0"
 				      : ") AS row_");
 	crm_buf_adds(sql, ") AS base_");
 	return 0;
