@@ -56,6 +56,10 @@ int crm_err_field(struct crm_err *e, const char *field, int code,
 int crm_err_at(struct crm_err *e, int code, const char *file, long line,
 	       const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* crm_err_at with the message's arguments in ap (a loader's own "bad"). */
+int crm_err_vat(struct crm_err *e, int code, const char *file, long line,
+		const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 /* Put text (printf format) before e's message: "line 3: " + "bad sku".
  * Keeps the rest of e. Returns -1. */
 int crm_err_prefix(struct crm_err *e, const char *fmt, ...)

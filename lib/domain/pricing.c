@@ -218,13 +218,11 @@ static int bad(struct loader *l, const char *fmt, ...)
 static int bad(struct loader *l, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[512];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	crm_err_vat(l->err, CRM_EX_CONFIG, l->path, 0, l->where, fmt, ap);
 	va_end(ap);
-	return crm_err_at(l->err, CRM_EX_CONFIG, l->path, 0, l->where, "%s",
-			  msg);
+	return -1;
 }
 
 /* A money value (a string or an integer) in l->currency. */

@@ -159,9 +159,8 @@ static int profile_bad(struct crm_profile *p, const char *path,
 {
 	va_list ap;
 
-	crm_err_at(err, CRM_EX_CONFIG, path, 0, NULL, "%s", "");
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	crm_err_vat(err, CRM_EX_CONFIG, path, 0, NULL, fmt, ap);
 	va_end(ap);
 	crm_profile_release(p);
 	return -1;
