@@ -59,11 +59,6 @@ int crm_config_load(const char *path, const char *what, const char *prefix,
 	return parsed(j, &je, path, prefix, object, root, err);
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
 		   struct crm_err *err)
 {
@@ -83,7 +78,7 @@ int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
 	}
 	closedir(d);
 	if (names->n)
-		qsort(names->v, names->n, sizeof(*names->v), cmp_names);
+		qsort(names->v, names->n, sizeof(*names->v), crm_str_cmp);
 	return 0;
 }
 

@@ -329,6 +329,11 @@ void crm_strs_free(char **v, size_t n)
 	free(v);
 }
 
+int crm_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 void crm_strv_release(struct crm_strv *sv)
 {
 	crm_strs_free(sv->v, sv->n);

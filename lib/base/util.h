@@ -128,6 +128,9 @@ int crm_name_index(const char *const *names, int n, const char *s);
 const char *crm_name_of(const char *const *names, int n, int i);
 /* Free the n strings of v, then v. */
 void crm_strs_free(char **v, size_t n);
+/* strcmp of two elements that are strings (char *): qsort and bsearch of
+ * a string array. */
+int crm_str_cmp(const void *a, const void *b);
 /* Split s at sep into sv, trimming ASCII spaces; empty parts skipped. */
 void crm_strv_split(struct crm_strv *sv, const char *s, char sep);
 /* Index of s in sv, or -1. */
