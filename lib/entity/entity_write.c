@@ -2900,11 +2900,6 @@ slow:
 	return out;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* crm_row_diff for a change of fields only (custom equal), written
  * directly: the changed fields by name, as jansson's JSON_SORT_KEYS
  * orders them. NULL when jansson has to write it (custom changed, a
@@ -2923,7 +2918,7 @@ static char *diff_fields(const struct crm_row *old, const struct crm_row *row)
 		if (!diff_skip(&row->e->fields[i]) &&
 		    !crm_str_same(old->v[i], row->v[i]))
 			names[n++] = row->e->fields[i].name;
-	qsort(names, n, sizeof(*names), name_cmp);
+	qsort(names, n, sizeof(*names), crm_str_cmp);
 	for (size_t k = 0; k < n; k++)
 		vals[k] = row->v[crm_entity_field(row->e, names[k])];
 	crm_buf_addc(&b, '{');
