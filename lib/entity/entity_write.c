@@ -65,6 +65,24 @@ enum { CHANGED_MAX = 32 };
  * smaller rest goes in statements of 64, 32, ... 1 rows, so that every
  * statement an import runs stays prepared (INS_SIZES of them) */
 enum { INS_BATCH = 128, INS_SIZES = 8 };
+/* batches of held writes kept for batch_blame at most (see struct batch) */
+enum { BATCH_KEEP = 8 };
+
+/* PostgreSQL bulk import with a check: a batch of held new rows, sent
+ * inside SAVEPOINT crm_batch, which the store
+ * pipelines (a wait a batch was a fifth of a lead import's round trips),
+ * its writes tagged -seq (crm_store_tag). One that fails is reported
+ * by a later wait with that tag; batch_blame then rolls back to the
+ * batch's savepoint (the later ones' statements never ran) and writes
+ * its rows again one by one, waited, to name the refused one's line
+ * and reason. Kept until a wait shows it succeeded (crm_store_settled). */
+struct batch {
+	int64_t tag;	      /* -seq; 0: unused */
+	uint64_t sent;	      /* crm_store_settled when it was sent */
+	struct crm_row *rows; /* INS_BATCH slots ... */
+	int64_t *line;	      /* ... and their input lines */
+	size_t n;
+};
 
 struct crm_importer {
 	struct crm_db *db;
@@ -116,6 +134,7 @@ struct crm_importer {
 	struct crm_stmt *ins_id; /* block_insert's */
 	struct crm_copy *copy;
 	int64_t next_id, end_id; /* the block's next id and its end */
+	int64_t block;		 /* its size */
 	/* block_insert's new rows, held and written INS_BATCH to a
 	 * multi-row INSERT (ins_flush): each single-row INSERT was the
 	 * server's bind and execute, half of an import's statement time */
@@ -151,6 +170,9 @@ struct crm_importer {
 		json_t *vals;
 	} * later;
 	size_t nlater, caplater;
+	struct batch kept[BATCH_KEEP]; /* held_flush's, for batch_blame */
+	size_t nextkept;
+	int64_t nbatch;
 	struct { /* their statements, one for each set of fields */
 		uint64_t set;
 		struct crm_stmt *st;
@@ -168,7 +190,10 @@ enum { DEFER_AFTER = 4096 };
  * import stays under 64 MiB whatever the table's size; past it the
  * filter only answers "maybe" more often (a probe more, same result). */
 #define BLOOM_MAX_ITEMS 3000000u
-enum { ID_BLOCK = 1024 }; /* ids a bulk import reserves at a time */
+/* ids a bulk import reserves at a time: the first block, doubled for each
+ * next one up to ID_BLOCK_MAX (each block is a wait for the server; the
+ * ids not given go back at the end) */
+enum { ID_BLOCK = 1024, ID_BLOCK_MAX = 65536 };
 
 /* Bind value v of field f to parameter k, in its storage type. Text is
  * borrowed, not copied (a copy and its free were a tenth of a contact
@@ -337,23 +362,26 @@ static int bump_sequence(struct crm_db *db, const struct crm_row *row,
 }
 
 /* PostgreSQL bulk import: the next id of the reserved block into the
- * row's id (a new block when it is used up: one statement per ID_BLOCK
- * rows; ids are given in order, as the sequence would). 0, or -1. */
+ * row's id (a new block when it is used up: one statement a block;
+ * ids are given in order, as the sequence would). 0, or -1. */
 static int block_id(struct crm_importer *im, struct crm_row *row,
 		    struct crm_err *err)
 {
 	char id[CRM_INT_LEN];
 
 	if (!im->end_id || im->next_id > im->end_id) {
+		im->block = !im->block		       ? ID_BLOCK
+			    : im->block < ID_BLOCK_MAX ? 2 * im->block
+						       : ID_BLOCK_MAX;
 		if (crm_dbq_step(
 			im->db, err, &im->end_id,
 			"SELECT setval(CAST(pg_get_serial_sequence(?1, "
 			"'id') AS regclass), nextval(CAST("
 			"pg_get_serial_sequence(?1, 'id') AS regclass)) "
 			"+ ?2 - 1)",
-			"si", im->e->table, (int64_t)ID_BLOCK) <= 0)
+			"si", im->e->table, im->block) <= 0)
 			return crm_err_what(err, "cannot insert");
-		im->next_id = im->end_id - ID_BLOCK + 1;
+		im->next_id = im->end_id - im->block + 1;
 	}
 	row->v[0] = crm_xstrdup(crm_fmt_int(id, im->next_id++));
 	return 0;
@@ -401,32 +429,69 @@ static void held_clear(struct crm_importer *im)
 	im->nheld = 0;
 }
 
-/* A held batch failed: which row? The rows again one by one from the
- * savepoint before the batch, each waited for (inside a savepoint), so
- * that the import fails with the bad row's line and reason as it did
- * when each row was its own INSERT. -1 always. */
-static int held_blame(struct crm_importer *im, struct crm_err *err)
+/* A kept batch done with: its rows' values freed. */
+static void batch_clear(struct batch *b)
+{
+	for (size_t i = 0; b->rows && i < b->n; i++)
+		crm_row_reset(&b->rows[i]);
+	b->n = 0;
+	b->tag = 0;
+}
+
+/* The next batch: the oldest kept one's place, once a wait has shown
+ * that it succeeded (one wait more when none has since: a failure is
+ * then reported with its tag, and it is still there to blame); inside
+ * SAVEPOINT crm_batch, its writes tagged. NULL on error. */
+static struct batch *batch_open(struct crm_importer *im, struct crm_err *err)
+{
+	struct batch *b = &im->kept[im->nextkept];
+
+	if (b->tag && crm_store_settled(im->db->store) <= b->sent &&
+	    crm_db_exec(im->db, "SELECT 1", err) < 0)
+		return NULL;
+	batch_clear(b);
+	if (crm_db_exec(im->db, "SAVEPOINT crm_batch", err) < 0)
+		return NULL;
+	im->nextkept = (im->nextkept + 1) % BATCH_KEEP;
+	b->tag = -++im->nbatch;
+	b->sent = crm_store_settled(im->db->store);
+	crm_store_tag(im->db->store, b->tag);
+	return b;
+}
+
+/* The batch's end: released (rc 0), the record's tag again. */
+static int batch_close(struct crm_importer *im, int rc, struct crm_err *err)
+{
+	if (rc == 0)
+		rc = crm_db_exec(im->db, "RELEASE crm_batch", err);
+	crm_store_tag(im->db->store, im->line);
+	return rc;
+}
+
+/* Batch b failed: which row? From its savepoint, the rows again one by
+ * one, each waited for (inside a savepoint the store counts), so that the
+ * import fails with the bad row's line and reason as it did when each
+ * was an INSERT of its own. -1 always. */
+static int batch_blame(struct crm_importer *im, const struct batch *b,
+		       struct crm_err *err)
 {
 	struct crm_err first = *err, e;
 	char what[80];
 
-	/* a write before the batch failed (the batch's wait read its
-	 * error): the store names that one's line */
-	if (crm_store_failed_tag(im->db->store) > 0)
-		return -1;
 	if (!im->ins_id &&
 	    !(im->ins_id = prepare_insert(im->db, im->e, false, false, &e)))
 		return -1;
-	if (crm_db_exec(im->db, "ROLLBACK TO crm_ins", &e) < 0)
-		return -1;
 	snprintf(what, sizeof(what), "cannot insert into %s", im->e->table);
-	for (size_t i = 0; i < im->nheld; i++) {
+	if (crm_db_exec(im->db, "ROLLBACK TO crm_batch", &e) < 0 ||
+	    crm_db_exec(im->db, "SAVEPOINT crm_blame", &e) < 0)
+		return -1;
+	for (size_t i = 0; i < b->n; i++) {
 		crm_stmt_reset(im->ins_id);
-		bind_row(im->ins_id, &im->held[i]);
+		bind_row(im->ins_id, &b->rows[i]);
 		if (crm_stmt_step(im->ins_id, err) < 0) {
 			crm_stmt_reset(im->ins_id);
 			crm_err_what(err, what);
-			err->line = im->held_line[i];
+			err->line = b->line[i];
 			if (!err->file[0])
 				snprintf(err->file, sizeof(err->file), "%s",
 					 im->input ? im->input : "-");
@@ -434,29 +499,67 @@ static int held_blame(struct crm_importer *im, struct crm_err *err)
 		}
 		crm_stmt_reset(im->ins_id);
 	}
-	*err = first; /* (not found again: the batch's own error) */
+	/* (not found again: the batch's own error, at its first row) */
+	*err = first;
+	if (!err->line && b->n)
+		err->line = b->line[0];
+	return -1;
+}
+
+/* A write failed, at a wait (own: in batch own's statements): when the
+ * store names a batch of the importer's (or the failure was own's), that
+ * batch blamed; a write the store names the line of needs none. -1. */
+static int batch_failed(struct crm_importer *im, const struct batch *own,
+			struct crm_err *err)
+{
+	int64_t tag = crm_store_failed_tag(im->db->store);
+
+	if (!tag && own)
+		return batch_blame(im, own, err);
+	for (size_t i = 0; tag < 0 && i < BATCH_KEEP; i++)
+		if (im->kept[i].tag == tag)
+			return batch_blame(im, &im->kept[i], err);
 	return -1;
 }
 
 /* Write the held new rows: INS_BATCH to a statement, the rest in
- * statements of the powers of 2 it is made of. Inside a savepoint (its
- * writes waited for): when a row fails, held_blame finds it. */
+ * statements of the powers of 2 it is made of, as a batch (struct
+ * batch: not waited for). The rows go to the batch, its place's rows
+ * (written) become the ones held next. */
 static int held_flush(struct crm_importer *im, struct crm_err *err)
 {
+	struct batch *b;
 	size_t done = 0;
 	int rc = 0;
 
 	if (!im->nheld)
 		return 0;
-	if (crm_db_exec(im->db, "SAVEPOINT crm_ins", err) < 0) {
+	if (!(b = batch_open(im, err))) {
 		held_clear(im);
 		return -1;
 	}
-	while (rc == 0 && done < im->nheld) {
+	if (!b->rows) {
+		b->rows = crm_xcalloc(INS_BATCH, sizeof(*b->rows));
+		b->line = crm_xcalloc(INS_BATCH, sizeof(*b->line));
+		for (size_t i = 0; i < INS_BATCH; i++)
+			crm_row_init(&b->rows[i], im->e);
+	}
+	{
+		struct crm_row *rows = b->rows;
+		int64_t *line = b->line;
+
+		b->rows = im->held;
+		b->line = im->held_line;
+		b->n = im->nheld;
+		im->held = rows;
+		im->held_line = line;
+		im->nheld = 0;
+	}
+	while (rc == 0 && done < b->n) {
 		size_t n = INS_BATCH;
 		struct crm_stmt *st;
 
-		while (n > im->nheld - done)
+		while (n > b->n - done)
 			n /= 2;
 		if (!(st = rows_stmt(im, n, err))) {
 			rc = -1;
@@ -464,17 +567,13 @@ static int held_flush(struct crm_importer *im, struct crm_err *err)
 		}
 		for (size_t i = 0; i < n; i++)
 			bind_row_at(st, (int)(i * (im->e->nfields + 1)) + 1,
-				    &im->held[done + i]);
+				    &b->rows[done + i]);
 		if (crm_stmt_step(st, err) < 0)
-			rc = held_blame(im, err);
+			rc = batch_failed(im, b, err);
 		crm_stmt_reset(st);
 		done += n;
 	}
-	if (rc == 0)
-		rc = crm_db_exec(im->db, "RELEASE crm_ins", err);
-	held_clear(im);
-	crm_store_tag(im->db->store, im->line);
-	return rc;
+	return batch_close(im, rc, err);
 }
 
 int crm_importer_settle(struct crm_importer *im, struct crm_err *err)
@@ -952,6 +1051,15 @@ void crm_importer_free(struct crm_importer *im)
 		crm_row_release(&im->held[i]);
 	free(im->held);
 	free(im->held_line);
+	for (size_t k = 0; k < BATCH_KEEP; k++) {
+		struct batch *b = &im->kept[k];
+
+		batch_clear(b);
+		for (size_t i = 0; b->rows && i < INS_BATCH; i++)
+			crm_row_release(&b->rows[i]);
+		free(b->rows);
+		free(b->line);
+	}
 	for (size_t i = 0; i < im->pre.cap; i++)
 		crm_row_release(&im->pre.row[i]);
 	free(im->pre.row);
@@ -2416,7 +2524,10 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		}
 		if (got < 0) {
 			/* a write not waited for fails at a later record's
-			 * call: the line is the one it was made for */
+			 * call: the line is the one it was made for (a
+			 * batch's, found again) */
+			if (crm_store_failed_tag(db->store) < 0)
+				batch_failed(im, NULL, err);
 			if (crm_store_failed_tag(db->store) > 0)
 				err->line = crm_store_failed_tag(db->store);
 			if (!err->file[0])
@@ -2476,8 +2587,11 @@ out:
 		/* a write not waited for can also fail after the last record
 		 * (at the end hook's or the commit's wait): the line is still
 		 * the one it was made for */
-		int64_t failed = crm_store_failed_tag(db->store);
+		int64_t failed;
 
+		if (im && crm_store_failed_tag(db->store) < 0)
+			batch_failed(im, NULL, err);
+		failed = crm_store_failed_tag(db->store);
 		if (e->end && im)
 			e->end(db, e, false, err);
 		crm_db_rollback(db);
