@@ -437,7 +437,7 @@ struct crm_import_opts {
 };
 
 /* Records crm_entity_import reads ahead for check_ahead at most. */
-#define CRM_IMPORT_AHEAD 256
+#define CRM_IMPORT_AHEAD 1024
 
 struct crm_import_stats {
 	uint64_t n[CRM_SKIPPED + 1];
