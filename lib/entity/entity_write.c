@@ -2252,17 +2252,19 @@ struct queued {
 };
 
 struct queue {
-	struct queued *q; /* CRM_IMPORT_AHEAD of them; NULL: no queue */
+	struct queued *q; /* max of them; NULL: no queue */
+	size_t max;	  /* records a chunk holds (CRM_IMPORT_AHEAD_LITE) */
 	size_t n, next;
 	bool ended; /* the input ends after the n ... */
 	int end;    /* ... with 0, or -2 (a read error: end_err) */
 	struct crm_err end_err;
 };
 
-static void queue_init(struct queue *qu, const struct crm_entity *e)
+static void queue_init(struct queue *qu, const struct crm_entity *e, size_t max)
 {
-	qu->q = crm_xcalloc(CRM_IMPORT_AHEAD, sizeof(*qu->q));
-	for (size_t i = 0; i < CRM_IMPORT_AHEAD; i++) {
+	qu->max = max;
+	qu->q = crm_xcalloc(max, sizeof(*qu->q));
+	for (size_t i = 0; i < max; i++) {
 		crm_rec_init(&qu->q[i].rec);
 		parsed_init(&qu->q[i].p, e);
 	}
@@ -2270,7 +2272,7 @@ static void queue_init(struct queue *qu, const struct crm_entity *e)
 
 static void queue_free(struct queue *qu)
 {
-	for (size_t i = 0; qu->q && i < CRM_IMPORT_AHEAD; i++) {
+	for (size_t i = 0; qu->q && i < qu->max; i++) {
 		crm_rec_release(&qu->q[i].rec);
 		parsed_release(&qu->q[i].p);
 	}
@@ -2287,7 +2289,7 @@ static void queue_fill(struct crm_importer *im, struct crm_reader *r,
 	int got = 1;
 
 	qu->n = qu->next = 0;
-	while (qu->n < CRM_IMPORT_AHEAD) {
+	while (qu->n < qu->max) {
 		struct queued *e = &qu->q[qu->n];
 
 		crm_err_clear(&e->err);
@@ -2481,7 +2483,10 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	 * once; not with --reject, whose rollback of a row would undo writes
 	 * the check was told of */
 	if (o->check && o->check_ahead && !o->reject_open)
-		queue_init(&qu, e);
+		queue_init(&qu, e,
+			   crm_store_engine(db->store) == CRM_STORE_PG
+			       ? CRM_IMPORT_AHEAD
+			       : CRM_IMPORT_AHEAD_LITE);
 	/* the undo rows of its updates held too when only the import
 	 * touches the table (written 128 to an INSERT, the rest at the
 	 * end; nothing reads crm_audit meanwhile). Not the UPDATEs:
