@@ -81,7 +81,8 @@ struct batch {
 	uint64_t sent;	      /* crm_store_settled when it was sent */
 	struct crm_row *rows; /* INS_BATCH slots ... */
 	int64_t *line;	      /* ... and their input lines */
-	bool *fresh;	      /* ... and whether each reads back as it is */
+	bool *fresh;	      /* ... whether each is as written (no update) */
+	int64_t *id;	      /* ... and their ids, ascending */
 	size_t n;
 };
 
@@ -581,6 +582,7 @@ static int held_flush(struct crm_importer *im, struct crm_err *err)
 		b->rows = crm_xcalloc(INS_BATCH, sizeof(*b->rows));
 		b->line = crm_xcalloc(INS_BATCH, sizeof(*b->line));
 		b->fresh = crm_xcalloc(INS_BATCH, sizeof(*b->fresh));
+		b->id = crm_xcalloc(INS_BATCH, sizeof(*b->id));
 		for (size_t i = 0; i < INS_BATCH; i++)
 			crm_row_init(&b->rows[i], im->e);
 	}
@@ -595,8 +597,10 @@ static int held_flush(struct crm_importer *im, struct crm_err *err)
 		im->held_line = line;
 		im->nheld = 0;
 	}
-	for (size_t i = 0; i < b->n; i++)
-		b->fresh[i] = as_read(im, &b->rows[i]);
+	for (size_t i = 0; i < b->n; i++) {
+		b->fresh[i] = true;
+		b->id[i] = crm_row_id(&b->rows[i]);
+	}
 	while (rc == 0 && done < b->n) {
 		size_t n = INS_BATCH;
 		struct crm_stmt *st;
@@ -676,6 +680,22 @@ int crm_importer_prefetch(struct crm_importer *im, const int64_t *ids, size_t n,
 	return rc < 0 ? -1 : 0;
 }
 
+/* Row id's place in kept batch b (block ids, given in order), or -1. */
+static long batch_find(const struct batch *b, int64_t id)
+{
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->n && b->id[lo] == id ? (long)lo : -1;
+}
+
 /* Record id as stored, into im->old: read ahead or kept as written
  * (pre), a new row of a kept batch as written, else asked. */
 static int target_get(struct crm_importer *im, int64_t id, struct crm_err *err)
@@ -686,14 +706,11 @@ static int target_get(struct crm_importer *im, int64_t id, struct crm_err *err)
 		if (im->pre.id[i] == id)
 			w = &im->pre.row[i];
 	for (size_t k = 0; k < BATCH_KEEP && !w && im->readable; k++) {
-		const struct batch *b = &im->kept[k];
+		long i = batch_find(&im->kept[k], id);
 
-		if (!b->n || id < crm_row_id(&b->rows[0]) ||
-		    id > crm_row_id(&b->rows[b->n - 1]))
-			continue;
-		for (size_t i = 0; i < b->n && !w; i++)
-			if (crm_row_id(&b->rows[i]) == id && b->fresh[i])
-				w = &b->rows[i];
+		if (i >= 0 && im->kept[k].fresh[i] &&
+		    as_read(im, &im->kept[k].rows[i]))
+			w = &im->kept[k].rows[i];
 	}
 	if (!w)
 		return crm_entity_get(im->db, im->e, id, &im->old, err);
@@ -710,14 +727,10 @@ static void pre_drop(struct crm_importer *im, int64_t id)
 		if (im->pre.id[i] == id)
 			im->pre.id[i] = 0;
 	for (size_t k = 0; k < BATCH_KEEP; k++) {
-		struct batch *b = &im->kept[k];
+		long i = batch_find(&im->kept[k], id);
 
-		for (size_t i = 0;
-		     b->n && id >= crm_row_id(&b->rows[0]) &&
-		     id <= crm_row_id(&b->rows[b->n - 1]) && i < b->n;
-		     i++)
-			if (crm_row_id(&b->rows[i]) == id)
-				b->fresh[i] = false;
+		if (i >= 0)
+			im->kept[k].fresh[i] = false;
 	}
 }
 
@@ -1154,6 +1167,7 @@ void crm_importer_free(struct crm_importer *im)
 		free(b->rows);
 		free(b->line);
 		free(b->fresh);
+		free(b->id);
 	}
 	for (size_t i = 0; i < im->pre.cap; i++)
 		crm_row_release(&im->pre.row[i]);
