@@ -164,11 +164,6 @@ static bool is_md(const char *name)
 	       (n > 9 && !strcmp(name + n - 9, ".markdown"));
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The Markdown files named by the arguments (a folder: its *.md files, by
  * name), or 0 when none names a folder or a .md file (a record import). */
 static int md_paths(struct crm_cli *cli, struct crm_strv *paths)
@@ -212,7 +207,7 @@ static int md_paths(struct crm_cli *cli, struct crm_strv *paths)
 		closedir(d);
 		if (paths->n - first > 1)
 			qsort(paths->v + first, paths->n - first,
-			      sizeof(char *), by_name);
+			      sizeof(char *), crm_str_cmp);
 	}
 	if (!paths->n)
 		return crm_err_set(&cli->err, CRM_EX_NOINPUT,

@@ -251,11 +251,6 @@ static void warn_form(const char *input, const char *campaign, void *arg)
 		     input, campaign);
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The files of args: files as given, folders' regular files (not
  * hidden) in name order. */
 static int form_paths(struct crm_cli *cli, struct crm_strv *paths)
@@ -296,7 +291,7 @@ static int form_paths(struct crm_cli *cli, struct crm_strv *paths)
 		}
 		closedir(d);
 		qsort(paths->v + first, paths->n - first, sizeof(char *),
-		      by_name);
+		      crm_str_cmp);
 	}
 	return 0;
 }

@@ -96,11 +96,6 @@ static void add_dir(const char *dir, struct crm_strv *seen)
 	closedir(d);
 }
 
-static int cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The one-line description a crm-NOUN prints with --describe. */
 static void describe(const char *name)
 {
@@ -152,7 +147,7 @@ static void nouns(struct crm_strv *names)
 		path = colon ? colon + 1 : NULL;
 	}
 	if (names->n)
-		qsort(names->v, names->n, sizeof(*names->v), cmp);
+		qsort(names->v, names->n, sizeof(*names->v), crm_str_cmp);
 }
 
 /* "did you mean" for a mistyped noun or command, as git does. */

@@ -1104,14 +1104,12 @@ static int bad_model(struct crm_err *err, const char *path, const char *what,
 static int bad_model(struct crm_err *err, const char *path, const char *what,
 		     ...)
 {
-	char buf[512];
 	va_list ap;
 
 	va_start(ap, what);
-	vsnprintf(buf, sizeof(buf), what, ap);
+	crm_err_vat(err, CRM_EX_CONFIG, path, 0, NULL, what, ap);
 	va_end(ap);
-	return crm_err_at(err, CRM_EX_CONFIG, path, 0, NULL,
-			  "not a valid model: %s", buf);
+	return crm_err_prefix(err, "not a valid model: ");
 }
 
 static bool get_num(json_t *o, const char *key, double *out)

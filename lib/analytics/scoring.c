@@ -221,13 +221,12 @@ static int bad(struct loader *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int bad(struct loader *l, const char *fmt, ...)
 {
-	char msg[900];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	crm_err_vat(l->err, CRM_EX_CONFIG, l->path, 0, NULL, fmt, ap);
 	va_end(ap);
-	return crm_err_at(l->err, CRM_EX_CONFIG, l->path, 0, NULL, "%s", msg);
+	return -1;
 }
 
 /* Only the keys in allowed (NULL-terminated) may appear in o. */

@@ -67,11 +67,6 @@ static int bag_add(const char *t, size_t n, enum crm_token_kind k, void *arg)
 	return 0;
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Tokens of s, sorted, each once with its count. */
 static void bag_of(const char *s, struct bag *b)
 {
@@ -83,7 +78,7 @@ static void bag_of(const char *s, struct bag *b)
 	if (!b->n)
 		return;
 	/* sort tokens (counts are all 1 yet) */
-	qsort(b->t, b->n, sizeof(*b->t), str_cmp);
+	qsort(b->t, b->n, sizeof(*b->t), crm_str_cmp);
 	for (size_t i = 0; i < b->n; i++) {
 		if (k && !strcmp(b->t[k - 1], b->t[i])) {
 			b->c[k - 1] += 1;
@@ -105,7 +100,7 @@ static void bag_release(struct bag *b)
 static long vocab_index(const struct crm_textclass *m, const char *t)
 {
 	char **hit =
-	    bsearch(&t, m->vocab, m->nvocab, sizeof(*m->vocab), str_cmp);
+	    bsearch(&t, m->vocab, m->nvocab, sizeof(*m->vocab), crm_str_cmp);
 
 	return hit ? hit - m->vocab : -1;
 }
@@ -164,7 +159,7 @@ static void build_vocab(struct crm_textclass *m, struct bag *bags,
 			flat[nflat++] = bags[rows[i]].t[k];
 		}
 	if (nflat)
-		qsort(flat, nflat, sizeof(*flat), str_cmp);
+		qsort(flat, nflat, sizeof(*flat), crm_str_cmp);
 	all = crm_xcalloc(nflat ? nflat : 1, sizeof(*all));
 	for (size_t i = 0; i < nflat; i++) {
 		if (nall && !strcmp(all[nall - 1].t, flat[i]))
@@ -181,7 +176,7 @@ static void build_vocab(struct crm_textclass *m, struct bag *bags,
 	m->vocab = crm_xcalloc(keep ? keep : 1, sizeof(*m->vocab));
 	for (size_t i = 0; i < keep; i++)
 		m->vocab[i] = crm_xstrdup(all[i].t);
-	qsort(m->vocab, keep, sizeof(*m->vocab), str_cmp);
+	qsort(m->vocab, keep, sizeof(*m->vocab), crm_str_cmp);
 	m->idf = crm_xcalloc(keep ? keep : 1, sizeof(*m->idf));
 	for (size_t i = 0; i < keep; i++) {
 		struct dfent key = {m->vocab[i], 0};

@@ -16,14 +16,27 @@ uint64_t crm_hash64(const void *p, size_t len)
 
 enum { BLOCK_WORDS = 8 }; /* 512 bits, a cache line */
 
-void crm_bloom_init(struct crm_bloom *b, uint64_t n)
+uint64_t crm_bloom_bits(uint64_t n)
 {
 	uint64_t bits = 1024;
 
 	while (bits < n * 10 && bits < (1ULL << 40))
 		bits <<= 1;
+	return bits;
+}
+
+void crm_bloom_init(struct crm_bloom *b, uint64_t n)
+{
+	uint64_t bits = crm_bloom_bits(n);
+
 	b->bits = crm_xcalloc(bits / 64, sizeof(uint64_t));
 	b->mask = bits - 1;
+	b->n = 0;
+}
+
+bool crm_bloom_full(const struct crm_bloom *b)
+{
+	return b->bits && b->n * 10 > b->mask + 1;
 }
 
 void crm_bloom_release(struct crm_bloom *b)
@@ -31,6 +44,7 @@ void crm_bloom_release(struct crm_bloom *b)
 	free(b->bits);
 	b->bits = NULL;
 	b->mask = 0;
+	b->n = 0;
 }
 
 /* The block of h, and seven 9-bit positions in it from a remix of h. */
@@ -46,6 +60,7 @@ void crm_bloom_add(struct crm_bloom *b, const void *p, size_t len)
 {
 	uint64_t pos, *w = block(b, crm_hash64(p, len), &pos);
 
+	b->n++;
 	for (int i = 0; i < 7; i++, pos >>= 9)
 		w[(pos >> 6) & 7] |= 1ULL << (pos & 63);
 }

@@ -10,10 +10,16 @@
 struct crm_bloom {
 	uint64_t *bits;
 	uint64_t mask; /* number of bits - 1 (a power of two) */
+	uint64_t n;    /* items added */
 };
 
 /* Room for about n items at a 1% false-positive rate. */
 void crm_bloom_init(struct crm_bloom *b, uint64_t n);
+/* The bits crm_bloom_init gives a filter for n items. */
+uint64_t crm_bloom_bits(uint64_t n);
+/* Whether more items were added than b has room for: its false-positive
+ * rate grows past 1% from there (40% at four times as many). */
+bool crm_bloom_full(const struct crm_bloom *b);
 void crm_bloom_release(struct crm_bloom *b);
 void crm_bloom_add(struct crm_bloom *b, const void *p, size_t len);
 /* false: p was never added; true: it may have been. */

@@ -59,11 +59,6 @@ int crm_config_load(const char *path, const char *what, const char *prefix,
 	return parsed(j, &je, path, prefix, object, root, err);
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
 		   struct crm_err *err)
 {
@@ -83,7 +78,7 @@ int crm_config_dir(const char *dir, const char *what, struct crm_strv *names,
 	}
 	closedir(d);
 	if (names->n)
-		qsort(names->v, names->n, sizeof(*names->v), cmp_names);
+		qsort(names->v, names->n, sizeof(*names->v), crm_str_cmp);
 	return 0;
 }
 
@@ -114,9 +109,7 @@ const char *crm_json_int_text(const json_t *j, char buf[32])
 }
 
 int crm_config_read(const char *path, const char *what, const char *object,
-		    int (*parse)(const char *path, json_t *root, void *arg,
-				 struct crm_err *err),
-		    void *arg, struct crm_err *err)
+		    crm_config_fn *parse, void *arg, struct crm_err *err)
 {
 	json_t *root;
 	int rc;
@@ -125,5 +118,22 @@ int crm_config_read(const char *path, const char *what, const char *object,
 		return -1;
 	rc = parse(path, root, arg, err);
 	json_decref(root);
+	return rc;
+}
+
+int crm_config_text_read(const char *text, const char *name, const char *object,
+			 crm_config_fn *parse, void *arg, struct crm_err *err)
+{
+	json_t *root;
+	int rc;
+
+	crm_err_clear(err);
+	if (crm_config_text(text, name, NULL, object, &root, err) < 0)
+		return -1;
+	snprintf(err->file, sizeof(err->file), "%s", name);
+	rc = parse(name, root, arg, err);
+	json_decref(root);
+	if (rc == 0)
+		crm_err_clear(err);
 	return rc;
 }

@@ -41,12 +41,21 @@ int crm_config_text(const char *text, const char *name, const char *prefix,
  * anything else (NULL too): a value given as "42" or 42 alike. */
 const char *crm_json_int_text(const json_t *j, char buf[32]);
 
+/* A loader's parse of the root of the file path into arg: 0, or -1 with
+ * err. */
+typedef int crm_config_fn(const char *path, json_t *root, void *arg,
+			  struct crm_err *err);
+
 /* crm_config_load of path (what and object as there, no prefix), its root
  * handed to parse (path too) and released after: parse's result, or -1 when
  * the file is not read (parse not called). */
 int crm_config_read(const char *path, const char *what, const char *object,
-		    int (*parse)(const char *path, json_t *root, void *arg,
-				 struct crm_err *err),
-		    void *arg, struct crm_err *err);
+		    crm_config_fn *parse, void *arg, struct crm_err *err);
+/* The same for crm_config_text of text, or of the file name when text is
+ * NULL (object as there, no prefix): err cleared first, parse's errors at
+ * name too, and cleared again when parse returns 0 (the rates and
+ * pipelines files). */
+int crm_config_text_read(const char *text, const char *name, const char *object,
+			 crm_config_fn *parse, void *arg, struct crm_err *err);
 
 #endif

@@ -54,17 +54,24 @@ int crm_err_field(struct crm_err *e, const char *field, int code,
 	return -1;
 }
 
+int crm_err_vat(struct crm_err *e, int code, const char *file, long line,
+		const char *field, const char *fmt, va_list ap)
+{
+	snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	e->line = line;
+	e->col = 0;
+	err_vset(e, code, fmt, ap);
+	return -1;
+}
+
 int crm_err_at(struct crm_err *e, int code, const char *file, long line,
 	       const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
-	snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
-	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
-	e->line = line;
-	e->col = 0;
 	va_start(ap, fmt);
-	err_vset(e, code, fmt, ap);
+	crm_err_vat(e, code, file, line, field, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -320,6 +327,11 @@ void crm_strs_free(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+int crm_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 void crm_strv_release(struct crm_strv *sv)

@@ -56,6 +56,10 @@ int crm_err_field(struct crm_err *e, const char *field, int code,
 int crm_err_at(struct crm_err *e, int code, const char *file, long line,
 	       const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* crm_err_at with the message's arguments in ap (a loader's own "bad"). */
+int crm_err_vat(struct crm_err *e, int code, const char *file, long line,
+		const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 /* Put text (printf format) before e's message: "line 3: " + "bad sku".
  * Keeps the rest of e. Returns -1. */
 int crm_err_prefix(struct crm_err *e, const char *fmt, ...)
@@ -124,6 +128,9 @@ int crm_name_index(const char *const *names, int n, const char *s);
 const char *crm_name_of(const char *const *names, int n, int i);
 /* Free the n strings of v, then v. */
 void crm_strs_free(char **v, size_t n);
+/* strcmp of two elements that are strings (char *): qsort and bsearch of
+ * a string array. */
+int crm_str_cmp(const void *a, const void *b);
 /* Split s at sep into sv, trimming ASCII spaces; empty parts skipped. */
 void crm_strv_split(struct crm_strv *sv, const char *s, char sep);
 /* Index of s in sv, or -1. */

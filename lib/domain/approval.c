@@ -190,11 +190,6 @@ const char *crm_approvers_manager(const struct crm_approvers *a,
 	return i < 0 ? NULL : a->u[i].manager;
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 size_t crm_approvers_with_role(const struct crm_approvers *a, const char *role,
 			       struct crm_strv *out)
 {
@@ -205,7 +200,7 @@ size_t crm_approvers_with_role(const struct crm_approvers *a, const char *role,
 		if (crm_strv_find(&a->u[i].roles, role) >= 0)
 			crm_strv_push(&found, a->u[i].name);
 	if (found.n)
-		qsort(found.v, found.n, sizeof(*found.v), cmp_str);
+		qsort(found.v, found.n, sizeof(*found.v), crm_str_cmp);
 	for (size_t i = 0; i < found.n; i++)
 		crm_strv_push(out, found.v[i]);
 	n = found.n;

@@ -27,14 +27,12 @@ static int bad(struct crm_err *err, const char *path, const char *flow,
 static int bad(struct crm_err *err, const char *path, const char *flow,
 	       const char *field, const char *fmt, ...)
 {
-	char why[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	crm_err_vat(err, CRM_EX_CONFIG, path, 0, field, fmt, ap);
 	va_end(ap);
-	return crm_err_at(err, CRM_EX_CONFIG, path, 0, field, "flow '%s': %s",
-			  flow ? flow : "?", why);
+	return crm_err_prefix(err, "flow '%s': ", flow ? flow : "?");
 }
 
 static const char *str(json_t *o, const char *key)

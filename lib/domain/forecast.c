@@ -21,64 +21,57 @@ void crm_rates_release(struct crm_rates *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int crm_rates_parse(const char *text, const char *name, struct crm_rates *r,
-		    struct crm_err *err)
-{
-	static const char *const want =
-	    "expected an object with \"base\" and \"rates\" only";
-	json_t *root, *base, *rates, *v;
-	const char *k;
-	int rc = -1;
+#define RATES_WANT "expected an object with \"base\" and \"rates\" only"
 
-	memset(r, 0, sizeof(*r));
-	crm_err_clear(err);
-	if (crm_config_text(text, name, NULL, want, &root, err) < 0)
-		return -1;
-	/* later errors are about this file too */
-	snprintf(err->file, sizeof(err->file), "%s", name);
-	base = json_object_get(root, "base");
-	rates = json_object_get(root, "rates");
-	if (json_object_size(root) != 2 || !base || !rates) {
-		crm_err_set(err, CRM_EX_CONFIG, "%s", want);
-		goto out;
-	}
+/* crm_config_text_read: the rates file's root into r (arg). */
+static int parse_rates(const char *name, json_t *root, void *arg,
+		       struct crm_err *err)
+{
+	struct crm_rates *r = arg;
+	json_t *base = json_object_get(root, "base");
+	json_t *rates = json_object_get(root, "rates"), *v;
+	const char *k;
+
+	if (json_object_size(root) != 2 || !base || !rates)
+		return crm_err_set(err, CRM_EX_CONFIG, "%s", RATES_WANT);
 	if (!json_is_string(base) ||
-	    crm_money_exponent(json_string_value(base)) < 0) {
-		crm_err_set(err, CRM_EX_CONFIG,
-			    "base: expected a currency code like EUR");
-		goto out;
-	}
-	if (!json_is_object(rates)) {
-		crm_err_set(err, CRM_EX_CONFIG, "rates: expected an object");
-		goto out;
-	}
+	    crm_money_exponent(json_string_value(base)) < 0)
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "base: expected a currency code like EUR");
+	if (!json_is_object(rates))
+		return crm_err_set(err, CRM_EX_CONFIG,
+				   "rates: expected an object");
 	snprintf(r->base, sizeof(r->base), "%s", json_string_value(base));
 	r->v = crm_xcalloc(json_object_size(rates) + 1, sizeof(*r->v));
 	json_object_foreach(rates, k, v)
 	{
-		if (crm_money_exponent(k) < 0) {
-			crm_err_set(err, CRM_EX_CONFIG,
-				    "rates: '%s': expected a currency code "
-				    "like USD",
-				    k);
-			goto out;
-		}
-		if (!json_is_number(v) || json_number_value(v) <= 0) {
-			crm_err_set(err, CRM_EX_CONFIG,
-				    "rates: %s: expected a number above 0", k);
-			goto out;
-		}
+		if (crm_money_exponent(k) < 0)
+			return crm_err_set(err, CRM_EX_CONFIG,
+					   "rates: '%s': expected a currency "
+					   "code like USD",
+					   k);
+		if (!json_is_number(v) || json_number_value(v) <= 0)
+			return crm_err_set(err, CRM_EX_CONFIG,
+					   "rates: %s: expected a number "
+					   "above 0",
+					   k);
 		snprintf(r->v[r->n].cur, sizeof(r->v[r->n].cur), "%s", k);
 		r->v[r->n++].rate = (long double)json_number_value(v);
 	}
 	r->path = crm_xstrdup(name);
-	crm_err_clear(err);
-	rc = 0;
-out:
-	if (rc < 0)
+	return 0;
+}
+
+int crm_rates_parse(const char *text, const char *name, struct crm_rates *r,
+		    struct crm_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	if (crm_config_text_read(text, name, RATES_WANT, parse_rates, r, err) <
+	    0) {
 		crm_rates_release(r);
-	json_decref(root);
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 int crm_rates_load(const char *path, struct crm_rates *r, struct crm_err *err)

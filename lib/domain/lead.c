@@ -567,6 +567,8 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 			const struct crm_row *row, const char *command,
 			const char *reason, struct crm_err *err)
 {
+	/* the fields lead_history follows */
+	static const char *const told[] = {"status", "owner"};
 	char *bj, *aj, now[CRM_TIME_LEN];
 	int64_t id = crm_row_id(row);
 	int rc;
@@ -609,18 +611,15 @@ static int write_change(struct crm_db *db, const struct crm_row *old,
 			   id),
 		       "cannot update lead", err) < 0)
 		return -1;
-	if (!crm_str_same(crm_row_get(old, "status"),
-			  crm_row_get(row, "status")) &&
-	    crm_lead_history_add(db, id, "status", crm_row_get(old, "status"),
-				 crm_row_get(row, "status"), command, reason,
-				 err) < 0)
-		return -1;
-	if (!crm_str_same(crm_row_get(old, "owner"),
-			  crm_row_get(row, "owner")) &&
-	    crm_lead_history_add(db, id, "owner", crm_row_get(old, "owner"),
-				 crm_row_get(row, "owner"), command, reason,
-				 err) < 0)
-		return -1;
+	for (size_t i = 0; i < sizeof(told) / sizeof(told[0]); i++) {
+		const char *from = crm_row_get(old, told[i]);
+		const char *to = crm_row_get(row, told[i]);
+
+		if (!crm_str_same(from, to) &&
+		    crm_lead_history_add(db, id, told[i], from, to, command,
+					 reason, err) < 0)
+			return -1;
+	}
 	return hist.on && hist.an == HIST_BATCH ? hist_flush(db, err) : 0;
 }
 

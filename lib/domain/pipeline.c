@@ -210,56 +210,51 @@ static int parse_pipeline(json_t *o, size_t idx, struct crm_pipelines *p,
 	return 0;
 }
 
-int crm_pipelines_parse(const char *text, const char *name,
-			struct crm_pipelines *p, struct crm_err *err)
+/* crm_config_text_read: the pipelines file's root into p (arg). */
+static int parse_pipelines(const char *name, json_t *root, void *arg,
+			   struct crm_err *err)
 {
 	static const char *const keys[] = {"default", "pipelines", NULL};
+	struct crm_pipelines *p = arg;
 	struct where w = {{0}, {0}};
-	json_t *root, *pls, *def;
-	int rc = -1;
+	json_t *pls = json_object_get(root, "pipelines");
+	json_t *def = json_object_get(root, "default");
 
-	memset(p, 0, sizeof(*p));
-	crm_err_clear(err);
-	if (crm_config_text(text, name, NULL,
-			    "expected an object with \"pipelines\"", &root,
-			    err) < 0)
-		return -1;
-	/* later errors are about this file too */
-	snprintf(err->file, sizeof(err->file), "%s", name);
-	pls = json_object_get(root, "pipelines");
-	def = json_object_get(root, "default");
 	if (check_keys(root, keys, err, &w) < 0)
-		goto out;
-	if (!json_is_array(pls) || !json_array_size(pls)) {
-		bad(err, &w, "pipelines: expected a non-empty array");
-		goto out;
-	}
+		return -1;
+	if (!json_is_array(pls) || !json_array_size(pls))
+		return bad(err, &w, "pipelines: expected a non-empty array");
 	p->v = crm_xcalloc(json_array_size(pls), sizeof(*p->v));
 	for (size_t i = 0; i < json_array_size(pls); i++) {
 		p->n = i + 1;
 		if (parse_pipeline(json_array_get(pls, i), i, p, err) < 0)
-			goto out;
+			return -1;
 	}
 	if (def) {
 		const struct crm_pipeline *d =
 		    json_is_string(def)
 			? crm_pipeline_find(p, json_string_value(def))
 			: NULL;
-		if (!d) {
-			bad(err, &w,
-			    "default: expected the name of a pipeline");
-			goto out;
-		}
+		if (!d)
+			return bad(err, &w,
+				   "default: expected the name of a pipeline");
 		p->def = (size_t)(d - p->v);
 	}
 	p->path = crm_xstrdup(name);
-	crm_err_clear(err);
-	rc = 0;
-out:
-	if (rc < 0)
+	return 0;
+}
+
+int crm_pipelines_parse(const char *text, const char *name,
+			struct crm_pipelines *p, struct crm_err *err)
+{
+	memset(p, 0, sizeof(*p));
+	if (crm_config_text_read(text, name,
+				 "expected an object with \"pipelines\"",
+				 parse_pipelines, p, err) < 0) {
 		crm_pipelines_release(p);
-	json_decref(root);
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 int crm_pipelines_load(const char *path, struct crm_pipelines *p,

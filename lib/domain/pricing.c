@@ -218,13 +218,11 @@ static int bad(struct loader *l, const char *fmt, ...)
 static int bad(struct loader *l, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[512];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	crm_err_vat(l->err, CRM_EX_CONFIG, l->path, 0, l->where, fmt, ap);
 	va_end(ap);
-	return crm_err_at(l->err, CRM_EX_CONFIG, l->path, 0, l->where, "%s",
-			  msg);
+	return -1;
 }
 
 /* A money value (a string or an integer) in l->currency. */
@@ -664,51 +662,51 @@ static int items_of(struct loader *l, json_t *root, const char *key,
 	return 0;
 }
 
-int crm_pricing_load(const char *path, struct crm_pricing *p,
-		     struct crm_err *err)
+/* crm_config_read: the pricing file's root into p (arg). */
+static int parse_pricing(const char *path, json_t *root, void *arg,
+			 struct crm_err *err)
 {
 	static const char *const keys[] = {"books", "promotions", NULL};
+	struct crm_pricing *p = arg;
 	struct loader l = {.path = path, .err = err};
-	json_t *root, *arr, *v;
+	json_t *arr, *v;
 	size_t i;
-	int rc = -1;
 
-	memset(p, 0, sizeof(*p));
-	p->path = crm_xstrdup(path);
-	if (crm_config_load(path, "pricing ", NULL,
-			    "a pricing file is a JSON "
-			    "object",
-			    &root, err) < 0)
-		return -1;
 	if (check_keys(&l, root, keys) < 0 ||
 	    items_of(&l, root, "books", "an array of price books", &arr,
 		     &p->books, sizeof(*p->books)) < 0)
-		goto out;
+		return -1;
 	json_array_foreach(arr, i, v)
 	{
 		if (load_book(&l, v, &p->books[p->nbooks++]) < 0)
-			goto out;
+			return -1;
 	}
 	if (items_of(&l, root, "promotions", NULL, &arr, &p->promos,
 		     sizeof(*p->promos)) < 0)
-		goto out;
+		return -1;
 	json_array_foreach(arr, i, v)
 	{
 		if (load_promo(&l, v, &p->promos[p->npromos++]) < 0)
-			goto out;
+			return -1;
 		for (size_t k = 0; k + 1 < p->npromos; k++)
-			if (!strcmp(p->promos[k].name, p->promos[i].name)) {
-				bad(&l, "a second promotion named '%s'",
-				    p->promos[i].name);
-				goto out;
-			}
+			if (!strcmp(p->promos[k].name, p->promos[i].name))
+				return bad(&l, "a second promotion named '%s'",
+					   p->promos[i].name);
 	}
-	rc = 0;
-out:
-	json_decref(root);
-	if (rc < 0)
+	return 0;
+}
+
+int crm_pricing_load(const char *path, struct crm_pricing *p,
+		     struct crm_err *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->path = crm_xstrdup(path);
+	if (crm_config_read(path, "pricing ", "a pricing file is a JSON object",
+			    parse_pricing, p, err) < 0) {
 		crm_pricing_release(p);
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 void crm_pricing_release(struct crm_pricing *p)

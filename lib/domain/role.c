@@ -116,19 +116,11 @@ const struct crm_entity crm_role_entity = {
 
 /* -- the roles file ------------------------------------------------------ */
 
-/* n strings of v, and v */
-static void free_list(char **v, size_t n)
-{
-	for (size_t i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void crm_roles_release(struct crm_roles *r)
 {
-	free_list(r->names, r->n);
-	free_list(r->labels, r->n);
-	free_list(r->required, r->nrequired);
+	crm_strs_free(r->names, r->n);
+	crm_strs_free(r->labels, r->n);
+	crm_strs_free(r->required, r->nrequired);
 	free(r->key);
 	free(r->after_stage);
 	free(r->path);

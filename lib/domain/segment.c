@@ -193,11 +193,6 @@ int crm_segment_load(const char *dir, const char *name, struct crm_segment *s,
 	return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* scandir: a segment file (NAME.json, not hidden) */
 static int json_file(const struct dirent *de)
 {
@@ -224,7 +219,7 @@ int crm_segment_names(const char *dir, struct crm_strv *names,
 	}
 	free(v);
 	if (names->n)
-		qsort(names->v, names->n, sizeof(*names->v), cmp_str);
+		qsort(names->v, names->n, sizeof(*names->v), crm_str_cmp);
 	return 0;
 }
 

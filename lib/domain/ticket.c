@@ -1996,9 +1996,15 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 	 * made the held UPDATEs' join (json_populate_recordset, 100 rows to
 	 * it) a hash join over a scan of all tickets (20,000: a statement
 	 * of 128 rows, each a primary key probe). For this transaction
-	 * only, as lead assign does. */
+	 * only, as lead assign does. Nor parallel workers: the activities
+	 * the run inserts have no statistics yet, so the planner guessed
+	 * ~80 a ticket for a chunk's replies (none) and started two workers
+	 * for each chunk (20-120 ms a chunk at 1M tickets, a third of the
+	 * run). */
 	if (hist.on &&
-	    crm_db_exec(db, "SET LOCAL enable_seqscan = off", err) < 0)
+	    (crm_db_exec(db, "SET LOCAL enable_seqscan = off", err) < 0 ||
+	     crm_db_exec(db, "SET LOCAL max_parallel_workers_per_gather = 0",
+			 err) < 0))
 		goto out;
 	while (i < sc->n) {
 		size_t n = 0, end = i;

@@ -189,81 +189,74 @@ static int load_rule(struct crm_tiers *t, size_t i, json_t *j,
 	return 0;
 }
 
-int crm_tiers_load(const char *path, struct crm_tiers *t, struct crm_err *err)
+/* crm_config_read: the tiers file's root into t (arg). */
+static int parse_tiers(const char *path, json_t *root, void *arg,
+		       struct crm_err *err)
 {
 	static const char *const keys[] = {"currency", "window_days", "tiers",
 					   "rules", NULL};
-	json_t *root = NULL, *v;
+	struct crm_tiers *t = arg;
+	json_t *v;
 	const char *k;
 	size_t i;
 
-	memset(t, 0, sizeof(*t));
-	t->window_days = 365;
-	if (crm_config_load(path, "tiers ", NULL, "a JSON object", &root, err) <
-	    0)
-		return -1;
-	t->path = crm_xstrdup(path);
-	if ((k = crm_json_unknown_key(root, keys))) {
-		bad(err, path, k, "unknown key");
-		goto fail;
-	}
+	if ((k = crm_json_unknown_key(root, keys)))
+		return bad(err, path, k, "unknown key");
 	v = json_object_get(root, "currency");
 	if (v && (!json_is_string(v) ||
-		  crm_money_exponent(json_string_value(v)) < 0)) {
-		bad(err, path, "currency", "expected a currency code (EUR)");
-		goto fail;
-	}
+		  crm_money_exponent(json_string_value(v)) < 0))
+		return bad(err, path, "currency",
+			   "expected a currency code (EUR)");
 	if (v)
 		snprintf(t->currency, sizeof(t->currency), "%s",
 			 json_string_value(v));
 	v = json_object_get(root, "window_days");
 	if (v && (!json_is_integer(v) || json_integer_value(v) < 1 ||
-		  json_integer_value(v) > 36500)) {
-		bad(err, path, "window_days",
-		    "expected a whole number of days, 1 to 36500");
-		goto fail;
-	}
+		  json_integer_value(v) > 36500))
+		return bad(err, path, "window_days",
+			   "expected a whole number of days, 1 to 36500");
 	if (v)
 		t->window_days = (long)json_integer_value(v);
 	v = json_object_get(root, "tiers");
-	if (!json_is_array(v) || !json_array_size(v)) {
-		bad(err, path, "tiers", "expected an array of tier names");
-		goto fail;
-	}
+	if (!json_is_array(v) || !json_array_size(v))
+		return bad(err, path, "tiers",
+			   "expected an array of tier names");
 	json_array_foreach(json_object_get(root, "tiers"), i, v)
 	{
 		const char *s = json_string_value(v);
 
-		if (!s || !*s || strlen(s) > 32 || strchr(s, ',')) {
-			bad(err, path, "tiers",
-			    "each tier is a name of 1 to 32 characters, no "
-			    "comma");
-			goto fail;
-		}
-		if (crm_strv_find(&t->tiers, s) >= 0) {
-			bad(err, path, "tiers", "a tier is named twice");
-			goto fail;
-		}
+		if (!s || !*s || strlen(s) > 32 || strchr(s, ','))
+			return bad(err, path, "tiers",
+				   "each tier is a name of 1 to 32 "
+				   "characters, no comma");
+		if (crm_strv_find(&t->tiers, s) >= 0)
+			return bad(err, path, "tiers", "a tier is named twice");
 		crm_strv_push(&t->tiers, s);
 	}
 	v = json_object_get(root, "rules");
-	if (!json_is_array(v) || !json_array_size(v)) {
-		bad(err, path, "rules", "expected an array of rules");
-		goto fail;
-	}
+	if (!json_is_array(v) || !json_array_size(v))
+		return bad(err, path, "rules", "expected an array of rules");
 	t->rules = crm_xcalloc(json_array_size(v), sizeof(*t->rules));
 	json_array_foreach(json_object_get(root, "rules"), i, v)
 	{
 		t->nrules = i + 1;
 		if (load_rule(t, i, v, err) < 0)
-			goto fail;
+			return -1;
 	}
-	json_decref(root);
 	return 0;
-fail:
-	json_decref(root);
-	crm_tiers_release(t);
-	return -1;
+}
+
+int crm_tiers_load(const char *path, struct crm_tiers *t, struct crm_err *err)
+{
+	memset(t, 0, sizeof(*t));
+	t->window_days = 365;
+	t->path = crm_xstrdup(path);
+	if (crm_config_read(path, "tiers ", "a JSON object", parse_tiers, t,
+			    err) < 0) {
+		crm_tiers_release(t);
+		return -1;
+	}
+	return 0;
 }
 
 /* -- the figures ---------------------------------------------------------- */

@@ -115,11 +115,6 @@ static void enum_fold(const char *in, struct crm_buf *out)
 	}
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Tags: split at commas, trimmed, NFC, unique, sorted, joined by ",". */
 static int parse_tags(const char *in, struct crm_buf *out, struct crm_err *err)
 {
@@ -139,7 +134,7 @@ static int parse_tags(const char *in, struct crm_buf *out, struct crm_err *err)
 		sv.v[i] = crm_buf_detach(&t);
 	}
 	if (sv.n)
-		qsort(sv.v, sv.n, sizeof(*sv.v), cmp_str);
+		qsort(sv.v, sv.n, sizeof(*sv.v), crm_str_cmp);
 	crm_buf_reset(out);
 	for (size_t i = 0; i < sv.n; i++) {
 		if (i && strcmp(sv.v[i], sv.v[i - 1]) == 0)
@@ -332,7 +327,7 @@ static void custom_by_name(json_t *dst, json_t *src)
 	json_t *v;
 
 	json_object_foreach(src, key, v) k[i++] = key;
-	qsort(k, n, sizeof(*k), cmp_str);
+	qsort(k, n, sizeof(*k), crm_str_cmp);
 	for (i = 0; i < n; i++)
 		json_object_set(dst, k[i], json_object_get(src, k[i]));
 	free(k);

@@ -125,6 +125,7 @@ struct crm_importer {
 	const char *input;	 /* the input's name, for o->check */
 	int64_t rows_at_start;	 /* table size when the importer began */
 	bool bloom_tried;
+	bool bloom_grown;  /* as big as it may be: not made again when full */
 	bool identities;   /* merges left secondary identities to look up */
 	bool via_identity; /* the last lookup found one */
 	/* PostgreSQL bulk import: new rows take their ids from a block of
@@ -197,6 +198,11 @@ enum { DEFER_AFTER = 4096 };
  * import stays under 64 MiB whatever the table's size; past it the
  * filter only answers "maybe" more often (a probe more, same result). */
 #define BLOOM_MAX_ITEMS 3000000u
+/* On PostgreSQL a false positive costs a round trip and ends the COPY of
+ * the rows before it (SQLite's costs a B-tree search): there a filter may
+ * take 8 MiB a key. 5M activities against one 2 MiB filter probed the
+ * server about 536,000 times for nothing. */
+#define BLOOM_MAX_ITEMS_PG 6000000u
 /* ids a bulk import reserves at a time: the first block, doubled for each
  * next one up to ID_BLOCK_MAX (each block is a wait for the server; the
  * ids not given go back at the end) */
@@ -1539,16 +1545,38 @@ static const char *key_value(const struct crm_importer *im, size_t k,
 	return row->v[im->matchkey[f] >= 0 ? im->matchkey[f] : f];
 }
 
+/* Items a filter is first sized for beyond the table and twice the rows
+ * applied: a million (2 MiB), so that an import of that size never makes
+ * its filters again. CRM_TEST_BLOOM_ITEMS sets it lower, for the tests of
+ * a filter made again. */
+static uint64_t bloom_min_items(void)
+{
+	const char *env = getenv("CRM_TEST_BLOOM_ITEMS");
+	int64_t n;
+
+	return env && crm_parse_int(env, &n) == 0 && n > 0 ? (uint64_t)n
+							   : 1u << 20;
+}
+
 /* Fill one filter per key (not id: a primary key probe is cheap) from the
- * table, once a load is big enough for that to pay off. */
+ * table, once a load is big enough for that to pay off; and again, bigger,
+ * when the load has filled it (the rows written so far are in the table:
+ * the caller flushed them). */
 static int bloom_build(struct crm_importer *im, struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
+	uint64_t most = im->bulk ? BLOOM_MAX_ITEMS_PG : BLOOM_MAX_ITEMS;
+	uint64_t items =
+	    (uint64_t)im->rows_at_start + 2 * im->applied + bloom_min_items();
 
-	if (im->applied * 4 < (uint64_t)im->rows_at_start)
+	if (!im->bloom && im->applied * 4 < (uint64_t)im->rows_at_start)
 		return 0; /* a small load into a big table: probing is cheaper
 			   */
+	if (items > most)
+		items = most;
 	im->bloom_tried = true;
+	im->bloom_grown = crm_bloom_bits(items) >= crm_bloom_bits(most);
+	bloom_free(im);
 	im->bloom = crm_xcalloc(im->keys.n, sizeof(*im->bloom));
 	for (size_t k = 0; k < im->keys.n; k++) {
 		long f = im->keyfield[k];
@@ -1558,17 +1586,13 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 
 		if (f == 0)
 			continue; /* id: the primary key, probed directly */
-		uint64_t items =
-		    (uint64_t)im->rows_at_start + 2 * im->applied + (1u << 20);
-
-		crm_bloom_init(&im->bloom[k], items < BLOOM_MAX_ITEMS
-						  ? items
-						  : BLOOM_MAX_ITEMS);
+		crm_bloom_init(&im->bloom[k], items);
 		crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
 			     im->matchkey[f] >= 0 ? "_key" : "", e->table);
 		st = crm_entity_stmt(im->db, &sql, err);
 		if (!st)
 			return -1;
+		crm_stmt_bulk(st);
 		while ((rc = crm_stmt_step(st, err)) > 0) {
 			const char *p = crm_stmt_text(st, 0);
 			if (p)
@@ -1619,6 +1643,15 @@ static void bloom_note(struct crm_importer *im, const struct crm_row *row)
 	}
 }
 
+/* Whether a filter holds more keys than it has room for, and may grow. */
+static bool bloom_full(const struct crm_importer *im)
+{
+	for (size_t k = 0; im->bloom && !im->bloom_grown && k < im->keys.n; k++)
+		if (crm_bloom_full(&im->bloom[k]))
+			return true;
+	return false;
+}
+
 /* The records whose key k (-1: external_id, not a key) is v: how many
  * (at most 2) in *n, the first in im->old. Returns 0 or -1. */
 static int probe(struct crm_importer *im, long k, const char *v, int *n,
@@ -1656,6 +1689,9 @@ static int lookup(struct crm_importer *im, struct crm_err *err)
 
 	if (!im->bloom_tried &&
 	    (im->applied >= BLOOM_AFTER || (im->copy_ok && !im->applied)) &&
+	    (held_flush(im, err) < 0 || bloom_build(im, err) < 0))
+		return -1;
+	if (bloom_full(im) &&
 	    (held_flush(im, err) < 0 || bloom_build(im, err) < 0))
 		return -1;
 	for (size_t k = 0; k < im->keys.n; k++) {
@@ -3099,11 +3135,6 @@ slow:
 	return out;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* crm_row_diff for a change of fields only (custom equal), written
  * directly: the changed fields by name, as jansson's JSON_SORT_KEYS
  * orders them. NULL when jansson has to write it (custom changed, a
@@ -3122,7 +3153,7 @@ static char *diff_fields(const struct crm_row *old, const struct crm_row *row)
 		if (!diff_skip(&row->e->fields[i]) &&
 		    !crm_str_same(old->v[i], row->v[i]))
 			names[n++] = row->e->fields[i].name;
-	qsort(names, n, sizeof(*names), name_cmp);
+	qsort(names, n, sizeof(*names), crm_str_cmp);
 	for (size_t k = 0; k < n; k++)
 		vals[k] = row->v[crm_entity_field(row->e, names[k])];
 	crm_buf_addc(&b, '{');

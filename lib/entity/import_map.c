@@ -122,11 +122,6 @@ static int parse_target(const struct crm_entity *e, const char *s, long *t,
 
 /* -- profiles ----------------------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static const char *const profile_entities[] = {
     "contact", "company", "lead", "deal", "ticket", "activity", NULL};
 
@@ -159,9 +154,8 @@ static int profile_bad(struct crm_profile *p, const char *path,
 {
 	va_list ap;
 
-	crm_err_at(err, CRM_EX_CONFIG, path, 0, NULL, "%s", "");
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	crm_err_vat(err, CRM_EX_CONFIG, path, 0, NULL, fmt, ap);
 	va_end(ap);
 	crm_profile_release(p);
 	return -1;
@@ -267,7 +261,7 @@ static int no_profile(const char *name, const char *path, struct crm_err *err)
 	if (d)
 		closedir(d);
 	if (have.n)
-		qsort(have.v, have.n, sizeof(*have.v), cmp_str);
+		qsort(have.v, have.n, sizeof(*have.v), crm_str_cmp);
 	for (size_t i = 0; i < have.n; i++)
 		crm_buf_addf(&b, "%s%s", i ? ", " : "", have.v[i]);
 	if (d)

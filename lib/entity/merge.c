@@ -38,11 +38,6 @@ static int push_referrer(const struct crm_entity *r, size_t field, void *arg)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* What refers to e's records, as "table\tcolumn": the foreign keys
  * (crm_db_references), the fields of every entity that refer to e (plain
  * integers in the schema, such as activities.lead_id) and e's history
@@ -59,7 +54,7 @@ static int references(struct crm_db *db, const struct crm_entity *e,
 		    crm_strv_find(refs, history_refs[i].ref) < 0)
 			crm_strv_push(refs, history_refs[i].ref);
 	if (refs->n > 1)
-		qsort(refs->v, refs->n, sizeof(*refs->v), cmp_str);
+		qsort(refs->v, refs->n, sizeof(*refs->v), crm_str_cmp);
 	return 0;
 }
 

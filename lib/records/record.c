@@ -533,9 +533,8 @@ int crm_rio_fail(struct crm_reader *r, struct crm_err *err, long line, long col,
 {
 	va_list ap;
 
-	crm_err_at(err, CRM_EX_DATAERR, r->name, line, field, "%s", "");
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	crm_err_vat(err, CRM_EX_DATAERR, r->name, line, field, fmt, ap);
 	va_end(ap);
 	err->col = col;
 	r->failed = *err;

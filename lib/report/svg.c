@@ -554,11 +554,6 @@ void crm_svg_table(struct crm_buf *out, const struct crm_report *r,
 	crm_buf_adds(out, "</tbody>\n</table>\n");
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The label of row i from its label columns but skip (joined by " / "). */
 static void row_label(struct crm_buf *out, const struct crm_report *r, size_t i,
 		      const char *skip1, const char *skip2)
@@ -630,7 +625,7 @@ static void report_part(struct crm_buf *out, const struct crm_report *r,
 			if (crm_strv_find(&groups, crm_buf_str(&g)) < 0)
 				crm_strv_push(&groups, crm_buf_str(&g));
 		}
-		qsort(periods.v, periods.n, sizeof(*periods.v), cmp_str);
+		qsort(periods.v, periods.n, sizeof(*periods.v), crm_str_cmp);
 		v = crm_xcalloc(groups.n * periods.n + 1, sizeof(*v));
 		for (size_t k = 0; k < groups.n * periods.n; k++)
 			v[k] = NAN;

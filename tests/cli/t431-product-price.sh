@@ -98,4 +98,7 @@ err_has "books.x.entries.A"
 printf '{"books": [], "promotions": [{"name": "p", "percent": 5, "where": "family"}]}' >"$T/bad2.json"
 expect_code 78 crm-product price SEAT --pricing "$T/bad2.json"
 err_has "no operator"
+printf '{"books": [], "promotions": [{"name": "p", "percent": 5}, {"name": "p", "percent": 6}]}' >"$T/bad3.json"
+expect_code 78 crm-product price SEAT --pricing "$T/bad3.json"
+err_has "bad3.json: promotions.p: a second promotion named 'p'"
 done_testing

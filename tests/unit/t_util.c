@@ -89,7 +89,20 @@ int main(void)
 	CHECK_INT(missing, 0, "bloom: every key added is maybe there");
 	CHECK(fp < 2000, "bloom: under 2% false positives");
 	printf("# false positives: %d of 100000\n", fp);
+	/* its room: ten bits a key of the power of two it was given */
+	CHECK(crm_bloom_bits(100000) == 1u << 20,
+	      "bloom: 2^20 bits for 100,000");
+	CHECK(!crm_bloom_full(&b),
+	      "bloom: not full at the keys it was sized for");
+	for (int i = 100000; i < 104857; i++) {
+		snprintf(key, sizeof(key), "user.%d@example.com", i);
+		crm_bloom_add(&b, key, strlen(key));
+	}
+	CHECK(!crm_bloom_full(&b), "bloom: not full at 104,857 keys");
+	crm_bloom_add(&b, "one more", 8);
+	CHECK(crm_bloom_full(&b), "bloom: full at 104,858 keys");
 	crm_bloom_release(&b);
+	CHECK(!crm_bloom_full(&b), "bloom: a released filter is not full");
 
 	/* crm_strs_free: the strings and the array (a leak shows under
 	 * SAN=1), and nothing for none */
