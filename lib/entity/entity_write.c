@@ -65,6 +65,26 @@ enum { CHANGED_MAX = 32 };
  * smaller rest goes in statements of 64, 32, ... 1 rows, so that every
  * statement an import runs stays prepared (INS_SIZES of them) */
 enum { INS_BATCH = 128, INS_SIZES = 8 };
+/* batches of held writes kept for batch_blame at most (see struct batch) */
+enum { BATCH_KEEP = 8 };
+
+/* PostgreSQL bulk import with a check: a batch of held new rows, sent
+ * inside SAVEPOINT crm_batch, which the store
+ * pipelines (a wait a batch was a fifth of a lead import's round trips),
+ * its writes tagged -seq (crm_store_tag). One that fails is reported
+ * by a later wait with that tag; batch_blame then rolls back to the
+ * batch's savepoint (the later ones' statements never ran) and writes
+ * its rows again one by one, waited, to name the refused one's line
+ * and reason. Kept until a wait shows it succeeded (crm_store_settled). */
+struct batch {
+	int64_t tag;	      /* -seq; 0: unused */
+	uint64_t sent;	      /* crm_store_settled when it was sent */
+	struct crm_row *rows; /* INS_BATCH slots ... */
+	int64_t *line;	      /* ... and their input lines */
+	bool *fresh;	      /* ... whether each is as written (no update) */
+	int64_t *id;	      /* ... and their ids, ascending */
+	size_t n;
+};
 
 struct crm_importer {
 	struct crm_db *db;
@@ -117,6 +137,7 @@ struct crm_importer {
 	struct crm_stmt *ins_id; /* block_insert's */
 	struct crm_copy *copy;
 	int64_t next_id, end_id; /* the block's next id and its end */
+	int64_t block;		 /* its size */
 	/* block_insert's new rows, held and written INS_BATCH to a
 	 * multi-row INSERT (ins_flush): each single-row INSERT was the
 	 * server's bind and execute, half of an import's statement time */
@@ -152,6 +173,14 @@ struct crm_importer {
 		json_t *vals;
 	} * later;
 	size_t nlater, caplater;
+	struct batch kept[BATCH_KEEP]; /* held_flush's, for batch_blame */
+	/* o->check_alone: a repeat's target the import wrote (a kept
+	 * batch's row, an update kept in pre) is taken as written when it
+	 * reads back the same (as_read; no column withheld from the role:
+	 * readable), not read again: 290 reads of 100,000 leads */
+	bool readable;
+	size_t nextkept;
+	int64_t nbatch;
 	struct { /* their statements, one for each set of fields */
 		uint64_t set;
 		struct crm_stmt *st;
@@ -174,7 +203,10 @@ enum { DEFER_AFTER = 4096 };
  * take 8 MiB a key. 5M activities against one 2 MiB filter probed the
  * server about 536,000 times for nothing. */
 #define BLOOM_MAX_ITEMS_PG 6000000u
-enum { ID_BLOCK = 1024 }; /* ids a bulk import reserves at a time */
+/* ids a bulk import reserves at a time: the first block, doubled for each
+ * next one up to ID_BLOCK_MAX (each block is a wait for the server; the
+ * ids not given go back at the end) */
+enum { ID_BLOCK = 1024, ID_BLOCK_MAX = 65536 };
 
 /* Bind value v of field f to parameter k, in its storage type. Text is
  * borrowed, not copied (a copy and its free were a tenth of a contact
@@ -343,23 +375,26 @@ static int bump_sequence(struct crm_db *db, const struct crm_row *row,
 }
 
 /* PostgreSQL bulk import: the next id of the reserved block into the
- * row's id (a new block when it is used up: one statement per ID_BLOCK
- * rows; ids are given in order, as the sequence would). 0, or -1. */
+ * row's id (a new block when it is used up: one statement a block;
+ * ids are given in order, as the sequence would). 0, or -1. */
 static int block_id(struct crm_importer *im, struct crm_row *row,
 		    struct crm_err *err)
 {
 	char id[CRM_INT_LEN];
 
 	if (!im->end_id || im->next_id > im->end_id) {
+		im->block = !im->block		       ? ID_BLOCK
+			    : im->block < ID_BLOCK_MAX ? 2 * im->block
+						       : ID_BLOCK_MAX;
 		if (crm_dbq_step(
 			im->db, err, &im->end_id,
 			"SELECT setval(CAST(pg_get_serial_sequence(?1, "
 			"'id') AS regclass), nextval(CAST("
 			"pg_get_serial_sequence(?1, 'id') AS regclass)) "
 			"+ ?2 - 1)",
-			"si", im->e->table, (int64_t)ID_BLOCK) <= 0)
+			"si", im->e->table, im->block) <= 0)
 			return crm_err_what(err, "cannot insert");
-		im->next_id = im->end_id - ID_BLOCK + 1;
+		im->next_id = im->end_id - im->block + 1;
 	}
 	row->v[0] = crm_xstrdup(crm_fmt_int(id, im->next_id++));
 	return 0;
@@ -407,32 +442,69 @@ static void held_clear(struct crm_importer *im)
 	im->nheld = 0;
 }
 
-/* A held batch failed: which row? The rows again one by one from the
- * savepoint before the batch, each waited for (inside a savepoint), so
- * that the import fails with the bad row's line and reason as it did
- * when each row was its own INSERT. -1 always. */
-static int held_blame(struct crm_importer *im, struct crm_err *err)
+/* A kept batch done with: its rows' values freed. */
+static void batch_clear(struct batch *b)
+{
+	for (size_t i = 0; b->rows && i < b->n; i++)
+		crm_row_reset(&b->rows[i]);
+	b->n = 0;
+	b->tag = 0;
+}
+
+/* The next batch: the oldest kept one's place, once a wait has shown
+ * that it succeeded (one wait more when none has since: a failure is
+ * then reported with its tag, and it is still there to blame); inside
+ * SAVEPOINT crm_batch, its writes tagged. NULL on error. */
+static struct batch *batch_open(struct crm_importer *im, struct crm_err *err)
+{
+	struct batch *b = &im->kept[im->nextkept];
+
+	if (b->tag && crm_store_settled(im->db->store) <= b->sent &&
+	    crm_db_exec(im->db, "SELECT 1", err) < 0)
+		return NULL;
+	batch_clear(b);
+	if (crm_db_exec(im->db, "SAVEPOINT crm_batch", err) < 0)
+		return NULL;
+	im->nextkept = (im->nextkept + 1) % BATCH_KEEP;
+	b->tag = -++im->nbatch;
+	b->sent = crm_store_settled(im->db->store);
+	crm_store_tag(im->db->store, b->tag);
+	return b;
+}
+
+/* The batch's end: released (rc 0), the record's tag again. */
+static int batch_close(struct crm_importer *im, int rc, struct crm_err *err)
+{
+	if (rc == 0)
+		rc = crm_db_exec(im->db, "RELEASE crm_batch", err);
+	crm_store_tag(im->db->store, im->line);
+	return rc;
+}
+
+/* Batch b failed: which row? From its savepoint, the rows again one by
+ * one, each waited for (inside a savepoint the store counts), so that the
+ * import fails with the bad row's line and reason as it did when each
+ * was an INSERT of its own. -1 always. */
+static int batch_blame(struct crm_importer *im, const struct batch *b,
+		       struct crm_err *err)
 {
 	struct crm_err first = *err, e;
 	char what[80];
 
-	/* a write before the batch failed (the batch's wait read its
-	 * error): the store names that one's line */
-	if (crm_store_failed_tag(im->db->store) > 0)
-		return -1;
 	if (!im->ins_id &&
 	    !(im->ins_id = prepare_insert(im->db, im->e, false, false, &e)))
 		return -1;
-	if (crm_db_exec(im->db, "ROLLBACK TO crm_ins", &e) < 0)
-		return -1;
 	snprintf(what, sizeof(what), "cannot insert into %s", im->e->table);
-	for (size_t i = 0; i < im->nheld; i++) {
+	if (crm_db_exec(im->db, "ROLLBACK TO crm_batch", &e) < 0 ||
+	    crm_db_exec(im->db, "SAVEPOINT crm_blame", &e) < 0)
+		return -1;
+	for (size_t i = 0; i < b->n; i++) {
 		crm_stmt_reset(im->ins_id);
-		bind_row(im->ins_id, &im->held[i]);
+		bind_row(im->ins_id, &b->rows[i]);
 		if (crm_stmt_step(im->ins_id, err) < 0) {
 			crm_stmt_reset(im->ins_id);
 			crm_err_what(err, what);
-			err->line = im->held_line[i];
+			err->line = b->line[i];
 			if (!err->file[0])
 				snprintf(err->file, sizeof(err->file), "%s",
 					 im->input ? im->input : "-");
@@ -440,29 +512,106 @@ static int held_blame(struct crm_importer *im, struct crm_err *err)
 		}
 		crm_stmt_reset(im->ins_id);
 	}
-	*err = first; /* (not found again: the batch's own error) */
+	/* (not found again: the batch's own error, at its first row) */
+	*err = first;
+	if (!err->line && b->n)
+		err->line = b->line[0];
 	return -1;
 }
 
+/* A write failed, at a wait (own: in batch own's statements): when the
+ * store names a batch of the importer's (or the failure was own's), that
+ * batch blamed; a write the store names the line of needs none. -1. */
+static int batch_failed(struct crm_importer *im, const struct batch *own,
+			struct crm_err *err)
+{
+	int64_t tag = crm_store_failed_tag(im->db->store);
+
+	if (!tag && own)
+		return batch_blame(im, own, err);
+	for (size_t i = 0; tag < 0 && i < BATCH_KEEP; i++)
+		if (im->kept[i].tag == tag)
+			return batch_blame(im, &im->kept[i], err);
+	return -1;
+}
+
+/* Whether row reads back from the table as it is (crm_entity_get would
+ * give the same values): the role reads every column, no custom field
+ * (JSON text), no real number (read back in 15 digits), integers in
+ * their own digits; only for o->check_alone (the import alone writes). */
+static bool as_read(const struct crm_importer *im, const struct crm_row *row)
+{
+	char buf[CRM_INT_LEN];
+
+	if (!im->readable || json_object_size(row->custom))
+		return false;
+	for (size_t i = 0; i < row->e->nfields; i++) {
+		const char *v = row->v[i];
+
+		if (!v)
+			continue;
+		switch (row->e->fields[i].type) {
+		case CRM_T_REAL:
+		case CRM_T_PERCENT:
+			return false;
+		case CRM_T_INT:
+		case CRM_T_REF:
+		case CRM_T_MONEY:
+		case CRM_T_BOOL:
+			if (strcmp(v, crm_fmt_int(buf, strtoll(v, NULL, 10))))
+				return false;
+			break;
+		default:
+			break;
+		}
+	}
+	return true;
+}
+
 /* Write the held new rows: INS_BATCH to a statement, the rest in
- * statements of the powers of 2 it is made of. Inside a savepoint (its
- * writes waited for): when a row fails, held_blame finds it. */
+ * statements of the powers of 2 it is made of, as a batch (struct
+ * batch: not waited for). The rows go to the batch, its place's rows
+ * (written) become the ones held next. */
 static int held_flush(struct crm_importer *im, struct crm_err *err)
 {
+	struct batch *b;
 	size_t done = 0;
 	int rc = 0;
 
 	if (!im->nheld)
 		return 0;
-	if (crm_db_exec(im->db, "SAVEPOINT crm_ins", err) < 0) {
+	if (!(b = batch_open(im, err))) {
 		held_clear(im);
 		return -1;
 	}
-	while (rc == 0 && done < im->nheld) {
+	if (!b->rows) {
+		b->rows = crm_xcalloc(INS_BATCH, sizeof(*b->rows));
+		b->line = crm_xcalloc(INS_BATCH, sizeof(*b->line));
+		b->fresh = crm_xcalloc(INS_BATCH, sizeof(*b->fresh));
+		b->id = crm_xcalloc(INS_BATCH, sizeof(*b->id));
+		for (size_t i = 0; i < INS_BATCH; i++)
+			crm_row_init(&b->rows[i], im->e);
+	}
+	{
+		struct crm_row *rows = b->rows;
+		int64_t *line = b->line;
+
+		b->rows = im->held;
+		b->line = im->held_line;
+		b->n = im->nheld;
+		im->held = rows;
+		im->held_line = line;
+		im->nheld = 0;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		b->fresh[i] = true;
+		b->id[i] = crm_row_id(&b->rows[i]);
+	}
+	while (rc == 0 && done < b->n) {
 		size_t n = INS_BATCH;
 		struct crm_stmt *st;
 
-		while (n > im->nheld - done)
+		while (n > b->n - done)
 			n /= 2;
 		if (!(st = rows_stmt(im, n, err))) {
 			rc = -1;
@@ -470,17 +619,13 @@ static int held_flush(struct crm_importer *im, struct crm_err *err)
 		}
 		for (size_t i = 0; i < n; i++)
 			bind_row_at(st, (int)(i * (im->e->nfields + 1)) + 1,
-				    &im->held[done + i]);
+				    &b->rows[done + i]);
 		if (crm_stmt_step(st, err) < 0)
-			rc = held_blame(im, err);
+			rc = batch_failed(im, b, err);
 		crm_stmt_reset(st);
 		done += n;
 	}
-	if (rc == 0)
-		rc = crm_db_exec(im->db, "RELEASE crm_ins", err);
-	held_clear(im);
-	crm_store_tag(im->db->store, im->line);
-	return rc;
+	return batch_close(im, rc, err);
 }
 
 int crm_importer_settle(struct crm_importer *im, struct crm_err *err)
@@ -541,23 +686,84 @@ int crm_importer_prefetch(struct crm_importer *im, const int64_t *ids, size_t n,
 	return rc < 0 ? -1 : 0;
 }
 
-/* Record id as stored, into im->old: read ahead, else asked. */
-static int target_get(struct crm_importer *im, int64_t id, struct crm_err *err)
+/* Row id's place in kept batch b (block ids, given in order), or -1. */
+static long batch_find(const struct batch *b, int64_t id)
 {
-	for (size_t i = 0; i < im->pre.n; i++)
-		if (im->pre.id[i] == id) {
-			crm_row_copy(&im->old, &im->pre.row[i]);
-			return 1;
-		}
-	return crm_entity_get(im->db, im->e, id, &im->old, err);
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->n && b->id[lo] == id ? (long)lo : -1;
 }
 
-/* A row the import writes is no longer as read ahead. */
+/* Record id as stored, into im->old: read ahead or kept as written
+ * (pre), a new row of a kept batch as written, else asked. */
+static int target_get(struct crm_importer *im, int64_t id, struct crm_err *err)
+{
+	const struct crm_row *w = NULL;
+
+	for (size_t i = 0; i < im->pre.n && !w; i++)
+		if (im->pre.id[i] == id)
+			w = &im->pre.row[i];
+	for (size_t k = 0; k < BATCH_KEEP && !w && im->readable; k++) {
+		long i = batch_find(&im->kept[k], id);
+
+		if (i >= 0 && im->kept[k].fresh[i] &&
+		    as_read(im, &im->kept[k].rows[i]))
+			w = &im->kept[k].rows[i];
+	}
+	if (!w)
+		return crm_entity_get(im->db, im->e, id, &im->old, err);
+	crm_row_copy(&im->old, w);
+	memset(im->old.touched, 0, im->e->nfields * sizeof(*im->old.touched));
+	return 1;
+}
+
+/* A row the import writes is no longer as read ahead, nor as a kept
+ * batch wrote it. */
 static void pre_drop(struct crm_importer *im, int64_t id)
 {
 	for (size_t i = 0; i < im->pre.n; i++)
 		if (im->pre.id[i] == id)
 			im->pre.id[i] = 0;
+	for (size_t k = 0; k < BATCH_KEEP; k++) {
+		long i = batch_find(&im->kept[k], id);
+
+		if (i >= 0)
+			im->kept[k].fresh[i] = false;
+	}
+}
+
+/* The row an update wrote, kept in pre for a later repeat of it (in
+ * this chunk: the next one reads ahead again), when it reads back as
+ * written. */
+static void pre_keep(struct crm_importer *im, const struct crm_row *row)
+{
+	size_t k = im->pre.n;
+
+	/* (a check that reads no chunk ahead never empties pre: bounded) */
+	if (k >= 2 * CRM_IMPORT_AHEAD || !as_read(im, row))
+		return;
+	if (k == im->pre.cap) {
+		size_t cap = im->pre.cap;
+
+		im->pre.id =
+		    crm_xgrow(im->pre.id, &cap, k + 1, sizeof(*im->pre.id));
+		im->pre.row =
+		    crm_xrealloc(im->pre.row, cap * sizeof(*im->pre.row));
+		for (size_t i = im->pre.cap; i < cap; i++)
+			crm_row_init(&im->pre.row[i], im->e);
+		im->pre.cap = cap;
+	}
+	crm_row_copy(&im->pre.row[k], row);
+	im->pre.id[k] = crm_row_id(row);
+	im->pre.n++;
 }
 
 void crm_importer_held(struct crm_importer *im)
@@ -958,6 +1164,17 @@ void crm_importer_free(struct crm_importer *im)
 		crm_row_release(&im->held[i]);
 	free(im->held);
 	free(im->held_line);
+	for (size_t k = 0; k < BATCH_KEEP; k++) {
+		struct batch *b = &im->kept[k];
+
+		batch_clear(b);
+		for (size_t i = 0; b->rows && i < INS_BATCH; i++)
+			crm_row_release(&b->rows[i]);
+		free(b->rows);
+		free(b->line);
+		free(b->fresh);
+		free(b->id);
+	}
 	for (size_t i = 0; i < im->pre.cap; i++)
 		crm_row_release(&im->pre.row[i]);
 	free(im->pre.row);
@@ -2027,6 +2244,7 @@ static int apply_parsed(struct crm_importer *im, const struct crm_rec *in,
 		pre_drop(im, crm_row_id(row));
 		if (update_row(im, row, err) < 0)
 			return -1;
+		pre_keep(im, row);
 		bloom_note(im, row);
 		if (im->o->check_wrote)
 			im->o->check_wrote(&im->old, row, im->o->check_arg);
@@ -2180,17 +2398,19 @@ struct queued {
 };
 
 struct queue {
-	struct queued *q; /* CRM_IMPORT_AHEAD of them; NULL: no queue */
+	struct queued *q; /* max of them; NULL: no queue */
+	size_t max;	  /* records a chunk holds (CRM_IMPORT_AHEAD_LITE) */
 	size_t n, next;
 	bool ended; /* the input ends after the n ... */
 	int end;    /* ... with 0, or -2 (a read error: end_err) */
 	struct crm_err end_err;
 };
 
-static void queue_init(struct queue *qu, const struct crm_entity *e)
+static void queue_init(struct queue *qu, const struct crm_entity *e, size_t max)
 {
-	qu->q = crm_xcalloc(CRM_IMPORT_AHEAD, sizeof(*qu->q));
-	for (size_t i = 0; i < CRM_IMPORT_AHEAD; i++) {
+	qu->max = max;
+	qu->q = crm_xcalloc(max, sizeof(*qu->q));
+	for (size_t i = 0; i < max; i++) {
 		crm_rec_init(&qu->q[i].rec);
 		parsed_init(&qu->q[i].p, e);
 	}
@@ -2198,7 +2418,7 @@ static void queue_init(struct queue *qu, const struct crm_entity *e)
 
 static void queue_free(struct queue *qu)
 {
-	for (size_t i = 0; qu->q && i < CRM_IMPORT_AHEAD; i++) {
+	for (size_t i = 0; qu->q && i < qu->max; i++) {
 		crm_rec_release(&qu->q[i].rec);
 		parsed_release(&qu->q[i].p);
 	}
@@ -2215,7 +2435,7 @@ static void queue_fill(struct crm_importer *im, struct crm_reader *r,
 	int got = 1;
 
 	qu->n = qu->next = 0;
-	while (qu->n < CRM_IMPORT_AHEAD) {
+	while (qu->n < qu->max) {
 		struct queued *e = &qu->q[qu->n];
 
 		crm_err_clear(&e->err);
@@ -2409,7 +2629,10 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	 * once; not with --reject, whose rollback of a row would undo writes
 	 * the check was told of */
 	if (o->check && o->check_ahead && !o->reject_open)
-		queue_init(&qu, e);
+		queue_init(&qu, e,
+			   crm_store_engine(db->store) == CRM_STORE_PG
+			       ? CRM_IMPORT_AHEAD
+			       : CRM_IMPORT_AHEAD_LITE);
 	/* the undo rows of its updates held too when only the import
 	 * touches the table (written 128 to an INSERT, the rest at the
 	 * end; nothing reads crm_audit meanwhile). Not the UPDATEs:
@@ -2417,6 +2640,12 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	 * kept a plan that scanned it (44 s of a 56 s import at 200,000) */
 	if (im->bulk && qu.q && o->check_alone)
 		im->audit_later = true;
+	/* (check_alone's, not a caller's audit_later: see pre) */
+	im->readable = im->audit_later && !o->audit_later;
+	for (size_t i = 0; im->readable && i < e->nfields; i++)
+		if (crm_db_withheld(db, e->table, e->fields[i].name) ||
+		    crm_db_withheld_reader(db, e->table, e->fields[i].name))
+			im->readable = false;
 	for (;;) {
 		enum crm_import_action a;
 		bool sp = o->reject_open != NULL;
@@ -2452,7 +2681,10 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 		}
 		if (got < 0) {
 			/* a write not waited for fails at a later record's
-			 * call: the line is the one it was made for */
+			 * call: the line is the one it was made for (a
+			 * batch's, found again) */
+			if (crm_store_failed_tag(db->store) < 0)
+				batch_failed(im, NULL, err);
 			if (crm_store_failed_tag(db->store) > 0)
 				err->line = crm_store_failed_tag(db->store);
 			if (!err->file[0])
@@ -2512,8 +2744,11 @@ out:
 		/* a write not waited for can also fail after the last record
 		 * (at the end hook's or the commit's wait): the line is still
 		 * the one it was made for */
-		int64_t failed = crm_store_failed_tag(db->store);
+		int64_t failed;
 
+		if (im && crm_store_failed_tag(db->store) < 0)
+			batch_failed(im, NULL, err);
+		failed = crm_store_failed_tag(db->store);
 		if (e->end && im)
 			e->end(db, e, false, err);
 		crm_db_rollback(db);

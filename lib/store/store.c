@@ -126,6 +126,11 @@ int64_t crm_store_failed_tag(const struct crm_store *s)
 	return s->failed_tag;
 }
 
+uint64_t crm_store_settled(const struct crm_store *s)
+{
+	return s->settled;
+}
+
 /* SAVEPOINT, RELEASE and ROLLBACK TO with a fixed identifier. */
 static int savepoint_sql(struct crm_store *s, const char *verb,
 			 const char *name, struct crm_err *err)

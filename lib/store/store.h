@@ -63,6 +63,13 @@ bool crm_store_in_tx(const struct crm_store *s);
  * under (0: none, or the failure was the call's own). */
 void crm_store_tag(struct crm_store *s, int64_t tag);
 int64_t crm_store_failed_tag(const struct crm_store *s);
+/* How many times the store has read the results of every write sent
+ * before, none failed (PostgreSQL's pipeline; 0 on SQLite, which waits
+ * for each): a write sent when it read n has succeeded once it reads
+ * more than n. A savepoint named crm_batch is not a caller's savepoint
+ * there: the writes inside it are pipelined too, and the caller finds
+ * which of them failed itself (the importer's batches). */
+uint64_t crm_store_settled(const struct crm_store *s);
 int crm_store_savepoint(struct crm_store *s, const char *name,
 			struct crm_err *err);
 int crm_store_release(struct crm_store *s, const char *name,

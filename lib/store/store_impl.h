@@ -73,6 +73,7 @@ struct crm_store {
 	const struct crm_store_ops *ops;
 	bool in_tx;
 	int64_t tag, failed_tag; /* crm_store_tag */
+	uint64_t settled;	 /* crm_store_settled */
 };
 
 struct crm_stmt {

@@ -430,6 +430,8 @@ static void read_pending(struct pg *pg)
 		}
 	}
 	pg->npending = 0;
+	if (!pg->failcode)
+		pg->base.settled++;
 }
 
 /* After the last statement sent: the sync's result, out of pipeline
@@ -519,10 +521,14 @@ static bool starts(const char *sql, const char *word)
 	return !strncmp(sql, word, n) && sql[n] == ' ';
 }
 
-/* The savepoints a statement of crm's opens or ends (crm_tx aside):
+/* The savepoints a statement of crm's opens or ends (crm_tx aside, and
+ * crm_batch, whose caller finds a failed write itself: crm_store_settled):
  * SAVEPOINT x, RELEASE [SAVEPOINT] x, "ROLLBACK TO x; RELEASE x". */
 static int depth_change(const char *sql)
 {
+	if (!strcmp(sql, "SAVEPOINT crm_batch") ||
+	    !strcmp(sql, "RELEASE crm_batch"))
+		return 0;
 	if (starts(sql, "SAVEPOINT"))
 		return strcmp(sql, "SAVEPOINT crm_tx") ? 1 : 0;
 	if (starts(sql, "RELEASE") || strstr(sql, "; RELEASE "))

@@ -182,10 +182,13 @@ norm="substr(t.email, 1, $instr(t.email, '@')) || lower(substr(t.email, $instr(t
 change="INSERT INTO crm_changes (id, at, actor, command, entity) SELECT coalesce(max(id), 0) + 1, '$now', 'bench', 'CMD', 'lead' FROM crm_changes;"
 cid="(SELECT max(id) FROM crm_changes)"
 
-# -- import
+# -- import (on PostgreSQL with the server's CPU seconds for each side, as
+# tickets.sh: under others' load they swing much less than the wall)
+s0=$(srv_cpu)
 timed /dev/null /usr/bin/time -f "%M %U %S" -o "$dir/rss" \
 	"$bin/crm-lead" import -q --db "$db_ours" "$dir/leads.csv"
 t_ours=$t
+s1=$(srv_cpu)
 time_ref <<SQL
 $(echo "$change" | sed 's/CMD/import/')
 CREATE TEMP TABLE t ($serial first_name TEXT, last_name TEXT, email TEXT, company TEXT, region TEXT, country TEXT, source TEXT);
@@ -211,8 +214,15 @@ FROM f JOIN t ON t.$idx = f.last WHERE f.c > 1 AND leads.email_key = f.key;
 COMMIT;
 SQL
 t_ref=$t
-echo "import: crm-lead ${t_ours}s, $engine reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss"), same leads: $(same "$db_ours" "$db_ref")"
+s2=$(srv_cpu)
+echo "import: crm-lead ${t_ours}s, $engine reference ${t_ref}s, ratio $(ratio "$t_ours" "$t_ref"), crm peak RSS $(rss "$dir/rss"), same leads: $(same "$db_ours" "$db_ref"), load $(cut -d' ' -f1 /proc/loadavg)"
 cpu import
+if [ "$engine" = pg ] && [ -n "$s0" ]; then
+	echo "$s0 $s1 $s2 $(awk 'END { printf "%.2f", $2 + $3 }' "$dir/rss") $cpu" | awk '{
+		o = $2 - $1; r = $3 - $2
+		printf "import CPU: crm %.2fs + server %.2fs, reference psql %.2fs + server %.2fs, ratio %.2f\n",
+		    $4, o, $5, r, ($4 + o) / ($5 + r) }'
+fi
 row "lead import ($nc contacts)" "$engine" "$n" "$t_ours" "$t_ref" "$dir/rss"
 [ -z "${LEADS_IMPORT_ONLY:-}" ] || exit 0
 
