@@ -18,7 +18,7 @@ void crm_bloom_init(struct crm_bloom *b, uint64_t n);
 /* The bits crm_bloom_init gives a filter for n items. */
 uint64_t crm_bloom_bits(uint64_t n);
 /* Whether more items were added than b has room for: its false-positive
- * rate grows past 1% from there (40% at four times as many). */
+ * rate grows past 1% from there (40% at three times as many). */
 bool crm_bloom_full(const struct crm_bloom *b);
 void crm_bloom_release(struct crm_bloom *b);
 void crm_bloom_add(struct crm_bloom *b, const void *p, size_t len);

@@ -125,7 +125,6 @@ struct crm_importer {
 	const char *input;	 /* the input's name, for o->check */
 	int64_t rows_at_start;	 /* table size when the importer began */
 	bool bloom_tried;
-	bool bloom_grown;  /* as big as it may be: not made again when full */
 	bool identities;   /* merges left secondary identities to look up */
 	bool via_identity; /* the last lookup found one */
 	/* PostgreSQL bulk import: new rows take their ids from a block of
@@ -1558,6 +1557,12 @@ static uint64_t bloom_min_items(void)
 							   : 1u << 20;
 }
 
+/* The most keys a filter of im is sized for. */
+static uint64_t bloom_most(const struct crm_importer *im)
+{
+	return im->bulk ? BLOOM_MAX_ITEMS_PG : BLOOM_MAX_ITEMS;
+}
+
 /* Fill one filter per key (not id: a primary key probe is cheap) from the
  * table, once a load is big enough for that to pay off; and again, bigger,
  * when the load has filled it (the rows written so far are in the table:
@@ -1565,7 +1570,7 @@ static uint64_t bloom_min_items(void)
 static int bloom_build(struct crm_importer *im, struct crm_err *err)
 {
 	const struct crm_entity *e = im->e;
-	uint64_t most = im->bulk ? BLOOM_MAX_ITEMS_PG : BLOOM_MAX_ITEMS;
+	uint64_t most = bloom_most(im);
 	uint64_t items =
 	    (uint64_t)im->rows_at_start + 2 * im->applied + bloom_min_items();
 
@@ -1575,7 +1580,6 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 	if (items > most)
 		items = most;
 	im->bloom_tried = true;
-	im->bloom_grown = crm_bloom_bits(items) >= crm_bloom_bits(most);
 	bloom_free(im);
 	im->bloom = crm_xcalloc(im->keys.n, sizeof(*im->bloom));
 	for (size_t k = 0; k < im->keys.n; k++) {
@@ -1643,11 +1647,15 @@ static void bloom_note(struct crm_importer *im, const struct crm_row *row)
 	}
 }
 
-/* Whether a filter holds more keys than it has room for, and may grow. */
+/* Whether a filter holds more keys than it has room for, and may grow
+ * (is smaller than the most it may be). */
 static bool bloom_full(const struct crm_importer *im)
 {
-	for (size_t k = 0; im->bloom && !im->bloom_grown && k < im->keys.n; k++)
-		if (crm_bloom_full(&im->bloom[k]))
+	uint64_t most = crm_bloom_bits(bloom_most(im));
+
+	for (size_t k = 0; im->bloom && k < im->keys.n; k++)
+		if (crm_bloom_full(&im->bloom[k]) &&
+		    im->bloom[k].mask + 1 < most)
 			return true;
 	return false;
 }
