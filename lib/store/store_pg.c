@@ -22,6 +22,7 @@
 
 #include "dl.h"
 #include "money.h"
+#include "real_text.h"
 #include "store_impl.h"
 
 /* pg_type OIDs of the parameters crm binds (0: the server infers) */
@@ -107,9 +108,8 @@ struct pg_stmt {
 	int nval;
 	char **lines; /* rows read ahead */
 	size_t nlines, hline, caplines;
-	unsigned long nrow;	/* counts the rows stepped to */
-	unsigned long conv_row; /* the row conv holds columns of */
-	char **conv;		/* real columns as SQLite writes them */
+	/* real columns as SQLite writes them, one buffer a column */
+	char (*conv)[CRM_REAL_TEXT_LEN];
 	int nconv;
 };
 
@@ -1152,7 +1152,6 @@ static int pg_step(struct crm_stmt *base, struct crm_err *err)
 	st->row = NULL;
 	PQfreemem(st->line);
 	st->line = NULL;
-	st->nrow++;
 	if (!st->running) {
 		clear_rows(st);
 		pg->writes += st->may_write;
@@ -1227,61 +1226,22 @@ static const char *pg_name(const struct crm_stmt *base, int col)
 			  : NULL;
 }
 
-/* A real number as SQLite writes one ("%!.15g": 15 significant digits,
- * always a decimal point: 1.5, 50.0, 1.0e+20), into buf; NULL when v is
- * not a finite number. */
-static const char *sqlite_real(const char *v, char *buf, size_t n)
-{
-	char *end, *e;
-	double d = strtod(v, &end);
-	size_t len;
-
-	if (end == v || *end || d != d || d - d != 0)
-		return NULL;
-	snprintf(buf, n, "%.15g", d);
-	if (strchr(buf, '.'))
-		return buf;
-	len = strlen(buf);
-	e = strchr(buf, 'e');
-	if (len + 3 > n)
-		return NULL;
-	if (!e) {
-		memcpy(buf + len, ".0", 3);
-	} else {
-		memmove(e + 2, e, strlen(e) + 1);
-		memcpy(e, ".0", 2);
-	}
-	return buf;
-}
-
-/* The numbers pg_text gave as SQLite writes them (see there). */
-static void conv_free(struct pg_stmt *st)
-{
-	for (int i = 0; i < st->nconv; i++)
-		free(st->conv[i]);
-	free(st->conv);
-}
-
-/* pg_text of a real column: its text as SQLite writes it, kept for the
- * row (apart, so that the common text column needs no stack frame). */
+/* pg_text of a real column: its text as SQLite writes it, in the
+ * column's own buffer, kept until the column is read in a later row
+ * (apart, so that the common text column needs no stack frame). */
 static const char *real_text(struct pg_stmt *st, int col, const char *v)
 {
-	char buf[64];
+	const char *r;
 
-	if (st->conv_row != st->nrow || st->nconv < row_nfields(st)) {
-		conv_free(st);
-		st->nconv = row_nfields(st);
-		st->conv = crm_xcalloc((size_t)st->nconv, sizeof(*st->conv));
-		st->conv_row = st->nrow;
-	}
-	if (!st->conv[col]) {
-		const char *r = sqlite_real(v, buf, sizeof(buf));
+	if (col >= st->nconv) {
+		int n = row_nfields(st);
 
-		if (!r)
-			return v;
-		st->conv[col] = crm_xstrdup(r);
+		st->conv =
+		    crm_xrealloc(st->conv, (size_t)n * sizeof(*st->conv));
+		st->nconv = n;
 	}
-	return st->conv[col];
+	r = crm_real_text(v, st->conv[col]);
+	return r ? r : v;
 }
 
 /* Real numbers read as SQLite gives them (float columns; numeric ones
@@ -1389,7 +1349,7 @@ static void pg_finalize(struct crm_stmt *base)
 	}
 	for (int i = 0; i < st->nparams; i++)
 		free(st->p[i].v);
-	conv_free(st);
+	free(st->conv);
 	free(st->p);
 	free(st->ahead);
 	PQclear(st->copy_desc);
