@@ -735,6 +735,9 @@ int crm_deal_each(struct crm_db *db, struct crm_buf *sql, struct crm_binds *b,
 	if (!st)
 		goto out;
 	crm_binds_bind(b, st, 1);
+	/* with no limit every row is read: COPY on PostgreSQL */
+	if (limit < 0)
+		crm_stmt_bulk(st);
 	rc = crm_stmt_each(st, fn, arg, err);
 out:
 	crm_stmt_finalize(st);
