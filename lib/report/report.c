@@ -668,6 +668,7 @@ static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 	struct crm_binds b = {0};
 	struct crm_stmt *st = NULL;
 	size_t from;
+	bool cached;
 	int rc = -1;
 
 	if (build(db, s, o, &sql, &b, err) < 0)
@@ -689,9 +690,24 @@ static int run_one(struct crm_db *db, const struct crm_report_spec *s,
 		goto out;
 	bind_all(&b, st);
 	from = r->n;
+	cached = (s->flags & CRM_RS_CACHED) &&
+		 crm_store_engine(db->store) == CRM_STORE_PG;
+	if (cached && crm_db_exec(db, "SET random_page_cost = 1.1", err) < 0)
+		goto out;
 	rc = crm_report_fetch(db, st, r, err);
 	if (rc == 0)
 		money_raw(s, r, from);
+	if (cached) {
+		struct crm_err e2;
+
+		/* (in a transaction the statement's failure aborted, the
+		 * rollback undoes the SET: this RESET may fail then) */
+		if (crm_db_exec(db, "RESET random_page_cost", &e2) < 0 &&
+		    rc == 0) {
+			*err = e2;
+			rc = -1;
+		}
+	}
 out:
 	crm_stmt_finalize(st);
 	crm_binds_release(&b);
