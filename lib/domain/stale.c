@@ -44,7 +44,9 @@ struct item {
 	int reason;
 };
 
-/* The stale deals: items whose strings are copies kept in pool. */
+/* The stale deals: items whose strings are copies kept in pool. Without
+ * tasks to make, each goes to fn as it is read and nothing is kept: the
+ * list streams, however many deals there are. */
 struct collect_ctx {
 	struct crm_db *db;
 	const struct crm_stale_opts *o;
@@ -52,13 +54,20 @@ struct collect_ctx {
 	struct item *v;
 	size_t n, cap;
 	struct crm_strv pool;
+	int (*fn)(const struct crm_rec *rec, void *arg);
+	void *arg;
+	struct crm_rec *rec;
+	uint64_t sent;
 };
 
-/* A copy of s (NULL stays NULL) that lives as long as c's pool. */
+static void item_rec(const struct item *it, struct crm_rec *rec);
+
+/* A copy of s (NULL stays NULL) that lives as long as c's pool; s itself
+ * when the item goes to fn before the next row is read. */
 static const char *keep(struct collect_ctx *c, const char *s)
 {
-	if (!s)
-		return NULL;
+	if (!s || c->fn)
+		return s;
 	crm_strv_push(&c->pool, s);
 	return c->pool.v[c->pool.n - 1];
 }
@@ -97,6 +106,12 @@ static int collect_row(struct crm_stmt *st, void *arg)
 	it->quiet = c->db->now - since;
 	it->limit = limit;
 	it->reason = why;
+	if (c->fn) {
+		c->n = 0;
+		c->sent++;
+		item_rec(it, c->rec);
+		return c->fn(c->rec, c->arg);
+	}
 	return 0;
 }
 
@@ -213,9 +228,20 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 	struct collect_ctx c = {.db = db, .o = o};
 	uint64_t made = 0;
 	struct crm_rec rec;
+	struct crm_err kept;
 	int rc = -1;
 
 	crm_rec_init(&rec);
+	/* the open deals come sorted by id: on SQLite through its sorter,
+	 * whose spill stays off the heap (before any transaction: SQLite
+	 * refuses the setting inside one) */
+	if (crm_db_sort_spill(db, true, err) < 0)
+		goto out;
+	if (!o->create_tasks) {
+		c.fn = fn;
+		c.arg = arg;
+		c.rec = &rec;
+	}
 	if (o->create_tasks && crm_db_begin(db, err) < 0)
 		goto out;
 	if (collect(db, o, &c, err) < 0)
@@ -237,13 +263,16 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 	if (o->create_tasks && crm_db_finish(db, o->dry_run, err) < 0)
 		goto out;
 	if (found)
-		*found = c.n;
+		*found = c.fn ? c.sent : c.n;
 	if (created)
 		*created = made;
 	rc = 0;
 out:
 	if (rc < 0 && db->in_tx)
 		crm_db_rollback(db);
+	/* back to memory; a failure here keeps the first error */
+	if (crm_db_sort_spill(db, false, rc < 0 ? &kept : err) < 0)
+		rc = -1;
 	crm_rec_release(&rec);
 	crm_strv_release(&c.pool);
 	free(c.v);
