@@ -26,6 +26,8 @@ const char *crm_dup_policy_name(int policy)
 struct probe {
 	const struct crm_field *f;
 	long field;
+	long key; /* the imported entity's NAME_key for field, when its
+		     matching form is made as f's (else -1) */
 	struct crm_stmt *st;
 };
 
@@ -153,6 +155,13 @@ static int setup_probes(struct crm_db *db, const struct crm_entity *e,
 		if (!s->probe[s->nprobe].st)
 			return -1;
 		s->probe[s->nprobe].f = f;
+		s->probe[s->nprobe].key = -1;
+		if ((e->fields[k].flags & CRM_FF_MATCH) &&
+		    e->fields[k].match == f->match) {
+			sql = crm_xasprintf("%s_key", e->fields[k].name);
+			s->probe[s->nprobe].key = crm_entity_field(e, sql);
+			free(sql);
+		}
 		s->probe[s->nprobe++].field = k;
 	}
 	return 0;
@@ -381,6 +390,21 @@ static int ask_all(struct crm_db *db, struct crm_dupcheck *dc,
 	return rc < 0 ? -1 : 0;
 }
 
+/* The matching form of in for pr (NULL: none): the row's own NAME_key
+ * when it has one made as pr's would be (the importer's read_input made
+ * it from the same value: the normalization was three times a record's,
+ * a tenth of a lead import's client instructions), else made in out. */
+static const char *form_of(const struct probe *pr, const struct crm_row *in,
+			   struct crm_buf *out)
+{
+	if (!in->v[pr->field])
+		return NULL;
+	if (pr->key >= 0)
+		return in->v[pr->key];
+	return crm_field_match_form(pr->f, in->v[pr->field], out) ? out->s
+								  : NULL;
+}
+
 static int form_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct chunk_form *)a)->form,
@@ -415,13 +439,14 @@ void crm_dupcheck_ahead(const struct crm_row *const *in, size_t n, void *arg)
 			free(cp->v[i].form);
 		cp->n = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (!crm_field_match_form(pr->f, in[i]->v[pr->field],
-						  &dc->form))
+			const char *f = form_of(pr, in[i], &dc->form);
+
+			if (!f)
 				continue;
 			cp->v = crm_xgrow(cp->v, &cp->cap, cp->n + 1,
 					  sizeof(*cp->v));
-			cp->v[cp->n++] = (struct chunk_form){
-			    .form = crm_xstrdup(dc->form.s)};
+			cp->v[cp->n++] =
+			    (struct chunk_form){.form = crm_xstrdup(f)};
 		}
 		if (cp->n)
 			qsort(cp->v, cp->n, sizeof(*cp->v), form_cmp);
@@ -635,12 +660,12 @@ static int from_chunk(struct crm_db *db, struct crm_dupcheck *dc,
 		const struct crm_entity *e;
 		const struct probe *pr = probe_at(dc, at, &e);
 		const struct chunk_form *cf;
+		const char *f;
 
 		dc->got[at] = 0;
-		if (!crm_field_match_form(pr->f, in->v[pr->field],
-					  &dc->forms[at]))
+		if (!(f = form_of(pr, in, &dc->forms[at])))
 			continue;
-		cf = chunk_find(dc, at, dc->forms[at].s);
+		cf = chunk_find(dc, at, f);
 		if (!cf || !cf->known)
 			return 0;
 		dc->got[at] = cf->id;
