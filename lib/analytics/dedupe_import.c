@@ -529,7 +529,7 @@ static int filter_make(struct crm_db *db, struct crm_dupcheck *dc, size_t at,
 		if (items > most)
 			return 0;
 	}
-	items += 2 * dc->seen + (1u << 20);
+	items += 2 * dc->seen + crm_bloom_room();
 	crm_bloom_release(&cp->have);
 	crm_bloom_init(&cp->have,
 		       items < FILTER_MAX_ITEMS ? items : FILTER_MAX_ITEMS);

@@ -65,4 +65,38 @@ compare want "$T/sql" "the repeats' values on the first leads"
 sql "SELECT count(*) FROM leads"
 check "9,041 leads" [ "$(cat "$T/sql")" = 9041 ]
 
+# A filter that fills is made again, bigger, from the table (with what
+# the import wrote) and fed on: CRM_TEST_BLOOM_ITEMS=1 sizes it for the
+# table and twice the records read only (a power of two of bits holds
+# 26,214 keys), so 30,000 more records fill the email filter made at
+# record 4,096 (13,000 keys then) near record 17,000. Repeats after that of
+# leads there before (the first import's), of this import's before and
+# after the filter was made, and by phone, are found as without it
+# (with the filter made again empty, the first three and the last are
+# inserted anew on PostgreSQL).
+awk 'BEGIN {
+	print "first_name,last_name,email,phone"
+	r[10] = "Ten,New,ten@new.example,+1 415 555 1010"
+	r[6000] = "Six,New,six@new.example,"
+	r[25000] = "Ann,Third,ANN@one.example,"		# lead 51
+	r[25100] = "Ten,Again,TEN@new.example,"		# record 10
+	r[25200] = "Six,Again,six@NEW.example,"		# record 6000
+	r[25300] = "Ph,Ten,,+1 (415) 555-1010"		# record 10 by phone
+	r[29900] = "F,Back,lead8998@FILLER.example,"	# lead 9040
+	for (i = 1; i <= 30000; i++)
+		print (i in r) ? r[i] : "G" i ",M" i ",more" i "@filler.example,"
+}' >more.csv
+CRM_TEST_BLOOM_ITEMS=1 expect_code 0 crm-lead import more.csv
+expect_err "a filter made again: repeats found as before" <<'X'
+crm-lead:more.csv:25001: duplicate of lead 51 (100.00%): updated it
+crm-lead:more.csv:25101: duplicate of lead 9051 (100.00%): updated it
+crm-lead:more.csv:25201: duplicate of lead 15041 (100.00%): updated it
+crm-lead:more.csv:25301: duplicate of lead 9051 (100.00%): updated it
+crm-lead:more.csv:29901: duplicate of lead 9040 (100.00%): updated it
+crm-lead: 29995 inserted, 5 updated, 0 unchanged, 0 rejected
+crm-lead: 5 duplicates of leads or contacts already there: updated
+X
+sql "SELECT count(*) FROM leads"
+check "39,036 leads" [ "$(cat "$T/sql")" = 39036 ]
+
 done_testing
