@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bloom.h"
 #include "dedupe.h"
 #include "dedupe_import.h"
 
@@ -25,6 +26,8 @@ const char *crm_dup_policy_name(int policy)
 struct probe {
 	const struct crm_field *f;
 	long field;
+	long key; /* the imported entity's NAME_key for field, when its
+		     matching form is made as f's (else -1) */
 	struct crm_stmt *st;
 };
 
@@ -65,6 +68,8 @@ struct crm_dupcheck {
 	 * the importer's writes (crm_dupcheck_wrote) until the next chunk. */
 	bool batch;
 	bool loaded, fetched;	   /* a chunk's forms; asked */
+	bool jit_off;		   /* the transaction's JIT turned off */
+	uint64_t seen;		   /* records shown ahead so far */
 	struct chunk_probe *chunk; /* per probe */
 	struct crm_stmt *chunk_st;
 	struct crm_buf arr;
@@ -83,7 +88,22 @@ struct chunk_probe {
 	size_t n, cap;
 	long key; /* the imported entity's NAME_key field: for a probe of
 		     its own records, else -1 */
+	/* Every form the probe's table holds, and those the import wrote
+	 * since (crm_dupcheck_wrote): a form it certainly lacks is known
+	 * to have no record without asking (bits NULL: no filter yet) */
+	struct crm_bloom have;
+	uint64_t tried; /* dc->seen at the last count for it */
+	size_t *ask;	/* the places in v of the forms asked */
+	size_t nask, askcap;
 };
+
+/* A probe's filter (chunk_probe.have) is made once FILTER_AFTER records
+ * were checked, when its table has at most FILTER_ROWS_PER rows a record
+ * checked so far (one key read costs the server much less than a probe:
+ * a filter of a big table pays off for a big import only); it is made
+ * again, bigger, when full, up to FILTER_MAX_ITEMS keys (8 MiB). */
+enum { FILTER_AFTER = 4096, FILTER_ROWS_PER = 8 };
+#define FILTER_MAX_ITEMS 6000000u
 
 /* Probes asked together at most (2^ALL_MAX statements at most). */
 #define ALL_MAX 6
@@ -135,6 +155,13 @@ static int setup_probes(struct crm_db *db, const struct crm_entity *e,
 		if (!s->probe[s->nprobe].st)
 			return -1;
 		s->probe[s->nprobe].f = f;
+		s->probe[s->nprobe].key = -1;
+		if ((e->fields[k].flags & CRM_FF_MATCH) &&
+		    e->fields[k].match == f->match) {
+			sql = crm_xasprintf("%s_key", e->fields[k].name);
+			s->probe[s->nprobe].key = crm_entity_field(e, sql);
+			free(sql);
+		}
 		s->probe[s->nprobe++].field = k;
 	}
 	return 0;
@@ -273,6 +300,8 @@ void crm_dupcheck_free(struct crm_dupcheck *dc)
 		for (size_t k = 0; k < dc->chunk[i].n; k++)
 			free(dc->chunk[i].v[k].form);
 		free(dc->chunk[i].v);
+		free(dc->chunk[i].ask);
+		crm_bloom_release(&dc->chunk[i].have);
 	}
 	free(dc->chunk);
 	crm_stmt_finalize(dc->chunk_st);
@@ -361,6 +390,21 @@ static int ask_all(struct crm_db *db, struct crm_dupcheck *dc,
 	return rc < 0 ? -1 : 0;
 }
 
+/* The matching form of in for pr (NULL: none): the row's own NAME_key
+ * when it has one made as pr's would be (the importer's read_input made
+ * it from the same value: the normalization was three times a record's,
+ * a tenth of a lead import's client instructions), else made in out. */
+static const char *form_of(const struct probe *pr, const struct crm_row *in,
+			   struct crm_buf *out)
+{
+	if (!in->v[pr->field])
+		return NULL;
+	if (pr->key >= 0)
+		return in->v[pr->key];
+	return crm_field_match_form(pr->f, in->v[pr->field], out) ? out->s
+								  : NULL;
+}
+
 static int form_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct chunk_form *)a)->form,
@@ -384,6 +428,7 @@ void crm_dupcheck_ahead(const struct crm_row *const *in, size_t n, void *arg)
 
 	if (!dc->batch)
 		return;
+	dc->seen += n;
 	for (size_t at = 0; at < dc->nall; at++) {
 		struct chunk_probe *cp = &dc->chunk[at];
 		const struct crm_entity *e;
@@ -394,13 +439,14 @@ void crm_dupcheck_ahead(const struct crm_row *const *in, size_t n, void *arg)
 			free(cp->v[i].form);
 		cp->n = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (!crm_field_match_form(pr->f, in[i]->v[pr->field],
-						  &dc->form))
+			const char *f = form_of(pr, in[i], &dc->form);
+
+			if (!f)
 				continue;
 			cp->v = crm_xgrow(cp->v, &cp->cap, cp->n + 1,
 					  sizeof(*cp->v));
-			cp->v[cp->n++] = (struct chunk_form){
-			    .form = crm_xstrdup(dc->form.s)};
+			cp->v[cp->n++] =
+			    (struct chunk_form){.form = crm_xstrdup(f)};
 		}
 		if (cp->n)
 			qsort(cp->v, cp->n, sizeof(*cp->v), form_cmp);
@@ -417,15 +463,15 @@ void crm_dupcheck_ahead(const struct crm_row *const *in, size_t n, void *arg)
 	dc->fetched = false;
 }
 
-/* The text of a PostgreSQL array of the forms of cp, in dc->arr. */
+/* The text of a PostgreSQL array of the forms of cp asked, in dc->arr. */
 static const char *array_text(struct crm_dupcheck *dc,
 			      const struct chunk_probe *cp)
 {
 	crm_buf_reset(&dc->arr);
 	crm_buf_adds(&dc->arr, "{");
-	for (size_t i = 0; i < cp->n; i++) {
+	for (size_t i = 0; i < cp->nask; i++) {
 		crm_buf_adds(&dc->arr, i ? ",\"" : "\"");
-		for (const char *p = cp->v[i].form; *p; p++) {
+		for (const char *p = cp->v[cp->ask[i]].form; *p; p++) {
 			if (*p == '"' || *p == '\\')
 				crm_buf_adds(&dc->arr, "\\");
 			crm_buf_add(&dc->arr, p, 1);
@@ -436,14 +482,128 @@ static const char *array_text(struct crm_dupcheck *dc,
 	return dc->arr.s;
 }
 
-/* Ask every probe for every form of the chunk, in one statement: per
- * probe, its forms as an array and the probe's own query for each
- * (a subquery, so each is planned as the one-record probe is). */
+/* Whether probe at's filter is to be made (again) now. */
+static bool filter_due(const struct crm_dupcheck *dc, size_t at)
+{
+	const struct chunk_probe *cp = &dc->chunk[at];
+
+	if (!cp->n)
+		return false; /* (not before a chunk has forms for it) */
+	if (!cp->have.bits)
+		return dc->seen >= FILTER_AFTER && dc->seen >= 2 * cp->tried;
+	return crm_bloom_full(&cp->have) &&
+	       cp->have.mask + 1 < crm_bloom_bits(FILTER_MAX_ITEMS);
+}
+
+/* Make probe at's filter from its table, when that holds few enough
+ * rows; the rows the import holds back are added after (the import
+ * reports them: crm_importer_held). 0, or -1 with err. */
+static int filter_make(struct crm_db *db, struct crm_dupcheck *dc, size_t at,
+		       struct crm_err *err)
+{
+	struct chunk_probe *cp = &dc->chunk[at];
+	const struct crm_entity *e;
+	const struct probe *pr = probe_at(dc, at, &e);
+	uint64_t most = FILTER_ROWS_PER * dc->seen, items = cp->have.n;
+	struct crm_stmt *st;
+	char *sql;
+	int rc;
+
+	if (!cp->have.bits) {
+		/* counted no further than it may hold, so that a big table
+		 * costs little more to refuse than a small one */
+		cp->tried = dc->seen;
+		sql = crm_xasprintf(
+		    "SELECT count(*) FROM (SELECT 1 FROM %s LIMIT ?1) AS s",
+		    e->table);
+		st = crm_db_stmt(db, sql, err);
+		free(sql);
+		if (!st)
+			return -1;
+		crm_stmt_bind_int(st, 1, (int64_t)most + 1);
+		if ((rc = crm_stmt_step(st, err)) > 0)
+			items = (uint64_t)crm_stmt_int(st, 0);
+		crm_stmt_finalize(st);
+		if (rc < 0)
+			return -1;
+		if (items > most)
+			return 0;
+	}
+	items += 2 * dc->seen + crm_bloom_room();
+	crm_bloom_release(&cp->have);
+	crm_bloom_init(&cp->have,
+		       items < FILTER_MAX_ITEMS ? items : FILTER_MAX_ITEMS);
+	sql = crm_xasprintf("SELECT %s_key FROM %s WHERE %s_key IS NOT NULL",
+			    pr->f->name, e->table, pr->f->name);
+	st = crm_db_stmt(db, sql, err);
+	free(sql);
+	if (!st)
+		return -1;
+	crm_stmt_bulk(st);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		const char *k = crm_stmt_text(st, 0);
+
+		if (k)
+			crm_bloom_add(&cp->have, k, strlen(k));
+	}
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		crm_bloom_release(&cp->have);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Which forms of the chunk to ask (cp->ask): those the filter may hold;
+ * the others are known to have no record. How many are asked. */
+static size_t chunk_asked(struct crm_dupcheck *dc)
+{
+	size_t asked = 0;
+
+	for (size_t at = 0; at < dc->nall; at++) {
+		struct chunk_probe *cp = &dc->chunk[at];
+
+		cp->nask = 0;
+		for (size_t i = 0; i < cp->n; i++) {
+			const char *f = cp->v[i].form;
+
+			if (cp->have.bits &&
+			    !crm_bloom_maybe(&cp->have, f, strlen(f))) {
+				cp->v[i].id = 0;
+				cp->v[i].known = true;
+				continue;
+			}
+			cp->ask = crm_xgrow(cp->ask, &cp->askcap, cp->nask + 1,
+					    sizeof(*cp->ask));
+			cp->ask[cp->nask++] = i;
+		}
+		asked += cp->nask;
+	}
+	return asked;
+}
+
+/* Ask every probe for every form of the chunk its filter may hold, in
+ * one statement: per probe, its forms as an array and the probe's own
+ * query for each (a subquery, so each is planned as the one-record probe
+ * is). */
 static int chunk_fetch(struct crm_db *db, struct crm_dupcheck *dc,
 		       struct crm_err *err)
 {
 	int rc;
 
+	for (size_t at = 0; at < dc->nall; at++)
+		if (filter_due(dc, at) && filter_make(db, dc, at, err) < 0)
+			return -1;
+	if (!chunk_asked(dc))
+		return 0;
+	/* The first five runs of the statement are planned for their
+	 * arrays; with no statistics yet for a table just loaded (474 rows
+	 * guessed a key) their cost passed jit_above_cost and the server
+	 * compiled each plan, 240-350 ms a run, for a statement that then
+	 * runs in 1-20 ms. Nothing of an import needs JIT. */
+	if (!dc->jit_off) {
+		if (crm_db_exec(db, "SET LOCAL jit = off", err) < 0)
+			return -1;
+		dc->jit_off = true;
+	}
 	if (!dc->chunk_st) {
 		struct crm_buf sql = {0};
 
@@ -471,11 +631,14 @@ static int chunk_fetch(struct crm_db *db, struct crm_dupcheck *dc,
 		int64_t at = crm_stmt_int(dc->chunk_st, 0);
 		int64_t i = crm_stmt_int(dc->chunk_st, 1);
 
+		struct chunk_form *cf;
+
 		if (at < 0 || (size_t)at >= dc->nall || i < 1 ||
-		    (size_t)i > dc->chunk[at].n)
+		    (size_t)i > dc->chunk[at].nask)
 			continue;
-		dc->chunk[at].v[i - 1].id = crm_stmt_int(dc->chunk_st, 2);
-		dc->chunk[at].v[i - 1].known = true;
+		cf = &dc->chunk[at].v[dc->chunk[at].ask[i - 1]];
+		cf->id = crm_stmt_int(dc->chunk_st, 2);
+		cf->known = true;
 	}
 	crm_stmt_reset(dc->chunk_st);
 	return rc < 0 ? -1 : 0;
@@ -497,12 +660,12 @@ static int from_chunk(struct crm_db *db, struct crm_dupcheck *dc,
 		const struct crm_entity *e;
 		const struct probe *pr = probe_at(dc, at, &e);
 		const struct chunk_form *cf;
+		const char *f;
 
 		dc->got[at] = 0;
-		if (!crm_field_match_form(pr->f, in->v[pr->field],
-					  &dc->forms[at]))
+		if (!(f = form_of(pr, in, &dc->forms[at])))
 			continue;
-		cf = chunk_find(dc, at, dc->forms[at].s);
+		cf = chunk_find(dc, at, f);
 		if (!cf || !cf->known)
 			return 0;
 		dc->got[at] = cf->id;
@@ -516,6 +679,14 @@ void crm_dupcheck_wrote(const struct crm_row *old, const struct crm_row *row,
 	struct crm_dupcheck *dc = arg;
 	int64_t id = crm_row_id(row);
 
+	/* every form the import writes goes into the filters */
+	for (size_t at = 0; dc->batch && at < dc->nall; at++) {
+		long k = dc->chunk[at].key;
+
+		if (k >= 0 && row->v[k] && dc->chunk[at].have.bits)
+			crm_bloom_add(&dc->chunk[at].have, row->v[k],
+				      strlen(row->v[k]));
+	}
 	/* before the chunk is asked, the database answers with this write */
 	if (!dc->batch || !dc->loaded || !dc->fetched)
 		return;

@@ -16,6 +16,15 @@ uint64_t crm_hash64(const void *p, size_t len)
 
 enum { BLOCK_WORDS = 8 }; /* 512 bits, a cache line */
 
+uint64_t crm_bloom_room(void)
+{
+	const char *env = getenv("CRM_TEST_BLOOM_ITEMS");
+	int64_t n;
+
+	return env && crm_parse_int(env, &n) == 0 && n > 0 ? (uint64_t)n
+							   : 1u << 20;
+}
+
 uint64_t crm_bloom_bits(uint64_t n)
 {
 	uint64_t bits = 1024;

@@ -15,6 +15,11 @@ struct crm_bloom {
 
 /* Room for about n items at a 1% false-positive rate. */
 void crm_bloom_init(struct crm_bloom *b, uint64_t n);
+/* Items a filter is sized for beyond those it is first filled with: a
+ * million (2 MiB), so that an import of that size never makes its filter
+ * again. CRM_TEST_BLOOM_ITEMS sets it lower, for the tests of a filter
+ * made again. */
+uint64_t crm_bloom_room(void);
 /* The bits crm_bloom_init gives a filter for n items. */
 uint64_t crm_bloom_bits(uint64_t n);
 /* Whether more items were added than b has room for: its false-positive

@@ -1544,19 +1544,6 @@ static const char *key_value(const struct crm_importer *im, size_t k,
 	return row->v[im->matchkey[f] >= 0 ? im->matchkey[f] : f];
 }
 
-/* Items a filter is first sized for beyond the table and twice the rows
- * applied: a million (2 MiB), so that an import of that size never makes
- * its filters again. CRM_TEST_BLOOM_ITEMS sets it lower, for the tests of
- * a filter made again. */
-static uint64_t bloom_min_items(void)
-{
-	const char *env = getenv("CRM_TEST_BLOOM_ITEMS");
-	int64_t n;
-
-	return env && crm_parse_int(env, &n) == 0 && n > 0 ? (uint64_t)n
-							   : 1u << 20;
-}
-
 /* The most keys a filter of im is sized for. */
 static uint64_t bloom_most(const struct crm_importer *im)
 {
@@ -1572,7 +1559,7 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 	const struct crm_entity *e = im->e;
 	uint64_t most = bloom_most(im);
 	uint64_t items =
-	    (uint64_t)im->rows_at_start + 2 * im->applied + bloom_min_items();
+	    (uint64_t)im->rows_at_start + 2 * im->applied + crm_bloom_room();
 
 	if (!im->bloom && im->applied * 4 < (uint64_t)im->rows_at_start)
 		return 0; /* a small load into a big table: probing is cheaper
