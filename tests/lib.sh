@@ -6,7 +6,12 @@ BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 PATH="$TOP/$BUILD/bin:$PATH"
 T=$(mktemp -d "${TMPDIR:-/tmp}/crm-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+# A job started with & is a fork of this shell until it execs: a signal a
+# test sends it then (a kill at 0 ms) would run this shell's EXIT trap in
+# it and remove $T (or drop the test's database) under the test. Only the
+# test's own shell cleans up.
+main_shell() { [ "$BASHPID" = "$$" ]; }
+trap 'main_shell && rm -rf "$T"' EXIT
 export LC_ALL=C TZ=UTC CRM_NOW=2026-11-22T09:30:00Z CRM_USER=tester \
 	CRM_DB="$T/crm.db" HOME="$T/home" XDG_DATA_HOME="$T/home/.local/share" \
 	CRM_SHARE="$TOP/share/crm" NO_COLOR=1
@@ -173,8 +178,8 @@ if [ "${CRM_TEST_ENGINE:-}" = pg ] && [ -n "${CRM_TEST_PG:-}" ]; then
 	*) CRM_DB="$CRM_TEST_PG dbname=$pg_name" ;;
 	esac
 	pg_saved=
-	trap 'for d in $pg_name $pg_saved; do psql "$CRM_TEST_PG" -X -q -c \
-"DROP DATABASE IF EXISTS $d" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
+	trap 'main_shell && { for d in $pg_name $pg_saved; do psql "$CRM_TEST_PG" -X -q -c \
+"DROP DATABASE IF EXISTS $d" >/dev/null 2>&1; done; rm -rf "$T"; }' EXIT
 	# pg_newdb: the script's database, with those functions
 	pg_newdb() {
 		psql "$CRM_TEST_PG" -X -q -c "CREATE DATABASE $pg_name" &&
@@ -219,7 +224,7 @@ pg_scratch_db() {
 	*://*) PGDB="$CRM_TEST_PG?dbname=$pg_scratch" ;;
 	*) PGDB="$CRM_TEST_PG dbname=$pg_scratch" ;;
 	esac
-	trap 'psql "$CRM_TEST_PG" -X -q -c "DROP DATABASE IF EXISTS $pg_scratch" >/dev/null 2>&1; rm -rf "$T"' EXIT
+	trap 'main_shell && { psql "$CRM_TEST_PG" -X -q -c "DROP DATABASE IF EXISTS $pg_scratch" >/dev/null 2>&1; rm -rf "$T"; }' EXIT
 	check "create the test database $pg_scratch" psql "$CRM_TEST_PG" -X -q \
 		-v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_scratch"
 }

@@ -18,7 +18,7 @@ case $CRM_TEST_PG in
 *) PGDB="$CRM_TEST_PG dbname=$name" ;;
 esac
 psql_admin() { psql "$CRM_TEST_PG" -X -q -v ON_ERROR_STOP=1 -c "$1"; }
-trap 'psql_admin "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1; rm -rf "$T"' EXIT
+trap 'main_shell && { psql_admin "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1; rm -rf "$T"; }' EXIT
 check "create the test database $name" psql_admin "CREATE DATABASE $name"
 
 cat >"$T/contacts.csv" <<'X'
