@@ -1097,10 +1097,16 @@ static size_t first_hits(struct hit *h, size_t from, size_t n)
 /* The hits by line (a counting sort: stable, so each line's hits stay
  * in the order the invoices were read), then each line's few by token,
  * probe and invoice. One sort of all the hits by that key cost n log n
- * and an invoice's id read per comparison from all over the book. */
+ * and an invoice's id read per comparison from all over the book. The
+ * copy is made for a quarter of the hits at a time (by lines), the hits
+ * left moved down and their array shortened after each pass: both
+ * arrays together hold 1.25 times the hits, not twice (5.37M hits at
+ * 100,000 lines: this copy was reconcile's peak). */
 static void group_hits(struct book *b, size_t nlines)
 {
+	enum { PASSES = 4 };
 	struct hit *by_line;
+	size_t *next, left = b->nhits, lo = 0;
 
 	for (size_t h = 0; h < b->nhits; h++)
 		b->line_hits[b->hits[h].line + 1]++;
@@ -1109,14 +1115,33 @@ static void group_hits(struct book *b, size_t nlines)
 	if (!b->nhits)
 		return;
 	by_line = crm_xmalloc(b->nhits * sizeof(*by_line));
-	{
-		size_t *next = crm_xmalloc((nlines + 1) * sizeof(*next));
+	next = crm_xmalloc((nlines + 1) * sizeof(*next));
+	memcpy(next, b->line_hits, (nlines + 1) * sizeof(*next));
+	for (size_t p = 1; p <= PASSES && left; p++) {
+		size_t hi = lo,
+		       want = p < PASSES ? b->nhits / PASSES * p : b->nhits,
+		       k = 0;
 
-		memcpy(next, b->line_hits, (nlines + 1) * sizeof(*next));
-		for (size_t h = 0; h < b->nhits; h++)
-			by_line[next[b->hits[h].line]++] = b->hits[h];
-		free(next);
+		/* lines [lo, hi) hold this pass's hits */
+		while (hi < nlines && b->line_hits[hi] < want)
+			hi++;
+		if (p == PASSES)
+			hi = nlines;
+		for (size_t h = 0; h < left; h++) {
+			struct hit x = b->hits[h];
+
+			if (x.line < hi)
+				by_line[next[x.line]++] = x;
+			else
+				b->hits[k++] = x;
+		}
+		left = k;
+		if (left)
+			b->hits =
+			    crm_xrealloc(b->hits, left * sizeof(*b->hits));
+		lo = hi;
 	}
+	free(next);
 	free(b->hits);
 	b->hits = by_line;
 	b->caphits = b->nhits;
@@ -1226,14 +1251,15 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 	crm_stmt_finalize(st);
 	if (rc < 0)
 		return -1;
-	group_hits(b, s->n);
-	/* the index has served */
+	/* the index has served: freed before the hits are grouped, the
+	 * peak of a long statement */
 	free(b->probes);
 	b->probes = NULL;
 	free(b->first);
 	b->first = NULL;
 	free(b->arena);
 	b->arena = NULL;
+	group_hits(b, s->n);
 	if (b->namt)
 		qsort(b->amt, b->namt, sizeof(*b->amt), amt_cmp);
 	return 0;
