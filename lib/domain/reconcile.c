@@ -364,8 +364,7 @@ static int camt_entry(const xmlNode *e, const char *path,
 static int camt_stream(xmlTextReaderPtr r, const char *path,
 		       struct crm_statement *s, struct crm_err *err)
 {
-	bool doc = false, dtd = false, bk_seen = false, in_bk = false;
-	bool in_stmt = false, root_seen = false;
+	bool dtd = false, bk_seen = false, root_seen = false;
 	long root_line = 0;
 	int rc = 0, ret = xmlTextReaderRead(r);
 
@@ -378,22 +377,21 @@ static int camt_stream(xmlTextReaderPtr r, const char *path,
 			ret = xmlTextReaderRead(r);
 			continue;
 		}
-		/* an element's parents are the last elements met one level
-		 * up: the flags say where it is */
+		/* the reader goes into the root Document, its first
+		 * BkToCstmrStmt and that one's Stmt elements only: an element
+		 * met at depth 3 is a child of such a Stmt */
 		if (depth == 0) {
 			root_seen = true;
 			root_line = xmlGetLineNo(n);
 			dtd =
 			    n->doc && (n->doc->intSubset || n->doc->extSubset);
-			doc = descend = is(n, "Document");
+			descend = is(n, "Document");
 		} else if (depth == 1) {
-			in_bk = descend =
-			    doc && !bk_seen && is(n, "BkToCstmrStmt");
-			bk_seen |= in_bk;
+			descend = !bk_seen && is(n, "BkToCstmrStmt");
+			bk_seen |= descend;
 		} else if (depth == 2) {
-			in_stmt = descend = in_bk && is(n, "Stmt");
-		} else if (depth == 3 && in_stmt && is(n, "Ntry") && rc == 0 &&
-			   !dtd) {
+			descend = is(n, "Stmt");
+		} else if (is(n, "Ntry") && rc == 0 && !dtd) {
 			xmlNode *e = xmlTextReaderExpand(r);
 
 			if (!e)
