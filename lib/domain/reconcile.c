@@ -681,11 +681,13 @@ struct probe {
 	uint16_t phase;
 };
 
-/* An invoice (slot in the book) reached by a token. */
+/* An invoice (slot in the book) reached by a token. 12 bytes, not 16:
+ * at 100,000 lines there are 5.37M of them (book_load keeps the lines
+ * under 2^31). */
 struct hit {
-	uint32_t line, inv;
+	uint32_t line : 31, exact : 1;
+	uint32_t inv;
 	uint16_t tok, phase;
-	bool exact;
 };
 
 /* An open invoice whose currency and open amount a line has. */
@@ -987,8 +989,11 @@ static void probe_key(struct book *b, const char *key, size_t len, size_t d,
 			continue;
 		b->hits = crm_xgrow(b->hits, &b->caphits, b->nhits + 1,
 				    sizeof(*b->hits));
-		b->hits[b->nhits++] = (struct hit){th->line, (uint32_t)inv,
-						   th->tok, p->phase, exact};
+		b->hits[b->nhits++] = (struct hit){.line = th->line,
+						   .exact = exact,
+						   .inv = (uint32_t)inv,
+						   .tok = th->tok,
+						   .phase = p->phase};
 		*kept = true;
 	}
 	if (s != buf)
@@ -1184,6 +1189,10 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 	size_t rows = 0;
 	int rc;
 
+	if (s->n > INT32_MAX) /* a hit's line has 31 bits */
+		return crm_err_set(err, CRM_EX_DATAERR,
+				   "a statement of more than %d lines",
+				   INT32_MAX);
 	maxlen = crm_db_int(db,
 			    "SELECT coalesce(max(length(number)), 0)"
 			    " FROM invoices WHERE kind = 'invoice'",
