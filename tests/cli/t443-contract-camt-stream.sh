@@ -85,14 +85,20 @@ EOF
 # 3,000 entries of eight shapes (debits, NtryRef, DtTm and ValDt dates,
 # batches, structured references, comments, CDATA and character
 # references in texts, pretty printed ones) against an awk model
-awk -v n=3000 -v xml="$T/many.xml" -v csv="$T/many.csv" 'BEGIN {
+awk -v n=3000 -v xml="$T/many.xml" -v csv="$T/many.csv" '
+# the start of a credit entry i in EUR, booked on d, reference Ri
+function credit() {
+	printf "%s", "<Ntry><Amt Ccy=\"EUR\">" amt "</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>" d "</Dt></BookgDt><AcctSvcrRef>R" i "</AcctSvcrRef>" >xml
+}
+BEGIN {
 	print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" >xml
 	print "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><Stmt>" >xml
 	print "ref,date,amount,currency,payer,text" >csv
 	for (i = 1; i <= n; i++) {
 		s = i % 8; amt = sprintf("%d.%02d", i, i % 100); d = sprintf("2026-11-%02d", 1 + i % 28)
 		if (s == 0) {
-			printf "<Ntry><Amt Ccy=\"EUR\">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>%s</Dt></BookgDt><AcctSvcrRef>R%d</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Payer %d</Nm></Dbtr></RltdPties><RmtInf><Ustrd>INV-%06d</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n", amt, d, i, i, i >xml
+			credit()
+			printf "<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Payer %d</Nm></Dbtr></RltdPties><RmtInf><Ustrd>INV-%06d</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n", i, i >xml
 			printf "R%d,%s,%s,EUR,Payer %d,INV-%06d\n", i, d, amt, i, i >csv
 		} else if (s == 1) {
 			printf "<Ntry><Amt Ccy=\"EUR\">%s</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>%s</Dt></BookgDt><AcctSvcrRef>R%d</AcctSvcrRef></Ntry>\n", amt, d, i >xml
@@ -100,7 +106,8 @@ awk -v n=3000 -v xml="$T/many.xml" -v csv="$T/many.csv" 'BEGIN {
 			printf "<Ntry><NtryRef>N%d</NtryRef><Amt Ccy=\"USD\">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><DtTm>%sT10:00:00Z</DtTm></BookgDt><NtryDtls><TxDtls><RltdPties><Dbtr><Pty><Nm>Party %d</Nm></Pty></Dbtr></RltdPties><RmtInf><Ustrd>first %d</Ustrd><Ustrd>second</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n", i, amt, d, i, i >xml
 			printf "N%d,%s,%s,USD,Party %d,first %d second\n", i, d, amt, i, i >csv
 		} else if (s == 3) {
-			printf "<Ntry><Amt Ccy=\"EUR\">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>%s</Dt></BookgDt><AcctSvcrRef>R%d</AcctSvcrRef><NtryDtls>", amt, d, i >xml
+			credit()
+			printf "<NtryDtls>" >xml
 			printf "<TxDtls><Refs><AcctSvcrRef>a</AcctSvcrRef></Refs><AmtDtls><TxAmt><Amt Ccy=\"EUR\">%d.00</Amt></TxAmt></AmtDtls><RltdPties><UltmtDbtr><Nm>Ultimate %d</Nm></UltmtDbtr></RltdPties><RmtInf><Strd><CdtrRefInf><Ref>RF%d</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>", i, i, i >xml
 			printf "<TxDtls><Amt Ccy=\"EUR\">0.%02d</Amt></TxDtls></NtryDtls></Ntry>\n", i % 100 >xml
 			printf "R%d/a,%s,%d.00,EUR,Ultimate %d,RF%d\n", i, d, i, i, i >csv
@@ -109,13 +116,16 @@ awk -v n=3000 -v xml="$T/many.xml" -v csv="$T/many.csv" 'BEGIN {
 			printf "<Ntry>\n  <Amt Ccy=\"USD\">\n    %s\n  </Amt>\n  <CdtDbtInd> CRDT </CdtDbtInd>\n  <ValDt><Dt>%s</Dt></ValDt>\n  <AcctSvcrRef>\n    R%d\n  </AcctSvcrRef>\n</Ntry>\n", amt, d, i >xml
 			printf "R%d,%s,%s,USD,,\n", i, d, amt >csv
 		} else if (s == 5) {
-			printf "<Ntry><Amt Ccy=\"EUR\">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>%s</Dt></BookgDt><AcctSvcrRef>R%d</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>A&amp;B <!-- x -->%d</Nm></Dbtr></RltdPties><RmtInf><Ustrd><![CDATA[<%d>]]> &#x41;&lt;</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n", amt, d, i, i, i >xml
+			credit()
+			printf "<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>A&amp;B <!-- x -->%d</Nm></Dbtr></RltdPties><RmtInf><Ustrd><![CDATA[<%d>]]> &#x41;&lt;</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n", i, i >xml
 			printf "R%d,%s,%s,EUR,A&B %d,<%d> A<\n", i, d, amt, i, i >csv
 		} else if (s == 6) {
 			printf "<Ntry><Sts>BOOK</Sts><Amt Ccy=\"EUR\">%s</Amt><BkTxCd><Ntry/></BkTxCd><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>%s</Dt></BookgDt><NtryRef>ignored</NtryRef><AcctSvcrRef>R%d</AcctSvcrRef></Ntry>\n", amt, d, i >xml
 			printf "R%d,%s,%s,EUR,,\n", i, d, amt >csv
 		} else {
-			printf "<Bal><Amt Ccy=\"EUR\">1.00</Amt></Bal><!-- %d --><Ntry><Amt Ccy=\"EUR\">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>%s</Dt></BookgDt><AcctSvcrRef>R%d</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Ustrd>  padded  </Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n", i, amt, d, i >xml
+			printf "<Bal><Amt Ccy=\"EUR\">1.00</Amt></Bal><!-- %d -->", i >xml
+			credit()
+			printf "<NtryDtls><TxDtls><RmtInf><Ustrd>  padded  </Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n" >xml
 			printf "R%d,%s,%s,EUR,,padded\n", i, d, amt >csv
 		}
 	}
