@@ -364,8 +364,8 @@ static int camt_entry(const xmlNode *e, const char *path,
 static int camt_stream(xmlTextReaderPtr r, const char *path,
 		       struct crm_statement *s, struct crm_err *err)
 {
-	bool dtd = false, bk_seen = false, root_seen = false;
-	long root_line = 0;
+	bool dtd = false, bk_seen = false;
+	long root_line = 0; /* none: 0, as before */
 	int rc = 0, ret = xmlTextReaderRead(r);
 
 	while (ret == 1) {
@@ -381,7 +381,6 @@ static int camt_stream(xmlTextReaderPtr r, const char *path,
 		 * BkToCstmrStmt and that one's Stmt elements only: an element
 		 * met at depth 3 is a child of such a Stmt */
 		if (depth == 0) {
-			root_seen = true;
 			root_line = xmlGetLineNo(n);
 			dtd =
 			    n->doc && (n->doc->intSubset || n->doc->extSubset);
@@ -407,7 +406,7 @@ static int camt_stream(xmlTextReaderPtr r, const char *path,
 		return camt_err(err, path, 0,
 				"a DTD is not allowed in a statement%s", "");
 	if (!bk_seen)
-		return camt_err(err, path, root_seen ? root_line : 0,
+		return camt_err(err, path, root_line,
 				"not a camt.053 statement (no "
 				"Document/BkToCstmrStmt)%s",
 				"");
@@ -416,11 +415,11 @@ static int camt_stream(xmlTextReaderPtr r, const char *path,
 
 /* The error of a statement that is not well-formed, as a parse of the
  * whole document words it: the reader's push parser reports a truncated
- * file or an empty one as "Extra content at the end of the document",
- * the tree's parser as "Premature end of data in tag Stmt line 3" or
- * "Document is empty". So a malformed statement is parsed again as a
- * tree (its memory as before the stream, on this path only); xe holds
- * the reader's message, kept if the tree parses. */
+ * file as "Extra content at the end of the document", the tree's parser
+ * as "Premature end of data in tag Ntry line 1995". So a malformed
+ * statement is parsed again as a tree (its memory as before the stream,
+ * on this path only); xe holds the reader's message, kept if the tree
+ * parses. */
 static int camt_malformed(const struct crm_buf *b, const char *path,
 			  struct xml_err *xe, struct crm_err *err)
 {
@@ -1101,13 +1100,14 @@ static size_t first_hits(struct hit *h, size_t from, size_t n)
  * in the order the invoices were read), then each line's few by token,
  * probe and invoice. One sort of all the hits by that key cost n log n
  * and an invoice's id read per comparison from all over the book. The
- * copy is made for a quarter of the hits at a time (by lines), the hits
- * left moved down and their array shortened after each pass: both
- * arrays together hold 1.25 times the hits, not twice (5.37M hits at
- * 100,000 lines: this copy was reconcile's peak). */
+ * copy is made for half of the hits at a time (by lines), the hits left
+ * moved down and their array shortened in between: both arrays together
+ * hold 1.5 times the hits, not twice. At 100,000 lines (5.37M hits) the
+ * copy was reconcile's peak; now the end of the load is (more passes:
+ * the same peak). */
 static void group_hits(struct book *b, size_t nlines)
 {
-	enum { PASSES = 4 };
+	enum { PASSES = 2 };
 	struct hit *by_line;
 	size_t *next, left = b->nhits, lo = 0;
 
