@@ -112,6 +112,25 @@ sql() {
 # now, check that it still is (cmp of the SQLite file, byte for byte; on
 # PostgreSQL its db_dump), put it back (on PostgreSQL from a copy made
 # with CREATE DATABASE ... TEMPLATE, dropped at the end).
+# refuse OP TABLE [WHEN [ERRCODE]]: a trigger "boom" that refuses OP
+# (INSERT or UPDATE) on TABLE with "refused by a trigger", for the rows WHEN
+# holds (NEW. and OLD. columns: the same text on both engines); ERRCODE
+# names PostgreSQL's SQLSTATE (check_violation: a constraint's). unrefuse
+# TABLE drops it. The error paths' tests use them to make a write fail.
+refuse() {
+	local when=${3:+ WHEN ($3)}
+	case $CRM_DB in
+	postgresql:* | postgres:*)
+		sql "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'refused by a trigger'${4:+ USING ERRCODE = '$4'}; END\$\$; CREATE TRIGGER boom BEFORE $1 ON $2 FOR EACH ROW$when EXECUTE FUNCTION boom()" ;;
+	*) sql "CREATE TRIGGER boom BEFORE $1 ON $2$when BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" ;;
+	esac || not_ok "create the trigger"
+}
+unrefuse() {
+	case $CRM_DB in
+	postgresql:* | postgres:*) sql "DROP TRIGGER boom ON $1; DROP FUNCTION boom()" ;;
+	*) sql "DROP TRIGGER boom" ;;
+	esac || not_ok "drop the trigger"
+}
 db_save() {
 	case $CRM_DB in
 	postgresql:* | postgres:*)

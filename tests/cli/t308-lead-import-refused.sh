@@ -19,11 +19,7 @@ expect_code 0 crm init
 
 # a refusal the engines both map to bad data (65): SQLite's RAISE(ABORT)
 # is a constraint; PostgreSQL's check_violation is SQLSTATE 23514
-case $CRM_DB in
-postgresql:* | postgres:*)
-	sql "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'refused by a trigger' USING ERRCODE = 'check_violation'; END\$\$; CREATE TRIGGER boom BEFORE INSERT ON leads FOR EACH ROW WHEN (NEW.first_name = 'Bad') EXECUTE FUNCTION boom()" || not_ok "create the trigger" ;;
-*) sql "CREATE TRIGGER boom BEFORE INSERT ON leads WHEN NEW.first_name = 'Bad' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" || not_ok "create the trigger" ;;
-esac
+refuse INSERT leads "NEW.first_name = 'Bad'" check_violation
 db_dump "$CRM_DB" "$T/before"
 run crm-lead import -q "$T/leads.csv"
 check "refused: the import fails, bad data" [ "$rc" -eq 65 ]
