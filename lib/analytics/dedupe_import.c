@@ -539,17 +539,11 @@ static int filter_make(struct crm_db *db, struct crm_dupcheck *dc, size_t at,
 	free(sql);
 	if (!st)
 		return -1;
-	crm_stmt_bulk(st);
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *k = crm_stmt_text(st, 0);
-
-		if (k)
-			crm_bloom_add(&cp->have, k, strlen(k));
-	}
-	crm_stmt_finalize(st);
-	if (rc < 0)
+	if (crm_stmt_bloom_fill(st, &cp->have, err) < 0) {
 		crm_bloom_release(&cp->have);
-	return rc < 0 ? -1 : 0;
+		return -1;
+	}
+	return 0;
 }
 
 /* Which forms of the chunk to ask (cp->ask): those the filter may hold;

@@ -1573,7 +1573,6 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 		long f = im->keyfield[k];
 		struct crm_buf sql = {0};
 		struct crm_stmt *st;
-		int rc;
 
 		if (f == 0)
 			continue; /* id: the primary key, probed directly */
@@ -1581,16 +1580,7 @@ static int bloom_build(struct crm_importer *im, struct crm_err *err)
 		crm_buf_addf(&sql, "SELECT %s%s FROM %s", e->fields[f].name,
 			     im->matchkey[f] >= 0 ? "_key" : "", e->table);
 		st = crm_entity_stmt(im->db, &sql, err);
-		if (!st)
-			return -1;
-		crm_stmt_bulk(st);
-		while ((rc = crm_stmt_step(st, err)) > 0) {
-			const char *p = crm_stmt_text(st, 0);
-			if (p)
-				crm_bloom_add(&im->bloom[k], p, strlen(p));
-		}
-		crm_stmt_finalize(st);
-		if (rc < 0)
+		if (!st || crm_stmt_bloom_fill(st, &im->bloom[k], err) < 0)
 			return -1;
 	}
 	return 0;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bloom.h"
 #include "store_impl.h"
 
 bool crm_store_is_server(const char *target)
@@ -299,6 +300,22 @@ void crm_stmt_bulk(struct crm_stmt *st)
 {
 	if (st->ops->bulk)
 		st->ops->bulk(st);
+}
+
+int crm_stmt_bloom_fill(struct crm_stmt *st, struct crm_bloom *b,
+			struct crm_err *err)
+{
+	int rc;
+
+	crm_stmt_bulk(st);
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		const char *k = crm_stmt_text(st, 0);
+
+		if (k)
+			crm_bloom_add(b, k, strlen(k));
+	}
+	crm_stmt_finalize(st);
+	return rc < 0 ? -1 : 0;
 }
 
 void crm_stmt_reset(struct crm_stmt *st)

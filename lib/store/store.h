@@ -128,6 +128,12 @@ void crm_stmt_finalize(struct crm_stmt *st);
  * the columns read the same either way. Nothing changes on SQLite. */
 void crm_stmt_bulk(struct crm_stmt *st);
 
+/* Add column 0 of every row of st (its text; NULL skipped) to b, read in
+ * bulk; st is finalized. 0, or -1 with err (b then holds part). */
+struct crm_bloom;
+int crm_stmt_bloom_fill(struct crm_stmt *st, struct crm_bloom *b,
+			struct crm_err *err);
+
 /* Step st to the end, calling fn for each row (fn returns 0, or -1 to
  * stop with err filled). The statement is reset after. Returns 0 or -1. */
 int crm_stmt_each(struct crm_stmt *st, int (*fn)(struct crm_stmt *, void *),
