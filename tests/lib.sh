@@ -112,6 +112,18 @@ sql() {
 # now, check that it still is (cmp of the SQLite file, byte for byte; on
 # PostgreSQL its db_dump), put it back (on PostgreSQL from a copy made
 # with CREATE DATABASE ... TEMPLATE, dropped at the end).
+# The PostgreSQL scripts that compare the engines run the same commands
+# once per engine (setting engine=lite|pg and n=0 first): keep files the
+# last stdout as the n-th output of $engine, and engines_same [WHAT]
+# checks each one the same on both.
+keep() { n=$((n + 1)); cp "$T/out" "$T/$engine.$n"; }
+engines_same() {
+	local i=1
+	while [ "$i" -le "$n" ]; do
+		compare "$T/lite.$i" "$T/pg.$i" "${1:-output} $i the same on SQLite and PostgreSQL"
+		i=$((i + 1))
+	done
+}
 # refuse OP TABLE [WHEN [ERRCODE]]: a trigger "boom" that refuses OP
 # (INSERT or UPDATE) on TABLE with "refused by a trigger", for the rows WHEN
 # holds (NEW. and OLD. columns: the same text on both engines); ERRCODE

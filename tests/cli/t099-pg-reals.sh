@@ -47,7 +47,6 @@ UPDATE deals SET probability = CAST(0.1 AS $1) + CAST(0.2 AS $1)
   WHERE external_id = 'd06';"
 }
 n=0
-keep() { n=$((n + 1)); cp "$T/out" "$T/$engine.$n"; }
 both() {
 	engine=$1 db=$2 n=0
 	expect_code 0 crm init --db "$db"
@@ -80,11 +79,7 @@ both() {
 }
 both lite "$T/lite.db"
 both pg "$PGDB"
-i=1
-while [ "$i" -le "$n" ]; do
-	compare "$T/lite.$i" "$T/pg.$i" "output $i the same on SQLite and PostgreSQL"
-	i=$((i + 1))
-done
+engines_same
 psql "$PGDB" -X -A -t -c "SELECT probability FROM deals WHERE external_id
   IN ('d01', 'd02', 'd04', 'd05', 'd06') ORDER BY external_id" >"$T/server"
 cat >"$T/want" <<'X'

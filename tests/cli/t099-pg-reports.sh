@@ -55,7 +55,6 @@ load "$PGDB"
 # The reports that run on PostgreSQL: the same commands on both engines;
 # $T/ENGINE.N keeps each stdout.
 n=0
-keep() { n=$((n + 1)); cp "$T/out" "$T/$engine.$n"; }
 reports() {
 	engine=$1 db=$2 n=0
 	expect_code 0 crm-report activities --db "$db"
@@ -169,11 +168,7 @@ reports() {
 }
 reports lite "$LITE"
 reports pg "$PGDB"
-i=1
-while [ "$i" -le "$n" ]; do
-	compare "$T/lite.$i" "$T/pg.$i" "report output $i the same on SQLite and PostgreSQL"
-	i=$((i + 1))
-done
+engines_same "report output"
 check "activities report is not empty" test -s "$T/pg.1"
 
 # ISO weeks at a year's turn on PostgreSQL: 2026-W01 starts on Monday

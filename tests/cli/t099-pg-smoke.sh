@@ -42,7 +42,6 @@ compare "$T/zero" "$T/out" "a read before init created no table"
 
 # The same commands on both engines; $T/ENGINE.N keeps each stdout.
 n=0
-keep() { n=$((n + 1)); cp "$T/out" "$T/$engine.$n"; }
 keep_err() { n=$((n + 1)); cp "$T/err" "$T/$engine.$n"; }
 printf 'id,first_name,last_name\n5000,Zed,Given\n' >"$T/id5000.csv"
 verbs() {
@@ -130,11 +129,7 @@ verbs lite "$LITE"
 verbs pg "$PGDB"
 check "schema version 1 in crm_schema" test "$(psql "$PGDB" -X -At -c 'SELECT version FROM crm_schema')" = 1
 check "custom fields are jsonb" test "$(psql "$PGDB" -X -At -c "SELECT data_type FROM information_schema.columns WHERE table_name = 'contacts' AND column_name = 'custom'")" = jsonb
-i=1
-while [ "$i" -le "$n" ]; do
-	compare "$T/lite.$i" "$T/pg.$i" "output $i the same on SQLite and PostgreSQL"
-	i=$((i + 1))
-done
+engines_same
 check "export is not empty" test -s "$T/pg.15"
 
 done_testing
