@@ -12,11 +12,15 @@ enum { DEFAULT_LIMIT = 20, SHOW_CANDIDATES = 10 };
 
 static const char *const cols[] = {"noun", "id", "name", "matched", "value"};
 
-enum { OPT_REINDEX = 0x300, OPT_DROP_INDEX };
+enum { OPT_REINDEX = 0x300, OPT_REFRESH, OPT_DROP_INDEX };
 
 const struct argp_option crm_search_options[] = {
     {"reindex", OPT_REINDEX, 0, 0,
      "Make the search index (SQLite) again, then search TEXT if given", 0},
+    {"refresh", OPT_REFRESH, 0, 0,
+     "Add to the search index what crm wrote since it was made (makes it "
+     "when there is none), then search TEXT if given",
+     0},
     {"drop-index", OPT_DROP_INDEX, 0, 0, "Remove the search index", 0},
     {0},
 };
@@ -32,6 +36,10 @@ error_t crm_search_opts_parse(int key, char *arg, struct argp_state *state)
 		o->reindex = true;
 		cli->writes = true;
 		break;
+	case OPT_REFRESH:
+		o->refresh = true;
+		cli->writes = true;
+		break;
 	case OPT_DROP_INDEX:
 		o->drop = true;
 		cli->writes = true;
@@ -42,7 +50,7 @@ error_t crm_search_opts_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* --reindex and --drop-index, said on stderr */
+/* --reindex, --refresh and --drop-index, said on stderr */
 static int index_verbs(struct crm_cli *cli, const struct crm_search_opts *o)
 {
 	int64_t *counts;
@@ -58,14 +66,16 @@ static int index_verbs(struct crm_cli *cli, const struct crm_search_opts *o)
 		return rc < 0 ? -1 : 0;
 	}
 	counts = crm_xcalloc(crm_search_nouns, sizeof(*counts));
-	rc = crm_search_reindex(cli->db, cli->dry_run, counts, &cli->err);
+	rc = crm_search_reindex(cli->db, cli->dry_run, o->refresh, counts,
+				&cli->err);
 	for (size_t i = 0; rc == 0 && i < crm_search_nouns; i++)
 		if (counts[i] >= 0)
 			crm_buf_addf(&b, "%s%lld %s", b.len ? ", " : "",
 				     (long long)counts[i],
 				     crm_search_noun_name(i));
 	if (rc == 0)
-		crm_cli_note(cli, "search index: %s%s", crm_buf_str(&b),
+		crm_cli_note(cli, "search index: %s%s%s", crm_buf_str(&b),
+			     o->refresh ? " added" : "",
 			     cli->dry_run ? " (dry run: not kept)" : "");
 	crm_buf_release(&b);
 	free(counts);
@@ -161,11 +171,11 @@ int crm_verb_search(struct crm_cli *cli)
 	int status = 0;
 
 	crm_rec_init(&hs.rec);
-	if (o && (o->reindex || o->drop)) {
-		if (o->reindex && o->drop) {
+	if (o && (o->reindex || o->refresh || o->drop)) {
+		if (o->reindex + o->refresh + o->drop > 1) {
 			crm_err_set(&cli->err, CRM_EX_USAGE,
-				    "search: --reindex or --drop-index, not "
-				    "both");
+				    "search: one of --reindex, --refresh and "
+				    "--drop-index");
 			status = crm_cli_fail(cli);
 			goto out;
 		}

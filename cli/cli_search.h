@@ -12,7 +12,7 @@ int crm_verb_search(struct crm_cli *cli);
 /* crm search's own options: --reindex, --drop-index (cli->opts is a
  * struct crm_search_opts). */
 struct crm_search_opts {
-	bool reindex, drop;
+	bool reindex, refresh, drop;
 };
 extern const struct argp_option crm_search_options[];
 error_t crm_search_opts_parse(int key, char *arg, struct argp_state *state);

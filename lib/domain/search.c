@@ -3,6 +3,7 @@
  * ?1 the text's matching key, ?2 its E.164 form, ?3 its digits, ?4 the
  * limit (none when unlimited). */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -506,19 +507,22 @@ int crm_search_names(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
-/* Runs sql (built here: not for the statement cache) once with ?1 text
- * when given: column 0 of its first row, 0 without one, or -1 with err. */
-static int64_t run_once(struct crm_db *db, const char *sql, const char *text,
-			struct crm_err *err)
+/* Runs sql (built here: not for the statement cache) once with the
+ * values of fmt bound (crm_stmt_bindf): column 0 of its first row, 0
+ * without one, or -1 with err. */
+static int64_t run_once(struct crm_db *db, struct crm_err *err, const char *sql,
+			const char *fmt, ...)
 {
 	struct crm_stmt *st = crm_db_stmt(db, sql, err);
 	int64_t v = -1;
+	va_list ap;
 	int rc;
 
 	if (!st)
 		return -1;
-	if (text)
-		crm_stmt_bind_text(st, 1, text);
+	va_start(ap, fmt);
+	crm_stmt_vbindf(st, fmt, ap);
+	va_end(ap);
 	rc = crm_stmt_step(st, err);
 	if (rc >= 0)
 		v = rc > 0 ? crm_stmt_int(st, 0) : 0;
@@ -526,8 +530,70 @@ static int64_t run_once(struct crm_db *db, const char *sql, const char *text,
 	return v;
 }
 
-int crm_search_reindex(struct crm_db *db, bool dry_run, int64_t *counts,
-		       struct crm_err *err)
+/* Indexes noun sn: all its records into a new table, or with refresh
+ * and an index to add to, only what that index has not seen (the records
+ * a search reads apart: ids above max_id, and those an audit row of a
+ * later change set names). A changed record's old trigrams stay beside
+ * its new ones: it may be proposed for its old text and is then dropped
+ * by the search's check. *count gets the records indexed. 0 or -1. */
+static int index_noun(struct crm_db *db, const struct snoun *sn, bool refresh,
+		      int64_t *count, struct crm_err *err)
+{
+	struct sindex ix = {0};
+	struct crm_buf t = {0}, sql = {0}, where = {0};
+	int rc = refresh ? index_state(db, sn, &ix, err) : 0;
+
+	index_table(sn, &t);
+	if (rc == 0 && !ix.on) {
+		crm_buf_addf(&sql, "DROP TABLE IF EXISTS %s", t.s);
+		rc = crm_db_exec(db, sql.s, err);
+		crm_buf_reset(&sql);
+		crm_buf_addf(
+		    &sql,
+		    "CREATE VIRTUAL TABLE %s USING fts5(k, content='', "
+		    "detail=none, tokenize='trigram')",
+		    t.s);
+		if (rc == 0)
+			rc = crm_db_exec(db, sql.s, err);
+		crm_buf_reset(&sql);
+	}
+	if (ix.on)
+		crm_buf_adds(&where,
+			     " WHERE id > ?1 OR id IN (SELECT record_id "
+			     "FROM crm_audit WHERE +entity = ?2 AND "
+			     "change_id > ?3)");
+	crm_buf_addf(&sql, "INSERT INTO %s (rowid, k) SELECT id, ", t.s);
+	index_text(sn, &sql);
+	crm_buf_addf(&sql, " FROM %s%s", sn->e->table, crm_buf_str(&where));
+	/* ?1-?3: what the index has not seen (none when made whole) */
+	if (rc == 0 && run_once(db, err, sql.s, ix.on ? "isi" : "", ix.max_id,
+				sn->e->name, ix.through) < 0)
+		rc = -1;
+	crm_buf_reset(&sql);
+	crm_buf_addf(&sql, "SELECT count(*) FROM %s%s", sn->e->table,
+		     crm_buf_str(&where));
+	if (rc == 0 &&
+	    (*count = run_once(db, err, sql.s, ix.on ? "isi" : "", ix.max_id,
+			       sn->e->name, ix.through)) < 0)
+		rc = -1;
+	crm_buf_reset(&sql);
+	/* what the index covers, read in the same transaction */
+	crm_buf_addf(&sql,
+		     "INSERT OR REPLACE INTO crm_search_state (noun, "
+		     "max_id, through_change) VALUES (?, (SELECT "
+		     "coalesce(max(id), 0) FROM %s), (SELECT "
+		     "coalesce(max(id), 0) FROM crm_changes))",
+		     sn->e->table);
+	if (rc == 0 && run_once(db, err, sql.s, "s", sn->e->plural) < 0)
+		rc = -1;
+	crm_buf_release(&t);
+	crm_buf_release(&sql);
+	crm_buf_release(&where);
+	return rc;
+}
+
+int crm_search_reindex(struct crm_db *db, bool dry_run, bool refresh,
+		       int64_t *counts, struct crm_err *err)
 {
 	static const char state_sql[] =
 	    "CREATE TABLE IF NOT EXISTS crm_search_state ("
@@ -543,48 +609,9 @@ int crm_search_reindex(struct crm_db *db, bool dry_run, int64_t *counts,
 	    crm_db_exec(db, state_sql, err) < 0)
 		goto fail;
 	for (size_t i = 0; i < crm_search_nouns; i++) {
-		const struct snoun *sn = &nouns[i];
-		struct crm_buf t = {0}, sql = {0};
-		int rc;
-
 		counts[i] = -1;
-		if (!sn->indexed)
-			continue;
-		index_table(sn, &t);
-		crm_buf_addf(&sql, "DROP TABLE IF EXISTS %s", t.s);
-		rc = crm_db_exec(db, sql.s, err);
-		crm_buf_reset(&sql);
-		crm_buf_addf(
-		    &sql,
-		    "CREATE VIRTUAL TABLE %s USING fts5(k, content='', "
-		    "detail=none, tokenize='trigram')",
-		    t.s);
-		if (rc == 0)
-			rc = crm_db_exec(db, sql.s, err);
-		crm_buf_reset(&sql);
-		crm_buf_addf(&sql, "INSERT INTO %s (rowid, k) SELECT id, ",
-			     t.s);
-		index_text(sn, &sql);
-		crm_buf_addf(&sql, " FROM %s", sn->e->table);
-		if (rc == 0)
-			rc = crm_db_exec(db, sql.s, err);
-		crm_buf_reset(&sql);
-		crm_buf_addf(&sql, "SELECT count(*) FROM %s", sn->e->table);
-		if (rc == 0 && (counts[i] = run_once(db, sql.s, NULL, err)) < 0)
-			rc = -1;
-		crm_buf_reset(&sql);
-		/* what the index covers, read in the same transaction */
-		crm_buf_addf(&sql,
-			     "INSERT OR REPLACE INTO crm_search_state (noun, "
-			     "max_id, through_change) VALUES (?, (SELECT "
-			     "coalesce(max(id), 0) FROM %s), (SELECT "
-			     "coalesce(max(id), 0) FROM crm_changes))",
-			     sn->e->table);
-		if (rc == 0 && run_once(db, sql.s, sn->e->plural, err) < 0)
-			rc = -1;
-		crm_buf_release(&t);
-		crm_buf_release(&sql);
-		if (rc < 0)
+		if (nouns[i].indexed &&
+		    index_noun(db, &nouns[i], refresh, &counts[i], err) < 0)
 			goto fail;
 	}
 	if (crm_db_finish(db, dry_run, err) < 0)

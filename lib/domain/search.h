@@ -45,11 +45,14 @@ int crm_search_names(struct crm_db *db, const struct crm_entity *e,
 
 /* The search index (SQLite; lib/domain/search.c says how it serves a
  * search): made again for every indexed noun (contacts, companies,
- * leads), in one transaction (rolled back when dry_run). counts[i]
- * (crm_search_nouns long) gets the records indexed of noun i, -1 for a
- * noun without an index. 0, or -1 with err (CRM_EX_USAGE on PostgreSQL). */
-int crm_search_reindex(struct crm_db *db, bool dry_run, int64_t *counts,
-		       struct crm_err *err);
+ * leads), in one transaction (rolled back when dry_run). With refresh, a
+ * noun's index only gets what it has not seen (records added, and those
+ * crm changed or restored, since it was made or refreshed); a noun
+ * without one gets it made. counts[i] (crm_search_nouns long) gets the
+ * records indexed of noun i, -1 for a noun without an index. 0, or -1
+ * with err (CRM_EX_USAGE on PostgreSQL). */
+int crm_search_reindex(struct crm_db *db, bool dry_run, bool refresh,
+		       int64_t *counts, struct crm_err *err);
 /* Removes the index: 1, 0 when there was none, or -1 with err. */
 int crm_search_index_drop(struct crm_db *db, bool dry_run, struct crm_err *err);
 /* For a writer that leaves no audit rows (crm sync's pull): the index is

@@ -153,12 +153,18 @@ postgres*)
 	err_has "crm: the search index is SQLite's (FTS5); on PostgreSQL search reads the tables"
 	db_dump "$CRM_DB" "$T/d2"
 	compare "$T/d1" "$T/d2" "a refused --reindex writes nothing"
+	expect_code 64 crm search --refresh acme
+	err_has "crm: the search index is SQLite's (FTS5); on PostgreSQL search reads the tables"
+	db_dump "$CRM_DB" "$T/d2"
+	compare "$T/d1" "$T/d2" "a refused --refresh writes nothing"
 	expect_code 0 crm search --drop-index
 	err_has "no search index to remove"
 	;;
 *)
 	expect_code 0 crm search -q --reindex acme
 	compare "$T/scan" "$T/out" "--reindex, then the same answer from the index"
+	expect_code 0 crm search -q --refresh acme
+	compare "$T/scan" "$T/out" "--refresh, then the same answer"
 	;;
 esac
 done_testing

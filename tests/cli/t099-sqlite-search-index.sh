@@ -116,6 +116,58 @@ check "the undone delete is back" grep -q "contacts,5,Ann Leeway" "$T/after"
 check "the deleted contact is gone" sh -c "! grep -q 'contacts,3,' '$T/after'"
 check "the old name is not found" sh -c "! grep -q 'contacts,1,Jürgen Müller' '$T/after'"
 
+# --refresh adds to the index what it had not seen: the new contact 6,
+# the renamed contact 1 and company 1, contact 5 restored by the undo
+# (contact 3 is gone), the lead the import updated; then the state
+# covers them, so the index alone answers for them
+expect_code 0 crm search --refresh
+expect_err "only what was written since" <<'X'
+crm: search index: 3 contacts, 1 companies, 1 leads added
+X
+maxchange=$(sqlite3 "$CRM_DB" "SELECT max(id) FROM crm_changes")
+sql "SELECT noun, max_id, through_change FROM crm_search_state ORDER BY noun"
+cat >"$T/want" <<X
+companies|3|$maxchange
+contacts|6|$maxchange
+leads|2|$maxchange
+X
+compare "$T/want" "$T/sql" "the state covers every change set"
+search_all "$T/refreshed"
+compare "$T/scan" "$T/refreshed" "after --refresh: what a scan gives"
+sqlite3 "$CRM_DB" "UPDATE contacts SET last_name = 'Zyzzyva' WHERE id IN (1, 6)"
+expect_code 1 crm search zyzzyva
+check "the refreshed records are the index's (a write it did not see is not found)" \
+	sh -c "! grep -q Zyzzyva '$T/out'"
+expect_code 1 crm search --refresh zyzzyva
+expect_err "a write without an audit row is not refreshed" <<'X'
+crm: search index: 0 contacts, 0 companies, 0 leads added
+X
+check "nor found" sh -c "! grep -q Zyzzyva '$T/out'"
+db_dump "$CRM_DB" "$T/r1"
+expect_code 0 crm search --refresh --dry-run
+db_dump "$CRM_DB" "$T/r2"
+compare "$T/r1" "$T/r2" "--refresh --dry-run leaves the database as it was"
+# a retired index (crm sync's pull) and no index at all: made whole
+sqlite3 "$CRM_DB" "DELETE FROM crm_search_state WHERE noun = 'contacts'"
+expect_code 0 crm search --refresh zyzzyva
+expect_err "a retired noun is made again" <<'X'
+crm: search index: 5 contacts, 0 companies, 0 leads added
+X
+expect_out "and finds what the shell wrote" <<'X'
+noun,id,name,matched,value
+contacts,1,Jürgen Zyzzyva,name,Jürgen Zyzzyva
+contacts,6,Quinn Zyzzyva,name,Quinn Zyzzyva
+X
+cp "$CRM_DB" "$T/fresh.db"
+rm -f "$T/fresh.db-wal" "$T/fresh.db-shm"
+CRM_DB=$T/fresh.db expect_code 0 crm search --drop-index
+CRM_DB=$T/fresh.db expect_code 0 crm search --refresh
+expect_err "no index: made whole" <<'X'
+crm: search index: 5 contacts, 3 companies, 2 leads added
+X
+sqlite3 "$CRM_DB" "UPDATE contacts SET last_name = 'Quillby' WHERE id = 6"
+expect_code 0 crm search -q --reindex
+
 # another writer holds the lock: --reindex exits 75 past the busy
 # timeout and leaves the index as it was; a search still answers from it
 sql "SELECT noun, max_id, through_change FROM crm_search_state ORDER BY noun"
@@ -151,9 +203,15 @@ err_has "(dry run: not kept)"
 db_dump "$CRM_DB" "$T/d2"
 compare "$T/d1" "$T/d2" "--dry-run leaves the database as it was"
 expect_code 64 crm search --reindex --drop-index
-err_has "crm: search: --reindex or --drop-index, not both"
+err_has "crm: search: one of --reindex, --refresh and --drop-index"
 db_dump "$CRM_DB" "$T/d3"
 compare "$T/d1" "$T/d3" "a refused call writes nothing"
+expect_code 64 crm search --refresh --reindex
+err_has "crm: search: one of --reindex, --refresh and --drop-index"
+expect_code 64 crm search --refresh --drop-index
+err_has "crm: search: one of --reindex, --refresh and --drop-index"
+db_dump "$CRM_DB" "$T/d3"
+compare "$T/d1" "$T/d3" "a refused --refresh writes nothing"
 expect_code 64 crm search
 err_has "no text given"
 done_testing
