@@ -1042,6 +1042,8 @@ const struct crm_entity crm_ticket_entity = {
     .end = ticket_end,
     .inputs = ticket_inputs,
     .aliases = ticket_aliases,
+    /* its hooks read tickets by id only (asset links, history rows) */
+    .defer_indexes = true,
 };
 
 /* -- assignment ---------------------------------------------------------- */
