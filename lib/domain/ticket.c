@@ -1591,6 +1591,7 @@ struct scan {
 	uint64_t breached;
 	struct hit *v;
 	size_t n, cap;
+	int64_t read, last; /* escalating: the page's tickets, the last id */
 };
 
 /* The due time of row's target k while it is unmet, else CRM_BIZ_NEVER. */
@@ -1971,43 +1972,60 @@ static int batch_flush(struct actx *x, bool last, struct crm_err *err)
 	return rc;
 }
 
-static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
-			struct crm_err *err)
-{
-	struct crm_import_opts o;
-	struct actx x = {0};
-	struct agents ag = {0};
-	int64_t ids[ESC_CHUNK];
-	size_t i = 0;
-	int rc = -1;
+/* An escalation run: opened at its first breach (one change set for the
+ * run), fed the breached targets a page of tickets at a time, finished
+ * and closed once. */
+struct escalation {
+	struct crm_import_opts o; /* the importer's options: live as long */
+	struct actx x;
+	struct agents ag;
+	bool open;
+};
 
+static int escalation_open(struct escalation *es, struct crm_db *db,
+			   struct crm_err *err)
+{
 	/* PostgreSQL: the history rows of the run's updates wait, as those of
 	 * a bulk import (written before the history is read and at the
 	 * end), and so do its UPDATEs; on both engines its activities,
 	 * touches and undo rows (x.batch) */
 	hist.on = crm_store_engine(db->store) == CRM_STORE_PG;
-	if (actx_open(&x, db, "sla --escalate", true, hist.on, &o, err) < 0)
-		goto out;
-	x.ag = &ag;
-	x.held = true;
+	es->open = true;
+	if (actx_open(&es->x, db, "sla --escalate", true, hist.on, &es->o,
+		      err) < 0)
+		return -1;
+	es->x.ag = &es->ag;
+	es->x.held = true;
 	/* held UPDATEs must be written before an agent's tickets are
 	 * counted */
-	ag.im = hist.on ? x.im : NULL;
+	es->ag.im = hist.on ? es->x.im : NULL;
 	/* PostgreSQL: every statement from here reads or writes a chunk's
-	 * tickets by id (an agent's by assignee), or inserts; the planner
-	 * made the held UPDATEs' join (json_populate_recordset, 100 rows to
-	 * it) a hash join over a scan of all tickets (20,000: a statement
-	 * of 128 rows, each a primary key probe). For this transaction
-	 * only, as lead assign does. Nor parallel workers: the activities
-	 * the run inserts have no statistics yet, so the planner guessed
-	 * ~80 a ticket for a chunk's replies (none) and started two workers
-	 * for each chunk (20-120 ms a chunk at 1M tickets, a third of the
-	 * run). */
+	 * tickets by id (an agent's by assignee, a page by id), or inserts;
+	 * the planner made the held UPDATEs' join (json_populate_recordset,
+	 * 100 rows to it) a hash join over a scan of all tickets (20,000: a
+	 * statement of 128 rows, each a primary key probe). For this
+	 * transaction only, as lead assign does. Nor parallel workers: the
+	 * activities the run inserts have no statistics yet, so the planner
+	 * guessed ~80 a ticket for a chunk's replies (none) and started two
+	 * workers for each chunk (20-120 ms a chunk at 1M tickets, a third
+	 * of the run). */
 	if (hist.on &&
 	    (crm_db_exec(db, "SET LOCAL enable_seqscan = off", err) < 0 ||
 	     crm_db_exec(db, "SET LOCAL max_parallel_workers_per_gather = 0",
 			 err) < 0))
-		goto out;
+		return -1;
+	return 0;
+}
+
+/* Applies the due levels of the breached targets sc->v[0..sc->n), a
+ * chunk of tickets at a time. */
+static int escalation_apply(struct escalation *es, struct crm_db *db,
+			    const struct scan *sc, uint64_t *escalated,
+			    struct crm_err *err)
+{
+	int64_t ids[ESC_CHUNK];
+	size_t i = 0;
+
 	while (i < sc->n) {
 		size_t n = 0, end = i;
 
@@ -2018,25 +2036,38 @@ static int escalate_all(struct crm_db *db, struct scan *sc, uint64_t *escalated,
 				ids[n++] = sc->v[end].id;
 		while (end < sc->n && sc->v[end].id == ids[n - 1])
 			end++;
-		if (levels_load(db, ids, n, &x.done, err) < 0 ||
+		if (levels_load(db, ids, n, &es->x.done, err) < 0 ||
 		    pre_load(db, ids, n, err) < 0 ||
 		    (hist.on && crm_rowset_load(db, &crm_ticket_entity, ids, n,
-						&x.tickets, err) < 0))
-			goto out;
+						&es->x.tickets, err) < 0))
+			return -1;
 		for (size_t k = 0; k < n; k++)
-			if (escalate_ticket(&x, ids[k], sc->at, escalated,
+			if (escalate_ticket(&es->x, ids[k], sc->at, escalated,
 					    err) < 0)
-				goto out;
-		if (batch_flush(&x, false, err) < 0 ||
-		    levels_flush(db, &x.pend, db->now, false, err) < 0)
-			goto out;
+				return -1;
+		if (batch_flush(&es->x, false, err) < 0 ||
+		    levels_flush(db, &es->x.pend, db->now, false, err) < 0)
+			return -1;
 		i = end;
 	}
-	if (batch_flush(&x, true, err) < 0 ||
-	    levels_flush(db, &x.pend, db->now, true, err) < 0)
-		goto out;
-	rc = hist_flush(db, err);
-out:
+	return 0;
+}
+
+static int escalation_finish(struct escalation *es, struct crm_db *db,
+			     struct crm_err *err)
+{
+	if (!es->open)
+		return 0;
+	if (batch_flush(&es->x, true, err) < 0 ||
+	    levels_flush(db, &es->x.pend, db->now, true, err) < 0)
+		return -1;
+	return hist_flush(db, err);
+}
+
+static void escalation_close(struct escalation *es)
+{
+	if (!es->open)
+		return;
 	hist.on = false;
 	pending_release(&hist.status);
 	pending_release(&hist.owner);
@@ -2044,8 +2075,71 @@ out:
 	free(pre.v);
 	pre.v = NULL;
 	pre.cap = 0;
-	agents_release(&ag);
-	actx_close(&x);
+	agents_release(&es->ag);
+	actx_close(&es->x);
+}
+
+/* Tickets an escalation reads before it applies their levels: the
+ * breached targets of a page wait in memory (24 bytes each), so a run's
+ * memory stays flat however many tickets breach. CRM_TEST_SLA_PAGE sets
+ * it lower, for the tests of a run over several pages. */
+static int64_t sla_page(void)
+{
+	const char *env = getenv("CRM_TEST_SLA_PAGE");
+	long long n = env ? atoll(env) : 0;
+
+	return n > 0 ? n : 65536;
+}
+
+/* crm_entity_each: scan_one, counting the page's tickets and its last */
+static int page_one(const struct crm_row *row, void *arg)
+{
+	struct scan *sc = arg;
+
+	sc->read++;
+	sc->last = crm_row_id(row);
+	return scan_one(row, arg);
+}
+
+/* Escalating: q's tickets a page at a time by id (q's conditions and id
+ * above the last page's), each page's breaches escalated before the next
+ * page is read. A page's levels write only its own tickets, so a later
+ * page reads what one read of them all would have. */
+static int escalate_pages(struct crm_db *db, const struct crm_query *q,
+			  struct scan *sc, uint64_t *escalated,
+			  struct crm_err *err)
+{
+	struct escalation es = {0};
+	int64_t page = sla_page(), left = q->limit;
+	struct crm_strv w = {0};
+	struct crm_query pq = *q;
+	int rc = 0;
+
+	if (q->where)
+		for (size_t i = 0; i < q->where->n; i++)
+			crm_strv_push(&w, q->where->v[i]);
+	crm_strv_push(&w, "id>0");
+	pq.where = &w;
+	do {
+		char *last = crm_xasprintf("id>%lld", (long long)sc->last);
+
+		free(w.v[w.n - 1]);
+		w.v[w.n - 1] = last;
+		pq.limit = left >= 0 && left < page ? left : page;
+		sc->n = sc->read = 0;
+		rc = crm_entity_each(db, &crm_ticket_entity, &pq, page_one, sc,
+				     err);
+		if (rc == 0 && sc->n && !es.open)
+			rc = escalation_open(&es, db, err);
+		if (rc == 0 && sc->n)
+			rc = escalation_apply(&es, db, sc, escalated, err);
+		if (left >= 0)
+			left -= sc->read;
+	} while (rc == 0 && sc->read == pq.limit && left != 0);
+	if (rc == 0)
+		rc = escalation_finish(&es, db, err);
+	escalation_close(&es);
+	crm_strv_release(&w);
 	return rc;
 }
 
@@ -2064,19 +2158,21 @@ int crm_ticket_sla(struct crm_db *db, const struct crm_query *q, crm_time at,
 	*breached = *escalated = 0;
 	if (!crm_ticket_policies(err))
 		return -1;
+	if (!escalate_levels) {
+		rc = crm_entity_each(db, &crm_ticket_entity, q, scan_one, &sc,
+				     err);
+		*breached = sc.breached;
+		return rc;
+	}
 	/* escalating: find the breaches inside the write transaction, so no
 	 * other run escalates the same ones meanwhile */
-	if (escalate_levels && crm_db_begin(db, err) < 0)
+	if (crm_db_begin(db, err) < 0)
 		return -1;
-	if (crm_entity_each(db, &crm_ticket_entity, q, scan_one, &sc, err) < 0)
-		goto out;
-	*breached = sc.breached;
-	if (sc.n && escalate_all(db, &sc, escalated, err) < 0)
-		goto out;
-	rc = escalate_levels ? crm_db_finish(db, dry_run, err) : 0;
-out:
+	if (escalate_pages(db, q, &sc, escalated, err) == 0)
+		rc = crm_db_finish(db, dry_run, err);
 	if (rc < 0)
 		crm_db_rollback(db);
+	*breached = sc.breached;
 	free(sc.v);
 	return rc;
 }

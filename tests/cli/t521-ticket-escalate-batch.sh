@@ -9,30 +9,7 @@
 # before image what the level before left), last_activity_at moves only
 # forward, a dry run and a second run write nothing.
 . "$(dirname "$0")/../lib.sh"
-cat >"$T/sla.json" <<'X'
-{
-  "teams": {"support": {"lead": "lead", "agents": ["sue"]},
-            "tier2": {"lead": "boss", "agents": ["ann", "bob"],
-                      "strategy": "fewest_open"}},
-  "policies": [
-    {"name": "urgent", "when": {"priority": "urgent"},
-     "targets": {"first_reply": "1h", "resolution": "4h"},
-     "escalations": [
-       {"name": "page", "after": "0m", "action": "notify", "to": "lead"},
-       {"name": "up", "target": "resolution", "after": "0m",
-        "action": "reassign", "to": "ann"}]},
-    {"name": "standard",
-     "targets": {"first_reply": "2h", "resolution": "8h"},
-     "escalations": [
-       {"name": "notify", "after": "0m", "action": "notify", "to": "lead"},
-       {"name": "raise", "target": "first_reply", "after": "1h",
-        "action": "raise_priority"},
-       {"name": "tier2", "target": "resolution", "after": "0m",
-        "action": "reassign", "team": "tier2"}]}
-  ]
-}
-X
-P=(--policies "$T/sla.json")
+P=(--policies "$DATA/sla-escalate.json")
 # every third ticket high (1, 4, ...): raised to urgent, it then takes
 # the urgent policy's two levels (four in all), the last one assigning
 # it to ann by name, before the first pick of a tier2 agent (ticket 2)
