@@ -194,7 +194,6 @@ int crm_cycle_run(struct crm_db *db, bool by_contact, int64_t lead, bool every,
 	struct walk w = {0};
 	struct crm_buf b = {0};
 	char now[CRM_TIME_LEN];
-	struct crm_err kept;
 	int s, rc = -1;
 
 	*n = 0;
@@ -231,9 +230,7 @@ int crm_cycle_run(struct crm_db *db, bool by_contact, int64_t lead, bool every,
 	rc = 0;
 out:
 	crm_stmt_finalize(st);
-	/* back to memory; a failure here keeps the first error */
-	if (crm_db_sort_spill(db, false, rc < 0 ? &kept : err) < 0)
-		rc = -1;
+	rc = crm_db_sort_spill_end(db, rc, err);
 	free(w.name);
 	free(w.days);
 	crm_buf_release(&b);

@@ -228,7 +228,6 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 	struct collect_ctx c = {.db = db, .o = o};
 	uint64_t made = 0;
 	struct crm_rec rec;
-	struct crm_err kept;
 	int rc = -1;
 
 	crm_rec_init(&rec);
@@ -270,9 +269,7 @@ int crm_deal_stale(struct crm_db *db, const struct crm_stale_opts *o,
 out:
 	if (rc < 0 && db->in_tx)
 		crm_db_rollback(db);
-	/* back to memory; a failure here keeps the first error */
-	if (crm_db_sort_spill(db, false, rc < 0 ? &kept : err) < 0)
-		rc = -1;
+	rc = crm_db_sort_spill_end(db, rc, err);
 	crm_rec_release(&rec);
 	crm_strv_release(&c.pool);
 	free(c.v);

@@ -150,6 +150,15 @@ int crm_db_sort_spill(struct crm_db *db, bool on, struct crm_err *err)
 	    err);
 }
 
+int crm_db_sort_spill_end(struct crm_db *db, int rc, struct crm_err *err)
+{
+	struct crm_err kept;
+
+	if (crm_db_sort_spill(db, false, rc < 0 ? &kept : err) < 0)
+		return -1;
+	return rc;
+}
+
 int crm_db_defer_foreign_keys(struct crm_db *db, struct crm_err *err)
 {
 	return crm_db_exec(db,

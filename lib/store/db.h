@@ -120,6 +120,10 @@ int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
  * default, temp_store=MEMORY). Outside a transaction that wrote temporary
  * tables. Nothing on PostgreSQL, whose sorts spill past work_mem. */
 int crm_db_sort_spill(struct crm_db *db, bool on, struct crm_err *err);
+/* The end of a spilling read: every sort back in memory, and rc (the
+ * read's 0 or -1) returned; a failure here is -1 with err, unless the
+ * read failed first (its error is kept). */
+int crm_db_sort_spill_end(struct crm_db *db, int rc, struct crm_err *err);
 /* Every (table, column) whose foreign key refers to table's id, as
  * "table\tcolumn" strings pushed onto refs, ordered by table and column
  * (bytes): from the engine's catalogue (SQLite's pragma_foreign_key_list,
