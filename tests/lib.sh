@@ -137,6 +137,15 @@ refuse() {
 	*) sql "CREATE TRIGGER boom BEFORE $1 ON $2$when BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" ;;
 	esac || not_ok "create the trigger"
 }
+# refused_code: the exit status of a command whose write refuse made
+# fail: 65 on SQLite (RAISE(ABORT) is a constraint's failure), 70 on
+# PostgreSQL (RAISE EXCEPTION without a constraint's ERRCODE is not).
+refused_code() {
+	case $CRM_DB in
+	postgresql:* | postgres:*) echo 70 ;;
+	*) echo 65 ;;
+	esac
+}
 unrefuse() {
 	case $CRM_DB in
 	postgresql:* | postgres:*) sql "DROP TRIGGER boom ON $1; DROP FUNCTION boom()" ;;

@@ -661,6 +661,15 @@ static void chunk_init(struct lead_chunk *c)
 		crm_row_init(&c->rows[k], &crm_lead_entity);
 }
 
+/* A new list: no position is held. A verb that walks its leads a page
+ * at a time starts each page at position 0: without this, a page shorter
+ * than a chunk would find the last page's slots taken and read its rows
+ * one by one. */
+static void chunk_forget(struct lead_chunk *c)
+{
+	c->base = c->n = 0;
+}
+
 static void chunk_release(struct lead_chunk *c)
 {
 	for (size_t k = 0; k < LEAD_CHUNK; k++)
@@ -1169,6 +1178,48 @@ static int idle_row(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
+/* Reclaims (or, with warn, only lists) the idle leads of one page:
+ * b->l's ids, with their owners and since in d. 0 or -1. */
+static int reclaim_page(struct crm_db *db, struct bulk *b,
+			const struct idle_leads *d, int64_t idle, int64_t warn,
+			const char *reason, struct pools *pools,
+			int (*fn)(const struct crm_lead_idle *l, void *arg),
+			void *arg, uint64_t *n, struct crm_err *err)
+{
+	const char *pool;
+
+	for (size_t i = 0; i < b->l.n; i++) {
+		char at[CRM_TIME_LEN];
+		crm_time t;
+		struct crm_lead_idle li = {b->l.v[i], d->owners.v[i],
+					   d->since.v[i], at};
+
+		if (crm_datetime_parse(d->since.v[i], &t, err) < 0)
+			return -1;
+		crm_datetime_format(t + idle, at);
+		if (!warn) {
+			if (chunk_get(db, &b->chunk, b->l.v, b->l.n, i, &b->old,
+				      err) <= 0)
+				return -1;
+			crm_row_copy(&b->row, &b->old);
+			crm_row_set(&b->row, "previous_owner", d->owners.v[i]);
+			if (owner_pool(db, pools, d->owners.v[i], &pool, err) <
+			    0)
+				return -1;
+			/* back to the owner's team's pool, else unowned */
+			crm_row_set(&b->row, "owner", pool);
+			crm_row_set(&b->row, "assigned_at", NULL);
+			if (write_change(db, &b->old, &b->row, "reclaim",
+					 reason, err) < 0)
+				return -1;
+		}
+		(*n)++;
+		if (fn && fn(&li, arg) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 		     bool dry_run,
 		     int (*fn)(const struct crm_lead_idle *l, void *arg),
@@ -1185,14 +1236,14 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 	    "a.owner = l.owner) AND a.occurred_at <= ?3), '') AS acted FROM "
 	    "leads l WHERE l.owner IS NOT NULL AND substr(l.owner, 1, 1) <> "
 	    "'@' AND l.status IN ('new', "
-	    "'working', 'nurturing', 'qualified')) AS g) AS x WHERE since <= "
-	    "?1 AND since > ?2 ORDER BY id";
+	    "'working', 'nurturing', 'qualified') AND l.id > ?4) AS g) AS x "
+	    "WHERE since <= ?1 AND since > ?2 ORDER BY id LIMIT ?5";
 	char hi[CRM_TIME_LEN], lo[CRM_TIME_LEN], now[CRM_TIME_LEN];
 	struct bulk b;
 	struct idle_leads d = {&b.l, {0}, {0}};
 	struct pools pools = {0};
-	const char *pool;
 	char *reason = NULL;
+	int64_t page = crm_db_page_rows(), last = 0;
 	bool ok = false;
 	int rc;
 
@@ -1205,43 +1256,29 @@ int crm_lead_reclaim(struct crm_db *db, int64_t idle, int64_t warn,
 		lo[0] = '\0';
 	}
 	now_text(db, now);
-	if (bulk_begin(db, &b, err) < 0 ||
-	    crm_dbq_each(db, err, idle_row, &d, sql, "sss", hi, lo, now) < 0)
-		goto out;
 	reason = crm_xasprintf("idle %llds", (long long)idle);
 	if (idle % 86400 == 0) {
 		free(reason);
 		reason = crm_xasprintf("idle %lldd", (long long)(idle / 86400));
 	}
-	for (size_t i = 0; i < b.l.n; i++) {
-		char at[CRM_TIME_LEN];
-		crm_time t;
-		struct crm_lead_idle li = {b.l.v[i], d.owners.v[i],
-					   d.since.v[i], at};
-
-		if (crm_datetime_parse(d.since.v[i], &t, err) < 0)
+	if (bulk_begin(db, &b, err) < 0)
+		goto out;
+	/* a page of idle leads at a time (id, owner, since: what the list
+	 * holds), each reclaimed before the next is read; a reclaimed lead
+	 * is behind the next page's first id */
+	do {
+		b.l.n = 0;
+		crm_strv_release(&d.owners);
+		crm_strv_release(&d.since);
+		chunk_forget(&b.chunk);
+		if (crm_dbq_each(db, err, idle_row, &d, sql, "sssii", hi, lo,
+				 now, last, page) < 0 ||
+		    reclaim_page(db, &b, &d, idle, warn, reason, &pools, fn,
+				 arg, n, err) < 0)
 			goto out;
-		crm_datetime_format(t + idle, at);
-		if (!warn) {
-			if (chunk_get(db, &b.chunk, b.l.v, b.l.n, i, &b.old,
-				      err) <= 0)
-				goto out;
-			crm_row_copy(&b.row, &b.old);
-			crm_row_set(&b.row, "previous_owner", d.owners.v[i]);
-			if (owner_pool(db, &pools, d.owners.v[i], &pool, err) <
-			    0)
-				goto out;
-			/* back to the owner's team's pool, else unowned */
-			crm_row_set(&b.row, "owner", pool);
-			crm_row_set(&b.row, "assigned_at", NULL);
-			if (write_change(db, &b.old, &b.row, "reclaim", reason,
-					 err) < 0)
-				goto out;
-		}
-		(*n)++;
-		if (fn && fn(&li, arg) < 0)
-			goto out;
-	}
+		if (b.l.n)
+			last = b.l.v[b.l.n - 1];
+	} while (b.l.n == (size_t)page);
 	ok = true;
 out:
 	/* a warning changes nothing */

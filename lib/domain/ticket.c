@@ -2079,18 +2079,6 @@ static void escalation_close(struct escalation *es)
 	actx_close(&es->x);
 }
 
-/* Tickets an escalation reads before it applies their levels: the
- * breached targets of a page wait in memory (24 bytes each), so a run's
- * memory stays flat however many tickets breach. CRM_TEST_SLA_PAGE sets
- * it lower, for the tests of a run over several pages. */
-static int64_t sla_page(void)
-{
-	const char *env = getenv("CRM_TEST_SLA_PAGE");
-	long long n = env ? atoll(env) : 0;
-
-	return n > 0 ? n : 65536;
-}
-
 /* crm_entity_each: scan_one, counting the page's tickets and its last */
 static int page_one(const struct crm_row *row, void *arg)
 {
@@ -2101,16 +2089,18 @@ static int page_one(const struct crm_row *row, void *arg)
 	return scan_one(row, arg);
 }
 
-/* Escalating: q's tickets a page at a time by id (q's conditions and id
- * above the last page's), each page's breaches escalated before the next
- * page is read. A page's levels write only its own tickets, so a later
- * page reads what one read of them all would have. */
+/* Escalating: q's tickets a page at a time by id (crm_db_page_rows: q's
+ * conditions and id above the last page's), each page's breaches (24
+ * bytes each) escalated before the next page is read, so a run's memory
+ * stays flat however many tickets breach. A page's levels write only its
+ * own tickets, so a later page reads what one read of them all would
+ * have. */
 static int escalate_pages(struct crm_db *db, const struct crm_query *q,
 			  struct scan *sc, uint64_t *escalated,
 			  struct crm_err *err)
 {
 	struct escalation es = {0};
-	int64_t page = sla_page(), left = q->limit;
+	int64_t page = crm_db_page_rows(), left = q->limit;
 	struct crm_strv w = {0};
 	struct crm_query pq = *q;
 	int rc = 0;

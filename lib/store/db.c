@@ -150,6 +150,14 @@ int crm_db_sort_spill(struct crm_db *db, bool on, struct crm_err *err)
 	    err);
 }
 
+int64_t crm_db_page_rows(void)
+{
+	const char *env = getenv("CRM_TEST_PAGE");
+	long long n = env ? atoll(env) : 0;
+
+	return n > 0 ? n : 65536;
+}
+
 int crm_db_sort_spill_end(struct crm_db *db, int rc, struct crm_err *err)
 {
 	struct crm_err kept;

@@ -120,6 +120,11 @@ int crm_db_exec(struct crm_db *db, const char *sql, struct crm_err *err);
  * default, temp_store=MEMORY). Outside a transaction that wrote temporary
  * tables. Nothing on PostgreSQL, whose sorts spill past work_mem. */
 int crm_db_sort_spill(struct crm_db *db, bool on, struct crm_err *err);
+/* Rows a bulk verb that writes as it goes reads at a time (by id, each
+ * page written before the next is read), so that what it holds does not
+ * grow with the table: 65,536; $CRM_TEST_PAGE sets it lower, for the
+ * tests of a run over several pages. */
+int64_t crm_db_page_rows(void);
 /* The end of a spilling read: every sort back in memory, and rc (the
  * read's 0 or -1) returned; a failure here is -1 with err, unless the
  * read failed first (its error is kept). */
