@@ -3,7 +3,6 @@
  * ?1 the text's matching key, ?2 its E.164 form, ?3 its digits, ?4 the
  * limit (none when unlimited). */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -507,29 +506,6 @@ int crm_search_names(struct crm_db *db, const struct crm_entity *e,
 	return 0;
 }
 
-/* Runs sql (built here: not for the statement cache) once with the
- * values of fmt bound (crm_stmt_bindf): column 0 of its first row, 0
- * without one, or -1 with err. */
-static int64_t run_once(struct crm_db *db, struct crm_err *err, const char *sql,
-			const char *fmt, ...)
-{
-	struct crm_stmt *st = crm_db_stmt(db, sql, err);
-	int64_t v = -1;
-	va_list ap;
-	int rc;
-
-	if (!st)
-		return -1;
-	va_start(ap, fmt);
-	crm_stmt_vbindf(st, fmt, ap);
-	va_end(ap);
-	rc = crm_stmt_step(st, err);
-	if (rc >= 0)
-		v = rc > 0 ? crm_stmt_int(st, 0) : 0;
-	crm_stmt_finalize(st);
-	return v;
-}
-
 /* Indexes noun sn: all its records into a new table, or with refresh
  * and an index to add to, only what that index has not seen (the records
  * a search reads apart: ids above max_id, and those an audit row of a
@@ -566,15 +542,17 @@ static int index_noun(struct crm_db *db, const struct snoun *sn, bool refresh,
 	index_text(sn, &sql);
 	crm_buf_addf(&sql, " FROM %s%s", sn->e->table, crm_buf_str(&where));
 	/* ?1-?3: what the index has not seen (none when made whole) */
-	if (rc == 0 && run_once(db, err, sql.s, ix.on ? "isi" : "", ix.max_id,
-				sn->e->name, ix.through) < 0)
+	if (rc == 0 && crm_entity_sqlf(db, sql.s, NULL, NULL, NULL, err,
+				       ix.on ? "isi" : "", ix.max_id,
+				       sn->e->name, ix.through) < 0)
 		rc = -1;
 	crm_buf_reset(&sql);
 	crm_buf_addf(&sql, "SELECT count(*) FROM %s%s", sn->e->table,
 		     crm_buf_str(&where));
-	if (rc == 0 &&
-	    (*count = run_once(db, err, sql.s, ix.on ? "isi" : "", ix.max_id,
-			       sn->e->name, ix.through)) < 0)
+	*count = 0;
+	if (rc == 0 && crm_entity_sqlf(db, sql.s, count, NULL, NULL, err,
+				       ix.on ? "isi" : "", ix.max_id,
+				       sn->e->name, ix.through) < 0)
 		rc = -1;
 	crm_buf_reset(&sql);
 	/* what the index covers, read in the same transaction */
@@ -584,7 +562,8 @@ static int index_noun(struct crm_db *db, const struct snoun *sn, bool refresh,
 		     "coalesce(max(id), 0) FROM %s), (SELECT "
 		     "coalesce(max(id), 0) FROM crm_changes))",
 		     sn->e->table);
-	if (rc == 0 && run_once(db, err, sql.s, "s", sn->e->plural) < 0)
+	if (rc == 0 && crm_entity_sqlf(db, sql.s, NULL, NULL, NULL, err, "s",
+				       sn->e->plural) < 0)
 		rc = -1;
 	crm_buf_release(&t);
 	crm_buf_release(&sql);
