@@ -137,6 +137,35 @@ refuse() {
 	*) sql "CREATE TRIGGER boom BEFORE $1 ON $2$when BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" ;;
 	esac || not_ok "create the trigger"
 }
+# kept NAME: the last run's exit code, stdout and stderr ($rc, $T/out,
+# $T/err) and a dump of the database, as $T/NAME.rc, .out, .err and .db;
+# runs_same A B WHAT: two kept runs gave the same of each (a test that
+# runs one command two ways, as in pages of different sizes).
+kept() {
+	echo "$rc" >"$T/$1.rc"
+	cp "$T/out" "$T/$1.out"
+	cp "$T/err" "$T/$1.err"
+	db_dump "$CRM_DB" "$T/$1.db"
+}
+runs_same() {
+	compare "$T/$1.rc" "$T/$2.rc" "$3: the same exit code"
+	compare "$T/$1.out" "$T/$2.out" "$3: the same output"
+	compare "$T/$1.err" "$T/$2.err" "$3: the same summary"
+	compare "$T/$1.db" "$T/$2.db" "$3: the same database"
+}
+# like_init DB LABEL: the SQLite database DB has the schema, indexes and
+# all, that `crm init` makes (as $T/init.db, made here unless the test
+# made it) and passes integrity_check: what an import that dropped its
+# indexes and made them again must leave (t099-sqlite-*-bulk).
+like_init() {
+	[ -f "$T/init.db" ] || crm init --db "$T/init.db" >/dev/null 2>&1 ||
+		not_ok "crm init --db $T/init.db"
+	sqlite3 -batch "$T/init.db" .schema | sort >"$T/init.schema"
+	sqlite3 -batch "$1" .schema | sort >"$T/like.schema"
+	compare "$T/init.schema" "$T/like.schema" "$2: the schema and indexes crm init makes"
+	CRM_DB=$1 sql "PRAGMA integrity_check"
+	check "$2: integrity_check ok" grep -qx ok "$T/sql"
+}
 # refused_code: the exit status of a command whose write refuse made
 # fail: 65 on SQLite (RAISE(ABORT) is a constraint's failure), 70 on
 # PostgreSQL (RAISE EXCEPTION without a constraint's ERRCODE is not).

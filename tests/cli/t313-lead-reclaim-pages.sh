@@ -34,23 +34,13 @@ done
 export CRM_NOW=2026-12-01T00:00:00Z
 db_save before
 
-# reclaim NAME ARGS...: a run from the saved database, its exit code,
-# list, summary and database kept as NAME.*
+# reclaim NAME ARGS...: a run from the saved database, kept as NAME
 reclaim() {
 	local name=$1
 	shift
 	db_restore before
 	run crm-lead reclaim -f csv "$@"
-	echo "$rc" >"$T/$name.rc"
-	cp "$T/out" "$T/$name.out"
-	cp "$T/err" "$T/$name.err"
-	db_dump "$CRM_DB" "$T/$name.db"
-}
-same() {
-	compare "$T/$1.rc" "$T/$2.rc" "$3: the same exit code"
-	compare "$T/$1.out" "$T/$2.out" "$3: the same list"
-	compare "$T/$1.err" "$T/$2.err" "$3: the same summary"
-	compare "$T/$1.db" "$T/$2.db" "$3: the same database"
+	kept "$name"
 }
 
 reclaim whole --idle 4d
@@ -62,16 +52,16 @@ check "some were left unowned" [ "$(cat "$T/sql")" -gt 0 ]
 sql "SELECT count(*) FROM leads WHERE owner = 'ben'"
 check "ben kept the leads he worked" [ "$(cat "$T/sql")" -gt 0 ]
 CRM_TEST_PAGE=7 reclaim p7 --idle 4d
-same whole p7 "pages of 7"
+runs_same whole p7 "pages of 7"
 CRM_TEST_PAGE=1 reclaim p1 --idle 4d
-same whole p1 "pages of 1"
+runs_same whole p1 "pages of 1"
 reclaim warn --idle 7d --warn 3d
 check "warn lists leads" [ "$(wc -l <"$T/warn.out")" -gt 2 ]
 CRM_TEST_PAGE=7 reclaim warn7 --idle 7d --warn 3d
-same warn warn7 "--warn in pages of 7"
+runs_same warn warn7 "--warn in pages of 7"
 reclaim dry --idle 4d --dry-run
 CRM_TEST_PAGE=3 reclaim dry3 --idle 4d --dry-run
-same dry dry3 "--dry-run in pages of 3"
+runs_same dry dry3 "--dry-run in pages of 3"
 db_restore before
 db_dump "$CRM_DB" "$T/orig.db"
 compare "$T/orig.db" "$T/dry3.db" "a paged dry run writes nothing"

@@ -33,48 +33,38 @@ expect_code 0 crm-ticket import -q "${P[@]}" "$T/t.csv"
 CRM_NOW=2026-11-23T17:00:00Z
 db_save before
 
-# escalate NAME [ARGS...]: a run from the saved database, its list,
-# summary and database kept as NAME.out, NAME.err, NAME.db
+# escalate NAME [ARGS...]: a run from the saved database (exit 1: a
+# ticket breached), kept as NAME
 escalate() {
 	local name=$1
 	shift
 	db_restore before
 	expect_code 1 crm-ticket sla "${P[@]}" --escalate -f csv "$@"
-	cp "$T/out" "$T/$name.out"
-	cp "$T/err" "$T/$name.err"
-	db_dump "$CRM_DB" "$T/$name.db"
-}
-# same A B WHAT: two runs gave the same list, summary and database
-same() {
-	compare "$T/$1.out" "$T/$2.out" "$3: the same list"
-	compare "$T/$1.err" "$T/$2.err" "$3: the same summary"
-	compare "$T/$1.db" "$T/$2.db" "$3: the same database"
+	kept "$name"
 }
 
 escalate whole
 check "the run escalated" grep -q "escalations applied" "$T/whole.err"
-check "and some levels waited for tier2's cap" \
-	sh -c "! grep -q '^0 escalations' '$T/whole.err'"
 sql "SELECT count(*) FROM activities"
 check "levels applied to the tickets" [ "$(cat "$T/sql")" -gt 100 ]
 sql "SELECT count(*) FROM tickets WHERE team = 'tier2' AND assignee IS NULL"
 check "tier2's cap reached: some reassigned tickets wait" [ "$(cat "$T/sql")" -gt 0 ]
 CRM_TEST_PAGE=7 escalate p7
-same whole p7 "pages of 7"
+runs_same whole p7 "pages of 7"
 CRM_TEST_PAGE=1 escalate p1
-same whole p1 "pages of 1"
+runs_same whole p1 "pages of 1"
 
 escalate lim --limit 50
 sql "SELECT max(ticket_id) FROM activities"
 check "--limit 50: only the first 50 tickets escalated" [ "$(cat "$T/sql")" -le 50 ]
 CRM_TEST_PAGE=7 escalate lim7 --limit 50
-same lim lim7 "--limit 50 in pages of 7 (the last cut to 1)"
+runs_same lim lim7 "--limit 50 in pages of 7 (the last cut to 1)"
 CRM_TEST_PAGE=10 escalate lim10 --limit 50
-same lim lim10 "--limit 50 in pages of 10 (a page that ends it)"
+runs_same lim lim10 "--limit 50 in pages of 10 (a page that ends it)"
 
 escalate high --where priority=high
 CRM_TEST_PAGE=7 escalate high7 --where priority=high
-same high high7 "--where priority=high in pages of 7"
+runs_same high high7 "--where priority=high in pages of 7"
 
 # a second run after a paged one writes nothing more
 CRM_TEST_PAGE=7 escalate again
