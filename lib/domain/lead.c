@@ -983,13 +983,15 @@ static int pool_id(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
-static int pool_ids(struct crm_db *db, struct idlist *l, struct crm_err *err)
+/* The next page of them, after lead last: at most page ids. */
+static int pool_ids(struct crm_db *db, struct idlist *l, int64_t last,
+		    int64_t page, struct crm_err *err)
 {
 	return crm_dbq_each(db, err, pool_id, l,
-			    "SELECT id FROM leads WHERE owner IS NULL OR "
-			    "owner = '' OR substr(owner, 1, 1) = '@' ORDER BY "
-			    "id",
-			    "");
+			    "SELECT id FROM leads WHERE (owner IS NULL OR "
+			    "owner = '' OR substr(owner, 1, 1) = '@') AND "
+			    "id > ?1 ORDER BY id LIMIT ?2",
+			    "ii", last, page);
 }
 
 /* The team of the rules a lead in pool @name goes to, or NULL. */
@@ -1026,6 +1028,81 @@ int crm_assign_match_row(struct crm_db *db, const struct crm_assign_rules *r,
 	return 0;
 }
 
+/* Assign the leads of b's list (one page of them), each as the rules
+ * say, writing each change; fn sees every lead. */
+static int
+assign_page(struct crm_db *db, struct bulk *b, struct crm_assign_rules *rules,
+	    bool reassign, const char *now, struct crm_buf *why,
+	    int (*fn)(const struct crm_lead_assignment *a, void *arg),
+	    void *arg, uint64_t *n, struct crm_err *err)
+{
+	for (size_t i = 0; i < b->l.n; i++) {
+		struct crm_lead_assignment a = {.id = b->l.v[i]};
+		const char *prev, *pool;
+		struct crm_assign_team *pt;
+		long ri, pick;
+
+		if (chunk_get(db, &b->chunk, b->l.v, b->l.n, i, &b->old, err) <=
+		    0)
+			return -1;
+		pool = crm_row_get(&b->old, "owner");
+		pool = pool && pool[0] == '@' ? pool + 1 : NULL;
+		if (!crm_lead_open_status(crm_row_get(&b->old, "status")) ||
+		    (crm_row_get(&b->old, "owner") && !pool && !reassign))
+			continue; /* idempotent: owned leads stay put */
+		crm_buf_reset(why);
+		prev = rules->avoid_previous
+			   ? crm_row_get(&b->old, "previous_owner")
+			   : NULL;
+		if (crm_assign_match_row(db, rules, &b->old, &ri, err) < 0)
+			return -1;
+		pt = pool ? pool_team(rules, pool) : NULL;
+		if (pt) {
+			/* a team's pool goes to that team's members */
+			a.rule = "pool";
+			a.team = pt->name;
+			a.strategy = crm_assign_strategy_name(pt->strategy);
+			pick = crm_assign_pick(rules, pt, prev, b->l.v[i], why);
+			a.owner = pick >= 0 ? pt->m[pick].name : NULL;
+		} else if (ri < 0) {
+			a.rule = rules->default_owner ? "default" : NULL;
+			a.owner = rules->default_owner;
+			crm_buf_adds(why, rules->default_owner
+					      ? "no rule matched: the default "
+						"owner"
+					      : "no rule matched and there is "
+						"no default owner");
+		} else if (rules->rules[ri].owner) {
+			a.rule = rules->rules[ri].name;
+			a.owner = rules->rules[ri].owner;
+			crm_buf_adds(why, "the rule names the owner");
+		} else {
+			struct crm_assign_team *t =
+			    &rules->teams[rules->rules[ri].team];
+
+			a.rule = rules->rules[ri].name;
+			a.team = t->name;
+			a.strategy = crm_assign_strategy_name(t->strategy);
+			pick = crm_assign_pick(rules, t, prev, b->l.v[i], why);
+			a.owner = pick >= 0 ? t->m[pick].name : NULL;
+		}
+		a.why = crm_buf_str(why);
+		if (a.owner &&
+		    !crm_str_same(a.owner, crm_row_get(&b->old, "owner"))) {
+			crm_row_copy(&b->row, &b->old);
+			crm_row_set(&b->row, "owner", a.owner);
+			crm_row_set(&b->row, "assigned_at", now);
+			if (write_change(db, &b->old, &b->row, "assign", a.rule,
+					 err) < 0)
+				return -1;
+			(*n)++;
+		}
+		if (fn && fn(&a, arg) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 		    const struct crm_query *q, bool reassign, bool dry_run,
 		    int (*fn)(const struct crm_lead_assignment *a, void *arg),
@@ -1034,14 +1111,15 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 	struct bulk b;
 	struct crm_buf why = {0};
 	char now[CRM_TIME_LEN];
+	int64_t page = crm_db_page_rows(), last = 0;
 	bool ok = false;
 	int rc;
 
 	*n = 0;
 	now_text(db, now);
 	if (bulk_begin(db, &b, err) < 0 ||
-	    (q ? crm_entity_each(db, &crm_lead_entity, q, collect_id, &b.l, err)
-	       : pool_ids(db, &b.l, err)) < 0 ||
+	    (q && crm_entity_each(db, &crm_lead_entity, q, collect_id, &b.l,
+				  err) < 0) ||
 	    load_state(db, rules, err) < 0)
 		goto out;
 	/* On PostgreSQL every statement from here reads or writes at most
@@ -1054,69 +1132,22 @@ int crm_lead_assign(struct crm_db *db, struct crm_assign_rules *rules,
 	if (crm_store_engine(db->store) == CRM_STORE_PG &&
 	    crm_db_exec(db, "SET LOCAL enable_seqscan = off", err) < 0)
 		goto out;
-	for (size_t i = 0; i < b.l.n; i++) {
-		struct crm_lead_assignment a = {.id = b.l.v[i]};
-		const char *prev, *pool;
-		struct crm_assign_team *pt;
-		long ri, pick;
-
-		if (chunk_get(db, &b.chunk, b.l.v, b.l.n, i, &b.old, err) <= 0)
-			goto out;
-		pool = crm_row_get(&b.old, "owner");
-		pool = pool && pool[0] == '@' ? pool + 1 : NULL;
-		if (!crm_lead_open_status(crm_row_get(&b.old, "status")) ||
-		    (crm_row_get(&b.old, "owner") && !pool && !reassign))
-			continue; /* idempotent: owned leads stay put */
-		crm_buf_reset(&why);
-		prev = rules->avoid_previous
-			   ? crm_row_get(&b.old, "previous_owner")
-			   : NULL;
-		if (crm_assign_match_row(db, rules, &b.old, &ri, err) < 0)
-			goto out;
-		pt = pool ? pool_team(rules, pool) : NULL;
-		if (pt) {
-			/* a team's pool goes to that team's members */
-			a.rule = "pool";
-			a.team = pt->name;
-			a.strategy = crm_assign_strategy_name(pt->strategy);
-			pick = crm_assign_pick(rules, pt, prev, b.l.v[i], &why);
-			a.owner = pick >= 0 ? pt->m[pick].name : NULL;
-		} else if (ri < 0) {
-			a.rule = rules->default_owner ? "default" : NULL;
-			a.owner = rules->default_owner;
-			crm_buf_adds(&why, rules->default_owner
-					       ? "no rule matched: the default "
-						 "owner"
-					       : "no rule matched and there is "
-						 "no default owner");
-		} else if (rules->rules[ri].owner) {
-			a.rule = rules->rules[ri].name;
-			a.owner = rules->rules[ri].owner;
-			crm_buf_adds(&why, "the rule names the owner");
-		} else {
-			struct crm_assign_team *t =
-			    &rules->teams[rules->rules[ri].team];
-
-			a.rule = rules->rules[ri].name;
-			a.team = t->name;
-			a.strategy = crm_assign_strategy_name(t->strategy);
-			pick = crm_assign_pick(rules, t, prev, b.l.v[i], &why);
-			a.owner = pick >= 0 ? t->m[pick].name : NULL;
-		}
-		a.why = crm_buf_str(&why);
-		if (a.owner &&
-		    !crm_str_same(a.owner, crm_row_get(&b.old, "owner"))) {
-			crm_row_copy(&b.row, &b.old);
-			crm_row_set(&b.row, "owner", a.owner);
-			crm_row_set(&b.row, "assigned_at", now);
-			if (write_change(db, &b.old, &b.row, "assign", a.rule,
-					 err) < 0)
+	/* the pool a page at a time (each assigned before the next is
+	 * read; an assigned lead is behind the next page's first id);
+	 * a query's leads in its order, at once */
+	do {
+		if (!q) {
+			b.l.n = 0;
+			chunk_forget(&b.chunk);
+			if (pool_ids(db, &b.l, last, page, err) < 0)
 				goto out;
-			(*n)++;
 		}
-		if (fn && fn(&a, arg) < 0)
+		if (assign_page(db, &b, rules, reassign, now, &why, fn, arg, n,
+				err) < 0)
 			goto out;
-	}
+		if (b.l.n)
+			last = b.l.v[b.l.n - 1];
+	} while (!q && b.l.n == (size_t)page);
 	ok = save_state(db, rules, err) == 0;
 out:
 	rc = bulk_end(db, &b, ok, dry_run, err);

@@ -125,3 +125,4 @@ Beta,D
 X
 # a company given by name that does not exist
 expect_code 66 crm-company tier Nosuch
+done_testing

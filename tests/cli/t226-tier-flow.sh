@@ -61,3 +61,4 @@ cat >"$T/want" <<'X'
 Account plan for Acme|1|maria|2026-06-05T09:05:00Z
 X
 compare "$T/want" "$T/sql" "and gave its owner a task"
+done_testing

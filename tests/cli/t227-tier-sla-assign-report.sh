@@ -96,3 +96,4 @@ tier,closed,won,lost,win_rate
 B,2,1,1,50.0
 A,1,1,0,100.0
 X
+done_testing

@@ -105,3 +105,4 @@ X
 expect_code 0 crm-company plan Acme set --target 30000
 expect_code 0 crm-company plan Acme -f csv
 out_has "1,target,1,,,35000.50 of 30000.00 EUR,,2026-12-31,,met,2026-01-01,"
+done_testing

@@ -61,3 +61,4 @@ compare "$T/before" "$T/after" "nothing was written by any of them"
 expect_code 0 crm-company plan Acme goal "x" -n
 db_dump "" "$T/after"
 compare "$T/before" "$T/after" "--dry-run wrote nothing"
+done_testing

@@ -93,3 +93,4 @@ printf 'name,stage,amount,currency,closed_at\na,closed_won,10,EUR,2026-10-01\n' 
 expect_code 0 crm-pipeline import -q "$T/thin.csv"
 expect_code 65 crm-score forecast --by family
 err_has "too little history to forecast any family"
+done_testing
