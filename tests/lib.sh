@@ -153,6 +153,37 @@ runs_same() {
 	compare "$T/$1.err" "$T/$2.err" "$3: the same summary"
 	compare "$T/$1.db" "$T/$2.db" "$3: the same database"
 }
+# in_pages FN NAME PAGE... [-- ARG...]: FN NAME ARG... (a function that
+# runs one command from a saved database and keeps the run with kept),
+# then again with $CRM_TEST_PAGE at each PAGE, kept as NAME.PAGE and
+# checked the same as the first with runs_same: a verb that reads its rows
+# a page at a time must do what one read does.
+in_pages() {
+	local fn=$1 name=$2 p pages=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		pages+=("$1")
+		shift
+	done
+	[ $# -eq 0 ] || shift
+	"$fn" "$name" "$@"
+	for p in "${pages[@]}"; do
+		CRM_TEST_PAGE=$p "$fn" "$name.$p" "$@"
+		runs_same "$name" "$name.$p" "${*:-$name} in pages of $p"
+	done
+}
+# refused_run CMD...: CMD, a write of which refuse makes fail, exits with
+# refused_code's status and the refusal, and leaves the database as it was.
+refused_run() {
+	local want
+	want=$(refused_code)
+	db_dump "$CRM_DB" "$T/refused.before"
+	run "$@"
+	check "refused: the run fails with $want (got $rc): $*" [ "$rc" = "$want" ]
+	err_has "refused by a trigger"
+	db_dump "$CRM_DB" "$T/refused.after"
+	compare "$T/refused.before" "$T/refused.after" "refused: the run writes nothing: $*"
+}
 # like_init DB LABEL: the SQLite database DB has the schema, indexes and
 # all, that `crm init` makes (as $T/init.db, made here unless the test
 # made it) and passes integrity_check: what an import that dropped its
