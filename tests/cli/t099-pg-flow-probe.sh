@@ -57,9 +57,9 @@ compare "$T/want" "$T/run" "the second moves fire once each, the first ones not 
 
 # the batch's plan: from its query text to the next statement's
 awk '/^WARNING: / { keep = 0 } /Query Text: SELECT id, change_id, entity, record_id, before, after/ { keep = 1 } keep' "$T/plans" >"$T/batch"
-check "the change-log batch was explained" grep -q 'FROM crm_audit' "$T/batch"
-check "the batch hashes no firings" test -z "$(grep -i 'hashed SubPlan' "$T/batch")"
-check "the batch probes the firings by record" \
+check "the change-log batch was explained on PostgreSQL" grep -q 'FROM crm_audit' "$T/batch"
+check "the batch hashes no firings on PostgreSQL" test -z "$(grep -i 'hashed SubPlan' "$T/batch")"
+check "the batch probes the firings by record on PostgreSQL" \
 	grep -Eq 'Index Cond: .*x\.record_id = crm_audit\.record_id' "$T/batch"
 
 # from the start of the log again: every row fired already
