@@ -85,10 +85,12 @@ enum {
 	CRM_RS_COSTS = 1 << 2,
 	/* one span: no --period */
 	CRM_RS_SPAN = 1 << 3,
-	/* PostgreSQL: planned with index reads priced as for pages in
+	/* PostgreSQL: the groups of the range's rows are read by index
+	 * probes where that is cheaper: index reads priced as for pages in
 	 * memory (random_page_cost 1.1, not 4), so that a narrow range
-	 * probes the indexes by id and a wide one still scans (#25) */
-	CRM_RS_CACHED = 1 << 4,
+	 * probes the indexes by id and a wide one still scans; with --from,
+	 * no merge join (report.c run_one; #25) */
+	CRM_RS_PROBE = 1 << 4,
 };
 
 /* A report over one table: what it counts and how it is grouped. All SQL

@@ -398,7 +398,7 @@ static const struct crm_measure tickets_measures[] = {
  * table grouped once and joined, not a subquery per ticket (#25). The
  * groups take the range's tickets only, so a narrow --from reads only
  * their replies and status changes (by the ticket_id indexes; on
- * PostgreSQL with CRM_RS_CACHED: its default costs scan both tables whole
+ * PostgreSQL with CRM_RS_PROBE: its default costs scan both tables whole
  * even for one month of 300,000 tickets). The range
  * is two bounds tickets_created can seek ('' below every time: a missing
  * --from), not an OR, which no index serves. */
@@ -621,7 +621,7 @@ static const struct crm_report_spec specs[] = {
      NULL, AGE_ROW},
     {"service", "Service quality", SERVICE_TICKETS, "ticket", "created_at",
      NULL, NULL, NULL, service_measures, N(service_measures),
-     "tickets DESC, 1 NULLS FIRST", "first_contact_rate", CRM_RS_CACHED},
+     "tickets DESC, 1 NULLS FIRST", "first_contact_rate", CRM_RS_PROBE},
     {"assets", "Tickets per asset and product", ASSET_TICKETS, "asset", "at_",
      NULL, "product", NULL, asset_measures, N(asset_measures),
      "tickets DESC, 1 NULLS FIRST", "tickets"},
