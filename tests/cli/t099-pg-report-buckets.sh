@@ -9,21 +9,7 @@
 # plain make check it is skipped.
 . "$(dirname "$0")/../lib.sh"
 
-if [ -z "${CRM_TEST_PG:-}" ]; then
-	skip "CRM_TEST_PG not set (make check-pg runs this on PostgreSQL)"
-	done_testing
-	exit 0
-fi
-
-name="crm_t099b_$$_$(date +%s)"
-case $CRM_TEST_PG in
-*://*\?*) PGDB="$CRM_TEST_PG&dbname=$name" ;;
-*://*) PGDB="$CRM_TEST_PG?dbname=$name" ;;
-*) PGDB="$CRM_TEST_PG dbname=$name" ;;
-esac
-psql_admin() { psql "$CRM_TEST_PG" -X -q -v ON_ERROR_STOP=1 -c "$1"; }
-trap 'main_shell && { psql_admin "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1; rm -rf "$T"; }' EXIT
-check "create the test database $name" psql_admin "CREATE DATABASE $name"
+pg_scratch_db
 LITE="$T/lite.db"
 export CRM_NOW=2027-02-01T00:00:00Z
 
