@@ -1,10 +1,11 @@
 #!/bin/sh
-# contract.sh [DIVISOR]: receivables at scale: 1,000,000 invoices with
-# 1,500,000 payments (and their allocations), a 100,000-line camt.053
+# contract.sh [DIVISOR | xFACTOR]: receivables at scale: 1,000,000 invoices
+# with 1,500,000 payments (and their allocations), a 100,000-line camt.053
 # statement reconciled (proposed, then applied), the aging report next to
 # the same figures by hand-written SQL, DSO and months; each divided by
 # DIVISOR (default $CONTRACT_DIVISOR, else 1: the full size, as make bench
-# runs it; the shared build machine runs it with 100). On SQLite (the
+# runs it; the shared build machine runs it with 100), or multiplied by
+# FACTOR (x10: 10M invoices, scale.sh's largest size). On SQLite (the
 # sqlite3 shell) and PostgreSQL (psql, on a throwaway server
 # tests/pgserver.sh starts, or the one $CRM_TEST_PG names);
 # BENCH_ENGINE=sqlite|pg|both (default both when PostgreSQL is installed).
@@ -44,10 +45,14 @@
 # PostgreSQL, the database (crm_bench_contract_PID).
 set -eu
 div=${1:-${CONTRACT_DIVISOR:-1}}
-ninv=$((1000000 / div))
-npay=$((1500000 / div))
-nstmt=$((100000 / div))
-ncomp=$((10000 / div < 10 ? 10 : 10000 / div))
+case $div in
+x[1-9]*) mul=${div#x} div=1 size="$mul times the full size" ;;
+*) mul=1 size="1/$div of the full size" ;;
+esac
+ninv=$((1000000 * mul / div))
+npay=$((1500000 * mul / div))
+nstmt=$((100000 * mul / div))
+ncomp=$((10000 * mul / div < 10 ? 10 : 10000 * mul / div))
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
@@ -136,7 +141,7 @@ SQL
 		echo "ANALYZE;"
 	fi
 } | script "$db" >/dev/null
-echo "data: $ninv invoices, $npay payments and allocations, $ncomp accounts (1/$div of the full size); $version"
+echo "data: $ninv invoices, $npay payments and allocations, $ncomp accounts ($size); $version"
 echo "load: $(uptime | sed 's/.*load average/load average/')"
 
 # a statement paying the open rest of the last nstmt invoices, by
