@@ -147,8 +147,12 @@ static int link_exists(struct crm_db *db, long k, int64_t id, int64_t *company,
 
 	if (company)
 		*company = 0;
-	if (k == 0 && (rc = preload_ready(db, err)) != 0)
-		return rc < 0 ? -1 : preload_contact(id, company);
+	if (k == 0 && (rc = preload_ready(db, err)) != 0) {
+		if (rc < 0)
+			return -1;
+		if ((rc = preload_contact(id, company)) >= 0)
+			return rc;
+	}
 	if (k >= 2) {
 		rc = crm_table_has_column(db, crm_activity_links[k].table, "id",
 					  err);
@@ -447,6 +451,11 @@ void crm_activity_batch_release(struct crm_activity_batch *b)
 
 /* -- import hooks ------------------------------------------------------ */
 
+/* Input columns that name the contact rather than give its id: resolved
+ * to contact_id and not kept as custom fields. */
+static const char *const contact_columns[] = {
+    "contact", "contact_email", "email", "contact_external_id", NULL};
+
 /* During a bulk import (between the begin and end hooks, while no
  * contact changes), the contacts found by email, keyed on the email as
  * given: direct-mapped, a later email taking its slot, so that the
@@ -482,18 +491,18 @@ static struct email_slot *email_slot(const char *email)
  * (about 80 bytes each): an email the slots above miss is then found
  * here, or known to match no contact, and a contact_id checked, without
  * asking the server. A key several contacts share is marked (id -1) and
- * looked up, so that the error is the same. A larger table keeps the
- * look-ups; a small import never pays for the load. */
+ * looked up, so that the error is the same. A small import never pays
+ * for the load.
+ * A larger table is not loaded (~190 MiB at 2M contacts, and it grows
+ * with the table): the import then fetches, for each chunk of
+ * CRM_IMPORT_AHEAD records the importer reads ahead (activity_ahead),
+ * the contacts that chunk names, in one query for their emails and one
+ * for their ids. What a chunk's query did not find is looked up as
+ * before (an unknown email or id is an error; a shared email's error is
+ * the look-up's). One look-up per contact named cost 1,452 s against
+ * psql's 264 s at 5M activities over 1M contacts. */
 #define PRELOAD_AFTER 1000
 #define PRELOAD_MAX 250000
-/* A larger table is loaded once the import has asked PRELOAD_AFTER_BIG
- * times, when it has at most PRELOAD_MAX_BIG contacts (~90 MiB at 1M,
- * ~190 MiB at 2M): 20,000 look-ups cost about what loading 3M rows does,
- * and an import that needs them asks once per contact it names (5M
- * activities over 1M contacts: 1M round trips, each ending the COPY,
- * 1,452 s against psql's 264 s). */
-#define PRELOAD_AFTER_BIG 20000
-#define PRELOAD_MAX_BIG 2000000
 static struct preload {
 	struct crm_buf keys; /* the keys, each ending in '\0' */
 	struct pent {
@@ -505,8 +514,10 @@ static struct preload {
 	} * ids; /* by id */
 	size_t n, mask, nids;
 	bool on;
+	bool whole; /* the whole table: what it lacks is no contact */
 } preload;
-static bool preload_armed; /* PostgreSQL, in an import, not yet loaded */
+static bool preload_armed;   /* PostgreSQL, in an import, not yet loaded */
+static bool preload_chunked; /* too many: a chunk's contacts at a time */
 static unsigned preload_misses;
 static size_t preload_cap; /* the most contacts the next load takes */
 
@@ -531,7 +542,8 @@ static struct pent *preload_slot(const char *key, size_t len)
 	}
 }
 
-/* Contact id: 1 (*company set when company), 0 none, -1 not loaded. */
+/* Contact id: 1 (*company set when company), 0 none, -1 not loaded (or
+ * not in the chunk's). */
 static int preload_contact(int64_t id, int64_t *company)
 {
 	size_t lo = 0, hi = preload.nids;
@@ -547,7 +559,7 @@ static int preload_contact(int64_t id, int64_t *company)
 			hi = mid;
 	}
 	if (lo == preload.nids || preload.ids[lo].id != id)
-		return 0;
+		return preload.whole ? 0 : -1;
 	if (company)
 		*company = preload.ids[lo].company;
 	return 1;
@@ -617,31 +629,153 @@ static int preload_load(struct crm_db *db, struct crm_err *err)
 		preload_free();
 		return rc;
 	}
-	preload.on = true;
+	preload.on = preload.whole = true;
 	return 0;
 }
 
-/* Whether the contacts are loaded: 1, 0, -1 on error. Called before each
- * look-up the server would answer; loads them at the PRELOAD_AFTERth, or,
- * when there were more than PRELOAD_MAX, at the PRELOAD_AFTER_BIGth. */
+/* Whether contacts are loaded (the table's or a chunk's): 1, 0, -1 on
+ * error. Called before each look-up the server would answer; loads them
+ * at the PRELOAD_AFTERth, or, when there are more than PRELOAD_MAX, has
+ * activity_ahead fetch each chunk's from then on. */
 static int preload_ready(struct crm_db *db, struct crm_err *err)
 {
 	if (preload.on)
 		return 1;
-	if (!preload_armed)
+	if (!preload_armed || ++preload_misses < PRELOAD_AFTER)
 		return 0;
-	++preload_misses;
-	if (preload_misses == PRELOAD_AFTER)
-		preload_cap = PRELOAD_MAX;
-	else if (preload_misses == PRELOAD_AFTER_BIG)
-		preload_cap = PRELOAD_MAX_BIG;
-	else
-		return 0;
+	preload_armed = false;
+	preload_cap = PRELOAD_MAX;
 	if (preload_load(db, err) < 0)
 		return -1;
-	if (preload_cap == PRELOAD_MAX_BIG)
-		preload_armed = false;
+	preload_chunked = !preload.on;
 	return preload.on;
+}
+
+/* The contacts of a chunk: its distinct email keys or ids (bound as text
+ * or integers), CHUNK_BINDS at a time; unused places bind NULL, so that
+ * one statement serves every chunk. */
+enum { CHUNK_BINDS = CRM_IMPORT_AHEAD };
+
+static const char *chunk_sql(bool by_email)
+{
+	static struct crm_buf sql[2];
+	struct crm_buf *b = &sql[by_email];
+
+	if (!b->len) {
+		crm_buf_adds(b, by_email ? "SELECT id, email_key, company_id "
+					   "FROM contacts WHERE email_key IN ("
+					 : "SELECT id, NULL, company_id FROM "
+					   "contacts WHERE id IN (");
+		for (int i = 0; i < CHUNK_BINDS; i++)
+			crm_buf_adds(b, i ? ", ?" : "?");
+		crm_buf_adds(b, ")");
+	}
+	return b->s;
+}
+
+/* Load the contacts of n values (keys: texts at the offsets off into
+ * text; ids: ids). 0 or -1. */
+static int chunk_load(struct crm_db *db, bool by_email, const char *text,
+		      const size_t *off, const int64_t *ids, size_t n,
+		      struct crm_err *err)
+{
+	for (size_t i = 0; i < n; i += CHUNK_BINDS) {
+		struct crm_stmt *st =
+		    crm_db_stmt_cached(db, chunk_sql(by_email), err);
+
+		if (!st)
+			return -1;
+		for (size_t j = 0; j < CHUNK_BINDS; j++) {
+			if (i + j >= n)
+				crm_stmt_bind_null(st, (int)j + 1);
+			else if (by_email)
+				crm_stmt_bind_text(st, (int)j + 1,
+						   text + off[i + j]);
+			else
+				crm_stmt_bind_int(st, (int)j + 1, ids[i + j]);
+		}
+		if (crm_stmt_each(st, preload_row, NULL, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int pid_cmp(const void *a, const void *b)
+{
+	const struct pid *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* crm_entity.ahead: when the table is too big to load, the contacts the
+ * next chunk names (by email and by id), in place of the last chunk's. A
+ * failed query leaves none: each row then asks the server, which gives
+ * the error at its line. */
+static void activity_ahead(struct crm_db *db, const struct crm_row *const *in,
+			   size_t n)
+{
+	struct crm_buf text = {0}, norm = {0}, key = {0};
+	size_t *off = NULL, nkeys = 0;
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	long cf = crm_entity_field(&crm_activity_entity, "contact_id");
+	struct crm_err err = {0};
+	int rc;
+
+	if (!preload_chunked)
+		return;
+	preload_free();
+	off = crm_xcalloc(n * 4 + 1, sizeof(*off));
+	ids = crm_xcalloc(n * 2 + 1, sizeof(*ids));
+	for (size_t r = 0; r < n; r++) {
+		const char *v = in[r]->v[cf];
+		int64_t id;
+
+		if (v && crm_parse_int(v, &id) == 0)
+			ids[nids++] = id;
+		for (size_t c = 0; contact_columns[c]; c++) {
+			json_t *j =
+			    json_object_get(in[r]->custom, contact_columns[c]);
+			char num[32];
+			const char *e;
+
+			if (!j || !(e = crm_json_int_text(j, num)))
+				continue;
+			if (!strchr(e, '@')) {
+				if (!strcmp(contact_columns[c], "contact") &&
+				    crm_parse_int(e, &id) == 0)
+					ids[nids++] = id;
+				continue;
+			}
+			crm_buf_reset(&norm);
+			crm_buf_reset(&key);
+			if (crm_norm_email(e, &norm, &err) < 0) {
+				crm_err_clear(&err);
+				continue;
+			}
+			crm_norm_email_key(norm.s, &key);
+			if (!key.s)
+				continue;
+			off[nkeys++] = text.len;
+			crm_buf_add(&text, key.s, key.len + 1);
+		}
+	}
+	preload_cap = SIZE_MAX;
+	rc = chunk_load(db, true, text.s, off, NULL, nkeys, &err);
+	if (rc == 0)
+		rc = chunk_load(db, false, NULL, NULL, ids, nids, &err);
+	if (rc == 0 && preload.nids) {
+		qsort(preload.ids, preload.nids, sizeof(*preload.ids), pid_cmp);
+		preload.on = true;
+		preload.whole = false;
+	} else {
+		preload_free();
+	}
+	free(off);
+	free(ids);
+	crm_buf_release(&text);
+	crm_buf_release(&norm);
+	crm_buf_release(&key);
 }
 
 /* The contacts a look-up finds: the first one's id and company, and how
@@ -682,7 +816,7 @@ static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
 	crm_norm_email_key(norm.s, &key);
 	if (preload_ready(db, err) < 0)
 		goto out;
-	if (preload.on && key.s) {
+	if (preload.on && key.s && preload.ents) {
 		struct pent *p = preload_slot(key.s, key.len);
 
 		if (p->id > 0) {
@@ -691,7 +825,7 @@ static int contact_by_email(struct crm_db *db, const char *email, int64_t *id,
 			rc = 1;
 			goto keep;
 		}
-		if (!p->id) {
+		if (!p->id && preload.whole) {
 			rc = 0;
 			goto out;
 		}
@@ -734,11 +868,6 @@ static int contact_by_external_id(struct crm_db *db, const char *xid,
 		return -1;
 	return f.n > 0;
 }
-
-/* Input columns that name the contact rather than give its id: resolved
- * to contact_id and not kept as custom fields. */
-static const char *const contact_columns[] = {
-    "contact", "contact_email", "email", "contact_external_id", NULL};
 
 static int set_id(struct crm_row *row, const char *field, int64_t id)
 {
@@ -924,6 +1053,7 @@ static int activity_begin(struct crm_db *db, const struct crm_entity *e,
 				   "database: no maximum activity id");
 	preload_free();
 	preload_armed = crm_store_engine(db->store) == CRM_STORE_PG;
+	preload_chunked = false;
 	preload_misses = 0;
 	batch = true;
 	email_cache_free();
@@ -938,7 +1068,7 @@ static int activity_end(struct crm_db *db, const struct crm_entity *e, bool ok,
 	batch = false;
 	email_cache_free();
 	preload_free();
-	preload_armed = false;
+	preload_armed = preload_chunked = false;
 	if (!ok)
 		return 0;
 	for (size_t k = 0; k < crm_activity_nlinks; k++) {
@@ -1007,6 +1137,7 @@ const struct crm_entity crm_activity_entity = {
     .written = activity_written,
     .begin = activity_begin,
     .end = activity_end,
+    .ahead = activity_ahead,
     .inputs = crm_activity_link_inputs,
     .aliases = activity_aliases,
 };

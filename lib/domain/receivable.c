@@ -1533,13 +1533,19 @@ int crm_aging(struct crm_db *db, const char *as_of, const char *by,
 	    "SELECT coalesce(co.owner, '')" AGING_OPEN;
 	struct aging g = {.fn = fn, .arg = arg, .err = err};
 	crm_time t0;
+	int rc;
 
 	if (check_date("--as-of", as_of, err) < 0 ||
 	    crm_datetime_parse(as_of, &t0, err) < 0)
 		return -1;
 	g.day0 = t0 / 86400;
-	if (crm_dbq_each(db, err, aging_row, &g,
-			 strcmp(by, "owner") ? by_account : by_owner, "") < 0)
+	/* every open invoice sorted, and the allocations grouped: on disk
+	 * past a bound (1,125 MiB at 10M invoices in memory) */
+	if (crm_db_sort_spill(db, true, err) < 0)
+		return -1;
+	rc = crm_dbq_each(db, err, aging_row, &g,
+			  strcmp(by, "owner") ? by_account : by_owner, "");
+	if (crm_db_sort_spill_end(db, rc, err) < 0)
 		return -1;
 	return aging_emit(&g.acc, fn, arg, err) < 0 ? -1 : 0;
 }
@@ -1583,21 +1589,28 @@ int crm_dso(struct crm_db *db, const char *as_of, int64_t days,
 	    crm_date_add(as_of, -days, from, err) < 0)
 		return -1;
 	/* receivables: open invoices less unused credit (the ledger
-	 * balance); billed: invoices less credit notes issued after from */
-	return crm_recs_each(
-	    crm_dbq(db, err,
-		    "SELECT currency, sum(bal), sum(billed) FROM ("
-		    " SELECT currency, CASE kind WHEN 'invoice' THEN total"
-		    "  ELSE -total END AS bal,"
-		    "  CASE WHEN issue_date > ?1 AND issue_date <= ?2 THEN"
-		    "  CASE kind WHEN 'invoice' THEN total ELSE -total END"
-		    "  ELSE 0 END AS billed"
-		    " FROM invoices WHERE issue_date <= ?2"
-		    " UNION ALL SELECT currency, -amount, 0 FROM payments"
-		    " WHERE received_on <= ?2) r"
-		    " GROUP BY currency ORDER BY currency",
-		    "ss", from, as_of),
-	    &r, err);
+	 * balance); billed: invoices less credit notes issued after from.
+	 * Its grouping sorts every invoice and payment: on disk past a
+	 * bound (as aging). */
+	if (crm_db_sort_spill(db, true, err) < 0)
+		return -1;
+	return crm_db_sort_spill_end(
+	    db,
+	    crm_recs_each(
+		crm_dbq(db, err,
+			"SELECT currency, sum(bal), sum(billed) FROM ("
+			" SELECT currency, CASE kind WHEN 'invoice' THEN total"
+			"  ELSE -total END AS bal,"
+			"  CASE WHEN issue_date > ?1 AND issue_date <= ?2 THEN"
+			"  CASE kind WHEN 'invoice' THEN total ELSE -total END"
+			"  ELSE 0 END AS billed"
+			" FROM invoices WHERE issue_date <= ?2"
+			" UNION ALL SELECT currency, -amount, 0 FROM payments"
+			" WHERE received_on <= ?2) r"
+			" GROUP BY currency ORDER BY currency",
+			"ss", from, as_of),
+		&r, err),
+	    err);
 }
 
 const char *const crm_months_columns[] = {
@@ -1641,17 +1654,25 @@ int crm_billing_months(struct crm_db *db,
 	struct months m = {.err = err};
 	struct crm_recs r = {months_row, &m, fn, arg};
 
-	return crm_recs_each(
-	    crm_dbq(
-		db, err,
-		"SELECT currency, m, sum(b), sum(c), sum(p) FROM ("
-		" SELECT currency, substr(issue_date, 1, 7) AS m,"
-		"  CASE kind WHEN 'invoice' THEN total ELSE 0 END AS b,"
-		"  CASE kind WHEN 'credit' THEN total ELSE 0 END AS c, 0 AS p"
-		" FROM invoices"
-		" UNION ALL SELECT currency, substr(received_on, 1, 7), 0, 0,"
-		"  amount FROM payments) r"
-		" GROUP BY currency, m ORDER BY currency, m",
-		""),
-	    &r, err);
+	/* every invoice and payment sorted by month: on disk past a bound
+	 * (as aging) */
+	if (crm_db_sort_spill(db, true, err) < 0)
+		return -1;
+	return crm_db_sort_spill_end(
+	    db,
+	    crm_recs_each(
+		crm_dbq(db, err,
+			"SELECT currency, m, sum(b), sum(c), sum(p) FROM ("
+			" SELECT currency, substr(issue_date, 1, 7) AS m,"
+			"  CASE kind WHEN 'invoice' THEN total ELSE 0 END AS b,"
+			"  CASE kind WHEN 'credit' THEN total ELSE 0 END AS c, "
+			"0 AS p"
+			" FROM invoices"
+			" UNION ALL SELECT currency, substr(received_on, 1, "
+			"7), 0, 0,"
+			"  amount FROM payments) r"
+			" GROUP BY currency, m ORDER BY currency, m",
+			""),
+		&r, err),
+	    err);
 }

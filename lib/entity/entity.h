@@ -135,6 +135,13 @@ struct crm_entity {
 		     struct crm_err *err);
 	int (*end)(struct crm_db *db, const struct crm_entity *e, bool ok,
 		   struct crm_err *err);
+	/* PostgreSQL: a bulk import reads CRM_IMPORT_AHEAD records ahead and
+	 * shows their parsed input rows here, in order, before the first of
+	 * them is prepared, so that prepare's look-ups of other tables can
+	 * be one round trip a chunk. Only a read: an error is left for
+	 * prepare to meet again. May be NULL. */
+	void (*ahead)(struct crm_db *db, const struct crm_row *const *in,
+		      size_t n);
 	/* Names of what the hooks count in a struct crm_hook_counts, as
 	 * "SINGULAR|PLURAL" ("company created|companies created"),
 	 * NULL-terminated; NULL: nothing. */

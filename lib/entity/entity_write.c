@@ -2374,7 +2374,8 @@ static int next_record(struct crm_importer *im, struct crm_reader *r,
 	return rc < 0 ? -1 : 1;
 }
 
-/* Records read ahead for o->check_ahead (one chunk), applied in order. */
+/* Records read ahead for o->check_ahead or e->ahead (one chunk), applied
+ * in order. */
 struct queued {
 	struct crm_rec rec;
 	struct parsed p;
@@ -2386,6 +2387,7 @@ struct queue {
 	struct queued *q; /* max of them; NULL: no queue */
 	size_t max;	  /* records a chunk holds (CRM_IMPORT_AHEAD_LITE) */
 	size_t n, next;
+	bool check; /* its rows shown to o->check_ahead */
 	bool ended; /* the input ends after the n ... */
 	int end;    /* ... with 0, or -2 (a read error: end_err) */
 	struct crm_err end_err;
@@ -2411,7 +2413,7 @@ static void queue_free(struct queue *qu)
 }
 
 /* Read the next chunk into qu (as next_record would, one by one) and show
- * its rows to o->check_ahead. */
+ * its rows to o->check_ahead and e->ahead. */
 static void queue_fill(struct crm_importer *im, struct crm_reader *r,
 		       struct crm_readahead *ra, struct queue *qu)
 {
@@ -2456,8 +2458,10 @@ static void queue_fill(struct crm_importer *im, struct crm_reader *r,
 	}
 	qu->ended = got <= 0;
 	qu->end = got < 0 ? -2 : 0;
-	if (nrows)
+	if (nrows && qu->check)
 		im->o->check_ahead(rows, nrows, im->o->check_arg);
+	if (nrows && im->e->ahead)
+		im->e->ahead(im->db, rows, nrows);
 }
 
 /* next_record's work from the queue. */
@@ -2612,12 +2616,16 @@ int crm_entity_import(struct crm_db *db, const struct crm_entity *e,
 	ra = ahead_start(r, &ahead);
 	/* chunks read ahead for a check that asks about many records at
 	 * once; not with --reject, whose rollback of a row would undo writes
-	 * the check was told of */
-	if (o->check && o->check_ahead && !o->reject_open)
+	 * the check was told of. An entity's read-only look-ahead takes
+	 * them on PostgreSQL, --reject or not. */
+	if (o->check && o->check_ahead && !o->reject_open) {
 		queue_init(&qu, e,
 			   crm_store_engine(db->store) == CRM_STORE_PG
 			       ? CRM_IMPORT_AHEAD
 			       : CRM_IMPORT_AHEAD_LITE);
+		qu.check = true;
+	} else if (e->ahead && crm_store_engine(db->store) == CRM_STORE_PG)
+		queue_init(&qu, e, CRM_IMPORT_AHEAD);
 	/* the undo rows of its updates held too when only the import
 	 * touches the table (written 128 to an INSERT, the rest at the
 	 * end; nothing reads crm_audit meanwhile). Not the UPDATEs:
