@@ -50,7 +50,7 @@ check "and says $((m + 2)) inserted" test $? = 0
 count() { grep -c "Query Text: $1" "$T/plans"; }
 # the first chunk (1,024 records): a look-up each (the load, tried at
 # the 1,000th, finds too many); the other 28,978 records are 29 chunks
-check "one look-up by email per record of the first chunk ($(count 'SELECT id, company_id FROM contacts WHERE email_key = '))" \
+check "on PostgreSQL, one look-up by email per record of the first chunk ($(count 'SELECT id, company_id FROM contacts WHERE email_key = '))" \
 	test "$(count 'SELECT id, company_id FROM contacts WHERE email_key = ')" = 1024
 check "the table's load tried once ($(count 'SELECT id, email_key, company_id FROM contacts ORDER BY id'))" \
 	test "$(count 'SELECT id, email_key, company_id FROM contacts ORDER BY id')" = 1
