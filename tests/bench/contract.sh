@@ -53,6 +53,8 @@ ninv=$((1000000 * mul / div))
 npay=$((1500000 * mul / div))
 nstmt=$((100000 * mul / div))
 ncomp=$((10000 * mul / div < 10 ? 10 : 10000 * mul / div))
+# the digits of an invoice number: 7, 8 past 9,999,999 invoices (x10)
+width=$((ninv > 9999999 ? 8 : 7))
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
@@ -64,7 +66,7 @@ export CRM_NOW=2026-11-22T09:30:00Z CRM_SHARE=$top/share/crm CRM_USER=bench
 # Per engine: the database, q SQL (one query, its rows unaligned, fields
 # separated by a space), script (SQL on stdin, quietly, stopping at the
 # first error), and the dialect of the load: day D N (the date N days
-# after date D, as text YYYY-MM-DD), num I (invoice number I's 7 digits),
+# after date D, as text YYYY-MM-DD), num I (invoice number I's $width digits),
 # series N (the integers 1 to N as column i of a FROM item), money V
 # (minor units V as %.2f of V / 100).
 if [ "$engine" = pg ]; then
@@ -76,7 +78,7 @@ if [ "$engine" = pg ]; then
 	q() { psql "$db" -X -q -A -t -F ' ' -c "$1"; }
 	script() { psql "$1" -X -q -A -t -v ON_ERROR_STOP=1; }
 	day() { echo "to_char(CAST($1 AS date) + ($2), 'YYYY-MM-DD')"; }
-	num() { echo "lpad(CAST($1 AS text), 7, '0')"; }
+	num() { echo "lpad(CAST($1 AS text), $width, '0')"; }
 	series() { echo "generate_series(1, $1) AS n(i)"; }
 	money() { echo "CAST(round(($1) / 100.0, 2) AS text)"; }
 	version="PostgreSQL $(psql "$CRM_TEST_PG" -X -A -t -c 'SHOW server_version')"
@@ -86,7 +88,7 @@ else
 	q() { sqlite3 -separator ' ' "$db" "$1"; }
 	script() { sqlite3 -bail "$1"; }
 	day() { echo "date($1, '+' || ($2) || ' days')"; }
-	num() { echo "substr('0000000' || ($1), -7)"; }
+	num() { echo "substr('00000000' || ($1), -$width)"; }
 	series() { echo "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) SELECT i FROM n) AS n"; }
 	money() { echo "printf('%.2f', ($1) / 100.0)"; }
 	version="SQLite $(sqlite3 --version | cut -d' ' -f1)"
