@@ -651,9 +651,9 @@ static int preload_ready(struct crm_db *db, struct crm_err *err)
 	return preload.on;
 }
 
-/* The contacts of a chunk: its distinct email keys or ids (bound as text
- * or integers), CHUNK_BINDS at a time; unused places bind NULL, so that
- * one statement serves every chunk. */
+/* The contacts of a chunk: its email keys or ids (bound as text or
+ * integers), CHUNK_BINDS at a time; unused places bind NULL, so that one
+ * statement serves every chunk. */
 enum { CHUNK_BINDS = CRM_IMPORT_AHEAD };
 
 static const char *chunk_sql(bool by_email)
@@ -709,8 +709,9 @@ static int pid_cmp(const void *a, const void *b)
 
 /* crm_entity.ahead: when the table is too big to load, the contacts the
  * next chunk names (by email and by id), in place of the last chunk's. A
- * failed query leaves none: each row then asks the server, which gives
- * the error at its line. */
+ * failed query leaves none: each row then asks the server, and the
+ * import fails at its line with that error (or the aborted
+ * transaction's), writing nothing. */
 static void activity_ahead(struct crm_db *db, const struct crm_row *const *in,
 			   size_t n)
 {
