@@ -646,16 +646,35 @@ int crm_edit_distance(const char *a, const char *b, int max)
 	return best > max ? max + 1 : best;
 }
 
+/* Which references are payments already, read for the whole statement in
+ * chunks (one query a line was a round trip a line on PostgreSQL). Lines
+ * sharing a reference share a group, so one applied by this run makes
+ * the later ones applied before, as a query after its insert would. */
+struct seen {
+	const struct crm_statement *s;
+	size_t *order; /* line indexes sorted by (ref, index) */
+	size_t *grp;   /* line i's group: its reference's rank */
+	size_t *gline; /* group g's first line */
+	bool *paid;    /* group g: a payment has its reference */
+	size_t ngrp;
+};
+
 /* The book: what matching needs of the open invoices, built for one
- * statement in one pass over them, so memory follows the statement and
- * not the ledger. The statement's tokens and every one-character
- * deletion of each (a deletion neighbourhood) are hashed into a table;
- * each open invoice probes it with its normalized number and that
- * number's deletions, and only the invoices a token reaches are kept,
- * with the (line, token, probe) that reached them. For the amount
- * fallback only the id and open amount of invoices whose currency and
- * open amount some line has are kept; their number and company are read
- * by id when a line needs them. */
+ * statement in passes over them, so memory follows the statement and
+ * not the ledger. The exact pass hashes the statement's tokens into a
+ * table; each open invoice probes it with its normalized number, and
+ * only the invoices a token names are kept, with the (line, token) that
+ * named them. The typo pass is only for the lines left without an open
+ * invoice of their currency named (typo_pass): their tokens and every
+ * one-character deletion of each (a deletion neighbourhood) are hashed,
+ * each open invoice probes them with its number and that number's
+ * deletions, and the invoices one edit from a token are kept. For the
+ * amount fallback that pass keeps the id and open amount of the invoices
+ * whose currency and open amount one of those lines has; their number
+ * and company are read by id when a line needs them. In a dense ledger
+ * of numbers in sequence every invoice is one edit from some line's
+ * reference: one pass with every line's neighbourhood kept all of them,
+ * 2.5 GB at 10M invoices. */
 struct inv {
 	int64_t id, company, open;
 	char *number, *company_key;
@@ -715,6 +734,9 @@ struct book {
 	struct amt *amt; /* sorted by currency, open, id */
 	size_t namt, capamt;
 	struct crm_stmt *by_id; /* an invoice's number and company */
+	size_t nexact;		/* slots [0, nexact): the exact pass's, by id */
+	bool *full;	/* line's typo candidates and amounts are loaded */
+	bool typo_pass; /* probing: keep typo hits, not exact ones */
 };
 
 /* Upper case letters and digits only. */
@@ -774,17 +796,19 @@ static int u64_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Within one line's hits: by token, probe, then invoice slot (slots
- * were given in id order, as the invoices were read). */
-static int hit_cmp(const void *a, const void *b)
+/* Within one line's hits: by token, probe, then invoice id (arg: the
+ * book's invoices; the slots of the exact and the typo pass are not in
+ * id order together). */
+static int hit_cmp(const void *a, const void *b, void *arg)
 {
 	const struct hit *x = a, *y = b;
+	const struct inv *v = arg;
 
 	if (x->tok != y->tok)
 		return (x->tok > y->tok) - (x->tok < y->tok);
 	if (x->phase != y->phase)
 		return (x->phase > y->phase) - (x->phase < y->phase);
-	return (x->inv > y->inv) - (x->inv < y->inv);
+	return (v[x->inv].id > v[y->inv].id) - (v[x->inv].id < v[y->inv].id);
 }
 
 static int amt_cmp(const void *a, const void *b)
@@ -814,8 +838,27 @@ static void book_release(struct book *b)
 	free(b->amounts);
 	free(b->afirst);
 	free(b->amt);
+	free(b->full);
 	if (b->by_id)
 		crm_stmt_finalize(b->by_id);
+}
+
+/* The slot the exact pass gave invoice id, or SIZE_MAX. */
+static size_t slot_of(const struct book *b, int64_t id)
+{
+	size_t lo = 0, hi = b->nexact;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->v[mid].id == id)
+			return mid;
+		if (b->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SIZE_MAX;
 }
 
 static void add_probe(struct book *b, uint64_t h, size_t off, size_t phase)
@@ -853,18 +896,27 @@ static const char *tok_text(const struct tokhdr *th)
 }
 
 /* Index the statement's tokens of 4 to maxlen + 1 characters (a token
- * further from every number than one edit can never match). */
+ * further from every number than one edit can never match): for the
+ * exact pass (b->typo_pass false) each wanted line's tokens, for the
+ * typo pass each one's deletions too, and the wanted lines' currency and
+ * amount. */
 static void index_statement(struct book *b, const struct crm_statement *s,
-			    size_t maxlen)
+			    size_t maxlen, const bool *want)
 {
 	size_t bits = 1;
 
+	b->nprobes = b->narena = b->namounts = 0;
+	free(b->first);
+	free(b->amounts);
+	free(b->afirst);
 	b->amounts = crm_xcalloc(s->n ? s->n : 1, sizeof(*b->amounts));
 	for (size_t i = 0; i < s->n; i++) {
 		const struct crm_bank_line *l = &s->v[i];
 
 		struct crm_strv toks = {0};
 
+		if (!want[i])
+			continue;
 		tokens(l->text, &toks);
 		for (size_t t = 0; t < toks.n && t < UINT16_MAX; t++) {
 			const char *tok = toks.v[t];
@@ -878,11 +930,13 @@ static void index_statement(struct book *b, const struct crm_statement *s,
 			if (off > UINT32_MAX)
 				continue;
 			add_probe(b, str_hash(tok, len), off, 0);
-			for (size_t d = 0; d < len; d++)
+			for (size_t d = 0; b->typo_pass && d < len; d++)
 				add_probe(b, del_hash(tok, len, d), off, d + 1);
 		}
 		crm_strv_release(&toks);
-		b->amounts[b->namounts++] = amount_hash(l->currency, l->amount);
+		if (b->typo_pass)
+			b->amounts[b->namounts++] =
+			    amount_hash(l->currency, l->amount);
 	}
 	if (b->nprobes)
 		qsort(b->probes, b->nprobes, sizeof(*b->probes), probe_cmp);
@@ -984,7 +1038,8 @@ static void probe_key(struct book *b, const char *key, size_t len, size_t d,
 		th = tok_at(b, p->off);
 		tok = tok_text(th);
 		exact = !strcmp(tok, key);
-		if (exact ? p->phase != 0 : !within_one(key, len, tok, th->len))
+		if (exact ? p->phase != 0 || b->typo_pass
+			  : !within_one(key, len, tok, th->len))
 			continue;
 		b->hits = crm_xgrow(b->hits, &b->caphits, b->nhits + 1,
 				    sizeof(*b->hits));
@@ -1009,7 +1064,7 @@ static void probe_number(struct book *b, const char *key, size_t len,
 {
 	enum { MAXP = 40 };
 	uint64_t h[MAXP];
-	size_t lo[MAXP], hi[MAXP], np = len > 3 ? len + 1 : 1;
+	size_t lo[MAXP], hi[MAXP], np = b->typo_pass && len > 3 ? len + 1 : 1;
 
 	if (np > MAXP) { /* a long number: one probe after the other */
 		for (size_t k = 0; k < np; k++) {
@@ -1111,6 +1166,7 @@ static void group_hits(struct book *b, size_t nlines)
 	struct hit *by_line;
 	size_t *next, left = b->nhits, lo = 0;
 
+	memset(b->line_hits, 0, (nlines + 1) * sizeof(*b->line_hits));
 	for (size_t h = 0; h < b->nhits; h++)
 		b->line_hits[b->hits[h].line + 1]++;
 	for (size_t i = 0; i < nlines; i++)
@@ -1150,9 +1206,9 @@ static void group_hits(struct book *b, size_t nlines)
 	b->caphits = b->nhits;
 	for (size_t i = 0; i < nlines; i++)
 		if (b->line_hits[i + 1] - b->line_hits[i] > 1)
-			qsort(b->hits + b->line_hits[i],
-			      b->line_hits[i + 1] - b->line_hits[i],
-			      sizeof(*b->hits), hit_cmp);
+			qsort_r(b->hits + b->line_hits[i],
+				b->line_hits[i + 1] - b->line_hits[i],
+				sizeof(*b->hits), hit_cmp, b->v);
 }
 
 /* The open invoices in id order. SQLite: each invoice's allocations by
@@ -1181,12 +1237,234 @@ static const char *const book_sql[] = {
 	" WHERE i.kind = 'invoice' AND i.total - coalesce(a.s, 0) > 0"
 	" ORDER BY i.id"};
 
-static int book_load(struct crm_db *db, const struct crm_statement *s,
-		     struct book *b, struct crm_err *err)
+/* The exact pass reads every invoice's number alone: its open amount (a
+ * sum of allocations per invoice, ten times the time of the scan) is
+ * read for the invoices a line names, by book_fill. */
+static const char exact_sql[] =
+    "SELECT id, number FROM invoices WHERE kind = 'invoice' ORDER BY id";
+
+/* ?1: the invoices' ids (CRM_SQL_IN_IDS) */
+#define FILL_SQL(in)                                                           \
+	"SELECT i.id, i.company_id, i.total - coalesce((SELECT sum(a.amount)"  \
+	" FROM allocations a WHERE a.invoice_id = i.id"                        \
+	" AND a.undone_at IS NULL), 0), i.currency FROM invoices i"            \
+	" WHERE " in("i.id", "?1")
+static const char *const fill_sql[] = {
+    [CRM_STORE_SQLITE] = FILL_SQL(CRM_SQL_IN_IDS_LITE),
+    [CRM_STORE_PG] = FILL_SQL(CRM_SQL_IN_IDS_PG)};
+
+static int fill_row(struct crm_stmt *st, void *arg)
+{
+	struct book *b = arg;
+	size_t slot = slot_of(b, crm_stmt_int(st, 0));
+	struct inv *v;
+
+	if (slot == SIZE_MAX) /* not asked for */
+		return 0;
+	v = &b->v[slot];
+	v->company = crm_stmt_int(st, 1);
+	v->open = crm_stmt_int(st, 2);
+	snprintf(v->cur, sizeof(v->cur), "%s", crm_stmt_text(st, 3));
+	return 0;
+}
+
+#define FILL_CHUNK 1024
+
+/* The account, currency and open amount of the invoices the exact pass
+ * kept (slots [0, nexact)), a chunk of ids a query. One closed since
+ * stays in the book with nothing open, as no candidate. */
+static int book_fill(struct crm_db *db, struct book *b, struct crm_err *err)
+{
+	const char *sql = fill_sql[crm_store_engine(db->store)];
+	struct crm_buf list = {0};
+	int64_t ids[FILL_CHUNK];
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < b->nexact; i += FILL_CHUNK) {
+		size_t n = 0;
+
+		for (; n < FILL_CHUNK && i + n < b->nexact; n++)
+			ids[n] = b->v[i + n].id;
+		crm_buf_reset(&list);
+		crm_store_id_list(db->store, &list, ids, n);
+		rc = crm_dbq_each(db, err, fill_row, b, sql, "s",
+				  crm_buf_str(&list));
+	}
+	crm_buf_release(&list);
+	return rc < 0 ? -1 : 0;
+}
+
+/* One pass over the invoices for the lines of want (the exact or the
+ * typo pass, as b->typo_pass says): hits, the invoices they reach and,
+ * in the typo pass, the invoices of the lines' amounts. The typo pass
+ * reads the open invoices only. */
+static int book_pass(struct crm_db *db, const struct crm_statement *s,
+		     struct book *b, size_t maxlen, const bool *want,
+		     struct crm_err *err)
 {
 	struct crm_stmt *st;
-	int64_t maxlen;
 	size_t rows = 0;
+	int rc;
+
+	index_statement(b, s, maxlen, want);
+	st = crm_db_stmt(db,
+			 b->typo_pass ? book_sql[crm_store_engine(db->store)]
+				      : exact_sql,
+			 err);
+	if (!st)
+		return -1;
+	while ((rc = crm_stmt_step(st, err)) > 0) {
+		const char *num = crm_stmt_text(st, b->typo_pass ? 3 : 1);
+		const char *cur = b->typo_pass ? crm_stmt_text(st, 4) : "";
+		int64_t id = crm_stmt_int(st, 0),
+			open = b->typo_pass ? crm_stmt_int(st, 2) : 0;
+		char *key;
+		size_t klen, slot = slot_of(b, id), first = b->nhits;
+		bool kept = false;
+		uint64_t ah = amount_hash(cur, open);
+
+		if ((++rows & 0xffff) == 0 && crm_check_interrupt(err) < 0) {
+			rc = -1;
+			break;
+		}
+		__builtin_prefetch(&b->afirst[ah >> b->ashift]);
+		key = norm_ref(num, strlen(num));
+		klen = strlen(key);
+		probe_number(b, key, klen, slot != SIZE_MAX ? slot : b->n,
+			     &kept);
+		free(key);
+		b->nhits = first_hits(b->hits, first, b->nhits);
+		if (kept && slot == SIZE_MAX) {
+			struct inv *v;
+
+			b->v =
+			    crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
+			v = &b->v[b->n];
+			v->id = id;
+			v->company = b->typo_pass ? crm_stmt_int(st, 1) : 0;
+			v->open = open;
+			v->number = crm_xstrdup(num);
+			snprintf(v->cur, sizeof(v->cur), "%s", cur);
+			/* read when the payer rule needs it (amt_slot): the
+			 * most kept invoices are typo neighbours it never
+			 * reaches */
+			v->company_key = NULL;
+			v->key_read = false;
+			slot = b->n++;
+		}
+		if (b->typo_pass && has_amount(b, ah)) {
+			struct amt *a;
+
+			b->amt = crm_xgrow(b->amt, &b->capamt, b->namt + 1,
+					   sizeof(*b->amt));
+			a = &b->amt[b->namt++];
+			a->id = id;
+			a->open = open;
+			a->slot = slot;
+			snprintf(a->cur, sizeof(a->cur), "%s", cur);
+		}
+	}
+	crm_stmt_finalize(st);
+	/* the index has served: freed before the hits are grouped, the
+	 * peak of a long statement */
+	free(b->probes);
+	b->probes = NULL;
+	b->capprobes = 0;
+	free(b->arena);
+	b->arena = NULL;
+	b->caparena = 0;
+	if (rc < 0)
+		return -1;
+	group_hits(b, s->n);
+	return 0;
+}
+
+/* Marks in mark[] the kept invoices whose currency and open amount (as
+ * loaded) one of the lines of want has: those its typo or amount can
+ * settle (a typo settles only an invoice of the line's amount). */
+static void mark_amounts(struct book *b, const struct crm_statement *s,
+			 const bool *want, bool *mark)
+{
+	uint64_t *h = crm_xcalloc(s->n + 1, sizeof(*h));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (want[i])
+			h[n++] = amount_hash(s->v[i].currency, s->v[i].amount);
+	qsort(h, n, sizeof(*h), u64_cmp);
+	for (size_t x = 0; x < b->n; x++) {
+		uint64_t k = amount_hash(b->v[x].cur, b->v[x].open);
+
+		if (bsearch(&k, h, n, sizeof(*h), u64_cmp))
+			mark[x] = true;
+	}
+	free(h);
+}
+
+/* The lines the typo pass is for: those not applied before that name no
+ * open invoice of their currency, and, as a line reaches its typo
+ * candidates and amounts once every invoice it names is settled, those
+ * naming one that another line can settle: one that another line names
+ * too (only a line naming it settles part of it), or one of the amount
+ * of a line already chosen (chosen again until none is added). The
+ * exact pass kept every named invoice, so this needs no pass over the
+ * ledger. */
+static size_t typo_lines(struct book *b, const struct crm_statement *s,
+			 bool *want)
+{
+	unsigned char *names = crm_xcalloc(b->n + 1, 1);
+	bool *mark = crm_xcalloc(b->n + 1, sizeof(*mark));
+	bool *todo = crm_xcalloc(s->n + 1, sizeof(*todo));
+	bool *in = crm_xcalloc(s->n + 1, sizeof(*in));
+	size_t nin = 0, ntodo = 0;
+
+	for (size_t h = 0; h < b->nhits; h++)
+		if (names[b->hits[h].inv] < 2)
+			names[b->hits[h].inv]++;
+	for (;;) {
+		for (size_t i = 0; i < s->n; i++) {
+			bool named = false, risk = false;
+
+			if (!want[i] || in[i])
+				continue;
+			for (size_t h = b->line_hits[i];
+			     h < b->line_hits[i + 1]; h++) {
+				size_t x = b->hits[h].inv;
+				const struct inv *v = &b->v[x];
+
+				if (v->open <= 0 ||
+				    strcmp(v->cur, s->v[i].currency))
+					continue;
+				named = true;
+				risk = risk || names[x] > 1 || mark[x];
+			}
+			if (!named || risk) {
+				in[i] = todo[i] = true;
+				nin++;
+				ntodo++;
+			}
+		}
+		if (!ntodo)
+			break;
+		mark_amounts(b, s, todo, mark);
+		memset(todo, 0, (s->n + 1) * sizeof(*todo));
+		ntodo = 0;
+	}
+	memcpy(want, in, (s->n + 1) * sizeof(*want));
+	free(names);
+	free(mark);
+	free(todo);
+	free(in);
+	return nin;
+}
+
+/* The exact pass over the lines not applied before, then the typo pass
+ * over typo_lines'. */
+static int book_load(struct crm_db *db, const struct crm_statement *s,
+		     const struct seen *w, struct book *b, struct crm_err *err)
+{
+	int64_t maxlen;
+	bool *want;
 	int rc;
 
 	if (s->n > INT32_MAX) /* a hit's line has 31 bits */
@@ -1199,77 +1477,25 @@ static int book_load(struct crm_db *db, const struct crm_statement *s,
 			    NULL, NULL, err);
 	if (maxlen < 0)
 		return -1;
-	index_statement(b, s, (size_t)maxlen);
 	b->line_hits = crm_xcalloc(s->n + 1, sizeof(*b->line_hits));
-	st = crm_db_stmt(db, book_sql[crm_store_engine(db->store)], err);
-	if (!st)
-		return -1;
-	while ((rc = crm_stmt_step(st, err)) > 0) {
-		const char *num = crm_stmt_text(st, 3), *cur;
-		int64_t open = crm_stmt_int(st, 2);
-		char *key;
-		size_t klen;
-		bool kept = false;
-		uint64_t ah;
-		size_t first = b->nhits;
-
-		if ((++rows & 0xffff) == 0 && crm_check_interrupt(err) < 0) {
-			rc = -1;
-			break;
-		}
-		cur = crm_stmt_text(st, 4);
-		ah = amount_hash(cur, open);
-		__builtin_prefetch(&b->afirst[ah >> b->ashift]);
-		key = norm_ref(num, strlen(num));
-		klen = strlen(key);
-		probe_number(b, key, klen, b->n, &kept);
-		free(key);
-		b->nhits = first_hits(b->hits, first, b->nhits);
-		if (kept) {
-			struct inv *v;
-
-			b->v =
-			    crm_xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
-			v = &b->v[b->n];
-			v->id = crm_stmt_int(st, 0);
-			v->company = crm_stmt_int(st, 1);
-			v->open = open;
-			v->number = crm_xstrdup(num);
-			snprintf(v->cur, sizeof(v->cur), "%s", cur);
-			/* read when the payer rule needs it (amt_slot): the
-			 * most kept invoices are typo neighbours it never
-			 * reaches */
-			v->company_key = NULL;
-			v->key_read = false;
-			b->n++;
-		}
-		if (has_amount(b, ah)) {
-			struct amt *a;
-
-			b->amt = crm_xgrow(b->amt, &b->capamt, b->namt + 1,
-					   sizeof(*b->amt));
-			a = &b->amt[b->namt++];
-			a->id = crm_stmt_int(st, 0);
-			a->open = open;
-			a->slot = kept ? b->n - 1 : SIZE_MAX;
-			snprintf(a->cur, sizeof(a->cur), "%s", cur);
-		}
+	b->full = crm_xcalloc(s->n + 1, sizeof(*b->full));
+	want = crm_xcalloc(s->n + 1, sizeof(*want));
+	for (size_t i = 0; i < s->n; i++)
+		want[i] = !w->paid[w->grp[i]];
+	b->typo_pass = false;
+	rc = book_pass(db, s, b, (size_t)maxlen, want, err);
+	b->nexact = b->n;
+	if (rc == 0)
+		rc = book_fill(db, b, err);
+	if (rc == 0 && typo_lines(b, s, want)) {
+		b->typo_pass = true;
+		rc = book_pass(db, s, b, (size_t)maxlen, want, err);
+		memcpy(b->full, want, (s->n + 1) * sizeof(*want));
+		if (rc == 0 && b->namt)
+			qsort(b->amt, b->namt, sizeof(*b->amt), amt_cmp);
 	}
-	crm_stmt_finalize(st);
-	if (rc < 0)
-		return -1;
-	/* the index has served: freed before the hits are grouped, the
-	 * peak of a long statement */
-	free(b->probes);
-	b->probes = NULL;
-	free(b->first);
-	b->first = NULL;
-	free(b->arena);
-	b->arena = NULL;
-	group_hits(b, s->n);
-	if (b->namt)
-		qsort(b->amt, b->namt, sizeof(*b->amt), amt_cmp);
-	return 0;
+	free(want);
+	return rc;
 }
 
 /* Invoice id's row (company_id, number, company name) in b->by_id. */
@@ -1443,6 +1669,8 @@ static void ambiguous(struct decision *d, const char *how,
 		cand_add(&d->shortlist, c->v[i]);
 }
 
+/* Line's decision in d: 0, or 1 when no open invoice of its currency is
+ * named and its typo pass has not run (d says nothing then), or -1. */
 static int decide(struct crm_db *db, struct book *b, size_t line,
 		  const struct crm_bank_line *l, struct decision *d,
 		  struct crm_err *err)
@@ -1459,6 +1687,10 @@ static int decide(struct crm_db *db, struct book *b, size_t line,
 		cand_add(b->hits[i].exact ? &exact : &typo, b->hits[i].inv);
 	keep_open(b, &exact, l->currency);
 	keep_open(b, &typo, l->currency);
+	if (!exact.n && !b->full[line]) {
+		rc = 1; /* its typo pass is still to come */
+		goto out;
+	}
 	if (exact.n) {
 		for (size_t i = 0; i < exact.n; i++) {
 			const struct inv *v = &b->v[exact.v[i]];
@@ -1571,19 +1803,6 @@ static void join_numbers(const struct book *b, const struct cands *c,
 		crm_buf_adds(out, b->v[c->v[i]].number);
 	}
 }
-
-/* Which references are payments already, read for the whole statement in
- * chunks (one query a line was a round trip a line on PostgreSQL). Lines
- * sharing a reference share a group, so one applied by this run makes
- * the later ones applied before, as a query after its insert would. */
-struct seen {
-	const struct crm_statement *s;
-	size_t *order; /* line indexes sorted by (ref, index) */
-	size_t *grp;   /* line i's group: its reference's rank */
-	size_t *gline; /* group g's first line */
-	bool *paid;    /* group g: a payment has its reference */
-	size_t ngrp;
-};
 
 static void seen_release(struct seen *w)
 {
@@ -1703,7 +1922,8 @@ int crm_reconcile(struct crm_db *db, const struct crm_statement *s, bool apply,
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
-	if (book_load(db, s, &b, err) < 0 || seen_load(db, s, &w, err) < 0) {
+	if (seen_load(db, s, &w, err) < 0 ||
+	    book_load(db, s, &w, &b, err) < 0) {
 		seen_release(&w);
 		book_release(&b);
 		return -1;
@@ -1723,10 +1943,15 @@ int crm_reconcile(struct crm_db *db, const struct crm_statement *s, bool apply,
 			d.status = "applied_before";
 			st->already++;
 		} else {
-			if (decide(db, &b, i, l, &d, err) < 0) {
+			rc = decide(db, &b, i, l, &d, err);
+			if (rc == 1) /* book_load's closure is wrong */
+				rc = crm_err_set(err, CRM_EX_SOFTWARE,
+						 "entry %s: its typo candidates"
+						 " were not loaded",
+						 l->ref);
+			if (rc < 0) {
 				free(d.chosen.v);
 				free(d.shortlist.v);
-				rc = -1;
 				break;
 			}
 			if (!strcmp(d.status, "matched"))
