@@ -2,13 +2,15 @@
 # reconcile reads the invoices a line names first, and a line's typo
 # candidates and amounts only when it can need them: when it names no
 # open invoice of its currency, or names one that another line can
-# settle first (named by another line too, one edit from another such
-# line's token, or of its amount), chosen again until none is added. A
-# chain of four lines, each settling the invoice the next one names,
-# needs three rounds of that choice; two lines naming one invoice, and
-# nothing else, need the first; the decisions are those of a lookup of
-# every line's candidates, proposed and applied. An invoice paid before
-# the run, and one of another currency, are named but not candidates.
+# settle first (named by another line too, or of the amount of a line
+# already chosen), chosen until none is added. A chain of four lines,
+# each settling the invoice the next one names, is chosen link by link;
+# two lines naming one invoice, and nothing else, are chosen at once; a
+# line's amount marks every invoice of that amount. The decisions are
+# those of a lookup of every line's candidates, proposed and applied. An
+# invoice paid before the run, and one of another currency, are named
+# but not candidates. An invoice an earlier line settled does not hide
+# a later one of the same amount from the amount-and-payer rule.
 . "$(dirname "$0")/../lib.sh"
 
 expect_code 0 crm-company add -q --set name="Alpha GmbH"
@@ -100,5 +102,44 @@ expect_out "an invoice named by two lines" <<'EOF'
 ref,status,how,invoices
 R1,matched,reference,INV-000005
 R2,unmatched,,
+EOF
+
+# one amount, two invoices of it, each named by a line that finds it
+# settled: a line of that amount marks both, so both lines reach their
+# typo candidates
+# S2's amount finds INV-000006, settled by S1, first: it is passed
+# over, not the end of that amount's invoices.
+inv "Alpha GmbH" EUR 700 # INV-000006
+inv "Beta Ltd" EUR 700   # INV-000007
+inv "Alpha GmbH" EUR 800 # INV-000008
+inv "Beta Ltd" EUR 900   # INV-000009
+cat >"$T/pair.csv" <<'EOF'
+ref,date,amount,currency,payer,text
+S1,2026-11-22,700.00,EUR,Alpha GmbH,thanks
+S2,2026-11-22,700.00,EUR,Beta Ltd,thanks
+S3,2026-11-22,800.00,EUR,Nobody,INV-000006
+S4,2026-11-22,900.00,EUR,Nobody,INV-000007
+EOF
+expect_code 0 crm-contract reconcile "$T/pair.csv" --fields ref,status,how,invoices
+expect_out "two invoices of one amount, each settled first" <<'EOF'
+ref,status,how,invoices
+S1,matched,amount and payer,INV-000006
+S2,matched,amount and payer,INV-000007
+S3,matched,"reference with a typo, amount",INV-000008
+S4,matched,"reference with a typo, amount",INV-000009
+EOF
+expect_code 0 crm-contract reconcile --apply -q "$T/pair.csv"
+expect_code 0 crm-contract invoices --fields number,open
+expect_out "the four applied" <<'EOF'
+number,open
+INV-000001,0.00
+INV-000002,0.00
+INV-000003,0.00
+INV-000004,400.00
+INV-000005,500.00
+INV-000006,0.00
+INV-000007,0.00
+INV-000008,0.00
+INV-000009,0.00
 EOF
 done_testing
