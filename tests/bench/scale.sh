@@ -19,11 +19,15 @@
 #   quote       N stored quotes re-priced (one 500-line quote too)
 #   contract    N invoices (1.5 N payments; the statement N/10 lines;
 #               a whole number of millions above 1M)
+#   report      N activities, contacts, leads, deals and tickets each
+#               (each report's n is its own table's)
+#   deals       N open deals scored
+#   campaign    N contacts (5 N activities, N/10 messages sent)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
 sizes=${1:-10000 100000 1000000}
-set -- ${SCALE_BENCH:-leads tickets activities pipeline flow quote contract}
+set -- ${SCALE_BENCH:-leads tickets activities pipeline flow quote contract report deals campaign}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 status=0
@@ -37,6 +41,9 @@ for b in "$@"; do
 		quote) args="500 $n" ;;
 		contract) args=$((n > 1000000 ? 0 : 1000000 / n))
 			[ "$args" -gt 0 ] || args=x$((n / 1000000)) ;;
+		report) args="$n $n $n $n $n" ;;
+		deals) args=$n ;;
+		campaign) args=$(echo "$n" | awk '{ print $1 / 1000000 }') ;;
 		*)
 			echo "scale: no size rule for $b" >&2
 			exit 64
