@@ -22,12 +22,13 @@
 #   report      N activities, contacts, leads, deals and tickets each
 #               (each report's n is its own table's)
 #   deals       N open deals scored
+#   score       N leads scored (5 N activities, 20 rules; SQLite only)
 #   campaign    N contacts (5 N activities, N/10 messages sent)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/bench/lib.sh"
 sizes=${1:-10000 100000 1000000}
-set -- ${SCALE_BENCH:-leads tickets activities pipeline flow quote contract report deals campaign}
+set -- ${SCALE_BENCH:-leads tickets activities pipeline flow quote contract report deals score campaign}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 status=0
@@ -43,6 +44,9 @@ for b in "$@"; do
 			[ "$args" -gt 0 ] || args=x$((n / 1000000)) ;;
 		report) args="$n $n $n $n $n" ;;
 		deals) args=$n ;;
+		score) # SQLite only: nothing to measure on pg
+			[ "${BENCH_ENGINE:-}" != pg ] || continue
+			args="$n 20 $((n * 5))" ;;
 		campaign) args=$(echo "$n" | awk '{ print $1 / 1000000 }') ;;
 		*)
 			echo "scale: no size rule for $b" >&2
