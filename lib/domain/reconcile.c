@@ -1417,7 +1417,6 @@ static size_t typo_lines(struct book *b, const struct crm_statement *s,
 			 bool *want)
 {
 	unsigned char *names = crm_xcalloc(b->n + 1, 1);
-	bool *mark = crm_xcalloc(b->n + 1, sizeof(*mark));
 	bool *in = crm_xcalloc(s->n + 1, sizeof(*in));
 	size_t *queue = crm_xcalloc(s->n + 1, sizeof(*queue));
 	/* the lines naming invoice x: by_line[at[x] .. at[x + 1]) */
@@ -1477,9 +1476,6 @@ static size_t typo_lines(struct book *b, const struct crm_statement *s,
 		for (; lo < b->n && amt[lo].h == k; lo++) {
 			size_t x = amt[lo].inv;
 
-			if (mark[x])
-				continue;
-			mark[x] = true;
 			for (size_t l = at[x]; l < at[x + 1]; l++)
 				if (!in[by_line[l]]) {
 					in[by_line[l]] = true;
@@ -1489,7 +1485,6 @@ static size_t typo_lines(struct book *b, const struct crm_statement *s,
 	}
 	memcpy(want, in, (s->n + 1) * sizeof(*want));
 	free(names);
-	free(mark);
 	free(in);
 	free(queue);
 	free(at);
