@@ -290,6 +290,10 @@ static int base_sql(struct crm_db *db, const struct crm_report_spec *s,
 				? e->table
 				: s->table;
 
+	if (s->whole && !o->has_from &&
+	    crm_store_engine(db->store) == CRM_STORE_SQLITE)
+		table = s->whole;
+
 	/* the row's columns over the rows, which may read now_ */
 	if (s->row)
 		crm_buf_addf(sql, "(SELECT *, %s FROM ", s->row);

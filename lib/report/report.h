@@ -128,6 +128,9 @@ struct crm_report_spec {
 	 * measures that read a value several times (an age: each reference
 	 * of an expression is evaluated anew, #25), or NULL */
 	const char *row;
+	/* SQLite without --from: the table for the whole history, where
+	 * table's range would only probe its rows one by one; NULL: table */
+	const char *whole;
 };
 
 /* A report's result: columns and rows (records), ready for any writer. */

@@ -405,15 +405,29 @@ static const struct crm_measure tickets_measures[] = {
 #define TICKET_IN_RANGE                                                        \
 	"ticket_id IN (SELECT r_.id FROM tickets r_, params_ p WHERE "         \
 	"r_.created_at < p.to_ AND r_.created_at >= coalesce(p.from_, ''))"
-#define SERVICE_TICKETS                                                        \
+#define SERVICE_OF(tickets, replies_of, status_history, reopens_of)            \
 	"(SELECT t.*, coalesce(rp_.n_, 0) AS replies_, coalesce(ro_.n_, 0) "   \
-	"AS reopens_ FROM tickets t LEFT JOIN (SELECT ticket_id, count(*) AS " \
-	"n_ FROM activities WHERE " TICKET_IN_RANGE " AND type = 'reply' AND " \
+	"AS reopens_ FROM " tickets " LEFT JOIN (SELECT ticket_id, count(*) "  \
+	"AS n_ FROM activities WHERE " replies_of " AND type = 'reply' AND "   \
 	"direction = 'out' GROUP BY ticket_id) AS rp_ ON rp_.ticket_id = "     \
-	"t.id LEFT JOIN (SELECT ticket_id, count(*) AS n_ FROM "               \
-	"ticket_status_history WHERE " TICKET_IN_RANGE " AND from_status IN "  \
-	"('solved', 'closed') AND to_status NOT IN ('solved', 'closed') "      \
-	"GROUP BY ticket_id) AS ro_ ON ro_.ticket_id = t.id) AS tickets"
+	"t.id LEFT JOIN (SELECT ticket_id, count(*) AS n_ "                    \
+	"FROM " status_history " WHERE " reopens_of                            \
+	" AND from_status IN ('solved', "                                      \
+	"'closed') AND to_status NOT IN ('solved', 'closed') GROUP BY "        \
+	"ticket_id) AS ro_ ON ro_.ticket_id = t.id) AS tickets"
+#define SERVICE_TICKETS                                                        \
+	SERVICE_OF("tickets t", TICKET_IN_RANGE, "ticket_status_history",      \
+		   TICKET_IN_RANGE)
+/* The whole history (SQLite, no --from): the range's ids would only
+ * probe every ticket's rows one by one, and the tickets come through
+ * tickets_created in time order, a page read each. Read whole instead:
+ * the tickets and status changes scanned (the few reopens sorted), the
+ * replies along activities_ticket. 3M tickets: 36 s -> 8 s, where the
+ * cost per ticket rose 1.6x from 1M (#25). */
+#define SERVICE_WHOLE                                                          \
+	SERVICE_OF("tickets t NOT INDEXED", "ticket_id IS NOT NULL",           \
+		   "ticket_status_history NOT INDEXED",                        \
+		   "ticket_id IS NOT NULL")
 #define RESOLVED "status IN ('solved', 'closed')"
 #define EVER_RESOLVED "(" RESOLVED " OR reopens_ > 0)"
 #define FCR RESOLVED " AND replies_ = 1 AND reopens_ = 0"
@@ -621,7 +635,8 @@ static const struct crm_report_spec specs[] = {
      NULL, AGE_ROW},
     {"service", "Service quality", SERVICE_TICKETS, "ticket", "created_at",
      NULL, NULL, NULL, service_measures, N(service_measures),
-     "tickets DESC, 1 NULLS FIRST", "first_contact_rate", CRM_RS_PROBE},
+     "tickets DESC, 1 NULLS FIRST", "first_contact_rate", CRM_RS_PROBE,
+     .whole = SERVICE_WHOLE},
     {"assets", "Tickets per asset and product", ASSET_TICKETS, "asset", "at_",
      NULL, "product", NULL, asset_measures, N(asset_measures),
      "tickets DESC, 1 NULLS FIRST", "tickets"},
