@@ -1,9 +1,10 @@
 #!/bin/bash
 # crm-campaign segment: files with the where language and activity
 # predicates (visited /pricing 3+ times in 14 days; no email opened in 90
-# days), evaluated at CRM_NOW against hand-picked records; show, list;
-# diff tells who entered and left since the last diff, once, and raises
-# segment.entered for flows; --dry-run keeps nothing; bad files exit 78.
+# days; a lead's calls), evaluated at CRM_NOW against hand-picked
+# records; show, list; diff tells who entered and left since the last
+# diff, once, and raises segment.entered for flows; --dry-run keeps
+# nothing; bad files exit 78.
 . "$(dirname "$0")/../lib.sh"
 export CRM_NOW=2026-06-15T12:00:00Z
 S="$T/segments"
@@ -18,6 +19,13 @@ cat >"$S/cold-vip.json" <<'X'
 X
 cat >"$S/hot-leads.json" <<'X'
 {"entity": "lead", "where": "country = CN"}
+X
+cat >"$S/called-leads.json" <<'X'
+{"entity": "lead", "activities": [{"type": "call", "min": 2, "days": 30}]}
+X
+cat >"$S/quiet-de-leads.json" <<'X'
+{"entity": "lead", "where": "country = DE",
+ "activities": [{"type": "call", "max": 1, "days": 30}]}
 X
 
 cat >"$T/p.csv" <<'X'
@@ -51,6 +59,28 @@ email_opened,Winter news,2,2026-03-07T12:00:00Z
 web_visit,/pricing,4,2026-06-16T09:00:00Z
 X
 expect_code 0 crm-activity import -q "$T/a.csv"
+# called-leads counts a lead's calls (lead_id), not a contact's of the
+# same id: Li has two in 30 days; Mo one (the other 40 days old), and
+# contact 2 (Bob) one more
+cat >"$T/calls.csv" <<'X'
+type,subject,lead_id,contact_id,occurred_at
+call,intro,1,,2026-06-01T10:00:00Z
+call,demo,1,,2026-06-14T10:00:00Z
+call,intro,2,,2026-05-06T10:00:00Z
+call,demo,2,,2026-06-02T10:00:00Z
+call,check-in,,2,2026-06-03T10:00:00Z
+X
+expect_code 0 crm-activity import -q "$T/calls.csv"
+expect_code 0 crm-campaign segment show called-leads --segments "$S" -f csv --fields id,first_name
+expect_out "called-leads: Li (two calls), not Mo (one in 30 days, plus a contact's)" <<'X'
+id,first_name
+1,Li
+X
+# Li's calls are not counted to the next lead that is a candidate
+expect_code 0 crm-campaign segment show quiet-de-leads --segments "$S" --ids
+expect_out "quiet-de-leads: Mo (one call in 30 days; Li is no candidate)" <<'X'
+2
+X
 
 expect_code 0 crm-campaign segment show pricing --segments "$S" -f csv --fields id,first_name
 expect_out "pricing: Ann (3 in the window) and Cy (4 with /pricing-faq); not Bob (one is 15 days old)" <<'X'
@@ -67,9 +97,11 @@ X
 expect_code 0 crm-campaign segment list -f csv
 expect_out "list: every segment with its size now" <<'X'
 name,entity,members
+called-leads,lead,1
 cold-vip,contact,2
 hot-leads,lead,1
 pricing,contact,2
+quiet-de-leads,lead,1
 X
 
 # diff: first run, everyone enters; the flow event is raised
