@@ -6,16 +6,9 @@
 
 #include "cycle.h"
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static double median(int64_t *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_i64);
+	qsort(v, n, sizeof(*v), crm_i64_cmp);
 	return n % 2 ? (double)v[n / 2]
 		     : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
 }

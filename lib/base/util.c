@@ -334,6 +334,13 @@ int crm_str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+int crm_i64_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 void crm_strv_release(struct crm_strv *sv)
 {
 	crm_strs_free(sv->v, sv->n);

@@ -131,6 +131,9 @@ void crm_strs_free(char **v, size_t n);
 /* strcmp of two elements that are strings (char *): qsort and bsearch of
  * a string array. */
 int crm_str_cmp(const void *a, const void *b);
+/* Order of two elements that are int64_t (or start with one, as an id):
+ * qsort and bsearch of ids. */
+int crm_i64_cmp(const void *a, const void *b);
 /* Split s at sep into sv, trimming ASCII spaces; empty parts skipped. */
 void crm_strv_split(struct crm_strv *sv, const char *s, char sep);
 /* Index of s in sv, or -1. */

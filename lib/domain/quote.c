@@ -1162,13 +1162,6 @@ static int chunk_total_row(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* A chunk's statements, each made for both engines from its text once
  * (in: CRM_SQL_IN_IDS_LITE or _PG). ?1 the quotes' ids, ?2 the accounts'. */
 /* clang-format off */
@@ -1220,7 +1213,7 @@ static int chunk_read(struct crm_quote_ctx *c, const int64_t *ids, size_t n,
 	for (size_t i = 0; i < ch->nq; i++)
 		if (ch->q[i].q.company_id)
 			co[nco++] = ch->q[i].q.company_id;
-	qsort(co, nco, sizeof(*co), cmp_id);
+	qsort(co, nco, sizeof(*co), crm_i64_cmp);
 	{
 		size_t k = 0;
 
@@ -1269,7 +1262,7 @@ static struct chunk_quote *chunk_take(struct chunk *ch, int64_t id)
 
 	if (!ch)
 		return NULL;
-	cq = bsearch(&id, ch->q, ch->nq, sizeof(*ch->q), cmp_id);
+	cq = bsearch(&id, ch->q, ch->nq, sizeof(*ch->q), crm_i64_cmp);
 	if (!cq || cq->taken)
 		return NULL;
 	cq->taken = true;

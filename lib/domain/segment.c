@@ -282,18 +282,11 @@ static int count_act(struct crm_stmt *st, void *arg)
 {
 	struct act_counts *c = arg;
 	int64_t id = crm_stmt_int(st, 0);
-	size_t lo = 0, hi = c->ids->n;
+	const int64_t *at =
+	    bsearch(&id, c->ids->v, c->ids->n, sizeof(*c->ids->v), crm_i64_cmp);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->ids->v[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < c->ids->n && c->ids->v[lo] == id)
-		c->n[lo]++;
+	if (at)
+		c->n[at - c->ids->v]++;
 	return 0;
 }
 

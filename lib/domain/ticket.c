@@ -527,13 +527,6 @@ static int pre_reply_row(struct crm_stmt *st, void *arg)
 	return 0;
 }
 
-static int by_id64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Each row of head, an IN list of ids[0..n), then tail, to fn. On SQLite
  * lite instead: the same query, its ids the JSON array ?1 (json_each),
  * cached: preparing a 256-id list each chunk was 5% of escalation's
@@ -583,7 +576,7 @@ static int pre_load(struct crm_db *db, const int64_t *ids, size_t n,
 		return -1;
 	}
 	memcpy(sorted, ids, n * sizeof(*ids));
-	qsort(sorted, n, sizeof(*sorted), by_id64);
+	qsort(sorted, n, sizeof(*sorted), crm_i64_cmp);
 	pre.v = crm_xgrow(pre.v, &pre.cap, n ? n : 1, sizeof(*pre.v));
 	for (size_t i = 0; i < n; i++)
 		if (!pre.n || pre.v[pre.n - 1].id != sorted[i])

@@ -411,10 +411,9 @@ static const struct crm_measure tickets_measures[] = {
 	"AS n_ FROM activities WHERE " replies_of " AND type = 'reply' AND "   \
 	"direction = 'out' GROUP BY ticket_id) AS rp_ ON rp_.ticket_id = "     \
 	"t.id LEFT JOIN (SELECT ticket_id, count(*) AS n_ "                    \
-	"FROM " status_history " WHERE " reopens_of                            \
-	" AND from_status IN ('solved', "                                      \
-	"'closed') AND to_status NOT IN ('solved', 'closed') GROUP BY "        \
-	"ticket_id) AS ro_ ON ro_.ticket_id = t.id) AS tickets"
+	"FROM " status_history " WHERE " reopens_of " AND from_status IN "     \
+	"('solved', 'closed') AND to_status NOT IN ('solved', 'closed') "      \
+	"GROUP BY ticket_id) AS ro_ ON ro_.ticket_id = t.id) AS tickets"
 #define SERVICE_TICKETS                                                        \
 	SERVICE_OF("tickets t", TICKET_IN_RANGE, "ticket_status_history",      \
 		   TICKET_IN_RANGE)
